@@ -25,6 +25,9 @@ public class PgException : Exception
 
     public bool IsFatal { get; }
 
+    /// <summary>Context of the error (PostgreSQL's CONTEXT line), e.g. <c>COPY t, line 3</c>.</summary>
+    public string? Where { get; init; }
+
     public static PgException FeatureNotSupported(string what) =>
         new(PgSqlState.FeatureNotSupported, $"{what} is not supported");
 

@@ -12,7 +12,7 @@ internal static partial class UtilityParser
         "show", "discard", "deallocate", "declare", "fetch", "move", "close", "copy",
     ];
 
-    public static UtilityCommand? Parse(string sql, ISet<string> knownSettings)
+    public static UtilityCommand? Parse(string sql, Func<string, bool> isKnownSetting)
     {
         // Cheap first-word test so ordinary queries are never tokenized here.
         int start = 0;
@@ -45,7 +45,7 @@ internal static partial class UtilityParser
             "unlisten" => new(UtilityKind.NoOp, "UNLISTEN"),
             "set" => ParseSet(t, sql),
             "reset" => new(UtilityKind.Reset, "RESET") { Name = w1 == "all" ? null : SettingName(t, 1), All = w1 == "all" },
-            "show" => ParseShow(t, knownSettings),
+            "show" => ParseShow(t, isKnownSetting),
             "discard" => new(UtilityKind.Discard, "DISCARD " + w1.ToUpperInvariant()) { All = w1 == "all" },
             "deallocate" => ParseDeallocate(t),
             "declare" => ParseDeclare(t, sql),
@@ -100,7 +100,7 @@ internal static partial class UtilityParser
     private static string? SettingName(List<SqlToken> t, int i) =>
         i < t.Count && t[i].Kind is SqlToken.Word or SqlToken.QuotedIdent ? t[i].Text : null;
 
-    private static UtilityCommand? ParseShow(List<SqlToken> t, ISet<string> knownSettings)
+    private static UtilityCommand? ParseShow(List<SqlToken> t, Func<string, bool> isKnownSetting)
     {
         string name = Word(t, 1);
         if (name == "transaction" && Word(t, 2) == "isolation")
@@ -109,7 +109,7 @@ internal static partial class UtilityParser
             return new(UtilityKind.Show, "SHOW") { All = true };
         if (name == "time" && Word(t, 2) == "zone")
             name = "timezone";
-        return name.Length > 0 && knownSettings.Contains(name) ? new(UtilityKind.Show, "SHOW") { Name = name } : null;
+        return name.Length > 0 && isKnownSetting(name) ? new(UtilityKind.Show, "SHOW") { Name = name } : null;
     }
 
     private static UtilityCommand ParseDeallocate(List<SqlToken> t)
