@@ -23,7 +23,7 @@ public sealed record LogOptions
     internal void Validate()
     {
         Check(Partitions is >= 1 and <= 4096, nameof(Partitions), "must be in [1, 4096]");
-        Check(SegmentMaxBytes is >= 4096 and <= int.MaxValue, nameof(SegmentMaxBytes), "must be in [4 KiB, 2 GiB)");
+        Check(SegmentMaxBytes is >= 1024 and <= int.MaxValue, nameof(SegmentMaxBytes), "must be in [1 KiB, 2 GiB)");
         Check(SegmentMaxAge > TimeSpan.Zero, nameof(SegmentMaxAge), "must be positive");
         Check(RetentionMs == -1 || RetentionMs >= 0, nameof(RetentionMs), "must be -1 or >= 0");
         Check(RetentionBytes == -1 || RetentionBytes >= 0, nameof(RetentionBytes), "must be -1 or >= 0");
