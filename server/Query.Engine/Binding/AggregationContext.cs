@@ -20,11 +20,16 @@ public sealed class AggregationContext
     private readonly List<Ast.Expr> _groupSyntax = [];
     private readonly List<(AggregateKind Kind, Ast.Expr? Argument)> _aggregateSyntax = [];
 
-    public AggregationContext(BindScope source, ParameterTypes parameters)
+    private readonly IReadOnlyList<object?>? _parameterValues;
+
+    public AggregationContext(BindScope source, ParameterTypes parameters, IReadOnlyList<object?>? parameterValues)
     {
         _source = source;
         _parameters = parameters;
+        _parameterValues = parameterValues;
     }
+
+    private ExpressionBinder SourceBinder() => new(_source, _parameters) { ParameterValues = _parameterValues };
 
     public List<BoundExpr> GroupKeys { get; } = [];
 
@@ -34,7 +39,7 @@ public sealed class AggregationContext
 
     public void AddGroupKey(Ast.Expr syntax, string name)
     {
-        var binder = new ExpressionBinder(_source, _parameters);
+        var binder = SourceBinder();
         var bound = binder.Bind(syntax);
         if (bound.Type.Kind == SqlTypeKind.Null)
             bound = ExpressionBinder.Coerce(bound, SqlType.String, CastContext.Implicit, syntax.Span.Start + 1);
@@ -73,7 +78,7 @@ public sealed class AggregationContext
             if (ContainsAggregate(argument))
                 throw new SqlException(SqlState.GroupingError, "aggregate function calls cannot be nested",
                     position: position);
-            bound = new ExpressionBinder(_source, _parameters).Bind(argument);
+            bound = SourceBinder().Bind(argument);
         }
         var (input, result) = AggregateFunctions.Types(kind, bound?.Type, position);
         if (bound is not null && input is not null)

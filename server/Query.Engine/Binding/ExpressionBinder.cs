@@ -26,6 +26,11 @@ public sealed partial class ExpressionBinder
 
     private static int PositionOf(Ast.SyntaxNode node) => node.Span.Start + 1;
 
+    /// <summary>Values for <c>$n</c> at execution; null while preparing (parameters stay placeholders).</summary>
+    public IReadOnlyList<object?>? ParameterValues { get; init; }
+
+    public bool IsAggregating => _aggregation is not null;
+
     public BoundExpr Bind(Ast.Expr expression, SqlType? hint = null)
     {
         System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
@@ -34,7 +39,7 @@ public sealed partial class ExpressionBinder
         return expression switch
         {
             Ast.Literal literal => BindLiteral(literal),
-            Ast.Parameter parameter => new BoundParameter(parameter.Index - 1, _parameters.Infer(parameter.Index - 1, hint)),
+            Ast.Parameter parameter => BindParameter(parameter, hint),
             Ast.ColumnRef column => BindColumn(column),
             Ast.UnaryExpr unary => BindUnary(unary, hint),
             Ast.BinaryExpr binary => BindBinary(binary),
@@ -63,6 +68,26 @@ public sealed partial class ExpressionBinder
     /// <summary>Binds and casts to <paramref name="target"/> as an assignment (INSERT) or implicitly.</summary>
     public BoundExpr BindAs(Ast.Expr expression, SqlType target, CastContext context) =>
         Coerce(Bind(expression, target), target, context, PositionOf(expression));
+
+    private BoundExpr BindParameter(Ast.Parameter parameter, SqlType? hint)
+    {
+        var index = parameter.Index - 1;
+        var type = _parameters.Infer(index, hint);
+        if (ParameterValues is null)
+            return new BoundParameter(index, type);
+        if (index >= ParameterValues.Count)
+            throw new SqlException(SqlState.InvalidParameterCount,
+                $"statement needs parameter ${parameter.Index} but {ParameterValues.Count} were supplied",
+                position: PositionOf(parameter));
+        try
+        {
+            return new BoundLiteral(ParameterConverter.ToEngineValue(ParameterValues[index], type), type);
+        }
+        catch (SqlException e)
+        {
+            throw e.WithPosition(PositionOf(parameter));
+        }
+    }
 
     private BoundExpr BindLiteral(Ast.Literal literal)
     {

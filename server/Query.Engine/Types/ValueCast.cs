@@ -28,6 +28,9 @@ public static class ValueCast
             return true;
         if (from.IsNumeric && to.IsNumeric)
             return context != CastContext.Implicit || NumericRank(to) > NumericRank(from);
+        // ROWTIME is BIGINT epoch ms (ksqlDB); it compares with TIMESTAMP values as milliseconds.
+        if ((from.Kind, to.Kind) is (SqlTypeKind.BigInt, SqlTypeKind.Timestamp) or (SqlTypeKind.Timestamp, SqlTypeKind.BigInt))
+            return true;
         if (context == CastContext.Implicit)
             return false;
         if (context == CastContext.Assignment)
