@@ -21,7 +21,7 @@ public sealed class PullScanReader : RowReader
         Current = new Types.Cell[Math.Max(1, compiled.Plan.Projection.Count)];
     }
 
-    public override ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
+    protected override ValueTask<bool> ReadCoreAsync(CancellationToken cancellationToken)
     {
         var limit = _compiled.Plan.Limit;
         while (limit is null || RowCount < limit)

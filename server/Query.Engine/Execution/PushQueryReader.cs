@@ -10,7 +10,7 @@ public sealed record PushStart(int Partition, long StartOffset, long EndOffsetEx
 
 /// <summary>
 /// A push query (EMIT CHANGES): a lightweight tail of the log, not a thread or a copy of the data. Each
-/// <see cref="ReadAsync"/> reads the next matching record straight from storage; when every partition is at its
+/// <c>ReadAsync</c> reads the next matching record straight from storage; when every partition is at its
 /// live end it awaits the log's data signal. The consumer's pace drives the reads, so a slow consumer only falls
 /// behind in the log (bounded memory, writers never wait), and an idle query holds no read buffer: its reader is
 /// closed at the live end and reopened at the saved offset. Replay and live reading are the same loop over
@@ -58,7 +58,7 @@ public sealed class PushQueryReader : RowReader
         }
     }
 
-    public override async ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
+    protected override async ValueTask<bool> ReadCoreAsync(CancellationToken cancellationToken)
     {
         var limit = _compiled.Plan.Limit;
         if (limit is not null && RowCount >= limit)

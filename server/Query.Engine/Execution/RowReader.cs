@@ -34,7 +34,32 @@ public abstract class RowReader : IAsyncDisposable
     public ScanStatistics Statistics { get; } = new();
 
     /// <summary>Advances to the next row; false at the end of a pull query or at a push query's LIMIT.</summary>
-    public abstract ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default);
+    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var read = ReadCoreAsync(cancellationToken);
+            return read.IsCompletedSuccessfully ? read : AwaitTranslated(read);
+        }
+        catch (Exception e) when (EngineSession.TranslateException(e) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    private static async ValueTask<bool> AwaitTranslated(ValueTask<bool> read)
+    {
+        try
+        {
+            return await read;
+        }
+        catch (Exception e) when (EngineSession.TranslateException(e) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    protected abstract ValueTask<bool> ReadCoreAsync(CancellationToken cancellationToken);
 
     public bool IsNull(int ordinal) => Current[ordinal].IsNull;
 
@@ -112,7 +137,7 @@ public sealed class BufferedRowReader : RowReader
     public BufferedRowReader(IReadOnlyList<ColumnInfo> columns, IReadOnlyList<Cell[]> rows) : base(columns) =>
         _rows = rows;
 
-    public override ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
+    protected override ValueTask<bool> ReadCoreAsync(CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
             throw SqlException.Canceled();
