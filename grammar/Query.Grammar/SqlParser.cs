@@ -1,0 +1,123 @@
+using System.Collections.Immutable;
+using Antlr4.Runtime;
+using Antlr4.Runtime.Atn;
+using Antlr4.Runtime.Misc;
+using Query.Grammar.Ast;
+using Query.Grammar.Generated;
+
+namespace Query.Grammar;
+
+/// <summary>
+/// The public face of the grammar: SQL text in, immutable AST out, or a <see cref="SqlSyntaxException"/>.
+/// </summary>
+/// <remarks>
+/// Error strategy: parse first with SLL prediction and a bail-out strategy, which is fast and right for almost
+/// every valid statement; on any failure parse again with full LL prediction and a listener that throws on the
+/// first error, so the reported position and expected tokens are exact. ANTLR's console listeners are removed
+/// and nothing is printed. Nesting too deep for the stack is reported as a syntax error, never a crash.
+/// The lexer and parser are cached per thread (the ATN and DFA caches are static and shared anyway), so a
+/// parse allocates the tree and the AST, not the machinery.
+/// </remarks>
+public static class SqlParser
+{
+    [ThreadStatic]
+    private static QuerySqlParser? t_parser;
+
+    [ThreadStatic]
+    private static QuerySqlLexer? t_lexer;
+
+    /// <summary>Parses zero or more statements separated by <c>;</c>.</summary>
+    public static ImmutableArray<Statement> Parse(string sql)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        var tree = Run(sql, static p => p.statements());
+        return new AstBuilder(sql).BuildStatements(tree);
+    }
+
+    /// <summary>Parses exactly one statement (a trailing <c>;</c> is allowed).</summary>
+    public static Statement ParseStatement(string sql)
+    {
+        var statements = Parse(sql);
+        if (statements.Length == 1)
+            return statements[0];
+        if (statements.Length == 0)
+            throw SqlSyntaxException.At(sql, sql.Length, 0, "syntax error at end of input: expected a statement");
+        var second = statements[1].Span;
+        throw SqlSyntaxException.At(sql, second.Start, second.Length, "expected a single statement");
+    }
+
+    /// <summary>Parses a standalone expression, such as a column default or a test input.</summary>
+    public static Expr ParseExpression(string sql)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        var tree = Run(sql, static p => p.singleExpression());
+        return new AstBuilder(sql).BuildExpression(tree.expression());
+    }
+
+    private static T Run<T>(string sql, Func<QuerySqlParser, T> rule)
+        where T : ParserRuleContext
+    {
+        var listener = new SyntaxErrorListener(sql);
+        var lexer = t_lexer ??= CreateLexer();
+        lexer.SetInputStream(new AntlrInputStream(sql));
+        var tokens = new CommonTokenStream(lexer);
+        var parser = t_parser ??= CreateParser();
+        parser.TokenStream = tokens;
+        try
+        {
+            lexer.AddErrorListener(listener);
+            return RunTwoStage(parser, tokens, listener, rule);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            throw SqlSyntaxException.At(sql, 0, 0, "statement is nested too deeply");
+        }
+        finally
+        {
+            lexer.RemoveErrorListeners();
+            parser.RemoveErrorListeners();
+            // Drop references to the input so a cached parser does not keep a large statement alive.
+            parser.TokenStream = EmptyTokens;
+        }
+    }
+
+    private static T RunTwoStage<T>(
+        QuerySqlParser parser, CommonTokenStream tokens, SyntaxErrorListener listener, Func<QuerySqlParser, T> rule)
+        where T : ParserRuleContext
+    {
+        parser.Interpreter.PredictionMode = PredictionMode.SLL;
+        parser.ErrorHandler = BailStrategy;
+        parser.RemoveErrorListeners();
+        try
+        {
+            return rule(parser);
+        }
+        catch (ParseCanceledException)
+        {
+            tokens.Seek(0);
+            parser.Reset();
+            parser.Interpreter.PredictionMode = PredictionMode.LL;
+            parser.ErrorHandler = new DefaultErrorStrategy();
+            parser.AddErrorListener(listener);
+            return rule(parser);
+        }
+    }
+
+    private static readonly BailErrorStrategy BailStrategy = new();
+
+    private static readonly CommonTokenStream EmptyTokens = new(new QuerySqlLexer(new AntlrInputStream("")));
+
+    private static QuerySqlLexer CreateLexer()
+    {
+        var lexer = new QuerySqlLexer(new AntlrInputStream(""));
+        lexer.RemoveErrorListeners();
+        return lexer;
+    }
+
+    private static QuerySqlParser CreateParser()
+    {
+        var parser = new QuerySqlParser(EmptyTokens) { BuildParseTree = true };
+        parser.RemoveErrorListeners();
+        return parser;
+    }
+}
