@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Query.Engine;
-using Query.PgWire;
 
 namespace Query.Server;
 

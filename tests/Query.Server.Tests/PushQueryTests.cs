@@ -20,9 +20,9 @@ public sealed class PushQueryTests : IClassFixture<ServerFixture>
 
         await using var reader = await _server.OpenConnectionAsync();
         await using var cmd = new NpgsqlCommand($"SELECT n FROM {name} WHERE n > 0 EMIT CHANGES LIMIT 3", reader);
-        await using var rows = await cmd.ExecuteReaderAsync();
-
-        var received = new List<int>();
+        // Npgsql's ExecuteReader returns only once the first row arrives, so the rows come from another task.
+        var opening = cmd.ExecuteReaderAsync();
+        await Task.Delay(300);
         var producer = Task.Run(async () =>
         {
             for (var i = 1; i <= 5; i++)
@@ -31,6 +31,8 @@ public sealed class PushQueryTests : IClassFixture<ServerFixture>
                 await Task.Delay(20);
             }
         });
+        await using var rows = await opening;
+        var received = new List<int>();
         while (await rows.ReadAsync())
             received.Add(rows.GetInt32(0));
         await producer;
@@ -68,14 +70,12 @@ public sealed class PushQueryTests : IClassFixture<ServerFixture>
         await conn.ExecuteAsync($"CREATE STREAM {name} (n INT)");
 
         await using var cmd = new NpgsqlCommand($"SELECT n FROM {name} EMIT CHANGES", conn);
-        await using var rows = await cmd.ExecuteReaderAsync();
-        var read = rows.ReadAsync();
-        await Task.Delay(200);
+        var opening = cmd.ExecuteReaderAsync(); // waits for a first row that never comes
+        await Task.Delay(300);
         cmd.Cancel();
 
-        var ex = await Assert.ThrowsAsync<PostgresException>(async () => await read);
+        var ex = await Assert.ThrowsAsync<PostgresException>(async () => await opening);
         Assert.Equal("57014", ex.SqlState);
-        await rows.DisposeAsync();
         Assert.Equal(1, await conn.ExecuteScalarAsync<int>("SELECT 1"));
     }
 }

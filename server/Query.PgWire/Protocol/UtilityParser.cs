@@ -62,11 +62,14 @@ internal static partial class UtilityParser
 
     private static string Word(List<SqlToken> t, int i) => i < t.Count && t[i].Kind == SqlToken.Word ? t[i].Text : "";
 
-    private static UtilityCommand ParseSet(List<SqlToken> t, string sql)
+    private static UtilityCommand? ParseSet(List<SqlToken> t, string sql)
     {
         int i = 1;
         if (Word(t, i) is "session" or "local")
             i++;
+        // ksqlDB's SET 'property' = 'value' (a quoted string as the name) is the session's, not a PostgreSQL setting.
+        if (i < t.Count && t[i].Kind == SqlToken.String)
+            return null;
         string w = Word(t, i);
         if (w is "characteristics" or "transaction" or "authorization" || (w == "session" && Word(t, i + 1) == "authorization"))
             return new(UtilityKind.NoOp, "SET");

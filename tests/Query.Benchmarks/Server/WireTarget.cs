@@ -129,9 +129,12 @@ internal sealed class WireTarget
         var expected = seconds * rowsPerSecond;
         var latencies = new double[expected];
         using var reader = Open();
+        // The stream is new, so replaying from the earliest offset loses nothing that the writer sends before the
+        // query is registered; Npgsql's ExecuteReader only returns once the first row arrives.
+        Execute(reader, "SET 'auto.offset.reset' = 'earliest'");
         using var cmd = new NpgsqlCommand($"SELECT sent FROM {table} EMIT CHANGES LIMIT {expected}", reader);
-        using var rows = cmd.ExecuteReader();
         var writer = Task.Run(() => Ingest(table, seconds, rowsPerSecond));
+        using var rows = cmd.ExecuteReader();
         var received = 0;
         while (rows.Read())
             latencies[received++] = Stopwatch.GetElapsedTime(rows.GetInt64(0)).TotalMilliseconds;
