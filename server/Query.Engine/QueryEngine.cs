@@ -18,6 +18,10 @@ public sealed class QueryEngine : IAsyncDisposable
     private readonly Dictionary<string, StreamRuntime> _streams = new(StringComparer.Ordinal);
     private readonly object _ddlLock = new();
 
+    // Compiled SELECTs without parameters, keyed by their syntax (equality ignores positions). A thousand
+    // identical push queries share one set of delegates; an entry is used only while its stream is current.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Grammar.Ast.SelectQuery, CompiledSelect> _compiled = new();
+
     private QueryEngine(EngineOptions options, CatalogStore catalog, LogStore logs)
     {
         Options = options;
@@ -99,6 +103,21 @@ public sealed class QueryEngine : IAsyncDisposable
     }
 
     internal IReadOnlyList<ColumnInfo> ColumnsOf(string name, int? position) => GetStream(name, position).Definition.Columns;
+
+    internal bool TryGetCompiled(Grammar.Ast.SelectQuery query, out CompiledSelect compiled)
+    {
+        if (!_compiled.TryGetValue(query, out compiled!))
+            return false;
+        var source = compiled.Plan.Source;
+        return source is null || (TryGetStream(source.Definition.Name, out var current) && ReferenceEquals(current, source));
+    }
+
+    internal void AddCompiled(Grammar.Ast.SelectQuery query, CompiledSelect compiled)
+    {
+        if (_compiled.Count >= 1024)
+            _compiled.Clear();
+        _compiled[query] = compiled;
+    }
 
     /// <summary>Flushes and closes every log.</summary>
     public async ValueTask DisposeAsync() => await Logs.DisposeAsync();

@@ -48,8 +48,9 @@ internal static class InsertHandler
             for (var i = 0; i < targets.Count; i++)
             {
                 var target = targets[i];
-                var type = target == RowTimeTarget ? SqlType.Timestamp : columns[target].Type;
-                var bound = binder.BindAs(valuesRow.Values[i], type, CastContext.Assignment);
+                var (bound, type) = target == RowTimeTarget
+                    ? BindRowTime(binder, valuesRow.Values[i])
+                    : (binder.BindAs(valuesRow.Values[i], columns[target].Type, CastContext.Assignment), columns[target].Type);
                 if (values is null)
                     continue;
                 var value = ConstantEvaluator.Evaluate(bound);
@@ -60,6 +61,15 @@ internal static class InsertHandler
             }
             appender?.Add(row, timestamp);
         }
+    }
+
+    /// <summary>ROWTIME takes BIGINT epoch ms (ksqlDB), a TIMESTAMP, or an ISO-8601 string.</summary>
+    private static (BoundExpr, SqlType) BindRowTime(ExpressionBinder binder, Ast.Expr expression)
+    {
+        var bound = binder.Bind(expression, SqlType.BigInt);
+        var type = bound is BoundLiteral { IsUntypedString: true } || bound.Type.Kind == SqlTypeKind.Timestamp
+            ? SqlType.Timestamp : SqlType.BigInt;
+        return (ExpressionBinder.Coerce(bound, type, CastContext.Assignment, expression.Span.Start + 1), type);
     }
 
     private static List<int> Targets(Ast.InsertValues insert, IReadOnlyList<ColumnInfo> columns)

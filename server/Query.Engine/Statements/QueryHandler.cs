@@ -12,8 +12,8 @@ internal static class QueryHandler
     public static StatementResult Execute(EngineSession session, Ast.QueryStatement query,
         IReadOnlyList<object?> parameters, CancellationToken cancellationToken)
     {
-        var plan = session.PlanSelect(query.Query, new ParameterTypes(), parameters);
-        var compiled = new CompiledSelect(plan);
+        var compiled = Compile(session, query.Query, parameters);
+        var plan = compiled.Plan;
         var statistics = new ScanStatistics();
         if (plan.Source is null)
             return StatementResult.Query(MaterializedQuery.Run(compiled, null, statistics, cancellationToken));
@@ -26,6 +26,16 @@ internal static class QueryHandler
         if (plan.Aggregation is not null || plan.OrderBy.Count > 0)
             return StatementResult.Query(MaterializedQuery.Run(compiled, scan, statistics, cancellationToken));
         return StatementResult.Query(new PullScanReader(compiled, scan));
+    }
+
+    private static CompiledSelect Compile(EngineSession session, Ast.SelectQuery query, IReadOnlyList<object?> parameters)
+    {
+        if (parameters.Count == 0 && session.Engine.TryGetCompiled(query, out var cached))
+            return cached;
+        var compiled = new CompiledSelect(session.PlanSelect(query, new ParameterTypes(), parameters));
+        if (parameters.Count == 0)
+            session.Engine.AddCompiled(query, compiled);
+        return compiled;
     }
 
     public static StatementResult Explain(EngineSession session, Ast.Explain explain, IReadOnlyList<object?> parameters)
