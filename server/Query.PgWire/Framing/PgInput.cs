@@ -118,16 +118,16 @@ internal sealed class PgInput : IDisposable
             while (true)
             {
                 var result = await _reader.ReadAsync();
-                _reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-                if (result.IsCanceled)
-                    return;
-                if (result.IsCompleted)
+                // Leaving, the buffer is marked unexamined so the message loop sees pipelined bytes at once;
+                // while watching, everything is marked examined so the next read waits for new bytes or EOF.
+                if (result.IsCanceled || result.IsCompleted || result.Buffer.Length > _maxMessageBytes + 5L)
                 {
-                    onClosed();
+                    _reader.AdvanceTo(result.Buffer.Start);
+                    if (result.IsCompleted && !result.IsCanceled)
+                        onClosed();
                     return;
                 }
-                if (result.Buffer.Length > _maxMessageBytes + 5L)
-                    return;
+                _reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
             }
         }
         catch (Exception)
