@@ -11,19 +11,31 @@ public sealed class StreamingTests : IClassFixture<PgServerFixture>
 
     private static object?[] Tick(int seq) => [seq, "S" + seq, new DateTime(2024, 1, 1, 0, 0, seq % 60, DateTimeKind.Utc)];
 
-    /// <summary>Keeps publishing until the test ends, so a subscriber that joins late still sees rows.</summary>
-    private CancellationTokenSource PublishContinuously(int startSeq, TimeSpan interval)
+    /// <summary>Keeps publishing until disposed, so a subscriber that joins late still sees rows.</summary>
+    private Publisher PublishContinuously(int startSeq, TimeSpan interval) => new(_server, startSeq, interval);
+
+    private sealed class Publisher : IDisposable
     {
-        var stop = new CancellationTokenSource();
-        _ = Task.Run(async () =>
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+
+        public Publisher(PgServerFixture server, int startSeq, TimeSpan interval) => _loop = Task.Run(async () =>
         {
-            for (int seq = startSeq; !stop.IsCancellationRequested; seq++)
+            for (int seq = startSeq; !_stop.IsCancellationRequested; seq++)
             {
-                _server.Database.Publish(Tick(seq));
+                server.Database.Publish(Tick(seq));
                 await Task.Delay(interval);
             }
         });
-        return stop;
+
+        public void Cancel() => _stop.Cancel();
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _loop.Wait();
+            _stop.Dispose();
+        }
     }
 
     [Fact]
