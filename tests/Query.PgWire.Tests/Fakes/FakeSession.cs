@@ -83,7 +83,7 @@ public sealed partial class FakeSession : IPgSession
     [GeneratedRegex(@"^SELECT \* FROM ticks EMIT CHANGES(?: LIMIT (\d+))?$", RegexOptions.IgnoreCase)]
     private static partial Regex PushQuery();
 
-    [GeneratedRegex(@"^SELECT \* FROM (\w+)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^SELECT \* FROM \""?(\w+)\""?$", RegexOptions.IgnoreCase)]
     private static partial Regex TableScan();
 }
 
