@@ -11,17 +11,29 @@ internal static class Select1Bench
     public static int Run(string[] args)
     {
         double seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5;
-        return RunAsync(TimeSpan.FromSeconds(seconds)).GetAwaiter().GetResult();
+        string? reference = args.Length > 1 ? args[1] : null;   // e.g. a local PostgreSQL 15 to compare with
+        return RunAsync(TimeSpan.FromSeconds(seconds), reference).GetAwaiter().GetResult();
     }
 
-    private static async Task<int> RunAsync(TimeSpan duration)
+    private static async Task<int> RunAsync(TimeSpan duration, string? reference)
     {
         await using var server = new PgServer(new PgServerOptions { Port = 0 }, new Select1SessionFactory());
         await server.StartAsync();
         var cs = $"Host=127.0.0.1;Port={server.EndPoint!.Port};Username=bench;Database=bench;Max Auto Prepare=0";
-        Console.WriteLine("| mode | round trips | seconds | round trips/s |");
-        Console.WriteLine("|---|---:|---:|---:|");
+        Console.WriteLine("| server | mode | round trips | seconds | round trips/s |");
+        Console.WriteLine("|---|---|---:|---:|---:|");
         foreach (bool prepared in new[] { false, true })
+        {
+            await MeasureAsync("Query.PgWire", cs, prepared, duration);
+            if (reference is not null)
+                await MeasureAsync("reference", reference, prepared, duration);
+        }
+        await server.StopAsync();
+        return 0;
+    }
+
+    private static async Task MeasureAsync(string name, string cs, bool prepared, TimeSpan duration)
+    {
         {
             await using var conn = new NpgsqlConnection(cs);
             await conn.OpenAsync();
@@ -42,10 +54,8 @@ internal static class Select1Bench
                 count += 100;
             }
             double elapsed = clock.Elapsed.TotalSeconds;
-            Console.WriteLine($"| {(prepared ? "prepared" : "unprepared")} | {count} | {elapsed:F1} | {count / elapsed:F0} |");
+            Console.WriteLine($"| {name} | {(prepared ? "prepared" : "unprepared")} | {count} | {elapsed:F1} | {count / elapsed:F0} |");
         }
-        await server.StopAsync();
-        return 0;
     }
 
     private sealed class Select1SessionFactory : IPgSessionFactory
