@@ -116,9 +116,11 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Unknown_database_from_the_session_factory_is_fatal_3D000()
     {
-        await using var server = new PgServer(new PgServerOptions { Port = 0 }, new FakeSessionFactory(new FakeDatabase()));
+        await using var server = new PgServer(new PgServerOptions { Port = 0 },
+            new FakeSessionFactory(new FakeDatabase()));
         await server.StartAsync();
-        await using var conn = new NpgsqlConnection($"Host=127.0.0.1;Port={server.EndPoint!.Port};Username=u;Database=missing;Pooling=false");
+        await using var conn = new NpgsqlConnection(
+            $"Host=127.0.0.1;Port={server.EndPoint!.Port};Username=u;Database=missing;Pooling=false");
         var ex = await Assert.ThrowsAsync<PostgresException>(() => conn.OpenAsync());
         Assert.Equal("3D000", ex.SqlState);
     }

@@ -26,7 +26,8 @@ public sealed class EncodingTests
     [InlineData("10000.5", "000300010000000100010000" + "1388")]
     [InlineData("0.0001", "0001FFFF00000004" + "0001")]
     public void Numeric_binary_matches_postgres(string value, string hex) =>
-        Assert.Equal(hex, Encode(PgTypeOid.Numeric, true, w => w.WriteNumeric(decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.Equal(hex, Encode(PgTypeOid.Numeric, true, w => w.WriteNumeric(decimal.Parse(value,
+            System.Globalization.CultureInfo.InvariantCulture))));
 
     [Fact]
     public void Numeric_binary_decodes_back_to_its_exact_text()
@@ -49,13 +50,15 @@ public sealed class EncodingTests
     [Fact]
     public void Date_and_interval_match_postgres()
     {
-        Assert.Equal("0000223F", Encode(PgTypeOid.Date, true, w => w.WriteDate(new DateOnly(2024, 1, 2).DayNumber - 719_162)));
+        Assert.Equal("0000223F", Encode(PgTypeOid.Date, true, w => w.WriteDate(new DateOnly(2024, 1,
+            2).DayNumber - 719_162)));
         Assert.Equal("00000001B81EE6000000000100000000",
             Encode(PgTypeOid.Interval, true, w => w.WriteInterval(7_384_000_000, 1, 0)));
         Assert.Equal("1 day 02:03:04", Encode(PgTypeOid.Interval, false, w => w.WriteInterval(7_384_000_000, 1, 0)));
         Assert.Equal("1 year 2 mons 3 days -04:05:06.5",
             Encode(PgTypeOid.Interval, false, w => w.WriteInterval(-14_706_500_000, 3, 14)));
-        Assert.Equal("-1 days +01:00:00", Encode(PgTypeOid.Interval, false, w => w.WriteInterval(3_600_000_000, -1, 0)));
+        Assert.Equal("-1 days +01:00:00", Encode(PgTypeOid.Interval, false, w => w.WriteInterval(3_600_000_000, -1,
+            0)));
     }
 
     [Fact]

@@ -76,7 +76,8 @@ public sealed class GarbageTests : IClassFixture<PgServerFixture>
     public async Task Oversized_message_is_refused_before_its_body_arrives()
     {
         await using var client = await RawPgClient.ConnectAsync(_server.Port);
-        // Claims 1.5 GB; only the 5-byte header is sent. The error must come without waiting for (or allocating) the body.
+        // Claims 1.5 GB; only the 5-byte header is sent. The error must come without waiting for (or allocating) the
+        // body.
         await client.SendRawAsync([(byte)'Q', 0x60, 0, 0, 0]);
         var error = await client.ReadAsync(TimeSpan.FromSeconds(5));
         Assert.Equal('E', error!.Value.Type);
@@ -98,7 +99,8 @@ public sealed class GarbageTests : IClassFixture<PgServerFixture>
     [InlineData(new byte[] { (byte)'Q', 0, 0, 0, 2 }, "08P01")]                      // length below 4
     [InlineData(new byte[] { (byte)'z', 0, 0, 0, 4 }, "08P01")]                      // unknown message type
     [InlineData(new byte[] { (byte)'Q', 0, 0, 0, 7, (byte)'a', (byte)'b', (byte)'c' }, "08P01")]   // no NUL terminator
-    [InlineData(new byte[] { (byte)'P', 0, 0, 0, 16, 0, (byte)'S', (byte)'E', (byte)'L', (byte)'E', (byte)'C', (byte)'T',
+    [InlineData(new byte[] { (byte)'P', 0, 0, 0, 16, 0, (byte)'S', (byte)'E', (byte)'L', (byte)'E', (byte)'C',
+        (byte)'T',
         (byte)' ', (byte)'1', 0, 0, 0, (byte)'B', 0, 0, 0, 8, 0, 0, 0, 5 }, "08P01")]   // Bind shorter than its fields
     public async Task Malformed_messages_close_only_that_connection(byte[] message, string expectedState)
     {

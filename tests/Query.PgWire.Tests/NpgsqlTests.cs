@@ -17,14 +17,16 @@ public sealed class NpgsqlTests : IClassFixture<PgServerFixture>
         Assert.Equal(System.Data.ConnectionState.Open, conn.State);
         Assert.Equal(1, await conn.ExecuteScalarAsync<int>("SELECT 1"));
         Assert.StartsWith("15", conn.ServerVersion, StringComparison.Ordinal);
-        Assert.Contains("PostgreSQL 15", await conn.ExecuteScalarAsync<string>("SELECT version()"), StringComparison.Ordinal);
+        Assert.Contains("PostgreSQL 15", await conn.ExecuteScalarAsync<string>("SELECT version()"),
+            StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Dapper_parameters_round_trip()
     {
         await using var conn = await _server.OpenAsync();
-        var row = await conn.QuerySingleAsync<(int A, string B, long C)>("SELECT @a, @b, @c", new { a = 42, b = "héllo", c = 1L << 40 });
+        var parameters = new { a = 42, b = "héllo", c = 1L << 40 };
+        var row = await conn.QuerySingleAsync<(int A, string B, long C)>("SELECT @a, @b, @c", parameters);
         Assert.Equal((42, "héllo", 1L << 40), row);
     }
 
@@ -102,7 +104,8 @@ public sealed class NpgsqlTests : IClassFixture<PgServerFixture>
         await using (var tx = await conn.BeginTransactionAsync())
         {
             await Assert.ThrowsAsync<PostgresException>(() => conn.ExecuteAsync("SELEC", transaction: tx));
-            var aborted = await Assert.ThrowsAsync<PostgresException>(() => conn.ExecuteAsync("SELECT 1", transaction: tx));
+            var aborted = await Assert.ThrowsAsync<PostgresException>(() => conn.ExecuteAsync("SELECT 1",
+                transaction: tx));
             Assert.Equal("25P02", aborted.SqlState);
             await tx.RollbackAsync();
         }

@@ -42,7 +42,8 @@ public sealed class PsqlTests : IClassFixture<PgServerFixture>
     [Fact]
     public async Task Multi_statement_string_runs_every_statement()
     {
-        var (code, output, error) = await RunAsync("", "-A", "-t", "-c", "SET application_name = 'psql-test'; SELECT 'two'; SHOW application_name");
+        var (code, output, error) = await RunAsync("", "-A", "-t", "-c",
+            "SET application_name = 'psql-test'; SELECT 'two'; SHOW application_name");
         Assert.True(code == 0, error);
         Assert.Equal("SET\ntwo\npsql-test", output.Trim());   // psql 15 prints every result of the string
     }
@@ -74,7 +75,9 @@ public sealed class PsqlTests : IClassFixture<PgServerFixture>
     {
         var name = "p" + Guid.NewGuid().ToString("N")[..8];
         var table = _server.Database.CreateTable(name, "stream", [new("id", PgTypeOid.Int4), new("v", PgTypeOid.Text)]);
-        var (code, output, error) = await RunAsync($"\\copy {name} from stdin with (format csv)\n1,a\n2,\"b,c\"\n\\.\n\\copy {name} to stdout\n");
+        var (code, output,
+            error) = await RunAsync(
+            $"\\copy {name} from stdin with (format csv)\n1,a\n2,\"b,c\"\n\\.\n\\copy {name} to stdout\n");
         Assert.True(code == 0, error);
         Assert.Equal(2, table.Rows.Count);
         Assert.Contains("2\tb,c", output, StringComparison.Ordinal);

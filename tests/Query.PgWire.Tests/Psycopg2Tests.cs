@@ -2,7 +2,8 @@ using System.Diagnostics;
 
 namespace Query.PgWire.Tests;
 
-/// <summary>psycopg2 (Debian python3-psycopg2, run with /usr/bin/python3): simple protocol only, BEGIN per transaction.</summary>
+/// <summary>psycopg2 (Debian python3-psycopg2, run with /usr/bin/python3): simple protocol only, BEGIN per
+/// transaction.</summary>
 public sealed class Psycopg2Tests : IClassFixture<PgServerFixture>
 {
     private const string Python = "/usr/bin/python3";

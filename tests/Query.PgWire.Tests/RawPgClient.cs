@@ -86,7 +86,8 @@ public sealed class RawPgClient : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Reads messages until one of <paramref name="type"/>; returns the type letters seen (in order).</summary>
+    /// <summary>Reads messages until one of <paramref name="type"/>; returns the type letters seen (in
+    /// order).</summary>
     public async Task<string> ReadUntilAsync(char type)
     {
         var seen = new StringBuilder();

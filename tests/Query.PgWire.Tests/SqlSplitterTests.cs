@@ -5,7 +5,8 @@ public sealed class SqlSplitterTests
     [Fact]
     public void Splits_at_top_level_semicolons_only()
     {
-        var parts = PgSqlSplitter.Split("SELECT 'a;b'; SELECT \"x;y\" -- c;d\n; /* e; /* nested; */ f; */ SELECT $tag$ g; $tag$;;");
+        var parts = PgSqlSplitter.Split(
+            "SELECT 'a;b'; SELECT \"x;y\" -- c;d\n; /* e; /* nested; */ f; */ SELECT $tag$ g; $tag$;;");
         Assert.Equal(3, parts.Count);
         Assert.Equal("SELECT 'a;b'", parts[0].Sql);
         Assert.Equal(14, parts[1].Offset);

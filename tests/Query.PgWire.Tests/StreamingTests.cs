@@ -2,14 +2,16 @@ using Npgsql;
 
 namespace Query.PgWire.Tests;
 
-/// <summary>Push queries: rows arrive while the query runs, cancel ends them with 57014, cursors wait for rows.</summary>
+/// <summary>Push queries: rows arrive while the query runs, cancel ends them with 57014, cursors wait for
+/// rows.</summary>
 public sealed class StreamingTests : IClassFixture<PgServerFixture>
 {
     private readonly PgServerFixture _server;
 
     public StreamingTests(PgServerFixture server) => _server = server;
 
-    private static object?[] Tick(int seq) => [seq, "S" + seq, new DateTime(2024, 1, 1, 0, 0, seq % 60, DateTimeKind.Utc)];
+    private static object?[] Tick(int seq) => [seq, "S" + seq, new DateTime(2024, 1, 1, 0, 0, seq % 60,
+        DateTimeKind.Utc)];
 
     /// <summary>Keeps publishing until disposed, so a subscriber that joins late still sees rows.</summary>
     private Publisher PublishContinuously(int startSeq, TimeSpan interval) => new(_server, startSeq, interval);
@@ -106,7 +108,8 @@ public sealed class StreamingTests : IClassFixture<PgServerFixture>
     public async Task Execute_with_a_row_limit_suspends_and_resumes_the_portal()
     {
         await using var client = await RawPgClient.ConnectAsync(_server.Port);
-        await client.SendAsync('P', RawPgClient.CString(""), RawPgClient.CString("SELECT * FROM items"), RawPgClient.Int16(0));
+        await client.SendAsync('P', RawPgClient.CString(""), RawPgClient.CString("SELECT * FROM items"),
+            RawPgClient.Int16(0));
         await client.SendAsync('B', RawPgClient.CString("c1"), RawPgClient.CString(""), RawPgClient.Int16(0),
             RawPgClient.Int16(0), RawPgClient.Int16(0));
         await client.SendAsync('E', RawPgClient.CString("c1"), RawPgClient.BigEndian(2));
@@ -122,7 +125,8 @@ public sealed class StreamingTests : IClassFixture<PgServerFixture>
     {
         await using var conn = await _server.OpenAsync(";Command Timeout=0");
         await using var tx = await conn.BeginTransactionAsync();
-        await using (var declare = new NpgsqlCommand("DECLARE c NO SCROLL CURSOR FOR SELECT * FROM ticks EMIT CHANGES", conn, tx))
+        await using (var declare = new NpgsqlCommand("DECLARE c NO SCROLL CURSOR FOR SELECT * FROM ticks EMIT CHANGES",
+            conn, tx))
             await declare.ExecuteNonQueryAsync();
         using var publishing = PublishContinuously(1, TimeSpan.FromMilliseconds(20));
         await using (var fetch = new NpgsqlCommand("FETCH FORWARD 3 FROM c", conn, tx))

@@ -31,7 +31,11 @@ internal static partial class UtilityParser
             "release" => new(UtilityKind.NoOp, "RELEASE"),
             "unlisten" => new(UtilityKind.NoOp, "UNLISTEN"),
             "set" => ParseSet(t, sql),
-            "reset" => new(UtilityKind.Reset, "RESET") { Name = w1 == "all" ? null : SettingName(t, 1), All = w1 == "all" },
+            "reset" => new(UtilityKind.Reset, "RESET")
+            {
+                Name = w1 == "all" ? null : SettingName(t, 1),
+                All = w1 == "all"
+            },
             "show" => ParseShow(t, isKnownSetting),
             "discard" => new(UtilityKind.Discard, "DISCARD " + w1.ToUpperInvariant()) { All = w1 == "all" },
             "deallocate" => ParseDeallocate(t),
@@ -78,7 +82,8 @@ internal static partial class UtilityParser
         if (Word(t, i) is "session" or "local")
             i++;
         string w = Word(t, i);
-        if (w is "characteristics" or "transaction" or "authorization" || (w == "session" && Word(t, i + 1) == "authorization"))
+        if (w is "characteristics" or "transaction" or "authorization" || (w == "session" && Word(t, i
+            + 1) == "authorization"))
             return new(UtilityKind.NoOp, "SET");
         string name;
         if (w == "time" && Word(t, i + 1) == "zone")

@@ -54,7 +54,8 @@ internal static class Select1Bench
                 count += 100;
             }
             double elapsed = clock.Elapsed.TotalSeconds;
-            Console.WriteLine($"| {name} | {(prepared ? "prepared" : "unprepared")} | {count} | {elapsed:F1} | {count / elapsed:F0} |");
+            string mode = prepared ? "prepared" : "unprepared";
+            Console.WriteLine($"| {name} | {mode} | {count} | {elapsed:F1} | {count / elapsed:F0} |");
         }
     }
 

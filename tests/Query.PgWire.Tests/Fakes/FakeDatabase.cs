@@ -56,7 +56,8 @@ public sealed class FakeDatabase
 
     public void Unsubscribe(Channel<object?[]> channel) => _subscribers.TryRemove(channel, out _);
 
-    /// <summary>Waits until <paramref name="count"/> push queries are subscribed (so published rows are seen).</summary>
+    /// <summary>Waits until <paramref name="count"/> push queries are subscribed (so published rows are
+    /// seen).</summary>
     public async Task WaitForSubscribersAsync(int count, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));

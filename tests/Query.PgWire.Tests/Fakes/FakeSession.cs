@@ -115,7 +115,8 @@ public sealed class FakeCopySink : IPgCopySink
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
 
-/// <summary>Typed decode/encode so intervals keep months and days (the boxed GetValue folds them into a TimeSpan).</summary>
+/// <summary>Typed decode/encode so intervals keep months and days (the boxed GetValue folds them into a
+/// TimeSpan).</summary>
 public static class FakeValues
 {
     public static object? Decode(PgValues values, int index)
@@ -134,7 +135,9 @@ public static class FakeValues
     {
         switch (value)
         {
-            case ValueTuple<long, int, int> interval: writer.WriteInterval(interval.Item1, interval.Item2, interval.Item3); break;
+            case ValueTuple<long, int, int> interval:
+                writer.WriteInterval(interval.Item1, interval.Item2, interval.Item3);
+                break;
             case TimeOfDay time: writer.WriteTime(time.Micros); break;
             default: writer.WriteValue(value); break;
         }

@@ -7,7 +7,8 @@ public sealed class FakeStatement : IPgStatement
 {
     private readonly Func<PgValues, CancellationToken, IPgResult> _execute;
 
-    private FakeStatement(int[] parameters, IReadOnlyList<PgColumn>? columns, Func<PgValues, CancellationToken, IPgResult> execute)
+    private FakeStatement(int[] parameters, IReadOnlyList<PgColumn>? columns, Func<PgValues, CancellationToken,
+        IPgResult> execute)
     {
         ParameterTypeOids = parameters;
         Columns = columns;
@@ -77,7 +78,8 @@ public sealed class FakeStatement : IPgStatement
                 values.Reset(1);
                 values.Set(0, literal, false, false, oid);
                 return FakeValues.Decode(values, 0);
-            });
+            }
+            );
         }
         if (int.TryParse(expression, out int number))
             return (new PgColumn("?column?", castOid != 0 ? castOid : PgTypeOid.Int4), _ => number);
