@@ -41,7 +41,8 @@ public interface IPgSession : IAsyncDisposable
 /// <summary>One prepared statement: its parameter and result shapes, and how to run it.</summary>
 public interface IPgStatement
 {
-    /// <summary>Type OID per parameter <c>$1..$n</c>, with undeclared ones inferred (text 25 as a last resort).</summary>
+    /// <summary>Type OID per parameter <c>$1..$n</c>, with undeclared ones inferred (text 25 as a last
+    /// resort).</summary>
     IReadOnlyList<int> ParameterTypeOids { get; }
 
     /// <summary>Result columns, or null when the statement returns no rows (DDL, INSERT).</summary>
@@ -68,7 +69,8 @@ public interface IPgResult : IAsyncDisposable
     /// </summary>
     int WriteRows(PgRowWriter writer, int maxRows);
 
-    /// <summary>True when more rows are ready; false when the result has ended (then read <see cref="CommandTag"/>).</summary>
+    /// <summary>True when more rows are ready; false when the result has ended (then read <see
+    /// cref="CommandTag"/>).</summary>
     ValueTask<bool> WaitAsync(CancellationToken cancellationToken);
 
     /// <summary>The CommandComplete tag once ended: <c>SELECT 3</c>, <c>INSERT 0 1</c>, <c>CREATE STREAM</c>.</summary>
@@ -81,7 +83,8 @@ public interface IPgCopySink : IAsyncDisposable
     /// <summary>The target columns in COPY order; their types decide how fields are parsed.</summary>
     IReadOnlyList<PgColumn> Columns { get; }
 
-    /// <summary>Buffers one row; <paramref name="row"/> is only valid during the call. Throw PgException to reject.</summary>
+    /// <summary>Buffers one row; <paramref name="row"/> is only valid during the call. Throw PgException to
+    /// reject.</summary>
     void Append(PgValues row);
 
     /// <summary>Makes every appended row visible at once and returns the row count.</summary>
@@ -94,5 +97,6 @@ public readonly record struct PgStatementText(string Sql, int Offset);
 /// <summary>A result or relation column: name, PostgreSQL type OID and type modifier (-1 = none).</summary>
 public sealed record PgColumn(string Name, int TypeOid, int TypeModifier = -1);
 
-/// <summary>A stream or table as psql should list it; <paramref name="Kind"/> is shown as the "Type" (e.g. stream).</summary>
+/// <summary>A stream or table as psql should list it; <paramref name="Kind"/> is shown as the "Type" (e.g.
+/// stream).</summary>
 public sealed record PgRelation(string Name, string Kind, IReadOnlyList<PgColumn> Columns);

@@ -14,6 +14,11 @@ internal sealed partial class PgConnection
 {
     private PgOutputBuffer? _copyScratch;
     private PgRowWriter? _copyWriter;
+    private bool _binaryHeaderPending;
+
+    /// <summary>The binary COPY header: signature, flags, header extension length.</summary>
+    private static ReadOnlySpan<byte> BinaryCopyHeader => [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P',
+        (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
     private async ValueTask CopyInAsync(UtilityCommand command)
     {
@@ -92,12 +97,9 @@ internal sealed partial class PgConnection
 
     private void WriteCopyHeader(CopyOptions options, PgColumn[] columns)
     {
-        if (options.Format == CopyFormat.Binary)
-        {
-            WriteCopyData([(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF,
-                (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-        }
-        else if (options.Header)
+        // As PostgreSQL does, the binary header travels in the first row's CopyData (Npgsql's exporter relies on it).
+        _binaryHeaderPending = options.Format == CopyFormat.Binary;
+        if (options.Header && options.Format != CopyFormat.Binary)
         {
             _out.BeginMessage((byte)'d');
             for (int i = 0; i < columns.Length; i++)
@@ -114,8 +116,17 @@ internal sealed partial class PgConnection
     private void WriteCopyData(ReadOnlySpan<byte> data)
     {
         _out.BeginMessage((byte)'d');
+        WritePendingBinaryHeader();
         _out.WriteBytes(data);
         _out.EndMessage();
+    }
+
+    private void WritePendingBinaryHeader()
+    {
+        if (!_binaryHeaderPending)
+            return;
+        _out.WriteBytes(BinaryCopyHeader);
+        _binaryHeaderPending = false;
     }
 
     /// <summary>Re-frames the DataRows in the scratch buffer as CopyData rows in the chosen format.</summary>
@@ -129,6 +140,7 @@ internal sealed partial class PgConnection
             var body = scratch.Slice(at + 5, length - 4);
             at += 1 + length;
             _out.BeginMessage((byte)'d');
+            WritePendingBinaryHeader();
             if (options.Format == CopyFormat.Binary)
                 _out.WriteBytes(body);
             else

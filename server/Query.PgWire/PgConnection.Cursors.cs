@@ -50,7 +50,19 @@ internal sealed partial class PgConnection
             var binary = !simple && fetchPortal.ResultBinary.Length == columns.Length
                 ? fetchPortal.ResultBinary : cursor.ResultBinary;
             _rows.Configure(cursor.ColumnOids, binary);
-            if (await PumpAsync(cursor, _rows, command.Count, copy: null))
+            bool ended;
+            try
+            {
+                ended = await PumpAsync(cursor, _rows, command.Count, copy: null);
+            }
+            catch (Exception)
+            {
+                // A cancelled or failed cursor cannot be resumed: it is closed, as PostgreSQL aborts it.
+                _portals.Remove(cursor.Name);
+                await cursor.DisposeResultAsync();
+                throw;
+            }
+            if (ended)
             {
                 cursor.Ended = true;
                 await cursor.DisposeResultAsync();

@@ -23,7 +23,8 @@ internal sealed partial class PgConnection
         for (int i = 0; i < count; i++)
             oids[i] = PgMessages.ReadInt32(body, ref at);
         if (name.Length > 0 && _statements.ContainsKey(name))
-            throw new PgException(PgSqlState.DuplicatePreparedStatement, $"prepared statement \"{name}\" already exists");
+            throw new PgException(PgSqlState.DuplicatePreparedStatement,
+                $"prepared statement \"{name}\" already exists");
         if (sql.Contains(';') && PgSqlSplitter.Split(sql).Count > 1)
             throw PgException.Syntax("cannot insert multiple commands into a prepared statement");
         var statement = Prepare(sql, oids);
@@ -49,7 +50,8 @@ internal sealed partial class PgConnection
         int paramCount = PgMessages.ReadInt16(body, ref at);
         if (paramCount != statement.ParameterOids.Length)
             throw new PgException(PgSqlState.ProtocolViolation,
-                $"bind message supplies {paramCount} parameters, but prepared statement requires {statement.ParameterOids.Length}");
+                $"bind message supplies {paramCount} parameters, " +
+                $"but prepared statement requires {statement.ParameterOids.Length}");
         if (formatCount > 1 && formatCount != paramCount)
             throw new PgProtocolException("Bind format code count does not match the parameter count");
         var parameters = paramCount == 0 ? PgValues.Empty : new PgValues();
@@ -60,7 +62,8 @@ internal sealed partial class PgConnection
             if (length < -1 || (length > 0 && at + length > body.Length))
                 throw new PgProtocolException("invalid parameter length in Bind");
             bool binary = formatCount > 0 && PgInput.ReadInt16(body, formatsAt + 2 * (formatCount == 1 ? 0 : i)) == 1;
-            parameters.Set(i, length < 0 ? default : body.Slice(at, length), length < 0, binary, statement.ParameterOids[i]);
+            parameters.Set(i, length < 0 ? default : body.Slice(at, length), length < 0, binary,
+                statement.ParameterOids[i]);
             at += Math.Max(length, 0);
         }
         var resultBinary = ReadResultFormats(body, ref at, statement);
@@ -109,7 +112,8 @@ internal sealed partial class PgConnection
         if (kind == 'S')
         {
             if (!_statements.TryGetValue(name, out var statement))
-                throw new PgException(PgSqlState.InvalidSqlStatementName, $"prepared statement \"{name}\" does not exist");
+                throw new PgException(PgSqlState.InvalidSqlStatementName,
+                    $"prepared statement \"{name}\" does not exist");
             PgMessages.WriteParameterDescription(_out, statement.ParameterOids);
             WriteRowDescriptionOrNoData(ColumnsOf(statement), null);
         }
@@ -162,7 +166,8 @@ internal sealed partial class PgConnection
         await ReadyForQueryAsync();
     }
 
-    /// <summary>Ends the implicit transaction's portals; DECLAREd cursors live until CLOSE, COMMIT or ROLLBACK.</summary>
+    /// <summary>Ends the implicit transaction's portals; DECLAREd cursors live until CLOSE, COMMIT or
+    /// ROLLBACK.</summary>
     private async ValueTask CloseTransactionPortalsAsync()
     {
         if (_portals.Count == 0)

@@ -4,7 +4,8 @@ using Query.PgWire.Framing;
 
 namespace Query.PgWire;
 
-/// <summary>Startup phase: SSL/GSSENC refusal, CancelRequest, StartupMessage, authentication, ParameterStatus.</summary>
+/// <summary>Startup phase: SSL/GSSENC refusal, CancelRequest, StartupMessage, authentication,
+/// ParameterStatus.</summary>
 internal sealed partial class PgConnection
 {
     private const int ProtocolVersion3 = 196608;
@@ -12,7 +13,8 @@ internal sealed partial class PgConnection
     private const int GssEncRequestCode = 80877104;
     private const int CancelRequestCode = 80877102;
 
-    /// <summary>The ParameterStatus set PostgreSQL 15 reports; clients depend on several of them (see pgwire.md §1.4).</summary>
+    /// <summary>The ParameterStatus set PostgreSQL 15 reports; clients depend on several of them (see pgwire.md
+    /// §1.4).</summary>
     private static readonly string[] ReportedSettings =
     [
         "application_name", "client_encoding", "DateStyle", "default_transaction_read_only", "in_hot_standby",
@@ -52,7 +54,8 @@ internal sealed partial class PgConnection
         }
     }
 
-    private static Dictionary<string, string> ReadStartupParameters(ReadOnlySpan<byte> body, out List<string> unsupported)
+    private static Dictionary<string, string> ReadStartupParameters(ReadOnlySpan<byte> body,
+        out List<string> unsupported)
     {
         var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         unsupported = [];
@@ -82,10 +85,12 @@ internal sealed partial class PgConnection
     private async ValueTask<bool> AuthenticateAndOpenAsync(Dictionary<string, string> parameters)
     {
         if (!parameters.TryGetValue("user", out var user) || user.Length == 0)
-            throw new PgException(PgSqlState.InvalidAuthorization, "no PostgreSQL user name specified in startup packet",
+            throw new PgException(PgSqlState.InvalidAuthorization,
+                "no PostgreSQL user name specified in startup packet",
                 fatal: true);
         if (parameters.ContainsKey("replication") && parameters["replication"] is not ("false" or "off" or "0"))
-            throw new PgException(PgSqlState.FeatureNotSupported, "replication connections are not supported", fatal: true);
+            throw new PgException(PgSqlState.FeatureNotSupported, "replication connections are not supported",
+                fatal: true);
         User = user;
         Database = parameters.TryGetValue("database", out var database) && database.Length > 0 ? database : user;
         if (!await AuthenticateAsync(user))

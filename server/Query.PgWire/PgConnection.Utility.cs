@@ -29,7 +29,8 @@ internal sealed partial class PgConnection
         {
             case UtilityKind.Begin:
                 if (_transaction != 'I')
-                    PgMessages.WriteNotice(_out, PgSqlState.ActiveSqlTransaction, "there is already a transaction in progress");
+                    PgMessages.WriteNotice(_out, PgSqlState.ActiveSqlTransaction,
+                        "there is already a transaction in progress");
                 _transaction = 'T';
                 break;
             case UtilityKind.Commit or UtilityKind.Rollback:
@@ -51,7 +52,8 @@ internal sealed partial class PgConnection
                 if (command.All)
                     _statements.Clear();
                 else if (!_statements.Remove(command.Name!))
-                    throw new PgException(PgSqlState.InvalidSqlStatementName, $"prepared statement \"{command.Name}\" does not exist");
+                    throw new PgException(PgSqlState.InvalidSqlStatementName,
+                        $"prepared statement \"{command.Name}\" does not exist");
                 break;
             case UtilityKind.Declare:
                 Declare(command);
@@ -94,14 +96,15 @@ internal sealed partial class PgConnection
         PgMessages.WriteCommandComplete(_out, tag);
     }
 
-    /// <summary>Stores a setting; returns after validating the few whose value the wire layer itself interprets.</summary>
+    /// <summary>Stores a setting, validating the few the wire layer itself interprets.</summary>
     private void ApplySetting(string name, string value, bool announce = false)
     {
         if (name.Equals("client_encoding", StringComparison.OrdinalIgnoreCase))
             value = NormalizeEncoding(value);
         else if (name.Equals("TimeZone", StringComparison.OrdinalIgnoreCase))
             _rows.TimeZone = FindTimeZone(value);
-        else if (name.Equals("DateStyle", StringComparison.OrdinalIgnoreCase) && !value.StartsWith("ISO", StringComparison.OrdinalIgnoreCase))
+        else if (name.Equals("DateStyle", StringComparison.OrdinalIgnoreCase) &&
+                 !value.StartsWith("ISO", StringComparison.OrdinalIgnoreCase))
             throw new PgException(PgSqlState.FeatureNotSupported, $"DateStyle \"{value}\" is not supported; only ISO");
         string key = CanonicalName(name);
         _settings[key] = value;
@@ -141,14 +144,15 @@ internal sealed partial class PgConnection
         {
             "UTF8" or "UNICODE" => "UTF8",
             "SQLASCII" => "SQL_ASCII",
-            _ => throw new PgException(PgSqlState.InvalidParameterValue, $"invalid value for parameter \"client_encoding\": \"{value}\""),
+            _ => throw new PgException(PgSqlState.InvalidParameterValue,
+                $"invalid value for parameter \"client_encoding\": \"{value}\""),
         };
     }
 
     private static TimeZoneInfo FindTimeZone(string value)
     {
-        if (value.Equals("UTC", StringComparison.OrdinalIgnoreCase) || value.Equals("GMT", StringComparison.OrdinalIgnoreCase)
-            || value == "Z")
+        if (value.Equals("UTC", StringComparison.OrdinalIgnoreCase) ||
+            value.Equals("GMT", StringComparison.OrdinalIgnoreCase) || value == "Z")
             return TimeZoneInfo.Utc;
         try
         {
@@ -156,7 +160,8 @@ internal sealed partial class PgConnection
         }
         catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
         {
-            throw new PgException(PgSqlState.InvalidParameterValue, $"invalid value for parameter \"TimeZone\": \"{value}\"");
+            throw new PgException(PgSqlState.InvalidParameterValue,
+                $"invalid value for parameter \"TimeZone\": \"{value}\"");
         }
     }
 
@@ -177,14 +182,16 @@ internal sealed partial class PgConnection
         await WriteListAsync(columns, rows, portal, simple, "SHOW");
     }
 
-    private async ValueTask WriteListAsync(PgColumn[] columns, List<object?[]> rows, Portal portal, bool simple, string tag)
+    private async ValueTask WriteListAsync(PgColumn[] columns, List<object?[]> rows, Portal portal, bool simple,
+        string tag)
     {
         if (simple)
             PgMessages.WriteRowDescription(_out, columns, null);
         var oids = new int[columns.Length];
         for (int i = 0; i < oids.Length; i++)
             oids[i] = columns[i].TypeOid;
-        _rows.Configure(oids, portal.ResultBinary.Length == columns.Length ? portal.ResultBinary : new bool[columns.Length]);
+        _rows.Configure(oids, portal.ResultBinary.Length == columns.Length ? portal.ResultBinary
+            : new bool[columns.Length]);
         var result = new PgListResult(rows, tag);
         while (result.WriteRows(_rows, int.MaxValue) > 0)
             await FlushAsync();

@@ -198,7 +198,8 @@ internal sealed partial class PgConnection : ICatalogSource, IAsyncDisposable
             PgMessages.WriteError(_out, error, "FATAL");
             await FlushAsync();
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException
+            or OperationCanceledException)
         {
             // The client is gone; the FATAL had nowhere to go.
         }

@@ -27,12 +27,14 @@ public static class PgSqlSplitter
         return statements;
     }
 
-    /// <summary>Index just past the token (string, identifier, comment, dollar quote or one char) at <paramref name="i"/>.</summary>
+    /// <summary>Index just past the token (string, identifier, comment, dollar quote or one char) at <paramref
+    /// name="i"/>.</summary>
     public static int SkipToken(string sql, int i)
     {
         char c = sql[i];
         if (c == '\'')
-            return SkipQuoted(sql, i, '\'', backslashEscapes: i > 0 && (sql[i - 1] is 'e' or 'E') && !IsIdentChar(sql, i - 2));
+            return SkipQuoted(sql, i, '\'', backslashEscapes: i > 0 && (sql[i - 1] is 'e' or 'E') && !IsIdentChar(sql,
+                i - 2));
         if (c == '"')
             return SkipQuoted(sql, i, '"', backslashEscapes: false);
         if (c == '-' && i + 1 < sql.Length && sql[i + 1] == '-')

@@ -18,11 +18,13 @@ internal sealed class ScramSha256
     private string _nonce = "";
     private string _gs2Header = "";
 
-    /// <summary>Derives the verifier from the configured password (null: unknown user, which must still fail late).</summary>
+    /// <summary>Derives the verifier from the configured password (null: unknown user, which must still fail
+    /// late).</summary>
     public ScramSha256(string? password)
     {
         _salt = RandomNumberGenerator.GetBytes(16);
-        var salted = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password ?? RandomNumberGenerator.GetHexString(32)),
+        var secret = Encoding.UTF8.GetBytes(password ?? RandomNumberGenerator.GetHexString(32));
+        var salted = Rfc2898DeriveBytes.Pbkdf2(secret,
             _salt, Iterations, HashAlgorithmName.SHA256, 32);
         _storedKey = SHA256.HashData(HMACSHA256.HashData(salted, "Client Key"u8));
         _serverKey = HMACSHA256.HashData(salted, "Server Key"u8);

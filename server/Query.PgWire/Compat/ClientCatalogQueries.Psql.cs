@@ -10,7 +10,8 @@ internal static partial class ClientCatalogQueries
 
     private static CatalogAnswer? TryPsql(string q, string sql, ICatalogSource s)
     {
-        if (q.StartsWith("select n.nspname as \"schema\", c.relname as \"name\", case c.relkind", StringComparison.Ordinal))
+        if (q.StartsWith("select n.nspname as \"schema\", c.relname as \"name\", case c.relkind",
+            StringComparison.Ordinal))
             return ListRelations(sql, s);
         if (q.StartsWith("select c.oid, n.nspname, c.relname from pg_catalog.pg_class c", StringComparison.Ordinal))
             return FindRelation(sql, s);
@@ -70,7 +71,8 @@ internal static partial class ClientCatalogQueries
     private static CatalogAnswer FindRelation(string sql, ICatalogSource s)
     {
         var pattern = NamePattern(sql);
-        PgColumn[] columns = [new("oid", PgTypeOid.Oid), new("nspname", PgTypeOid.Name), new("relname", PgTypeOid.Name)];
+        PgColumn[] columns = [new("oid", PgTypeOid.Oid), new("nspname", PgTypeOid.Name), new("relname",
+            PgTypeOid.Name)];
         return new CatalogAnswer(columns, _ =>
         {
             var rows = new List<object?[]>();
@@ -91,7 +93,8 @@ internal static partial class ClientCatalogQueries
             new("relhasrules", PgTypeOid.Bool), new("relhastriggers", PgTypeOid.Bool),
             new("relrowsecurity", PgTypeOid.Bool), new("relforcerowsecurity", PgTypeOid.Bool),
             new("relhasoids", PgTypeOid.Bool), new("relispartition", PgTypeOid.Bool), new("?column?", PgTypeOid.Text),
-            new("reltablespace", PgTypeOid.Oid), new("reloftype", PgTypeOid.Text), new("relpersistence", PgTypeOid.Char),
+            new("reltablespace", PgTypeOid.Oid), new("reloftype", PgTypeOid.Text), new("relpersistence",
+                PgTypeOid.Char),
             new("relreplident", PgTypeOid.Char), new("amname", PgTypeOid.Name),
         ];
         var relation = ByQuotedOid(q, s);
@@ -112,7 +115,8 @@ internal static partial class ClientCatalogQueries
         {
             var rows = new List<object?[]>();
             foreach (var column in relation?.Columns ?? [])
-                rows.Add([column.Name, PgTypeTable.FormatType(column.TypeOid, column.TypeModifier), null, false, null, "", ""]);
+                rows.Add([column.Name, PgTypeTable.FormatType(column.TypeOid, column.TypeModifier), null, false, null,
+                    "", ""]);
             return rows;
         });
     }
@@ -161,10 +165,12 @@ internal static partial class ClientCatalogQueries
 
     private static CatalogAnswer? TryJdbc(string q)
     {
-        if (q.StartsWith("select n.nspname = any(current_schemas(true)), n.nspname, t.typname from pg_catalog.pg_type t",
+        if (q.StartsWith("select n.nspname = any(current_schemas(true)), n.nspname, t.typname " +
+                "from pg_catalog.pg_type t",
                 StringComparison.Ordinal))
         {
-            PgColumn[] columns = [new("?column?", PgTypeOid.Bool), new("nspname", PgTypeOid.Name), new("typname", PgTypeOid.Name)];
+            PgColumn[] columns = [new("?column?", PgTypeOid.Bool), new("nspname", PgTypeOid.Name), new("typname",
+                PgTypeOid.Name)];
             return new CatalogAnswer(columns, p => PgTypeTable.TryGet(TypeParam(p), out var t)
                 ? [[true, "pg_catalog", t.Name]] : [], [PgTypeOid.Int4]);
         }

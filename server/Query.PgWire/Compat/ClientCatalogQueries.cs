@@ -92,12 +92,15 @@ internal static partial class ClientCatalogQueries
         };
     }
 
-    [GeneratedRegex(@"^select (?:pg_catalog\.)?(version\(\)|current_schema\(\)|current_schema|current_database\(\)|current_catalog|current_user|session_user|user|pg_backend_pid\(\)|pg_advisory_unlock_all\(\)|current_setting\('([a-z_.]+)'\))$")]
+    [GeneratedRegex(@"^select (?:pg_catalog\.)?(version\(\)|current_schema\(\)|current_schema|" +
+        @"current_database\(\)|current_catalog|current_user|session_user|user|pg_backend_pid\(\)|" +
+        @"pg_advisory_unlock_all\(\)|current_setting\('([a-z_.]+)'\))$")]
     private static partial Regex FunctionQuery();
 
     private static CatalogAnswer? TryNpgsql(string q)
     {
-        if (q.StartsWith("select ns.nspname, t.oid, t.typname, t.typtype, t.typnotnull, t.elemtypoid", StringComparison.Ordinal))
+        if (q.StartsWith("select ns.nspname, t.oid, t.typname, t.typtype, t.typnotnull, t.elemtypoid",
+            StringComparison.Ordinal))
             return NpgsqlTypes();
         if (q.StartsWith("select typ.oid, att.attname, att.atttypid from pg_type as typ", StringComparison.Ordinal))
             return CatalogAnswer.Empty("oid", "attname", "atttypid");

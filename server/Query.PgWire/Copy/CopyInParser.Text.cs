@@ -57,7 +57,8 @@ internal sealed partial class CopyInParser
             line = line[(delimiter + 1)..];
         }
         if (column < _oids.Length)
-            throw Error(Query.PgWire.PgSqlState.BadCopyFileFormat, "missing data for column \"" + _sink.Columns[column].Name + "\"");
+            throw Error(Query.PgWire.PgSqlState.BadCopyFileFormat, "missing data for column \""
+                + _sink.Columns[column].Name + "\"");
     }
 
     private ReadOnlySpan<byte> Unescape(ReadOnlySpan<byte> raw, ref int used)
@@ -157,7 +158,8 @@ internal sealed partial class CopyInParser
         return at;
     }
 
-    /// <summary>Index of the newline ending the record at <paramref name="at"/> (quotes may span lines), or -1.</summary>
+    /// <summary>Index of the newline ending the record at <paramref name="at"/> (quotes may span lines), or
+    /// -1.</summary>
     private int CsvRecordEnd(ReadOnlySpan<byte> data, int at, out int extraLines)
     {
         bool quoted = false;
@@ -230,6 +232,7 @@ internal sealed partial class CopyInParser
             i++;   // past the delimiter
         }
         if (column < _oids.Length)
-            throw Error(Query.PgWire.PgSqlState.BadCopyFileFormat, "missing data for column \"" + _sink.Columns[column].Name + "\"");
+            throw Error(Query.PgWire.PgSqlState.BadCopyFileFormat, "missing data for column \""
+                + _sink.Columns[column].Name + "\"");
     }
 }

@@ -41,7 +41,10 @@ internal static class CopyText
                 case (byte)'\\': output.WriteByte((byte)'\\'); output.WriteByte((byte)'\\'); break;
                 case (byte)'\n': output.WriteByte((byte)'\\'); output.WriteByte((byte)'n'); break;
                 case (byte)'\r': output.WriteByte((byte)'\\'); output.WriteByte((byte)'r'); break;
-                case (byte)'\t' when delimiter == (byte)'\t': output.WriteByte((byte)'\\'); output.WriteByte((byte)'t'); break;
+                case (byte)'\t' when delimiter == (byte)'\t':
+                    output.WriteByte((byte)'\\');
+                    output.WriteByte((byte)'t');
+                    break;
                 default:
                     if (b == delimiter)
                         output.WriteByte((byte)'\\');
@@ -51,7 +54,8 @@ internal static class CopyText
         }
     }
 
-    private static void WriteCsvField(PgOutputBuffer output, ReadOnlySpan<byte> value, CopyOptions options, byte delimiter)
+    private static void WriteCsvField(PgOutputBuffer output, ReadOnlySpan<byte> value, CopyOptions options,
+        byte delimiter)
     {
         byte quote = (byte)options.Quote;
         bool needsQuotes = value.IsEmpty && options.EffectiveNull.Length == 0;

@@ -12,6 +12,9 @@ namespace Query.PgWire.Framing;
 /// </summary>
 internal sealed class PgInput : IDisposable
 {
+    /// <summary>PostgreSQL's own cap on a startup packet (MAX_STARTUP_PACKET_LENGTH).</summary>
+    private const int MaxStartupBytes = 10_000;
+
     private readonly PipeReader _reader;
     private readonly int _maxMessageBytes;
     private byte[] _body = ArrayPool<byte>.Shared.Rent(4096);
@@ -81,6 +84,8 @@ internal sealed class PgInput : IDisposable
             return false;
         if (length < 4)
             throw new PgProtocolException($"invalid message length {length}");
+        if (!typed && length > MaxStartupBytes)
+            throw new PgProtocolException($"invalid length of startup packet: {length}");
         if (length - 4 > _maxMessageBytes)
             throw new PgException(PgSqlState.ProgramLimitExceeded,
                 $"message of {length} bytes exceeds the limit of {_maxMessageBytes} bytes", fatal: true);
@@ -118,16 +123,16 @@ internal sealed class PgInput : IDisposable
             while (true)
             {
                 var result = await _reader.ReadAsync();
-                _reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-                if (result.IsCanceled)
-                    return;
-                if (result.IsCompleted)
+                // Leaving, the buffer is marked unexamined so the message loop sees pipelined bytes at once;
+                // while watching, everything is marked examined so the next read waits for new bytes or EOF.
+                if (result.IsCanceled || result.IsCompleted || result.Buffer.Length > _maxMessageBytes + 5L)
                 {
-                    onClosed();
+                    _reader.AdvanceTo(result.Buffer.Start);
+                    if (result.IsCompleted && !result.IsCanceled)
+                        onClosed();
                     return;
                 }
-                if (result.Buffer.Length > _maxMessageBytes + 5L)
-                    return;
+                _reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
             }
         }
         catch (Exception)

@@ -47,7 +47,8 @@ internal static class SqlTokens
             else if (char.IsLetterOrDigit(c) || c == '_' || c == '.' || c == '-' || c == '+')
             {
                 end = i + 1;
-                while (end < sql.Length && (char.IsLetterOrDigit(sql[end]) || sql[end] is '_' or '.' or '$' or '-' or '/' or ':' or '+'))
+                while (end < sql.Length && (char.IsLetterOrDigit(sql[end]) || sql[end] is '_' or '.' or '$' or '-'
+                    or '/' or ':' or '+'))
                     end++;
                 tokens.Add(new SqlToken(sql[i..end].ToLowerInvariant(), i, end, SqlToken.Word));
             }

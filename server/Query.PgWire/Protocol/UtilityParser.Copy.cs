@@ -1,6 +1,7 @@
 namespace Query.PgWire.Protocol;
 
-/// <summary>COPY forms: <c>COPY rel [(cols)] FROM STDIN …</c>, <c>COPY (query) TO STDOUT …</c>, <c>COPY rel TO STDOUT</c>.</summary>
+/// <summary>COPY forms: <c>COPY rel [(cols)] FROM STDIN …</c>, <c>COPY (query) TO STDOUT …</c>, <c>COPY rel TO
+/// STDOUT</c>.</summary>
 internal static partial class UtilityParser
 {
     private static UtilityCommand ParseCopy(List<SqlToken> t, string sql)
@@ -101,7 +102,8 @@ internal static partial class UtilityParser
                     "csv" => CopyFormat.Csv,
                     "binary" => CopyFormat.Binary,
                     "text" => CopyFormat.Text,
-                    _ => throw new PgException(PgSqlState.InvalidParameterValue, $"COPY format \"{value}\" not recognized"),
+                    _ => throw new PgException(PgSqlState.InvalidParameterValue,
+                        $"COPY format \"{value}\" not recognized"),
                 };
                 break;
             case "header": options.Header = value is null or "true" or "on" or "1" or "match"; break;
@@ -109,7 +111,8 @@ internal static partial class UtilityParser
             case "quote": options.Quote = SingleChar(option, value); break;
             case "escape": options.Escape = SingleChar(option, value); break;
             case "null": options.Null = value ?? throw PgException.Syntax("COPY NULL needs a string"); break;
-            case "encoding" when value is not null && value.Replace("-", "").Equals("utf8", StringComparison.OrdinalIgnoreCase):
+            case "encoding" when value is not null && value.Replace("-", "").Equals("utf8",
+                StringComparison.OrdinalIgnoreCase):
                 break;
             case "freeze" or "oids" when value is null or "false" or "off":
                 break;

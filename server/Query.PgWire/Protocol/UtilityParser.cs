@@ -6,7 +6,7 @@ namespace Query.PgWire.Protocol;
 /// </summary>
 internal static partial class UtilityParser
 {
-    private static readonly HashSet<string> FirstWords =
+    private static readonly string[] FirstWords =
     [
         "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release", "unlisten", "set", "reset",
         "show", "discard", "deallocate", "declare", "fetch", "move", "close", "copy",
@@ -14,20 +14,7 @@ internal static partial class UtilityParser
 
     public static UtilityCommand? Parse(string sql, Func<string, bool> isKnownSetting)
     {
-        // Cheap first-word test so ordinary queries are never tokenized here.
-        int start = 0;
-        while (start < sql.Length && !char.IsLetter(sql[start]))
-        {
-            int next = PgSqlSplitter.SkipToken(sql, start);
-            if (!char.IsWhiteSpace(sql[start]) && next == start + 1)
-                return null;
-            start = next;
-        }
-        int end = start;
-        while (end < sql.Length && char.IsLetter(sql[end]))
-            end++;
-        if (end - start > 10 || !FirstWords.GetAlternateLookup<ReadOnlySpan<char>>().Contains(
-                sql.AsSpan(start, end - start).ToString().ToLowerInvariant()))
+        if (!StartsWithUtilityWord(sql))
             return null;
         var t = SqlTokens.Tokenize(sql, maxTokens: 100_000);
         if (t.Count == 0 || t[0].Kind != SqlToken.Word)
@@ -44,7 +31,11 @@ internal static partial class UtilityParser
             "release" => new(UtilityKind.NoOp, "RELEASE"),
             "unlisten" => new(UtilityKind.NoOp, "UNLISTEN"),
             "set" => ParseSet(t, sql),
-            "reset" => new(UtilityKind.Reset, "RESET") { Name = w1 == "all" ? null : SettingName(t, 1), All = w1 == "all" },
+            "reset" => new(UtilityKind.Reset, "RESET")
+            {
+                Name = w1 == "all" ? null : SettingName(t, 1),
+                All = w1 == "all"
+            },
             "show" => ParseShow(t, isKnownSetting),
             "discard" => new(UtilityKind.Discard, "DISCARD " + w1.ToUpperInvariant()) { All = w1 == "all" },
             "deallocate" => ParseDeallocate(t),
@@ -60,6 +51,29 @@ internal static partial class UtilityParser
         };
     }
 
+    /// <summary>Cheap first-word test (no allocation) so ordinary queries are never tokenized here.</summary>
+    private static bool StartsWithUtilityWord(string sql)
+    {
+        int start = 0;
+        while (start < sql.Length && !char.IsLetter(sql[start]))
+        {
+            int next = PgSqlSplitter.SkipToken(sql, start);
+            if (!char.IsWhiteSpace(sql[start]) && next == start + 1)
+                return false;
+            start = next;
+        }
+        int end = start;
+        while (end < sql.Length && char.IsLetter(sql[end]))
+            end++;
+        var word = sql.AsSpan(start, end - start);
+        foreach (var candidate in FirstWords)
+        {
+            if (word.Equals(candidate, StringComparison.OrdinalIgnoreCase))
+                return true;
+        }
+        return false;
+    }
+
     private static string Word(List<SqlToken> t, int i) => i < t.Count && t[i].Kind == SqlToken.Word ? t[i].Text : "";
 
     private static UtilityCommand? ParseSet(List<SqlToken> t, string sql)
@@ -71,7 +85,8 @@ internal static partial class UtilityParser
         if (i < t.Count && t[i].Kind == SqlToken.String)
             return null;
         string w = Word(t, i);
-        if (w is "characteristics" or "transaction" or "authorization" || (w == "session" && Word(t, i + 1) == "authorization"))
+        if (w is "characteristics" or "transaction" or "authorization" || (w == "session" && Word(t, i
+            + 1) == "authorization"))
             return new(UtilityKind.NoOp, "SET");
         string name;
         if (w == "time" && Word(t, i + 1) == "zone")

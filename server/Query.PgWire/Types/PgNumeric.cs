@@ -69,7 +69,8 @@ public static class PgNumeric
         for (int w = weight, i = 0; w >= 0; w--, i++)
         {
             int digit = i < ndigits ? ReadInt16(value, 8 + 2 * i) : 0;
-            text.Append(i == 0 ? digit.ToString(CultureInfo.InvariantCulture) : digit.ToString("D4", CultureInfo.InvariantCulture));
+            text.Append(i == 0 ? digit.ToString(CultureInfo.InvariantCulture) : digit.ToString("D4",
+                CultureInfo.InvariantCulture));
         }
         if (dscale > 0)
         {

@@ -7,7 +7,8 @@ namespace Query.PgWire.Types;
 /// Encodes DataRow messages straight into the connection's output buffer, choosing text or binary per column as
 /// the client asked. A row is <see cref="BeginRow"/>, one Write per column in order, <see cref="EndRow"/>. The
 /// column's type OID decides the wire encoding; typed writes convert where PostgreSQL would (an int64 into an
-/// int4 column, an integer into numeric). Arrays: <see cref="BeginArray"/>, one write per element, <see cref="EndArray"/>.
+/// int4 column, an integer into numeric). Arrays: <see cref="BeginArray"/>, one write per element, <see
+/// cref="EndArray"/>.
 /// Nothing here allocates per row.
 /// </summary>
 public sealed partial class PgRowWriter
@@ -29,7 +30,8 @@ public sealed partial class PgRowWriter
     /// <summary>Session time zone for text-format timestamptz (default UTC).</summary>
     public TimeZoneInfo TimeZone { get; set; } = TimeZoneInfo.Utc;
 
-    /// <summary>True once enough bytes are buffered that the caller should return and let the connection flush.</summary>
+    /// <summary>True once enough bytes are buffered that the caller should return and let the connection
+    /// flush.</summary>
     public bool ShouldFlush => _output.Length >= FlushBytes;
 
     /// <summary>Rows completed since the last <see cref="Configure"/>.</summary>
@@ -37,7 +39,8 @@ public sealed partial class PgRowWriter
 
     public int ColumnCount => _oids.Length;
 
-    /// <summary>Sets the shape of the rows that follow: one type OID and one format (binary or text) per column.</summary>
+    /// <summary>Sets the shape of the rows that follow: one type OID and one format (binary or text) per
+    /// column.</summary>
     public void Configure(int[] typeOids, bool[] binary)
     {
         _oids = typeOids;
@@ -137,7 +140,8 @@ public sealed partial class PgRowWriter
         End();
     }
 
-    /// <summary>text, varchar, json, jsonb (maps and structs travel as json text) or any column in text format.</summary>
+    /// <summary>text, varchar, json, jsonb (maps and structs travel as json text) or any column in text
+    /// format.</summary>
     public void WriteText(ReadOnlySpan<char> value)
     {
         Start();

@@ -32,7 +32,8 @@ internal static class PgTextValues
             return int.MaxValue;
         if (trimmed.Equals("-infinity", StringComparison.OrdinalIgnoreCase))
             return int.MinValue;
-        return DateOnly.TryParseExact(trimmed, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+        return DateOnly.TryParseExact(trimmed, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None,
+            out var d)
             ? d.DayNumber - 719_162
             : throw PgValues.Invalid("date", text);
     }
@@ -95,7 +96,8 @@ internal static class PgTextValues
                 result.Add((byte)'\\');
                 i++;
             }
-            else if (i + 3 < bytes.Length + 0 && IsOctal(bytes[i + 1]) && IsOctal(bytes[i + 2]) && IsOctal(bytes[i + 3]))
+            else if (i + 3 < bytes.Length + 0 && IsOctal(bytes[i + 1]) && IsOctal(bytes[i + 2]) && IsOctal(bytes[i
+                + 3]))
             {
                 result.Add((byte)(((bytes[i + 1] - '0') << 6) | ((bytes[i + 2] - '0') << 3) | (bytes[i + 3] - '0')));
                 i += 3;

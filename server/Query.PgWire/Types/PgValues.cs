@@ -198,7 +198,8 @@ public sealed class PgValues
         if (_binary[index])
             return BinaryPrimitives.ReadInt64BigEndian(Fixed(raw, 8));
         var text = Encoding.UTF8.GetString(raw);
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var t) ? t.Ticks / 10 : throw Invalid("time", text);
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var t) ? t.Ticks / 10 : throw Invalid("time",
+            text);
     }
 
     public (long Micros, int Days, int Months) GetInterval(int index)
