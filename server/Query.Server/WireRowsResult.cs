@@ -139,7 +139,8 @@ internal sealed class WireRowsResult : IPgResult
 
     private void WriteArray(PgRowWriter writer, int ordinal)
     {
-        if (_rows.GetValue(ordinal) is SqlArray array && PgTypeMapping.OidOf(_rows.Columns[ordinal].Type) != PgTypeOid.Json)
+        var isWireArray = PgTypeMapping.OidOf(_rows.Columns[ordinal].Type) != PgTypeOid.Json;
+        if (isWireArray && _rows.GetValue(ordinal) is SqlArray array)
             writer.WriteValue(array.Items);
         else
             writer.WriteText(_rows.GetText(ordinal));

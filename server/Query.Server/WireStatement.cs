@@ -4,7 +4,7 @@ using Query.PgWire.Types;
 
 namespace Query.Server;
 
-/// <summary>An engine <see cref="PreparedStatement"/> described in wire terms and executed with wire parameters.</summary>
+/// <summary>An engine <see cref="PreparedStatement"/> described in wire terms, run with wire parameters.</summary>
 internal sealed class WireStatement : IPgStatement
 {
     private readonly EngineSession _session;
