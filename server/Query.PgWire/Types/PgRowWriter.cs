@@ -144,6 +144,7 @@ public sealed partial class PgRowWriter
     /// format.</summary>
     public void WriteText(ReadOnlySpan<char> value)
     {
+        CheckTextual();
         Start();
         if (IsBinary && CurrentOid == PgTypeOid.Jsonb)
             _output.WriteByte(1);
@@ -154,6 +155,7 @@ public sealed partial class PgRowWriter
     /// <summary>Already UTF-8 encoded text (zero-copy from storage).</summary>
     public void WriteUtf8(ReadOnlySpan<byte> value)
     {
+        CheckTextual();
         Start();
         if (IsBinary && CurrentOid == PgTypeOid.Jsonb)
             _output.WriteByte(1);
@@ -311,6 +313,15 @@ public sealed partial class PgRowWriter
             if (text[i] == (byte)'E')
                 text[i] = (byte)'e';
         }
+    }
+
+    /// <summary>Text bytes are only a valid binary value for string-like types; anything else would corrupt the row.</summary>
+    private void CheckTextual()
+    {
+        CheckColumn();
+        if (_binary[_column] && !PgValues.IsTextual(CurrentOid) && CurrentOid != PgTypeOid.Void)
+            throw new InvalidOperationException(
+                $"column {_column} is {PgTypeTable.Get(CurrentOid).Name} in binary format; use its typed Write method");
     }
 
     private void CheckColumn()
