@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Query.PgWire.Auth;
 using Query.PgWire.Framing;
 
@@ -121,10 +122,26 @@ internal sealed partial class PgConnection
         {
             if (name is "user" or "database" or "options" or "replication")
                 continue;
-            ApplySetting(name, value);
+            TryApplyStartupSetting(name, value);
         }
         if (startup.TryGetValue("options", out var options))
             ApplyCommandLineOptions(options);
+    }
+
+    /// <summary>
+    /// Startup values are applied leniently: an unknown time zone or encoding keeps the default instead of refusing
+    /// the connection (PostgreSQL would refuse; a JVM zone name we cannot resolve should not lock pgjdbc out).
+    /// </summary>
+    private void TryApplyStartupSetting(string name, string value)
+    {
+        try
+        {
+            ApplySetting(name, value);
+        }
+        catch (PgException ex)
+        {
+            _logger.LogDebug("startup setting {Name}={Value} ignored: {Reason}", name, value, ex.Message);
+        }
     }
 
     private Dictionary<string, string> DefaultSettings() => new(StringComparer.OrdinalIgnoreCase)
@@ -174,7 +191,7 @@ internal sealed partial class PgConnection
                 : words[i].StartsWith("-c", StringComparison.Ordinal) ? words[i][2..] : "";
             int eq = setting.IndexOf('=', StringComparison.Ordinal);
             if (eq > 0)
-                ApplySetting(setting[..eq].Replace('-', '_'), setting[(eq + 1)..]);
+                TryApplyStartupSetting(setting[..eq].Replace('-', '_'), setting[(eq + 1)..]);
         }
     }
 

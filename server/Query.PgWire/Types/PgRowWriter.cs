@@ -315,7 +315,7 @@ public sealed partial class PgRowWriter
         }
     }
 
-    /// <summary>Text bytes are only a valid binary value for string-like types; anything else would corrupt the row.</summary>
+    /// <summary>Text bytes are a valid binary value only for string-like types; otherwise the row is corrupt.</summary>
     private void CheckTextual()
     {
         CheckColumn();
