@@ -15,8 +15,9 @@ public interface IPgResult : IAsyncDisposable
     /// </summary>
     int WriteRows(PgRowWriter writer, int maxRows);
 
-    /// <summary>True when more rows are ready; false when the result has ended (then read <see
-    /// cref="CommandTag"/>).</summary>
+    /// <summary>
+    /// True when more rows are ready; false when the result has ended (then read <see cref="CommandTag"/>).
+    /// </summary>
     ValueTask<bool> WaitAsync(CancellationToken cancellationToken);
 
     /// <summary>The CommandComplete tag once ended: <c>SELECT 3</c>, <c>INSERT 0 1</c>, <c>CREATE STREAM</c>.</summary>

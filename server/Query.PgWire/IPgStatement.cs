@@ -5,8 +5,9 @@ namespace Query.PgWire;
 /// <summary>One prepared statement: its parameter and result shapes, and how to run it.</summary>
 public interface IPgStatement
 {
-    /// <summary>Type OID per parameter <c>$1..$n</c>, with undeclared ones inferred (text 25 as a last
-    /// resort).</summary>
+    /// <summary>
+    /// Type OID per parameter <c>$1..$n</c>, with undeclared ones inferred (text 25 as a last resort).
+    /// </summary>
     IReadOnlyList<int> ParameterTypeOids { get; }
 
     /// <summary>Result columns, or null when the statement returns no rows (DDL, INSERT).</summary>

@@ -5,8 +5,9 @@ using Query.PgWire.Framing;
 
 namespace Query.PgWire;
 
-/// <summary>Startup phase: SSL/GSSENC refusal, CancelRequest, StartupMessage, authentication,
-/// ParameterStatus.</summary>
+/// <summary>
+/// Startup phase: SSL/GSSENC refusal, CancelRequest, StartupMessage, authentication, ParameterStatus.
+/// </summary>
 internal sealed partial class PgConnection
 {
     private const int ProtocolVersion3 = 196608;
@@ -14,8 +15,9 @@ internal sealed partial class PgConnection
     private const int GssEncRequestCode = 80877104;
     private const int CancelRequestCode = 80877102;
 
-    /// <summary>The ParameterStatus set PostgreSQL 15 reports; clients depend on several of them (see pgwire.md
-    /// §1.4).</summary>
+    /// <summary>
+    /// The ParameterStatus set PostgreSQL 15 reports; clients depend on several of them (see pgwire.md §1.4).
+    /// </summary>
     private static readonly string[] ReportedSettings =
     [
         "application_name", "client_encoding", "DateStyle", "default_transaction_read_only", "in_hot_standby",

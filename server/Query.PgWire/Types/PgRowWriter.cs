@@ -30,8 +30,9 @@ public sealed partial class PgRowWriter
     /// <summary>Session time zone for text-format timestamptz (default UTC).</summary>
     public TimeZoneInfo TimeZone { get; set; } = TimeZoneInfo.Utc;
 
-    /// <summary>True once enough bytes are buffered that the caller should return and let the connection
-    /// flush.</summary>
+    /// <summary>
+    /// True once enough bytes are buffered that the caller should return and let the connection flush.
+    /// </summary>
     public bool ShouldFlush => _output.Length >= FlushBytes;
 
     /// <summary>Rows completed since the last <see cref="Configure"/>.</summary>
@@ -39,8 +40,9 @@ public sealed partial class PgRowWriter
 
     public int ColumnCount => _oids.Length;
 
-    /// <summary>Sets the shape of the rows that follow: one type OID and one format (binary or text) per
-    /// column.</summary>
+    /// <summary>
+    /// Sets the shape of the rows that follow: one type OID and one format (binary or text) per column.
+    /// </summary>
     public void Configure(int[] typeOids, bool[] binary)
     {
         _oids = typeOids;
@@ -140,8 +142,9 @@ public sealed partial class PgRowWriter
         End();
     }
 
-    /// <summary>text, varchar, json, jsonb (maps and structs travel as json text) or any column in text
-    /// format.</summary>
+    /// <summary>
+    /// text, varchar, json, jsonb (maps and structs travel as json text) or any column in text format.
+    /// </summary>
     public void WriteText(ReadOnlySpan<char> value)
     {
         CheckTextual();
