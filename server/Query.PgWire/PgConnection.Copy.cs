@@ -26,7 +26,7 @@ internal sealed partial class PgConnection
         var options = command.Copy!;
         WriteCopyResponse((byte)'G', options, sink.Columns.Count);
         await FlushAsync();
-        using var parser = new CopyInParser(options, sink, command.Name!);
+        using var parser = new CopyInParser(options, sink, command.Name!, _options.MaxMessageBytes);
         while (true)
         {
             int type = await _input.ReadMessageAsync(_lifetime.Token);

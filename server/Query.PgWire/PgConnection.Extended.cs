@@ -166,8 +166,9 @@ internal sealed partial class PgConnection
         await ReadyForQueryAsync();
     }
 
-    /// <summary>Ends the implicit transaction's portals; DECLAREd cursors live until CLOSE, COMMIT or
-    /// ROLLBACK.</summary>
+    /// <summary>
+    /// Ends the implicit transaction's portals; DECLAREd cursors live until CLOSE, COMMIT or ROLLBACK.
+    /// </summary>
     private async ValueTask CloseTransactionPortalsAsync()
     {
         if (_portals.Count == 0)

@@ -73,8 +73,9 @@ internal sealed partial class PgConnection
                 "current transaction is aborted, commands ignored until end of transaction block");
     }
 
-    /// <summary>Recognises wire-handled statements first, then catalog queries, and hands the rest to the
-    /// session.</summary>
+    /// <summary>
+    /// Recognises wire-handled statements first, then catalog queries, and hands the rest to the session.
+    /// </summary>
     private WireStatement Prepare(string sql, ReadOnlySpan<int> parameterOids)
     {
         if (PgSqlSplitter.IsBlank(sql))
@@ -88,8 +89,9 @@ internal sealed partial class PgConnection
         return WireStatement.ForSession(sql, _session!.Prepare(sql, parameterOids));
     }
 
-    /// <summary>Starts (if needed) and drains a portal: rows up to <paramref name="maxRows"/> (0 = all), then its
-    /// tag.</summary>
+    /// <summary>
+    /// Starts (if needed) and drains a portal: rows up to <paramref name="maxRows"/> (0 = all), then its tag.
+    /// </summary>
     private async ValueTask ExecutePortalAsync(Portal portal, long maxRows, bool simple)
     {
         var statement = portal.Statement;

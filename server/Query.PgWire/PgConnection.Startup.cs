@@ -1,11 +1,13 @@
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Query.PgWire.Auth;
 using Query.PgWire.Framing;
 
 namespace Query.PgWire;
 
-/// <summary>Startup phase: SSL/GSSENC refusal, CancelRequest, StartupMessage, authentication,
-/// ParameterStatus.</summary>
+/// <summary>
+/// Startup phase: SSL/GSSENC refusal, CancelRequest, StartupMessage, authentication, ParameterStatus.
+/// </summary>
 internal sealed partial class PgConnection
 {
     private const int ProtocolVersion3 = 196608;
@@ -13,8 +15,9 @@ internal sealed partial class PgConnection
     private const int GssEncRequestCode = 80877104;
     private const int CancelRequestCode = 80877102;
 
-    /// <summary>The ParameterStatus set PostgreSQL 15 reports; clients depend on several of them (see pgwire.md
-    /// §1.4).</summary>
+    /// <summary>
+    /// The ParameterStatus set PostgreSQL 15 reports; clients depend on several of them (see pgwire.md §1.4).
+    /// </summary>
     private static readonly string[] ReportedSettings =
     [
         "application_name", "client_encoding", "DateStyle", "default_transaction_read_only", "in_hot_standby",
@@ -121,10 +124,26 @@ internal sealed partial class PgConnection
         {
             if (name is "user" or "database" or "options" or "replication")
                 continue;
-            ApplySetting(name, value);
+            TryApplyStartupSetting(name, value);
         }
         if (startup.TryGetValue("options", out var options))
             ApplyCommandLineOptions(options);
+    }
+
+    /// <summary>
+    /// Startup values are applied leniently: an unknown time zone or encoding keeps the default instead of refusing
+    /// the connection (PostgreSQL would refuse; a JVM zone name we cannot resolve should not lock pgjdbc out).
+    /// </summary>
+    private void TryApplyStartupSetting(string name, string value)
+    {
+        try
+        {
+            ApplySetting(name, value);
+        }
+        catch (PgException ex)
+        {
+            _logger.LogDebug("startup setting {Name}={Value} ignored: {Reason}", name, value, ex.Message);
+        }
     }
 
     private Dictionary<string, string> DefaultSettings() => new(StringComparer.OrdinalIgnoreCase)
@@ -174,7 +193,7 @@ internal sealed partial class PgConnection
                 : words[i].StartsWith("-c", StringComparison.Ordinal) ? words[i][2..] : "";
             int eq = setting.IndexOf('=', StringComparison.Ordinal);
             if (eq > 0)
-                ApplySetting(setting[..eq].Replace('-', '_'), setting[(eq + 1)..]);
+                TryApplyStartupSetting(setting[..eq].Replace('-', '_'), setting[(eq + 1)..]);
         }
     }
 

@@ -34,11 +34,3 @@ public class PgException : Exception
     public static PgException Syntax(string message, int position = 0) =>
         new(PgSqlState.SyntaxError, message, position: position);
 }
-
-/// <summary>A malformed or illegal frontend message: always FATAL 08P01, the connection closes.</summary>
-public sealed class PgProtocolException : PgException
-{
-    public PgProtocolException(string message) : base(PgSqlState.ProtocolViolation, message, fatal: true)
-    {
-    }
-}

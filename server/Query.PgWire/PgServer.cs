@@ -53,8 +53,8 @@ public sealed class PgServer : IAsyncDisposable
     {
         if (_listener is null)
             return;
-        _listener.Dispose();
         await _shutdown.CancelAsync();
+        _listener.Dispose();
         if (_acceptLoop is not null)
             await _acceptLoop;
         var all = Task.WhenAll(_running.Keys);

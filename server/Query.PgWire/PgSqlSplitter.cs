@@ -27,8 +27,9 @@ public static class PgSqlSplitter
         return statements;
     }
 
-    /// <summary>Index just past the token (string, identifier, comment, dollar quote or one char) at <paramref
-    /// name="i"/>.</summary>
+    /// <summary>
+    /// Index just past the token (string, identifier, comment, dollar quote or one char) at <paramref name="i"/>.
+    /// </summary>
     public static int SkipToken(string sql, int i)
     {
         char c = sql[i];

@@ -36,6 +36,8 @@ public sealed class CatalogAndProtocolTests : IClassFixture<PgServerFixture>
             Assert.Equal("db", await cmd.ExecuteScalarAsync());
         await using (var cmd = new NpgsqlCommand("SELECT pg_backend_pid()", conn))
             Assert.Equal(conn.ProcessID, await cmd.ExecuteScalarAsync());
+        await using (var cmd = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", conn))
+            await cmd.ExecuteNonQueryAsync();   // Npgsql's pooled reset sends it; a void column in binary must encode
         await using (var cmd = new NpgsqlCommand("SHOW TRANSACTION ISOLATION LEVEL", conn))
             Assert.Equal("read committed", await cmd.ExecuteScalarAsync());
         await using (var cmd = new NpgsqlCommand("SHOW ALL", conn))
@@ -47,7 +49,10 @@ public sealed class CatalogAndProtocolTests : IClassFixture<PgServerFixture>
             Assert.Contains("integer_datetimes", names);
         }
         await using (var cmd = new NpgsqlCommand("SELECT current_setting('no_such_thing')", conn))
-            Assert.Equal("42704", (await Assert.ThrowsAsync<PostgresException>(() => cmd.ExecuteScalarAsync())).SqlState);
+        {
+            var ex = await Assert.ThrowsAsync<PostgresException>(() => cmd.ExecuteScalarAsync());
+            Assert.Equal("42704", ex.SqlState);
+        }
     }
 
     [Fact]
@@ -92,6 +97,35 @@ public sealed class CatalogAndProtocolTests : IClassFixture<PgServerFixture>
         Assert.Equal(196608, BinaryPrimitives.ReadInt32BigEndian(negotiate.Body));
         Assert.Equal(1, BinaryPrimitives.ReadInt32BigEndian(negotiate.Body.AsSpan(4)));
         Assert.EndsWith("KZ", await client.ReadUntilAsync('Z'), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Startup_settings_are_applied_leniently_and_reported()
+    {
+        await using var client = await RawPgClient.ConnectAsync(_server.Port, startup: false);
+        await client.SendStartupAsync("tester", "db", "TimeZone", "No/Such_Zone", "application_name", "jdbc",
+            "options", "-c extra_float_digits=3");
+        var statuses = new Dictionary<string, string>();
+        while (true)
+        {
+            var message = (await client.ReadAsync())!.Value;
+            if (message.Type == 'Z')
+                break;
+            if (message.Type == 'S')
+            {
+                var parts = System.Text.Encoding.UTF8.GetString(message.Body).Split('\0');
+                statuses[parts[0]] = parts[1];
+            }
+        }
+        Assert.Equal("UTC", statuses["TimeZone"]);
+        Assert.Equal("jdbc", statuses["application_name"]);
+        Assert.Equal("15.0", statuses["server_version"]);
+        Assert.Equal("on", statuses["integer_datetimes"]);
+        await client.SendAsync('Q', RawPgClient.CString("SHOW extra_float_digits"));
+        Assert.Equal('T', (await client.ReadAsync())!.Value.Type);
+        var row = (await client.ReadAsync())!.Value;
+        Assert.Equal('D', row.Type);
+        Assert.Equal("3", System.Text.Encoding.UTF8.GetString(row.Body.AsSpan(6)));
     }
 
     [Fact]

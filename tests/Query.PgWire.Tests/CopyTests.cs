@@ -133,6 +133,38 @@ public sealed class CopyTests : IClassFixture<PgServerFixture>
     }
 
     [Fact]
+    public async Task Copy_fail_from_the_client_discards_everything()
+    {
+        var table = NewTable();
+        await using var conn = await _server.OpenAsync();
+        var writer = (NpgsqlCopyTextWriter)await conn.BeginTextImportAsync($"COPY {table.Name} FROM STDIN");
+        await writer.WriteAsync("1\ta\t1\t2024-01-02 00:00:00+00\n");
+        await writer.FlushAsync();
+        await writer.CancelAsync();   // CopyFail
+        Assert.Empty(table.Rows);
+        await using var check = new NpgsqlCommand("SELECT 1", conn);
+        Assert.Equal(1, await check.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task A_row_longer_than_the_message_limit_is_refused_not_buffered()
+    {
+        var table = NewTable();
+        await using var conn = await _server.OpenAsync();
+        var ex = await Assert.ThrowsAsync<PostgresException>(async () =>
+        {
+            await using var writer = await conn.BeginTextImportAsync($"COPY {table.Name} FROM STDIN");
+            var chunk = new string('x', 64 * 1024);
+            for (int i = 0; i < 20; i++)   // 1.25 MB without a newline; the fixture's limit is 1 MB
+                await writer.WriteAsync(chunk);
+        });
+        Assert.Equal("54000", ex.SqlState);
+        Assert.Empty(table.Rows);
+        await using var check = new NpgsqlCommand("SELECT 1", conn);
+        Assert.Equal(1, await check.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task Copy_into_an_unknown_relation_is_42P01()
     {
         await using var conn = await _server.OpenAsync();

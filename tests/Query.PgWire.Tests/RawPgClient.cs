@@ -25,11 +25,11 @@ public sealed class RawPgClient : IAsyncDisposable
 
     public NetworkStream Stream => _stream;
 
-    public async Task SendStartupAsync(string user, string database)
+    public async Task SendStartupAsync(string user, string database, params string[] extra)
     {
         var body = new List<byte>();
         body.AddRange(BigEndian(196608));
-        foreach (var s in new[] { "user", user, "database", database })
+        foreach (var s in new[] { "user", user, "database", database }.Concat(extra))
             body.AddRange(CString(s));
         body.Add(0);
         await SendRawAsync([.. BigEndian(body.Count + 4), .. body]);

@@ -121,6 +121,34 @@ public sealed class StreamingTests : IClassFixture<PgServerFixture>
     }
 
     [Fact]
+    public async Task Row_limited_execute_of_a_push_query_waits_for_its_rows()
+    {
+        await using var client = await RawPgClient.ConnectAsync(_server.Port);
+        int before = _server.Database.SubscriberCount;
+        await client.SendAsync('P', RawPgClient.CString(""), RawPgClient.CString("SELECT * FROM ticks EMIT CHANGES"),
+            RawPgClient.Int16(0));
+        await client.SendAsync('B', RawPgClient.CString("C_1"), RawPgClient.CString(""), RawPgClient.Int16(0),
+            RawPgClient.Int16(0), RawPgClient.Int16(0));
+        await client.SendAsync('E', RawPgClient.CString("C_1"), RawPgClient.BigEndian(2));
+        await client.SendAsync('H');
+        Assert.Equal('1', (await client.ReadAsync())!.Value.Type);
+        Assert.Equal('2', (await client.ReadAsync())!.Value.Type);
+        await _server.Database.WaitForSubscribersAsync(before + 1);
+        _server.Database.Publish(Tick(1));
+        Assert.Equal('D', (await client.ReadAsync())!.Value.Type);
+        _server.Database.Publish(Tick(2));
+        Assert.Equal("Ds", await client.ReadUntilAsync('s'));
+        _server.Database.Publish(Tick(3));
+        await client.SendAsync('E', RawPgClient.CString("C_1"), RawPgClient.BigEndian(1));
+        await client.SendAsync('H');
+        Assert.Equal("Ds", await client.ReadUntilAsync('s'));
+        await client.SendAsync('C', [(byte)'P'], RawPgClient.CString("C_1"));
+        await client.SendAsync('S');
+        Assert.Equal("3Z", await client.ReadUntilAsync('Z'));
+        Assert.Equal(before, _server.Database.SubscriberCount);
+    }
+
+    [Fact]
     public async Task Cursor_fetch_waits_for_n_rows_of_a_push_query()
     {
         await using var conn = await _server.OpenAsync(";Command Timeout=0");

@@ -18,8 +18,9 @@ internal sealed class ScramSha256
     private string _nonce = "";
     private string _gs2Header = "";
 
-    /// <summary>Derives the verifier from the configured password (null: unknown user, which must still fail
-    /// late).</summary>
+    /// <summary>
+    /// Derives the verifier from the configured password (null: unknown user, which must still fail late).
+    /// </summary>
     public ScramSha256(string? password)
     {
         _salt = RandomNumberGenerator.GetBytes(16);

@@ -158,8 +158,9 @@ internal sealed partial class CopyInParser
         return at;
     }
 
-    /// <summary>Index of the newline ending the record at <paramref name="at"/> (quotes may span lines), or
-    /// -1.</summary>
+    /// <summary>
+    /// Index of the newline ending the record at <paramref name="at"/> (quotes may span lines), or -1.
+    /// </summary>
     private int CsvRecordEnd(ReadOnlySpan<byte> data, int at, out int extraLines)
     {
         bool quoted = false;

@@ -26,8 +26,12 @@ internal sealed partial class CopyInParser : IDisposable
     private bool _headerDone;
     private bool _ended;
 
-    public CopyInParser(CopyOptions options, IPgCopySink sink, string relation)
+    private readonly int _maxRecordBytes;
+
+    // maxRecordBytes: the largest single row accepted; a longer one is refused (54000), never buffered.
+    public CopyInParser(CopyOptions options, IPgCopySink sink, string relation, int maxRecordBytes)
     {
+        _maxRecordBytes = maxRecordBytes;
         _options = options;
         _sink = sink;
         _relation = relation;
@@ -48,6 +52,8 @@ internal sealed partial class CopyInParser : IDisposable
         Append(chunk);
         int consumed = Parse(final: false);
         Compact(consumed);
+        if (_pendingLength > _maxRecordBytes)
+            throw Error(PgSqlState.ProgramLimitExceeded, $"COPY row exceeds the limit of {_maxRecordBytes} bytes");
     }
 
     public void Finish()
@@ -159,9 +165,9 @@ internal sealed partial class CopyInParser : IDisposable
             if (at + 4 > data.Length)
                 return -1;
             int length = BinaryPrimitives.ReadInt32BigEndian(data[at..]);
-            if (length < -1)
-                throw Error(PgSqlState.BadCopyFileFormat, "invalid field size");
-            at += 4 + Math.Max(length, 0);
+            if (length < -1 || length > _maxRecordBytes)
+                throw Error(PgSqlState.BadCopyFileFormat, $"invalid field size {length}");
+            at += 4 + Math.Max(length, 0);   // both bounded by the record limit: no overflow
             if (at > data.Length)
                 return -1;
         }

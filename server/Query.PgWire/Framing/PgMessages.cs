@@ -14,8 +14,9 @@ internal static class PgMessages
     public static ReadOnlySpan<byte> EmptyQueryResponse => [(byte)'I', 0, 0, 0, 4];
     public static ReadOnlySpan<byte> CopyDone => [(byte)'c', 0, 0, 0, 4];
 
-    /// <summary>Reads a NUL-terminated UTF-8 string at <paramref name="at"/>; <paramref name="next"/> is past the
-    /// NUL.</summary>
+    /// <summary>
+    /// Reads a NUL-terminated UTF-8 string at <paramref name="at"/>; <paramref name="next"/> is past the NUL.
+    /// </summary>
     public static string ReadCString(ReadOnlySpan<byte> body, int at, out int next)
     {
         if (at > body.Length)

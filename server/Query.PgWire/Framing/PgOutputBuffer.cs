@@ -96,8 +96,9 @@ public sealed class PgOutputBuffer : IDisposable
     public void PatchInt32(int position, int value) =>
         BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(position), value);
 
-    /// <summary>Space to write at least <paramref name="count"/> bytes directly; commit with <see
-    /// cref="Advance"/>.</summary>
+    /// <summary>
+    /// Space to write at least <paramref name="count"/> bytes directly; commit with <see cref="Advance"/>.
+    /// </summary>
     public Span<byte> GetSpan(int count)
     {
         EnsureCapacity(count);
@@ -106,8 +107,9 @@ public sealed class PgOutputBuffer : IDisposable
 
     public void Advance(int count) => _length += count;
 
-    /// <summary>Bytes written from <paramref name="start"/> (used to quote text-format array elements in
-    /// place).</summary>
+    /// <summary>
+    /// Bytes written from <paramref name="start"/> (used to quote text-format array elements in place).
+    /// </summary>
     public Span<byte> Slice(int start, int length) => _buffer.AsSpan(start, length);
 
     public void Truncate(int length) => _length = length;

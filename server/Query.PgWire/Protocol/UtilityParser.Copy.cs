@@ -1,7 +1,8 @@
 namespace Query.PgWire.Protocol;
 
-/// <summary>COPY forms: <c>COPY rel [(cols)] FROM STDIN …</c>, <c>COPY (query) TO STDOUT …</c>, <c>COPY rel TO
-/// STDOUT</c>.</summary>
+/// <summary>
+/// COPY forms: <c>COPY rel [(cols)] FROM STDIN …</c>, <c>COPY (query) TO STDOUT …</c>, <c>COPY rel TO STDOUT</c>.
+/// </summary>
 internal static partial class UtilityParser
 {
     private static UtilityCommand ParseCopy(List<SqlToken> t, string sql)

@@ -3,8 +3,9 @@ namespace Query.PgWire.Types;
 /// <summary>Value framing, arrays, and the boxed convenience path.</summary>
 public sealed partial class PgRowWriter
 {
-    /// <summary>Starts a 1-D array value in the current column; element writes follow, then <see
-    /// cref="EndArray"/>.</summary>
+    /// <summary>
+    /// Starts a 1-D array value in the current column; element writes follow, then <see cref="EndArray"/>.
+    /// </summary>
     public void BeginArray(int length)
     {
         CheckColumn();

@@ -30,8 +30,9 @@ public sealed partial class PgRowWriter
     /// <summary>Session time zone for text-format timestamptz (default UTC).</summary>
     public TimeZoneInfo TimeZone { get; set; } = TimeZoneInfo.Utc;
 
-    /// <summary>True once enough bytes are buffered that the caller should return and let the connection
-    /// flush.</summary>
+    /// <summary>
+    /// True once enough bytes are buffered that the caller should return and let the connection flush.
+    /// </summary>
     public bool ShouldFlush => _output.Length >= FlushBytes;
 
     /// <summary>Rows completed since the last <see cref="Configure"/>.</summary>
@@ -39,8 +40,9 @@ public sealed partial class PgRowWriter
 
     public int ColumnCount => _oids.Length;
 
-    /// <summary>Sets the shape of the rows that follow: one type OID and one format (binary or text) per
-    /// column.</summary>
+    /// <summary>
+    /// Sets the shape of the rows that follow: one type OID and one format (binary or text) per column.
+    /// </summary>
     public void Configure(int[] typeOids, bool[] binary)
     {
         _oids = typeOids;
@@ -140,10 +142,12 @@ public sealed partial class PgRowWriter
         End();
     }
 
-    /// <summary>text, varchar, json, jsonb (maps and structs travel as json text) or any column in text
-    /// format.</summary>
+    /// <summary>
+    /// text, varchar, json, jsonb (maps and structs travel as json text) or any column in text format.
+    /// </summary>
     public void WriteText(ReadOnlySpan<char> value)
     {
+        CheckTextual();
         Start();
         if (IsBinary && CurrentOid == PgTypeOid.Jsonb)
             _output.WriteByte(1);
@@ -154,6 +158,7 @@ public sealed partial class PgRowWriter
     /// <summary>Already UTF-8 encoded text (zero-copy from storage).</summary>
     public void WriteUtf8(ReadOnlySpan<byte> value)
     {
+        CheckTextual();
         Start();
         if (IsBinary && CurrentOid == PgTypeOid.Jsonb)
             _output.WriteByte(1);
@@ -311,6 +316,15 @@ public sealed partial class PgRowWriter
             if (text[i] == (byte)'E')
                 text[i] = (byte)'e';
         }
+    }
+
+    /// <summary>Text bytes are a valid binary value only for string-like types; otherwise the row is corrupt.</summary>
+    private void CheckTextual()
+    {
+        CheckColumn();
+        if (_binary[_column] && !PgValues.IsTextual(CurrentOid) && CurrentOid != PgTypeOid.Void)
+            throw new InvalidOperationException(
+                $"column {_column} is {PgTypeTable.Get(CurrentOid).Name} in binary format; use its typed Write method");
     }
 
     private void CheckColumn()

@@ -2,12 +2,6 @@ using System.Collections.Frozen;
 
 namespace Query.PgWire.Types;
 
-/// <summary>One row of the type table: what Npgsql's type loading, RowDescription and format_type need.</summary>
-public sealed record PgTypeInfo(int Oid, string Name, short Length, char TypType, int ElementOid, int ArrayOid)
-{
-    public bool IsArray => TypType == 'a';
-}
-
 /// <summary>
 /// The server's own pg_type: PostgreSQL 15's canonical names and OIDs (Npgsql binds converters by
 /// <c>pg_catalog.name</c>, so both must match PostgreSQL exactly). Every OID a session may put in a RowDescription

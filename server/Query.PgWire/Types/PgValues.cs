@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
@@ -12,12 +11,12 @@ namespace Query.PgWire.Types;
 /// </summary>
 public sealed class PgValues
 {
-    private byte[] _data = ArrayPool<byte>.Shared.Rent(1024);
+    private byte[] _data = [];
     private int _used;
-    private int[] _offsets = new int[16];
-    private int[] _lengths = new int[16];
-    private int[] _oids = new int[16];
-    private bool[] _binary = new bool[16];
+    private int[] _offsets = [];
+    private int[] _lengths = [];
+    private int[] _oids = [];
+    private bool[] _binary = [];
 
     public static PgValues Empty { get; } = new();
 
@@ -27,7 +26,7 @@ public sealed class PgValues
     {
         if (count > _offsets.Length)
         {
-            int size = Math.Max(count, _offsets.Length * 2);
+            int size = Math.Max(count, _offsets.Length * 2);   // reused instances (COPY rows) grow once
             _offsets = new int[size];
             _lengths = new int[size];
             _oids = new int[size];
@@ -48,9 +47,8 @@ public sealed class PgValues
         }
         if (_data.Length - _used < value.Length)
         {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_data.Length * 2, _used + value.Length));
+            var bigger = new byte[Math.Max(Math.Max(_data.Length * 2, _used + value.Length), 64)];
             _data.AsSpan(0, _used).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_data);
             _data = bigger;
         }
         value.CopyTo(_data.AsSpan(_used));

@@ -2,20 +2,6 @@ using Query.PgWire.Types;
 
 namespace Query.PgWire;
 
-/// <summary>A result with no rows: DDL, INSERT, utility commands.</summary>
-public sealed class PgCommandResult : IPgResult
-{
-    public PgCommandResult(string commandTag) => CommandTag = commandTag;
-
-    public string CommandTag { get; }
-
-    public int WriteRows(PgRowWriter writer, int maxRows) => 0;
-
-    public ValueTask<bool> WaitAsync(CancellationToken cancellationToken) => ValueTask.FromResult(false);
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-}
-
 /// <summary>A finite in-memory result of boxed values (catalog answers, SHOW); not for hot paths.</summary>
 public sealed class PgListResult : IPgResult
 {
