@@ -184,7 +184,7 @@ relationPrimary
     : qualifiedName aliasClause?                                                #tableRelation
     | LPAREN query RPAREN aliasClause?                                          #subqueryRelation
     | qualifiedName LPAREN (expression (COMMA expression)*)? RPAREN aliasClause? #functionRelation
-    | LPAREN relation RPAREN                                                    #parenthesizedRelation
+    | LPAREN relation (COMMA relation)* RPAREN                                  #parenthesizedRelation
     ;
 
 aliasClause

@@ -4934,10 +4934,17 @@ public partial class QuerySqlParser : Parser {
 	}
 	public partial class ParenthesizedRelationContext : RelationPrimaryContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public RelationContext relation() {
-			return GetRuleContext<RelationContext>(0);
+		[System.Diagnostics.DebuggerNonUserCode] public RelationContext[] relation() {
+			return GetRuleContexts<RelationContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public RelationContext relation(int i) {
+			return GetRuleContext<RelationContext>(i);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(QuerySqlParser.COMMA); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
+			return GetToken(QuerySqlParser.COMMA, i);
+		}
 		public ParenthesizedRelationContext(RelationPrimaryContext context) { CopyFrom(context); }
 		[System.Diagnostics.DebuggerNonUserCode]
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
@@ -4953,9 +4960,9 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 52, RULE_relationPrimary);
 		int _la;
 		try {
-			State = 762;
+			State = 769;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,110,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,111,Context) ) {
 			case 1:
 				_localctx = new TableRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
@@ -5052,7 +5059,23 @@ public partial class QuerySqlParser : Parser {
 				Match(LPAREN);
 				State = 759;
 				relation(0);
-				State = 760;
+				State = 764;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				while (_la==COMMA) {
+					{
+					{
+					State = 760;
+					Match(COMMA);
+					State = 761;
+					relation(0);
+					}
+					}
+					State = 766;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				}
+				State = 767;
 				Match(RPAREN);
 				}
 				break;
@@ -5098,24 +5121,24 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 765;
+			State = 772;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==AS) {
 				{
-				State = 764;
+				State = 771;
 				Match(AS);
 				}
 			}
 
-			State = 767;
+			State = 774;
 			identifier();
-			State = 769;
+			State = 776;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,112,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,113,Context) ) {
 			case 1:
 				{
-				State = 768;
+				State = 775;
 				columnList();
 				}
 				break;
@@ -5158,9 +5181,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 771;
+			State = 778;
 			Match(WINDOW);
-			State = 772;
+			State = 779;
 			windowExpression();
 			}
 		}
@@ -5265,36 +5288,36 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 58, RULE_windowExpression);
 		int _la;
 		try {
-			State = 813;
+			State = 820;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case TUMBLING:
 				_localctx = new TumblingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 774;
-				Match(TUMBLING);
-				State = 775;
-				Match(LPAREN);
-				State = 776;
-				Match(SIZE);
-				State = 777;
-				duration();
 				State = 781;
+				Match(TUMBLING);
+				State = 782;
+				Match(LPAREN);
+				State = 783;
+				Match(SIZE);
+				State = 784;
+				duration();
+				State = 788;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 778;
+					State = 785;
 					retentionOrGrace();
 					}
 					}
-					State = 783;
+					State = 790;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 784;
+				State = 791;
 				Match(RPAREN);
 				}
 				break;
@@ -5302,37 +5325,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new HoppingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 786;
-				Match(HOPPING);
-				State = 787;
-				Match(LPAREN);
-				State = 788;
-				Match(SIZE);
-				State = 789;
-				duration();
-				State = 790;
-				Match(COMMA);
-				State = 791;
-				Match(ADVANCE);
-				State = 792;
-				Match(BY);
 				State = 793;
+				Match(HOPPING);
+				State = 794;
+				Match(LPAREN);
+				State = 795;
+				Match(SIZE);
+				State = 796;
 				duration();
 				State = 797;
+				Match(COMMA);
+				State = 798;
+				Match(ADVANCE);
+				State = 799;
+				Match(BY);
+				State = 800;
+				duration();
+				State = 804;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 794;
+					State = 801;
 					retentionOrGrace();
 					}
 					}
-					State = 799;
+					State = 806;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 800;
+				State = 807;
 				Match(RPAREN);
 				}
 				break;
@@ -5340,27 +5363,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SessionWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 802;
+				State = 809;
 				Match(SESSION);
-				State = 803;
+				State = 810;
 				Match(LPAREN);
-				State = 804;
+				State = 811;
 				duration();
-				State = 808;
+				State = 815;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 805;
+					State = 812;
 					retentionOrGrace();
 					}
 					}
-					State = 810;
+					State = 817;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 811;
+				State = 818;
 				Match(RPAREN);
 				}
 				break;
@@ -5406,26 +5429,26 @@ public partial class QuerySqlParser : Parser {
 		RetentionOrGraceContext _localctx = new RetentionOrGraceContext(Context, State);
 		EnterRule(_localctx, 60, RULE_retentionOrGrace);
 		try {
-			State = 820;
+			State = 827;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,117,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,118,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 815;
+				State = 822;
 				Match(COMMA);
-				State = 816;
+				State = 823;
 				Match(RETENTION);
-				State = 817;
+				State = 824;
 				duration();
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 818;
+				State = 825;
 				Match(COMMA);
-				State = 819;
+				State = 826;
 				gracePeriod();
 				}
 				break;
@@ -5468,11 +5491,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 822;
+			State = 829;
 			Match(GRACE);
-			State = 823;
+			State = 830;
 			Match(PERIOD);
-			State = 824;
+			State = 831;
 			duration();
 			}
 		}
@@ -5512,9 +5535,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 826;
+			State = 833;
 			Match(INTEGER_VALUE);
-			State = 827;
+			State = 834;
 			timeUnit();
 			}
 		}
@@ -5561,7 +5584,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 829;
+			State = 836;
 			_la = TokenStream.LA(1);
 			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 216172782214447104L) != 0) || ((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 6442450959L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -5607,7 +5630,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 831;
+			State = 838;
 			booleanExpression(0);
 			}
 		}
@@ -5715,7 +5738,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 840;
+			State = 847;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -5828,14 +5851,14 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 834;
+				State = 841;
 				valueExpression(0);
-				State = 836;
+				State = 843;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,118,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,119,Context) ) {
 				case 1:
 					{
-					State = 835;
+					State = 842;
 					predicate();
 					}
 					break;
@@ -5847,9 +5870,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new LogicalNotContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 838;
+				State = 845;
 				Match(NOT);
-				State = 839;
+				State = 846;
 				booleanExpression(3);
 				}
 				break;
@@ -5857,28 +5880,28 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 850;
+			State = 857;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,121,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,122,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 848;
+					State = 855;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,120,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,121,Context) ) {
 					case 1:
 						{
 						_localctx = new LogicalAndContext(new BooleanExpressionContext(_parentctx, _parentState));
 						((LogicalAndContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_booleanExpression);
-						State = 842;
+						State = 849;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 843;
+						State = 850;
 						Match(AND);
-						State = 844;
+						State = 851;
 						((LogicalAndContext)_localctx).right = booleanExpression(3);
 						}
 						break;
@@ -5887,20 +5910,20 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new LogicalOrContext(new BooleanExpressionContext(_parentctx, _parentState));
 						((LogicalOrContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_booleanExpression);
-						State = 845;
+						State = 852;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 846;
+						State = 853;
 						Match(OR);
-						State = 847;
+						State = 854;
 						((LogicalOrContext)_localctx).right = booleanExpression(2);
 						}
 						break;
 					}
 					}
 				}
-				State = 852;
+				State = 859;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,121,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,122,Context);
 			}
 			}
 		}
@@ -6081,16 +6104,16 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 72, RULE_predicate);
 		int _la;
 		try {
-			State = 917;
+			State = 924;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,131,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,132,Context) ) {
 			case 1:
 				_localctx = new ComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 853;
+				State = 860;
 				comparisonOperator();
-				State = 854;
+				State = 861;
 				((ComparisonContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6098,9 +6121,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QuantifiedComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 856;
+				State = 863;
 				comparisonOperator();
-				State = 857;
+				State = 864;
 				((QuantifiedComparisonContext)_localctx).quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ALL || _la==ANY || _la==SOME) ) {
@@ -6110,25 +6133,25 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 858;
+				State = 865;
 				Match(LPAREN);
-				State = 861;
+				State = 868;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,122,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,123,Context) ) {
 				case 1:
 					{
-					State = 859;
+					State = 866;
 					query();
 					}
 					break;
 				case 2:
 					{
-					State = 860;
+					State = 867;
 					expression();
 					}
 					break;
 				}
-				State = 863;
+				State = 870;
 				Match(RPAREN);
 				}
 				break;
@@ -6136,23 +6159,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BetweenContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 866;
+				State = 873;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 865;
+					State = 872;
 					Match(NOT);
 					}
 				}
 
-				State = 868;
+				State = 875;
 				Match(BETWEEN);
-				State = 869;
+				State = 876;
 				((BetweenContext)_localctx).lower = valueExpression(0);
-				State = 870;
+				State = 877;
 				Match(AND);
-				State = 871;
+				State = 878;
 				((BetweenContext)_localctx).upper = valueExpression(0);
 				}
 				break;
@@ -6160,23 +6183,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InSubqueryContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 874;
+				State = 881;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 873;
+					State = 880;
 					Match(NOT);
 					}
 				}
 
-				State = 876;
+				State = 883;
 				Match(IN);
-				State = 877;
+				State = 884;
 				Match(LPAREN);
-				State = 878;
+				State = 885;
 				query();
-				State = 879;
+				State = 886;
 				Match(RPAREN);
 				}
 				break;
@@ -6184,39 +6207,39 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InListContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 882;
+				State = 889;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 881;
+					State = 888;
 					Match(NOT);
 					}
 				}
 
-				State = 884;
-				Match(IN);
-				State = 885;
-				Match(LPAREN);
-				State = 886;
-				expression();
 				State = 891;
+				Match(IN);
+				State = 892;
+				Match(LPAREN);
+				State = 893;
+				expression();
+				State = 898;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 887;
+					State = 894;
 					Match(COMMA);
-					State = 888;
+					State = 895;
 					expression();
 					}
 					}
-					State = 893;
+					State = 900;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 894;
+				State = 901;
 				Match(RPAREN);
 				}
 				break;
@@ -6224,17 +6247,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new LikeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 897;
+				State = 904;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 896;
+					State = 903;
 					Match(NOT);
 					}
 				}
 
-				State = 899;
+				State = 906;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ILIKE || _la==LIKE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -6243,16 +6266,16 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 900;
+				State = 907;
 				((LikeContext)_localctx).pattern = valueExpression(0);
-				State = 903;
+				State = 910;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,128,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,129,Context) ) {
 				case 1:
 					{
-					State = 901;
+					State = 908;
 					Match(ESCAPE);
-					State = 902;
+					State = 909;
 					((LikeContext)_localctx).escape = Match(STRING);
 					}
 					break;
@@ -6263,19 +6286,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NullPredicateContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 905;
+				State = 912;
 				Match(IS);
-				State = 907;
+				State = 914;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 906;
+					State = 913;
 					Match(NOT);
 					}
 				}
 
-				State = 909;
+				State = 916;
 				Match(NULL);
 				}
 				break;
@@ -6283,23 +6306,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DistinctFromContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 910;
+				State = 917;
 				Match(IS);
-				State = 912;
+				State = 919;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 911;
+					State = 918;
 					Match(NOT);
 					}
 				}
 
-				State = 914;
+				State = 921;
 				Match(DISTINCT);
-				State = 915;
+				State = 922;
 				Match(FROM);
-				State = 916;
+				State = 923;
 				((DistinctFromContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6414,7 +6437,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 923;
+			State = 930;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -6525,7 +6548,7 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 920;
+				State = 927;
 				primaryExpression(0);
 				}
 				break;
@@ -6535,7 +6558,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArithmeticUnaryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 921;
+				State = 928;
 				((ArithmeticUnaryContext)_localctx).@operator = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==PLUS || _la==MINUS) ) {
@@ -6545,7 +6568,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 922;
+				State = 929;
 				valueExpression(4);
 				}
 				break;
@@ -6553,26 +6576,26 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 936;
+			State = 943;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,134,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,135,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 934;
+					State = 941;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,133,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,134,Context) ) {
 					case 1:
 						{
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 925;
+						State = 932;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 926;
+						State = 933;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(((((_la - 166)) & ~0x3f) == 0 && ((1L << (_la - 166)) & 7L) != 0)) ) {
@@ -6582,7 +6605,7 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 927;
+						State = 934;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
 						}
 						break;
@@ -6591,9 +6614,9 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 928;
+						State = 935;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 929;
+						State = 936;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -6603,7 +6626,7 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 930;
+						State = 937;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(3);
 						}
 						break;
@@ -6612,20 +6635,20 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ConcatenationContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ConcatenationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 931;
+						State = 938;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 932;
+						State = 939;
 						Match(CONCAT);
-						State = 933;
+						State = 940;
 						((ConcatenationContext)_localctx).right = valueExpression(2);
 						}
 						break;
 					}
 					}
 				}
-				State = 938;
+				State = 945;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,134,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,135,Context);
 			}
 			}
 		}
@@ -7046,16 +7069,16 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1068;
+			State = 1075;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,150,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,151,Context) ) {
 			case 1:
 				{
 				_localctx = new LiteralExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 940;
+				State = 947;
 				literal();
 				}
 				break;
@@ -7064,7 +7087,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParameterContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 941;
+				State = 948;
 				Match(PARAMETER);
 				}
 				break;
@@ -7073,37 +7096,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SimpleCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 942;
+				State = 949;
 				Match(CASE);
-				State = 943;
+				State = 950;
 				((SimpleCaseContext)_localctx).operand = expression();
-				State = 945;
+				State = 952;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 944;
+					State = 951;
 					whenClause();
 					}
 					}
-					State = 947;
+					State = 954;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 951;
+				State = 958;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 949;
+					State = 956;
 					Match(ELSE);
-					State = 950;
+					State = 957;
 					((SimpleCaseContext)_localctx).elseExpression = expression();
 					}
 				}
 
-				State = 953;
+				State = 960;
 				Match(END);
 				}
 				break;
@@ -7112,35 +7135,35 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SearchedCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 955;
+				State = 962;
 				Match(CASE);
-				State = 957;
+				State = 964;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 956;
+					State = 963;
 					whenClause();
 					}
 					}
-					State = 959;
+					State = 966;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 963;
+				State = 970;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 961;
+					State = 968;
 					Match(ELSE);
-					State = 962;
+					State = 969;
 					((SearchedCaseContext)_localctx).elseExpression = expression();
 					}
 				}
 
-				State = 965;
+				State = 972;
 				Match(END);
 				}
 				break;
@@ -7149,17 +7172,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CastContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 967;
+				State = 974;
 				Match(CAST);
-				State = 968;
+				State = 975;
 				Match(LPAREN);
-				State = 969;
+				State = 976;
 				expression();
-				State = 970;
+				State = 977;
 				Match(AS);
-				State = 971;
+				State = 978;
 				type(0);
-				State = 972;
+				State = 979;
 				Match(RPAREN);
 				}
 				break;
@@ -7168,37 +7191,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArrayConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 974;
+				State = 981;
 				Match(ARRAY);
-				State = 975;
+				State = 982;
 				Match(LBRACKET);
-				State = 984;
+				State = 991;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281262783032957198L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -586735698099308183L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 1148453192462289915L) != 0)) {
 					{
-					State = 976;
+					State = 983;
 					expression();
-					State = 981;
+					State = 988;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 977;
+						State = 984;
 						Match(COMMA);
-						State = 978;
+						State = 985;
 						expression();
 						}
 						}
-						State = 983;
+						State = 990;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 986;
+				State = 993;
 				Match(RBRACKET);
 				}
 				break;
@@ -7207,13 +7230,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArraySubqueryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 987;
+				State = 994;
 				Match(ARRAY);
-				State = 988;
+				State = 995;
 				Match(LPAREN);
-				State = 989;
+				State = 996;
 				query();
-				State = 990;
+				State = 997;
 				Match(RPAREN);
 				}
 				break;
@@ -7222,37 +7245,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 992;
+				State = 999;
 				Match(MAP);
-				State = 993;
+				State = 1000;
 				Match(LPAREN);
-				State = 1002;
+				State = 1009;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281262783032957198L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -586735698099308183L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 1148453192462289915L) != 0)) {
 					{
-					State = 994;
+					State = 1001;
 					mapEntry();
-					State = 999;
+					State = 1006;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 995;
+						State = 1002;
 						Match(COMMA);
-						State = 996;
+						State = 1003;
 						mapEntry();
 						}
 						}
-						State = 1001;
+						State = 1008;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1004;
+				State = 1011;
 				Match(RPAREN);
 				}
 				break;
@@ -7261,37 +7284,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1005;
+				State = 1012;
 				Match(STRUCT);
-				State = 1006;
+				State = 1013;
 				Match(LPAREN);
-				State = 1015;
+				State = 1022;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281252887428208654L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & -2415213768495170771L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 126100789570312567L) != 0)) {
 					{
-					State = 1007;
+					State = 1014;
 					structField();
-					State = 1012;
+					State = 1019;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1008;
+						State = 1015;
 						Match(COMMA);
-						State = 1009;
+						State = 1016;
 						structField();
 						}
 						}
-						State = 1014;
+						State = 1021;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1017;
+				State = 1024;
 				Match(RPAREN);
 				}
 				break;
@@ -7300,13 +7323,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExistsContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1018;
+				State = 1025;
 				Match(EXISTS);
-				State = 1019;
+				State = 1026;
 				Match(LPAREN);
-				State = 1020;
+				State = 1027;
 				query();
-				State = 1021;
+				State = 1028;
 				Match(RPAREN);
 				}
 				break;
@@ -7315,20 +7338,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallStarContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1023;
+				State = 1030;
 				qualifiedName();
-				State = 1024;
+				State = 1031;
 				Match(LPAREN);
-				State = 1025;
+				State = 1032;
 				Match(ASTERISK);
-				State = 1026;
+				State = 1033;
 				Match(RPAREN);
-				State = 1028;
+				State = 1035;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,145,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,146,Context) ) {
 				case 1:
 					{
-					State = 1027;
+					State = 1034;
 					overClause();
 					}
 					break;
@@ -7340,54 +7363,54 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1030;
+				State = 1037;
 				qualifiedName();
-				State = 1031;
+				State = 1038;
 				Match(LPAREN);
-				State = 1043;
+				State = 1050;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281262787327924494L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -586735698099308183L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 1148453192462289915L) != 0)) {
 					{
-					State = 1033;
+					State = 1040;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==DISTINCT) {
 						{
-						State = 1032;
+						State = 1039;
 						Match(DISTINCT);
 						}
 					}
 
-					State = 1035;
+					State = 1042;
 					functionArgument();
-					State = 1040;
+					State = 1047;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1036;
+						State = 1043;
 						Match(COMMA);
-						State = 1037;
+						State = 1044;
 						functionArgument();
 						}
 						}
-						State = 1042;
+						State = 1049;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1045;
+				State = 1052;
 				Match(RPAREN);
-				State = 1047;
+				State = 1054;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,149,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,150,Context) ) {
 				case 1:
 					{
-					State = 1046;
+					State = 1053;
 					overClause();
 					}
 					break;
@@ -7399,11 +7422,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1049;
+				State = 1056;
 				Match(LPAREN);
-				State = 1050;
+				State = 1057;
 				query();
-				State = 1051;
+				State = 1058;
 				Match(RPAREN);
 				}
 				break;
@@ -7412,7 +7435,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1053;
+				State = 1060;
 				identifier();
 				}
 				break;
@@ -7421,11 +7444,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QualifiedColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1054;
+				State = 1061;
 				((QualifiedColumnReferenceContext)_localctx).qualifier = identifier();
-				State = 1055;
+				State = 1062;
 				Match(DOT);
-				State = 1056;
+				State = 1063;
 				((QualifiedColumnReferenceContext)_localctx).name = identifier();
 				}
 				break;
@@ -7434,11 +7457,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1058;
+				State = 1065;
 				Match(LPAREN);
-				State = 1059;
+				State = 1066;
 				expression();
-				State = 1060;
+				State = 1067;
 				Match(RPAREN);
 				}
 				break;
@@ -7447,44 +7470,44 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedFieldAccessContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1062;
+				State = 1069;
 				Match(LPAREN);
-				State = 1063;
+				State = 1070;
 				expression();
-				State = 1064;
+				State = 1071;
 				Match(RPAREN);
-				State = 1065;
+				State = 1072;
 				Match(DOT);
-				State = 1066;
+				State = 1073;
 				identifier();
 				}
 				break;
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1086;
+			State = 1093;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,152,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,153,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 1084;
+					State = 1091;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,151,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,152,Context) ) {
 					case 1:
 						{
 						_localctx = new SubscriptContext(new PrimaryExpressionContext(_parentctx, _parentState));
 						((SubscriptContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_primaryExpression);
-						State = 1070;
+						State = 1077;
 						if (!(Precpred(Context, 4))) throw new FailedPredicateException(this, "Precpred(Context, 4)");
-						State = 1071;
+						State = 1078;
 						Match(LBRACKET);
-						State = 1072;
+						State = 1079;
 						((SubscriptContext)_localctx).index = valueExpression(0);
-						State = 1073;
+						State = 1080;
 						Match(RBRACKET);
 						}
 						break;
@@ -7493,11 +7516,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new DereferenceContext(new PrimaryExpressionContext(_parentctx, _parentState));
 						((DereferenceContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_primaryExpression);
-						State = 1075;
+						State = 1082;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 1076;
+						State = 1083;
 						Match(ARROW);
-						State = 1077;
+						State = 1084;
 						((DereferenceContext)_localctx).field = identifier();
 						}
 						break;
@@ -7505,11 +7528,11 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new PostgresCastContext(new PrimaryExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_primaryExpression);
-						State = 1078;
+						State = 1085;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 1079;
+						State = 1086;
 						Match(DOUBLE_COLON);
-						State = 1080;
+						State = 1087;
 						type(0);
 						}
 						break;
@@ -7517,20 +7540,20 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new CollateContext(new PrimaryExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_primaryExpression);
-						State = 1081;
+						State = 1088;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 1082;
+						State = 1089;
 						Match(COLLATE);
-						State = 1083;
+						State = 1090;
 						qualifiedName();
 						}
 						break;
 					}
 					}
 				}
-				State = 1088;
+				State = 1095;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,152,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,153,Context);
 			}
 			}
 		}
@@ -7617,18 +7640,18 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 78, RULE_functionArgument);
 		int _la;
 		try {
-			State = 1107;
+			State = 1114;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,154,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,155,Context) ) {
 			case 1:
 				_localctx = new SingleParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1089;
+				State = 1096;
 				identifier();
-				State = 1090;
+				State = 1097;
 				Match(LAMBDA_ARROW);
-				State = 1091;
+				State = 1098;
 				expression();
 				}
 				break;
@@ -7636,31 +7659,31 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MultiParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1093;
+				State = 1100;
 				Match(LPAREN);
-				State = 1094;
+				State = 1101;
 				identifier();
-				State = 1099;
+				State = 1106;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1095;
+					State = 1102;
 					Match(COMMA);
-					State = 1096;
+					State = 1103;
 					identifier();
 					}
 					}
-					State = 1101;
+					State = 1108;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1102;
+				State = 1109;
 				Match(RPAREN);
-				State = 1103;
+				State = 1110;
 				Match(LAMBDA_ARROW);
-				State = 1104;
+				State = 1111;
 				expression();
 				}
 				break;
@@ -7668,7 +7691,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1106;
+				State = 1113;
 				expression();
 				}
 				break;
@@ -7725,51 +7748,51 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1109;
+			State = 1116;
 			Match(OVER);
-			State = 1110;
+			State = 1117;
 			Match(LPAREN);
-			State = 1121;
+			State = 1128;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==PARTITION) {
 				{
-				State = 1111;
-				Match(PARTITION);
-				State = 1112;
-				Match(BY);
-				State = 1113;
-				expression();
 				State = 1118;
+				Match(PARTITION);
+				State = 1119;
+				Match(BY);
+				State = 1120;
+				expression();
+				State = 1125;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1114;
+					State = 1121;
 					Match(COMMA);
-					State = 1115;
+					State = 1122;
 					expression();
 					}
 					}
-					State = 1120;
+					State = 1127;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 1124;
+			State = 1131;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 1123;
+				State = 1130;
 				orderBy();
 				}
 			}
 
-			State = 1126;
+			State = 1133;
 			Match(RPAREN);
 			}
 		}
@@ -7814,11 +7837,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1128;
+			State = 1135;
 			_localctx.key = expression();
-			State = 1129;
+			State = 1136;
 			Match(ASSIGN);
-			State = 1130;
+			State = 1137;
 			_localctx.value = expression();
 			}
 		}
@@ -7861,11 +7884,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1132;
+			State = 1139;
 			identifier();
-			State = 1133;
+			State = 1140;
 			Match(ASSIGN);
-			State = 1134;
+			State = 1141;
 			expression();
 			}
 		}
@@ -7911,13 +7934,13 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1136;
+			State = 1143;
 			Match(WHEN);
-			State = 1137;
+			State = 1144;
 			_localctx.condition = expression();
-			State = 1138;
+			State = 1145;
 			Match(THEN);
-			State = 1139;
+			State = 1146;
 			_localctx.result = expression();
 			}
 		}
@@ -7978,107 +8001,107 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 88, RULE_comparisonOperator);
 		try {
 			int _alt;
-			State = 1164;
+			State = 1171;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQ:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1141;
+				State = 1148;
 				Match(EQ);
 				}
 				break;
 			case NEQ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1142;
+				State = 1149;
 				Match(NEQ);
 				}
 				break;
 			case LT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1143;
+				State = 1150;
 				Match(LT);
 				}
 				break;
 			case LTE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1144;
+				State = 1151;
 				Match(LTE);
 				}
 				break;
 			case GT:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1145;
+				State = 1152;
 				Match(GT);
 				}
 				break;
 			case GTE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1146;
+				State = 1153;
 				Match(GTE);
 				}
 				break;
 			case TILDE:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1147;
+				State = 1154;
 				Match(TILDE);
 				}
 				break;
 			case NOT_TILDE:
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1148;
+				State = 1155;
 				Match(NOT_TILDE);
 				}
 				break;
 			case TILDE_STAR:
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1149;
+				State = 1156;
 				Match(TILDE_STAR);
 				}
 				break;
 			case NOT_TILDE_STAR:
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 1150;
+				State = 1157;
 				Match(NOT_TILDE_STAR);
 				}
 				break;
 			case OPERATOR:
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 1151;
-				Match(OPERATOR);
-				State = 1152;
-				Match(LPAREN);
 				State = 1158;
+				Match(OPERATOR);
+				State = 1159;
+				Match(LPAREN);
+				State = 1165;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,158,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,159,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 1153;
+						State = 1160;
 						identifier();
-						State = 1154;
+						State = 1161;
 						Match(DOT);
 						}
 						}
 					}
-					State = 1160;
+					State = 1167;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,158,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,159,Context);
 				}
-				State = 1161;
+				State = 1168;
 				comparisonOperator();
-				State = 1162;
+				State = 1169;
 				Match(RPAREN);
 				}
 				break;
@@ -8206,14 +8229,14 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 90, RULE_literal);
 		int _la;
 		try {
-			State = 1181;
+			State = 1188;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case NULL:
 				_localctx = new NullLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1166;
+				State = 1173;
 				Match(NULL);
 				}
 				break;
@@ -8222,7 +8245,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BooleanLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1167;
+				State = 1174;
 				_la = TokenStream.LA(1);
 				if ( !(_la==FALSE || _la==TRUE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8239,7 +8262,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NumericLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1168;
+				State = 1175;
 				number();
 				}
 				break;
@@ -8247,7 +8270,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1169;
+				State = 1176;
 				Match(STRING);
 				}
 				break;
@@ -8255,9 +8278,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimestampLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1170;
+				State = 1177;
 				Match(TIMESTAMP);
-				State = 1171;
+				State = 1178;
 				Match(STRING);
 				}
 				break;
@@ -8265,9 +8288,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DateLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1172;
+				State = 1179;
 				Match(DATE);
-				State = 1173;
+				State = 1180;
 				Match(STRING);
 				}
 				break;
@@ -8275,9 +8298,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimeLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1174;
+				State = 1181;
 				Match(TIME);
-				State = 1175;
+				State = 1182;
 				Match(STRING);
 				}
 				break;
@@ -8285,16 +8308,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new IntervalLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1176;
+				State = 1183;
 				Match(INTERVAL);
-				State = 1177;
+				State = 1184;
 				Match(STRING);
-				State = 1179;
+				State = 1186;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,160,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,161,Context) ) {
 				case 1:
 					{
-					State = 1178;
+					State = 1185;
 					timeUnit();
 					}
 					break;
@@ -8341,7 +8364,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1183;
+			State = 1190;
 			_la = TokenStream.LA(1);
 			if ( !(((((_la - 182)) & ~0x3f) == 0 && ((1L << (_la - 182)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -8494,7 +8517,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1227;
+			State = 1234;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ARRAY:
@@ -8503,13 +8526,13 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 1186;
+				State = 1193;
 				Match(ARRAY);
-				State = 1187;
+				State = 1194;
 				Match(LT);
-				State = 1188;
+				State = 1195;
 				type(0);
-				State = 1189;
+				State = 1196;
 				Match(GT);
 				}
 				break;
@@ -8518,17 +8541,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1191;
+				State = 1198;
 				Match(MAP);
-				State = 1192;
+				State = 1199;
 				Match(LT);
-				State = 1193;
+				State = 1200;
 				((MapTypeContext)_localctx).key = type(0);
-				State = 1194;
+				State = 1201;
 				Match(COMMA);
-				State = 1195;
+				State = 1202;
 				((MapTypeContext)_localctx).value = type(0);
-				State = 1196;
+				State = 1203;
 				Match(GT);
 				}
 				break;
@@ -8537,41 +8560,41 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1198;
+				State = 1205;
 				Match(STRUCT);
-				State = 1199;
+				State = 1206;
 				Match(LT);
-				State = 1211;
+				State = 1218;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281252887428208654L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & -2415213768495170771L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 126100789570312567L) != 0)) {
 					{
-					State = 1200;
+					State = 1207;
 					identifier();
-					State = 1201;
-					type(0);
 					State = 1208;
+					type(0);
+					State = 1215;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1202;
+						State = 1209;
 						Match(COMMA);
-						State = 1203;
+						State = 1210;
 						identifier();
-						State = 1204;
+						State = 1211;
 						type(0);
 						}
 						}
-						State = 1210;
+						State = 1217;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1213;
+				State = 1220;
 				Match(GT);
 				}
 				break;
@@ -8666,34 +8689,34 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrimitiveTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1214;
+				State = 1221;
 				typeName();
-				State = 1225;
+				State = 1232;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,165,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,166,Context) ) {
 				case 1:
 					{
-					State = 1215;
+					State = 1222;
 					Match(LPAREN);
-					State = 1216;
+					State = 1223;
 					Match(INTEGER_VALUE);
-					State = 1221;
+					State = 1228;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1217;
+						State = 1224;
 						Match(COMMA);
-						State = 1218;
+						State = 1225;
 						Match(INTEGER_VALUE);
 						}
 						}
-						State = 1223;
+						State = 1230;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1224;
+					State = 1231;
 					Match(RPAREN);
 					}
 					break;
@@ -8704,9 +8727,9 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1237;
+			State = 1244;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,168,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,169,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -8716,28 +8739,28 @@ public partial class QuerySqlParser : Parser {
 					{
 					_localctx = new ArraySuffixTypeContext(new TypeContext(_parentctx, _parentState));
 					PushNewRecursionContext(_localctx, _startState, RULE_type);
-					State = 1229;
+					State = 1236;
 					if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-					State = 1230;
+					State = 1237;
 					Match(LBRACKET);
-					State = 1232;
+					State = 1239;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==INTEGER_VALUE) {
 						{
-						State = 1231;
+						State = 1238;
 						Match(INTEGER_VALUE);
 						}
 					}
 
-					State = 1234;
+					State = 1241;
 					Match(RBRACKET);
 					}
 					}
 				}
-				State = 1239;
+				State = 1246;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,168,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,169,Context);
 			}
 			}
 		}
@@ -8787,31 +8810,31 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 96, RULE_typeName);
 		int _la;
 		try {
-			State = 1249;
+			State = 1256;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,169,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,170,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1240;
+				State = 1247;
 				Match(DOUBLE);
-				State = 1241;
+				State = 1248;
 				Match(PRECISION);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1242;
+				State = 1249;
 				Match(CHARACTER);
-				State = 1243;
+				State = 1250;
 				Match(VARYING);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1244;
+				State = 1251;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TIME || _la==TIMESTAMP) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8820,7 +8843,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1245;
+				State = 1252;
 				_la = TokenStream.LA(1);
 				if ( !(_la==WITH || _la==WITHOUT) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8829,16 +8852,16 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1246;
+				State = 1253;
 				Match(TIME);
-				State = 1247;
+				State = 1254;
 				Match(ZONE);
 				}
 				break;
 			case 4:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1248;
+				State = 1255;
 				qualifiedName();
 				}
 				break;
@@ -8887,25 +8910,25 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1251;
+			State = 1258;
 			identifier();
-			State = 1256;
+			State = 1263;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,171,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					{
 					{
-					State = 1252;
+					State = 1259;
 					Match(DOT);
-					State = 1253;
+					State = 1260;
 					identifier();
 					}
 					}
 				}
-				State = 1258;
+				State = 1265;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,171,Context);
 			}
 			}
 		}
@@ -8971,14 +8994,14 @@ public partial class QuerySqlParser : Parser {
 		IdentifierContext _localctx = new IdentifierContext(Context, State);
 		EnterRule(_localctx, 100, RULE_identifier);
 		try {
-			State = 1263;
+			State = 1270;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENTIFIER:
 				_localctx = new UnquotedIdentifierContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1259;
+				State = 1266;
 				Match(IDENTIFIER);
 				}
 				break;
@@ -8986,7 +9009,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QuotedIdentifierContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1260;
+				State = 1267;
 				Match(QUOTED_IDENTIFIER);
 				}
 				break;
@@ -8994,7 +9017,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BackQuotedIdentifierContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1261;
+				State = 1268;
 				Match(BACKQUOTED_IDENTIFIER);
 				}
 				break;
@@ -9085,7 +9108,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new UnquotedIdentifierContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1262;
+				State = 1269;
 				nonReserved();
 				}
 				break;
@@ -9210,7 +9233,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1265;
+			State = 1272;
 			_la = TokenStream.LA(1);
 			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 281252887428208654L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & -2415213768495170771L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 3938679L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -9288,7 +9311,7 @@ public partial class QuerySqlParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,192,1268,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,192,1275,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -9344,426 +9367,429 @@ public partial class QuerySqlParser : Parser {
 		1,25,1,25,1,25,1,25,1,25,1,25,1,25,3,25,728,8,25,1,25,3,25,731,8,25,1,
 		26,1,26,3,26,735,8,26,1,26,1,26,1,26,1,26,3,26,741,8,26,1,26,1,26,1,26,
 		1,26,1,26,5,26,748,8,26,10,26,12,26,751,9,26,3,26,753,8,26,1,26,1,26,3,
-		26,757,8,26,1,26,1,26,1,26,1,26,3,26,763,8,26,1,27,3,27,766,8,27,1,27,
-		1,27,3,27,770,8,27,1,28,1,28,1,28,1,29,1,29,1,29,1,29,1,29,5,29,780,8,
-		29,10,29,12,29,783,9,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,
-		29,1,29,5,29,796,8,29,10,29,12,29,799,9,29,1,29,1,29,1,29,1,29,1,29,1,
-		29,5,29,807,8,29,10,29,12,29,810,9,29,1,29,1,29,3,29,814,8,29,1,30,1,30,
-		1,30,1,30,1,30,3,30,821,8,30,1,31,1,31,1,31,1,31,1,32,1,32,1,32,1,33,1,
-		33,1,34,1,34,1,35,1,35,1,35,3,35,837,8,35,1,35,1,35,3,35,841,8,35,1,35,
-		1,35,1,35,1,35,1,35,1,35,5,35,849,8,35,10,35,12,35,852,9,35,1,36,1,36,
-		1,36,1,36,1,36,1,36,1,36,1,36,3,36,862,8,36,1,36,1,36,1,36,3,36,867,8,
-		36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,875,8,36,1,36,1,36,1,36,1,36,1,36,
-		1,36,3,36,883,8,36,1,36,1,36,1,36,1,36,1,36,5,36,890,8,36,10,36,12,36,
-		893,9,36,1,36,1,36,1,36,3,36,898,8,36,1,36,1,36,1,36,1,36,3,36,904,8,36,
-		1,36,1,36,3,36,908,8,36,1,36,1,36,1,36,3,36,913,8,36,1,36,1,36,1,36,3,
-		36,918,8,36,1,37,1,37,1,37,1,37,3,37,924,8,37,1,37,1,37,1,37,1,37,1,37,
-		1,37,1,37,1,37,1,37,5,37,935,8,37,10,37,12,37,938,9,37,1,38,1,38,1,38,
-		1,38,1,38,1,38,4,38,946,8,38,11,38,12,38,947,1,38,1,38,3,38,952,8,38,1,
-		38,1,38,1,38,1,38,4,38,958,8,38,11,38,12,38,959,1,38,1,38,3,38,964,8,38,
+		26,757,8,26,1,26,1,26,1,26,1,26,5,26,763,8,26,10,26,12,26,766,9,26,1,26,
+		1,26,3,26,770,8,26,1,27,3,27,773,8,27,1,27,1,27,3,27,777,8,27,1,28,1,28,
+		1,28,1,29,1,29,1,29,1,29,1,29,5,29,787,8,29,10,29,12,29,790,9,29,1,29,
+		1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,5,29,803,8,29,10,29,
+		12,29,806,9,29,1,29,1,29,1,29,1,29,1,29,1,29,5,29,814,8,29,10,29,12,29,
+		817,9,29,1,29,1,29,3,29,821,8,29,1,30,1,30,1,30,1,30,1,30,3,30,828,8,30,
+		1,31,1,31,1,31,1,31,1,32,1,32,1,32,1,33,1,33,1,34,1,34,1,35,1,35,1,35,
+		3,35,844,8,35,1,35,1,35,3,35,848,8,35,1,35,1,35,1,35,1,35,1,35,1,35,5,
+		35,856,8,35,10,35,12,35,859,9,35,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,
+		36,3,36,869,8,36,1,36,1,36,1,36,3,36,874,8,36,1,36,1,36,1,36,1,36,1,36,
+		1,36,3,36,882,8,36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,890,8,36,1,36,1,
+		36,1,36,1,36,1,36,5,36,897,8,36,10,36,12,36,900,9,36,1,36,1,36,1,36,3,
+		36,905,8,36,1,36,1,36,1,36,1,36,3,36,911,8,36,1,36,1,36,3,36,915,8,36,
+		1,36,1,36,1,36,3,36,920,8,36,1,36,1,36,1,36,3,36,925,8,36,1,37,1,37,1,
+		37,1,37,3,37,931,8,37,1,37,1,37,1,37,1,37,1,37,1,37,1,37,1,37,1,37,5,37,
+		942,8,37,10,37,12,37,945,9,37,1,38,1,38,1,38,1,38,1,38,1,38,4,38,953,8,
+		38,11,38,12,38,954,1,38,1,38,3,38,959,8,38,1,38,1,38,1,38,1,38,4,38,965,
+		8,38,11,38,12,38,966,1,38,1,38,3,38,971,8,38,1,38,1,38,1,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,987,8,38,10,38,12,38,
+		990,9,38,3,38,992,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,
+		38,1,38,5,38,1005,8,38,10,38,12,38,1008,9,38,3,38,1010,8,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,5,38,1018,8,38,10,38,12,38,1021,9,38,3,38,1023,8,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1036,8,38,
+		1,38,1,38,1,38,3,38,1041,8,38,1,38,1,38,1,38,5,38,1046,8,38,10,38,12,38,
+		1049,9,38,3,38,1051,8,38,1,38,1,38,3,38,1055,8,38,1,38,1,38,1,38,1,38,
 		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		5,38,980,8,38,10,38,12,38,983,9,38,3,38,985,8,38,1,38,1,38,1,38,1,38,1,
-		38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,998,8,38,10,38,12,38,1001,9,38,3,
-		38,1003,8,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1011,8,38,10,38,12,38,
-		1014,9,38,3,38,1016,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,3,38,1029,8,38,1,38,1,38,1,38,3,38,1034,8,38,1,38,1,38,1,38,
-		5,38,1039,8,38,10,38,12,38,1042,9,38,3,38,1044,8,38,1,38,1,38,3,38,1048,
-		8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,3,38,1069,8,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1085,8,38,10,38,12,38,
-		1088,9,38,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,5,39,1098,8,39,10,39,
-		12,39,1101,9,39,1,39,1,39,1,39,1,39,1,39,3,39,1108,8,39,1,40,1,40,1,40,
-		1,40,1,40,1,40,1,40,5,40,1117,8,40,10,40,12,40,1120,9,40,3,40,1122,8,40,
-		1,40,3,40,1125,8,40,1,40,1,40,1,41,1,41,1,41,1,41,1,42,1,42,1,42,1,42,
-		1,43,1,43,1,43,1,43,1,43,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,
-		1,44,1,44,1,44,1,44,1,44,1,44,5,44,1157,8,44,10,44,12,44,1160,9,44,1,44,
-		1,44,1,44,3,44,1165,8,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
-		1,45,1,45,1,45,1,45,3,45,1180,8,45,3,45,1182,8,45,1,46,1,46,1,47,1,47,
+		1,38,3,38,1076,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,5,38,1092,8,38,10,38,12,38,1095,9,38,1,39,1,39,1,39,
+		1,39,1,39,1,39,1,39,1,39,5,39,1105,8,39,10,39,12,39,1108,9,39,1,39,1,39,
+		1,39,1,39,1,39,3,39,1115,8,39,1,40,1,40,1,40,1,40,1,40,1,40,1,40,5,40,
+		1124,8,40,10,40,12,40,1127,9,40,3,40,1129,8,40,1,40,3,40,1132,8,40,1,40,
+		1,40,1,41,1,41,1,41,1,41,1,42,1,42,1,42,1,42,1,43,1,43,1,43,1,43,1,43,
+		1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,
+		1,44,5,44,1164,8,44,10,44,12,44,1167,9,44,1,44,1,44,1,44,3,44,1172,8,44,
+		1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,3,45,
+		1187,8,45,3,45,1189,8,45,1,46,1,46,1,47,1,47,1,47,1,47,1,47,1,47,1,47,
 		1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,
-		1,47,1,47,1,47,1,47,1,47,5,47,1207,8,47,10,47,12,47,1210,9,47,3,47,1212,
-		8,47,1,47,1,47,1,47,1,47,1,47,1,47,5,47,1220,8,47,10,47,12,47,1223,9,47,
-		1,47,3,47,1226,8,47,3,47,1228,8,47,1,47,1,47,1,47,3,47,1233,8,47,1,47,
-		5,47,1236,8,47,10,47,12,47,1239,9,47,1,48,1,48,1,48,1,48,1,48,1,48,1,48,
-		1,48,1,48,3,48,1250,8,48,1,49,1,49,1,49,5,49,1255,8,49,10,49,12,49,1258,
-		9,49,1,50,1,50,1,50,1,50,3,50,1264,8,50,1,51,1,51,1,51,0,6,28,44,70,74,
-		76,94,52,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,
-		44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,
-		92,94,96,98,100,102,0,26,2,0,75,75,115,115,2,0,120,120,123,123,2,0,64,
-		64,108,108,2,0,76,76,113,113,2,0,131,131,154,154,2,0,134,134,151,151,2,
-		0,21,21,37,37,2,0,1,1,105,105,4,0,4,4,95,95,112,112,125,126,2,0,87,87,
-		152,152,3,0,39,39,63,63,139,139,2,0,4,4,32,32,2,0,10,10,29,29,2,0,45,45,
-		70,70,2,0,17,17,44,44,1,0,106,107,4,0,25,26,56,57,78,81,109,110,3,0,4,
-		4,7,7,117,117,2,0,59,59,73,73,1,0,164,165,1,0,166,168,2,0,43,43,135,135,
-		1,0,182,184,1,0,129,130,2,0,148,148,150,150,31,0,1,3,11,12,17,18,20,21,
-		24,27,30,31,33,33,41,42,44,45,48,50,53,57,67,67,69,70,72,72,75,76,78,81,
-		84,85,87,88,94,96,98,103,105,110,112,113,115,116,118,121,124,127,129,130,
-		132,134,136,138,140,140,143,144,150,153,1480,0,107,1,0,0,0,2,132,1,0,0,
-		0,4,427,1,0,0,0,6,438,1,0,0,0,8,449,1,0,0,0,10,451,1,0,0,0,12,462,1,0,
-		0,0,14,475,1,0,0,0,16,477,1,0,0,0,18,484,1,0,0,0,20,497,1,0,0,0,22,502,
-		1,0,0,0,24,513,1,0,0,0,26,524,1,0,0,0,28,537,1,0,0,0,30,613,1,0,0,0,32,
-		615,1,0,0,0,34,625,1,0,0,0,36,633,1,0,0,0,38,636,1,0,0,0,40,641,1,0,0,
-		0,42,658,1,0,0,0,44,660,1,0,0,0,46,697,1,0,0,0,48,713,1,0,0,0,50,715,1,
-		0,0,0,52,762,1,0,0,0,54,765,1,0,0,0,56,771,1,0,0,0,58,813,1,0,0,0,60,820,
-		1,0,0,0,62,822,1,0,0,0,64,826,1,0,0,0,66,829,1,0,0,0,68,831,1,0,0,0,70,
-		840,1,0,0,0,72,917,1,0,0,0,74,923,1,0,0,0,76,1068,1,0,0,0,78,1107,1,0,
-		0,0,80,1109,1,0,0,0,82,1128,1,0,0,0,84,1132,1,0,0,0,86,1136,1,0,0,0,88,
-		1164,1,0,0,0,90,1181,1,0,0,0,92,1183,1,0,0,0,94,1227,1,0,0,0,96,1249,1,
-		0,0,0,98,1251,1,0,0,0,100,1263,1,0,0,0,102,1265,1,0,0,0,104,106,5,180,
-		0,0,105,104,1,0,0,0,106,109,1,0,0,0,107,105,1,0,0,0,107,108,1,0,0,0,108,
-		128,1,0,0,0,109,107,1,0,0,0,110,119,3,4,2,0,111,113,5,180,0,0,112,111,
-		1,0,0,0,113,114,1,0,0,0,114,112,1,0,0,0,114,115,1,0,0,0,115,116,1,0,0,
-		0,116,118,3,4,2,0,117,112,1,0,0,0,118,121,1,0,0,0,119,117,1,0,0,0,119,
-		120,1,0,0,0,120,125,1,0,0,0,121,119,1,0,0,0,122,124,5,180,0,0,123,122,
-		1,0,0,0,124,127,1,0,0,0,125,123,1,0,0,0,125,126,1,0,0,0,126,129,1,0,0,
-		0,127,125,1,0,0,0,128,110,1,0,0,0,128,129,1,0,0,0,129,130,1,0,0,0,130,
-		131,5,0,0,1,131,1,1,0,0,0,132,133,3,68,34,0,133,134,5,0,0,1,134,3,1,0,
-		0,0,135,428,3,26,13,0,136,137,7,0,0,0,137,139,5,121,0,0,138,140,5,42,0,
-		0,139,138,1,0,0,0,139,140,1,0,0,0,140,428,1,0,0,0,141,142,7,0,0,0,142,
-		144,5,124,0,0,143,145,5,42,0,0,144,143,1,0,0,0,144,145,1,0,0,0,145,428,
-		1,0,0,0,146,147,7,0,0,0,147,149,5,100,0,0,148,150,5,42,0,0,149,148,1,0,
-		0,0,149,150,1,0,0,0,150,428,1,0,0,0,151,152,7,0,0,0,152,428,5,99,0,0,153,
-		154,7,0,0,0,154,156,5,49,0,0,155,157,5,42,0,0,156,155,1,0,0,0,156,157,
-		1,0,0,0,157,428,1,0,0,0,158,160,7,0,0,0,159,161,5,4,0,0,160,159,1,0,0,
-		0,160,161,1,0,0,0,161,162,1,0,0,0,162,164,5,133,0,0,163,165,5,42,0,0,164,
-		163,1,0,0,0,164,165,1,0,0,0,165,428,1,0,0,0,166,167,7,0,0,0,167,428,5,
-		138,0,0,168,169,7,0,0,0,169,428,5,143,0,0,170,171,5,115,0,0,171,172,5,
-		134,0,0,172,173,5,67,0,0,173,428,5,72,0,0,174,177,5,115,0,0,175,178,3,
-		98,49,0,176,178,5,4,0,0,177,175,1,0,0,0,177,176,1,0,0,0,178,428,1,0,0,
-		0,179,180,5,30,0,0,180,181,5,48,0,0,181,428,3,100,50,0,182,184,5,30,0,
-		0,183,185,5,42,0,0,184,183,1,0,0,0,184,185,1,0,0,0,185,186,1,0,0,0,186,
-		428,3,98,49,0,187,188,5,30,0,0,188,189,3,98,49,0,189,190,5,42,0,0,190,
-		428,1,0,0,0,191,194,5,41,0,0,192,195,3,4,2,0,193,195,3,100,50,0,194,192,
-		1,0,0,0,194,193,1,0,0,0,195,428,1,0,0,0,196,197,5,34,0,0,197,200,7,1,0,
-		0,198,199,5,58,0,0,199,201,5,40,0,0,200,198,1,0,0,0,200,201,1,0,0,0,201,
-		202,1,0,0,0,202,205,3,98,49,0,203,204,5,28,0,0,204,206,5,132,0,0,205,203,
-		1,0,0,0,205,206,1,0,0,0,206,428,1,0,0,0,207,208,5,34,0,0,208,211,5,137,
-		0,0,209,210,5,58,0,0,210,212,5,40,0,0,211,209,1,0,0,0,211,212,1,0,0,0,
-		212,213,1,0,0,0,213,428,3,100,50,0,214,217,5,127,0,0,215,218,3,100,50,
-		0,216,218,5,4,0,0,217,215,1,0,0,0,217,216,1,0,0,0,218,428,1,0,0,0,219,
-		222,5,98,0,0,220,223,3,100,50,0,221,223,5,181,0,0,222,220,1,0,0,0,222,
-		221,1,0,0,0,223,226,1,0,0,0,224,225,5,46,0,0,225,227,5,12,0,0,226,224,
-		1,0,0,0,226,227,1,0,0,0,227,233,1,0,0,0,228,230,7,2,0,0,229,231,5,154,
-		0,0,230,229,1,0,0,0,230,231,1,0,0,0,231,232,1,0,0,0,232,234,5,182,0,0,
-		233,228,1,0,0,0,233,234,1,0,0,0,234,237,1,0,0,0,235,236,5,74,0,0,236,238,
-		5,182,0,0,237,235,1,0,0,0,237,238,1,0,0,0,238,428,1,0,0,0,239,240,5,114,
-		0,0,240,241,5,181,0,0,241,242,5,154,0,0,242,428,5,181,0,0,243,244,5,140,
-		0,0,244,428,5,181,0,0,245,247,5,114,0,0,246,248,7,3,0,0,247,246,1,0,0,
-		0,247,248,1,0,0,0,248,249,1,0,0,0,249,250,5,129,0,0,250,251,5,153,0,0,
-		251,428,3,8,4,0,252,254,5,114,0,0,253,255,7,3,0,0,254,253,1,0,0,0,254,
-		255,1,0,0,0,255,256,1,0,0,0,256,257,3,98,49,0,257,267,7,4,0,0,258,268,
-		5,27,0,0,259,264,3,8,4,0,260,261,5,178,0,0,261,263,3,8,4,0,262,260,1,0,
-		0,0,263,266,1,0,0,0,264,262,1,0,0,0,264,265,1,0,0,0,265,268,1,0,0,0,266,
-		264,1,0,0,0,267,258,1,0,0,0,267,259,1,0,0,0,268,428,1,0,0,0,269,271,5,
-		11,0,0,270,272,7,5,0,0,271,270,1,0,0,0,271,272,1,0,0,0,272,276,1,0,0,0,
-		273,274,5,119,0,0,274,276,5,134,0,0,275,269,1,0,0,0,275,273,1,0,0,0,276,
-		280,1,0,0,0,277,279,3,6,3,0,278,277,1,0,0,0,279,282,1,0,0,0,280,278,1,
-		0,0,0,280,281,1,0,0,0,281,428,1,0,0,0,282,280,1,0,0,0,283,285,7,6,0,0,
-		284,286,7,5,0,0,285,284,1,0,0,0,285,286,1,0,0,0,286,428,1,0,0,0,287,289,
-		7,7,0,0,288,290,7,5,0,0,289,288,1,0,0,0,289,290,1,0,0,0,290,428,1,0,0,
-		0,291,292,5,31,0,0,292,428,7,8,0,0,293,296,5,22,0,0,294,295,5,89,0,0,295,
-		297,5,102,0,0,296,294,1,0,0,0,296,297,1,0,0,0,297,299,1,0,0,0,298,300,
-		5,118,0,0,299,298,1,0,0,0,299,300,1,0,0,0,300,301,1,0,0,0,301,305,5,120,
-		0,0,302,303,5,58,0,0,303,304,5,82,0,0,304,306,5,40,0,0,305,302,1,0,0,0,
-		305,306,1,0,0,0,306,307,1,0,0,0,307,309,3,98,49,0,308,310,3,10,5,0,309,
-		308,1,0,0,0,309,310,1,0,0,0,310,313,1,0,0,0,311,312,5,148,0,0,312,314,
-		3,18,9,0,313,311,1,0,0,0,313,314,1,0,0,0,314,428,1,0,0,0,315,318,5,22,
-		0,0,316,317,5,89,0,0,317,319,5,102,0,0,318,316,1,0,0,0,318,319,1,0,0,0,
-		319,321,1,0,0,0,320,322,5,118,0,0,321,320,1,0,0,0,321,322,1,0,0,0,322,
-		323,1,0,0,0,323,327,5,123,0,0,324,325,5,58,0,0,325,326,5,82,0,0,326,328,
-		5,40,0,0,327,324,1,0,0,0,327,328,1,0,0,0,328,329,1,0,0,0,329,331,3,98,
-		49,0,330,332,3,10,5,0,331,330,1,0,0,0,331,332,1,0,0,0,332,335,1,0,0,0,
-		333,334,5,148,0,0,334,336,3,18,9,0,335,333,1,0,0,0,335,336,1,0,0,0,336,
-		428,1,0,0,0,337,340,5,22,0,0,338,339,5,89,0,0,339,341,5,102,0,0,340,338,
-		1,0,0,0,340,341,1,0,0,0,341,342,1,0,0,0,342,346,5,120,0,0,343,344,5,58,
-		0,0,344,345,5,82,0,0,345,347,5,40,0,0,346,343,1,0,0,0,346,347,1,0,0,0,
-		347,348,1,0,0,0,348,351,3,98,49,0,349,350,5,148,0,0,350,352,3,18,9,0,351,
-		349,1,0,0,0,351,352,1,0,0,0,352,353,1,0,0,0,353,354,5,9,0,0,354,355,3,
-		26,13,0,355,428,1,0,0,0,356,359,5,22,0,0,357,358,5,89,0,0,358,360,5,102,
-		0,0,359,357,1,0,0,0,359,360,1,0,0,0,360,361,1,0,0,0,361,365,5,123,0,0,
-		362,363,5,58,0,0,363,364,5,82,0,0,364,366,5,40,0,0,365,362,1,0,0,0,365,
-		366,1,0,0,0,366,367,1,0,0,0,367,370,3,98,49,0,368,369,5,148,0,0,369,371,
-		3,18,9,0,370,368,1,0,0,0,370,371,1,0,0,0,371,372,1,0,0,0,372,373,5,9,0,
-		0,373,374,3,26,13,0,374,428,1,0,0,0,375,376,5,22,0,0,376,380,5,137,0,0,
-		377,378,5,58,0,0,378,379,5,82,0,0,379,381,5,40,0,0,380,377,1,0,0,0,380,
-		381,1,0,0,0,381,382,1,0,0,0,382,383,3,100,50,0,383,384,5,9,0,0,384,385,
-		3,94,47,0,385,428,1,0,0,0,386,387,5,62,0,0,387,388,5,65,0,0,388,391,3,
-		98,49,0,389,390,5,148,0,0,390,392,3,18,9,0,391,389,1,0,0,0,391,392,1,0,
-		0,0,392,393,1,0,0,0,393,394,3,26,13,0,394,428,1,0,0,0,395,396,5,62,0,0,
-		396,397,5,65,0,0,397,399,3,98,49,0,398,400,3,22,11,0,399,398,1,0,0,0,399,
-		400,1,0,0,0,400,401,1,0,0,0,401,402,5,142,0,0,402,407,3,24,12,0,403,404,
-		5,178,0,0,404,406,3,24,12,0,405,403,1,0,0,0,406,409,1,0,0,0,407,405,1,
-		0,0,0,407,408,1,0,0,0,408,428,1,0,0,0,409,407,1,0,0,0,410,411,5,5,0,0,
-		411,412,7,1,0,0,412,413,3,98,49,0,413,418,3,16,8,0,414,415,5,178,0,0,415,
-		417,3,16,8,0,416,414,1,0,0,0,417,420,1,0,0,0,418,416,1,0,0,0,418,419,1,
-		0,0,0,419,428,1,0,0,0,420,418,1,0,0,0,421,422,5,5,0,0,422,423,7,1,0,0,
-		423,424,3,98,49,0,424,425,5,114,0,0,425,426,3,18,9,0,426,428,1,0,0,0,427,
-		135,1,0,0,0,427,136,1,0,0,0,427,141,1,0,0,0,427,146,1,0,0,0,427,151,1,
-		0,0,0,427,153,1,0,0,0,427,158,1,0,0,0,427,166,1,0,0,0,427,168,1,0,0,0,
-		427,170,1,0,0,0,427,174,1,0,0,0,427,179,1,0,0,0,427,182,1,0,0,0,427,187,
-		1,0,0,0,427,191,1,0,0,0,427,196,1,0,0,0,427,207,1,0,0,0,427,214,1,0,0,
-		0,427,219,1,0,0,0,427,239,1,0,0,0,427,243,1,0,0,0,427,245,1,0,0,0,427,
-		252,1,0,0,0,427,275,1,0,0,0,427,283,1,0,0,0,427,287,1,0,0,0,427,291,1,
-		0,0,0,427,293,1,0,0,0,427,315,1,0,0,0,427,337,1,0,0,0,427,356,1,0,0,0,
-		427,375,1,0,0,0,427,386,1,0,0,0,427,395,1,0,0,0,427,410,1,0,0,0,427,421,
-		1,0,0,0,428,5,1,0,0,0,429,430,5,67,0,0,430,432,5,72,0,0,431,433,3,100,
-		50,0,432,431,1,0,0,0,433,434,1,0,0,0,434,432,1,0,0,0,434,435,1,0,0,0,435,
-		439,1,0,0,0,436,437,5,101,0,0,437,439,7,9,0,0,438,429,1,0,0,0,438,436,
-		1,0,0,0,439,7,1,0,0,0,440,442,5,165,0,0,441,440,1,0,0,0,441,442,1,0,0,
-		0,442,443,1,0,0,0,443,450,3,92,46,0,444,450,5,181,0,0,445,450,3,100,50,
-		0,446,450,5,135,0,0,447,450,5,43,0,0,448,450,5,86,0,0,449,441,1,0,0,0,
-		449,444,1,0,0,0,449,445,1,0,0,0,449,446,1,0,0,0,449,447,1,0,0,0,449,448,
-		1,0,0,0,450,9,1,0,0,0,451,452,5,174,0,0,452,457,3,12,6,0,453,454,5,178,
-		0,0,454,456,3,12,6,0,455,453,1,0,0,0,456,459,1,0,0,0,457,455,1,0,0,0,457,
-		458,1,0,0,0,458,460,1,0,0,0,459,457,1,0,0,0,460,461,5,175,0,0,461,11,1,
-		0,0,0,462,463,3,100,50,0,463,465,3,94,47,0,464,466,3,14,7,0,465,464,1,
-		0,0,0,465,466,1,0,0,0,466,13,1,0,0,0,467,476,5,69,0,0,468,469,5,97,0,0,
-		469,476,5,69,0,0,470,476,5,54,0,0,471,472,5,53,0,0,472,473,5,174,0,0,473,
-		474,5,181,0,0,474,476,5,175,0,0,475,467,1,0,0,0,475,468,1,0,0,0,475,470,
-		1,0,0,0,475,471,1,0,0,0,476,15,1,0,0,0,477,479,5,2,0,0,478,480,5,20,0,
-		0,479,478,1,0,0,0,479,480,1,0,0,0,480,481,1,0,0,0,481,482,3,100,50,0,482,
-		483,3,94,47,0,483,17,1,0,0,0,484,485,5,174,0,0,485,490,3,20,10,0,486,487,
-		5,178,0,0,487,489,3,20,10,0,488,486,1,0,0,0,489,492,1,0,0,0,490,488,1,
-		0,0,0,490,491,1,0,0,0,491,493,1,0,0,0,492,490,1,0,0,0,493,494,5,175,0,
-		0,494,19,1,0,0,0,495,498,3,100,50,0,496,498,5,181,0,0,497,495,1,0,0,0,
-		497,496,1,0,0,0,498,499,1,0,0,0,499,500,5,154,0,0,500,501,3,90,45,0,501,
-		21,1,0,0,0,502,503,5,174,0,0,503,508,3,100,50,0,504,505,5,178,0,0,505,
-		507,3,100,50,0,506,504,1,0,0,0,507,510,1,0,0,0,508,506,1,0,0,0,508,509,
-		1,0,0,0,509,511,1,0,0,0,510,508,1,0,0,0,511,512,5,175,0,0,512,23,1,0,0,
-		0,513,514,5,174,0,0,514,519,3,68,34,0,515,516,5,178,0,0,516,518,3,68,34,
-		0,517,515,1,0,0,0,518,521,1,0,0,0,519,517,1,0,0,0,519,520,1,0,0,0,520,
-		522,1,0,0,0,521,519,1,0,0,0,522,523,5,175,0,0,523,25,1,0,0,0,524,526,3,
-		28,14,0,525,527,3,32,16,0,526,525,1,0,0,0,526,527,1,0,0,0,527,529,1,0,
-		0,0,528,530,3,36,18,0,529,528,1,0,0,0,529,530,1,0,0,0,530,532,1,0,0,0,
-		531,533,3,38,19,0,532,531,1,0,0,0,532,533,1,0,0,0,533,535,1,0,0,0,534,
-		536,3,40,20,0,535,534,1,0,0,0,535,536,1,0,0,0,536,27,1,0,0,0,537,538,6,
-		14,-1,0,538,539,3,30,15,0,539,548,1,0,0,0,540,541,10,1,0,0,541,543,7,10,
-		0,0,542,544,5,4,0,0,543,542,1,0,0,0,543,544,1,0,0,0,544,545,1,0,0,0,545,
-		547,3,28,14,2,546,540,1,0,0,0,547,550,1,0,0,0,548,546,1,0,0,0,548,549,
-		1,0,0,0,549,29,1,0,0,0,550,548,1,0,0,0,551,553,5,111,0,0,552,554,7,11,
-		0,0,553,552,1,0,0,0,553,554,1,0,0,0,554,555,1,0,0,0,555,560,3,42,21,0,
-		556,557,5,178,0,0,557,559,3,42,21,0,558,556,1,0,0,0,559,562,1,0,0,0,560,
-		558,1,0,0,0,560,561,1,0,0,0,561,572,1,0,0,0,562,560,1,0,0,0,563,564,5,
-		46,0,0,564,569,3,44,22,0,565,566,5,178,0,0,566,568,3,44,22,0,567,565,1,
-		0,0,0,568,571,1,0,0,0,569,567,1,0,0,0,569,570,1,0,0,0,570,573,1,0,0,0,
-		571,569,1,0,0,0,572,563,1,0,0,0,572,573,1,0,0,0,573,575,1,0,0,0,574,576,
-		3,56,28,0,575,574,1,0,0,0,575,576,1,0,0,0,576,579,1,0,0,0,577,578,5,146,
-		0,0,578,580,3,68,34,0,579,577,1,0,0,0,579,580,1,0,0,0,580,591,1,0,0,0,
-		581,582,5,51,0,0,582,583,5,14,0,0,583,588,3,68,34,0,584,585,5,178,0,0,
-		585,587,3,68,34,0,586,584,1,0,0,0,587,590,1,0,0,0,588,586,1,0,0,0,588,
-		589,1,0,0,0,589,592,1,0,0,0,590,588,1,0,0,0,591,581,1,0,0,0,591,592,1,
-		0,0,0,592,595,1,0,0,0,593,594,5,52,0,0,594,596,3,68,34,0,595,593,1,0,0,
-		0,595,596,1,0,0,0,596,607,1,0,0,0,597,598,5,93,0,0,598,599,5,14,0,0,599,
-		604,3,68,34,0,600,601,5,178,0,0,601,603,3,68,34,0,602,600,1,0,0,0,603,
-		606,1,0,0,0,604,602,1,0,0,0,604,605,1,0,0,0,605,608,1,0,0,0,606,604,1,
-		0,0,0,607,597,1,0,0,0,607,608,1,0,0,0,608,614,1,0,0,0,609,610,5,174,0,
-		0,610,611,3,26,13,0,611,612,5,175,0,0,612,614,1,0,0,0,613,551,1,0,0,0,
-		613,609,1,0,0,0,614,31,1,0,0,0,615,616,5,90,0,0,616,617,5,14,0,0,617,622,
-		3,34,17,0,618,619,5,178,0,0,619,621,3,34,17,0,620,618,1,0,0,0,621,624,
-		1,0,0,0,622,620,1,0,0,0,622,623,1,0,0,0,623,33,1,0,0,0,624,622,1,0,0,0,
-		625,627,3,68,34,0,626,628,7,12,0,0,627,626,1,0,0,0,627,628,1,0,0,0,628,
-		631,1,0,0,0,629,630,5,84,0,0,630,632,7,13,0,0,631,629,1,0,0,0,631,632,
-		1,0,0,0,632,35,1,0,0,0,633,634,5,36,0,0,634,635,7,14,0,0,635,37,1,0,0,
-		0,636,639,5,74,0,0,637,640,3,68,34,0,638,640,5,4,0,0,639,637,1,0,0,0,639,
-		638,1,0,0,0,640,39,1,0,0,0,641,642,5,85,0,0,642,644,3,68,34,0,643,645,
-		7,15,0,0,644,643,1,0,0,0,644,645,1,0,0,0,645,41,1,0,0,0,646,659,5,166,
-		0,0,647,648,3,100,50,0,648,649,5,179,0,0,649,650,5,166,0,0,650,659,1,0,
-		0,0,651,656,3,68,34,0,652,654,5,9,0,0,653,652,1,0,0,0,653,654,1,0,0,0,
-		654,655,1,0,0,0,655,657,3,100,50,0,656,653,1,0,0,0,656,657,1,0,0,0,657,
-		659,1,0,0,0,658,646,1,0,0,0,658,647,1,0,0,0,658,651,1,0,0,0,659,43,1,0,
-		0,0,660,661,6,22,-1,0,661,662,3,52,26,0,662,679,1,0,0,0,663,664,10,3,0,
-		0,664,665,3,46,23,0,665,666,5,68,0,0,666,668,3,52,26,0,667,669,3,50,25,
-		0,668,667,1,0,0,0,668,669,1,0,0,0,669,671,1,0,0,0,670,672,3,48,24,0,671,
-		670,1,0,0,0,671,672,1,0,0,0,672,678,1,0,0,0,673,674,10,2,0,0,674,675,5,
-		23,0,0,675,676,5,68,0,0,676,678,3,52,26,0,677,663,1,0,0,0,677,673,1,0,
-		0,0,678,681,1,0,0,0,679,677,1,0,0,0,679,680,1,0,0,0,680,45,1,0,0,0,681,
-		679,1,0,0,0,682,684,5,61,0,0,683,682,1,0,0,0,683,684,1,0,0,0,684,698,1,
-		0,0,0,685,687,5,71,0,0,686,688,5,91,0,0,687,686,1,0,0,0,687,688,1,0,0,
-		0,688,698,1,0,0,0,689,691,5,104,0,0,690,692,5,91,0,0,691,690,1,0,0,0,691,
-		692,1,0,0,0,692,698,1,0,0,0,693,695,5,47,0,0,694,696,5,91,0,0,695,694,
-		1,0,0,0,695,696,1,0,0,0,696,698,1,0,0,0,697,683,1,0,0,0,697,685,1,0,0,
-		0,697,689,1,0,0,0,697,693,1,0,0,0,698,47,1,0,0,0,699,700,5,86,0,0,700,
-		714,3,68,34,0,701,702,5,141,0,0,702,703,5,174,0,0,703,708,3,100,50,0,704,
-		705,5,178,0,0,705,707,3,100,50,0,706,704,1,0,0,0,707,710,1,0,0,0,708,706,
-		1,0,0,0,708,709,1,0,0,0,709,711,1,0,0,0,710,708,1,0,0,0,711,712,5,175,
-		0,0,712,714,1,0,0,0,713,699,1,0,0,0,713,701,1,0,0,0,714,49,1,0,0,0,715,
-		727,5,149,0,0,716,728,3,64,32,0,717,718,5,174,0,0,718,719,3,64,32,0,719,
-		720,5,175,0,0,720,728,1,0,0,0,721,722,5,174,0,0,722,723,3,64,32,0,723,
-		724,5,178,0,0,724,725,3,64,32,0,725,726,5,175,0,0,726,728,1,0,0,0,727,
-		716,1,0,0,0,727,717,1,0,0,0,727,721,1,0,0,0,728,730,1,0,0,0,729,731,3,
-		62,31,0,730,729,1,0,0,0,730,731,1,0,0,0,731,51,1,0,0,0,732,734,3,98,49,
-		0,733,735,3,54,27,0,734,733,1,0,0,0,734,735,1,0,0,0,735,763,1,0,0,0,736,
-		737,5,174,0,0,737,738,3,26,13,0,738,740,5,175,0,0,739,741,3,54,27,0,740,
-		739,1,0,0,0,740,741,1,0,0,0,741,763,1,0,0,0,742,743,3,98,49,0,743,752,
-		5,174,0,0,744,749,3,68,34,0,745,746,5,178,0,0,746,748,3,68,34,0,747,745,
-		1,0,0,0,748,751,1,0,0,0,749,747,1,0,0,0,749,750,1,0,0,0,750,753,1,0,0,
-		0,751,749,1,0,0,0,752,744,1,0,0,0,752,753,1,0,0,0,753,754,1,0,0,0,754,
-		756,5,175,0,0,755,757,3,54,27,0,756,755,1,0,0,0,756,757,1,0,0,0,757,763,
-		1,0,0,0,758,759,5,174,0,0,759,760,3,44,22,0,760,761,5,175,0,0,761,763,
-		1,0,0,0,762,732,1,0,0,0,762,736,1,0,0,0,762,742,1,0,0,0,762,758,1,0,0,
-		0,763,53,1,0,0,0,764,766,5,9,0,0,765,764,1,0,0,0,765,766,1,0,0,0,766,767,
-		1,0,0,0,767,769,3,100,50,0,768,770,3,22,11,0,769,768,1,0,0,0,769,770,1,
-		0,0,0,770,55,1,0,0,0,771,772,5,147,0,0,772,773,3,58,29,0,773,57,1,0,0,
-		0,774,775,5,136,0,0,775,776,5,174,0,0,776,777,5,116,0,0,777,781,3,64,32,
-		0,778,780,3,60,30,0,779,778,1,0,0,0,780,783,1,0,0,0,781,779,1,0,0,0,781,
-		782,1,0,0,0,782,784,1,0,0,0,783,781,1,0,0,0,784,785,5,175,0,0,785,814,
-		1,0,0,0,786,787,5,55,0,0,787,788,5,174,0,0,788,789,5,116,0,0,789,790,3,
-		64,32,0,790,791,5,178,0,0,791,792,5,3,0,0,792,793,5,14,0,0,793,797,3,64,
-		32,0,794,796,3,60,30,0,795,794,1,0,0,0,796,799,1,0,0,0,797,795,1,0,0,0,
-		797,798,1,0,0,0,798,800,1,0,0,0,799,797,1,0,0,0,800,801,5,175,0,0,801,
-		814,1,0,0,0,802,803,5,113,0,0,803,804,5,174,0,0,804,808,3,64,32,0,805,
-		807,3,60,30,0,806,805,1,0,0,0,807,810,1,0,0,0,808,806,1,0,0,0,808,809,
-		1,0,0,0,809,811,1,0,0,0,810,808,1,0,0,0,811,812,5,175,0,0,812,814,1,0,
-		0,0,813,774,1,0,0,0,813,786,1,0,0,0,813,802,1,0,0,0,814,59,1,0,0,0,815,
-		816,5,178,0,0,816,817,5,103,0,0,817,821,3,64,32,0,818,819,5,178,0,0,819,
-		821,3,62,31,0,820,815,1,0,0,0,820,818,1,0,0,0,821,61,1,0,0,0,822,823,5,
-		50,0,0,823,824,5,94,0,0,824,825,3,64,32,0,825,63,1,0,0,0,826,827,5,182,
-		0,0,827,828,3,66,33,0,828,65,1,0,0,0,829,830,7,16,0,0,830,67,1,0,0,0,831,
-		832,3,70,35,0,832,69,1,0,0,0,833,834,6,35,-1,0,834,836,3,74,37,0,835,837,
-		3,72,36,0,836,835,1,0,0,0,836,837,1,0,0,0,837,841,1,0,0,0,838,839,5,82,
-		0,0,839,841,3,70,35,3,840,833,1,0,0,0,840,838,1,0,0,0,841,850,1,0,0,0,
-		842,843,10,2,0,0,843,844,5,6,0,0,844,849,3,70,35,3,845,846,10,1,0,0,846,
-		847,5,89,0,0,847,849,3,70,35,2,848,842,1,0,0,0,848,845,1,0,0,0,849,852,
-		1,0,0,0,850,848,1,0,0,0,850,851,1,0,0,0,851,71,1,0,0,0,852,850,1,0,0,0,
-		853,854,3,88,44,0,854,855,3,74,37,0,855,918,1,0,0,0,856,857,3,88,44,0,
-		857,858,7,17,0,0,858,861,5,174,0,0,859,862,3,26,13,0,860,862,3,68,34,0,
-		861,859,1,0,0,0,861,860,1,0,0,0,862,863,1,0,0,0,863,864,5,175,0,0,864,
-		918,1,0,0,0,865,867,5,82,0,0,866,865,1,0,0,0,866,867,1,0,0,0,867,868,1,
-		0,0,0,868,869,5,13,0,0,869,870,3,74,37,0,870,871,5,6,0,0,871,872,3,74,
-		37,0,872,918,1,0,0,0,873,875,5,82,0,0,874,873,1,0,0,0,874,875,1,0,0,0,
-		875,876,1,0,0,0,876,877,5,60,0,0,877,878,5,174,0,0,878,879,3,26,13,0,879,
-		880,5,175,0,0,880,918,1,0,0,0,881,883,5,82,0,0,882,881,1,0,0,0,882,883,
-		1,0,0,0,883,884,1,0,0,0,884,885,5,60,0,0,885,886,5,174,0,0,886,891,3,68,
-		34,0,887,888,5,178,0,0,888,890,3,68,34,0,889,887,1,0,0,0,890,893,1,0,0,
-		0,891,889,1,0,0,0,891,892,1,0,0,0,892,894,1,0,0,0,893,891,1,0,0,0,894,
-		895,5,175,0,0,895,918,1,0,0,0,896,898,5,82,0,0,897,896,1,0,0,0,897,898,
-		1,0,0,0,898,899,1,0,0,0,899,900,7,18,0,0,900,903,3,74,37,0,901,902,5,38,
-		0,0,902,904,5,181,0,0,903,901,1,0,0,0,903,904,1,0,0,0,904,918,1,0,0,0,
-		905,907,5,66,0,0,906,908,5,82,0,0,907,906,1,0,0,0,907,908,1,0,0,0,908,
-		909,1,0,0,0,909,918,5,83,0,0,910,912,5,66,0,0,911,913,5,82,0,0,912,911,
-		1,0,0,0,912,913,1,0,0,0,913,914,1,0,0,0,914,915,5,32,0,0,915,916,5,46,
-		0,0,916,918,3,74,37,0,917,853,1,0,0,0,917,856,1,0,0,0,917,866,1,0,0,0,
-		917,874,1,0,0,0,917,882,1,0,0,0,917,897,1,0,0,0,917,905,1,0,0,0,917,910,
-		1,0,0,0,918,73,1,0,0,0,919,920,6,37,-1,0,920,924,3,76,38,0,921,922,7,19,
-		0,0,922,924,3,74,37,4,923,919,1,0,0,0,923,921,1,0,0,0,924,936,1,0,0,0,
-		925,926,10,3,0,0,926,927,7,20,0,0,927,935,3,74,37,4,928,929,10,2,0,0,929,
-		930,7,19,0,0,930,935,3,74,37,3,931,932,10,1,0,0,932,933,5,169,0,0,933,
-		935,3,74,37,2,934,925,1,0,0,0,934,928,1,0,0,0,934,931,1,0,0,0,935,938,
-		1,0,0,0,936,934,1,0,0,0,936,937,1,0,0,0,937,75,1,0,0,0,938,936,1,0,0,0,
-		939,940,6,38,-1,0,940,1069,3,90,45,0,941,1069,5,185,0,0,942,943,5,15,0,
-		0,943,945,3,68,34,0,944,946,3,86,43,0,945,944,1,0,0,0,946,947,1,0,0,0,
-		947,945,1,0,0,0,947,948,1,0,0,0,948,951,1,0,0,0,949,950,5,35,0,0,950,952,
-		3,68,34,0,951,949,1,0,0,0,951,952,1,0,0,0,952,953,1,0,0,0,953,954,5,37,
-		0,0,954,1069,1,0,0,0,955,957,5,15,0,0,956,958,3,86,43,0,957,956,1,0,0,
-		0,958,959,1,0,0,0,959,957,1,0,0,0,959,960,1,0,0,0,960,963,1,0,0,0,961,
-		962,5,35,0,0,962,964,3,68,34,0,963,961,1,0,0,0,963,964,1,0,0,0,964,965,
-		1,0,0,0,965,966,5,37,0,0,966,1069,1,0,0,0,967,968,5,16,0,0,968,969,5,174,
-		0,0,969,970,3,68,34,0,970,971,5,9,0,0,971,972,3,94,47,0,972,973,5,175,
-		0,0,973,1069,1,0,0,0,974,975,5,8,0,0,975,984,5,176,0,0,976,981,3,68,34,
-		0,977,978,5,178,0,0,978,980,3,68,34,0,979,977,1,0,0,0,980,983,1,0,0,0,
-		981,979,1,0,0,0,981,982,1,0,0,0,982,985,1,0,0,0,983,981,1,0,0,0,984,976,
-		1,0,0,0,984,985,1,0,0,0,985,986,1,0,0,0,986,1069,5,177,0,0,987,988,5,8,
-		0,0,988,989,5,174,0,0,989,990,3,26,13,0,990,991,5,175,0,0,991,1069,1,0,
-		0,0,992,993,5,77,0,0,993,1002,5,174,0,0,994,999,3,82,41,0,995,996,5,178,
-		0,0,996,998,3,82,41,0,997,995,1,0,0,0,998,1001,1,0,0,0,999,997,1,0,0,0,
-		999,1000,1,0,0,0,1000,1003,1,0,0,0,1001,999,1,0,0,0,1002,994,1,0,0,0,1002,
-		1003,1,0,0,0,1003,1004,1,0,0,0,1004,1069,5,175,0,0,1005,1006,5,122,0,0,
-		1006,1015,5,174,0,0,1007,1012,3,84,42,0,1008,1009,5,178,0,0,1009,1011,
-		3,84,42,0,1010,1008,1,0,0,0,1011,1014,1,0,0,0,1012,1010,1,0,0,0,1012,1013,
-		1,0,0,0,1013,1016,1,0,0,0,1014,1012,1,0,0,0,1015,1007,1,0,0,0,1015,1016,
-		1,0,0,0,1016,1017,1,0,0,0,1017,1069,5,175,0,0,1018,1019,5,40,0,0,1019,
-		1020,5,174,0,0,1020,1021,3,26,13,0,1021,1022,5,175,0,0,1022,1069,1,0,0,
-		0,1023,1024,3,98,49,0,1024,1025,5,174,0,0,1025,1026,5,166,0,0,1026,1028,
-		5,175,0,0,1027,1029,3,80,40,0,1028,1027,1,0,0,0,1028,1029,1,0,0,0,1029,
-		1069,1,0,0,0,1030,1031,3,98,49,0,1031,1043,5,174,0,0,1032,1034,5,32,0,
-		0,1033,1032,1,0,0,0,1033,1034,1,0,0,0,1034,1035,1,0,0,0,1035,1040,3,78,
-		39,0,1036,1037,5,178,0,0,1037,1039,3,78,39,0,1038,1036,1,0,0,0,1039,1042,
-		1,0,0,0,1040,1038,1,0,0,0,1040,1041,1,0,0,0,1041,1044,1,0,0,0,1042,1040,
-		1,0,0,0,1043,1033,1,0,0,0,1043,1044,1,0,0,0,1044,1045,1,0,0,0,1045,1047,
-		5,175,0,0,1046,1048,3,80,40,0,1047,1046,1,0,0,0,1047,1048,1,0,0,0,1048,
-		1069,1,0,0,0,1049,1050,5,174,0,0,1050,1051,3,26,13,0,1051,1052,5,175,0,
-		0,1052,1069,1,0,0,0,1053,1069,3,100,50,0,1054,1055,3,100,50,0,1055,1056,
-		5,179,0,0,1056,1057,3,100,50,0,1057,1069,1,0,0,0,1058,1059,5,174,0,0,1059,
-		1060,3,68,34,0,1060,1061,5,175,0,0,1061,1069,1,0,0,0,1062,1063,5,174,0,
-		0,1063,1064,3,68,34,0,1064,1065,5,175,0,0,1065,1066,5,179,0,0,1066,1067,
-		3,100,50,0,1067,1069,1,0,0,0,1068,939,1,0,0,0,1068,941,1,0,0,0,1068,942,
-		1,0,0,0,1068,955,1,0,0,0,1068,967,1,0,0,0,1068,974,1,0,0,0,1068,987,1,
-		0,0,0,1068,992,1,0,0,0,1068,1005,1,0,0,0,1068,1018,1,0,0,0,1068,1023,1,
-		0,0,0,1068,1030,1,0,0,0,1068,1049,1,0,0,0,1068,1053,1,0,0,0,1068,1054,
-		1,0,0,0,1068,1058,1,0,0,0,1068,1062,1,0,0,0,1069,1086,1,0,0,0,1070,1071,
-		10,4,0,0,1071,1072,5,176,0,0,1072,1073,3,74,37,0,1073,1074,5,177,0,0,1074,
-		1085,1,0,0,0,1075,1076,10,3,0,0,1076,1077,5,172,0,0,1077,1085,3,100,50,
-		0,1078,1079,10,2,0,0,1079,1080,5,171,0,0,1080,1085,3,94,47,0,1081,1082,
-		10,1,0,0,1082,1083,5,19,0,0,1083,1085,3,98,49,0,1084,1070,1,0,0,0,1084,
-		1075,1,0,0,0,1084,1078,1,0,0,0,1084,1081,1,0,0,0,1085,1088,1,0,0,0,1086,
-		1084,1,0,0,0,1086,1087,1,0,0,0,1087,77,1,0,0,0,1088,1086,1,0,0,0,1089,
-		1090,3,100,50,0,1090,1091,5,173,0,0,1091,1092,3,68,34,0,1092,1108,1,0,
-		0,0,1093,1094,5,174,0,0,1094,1099,3,100,50,0,1095,1096,5,178,0,0,1096,
-		1098,3,100,50,0,1097,1095,1,0,0,0,1098,1101,1,0,0,0,1099,1097,1,0,0,0,
-		1099,1100,1,0,0,0,1100,1102,1,0,0,0,1101,1099,1,0,0,0,1102,1103,5,175,
-		0,0,1103,1104,5,173,0,0,1104,1105,3,68,34,0,1105,1108,1,0,0,0,1106,1108,
-		3,68,34,0,1107,1089,1,0,0,0,1107,1093,1,0,0,0,1107,1106,1,0,0,0,1108,79,
-		1,0,0,0,1109,1110,5,92,0,0,1110,1121,5,174,0,0,1111,1112,5,93,0,0,1112,
-		1113,5,14,0,0,1113,1118,3,68,34,0,1114,1115,5,178,0,0,1115,1117,3,68,34,
-		0,1116,1114,1,0,0,0,1117,1120,1,0,0,0,1118,1116,1,0,0,0,1118,1119,1,0,
-		0,0,1119,1122,1,0,0,0,1120,1118,1,0,0,0,1121,1111,1,0,0,0,1121,1122,1,
-		0,0,0,1122,1124,1,0,0,0,1123,1125,3,32,16,0,1124,1123,1,0,0,0,1124,1125,
-		1,0,0,0,1125,1126,1,0,0,0,1126,1127,5,175,0,0,1127,81,1,0,0,0,1128,1129,
-		3,68,34,0,1129,1130,5,170,0,0,1130,1131,3,68,34,0,1131,83,1,0,0,0,1132,
-		1133,3,100,50,0,1133,1134,5,170,0,0,1134,1135,3,68,34,0,1135,85,1,0,0,
-		0,1136,1137,5,145,0,0,1137,1138,3,68,34,0,1138,1139,5,128,0,0,1139,1140,
-		3,68,34,0,1140,87,1,0,0,0,1141,1165,5,154,0,0,1142,1165,5,155,0,0,1143,
-		1165,5,158,0,0,1144,1165,5,156,0,0,1145,1165,5,159,0,0,1146,1165,5,157,
-		0,0,1147,1165,5,163,0,0,1148,1165,5,161,0,0,1149,1165,5,162,0,0,1150,1165,
-		5,160,0,0,1151,1152,5,88,0,0,1152,1158,5,174,0,0,1153,1154,3,100,50,0,
-		1154,1155,5,179,0,0,1155,1157,1,0,0,0,1156,1153,1,0,0,0,1157,1160,1,0,
-		0,0,1158,1156,1,0,0,0,1158,1159,1,0,0,0,1159,1161,1,0,0,0,1160,1158,1,
-		0,0,0,1161,1162,3,88,44,0,1162,1163,5,175,0,0,1163,1165,1,0,0,0,1164,1141,
-		1,0,0,0,1164,1142,1,0,0,0,1164,1143,1,0,0,0,1164,1144,1,0,0,0,1164,1145,
-		1,0,0,0,1164,1146,1,0,0,0,1164,1147,1,0,0,0,1164,1148,1,0,0,0,1164,1149,
-		1,0,0,0,1164,1150,1,0,0,0,1164,1151,1,0,0,0,1165,89,1,0,0,0,1166,1182,
-		5,83,0,0,1167,1182,7,21,0,0,1168,1182,3,92,46,0,1169,1182,5,181,0,0,1170,
-		1171,5,130,0,0,1171,1182,5,181,0,0,1172,1173,5,24,0,0,1173,1182,5,181,
-		0,0,1174,1175,5,129,0,0,1175,1182,5,181,0,0,1176,1177,5,64,0,0,1177,1179,
-		5,181,0,0,1178,1180,3,66,33,0,1179,1178,1,0,0,0,1179,1180,1,0,0,0,1180,
-		1182,1,0,0,0,1181,1166,1,0,0,0,1181,1167,1,0,0,0,1181,1168,1,0,0,0,1181,
-		1169,1,0,0,0,1181,1170,1,0,0,0,1181,1172,1,0,0,0,1181,1174,1,0,0,0,1181,
-		1176,1,0,0,0,1182,91,1,0,0,0,1183,1184,7,22,0,0,1184,93,1,0,0,0,1185,1186,
-		6,47,-1,0,1186,1187,5,8,0,0,1187,1188,5,158,0,0,1188,1189,3,94,47,0,1189,
-		1190,5,159,0,0,1190,1228,1,0,0,0,1191,1192,5,77,0,0,1192,1193,5,158,0,
-		0,1193,1194,3,94,47,0,1194,1195,5,178,0,0,1195,1196,3,94,47,0,1196,1197,
-		5,159,0,0,1197,1228,1,0,0,0,1198,1199,5,122,0,0,1199,1211,5,158,0,0,1200,
-		1201,3,100,50,0,1201,1208,3,94,47,0,1202,1203,5,178,0,0,1203,1204,3,100,
-		50,0,1204,1205,3,94,47,0,1205,1207,1,0,0,0,1206,1202,1,0,0,0,1207,1210,
-		1,0,0,0,1208,1206,1,0,0,0,1208,1209,1,0,0,0,1209,1212,1,0,0,0,1210,1208,
-		1,0,0,0,1211,1200,1,0,0,0,1211,1212,1,0,0,0,1212,1213,1,0,0,0,1213,1228,
-		5,159,0,0,1214,1225,3,96,48,0,1215,1216,5,174,0,0,1216,1221,5,182,0,0,
-		1217,1218,5,178,0,0,1218,1220,5,182,0,0,1219,1217,1,0,0,0,1220,1223,1,
-		0,0,0,1221,1219,1,0,0,0,1221,1222,1,0,0,0,1222,1224,1,0,0,0,1223,1221,
-		1,0,0,0,1224,1226,5,175,0,0,1225,1215,1,0,0,0,1225,1226,1,0,0,0,1226,1228,
-		1,0,0,0,1227,1185,1,0,0,0,1227,1191,1,0,0,0,1227,1198,1,0,0,0,1227,1214,
-		1,0,0,0,1228,1237,1,0,0,0,1229,1230,10,5,0,0,1230,1232,5,176,0,0,1231,
-		1233,5,182,0,0,1232,1231,1,0,0,0,1232,1233,1,0,0,0,1233,1234,1,0,0,0,1234,
-		1236,5,177,0,0,1235,1229,1,0,0,0,1236,1239,1,0,0,0,1237,1235,1,0,0,0,1237,
-		1238,1,0,0,0,1238,95,1,0,0,0,1239,1237,1,0,0,0,1240,1241,5,33,0,0,1241,
-		1250,5,96,0,0,1242,1243,5,18,0,0,1243,1250,5,144,0,0,1244,1245,7,23,0,
-		0,1245,1246,7,24,0,0,1246,1247,5,129,0,0,1247,1250,5,153,0,0,1248,1250,
-		3,98,49,0,1249,1240,1,0,0,0,1249,1242,1,0,0,0,1249,1244,1,0,0,0,1249,1248,
-		1,0,0,0,1250,97,1,0,0,0,1251,1256,3,100,50,0,1252,1253,5,179,0,0,1253,
-		1255,3,100,50,0,1254,1252,1,0,0,0,1255,1258,1,0,0,0,1256,1254,1,0,0,0,
-		1256,1257,1,0,0,0,1257,99,1,0,0,0,1258,1256,1,0,0,0,1259,1264,5,186,0,
-		0,1260,1264,5,187,0,0,1261,1264,5,188,0,0,1262,1264,3,102,51,0,1263,1259,
-		1,0,0,0,1263,1260,1,0,0,0,1263,1261,1,0,0,0,1263,1262,1,0,0,0,1264,101,
-		1,0,0,0,1265,1266,7,25,0,0,1266,103,1,0,0,0,172,107,114,119,125,128,139,
-		144,149,156,160,164,177,184,194,200,205,211,217,222,226,230,233,237,247,
-		254,264,267,271,275,280,285,289,296,299,305,309,313,318,321,327,331,335,
-		340,346,351,359,365,370,380,391,399,407,418,427,434,438,441,449,457,465,
-		475,479,490,497,508,519,526,529,532,535,543,548,553,560,569,572,575,579,
-		588,591,595,604,607,613,622,627,631,639,644,653,656,658,668,671,677,679,
-		683,687,691,695,697,708,713,727,730,734,740,749,752,756,762,765,769,781,
-		797,808,813,820,836,840,848,850,861,866,874,882,891,897,903,907,912,917,
-		923,934,936,947,951,959,963,981,984,999,1002,1012,1015,1028,1033,1040,
-		1043,1047,1068,1084,1086,1099,1107,1118,1121,1124,1158,1164,1179,1181,
-		1208,1211,1221,1225,1227,1232,1237,1249,1256,1263
+		5,47,1214,8,47,10,47,12,47,1217,9,47,3,47,1219,8,47,1,47,1,47,1,47,1,47,
+		1,47,1,47,5,47,1227,8,47,10,47,12,47,1230,9,47,1,47,3,47,1233,8,47,3,47,
+		1235,8,47,1,47,1,47,1,47,3,47,1240,8,47,1,47,5,47,1243,8,47,10,47,12,47,
+		1246,9,47,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,3,48,1257,8,48,
+		1,49,1,49,1,49,5,49,1262,8,49,10,49,12,49,1265,9,49,1,50,1,50,1,50,1,50,
+		3,50,1271,8,50,1,51,1,51,1,51,0,6,28,44,70,74,76,94,52,0,2,4,6,8,10,12,
+		14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,
+		62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,0,26,
+		2,0,75,75,115,115,2,0,120,120,123,123,2,0,64,64,108,108,2,0,76,76,113,
+		113,2,0,131,131,154,154,2,0,134,134,151,151,2,0,21,21,37,37,2,0,1,1,105,
+		105,4,0,4,4,95,95,112,112,125,126,2,0,87,87,152,152,3,0,39,39,63,63,139,
+		139,2,0,4,4,32,32,2,0,10,10,29,29,2,0,45,45,70,70,2,0,17,17,44,44,1,0,
+		106,107,4,0,25,26,56,57,78,81,109,110,3,0,4,4,7,7,117,117,2,0,59,59,73,
+		73,1,0,164,165,1,0,166,168,2,0,43,43,135,135,1,0,182,184,1,0,129,130,2,
+		0,148,148,150,150,31,0,1,3,11,12,17,18,20,21,24,27,30,31,33,33,41,42,44,
+		45,48,50,53,57,67,67,69,70,72,72,75,76,78,81,84,85,87,88,94,96,98,103,
+		105,110,112,113,115,116,118,121,124,127,129,130,132,134,136,138,140,140,
+		143,144,150,153,1488,0,107,1,0,0,0,2,132,1,0,0,0,4,427,1,0,0,0,6,438,1,
+		0,0,0,8,449,1,0,0,0,10,451,1,0,0,0,12,462,1,0,0,0,14,475,1,0,0,0,16,477,
+		1,0,0,0,18,484,1,0,0,0,20,497,1,0,0,0,22,502,1,0,0,0,24,513,1,0,0,0,26,
+		524,1,0,0,0,28,537,1,0,0,0,30,613,1,0,0,0,32,615,1,0,0,0,34,625,1,0,0,
+		0,36,633,1,0,0,0,38,636,1,0,0,0,40,641,1,0,0,0,42,658,1,0,0,0,44,660,1,
+		0,0,0,46,697,1,0,0,0,48,713,1,0,0,0,50,715,1,0,0,0,52,769,1,0,0,0,54,772,
+		1,0,0,0,56,778,1,0,0,0,58,820,1,0,0,0,60,827,1,0,0,0,62,829,1,0,0,0,64,
+		833,1,0,0,0,66,836,1,0,0,0,68,838,1,0,0,0,70,847,1,0,0,0,72,924,1,0,0,
+		0,74,930,1,0,0,0,76,1075,1,0,0,0,78,1114,1,0,0,0,80,1116,1,0,0,0,82,1135,
+		1,0,0,0,84,1139,1,0,0,0,86,1143,1,0,0,0,88,1171,1,0,0,0,90,1188,1,0,0,
+		0,92,1190,1,0,0,0,94,1234,1,0,0,0,96,1256,1,0,0,0,98,1258,1,0,0,0,100,
+		1270,1,0,0,0,102,1272,1,0,0,0,104,106,5,180,0,0,105,104,1,0,0,0,106,109,
+		1,0,0,0,107,105,1,0,0,0,107,108,1,0,0,0,108,128,1,0,0,0,109,107,1,0,0,
+		0,110,119,3,4,2,0,111,113,5,180,0,0,112,111,1,0,0,0,113,114,1,0,0,0,114,
+		112,1,0,0,0,114,115,1,0,0,0,115,116,1,0,0,0,116,118,3,4,2,0,117,112,1,
+		0,0,0,118,121,1,0,0,0,119,117,1,0,0,0,119,120,1,0,0,0,120,125,1,0,0,0,
+		121,119,1,0,0,0,122,124,5,180,0,0,123,122,1,0,0,0,124,127,1,0,0,0,125,
+		123,1,0,0,0,125,126,1,0,0,0,126,129,1,0,0,0,127,125,1,0,0,0,128,110,1,
+		0,0,0,128,129,1,0,0,0,129,130,1,0,0,0,130,131,5,0,0,1,131,1,1,0,0,0,132,
+		133,3,68,34,0,133,134,5,0,0,1,134,3,1,0,0,0,135,428,3,26,13,0,136,137,
+		7,0,0,0,137,139,5,121,0,0,138,140,5,42,0,0,139,138,1,0,0,0,139,140,1,0,
+		0,0,140,428,1,0,0,0,141,142,7,0,0,0,142,144,5,124,0,0,143,145,5,42,0,0,
+		144,143,1,0,0,0,144,145,1,0,0,0,145,428,1,0,0,0,146,147,7,0,0,0,147,149,
+		5,100,0,0,148,150,5,42,0,0,149,148,1,0,0,0,149,150,1,0,0,0,150,428,1,0,
+		0,0,151,152,7,0,0,0,152,428,5,99,0,0,153,154,7,0,0,0,154,156,5,49,0,0,
+		155,157,5,42,0,0,156,155,1,0,0,0,156,157,1,0,0,0,157,428,1,0,0,0,158,160,
+		7,0,0,0,159,161,5,4,0,0,160,159,1,0,0,0,160,161,1,0,0,0,161,162,1,0,0,
+		0,162,164,5,133,0,0,163,165,5,42,0,0,164,163,1,0,0,0,164,165,1,0,0,0,165,
+		428,1,0,0,0,166,167,7,0,0,0,167,428,5,138,0,0,168,169,7,0,0,0,169,428,
+		5,143,0,0,170,171,5,115,0,0,171,172,5,134,0,0,172,173,5,67,0,0,173,428,
+		5,72,0,0,174,177,5,115,0,0,175,178,3,98,49,0,176,178,5,4,0,0,177,175,1,
+		0,0,0,177,176,1,0,0,0,178,428,1,0,0,0,179,180,5,30,0,0,180,181,5,48,0,
+		0,181,428,3,100,50,0,182,184,5,30,0,0,183,185,5,42,0,0,184,183,1,0,0,0,
+		184,185,1,0,0,0,185,186,1,0,0,0,186,428,3,98,49,0,187,188,5,30,0,0,188,
+		189,3,98,49,0,189,190,5,42,0,0,190,428,1,0,0,0,191,194,5,41,0,0,192,195,
+		3,4,2,0,193,195,3,100,50,0,194,192,1,0,0,0,194,193,1,0,0,0,195,428,1,0,
+		0,0,196,197,5,34,0,0,197,200,7,1,0,0,198,199,5,58,0,0,199,201,5,40,0,0,
+		200,198,1,0,0,0,200,201,1,0,0,0,201,202,1,0,0,0,202,205,3,98,49,0,203,
+		204,5,28,0,0,204,206,5,132,0,0,205,203,1,0,0,0,205,206,1,0,0,0,206,428,
+		1,0,0,0,207,208,5,34,0,0,208,211,5,137,0,0,209,210,5,58,0,0,210,212,5,
+		40,0,0,211,209,1,0,0,0,211,212,1,0,0,0,212,213,1,0,0,0,213,428,3,100,50,
+		0,214,217,5,127,0,0,215,218,3,100,50,0,216,218,5,4,0,0,217,215,1,0,0,0,
+		217,216,1,0,0,0,218,428,1,0,0,0,219,222,5,98,0,0,220,223,3,100,50,0,221,
+		223,5,181,0,0,222,220,1,0,0,0,222,221,1,0,0,0,223,226,1,0,0,0,224,225,
+		5,46,0,0,225,227,5,12,0,0,226,224,1,0,0,0,226,227,1,0,0,0,227,233,1,0,
+		0,0,228,230,7,2,0,0,229,231,5,154,0,0,230,229,1,0,0,0,230,231,1,0,0,0,
+		231,232,1,0,0,0,232,234,5,182,0,0,233,228,1,0,0,0,233,234,1,0,0,0,234,
+		237,1,0,0,0,235,236,5,74,0,0,236,238,5,182,0,0,237,235,1,0,0,0,237,238,
+		1,0,0,0,238,428,1,0,0,0,239,240,5,114,0,0,240,241,5,181,0,0,241,242,5,
+		154,0,0,242,428,5,181,0,0,243,244,5,140,0,0,244,428,5,181,0,0,245,247,
+		5,114,0,0,246,248,7,3,0,0,247,246,1,0,0,0,247,248,1,0,0,0,248,249,1,0,
+		0,0,249,250,5,129,0,0,250,251,5,153,0,0,251,428,3,8,4,0,252,254,5,114,
+		0,0,253,255,7,3,0,0,254,253,1,0,0,0,254,255,1,0,0,0,255,256,1,0,0,0,256,
+		257,3,98,49,0,257,267,7,4,0,0,258,268,5,27,0,0,259,264,3,8,4,0,260,261,
+		5,178,0,0,261,263,3,8,4,0,262,260,1,0,0,0,263,266,1,0,0,0,264,262,1,0,
+		0,0,264,265,1,0,0,0,265,268,1,0,0,0,266,264,1,0,0,0,267,258,1,0,0,0,267,
+		259,1,0,0,0,268,428,1,0,0,0,269,271,5,11,0,0,270,272,7,5,0,0,271,270,1,
+		0,0,0,271,272,1,0,0,0,272,276,1,0,0,0,273,274,5,119,0,0,274,276,5,134,
+		0,0,275,269,1,0,0,0,275,273,1,0,0,0,276,280,1,0,0,0,277,279,3,6,3,0,278,
+		277,1,0,0,0,279,282,1,0,0,0,280,278,1,0,0,0,280,281,1,0,0,0,281,428,1,
+		0,0,0,282,280,1,0,0,0,283,285,7,6,0,0,284,286,7,5,0,0,285,284,1,0,0,0,
+		285,286,1,0,0,0,286,428,1,0,0,0,287,289,7,7,0,0,288,290,7,5,0,0,289,288,
+		1,0,0,0,289,290,1,0,0,0,290,428,1,0,0,0,291,292,5,31,0,0,292,428,7,8,0,
+		0,293,296,5,22,0,0,294,295,5,89,0,0,295,297,5,102,0,0,296,294,1,0,0,0,
+		296,297,1,0,0,0,297,299,1,0,0,0,298,300,5,118,0,0,299,298,1,0,0,0,299,
+		300,1,0,0,0,300,301,1,0,0,0,301,305,5,120,0,0,302,303,5,58,0,0,303,304,
+		5,82,0,0,304,306,5,40,0,0,305,302,1,0,0,0,305,306,1,0,0,0,306,307,1,0,
+		0,0,307,309,3,98,49,0,308,310,3,10,5,0,309,308,1,0,0,0,309,310,1,0,0,0,
+		310,313,1,0,0,0,311,312,5,148,0,0,312,314,3,18,9,0,313,311,1,0,0,0,313,
+		314,1,0,0,0,314,428,1,0,0,0,315,318,5,22,0,0,316,317,5,89,0,0,317,319,
+		5,102,0,0,318,316,1,0,0,0,318,319,1,0,0,0,319,321,1,0,0,0,320,322,5,118,
+		0,0,321,320,1,0,0,0,321,322,1,0,0,0,322,323,1,0,0,0,323,327,5,123,0,0,
+		324,325,5,58,0,0,325,326,5,82,0,0,326,328,5,40,0,0,327,324,1,0,0,0,327,
+		328,1,0,0,0,328,329,1,0,0,0,329,331,3,98,49,0,330,332,3,10,5,0,331,330,
+		1,0,0,0,331,332,1,0,0,0,332,335,1,0,0,0,333,334,5,148,0,0,334,336,3,18,
+		9,0,335,333,1,0,0,0,335,336,1,0,0,0,336,428,1,0,0,0,337,340,5,22,0,0,338,
+		339,5,89,0,0,339,341,5,102,0,0,340,338,1,0,0,0,340,341,1,0,0,0,341,342,
+		1,0,0,0,342,346,5,120,0,0,343,344,5,58,0,0,344,345,5,82,0,0,345,347,5,
+		40,0,0,346,343,1,0,0,0,346,347,1,0,0,0,347,348,1,0,0,0,348,351,3,98,49,
+		0,349,350,5,148,0,0,350,352,3,18,9,0,351,349,1,0,0,0,351,352,1,0,0,0,352,
+		353,1,0,0,0,353,354,5,9,0,0,354,355,3,26,13,0,355,428,1,0,0,0,356,359,
+		5,22,0,0,357,358,5,89,0,0,358,360,5,102,0,0,359,357,1,0,0,0,359,360,1,
+		0,0,0,360,361,1,0,0,0,361,365,5,123,0,0,362,363,5,58,0,0,363,364,5,82,
+		0,0,364,366,5,40,0,0,365,362,1,0,0,0,365,366,1,0,0,0,366,367,1,0,0,0,367,
+		370,3,98,49,0,368,369,5,148,0,0,369,371,3,18,9,0,370,368,1,0,0,0,370,371,
+		1,0,0,0,371,372,1,0,0,0,372,373,5,9,0,0,373,374,3,26,13,0,374,428,1,0,
+		0,0,375,376,5,22,0,0,376,380,5,137,0,0,377,378,5,58,0,0,378,379,5,82,0,
+		0,379,381,5,40,0,0,380,377,1,0,0,0,380,381,1,0,0,0,381,382,1,0,0,0,382,
+		383,3,100,50,0,383,384,5,9,0,0,384,385,3,94,47,0,385,428,1,0,0,0,386,387,
+		5,62,0,0,387,388,5,65,0,0,388,391,3,98,49,0,389,390,5,148,0,0,390,392,
+		3,18,9,0,391,389,1,0,0,0,391,392,1,0,0,0,392,393,1,0,0,0,393,394,3,26,
+		13,0,394,428,1,0,0,0,395,396,5,62,0,0,396,397,5,65,0,0,397,399,3,98,49,
+		0,398,400,3,22,11,0,399,398,1,0,0,0,399,400,1,0,0,0,400,401,1,0,0,0,401,
+		402,5,142,0,0,402,407,3,24,12,0,403,404,5,178,0,0,404,406,3,24,12,0,405,
+		403,1,0,0,0,406,409,1,0,0,0,407,405,1,0,0,0,407,408,1,0,0,0,408,428,1,
+		0,0,0,409,407,1,0,0,0,410,411,5,5,0,0,411,412,7,1,0,0,412,413,3,98,49,
+		0,413,418,3,16,8,0,414,415,5,178,0,0,415,417,3,16,8,0,416,414,1,0,0,0,
+		417,420,1,0,0,0,418,416,1,0,0,0,418,419,1,0,0,0,419,428,1,0,0,0,420,418,
+		1,0,0,0,421,422,5,5,0,0,422,423,7,1,0,0,423,424,3,98,49,0,424,425,5,114,
+		0,0,425,426,3,18,9,0,426,428,1,0,0,0,427,135,1,0,0,0,427,136,1,0,0,0,427,
+		141,1,0,0,0,427,146,1,0,0,0,427,151,1,0,0,0,427,153,1,0,0,0,427,158,1,
+		0,0,0,427,166,1,0,0,0,427,168,1,0,0,0,427,170,1,0,0,0,427,174,1,0,0,0,
+		427,179,1,0,0,0,427,182,1,0,0,0,427,187,1,0,0,0,427,191,1,0,0,0,427,196,
+		1,0,0,0,427,207,1,0,0,0,427,214,1,0,0,0,427,219,1,0,0,0,427,239,1,0,0,
+		0,427,243,1,0,0,0,427,245,1,0,0,0,427,252,1,0,0,0,427,275,1,0,0,0,427,
+		283,1,0,0,0,427,287,1,0,0,0,427,291,1,0,0,0,427,293,1,0,0,0,427,315,1,
+		0,0,0,427,337,1,0,0,0,427,356,1,0,0,0,427,375,1,0,0,0,427,386,1,0,0,0,
+		427,395,1,0,0,0,427,410,1,0,0,0,427,421,1,0,0,0,428,5,1,0,0,0,429,430,
+		5,67,0,0,430,432,5,72,0,0,431,433,3,100,50,0,432,431,1,0,0,0,433,434,1,
+		0,0,0,434,432,1,0,0,0,434,435,1,0,0,0,435,439,1,0,0,0,436,437,5,101,0,
+		0,437,439,7,9,0,0,438,429,1,0,0,0,438,436,1,0,0,0,439,7,1,0,0,0,440,442,
+		5,165,0,0,441,440,1,0,0,0,441,442,1,0,0,0,442,443,1,0,0,0,443,450,3,92,
+		46,0,444,450,5,181,0,0,445,450,3,100,50,0,446,450,5,135,0,0,447,450,5,
+		43,0,0,448,450,5,86,0,0,449,441,1,0,0,0,449,444,1,0,0,0,449,445,1,0,0,
+		0,449,446,1,0,0,0,449,447,1,0,0,0,449,448,1,0,0,0,450,9,1,0,0,0,451,452,
+		5,174,0,0,452,457,3,12,6,0,453,454,5,178,0,0,454,456,3,12,6,0,455,453,
+		1,0,0,0,456,459,1,0,0,0,457,455,1,0,0,0,457,458,1,0,0,0,458,460,1,0,0,
+		0,459,457,1,0,0,0,460,461,5,175,0,0,461,11,1,0,0,0,462,463,3,100,50,0,
+		463,465,3,94,47,0,464,466,3,14,7,0,465,464,1,0,0,0,465,466,1,0,0,0,466,
+		13,1,0,0,0,467,476,5,69,0,0,468,469,5,97,0,0,469,476,5,69,0,0,470,476,
+		5,54,0,0,471,472,5,53,0,0,472,473,5,174,0,0,473,474,5,181,0,0,474,476,
+		5,175,0,0,475,467,1,0,0,0,475,468,1,0,0,0,475,470,1,0,0,0,475,471,1,0,
+		0,0,476,15,1,0,0,0,477,479,5,2,0,0,478,480,5,20,0,0,479,478,1,0,0,0,479,
+		480,1,0,0,0,480,481,1,0,0,0,481,482,3,100,50,0,482,483,3,94,47,0,483,17,
+		1,0,0,0,484,485,5,174,0,0,485,490,3,20,10,0,486,487,5,178,0,0,487,489,
+		3,20,10,0,488,486,1,0,0,0,489,492,1,0,0,0,490,488,1,0,0,0,490,491,1,0,
+		0,0,491,493,1,0,0,0,492,490,1,0,0,0,493,494,5,175,0,0,494,19,1,0,0,0,495,
+		498,3,100,50,0,496,498,5,181,0,0,497,495,1,0,0,0,497,496,1,0,0,0,498,499,
+		1,0,0,0,499,500,5,154,0,0,500,501,3,90,45,0,501,21,1,0,0,0,502,503,5,174,
+		0,0,503,508,3,100,50,0,504,505,5,178,0,0,505,507,3,100,50,0,506,504,1,
+		0,0,0,507,510,1,0,0,0,508,506,1,0,0,0,508,509,1,0,0,0,509,511,1,0,0,0,
+		510,508,1,0,0,0,511,512,5,175,0,0,512,23,1,0,0,0,513,514,5,174,0,0,514,
+		519,3,68,34,0,515,516,5,178,0,0,516,518,3,68,34,0,517,515,1,0,0,0,518,
+		521,1,0,0,0,519,517,1,0,0,0,519,520,1,0,0,0,520,522,1,0,0,0,521,519,1,
+		0,0,0,522,523,5,175,0,0,523,25,1,0,0,0,524,526,3,28,14,0,525,527,3,32,
+		16,0,526,525,1,0,0,0,526,527,1,0,0,0,527,529,1,0,0,0,528,530,3,36,18,0,
+		529,528,1,0,0,0,529,530,1,0,0,0,530,532,1,0,0,0,531,533,3,38,19,0,532,
+		531,1,0,0,0,532,533,1,0,0,0,533,535,1,0,0,0,534,536,3,40,20,0,535,534,
+		1,0,0,0,535,536,1,0,0,0,536,27,1,0,0,0,537,538,6,14,-1,0,538,539,3,30,
+		15,0,539,548,1,0,0,0,540,541,10,1,0,0,541,543,7,10,0,0,542,544,5,4,0,0,
+		543,542,1,0,0,0,543,544,1,0,0,0,544,545,1,0,0,0,545,547,3,28,14,2,546,
+		540,1,0,0,0,547,550,1,0,0,0,548,546,1,0,0,0,548,549,1,0,0,0,549,29,1,0,
+		0,0,550,548,1,0,0,0,551,553,5,111,0,0,552,554,7,11,0,0,553,552,1,0,0,0,
+		553,554,1,0,0,0,554,555,1,0,0,0,555,560,3,42,21,0,556,557,5,178,0,0,557,
+		559,3,42,21,0,558,556,1,0,0,0,559,562,1,0,0,0,560,558,1,0,0,0,560,561,
+		1,0,0,0,561,572,1,0,0,0,562,560,1,0,0,0,563,564,5,46,0,0,564,569,3,44,
+		22,0,565,566,5,178,0,0,566,568,3,44,22,0,567,565,1,0,0,0,568,571,1,0,0,
+		0,569,567,1,0,0,0,569,570,1,0,0,0,570,573,1,0,0,0,571,569,1,0,0,0,572,
+		563,1,0,0,0,572,573,1,0,0,0,573,575,1,0,0,0,574,576,3,56,28,0,575,574,
+		1,0,0,0,575,576,1,0,0,0,576,579,1,0,0,0,577,578,5,146,0,0,578,580,3,68,
+		34,0,579,577,1,0,0,0,579,580,1,0,0,0,580,591,1,0,0,0,581,582,5,51,0,0,
+		582,583,5,14,0,0,583,588,3,68,34,0,584,585,5,178,0,0,585,587,3,68,34,0,
+		586,584,1,0,0,0,587,590,1,0,0,0,588,586,1,0,0,0,588,589,1,0,0,0,589,592,
+		1,0,0,0,590,588,1,0,0,0,591,581,1,0,0,0,591,592,1,0,0,0,592,595,1,0,0,
+		0,593,594,5,52,0,0,594,596,3,68,34,0,595,593,1,0,0,0,595,596,1,0,0,0,596,
+		607,1,0,0,0,597,598,5,93,0,0,598,599,5,14,0,0,599,604,3,68,34,0,600,601,
+		5,178,0,0,601,603,3,68,34,0,602,600,1,0,0,0,603,606,1,0,0,0,604,602,1,
+		0,0,0,604,605,1,0,0,0,605,608,1,0,0,0,606,604,1,0,0,0,607,597,1,0,0,0,
+		607,608,1,0,0,0,608,614,1,0,0,0,609,610,5,174,0,0,610,611,3,26,13,0,611,
+		612,5,175,0,0,612,614,1,0,0,0,613,551,1,0,0,0,613,609,1,0,0,0,614,31,1,
+		0,0,0,615,616,5,90,0,0,616,617,5,14,0,0,617,622,3,34,17,0,618,619,5,178,
+		0,0,619,621,3,34,17,0,620,618,1,0,0,0,621,624,1,0,0,0,622,620,1,0,0,0,
+		622,623,1,0,0,0,623,33,1,0,0,0,624,622,1,0,0,0,625,627,3,68,34,0,626,628,
+		7,12,0,0,627,626,1,0,0,0,627,628,1,0,0,0,628,631,1,0,0,0,629,630,5,84,
+		0,0,630,632,7,13,0,0,631,629,1,0,0,0,631,632,1,0,0,0,632,35,1,0,0,0,633,
+		634,5,36,0,0,634,635,7,14,0,0,635,37,1,0,0,0,636,639,5,74,0,0,637,640,
+		3,68,34,0,638,640,5,4,0,0,639,637,1,0,0,0,639,638,1,0,0,0,640,39,1,0,0,
+		0,641,642,5,85,0,0,642,644,3,68,34,0,643,645,7,15,0,0,644,643,1,0,0,0,
+		644,645,1,0,0,0,645,41,1,0,0,0,646,659,5,166,0,0,647,648,3,100,50,0,648,
+		649,5,179,0,0,649,650,5,166,0,0,650,659,1,0,0,0,651,656,3,68,34,0,652,
+		654,5,9,0,0,653,652,1,0,0,0,653,654,1,0,0,0,654,655,1,0,0,0,655,657,3,
+		100,50,0,656,653,1,0,0,0,656,657,1,0,0,0,657,659,1,0,0,0,658,646,1,0,0,
+		0,658,647,1,0,0,0,658,651,1,0,0,0,659,43,1,0,0,0,660,661,6,22,-1,0,661,
+		662,3,52,26,0,662,679,1,0,0,0,663,664,10,3,0,0,664,665,3,46,23,0,665,666,
+		5,68,0,0,666,668,3,52,26,0,667,669,3,50,25,0,668,667,1,0,0,0,668,669,1,
+		0,0,0,669,671,1,0,0,0,670,672,3,48,24,0,671,670,1,0,0,0,671,672,1,0,0,
+		0,672,678,1,0,0,0,673,674,10,2,0,0,674,675,5,23,0,0,675,676,5,68,0,0,676,
+		678,3,52,26,0,677,663,1,0,0,0,677,673,1,0,0,0,678,681,1,0,0,0,679,677,
+		1,0,0,0,679,680,1,0,0,0,680,45,1,0,0,0,681,679,1,0,0,0,682,684,5,61,0,
+		0,683,682,1,0,0,0,683,684,1,0,0,0,684,698,1,0,0,0,685,687,5,71,0,0,686,
+		688,5,91,0,0,687,686,1,0,0,0,687,688,1,0,0,0,688,698,1,0,0,0,689,691,5,
+		104,0,0,690,692,5,91,0,0,691,690,1,0,0,0,691,692,1,0,0,0,692,698,1,0,0,
+		0,693,695,5,47,0,0,694,696,5,91,0,0,695,694,1,0,0,0,695,696,1,0,0,0,696,
+		698,1,0,0,0,697,683,1,0,0,0,697,685,1,0,0,0,697,689,1,0,0,0,697,693,1,
+		0,0,0,698,47,1,0,0,0,699,700,5,86,0,0,700,714,3,68,34,0,701,702,5,141,
+		0,0,702,703,5,174,0,0,703,708,3,100,50,0,704,705,5,178,0,0,705,707,3,100,
+		50,0,706,704,1,0,0,0,707,710,1,0,0,0,708,706,1,0,0,0,708,709,1,0,0,0,709,
+		711,1,0,0,0,710,708,1,0,0,0,711,712,5,175,0,0,712,714,1,0,0,0,713,699,
+		1,0,0,0,713,701,1,0,0,0,714,49,1,0,0,0,715,727,5,149,0,0,716,728,3,64,
+		32,0,717,718,5,174,0,0,718,719,3,64,32,0,719,720,5,175,0,0,720,728,1,0,
+		0,0,721,722,5,174,0,0,722,723,3,64,32,0,723,724,5,178,0,0,724,725,3,64,
+		32,0,725,726,5,175,0,0,726,728,1,0,0,0,727,716,1,0,0,0,727,717,1,0,0,0,
+		727,721,1,0,0,0,728,730,1,0,0,0,729,731,3,62,31,0,730,729,1,0,0,0,730,
+		731,1,0,0,0,731,51,1,0,0,0,732,734,3,98,49,0,733,735,3,54,27,0,734,733,
+		1,0,0,0,734,735,1,0,0,0,735,770,1,0,0,0,736,737,5,174,0,0,737,738,3,26,
+		13,0,738,740,5,175,0,0,739,741,3,54,27,0,740,739,1,0,0,0,740,741,1,0,0,
+		0,741,770,1,0,0,0,742,743,3,98,49,0,743,752,5,174,0,0,744,749,3,68,34,
+		0,745,746,5,178,0,0,746,748,3,68,34,0,747,745,1,0,0,0,748,751,1,0,0,0,
+		749,747,1,0,0,0,749,750,1,0,0,0,750,753,1,0,0,0,751,749,1,0,0,0,752,744,
+		1,0,0,0,752,753,1,0,0,0,753,754,1,0,0,0,754,756,5,175,0,0,755,757,3,54,
+		27,0,756,755,1,0,0,0,756,757,1,0,0,0,757,770,1,0,0,0,758,759,5,174,0,0,
+		759,764,3,44,22,0,760,761,5,178,0,0,761,763,3,44,22,0,762,760,1,0,0,0,
+		763,766,1,0,0,0,764,762,1,0,0,0,764,765,1,0,0,0,765,767,1,0,0,0,766,764,
+		1,0,0,0,767,768,5,175,0,0,768,770,1,0,0,0,769,732,1,0,0,0,769,736,1,0,
+		0,0,769,742,1,0,0,0,769,758,1,0,0,0,770,53,1,0,0,0,771,773,5,9,0,0,772,
+		771,1,0,0,0,772,773,1,0,0,0,773,774,1,0,0,0,774,776,3,100,50,0,775,777,
+		3,22,11,0,776,775,1,0,0,0,776,777,1,0,0,0,777,55,1,0,0,0,778,779,5,147,
+		0,0,779,780,3,58,29,0,780,57,1,0,0,0,781,782,5,136,0,0,782,783,5,174,0,
+		0,783,784,5,116,0,0,784,788,3,64,32,0,785,787,3,60,30,0,786,785,1,0,0,
+		0,787,790,1,0,0,0,788,786,1,0,0,0,788,789,1,0,0,0,789,791,1,0,0,0,790,
+		788,1,0,0,0,791,792,5,175,0,0,792,821,1,0,0,0,793,794,5,55,0,0,794,795,
+		5,174,0,0,795,796,5,116,0,0,796,797,3,64,32,0,797,798,5,178,0,0,798,799,
+		5,3,0,0,799,800,5,14,0,0,800,804,3,64,32,0,801,803,3,60,30,0,802,801,1,
+		0,0,0,803,806,1,0,0,0,804,802,1,0,0,0,804,805,1,0,0,0,805,807,1,0,0,0,
+		806,804,1,0,0,0,807,808,5,175,0,0,808,821,1,0,0,0,809,810,5,113,0,0,810,
+		811,5,174,0,0,811,815,3,64,32,0,812,814,3,60,30,0,813,812,1,0,0,0,814,
+		817,1,0,0,0,815,813,1,0,0,0,815,816,1,0,0,0,816,818,1,0,0,0,817,815,1,
+		0,0,0,818,819,5,175,0,0,819,821,1,0,0,0,820,781,1,0,0,0,820,793,1,0,0,
+		0,820,809,1,0,0,0,821,59,1,0,0,0,822,823,5,178,0,0,823,824,5,103,0,0,824,
+		828,3,64,32,0,825,826,5,178,0,0,826,828,3,62,31,0,827,822,1,0,0,0,827,
+		825,1,0,0,0,828,61,1,0,0,0,829,830,5,50,0,0,830,831,5,94,0,0,831,832,3,
+		64,32,0,832,63,1,0,0,0,833,834,5,182,0,0,834,835,3,66,33,0,835,65,1,0,
+		0,0,836,837,7,16,0,0,837,67,1,0,0,0,838,839,3,70,35,0,839,69,1,0,0,0,840,
+		841,6,35,-1,0,841,843,3,74,37,0,842,844,3,72,36,0,843,842,1,0,0,0,843,
+		844,1,0,0,0,844,848,1,0,0,0,845,846,5,82,0,0,846,848,3,70,35,3,847,840,
+		1,0,0,0,847,845,1,0,0,0,848,857,1,0,0,0,849,850,10,2,0,0,850,851,5,6,0,
+		0,851,856,3,70,35,3,852,853,10,1,0,0,853,854,5,89,0,0,854,856,3,70,35,
+		2,855,849,1,0,0,0,855,852,1,0,0,0,856,859,1,0,0,0,857,855,1,0,0,0,857,
+		858,1,0,0,0,858,71,1,0,0,0,859,857,1,0,0,0,860,861,3,88,44,0,861,862,3,
+		74,37,0,862,925,1,0,0,0,863,864,3,88,44,0,864,865,7,17,0,0,865,868,5,174,
+		0,0,866,869,3,26,13,0,867,869,3,68,34,0,868,866,1,0,0,0,868,867,1,0,0,
+		0,869,870,1,0,0,0,870,871,5,175,0,0,871,925,1,0,0,0,872,874,5,82,0,0,873,
+		872,1,0,0,0,873,874,1,0,0,0,874,875,1,0,0,0,875,876,5,13,0,0,876,877,3,
+		74,37,0,877,878,5,6,0,0,878,879,3,74,37,0,879,925,1,0,0,0,880,882,5,82,
+		0,0,881,880,1,0,0,0,881,882,1,0,0,0,882,883,1,0,0,0,883,884,5,60,0,0,884,
+		885,5,174,0,0,885,886,3,26,13,0,886,887,5,175,0,0,887,925,1,0,0,0,888,
+		890,5,82,0,0,889,888,1,0,0,0,889,890,1,0,0,0,890,891,1,0,0,0,891,892,5,
+		60,0,0,892,893,5,174,0,0,893,898,3,68,34,0,894,895,5,178,0,0,895,897,3,
+		68,34,0,896,894,1,0,0,0,897,900,1,0,0,0,898,896,1,0,0,0,898,899,1,0,0,
+		0,899,901,1,0,0,0,900,898,1,0,0,0,901,902,5,175,0,0,902,925,1,0,0,0,903,
+		905,5,82,0,0,904,903,1,0,0,0,904,905,1,0,0,0,905,906,1,0,0,0,906,907,7,
+		18,0,0,907,910,3,74,37,0,908,909,5,38,0,0,909,911,5,181,0,0,910,908,1,
+		0,0,0,910,911,1,0,0,0,911,925,1,0,0,0,912,914,5,66,0,0,913,915,5,82,0,
+		0,914,913,1,0,0,0,914,915,1,0,0,0,915,916,1,0,0,0,916,925,5,83,0,0,917,
+		919,5,66,0,0,918,920,5,82,0,0,919,918,1,0,0,0,919,920,1,0,0,0,920,921,
+		1,0,0,0,921,922,5,32,0,0,922,923,5,46,0,0,923,925,3,74,37,0,924,860,1,
+		0,0,0,924,863,1,0,0,0,924,873,1,0,0,0,924,881,1,0,0,0,924,889,1,0,0,0,
+		924,904,1,0,0,0,924,912,1,0,0,0,924,917,1,0,0,0,925,73,1,0,0,0,926,927,
+		6,37,-1,0,927,931,3,76,38,0,928,929,7,19,0,0,929,931,3,74,37,4,930,926,
+		1,0,0,0,930,928,1,0,0,0,931,943,1,0,0,0,932,933,10,3,0,0,933,934,7,20,
+		0,0,934,942,3,74,37,4,935,936,10,2,0,0,936,937,7,19,0,0,937,942,3,74,37,
+		3,938,939,10,1,0,0,939,940,5,169,0,0,940,942,3,74,37,2,941,932,1,0,0,0,
+		941,935,1,0,0,0,941,938,1,0,0,0,942,945,1,0,0,0,943,941,1,0,0,0,943,944,
+		1,0,0,0,944,75,1,0,0,0,945,943,1,0,0,0,946,947,6,38,-1,0,947,1076,3,90,
+		45,0,948,1076,5,185,0,0,949,950,5,15,0,0,950,952,3,68,34,0,951,953,3,86,
+		43,0,952,951,1,0,0,0,953,954,1,0,0,0,954,952,1,0,0,0,954,955,1,0,0,0,955,
+		958,1,0,0,0,956,957,5,35,0,0,957,959,3,68,34,0,958,956,1,0,0,0,958,959,
+		1,0,0,0,959,960,1,0,0,0,960,961,5,37,0,0,961,1076,1,0,0,0,962,964,5,15,
+		0,0,963,965,3,86,43,0,964,963,1,0,0,0,965,966,1,0,0,0,966,964,1,0,0,0,
+		966,967,1,0,0,0,967,970,1,0,0,0,968,969,5,35,0,0,969,971,3,68,34,0,970,
+		968,1,0,0,0,970,971,1,0,0,0,971,972,1,0,0,0,972,973,5,37,0,0,973,1076,
+		1,0,0,0,974,975,5,16,0,0,975,976,5,174,0,0,976,977,3,68,34,0,977,978,5,
+		9,0,0,978,979,3,94,47,0,979,980,5,175,0,0,980,1076,1,0,0,0,981,982,5,8,
+		0,0,982,991,5,176,0,0,983,988,3,68,34,0,984,985,5,178,0,0,985,987,3,68,
+		34,0,986,984,1,0,0,0,987,990,1,0,0,0,988,986,1,0,0,0,988,989,1,0,0,0,989,
+		992,1,0,0,0,990,988,1,0,0,0,991,983,1,0,0,0,991,992,1,0,0,0,992,993,1,
+		0,0,0,993,1076,5,177,0,0,994,995,5,8,0,0,995,996,5,174,0,0,996,997,3,26,
+		13,0,997,998,5,175,0,0,998,1076,1,0,0,0,999,1000,5,77,0,0,1000,1009,5,
+		174,0,0,1001,1006,3,82,41,0,1002,1003,5,178,0,0,1003,1005,3,82,41,0,1004,
+		1002,1,0,0,0,1005,1008,1,0,0,0,1006,1004,1,0,0,0,1006,1007,1,0,0,0,1007,
+		1010,1,0,0,0,1008,1006,1,0,0,0,1009,1001,1,0,0,0,1009,1010,1,0,0,0,1010,
+		1011,1,0,0,0,1011,1076,5,175,0,0,1012,1013,5,122,0,0,1013,1022,5,174,0,
+		0,1014,1019,3,84,42,0,1015,1016,5,178,0,0,1016,1018,3,84,42,0,1017,1015,
+		1,0,0,0,1018,1021,1,0,0,0,1019,1017,1,0,0,0,1019,1020,1,0,0,0,1020,1023,
+		1,0,0,0,1021,1019,1,0,0,0,1022,1014,1,0,0,0,1022,1023,1,0,0,0,1023,1024,
+		1,0,0,0,1024,1076,5,175,0,0,1025,1026,5,40,0,0,1026,1027,5,174,0,0,1027,
+		1028,3,26,13,0,1028,1029,5,175,0,0,1029,1076,1,0,0,0,1030,1031,3,98,49,
+		0,1031,1032,5,174,0,0,1032,1033,5,166,0,0,1033,1035,5,175,0,0,1034,1036,
+		3,80,40,0,1035,1034,1,0,0,0,1035,1036,1,0,0,0,1036,1076,1,0,0,0,1037,1038,
+		3,98,49,0,1038,1050,5,174,0,0,1039,1041,5,32,0,0,1040,1039,1,0,0,0,1040,
+		1041,1,0,0,0,1041,1042,1,0,0,0,1042,1047,3,78,39,0,1043,1044,5,178,0,0,
+		1044,1046,3,78,39,0,1045,1043,1,0,0,0,1046,1049,1,0,0,0,1047,1045,1,0,
+		0,0,1047,1048,1,0,0,0,1048,1051,1,0,0,0,1049,1047,1,0,0,0,1050,1040,1,
+		0,0,0,1050,1051,1,0,0,0,1051,1052,1,0,0,0,1052,1054,5,175,0,0,1053,1055,
+		3,80,40,0,1054,1053,1,0,0,0,1054,1055,1,0,0,0,1055,1076,1,0,0,0,1056,1057,
+		5,174,0,0,1057,1058,3,26,13,0,1058,1059,5,175,0,0,1059,1076,1,0,0,0,1060,
+		1076,3,100,50,0,1061,1062,3,100,50,0,1062,1063,5,179,0,0,1063,1064,3,100,
+		50,0,1064,1076,1,0,0,0,1065,1066,5,174,0,0,1066,1067,3,68,34,0,1067,1068,
+		5,175,0,0,1068,1076,1,0,0,0,1069,1070,5,174,0,0,1070,1071,3,68,34,0,1071,
+		1072,5,175,0,0,1072,1073,5,179,0,0,1073,1074,3,100,50,0,1074,1076,1,0,
+		0,0,1075,946,1,0,0,0,1075,948,1,0,0,0,1075,949,1,0,0,0,1075,962,1,0,0,
+		0,1075,974,1,0,0,0,1075,981,1,0,0,0,1075,994,1,0,0,0,1075,999,1,0,0,0,
+		1075,1012,1,0,0,0,1075,1025,1,0,0,0,1075,1030,1,0,0,0,1075,1037,1,0,0,
+		0,1075,1056,1,0,0,0,1075,1060,1,0,0,0,1075,1061,1,0,0,0,1075,1065,1,0,
+		0,0,1075,1069,1,0,0,0,1076,1093,1,0,0,0,1077,1078,10,4,0,0,1078,1079,5,
+		176,0,0,1079,1080,3,74,37,0,1080,1081,5,177,0,0,1081,1092,1,0,0,0,1082,
+		1083,10,3,0,0,1083,1084,5,172,0,0,1084,1092,3,100,50,0,1085,1086,10,2,
+		0,0,1086,1087,5,171,0,0,1087,1092,3,94,47,0,1088,1089,10,1,0,0,1089,1090,
+		5,19,0,0,1090,1092,3,98,49,0,1091,1077,1,0,0,0,1091,1082,1,0,0,0,1091,
+		1085,1,0,0,0,1091,1088,1,0,0,0,1092,1095,1,0,0,0,1093,1091,1,0,0,0,1093,
+		1094,1,0,0,0,1094,77,1,0,0,0,1095,1093,1,0,0,0,1096,1097,3,100,50,0,1097,
+		1098,5,173,0,0,1098,1099,3,68,34,0,1099,1115,1,0,0,0,1100,1101,5,174,0,
+		0,1101,1106,3,100,50,0,1102,1103,5,178,0,0,1103,1105,3,100,50,0,1104,1102,
+		1,0,0,0,1105,1108,1,0,0,0,1106,1104,1,0,0,0,1106,1107,1,0,0,0,1107,1109,
+		1,0,0,0,1108,1106,1,0,0,0,1109,1110,5,175,0,0,1110,1111,5,173,0,0,1111,
+		1112,3,68,34,0,1112,1115,1,0,0,0,1113,1115,3,68,34,0,1114,1096,1,0,0,0,
+		1114,1100,1,0,0,0,1114,1113,1,0,0,0,1115,79,1,0,0,0,1116,1117,5,92,0,0,
+		1117,1128,5,174,0,0,1118,1119,5,93,0,0,1119,1120,5,14,0,0,1120,1125,3,
+		68,34,0,1121,1122,5,178,0,0,1122,1124,3,68,34,0,1123,1121,1,0,0,0,1124,
+		1127,1,0,0,0,1125,1123,1,0,0,0,1125,1126,1,0,0,0,1126,1129,1,0,0,0,1127,
+		1125,1,0,0,0,1128,1118,1,0,0,0,1128,1129,1,0,0,0,1129,1131,1,0,0,0,1130,
+		1132,3,32,16,0,1131,1130,1,0,0,0,1131,1132,1,0,0,0,1132,1133,1,0,0,0,1133,
+		1134,5,175,0,0,1134,81,1,0,0,0,1135,1136,3,68,34,0,1136,1137,5,170,0,0,
+		1137,1138,3,68,34,0,1138,83,1,0,0,0,1139,1140,3,100,50,0,1140,1141,5,170,
+		0,0,1141,1142,3,68,34,0,1142,85,1,0,0,0,1143,1144,5,145,0,0,1144,1145,
+		3,68,34,0,1145,1146,5,128,0,0,1146,1147,3,68,34,0,1147,87,1,0,0,0,1148,
+		1172,5,154,0,0,1149,1172,5,155,0,0,1150,1172,5,158,0,0,1151,1172,5,156,
+		0,0,1152,1172,5,159,0,0,1153,1172,5,157,0,0,1154,1172,5,163,0,0,1155,1172,
+		5,161,0,0,1156,1172,5,162,0,0,1157,1172,5,160,0,0,1158,1159,5,88,0,0,1159,
+		1165,5,174,0,0,1160,1161,3,100,50,0,1161,1162,5,179,0,0,1162,1164,1,0,
+		0,0,1163,1160,1,0,0,0,1164,1167,1,0,0,0,1165,1163,1,0,0,0,1165,1166,1,
+		0,0,0,1166,1168,1,0,0,0,1167,1165,1,0,0,0,1168,1169,3,88,44,0,1169,1170,
+		5,175,0,0,1170,1172,1,0,0,0,1171,1148,1,0,0,0,1171,1149,1,0,0,0,1171,1150,
+		1,0,0,0,1171,1151,1,0,0,0,1171,1152,1,0,0,0,1171,1153,1,0,0,0,1171,1154,
+		1,0,0,0,1171,1155,1,0,0,0,1171,1156,1,0,0,0,1171,1157,1,0,0,0,1171,1158,
+		1,0,0,0,1172,89,1,0,0,0,1173,1189,5,83,0,0,1174,1189,7,21,0,0,1175,1189,
+		3,92,46,0,1176,1189,5,181,0,0,1177,1178,5,130,0,0,1178,1189,5,181,0,0,
+		1179,1180,5,24,0,0,1180,1189,5,181,0,0,1181,1182,5,129,0,0,1182,1189,5,
+		181,0,0,1183,1184,5,64,0,0,1184,1186,5,181,0,0,1185,1187,3,66,33,0,1186,
+		1185,1,0,0,0,1186,1187,1,0,0,0,1187,1189,1,0,0,0,1188,1173,1,0,0,0,1188,
+		1174,1,0,0,0,1188,1175,1,0,0,0,1188,1176,1,0,0,0,1188,1177,1,0,0,0,1188,
+		1179,1,0,0,0,1188,1181,1,0,0,0,1188,1183,1,0,0,0,1189,91,1,0,0,0,1190,
+		1191,7,22,0,0,1191,93,1,0,0,0,1192,1193,6,47,-1,0,1193,1194,5,8,0,0,1194,
+		1195,5,158,0,0,1195,1196,3,94,47,0,1196,1197,5,159,0,0,1197,1235,1,0,0,
+		0,1198,1199,5,77,0,0,1199,1200,5,158,0,0,1200,1201,3,94,47,0,1201,1202,
+		5,178,0,0,1202,1203,3,94,47,0,1203,1204,5,159,0,0,1204,1235,1,0,0,0,1205,
+		1206,5,122,0,0,1206,1218,5,158,0,0,1207,1208,3,100,50,0,1208,1215,3,94,
+		47,0,1209,1210,5,178,0,0,1210,1211,3,100,50,0,1211,1212,3,94,47,0,1212,
+		1214,1,0,0,0,1213,1209,1,0,0,0,1214,1217,1,0,0,0,1215,1213,1,0,0,0,1215,
+		1216,1,0,0,0,1216,1219,1,0,0,0,1217,1215,1,0,0,0,1218,1207,1,0,0,0,1218,
+		1219,1,0,0,0,1219,1220,1,0,0,0,1220,1235,5,159,0,0,1221,1232,3,96,48,0,
+		1222,1223,5,174,0,0,1223,1228,5,182,0,0,1224,1225,5,178,0,0,1225,1227,
+		5,182,0,0,1226,1224,1,0,0,0,1227,1230,1,0,0,0,1228,1226,1,0,0,0,1228,1229,
+		1,0,0,0,1229,1231,1,0,0,0,1230,1228,1,0,0,0,1231,1233,5,175,0,0,1232,1222,
+		1,0,0,0,1232,1233,1,0,0,0,1233,1235,1,0,0,0,1234,1192,1,0,0,0,1234,1198,
+		1,0,0,0,1234,1205,1,0,0,0,1234,1221,1,0,0,0,1235,1244,1,0,0,0,1236,1237,
+		10,5,0,0,1237,1239,5,176,0,0,1238,1240,5,182,0,0,1239,1238,1,0,0,0,1239,
+		1240,1,0,0,0,1240,1241,1,0,0,0,1241,1243,5,177,0,0,1242,1236,1,0,0,0,1243,
+		1246,1,0,0,0,1244,1242,1,0,0,0,1244,1245,1,0,0,0,1245,95,1,0,0,0,1246,
+		1244,1,0,0,0,1247,1248,5,33,0,0,1248,1257,5,96,0,0,1249,1250,5,18,0,0,
+		1250,1257,5,144,0,0,1251,1252,7,23,0,0,1252,1253,7,24,0,0,1253,1254,5,
+		129,0,0,1254,1257,5,153,0,0,1255,1257,3,98,49,0,1256,1247,1,0,0,0,1256,
+		1249,1,0,0,0,1256,1251,1,0,0,0,1256,1255,1,0,0,0,1257,97,1,0,0,0,1258,
+		1263,3,100,50,0,1259,1260,5,179,0,0,1260,1262,3,100,50,0,1261,1259,1,0,
+		0,0,1262,1265,1,0,0,0,1263,1261,1,0,0,0,1263,1264,1,0,0,0,1264,99,1,0,
+		0,0,1265,1263,1,0,0,0,1266,1271,5,186,0,0,1267,1271,5,187,0,0,1268,1271,
+		5,188,0,0,1269,1271,3,102,51,0,1270,1266,1,0,0,0,1270,1267,1,0,0,0,1270,
+		1268,1,0,0,0,1270,1269,1,0,0,0,1271,101,1,0,0,0,1272,1273,7,25,0,0,1273,
+		103,1,0,0,0,173,107,114,119,125,128,139,144,149,156,160,164,177,184,194,
+		200,205,211,217,222,226,230,233,237,247,254,264,267,271,275,280,285,289,
+		296,299,305,309,313,318,321,327,331,335,340,346,351,359,365,370,380,391,
+		399,407,418,427,434,438,441,449,457,465,475,479,490,497,508,519,526,529,
+		532,535,543,548,553,560,569,572,575,579,588,591,595,604,607,613,622,627,
+		631,639,644,653,656,658,668,671,677,679,683,687,691,695,697,708,713,727,
+		730,734,740,749,752,756,764,769,772,776,788,804,815,820,827,843,847,855,
+		857,868,873,881,889,898,904,910,914,919,924,930,941,943,954,958,966,970,
+		988,991,1006,1009,1019,1022,1035,1040,1047,1050,1054,1075,1091,1093,1106,
+		1114,1125,1128,1131,1165,1171,1186,1188,1215,1218,1228,1232,1234,1239,
+		1244,1256,1263,1270
 	};
 
 	public static readonly ATN _ATN =
