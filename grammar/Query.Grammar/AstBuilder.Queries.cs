@@ -48,7 +48,7 @@ internal sealed partial class AstBuilder
         var from = CommaList(context.relation());
         return new Select(
             context.DISTINCT() is not null,
-            BuildAll<SelectItem>(context.selectItem()),
+            BuildChildren<SelectItemContext, SelectItem>(context),
             from,
             BuildOrNull<WindowExpr>(context.windowClause()?.windowExpression()),
             BuildOrNull<Expr>(context.where),
