@@ -21,10 +21,10 @@ namespace Query.Grammar;
 public static class SqlParser
 {
     [ThreadStatic]
-    private static QuerySqlParser? t_parser;
+    private static QuerySqlParser? _cachedParser;
 
     [ThreadStatic]
-    private static QuerySqlLexer? t_lexer;
+    private static QuerySqlLexer? _cachedLexer;
 
     /// <summary>Parses zero or more statements separated by <c>;</c>.</summary>
     public static ImmutableArray<Statement> Parse(string sql)
@@ -71,10 +71,10 @@ public static class SqlParser
         where T : ParserRuleContext
     {
         var listener = new SyntaxErrorListener(sql);
-        var lexer = t_lexer ??= CreateLexer();
+        var lexer = _cachedLexer ??= CreateLexer();
         lexer.SetInputStream(new AntlrInputStream(sql));
         var tokens = new CommonTokenStream(lexer);
-        var parser = t_parser ??= CreateParser();
+        var parser = _cachedParser ??= CreateParser();
         try
         {
             lexer.AddErrorListener(listener);
