@@ -26,6 +26,33 @@ public class CoverageTests
         Assert.True(missing.Count == 0, "not in the corpus: " + string.Join(", ", missing));
     }
 
+    /// <summary>Every node reachable from <paramref name="root"/>, root included.</summary>
+    public static List<SyntaxNode> Nodes(SyntaxNode root)
+    {
+        var nodes = new List<SyntaxNode>();
+        Walk(root, nodes);
+        return nodes;
+    }
+
+    private static void Walk(object? value, List<SyntaxNode> nodes)
+    {
+        switch (value)
+        {
+            case SyntaxNode node:
+                nodes.Add(node);
+                foreach (var property in node.GetType().GetProperties())
+                {
+                    if (property.Name is not ("Span" or "EqualityContract") && property.GetIndexParameters().Length == 0)
+                        Walk(property.GetValue(node), nodes);
+                }
+                return;
+            case System.Collections.IEnumerable items and not string:
+                foreach (var item in items)
+                    Walk(item, nodes);
+                return;
+        }
+    }
+
     private static void Collect(object? value, HashSet<Type> seen)
     {
         switch (value)
