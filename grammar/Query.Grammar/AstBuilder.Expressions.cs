@@ -11,8 +11,8 @@ internal sealed partial class AstBuilder
     {
         if (context.@operator is { } op)
         {
-            return new BinaryExpr(op.Type == AND ? BinaryOperator.And : BinaryOperator.Or,
-                Build<Expr>(context.left), Build<Expr>(context.right)) { Span = SpanOf(context) };
+            var kind = op.Type == AND ? BinaryOperator.And : BinaryOperator.Or;
+            return new BinaryExpr(kind, Build<Expr>(context.left), Build<Expr>(context.right)) { Span = SpanOf(context) };
         }
         if (context.NOT() is not null && context.valueExpression() is null)
             return new UnaryExpr(UnaryOperator.Not, Build<Expr>(context.expression(0))) { Span = SpanOf(context) };

@@ -59,6 +59,7 @@ internal static class GrammarBench
         var wallRate = count / stopwatch.Elapsed.TotalSeconds;
         var cpuRate = count / cpu.TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {label} | {sql.Length} | {wallRate:N0} | {cpuRate:N0} | {1e6 / cpuRate:F1} | {allocated / count:N0} B |"));
+            $"| {label} | {sql.Length} | {wallRate:N0} | {cpuRate:N0} | {1e6 / cpuRate:F1} | " +
+            $"{allocated / count:N0} B |"));
     }
 }
