@@ -7,9 +7,19 @@ namespace Query.Grammar;
 /// <summary>Expressions: operators, predicates, calls, constructors and postfix forms.</summary>
 internal sealed partial class AstBuilder
 {
-    public override SyntaxNode VisitExpression(ExpressionContext context) => Visit(context.booleanExpression());
+    public override SyntaxNode VisitExpression(ExpressionContext context)
+    {
+        if (context.@operator is { } op)
+        {
+            var kind = op.Type == AND ? BinaryOperator.And : BinaryOperator.Or;
+            return new BinaryExpr(kind, Build<Expr>(context.left), Build<Expr>(context.right)) { Span = SpanOf(context) };
+        }
+        if (context.NOT() is not null && context.valueExpression() is null)
+            return new UnaryExpr(UnaryOperator.Not, Build<Expr>(context.expression(0))) { Span = SpanOf(context) };
+        return Predicated(context);
+    }
 
-    public override SyntaxNode VisitPredicated(PredicatedContext context)
+    private Expr Predicated(ExpressionContext context)
     {
         var value = Build<Expr>(context.valueExpression());
         var predicate = context.predicate();
@@ -18,28 +28,39 @@ internal sealed partial class AstBuilder
         var span = SpanOf(context);
         return predicate switch
         {
-            ComparisonContext c => new BinaryExpr(Comparison(c.comparisonOperator()), value, Build<Expr>(c.right)),
-            QuantifiedComparisonContext q => Quantified(q, value),
-            BetweenContext b => new BetweenExpr(value, Build<Expr>(b.lower), Build<Expr>(b.upper), b.NOT() is not null),
-            InSubqueryContext i => new InSubqueryExpr(value, Build<SelectQuery>(i.query()), i.NOT() is not null),
-            InListContext i => new InListExpr(value, BuildAll<Expr>(i.expression()), i.NOT() is not null),
+            ComparisonContext c =>
+                new BinaryExpr(Comparison(c.comparisonOperator()), value, Build<Expr>(c.right)) { Span = span },
+            QuantifiedComparisonContext q => Quantified(q, value, span),
+            BetweenContext b =>
+                new BetweenExpr(value, Build<Expr>(b.lower), Build<Expr>(b.upper), b.NOT() is not null) { Span = span },
+            InSubqueryContext i =>
+                new InSubqueryExpr(value, Build<SelectQuery>(i.query()), i.NOT() is not null) { Span = span },
+            InListContext i =>
+                new InListExpr(value, BuildChildren<ExpressionContext, Expr>(i), i.NOT() is not null) { Span = span },
             LikeContext l => new LikeExpr(value, Build<Expr>(l.pattern),
-                l.escape is null ? null : UnquoteString(l.escape.Text), l.NOT() is not null, l.ILIKE() is not null),
-            NullPredicateContext n => new IsNullExpr(value, n.NOT() is not null),
+                l.escape is null ? null : UnquoteString(l.escape.Text), l.NOT() is not null, l.ILIKE() is not null)
+            {
+                Span = span,
+            },
+            NullPredicateContext n => new IsNullExpr(value, n.NOT() is not null) { Span = span },
             DistinctFromContext d => new BinaryExpr(
                 d.NOT() is null ? BinaryOperator.IsDistinctFrom : BinaryOperator.IsNotDistinctFrom,
-                value, Build<Expr>(d.right)),
+                value, Build<Expr>(d.right))
+            { Span = span },
             _ => throw new InvalidOperationException($"unknown predicate {predicate.GetType().Name}"),
-        } with { Span = span };
+        };
     }
 
-    private Expr Quantified(QuantifiedComparisonContext context, Expr left)
+    private Expr Quantified(QuantifiedComparisonContext context, Expr left, TextSpan span)
     {
         var quantifier = context.quantifier.Type == ALL ? Quantifier.All : Quantifier.Any;
         var right = context.query() is { } query
             ? new SubqueryExpr(Build<SelectQuery>(query)) { Span = SpanOf(query) }
             : Build<Expr>(context.expression());
-        return new QuantifiedComparisonExpr(Comparison(context.comparisonOperator()), quantifier, left, right);
+        return new QuantifiedComparisonExpr(Comparison(context.comparisonOperator()), quantifier, left, right)
+        {
+            Span = span,
+        };
     }
 
     private static BinaryOperator Comparison(ComparisonOperatorContext context)
@@ -61,27 +82,10 @@ internal sealed partial class AstBuilder
         };
     }
 
-    public override SyntaxNode VisitLogicalNot(LogicalNotContext context) =>
-        new UnaryExpr(UnaryOperator.Not, Build<Expr>(context.booleanExpression())) { Span = SpanOf(context) };
-
-    public override SyntaxNode VisitLogicalAnd(LogicalAndContext context) =>
-        new BinaryExpr(BinaryOperator.And, Build<Expr>(context.left), Build<Expr>(context.right))
-        {
-            Span = SpanOf(context),
-        };
-
-    public override SyntaxNode VisitLogicalOr(LogicalOrContext context) =>
-        new BinaryExpr(BinaryOperator.Or, Build<Expr>(context.left), Build<Expr>(context.right))
-        {
-            Span = SpanOf(context),
-        };
-
-    public override SyntaxNode VisitValueExpressionDefault(ValueExpressionDefaultContext context) =>
-        Visit(context.primaryExpression());
-
     public override SyntaxNode VisitArithmeticUnary(ArithmeticUnaryContext context) =>
         new UnaryExpr(context.@operator.Type == MINUS ? UnaryOperator.Negate : UnaryOperator.Plus,
-            Build<Expr>(context.valueExpression())) { Span = SpanOf(context) };
+            Build<Expr>(context.valueExpression()))
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitArithmeticBinary(ArithmeticBinaryContext context)
     {
@@ -110,16 +114,21 @@ internal sealed partial class AstBuilder
     {
         var token = context.PARAMETER().Symbol;
         if (!int.TryParse(token.Text.AsSpan(1), out var index) || index < 1)
-            throw SqlSyntaxException.At(_sql, token.StartIndex, token.Text.Length, $"invalid parameter \"{token.Text}\"");
+        {
+            throw SqlSyntaxException.At(_sql, token.StartIndex, token.Text.Length,
+                $"invalid parameter \"{token.Text}\"");
+        }
         return new Parameter(index) { Span = SpanOf(context) };
     }
 
     public override SyntaxNode VisitSimpleCase(SimpleCaseContext context) =>
-        new CaseExpr(Build<Expr>(context.operand), BuildAll<WhenClause>(context.whenClause()),
-            BuildOrNull<Expr>(context.elseExpression)) { Span = SpanOf(context) };
+        new CaseExpr(Build<Expr>(context.operand), BuildChildren<WhenClauseContext, WhenClause>(context),
+            BuildOrNull<Expr>(context.elseExpression))
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitSearchedCase(SearchedCaseContext context) =>
-        new CaseExpr(null, BuildAll<WhenClause>(context.whenClause()), BuildOrNull<Expr>(context.elseExpression))
+        new CaseExpr(null, BuildChildren<WhenClauseContext, WhenClause>(context),
+            BuildOrNull<Expr>(context.elseExpression))
         {
             Span = SpanOf(context),
         };
@@ -128,16 +137,19 @@ internal sealed partial class AstBuilder
         new WhenClause(Build<Expr>(context.condition), Build<Expr>(context.result)) { Span = SpanOf(context) };
 
     public override SyntaxNode VisitCast(CastContext context) =>
-        new CastExpr(Build<Expr>(context.expression()), Build<SqlTypeSyntax>(context.type())) { Span = SpanOf(context) };
+        new CastExpr(Build<Expr>(context.expression()), Build<SqlTypeSyntax>(context.type()))
+        {
+            Span = SpanOf(context),
+        };
 
     public override SyntaxNode VisitPostgresCast(PostgresCastContext context) =>
-        new CastExpr(Build<Expr>(context.primaryExpression()), Build<SqlTypeSyntax>(context.type()))
+        new CastExpr(Build<Expr>(context.valueExpression()), Build<SqlTypeSyntax>(context.type()))
         {
             Span = SpanOf(context),
         };
 
     public override SyntaxNode VisitCollate(CollateContext context) =>
-        new CollateExpr(Build<Expr>(context.primaryExpression()), Build<QualifiedName>(context.qualifiedName()))
+        new CollateExpr(Build<Expr>(context.valueExpression()), Build<QualifiedName>(context.qualifiedName()))
         {
             Span = SpanOf(context),
         };
@@ -171,10 +183,12 @@ internal sealed partial class AstBuilder
 
     public override SyntaxNode VisitFunctionCallStar(FunctionCallStarContext context) =>
         new FunctionCall(Build<QualifiedName>(context.qualifiedName()), default, Distinct: false, Star: true,
-            BuildOrNull<OverClause>(context.overClause())) { Span = SpanOf(context) };
+            BuildOrNull<OverClause>(context.overClause()))
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitFunctionCall(FunctionCallContext context) =>
-        new FunctionCall(Build<QualifiedName>(context.qualifiedName()), BuildAll<Expr>(context.functionArgument()),
+        new FunctionCall(Build<QualifiedName>(context.qualifiedName()),
+            BuildChildren<FunctionArgumentContext, Expr>(context),
             context.DISTINCT() is not null, Star: false, BuildOrNull<OverClause>(context.overClause()))
         {
             Span = SpanOf(context),
@@ -182,9 +196,11 @@ internal sealed partial class AstBuilder
 
     public override SyntaxNode VisitOverClause(OverClauseContext context) =>
         new OverClause(BuildAll<Expr>(context.expression()),
-            context.orderBy() is { } o ? BuildAll<SortItem>(o.sortItem()) : default) { Span = SpanOf(context) };
+            context.orderBy() is { } o ? BuildAll<SortItem>(o.sortItem()) : default)
+        { Span = SpanOf(context) };
 
-    public override SyntaxNode VisitExpressionArgument(ExpressionArgumentContext context) => Visit(context.expression());
+    public override SyntaxNode VisitExpressionArgument(ExpressionArgumentContext context) =>
+        Visit(context.expression());
 
     public override SyntaxNode VisitSingleParameterLambda(SingleParameterLambdaContext context) =>
         new LambdaExpr(EquatableArray.Of(Build<Identifier>(context.identifier())), Build<Expr>(context.expression()))
@@ -217,7 +233,10 @@ internal sealed partial class AstBuilder
         new SubscriptExpr(Build<Expr>(context.container), Build<Expr>(context.index)) { Span = SpanOf(context) };
 
     public override SyntaxNode VisitDereference(DereferenceContext context) =>
-        new FieldAccessExpr(Build<Expr>(context.container), Build<Identifier>(context.field)) { Span = SpanOf(context) };
+        new FieldAccessExpr(Build<Expr>(context.container), Build<Identifier>(context.field))
+        {
+            Span = SpanOf(context),
+        };
 
     private SqlSyntaxException OutOfRange(IToken token, string what) =>
         SqlSyntaxException.At(_sql, token.StartIndex, token.Text.Length, $"{what} \"{token.Text}\" is out of range");

@@ -17,17 +17,25 @@ internal sealed partial class AstBuilder
         return base.Visit(tree);
     }
 
-    public override SyntaxNode VisitUnquotedIdentifier(UnquotedIdentifierContext context) =>
-        Identifier.Unquoted(context.GetText()) with { Span = SpanOf(context) };
+    public override SyntaxNode VisitIdentifier(IdentifierContext context)
+    {
+        var token = context.Start;
+        var text = token.Text;
+        var span = SpanOf(token);
+        return token.Type switch
+        {
+            QUOTED_IDENTIFIER => QuotedIdentifier(Unquote(text, '"'), span),
+            BACKQUOTED_IDENTIFIER => QuotedIdentifier(Unquote(text, '`'), span),
+            // IDENTIFIER or a non-reserved keyword.
+            _ => new Identifier(text.ToUpperInvariant(), text, Quoted: false) { Span = span },
+        };
+    }
 
-    public override SyntaxNode VisitQuotedIdentifier(QuotedIdentifierContext context) =>
-        Identifier.QuotedName(Unquote(context.GetText(), '"')) with { Span = SpanOf(context) };
-
-    public override SyntaxNode VisitBackQuotedIdentifier(BackQuotedIdentifierContext context) =>
-        Identifier.QuotedName(Unquote(context.GetText(), '`')) with { Span = SpanOf(context) };
+    private static Identifier QuotedIdentifier(string value, TextSpan span) =>
+        new(value, value, Quoted: true) { Span = span };
 
     public override SyntaxNode VisitQualifiedName(QualifiedNameContext context) =>
-        new QualifiedName(BuildAll<Identifier>(context.identifier())) { Span = SpanOf(context) };
+        new QualifiedName(BuildChildren<IdentifierContext, Identifier>(context)) { Span = SpanOf(context) };
 
     // ---------------------------------------------------------------- types
 
@@ -72,7 +80,8 @@ internal sealed partial class AstBuilder
 
     public override SyntaxNode VisitMapType(MapTypeContext context) =>
         SqlTypeSyntax.Map(Build<SqlTypeSyntax>(context.key), Build<SqlTypeSyntax>(context.value))
-            with { Span = SpanOf(context) };
+            with
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitStructType(StructTypeContext context)
     {
@@ -91,13 +100,14 @@ internal sealed partial class AstBuilder
 
     // ---------------------------------------------------------------- literals
 
-    public override SyntaxNode VisitNullLiteral(NullLiteralContext context) => new NullLiteral { Span = SpanOf(context) };
+    public override SyntaxNode VisitNullLiteral(NullLiteralContext context) =>
+        new NullLiteral { Span = SpanOf(context) };
 
     public override SyntaxNode VisitBooleanLiteral(BooleanLiteralContext context) =>
         new BooleanLiteral(context.TRUE() is not null) { Span = SpanOf(context) };
 
     public override SyntaxNode VisitNumericLiteral(NumericLiteralContext context) =>
-        BuildNumber(context.number(), negate: false) with { Span = SpanOf(context) };
+        BuildNumber(context.number(), negate: false, SpanOf(context));
 
     public override SyntaxNode VisitStringLiteral(StringLiteralContext context) =>
         new StringLiteral(UnquoteString(context.STRING().GetText())) { Span = SpanOf(context) };
@@ -113,9 +123,10 @@ internal sealed partial class AstBuilder
 
     public override SyntaxNode VisitIntervalLiteral(IntervalLiteralContext context) =>
         new IntervalLiteral(UnquoteString(context.STRING().GetText()),
-            context.timeUnit() is { } unit ? Unit(unit) : null) { Span = SpanOf(context) };
+            context.timeUnit() is { } unit ? Unit(unit) : null)
+        { Span = SpanOf(context) };
 
-    private Literal BuildNumber(NumberContext context, bool negate)
+    private Literal BuildNumber(NumberContext context, bool negate, TextSpan span)
     {
         var token = context.Start;
         var text = negate ? "-" + token.Text : token.Text;
@@ -123,13 +134,15 @@ internal sealed partial class AstBuilder
         {
             case INTEGER_VALUE:
                 if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
-                    return new IntegerLiteral(integer);
-                return new DecimalLiteral(text);   // wider than BIGINT: exact, typed by the engine
+                    return new IntegerLiteral(integer) { Span = span };
+                return new DecimalLiteral(text) { Span = span };   // wider than BIGINT: exact, typed by the engine
             case DECIMAL_VALUE:
-                return new DecimalLiteral(text);
+                return new DecimalLiteral(text) { Span = span };
             default:
                 var value = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
-                return double.IsFinite(value) ? new DoubleLiteral(value) : throw OutOfRange(token, "number");
+                return double.IsFinite(value)
+                    ? new DoubleLiteral(value) { Span = span }
+                    : throw OutOfRange(token, "number");
         }
     }
 

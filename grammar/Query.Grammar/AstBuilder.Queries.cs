@@ -18,7 +18,10 @@ internal sealed partial class AstBuilder
         var limit = context.limitClause() is { } l && l.expression() is { } le ? Build<Expr>(le) : null;
         var offset = BuildOrNull<Expr>(context.offsetClause()?.expression());
         var orderBy = context.orderBy() is { } o ? BuildAll<SortItem>(o.sortItem()) : default;
-        return new SelectQuery(Build<QueryBody>(context.queryTerm()), orderBy, emit, limit, offset) { Span = SpanOf(context) };
+        return new SelectQuery(Build<QueryBody>(context.queryTerm()), orderBy, emit, limit, offset)
+        {
+            Span = SpanOf(context),
+        };
     }
 
     public override SyntaxNode VisitQueryTermDefault(QueryTermDefaultContext context) => Visit(context.queryPrimary());
@@ -32,7 +35,8 @@ internal sealed partial class AstBuilder
             _ => SetOperator.Intersect,
         };
         return new SetOperation(op, context.ALL() is not null, Build<QueryBody>(context.left),
-            Build<QueryBody>(context.right)) { Span = SpanOf(context) };
+            Build<QueryBody>(context.right))
+        { Span = SpanOf(context) };
     }
 
     public override SyntaxNode VisitParenthesizedQuery(ParenthesizedQueryContext context)
@@ -45,27 +49,17 @@ internal sealed partial class AstBuilder
 
     public override SyntaxNode VisitQuerySpecification(QuerySpecificationContext context)
     {
-        var relations = context.relation();
-        Relation? from = null;
-        foreach (var relationContext in relations)
-        {
-            var relation = Build<Relation>(relationContext);
-            from = from is null
-                ? relation
-                : new Join(JoinKind.Comma, from, relation, null, null, default)
-                {
-                    Span = new TextSpan(from.Span.Start, relation.Span.End - from.Span.Start),
-                };
-        }
+        var from = CommaList(context.relation());
         return new Select(
             context.DISTINCT() is not null,
-            BuildAll<SelectItem>(context.selectItem()),
+            BuildChildren<SelectItemContext, SelectItem>(context),
             from,
             BuildOrNull<WindowExpr>(context.windowClause()?.windowExpression()),
             BuildOrNull<Expr>(context.where),
             BuildAll<Expr>((IReadOnlyList<ExpressionContext>)context._groupBy),
             BuildOrNull<Expr>(context.having),
-            BuildAll<Expr>((IReadOnlyList<ExpressionContext>)context._partitionBy)) { Span = SpanOf(context) };
+            BuildAll<Expr>((IReadOnlyList<ExpressionContext>)context._partitionBy))
+        { Span = SpanOf(context) };
     }
 
     public override SyntaxNode VisitSortItem(SortItemContext context)
@@ -79,17 +73,15 @@ internal sealed partial class AstBuilder
         };
     }
 
-    public override SyntaxNode VisitSelectAll(SelectAllContext context) =>
-        new AllColumns(null) { Span = SpanOf(context) };
-
-    public override SyntaxNode VisitSelectQualifiedAll(SelectQualifiedAllContext context) =>
-        new AllColumns(Build<Identifier>(context.identifier())) { Span = SpanOf(context) };
-
-    public override SyntaxNode VisitSelectSingle(SelectSingleContext context) =>
-        new SingleColumn(Build<Expr>(context.expression()), BuildOrNull<Identifier>(context.identifier()))
-        {
-            Span = SpanOf(context),
-        };
+    public override SyntaxNode VisitSelectItem(SelectItemContext context)
+    {
+        if (context.expression() is { } expression)
+            return new SingleColumn(Build<Expr>(expression), BuildOrNull<Identifier>(context.identifier()))
+            {
+                Span = SpanOf(context),
+            };
+        return new AllColumns(BuildOrNull<Identifier>(context.identifier())) { Span = SpanOf(context) };
+    }
 
     // ---------------------------------------------------------------- relations
 
@@ -109,7 +101,8 @@ internal sealed partial class AstBuilder
             Build<Relation>(context.right),
             BuildOrNull<WithinClause>(context.withinClause()),
             BuildOrNull<Expr>(criteria?.expression()),
-            criteria is null ? default : BuildAll<Identifier>(criteria.identifier())) { Span = SpanOf(context) };
+            criteria is null ? default : BuildAll<Identifier>(criteria.identifier()))
+        { Span = SpanOf(context) };
     }
 
     public override SyntaxNode VisitCrossJoinRelation(CrossJoinRelationContext context) =>
@@ -124,7 +117,8 @@ internal sealed partial class AstBuilder
         return new WithinClause(
             Build<Duration>(durations[0]),
             durations.Length > 1 ? Build<Duration>(durations[1]) : null,
-            BuildOrNull<Duration>(context.gracePeriod()?.duration())) { Span = SpanOf(context) };
+            BuildOrNull<Duration>(context.gracePeriod()?.duration()))
+        { Span = SpanOf(context) };
     }
 
     public override SyntaxNode VisitTableRelation(TableRelationContext context)
@@ -146,16 +140,36 @@ internal sealed partial class AstBuilder
         var call = new FunctionCall(Build<QualifiedName>(nameContext), BuildAll<Expr>(context.expression()),
             Distinct: false, Star: false, Over: null)
         {
-            Span = new TextSpan(nameContext.Start.StartIndex, context.RPAREN().Symbol.StopIndex - nameContext.Start.StartIndex + 1),
+            Span = new TextSpan(nameContext.Start.StartIndex,
+                context.RPAREN().Symbol.StopIndex - nameContext.Start.StartIndex + 1),
         };
         return new FunctionRef(call, alias, columns) { Span = SpanOf(context) };
     }
 
     public override SyntaxNode VisitParenthesizedRelation(ParenthesizedRelationContext context) =>
-        Visit(context.relation());
+        CommaList(context.relation())!;
+
+    /// <summary>Folds <c>a, b, c</c> into left-deep <see cref="JoinKind.Comma"/> joins.</summary>
+    private Relation? CommaList(RelationContext[] relations)
+    {
+        Relation? result = null;
+        foreach (var relationContext in relations)
+        {
+            var relation = Build<Relation>(relationContext);
+            result = result is null
+                ? relation
+                : new Join(JoinKind.Comma, result, relation, null, null, default)
+                {
+                    Span = new TextSpan(result.Span.Start, relation.Span.End - result.Span.Start),
+                };
+        }
+        return result;
+    }
 
     private (Identifier? Alias, EquatableArray<Identifier> Columns) Alias(AliasClauseContext? context) =>
-        context is null ? (null, default) : (Build<Identifier>(context.identifier()), IdentifierList(context.columnList()));
+        context is null
+            ? (null, default)
+            : (Build<Identifier>(context.identifier()), IdentifierList(context.columnList()));
 
     // ---------------------------------------------------------------- windows
 
@@ -188,9 +202,13 @@ internal sealed partial class AstBuilder
         foreach (var option in options)
         {
             if (option.RETENTION() is not null)
-                retention = retention is null ? Build<Duration>(option.duration()) : throw Duplicate(option, "RETENTION");
+                retention = retention is null
+                    ? Build<Duration>(option.duration())
+                    : throw Duplicate(option, "RETENTION");
             else
-                grace = grace is null ? Build<Duration>(option.gracePeriod().duration()) : throw Duplicate(option, "GRACE PERIOD");
+                grace = grace is null
+                    ? Build<Duration>(option.gracePeriod().duration())
+                    : throw Duplicate(option, "GRACE PERIOD");
         }
         return (retention, grace);
     }

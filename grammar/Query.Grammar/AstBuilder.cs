@@ -35,6 +35,35 @@ internal sealed partial class AstBuilder : QuerySqlBaseVisitor<SyntaxNode>
     private T? BuildOrNull<T>(IParseTree? context)
         where T : SyntaxNode => context is null ? null : (T)Visit(context);
 
+    /// <summary>
+    /// Builds every child of <paramref name="parent"/> that is a <typeparamref name="TContext"/>. Walks the
+    /// children directly: the generated list accessors allocate a list and an array per call.
+    /// </summary>
+    private EquatableArray<TNode> BuildChildren<TContext, TNode>(ParserRuleContext parent)
+        where TContext : ParserRuleContext
+        where TNode : SyntaxNode
+    {
+        var children = parent.children;
+        if (children is null)
+            return default;
+        var count = 0;
+        for (var i = 0; i < children.Count; i++)
+        {
+            if (children[i] is TContext)
+                count++;
+        }
+        if (count == 0)
+            return default;
+        var items = new TNode[count];
+        var next = 0;
+        for (var i = 0; i < children.Count; i++)
+        {
+            if (children[i] is TContext child)
+                items[next++] = Build<TNode>(child);
+        }
+        return new EquatableArray<TNode>(items);
+    }
+
     private EquatableArray<T> BuildAll<T>(IReadOnlyList<IParseTree> contexts)
         where T : SyntaxNode
     {
@@ -127,7 +156,8 @@ internal sealed partial class AstBuilder : QuerySqlBaseVisitor<SyntaxNode>
             context.STREAM() is not null ? SourceKind.Stream : SourceKind.Table,
             Build<QualifiedName>(context.qualifiedName()),
             IfExists: context.IF() is not null,
-            DeleteTopic: context.DELETE() is not null) { Span = SpanOf(context) };
+            DeleteTopic: context.DELETE() is not null)
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitDropType(DropTypeContext context) =>
         new DropType(Build<Identifier>(context.identifier()), context.IF() is not null) { Span = SpanOf(context) };
@@ -164,21 +194,22 @@ internal sealed partial class AstBuilder : QuerySqlBaseVisitor<SyntaxNode>
         new SetVariable(
             QualifiedName.Of("timezone") with { Span = SpanOf(context.TIME().Symbol) },
             EquatableArray.Of(Build<Literal>(context.setValue())),
-            context.LOCAL() is not null) { Span = SpanOf(context) };
+            context.LOCAL() is not null)
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitSetVariable(SetVariableContext context) =>
         new SetVariable(
             Build<QualifiedName>(context.qualifiedName()),
             BuildAll<Literal>(context.setValue()),
-            context.LOCAL() is not null) { Span = SpanOf(context) };
+            context.LOCAL() is not null)
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitSetValue(SetValueContext context)
     {
         var span = SpanOf(context);
         if (context.number() is { } number)
         {
-            var literal = BuildNumber(number, negate: context.MINUS() is not null);
-            return literal with { Span = span };
+            return BuildNumber(number, negate: context.MINUS() is not null, span);
         }
         if (context.STRING() is { } text)
             return new StringLiteral(UnquoteString(text.GetText())) { Span = span };
