@@ -12,7 +12,10 @@ internal sealed partial class AstBuilder
         if (context.@operator is { } op)
         {
             var kind = op.Type == AND ? BinaryOperator.And : BinaryOperator.Or;
-            return new BinaryExpr(kind, Build<Expr>(context.left), Build<Expr>(context.right)) { Span = SpanOf(context) };
+            return new BinaryExpr(kind, Build<Expr>(context.left), Build<Expr>(context.right))
+            {
+                Span = SpanOf(context),
+            };
         }
         if (context.NOT() is not null && context.valueExpression() is null)
             return new UnaryExpr(UnaryOperator.Not, Build<Expr>(context.expression(0))) { Span = SpanOf(context) };

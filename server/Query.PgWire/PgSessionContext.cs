@@ -25,6 +25,6 @@ public sealed class PgSessionContext
 
     public IReadOnlyDictionary<string, string> StartupParameters { get; }
 
-    /// <summary>Current value of a setting (TimeZone, DateStyle, application_name…) as SET left it, or null.</summary>
+    /// <summary>Current value of a setting (TimeZone, DateStyle, application_name…); null when unset.</summary>
     public string? GetSetting(string name) => _settings.TryGetValue(name, out var value) ? value : null;
 }
