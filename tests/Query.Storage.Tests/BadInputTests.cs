@@ -76,7 +76,8 @@ public sealed class BadInputTests : IDisposable
         batch.Add(1, "x"u8);
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await partition.AppendAsync(batch, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await partition.AppendAsync(batch,
+            cancelled.Token));
         Assert.Equal(0, partition.EndOffset);
         Assert.Equal(0, partition.GetSegments()[0].SizeBytes);
     }
@@ -102,7 +103,8 @@ public sealed class BadInputTests : IDisposable
                 }
                 throw new IOException("No space left on device", 28);
             };
-            var error = await Assert.ThrowsAsync<StorageFullException>(() => StorageTestKit.AppendAsync(partition, 5, 1));
+            var error = await Assert.ThrowsAsync<StorageFullException>(() => StorageTestKit.AppendAsync(partition, 5,
+                1));
             Assert.IsType<IOException>(error.InnerException);
             Assert.Equal(5, partition.EndOffset);
             Assert.Equal(sizeBefore, new FileInfo(partition.GetSegments()[0].FilePath).Length);

@@ -109,11 +109,13 @@ public sealed class CrashTests : IDisposable
         while (reader.TryRead(out var record))
         {
             Assert.Equal(expectedOffset++, record.Offset);
-            Assert.True(StorageCrashRecords.TryParseIdentity(record.Value, out var id), $"offset {record.Offset} is garbage");
+            Assert.True(StorageCrashRecords.TryParseIdentity(record.Value, out var id),
+                $"offset {record.Offset} is garbage");
             Assert.True(seen.Add(id), $"record {id} appears twice");
             if (last.TryGetValue((id.Run, id.Task), out var previous))
             {
-                Assert.True(id.Sequence > previous.Sequence || (id.Sequence == previous.Sequence && id.Index == previous.Index + 1),
+                Assert.True(id.Sequence > previous.Sequence || (id.Sequence == previous.Sequence
+                    && id.Index == previous.Index + 1),
                     $"record {id} is out of order");
             }
             last[(id.Run, id.Task)] = (id.Sequence, id.Index);
@@ -127,7 +129,8 @@ public sealed class CrashTests : IDisposable
         var parts = line.Split(' ');
         if (parts.Length != 7 || parts[0] != "A" || parts[6] != ".")
             return false;
-        ack = new Ack(long.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2], CultureInfo.InvariantCulture),
+        ack = new Ack(long.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2],
+            CultureInfo.InvariantCulture),
             int.Parse(parts[3], CultureInfo.InvariantCulture), int.Parse(parts[4], CultureInfo.InvariantCulture),
             long.Parse(parts[5], CultureInfo.InvariantCulture));
         return true;

@@ -39,7 +39,8 @@ public sealed class DurabilityTests : IDisposable
         }
         await Task.WhenAll(tasks);
         Assert.Equal(Appenders * Each, partition.EndOffset);
-        Assert.True(partition.SyncCount < Appenders * Each / 2, $"{partition.SyncCount} fsyncs for {Appenders * Each} appends");
+        Assert.True(partition.SyncCount < Appenders * Each / 2,
+            $"{partition.SyncCount} fsyncs for {Appenders * Each} appends");
     }
 
     [Fact]
@@ -56,7 +57,8 @@ public sealed class DurabilityTests : IDisposable
     public async Task Interval_acknowledges_first_and_fsyncs_on_the_timer()
     {
         using var store = LogStore.Open(_directory.Path);
-        var options = new LogOptions { Durability = DurabilityMode.Interval, FlushInterval = TimeSpan.FromMilliseconds(50) };
+        var options = new LogOptions { Durability = DurabilityMode.Interval,
+            FlushInterval = TimeSpan.FromMilliseconds(50) };
         var partition = store.CreateLog("t", options).GetPartition(0);
         await StorageTestKit.AppendAsync(partition, 0, 1);
         var deadline = DateTime.UtcNow.AddSeconds(10);

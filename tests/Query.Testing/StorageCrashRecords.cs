@@ -28,7 +28,8 @@ public static class StorageCrashRecords
     }
 
     /// <summary>Parses the identity prefix of a value; false when it is not a harness record.</summary>
-    public static bool TryParseIdentity(ReadOnlySpan<byte> value, out (int Run, int Task, long Sequence, int Index) identity)
+    public static bool TryParseIdentity(ReadOnlySpan<byte> value, out (int Run, int Task, long Sequence,
+        int Index) identity)
     {
         identity = default;
         var end = value.IndexOf((byte)'|');

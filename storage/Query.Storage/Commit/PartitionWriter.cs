@@ -48,7 +48,8 @@ internal sealed class PartitionWriter
 
     public void Start() => _loop = Task.Run(RunAsync);
 
-    public ValueTask<AppendResult> EnqueueAsync(ReadOnlyMemory<byte> batch, int recordCount, CancellationToken cancellation)
+    public ValueTask<AppendResult> EnqueueAsync(ReadOnlyMemory<byte> batch, int recordCount,
+        CancellationToken cancellation)
     {
         var request = Rent();
         request.Batch = batch;

@@ -43,11 +43,13 @@ internal static class LogOptionsFile
             {
                 Partitions = int.Parse(values["partitions"], CultureInfo.InvariantCulture),
                 SegmentMaxBytes = long.Parse(values["segmentMaxBytes"], CultureInfo.InvariantCulture),
-                SegmentMaxAge = TimeSpan.FromTicks(long.Parse(values["segmentMaxAgeTicks"], CultureInfo.InvariantCulture)),
+                SegmentMaxAge = TimeSpan.FromTicks(long.Parse(values["segmentMaxAgeTicks"],
+                    CultureInfo.InvariantCulture)),
                 RetentionMs = long.Parse(values["retentionMs"], CultureInfo.InvariantCulture),
                 RetentionBytes = long.Parse(values["retentionBytes"], CultureInfo.InvariantCulture),
                 Durability = Enum.Parse<DurabilityMode>(values["durability"]),
-                FlushInterval = TimeSpan.FromTicks(long.Parse(values["flushIntervalTicks"], CultureInfo.InvariantCulture)),
+                FlushInterval = TimeSpan.FromTicks(long.Parse(values["flushIntervalTicks"],
+                    CultureInfo.InvariantCulture)),
                 MaxRecordBytes = int.Parse(values["maxRecordBytes"], CultureInfo.InvariantCulture),
             };
             options.Validate();

@@ -16,7 +16,8 @@ namespace Query.Benchmarks;
 [Config(typeof(ShortInProcessConfig))]
 public class StorageAllocationBenchmarks
 {
-    /// <summary>In-process (no rebuild) and short: the machine is shared, and allocation needs few iterations.</summary>
+    /// <summary>In-process (no rebuild) and short: the machine is shared, and allocation needs few
+    /// iterations.</summary>
     private sealed class ShortInProcessConfig : ManualConfig
     {
         public ShortInProcessConfig() => AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)

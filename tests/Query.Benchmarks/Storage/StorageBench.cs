@@ -46,7 +46,8 @@ internal static class StorageBenchKit
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
-        foreach (var arg in new[] { "if=/dev/zero", $"of={Path.Combine(directory.Path, "dd.tmp")}", "bs=1M", "count=256", "conv=fdatasync" })
+        foreach (var arg in new[] { "if=/dev/zero", $"of={Path.Combine(directory.Path, "dd.tmp")}", "bs=1M",
+            "count=256", "conv=fdatasync" })
             info.ArgumentList.Add(arg);
         using var process = Process.Start(info)!;
         var output = process.StandardError.ReadToEnd();
