@@ -26,8 +26,11 @@ internal static class Program
         var seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : double.PositiveInfinity;
         await using var store = LogStore.Open(args[0]);
         if (!store.TryGetLog("crash", out var log))
-            log = store.CreateLog("crash", new LogOptions { SegmentMaxBytes = 64 * 1024,
-                Durability = DurabilityMode.Sync });
+            log = store.CreateLog("crash", new LogOptions
+            {
+                SegmentMaxBytes = 64 * 1024,
+                Durability = DurabilityMode.Sync
+            });
         var partition = log.GetPartition(0);
         Console.Out.WriteLine("ready " + partition.EndOffset.ToString(CultureInfo.InvariantCulture));
         using var stop = double.IsPositiveInfinity(seconds)

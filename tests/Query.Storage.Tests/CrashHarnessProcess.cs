@@ -91,7 +91,8 @@ internal sealed class CrashHarnessProcess : IDisposable
         if (configured is not null && File.Exists(configured))
             return Path.GetFullPath(configured);
         // Fallback: walk up to the repository and look for any built harness.
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null;
+            directory = directory.Parent)
         {
             var bin = Path.Combine(directory.FullName, "tests", "Query.CrashHarness", "bin");
             if (Directory.Exists(bin))

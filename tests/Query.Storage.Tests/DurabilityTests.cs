@@ -57,8 +57,11 @@ public sealed class DurabilityTests : IDisposable
     public async Task Interval_acknowledges_first_and_fsyncs_on_the_timer()
     {
         using var store = LogStore.Open(_directory.Path);
-        var options = new LogOptions { Durability = DurabilityMode.Interval,
-            FlushInterval = TimeSpan.FromMilliseconds(50) };
+        var options = new LogOptions
+        {
+            Durability = DurabilityMode.Interval,
+            FlushInterval = TimeSpan.FromMilliseconds(50)
+        };
         var partition = store.CreateLog("t", options).GetPartition(0);
         await StorageTestKit.AppendAsync(partition, 0, 1);
         var deadline = DateTime.UtcNow.AddSeconds(10);

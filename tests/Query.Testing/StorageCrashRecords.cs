@@ -15,7 +15,8 @@ public static class StorageCrashRecords
         var identity = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
             $"{run}/{task}/{sequence}/{index}|"));
         // Not HashCode.Combine: it is seeded per process, and the test regenerates values in another process.
-        var hash = (uint)((run * 73856093L) ^ (task * 19349663L) ^ (sequence * 83492791L) ^ (index * 2654435761L)) ^ 0x9E3779B9u;
+        var mixed = (run * 73856093L) ^ (task * 19349663L) ^ (sequence * 83492791L) ^ (index * 2654435761L);
+        var hash = (uint)mixed ^ 0x9E3779B9u;
         var length = identity.Length + 16 + (int)(hash % 284);
         var value = new byte[length];
         identity.CopyTo(value, 0);

@@ -51,7 +51,8 @@ internal static class StorageGroupCommitBench
         var records = partition.EndOffset;
         var syncs = partition.SyncCount - startSyncs;
         var rate = records / elapsed.TotalSeconds;
-        Console.WriteLine($"| {appenders} | {records:N0} | {rate:N0} | {syncs:N0} | {(double)records / Math.Max(1, syncs):N1} |");
+        var perSync = (double)records / Math.Max(1, syncs);
+        Console.WriteLine($"| {appenders} | {records:N0} | {rate:N0} | {syncs:N0} | {perSync:N1} |");
         return rate;
     }
 }

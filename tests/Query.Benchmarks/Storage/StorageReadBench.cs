@@ -13,7 +13,8 @@ internal static class StorageReadBench
         using var store = LogStore.Open(directory.Path);
         var partition = store.CreateLog("bench", new LogOptions { Durability = DurabilityMode.None }).GetPartition(0);
         StorageSeekBench.FillAsync(partition, Records, 1000, jitterMs: 0).GetAwaiter().GetResult();
-        Console.WriteLine($"### Sequential read with CRC-32C verification ({Records:N0} records of 100 bytes, batches of 1000, page cache)");
+        Console.WriteLine("### Sequential read with CRC-32C verification " +
+            $"({Records:N0} records of 100 bytes, batches of 1000, page cache)");
         Console.WriteLine();
         Console.WriteLine("| pass | records/s | GB/s (on disk) | batches |");
         Console.WriteLine("|---:|---:|---:|---:|");
@@ -31,7 +32,8 @@ internal static class StorageReadBench
             if (count != Records)
                 throw new InvalidOperationException($"read {count} records, expected {Records} ({checksum})");
             Console.WriteLine($"| {pass} | {count / elapsed.TotalSeconds:N0} | " +
-                $"{reader.Statistics.BytesRead / 1e9 / elapsed.TotalSeconds:N2} | {reader.Statistics.BatchesRead:N0} |");
+                $"{reader.Statistics.BytesRead / 1e9 / elapsed.TotalSeconds:N2} | " +
+                $"{reader.Statistics.BatchesRead:N0} |");
         }
         Console.WriteLine();
         return 0;

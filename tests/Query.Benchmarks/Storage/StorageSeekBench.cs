@@ -22,7 +22,8 @@ internal static class StorageSeekBench
         var fill = Stopwatch.StartNew();
         FillAsync(partition, records, batchSize, jitterMs: 500).GetAwaiter().GetResult();
         var segments = partition.GetSegments();
-        Console.WriteLine($"### Seek latency ({records:N0} records in batches of {batchSize}, {segments.Count} segments, " +
+        Console.WriteLine($"### Seek latency ({records:N0} records in batches of {batchSize}, " +
+            $"{segments.Count} segments, " +
             $"{segments.Sum(s => s.SizeBytes) / 1e9:N2} GB, filled in {fill.Elapsed.TotalSeconds:N1} s)");
         Console.WriteLine();
         Console.WriteLine("| seek | ops | mean µs | p50 µs | p99 µs |");
@@ -59,7 +60,9 @@ internal static class StorageSeekBench
         }
         var mean = total.Elapsed.TotalMicroseconds / operations;
         Array.Sort(samples);
-        Console.WriteLine($"| {name} | {operations:N0} | {mean:N1} | {samples[operations / 2]:N1} | {samples[operations * 99 / 100]:N1} |");
+        var p50 = samples[operations / 2];
+        var p99 = samples[operations * 99 / 100];
+        Console.WriteLine($"| {name} | {operations:N0} | {mean:N1} | {p50:N1} | {p99:N1} |");
     }
 
     public static async Task FillAsync(PartitionLog partition, long records, int batchSize, int jitterMs)
