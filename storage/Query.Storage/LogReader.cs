@@ -98,7 +98,8 @@ public sealed class LogReader : IDisposable
             var sizeBytes = segment.SizeBytes;
             if (_filePosition >= sizeBytes)
             {
-                if (!isSealed)
+                // Sealed but still last: the writer is between sealing it and publishing the next segment.
+                if (!isSealed || ReferenceEquals(_partition.ActiveSegment, segment))
                     return false;
                 NextOffset = Math.Max(NextOffset, segment.EndOffset);
                 ReleaseSegment();

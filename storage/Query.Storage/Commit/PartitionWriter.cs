@@ -189,6 +189,8 @@ internal sealed class PartitionWriter
                 bufferLength = 0;
                 pendingFrom = i;
             }
+            if (position == 0)
+                segment.CreatedMs = nowMs;                     // age counts from the first append
             EnsureBuffer(bufferLength + length, bufferLength);
             request.Batch.Span.CopyTo(_buffer.AsSpan(bufferLength));
             BatchHeader.WriteBaseOffset(_buffer.AsSpan(bufferLength), nextOffset);

@@ -24,7 +24,9 @@ internal static class LogOptionsFile
             .Append(CultureInfo.InvariantCulture, $"flushIntervalTicks={options.FlushInterval.Ticks}\n")
             .Append(CultureInfo.InvariantCulture, $"maxRecordBytes={options.MaxRecordBytes}\n")
             .ToString();
-        File.WriteAllText(Path.Combine(directory, FileName), text);
+        using var stream = new FileStream(Path.Combine(directory, FileName), FileMode.Create, FileAccess.Write);
+        stream.Write(Encoding.UTF8.GetBytes(text));
+        stream.Flush(flushToDisk: true);
     }
 
     public static LogOptions Read(string directory)
