@@ -49,7 +49,8 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
             foreach (var path in System.IO.Directory.EnumerateDirectories(root))
             {
                 var name = Path.GetFileName(path);
-                if (name.StartsWith(".tmp-", StringComparison.Ordinal) || name.StartsWith(".trash-", StringComparison.Ordinal))
+                if (name.StartsWith(".tmp-", StringComparison.Ordinal)
+                    || name.StartsWith(".trash-", StringComparison.Ordinal))
                     System.IO.Directory.Delete(path, recursive: true);
                 else if (IsValidName(name) && File.Exists(Path.Combine(path, LogOptionsFile.FileName)))
                     store._logs[name] = store.OpenLog(name, path, LogOptionsFile.Read(path));
@@ -81,7 +82,8 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
             System.IO.Directory.CreateDirectory(temporary);
             LogOptionsFile.Write(temporary, options);
             for (var p = 0; p < options.Partitions; p++)
-                System.IO.Directory.CreateDirectory(Path.Combine(temporary, p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                System.IO.Directory.CreateDirectory(Path.Combine(temporary,
+                    p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             var path = Path.Combine(Directory, name);
             System.IO.Directory.Move(temporary, path);
             FileSync.SyncDirectory(Directory);
@@ -97,20 +99,22 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
             return _logs.TryGetValue(name, out log);
     }
 
-    /// <summary>Deletes a log and its files; pending appends and waiters get <see cref="LogDeletedException"/>.</summary>
+    /// <summary>Deletes a log and its files; pending appends and waiters get <see
+    /// cref="LogDeletedException"/>.</summary>
     public void DeleteLog(string name)
     {
-        PartitionedLog? log;
+        // Held throughout so a CreateLog of the same name cannot race the directory rename. Closing only
+        // waits for the log's writers, which never take this lock.
         lock (_lock)
         {
-            if (!_logs.Remove(name, out log))
+            if (!_logs.Remove(name, out var log))
                 throw new LogNotFoundException(name);
+            log.CloseAsync(delete: true).GetAwaiter().GetResult();
+            var trash = Path.Combine(Directory, ".trash-" + Guid.NewGuid().ToString("N"));
+            System.IO.Directory.Move(log.Directory, trash);
+            FileSync.SyncDirectory(Directory);
+            System.IO.Directory.Delete(trash, recursive: true);
         }
-        log.CloseAsync(delete: true).GetAwaiter().GetResult();
-        var trash = Path.Combine(Directory, ".trash-" + Guid.NewGuid().ToString("N"));
-        System.IO.Directory.Move(log.Directory, trash);
-        FileSync.SyncDirectory(Directory);
-        System.IO.Directory.Delete(trash, recursive: true);
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();

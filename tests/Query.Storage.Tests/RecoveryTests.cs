@@ -11,10 +11,12 @@ public sealed class RecoveryTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    private async Task<string> CreateLogAsync(int records, long segmentMaxBytes = 256L << 20)
+    private async Task<string> CreateLogAsync(int records, long segmentMaxBytes = 256L << 20,
+        DurabilityMode durability = DurabilityMode.Sync)
     {
         using var store = LogStore.Open(_directory.Path);
-        var partition = store.CreateLog("t", new LogOptions { SegmentMaxBytes = segmentMaxBytes }).GetPartition(0);
+        var options = new LogOptions { SegmentMaxBytes = segmentMaxBytes, Durability = durability };
+        var partition = store.CreateLog("t", options).GetPartition(0);
         await StorageTestKit.AppendAsync(partition, 0, records, valueSize: ValueBytes);
         return StorageTestKit.SegmentFile(partition, partition.GetSegments().Count - 1);
     }
@@ -100,6 +102,34 @@ public sealed class RecoveryTests : IDisposable
         return Task.FromResult(StorageTestKit.SegmentFile(Reopen(store), index));
     }
 
+    [Theory]
+    [InlineData(DurabilityMode.Sync)]
+    [InlineData(DurabilityMode.None)]
+    public async Task A_torn_sealed_segment_is_an_error_unless_durability_is_none(DurabilityMode durability)
+    {
+        await CreateLogAsync(100, segmentMaxBytes: 20 * BatchBytes, durability);
+        var second = Path.Combine(_directory.Path, "t", "0", $"{20:D20}.log");
+        using (var stream = new FileStream(second, FileMode.Open))
+            stream.SetLength((19 * BatchBytes) + 10);              // as if the power failed: never synced
+        if (durability == DurabilityMode.Sync)
+        {
+            var error = Assert.Throws<CorruptSegmentException>(() => LogStore.Open(_directory.Path));
+            Assert.Equal(second, error.Path);
+            Assert.Equal(19 * BatchBytes, error.FilePosition);
+            return;
+        }
+        using (var store = LogStore.Open(_directory.Path))
+        {
+            var partition = Reopen(store);
+            Assert.Equal(39, partition.EndOffset);                    // cut after the last whole batch
+            Assert.Equal(2, partition.GetSegments().Count);           // later segments could not attach
+            await StorageTestKit.AppendAsync(partition, 39, 30, valueSize: ValueBytes);
+            StorageTestKit.AssertRecords(partition, 0, 69, ValueBytes);
+        }
+        using (var store = LogStore.Open(_directory.Path))
+            StorageTestKit.AssertRecords(Reopen(store), 0, 69, ValueBytes);
+    }
+
     [Fact]
     public async Task Deleted_or_damaged_index_files_are_rebuilt()
     {
@@ -144,6 +174,31 @@ public sealed class RecoveryTests : IDisposable
         File.Delete(segments[2]);
         var error = Assert.Throws<CorruptSegmentException>(() => LogStore.Open(_directory.Path));
         Assert.Equal(segments[3], error.Path);
+    }
+
+    [Fact]
+    public async Task Leftovers_of_interrupted_creates_deletes_and_retention_are_removed_on_open()
+    {
+        await CreateLogAsync(200, segmentMaxBytes: 2048);
+        var partitionDirectory = Path.Combine(_directory.Path, "t", "0");
+        var first = Directory.GetFiles(partitionDirectory, "*.log").Order().First();
+        var copy = await File.ReadAllBytesAsync(first);
+        using (var store = LogStore.Open(_directory.Path))
+            Assert.Equal(2, Reopen(store).DeleteSegmentsBefore(50));
+        await File.WriteAllBytesAsync(first, copy);     // as if the crash came before the file was unlinked
+        await File.WriteAllTextAsync(Path.Combine(partitionDirectory, "checkpoint.tmp"), "half written");
+        Directory.CreateDirectory(Path.Combine(_directory.Path, ".tmp-0123", "0"));
+        Directory.CreateDirectory(Path.Combine(_directory.Path, ".trash-4567", "0"));
+        using (var store = LogStore.Open(_directory.Path))
+        {
+            var partition = Reopen(store);
+            Assert.Equal(["t"], store.LogNames);
+            Assert.False(File.Exists(first));
+            Assert.False(File.Exists(Path.Combine(partitionDirectory, "checkpoint.tmp")));
+            Assert.Empty(Directory.GetDirectories(_directory.Path, ".*"));
+            StorageTestKit.AssertRecords(partition, partition.StartOffset, 200, ValueBytes);
+            Assert.True(partition.StartOffset > 0);
+        }
     }
 
     private static void FlipByte(string path, long position)

@@ -56,6 +56,9 @@ internal static class PartitionCheckpoint
         FileSync.SyncDirectory(directory);
     }
 
+    /// <summary>Removes the checkpoint when the segments it lists no longer match (recovery cut them).</summary>
+    public static void Delete(string directory) => File.Delete(Path.Combine(directory, FileName));
+
     public static bool TryRead(string directory, out long startOffset, out Dictionary<long, Entry> entries)
     {
         startOffset = 0;
@@ -71,7 +74,8 @@ internal static class PartitionCheckpoint
         if (count < 0 || bytes.Length != HeaderBytes + ((long)count * EntryBytes) + 4)
             return false;
         var crcPosition = bytes.Length - 4;
-        if (Crc32C.Compute(bytes.AsSpan(0, crcPosition)) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(crcPosition)))
+        if (Crc32C.Compute(bytes.AsSpan(0,
+            crcPosition)) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(crcPosition)))
             return false;
         startOffset = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8));
         for (var i = 0; i < count; i++)
