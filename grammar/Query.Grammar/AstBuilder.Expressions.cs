@@ -7,8 +7,6 @@ namespace Query.Grammar;
 /// <summary>Expressions: operators, predicates, calls, constructors and postfix forms.</summary>
 internal sealed partial class AstBuilder
 {
-    public override SyntaxNode VisitExpression(ExpressionContext context) => Visit(context.booleanExpression());
-
     public override SyntaxNode VisitPredicated(PredicatedContext context)
     {
         var value = Build<Expr>(context.valueExpression());
@@ -18,28 +16,37 @@ internal sealed partial class AstBuilder
         var span = SpanOf(context);
         return predicate switch
         {
-            ComparisonContext c => new BinaryExpr(Comparison(c.comparisonOperator()), value, Build<Expr>(c.right)),
-            QuantifiedComparisonContext q => Quantified(q, value),
-            BetweenContext b => new BetweenExpr(value, Build<Expr>(b.lower), Build<Expr>(b.upper), b.NOT() is not null),
-            InSubqueryContext i => new InSubqueryExpr(value, Build<SelectQuery>(i.query()), i.NOT() is not null),
-            InListContext i => new InListExpr(value, BuildAll<Expr>(i.expression()), i.NOT() is not null),
+            ComparisonContext c =>
+                new BinaryExpr(Comparison(c.comparisonOperator()), value, Build<Expr>(c.right)) { Span = span },
+            QuantifiedComparisonContext q => Quantified(q, value, span),
+            BetweenContext b =>
+                new BetweenExpr(value, Build<Expr>(b.lower), Build<Expr>(b.upper), b.NOT() is not null) { Span = span },
+            InSubqueryContext i =>
+                new InSubqueryExpr(value, Build<SelectQuery>(i.query()), i.NOT() is not null) { Span = span },
+            InListContext i => new InListExpr(value, BuildChildren<ExpressionContext, Expr>(i), i.NOT() is not null) { Span = span },
             LikeContext l => new LikeExpr(value, Build<Expr>(l.pattern),
-                l.escape is null ? null : UnquoteString(l.escape.Text), l.NOT() is not null, l.ILIKE() is not null),
-            NullPredicateContext n => new IsNullExpr(value, n.NOT() is not null),
+                l.escape is null ? null : UnquoteString(l.escape.Text), l.NOT() is not null, l.ILIKE() is not null)
+            {
+                Span = span,
+            },
+            NullPredicateContext n => new IsNullExpr(value, n.NOT() is not null) { Span = span },
             DistinctFromContext d => new BinaryExpr(
                 d.NOT() is null ? BinaryOperator.IsDistinctFrom : BinaryOperator.IsNotDistinctFrom,
-                value, Build<Expr>(d.right)),
+                value, Build<Expr>(d.right)) { Span = span },
             _ => throw new InvalidOperationException($"unknown predicate {predicate.GetType().Name}"),
-        } with { Span = span };
+        };
     }
 
-    private Expr Quantified(QuantifiedComparisonContext context, Expr left)
+    private Expr Quantified(QuantifiedComparisonContext context, Expr left, TextSpan span)
     {
         var quantifier = context.quantifier.Type == ALL ? Quantifier.All : Quantifier.Any;
         var right = context.query() is { } query
             ? new SubqueryExpr(Build<SelectQuery>(query)) { Span = SpanOf(query) }
             : Build<Expr>(context.expression());
-        return new QuantifiedComparisonExpr(Comparison(context.comparisonOperator()), quantifier, left, right);
+        return new QuantifiedComparisonExpr(Comparison(context.comparisonOperator()), quantifier, left, right)
+        {
+            Span = span,
+        };
     }
 
     private static BinaryOperator Comparison(ComparisonOperatorContext context)
@@ -62,7 +69,7 @@ internal sealed partial class AstBuilder
     }
 
     public override SyntaxNode VisitLogicalNot(LogicalNotContext context) =>
-        new UnaryExpr(UnaryOperator.Not, Build<Expr>(context.booleanExpression())) { Span = SpanOf(context) };
+        new UnaryExpr(UnaryOperator.Not, Build<Expr>(context.expression())) { Span = SpanOf(context) };
 
     public override SyntaxNode VisitLogicalAnd(LogicalAndContext context) =>
         new BinaryExpr(BinaryOperator.And, Build<Expr>(context.left), Build<Expr>(context.right))
@@ -75,9 +82,6 @@ internal sealed partial class AstBuilder
         {
             Span = SpanOf(context),
         };
-
-    public override SyntaxNode VisitValueExpressionDefault(ValueExpressionDefaultContext context) =>
-        Visit(context.primaryExpression());
 
     public override SyntaxNode VisitArithmeticUnary(ArithmeticUnaryContext context) =>
         new UnaryExpr(context.@operator.Type == MINUS ? UnaryOperator.Negate : UnaryOperator.Plus,
@@ -115,11 +119,11 @@ internal sealed partial class AstBuilder
     }
 
     public override SyntaxNode VisitSimpleCase(SimpleCaseContext context) =>
-        new CaseExpr(Build<Expr>(context.operand), BuildAll<WhenClause>(context.whenClause()),
+        new CaseExpr(Build<Expr>(context.operand), BuildChildren<WhenClauseContext, WhenClause>(context),
             BuildOrNull<Expr>(context.elseExpression)) { Span = SpanOf(context) };
 
     public override SyntaxNode VisitSearchedCase(SearchedCaseContext context) =>
-        new CaseExpr(null, BuildAll<WhenClause>(context.whenClause()), BuildOrNull<Expr>(context.elseExpression))
+        new CaseExpr(null, BuildChildren<WhenClauseContext, WhenClause>(context), BuildOrNull<Expr>(context.elseExpression))
         {
             Span = SpanOf(context),
         };
@@ -131,13 +135,13 @@ internal sealed partial class AstBuilder
         new CastExpr(Build<Expr>(context.expression()), Build<SqlTypeSyntax>(context.type())) { Span = SpanOf(context) };
 
     public override SyntaxNode VisitPostgresCast(PostgresCastContext context) =>
-        new CastExpr(Build<Expr>(context.primaryExpression()), Build<SqlTypeSyntax>(context.type()))
+        new CastExpr(Build<Expr>(context.valueExpression()), Build<SqlTypeSyntax>(context.type()))
         {
             Span = SpanOf(context),
         };
 
     public override SyntaxNode VisitCollate(CollateContext context) =>
-        new CollateExpr(Build<Expr>(context.primaryExpression()), Build<QualifiedName>(context.qualifiedName()))
+        new CollateExpr(Build<Expr>(context.valueExpression()), Build<QualifiedName>(context.qualifiedName()))
         {
             Span = SpanOf(context),
         };
@@ -174,7 +178,7 @@ internal sealed partial class AstBuilder
             BuildOrNull<OverClause>(context.overClause())) { Span = SpanOf(context) };
 
     public override SyntaxNode VisitFunctionCall(FunctionCallContext context) =>
-        new FunctionCall(Build<QualifiedName>(context.qualifiedName()), BuildAll<Expr>(context.functionArgument()),
+        new FunctionCall(Build<QualifiedName>(context.qualifiedName()), BuildChildren<FunctionArgumentContext, Expr>(context),
             context.DISTINCT() is not null, Star: false, BuildOrNull<OverClause>(context.overClause()))
         {
             Span = SpanOf(context),

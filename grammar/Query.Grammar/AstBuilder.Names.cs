@@ -17,17 +17,25 @@ internal sealed partial class AstBuilder
         return base.Visit(tree);
     }
 
-    public override SyntaxNode VisitUnquotedIdentifier(UnquotedIdentifierContext context) =>
-        Identifier.Unquoted(context.GetText()) with { Span = SpanOf(context) };
+    public override SyntaxNode VisitIdentifier(IdentifierContext context)
+    {
+        var token = context.Start;
+        var text = token.Text;
+        var span = SpanOf(token);
+        return token.Type switch
+        {
+            QUOTED_IDENTIFIER => QuotedIdentifier(Unquote(text, '"'), span),
+            BACKQUOTED_IDENTIFIER => QuotedIdentifier(Unquote(text, '`'), span),
+            // IDENTIFIER or a non-reserved keyword.
+            _ => new Identifier(text.ToUpperInvariant(), text, Quoted: false) { Span = span },
+        };
+    }
 
-    public override SyntaxNode VisitQuotedIdentifier(QuotedIdentifierContext context) =>
-        Identifier.QuotedName(Unquote(context.GetText(), '"')) with { Span = SpanOf(context) };
-
-    public override SyntaxNode VisitBackQuotedIdentifier(BackQuotedIdentifierContext context) =>
-        Identifier.QuotedName(Unquote(context.GetText(), '`')) with { Span = SpanOf(context) };
+    private static Identifier QuotedIdentifier(string value, TextSpan span) =>
+        new(value, value, Quoted: true) { Span = span };
 
     public override SyntaxNode VisitQualifiedName(QualifiedNameContext context) =>
-        new QualifiedName(BuildAll<Identifier>(context.identifier())) { Span = SpanOf(context) };
+        new QualifiedName(BuildChildren<IdentifierContext, Identifier>(context)) { Span = SpanOf(context) };
 
     // ---------------------------------------------------------------- types
 
@@ -97,7 +105,7 @@ internal sealed partial class AstBuilder
         new BooleanLiteral(context.TRUE() is not null) { Span = SpanOf(context) };
 
     public override SyntaxNode VisitNumericLiteral(NumericLiteralContext context) =>
-        BuildNumber(context.number(), negate: false) with { Span = SpanOf(context) };
+        BuildNumber(context.number(), negate: false, SpanOf(context));
 
     public override SyntaxNode VisitStringLiteral(StringLiteralContext context) =>
         new StringLiteral(UnquoteString(context.STRING().GetText())) { Span = SpanOf(context) };
@@ -115,7 +123,7 @@ internal sealed partial class AstBuilder
         new IntervalLiteral(UnquoteString(context.STRING().GetText()),
             context.timeUnit() is { } unit ? Unit(unit) : null) { Span = SpanOf(context) };
 
-    private Literal BuildNumber(NumberContext context, bool negate)
+    private Literal BuildNumber(NumberContext context, bool negate, TextSpan span)
     {
         var token = context.Start;
         var text = negate ? "-" + token.Text : token.Text;
@@ -123,13 +131,13 @@ internal sealed partial class AstBuilder
         {
             case INTEGER_VALUE:
                 if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
-                    return new IntegerLiteral(integer);
-                return new DecimalLiteral(text);   // wider than BIGINT: exact, typed by the engine
+                    return new IntegerLiteral(integer) { Span = span };
+                return new DecimalLiteral(text) { Span = span };   // wider than BIGINT: exact, typed by the engine
             case DECIMAL_VALUE:
-                return new DecimalLiteral(text);
+                return new DecimalLiteral(text) { Span = span };
             default:
                 var value = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
-                return double.IsFinite(value) ? new DoubleLiteral(value) : throw OutOfRange(token, "number");
+                return double.IsFinite(value) ? new DoubleLiteral(value) { Span = span } : throw OutOfRange(token, "number");
         }
     }
 

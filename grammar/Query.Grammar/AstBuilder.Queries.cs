@@ -45,21 +45,10 @@ internal sealed partial class AstBuilder
 
     public override SyntaxNode VisitQuerySpecification(QuerySpecificationContext context)
     {
-        var relations = context.relation();
-        Relation? from = null;
-        foreach (var relationContext in relations)
-        {
-            var relation = Build<Relation>(relationContext);
-            from = from is null
-                ? relation
-                : new Join(JoinKind.Comma, from, relation, null, null, default)
-                {
-                    Span = new TextSpan(from.Span.Start, relation.Span.End - from.Span.Start),
-                };
-        }
+        var from = CommaList(context.relation());
         return new Select(
             context.DISTINCT() is not null,
-            BuildAll<SelectItem>(context.selectItem()),
+            BuildChildren<SelectItemContext, SelectItem>(context),
             from,
             BuildOrNull<WindowExpr>(context.windowClause()?.windowExpression()),
             BuildOrNull<Expr>(context.where),
@@ -152,7 +141,24 @@ internal sealed partial class AstBuilder
     }
 
     public override SyntaxNode VisitParenthesizedRelation(ParenthesizedRelationContext context) =>
-        Visit(context.relation());
+        CommaList(context.relation())!;
+
+    /// <summary>Folds <c>a, b, c</c> into left-deep <see cref="JoinKind.Comma"/> joins.</summary>
+    private Relation? CommaList(RelationContext[] relations)
+    {
+        Relation? result = null;
+        foreach (var relationContext in relations)
+        {
+            var relation = Build<Relation>(relationContext);
+            result = result is null
+                ? relation
+                : new Join(JoinKind.Comma, result, relation, null, null, default)
+                {
+                    Span = new TextSpan(result.Span.Start, relation.Span.End - result.Span.Start),
+                };
+        }
+        return result;
+    }
 
     private (Identifier? Alias, EquatableArray<Identifier> Columns) Alias(AliasClauseContext? context) =>
         context is null ? (null, default) : (Build<Identifier>(context.identifier()), IdentifierList(context.columnList()));

@@ -35,6 +35,35 @@ internal sealed partial class AstBuilder : QuerySqlBaseVisitor<SyntaxNode>
     private T? BuildOrNull<T>(IParseTree? context)
         where T : SyntaxNode => context is null ? null : (T)Visit(context);
 
+    /// <summary>
+    /// Builds every child of <paramref name="parent"/> that is a <typeparamref name="TContext"/>. Walks the
+    /// children directly: the generated list accessors allocate a list and an array per call.
+    /// </summary>
+    private EquatableArray<TNode> BuildChildren<TContext, TNode>(ParserRuleContext parent)
+        where TContext : ParserRuleContext
+        where TNode : SyntaxNode
+    {
+        var children = parent.children;
+        if (children is null)
+            return default;
+        var count = 0;
+        for (var i = 0; i < children.Count; i++)
+        {
+            if (children[i] is TContext)
+                count++;
+        }
+        if (count == 0)
+            return default;
+        var items = new TNode[count];
+        var next = 0;
+        for (var i = 0; i < children.Count; i++)
+        {
+            if (children[i] is TContext child)
+                items[next++] = Build<TNode>(child);
+        }
+        return new EquatableArray<TNode>(items);
+    }
+
     private EquatableArray<T> BuildAll<T>(IReadOnlyList<IParseTree> contexts)
         where T : SyntaxNode
     {
@@ -177,8 +206,7 @@ internal sealed partial class AstBuilder : QuerySqlBaseVisitor<SyntaxNode>
         var span = SpanOf(context);
         if (context.number() is { } number)
         {
-            var literal = BuildNumber(number, negate: context.MINUS() is not null);
-            return literal with { Span = span };
+            return BuildNumber(number, negate: context.MINUS() is not null, span);
         }
         if (context.STRING() is { } text)
             return new StringLiteral(UnquoteString(text.GetText())) { Span = span };

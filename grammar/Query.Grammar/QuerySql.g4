@@ -184,7 +184,7 @@ relationPrimary
     : qualifiedName aliasClause?                                                #tableRelation
     | LPAREN query RPAREN aliasClause?                                          #subqueryRelation
     | qualifiedName LPAREN (expression (COMMA expression)*)? RPAREN aliasClause? #functionRelation
-    | LPAREN relation RPAREN                                                    #parenthesizedRelation
+    | LPAREN relation (COMMA relation)* RPAREN                                  #parenthesizedRelation
     ;
 
 aliasClause
@@ -221,15 +221,12 @@ timeUnit
 
 // ---------------------------------------------------------------- expressions
 
+// Boolean level directly in `expression` (no wrapper rule): one parse-tree level less per expression.
 expression
-    : booleanExpression
-    ;
-
-booleanExpression
     : valueExpression predicate?                                                #predicated
-    | NOT booleanExpression                                                     #logicalNot
-    | left=booleanExpression AND right=booleanExpression                        #logicalAnd
-    | left=booleanExpression OR right=booleanExpression                         #logicalOr
+    | NOT expression                                                            #logicalNot
+    | left=expression AND right=expression                                      #logicalAnd
+    | left=expression OR right=expression                                       #logicalOr
     ;
 
 predicate
@@ -244,15 +241,10 @@ predicate
     | IS NOT? DISTINCT FROM right=valueExpression                               #distinctFrom
     ;
 
+// Atoms, then postfix forms (binding tightest: PostgreSQL's -1::text is -(1::text)), then prefix and binary
+// operators. Atoms live in this rule rather than in a separate primaryExpression rule: that saves a rule
+// level (two parse-tree nodes) per operand, which is most of the parser's allocation.
 valueExpression
-    : primaryExpression                                                         #valueExpressionDefault
-    | operator=(MINUS | PLUS) valueExpression                                   #arithmeticUnary
-    | left=valueExpression operator=(ASTERISK | SLASH | PERCENT) right=valueExpression #arithmeticBinary
-    | left=valueExpression operator=(PLUS | MINUS) right=valueExpression        #arithmeticBinary
-    | left=valueExpression CONCAT right=valueExpression                         #concatenation
-    ;
-
-primaryExpression
     : literal                                                                   #literalExpression
     | PARAMETER                                                                 #parameter
     | CASE operand=expression whenClause+ (ELSE elseExpression=expression)? END #simpleCase
@@ -271,10 +263,14 @@ primaryExpression
     | qualifier=identifier DOT name=identifier                                  #qualifiedColumnReference
     | LPAREN expression RPAREN                                                  #parenthesizedExpression
     | LPAREN expression RPAREN DOT identifier                                   #parenthesizedFieldAccess
-    | container=primaryExpression LBRACKET index=valueExpression RBRACKET            #subscript
-    | container=primaryExpression ARROW field=identifier                             #dereference
-    | primaryExpression DOUBLE_COLON type                                       #postgresCast
-    | primaryExpression COLLATE qualifiedName                                   #collate
+    | container=valueExpression LBRACKET index=valueExpression RBRACKET         #subscript
+    | container=valueExpression ARROW field=identifier                          #dereference
+    | valueExpression DOUBLE_COLON type                                         #postgresCast
+    | valueExpression COLLATE qualifiedName                                     #collate
+    | operator=(MINUS | PLUS) valueExpression                                   #arithmeticUnary
+    | left=valueExpression operator=(ASTERISK | SLASH | PERCENT) right=valueExpression #arithmeticBinary
+    | left=valueExpression operator=(PLUS | MINUS) right=valueExpression        #arithmeticBinary
+    | left=valueExpression CONCAT right=valueExpression                         #concatenation
     ;
 
 functionArgument
@@ -342,11 +338,13 @@ qualifiedName
     : identifier (DOT identifier)*
     ;
 
+// Unlabeled on purpose: a labeled alternative allocates a second context object, and identifiers are the
+// most frequent rule. AstBuilder tells the three kinds apart by the first token's type.
 identifier
-    : IDENTIFIER                                                                #unquotedIdentifier
-    | QUOTED_IDENTIFIER                                                         #quotedIdentifier
-    | BACKQUOTED_IDENTIFIER                                                     #backQuotedIdentifier
-    | nonReserved                                                               #unquotedIdentifier
+    : IDENTIFIER
+    | QUOTED_IDENTIFIER
+    | BACKQUOTED_IDENTIFIER
+    | nonReserved
     ;
 
 nonReserved
@@ -591,16 +589,18 @@ fragment LETTER
     | ~[\u0000-\u007F]
     ;
 
+// Comments and white space are skipped rather than kept on a hidden channel: spans come from token offsets,
+// and not creating a token for every gap makes the lexer markedly cheaper.
 SIMPLE_COMMENT
-    : '--' ~[\r\n]* -> channel(HIDDEN)
+    : '--' ~[\r\n]* -> skip
     ;
 
 BRACKETED_COMMENT
-    : '/*' .*? '*/' -> channel(HIDDEN)
+    : '/*' .*? '*/' -> skip
     ;
 
 WS
-    : [ \r\n\t\f]+ -> channel(HIDDEN)
+    : [ \r\n\t\f]+ -> skip
     ;
 
 // Anything else becomes one token the parser cannot use, so a stray character is a syntax error

@@ -75,12 +75,11 @@ public partial class QuerySqlParser : Parser {
 		RULE_joinType = 23, RULE_joinCriteria = 24, RULE_withinClause = 25, RULE_relationPrimary = 26,
 		RULE_aliasClause = 27, RULE_windowClause = 28, RULE_windowExpression = 29,
 		RULE_retentionOrGrace = 30, RULE_gracePeriod = 31, RULE_duration = 32,
-		RULE_timeUnit = 33, RULE_expression = 34, RULE_booleanExpression = 35,
-		RULE_predicate = 36, RULE_valueExpression = 37, RULE_primaryExpression = 38,
-		RULE_functionArgument = 39, RULE_overClause = 40, RULE_mapEntry = 41,
-		RULE_structField = 42, RULE_whenClause = 43, RULE_comparisonOperator = 44,
-		RULE_literal = 45, RULE_number = 46, RULE_type = 47, RULE_typeName = 48,
-		RULE_qualifiedName = 49, RULE_identifier = 50, RULE_nonReserved = 51;
+		RULE_timeUnit = 33, RULE_expression = 34, RULE_predicate = 35, RULE_valueExpression = 36,
+		RULE_functionArgument = 37, RULE_overClause = 38, RULE_mapEntry = 39,
+		RULE_structField = 40, RULE_whenClause = 41, RULE_comparisonOperator = 42,
+		RULE_literal = 43, RULE_number = 44, RULE_type = 45, RULE_typeName = 46,
+		RULE_qualifiedName = 47, RULE_identifier = 48, RULE_nonReserved = 49;
 	public static readonly string[] ruleNames = {
 		"statements", "singleExpression", "statement", "transactionMode", "setValue",
 		"tableElements", "tableElement", "columnConstraint", "alterColumn", "tableProperties",
@@ -88,11 +87,10 @@ public partial class QuerySqlParser : Parser {
 		"orderBy", "sortItem", "emitClause", "limitClause", "offsetClause", "selectItem",
 		"relation", "joinType", "joinCriteria", "withinClause", "relationPrimary",
 		"aliasClause", "windowClause", "windowExpression", "retentionOrGrace",
-		"gracePeriod", "duration", "timeUnit", "expression", "booleanExpression",
-		"predicate", "valueExpression", "primaryExpression", "functionArgument",
-		"overClause", "mapEntry", "structField", "whenClause", "comparisonOperator",
-		"literal", "number", "type", "typeName", "qualifiedName", "identifier",
-		"nonReserved"
+		"gracePeriod", "duration", "timeUnit", "expression", "predicate", "valueExpression",
+		"functionArgument", "overClause", "mapEntry", "structField", "whenClause",
+		"comparisonOperator", "literal", "number", "type", "typeName", "qualifiedName",
+		"identifier", "nonReserved"
 	};
 
 	private static readonly string[] _LiteralNames = {
@@ -218,75 +216,75 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 107;
+			State = 103;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==SEMICOLON) {
 				{
 				{
-				State = 104;
+				State = 100;
 				Match(SEMICOLON);
 				}
 				}
-				State = 109;
+				State = 105;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 128;
+			State = 124;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4611688375296985122L) != 0) || ((((_la - 75)) & ~0x3f) == 0 && ((1L << (_la - 75)) & 4522910882463745L) != 0) || _la==UNSET || _la==LPAREN) {
 				{
-				State = 110;
+				State = 106;
 				statement();
-				State = 119;
+				State = 115;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,2,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 112;
+						State = 108;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						do {
 							{
 							{
-							State = 111;
+							State = 107;
 							Match(SEMICOLON);
 							}
 							}
-							State = 114;
+							State = 110;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						} while ( _la==SEMICOLON );
-						State = 116;
+						State = 112;
 						statement();
 						}
 						}
 					}
-					State = 121;
+					State = 117;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,2,Context);
 				}
-				State = 125;
+				State = 121;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==SEMICOLON) {
 					{
 					{
-					State = 122;
+					State = 118;
 					Match(SEMICOLON);
 					}
 					}
-					State = 127;
+					State = 123;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 130;
+			State = 126;
 			Match(Eof);
 			}
 		}
@@ -326,9 +324,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 132;
-			expression();
-			State = 133;
+			State = 128;
+			expression(0);
+			State = 129;
 			Match(Eof);
 			}
 		}
@@ -989,14 +987,14 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 427;
+			State = 423;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,53,Context) ) {
 			case 1:
 				_localctx = new QueryStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 135;
+				State = 131;
 				query();
 				}
 				break;
@@ -1004,7 +1002,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListStreamsContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 136;
+				State = 132;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1013,14 +1011,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 137;
+				State = 133;
 				Match(STREAMS);
-				State = 139;
+				State = 135;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 138;
+					State = 134;
 					Match(EXTENDED);
 					}
 				}
@@ -1031,7 +1029,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListTablesContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 141;
+				State = 137;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1040,14 +1038,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 142;
+				State = 138;
 				Match(TABLES);
-				State = 144;
+				State = 140;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 143;
+					State = 139;
 					Match(EXTENDED);
 					}
 				}
@@ -1058,7 +1056,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListQueriesContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 146;
+				State = 142;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1067,14 +1065,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 147;
+				State = 143;
 				Match(QUERIES);
-				State = 149;
+				State = 145;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 148;
+					State = 144;
 					Match(EXTENDED);
 					}
 				}
@@ -1085,7 +1083,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListPropertiesContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 151;
+				State = 147;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1094,7 +1092,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 152;
+				State = 148;
 				Match(PROPERTIES);
 				}
 				break;
@@ -1102,7 +1100,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListFunctionsContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 153;
+				State = 149;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1111,14 +1109,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 154;
+				State = 150;
 				Match(FUNCTIONS);
-				State = 156;
+				State = 152;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 155;
+					State = 151;
 					Match(EXTENDED);
 					}
 				}
@@ -1129,7 +1127,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListTopicsContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 158;
+				State = 154;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1138,24 +1136,24 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 160;
+				State = 156;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ALL) {
 					{
-					State = 159;
+					State = 155;
 					Match(ALL);
 					}
 				}
 
-				State = 162;
+				State = 158;
 				Match(TOPICS);
-				State = 164;
+				State = 160;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 163;
+					State = 159;
 					Match(EXTENDED);
 					}
 				}
@@ -1166,7 +1164,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListTypesContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 166;
+				State = 162;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1175,7 +1173,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 167;
+				State = 163;
 				Match(TYPES);
 				}
 				break;
@@ -1183,7 +1181,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListVariablesContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 168;
+				State = 164;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1192,7 +1190,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 169;
+				State = 165;
 				Match(VARIABLES);
 				}
 				break;
@@ -1200,13 +1198,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ShowTransactionIsolationContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 170;
+				State = 166;
 				Match(SHOW);
-				State = 171;
+				State = 167;
 				Match(TRANSACTION);
-				State = 172;
+				State = 168;
 				Match(ISOLATION);
-				State = 173;
+				State = 169;
 				Match(LEVEL);
 				}
 				break;
@@ -1214,9 +1212,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ShowVariableContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 174;
+				State = 170;
 				Match(SHOW);
-				State = 177;
+				State = 173;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1307,13 +1305,13 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 175;
+					State = 171;
 					qualifiedName();
 					}
 					break;
 				case ALL:
 					{
-					State = 176;
+					State = 172;
 					Match(ALL);
 					}
 					break;
@@ -1326,11 +1324,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeFunctionContext(_localctx);
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 179;
+				State = 175;
 				Match(DESCRIBE);
-				State = 180;
+				State = 176;
 				Match(FUNCTION);
-				State = 181;
+				State = 177;
 				identifier();
 				}
 				break;
@@ -1338,19 +1336,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 182;
+				State = 178;
 				Match(DESCRIBE);
-				State = 184;
+				State = 180;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,12,Context) ) {
 				case 1:
 					{
-					State = 183;
+					State = 179;
 					Match(EXTENDED);
 					}
 					break;
 				}
-				State = 186;
+				State = 182;
 				qualifiedName();
 				}
 				break;
@@ -1358,11 +1356,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeSourceExtendedContext(_localctx);
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 187;
+				State = 183;
 				Match(DESCRIBE);
-				State = 188;
+				State = 184;
 				qualifiedName();
-				State = 189;
+				State = 185;
 				Match(EXTENDED);
 				}
 				break;
@@ -1370,20 +1368,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExplainContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 191;
+				State = 187;
 				Match(EXPLAIN);
-				State = 194;
+				State = 190;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,13,Context) ) {
 				case 1:
 					{
-					State = 192;
+					State = 188;
 					statement();
 					}
 					break;
 				case 2:
 					{
-					State = 193;
+					State = 189;
 					identifier();
 					}
 					break;
@@ -1394,9 +1392,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DropSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 16);
 				{
-				State = 196;
+				State = 192;
 				Match(DROP);
-				State = 197;
+				State = 193;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1405,28 +1403,28 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 200;
+				State = 196;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 198;
+					State = 194;
 					Match(IF);
-					State = 199;
+					State = 195;
 					Match(EXISTS);
 					}
 				}
 
-				State = 202;
+				State = 198;
 				qualifiedName();
-				State = 205;
+				State = 201;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==DELETE) {
 					{
-					State = 203;
+					State = 199;
 					Match(DELETE);
-					State = 204;
+					State = 200;
 					Match(TOPIC);
 					}
 				}
@@ -1437,23 +1435,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DropTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 17);
 				{
-				State = 207;
+				State = 203;
 				Match(DROP);
-				State = 208;
+				State = 204;
 				Match(TYPE);
-				State = 211;
+				State = 207;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 209;
+					State = 205;
 					Match(IF);
-					State = 210;
+					State = 206;
 					Match(EXISTS);
 					}
 				}
 
-				State = 213;
+				State = 209;
 				identifier();
 				}
 				break;
@@ -1461,9 +1459,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TerminateQueryContext(_localctx);
 				EnterOuterAlt(_localctx, 18);
 				{
-				State = 214;
+				State = 210;
 				Match(TERMINATE);
-				State = 217;
+				State = 213;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1554,13 +1552,13 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 215;
+					State = 211;
 					identifier();
 					}
 					break;
 				case ALL:
 					{
-					State = 216;
+					State = 212;
 					Match(ALL);
 					}
 					break;
@@ -1573,9 +1571,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrintTopicContext(_localctx);
 				EnterOuterAlt(_localctx, 19);
 				{
-				State = 219;
+				State = 215;
 				Match(PRINT);
-				State = 222;
+				State = 218;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1666,37 +1664,37 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 220;
+					State = 216;
 					identifier();
 					}
 					break;
 				case STRING:
 					{
-					State = 221;
+					State = 217;
 					Match(STRING);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 226;
+				State = 222;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==FROM) {
 					{
-					State = 224;
+					State = 220;
 					Match(FROM);
-					State = 225;
+					State = 221;
 					Match(BEGINNING);
 					}
 				}
 
-				State = 233;
+				State = 229;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INTERVAL || _la==SAMPLE) {
 					{
-					State = 228;
+					State = 224;
 					_la = TokenStream.LA(1);
 					if ( !(_la==INTERVAL || _la==SAMPLE) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1705,29 +1703,29 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 230;
+					State = 226;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==EQ) {
 						{
-						State = 229;
+						State = 225;
 						Match(EQ);
 						}
 					}
 
-					State = 232;
+					State = 228;
 					Match(INTEGER_VALUE);
 					}
 				}
 
-				State = 237;
+				State = 233;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LIMIT) {
 					{
-					State = 235;
+					State = 231;
 					Match(LIMIT);
-					State = 236;
+					State = 232;
 					Match(INTEGER_VALUE);
 					}
 				}
@@ -1738,13 +1736,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SetPropertyContext(_localctx);
 				EnterOuterAlt(_localctx, 20);
 				{
-				State = 239;
+				State = 235;
 				Match(SET);
-				State = 240;
+				State = 236;
 				((SetPropertyContext)_localctx).name = Match(STRING);
-				State = 241;
+				State = 237;
 				Match(EQ);
-				State = 242;
+				State = 238;
 				((SetPropertyContext)_localctx).value = Match(STRING);
 				}
 				break;
@@ -1752,9 +1750,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new UnsetPropertyContext(_localctx);
 				EnterOuterAlt(_localctx, 21);
 				{
-				State = 243;
+				State = 239;
 				Match(UNSET);
-				State = 244;
+				State = 240;
 				Match(STRING);
 				}
 				break;
@@ -1762,14 +1760,14 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SetTimeZoneContext(_localctx);
 				EnterOuterAlt(_localctx, 22);
 				{
-				State = 245;
+				State = 241;
 				Match(SET);
-				State = 247;
+				State = 243;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOCAL || _la==SESSION) {
 					{
-					State = 246;
+					State = 242;
 					_la = TokenStream.LA(1);
 					if ( !(_la==LOCAL || _la==SESSION) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1781,11 +1779,11 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 249;
+				State = 245;
 				Match(TIME);
-				State = 250;
+				State = 246;
 				Match(ZONE);
-				State = 251;
+				State = 247;
 				setValue();
 				}
 				break;
@@ -1793,14 +1791,14 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SetVariableContext(_localctx);
 				EnterOuterAlt(_localctx, 23);
 				{
-				State = 252;
+				State = 248;
 				Match(SET);
-				State = 254;
+				State = 250;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,24,Context) ) {
 				case 1:
 					{
-					State = 253;
+					State = 249;
 					_la = TokenStream.LA(1);
 					if ( !(_la==LOCAL || _la==SESSION) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1812,9 +1810,9 @@ public partial class QuerySqlParser : Parser {
 					}
 					break;
 				}
-				State = 256;
+				State = 252;
 				qualifiedName();
-				State = 257;
+				State = 253;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TO || _la==EQ) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1823,32 +1821,32 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 267;
+				State = 263;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,26,Context) ) {
 				case 1:
 					{
-					State = 258;
+					State = 254;
 					Match(DEFAULT);
 					}
 					break;
 				case 2:
 					{
-					State = 259;
+					State = 255;
 					setValue();
-					State = 264;
+					State = 260;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 260;
+						State = 256;
 						Match(COMMA);
-						State = 261;
+						State = 257;
 						setValue();
 						}
 						}
-						State = 266;
+						State = 262;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
@@ -1861,19 +1859,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BeginTransactionContext(_localctx);
 				EnterOuterAlt(_localctx, 24);
 				{
-				State = 275;
+				State = 271;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case BEGIN:
 					{
-					State = 269;
+					State = 265;
 					Match(BEGIN);
-					State = 271;
+					State = 267;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==TRANSACTION || _la==WORK) {
 						{
-						State = 270;
+						State = 266;
 						_la = TokenStream.LA(1);
 						if ( !(_la==TRANSACTION || _la==WORK) ) {
 						ErrorHandler.RecoverInline(this);
@@ -1889,26 +1887,26 @@ public partial class QuerySqlParser : Parser {
 					break;
 				case START:
 					{
-					State = 273;
+					State = 269;
 					Match(START);
-					State = 274;
+					State = 270;
 					Match(TRANSACTION);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 280;
+				State = 276;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==ISOLATION || _la==READ) {
 					{
 					{
-					State = 277;
+					State = 273;
 					transactionMode();
 					}
 					}
-					State = 282;
+					State = 278;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1918,9 +1916,41 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CommitTransactionContext(_localctx);
 				EnterOuterAlt(_localctx, 25);
 				{
-				State = 283;
+				State = 279;
 				_la = TokenStream.LA(1);
 				if ( !(_la==COMMIT || _la==END) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 281;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==TRANSACTION || _la==WORK) {
+					{
+					State = 280;
+					_la = TokenStream.LA(1);
+					if ( !(_la==TRANSACTION || _la==WORK) ) {
+					ErrorHandler.RecoverInline(this);
+					}
+					else {
+						ErrorHandler.ReportMatch(this);
+					    Consume();
+					}
+					}
+				}
+
+				}
+				break;
+			case 26:
+				_localctx = new RollbackTransactionContext(_localctx);
+				EnterOuterAlt(_localctx, 26);
+				{
+				State = 283;
+				_la = TokenStream.LA(1);
+				if ( !(_la==ABORT || _la==ROLLBACK) ) {
 				ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -1946,45 +1976,13 @@ public partial class QuerySqlParser : Parser {
 
 				}
 				break;
-			case 26:
-				_localctx = new RollbackTransactionContext(_localctx);
-				EnterOuterAlt(_localctx, 26);
-				{
-				State = 287;
-				_la = TokenStream.LA(1);
-				if ( !(_la==ABORT || _la==ROLLBACK) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 289;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==TRANSACTION || _la==WORK) {
-					{
-					State = 288;
-					_la = TokenStream.LA(1);
-					if ( !(_la==TRANSACTION || _la==WORK) ) {
-					ErrorHandler.RecoverInline(this);
-					}
-					else {
-						ErrorHandler.ReportMatch(this);
-					    Consume();
-					}
-					}
-				}
-
-				}
-				break;
 			case 27:
 				_localctx = new DiscardContext(_localctx);
 				EnterOuterAlt(_localctx, 27);
 				{
-				State = 291;
+				State = 287;
 				Match(DISCARD);
-				State = 292;
+				State = 288;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ALL || ((((_la - 95)) & ~0x3f) == 0 && ((1L << (_la - 95)) & 3221356545L) != 0)) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1999,66 +1997,66 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateStreamContext(_localctx);
 				EnterOuterAlt(_localctx, 28);
 				{
-				State = 293;
+				State = 289;
 				Match(CREATE);
-				State = 296;
+				State = 292;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 294;
+					State = 290;
 					Match(OR);
-					State = 295;
+					State = 291;
 					Match(REPLACE);
 					}
 				}
 
-				State = 299;
+				State = 295;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==SOURCE) {
 					{
-					State = 298;
+					State = 294;
 					Match(SOURCE);
 					}
 				}
 
-				State = 301;
+				State = 297;
 				Match(STREAM);
-				State = 305;
+				State = 301;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 302;
+					State = 298;
 					Match(IF);
-					State = 303;
+					State = 299;
 					Match(NOT);
-					State = 304;
+					State = 300;
 					Match(EXISTS);
 					}
 				}
 
-				State = 307;
+				State = 303;
 				qualifiedName();
-				State = 309;
+				State = 305;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 308;
+					State = 304;
 					tableElements();
 					}
 				}
 
-				State = 313;
+				State = 309;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 311;
+					State = 307;
 					Match(WITH);
-					State = 312;
+					State = 308;
 					tableProperties();
 					}
 				}
@@ -2069,66 +2067,66 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateTableContext(_localctx);
 				EnterOuterAlt(_localctx, 29);
 				{
-				State = 315;
+				State = 311;
 				Match(CREATE);
-				State = 318;
+				State = 314;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 316;
+					State = 312;
 					Match(OR);
-					State = 317;
+					State = 313;
 					Match(REPLACE);
 					}
 				}
 
-				State = 321;
+				State = 317;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==SOURCE) {
 					{
-					State = 320;
+					State = 316;
 					Match(SOURCE);
 					}
 				}
 
-				State = 323;
+				State = 319;
 				Match(TABLE);
-				State = 327;
+				State = 323;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 324;
+					State = 320;
 					Match(IF);
-					State = 325;
+					State = 321;
 					Match(NOT);
-					State = 326;
+					State = 322;
 					Match(EXISTS);
 					}
 				}
 
-				State = 329;
+				State = 325;
 				qualifiedName();
-				State = 331;
+				State = 327;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 330;
+					State = 326;
 					tableElements();
 					}
 				}
 
-				State = 335;
+				State = 331;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 333;
+					State = 329;
 					Match(WITH);
-					State = 334;
+					State = 330;
 					tableProperties();
 					}
 				}
@@ -2139,53 +2137,53 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateStreamAsContext(_localctx);
 				EnterOuterAlt(_localctx, 30);
 				{
-				State = 337;
+				State = 333;
 				Match(CREATE);
-				State = 340;
+				State = 336;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 338;
+					State = 334;
 					Match(OR);
-					State = 339;
+					State = 335;
 					Match(REPLACE);
 					}
 				}
 
-				State = 342;
+				State = 338;
 				Match(STREAM);
-				State = 346;
+				State = 342;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 343;
+					State = 339;
 					Match(IF);
-					State = 344;
+					State = 340;
 					Match(NOT);
-					State = 345;
+					State = 341;
 					Match(EXISTS);
 					}
 				}
 
-				State = 348;
+				State = 344;
 				qualifiedName();
-				State = 351;
+				State = 347;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 349;
+					State = 345;
 					Match(WITH);
-					State = 350;
+					State = 346;
 					tableProperties();
 					}
 				}
 
-				State = 353;
+				State = 349;
 				Match(AS);
-				State = 354;
+				State = 350;
 				query();
 				}
 				break;
@@ -2193,53 +2191,53 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateTableAsContext(_localctx);
 				EnterOuterAlt(_localctx, 31);
 				{
-				State = 356;
+				State = 352;
 				Match(CREATE);
-				State = 359;
+				State = 355;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 357;
+					State = 353;
 					Match(OR);
-					State = 358;
+					State = 354;
 					Match(REPLACE);
 					}
 				}
 
-				State = 361;
+				State = 357;
 				Match(TABLE);
-				State = 365;
+				State = 361;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 362;
+					State = 358;
 					Match(IF);
-					State = 363;
+					State = 359;
 					Match(NOT);
-					State = 364;
+					State = 360;
 					Match(EXISTS);
 					}
 				}
 
-				State = 367;
+				State = 363;
 				qualifiedName();
-				State = 370;
+				State = 366;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 368;
+					State = 364;
 					Match(WITH);
-					State = 369;
+					State = 365;
 					tableProperties();
 					}
 				}
 
-				State = 372;
+				State = 368;
 				Match(AS);
-				State = 373;
+				State = 369;
 				query();
 				}
 				break;
@@ -2247,29 +2245,29 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 32);
 				{
-				State = 375;
+				State = 371;
 				Match(CREATE);
-				State = 376;
+				State = 372;
 				Match(TYPE);
-				State = 380;
+				State = 376;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 377;
+					State = 373;
 					Match(IF);
-					State = 378;
+					State = 374;
 					Match(NOT);
-					State = 379;
+					State = 375;
 					Match(EXISTS);
 					}
 				}
 
-				State = 382;
+				State = 378;
 				identifier();
-				State = 383;
+				State = 379;
 				Match(AS);
-				State = 384;
+				State = 380;
 				type(0);
 				}
 				break;
@@ -2277,25 +2275,25 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InsertIntoContext(_localctx);
 				EnterOuterAlt(_localctx, 33);
 				{
-				State = 386;
+				State = 382;
 				Match(INSERT);
-				State = 387;
+				State = 383;
 				Match(INTO);
-				State = 388;
+				State = 384;
 				qualifiedName();
-				State = 391;
+				State = 387;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 389;
+					State = 385;
 					Match(WITH);
-					State = 390;
+					State = 386;
 					tableProperties();
 					}
 				}
 
-				State = 393;
+				State = 389;
 				query();
 				}
 				break;
@@ -2303,39 +2301,39 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InsertValuesContext(_localctx);
 				EnterOuterAlt(_localctx, 34);
 				{
-				State = 395;
+				State = 391;
 				Match(INSERT);
-				State = 396;
+				State = 392;
 				Match(INTO);
-				State = 397;
+				State = 393;
 				qualifiedName();
-				State = 399;
+				State = 395;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 398;
+					State = 394;
 					columnList();
 					}
 				}
 
-				State = 401;
+				State = 397;
 				Match(VALUES);
-				State = 402;
+				State = 398;
 				valuesRow();
-				State = 407;
+				State = 403;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 403;
+					State = 399;
 					Match(COMMA);
-					State = 404;
+					State = 400;
 					valuesRow();
 					}
 					}
-					State = 409;
+					State = 405;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2345,9 +2343,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new AlterSourceAddColumnsContext(_localctx);
 				EnterOuterAlt(_localctx, 35);
 				{
-				State = 410;
+				State = 406;
 				Match(ALTER);
-				State = 411;
+				State = 407;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2356,23 +2354,23 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 412;
+				State = 408;
 				qualifiedName();
-				State = 413;
+				State = 409;
 				alterColumn();
-				State = 418;
+				State = 414;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 414;
+					State = 410;
 					Match(COMMA);
-					State = 415;
+					State = 411;
 					alterColumn();
 					}
 					}
-					State = 420;
+					State = 416;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2382,9 +2380,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new AlterSourceSetPropertiesContext(_localctx);
 				EnterOuterAlt(_localctx, 36);
 				{
-				State = 421;
+				State = 417;
 				Match(ALTER);
-				State = 422;
+				State = 418;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2393,11 +2391,11 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 423;
+				State = 419;
 				qualifiedName();
-				State = 424;
+				State = 420;
 				Match(SET);
-				State = 425;
+				State = 421;
 				tableProperties();
 				}
 				break;
@@ -2446,17 +2444,17 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 438;
+			State = 434;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ISOLATION:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 429;
+				State = 425;
 				Match(ISOLATION);
-				State = 430;
+				State = 426;
 				Match(LEVEL);
-				State = 432;
+				State = 428;
 				ErrorHandler.Sync(this);
 				_alt = 1;
 				do {
@@ -2464,7 +2462,7 @@ public partial class QuerySqlParser : Parser {
 					case 1:
 						{
 						{
-						State = 431;
+						State = 427;
 						identifier();
 						}
 						}
@@ -2472,7 +2470,7 @@ public partial class QuerySqlParser : Parser {
 					default:
 						throw new NoViableAltException(this);
 					}
-					State = 434;
+					State = 430;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,54,Context);
 				} while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER );
@@ -2481,9 +2479,9 @@ public partial class QuerySqlParser : Parser {
 			case READ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 436;
+				State = 432;
 				Match(READ);
-				State = 437;
+				State = 433;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ONLY || _la==WRITE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2540,7 +2538,7 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 8, RULE_setValue);
 		int _la;
 		try {
-			State = 449;
+			State = 445;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MINUS:
@@ -2549,24 +2547,24 @@ public partial class QuerySqlParser : Parser {
 			case DOUBLE_VALUE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 441;
+				State = 437;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==MINUS) {
 					{
-					State = 440;
+					State = 436;
 					Match(MINUS);
 					}
 				}
 
-				State = 443;
+				State = 439;
 				number();
 				}
 				break;
 			case STRING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 444;
+				State = 440;
 				Match(STRING);
 				}
 				break;
@@ -2659,28 +2657,28 @@ public partial class QuerySqlParser : Parser {
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 445;
+				State = 441;
 				identifier();
 				}
 				break;
 			case TRUE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 446;
+				State = 442;
 				Match(TRUE);
 				}
 				break;
 			case FALSE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 447;
+				State = 443;
 				Match(FALSE);
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 448;
+				State = 444;
 				Match(ON);
 				}
 				break;
@@ -2733,27 +2731,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 451;
+			State = 447;
 			Match(LPAREN);
-			State = 452;
+			State = 448;
 			tableElement();
-			State = 457;
+			State = 453;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 453;
+				State = 449;
 				Match(COMMA);
-				State = 454;
+				State = 450;
 				tableElement();
 				}
 				}
-				State = 459;
+				State = 455;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 460;
+			State = 456;
 			Match(RPAREN);
 			}
 		}
@@ -2799,16 +2797,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 462;
+			State = 458;
 			identifier();
-			State = 463;
+			State = 459;
 			type(0);
-			State = 465;
+			State = 461;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (((((_la - 53)) & ~0x3f) == 0 && ((1L << (_la - 53)) & 17592186109955L) != 0)) {
 				{
-				State = 464;
+				State = 460;
 				columnConstraint();
 				}
 			}
@@ -2852,42 +2850,42 @@ public partial class QuerySqlParser : Parser {
 		ColumnConstraintContext _localctx = new ColumnConstraintContext(Context, State);
 		EnterRule(_localctx, 14, RULE_columnConstraint);
 		try {
-			State = 475;
+			State = 471;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case KEY:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 467;
+				State = 463;
 				Match(KEY);
 				}
 				break;
 			case PRIMARY:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 468;
+				State = 464;
 				Match(PRIMARY);
-				State = 469;
+				State = 465;
 				Match(KEY);
 				}
 				break;
 			case HEADERS:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 470;
+				State = 466;
 				Match(HEADERS);
 				}
 				break;
 			case HEADER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 471;
+				State = 467;
 				Match(HEADER);
-				State = 472;
+				State = 468;
 				Match(LPAREN);
-				State = 473;
+				State = 469;
 				Match(STRING);
-				State = 474;
+				State = 470;
 				Match(RPAREN);
 				}
 				break;
@@ -2935,21 +2933,21 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 477;
+			State = 473;
 			Match(ADD);
-			State = 479;
+			State = 475;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,61,Context) ) {
 			case 1:
 				{
-				State = 478;
+				State = 474;
 				Match(COLUMN);
 				}
 				break;
 			}
-			State = 481;
+			State = 477;
 			identifier();
-			State = 482;
+			State = 478;
 			type(0);
 			}
 		}
@@ -2998,27 +2996,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 484;
+			State = 480;
 			Match(LPAREN);
-			State = 485;
+			State = 481;
 			tableProperty();
-			State = 490;
+			State = 486;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 486;
+				State = 482;
 				Match(COMMA);
-				State = 487;
+				State = 483;
 				tableProperty();
 				}
 				}
-				State = 492;
+				State = 488;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 493;
+			State = 489;
 			Match(RPAREN);
 			}
 		}
@@ -3062,7 +3060,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 497;
+			State = 493;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -3153,22 +3151,22 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 495;
+				State = 491;
 				identifier();
 				}
 				break;
 			case STRING:
 				{
-				State = 496;
+				State = 492;
 				Match(STRING);
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 499;
+			State = 495;
 			Match(EQ);
-			State = 500;
+			State = 496;
 			literal();
 			}
 		}
@@ -3217,27 +3215,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 502;
+			State = 498;
 			Match(LPAREN);
-			State = 503;
+			State = 499;
 			identifier();
-			State = 508;
+			State = 504;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 504;
+				State = 500;
 				Match(COMMA);
-				State = 505;
+				State = 501;
 				identifier();
 				}
 				}
-				State = 510;
+				State = 506;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 511;
+			State = 507;
 			Match(RPAREN);
 			}
 		}
@@ -3286,27 +3284,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 513;
+			State = 509;
 			Match(LPAREN);
-			State = 514;
-			expression();
-			State = 519;
+			State = 510;
+			expression(0);
+			State = 515;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 515;
+				State = 511;
 				Match(COMMA);
-				State = 516;
-				expression();
+				State = 512;
+				expression(0);
 				}
 				}
-				State = 521;
+				State = 517;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 522;
+			State = 518;
 			Match(RPAREN);
 			}
 		}
@@ -3358,44 +3356,44 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 524;
+			State = 520;
 			queryTerm(0);
-			State = 526;
+			State = 522;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 525;
+				State = 521;
 				orderBy();
 				}
 			}
 
-			State = 529;
+			State = 525;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==EMIT) {
 				{
-				State = 528;
+				State = 524;
 				emitClause();
 				}
 			}
 
-			State = 532;
+			State = 528;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LIMIT) {
 				{
-				State = 531;
+				State = 527;
 				limitClause();
 				}
 			}
 
-			State = 535;
+			State = 531;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==OFFSET) {
 				{
-				State = 534;
+				State = 530;
 				offsetClause();
 				}
 			}
@@ -3482,11 +3480,11 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 538;
+			State = 534;
 			queryPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 548;
+			State = 544;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,71,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -3499,9 +3497,9 @@ public partial class QuerySqlParser : Parser {
 					_localctx = new SetOperationContext(new QueryTermContext(_parentctx, _parentState));
 					((SetOperationContext)_localctx).left = _prevctx;
 					PushNewRecursionContext(_localctx, _startState, RULE_queryTerm);
-					State = 540;
+					State = 536;
 					if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-					State = 541;
+					State = 537;
 					((SetOperationContext)_localctx).@operator = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==EXCEPT || _la==INTERSECT || _la==UNION) ) {
@@ -3511,22 +3509,22 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 543;
+					State = 539;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ALL) {
 						{
-						State = 542;
+						State = 538;
 						Match(ALL);
 						}
 					}
 
-					State = 545;
+					State = 541;
 					((SetOperationContext)_localctx).right = queryTerm(2);
 					}
 					}
 				}
-				State = 550;
+				State = 546;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,71,Context);
 			}
@@ -3628,21 +3626,21 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 613;
+			State = 609;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SELECT:
 				_localctx = new QuerySpecificationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 551;
+				State = 547;
 				Match(SELECT);
-				State = 553;
+				State = 549;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ALL || _la==DISTINCT) {
 					{
-					State = 552;
+					State = 548;
 					_la = TokenStream.LA(1);
 					if ( !(_la==ALL || _la==DISTINCT) ) {
 					ErrorHandler.RecoverInline(this);
@@ -3654,152 +3652,152 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 555;
+				State = 551;
 				selectItem();
-				State = 560;
+				State = 556;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,73,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 556;
+						State = 552;
 						Match(COMMA);
-						State = 557;
+						State = 553;
 						selectItem();
 						}
 						}
 					}
-					State = 562;
+					State = 558;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,73,Context);
 				}
-				State = 572;
+				State = 568;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,75,Context) ) {
 				case 1:
 					{
-					State = 563;
+					State = 559;
 					Match(FROM);
-					State = 564;
+					State = 560;
 					relation(0);
-					State = 569;
+					State = 565;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,74,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 565;
+							State = 561;
 							Match(COMMA);
-							State = 566;
+							State = 562;
 							relation(0);
 							}
 							}
 						}
-						State = 571;
+						State = 567;
 						ErrorHandler.Sync(this);
 						_alt = Interpreter.AdaptivePredict(TokenStream,74,Context);
 					}
 					}
 					break;
 				}
-				State = 575;
+				State = 571;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,76,Context) ) {
 				case 1:
 					{
-					State = 574;
+					State = 570;
 					windowClause();
 					}
 					break;
 				}
-				State = 579;
+				State = 575;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,77,Context) ) {
 				case 1:
 					{
-					State = 577;
+					State = 573;
 					Match(WHERE);
-					State = 578;
-					((QuerySpecificationContext)_localctx).where = expression();
+					State = 574;
+					((QuerySpecificationContext)_localctx).where = expression(0);
 					}
 					break;
 				}
-				State = 591;
+				State = 587;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,79,Context) ) {
 				case 1:
 					{
-					State = 581;
+					State = 577;
 					Match(GROUP);
-					State = 582;
+					State = 578;
 					Match(BY);
-					State = 583;
-					((QuerySpecificationContext)_localctx)._expression = expression();
+					State = 579;
+					((QuerySpecificationContext)_localctx)._expression = expression(0);
 					((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 588;
+					State = 584;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,78,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 584;
+							State = 580;
 							Match(COMMA);
-							State = 585;
-							((QuerySpecificationContext)_localctx)._expression = expression();
+							State = 581;
+							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 590;
+						State = 586;
 						ErrorHandler.Sync(this);
 						_alt = Interpreter.AdaptivePredict(TokenStream,78,Context);
 					}
 					}
 					break;
 				}
-				State = 595;
+				State = 591;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,80,Context) ) {
 				case 1:
 					{
-					State = 593;
+					State = 589;
 					Match(HAVING);
-					State = 594;
-					((QuerySpecificationContext)_localctx).having = expression();
+					State = 590;
+					((QuerySpecificationContext)_localctx).having = expression(0);
 					}
 					break;
 				}
-				State = 607;
+				State = 603;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,82,Context) ) {
 				case 1:
 					{
-					State = 597;
+					State = 593;
 					Match(PARTITION);
-					State = 598;
+					State = 594;
 					Match(BY);
-					State = 599;
-					((QuerySpecificationContext)_localctx)._expression = expression();
+					State = 595;
+					((QuerySpecificationContext)_localctx)._expression = expression(0);
 					((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 604;
+					State = 600;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,81,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 600;
+							State = 596;
 							Match(COMMA);
-							State = 601;
-							((QuerySpecificationContext)_localctx)._expression = expression();
+							State = 597;
+							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 606;
+						State = 602;
 						ErrorHandler.Sync(this);
 						_alt = Interpreter.AdaptivePredict(TokenStream,81,Context);
 					}
@@ -3812,11 +3810,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedQueryContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 609;
+				State = 605;
 				Match(LPAREN);
-				State = 610;
+				State = 606;
 				query();
-				State = 611;
+				State = 607;
 				Match(RPAREN);
 				}
 				break;
@@ -3869,25 +3867,25 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 615;
+			State = 611;
 			Match(ORDER);
-			State = 616;
+			State = 612;
 			Match(BY);
-			State = 617;
+			State = 613;
 			sortItem();
-			State = 622;
+			State = 618;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 618;
+				State = 614;
 				Match(COMMA);
-				State = 619;
+				State = 615;
 				sortItem();
 				}
 				}
-				State = 624;
+				State = 620;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -3936,14 +3934,14 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 625;
-			expression();
-			State = 627;
+			State = 621;
+			expression(0);
+			State = 623;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ASC || _la==DESC) {
 				{
-				State = 626;
+				State = 622;
 				_localctx.ordering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ASC || _la==DESC) ) {
@@ -3956,14 +3954,14 @@ public partial class QuerySqlParser : Parser {
 				}
 			}
 
-			State = 631;
+			State = 627;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==NULLS) {
 				{
-				State = 629;
+				State = 625;
 				Match(NULLS);
-				State = 630;
+				State = 626;
 				_localctx.nullOrdering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==FIRST || _la==LAST) ) {
@@ -4014,9 +4012,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 633;
+			State = 629;
 			Match(EMIT);
-			State = 634;
+			State = 630;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CHANGES || _la==FINAL) ) {
 			ErrorHandler.RecoverInline(this);
@@ -4064,9 +4062,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 636;
+			State = 632;
 			Match(LIMIT);
-			State = 639;
+			State = 635;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -4176,13 +4174,13 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 637;
-				expression();
+				State = 633;
+				expression(0);
 				}
 				break;
 			case ALL:
 				{
-				State = 638;
+				State = 634;
 				Match(ALL);
 				}
 				break;
@@ -4230,16 +4228,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 641;
+			State = 637;
 			Match(OFFSET);
-			State = 642;
-			expression();
-			State = 644;
+			State = 638;
+			expression(0);
+			State = 640;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ROW || _la==ROWS) {
 				{
-				State = 643;
+				State = 639;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ROW || _la==ROWS) ) {
 				ErrorHandler.RecoverInline(this);
@@ -4323,14 +4321,14 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 42, RULE_selectItem);
 		int _la;
 		try {
-			State = 658;
+			State = 654;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,91,Context) ) {
 			case 1:
 				_localctx = new SelectAllContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 646;
+				State = 642;
 				Match(ASTERISK);
 				}
 				break;
@@ -4338,11 +4336,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SelectQualifiedAllContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 647;
+				State = 643;
 				identifier();
-				State = 648;
+				State = 644;
 				Match(DOT);
-				State = 649;
+				State = 645;
 				Match(ASTERISK);
 				}
 				break;
@@ -4350,24 +4348,24 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SelectSingleContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 651;
-				expression();
-				State = 656;
+				State = 647;
+				expression(0);
+				State = 652;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,90,Context) ) {
 				case 1:
 					{
-					State = 653;
+					State = 649;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==AS) {
 						{
-						State = 652;
+						State = 648;
 						Match(AS);
 						}
 					}
 
-					State = 655;
+					State = 651;
 					identifier();
 					}
 					break;
@@ -4479,11 +4477,11 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 661;
+			State = 657;
 			relationPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 679;
+			State = 675;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,95,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -4492,7 +4490,7 @@ public partial class QuerySqlParser : Parser {
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 677;
+					State = 673;
 					ErrorHandler.Sync(this);
 					switch ( Interpreter.AdaptivePredict(TokenStream,94,Context) ) {
 					case 1:
@@ -4500,30 +4498,30 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new JoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((JoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 663;
+						State = 659;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 664;
+						State = 660;
 						joinType();
-						State = 665;
+						State = 661;
 						Match(JOIN);
-						State = 666;
+						State = 662;
 						((JoinRelationContext)_localctx).right = relationPrimary();
-						State = 668;
+						State = 664;
 						ErrorHandler.Sync(this);
 						switch ( Interpreter.AdaptivePredict(TokenStream,92,Context) ) {
 						case 1:
 							{
-							State = 667;
+							State = 663;
 							withinClause();
 							}
 							break;
 						}
-						State = 671;
+						State = 667;
 						ErrorHandler.Sync(this);
 						switch ( Interpreter.AdaptivePredict(TokenStream,93,Context) ) {
 						case 1:
 							{
-							State = 670;
+							State = 666;
 							joinCriteria();
 							}
 							break;
@@ -4535,20 +4533,20 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new CrossJoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((CrossJoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 673;
+						State = 669;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 674;
+						State = 670;
 						Match(CROSS);
-						State = 675;
+						State = 671;
 						Match(JOIN);
-						State = 676;
+						State = 672;
 						((CrossJoinRelationContext)_localctx).right = relationPrimary();
 						}
 						break;
 					}
 					}
 				}
-				State = 681;
+				State = 677;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,95,Context);
 			}
@@ -4590,19 +4588,19 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 46, RULE_joinType);
 		int _la;
 		try {
-			State = 697;
+			State = 693;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INNER:
 			case JOIN:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 683;
+				State = 679;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INNER) {
 					{
-					State = 682;
+					State = 678;
 					Match(INNER);
 					}
 				}
@@ -4612,8 +4610,25 @@ public partial class QuerySqlParser : Parser {
 			case LEFT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 685;
+				State = 681;
 				Match(LEFT);
+				State = 683;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==OUTER) {
+					{
+					State = 682;
+					Match(OUTER);
+					}
+				}
+
+				}
+				break;
+			case RIGHT:
+				EnterOuterAlt(_localctx, 3);
+				{
+				State = 685;
+				Match(RIGHT);
 				State = 687;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
@@ -4626,34 +4641,17 @@ public partial class QuerySqlParser : Parser {
 
 				}
 				break;
-			case RIGHT:
-				EnterOuterAlt(_localctx, 3);
+			case FULL:
+				EnterOuterAlt(_localctx, 4);
 				{
 				State = 689;
-				Match(RIGHT);
+				Match(FULL);
 				State = 691;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
 					State = 690;
-					Match(OUTER);
-					}
-				}
-
-				}
-				break;
-			case FULL:
-				EnterOuterAlt(_localctx, 4);
-				{
-				State = 693;
-				Match(FULL);
-				State = 695;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==OUTER) {
-					{
-					State = 694;
 					Match(OUTER);
 					}
 				}
@@ -4712,44 +4710,44 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 48, RULE_joinCriteria);
 		int _la;
 		try {
-			State = 713;
+			State = 709;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ON:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 699;
+				State = 695;
 				Match(ON);
-				State = 700;
-				expression();
+				State = 696;
+				expression(0);
 				}
 				break;
 			case USING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 701;
+				State = 697;
 				Match(USING);
-				State = 702;
+				State = 698;
 				Match(LPAREN);
-				State = 703;
+				State = 699;
 				identifier();
-				State = 708;
+				State = 704;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 704;
+					State = 700;
 					Match(COMMA);
-					State = 705;
+					State = 701;
 					identifier();
 					}
 					}
-					State = 710;
+					State = 706;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 711;
+				State = 707;
 				Match(RPAREN);
 				}
 				break;
@@ -4802,48 +4800,48 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 715;
+			State = 711;
 			Match(WITHIN);
-			State = 727;
+			State = 723;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,103,Context) ) {
 			case 1:
 				{
-				State = 716;
+				State = 712;
 				duration();
 				}
 				break;
 			case 2:
+				{
+				State = 713;
+				Match(LPAREN);
+				State = 714;
+				duration();
+				State = 715;
+				Match(RPAREN);
+				}
+				break;
+			case 3:
 				{
 				State = 717;
 				Match(LPAREN);
 				State = 718;
 				duration();
 				State = 719;
-				Match(RPAREN);
-				}
-				break;
-			case 3:
-				{
-				State = 721;
-				Match(LPAREN);
-				State = 722;
-				duration();
-				State = 723;
 				Match(COMMA);
-				State = 724;
+				State = 720;
 				duration();
-				State = 725;
+				State = 721;
 				Match(RPAREN);
 				}
 				break;
 			}
-			State = 730;
+			State = 726;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,104,Context) ) {
 			case 1:
 				{
-				State = 729;
+				State = 725;
 				gracePeriod();
 				}
 				break;
@@ -4934,10 +4932,17 @@ public partial class QuerySqlParser : Parser {
 	}
 	public partial class ParenthesizedRelationContext : RelationPrimaryContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public RelationContext relation() {
-			return GetRuleContext<RelationContext>(0);
+		[System.Diagnostics.DebuggerNonUserCode] public RelationContext[] relation() {
+			return GetRuleContexts<RelationContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public RelationContext relation(int i) {
+			return GetRuleContext<RelationContext>(i);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(QuerySqlParser.COMMA); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
+			return GetToken(QuerySqlParser.COMMA, i);
+		}
 		public ParenthesizedRelationContext(RelationPrimaryContext context) { CopyFrom(context); }
 		[System.Diagnostics.DebuggerNonUserCode]
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
@@ -4953,21 +4958,21 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 52, RULE_relationPrimary);
 		int _la;
 		try {
-			State = 762;
+			State = 765;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,110,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,111,Context) ) {
 			case 1:
 				_localctx = new TableRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 732;
+				State = 728;
 				qualifiedName();
-				State = 734;
+				State = 730;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,105,Context) ) {
 				case 1:
 					{
-					State = 733;
+					State = 729;
 					aliasClause();
 					}
 					break;
@@ -4978,18 +4983,18 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 736;
+				State = 732;
 				Match(LPAREN);
-				State = 737;
+				State = 733;
 				query();
-				State = 738;
+				State = 734;
 				Match(RPAREN);
-				State = 740;
+				State = 736;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,106,Context) ) {
 				case 1:
 					{
-					State = 739;
+					State = 735;
 					aliasClause();
 					}
 					break;
@@ -5000,44 +5005,44 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 742;
+				State = 738;
 				qualifiedName();
-				State = 743;
+				State = 739;
 				Match(LPAREN);
-				State = 752;
+				State = 748;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281262783032957198L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -586735698099308183L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 1148453192462289915L) != 0)) {
 					{
-					State = 744;
-					expression();
-					State = 749;
+					State = 740;
+					expression(0);
+					State = 745;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 745;
+						State = 741;
 						Match(COMMA);
-						State = 746;
-						expression();
+						State = 742;
+						expression(0);
 						}
 						}
-						State = 751;
+						State = 747;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 754;
+				State = 750;
 				Match(RPAREN);
-				State = 756;
+				State = 752;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,109,Context) ) {
 				case 1:
 					{
-					State = 755;
+					State = 751;
 					aliasClause();
 					}
 					break;
@@ -5048,11 +5053,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 758;
+				State = 754;
 				Match(LPAREN);
-				State = 759;
+				State = 755;
 				relation(0);
 				State = 760;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				while (_la==COMMA) {
+					{
+					{
+					State = 756;
+					Match(COMMA);
+					State = 757;
+					relation(0);
+					}
+					}
+					State = 762;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				}
+				State = 763;
 				Match(RPAREN);
 				}
 				break;
@@ -5098,24 +5119,24 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 765;
+			State = 768;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==AS) {
 				{
-				State = 764;
+				State = 767;
 				Match(AS);
 				}
 			}
 
-			State = 767;
+			State = 770;
 			identifier();
-			State = 769;
+			State = 772;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,112,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,113,Context) ) {
 			case 1:
 				{
-				State = 768;
+				State = 771;
 				columnList();
 				}
 				break;
@@ -5158,9 +5179,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 771;
+			State = 774;
 			Match(WINDOW);
-			State = 772;
+			State = 775;
 			windowExpression();
 			}
 		}
@@ -5265,36 +5286,36 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 58, RULE_windowExpression);
 		int _la;
 		try {
-			State = 813;
+			State = 816;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case TUMBLING:
 				_localctx = new TumblingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 774;
-				Match(TUMBLING);
-				State = 775;
-				Match(LPAREN);
-				State = 776;
-				Match(SIZE);
 				State = 777;
+				Match(TUMBLING);
+				State = 778;
+				Match(LPAREN);
+				State = 779;
+				Match(SIZE);
+				State = 780;
 				duration();
-				State = 781;
+				State = 784;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 778;
+					State = 781;
 					retentionOrGrace();
 					}
 					}
-					State = 783;
+					State = 786;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 784;
+				State = 787;
 				Match(RPAREN);
 				}
 				break;
@@ -5302,37 +5323,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new HoppingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 786;
-				Match(HOPPING);
-				State = 787;
-				Match(LPAREN);
-				State = 788;
-				Match(SIZE);
 				State = 789;
-				duration();
+				Match(HOPPING);
 				State = 790;
-				Match(COMMA);
+				Match(LPAREN);
 				State = 791;
-				Match(ADVANCE);
+				Match(SIZE);
 				State = 792;
-				Match(BY);
-				State = 793;
 				duration();
-				State = 797;
+				State = 793;
+				Match(COMMA);
+				State = 794;
+				Match(ADVANCE);
+				State = 795;
+				Match(BY);
+				State = 796;
+				duration();
+				State = 800;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 794;
+					State = 797;
 					retentionOrGrace();
 					}
 					}
-					State = 799;
+					State = 802;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 800;
+				State = 803;
 				Match(RPAREN);
 				}
 				break;
@@ -5340,27 +5361,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SessionWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 802;
+				State = 805;
 				Match(SESSION);
-				State = 803;
+				State = 806;
 				Match(LPAREN);
-				State = 804;
+				State = 807;
 				duration();
-				State = 808;
+				State = 811;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 805;
+					State = 808;
 					retentionOrGrace();
 					}
 					}
-					State = 810;
+					State = 813;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 811;
+				State = 814;
 				Match(RPAREN);
 				}
 				break;
@@ -5406,26 +5427,26 @@ public partial class QuerySqlParser : Parser {
 		RetentionOrGraceContext _localctx = new RetentionOrGraceContext(Context, State);
 		EnterRule(_localctx, 60, RULE_retentionOrGrace);
 		try {
-			State = 820;
+			State = 823;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,117,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,118,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 815;
+				State = 818;
 				Match(COMMA);
-				State = 816;
+				State = 819;
 				Match(RETENTION);
-				State = 817;
+				State = 820;
 				duration();
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 818;
+				State = 821;
 				Match(COMMA);
-				State = 819;
+				State = 822;
 				gracePeriod();
 				}
 				break;
@@ -5468,11 +5489,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 822;
+			State = 825;
 			Match(GRACE);
-			State = 823;
+			State = 826;
 			Match(PERIOD);
-			State = 824;
+			State = 827;
 			duration();
 			}
 		}
@@ -5512,9 +5533,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 826;
+			State = 829;
 			Match(INTEGER_VALUE);
-			State = 827;
+			State = 830;
 			timeUnit();
 			}
 		}
@@ -5561,7 +5582,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 829;
+			State = 832;
 			_la = TokenStream.LA(1);
 			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 216172782214447104L) != 0) || ((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 6442450959L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -5584,64 +5605,25 @@ public partial class QuerySqlParser : Parser {
 	}
 
 	public partial class ExpressionContext : ParserRuleContext {
-		[System.Diagnostics.DebuggerNonUserCode] public BooleanExpressionContext booleanExpression() {
-			return GetRuleContext<BooleanExpressionContext>(0);
-		}
 		public ExpressionContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
 		}
 		public override int RuleIndex { get { return RULE_expression; } }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitExpression(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
 
-	[RuleVersion(0)]
-	public ExpressionContext expression() {
-		ExpressionContext _localctx = new ExpressionContext(Context, State);
-		EnterRule(_localctx, 68, RULE_expression);
-		try {
-			EnterOuterAlt(_localctx, 1);
-			{
-			State = 831;
-			booleanExpression(0);
-			}
-		}
-		catch (RecognitionException re) {
-			_localctx.exception = re;
-			ErrorHandler.ReportError(this, re);
-			ErrorHandler.Recover(this, re);
-		}
-		finally {
-			ExitRule();
-		}
-		return _localctx;
-	}
-
-	public partial class BooleanExpressionContext : ParserRuleContext {
-		public BooleanExpressionContext(ParserRuleContext parent, int invokingState)
-			: base(parent, invokingState)
-		{
-		}
-		public override int RuleIndex { get { return RULE_booleanExpression; } }
-
-		public BooleanExpressionContext() { }
-		public virtual void CopyFrom(BooleanExpressionContext context) {
+		public ExpressionContext() { }
+		public virtual void CopyFrom(ExpressionContext context) {
 			base.CopyFrom(context);
 		}
 	}
-	public partial class PredicatedContext : BooleanExpressionContext {
+	public partial class PredicatedContext : ExpressionContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext valueExpression() {
 			return GetRuleContext<ValueExpressionContext>(0);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public PredicateContext predicate() {
 			return GetRuleContext<PredicateContext>(0);
 		}
-		public PredicatedContext(BooleanExpressionContext context) { CopyFrom(context); }
+		public PredicatedContext(ExpressionContext context) { CopyFrom(context); }
 		[System.Diagnostics.DebuggerNonUserCode]
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
 			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
@@ -5649,12 +5631,12 @@ public partial class QuerySqlParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
-	public partial class LogicalNotContext : BooleanExpressionContext {
+	public partial class LogicalNotContext : ExpressionContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NOT() { return GetToken(QuerySqlParser.NOT, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public BooleanExpressionContext booleanExpression() {
-			return GetRuleContext<BooleanExpressionContext>(0);
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
+			return GetRuleContext<ExpressionContext>(0);
 		}
-		public LogicalNotContext(BooleanExpressionContext context) { CopyFrom(context); }
+		public LogicalNotContext(ExpressionContext context) { CopyFrom(context); }
 		[System.Diagnostics.DebuggerNonUserCode]
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
 			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
@@ -5662,17 +5644,17 @@ public partial class QuerySqlParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
-	public partial class LogicalAndContext : BooleanExpressionContext {
-		public BooleanExpressionContext left;
-		public BooleanExpressionContext right;
+	public partial class LogicalAndContext : ExpressionContext {
+		public ExpressionContext left;
+		public ExpressionContext right;
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AND() { return GetToken(QuerySqlParser.AND, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public BooleanExpressionContext[] booleanExpression() {
-			return GetRuleContexts<BooleanExpressionContext>();
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext[] expression() {
+			return GetRuleContexts<ExpressionContext>();
 		}
-		[System.Diagnostics.DebuggerNonUserCode] public BooleanExpressionContext booleanExpression(int i) {
-			return GetRuleContext<BooleanExpressionContext>(i);
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression(int i) {
+			return GetRuleContext<ExpressionContext>(i);
 		}
-		public LogicalAndContext(BooleanExpressionContext context) { CopyFrom(context); }
+		public LogicalAndContext(ExpressionContext context) { CopyFrom(context); }
 		[System.Diagnostics.DebuggerNonUserCode]
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
 			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
@@ -5680,17 +5662,17 @@ public partial class QuerySqlParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
-	public partial class LogicalOrContext : BooleanExpressionContext {
-		public BooleanExpressionContext left;
-		public BooleanExpressionContext right;
+	public partial class LogicalOrContext : ExpressionContext {
+		public ExpressionContext left;
+		public ExpressionContext right;
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OR() { return GetToken(QuerySqlParser.OR, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public BooleanExpressionContext[] booleanExpression() {
-			return GetRuleContexts<BooleanExpressionContext>();
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext[] expression() {
+			return GetRuleContexts<ExpressionContext>();
 		}
-		[System.Diagnostics.DebuggerNonUserCode] public BooleanExpressionContext booleanExpression(int i) {
-			return GetRuleContext<BooleanExpressionContext>(i);
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression(int i) {
+			return GetRuleContext<ExpressionContext>(i);
 		}
-		public LogicalOrContext(BooleanExpressionContext context) { CopyFrom(context); }
+		public LogicalOrContext(ExpressionContext context) { CopyFrom(context); }
 		[System.Diagnostics.DebuggerNonUserCode]
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
 			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
@@ -5700,22 +5682,22 @@ public partial class QuerySqlParser : Parser {
 	}
 
 	[RuleVersion(0)]
-	public BooleanExpressionContext booleanExpression() {
-		return booleanExpression(0);
+	public ExpressionContext expression() {
+		return expression(0);
 	}
 
-	private BooleanExpressionContext booleanExpression(int _p) {
+	private ExpressionContext expression(int _p) {
 		ParserRuleContext _parentctx = Context;
 		int _parentState = State;
-		BooleanExpressionContext _localctx = new BooleanExpressionContext(Context, _parentState);
-		BooleanExpressionContext _prevctx = _localctx;
-		int _startState = 70;
-		EnterRecursionRule(_localctx, 70, RULE_booleanExpression, _p);
+		ExpressionContext _localctx = new ExpressionContext(Context, _parentState);
+		ExpressionContext _prevctx = _localctx;
+		int _startState = 68;
+		EnterRecursionRule(_localctx, 68, RULE_expression, _p);
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 840;
+			State = 841;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -5828,14 +5810,14 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 834;
+				State = 835;
 				valueExpression(0);
-				State = 836;
+				State = 837;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,118,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,119,Context) ) {
 				case 1:
 					{
-					State = 835;
+					State = 836;
 					predicate();
 					}
 					break;
@@ -5847,60 +5829,60 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new LogicalNotContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 838;
-				Match(NOT);
 				State = 839;
-				booleanExpression(3);
+				Match(NOT);
+				State = 840;
+				expression(3);
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 850;
+			State = 851;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,121,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,122,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 848;
+					State = 849;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,120,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,121,Context) ) {
 					case 1:
 						{
-						_localctx = new LogicalAndContext(new BooleanExpressionContext(_parentctx, _parentState));
+						_localctx = new LogicalAndContext(new ExpressionContext(_parentctx, _parentState));
 						((LogicalAndContext)_localctx).left = _prevctx;
-						PushNewRecursionContext(_localctx, _startState, RULE_booleanExpression);
-						State = 842;
-						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
+						PushNewRecursionContext(_localctx, _startState, RULE_expression);
 						State = 843;
-						Match(AND);
+						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
 						State = 844;
-						((LogicalAndContext)_localctx).right = booleanExpression(3);
+						Match(AND);
+						State = 845;
+						((LogicalAndContext)_localctx).right = expression(3);
 						}
 						break;
 					case 2:
 						{
-						_localctx = new LogicalOrContext(new BooleanExpressionContext(_parentctx, _parentState));
+						_localctx = new LogicalOrContext(new ExpressionContext(_parentctx, _parentState));
 						((LogicalOrContext)_localctx).left = _prevctx;
-						PushNewRecursionContext(_localctx, _startState, RULE_booleanExpression);
-						State = 845;
-						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
+						PushNewRecursionContext(_localctx, _startState, RULE_expression);
 						State = 846;
-						Match(OR);
+						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
 						State = 847;
-						((LogicalOrContext)_localctx).right = booleanExpression(2);
+						Match(OR);
+						State = 848;
+						((LogicalOrContext)_localctx).right = expression(2);
 						}
 						break;
 					}
 					}
 				}
-				State = 852;
+				State = 853;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,121,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,122,Context);
 			}
 			}
 		}
@@ -6078,19 +6060,19 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public PredicateContext predicate() {
 		PredicateContext _localctx = new PredicateContext(Context, State);
-		EnterRule(_localctx, 72, RULE_predicate);
+		EnterRule(_localctx, 70, RULE_predicate);
 		int _la;
 		try {
-			State = 917;
+			State = 918;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,131,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,132,Context) ) {
 			case 1:
 				_localctx = new ComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 853;
-				comparisonOperator();
 				State = 854;
+				comparisonOperator();
+				State = 855;
 				((ComparisonContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6098,9 +6080,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QuantifiedComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 856;
-				comparisonOperator();
 				State = 857;
+				comparisonOperator();
+				State = 858;
 				((QuantifiedComparisonContext)_localctx).quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ALL || _la==ANY || _la==SOME) ) {
@@ -6110,25 +6092,25 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 858;
+				State = 859;
 				Match(LPAREN);
-				State = 861;
+				State = 862;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,122,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,123,Context) ) {
 				case 1:
 					{
-					State = 859;
+					State = 860;
 					query();
 					}
 					break;
 				case 2:
 					{
-					State = 860;
-					expression();
+					State = 861;
+					expression(0);
 					}
 					break;
 				}
-				State = 863;
+				State = 864;
 				Match(RPAREN);
 				}
 				break;
@@ -6136,23 +6118,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BetweenContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 866;
+				State = 867;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 865;
+					State = 866;
 					Match(NOT);
 					}
 				}
 
-				State = 868;
-				Match(BETWEEN);
 				State = 869;
-				((BetweenContext)_localctx).lower = valueExpression(0);
+				Match(BETWEEN);
 				State = 870;
-				Match(AND);
+				((BetweenContext)_localctx).lower = valueExpression(0);
 				State = 871;
+				Match(AND);
+				State = 872;
 				((BetweenContext)_localctx).upper = valueExpression(0);
 				}
 				break;
@@ -6160,23 +6142,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InSubqueryContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 874;
+				State = 875;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 873;
+					State = 874;
 					Match(NOT);
 					}
 				}
 
-				State = 876;
-				Match(IN);
 				State = 877;
-				Match(LPAREN);
+				Match(IN);
 				State = 878;
-				query();
+				Match(LPAREN);
 				State = 879;
+				query();
+				State = 880;
 				Match(RPAREN);
 				}
 				break;
@@ -6184,39 +6166,39 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InListContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 882;
+				State = 883;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 881;
+					State = 882;
 					Match(NOT);
 					}
 				}
 
-				State = 884;
-				Match(IN);
 				State = 885;
-				Match(LPAREN);
+				Match(IN);
 				State = 886;
-				expression();
-				State = 891;
+				Match(LPAREN);
+				State = 887;
+				expression(0);
+				State = 892;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 887;
-					Match(COMMA);
 					State = 888;
-					expression();
+					Match(COMMA);
+					State = 889;
+					expression(0);
 					}
 					}
-					State = 893;
+					State = 894;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 894;
+				State = 895;
 				Match(RPAREN);
 				}
 				break;
@@ -6224,17 +6206,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new LikeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 897;
+				State = 898;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 896;
+					State = 897;
 					Match(NOT);
 					}
 				}
 
-				State = 899;
+				State = 900;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ILIKE || _la==LIKE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -6243,16 +6225,16 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 900;
+				State = 901;
 				((LikeContext)_localctx).pattern = valueExpression(0);
-				State = 903;
+				State = 904;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,128,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,129,Context) ) {
 				case 1:
 					{
-					State = 901;
-					Match(ESCAPE);
 					State = 902;
+					Match(ESCAPE);
+					State = 903;
 					((LikeContext)_localctx).escape = Match(STRING);
 					}
 					break;
@@ -6263,19 +6245,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NullPredicateContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 905;
+				State = 906;
 				Match(IS);
-				State = 907;
+				State = 908;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 906;
+					State = 907;
 					Match(NOT);
 					}
 				}
 
-				State = 909;
+				State = 910;
 				Match(NULL);
 				}
 				break;
@@ -6283,23 +6265,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DistinctFromContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 910;
+				State = 911;
 				Match(IS);
-				State = 912;
+				State = 913;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 911;
+					State = 912;
 					Match(NOT);
 					}
 				}
 
-				State = 914;
-				Match(DISTINCT);
 				State = 915;
-				Match(FROM);
+				Match(DISTINCT);
 				State = 916;
+				Match(FROM);
+				State = 917;
 				((DistinctFromContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6328,15 +6310,310 @@ public partial class QuerySqlParser : Parser {
 			base.CopyFrom(context);
 		}
 	}
-	public partial class ValueExpressionDefaultContext : ValueExpressionContext {
-		[System.Diagnostics.DebuggerNonUserCode] public PrimaryExpressionContext primaryExpression() {
-			return GetRuleContext<PrimaryExpressionContext>(0);
+	public partial class LiteralExpressionContext : ValueExpressionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public LiteralContext literal() {
+			return GetRuleContext<LiteralContext>(0);
 		}
-		public ValueExpressionDefaultContext(ValueExpressionContext context) { CopyFrom(context); }
+		public LiteralExpressionContext(ValueExpressionContext context) { CopyFrom(context); }
 		[System.Diagnostics.DebuggerNonUserCode]
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
 			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitValueExpressionDefault(this);
+			if (typedVisitor != null) return typedVisitor.VisitLiteralExpression(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class ParameterContext : ValueExpressionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PARAMETER() { return GetToken(QuerySqlParser.PARAMETER, 0); }
+		public ParameterContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitParameter(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class SimpleCaseContext : ValueExpressionContext {
+		public ExpressionContext operand;
+		public ExpressionContext elseExpression;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CASE() { return GetToken(QuerySqlParser.CASE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode END() { return GetToken(QuerySqlParser.END, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext[] expression() {
+			return GetRuleContexts<ExpressionContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression(int i) {
+			return GetRuleContext<ExpressionContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public WhenClauseContext[] whenClause() {
+			return GetRuleContexts<WhenClauseContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public WhenClauseContext whenClause(int i) {
+			return GetRuleContext<WhenClauseContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ELSE() { return GetToken(QuerySqlParser.ELSE, 0); }
+		public SimpleCaseContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitSimpleCase(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class SearchedCaseContext : ValueExpressionContext {
+		public ExpressionContext elseExpression;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CASE() { return GetToken(QuerySqlParser.CASE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode END() { return GetToken(QuerySqlParser.END, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public WhenClauseContext[] whenClause() {
+			return GetRuleContexts<WhenClauseContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public WhenClauseContext whenClause(int i) {
+			return GetRuleContext<WhenClauseContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ELSE() { return GetToken(QuerySqlParser.ELSE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
+			return GetRuleContext<ExpressionContext>(0);
+		}
+		public SearchedCaseContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitSearchedCase(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class CastContext : ValueExpressionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CAST() { return GetToken(QuerySqlParser.CAST, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
+			return GetRuleContext<ExpressionContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AS() { return GetToken(QuerySqlParser.AS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public TypeContext type() {
+			return GetRuleContext<TypeContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		public CastContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitCast(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class ArrayConstructorContext : ValueExpressionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARRAY() { return GetToken(QuerySqlParser.ARRAY, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LBRACKET() { return GetToken(QuerySqlParser.LBRACKET, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RBRACKET() { return GetToken(QuerySqlParser.RBRACKET, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext[] expression() {
+			return GetRuleContexts<ExpressionContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression(int i) {
+			return GetRuleContext<ExpressionContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(QuerySqlParser.COMMA); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
+			return GetToken(QuerySqlParser.COMMA, i);
+		}
+		public ArrayConstructorContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitArrayConstructor(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class ArraySubqueryContext : ValueExpressionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARRAY() { return GetToken(QuerySqlParser.ARRAY, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public QueryContext query() {
+			return GetRuleContext<QueryContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		public ArraySubqueryContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitArraySubquery(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class MapConstructorContext : ValueExpressionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MAP() { return GetToken(QuerySqlParser.MAP, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public MapEntryContext[] mapEntry() {
+			return GetRuleContexts<MapEntryContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public MapEntryContext mapEntry(int i) {
+			return GetRuleContext<MapEntryContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(QuerySqlParser.COMMA); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
+			return GetToken(QuerySqlParser.COMMA, i);
+		}
+		public MapConstructorContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitMapConstructor(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class StructConstructorContext : ValueExpressionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRUCT() { return GetToken(QuerySqlParser.STRUCT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public StructFieldContext[] structField() {
+			return GetRuleContexts<StructFieldContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public StructFieldContext structField(int i) {
+			return GetRuleContext<StructFieldContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(QuerySqlParser.COMMA); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
+			return GetToken(QuerySqlParser.COMMA, i);
+		}
+		public StructConstructorContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitStructConstructor(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class ExistsContext : ValueExpressionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXISTS() { return GetToken(QuerySqlParser.EXISTS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public QueryContext query() {
+			return GetRuleContext<QueryContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		public ExistsContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitExists(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class FunctionCallStarContext : ValueExpressionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public QualifiedNameContext qualifiedName() {
+			return GetRuleContext<QualifiedNameContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ASTERISK() { return GetToken(QuerySqlParser.ASTERISK, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public OverClauseContext overClause() {
+			return GetRuleContext<OverClauseContext>(0);
+		}
+		public FunctionCallStarContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitFunctionCallStar(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class FunctionCallContext : ValueExpressionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public QualifiedNameContext qualifiedName() {
+			return GetRuleContext<QualifiedNameContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public FunctionArgumentContext[] functionArgument() {
+			return GetRuleContexts<FunctionArgumentContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public FunctionArgumentContext functionArgument(int i) {
+			return GetRuleContext<FunctionArgumentContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public OverClauseContext overClause() {
+			return GetRuleContext<OverClauseContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DISTINCT() { return GetToken(QuerySqlParser.DISTINCT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(QuerySqlParser.COMMA); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
+			return GetToken(QuerySqlParser.COMMA, i);
+		}
+		public FunctionCallContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitFunctionCall(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class SubqueryExpressionContext : ValueExpressionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public QueryContext query() {
+			return GetRuleContext<QueryContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		public SubqueryExpressionContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitSubqueryExpression(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class ColumnReferenceContext : ValueExpressionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
+			return GetRuleContext<IdentifierContext>(0);
+		}
+		public ColumnReferenceContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitColumnReference(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class QualifiedColumnReferenceContext : ValueExpressionContext {
+		public IdentifierContext qualifier;
+		public IdentifierContext name;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOT() { return GetToken(QuerySqlParser.DOT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext[] identifier() {
+			return GetRuleContexts<IdentifierContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier(int i) {
+			return GetRuleContext<IdentifierContext>(i);
+		}
+		public QualifiedColumnReferenceContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitQualifiedColumnReference(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class ParenthesizedExpressionContext : ValueExpressionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
+			return GetRuleContext<ExpressionContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		public ParenthesizedExpressionContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitParenthesizedExpression(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class ParenthesizedFieldAccessContext : ValueExpressionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
+			return GetRuleContext<ExpressionContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOT() { return GetToken(QuerySqlParser.DOT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
+			return GetRuleContext<IdentifierContext>(0);
+		}
+		public ParenthesizedFieldAccessContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitParenthesizedFieldAccess(this);
 			else return visitor.VisitChildren(this);
 		}
 	}
@@ -6396,6 +6673,75 @@ public partial class QuerySqlParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class SubscriptContext : ValueExpressionContext {
+		public ValueExpressionContext container;
+		public ValueExpressionContext index;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LBRACKET() { return GetToken(QuerySqlParser.LBRACKET, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RBRACKET() { return GetToken(QuerySqlParser.RBRACKET, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext[] valueExpression() {
+			return GetRuleContexts<ValueExpressionContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext valueExpression(int i) {
+			return GetRuleContext<ValueExpressionContext>(i);
+		}
+		public SubscriptContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitSubscript(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class DereferenceContext : ValueExpressionContext {
+		public ValueExpressionContext container;
+		public IdentifierContext field;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARROW() { return GetToken(QuerySqlParser.ARROW, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext valueExpression() {
+			return GetRuleContext<ValueExpressionContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
+			return GetRuleContext<IdentifierContext>(0);
+		}
+		public DereferenceContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitDereference(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class PostgresCastContext : ValueExpressionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext valueExpression() {
+			return GetRuleContext<ValueExpressionContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOUBLE_COLON() { return GetToken(QuerySqlParser.DOUBLE_COLON, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public TypeContext type() {
+			return GetRuleContext<TypeContext>(0);
+		}
+		public PostgresCastContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitPostgresCast(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class CollateContext : ValueExpressionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext valueExpression() {
+			return GetRuleContext<ValueExpressionContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COLLATE() { return GetToken(QuerySqlParser.COLLATE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public QualifiedNameContext qualifiedName() {
+			return GetRuleContext<QualifiedNameContext>(0);
+		}
+		public CollateContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitCollate(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 
 	[RuleVersion(0)]
 	public ValueExpressionContext valueExpression() {
@@ -6407,655 +6753,23 @@ public partial class QuerySqlParser : Parser {
 		int _parentState = State;
 		ValueExpressionContext _localctx = new ValueExpressionContext(Context, _parentState);
 		ValueExpressionContext _prevctx = _localctx;
-		int _startState = 74;
-		EnterRecursionRule(_localctx, 74, RULE_valueExpression, _p);
+		int _startState = 72;
+		EnterRecursionRule(_localctx, 72, RULE_valueExpression, _p);
 		int _la;
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 923;
+			State = 1051;
 			ErrorHandler.Sync(this);
-			switch (TokenStream.LA(1)) {
-			case ABORT:
-			case ADD:
-			case ADVANCE:
-			case ARRAY:
-			case BEGIN:
-			case BEGINNING:
-			case CASE:
-			case CAST:
-			case CHANGES:
-			case CHARACTER:
-			case COLUMN:
-			case COMMIT:
-			case DATE:
-			case DAY:
-			case DAYS:
-			case DEFAULT:
-			case DESCRIBE:
-			case DISCARD:
-			case DOUBLE:
-			case EXISTS:
-			case EXPLAIN:
-			case EXTENDED:
-			case FALSE:
-			case FINAL:
-			case FIRST:
-			case FUNCTION:
-			case FUNCTIONS:
-			case GRACE:
-			case HEADER:
-			case HEADERS:
-			case HOPPING:
-			case HOUR:
-			case HOURS:
-			case INTERVAL:
-			case ISOLATION:
-			case KEY:
-			case LAST:
-			case LEVEL:
-			case LIST:
-			case LOCAL:
-			case MAP:
-			case MILLISECOND:
-			case MILLISECONDS:
-			case MINUTE:
-			case MINUTES:
-			case NULL:
-			case NULLS:
-			case OFFSET:
-			case ONLY:
-			case OPERATOR:
-			case PERIOD:
-			case PLANS:
-			case PRECISION:
-			case PRINT:
-			case PROPERTIES:
-			case QUERIES:
-			case READ:
-			case REPLACE:
-			case RETENTION:
-			case ROLLBACK:
-			case ROW:
-			case ROWS:
-			case SAMPLE:
-			case SECOND:
-			case SECONDS:
-			case SEQUENCES:
-			case SESSION:
-			case SHOW:
-			case SIZE:
-			case SOURCE:
-			case START:
-			case STREAM:
-			case STREAMS:
-			case STRUCT:
-			case TABLES:
-			case TEMP:
-			case TEMPORARY:
-			case TERMINATE:
-			case TIME:
-			case TIMESTAMP:
-			case TOPIC:
-			case TOPICS:
-			case TRANSACTION:
-			case TRUE:
-			case TUMBLING:
-			case TYPE:
-			case TYPES:
-			case UNSET:
-			case VARIABLES:
-			case VARYING:
-			case WITHOUT:
-			case WORK:
-			case WRITE:
-			case ZONE:
-			case LPAREN:
-			case STRING:
-			case INTEGER_VALUE:
-			case DECIMAL_VALUE:
-			case DOUBLE_VALUE:
-			case PARAMETER:
-			case IDENTIFIER:
-			case QUOTED_IDENTIFIER:
-			case BACKQUOTED_IDENTIFIER:
-				{
-				_localctx = new ValueExpressionDefaultContext(_localctx);
-				Context = _localctx;
-				_prevctx = _localctx;
-
-				State = 920;
-				primaryExpression(0);
-				}
-				break;
-			case PLUS:
-			case MINUS:
-				{
-				_localctx = new ArithmeticUnaryContext(_localctx);
-				Context = _localctx;
-				_prevctx = _localctx;
-				State = 921;
-				((ArithmeticUnaryContext)_localctx).@operator = TokenStream.LT(1);
-				_la = TokenStream.LA(1);
-				if ( !(_la==PLUS || _la==MINUS) ) {
-					((ArithmeticUnaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 922;
-				valueExpression(4);
-				}
-				break;
-			default:
-				throw new NoViableAltException(this);
-			}
-			Context.Stop = TokenStream.LT(-1);
-			State = 936;
-			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,134,Context);
-			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
-				if ( _alt==1 ) {
-					if ( ParseListeners!=null )
-						TriggerExitRuleEvent();
-					_prevctx = _localctx;
-					{
-					State = 934;
-					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,133,Context) ) {
-					case 1:
-						{
-						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
-						((ArithmeticBinaryContext)_localctx).left = _prevctx;
-						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 925;
-						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 926;
-						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
-						_la = TokenStream.LA(1);
-						if ( !(((((_la - 166)) & ~0x3f) == 0 && ((1L << (_la - 166)) & 7L) != 0)) ) {
-							((ArithmeticBinaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
-						}
-						else {
-							ErrorHandler.ReportMatch(this);
-						    Consume();
-						}
-						State = 927;
-						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
-						}
-						break;
-					case 2:
-						{
-						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
-						((ArithmeticBinaryContext)_localctx).left = _prevctx;
-						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 928;
-						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 929;
-						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
-						_la = TokenStream.LA(1);
-						if ( !(_la==PLUS || _la==MINUS) ) {
-							((ArithmeticBinaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
-						}
-						else {
-							ErrorHandler.ReportMatch(this);
-						    Consume();
-						}
-						State = 930;
-						((ArithmeticBinaryContext)_localctx).right = valueExpression(3);
-						}
-						break;
-					case 3:
-						{
-						_localctx = new ConcatenationContext(new ValueExpressionContext(_parentctx, _parentState));
-						((ConcatenationContext)_localctx).left = _prevctx;
-						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 931;
-						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 932;
-						Match(CONCAT);
-						State = 933;
-						((ConcatenationContext)_localctx).right = valueExpression(2);
-						}
-						break;
-					}
-					}
-				}
-				State = 938;
-				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,134,Context);
-			}
-			}
-		}
-		catch (RecognitionException re) {
-			_localctx.exception = re;
-			ErrorHandler.ReportError(this, re);
-			ErrorHandler.Recover(this, re);
-		}
-		finally {
-			UnrollRecursionContexts(_parentctx);
-		}
-		return _localctx;
-	}
-
-	public partial class PrimaryExpressionContext : ParserRuleContext {
-		public PrimaryExpressionContext(ParserRuleContext parent, int invokingState)
-			: base(parent, invokingState)
-		{
-		}
-		public override int RuleIndex { get { return RULE_primaryExpression; } }
-
-		public PrimaryExpressionContext() { }
-		public virtual void CopyFrom(PrimaryExpressionContext context) {
-			base.CopyFrom(context);
-		}
-	}
-	public partial class LiteralExpressionContext : PrimaryExpressionContext {
-		[System.Diagnostics.DebuggerNonUserCode] public LiteralContext literal() {
-			return GetRuleContext<LiteralContext>(0);
-		}
-		public LiteralExpressionContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitLiteralExpression(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class ParameterContext : PrimaryExpressionContext {
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PARAMETER() { return GetToken(QuerySqlParser.PARAMETER, 0); }
-		public ParameterContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitParameter(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class SimpleCaseContext : PrimaryExpressionContext {
-		public ExpressionContext operand;
-		public ExpressionContext elseExpression;
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CASE() { return GetToken(QuerySqlParser.CASE, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode END() { return GetToken(QuerySqlParser.END, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext[] expression() {
-			return GetRuleContexts<ExpressionContext>();
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression(int i) {
-			return GetRuleContext<ExpressionContext>(i);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public WhenClauseContext[] whenClause() {
-			return GetRuleContexts<WhenClauseContext>();
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public WhenClauseContext whenClause(int i) {
-			return GetRuleContext<WhenClauseContext>(i);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ELSE() { return GetToken(QuerySqlParser.ELSE, 0); }
-		public SimpleCaseContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitSimpleCase(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class SearchedCaseContext : PrimaryExpressionContext {
-		public ExpressionContext elseExpression;
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CASE() { return GetToken(QuerySqlParser.CASE, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode END() { return GetToken(QuerySqlParser.END, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public WhenClauseContext[] whenClause() {
-			return GetRuleContexts<WhenClauseContext>();
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public WhenClauseContext whenClause(int i) {
-			return GetRuleContext<WhenClauseContext>(i);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ELSE() { return GetToken(QuerySqlParser.ELSE, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
-			return GetRuleContext<ExpressionContext>(0);
-		}
-		public SearchedCaseContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitSearchedCase(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class CastContext : PrimaryExpressionContext {
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CAST() { return GetToken(QuerySqlParser.CAST, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
-			return GetRuleContext<ExpressionContext>(0);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AS() { return GetToken(QuerySqlParser.AS, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public TypeContext type() {
-			return GetRuleContext<TypeContext>(0);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
-		public CastContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitCast(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class ArrayConstructorContext : PrimaryExpressionContext {
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARRAY() { return GetToken(QuerySqlParser.ARRAY, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LBRACKET() { return GetToken(QuerySqlParser.LBRACKET, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RBRACKET() { return GetToken(QuerySqlParser.RBRACKET, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext[] expression() {
-			return GetRuleContexts<ExpressionContext>();
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression(int i) {
-			return GetRuleContext<ExpressionContext>(i);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(QuerySqlParser.COMMA); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
-			return GetToken(QuerySqlParser.COMMA, i);
-		}
-		public ArrayConstructorContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitArrayConstructor(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class ArraySubqueryContext : PrimaryExpressionContext {
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARRAY() { return GetToken(QuerySqlParser.ARRAY, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public QueryContext query() {
-			return GetRuleContext<QueryContext>(0);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
-		public ArraySubqueryContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitArraySubquery(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class MapConstructorContext : PrimaryExpressionContext {
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MAP() { return GetToken(QuerySqlParser.MAP, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public MapEntryContext[] mapEntry() {
-			return GetRuleContexts<MapEntryContext>();
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public MapEntryContext mapEntry(int i) {
-			return GetRuleContext<MapEntryContext>(i);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(QuerySqlParser.COMMA); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
-			return GetToken(QuerySqlParser.COMMA, i);
-		}
-		public MapConstructorContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitMapConstructor(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class StructConstructorContext : PrimaryExpressionContext {
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRUCT() { return GetToken(QuerySqlParser.STRUCT, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public StructFieldContext[] structField() {
-			return GetRuleContexts<StructFieldContext>();
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public StructFieldContext structField(int i) {
-			return GetRuleContext<StructFieldContext>(i);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(QuerySqlParser.COMMA); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
-			return GetToken(QuerySqlParser.COMMA, i);
-		}
-		public StructConstructorContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitStructConstructor(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class ExistsContext : PrimaryExpressionContext {
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXISTS() { return GetToken(QuerySqlParser.EXISTS, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public QueryContext query() {
-			return GetRuleContext<QueryContext>(0);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
-		public ExistsContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitExists(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class FunctionCallStarContext : PrimaryExpressionContext {
-		[System.Diagnostics.DebuggerNonUserCode] public QualifiedNameContext qualifiedName() {
-			return GetRuleContext<QualifiedNameContext>(0);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ASTERISK() { return GetToken(QuerySqlParser.ASTERISK, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public OverClauseContext overClause() {
-			return GetRuleContext<OverClauseContext>(0);
-		}
-		public FunctionCallStarContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitFunctionCallStar(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class FunctionCallContext : PrimaryExpressionContext {
-		[System.Diagnostics.DebuggerNonUserCode] public QualifiedNameContext qualifiedName() {
-			return GetRuleContext<QualifiedNameContext>(0);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public FunctionArgumentContext[] functionArgument() {
-			return GetRuleContexts<FunctionArgumentContext>();
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public FunctionArgumentContext functionArgument(int i) {
-			return GetRuleContext<FunctionArgumentContext>(i);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public OverClauseContext overClause() {
-			return GetRuleContext<OverClauseContext>(0);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DISTINCT() { return GetToken(QuerySqlParser.DISTINCT, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(QuerySqlParser.COMMA); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
-			return GetToken(QuerySqlParser.COMMA, i);
-		}
-		public FunctionCallContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitFunctionCall(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class SubqueryExpressionContext : PrimaryExpressionContext {
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public QueryContext query() {
-			return GetRuleContext<QueryContext>(0);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
-		public SubqueryExpressionContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitSubqueryExpression(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class ColumnReferenceContext : PrimaryExpressionContext {
-		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
-			return GetRuleContext<IdentifierContext>(0);
-		}
-		public ColumnReferenceContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitColumnReference(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class QualifiedColumnReferenceContext : PrimaryExpressionContext {
-		public IdentifierContext qualifier;
-		public IdentifierContext name;
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOT() { return GetToken(QuerySqlParser.DOT, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext[] identifier() {
-			return GetRuleContexts<IdentifierContext>();
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier(int i) {
-			return GetRuleContext<IdentifierContext>(i);
-		}
-		public QualifiedColumnReferenceContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitQualifiedColumnReference(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class ParenthesizedExpressionContext : PrimaryExpressionContext {
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
-			return GetRuleContext<ExpressionContext>(0);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
-		public ParenthesizedExpressionContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitParenthesizedExpression(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class ParenthesizedFieldAccessContext : PrimaryExpressionContext {
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
-			return GetRuleContext<ExpressionContext>(0);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOT() { return GetToken(QuerySqlParser.DOT, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
-			return GetRuleContext<IdentifierContext>(0);
-		}
-		public ParenthesizedFieldAccessContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitParenthesizedFieldAccess(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class SubscriptContext : PrimaryExpressionContext {
-		public PrimaryExpressionContext container;
-		public ValueExpressionContext index;
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LBRACKET() { return GetToken(QuerySqlParser.LBRACKET, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RBRACKET() { return GetToken(QuerySqlParser.RBRACKET, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public PrimaryExpressionContext primaryExpression() {
-			return GetRuleContext<PrimaryExpressionContext>(0);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext valueExpression() {
-			return GetRuleContext<ValueExpressionContext>(0);
-		}
-		public SubscriptContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitSubscript(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class DereferenceContext : PrimaryExpressionContext {
-		public PrimaryExpressionContext container;
-		public IdentifierContext field;
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARROW() { return GetToken(QuerySqlParser.ARROW, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public PrimaryExpressionContext primaryExpression() {
-			return GetRuleContext<PrimaryExpressionContext>(0);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
-			return GetRuleContext<IdentifierContext>(0);
-		}
-		public DereferenceContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitDereference(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class PostgresCastContext : PrimaryExpressionContext {
-		[System.Diagnostics.DebuggerNonUserCode] public PrimaryExpressionContext primaryExpression() {
-			return GetRuleContext<PrimaryExpressionContext>(0);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOUBLE_COLON() { return GetToken(QuerySqlParser.DOUBLE_COLON, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public TypeContext type() {
-			return GetRuleContext<TypeContext>(0);
-		}
-		public PostgresCastContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitPostgresCast(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class CollateContext : PrimaryExpressionContext {
-		[System.Diagnostics.DebuggerNonUserCode] public PrimaryExpressionContext primaryExpression() {
-			return GetRuleContext<PrimaryExpressionContext>(0);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COLLATE() { return GetToken(QuerySqlParser.COLLATE, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public QualifiedNameContext qualifiedName() {
-			return GetRuleContext<QualifiedNameContext>(0);
-		}
-		public CollateContext(PrimaryExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitCollate(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-
-	[RuleVersion(0)]
-	public PrimaryExpressionContext primaryExpression() {
-		return primaryExpression(0);
-	}
-
-	private PrimaryExpressionContext primaryExpression(int _p) {
-		ParserRuleContext _parentctx = Context;
-		int _parentState = State;
-		PrimaryExpressionContext _localctx = new PrimaryExpressionContext(Context, _parentState);
-		PrimaryExpressionContext _prevctx = _localctx;
-		int _startState = 76;
-		EnterRecursionRule(_localctx, 76, RULE_primaryExpression, _p);
-		int _la;
-		try {
-			int _alt;
-			EnterOuterAlt(_localctx, 1);
-			{
-			State = 1068;
-			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,150,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,148,Context) ) {
 			case 1:
 				{
 				_localctx = new LiteralExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 940;
+				State = 921;
 				literal();
 				}
 				break;
@@ -7064,7 +6778,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParameterContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 941;
+				State = 922;
 				Match(PARAMETER);
 				}
 				break;
@@ -7073,37 +6787,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SimpleCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 942;
+				State = 923;
 				Match(CASE);
-				State = 943;
-				((SimpleCaseContext)_localctx).operand = expression();
-				State = 945;
+				State = 924;
+				((SimpleCaseContext)_localctx).operand = expression(0);
+				State = 926;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 944;
+					State = 925;
 					whenClause();
 					}
 					}
-					State = 947;
+					State = 928;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 951;
+				State = 932;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 949;
+					State = 930;
 					Match(ELSE);
-					State = 950;
-					((SimpleCaseContext)_localctx).elseExpression = expression();
+					State = 931;
+					((SimpleCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 953;
+				State = 934;
 				Match(END);
 				}
 				break;
@@ -7112,35 +6826,35 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SearchedCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 955;
+				State = 936;
 				Match(CASE);
-				State = 957;
+				State = 938;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 956;
+					State = 937;
 					whenClause();
 					}
 					}
-					State = 959;
+					State = 940;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 963;
+				State = 944;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 961;
+					State = 942;
 					Match(ELSE);
-					State = 962;
-					((SearchedCaseContext)_localctx).elseExpression = expression();
+					State = 943;
+					((SearchedCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 965;
+				State = 946;
 				Match(END);
 				}
 				break;
@@ -7149,17 +6863,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CastContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 967;
+				State = 948;
 				Match(CAST);
-				State = 968;
+				State = 949;
 				Match(LPAREN);
-				State = 969;
-				expression();
-				State = 970;
+				State = 950;
+				expression(0);
+				State = 951;
 				Match(AS);
-				State = 971;
+				State = 952;
 				type(0);
-				State = 972;
+				State = 953;
 				Match(RPAREN);
 				}
 				break;
@@ -7168,37 +6882,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArrayConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 974;
+				State = 955;
 				Match(ARRAY);
-				State = 975;
+				State = 956;
 				Match(LBRACKET);
-				State = 984;
+				State = 965;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281262783032957198L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -586735698099308183L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 1148453192462289915L) != 0)) {
 					{
-					State = 976;
-					expression();
-					State = 981;
+					State = 957;
+					expression(0);
+					State = 962;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 977;
+						State = 958;
 						Match(COMMA);
-						State = 978;
-						expression();
+						State = 959;
+						expression(0);
 						}
 						}
-						State = 983;
+						State = 964;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 986;
+				State = 967;
 				Match(RBRACKET);
 				}
 				break;
@@ -7207,13 +6921,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArraySubqueryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 987;
+				State = 968;
 				Match(ARRAY);
-				State = 988;
+				State = 969;
 				Match(LPAREN);
-				State = 989;
+				State = 970;
 				query();
-				State = 990;
+				State = 971;
 				Match(RPAREN);
 				}
 				break;
@@ -7222,37 +6936,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 992;
+				State = 973;
 				Match(MAP);
-				State = 993;
+				State = 974;
 				Match(LPAREN);
-				State = 1002;
+				State = 983;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281262783032957198L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -586735698099308183L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 1148453192462289915L) != 0)) {
 					{
-					State = 994;
+					State = 975;
 					mapEntry();
-					State = 999;
+					State = 980;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 995;
+						State = 976;
 						Match(COMMA);
-						State = 996;
+						State = 977;
 						mapEntry();
 						}
 						}
-						State = 1001;
+						State = 982;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1004;
+				State = 985;
 				Match(RPAREN);
 				}
 				break;
@@ -7261,37 +6975,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1005;
+				State = 986;
 				Match(STRUCT);
-				State = 1006;
+				State = 987;
 				Match(LPAREN);
-				State = 1015;
+				State = 996;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281252887428208654L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & -2415213768495170771L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 126100789570312567L) != 0)) {
 					{
-					State = 1007;
+					State = 988;
 					structField();
-					State = 1012;
+					State = 993;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1008;
+						State = 989;
 						Match(COMMA);
-						State = 1009;
+						State = 990;
 						structField();
 						}
 						}
-						State = 1014;
+						State = 995;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1017;
+				State = 998;
 				Match(RPAREN);
 				}
 				break;
@@ -7300,13 +7014,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExistsContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1018;
+				State = 999;
 				Match(EXISTS);
-				State = 1019;
+				State = 1000;
 				Match(LPAREN);
-				State = 1020;
+				State = 1001;
 				query();
-				State = 1021;
+				State = 1002;
 				Match(RPAREN);
 				}
 				break;
@@ -7315,20 +7029,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallStarContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1023;
+				State = 1004;
 				qualifiedName();
-				State = 1024;
+				State = 1005;
 				Match(LPAREN);
-				State = 1025;
+				State = 1006;
 				Match(ASTERISK);
-				State = 1026;
+				State = 1007;
 				Match(RPAREN);
-				State = 1028;
+				State = 1009;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,145,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,143,Context) ) {
 				case 1:
 					{
-					State = 1027;
+					State = 1008;
 					overClause();
 					}
 					break;
@@ -7340,54 +7054,54 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1030;
+				State = 1011;
 				qualifiedName();
-				State = 1031;
+				State = 1012;
 				Match(LPAREN);
-				State = 1043;
+				State = 1024;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281262787327924494L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -586735698099308183L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 1148453192462289915L) != 0)) {
 					{
-					State = 1033;
+					State = 1014;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==DISTINCT) {
 						{
-						State = 1032;
+						State = 1013;
 						Match(DISTINCT);
 						}
 					}
 
-					State = 1035;
+					State = 1016;
 					functionArgument();
-					State = 1040;
+					State = 1021;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1036;
+						State = 1017;
 						Match(COMMA);
-						State = 1037;
+						State = 1018;
 						functionArgument();
 						}
 						}
-						State = 1042;
+						State = 1023;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1045;
+				State = 1026;
 				Match(RPAREN);
-				State = 1047;
+				State = 1028;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,149,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,147,Context) ) {
 				case 1:
 					{
-					State = 1046;
+					State = 1027;
 					overClause();
 					}
 					break;
@@ -7399,11 +7113,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1049;
+				State = 1030;
 				Match(LPAREN);
-				State = 1050;
+				State = 1031;
 				query();
-				State = 1051;
+				State = 1032;
 				Match(RPAREN);
 				}
 				break;
@@ -7412,7 +7126,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1053;
+				State = 1034;
 				identifier();
 				}
 				break;
@@ -7421,11 +7135,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QualifiedColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1054;
+				State = 1035;
 				((QualifiedColumnReferenceContext)_localctx).qualifier = identifier();
-				State = 1055;
+				State = 1036;
 				Match(DOT);
-				State = 1056;
+				State = 1037;
 				((QualifiedColumnReferenceContext)_localctx).name = identifier();
 				}
 				break;
@@ -7434,11 +7148,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1058;
+				State = 1039;
 				Match(LPAREN);
-				State = 1059;
-				expression();
-				State = 1060;
+				State = 1040;
+				expression(0);
+				State = 1041;
 				Match(RPAREN);
 				}
 				break;
@@ -7447,90 +7161,164 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedFieldAccessContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1062;
+				State = 1043;
 				Match(LPAREN);
-				State = 1063;
-				expression();
-				State = 1064;
+				State = 1044;
+				expression(0);
+				State = 1045;
 				Match(RPAREN);
-				State = 1065;
+				State = 1046;
 				Match(DOT);
-				State = 1066;
+				State = 1047;
 				identifier();
+				}
+				break;
+			case 18:
+				{
+				_localctx = new ArithmeticUnaryContext(_localctx);
+				Context = _localctx;
+				_prevctx = _localctx;
+				State = 1049;
+				((ArithmeticUnaryContext)_localctx).@operator = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !(_la==PLUS || _la==MINUS) ) {
+					((ArithmeticUnaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 1050;
+				valueExpression(4);
 				}
 				break;
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1086;
+			State = 1078;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,152,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,150,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 1084;
+					State = 1076;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,151,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,149,Context) ) {
 					case 1:
 						{
-						_localctx = new SubscriptContext(new PrimaryExpressionContext(_parentctx, _parentState));
-						((SubscriptContext)_localctx).container = _prevctx;
-						PushNewRecursionContext(_localctx, _startState, RULE_primaryExpression);
-						State = 1070;
-						if (!(Precpred(Context, 4))) throw new FailedPredicateException(this, "Precpred(Context, 4)");
-						State = 1071;
-						Match(LBRACKET);
-						State = 1072;
-						((SubscriptContext)_localctx).index = valueExpression(0);
-						State = 1073;
-						Match(RBRACKET);
+						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
+						((ArithmeticBinaryContext)_localctx).left = _prevctx;
+						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
+						State = 1053;
+						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
+						State = 1054;
+						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
+						_la = TokenStream.LA(1);
+						if ( !(((((_la - 166)) & ~0x3f) == 0 && ((1L << (_la - 166)) & 7L) != 0)) ) {
+							((ArithmeticBinaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
+						}
+						else {
+							ErrorHandler.ReportMatch(this);
+						    Consume();
+						}
+						State = 1055;
+						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
 						}
 						break;
 					case 2:
 						{
-						_localctx = new DereferenceContext(new PrimaryExpressionContext(_parentctx, _parentState));
-						((DereferenceContext)_localctx).container = _prevctx;
-						PushNewRecursionContext(_localctx, _startState, RULE_primaryExpression);
-						State = 1075;
-						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 1076;
-						Match(ARROW);
-						State = 1077;
-						((DereferenceContext)_localctx).field = identifier();
+						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
+						((ArithmeticBinaryContext)_localctx).left = _prevctx;
+						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
+						State = 1056;
+						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
+						State = 1057;
+						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
+						_la = TokenStream.LA(1);
+						if ( !(_la==PLUS || _la==MINUS) ) {
+							((ArithmeticBinaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
+						}
+						else {
+							ErrorHandler.ReportMatch(this);
+						    Consume();
+						}
+						State = 1058;
+						((ArithmeticBinaryContext)_localctx).right = valueExpression(3);
 						}
 						break;
 					case 3:
 						{
-						_localctx = new PostgresCastContext(new PrimaryExpressionContext(_parentctx, _parentState));
-						PushNewRecursionContext(_localctx, _startState, RULE_primaryExpression);
-						State = 1078;
-						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 1079;
-						Match(DOUBLE_COLON);
-						State = 1080;
-						type(0);
+						_localctx = new ConcatenationContext(new ValueExpressionContext(_parentctx, _parentState));
+						((ConcatenationContext)_localctx).left = _prevctx;
+						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
+						State = 1059;
+						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
+						State = 1060;
+						Match(CONCAT);
+						State = 1061;
+						((ConcatenationContext)_localctx).right = valueExpression(2);
 						}
 						break;
 					case 4:
 						{
-						_localctx = new CollateContext(new PrimaryExpressionContext(_parentctx, _parentState));
-						PushNewRecursionContext(_localctx, _startState, RULE_primaryExpression);
-						State = 1081;
-						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 1082;
+						_localctx = new SubscriptContext(new ValueExpressionContext(_parentctx, _parentState));
+						((SubscriptContext)_localctx).container = _prevctx;
+						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
+						State = 1062;
+						if (!(Precpred(Context, 8))) throw new FailedPredicateException(this, "Precpred(Context, 8)");
+						State = 1063;
+						Match(LBRACKET);
+						State = 1064;
+						((SubscriptContext)_localctx).index = valueExpression(0);
+						State = 1065;
+						Match(RBRACKET);
+						}
+						break;
+					case 5:
+						{
+						_localctx = new DereferenceContext(new ValueExpressionContext(_parentctx, _parentState));
+						((DereferenceContext)_localctx).container = _prevctx;
+						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
+						State = 1067;
+						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
+						State = 1068;
+						Match(ARROW);
+						State = 1069;
+						((DereferenceContext)_localctx).field = identifier();
+						}
+						break;
+					case 6:
+						{
+						_localctx = new PostgresCastContext(new ValueExpressionContext(_parentctx, _parentState));
+						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
+						State = 1070;
+						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
+						State = 1071;
+						Match(DOUBLE_COLON);
+						State = 1072;
+						type(0);
+						}
+						break;
+					case 7:
+						{
+						_localctx = new CollateContext(new ValueExpressionContext(_parentctx, _parentState));
+						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
+						State = 1073;
+						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
+						State = 1074;
 						Match(COLLATE);
-						State = 1083;
+						State = 1075;
 						qualifiedName();
 						}
 						break;
 					}
 					}
 				}
-				State = 1088;
+				State = 1080;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,152,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,150,Context);
 			}
 			}
 		}
@@ -7614,62 +7402,62 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public FunctionArgumentContext functionArgument() {
 		FunctionArgumentContext _localctx = new FunctionArgumentContext(Context, State);
-		EnterRule(_localctx, 78, RULE_functionArgument);
+		EnterRule(_localctx, 74, RULE_functionArgument);
 		int _la;
 		try {
-			State = 1107;
+			State = 1099;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,154,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,152,Context) ) {
 			case 1:
 				_localctx = new SingleParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1089;
+				State = 1081;
 				identifier();
-				State = 1090;
+				State = 1082;
 				Match(LAMBDA_ARROW);
-				State = 1091;
-				expression();
+				State = 1083;
+				expression(0);
 				}
 				break;
 			case 2:
 				_localctx = new MultiParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1093;
+				State = 1085;
 				Match(LPAREN);
-				State = 1094;
+				State = 1086;
 				identifier();
-				State = 1099;
+				State = 1091;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1095;
+					State = 1087;
 					Match(COMMA);
-					State = 1096;
+					State = 1088;
 					identifier();
 					}
 					}
-					State = 1101;
+					State = 1093;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1102;
+				State = 1094;
 				Match(RPAREN);
-				State = 1103;
+				State = 1095;
 				Match(LAMBDA_ARROW);
-				State = 1104;
-				expression();
+				State = 1096;
+				expression(0);
 				}
 				break;
 			case 3:
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1106;
-				expression();
+				State = 1098;
+				expression(0);
 				}
 				break;
 			}
@@ -7720,56 +7508,56 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public OverClauseContext overClause() {
 		OverClauseContext _localctx = new OverClauseContext(Context, State);
-		EnterRule(_localctx, 80, RULE_overClause);
+		EnterRule(_localctx, 76, RULE_overClause);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1109;
+			State = 1101;
 			Match(OVER);
-			State = 1110;
+			State = 1102;
 			Match(LPAREN);
-			State = 1121;
+			State = 1113;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==PARTITION) {
 				{
-				State = 1111;
+				State = 1103;
 				Match(PARTITION);
-				State = 1112;
+				State = 1104;
 				Match(BY);
-				State = 1113;
-				expression();
-				State = 1118;
+				State = 1105;
+				expression(0);
+				State = 1110;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1114;
+					State = 1106;
 					Match(COMMA);
-					State = 1115;
-					expression();
+					State = 1107;
+					expression(0);
 					}
 					}
-					State = 1120;
+					State = 1112;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 1124;
+			State = 1116;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 1123;
+				State = 1115;
 				orderBy();
 				}
 			}
 
-			State = 1126;
+			State = 1118;
 			Match(RPAREN);
 			}
 		}
@@ -7810,16 +7598,16 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public MapEntryContext mapEntry() {
 		MapEntryContext _localctx = new MapEntryContext(Context, State);
-		EnterRule(_localctx, 82, RULE_mapEntry);
+		EnterRule(_localctx, 78, RULE_mapEntry);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1128;
-			_localctx.key = expression();
-			State = 1129;
+			State = 1120;
+			_localctx.key = expression(0);
+			State = 1121;
 			Match(ASSIGN);
-			State = 1130;
-			_localctx.value = expression();
+			State = 1122;
+			_localctx.value = expression(0);
 			}
 		}
 		catch (RecognitionException re) {
@@ -7857,16 +7645,16 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public StructFieldContext structField() {
 		StructFieldContext _localctx = new StructFieldContext(Context, State);
-		EnterRule(_localctx, 84, RULE_structField);
+		EnterRule(_localctx, 80, RULE_structField);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1132;
+			State = 1124;
 			identifier();
-			State = 1133;
+			State = 1125;
 			Match(ASSIGN);
-			State = 1134;
-			expression();
+			State = 1126;
+			expression(0);
 			}
 		}
 		catch (RecognitionException re) {
@@ -7907,18 +7695,18 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public WhenClauseContext whenClause() {
 		WhenClauseContext _localctx = new WhenClauseContext(Context, State);
-		EnterRule(_localctx, 86, RULE_whenClause);
+		EnterRule(_localctx, 82, RULE_whenClause);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1136;
+			State = 1128;
 			Match(WHEN);
-			State = 1137;
-			_localctx.condition = expression();
-			State = 1138;
+			State = 1129;
+			_localctx.condition = expression(0);
+			State = 1130;
 			Match(THEN);
-			State = 1139;
-			_localctx.result = expression();
+			State = 1131;
+			_localctx.result = expression(0);
 			}
 		}
 		catch (RecognitionException re) {
@@ -7975,110 +7763,110 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public ComparisonOperatorContext comparisonOperator() {
 		ComparisonOperatorContext _localctx = new ComparisonOperatorContext(Context, State);
-		EnterRule(_localctx, 88, RULE_comparisonOperator);
+		EnterRule(_localctx, 84, RULE_comparisonOperator);
 		try {
 			int _alt;
-			State = 1164;
+			State = 1156;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQ:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1141;
+				State = 1133;
 				Match(EQ);
 				}
 				break;
 			case NEQ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1142;
+				State = 1134;
 				Match(NEQ);
 				}
 				break;
 			case LT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1143;
+				State = 1135;
 				Match(LT);
 				}
 				break;
 			case LTE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1144;
+				State = 1136;
 				Match(LTE);
 				}
 				break;
 			case GT:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1145;
+				State = 1137;
 				Match(GT);
 				}
 				break;
 			case GTE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1146;
+				State = 1138;
 				Match(GTE);
 				}
 				break;
 			case TILDE:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1147;
+				State = 1139;
 				Match(TILDE);
 				}
 				break;
 			case NOT_TILDE:
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1148;
+				State = 1140;
 				Match(NOT_TILDE);
 				}
 				break;
 			case TILDE_STAR:
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1149;
+				State = 1141;
 				Match(TILDE_STAR);
 				}
 				break;
 			case NOT_TILDE_STAR:
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 1150;
+				State = 1142;
 				Match(NOT_TILDE_STAR);
 				}
 				break;
 			case OPERATOR:
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 1151;
+				State = 1143;
 				Match(OPERATOR);
-				State = 1152;
+				State = 1144;
 				Match(LPAREN);
-				State = 1158;
+				State = 1150;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,158,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,156,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 1153;
+						State = 1145;
 						identifier();
-						State = 1154;
+						State = 1146;
 						Match(DOT);
 						}
 						}
 					}
-					State = 1160;
+					State = 1152;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,158,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,156,Context);
 				}
-				State = 1161;
+				State = 1153;
 				comparisonOperator();
-				State = 1162;
+				State = 1154;
 				Match(RPAREN);
 				}
 				break;
@@ -8203,17 +7991,17 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public LiteralContext literal() {
 		LiteralContext _localctx = new LiteralContext(Context, State);
-		EnterRule(_localctx, 90, RULE_literal);
+		EnterRule(_localctx, 86, RULE_literal);
 		int _la;
 		try {
-			State = 1181;
+			State = 1173;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case NULL:
 				_localctx = new NullLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1166;
+				State = 1158;
 				Match(NULL);
 				}
 				break;
@@ -8222,7 +8010,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BooleanLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1167;
+				State = 1159;
 				_la = TokenStream.LA(1);
 				if ( !(_la==FALSE || _la==TRUE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8239,7 +8027,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NumericLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1168;
+				State = 1160;
 				number();
 				}
 				break;
@@ -8247,7 +8035,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1169;
+				State = 1161;
 				Match(STRING);
 				}
 				break;
@@ -8255,9 +8043,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimestampLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1170;
+				State = 1162;
 				Match(TIMESTAMP);
-				State = 1171;
+				State = 1163;
 				Match(STRING);
 				}
 				break;
@@ -8265,9 +8053,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DateLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1172;
+				State = 1164;
 				Match(DATE);
-				State = 1173;
+				State = 1165;
 				Match(STRING);
 				}
 				break;
@@ -8275,9 +8063,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimeLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1174;
+				State = 1166;
 				Match(TIME);
-				State = 1175;
+				State = 1167;
 				Match(STRING);
 				}
 				break;
@@ -8285,16 +8073,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new IntervalLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1176;
+				State = 1168;
 				Match(INTERVAL);
-				State = 1177;
+				State = 1169;
 				Match(STRING);
-				State = 1179;
+				State = 1171;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,160,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,158,Context) ) {
 				case 1:
 					{
-					State = 1178;
+					State = 1170;
 					timeUnit();
 					}
 					break;
@@ -8336,12 +8124,12 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public NumberContext number() {
 		NumberContext _localctx = new NumberContext(Context, State);
-		EnterRule(_localctx, 92, RULE_number);
+		EnterRule(_localctx, 88, RULE_number);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1183;
+			State = 1175;
 			_la = TokenStream.LA(1);
 			if ( !(((((_la - 182)) & ~0x3f) == 0 && ((1L << (_la - 182)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -8487,14 +8275,14 @@ public partial class QuerySqlParser : Parser {
 		int _parentState = State;
 		TypeContext _localctx = new TypeContext(Context, _parentState);
 		TypeContext _prevctx = _localctx;
-		int _startState = 94;
-		EnterRecursionRule(_localctx, 94, RULE_type, _p);
+		int _startState = 90;
+		EnterRecursionRule(_localctx, 90, RULE_type, _p);
 		int _la;
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1227;
+			State = 1219;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ARRAY:
@@ -8503,13 +8291,13 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 1186;
+				State = 1178;
 				Match(ARRAY);
-				State = 1187;
+				State = 1179;
 				Match(LT);
-				State = 1188;
+				State = 1180;
 				type(0);
-				State = 1189;
+				State = 1181;
 				Match(GT);
 				}
 				break;
@@ -8518,17 +8306,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1191;
+				State = 1183;
 				Match(MAP);
-				State = 1192;
+				State = 1184;
 				Match(LT);
-				State = 1193;
+				State = 1185;
 				((MapTypeContext)_localctx).key = type(0);
-				State = 1194;
+				State = 1186;
 				Match(COMMA);
-				State = 1195;
+				State = 1187;
 				((MapTypeContext)_localctx).value = type(0);
-				State = 1196;
+				State = 1188;
 				Match(GT);
 				}
 				break;
@@ -8537,41 +8325,41 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1198;
+				State = 1190;
 				Match(STRUCT);
-				State = 1199;
+				State = 1191;
 				Match(LT);
-				State = 1211;
+				State = 1203;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281252887428208654L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & -2415213768495170771L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 126100789570312567L) != 0)) {
 					{
-					State = 1200;
+					State = 1192;
 					identifier();
-					State = 1201;
+					State = 1193;
 					type(0);
-					State = 1208;
+					State = 1200;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1202;
+						State = 1194;
 						Match(COMMA);
-						State = 1203;
+						State = 1195;
 						identifier();
-						State = 1204;
+						State = 1196;
 						type(0);
 						}
 						}
-						State = 1210;
+						State = 1202;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1213;
+				State = 1205;
 				Match(GT);
 				}
 				break;
@@ -8666,34 +8454,34 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrimitiveTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1214;
+				State = 1206;
 				typeName();
-				State = 1225;
+				State = 1217;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,165,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,163,Context) ) {
 				case 1:
 					{
-					State = 1215;
+					State = 1207;
 					Match(LPAREN);
-					State = 1216;
+					State = 1208;
 					Match(INTEGER_VALUE);
-					State = 1221;
+					State = 1213;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1217;
+						State = 1209;
 						Match(COMMA);
-						State = 1218;
+						State = 1210;
 						Match(INTEGER_VALUE);
 						}
 						}
-						State = 1223;
+						State = 1215;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1224;
+					State = 1216;
 					Match(RPAREN);
 					}
 					break;
@@ -8704,9 +8492,9 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1237;
+			State = 1229;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,168,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,166,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -8716,28 +8504,28 @@ public partial class QuerySqlParser : Parser {
 					{
 					_localctx = new ArraySuffixTypeContext(new TypeContext(_parentctx, _parentState));
 					PushNewRecursionContext(_localctx, _startState, RULE_type);
-					State = 1229;
+					State = 1221;
 					if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-					State = 1230;
+					State = 1222;
 					Match(LBRACKET);
-					State = 1232;
+					State = 1224;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==INTEGER_VALUE) {
 						{
-						State = 1231;
+						State = 1223;
 						Match(INTEGER_VALUE);
 						}
 					}
 
-					State = 1234;
+					State = 1226;
 					Match(RBRACKET);
 					}
 					}
 				}
-				State = 1239;
+				State = 1231;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,168,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,166,Context);
 			}
 			}
 		}
@@ -8784,34 +8572,34 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public TypeNameContext typeName() {
 		TypeNameContext _localctx = new TypeNameContext(Context, State);
-		EnterRule(_localctx, 96, RULE_typeName);
+		EnterRule(_localctx, 92, RULE_typeName);
 		int _la;
 		try {
-			State = 1249;
+			State = 1241;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,169,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,167,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1240;
+				State = 1232;
 				Match(DOUBLE);
-				State = 1241;
+				State = 1233;
 				Match(PRECISION);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1242;
+				State = 1234;
 				Match(CHARACTER);
-				State = 1243;
+				State = 1235;
 				Match(VARYING);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1244;
+				State = 1236;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TIME || _la==TIMESTAMP) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8820,7 +8608,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1245;
+				State = 1237;
 				_la = TokenStream.LA(1);
 				if ( !(_la==WITH || _la==WITHOUT) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8829,16 +8617,16 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1246;
+				State = 1238;
 				Match(TIME);
-				State = 1247;
+				State = 1239;
 				Match(ZONE);
 				}
 				break;
 			case 4:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1248;
+				State = 1240;
 				qualifiedName();
 				}
 				break;
@@ -8882,30 +8670,30 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public QualifiedNameContext qualifiedName() {
 		QualifiedNameContext _localctx = new QualifiedNameContext(Context, State);
-		EnterRule(_localctx, 98, RULE_qualifiedName);
+		EnterRule(_localctx, 94, RULE_qualifiedName);
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1251;
+			State = 1243;
 			identifier();
-			State = 1256;
+			State = 1248;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,168,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					{
 					{
-					State = 1252;
+					State = 1244;
 					Match(DOT);
-					State = 1253;
+					State = 1245;
 					identifier();
 					}
 					}
 				}
-				State = 1258;
+				State = 1250;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,168,Context);
 			}
 			}
 		}
@@ -8921,47 +8709,21 @@ public partial class QuerySqlParser : Parser {
 	}
 
 	public partial class IdentifierContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IDENTIFIER() { return GetToken(QuerySqlParser.IDENTIFIER, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode QUOTED_IDENTIFIER() { return GetToken(QuerySqlParser.QUOTED_IDENTIFIER, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BACKQUOTED_IDENTIFIER() { return GetToken(QuerySqlParser.BACKQUOTED_IDENTIFIER, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public NonReservedContext nonReserved() {
+			return GetRuleContext<NonReservedContext>(0);
+		}
 		public IdentifierContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
 		}
 		public override int RuleIndex { get { return RULE_identifier; } }
-
-		public IdentifierContext() { }
-		public virtual void CopyFrom(IdentifierContext context) {
-			base.CopyFrom(context);
-		}
-	}
-	public partial class UnquotedIdentifierContext : IdentifierContext {
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IDENTIFIER() { return GetToken(QuerySqlParser.IDENTIFIER, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public NonReservedContext nonReserved() {
-			return GetRuleContext<NonReservedContext>(0);
-		}
-		public UnquotedIdentifierContext(IdentifierContext context) { CopyFrom(context); }
 		[System.Diagnostics.DebuggerNonUserCode]
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
 			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitUnquotedIdentifier(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class QuotedIdentifierContext : IdentifierContext {
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode QUOTED_IDENTIFIER() { return GetToken(QuerySqlParser.QUOTED_IDENTIFIER, 0); }
-		public QuotedIdentifierContext(IdentifierContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitQuotedIdentifier(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class BackQuotedIdentifierContext : IdentifierContext {
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BACKQUOTED_IDENTIFIER() { return GetToken(QuerySqlParser.BACKQUOTED_IDENTIFIER, 0); }
-		public BackQuotedIdentifierContext(IdentifierContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitBackQuotedIdentifier(this);
+			if (typedVisitor != null) return typedVisitor.VisitIdentifier(this);
 			else return visitor.VisitChildren(this);
 		}
 	}
@@ -8969,32 +8731,29 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public IdentifierContext identifier() {
 		IdentifierContext _localctx = new IdentifierContext(Context, State);
-		EnterRule(_localctx, 100, RULE_identifier);
+		EnterRule(_localctx, 96, RULE_identifier);
 		try {
-			State = 1263;
+			State = 1255;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENTIFIER:
-				_localctx = new UnquotedIdentifierContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1259;
+				State = 1251;
 				Match(IDENTIFIER);
 				}
 				break;
 			case QUOTED_IDENTIFIER:
-				_localctx = new QuotedIdentifierContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1260;
+				State = 1252;
 				Match(QUOTED_IDENTIFIER);
 				}
 				break;
 			case BACKQUOTED_IDENTIFIER:
-				_localctx = new BackQuotedIdentifierContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1261;
+				State = 1253;
 				Match(BACKQUOTED_IDENTIFIER);
 				}
 				break;
@@ -9082,10 +8841,9 @@ public partial class QuerySqlParser : Parser {
 			case WORK:
 			case WRITE:
 			case ZONE:
-				_localctx = new UnquotedIdentifierContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1262;
+				State = 1254;
 				nonReserved();
 				}
 				break;
@@ -9205,12 +8963,12 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public NonReservedContext nonReserved() {
 		NonReservedContext _localctx = new NonReservedContext(Context, State);
-		EnterRule(_localctx, 102, RULE_nonReserved);
+		EnterRule(_localctx, 98, RULE_nonReserved);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1265;
+			State = 1257;
 			_la = TokenStream.LA(1);
 			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 281252887428208654L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & -2415213768495170771L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 3938679L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -9236,10 +8994,9 @@ public partial class QuerySqlParser : Parser {
 		switch (ruleIndex) {
 		case 14: return queryTerm_sempred((QueryTermContext)_localctx, predIndex);
 		case 22: return relation_sempred((RelationContext)_localctx, predIndex);
-		case 35: return booleanExpression_sempred((BooleanExpressionContext)_localctx, predIndex);
-		case 37: return valueExpression_sempred((ValueExpressionContext)_localctx, predIndex);
-		case 38: return primaryExpression_sempred((PrimaryExpressionContext)_localctx, predIndex);
-		case 47: return type_sempred((TypeContext)_localctx, predIndex);
+		case 34: return expression_sempred((ExpressionContext)_localctx, predIndex);
+		case 36: return valueExpression_sempred((ValueExpressionContext)_localctx, predIndex);
+		case 45: return type_sempred((TypeContext)_localctx, predIndex);
 		}
 		return true;
 	}
@@ -9256,7 +9013,7 @@ public partial class QuerySqlParser : Parser {
 		}
 		return true;
 	}
-	private bool booleanExpression_sempred(BooleanExpressionContext _localctx, int predIndex) {
+	private bool expression_sempred(ExpressionContext _localctx, int predIndex) {
 		switch (predIndex) {
 		case 3: return Precpred(Context, 2);
 		case 4: return Precpred(Context, 1);
@@ -9268,15 +9025,10 @@ public partial class QuerySqlParser : Parser {
 		case 5: return Precpred(Context, 3);
 		case 6: return Precpred(Context, 2);
 		case 7: return Precpred(Context, 1);
-		}
-		return true;
-	}
-	private bool primaryExpression_sempred(PrimaryExpressionContext _localctx, int predIndex) {
-		switch (predIndex) {
-		case 8: return Precpred(Context, 4);
-		case 9: return Precpred(Context, 3);
-		case 10: return Precpred(Context, 2);
-		case 11: return Precpred(Context, 1);
+		case 8: return Precpred(Context, 8);
+		case 9: return Precpred(Context, 7);
+		case 10: return Precpred(Context, 6);
+		case 11: return Precpred(Context, 5);
 		}
 		return true;
 	}
@@ -9288,482 +9040,480 @@ public partial class QuerySqlParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,192,1268,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,192,1260,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
 		2,29,7,29,2,30,7,30,2,31,7,31,2,32,7,32,2,33,7,33,2,34,7,34,2,35,7,35,
 		2,36,7,36,2,37,7,37,2,38,7,38,2,39,7,39,2,40,7,40,2,41,7,41,2,42,7,42,
 		2,43,7,43,2,44,7,44,2,45,7,45,2,46,7,46,2,47,7,47,2,48,7,48,2,49,7,49,
-		2,50,7,50,2,51,7,51,1,0,5,0,106,8,0,10,0,12,0,109,9,0,1,0,1,0,4,0,113,
-		8,0,11,0,12,0,114,1,0,5,0,118,8,0,10,0,12,0,121,9,0,1,0,5,0,124,8,0,10,
-		0,12,0,127,9,0,3,0,129,8,0,1,0,1,0,1,1,1,1,1,1,1,2,1,2,1,2,1,2,3,2,140,
-		8,2,1,2,1,2,1,2,3,2,145,8,2,1,2,1,2,1,2,3,2,150,8,2,1,2,1,2,1,2,1,2,1,
-		2,3,2,157,8,2,1,2,1,2,3,2,161,8,2,1,2,1,2,3,2,165,8,2,1,2,1,2,1,2,1,2,
-		1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,178,8,2,1,2,1,2,1,2,1,2,1,2,3,2,185,8,
-		2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,195,8,2,1,2,1,2,1,2,1,2,3,2,201,
-		8,2,1,2,1,2,1,2,3,2,206,8,2,1,2,1,2,1,2,1,2,3,2,212,8,2,1,2,1,2,1,2,1,
-		2,3,2,218,8,2,1,2,1,2,1,2,3,2,223,8,2,1,2,1,2,3,2,227,8,2,1,2,1,2,3,2,
-		231,8,2,1,2,3,2,234,8,2,1,2,1,2,3,2,238,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,
-		2,1,2,3,2,248,8,2,1,2,1,2,1,2,1,2,1,2,3,2,255,8,2,1,2,1,2,1,2,1,2,1,2,
-		1,2,5,2,263,8,2,10,2,12,2,266,9,2,3,2,268,8,2,1,2,1,2,3,2,272,8,2,1,2,
-		1,2,3,2,276,8,2,1,2,5,2,279,8,2,10,2,12,2,282,9,2,1,2,1,2,3,2,286,8,2,
-		1,2,1,2,3,2,290,8,2,1,2,1,2,1,2,1,2,1,2,3,2,297,8,2,1,2,3,2,300,8,2,1,
-		2,1,2,1,2,1,2,3,2,306,8,2,1,2,1,2,3,2,310,8,2,1,2,1,2,3,2,314,8,2,1,2,
-		1,2,1,2,3,2,319,8,2,1,2,3,2,322,8,2,1,2,1,2,1,2,1,2,3,2,328,8,2,1,2,1,
-		2,3,2,332,8,2,1,2,1,2,3,2,336,8,2,1,2,1,2,1,2,3,2,341,8,2,1,2,1,2,1,2,
-		1,2,3,2,347,8,2,1,2,1,2,1,2,3,2,352,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,360,
-		8,2,1,2,1,2,1,2,1,2,3,2,366,8,2,1,2,1,2,1,2,3,2,371,8,2,1,2,1,2,1,2,1,
-		2,1,2,1,2,1,2,1,2,3,2,381,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,
-		392,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,400,8,2,1,2,1,2,1,2,1,2,5,2,406,8,
-		2,10,2,12,2,409,9,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,417,8,2,10,2,12,2,420,
-		9,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,428,8,2,1,3,1,3,1,3,4,3,433,8,3,11,3,12,
-		3,434,1,3,1,3,3,3,439,8,3,1,4,3,4,442,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,
-		450,8,4,1,5,1,5,1,5,1,5,5,5,456,8,5,10,5,12,5,459,9,5,1,5,1,5,1,6,1,6,
-		1,6,3,6,466,8,6,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,476,8,7,1,8,1,8,3,
-		8,480,8,8,1,8,1,8,1,8,1,9,1,9,1,9,1,9,5,9,489,8,9,10,9,12,9,492,9,9,1,
-		9,1,9,1,10,1,10,3,10,498,8,10,1,10,1,10,1,10,1,11,1,11,1,11,1,11,5,11,
-		507,8,11,10,11,12,11,510,9,11,1,11,1,11,1,12,1,12,1,12,1,12,5,12,518,8,
-		12,10,12,12,12,521,9,12,1,12,1,12,1,13,1,13,3,13,527,8,13,1,13,3,13,530,
-		8,13,1,13,3,13,533,8,13,1,13,3,13,536,8,13,1,14,1,14,1,14,1,14,1,14,1,
-		14,3,14,544,8,14,1,14,5,14,547,8,14,10,14,12,14,550,9,14,1,15,1,15,3,15,
-		554,8,15,1,15,1,15,1,15,5,15,559,8,15,10,15,12,15,562,9,15,1,15,1,15,1,
-		15,1,15,5,15,568,8,15,10,15,12,15,571,9,15,3,15,573,8,15,1,15,3,15,576,
-		8,15,1,15,1,15,3,15,580,8,15,1,15,1,15,1,15,1,15,1,15,5,15,587,8,15,10,
-		15,12,15,590,9,15,3,15,592,8,15,1,15,1,15,3,15,596,8,15,1,15,1,15,1,15,
-		1,15,1,15,5,15,603,8,15,10,15,12,15,606,9,15,3,15,608,8,15,1,15,1,15,1,
-		15,1,15,3,15,614,8,15,1,16,1,16,1,16,1,16,1,16,5,16,621,8,16,10,16,12,
-		16,624,9,16,1,17,1,17,3,17,628,8,17,1,17,1,17,3,17,632,8,17,1,18,1,18,
-		1,18,1,19,1,19,1,19,3,19,640,8,19,1,20,1,20,1,20,3,20,645,8,20,1,21,1,
-		21,1,21,1,21,1,21,1,21,1,21,3,21,654,8,21,1,21,3,21,657,8,21,3,21,659,
-		8,21,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,669,8,22,1,22,3,22,672,
-		8,22,1,22,1,22,1,22,1,22,5,22,678,8,22,10,22,12,22,681,9,22,1,23,3,23,
-		684,8,23,1,23,1,23,3,23,688,8,23,1,23,1,23,3,23,692,8,23,1,23,1,23,3,23,
-		696,8,23,3,23,698,8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,5,24,707,8,24,
-		10,24,12,24,710,9,24,1,24,1,24,3,24,714,8,24,1,25,1,25,1,25,1,25,1,25,
-		1,25,1,25,1,25,1,25,1,25,1,25,1,25,3,25,728,8,25,1,25,3,25,731,8,25,1,
-		26,1,26,3,26,735,8,26,1,26,1,26,1,26,1,26,3,26,741,8,26,1,26,1,26,1,26,
-		1,26,1,26,5,26,748,8,26,10,26,12,26,751,9,26,3,26,753,8,26,1,26,1,26,3,
-		26,757,8,26,1,26,1,26,1,26,1,26,3,26,763,8,26,1,27,3,27,766,8,27,1,27,
-		1,27,3,27,770,8,27,1,28,1,28,1,28,1,29,1,29,1,29,1,29,1,29,5,29,780,8,
-		29,10,29,12,29,783,9,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,
-		29,1,29,5,29,796,8,29,10,29,12,29,799,9,29,1,29,1,29,1,29,1,29,1,29,1,
-		29,5,29,807,8,29,10,29,12,29,810,9,29,1,29,1,29,3,29,814,8,29,1,30,1,30,
-		1,30,1,30,1,30,3,30,821,8,30,1,31,1,31,1,31,1,31,1,32,1,32,1,32,1,33,1,
-		33,1,34,1,34,1,35,1,35,1,35,3,35,837,8,35,1,35,1,35,3,35,841,8,35,1,35,
-		1,35,1,35,1,35,1,35,1,35,5,35,849,8,35,10,35,12,35,852,9,35,1,36,1,36,
-		1,36,1,36,1,36,1,36,1,36,1,36,3,36,862,8,36,1,36,1,36,1,36,3,36,867,8,
-		36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,875,8,36,1,36,1,36,1,36,1,36,1,36,
-		1,36,3,36,883,8,36,1,36,1,36,1,36,1,36,1,36,5,36,890,8,36,10,36,12,36,
-		893,9,36,1,36,1,36,1,36,3,36,898,8,36,1,36,1,36,1,36,1,36,3,36,904,8,36,
-		1,36,1,36,3,36,908,8,36,1,36,1,36,1,36,3,36,913,8,36,1,36,1,36,1,36,3,
-		36,918,8,36,1,37,1,37,1,37,1,37,3,37,924,8,37,1,37,1,37,1,37,1,37,1,37,
-		1,37,1,37,1,37,1,37,5,37,935,8,37,10,37,12,37,938,9,37,1,38,1,38,1,38,
-		1,38,1,38,1,38,4,38,946,8,38,11,38,12,38,947,1,38,1,38,3,38,952,8,38,1,
-		38,1,38,1,38,1,38,4,38,958,8,38,11,38,12,38,959,1,38,1,38,3,38,964,8,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		5,38,980,8,38,10,38,12,38,983,9,38,3,38,985,8,38,1,38,1,38,1,38,1,38,1,
-		38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,998,8,38,10,38,12,38,1001,9,38,3,
-		38,1003,8,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1011,8,38,10,38,12,38,
-		1014,9,38,3,38,1016,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,3,38,1029,8,38,1,38,1,38,1,38,3,38,1034,8,38,1,38,1,38,1,38,
-		5,38,1039,8,38,10,38,12,38,1042,9,38,3,38,1044,8,38,1,38,1,38,3,38,1048,
-		8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,3,38,1069,8,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1085,8,38,10,38,12,38,
-		1088,9,38,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,5,39,1098,8,39,10,39,
-		12,39,1101,9,39,1,39,1,39,1,39,1,39,1,39,3,39,1108,8,39,1,40,1,40,1,40,
-		1,40,1,40,1,40,1,40,5,40,1117,8,40,10,40,12,40,1120,9,40,3,40,1122,8,40,
-		1,40,3,40,1125,8,40,1,40,1,40,1,41,1,41,1,41,1,41,1,42,1,42,1,42,1,42,
-		1,43,1,43,1,43,1,43,1,43,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,
-		1,44,1,44,1,44,1,44,1,44,1,44,5,44,1157,8,44,10,44,12,44,1160,9,44,1,44,
-		1,44,1,44,3,44,1165,8,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
-		1,45,1,45,1,45,1,45,3,45,1180,8,45,3,45,1182,8,45,1,46,1,46,1,47,1,47,
-		1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,
-		1,47,1,47,1,47,1,47,1,47,5,47,1207,8,47,10,47,12,47,1210,9,47,3,47,1212,
-		8,47,1,47,1,47,1,47,1,47,1,47,1,47,5,47,1220,8,47,10,47,12,47,1223,9,47,
-		1,47,3,47,1226,8,47,3,47,1228,8,47,1,47,1,47,1,47,3,47,1233,8,47,1,47,
-		5,47,1236,8,47,10,47,12,47,1239,9,47,1,48,1,48,1,48,1,48,1,48,1,48,1,48,
-		1,48,1,48,3,48,1250,8,48,1,49,1,49,1,49,5,49,1255,8,49,10,49,12,49,1258,
-		9,49,1,50,1,50,1,50,1,50,3,50,1264,8,50,1,51,1,51,1,51,0,6,28,44,70,74,
-		76,94,52,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,
-		44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,
-		92,94,96,98,100,102,0,26,2,0,75,75,115,115,2,0,120,120,123,123,2,0,64,
-		64,108,108,2,0,76,76,113,113,2,0,131,131,154,154,2,0,134,134,151,151,2,
-		0,21,21,37,37,2,0,1,1,105,105,4,0,4,4,95,95,112,112,125,126,2,0,87,87,
-		152,152,3,0,39,39,63,63,139,139,2,0,4,4,32,32,2,0,10,10,29,29,2,0,45,45,
-		70,70,2,0,17,17,44,44,1,0,106,107,4,0,25,26,56,57,78,81,109,110,3,0,4,
-		4,7,7,117,117,2,0,59,59,73,73,1,0,164,165,1,0,166,168,2,0,43,43,135,135,
-		1,0,182,184,1,0,129,130,2,0,148,148,150,150,31,0,1,3,11,12,17,18,20,21,
-		24,27,30,31,33,33,41,42,44,45,48,50,53,57,67,67,69,70,72,72,75,76,78,81,
-		84,85,87,88,94,96,98,103,105,110,112,113,115,116,118,121,124,127,129,130,
-		132,134,136,138,140,140,143,144,150,153,1480,0,107,1,0,0,0,2,132,1,0,0,
-		0,4,427,1,0,0,0,6,438,1,0,0,0,8,449,1,0,0,0,10,451,1,0,0,0,12,462,1,0,
-		0,0,14,475,1,0,0,0,16,477,1,0,0,0,18,484,1,0,0,0,20,497,1,0,0,0,22,502,
-		1,0,0,0,24,513,1,0,0,0,26,524,1,0,0,0,28,537,1,0,0,0,30,613,1,0,0,0,32,
-		615,1,0,0,0,34,625,1,0,0,0,36,633,1,0,0,0,38,636,1,0,0,0,40,641,1,0,0,
-		0,42,658,1,0,0,0,44,660,1,0,0,0,46,697,1,0,0,0,48,713,1,0,0,0,50,715,1,
-		0,0,0,52,762,1,0,0,0,54,765,1,0,0,0,56,771,1,0,0,0,58,813,1,0,0,0,60,820,
-		1,0,0,0,62,822,1,0,0,0,64,826,1,0,0,0,66,829,1,0,0,0,68,831,1,0,0,0,70,
-		840,1,0,0,0,72,917,1,0,0,0,74,923,1,0,0,0,76,1068,1,0,0,0,78,1107,1,0,
-		0,0,80,1109,1,0,0,0,82,1128,1,0,0,0,84,1132,1,0,0,0,86,1136,1,0,0,0,88,
-		1164,1,0,0,0,90,1181,1,0,0,0,92,1183,1,0,0,0,94,1227,1,0,0,0,96,1249,1,
-		0,0,0,98,1251,1,0,0,0,100,1263,1,0,0,0,102,1265,1,0,0,0,104,106,5,180,
-		0,0,105,104,1,0,0,0,106,109,1,0,0,0,107,105,1,0,0,0,107,108,1,0,0,0,108,
-		128,1,0,0,0,109,107,1,0,0,0,110,119,3,4,2,0,111,113,5,180,0,0,112,111,
-		1,0,0,0,113,114,1,0,0,0,114,112,1,0,0,0,114,115,1,0,0,0,115,116,1,0,0,
-		0,116,118,3,4,2,0,117,112,1,0,0,0,118,121,1,0,0,0,119,117,1,0,0,0,119,
-		120,1,0,0,0,120,125,1,0,0,0,121,119,1,0,0,0,122,124,5,180,0,0,123,122,
-		1,0,0,0,124,127,1,0,0,0,125,123,1,0,0,0,125,126,1,0,0,0,126,129,1,0,0,
-		0,127,125,1,0,0,0,128,110,1,0,0,0,128,129,1,0,0,0,129,130,1,0,0,0,130,
-		131,5,0,0,1,131,1,1,0,0,0,132,133,3,68,34,0,133,134,5,0,0,1,134,3,1,0,
-		0,0,135,428,3,26,13,0,136,137,7,0,0,0,137,139,5,121,0,0,138,140,5,42,0,
-		0,139,138,1,0,0,0,139,140,1,0,0,0,140,428,1,0,0,0,141,142,7,0,0,0,142,
-		144,5,124,0,0,143,145,5,42,0,0,144,143,1,0,0,0,144,145,1,0,0,0,145,428,
-		1,0,0,0,146,147,7,0,0,0,147,149,5,100,0,0,148,150,5,42,0,0,149,148,1,0,
-		0,0,149,150,1,0,0,0,150,428,1,0,0,0,151,152,7,0,0,0,152,428,5,99,0,0,153,
-		154,7,0,0,0,154,156,5,49,0,0,155,157,5,42,0,0,156,155,1,0,0,0,156,157,
-		1,0,0,0,157,428,1,0,0,0,158,160,7,0,0,0,159,161,5,4,0,0,160,159,1,0,0,
-		0,160,161,1,0,0,0,161,162,1,0,0,0,162,164,5,133,0,0,163,165,5,42,0,0,164,
-		163,1,0,0,0,164,165,1,0,0,0,165,428,1,0,0,0,166,167,7,0,0,0,167,428,5,
-		138,0,0,168,169,7,0,0,0,169,428,5,143,0,0,170,171,5,115,0,0,171,172,5,
-		134,0,0,172,173,5,67,0,0,173,428,5,72,0,0,174,177,5,115,0,0,175,178,3,
-		98,49,0,176,178,5,4,0,0,177,175,1,0,0,0,177,176,1,0,0,0,178,428,1,0,0,
-		0,179,180,5,30,0,0,180,181,5,48,0,0,181,428,3,100,50,0,182,184,5,30,0,
-		0,183,185,5,42,0,0,184,183,1,0,0,0,184,185,1,0,0,0,185,186,1,0,0,0,186,
-		428,3,98,49,0,187,188,5,30,0,0,188,189,3,98,49,0,189,190,5,42,0,0,190,
-		428,1,0,0,0,191,194,5,41,0,0,192,195,3,4,2,0,193,195,3,100,50,0,194,192,
-		1,0,0,0,194,193,1,0,0,0,195,428,1,0,0,0,196,197,5,34,0,0,197,200,7,1,0,
-		0,198,199,5,58,0,0,199,201,5,40,0,0,200,198,1,0,0,0,200,201,1,0,0,0,201,
-		202,1,0,0,0,202,205,3,98,49,0,203,204,5,28,0,0,204,206,5,132,0,0,205,203,
-		1,0,0,0,205,206,1,0,0,0,206,428,1,0,0,0,207,208,5,34,0,0,208,211,5,137,
-		0,0,209,210,5,58,0,0,210,212,5,40,0,0,211,209,1,0,0,0,211,212,1,0,0,0,
-		212,213,1,0,0,0,213,428,3,100,50,0,214,217,5,127,0,0,215,218,3,100,50,
-		0,216,218,5,4,0,0,217,215,1,0,0,0,217,216,1,0,0,0,218,428,1,0,0,0,219,
-		222,5,98,0,0,220,223,3,100,50,0,221,223,5,181,0,0,222,220,1,0,0,0,222,
-		221,1,0,0,0,223,226,1,0,0,0,224,225,5,46,0,0,225,227,5,12,0,0,226,224,
-		1,0,0,0,226,227,1,0,0,0,227,233,1,0,0,0,228,230,7,2,0,0,229,231,5,154,
-		0,0,230,229,1,0,0,0,230,231,1,0,0,0,231,232,1,0,0,0,232,234,5,182,0,0,
-		233,228,1,0,0,0,233,234,1,0,0,0,234,237,1,0,0,0,235,236,5,74,0,0,236,238,
-		5,182,0,0,237,235,1,0,0,0,237,238,1,0,0,0,238,428,1,0,0,0,239,240,5,114,
-		0,0,240,241,5,181,0,0,241,242,5,154,0,0,242,428,5,181,0,0,243,244,5,140,
-		0,0,244,428,5,181,0,0,245,247,5,114,0,0,246,248,7,3,0,0,247,246,1,0,0,
-		0,247,248,1,0,0,0,248,249,1,0,0,0,249,250,5,129,0,0,250,251,5,153,0,0,
-		251,428,3,8,4,0,252,254,5,114,0,0,253,255,7,3,0,0,254,253,1,0,0,0,254,
-		255,1,0,0,0,255,256,1,0,0,0,256,257,3,98,49,0,257,267,7,4,0,0,258,268,
-		5,27,0,0,259,264,3,8,4,0,260,261,5,178,0,0,261,263,3,8,4,0,262,260,1,0,
-		0,0,263,266,1,0,0,0,264,262,1,0,0,0,264,265,1,0,0,0,265,268,1,0,0,0,266,
-		264,1,0,0,0,267,258,1,0,0,0,267,259,1,0,0,0,268,428,1,0,0,0,269,271,5,
-		11,0,0,270,272,7,5,0,0,271,270,1,0,0,0,271,272,1,0,0,0,272,276,1,0,0,0,
-		273,274,5,119,0,0,274,276,5,134,0,0,275,269,1,0,0,0,275,273,1,0,0,0,276,
-		280,1,0,0,0,277,279,3,6,3,0,278,277,1,0,0,0,279,282,1,0,0,0,280,278,1,
-		0,0,0,280,281,1,0,0,0,281,428,1,0,0,0,282,280,1,0,0,0,283,285,7,6,0,0,
-		284,286,7,5,0,0,285,284,1,0,0,0,285,286,1,0,0,0,286,428,1,0,0,0,287,289,
-		7,7,0,0,288,290,7,5,0,0,289,288,1,0,0,0,289,290,1,0,0,0,290,428,1,0,0,
-		0,291,292,5,31,0,0,292,428,7,8,0,0,293,296,5,22,0,0,294,295,5,89,0,0,295,
-		297,5,102,0,0,296,294,1,0,0,0,296,297,1,0,0,0,297,299,1,0,0,0,298,300,
-		5,118,0,0,299,298,1,0,0,0,299,300,1,0,0,0,300,301,1,0,0,0,301,305,5,120,
-		0,0,302,303,5,58,0,0,303,304,5,82,0,0,304,306,5,40,0,0,305,302,1,0,0,0,
-		305,306,1,0,0,0,306,307,1,0,0,0,307,309,3,98,49,0,308,310,3,10,5,0,309,
-		308,1,0,0,0,309,310,1,0,0,0,310,313,1,0,0,0,311,312,5,148,0,0,312,314,
-		3,18,9,0,313,311,1,0,0,0,313,314,1,0,0,0,314,428,1,0,0,0,315,318,5,22,
-		0,0,316,317,5,89,0,0,317,319,5,102,0,0,318,316,1,0,0,0,318,319,1,0,0,0,
-		319,321,1,0,0,0,320,322,5,118,0,0,321,320,1,0,0,0,321,322,1,0,0,0,322,
-		323,1,0,0,0,323,327,5,123,0,0,324,325,5,58,0,0,325,326,5,82,0,0,326,328,
-		5,40,0,0,327,324,1,0,0,0,327,328,1,0,0,0,328,329,1,0,0,0,329,331,3,98,
-		49,0,330,332,3,10,5,0,331,330,1,0,0,0,331,332,1,0,0,0,332,335,1,0,0,0,
-		333,334,5,148,0,0,334,336,3,18,9,0,335,333,1,0,0,0,335,336,1,0,0,0,336,
-		428,1,0,0,0,337,340,5,22,0,0,338,339,5,89,0,0,339,341,5,102,0,0,340,338,
-		1,0,0,0,340,341,1,0,0,0,341,342,1,0,0,0,342,346,5,120,0,0,343,344,5,58,
-		0,0,344,345,5,82,0,0,345,347,5,40,0,0,346,343,1,0,0,0,346,347,1,0,0,0,
-		347,348,1,0,0,0,348,351,3,98,49,0,349,350,5,148,0,0,350,352,3,18,9,0,351,
-		349,1,0,0,0,351,352,1,0,0,0,352,353,1,0,0,0,353,354,5,9,0,0,354,355,3,
-		26,13,0,355,428,1,0,0,0,356,359,5,22,0,0,357,358,5,89,0,0,358,360,5,102,
-		0,0,359,357,1,0,0,0,359,360,1,0,0,0,360,361,1,0,0,0,361,365,5,123,0,0,
-		362,363,5,58,0,0,363,364,5,82,0,0,364,366,5,40,0,0,365,362,1,0,0,0,365,
-		366,1,0,0,0,366,367,1,0,0,0,367,370,3,98,49,0,368,369,5,148,0,0,369,371,
-		3,18,9,0,370,368,1,0,0,0,370,371,1,0,0,0,371,372,1,0,0,0,372,373,5,9,0,
-		0,373,374,3,26,13,0,374,428,1,0,0,0,375,376,5,22,0,0,376,380,5,137,0,0,
-		377,378,5,58,0,0,378,379,5,82,0,0,379,381,5,40,0,0,380,377,1,0,0,0,380,
-		381,1,0,0,0,381,382,1,0,0,0,382,383,3,100,50,0,383,384,5,9,0,0,384,385,
-		3,94,47,0,385,428,1,0,0,0,386,387,5,62,0,0,387,388,5,65,0,0,388,391,3,
-		98,49,0,389,390,5,148,0,0,390,392,3,18,9,0,391,389,1,0,0,0,391,392,1,0,
-		0,0,392,393,1,0,0,0,393,394,3,26,13,0,394,428,1,0,0,0,395,396,5,62,0,0,
-		396,397,5,65,0,0,397,399,3,98,49,0,398,400,3,22,11,0,399,398,1,0,0,0,399,
-		400,1,0,0,0,400,401,1,0,0,0,401,402,5,142,0,0,402,407,3,24,12,0,403,404,
-		5,178,0,0,404,406,3,24,12,0,405,403,1,0,0,0,406,409,1,0,0,0,407,405,1,
-		0,0,0,407,408,1,0,0,0,408,428,1,0,0,0,409,407,1,0,0,0,410,411,5,5,0,0,
-		411,412,7,1,0,0,412,413,3,98,49,0,413,418,3,16,8,0,414,415,5,178,0,0,415,
-		417,3,16,8,0,416,414,1,0,0,0,417,420,1,0,0,0,418,416,1,0,0,0,418,419,1,
-		0,0,0,419,428,1,0,0,0,420,418,1,0,0,0,421,422,5,5,0,0,422,423,7,1,0,0,
-		423,424,3,98,49,0,424,425,5,114,0,0,425,426,3,18,9,0,426,428,1,0,0,0,427,
-		135,1,0,0,0,427,136,1,0,0,0,427,141,1,0,0,0,427,146,1,0,0,0,427,151,1,
-		0,0,0,427,153,1,0,0,0,427,158,1,0,0,0,427,166,1,0,0,0,427,168,1,0,0,0,
-		427,170,1,0,0,0,427,174,1,0,0,0,427,179,1,0,0,0,427,182,1,0,0,0,427,187,
-		1,0,0,0,427,191,1,0,0,0,427,196,1,0,0,0,427,207,1,0,0,0,427,214,1,0,0,
-		0,427,219,1,0,0,0,427,239,1,0,0,0,427,243,1,0,0,0,427,245,1,0,0,0,427,
-		252,1,0,0,0,427,275,1,0,0,0,427,283,1,0,0,0,427,287,1,0,0,0,427,291,1,
-		0,0,0,427,293,1,0,0,0,427,315,1,0,0,0,427,337,1,0,0,0,427,356,1,0,0,0,
-		427,375,1,0,0,0,427,386,1,0,0,0,427,395,1,0,0,0,427,410,1,0,0,0,427,421,
-		1,0,0,0,428,5,1,0,0,0,429,430,5,67,0,0,430,432,5,72,0,0,431,433,3,100,
-		50,0,432,431,1,0,0,0,433,434,1,0,0,0,434,432,1,0,0,0,434,435,1,0,0,0,435,
-		439,1,0,0,0,436,437,5,101,0,0,437,439,7,9,0,0,438,429,1,0,0,0,438,436,
-		1,0,0,0,439,7,1,0,0,0,440,442,5,165,0,0,441,440,1,0,0,0,441,442,1,0,0,
-		0,442,443,1,0,0,0,443,450,3,92,46,0,444,450,5,181,0,0,445,450,3,100,50,
-		0,446,450,5,135,0,0,447,450,5,43,0,0,448,450,5,86,0,0,449,441,1,0,0,0,
-		449,444,1,0,0,0,449,445,1,0,0,0,449,446,1,0,0,0,449,447,1,0,0,0,449,448,
-		1,0,0,0,450,9,1,0,0,0,451,452,5,174,0,0,452,457,3,12,6,0,453,454,5,178,
-		0,0,454,456,3,12,6,0,455,453,1,0,0,0,456,459,1,0,0,0,457,455,1,0,0,0,457,
-		458,1,0,0,0,458,460,1,0,0,0,459,457,1,0,0,0,460,461,5,175,0,0,461,11,1,
-		0,0,0,462,463,3,100,50,0,463,465,3,94,47,0,464,466,3,14,7,0,465,464,1,
-		0,0,0,465,466,1,0,0,0,466,13,1,0,0,0,467,476,5,69,0,0,468,469,5,97,0,0,
-		469,476,5,69,0,0,470,476,5,54,0,0,471,472,5,53,0,0,472,473,5,174,0,0,473,
-		474,5,181,0,0,474,476,5,175,0,0,475,467,1,0,0,0,475,468,1,0,0,0,475,470,
-		1,0,0,0,475,471,1,0,0,0,476,15,1,0,0,0,477,479,5,2,0,0,478,480,5,20,0,
-		0,479,478,1,0,0,0,479,480,1,0,0,0,480,481,1,0,0,0,481,482,3,100,50,0,482,
-		483,3,94,47,0,483,17,1,0,0,0,484,485,5,174,0,0,485,490,3,20,10,0,486,487,
-		5,178,0,0,487,489,3,20,10,0,488,486,1,0,0,0,489,492,1,0,0,0,490,488,1,
-		0,0,0,490,491,1,0,0,0,491,493,1,0,0,0,492,490,1,0,0,0,493,494,5,175,0,
-		0,494,19,1,0,0,0,495,498,3,100,50,0,496,498,5,181,0,0,497,495,1,0,0,0,
-		497,496,1,0,0,0,498,499,1,0,0,0,499,500,5,154,0,0,500,501,3,90,45,0,501,
-		21,1,0,0,0,502,503,5,174,0,0,503,508,3,100,50,0,504,505,5,178,0,0,505,
-		507,3,100,50,0,506,504,1,0,0,0,507,510,1,0,0,0,508,506,1,0,0,0,508,509,
-		1,0,0,0,509,511,1,0,0,0,510,508,1,0,0,0,511,512,5,175,0,0,512,23,1,0,0,
-		0,513,514,5,174,0,0,514,519,3,68,34,0,515,516,5,178,0,0,516,518,3,68,34,
-		0,517,515,1,0,0,0,518,521,1,0,0,0,519,517,1,0,0,0,519,520,1,0,0,0,520,
-		522,1,0,0,0,521,519,1,0,0,0,522,523,5,175,0,0,523,25,1,0,0,0,524,526,3,
-		28,14,0,525,527,3,32,16,0,526,525,1,0,0,0,526,527,1,0,0,0,527,529,1,0,
-		0,0,528,530,3,36,18,0,529,528,1,0,0,0,529,530,1,0,0,0,530,532,1,0,0,0,
-		531,533,3,38,19,0,532,531,1,0,0,0,532,533,1,0,0,0,533,535,1,0,0,0,534,
-		536,3,40,20,0,535,534,1,0,0,0,535,536,1,0,0,0,536,27,1,0,0,0,537,538,6,
-		14,-1,0,538,539,3,30,15,0,539,548,1,0,0,0,540,541,10,1,0,0,541,543,7,10,
-		0,0,542,544,5,4,0,0,543,542,1,0,0,0,543,544,1,0,0,0,544,545,1,0,0,0,545,
-		547,3,28,14,2,546,540,1,0,0,0,547,550,1,0,0,0,548,546,1,0,0,0,548,549,
-		1,0,0,0,549,29,1,0,0,0,550,548,1,0,0,0,551,553,5,111,0,0,552,554,7,11,
-		0,0,553,552,1,0,0,0,553,554,1,0,0,0,554,555,1,0,0,0,555,560,3,42,21,0,
-		556,557,5,178,0,0,557,559,3,42,21,0,558,556,1,0,0,0,559,562,1,0,0,0,560,
-		558,1,0,0,0,560,561,1,0,0,0,561,572,1,0,0,0,562,560,1,0,0,0,563,564,5,
-		46,0,0,564,569,3,44,22,0,565,566,5,178,0,0,566,568,3,44,22,0,567,565,1,
-		0,0,0,568,571,1,0,0,0,569,567,1,0,0,0,569,570,1,0,0,0,570,573,1,0,0,0,
-		571,569,1,0,0,0,572,563,1,0,0,0,572,573,1,0,0,0,573,575,1,0,0,0,574,576,
-		3,56,28,0,575,574,1,0,0,0,575,576,1,0,0,0,576,579,1,0,0,0,577,578,5,146,
-		0,0,578,580,3,68,34,0,579,577,1,0,0,0,579,580,1,0,0,0,580,591,1,0,0,0,
-		581,582,5,51,0,0,582,583,5,14,0,0,583,588,3,68,34,0,584,585,5,178,0,0,
-		585,587,3,68,34,0,586,584,1,0,0,0,587,590,1,0,0,0,588,586,1,0,0,0,588,
-		589,1,0,0,0,589,592,1,0,0,0,590,588,1,0,0,0,591,581,1,0,0,0,591,592,1,
-		0,0,0,592,595,1,0,0,0,593,594,5,52,0,0,594,596,3,68,34,0,595,593,1,0,0,
-		0,595,596,1,0,0,0,596,607,1,0,0,0,597,598,5,93,0,0,598,599,5,14,0,0,599,
-		604,3,68,34,0,600,601,5,178,0,0,601,603,3,68,34,0,602,600,1,0,0,0,603,
-		606,1,0,0,0,604,602,1,0,0,0,604,605,1,0,0,0,605,608,1,0,0,0,606,604,1,
-		0,0,0,607,597,1,0,0,0,607,608,1,0,0,0,608,614,1,0,0,0,609,610,5,174,0,
-		0,610,611,3,26,13,0,611,612,5,175,0,0,612,614,1,0,0,0,613,551,1,0,0,0,
-		613,609,1,0,0,0,614,31,1,0,0,0,615,616,5,90,0,0,616,617,5,14,0,0,617,622,
-		3,34,17,0,618,619,5,178,0,0,619,621,3,34,17,0,620,618,1,0,0,0,621,624,
-		1,0,0,0,622,620,1,0,0,0,622,623,1,0,0,0,623,33,1,0,0,0,624,622,1,0,0,0,
-		625,627,3,68,34,0,626,628,7,12,0,0,627,626,1,0,0,0,627,628,1,0,0,0,628,
-		631,1,0,0,0,629,630,5,84,0,0,630,632,7,13,0,0,631,629,1,0,0,0,631,632,
-		1,0,0,0,632,35,1,0,0,0,633,634,5,36,0,0,634,635,7,14,0,0,635,37,1,0,0,
-		0,636,639,5,74,0,0,637,640,3,68,34,0,638,640,5,4,0,0,639,637,1,0,0,0,639,
-		638,1,0,0,0,640,39,1,0,0,0,641,642,5,85,0,0,642,644,3,68,34,0,643,645,
-		7,15,0,0,644,643,1,0,0,0,644,645,1,0,0,0,645,41,1,0,0,0,646,659,5,166,
-		0,0,647,648,3,100,50,0,648,649,5,179,0,0,649,650,5,166,0,0,650,659,1,0,
-		0,0,651,656,3,68,34,0,652,654,5,9,0,0,653,652,1,0,0,0,653,654,1,0,0,0,
-		654,655,1,0,0,0,655,657,3,100,50,0,656,653,1,0,0,0,656,657,1,0,0,0,657,
-		659,1,0,0,0,658,646,1,0,0,0,658,647,1,0,0,0,658,651,1,0,0,0,659,43,1,0,
-		0,0,660,661,6,22,-1,0,661,662,3,52,26,0,662,679,1,0,0,0,663,664,10,3,0,
-		0,664,665,3,46,23,0,665,666,5,68,0,0,666,668,3,52,26,0,667,669,3,50,25,
-		0,668,667,1,0,0,0,668,669,1,0,0,0,669,671,1,0,0,0,670,672,3,48,24,0,671,
-		670,1,0,0,0,671,672,1,0,0,0,672,678,1,0,0,0,673,674,10,2,0,0,674,675,5,
-		23,0,0,675,676,5,68,0,0,676,678,3,52,26,0,677,663,1,0,0,0,677,673,1,0,
-		0,0,678,681,1,0,0,0,679,677,1,0,0,0,679,680,1,0,0,0,680,45,1,0,0,0,681,
-		679,1,0,0,0,682,684,5,61,0,0,683,682,1,0,0,0,683,684,1,0,0,0,684,698,1,
-		0,0,0,685,687,5,71,0,0,686,688,5,91,0,0,687,686,1,0,0,0,687,688,1,0,0,
-		0,688,698,1,0,0,0,689,691,5,104,0,0,690,692,5,91,0,0,691,690,1,0,0,0,691,
-		692,1,0,0,0,692,698,1,0,0,0,693,695,5,47,0,0,694,696,5,91,0,0,695,694,
-		1,0,0,0,695,696,1,0,0,0,696,698,1,0,0,0,697,683,1,0,0,0,697,685,1,0,0,
-		0,697,689,1,0,0,0,697,693,1,0,0,0,698,47,1,0,0,0,699,700,5,86,0,0,700,
-		714,3,68,34,0,701,702,5,141,0,0,702,703,5,174,0,0,703,708,3,100,50,0,704,
-		705,5,178,0,0,705,707,3,100,50,0,706,704,1,0,0,0,707,710,1,0,0,0,708,706,
-		1,0,0,0,708,709,1,0,0,0,709,711,1,0,0,0,710,708,1,0,0,0,711,712,5,175,
-		0,0,712,714,1,0,0,0,713,699,1,0,0,0,713,701,1,0,0,0,714,49,1,0,0,0,715,
-		727,5,149,0,0,716,728,3,64,32,0,717,718,5,174,0,0,718,719,3,64,32,0,719,
-		720,5,175,0,0,720,728,1,0,0,0,721,722,5,174,0,0,722,723,3,64,32,0,723,
-		724,5,178,0,0,724,725,3,64,32,0,725,726,5,175,0,0,726,728,1,0,0,0,727,
-		716,1,0,0,0,727,717,1,0,0,0,727,721,1,0,0,0,728,730,1,0,0,0,729,731,3,
-		62,31,0,730,729,1,0,0,0,730,731,1,0,0,0,731,51,1,0,0,0,732,734,3,98,49,
-		0,733,735,3,54,27,0,734,733,1,0,0,0,734,735,1,0,0,0,735,763,1,0,0,0,736,
-		737,5,174,0,0,737,738,3,26,13,0,738,740,5,175,0,0,739,741,3,54,27,0,740,
-		739,1,0,0,0,740,741,1,0,0,0,741,763,1,0,0,0,742,743,3,98,49,0,743,752,
-		5,174,0,0,744,749,3,68,34,0,745,746,5,178,0,0,746,748,3,68,34,0,747,745,
-		1,0,0,0,748,751,1,0,0,0,749,747,1,0,0,0,749,750,1,0,0,0,750,753,1,0,0,
-		0,751,749,1,0,0,0,752,744,1,0,0,0,752,753,1,0,0,0,753,754,1,0,0,0,754,
-		756,5,175,0,0,755,757,3,54,27,0,756,755,1,0,0,0,756,757,1,0,0,0,757,763,
-		1,0,0,0,758,759,5,174,0,0,759,760,3,44,22,0,760,761,5,175,0,0,761,763,
-		1,0,0,0,762,732,1,0,0,0,762,736,1,0,0,0,762,742,1,0,0,0,762,758,1,0,0,
-		0,763,53,1,0,0,0,764,766,5,9,0,0,765,764,1,0,0,0,765,766,1,0,0,0,766,767,
-		1,0,0,0,767,769,3,100,50,0,768,770,3,22,11,0,769,768,1,0,0,0,769,770,1,
-		0,0,0,770,55,1,0,0,0,771,772,5,147,0,0,772,773,3,58,29,0,773,57,1,0,0,
-		0,774,775,5,136,0,0,775,776,5,174,0,0,776,777,5,116,0,0,777,781,3,64,32,
-		0,778,780,3,60,30,0,779,778,1,0,0,0,780,783,1,0,0,0,781,779,1,0,0,0,781,
-		782,1,0,0,0,782,784,1,0,0,0,783,781,1,0,0,0,784,785,5,175,0,0,785,814,
-		1,0,0,0,786,787,5,55,0,0,787,788,5,174,0,0,788,789,5,116,0,0,789,790,3,
-		64,32,0,790,791,5,178,0,0,791,792,5,3,0,0,792,793,5,14,0,0,793,797,3,64,
-		32,0,794,796,3,60,30,0,795,794,1,0,0,0,796,799,1,0,0,0,797,795,1,0,0,0,
-		797,798,1,0,0,0,798,800,1,0,0,0,799,797,1,0,0,0,800,801,5,175,0,0,801,
-		814,1,0,0,0,802,803,5,113,0,0,803,804,5,174,0,0,804,808,3,64,32,0,805,
-		807,3,60,30,0,806,805,1,0,0,0,807,810,1,0,0,0,808,806,1,0,0,0,808,809,
-		1,0,0,0,809,811,1,0,0,0,810,808,1,0,0,0,811,812,5,175,0,0,812,814,1,0,
-		0,0,813,774,1,0,0,0,813,786,1,0,0,0,813,802,1,0,0,0,814,59,1,0,0,0,815,
-		816,5,178,0,0,816,817,5,103,0,0,817,821,3,64,32,0,818,819,5,178,0,0,819,
-		821,3,62,31,0,820,815,1,0,0,0,820,818,1,0,0,0,821,61,1,0,0,0,822,823,5,
-		50,0,0,823,824,5,94,0,0,824,825,3,64,32,0,825,63,1,0,0,0,826,827,5,182,
-		0,0,827,828,3,66,33,0,828,65,1,0,0,0,829,830,7,16,0,0,830,67,1,0,0,0,831,
-		832,3,70,35,0,832,69,1,0,0,0,833,834,6,35,-1,0,834,836,3,74,37,0,835,837,
-		3,72,36,0,836,835,1,0,0,0,836,837,1,0,0,0,837,841,1,0,0,0,838,839,5,82,
-		0,0,839,841,3,70,35,3,840,833,1,0,0,0,840,838,1,0,0,0,841,850,1,0,0,0,
-		842,843,10,2,0,0,843,844,5,6,0,0,844,849,3,70,35,3,845,846,10,1,0,0,846,
-		847,5,89,0,0,847,849,3,70,35,2,848,842,1,0,0,0,848,845,1,0,0,0,849,852,
-		1,0,0,0,850,848,1,0,0,0,850,851,1,0,0,0,851,71,1,0,0,0,852,850,1,0,0,0,
-		853,854,3,88,44,0,854,855,3,74,37,0,855,918,1,0,0,0,856,857,3,88,44,0,
-		857,858,7,17,0,0,858,861,5,174,0,0,859,862,3,26,13,0,860,862,3,68,34,0,
-		861,859,1,0,0,0,861,860,1,0,0,0,862,863,1,0,0,0,863,864,5,175,0,0,864,
-		918,1,0,0,0,865,867,5,82,0,0,866,865,1,0,0,0,866,867,1,0,0,0,867,868,1,
-		0,0,0,868,869,5,13,0,0,869,870,3,74,37,0,870,871,5,6,0,0,871,872,3,74,
-		37,0,872,918,1,0,0,0,873,875,5,82,0,0,874,873,1,0,0,0,874,875,1,0,0,0,
-		875,876,1,0,0,0,876,877,5,60,0,0,877,878,5,174,0,0,878,879,3,26,13,0,879,
-		880,5,175,0,0,880,918,1,0,0,0,881,883,5,82,0,0,882,881,1,0,0,0,882,883,
-		1,0,0,0,883,884,1,0,0,0,884,885,5,60,0,0,885,886,5,174,0,0,886,891,3,68,
-		34,0,887,888,5,178,0,0,888,890,3,68,34,0,889,887,1,0,0,0,890,893,1,0,0,
-		0,891,889,1,0,0,0,891,892,1,0,0,0,892,894,1,0,0,0,893,891,1,0,0,0,894,
-		895,5,175,0,0,895,918,1,0,0,0,896,898,5,82,0,0,897,896,1,0,0,0,897,898,
-		1,0,0,0,898,899,1,0,0,0,899,900,7,18,0,0,900,903,3,74,37,0,901,902,5,38,
-		0,0,902,904,5,181,0,0,903,901,1,0,0,0,903,904,1,0,0,0,904,918,1,0,0,0,
-		905,907,5,66,0,0,906,908,5,82,0,0,907,906,1,0,0,0,907,908,1,0,0,0,908,
-		909,1,0,0,0,909,918,5,83,0,0,910,912,5,66,0,0,911,913,5,82,0,0,912,911,
-		1,0,0,0,912,913,1,0,0,0,913,914,1,0,0,0,914,915,5,32,0,0,915,916,5,46,
-		0,0,916,918,3,74,37,0,917,853,1,0,0,0,917,856,1,0,0,0,917,866,1,0,0,0,
-		917,874,1,0,0,0,917,882,1,0,0,0,917,897,1,0,0,0,917,905,1,0,0,0,917,910,
-		1,0,0,0,918,73,1,0,0,0,919,920,6,37,-1,0,920,924,3,76,38,0,921,922,7,19,
-		0,0,922,924,3,74,37,4,923,919,1,0,0,0,923,921,1,0,0,0,924,936,1,0,0,0,
-		925,926,10,3,0,0,926,927,7,20,0,0,927,935,3,74,37,4,928,929,10,2,0,0,929,
-		930,7,19,0,0,930,935,3,74,37,3,931,932,10,1,0,0,932,933,5,169,0,0,933,
-		935,3,74,37,2,934,925,1,0,0,0,934,928,1,0,0,0,934,931,1,0,0,0,935,938,
-		1,0,0,0,936,934,1,0,0,0,936,937,1,0,0,0,937,75,1,0,0,0,938,936,1,0,0,0,
-		939,940,6,38,-1,0,940,1069,3,90,45,0,941,1069,5,185,0,0,942,943,5,15,0,
-		0,943,945,3,68,34,0,944,946,3,86,43,0,945,944,1,0,0,0,946,947,1,0,0,0,
-		947,945,1,0,0,0,947,948,1,0,0,0,948,951,1,0,0,0,949,950,5,35,0,0,950,952,
-		3,68,34,0,951,949,1,0,0,0,951,952,1,0,0,0,952,953,1,0,0,0,953,954,5,37,
-		0,0,954,1069,1,0,0,0,955,957,5,15,0,0,956,958,3,86,43,0,957,956,1,0,0,
-		0,958,959,1,0,0,0,959,957,1,0,0,0,959,960,1,0,0,0,960,963,1,0,0,0,961,
-		962,5,35,0,0,962,964,3,68,34,0,963,961,1,0,0,0,963,964,1,0,0,0,964,965,
-		1,0,0,0,965,966,5,37,0,0,966,1069,1,0,0,0,967,968,5,16,0,0,968,969,5,174,
-		0,0,969,970,3,68,34,0,970,971,5,9,0,0,971,972,3,94,47,0,972,973,5,175,
-		0,0,973,1069,1,0,0,0,974,975,5,8,0,0,975,984,5,176,0,0,976,981,3,68,34,
-		0,977,978,5,178,0,0,978,980,3,68,34,0,979,977,1,0,0,0,980,983,1,0,0,0,
-		981,979,1,0,0,0,981,982,1,0,0,0,982,985,1,0,0,0,983,981,1,0,0,0,984,976,
-		1,0,0,0,984,985,1,0,0,0,985,986,1,0,0,0,986,1069,5,177,0,0,987,988,5,8,
-		0,0,988,989,5,174,0,0,989,990,3,26,13,0,990,991,5,175,0,0,991,1069,1,0,
-		0,0,992,993,5,77,0,0,993,1002,5,174,0,0,994,999,3,82,41,0,995,996,5,178,
-		0,0,996,998,3,82,41,0,997,995,1,0,0,0,998,1001,1,0,0,0,999,997,1,0,0,0,
-		999,1000,1,0,0,0,1000,1003,1,0,0,0,1001,999,1,0,0,0,1002,994,1,0,0,0,1002,
-		1003,1,0,0,0,1003,1004,1,0,0,0,1004,1069,5,175,0,0,1005,1006,5,122,0,0,
-		1006,1015,5,174,0,0,1007,1012,3,84,42,0,1008,1009,5,178,0,0,1009,1011,
-		3,84,42,0,1010,1008,1,0,0,0,1011,1014,1,0,0,0,1012,1010,1,0,0,0,1012,1013,
-		1,0,0,0,1013,1016,1,0,0,0,1014,1012,1,0,0,0,1015,1007,1,0,0,0,1015,1016,
-		1,0,0,0,1016,1017,1,0,0,0,1017,1069,5,175,0,0,1018,1019,5,40,0,0,1019,
-		1020,5,174,0,0,1020,1021,3,26,13,0,1021,1022,5,175,0,0,1022,1069,1,0,0,
-		0,1023,1024,3,98,49,0,1024,1025,5,174,0,0,1025,1026,5,166,0,0,1026,1028,
-		5,175,0,0,1027,1029,3,80,40,0,1028,1027,1,0,0,0,1028,1029,1,0,0,0,1029,
-		1069,1,0,0,0,1030,1031,3,98,49,0,1031,1043,5,174,0,0,1032,1034,5,32,0,
-		0,1033,1032,1,0,0,0,1033,1034,1,0,0,0,1034,1035,1,0,0,0,1035,1040,3,78,
-		39,0,1036,1037,5,178,0,0,1037,1039,3,78,39,0,1038,1036,1,0,0,0,1039,1042,
-		1,0,0,0,1040,1038,1,0,0,0,1040,1041,1,0,0,0,1041,1044,1,0,0,0,1042,1040,
-		1,0,0,0,1043,1033,1,0,0,0,1043,1044,1,0,0,0,1044,1045,1,0,0,0,1045,1047,
-		5,175,0,0,1046,1048,3,80,40,0,1047,1046,1,0,0,0,1047,1048,1,0,0,0,1048,
-		1069,1,0,0,0,1049,1050,5,174,0,0,1050,1051,3,26,13,0,1051,1052,5,175,0,
-		0,1052,1069,1,0,0,0,1053,1069,3,100,50,0,1054,1055,3,100,50,0,1055,1056,
-		5,179,0,0,1056,1057,3,100,50,0,1057,1069,1,0,0,0,1058,1059,5,174,0,0,1059,
-		1060,3,68,34,0,1060,1061,5,175,0,0,1061,1069,1,0,0,0,1062,1063,5,174,0,
-		0,1063,1064,3,68,34,0,1064,1065,5,175,0,0,1065,1066,5,179,0,0,1066,1067,
-		3,100,50,0,1067,1069,1,0,0,0,1068,939,1,0,0,0,1068,941,1,0,0,0,1068,942,
-		1,0,0,0,1068,955,1,0,0,0,1068,967,1,0,0,0,1068,974,1,0,0,0,1068,987,1,
-		0,0,0,1068,992,1,0,0,0,1068,1005,1,0,0,0,1068,1018,1,0,0,0,1068,1023,1,
-		0,0,0,1068,1030,1,0,0,0,1068,1049,1,0,0,0,1068,1053,1,0,0,0,1068,1054,
-		1,0,0,0,1068,1058,1,0,0,0,1068,1062,1,0,0,0,1069,1086,1,0,0,0,1070,1071,
-		10,4,0,0,1071,1072,5,176,0,0,1072,1073,3,74,37,0,1073,1074,5,177,0,0,1074,
-		1085,1,0,0,0,1075,1076,10,3,0,0,1076,1077,5,172,0,0,1077,1085,3,100,50,
-		0,1078,1079,10,2,0,0,1079,1080,5,171,0,0,1080,1085,3,94,47,0,1081,1082,
-		10,1,0,0,1082,1083,5,19,0,0,1083,1085,3,98,49,0,1084,1070,1,0,0,0,1084,
-		1075,1,0,0,0,1084,1078,1,0,0,0,1084,1081,1,0,0,0,1085,1088,1,0,0,0,1086,
-		1084,1,0,0,0,1086,1087,1,0,0,0,1087,77,1,0,0,0,1088,1086,1,0,0,0,1089,
-		1090,3,100,50,0,1090,1091,5,173,0,0,1091,1092,3,68,34,0,1092,1108,1,0,
-		0,0,1093,1094,5,174,0,0,1094,1099,3,100,50,0,1095,1096,5,178,0,0,1096,
-		1098,3,100,50,0,1097,1095,1,0,0,0,1098,1101,1,0,0,0,1099,1097,1,0,0,0,
-		1099,1100,1,0,0,0,1100,1102,1,0,0,0,1101,1099,1,0,0,0,1102,1103,5,175,
-		0,0,1103,1104,5,173,0,0,1104,1105,3,68,34,0,1105,1108,1,0,0,0,1106,1108,
-		3,68,34,0,1107,1089,1,0,0,0,1107,1093,1,0,0,0,1107,1106,1,0,0,0,1108,79,
-		1,0,0,0,1109,1110,5,92,0,0,1110,1121,5,174,0,0,1111,1112,5,93,0,0,1112,
-		1113,5,14,0,0,1113,1118,3,68,34,0,1114,1115,5,178,0,0,1115,1117,3,68,34,
-		0,1116,1114,1,0,0,0,1117,1120,1,0,0,0,1118,1116,1,0,0,0,1118,1119,1,0,
-		0,0,1119,1122,1,0,0,0,1120,1118,1,0,0,0,1121,1111,1,0,0,0,1121,1122,1,
-		0,0,0,1122,1124,1,0,0,0,1123,1125,3,32,16,0,1124,1123,1,0,0,0,1124,1125,
-		1,0,0,0,1125,1126,1,0,0,0,1126,1127,5,175,0,0,1127,81,1,0,0,0,1128,1129,
-		3,68,34,0,1129,1130,5,170,0,0,1130,1131,3,68,34,0,1131,83,1,0,0,0,1132,
-		1133,3,100,50,0,1133,1134,5,170,0,0,1134,1135,3,68,34,0,1135,85,1,0,0,
-		0,1136,1137,5,145,0,0,1137,1138,3,68,34,0,1138,1139,5,128,0,0,1139,1140,
-		3,68,34,0,1140,87,1,0,0,0,1141,1165,5,154,0,0,1142,1165,5,155,0,0,1143,
-		1165,5,158,0,0,1144,1165,5,156,0,0,1145,1165,5,159,0,0,1146,1165,5,157,
-		0,0,1147,1165,5,163,0,0,1148,1165,5,161,0,0,1149,1165,5,162,0,0,1150,1165,
-		5,160,0,0,1151,1152,5,88,0,0,1152,1158,5,174,0,0,1153,1154,3,100,50,0,
-		1154,1155,5,179,0,0,1155,1157,1,0,0,0,1156,1153,1,0,0,0,1157,1160,1,0,
-		0,0,1158,1156,1,0,0,0,1158,1159,1,0,0,0,1159,1161,1,0,0,0,1160,1158,1,
-		0,0,0,1161,1162,3,88,44,0,1162,1163,5,175,0,0,1163,1165,1,0,0,0,1164,1141,
-		1,0,0,0,1164,1142,1,0,0,0,1164,1143,1,0,0,0,1164,1144,1,0,0,0,1164,1145,
-		1,0,0,0,1164,1146,1,0,0,0,1164,1147,1,0,0,0,1164,1148,1,0,0,0,1164,1149,
-		1,0,0,0,1164,1150,1,0,0,0,1164,1151,1,0,0,0,1165,89,1,0,0,0,1166,1182,
-		5,83,0,0,1167,1182,7,21,0,0,1168,1182,3,92,46,0,1169,1182,5,181,0,0,1170,
-		1171,5,130,0,0,1171,1182,5,181,0,0,1172,1173,5,24,0,0,1173,1182,5,181,
-		0,0,1174,1175,5,129,0,0,1175,1182,5,181,0,0,1176,1177,5,64,0,0,1177,1179,
-		5,181,0,0,1178,1180,3,66,33,0,1179,1178,1,0,0,0,1179,1180,1,0,0,0,1180,
-		1182,1,0,0,0,1181,1166,1,0,0,0,1181,1167,1,0,0,0,1181,1168,1,0,0,0,1181,
-		1169,1,0,0,0,1181,1170,1,0,0,0,1181,1172,1,0,0,0,1181,1174,1,0,0,0,1181,
-		1176,1,0,0,0,1182,91,1,0,0,0,1183,1184,7,22,0,0,1184,93,1,0,0,0,1185,1186,
-		6,47,-1,0,1186,1187,5,8,0,0,1187,1188,5,158,0,0,1188,1189,3,94,47,0,1189,
-		1190,5,159,0,0,1190,1228,1,0,0,0,1191,1192,5,77,0,0,1192,1193,5,158,0,
-		0,1193,1194,3,94,47,0,1194,1195,5,178,0,0,1195,1196,3,94,47,0,1196,1197,
-		5,159,0,0,1197,1228,1,0,0,0,1198,1199,5,122,0,0,1199,1211,5,158,0,0,1200,
-		1201,3,100,50,0,1201,1208,3,94,47,0,1202,1203,5,178,0,0,1203,1204,3,100,
-		50,0,1204,1205,3,94,47,0,1205,1207,1,0,0,0,1206,1202,1,0,0,0,1207,1210,
-		1,0,0,0,1208,1206,1,0,0,0,1208,1209,1,0,0,0,1209,1212,1,0,0,0,1210,1208,
-		1,0,0,0,1211,1200,1,0,0,0,1211,1212,1,0,0,0,1212,1213,1,0,0,0,1213,1228,
-		5,159,0,0,1214,1225,3,96,48,0,1215,1216,5,174,0,0,1216,1221,5,182,0,0,
-		1217,1218,5,178,0,0,1218,1220,5,182,0,0,1219,1217,1,0,0,0,1220,1223,1,
-		0,0,0,1221,1219,1,0,0,0,1221,1222,1,0,0,0,1222,1224,1,0,0,0,1223,1221,
-		1,0,0,0,1224,1226,5,175,0,0,1225,1215,1,0,0,0,1225,1226,1,0,0,0,1226,1228,
-		1,0,0,0,1227,1185,1,0,0,0,1227,1191,1,0,0,0,1227,1198,1,0,0,0,1227,1214,
-		1,0,0,0,1228,1237,1,0,0,0,1229,1230,10,5,0,0,1230,1232,5,176,0,0,1231,
-		1233,5,182,0,0,1232,1231,1,0,0,0,1232,1233,1,0,0,0,1233,1234,1,0,0,0,1234,
-		1236,5,177,0,0,1235,1229,1,0,0,0,1236,1239,1,0,0,0,1237,1235,1,0,0,0,1237,
-		1238,1,0,0,0,1238,95,1,0,0,0,1239,1237,1,0,0,0,1240,1241,5,33,0,0,1241,
-		1250,5,96,0,0,1242,1243,5,18,0,0,1243,1250,5,144,0,0,1244,1245,7,23,0,
-		0,1245,1246,7,24,0,0,1246,1247,5,129,0,0,1247,1250,5,153,0,0,1248,1250,
-		3,98,49,0,1249,1240,1,0,0,0,1249,1242,1,0,0,0,1249,1244,1,0,0,0,1249,1248,
-		1,0,0,0,1250,97,1,0,0,0,1251,1256,3,100,50,0,1252,1253,5,179,0,0,1253,
-		1255,3,100,50,0,1254,1252,1,0,0,0,1255,1258,1,0,0,0,1256,1254,1,0,0,0,
-		1256,1257,1,0,0,0,1257,99,1,0,0,0,1258,1256,1,0,0,0,1259,1264,5,186,0,
-		0,1260,1264,5,187,0,0,1261,1264,5,188,0,0,1262,1264,3,102,51,0,1263,1259,
-		1,0,0,0,1263,1260,1,0,0,0,1263,1261,1,0,0,0,1263,1262,1,0,0,0,1264,101,
-		1,0,0,0,1265,1266,7,25,0,0,1266,103,1,0,0,0,172,107,114,119,125,128,139,
-		144,149,156,160,164,177,184,194,200,205,211,217,222,226,230,233,237,247,
-		254,264,267,271,275,280,285,289,296,299,305,309,313,318,321,327,331,335,
-		340,346,351,359,365,370,380,391,399,407,418,427,434,438,441,449,457,465,
-		475,479,490,497,508,519,526,529,532,535,543,548,553,560,569,572,575,579,
-		588,591,595,604,607,613,622,627,631,639,644,653,656,658,668,671,677,679,
-		683,687,691,695,697,708,713,727,730,734,740,749,752,756,762,765,769,781,
-		797,808,813,820,836,840,848,850,861,866,874,882,891,897,903,907,912,917,
-		923,934,936,947,951,959,963,981,984,999,1002,1012,1015,1028,1033,1040,
-		1043,1047,1068,1084,1086,1099,1107,1118,1121,1124,1158,1164,1179,1181,
-		1208,1211,1221,1225,1227,1232,1237,1249,1256,1263
+		1,0,5,0,102,8,0,10,0,12,0,105,9,0,1,0,1,0,4,0,109,8,0,11,0,12,0,110,1,
+		0,5,0,114,8,0,10,0,12,0,117,9,0,1,0,5,0,120,8,0,10,0,12,0,123,9,0,3,0,
+		125,8,0,1,0,1,0,1,1,1,1,1,1,1,2,1,2,1,2,1,2,3,2,136,8,2,1,2,1,2,1,2,3,
+		2,141,8,2,1,2,1,2,1,2,3,2,146,8,2,1,2,1,2,1,2,1,2,1,2,3,2,153,8,2,1,2,
+		1,2,3,2,157,8,2,1,2,1,2,3,2,161,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,
+		2,1,2,1,2,3,2,174,8,2,1,2,1,2,1,2,1,2,1,2,3,2,181,8,2,1,2,1,2,1,2,1,2,
+		1,2,1,2,1,2,1,2,3,2,191,8,2,1,2,1,2,1,2,1,2,3,2,197,8,2,1,2,1,2,1,2,3,
+		2,202,8,2,1,2,1,2,1,2,1,2,3,2,208,8,2,1,2,1,2,1,2,1,2,3,2,214,8,2,1,2,
+		1,2,1,2,3,2,219,8,2,1,2,1,2,3,2,223,8,2,1,2,1,2,3,2,227,8,2,1,2,3,2,230,
+		8,2,1,2,1,2,3,2,234,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,244,8,2,1,
+		2,1,2,1,2,1,2,1,2,3,2,251,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,259,8,2,10,2,
+		12,2,262,9,2,3,2,264,8,2,1,2,1,2,3,2,268,8,2,1,2,1,2,3,2,272,8,2,1,2,5,
+		2,275,8,2,10,2,12,2,278,9,2,1,2,1,2,3,2,282,8,2,1,2,1,2,3,2,286,8,2,1,
+		2,1,2,1,2,1,2,1,2,3,2,293,8,2,1,2,3,2,296,8,2,1,2,1,2,1,2,1,2,3,2,302,
+		8,2,1,2,1,2,3,2,306,8,2,1,2,1,2,3,2,310,8,2,1,2,1,2,1,2,3,2,315,8,2,1,
+		2,3,2,318,8,2,1,2,1,2,1,2,1,2,3,2,324,8,2,1,2,1,2,3,2,328,8,2,1,2,1,2,
+		3,2,332,8,2,1,2,1,2,1,2,3,2,337,8,2,1,2,1,2,1,2,1,2,3,2,343,8,2,1,2,1,
+		2,1,2,3,2,348,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,356,8,2,1,2,1,2,1,2,1,2,
+		3,2,362,8,2,1,2,1,2,1,2,3,2,367,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,
+		2,377,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,388,8,2,1,2,1,2,1,2,
+		1,2,1,2,1,2,3,2,396,8,2,1,2,1,2,1,2,1,2,5,2,402,8,2,10,2,12,2,405,9,2,
+		1,2,1,2,1,2,1,2,1,2,1,2,5,2,413,8,2,10,2,12,2,416,9,2,1,2,1,2,1,2,1,2,
+		1,2,1,2,3,2,424,8,2,1,3,1,3,1,3,4,3,429,8,3,11,3,12,3,430,1,3,1,3,3,3,
+		435,8,3,1,4,3,4,438,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,446,8,4,1,5,1,5,1,
+		5,1,5,5,5,452,8,5,10,5,12,5,455,9,5,1,5,1,5,1,6,1,6,1,6,3,6,462,8,6,1,
+		7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,472,8,7,1,8,1,8,3,8,476,8,8,1,8,1,8,
+		1,8,1,9,1,9,1,9,1,9,5,9,485,8,9,10,9,12,9,488,9,9,1,9,1,9,1,10,1,10,3,
+		10,494,8,10,1,10,1,10,1,10,1,11,1,11,1,11,1,11,5,11,503,8,11,10,11,12,
+		11,506,9,11,1,11,1,11,1,12,1,12,1,12,1,12,5,12,514,8,12,10,12,12,12,517,
+		9,12,1,12,1,12,1,13,1,13,3,13,523,8,13,1,13,3,13,526,8,13,1,13,3,13,529,
+		8,13,1,13,3,13,532,8,13,1,14,1,14,1,14,1,14,1,14,1,14,3,14,540,8,14,1,
+		14,5,14,543,8,14,10,14,12,14,546,9,14,1,15,1,15,3,15,550,8,15,1,15,1,15,
+		1,15,5,15,555,8,15,10,15,12,15,558,9,15,1,15,1,15,1,15,1,15,5,15,564,8,
+		15,10,15,12,15,567,9,15,3,15,569,8,15,1,15,3,15,572,8,15,1,15,1,15,3,15,
+		576,8,15,1,15,1,15,1,15,1,15,1,15,5,15,583,8,15,10,15,12,15,586,9,15,3,
+		15,588,8,15,1,15,1,15,3,15,592,8,15,1,15,1,15,1,15,1,15,1,15,5,15,599,
+		8,15,10,15,12,15,602,9,15,3,15,604,8,15,1,15,1,15,1,15,1,15,3,15,610,8,
+		15,1,16,1,16,1,16,1,16,1,16,5,16,617,8,16,10,16,12,16,620,9,16,1,17,1,
+		17,3,17,624,8,17,1,17,1,17,3,17,628,8,17,1,18,1,18,1,18,1,19,1,19,1,19,
+		3,19,636,8,19,1,20,1,20,1,20,3,20,641,8,20,1,21,1,21,1,21,1,21,1,21,1,
+		21,1,21,3,21,650,8,21,1,21,3,21,653,8,21,3,21,655,8,21,1,22,1,22,1,22,
+		1,22,1,22,1,22,1,22,1,22,3,22,665,8,22,1,22,3,22,668,8,22,1,22,1,22,1,
+		22,1,22,5,22,674,8,22,10,22,12,22,677,9,22,1,23,3,23,680,8,23,1,23,1,23,
+		3,23,684,8,23,1,23,1,23,3,23,688,8,23,1,23,1,23,3,23,692,8,23,3,23,694,
+		8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,5,24,703,8,24,10,24,12,24,706,
+		9,24,1,24,1,24,3,24,710,8,24,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,
+		25,1,25,1,25,1,25,3,25,724,8,25,1,25,3,25,727,8,25,1,26,1,26,3,26,731,
+		8,26,1,26,1,26,1,26,1,26,3,26,737,8,26,1,26,1,26,1,26,1,26,1,26,5,26,744,
+		8,26,10,26,12,26,747,9,26,3,26,749,8,26,1,26,1,26,3,26,753,8,26,1,26,1,
+		26,1,26,1,26,5,26,759,8,26,10,26,12,26,762,9,26,1,26,1,26,3,26,766,8,26,
+		1,27,3,27,769,8,27,1,27,1,27,3,27,773,8,27,1,28,1,28,1,28,1,29,1,29,1,
+		29,1,29,1,29,5,29,783,8,29,10,29,12,29,786,9,29,1,29,1,29,1,29,1,29,1,
+		29,1,29,1,29,1,29,1,29,1,29,1,29,5,29,799,8,29,10,29,12,29,802,9,29,1,
+		29,1,29,1,29,1,29,1,29,1,29,5,29,810,8,29,10,29,12,29,813,9,29,1,29,1,
+		29,3,29,817,8,29,1,30,1,30,1,30,1,30,1,30,3,30,824,8,30,1,31,1,31,1,31,
+		1,31,1,32,1,32,1,32,1,33,1,33,1,34,1,34,1,34,3,34,838,8,34,1,34,1,34,3,
+		34,842,8,34,1,34,1,34,1,34,1,34,1,34,1,34,5,34,850,8,34,10,34,12,34,853,
+		9,34,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,863,8,35,1,35,1,35,1,
+		35,3,35,868,8,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,876,8,35,1,35,1,35,
+		1,35,1,35,1,35,1,35,3,35,884,8,35,1,35,1,35,1,35,1,35,1,35,5,35,891,8,
+		35,10,35,12,35,894,9,35,1,35,1,35,1,35,3,35,899,8,35,1,35,1,35,1,35,1,
+		35,3,35,905,8,35,1,35,1,35,3,35,909,8,35,1,35,1,35,1,35,3,35,914,8,35,
+		1,35,1,35,1,35,3,35,919,8,35,1,36,1,36,1,36,1,36,1,36,1,36,4,36,927,8,
+		36,11,36,12,36,928,1,36,1,36,3,36,933,8,36,1,36,1,36,1,36,1,36,4,36,939,
+		8,36,11,36,12,36,940,1,36,1,36,3,36,945,8,36,1,36,1,36,1,36,1,36,1,36,
+		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,961,8,36,10,36,12,36,
+		964,9,36,3,36,966,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,
+		36,1,36,5,36,979,8,36,10,36,12,36,982,9,36,3,36,984,8,36,1,36,1,36,1,36,
+		1,36,1,36,1,36,5,36,992,8,36,10,36,12,36,995,9,36,3,36,997,8,36,1,36,1,
+		36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,1010,8,36,1,36,1,
+		36,1,36,3,36,1015,8,36,1,36,1,36,1,36,5,36,1020,8,36,10,36,12,36,1023,
+		9,36,3,36,1025,8,36,1,36,1,36,3,36,1029,8,36,1,36,1,36,1,36,1,36,1,36,
+		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
+		1,36,1,36,3,36,1052,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
+		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
+		5,36,1077,8,36,10,36,12,36,1080,9,36,1,37,1,37,1,37,1,37,1,37,1,37,1,37,
+		1,37,5,37,1090,8,37,10,37,12,37,1093,9,37,1,37,1,37,1,37,1,37,1,37,3,37,
+		1100,8,37,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1109,8,38,10,38,12,38,
+		1112,9,38,3,38,1114,8,38,1,38,3,38,1117,8,38,1,38,1,38,1,39,1,39,1,39,
+		1,39,1,40,1,40,1,40,1,40,1,41,1,41,1,41,1,41,1,41,1,42,1,42,1,42,1,42,
+		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,5,42,1149,8,42,
+		10,42,12,42,1152,9,42,1,42,1,42,1,42,3,42,1157,8,42,1,43,1,43,1,43,1,43,
+		1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,3,43,1172,8,43,3,43,1174,
+		8,43,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
+		1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,5,45,1199,8,45,10,45,
+		12,45,1202,9,45,3,45,1204,8,45,1,45,1,45,1,45,1,45,1,45,1,45,5,45,1212,
+		8,45,10,45,12,45,1215,9,45,1,45,3,45,1218,8,45,3,45,1220,8,45,1,45,1,45,
+		1,45,3,45,1225,8,45,1,45,5,45,1228,8,45,10,45,12,45,1231,9,45,1,46,1,46,
+		1,46,1,46,1,46,1,46,1,46,1,46,1,46,3,46,1242,8,46,1,47,1,47,1,47,5,47,
+		1247,8,47,10,47,12,47,1250,9,47,1,48,1,48,1,48,1,48,3,48,1256,8,48,1,49,
+		1,49,1,49,0,5,28,44,68,72,90,50,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,
+		30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,
+		78,80,82,84,86,88,90,92,94,96,98,0,26,2,0,75,75,115,115,2,0,120,120,123,
+		123,2,0,64,64,108,108,2,0,76,76,113,113,2,0,131,131,154,154,2,0,134,134,
+		151,151,2,0,21,21,37,37,2,0,1,1,105,105,4,0,4,4,95,95,112,112,125,126,
+		2,0,87,87,152,152,3,0,39,39,63,63,139,139,2,0,4,4,32,32,2,0,10,10,29,29,
+		2,0,45,45,70,70,2,0,17,17,44,44,1,0,106,107,4,0,25,26,56,57,78,81,109,
+		110,3,0,4,4,7,7,117,117,2,0,59,59,73,73,1,0,164,165,1,0,166,168,2,0,43,
+		43,135,135,1,0,182,184,1,0,129,130,2,0,148,148,150,150,31,0,1,3,11,12,
+		17,18,20,21,24,27,30,31,33,33,41,42,44,45,48,50,53,57,67,67,69,70,72,72,
+		75,76,78,81,84,85,87,88,94,96,98,103,105,110,112,113,115,116,118,121,124,
+		127,129,130,132,134,136,138,140,140,143,144,150,153,1475,0,103,1,0,0,0,
+		2,128,1,0,0,0,4,423,1,0,0,0,6,434,1,0,0,0,8,445,1,0,0,0,10,447,1,0,0,0,
+		12,458,1,0,0,0,14,471,1,0,0,0,16,473,1,0,0,0,18,480,1,0,0,0,20,493,1,0,
+		0,0,22,498,1,0,0,0,24,509,1,0,0,0,26,520,1,0,0,0,28,533,1,0,0,0,30,609,
+		1,0,0,0,32,611,1,0,0,0,34,621,1,0,0,0,36,629,1,0,0,0,38,632,1,0,0,0,40,
+		637,1,0,0,0,42,654,1,0,0,0,44,656,1,0,0,0,46,693,1,0,0,0,48,709,1,0,0,
+		0,50,711,1,0,0,0,52,765,1,0,0,0,54,768,1,0,0,0,56,774,1,0,0,0,58,816,1,
+		0,0,0,60,823,1,0,0,0,62,825,1,0,0,0,64,829,1,0,0,0,66,832,1,0,0,0,68,841,
+		1,0,0,0,70,918,1,0,0,0,72,1051,1,0,0,0,74,1099,1,0,0,0,76,1101,1,0,0,0,
+		78,1120,1,0,0,0,80,1124,1,0,0,0,82,1128,1,0,0,0,84,1156,1,0,0,0,86,1173,
+		1,0,0,0,88,1175,1,0,0,0,90,1219,1,0,0,0,92,1241,1,0,0,0,94,1243,1,0,0,
+		0,96,1255,1,0,0,0,98,1257,1,0,0,0,100,102,5,180,0,0,101,100,1,0,0,0,102,
+		105,1,0,0,0,103,101,1,0,0,0,103,104,1,0,0,0,104,124,1,0,0,0,105,103,1,
+		0,0,0,106,115,3,4,2,0,107,109,5,180,0,0,108,107,1,0,0,0,109,110,1,0,0,
+		0,110,108,1,0,0,0,110,111,1,0,0,0,111,112,1,0,0,0,112,114,3,4,2,0,113,
+		108,1,0,0,0,114,117,1,0,0,0,115,113,1,0,0,0,115,116,1,0,0,0,116,121,1,
+		0,0,0,117,115,1,0,0,0,118,120,5,180,0,0,119,118,1,0,0,0,120,123,1,0,0,
+		0,121,119,1,0,0,0,121,122,1,0,0,0,122,125,1,0,0,0,123,121,1,0,0,0,124,
+		106,1,0,0,0,124,125,1,0,0,0,125,126,1,0,0,0,126,127,5,0,0,1,127,1,1,0,
+		0,0,128,129,3,68,34,0,129,130,5,0,0,1,130,3,1,0,0,0,131,424,3,26,13,0,
+		132,133,7,0,0,0,133,135,5,121,0,0,134,136,5,42,0,0,135,134,1,0,0,0,135,
+		136,1,0,0,0,136,424,1,0,0,0,137,138,7,0,0,0,138,140,5,124,0,0,139,141,
+		5,42,0,0,140,139,1,0,0,0,140,141,1,0,0,0,141,424,1,0,0,0,142,143,7,0,0,
+		0,143,145,5,100,0,0,144,146,5,42,0,0,145,144,1,0,0,0,145,146,1,0,0,0,146,
+		424,1,0,0,0,147,148,7,0,0,0,148,424,5,99,0,0,149,150,7,0,0,0,150,152,5,
+		49,0,0,151,153,5,42,0,0,152,151,1,0,0,0,152,153,1,0,0,0,153,424,1,0,0,
+		0,154,156,7,0,0,0,155,157,5,4,0,0,156,155,1,0,0,0,156,157,1,0,0,0,157,
+		158,1,0,0,0,158,160,5,133,0,0,159,161,5,42,0,0,160,159,1,0,0,0,160,161,
+		1,0,0,0,161,424,1,0,0,0,162,163,7,0,0,0,163,424,5,138,0,0,164,165,7,0,
+		0,0,165,424,5,143,0,0,166,167,5,115,0,0,167,168,5,134,0,0,168,169,5,67,
+		0,0,169,424,5,72,0,0,170,173,5,115,0,0,171,174,3,94,47,0,172,174,5,4,0,
+		0,173,171,1,0,0,0,173,172,1,0,0,0,174,424,1,0,0,0,175,176,5,30,0,0,176,
+		177,5,48,0,0,177,424,3,96,48,0,178,180,5,30,0,0,179,181,5,42,0,0,180,179,
+		1,0,0,0,180,181,1,0,0,0,181,182,1,0,0,0,182,424,3,94,47,0,183,184,5,30,
+		0,0,184,185,3,94,47,0,185,186,5,42,0,0,186,424,1,0,0,0,187,190,5,41,0,
+		0,188,191,3,4,2,0,189,191,3,96,48,0,190,188,1,0,0,0,190,189,1,0,0,0,191,
+		424,1,0,0,0,192,193,5,34,0,0,193,196,7,1,0,0,194,195,5,58,0,0,195,197,
+		5,40,0,0,196,194,1,0,0,0,196,197,1,0,0,0,197,198,1,0,0,0,198,201,3,94,
+		47,0,199,200,5,28,0,0,200,202,5,132,0,0,201,199,1,0,0,0,201,202,1,0,0,
+		0,202,424,1,0,0,0,203,204,5,34,0,0,204,207,5,137,0,0,205,206,5,58,0,0,
+		206,208,5,40,0,0,207,205,1,0,0,0,207,208,1,0,0,0,208,209,1,0,0,0,209,424,
+		3,96,48,0,210,213,5,127,0,0,211,214,3,96,48,0,212,214,5,4,0,0,213,211,
+		1,0,0,0,213,212,1,0,0,0,214,424,1,0,0,0,215,218,5,98,0,0,216,219,3,96,
+		48,0,217,219,5,181,0,0,218,216,1,0,0,0,218,217,1,0,0,0,219,222,1,0,0,0,
+		220,221,5,46,0,0,221,223,5,12,0,0,222,220,1,0,0,0,222,223,1,0,0,0,223,
+		229,1,0,0,0,224,226,7,2,0,0,225,227,5,154,0,0,226,225,1,0,0,0,226,227,
+		1,0,0,0,227,228,1,0,0,0,228,230,5,182,0,0,229,224,1,0,0,0,229,230,1,0,
+		0,0,230,233,1,0,0,0,231,232,5,74,0,0,232,234,5,182,0,0,233,231,1,0,0,0,
+		233,234,1,0,0,0,234,424,1,0,0,0,235,236,5,114,0,0,236,237,5,181,0,0,237,
+		238,5,154,0,0,238,424,5,181,0,0,239,240,5,140,0,0,240,424,5,181,0,0,241,
+		243,5,114,0,0,242,244,7,3,0,0,243,242,1,0,0,0,243,244,1,0,0,0,244,245,
+		1,0,0,0,245,246,5,129,0,0,246,247,5,153,0,0,247,424,3,8,4,0,248,250,5,
+		114,0,0,249,251,7,3,0,0,250,249,1,0,0,0,250,251,1,0,0,0,251,252,1,0,0,
+		0,252,253,3,94,47,0,253,263,7,4,0,0,254,264,5,27,0,0,255,260,3,8,4,0,256,
+		257,5,178,0,0,257,259,3,8,4,0,258,256,1,0,0,0,259,262,1,0,0,0,260,258,
+		1,0,0,0,260,261,1,0,0,0,261,264,1,0,0,0,262,260,1,0,0,0,263,254,1,0,0,
+		0,263,255,1,0,0,0,264,424,1,0,0,0,265,267,5,11,0,0,266,268,7,5,0,0,267,
+		266,1,0,0,0,267,268,1,0,0,0,268,272,1,0,0,0,269,270,5,119,0,0,270,272,
+		5,134,0,0,271,265,1,0,0,0,271,269,1,0,0,0,272,276,1,0,0,0,273,275,3,6,
+		3,0,274,273,1,0,0,0,275,278,1,0,0,0,276,274,1,0,0,0,276,277,1,0,0,0,277,
+		424,1,0,0,0,278,276,1,0,0,0,279,281,7,6,0,0,280,282,7,5,0,0,281,280,1,
+		0,0,0,281,282,1,0,0,0,282,424,1,0,0,0,283,285,7,7,0,0,284,286,7,5,0,0,
+		285,284,1,0,0,0,285,286,1,0,0,0,286,424,1,0,0,0,287,288,5,31,0,0,288,424,
+		7,8,0,0,289,292,5,22,0,0,290,291,5,89,0,0,291,293,5,102,0,0,292,290,1,
+		0,0,0,292,293,1,0,0,0,293,295,1,0,0,0,294,296,5,118,0,0,295,294,1,0,0,
+		0,295,296,1,0,0,0,296,297,1,0,0,0,297,301,5,120,0,0,298,299,5,58,0,0,299,
+		300,5,82,0,0,300,302,5,40,0,0,301,298,1,0,0,0,301,302,1,0,0,0,302,303,
+		1,0,0,0,303,305,3,94,47,0,304,306,3,10,5,0,305,304,1,0,0,0,305,306,1,0,
+		0,0,306,309,1,0,0,0,307,308,5,148,0,0,308,310,3,18,9,0,309,307,1,0,0,0,
+		309,310,1,0,0,0,310,424,1,0,0,0,311,314,5,22,0,0,312,313,5,89,0,0,313,
+		315,5,102,0,0,314,312,1,0,0,0,314,315,1,0,0,0,315,317,1,0,0,0,316,318,
+		5,118,0,0,317,316,1,0,0,0,317,318,1,0,0,0,318,319,1,0,0,0,319,323,5,123,
+		0,0,320,321,5,58,0,0,321,322,5,82,0,0,322,324,5,40,0,0,323,320,1,0,0,0,
+		323,324,1,0,0,0,324,325,1,0,0,0,325,327,3,94,47,0,326,328,3,10,5,0,327,
+		326,1,0,0,0,327,328,1,0,0,0,328,331,1,0,0,0,329,330,5,148,0,0,330,332,
+		3,18,9,0,331,329,1,0,0,0,331,332,1,0,0,0,332,424,1,0,0,0,333,336,5,22,
+		0,0,334,335,5,89,0,0,335,337,5,102,0,0,336,334,1,0,0,0,336,337,1,0,0,0,
+		337,338,1,0,0,0,338,342,5,120,0,0,339,340,5,58,0,0,340,341,5,82,0,0,341,
+		343,5,40,0,0,342,339,1,0,0,0,342,343,1,0,0,0,343,344,1,0,0,0,344,347,3,
+		94,47,0,345,346,5,148,0,0,346,348,3,18,9,0,347,345,1,0,0,0,347,348,1,0,
+		0,0,348,349,1,0,0,0,349,350,5,9,0,0,350,351,3,26,13,0,351,424,1,0,0,0,
+		352,355,5,22,0,0,353,354,5,89,0,0,354,356,5,102,0,0,355,353,1,0,0,0,355,
+		356,1,0,0,0,356,357,1,0,0,0,357,361,5,123,0,0,358,359,5,58,0,0,359,360,
+		5,82,0,0,360,362,5,40,0,0,361,358,1,0,0,0,361,362,1,0,0,0,362,363,1,0,
+		0,0,363,366,3,94,47,0,364,365,5,148,0,0,365,367,3,18,9,0,366,364,1,0,0,
+		0,366,367,1,0,0,0,367,368,1,0,0,0,368,369,5,9,0,0,369,370,3,26,13,0,370,
+		424,1,0,0,0,371,372,5,22,0,0,372,376,5,137,0,0,373,374,5,58,0,0,374,375,
+		5,82,0,0,375,377,5,40,0,0,376,373,1,0,0,0,376,377,1,0,0,0,377,378,1,0,
+		0,0,378,379,3,96,48,0,379,380,5,9,0,0,380,381,3,90,45,0,381,424,1,0,0,
+		0,382,383,5,62,0,0,383,384,5,65,0,0,384,387,3,94,47,0,385,386,5,148,0,
+		0,386,388,3,18,9,0,387,385,1,0,0,0,387,388,1,0,0,0,388,389,1,0,0,0,389,
+		390,3,26,13,0,390,424,1,0,0,0,391,392,5,62,0,0,392,393,5,65,0,0,393,395,
+		3,94,47,0,394,396,3,22,11,0,395,394,1,0,0,0,395,396,1,0,0,0,396,397,1,
+		0,0,0,397,398,5,142,0,0,398,403,3,24,12,0,399,400,5,178,0,0,400,402,3,
+		24,12,0,401,399,1,0,0,0,402,405,1,0,0,0,403,401,1,0,0,0,403,404,1,0,0,
+		0,404,424,1,0,0,0,405,403,1,0,0,0,406,407,5,5,0,0,407,408,7,1,0,0,408,
+		409,3,94,47,0,409,414,3,16,8,0,410,411,5,178,0,0,411,413,3,16,8,0,412,
+		410,1,0,0,0,413,416,1,0,0,0,414,412,1,0,0,0,414,415,1,0,0,0,415,424,1,
+		0,0,0,416,414,1,0,0,0,417,418,5,5,0,0,418,419,7,1,0,0,419,420,3,94,47,
+		0,420,421,5,114,0,0,421,422,3,18,9,0,422,424,1,0,0,0,423,131,1,0,0,0,423,
+		132,1,0,0,0,423,137,1,0,0,0,423,142,1,0,0,0,423,147,1,0,0,0,423,149,1,
+		0,0,0,423,154,1,0,0,0,423,162,1,0,0,0,423,164,1,0,0,0,423,166,1,0,0,0,
+		423,170,1,0,0,0,423,175,1,0,0,0,423,178,1,0,0,0,423,183,1,0,0,0,423,187,
+		1,0,0,0,423,192,1,0,0,0,423,203,1,0,0,0,423,210,1,0,0,0,423,215,1,0,0,
+		0,423,235,1,0,0,0,423,239,1,0,0,0,423,241,1,0,0,0,423,248,1,0,0,0,423,
+		271,1,0,0,0,423,279,1,0,0,0,423,283,1,0,0,0,423,287,1,0,0,0,423,289,1,
+		0,0,0,423,311,1,0,0,0,423,333,1,0,0,0,423,352,1,0,0,0,423,371,1,0,0,0,
+		423,382,1,0,0,0,423,391,1,0,0,0,423,406,1,0,0,0,423,417,1,0,0,0,424,5,
+		1,0,0,0,425,426,5,67,0,0,426,428,5,72,0,0,427,429,3,96,48,0,428,427,1,
+		0,0,0,429,430,1,0,0,0,430,428,1,0,0,0,430,431,1,0,0,0,431,435,1,0,0,0,
+		432,433,5,101,0,0,433,435,7,9,0,0,434,425,1,0,0,0,434,432,1,0,0,0,435,
+		7,1,0,0,0,436,438,5,165,0,0,437,436,1,0,0,0,437,438,1,0,0,0,438,439,1,
+		0,0,0,439,446,3,88,44,0,440,446,5,181,0,0,441,446,3,96,48,0,442,446,5,
+		135,0,0,443,446,5,43,0,0,444,446,5,86,0,0,445,437,1,0,0,0,445,440,1,0,
+		0,0,445,441,1,0,0,0,445,442,1,0,0,0,445,443,1,0,0,0,445,444,1,0,0,0,446,
+		9,1,0,0,0,447,448,5,174,0,0,448,453,3,12,6,0,449,450,5,178,0,0,450,452,
+		3,12,6,0,451,449,1,0,0,0,452,455,1,0,0,0,453,451,1,0,0,0,453,454,1,0,0,
+		0,454,456,1,0,0,0,455,453,1,0,0,0,456,457,5,175,0,0,457,11,1,0,0,0,458,
+		459,3,96,48,0,459,461,3,90,45,0,460,462,3,14,7,0,461,460,1,0,0,0,461,462,
+		1,0,0,0,462,13,1,0,0,0,463,472,5,69,0,0,464,465,5,97,0,0,465,472,5,69,
+		0,0,466,472,5,54,0,0,467,468,5,53,0,0,468,469,5,174,0,0,469,470,5,181,
+		0,0,470,472,5,175,0,0,471,463,1,0,0,0,471,464,1,0,0,0,471,466,1,0,0,0,
+		471,467,1,0,0,0,472,15,1,0,0,0,473,475,5,2,0,0,474,476,5,20,0,0,475,474,
+		1,0,0,0,475,476,1,0,0,0,476,477,1,0,0,0,477,478,3,96,48,0,478,479,3,90,
+		45,0,479,17,1,0,0,0,480,481,5,174,0,0,481,486,3,20,10,0,482,483,5,178,
+		0,0,483,485,3,20,10,0,484,482,1,0,0,0,485,488,1,0,0,0,486,484,1,0,0,0,
+		486,487,1,0,0,0,487,489,1,0,0,0,488,486,1,0,0,0,489,490,5,175,0,0,490,
+		19,1,0,0,0,491,494,3,96,48,0,492,494,5,181,0,0,493,491,1,0,0,0,493,492,
+		1,0,0,0,494,495,1,0,0,0,495,496,5,154,0,0,496,497,3,86,43,0,497,21,1,0,
+		0,0,498,499,5,174,0,0,499,504,3,96,48,0,500,501,5,178,0,0,501,503,3,96,
+		48,0,502,500,1,0,0,0,503,506,1,0,0,0,504,502,1,0,0,0,504,505,1,0,0,0,505,
+		507,1,0,0,0,506,504,1,0,0,0,507,508,5,175,0,0,508,23,1,0,0,0,509,510,5,
+		174,0,0,510,515,3,68,34,0,511,512,5,178,0,0,512,514,3,68,34,0,513,511,
+		1,0,0,0,514,517,1,0,0,0,515,513,1,0,0,0,515,516,1,0,0,0,516,518,1,0,0,
+		0,517,515,1,0,0,0,518,519,5,175,0,0,519,25,1,0,0,0,520,522,3,28,14,0,521,
+		523,3,32,16,0,522,521,1,0,0,0,522,523,1,0,0,0,523,525,1,0,0,0,524,526,
+		3,36,18,0,525,524,1,0,0,0,525,526,1,0,0,0,526,528,1,0,0,0,527,529,3,38,
+		19,0,528,527,1,0,0,0,528,529,1,0,0,0,529,531,1,0,0,0,530,532,3,40,20,0,
+		531,530,1,0,0,0,531,532,1,0,0,0,532,27,1,0,0,0,533,534,6,14,-1,0,534,535,
+		3,30,15,0,535,544,1,0,0,0,536,537,10,1,0,0,537,539,7,10,0,0,538,540,5,
+		4,0,0,539,538,1,0,0,0,539,540,1,0,0,0,540,541,1,0,0,0,541,543,3,28,14,
+		2,542,536,1,0,0,0,543,546,1,0,0,0,544,542,1,0,0,0,544,545,1,0,0,0,545,
+		29,1,0,0,0,546,544,1,0,0,0,547,549,5,111,0,0,548,550,7,11,0,0,549,548,
+		1,0,0,0,549,550,1,0,0,0,550,551,1,0,0,0,551,556,3,42,21,0,552,553,5,178,
+		0,0,553,555,3,42,21,0,554,552,1,0,0,0,555,558,1,0,0,0,556,554,1,0,0,0,
+		556,557,1,0,0,0,557,568,1,0,0,0,558,556,1,0,0,0,559,560,5,46,0,0,560,565,
+		3,44,22,0,561,562,5,178,0,0,562,564,3,44,22,0,563,561,1,0,0,0,564,567,
+		1,0,0,0,565,563,1,0,0,0,565,566,1,0,0,0,566,569,1,0,0,0,567,565,1,0,0,
+		0,568,559,1,0,0,0,568,569,1,0,0,0,569,571,1,0,0,0,570,572,3,56,28,0,571,
+		570,1,0,0,0,571,572,1,0,0,0,572,575,1,0,0,0,573,574,5,146,0,0,574,576,
+		3,68,34,0,575,573,1,0,0,0,575,576,1,0,0,0,576,587,1,0,0,0,577,578,5,51,
+		0,0,578,579,5,14,0,0,579,584,3,68,34,0,580,581,5,178,0,0,581,583,3,68,
+		34,0,582,580,1,0,0,0,583,586,1,0,0,0,584,582,1,0,0,0,584,585,1,0,0,0,585,
+		588,1,0,0,0,586,584,1,0,0,0,587,577,1,0,0,0,587,588,1,0,0,0,588,591,1,
+		0,0,0,589,590,5,52,0,0,590,592,3,68,34,0,591,589,1,0,0,0,591,592,1,0,0,
+		0,592,603,1,0,0,0,593,594,5,93,0,0,594,595,5,14,0,0,595,600,3,68,34,0,
+		596,597,5,178,0,0,597,599,3,68,34,0,598,596,1,0,0,0,599,602,1,0,0,0,600,
+		598,1,0,0,0,600,601,1,0,0,0,601,604,1,0,0,0,602,600,1,0,0,0,603,593,1,
+		0,0,0,603,604,1,0,0,0,604,610,1,0,0,0,605,606,5,174,0,0,606,607,3,26,13,
+		0,607,608,5,175,0,0,608,610,1,0,0,0,609,547,1,0,0,0,609,605,1,0,0,0,610,
+		31,1,0,0,0,611,612,5,90,0,0,612,613,5,14,0,0,613,618,3,34,17,0,614,615,
+		5,178,0,0,615,617,3,34,17,0,616,614,1,0,0,0,617,620,1,0,0,0,618,616,1,
+		0,0,0,618,619,1,0,0,0,619,33,1,0,0,0,620,618,1,0,0,0,621,623,3,68,34,0,
+		622,624,7,12,0,0,623,622,1,0,0,0,623,624,1,0,0,0,624,627,1,0,0,0,625,626,
+		5,84,0,0,626,628,7,13,0,0,627,625,1,0,0,0,627,628,1,0,0,0,628,35,1,0,0,
+		0,629,630,5,36,0,0,630,631,7,14,0,0,631,37,1,0,0,0,632,635,5,74,0,0,633,
+		636,3,68,34,0,634,636,5,4,0,0,635,633,1,0,0,0,635,634,1,0,0,0,636,39,1,
+		0,0,0,637,638,5,85,0,0,638,640,3,68,34,0,639,641,7,15,0,0,640,639,1,0,
+		0,0,640,641,1,0,0,0,641,41,1,0,0,0,642,655,5,166,0,0,643,644,3,96,48,0,
+		644,645,5,179,0,0,645,646,5,166,0,0,646,655,1,0,0,0,647,652,3,68,34,0,
+		648,650,5,9,0,0,649,648,1,0,0,0,649,650,1,0,0,0,650,651,1,0,0,0,651,653,
+		3,96,48,0,652,649,1,0,0,0,652,653,1,0,0,0,653,655,1,0,0,0,654,642,1,0,
+		0,0,654,643,1,0,0,0,654,647,1,0,0,0,655,43,1,0,0,0,656,657,6,22,-1,0,657,
+		658,3,52,26,0,658,675,1,0,0,0,659,660,10,3,0,0,660,661,3,46,23,0,661,662,
+		5,68,0,0,662,664,3,52,26,0,663,665,3,50,25,0,664,663,1,0,0,0,664,665,1,
+		0,0,0,665,667,1,0,0,0,666,668,3,48,24,0,667,666,1,0,0,0,667,668,1,0,0,
+		0,668,674,1,0,0,0,669,670,10,2,0,0,670,671,5,23,0,0,671,672,5,68,0,0,672,
+		674,3,52,26,0,673,659,1,0,0,0,673,669,1,0,0,0,674,677,1,0,0,0,675,673,
+		1,0,0,0,675,676,1,0,0,0,676,45,1,0,0,0,677,675,1,0,0,0,678,680,5,61,0,
+		0,679,678,1,0,0,0,679,680,1,0,0,0,680,694,1,0,0,0,681,683,5,71,0,0,682,
+		684,5,91,0,0,683,682,1,0,0,0,683,684,1,0,0,0,684,694,1,0,0,0,685,687,5,
+		104,0,0,686,688,5,91,0,0,687,686,1,0,0,0,687,688,1,0,0,0,688,694,1,0,0,
+		0,689,691,5,47,0,0,690,692,5,91,0,0,691,690,1,0,0,0,691,692,1,0,0,0,692,
+		694,1,0,0,0,693,679,1,0,0,0,693,681,1,0,0,0,693,685,1,0,0,0,693,689,1,
+		0,0,0,694,47,1,0,0,0,695,696,5,86,0,0,696,710,3,68,34,0,697,698,5,141,
+		0,0,698,699,5,174,0,0,699,704,3,96,48,0,700,701,5,178,0,0,701,703,3,96,
+		48,0,702,700,1,0,0,0,703,706,1,0,0,0,704,702,1,0,0,0,704,705,1,0,0,0,705,
+		707,1,0,0,0,706,704,1,0,0,0,707,708,5,175,0,0,708,710,1,0,0,0,709,695,
+		1,0,0,0,709,697,1,0,0,0,710,49,1,0,0,0,711,723,5,149,0,0,712,724,3,64,
+		32,0,713,714,5,174,0,0,714,715,3,64,32,0,715,716,5,175,0,0,716,724,1,0,
+		0,0,717,718,5,174,0,0,718,719,3,64,32,0,719,720,5,178,0,0,720,721,3,64,
+		32,0,721,722,5,175,0,0,722,724,1,0,0,0,723,712,1,0,0,0,723,713,1,0,0,0,
+		723,717,1,0,0,0,724,726,1,0,0,0,725,727,3,62,31,0,726,725,1,0,0,0,726,
+		727,1,0,0,0,727,51,1,0,0,0,728,730,3,94,47,0,729,731,3,54,27,0,730,729,
+		1,0,0,0,730,731,1,0,0,0,731,766,1,0,0,0,732,733,5,174,0,0,733,734,3,26,
+		13,0,734,736,5,175,0,0,735,737,3,54,27,0,736,735,1,0,0,0,736,737,1,0,0,
+		0,737,766,1,0,0,0,738,739,3,94,47,0,739,748,5,174,0,0,740,745,3,68,34,
+		0,741,742,5,178,0,0,742,744,3,68,34,0,743,741,1,0,0,0,744,747,1,0,0,0,
+		745,743,1,0,0,0,745,746,1,0,0,0,746,749,1,0,0,0,747,745,1,0,0,0,748,740,
+		1,0,0,0,748,749,1,0,0,0,749,750,1,0,0,0,750,752,5,175,0,0,751,753,3,54,
+		27,0,752,751,1,0,0,0,752,753,1,0,0,0,753,766,1,0,0,0,754,755,5,174,0,0,
+		755,760,3,44,22,0,756,757,5,178,0,0,757,759,3,44,22,0,758,756,1,0,0,0,
+		759,762,1,0,0,0,760,758,1,0,0,0,760,761,1,0,0,0,761,763,1,0,0,0,762,760,
+		1,0,0,0,763,764,5,175,0,0,764,766,1,0,0,0,765,728,1,0,0,0,765,732,1,0,
+		0,0,765,738,1,0,0,0,765,754,1,0,0,0,766,53,1,0,0,0,767,769,5,9,0,0,768,
+		767,1,0,0,0,768,769,1,0,0,0,769,770,1,0,0,0,770,772,3,96,48,0,771,773,
+		3,22,11,0,772,771,1,0,0,0,772,773,1,0,0,0,773,55,1,0,0,0,774,775,5,147,
+		0,0,775,776,3,58,29,0,776,57,1,0,0,0,777,778,5,136,0,0,778,779,5,174,0,
+		0,779,780,5,116,0,0,780,784,3,64,32,0,781,783,3,60,30,0,782,781,1,0,0,
+		0,783,786,1,0,0,0,784,782,1,0,0,0,784,785,1,0,0,0,785,787,1,0,0,0,786,
+		784,1,0,0,0,787,788,5,175,0,0,788,817,1,0,0,0,789,790,5,55,0,0,790,791,
+		5,174,0,0,791,792,5,116,0,0,792,793,3,64,32,0,793,794,5,178,0,0,794,795,
+		5,3,0,0,795,796,5,14,0,0,796,800,3,64,32,0,797,799,3,60,30,0,798,797,1,
+		0,0,0,799,802,1,0,0,0,800,798,1,0,0,0,800,801,1,0,0,0,801,803,1,0,0,0,
+		802,800,1,0,0,0,803,804,5,175,0,0,804,817,1,0,0,0,805,806,5,113,0,0,806,
+		807,5,174,0,0,807,811,3,64,32,0,808,810,3,60,30,0,809,808,1,0,0,0,810,
+		813,1,0,0,0,811,809,1,0,0,0,811,812,1,0,0,0,812,814,1,0,0,0,813,811,1,
+		0,0,0,814,815,5,175,0,0,815,817,1,0,0,0,816,777,1,0,0,0,816,789,1,0,0,
+		0,816,805,1,0,0,0,817,59,1,0,0,0,818,819,5,178,0,0,819,820,5,103,0,0,820,
+		824,3,64,32,0,821,822,5,178,0,0,822,824,3,62,31,0,823,818,1,0,0,0,823,
+		821,1,0,0,0,824,61,1,0,0,0,825,826,5,50,0,0,826,827,5,94,0,0,827,828,3,
+		64,32,0,828,63,1,0,0,0,829,830,5,182,0,0,830,831,3,66,33,0,831,65,1,0,
+		0,0,832,833,7,16,0,0,833,67,1,0,0,0,834,835,6,34,-1,0,835,837,3,72,36,
+		0,836,838,3,70,35,0,837,836,1,0,0,0,837,838,1,0,0,0,838,842,1,0,0,0,839,
+		840,5,82,0,0,840,842,3,68,34,3,841,834,1,0,0,0,841,839,1,0,0,0,842,851,
+		1,0,0,0,843,844,10,2,0,0,844,845,5,6,0,0,845,850,3,68,34,3,846,847,10,
+		1,0,0,847,848,5,89,0,0,848,850,3,68,34,2,849,843,1,0,0,0,849,846,1,0,0,
+		0,850,853,1,0,0,0,851,849,1,0,0,0,851,852,1,0,0,0,852,69,1,0,0,0,853,851,
+		1,0,0,0,854,855,3,84,42,0,855,856,3,72,36,0,856,919,1,0,0,0,857,858,3,
+		84,42,0,858,859,7,17,0,0,859,862,5,174,0,0,860,863,3,26,13,0,861,863,3,
+		68,34,0,862,860,1,0,0,0,862,861,1,0,0,0,863,864,1,0,0,0,864,865,5,175,
+		0,0,865,919,1,0,0,0,866,868,5,82,0,0,867,866,1,0,0,0,867,868,1,0,0,0,868,
+		869,1,0,0,0,869,870,5,13,0,0,870,871,3,72,36,0,871,872,5,6,0,0,872,873,
+		3,72,36,0,873,919,1,0,0,0,874,876,5,82,0,0,875,874,1,0,0,0,875,876,1,0,
+		0,0,876,877,1,0,0,0,877,878,5,60,0,0,878,879,5,174,0,0,879,880,3,26,13,
+		0,880,881,5,175,0,0,881,919,1,0,0,0,882,884,5,82,0,0,883,882,1,0,0,0,883,
+		884,1,0,0,0,884,885,1,0,0,0,885,886,5,60,0,0,886,887,5,174,0,0,887,892,
+		3,68,34,0,888,889,5,178,0,0,889,891,3,68,34,0,890,888,1,0,0,0,891,894,
+		1,0,0,0,892,890,1,0,0,0,892,893,1,0,0,0,893,895,1,0,0,0,894,892,1,0,0,
+		0,895,896,5,175,0,0,896,919,1,0,0,0,897,899,5,82,0,0,898,897,1,0,0,0,898,
+		899,1,0,0,0,899,900,1,0,0,0,900,901,7,18,0,0,901,904,3,72,36,0,902,903,
+		5,38,0,0,903,905,5,181,0,0,904,902,1,0,0,0,904,905,1,0,0,0,905,919,1,0,
+		0,0,906,908,5,66,0,0,907,909,5,82,0,0,908,907,1,0,0,0,908,909,1,0,0,0,
+		909,910,1,0,0,0,910,919,5,83,0,0,911,913,5,66,0,0,912,914,5,82,0,0,913,
+		912,1,0,0,0,913,914,1,0,0,0,914,915,1,0,0,0,915,916,5,32,0,0,916,917,5,
+		46,0,0,917,919,3,72,36,0,918,854,1,0,0,0,918,857,1,0,0,0,918,867,1,0,0,
+		0,918,875,1,0,0,0,918,883,1,0,0,0,918,898,1,0,0,0,918,906,1,0,0,0,918,
+		911,1,0,0,0,919,71,1,0,0,0,920,921,6,36,-1,0,921,1052,3,86,43,0,922,1052,
+		5,185,0,0,923,924,5,15,0,0,924,926,3,68,34,0,925,927,3,82,41,0,926,925,
+		1,0,0,0,927,928,1,0,0,0,928,926,1,0,0,0,928,929,1,0,0,0,929,932,1,0,0,
+		0,930,931,5,35,0,0,931,933,3,68,34,0,932,930,1,0,0,0,932,933,1,0,0,0,933,
+		934,1,0,0,0,934,935,5,37,0,0,935,1052,1,0,0,0,936,938,5,15,0,0,937,939,
+		3,82,41,0,938,937,1,0,0,0,939,940,1,0,0,0,940,938,1,0,0,0,940,941,1,0,
+		0,0,941,944,1,0,0,0,942,943,5,35,0,0,943,945,3,68,34,0,944,942,1,0,0,0,
+		944,945,1,0,0,0,945,946,1,0,0,0,946,947,5,37,0,0,947,1052,1,0,0,0,948,
+		949,5,16,0,0,949,950,5,174,0,0,950,951,3,68,34,0,951,952,5,9,0,0,952,953,
+		3,90,45,0,953,954,5,175,0,0,954,1052,1,0,0,0,955,956,5,8,0,0,956,965,5,
+		176,0,0,957,962,3,68,34,0,958,959,5,178,0,0,959,961,3,68,34,0,960,958,
+		1,0,0,0,961,964,1,0,0,0,962,960,1,0,0,0,962,963,1,0,0,0,963,966,1,0,0,
+		0,964,962,1,0,0,0,965,957,1,0,0,0,965,966,1,0,0,0,966,967,1,0,0,0,967,
+		1052,5,177,0,0,968,969,5,8,0,0,969,970,5,174,0,0,970,971,3,26,13,0,971,
+		972,5,175,0,0,972,1052,1,0,0,0,973,974,5,77,0,0,974,983,5,174,0,0,975,
+		980,3,78,39,0,976,977,5,178,0,0,977,979,3,78,39,0,978,976,1,0,0,0,979,
+		982,1,0,0,0,980,978,1,0,0,0,980,981,1,0,0,0,981,984,1,0,0,0,982,980,1,
+		0,0,0,983,975,1,0,0,0,983,984,1,0,0,0,984,985,1,0,0,0,985,1052,5,175,0,
+		0,986,987,5,122,0,0,987,996,5,174,0,0,988,993,3,80,40,0,989,990,5,178,
+		0,0,990,992,3,80,40,0,991,989,1,0,0,0,992,995,1,0,0,0,993,991,1,0,0,0,
+		993,994,1,0,0,0,994,997,1,0,0,0,995,993,1,0,0,0,996,988,1,0,0,0,996,997,
+		1,0,0,0,997,998,1,0,0,0,998,1052,5,175,0,0,999,1000,5,40,0,0,1000,1001,
+		5,174,0,0,1001,1002,3,26,13,0,1002,1003,5,175,0,0,1003,1052,1,0,0,0,1004,
+		1005,3,94,47,0,1005,1006,5,174,0,0,1006,1007,5,166,0,0,1007,1009,5,175,
+		0,0,1008,1010,3,76,38,0,1009,1008,1,0,0,0,1009,1010,1,0,0,0,1010,1052,
+		1,0,0,0,1011,1012,3,94,47,0,1012,1024,5,174,0,0,1013,1015,5,32,0,0,1014,
+		1013,1,0,0,0,1014,1015,1,0,0,0,1015,1016,1,0,0,0,1016,1021,3,74,37,0,1017,
+		1018,5,178,0,0,1018,1020,3,74,37,0,1019,1017,1,0,0,0,1020,1023,1,0,0,0,
+		1021,1019,1,0,0,0,1021,1022,1,0,0,0,1022,1025,1,0,0,0,1023,1021,1,0,0,
+		0,1024,1014,1,0,0,0,1024,1025,1,0,0,0,1025,1026,1,0,0,0,1026,1028,5,175,
+		0,0,1027,1029,3,76,38,0,1028,1027,1,0,0,0,1028,1029,1,0,0,0,1029,1052,
+		1,0,0,0,1030,1031,5,174,0,0,1031,1032,3,26,13,0,1032,1033,5,175,0,0,1033,
+		1052,1,0,0,0,1034,1052,3,96,48,0,1035,1036,3,96,48,0,1036,1037,5,179,0,
+		0,1037,1038,3,96,48,0,1038,1052,1,0,0,0,1039,1040,5,174,0,0,1040,1041,
+		3,68,34,0,1041,1042,5,175,0,0,1042,1052,1,0,0,0,1043,1044,5,174,0,0,1044,
+		1045,3,68,34,0,1045,1046,5,175,0,0,1046,1047,5,179,0,0,1047,1048,3,96,
+		48,0,1048,1052,1,0,0,0,1049,1050,7,19,0,0,1050,1052,3,72,36,4,1051,920,
+		1,0,0,0,1051,922,1,0,0,0,1051,923,1,0,0,0,1051,936,1,0,0,0,1051,948,1,
+		0,0,0,1051,955,1,0,0,0,1051,968,1,0,0,0,1051,973,1,0,0,0,1051,986,1,0,
+		0,0,1051,999,1,0,0,0,1051,1004,1,0,0,0,1051,1011,1,0,0,0,1051,1030,1,0,
+		0,0,1051,1034,1,0,0,0,1051,1035,1,0,0,0,1051,1039,1,0,0,0,1051,1043,1,
+		0,0,0,1051,1049,1,0,0,0,1052,1078,1,0,0,0,1053,1054,10,3,0,0,1054,1055,
+		7,20,0,0,1055,1077,3,72,36,4,1056,1057,10,2,0,0,1057,1058,7,19,0,0,1058,
+		1077,3,72,36,3,1059,1060,10,1,0,0,1060,1061,5,169,0,0,1061,1077,3,72,36,
+		2,1062,1063,10,8,0,0,1063,1064,5,176,0,0,1064,1065,3,72,36,0,1065,1066,
+		5,177,0,0,1066,1077,1,0,0,0,1067,1068,10,7,0,0,1068,1069,5,172,0,0,1069,
+		1077,3,96,48,0,1070,1071,10,6,0,0,1071,1072,5,171,0,0,1072,1077,3,90,45,
+		0,1073,1074,10,5,0,0,1074,1075,5,19,0,0,1075,1077,3,94,47,0,1076,1053,
+		1,0,0,0,1076,1056,1,0,0,0,1076,1059,1,0,0,0,1076,1062,1,0,0,0,1076,1067,
+		1,0,0,0,1076,1070,1,0,0,0,1076,1073,1,0,0,0,1077,1080,1,0,0,0,1078,1076,
+		1,0,0,0,1078,1079,1,0,0,0,1079,73,1,0,0,0,1080,1078,1,0,0,0,1081,1082,
+		3,96,48,0,1082,1083,5,173,0,0,1083,1084,3,68,34,0,1084,1100,1,0,0,0,1085,
+		1086,5,174,0,0,1086,1091,3,96,48,0,1087,1088,5,178,0,0,1088,1090,3,96,
+		48,0,1089,1087,1,0,0,0,1090,1093,1,0,0,0,1091,1089,1,0,0,0,1091,1092,1,
+		0,0,0,1092,1094,1,0,0,0,1093,1091,1,0,0,0,1094,1095,5,175,0,0,1095,1096,
+		5,173,0,0,1096,1097,3,68,34,0,1097,1100,1,0,0,0,1098,1100,3,68,34,0,1099,
+		1081,1,0,0,0,1099,1085,1,0,0,0,1099,1098,1,0,0,0,1100,75,1,0,0,0,1101,
+		1102,5,92,0,0,1102,1113,5,174,0,0,1103,1104,5,93,0,0,1104,1105,5,14,0,
+		0,1105,1110,3,68,34,0,1106,1107,5,178,0,0,1107,1109,3,68,34,0,1108,1106,
+		1,0,0,0,1109,1112,1,0,0,0,1110,1108,1,0,0,0,1110,1111,1,0,0,0,1111,1114,
+		1,0,0,0,1112,1110,1,0,0,0,1113,1103,1,0,0,0,1113,1114,1,0,0,0,1114,1116,
+		1,0,0,0,1115,1117,3,32,16,0,1116,1115,1,0,0,0,1116,1117,1,0,0,0,1117,1118,
+		1,0,0,0,1118,1119,5,175,0,0,1119,77,1,0,0,0,1120,1121,3,68,34,0,1121,1122,
+		5,170,0,0,1122,1123,3,68,34,0,1123,79,1,0,0,0,1124,1125,3,96,48,0,1125,
+		1126,5,170,0,0,1126,1127,3,68,34,0,1127,81,1,0,0,0,1128,1129,5,145,0,0,
+		1129,1130,3,68,34,0,1130,1131,5,128,0,0,1131,1132,3,68,34,0,1132,83,1,
+		0,0,0,1133,1157,5,154,0,0,1134,1157,5,155,0,0,1135,1157,5,158,0,0,1136,
+		1157,5,156,0,0,1137,1157,5,159,0,0,1138,1157,5,157,0,0,1139,1157,5,163,
+		0,0,1140,1157,5,161,0,0,1141,1157,5,162,0,0,1142,1157,5,160,0,0,1143,1144,
+		5,88,0,0,1144,1150,5,174,0,0,1145,1146,3,96,48,0,1146,1147,5,179,0,0,1147,
+		1149,1,0,0,0,1148,1145,1,0,0,0,1149,1152,1,0,0,0,1150,1148,1,0,0,0,1150,
+		1151,1,0,0,0,1151,1153,1,0,0,0,1152,1150,1,0,0,0,1153,1154,3,84,42,0,1154,
+		1155,5,175,0,0,1155,1157,1,0,0,0,1156,1133,1,0,0,0,1156,1134,1,0,0,0,1156,
+		1135,1,0,0,0,1156,1136,1,0,0,0,1156,1137,1,0,0,0,1156,1138,1,0,0,0,1156,
+		1139,1,0,0,0,1156,1140,1,0,0,0,1156,1141,1,0,0,0,1156,1142,1,0,0,0,1156,
+		1143,1,0,0,0,1157,85,1,0,0,0,1158,1174,5,83,0,0,1159,1174,7,21,0,0,1160,
+		1174,3,88,44,0,1161,1174,5,181,0,0,1162,1163,5,130,0,0,1163,1174,5,181,
+		0,0,1164,1165,5,24,0,0,1165,1174,5,181,0,0,1166,1167,5,129,0,0,1167,1174,
+		5,181,0,0,1168,1169,5,64,0,0,1169,1171,5,181,0,0,1170,1172,3,66,33,0,1171,
+		1170,1,0,0,0,1171,1172,1,0,0,0,1172,1174,1,0,0,0,1173,1158,1,0,0,0,1173,
+		1159,1,0,0,0,1173,1160,1,0,0,0,1173,1161,1,0,0,0,1173,1162,1,0,0,0,1173,
+		1164,1,0,0,0,1173,1166,1,0,0,0,1173,1168,1,0,0,0,1174,87,1,0,0,0,1175,
+		1176,7,22,0,0,1176,89,1,0,0,0,1177,1178,6,45,-1,0,1178,1179,5,8,0,0,1179,
+		1180,5,158,0,0,1180,1181,3,90,45,0,1181,1182,5,159,0,0,1182,1220,1,0,0,
+		0,1183,1184,5,77,0,0,1184,1185,5,158,0,0,1185,1186,3,90,45,0,1186,1187,
+		5,178,0,0,1187,1188,3,90,45,0,1188,1189,5,159,0,0,1189,1220,1,0,0,0,1190,
+		1191,5,122,0,0,1191,1203,5,158,0,0,1192,1193,3,96,48,0,1193,1200,3,90,
+		45,0,1194,1195,5,178,0,0,1195,1196,3,96,48,0,1196,1197,3,90,45,0,1197,
+		1199,1,0,0,0,1198,1194,1,0,0,0,1199,1202,1,0,0,0,1200,1198,1,0,0,0,1200,
+		1201,1,0,0,0,1201,1204,1,0,0,0,1202,1200,1,0,0,0,1203,1192,1,0,0,0,1203,
+		1204,1,0,0,0,1204,1205,1,0,0,0,1205,1220,5,159,0,0,1206,1217,3,92,46,0,
+		1207,1208,5,174,0,0,1208,1213,5,182,0,0,1209,1210,5,178,0,0,1210,1212,
+		5,182,0,0,1211,1209,1,0,0,0,1212,1215,1,0,0,0,1213,1211,1,0,0,0,1213,1214,
+		1,0,0,0,1214,1216,1,0,0,0,1215,1213,1,0,0,0,1216,1218,5,175,0,0,1217,1207,
+		1,0,0,0,1217,1218,1,0,0,0,1218,1220,1,0,0,0,1219,1177,1,0,0,0,1219,1183,
+		1,0,0,0,1219,1190,1,0,0,0,1219,1206,1,0,0,0,1220,1229,1,0,0,0,1221,1222,
+		10,5,0,0,1222,1224,5,176,0,0,1223,1225,5,182,0,0,1224,1223,1,0,0,0,1224,
+		1225,1,0,0,0,1225,1226,1,0,0,0,1226,1228,5,177,0,0,1227,1221,1,0,0,0,1228,
+		1231,1,0,0,0,1229,1227,1,0,0,0,1229,1230,1,0,0,0,1230,91,1,0,0,0,1231,
+		1229,1,0,0,0,1232,1233,5,33,0,0,1233,1242,5,96,0,0,1234,1235,5,18,0,0,
+		1235,1242,5,144,0,0,1236,1237,7,23,0,0,1237,1238,7,24,0,0,1238,1239,5,
+		129,0,0,1239,1242,5,153,0,0,1240,1242,3,94,47,0,1241,1232,1,0,0,0,1241,
+		1234,1,0,0,0,1241,1236,1,0,0,0,1241,1240,1,0,0,0,1242,93,1,0,0,0,1243,
+		1248,3,96,48,0,1244,1245,5,179,0,0,1245,1247,3,96,48,0,1246,1244,1,0,0,
+		0,1247,1250,1,0,0,0,1248,1246,1,0,0,0,1248,1249,1,0,0,0,1249,95,1,0,0,
+		0,1250,1248,1,0,0,0,1251,1256,5,186,0,0,1252,1256,5,187,0,0,1253,1256,
+		5,188,0,0,1254,1256,3,98,49,0,1255,1251,1,0,0,0,1255,1252,1,0,0,0,1255,
+		1253,1,0,0,0,1255,1254,1,0,0,0,1256,97,1,0,0,0,1257,1258,7,25,0,0,1258,
+		99,1,0,0,0,170,103,110,115,121,124,135,140,145,152,156,160,173,180,190,
+		196,201,207,213,218,222,226,229,233,243,250,260,263,267,271,276,281,285,
+		292,295,301,305,309,314,317,323,327,331,336,342,347,355,361,366,376,387,
+		395,403,414,423,430,434,437,445,453,461,471,475,486,493,504,515,522,525,
+		528,531,539,544,549,556,565,568,571,575,584,587,591,600,603,609,618,623,
+		627,635,640,649,652,654,664,667,673,675,679,683,687,691,693,704,709,723,
+		726,730,736,745,748,752,760,765,768,772,784,800,811,816,823,837,841,849,
+		851,862,867,875,883,892,898,904,908,913,918,928,932,940,944,962,965,980,
+		983,993,996,1009,1014,1021,1024,1028,1051,1076,1078,1091,1099,1110,1113,
+		1116,1150,1156,1171,1173,1200,1203,1213,1217,1219,1224,1229,1241,1248,
+		1255
 	};
 
 	public static readonly ATN _ATN =

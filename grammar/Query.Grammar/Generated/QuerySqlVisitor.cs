@@ -564,35 +564,29 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitTimeUnit([NotNull] QuerySqlParser.TimeUnitContext context);
 	/// <summary>
-	/// Visit a parse tree produced by <see cref="QuerySqlParser.expression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitExpression([NotNull] QuerySqlParser.ExpressionContext context);
-	/// <summary>
 	/// Visit a parse tree produced by the <c>predicated</c>
-	/// labeled alternative in <see cref="QuerySqlParser.booleanExpression"/>.
+	/// labeled alternative in <see cref="QuerySqlParser.expression"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitPredicated([NotNull] QuerySqlParser.PredicatedContext context);
 	/// <summary>
 	/// Visit a parse tree produced by the <c>logicalNot</c>
-	/// labeled alternative in <see cref="QuerySqlParser.booleanExpression"/>.
+	/// labeled alternative in <see cref="QuerySqlParser.expression"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitLogicalNot([NotNull] QuerySqlParser.LogicalNotContext context);
 	/// <summary>
 	/// Visit a parse tree produced by the <c>logicalAnd</c>
-	/// labeled alternative in <see cref="QuerySqlParser.booleanExpression"/>.
+	/// labeled alternative in <see cref="QuerySqlParser.expression"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitLogicalAnd([NotNull] QuerySqlParser.LogicalAndContext context);
 	/// <summary>
 	/// Visit a parse tree produced by the <c>logicalOr</c>
-	/// labeled alternative in <see cref="QuerySqlParser.booleanExpression"/>.
+	/// labeled alternative in <see cref="QuerySqlParser.expression"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
@@ -654,12 +648,124 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitDistinctFrom([NotNull] QuerySqlParser.DistinctFromContext context);
 	/// <summary>
-	/// Visit a parse tree produced by the <c>valueExpressionDefault</c>
+	/// Visit a parse tree produced by the <c>literalExpression</c>
 	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
-	Result VisitValueExpressionDefault([NotNull] QuerySqlParser.ValueExpressionDefaultContext context);
+	Result VisitLiteralExpression([NotNull] QuerySqlParser.LiteralExpressionContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>parameter</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitParameter([NotNull] QuerySqlParser.ParameterContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>simpleCase</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitSimpleCase([NotNull] QuerySqlParser.SimpleCaseContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>searchedCase</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitSearchedCase([NotNull] QuerySqlParser.SearchedCaseContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>cast</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitCast([NotNull] QuerySqlParser.CastContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>arrayConstructor</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitArrayConstructor([NotNull] QuerySqlParser.ArrayConstructorContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>arraySubquery</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitArraySubquery([NotNull] QuerySqlParser.ArraySubqueryContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>mapConstructor</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitMapConstructor([NotNull] QuerySqlParser.MapConstructorContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>structConstructor</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitStructConstructor([NotNull] QuerySqlParser.StructConstructorContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>exists</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitExists([NotNull] QuerySqlParser.ExistsContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>functionCallStar</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitFunctionCallStar([NotNull] QuerySqlParser.FunctionCallStarContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>functionCall</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitFunctionCall([NotNull] QuerySqlParser.FunctionCallContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>subqueryExpression</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitSubqueryExpression([NotNull] QuerySqlParser.SubqueryExpressionContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>columnReference</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitColumnReference([NotNull] QuerySqlParser.ColumnReferenceContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>qualifiedColumnReference</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitQualifiedColumnReference([NotNull] QuerySqlParser.QualifiedColumnReferenceContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>parenthesizedExpression</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitParenthesizedExpression([NotNull] QuerySqlParser.ParenthesizedExpressionContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>parenthesizedFieldAccess</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitParenthesizedFieldAccess([NotNull] QuerySqlParser.ParenthesizedFieldAccessContext context);
 	/// <summary>
 	/// Visit a parse tree produced by the <c>arithmeticUnary</c>
 	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
@@ -682,148 +788,29 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitConcatenation([NotNull] QuerySqlParser.ConcatenationContext context);
 	/// <summary>
-	/// Visit a parse tree produced by the <c>literalExpression</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitLiteralExpression([NotNull] QuerySqlParser.LiteralExpressionContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>parameter</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitParameter([NotNull] QuerySqlParser.ParameterContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>simpleCase</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitSimpleCase([NotNull] QuerySqlParser.SimpleCaseContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>searchedCase</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitSearchedCase([NotNull] QuerySqlParser.SearchedCaseContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>cast</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitCast([NotNull] QuerySqlParser.CastContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>arrayConstructor</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitArrayConstructor([NotNull] QuerySqlParser.ArrayConstructorContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>arraySubquery</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitArraySubquery([NotNull] QuerySqlParser.ArraySubqueryContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>mapConstructor</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitMapConstructor([NotNull] QuerySqlParser.MapConstructorContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>structConstructor</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitStructConstructor([NotNull] QuerySqlParser.StructConstructorContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>exists</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitExists([NotNull] QuerySqlParser.ExistsContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>functionCallStar</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitFunctionCallStar([NotNull] QuerySqlParser.FunctionCallStarContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>functionCall</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitFunctionCall([NotNull] QuerySqlParser.FunctionCallContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>subqueryExpression</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitSubqueryExpression([NotNull] QuerySqlParser.SubqueryExpressionContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>columnReference</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitColumnReference([NotNull] QuerySqlParser.ColumnReferenceContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>qualifiedColumnReference</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitQualifiedColumnReference([NotNull] QuerySqlParser.QualifiedColumnReferenceContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>parenthesizedExpression</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitParenthesizedExpression([NotNull] QuerySqlParser.ParenthesizedExpressionContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>parenthesizedFieldAccess</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitParenthesizedFieldAccess([NotNull] QuerySqlParser.ParenthesizedFieldAccessContext context);
-	/// <summary>
 	/// Visit a parse tree produced by the <c>subscript</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitSubscript([NotNull] QuerySqlParser.SubscriptContext context);
 	/// <summary>
 	/// Visit a parse tree produced by the <c>dereference</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitDereference([NotNull] QuerySqlParser.DereferenceContext context);
 	/// <summary>
 	/// Visit a parse tree produced by the <c>postgresCast</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitPostgresCast([NotNull] QuerySqlParser.PostgresCastContext context);
 	/// <summary>
 	/// Visit a parse tree produced by the <c>collate</c>
-	/// labeled alternative in <see cref="QuerySqlParser.primaryExpression"/>.
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
@@ -989,26 +976,11 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitQualifiedName([NotNull] QuerySqlParser.QualifiedNameContext context);
 	/// <summary>
-	/// Visit a parse tree produced by the <c>unquotedIdentifier</c>
-	/// labeled alternative in <see cref="QuerySqlParser.identifier"/>.
+	/// Visit a parse tree produced by <see cref="QuerySqlParser.identifier"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
-	Result VisitUnquotedIdentifier([NotNull] QuerySqlParser.UnquotedIdentifierContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>quotedIdentifier</c>
-	/// labeled alternative in <see cref="QuerySqlParser.identifier"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitQuotedIdentifier([NotNull] QuerySqlParser.QuotedIdentifierContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>backQuotedIdentifier</c>
-	/// labeled alternative in <see cref="QuerySqlParser.identifier"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitBackQuotedIdentifier([NotNull] QuerySqlParser.BackQuotedIdentifierContext context);
+	Result VisitIdentifier([NotNull] QuerySqlParser.IdentifierContext context);
 	/// <summary>
 	/// Visit a parse tree produced by <see cref="QuerySqlParser.nonReserved"/>.
 	/// </summary>
