@@ -25,6 +25,7 @@ public sealed class LogReader : IDisposable
     private Segment? _segment;
     private long _filePosition;
     private bool _positionedByIndex;
+    private bool _seeking;                 // small first read after positioning: seeks read little
     private int _recordPosition;
     private int _batchEnd;
     private long _recordOffset;
@@ -98,7 +99,8 @@ public sealed class LogReader : IDisposable
             var sizeBytes = segment.SizeBytes;
             if (_filePosition >= sizeBytes)
             {
-                if (!isSealed)
+                // Sealed but still last: the writer is between sealing it and publishing the next segment.
+                if (!isSealed || ReferenceEquals(_partition.ActiveSegment, segment))
                     return false;
                 NextOffset = Math.Max(NextOffset, segment.EndOffset);
                 ReleaseSegment();
@@ -137,6 +139,7 @@ public sealed class LogReader : IDisposable
         if (!header.CrcMatches(_buffer.AsSpan(start, header.BatchLength)))
             return RetryWithoutIndex(segment, position, "CRC-32C mismatch");
         _positionedByIndex = false;
+        _seeking = false;
         _batchPosition = position;
         _recordPosition = start + BatchHeader.Size;
         _batchEnd = start + header.BatchLength;
@@ -180,6 +183,7 @@ public sealed class LogReader : IDisposable
             _segment = segment;
             _filePosition = segment.Index.FindPosition(NextOffset - segment.BaseOffset);
             _positionedByIndex = _filePosition > 0;
+            _seeking = true;
             _bufferLength = 0;
             Statistics.SegmentsOpened++;
             return true;
@@ -208,7 +212,7 @@ public sealed class LogReader : IDisposable
     {
         if (position >= _bufferStart && position + needed <= _bufferStart + _bufferLength)
             return;
-        var readAhead = _positionedByIndex ? SeekReadBytes : SequentialReadBytes;
+        var readAhead = _seeking ? SeekReadBytes : SequentialReadBytes;
         var wanted = (int)Math.Min(Math.Max(needed, readAhead), sizeBytes - position);
         if (wanted > _buffer.Length)
         {

@@ -49,7 +49,8 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
             foreach (var path in System.IO.Directory.EnumerateDirectories(root))
             {
                 var name = Path.GetFileName(path);
-                if (name.StartsWith(".tmp-", StringComparison.Ordinal) || name.StartsWith(".trash-", StringComparison.Ordinal))
+                if (name.StartsWith(".tmp-", StringComparison.Ordinal)
+                    || name.StartsWith(".trash-", StringComparison.Ordinal))
                     System.IO.Directory.Delete(path, recursive: true);
                 else if (IsValidName(name) && File.Exists(Path.Combine(path, LogOptionsFile.FileName)))
                     store._logs[name] = store.OpenLog(name, path, LogOptionsFile.Read(path));
@@ -81,7 +82,8 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
             System.IO.Directory.CreateDirectory(temporary);
             LogOptionsFile.Write(temporary, options);
             for (var p = 0; p < options.Partitions; p++)
-                System.IO.Directory.CreateDirectory(Path.Combine(temporary, p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                System.IO.Directory.CreateDirectory(Path.Combine(temporary,
+                    p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             var path = Path.Combine(Directory, name);
             System.IO.Directory.Move(temporary, path);
             FileSync.SyncDirectory(Directory);
@@ -97,7 +99,8 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
             return _logs.TryGetValue(name, out log);
     }
 
-    /// <summary>Deletes a log and its files; pending appends and waiters get <see cref="LogDeletedException"/>.</summary>
+    /// <summary>Deletes a log and its files; pending appends and waiters get <see
+    /// cref="LogDeletedException"/>.</summary>
     public void DeleteLog(string name)
     {
         PartitionedLog? log;

@@ -65,16 +65,29 @@ public sealed partial class PartitionLog
     internal Segment Roll(long baseOffset, long nowMs)
     {
         var sync = Options.Durability != DurabilityMode.None;
-        ActiveSegment.Seal(sync);
-        var segment = Segment.Open(Directory, baseOffset, new SegmentIndex());
-        segment.CreatedMs = nowMs;
-        segment.OpenIndexFilesForAppend();
-        if (sync)
-            FileSync.SyncDirectory(Directory);
-        lock (_segmentsLock)
+        Segment? segment = null;
+        try
         {
-            Volatile.Write(ref _segments, [.. _segments, segment]);
-            WriteCheckpoint();
+            // The new files exist before the old segment is sealed, so a failure here leaves the old one active.
+            segment = Segment.Open(Directory, baseOffset, new SegmentIndex());
+            segment.CreatedMs = nowMs;
+            segment.OpenIndexFilesForAppend();
+            ActiveSegment.Seal(sync);
+            if (sync)
+                FileSync.SyncDirectory(Directory);
+            lock (_segmentsLock)
+            {
+                Volatile.Write(ref _segments, [.. _segments, segment]);
+                WriteCheckpoint();
+            }
+        }
+        catch (Exception exception)
+        {
+            // What is sealed, synced and listed is now uncertain: stop appends until a reopen recovers.
+            Fail(exception);
+            if (segment is not null && !ReferenceEquals(ActiveSegment, segment))
+                segment.Close();
+            throw;
         }
         EnforceRetention(nowMs);
         return segment;

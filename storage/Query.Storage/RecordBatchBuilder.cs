@@ -81,7 +81,8 @@ public sealed class RecordBatchBuilder : IDisposable
             ArrayPool<byte>.Shared.Return(buffer);
     }
 
-    /// <summary>Stamps append-time records, fills the header and CRC; the base offset is patched by the writer.</summary>
+    /// <summary>Stamps append-time records, fills the header and CRC; the base offset is patched by the
+    /// writer.</summary>
     internal ReadOnlyMemory<byte> Seal(long appendTimeMs)
     {
         var batch = _buffer.AsSpan(0, _length);
@@ -110,7 +111,8 @@ public sealed class RecordBatchBuilder : IDisposable
     {
         if (needed <= _buffer.Length)
             return;
-        var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(needed, (long)_buffer.Length * 2), int.MaxValue));
+        var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(needed, (long)_buffer.Length * 2),
+            int.MaxValue));
         _buffer.AsSpan(0, _length).CopyTo(grown);
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = grown;

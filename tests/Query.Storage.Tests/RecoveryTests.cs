@@ -146,6 +146,31 @@ public sealed class RecoveryTests : IDisposable
         Assert.Equal(segments[3], error.Path);
     }
 
+    [Fact]
+    public async Task Leftovers_of_interrupted_creates_deletes_and_retention_are_removed_on_open()
+    {
+        await CreateLogAsync(200, segmentMaxBytes: 2048);
+        var partitionDirectory = Path.Combine(_directory.Path, "t", "0");
+        var first = Directory.GetFiles(partitionDirectory, "*.log").Order().First();
+        var copy = await File.ReadAllBytesAsync(first);
+        using (var store = LogStore.Open(_directory.Path))
+            Assert.Equal(2, Reopen(store).DeleteSegmentsBefore(50));
+        await File.WriteAllBytesAsync(first, copy);     // as if the crash came before the file was unlinked
+        await File.WriteAllTextAsync(Path.Combine(partitionDirectory, "checkpoint.tmp"), "half written");
+        Directory.CreateDirectory(Path.Combine(_directory.Path, ".tmp-0123", "0"));
+        Directory.CreateDirectory(Path.Combine(_directory.Path, ".trash-4567", "0"));
+        using (var store = LogStore.Open(_directory.Path))
+        {
+            var partition = Reopen(store);
+            Assert.Equal(["t"], store.LogNames);
+            Assert.False(File.Exists(first));
+            Assert.False(File.Exists(Path.Combine(partitionDirectory, "checkpoint.tmp")));
+            Assert.Empty(Directory.GetDirectories(_directory.Path, ".*"));
+            StorageTestKit.AssertRecords(partition, partition.StartOffset, 200, ValueBytes);
+            Assert.True(partition.StartOffset > 0);
+        }
+    }
+
     private static void FlipByte(string path, long position)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);

@@ -38,7 +38,8 @@ public sealed class SegmentTests : IDisposable
     {
         var clock = new StorageManualClock(DateTimeOffset.FromUnixTimeMilliseconds(1_000_000));
         using var store = LogStore.Open(_directory.Path, clock);
-        var partition = store.CreateLog("t", new LogOptions { SegmentMaxAge = TimeSpan.FromMinutes(1) }).GetPartition(0);
+        var partition = store.CreateLog("t",
+            new LogOptions { SegmentMaxAge = TimeSpan.FromMinutes(1) }).GetPartition(0);
         await StorageTestKit.AppendAsync(partition, 0, 10);
         clock.Advance(TimeSpan.FromSeconds(59));
         await StorageTestKit.AppendAsync(partition, 10, 10);

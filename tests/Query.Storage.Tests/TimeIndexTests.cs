@@ -32,7 +32,8 @@ public sealed class TimeIndexTests : IDisposable
         var timestamps = new long[3000];
         for (var i = 0; i < timestamps.Length; i++)
             timestamps[i] = random.Next(0, 100_000);
-        await StorageTestKit.AppendAsync(partition, 0, timestamps.Length, batchSize: 4, timestampOf: n => timestamps[n]);
+        await StorageTestKit.AppendAsync(partition, 0, timestamps.Length, batchSize: 4,
+            timestampOf: n => timestamps[n]);
         Assert.True(partition.GetSegments().Count > 10);
         foreach (var target in new long[] { -5, 0, 1, 500, 50_000, 99_990, 99_999, 100_000, 200_000 })
         {

@@ -23,21 +23,14 @@ internal sealed class AppendRequest : IValueTaskSource<AppendResult>
     public CancellationToken Cancellation;
     public long FilePosition;
     public long BaseOffset;
-    public bool Done;
+    public bool Cancelled;
 
     public ValueTask<AppendResult> AsValueTask() => new(this, _core.Version);
 
-    public void Complete(AppendResult result)
-    {
-        Done = true;
-        _core.SetResult(result);
-    }
+    // After either call the request belongs to its awaiter again and may be reused at once.
+    public void Complete(AppendResult result) => _core.SetResult(result);
 
-    public void Fail(Exception exception)
-    {
-        Done = true;
-        _core.SetException(exception);
-    }
+    public void Fail(Exception exception) => _core.SetException(exception);
 
     public AppendResult GetResult(short token)
     {
@@ -49,7 +42,7 @@ internal sealed class AppendRequest : IValueTaskSource<AppendResult>
         {
             Batch = default;
             Cancellation = default;
-            Done = false;
+            Cancelled = false;
             _core.Reset();
             _owner?.Return(this);
         }

@@ -28,6 +28,7 @@ internal sealed class PartitionWriter
     private readonly ITimer? _flushTimer;
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
     private AppendRequest? _carried;
+    private int _settled;     // group[.._settled] are completed: never touch them again (they are pooled)
     private bool _dirty;
     private long _lastSyncMs;
     private Task _loop = Task.CompletedTask;
@@ -48,7 +49,8 @@ internal sealed class PartitionWriter
 
     public void Start() => _loop = Task.Run(RunAsync);
 
-    public ValueTask<AppendResult> EnqueueAsync(ReadOnlyMemory<byte> batch, int recordCount, CancellationToken cancellation)
+    public ValueTask<AppendResult> EnqueueAsync(ReadOnlyMemory<byte> batch, int recordCount,
+        CancellationToken cancellation)
     {
         var request = Rent();
         request.Batch = batch;
@@ -114,6 +116,7 @@ internal sealed class PartitionWriter
                 _group[count++] = request;
                 bytes += request.Batch.Length;
             }
+            _settled = 0;
             ProcessGroup(_group.AsSpan(0, count));
             Array.Clear(_group, 0, count);
         }
@@ -144,11 +147,12 @@ internal sealed class PartitionWriter
 
     private void FailAll(Span<AppendRequest> group, Exception exception)
     {
-        foreach (var request in group)
+        foreach (var request in group[_settled..])
         {
-            if (!request.Done && !ReferenceEquals(request, _flushTick))
+            if (!ReferenceEquals(request, _flushTick))
                 request.Fail(exception);
         }
+        _settled = group.Length;
     }
 
     private void WriteGroup(Span<AppendRequest> group)
@@ -172,7 +176,7 @@ internal sealed class PartitionWriter
             }
             if (request.Cancellation.IsCancellationRequested)
             {
-                request.Fail(new OperationCanceledException(request.Cancellation));
+                request.Cancelled = true;                     // failed with the others when they are acknowledged
                 continue;
             }
             var length = request.Batch.Length;
@@ -181,13 +185,15 @@ internal sealed class PartitionWriter
             {
                 // The old segment is complete before the next exists: sync it (unless durability is none),
                 // acknowledge what went into it, then roll.
-                Commit(segment, group[pendingFrom..i], writeStart, bufferLength, nextOffset,
+                Commit(segment, group, pendingFrom, i, writeStart, bufferLength, nextOffset,
                     options.Durability != DurabilityMode.None, nowMs);
                 segment = _partition.Roll(nextOffset, nowMs);
                 position = writeStart = 0;
                 bufferLength = 0;
                 pendingFrom = i;
             }
+            if (position == 0)
+                segment.CreatedMs = nowMs;                     // age counts from the first append
             EnsureBuffer(bufferLength + length, bufferLength);
             request.Batch.Span.CopyTo(_buffer.AsSpan(bufferLength));
             BatchHeader.WriteBaseOffset(_buffer.AsSpan(bufferLength), nextOffset);
@@ -200,13 +206,14 @@ internal sealed class PartitionWriter
         var sync = options.Durability == DurabilityMode.Sync
             || (options.Durability == DurabilityMode.Interval
                 && (flushRequested || nowMs - _lastSyncMs >= (long)options.FlushInterval.TotalMilliseconds));
-        Commit(segment, group[pendingFrom..], writeStart, bufferLength, nextOffset, sync, nowMs);
+        Commit(segment, group, pendingFrom, group.Length, writeStart, bufferLength, nextOffset, sync, nowMs);
     }
 
     /// <summary>Writes the buffered batches of one segment, syncs if asked, publishes and acknowledges them.</summary>
-    private void Commit(Segment segment, Span<AppendRequest> requests, long writeStart, int bufferLength,
-        long endOffset, bool sync, long nowMs)
+    private void Commit(Segment segment, Span<AppendRequest> group, int from, int to, long writeStart,
+        int bufferLength, long endOffset, bool sync, long nowMs)
     {
+        var requests = group[from..to];
         if (bufferLength > 0)
         {
             try
@@ -224,11 +231,15 @@ internal sealed class PartitionWriter
         if (sync && _dirty)
             SyncOrFail(segment, writeStart, nowMs);
         if (bufferLength == 0)
+        {
+            Settle(requests);
+            _settled = to;
             return;
+        }
         long minTimestampMs = long.MaxValue, maxTimestampMs = long.MinValue;
         foreach (var request in requests)
         {
-            if (request.Done || ReferenceEquals(request, _flushTick))
+            if (request.Cancelled || ReferenceEquals(request, _flushTick))
                 continue;
             var header = BatchHeader.Read(request.Batch.Span);
             minTimestampMs = Math.Min(minTimestampMs, header.MinTimestampMs);
@@ -239,9 +250,19 @@ internal sealed class PartitionWriter
         segment.PersistIndex();
         segment.Publish(writeStart + bufferLength, endOffset, minTimestampMs, maxTimestampMs);
         _partition.OnPublished(endOffset);
+        Settle(requests);
+        _settled = to;
+    }
+
+    private void Settle(Span<AppendRequest> requests)
+    {
         foreach (var request in requests)
         {
-            if (!request.Done && !ReferenceEquals(request, _flushTick))
+            if (ReferenceEquals(request, _flushTick))
+                continue;
+            if (request.Cancelled)
+                request.Fail(new OperationCanceledException(request.Cancellation));
+            else
                 request.Complete(new AppendResult(request.BaseOffset, request.RecordCount));
         }
     }

@@ -8,7 +8,8 @@ namespace Query.Storage.Format;
 /// One record inside a batch (little-endian, fixed-width fields so parsing is a few loads):
 /// <code>
 /// int32 length (bytes after this field) | int64 timestampMs | int32 keyLength (-1: no key) | key
-/// int32 valueLength | value | uint16 headerCount | headerCount x (uint16 keyLength | UTF-8 key | int32 valueLength | value)
+/// int32 valueLength | value | uint16 headerCount | headerCount x (uint16 keyLength | UTF-8 key | int32 valueLength |
+/// value)
 /// </code>
 /// The record's offset is implicit: the batch base offset plus its index in the batch.
 /// </summary>

@@ -107,8 +107,10 @@ internal sealed class SegmentIndex
         if (count == _persistedCount)
             return;
         var added = count - _persistedCount;
-        Span<byte> offsetBytes = added <= 256 ? stackalloc byte[added * OffsetEntryBytes] : new byte[added * OffsetEntryBytes];
-        Span<byte> timeBytes = added <= 256 ? stackalloc byte[added * TimeEntryBytes] : new byte[added * TimeEntryBytes];
+        Span<byte> offsetBytes = added <= 256 ? stackalloc byte[added * OffsetEntryBytes]
+            : new byte[added * OffsetEntryBytes];
+        Span<byte> timeBytes = added <= 256 ? stackalloc byte[added * TimeEntryBytes]
+            : new byte[added * TimeEntryBytes];
         for (var i = 0; i < added; i++)
         {
             var entry = _entries[_persistedCount + i];

@@ -24,7 +24,9 @@ internal static class LogOptionsFile
             .Append(CultureInfo.InvariantCulture, $"flushIntervalTicks={options.FlushInterval.Ticks}\n")
             .Append(CultureInfo.InvariantCulture, $"maxRecordBytes={options.MaxRecordBytes}\n")
             .ToString();
-        File.WriteAllText(Path.Combine(directory, FileName), text);
+        using var stream = new FileStream(Path.Combine(directory, FileName), FileMode.Create, FileAccess.Write);
+        stream.Write(Encoding.UTF8.GetBytes(text));
+        stream.Flush(flushToDisk: true);
     }
 
     public static LogOptions Read(string directory)
@@ -43,11 +45,13 @@ internal static class LogOptionsFile
             {
                 Partitions = int.Parse(values["partitions"], CultureInfo.InvariantCulture),
                 SegmentMaxBytes = long.Parse(values["segmentMaxBytes"], CultureInfo.InvariantCulture),
-                SegmentMaxAge = TimeSpan.FromTicks(long.Parse(values["segmentMaxAgeTicks"], CultureInfo.InvariantCulture)),
+                SegmentMaxAge = TimeSpan.FromTicks(long.Parse(values["segmentMaxAgeTicks"],
+                    CultureInfo.InvariantCulture)),
                 RetentionMs = long.Parse(values["retentionMs"], CultureInfo.InvariantCulture),
                 RetentionBytes = long.Parse(values["retentionBytes"], CultureInfo.InvariantCulture),
                 Durability = Enum.Parse<DurabilityMode>(values["durability"]),
-                FlushInterval = TimeSpan.FromTicks(long.Parse(values["flushIntervalTicks"], CultureInfo.InvariantCulture)),
+                FlushInterval = TimeSpan.FromTicks(long.Parse(values["flushIntervalTicks"],
+                    CultureInfo.InvariantCulture)),
                 MaxRecordBytes = int.Parse(values["maxRecordBytes"], CultureInfo.InvariantCulture),
             };
             options.Validate();

@@ -71,18 +71,22 @@ internal sealed class Segment
 
     public void ReplaceIndex(SegmentIndex index) => Index = index;
 
-    /// <summary>Opens the index files for appending (the active segment), truncating them to what is in memory.</summary>
+    /// <summary>Opens the index files for appending (the active segment), truncating them to what is in
+    /// memory.</summary>
     public void OpenIndexFilesForAppend()
     {
-        _offsetIndexFile = File.OpenHandle(OffsetIndexPath, FileMode.Create, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
-        _timeIndexFile = File.OpenHandle(TimeIndexPath, FileMode.Create, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
+        _offsetIndexFile = File.OpenHandle(OffsetIndexPath, FileMode.Create, FileAccess.ReadWrite,
+            FileShare.Read | FileShare.Delete);
+        _timeIndexFile = File.OpenHandle(TimeIndexPath, FileMode.Create, FileAccess.ReadWrite,
+            FileShare.Read | FileShare.Delete);
         Index.ResetPersisted();
         Index.Persist(_offsetIndexFile, _timeIndexFile);
     }
 
     public void Write(ReadOnlySpan<byte> data, long filePosition) => RandomAccess.Write(_log, data, filePosition);
 
-    /// <summary>Makes appended batches visible to readers: size first, then the end offset readers compare with.</summary>
+    /// <summary>Makes appended batches visible to readers: size first, then the end offset readers compare
+    /// with.</summary>
     public void Publish(long sizeBytes, long endOffset, long minTimestampMs, long maxTimestampMs)
     {
         if (minTimestampMs < _minTimestampMs)

@@ -32,9 +32,11 @@ internal static class TimestampSearch
                     throw new CorruptSegmentException(segment.LogPath, position, "invalid batch header");
                 if (header.MaxTimestampMs >= timestampMs)
                 {
-                    Fill(segment, ref buffer, ref bufferStart, ref bufferLength, position, header.BatchLength, sizeBytes);
+                    Fill(segment, ref buffer, ref bufferStart, ref bufferLength, position, header.BatchLength,
+                        sizeBytes);
                     start = (int)(position - bufferStart);
-                    return FindInBatch(segment, buffer.AsSpan(start, header.BatchLength), header, position, timestampMs);
+                    return FindInBatch(segment, buffer.AsSpan(start, header.BatchLength), header, position,
+                        timestampMs);
                 }
                 position += header.BatchLength;
             }

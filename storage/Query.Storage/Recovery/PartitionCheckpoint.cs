@@ -71,7 +71,8 @@ internal static class PartitionCheckpoint
         if (count < 0 || bytes.Length != HeaderBytes + ((long)count * EntryBytes) + 4)
             return false;
         var crcPosition = bytes.Length - 4;
-        if (Crc32C.Compute(bytes.AsSpan(0, crcPosition)) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(crcPosition)))
+        if (Crc32C.Compute(bytes.AsSpan(0,
+            crcPosition)) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(crcPosition)))
             return false;
         startOffset = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8));
         for (var i = 0; i < count; i++)

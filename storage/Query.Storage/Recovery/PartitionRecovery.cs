@@ -105,7 +105,8 @@ internal static class PartitionRecovery
                 continue;
             }
             if (extension is not (".log" or ".index" or ".timeindex")
-                || !long.TryParse(Path.GetFileNameWithoutExtension(name), NumberStyles.None, CultureInfo.InvariantCulture,
+                || !long.TryParse(Path.GetFileNameWithoutExtension(name), NumberStyles.None,
+                    CultureInfo.InvariantCulture,
                     out var baseOffset))
                 continue;
             var logPath = Path.ChangeExtension(path, ".log");

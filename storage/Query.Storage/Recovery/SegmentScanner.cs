@@ -114,7 +114,8 @@ internal static class SegmentScanner
         {
             while (position < fileBytes)
             {
-                var n = RandomAccess.Read(handle, chunk.AsSpan(0, (int)Math.Min(chunk.Length, fileBytes - position)), position);
+                var n = RandomAccess.Read(handle, chunk.AsSpan(0, (int)Math.Min(chunk.Length, fileBytes - position)),
+                    position);
                 if (n == 0)
                     return true;
                 if (chunk.AsSpan(0, n).ContainsAnyExcept((byte)0))
