@@ -11,12 +11,41 @@ public sealed partial class ExpressionCompiler<TRow>
 
     private Emitted EmitBinary(BoundBinary binary)
     {
+        if (TryEmitUtf8Equality(binary, out var utf8))
+            return utf8;
         var left = Emit(binary.Left);
         var right = Emit(binary.Right);
         var operandType = binary.Left.Type;
         return Strict(binary.Type, [left, right], value => E.Assign(value, binary.IsComparison
             ? Compare(binary.Op, left.Value, right.Value, operandType)
             : Arithmetic(binary.Op, left.Value, right.Value, binary.Type)));
+    }
+
+    /// <summary>
+    /// STRING column = / &lt;&gt; literal over stored rows compares the UTF-8 bytes in place: no string is decoded
+    /// for rows that do not match, which keeps the scan loop allocation-free.
+    /// </summary>
+    private bool TryEmitUtf8Equality(BoundBinary binary, out Emitted emitted)
+    {
+        emitted = default;
+        var method = typeof(TRow).GetMethod("TryGetUtf8Equals");
+        if (method is null || binary.Op is not (BinaryOp.Equal or BinaryOp.NotEqual))
+            return false;
+        var (column, literal) = (binary.Left, binary.Right) switch
+        {
+            (BoundColumn c, BoundLiteral { Value: string l }) => (c, l),
+            (BoundLiteral { Value: string l }, BoundColumn c) => (c, l),
+            _ => (null, null),
+        };
+        if (column is null || column.Type.Kind != SqlTypeKind.String)
+            return false;
+        var (value, isNull) = NewSlot(SqlType.Boolean);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(literal!);
+        var code = E.Block(
+            E.Assign(isNull, E.Not(E.Call(_row, method, E.Constant(column.Ordinal), E.Constant(bytes), value))),
+            binary.Op == BinaryOp.NotEqual ? E.Assign(value, E.Not(value)) : E.Empty());
+        emitted = new Emitted(code, value, isNull);
+        return true;
     }
 
     private static E Arithmetic(BinaryOp op, E left, E right, SqlType type)

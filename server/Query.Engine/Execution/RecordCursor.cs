@@ -168,6 +168,20 @@ public sealed class RecordCursor
         return TryGetSpan(column, out value);
     }
 
+    /// <summary>Whether a STRING column's UTF-8 equals <paramref name="expected"/>; false when NULL.</summary>
+    public bool TryGetUtf8Equals(int column, byte[] expected, out bool equal)
+    {
+        if (_json)
+        {
+            var found = TryGetJsonRef(column, out string text);
+            equal = found && text == Encoding.UTF8.GetString(expected);
+            return found;
+        }
+        var present = TryGetSpan(column, out var data);
+        equal = present && data.SequenceEqual(expected);
+        return present;
+    }
+
     public bool TryGetBytes(int column, out byte[] value) => TryGetObject(column, out value);
 
     public bool TryGetArray(int column, out SqlArray value) => TryGetObject(column, out value);
