@@ -52,7 +52,8 @@ public sealed partial class EngineSession
         var prepared = new List<PreparedStatement>(statements.Length);
         foreach (var statement in statements)
         {
-            var text = sql.Substring(statement.Span.Start, Math.Min(statement.Span.Length, sql.Length - statement.Span.Start));
+            var text = sql.Substring(statement.Span.Start, Math.Min(statement.Span.Length,
+                sql.Length - statement.Span.Start));
             var parameters = new ParameterTypes();
             var columns = Translate(() => Describe(statement, parameters));
             prepared.Add(new PreparedStatement(text, statement, columns, parameters.ToList()));
@@ -74,7 +75,8 @@ public sealed partial class EngineSession
         ArgumentNullException.ThrowIfNull(statement);
         if (statement.ParameterTypes.Count > (parameters?.Count ?? 0))
             throw new SqlException(SqlState.InvalidParameterCount,
-                $"statement has {statement.ParameterTypes.Count} parameters but {parameters?.Count ?? 0} values were supplied");
+                $"statement has {statement.ParameterTypes.Count} parameters but {parameters?.Count ?? 0} values were "
+                    + $"supplied");
         try
         {
             return await ExecuteCoreAsync(statement.Statement, parameters ?? [], cancellationToken);

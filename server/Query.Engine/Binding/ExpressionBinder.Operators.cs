@@ -39,7 +39,8 @@ public sealed partial class ExpressionBinder
                 Coerce(l, SqlType.String, CastContext.Explicit, position),
                 Coerce(r, SqlType.String, CastContext.Explicit, position), SqlType.String)),
             Ast.BinaryOperator.Add or Ast.BinaryOperator.Subtract or Ast.BinaryOperator.Multiply
-                or Ast.BinaryOperator.Divide or Ast.BinaryOperator.Modulo => BindArithmetic(binary.Operator, l, r, position),
+                or Ast.BinaryOperator.Divide or Ast.BinaryOperator.Modulo => BindArithmetic(binary.Operator, l, r,
+                    position),
             _ => BindComparison(ToComparison(binary.Operator), l, r, position),
         };
     }
@@ -61,7 +62,8 @@ public sealed partial class ExpressionBinder
         var type = OperandType(left, right, position, op.ToString());
         if (type.IsComplex && op is not (BinaryOp.Equal or BinaryOp.NotEqual or BinaryOp.IsDistinctFrom
                 or BinaryOp.IsNotDistinctFrom))
-            throw new SqlException(SqlState.UndefinedFunction, $"cannot order values of type {type}", position: position);
+            throw new SqlException(SqlState.UndefinedFunction, $"cannot order values of type {type}",
+                position: position);
         return Fold(new BoundBinary(op, Coerce(left, type, CastContext.Implicit, position, right),
             Coerce(right, type, CastContext.Implicit, position, left), SqlType.Boolean));
     }
@@ -178,7 +180,8 @@ public sealed partial class ExpressionBinder
             type = OperandType(items[0], operand, position, "IN");
         for (var i = 0; i < items.Length; i++)
             items[i] = Coerce(items[i], type, CastContext.Implicit, position, operand);
-        return new BoundInList(Coerce(operand, type, CastContext.Implicit, position), new EquatableArray<BoundExpr>(items),
+        return new BoundInList(Coerce(operand, type, CastContext.Implicit, position),
+            new EquatableArray<BoundExpr>(items),
             inList.Negated);
     }
 

@@ -25,7 +25,8 @@ public static class ParameterConverter
             case DateTimeOffset offset:
                 return FromTimestamp(offset.ToUnixTimeMilliseconds(), type);
             case DateOnly date:
-                return Convert(date.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber, SqlType.Date, type);
+                return Convert(date.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber, SqlType.Date,
+                    type);
             case TimeOnly time:
                 return Convert((int)(time.Ticks / TimeSpan.TicksPerMillisecond), SqlType.Time, type);
             case Guid guid:

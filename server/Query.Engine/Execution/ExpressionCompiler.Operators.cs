@@ -51,7 +51,8 @@ public sealed partial class ExpressionCompiler<TRow>
     private static E Arithmetic(BinaryOp op, E left, E right, SqlType type)
     {
         if (op == BinaryOp.Concat)
-            return E.Call(typeof(string).GetMethod(nameof(string.Concat), [typeof(string), typeof(string)])!, left, right);
+            return E.Call(typeof(string).GetMethod(nameof(string.Concat), [typeof(string), typeof(string)])!, left,
+                right);
         var suffix = type.Kind switch
         {
             SqlTypeKind.Int => "Int32",
@@ -78,16 +79,19 @@ public sealed partial class ExpressionCompiler<TRow>
             case SqlTypeKind.String:
                 if (op is BinaryOp.Equal or BinaryOp.NotEqual)
                 {
-                    var equal = E.Call(typeof(string).GetMethod(nameof(string.Equals), [typeof(string), typeof(string)])!,
+                    var equal = E.Call(typeof(string).GetMethod(nameof(string.Equals), [typeof(string),
+                        typeof(string)])!,
                         left, right);
                     return op == BinaryOp.Equal ? equal : E.Not(equal);
                 }
-                var ordinal = typeof(string).GetMethod(nameof(string.CompareOrdinal), [typeof(string), typeof(string)])!;
+                var ordinal = typeof(string).GetMethod(nameof(string.CompareOrdinal), [typeof(string),
+                    typeof(string)])!;
                 return Relate(op, E.Call(ordinal, left, right), E.Constant(0));
             case SqlTypeKind.Bytes:
                 return Relate(op, E.Call(Helper("CompareBytes"), left, right), E.Constant(0));
             case SqlTypeKind.Array or SqlTypeKind.Map or SqlTypeKind.Struct:
-                var same = E.Call(Helper("ValueEquals"), E.Convert(left, typeof(object)), E.Convert(right, typeof(object)));
+                var same = E.Call(Helper("ValueEquals"), E.Convert(left, typeof(object)), E.Convert(right,
+                    typeof(object)));
                 return op == BinaryOp.Equal ? same : E.Not(same);
             default:
                 return Relate(op, left, right);
@@ -111,7 +115,8 @@ public sealed partial class ExpressionCompiler<TRow>
         if (caseExpression.Else is { } otherwise)
         {
             var elseEmitted = Emit(otherwise);
-            result = E.Block(elseEmitted.Code, E.Assign(value, elseEmitted.Value), E.Assign(isNull, elseEmitted.IsNull));
+            result = E.Block(elseEmitted.Code, E.Assign(value, elseEmitted.Value), E.Assign(isNull,
+                elseEmitted.IsNull));
         }
         else
         {

@@ -59,7 +59,9 @@ public sealed class RecordCursor
             throw NestedValueCodec.Corrupt();
     }
 
-    /// <summary>The bytes of a binary column, or false when it is NULL or absent (added after the row was written).</summary>
+    /// <summary>
+    /// The bytes of a binary column, or false when it is NULL or absent (added after the row was written).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryGetSpan(int column, out ReadOnlySpan<byte> data)
     {

@@ -79,7 +79,8 @@ public abstract class RowReader : IAsyncDisposable
 
     public DateTime GetDateTime(int ordinal) => Temporal.ToDateTime(Current[ordinal].Bits);
 
-    public DateOnly GetDateOnly(int ordinal) => DateOnly.FromDateTime(DateTime.UnixEpoch.AddDays(Current[ordinal].Bits));
+    public DateOnly GetDateOnly(int ordinal) =>
+        DateOnly.FromDateTime(DateTime.UnixEpoch.AddDays(Current[ordinal].Bits));
 
     public TimeOnly GetTimeOnly(int ordinal) => TimeOnly.FromTimeSpan(TimeSpan.FromMilliseconds(Current[ordinal].Bits));
 

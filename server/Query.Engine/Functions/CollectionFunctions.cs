@@ -70,7 +70,8 @@ public static class CollectionFunctions
         T? best = null;
         foreach (var value in values)
         {
-            if (value is { } v && (best is null || (greater ? v.CompareTo(best.Value) > 0 : v.CompareTo(best.Value) < 0)))
+            if (value is { } v && (best is null || (greater ? v.CompareTo(best.Value) > 0
+                : v.CompareTo(best.Value) < 0)))
                 best = v;
         }
         return best;

@@ -51,7 +51,8 @@ public sealed class SelectPlanner
                 var syntax = key is Ast.IntegerLiteral ordinal ? SelectItemAt(select, ordinal) : key;
                 aggregation.AddGroupKey(syntax, NameOf(syntax, aggregation.GroupKeys.Count));
             }
-            binder = NewBinder(new BindScope(scope.SourceName, scope.Alias, [], allowPseudoColumns: false), aggregation);
+            binder = NewBinder(new BindScope(scope.SourceName, scope.Alias, [], allowPseudoColumns: false),
+                aggregation);
         }
         var (projection, columns) = BindItems(select, scope, binder);
         BoundExpr? having = select.Having is null ? null
@@ -88,7 +89,8 @@ public sealed class SelectPlanner
                     throw SqlException.FeatureNotSupported("column aliases in FROM", PositionOf(table));
                 var source = _resolveSource(table.Name);
                 var columns = source.Definition.Columns;
-                return (source, new BindScope(source.Definition.Name, table.Alias?.Value, columns, allowPseudoColumns: true));
+                return (source, new BindScope(source.Definition.Name, table.Alias?.Value, columns,
+                    allowPseudoColumns: true));
             case Ast.Join join:
                 throw SqlException.FeatureNotSupported("JOIN", PositionOf(join));
             default:
@@ -135,7 +137,8 @@ public sealed class SelectPlanner
             if (item is Ast.AllColumns all)
             {
                 if (binder.IsAggregating)
-                    throw new SqlException(SqlState.GroupingError, "SELECT * cannot be used with GROUP BY or aggregates",
+                    throw new SqlException(SqlState.GroupingError,
+                        "SELECT * cannot be used with GROUP BY or aggregates",
                         position: PositionOf(all));
                 scope.CheckQualifier(all.Qualifier?.Value, PositionOf(all));
                 for (var i = 0; i < scope.Columns.Count; i++)
@@ -160,7 +163,8 @@ public sealed class SelectPlanner
     {
         var keys = new List<SortKey>();
         if (query.OrderBy.Count > 0 && isPush)
-            throw SqlException.FeatureNotSupported("ORDER BY in push queries (EMIT CHANGES)", PositionOf(query.OrderBy[0]));
+            throw SqlException.FeatureNotSupported("ORDER BY in push queries (EMIT CHANGES)",
+                PositionOf(query.OrderBy[0]));
         foreach (var item in query.OrderBy)
         {
             var column = ResolveSortColumn(item.Expression, columns);

@@ -29,7 +29,8 @@ public static class ValueCast
         if (from.IsNumeric && to.IsNumeric)
             return context != CastContext.Implicit || NumericRank(to) > NumericRank(from);
         // ROWTIME is BIGINT epoch ms (ksqlDB); it compares with TIMESTAMP values as milliseconds.
-        if ((from.Kind, to.Kind) is (SqlTypeKind.BigInt, SqlTypeKind.Timestamp) or (SqlTypeKind.Timestamp, SqlTypeKind.BigInt))
+        if ((from.Kind, to.Kind) is (SqlTypeKind.BigInt, SqlTypeKind.Timestamp) or (SqlTypeKind.Timestamp,
+            SqlTypeKind.BigInt))
             return true;
         if (context == CastContext.Implicit)
             return false;
@@ -64,7 +65,9 @@ public static class ValueCast
         _ => 0,
     };
 
-    /// <summary>The type both operands convert to implicitly (numeric widening, NULL adopts the other), or null.</summary>
+    /// <summary>
+    /// The type both operands convert to implicitly (numeric widening, NULL adopts the other), or null.
+    /// </summary>
     public static SqlType? CommonType(SqlType a, SqlType b)
     {
         if (a == b)
@@ -82,7 +85,8 @@ public static class ValueCast
         if (a.Kind == b.Kind && !a.IsComplex)
             return a;
         // ROWTIME is BIGINT (ksqlDB); comparing it with a TIMESTAMP compares epoch milliseconds.
-        if ((a.Kind, b.Kind) is (SqlTypeKind.BigInt, SqlTypeKind.Timestamp) or (SqlTypeKind.Timestamp, SqlTypeKind.BigInt))
+        if ((a.Kind, b.Kind) is (SqlTypeKind.BigInt, SqlTypeKind.Timestamp) or (SqlTypeKind.Timestamp,
+            SqlTypeKind.BigInt))
             return SqlType.BigInt;
         return null;
     }
@@ -130,7 +134,9 @@ public static class ValueCast
         }
     }
 
-    /// <summary>Converts a boxed engine value from one type to another (caller checked <see cref="CanCast"/>).</summary>
+    /// <summary>
+    /// Converts a boxed engine value from one type to another (caller checked <see cref="CanCast"/>).
+    /// </summary>
     public static object? Convert(object? value, SqlType from, SqlType to)
     {
         if (value is null)

@@ -14,7 +14,8 @@ internal static partial class BenchRegistry
 {
     static partial void RegisterEngine()
     {
-        BenchCommands.Register("engine-scan", args => EngineBench.Run(() => EngineBench.ScanAsync(Arg(args, 0, 2_000_000))));
+        BenchCommands.Register("engine-scan", args => EngineBench.Run(() => EngineBench.ScanAsync(Arg(args, 0,
+            2_000_000))));
         BenchCommands.Register("engine-rowtime",
             args => EngineBench.Run(() => EngineBench.RowTimeAsync(Arg(args, 0, 10_000_000))));
         BenchCommands.Register("engine-push-latency",
@@ -37,11 +38,14 @@ internal static partial class EngineBench
         return 0;
     }
 
-    /// <summary>The events data set (bench-data.md) plus two columns, 6 in all; fixed seed, mostly ordered time.</summary>
+    /// <summary>
+    /// The events data set (bench-data.md) plus two columns, 6 in all; fixed seed, mostly ordered time.
+    /// </summary>
     public static async Task LoadEventsAsync(EngineSession session, int rows)
     {
         await using (var create = await session.ExecuteAsync(
-            "CREATE STREAM events (ts TIMESTAMP, user_id INT, page STRING, amount DOUBLE, country STRING, flag BOOLEAN) "
+            "CREATE STREAM events (ts TIMESTAMP, user_id INT, page STRING, amount DOUBLE, country STRING, flag "
+                + "BOOLEAN) "
             + "WITH (TIMESTAMP = 'ts', DURABILITY = 'NONE', SEGMENT_BYTES = 16777216)"))
         {
         }
@@ -70,7 +74,8 @@ internal static partial class EngineBench
         }
     }
 
-    public static async Task<(long Rows, TimeSpan Elapsed, Query.Engine.Execution.ScanStatistics Statistics)> DrainAsync(
+    public static async Task<(long Rows, TimeSpan Elapsed,
+        Query.Engine.Execution.ScanStatistics Statistics)> DrainAsync(
         EngineSession session, string sql)
     {
         var stopwatch = Stopwatch.StartNew();
@@ -89,7 +94,8 @@ internal static partial class EngineBench
         var session = engine.CreateSession();
         var load = Stopwatch.StartNew();
         await LoadEventsAsync(session, rows);
-        Console.WriteLine($"loaded {rows:N0} rows in {load.Elapsed.TotalSeconds:F1} s ({rows / load.Elapsed.TotalSeconds:N0} rows/s, bulk insert)");
+        Console.WriteLine($"loaded {rows:N0} rows in {load.Elapsed.TotalSeconds:F1} s "
+            + $"({rows / load.Elapsed.TotalSeconds:N0} rows/s, bulk insert)");
         Console.WriteLine();
         foreach (var warmup in new[] { "SELECT user_id FROM events WHERE amount > 900", "SELECT COUNT(*) FROM events" })
         {
@@ -114,7 +120,8 @@ internal static partial class EngineBench
                 count = n;
                 best = elapsed < best ? elapsed : best;
             }
-            Console.WriteLine($"| `{sql}` | {count:N0} | {best.TotalMilliseconds:F0} ms | {rows / best.TotalSeconds / 1e6:F2} M rows/s |");
+            Console.WriteLine($"| `{sql}` | {count:N0} | {best.TotalMilliseconds:F0} ms | "
+                + $"{rows / best.TotalSeconds / 1e6:F2} M rows/s |");
         }
     }
 }

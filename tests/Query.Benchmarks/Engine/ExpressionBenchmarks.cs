@@ -47,7 +47,8 @@ public class ExpressionBenchmarks
             _rows[i] = buffer.WrittenSpan.ToArray();
         }
         var scope = new BindScope("EVENTS", null, Names.Select((n, i) => new ColumnInfo(n, Types[i])).ToList(), true);
-        BoundExpr Bind(string sql) => new ExpressionBinder(scope, new ParameterTypes()).Bind(SqlParser.ParseExpression(sql));
+        BoundExpr Bind(string sql) => new ExpressionBinder(scope,
+            new ParameterTypes()).Bind(SqlParser.ParseExpression(sql));
         _numeric = ExpressionCompiler<RecordCursor>.CompilePredicate(Bind("amount > 900 AND user_id > 10"));
         _text = ExpressionCompiler<RecordCursor>.CompilePredicate(Bind("country = 'SE' AND flag"));
         _projection = ExpressionCompiler<RecordCursor>.CompileProjection([Bind("user_id"), Bind("amount * 2")]);
