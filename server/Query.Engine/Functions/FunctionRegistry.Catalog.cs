@@ -48,6 +48,7 @@ public static partial class FunctionRegistry
         add(NonDeterministic(F("UNIX_TIMESTAMP", "DATE / TIME", "Epoch milliseconds now, or of a TIMESTAMP.")
             .Fixed(t, "UnixTimestampNow", L)).Fixed(t, "UnixTimestamp", L, Ts));
         add(NonDeterministic(F("UNIX_DATE", "DATE / TIME", "Days since the epoch today.").Fixed(t, "UnixDate", I)));
+        add(NonDeterministic(F("NOW", "DATE / TIME", "The current TIMESTAMP.").Fixed(t, "UnixTimestampNow", Ts)));
         add(F("FROM_UNIXTIME", "DATE / TIME", "TIMESTAMP from epoch milliseconds.").Fixed(t, "FromUnixTime", Ts, L));
         add(F("FORMAT_TIMESTAMP", "DATE / TIME", "Formats a TIMESTAMP with a Java pattern, optionally in a zone.")
             .Fixed(t, "FormatTimestamp", S, Ts, S).Fixed(t, "FormatTimestamp", S, Ts, S, S));

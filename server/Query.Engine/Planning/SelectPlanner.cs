@@ -38,7 +38,9 @@ public sealed class SelectPlanner
         var binder = NewBinder(scope, null);
         BoundExpr? where = select.Where is null ? null
             : binder.BindAs(select.Where, SqlType.Boolean, CastContext.Implicit);
-        var aggregates = select.GroupBy.Count > 0 || select.Having is not null || AnyAggregate(select.Items);
+        // SELECT DISTINCT a, b is GROUP BY a, b without aggregates.
+        var distinct = select.Distinct && select.GroupBy.Count == 0 && !AnyAggregate(select.Items);
+        var aggregates = distinct || select.GroupBy.Count > 0 || select.Having is not null || AnyAggregate(select.Items);
         AggregationContext? aggregation = null;
         if (aggregates)
         {
@@ -46,7 +48,7 @@ public sealed class SelectPlanner
                 throw SqlException.FeatureNotSupported("GROUP BY / aggregates in push queries (EMIT CHANGES)",
                     PositionOf(query));
             aggregation = new AggregationContext(scope, _parameters, _parameterValues);
-            foreach (var key in select.GroupBy)
+            foreach (var key in distinct ? DistinctKeys(select) : [.. select.GroupBy])
             {
                 var syntax = key is Ast.IntegerLiteral ordinal ? SelectItemAt(select, ordinal) : key;
                 aggregation.AddGroupKey(syntax, NameOf(syntax, aggregation.GroupKeys.Count));
@@ -60,9 +62,25 @@ public sealed class SelectPlanner
         var orderBy = BindOrderBy(query, projection, columns, binder, isPush);
         var limit = Count(query.Limit, "LIMIT");
         var offset = Count(query.Offset, "OFFSET") ?? 0;
+        if (isPush && select.Distinct)
+            throw SqlException.FeatureNotSupported("SELECT DISTINCT in push queries", PositionOf(query));
+        if (select.Distinct && !distinct)
+            throw SqlException.FeatureNotSupported("SELECT DISTINCT with GROUP BY or aggregates", PositionOf(query));
         if (isPush && offset > 0)
             throw SqlException.FeatureNotSupported("OFFSET in push queries", PositionOf(query));
         return new SelectPlan(source, where, aggregation, having, projection, columns, orderBy, limit, offset, isPush);
+    }
+
+    private static List<Ast.Expr> DistinctKeys(Ast.Select select)
+    {
+        var keys = new List<Ast.Expr>();
+        foreach (var item in select.Items)
+        {
+            if (item is not Ast.SingleColumn column)
+                throw SqlException.FeatureNotSupported("SELECT DISTINCT *", PositionOf(item));
+            keys.Add(column.Expression);
+        }
+        return keys;
     }
 
     private ExpressionBinder NewBinder(BindScope scope, AggregationContext? aggregation) =>
@@ -74,8 +92,6 @@ public sealed class SelectPlanner
             throw SqlException.FeatureNotSupported("WINDOW (windowed aggregation)", PositionOf(select.Window));
         if (select.PartitionBy.Count > 0)
             throw SqlException.FeatureNotSupported("PARTITION BY", PositionOf(select.PartitionBy[0]));
-        if (select.Distinct)
-            throw SqlException.FeatureNotSupported("SELECT DISTINCT (use GROUP BY)", PositionOf(select));
     }
 
     private (StreamRuntime? Source, BindScope Scope) ResolveFrom(Ast.Relation? from)
