@@ -13,7 +13,8 @@ internal sealed partial class AstBuilder
             Properties(context.tableProperties()),
             OrReplace: context.OR() is not null,
             IfNotExists: context.IF() is not null,
-            IsSource: context.SOURCE() is not null) { Span = SpanOf(context) };
+            IsSource: context.SOURCE() is not null)
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitCreateTable(CreateTableContext context) =>
         new CreateTable(
@@ -22,7 +23,8 @@ internal sealed partial class AstBuilder
             Properties(context.tableProperties()),
             OrReplace: context.OR() is not null,
             IfNotExists: context.IF() is not null,
-            IsSource: context.SOURCE() is not null) { Span = SpanOf(context) };
+            IsSource: context.SOURCE() is not null)
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitCreateStreamAs(CreateStreamAsContext context) =>
         new CreateStreamAsSelect(
@@ -30,7 +32,8 @@ internal sealed partial class AstBuilder
             Properties(context.tableProperties()),
             Build<SelectQuery>(context.query()),
             OrReplace: context.OR() is not null,
-            IfNotExists: context.IF() is not null) { Span = SpanOf(context) };
+            IfNotExists: context.IF() is not null)
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitCreateTableAs(CreateTableAsContext context) =>
         new CreateTableAsSelect(
@@ -38,23 +41,27 @@ internal sealed partial class AstBuilder
             Properties(context.tableProperties()),
             Build<SelectQuery>(context.query()),
             OrReplace: context.OR() is not null,
-            IfNotExists: context.IF() is not null) { Span = SpanOf(context) };
+            IfNotExists: context.IF() is not null)
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitCreateType(CreateTypeContext context) =>
         new CreateType(Build<Identifier>(context.identifier()), Build<SqlTypeSyntax>(context.type()),
-            context.IF() is not null) { Span = SpanOf(context) };
+            context.IF() is not null)
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitInsertInto(InsertIntoContext context) =>
         new InsertInto(
             Build<QualifiedName>(context.qualifiedName()),
             Properties(context.tableProperties()),
-            Build<SelectQuery>(context.query())) { Span = SpanOf(context) };
+            Build<SelectQuery>(context.query()))
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitInsertValues(InsertValuesContext context) =>
         new InsertValues(
             Build<QualifiedName>(context.qualifiedName()),
             IdentifierList(context.columnList()),
-            BuildAll<ValuesRow>(context.valuesRow())) { Span = SpanOf(context) };
+            BuildAll<ValuesRow>(context.valuesRow()))
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitValuesRow(ValuesRowContext context) =>
         new ValuesRow(BuildAll<Expr>(context.expression())) { Span = SpanOf(context) };
@@ -63,17 +70,20 @@ internal sealed partial class AstBuilder
         new AlterSourceAddColumns(
             context.STREAM() is not null ? SourceKind.Stream : SourceKind.Table,
             Build<QualifiedName>(context.qualifiedName()),
-            BuildAll<ColumnDefinition>(context.alterColumn())) { Span = SpanOf(context) };
+            BuildAll<ColumnDefinition>(context.alterColumn()))
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitAlterColumn(AlterColumnContext context) =>
         new ColumnDefinition(Build<Identifier>(context.identifier()), Build<SqlTypeSyntax>(context.type()),
-            ColumnRole.Value, HeaderKey: null) { Span = SpanOf(context) };
+            ColumnRole.Value, HeaderKey: null)
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitAlterSourceSetProperties(AlterSourceSetPropertiesContext context) =>
         new AlterSourceSetProperties(
             context.STREAM() is not null ? SourceKind.Stream : SourceKind.Table,
             Build<QualifiedName>(context.qualifiedName()),
-            Properties(context.tableProperties())) { Span = SpanOf(context) };
+            Properties(context.tableProperties()))
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitTableElement(TableElementContext context)
     {
@@ -89,7 +99,8 @@ internal sealed partial class AstBuilder
                 headerKey = UnquoteString(key.GetText());
         }
         return new ColumnDefinition(Build<Identifier>(context.identifier()), Build<SqlTypeSyntax>(context.type()),
-            role, headerKey) { Span = SpanOf(context) };
+            role, headerKey)
+        { Span = SpanOf(context) };
     }
 
     public override SyntaxNode VisitTableProperty(TablePropertyContext context)

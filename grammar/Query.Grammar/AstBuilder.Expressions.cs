@@ -23,7 +23,8 @@ internal sealed partial class AstBuilder
                 new BetweenExpr(value, Build<Expr>(b.lower), Build<Expr>(b.upper), b.NOT() is not null) { Span = span },
             InSubqueryContext i =>
                 new InSubqueryExpr(value, Build<SelectQuery>(i.query()), i.NOT() is not null) { Span = span },
-            InListContext i => new InListExpr(value, BuildChildren<ExpressionContext, Expr>(i), i.NOT() is not null) { Span = span },
+            InListContext i =>
+                new InListExpr(value, BuildChildren<ExpressionContext, Expr>(i), i.NOT() is not null) { Span = span },
             LikeContext l => new LikeExpr(value, Build<Expr>(l.pattern),
                 l.escape is null ? null : UnquoteString(l.escape.Text), l.NOT() is not null, l.ILIKE() is not null)
             {
@@ -32,7 +33,8 @@ internal sealed partial class AstBuilder
             NullPredicateContext n => new IsNullExpr(value, n.NOT() is not null) { Span = span },
             DistinctFromContext d => new BinaryExpr(
                 d.NOT() is null ? BinaryOperator.IsDistinctFrom : BinaryOperator.IsNotDistinctFrom,
-                value, Build<Expr>(d.right)) { Span = span },
+                value, Build<Expr>(d.right))
+            { Span = span },
             _ => throw new InvalidOperationException($"unknown predicate {predicate.GetType().Name}"),
         };
     }
@@ -85,7 +87,8 @@ internal sealed partial class AstBuilder
 
     public override SyntaxNode VisitArithmeticUnary(ArithmeticUnaryContext context) =>
         new UnaryExpr(context.@operator.Type == MINUS ? UnaryOperator.Negate : UnaryOperator.Plus,
-            Build<Expr>(context.valueExpression())) { Span = SpanOf(context) };
+            Build<Expr>(context.valueExpression()))
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitArithmeticBinary(ArithmeticBinaryContext context)
     {
@@ -114,16 +117,21 @@ internal sealed partial class AstBuilder
     {
         var token = context.PARAMETER().Symbol;
         if (!int.TryParse(token.Text.AsSpan(1), out var index) || index < 1)
-            throw SqlSyntaxException.At(_sql, token.StartIndex, token.Text.Length, $"invalid parameter \"{token.Text}\"");
+        {
+            throw SqlSyntaxException.At(_sql, token.StartIndex, token.Text.Length,
+                $"invalid parameter \"{token.Text}\"");
+        }
         return new Parameter(index) { Span = SpanOf(context) };
     }
 
     public override SyntaxNode VisitSimpleCase(SimpleCaseContext context) =>
         new CaseExpr(Build<Expr>(context.operand), BuildChildren<WhenClauseContext, WhenClause>(context),
-            BuildOrNull<Expr>(context.elseExpression)) { Span = SpanOf(context) };
+            BuildOrNull<Expr>(context.elseExpression))
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitSearchedCase(SearchedCaseContext context) =>
-        new CaseExpr(null, BuildChildren<WhenClauseContext, WhenClause>(context), BuildOrNull<Expr>(context.elseExpression))
+        new CaseExpr(null, BuildChildren<WhenClauseContext, WhenClause>(context),
+            BuildOrNull<Expr>(context.elseExpression))
         {
             Span = SpanOf(context),
         };
@@ -132,7 +140,10 @@ internal sealed partial class AstBuilder
         new WhenClause(Build<Expr>(context.condition), Build<Expr>(context.result)) { Span = SpanOf(context) };
 
     public override SyntaxNode VisitCast(CastContext context) =>
-        new CastExpr(Build<Expr>(context.expression()), Build<SqlTypeSyntax>(context.type())) { Span = SpanOf(context) };
+        new CastExpr(Build<Expr>(context.expression()), Build<SqlTypeSyntax>(context.type()))
+        {
+            Span = SpanOf(context),
+        };
 
     public override SyntaxNode VisitPostgresCast(PostgresCastContext context) =>
         new CastExpr(Build<Expr>(context.valueExpression()), Build<SqlTypeSyntax>(context.type()))
@@ -175,10 +186,12 @@ internal sealed partial class AstBuilder
 
     public override SyntaxNode VisitFunctionCallStar(FunctionCallStarContext context) =>
         new FunctionCall(Build<QualifiedName>(context.qualifiedName()), default, Distinct: false, Star: true,
-            BuildOrNull<OverClause>(context.overClause())) { Span = SpanOf(context) };
+            BuildOrNull<OverClause>(context.overClause()))
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitFunctionCall(FunctionCallContext context) =>
-        new FunctionCall(Build<QualifiedName>(context.qualifiedName()), BuildChildren<FunctionArgumentContext, Expr>(context),
+        new FunctionCall(Build<QualifiedName>(context.qualifiedName()),
+            BuildChildren<FunctionArgumentContext, Expr>(context),
             context.DISTINCT() is not null, Star: false, BuildOrNull<OverClause>(context.overClause()))
         {
             Span = SpanOf(context),
@@ -186,9 +199,11 @@ internal sealed partial class AstBuilder
 
     public override SyntaxNode VisitOverClause(OverClauseContext context) =>
         new OverClause(BuildAll<Expr>(context.expression()),
-            context.orderBy() is { } o ? BuildAll<SortItem>(o.sortItem()) : default) { Span = SpanOf(context) };
+            context.orderBy() is { } o ? BuildAll<SortItem>(o.sortItem()) : default)
+        { Span = SpanOf(context) };
 
-    public override SyntaxNode VisitExpressionArgument(ExpressionArgumentContext context) => Visit(context.expression());
+    public override SyntaxNode VisitExpressionArgument(ExpressionArgumentContext context) =>
+        Visit(context.expression());
 
     public override SyntaxNode VisitSingleParameterLambda(SingleParameterLambdaContext context) =>
         new LambdaExpr(EquatableArray.Of(Build<Identifier>(context.identifier())), Build<Expr>(context.expression()))
@@ -221,7 +236,10 @@ internal sealed partial class AstBuilder
         new SubscriptExpr(Build<Expr>(context.container), Build<Expr>(context.index)) { Span = SpanOf(context) };
 
     public override SyntaxNode VisitDereference(DereferenceContext context) =>
-        new FieldAccessExpr(Build<Expr>(context.container), Build<Identifier>(context.field)) { Span = SpanOf(context) };
+        new FieldAccessExpr(Build<Expr>(context.container), Build<Identifier>(context.field))
+        {
+            Span = SpanOf(context),
+        };
 
     private SqlSyntaxException OutOfRange(IToken token, string what) =>
         SqlSyntaxException.At(_sql, token.StartIndex, token.Text.Length, $"{what} \"{token.Text}\" is out of range");

@@ -80,7 +80,8 @@ internal sealed partial class AstBuilder
 
     public override SyntaxNode VisitMapType(MapTypeContext context) =>
         SqlTypeSyntax.Map(Build<SqlTypeSyntax>(context.key), Build<SqlTypeSyntax>(context.value))
-            with { Span = SpanOf(context) };
+            with
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitStructType(StructTypeContext context)
     {
@@ -99,7 +100,8 @@ internal sealed partial class AstBuilder
 
     // ---------------------------------------------------------------- literals
 
-    public override SyntaxNode VisitNullLiteral(NullLiteralContext context) => new NullLiteral { Span = SpanOf(context) };
+    public override SyntaxNode VisitNullLiteral(NullLiteralContext context) =>
+        new NullLiteral { Span = SpanOf(context) };
 
     public override SyntaxNode VisitBooleanLiteral(BooleanLiteralContext context) =>
         new BooleanLiteral(context.TRUE() is not null) { Span = SpanOf(context) };
@@ -121,7 +123,8 @@ internal sealed partial class AstBuilder
 
     public override SyntaxNode VisitIntervalLiteral(IntervalLiteralContext context) =>
         new IntervalLiteral(UnquoteString(context.STRING().GetText()),
-            context.timeUnit() is { } unit ? Unit(unit) : null) { Span = SpanOf(context) };
+            context.timeUnit() is { } unit ? Unit(unit) : null)
+        { Span = SpanOf(context) };
 
     private Literal BuildNumber(NumberContext context, bool negate, TextSpan span)
     {
@@ -137,7 +140,9 @@ internal sealed partial class AstBuilder
                 return new DecimalLiteral(text) { Span = span };
             default:
                 var value = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
-                return double.IsFinite(value) ? new DoubleLiteral(value) { Span = span } : throw OutOfRange(token, "number");
+                return double.IsFinite(value)
+                    ? new DoubleLiteral(value) { Span = span }
+                    : throw OutOfRange(token, "number");
         }
     }
 

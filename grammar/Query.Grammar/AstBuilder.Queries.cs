@@ -18,7 +18,10 @@ internal sealed partial class AstBuilder
         var limit = context.limitClause() is { } l && l.expression() is { } le ? Build<Expr>(le) : null;
         var offset = BuildOrNull<Expr>(context.offsetClause()?.expression());
         var orderBy = context.orderBy() is { } o ? BuildAll<SortItem>(o.sortItem()) : default;
-        return new SelectQuery(Build<QueryBody>(context.queryTerm()), orderBy, emit, limit, offset) { Span = SpanOf(context) };
+        return new SelectQuery(Build<QueryBody>(context.queryTerm()), orderBy, emit, limit, offset)
+        {
+            Span = SpanOf(context),
+        };
     }
 
     public override SyntaxNode VisitQueryTermDefault(QueryTermDefaultContext context) => Visit(context.queryPrimary());
@@ -32,7 +35,8 @@ internal sealed partial class AstBuilder
             _ => SetOperator.Intersect,
         };
         return new SetOperation(op, context.ALL() is not null, Build<QueryBody>(context.left),
-            Build<QueryBody>(context.right)) { Span = SpanOf(context) };
+            Build<QueryBody>(context.right))
+        { Span = SpanOf(context) };
     }
 
     public override SyntaxNode VisitParenthesizedQuery(ParenthesizedQueryContext context)
@@ -54,7 +58,8 @@ internal sealed partial class AstBuilder
             BuildOrNull<Expr>(context.where),
             BuildAll<Expr>((IReadOnlyList<ExpressionContext>)context._groupBy),
             BuildOrNull<Expr>(context.having),
-            BuildAll<Expr>((IReadOnlyList<ExpressionContext>)context._partitionBy)) { Span = SpanOf(context) };
+            BuildAll<Expr>((IReadOnlyList<ExpressionContext>)context._partitionBy))
+        { Span = SpanOf(context) };
     }
 
     public override SyntaxNode VisitSortItem(SortItemContext context)
@@ -98,7 +103,8 @@ internal sealed partial class AstBuilder
             Build<Relation>(context.right),
             BuildOrNull<WithinClause>(context.withinClause()),
             BuildOrNull<Expr>(criteria?.expression()),
-            criteria is null ? default : BuildAll<Identifier>(criteria.identifier())) { Span = SpanOf(context) };
+            criteria is null ? default : BuildAll<Identifier>(criteria.identifier()))
+        { Span = SpanOf(context) };
     }
 
     public override SyntaxNode VisitCrossJoinRelation(CrossJoinRelationContext context) =>
@@ -113,7 +119,8 @@ internal sealed partial class AstBuilder
         return new WithinClause(
             Build<Duration>(durations[0]),
             durations.Length > 1 ? Build<Duration>(durations[1]) : null,
-            BuildOrNull<Duration>(context.gracePeriod()?.duration())) { Span = SpanOf(context) };
+            BuildOrNull<Duration>(context.gracePeriod()?.duration()))
+        { Span = SpanOf(context) };
     }
 
     public override SyntaxNode VisitTableRelation(TableRelationContext context)
@@ -135,7 +142,8 @@ internal sealed partial class AstBuilder
         var call = new FunctionCall(Build<QualifiedName>(nameContext), BuildAll<Expr>(context.expression()),
             Distinct: false, Star: false, Over: null)
         {
-            Span = new TextSpan(nameContext.Start.StartIndex, context.RPAREN().Symbol.StopIndex - nameContext.Start.StartIndex + 1),
+            Span = new TextSpan(nameContext.Start.StartIndex,
+                context.RPAREN().Symbol.StopIndex - nameContext.Start.StartIndex + 1),
         };
         return new FunctionRef(call, alias, columns) { Span = SpanOf(context) };
     }
@@ -161,7 +169,9 @@ internal sealed partial class AstBuilder
     }
 
     private (Identifier? Alias, EquatableArray<Identifier> Columns) Alias(AliasClauseContext? context) =>
-        context is null ? (null, default) : (Build<Identifier>(context.identifier()), IdentifierList(context.columnList()));
+        context is null
+            ? (null, default)
+            : (Build<Identifier>(context.identifier()), IdentifierList(context.columnList()));
 
     // ---------------------------------------------------------------- windows
 
@@ -194,9 +204,13 @@ internal sealed partial class AstBuilder
         foreach (var option in options)
         {
             if (option.RETENTION() is not null)
-                retention = retention is null ? Build<Duration>(option.duration()) : throw Duplicate(option, "RETENTION");
+                retention = retention is null
+                    ? Build<Duration>(option.duration())
+                    : throw Duplicate(option, "RETENTION");
             else
-                grace = grace is null ? Build<Duration>(option.gracePeriod().duration()) : throw Duplicate(option, "GRACE PERIOD");
+                grace = grace is null
+                    ? Build<Duration>(option.gracePeriod().duration())
+                    : throw Duplicate(option, "GRACE PERIOD");
         }
         return (retention, grace);
     }

@@ -156,7 +156,8 @@ internal sealed partial class AstBuilder : QuerySqlBaseVisitor<SyntaxNode>
             context.STREAM() is not null ? SourceKind.Stream : SourceKind.Table,
             Build<QualifiedName>(context.qualifiedName()),
             IfExists: context.IF() is not null,
-            DeleteTopic: context.DELETE() is not null) { Span = SpanOf(context) };
+            DeleteTopic: context.DELETE() is not null)
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitDropType(DropTypeContext context) =>
         new DropType(Build<Identifier>(context.identifier()), context.IF() is not null) { Span = SpanOf(context) };
@@ -193,13 +194,15 @@ internal sealed partial class AstBuilder : QuerySqlBaseVisitor<SyntaxNode>
         new SetVariable(
             QualifiedName.Of("timezone") with { Span = SpanOf(context.TIME().Symbol) },
             EquatableArray.Of(Build<Literal>(context.setValue())),
-            context.LOCAL() is not null) { Span = SpanOf(context) };
+            context.LOCAL() is not null)
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitSetVariable(SetVariableContext context) =>
         new SetVariable(
             Build<QualifiedName>(context.qualifiedName()),
             BuildAll<Literal>(context.setValue()),
-            context.LOCAL() is not null) { Span = SpanOf(context) };
+            context.LOCAL() is not null)
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitSetValue(SetValueContext context)
     {

@@ -323,7 +323,7 @@ type
     : type LBRACKET INTEGER_VALUE? RBRACKET                                     #arraySuffixType
     | ARRAY LT type GT                                                          #arrayType
     | MAP LT key=type COMMA value=type GT                                       #mapType
-    | STRUCT LT (identifier type (COMMA identifier type)*)? GT                  #structType
+    | STRUCT (LT (identifier type (COMMA identifier type)*)? GT | NEQ)           #structType
     | typeName (LPAREN INTEGER_VALUE (COMMA INTEGER_VALUE)* RPAREN)?            #primitiveType
     ;
 

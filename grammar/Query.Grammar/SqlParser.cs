@@ -21,17 +21,17 @@ namespace Query.Grammar;
 public static class SqlParser
 {
     [ThreadStatic]
-    private static QuerySqlParser? t_parser;
+    private static QuerySqlParser? _cachedParser;
 
     [ThreadStatic]
-    private static QuerySqlLexer? t_lexer;
+    private static QuerySqlLexer? _cachedLexer;
 
     /// <summary>Parses zero or more statements separated by <c>;</c>.</summary>
     public static ImmutableArray<Statement> Parse(string sql)
     {
         ArgumentNullException.ThrowIfNull(sql);
         var tree = Run(sql, static p => p.statements());
-        return new AstBuilder(sql).BuildStatements(tree);
+        return BuildAst(sql, () => new AstBuilder(sql).BuildStatements(tree));
     }
 
     /// <summary>Parses exactly one statement (a trailing <c>;</c> is allowed).</summary>
@@ -51,21 +51,36 @@ public static class SqlParser
     {
         ArgumentNullException.ThrowIfNull(sql);
         var tree = Run(sql, static p => p.singleExpression());
-        return new AstBuilder(sql).BuildExpression(tree.expression());
+        return BuildAst(sql, () => new AstBuilder(sql).BuildExpression(tree.expression()));
+    }
+
+    private static T BuildAst<T>(string sql, Func<T> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            // A long flat chain (1 + 1 + ... parsed in a loop) still makes a deep tree.
+            throw SqlSyntaxException.At(sql, 0, 0, "statement is nested too deeply");
+        }
     }
 
     private static T Run<T>(string sql, Func<QuerySqlParser, T> rule)
         where T : ParserRuleContext
     {
         var listener = new SyntaxErrorListener(sql);
-        var lexer = t_lexer ??= CreateLexer();
+        var lexer = _cachedLexer ??= CreateLexer();
         lexer.SetInputStream(new AntlrInputStream(sql));
         var tokens = new CommonTokenStream(lexer);
-        var parser = t_parser ??= CreateParser();
-        parser.TokenStream = tokens;
+        var parser = _cachedParser ??= CreateParser();
         try
         {
             lexer.AddErrorListener(listener);
+            tokens.Fill();
+            CheckNesting(sql, tokens);
+            parser.TokenStream = tokens;
             return RunTwoStage(parser, tokens, listener, rule);
         }
         catch (InsufficientExecutionStackException)
@@ -80,6 +95,36 @@ public static class SqlParser
             parser.TokenStream = EmptyTokens;
         }
     }
+
+    /// <summary>
+    /// Rejects bracket nesting deeper than <see cref="MaxNestingDepth"/> before parsing. Deciding what an opening
+    /// parenthesis starts (subquery or expression) can look ahead to its partner, so the cost of pathological
+    /// nesting grows with the square of its depth; the limit keeps that bounded and far from the stack's limit.
+    /// </summary>
+    private static void CheckNesting(string sql, CommonTokenStream tokens)
+    {
+        var depth = 0;
+        var list = tokens.GetTokens();
+        for (var i = 0; i < list.Count; i++)
+        {
+            var type = list[i].Type;
+            if (type is QuerySqlLexer.LPAREN or QuerySqlLexer.LBRACKET)
+            {
+                if (++depth > MaxNestingDepth)
+                {
+                    throw SqlSyntaxException.At(sql, list[i].StartIndex, 1,
+                        $"statement is nested too deeply (more than {MaxNestingDepth} levels of brackets)");
+                }
+            }
+            else if (type is QuerySqlLexer.RPAREN or QuerySqlLexer.RBRACKET && depth > 0)
+            {
+                depth--;
+            }
+        }
+    }
+
+    /// <summary>Deepest bracket nesting accepted; far beyond hand-written SQL, far below the stack's limit.</summary>
+    public const int MaxNestingDepth = 200;
 
     private static T RunTwoStage<T>(
         QuerySqlParser parser, CommonTokenStream tokens, SyntaxErrorListener listener, Func<QuerySqlParser, T> rule)

@@ -37,7 +37,9 @@ public sealed record DateLiteral(string Value) : Literal;
 /// <summary><c>TIME '...'</c>.</summary>
 public sealed record TimeLiteral(string Value) : Literal;
 
-/// <summary><c>INTERVAL 'n' unit</c>, or <c>INTERVAL '1 day'</c> (PostgreSQL) when <see cref="Unit"/> is null.</summary>
+/// <summary>
+/// <c>INTERVAL 'n' unit</c>, or <c>INTERVAL '1 day'</c> (PostgreSQL) when <see cref="Unit"/> is null.
+/// </summary>
 public sealed record IntervalLiteral(string Value, TimeUnit? Unit) : Literal;
 
 /// <summary>Units of time for windows, WITHIN and INTERVAL: MILLISECOND(S) .. DAY(S).</summary>

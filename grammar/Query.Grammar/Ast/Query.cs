@@ -1,6 +1,8 @@
 namespace Query.Grammar.Ast;
 
-/// <summary>The body of a query: a <see cref="Select"/>, a <see cref="SetOperation"/> or a nested <see cref="SelectQuery"/>.</summary>
+/// <summary>
+/// The body of a query: a <see cref="Select"/>, a <see cref="SetOperation"/> or a nested <see cref="SelectQuery"/>.
+/// </summary>
 public abstract record QueryBody : SyntaxNode;
 
 /// <summary>

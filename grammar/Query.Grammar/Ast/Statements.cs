@@ -30,7 +30,9 @@ public enum ColumnRole
 public sealed record ColumnDefinition(Identifier Name, SqlTypeSyntax Type, ColumnRole Role, string? HeaderKey)
     : SyntaxNode;
 
-/// <summary><c>name = literal</c> in a WITH (...) list. Quoted names (<c>'kafka_topic' = ...</c>) keep their case.</summary>
+/// <summary>
+/// <c>name = literal</c> in a WITH (...) list. Quoted names (<c>'kafka_topic' = ...</c>) keep their case.
+/// </summary>
 public sealed record TableProperty(Identifier Name, Literal Value) : SyntaxNode;
 
 /// <summary><c>CREATE [OR REPLACE] [SOURCE] STREAM [IF NOT EXISTS] name (columns) WITH (...)</c>.</summary>

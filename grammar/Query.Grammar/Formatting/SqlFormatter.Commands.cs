@@ -16,14 +16,17 @@ public sealed partial class SqlFormatter
             case Explain s: ExplainStatement(s); break;
             case Terminate s: TerminateStatement(s); break;
             case Print s: PrintStatement(s); break;
-            case SetProperty s: Append("SET ").StringLiteralText(s.Name).Append(" = ").StringLiteralText(s.Value); break;
+            case SetProperty s:
+                Append("SET ").StringLiteralText(s.Name).Append(" = ").StringLiteralText(s.Value);
+                break;
             case UnsetProperty s: Append("UNSET ").StringLiteralText(s.Name); break;
             case SetVariable s: SetVariableStatement(s); break;
             case BeginTransaction: Append("BEGIN"); break;
             case CommitTransaction: Append("COMMIT"); break;
             case RollbackTransaction: Append("ROLLBACK"); break;
             case Discard s: Append("DISCARD ").Append(DiscardWord(s.Target)); break;
-            default: throw new ArgumentException($"cannot format statement {statement.GetType().Name}", nameof(statement));
+            default:
+                throw new ArgumentException($"cannot format statement {statement.GetType().Name}", nameof(statement));
         }
     }
 

@@ -40,7 +40,9 @@ public sealed partial class SqlFormatter
 
     private void Expression(Expr expression) => Operand(expression, 0);
 
-    /// <summary>Prints <paramref name="expression"/>, in parentheses when it binds looser than <paramref name="minLevel"/>.</summary>
+    /// <summary>
+    /// Prints <paramref name="expression"/>, in parentheses when it binds looser than <paramref name="minLevel"/>.
+    /// </summary>
     private void Operand(Expr expression, int minLevel)
     {
         RuntimeGuard();
@@ -81,7 +83,12 @@ public sealed partial class SqlFormatter
             case CastExpr c: Append("CAST("); Expression(c.Operand); Append(" AS "); Type(c.Type); Append(")"); break;
             case FunctionCall f: Function(f); break;
             case LambdaExpr l: Lambda(l); break;
-            case SubscriptExpr s: Operand(s.Base, PrimaryLevel); Append("["); Operand(s.Index, ConcatLevel); Append("]"); break;
+            case SubscriptExpr s:
+                Operand(s.Base, PrimaryLevel);
+                Append("[");
+                Operand(s.Index, ConcatLevel);
+                Append("]");
+                break;
             case FieldAccessExpr f: Operand(f.Base, PrimaryLevel); Append("->").Name(f.Field); break;
             case ArrayConstructor a: Append("ARRAY["); ExpressionList(a.Items); Append("]"); break;
             case MapConstructor m: MapValue(m); break;
@@ -90,7 +97,8 @@ public sealed partial class SqlFormatter
             case ExistsExpr e: Append("EXISTS ("); Query(e.Query); Append(")"); break;
             case ArraySubqueryExpr a: Append("ARRAY("); Query(a.Query); Append(")"); break;
             case CollateExpr c: Operand(c.Operand, PrimaryLevel); Append(" COLLATE ").Name(c.Collation); break;
-            default: throw new ArgumentException($"cannot format expression {expression.GetType().Name}", nameof(expression));
+            default:
+                throw new ArgumentException($"cannot format {expression.GetType().Name}", nameof(expression));
         }
     }
 

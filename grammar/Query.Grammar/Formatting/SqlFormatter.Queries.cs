@@ -221,7 +221,9 @@ public sealed partial class SqlFormatter
         switch (window)
         {
             case TumblingWindow t: Append("TUMBLING (SIZE ").Duration(t.Size); break;
-            case HoppingWindow h: Append("HOPPING (SIZE ").Duration(h.Size).Append(", ADVANCE BY ").Duration(h.Advance); break;
+            case HoppingWindow h:
+                Append("HOPPING (SIZE ").Duration(h.Size).Append(", ADVANCE BY ").Duration(h.Advance);
+                break;
             case SessionWindow s: Append("SESSION (").Duration(s.Gap); break;
             default: throw new ArgumentException($"cannot format window {window.GetType().Name}", nameof(window));
         }

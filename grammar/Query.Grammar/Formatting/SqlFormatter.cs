@@ -77,10 +77,18 @@ public sealed partial class SqlFormatter
         switch (statement)
         {
             case QueryStatement s: Query(s.Query); break;
-            case CreateStream s: CreateSource("STREAM", s.Name, s.Columns, s.Properties, s.OrReplace, s.IfNotExists, s.IsSource); break;
-            case CreateTable s: CreateSource("TABLE", s.Name, s.Columns, s.Properties, s.OrReplace, s.IfNotExists, s.IsSource); break;
-            case CreateStreamAsSelect s: CreateAsSelect("STREAM", s.Name, s.Properties, s.Query, s.OrReplace, s.IfNotExists); break;
-            case CreateTableAsSelect s: CreateAsSelect("TABLE", s.Name, s.Properties, s.Query, s.OrReplace, s.IfNotExists); break;
+            case CreateStream s:
+                CreateSource("STREAM", s.Name, s.Columns, s.Properties, s.OrReplace, s.IfNotExists, s.IsSource);
+                break;
+            case CreateTable s:
+                CreateSource("TABLE", s.Name, s.Columns, s.Properties, s.OrReplace, s.IfNotExists, s.IsSource);
+                break;
+            case CreateStreamAsSelect s:
+                CreateAsSelect("STREAM", s.Name, s.Properties, s.Query, s.OrReplace, s.IfNotExists);
+                break;
+            case CreateTableAsSelect s:
+                CreateAsSelect("TABLE", s.Name, s.Properties, s.Query, s.OrReplace, s.IfNotExists);
+                break;
             case CreateType s: CreateTypeStatement(s); break;
             case InsertInto s: InsertIntoStatement(s); break;
             case InsertValues s: InsertValuesStatement(s); break;
@@ -92,7 +100,9 @@ public sealed partial class SqlFormatter
         }
     }
 
-    private static void RuntimeGuard() => System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+    /// <summary>Trees come from the parser's own limits, but code can build deeper ones.</summary>
+    private static void RuntimeGuard() =>
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
 
     private void CreateSource(string kind, QualifiedName name, EquatableArray<ColumnDefinition> columns,
         EquatableArray<TableProperty> properties, bool orReplace, bool ifNotExists, bool isSource)
@@ -159,7 +169,8 @@ public sealed partial class SqlFormatter
 
     private void CreateTypeStatement(CreateType statement)
     {
-        Append("CREATE TYPE ").Append(statement.IfNotExists ? "IF NOT EXISTS " : "").Name(statement.Name).Append(" AS ");
+        Append("CREATE TYPE ").Append(statement.IfNotExists ? "IF NOT EXISTS " : "").Name(statement.Name);
+        Append(" AS ");
         Type(statement.Type);
     }
 
