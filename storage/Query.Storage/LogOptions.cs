@@ -15,6 +15,7 @@ public sealed record LogOptions
 
     public DurabilityMode Durability { get; init; } = DurabilityMode.Sync;
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Largest encoded record: key + value + headers + 22 bytes of framing (see storage/FORMAT.md).</summary>
     public int MaxRecordBytes { get; init; } = 1 << 20;
 
     /// <summary>Largest accepted batch (header and records); bounds reader buffers and recovery.</summary>

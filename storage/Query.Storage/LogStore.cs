@@ -103,17 +103,18 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
     /// cref="LogDeletedException"/>.</summary>
     public void DeleteLog(string name)
     {
-        PartitionedLog? log;
+        // Held throughout so a CreateLog of the same name cannot race the directory rename. Closing only
+        // waits for the log's writers, which never take this lock.
         lock (_lock)
         {
-            if (!_logs.Remove(name, out log))
+            if (!_logs.Remove(name, out var log))
                 throw new LogNotFoundException(name);
+            log.CloseAsync(delete: true).GetAwaiter().GetResult();
+            var trash = Path.Combine(Directory, ".trash-" + Guid.NewGuid().ToString("N"));
+            System.IO.Directory.Move(log.Directory, trash);
+            FileSync.SyncDirectory(Directory);
+            System.IO.Directory.Delete(trash, recursive: true);
         }
-        log.CloseAsync(delete: true).GetAwaiter().GetResult();
-        var trash = Path.Combine(Directory, ".trash-" + Guid.NewGuid().ToString("N"));
-        System.IO.Directory.Move(log.Directory, trash);
-        FileSync.SyncDirectory(Directory);
-        System.IO.Directory.Delete(trash, recursive: true);
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();

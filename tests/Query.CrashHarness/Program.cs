@@ -28,7 +28,7 @@ internal static class Program
         if (!store.TryGetLog("crash", out var log))
             log = store.CreateLog("crash", new LogOptions
             {
-                SegmentMaxBytes = 64 * 1024,
+                SegmentMaxBytes = 16 * 1024,
                 Durability = DurabilityMode.Sync
             });
         var partition = log.GetPartition(0);

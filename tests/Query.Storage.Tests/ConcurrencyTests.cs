@@ -28,6 +28,43 @@ public sealed class ConcurrencyTests : IDisposable
         await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task Groups_that_span_a_segment_roll_keep_offsets_dense_and_bytes_intact()
+    {
+        using var store = LogStore.Open(_directory.Path);
+        var partition = store.CreateLog("t", new LogOptions { SegmentMaxBytes = 1024 }).GetPartition(0);
+        var results = new AppendResult[16 * 25];
+        var tasks = new Task[16];
+        for (var t = 0; t < tasks.Length; t++)
+        {
+            var appender = t;
+            tasks[t] = Task.Run(async () =>
+            {
+                using var batch = new RecordBatchBuilder();
+                for (var i = 0; i < 25; i++)
+                {
+                    var id = (appender * 25) + i;
+                    batch.Clear();
+                    batch.Add(id, StorageTestKit.ValueFor(id));
+                    results[id] = await partition.AppendAsync(batch);
+                }
+            });
+        }
+        await Task.WhenAll(tasks);
+        Assert.Equal(results.Length, partition.EndOffset);
+        var segments = partition.GetSegments();
+        Assert.True(segments.Count > 20);
+        for (var i = 1; i < segments.Count; i++)
+            Assert.Equal(segments[i - 1].EndOffset, segments[i].BaseOffset);
+        var records = StorageTestKit.ReadAll(partition);
+        for (var id = 0; id < results.Length; id++)
+            Assert.Equal(StorageTestKit.ValueFor(id), records[(int)results[id].BaseOffset].Value);
+        store.Dispose();
+        using var reopened = LogStore.Open(_directory.Path);
+        Assert.True(reopened.TryGetLog("t", out var log));
+        Assert.Equal(results.Length, log.GetPartition(0).EndOffset);
+    }
+
     private static async Task TailAsync(PartitionLog partition, int total)
     {
         using var reader = partition.OpenReader(0);

@@ -9,6 +9,7 @@ internal sealed class CrashHarnessProcess : IDisposable
     private readonly Process _process;
     private readonly List<string> _lines = [];
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _firstAck = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private CrashHarnessProcess(Process process) => _process = process;
 
@@ -35,6 +36,8 @@ internal sealed class CrashHarnessProcess : IDisposable
     }
 
     public Task Ready => _ready.Task;
+
+    public Task FirstAck => _firstAck.Task;
 
     /// <summary>Complete acknowledgement lines (a line cut by the kill lacks the trailing " .").</summary>
     public List<string> Lines
@@ -72,8 +75,13 @@ internal sealed class CrashHarnessProcess : IDisposable
             _lines.Add(line);
         if (line.StartsWith("ready", StringComparison.Ordinal))
             _ready.TrySetResult();
+        else if (line.EndsWith(" .", StringComparison.Ordinal))
+            _firstAck.TrySetResult();
         else if (line.StartsWith("E ", StringComparison.Ordinal))
+        {
             _ready.TrySetException(new InvalidOperationException("crash harness failed: " + line));
+            _firstAck.TrySetException(new InvalidOperationException("crash harness failed: " + line));
+        }
     }
 
     private static string DotnetHost()

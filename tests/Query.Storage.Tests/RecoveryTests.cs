@@ -11,10 +11,12 @@ public sealed class RecoveryTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    private async Task<string> CreateLogAsync(int records, long segmentMaxBytes = 256L << 20)
+    private async Task<string> CreateLogAsync(int records, long segmentMaxBytes = 256L << 20,
+        DurabilityMode durability = DurabilityMode.Sync)
     {
         using var store = LogStore.Open(_directory.Path);
-        var partition = store.CreateLog("t", new LogOptions { SegmentMaxBytes = segmentMaxBytes }).GetPartition(0);
+        var options = new LogOptions { SegmentMaxBytes = segmentMaxBytes, Durability = durability };
+        var partition = store.CreateLog("t", options).GetPartition(0);
         await StorageTestKit.AppendAsync(partition, 0, records, valueSize: ValueBytes);
         return StorageTestKit.SegmentFile(partition, partition.GetSegments().Count - 1);
     }
@@ -98,6 +100,34 @@ public sealed class RecoveryTests : IDisposable
     {
         using var store = LogStore.Open(_directory.Path);
         return Task.FromResult(StorageTestKit.SegmentFile(Reopen(store), index));
+    }
+
+    [Theory]
+    [InlineData(DurabilityMode.Sync)]
+    [InlineData(DurabilityMode.None)]
+    public async Task A_torn_sealed_segment_is_an_error_unless_durability_is_none(DurabilityMode durability)
+    {
+        await CreateLogAsync(100, segmentMaxBytes: 20 * BatchBytes, durability);
+        var second = Path.Combine(_directory.Path, "t", "0", $"{20:D20}.log");
+        using (var stream = new FileStream(second, FileMode.Open))
+            stream.SetLength((19 * BatchBytes) + 10);              // as if the power failed: never synced
+        if (durability == DurabilityMode.Sync)
+        {
+            var error = Assert.Throws<CorruptSegmentException>(() => LogStore.Open(_directory.Path));
+            Assert.Equal(second, error.Path);
+            Assert.Equal(19 * BatchBytes, error.FilePosition);
+            return;
+        }
+        using (var store = LogStore.Open(_directory.Path))
+        {
+            var partition = Reopen(store);
+            Assert.Equal(39, partition.EndOffset);                    // cut after the last whole batch
+            Assert.Equal(2, partition.GetSegments().Count);           // later segments could not attach
+            await StorageTestKit.AppendAsync(partition, 39, 30, valueSize: ValueBytes);
+            StorageTestKit.AssertRecords(partition, 0, 69, ValueBytes);
+        }
+        using (var store = LogStore.Open(_directory.Path))
+            StorageTestKit.AssertRecords(Reopen(store), 0, 69, ValueBytes);
     }
 
     [Fact]

@@ -247,7 +247,7 @@ internal sealed class PartitionWriter
             segment.Index.OnBatch((int)(request.BaseOffset - segment.BaseOffset), request.FilePosition,
                 header.MaxTimestampMs);
         }
-        segment.PersistIndex();
+        TryPersistIndex(segment);
         segment.Publish(writeStart + bufferLength, endOffset, minTimestampMs, maxTimestampMs);
         _partition.OnPublished(endOffset);
         Settle(requests);
@@ -284,6 +284,19 @@ internal sealed class PartitionWriter
         _dirty = false;
         _lastSyncMs = nowMs;
         SyncCount++;
+    }
+
+    // The active segment's index files are rebuilt by recovery anyway, so failing to extend them (a full disk)
+    // must not fail an append whose data is already durable; the entries are written on a later try.
+    private static void TryPersistIndex(Segment segment)
+    {
+        try
+        {
+            segment.PersistIndex();
+        }
+        catch (IOException)
+        {
+        }
     }
 
     private static void TryTruncate(Segment segment, long sizeBytes)

@@ -75,6 +75,8 @@ internal sealed class Segment
     /// memory.</summary>
     public void OpenIndexFilesForAppend()
     {
+        _offsetIndexFile?.Dispose();
+        _timeIndexFile?.Dispose();
         _offsetIndexFile = File.OpenHandle(OffsetIndexPath, FileMode.Create, FileAccess.ReadWrite,
             FileShare.Read | FileShare.Delete);
         _timeIndexFile = File.OpenHandle(TimeIndexPath, FileMode.Create, FileAccess.ReadWrite,

@@ -56,6 +56,9 @@ internal static class PartitionCheckpoint
         FileSync.SyncDirectory(directory);
     }
 
+    /// <summary>Removes the checkpoint when the segments it lists no longer match (recovery cut them).</summary>
+    public static void Delete(string directory) => File.Delete(Path.Combine(directory, FileName));
+
     public static bool TryRead(string directory, out long startOffset, out Dictionary<long, Entry> entries)
     {
         startOffset = 0;

@@ -32,10 +32,20 @@ internal static class PartitionRecovery
             for (var i = 0; i < baseOffsets.Count; i++)
             {
                 var isLast = i == baseOffsets.Count - 1;
-                segments[i] = OpenSegment(directory, baseOffsets[i], isLast, checkpoint);
+                // Under durability none a sealed segment was never synced, so a power loss can tear it too.
+                var tornTailAllowed = isLast || options.Durability == DurabilityMode.None;
+                segments[i] = OpenSegment(directory, baseOffsets[i], isLast, tornTailAllowed, checkpoint,
+                    out var wasCut);
                 if (i > 0 && segments[i - 1].EndOffset != segments[i].BaseOffset)
                     throw new CorruptSegmentException(segments[i].LogPath, 0,
                         $"offsets jump from {segments[i - 1].EndOffset} to {segments[i].BaseOffset}");
+                if (wasCut && !isLast)
+                {
+                    // Offsets must stay dense: what follows a cut can no longer be attached (Kafka does the same).
+                    DeleteSegmentsAfter(directory, baseOffsets, i);
+                    Array.Resize(ref segments, i + 1);
+                    break;
+                }
                 if (!isLast)
                     segments[i].Seal(syncToDisk: false);
             }
@@ -54,9 +64,20 @@ internal static class PartitionRecovery
         return segments;
     }
 
-    private static Segment OpenSegment(string directory, long baseOffset, bool isLast,
-        Dictionary<long, PartitionCheckpoint.Entry> checkpoint)
+    private static void DeleteSegmentsAfter(string directory, List<long> baseOffsets, int index)
     {
+        for (var j = index + 1; j < baseOffsets.Count; j++)
+        {
+            foreach (var extension in new[] { ".log", ".index", ".timeindex" })
+                File.Delete(Path.Combine(directory, Segment.FileName(baseOffsets[j], extension)));
+        }
+        PartitionCheckpoint.Delete(directory);
+    }
+
+    private static Segment OpenSegment(string directory, long baseOffset, bool isLast, bool tornTailAllowed,
+        Dictionary<long, PartitionCheckpoint.Entry> checkpoint, out bool wasCut)
+    {
+        wasCut = false;
         var segment = Segment.Open(directory, baseOffset, new SegmentIndex());
         try
         {
@@ -72,11 +93,12 @@ internal static class PartitionRecovery
                     return segment;
                 }
             }
-            var result = SegmentScanner.Scan(segment.Handle, segment.LogPath, baseOffset, allowTornTail: isLast);
+            var result = SegmentScanner.Scan(segment.Handle, segment.LogPath, baseOffset, tornTailAllowed);
             if (result.ValidBytes < result.FileBytes)
             {
                 segment.Truncate(result.ValidBytes);
                 segment.Sync();
+                wasCut = true;
             }
             segment.Restore(result.ValidBytes, result.EndOffset, result.MinTimestampMs, result.MaxTimestampMs);
             segment.ReplaceIndex(result.Index);
