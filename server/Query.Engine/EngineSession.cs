@@ -38,15 +38,22 @@ public sealed partial class EngineSession
     /// <summary>Parses and describes exactly one statement. Throws SqlSyntaxException / SqlException.</summary>
     public PreparedStatement Prepare(string sql)
     {
-        var statements = PrepareBatch(sql);
+        var statements = PrepareCore(sql, deferDescribeErrors: false);
         if (statements.Count != 1)
             throw new SqlException(SqlState.SyntaxError,
                 statements.Count == 0 ? "empty statement" : "cannot prepare several statements at once");
         return statements[0];
     }
 
-    /// <summary>Parses and describes zero or more <c>;</c>-separated statements (the simple query protocol).</summary>
-    public IReadOnlyList<PreparedStatement> PrepareBatch(string sql)
+    /// <summary>
+    /// Parses zero or more <c>;</c>-separated statements (the simple query protocol). A statement that cannot be
+    /// described yet, such as an INSERT into a stream created earlier in the same batch, is returned with
+    /// <see cref="PreparedStatement.IsDescribed"/> false and empty columns; executing it binds it then (and
+    /// raises any error then). Use <see cref="StatementResult.Rows"/> for the columns of such a statement.
+    /// </summary>
+    public IReadOnlyList<PreparedStatement> PrepareBatch(string sql) => PrepareCore(sql, deferDescribeErrors: true);
+
+    private List<PreparedStatement> PrepareCore(string sql, bool deferDescribeErrors)
     {
         var statements = SqlParser.Parse(sql);
         var prepared = new List<PreparedStatement>(statements.Length);
@@ -55,8 +62,15 @@ public sealed partial class EngineSession
             var text = sql.Substring(statement.Span.Start, Math.Min(statement.Span.Length,
                 sql.Length - statement.Span.Start));
             var parameters = new ParameterTypes();
-            var columns = Translate(() => Describe(statement, parameters));
-            prepared.Add(new PreparedStatement(text, statement, columns, parameters.ToList()));
+            try
+            {
+                var columns = Translate(() => Describe(statement, parameters));
+                prepared.Add(new PreparedStatement(text, statement, columns, parameters.ToList()));
+            }
+            catch (SqlException) when (deferDescribeErrors && statements.Length > 1)
+            {
+                prepared.Add(new PreparedStatement(text, statement, [], []) { IsDescribed = false });
+            }
         }
         return prepared;
     }
@@ -73,6 +87,12 @@ public sealed partial class EngineSession
         IReadOnlyList<object?>? parameters, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(statement);
+        if (!statement.IsDescribed)
+        {
+            var types = new ParameterTypes();
+            var columns = Translate(() => Describe(statement.Statement, types));
+            statement = new PreparedStatement(statement.Sql, statement.Statement, columns, types.ToList());
+        }
         if (statement.ParameterTypes.Count > (parameters?.Count ?? 0))
             throw new SqlException(SqlState.InvalidParameterCount,
                 $"statement has {statement.ParameterTypes.Count} parameters but {parameters?.Count ?? 0} values were "

@@ -68,3 +68,35 @@ public sealed class SessionTests : IAsyncLifetime
         Assert.Equal(["a"], Assert.Single(await EngineFixture.ReadAllAsync(result.Rows!)));
     }
 }
+
+public sealed class BatchTests : IAsyncLifetime
+{
+    private readonly EngineFixture _db = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task A_batch_can_use_a_stream_created_earlier_in_it()
+    {
+        var batch = _db.Session.PrepareBatch(
+            "CREATE STREAM b (x INT); INSERT INTO b VALUES (1), (2); SELECT SUM(x) AS total FROM b");
+        Assert.Equal(3, batch.Count);
+        Assert.False(batch[2].IsDescribed);
+        var tags = new List<string?>();
+        foreach (var statement in batch)
+        {
+            await using var result = await _db.Session.ExecuteAsync(statement, null);
+            if (result.Rows is null)
+            {
+                tags.Add(result.CommandTag);
+                continue;
+            }
+            Assert.Equal("TOTAL", result.Rows.Columns[0].Name);
+            Assert.Equal([3L], Assert.Single(await EngineFixture.ReadAllAsync(result.Rows)));
+        }
+        Assert.Equal(["CREATE STREAM", "INSERT 0 2"], tags);
+        Assert.Throws<SqlException>(() => _db.Session.Prepare("SELECT * FROM missing"));
+    }
+}
