@@ -40,7 +40,8 @@ public sealed class SelectPlanner
             : binder.BindAs(select.Where, SqlType.Boolean, CastContext.Implicit);
         // SELECT DISTINCT a, b is GROUP BY a, b without aggregates.
         var distinct = select.Distinct && select.GroupBy.Count == 0 && !AnyAggregate(select.Items);
-        var aggregates = distinct || select.GroupBy.Count > 0 || select.Having is not null || AnyAggregate(select.Items);
+        var aggregates = distinct || select.GroupBy.Count > 0 || select.Having is not null
+            || AnyAggregate(select.Items);
         AggregationContext? aggregation = null;
         if (aggregates)
         {
