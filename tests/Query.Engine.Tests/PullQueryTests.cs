@@ -83,6 +83,20 @@ public sealed class PullQueryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Offset_ordered_and_statistical_aggregates()
+    {
+        var rows = await _db.QueryAsync(
+            "SELECT user_id, EARLIEST_BY_OFFSET(page), LATEST_BY_OFFSET(page), COLLECT_SET(page), "
+            + "STDDEV_SAMP(amount), COUNT(DISTINCT page) FROM pv WHERE user_id = 1 GROUP BY user_id");
+        var row = Assert.Single(rows);
+        Assert.Equal("/home", row[1]);
+        Assert.Equal("/cart", row[2]);
+        Assert.Equal(2, ((Types.SqlArray)row[3]!).Count);
+        Assert.Equal(Math.Sqrt(4050), (double)row[4]!, 6);
+        Assert.Equal(2L, row[5]);
+    }
+
+    [Fact]
     public async Task Grouping_errors_are_42803()
     {
         Assert.Equal(SqlState.GroupingError,
