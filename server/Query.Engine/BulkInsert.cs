@@ -61,8 +61,7 @@ public sealed class BulkInsert : IAsyncDisposable
             var type = Columns[i].Type;
             try
             {
-                _row[_targets[i]] = fields[i] is null ? Cell.Null : Cell.FromObject(ValueCast.ParseText(fields[i]!,
-                    type), type);
+                _row[_targets[i]] = fields[i] is null ? Cell.Null : ValueCast.ParseTextCell(fields[i]!, type);
             }
             catch (SqlException e)
             {

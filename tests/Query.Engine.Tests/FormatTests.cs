@@ -140,3 +140,27 @@ public sealed class FormatTests
             Assert.Equal(type, SqlTypeParser.Parse(type.ToString()));
     }
 }
+
+public sealed class TemporalTests
+{
+    [Theory]
+    [InlineData("2024-01-01", 1704067200000L)]
+    [InlineData("2024-01-01T00:00:01Z", 1704067201000L)]
+    [InlineData("2024-01-01 10:00:00.5", 1704103200500L)]
+    [InlineData("2024-01-01T10:00:00.123456", 1704103200123L)]
+    [InlineData("2024-01-01T10:00+02:00", 1704096000000L)]
+    [InlineData("2024-01-01T10:00:00-0130", 1704108600000L)]
+    [InlineData("2024-02", 1706745600000L)]
+    [InlineData("  2024-01-01T00:00:00Z ", 1704067200000L)]
+    public void Iso_timestamps_parse_to_epoch_milliseconds(string text, long expected) =>
+        Assert.Equal(expected, Query.Engine.Types.Temporal.ParseTimestamp(text));
+
+    [Theory]
+    [InlineData("2024-13-01")]
+    [InlineData("2024-02-30")]
+    [InlineData("yesterday")]
+    [InlineData("2024-01-01T25:00")]
+    public void Invalid_timestamps_are_22007(string text) =>
+        Assert.Equal(Errors.SqlState.InvalidDatetimeFormat,
+            Assert.Throws<Errors.SqlException>(() => Query.Engine.Types.Temporal.ParseTimestamp(text)).SqlState);
+}

@@ -117,6 +117,20 @@ public static class ValueCast
         },
     };
 
+    /// <summary>Parses text straight into a cell: COPY's per-field path, without boxing scalars.</summary>
+    public static Cell ParseTextCell(string text, SqlType to) => to.Kind switch
+    {
+        SqlTypeKind.Boolean => Cell.FromInt64(CastMethods.ParseBoolean(text) ? 1 : 0),
+        SqlTypeKind.Int => Cell.FromInt64(CastMethods.ParseInt32(text)),
+        SqlTypeKind.BigInt => Cell.FromInt64(CastMethods.ParseInt64(text)),
+        SqlTypeKind.Double => Cell.FromDouble(CastMethods.ParseDouble(text)),
+        SqlTypeKind.Timestamp => Cell.FromInt64(CastMethods.ParseTimestamp(text)),
+        SqlTypeKind.Date => Cell.FromInt64(CastMethods.ParseDate(text)),
+        SqlTypeKind.Time => Cell.FromInt64(CastMethods.ParseTime(text)),
+        SqlTypeKind.String => Cell.FromRef(text),
+        _ => Cell.FromObject(ParseText(text, to), to),
+    };
+
     private static object? ParseJson(string text, SqlType to)
     {
         try
