@@ -109,11 +109,14 @@ public sealed partial class EngineSession
 
     /// <summary>
     /// Starts a bulk append (COPY FROM STDIN) into a stream: <paramref name="columns"/> null means every column
-    /// in order. Rows are converted and encoded as they are added; <see cref="BulkInsert.CommitAsync"/> writes
-    /// them all, and disposing without commit writes nothing.
+    /// in order. Names match exactly, then as unquoted identifiers (upper case). Rows are converted and encoded as
+    /// they are added; <see cref="BulkInsert.CommitAsync"/> writes them all, and disposing without commit writes
+    /// nothing.
     /// </summary>
     public BulkInsert BeginBulkInsert(string stream, IReadOnlyList<string>? columns = null) =>
-        Translate(() => new BulkInsert(Engine.GetStream(stream, null), columns));
+        Translate(() => new BulkInsert(
+            Engine.TryGetStream(stream, out var exact) ? exact : Engine.GetStream(stream.ToUpperInvariant(), null),
+            columns));
 
     private IReadOnlyList<ColumnInfo> Describe(Ast.Statement statement, ParameterTypes parameters) => statement switch
     {

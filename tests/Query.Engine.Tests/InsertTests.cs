@@ -104,7 +104,7 @@ public sealed class InsertTests : IAsyncLifetime
     [Fact]
     public async Task Bulk_insert_commits_all_rows_or_none()
     {
-        await using (var bulk = _db.Session.BeginBulkInsert("T", ["k", "i", "s"]))
+        await using (var bulk = _db.Session.BeginBulkInsert("t", ["k", "i", "s"]))
         {
             for (var n = 0; n < 1000; n++)
                 bulk.AddTextRow([$"key{n}", n.ToString(System.Globalization.CultureInfo.InvariantCulture), null]);
