@@ -7,7 +7,19 @@ namespace Query.Grammar;
 /// <summary>Expressions: operators, predicates, calls, constructors and postfix forms.</summary>
 internal sealed partial class AstBuilder
 {
-    public override SyntaxNode VisitPredicated(PredicatedContext context)
+    public override SyntaxNode VisitExpression(ExpressionContext context)
+    {
+        if (context.@operator is { } op)
+        {
+            var kind = op.Type == AND ? BinaryOperator.And : BinaryOperator.Or;
+            return new BinaryExpr(kind, Build<Expr>(context.left), Build<Expr>(context.right)) { Span = SpanOf(context) };
+        }
+        if (context.NOT() is not null && context.valueExpression() is null)
+            return new UnaryExpr(UnaryOperator.Not, Build<Expr>(context.expression(0))) { Span = SpanOf(context) };
+        return Predicated(context);
+    }
+
+    private Expr Predicated(ExpressionContext context)
     {
         var value = Build<Expr>(context.valueExpression());
         var predicate = context.predicate();
@@ -69,21 +81,6 @@ internal sealed partial class AstBuilder
             _ => BinaryOperator.RegexNotMatchInsensitive,
         };
     }
-
-    public override SyntaxNode VisitLogicalNot(LogicalNotContext context) =>
-        new UnaryExpr(UnaryOperator.Not, Build<Expr>(context.expression())) { Span = SpanOf(context) };
-
-    public override SyntaxNode VisitLogicalAnd(LogicalAndContext context) =>
-        new BinaryExpr(BinaryOperator.And, Build<Expr>(context.left), Build<Expr>(context.right))
-        {
-            Span = SpanOf(context),
-        };
-
-    public override SyntaxNode VisitLogicalOr(LogicalOrContext context) =>
-        new BinaryExpr(BinaryOperator.Or, Build<Expr>(context.left), Build<Expr>(context.right))
-        {
-            Span = SpanOf(context),
-        };
 
     public override SyntaxNode VisitArithmeticUnary(ArithmeticUnaryContext context) =>
         new UnaryExpr(context.@operator.Type == MINUS ? UnaryOperator.Negate : UnaryOperator.Plus,

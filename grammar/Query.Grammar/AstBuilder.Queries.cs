@@ -73,17 +73,15 @@ internal sealed partial class AstBuilder
         };
     }
 
-    public override SyntaxNode VisitSelectAll(SelectAllContext context) =>
-        new AllColumns(null) { Span = SpanOf(context) };
-
-    public override SyntaxNode VisitSelectQualifiedAll(SelectQualifiedAllContext context) =>
-        new AllColumns(Build<Identifier>(context.identifier())) { Span = SpanOf(context) };
-
-    public override SyntaxNode VisitSelectSingle(SelectSingleContext context) =>
-        new SingleColumn(Build<Expr>(context.expression()), BuildOrNull<Identifier>(context.identifier()))
-        {
-            Span = SpanOf(context),
-        };
+    public override SyntaxNode VisitSelectItem(SelectItemContext context)
+    {
+        if (context.expression() is { } expression)
+            return new SingleColumn(Build<Expr>(expression), BuildOrNull<Identifier>(context.identifier()))
+            {
+                Span = SpanOf(context),
+            };
+        return new AllColumns(BuildOrNull<Identifier>(context.identifier())) { Span = SpanOf(context) };
+    }
 
     // ---------------------------------------------------------------- relations
 

@@ -151,10 +151,11 @@ offsetClause
     : OFFSET expression (ROW | ROWS)?
     ;
 
+// Unlabeled for the same reason as `expression`.
 selectItem
-    : ASTERISK                                                                  #selectAll
-    | identifier DOT ASTERISK                                                   #selectQualifiedAll
-    | expression (AS? identifier)?                                              #selectSingle
+    : ASTERISK
+    | identifier DOT ASTERISK
+    | expression (AS? identifier)?
     ;
 
 relation
@@ -222,11 +223,13 @@ timeUnit
 // ---------------------------------------------------------------- expressions
 
 // Boolean level directly in `expression` (no wrapper rule): one parse-tree level less per expression.
+// Alternatives are unlabeled on purpose: a labeled alternative allocates a second context per node, and this
+// rule runs once per operand. AstBuilder.VisitExpression tells them apart by their tokens.
 expression
-    : valueExpression predicate?                                                #predicated
-    | NOT expression                                                            #logicalNot
-    | left=expression AND right=expression                                      #logicalAnd
-    | left=expression OR right=expression                                       #logicalOr
+    : valueExpression predicate?
+    | NOT expression
+    | left=expression operator=AND right=expression
+    | left=expression operator=OR right=expression
     ;
 
 predicate

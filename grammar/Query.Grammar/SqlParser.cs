@@ -26,6 +26,10 @@ public static class SqlParser
     [ThreadStatic]
     private static QuerySqlLexer? _cachedLexer;
 
+    // Error strategies keep recovery state, so each thread has its own like the parser.
+    [ThreadStatic]
+    private static BailErrorStrategy? _cachedBailStrategy;
+
     /// <summary>Parses zero or more statements separated by <c>;</c>.</summary>
     public static ImmutableArray<Statement> Parse(string sql)
     {
@@ -131,7 +135,7 @@ public static class SqlParser
         where T : ParserRuleContext
     {
         parser.Interpreter.PredictionMode = PredictionMode.SLL;
-        parser.ErrorHandler = BailStrategy;
+        parser.ErrorHandler = _cachedBailStrategy ??= new BailErrorStrategy();
         parser.RemoveErrorListeners();
         try
         {
@@ -147,8 +151,6 @@ public static class SqlParser
             return rule(parser);
         }
     }
-
-    private static readonly BailErrorStrategy BailStrategy = new();
 
     private static readonly CommonTokenStream EmptyTokens = new(new QuerySqlLexer(new AntlrInputStream("")));
 

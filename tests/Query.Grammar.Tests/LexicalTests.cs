@@ -80,6 +80,18 @@ public class LexicalTests
     }
 
     [Fact]
+    public void Parsing_from_many_threads_gives_the_same_trees()
+    {
+        var expected = StatementCorpus.Statements.Select(sql => SqlParser.Parse(sql)).ToArray();
+        Parallel.For(0, 8, _ =>
+        {
+            for (var i = 0; i < StatementCorpus.Statements.Length; i++)
+                Assert.True(expected[i].SequenceEqual(SqlParser.Parse(StatementCorpus.Statements[i])));
+            Assert.Throws<SqlSyntaxException>(() => SqlParser.Parse("SELECT * FORM t"));
+        });
+    }
+
+    [Fact]
     public void Spans_do_not_take_part_in_equality()
     {
         var a = Sql.Expr("a+1");

@@ -4263,54 +4263,24 @@ public partial class QuerySqlParser : Parser {
 	}
 
 	public partial class SelectItemContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ASTERISK() { return GetToken(QuerySqlParser.ASTERISK, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
+			return GetRuleContext<IdentifierContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOT() { return GetToken(QuerySqlParser.DOT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
+			return GetRuleContext<ExpressionContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AS() { return GetToken(QuerySqlParser.AS, 0); }
 		public SelectItemContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
 		}
 		public override int RuleIndex { get { return RULE_selectItem; } }
-
-		public SelectItemContext() { }
-		public virtual void CopyFrom(SelectItemContext context) {
-			base.CopyFrom(context);
-		}
-	}
-	public partial class SelectAllContext : SelectItemContext {
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ASTERISK() { return GetToken(QuerySqlParser.ASTERISK, 0); }
-		public SelectAllContext(SelectItemContext context) { CopyFrom(context); }
 		[System.Diagnostics.DebuggerNonUserCode]
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
 			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitSelectAll(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class SelectQualifiedAllContext : SelectItemContext {
-		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
-			return GetRuleContext<IdentifierContext>(0);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOT() { return GetToken(QuerySqlParser.DOT, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ASTERISK() { return GetToken(QuerySqlParser.ASTERISK, 0); }
-		public SelectQualifiedAllContext(SelectItemContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitSelectQualifiedAll(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class SelectSingleContext : SelectItemContext {
-		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
-			return GetRuleContext<ExpressionContext>(0);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
-			return GetRuleContext<IdentifierContext>(0);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AS() { return GetToken(QuerySqlParser.AS, 0); }
-		public SelectSingleContext(SelectItemContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitSelectSingle(this);
+			if (typedVisitor != null) return typedVisitor.VisitSelectItem(this);
 			else return visitor.VisitChildren(this);
 		}
 	}
@@ -4325,7 +4295,6 @@ public partial class QuerySqlParser : Parser {
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,91,Context) ) {
 			case 1:
-				_localctx = new SelectAllContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
 				State = 642;
@@ -4333,7 +4302,6 @@ public partial class QuerySqlParser : Parser {
 				}
 				break;
 			case 2:
-				_localctx = new SelectQualifiedAllContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
 				State = 643;
@@ -4345,7 +4313,6 @@ public partial class QuerySqlParser : Parser {
 				}
 				break;
 			case 3:
-				_localctx = new SelectSingleContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
 				State = 647;
@@ -5605,78 +5572,33 @@ public partial class QuerySqlParser : Parser {
 	}
 
 	public partial class ExpressionContext : ParserRuleContext {
-		public ExpressionContext(ParserRuleContext parent, int invokingState)
-			: base(parent, invokingState)
-		{
-		}
-		public override int RuleIndex { get { return RULE_expression; } }
-
-		public ExpressionContext() { }
-		public virtual void CopyFrom(ExpressionContext context) {
-			base.CopyFrom(context);
-		}
-	}
-	public partial class PredicatedContext : ExpressionContext {
+		public ExpressionContext left;
+		public IToken @operator;
+		public ExpressionContext right;
 		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext valueExpression() {
 			return GetRuleContext<ValueExpressionContext>(0);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public PredicateContext predicate() {
 			return GetRuleContext<PredicateContext>(0);
 		}
-		public PredicatedContext(ExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitPredicated(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class LogicalNotContext : ExpressionContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NOT() { return GetToken(QuerySqlParser.NOT, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
-			return GetRuleContext<ExpressionContext>(0);
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext[] expression() {
+			return GetRuleContexts<ExpressionContext>();
 		}
-		public LogicalNotContext(ExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitLogicalNot(this);
-			else return visitor.VisitChildren(this);
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression(int i) {
+			return GetRuleContext<ExpressionContext>(i);
 		}
-	}
-	public partial class LogicalAndContext : ExpressionContext {
-		public ExpressionContext left;
-		public ExpressionContext right;
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AND() { return GetToken(QuerySqlParser.AND, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext[] expression() {
-			return GetRuleContexts<ExpressionContext>();
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression(int i) {
-			return GetRuleContext<ExpressionContext>(i);
-		}
-		public LogicalAndContext(ExpressionContext context) { CopyFrom(context); }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitLogicalAnd(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-	public partial class LogicalOrContext : ExpressionContext {
-		public ExpressionContext left;
-		public ExpressionContext right;
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OR() { return GetToken(QuerySqlParser.OR, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext[] expression() {
-			return GetRuleContexts<ExpressionContext>();
+		public ExpressionContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
 		}
-		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression(int i) {
-			return GetRuleContext<ExpressionContext>(i);
-		}
-		public LogicalOrContext(ExpressionContext context) { CopyFrom(context); }
+		public override int RuleIndex { get { return RULE_expression; } }
 		[System.Diagnostics.DebuggerNonUserCode]
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
 			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitLogicalOr(this);
+			if (typedVisitor != null) return typedVisitor.VisitExpression(this);
 			else return visitor.VisitChildren(this);
 		}
 	}
@@ -5806,10 +5728,6 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				_localctx = new PredicatedContext(_localctx);
-				Context = _localctx;
-				_prevctx = _localctx;
-
 				State = 835;
 				valueExpression(0);
 				State = 837;
@@ -5826,9 +5744,6 @@ public partial class QuerySqlParser : Parser {
 				break;
 			case NOT:
 				{
-				_localctx = new LogicalNotContext(_localctx);
-				Context = _localctx;
-				_prevctx = _localctx;
 				State = 839;
 				Match(NOT);
 				State = 840;
@@ -5853,28 +5768,28 @@ public partial class QuerySqlParser : Parser {
 					switch ( Interpreter.AdaptivePredict(TokenStream,121,Context) ) {
 					case 1:
 						{
-						_localctx = new LogicalAndContext(new ExpressionContext(_parentctx, _parentState));
-						((LogicalAndContext)_localctx).left = _prevctx;
+						_localctx = new ExpressionContext(_parentctx, _parentState);
+						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
 						State = 843;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
 						State = 844;
-						Match(AND);
+						_localctx.@operator = Match(AND);
 						State = 845;
-						((LogicalAndContext)_localctx).right = expression(3);
+						_localctx.right = expression(3);
 						}
 						break;
 					case 2:
 						{
-						_localctx = new LogicalOrContext(new ExpressionContext(_parentctx, _parentState));
-						((LogicalOrContext)_localctx).left = _prevctx;
+						_localctx = new ExpressionContext(_parentctx, _parentState);
+						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
 						State = 846;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
 						State = 847;
-						Match(OR);
+						_localctx.@operator = Match(OR);
 						State = 848;
-						((LogicalOrContext)_localctx).right = expression(2);
+						_localctx.right = expression(2);
 						}
 						break;
 					}

@@ -419,26 +419,11 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitOffsetClause([NotNull] QuerySqlParser.OffsetClauseContext context);
 	/// <summary>
-	/// Visit a parse tree produced by the <c>selectAll</c>
-	/// labeled alternative in <see cref="QuerySqlParser.selectItem"/>.
+	/// Visit a parse tree produced by <see cref="QuerySqlParser.selectItem"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
-	Result VisitSelectAll([NotNull] QuerySqlParser.SelectAllContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>selectQualifiedAll</c>
-	/// labeled alternative in <see cref="QuerySqlParser.selectItem"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitSelectQualifiedAll([NotNull] QuerySqlParser.SelectQualifiedAllContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>selectSingle</c>
-	/// labeled alternative in <see cref="QuerySqlParser.selectItem"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitSelectSingle([NotNull] QuerySqlParser.SelectSingleContext context);
+	Result VisitSelectItem([NotNull] QuerySqlParser.SelectItemContext context);
 	/// <summary>
 	/// Visit a parse tree produced by the <c>relationDefault</c>
 	/// labeled alternative in <see cref="QuerySqlParser.relation"/>.
@@ -564,33 +549,11 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitTimeUnit([NotNull] QuerySqlParser.TimeUnitContext context);
 	/// <summary>
-	/// Visit a parse tree produced by the <c>predicated</c>
-	/// labeled alternative in <see cref="QuerySqlParser.expression"/>.
+	/// Visit a parse tree produced by <see cref="QuerySqlParser.expression"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
-	Result VisitPredicated([NotNull] QuerySqlParser.PredicatedContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>logicalNot</c>
-	/// labeled alternative in <see cref="QuerySqlParser.expression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitLogicalNot([NotNull] QuerySqlParser.LogicalNotContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>logicalAnd</c>
-	/// labeled alternative in <see cref="QuerySqlParser.expression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitLogicalAnd([NotNull] QuerySqlParser.LogicalAndContext context);
-	/// <summary>
-	/// Visit a parse tree produced by the <c>logicalOr</c>
-	/// labeled alternative in <see cref="QuerySqlParser.expression"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitLogicalOr([NotNull] QuerySqlParser.LogicalOrContext context);
+	Result VisitExpression([NotNull] QuerySqlParser.ExpressionContext context);
 	/// <summary>
 	/// Visit a parse tree produced by the <c>comparison</c>
 	/// labeled alternative in <see cref="QuerySqlParser.predicate"/>.
