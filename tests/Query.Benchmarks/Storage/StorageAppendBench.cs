@@ -23,6 +23,7 @@ internal static class StorageAppendBench
 
     private static async Task RunOne(DurabilityMode durability, int batchSize)
     {
+        StorageBenchKit.SettleDisk();
         using var directory = StorageBenchKit.NewDirectory();
         await using var store = LogStore.Open(directory.Path);
         var partition = store.CreateLog("bench", new LogOptions { Durability = durability }).GetPartition(0);

@@ -58,5 +58,15 @@ internal static class StorageBenchKit
         return process.ExitCode;
     }
 
+    /// <summary>
+    /// Writes back every dirty page (the `sync` command) so an fsync-bound measurement does not queue behind the
+    /// gigabytes an earlier durability-none run left in the page cache.
+    /// </summary>
+    public static void SettleDisk()
+    {
+        using var process = Process.Start(new ProcessStartInfo("sync") { UseShellExecute = false });
+        process?.WaitForExit();
+    }
+
     public static double Mb(long bytes, TimeSpan elapsed) => bytes / 1e6 / elapsed.TotalSeconds;
 }

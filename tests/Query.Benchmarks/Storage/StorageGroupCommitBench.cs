@@ -25,6 +25,7 @@ internal static class StorageGroupCommitBench
 
     private static async Task<double> RunOne(int appenders)
     {
+        StorageBenchKit.SettleDisk();
         using var directory = StorageBenchKit.NewDirectory();
         await using var store = LogStore.Open(directory.Path);
         var partition = store.CreateLog("bench", new LogOptions()).GetPartition(0);
