@@ -67,6 +67,18 @@ public sealed class PushQueryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_client_resumes_by_offset_after_an_engine_restart()
+    {
+        await _db.ExecAsync("CREATE STREAM r (v INT) WITH (DURABILITY = 'SYNC', VALUE_FORMAT = 'JSON')");
+        await _db.ExecAsync("INSERT INTO r VALUES (0), (1), (2)");
+        await _db.RestartAsync();
+        await using var push = await StartAsync("SELECT ROWOFFSET, v FROM r WHERE ROWOFFSET > 1 EMIT CHANGES LIMIT 2");
+        var reading = EngineFixture.ReadAllAsync(push.Rows!);
+        await _db.ExecAsync("INSERT INTO r VALUES (3)");
+        Assert.Equal([[2L, 2], [3L, 3]], await reading.WaitAsync(Timeout));
+    }
+
+    [Fact]
     public async Task Rowtime_lower_bound_replays_from_that_time()
     {
         await _db.ExecAllAsync("CREATE STREAM t (v INT) WITH (DURABILITY = 'NONE')",
