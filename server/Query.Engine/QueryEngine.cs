@@ -1,4 +1,3 @@
-using Query.Engine.Binding;
 using Query.Engine.Catalog;
 using Query.Engine.Errors;
 using Query.Engine.Execution;
@@ -102,9 +101,6 @@ public sealed class QueryEngine : IAsyncDisposable
         lock (_streams)
             _streams.Remove(name);
     }
-
-    internal IReadOnlyList<ColumnInfo> ColumnsOf(string name, int? position) => GetStream(name,
-        position).Definition.Columns;
 
     internal bool TryGetCompiled(Grammar.Ast.SelectQuery query, out CompiledSelect compiled)
     {

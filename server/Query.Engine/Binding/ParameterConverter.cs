@@ -1,4 +1,3 @@
-using System.Globalization;
 using Query.Engine.Errors;
 using Query.Engine.Types;
 
@@ -58,7 +57,4 @@ public static class ParameterConverter
                 $"parameter of type {from} cannot be used as {to}");
         return ValueCast.Convert(value, from, to);
     }
-
-    public static string Describe(object? value) =>
-        value is null ? "NULL" : System.Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
 }

@@ -35,8 +35,6 @@ public sealed class RecordCursor
         _json = json;
     }
 
-    public ReadOnlySpan<byte> RowBytes => _row.AsSpan(0, _rowLength);
-
     public void Load(ReadOnlySpan<byte> value, long offset, long timestampMs, int partition)
     {
         if (value.Length > _row.Length)
@@ -156,18 +154,6 @@ public sealed class RecordCursor
         var found = TryGetSpan(column, out var data);
         value = found ? Encoding.UTF8.GetString(data) : null!;
         return found;
-    }
-
-    /// <summary>The raw UTF-8 of a STRING column (no string allocated): used by byte-level comparisons.</summary>
-    public bool TryGetUtf8(int column, out ReadOnlySpan<byte> value)
-    {
-        if (_json)
-        {
-            var found = TryGetJsonRef(column, out string text);
-            value = found ? Encoding.UTF8.GetBytes(text) : default;
-            return found;
-        }
-        return TryGetSpan(column, out value);
     }
 
     /// <summary>Whether a STRING column's UTF-8 equals <paramref name="expected"/>; false when NULL.</summary>
