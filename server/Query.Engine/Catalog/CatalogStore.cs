@@ -8,7 +8,8 @@ namespace Query.Engine.Catalog;
 /// <summary>
 /// The durable catalog: every stream definition in <c>catalog.json</c> under the data directory. Each change
 /// rewrites the whole file through a temporary file, fsync, an atomic rename and a directory fsync, so a crash
-/// (or power loss) leaves either the old or the new catalog, never a torn one. Types are stored as their SQL text (<see cref="SqlTypeParser"/>).
+/// (or power loss) leaves either the old or the new catalog, never a torn one. Types are stored as their SQL
+/// text (<see cref="SqlTypeParser"/>).
 /// </summary>
 public sealed class CatalogStore
 {
