@@ -61,7 +61,7 @@ public sealed class BulkInsert : IAsyncDisposable
             var type = Columns[i].Type;
             try
             {
-                _row[_targets[i]] = fields[i] is null ? Cell.Null : Cell.FromObject(ValueCast.ParseText(fields[i]!, type), type);
+                _row[_targets[i]] = fields[i] is null ? Cell.Null : ValueCast.ParseTextCell(fields[i]!, type);
             }
             catch (SqlException e)
             {
@@ -71,7 +71,9 @@ public sealed class BulkInsert : IAsyncDisposable
         _appender.Add(_row);
     }
 
-    /// <summary>Adds a row of CLR values (long, string, decimal, DateTime, byte[] ...), converted as parameters are.</summary>
+    /// <summary>
+    /// Adds a row of CLR values (long, string, decimal, DateTime, byte[] ...), converted as parameters are.
+    /// </summary>
     public void AddRow(IReadOnlyList<object?> values)
     {
         CheckWidth(values.Count);

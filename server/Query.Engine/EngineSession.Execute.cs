@@ -6,7 +6,8 @@ namespace Query.Engine;
 
 public sealed partial class EngineSession
 {
-    private async ValueTask<StatementResult> ExecuteCoreAsync(Ast.Statement statement, IReadOnlyList<object?> parameters,
+    private async ValueTask<StatementResult> ExecuteCoreAsync(Ast.Statement statement,
+        IReadOnlyList<object?> parameters,
         CancellationToken cancellationToken)
     {
         switch (statement)

@@ -38,24 +38,39 @@ public sealed partial class EngineSession
     /// <summary>Parses and describes exactly one statement. Throws SqlSyntaxException / SqlException.</summary>
     public PreparedStatement Prepare(string sql)
     {
-        var statements = PrepareBatch(sql);
+        var statements = PrepareCore(sql, deferDescribeErrors: false);
         if (statements.Count != 1)
             throw new SqlException(SqlState.SyntaxError,
                 statements.Count == 0 ? "empty statement" : "cannot prepare several statements at once");
         return statements[0];
     }
 
-    /// <summary>Parses and describes zero or more <c>;</c>-separated statements (the simple query protocol).</summary>
-    public IReadOnlyList<PreparedStatement> PrepareBatch(string sql)
+    /// <summary>
+    /// Parses zero or more <c>;</c>-separated statements (the simple query protocol). A statement that cannot be
+    /// described yet, such as an INSERT into a stream created earlier in the same batch, is returned with
+    /// <see cref="PreparedStatement.IsDescribed"/> false and empty columns; executing it binds it then (and
+    /// raises any error then). Use <see cref="StatementResult.Rows"/> for the columns of such a statement.
+    /// </summary>
+    public IReadOnlyList<PreparedStatement> PrepareBatch(string sql) => PrepareCore(sql, deferDescribeErrors: true);
+
+    private List<PreparedStatement> PrepareCore(string sql, bool deferDescribeErrors)
     {
         var statements = SqlParser.Parse(sql);
         var prepared = new List<PreparedStatement>(statements.Length);
         foreach (var statement in statements)
         {
-            var text = sql.Substring(statement.Span.Start, Math.Min(statement.Span.Length, sql.Length - statement.Span.Start));
+            var text = sql.Substring(statement.Span.Start, Math.Min(statement.Span.Length,
+                sql.Length - statement.Span.Start));
             var parameters = new ParameterTypes();
-            var columns = Translate(() => Describe(statement, parameters));
-            prepared.Add(new PreparedStatement(text, statement, columns, parameters.ToList()));
+            try
+            {
+                var columns = Translate(() => Describe(statement, parameters));
+                prepared.Add(new PreparedStatement(text, statement, columns, parameters.ToList()));
+            }
+            catch (SqlException) when (deferDescribeErrors && statements.Length > 1)
+            {
+                prepared.Add(new PreparedStatement(text, statement, [], []) { IsDescribed = false });
+            }
         }
         return prepared;
     }
@@ -72,9 +87,16 @@ public sealed partial class EngineSession
         IReadOnlyList<object?>? parameters, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(statement);
+        if (!statement.IsDescribed)
+        {
+            var types = new ParameterTypes();
+            var columns = Translate(() => Describe(statement.Statement, types));
+            statement = new PreparedStatement(statement.Sql, statement.Statement, columns, types.ToList());
+        }
         if (statement.ParameterTypes.Count > (parameters?.Count ?? 0))
             throw new SqlException(SqlState.InvalidParameterCount,
-                $"statement has {statement.ParameterTypes.Count} parameters but {parameters?.Count ?? 0} values were supplied");
+                $"statement has {statement.ParameterTypes.Count} parameters but {parameters?.Count ?? 0} values were "
+                    + $"supplied");
         try
         {
             return await ExecuteCoreAsync(statement.Statement, parameters ?? [], cancellationToken);
@@ -87,11 +109,14 @@ public sealed partial class EngineSession
 
     /// <summary>
     /// Starts a bulk append (COPY FROM STDIN) into a stream: <paramref name="columns"/> null means every column
-    /// in order. Rows are converted and encoded as they are added; <see cref="BulkInsert.CommitAsync"/> writes
-    /// them all, and disposing without commit writes nothing.
+    /// in order. Names match exactly, then as unquoted identifiers (upper case). Rows are converted and encoded as
+    /// they are added; <see cref="BulkInsert.CommitAsync"/> writes them all, and disposing without commit writes
+    /// nothing.
     /// </summary>
     public BulkInsert BeginBulkInsert(string stream, IReadOnlyList<string>? columns = null) =>
-        Translate(() => new BulkInsert(Engine.GetStream(stream, null), columns));
+        Translate(() => new BulkInsert(
+            Engine.TryGetStream(stream, out var exact) ? exact : Engine.GetStream(stream.ToUpperInvariant(), null),
+            columns));
 
     private IReadOnlyList<ColumnInfo> Describe(Ast.Statement statement, ParameterTypes parameters) => statement switch
     {

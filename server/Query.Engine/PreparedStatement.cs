@@ -30,6 +30,11 @@ public sealed class PreparedStatement
     /// <summary>Inferred types of $1..$n (STRING where nothing constrains a parameter).</summary>
     public IReadOnlyList<SqlType> ParameterTypes { get; }
 
+    /// <summary>
+    /// False when describing had to wait for execution (see <see cref="EngineSession.PrepareBatch"/>).
+    /// </summary>
+    public bool IsDescribed { get; init; } = true;
+
     /// <summary>True when execution returns rows (SELECT, SHOW, DESCRIBE, EXPLAIN).</summary>
     public bool ReturnsRows => Columns.Count > 0;
 

@@ -1,4 +1,3 @@
-using Query.Engine.Binding;
 using Query.Engine.Catalog;
 using Query.Engine.Errors;
 using Query.Engine.Execution;
@@ -20,7 +19,8 @@ public sealed class QueryEngine : IAsyncDisposable
 
     // Compiled SELECTs without parameters, keyed by their syntax (equality ignores positions). A thousand
     // identical push queries share one set of delegates; an entry is used only while its stream is current.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Grammar.Ast.SelectQuery, CompiledSelect> _compiled = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Grammar.Ast.SelectQuery,
+        CompiledSelect> _compiled = new();
 
     private QueryEngine(EngineOptions options, CatalogStore catalog, LogStore logs)
     {
@@ -102,14 +102,13 @@ public sealed class QueryEngine : IAsyncDisposable
             _streams.Remove(name);
     }
 
-    internal IReadOnlyList<ColumnInfo> ColumnsOf(string name, int? position) => GetStream(name, position).Definition.Columns;
-
     internal bool TryGetCompiled(Grammar.Ast.SelectQuery query, out CompiledSelect compiled)
     {
         if (!_compiled.TryGetValue(query, out compiled!))
             return false;
         var source = compiled.Plan.Source;
-        return source is null || (TryGetStream(source.Definition.Name, out var current) && ReferenceEquals(current, source));
+        return source is null || (TryGetStream(source.Definition.Name, out var current) && ReferenceEquals(current,
+            source));
     }
 
     internal void AddCompiled(Grammar.Ast.SelectQuery query, CompiledSelect compiled)

@@ -102,7 +102,8 @@ public sealed class CatalogTests : IAsyncLifetime
         await _db.ExecAllAsync("CREATE STREAM s (k STRING KEY, v INT) WITH (PARTITIONS = 2)",
             "INSERT INTO s VALUES ('a', 1), ('b', 2), ('c', 3)");
         var rows = await _db.QueryAsync("DESCRIBE EXTENDED s");
-        Assert.Contains(rows, r => (string)r[1]! == "STREAM" && ((string)r[2]!).Contains("rows 3", StringComparison.Ordinal));
+        Assert.Contains(rows, r => (string)r[1]! == "STREAM" && ((string)r[2]!).Contains("rows 3",
+            StringComparison.Ordinal));
         Assert.Equal(2, rows.Count(r => (string)r[1]! == "PARTITION"));
     }
 
@@ -131,8 +132,10 @@ public sealed class CatalogTests : IAsyncLifetime
     public async Task Unsupported_statements_raise_feature_not_supported()
     {
         await _db.ExecAsync("CREATE STREAM s (x INT)");
-        Assert.Equal(SqlState.FeatureNotSupported, (await _db.FailsAsync("CREATE TABLE t (x INT PRIMARY KEY)")).SqlState);
-        Assert.Equal(SqlState.FeatureNotSupported, (await _db.FailsAsync("SELECT * FROM s a JOIN s b ON a.x = b.x")).SqlState);
+        Assert.Equal(SqlState.FeatureNotSupported,
+            (await _db.FailsAsync("CREATE TABLE t (x INT PRIMARY KEY)")).SqlState);
+        Assert.Equal(SqlState.FeatureNotSupported,
+            (await _db.FailsAsync("SELECT * FROM s a JOIN s b ON a.x = b.x")).SqlState);
         var window = await _db.FailsAsync("SELECT x, COUNT(*) FROM s WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY x");
         Assert.Equal(SqlState.FeatureNotSupported, window.SqlState);
         Assert.Contains("WINDOW", window.Message, StringComparison.Ordinal);

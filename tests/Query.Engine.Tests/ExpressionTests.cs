@@ -76,7 +76,8 @@ public sealed class ExpressionTests
         Assert.Equal("00ab", Eval("LPAD('ab', 4, '0')", 0, "", false));
         Assert.Equal(3L, Eval("ROUND(2.5E0)", 0, "", false));
         Assert.Equal(8.0, Eval("POWER(2, 3)", 0, "", false));
-        Assert.Equal("2024-01-01", Eval("FORMAT_TIMESTAMP(TIMESTAMP '2024-01-01 10:00:00', 'yyyy-MM-dd')", 0, "", false));
+        Assert.Equal("2024-01-01", Eval("FORMAT_TIMESTAMP(TIMESTAMP '2024-01-01 10:00:00', 'yyyy-MM-dd')", 0, "",
+            false));
         Assert.Equal("b", Eval("EXTRACTJSONFIELD('{\"a\":{\"x\":\"b\"}}', '$.a.x')", 0, "", false));
         Assert.Equal(9, Eval("GREATEST(3, NULL, 9)", 0, "", false));
         Assert.Equal("a-b", Eval("CONCAT('a', NULL, '-b')", 0, "", false));
@@ -95,14 +96,16 @@ public sealed class ExpressionTests
     [Fact]
     public void Pushdown_reduces_and_or_not_to_regions()
     {
-        BoundExpr Bind(string sql) => new ExpressionBinder(Scope, new ParameterTypes()).Bind(SqlParser.ParseExpression(sql));
+        BoundExpr Bind(string sql) => new ExpressionBinder(Scope,
+            new ParameterTypes()).Bind(SqlParser.ParseExpression(sql));
         var region = PushdownAnalyzer.Analyze(Bind("ROWOFFSET >= 10 AND NOT (ROWOFFSET > 20) AND I = 3"), 0);
         Assert.Equal("[10, 20]", region.Offsets.ToString());
         var partitioned = Bind("(ROWPARTITION = 1 AND ROWOFFSET > 5) OR ROWPARTITION = 2");
         Assert.True(PushdownAnalyzer.Analyze(partitioned, 0).IsEmpty);
         Assert.Equal("[6, +inf]", PushdownAnalyzer.Analyze(partitioned, 1).Offsets.ToString());
         Assert.True(PushdownAnalyzer.Analyze(partitioned, 2).Offsets.IsAll);
-        var time = PushdownAnalyzer.Analyze(Bind("ROWTIME >= '2024-01-01' AND ROWTIME < TIMESTAMP '2024-01-02 00:00:00'"), 0);
+        var time = PushdownAnalyzer.Analyze(Bind("ROWTIME >= '2024-01-01' AND ROWTIME < TIMESTAMP '2024-01-02 "
+            + "00:00:00'"), 0);
         Assert.Equal("[1704067200000, 1704153599999]", time.Times.ToString());
     }
 }

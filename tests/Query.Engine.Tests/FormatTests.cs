@@ -13,7 +13,8 @@ public sealed class FormatTests
         SqlType.Boolean, SqlType.Int, SqlType.BigInt, SqlType.Double, new DecimalType(10, 3), SqlType.String,
         SqlType.Bytes, SqlType.Timestamp, SqlType.Date, SqlType.Time, new ArrayType(SqlType.String),
         new MapType(SqlType.String, SqlType.Int),
-        new StructType(new EquatableArray<StructField>([new("A", SqlType.Int), new("B", new ArrayType(SqlType.Double))])),
+        new StructType(new EquatableArray<StructField>([new("A", SqlType.Int), new("B",
+            new ArrayType(SqlType.Double))])),
     ];
 
     private static readonly object?[] Values =
@@ -37,7 +38,8 @@ public sealed class FormatTests
     public void Keys_serialize_as_kafka_serializers_do()
     {
         Assert.Equal(new byte[] { 0, 0, 1, 0 }, KafkaPartitioner.SerializeKey(Cell.FromInt64(256), SqlType.Int));
-        Assert.Equal(new byte[] { 0, 0, 0, 0, 0, 0, 0, 5 }, KafkaPartitioner.SerializeKey(Cell.FromInt64(5), SqlType.BigInt));
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 0, 0, 0, 5 }, KafkaPartitioner.SerializeKey(Cell.FromInt64(5),
+            SqlType.BigInt));
         Assert.Equal("k"u8.ToArray(), KafkaPartitioner.SerializeKey(Cell.FromRef("k"), SqlType.String));
         // (-973932308 & 0x7fffffff) % 7 == 3
         Assert.Equal(3, KafkaPartitioner.Partition("21"u8, 7));
@@ -80,7 +82,8 @@ public sealed class FormatTests
         var names = Enumerable.Range(0, Types.Length).Select(i => $"C{i}").ToArray();
         var buffer = new ArrayBufferWriter<byte>();
         JsonRowFormat.Write(buffer, Cells(), names, Types);
-        Assert.StartsWith("{\"C0\":true,\"C1\":-42", Encoding.UTF8.GetString(buffer.WrittenSpan), StringComparison.Ordinal);
+        Assert.StartsWith("{\"C0\":true,\"C1\":-42", Encoding.UTF8.GetString(buffer.WrittenSpan),
+            StringComparison.Ordinal);
         var cursor = new RecordCursor(Types, names, json: true);
         cursor.Load(buffer.WrittenSpan, 0, 0, 0);
         AssertRoundTrip(cursor);
@@ -91,7 +94,8 @@ public sealed class FormatTests
     {
         var types = new[] { SqlType.Int, new ArrayType(SqlType.Int), SqlType.String };
         var buffer = new ArrayBufferWriter<byte>();
-        BinaryRowFormat.Write(buffer, [Cell.FromInt64(9), Cell.FromRef(new SqlArray([1, 2])), Cell.FromRef("z")], types);
+        BinaryRowFormat.Write(buffer, [Cell.FromInt64(9), Cell.FromRef(new SqlArray([1, 2])), Cell.FromRef("z")],
+            types);
         var bytes = buffer.WrittenSpan.ToArray();
         // Corrupt the array column's element count: only a read of that column may notice.
         var arrayStart = BinaryRowFormat.HeaderBytes(3) + 4;
@@ -135,4 +139,28 @@ public sealed class FormatTests
         foreach (var type in Types)
             Assert.Equal(type, SqlTypeParser.Parse(type.ToString()));
     }
+}
+
+public sealed class TemporalTests
+{
+    [Theory]
+    [InlineData("2024-01-01", 1704067200000L)]
+    [InlineData("2024-01-01T00:00:01Z", 1704067201000L)]
+    [InlineData("2024-01-01 10:00:00.5", 1704103200500L)]
+    [InlineData("2024-01-01T10:00:00.123456", 1704103200123L)]
+    [InlineData("2024-01-01T10:00+02:00", 1704096000000L)]
+    [InlineData("2024-01-01T10:00:00-0130", 1704108600000L)]
+    [InlineData("2024-02", 1706745600000L)]
+    [InlineData("  2024-01-01T00:00:00Z ", 1704067200000L)]
+    public void Iso_timestamps_parse_to_epoch_milliseconds(string text, long expected) =>
+        Assert.Equal(expected, Query.Engine.Types.Temporal.ParseTimestamp(text));
+
+    [Theory]
+    [InlineData("2024-13-01")]
+    [InlineData("2024-02-30")]
+    [InlineData("yesterday")]
+    [InlineData("2024-01-01T25:00")]
+    public void Invalid_timestamps_are_22007(string text) =>
+        Assert.Equal(Errors.SqlState.InvalidDatetimeFormat,
+            Assert.Throws<Errors.SqlException>(() => Query.Engine.Types.Temporal.ParseTimestamp(text)).SqlState);
 }

@@ -19,7 +19,8 @@ public sealed class InsertTests : IAsyncLifetime
     public async Task Multi_row_insert_reports_its_count_and_converts_like_postgres()
     {
         var tag = await _db.ExecAsync(
-            "INSERT INTO t VALUES ('a', 1, 1.005, '2024-01-01T00:00:00Z', 'x'), ('b', '7', 3, TIMESTAMP '2024-01-02 00:00:00', NULL)");
+            "INSERT INTO t VALUES ('a', 1, 1.005, '2024-01-01T00:00:00Z', 'x'), ('b', '7', 3, TIMESTAMP '2024-01-02 "
+                + "00:00:00', NULL)");
         Assert.Equal("INSERT 0 2", tag);
         var rows = await _db.QueryAsync("SELECT k, i, d, ts, s FROM t ORDER BY k");
         Assert.Equal(["a", 1, 1.01m, 1704067200000L, "x"], rows[0]);
@@ -103,7 +104,7 @@ public sealed class InsertTests : IAsyncLifetime
     [Fact]
     public async Task Bulk_insert_commits_all_rows_or_none()
     {
-        await using (var bulk = _db.Session.BeginBulkInsert("T", ["k", "i", "s"]))
+        await using (var bulk = _db.Session.BeginBulkInsert("t", ["k", "i", "s"]))
         {
             for (var n = 0; n < 1000; n++)
                 bulk.AddTextRow([$"key{n}", n.ToString(System.Globalization.CultureInfo.InvariantCulture), null]);

@@ -20,7 +20,8 @@ public sealed class PullQueryTests : IAsyncLifetime
     public async Task Where_projection_aliases_and_limit()
     {
         var rows = await _db.QueryAsync(
-            "SELECT user_id AS u, UCASE(page) p, amount * 2 AS twice FROM pv WHERE amount > 5 AND page LIKE '/%' ORDER BY u, p");
+            "SELECT user_id AS u, UCASE(page) p, amount * 2 AS twice FROM pv WHERE amount > 5 AND page LIKE '/%' ORDER "
+                + "BY u, p");
         Assert.Equal(3, rows.Count);
         Assert.Equal([1, "/CART", 200.0], rows[0]);
         Assert.Equal([1, "/HOME", 20.0], rows[1]);
@@ -64,7 +65,8 @@ public sealed class PullQueryTests : IAsyncLifetime
     {
         var rows = await _db.QueryAsync(
             "SELECT page, COUNT(*) AS n, SUM(amount), AVG(amount), MIN(user_id), MAX(amount), COUNT_DISTINCT(user_id), "
-            + "LATEST_BY_OFFSET(user_id), COLLECT_LIST(user_id) FROM pv GROUP BY page HAVING COUNT(*) >= 1 ORDER BY n DESC, page");
+            + "LATEST_BY_OFFSET(user_id), COLLECT_LIST(user_id) FROM pv GROUP BY page HAVING COUNT(*) >= 1 ORDER BY n "
+                + "DESC, page");
         Assert.Equal(3, rows.Count);
         Assert.Equal("/home", rows[0][0]);
         Assert.Equal(2L, rows[0][1]);
@@ -75,14 +77,30 @@ public sealed class PullQueryTests : IAsyncLifetime
         Assert.Equal(2L, rows[0][6]);
         var empty = await _db.QueryAsync("SELECT COUNT(*), SUM(amount) FROM pv WHERE amount > 1000");
         Assert.Equal([0L, null], Assert.Single(empty));
-        var having = await _db.QueryAsync("SELECT user_id, SUM(amount) FROM pv GROUP BY user_id HAVING SUM(amount) > 50");
+        var having = await _db.QueryAsync("SELECT user_id, SUM(amount) FROM pv GROUP BY user_id HAVING SUM(amount) > "
+            + "50");
         Assert.Equal([1, 110.0], Assert.Single(having));
+    }
+
+    [Fact]
+    public async Task Offset_ordered_and_statistical_aggregates()
+    {
+        var rows = await _db.QueryAsync(
+            "SELECT user_id, EARLIEST_BY_OFFSET(page), LATEST_BY_OFFSET(page), COLLECT_SET(page), "
+            + "STDDEV_SAMP(amount), COUNT(DISTINCT page) FROM pv WHERE user_id = 1 GROUP BY user_id");
+        var row = Assert.Single(rows);
+        Assert.Equal("/home", row[1]);
+        Assert.Equal("/cart", row[2]);
+        Assert.Equal(2, ((Types.SqlArray)row[3]!).Count);
+        Assert.Equal(Math.Sqrt(4050), (double)row[4]!, 6);
+        Assert.Equal(2L, row[5]);
     }
 
     [Fact]
     public async Task Grouping_errors_are_42803()
     {
-        Assert.Equal(SqlState.GroupingError, (await _db.FailsAsync("SELECT page, amount FROM pv GROUP BY page")).SqlState);
+        Assert.Equal(SqlState.GroupingError,
+            (await _db.FailsAsync("SELECT page, amount FROM pv GROUP BY page")).SqlState);
         Assert.Equal(SqlState.GroupingError, (await _db.FailsAsync("SELECT * FROM pv WHERE COUNT(*) > 1")).SqlState);
     }
 
@@ -129,7 +147,8 @@ public sealed class PullQueryTests : IAsyncLifetime
     public async Task Json_value_format_round_trips_every_type()
     {
         await _db.ExecAllAsync(
-            "CREATE STREAM j (k INT KEY, m DECIMAL(6, 3), t TIMESTAMP, b BYTES, mp MAP<STRING, INT>) WITH (VALUE_FORMAT='JSON')",
+            "CREATE STREAM j (k INT KEY, m DECIMAL(6, 3), t TIMESTAMP, b BYTES, mp MAP<STRING, INT>) WITH "
+                + "(VALUE_FORMAT='JSON')",
             "INSERT INTO j VALUES (1, 1.5, '2024-01-01T00:00:01.5Z', '\\x0102', MAP('a' := 1, 'b' := NULL))");
         await _db.RestartAsync();
         var row = Assert.Single(await _db.QueryAsync("SELECT k, m, t, b, mp['a'], mp['b'] FROM j"));

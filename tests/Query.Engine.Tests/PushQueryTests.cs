@@ -46,9 +46,11 @@ public sealed class PushQueryTests : IAsyncLifetime
         await writer;
         var all = firstTwo.Concat(rest).ToList();
         Assert.Equal(12, all.Count);
-        Assert.Equal(["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"], all.Select(r => (string)r[2]!).Order());
+        Assert.Equal(["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"], all.Select(r =>
+            (string)r[2]!).Order());
         foreach (var partition in all.GroupBy(r => r[0]))
-            Assert.Equal(Enumerable.Range(0, partition.Count()).Select(i => (long)i), partition.Select(r => (long)r[1]!));
+            Assert.Equal(Enumerable.Range(0, partition.Count()).Select(i => (long)i), partition.Select(r =>
+                (long)r[1]!));
     }
 
     [Fact]
@@ -56,11 +58,24 @@ public sealed class PushQueryTests : IAsyncLifetime
     {
         await _db.ExecAsync("CREATE STREAM one (v INT) WITH (DURABILITY = 'NONE')");
         await _db.ExecAsync("INSERT INTO one VALUES (0), (1), (2), (3), (4)");
-        await using var push = await StartAsync("SELECT ROWOFFSET, v FROM one WHERE ROWOFFSET > 2 EMIT CHANGES LIMIT 3");
+        await using var push = await StartAsync(
+            "SELECT ROWOFFSET, v FROM one WHERE ROWOFFSET > 2 EMIT CHANGES LIMIT 3");
         var reading = EngineFixture.ReadAllAsync(push.Rows!);
         await _db.ExecAsync("INSERT INTO one VALUES (5)");
         var rows = await reading.WaitAsync(Timeout);
         Assert.Equal([3L, 4L, 5L], rows.Select(r => (long)r[0]!));
+    }
+
+    [Fact]
+    public async Task A_client_resumes_by_offset_after_an_engine_restart()
+    {
+        await _db.ExecAsync("CREATE STREAM r (v INT) WITH (DURABILITY = 'SYNC', VALUE_FORMAT = 'JSON')");
+        await _db.ExecAsync("INSERT INTO r VALUES (0), (1), (2)");
+        await _db.RestartAsync();
+        await using var push = await StartAsync("SELECT ROWOFFSET, v FROM r WHERE ROWOFFSET > 1 EMIT CHANGES LIMIT 2");
+        var reading = EngineFixture.ReadAllAsync(push.Rows!);
+        await _db.ExecAsync("INSERT INTO r VALUES (3)");
+        Assert.Equal([[2L, 2], [3L, 3]], await reading.WaitAsync(Timeout));
     }
 
     [Fact]
@@ -107,6 +122,7 @@ public sealed class PushQueryTests : IAsyncLifetime
     {
         Assert.Equal(SqlState.FeatureNotSupported,
             (await _db.FailsAsync("SELECT k, COUNT(*) FROM s GROUP BY k EMIT CHANGES")).SqlState);
-        Assert.Equal(SqlState.FeatureNotSupported, (await _db.FailsAsync("SELECT k FROM s ORDER BY k EMIT CHANGES")).SqlState);
+        Assert.Equal(SqlState.FeatureNotSupported,
+            (await _db.FailsAsync("SELECT k FROM s ORDER BY k EMIT CHANGES")).SqlState);
     }
 }

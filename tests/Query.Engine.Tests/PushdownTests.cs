@@ -38,13 +38,16 @@ public sealed class PushdownTests : IAsyncLifetime
     }
 
     private static string Iso(long i) =>
-        DateTime.UnixEpoch.AddMilliseconds(BaseMs + (i * 1000L)).ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
+        DateTime.UnixEpoch.AddMilliseconds(BaseMs + (i * 1000L)).ToString("yyyy-MM-ddTHH:mm:ss",
+            CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task Narrow_rowtime_range_reads_only_overlapping_batches()
     {
-        var (all, full) = await RunAsync("SELECT id FROM ev WHERE ts >= TIMESTAMP '2024-01-01 01:00:00' AND ts < TIMESTAMP '2024-01-01 01:00:10'");
-        var (rows, narrow) = await RunAsync($"SELECT id FROM ev WHERE ROWTIME >= '{Iso(3600)}' AND ROWTIME < '{Iso(3610)}'");
+        var (all, full) = await RunAsync("SELECT id FROM ev WHERE ts >= TIMESTAMP '2024-01-01 01:00:00' AND ts < "
+            + "TIMESTAMP '2024-01-01 01:00:10'");
+        var (rows, narrow) = await RunAsync($"SELECT id FROM ev WHERE ROWTIME >= '{Iso(3600)}' AND ROWTIME < "
+            + $"'{Iso(3610)}'");
         Assert.Equal(10, rows.Count);
         Assert.Equal(all.Select(r => r[0]), rows.Select(r => r[0]));
         Assert.Equal(Batches, full.BatchesRead);
@@ -55,12 +58,14 @@ public sealed class PushdownTests : IAsyncLifetime
     [Fact]
     public async Task Rowoffset_range_becomes_start_and_stop_offsets()
     {
-        var (rows, statistics) = await RunAsync("SELECT ROWOFFSET, id FROM ev WHERE ROWOFFSET >= 5000 AND ROWOFFSET < 5010");
+        var (rows, statistics) = await RunAsync("SELECT ROWOFFSET, id FROM ev WHERE ROWOFFSET >= 5000 AND ROWOFFSET < "
+            + "5010");
         Assert.Equal(Enumerable.Range(5000, 10).Select(i => (long)i), rows.Select(r => (long)r[0]!));
         Assert.Equal(10, statistics.RecordsScanned);
         var (tail, _) = await RunAsync("SELECT id FROM ev WHERE NOT (ROWOFFSET < 9995)");
         Assert.Equal(5, tail.Count);
-        var (points, pointStatistics) = await RunAsync("SELECT id FROM ev WHERE ROWOFFSET IN (7, 9000) OR ROWOFFSET = 42");
+        var (points,
+            pointStatistics) = await RunAsync("SELECT id FROM ev WHERE ROWOFFSET IN (7, 9000) OR ROWOFFSET = 42");
         Assert.Equal([7L, 42L, 9000L], points.Select(r => (long)r[0]!).Order());
         Assert.Equal(3, pointStatistics.RecordsScanned);
     }
@@ -68,7 +73,8 @@ public sealed class PushdownTests : IAsyncLifetime
     [Fact]
     public async Task Explain_shows_ranges_and_segments_per_partition()
     {
-        var (plan, _) = await RunAsync($"EXPLAIN SELECT id FROM ev WHERE ROWTIME BETWEEN '{Iso(100)}' AND '{Iso(200)}'");
+        var (plan, _) = await RunAsync(
+            $"EXPLAIN SELECT id FROM ev WHERE ROWTIME BETWEEN '{Iso(100)}' AND '{Iso(200)}'");
         var text = string.Join("\n", plan.Select(r => (string)r[0]!));
         Assert.Contains("partition 0: offsets", text, StringComparison.Ordinal);
         Assert.Contains("rowtime [2024-01-01 00:01:40, 2024-01-01 00:03:20]", text, StringComparison.Ordinal);
@@ -109,10 +115,12 @@ public sealed class PartitionPushdownTests : IAsyncLifetime
     [Fact]
     public async Task Per_partition_offset_predicates_resume_each_partition()
     {
-        var counts = await _db.QueryAsync("SELECT ROWPARTITION, COUNT(*) FROM p GROUP BY ROWPARTITION ORDER BY ROWPARTITION");
+        var counts = await _db.QueryAsync("SELECT ROWPARTITION, COUNT(*) FROM p GROUP BY ROWPARTITION ORDER BY "
+            + "ROWPARTITION");
         Assert.Equal(400L, counts.Sum(r => (long)r[1]!));
         await using var result = await _db.Session.ExecuteAsync(
-            "SELECT ROWPARTITION, ROWOFFSET FROM p WHERE (ROWPARTITION = 0 AND ROWOFFSET > 5) OR (ROWPARTITION = 1 AND ROWOFFSET >= 90)");
+            "SELECT ROWPARTITION, ROWOFFSET FROM p WHERE (ROWPARTITION = 0 AND ROWOFFSET > 5) OR (ROWPARTITION = 1 AND "
+                + "ROWOFFSET >= 90)");
         var rows = await EngineFixture.ReadAllAsync(result.Rows!);
         var expected = ((long)counts[0][1]! - 6) + ((long)counts[1][1]! - 90);
         Assert.Equal(expected, rows.Count);
@@ -146,7 +154,8 @@ public sealed class OutOfOrderTimeTests : IAsyncLifetime
             }
             await _db.ExecAsync($"INSERT INTO o VALUES {string.Join(", ", values)}");
         }
-        foreach (var (low, high) in new[] { (1_010_000L, 1_012_000L), (990_000L, 1_001_000L), (1_039_000L, 1_050_000L) })
+        foreach (var (low, high) in new[] { (1_010_000L, 1_012_000L), (990_000L, 1_001_000L), (1_039_000L,
+            1_050_000L) })
         {
             var rows = await _db.QueryAsync($"SELECT id FROM o WHERE ROWTIME >= {low} AND ROWTIME < {high}");
             var expected = times.Select((t, i) => (t, i)).Where(x => x.t >= low && x.t < high).Select(x => x.i);

@@ -56,7 +56,8 @@ public sealed partial class ExpressionBinder
     private BoundExpr BindCoalesce(Ast.FunctionCall call, string name, SqlType? hint, int position)
     {
         if (call.Arguments.Count == 0 || (name == "IFNULL" && call.Arguments.Count != 2))
-            throw new SqlException(SqlState.UndefinedFunction, $"function {name} needs {(name == "IFNULL" ? "two" : "at least one")} arguments",
+            throw new SqlException(SqlState.UndefinedFunction,
+                $"function {name} needs {(name == "IFNULL" ? "two" : "at least one")} arguments",
                 position: position);
         var arguments = new List<BoundExpr>();
         foreach (var argument in call.Arguments)
@@ -75,7 +76,8 @@ public sealed partial class ExpressionBinder
     private BoundExpr BindNullIf(Ast.FunctionCall call, int position)
     {
         if (call.Arguments.Count != 2)
-            throw new SqlException(SqlState.UndefinedFunction, "function NULLIF needs two arguments", position: position);
+            throw new SqlException(SqlState.UndefinedFunction, "function NULLIF needs two arguments",
+                position: position);
         var (first, second) = BindPair(call.Arguments[0], call.Arguments[1]);
         var equal = BindComparison(BinaryOp.Equal, first, second, position);
         var when = new BoundWhen(equal, BoundLiteral.Null(first.Type));
@@ -90,7 +92,8 @@ public sealed partial class ExpressionBinder
         {
             ArrayType array => new BoundSubscript(container, BindAs(subscript.Index, SqlType.Int, CastContext.Implicit),
                 array.Element),
-            MapType map => new BoundSubscript(container, BindAs(subscript.Index, map.Key, CastContext.Implicit), map.Value),
+            MapType map => new BoundSubscript(container, BindAs(subscript.Index, map.Key, CastContext.Implicit),
+                map.Value),
             _ => throw new SqlException(SqlState.DatatypeMismatch,
                 $"cannot subscript type {container.Type} because it is not an array or a map", position: position),
         };
@@ -101,7 +104,8 @@ public sealed partial class ExpressionBinder
         var position = PositionOf(access);
         var structure = Bind(access.Base);
         if (structure.Type is not StructType type)
-            throw new SqlException(SqlState.DatatypeMismatch, $"type {structure.Type} is not a STRUCT", position: position);
+            throw new SqlException(SqlState.DatatypeMismatch, $"type {structure.Type} is not a STRUCT",
+                position: position);
         var index = type.IndexOf(access.Field.Value);
         if (index < 0)
             throw SqlException.UndefinedColumn(access.Field.Text, position: position);

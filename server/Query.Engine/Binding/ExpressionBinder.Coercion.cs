@@ -55,7 +55,8 @@ public sealed partial class ExpressionBinder
     private static SqlException Mismatch(SqlType source, SqlType target, CastContext context, int position) =>
         context switch
         {
-            CastContext.Explicit => new SqlException("42846", $"cannot cast type {source} to {target}", position: position),
+            CastContext.Explicit => new SqlException("42846", $"cannot cast type {source} to {target}",
+                position: position),
             CastContext.Assignment => new SqlException(SqlState.DatatypeMismatch,
                 $"column is of type {target} but expression is of type {source}", position: position,
                 hint: "You will need to rewrite or cast the expression."),
@@ -109,7 +110,9 @@ public sealed partial class ExpressionBinder
         return new BoundCase(new EquatableArray<BoundWhen>(whens), otherwise, type);
     }
 
-    /// <summary>CASE / COALESCE result type: the common type of the typed results; untyped strings are STRING.</summary>
+    /// <summary>
+    /// CASE / COALESCE result type: the common type of the typed results; untyped strings are STRING.
+    /// </summary>
     private static SqlType CommonResultType(IReadOnlyList<BoundExpr> results, int position)
     {
         SqlType? type = null;

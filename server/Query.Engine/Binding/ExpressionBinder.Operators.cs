@@ -39,7 +39,8 @@ public sealed partial class ExpressionBinder
                 Coerce(l, SqlType.String, CastContext.Explicit, position),
                 Coerce(r, SqlType.String, CastContext.Explicit, position), SqlType.String)),
             Ast.BinaryOperator.Add or Ast.BinaryOperator.Subtract or Ast.BinaryOperator.Multiply
-                or Ast.BinaryOperator.Divide or Ast.BinaryOperator.Modulo => BindArithmetic(binary.Operator, l, r, position),
+                or Ast.BinaryOperator.Divide or Ast.BinaryOperator.Modulo => BindArithmetic(binary.Operator, l, r,
+                    position),
             _ => BindComparison(ToComparison(binary.Operator), l, r, position),
         };
     }
@@ -61,7 +62,8 @@ public sealed partial class ExpressionBinder
         var type = OperandType(left, right, position, op.ToString());
         if (type.IsComplex && op is not (BinaryOp.Equal or BinaryOp.NotEqual or BinaryOp.IsDistinctFrom
                 or BinaryOp.IsNotDistinctFrom))
-            throw new SqlException(SqlState.UndefinedFunction, $"cannot order values of type {type}", position: position);
+            throw new SqlException(SqlState.UndefinedFunction, $"cannot order values of type {type}",
+                position: position);
         return Fold(new BoundBinary(op, Coerce(left, type, CastContext.Implicit, position, right),
             Coerce(right, type, CastContext.Implicit, position, left), SqlType.Boolean));
     }
@@ -178,7 +180,8 @@ public sealed partial class ExpressionBinder
             type = OperandType(items[0], operand, position, "IN");
         for (var i = 0; i < items.Length; i++)
             items[i] = Coerce(items[i], type, CastContext.Implicit, position, operand);
-        return new BoundInList(Coerce(operand, type, CastContext.Implicit, position), new EquatableArray<BoundExpr>(items),
+        return new BoundInList(Coerce(operand, type, CastContext.Implicit, position),
+            new EquatableArray<BoundExpr>(items),
             inList.Negated);
     }
 
@@ -202,17 +205,4 @@ public sealed partial class ExpressionBinder
         Functions.FunctionRegistry.TryGet("LCASE", out var lower);
         return new BoundCall(lower.Resolve([SqlType.String])!, new EquatableArray<BoundExpr>([value]), SqlType.String);
     }
-}
-
-/// <summary>PostgreSQL's <c>~</c> operators.</summary>
-public static class RegexMatching
-{
-    public static bool IsMatch(string value, string pattern) =>
-        System.Text.RegularExpressions.Regex.IsMatch(value, pattern,
-            System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-
-    public static bool IsMatchIgnoreCase(string value, string pattern) =>
-        System.Text.RegularExpressions.Regex.IsMatch(value, pattern,
-            System.Text.RegularExpressions.RegexOptions.CultureInvariant
-            | System.Text.RegularExpressions.RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
 }

@@ -61,7 +61,8 @@ public sealed partial class ExpressionBinder
             Ast.SubqueryExpr or Ast.ExistsExpr or Ast.InSubqueryExpr or Ast.ArraySubqueryExpr
                 or Ast.QuantifiedComparisonExpr => throw SqlException.FeatureNotSupported("subqueries",
                 PositionOf(expression)),
-            _ => throw SqlException.FeatureNotSupported($"expression {expression.GetType().Name}", PositionOf(expression)),
+            _ => throw SqlException.FeatureNotSupported($"expression {expression.GetType().Name}",
+                PositionOf(expression)),
         };
     }
 
@@ -98,7 +99,8 @@ public sealed partial class ExpressionBinder
             {
                 Ast.NullLiteral => BoundLiteral.Null(SqlType.Null),
                 Ast.BooleanLiteral b => new BoundLiteral(b.Value, SqlType.Boolean),
-                Ast.IntegerLiteral { Value: >= int.MinValue and <= int.MaxValue } i => new BoundLiteral((int)i.Value, SqlType.Int),
+                Ast.IntegerLiteral { Value: >= int.MinValue and <= int.MaxValue } i => new BoundLiteral((int)i.Value,
+                    SqlType.Int),
                 Ast.IntegerLiteral i => new BoundLiteral(i.Value, SqlType.BigInt),
                 Ast.DecimalLiteral d => DecimalLiteral(d.Text, position),
                 Ast.DoubleLiteral d => new BoundLiteral(d.Value, SqlType.Double),
@@ -166,7 +168,8 @@ public sealed partial class ExpressionBinder
         {
             if (_aggregation is not null && _aggregation.IsSourceColumn(column.Name.Value))
                 throw new SqlException(SqlState.GroupingError,
-                    $"column \"{column.Name.Value}\" must appear in the GROUP BY clause or be used in an aggregate function",
+                    $"column \"{column.Name.Value}\" must appear in the GROUP BY clause or be used in an aggregate "
+                        + $"function",
                     position: position);
             throw SqlException.UndefinedColumn(column.Name.Text, _scope.Suggest(column.Name.Value), position);
         }
@@ -179,7 +182,8 @@ public sealed partial class ExpressionBinder
         {
             if (_aggregation is not null)
                 throw new SqlException(SqlState.GroupingError,
-                    $"column \"{column.Name.Value}\" must appear in the GROUP BY clause or be used in an aggregate function",
+                    $"column \"{column.Name.Value}\" must appear in the GROUP BY clause or be used in an aggregate "
+                        + $"function",
                     position: position);
             throw SqlException.UndefinedColumn(column.Name.Text, position: position);
         }
@@ -188,7 +192,8 @@ public sealed partial class ExpressionBinder
             Ast.PseudoColumn.RowTime => new BoundPseudoColumn(PseudoColumn.RowTime),
             Ast.PseudoColumn.RowOffset => new BoundPseudoColumn(PseudoColumn.RowOffset),
             Ast.PseudoColumn.RowPartition => new BoundPseudoColumn(PseudoColumn.RowPartition),
-            _ => throw SqlException.FeatureNotSupported($"{column.Name.Value} outside a windowed aggregation", position),
+            _ => throw SqlException.FeatureNotSupported($"{column.Name.Value} outside a windowed aggregation",
+                position),
         };
     }
 

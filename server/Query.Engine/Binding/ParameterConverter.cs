@@ -1,4 +1,3 @@
-using System.Globalization;
 using Query.Engine.Errors;
 using Query.Engine.Types;
 
@@ -25,7 +24,8 @@ public static class ParameterConverter
             case DateTimeOffset offset:
                 return FromTimestamp(offset.ToUnixTimeMilliseconds(), type);
             case DateOnly date:
-                return Convert(date.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber, SqlType.Date, type);
+                return Convert(date.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber, SqlType.Date,
+                    type);
             case TimeOnly time:
                 return Convert((int)(time.Ticks / TimeSpan.TicksPerMillisecond), SqlType.Time, type);
             case Guid guid:
@@ -57,7 +57,4 @@ public static class ParameterConverter
                 $"parameter of type {from} cannot be used as {to}");
         return ValueCast.Convert(value, from, to);
     }
-
-    public static string Describe(object? value) =>
-        value is null ? "NULL" : System.Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
 }

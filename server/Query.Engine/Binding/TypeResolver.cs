@@ -4,7 +4,9 @@ using Ast = Query.Grammar.Ast;
 
 namespace Query.Engine.Binding;
 
-/// <summary>Turns a type as written (the grammar's <see cref="Ast.SqlTypeSyntax"/>) into a <see cref="SqlType"/>.</summary>
+/// <summary>
+/// Turns a type as written (the grammar's <see cref="Ast.SqlTypeSyntax"/>) into a <see cref="SqlType"/>.
+/// </summary>
 public static class TypeResolver
 {
     public static SqlType Resolve(Ast.SqlTypeSyntax syntax)
@@ -32,7 +34,8 @@ public static class TypeResolver
                 };
         }
         return SqlTypeParser.ScalarByName(syntax.Name)
-            ?? throw new SqlException(SqlState.UndefinedObject, $"type \"{syntax.Name.ToLowerInvariant()}\" does not exist",
+            ?? throw new SqlException(SqlState.UndefinedObject,
+                $"type \"{syntax.Name.ToLowerInvariant()}\" does not exist",
                 position: position);
     }
 

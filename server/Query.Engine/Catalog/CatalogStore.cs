@@ -7,8 +7,9 @@ namespace Query.Engine.Catalog;
 
 /// <summary>
 /// The durable catalog: every stream definition in <c>catalog.json</c> under the data directory. Each change
-/// rewrites the whole file through a temporary file, fsync and an atomic rename, so a crash leaves either the
-/// old or the new catalog, never a torn one. Types are stored as their SQL text (<see cref="SqlTypeParser"/>).
+/// rewrites the whole file through a temporary file, fsync, an atomic rename and a directory fsync, so a crash
+/// (or power loss) leaves either the old or the new catalog, never a torn one. Types are stored as their SQL
+/// text (<see cref="SqlTypeParser"/>).
 /// </summary>
 public sealed class CatalogStore
 {
@@ -104,6 +105,7 @@ public sealed class CatalogStore
             stream.Flush(flushToDisk: true);
         }
         File.Move(temporary, _path, overwrite: true);
+        DirectorySync.Sync(Path.GetDirectoryName(_path)!);
     }
 
     private sealed class CatalogFile

@@ -3,7 +3,9 @@ using E = System.Linq.Expressions.Expression;
 
 namespace Query.Engine.Execution;
 
-/// <summary>Emits the conversion of a non-null value between SQL types as typed calls (no boxing for scalars).</summary>
+/// <summary>
+/// Emits the conversion of a non-null value between SQL types as typed calls (no boxing for scalars).
+/// </summary>
 internal static class CastEmitter
 {
     private static E Call(string method, params E[] args) =>

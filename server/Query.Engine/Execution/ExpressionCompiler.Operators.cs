@@ -11,6 +11,8 @@ public sealed partial class ExpressionCompiler<TRow>
 
     private Emitted EmitBinary(BoundBinary binary)
     {
+        if (TryEmitUtf8Equality(binary, out var utf8))
+            return utf8;
         var left = Emit(binary.Left);
         var right = Emit(binary.Right);
         var operandType = binary.Left.Type;
@@ -19,10 +21,38 @@ public sealed partial class ExpressionCompiler<TRow>
             : Arithmetic(binary.Op, left.Value, right.Value, binary.Type)));
     }
 
+    /// <summary>
+    /// STRING column = / &lt;&gt; literal over stored rows compares the UTF-8 bytes in place: no string is decoded
+    /// for rows that do not match, which keeps the scan loop allocation-free.
+    /// </summary>
+    private bool TryEmitUtf8Equality(BoundBinary binary, out Emitted emitted)
+    {
+        emitted = default;
+        var method = typeof(TRow).GetMethod("TryGetUtf8Equals");
+        if (method is null || binary.Op is not (BinaryOp.Equal or BinaryOp.NotEqual))
+            return false;
+        var (column, literal) = (binary.Left, binary.Right) switch
+        {
+            (BoundColumn c, BoundLiteral { Value: string l }) => (c, l),
+            (BoundLiteral { Value: string l }, BoundColumn c) => (c, l),
+            _ => (null, null),
+        };
+        if (column is null || column.Type.Kind != SqlTypeKind.String)
+            return false;
+        var (value, isNull) = NewSlot(SqlType.Boolean);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(literal!);
+        var code = E.Block(
+            E.Assign(isNull, E.Not(E.Call(_row, method, E.Constant(column.Ordinal), E.Constant(bytes), value))),
+            binary.Op == BinaryOp.NotEqual ? E.Assign(value, E.Not(value)) : E.Empty());
+        emitted = new Emitted(code, value, isNull);
+        return true;
+    }
+
     private static E Arithmetic(BinaryOp op, E left, E right, SqlType type)
     {
         if (op == BinaryOp.Concat)
-            return E.Call(typeof(string).GetMethod(nameof(string.Concat), [typeof(string), typeof(string)])!, left, right);
+            return E.Call(typeof(string).GetMethod(nameof(string.Concat), [typeof(string), typeof(string)])!, left,
+                right);
         var suffix = type.Kind switch
         {
             SqlTypeKind.Int => "Int32",
@@ -49,16 +79,19 @@ public sealed partial class ExpressionCompiler<TRow>
             case SqlTypeKind.String:
                 if (op is BinaryOp.Equal or BinaryOp.NotEqual)
                 {
-                    var equal = E.Call(typeof(string).GetMethod(nameof(string.Equals), [typeof(string), typeof(string)])!,
+                    var equal = E.Call(typeof(string).GetMethod(nameof(string.Equals), [typeof(string),
+                        typeof(string)])!,
                         left, right);
                     return op == BinaryOp.Equal ? equal : E.Not(equal);
                 }
-                var ordinal = typeof(string).GetMethod(nameof(string.CompareOrdinal), [typeof(string), typeof(string)])!;
+                var ordinal = typeof(string).GetMethod(nameof(string.CompareOrdinal), [typeof(string),
+                    typeof(string)])!;
                 return Relate(op, E.Call(ordinal, left, right), E.Constant(0));
             case SqlTypeKind.Bytes:
                 return Relate(op, E.Call(Helper("CompareBytes"), left, right), E.Constant(0));
             case SqlTypeKind.Array or SqlTypeKind.Map or SqlTypeKind.Struct:
-                var same = E.Call(Helper("ValueEquals"), E.Convert(left, typeof(object)), E.Convert(right, typeof(object)));
+                var same = E.Call(Helper("ValueEquals"), E.Convert(left, typeof(object)), E.Convert(right,
+                    typeof(object)));
                 return op == BinaryOp.Equal ? same : E.Not(same);
             default:
                 return Relate(op, left, right);
@@ -82,7 +115,8 @@ public sealed partial class ExpressionCompiler<TRow>
         if (caseExpression.Else is { } otherwise)
         {
             var elseEmitted = Emit(otherwise);
-            result = E.Block(elseEmitted.Code, E.Assign(value, elseEmitted.Value), E.Assign(isNull, elseEmitted.IsNull));
+            result = E.Block(elseEmitted.Code, E.Assign(value, elseEmitted.Value), E.Assign(isNull,
+                elseEmitted.IsNull));
         }
         else
         {

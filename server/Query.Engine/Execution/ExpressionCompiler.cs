@@ -88,7 +88,8 @@ public sealed partial class ExpressionCompiler<TRow> where TRow : class
                 $"parameter ${parameter.Index + 1} was not bound before compilation"),
             BoundUnary unary => EmitUnary(unary),
             BoundBinary { Op: BinaryOp.And or BinaryOp.Or } logical => EmitLogical(logical),
-            BoundBinary { Op: BinaryOp.IsDistinctFrom or BinaryOp.IsNotDistinctFrom } distinct => EmitDistinct(distinct),
+            BoundBinary { Op: BinaryOp.IsDistinctFrom or BinaryOp.IsNotDistinctFrom } distinct =>
+                EmitDistinct(distinct),
             BoundBinary binary => EmitBinary(binary),
             BoundIsNull isNull => EmitIsNull(isNull),
             BoundCase caseExpression => EmitCase(caseExpression),
@@ -182,7 +183,9 @@ public sealed partial class ExpressionCompiler<TRow> where TRow : class
         return new Emitted(code, value, isNull);
     }
 
-    /// <summary>AND / OR with SQL's three-valued logic; the right side runs only when it can change the answer.</summary>
+    /// <summary>
+    /// AND / OR with SQL's three-valued logic; the right side runs only when it can change the answer.
+    /// </summary>
     private Emitted EmitLogical(BoundBinary logical)
     {
         var isAnd = logical.Op == BinaryOp.And;

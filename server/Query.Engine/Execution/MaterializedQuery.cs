@@ -157,7 +157,8 @@ public static class MaterializedQuery
                 if (a.IsNull || b.IsNull)
                     order = a.IsNull == b.IsNull ? 0 : (a.IsNull == key.NullsFirst ? -1 : 1);
                 else
-                    order = key.Descending ? -CellComparer.Compare(a, b, kinds[i]) : CellComparer.Compare(a, b, kinds[i]);
+                    order = key.Descending ? -CellComparer.Compare(a, b, kinds[i]) : CellComparer.Compare(a, b,
+                        kinds[i]);
                 if (order != 0)
                     return order;
             }

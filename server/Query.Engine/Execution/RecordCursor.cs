@@ -35,8 +35,6 @@ public sealed class RecordCursor
         _json = json;
     }
 
-    public ReadOnlySpan<byte> RowBytes => _row.AsSpan(0, _rowLength);
-
     public void Load(ReadOnlySpan<byte> value, long offset, long timestampMs, int partition)
     {
         if (value.Length > _row.Length)
@@ -59,7 +57,9 @@ public sealed class RecordCursor
             throw NestedValueCodec.Corrupt();
     }
 
-    /// <summary>The bytes of a binary column, or false when it is NULL or absent (added after the row was written).</summary>
+    /// <summary>
+    /// The bytes of a binary column, or false when it is NULL or absent (added after the row was written).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryGetSpan(int column, out ReadOnlySpan<byte> data)
     {
@@ -156,16 +156,18 @@ public sealed class RecordCursor
         return found;
     }
 
-    /// <summary>The raw UTF-8 of a STRING column (no string allocated): used by byte-level comparisons.</summary>
-    public bool TryGetUtf8(int column, out ReadOnlySpan<byte> value)
+    /// <summary>Whether a STRING column's UTF-8 equals <paramref name="expected"/>; false when NULL.</summary>
+    public bool TryGetUtf8Equals(int column, byte[] expected, out bool equal)
     {
         if (_json)
         {
             var found = TryGetJsonRef(column, out string text);
-            value = found ? Encoding.UTF8.GetBytes(text) : default;
+            equal = found && text == Encoding.UTF8.GetString(expected);
             return found;
         }
-        return TryGetSpan(column, out value);
+        var present = TryGetSpan(column, out var data);
+        equal = present && data.SequenceEqual(expected);
+        return present;
     }
 
     public bool TryGetBytes(int column, out byte[] value) => TryGetObject(column, out value);

@@ -16,8 +16,9 @@ namespace Query.Engine.Execution;
 /// </summary>
 public sealed class RowAppender : IDisposable
 {
-    // Large COPYs are appended in batches of about this size, each one fsync'ed group commit.
-    private const int BatchTargetBytes = 4 << 20;
+    // Large COPYs are appended in batches of about this size: small enough that ROWTIME pushdown skips at a
+    // fine grain (storage keeps min/max time per batch), large enough to amortize the per-batch CRC and fsync.
+    private const int BatchTargetBytes = 256 << 10;
 
     private readonly StreamRuntime _stream;
     private readonly List<RecordBatchBuilder>[] _batches;

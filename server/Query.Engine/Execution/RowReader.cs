@@ -79,7 +79,8 @@ public abstract class RowReader : IAsyncDisposable
 
     public DateTime GetDateTime(int ordinal) => Temporal.ToDateTime(Current[ordinal].Bits);
 
-    public DateOnly GetDateOnly(int ordinal) => DateOnly.FromDateTime(DateTime.UnixEpoch.AddDays(Current[ordinal].Bits));
+    public DateOnly GetDateOnly(int ordinal) =>
+        DateOnly.FromDateTime(DateTime.UnixEpoch.AddDays(Current[ordinal].Bits));
 
     public TimeOnly GetTimeOnly(int ordinal) => TimeOnly.FromTimeSpan(TimeSpan.FromMilliseconds(Current[ordinal].Bits));
 
@@ -101,68 +102,5 @@ public abstract class RowReader : IAsyncDisposable
     {
         GC.SuppressFinalize(this);
         return default;
-    }
-}
-
-/// <summary>Counters of the storage reads behind one query (summed from every LogReader it opened).</summary>
-public sealed class ScanStatistics
-{
-    public int SegmentsOpened { get; internal set; }
-
-    public long BatchesRead { get; internal set; }
-
-    public long BatchesSkipped { get; internal set; }
-
-    public long BytesRead { get; internal set; }
-
-    public long RecordsScanned { get; internal set; }
-
-    public int PartitionsScanned { get; internal set; }
-
-    internal void Add(Query.Storage.ReadStatistics statistics)
-    {
-        SegmentsOpened += statistics.SegmentsOpened;
-        BatchesRead += statistics.BatchesRead;
-        BatchesSkipped += statistics.BatchesSkipped;
-        BytesRead += statistics.BytesRead;
-    }
-}
-
-/// <summary>Rows computed up front (SHOW, DESCRIBE, aggregations, ORDER BY, SELECT without FROM).</summary>
-public sealed class BufferedRowReader : RowReader
-{
-    private readonly IReadOnlyList<Cell[]> _rows;
-    private int _next;
-
-    public BufferedRowReader(IReadOnlyList<ColumnInfo> columns, IReadOnlyList<Cell[]> rows) : base(columns) =>
-        _rows = rows;
-
-    protected override ValueTask<bool> ReadCoreAsync(CancellationToken cancellationToken)
-    {
-        if (cancellationToken.IsCancellationRequested)
-            throw SqlException.Canceled();
-        if (_next >= _rows.Count)
-            return ValueTask.FromResult(false);
-        Current = _rows[_next++];
-        RowCount++;
-        return ValueTask.FromResult(true);
-    }
-
-    /// <summary>Builds a text/number table row by row (for SHOW and DESCRIBE output).</summary>
-    public static Cell[] Row(params object?[] values)
-    {
-        var cells = new Cell[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            cells[i] = values[i] switch
-            {
-                null => Cell.Null,
-                int v => Cell.FromInt64(v),
-                long v => Cell.FromInt64(v),
-                bool v => Cell.FromInt64(v ? 1 : 0),
-                var v => Cell.FromRef(v),
-            };
-        }
-        return cells;
     }
 }

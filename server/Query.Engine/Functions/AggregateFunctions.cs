@@ -73,7 +73,8 @@ public static class AggregateFunctions
             case AggregateKind.Sum or AggregateKind.Avg or AggregateKind.StddevSamp:
                 if (argument is null || !(argument.IsNumeric || argument.Kind == SqlTypeKind.Null))
                     throw new SqlException(SqlState.UndefinedFunction,
-                        $"function {kind.ToString().ToUpperInvariant()}({argument}) does not exist", position: position);
+                        $"function {kind.ToString().ToUpperInvariant()}({argument}) does not exist",
+                            position: position);
                 if (kind == AggregateKind.StddevSamp)
                     return (SqlType.Double, SqlType.Double);
                 if (argument is DecimalType d)
@@ -84,7 +85,8 @@ public static class AggregateFunctions
             case AggregateKind.Min or AggregateKind.Max:
                 if (argument is null || argument.IsComplex)
                     throw new SqlException(SqlState.UndefinedFunction,
-                        $"function {kind.ToString().ToUpperInvariant()}({argument}) does not exist", position: position);
+                        $"function {kind.ToString().ToUpperInvariant()}({argument}) does not exist",
+                            position: position);
                 return (argument, argument);
             case AggregateKind.CollectList or AggregateKind.CollectSet:
                 return (argument, new ArrayType(argument ?? SqlType.String));

@@ -70,7 +70,8 @@ public static class CollectionFunctions
         T? best = null;
         foreach (var value in values)
         {
-            if (value is { } v && (best is null || (greater ? v.CompareTo(best.Value) > 0 : v.CompareTo(best.Value) < 0)))
+            if (value is { } v && (best is null || (greater ? v.CompareTo(best.Value) > 0
+                : v.CompareTo(best.Value) < 0)))
                 best = v;
         }
         return best;
@@ -89,18 +90,4 @@ public static class CollectionFunctions
         }
         return best;
     }
-}
-
-/// <summary>Session and server information functions clients call on connect.</summary>
-public static class SystemFunctions
-{
-    public const string VersionText = "PostgreSQL 15.0 (Query streaming SQL engine, ksqlDB dialect)";
-
-    public static string Version() => VersionText;
-
-    public static string CurrentSchema() => "public";
-
-    public static string CurrentDatabase() => "query";
-
-    public static string Uuid() => Guid.NewGuid().ToString();
 }

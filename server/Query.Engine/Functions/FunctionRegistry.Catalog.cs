@@ -48,6 +48,7 @@ public static partial class FunctionRegistry
         add(NonDeterministic(F("UNIX_TIMESTAMP", "DATE / TIME", "Epoch milliseconds now, or of a TIMESTAMP.")
             .Fixed(t, "UnixTimestampNow", L)).Fixed(t, "UnixTimestamp", L, Ts));
         add(NonDeterministic(F("UNIX_DATE", "DATE / TIME", "Days since the epoch today.").Fixed(t, "UnixDate", I)));
+        add(NonDeterministic(F("NOW", "DATE / TIME", "The current TIMESTAMP.").Fixed(t, "UnixTimestampNow", Ts)));
         add(F("FROM_UNIXTIME", "DATE / TIME", "TIMESTAMP from epoch milliseconds.").Fixed(t, "FromUnixTime", Ts, L));
         add(F("FORMAT_TIMESTAMP", "DATE / TIME", "Formats a TIMESTAMP with a Java pattern, optionally in a zone.")
             .Fixed(t, "FormatTimestamp", S, Ts, S).Fixed(t, "FormatTimestamp", S, Ts, S, S));
@@ -82,17 +83,21 @@ public static partial class FunctionRegistry
         add(F("JSON_KEYS", "JSON", "Keys of a JSON object.").Fixed(j, "JsonKeys", new ArrayType(S), S));
         var c = typeof(CollectionFunctions);
         add(F("ARRAY_LENGTH", "ARRAY", "Number of elements.").Add("ARRAY_LENGTH(ARRAY<T>) -> INTEGER",
-            args => args.Count == 1 && args[0] is ArrayType a ? Overload("ARRAY_LENGTH", c, "ArrayLength", I, a) : null));
-        add(F("ARRAY_CONTAINS", "ARRAY", "Whether an array holds a value.").Add("ARRAY_CONTAINS(ARRAY<T>, T) -> BOOLEAN",
+            args => args.Count == 1 && args[0] is ArrayType a ? Overload("ARRAY_LENGTH", c, "ArrayLength", I, a)
+                : null));
+        add(F("ARRAY_CONTAINS", "ARRAY",
+            "Whether an array holds a value.").Add("ARRAY_CONTAINS(ARRAY<T>, T) -> BOOLEAN",
             args => args.Count == 2 && args[0] is ArrayType a
                 ? Overload("ARRAY_CONTAINS", c, "ArrayContains", B, a, a.Element) : null));
         add(F("ARRAY_DISTINCT", "ARRAY", "Distinct elements in order.").Add("ARRAY_DISTINCT(ARRAY<T>) -> ARRAY<T>",
-            args => args.Count == 1 && args[0] is ArrayType a ? Overload("ARRAY_DISTINCT", c, "ArrayDistinct", a, a) : null));
+            args => args.Count == 1 && args[0] is ArrayType a ? Overload("ARRAY_DISTINCT", c, "ArrayDistinct", a, a)
+                : null));
         add(F("ARRAY_JOIN", "ARRAY", "Joins elements as text.").Add("ARRAY_JOIN(ARRAY<T>, STRING) -> STRING",
             args => args.Count == 2 && args[0] is ArrayType a
                 ? Overload("ARRAY_JOIN", c, "ArrayJoin", S, a, S) : null));
         add(F("MAP_KEYS", "MAP", "Keys of a map.").Add("MAP_KEYS(MAP<K, V>) -> ARRAY<K>",
-            args => args.Count == 1 && args[0] is MapType m ? Overload("MAP_KEYS", c, "MapKeys", new ArrayType(m.Key), m) : null));
+            args => args.Count == 1 && args[0] is MapType m ? Overload("MAP_KEYS", c, "MapKeys", new ArrayType(m.Key),
+                m) : null));
         add(F("MAP_VALUES", "MAP", "Values of a map.").Add("MAP_VALUES(MAP<K, V>) -> ARRAY<V>",
             args => args.Count == 1 && args[0] is MapType m
                 ? Overload("MAP_VALUES", c, "MapValues", new ArrayType(m.Value), m) : null));

@@ -79,7 +79,8 @@ public static class JsonFunctions
         if (!TryParse(json, out var document))
             return null;
         using (document)
-            return document!.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement.GetArrayLength() : null;
+            return document!.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement.GetArrayLength()
+                : null;
     }
 
     public static SqlArray? JsonKeys(string json)

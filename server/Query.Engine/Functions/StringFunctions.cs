@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Query.Engine.Types;
@@ -120,14 +119,10 @@ public static class StringFunctions
     public static string RegexpReplace(string value, string pattern, string replacement) =>
         Regex.Replace(value, pattern, replacement, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
-    public static string ToUpperHex(byte[] value) => Convert.ToHexString(value);
-
     public static string Chr(int code) => char.ConvertFromUtf32(code);
 
     public static int Ascii(string value) => value.Length == 0 ? 0 : char.ConvertToUtf32(value, 0);
 
     public static string Repeat(string value, int count) =>
         count <= 0 ? "" : new StringBuilder(value.Length * count).Insert(0, value, count).ToString();
-
-    public static string ToString(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -4,7 +4,8 @@ namespace Query.Engine.Planning;
 
 /// <summary>
 /// Reduces a WHERE predicate to the offsets and timestamps one partition can match. Predicates on ROWPARTITION
-/// are decided per partition (so <c>(ROWPARTITION = 0 AND ROWOFFSET &gt; 5) OR (ROWPARTITION = 1 AND ROWOFFSET &gt; 9)</c>
+/// are decided per partition (so <c>(ROWPARTITION = 0 AND ROWOFFSET &gt; 5) OR (ROWPARTITION = 1 AND ROWOFFSET &gt;
+/// 9)</c>
 /// gives each partition its own start); comparisons of ROWOFFSET / ROWTIME with constants become intervals;
 /// AND / OR / NOT combine them (NOT is pushed inward by De Morgan). Anything else allows everything.
 /// </summary>

@@ -4,7 +4,9 @@ using Query.Engine.Execution;
 
 namespace Query.Engine.Planning;
 
-/// <summary>One ORDER BY key: a column of the projected row (visible or hidden), its direction and NULL order.</summary>
+/// <summary>
+/// One ORDER BY key: a column of the projected row (visible or hidden), its direction and NULL order.
+/// </summary>
 public sealed record SortKey(int Column, bool Descending, bool NullsFirst);
 
 /// <summary>

@@ -38,7 +38,10 @@ public sealed class SelectPlanner
         var binder = NewBinder(scope, null);
         BoundExpr? where = select.Where is null ? null
             : binder.BindAs(select.Where, SqlType.Boolean, CastContext.Implicit);
-        var aggregates = select.GroupBy.Count > 0 || select.Having is not null || AnyAggregate(select.Items);
+        // SELECT DISTINCT a, b is GROUP BY a, b without aggregates.
+        var distinct = select.Distinct && select.GroupBy.Count == 0 && !AnyAggregate(select.Items);
+        var aggregates = distinct || select.GroupBy.Count > 0 || select.Having is not null
+            || AnyAggregate(select.Items);
         AggregationContext? aggregation = null;
         if (aggregates)
         {
@@ -46,12 +49,13 @@ public sealed class SelectPlanner
                 throw SqlException.FeatureNotSupported("GROUP BY / aggregates in push queries (EMIT CHANGES)",
                     PositionOf(query));
             aggregation = new AggregationContext(scope, _parameters, _parameterValues);
-            foreach (var key in select.GroupBy)
+            foreach (var key in distinct ? DistinctKeys(select) : [.. select.GroupBy])
             {
                 var syntax = key is Ast.IntegerLiteral ordinal ? SelectItemAt(select, ordinal) : key;
                 aggregation.AddGroupKey(syntax, NameOf(syntax, aggregation.GroupKeys.Count));
             }
-            binder = NewBinder(new BindScope(scope.SourceName, scope.Alias, [], allowPseudoColumns: false), aggregation);
+            binder = NewBinder(new BindScope(scope.SourceName, scope.Alias, [], allowPseudoColumns: false),
+                aggregation);
         }
         var (projection, columns) = BindItems(select, scope, binder);
         BoundExpr? having = select.Having is null ? null
@@ -59,9 +63,25 @@ public sealed class SelectPlanner
         var orderBy = BindOrderBy(query, projection, columns, binder, isPush);
         var limit = Count(query.Limit, "LIMIT");
         var offset = Count(query.Offset, "OFFSET") ?? 0;
+        if (isPush && select.Distinct)
+            throw SqlException.FeatureNotSupported("SELECT DISTINCT in push queries", PositionOf(query));
+        if (select.Distinct && !distinct)
+            throw SqlException.FeatureNotSupported("SELECT DISTINCT with GROUP BY or aggregates", PositionOf(query));
         if (isPush && offset > 0)
             throw SqlException.FeatureNotSupported("OFFSET in push queries", PositionOf(query));
         return new SelectPlan(source, where, aggregation, having, projection, columns, orderBy, limit, offset, isPush);
+    }
+
+    private static List<Ast.Expr> DistinctKeys(Ast.Select select)
+    {
+        var keys = new List<Ast.Expr>();
+        foreach (var item in select.Items)
+        {
+            if (item is not Ast.SingleColumn column)
+                throw SqlException.FeatureNotSupported("SELECT DISTINCT *", PositionOf(item));
+            keys.Add(column.Expression);
+        }
+        return keys;
     }
 
     private ExpressionBinder NewBinder(BindScope scope, AggregationContext? aggregation) =>
@@ -73,8 +93,6 @@ public sealed class SelectPlanner
             throw SqlException.FeatureNotSupported("WINDOW (windowed aggregation)", PositionOf(select.Window));
         if (select.PartitionBy.Count > 0)
             throw SqlException.FeatureNotSupported("PARTITION BY", PositionOf(select.PartitionBy[0]));
-        if (select.Distinct)
-            throw SqlException.FeatureNotSupported("SELECT DISTINCT (use GROUP BY)", PositionOf(select));
     }
 
     private (StreamRuntime? Source, BindScope Scope) ResolveFrom(Ast.Relation? from)
@@ -88,7 +106,8 @@ public sealed class SelectPlanner
                     throw SqlException.FeatureNotSupported("column aliases in FROM", PositionOf(table));
                 var source = _resolveSource(table.Name);
                 var columns = source.Definition.Columns;
-                return (source, new BindScope(source.Definition.Name, table.Alias?.Value, columns, allowPseudoColumns: true));
+                return (source, new BindScope(source.Definition.Name, table.Alias?.Value, columns,
+                    allowPseudoColumns: true));
             case Ast.Join join:
                 throw SqlException.FeatureNotSupported("JOIN", PositionOf(join));
             default:
@@ -135,7 +154,8 @@ public sealed class SelectPlanner
             if (item is Ast.AllColumns all)
             {
                 if (binder.IsAggregating)
-                    throw new SqlException(SqlState.GroupingError, "SELECT * cannot be used with GROUP BY or aggregates",
+                    throw new SqlException(SqlState.GroupingError,
+                        "SELECT * cannot be used with GROUP BY or aggregates",
                         position: PositionOf(all));
                 scope.CheckQualifier(all.Qualifier?.Value, PositionOf(all));
                 for (var i = 0; i < scope.Columns.Count; i++)
@@ -160,7 +180,8 @@ public sealed class SelectPlanner
     {
         var keys = new List<SortKey>();
         if (query.OrderBy.Count > 0 && isPush)
-            throw SqlException.FeatureNotSupported("ORDER BY in push queries (EMIT CHANGES)", PositionOf(query.OrderBy[0]));
+            throw SqlException.FeatureNotSupported("ORDER BY in push queries (EMIT CHANGES)",
+                PositionOf(query.OrderBy[0]));
         foreach (var item in query.OrderBy)
         {
             var column = ResolveSortColumn(item.Expression, columns);

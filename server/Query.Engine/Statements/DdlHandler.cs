@@ -46,7 +46,8 @@ internal static class DdlHandler
         return StatementResult.Command("CREATE STREAM");
     }
 
-    private static StatementResult Replace(QueryEngine engine, StreamRuntime existing, List<ColumnInfo> columns, int key,
+    private static StatementResult Replace(QueryEngine engine, StreamRuntime existing, List<ColumnInfo> columns,
+        int key,
         int timestamp, StreamProperties properties)
     {
         var old = existing.Definition;

@@ -50,7 +50,8 @@ internal static class InsertHandler
                 var target = targets[i];
                 var (bound, type) = target == RowTimeTarget
                     ? BindRowTime(binder, valuesRow.Values[i])
-                    : (binder.BindAs(valuesRow.Values[i], columns[target].Type, CastContext.Assignment), columns[target].Type);
+                    : (binder.BindAs(valuesRow.Values[i], columns[target].Type, CastContext.Assignment),
+                        columns[target].Type);
                 if (values is null)
                     continue;
                 var value = ConstantEvaluator.Evaluate(bound);

@@ -28,7 +28,8 @@ internal static class QueryHandler
         return StatementResult.Query(new PullScanReader(compiled, scan));
     }
 
-    private static CompiledSelect Compile(EngineSession session, Ast.SelectQuery query, IReadOnlyList<object?> parameters)
+    private static CompiledSelect Compile(EngineSession session, Ast.SelectQuery query,
+        IReadOnlyList<object?> parameters)
     {
         if (parameters.Count == 0 && session.Engine.TryGetCompiled(query, out var cached))
             return cached;

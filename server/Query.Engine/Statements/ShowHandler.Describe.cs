@@ -44,9 +44,11 @@ internal static partial class ShowHandler
             var time = count == 0 ? "no rows"
                 : $"rowtime [{Temporal.FormatTimestamp(minTs)}, {Temporal.FormatTimestamp(maxTs)}]";
             partitionRows.Add(EngineSession.TextRow($"partition {p}", "PARTITION",
-                $"offsets [{log.StartOffset}, {log.EndOffset}) rows {count} bytes {bytes} {time} segments {segments.Count}"));
+                $"offsets [{log.StartOffset}, {log.EndOffset}) rows {count} bytes {bytes} {time} segments "
+                    + $"{segments.Count}"));
         }
-        var timestamp = definition.TimestampColumn >= 0 ? definition.Columns[definition.TimestampColumn].Name : "append time";
+        var timestamp = definition.TimestampColumn >= 0 ? definition.Columns[definition.TimestampColumn].Name
+            : "append time";
         rows.Add(EngineSession.TextRow(definition.Name, "STREAM",
             $"log {definition.LogName} partitions {stream.Log.PartitionCount} rows {totalRows} bytes {totalBytes} "
             + $"value_format {Format(definition)} rowtime from {timestamp} retention_ms {definition.RetentionMs}"));

@@ -7,7 +7,9 @@ using Ast = Query.Grammar.Ast;
 
 namespace Query.Engine.Statements;
 
-/// <summary>SHOW STREAMS | TABLES | TOPICS | FUNCTIONS | PROPERTIES | QUERIES, DESCRIBE, DESCRIBE FUNCTION, SHOW var.</summary>
+/// <summary>
+/// SHOW STREAMS | TABLES | TOPICS | FUNCTIONS | PROPERTIES | QUERIES, DESCRIBE, DESCRIBE FUNCTION, SHOW var.
+/// </summary>
 internal static partial class ShowHandler
 {
     public static readonly IReadOnlyList<ColumnInfo> PlanColumns = [new("QUERY PLAN", SqlType.String)];

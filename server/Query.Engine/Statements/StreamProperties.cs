@@ -29,7 +29,8 @@ internal sealed class StreamProperties
             var name = property.Name.Value.ToUpperInvariant();
             var position = property.Span.Start + 1;
             if (!seen.Add(name))
-                throw new SqlException(SqlState.SyntaxError, $"property {name} specified more than once", position: position);
+                throw new SqlException(SqlState.SyntaxError, $"property {name} specified more than once",
+                    position: position);
             result.Apply(name, property.Value, position);
         }
         return result;

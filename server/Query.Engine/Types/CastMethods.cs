@@ -36,7 +36,8 @@ public static class CastMethods
     public static long DecimalToInt64(decimal value)
     {
         var rounded = Math.Round(value, MidpointRounding.AwayFromZero);
-        return rounded is >= long.MinValue and <= long.MaxValue ? (long)rounded : throw SqlException.OutOfRange("bigint");
+        return rounded is >= long.MinValue and <= long.MaxValue ? (long)rounded
+            : throw SqlException.OutOfRange("bigint");
     }
 
     public static decimal DoubleToDecimal(double value)

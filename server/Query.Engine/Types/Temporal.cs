@@ -16,6 +16,8 @@ public static class Temporal
 
     public static bool TryParseTimestamp(string text, out long timestampMs)
     {
+        if (TryParseIsoFast(text, out timestampMs))
+            return true;
         var trimmed = text.Trim();
         if (DateTime.TryParseExact(trimmed, PartialDateFormats, CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date))
@@ -31,6 +33,85 @@ public static class Temporal
         }
         timestampMs = 0;
         return false;
+    }
+
+    /// <summary>
+    /// The common layouts without DateTime parsing (COPY of timestamps is hot): <c>yyyy-MM-dd</c>, then optionally
+    /// <c>[T ]HH:mm[:ss[.fraction]]</c> and <c>Z</c> or <c>±HH[:mm]</c>. Anything else takes the general path.
+    /// </summary>
+    private static bool TryParseIsoFast(string text, out long timestampMs)
+    {
+        timestampMs = 0;
+        var s = text.AsSpan();
+        if (s.Length < 10 || s[4] != '-' || s[7] != '-' || !Digits(s, 0, 4, out var year)
+            || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+            return false;
+        long ms = 0;
+        var i = 10;
+        if (i < s.Length && (s[i] == 'T' || s[i] == ' '))
+        {
+            if (s.Length < i + 6 || s[i + 3] != ':' || !Digits(s, i + 1, 2, out var hour)
+                || !Digits(s, i + 4, 2, out var minute) || hour > 23 || minute > 59)
+                return false;
+            ms = (hour * 3_600_000L) + (minute * 60_000L);
+            i += 6;
+            if (i < s.Length && s[i] == ':')
+            {
+                if (!Digits(s, i + 1, 2, out var second) || second > 59)
+                    return false;
+                ms += second * 1000L;
+                i += 3;
+                if (i < s.Length && s[i] == '.')
+                {
+                    var scale = 100;
+                    i++;
+                    var start = i;
+                    while (i < s.Length && char.IsAsciiDigit(s[i]))
+                    {
+                        ms += (s[i] - '0') * scale;
+                        scale /= 10;
+                        i++;
+                    }
+                    if (i == start)
+                        return false;
+                }
+            }
+        }
+        if (i < s.Length && !TryZone(s[i..], ref ms))
+            return false;
+        timestampMs = ((new DateTime(year, month, day).Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond)
+            + ms;
+        return true;
+    }
+
+    private static bool TryZone(ReadOnlySpan<char> zone, ref long ms)
+    {
+        if (zone is "Z" or "z")
+            return true;
+        if (zone.Length is not (3 or 5 or 6) || (zone[0] != '+' && zone[0] != '-') || !Digits(zone, 1, 2,
+            out var hours))
+            return false;
+        var minutes = 0;
+        if (zone.Length > 3 && !Digits(zone, zone.Length - 2, 2, out minutes))
+            return false;
+        var offsetMs = (hours * 3_600_000L) + (minutes * 60_000L);
+        ms -= zone[0] == '+' ? offsetMs : -offsetMs;
+        return true;
+    }
+
+    private static bool Digits(ReadOnlySpan<char> s, int start, int count, out int value)
+    {
+        value = 0;
+        if (start + count > s.Length)
+            return false;
+        for (var i = start; i < start + count; i++)
+        {
+            if (!char.IsAsciiDigit(s[i]))
+                return false;
+            value = (value * 10) + (s[i] - '0');
+        }
+        return true;
     }
 
     public static long ParseTimestamp(string text) =>

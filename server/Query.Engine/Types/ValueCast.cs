@@ -29,7 +29,8 @@ public static class ValueCast
         if (from.IsNumeric && to.IsNumeric)
             return context != CastContext.Implicit || NumericRank(to) > NumericRank(from);
         // ROWTIME is BIGINT epoch ms (ksqlDB); it compares with TIMESTAMP values as milliseconds.
-        if ((from.Kind, to.Kind) is (SqlTypeKind.BigInt, SqlTypeKind.Timestamp) or (SqlTypeKind.Timestamp, SqlTypeKind.BigInt))
+        if ((from.Kind, to.Kind) is (SqlTypeKind.BigInt, SqlTypeKind.Timestamp) or (SqlTypeKind.Timestamp,
+            SqlTypeKind.BigInt))
             return true;
         if (context == CastContext.Implicit)
             return false;
@@ -64,7 +65,9 @@ public static class ValueCast
         _ => 0,
     };
 
-    /// <summary>The type both operands convert to implicitly (numeric widening, NULL adopts the other), or null.</summary>
+    /// <summary>
+    /// The type both operands convert to implicitly (numeric widening, NULL adopts the other), or null.
+    /// </summary>
     public static SqlType? CommonType(SqlType a, SqlType b)
     {
         if (a == b)
@@ -82,7 +85,8 @@ public static class ValueCast
         if (a.Kind == b.Kind && !a.IsComplex)
             return a;
         // ROWTIME is BIGINT (ksqlDB); comparing it with a TIMESTAMP compares epoch milliseconds.
-        if ((a.Kind, b.Kind) is (SqlTypeKind.BigInt, SqlTypeKind.Timestamp) or (SqlTypeKind.Timestamp, SqlTypeKind.BigInt))
+        if ((a.Kind, b.Kind) is (SqlTypeKind.BigInt, SqlTypeKind.Timestamp) or (SqlTypeKind.Timestamp,
+            SqlTypeKind.BigInt))
             return SqlType.BigInt;
         return null;
     }
@@ -113,6 +117,20 @@ public static class ValueCast
         },
     };
 
+    /// <summary>Parses text straight into a cell: COPY's per-field path, without boxing scalars.</summary>
+    public static Cell ParseTextCell(string text, SqlType to) => to.Kind switch
+    {
+        SqlTypeKind.Boolean => Cell.FromInt64(CastMethods.ParseBoolean(text) ? 1 : 0),
+        SqlTypeKind.Int => Cell.FromInt64(CastMethods.ParseInt32(text)),
+        SqlTypeKind.BigInt => Cell.FromInt64(CastMethods.ParseInt64(text)),
+        SqlTypeKind.Double => Cell.FromDouble(CastMethods.ParseDouble(text)),
+        SqlTypeKind.Timestamp => Cell.FromInt64(CastMethods.ParseTimestamp(text)),
+        SqlTypeKind.Date => Cell.FromInt64(CastMethods.ParseDate(text)),
+        SqlTypeKind.Time => Cell.FromInt64(CastMethods.ParseTime(text)),
+        SqlTypeKind.String => Cell.FromRef(text),
+        _ => Cell.FromObject(ParseText(text, to), to),
+    };
+
     private static object? ParseJson(string text, SqlType to)
     {
         try
@@ -130,7 +148,9 @@ public static class ValueCast
         }
     }
 
-    /// <summary>Converts a boxed engine value from one type to another (caller checked <see cref="CanCast"/>).</summary>
+    /// <summary>
+    /// Converts a boxed engine value from one type to another (caller checked <see cref="CanCast"/>).
+    /// </summary>
     public static object? Convert(object? value, SqlType from, SqlType to)
     {
         if (value is null)
