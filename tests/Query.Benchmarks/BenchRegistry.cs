@@ -9,10 +9,12 @@ internal static partial class BenchRegistry
         RegisterGrammar();
         RegisterEngine();
         RegisterPgWire();
+        RegisterServer();
     }
 
     static partial void RegisterStorage();
     static partial void RegisterGrammar();
     static partial void RegisterEngine();
     static partial void RegisterPgWire();
+    static partial void RegisterServer();
 }

@@ -1,6 +1,63 @@
+using System.Globalization;
+using Query.Storage;
+using Query.Testing;
+
 namespace Query.CrashHarness;
 
+/// <summary>
+/// The child process of the crash test: <c>Query.CrashHarness DATA_DIR RUN [SECONDS]</c>. Opens (and so
+/// recovers) the store, prints <c>ready</c>, then appends as fast as it can with Sync durability from four
+/// concurrent appenders (one of them in batches of three) and prints one line per acknowledged append:
+/// <c>A baseOffset count run task sequence .</c> — the trailing dot tells a complete line from one cut by
+/// the kill. Runs until killed, or for SECONDS and then closes cleanly.
+/// </summary>
 internal static class Program
 {
-    private static int Main() => 1;
+    private const int Appenders = 4;
+
+    private static async Task<int> Main(string[] args)
+    {
+        if (args.Length < 2)
+        {
+            Console.Error.WriteLine("usage: Query.CrashHarness DATA_DIR RUN [SECONDS]");
+            return 2;
+        }
+        var run = int.Parse(args[1], CultureInfo.InvariantCulture);
+        var seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : double.PositiveInfinity;
+        await using var store = LogStore.Open(args[0]);
+        if (!store.TryGetLog("crash", out var log))
+            log = store.CreateLog("crash", new LogOptions
+            {
+                SegmentMaxBytes = 16 * 1024,
+                Durability = DurabilityMode.Sync
+            });
+        var partition = log.GetPartition(0);
+        Console.Out.WriteLine("ready " + partition.EndOffset.ToString(CultureInfo.InvariantCulture));
+        using var stop = double.IsPositiveInfinity(seconds)
+            ? new CancellationTokenSource()
+            : new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        var tasks = new Task[Appenders];
+        for (var task = 0; task < Appenders; task++)
+        {
+            var id = task;
+            tasks[task] = Task.Run(() => AppendLoopAsync(partition, run, id, id == 0 ? 3 : 1, stop.Token));
+        }
+        await Task.WhenAll(tasks);
+        return 0;
+    }
+
+    private static async Task AppendLoopAsync(PartitionLog partition, int run, int task, int batchSize,
+        CancellationToken stop)
+    {
+        using var batch = new RecordBatchBuilder();
+        for (long sequence = 0; !stop.IsCancellationRequested; sequence++)
+        {
+            batch.Clear();
+            for (var index = 0; index < batchSize; index++)
+                batch.Add(RecordBatchBuilder.UseAppendTime, StorageCrashRecords.Value(run, task, sequence, index));
+            var result = await partition.AppendAsync(batch, CancellationToken.None);
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"A {result.BaseOffset} {result.Count} {run} {task} {sequence} ."));
+        }
+    }
 }

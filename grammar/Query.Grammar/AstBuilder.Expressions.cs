@@ -1,0 +1,246 @@
+using Antlr4.Runtime;
+using Query.Grammar.Ast;
+using static Query.Grammar.Generated.QuerySqlParser;
+
+namespace Query.Grammar;
+
+/// <summary>Expressions: operators, predicates, calls, constructors and postfix forms.</summary>
+internal sealed partial class AstBuilder
+{
+    public override SyntaxNode VisitExpression(ExpressionContext context)
+    {
+        if (context.@operator is { } op)
+        {
+            var kind = op.Type == AND ? BinaryOperator.And : BinaryOperator.Or;
+            return new BinaryExpr(kind, Build<Expr>(context.left), Build<Expr>(context.right))
+            {
+                Span = SpanOf(context),
+            };
+        }
+        if (context.NOT() is not null && context.valueExpression() is null)
+            return new UnaryExpr(UnaryOperator.Not, Build<Expr>(context.expression(0))) { Span = SpanOf(context) };
+        return Predicated(context);
+    }
+
+    private Expr Predicated(ExpressionContext context)
+    {
+        var value = Build<Expr>(context.valueExpression());
+        var predicate = context.predicate();
+        if (predicate is null)
+            return value;
+        var span = SpanOf(context);
+        return predicate switch
+        {
+            ComparisonContext c =>
+                new BinaryExpr(Comparison(c.comparisonOperator()), value, Build<Expr>(c.right)) { Span = span },
+            QuantifiedComparisonContext q => Quantified(q, value, span),
+            BetweenContext b =>
+                new BetweenExpr(value, Build<Expr>(b.lower), Build<Expr>(b.upper), b.NOT() is not null) { Span = span },
+            InSubqueryContext i =>
+                new InSubqueryExpr(value, Build<SelectQuery>(i.query()), i.NOT() is not null) { Span = span },
+            InListContext i =>
+                new InListExpr(value, BuildChildren<ExpressionContext, Expr>(i), i.NOT() is not null) { Span = span },
+            LikeContext l => new LikeExpr(value, Build<Expr>(l.pattern),
+                l.escape is null ? null : UnquoteString(l.escape.Text), l.NOT() is not null, l.ILIKE() is not null)
+            {
+                Span = span,
+            },
+            NullPredicateContext n => new IsNullExpr(value, n.NOT() is not null) { Span = span },
+            DistinctFromContext d => new BinaryExpr(
+                d.NOT() is null ? BinaryOperator.IsDistinctFrom : BinaryOperator.IsNotDistinctFrom,
+                value, Build<Expr>(d.right))
+            { Span = span },
+            _ => throw new InvalidOperationException($"unknown predicate {predicate.GetType().Name}"),
+        };
+    }
+
+    private Expr Quantified(QuantifiedComparisonContext context, Expr left, TextSpan span)
+    {
+        var quantifier = context.quantifier.Type == ALL ? Quantifier.All : Quantifier.Any;
+        var right = context.query() is { } query
+            ? new SubqueryExpr(Build<SelectQuery>(query)) { Span = SpanOf(query) }
+            : Build<Expr>(context.expression());
+        return new QuantifiedComparisonExpr(Comparison(context.comparisonOperator()), quantifier, left, right)
+        {
+            Span = span,
+        };
+    }
+
+    private static BinaryOperator Comparison(ComparisonOperatorContext context)
+    {
+        if (context.comparisonOperator() is { } inner)
+            return Comparison(inner);   // OPERATOR(pg_catalog.~): the schema adds nothing
+        return context.Start.Type switch
+        {
+            EQ => BinaryOperator.Equal,
+            NEQ => BinaryOperator.NotEqual,
+            LT => BinaryOperator.Less,
+            LTE => BinaryOperator.LessOrEqual,
+            GT => BinaryOperator.Greater,
+            GTE => BinaryOperator.GreaterOrEqual,
+            TILDE => BinaryOperator.RegexMatch,
+            NOT_TILDE => BinaryOperator.RegexNotMatch,
+            TILDE_STAR => BinaryOperator.RegexMatchInsensitive,
+            _ => BinaryOperator.RegexNotMatchInsensitive,
+        };
+    }
+
+    public override SyntaxNode VisitArithmeticUnary(ArithmeticUnaryContext context) =>
+        new UnaryExpr(context.@operator.Type == MINUS ? UnaryOperator.Negate : UnaryOperator.Plus,
+            Build<Expr>(context.valueExpression()))
+        { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitArithmeticBinary(ArithmeticBinaryContext context)
+    {
+        var op = context.@operator.Type switch
+        {
+            ASTERISK => BinaryOperator.Multiply,
+            SLASH => BinaryOperator.Divide,
+            PERCENT => BinaryOperator.Modulo,
+            PLUS => BinaryOperator.Add,
+            _ => BinaryOperator.Subtract,
+        };
+        return new BinaryExpr(op, Build<Expr>(context.left), Build<Expr>(context.right)) { Span = SpanOf(context) };
+    }
+
+    public override SyntaxNode VisitConcatenation(ConcatenationContext context) =>
+        new BinaryExpr(BinaryOperator.Concat, Build<Expr>(context.left), Build<Expr>(context.right))
+        {
+            Span = SpanOf(context),
+        };
+
+    // ---------------------------------------------------------------- primary expressions
+
+    public override SyntaxNode VisitLiteralExpression(LiteralExpressionContext context) => Visit(context.literal());
+
+    public override SyntaxNode VisitParameter(ParameterContext context)
+    {
+        var token = context.PARAMETER().Symbol;
+        if (!int.TryParse(token.Text.AsSpan(1), out var index) || index < 1)
+        {
+            throw SqlSyntaxException.At(_sql, token.StartIndex, token.Text.Length,
+                $"invalid parameter \"{token.Text}\"");
+        }
+        return new Parameter(index) { Span = SpanOf(context) };
+    }
+
+    public override SyntaxNode VisitSimpleCase(SimpleCaseContext context) =>
+        new CaseExpr(Build<Expr>(context.operand), BuildChildren<WhenClauseContext, WhenClause>(context),
+            BuildOrNull<Expr>(context.elseExpression))
+        { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitSearchedCase(SearchedCaseContext context) =>
+        new CaseExpr(null, BuildChildren<WhenClauseContext, WhenClause>(context),
+            BuildOrNull<Expr>(context.elseExpression))
+        {
+            Span = SpanOf(context),
+        };
+
+    public override SyntaxNode VisitWhenClause(WhenClauseContext context) =>
+        new WhenClause(Build<Expr>(context.condition), Build<Expr>(context.result)) { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitCast(CastContext context) =>
+        new CastExpr(Build<Expr>(context.expression()), Build<SqlTypeSyntax>(context.type()))
+        {
+            Span = SpanOf(context),
+        };
+
+    public override SyntaxNode VisitPostgresCast(PostgresCastContext context) =>
+        new CastExpr(Build<Expr>(context.valueExpression()), Build<SqlTypeSyntax>(context.type()))
+        {
+            Span = SpanOf(context),
+        };
+
+    public override SyntaxNode VisitCollate(CollateContext context) =>
+        new CollateExpr(Build<Expr>(context.valueExpression()), Build<QualifiedName>(context.qualifiedName()))
+        {
+            Span = SpanOf(context),
+        };
+
+    public override SyntaxNode VisitArrayConstructor(ArrayConstructorContext context) =>
+        new ArrayConstructor(BuildAll<Expr>(context.expression())) { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitArraySubquery(ArraySubqueryContext context) =>
+        new ArraySubqueryExpr(Build<SelectQuery>(context.query())) { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitMapConstructor(MapConstructorContext context) =>
+        new MapConstructor(BuildAll<MapEntry>(context.mapEntry())) { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitMapEntry(MapEntryContext context) =>
+        new MapEntry(Build<Expr>(context.key), Build<Expr>(context.value)) { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitStructConstructor(StructConstructorContext context) =>
+        new StructConstructor(BuildAll<StructFieldValue>(context.structField())) { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitStructField(StructFieldContext context) =>
+        new StructFieldValue(Build<Identifier>(context.identifier()), Build<Expr>(context.expression()))
+        {
+            Span = SpanOf(context),
+        };
+
+    public override SyntaxNode VisitExists(ExistsContext context) =>
+        new ExistsExpr(Build<SelectQuery>(context.query())) { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitSubqueryExpression(SubqueryExpressionContext context) =>
+        new SubqueryExpr(Build<SelectQuery>(context.query())) { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitFunctionCallStar(FunctionCallStarContext context) =>
+        new FunctionCall(Build<QualifiedName>(context.qualifiedName()), default, Distinct: false, Star: true,
+            BuildOrNull<OverClause>(context.overClause()))
+        { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitFunctionCall(FunctionCallContext context) =>
+        new FunctionCall(Build<QualifiedName>(context.qualifiedName()),
+            BuildChildren<FunctionArgumentContext, Expr>(context),
+            context.DISTINCT() is not null, Star: false, BuildOrNull<OverClause>(context.overClause()))
+        {
+            Span = SpanOf(context),
+        };
+
+    public override SyntaxNode VisitOverClause(OverClauseContext context) =>
+        new OverClause(BuildAll<Expr>(context.expression()),
+            context.orderBy() is { } o ? BuildAll<SortItem>(o.sortItem()) : default)
+        { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitExpressionArgument(ExpressionArgumentContext context) =>
+        Visit(context.expression());
+
+    public override SyntaxNode VisitSingleParameterLambda(SingleParameterLambdaContext context) =>
+        new LambdaExpr(EquatableArray.Of(Build<Identifier>(context.identifier())), Build<Expr>(context.expression()))
+        {
+            Span = SpanOf(context),
+        };
+
+    public override SyntaxNode VisitMultiParameterLambda(MultiParameterLambdaContext context) =>
+        new LambdaExpr(BuildAll<Identifier>(context.identifier()), Build<Expr>(context.expression()))
+        {
+            Span = SpanOf(context),
+        };
+
+    public override SyntaxNode VisitColumnReference(ColumnReferenceContext context) =>
+        new ColumnRef(null, Build<Identifier>(context.identifier())) { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitQualifiedColumnReference(QualifiedColumnReferenceContext context) =>
+        new ColumnRef(Build<Identifier>(context.qualifier), Build<Identifier>(context.name)) { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitParenthesizedExpression(ParenthesizedExpressionContext context) =>
+        Visit(context.expression());
+
+    public override SyntaxNode VisitParenthesizedFieldAccess(ParenthesizedFieldAccessContext context) =>
+        new FieldAccessExpr(Build<Expr>(context.expression()), Build<Identifier>(context.identifier()))
+        {
+            Span = SpanOf(context),
+        };
+
+    public override SyntaxNode VisitSubscript(SubscriptContext context) =>
+        new SubscriptExpr(Build<Expr>(context.container), Build<Expr>(context.index)) { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitDereference(DereferenceContext context) =>
+        new FieldAccessExpr(Build<Expr>(context.container), Build<Identifier>(context.field))
+        {
+            Span = SpanOf(context),
+        };
+
+    private SqlSyntaxException OutOfRange(IToken token, string what) =>
+        SqlSyntaxException.At(_sql, token.StartIndex, token.Text.Length, $"{what} \"{token.Text}\" is out of range");
+}

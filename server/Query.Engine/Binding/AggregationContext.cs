@@ -1,0 +1,145 @@
+using Query.Engine.Errors;
+using Query.Engine.Functions;
+using Query.Engine.Types;
+using Ast = Query.Grammar.Ast;
+
+namespace Query.Engine.Binding;
+
+/// <summary>One aggregate of a query: its function, its argument over the source row, and its types.</summary>
+public sealed record BoundAggregate(AggregateKind Kind, BoundExpr? Argument, SqlType? InputType, SqlType ResultType);
+
+/// <summary>
+/// Binding state of an aggregation. The aggregated row has the GROUP BY keys first, then one column per
+/// distinct aggregate call; SELECT, HAVING and ORDER BY are bound over that row: an expression equal to a
+/// GROUP BY expression (compared as syntax, ignoring positions) or an aggregate call becomes its column.
+/// </summary>
+public sealed class AggregationContext
+{
+    private readonly BindScope _source;
+    private readonly ParameterTypes _parameters;
+    private readonly List<Ast.Expr> _groupSyntax = [];
+    private readonly List<(AggregateKind Kind, Ast.Expr? Argument)> _aggregateSyntax = [];
+
+    private readonly IReadOnlyList<object?>? _parameterValues;
+
+    public AggregationContext(BindScope source, ParameterTypes parameters, IReadOnlyList<object?>? parameterValues)
+    {
+        _source = source;
+        _parameters = parameters;
+        _parameterValues = parameterValues;
+    }
+
+    private ExpressionBinder SourceBinder() => new(_source, _parameters) { ParameterValues = _parameterValues };
+
+    public List<BoundExpr> GroupKeys { get; } = [];
+
+    public List<string> GroupKeyNames { get; } = [];
+
+    public List<BoundAggregate> Aggregates { get; } = [];
+
+    public void AddGroupKey(Ast.Expr syntax, string name)
+    {
+        var binder = SourceBinder();
+        var bound = binder.Bind(syntax);
+        if (bound.Type.Kind == SqlTypeKind.Null)
+            bound = ExpressionBinder.Coerce(bound, SqlType.String, CastContext.Implicit, syntax.Span.Start + 1);
+        _groupSyntax.Add(syntax);
+        GroupKeys.Add(bound);
+        GroupKeyNames.Add(name);
+    }
+
+    public bool IsSourceColumn(string name) => _source.IndexOf(name) >= 0;
+
+    public bool TryGetGroupColumn(Ast.Expr expression, out BoundExpr column)
+    {
+        for (var i = 0; i < _groupSyntax.Count; i++)
+        {
+            if (_groupSyntax[i].Equals(expression))
+            {
+                column = new BoundColumn(i, GroupKeyNames[i], GroupKeys[i].Type);
+                return true;
+            }
+        }
+        column = null!;
+        return false;
+    }
+
+    public BoundExpr AddAggregate(AggregateKind kind, Ast.Expr? argument, Ast.FunctionCall call, int position)
+    {
+        var name = call.Name.Name.Value;
+        for (var i = 0; i < _aggregateSyntax.Count; i++)
+        {
+            if (_aggregateSyntax[i].Kind == kind && Equals(_aggregateSyntax[i].Argument, argument))
+                return new BoundColumn(GroupKeys.Count + i, name, Aggregates[i].ResultType);
+        }
+        BoundExpr? bound = null;
+        if (argument is not null)
+        {
+            if (ContainsAggregate(argument))
+                throw new SqlException(SqlState.GroupingError, "aggregate function calls cannot be nested",
+                    position: position);
+            bound = SourceBinder().Bind(argument);
+        }
+        var (input, result) = AggregateFunctions.Types(kind, bound?.Type, position);
+        if (bound is not null && input is not null)
+            bound = ExpressionBinder.Coerce(bound, input, CastContext.Implicit, position);
+        _aggregateSyntax.Add((kind, argument));
+        Aggregates.Add(new BoundAggregate(kind, bound, input ?? bound?.Type, result));
+        return new BoundColumn(GroupKeys.Count + Aggregates.Count - 1, name, result);
+    }
+
+    /// <summary>The aggregated row's columns: keys then aggregates.</summary>
+    public IReadOnlyList<ColumnInfo> Columns
+    {
+        get
+        {
+            var columns = new List<ColumnInfo>();
+            for (var i = 0; i < GroupKeys.Count; i++)
+                columns.Add(new ColumnInfo(GroupKeyNames[i], GroupKeys[i].Type));
+            foreach (var aggregate in Aggregates)
+                columns.Add(new ColumnInfo(aggregate.Kind.ToString(), aggregate.ResultType));
+            return columns;
+        }
+    }
+
+    /// <summary>Whether an expression calls an aggregate function anywhere (decides if a SELECT aggregates).</summary>
+    public static bool ContainsAggregate(Ast.Expr? expression) => expression switch
+    {
+        null => false,
+        Ast.FunctionCall call => (call.Over is null && AggregateFunctions.IsAggregate(call.Name.Name.Value))
+            || Any(call.Arguments),
+        Ast.UnaryExpr u => ContainsAggregate(u.Operand),
+        Ast.BinaryExpr b => ContainsAggregate(b.Left) || ContainsAggregate(b.Right),
+        Ast.IsNullExpr n => ContainsAggregate(n.Operand),
+        Ast.BetweenExpr b => ContainsAggregate(b.Operand) || ContainsAggregate(b.Low) || ContainsAggregate(b.High),
+        Ast.InListExpr l => ContainsAggregate(l.Operand) || Any(l.Items),
+        Ast.LikeExpr l => ContainsAggregate(l.Operand) || ContainsAggregate(l.Pattern),
+        Ast.CaseExpr c => ContainsAggregate(c.Operand) || ContainsAggregate(c.Else) || AnyWhen(c.WhenClauses),
+        Ast.CastExpr c => ContainsAggregate(c.Operand),
+        Ast.SubscriptExpr s => ContainsAggregate(s.Base) || ContainsAggregate(s.Index),
+        Ast.FieldAccessExpr f => ContainsAggregate(f.Base),
+        Ast.ArrayConstructor a => Any(a.Items),
+        Ast.CollateExpr c => ContainsAggregate(c.Operand),
+        _ => false,
+    };
+
+    private static bool Any(Ast.EquatableArray<Ast.Expr> items)
+    {
+        foreach (var item in items)
+        {
+            if (ContainsAggregate(item))
+                return true;
+        }
+        return false;
+    }
+
+    private static bool AnyWhen(Ast.EquatableArray<Ast.WhenClause> whens)
+    {
+        foreach (var when in whens)
+        {
+            if (ContainsAggregate(when.Condition) || ContainsAggregate(when.Result))
+                return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,164 @@
+using Query.Engine.Errors;
+using Query.Engine.Functions;
+using Query.Engine.Types;
+using Ast = Query.Grammar.Ast;
+
+namespace Query.Engine.Binding;
+
+public sealed partial class ExpressionBinder
+{
+    private BoundExpr BindCall(Ast.FunctionCall call, SqlType? hint)
+    {
+        var position = PositionOf(call);
+        var name = call.Name.Name.Value.ToUpperInvariant();
+        if (call.Over is not null)
+            throw SqlException.FeatureNotSupported("window functions (OVER)", position);
+        if (AggregateFunctions.TryGetKind(name, call.Distinct, call.Star, out var kind))
+        {
+            if (_aggregation is null)
+                throw new SqlException(SqlState.GroupingError, $"aggregate function {name} is not allowed here",
+                    position: position);
+            if (!call.Star && call.Arguments.Count != 1)
+                throw new SqlException(SqlState.UndefinedFunction,
+                    $"function {name} takes exactly one argument", position: position);
+            return _aggregation.AddAggregate(kind, call.Star ? null : call.Arguments[0], call, position);
+        }
+        if (call.Star || call.Distinct)
+            throw new SqlException(SqlState.SyntaxError, $"{name}(*) and {name}(DISTINCT ...) apply only to aggregates",
+                position: position);
+        switch (name)
+        {
+            case "COALESCE" or "IFNULL":
+                return BindCoalesce(call, name, hint, position);
+            case "NULLIF":
+                return BindNullIf(call, position);
+        }
+        if (!FunctionRegistry.TryGet(name, out var definition))
+            throw new SqlException(SqlState.UndefinedFunction, $"function {name.ToLowerInvariant()} does not exist",
+                position: position, hint: "SHOW FUNCTIONS lists the functions that exist.");
+        var arguments = new BoundExpr[call.Arguments.Count];
+        var types = new SqlType[arguments.Length];
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            arguments[i] = Bind(call.Arguments[i]);
+            types[i] = arguments[i].Type;
+        }
+        var overload = definition.Resolve(types)
+            ?? throw new SqlException(SqlState.UndefinedFunction,
+                $"function {name}({string.Join(", ", (IEnumerable<SqlType>)types)}) does not exist", position: position,
+                hint: $"Signatures: {string.Join("; ", definition.Signatures)}");
+        for (var i = 0; i < arguments.Length; i++)
+            arguments[i] = Coerce(arguments[i], overload.ParameterTypes[i], CastContext.Implicit, position);
+        overload = overload with { Deterministic = FunctionRegistry.IsDeterministic(name) };
+        return Fold(new BoundCall(overload, new EquatableArray<BoundExpr>(arguments), overload.ReturnType));
+    }
+
+    private BoundExpr BindCoalesce(Ast.FunctionCall call, string name, SqlType? hint, int position)
+    {
+        if (call.Arguments.Count == 0 || (name == "IFNULL" && call.Arguments.Count != 2))
+            throw new SqlException(SqlState.UndefinedFunction,
+                $"function {name} needs {(name == "IFNULL" ? "two" : "at least one")} arguments",
+                position: position);
+        var arguments = new List<BoundExpr>();
+        foreach (var argument in call.Arguments)
+            arguments.Add(Bind(argument, hint));
+        var type = CommonResultType(arguments, position);
+        var whens = new BoundWhen[arguments.Count - 1];
+        for (var i = 0; i < whens.Length; i++)
+        {
+            var value = Coerce(arguments[i], type, CastContext.Implicit, position);
+            whens[i] = new BoundWhen(new BoundIsNull(value, Negated: true), value);
+        }
+        return new BoundCase(new EquatableArray<BoundWhen>(whens),
+            Coerce(arguments[^1], type, CastContext.Implicit, position), type);
+    }
+
+    private BoundExpr BindNullIf(Ast.FunctionCall call, int position)
+    {
+        if (call.Arguments.Count != 2)
+            throw new SqlException(SqlState.UndefinedFunction, "function NULLIF needs two arguments",
+                position: position);
+        var (first, second) = BindPair(call.Arguments[0], call.Arguments[1]);
+        var equal = BindComparison(BinaryOp.Equal, first, second, position);
+        var when = new BoundWhen(equal, BoundLiteral.Null(first.Type));
+        return new BoundCase(new EquatableArray<BoundWhen>([when]), first, first.Type);
+    }
+
+    private BoundExpr BindSubscript(Ast.SubscriptExpr subscript)
+    {
+        var position = PositionOf(subscript);
+        var container = Bind(subscript.Base);
+        return container.Type switch
+        {
+            ArrayType array => new BoundSubscript(container, BindAs(subscript.Index, SqlType.Int, CastContext.Implicit),
+                array.Element),
+            MapType map => new BoundSubscript(container, BindAs(subscript.Index, map.Key, CastContext.Implicit),
+                map.Value),
+            _ => throw new SqlException(SqlState.DatatypeMismatch,
+                $"cannot subscript type {container.Type} because it is not an array or a map", position: position),
+        };
+    }
+
+    private BoundExpr BindFieldAccess(Ast.FieldAccessExpr access)
+    {
+        var position = PositionOf(access);
+        var structure = Bind(access.Base);
+        if (structure.Type is not StructType type)
+            throw new SqlException(SqlState.DatatypeMismatch, $"type {structure.Type} is not a STRUCT",
+                position: position);
+        var index = type.IndexOf(access.Field.Value);
+        if (index < 0)
+            throw SqlException.UndefinedColumn(access.Field.Text, position: position);
+        return new BoundFieldAccess(structure, index, type.Fields[index].Type);
+    }
+
+    private BoundExpr BindArray(Ast.ArrayConstructor array)
+    {
+        var position = PositionOf(array);
+        var items = new List<BoundExpr>();
+        foreach (var item in array.Items)
+            items.Add(Bind(item));
+        var element = CommonResultType(items, position);
+        var coerced = new BoundExpr[items.Count];
+        for (var i = 0; i < coerced.Length; i++)
+            coerced[i] = Coerce(items[i], element, CastContext.Implicit, position);
+        return Fold(new BoundConstructor(new EquatableArray<BoundExpr>(coerced), new ArrayType(element)));
+    }
+
+    private BoundExpr BindMap(Ast.MapConstructor map)
+    {
+        var position = PositionOf(map);
+        var keys = new List<BoundExpr>();
+        var values = new List<BoundExpr>();
+        foreach (var entry in map.Entries)
+        {
+            keys.Add(Bind(entry.Key));
+            values.Add(Bind(entry.Value));
+        }
+        var keyType = CommonResultType(keys, position);
+        var valueType = CommonResultType(values, position);
+        var items = new BoundExpr[keys.Count * 2];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            items[2 * i] = Coerce(keys[i], keyType, CastContext.Implicit, position);
+            items[(2 * i) + 1] = Coerce(values[i], valueType, CastContext.Implicit, position);
+        }
+        return Fold(new BoundConstructor(new EquatableArray<BoundExpr>(items), new MapType(keyType, valueType)));
+    }
+
+    private BoundExpr BindStruct(Ast.StructConstructor structure)
+    {
+        var items = new BoundExpr[structure.Fields.Count];
+        var fields = new StructField[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            var value = Bind(structure.Fields[i].Value);
+            if (value is BoundLiteral { IsUntypedString: true } || value.Type.Kind == SqlTypeKind.Null)
+                value = Coerce(value, SqlType.String, CastContext.Implicit, PositionOf(structure));
+            items[i] = value;
+            fields[i] = new StructField(structure.Fields[i].Name.Value, value.Type);
+        }
+        return Fold(new BoundConstructor(new EquatableArray<BoundExpr>(items),
+            new StructType(new EquatableArray<StructField>(fields))));
+    }
+}

@@ -1,0 +1,216 @@
+using Query.Engine.Errors;
+using Query.Engine.Types;
+using Ast = Query.Grammar.Ast;
+
+namespace Query.Engine.Binding;
+
+/// <summary>
+/// Binds the grammar's expressions to typed <see cref="BoundExpr"/> trees: resolves names against the scope,
+/// infers <c>$n</c> types from context, and makes PostgreSQL's implicit casts explicit. A quoted string literal
+/// compared with a typed value takes that value's type (parsed now, so a bad literal is 22P02 at bind time);
+/// compared with ROWTIME it is read as an ISO-8601 timestamp. In an aggregation, expressions are bound over the
+/// aggregated row: GROUP BY expressions and aggregate calls become its columns.
+/// </summary>
+public sealed partial class ExpressionBinder
+{
+    private readonly BindScope _scope;
+    private readonly ParameterTypes _parameters;
+    private readonly AggregationContext? _aggregation;
+
+    public ExpressionBinder(BindScope scope, ParameterTypes parameters, AggregationContext? aggregation = null)
+    {
+        _scope = scope;
+        _parameters = parameters;
+        _aggregation = aggregation;
+    }
+
+    private static int PositionOf(Ast.SyntaxNode node) => node.Span.Start + 1;
+
+    /// <summary>Values for <c>$n</c> at execution; null while preparing (parameters stay placeholders).</summary>
+    public IReadOnlyList<object?>? ParameterValues { get; init; }
+
+    public bool IsAggregating => _aggregation is not null;
+
+    public BoundExpr Bind(Ast.Expr expression, SqlType? hint = null)
+    {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+        if (_aggregation is not null && _aggregation.TryGetGroupColumn(expression, out var groupColumn))
+            return groupColumn;
+        return expression switch
+        {
+            Ast.Literal literal => BindLiteral(literal),
+            Ast.Parameter parameter => BindParameter(parameter, hint),
+            Ast.ColumnRef column => BindColumn(column),
+            Ast.UnaryExpr unary => BindUnary(unary, hint),
+            Ast.BinaryExpr binary => BindBinary(binary),
+            Ast.IsNullExpr isNull => new BoundIsNull(Bind(isNull.Operand), isNull.Negated),
+            Ast.BetweenExpr between => BindBetween(between),
+            Ast.InListExpr inList => BindInList(inList),
+            Ast.LikeExpr like => BindLike(like),
+            Ast.CaseExpr caseExpression => BindCase(caseExpression, hint),
+            Ast.CastExpr cast => BindCast(cast),
+            Ast.FunctionCall call => BindCall(call, hint),
+            Ast.SubscriptExpr subscript => BindSubscript(subscript),
+            Ast.FieldAccessExpr field => BindFieldAccess(field),
+            Ast.ArrayConstructor array => BindArray(array),
+            Ast.MapConstructor map => BindMap(map),
+            Ast.StructConstructor structure => BindStruct(structure),
+            Ast.CollateExpr collate => Bind(collate.Operand, hint),
+            Ast.LambdaExpr => throw SqlException.FeatureNotSupported(
+                "lambda expressions (TRANSFORM, FILTER, REDUCE)", PositionOf(expression)),
+            Ast.SubqueryExpr or Ast.ExistsExpr or Ast.InSubqueryExpr or Ast.ArraySubqueryExpr
+                or Ast.QuantifiedComparisonExpr => throw SqlException.FeatureNotSupported("subqueries",
+                PositionOf(expression)),
+            _ => throw SqlException.FeatureNotSupported($"expression {expression.GetType().Name}",
+                PositionOf(expression)),
+        };
+    }
+
+    /// <summary>Binds and casts to <paramref name="target"/> as an assignment (INSERT) or implicitly.</summary>
+    public BoundExpr BindAs(Ast.Expr expression, SqlType target, CastContext context) =>
+        Coerce(Bind(expression, target), target, context, PositionOf(expression));
+
+    private BoundExpr BindParameter(Ast.Parameter parameter, SqlType? hint)
+    {
+        var index = parameter.Index - 1;
+        var type = _parameters.Infer(index, hint);
+        if (ParameterValues is null)
+            return new BoundParameter(index, type);
+        if (index >= ParameterValues.Count)
+            throw new SqlException(SqlState.InvalidParameterCount,
+                $"statement needs parameter ${parameter.Index} but {ParameterValues.Count} were supplied",
+                position: PositionOf(parameter));
+        try
+        {
+            return new BoundLiteral(ParameterConverter.ToEngineValue(ParameterValues[index], type), type);
+        }
+        catch (SqlException e)
+        {
+            throw e.WithPosition(PositionOf(parameter));
+        }
+    }
+
+    private BoundExpr BindLiteral(Ast.Literal literal)
+    {
+        var position = PositionOf(literal);
+        try
+        {
+            return literal switch
+            {
+                Ast.NullLiteral => BoundLiteral.Null(SqlType.Null),
+                Ast.BooleanLiteral b => new BoundLiteral(b.Value, SqlType.Boolean),
+                Ast.IntegerLiteral { Value: >= int.MinValue and <= int.MaxValue } i => new BoundLiteral((int)i.Value,
+                    SqlType.Int),
+                Ast.IntegerLiteral i => new BoundLiteral(i.Value, SqlType.BigInt),
+                Ast.DecimalLiteral d => DecimalLiteral(d.Text, position),
+                Ast.DoubleLiteral d => new BoundLiteral(d.Value, SqlType.Double),
+                Ast.StringLiteral s => new BoundLiteral(s.Value, SqlType.String) { IsUntypedString = true },
+                Ast.TimestampLiteral t => new BoundLiteral(Temporal.ParseTimestamp(t.Value), SqlType.Timestamp),
+                Ast.DateLiteral d => new BoundLiteral(Temporal.ParseDate(d.Value), SqlType.Date),
+                Ast.TimeLiteral t => new BoundLiteral(Temporal.ParseTime(t.Value), SqlType.Time),
+                Ast.IntervalLiteral interval => new BoundLiteral(IntervalMs(interval, position), SqlType.BigInt),
+                _ => throw SqlException.FeatureNotSupported($"literal {literal.GetType().Name}", position),
+            };
+        }
+        catch (SqlException e)
+        {
+            throw e.WithPosition(position);
+        }
+    }
+
+    private static BoundLiteral DecimalLiteral(string text, int position)
+    {
+        var value = CastMethods.ParseDecimal(text);
+        var dot = text.IndexOf('.', StringComparison.Ordinal);
+        var scale = dot < 0 ? 0 : text.Length - dot - 1;
+        var digits = 0;
+        foreach (var c in text)
+            digits += char.IsAsciiDigit(c) ? 1 : 0;
+        if (digits > DecimalType.MaxPrecision)
+            throw SqlException.OutOfRange("numeric", position);
+        return new BoundLiteral(value, new DecimalType(Math.Max(digits, Math.Max(scale, 1)), scale));
+    }
+
+    /// <summary>INTERVAL literals are BIGINT milliseconds: TIMESTAMP ± INTERVAL is millisecond arithmetic.</summary>
+    private static long IntervalMs(Ast.IntervalLiteral interval, int position)
+    {
+        var text = interval.Value.Trim();
+        var unit = interval.Unit;
+        if (unit is null)
+        {
+            var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length != 2)
+                throw SqlException.InvalidText("interval", interval.Value, position);
+            text = parts[0];
+            unit = parts[1].ToUpperInvariant().TrimEnd('S') switch
+            {
+                "MILLISECOND" => Ast.TimeUnit.Millisecond,
+                "SECOND" => Ast.TimeUnit.Second,
+                "MINUTE" => Ast.TimeUnit.Minute,
+                "HOUR" => Ast.TimeUnit.Hour,
+                "DAY" => Ast.TimeUnit.Day,
+                _ => throw SqlException.InvalidText("interval", interval.Value, position),
+            };
+        }
+        if (!long.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var count))
+            throw SqlException.InvalidText("interval", interval.Value, position);
+        return (long)new Ast.Duration(count, unit.Value).ToTimeSpan().TotalMilliseconds;
+    }
+
+    private BoundExpr BindColumn(Ast.ColumnRef column)
+    {
+        var position = PositionOf(column);
+        if (column.IsPseudoColumn)
+            return BindPseudoColumn(column, position);
+        _scope.CheckQualifier(column.Qualifier?.Value, position);
+        var index = _scope.IndexOf(column.Name.Value);
+        if (index < 0)
+        {
+            if (_aggregation is not null && _aggregation.IsSourceColumn(column.Name.Value))
+                throw new SqlException(SqlState.GroupingError,
+                    $"column \"{column.Name.Value}\" must appear in the GROUP BY clause or be used in an aggregate "
+                        + $"function",
+                    position: position);
+            throw SqlException.UndefinedColumn(column.Name.Text, _scope.Suggest(column.Name.Value), position);
+        }
+        return new BoundColumn(index, _scope.Columns[index].Name, _scope.Columns[index].Type);
+    }
+
+    private BoundExpr BindPseudoColumn(Ast.ColumnRef column, int position)
+    {
+        if (!_scope.AllowPseudoColumns)
+        {
+            if (_aggregation is not null)
+                throw new SqlException(SqlState.GroupingError,
+                    $"column \"{column.Name.Value}\" must appear in the GROUP BY clause or be used in an aggregate "
+                        + $"function",
+                    position: position);
+            throw SqlException.UndefinedColumn(column.Name.Text, position: position);
+        }
+        return column.PseudoColumn switch
+        {
+            Ast.PseudoColumn.RowTime => new BoundPseudoColumn(PseudoColumn.RowTime),
+            Ast.PseudoColumn.RowOffset => new BoundPseudoColumn(PseudoColumn.RowOffset),
+            Ast.PseudoColumn.RowPartition => new BoundPseudoColumn(PseudoColumn.RowPartition),
+            _ => throw SqlException.FeatureNotSupported($"{column.Name.Value} outside a windowed aggregation",
+                position),
+        };
+    }
+
+    private BoundExpr BindUnary(Ast.UnaryExpr unary, SqlType? hint)
+    {
+        var position = PositionOf(unary);
+        if (unary.Operator == Ast.UnaryOperator.Not)
+            return Fold(new BoundUnary(UnaryOp.Not, BindAs(unary.Operand, SqlType.Boolean, CastContext.Implicit)));
+        if (unary.Operator == Ast.UnaryOperator.Negate && unary.Operand is Ast.IntegerLiteral { Value: var v })
+            return -v is >= int.MinValue and <= int.MaxValue
+                ? new BoundLiteral((int)-v, SqlType.Int) : new BoundLiteral(-v, SqlType.BigInt);
+        var operand = Bind(unary.Operand, hint);
+        if (operand is BoundLiteral { IsUntypedString: true })
+            operand = Coerce(operand, SqlType.Double, CastContext.Implicit, position);
+        if (!operand.Type.IsNumeric && operand.Type.Kind != SqlTypeKind.Null)
+            throw new SqlException(SqlState.UndefinedFunction, $"operator does not exist: - {operand.Type}",
+                position: position);
+        return unary.Operator == Ast.UnaryOperator.Plus ? operand : Fold(new BoundUnary(UnaryOp.Negate, operand));
+    }
+}

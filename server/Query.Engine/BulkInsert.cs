@@ -1,0 +1,116 @@
+using Query.Engine.Binding;
+using Query.Engine.Errors;
+using Query.Engine.Execution;
+using Query.Engine.Types;
+
+namespace Query.Engine;
+
+/// <summary>
+/// A bulk append into one stream (the wire server's COPY FROM STDIN). Each added row is converted with the same
+/// casts as INSERT and encoded at once; <see cref="CommitAsync"/> writes all rows, and disposing without commit
+/// writes none. A conversion error names the row and column in its Detail.
+/// </summary>
+public sealed class BulkInsert : IAsyncDisposable
+{
+    private readonly StreamRuntime _stream;
+    private readonly int[] _targets;
+    private readonly Cell[] _row;
+    private readonly RowAppender _appender;
+
+    internal BulkInsert(StreamRuntime stream, IReadOnlyList<string>? columns)
+    {
+        _stream = stream;
+        var definition = stream.Definition;
+        if (columns is null || columns.Count == 0)
+        {
+            _targets = new int[definition.Columns.Count];
+            for (var i = 0; i < _targets.Length; i++)
+                _targets[i] = i;
+        }
+        else
+        {
+            _targets = new int[columns.Count];
+            for (var i = 0; i < columns.Count; i++)
+            {
+                var index = definition.IndexOf(columns[i]);
+                if (index < 0)
+                    index = definition.IndexOf(columns[i].ToUpperInvariant());
+                _targets[i] = index >= 0 ? index : throw SqlException.UndefinedColumn(columns[i]);
+            }
+        }
+        var infos = new ColumnInfo[_targets.Length];
+        for (var i = 0; i < infos.Length; i++)
+            infos[i] = definition.Columns[_targets[i]];
+        Columns = infos;
+        _row = new Cell[definition.Columns.Count];
+        _appender = new RowAppender(stream);
+    }
+
+    /// <summary>The columns each added row supplies, in order.</summary>
+    public IReadOnlyList<ColumnInfo> Columns { get; }
+
+    public long RowCount => _appender.RowCount;
+
+    /// <summary>Adds a row of text fields (null = NULL), parsed as each column's type.</summary>
+    public void AddTextRow(IReadOnlyList<string?> fields)
+    {
+        CheckWidth(fields.Count);
+        _row.AsSpan().Fill(Cell.Null);
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var type = Columns[i].Type;
+            try
+            {
+                _row[_targets[i]] = fields[i] is null ? Cell.Null : ValueCast.ParseTextCell(fields[i]!, type);
+            }
+            catch (SqlException e)
+            {
+                throw WithContext(e, i);
+            }
+        }
+        _appender.Add(_row);
+    }
+
+    /// <summary>
+    /// Adds a row of CLR values (long, string, decimal, DateTime, byte[] ...), converted as parameters are.
+    /// </summary>
+    public void AddRow(IReadOnlyList<object?> values)
+    {
+        CheckWidth(values.Count);
+        _row.AsSpan().Fill(Cell.Null);
+        for (var i = 0; i < values.Count; i++)
+        {
+            var type = Columns[i].Type;
+            try
+            {
+                _row[_targets[i]] = Cell.FromObject(ParameterConverter.ToEngineValue(values[i], type), type);
+            }
+            catch (SqlException e)
+            {
+                throw WithContext(e, i);
+            }
+        }
+        _appender.Add(_row);
+    }
+
+    private void CheckWidth(int count)
+    {
+        if (count != Columns.Count)
+            throw new SqlException("22P04", $"expected {Columns.Count} fields but got {count}",
+                detail: $"COPY {_stream.Definition.Name}, line {RowCount + 1}");
+    }
+
+    private SqlException WithContext(SqlException e, int field) =>
+        new(e.SqlState, e.Message, $"COPY {_stream.Definition.Name}, line {RowCount + 1}, column {Columns[field].Name}",
+            e.Hint, e.Position, e);
+
+    /// <summary>Writes every added row; returns how many.</summary>
+    public ValueTask<long> CommitAsync(CancellationToken cancellationToken = default) =>
+        _appender.CommitAsync(cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        _appender.Dispose();
+        return default;
+    }
+}

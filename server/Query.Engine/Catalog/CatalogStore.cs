@@ -1,0 +1,162 @@
+using System.Text.Json;
+using Query.Engine.Binding;
+using Query.Engine.Errors;
+using Query.Engine.Types;
+
+namespace Query.Engine.Catalog;
+
+/// <summary>
+/// The durable catalog: every stream definition in <c>catalog.json</c> under the data directory. Each change
+/// rewrites the whole file through a temporary file, fsync, an atomic rename and a directory fsync, so a crash
+/// (or power loss) leaves either the old or the new catalog, never a torn one. Types are stored as their SQL
+/// text (<see cref="SqlTypeParser"/>).
+/// </summary>
+public sealed class CatalogStore
+{
+    private const string FileName = "catalog.json";
+    private readonly string _path;
+    private readonly object _lock = new();
+    private Dictionary<string, StreamDefinition> _streams;
+
+    private CatalogStore(string directory, Dictionary<string, StreamDefinition> streams)
+    {
+        _path = Path.Combine(directory, FileName);
+        _streams = streams;
+    }
+
+    public static CatalogStore Open(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, FileName);
+        var streams = new Dictionary<string, StreamDefinition>(StringComparer.Ordinal);
+        if (File.Exists(path))
+        {
+            try
+            {
+                var file = JsonSerializer.Deserialize<CatalogFile>(File.ReadAllBytes(path))
+                    ?? throw new JsonException("empty catalog");
+                foreach (var entry in file.Streams)
+                    streams[entry.Name] = entry.ToDefinition();
+            }
+            catch (Exception e) when (e is JsonException or SqlException or KeyNotFoundException)
+            {
+                throw new SqlException(SqlState.DataCorrupted, $"catalog file {path} is unreadable: {e.Message}");
+            }
+        }
+        return new CatalogStore(directory, streams);
+    }
+
+    public IReadOnlyList<StreamDefinition> Streams
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var list = new List<StreamDefinition>(_streams.Values);
+                list.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+                return list;
+            }
+        }
+    }
+
+    public bool TryGet(string name, out StreamDefinition definition)
+    {
+        lock (_lock)
+            return _streams.TryGetValue(name, out definition!);
+    }
+
+    /// <summary>Adds or replaces a definition and persists the catalog before returning.</summary>
+    public void Put(StreamDefinition definition)
+    {
+        lock (_lock)
+        {
+            var next = new Dictionary<string, StreamDefinition>(_streams, StringComparer.Ordinal)
+            {
+                [definition.Name] = definition,
+            };
+            Persist(next);
+            _streams = next;
+        }
+    }
+
+    public bool Remove(string name)
+    {
+        lock (_lock)
+        {
+            if (!_streams.ContainsKey(name))
+                return false;
+            var next = new Dictionary<string, StreamDefinition>(_streams, StringComparer.Ordinal);
+            next.Remove(name);
+            Persist(next);
+            _streams = next;
+            return true;
+        }
+    }
+
+    private void Persist(Dictionary<string, StreamDefinition> streams)
+    {
+        var file = new CatalogFile { Version = 1 };
+        foreach (var definition in streams.Values)
+            file.Streams.Add(CatalogEntry.From(definition));
+        var temporary = _path + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            JsonSerializer.Serialize(stream, file, new JsonSerializerOptions { WriteIndented = true });
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, _path, overwrite: true);
+        DirectorySync.Sync(Path.GetDirectoryName(_path)!);
+    }
+
+    private sealed class CatalogFile
+    {
+        public int Version { get; set; }
+
+        public List<CatalogEntry> Streams { get; set; } = [];
+    }
+
+    private sealed class CatalogEntry
+    {
+        public string Name { get; set; } = "";
+        public List<string> ColumnNames { get; set; } = [];
+        public List<string> ColumnTypes { get; set; } = [];
+        public int KeyColumn { get; set; } = -1;
+        public int TimestampColumn { get; set; } = -1;
+        public string ValueFormat { get; set; } = "BINARY";
+        public string LogName { get; set; } = "";
+        public int Partitions { get; set; } = 1;
+        public long RetentionMs { get; set; } = -1;
+        public long CreatedAtMs { get; set; }
+
+        public static CatalogEntry From(StreamDefinition definition)
+        {
+            var entry = new CatalogEntry
+            {
+                Name = definition.Name,
+                KeyColumn = definition.KeyColumn,
+                TimestampColumn = definition.TimestampColumn,
+                ValueFormat = definition.ValueFormat == Catalog.ValueFormat.Json ? "JSON" : "BINARY",
+                LogName = definition.LogName,
+                Partitions = definition.Partitions,
+                RetentionMs = definition.RetentionMs,
+                CreatedAtMs = definition.CreatedAtMs,
+            };
+            foreach (var column in definition.Columns)
+            {
+                entry.ColumnNames.Add(column.Name);
+                entry.ColumnTypes.Add(column.Type.ToString());
+            }
+            return entry;
+        }
+
+        public StreamDefinition ToDefinition()
+        {
+            var columns = new ColumnInfo[ColumnNames.Count];
+            for (var i = 0; i < columns.Length; i++)
+                columns[i] = new ColumnInfo(ColumnNames[i], SqlTypeParser.Parse(ColumnTypes[i]));
+            return new StreamDefinition(Name, columns, KeyColumn, TimestampColumn,
+                ValueFormat == "JSON" ? Catalog.ValueFormat.Json : Catalog.ValueFormat.Binary, LogName, Partitions,
+                RetentionMs, CreatedAtMs);
+        }
+    }
+}

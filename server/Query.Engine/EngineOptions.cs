@@ -1,0 +1,11 @@
+namespace Query.Engine;
+
+/// <summary>Where the engine keeps its catalog and logs, and the clock it stamps rows with.</summary>
+public sealed record EngineOptions
+{
+    /// <summary>Directory for <c>catalog.json</c> and the <c>logs/</c> folder; created if missing.</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>Clock for append times and UNIX_TIMESTAMP(); the system clock when null.</summary>
+    public TimeProvider? TimeProvider { get; init; }
+}

@@ -1,0 +1,54 @@
+using Query.Engine.Errors;
+using Query.Engine.Statements;
+using Ast = Query.Grammar.Ast;
+
+namespace Query.Engine;
+
+public sealed partial class EngineSession
+{
+    private async ValueTask<StatementResult> ExecuteCoreAsync(Ast.Statement statement,
+        IReadOnlyList<object?> parameters,
+        CancellationToken cancellationToken)
+    {
+        switch (statement)
+        {
+            case Ast.QueryStatement query:
+                return QueryHandler.Execute(this, query, parameters, cancellationToken);
+            case Ast.InsertValues insert:
+                return await InsertHandler.ExecuteAsync(this, insert, parameters, cancellationToken);
+            case Ast.CreateStream create:
+                return DdlHandler.CreateStream(this, create);
+            case Ast.DropSource drop:
+                return DdlHandler.Drop(this, drop);
+            case Ast.AlterSourceAddColumns alter:
+                return DdlHandler.AddColumns(this, alter);
+            case Ast.Explain explain:
+                return QueryHandler.Explain(this, explain, parameters);
+            case Ast.Show or Ast.Describe or Ast.DescribeFunction or Ast.ShowVariable:
+                return ShowHandler.Execute(this, statement);
+            case Ast.SetProperty or Ast.UnsetProperty or Ast.SetVariable or Ast.BeginTransaction
+                or Ast.CommitTransaction or Ast.RollbackTransaction or Ast.Discard:
+                return SessionHandler.Execute(this, statement);
+            case Ast.Terminate terminate:
+                return terminate.QueryId is null
+                    ? StatementResult.Command("TERMINATE")
+                    : throw new SqlException(SqlState.UndefinedObject,
+                        $"query \"{terminate.QueryId.Value}\" does not exist (there are no persistent queries)",
+                        position: terminate.Span.Start + 1);
+            default:
+                throw SqlException.FeatureNotSupported(FeatureName(statement), statement.Span.Start + 1);
+        }
+    }
+
+    private static string FeatureName(Ast.Statement statement) => statement switch
+    {
+        Ast.CreateTable => "CREATE TABLE (tables)",
+        Ast.CreateStreamAsSelect => "CREATE STREAM ... AS SELECT (persistent queries)",
+        Ast.CreateTableAsSelect => "CREATE TABLE ... AS SELECT (persistent queries)",
+        Ast.InsertInto => "INSERT INTO ... SELECT (persistent queries)",
+        Ast.AlterSourceSetProperties => "ALTER ... SET (properties are fixed at creation)",
+        Ast.CreateType or Ast.DropType => "CREATE TYPE / DROP TYPE",
+        Ast.Print => "PRINT (use SELECT ... EMIT CHANGES)",
+        _ => statement.GetType().Name,
+    };
+}

@@ -1,0 +1,206 @@
+using Query.Engine.Errors;
+using Query.Engine.Planning;
+using Query.Storage;
+
+namespace Query.Engine.Execution;
+
+/// <summary>Where a push query starts (and, with a ROWOFFSET upper bound, stops) in one partition.</summary>
+public sealed record PushStart(int Partition, long StartOffset, long EndOffsetExclusive, long MinTimestampMs,
+    long MaxTimestampMs);
+
+/// <summary>
+/// A push query (EMIT CHANGES): a lightweight tail of the log, not a thread or a copy of the data. Each
+/// <c>ReadAsync</c> reads the next matching record straight from storage; when every partition is at its
+/// live end it awaits the log's data signal. The consumer's pace drives the reads, so a slow consumer only falls
+/// behind in the log (bounded memory, writers never wait), and an idle query holds no read buffer: its reader is
+/// closed at the live end and reopened at the saved offset. Replay and live reading are the same loop over
+/// offsets, so the seam has no gap and no duplicate.
+/// </summary>
+public sealed class PushQueryReader : RowReader
+{
+    private readonly CompiledSelect _compiled;
+    private readonly StreamRuntime _stream;
+    private readonly PartitionState[] _partitions;
+    private readonly RecordCursor _cursor;
+    private int _current;
+
+    private sealed class PartitionState(PushStart start, PartitionLog log)
+    {
+        public PushStart Start { get; } = start;
+        public PartitionLog Log { get; } = log;
+        public long NextOffset { get; set; } = start.StartOffset;
+        public LogReader? Reader { get; set; }
+        public bool Done => NextOffset >= Start.EndOffsetExclusive;
+    }
+
+    public PushQueryReader(CompiledSelect compiled, StreamRuntime stream, IReadOnlyList<PushStart> starts)
+        : base(compiled.Plan.Columns)
+    {
+        _compiled = compiled;
+        _stream = stream;
+        _cursor = stream.CreateCursor();
+        _partitions = new PartitionState[starts.Count];
+        for (var i = 0; i < starts.Count; i++)
+            _partitions[i] = new PartitionState(starts[i], stream.Log.GetPartition(starts[i].Partition));
+        Current = new Types.Cell[Math.Max(1, compiled.Plan.Projection.Count)];
+        Statistics.PartitionsScanned = starts.Count;
+    }
+
+    /// <summary>The next offset this query will read, per partition (a client can resume from these).</summary>
+    public IReadOnlyDictionary<int, long> Positions
+    {
+        get
+        {
+            var positions = new Dictionary<int, long>();
+            foreach (var partition in _partitions)
+                positions[partition.Start.Partition] = partition.NextOffset;
+            return positions;
+        }
+    }
+
+    protected override async ValueTask<bool> ReadCoreAsync(CancellationToken cancellationToken)
+    {
+        var limit = _compiled.Plan.Limit;
+        if (limit is not null && RowCount >= limit)
+        {
+            CloseReaders();
+            return false;
+        }
+        while (true)
+        {
+            if (cancellationToken.IsCancellationRequested)
+                throw SqlException.Canceled();
+            var anyOpen = false;
+            for (var n = 0; n < _partitions.Length; n++)
+            {
+                var state = _partitions[_current];
+                if (!state.Done)
+                {
+                    anyOpen = true;
+                    if (TryReadFrom(state))
+                    {
+                        RowCount++;
+                        return true;
+                    }
+                }
+                _current = (_current + 1) % _partitions.Length;
+            }
+            if (!anyOpen)
+                return false;
+            await WaitForDataAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Reads until a record matches (true) or the partition has nothing more for now (false).</summary>
+    private bool TryReadFrom(PartitionState state)
+    {
+        var reader = state.Reader ??= OpenReader(state);
+        while (reader.TryRead(out var record))
+        {
+            state.NextOffset = record.Offset + 1;
+            Statistics.RecordsScanned++;
+            _cursor.Load(record.Value, record.Offset, record.TimestampMs, state.Start.Partition);
+            if (_compiled.Filter is null || _compiled.Filter(_cursor))
+            {
+                _compiled.Projection!(_cursor, Current);
+                return true;
+            }
+        }
+        state.NextOffset = Math.Max(state.NextOffset, reader.NextOffset);
+        Statistics.Add(reader.Statistics);
+        reader.Dispose();
+        state.Reader = null;
+        return false;
+    }
+
+    private static LogReader OpenReader(PartitionState state)
+    {
+        // A consumer slower than retention loses the deleted records; it continues from what remains.
+        var from = Math.Max(state.NextOffset, state.Log.StartOffset);
+        state.NextOffset = from;
+        return state.Log.OpenReader(from, state.Start.EndOffsetExclusive, state.Start.MinTimestampMs,
+            state.Start.MaxTimestampMs);
+    }
+
+    private async ValueTask WaitForDataAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_partitions.Length == 1)
+            {
+                await _partitions[0].Log.WaitForDataAsync(_partitions[0].NextOffset, cancellationToken);
+                return;
+            }
+            using var any = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var waits = new List<Task>(_partitions.Length);
+            foreach (var state in _partitions)
+            {
+                if (!state.Done)
+                    waits.Add(state.Log.WaitForDataAsync(state.NextOffset, any.Token).AsTask());
+            }
+            var first = await Task.WhenAny(waits);
+            await any.CancelAsync();
+            await first;
+        }
+        catch (OperationCanceledException)
+        {
+            throw SqlException.Canceled();
+        }
+        catch (LogDeletedException)
+        {
+            throw new SqlException(SqlState.UndefinedTable,
+                $"stream \"{_stream.Definition.Name}\" was dropped while the push query ran");
+        }
+    }
+
+    private void CloseReaders()
+    {
+        foreach (var state in _partitions)
+        {
+            if (state.Reader is null)
+                continue;
+            Statistics.Add(state.Reader.Statistics);
+            state.Reader.Dispose();
+            state.Reader = null;
+        }
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        CloseReaders();
+        return base.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Start offsets per partition: a lower bound on ROWOFFSET or ROWTIME in WHERE replays from there;
+    /// otherwise 'earliest' starts at the log start and 'latest' (the default) at the end. An upper bound on
+    /// ROWOFFSET ends the partition there.
+    /// </summary>
+    public static List<PushStart> PlanStarts(StreamRuntime stream, Binding.BoundExpr? where, bool earliest)
+    {
+        var starts = new List<PushStart>();
+        for (var p = 0; p < stream.Log.PartitionCount; p++)
+        {
+            var region = PushdownAnalyzer.Analyze(where, p);
+            if (region.IsEmpty)
+                continue;
+            var log = stream.Log.GetPartition(p);
+            var (minTs, maxTs) = ScanPlan.TimeWindow(region);
+            var offsetMin = region.Offsets.Min;
+            long start;
+            if (offsetMin != long.MinValue || minTs != long.MinValue)
+            {
+                start = Math.Max(offsetMin, log.StartOffset);
+                if (minTs != long.MinValue)
+                    start = Math.Max(start, log.FindOffsetForTimestamp(minTs));
+            }
+            else
+            {
+                start = earliest ? log.StartOffset : log.EndOffset;
+            }
+            var end = region.Offsets.Max == long.MaxValue ? long.MaxValue : region.Offsets.Max + 1;
+            starts.Add(new PushStart(p, start, end, minTs, maxTs));
+        }
+        return starts;
+    }
+}

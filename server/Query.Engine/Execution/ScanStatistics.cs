@@ -1,0 +1,25 @@
+namespace Query.Engine.Execution;
+
+/// <summary>Counters of the storage reads behind one query (summed from every LogReader it opened).</summary>
+public sealed class ScanStatistics
+{
+    public int SegmentsOpened { get; internal set; }
+
+    public long BatchesRead { get; internal set; }
+
+    public long BatchesSkipped { get; internal set; }
+
+    public long BytesRead { get; internal set; }
+
+    public long RecordsScanned { get; internal set; }
+
+    public int PartitionsScanned { get; internal set; }
+
+    internal void Add(Query.Storage.ReadStatistics statistics)
+    {
+        SegmentsOpened += statistics.SegmentsOpened;
+        BatchesRead += statistics.BatchesRead;
+        BatchesSkipped += statistics.BatchesSkipped;
+        BytesRead += statistics.BytesRead;
+    }
+}

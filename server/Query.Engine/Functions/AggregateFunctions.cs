@@ -1,0 +1,119 @@
+using Query.Engine.Errors;
+using Query.Engine.Types;
+
+namespace Query.Engine.Functions;
+
+public enum AggregateKind
+{
+    CountStar,
+    Count,
+    CountDistinct,
+    Sum,
+    Avg,
+    Min,
+    Max,
+    LatestByOffset,
+    EarliestByOffset,
+    CollectList,
+    CollectSet,
+    StddevSamp,
+}
+
+/// <summary>
+/// The aggregate functions: name resolution, result types and accumulators. NULL inputs are skipped (COUNT(*)
+/// counts rows); an aggregate over no non-NULL input is NULL except the counts, which are 0.
+/// LATEST_BY_OFFSET / EARLIEST_BY_OFFSET follow the order rows are read (offset order within a partition).
+/// </summary>
+public static class AggregateFunctions
+{
+    public static readonly (string Name, string Signature, string Description)[] Catalog =
+    [
+        ("COUNT", "COUNT(*) | COUNT(x) | COUNT(DISTINCT x) -> BIGINT", "Rows, or non-NULL values."),
+        ("COUNT_DISTINCT", "COUNT_DISTINCT(x) -> BIGINT", "Distinct non-NULL values."),
+        ("SUM", "SUM(numeric) -> BIGINT | DOUBLE | DECIMAL", "Sum of non-NULL values."),
+        ("AVG", "AVG(numeric) -> DOUBLE | DECIMAL", "Mean of non-NULL values."),
+        ("MIN", "MIN(T) -> T", "Smallest non-NULL value."),
+        ("MAX", "MAX(T) -> T", "Largest non-NULL value."),
+        ("LATEST_BY_OFFSET", "LATEST_BY_OFFSET(T) -> T", "The last non-NULL value read."),
+        ("EARLIEST_BY_OFFSET", "EARLIEST_BY_OFFSET(T) -> T", "The first non-NULL value read."),
+        ("COLLECT_LIST", "COLLECT_LIST(T) -> ARRAY<T>", "All non-NULL values."),
+        ("COLLECT_SET", "COLLECT_SET(T) -> ARRAY<T>", "Distinct non-NULL values."),
+        ("STDDEV_SAMP", "STDDEV_SAMP(numeric) -> DOUBLE", "Sample standard deviation."),
+    ];
+
+    public static bool IsAggregate(string name) => TryGetKind(name, distinct: false, star: false, out _);
+
+    public static bool TryGetKind(string name, bool distinct, bool star, out AggregateKind kind)
+    {
+        kind = name.ToUpperInvariant() switch
+        {
+            "COUNT" => star ? AggregateKind.CountStar : distinct ? AggregateKind.CountDistinct : AggregateKind.Count,
+            "COUNT_DISTINCT" => AggregateKind.CountDistinct,
+            "SUM" => AggregateKind.Sum,
+            "AVG" => AggregateKind.Avg,
+            "MIN" => AggregateKind.Min,
+            "MAX" => AggregateKind.Max,
+            "LATEST_BY_OFFSET" => AggregateKind.LatestByOffset,
+            "EARLIEST_BY_OFFSET" => AggregateKind.EarliestByOffset,
+            "COLLECT_LIST" => AggregateKind.CollectList,
+            "COLLECT_SET" => AggregateKind.CollectSet,
+            "STDDEV_SAMP" => AggregateKind.StddevSamp,
+            _ => (AggregateKind)(-1),
+        };
+        return (int)kind >= 0;
+    }
+
+    /// <summary>The type the argument is cast to before accumulation, and the result type.</summary>
+    public static (SqlType? Input, SqlType Result) Types(AggregateKind kind, SqlType? argument, int? position)
+    {
+        switch (kind)
+        {
+            case AggregateKind.CountStar or AggregateKind.Count or AggregateKind.CountDistinct:
+                return (argument, SqlType.BigInt);
+            case AggregateKind.Sum or AggregateKind.Avg or AggregateKind.StddevSamp:
+                if (argument is null || !(argument.IsNumeric || argument.Kind == SqlTypeKind.Null))
+                    throw new SqlException(SqlState.UndefinedFunction,
+                        $"function {kind.ToString().ToUpperInvariant()}({argument}) does not exist",
+                            position: position);
+                if (kind == AggregateKind.StddevSamp)
+                    return (SqlType.Double, SqlType.Double);
+                if (argument is DecimalType d)
+                    return (d, new DecimalType(DecimalType.MaxPrecision, d.Scale));
+                if (argument.Kind == SqlTypeKind.Double || kind == AggregateKind.Avg)
+                    return (SqlType.Double, SqlType.Double);
+                return (SqlType.BigInt, SqlType.BigInt);
+            case AggregateKind.Min or AggregateKind.Max:
+                if (argument is null || argument.IsComplex)
+                    throw new SqlException(SqlState.UndefinedFunction,
+                        $"function {kind.ToString().ToUpperInvariant()}({argument}) does not exist",
+                            position: position);
+                return (argument, argument);
+            case AggregateKind.CollectList or AggregateKind.CollectSet:
+                return (argument, new ArrayType(argument ?? SqlType.String));
+            default:
+                return (argument, argument ?? SqlType.String);
+        }
+    }
+
+    public static Accumulator Create(AggregateKind kind, SqlType? input) => kind switch
+    {
+        AggregateKind.CountStar => new CountAccumulator(countNulls: true),
+        AggregateKind.Count => new CountAccumulator(countNulls: false),
+        AggregateKind.CountDistinct => new DistinctCountAccumulator(input!.Kind),
+        AggregateKind.Sum => input!.Kind switch
+        {
+            SqlTypeKind.Double => new DoubleSumAccumulator(average: false),
+            SqlTypeKind.Decimal => new DecimalSumAccumulator(average: false),
+            _ => new Int64SumAccumulator(),
+        },
+        AggregateKind.Avg => input!.Kind == SqlTypeKind.Decimal
+            ? new DecimalSumAccumulator(average: true) : new DoubleSumAccumulator(average: true),
+        AggregateKind.StddevSamp => new StddevAccumulator(),
+        AggregateKind.Min => new ExtremeAccumulator(input!.Kind, max: false),
+        AggregateKind.Max => new ExtremeAccumulator(input!.Kind, max: true),
+        AggregateKind.LatestByOffset => new ByOffsetAccumulator(latest: true),
+        AggregateKind.EarliestByOffset => new ByOffsetAccumulator(latest: false),
+        AggregateKind.CollectList => new CollectAccumulator(input!, distinct: false),
+        _ => new CollectAccumulator(input!, distinct: true),
+    };
+}

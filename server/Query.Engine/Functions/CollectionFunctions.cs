@@ -1,0 +1,93 @@
+using Query.Engine.Types;
+
+namespace Query.Engine.Functions;
+
+/// <summary>ARRAY / MAP functions and GREATEST / LEAST (which skip NULLs, as in PostgreSQL and ksqlDB).</summary>
+public static class CollectionFunctions
+{
+    public static int ArrayLength(SqlArray array) => array.Count;
+
+    public static bool ArrayContains(SqlArray array, object? value)
+    {
+        foreach (var item in array.Items)
+        {
+            if (ValueEquality.ValueEquals(item, value))
+                return true;
+        }
+        return false;
+    }
+
+    public static SqlArray ArrayDistinct(SqlArray array)
+    {
+        var result = new List<object?>();
+        foreach (var item in array.Items)
+        {
+            var seen = false;
+            foreach (var kept in result)
+                seen |= ValueEquality.ValueEquals(kept, item);
+            if (!seen)
+                result.Add(item);
+        }
+        return new SqlArray([.. result]);
+    }
+
+    public static string ArrayJoin(SqlArray array, string delimiter)
+    {
+        var parts = new string[array.Count];
+        for (var i = 0; i < parts.Length; i++)
+            parts[i] = array.Items[i]?.ToString() ?? "";
+        return string.Join(delimiter, parts);
+    }
+
+    public static SqlArray MapKeys(SqlMap map) => new((object?[])map.Keys.Clone());
+
+    public static SqlArray MapValues(SqlMap map) => new((object?[])map.Values.Clone());
+
+    public static int Cardinality(SqlMap map) => map.Count;
+
+    public static long? GreatestInt64(long?[] values) => Pick(values, greater: true);
+
+    public static long? LeastInt64(long?[] values) => Pick(values, greater: false);
+
+    public static double? GreatestDouble(double?[] values) => Pick(values, greater: true);
+
+    public static double? LeastDouble(double?[] values) => Pick(values, greater: false);
+
+    public static decimal? GreatestDecimal(decimal?[] values) => Pick(values, greater: true);
+
+    public static decimal? LeastDecimal(decimal?[] values) => Pick(values, greater: false);
+
+    public static int? GreatestInt32(int?[] values) => Pick(values, greater: true);
+
+    public static int? LeastInt32(int?[] values) => Pick(values, greater: false);
+
+    public static string? GreatestString(string?[] values) => PickString(values, greater: true);
+
+    public static string? LeastString(string?[] values) => PickString(values, greater: false);
+
+    private static T? Pick<T>(T?[] values, bool greater) where T : struct, IComparable<T>
+    {
+        T? best = null;
+        foreach (var value in values)
+        {
+            if (value is { } v && (best is null || (greater ? v.CompareTo(best.Value) > 0
+                : v.CompareTo(best.Value) < 0)))
+                best = v;
+        }
+        return best;
+    }
+
+    private static string? PickString(string?[] values, bool greater)
+    {
+        string? best = null;
+        foreach (var value in values)
+        {
+            if (value is null)
+                continue;
+            var order = best is null ? 0 : string.CompareOrdinal(value, best);
+            if (best is null || (greater ? order > 0 : order < 0))
+                best = value;
+        }
+        return best;
+    }
+}

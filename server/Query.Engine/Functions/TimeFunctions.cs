@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text;
+using Query.Engine.Errors;
+using Query.Engine.Types;
+
+namespace Query.Engine.Functions;
+
+/// <summary>
+/// Date and time functions. Formats are Java DateTimeFormatter patterns as in ksqlDB (yyyy-MM-dd'T'HH:mm:ss.SSS),
+/// translated to .NET patterns once per call; zones are IANA ids (or UTC).
+/// </summary>
+public static class TimeFunctions
+{
+    public static TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    public static long UnixTimestampNow() => Clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public static long UnixTimestamp(long timestamp) => timestamp;
+
+    public static long FromUnixTime(long milliseconds) => milliseconds;
+
+    public static int UnixDate() => Temporal.DaysOf(UnixTimestampNow());
+
+    public static string FormatTimestamp(long timestamp, string format) => FormatTimestamp(timestamp, format, "UTC");
+
+    public static string FormatTimestamp(long timestamp, string format, string zone)
+    {
+        var utc = Temporal.ToDateTime(timestamp);
+        var local = TimeZoneInfo.ConvertTimeFromUtc(utc, FindZone(zone));
+        return local.ToString(ToDotNetPattern(format), CultureInfo.InvariantCulture);
+    }
+
+    public static long ParseTimestamp(string text, string format) => ParseTimestamp(text, format, "UTC");
+
+    public static long ParseTimestamp(string text, string format, string zone)
+    {
+        if (!DateTime.TryParseExact(text, ToDotNetPattern(format), CultureInfo.InvariantCulture,
+                DateTimeStyles.AllowWhiteSpaces, out var parsed))
+            throw new SqlException(SqlState.InvalidDatetimeFormat,
+                $"could not parse \"{text}\" with format \"{format}\"");
+        var utc = parsed.Kind == DateTimeKind.Unspecified
+            ? TimeZoneInfo.ConvertTimeToUtc(parsed, FindZone(zone)) : parsed.ToUniversalTime();
+        return Temporal.ToEpochMs(utc);
+    }
+
+    public static string FormatDate(int days, string format) =>
+        DateTime.UnixEpoch.AddDays(days).ToString(ToDotNetPattern(format), CultureInfo.InvariantCulture);
+
+    public static int ParseDate(string text, string format) =>
+        Temporal.DaysOf(ParseTimestamp(text, format, "UTC"));
+
+    public static string FormatTime(int msOfDay, string format) =>
+        DateTime.UnixEpoch.AddMilliseconds(msOfDay).ToString(ToDotNetPattern(format), CultureInfo.InvariantCulture);
+
+    public static string TimestampToString(long timestamp, string format) => FormatTimestamp(timestamp, format);
+
+    public static string TimestampToStringTz(long timestamp, string format, string zone) =>
+        FormatTimestamp(timestamp, format, zone);
+
+    public static long StringToTimestamp(string text, string format) => ParseTimestamp(text, format);
+
+    public static long ConvertTz(long timestamp, string fromZone, string toZone)
+    {
+        var source = TimeZoneInfo.ConvertTimeToUtc(Temporal.ToDateTime(timestamp), FindZone(fromZone));
+        var target = TimeZoneInfo.ConvertTimeFromUtc(source, FindZone(toZone));
+        return Temporal.ToEpochMs(DateTime.SpecifyKind(target, DateTimeKind.Utc));
+    }
+
+    public static long DateTrunc(string unit, long timestamp)
+    {
+        var value = Temporal.ToDateTime(timestamp);
+        var truncated = unit.ToUpperInvariant() switch
+        {
+            "YEAR" => new DateTime(value.Year, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+            "MONTH" => new DateTime(value.Year, value.Month, 1, 0, 0, 0, DateTimeKind.Utc),
+            "DAY" => value.Date,
+            "HOUR" => new DateTime(value.Year, value.Month, value.Day, value.Hour, 0, 0, DateTimeKind.Utc),
+            "MINUTE" => new DateTime(value.Year, value.Month, value.Day, value.Hour, value.Minute, 0, DateTimeKind.Utc),
+            "SECOND" => new DateTime(value.Year, value.Month, value.Day, value.Hour, value.Minute, value.Second,
+                DateTimeKind.Utc),
+            _ => throw new SqlException(SqlState.InvalidParameterValue, $"unit \"{unit}\" not recognized"),
+        };
+        return Temporal.ToEpochMs(truncated);
+    }
+
+    /// <summary>TIMESTAMPADD(unit, n, ts) with the unit given as text ('DAYS', 'HOURS', ...).</summary>
+    public static long TimestampAdd(string unit, long amount, long timestamp)
+    {
+        var value = Temporal.ToDateTime(timestamp);
+        var result = unit.ToUpperInvariant().TrimEnd('S') switch
+        {
+            "MILLISECOND" => value.AddMilliseconds(amount),
+            "SECOND" => value.AddSeconds(amount),
+            "MINUTE" => value.AddMinutes(amount),
+            "HOUR" => value.AddHours(amount),
+            "DAY" => value.AddDays(amount),
+            "WEEK" => value.AddDays(7 * amount),
+            "MONTH" => value.AddMonths(checked((int)amount)),
+            "YEAR" => value.AddYears(checked((int)amount)),
+            _ => throw new SqlException(SqlState.InvalidParameterValue, $"unit \"{unit}\" not recognized"),
+        };
+        return Temporal.ToEpochMs(result);
+    }
+
+    public static int Year(long timestamp) => Temporal.ToDateTime(timestamp).Year;
+
+    public static int Month(long timestamp) => Temporal.ToDateTime(timestamp).Month;
+
+    public static int DayOfMonth(long timestamp) => Temporal.ToDateTime(timestamp).Day;
+
+    public static int Hour(long timestamp) => Temporal.ToDateTime(timestamp).Hour;
+
+    private static TimeZoneInfo FindZone(string zone)
+    {
+        if (string.Equals(zone, "UTC", StringComparison.OrdinalIgnoreCase) || zone == "Z")
+            return TimeZoneInfo.Utc;
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(zone);
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            throw new SqlException(SqlState.InvalidParameterValue, $"time zone \"{zone}\" not recognized");
+        }
+    }
+
+    /// <summary>Java pattern letters to .NET: S→f, a→tt, E→ddd, X/Z→zzz, quoted text kept, others shared.</summary>
+    public static string ToDotNetPattern(string java)
+    {
+        var builder = new StringBuilder(java.Length + 4);
+        for (var i = 0; i < java.Length; i++)
+        {
+            var c = java[i];
+            if (c == '\'')
+            {
+                var end = java.IndexOf('\'', i + 1);
+                if (end < 0)
+                    end = java.Length;
+                builder.Append('\'').Append(java, i + 1, Math.Max(0, end - i - 1)).Append('\'');
+                i = end;
+                continue;
+            }
+            builder.Append(c switch
+            {
+                'S' => "f",
+                'a' => "tt",
+                'E' => "ddd",
+                'X' or 'Z' or 'x' => "zzz",
+                'u' => "d",
+                _ => c.ToString(),
+            });
+            while (c is 'E' or 'X' or 'Z' or 'x' or 'a' && i + 1 < java.Length && java[i + 1] == c)
+                i++;
+        }
+        return builder.ToString();
+    }
+}

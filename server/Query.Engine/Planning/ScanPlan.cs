@@ -1,0 +1,82 @@
+using System.Text;
+using Query.Engine.Binding;
+using Query.Engine.Execution;
+
+namespace Query.Engine.Planning;
+
+/// <summary>What one partition of a scan reads: offset ranges [start, end) and a timestamp window.</summary>
+public sealed record PartitionScan(int Partition, IReadOnlyList<(long Start, long EndExclusive)> Ranges,
+    long MinTimestampMs, long MaxTimestampMs);
+
+/// <summary>
+/// The storage reads of a query over one stream, decided from its WHERE clause before any byte is read. A pull
+/// query's ranges stop at the end offsets captured when it starts (a consistent snapshot).
+/// </summary>
+public sealed record ScanPlan(StreamRuntime Stream, IReadOnlyList<PartitionScan> Partitions)
+{
+    /// <summary>Plans a bounded scan: per partition, the predicate's region within [StartOffset, EndOffset).</summary>
+    public static ScanPlan ForPull(StreamRuntime stream, BoundExpr? where)
+    {
+        var partitions = new List<PartitionScan>();
+        for (var p = 0; p < stream.Log.PartitionCount; p++)
+        {
+            var region = PushdownAnalyzer.Analyze(where, p);
+            if (region.IsEmpty)
+                continue;
+            var log = stream.Log.GetPartition(p);
+            var end = log.EndOffset;
+            var offsets = region.Offsets.Intersect(IntervalSet.Range(log.StartOffset, end - 1));
+            var (minTs, maxTs) = TimeWindow(region);
+            if (minTs != long.MinValue && !offsets.IsEmpty)
+                offsets = offsets.Intersect(IntervalSet.AtLeast(log.FindOffsetForTimestamp(minTs)));
+            var ranges = new List<(long, long)>();
+            foreach (var (low, high) in offsets.Intervals)
+                ranges.Add((low, high + 1));
+            if (ranges.Count > 0)
+                partitions.Add(new PartitionScan(p, ranges, minTs, maxTs));
+        }
+        return new ScanPlan(stream, partitions);
+    }
+
+    internal static (long Min, long Max) TimeWindow(ScanRegion region) =>
+        region.Times.IsAll ? (long.MinValue, long.MaxValue) : (region.Times.Min, region.Times.Max);
+
+    /// <summary>EXPLAIN text: per partition, the offset ranges, the time window and the segments they touch.</summary>
+    public void Describe(StringBuilder builder)
+    {
+        builder.Append("  Scan ").Append(Stream.Definition.Name).Append(" (").Append(Stream.Log.PartitionCount)
+            .Append(" partitions, ").Append(Partitions.Count).Append(" to read)").AppendLine();
+        foreach (var partition in Partitions)
+        {
+            builder.Append("    partition ").Append(partition.Partition).Append(": offsets ");
+            for (var i = 0; i < partition.Ranges.Count; i++)
+                builder.Append(i == 0 ? "" : ", ").Append('[').Append(partition.Ranges[i].Start).Append(", ")
+                    .Append(partition.Ranges[i].EndExclusive).Append(')');
+            if (partition.MinTimestampMs != long.MinValue || partition.MaxTimestampMs != long.MaxValue)
+                builder.Append("; rowtime [").Append(Bound(partition.MinTimestampMs)).Append(", ")
+                    .Append(Bound(partition.MaxTimestampMs)).Append(']');
+            builder.AppendLine();
+            DescribeSegments(builder, partition);
+        }
+    }
+
+    private static string Bound(long value) =>
+        value == long.MinValue ? "-inf" : value == long.MaxValue ? "+inf" : Types.Temporal.FormatTimestamp(value);
+
+    private void DescribeSegments(StringBuilder builder, PartitionScan partition)
+    {
+        foreach (var segment in Stream.Log.GetPartition(partition.Partition).GetSegments())
+        {
+            var overlapsOffsets = false;
+            foreach (var (start, end) in partition.Ranges)
+                overlapsOffsets |= segment.BaseOffset < end && segment.EndOffset > start;
+            var overlapsTime = segment.MaxTimestampMs >= partition.MinTimestampMs
+                && segment.MinTimestampMs <= partition.MaxTimestampMs;
+            if (!overlapsOffsets || !overlapsTime)
+                continue;
+            builder.Append("      segment ").Append(Path.GetFileName(segment.FilePath)).Append(" offsets [")
+                .Append(segment.BaseOffset).Append(", ").Append(segment.EndOffset).Append(") ")
+                .Append(segment.SizeBytes).Append(" bytes").AppendLine();
+        }
+    }
+}

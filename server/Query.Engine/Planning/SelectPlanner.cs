@@ -1,0 +1,243 @@
+using Query.Engine.Binding;
+using Query.Engine.Errors;
+using Query.Engine.Execution;
+using Query.Engine.Types;
+using Ast = Query.Grammar.Ast;
+
+namespace Query.Engine.Planning;
+
+/// <summary>
+/// Binds a SELECT into a <see cref="SelectPlan"/>. Unsupported shapes (joins, windows, subqueries, set operations,
+/// PARTITION BY, aggregation in push queries) are 0A000 naming the feature.
+/// </summary>
+public sealed class SelectPlanner
+{
+    private readonly Func<Ast.QualifiedName, StreamRuntime> _resolveSource;
+    private readonly ParameterTypes _parameters;
+    private readonly IReadOnlyList<object?>? _parameterValues;
+
+    public SelectPlanner(Func<Ast.QualifiedName, StreamRuntime> resolveSource, ParameterTypes parameters,
+        IReadOnlyList<object?>? parameterValues)
+    {
+        _resolveSource = resolveSource;
+        _parameters = parameters;
+        _parameterValues = parameterValues;
+    }
+
+    private static int PositionOf(Ast.SyntaxNode node) => node.Span.Start + 1;
+
+    public SelectPlan Plan(Ast.SelectQuery query)
+    {
+        if (query.Body is not Ast.Select select)
+            throw SqlException.FeatureNotSupported("UNION / INTERSECT / EXCEPT and nested queries", PositionOf(query));
+        var isPush = query.Emit == Ast.EmitKind.Changes;
+        if (query.Emit == Ast.EmitKind.Final)
+            throw SqlException.FeatureNotSupported("EMIT FINAL (it needs a windowed aggregation)", PositionOf(query));
+        CheckUnsupported(select);
+        var (source, scope) = ResolveFrom(select.From);
+        var binder = NewBinder(scope, null);
+        BoundExpr? where = select.Where is null ? null
+            : binder.BindAs(select.Where, SqlType.Boolean, CastContext.Implicit);
+        // SELECT DISTINCT a, b is GROUP BY a, b without aggregates.
+        var distinct = select.Distinct && select.GroupBy.Count == 0 && !AnyAggregate(select.Items);
+        var aggregates = distinct || select.GroupBy.Count > 0 || select.Having is not null
+            || AnyAggregate(select.Items);
+        AggregationContext? aggregation = null;
+        if (aggregates)
+        {
+            if (isPush)
+                throw SqlException.FeatureNotSupported("GROUP BY / aggregates in push queries (EMIT CHANGES)",
+                    PositionOf(query));
+            aggregation = new AggregationContext(scope, _parameters, _parameterValues);
+            foreach (var key in distinct ? DistinctKeys(select) : [.. select.GroupBy])
+            {
+                var syntax = key is Ast.IntegerLiteral ordinal ? SelectItemAt(select, ordinal) : key;
+                aggregation.AddGroupKey(syntax, NameOf(syntax, aggregation.GroupKeys.Count));
+            }
+            binder = NewBinder(new BindScope(scope.SourceName, scope.Alias, [], allowPseudoColumns: false),
+                aggregation);
+        }
+        var (projection, columns) = BindItems(select, scope, binder);
+        BoundExpr? having = select.Having is null ? null
+            : binder.BindAs(select.Having, SqlType.Boolean, CastContext.Implicit);
+        var orderBy = BindOrderBy(query, projection, columns, binder, isPush);
+        var limit = Count(query.Limit, "LIMIT");
+        var offset = Count(query.Offset, "OFFSET") ?? 0;
+        if (isPush && select.Distinct)
+            throw SqlException.FeatureNotSupported("SELECT DISTINCT in push queries", PositionOf(query));
+        if (select.Distinct && !distinct)
+            throw SqlException.FeatureNotSupported("SELECT DISTINCT with GROUP BY or aggregates", PositionOf(query));
+        if (isPush && offset > 0)
+            throw SqlException.FeatureNotSupported("OFFSET in push queries", PositionOf(query));
+        return new SelectPlan(source, where, aggregation, having, projection, columns, orderBy, limit, offset, isPush);
+    }
+
+    private static List<Ast.Expr> DistinctKeys(Ast.Select select)
+    {
+        var keys = new List<Ast.Expr>();
+        foreach (var item in select.Items)
+        {
+            if (item is not Ast.SingleColumn column)
+                throw SqlException.FeatureNotSupported("SELECT DISTINCT *", PositionOf(item));
+            keys.Add(column.Expression);
+        }
+        return keys;
+    }
+
+    private ExpressionBinder NewBinder(BindScope scope, AggregationContext? aggregation) =>
+        new(scope, _parameters, aggregation) { ParameterValues = _parameterValues };
+
+    private static void CheckUnsupported(Ast.Select select)
+    {
+        if (select.Window is not null)
+            throw SqlException.FeatureNotSupported("WINDOW (windowed aggregation)", PositionOf(select.Window));
+        if (select.PartitionBy.Count > 0)
+            throw SqlException.FeatureNotSupported("PARTITION BY", PositionOf(select.PartitionBy[0]));
+    }
+
+    private (StreamRuntime? Source, BindScope Scope) ResolveFrom(Ast.Relation? from)
+    {
+        switch (from)
+        {
+            case null:
+                return (null, BindScope.Empty);
+            case Ast.TableRef table:
+                if (table.ColumnAliases.Count > 0)
+                    throw SqlException.FeatureNotSupported("column aliases in FROM", PositionOf(table));
+                var source = _resolveSource(table.Name);
+                var columns = source.Definition.Columns;
+                return (source, new BindScope(source.Definition.Name, table.Alias?.Value, columns,
+                    allowPseudoColumns: true));
+            case Ast.Join join:
+                throw SqlException.FeatureNotSupported("JOIN", PositionOf(join));
+            default:
+                throw SqlException.FeatureNotSupported("subqueries and table functions in FROM", PositionOf(from));
+        }
+    }
+
+    private static bool AnyAggregate(Ast.EquatableArray<Ast.SelectItem> items)
+    {
+        foreach (var item in items)
+        {
+            if (item is Ast.SingleColumn column && AggregationContext.ContainsAggregate(column.Expression))
+                return true;
+        }
+        return false;
+    }
+
+    private static Ast.Expr SelectItemAt(Ast.Select select, Ast.IntegerLiteral ordinal)
+    {
+        if (ordinal.Value < 1 || ordinal.Value > select.Items.Count
+            || select.Items[(int)ordinal.Value - 1] is not Ast.SingleColumn column)
+            throw new SqlException(SqlState.InvalidParameterValue,
+                $"GROUP BY position {ordinal.Value} is not in select list", position: PositionOf(ordinal));
+        return column.Expression;
+    }
+
+    /// <summary>Output names: the alias, a column's name, a function's name, else KSQL_COL_n as ksqlDB does.</summary>
+    private static string NameOf(Ast.Expr expression, int index) => expression switch
+    {
+        Ast.ColumnRef column => column.Name.Value,
+        Ast.FunctionCall call => call.Name.Name.Value.ToUpperInvariant(),
+        Ast.FieldAccessExpr field => field.Field.Value,
+        Ast.CastExpr cast => NameOf(cast.Operand, index),
+        _ => $"KSQL_COL_{index}",
+    };
+
+    private static (List<BoundExpr>, List<ColumnInfo>) BindItems(Ast.Select select, BindScope scope,
+        ExpressionBinder binder)
+    {
+        var projection = new List<BoundExpr>();
+        var columns = new List<ColumnInfo>();
+        foreach (var item in select.Items)
+        {
+            if (item is Ast.AllColumns all)
+            {
+                if (binder.IsAggregating)
+                    throw new SqlException(SqlState.GroupingError,
+                        "SELECT * cannot be used with GROUP BY or aggregates",
+                        position: PositionOf(all));
+                scope.CheckQualifier(all.Qualifier?.Value, PositionOf(all));
+                for (var i = 0; i < scope.Columns.Count; i++)
+                {
+                    projection.Add(new BoundColumn(i, scope.Columns[i].Name, scope.Columns[i].Type));
+                    columns.Add(scope.Columns[i]);
+                }
+                continue;
+            }
+            var single = (Ast.SingleColumn)item;
+            var bound = binder.Bind(single.Expression);
+            if (bound.Type.Kind == SqlTypeKind.Null || bound is BoundLiteral { IsUntypedString: true })
+                bound = ExpressionBinder.Coerce(bound, SqlType.String, CastContext.Implicit, PositionOf(single));
+            projection.Add(bound);
+            columns.Add(new ColumnInfo(single.Alias?.Value ?? NameOf(single.Expression, columns.Count), bound.Type));
+        }
+        return (projection, columns);
+    }
+
+    private static List<SortKey> BindOrderBy(Ast.SelectQuery query, List<BoundExpr> projection,
+        List<ColumnInfo> columns, ExpressionBinder binder, bool isPush)
+    {
+        var keys = new List<SortKey>();
+        if (query.OrderBy.Count > 0 && isPush)
+            throw SqlException.FeatureNotSupported("ORDER BY in push queries (EMIT CHANGES)",
+                PositionOf(query.OrderBy[0]));
+        foreach (var item in query.OrderBy)
+        {
+            var column = ResolveSortColumn(item.Expression, columns);
+            if (column < 0)
+            {
+                var bound = binder.Bind(item.Expression);
+                if (bound.Type.IsComplex)
+                    throw new SqlException(SqlState.UndefinedFunction, $"cannot order by type {bound.Type}",
+                        position: PositionOf(item));
+                projection.Add(bound);
+                column = projection.Count - 1;
+            }
+            var nullsFirst = item.Nulls switch
+            {
+                Ast.NullsOrder.First => true,
+                Ast.NullsOrder.Last => false,
+                _ => item.Descending,
+            };
+            keys.Add(new SortKey(column, item.Descending, nullsFirst));
+        }
+        return keys;
+    }
+
+    private static int ResolveSortColumn(Ast.Expr expression, List<ColumnInfo> columns)
+    {
+        if (expression is Ast.IntegerLiteral ordinal)
+        {
+            if (ordinal.Value < 1 || ordinal.Value > columns.Count)
+                throw new SqlException(SqlState.InvalidParameterValue,
+                    $"ORDER BY position {ordinal.Value} is not in select list", position: PositionOf(expression));
+            return (int)ordinal.Value - 1;
+        }
+        if (expression is Ast.ColumnRef { Qualifier: null } column)
+        {
+            for (var i = 0; i < columns.Count; i++)
+            {
+                if (columns[i].Name == column.Name.Value)
+                    return i;
+            }
+        }
+        return -1;
+    }
+
+    private long? Count(Ast.Expr? expression, string clause)
+    {
+        if (expression is null)
+            return null;
+        var bound = NewBinder(BindScope.Empty, null).BindAs(expression, SqlType.BigInt, CastContext.Implicit);
+        if (bound is BoundParameter)
+            return null;
+        if (!ConstantEvaluator.IsConstant(bound))
+            throw new SqlException(SqlState.InvalidParameterValue, $"{clause} must be a constant",
+                position: PositionOf(expression));
+        var value = ConstantEvaluator.Evaluate(bound) as long?;
+        if (value is null or < 0)
+            throw new SqlException("2201W", $"{clause} must not be negative", position: PositionOf(expression));
+        return value;
+    }
+}

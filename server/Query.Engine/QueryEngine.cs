@@ -1,0 +1,123 @@
+using Query.Engine.Catalog;
+using Query.Engine.Errors;
+using Query.Engine.Execution;
+using Query.Engine.Functions;
+using Query.Storage;
+
+namespace Query.Engine;
+
+/// <summary>
+/// The streaming SQL engine over one data directory: a durable catalog of streams (<c>catalog.json</c>) and their
+/// partitioned logs (<c>logs/</c>). Thread-safe; create one <see cref="EngineSession"/> per client connection.
+/// Error policy: everything a statement can get wrong surfaces as <see cref="SqlException"/> with a SQLSTATE;
+/// syntax errors pass through as the grammar's <c>SqlSyntaxException</c>.
+/// </summary>
+public sealed class QueryEngine : IAsyncDisposable
+{
+    private readonly Dictionary<string, StreamRuntime> _streams = new(StringComparer.Ordinal);
+    private readonly object _ddlLock = new();
+
+    // Compiled SELECTs without parameters, keyed by their syntax (equality ignores positions). A thousand
+    // identical push queries share one set of delegates; an entry is used only while its stream is current.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Grammar.Ast.SelectQuery,
+        CompiledSelect> _compiled = new();
+
+    private QueryEngine(EngineOptions options, CatalogStore catalog, LogStore logs)
+    {
+        Options = options;
+        Catalog = catalog;
+        Logs = logs;
+        TimeProvider = options.TimeProvider ?? TimeProvider.System;
+    }
+
+    public EngineOptions Options { get; }
+
+    internal CatalogStore Catalog { get; }
+
+    internal LogStore Logs { get; }
+
+    internal TimeProvider TimeProvider { get; }
+
+    internal object DdlLock => _ddlLock;
+
+    /// <summary>Opens (or creates) the data directory and reattaches every stream in the catalog to its log.</summary>
+    public static QueryEngine Open(EngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Directory.CreateDirectory(options.DataDirectory);
+        var catalog = CatalogStore.Open(options.DataDirectory);
+        var logs = LogStore.Open(Path.Combine(options.DataDirectory, "logs"), options.TimeProvider);
+        if (options.TimeProvider is not null)
+            TimeFunctions.Clock = options.TimeProvider;
+        var engine = new QueryEngine(options, catalog, logs);
+        foreach (var definition in catalog.Streams)
+        {
+            if (!logs.TryGetLog(definition.LogName, out var log))
+                log = logs.CreateLog(definition.LogName, new LogOptions
+                {
+                    Partitions = definition.Partitions,
+                    RetentionMs = definition.RetentionMs,
+                });
+            engine._streams[definition.Name] = new StreamRuntime(definition, log);
+        }
+        return engine;
+    }
+
+    public EngineSession CreateSession() => new(this);
+
+    /// <summary>Every stream with its columns and settings (for clients' \d and information_schema).</summary>
+    public IReadOnlyList<StreamDefinition> ListStreams() => Catalog.Streams;
+
+    internal bool TryGetStream(string name, out StreamRuntime stream)
+    {
+        lock (_streams)
+            return _streams.TryGetValue(name, out stream!);
+    }
+
+    internal StreamRuntime GetStream(string name, int? position)
+    {
+        if (TryGetStream(name, out var stream))
+            return stream;
+        string? hint = null;
+        lock (_streams)
+        {
+            foreach (var candidate in _streams.Keys)
+            {
+                if (string.Equals(candidate, name, StringComparison.OrdinalIgnoreCase))
+                    hint = $"Names are case-sensitive when quoted. Did you mean \"{candidate}\"?";
+            }
+        }
+        throw SqlException.UndefinedTable(name, hint, position);
+    }
+
+    internal void SetStream(StreamRuntime stream)
+    {
+        lock (_streams)
+            _streams[stream.Definition.Name] = stream;
+    }
+
+    internal void RemoveStream(string name)
+    {
+        lock (_streams)
+            _streams.Remove(name);
+    }
+
+    internal bool TryGetCompiled(Grammar.Ast.SelectQuery query, out CompiledSelect compiled)
+    {
+        if (!_compiled.TryGetValue(query, out compiled!))
+            return false;
+        var source = compiled.Plan.Source;
+        return source is null || (TryGetStream(source.Definition.Name, out var current) && ReferenceEquals(current,
+            source));
+    }
+
+    internal void AddCompiled(Grammar.Ast.SelectQuery query, CompiledSelect compiled)
+    {
+        if (_compiled.Count >= 1024)
+            _compiled.Clear();
+        _compiled[query] = compiled;
+    }
+
+    /// <summary>Flushes and closes every log.</summary>
+    public async ValueTask DisposeAsync() => await Logs.DisposeAsync();
+}

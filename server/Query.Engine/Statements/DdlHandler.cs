@@ -1,0 +1,197 @@
+using Query.Engine.Binding;
+using Query.Engine.Catalog;
+using Query.Engine.Errors;
+using Query.Engine.Execution;
+using Query.Engine.Types;
+using Query.Storage;
+using Ast = Query.Grammar.Ast;
+
+namespace Query.Engine.Statements;
+
+/// <summary>
+/// CREATE STREAM, DROP STREAM, ALTER STREAM ADD COLUMN. The log is created before the catalog entry is written,
+/// so a crash in between leaves an unreferenced log that a later CREATE STREAM of the same name reattaches (as
+/// ksqlDB attaches to an existing topic). DROP keeps the log unless DELETE TOPIC is given.
+/// </summary>
+internal static class DdlHandler
+{
+    private static readonly HashSet<string> ReservedNames =
+        new(StringComparer.Ordinal) { "ROWTIME", "ROWOFFSET", "ROWPARTITION", "WINDOWSTART", "WINDOWEND" };
+
+    public static StatementResult CreateStream(EngineSession session, Ast.CreateStream create)
+    {
+        var engine = session.Engine;
+        var name = EngineSession.SourceName(create.Name);
+        var properties = StreamProperties.Parse(create.Properties);
+        var (columns, key) = Columns(create.Columns);
+        var timestamp = TimestampColumn(properties, columns, create);
+        lock (engine.DdlLock)
+        {
+            if (engine.TryGetStream(name, out var existing))
+            {
+                if (create.IfNotExists)
+                    return StatementResult.Command("CREATE STREAM");
+                if (!create.OrReplace)
+                    throw new SqlException(SqlState.DuplicateTable, $"stream \"{name}\" already exists",
+                        position: create.Name.Span.Start + 1);
+                return Replace(engine, existing, columns, key, timestamp, properties);
+            }
+            var logName = properties.LogName ?? name;
+            var log = OpenOrCreateLog(engine, logName, properties, create.Name.Span.Start + 1);
+            var definition = new StreamDefinition(name, columns, key, timestamp, properties.ValueFormat, logName,
+                log.PartitionCount, log.Options.RetentionMs, engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+            engine.Catalog.Put(definition);
+            engine.SetStream(new StreamRuntime(definition, log));
+        }
+        return StatementResult.Command("CREATE STREAM");
+    }
+
+    private static StatementResult Replace(QueryEngine engine, StreamRuntime existing, List<ColumnInfo> columns,
+        int key,
+        int timestamp, StreamProperties properties)
+    {
+        var old = existing.Definition;
+        var compatible = columns.Count >= old.Columns.Count && key == old.KeyColumn
+            && properties.ValueFormat == old.ValueFormat
+            && (properties.Partitions is null || properties.Partitions == old.Partitions);
+        for (var i = 0; compatible && i < old.Columns.Count; i++)
+            compatible = old.Columns[i] == columns[i];
+        if (!compatible)
+            throw SqlException.FeatureNotSupported(
+                "CREATE OR REPLACE STREAM that changes existing columns, the key, the format or the partitions "
+                + "(only adding columns at the end is supported)");
+        var definition = old with { Columns = columns, TimestampColumn = timestamp };
+        engine.Catalog.Put(definition);
+        engine.SetStream(new StreamRuntime(definition, existing.Log));
+        return StatementResult.Command("CREATE STREAM");
+    }
+
+    private static PartitionedLog OpenOrCreateLog(QueryEngine engine, string logName, StreamProperties properties,
+        int position)
+    {
+        try
+        {
+            if (engine.Logs.TryGetLog(logName, out var existing))
+            {
+                if (properties.Partitions is { } partitions && partitions != existing.PartitionCount)
+                    throw new SqlException(SqlState.InvalidParameterValue,
+                        $"log \"{logName}\" already exists with {existing.PartitionCount} partitions, not {partitions}",
+                        position: position);
+                return existing;
+            }
+            return engine.Logs.CreateLog(logName, properties.LogOptions);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SqlException(SqlState.InvalidName, $"\"{logName}\" cannot name a log: {e.Message}",
+                position: position, hint: "Use WITH (KAFKA_TOPIC='name') to choose a log name.");
+        }
+    }
+
+    private static (List<ColumnInfo> Columns, int Key) Columns(Ast.EquatableArray<Ast.ColumnDefinition> definitions)
+    {
+        var columns = new List<ColumnInfo>();
+        var key = -1;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var column in definitions)
+        {
+            var position = column.Span.Start + 1;
+            var name = column.Name.Value;
+            if (ReservedNames.Contains(name.ToUpperInvariant()))
+                throw new SqlException("42939", $"column name \"{name}\" is reserved for a pseudo-column",
+                    position: position);
+            if (!names.Add(name))
+                throw new SqlException(SqlState.DuplicateColumn, $"column \"{name}\" specified more than once",
+                    position: position);
+            switch (column.Role)
+            {
+                case Ast.ColumnRole.Key when key >= 0:
+                    throw SqlException.FeatureNotSupported("more than one KEY column", position);
+                case Ast.ColumnRole.Key:
+                    key = columns.Count;
+                    break;
+                case Ast.ColumnRole.PrimaryKey:
+                    throw new SqlException(SqlState.SyntaxError, "streams take KEY columns; PRIMARY KEY is for tables",
+                        position: position);
+                case Ast.ColumnRole.Headers or Ast.ColumnRole.Header:
+                    throw SqlException.FeatureNotSupported("HEADERS columns", position);
+            }
+            columns.Add(new ColumnInfo(name, TypeResolver.Resolve(column.Type)));
+        }
+        if (columns.Count == 0)
+            throw new SqlException(SqlState.SyntaxError, "a stream needs at least one column");
+        if (columns.Count > ushort.MaxValue)
+            throw new SqlException(SqlState.ProgramLimitExceeded, "too many columns");
+        return (columns, key);
+    }
+
+    private static int TimestampColumn(StreamProperties properties, List<ColumnInfo> columns, Ast.CreateStream create)
+    {
+        if (properties.TimestampColumn is null)
+            return -1;
+        var wanted = properties.TimestampColumn;
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (columns[i].Name == wanted || columns[i].Name == wanted.ToUpperInvariant())
+            {
+                if (columns[i].Type.Kind is not (SqlTypeKind.BigInt or SqlTypeKind.Timestamp))
+                    throw new SqlException(SqlState.DatatypeMismatch,
+                        $"TIMESTAMP column \"{columns[i].Name}\" must be BIGINT or TIMESTAMP, not {columns[i].Type}",
+                        position: create.Span.Start + 1);
+                return i;
+            }
+        }
+        throw SqlException.UndefinedColumn(wanted, position: create.Span.Start + 1);
+    }
+
+    public static StatementResult Drop(EngineSession session, Ast.DropSource drop)
+    {
+        if (drop.Kind == Ast.SourceKind.Table)
+            throw drop.IfExists ? SqlException.FeatureNotSupported("tables", drop.Span.Start + 1)
+                : SqlException.UndefinedTable(drop.Name.Name.Value, position: drop.Name.Span.Start + 1);
+        var engine = session.Engine;
+        var name = EngineSession.SourceName(drop.Name);
+        lock (engine.DdlLock)
+        {
+            if (!engine.TryGetStream(name, out var stream))
+            {
+                if (drop.IfExists)
+                    return StatementResult.Command("DROP STREAM");
+                engine.GetStream(name, drop.Name.Span.Start + 1);
+            }
+            engine.Catalog.Remove(name);
+            engine.RemoveStream(name);
+            if (drop.DeleteTopic)
+                engine.Logs.DeleteLog(stream.Definition.LogName);
+        }
+        return StatementResult.Command("DROP STREAM");
+    }
+
+    public static StatementResult AddColumns(EngineSession session, Ast.AlterSourceAddColumns alter)
+    {
+        if (alter.Kind == Ast.SourceKind.Table)
+            throw SqlException.FeatureNotSupported("tables", alter.Span.Start + 1);
+        var engine = session.Engine;
+        var name = EngineSession.SourceName(alter.Name);
+        lock (engine.DdlLock)
+        {
+            var stream = engine.GetStream(name, alter.Name.Span.Start + 1);
+            var old = stream.Definition;
+            var (added, key) = Columns(alter.Columns);
+            if (key >= 0)
+                throw SqlException.FeatureNotSupported("adding a KEY column", alter.Span.Start + 1);
+            var columns = new List<ColumnInfo>(old.Columns);
+            foreach (var column in added)
+            {
+                if (old.IndexOf(column.Name) >= 0)
+                    throw new SqlException(SqlState.DuplicateColumn, $"column \"{column.Name}\" already exists",
+                        position: alter.Span.Start + 1);
+                columns.Add(column);
+            }
+            var definition = old with { Columns = columns };
+            engine.Catalog.Put(definition);
+            engine.SetStream(new StreamRuntime(definition, stream.Log));
+        }
+        return StatementResult.Command("ALTER STREAM");
+    }
+}

@@ -1,0 +1,127 @@
+using Query.Engine.Binding;
+using Query.Engine.Errors;
+using Query.Engine.Execution;
+using Query.Engine.Types;
+using Ast = Query.Grammar.Ast;
+
+namespace Query.Engine.Statements;
+
+/// <summary>
+/// INSERT INTO s [(cols)] VALUES (...), (...): every value is bound with PostgreSQL's assignment casts and
+/// evaluated before anything is written; the statement is all or nothing. ROWTIME may be listed as a target to
+/// set the record time (as ksqlDB allows); ROWOFFSET and ROWPARTITION may not.
+/// </summary>
+internal static class InsertHandler
+{
+    private const int RowTimeTarget = -1;
+
+    public static IReadOnlyList<ColumnInfo> Describe(EngineSession session, Ast.InsertValues insert,
+        ParameterTypes parameters)
+    {
+        Bind(session, insert, parameters, values: null, appender: null);
+        return [];
+    }
+
+    public static async ValueTask<StatementResult> ExecuteAsync(EngineSession session, Ast.InsertValues insert,
+        IReadOnlyList<object?> parameters, CancellationToken cancellationToken)
+    {
+        var stream = session.Engine.GetStream(EngineSession.SourceName(insert.Target), insert.Target.Span.Start + 1);
+        using var appender = new RowAppender(stream);
+        Bind(session, insert, new ParameterTypes(), parameters, appender);
+        var count = await appender.CommitAsync(cancellationToken);
+        return StatementResult.Command($"INSERT 0 {count}");
+    }
+
+    private static void Bind(EngineSession session, Ast.InsertValues insert, ParameterTypes parameters,
+        IReadOnlyList<object?>? values, RowAppender? appender)
+    {
+        var stream = session.Engine.GetStream(EngineSession.SourceName(insert.Target), insert.Target.Span.Start + 1);
+        var columns = stream.Definition.Columns;
+        var targets = Targets(insert, columns);
+        var binder = new ExpressionBinder(BindScope.Empty, parameters) { ParameterValues = values };
+        var row = new Cell[columns.Count];
+        foreach (var valuesRow in insert.Rows)
+        {
+            CheckArity(valuesRow, targets.Count);
+            row.AsSpan().Fill(Cell.Null);
+            long? timestamp = null;
+            for (var i = 0; i < targets.Count; i++)
+            {
+                var target = targets[i];
+                var (bound, type) = target == RowTimeTarget
+                    ? BindRowTime(binder, valuesRow.Values[i])
+                    : (binder.BindAs(valuesRow.Values[i], columns[target].Type, CastContext.Assignment),
+                        columns[target].Type);
+                if (values is null)
+                    continue;
+                var value = ConstantEvaluator.Evaluate(bound);
+                if (target == RowTimeTarget)
+                    timestamp = (long?)value;
+                else
+                    row[target] = Cell.FromObject(value, type);
+            }
+            appender?.Add(row, timestamp);
+        }
+    }
+
+    /// <summary>ROWTIME takes BIGINT epoch ms (ksqlDB), a TIMESTAMP, or an ISO-8601 string.</summary>
+    private static (BoundExpr, SqlType) BindRowTime(ExpressionBinder binder, Ast.Expr expression)
+    {
+        var bound = binder.Bind(expression, SqlType.BigInt);
+        var type = bound is BoundLiteral { IsUntypedString: true } || bound.Type.Kind == SqlTypeKind.Timestamp
+            ? SqlType.Timestamp : SqlType.BigInt;
+        return (ExpressionBinder.Coerce(bound, type, CastContext.Assignment, expression.Span.Start + 1), type);
+    }
+
+    private static List<int> Targets(Ast.InsertValues insert, IReadOnlyList<ColumnInfo> columns)
+    {
+        var targets = new List<int>();
+        if (insert.Columns.Count == 0)
+        {
+            for (var i = 0; i < columns.Count; i++)
+                targets.Add(i);
+            return targets;
+        }
+        foreach (var name in insert.Columns)
+        {
+            var position = name.Span.Start + 1;
+            int index;
+            if (name.Value == "ROWTIME")
+            {
+                index = RowTimeTarget;
+            }
+            else if (name.Value is "ROWOFFSET" or "ROWPARTITION")
+            {
+                throw new SqlException("428C9", $"cannot insert a value into pseudo-column \"{name.Value}\"",
+                    position: position);
+            }
+            else
+            {
+                index = -2;
+                for (var i = 0; i < columns.Count; i++)
+                {
+                    if (columns[i].Name == name.Value)
+                        index = i;
+                }
+                if (index == -2)
+                    throw SqlException.UndefinedColumn(name.Text, position: position);
+            }
+            if (targets.Contains(index))
+                throw new SqlException(SqlState.DuplicateColumn, $"column \"{name.Value}\" specified more than once",
+                    position: position);
+            targets.Add(index);
+        }
+        return targets;
+    }
+
+    private static void CheckArity(Ast.ValuesRow row, int targetCount)
+    {
+        if (row.Values.Count == targetCount)
+            return;
+        throw new SqlException(SqlState.SyntaxError,
+            row.Values.Count > targetCount
+                ? "INSERT has more expressions than target columns"
+                : "INSERT has more target columns than expressions",
+            position: row.Span.Start + 1);
+    }
+}

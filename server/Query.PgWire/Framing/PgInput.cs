@@ -1,0 +1,153 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+
+namespace Query.PgWire.Framing;
+
+/// <summary>
+/// Reads frontend messages from the socket pipe. Each frame's length is checked against the limit before any of
+/// its body is awaited, so an attacker-sized length never causes an allocation; the body is then copied into one
+/// reused buffer (valid until the next read). While a statement runs, <see cref="StartWatching"/> keeps reading
+/// (without consuming) so a vanished client is noticed even when the client sends nothing.
+/// </summary>
+internal sealed class PgInput : IDisposable
+{
+    /// <summary>PostgreSQL's own cap on a startup packet (MAX_STARTUP_PACKET_LENGTH).</summary>
+    private const int MaxStartupBytes = 10_000;
+
+    private readonly PipeReader _reader;
+    private readonly int _maxMessageBytes;
+    private byte[] _body = ArrayPool<byte>.Shared.Rent(4096);
+    private Task? _watcher;
+
+    public PgInput(PipeReader reader, int maxMessageBytes)
+    {
+        _reader = reader;
+        _maxMessageBytes = maxMessageBytes;
+    }
+
+    /// <summary>Body of the last message read.</summary>
+    public ReadOnlySpan<byte> Body => _body.AsSpan(0, BodyLength);
+
+    public int BodyLength { get; private set; }
+
+    /// <summary>Reads an untyped startup-phase message; returns false at end of stream.</summary>
+    public ValueTask<bool> ReadStartupAsync(CancellationToken ct) => ReadCoreAsync(typed: false, ct, null);
+
+    /// <summary>Reads one typed message; returns its type byte, or -1 at end of stream.</summary>
+    public async ValueTask<int> ReadMessageAsync(CancellationToken ct)
+    {
+        byte type = 0;
+        bool ok = await ReadCoreAsync(typed: true, ct, t => type = t);
+        return ok ? type : -1;
+    }
+
+    private async ValueTask<bool> ReadCoreAsync(bool typed, CancellationToken ct, Action<byte>? onType)
+    {
+        while (true)
+        {
+            var result = await _reader.ReadAsync(ct);
+            var buffer = result.Buffer;
+            if (TryReadFrame(ref buffer, typed, out byte type, out var body))
+            {
+                BodyLength = (int)body.Length;
+                if (_body.Length < BodyLength)
+                {
+                    ArrayPool<byte>.Shared.Return(_body);
+                    _body = ArrayPool<byte>.Shared.Rent(BodyLength);
+                }
+                body.CopyTo(_body);
+                _reader.AdvanceTo(buffer.Start);
+                onType?.Invoke(type);
+                return true;
+            }
+            if (result.IsCompleted)
+            {
+                _reader.AdvanceTo(buffer.End);
+                if (buffer.Length > 0)
+                    throw new PgProtocolException("incomplete message at end of stream");
+                return false;
+            }
+            _reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    private bool TryReadFrame(ref ReadOnlySequence<byte> buffer, bool typed, out byte type,
+        out ReadOnlySequence<byte> body)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        type = 0;
+        body = default;
+        if (typed && !reader.TryRead(out type))
+            return false;
+        if (!reader.TryReadBigEndian(out int length))
+            return false;
+        if (length < 4)
+            throw new PgProtocolException($"invalid message length {length}");
+        if (!typed && length > MaxStartupBytes)
+            throw new PgProtocolException($"invalid length of startup packet: {length}");
+        if (length - 4 > _maxMessageBytes)
+            throw new PgException(PgSqlState.ProgramLimitExceeded,
+                $"message of {length} bytes exceeds the limit of {_maxMessageBytes} bytes", fatal: true);
+        if (reader.Remaining < length - 4)
+            return false;
+        body = buffer.Slice(reader.Position, length - 4);
+        buffer = buffer.Slice(body.End);
+        return true;
+    }
+
+    /// <summary>
+    /// Starts noticing end of stream while a statement runs; <paramref name="onClosed"/> fires if the client goes.
+    /// Pipelined bytes stay unconsumed; watching stops by itself once more than the message limit is buffered.
+    /// </summary>
+    public void StartWatching(Action onClosed)
+    {
+        if (_watcher is not null)
+            return;
+        _watcher = WatchAsync(onClosed);
+    }
+
+    public async ValueTask StopWatchingAsync()
+    {
+        if (_watcher is null)
+            return;
+        _reader.CancelPendingRead();
+        await _watcher;
+        _watcher = null;
+    }
+
+    private async Task WatchAsync(Action onClosed)
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await _reader.ReadAsync();
+                // Leaving, the buffer is marked unexamined so the message loop sees pipelined bytes at once;
+                // while watching, everything is marked examined so the next read waits for new bytes or EOF.
+                if (result.IsCanceled || result.IsCompleted || result.Buffer.Length > _maxMessageBytes + 5L)
+                {
+                    _reader.AdvanceTo(result.Buffer.Start);
+                    if (result.IsCompleted && !result.IsCanceled)
+                        onClosed();
+                    return;
+                }
+                _reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            }
+        }
+        catch (Exception)
+        {
+            onClosed();
+        }
+    }
+
+    public static int ReadInt32(ReadOnlySpan<byte> span, int at) => BinaryPrimitives.ReadInt32BigEndian(span[at..]);
+
+    public static short ReadInt16(ReadOnlySpan<byte> span, int at) => BinaryPrimitives.ReadInt16BigEndian(span[at..]);
+
+    public void Dispose()
+    {
+        ArrayPool<byte>.Shared.Return(_body);
+        _body = [];
+    }
+}

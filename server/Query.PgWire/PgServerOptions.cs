@@ -1,0 +1,31 @@
+using System.Net;
+
+namespace Query.PgWire;
+
+/// <summary>Settings of a <c>PgServer</c>.</summary>
+public sealed class PgServerOptions
+{
+    public IPAddress ListenAddress { get; set; } = IPAddress.Loopback;
+
+    /// <summary>TCP port; 0 picks a free one (read <c>PgServer.EndPoint</c>).</summary>
+    public int Port { get; set; } = 5432;
+
+    /// <summary>Largest frontend message accepted; bigger ones are rejected before their body is read.</summary>
+    public int MaxMessageBytes { get; set; } = 64 * 1024 * 1024;
+
+    public int MaxConnections { get; set; } = 1000;
+
+    public PgAuthMode AuthMode { get; set; } = PgAuthMode.Trust;
+
+    /// <summary>User name to password, for SCRAM-SHA-256 and cleartext.</summary>
+    public IReadOnlyDictionary<string, string> Users { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>Reported as server_version; clients parse the leading digits, so keep it 15.x.</summary>
+    public string ServerVersion { get; set; } = "15.0";
+
+    /// <summary>What <c>SELECT version()</c> answers.</summary>
+    public string VersionText { get; set; } = "PostgreSQL 15.0 (Query streaming SQL) on x86_64-pc-linux-gnu, 64-bit";
+
+    /// <summary>How long <c>PgServer.StopAsync</c> waits for sessions to end before abandoning them.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}

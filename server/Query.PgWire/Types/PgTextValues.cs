@@ -1,0 +1,197 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+
+namespace Query.PgWire.Types;
+
+/// <summary>PostgreSQL input syntax for the less common types, and the boxed decode path.</summary>
+internal static class PgTextValues
+{
+    private static readonly string[] DateFormats = ["yyyy-MM-dd"];
+
+    public static long ParseTimestamp(string text)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.Equals("infinity", StringComparison.OrdinalIgnoreCase))
+            return long.MaxValue;
+        if (trimmed.Equals("-infinity", StringComparison.OrdinalIgnoreCase))
+            return long.MinValue;
+        // PostgreSQL prints offsets as +05 or +05:30; .NET wants the minutes.
+        if (trimmed.Length > 3 && trimmed[^3] is '+' or '-' && char.IsAsciiDigit(trimmed[^1]) && trimmed.Contains(':'))
+            trimmed += ":00";
+        if (DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+            return PgTime.ToUnixMicros(value.UtcDateTime);
+        throw PgValues.Invalid("timestamp", text);
+    }
+
+    public static int ParseDate(string text)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.Equals("infinity", StringComparison.OrdinalIgnoreCase))
+            return int.MaxValue;
+        if (trimmed.Equals("-infinity", StringComparison.OrdinalIgnoreCase))
+            return int.MinValue;
+        return DateOnly.TryParseExact(trimmed, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None,
+            out var d)
+            ? d.DayNumber - 719_162
+            : throw PgValues.Invalid("date", text);
+    }
+
+    /// <summary>Postgres-style intervals: <c>1 year 2 mons 3 days 04:05:06.5</c>, also plain <c>hh:mm:ss</c>.</summary>
+    public static (long Micros, int Days, int Months) ParseInterval(string text)
+    {
+        var parts = text.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        long micros = 0;
+        int days = 0, months = 0;
+        for (int i = 0; i < parts.Length; i++)
+        {
+            var part = parts[i];
+            if (part.Contains(':'))
+            {
+                bool negative = part.StartsWith('-');
+                var clock = part.TrimStart('-', '+');
+                var pieces = clock.Split(':');
+                if (pieces.Length is < 2 or > 3 || !long.TryParse(pieces[0], CultureInfo.InvariantCulture, out var h) ||
+                    !long.TryParse(pieces[1], CultureInfo.InvariantCulture, out var m))
+                    throw PgValues.Invalid("interval", text);
+                decimal s = 0;
+                if (pieces.Length == 3 && !decimal.TryParse(pieces[2], CultureInfo.InvariantCulture, out s))
+                    throw PgValues.Invalid("interval", text);
+                long value = (h * 3600 + m * 60) * 1_000_000 + (long)(s * 1_000_000);
+                micros += negative ? -value : value;
+                continue;
+            }
+            if (i + 1 >= parts.Length || !decimal.TryParse(part, CultureInfo.InvariantCulture, out var amount))
+                throw PgValues.Invalid("interval", text);
+            var unit = parts[++i].ToLowerInvariant().TrimEnd('s');
+            switch (unit)
+            {
+                case "year": months += (int)(amount * 12); break;
+                case "mon" or "month": months += (int)amount; break;
+                case "week": days += (int)(amount * 7); break;
+                case "day": days += (int)amount; break;
+                case "hour": micros += (long)(amount * 3_600_000_000); break;
+                case "min" or "minute": micros += (long)(amount * 60_000_000); break;
+                case "sec" or "second": micros += (long)(amount * 1_000_000); break;
+                default: throw PgValues.Invalid("interval", text);
+            }
+        }
+        return (micros, days, months);
+    }
+
+    /// <summary>Classic escape format: <c>\\</c> and <c>\ooo</c> octal.</summary>
+    public static byte[] UnescapeBytea(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var result = new List<byte>(bytes.Length);
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] != (byte)'\\')
+            {
+                result.Add(bytes[i]);
+            }
+            else if (i + 1 < bytes.Length && bytes[i + 1] == (byte)'\\')
+            {
+                result.Add((byte)'\\');
+                i++;
+            }
+            else if (i + 3 < bytes.Length + 0 && IsOctal(bytes[i + 1]) && IsOctal(bytes[i + 2]) && IsOctal(bytes[i
+                + 3]))
+            {
+                result.Add((byte)(((bytes[i + 1] - '0') << 6) | ((bytes[i + 2] - '0') << 3) | (bytes[i + 3] - '0')));
+                i += 3;
+            }
+            else
+            {
+                throw PgValues.Invalid("bytea", text);
+            }
+        }
+        return [.. result];
+    }
+
+    public static object? GetValue(PgValues values, int index)
+    {
+        if (values.IsNull(index))
+            return null;
+        int oid = values.TypeOid(index);
+        return oid switch
+        {
+            PgTypeOid.Bool => values.GetBoolean(index),
+            PgTypeOid.Int2 => (short)values.GetInt64(index),
+            PgTypeOid.Int4 => values.GetInt32(index),
+            PgTypeOid.Int8 => values.GetInt64(index),
+            PgTypeOid.Oid => (uint)values.GetInt64(index),
+            PgTypeOid.Float4 => (float)values.GetDouble(index),
+            PgTypeOid.Float8 => values.GetDouble(index),
+            PgTypeOid.Numeric => values.GetDecimal(index),
+            PgTypeOid.Bytea => values.GetBytes(index),
+            PgTypeOid.Uuid => values.GetGuid(index),
+            PgTypeOid.Timestamp => DateTime.SpecifyKind(PgTime.FromUnixMicros(values.GetTimestampMicros(index)),
+                DateTimeKind.Unspecified),
+            PgTypeOid.TimestampTz => PgTime.FromUnixMicros(values.GetTimestampMicros(index)),
+            PgTypeOid.Date => DateOnly.FromDayNumber(values.GetDateDays(index) + 719_162),
+            PgTypeOid.Time => new TimeOnly(values.GetTimeMicros(index) * 10),
+            PgTypeOid.Interval => IntervalToTimeSpan(values.GetInterval(index)),
+            _ when PgTypeTable.ElementOf(oid) != 0 => GetArray(values, index, PgTypeTable.ElementOf(oid)),
+            _ => values.GetString(index),
+        };
+    }
+
+    private static TimeSpan IntervalToTimeSpan((long Micros, int Days, int Months) value) =>
+        TimeSpan.FromTicks(value.Micros * 10) + TimeSpan.FromDays(value.Days + value.Months * 30L);
+
+    private static object?[] GetArray(PgValues values, int index, int elementOid)
+    {
+        var elements = new PgValues();
+        if (values.IsBinary(index))
+            ReadBinaryArray(values.GetRaw(index), elements, elementOid);
+        else
+            ReadTextArray(values.GetString(index), elements, elementOid);
+        var result = new object?[elements.Count];
+        for (int i = 0; i < result.Length; i++)
+            result[i] = GetValue(elements, i);
+        return result;
+    }
+
+    private static void ReadBinaryArray(ReadOnlySpan<byte> raw, PgValues elements, int elementOid)
+    {
+        if (raw.Length < 12)
+            throw new PgException(PgSqlState.InvalidBinaryRepresentation, "invalid array binary value");
+        int ndim = BinaryPrimitives.ReadInt32BigEndian(raw);
+        if (ndim == 0)
+        {
+            elements.Reset(0);
+            return;
+        }
+        if (ndim != 1 || raw.Length < 20)
+            throw PgException.FeatureNotSupported("multi-dimensional arrays");
+        int count = BinaryPrimitives.ReadInt32BigEndian(raw[12..]);
+        if (count < 0 || count > raw.Length / 4)
+            throw new PgException(PgSqlState.InvalidBinaryRepresentation, "invalid array length");
+        elements.Reset(count);
+        int at = 20;
+        for (int i = 0; i < count; i++)
+        {
+            if (at + 4 > raw.Length)
+                throw new PgException(PgSqlState.InvalidBinaryRepresentation, "truncated array value");
+            int length = BinaryPrimitives.ReadInt32BigEndian(raw[at..]);
+            at += 4;
+            if (length > raw.Length - at)
+                throw new PgException(PgSqlState.InvalidBinaryRepresentation, "truncated array value");
+            elements.Set(i, length < 0 ? default : raw.Slice(at, length), length < 0, binary: true, elementOid);
+            at += Math.Max(length, 0);
+        }
+    }
+
+    private static void ReadTextArray(string text, PgValues elements, int elementOid)
+    {
+        var items = PgArrayText.Split(text);
+        elements.Reset(items.Count);
+        for (int i = 0; i < items.Count; i++)
+            elements.Set(i, items[i] is null ? default : Encoding.UTF8.GetBytes(items[i]!), items[i] is null, false,
+                elementOid);
+    }
+
+    private static bool IsOctal(byte b) => b is >= (byte)'0' and <= (byte)'7';
+}

@@ -1,0 +1,55 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Query.Engine;
+using Query.PgWire;
+
+namespace Query.Server;
+
+/// <summary>
+/// The engine plus its wire listener, startable without the generic host (tests and benchmarks use this
+/// directly, as Garnet's GarnetServer does).
+/// </summary>
+public sealed class QueryServer : IAsyncDisposable
+{
+    private readonly QueryEngine _engine;
+    private readonly PgServer _pgServer;
+    private int _disposed;
+
+    private QueryServer(QueryEngine engine, PgServer pgServer)
+    {
+        _engine = engine;
+        _pgServer = pgServer;
+    }
+
+    public IPEndPoint EndPoint => _pgServer.EndPoint!;
+
+    public QueryEngine Engine => _engine;
+
+    public static async Task<QueryServer> StartAsync(ServerSettings settings, ILoggerFactory? loggerFactory = null,
+        CancellationToken cancellationToken = default)
+    {
+        loggerFactory ??= NullLoggerFactory.Instance;
+        Directory.CreateDirectory(settings.DataDirectory);
+        var engine = QueryEngine.Open(new EngineOptions { DataDirectory = settings.DataDirectory });
+        try
+        {
+            var pgServer = new PgServer(settings.ToPgServerOptions(), new EngineSessionFactory(engine), loggerFactory);
+            await pgServer.StartAsync(cancellationToken);
+            return new QueryServer(engine, pgServer);
+        }
+        catch
+        {
+            await engine.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        await _pgServer.DisposeAsync();
+        await _engine.DisposeAsync();
+    }
+}

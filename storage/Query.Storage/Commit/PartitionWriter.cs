@@ -1,0 +1,343 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Query.Storage.Format;
+using Query.Storage.Log;
+
+namespace Query.Storage.Commit;
+
+/// <summary>
+/// The single writer of one partition (group commit). Appenders enqueue sealed batches; one loop drains
+/// everything queued, assigns offsets, writes the whole group with one write per segment touched, fsyncs
+/// once (Sync durability), then publishes the new end offset and acknowledges every appender.
+/// <para>Fault model: a write that fails because the disk is full is undone (the file is cut back to the
+/// last published size) and fails only the group, with <see cref="StorageFullException"/>; any other write
+/// or fsync failure also fails the partition, since what reached the disk is then unknown. Reopening the
+/// store recovers it from the files.</para>
+/// </summary>
+internal sealed class PartitionWriter
+{
+    private const int MaxGroupRequests = 1024;
+    private const int MaxGroupBytes = 8 << 20;
+
+    private readonly PartitionLog _partition;
+    private readonly Channel<AppendRequest> _requests =
+        Channel.CreateUnbounded<AppendRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly AppendRequest[] _group = new AppendRequest[MaxGroupRequests];
+    private readonly Stack<AppendRequest> _pool = new();
+    private readonly AppendRequest _flushTick = new(null);
+    private readonly ITimer? _flushTimer;
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+    private AppendRequest? _carried;
+    private int _settled;     // group[.._settled] are completed: never touch them again (they are pooled)
+    private bool _dirty;
+    private long _lastSyncMs;
+    private Task _loop = Task.CompletedTask;
+
+    public PartitionWriter(PartitionLog partition)
+    {
+        _partition = partition;
+        _lastSyncMs = partition.NowMs();
+        if (partition.Options.Durability == DurabilityMode.Interval)
+        {
+            var interval = partition.Options.FlushInterval;
+            _flushTimer = partition.Time.CreateTimer(static state => ((PartitionWriter)state!).PostFlushTick(),
+                this, interval, interval);
+        }
+    }
+
+    public long SyncCount { get; private set; }
+
+    public void Start() => _loop = Task.Run(RunAsync);
+
+    public ValueTask<AppendResult> EnqueueAsync(ReadOnlyMemory<byte> batch, int recordCount,
+        CancellationToken cancellation)
+    {
+        var request = Rent();
+        request.Batch = batch;
+        request.RecordCount = recordCount;
+        request.Cancellation = cancellation;
+        var task = request.AsValueTask();
+        if (!_requests.Writer.TryWrite(request))
+        {
+            request.Fail(_partition.ClosedException());
+        }
+        return task;
+    }
+
+    /// <summary>Stops taking appends, lets the loop drain what is queued, and waits for it.</summary>
+    public Task StopAsync()
+    {
+        _flushTimer?.Dispose();
+        _requests.Writer.TryComplete();
+        return _loop;
+    }
+
+    internal void Return(AppendRequest request)
+    {
+        lock (_pool)
+        {
+            if (_pool.Count < 256)
+                _pool.Push(request);
+        }
+    }
+
+    private AppendRequest Rent()
+    {
+        lock (_pool)
+        {
+            if (_pool.TryPop(out var request))
+                return request;
+        }
+        return new AppendRequest(this);
+    }
+
+    private void PostFlushTick() => _requests.Writer.TryWrite(_flushTick);
+
+    private async Task RunAsync()
+    {
+        var reader = _requests.Reader;
+        while (_carried is not null || await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            var count = 0;
+            long bytes = 0;
+            if (_carried is not null)
+            {
+                _group[count++] = _carried;
+                bytes += _carried.Batch.Length;
+                _carried = null;
+            }
+            while (count < _group.Length && reader.TryRead(out var request))
+            {
+                if (bytes > 0 && bytes + request.Batch.Length > MaxGroupBytes)
+                {
+                    _carried = request;   // starts the next group, keeping order
+                    break;
+                }
+                _group[count++] = request;
+                bytes += request.Batch.Length;
+            }
+            _settled = 0;
+            ProcessGroup(_group.AsSpan(0, count));
+            Array.Clear(_group, 0, count);
+        }
+        FinalFlush();
+    }
+
+    private void ProcessGroup(Span<AppendRequest> group)
+    {
+        if (_partition.IsClosedForWrites(out var closed))
+        {
+            FailAll(group, closed);
+            return;
+        }
+        try
+        {
+            WriteGroup(group);
+        }
+        catch (IOException exception) when (StorageFullException.IsDiskFull(exception))
+        {
+            FailAll(group, new StorageFullException(_partition.Directory, exception));
+        }
+        catch (Exception exception)
+        {
+            _partition.Fail(exception);
+            FailAll(group, _partition.ClosedException());
+        }
+    }
+
+    private void FailAll(Span<AppendRequest> group, Exception exception)
+    {
+        foreach (var request in group[_settled..])
+        {
+            if (!ReferenceEquals(request, _flushTick))
+                request.Fail(exception);
+        }
+        _settled = group.Length;
+    }
+
+    private void WriteGroup(Span<AppendRequest> group)
+    {
+        var options = _partition.Options;
+        var segment = _partition.ActiveSegment;
+        var position = segment.SizeBytes;
+        var writeStart = position;
+        var nextOffset = _partition.EndOffset;
+        var pendingFrom = 0;
+        var bufferLength = 0;
+        var flushRequested = false;
+        var nowMs = _partition.NowMs();
+        for (var i = 0; i < group.Length; i++)
+        {
+            var request = group[i];
+            if (ReferenceEquals(request, _flushTick))
+            {
+                flushRequested = true;
+                continue;
+            }
+            if (request.Cancellation.IsCancellationRequested)
+            {
+                request.Cancelled = true;                     // failed with the others when they are acknowledged
+                continue;
+            }
+            var length = request.Batch.Length;
+            if (position > 0 && (position + length > options.SegmentMaxBytes
+                || nowMs - segment.CreatedMs >= (long)options.SegmentMaxAge.TotalMilliseconds))
+            {
+                // The old segment is complete before the next exists: sync it (unless durability is none),
+                // acknowledge what went into it, then roll.
+                Commit(segment, group, pendingFrom, i, writeStart, bufferLength, nextOffset,
+                    options.Durability != DurabilityMode.None, nowMs);
+                segment = _partition.Roll(nextOffset, nowMs);
+                position = writeStart = 0;
+                bufferLength = 0;
+                pendingFrom = i;
+            }
+            if (position == 0)
+                segment.CreatedMs = nowMs;                     // age counts from the first append
+            EnsureBuffer(bufferLength + length, bufferLength);
+            request.Batch.Span.CopyTo(_buffer.AsSpan(bufferLength));
+            BatchHeader.WriteBaseOffset(_buffer.AsSpan(bufferLength), nextOffset);
+            request.BaseOffset = nextOffset;
+            request.FilePosition = position;
+            nextOffset += request.RecordCount;
+            position += length;
+            bufferLength += length;
+        }
+        var sync = options.Durability == DurabilityMode.Sync
+            || (options.Durability == DurabilityMode.Interval
+                && (flushRequested || nowMs - _lastSyncMs >= (long)options.FlushInterval.TotalMilliseconds));
+        Commit(segment, group, pendingFrom, group.Length, writeStart, bufferLength, nextOffset, sync, nowMs);
+    }
+
+    /// <summary>Writes the buffered batches of one segment, syncs if asked, publishes and acknowledges them.</summary>
+    private void Commit(Segment segment, Span<AppendRequest> group, int from, int to, long writeStart,
+        int bufferLength, long endOffset, bool sync, long nowMs)
+    {
+        var requests = group[from..to];
+        if (bufferLength > 0)
+        {
+            try
+            {
+                _partition.BeforeWrite(segment, writeStart, bufferLength);
+                segment.Write(_buffer.AsSpan(0, bufferLength), writeStart);
+            }
+            catch (IOException)
+            {
+                TryTruncate(segment, writeStart);
+                throw;
+            }
+            _dirty = true;
+        }
+        if (sync && _dirty)
+            SyncOrFail(segment, writeStart, nowMs);
+        if (bufferLength == 0)
+        {
+            Settle(requests);
+            _settled = to;
+            return;
+        }
+        long minTimestampMs = long.MaxValue, maxTimestampMs = long.MinValue;
+        foreach (var request in requests)
+        {
+            if (request.Cancelled || ReferenceEquals(request, _flushTick))
+                continue;
+            var header = BatchHeader.Read(request.Batch.Span);
+            minTimestampMs = Math.Min(minTimestampMs, header.MinTimestampMs);
+            maxTimestampMs = Math.Max(maxTimestampMs, header.MaxTimestampMs);
+            segment.Index.OnBatch((int)(request.BaseOffset - segment.BaseOffset), request.FilePosition,
+                header.MaxTimestampMs);
+        }
+        TryPersistIndex(segment);
+        segment.Publish(writeStart + bufferLength, endOffset, minTimestampMs, maxTimestampMs);
+        _partition.OnPublished(endOffset);
+        Settle(requests);
+        _settled = to;
+    }
+
+    private void Settle(Span<AppendRequest> requests)
+    {
+        foreach (var request in requests)
+        {
+            if (ReferenceEquals(request, _flushTick))
+                continue;
+            if (request.Cancelled)
+                request.Fail(new OperationCanceledException(request.Cancellation));
+            else
+                request.Complete(new AppendResult(request.BaseOffset, request.RecordCount));
+        }
+    }
+
+    private void SyncOrFail(Segment segment, long unsyncedFrom, long nowMs)
+    {
+        try
+        {
+            segment.Sync();
+        }
+        catch (IOException exception)
+        {
+            // After a failed fsync the kernel may have dropped the dirty pages: nothing written since the last
+            // good sync can be trusted, so the partition stops until a reopen recovers it from disk.
+            TryTruncate(segment, unsyncedFrom);
+            _partition.Fail(exception);
+            throw;
+        }
+        _dirty = false;
+        _lastSyncMs = nowMs;
+        SyncCount++;
+    }
+
+    // The active segment's index files are rebuilt by recovery anyway, so failing to extend them (a full disk)
+    // must not fail an append whose data is already durable; the entries are written on a later try.
+    private static void TryPersistIndex(Segment segment)
+    {
+        try
+        {
+            segment.PersistIndex();
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static void TryTruncate(Segment segment, long sizeBytes)
+    {
+        try
+        {
+            segment.Truncate(sizeBytes);
+        }
+        catch (IOException)
+        {
+            // Recovery on the next open cuts the unacknowledged tail by CRC anyway.
+        }
+    }
+
+    private void EnsureBuffer(int needed, int keepBytes)
+    {
+        if (needed <= _buffer.Length)
+            return;
+        var grown = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
+        _buffer.AsSpan(0, keepBytes).CopyTo(grown);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = grown;
+    }
+
+    private void FinalFlush()
+    {
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+        if (_partition.IsClosedForWrites(out _) && _partition.IsDeleted)
+            return;
+        try
+        {
+            var segment = _partition.ActiveSegment;
+            segment.PersistIndex();
+            if (_dirty)
+                segment.Sync();
+            _dirty = false;
+        }
+        catch (IOException exception)
+        {
+            _partition.Fail(exception);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+using System.Buffers.Binary;
+using Microsoft.Win32.SafeHandles;
+
+namespace Query.Storage.Index;
+
+/// <summary>
+/// The sparse offset index and time index of one segment, kept in memory for lookups and mirrored to two
+/// files so a reopen need not rescan sealed segments. Both get an entry at the same batches: the first
+/// batch of the segment and then the first batch starting at least <see cref="IntervalBytes"/> after the
+/// previous entry.
+/// <list type="bullet">
+/// <item><c>.index</c>: 8-byte entries (int32 relativeOffset, int32 filePosition of the batch).</item>
+/// <item><c>.timeindex</c>: 12-byte entries (int64 maxTimestampBefore, int32 relativeOffset), where
+/// maxTimestampBefore is the largest timestamp of all records in the segment before that batch, so the
+/// column is non-decreasing even when record timestamps are not, and binary search stays correct.</item>
+/// </list>
+/// One writer appends; readers search concurrently. Entries below the published count never change, and a
+/// grown array holds copies of them, so a reader that sees a count can use any array version it sees.
+/// </summary>
+internal sealed class SegmentIndex
+{
+    public const int IntervalBytes = 4096;
+    public const int OffsetEntryBytes = 8;
+    public const int TimeEntryBytes = 12;
+
+    private Entry[] _entries = new Entry[16];
+    private int _count;
+    private int _persistedCount;
+    private long _lastIndexedPosition = -IntervalBytes;
+    private long _maxTimestampSoFar = long.MinValue;
+
+    private readonly record struct Entry(int RelativeOffset, int FilePosition, long MaxTimestampBefore);
+
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Called for every batch appended (or found by a scan), in order.</summary>
+    public void OnBatch(int relativeOffset, long filePosition, long batchMaxTimestampMs)
+    {
+        if (filePosition - _lastIndexedPosition >= IntervalBytes)
+        {
+            if (_count == _entries.Length)
+            {
+                var grown = new Entry[_entries.Length * 2];
+                _entries.AsSpan().CopyTo(grown);
+                Volatile.Write(ref _entries, grown);
+            }
+            _entries[_count] = new Entry(relativeOffset, (int)filePosition, _maxTimestampSoFar);
+            Volatile.Write(ref _count, _count + 1);
+            _lastIndexedPosition = filePosition;
+        }
+        _maxTimestampSoFar = Math.Max(_maxTimestampSoFar, batchMaxTimestampMs);
+    }
+
+    /// <summary>File position of the last indexed batch whose base is at or before the relative offset.</summary>
+    public long FindPosition(long relativeOffset)
+    {
+        var count = Volatile.Read(ref _count);
+        var entries = Volatile.Read(ref _entries);
+        int lo = 0, hi = count - 1, found = -1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (entries[mid].RelativeOffset <= relativeOffset)
+            {
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return found < 0 ? 0 : entries[found].FilePosition;
+    }
+
+    /// <summary>
+    /// File position of the last indexed batch before which every record is older than the timestamp: no
+    /// record at or after the timestamp can precede it.
+    /// </summary>
+    public long FindPositionForTimestamp(long timestampMs)
+    {
+        var count = Volatile.Read(ref _count);
+        var entries = Volatile.Read(ref _entries);
+        int lo = 0, hi = count - 1, found = -1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (entries[mid].MaxTimestampBefore < timestampMs)
+            {
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return found < 0 ? 0 : entries[found].FilePosition;
+    }
+
+    public void ResetPersisted() => _persistedCount = 0;
+
+    /// <summary>Writes entries added since the last call to the end of both index files.</summary>
+    public void Persist(SafeFileHandle offsetIndex, SafeFileHandle timeIndex)
+    {
+        var count = _count;
+        if (count == _persistedCount)
+            return;
+        var added = count - _persistedCount;
+        Span<byte> offsetBytes = added <= 256 ? stackalloc byte[added * OffsetEntryBytes]
+            : new byte[added * OffsetEntryBytes];
+        Span<byte> timeBytes = added <= 256 ? stackalloc byte[added * TimeEntryBytes]
+            : new byte[added * TimeEntryBytes];
+        for (var i = 0; i < added; i++)
+        {
+            var entry = _entries[_persistedCount + i];
+            BinaryPrimitives.WriteInt32LittleEndian(offsetBytes[(i * OffsetEntryBytes)..], entry.RelativeOffset);
+            BinaryPrimitives.WriteInt32LittleEndian(offsetBytes[(i * OffsetEntryBytes + 4)..], entry.FilePosition);
+            BinaryPrimitives.WriteInt64LittleEndian(timeBytes[(i * TimeEntryBytes)..], entry.MaxTimestampBefore);
+            BinaryPrimitives.WriteInt32LittleEndian(timeBytes[(i * TimeEntryBytes + 8)..], entry.RelativeOffset);
+        }
+        RandomAccess.Write(offsetIndex, offsetBytes, (long)_persistedCount * OffsetEntryBytes);
+        RandomAccess.Write(timeIndex, timeBytes, (long)_persistedCount * TimeEntryBytes);
+        _persistedCount = count;
+    }
+
+    /// <summary>
+    /// Loads both files of a sealed segment; null when either is missing, torn, inconsistent with the other,
+    /// out of order or pointing past the segment (the caller then rebuilds them with a scan).
+    /// </summary>
+    public static SegmentIndex? TryLoad(string offsetIndexPath, string timeIndexPath, long segmentSizeBytes,
+        long segmentMaxTimestampMs)
+    {
+        if (!File.Exists(offsetIndexPath) || !File.Exists(timeIndexPath))
+            return null;
+        var offsetBytes = File.ReadAllBytes(offsetIndexPath);
+        var timeBytes = File.ReadAllBytes(timeIndexPath);
+        var count = offsetBytes.Length / OffsetEntryBytes;
+        if (offsetBytes.Length % OffsetEntryBytes != 0 || timeBytes.Length != count * TimeEntryBytes
+            || (count == 0) != (segmentSizeBytes == 0))
+            return null;
+        var index = new SegmentIndex { _entries = new Entry[Math.Max(16, count)] };
+        for (var i = 0; i < count; i++)
+        {
+            var entry = new Entry(BinaryPrimitives.ReadInt32LittleEndian(offsetBytes.AsSpan(i * OffsetEntryBytes)),
+                BinaryPrimitives.ReadInt32LittleEndian(offsetBytes.AsSpan(i * OffsetEntryBytes + 4)),
+                BinaryPrimitives.ReadInt64LittleEndian(timeBytes.AsSpan(i * TimeEntryBytes)));
+            var timeRelative = BinaryPrimitives.ReadInt32LittleEndian(timeBytes.AsSpan(i * TimeEntryBytes + 8));
+            if (!index.IsValidNext(entry, i, timeRelative, segmentSizeBytes, segmentMaxTimestampMs))
+                return null;
+            index._entries[i] = entry;
+        }
+        index._count = index._persistedCount = count;
+        index._lastIndexedPosition = count > 0 ? index._entries[count - 1].FilePosition : -IntervalBytes;
+        index._maxTimestampSoFar = segmentMaxTimestampMs;
+        return index;
+    }
+
+    private bool IsValidNext(Entry entry, int i, int timeRelative, long segmentSizeBytes, long segmentMaxTimestampMs)
+    {
+        if (timeRelative != entry.RelativeOffset || entry.FilePosition >= segmentSizeBytes
+            || entry.MaxTimestampBefore > segmentMaxTimestampMs)
+            return false;
+        if (i == 0)
+            return entry.RelativeOffset == 0 && entry.FilePosition == 0 && entry.MaxTimestampBefore == long.MinValue;
+        var previous = _entries[i - 1];
+        return entry.RelativeOffset > previous.RelativeOffset
+            && entry.FilePosition - previous.FilePosition >= IntervalBytes
+            && entry.MaxTimestampBefore >= previous.MaxTimestampBefore;
+    }
+}

@@ -1,0 +1,240 @@
+using System.Buffers;
+using Query.Storage.Format;
+using Query.Storage.Log;
+
+namespace Query.Storage;
+
+/// <summary>
+/// Forward-only reader over one partition. Records are views into a pooled buffer, valid until the next
+/// <see cref="TryRead"/>. Every batch read is CRC-checked; batches and sealed segments outside the time range
+/// are skipped unread. At the live end <see cref="TryRead"/> returns false and can be called again later
+/// (after <see cref="PartitionLog.WaitForDataAsync"/>) to continue. Not thread-safe; dispose it.
+/// </summary>
+public sealed class LogReader : IDisposable
+{
+    private const int SeekReadBytes = 16 * 1024;
+    private const int SequentialReadBytes = 512 * 1024;
+
+    private readonly PartitionLog _partition;
+    private readonly long _endOffsetExclusive;
+    private readonly long _minTimestampMs;
+    private readonly long _maxTimestampMs;
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(SequentialReadBytes);
+    private long _bufferStart;
+    private int _bufferLength;
+    private Segment? _segment;
+    private long _filePosition;
+    private bool _positionedByIndex;
+    private bool _seeking;                 // small first read after positioning: seeks read little
+    private int _recordPosition;
+    private int _batchEnd;
+    private long _recordOffset;
+    private int _recordsLeft;
+    private long _batchPosition;
+
+    internal LogReader(PartitionLog partition, long startOffset, long endOffsetExclusive, long minTimestampMs,
+        long maxTimestampMs)
+    {
+        _partition = partition;
+        NextOffset = startOffset;
+        _endOffsetExclusive = endOffsetExclusive;
+        _minTimestampMs = minTimestampMs;
+        _maxTimestampMs = maxTimestampMs;
+    }
+
+    /// <summary>The offset the next <see cref="TryRead"/> looks at.</summary>
+    public long NextOffset { get; private set; }
+
+    public ReadStatistics Statistics { get; } = new();
+
+    /// <summary>False at <c>endOffsetExclusive</c> or at the current end of the log.</summary>
+    public bool TryRead(out LogRecord record)
+    {
+        ObjectDisposedException.ThrowIf(_buffer.Length == 0, this);
+        while (true)
+        {
+            if (_recordsLeft > 0)
+            {
+                var size = RecordFormat.TryParse(_buffer.AsSpan(_recordPosition, _batchEnd - _recordPosition),
+                    _recordOffset, out record);
+                if (size < 0)
+                    throw new CorruptSegmentException(_segment!.LogPath, _batchPosition, "malformed record");
+                _recordPosition += size;
+                _recordOffset++;
+                _recordsLeft--;
+                if (record.Offset < NextOffset)
+                    continue;                           // before the start offset, inside the first batch
+                if (record.Offset >= _endOffsetExclusive)
+                {
+                    _recordsLeft = 0;
+                    record = default;
+                    return false;
+                }
+                NextOffset = record.Offset + 1;
+                return true;
+            }
+            record = default;
+            if (NextOffset >= _endOffsetExclusive || !TryLoadNextBatch())
+                return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        ReleaseSegment();
+        var buffer = _buffer;
+        _buffer = [];
+        if (buffer.Length > 0)
+            ArrayPool<byte>.Shared.Return(buffer);
+    }
+
+    private bool TryLoadNextBatch()
+    {
+        while (true)
+        {
+            if (_segment is null && !TryPositionSegment())
+                return false;
+            var segment = _segment!;
+            var isSealed = segment.IsSealed;                   // read before the size: see Segment.IsSealed
+            var sizeBytes = segment.SizeBytes;
+            if (_filePosition >= sizeBytes)
+            {
+                // Sealed but still last: the writer is between sealing it and publishing the next segment.
+                if (!isSealed || ReferenceEquals(_partition.ActiveSegment, segment))
+                    return false;
+                NextOffset = Math.Max(NextOffset, segment.EndOffset);
+                ReleaseSegment();
+                continue;
+            }
+            if (TryLoadBatchAt(segment, sizeBytes))
+                return true;
+        }
+    }
+
+    // Reads the batch at _filePosition; true when it is ready to iterate, false when it was skipped.
+    private bool TryLoadBatchAt(Segment segment, long sizeBytes)
+    {
+        var position = _filePosition;
+        Ensure(segment, position, BatchHeader.Size, sizeBytes);
+        var header = BatchHeader.Read(_buffer.AsSpan((int)(position - _bufferStart), BatchHeader.Size));
+        if (!header.IsPlausible || position + header.BatchLength > sizeBytes || header.BaseOffset < segment.BaseOffset
+            || header.BaseOffset > NextOffset)
+        {
+            return RetryWithoutIndex(segment, position, "invalid batch header");
+        }
+        if (header.EndOffset <= NextOffset || header.MaxTimestampMs < _minTimestampMs
+            || header.MinTimestampMs > _maxTimestampMs)
+        {
+            if (header.EndOffset > NextOffset)
+            {
+                Statistics.BatchesSkipped++;
+                NextOffset = header.EndOffset;
+            }
+            _filePosition += header.BatchLength;
+            _positionedByIndex = false;
+            return false;
+        }
+        Ensure(segment, position, header.BatchLength, sizeBytes);
+        var start = (int)(position - _bufferStart);
+        if (!header.CrcMatches(_buffer.AsSpan(start, header.BatchLength)))
+            return RetryWithoutIndex(segment, position, "CRC-32C mismatch");
+        _positionedByIndex = false;
+        _seeking = false;
+        _batchPosition = position;
+        _recordPosition = start + BatchHeader.Size;
+        _batchEnd = start + header.BatchLength;
+        _recordOffset = header.BaseOffset;
+        _recordsLeft = header.RecordCount;
+        _filePosition = position + header.BatchLength;
+        Statistics.BatchesRead++;
+        Statistics.BytesRead += header.BatchLength;
+        return true;
+    }
+
+    // A bad batch right where the index pointed may mean a damaged index: rescan the segment from its start.
+    private bool RetryWithoutIndex(Segment segment, long position, string problem)
+    {
+        if (!_positionedByIndex || position == 0)
+            throw new CorruptSegmentException(segment.LogPath, position, problem);
+        _positionedByIndex = false;
+        _filePosition = 0;
+        return false;
+    }
+
+    private bool TryPositionSegment()
+    {
+        while (true)
+        {
+            _partition.ThrowIfDeleted();
+            var segments = _partition.Segments;
+            if (NextOffset < segments[0].BaseOffset)
+                throw new OffsetOutOfRangeException(NextOffset, segments[0].BaseOffset, _partition.EndOffset);
+            var i = FindSegment(segments, NextOffset);
+            while (i < segments.Length - 1 && segments[i].IsSealed && !OverlapsTimeRange(segments[i]))
+            {
+                NextOffset = Math.Max(NextOffset, segments[i].EndOffset);
+                i++;
+            }
+            var segment = segments[i];
+            if (NextOffset >= _endOffsetExclusive)
+                return false;
+            if (!segment.TryAcquire())
+                continue;                                       // deleted meanwhile: look again
+            _segment = segment;
+            _filePosition = segment.Index.FindPosition(NextOffset - segment.BaseOffset);
+            _positionedByIndex = _filePosition > 0;
+            _seeking = true;
+            _bufferLength = 0;
+            Statistics.SegmentsOpened++;
+            return true;
+        }
+    }
+
+    private bool OverlapsTimeRange(Segment segment) =>
+        segment.MaxTimestampMs >= _minTimestampMs && segment.MinTimestampMs <= _maxTimestampMs;
+
+    private static int FindSegment(Segment[] segments, long offset)
+    {
+        int lo = 0, hi = segments.Length - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) >>> 1;
+            if (segments[mid].BaseOffset <= offset)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return lo;
+    }
+
+    // Makes [position, position + needed) resident, reading ahead up to the published size.
+    private void Ensure(Segment segment, long position, int needed, long sizeBytes)
+    {
+        if (position >= _bufferStart && position + needed <= _bufferStart + _bufferLength)
+            return;
+        var readAhead = _seeking ? SeekReadBytes : SequentialReadBytes;
+        var wanted = (int)Math.Min(Math.Max(needed, readAhead), sizeBytes - position);
+        if (wanted > _buffer.Length)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = ArrayPool<byte>.Shared.Rent(wanted);
+        }
+        var read = 0;
+        while (read < wanted)
+        {
+            var n = RandomAccess.Read(segment.Handle, _buffer.AsSpan(read, wanted - read), position + read);
+            if (n == 0)
+                throw new CorruptSegmentException(segment.LogPath, position + read, "file shorter than published");
+            read += n;
+        }
+        _bufferStart = position;
+        _bufferLength = read;
+    }
+
+    private void ReleaseSegment()
+    {
+        _segment?.Release();
+        _segment = null;
+        _recordsLeft = 0;
+    }
+}

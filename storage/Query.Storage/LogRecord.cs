@@ -1,0 +1,21 @@
+namespace Query.Storage;
+
+/// <summary>
+/// One record as a view into the reader's pooled buffer; valid until the next <see cref="LogReader.TryRead"/>.
+/// </summary>
+public ref struct LogRecord
+{
+    public long Offset;
+    public long TimestampMs;
+    public bool HasKey;
+    public ReadOnlySpan<byte> Key;
+    public ReadOnlySpan<byte> Value;
+
+    /// <summary>Number of headers encoded in <see cref="RawHeaders"/>.</summary>
+    public int HeaderCount;
+
+    /// <summary>The encoded headers (see storage/FORMAT.md); walk them with <see cref="GetHeaders"/>.</summary>
+    public ReadOnlySpan<byte> RawHeaders;
+
+    public readonly RecordHeaderEnumerator GetHeaders() => new(RawHeaders, HeaderCount);
+}

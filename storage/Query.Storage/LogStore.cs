@@ -1,0 +1,172 @@
+using System.Diagnostics.CodeAnalysis;
+using Query.Storage.Log;
+using Query.Storage.Native;
+using Query.Storage.Recovery;
+
+namespace Query.Storage;
+
+/// <summary>
+/// The root of the storage layer: a data directory holding named logs, each a directory with
+/// <c>log.options</c> and one subdirectory per partition (see storage/FORMAT.md). Opening the store recovers
+/// every log. Create and delete are atomic by rename: a log is built in <c>.tmp-*</c> and renamed into place;
+/// a deleted log is renamed to <c>.trash-*</c> before its files are removed. Leftovers are cleaned on open.
+/// </summary>
+public sealed class LogStore : IDisposable, IAsyncDisposable
+{
+    private readonly object _lock = new();
+    private readonly Dictionary<string, PartitionedLog> _logs = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private bool _disposed;
+
+    private LogStore(string directory, TimeProvider time)
+    {
+        Directory = directory;
+        _time = time;
+    }
+
+    public string Directory { get; }
+
+    public IReadOnlyList<string> LogNames
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var names = new List<string>(_logs.Keys);
+                names.Sort(StringComparer.Ordinal);
+                return names;
+            }
+        }
+    }
+
+    public static LogStore Open(string directory, TimeProvider? timeProvider = null)
+    {
+        var root = Path.GetFullPath(directory);
+        System.IO.Directory.CreateDirectory(root);
+        var store = new LogStore(root, timeProvider ?? TimeProvider.System);
+        try
+        {
+            foreach (var path in System.IO.Directory.EnumerateDirectories(root))
+            {
+                var name = Path.GetFileName(path);
+                if (name.StartsWith(".tmp-", StringComparison.Ordinal)
+                    || name.StartsWith(".trash-", StringComparison.Ordinal))
+                    System.IO.Directory.Delete(path, recursive: true);
+                else if (IsValidName(name) && File.Exists(Path.Combine(path, LogOptionsFile.FileName)))
+                    store._logs[name] = store.OpenLog(name, path, LogOptionsFile.Read(path));
+            }
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+        return store;
+    }
+
+    /// <summary>Creates a log with its partitions; throws <see cref="LogAlreadyExistsException"/>.</summary>
+    public PartitionedLog CreateLog(string name, LogOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!IsValidName(name))
+            throw new ArgumentException(
+                "a log name is 1 to 200 characters of letters, digits, '.', '_' and '-', not starting with '.'",
+                nameof(name));
+        options.Validate();
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_logs.ContainsKey(name))
+                throw new LogAlreadyExistsException(name);
+            var temporary = Path.Combine(Directory, ".tmp-" + Guid.NewGuid().ToString("N"));
+            System.IO.Directory.CreateDirectory(temporary);
+            LogOptionsFile.Write(temporary, options);
+            for (var p = 0; p < options.Partitions; p++)
+                System.IO.Directory.CreateDirectory(Path.Combine(temporary,
+                    p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var path = Path.Combine(Directory, name);
+            System.IO.Directory.Move(temporary, path);
+            FileSync.SyncDirectory(Directory);
+            var log = OpenLog(name, path, options);
+            _logs[name] = log;
+            return log;
+        }
+    }
+
+    public bool TryGetLog(string name, [NotNullWhen(true)] out PartitionedLog? log)
+    {
+        lock (_lock)
+            return _logs.TryGetValue(name, out log);
+    }
+
+    /// <summary>Deletes a log and its files; pending appends and waiters get <see
+    /// cref="LogDeletedException"/>.</summary>
+    public void DeleteLog(string name)
+    {
+        // Held throughout so a CreateLog of the same name cannot race the directory rename. Closing only
+        // waits for the log's writers, which never take this lock.
+        lock (_lock)
+        {
+            if (!_logs.Remove(name, out var log))
+                throw new LogNotFoundException(name);
+            log.CloseAsync(delete: true).GetAwaiter().GetResult();
+            var trash = Path.Combine(Directory, ".trash-" + Guid.NewGuid().ToString("N"));
+            System.IO.Directory.Move(log.Directory, trash);
+            FileSync.SyncDirectory(Directory);
+            System.IO.Directory.Delete(trash, recursive: true);
+        }
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Closes every log cleanly: drains the writers, fsyncs, writes checkpoints.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        PartitionedLog[] logs;
+        lock (_lock)
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            logs = [.. _logs.Values];
+            _logs.Clear();
+        }
+        foreach (var log in logs)
+            await log.CloseAsync(delete: false).ConfigureAwait(false);
+    }
+
+    private PartitionedLog OpenLog(string name, string path, LogOptions options)
+    {
+        var partitions = new PartitionLog[options.Partitions];
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        try
+        {
+            for (var p = 0; p < partitions.Length; p++)
+            {
+                var directory = Path.Combine(path, p.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                var segments = PartitionRecovery.Recover(directory, options, nowMs);
+                partitions[p] = new PartitionLog(name, p, directory, options, _time, segments);
+                partitions[p].EnforceRetention(nowMs);
+            }
+        }
+        catch
+        {
+            foreach (var partition in partitions)
+                partition?.CloseAsync(delete: false).GetAwaiter().GetResult();
+            throw;
+        }
+        return new PartitionedLog(name, options, path, partitions);
+    }
+
+    private static bool IsValidName(string name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > 200 || name[0] == '.')
+            return false;
+        foreach (var c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+                return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,8 @@
+using Query.Benchmarks.Server;
+
+namespace Query.Benchmarks;
+
+internal static partial class BenchRegistry
+{
+    static partial void RegisterServer() => BenchCommands.Register("wire", WireBench.Run);
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Globalization;
+using Query.Engine;
+using Query.Testing;
+
+namespace Query.Benchmarks;
+
+/// <summary>
+/// Engine bench commands (each prints a Markdown table):
+/// <c>engine-scan [rows]</c>, <c>engine-rowtime [rows]</c>, <c>engine-push-latency [seconds] [rowsPerSecond]</c>,
+/// <c>engine-push-fanout [queries] [rows]</c>.
+/// </summary>
+internal static partial class BenchRegistry
+{
+    static partial void RegisterEngine()
+    {
+        BenchCommands.Register("engine-scan", args => EngineBench.Run(() => EngineBench.ScanAsync(Arg(args, 0,
+            2_000_000))));
+        BenchCommands.Register("engine-copy", args => EngineBench.Run(() => EngineBench.CopyAsync(Arg(args, 0,
+            1_000_000))));
+        BenchCommands.Register("engine-rowtime",
+            args => EngineBench.Run(() => EngineBench.RowTimeAsync(Arg(args, 0, 10_000_000))));
+        BenchCommands.Register("engine-push-latency",
+            args => EngineBench.Run(() => EngineBench.PushLatencyAsync(Arg(args, 0, 5), Arg(args, 1, 100_000))));
+        BenchCommands.Register("engine-push-fanout",
+            args => EngineBench.Run(() => EngineBench.FanoutAsync(Arg(args, 0, 1000), Arg(args, 1, 1000))));
+    }
+
+    private static int Arg(string[] args, int index, int fallback) =>
+        args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
+}
+
+internal static partial class EngineBench
+{
+    public const long BaseMs = 1_704_067_200_000; // 2024-01-01T00:00:00Z
+
+    public static int Run(Func<Task> bench)
+    {
+        bench().GetAwaiter().GetResult();
+        return 0;
+    }
+
+    /// <summary>
+    /// The events data set (bench-data.md) plus two columns, 6 in all; fixed seed, mostly ordered time.
+    /// </summary>
+    public static async Task LoadEventsAsync(EngineSession session, int rows)
+    {
+        await using (var create = await session.ExecuteAsync(
+            "CREATE STREAM events (ts TIMESTAMP, user_id INT, page STRING, amount DOUBLE, country STRING, flag "
+                + "BOOLEAN) "
+            + "WITH (TIMESTAMP = 'ts', DURABILITY = 'NONE', SEGMENT_BYTES = 16777216)"))
+        {
+        }
+        var random = new Random(42);
+        var pages = new string[1000];
+        for (var i = 0; i < pages.Length; i++)
+            pages[i] = $"/shop/category-{i % 20:00}/subcategory-{i % 7}/product-{i:0000}/details";
+        var countries = new[] { "NO", "SE", "DK", "FI", "DE", "FR", "IT", "ES" };
+        var msPerRow = 86_400_000.0 / rows;
+        var values = new object?[6];
+        const int Chunk = 200_000;
+        for (var start = 0; start < rows; start += Chunk)
+        {
+            await using var bulk = session.BeginBulkInsert("EVENTS");
+            for (var i = start; i < Math.Min(rows, start + Chunk); i++)
+            {
+                values[0] = DateTime.UnixEpoch.AddMilliseconds(BaseMs + (long)(i * msPerRow) + random.Next(-500, 500));
+                values[1] = random.Next(1, 1_000_001);
+                values[2] = pages[random.Next(pages.Length)];
+                values[3] = Math.Round(random.NextDouble() * 999.99, 2);
+                values[4] = countries[random.Next(countries.Length)];
+                values[5] = (i & 1) == 0;
+                bulk.AddRow(values);
+            }
+            await bulk.CommitAsync();
+        }
+    }
+
+    public static async Task<(long Rows, TimeSpan Elapsed,
+        Query.Engine.Execution.ScanStatistics Statistics)> DrainAsync(
+        EngineSession session, string sql)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        await using var result = await session.ExecuteAsync(sql);
+        var rows = result.Rows!;
+        long count = 0;
+        while (await rows.ReadAsync())
+            count++;
+        return (count, stopwatch.Elapsed, rows.Statistics);
+    }
+
+    /// <summary>COPY-style ingest: text fields through BulkInsert.AddTextRow, durable (fsync) commit.</summary>
+    public static async Task CopyAsync(int rows)
+    {
+        using var directory = new TempDirectory("engine-bench");
+        await using var engine = QueryEngine.Open(new EngineOptions { DataDirectory = directory.Path });
+        var session = engine.CreateSession();
+        await (await session.ExecuteAsync("CREATE STREAM events (ts TIMESTAMP, user_id INT KEY, page STRING, "
+            + "amount DOUBLE) WITH (TIMESTAMP = 'ts', PARTITIONS = 2)")).DisposeAsync();
+        var random = new Random(42);
+        var lines = new string?[rows][];
+        for (var i = 0; i < rows; i++)
+        {
+            var ts = DateTime.UnixEpoch.AddMilliseconds(BaseMs + (i * 86_400_000L / rows) + random.Next(-500, 500));
+            lines[i] =
+            [
+                ts.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture),
+                random.Next(1, 1_000_001).ToString(CultureInfo.InvariantCulture),
+                $"/shop/category-{i % 20:00}/subcategory-{i % 7}/product-{i % 1000:0000}/details",
+                Math.Round(random.NextDouble() * 999.99, 2).ToString(CultureInfo.InvariantCulture),
+            ];
+        }
+        var stopwatch = Stopwatch.StartNew();
+        await using (var bulk = session.BeginBulkInsert("EVENTS"))
+        {
+            foreach (var line in lines)
+                bulk.AddTextRow(line);
+            await bulk.CommitAsync();
+        }
+        var elapsed = stopwatch.Elapsed;
+        Console.WriteLine("| rows | time | rate | durability |");
+        Console.WriteLine("|---:|---:|---:|---|");
+        Console.WriteLine($"| {rows:N0} | {elapsed.TotalSeconds:F2} s | {rows / elapsed.TotalSeconds:N0} rows/s | SYNC "
+            + $"|");
+    }
+
+    public static async Task ScanAsync(int rows)
+    {
+        using var directory = new TempDirectory("engine-bench");
+        await using var engine = QueryEngine.Open(new EngineOptions { DataDirectory = directory.Path });
+        var session = engine.CreateSession();
+        var load = Stopwatch.StartNew();
+        await LoadEventsAsync(session, rows);
+        Console.WriteLine($"loaded {rows:N0} rows in {load.Elapsed.TotalSeconds:F1} s "
+            + $"({rows / load.Elapsed.TotalSeconds:N0} rows/s, bulk insert)");
+        Console.WriteLine();
+        foreach (var warmup in new[] { "SELECT user_id FROM events WHERE amount > 900", "SELECT COUNT(*) FROM events" })
+        {
+            for (var run = 0; run < 3; run++)
+                await DrainAsync(session, warmup);
+        }
+        Console.WriteLine("| query | rows out | best time | scan rate |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var sql in new[]
+        {
+            "SELECT user_id, amount FROM events WHERE amount > 900",
+            "SELECT COUNT(*) FROM events WHERE amount > 500",
+            "SELECT page, COUNT(*), SUM(amount) FROM events GROUP BY page",
+            "SELECT * FROM events WHERE user_id = 4242",
+        })
+        {
+            var best = TimeSpan.MaxValue;
+            long count = 0;
+            for (var run = 0; run < 3; run++)
+            {
+                var (n, elapsed, _) = await DrainAsync(session, sql);
+                count = n;
+                best = elapsed < best ? elapsed : best;
+            }
+            Console.WriteLine($"| `{sql}` | {count:N0} | {best.TotalMilliseconds:F0} ms | "
+                + $"{rows / best.TotalSeconds / 1e6:F2} M rows/s |");
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using Npgsql;
+using Query.PgWire.Tests.Fakes;
+
+namespace Query.PgWire.Tests;
+
+/// <summary>A real <see cref="PgServer"/> on a free loopback port over a fake session.</summary>
+public class PgServerFixture : IAsyncLifetime
+{
+    public FakeDatabase Database { get; } = new();
+    public PgServer Server { get; private set; } = null!;
+    public FakeSessionFactory Factory { get; private set; } = null!;
+    public int Port => Server.EndPoint!.Port;
+
+    protected virtual void Configure(PgServerOptions options)
+    {
+    }
+
+    public string ConnectionString(string extra = "") =>
+        $"Host=127.0.0.1;Port={Port};Username=tester;Database=db;Command Timeout=20;Timeout=10{extra}";
+
+    public NpgsqlDataSource CreateDataSource(string extra = "") => NpgsqlDataSource.Create(ConnectionString(extra));
+
+    public async Task<NpgsqlConnection> OpenAsync(string extra = "")
+    {
+        var connection = new NpgsqlConnection(ConnectionString(extra));
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public async Task InitializeAsync()
+    {
+        var options = new PgServerOptions { Port = 0, MaxMessageBytes = 1024 * 1024 };
+        Configure(options);
+        Factory = new FakeSessionFactory(Database);
+        Server = new PgServer(options, Factory);
+        await Server.StartAsync();
+    }
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
