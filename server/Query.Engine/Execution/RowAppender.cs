@@ -64,6 +64,20 @@ public sealed class RowAppender : IDisposable
         RowCount++;
     }
 
+    /// <summary>Adds a row already encoded in the stream's value format, with its serialized key if any.</summary>
+    internal void AddEncoded(long timestampMs, ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value)
+    {
+        ObjectDisposedException.ThrowIf(_committed, this);
+        if (value.Length + 64 > _maxRecordBytes)
+            throw new SqlException(SqlState.ProgramLimitExceeded,
+                $"row of {value.Length} bytes exceeds the stream's limit of {_maxRecordBytes} bytes");
+        var partition = hasKey
+            ? KafkaPartitioner.Partition(key, _stream.Log.PartitionCount)
+            : _stream.NextRoundRobinPartition();
+        BuilderFor(partition).Add(timestampMs, key, hasKey, value, default);
+        RowCount++;
+    }
+
     private static long TimestampOf(ReadOnlySpan<Cell> row, StreamDefinition definition) =>
         definition.TimestampColumn >= 0 && !row[definition.TimestampColumn].IsNull
             ? row[definition.TimestampColumn].Bits
