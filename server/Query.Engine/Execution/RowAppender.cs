@@ -86,8 +86,9 @@ public sealed class RowAppender : IDisposable
     private RecordBatchBuilder BuilderFor(int partition)
     {
         var list = _batches[partition] ??= [];
+        // After a full batch, the next starts at full size rather than growing (and copying) from 4 KiB again.
         if (list.Count == 0 || list[^1].SizeBytes > BatchTargetBytes)
-            list.Add(new RecordBatchBuilder());
+            list.Add(new RecordBatchBuilder(list.Count == 0 ? 4096 : BatchTargetBytes + (64 << 10)));
         return list[^1];
     }
 
