@@ -86,9 +86,10 @@ public sealed class RowAppender : IDisposable
     private RecordBatchBuilder BuilderFor(int partition)
     {
         var list = _batches[partition] ??= [];
-        // After a full batch, the next starts at full size rather than growing (and copying) from 4 KiB again.
-        if (list.Count == 0 || list[^1].SizeBytes > BatchTargetBytes)
-            list.Add(new RecordBatchBuilder(list.Count == 0 ? 4096 : BatchTargetBytes + (64 << 10)));
+        // A batch closes within 64 KiB of the target, so its pooled buffer (4 MiB, an exact ArrayPool size) never
+        // regrows to 8 MiB for the last rows; after a full batch, the next starts at full size, not at 4 KiB.
+        if (list.Count == 0 || list[^1].SizeBytes > BatchTargetBytes - (64 << 10))
+            list.Add(new RecordBatchBuilder(list.Count == 0 ? 4096 : BatchTargetBytes));
         return list[^1];
     }
 
