@@ -18,6 +18,7 @@ internal sealed class BulkRow
     private readonly Cell[] _cells;
     private readonly int[] _bytesStart;   // where a STRING/BYTES column's value starts in _bytes, or -1
     private readonly int[] _bytesLength;
+    private readonly uint[] _ends;   // per column, the end of its data after the header (the offset table)
     private readonly ArrayBufferWriter<byte> _encoded = new(512);
     private readonly byte[] _key = new byte[8];
     private byte[] _bytes = new byte[512];
@@ -30,6 +31,7 @@ internal sealed class BulkRow
         _cells = new Cell[width];
         _bytesStart = new int[width];
         _bytesLength = new int[width];
+        _ends = new uint[width];
         Clear();
     }
 
@@ -99,7 +101,8 @@ internal sealed class BulkRow
         }
     }
 
-    // BinaryRowFormat's layout, written here so byte-held values need no string: header, then each column.
+    // BinaryRowFormat's layout, written here so byte-held values need no string: the column data first, then
+    // the header (null bitmap, end offsets) filled in one pass over the written bytes.
     private void Encode()
     {
         var types = _stream.Types;
@@ -107,26 +110,30 @@ internal sealed class BulkRow
         var headerBytes = BinaryRowFormat.HeaderBytes(count);
         var bitmapBytes = (count + 7) / 8;
         _encoded.ResetWrittenCount();
-        var header = _encoded.GetSpan(headerBytes)[..headerBytes];
-        header.Clear();
-        header[0] = BinaryRowFormat.Version;
-        BinaryPrimitives.WriteUInt16LittleEndian(header[1..], (ushort)count);
+        _encoded.GetSpan(headerBytes);
         _encoded.Advance(headerBytes);
         for (var i = 0; i < count; i++)
         {
-            if (_cells[i].IsNull)
-                Patch()[3 + (i >> 3)] |= (byte)(1 << (i & 7));
-            else if (_bytesStart[i] >= 0)
+            if (_bytesStart[i] >= 0)
                 _encoded.Write(_bytes.AsSpan(_bytesStart[i], _bytesLength[i]));
-            else
+            else if (!_cells[i].IsNull)
                 WriteCell(_cells[i], types[i]);
-            var end = (uint)(_encoded.WrittenCount - headerBytes);
-            BinaryPrimitives.WriteUInt32LittleEndian(Patch()[(3 + bitmapBytes + (4 * i))..], end);
+            _ends[i] = (uint)(_encoded.WrittenCount - headerBytes);
+        }
+        // The header bytes are ours, so patching them in place is safe (as BinaryRowFormat does).
+        var written = System.Runtime.InteropServices.MemoryMarshal.AsMemory(_encoded.WrittenMemory);
+        var header = written.Span[..headerBytes];
+        header.Clear();
+        header[0] = BinaryRowFormat.Version;
+        BinaryPrimitives.WriteUInt16LittleEndian(header[1..], (ushort)count);
+        var offsets = header[(3 + bitmapBytes)..];
+        for (var i = 0; i < count; i++)
+        {
+            if (_cells[i].IsNull)
+                header[3 + (i >> 3)] |= (byte)(1 << (i & 7));
+            BinaryPrimitives.WriteUInt32LittleEndian(offsets[(4 * i)..], _ends[i]);
         }
     }
-
-    // The header was written by us, so patching it in place is safe (as BinaryRowFormat does).
-    private Span<byte> Patch() => System.Runtime.InteropServices.MemoryMarshal.AsMemory(_encoded.WrittenMemory).Span;
 
     private void WriteCell(in Cell cell, SqlType type)
     {
