@@ -68,6 +68,7 @@ public sealed class Utf8ValueParserTests
     [InlineData("2024-01-01 00:00:00.")]
     [InlineData("2024-01-01 00:00:00.12345678")]
     [InlineData("2024-01-01 00:00:00+01:00")]
+    [InlineData("2024-01-01 00:00:00z")]
     [InlineData("2024-13-01 00:00:00")]
     [InlineData("2023-02-29 00:00:00")]
     [InlineData("2024-01-01 00:60:00")]

@@ -79,7 +79,7 @@ public static class Utf8ValueParser
     public static bool TryParseTimestamp(ReadOnlySpan<byte> text, out long timestampMs)
     {
         timestampMs = 0;
-        if (text.Length > 0 && (text[^1] == (byte)'Z' || text[^1] == (byte)'z'))
+        if (text.Length > 0 && text[^1] == (byte)'Z')
             text = text[..^1];
         if (text.Length < 19 || text[4] != '-' || text[7] != '-' || (text[10] != ' ' && text[10] != 'T')
             || text[13] != ':' || text[16] != ':')
