@@ -15,7 +15,8 @@ public sealed class Utf8ValueParserTests
         { "DECIMAL(5, 2)", "1.005" }, { "DECIMAL(5, 2)", "-999.99" }, { "DECIMAL(10, 0)", "1e3" },
         { "TIMESTAMP", "2024-01-01 00:00:00" }, { "TIMESTAMP", "2024-02-29T23:59:59.999Z" },
         { "TIMESTAMP", "1969-12-31 23:59:59.5" }, { "TIMESTAMP", "2024-01-01 00:00:00.1239999" },
-        { "TIMESTAMP", "0001-01-01 00:00:00" }, { "TIMESTAMP", "2024-01" }, { "TIMESTAMP", "2024-06-01T12:00:00+02:00" },
+        { "TIMESTAMP", "0001-01-01 00:00:00" }, { "TIMESTAMP", "2024-01" },
+        { "TIMESTAMP", "2024-06-01T12:00:00+02:00" },
         { "DATE", "2024-03-01" }, { "TIME", "12:34:56.789" }, { "STRING", "plain" }, { "BYTES", "\\x0aff" },
     };
 
