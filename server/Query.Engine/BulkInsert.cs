@@ -10,7 +10,7 @@ namespace Query.Engine;
 /// casts as INSERT and encoded at once; <see cref="CommitAsync"/> writes all rows, and disposing without commit
 /// writes none. A conversion error names the row and column in its Detail.
 /// </summary>
-public sealed class BulkInsert : IAsyncDisposable
+public sealed partial class BulkInsert : IAsyncDisposable
 {
     private readonly StreamRuntime _stream;
     private readonly int[] _targets;

@@ -27,16 +27,14 @@ internal sealed partial class PgConnection
         WriteCopyResponse((byte)'G', options, sink.Columns.Count);
         await FlushAsync();
         using var parser = new CopyInParser(options, sink, command.Name!, _options.MaxMessageBytes);
+        Action<ReadOnlySpan<byte>> feed = parser.Feed;
         while (true)
         {
-            int type = await _input.ReadMessageAsync(_lifetime.Token);
+            int type = await _input.ReadCopyDataAsync(feed, _lifetime.Token);
             switch (type)
             {
                 case < 0:
                     throw new IOException("client closed the connection during COPY");
-                case 'd':
-                    parser.Feed(_input.Body);
-                    break;
                 case 'c':
                     parser.Finish();
                     long rows = await sink.CommitAsync(_lifetime.Token);

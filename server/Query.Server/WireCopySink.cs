@@ -1,4 +1,5 @@
 using Query.Engine;
+using Query.Engine.Types;
 using Query.PgWire;
 using Query.PgWire.Types;
 
@@ -8,8 +9,7 @@ namespace Query.Server;
 internal sealed class WireCopySink : IPgCopySink
 {
     private readonly BulkInsert _insert;
-    private readonly string?[] _textRow;
-    private readonly object?[] _valueRow;
+    private readonly SqlTypeKind[] _kinds;
 
     public WireCopySink(BulkInsert insert)
     {
@@ -18,8 +18,9 @@ internal sealed class WireCopySink : IPgCopySink
         for (var i = 0; i < columns.Length; i++)
             columns[i] = PgTypeMapping.ToPgColumn(insert.Columns[i]);
         Columns = columns;
-        _textRow = new string?[columns.Length];
-        _valueRow = new object?[columns.Length];
+        _kinds = new SqlTypeKind[columns.Length];
+        for (var i = 0; i < columns.Length; i++)
+            _kinds[i] = insert.Columns[i].Type.Kind;
     }
 
     public IReadOnlyList<PgColumn> Columns { get; }
@@ -39,28 +40,63 @@ internal sealed class WireCopySink : IPgCopySink
         }
     }
 
+    // Text fields go to the engine as UTF-8 bytes, parsed there without a string per field.
     private void AppendText(PgValues row)
     {
-        if (row.Count != _textRow.Length)
+        if (row.Count != _kinds.Length)
         {
             _insert.AddTextRow(ToStrings(row));
             return;
         }
-        for (var i = 0; i < _textRow.Length; i++)
-            _textRow[i] = row.IsNull(i) ? null : row.GetString(i);
-        _insert.AddTextRow(_textRow);
+        _insert.BeginRow();
+        for (var i = 0; i < _kinds.Length; i++)
+        {
+            if (!row.IsNull(i))
+                _insert.SetText(i, row.GetRaw(i));
+        }
+        _insert.EndRow();
     }
 
+    // Binary fields carry the column's own type (Columns maps each engine type to one OID), decoded unboxed.
     private void AppendBinary(PgValues row)
     {
-        if (row.Count != _valueRow.Length)
+        if (row.Count != _kinds.Length)
         {
             _insert.AddTextRow(ToStrings(row));
             return;
         }
-        for (var i = 0; i < _valueRow.Length; i++)
-            _valueRow[i] = row.IsNull(i) ? null : row.GetValue(i);
-        _insert.AddRow(_valueRow);
+        _insert.BeginRow();
+        for (var i = 0; i < _kinds.Length; i++)
+        {
+            if (!row.IsNull(i))
+                SetBinary(row, i);
+        }
+        _insert.EndRow();
+    }
+
+    private void SetBinary(PgValues row, int i)
+    {
+        switch (_kinds[i])
+        {
+            case SqlTypeKind.Int or SqlTypeKind.BigInt:
+                _insert.SetInt64(i, row.GetInt64(i));
+                break;
+            case SqlTypeKind.Double:
+                _insert.SetDouble(i, row.GetDouble(i));
+                break;
+            case SqlTypeKind.Boolean:
+                _insert.SetBoolean(i, row.GetBoolean(i));
+                break;
+            case SqlTypeKind.Timestamp:
+                _insert.SetTimestampMs(i, row.GetTimestampMicros(i) / 1000);
+                break;
+            case SqlTypeKind.String or SqlTypeKind.Bytes:
+                _insert.SetBytes(i, row.GetRaw(i));
+                break;
+            default:
+                _insert.SetValue(i, row.GetValue(i));
+                break;
+        }
     }
 
     // A row of the wrong width: let the engine report it with its line number.

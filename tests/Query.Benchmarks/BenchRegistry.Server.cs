@@ -4,5 +4,9 @@ namespace Query.Benchmarks;
 
 internal static partial class BenchRegistry
 {
-    static partial void RegisterServer() => BenchCommands.Register("wire", WireBench.Run);
+    static partial void RegisterServer()
+    {
+        BenchCommands.Register("wire", WireBench.Run);
+        BenchCommands.Register("ingest", IngestBench.Run);
+    }
 }

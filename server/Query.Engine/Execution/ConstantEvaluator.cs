@@ -50,6 +50,9 @@ public static class ConstantEvaluator
     /// <summary>The engine CLR value of a constant expression (null for SQL NULL).</summary>
     public static object? Evaluate(BoundExpr expression)
     {
+        // A literal already holds its value: INSERT ... VALUES of thousands of them must not compile each one.
+        if (expression is BoundLiteral literal)
+            return literal.Value;
         var cells = new Cell[1];
         var projection = ExpressionCompiler<CellRow>.CompileProjection([expression], interpret: true);
         projection(EmptyRow, cells);

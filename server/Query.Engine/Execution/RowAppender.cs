@@ -65,6 +65,20 @@ public sealed class RowAppender : IDisposable
         RowCount++;
     }
 
+    /// <summary>Adds a row already encoded in the stream's value format, with its serialized key if any.</summary>
+    internal void AddEncoded(long timestampMs, ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value)
+    {
+        ObjectDisposedException.ThrowIf(_committed, this);
+        if (value.Length + 64 > _maxRecordBytes)
+            throw new SqlException(SqlState.ProgramLimitExceeded,
+                $"row of {value.Length} bytes exceeds the stream's limit of {_maxRecordBytes} bytes");
+        var partition = hasKey
+            ? KafkaPartitioner.Partition(key, _stream.Log.PartitionCount)
+            : _stream.NextRoundRobinPartition();
+        BuilderFor(partition).Add(timestampMs, key, hasKey, value, default);
+        RowCount++;
+    }
+
     private static long TimestampOf(ReadOnlySpan<Cell> row, StreamDefinition definition) =>
         definition.TimestampColumn >= 0 && !row[definition.TimestampColumn].IsNull
             ? row[definition.TimestampColumn].Bits
@@ -73,8 +87,10 @@ public sealed class RowAppender : IDisposable
     private RecordBatchBuilder BuilderFor(int partition)
     {
         var list = _batches[partition] ??= [];
-        if (list.Count == 0 || list[^1].SizeBytes > BatchTargetBytes)
-            list.Add(new RecordBatchBuilder());
+        // A batch closes within 64 KiB of the target, so its pooled buffer (4 MiB, an exact ArrayPool size) never
+        // regrows to 8 MiB for the last rows; after a full batch, the next starts at full size, not at 4 KiB.
+        if (list.Count == 0 || list[^1].SizeBytes > BatchTargetBytes - (64 << 10))
+            list.Add(new RecordBatchBuilder(list.Count == 0 ? 4096 : BatchTargetBytes));
         return list[^1];
     }
 

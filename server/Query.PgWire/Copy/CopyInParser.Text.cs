@@ -166,65 +166,33 @@ internal sealed partial class CopyInParser
         bool quoted = false;
         extraLines = 0;
         byte quote = (byte)_options.Quote;
-        for (int i = at; i < data.Length; i++)
+        int i = at;
+        while (true)
         {
-            byte b = data[i];
-            if (b == quote)
+            int next = data[i..].IndexOfAny(quote, (byte)'\n');
+            if (next < 0)
+                return -1;
+            i += next;
+            if (data[i] == quote)
                 quoted = !quoted;
-            else if (b == (byte)'\n')
-            {
-                if (!quoted)
-                    return i;
+            else if (!quoted)
+                return i;
+            else
                 extraLines++;
-            }
+            i++;
         }
-        return -1;
     }
 
     private void FillCsvRow(ReadOnlySpan<byte> record)
     {
         _row.Reset(_oids.Length);
         EnsureField(record.Length);
-        byte quote = (byte)_options.Quote;
-        byte escape = (byte)_options.EffectiveEscape;
         int column = 0, used = 0, i = 0;
         while (true)
         {
-            int start = used;
-            bool wasQuoted = false, inQuotes = false;
-            for (; i < record.Length; i++)
-            {
-                byte b = record[i];
-                if (inQuotes)
-                {
-                    if (b == escape && i + 1 < record.Length && record[i + 1] == quote)
-                    {
-                        _field[used++] = quote;
-                        i++;
-                    }
-                    else if (b == quote)
-                        inQuotes = false;
-                    else
-                        _field[used++] = b;
-                }
-                else if (b == quote)
-                {
-                    inQuotes = wasQuoted = true;
-                }
-                else if (b == _delimiter)
-                {
-                    break;
-                }
-                else
-                {
-                    _field[used++] = b;
-                }
-            }
-            if (inQuotes)
-                throw Error(Query.PgWire.PgSqlState.BadCopyFileFormat, "unterminated CSV quoted field");
+            var value = NextCsvField(record, ref i, ref used, out bool wasQuoted);
             if (column >= _oids.Length)
                 throw Error(Query.PgWire.PgSqlState.BadCopyFileFormat, "extra data after last expected column");
-            var value = _field.AsSpan(start, used - start);
             bool isNull = !wasQuoted && value.SequenceEqual(_null);
             _row.Set(column, value, isNull, binary: false, _oids[column]);
             column++;
@@ -235,5 +203,57 @@ internal sealed partial class CopyInParser
         if (column < _oids.Length)
             throw Error(Query.PgWire.PgSqlState.BadCopyFileFormat, "missing data for column \""
                 + _sink.Columns[column].Name + "\"");
+    }
+
+    /// <summary>
+    /// The field at <paramref name="i"/>, leaving <paramref name="i"/> on the delimiter or the end. A field with no
+    /// quote character is a slice of the record; only quoted ones are copied (unquoted) into the field buffer.
+    /// </summary>
+    private ReadOnlySpan<byte> NextCsvField(ReadOnlySpan<byte> record, ref int i, ref int used, out bool wasQuoted)
+    {
+        int stop = record[i..].IndexOfAny(_delimiter, (byte)_options.Quote);
+        if (stop < 0 || record[i + stop] == _delimiter)
+        {
+            wasQuoted = false;
+            var plain = record.Slice(i, stop < 0 ? record.Length - i : stop);
+            i += plain.Length;
+            return plain;
+        }
+        return UnquoteCsvField(record, ref i, ref used, out wasQuoted);
+    }
+
+    private ReadOnlySpan<byte> UnquoteCsvField(ReadOnlySpan<byte> record, ref int i, ref int used,
+        out bool wasQuoted)
+    {
+        byte quote = (byte)_options.Quote;
+        byte escape = (byte)_options.EffectiveEscape;
+        int start = used;
+        bool inQuotes = false;
+        wasQuoted = false;
+        for (; i < record.Length; i++)
+        {
+            byte b = record[i];
+            if (inQuotes)
+            {
+                if (b == escape && i + 1 < record.Length && record[i + 1] == quote)
+                {
+                    _field[used++] = quote;
+                    i++;
+                }
+                else if (b == quote)
+                    inQuotes = false;
+                else
+                    _field[used++] = b;
+            }
+            else if (b == quote)
+                inQuotes = wasQuoted = true;
+            else if (b == _delimiter)
+                break;
+            else
+                _field[used++] = b;
+        }
+        if (inQuotes)
+            throw Error(Query.PgWire.PgSqlState.BadCopyFileFormat, "unterminated CSV quoted field");
+        return _field.AsSpan(start, used - start);
     }
 }

@@ -72,6 +72,72 @@ internal sealed class PgInput : IDisposable
         }
     }
 
+    /// <summary>
+    /// COPY FROM STDIN's read loop: hands the body of every CopyData message to <paramref name="onData"/> straight
+    /// from the pipe (one pipe read serves every message already buffered, rather than one read and one copy per
+    /// message), and returns the type of the first other message (its body in <see cref="Body"/>), or -1 at end of
+    /// stream.
+    /// </summary>
+    public async ValueTask<int> ReadCopyDataAsync(Action<ReadOnlySpan<byte>> onData, CancellationToken ct)
+    {
+        while (true)
+        {
+            var result = await _reader.ReadAsync(ct);
+            int type = DrainCopyData(result, onData, out bool partial);
+            if (type >= 0)
+                return type;
+            if (result.IsCompleted)
+                return partial ? throw new PgProtocolException("incomplete message at end of stream") : -1;
+        }
+    }
+
+    private int DrainCopyData(ReadResult result, Action<ReadOnlySpan<byte>> onData, out bool partial)
+    {
+        var buffer = result.Buffer;
+        bool needMore = false;
+        partial = false;
+        try
+        {
+            while (TryReadFrame(ref buffer, typed: true, out byte type, out var body))
+            {
+                if (type != (byte)'d')
+                {
+                    CopyBody(body);
+                    return type;
+                }
+                if (body.IsSingleSegment)
+                {
+                    onData(body.FirstSpan);
+                    continue;
+                }
+                CopyBody(body);
+                onData(Body);
+            }
+            needMore = true;
+            partial = buffer.Length > 0;
+            return -1;
+        }
+        finally
+        {
+            // Frames read so far are consumed, a failing one included (the connection drops the rest of the COPY).
+            if (needMore)
+                _reader.AdvanceTo(buffer.Start, buffer.End);
+            else
+                _reader.AdvanceTo(buffer.Start);
+        }
+    }
+
+    private void CopyBody(ReadOnlySequence<byte> body)
+    {
+        BodyLength = (int)body.Length;
+        if (_body.Length < BodyLength)
+        {
+            ArrayPool<byte>.Shared.Return(_body);
+            _body = ArrayPool<byte>.Shared.Rent(BodyLength);
+        }
+        body.CopyTo(_body);
+    }
+
     private bool TryReadFrame(ref ReadOnlySequence<byte> buffer, bool typed, out byte type,
         out ReadOnlySequence<byte> body)
     {

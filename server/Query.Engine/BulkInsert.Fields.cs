@@ -1,0 +1,124 @@
+using Query.Engine.Binding;
+using Query.Engine.Errors;
+using Query.Engine.Execution;
+using Query.Engine.Types;
+
+namespace Query.Engine;
+
+/// <summary>
+/// The allocation-free row API COPY uses: <see cref="BeginRow"/>, one setter per field (fields not set are
+/// NULL), <see cref="EndRow"/>. Text fields are parsed from their UTF-8 bytes; STRING and BYTES values are
+/// copied straight into the encoded row. Errors carry the row and column as <see cref="AddTextRow"/>'s do.
+/// </summary>
+public sealed partial class BulkInsert
+{
+    private BulkRow? _bulkRow;
+
+    private BulkRow Row => _bulkRow ??= new BulkRow(_stream);
+
+    /// <summary>Starts a row with every field NULL.</summary>
+    public void BeginRow() => Row.Clear();
+
+    public void SetNull(int field) => Row.SetCell(_targets[field], Cell.Null);
+
+    /// <summary>A text-format field (PostgreSQL's input syntax for the column type), as UTF-8.</summary>
+    public void SetText(int field, ReadOnlySpan<byte> utf8)
+    {
+        var type = Columns[field].Type;
+        try
+        {
+            if (type.Kind == SqlTypeKind.String)
+                SetValidUtf8(field, utf8);
+            else
+                Row.SetCell(_targets[field], Utf8ValueParser.ParseCell(utf8, type));
+        }
+        catch (SqlException e)
+        {
+            throw WithContext(e, field);
+        }
+    }
+
+    /// <summary>A BYTES column's raw bytes, or a STRING column's UTF-8 (rejected unless valid).</summary>
+    public void SetBytes(int field, ReadOnlySpan<byte> value)
+    {
+        switch (Columns[field].Type.Kind)
+        {
+            case SqlTypeKind.Bytes:
+                Row.SetBytes(_targets[field], value);
+                return;
+            case SqlTypeKind.String:
+                SetValidUtf8(field, value);
+                return;
+            default:
+                SetValue(field, value.ToArray());
+                return;
+        }
+    }
+
+    /// <summary>An integer for an INT, BIGINT or other numeric column (INT checks its range).</summary>
+    public void SetInt64(int field, long value)
+    {
+        switch (Columns[field].Type.Kind)
+        {
+            case SqlTypeKind.BigInt:
+                Row.SetCell(_targets[field], Cell.FromInt64(value));
+                return;
+            case SqlTypeKind.Int when value is >= int.MinValue and <= int.MaxValue:
+                Row.SetCell(_targets[field], Cell.FromInt64(value));
+                return;
+            default:
+                SetValue(field, value);
+                return;
+        }
+    }
+
+    public void SetDouble(int field, double value)
+    {
+        if (Columns[field].Type.Kind == SqlTypeKind.Double)
+            Row.SetCell(_targets[field], Cell.FromDouble(value));
+        else
+            SetValue(field, value);
+    }
+
+    public void SetBoolean(int field, bool value)
+    {
+        if (Columns[field].Type.Kind == SqlTypeKind.Boolean)
+            Row.SetCell(_targets[field], Cell.FromInt64(value ? 1 : 0));
+        else
+            SetValue(field, value);
+    }
+
+    /// <summary>A TIMESTAMP (or BIGINT) column's value as Unix epoch milliseconds.</summary>
+    public void SetTimestampMs(int field, long timestampMs)
+    {
+        if (Columns[field].Type.Kind is SqlTypeKind.Timestamp or SqlTypeKind.BigInt)
+            Row.SetCell(_targets[field], Cell.FromInt64(timestampMs));
+        else
+            SetValue(field, Temporal.ToDateTime(timestampMs));
+    }
+
+    /// <summary>Any CLR value, converted as parameters are (boxes: for the types without a typed setter).</summary>
+    public void SetValue(int field, object? value)
+    {
+        var type = Columns[field].Type;
+        try
+        {
+            Row.SetCell(_targets[field], Cell.FromObject(ParameterConverter.ToEngineValue(value, type), type));
+        }
+        catch (SqlException e)
+        {
+            throw WithContext(e, field);
+        }
+    }
+
+    /// <summary>Encodes the row and adds it to the pending append.</summary>
+    public void EndRow() => Row.AppendTo(_appender);
+
+    private void SetValidUtf8(int field, ReadOnlySpan<byte> utf8)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+            throw WithContext(new SqlException("22021",
+                "invalid byte sequence for encoding \"UTF8\""), field);
+        Row.SetBytes(_targets[field], utf8);
+    }
+}
