@@ -24,6 +24,8 @@ internal static class WireBench
             var ours = new WireTarget("Query", $"Host=127.0.0.1;Port={server.EndPoint.Port};Username=query;Database=query;Maximum Pool Size=200;Timeout=60;Command Timeout=600", isPostgres: false);
             var theirs = pg is null ? null : new WireTarget("PostgreSQL", pg + ";Maximum Pool Size=200;Command Timeout=600", isPostgres: true);
             Measure(results, "COPY FROM STDIN (text), rows/s", rows, ours, theirs, (t, n) => t.CopyIn(n));
+            Measure(results, "COPY FROM STDIN (text), rows/s, PostgreSQL with a btree index on ts", rows, ours,
+                theirs, (t, n) => t.CopyIn(n, indexTs: true));
             Measure(results, "INSERT, 1,000 rows per statement, rows/s", 100_000, ours, theirs, (t, n) => t.BatchedInsert(n));
             Measure(results, "SELECT 1 round trips/s, one connection", 3, ours, theirs, (t, s) => t.SelectOne(s));
             Measure(results, "pull queries/s, 100 connections", 5, ours, theirs, (t, s) => t.ConcurrentPull(100, s));
