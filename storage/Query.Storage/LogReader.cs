@@ -100,6 +100,8 @@ public sealed class LogReader : IDisposable
     {
         while (true)
         {
+            if (NextOffset >= _endOffsetExclusive)
+                return false;                                   // skipped past the end: no need to walk on
             if (_segment is null && !TryPositionSegment())
                 return false;
             var segment = _segment!;
@@ -131,6 +133,8 @@ public sealed class LogReader : IDisposable
             return RetryWithoutIndex(segment, position, "invalid batch header");
         }
         _timeJumpPosition = -1;
+        if (header.BaseOffset >= _endOffsetExclusive)
+            return false;                   // a time jump went past the end: TryLoadNextBatch stops
         if (header.EndOffset <= NextOffset || header.MaxTimestampMs < _minTimestampMs
             || header.MinTimestampMs > _maxTimestampMs)
         {

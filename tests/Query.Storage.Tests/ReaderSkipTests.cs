@@ -80,6 +80,34 @@ public sealed class ReaderSkipTests : IDisposable
     }
 
     [Fact]
+    public async Task An_offset_range_ending_before_the_time_jump_returns_nothing()
+    {
+        using var store = LogStore.Open(_directory.Path);
+        var partition = await CreateAsync(store, Timestamps());
+
+        using var reader = partition.OpenReader(0, 5_000, WindowMin, WindowMax);
+
+        Assert.False(reader.TryRead(out _));
+        Assert.Equal(0, reader.Statistics.BatchesRead);
+    }
+
+    [Fact]
+    public async Task Skipping_stops_at_the_end_offset_instead_of_walking_the_rest_of_the_segment()
+    {
+        using var store = LogStore.Open(_directory.Path);
+        var partition = await CreateAsync(store, Timestamps());
+
+        using var reader = partition.OpenReader(10_000, 10_100, WindowMin, WindowMax);
+        var count = 0;
+        while (reader.TryRead(out _))
+            count++;
+
+        Assert.Equal(20, count);                          // batch 500; batches 501..504 are skipped by header
+        Assert.Equal(1, reader.Statistics.BatchesRead);
+        Assert.Equal(4, reader.Statistics.BatchesSkipped);
+    }
+
+    [Fact]
     public async Task A_corrupt_header_among_skipped_batches_is_reported()
     {
         using var store = LogStore.Open(_directory.Path);
