@@ -108,6 +108,23 @@ public sealed class ReaderSkipTests : IDisposable
     }
 
     [Fact]
+    public async Task Batches_larger_than_a_page_are_skipped_by_header_reads_alone()
+    {
+        var timestamps = Timestamps();
+        timestamps[16_543] = WindowMin + 1;
+        using var store = LogStore.Open(_directory.Path);
+        var partition = store.CreateLog("t", new LogOptions { Durability = DurabilityMode.None }).GetPartition(0);
+        await StorageTestKit.AppendAsync(partition, 0, Records, batchSize: 100, n => timestamps[n]);   // 12 KiB
+
+        var (matching, statistics) = ReadWindow(partition, 0);
+
+        Assert.Equal(ExpectedInWindow(partition), matching);
+        Assert.Contains(16_543L, matching);
+        Assert.Equal(2, statistics.BatchesRead);               // batches 100 and 165
+        Assert.Equal(Records / 100 - 100 - 2, statistics.BatchesSkipped);
+    }
+
+    [Fact]
     public async Task A_corrupt_header_among_skipped_batches_is_reported()
     {
         using var store = LogStore.Open(_directory.Path);
