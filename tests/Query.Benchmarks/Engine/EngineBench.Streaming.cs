@@ -10,14 +10,15 @@ internal static partial class EngineBench
     /// <summary>
     /// A ROWTIME range holding 0.1% of the rows, with and without pushdown (same range on the ts column).
     /// </summary>
-    public static async Task RowTimeAsync(int rows)
+    public static async Task RowTimeAsync(int rows, long? segmentBytes)
     {
         using var directory = new TempDirectory("engine-bench");
         await using var engine = QueryEngine.Open(new EngineOptions { DataDirectory = directory.Path });
         var session = engine.CreateSession();
         var load = Stopwatch.StartNew();
-        await LoadEventsAsync(session, rows);
-        Console.WriteLine($"loaded {rows:N0} rows in {load.Elapsed.TotalSeconds:F1} s");
+        await LoadEventsAsync(session, rows, segmentBytes);
+        Console.WriteLine($"loaded {rows:N0} rows in {load.Elapsed.TotalSeconds:F1} s, segment size "
+            + (segmentBytes is { } bytes ? $"{bytes:N0} bytes" : "the storage default"));
         // 0.1% of a day = 86.4 s, starting at 12:00.
         const string From = "2024-01-01T12:00:00", To = "2024-01-01T12:01:26.400";
         var pushed = $"SELECT * FROM events WHERE ROWTIME >= '{From}' AND ROWTIME < '{To}'";

@@ -7,7 +7,7 @@ namespace Query.Benchmarks;
 
 /// <summary>
 /// Engine bench commands (each prints a Markdown table):
-/// <c>engine-scan [rows]</c>, <c>engine-rowtime [rows]</c>, <c>engine-push-latency [seconds] [rowsPerSecond]</c>,
+/// <c>engine-scan [rows]</c>, <c>engine-rowtime [rows] [segmentBytes]</c> (default: the storage default), <c>engine-push-latency [seconds] [rowsPerSecond]</c>,
 /// <c>engine-push-fanout [queries] [rows]</c>.
 /// </summary>
 internal static partial class BenchRegistry
@@ -19,7 +19,8 @@ internal static partial class BenchRegistry
         BenchCommands.Register("engine-copy", args => EngineBench.Run(() => EngineBench.CopyAsync(Arg(args, 0,
             1_000_000))));
         BenchCommands.Register("engine-rowtime",
-            args => EngineBench.Run(() => EngineBench.RowTimeAsync(Arg(args, 0, 10_000_000))));
+            args => EngineBench.Run(() => EngineBench.RowTimeAsync(Arg(args, 0, 10_000_000),
+                args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : null)));
         BenchCommands.Register("engine-push-latency",
             args => EngineBench.Run(() => EngineBench.PushLatencyAsync(Arg(args, 0, 5), Arg(args, 1, 100_000))));
         BenchCommands.Register("engine-push-fanout",
@@ -42,13 +43,16 @@ internal static partial class EngineBench
 
     /// <summary>
     /// The events data set (bench-data.md) plus two columns, 6 in all; fixed seed, mostly ordered time.
+    /// <paramref name="segmentBytes"/> null keeps the storage default segment size.
     /// </summary>
-    public static async Task LoadEventsAsync(EngineSession session, int rows)
+    public static async Task LoadEventsAsync(EngineSession session, int rows, long? segmentBytes)
     {
+        var segmentOption = segmentBytes is { } bytes
+            ? string.Create(CultureInfo.InvariantCulture, $", SEGMENT_BYTES = {bytes}") : "";
         await using (var create = await session.ExecuteAsync(
             "CREATE STREAM events (ts TIMESTAMP, user_id INT, page STRING, amount DOUBLE, country STRING, flag "
                 + "BOOLEAN) "
-            + "WITH (TIMESTAMP = 'ts', DURABILITY = 'NONE', SEGMENT_BYTES = 16777216)"))
+            + $"WITH (TIMESTAMP = 'ts', DURABILITY = 'NONE'{segmentOption})"))
         {
         }
         var random = new Random(42);
@@ -130,7 +134,7 @@ internal static partial class EngineBench
         await using var engine = QueryEngine.Open(new EngineOptions { DataDirectory = directory.Path });
         var session = engine.CreateSession();
         var load = Stopwatch.StartNew();
-        await LoadEventsAsync(session, rows);
+        await LoadEventsAsync(session, rows, 16L << 20);
         Console.WriteLine($"loaded {rows:N0} rows in {load.Elapsed.TotalSeconds:F1} s "
             + $"({rows / load.Elapsed.TotalSeconds:N0} rows/s, bulk insert)");
         Console.WriteLine();
