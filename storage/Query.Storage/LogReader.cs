@@ -11,8 +11,9 @@ namespace Query.Storage;
 /// the headers of other batches are read with small reads so skipping never pulls batch bodies from the
 /// page cache (timestamps may be out of order, so batches after the range are still checked one by one).
 /// <see cref="ReadStatistics.BatchesSkipped"/> counts batches whose header was read and rejected; batches
-/// jumped over by the time index are not read at all. At the live end <see cref="TryRead"/> returns false and can be called again later
-/// (after <see cref="PartitionLog.WaitForDataAsync"/>) to continue. Not thread-safe; dispose it.
+/// jumped over by the time index are not read at all. At the live end <see cref="TryRead"/> returns false
+/// and can be called again later (after <see cref="PartitionLog.WaitForDataAsync"/>) to continue.
+/// Not thread-safe; dispose it.
 /// </summary>
 public sealed class LogReader : IDisposable
 {
