@@ -16,6 +16,7 @@ public sealed class QueryEngine : IAsyncDisposable
 {
     private readonly Dictionary<string, StreamRuntime> _streams = new(StringComparer.Ordinal);
     private readonly object _ddlLock = new();
+    private long _catalogVersion;
 
     // Compiled SELECTs without parameters, keyed by their syntax (equality ignores positions). A thousand
     // identical push queries share one set of delegates; an entry is used only while its stream is current.
@@ -39,6 +40,12 @@ public sealed class QueryEngine : IAsyncDisposable
     internal TimeProvider TimeProvider { get; }
 
     internal object DdlLock => _ddlLock;
+
+    /// <summary>
+    /// Bumped by every change to the set or shape of streams (create, alter, drop), so a caller caching prepared
+    /// statements by their text can tell that a description may have gone stale.
+    /// </summary>
+    public long CatalogVersion => Interlocked.Read(ref _catalogVersion);
 
     /// <summary>Opens (or creates) the data directory and reattaches every stream in the catalog to its log.</summary>
     public static QueryEngine Open(EngineOptions options)
@@ -93,13 +100,19 @@ public sealed class QueryEngine : IAsyncDisposable
     internal void SetStream(StreamRuntime stream)
     {
         lock (_streams)
+        {
             _streams[stream.Definition.Name] = stream;
+            Interlocked.Increment(ref _catalogVersion);
+        }
     }
 
     internal void RemoveStream(string name)
     {
         lock (_streams)
+        {
             _streams.Remove(name);
+            Interlocked.Increment(ref _catalogVersion);
+        }
     }
 
     internal bool TryGetCompiled(Grammar.Ast.SelectQuery query, out CompiledSelect compiled)

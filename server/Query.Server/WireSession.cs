@@ -11,11 +11,13 @@ internal sealed class WireSession : IPgSession
 {
     private readonly QueryEngine _engine;
     private readonly EngineSession _session;
+    private readonly PreparedCache _prepared;
 
     public WireSession(QueryEngine engine, EngineSession session)
     {
         _engine = engine;
         _session = session;
+        _prepared = new PreparedCache(engine);
     }
 
     public IReadOnlyList<PgStatementText> SplitStatements(string sql) => PgSqlSplitter.Split(sql);
@@ -24,7 +26,7 @@ internal sealed class WireSession : IPgSession
     {
         try
         {
-            var prepared = _session.Prepare(sql);
+            var prepared = _prepared.GetOrPrepare(sql, _session);
             return new WireStatement(_session, prepared, parameterTypeOids);
         }
         catch (Exception ex) when (WireErrors.TryTranslate(ex, out var error))

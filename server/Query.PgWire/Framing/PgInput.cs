@@ -32,17 +32,17 @@ internal sealed class PgInput : IDisposable
     public int BodyLength { get; private set; }
 
     /// <summary>Reads an untyped startup-phase message; returns false at end of stream.</summary>
-    public ValueTask<bool> ReadStartupAsync(CancellationToken ct) => ReadCoreAsync(typed: false, ct, null);
+    public async ValueTask<bool> ReadStartupAsync(CancellationToken ct) =>
+        await ReadCoreAsync(typed: false, ct) >= 0;
 
     /// <summary>Reads one typed message; returns its type byte, or -1 at end of stream.</summary>
-    public async ValueTask<int> ReadMessageAsync(CancellationToken ct)
-    {
-        byte type = 0;
-        bool ok = await ReadCoreAsync(typed: true, ct, t => type = t);
-        return ok ? type : -1;
-    }
+    public ValueTask<int> ReadMessageAsync(CancellationToken ct) => ReadCoreAsync(typed: true, ct);
 
-    private async ValueTask<bool> ReadCoreAsync(bool typed, CancellationToken ct, Action<byte>? onType)
+    /// <summary>
+    /// The next frame's type (0 for an untyped startup frame), or -1 at end of stream. A batch the client
+    /// pipelined (Parse..Sync) is already buffered, so every read after the first completes synchronously.
+    /// </summary>
+    private async ValueTask<int> ReadCoreAsync(bool typed, CancellationToken ct)
     {
         while (true)
         {
@@ -50,23 +50,16 @@ internal sealed class PgInput : IDisposable
             var buffer = result.Buffer;
             if (TryReadFrame(ref buffer, typed, out byte type, out var body))
             {
-                BodyLength = (int)body.Length;
-                if (_body.Length < BodyLength)
-                {
-                    ArrayPool<byte>.Shared.Return(_body);
-                    _body = ArrayPool<byte>.Shared.Rent(BodyLength);
-                }
-                body.CopyTo(_body);
+                CopyBody(body);
                 _reader.AdvanceTo(buffer.Start);
-                onType?.Invoke(type);
-                return true;
+                return type;
             }
             if (result.IsCompleted)
             {
                 _reader.AdvanceTo(buffer.End);
                 if (buffer.Length > 0)
                     throw new PgProtocolException("incomplete message at end of stream");
-                return false;
+                return -1;
             }
             _reader.AdvanceTo(buffer.Start, buffer.End);
         }

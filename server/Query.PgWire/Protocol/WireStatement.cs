@@ -72,7 +72,9 @@ internal sealed class Portal
 
     public async ValueTask DisposeResultAsync()
     {
-        if (Cancellation is not null)
+        // A result read to its end has nothing left to stop; cancelling it anyway would cost a thread-pool hop
+        // (CancelAsync runs any registered callbacks there) on every round trip.
+        if (Cancellation is not null && !Ended)
             await Cancellation.CancelAsync();
         if (Result is not null)
         {
