@@ -117,7 +117,7 @@ internal sealed class BulkRow
             if (_bytesStart[i] >= 0)
                 _encoded.Write(_bytes.AsSpan(_bytesStart[i], _bytesLength[i]));
             else if (!_cells[i].IsNull)
-                WriteCell(_cells[i], types[i]);
+                BinaryRowFormat.WriteCell(_encoded, _cells[i], types[i]);
             _ends[i] = (uint)(_encoded.WrittenCount - headerBytes);
         }
         // The header bytes are ours, so patching them in place is safe (as BinaryRowFormat does).
@@ -132,31 +132,6 @@ internal sealed class BulkRow
             if (_cells[i].IsNull)
                 header[3 + (i >> 3)] |= (byte)(1 << (i & 7));
             BinaryPrimitives.WriteUInt32LittleEndian(offsets[(4 * i)..], _ends[i]);
-        }
-    }
-
-    private void WriteCell(in Cell cell, SqlType type)
-    {
-        switch (type.Kind)
-        {
-            case SqlTypeKind.Boolean:
-                _encoded.GetSpan(1)[0] = cell.Bits != 0 ? (byte)1 : (byte)0;
-                _encoded.Advance(1);
-                break;
-            case SqlTypeKind.Int or SqlTypeKind.Date or SqlTypeKind.Time:
-                BinaryPrimitives.WriteInt32LittleEndian(_encoded.GetSpan(4), (int)cell.Bits);
-                _encoded.Advance(4);
-                break;
-            case SqlTypeKind.BigInt or SqlTypeKind.Timestamp or SqlTypeKind.Double:
-                BinaryPrimitives.WriteInt64LittleEndian(_encoded.GetSpan(8), cell.Bits);
-                _encoded.Advance(8);
-                break;
-            case SqlTypeKind.Decimal:
-                NestedValueCodec.WriteDecimal(_encoded, cell.Decimal);
-                break;
-            default:
-                NestedValueCodec.WriteTopLevel(_encoded, cell.Ref!, type);
-                break;
         }
     }
 

@@ -52,7 +52,8 @@ public static class BinaryRowFormat
     private static Span<byte> SpanAt(ArrayBufferWriter<byte> writer, int position) =>
         System.Runtime.InteropServices.MemoryMarshal.AsMemory(writer.WrittenMemory).Span[position..];
 
-    private static void WriteCell(ArrayBufferWriter<byte> writer, in Cell cell, SqlType type)
+    /// <summary>Appends one non-null cell in the binary row format (the bulk path reuses this, one format).</summary>
+    internal static void WriteCell(ArrayBufferWriter<byte> writer, in Cell cell, SqlType type)
     {
         switch (type.Kind)
         {
