@@ -244,27 +244,9 @@ public sealed class LogReader : IDisposable
     }
 
     // Makes [position, position + needed) resident, reading ahead up to the published size.
-    private void Ensure(Segment segment, long position, int needed, long sizeBytes)
-    {
-        if (position >= _bufferStart && position + needed <= _bufferStart + _bufferLength)
-            return;
-        var wanted = (int)Math.Min(Math.Max(needed, _readAheadBytes), sizeBytes - position);
-        if (wanted > _buffer.Length)
-        {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = ArrayPool<byte>.Shared.Rent(wanted);
-        }
-        var read = 0;
-        while (read < wanted)
-        {
-            var n = RandomAccess.Read(segment.Handle, _buffer.AsSpan(read, wanted - read), position + read);
-            if (n == 0)
-                throw new CorruptSegmentException(segment.LogPath, position + read, "file shorter than published");
-            read += n;
-        }
-        _bufferStart = position;
-        _bufferLength = read;
-    }
+    private void Ensure(Segment segment, long position, int needed, long sizeBytes) =>
+        SegmentWindow.Ensure(segment, ref _buffer, ref _bufferStart, ref _bufferLength, position, needed,
+            _readAheadBytes, sizeBytes);
 
     private void ReleaseSegment()
     {

@@ -25,15 +25,16 @@ internal static class TimestampSearch
         {
             while (position < sizeBytes)
             {
-                Fill(segment, ref buffer, ref bufferStart, ref bufferLength, position, BatchHeader.Size, sizeBytes);
+                SegmentWindow.Ensure(segment, ref buffer, ref bufferStart, ref bufferLength, position,
+                    BatchHeader.Size, ChunkBytes, sizeBytes);
                 var start = (int)(position - bufferStart);
                 var header = BatchHeader.Read(buffer.AsSpan(start, BatchHeader.Size));
                 if (!header.IsPlausible || position + header.BatchLength > sizeBytes)
                     throw new CorruptSegmentException(segment.LogPath, position, "invalid batch header");
                 if (header.MaxTimestampMs >= timestampMs)
                 {
-                    Fill(segment, ref buffer, ref bufferStart, ref bufferLength, position, header.BatchLength,
-                        sizeBytes);
+                    SegmentWindow.Ensure(segment, ref buffer, ref bufferStart, ref bufferLength, position,
+                        header.BatchLength, ChunkBytes, sizeBytes);
                     start = (int)(position - bufferStart);
                     return FindInBatch(segment, buffer.AsSpan(start, header.BatchLength), header, position,
                         timestampMs);
@@ -64,28 +65,5 @@ internal static class TimestampSearch
             records = records[size..];
         }
         throw new CorruptSegmentException(segment.LogPath, position, "batch max timestamp matches no record");
-    }
-
-    private static void Fill(Segment segment, ref byte[] buffer, ref long bufferStart, ref int bufferLength,
-        long position, int needed, long sizeBytes)
-    {
-        if (position >= bufferStart && position + needed <= bufferStart + bufferLength)
-            return;
-        var wanted = (int)Math.Min(Math.Max(needed, ChunkBytes), sizeBytes - position);
-        if (wanted > buffer.Length)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            buffer = ArrayPool<byte>.Shared.Rent(wanted);
-        }
-        var read = 0;
-        while (read < wanted)
-        {
-            var n = RandomAccess.Read(segment.Handle, buffer.AsSpan(read, wanted - read), position + read);
-            if (n == 0)
-                throw new CorruptSegmentException(segment.LogPath, position + read, "file shorter than published");
-            read += n;
-        }
-        bufferStart = position;
-        bufferLength = read;
     }
 }
