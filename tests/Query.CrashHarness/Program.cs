@@ -7,13 +7,18 @@ namespace Query.CrashHarness;
 /// <summary>
 /// The child process of the crash test: <c>Query.CrashHarness DATA_DIR RUN [SECONDS]</c>. Opens (and so
 /// recovers) the store, prints <c>ready</c>, then appends as fast as it can with Sync durability from four
-/// concurrent appenders (one of them in batches of three) and prints one line per acknowledged append:
+/// concurrent appenders (one of them in batches of three) plus one staged appender (task 4: a
+/// <see cref="StagedAppend"/> of 40 batches of 5 records, about three segments, committed whole), and prints
+/// one line per acknowledged append:
 /// <c>A baseOffset count run task sequence .</c> — the trailing dot tells a complete line from one cut by
 /// the kill. Runs until killed, or for SECONDS and then closes cleanly.
 /// </summary>
 internal static class Program
 {
     private const int Appenders = 4;
+
+    /// <summary>Records per staged append (the crash test checks each is all or nothing).</summary>
+    public const int StagedRecords = 200;
 
     private static async Task<int> Main(string[] args)
     {
@@ -36,14 +41,36 @@ internal static class Program
         using var stop = double.IsPositiveInfinity(seconds)
             ? new CancellationTokenSource()
             : new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        var tasks = new Task[Appenders];
+        var tasks = new Task[Appenders + 1];
         for (var task = 0; task < Appenders; task++)
         {
             var id = task;
             tasks[task] = Task.Run(() => AppendLoopAsync(partition, run, id, id == 0 ? 3 : 1, stop.Token));
         }
+        tasks[Appenders] = Task.Run(() => StagedLoopAsync(partition, run, Appenders, stop.Token));
         await Task.WhenAll(tasks);
         return 0;
+    }
+
+    private static async Task StagedLoopAsync(PartitionLog partition, int run, int task, CancellationToken stop)
+    {
+        using var batch = new RecordBatchBuilder();
+        for (long sequence = 0; !stop.IsCancellationRequested; sequence++)
+        {
+            using var staged = partition.BeginStagedAppend();
+            for (var index = 0; index < StagedRecords; index++)
+            {
+                batch.Add(RecordBatchBuilder.UseAppendTime, StorageCrashRecords.Value(run, task, sequence, index));
+                if (batch.Count == 5)
+                {
+                    staged.Append(batch);
+                    batch.Clear();
+                }
+            }
+            var baseOffset = await staged.CommitAsync(CancellationToken.None);
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"A {baseOffset} {StagedRecords} {run} {task} {sequence} ."));
+        }
     }
 
     private static async Task AppendLoopAsync(PartitionLog partition, int run, int task, int batchSize,

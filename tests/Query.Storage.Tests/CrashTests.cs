@@ -11,6 +11,8 @@ namespace Query.Storage.Tests;
 public sealed class CrashTests : IDisposable
 {
     private const int Rounds = 20;
+    private const int StagedTask = 4;
+    private const int StagedRecords = 200;   // as Query.CrashHarness appends them
     private readonly TempDirectory _directory = new("storage-crash");
     private readonly ITestOutputHelper _output;
 
@@ -101,9 +103,11 @@ public sealed class CrashTests : IDisposable
         }
     }
 
-    // Unacknowledged appends may or may not have made it, but nothing may appear twice or out of order.
+    // Unacknowledged appends may or may not have made it, but nothing may appear twice or out of order, and a
+    // staged append (task 4, 200 records over several segments) is there whole or not at all.
     private static void VerifyExactlyOnceAndOrdered(PartitionLog partition)
     {
+        var staged = new Dictionary<(int Run, long Sequence), int>();
         var seen = new HashSet<(int, int, long, int)>();
         var last = new Dictionary<(int Run, int Task), (long Sequence, int Index)>();
         using var reader = partition.OpenReader(0);
@@ -121,8 +125,13 @@ public sealed class CrashTests : IDisposable
                     $"record {id} is out of order");
             }
             last[(id.Run, id.Task)] = (id.Sequence, id.Index);
+            if (id.Task == StagedTask)
+                staged[(id.Run, id.Sequence)] = staged.GetValueOrDefault((id.Run, id.Sequence)) + 1;
         }
         Assert.Equal(partition.EndOffset, expectedOffset);
+        Assert.NotEmpty(staged);
+        foreach (var (append, count) in staged)
+            Assert.True(count == StagedRecords, $"staged append {append} has {count} of {StagedRecords} records");
     }
 
     private static bool TryParseAck(string line, out Ack ack)

@@ -13,6 +13,10 @@ namespace Query.Engine.Execution;
 /// encoded, so a bad value in row 1,000 of an INSERT or COPY writes nothing. Rows with a key go to Kafka's murmur2
 /// partition of the key; rows without one are spread round-robin. ROWTIME comes from the TIMESTAMP column when
 /// set, else the append time.
+/// <para>Large appends (COPY) do not wait for the commit to write: once a partition has
+/// <see cref="StageThresholdBytes"/> pending, its batches go to a <see cref="StagedAppend"/> as they fill, which
+/// the commit makes visible at once. So a COPY holds one batch per partition in memory, and its commit costs
+/// an fdatasync and a rename instead of writing everything. Small appends stay in memory (no tiny segments).</para>
 /// </summary>
 public sealed class RowAppender : IDisposable
 {
@@ -20,8 +24,12 @@ public sealed class RowAppender : IDisposable
     // fine grain (storage keeps min/max time per batch), large enough to amortize the per-batch CRC and fsync.
     private const int BatchTargetBytes = 256 << 10;
 
+    // A partition with this much pending starts writing ahead into a staged append.
+    internal const long StageThresholdBytes = 8 << 20;
+
     private readonly StreamRuntime _stream;
     private readonly List<RecordBatchBuilder>[] _batches;
+    private readonly StagedAppend?[] _staged;
     private readonly ArrayBufferWriter<byte> _value = new(256);
     private readonly int _maxRecordBytes;
     private bool _committed;
@@ -30,6 +38,7 @@ public sealed class RowAppender : IDisposable
     {
         _stream = stream;
         _batches = new List<RecordBatchBuilder>[stream.Log.PartitionCount];
+        _staged = new StagedAppend?[stream.Log.PartitionCount];
         _maxRecordBytes = stream.Log.Options.MaxRecordBytes;
     }
 
@@ -89,9 +98,34 @@ public sealed class RowAppender : IDisposable
         var list = _batches[partition] ??= [];
         // A batch closes within 64 KiB of the target, so its pooled buffer (4 MiB, an exact ArrayPool size) never
         // regrows to 8 MiB for the last rows; after a full batch, the next starts at full size, not at 4 KiB.
-        if (list.Count == 0 || list[^1].SizeBytes > BatchTargetBytes - (64 << 10))
-            list.Add(new RecordBatchBuilder(list.Count == 0 ? 4096 : BatchTargetBytes));
+        if (list.Count > 0 && list[^1].SizeBytes <= BatchTargetBytes - (64 << 10))
+            return list[^1];
+        if (_staged[partition] is not null || (long)list.Count * BatchTargetBytes >= StageThresholdBytes)
+            return StageFullBatches(partition, list);
+        list.Add(new RecordBatchBuilder(list.Count == 0 ? 4096 : BatchTargetBytes));
         return list[^1];
+    }
+
+    /// <summary>Writes the partition's full batches ahead into its staged append; returns one emptied builder.</summary>
+    private RecordBatchBuilder StageFullBatches(int partition, List<RecordBatchBuilder> list)
+    {
+        try
+        {
+            var staged = _staged[partition] ??= _stream.Log.GetPartition(partition).BeginStagedAppend();
+            foreach (var batch in list)
+                staged.Append(batch);
+        }
+        catch (Exception e) when (StorageError(e) is { } error)
+        {
+            throw error;
+        }
+        for (var i = 0; i < list.Count - 1; i++)
+            list[i].Dispose();
+        var reused = list[^1];
+        reused.Clear();
+        list.Clear();
+        list.Add(reused);
+        return reused;
     }
 
     /// <summary>Appends every batch; returns the number of rows written.</summary>
@@ -102,34 +136,27 @@ public sealed class RowAppender : IDisposable
         _committed = true;
         try
         {
-            var appends = new List<Task<AppendResult>>();
+            // Staged partitions write their last batch first: a failure here leaves no append in flight.
+            for (var p = 0; p < _staged.Length; p++)
+            {
+                if (_staged[p] is { } staged && _batches[p][0].Count > 0)
+                    staged.Append(_batches[p][0]);
+            }
+            var appends = new List<Task>();
             for (var p = 0; p < _batches.Length; p++)
             {
-                if (_batches[p] is null)
-                    continue;
-                var log = _stream.Log.GetPartition(p);
-                foreach (var batch in _batches[p])
-                {
-                    if (batch.Count > 0)
-                        appends.Add(log.AppendAsync(batch, CancellationToken.None).AsTask());
-                }
+                if (_staged[p] is { } staged)
+                    appends.Add(staged.CommitAsync(CancellationToken.None).AsTask());
+                else if (_batches[p] is { } batches)
+                    AppendAll(_stream.Log.GetPartition(p), batches, appends);
             }
             // Every append is awaited before the builders are released, even when one fails.
             await Task.WhenAll(appends);
             return RowCount;
         }
-        catch (StorageFullException e)
+        catch (Exception e) when (StorageError(e) is { } error)
         {
-            throw new SqlException(SqlState.DiskFull, e.Message, innerException: e);
-        }
-        catch (RecordTooLargeException e)
-        {
-            throw new SqlException(SqlState.ProgramLimitExceeded, e.Message, innerException: e);
-        }
-        catch (LogDeletedException e)
-        {
-            throw new SqlException(SqlState.UndefinedTable,
-                $"stream \"{_stream.Definition.Name}\" was dropped", innerException: e);
+            throw error;
         }
         finally
         {
@@ -137,9 +164,32 @@ public sealed class RowAppender : IDisposable
         }
     }
 
+    private static void AppendAll(PartitionLog log, List<RecordBatchBuilder> batches, List<Task> appends)
+    {
+        foreach (var batch in batches)
+        {
+            if (batch.Count > 0)
+                appends.Add(log.AppendAsync(batch, CancellationToken.None).AsTask());
+        }
+    }
+
+    private SqlException? StorageError(Exception exception) => exception switch
+    {
+        StorageFullException e => new SqlException(SqlState.DiskFull, e.Message, innerException: e),
+        RecordTooLargeException e => new SqlException(SqlState.ProgramLimitExceeded, e.Message, innerException: e),
+        LogDeletedException e => new SqlException(SqlState.UndefinedTable,
+            $"stream \"{_stream.Definition.Name}\" was dropped", innerException: e),
+        _ => null,
+    };
+
     public void Dispose()
     {
         _committed = true;
+        for (var p = 0; p < _staged.Length; p++)
+        {
+            _staged[p]?.Dispose();
+            _staged[p] = null;
+        }
         foreach (var list in _batches)
         {
             if (list is null)

@@ -24,6 +24,7 @@ internal sealed class AppendRequest : IValueTaskSource<AppendResult>
     public long FilePosition;
     public long BaseOffset;
     public bool Cancelled;
+    public StagedAppend? Staged;     // set for a staged append to adopt instead of a batch to write
 
     public ValueTask<AppendResult> AsValueTask() => new(this, _core.Version);
 
@@ -41,6 +42,7 @@ internal sealed class AppendRequest : IValueTaskSource<AppendResult>
         finally
         {
             Batch = default;
+            Staged = null;
             Cancellation = default;
             Cancelled = false;
             _core.Reset();

@@ -64,6 +64,18 @@ internal sealed class PartitionWriter
         return task;
     }
 
+    /// <summary>Queues a staged append for adoption, in order with the batches queued around it.</summary>
+    public ValueTask<AppendResult> EnqueueStagedAsync(StagedAppend staged, CancellationToken cancellation)
+    {
+        var request = Rent();
+        request.Staged = staged;
+        request.Cancellation = cancellation;
+        var task = request.AsValueTask();
+        if (!_requests.Writer.TryWrite(request))
+            request.Fail(_partition.ClosedException());
+        return task;
+    }
+
     /// <summary>Stops taking appends, lets the loop drain what is queued, and waits for it.</summary>
     public Task StopAsync()
     {
@@ -177,6 +189,22 @@ internal sealed class PartitionWriter
             if (request.Cancellation.IsCancellationRequested)
             {
                 request.Cancelled = true;                     // failed with the others when they are acknowledged
+                continue;
+            }
+            if (request.Staged is { } staged)
+            {
+                // Everything before it is written and acknowledged first: the staged segments follow it.
+                Commit(segment, group, pendingFrom, i, writeStart, bufferLength, nextOffset,
+                    options.Durability != DurabilityMode.None, nowMs);
+                segment = _partition.AdoptStaged(staged, nextOffset, nowMs);
+                request.BaseOffset = nextOffset;
+                nextOffset += staged.RecordCount;
+                _partition.OnPublished(nextOffset);
+                request.Complete(new AppendResult(request.BaseOffset, 0));
+                _settled = i + 1;
+                position = writeStart = 0;
+                bufferLength = 0;
+                pendingFrom = i + 1;
                 continue;
             }
             var length = request.Batch.Length;

@@ -8,6 +8,7 @@ namespace Query.Storage.Recovery;
 /// <summary>
 /// Opens a partition directory after a clean or unclean shutdown:
 /// <list type="number">
+/// <item>finishes the renames of a staged append whose adoption a crash cut short (see AdoptionManifest);</item>
 /// <item>removes leftovers: temporary files, index files without a segment, segments wholly before the
 /// checkpoint's start offset (a retention delete cut short);</item>
 /// <item>a sealed segment listed in the checkpoint with the same size is trusted: its index files are loaded,
@@ -22,6 +23,7 @@ internal static class PartitionRecovery
     public static Segment[] Recover(string directory, LogOptions options, long nowMs)
     {
         System.IO.Directory.CreateDirectory(directory);
+        AdoptionManifest.RollForward(directory);
         var hasCheckpoint = PartitionCheckpoint.TryRead(directory, out var startOffset, out var checkpoint);
         var baseOffsets = ListSegments(directory, hasCheckpoint ? startOffset : long.MinValue);
         if (baseOffsets.Count == 0)

@@ -1,0 +1,85 @@
+using System.Text;
+
+namespace Query.Engine.Tests;
+
+/// <summary>
+/// Bulk inserts past the staging threshold: written ahead while rows arrive, visible only at the commit, all or
+/// nothing, and nothing left on disk when abandoned.
+/// </summary>
+public sealed class LargeBulkInsertTests : IAsyncLifetime
+{
+    // About 110 bytes a row encoded: enough rows to pass the threshold in every partition several times over.
+    private const int Rows = 300_000;
+
+    private readonly EngineFixture _db = new();
+
+    public async Task InitializeAsync() => await _db.ExecAllAsync(
+        "CREATE STREAM big (id BIGINT, ts TIMESTAMP, page STRING) WITH (PARTITIONS = 2, TIMESTAMP = 'ts')");
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private static void AddRows(BulkInsert insert, int first, int count)
+    {
+        var page = Encoding.UTF8.GetBytes("/shop/category-07/subcategory-3/product-0042/details/and/more/text");
+        for (var i = first; i < first + count; i++)
+        {
+            insert.BeginRow();
+            insert.SetInt64(0, i);
+            insert.SetTimestampMs(1, 1_704_067_200_000L + i);
+            insert.SetBytes(2, page);
+            insert.EndRow();
+        }
+    }
+
+    private string[] TemporaryFiles() =>
+        Directory.GetFiles(_db.DataDirectory, "*.tmp", SearchOption.AllDirectories);
+
+    [Fact]
+    public async Task A_large_bulk_insert_is_invisible_until_its_commit_and_then_complete()
+    {
+        await using (var insert = _db.Session.BeginBulkInsert("BIG", null))
+        {
+            AddRows(insert, 0, Rows);
+            Assert.NotEmpty(TemporaryFiles());
+            Assert.Equal(0L, (await _db.QueryAsync("SELECT COUNT(*) FROM big"))[0][0]);
+            Assert.Equal(Rows, await insert.CommitAsync());
+        }
+        Assert.Empty(TemporaryFiles());
+        var summary = await _db.QueryAsync("SELECT COUNT(*), COUNT(DISTINCT id), MIN(id), MAX(id) FROM big");
+        Assert.Equal([(long)Rows, (long)Rows, 0L, (long)Rows - 1], summary[0]);
+        var range = await _db.QueryAsync(
+            "SELECT id FROM big WHERE ROWTIME >= 1704067200000 + 123456 AND ROWTIME < 1704067200000 + 123460");
+        Assert.Equal([123456L, 123457L, 123458L, 123459L], range.Select(r => r[0]).Order());
+
+        await _db.RestartAsync();
+        Assert.Equal((long)Rows, (await _db.QueryAsync("SELECT COUNT(*) FROM big"))[0][0]);
+    }
+
+    [Fact]
+    public async Task An_abandoned_large_bulk_insert_writes_nothing_and_leaves_no_files()
+    {
+        await using (var insert = _db.Session.BeginBulkInsert("BIG", null))
+            AddRows(insert, 0, Rows);
+        Assert.Empty(TemporaryFiles());
+        Assert.Equal(0L, (await _db.QueryAsync("SELECT COUNT(*) FROM big"))[0][0]);
+        await _db.ExecAsync("INSERT INTO big (id) VALUES (1)");
+        Assert.Equal(1L, (await _db.QueryAsync("SELECT COUNT(*) FROM big"))[0][0]);
+    }
+
+    [Fact]
+    public async Task Inserts_during_a_large_bulk_insert_are_not_blocked_and_keep_their_place()
+    {
+        await using (var insert = _db.Session.BeginBulkInsert("BIG", null))
+        {
+            AddRows(insert, 0, Rows);
+            var other = _db.Engine.CreateSession();
+            await using (await other.ExecuteAsync("INSERT INTO big (id) VALUES (-1)"))
+            {
+            }
+            Assert.Equal(1L, (await _db.QueryAsync("SELECT COUNT(*) FROM big"))[0][0]);
+            await insert.CommitAsync();
+        }
+        var rows = await _db.QueryAsync("SELECT COUNT(*), MIN(id) FROM big");
+        Assert.Equal([(long)Rows + 1, -1L], rows[0]);
+    }
+}
