@@ -20,6 +20,30 @@ public sealed class Utf8ValueParserTests
         { "DATE", "2024-03-01" }, { "TIME", "12:34:56.789" }, { "STRING", "plain" }, { "BYTES", "\\x0aff" },
     };
 
+    [Fact]
+    public void Plain_decimals_parse_to_the_same_bits_as_double_parse()
+    {
+        var random = new Random(5);
+        var samples = new List<string> { "0", "-0", "1.", ".5", "-.5", "+3.25", "999999999999999", "0.000000000000001",
+            "123456789012.345", "9007199254740993", "1.0000000000000001", "0.1", "0.3", "971.96", "-182.89" };
+        for (var i = 0; i < 20_000; i++)
+        {
+            var integer = random.NextInt64(0, 10_000_000_000L).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var fraction = random.NextInt64(0, 100_000_000L).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            samples.Add((random.Next(2) == 0 ? "-" : "") + integer[..random.Next(1, integer.Length + 1)] + "."
+                + fraction[..random.Next(0, fraction.Length + 1)]);
+        }
+        foreach (var text in samples)
+        {
+            var expected = double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(Utf8ValueParser.TryParseDouble(Encoding.UTF8.GetBytes(text), out var actual), text);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(actual));
+        }
+        Assert.False(Utf8ValueParser.TryParsePlainDecimal("1e3"u8, out _));
+        Assert.False(Utf8ValueParser.TryParsePlainDecimal("1234567890123456"u8, out _));
+        Assert.False(Utf8ValueParser.TryParsePlainDecimal("."u8, out _));
+    }
+
     [Theory]
     [MemberData(nameof(SameAsText))]
     public void Parses_every_value_exactly_as_the_string_path_does(string typeName, string text)

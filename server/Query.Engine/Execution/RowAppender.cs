@@ -29,7 +29,7 @@ public sealed class RowAppender : IDisposable
 
     private readonly StreamRuntime _stream;
     private readonly List<RecordBatchBuilder>[] _batches;
-    private readonly StagedAppend?[] _staged;
+    private readonly StagingLane?[] _staged;
     private readonly ArrayBufferWriter<byte> _value = new(256);
     private readonly int _maxRecordBytes;
     private bool _committed;
@@ -38,7 +38,7 @@ public sealed class RowAppender : IDisposable
     {
         _stream = stream;
         _batches = new List<RecordBatchBuilder>[stream.Log.PartitionCount];
-        _staged = new StagedAppend?[stream.Log.PartitionCount];
+        _staged = new StagingLane?[stream.Log.PartitionCount];
         _maxRecordBytes = stream.Log.Options.MaxRecordBytes;
     }
 
@@ -106,26 +106,27 @@ public sealed class RowAppender : IDisposable
         return list[^1];
     }
 
-    /// <summary>Writes the partition's full batches ahead into its staged append; returns one emptied builder.</summary>
+    /// <summary>Writes the partition's full batches ahead into its staged append; returns an empty builder.</summary>
     private RecordBatchBuilder StageFullBatches(int partition, List<RecordBatchBuilder> list)
     {
         try
         {
-            var staged = _staged[partition] ??= _stream.Log.GetPartition(partition).BeginStagedAppend();
-            foreach (var batch in list)
-                staged.Append(batch);
+            var lane = _staged[partition] ??=
+                new StagingLane(_stream.Log.GetPartition(partition), BatchTargetBytes);
+            for (var i = 0; i < list.Count - 1; i++)
+            {
+                lane.WriteNow(list[i]);
+                list[i].Dispose();
+            }
+            var empty = lane.Hand(list[^1]);
+            list.Clear();
+            list.Add(empty);
+            return empty;
         }
         catch (Exception e) when (StorageError(e) is { } error)
         {
             throw error;
         }
-        for (var i = 0; i < list.Count - 1; i++)
-            list[i].Dispose();
-        var reused = list[^1];
-        reused.Clear();
-        list.Clear();
-        list.Add(reused);
-        return reused;
     }
 
     /// <summary>Appends every batch; returns the number of rows written.</summary>
@@ -136,17 +137,11 @@ public sealed class RowAppender : IDisposable
         _committed = true;
         try
         {
-            // Staged partitions write their last batch first: a failure here leaves no append in flight.
-            for (var p = 0; p < _staged.Length; p++)
-            {
-                if (_staged[p] is { } staged && _batches[p][0].Count > 0)
-                    staged.Append(_batches[p][0]);
-            }
             var appends = new List<Task>();
             for (var p = 0; p < _batches.Length; p++)
             {
-                if (_staged[p] is { } staged)
-                    appends.Add(staged.CommitAsync(CancellationToken.None).AsTask());
+                if (_staged[p] is { } lane)
+                    appends.Add(lane.CommitAsync(_batches[p][0]));
                 else if (_batches[p] is { } batches)
                     AppendAll(_stream.Log.GetPartition(p), batches, appends);
             }

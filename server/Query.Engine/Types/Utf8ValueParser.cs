@@ -22,8 +22,7 @@ public static class Utf8ValueParser
                 return Cell.FromInt64(int64);
             case SqlTypeKind.BigInt when TryParseInt64(text, out var int64):
                 return Cell.FromInt64(int64);
-            case SqlTypeKind.Double when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture,
-                out var number):
+            case SqlTypeKind.Double when TryParseDouble(text, out var number):
                 return Cell.FromDouble(number);
             case SqlTypeKind.Timestamp when TryParseTimestamp(text, out var timestampMs):
                 return Cell.FromInt64(timestampMs);
@@ -76,6 +75,52 @@ public static class Utf8ValueParser
     /// <c>YYYY-MM-DD[T| ]HH:MM:SS[.1 to 7 digits][Z]</c> as epoch milliseconds (truncated to ms, as
     /// <see cref="Temporal.ParseTimestamp"/> does); false for any other form, which the slow path then handles.
     /// </summary>
+    /// <summary>PostgreSQL float8 input: every form double.Parse takes, with a fast path for plain decimals.</summary>
+    public static bool TryParseDouble(ReadOnlySpan<byte> text, out double value) =>
+        TryParsePlainDecimal(text, out value)
+        || double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>
+    /// <c>[-+]digits[.digits]</c> with at most 15 digits in all: the digits as an integer (below 2^53) and the
+    /// power of ten (at most 10^22) are exact doubles, so one IEEE division rounds correctly, as double.Parse
+    /// does (Clinger's fast path). Anything else (exponents, more digits, spaces, NaN) returns false.
+    /// </summary>
+    public static bool TryParsePlainDecimal(ReadOnlySpan<byte> text, out double value)
+    {
+        value = 0;
+        var negative = text.Length > 0 && text[0] == (byte)'-';
+        var i = text.Length > 0 && text[0] is (byte)'-' or (byte)'+' ? 1 : 0;
+        long mantissa = 0;
+        int digits = 0, fractionDigits = 0, point = -1;
+        for (; i < text.Length; i++)
+        {
+            var digit = (uint)(text[i] - '0');
+            if (digit <= 9)
+            {
+                mantissa = (mantissa * 10) + digit;
+                digits++;
+                if (point >= 0)
+                    fractionDigits++;
+            }
+            else if (text[i] == (byte)'.' && point < 0)
+            {
+                point = i;
+            }
+            else
+            {
+                return false;
+            }
+        }
+        if (digits == 0 || digits > 15)
+            return false;
+        var magnitude = fractionDigits == 0 ? mantissa : mantissa / PowersOfTen[fractionDigits];
+        value = negative ? -magnitude : magnitude;
+        return true;
+    }
+
+    private static readonly double[] PowersOfTen =
+        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
     public static bool TryParseTimestamp(ReadOnlySpan<byte> text, out long timestampMs)
     {
         timestampMs = 0;

@@ -202,7 +202,7 @@ internal sealed class WireTarget
     }
 
     /// <summary>Formats one `events` line (tab-separated, newline-terminated) into <paramref name="line"/>.</summary>
-    private static int EventRow(Span<char> line, int i, int rows, Random random)
+    internal static int EventRow(Span<char> line, int i, int rows, Random random)
     {
         var invariant = CultureInfo.InvariantCulture;
         Timestamp(i, rows, random).TryFormat(line, out var at, "yyyy-MM-dd HH:mm:ss.fff", invariant);

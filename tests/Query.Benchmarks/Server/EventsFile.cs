@@ -1,0 +1,35 @@
+using System.Globalization;
+using System.Text;
+
+namespace Query.Benchmarks.Server;
+
+/// <summary>
+/// `bench events-file --rows N --out PATH`: writes bench-data.md's `events` rows as a COPY text file (tab
+/// separated, ~100 bytes a line, fixed seed), the same rows `bench wire` sends, so that an independent client
+/// (psql's \copy, as bench-data.md measured PostgreSQL) can load it into both servers.
+/// </summary>
+internal static class EventsFile
+{
+    public static int Run(string[] args)
+    {
+        var at = Array.IndexOf(args, "--rows");
+        var rows = at >= 0 ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : 10_000_000;
+        var outAt = Array.IndexOf(args, "--out");
+        if (outAt < 0 || outAt + 1 >= args.Length)
+        {
+            Console.Error.WriteLine("usage: bench events-file [--rows N] --out PATH");
+            return 2;
+        }
+        var random = new Random(42);
+        var line = new char[256];
+        var bytes = new byte[1024];
+        using var output = new FileStream(args[outAt + 1], FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+        for (var i = 0; i < rows; i++)
+        {
+            var length = WireTarget.EventRow(line, i, rows, random);
+            var count = Encoding.UTF8.GetBytes(line.AsSpan(0, length), bytes);
+            output.Write(bytes, 0, count);
+        }
+        return 0;
+    }
+}
