@@ -1,4 +1,6 @@
 using System.Collections;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Antlr4.Runtime;
 using Antlr4.Runtime.Tree;
 
@@ -39,21 +41,21 @@ public class SqlRuleContext : ParserRuleContext, IList<IParseTree>
         public IParseTree Tree;
     }
 
-    public override int ChildCount => _count;
+    public sealed override int ChildCount => _count;
 
-    public override IParseTree GetChild(int i) => (uint)i < (uint)_count ? At(i) : null!;
+    public sealed override IParseTree GetChild(int i) => (uint)i < (uint)_count ? At(i) : null!;
 
-    public override void AddChild(ITerminalNode t) => Append(t);
+    public sealed override void AddChild(ITerminalNode t) => Append(t);
 
-    public override void AddChild(RuleContext ruleInvocation) => Append(ruleInvocation);
+    public sealed override void AddChild(RuleContext ruleInvocation) => Append(ruleInvocation);
 
-    public override void RemoveLastChild()
+    public sealed override void RemoveLastChild()
     {
         if (_count > 0)
             Set(--_count, null);
     }
 
-    public override void CopyFrom(ParserRuleContext ctx)
+    public sealed override void CopyFrom(ParserRuleContext ctx)
     {
         base.CopyFrom(ctx);
         // The base copies error nodes into a List of its own; move them here so `children` stays this context.
@@ -68,7 +70,7 @@ public class SqlRuleContext : ParserRuleContext, IList<IParseTree>
     // The generated accessors (expression(), NOT(), ...) call these; the base versions enumerate `children`
     // through the interface, which allocates an enumerator per call.
 
-    public override T GetChild<T>(int i)
+    public sealed override T GetChild<T>(int i)
     {
         for (var j = 0; j < _count; j++)
         {
@@ -78,9 +80,9 @@ public class SqlRuleContext : ParserRuleContext, IList<IParseTree>
         return default!;
     }
 
-    public override T GetRuleContext<T>(int i) => GetChild<T>(i);
+    public sealed override T GetRuleContext<T>(int i) => GetChild<T>(i);
 
-    public override T[] GetRuleContexts<T>()
+    public sealed override T[] GetRuleContexts<T>()
     {
         var count = 0;
         for (var j = 0; j < _count; j++)
@@ -100,7 +102,7 @@ public class SqlRuleContext : ParserRuleContext, IList<IParseTree>
         return result;
     }
 
-    public override ITerminalNode GetToken(int ttype, int i)
+    public sealed override ITerminalNode GetToken(int ttype, int i)
     {
         for (var j = 0; j < _count; j++)
         {
@@ -110,7 +112,7 @@ public class SqlRuleContext : ParserRuleContext, IList<IParseTree>
         return null!;
     }
 
-    public override ITerminalNode[] GetTokens(int ttype)
+    public sealed override ITerminalNode[] GetTokens(int ttype)
     {
         var count = 0;
         for (var j = 0; j < _count; j++)
@@ -128,6 +130,39 @@ public class SqlRuleContext : ParserRuleContext, IList<IParseTree>
                 result[count++] = node;
         }
         return result;
+    }
+
+    // Non-virtual lookups for AstBuilder: they inline with T known, so the type test is a plain class check.
+
+    /// <summary>The first child that is a <typeparamref name="T"/>, or <see langword="null"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public T? Child<T>()
+        where T : class
+    {
+        for (var j = 0; j < _count; j++)
+        {
+            if (At(j) is T child)
+                return child;
+        }
+        return null;
+    }
+
+    /// <summary>Whether a child is a token of type <paramref name="tokenType"/>.</summary>
+    public bool HasToken(int tokenType)
+    {
+        for (var j = 0; j < _count; j++)
+        {
+            if (At(j) is ITerminalNode node && node.Symbol.Type == tokenType)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>The child at <paramref name="index"/>, which must exist.</summary>
+    public IParseTree ChildAt(int index)
+    {
+        Debug.Assert((uint)index < (uint)_count);
+        return At(index);
     }
 
     private IParseTree At(int index) => index switch
