@@ -156,7 +156,7 @@ public static class SqlParser
 
     private static QuerySqlLexer CreateLexer()
     {
-        var lexer = new QuerySqlLexer(new AntlrInputStream(""));
+        var lexer = new QuerySqlLexer(new AntlrInputStream("")) { TokenFactory = TerminalTokenFactory.Instance };
         lexer.RemoveErrorListeners();
         return lexer;
     }

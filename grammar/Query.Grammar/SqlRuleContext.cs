@@ -49,6 +49,16 @@ public class SqlRuleContext : ParserRuleContext, IList<IParseTree>
 
     public sealed override void AddChild(RuleContext ruleInvocation) => Append(ruleInvocation);
 
+    /// <summary>Adds a matched token; a <see cref="TerminalToken"/> is its own tree node, no wrapper.</summary>
+    public sealed override ITerminalNode AddChild(IToken matchedToken)
+    {
+        if (matchedToken is not TerminalToken token)
+            return base.AddChild(matchedToken);
+        token.Parent = this;
+        Append(token);
+        return token;
+    }
+
     public sealed override void RemoveLastChild()
     {
         if (_count > 0)
