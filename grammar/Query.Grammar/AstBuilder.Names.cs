@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Runtime.CompilerServices;
 using Antlr4.Runtime;
 using Antlr4.Runtime.Tree;
@@ -54,8 +55,21 @@ internal sealed partial class AstBuilder
             QUOTED_IDENTIFIER => QuotedIdentifier(Unquote(text, '"'), span),
             BACKQUOTED_IDENTIFIER => QuotedIdentifier(Unquote(text, '`'), span),
             // IDENTIFIER or a non-reserved keyword.
-            _ => new Identifier(text.ToUpperInvariant(), text, Quoted: false) { Span = span },
+            _ => new Identifier(UpperInvariant(text), text, Quoted: false) { Span = span },
         };
+    }
+
+    /// <summary>
+    /// <see cref="string.ToUpperInvariant"/> with an ASCII fast path: with invariant globalization the runtime
+    /// maps each character through the Unicode tables, and unquoted identifiers are nearly always ASCII.
+    /// </summary>
+    private static string UpperInvariant(string text)
+    {
+        if (!Ascii.IsValid(text))
+            return text.ToUpperInvariant();
+        if (text.AsSpan().IndexOfAnyInRange('a', 'z') < 0)
+            return text;
+        return string.Create(text.Length, text, static (upper, source) => Ascii.ToUpper(source, upper, out _));
     }
 
     private static Identifier QuotedIdentifier(string value, TextSpan span) =>
