@@ -17,37 +17,49 @@ internal sealed partial class AstBuilder
                 Span = SpanOf(context),
             };
         }
-        if (context.NOT() is not null && context.valueExpression() is null)
-            return new UnaryExpr(UnaryOperator.Not, Build<Expr>(context.expression(0))) { Span = SpanOf(context) };
-        return Predicated(context);
+        // Child<T> rather than the generated accessors: this runs once per operand (see SqlRuleContext).
+        if (context.Child<ValueExpressionContext>() is not { } valueExpression)
+        {
+            return new UnaryExpr(UnaryOperator.Not, Build<Expr>(context.Child<ExpressionContext>()!))
+            {
+                Span = SpanOf(context),
+            };
+        }
+        return Predicated(context, valueExpression);
     }
 
-    private Expr Predicated(ExpressionContext context)
+    private Expr Predicated(ExpressionContext context, ValueExpressionContext valueExpression)
     {
-        var value = Build<Expr>(context.valueExpression());
-        var predicate = context.predicate();
+        var value = Build<Expr>(valueExpression);
+        var predicate = context.Child<PredicateContext>();
         if (predicate is null)
             return value;
         var span = SpanOf(context);
         return predicate switch
         {
             ComparisonContext c =>
-                new BinaryExpr(Comparison(c.comparisonOperator()), value, Build<Expr>(c.right)) { Span = span },
+                new BinaryExpr(Comparison(c.Child<ComparisonOperatorContext>()!), value, Build<Expr>(c.right))
+                {
+                    Span = span,
+                },
             QuantifiedComparisonContext q => Quantified(q, value, span),
             BetweenContext b =>
-                new BetweenExpr(value, Build<Expr>(b.lower), Build<Expr>(b.upper), b.NOT() is not null) { Span = span },
+                new BetweenExpr(value, Build<Expr>(b.lower), Build<Expr>(b.upper), b.HasToken(NOT)) { Span = span },
             InSubqueryContext i =>
-                new InSubqueryExpr(value, Build<SelectQuery>(i.query()), i.NOT() is not null) { Span = span },
+                new InSubqueryExpr(value, Build<SelectQuery>(i.Child<QueryContext>()!), i.HasToken(NOT))
+                {
+                    Span = span,
+                },
             InListContext i =>
-                new InListExpr(value, BuildChildren<ExpressionContext, Expr>(i), i.NOT() is not null) { Span = span },
+                new InListExpr(value, BuildChildren<ExpressionContext, Expr>(i), i.HasToken(NOT)) { Span = span },
             LikeContext l => new LikeExpr(value, Build<Expr>(l.pattern),
-                l.escape is null ? null : UnquoteString(l.escape.Text), l.NOT() is not null, l.ILIKE() is not null)
+                l.escape is null ? null : UnquoteString(l.escape.Text), l.HasToken(NOT), l.HasToken(ILIKE))
             {
                 Span = span,
             },
-            NullPredicateContext n => new IsNullExpr(value, n.NOT() is not null) { Span = span },
+            NullPredicateContext n => new IsNullExpr(value, n.HasToken(NOT)) { Span = span },
             DistinctFromContext d => new BinaryExpr(
-                d.NOT() is null ? BinaryOperator.IsDistinctFrom : BinaryOperator.IsNotDistinctFrom,
+                !d.HasToken(NOT) ? BinaryOperator.IsDistinctFrom : BinaryOperator.IsNotDistinctFrom,
                 value, Build<Expr>(d.right))
             { Span = span },
             _ => throw new InvalidOperationException($"unknown predicate {predicate.GetType().Name}"),
@@ -68,7 +80,7 @@ internal sealed partial class AstBuilder
 
     private static BinaryOperator Comparison(ComparisonOperatorContext context)
     {
-        if (context.comparisonOperator() is { } inner)
+        if (context.Child<ComparisonOperatorContext>() is { } inner)
             return Comparison(inner);   // OPERATOR(pg_catalog.~): the schema adds nothing
         return context.Start.Type switch
         {
@@ -87,7 +99,7 @@ internal sealed partial class AstBuilder
 
     public override SyntaxNode VisitArithmeticUnary(ArithmeticUnaryContext context) =>
         new UnaryExpr(context.@operator.Type == MINUS ? UnaryOperator.Negate : UnaryOperator.Plus,
-            Build<Expr>(context.valueExpression()))
+            Build<Expr>(context.Child<ValueExpressionContext>()!))
         { Span = SpanOf(context) };
 
     public override SyntaxNode VisitArithmeticBinary(ArithmeticBinaryContext context)
@@ -111,7 +123,8 @@ internal sealed partial class AstBuilder
 
     // ---------------------------------------------------------------- primary expressions
 
-    public override SyntaxNode VisitLiteralExpression(LiteralExpressionContext context) => Visit(context.literal());
+    public override SyntaxNode VisitLiteralExpression(LiteralExpressionContext context) =>
+        Visit(context.Child<LiteralContext>()!);
 
     public override SyntaxNode VisitParameter(ParameterContext context)
     {
@@ -190,9 +203,9 @@ internal sealed partial class AstBuilder
         { Span = SpanOf(context) };
 
     public override SyntaxNode VisitFunctionCall(FunctionCallContext context) =>
-        new FunctionCall(Build<QualifiedName>(context.qualifiedName()),
+        new FunctionCall(Build<QualifiedName>(context.Child<QualifiedNameContext>()!),
             BuildChildren<FunctionArgumentContext, Expr>(context),
-            context.DISTINCT() is not null, Star: false, BuildOrNull<OverClause>(context.overClause()))
+            context.HasToken(DISTINCT), Star: false, BuildOrNull<OverClause>(context.Child<OverClauseContext>()))
         {
             Span = SpanOf(context),
         };
@@ -203,7 +216,7 @@ internal sealed partial class AstBuilder
         { Span = SpanOf(context) };
 
     public override SyntaxNode VisitExpressionArgument(ExpressionArgumentContext context) =>
-        Visit(context.expression());
+        Visit(context.Child<ExpressionContext>()!);
 
     public override SyntaxNode VisitSingleParameterLambda(SingleParameterLambdaContext context) =>
         new LambdaExpr(EquatableArray.Of(Build<Identifier>(context.identifier())), Build<Expr>(context.expression()))
@@ -218,7 +231,7 @@ internal sealed partial class AstBuilder
         };
 
     public override SyntaxNode VisitColumnReference(ColumnReferenceContext context) =>
-        new ColumnRef(null, Build<Identifier>(context.identifier())) { Span = SpanOf(context) };
+        new ColumnRef(null, Build<Identifier>(context.Child<IdentifierContext>()!)) { Span = SpanOf(context) };
 
     public override SyntaxNode VisitQualifiedColumnReference(QualifiedColumnReferenceContext context) =>
         new ColumnRef(Build<Identifier>(context.qualifier), Build<Identifier>(context.name)) { Span = SpanOf(context) };

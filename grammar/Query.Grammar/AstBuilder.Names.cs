@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Runtime.CompilerServices;
 using Antlr4.Runtime;
 using Antlr4.Runtime.Tree;
@@ -14,7 +15,34 @@ internal sealed partial class AstBuilder
     {
         // The tree mirrors the input's nesting; a statement nested past the stack is reported, not fatal.
         RuntimeHelpers.EnsureSufficientExecutionStack();
-        return base.Visit(tree);
+        // The most frequent contexts are dispatched here directly: tree.Accept(this) is a generic virtual call
+        // followed by a cast to a variant interface, which cost more than the visit itself. These contexts are
+        // sealed (ParserContexts.cs), so each test is one compare.
+        return tree switch
+        {
+            IdentifierContext c => VisitIdentifier(c),
+            ExpressionContext c => VisitExpression(c),
+            QualifiedColumnReferenceContext c => VisitQualifiedColumnReference(c),
+            ColumnReferenceContext c => VisitColumnReference(c),
+            LiteralExpressionContext c => VisitLiteralExpression(c),
+            NumericLiteralContext c => VisitNumericLiteral(c),
+            StringLiteralContext c => VisitStringLiteral(c),
+            QualifiedNameContext c => VisitQualifiedName(c),
+            ArithmeticBinaryContext c => VisitArithmeticBinary(c),
+            FunctionCallContext c => VisitFunctionCall(c),
+            ExpressionArgumentContext c => VisitExpressionArgument(c),
+            ParenthesizedExpressionContext c => VisitParenthesizedExpression(c),
+            SelectItemContext c => VisitSelectItem(c),
+            SortItemContext c => VisitSortItem(c),
+            TableRelationContext c => VisitTableRelation(c),
+            RelationDefaultContext c => VisitRelationDefault(c),
+            JoinRelationContext c => VisitJoinRelation(c),
+            QueryStatementContext c => VisitQueryStatement(c),
+            QueryContext c => VisitQuery(c),
+            QueryTermDefaultContext c => VisitQueryTermDefault(c),
+            QuerySpecificationContext c => VisitQuerySpecification(c),
+            _ => tree.Accept(this),
+        };
     }
 
     public override SyntaxNode VisitIdentifier(IdentifierContext context)
@@ -27,8 +55,21 @@ internal sealed partial class AstBuilder
             QUOTED_IDENTIFIER => QuotedIdentifier(Unquote(text, '"'), span),
             BACKQUOTED_IDENTIFIER => QuotedIdentifier(Unquote(text, '`'), span),
             // IDENTIFIER or a non-reserved keyword.
-            _ => new Identifier(text.ToUpperInvariant(), text, Quoted: false) { Span = span },
+            _ => new Identifier(UpperInvariant(text), text, Quoted: false) { Span = span },
         };
+    }
+
+    /// <summary>
+    /// <see cref="string.ToUpperInvariant"/> with an ASCII fast path: with invariant globalization the runtime
+    /// maps each character through the Unicode tables, and unquoted identifiers are nearly always ASCII.
+    /// </summary>
+    private static string UpperInvariant(string text)
+    {
+        if (!Ascii.IsValid(text))
+            return text.ToUpperInvariant();
+        if (text.AsSpan().IndexOfAnyInRange('a', 'z') < 0)
+            return text;
+        return string.Create(text.Length, text, static (upper, source) => Ascii.ToUpper(source, upper, out _));
     }
 
     private static Identifier QuotedIdentifier(string value, TextSpan span) =>
@@ -107,7 +148,7 @@ internal sealed partial class AstBuilder
         new BooleanLiteral(context.TRUE() is not null) { Span = SpanOf(context) };
 
     public override SyntaxNode VisitNumericLiteral(NumericLiteralContext context) =>
-        BuildNumber(context.number(), negate: false, SpanOf(context));
+        BuildNumber(context.Child<NumberContext>()!, negate: false, SpanOf(context));
 
     public override SyntaxNode VisitStringLiteral(StringLiteralContext context) =>
         new StringLiteral(UnquoteString(context.STRING().GetText())) { Span = SpanOf(context) };

@@ -9,22 +9,25 @@ internal sealed partial class AstBuilder
 {
     public override SyntaxNode VisitQuery(QueryContext context)
     {
-        var emit = context.emitClause() switch
+        var emit = context.Child<EmitClauseContext>() switch
         {
             null => EmitKind.None,
-            { } e when e.FINAL() is not null => EmitKind.Final,
+            { } e when e.HasToken(FINAL) => EmitKind.Final,
             _ => EmitKind.Changes,
         };
-        var limit = context.limitClause() is { } l && l.expression() is { } le ? Build<Expr>(le) : null;
-        var offset = BuildOrNull<Expr>(context.offsetClause()?.expression());
-        var orderBy = context.orderBy() is { } o ? BuildAll<SortItem>(o.sortItem()) : default;
-        return new SelectQuery(Build<QueryBody>(context.queryTerm()), orderBy, emit, limit, offset)
+        var limit = context.Child<LimitClauseContext>() is { } l && l.Child<ExpressionContext>() is { } le
+            ? Build<Expr>(le)
+            : null;
+        var offset = BuildOrNull<Expr>(context.Child<OffsetClauseContext>()?.Child<ExpressionContext>());
+        var orderBy = context.Child<OrderByContext>() is { } o ? BuildChildren<SortItemContext, SortItem>(o) : default;
+        return new SelectQuery(Build<QueryBody>(context.Child<QueryTermContext>()!), orderBy, emit, limit, offset)
         {
             Span = SpanOf(context),
         };
     }
 
-    public override SyntaxNode VisitQueryTermDefault(QueryTermDefaultContext context) => Visit(context.queryPrimary());
+    public override SyntaxNode VisitQueryTermDefault(QueryTermDefaultContext context) =>
+        Visit(context.Child<QueryPrimaryContext>()!);
 
     public override SyntaxNode VisitSetOperation(SetOperationContext context)
     {
@@ -49,12 +52,12 @@ internal sealed partial class AstBuilder
 
     public override SyntaxNode VisitQuerySpecification(QuerySpecificationContext context)
     {
-        var from = CommaList(context.relation());
+        var from = CommaList(context);
         return new Select(
-            context.DISTINCT() is not null,
+            context.HasToken(DISTINCT),
             BuildChildren<SelectItemContext, SelectItem>(context),
             from,
-            BuildOrNull<WindowExpr>(context.windowClause()?.windowExpression()),
+            BuildOrNull<WindowExpr>(context.Child<WindowClauseContext>()?.Child<WindowExpressionContext>()),
             BuildOrNull<Expr>(context.where),
             BuildAll<Expr>((IReadOnlyList<ExpressionContext>)context._groupBy),
             BuildOrNull<Expr>(context.having),
@@ -75,33 +78,32 @@ internal sealed partial class AstBuilder
 
     public override SyntaxNode VisitSelectItem(SelectItemContext context)
     {
-        if (context.expression() is { } expression)
-            return new SingleColumn(Build<Expr>(expression), BuildOrNull<Identifier>(context.identifier()))
-            {
-                Span = SpanOf(context),
-            };
-        return new AllColumns(BuildOrNull<Identifier>(context.identifier())) { Span = SpanOf(context) };
+        var alias = BuildOrNull<Identifier>(context.Child<IdentifierContext>());
+        if (context.Child<ExpressionContext>() is { } expression)
+            return new SingleColumn(Build<Expr>(expression), alias) { Span = SpanOf(context) };
+        return new AllColumns(alias) { Span = SpanOf(context) };
     }
 
     // ---------------------------------------------------------------- relations
 
-    public override SyntaxNode VisitRelationDefault(RelationDefaultContext context) => Visit(context.relationPrimary());
+    public override SyntaxNode VisitRelationDefault(RelationDefaultContext context) =>
+        Visit(context.Child<RelationPrimaryContext>()!);
 
     public override SyntaxNode VisitJoinRelation(JoinRelationContext context)
     {
-        var type = context.joinType();
-        var kind = type.LEFT() is not null ? JoinKind.Left
-            : type.RIGHT() is not null ? JoinKind.Right
-            : type.FULL() is not null ? JoinKind.Full
+        var type = context.Child<JoinTypeContext>()!;
+        var kind = type.HasToken(LEFT) ? JoinKind.Left
+            : type.HasToken(RIGHT) ? JoinKind.Right
+            : type.HasToken(FULL) ? JoinKind.Full
             : JoinKind.Inner;
-        var criteria = context.joinCriteria();
+        var criteria = context.Child<JoinCriteriaContext>();
         return new Join(
             kind,
             Build<Relation>(context.left),
             Build<Relation>(context.right),
-            BuildOrNull<WithinClause>(context.withinClause()),
-            BuildOrNull<Expr>(criteria?.expression()),
-            criteria is null ? default : BuildAll<Identifier>(criteria.identifier()))
+            BuildOrNull<WithinClause>(context.Child<WithinClauseContext>()),
+            BuildOrNull<Expr>(criteria?.Child<ExpressionContext>()),
+            criteria is null ? default : BuildChildren<IdentifierContext, Identifier>(criteria))
         { Span = SpanOf(context) };
     }
 
@@ -123,8 +125,11 @@ internal sealed partial class AstBuilder
 
     public override SyntaxNode VisitTableRelation(TableRelationContext context)
     {
-        var (alias, columns) = Alias(context.aliasClause());
-        return new TableRef(Build<QualifiedName>(context.qualifiedName()), alias, columns) { Span = SpanOf(context) };
+        var (alias, columns) = Alias(context.Child<AliasClauseContext>());
+        return new TableRef(Build<QualifiedName>(context.Child<QualifiedNameContext>()!), alias, columns)
+        {
+            Span = SpanOf(context),
+        };
     }
 
     public override SyntaxNode VisitSubqueryRelation(SubqueryRelationContext context)
@@ -147,14 +152,17 @@ internal sealed partial class AstBuilder
     }
 
     public override SyntaxNode VisitParenthesizedRelation(ParenthesizedRelationContext context) =>
-        CommaList(context.relation())!;
+        CommaList(context)!;
 
-    /// <summary>Folds <c>a, b, c</c> into left-deep <see cref="JoinKind.Comma"/> joins.</summary>
-    private Relation? CommaList(RelationContext[] relations)
+    /// <summary>Folds the relations among <paramref name="parent"/>'s children (<c>a, b, c</c>) into left-deep
+    /// <see cref="JoinKind.Comma"/> joins.</summary>
+    private Relation? CommaList(SqlRuleContext parent)
     {
         Relation? result = null;
-        foreach (var relationContext in relations)
+        for (var i = 0; i < parent.ChildCount; i++)
         {
+            if (parent.ChildAt(i) is not RelationContext relationContext)
+                continue;
             var relation = Build<Relation>(relationContext);
             result = result is null
                 ? relation
@@ -169,7 +177,8 @@ internal sealed partial class AstBuilder
     private (Identifier? Alias, EquatableArray<Identifier> Columns) Alias(AliasClauseContext? context) =>
         context is null
             ? (null, default)
-            : (Build<Identifier>(context.identifier()), IdentifierList(context.columnList()));
+            : (Build<Identifier>(context.Child<IdentifierContext>()!),
+                IdentifierList(context.Child<ColumnListContext>()));
 
     // ---------------------------------------------------------------- windows
 

@@ -39,26 +39,23 @@ internal sealed partial class AstBuilder : QuerySqlBaseVisitor<SyntaxNode>
     /// Builds every child of <paramref name="parent"/> that is a <typeparamref name="TContext"/>. Walks the
     /// children directly: the generated list accessors allocate a list and an array per call.
     /// </summary>
-    private EquatableArray<TNode> BuildChildren<TContext, TNode>(ParserRuleContext parent)
+    private EquatableArray<TNode> BuildChildren<TContext, TNode>(SqlRuleContext parent)
         where TContext : ParserRuleContext
         where TNode : SyntaxNode
     {
-        var children = parent.children;
-        if (children is null)
-            return default;
         var count = 0;
-        for (var i = 0; i < children.Count; i++)
+        for (var i = 0; i < parent.ChildCount; i++)
         {
-            if (children[i] is TContext)
+            if (parent.ChildAt(i) is TContext)
                 count++;
         }
         if (count == 0)
             return default;
         var items = new TNode[count];
         var next = 0;
-        for (var i = 0; i < children.Count; i++)
+        for (var i = 0; i < parent.ChildCount; i++)
         {
-            if (children[i] is TContext child)
+            if (parent.ChildAt(i) is TContext child)
                 items[next++] = Build<TNode>(child);
         }
         return new EquatableArray<TNode>(items);
@@ -90,7 +87,7 @@ internal sealed partial class AstBuilder : QuerySqlBaseVisitor<SyntaxNode>
     // ---------------------------------------------------------------- statements
 
     public override SyntaxNode VisitQueryStatement(QueryStatementContext context) =>
-        new QueryStatement(Build<SelectQuery>(context.query())) { Span = SpanOf(context) };
+        new QueryStatement(Build<SelectQuery>(context.Child<QueryContext>()!)) { Span = SpanOf(context) };
 
     public override SyntaxNode VisitListStreams(ListStreamsContext context) =>
         ShowOf(context, ShowKind.Streams, context.EXTENDED() is not null);

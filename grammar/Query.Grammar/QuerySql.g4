@@ -4,7 +4,8 @@
 // anything in `nonReserved` may also be used as an identifier.
 grammar QuerySql;
 
-options { caseInsensitive = true; }
+// contextSuperClass: see SqlRuleContext (children kept in fields rather than a List per context).
+options { caseInsensitive = true; contextSuperClass = Query.Grammar.SqlRuleContext; }
 
 statements
     : SEMICOLON* (statement (SEMICOLON+ statement)* SEMICOLON*)? EOF

@@ -15,8 +15,8 @@ namespace Query.Grammar;
 /// every valid statement; on any failure parse again with full LL prediction and a listener that throws on the
 /// first error, so the reported position and expected tokens are exact. ANTLR's console listeners are removed
 /// and nothing is printed. Nesting too deep for the stack is reported as a syntax error, never a crash.
-/// The lexer and parser are cached per thread (the ATN and DFA caches are static and shared anyway), so a
-/// parse allocates the tree and the AST, not the machinery.
+/// The lexer, token stream and parser are cached per thread (the ATN and DFA caches are static and shared
+/// anyway), so a parse allocates the tokens, the tree and the AST, not the machinery.
 /// </remarks>
 public static class SqlParser
 {
@@ -25,6 +25,10 @@ public static class SqlParser
 
     [ThreadStatic]
     private static QuerySqlLexer? _cachedLexer;
+
+    // Reused for its token buffer; emptied after each parse so it does not keep a statement alive.
+    [ThreadStatic]
+    private static CommonTokenStream? _cachedTokens;
 
     // Error strategies keep recovery state, so each thread has its own like the parser.
     [ThreadStatic]
@@ -35,7 +39,14 @@ public static class SqlParser
     {
         ArgumentNullException.ThrowIfNull(sql);
         var tree = Run(sql, static p => p.statements());
-        return BuildAst(sql, () => new AstBuilder(sql).BuildStatements(tree));
+        try
+        {
+            return new AstBuilder(sql).BuildStatements(tree);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            throw TooDeep(sql);
+        }
     }
 
     /// <summary>Parses exactly one statement (a trailing <c>;</c> is allowed).</summary>
@@ -55,21 +66,20 @@ public static class SqlParser
     {
         ArgumentNullException.ThrowIfNull(sql);
         var tree = Run(sql, static p => p.singleExpression());
-        return BuildAst(sql, () => new AstBuilder(sql).BuildExpression(tree.expression()));
-    }
-
-    private static T BuildAst<T>(string sql, Func<T> build)
-    {
         try
         {
-            return build();
+            return new AstBuilder(sql).BuildExpression(tree.expression());
         }
         catch (InsufficientExecutionStackException)
         {
-            // A long flat chain (1 + 1 + ... parsed in a loop) still makes a deep tree.
-            throw SqlSyntaxException.At(sql, 0, 0, "statement is nested too deeply");
+            throw TooDeep(sql);
         }
     }
+
+    // Building the AST can run out of stack too: a long flat chain (1 + 1 + ... parsed in a loop) still makes a
+    // deep tree.
+    private static SqlSyntaxException TooDeep(string sql) =>
+        SqlSyntaxException.At(sql, 0, 0, "statement is nested too deeply");
 
     private static T Run<T>(string sql, Func<QuerySqlParser, T> rule)
         where T : ParserRuleContext
@@ -77,7 +87,8 @@ public static class SqlParser
         var listener = new SyntaxErrorListener(sql);
         var lexer = _cachedLexer ??= CreateLexer();
         lexer.SetInputStream(new AntlrInputStream(sql));
-        var tokens = new CommonTokenStream(lexer);
+        var tokens = _cachedTokens ??= new CommonTokenStream(lexer);
+        tokens.SetTokenSource(lexer);
         var parser = _cachedParser ??= CreateParser();
         try
         {
@@ -89,14 +100,17 @@ public static class SqlParser
         }
         catch (InsufficientExecutionStackException)
         {
-            throw SqlSyntaxException.At(sql, 0, 0, "statement is nested too deeply");
+            throw TooDeep(sql);
         }
         finally
         {
             lexer.RemoveErrorListeners();
             parser.RemoveErrorListeners();
-            // Drop references to the input so a cached parser does not keep a large statement alive.
+            // Drop references to the input so the cached parser and tokens do not keep a large statement alive.
             parser.TokenStream = EmptyTokens;
+            if (tokens.Size > MaxCachedTokens)
+                _cachedTokens = null;   // let a huge statement's token buffer go rather than keep it per thread
+            tokens.SetTokenSource(EmptyLexer);
         }
     }
 
@@ -152,11 +166,15 @@ public static class SqlParser
         }
     }
 
-    private static readonly CommonTokenStream EmptyTokens = new(new QuerySqlLexer(new AntlrInputStream("")));
+    private const int MaxCachedTokens = 4096;
+
+    private static readonly QuerySqlLexer EmptyLexer = new(new AntlrInputStream(""));
+
+    private static readonly CommonTokenStream EmptyTokens = new(EmptyLexer);
 
     private static QuerySqlLexer CreateLexer()
     {
-        var lexer = new QuerySqlLexer(new AntlrInputStream(""));
+        var lexer = new QuerySqlLexer(new AntlrInputStream("")) { TokenFactory = TerminalTokenFactory.Instance };
         lexer.RemoveErrorListeners();
         return lexer;
     }

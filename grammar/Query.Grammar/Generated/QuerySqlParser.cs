@@ -182,7 +182,7 @@ public partial class QuerySqlParser : Parser {
 		Interpreter = new ParserATNSimulator(this, _ATN, decisionToDFA, sharedContextCache);
 	}
 
-	public partial class StatementsContext : ParserRuleContext {
+	public partial class StatementsContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode Eof() { return GetToken(QuerySqlParser.Eof, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] SEMICOLON() { return GetTokens(QuerySqlParser.SEMICOLON); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SEMICOLON(int i) {
@@ -299,7 +299,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class SingleExpressionContext : ParserRuleContext {
+	public partial class SingleExpressionContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
 			return GetRuleContext<ExpressionContext>(0);
 		}
@@ -341,7 +341,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class StatementContext : ParserRuleContext {
+	public partial class StatementContext : Query.Grammar.SqlRuleContext {
 		public StatementContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -2412,7 +2412,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class TransactionModeContext : ParserRuleContext {
+	public partial class TransactionModeContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ISOLATION() { return GetToken(QuerySqlParser.ISOLATION, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LEVEL() { return GetToken(QuerySqlParser.LEVEL, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext[] identifier() {
@@ -2507,7 +2507,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class SetValueContext : ParserRuleContext {
+	public partial class SetValueContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public NumberContext number() {
 			return GetRuleContext<NumberContext>(0);
 		}
@@ -2697,7 +2697,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class TableElementsContext : ParserRuleContext {
+	public partial class TableElementsContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public TableElementContext[] tableElement() {
 			return GetRuleContexts<TableElementContext>();
@@ -2766,7 +2766,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class TableElementContext : ParserRuleContext {
+	public partial class TableElementContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
 			return GetRuleContext<IdentifierContext>(0);
 		}
@@ -2824,7 +2824,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class ColumnConstraintContext : ParserRuleContext {
+	public partial class ColumnConstraintContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode KEY() { return GetToken(QuerySqlParser.KEY, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PRIMARY() { return GetToken(QuerySqlParser.PRIMARY, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode HEADERS() { return GetToken(QuerySqlParser.HEADERS, 0); }
@@ -2904,7 +2904,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class AlterColumnContext : ParserRuleContext {
+	public partial class AlterColumnContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ADD() { return GetToken(QuerySqlParser.ADD, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
 			return GetRuleContext<IdentifierContext>(0);
@@ -2962,7 +2962,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class TablePropertiesContext : ParserRuleContext {
+	public partial class TablePropertiesContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public TablePropertyContext[] tableProperty() {
 			return GetRuleContexts<TablePropertyContext>();
@@ -3031,7 +3031,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class TablePropertyContext : ParserRuleContext {
+	public partial class TablePropertyContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EQ() { return GetToken(QuerySqlParser.EQ, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public LiteralContext literal() {
 			return GetRuleContext<LiteralContext>(0);
@@ -3181,7 +3181,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class ColumnListContext : ParserRuleContext {
+	public partial class ColumnListContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext[] identifier() {
 			return GetRuleContexts<IdentifierContext>();
@@ -3250,7 +3250,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class ValuesRowContext : ParserRuleContext {
+	public partial class ValuesRowContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext[] expression() {
 			return GetRuleContexts<ExpressionContext>();
@@ -3319,7 +3319,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class QueryContext : ParserRuleContext {
+	public partial class QueryContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public QueryTermContext queryTerm() {
 			return GetRuleContext<QueryTermContext>(0);
 		}
@@ -3411,7 +3411,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class QueryTermContext : ParserRuleContext {
+	public partial class QueryTermContext : Query.Grammar.SqlRuleContext {
 		public QueryTermContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -3541,7 +3541,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class QueryPrimaryContext : ParserRuleContext {
+	public partial class QueryPrimaryContext : Query.Grammar.SqlRuleContext {
 		public QueryPrimaryContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -3833,7 +3833,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class OrderByContext : ParserRuleContext {
+	public partial class OrderByContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ORDER() { return GetToken(QuerySqlParser.ORDER, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BY() { return GetToken(QuerySqlParser.BY, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public SortItemContext[] sortItem() {
@@ -3902,7 +3902,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class SortItemContext : ParserRuleContext {
+	public partial class SortItemContext : Query.Grammar.SqlRuleContext {
 		public IToken ordering;
 		public IToken nullOrdering;
 		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
@@ -3987,7 +3987,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class EmitClauseContext : ParserRuleContext {
+	public partial class EmitClauseContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EMIT() { return GetToken(QuerySqlParser.EMIT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CHANGES() { return GetToken(QuerySqlParser.CHANGES, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FINAL() { return GetToken(QuerySqlParser.FINAL, 0); }
@@ -4036,7 +4036,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class LimitClauseContext : ParserRuleContext {
+	public partial class LimitClauseContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LIMIT() { return GetToken(QuerySqlParser.LIMIT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
 			return GetRuleContext<ExpressionContext>(0);
@@ -4200,7 +4200,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class OffsetClauseContext : ParserRuleContext {
+	public partial class OffsetClauseContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OFFSET() { return GetToken(QuerySqlParser.OFFSET, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
 			return GetRuleContext<ExpressionContext>(0);
@@ -4262,7 +4262,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class SelectItemContext : ParserRuleContext {
+	public partial class SelectItemContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ASTERISK() { return GetToken(QuerySqlParser.ASTERISK, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
 			return GetRuleContext<IdentifierContext>(0);
@@ -4352,7 +4352,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class RelationContext : ParserRuleContext {
+	public partial class RelationContext : Query.Grammar.SqlRuleContext {
 		public RelationContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -4530,7 +4530,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class JoinTypeContext : ParserRuleContext {
+	public partial class JoinTypeContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INNER() { return GetToken(QuerySqlParser.INNER, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LEFT() { return GetToken(QuerySqlParser.LEFT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OUTER() { return GetToken(QuerySqlParser.OUTER, 0); }
@@ -4640,7 +4640,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class JoinCriteriaContext : ParserRuleContext {
+	public partial class JoinCriteriaContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ON() { return GetToken(QuerySqlParser.ON, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
 			return GetRuleContext<ExpressionContext>(0);
@@ -4733,7 +4733,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class WithinClauseContext : ParserRuleContext {
+	public partial class WithinClauseContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WITHIN() { return GetToken(QuerySqlParser.WITHIN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public DurationContext[] duration() {
 			return GetRuleContexts<DurationContext>();
@@ -4826,7 +4826,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class RelationPrimaryContext : ParserRuleContext {
+	public partial class RelationPrimaryContext : Query.Grammar.SqlRuleContext {
 		public RelationPrimaryContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -5057,7 +5057,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class AliasClauseContext : ParserRuleContext {
+	public partial class AliasClauseContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
 			return GetRuleContext<IdentifierContext>(0);
 		}
@@ -5121,7 +5121,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class WindowClauseContext : ParserRuleContext {
+	public partial class WindowClauseContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WINDOW() { return GetToken(QuerySqlParser.WINDOW, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public WindowExpressionContext windowExpression() {
 			return GetRuleContext<WindowExpressionContext>(0);
@@ -5163,7 +5163,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class WindowExpressionContext : ParserRuleContext {
+	public partial class WindowExpressionContext : Query.Grammar.SqlRuleContext {
 		public WindowExpressionContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -5367,7 +5367,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class RetentionOrGraceContext : ParserRuleContext {
+	public partial class RetentionOrGraceContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA() { return GetToken(QuerySqlParser.COMMA, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RETENTION() { return GetToken(QuerySqlParser.RETENTION, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public DurationContext duration() {
@@ -5430,7 +5430,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class GracePeriodContext : ParserRuleContext {
+	public partial class GracePeriodContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GRACE() { return GetToken(QuerySqlParser.GRACE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PERIOD() { return GetToken(QuerySqlParser.PERIOD, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public DurationContext duration() {
@@ -5475,7 +5475,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class DurationContext : ParserRuleContext {
+	public partial class DurationContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INTEGER_VALUE() { return GetToken(QuerySqlParser.INTEGER_VALUE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public TimeUnitContext timeUnit() {
 			return GetRuleContext<TimeUnitContext>(0);
@@ -5517,7 +5517,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class TimeUnitContext : ParserRuleContext {
+	public partial class TimeUnitContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MILLISECOND() { return GetToken(QuerySqlParser.MILLISECOND, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MILLISECONDS() { return GetToken(QuerySqlParser.MILLISECONDS, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SECOND() { return GetToken(QuerySqlParser.SECOND, 0); }
@@ -5571,7 +5571,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class ExpressionContext : ParserRuleContext {
+	public partial class ExpressionContext : Query.Grammar.SqlRuleContext {
 		public ExpressionContext left;
 		public IToken @operator;
 		public ExpressionContext right;
@@ -5812,7 +5812,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class PredicateContext : ParserRuleContext {
+	public partial class PredicateContext : Query.Grammar.SqlRuleContext {
 		public PredicateContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -6213,7 +6213,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class ValueExpressionContext : ParserRuleContext {
+	public partial class ValueExpressionContext : Query.Grammar.SqlRuleContext {
 		public ValueExpressionContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -7248,7 +7248,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class FunctionArgumentContext : ParserRuleContext {
+	public partial class FunctionArgumentContext : Query.Grammar.SqlRuleContext {
 		public FunctionArgumentContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -7388,7 +7388,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class OverClauseContext : ParserRuleContext {
+	public partial class OverClauseContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OVER() { return GetToken(QuerySqlParser.OVER, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
@@ -7487,7 +7487,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class MapEntryContext : ParserRuleContext {
+	public partial class MapEntryContext : Query.Grammar.SqlRuleContext {
 		public ExpressionContext key;
 		public ExpressionContext value;
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ASSIGN() { return GetToken(QuerySqlParser.ASSIGN, 0); }
@@ -7536,7 +7536,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class StructFieldContext : ParserRuleContext {
+	public partial class StructFieldContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
 			return GetRuleContext<IdentifierContext>(0);
 		}
@@ -7583,7 +7583,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class WhenClauseContext : ParserRuleContext {
+	public partial class WhenClauseContext : Query.Grammar.SqlRuleContext {
 		public ExpressionContext condition;
 		public ExpressionContext result;
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WHEN() { return GetToken(QuerySqlParser.WHEN, 0); }
@@ -7635,7 +7635,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class ComparisonOperatorContext : ParserRuleContext {
+	public partial class ComparisonOperatorContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EQ() { return GetToken(QuerySqlParser.EQ, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NEQ() { return GetToken(QuerySqlParser.NEQ, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LT() { return GetToken(QuerySqlParser.LT, 0); }
@@ -7800,7 +7800,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class LiteralContext : ParserRuleContext {
+	public partial class LiteralContext : Query.Grammar.SqlRuleContext {
 		public LiteralContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -8019,7 +8019,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class NumberContext : ParserRuleContext {
+	public partial class NumberContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INTEGER_VALUE() { return GetToken(QuerySqlParser.INTEGER_VALUE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DECIMAL_VALUE() { return GetToken(QuerySqlParser.DECIMAL_VALUE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOUBLE_VALUE() { return GetToken(QuerySqlParser.DOUBLE_VALUE, 0); }
@@ -8066,7 +8066,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class TypeContext : ParserRuleContext {
+	public partial class TypeContext : Query.Grammar.SqlRuleContext {
 		public TypeContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -8472,7 +8472,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class TypeNameContext : ParserRuleContext {
+	public partial class TypeNameContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOUBLE() { return GetToken(QuerySqlParser.DOUBLE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PRECISION() { return GetToken(QuerySqlParser.PRECISION, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CHARACTER() { return GetToken(QuerySqlParser.CHARACTER, 0); }
@@ -8575,7 +8575,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class QualifiedNameContext : ParserRuleContext {
+	public partial class QualifiedNameContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext[] identifier() {
 			return GetRuleContexts<IdentifierContext>();
 		}
@@ -8640,7 +8640,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class IdentifierContext : ParserRuleContext {
+	public partial class IdentifierContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IDENTIFIER() { return GetToken(QuerySqlParser.IDENTIFIER, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode QUOTED_IDENTIFIER() { return GetToken(QuerySqlParser.QUOTED_IDENTIFIER, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BACKQUOTED_IDENTIFIER() { return GetToken(QuerySqlParser.BACKQUOTED_IDENTIFIER, 0); }
@@ -8794,7 +8794,7 @@ public partial class QuerySqlParser : Parser {
 		return _localctx;
 	}
 
-	public partial class NonReservedContext : ParserRuleContext {
+	public partial class NonReservedContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ABORT() { return GetToken(QuerySqlParser.ABORT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ADD() { return GetToken(QuerySqlParser.ADD, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ADVANCE() { return GetToken(QuerySqlParser.ADVANCE, 0); }
