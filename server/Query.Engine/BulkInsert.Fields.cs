@@ -24,7 +24,7 @@ public sealed partial class BulkInsert
     /// <summary>A text-format field (PostgreSQL's input syntax for the column type), as UTF-8.</summary>
     public void SetText(int field, ReadOnlySpan<byte> utf8)
     {
-        var type = Columns[field].Type;
+        var type = _types[field];
         try
         {
             if (type.Kind == SqlTypeKind.String)
@@ -41,7 +41,7 @@ public sealed partial class BulkInsert
     /// <summary>A BYTES column's raw bytes, or a STRING column's UTF-8 (rejected unless valid).</summary>
     public void SetBytes(int field, ReadOnlySpan<byte> value)
     {
-        switch (Columns[field].Type.Kind)
+        switch (_types[field].Kind)
         {
             case SqlTypeKind.Bytes:
                 Row.SetBytes(_targets[field], value);
@@ -58,7 +58,7 @@ public sealed partial class BulkInsert
     /// <summary>An integer for an INT, BIGINT or other numeric column (INT checks its range).</summary>
     public void SetInt64(int field, long value)
     {
-        switch (Columns[field].Type.Kind)
+        switch (_types[field].Kind)
         {
             case SqlTypeKind.BigInt:
                 Row.SetCell(_targets[field], Cell.FromInt64(value));
@@ -74,7 +74,7 @@ public sealed partial class BulkInsert
 
     public void SetDouble(int field, double value)
     {
-        if (Columns[field].Type.Kind == SqlTypeKind.Double)
+        if (_types[field].Kind == SqlTypeKind.Double)
             Row.SetCell(_targets[field], Cell.FromDouble(value));
         else
             SetValue(field, value);
@@ -82,7 +82,7 @@ public sealed partial class BulkInsert
 
     public void SetBoolean(int field, bool value)
     {
-        if (Columns[field].Type.Kind == SqlTypeKind.Boolean)
+        if (_types[field].Kind == SqlTypeKind.Boolean)
             Row.SetCell(_targets[field], Cell.FromInt64(value ? 1 : 0));
         else
             SetValue(field, value);
@@ -91,7 +91,7 @@ public sealed partial class BulkInsert
     /// <summary>A TIMESTAMP (or BIGINT) column's value as Unix epoch milliseconds.</summary>
     public void SetTimestampMs(int field, long timestampMs)
     {
-        if (Columns[field].Type.Kind is SqlTypeKind.Timestamp or SqlTypeKind.BigInt)
+        if (_types[field].Kind is SqlTypeKind.Timestamp or SqlTypeKind.BigInt)
             Row.SetCell(_targets[field], Cell.FromInt64(timestampMs));
         else
             SetValue(field, Temporal.ToDateTime(timestampMs));
@@ -100,7 +100,7 @@ public sealed partial class BulkInsert
     /// <summary>Any CLR value, converted as parameters are (boxes: for the types without a typed setter).</summary>
     public void SetValue(int field, object? value)
     {
-        var type = Columns[field].Type;
+        var type = _types[field];
         try
         {
             Row.SetCell(_targets[field], Cell.FromObject(ParameterConverter.ToEngineValue(value, type), type));

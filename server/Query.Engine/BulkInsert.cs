@@ -16,6 +16,7 @@ public sealed partial class BulkInsert : IAsyncDisposable
     private readonly int[] _targets;
     private readonly Cell[] _row;
     private readonly RowAppender _appender;
+    private readonly SqlType[] _types;   // per field: Columns[i].Type without an interface call per value
 
     internal BulkInsert(StreamRuntime stream, IReadOnlyList<string>? columns)
     {
@@ -42,6 +43,9 @@ public sealed partial class BulkInsert : IAsyncDisposable
         for (var i = 0; i < infos.Length; i++)
             infos[i] = definition.Columns[_targets[i]];
         Columns = infos;
+        _types = new SqlType[infos.Length];
+        for (var i = 0; i < infos.Length; i++)
+            _types[i] = infos[i].Type;
         _row = new Cell[definition.Columns.Count];
         _appender = new RowAppender(stream);
     }
@@ -58,7 +62,7 @@ public sealed partial class BulkInsert : IAsyncDisposable
         _row.AsSpan().Fill(Cell.Null);
         for (var i = 0; i < fields.Count; i++)
         {
-            var type = Columns[i].Type;
+            var type = _types[i];
             try
             {
                 _row[_targets[i]] = fields[i] is null ? Cell.Null : ValueCast.ParseTextCell(fields[i]!, type);
@@ -80,7 +84,7 @@ public sealed partial class BulkInsert : IAsyncDisposable
         _row.AsSpan().Fill(Cell.Null);
         for (var i = 0; i < values.Count; i++)
         {
-            var type = Columns[i].Type;
+            var type = _types[i];
             try
             {
                 _row[_targets[i]] = Cell.FromObject(ParameterConverter.ToEngineValue(values[i], type), type);
