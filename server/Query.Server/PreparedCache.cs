@@ -39,15 +39,14 @@ internal sealed class PreparedCache
             _entries.Clear();
             _version = version;
         }
+        if (sql.Length > MaxSqlLength)
+            return session.Prepare(sql);   // never cached, so not worth hashing
         if (_entries.TryGetValue(sql, out var cached))
             return cached;
         var prepared = session.Prepare(sql);
-        if (sql.Length <= MaxSqlLength)
-        {
-            if (_entries.Count >= MaxEntries)
-                _entries.Clear();
-            _entries[sql] = prepared;
-        }
+        if (_entries.Count >= MaxEntries)
+            _entries.Clear();
+        _entries[sql] = prepared;
         return prepared;
     }
 }

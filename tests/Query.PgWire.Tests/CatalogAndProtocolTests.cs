@@ -34,6 +34,9 @@ public sealed class CatalogAndProtocolTests : IClassFixture<PgServerFixture>
             Assert.Equal("15.0", await cmd.ExecuteScalarAsync());
         await using (var cmd = new NpgsqlCommand("SELECT current_database()", conn))
             Assert.Equal("db", await cmd.ExecuteScalarAsync());
+        // Recognised after white space and comments, in any case (the pre-check looks at the first word only).
+        await using (var cmd = new NpgsqlCommand("  -- which database?\n\t select CURRENT_DATABASE()", conn))
+            Assert.Equal("db", await cmd.ExecuteScalarAsync());
         await using (var cmd = new NpgsqlCommand("SELECT pg_backend_pid()", conn))
             Assert.Equal(conn.ProcessID, await cmd.ExecuteScalarAsync());
         await using (var cmd = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", conn))

@@ -16,15 +16,42 @@ internal static partial class ClientCatalogQueries
 {
     private static readonly string[] Triggers = ["pg_", "version", "current_", "session_user", "typ"];
 
-    /// <summary>Cheap pre-check so ordinary statements skip normalisation.</summary>
+    /// <summary>
+    /// Cheap pre-check so ordinary statements skip normalisation. Every query answered here is a SELECT, so
+    /// anything else (a 100 KB multi-row INSERT, say) is turned away by its first word without a scan.
+    /// </summary>
     public static bool MightMatch(string sql)
     {
+        if (!StartsWithSelect(sql))
+            return false;
         foreach (var trigger in Triggers)
         {
             if (sql.Contains(trigger, StringComparison.OrdinalIgnoreCase))
                 return true;
         }
         return false;
+    }
+
+    private static bool StartsWithSelect(string sql)
+    {
+        var at = 0;
+        while (at < sql.Length)
+        {
+            if (char.IsWhiteSpace(sql[at]))
+            {
+                at++;
+            }
+            else if (sql[at] == '-' && at + 1 < sql.Length && sql[at + 1] == '-')
+            {
+                var end = sql.IndexOf('\n', at);
+                at = end < 0 ? sql.Length : end + 1;
+            }
+            else
+            {
+                break;
+            }
+        }
+        return sql.AsSpan(at).StartsWith("select", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>True for a query string that should be split by <see cref="PgSqlSplitter"/>, not the engine.</summary>
