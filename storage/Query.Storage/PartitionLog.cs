@@ -142,6 +142,9 @@ public sealed partial class PartitionLog
     internal void BeforeWrite(Segment segment, long filePosition, int byteCount) =>
         WriteFault?.Invoke(segment.LogPath, filePosition, byteCount);
 
+    internal void BeforeWrite(string path, long filePosition, int byteCount) =>
+        WriteFault?.Invoke(path, filePosition, byteCount);
+
     internal bool IsClosedForWrites(out Exception exception)
     {
         var closed = _state == Deleted || _failure is not null;

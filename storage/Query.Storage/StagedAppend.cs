@@ -58,6 +58,7 @@ public sealed class StagedAppend : IDisposable
         }
         try
         {
+            _partition.BeforeWrite(segment.LogPath, segment.SizeBytes, sealedBatch.Length);
             segment.Write(sealedBatch);
         }
         catch (IOException exception) when (StorageFullException.IsDiskFull(exception))

@@ -131,6 +131,38 @@ public sealed class CopyIngestTests : IClassFixture<ServerFixture>
         Assert.Equal(0L, await conn.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {name}"));
     }
 
+    [Fact]
+    public async Task A_large_copy_is_written_ahead_yet_all_or_nothing()
+    {
+        // 200,000 rows of ~100 bytes: past the 8 MiB at which a COPY starts writing ahead into a staged append.
+        await using var conn = await _server.OpenConnectionAsync();
+        var good = ServerFixture.UniqueName("large");
+        var bad = ServerFixture.UniqueName("large");
+        foreach (var name in new[] { good, bad })
+            await conn.ExecuteAsync($"CREATE STREAM {name} (ts TIMESTAMP, id INT, page STRING, amount DOUBLE)");
+        static string Line(int i) =>
+            $"2024-01-01 00:00:{i % 60:D2}.{i % 1000:D3}\t{i}\t/shop/category-{i % 100:D2}/product-{i % 977:D4}/details"
+            + $"/with/a/longer/path\t{i % 100_000 / 100.0}\n";
+        await using (var writer = await conn.BeginTextImportAsync($"COPY {good} FROM STDIN"))
+        {
+            for (var i = 0; i < 200_000; i++)
+                await writer.WriteAsync(Line(i));
+        }
+        Assert.Equal(200_000L, await conn.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {good}"));
+        Assert.Equal(199_999L, await conn.ExecuteScalarAsync<long>($"SELECT MAX(id) FROM {good}"));
+
+        var ex = await Assert.ThrowsAsync<PostgresException>(async () =>
+        {
+            await using var writer = await conn.BeginTextImportAsync($"COPY {bad} FROM STDIN");
+            for (var i = 0; i < 200_000; i++)
+                await writer.WriteAsync(i == 190_000 ? "2024-01-01 00:00:00\tnot a number\tx\t1\n" : Line(i));
+        });
+        Assert.Equal("22P02", ex.SqlState);
+        Assert.Contains("line 190001", ex.Where);
+        Assert.Equal(0L, await conn.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {bad}"));
+        Assert.Empty(Directory.GetFiles(_server.DataDirectory, "*.tmp", SearchOption.AllDirectories));
+    }
+
     private static async Task<string> CreateAsync(NpgsqlConnection conn)
     {
         var name = ServerFixture.UniqueName("ingest");

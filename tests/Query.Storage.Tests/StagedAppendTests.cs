@@ -205,4 +205,25 @@ public sealed class StagedAppendTests : IDisposable
             StorageTestKit.AssertRecords(partition, 990, 1_005);
         }
     }
+
+    [Fact]
+    public async Task A_full_disk_while_staging_fails_the_staged_append_only()
+    {
+        using var store = LogStore.Open(_directory.Path);
+        var partition = store.CreateLog("t", new LogOptions()).GetPartition(0);
+        await StorageTestKit.AppendAsync(partition, 0, 5);
+        var staged = partition.BeginStagedAppend();
+        Stage(staged, 5, 50);
+        partition.WriteFault = (path, _, _) =>
+        {
+            if (path.EndsWith(".log.tmp", StringComparison.Ordinal))
+                throw new IOException("No space left on device", 28);
+        };
+        Assert.Throws<StorageFullException>(() => Stage(staged, 55, 10));
+        partition.WriteFault = null;
+        staged.Dispose();
+        Assert.Empty(TemporaryFiles(partition));
+        await StorageTestKit.AppendAsync(partition, 5, 5);
+        StorageTestKit.AssertRecords(partition, 0, 10);
+    }
 }
