@@ -14,7 +14,8 @@ public sealed class LargeBulkInsertTests : IAsyncLifetime
     private readonly EngineFixture _db = new();
 
     public async Task InitializeAsync() => await _db.ExecAllAsync(
-        "CREATE STREAM big (id BIGINT, ts TIMESTAMP, page STRING) WITH (PARTITIONS = 2, TIMESTAMP = 'ts')");
+        "CREATE STREAM big (id BIGINT, ts TIMESTAMP, page STRING) WITH (PARTITIONS = 2, TIMESTAMP = 'ts')",
+        "CREATE STREAM wide (id BIGINT, ts TIMESTAMP, page STRING) WITH (PARTITIONS = 16, TIMESTAMP = 'ts')");
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
@@ -53,6 +54,19 @@ public sealed class LargeBulkInsertTests : IAsyncLifetime
 
         await _db.RestartAsync();
         Assert.Equal((long)Rows, (await _db.QueryAsync("SELECT COUNT(*) FROM big"))[0][0]);
+    }
+
+    [Fact]
+    public async Task Many_partitions_start_writing_ahead_once_all_together_hold_64_MiB()
+    {
+        // 700,000 rows are about 80 MB: 5 MB per partition, under the 8 MiB one partition waits for.
+        await using (var insert = _db.Session.BeginBulkInsert("WIDE", null))
+        {
+            AddRows(insert, 0, 700_000);
+            Assert.NotEmpty(TemporaryFiles());
+            Assert.Equal(700_000, await insert.CommitAsync());
+        }
+        Assert.Equal(700_000L, (await _db.QueryAsync("SELECT COUNT(*) FROM wide"))[0][0]);
     }
 
     [Fact]

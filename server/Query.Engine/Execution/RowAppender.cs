@@ -14,9 +14,10 @@ namespace Query.Engine.Execution;
 /// partition of the key; rows without one are spread round-robin. ROWTIME comes from the TIMESTAMP column when
 /// set, else the append time.
 /// <para>Large appends (COPY) do not wait for the commit to write: once a partition has
-/// <see cref="StageThresholdBytes"/> pending, its batches go to a <see cref="StagedAppend"/> as they fill, which
-/// the commit makes visible at once. So a COPY holds one batch per partition in memory, and its commit costs
-/// an fdatasync and a rename instead of writing everything. Small appends stay in memory (no tiny segments).</para>
+/// <see cref="StageThresholdBytes"/> pending (or all partitions together <see cref="TotalStageThresholdBytes"/>),
+/// its batches go to a <see cref="StagedAppend"/> as they fill, which the commit makes visible at once. So a COPY
+/// holds about two batches per partition in memory, and its commit costs an fdatasync and a rename instead of
+/// writing everything. Small appends stay in memory (no tiny segments).</para>
 /// </summary>
 public sealed class RowAppender : IDisposable
 {
@@ -24,12 +25,15 @@ public sealed class RowAppender : IDisposable
     // fine grain (storage keeps min/max time per batch), large enough to amortize the per-batch CRC and fsync.
     private const int BatchTargetBytes = 256 << 10;
 
-    // A partition with this much pending starts writing ahead into a staged append.
+    // A partition with this much pending starts writing ahead into a staged append; so does every partition once
+    // all of them together hold the second amount (a stream of many partitions would otherwise buffer 8 MiB each).
     internal const long StageThresholdBytes = 8 << 20;
+    internal const long TotalStageThresholdBytes = 64 << 20;
 
     private readonly StreamRuntime _stream;
     private readonly List<RecordBatchBuilder>[] _batches;
     private readonly StagingLane?[] _staged;
+    private int _bufferedBatches;   // builders held in memory across partitions
     private readonly ArrayBufferWriter<byte> _value = new(256);
     private readonly int _maxRecordBytes;
     private bool _committed;
@@ -100,9 +104,11 @@ public sealed class RowAppender : IDisposable
         // regrows to 8 MiB for the last rows; after a full batch, the next starts at full size, not at 4 KiB.
         if (list.Count > 0 && list[^1].SizeBytes <= BatchTargetBytes - (64 << 10))
             return list[^1];
-        if (_staged[partition] is not null || (long)list.Count * BatchTargetBytes >= StageThresholdBytes)
+        if (_staged[partition] is not null || (long)list.Count * BatchTargetBytes >= StageThresholdBytes
+            || (long)_bufferedBatches * BatchTargetBytes >= TotalStageThresholdBytes)
             return StageFullBatches(partition, list);
         list.Add(new RecordBatchBuilder(list.Count == 0 ? 4096 : BatchTargetBytes));
+        _bufferedBatches++;
         return list[^1];
     }
 
@@ -119,6 +125,7 @@ public sealed class RowAppender : IDisposable
                 list[i].Dispose();
             }
             var empty = lane.Hand(list[^1]);
+            _bufferedBatches -= list.Count - 1;
             list.Clear();
             list.Add(empty);
             return empty;
