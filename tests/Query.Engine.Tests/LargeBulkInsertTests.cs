@@ -70,6 +70,42 @@ public sealed class LargeBulkInsertTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_partition_whose_first_row_comes_after_the_others_started_writing_ahead_takes_it()
+    {
+        await _db.ExecAsync("CREATE STREAM keyed (k INT KEY, id BIGINT, page STRING) WITH (PARTITIONS = 16)");
+        // One key per partition. Rows of 200 KB fill a batch each, so after 256 rows over the first 15 partitions
+        // they hold 256 batches (the 64 MiB at which every partition writes ahead) and each fewer than the 32 (8
+        // MiB) one partition waits for. Then the 16th partition gets its first row, with nothing of its own to
+        // write ahead (this used to throw).
+        var keys = new int[16];
+        for (var k = 1; keys.Contains(0); k++)
+        {
+            var partition = Format.KafkaPartitioner.Partition(
+                Format.KafkaPartitioner.SerializeKey(Types.Cell.FromInt64(k), Types.SqlType.Int), 16);
+            if (keys[partition] == 0)
+                keys[partition] = k;
+        }
+        var page = Encoding.UTF8.GetBytes(new string('p', 200 << 10));
+        await using (var insert = _db.Session.BeginBulkInsert("KEYED", null))
+        {
+            for (var i = 0; i < 256; i++)
+                AddKeyed(insert, keys[i % 15], i, page);
+            AddKeyed(insert, keys[15], -1, page);
+            Assert.Equal(257, await insert.CommitAsync());
+        }
+        Assert.Equal(257L, (await _db.QueryAsync("SELECT COUNT(*) FROM keyed"))[0][0]);
+    }
+
+    private static void AddKeyed(BulkInsert insert, int key, long id, byte[] page)
+    {
+        insert.BeginRow();
+        insert.SetInt64(0, key);
+        insert.SetInt64(1, id);
+        insert.SetBytes(2, page);
+        insert.EndRow();
+    }
+
+    [Fact]
     public async Task An_abandoned_large_bulk_insert_writes_nothing_and_leaves_no_files()
     {
         await using (var insert = _db.Session.BeginBulkInsert("BIG", null))

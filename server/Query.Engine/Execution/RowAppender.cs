@@ -104,8 +104,10 @@ public sealed class RowAppender : IDisposable
         // regrows to 8 MiB for the last rows; after a full batch, the next starts at full size, not at 4 KiB.
         if (list.Count > 0 && list[^1].SizeBytes <= BatchTargetBytes - (64 << 10))
             return list[^1];
-        if (_staged[partition] is not null || (long)list.Count * BatchTargetBytes >= StageThresholdBytes
-            || (long)_bufferedBatches * BatchTargetBytes >= TotalStageThresholdBytes)
+        // Here every builder in the list is full (a partition's first row finds none: nothing to stage yet).
+        if (list.Count > 0 && (_staged[partition] is not null
+            || (long)list.Count * BatchTargetBytes >= StageThresholdBytes
+            || (long)_bufferedBatches * BatchTargetBytes >= TotalStageThresholdBytes))
             return StageFullBatches(partition, list);
         list.Add(new RecordBatchBuilder(list.Count == 0 ? 4096 : BatchTargetBytes));
         _bufferedBatches++;
