@@ -50,6 +50,26 @@ public static class PgSqlSplitter
         return i + 1;
     }
 
+    /// <summary>
+    /// The first word of the text after white space and comments, without allocating; empty when something
+    /// else (a bracket, a quoted name) comes first.
+    /// </summary>
+    public static ReadOnlySpan<char> FirstWord(string sql)
+    {
+        int start = 0;
+        while (start < sql.Length && !char.IsLetter(sql[start]))
+        {
+            int next = SkipToken(sql, start);
+            if (!char.IsWhiteSpace(sql[start]) && next == start + 1)
+                return default;
+            start = next;
+        }
+        int end = start;
+        while (end < sql.Length && char.IsLetter(sql[end]))
+            end++;
+        return sql.AsSpan(start, end - start);
+    }
+
     /// <summary>True when the text holds only whitespace and comments.</summary>
     public static bool IsBlank(string sql)
     {

@@ -69,9 +69,7 @@ public sealed partial class PartitionLog
         try
         {
             // The new files exist before the old segment is sealed, so a failure here leaves the old one active.
-            segment = Segment.Open(Directory, baseOffset, new SegmentIndex());
-            segment.CreatedMs = nowMs;
-            segment.OpenIndexFilesForAppend();
+            segment = NewActiveSegment(baseOffset, nowMs);
             ActiveSegment.Seal(sync);
             if (sync)
                 FileSync.SyncDirectory(Directory);
@@ -90,6 +88,15 @@ public sealed partial class PartitionLog
             throw;
         }
         EnforceRetention(nowMs);
+        return segment;
+    }
+
+    /// <summary>Creates the files of an empty segment that will take appends from <paramref name="baseOffset"/>.</summary>
+    private Segment NewActiveSegment(long baseOffset, long nowMs)
+    {
+        var segment = Segment.Open(Directory, baseOffset, new SegmentIndex());
+        segment.CreatedMs = nowMs;
+        segment.OpenIndexFilesForAppend();
         return segment;
     }
 

@@ -1,4 +1,3 @@
-using Query.Storage.Index;
 using Query.Storage.Log;
 using Query.Storage.Native;
 using Query.Storage.Recovery;
@@ -78,9 +77,7 @@ public sealed partial class PartitionLog
             adopted[i] = staged.Segments[i].Install(Directory, offset);
             offset += staged.Segments[i].RecordCount;
         }
-        var active = Segment.Open(Directory, endOffset, new SegmentIndex());
-        active.CreatedMs = nowMs;
-        active.OpenIndexFilesForAppend();
+        var active = NewActiveSegment(endOffset, nowMs);
         if (sync)
             FileSync.SyncDirectory(Directory);
         AdoptionManifest.Delete(Directory, sync: false);   // a stale manifest only repeats renames already done

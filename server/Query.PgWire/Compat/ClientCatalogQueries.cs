@@ -22,7 +22,7 @@ internal static partial class ClientCatalogQueries
     /// </summary>
     public static bool MightMatch(string sql)
     {
-        if (!StartsWithSelect(sql))
+        if (!PgSqlSplitter.FirstWord(sql).Equals("select", StringComparison.OrdinalIgnoreCase))
             return false;
         foreach (var trigger in Triggers)
         {
@@ -30,28 +30,6 @@ internal static partial class ClientCatalogQueries
                 return true;
         }
         return false;
-    }
-
-    private static bool StartsWithSelect(string sql)
-    {
-        var at = 0;
-        while (at < sql.Length)
-        {
-            if (char.IsWhiteSpace(sql[at]))
-            {
-                at++;
-            }
-            else if (sql[at] == '-' && at + 1 < sql.Length && sql[at + 1] == '-')
-            {
-                var end = sql.IndexOf('\n', at);
-                at = end < 0 ? sql.Length : end + 1;
-            }
-            else
-            {
-                break;
-            }
-        }
-        return sql.AsSpan(at).StartsWith("select", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>True for a query string that should be split by <see cref="PgSqlSplitter"/>, not the engine.</summary>

@@ -54,18 +54,7 @@ internal static partial class UtilityParser
     /// <summary>Cheap first-word test (no allocation) so ordinary queries are never tokenized here.</summary>
     private static bool StartsWithUtilityWord(string sql)
     {
-        int start = 0;
-        while (start < sql.Length && !char.IsLetter(sql[start]))
-        {
-            int next = PgSqlSplitter.SkipToken(sql, start);
-            if (!char.IsWhiteSpace(sql[start]) && next == start + 1)
-                return false;
-            start = next;
-        }
-        int end = start;
-        while (end < sql.Length && char.IsLetter(sql[end]))
-            end++;
-        var word = sql.AsSpan(start, end - start);
+        var word = PgSqlSplitter.FirstWord(sql);
         foreach (var candidate in FirstWords)
         {
             if (word.Equals(candidate, StringComparison.OrdinalIgnoreCase))
