@@ -8,7 +8,7 @@ namespace Query.Benchmarks;
 /// <summary>
 /// Engine bench commands (each prints a Markdown table):
 /// <c>engine-scan [rows]</c>, <c>engine-rowtime [rows] [segmentBytes]</c> (default: the storage default), <c>engine-push-latency [seconds] [rowsPerSecond]</c>,
-/// <c>engine-push-fanout [queries] [rows]</c>.
+/// <c>engine-push-fanout [queries] [rows]</c>, <c>engine-insert [seconds]</c>.
 /// </summary>
 internal static partial class BenchRegistry
 {
@@ -23,6 +23,7 @@ internal static partial class BenchRegistry
                 args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : null)));
         BenchCommands.Register("engine-push-latency",
             args => EngineBench.Run(() => EngineBench.PushLatencyAsync(Arg(args, 0, 5), Arg(args, 1, 100_000))));
+        BenchCommands.Register("engine-insert", args => EngineBench.Run(() => EngineBench.InsertAsync(Arg(args, 0, 5))));
         BenchCommands.Register("engine-push-fanout",
             args => EngineBench.Run(() => EngineBench.FanoutAsync(Arg(args, 0, 1000), Arg(args, 1, 1000))));
     }
