@@ -91,7 +91,7 @@ public sealed partial class PartitionLog
         return segment;
     }
 
-    /// <summary>Creates the files of an empty segment that will take appends from <paramref name="baseOffset"/>.</summary>
+    /// <summary>Creates the files of an empty segment taking appends from <paramref name="baseOffset"/>.</summary>
     private Segment NewActiveSegment(long baseOffset, long nowMs)
     {
         var segment = Segment.Open(Directory, baseOffset, new SegmentIndex());
