@@ -8,4 +8,23 @@ public sealed record EngineOptions
 
     /// <summary>Clock for append times and UNIX_TIMESTAMP(); the system clock when null.</summary>
     public TimeProvider? TimeProvider { get; init; }
+
+    /// <summary>
+    /// Records per batch that query operators pass to each other (one virtual call per batch); at least 1.
+    /// </summary>
+    public int BatchRows
+    {
+        get => _batchRows;
+        init => _batchRows = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(BatchRows));
+    }
+
+    /// <summary>A batch also ends once its records' values reach this many bytes (a larger record travels alone).</summary>
+    public int BatchBytes
+    {
+        get => _batchBytes;
+        init => _batchBytes = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(BatchBytes));
+    }
+
+    private readonly int _batchRows = 1024;
+    private readonly int _batchBytes = 1 << 20;
 }

@@ -1,6 +1,7 @@
 using Query.Engine.Catalog;
 using Query.Engine.Errors;
 using Query.Engine.Execution;
+using Query.Engine.Execution.Operators;
 using Query.Engine.Functions;
 using Query.Storage;
 
@@ -21,7 +22,7 @@ public sealed class QueryEngine : IAsyncDisposable
     // Compiled SELECTs without parameters, keyed by their syntax (equality ignores positions). A thousand
     // identical push queries share one set of delegates; an entry is used only while its stream is current.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Grammar.Ast.SelectQuery,
-        CompiledSelect> _compiled = new();
+        CompiledQuery> _compiled = new();
 
     private QueryEngine(EngineOptions options, CatalogStore catalog, LogStore logs)
     {
@@ -29,6 +30,7 @@ public sealed class QueryEngine : IAsyncDisposable
         Catalog = catalog;
         Logs = logs;
         TimeProvider = options.TimeProvider ?? TimeProvider.System;
+        BatchLimits = new BatchLimits(options.BatchRows, options.BatchBytes);
     }
 
     public EngineOptions Options { get; }
@@ -38,6 +40,9 @@ public sealed class QueryEngine : IAsyncDisposable
     internal LogStore Logs { get; }
 
     internal TimeProvider TimeProvider { get; }
+
+    /// <summary>How many records (and bytes of them) operators move per batch.</summary>
+    internal BatchLimits BatchLimits { get; }
 
     internal object DdlLock => _ddlLock;
 
@@ -115,16 +120,16 @@ public sealed class QueryEngine : IAsyncDisposable
         }
     }
 
-    internal bool TryGetCompiled(Grammar.Ast.SelectQuery query, out CompiledSelect compiled)
+    internal bool TryGetCompiled(Grammar.Ast.SelectQuery query, out CompiledQuery compiled)
     {
         if (!_compiled.TryGetValue(query, out compiled!))
             return false;
-        var source = compiled.Plan.Source;
+        var source = compiled.Query.Scan?.Source;
         return source is null || (TryGetStream(source.Definition.Name, out var current) && ReferenceEquals(current,
             source));
     }
 
-    internal void AddCompiled(Grammar.Ast.SelectQuery query, CompiledSelect compiled)
+    internal void AddCompiled(Grammar.Ast.SelectQuery query, CompiledQuery compiled)
     {
         if (_compiled.Count >= 1024)
             _compiled.Clear();

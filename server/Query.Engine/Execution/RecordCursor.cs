@@ -7,8 +7,8 @@ using Query.Engine.Types;
 namespace Query.Engine.Execution;
 
 /// <summary>
-/// The current log record of a scan, decoded lazily: loading a record copies its value bytes and reads the
-/// 3-byte header; each column access reads only that column through the row's offset table. Compiled
+/// The current log record of a scan, decoded lazily: positioning on a record (in a batch's buffer, or copied by
+/// <see cref="Load"/>) reads the 3-byte header; each column access reads only that column through the row's offset table. Compiled
 /// expressions call the <c>TryGet…</c> methods (true when the value is not NULL). JSON rows are parsed whole on
 /// the first column access, since JSON has no offset table.
 /// </summary>
@@ -17,7 +17,9 @@ public sealed class RecordCursor
     private readonly SqlType[] _types;
     private readonly string[] _names;
     private readonly bool _json;
-    private byte[] _row = new byte[512];
+    private byte[] _ownBuffer = new byte[512];
+    private byte[] _row;
+    private int _rowStart;
     private int _rowLength;
     private int _columnCount;
     private int _dataStart;
@@ -33,14 +35,27 @@ public sealed class RecordCursor
         _types = types;
         _names = names;
         _json = json;
+        _row = _ownBuffer;
     }
 
+    /// <summary>Copies a record's value into the cursor (the value span is only valid until the next read).</summary>
     public void Load(ReadOnlySpan<byte> value, long offset, long timestampMs, int partition)
     {
-        if (value.Length > _row.Length)
-            _row = new byte[Math.Max(value.Length, _row.Length * 2)];
-        value.CopyTo(_row);
-        _rowLength = value.Length;
+        if (value.Length > _ownBuffer.Length)
+            _ownBuffer = new byte[Math.Max(value.Length, _ownBuffer.Length * 2)];
+        value.CopyTo(_ownBuffer);
+        Position(_ownBuffer, 0, value.Length, offset, timestampMs, partition);
+    }
+
+    /// <summary>
+    /// Points the cursor at a record held in <paramref name="buffer"/> (a batch's bytes) without copying it; valid
+    /// while the buffer is not overwritten.
+    /// </summary>
+    public void Position(byte[] buffer, int start, int length, long offset, long timestampMs, int partition)
+    {
+        _row = buffer;
+        _rowStart = start;
+        _rowLength = length;
         Offset = offset;
         TimestampMs = timestampMs;
         Partition = partition;
@@ -49,6 +64,7 @@ public sealed class RecordCursor
             _jsonDecoded = false;
             return;
         }
+        var value = buffer.AsSpan(start, length);
         if (value.Length < 3 || value[0] != BinaryRowFormat.Version)
             throw NestedValueCodec.Corrupt();
         _columnCount = BinaryPrimitives.ReadUInt16LittleEndian(value[1..]);
@@ -63,17 +79,18 @@ public sealed class RecordCursor
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryGetSpan(int column, out ReadOnlySpan<byte> data)
     {
-        if (column >= _columnCount || (_row[3 + (column >> 3)] & (1 << (column & 7))) != 0)
+        var row = _row.AsSpan(_rowStart, _rowLength);
+        if (column >= _columnCount || (row[3 + (column >> 3)] & (1 << (column & 7))) != 0)
         {
             data = default;
             return false;
         }
         var offsets = 3 + ((_columnCount + 7) >> 3);
-        var end = BinaryPrimitives.ReadUInt32LittleEndian(_row.AsSpan(offsets + (4 * column)));
-        var start = column == 0 ? 0u : BinaryPrimitives.ReadUInt32LittleEndian(_row.AsSpan(offsets + (4 * column) - 4));
+        var end = BinaryPrimitives.ReadUInt32LittleEndian(row[(offsets + (4 * column))..]);
+        var start = column == 0 ? 0u : BinaryPrimitives.ReadUInt32LittleEndian(row[(offsets + (4 * column) - 4)..]);
         if (start > end || end > (uint)(_rowLength - _dataStart))
             throw NestedValueCodec.Corrupt();
-        data = _row.AsSpan(_dataStart + (int)start, (int)(end - start));
+        data = row.Slice(_dataStart + (int)start, (int)(end - start));
         return true;
     }
 
@@ -82,7 +99,7 @@ public sealed class RecordCursor
         if (!_jsonDecoded)
         {
             _jsonCells ??= new Cell[_types.Length];
-            JsonRowFormat.Read(_row.AsSpan(0, _rowLength), _names, _types, _jsonCells);
+            JsonRowFormat.Read(_row.AsSpan(_rowStart, _rowLength), _names, _types, _jsonCells);
             _jsonDecoded = true;
         }
         return ref _jsonCells![column];

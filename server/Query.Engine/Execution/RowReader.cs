@@ -16,10 +16,11 @@ namespace Query.Engine.Execution;
 /// </summary>
 public abstract class RowReader : IAsyncDisposable
 {
-    protected RowReader(IReadOnlyList<ColumnInfo> columns)
+    protected RowReader(IReadOnlyList<ColumnInfo> columns, ScanStatistics? statistics = null)
     {
         Columns = columns;
         Current = new Cell[Math.Max(1, columns.Count)];
+        Statistics = statistics ?? new ScanStatistics();
     }
 
     public IReadOnlyList<ColumnInfo> Columns { get; }
@@ -31,7 +32,7 @@ public abstract class RowReader : IAsyncDisposable
     public long RowCount { get; protected set; }
 
     /// <summary>What storage reads this query did (segments, batches read and skipped, bytes).</summary>
-    public ScanStatistics Statistics { get; } = new();
+    public ScanStatistics Statistics { get; }
 
     /// <summary>Advances to the next row; false at the end of a pull query or at a push query's LIMIT.</summary>
     public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)

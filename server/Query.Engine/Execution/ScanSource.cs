@@ -1,50 +1,46 @@
+using Query.Engine.Execution.Operators;
 using Query.Engine.Planning;
 using Query.Storage;
 
 namespace Query.Engine.Execution;
 
 /// <summary>
-/// Walks a <see cref="ScanPlan"/>: one LogReader per offset range, records loaded into a reusable
-/// <see cref="RecordCursor"/>, the compiled WHERE applied before anything else is decoded.
+/// Walks a <see cref="ScanPlan"/>: one LogReader per offset range, records copied batch by batch into a
+/// <see cref="RecordBatch"/> (undecoded: the filter above decides what gets decoded).
 /// </summary>
 public sealed class ScanSource : IDisposable
 {
     private readonly ScanPlan _plan;
-    private readonly Func<RecordCursor, bool>? _filter;
     private readonly ScanStatistics _statistics;
     private int _partitionIndex;
     private int _rangeIndex = -1;
     private LogReader? _reader;
     private int _partition;
 
-    public ScanSource(ScanPlan plan, Func<RecordCursor, bool>? filter, ScanStatistics statistics)
+    public ScanSource(ScanPlan plan, ScanStatistics statistics)
     {
         _plan = plan;
-        _filter = filter;
         _statistics = statistics;
-        Cursor = plan.Stream.CreateCursor();
         statistics.PartitionsScanned = plan.Partitions.Count;
     }
 
-    public RecordCursor Cursor { get; }
-
-    /// <summary>Advances to the next record that passes the filter; false when the plan is exhausted.</summary>
-    public bool MoveNext()
+    /// <summary>Refills <paramref name="batch"/> with the next records; false when the plan is exhausted.</summary>
+    public bool Fill(RecordBatch batch)
     {
-        while (true)
+        batch.Clear();
+        while (!batch.IsFull)
         {
             if (_reader is null && !OpenNextRange())
-                return false;
+                break;
             if (!_reader!.TryRead(out var record))
             {
                 CloseReader();
                 continue;
             }
             _statistics.RecordsScanned++;
-            Cursor.Load(record.Value, record.Offset, record.TimestampMs, _partition);
-            if (_filter is null || _filter(Cursor))
-                return true;
+            batch.Add(record.Value, record.Offset, record.TimestampMs, _partition);
         }
+        return batch.RecordCount > 0;
     }
 
     private bool OpenNextRange()

@@ -1,13 +1,15 @@
 using Query.Engine.Binding;
 using Query.Engine.Errors;
 using Query.Engine.Execution;
+using Query.Engine.Planning.Logical;
 using Query.Engine.Types;
 using Ast = Query.Grammar.Ast;
 
 namespace Query.Engine.Planning;
 
 /// <summary>
-/// Binds a SELECT into a <see cref="SelectPlan"/>. Unsupported shapes (joins, windows, subqueries, set operations,
+/// Binds a SELECT into a <see cref="BoundQuery"/>: a logical plan of Scan (or Values), Filter (WHERE), Aggregate,
+/// Filter (HAVING), Project, Sort and Limit, bottom to top. Unsupported shapes (joins, windows, subqueries, set operations,
 /// PARTITION BY, aggregation in push queries) are 0A000 naming the feature.
 /// </summary>
 public sealed class SelectPlanner
@@ -26,7 +28,7 @@ public sealed class SelectPlanner
 
     private static int PositionOf(Ast.SyntaxNode node) => node.Span.Start + 1;
 
-    public SelectPlan Plan(Ast.SelectQuery query)
+    public BoundQuery Plan(Ast.SelectQuery query)
     {
         if (query.Body is not Ast.Select select)
             throw SqlException.FeatureNotSupported("UNION / INTERSECT / EXCEPT and nested queries", PositionOf(query));
@@ -69,7 +71,34 @@ public sealed class SelectPlanner
             throw SqlException.FeatureNotSupported("SELECT DISTINCT with GROUP BY or aggregates", PositionOf(query));
         if (isPush && offset > 0)
             throw SqlException.FeatureNotSupported("OFFSET in push queries", PositionOf(query));
-        return new SelectPlan(source, where, aggregation, having, projection, columns, orderBy, limit, offset, isPush);
+        return new BoundQuery(BuildTree(source, where, aggregation, having, projection, columns, orderBy, limit, offset,
+            isPush), new EquatableArray<ColumnInfo>([.. columns]), isPush);
+    }
+
+    private static LogicalPlan BuildTree(StreamRuntime? source, BoundExpr? where, AggregationContext? aggregation,
+        BoundExpr? having, List<BoundExpr> projection, List<ColumnInfo> columns, List<SortKey> orderBy, long? limit,
+        long offset, bool isPush)
+    {
+        LogicalPlan plan = source is null ? new LogicalValues() : new LogicalScan(source, isPush, where);
+        if (where is not null)
+            plan = new LogicalFilter(plan, where);
+        if (aggregation is not null)
+        {
+            plan = new LogicalAggregate(plan, new([.. aggregation.GroupKeys]), new([.. aggregation.Columns]),
+                new([.. aggregation.Aggregates]));
+            if (having is not null)
+                plan = new LogicalFilter(plan, having);
+        }
+        var output = new ColumnInfo[projection.Count];
+        for (var i = 0; i < output.Length; i++)
+            output[i] = i < columns.Count ? columns[i] : new ColumnInfo($"ORDER_BY_{i - columns.Count + 1}",
+                projection[i].Type);
+        plan = new LogicalProject(plan, new([.. projection]), new(output));
+        if (orderBy.Count > 0)
+            plan = new LogicalSort(plan, new([.. orderBy]));
+        if (limit is not null || offset > 0)
+            plan = new LogicalLimit(plan, limit, offset);
+        return plan;
     }
 
     private static List<Ast.Expr> DistinctKeys(Ast.Select select)

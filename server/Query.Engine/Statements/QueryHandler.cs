@@ -1,39 +1,33 @@
 using Query.Engine.Binding;
 using Query.Engine.Errors;
 using Query.Engine.Execution;
+using Query.Engine.Execution.Operators;
 using Query.Engine.Planning;
+using Query.Engine.Planning.Logical;
 using Ast = Query.Grammar.Ast;
 
 namespace Query.Engine.Statements;
 
-/// <summary>SELECT (pull and push) and EXPLAIN.</summary>
+/// <summary>
+/// SELECT (pull and push) and EXPLAIN. Both kinds of query run on the same operators; they differ only in their
+/// scan (a snapshot that ends, or a tail that waits for data).
+/// </summary>
 internal static class QueryHandler
 {
     public static StatementResult Execute(EngineSession session, Ast.QueryStatement query,
         IReadOnlyList<object?> parameters, CancellationToken cancellationToken)
     {
         var compiled = Compile(session, query.Query, parameters);
-        var plan = compiled.Plan;
-        var statistics = new ScanStatistics();
-        if (plan.Source is null)
-            return StatementResult.Query(MaterializedQuery.Run(compiled, null, statistics, cancellationToken));
-        if (plan.IsPush)
-        {
-            var starts = PushQueryReader.PlanStarts(plan.Source, plan.Where, session.ReplayFromEarliest);
-            return StatementResult.Query(new PushQueryReader(compiled, plan.Source, starts));
-        }
-        var scan = ScanPlan.ForPull(plan.Source, plan.Where);
-        if (plan.Aggregation is not null || plan.OrderBy.Count > 0)
-            return StatementResult.Query(MaterializedQuery.Run(compiled, scan, statistics, cancellationToken));
-        return StatementResult.Query(new PullScanReader(compiled, scan));
+        var context = new OperatorContext(new ScanStatistics(), session.ReplayFromEarliest, session.Engine.BatchLimits);
+        return StatementResult.Query(compiled.Start(context));
     }
 
-    private static CompiledSelect Compile(EngineSession session, Ast.SelectQuery query,
+    private static CompiledQuery Compile(EngineSession session, Ast.SelectQuery query,
         IReadOnlyList<object?> parameters)
     {
         if (parameters.Count == 0 && session.Engine.TryGetCompiled(query, out var cached))
             return cached;
-        var compiled = new CompiledSelect(session.PlanSelect(query, new ParameterTypes(), parameters));
+        var compiled = new CompiledQuery(session.PlanSelect(query, new ParameterTypes(), parameters));
         if (parameters.Count == 0)
             session.Engine.AddCompiled(query, compiled);
         return compiled;
@@ -47,16 +41,37 @@ internal static class QueryHandler
                     position: explain.Span.Start + 1)
                 : SqlException.FeatureNotSupported("EXPLAIN of statements other than SELECT", explain.Span.Start + 1);
         var plan = session.PlanSelect(query.Query, new ParameterTypes(), parameters.Count > 0 ? parameters : null);
-        string text;
-        if (plan.Source is null)
-            text = plan.Explain(null, null);
-        else if (plan.IsPush)
-            text = plan.Explain(null, PushQueryReader.PlanStarts(plan.Source, plan.Where, session.ReplayFromEarliest));
-        else
-            text = plan.Explain(ScanPlan.ForPull(plan.Source, plan.Where), null);
+        var text = ExplainPrinter.Print(plan, scan => DescribeScan(scan, session.ReplayFromEarliest));
         var rows = new List<Types.Cell[]>();
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             rows.Add(EngineSession.TextRow(line.TrimEnd('\r')));
         return StatementResult.Query(new BufferedRowReader(ShowHandler.PlanColumns, rows));
+    }
+
+    /// <summary>What a scan would read now: offset ranges and segments, or where a tail starts per partition.</summary>
+    private static List<string> DescribeScan(LogicalScan scan, bool replayFromEarliest)
+    {
+        var lines = new List<string>();
+        if (scan.Unbounded)
+        {
+            foreach (var start in TailScanOperator.PlanStarts(scan.Source, scan.Pushdown, replayFromEarliest))
+                lines.Add($"partition {start.Partition}: tail from offset {start.StartOffset}"
+                    + (start.EndOffsetExclusive == long.MaxValue ? ", live" : $" to {start.EndOffsetExclusive}"));
+            return lines;
+        }
+        var builder = new System.Text.StringBuilder();
+        ScanPlan.ForPull(scan.Source, scan.Pushdown).Describe(builder);
+        foreach (var line in builder.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            // Describe indents its own tree by two spaces and opens with a "Scan NAME (...)" summary line.
+            var text = line.TrimEnd('\r');
+            text = text.StartsWith("  ", StringComparison.Ordinal) ? text[2..] : text;
+            if (text.StartsWith("Scan ", StringComparison.Ordinal) && text.IndexOf('(') is var open and >= 0)
+                text = text[(open + 1)..].TrimEnd(')');
+            else
+                text = text.StartsWith("  ", StringComparison.Ordinal) ? text[2..] : text;
+            lines.Add(text);
+        }
+        return lines;
     }
 }

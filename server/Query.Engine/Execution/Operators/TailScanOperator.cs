@@ -2,26 +2,26 @@ using Query.Engine.Errors;
 using Query.Engine.Planning;
 using Query.Storage;
 
-namespace Query.Engine.Execution;
+namespace Query.Engine.Execution.Operators;
 
 /// <summary>Where a push query starts (and, with a ROWOFFSET upper bound, stops) in one partition.</summary>
 public sealed record PushStart(int Partition, long StartOffset, long EndOffsetExclusive, long MinTimestampMs,
     long MaxTimestampMs);
 
 /// <summary>
-/// A push query (EMIT CHANGES): a lightweight tail of the log, not a thread or a copy of the data. Each
-/// <c>ReadAsync</c> reads the next matching record straight from storage; when every partition is at its
-/// live end it awaits the log's data signal. The consumer's pace drives the reads, so a slow consumer only falls
+/// The scan of a push query (EMIT CHANGES): a lightweight tail of the log, not a thread or a copy of the data.
+/// Each call fills a batch with what the partitions hold now, round robin; when every partition is at its live
+/// end it awaits the log's data signal. The consumer's pace drives the reads, so a slow consumer only falls
 /// behind in the log (bounded memory, writers never wait), and an idle query holds no read buffer: its reader is
 /// closed at the live end and reopened at the saved offset. Replay and live reading are the same loop over
 /// offsets, so the seam has no gap and no duplicate.
 /// </summary>
-public sealed class PushQueryReader : RowReader
+public sealed class TailScanOperator : RecordOperator
 {
-    private readonly CompiledSelect _compiled;
     private readonly StreamRuntime _stream;
     private readonly PartitionState[] _partitions;
-    private readonly RecordCursor _cursor;
+    private readonly ScanStatistics _statistics;
+    private readonly RecordBatch _batch;
     private int _current;
 
     private sealed class PartitionState(PushStart start, PartitionLog log)
@@ -33,84 +33,61 @@ public sealed class PushQueryReader : RowReader
         public bool Done => NextOffset >= Start.EndOffsetExclusive;
     }
 
-    public PushQueryReader(CompiledSelect compiled, StreamRuntime stream, IReadOnlyList<PushStart> starts)
-        : base(compiled.Plan.Columns)
+    public TailScanOperator(StreamRuntime stream, IReadOnlyList<PushStart> starts, ScanStatistics statistics,
+        BatchLimits limits)
     {
-        _compiled = compiled;
         _stream = stream;
-        _cursor = stream.CreateCursor();
+        _statistics = statistics;
+        _batch = new RecordBatch(limits.Rows, limits.Bytes, stream.CreateCursor());
         _partitions = new PartitionState[starts.Count];
         for (var i = 0; i < starts.Count; i++)
             _partitions[i] = new PartitionState(starts[i], stream.Log.GetPartition(starts[i].Partition));
-        Current = new Types.Cell[Math.Max(1, compiled.Plan.Projection.Count)];
-        Statistics.PartitionsScanned = starts.Count;
+        statistics.PartitionsScanned = starts.Count;
     }
 
-    /// <summary>The next offset this query will read, per partition (a client can resume from these).</summary>
-    public IReadOnlyDictionary<int, long> Positions
+    public override async ValueTask<RecordBatch?> NextAsync(CancellationToken cancellationToken)
     {
-        get
-        {
-            var positions = new Dictionary<int, long>();
-            foreach (var partition in _partitions)
-                positions[partition.Start.Partition] = partition.NextOffset;
-            return positions;
-        }
-    }
-
-    protected override async ValueTask<bool> ReadCoreAsync(CancellationToken cancellationToken)
-    {
-        var limit = _compiled.Plan.Limit;
-        if (limit is not null && RowCount >= limit)
-        {
-            CloseReaders();
-            return false;
-        }
         while (true)
         {
             if (cancellationToken.IsCancellationRequested)
                 throw SqlException.Canceled();
+            _batch.Clear();
             var anyOpen = false;
-            for (var n = 0; n < _partitions.Length; n++)
+            for (var n = 0; n < _partitions.Length && !_batch.IsFull; n++)
             {
                 var state = _partitions[_current];
-                if (!state.Done)
-                {
-                    anyOpen = true;
-                    if (TryReadFrom(state))
-                    {
-                        RowCount++;
-                        return true;
-                    }
-                }
                 _current = (_current + 1) % _partitions.Length;
+                if (state.Done)
+                    continue;
+                anyOpen = true;
+                ReadAvailable(state);
             }
+            if (_batch.RecordCount > 0)
+                return _batch;
             if (!anyOpen)
-                return false;
+                return null;
             await WaitForDataAsync(cancellationToken);
         }
     }
 
-    /// <summary>Reads until a record matches (true) or the partition has nothing more for now (false).</summary>
-    private bool TryReadFrom(PartitionState state)
+    /// <summary>Adds what the partition holds now to the batch, until the batch is full.</summary>
+    private void ReadAvailable(PartitionState state)
     {
         var reader = state.Reader ??= OpenReader(state);
-        while (reader.TryRead(out var record))
+        while (!_batch.IsFull)
         {
-            state.NextOffset = record.Offset + 1;
-            Statistics.RecordsScanned++;
-            _cursor.Load(record.Value, record.Offset, record.TimestampMs, state.Start.Partition);
-            if (_compiled.Filter is null || _compiled.Filter(_cursor))
+            if (!reader.TryRead(out var record))
             {
-                _compiled.Projection!(_cursor, Current);
-                return true;
+                state.NextOffset = Math.Max(state.NextOffset, reader.NextOffset);
+                _statistics.Add(reader.Statistics);
+                reader.Dispose();
+                state.Reader = null;
+                return;
             }
+            state.NextOffset = record.Offset + 1;
+            _statistics.RecordsScanned++;
+            _batch.Add(record.Value, record.Offset, record.TimestampMs, state.Start.Partition);
         }
-        state.NextOffset = Math.Max(state.NextOffset, reader.NextOffset);
-        Statistics.Add(reader.Statistics);
-        reader.Dispose();
-        state.Reader = null;
-        return false;
     }
 
     private static LogReader OpenReader(PartitionState state)
@@ -159,16 +136,16 @@ public sealed class PushQueryReader : RowReader
         {
             if (state.Reader is null)
                 continue;
-            Statistics.Add(state.Reader.Statistics);
+            _statistics.Add(state.Reader.Statistics);
             state.Reader.Dispose();
             state.Reader = null;
         }
     }
 
-    public override ValueTask DisposeAsync()
+    public override void Dispose()
     {
         CloseReaders();
-        return base.DisposeAsync();
+        base.Dispose();
     }
 
     /// <summary>

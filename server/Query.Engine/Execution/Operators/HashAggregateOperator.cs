@@ -1,0 +1,111 @@
+using Query.Engine.Binding;
+using Query.Engine.Errors;
+using Query.Engine.Functions;
+using Query.Engine.Types;
+
+namespace Query.Engine.Execution.Operators;
+
+/// <summary>
+/// GROUP BY over a bounded input: for each record, one compiled call computes the keys and the aggregate
+/// arguments into a scratch row, a <see cref="GroupKeyTable"/> specialised by key type finds the group, and the
+/// group's accumulators fold the arguments in. After the input ends, the groups are emitted in order of first
+/// appearance as rows of keys then results, through reused row arrays.
+/// </summary>
+public sealed class HashAggregateOperator : RowOperator
+{
+    private readonly RecordOperator _input;
+    private readonly Action<RecordCursor, Cell[]> _inputs;
+    private readonly BoundAggregate[] _aggregates;
+    private readonly int _keyCount;
+    private readonly GroupKeyTable _groups;
+    private readonly RowBatch _output;
+    private Accumulator[] _accumulators = new Accumulator[16];
+    private bool _consumed;
+    private int _nextGroup;
+
+    public HashAggregateOperator(RecordOperator input, Action<RecordCursor, Cell[]> inputs, SqlTypeKind[] keyKinds,
+        BoundAggregate[] aggregates, BatchLimits limits)
+    {
+        _input = input;
+        _inputs = inputs;
+        _aggregates = aggregates;
+        _keyCount = keyKinds.Length;
+        _groups = GroupKeyTable.For(keyKinds);
+        _output = RowBatch.WithRows(limits.Rows, _keyCount + aggregates.Length);
+    }
+
+    public override async ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)
+    {
+        if (!_consumed)
+        {
+            await ConsumeAsync(cancellationToken);
+            _consumed = true;
+        }
+        return Emit();
+    }
+
+    private async ValueTask ConsumeAsync(CancellationToken cancellationToken)
+    {
+        var scratch = new Cell[_keyCount + _aggregates.Length];
+        while (await _input.NextAsync(cancellationToken) is { } batch)
+        {
+            if (cancellationToken.IsCancellationRequested)
+                throw SqlException.Canceled();
+            Accumulate(batch, scratch);
+        }
+        // An aggregate without GROUP BY has one row even over no input (COUNT(*) = 0).
+        if (_keyCount == 0 && _groups.Count == 0)
+            GroupOf(scratch);
+    }
+
+    private void Accumulate(RecordBatch batch, Cell[] scratch)
+    {
+        var width = _aggregates.Length;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            _inputs(batch.Select(i), scratch);
+            var first = GroupOf(scratch) * width;
+            for (var a = 0; a < width; a++)
+                _accumulators[first + a].Add(scratch[_keyCount + a]);
+        }
+    }
+
+    private int GroupOf(Cell[] scratch)
+    {
+        var before = _groups.Count;
+        var group = _groups.FindOrAdd(scratch);
+        if (_groups.Count == before)
+            return group;
+        var width = _aggregates.Length;
+        if ((group + 1) * width > _accumulators.Length)
+            Array.Resize(ref _accumulators, Math.Max(_accumulators.Length * 2, (group + 1) * width));
+        for (var a = 0; a < width; a++)
+            _accumulators[(group * width) + a] = AggregateFunctions.Create(_aggregates[a].Kind, _aggregates[a].InputType);
+        return group;
+    }
+
+    private RowBatch? Emit()
+    {
+        var count = Math.Min(_output.Capacity, _groups.Count - _nextGroup);
+        if (count <= 0)
+            return null;
+        var width = _aggregates.Length;
+        for (var i = 0; i < count; i++)
+        {
+            var group = _nextGroup + i;
+            var row = _output.Rows[i];
+            _groups.CopyKey(group, row);
+            for (var a = 0; a < width; a++)
+                row[_keyCount + a] = _accumulators[(group * width) + a].Result();
+        }
+        _nextGroup += count;
+        _output.Count = count;
+        return _output;
+    }
+
+    public override void Dispose()
+    {
+        _input.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,7 @@
+namespace Query.Engine.Execution.Operators;
+
+/// <summary>What one run of a compiled query needs that its compiled form does not hold.</summary>
+/// <param name="Statistics">Where the scans count what they read.</param>
+/// <param name="ReplayFromEarliest">'auto.offset.reset': where an unbounded scan without bounds starts.</param>
+/// <param name="Limits">Batch sizes.</param>
+public sealed record OperatorContext(ScanStatistics Statistics, bool ReplayFromEarliest, BatchLimits Limits);

@@ -1,0 +1,111 @@
+using Query.Engine.Binding;
+using Query.Engine.Errors;
+using Query.Engine.Planning;
+using Query.Engine.Planning.Logical;
+using Query.Engine.Types;
+
+namespace Query.Engine.Execution.Operators;
+
+/// <summary>
+/// Turns a logical plan into operator factories: each node's expressions are compiled once here, and the factory
+/// builds a fresh operator per run. Below a projection or an aggregation, operators pass undecoded records
+/// (<see cref="RecordOperator"/>); above, computed rows (<see cref="RowOperator"/>). A SELECT without FROM is
+/// interpreted rather than compiled to IL, since it runs once.
+/// </summary>
+internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
+{
+    private readonly bool _interpret;
+
+    /// <summary>A planned node: it produces either records or rows.</summary>
+    internal sealed record Node(Func<OperatorContext, RecordOperator>? Records, Func<OperatorContext, RowOperator>? Rows);
+
+    private PhysicalPlanner(bool interpret) => _interpret = interpret;
+
+    public static Func<OperatorContext, RowOperator> Plan(BoundQuery query)
+    {
+        var root = new PhysicalPlanner(query.Scan is null).Visit(query.Root);
+        return root.Rows ?? throw new InvalidOperationException("a query plan must end in rows (a projection)");
+    }
+
+    public override Node VisitValues(LogicalValues values) => new(_ => new ValuesOperator(), null);
+
+    public override Node VisitScan(LogicalScan scan)
+    {
+        var source = scan.Source;
+        var pushdown = scan.Pushdown;
+        if (scan.Unbounded)
+        {
+            return new Node(context => new TailScanOperator(source,
+                TailScanOperator.PlanStarts(source, pushdown, context.ReplayFromEarliest), context.Statistics,
+                context.Limits), null);
+        }
+        return new Node(context => new ScanOperator(ScanPlan.ForPull(source, pushdown), context.Statistics,
+            context.Limits), null);
+    }
+
+    public override Node VisitFilter(LogicalFilter filter)
+    {
+        var input = Visit(filter.Input);
+        if (input.Records is { } records)
+        {
+            var predicate = ExpressionCompiler<RecordCursor>.CompilePredicate(filter.Predicate, _interpret);
+            return new Node(context => new RecordFilterOperator(records(context), predicate), null);
+        }
+        var rowPredicate = ExpressionCompiler<CellRow>.CompilePredicate(filter.Predicate, _interpret);
+        var rows = input.Rows!;
+        return new Node(null, context => new RowFilterOperator(rows(context), rowPredicate));
+    }
+
+    public override Node VisitProject(LogicalProject project)
+    {
+        var input = Visit(project.Input);
+        var width = project.Expressions.Count;
+        if (input.Records is { } records)
+        {
+            var projection = ExpressionCompiler<RecordCursor>.CompileProjection([.. project.Expressions], _interpret);
+            return new Node(null, context => new RecordProjectOperator(records(context), projection, width,
+                context.Limits));
+        }
+        var rowProjection = ExpressionCompiler<CellRow>.CompileProjection([.. project.Expressions], _interpret);
+        var rows = input.Rows!;
+        return new Node(null, context => new RowProjectOperator(rows(context), rowProjection, width, context.Limits));
+    }
+
+    public override Node VisitAggregate(LogicalAggregate aggregate)
+    {
+        var records = Visit(aggregate.Input).Records
+            ?? throw SqlException.FeatureNotSupported("aggregation over computed rows (a nested query)");
+        var inputs = new List<BoundExpr>(aggregate.Keys);
+        foreach (var call in aggregate.Aggregates)
+            inputs.Add(call.Argument ?? new BoundLiteral(1, SqlType.Int));
+        var compiled = ExpressionCompiler<RecordCursor>.CompileProjection(inputs, _interpret);
+        var keyKinds = new SqlTypeKind[aggregate.Keys.Count];
+        for (var i = 0; i < keyKinds.Length; i++)
+            keyKinds[i] = aggregate.Keys[i].Type.Kind;
+        var calls = aggregate.Aggregates.AsSpan().ToArray();
+        return new Node(null, context => new HashAggregateOperator(records(context), compiled, keyKinds, calls,
+            context.Limits));
+    }
+
+    public override Node VisitSort(LogicalSort sort)
+    {
+        var rows = RowsOf(sort.Input);
+        var keys = sort.Keys.AsSpan().ToArray();
+        var columns = sort.Input.Columns;
+        var kinds = new SqlTypeKind[keys.Length];
+        for (var i = 0; i < kinds.Length; i++)
+            kinds[i] = columns[keys[i].Column].Type.Kind;
+        return new Node(null, context => new SortOperator(rows(context), keys, kinds, context.Limits));
+    }
+
+    public override Node VisitLimit(LogicalLimit limit)
+    {
+        var rows = RowsOf(limit.Input);
+        var count = limit.Count;
+        var offset = limit.Offset;
+        return new Node(null, context => new LimitOperator(rows(context), count, offset));
+    }
+
+    private Func<OperatorContext, RowOperator> RowsOf(LogicalPlan input) =>
+        Visit(input).Rows ?? throw new InvalidOperationException($"{input.GetType().Name} must produce rows here");
+}

@@ -1,0 +1,80 @@
+namespace Query.Engine.Execution.Operators;
+
+/// <summary>
+/// Undecoded source records exchanged between a scan and the operators above it: the value bytes of up to
+/// <see cref="Capacity"/> records packed in one reused buffer, their offsets, times and partitions, and a
+/// selection vector of the rows still alive (a filter shrinks it in place, nothing is copied). Columns are decoded
+/// only when an expression reads them, through <see cref="Cursor"/> positioned on a row. The batch belongs to
+/// the operator that produced it and is overwritten by its next call.
+/// </summary>
+public sealed class RecordBatch
+{
+    private readonly int _maxBytes;
+    private byte[] _bytes;
+    private int _bytesUsed;
+    private readonly int[] _starts;
+    private readonly int[] _lengths;
+    private readonly long[] _offsets;
+    private readonly long[] _timestamps;
+    private readonly int[] _partitions;
+
+    public RecordBatch(int capacity, int maxBytes, RecordCursor cursor)
+    {
+        Capacity = capacity;
+        _maxBytes = maxBytes;
+        _bytes = new byte[Math.Min(maxBytes, 64 * 1024)];
+        _starts = new int[capacity];
+        _lengths = new int[capacity];
+        _offsets = new long[capacity];
+        _timestamps = new long[capacity];
+        _partitions = new int[capacity];
+        Selection = new int[capacity];
+        Cursor = cursor;
+    }
+
+    public int Capacity { get; }
+
+    /// <summary>Records held (selected or not).</summary>
+    public int RecordCount { get; private set; }
+
+    /// <summary>Indexes of the selected records, in order; the first <see cref="Count"/> are valid.</summary>
+    public int[] Selection { get; }
+
+    /// <summary>Selected records.</summary>
+    public int Count { get; set; }
+
+    public RecordCursor Cursor { get; }
+
+    /// <summary>Full by count, or by bytes (a single record larger than the byte limit still fits alone).</summary>
+    public bool IsFull => RecordCount == Capacity || _bytesUsed >= _maxBytes;
+
+    public void Clear()
+    {
+        RecordCount = 0;
+        Count = 0;
+        _bytesUsed = 0;
+    }
+
+    public void Add(ReadOnlySpan<byte> value, long offset, long timestampMs, int partition)
+    {
+        if (_bytesUsed + value.Length > _bytes.Length)
+            Array.Resize(ref _bytes, Math.Max(_bytesUsed + value.Length, Math.Min(_maxBytes, _bytes.Length * 2)));
+        value.CopyTo(_bytes.AsSpan(_bytesUsed));
+        var row = RecordCount++;
+        _starts[row] = _bytesUsed;
+        _lengths[row] = value.Length;
+        _offsets[row] = offset;
+        _timestamps[row] = timestampMs;
+        _partitions[row] = partition;
+        _bytesUsed += value.Length;
+        Selection[Count++] = row;
+    }
+
+    /// <summary>Positions <see cref="Cursor"/> on the i-th selected record.</summary>
+    public RecordCursor Select(int i)
+    {
+        var row = Selection[i];
+        Cursor.Position(_bytes, _starts[row], _lengths[row], _offsets[row], _timestamps[row], _partitions[row]);
+        return Cursor;
+    }
+}

@@ -1,0 +1,53 @@
+namespace Query.Engine.Execution.Operators;
+
+/// <summary>
+/// WHERE over source records: the compiled predicate runs on each selected record and the selection vector
+/// shrinks in place. Only the columns the predicate reads are decoded. Empty batches are not passed up.
+/// </summary>
+public sealed class RecordFilterOperator(RecordOperator input, Func<RecordCursor, bool> predicate) : RecordOperator
+{
+    public override ValueTask<RecordBatch?> NextAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var next = input.NextAsync(cancellationToken);
+            if (!next.IsCompletedSuccessfully)
+                return AwaitAsync(next, cancellationToken);
+            var batch = next.Result;
+            if (batch is null || Apply(batch))
+                return new ValueTask<RecordBatch?>(batch);
+        }
+    }
+
+    private async ValueTask<RecordBatch?> AwaitAsync(ValueTask<RecordBatch?> pending,
+        CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var batch = await pending;
+            if (batch is null || Apply(batch))
+                return batch;
+            pending = input.NextAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Filters the batch; true when any record is left.</summary>
+    private bool Apply(RecordBatch batch)
+    {
+        var selection = batch.Selection;
+        var kept = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (predicate(batch.Select(i)))
+                selection[kept++] = selection[i];
+        }
+        batch.Count = kept;
+        return kept > 0;
+    }
+
+    public override void Dispose()
+    {
+        input.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,29 @@
+using Query.Engine.Types;
+
+namespace Query.Engine.Execution.Operators;
+
+/// <summary>
+/// Computed rows exchanged between operators above a projection or an aggregation: up to a batch's worth of
+/// <see cref="Cell"/> rows. A projecting operator reuses its row arrays from batch to batch (nothing is allocated
+/// per row); an operator that keeps rows beyond the call (a sort) copies them. A materializing operator hands out
+/// its own stored rows by reference.
+/// </summary>
+public sealed class RowBatch
+{
+    public RowBatch(int capacity) => Rows = new Cell[capacity][];
+
+    /// <summary>A batch whose rows are preallocated arrays of <paramref name="width"/> cells.</summary>
+    public static RowBatch WithRows(int capacity, int width)
+    {
+        var batch = new RowBatch(capacity);
+        for (var i = 0; i < capacity; i++)
+            batch.Rows[i] = new Cell[Math.Max(1, width)];
+        return batch;
+    }
+
+    public Cell[][] Rows { get; }
+
+    public int Capacity => Rows.Length;
+
+    public int Count { get; set; }
+}

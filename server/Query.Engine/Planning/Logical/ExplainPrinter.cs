@@ -1,0 +1,130 @@
+using System.Text;
+using Query.Engine.Binding;
+using Query.Engine.Functions;
+
+namespace Query.Engine.Planning.Logical;
+
+/// <summary>
+/// EXPLAIN's text: the logical plan as an indented tree, root first, one node per line (two spaces per level).
+/// What a scan will read (offset ranges, segments, where a push query starts) comes from the caller, which knows
+/// the storage; it is printed under the scan, one level deeper.
+/// </summary>
+public sealed class ExplainPrinter : LogicalPlanVisitor<bool>
+{
+    private readonly StringBuilder _builder = new();
+    private readonly Func<LogicalScan, IReadOnlyList<string>> _describeScan;
+    private int _depth;
+
+    private ExplainPrinter(Func<LogicalScan, IReadOnlyList<string>> describeScan) => _describeScan = describeScan;
+
+    public static string Print(BoundQuery query, Func<LogicalScan, IReadOnlyList<string>> describeScan)
+    {
+        var printer = new ExplainPrinter(describeScan);
+        printer._builder.Append(query.IsPush ? "Push query (EMIT CHANGES)" : "Pull query").AppendLine();
+        printer._depth = 1;
+        printer.Visit(query.Root);
+        return printer._builder.ToString();
+    }
+
+    private StringBuilder Line() => _builder.Append(' ', 2 * _depth);
+
+    private bool Child(LogicalPlan input)
+    {
+        _depth++;
+        Visit(input);
+        _depth--;
+        return true;
+    }
+
+    public override bool VisitValues(LogicalValues values)
+    {
+        Line().Append("Values (one row)").AppendLine();
+        return true;
+    }
+
+    public override bool VisitScan(LogicalScan scan)
+    {
+        Line().Append(scan.Unbounded ? "Scan (unbounded) " : "Scan ").Append(scan.Source.Definition.Name);
+        if (scan.Pushdown is not null)
+            _builder.Append(" ranges from ").Append(BoundExprText.Format(scan.Pushdown));
+        _builder.AppendLine();
+        _depth++;
+        foreach (var line in _describeScan(scan))
+            Line().Append(line).AppendLine();
+        _depth--;
+        return true;
+    }
+
+    public override bool VisitFilter(LogicalFilter filter)
+    {
+        Line().Append("Filter ").Append(BoundExprText.Format(filter.Predicate)).AppendLine();
+        return Child(filter.Input);
+    }
+
+    public override bool VisitProject(LogicalProject project)
+    {
+        Line().Append("Project ");
+        for (var i = 0; i < project.Expressions.Count; i++)
+        {
+            var column = project.Output[i];
+            var expression = project.Expressions[i];
+            _builder.Append(i == 0 ? "" : ", ").Append(column.Name).Append(' ').Append(column.Type);
+            if (expression is not BoundColumn named || named.Name != column.Name)
+                _builder.Append(" := ").Append(BoundExprText.Format(expression));
+        }
+        _builder.AppendLine();
+        return Child(project.Input);
+    }
+
+    public override bool VisitAggregate(LogicalAggregate aggregate)
+    {
+        Line().Append("Aggregate");
+        for (var i = 0; i < aggregate.Keys.Count; i++)
+            _builder.Append(i == 0 ? " by " : ", ").Append(BoundExprText.Format(aggregate.Keys[i]));
+        _builder.Append(':');
+        for (var i = 0; i < aggregate.Aggregates.Count; i++)
+        {
+            var call = aggregate.Aggregates[i];
+            _builder.Append(i == 0 ? " " : ", ").Append(NameOf(call.Kind)).Append('(')
+                .Append(call.Argument is null ? "*" : BoundExprText.Format(call.Argument)).Append(')');
+        }
+        _builder.AppendLine();
+        return Child(aggregate.Input);
+    }
+
+    public override bool VisitSort(LogicalSort sort)
+    {
+        Line().Append("Sort by ");
+        var columns = sort.Input.Columns;
+        for (var i = 0; i < sort.Keys.Count; i++)
+        {
+            var key = sort.Keys[i];
+            _builder.Append(i == 0 ? "" : ", ").Append(columns[key.Column].Name)
+                .Append(key.Descending ? " DESC" : " ASC").Append(key.NullsFirst ? " NULLS FIRST" : " NULLS LAST");
+        }
+        _builder.AppendLine();
+        return Child(sort.Input);
+    }
+
+    public override bool VisitLimit(LogicalLimit limit)
+    {
+        Line().Append("Limit ").Append(limit.Count is { } count ? count.ToString(
+            System.Globalization.CultureInfo.InvariantCulture) : "ALL");
+        if (limit.Offset > 0)
+            _builder.Append(" offset ").Append(limit.Offset);
+        _builder.AppendLine();
+        return Child(limit.Input);
+    }
+
+    private static string NameOf(AggregateKind kind) => kind switch
+    {
+        AggregateKind.CountStar or AggregateKind.Count => "COUNT",
+        AggregateKind.CountDistinct => "COUNT_DISTINCT",
+        AggregateKind.LatestByOffset => "LATEST_BY_OFFSET",
+        AggregateKind.EarliestByOffset => "EARLIEST_BY_OFFSET",
+        AggregateKind.CollectList => "COLLECT_LIST",
+        AggregateKind.CollectSet => "COLLECT_SET",
+        AggregateKind.StddevSamp => "STDDEV_SAMP",
+        _ => kind.ToString().ToUpperInvariant(),
+    };
+}
