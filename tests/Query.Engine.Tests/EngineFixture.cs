@@ -9,9 +9,13 @@ public sealed class EngineFixture : IAsyncDisposable
 {
     private readonly TempDirectory _directory = new("engine-test");
 
-    public EngineFixture()
+    private readonly int _batchRows;
+
+    /// <param name="batchRows">Operator batch size; tiny values exercise batch boundaries.</param>
+    public EngineFixture(int batchRows = 1024)
     {
-        Engine = QueryEngine.Open(new EngineOptions { DataDirectory = _directory.Path });
+        _batchRows = batchRows;
+        Engine = QueryEngine.Open(new EngineOptions { DataDirectory = _directory.Path, BatchRows = batchRows });
         Session = Engine.CreateSession();
     }
 
@@ -25,7 +29,7 @@ public sealed class EngineFixture : IAsyncDisposable
     public async Task RestartAsync()
     {
         await Engine.DisposeAsync();
-        Engine = QueryEngine.Open(new EngineOptions { DataDirectory = _directory.Path });
+        Engine = QueryEngine.Open(new EngineOptions { DataDirectory = _directory.Path, BatchRows = _batchRows });
         Session = Engine.CreateSession();
     }
 

@@ -46,7 +46,7 @@ public sealed class ExplainPrinter : LogicalPlanVisitor<bool>
     {
         Line().Append(scan.Unbounded ? "Scan (unbounded) " : "Scan ").Append(scan.Source.Definition.Name);
         if (scan.Pushdown is not null)
-            _builder.Append(" ranges from ").Append(BoundExprText.Format(scan.Pushdown));
+            _builder.Append(" (ranges narrowed by WHERE)");
         _builder.AppendLine();
         _depth++;
         foreach (var line in _describeScan(scan))
@@ -81,11 +81,10 @@ public sealed class ExplainPrinter : LogicalPlanVisitor<bool>
         Line().Append("Aggregate");
         for (var i = 0; i < aggregate.Keys.Count; i++)
             _builder.Append(i == 0 ? " by " : ", ").Append(BoundExprText.Format(aggregate.Keys[i]));
-        _builder.Append(':');
         for (var i = 0; i < aggregate.Aggregates.Count; i++)
         {
             var call = aggregate.Aggregates[i];
-            _builder.Append(i == 0 ? " " : ", ").Append(NameOf(call.Kind)).Append('(')
+            _builder.Append(i == 0 ? ": " : ", ").Append(NameOf(call.Kind)).Append('(')
                 .Append(call.Argument is null ? "*" : BoundExprText.Format(call.Argument)).Append(')');
         }
         _builder.AppendLine();
