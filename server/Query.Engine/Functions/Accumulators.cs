@@ -1,13 +1,36 @@
+using System.Buffers;
+using Query.Engine.Errors;
 using Query.Engine.Types;
 
 namespace Query.Engine.Functions;
 
-/// <summary>The running state of one aggregate for one group.</summary>
+/// <summary>
+/// The running state of one aggregate for one group. Besides folding values in (<see cref="Add"/>), state can be
+/// combined with another partial state of the same aggregate (<see cref="Merge"/>: partial aggregation, state
+/// restored from several places), a value can be taken back out (<see cref="Retract"/>: aggregating a table,
+/// whose rows change) where the aggregate allows it, and the state round-trips through bytes
+/// (<see cref="Serialize"/> / <see cref="Restore"/>: a persistent query's state changelog).
+/// </summary>
 public abstract class Accumulator
 {
     public abstract void Add(in Cell value);
 
     public abstract Cell Result();
+
+    /// <summary>Folds in <paramref name="other"/>'s state (same aggregate, same types; rows read after ours).</summary>
+    public abstract void Merge(Accumulator other);
+
+    /// <summary>Whether <see cref="Retract"/> is exact for this aggregate (MIN / MAX, for one, cannot be).</summary>
+    public virtual bool CanRetract => false;
+
+    /// <summary>Takes back a value added earlier. Only when <see cref="CanRetract"/>; planners check first.</summary>
+    public virtual void Retract(in Cell value) =>
+        throw SqlException.FeatureNotSupported($"retracting a value from {GetType().Name}");
+
+    public abstract void Serialize(IBufferWriter<byte> writer);
+
+    /// <summary>Replaces this state by one written by <see cref="Serialize"/>.</summary>
+    public abstract void Restore(ReadOnlySpan<byte> state);
 }
 
 internal sealed class CountAccumulator(bool countNulls) : Accumulator
@@ -21,11 +44,29 @@ internal sealed class CountAccumulator(bool countNulls) : Accumulator
     }
 
     public override Cell Result() => Cell.FromInt64(_count);
+
+    public override void Merge(Accumulator other) => _count += ((CountAccumulator)other)._count;
+
+    public override bool CanRetract => true;
+
+    public override void Retract(in Cell value)
+    {
+        if (countNulls || !value.IsNull)
+            _count--;
+    }
+
+    public override void Serialize(IBufferWriter<byte> writer) => AccumulatorState.WriteInt64(writer, _count);
+
+    public override void Restore(ReadOnlySpan<byte> state)
+    {
+        var position = 0;
+        _count = AccumulatorState.ReadInt64(state, ref position);
+    }
 }
 
-internal sealed class DistinctCountAccumulator(SqlTypeKind kind) : Accumulator
+internal sealed class DistinctCountAccumulator(SqlType type) : Accumulator
 {
-    private readonly HashSet<Cell> _seen = new(new CellComparer(kind));
+    private readonly HashSet<Cell> _seen = new(new CellComparer(type.Kind));
 
     public override void Add(in Cell value)
     {
@@ -34,22 +75,58 @@ internal sealed class DistinctCountAccumulator(SqlTypeKind kind) : Accumulator
     }
 
     public override Cell Result() => Cell.FromInt64(_seen.Count);
+
+    public override void Merge(Accumulator other) => _seen.UnionWith(((DistinctCountAccumulator)other)._seen);
+
+    public override void Serialize(IBufferWriter<byte> writer) => CellSet.Write(writer, _seen, type);
+
+    public override void Restore(ReadOnlySpan<byte> state) => CellSet.Read(state, _seen, type);
 }
 
 internal sealed class Int64SumAccumulator : Accumulator
 {
     private long _sum;
-    private bool _any;
+    private long _count;
 
     public override void Add(in Cell value)
     {
         if (value.IsNull)
             return;
         _sum = checked(_sum + value.Bits);
-        _any = true;
+        _count++;
     }
 
-    public override Cell Result() => _any ? Cell.FromInt64(_sum) : Cell.Null;
+    public override Cell Result() => _count > 0 ? Cell.FromInt64(_sum) : Cell.Null;
+
+    public override void Merge(Accumulator other)
+    {
+        var from = (Int64SumAccumulator)other;
+        _sum = checked(_sum + from._sum);
+        _count += from._count;
+    }
+
+    public override bool CanRetract => true;
+
+    public override void Retract(in Cell value)
+    {
+        if (value.IsNull)
+            return;
+        _sum = checked(_sum - value.Bits);
+        _count--;
+    }
+
+    public override void Serialize(IBufferWriter<byte> writer)
+    {
+        AccumulatorState.WriteInt64(writer, _sum);
+        AccumulatorState.WriteInt64(writer, _count);
+    }
+
+    public override void Restore(ReadOnlySpan<byte> state)
+    {
+        var position = 0;
+        _sum = AccumulatorState.ReadInt64(state, ref position);
+        _count = AccumulatorState.ReadInt64(state, ref position);
+    }
 }
 
 internal sealed class DoubleSumAccumulator(bool average) : Accumulator
@@ -66,6 +143,36 @@ internal sealed class DoubleSumAccumulator(bool average) : Accumulator
     }
 
     public override Cell Result() => _count == 0 ? Cell.Null : Cell.FromDouble(average ? _sum / _count : _sum);
+
+    public override void Merge(Accumulator other)
+    {
+        var from = (DoubleSumAccumulator)other;
+        _sum += from._sum;
+        _count += from._count;
+    }
+
+    public override bool CanRetract => true;
+
+    public override void Retract(in Cell value)
+    {
+        if (value.IsNull)
+            return;
+        _sum -= value.AsDouble;
+        _count--;
+    }
+
+    public override void Serialize(IBufferWriter<byte> writer)
+    {
+        AccumulatorState.WriteDouble(writer, _sum);
+        AccumulatorState.WriteInt64(writer, _count);
+    }
+
+    public override void Restore(ReadOnlySpan<byte> state)
+    {
+        var position = 0;
+        _sum = AccumulatorState.ReadDouble(state, ref position);
+        _count = AccumulatorState.ReadInt64(state, ref position);
+    }
 }
 
 internal sealed class DecimalSumAccumulator(bool average) : Accumulator
@@ -82,74 +189,34 @@ internal sealed class DecimalSumAccumulator(bool average) : Accumulator
     }
 
     public override Cell Result() => _count == 0 ? Cell.Null : Cell.FromDecimal(average ? _sum / _count : _sum);
-}
 
-internal sealed class StddevAccumulator : Accumulator
-{
-    private long _count;
-    private double _mean;
-    private double _m2;
+    public override void Merge(Accumulator other)
+    {
+        var from = (DecimalSumAccumulator)other;
+        _sum += from._sum;
+        _count += from._count;
+    }
 
-    // Welford's algorithm: one pass, numerically stable.
-    public override void Add(in Cell value)
+    public override bool CanRetract => true;
+
+    public override void Retract(in Cell value)
     {
         if (value.IsNull)
             return;
-        var x = value.AsDouble;
-        _count++;
-        var delta = x - _mean;
-        _mean += delta / _count;
-        _m2 += delta * (x - _mean);
+        _sum -= value.Decimal;
+        _count--;
     }
 
-    public override Cell Result() => _count < 2 ? Cell.Null : Cell.FromDouble(Math.Sqrt(_m2 / (_count - 1)));
-}
-
-internal sealed class ExtremeAccumulator(SqlTypeKind kind, bool max) : Accumulator
-{
-    private Cell _best = Cell.Null;
-
-    public override void Add(in Cell value)
+    public override void Serialize(IBufferWriter<byte> writer)
     {
-        if (value.IsNull)
-            return;
-        if (_best.IsNull)
-        {
-            _best = value;
-            return;
-        }
-        var order = CellComparer.Compare(value, _best, kind);
-        if (max ? order > 0 : order < 0)
-            _best = value;
+        Format.NestedValueCodec.WriteDecimal(writer, _sum);
+        AccumulatorState.WriteInt64(writer, _count);
     }
 
-    public override Cell Result() => _best;
-}
-
-internal sealed class ByOffsetAccumulator(bool latest) : Accumulator
-{
-    private Cell _value = Cell.Null;
-
-    public override void Add(in Cell value)
+    public override void Restore(ReadOnlySpan<byte> state)
     {
-        if (!value.IsNull && (latest || _value.IsNull))
-            _value = value;
+        var position = 0;
+        _sum = AccumulatorState.ReadDecimal(state, ref position);
+        _count = AccumulatorState.ReadInt64(state, ref position);
     }
-
-    public override Cell Result() => _value;
-}
-
-internal sealed class CollectAccumulator(SqlType type, bool distinct) : Accumulator
-{
-    private readonly List<object?> _items = [];
-    private readonly HashSet<Cell>? _seen = distinct ? new HashSet<Cell>(new CellComparer(type.Kind)) : null;
-
-    public override void Add(in Cell value)
-    {
-        if (value.IsNull || (_seen is not null && !_seen.Add(value)))
-            return;
-        _items.Add(value.ToObject(type));
-    }
-
-    public override Cell Result() => Cell.FromRef(new SqlArray([.. _items]));
 }

@@ -99,7 +99,7 @@ public static class AggregateFunctions
     {
         AggregateKind.CountStar => new CountAccumulator(countNulls: true),
         AggregateKind.Count => new CountAccumulator(countNulls: false),
-        AggregateKind.CountDistinct => new DistinctCountAccumulator(input!.Kind),
+        AggregateKind.CountDistinct => new DistinctCountAccumulator(input!),
         AggregateKind.Sum => input!.Kind switch
         {
             SqlTypeKind.Double => new DoubleSumAccumulator(average: false),
@@ -109,10 +109,10 @@ public static class AggregateFunctions
         AggregateKind.Avg => input!.Kind == SqlTypeKind.Decimal
             ? new DecimalSumAccumulator(average: true) : new DoubleSumAccumulator(average: true),
         AggregateKind.StddevSamp => new StddevAccumulator(),
-        AggregateKind.Min => new ExtremeAccumulator(input!.Kind, max: false),
-        AggregateKind.Max => new ExtremeAccumulator(input!.Kind, max: true),
-        AggregateKind.LatestByOffset => new ByOffsetAccumulator(latest: true),
-        AggregateKind.EarliestByOffset => new ByOffsetAccumulator(latest: false),
+        AggregateKind.Min => new ExtremeAccumulator(input!, max: false),
+        AggregateKind.Max => new ExtremeAccumulator(input!, max: true),
+        AggregateKind.LatestByOffset => new ByOffsetAccumulator(input ?? SqlType.String, latest: true),
+        AggregateKind.EarliestByOffset => new ByOffsetAccumulator(input ?? SqlType.String, latest: false),
         AggregateKind.CollectList => new CollectAccumulator(input!, distinct: false),
         _ => new CollectAccumulator(input!, distinct: true),
     };
