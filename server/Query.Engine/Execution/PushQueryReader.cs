@@ -12,9 +12,9 @@ public sealed record PushStart(int Partition, long StartOffset, long EndOffsetEx
 /// <summary>
 /// A push query (EMIT CHANGES): a lightweight tail of the log, not a thread or a copy of the data. Each
 /// <c>ReadAsync</c> reads the next matching record straight from the partition sources; when every partition is
-/// at its live end it awaits the sources' data signal. The consumer's pace drives the reads, so a slow consumer only falls
-/// behind in the log (bounded memory, writers never wait), and an idle query holds no read buffer: its reader is
-/// closed at the live end and reopened at the saved offset. Replay and live reading are the same loop over
+/// at its live end it awaits the sources' data signal. The consumer's pace drives the reads, so a slow consumer
+/// only falls behind in the log (bounded memory, writers never wait), and an idle query holds no read buffer: its
+/// reader is closed at the live end and reopened at the saved offset. Replay and live reading are the same loop over
 /// offsets, so the seam has no gap and no duplicate.
 /// </summary>
 public sealed class PushQueryReader : RowReader
