@@ -1,5 +1,6 @@
 using Query.Engine.Errors;
 using Query.Engine.Execution;
+using Query.Storage.Reading;
 using Query.Testing;
 
 namespace Query.Engine.Tests;
@@ -8,14 +9,17 @@ namespace Query.Engine.Tests;
 public sealed class EngineFixture : IAsyncDisposable
 {
     private readonly TempDirectory _directory = new("engine-test");
+    private readonly IPartitionSourceFactory? _partitionSources;
 
     private readonly int _batchRows;
 
+    /// <param name="partitionSources">The engine's partition sources; the hot log when null.</param>
     /// <param name="batchRows">Operator batch size; tiny values exercise batch boundaries.</param>
-    public EngineFixture(int batchRows = 1024)
+    public EngineFixture(IPartitionSourceFactory? partitionSources = null, int batchRows = 1024)
     {
+        _partitionSources = partitionSources;
         _batchRows = batchRows;
-        Engine = QueryEngine.Open(new EngineOptions { DataDirectory = _directory.Path, BatchRows = batchRows });
+        Engine = QueryEngine.Open(Options());
         Session = Engine.CreateSession();
     }
 
@@ -29,9 +33,16 @@ public sealed class EngineFixture : IAsyncDisposable
     public async Task RestartAsync()
     {
         await Engine.DisposeAsync();
-        Engine = QueryEngine.Open(new EngineOptions { DataDirectory = _directory.Path, BatchRows = _batchRows });
+        Engine = QueryEngine.Open(Options());
         Session = Engine.CreateSession();
     }
+
+    private EngineOptions Options() => new()
+    {
+        DataDirectory = _directory.Path,
+        PartitionSources = _partitionSources,
+        BatchRows = _batchRows,
+    };
 
     public async Task<string?> ExecAsync(string sql)
     {
