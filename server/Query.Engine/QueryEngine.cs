@@ -2,7 +2,6 @@ using Query.Engine.Catalog;
 using Query.Engine.Errors;
 using Query.Engine.Execution;
 using Query.Engine.Execution.Operators;
-using Query.Engine.Functions;
 using Query.Storage;
 using Query.Storage.Reading;
 
@@ -60,8 +59,6 @@ public sealed class QueryEngine : IAsyncDisposable
         Directory.CreateDirectory(options.DataDirectory);
         var catalog = CatalogStore.Open(options.DataDirectory);
         var logs = LogStore.Open(Path.Combine(options.DataDirectory, "logs"), options.TimeProvider);
-        if (options.TimeProvider is not null)
-            TimeFunctions.Clock = options.TimeProvider;
         var engine = new QueryEngine(options, catalog, logs);
         foreach (var definition in catalog.Streams)
         {

@@ -48,13 +48,15 @@ public static class ConstantEvaluator
     }
 
     /// <summary>The engine CLR value of a constant expression (null for SQL NULL).</summary>
-    public static object? Evaluate(BoundExpr expression)
+    /// <param name="expression">A constant expression (or, from INSERT VALUES, one that may read the clock).</param>
+    /// <param name="clock">The engine's clock, for NOW() / UNIX_TIMESTAMP() in INSERT VALUES.</param>
+    public static object? Evaluate(BoundExpr expression, TimeProvider? clock = null)
     {
         // A literal already holds its value: INSERT ... VALUES of thousands of them must not compile each one.
         if (expression is BoundLiteral literal)
             return literal.Value;
         var cells = new Cell[1];
-        var projection = ExpressionCompiler<CellRow>.CompileProjection([expression], interpret: true);
+        var projection = ExpressionCompiler<CellRow>.CompileProjection([expression], interpret: true, clock);
         projection(EmptyRow, cells);
         return cells[0].ToObject(expression.Type);
     }

@@ -17,24 +17,34 @@ public sealed partial class ExpressionCompiler<TRow> where TRow : class
     private readonly ParameterExpression _row = E.Parameter(typeof(TRow), "row");
     private readonly List<ParameterExpression> _variables = [];
     private readonly bool _interpret;
+    private readonly TimeProvider? _clock;
 
-    private ExpressionCompiler(bool interpret) => _interpret = interpret;
+    private ExpressionCompiler(bool interpret, TimeProvider? clock)
+    {
+        _interpret = interpret;
+        _clock = clock;
+    }
 
     private readonly record struct Emitted(E Code, ParameterExpression Value, ParameterExpression IsNull);
 
     /// <summary>A WHERE / HAVING predicate: true only when the value is TRUE (NULL and FALSE reject).</summary>
-    public static Func<TRow, bool> CompilePredicate(BoundExpr predicate, bool interpret = false)
+    /// <param name="predicate">The bound predicate.</param>
+    /// <param name="interpret">Interpret instead of emitting IL (for expressions evaluated once).</param>
+    /// <param name="clock">The engine's clock, passed to functions that read the time (NOW, UNIX_TIMESTAMP()).</param>
+    public static Func<TRow, bool> CompilePredicate(BoundExpr predicate, bool interpret = false,
+        TimeProvider? clock = null)
     {
-        var compiler = new ExpressionCompiler<TRow>(interpret);
+        var compiler = new ExpressionCompiler<TRow>(interpret, clock);
         var emitted = compiler.Emit(predicate);
         var body = E.Block(compiler._variables, emitted.Code, E.AndAlso(E.Not(emitted.IsNull), emitted.Value));
         return E.Lambda<Func<TRow, bool>>(body, compiler._row).Compile(interpret);
     }
 
     /// <summary>Evaluates every expression into the matching cell of the output array.</summary>
-    public static Action<TRow, Cell[]> CompileProjection(IReadOnlyList<BoundExpr> expressions, bool interpret = false)
+    public static Action<TRow, Cell[]> CompileProjection(IReadOnlyList<BoundExpr> expressions, bool interpret = false,
+        TimeProvider? clock = null)
     {
-        var compiler = new ExpressionCompiler<TRow>(interpret);
+        var compiler = new ExpressionCompiler<TRow>(interpret, clock);
         var cells = E.Parameter(typeof(Cell[]), "cells");
         var statements = new List<E>();
         for (var i = 0; i < expressions.Count; i++)

@@ -62,11 +62,22 @@ public sealed class FunctionDefinition(string name, string category, string desc
         });
     }
 
+    /// <summary>
+    /// Whether a function's method reads the time: its first parameter is the engine's clock, which the compiler
+    /// supplies (there is one clock per engine, never a static one); SQL arguments follow it.
+    /// </summary>
+    public static bool TakesClock(MethodInfo method)
+    {
+        var parameters = method.GetParameters();
+        return parameters.Length > 0 && parameters[0].ParameterType == typeof(TimeProvider);
+    }
+
     public static MethodInfo FindMethod(Type owner, string method, int parameterCount)
     {
         foreach (var candidate in owner.GetMethods(BindingFlags.Public | BindingFlags.Static))
         {
-            if (candidate.Name == method && candidate.GetParameters().Length == parameterCount)
+            if (candidate.Name == method
+                && candidate.GetParameters().Length - (TakesClock(candidate) ? 1 : 0) == parameterCount)
                 return candidate;
         }
         throw new InvalidOperationException($"{owner.Name}.{method}/{parameterCount} not found");

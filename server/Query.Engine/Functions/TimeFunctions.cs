@@ -11,15 +11,14 @@ namespace Query.Engine.Functions;
 /// </summary>
 public static class TimeFunctions
 {
-    public static TimeProvider Clock { get; set; } = TimeProvider.System;
-
-    public static long UnixTimestampNow() => Clock.GetUtcNow().ToUnixTimeMilliseconds();
+    /// <summary>Epoch milliseconds now, by the engine's clock (the compiler passes it).</summary>
+    public static long UnixTimestampNow(TimeProvider clock) => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     public static long UnixTimestamp(long timestamp) => timestamp;
 
     public static long FromUnixTime(long milliseconds) => milliseconds;
 
-    public static int UnixDate() => Temporal.DaysOf(UnixTimestampNow());
+    public static int UnixDate(TimeProvider clock) => Temporal.DaysOf(UnixTimestampNow(clock));
 
     public static string FormatTimestamp(long timestamp, string format) => FormatTimestamp(timestamp, format, "UTC");
 

@@ -54,7 +54,7 @@ internal static class InsertHandler
                         columns[target].Type);
                 if (values is null)
                     continue;
-                var value = ConstantEvaluator.Evaluate(bound);
+                var value = ConstantEvaluator.Evaluate(bound, session.Engine.TimeProvider);
                 if (target == RowTimeTarget)
                     timestamp = (long?)value;
                 else

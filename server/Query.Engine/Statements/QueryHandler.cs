@@ -27,7 +27,8 @@ internal static class QueryHandler
     {
         if (parameters.Count == 0 && session.Engine.TryGetCompiled(query, out var cached))
             return cached;
-        var compiled = new CompiledQuery(session.PlanSelect(query, new ParameterTypes(), parameters));
+        var compiled = new CompiledQuery(session.PlanSelect(query, new ParameterTypes(), parameters),
+            session.Engine.TimeProvider);
         if (parameters.Count == 0)
             session.Engine.AddCompiled(query, compiled);
         return compiled;

@@ -10,10 +10,10 @@ public sealed class CompiledQuery
 {
     private readonly Func<OperatorContext, RowOperator> _root;
 
-    public CompiledQuery(BoundQuery query)
+    public CompiledQuery(BoundQuery query, TimeProvider clock)
     {
         Query = query;
-        _root = PhysicalPlanner.Plan(query);
+        _root = PhysicalPlanner.Plan(query, clock);
     }
 
     public BoundQuery Query { get; }

@@ -15,15 +15,22 @@ namespace Query.Engine.Execution.Operators;
 internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
 {
     private readonly bool _interpret;
+    private readonly TimeProvider _clock;
 
     /// <summary>A planned node: it produces either records or rows.</summary>
     internal sealed record Node(Func<OperatorContext, RecordOperator>? Records, Func<OperatorContext, RowOperator>? Rows);
 
-    private PhysicalPlanner(bool interpret) => _interpret = interpret;
-
-    public static Func<OperatorContext, RowOperator> Plan(BoundQuery query)
+    private PhysicalPlanner(bool interpret, TimeProvider clock)
     {
-        var root = new PhysicalPlanner(query.Scan is null).Visit(query.Root);
+        _interpret = interpret;
+        _clock = clock;
+    }
+
+    /// <param name="query">The bound query.</param>
+    /// <param name="clock">The engine's clock, for the functions that read the time.</param>
+    public static Func<OperatorContext, RowOperator> Plan(BoundQuery query, TimeProvider clock)
+    {
+        var root = new PhysicalPlanner(query.Scan is null, clock).Visit(query.Root);
         return root.Rows ?? throw new InvalidOperationException("a query plan must end in rows (a projection)");
     }
 
@@ -48,10 +55,10 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
         var input = Visit(filter.Input);
         if (input.Records is { } records)
         {
-            var predicate = ExpressionCompiler<RecordCursor>.CompilePredicate(filter.Predicate, _interpret);
+            var predicate = ExpressionCompiler<RecordCursor>.CompilePredicate(filter.Predicate, _interpret, _clock);
             return new Node(context => new RecordFilterOperator(records(context), predicate), null);
         }
-        var rowPredicate = ExpressionCompiler<CellRow>.CompilePredicate(filter.Predicate, _interpret);
+        var rowPredicate = ExpressionCompiler<CellRow>.CompilePredicate(filter.Predicate, _interpret, _clock);
         var rows = input.Rows!;
         return new Node(null, context => new RowFilterOperator(rows(context), rowPredicate));
     }
@@ -62,11 +69,11 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
         var width = project.Expressions.Count;
         if (input.Records is { } records)
         {
-            var projection = ExpressionCompiler<RecordCursor>.CompileProjection([.. project.Expressions], _interpret);
+            var projection = ExpressionCompiler<RecordCursor>.CompileProjection([.. project.Expressions], _interpret, _clock);
             return new Node(null, context => new RecordProjectOperator(records(context), projection, width,
                 context.Limits));
         }
-        var rowProjection = ExpressionCompiler<CellRow>.CompileProjection([.. project.Expressions], _interpret);
+        var rowProjection = ExpressionCompiler<CellRow>.CompileProjection([.. project.Expressions], _interpret, _clock);
         var rows = input.Rows!;
         return new Node(null, context => new RowProjectOperator(rows(context), rowProjection, width, context.Limits));
     }
@@ -78,7 +85,7 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
         var inputs = new List<BoundExpr>(aggregate.Keys);
         foreach (var call in aggregate.Aggregates)
             inputs.Add(call.Argument ?? new BoundLiteral(1, SqlType.Int));
-        var compiled = ExpressionCompiler<RecordCursor>.CompileProjection(inputs, _interpret);
+        var compiled = ExpressionCompiler<RecordCursor>.CompileProjection(inputs, _interpret, _clock);
         var keyKinds = new SqlTypeKind[aggregate.Keys.Count];
         for (var i = 0; i < keyKinds.Length; i++)
             keyKinds[i] = aggregate.Keys[i].Type.Kind;
