@@ -39,6 +39,17 @@ public sealed class OperatorBatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Top_n_with_nulls_first_matches_a_full_sort()
+    {
+        var top = await _db.QueryAsync("SELECT v FROM s ORDER BY v DESC NULLS FIRST LIMIT 12 OFFSET 3");
+        var all = await _db.QueryAsync("SELECT v FROM s ORDER BY v DESC NULLS FIRST");
+        var expected = Enumerable.Range(0, Rows).Select(Value).OrderBy(v => v is null ? 0 : 1)
+            .ThenByDescending(v => v).Skip(3).Take(12);
+        Assert.Equal(expected, top.Select(r => (int?)r[0]));
+        Assert.Equal(all.Skip(3).Take(12).Select(r => r[0]), top.Select(r => r[0]));
+    }
+
+    [Fact]
     public async Task Limit_and_offset_without_order_return_the_right_count()
     {
         Assert.Equal(4, (await _db.QueryAsync("SELECT k FROM s LIMIT 4 OFFSET 2")).Count);

@@ -97,20 +97,41 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
     public override Node VisitSort(LogicalSort sort)
     {
         var rows = RowsOf(sort.Input);
+        var comparer = ComparerOf(sort);
+        return new Node(null, context => new SortOperator(rows(context), comparer, context.Limits));
+    }
+
+    /// <summary>A LIMIT over a sort keeps only OFFSET + LIMIT rows while sorting (a top-N), when that is small.</summary>
+    public override Node VisitLimit(LogicalLimit limit)
+    {
+        var count = limit.Count;
+        var offset = limit.Offset;
+        Func<OperatorContext, RowOperator> rows;
+        if (limit.Input is LogicalSort sort && count is { } n && n + offset <= MaxTopNRows)
+        {
+            var input = RowsOf(sort.Input);
+            var comparer = ComparerOf(sort);
+            var keep = (int)(n + offset);
+            rows = context => new TopNOperator(input(context), comparer, keep, context.Limits);
+        }
+        else
+        {
+            rows = RowsOf(limit.Input);
+        }
+        return new Node(null, context => new LimitOperator(rows(context), count, offset));
+    }
+
+    /// <summary>Above this many rows a top-N's heap is no better than sorting everything.</summary>
+    private const long MaxTopNRows = 100_000;
+
+    private static RowComparer ComparerOf(LogicalSort sort)
+    {
         var keys = sort.Keys.AsSpan().ToArray();
         var columns = sort.Input.Columns;
         var kinds = new SqlTypeKind[keys.Length];
         for (var i = 0; i < kinds.Length; i++)
             kinds[i] = columns[keys[i].Column].Type.Kind;
-        return new Node(null, context => new SortOperator(rows(context), keys, kinds, context.Limits));
-    }
-
-    public override Node VisitLimit(LogicalLimit limit)
-    {
-        var rows = RowsOf(limit.Input);
-        var count = limit.Count;
-        var offset = limit.Offset;
-        return new Node(null, context => new LimitOperator(rows(context), count, offset));
+        return new RowComparer(keys, kinds);
     }
 
     private Func<OperatorContext, RowOperator> RowsOf(LogicalPlan input) =>

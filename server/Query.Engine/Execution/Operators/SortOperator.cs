@@ -1,28 +1,24 @@
 using Query.Engine.Errors;
-using Query.Engine.Functions;
-using Query.Engine.Planning.Logical;
 using Query.Engine.Types;
 
 namespace Query.Engine.Execution.Operators;
 
 /// <summary>
-/// ORDER BY: reads its whole (bounded) input, copying each row, sorts, then hands the rows out batch by batch.
-/// NULLs order by each key's NULLS FIRST / LAST.
+/// ORDER BY without LIMIT: reads its whole (bounded) input, copying each row, sorts, then hands the rows out
+/// batch by batch. (With a LIMIT, <see cref="TopNOperator"/> keeps only the rows that can still make it.)
 /// </summary>
 public sealed class SortOperator : RowOperator
 {
     private readonly RowOperator _input;
-    private readonly SortKey[] _keys;
-    private readonly SqlTypeKind[] _kinds;
+    private readonly RowComparer _comparer;
     private readonly RowBatch _output;
     private List<Cell[]>? _sorted;
     private int _next;
 
-    public SortOperator(RowOperator input, SortKey[] keys, SqlTypeKind[] kinds, BatchLimits limits)
+    public SortOperator(RowOperator input, RowComparer comparer, BatchLimits limits)
     {
         _input = input;
-        _keys = keys;
-        _kinds = kinds;
+        _comparer = comparer;
         _output = new RowBatch(limits.Rows);
     }
 
@@ -48,26 +44,8 @@ public sealed class SortOperator : RowOperator
             for (var i = 0; i < batch.Count; i++)
                 rows.Add((Cell[])batch.Rows[i].Clone());
         }
-        rows.Sort(Compare);
+        rows.Sort(_comparer);
         return rows;
-    }
-
-    private int Compare(Cell[] x, Cell[] y)
-    {
-        for (var i = 0; i < _keys.Length; i++)
-        {
-            var key = _keys[i];
-            ref readonly var a = ref x[key.Column];
-            ref readonly var b = ref y[key.Column];
-            int order;
-            if (a.IsNull || b.IsNull)
-                order = a.IsNull == b.IsNull ? 0 : (a.IsNull == key.NullsFirst ? -1 : 1);
-            else
-                order = key.Descending ? -CellComparer.Compare(a, b, _kinds[i]) : CellComparer.Compare(a, b, _kinds[i]);
-            if (order != 0)
-                return order;
-        }
-        return 0;
     }
 
     public override void Dispose()
