@@ -26,7 +26,9 @@ public sealed record EngineOptions
         init => _batchRows = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(BatchRows));
     }
 
-    /// <summary>A batch also ends once its records' values reach this many bytes (a larger record travels alone).</summary>
+    /// <summary>
+    /// A batch also ends once its records' values reach this many bytes (a larger record travels alone).
+    /// </summary>
     public int BatchBytes
     {
         get => _batchBytes;

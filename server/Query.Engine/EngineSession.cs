@@ -126,7 +126,8 @@ public sealed partial class EngineSession
         _ => ShowHandler.ColumnsOf(statement) ?? [],
     };
 
-    internal Planning.Logical.BoundQuery PlanSelect(Ast.SelectQuery query, ParameterTypes parameters, IReadOnlyList<object?>? values)
+    internal Planning.Logical.BoundQuery PlanSelect(Ast.SelectQuery query, ParameterTypes parameters,
+        IReadOnlyList<object?>? values)
     {
         var planner = new SelectPlanner(name => Engine.GetStream(SourceName(name), name.Span.Start + 1), parameters,
             values);

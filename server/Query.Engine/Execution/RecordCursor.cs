@@ -8,9 +8,9 @@ namespace Query.Engine.Execution;
 
 /// <summary>
 /// The current log record of a scan, decoded lazily: positioning on a record (in a batch's buffer, or copied by
-/// <see cref="Load"/>) reads the 3-byte header; each column access reads only that column through the row's offset table. Compiled
-/// expressions call the <c>TryGet…</c> methods (true when the value is not NULL). JSON rows are parsed whole on
-/// the first column access, since JSON has no offset table.
+/// <see cref="Load"/>) reads the 3-byte header; each column access reads only that column through the row's
+/// offset table. Compiled expressions call the <c>TryGet…</c> methods (true when the value is not NULL). JSON rows
+/// are parsed whole on the first column access, since JSON has no offset table.
 /// </summary>
 public sealed class RecordCursor
 {

@@ -151,7 +151,9 @@ internal sealed class CollectAccumulator(SqlType type, bool distinct) : Accumula
             Add(item);
     }
 
-    /// <summary>A list forgets one occurrence; a set cannot tell whether the value is still present elsewhere.</summary>
+    /// <summary>
+    /// A list forgets one occurrence; a set cannot tell whether the value is still present elsewhere.
+    /// </summary>
     public override bool CanRetract => _seen is null;
 
     public override void Retract(in Cell value)

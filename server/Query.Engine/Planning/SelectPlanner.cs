@@ -9,8 +9,8 @@ namespace Query.Engine.Planning;
 
 /// <summary>
 /// Binds a SELECT into a <see cref="BoundQuery"/>: a logical plan of Scan (or Values), Filter (WHERE), Aggregate,
-/// Filter (HAVING), Project, Sort and Limit, bottom to top. Unsupported shapes (joins, windows, subqueries, set operations,
-/// PARTITION BY, aggregation in push queries) are 0A000 naming the feature.
+/// Filter (HAVING), Project, Sort and Limit, bottom to top. Unsupported shapes (joins, windows, subqueries, set
+/// operations, PARTITION BY, aggregation in push queries) are 0A000 naming the feature.
 /// </summary>
 public sealed class SelectPlanner
 {

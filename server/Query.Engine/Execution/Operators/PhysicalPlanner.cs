@@ -18,7 +18,8 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
     private readonly TimeProvider _clock;
 
     /// <summary>A planned node: it produces either records or rows.</summary>
-    internal sealed record Node(Func<OperatorContext, RecordOperator>? Records, Func<OperatorContext, RowOperator>? Rows);
+    internal sealed record Node(Func<OperatorContext, RecordOperator>? Records,
+        Func<OperatorContext, RowOperator>? Rows);
 
     private PhysicalPlanner(bool interpret, TimeProvider clock)
     {
@@ -69,7 +70,8 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
         var width = project.Expressions.Count;
         if (input.Records is { } records)
         {
-            var projection = ExpressionCompiler<RecordCursor>.CompileProjection([.. project.Expressions], _interpret, _clock);
+            var projection = ExpressionCompiler<RecordCursor>.CompileProjection([.. project.Expressions], _interpret,
+                _clock);
             return new Node(null, context => new RecordProjectOperator(records(context), projection, width,
                 context.Limits));
         }
@@ -101,7 +103,9 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
         return new Node(null, context => new SortOperator(rows(context), comparer, context.Limits));
     }
 
-    /// <summary>A LIMIT over a sort keeps only OFFSET + LIMIT rows while sorting (a top-N), when that is small.</summary>
+    /// <summary>
+    /// A LIMIT over a sort keeps only OFFSET + LIMIT rows while sorting (a top-N), when that is small.
+    /// </summary>
     public override Node VisitLimit(LogicalLimit limit)
     {
         var count = limit.Count;

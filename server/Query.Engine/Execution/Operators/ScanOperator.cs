@@ -3,7 +3,9 @@ using Query.Engine.Planning;
 
 namespace Query.Engine.Execution.Operators;
 
-/// <summary>A bounded scan: the records of a <see cref="ScanPlan"/> (a snapshot taken when the query started).</summary>
+/// <summary>
+/// A bounded scan: the records of a <see cref="ScanPlan"/> (a snapshot taken when the query started).
+/// </summary>
 public sealed class ScanOperator : RecordOperator
 {
     private readonly ScanSource _source;

@@ -39,7 +39,9 @@ public sealed record LogicalScan(StreamRuntime Source, bool Unbounded, BoundExpr
     public override TResult Accept<TResult>(LogicalPlanVisitor<TResult> visitor) => visitor.VisitScan(this);
 }
 
-/// <summary>Keeps the rows for which <see cref="Predicate"/> is TRUE (WHERE below an aggregate, HAVING above).</summary>
+/// <summary>
+/// Keeps the rows for which <see cref="Predicate"/> is TRUE (WHERE below an aggregate, HAVING above).
+/// </summary>
 public sealed record LogicalFilter(LogicalPlan Input, BoundExpr Predicate) : LogicalPlan
 {
     public override EquatableArray<ColumnInfo> Columns => Input.Columns;
