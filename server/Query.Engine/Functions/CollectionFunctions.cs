@@ -39,11 +39,11 @@ public static class CollectionFunctions
         return string.Join(delimiter, parts);
     }
 
+    public static string ArrayJoinComma(SqlArray array) => ArrayJoin(array, ",");
+
     public static SqlArray MapKeys(SqlMap map) => new((object?[])map.Keys.Clone());
 
     public static SqlArray MapValues(SqlMap map) => new((object?[])map.Values.Clone());
-
-    public static int Cardinality(SqlMap map) => map.Count;
 
     public static long? GreatestInt64(long?[] values) => Pick(values, greater: true);
 
@@ -64,6 +64,22 @@ public static class CollectionFunctions
     public static string? GreatestString(string?[] values) => PickString(values, greater: true);
 
     public static string? LeastString(string?[] values) => PickString(values, greater: false);
+
+    public static byte[]? GreatestBytes(byte[]?[] values) => PickBytes(values, greater: true);
+
+    public static byte[]? LeastBytes(byte[]?[] values) => PickBytes(values, greater: false);
+
+    private static byte[]? PickBytes(byte[]?[] values, bool greater)
+    {
+        byte[]? best = null;
+        foreach (var value in values)
+        {
+            if (value is not null && (best is null || (greater ? value.AsSpan().SequenceCompareTo(best) > 0
+                    : value.AsSpan().SequenceCompareTo(best) < 0)))
+                best = value;
+        }
+        return best;
+    }
 
     private static T? Pick<T>(T?[] values, bool greater) where T : struct, IComparable<T>
     {
