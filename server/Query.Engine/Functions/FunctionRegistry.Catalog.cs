@@ -103,6 +103,13 @@ public static partial class FunctionRegistry
         add(NonDeterministic(F("UUID", "OTHER", "A random (version 4) UUID as text.").Fixed(s, "Uuid", S)));
         foreach (var (name, signature, description) in SpecialForms)
             add(F(name, "CONDITIONAL", description).Add(signature, _ => null));
+        foreach (var (name, signatures, description) in LambdaForms)
+        {
+            var definition = F(name, "LAMBDA", description);
+            foreach (var signature in signatures)
+                definition.Add(signature, _ => null);
+            add(definition);
+        }
     }
 
     /// <summary>An untyped NULL argument is taken as a STRING where any type would do.</summary>
@@ -115,6 +122,17 @@ public static partial class FunctionRegistry
         ("IFNULL", "IFNULL(T, T) -> T", "The first argument unless NULL, else the second."),
         ("NULLIF", "NULLIF(T, T) -> T", "NULL when both arguments are equal, else the first."),
         ("CAST", "CAST(x AS type)", "Converts a value to a type."),
+    ];
+
+    /// <summary>Bound by the binder itself: their lambda arguments are not values.</summary>
+    public static readonly (string Name, string[] Signatures, string Description)[] LambdaForms =
+    [
+        ("TRANSFORM", ["TRANSFORM(ARRAY<T>, x => U) -> ARRAY<U>",
+            "TRANSFORM(MAP<K, V>, (k, v) => K2, (k, v) => V2) -> MAP<K2, V2>"], "Applies lambdas to each element."),
+        ("FILTER", ["FILTER(ARRAY<T>, x => BOOLEAN) -> ARRAY<T>", "FILTER(MAP<K, V>, (k, v) => BOOLEAN) -> MAP<K, V>"],
+            "Keeps the elements for which the lambda is TRUE."),
+        ("REDUCE", ["REDUCE(ARRAY<T>, S, (s, x) => S) -> S", "REDUCE(MAP<K, V>, S, (s, k, v) => S) -> S"],
+            "Folds the elements into a state, starting from an initial one (NULL state gives NULL)."),
     ];
 
     private static FunctionOverload Overload(string name, Type owner, string method, SqlType returnType,
