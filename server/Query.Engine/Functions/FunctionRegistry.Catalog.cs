@@ -85,13 +85,9 @@ public static partial class FunctionRegistry
         add(F("JSON_ARRAY_CONTAINS", "JSON", "Whether a JSON array holds a primitive value.")
             .Add("JSON_ARRAY_CONTAINS(STRING, T) -> BOOLEAN", args => args.Count == 2
                 && ValueCast.CanCast(args[0], S, CastContext.Implicit) && !args[1].IsComplex
-                    ? Overload("JSON_ARRAY_CONTAINS", jt, "JsonArrayContains", B, S, Typed(args[1]))
-                        with { NullAware = true } : null));
+                    ? JsonArrayContains(args[1]) : null));
         add(F("TO_JSON_STRING", "JSON", "Any value as JSON text (NULL as 'null').")
-            .Add("TO_JSON_STRING(T) -> STRING", args => args.Count == 1
-                ? new FunctionOverload("TO_JSON_STRING", FunctionDefinition.FindMethod(jt, "ToJsonString", 2),
-                    new EquatableArray<SqlType>([Typed(args[0])]), S, NullAware: true) { Context = args[0] }
-                : null));
+            .Add("TO_JSON_STRING(T) -> STRING", args => args.Count == 1 ? ToJsonString(args[0]) : null));
         var s = typeof(SystemFunctions);
         add(F("AS_VALUE", "OTHER", "Copies a (key) column into the value; the value itself here.")
             .Add("AS_VALUE(T) -> T", args => args.Count == 1
@@ -110,6 +106,21 @@ public static partial class FunctionRegistry
                 definition.Add(signature, _ => null);
             add(definition);
         }
+    }
+
+    private static FunctionOverload JsonArrayContains(SqlType value)
+    {
+        var overload = Overload("JSON_ARRAY_CONTAINS", typeof(JsonTextFunctions), "JsonArrayContains", B, S,
+            Typed(value));
+        return overload with { NullAware = true };
+    }
+
+    /// <summary>TO_JSON_STRING receives its argument's SQL type as the method's first parameter.</summary>
+    private static FunctionOverload ToJsonString(SqlType value)
+    {
+        var method = FunctionDefinition.FindMethod(typeof(JsonTextFunctions), "ToJsonString", 2);
+        var parameters = new EquatableArray<SqlType>([Typed(value)]);
+        return new FunctionOverload("TO_JSON_STRING", method, parameters, S, NullAware: true) { Context = value };
     }
 
     /// <summary>An untyped NULL argument is taken as a STRING where any type would do.</summary>
