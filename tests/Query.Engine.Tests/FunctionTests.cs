@@ -107,6 +107,9 @@ public sealed class FunctionTests
     [InlineData("GREATEST(TIME '10:00:00', TIME '11:30:00')", "11:30:00")]
     [InlineData("LEAST(TIMESTAMP '2024-01-01 00:00:00', TIMESTAMP '2020-01-01 10:00:00')", "2020-01-01 10:00:00")]
     [InlineData("GREATEST(1, 2.5, 2)", "2.5")]
+    [InlineData("GREATEST(CAST(1.234 AS DECIMAL(9, 3)), CAST(1.5 AS DECIMAL(9, 3)))", "1.500")]
+    [InlineData("LEAST(CAST(1.234 AS DECIMAL(9, 3)), 1.5)", "1.234")]
+    [InlineData("SIGN(0.4)", "1")]
     [InlineData("GREATEST('a', 'c', 'b')", "c")]
     [InlineData("LEAST(NULL, NULL)", "NULL")]
     public void Greatest_and_least_cover_temporal_types(string expression, string expected) =>
@@ -306,6 +309,8 @@ public sealed class FunctionTests
     [InlineData("ARRAY_MAX(A)", "INTEGER")]
     [InlineData("TRANSFORM(A, x => CAST(x AS STRING))", "ARRAY<STRING>")]
     [InlineData("GREATEST(DATE '2024-01-02', DATE '2023-05-06')", "DATE")]
+    [InlineData("GREATEST(CAST(1 AS DECIMAL(9, 3)), NULL)", "DECIMAL(9, 3)")]
+    [InlineData("GREATEST(CAST(1 AS DECIMAL(9, 3)), CAST(1 AS DECIMAL(10, 6)))", "DECIMAL(12, 6)")]
     [InlineData("TO_BYTES('a', 'utf8')", "BYTES")]
     public void Result_types_follow_ksqldb(string expression, string type) =>
         Assert.Equal(type, TypeOf(expression));

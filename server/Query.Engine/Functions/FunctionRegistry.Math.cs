@@ -82,12 +82,35 @@ public static partial class FunctionRegistry
         var c = typeof(CollectionFunctions);
         var prefix = greatest ? "Greatest" : "Least";
         var definition = F(name, "MATHEMATICAL", description);
+        foreach (var (type, method) in new[] { (I, "Int32"), (L, "Int64") })
+            definition.Variadic(c, prefix + method, type, nullAware: true, [], type, minimumRepeated: 1);
+        definition.Add($"{name}(DECIMAL(p, s), ...) -> DECIMAL", args => CommonDecimal(name, prefix, args));
         foreach (var (type, method) in new[]
                  {
-                     (I, "Int32"), (L, "Int64"), (Dec, "Decimal"), (D, "Double"), (S, "String"),
-                     (SqlType.Date, "Int32"), (SqlType.Time, "Int32"), (Ts, "Int64"), (SqlType.Bytes, "Bytes"),
+                     (D, "Double"), (S, "String"), (SqlType.Date, "Int32"), (SqlType.Time, "Int32"), (Ts, "Int64"),
+                     (SqlType.Bytes, "Bytes"),
                  })
             definition.Variadic(c, prefix + method, type, nullAware: true, [], type, minimumRepeated: 1);
         return definition;
+    }
+
+    /// <summary>DECIMAL arguments (with INT / BIGINT / NULL) compare in their common DECIMAL type, kept as the
+    /// result type: GREATEST of DECIMAL(9, 3) values is a DECIMAL(9, 3).</summary>
+    private static FunctionOverload? CommonDecimal(string name, string prefix, IReadOnlyList<SqlType> args)
+    {
+        SqlType? common = null;
+        foreach (var arg in args)
+        {
+            if (arg.Kind is not (SqlTypeKind.Decimal or SqlTypeKind.Int or SqlTypeKind.BigInt or SqlTypeKind.Null))
+                return null;
+            common = common is null ? arg : ValueCast.CommonType(common, arg);
+        }
+        if (common is not DecimalType type)
+            return null;
+        var parameters = new SqlType[args.Count];
+        Array.Fill(parameters, type);
+        var method = FunctionDefinition.FindMethod(typeof(CollectionFunctions), prefix + "Decimal", 1);
+        return new FunctionOverload(name, method, new EquatableArray<SqlType>(parameters), type, NullAware: true,
+            Variadic: true);
     }
 }
