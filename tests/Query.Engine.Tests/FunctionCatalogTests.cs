@@ -69,6 +69,22 @@ public sealed class FunctionCatalogTests : IAsyncLifetime
         Assert.Equal(111.0, Assert.Single(described)[0]);
     }
 
+    [Fact]
+    public async Task Count_without_arguments_counts_rows_and_lambdas_apply_to_aggregates()
+    {
+        await _db.ExecAllAsync(
+            "CREATE STREAM readings (id INT KEY, k STRING, v INT) WITH (VALUE_FORMAT = 'JSON')",
+            "INSERT INTO readings (id, k, v) VALUES (1, 'a', 1), (2, 'a', NULL), (3, 'b', 5)");
+        var rows = await _db.QueryAsync("""
+            SELECT k, COUNT() AS n, TRANSFORM(COLLECT_LIST(v), x => x * 10) AS tens FROM readings
+            GROUP BY k ORDER BY k
+            """);
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(["a", 2L], rows[0][..2]);
+        Assert.Equal("[10]", Types.ValueText.Format(rows[0][2], new Types.ArrayType(Types.SqlType.Int)));
+        Assert.Equal(["b", 1L], rows[1][..2]);
+    }
+
     [Theory]
     [InlineData("SELECT EXPLODE(xs) FROM nums", SqlState.FeatureNotSupported)]
     [InlineData("SELECT GREATEST() FROM nums", SqlState.UndefinedFunction)]

@@ -13,15 +13,17 @@ public sealed partial class ExpressionBinder
         var name = call.Name.Name.Value.ToUpperInvariant();
         if (call.Over is not null)
             throw SqlException.FeatureNotSupported("window functions (OVER)", position);
-        if (AggregateFunctions.TryGetKind(name, call.Distinct, call.Star, out var kind))
+        // ksqlDB's COUNT() counts rows, as COUNT(*) does.
+        var star = call.Star || (name == "COUNT" && call.Arguments.Count == 0 && !call.Distinct);
+        if (AggregateFunctions.TryGetKind(name, call.Distinct, star, out var kind))
         {
             if (_aggregation is null)
                 throw new SqlException(SqlState.GroupingError, $"aggregate function {name} is not allowed here",
                     position: position);
-            if (!call.Star && call.Arguments.Count != 1)
+            if (!star && call.Arguments.Count != 1)
                 throw new SqlException(SqlState.UndefinedFunction,
                     $"function {name} takes exactly one argument", position: position);
-            return _aggregation.AddAggregate(kind, call.Star ? null : call.Arguments[0], call, position);
+            return _aggregation.AddAggregate(kind, star ? null : call.Arguments[0], call, position);
         }
         if (call.Star || call.Distinct)
             throw new SqlException(SqlState.SyntaxError, $"{name}(*) and {name}(DISTINCT ...) apply only to aggregates",
