@@ -67,6 +67,9 @@ public sealed class FunctionCatalogTests : IAsyncLifetime
         Assert.Equal(4, rows[1][4]);
         var described = await _db.QueryAsync("SELECT v AS 2R FROM nums WHERE id = 1");
         Assert.Equal(111.0, Assert.Single(described)[0]);
+        var constant = await _db.QueryAsync(
+            "SELECT REDUCE(TRANSFORM(ARRAY[1, 2, 3], x => x * x), 0, (s, x) => s + x) AS squares");
+        Assert.Equal(14, Assert.Single(constant)[0]);
     }
 
     [Fact]

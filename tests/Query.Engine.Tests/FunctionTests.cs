@@ -227,6 +227,8 @@ public sealed class FunctionTests
     [InlineData("ARRAY_SORT(ARRAY['Foo', 'Bar', NULL, 'baz'], 'desc')", "[\"baz\",\"Foo\",\"Bar\",null]")]
     [InlineData("ARRAY_SORT(ARRAY[1], 'sideways')", "NULL")]
     [InlineData("ARRAY_JOIN(ARRAY[1, 2])", "1,2")]
+    [InlineData("ARRAY_JOIN(ARRAY[TRUE, NULL, FALSE], '|')", "true||false")]
+    [InlineData("ARRAY_JOIN(ARRAY[1.5E0, 2E0], ';')", "1.5;2")]
     [InlineData("SLICE(ARRAY[1, 2, 3, 4], 2, 3)", "[2,3]")]
     [InlineData("SLICE(ARRAY[1, 2, 3, 4], 3, NULL)", "[3,4]")]
     [InlineData("GENERATE_SERIES(1, 5, 2)", "[1,3,5]")]

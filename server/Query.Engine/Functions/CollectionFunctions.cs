@@ -31,15 +31,16 @@ public static class CollectionFunctions
         return new SqlArray([.. result]);
     }
 
-    public static string ArrayJoin(SqlArray array, string delimiter)
+    /// <summary>ARRAY_JOIN formats elements as CAST(x AS STRING) does (true, 1.5, 2024-01-01); NULL as ''.</summary>
+    public static string ArrayJoin(SqlType elementType, SqlArray array, string delimiter)
     {
         var parts = new string[array.Count];
         for (var i = 0; i < parts.Length; i++)
-            parts[i] = array.Items[i]?.ToString() ?? "";
+            parts[i] = array.Items[i] is { } item ? ValueText.Format(item, elementType) : "";
         return string.Join(delimiter, parts);
     }
 
-    public static string ArrayJoinComma(SqlArray array) => ArrayJoin(array, ",");
+    public static string ArrayJoinComma(SqlType elementType, SqlArray array) => ArrayJoin(elementType, array, ",");
 
     public static SqlArray MapKeys(SqlMap map) => new((object?[])map.Keys.Clone());
 

@@ -20,9 +20,7 @@ public static partial class FunctionRegistry
         add(F("ARRAY_JOIN", "ARRAY", "Joins primitive elements as text with a delimiter (default ',').")
             .Add("ARRAY_JOIN(ARRAY<T>[, STRING]) -> STRING", args => args.Count is 1 or 2
                 && args[0] is ArrayType { Element.IsComplex: false } a
-                    ? args.Count == 1 ? Overload("ARRAY_JOIN", Collections, "ArrayJoinComma", S, a)
-                        : Overload("ARRAY_JOIN", Collections, "ArrayJoin", S, a, S)
-                    : null));
+                    ? ArrayJoin(a, args.Count) : null));
         add(OneArray("ARRAY_MAX", "Largest non-NULL primitive element.", "ARRAY<T> -> T", Arrays, "ArrayMax",
             a => a.Element, primitiveOnly: true));
         add(OneArray("ARRAY_MIN", "Smallest non-NULL primitive element.", "ARRAY<T> -> T", Arrays, "ArrayMin",
@@ -78,6 +76,15 @@ public static partial class FunctionRegistry
                     ? Overload("ENTRIES", Maps, "Entries", new ArrayType(new StructType(new EquatableArray<StructField>(
                         [new StructField("K", m.Key), new StructField("V", m.Value)]))), m, B)
                     : null));
+    }
+
+    /// <summary>ARRAY_JOIN receives the element type first, to format elements as text.</summary>
+    private static FunctionOverload ArrayJoin(ArrayType array, int argumentCount)
+    {
+        var method = FunctionDefinition.FindMethod(Collections, argumentCount == 1 ? "ArrayJoinComma" : "ArrayJoin",
+            argumentCount + 1);
+        var parameters = new EquatableArray<SqlType>(argumentCount == 1 ? [array] : [array, S]);
+        return new FunctionOverload("ARRAY_JOIN", method, parameters, S) { Context = array.Element };
     }
 
     private static FunctionDefinition OneArray(string name, string description, string signature, Type owner,
