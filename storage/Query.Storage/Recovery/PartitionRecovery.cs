@@ -24,7 +24,8 @@ internal static class PartitionRecovery
     {
         System.IO.Directory.CreateDirectory(directory);
         AdoptionManifest.RollForward(directory);
-        var hasCheckpoint = PartitionCheckpoint.TryRead(directory, out var startOffset, out var checkpoint);
+        var hasCheckpoint = PartitionCheckpoint.TryRead(directory, out var checkpointHeader, out var checkpoint);
+        var startOffset = checkpointHeader.StartOffset;
         var baseOffsets = ListSegments(directory, hasCheckpoint ? startOffset : long.MinValue);
         if (baseOffsets.Count == 0)
             baseOffsets.Add(hasCheckpoint ? startOffset : 0);
@@ -59,12 +60,20 @@ internal static class PartitionRecovery
             throw;
         }
         var active = segments[^1];
-        active.CreatedMs = nowMs; // age is counted from the reopen: the creation time is not persisted
+        active.CreatedMs = ActiveCreatedMs(active, checkpointHeader, nowMs);
         active.OpenIndexFilesForAppend();
         if (options.Durability != DurabilityMode.None)
             FileSync.SyncDirectory(directory);
         return segments;
     }
+
+    // The age of a non-empty active segment goes on from when it started taking appends, as the checkpoint
+    // recorded it; an empty one (or one the checkpoint does not know) counts from now, its first append resets it.
+    private static long ActiveCreatedMs(Segment active, PartitionCheckpoint.Header checkpoint, long nowMs) =>
+        active.SizeBytes > 0 && checkpoint.ActiveBaseOffset == active.BaseOffset
+            && checkpoint.ActiveCreatedMs != long.MinValue
+            ? Math.Min(checkpoint.ActiveCreatedMs, nowMs)
+            : nowMs;
 
     private static void DeleteSegmentsAfter(string directory, List<long> baseOffsets, int index)
     {
