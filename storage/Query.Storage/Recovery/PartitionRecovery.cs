@@ -8,7 +8,8 @@ namespace Query.Storage.Recovery;
 /// <summary>
 /// Opens a partition directory after a clean or unclean shutdown:
 /// <list type="number">
-/// <item>finishes the renames of a staged append whose adoption a crash cut short (see AdoptionManifest);</item>
+/// <item>finishes the renames of a staged append whose adoption a crash cut short (see AdoptionManifest), then a
+/// truncation a crash cut short (see TruncationManifest);</item>
 /// <item>removes leftovers: temporary files, index files without a segment, segments wholly before the
 /// checkpoint's start offset (a retention delete cut short);</item>
 /// <item>a sealed segment listed in the checkpoint with the same size is trusted: its index files are loaded,
@@ -24,6 +25,7 @@ internal static class PartitionRecovery
     {
         System.IO.Directory.CreateDirectory(directory);
         AdoptionManifest.RollForward(directory);
+        TruncationManifest.RollForward(directory);
         var hasCheckpoint = PartitionCheckpoint.TryRead(directory, out var checkpointHeader, out var checkpoint);
         var startOffset = checkpointHeader.StartOffset;
         var baseOffsets = ListSegments(directory, hasCheckpoint ? startOffset : long.MinValue);
