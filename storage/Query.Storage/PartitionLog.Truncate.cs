@@ -66,7 +66,18 @@ public sealed partial class PartitionLog
     /// the cut segment the active one, rewrites the checkpoint, deletes the manifest. A failure before the
     /// manifest changes nothing; after it, the partition stops until a reopen finishes the truncation.
     /// </summary>
+    /// <remarks>Holds the floors and the segment list throughout (in the lock order), so that neither a holder
+    /// raising its floor nor a retention pass can slip in between the checks and the new segment list.</remarks>
     internal Segment TruncateOnWriter(long lastKeptOffset, long nowMs)
+    {
+        lock (_floorsLock)
+        {
+            lock (_segmentsLock)
+                return TruncateLocked(lastKeptOffset, nowMs);
+        }
+    }
+
+    private Segment TruncateLocked(long lastKeptOffset, long nowMs)
     {
         var endOffset = lastKeptOffset + 1;
         var segments = Segments;
@@ -87,11 +98,8 @@ public sealed partial class PartitionLog
             TruncationManifest.Apply(Directory, plan);
             TruncationFault?.Invoke("files");
             var active = Reactivate(target, endOffset, nowMs);
-            lock (_segmentsLock)
-            {
-                Volatile.Write(ref _segments, [.. segments[..index], active]);
-                WriteCheckpoint();
-            }
+            Volatile.Write(ref _segments, [.. segments[..index], active]);
+            WriteCheckpoint();
             TruncationFault?.Invoke("checkpoint");
             for (var i = index; i < segments.Length; i++)
                 segments[i].Close();            // files already gone or reopened; readers let go of the handles
@@ -113,7 +121,7 @@ public sealed partial class PartitionLog
     {
         if (lastKeptOffset + 1 < segments[0].BaseOffset)
             throw new OffsetOutOfRangeException(lastKeptOffset, segments[0].BaseOffset, EndOffset);
-        foreach (var (holder, floor) in GetRetentionFloors())
+        foreach (var (holder, floor) in LoadedFloors())
         {
             if (floor > lastKeptOffset + 1)
                 throw new StorageException($"cannot truncate partition {Partition} of log \"{LogName}\" after " +
