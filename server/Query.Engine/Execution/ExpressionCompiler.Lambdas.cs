@@ -133,7 +133,8 @@ public sealed partial class ExpressionCompiler<TRow>
             : E.Block(E.Assign(first, E.Property(collection.Value, nameof(SqlMap.Keys))),
                 E.Assign(second, E.Property(collection.Value, nameof(SqlMap.Values))));
         var code = E.Block(collection.Code, initial.Code, E.Assign(isNull, E.OrElse(collection.IsNull, initial.IsNull)),
-            E.IfThen(E.Not(isNull), E.Block(load, E.Assign(state, initial.Value), E.Assign(stateIsNull, E.Constant(false)),
+            E.IfThen(E.Not(isNull), E.Block(load, E.Assign(state, initial.Value),
+                E.Assign(stateIsNull, E.Constant(false)),
                 Loop(index, E.ArrayLength(first), E.Block(perItem)),
                 E.Assign(value, state), E.Assign(isNull, stateIsNull))));
         return new Emitted(code, value, isNull);

@@ -118,7 +118,8 @@ public static class ArrayFunctions
         return series;
     }
 
-    public static SqlArray GenerateSeriesInt(int start, int end) => GenerateSeriesInt(start, end, start <= end ? 1 : -1);
+    public static SqlArray GenerateSeriesInt(int start, int end) =>
+        GenerateSeriesInt(start, end, start <= end ? 1 : -1);
 
     private static SqlArray Distinct(object?[] items, Func<object?, bool> keep)
     {

@@ -110,8 +110,8 @@ public static class BytesFunctions
 
     public static int? IntFromBytes(byte[] value) => IntFromBytes(value, "BIG_ENDIAN");
 
-    public static int? IntFromBytes(byte[] value, string byteOrder) => value.Length != 4 || Order(byteOrder) is not { } big
-        ? null
+    public static int? IntFromBytes(byte[] value, string byteOrder) =>
+        value.Length != 4 || Order(byteOrder) is not { } big ? null
         : big ? BinaryPrimitives.ReadInt32BigEndian(value) : BinaryPrimitives.ReadInt32LittleEndian(value);
 
     public static long? BigIntFromBytes(byte[] value) => BigIntFromBytes(value, "BIG_ENDIAN");

@@ -12,7 +12,8 @@ public static partial class FunctionRegistry
     {
         add(OneArray("ARRAY_LENGTH", "Number of elements.", "ARRAY<T> -> INTEGER", Collections, "ArrayLength",
             _ => I));
-        add(F("ARRAY_CONTAINS", "ARRAY", "Whether an array holds a value.").Add("ARRAY_CONTAINS(ARRAY<T>, T) -> BOOLEAN",
+        add(F("ARRAY_CONTAINS", "ARRAY", "Whether an array holds a value.")
+            .Add("ARRAY_CONTAINS(ARRAY<T>, T) -> BOOLEAN",
             args => args.Count == 2 && args[0] is ArrayType a
                 ? Overload("ARRAY_CONTAINS", Collections, "ArrayContains", B, a, a.Element) : null));
         add(OneArray("ARRAY_DISTINCT", "Distinct elements in order of first appearance.", "ARRAY<T> -> ARRAY<T>",

@@ -26,7 +26,8 @@ public static partial class FunctionRegistry
         add(F("CONCAT", "STRING", "Concatenates strings (or BYTES), skipping NULLs.")
             .Variadic(t, "Concat", S, nullAware: true, [], S).Variadic(b, "Concat", By, nullAware: true, [], By));
         add(F("CONCAT_WS", "STRING", "Concatenates with a separator, skipping NULLs; NULL separator gives NULL.")
-            .Variadic(t, "ConcatWs", S, nullAware: true, [S], S).Variadic(b, "ConcatWs", By, nullAware: true, [By], By));
+            .Variadic(t, "ConcatWs", S, nullAware: true, [S], S)
+            .Variadic(b, "ConcatWs", By, nullAware: true, [By], By));
         add(F("REPLACE", "STRING", "Replaces every occurrence of a substring.").Fixed(t, "Replace", S, S, S, S));
         add(F("INSTR", "STRING", "1-based position of a substring (from a position, n-th occurrence), 0 if absent.")
             .Fixed(t, "Instr", I, S, S).Fixed(t, "Instr", I, S, S, I).Fixed(t, "Instr", I, S, S, I, I));

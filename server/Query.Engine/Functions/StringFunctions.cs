@@ -74,7 +74,9 @@ public static class StringFunctions
         var at = backward ? value.Length + position : position - 1;
         for (var found = 0; at >= 0 && at <= value.Length; at += backward ? -1 : 1)
         {
-            at = backward ? LastIndexAtOrBefore(value, search, at) : value.IndexOf(search, at, StringComparison.Ordinal);
+            at = backward
+                ? LastIndexAtOrBefore(value, search, at)
+                : value.IndexOf(search, at, StringComparison.Ordinal);
             if (at < 0)
                 return 0;
             if (++found == occurrence)

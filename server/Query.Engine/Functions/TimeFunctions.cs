@@ -117,16 +117,17 @@ public static class TimeFunctions
 
     public static int TimeSub(string unit, long amount, int msOfDay) => TimeAdd(unit, checked(-amount), msOfDay);
 
-    private static long UnitMilliseconds(string unit, long amount) => checked(unit.ToUpperInvariant().TrimEnd('S') switch
-    {
-        "MILLISECOND" => amount,
-        "SECOND" => amount * 1000,
-        "MINUTE" => amount * 60_000,
-        "HOUR" => amount * 3_600_000,
-        "DAY" => amount * Temporal.MsPerDay,
-        _ => throw new SqlException(SqlState.InvalidParameterValue,
-            $"unit \"{unit}\" not recognized; use MILLISECONDS, SECONDS, MINUTES, HOURS or DAYS"),
-    });
+    private static long UnitMilliseconds(string unit, long amount) =>
+        checked(unit.ToUpperInvariant().TrimEnd('S') switch
+        {
+            "MILLISECOND" => amount,
+            "SECOND" => amount * 1000,
+            "MINUTE" => amount * 60_000,
+            "HOUR" => amount * 3_600_000,
+            "DAY" => amount * Temporal.MsPerDay,
+            _ => throw new SqlException(SqlState.InvalidParameterValue,
+                $"unit \"{unit}\" not recognized; use MILLISECONDS, SECONDS, MINUTES, HOURS or DAYS"),
+        });
 
     /// <summary>TIMESTAMPADD(unit, n, ts) with the unit given as text ('DAYS', 'HOURS', ...).</summary>
     public static long TimestampAdd(string unit, long amount, long timestamp)
