@@ -10,8 +10,13 @@ namespace Query.Engine.Functions;
 /// </summary>
 public static class ResultAllocation
 {
-    /// <summary>The largest result a function may build, in elements (bytes, characters or array items).</summary>
-    public static int MaxElements { get; set; } = Array.MaxLength;
+    /// <summary>
+    /// The largest result a function may build, in elements (bytes, characters or array items): 16 Mi, so
+    /// GENERATE_SERIES(0, 2000000000) or REPEAT('x', 2000000000) is an error, not an out-of-memory process.
+    /// </summary>
+    public static int MaxElements { get; set; } = DefaultMaxElements;
+
+    public const int DefaultMaxElements = 16 * 1024 * 1024;
 
     public static byte[] Bytes(long length) => new byte[Check(length, "bytes")];
 
