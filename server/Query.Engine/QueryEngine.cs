@@ -56,6 +56,7 @@ public sealed class QueryEngine : IAsyncDisposable
         var logs = LogStore.Open(Path.Combine(options.DataDirectory, "logs"), options.TimeProvider);
         if (options.TimeProvider is not null)
             TimeFunctions.Clock = options.TimeProvider;
+        Limits.ValueSizeLimits.MaxValueBytes = options.MaxValueBytes;
         var engine = new QueryEngine(options, catalog, logs);
         foreach (var definition in catalog.Streams)
         {

@@ -8,12 +8,21 @@ namespace Query.Engine.Tests;
 public sealed class EngineFixture : IAsyncDisposable
 {
     private readonly TempDirectory _directory = new("engine-test");
+    private readonly Func<EngineOptions, EngineOptions> _configure;
 
     public EngineFixture()
+        : this(options => options)
     {
-        Engine = QueryEngine.Open(new EngineOptions { DataDirectory = _directory.Path });
+    }
+
+    public EngineFixture(Func<EngineOptions, EngineOptions> configure)
+    {
+        _configure = configure;
+        Engine = QueryEngine.Open(Options());
         Session = Engine.CreateSession();
     }
+
+    private EngineOptions Options() => _configure(new EngineOptions { DataDirectory = _directory.Path });
 
     public QueryEngine Engine { get; private set; }
 
@@ -25,7 +34,7 @@ public sealed class EngineFixture : IAsyncDisposable
     public async Task RestartAsync()
     {
         await Engine.DisposeAsync();
-        Engine = QueryEngine.Open(new EngineOptions { DataDirectory = _directory.Path });
+        Engine = QueryEngine.Open(Options());
         Session = Engine.CreateSession();
     }
 

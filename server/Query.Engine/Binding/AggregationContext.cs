@@ -103,7 +103,13 @@ public sealed class AggregationContext
     }
 
     /// <summary>Whether an expression calls an aggregate function anywhere (decides if a SELECT aggregates).</summary>
-    public static bool ContainsAggregate(Ast.Expr? expression) => expression switch
+    public static bool ContainsAggregate(Ast.Expr? expression)
+    {
+        Limits.DepthGuard.Enter();
+        return ContainsAggregateCore(expression);
+    }
+
+    private static bool ContainsAggregateCore(Ast.Expr? expression) => expression switch
     {
         null => false,
         Ast.FunctionCall call => (call.Over is null && AggregateFunctions.IsAggregate(call.Name.Name.Value))

@@ -33,7 +33,7 @@ public sealed partial class ExpressionBinder
 
     public BoundExpr Bind(Ast.Expr expression, SqlType? hint = null)
     {
-        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+        Limits.DepthGuard.Enter();
         if (_aggregation is not null && _aggregation.TryGetGroupColumn(expression, out var groupColumn))
             return groupColumn;
         return expression switch
