@@ -57,6 +57,7 @@ public sealed class QueryEngine : IAsyncDisposable
         if (options.TimeProvider is not null)
             TimeFunctions.Clock = options.TimeProvider;
         Limits.ValueSizeLimits.MaxValueBytes = options.MaxValueBytes;
+        Limits.ValueSizeLimits.MaxInListItems = options.MaxInListItems;
         var engine = new QueryEngine(options, catalog, logs);
         foreach (var definition in catalog.Streams)
         {

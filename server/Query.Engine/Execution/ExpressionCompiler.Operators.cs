@@ -51,7 +51,7 @@ public sealed partial class ExpressionCompiler<TRow>
     private static E Arithmetic(BinaryOp op, E left, E right, SqlType type)
     {
         if (op == BinaryOp.Concat)
-            return E.Call(typeof(string).GetMethod(nameof(string.Concat), [typeof(string), typeof(string)])!, left,
+            return E.Call(typeof(Limits.ValueSizeLimits).GetMethod(nameof(Limits.ValueSizeLimits.Concat))!, left,
                 right);
         var suffix = type.Kind switch
         {
@@ -172,6 +172,8 @@ public sealed partial class ExpressionCompiler<TRow>
     /// <summary>x IN (a, b, …): TRUE on a match; otherwise NULL if x or any item is NULL; else FALSE.</summary>
     private Emitted EmitInList(BoundInList inList)
     {
+        if (TryEmitInSet(inList, out var inSet))
+            return inSet;
         var probe = Emit(inList.Value);
         var (value, isNull) = NewSlot(SqlType.Boolean);
         var sawNull = E.Variable(typeof(bool), "sawNull" + _variables.Count);

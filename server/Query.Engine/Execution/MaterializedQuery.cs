@@ -23,7 +23,7 @@ public static class MaterializedQuery
         else
             rows = ProjectConstant(compiled);
         if (plan.OrderBy.Count > 0)
-            Sort(rows, plan);
+            Sort(rows, plan, cancellationToken);
         var start = (int)Math.Min(rows.Count, plan.Offset);
         var count = (int)Math.Min(rows.Count - start, plan.Limit ?? long.MaxValue);
         var result = rows.GetRange(start, count);
@@ -59,7 +59,10 @@ public static class MaterializedQuery
         CancellationToken cancellationToken)
     {
         var rows = new List<Cell[]>();
-        using var source = new ScanSource(scan, compiled.Filter, statistics);
+        using var source = new ScanSource(scan, compiled.Filter, statistics)
+        {
+            CancellationToken = cancellationToken,
+        };
         while (source.MoveNext())
         {
             if ((rows.Count & 4095) == 0 && cancellationToken.IsCancellationRequested)
@@ -84,7 +87,7 @@ public static class MaterializedQuery
         var order = new List<Cell[]>();
         var scratch = new Cell[keyCount + aggregates.Count];
         long scanned = 0;
-        using (var source = new ScanSource(scan, compiled.Filter, statistics))
+        using (var source = new ScanSource(scan, compiled.Filter, statistics) { CancellationToken = cancellationToken })
         {
             while (source.MoveNext())
             {
@@ -140,14 +143,27 @@ public static class MaterializedQuery
         return rows;
     }
 
-    private static void Sort(List<Cell[]> rows, SelectPlan plan)
+    private static void Sort(List<Cell[]> rows, SelectPlan plan, CancellationToken cancellationToken)
     {
+        // A sort of millions of rows runs for seconds inside List.Sort; the comparison is where it can stop.
+        var comparisons = 0;
         var keys = plan.OrderBy;
         var kinds = new SqlTypeKind[keys.Count];
         for (var i = 0; i < kinds.Length; i++)
             kinds[i] = plan.Projection[keys[i].Column].Type.Kind;
-        rows.Sort((x, y) =>
+        try
         {
+            rows.Sort(Compare);
+        }
+        catch (InvalidOperationException e) when (e.InnerException is SqlException canceled)
+        {
+            throw canceled;   // List.Sort wraps what a comparison throws
+        }
+
+        int Compare(Cell[] x, Cell[] y)
+        {
+            if ((++comparisons & 4095) == 0 && cancellationToken.IsCancellationRequested)
+                throw SqlException.Canceled();
             for (var i = 0; i < keys.Count; i++)
             {
                 var key = keys[i];
@@ -163,7 +179,7 @@ public static class MaterializedQuery
                     return order;
             }
             return 0;
-        });
+        }
     }
 
     /// <summary>Compares the first N cells (the GROUP BY keys) of a row, so lookups need no key copy.</summary>

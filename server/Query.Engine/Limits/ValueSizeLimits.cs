@@ -33,6 +33,19 @@ public static class ValueSizeLimits
         }
     }
 
+    private static int _maxInListItems = 100_000;
+
+    /// <summary>Most items in one <c>IN (...)</c> list; the binder answers 54000 past it.</summary>
+    public static int MaxInListItems
+    {
+        get => Volatile.Read(ref _maxInListItems);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            Volatile.Write(ref _maxInListItems, value);
+        }
+    }
+
     /// <summary>Throws 54000 unless a string of <paramref name="length"/> UTF-16 code units is allowed.</summary>
     public static void CheckString(long length)
     {
