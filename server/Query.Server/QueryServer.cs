@@ -31,7 +31,7 @@ public sealed class QueryServer : IAsyncDisposable
     {
         loggerFactory ??= NullLoggerFactory.Instance;
         Directory.CreateDirectory(settings.DataDirectory);
-        var engine = QueryEngine.Open(new EngineOptions { DataDirectory = settings.DataDirectory });
+        var engine = QueryEngine.Open(settings.ToEngineOptions());
         try
         {
             var pgServer = new PgServer(settings.ToPgServerOptions(), new EngineSessionFactory(engine), loggerFactory);

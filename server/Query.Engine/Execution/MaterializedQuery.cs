@@ -12,14 +12,15 @@ namespace Query.Engine.Execution;
 public static class MaterializedQuery
 {
     public static BufferedRowReader Run(CompiledSelect compiled, ScanPlan? scan, ScanStatistics statistics,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Limits.QueryMemoryBudget? budget = null)
     {
         var plan = compiled.Plan;
+        budget ??= Limits.QueryMemoryBudget.Unlimited;
         List<Cell[]> rows;
         if (plan.Aggregation is not null)
-            rows = Aggregate(compiled, scan!, statistics, cancellationToken);
+            rows = Aggregate(compiled, scan!, statistics, cancellationToken, budget);
         else if (scan is not null)
-            rows = ProjectAll(compiled, scan, statistics, cancellationToken);
+            rows = ProjectAll(compiled, scan, statistics, cancellationToken, budget);
         else
             rows = ProjectConstant(compiled);
         if (plan.OrderBy.Count > 0)
@@ -56,7 +57,7 @@ public static class MaterializedQuery
     }
 
     private static List<Cell[]> ProjectAll(CompiledSelect compiled, ScanPlan scan, ScanStatistics statistics,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Limits.QueryMemoryBudget budget)
     {
         var rows = new List<Cell[]>();
         using var source = new ScanSource(scan, compiled.Filter, statistics)
@@ -69,13 +70,14 @@ public static class MaterializedQuery
                 throw SqlException.Canceled();
             var cells = new Cell[compiled.Plan.Projection.Count];
             compiled.Projection!(source.Cursor, cells);
+            budget.Charge(Limits.QueryMemoryBudget.EstimateRow(cells) + RowSlotBytes);
             rows.Add(cells);
         }
         return rows;
     }
 
     private static List<Cell[]> Aggregate(CompiledSelect compiled, ScanPlan scan, ScanStatistics statistics,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Limits.QueryMemoryBudget budget)
     {
         var aggregation = compiled.Plan.Aggregation!;
         var keyCount = aggregation.GroupKeys.Count;
@@ -86,6 +88,7 @@ public static class MaterializedQuery
         var groups = new Dictionary<Cell[], Accumulator[]>(new GroupKeyComparer(keyKinds));
         var order = new List<Cell[]>();
         var scratch = new Cell[keyCount + aggregates.Count];
+        var collects = KeepsValues(aggregates);
         long scanned = 0;
         using (var source = new ScanSource(scan, compiled.Filter, statistics) { CancellationToken = cancellationToken })
         {
@@ -97,12 +100,17 @@ public static class MaterializedQuery
                 if (!groups.TryGetValue(scratch, out var accumulators))
                 {
                     var key = scratch[..keyCount];
+                    budget.Charge(Limits.QueryMemoryBudget.EstimateRow(key) + GroupBytes(aggregates.Count));
                     accumulators = NewAccumulators(aggregates);
                     groups.Add(key, accumulators);
                     order.Add(key);
                 }
                 for (var i = 0; i < accumulators.Length; i++)
+                {
                     accumulators[i].Add(scratch[keyCount + i]);
+                    if (collects[i])
+                        budget.Charge(Limits.QueryMemoryBudget.EstimateCell(scratch[keyCount + i]));
+                }
             }
         }
         if (keyCount == 0 && groups.Count == 0)
@@ -111,6 +119,21 @@ public static class MaterializedQuery
             order.Add([]);
         }
         return Finish(compiled, groups, order, keyCount);
+    }
+
+    // A list slot, a dictionary entry, an order slot: what holding one more row or group costs besides itself.
+    private const int RowSlotBytes = 8;
+
+    private static long GroupBytes(int aggregateCount) => 48 + (aggregateCount * 48L);
+
+    /// <summary>Aggregates that keep their inputs (COLLECT_LIST / COLLECT_SET / COUNT(DISTINCT)) grow per row.</summary>
+    private static bool[] KeepsValues(List<Binding.BoundAggregate> aggregates)
+    {
+        var keeps = new bool[aggregates.Count];
+        for (var i = 0; i < keeps.Length; i++)
+            keeps[i] = aggregates[i].Kind is AggregateKind.CollectList or AggregateKind.CollectSet
+                or AggregateKind.CountDistinct;
+        return keeps;
     }
 
     private static Accumulator[] NewAccumulators(List<Binding.BoundAggregate> aggregates)
