@@ -89,6 +89,10 @@ public sealed partial class ExpressionCompiler<TRow>
                 return Relate(op, E.Call(ordinal, left, right), E.Constant(0));
             case SqlTypeKind.Bytes:
                 return Relate(op, E.Call(Helper("CompareBytes"), left, right), E.Constant(0));
+            case SqlTypeKind.Boolean when op is not (BinaryOp.Equal or BinaryOp.NotEqual):
+                // FALSE < TRUE, as in PostgreSQL; IL has no ordering on bool.
+                return Relate(op, E.Call(left, typeof(bool).GetMethod(nameof(bool.CompareTo), [typeof(bool)])!, right),
+                    E.Constant(0));
             case SqlTypeKind.Array or SqlTypeKind.Map or SqlTypeKind.Struct:
                 var same = E.Call(Helper("ValueEquals"), E.Convert(left, typeof(object)), E.Convert(right,
                     typeof(object)));
