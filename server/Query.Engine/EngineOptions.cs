@@ -1,3 +1,5 @@
+using Query.Storage.Reading;
+
 namespace Query.Engine;
 
 /// <summary>Where the engine keeps its catalog and logs, the clock it stamps rows with, and its limits.</summary>
@@ -26,4 +28,10 @@ public sealed record EngineOptions
     /// per query and without spilling): past it the query fails with 53200 and the server goes on.
     /// </summary>
     public long QueryMemoryBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// How queries read a stream's partitions; the hot log only when null. A source that also reads cold files
+    /// (or a remote broker) is substituted here, without the rest of the engine knowing.
+    /// </summary>
+    public IPartitionSourceFactory? PartitionSources { get; init; }
 }

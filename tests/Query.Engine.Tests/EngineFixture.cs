@@ -1,5 +1,6 @@
 using Query.Engine.Errors;
 using Query.Engine.Execution;
+using Query.Storage.Reading;
 using Query.Testing;
 
 namespace Query.Engine.Tests;
@@ -8,21 +9,26 @@ namespace Query.Engine.Tests;
 public sealed class EngineFixture : IAsyncDisposable
 {
     private readonly TempDirectory _directory = new("engine-test");
+    private readonly IPartitionSourceFactory? _partitionSources;
     private readonly Func<EngineOptions, EngineOptions> _configure;
 
-    public EngineFixture()
-        : this(options => options)
+    /// <param name="partitionSources">The engine's partition sources; the hot log when null.</param>
+    public EngineFixture(IPartitionSourceFactory? partitionSources = null)
+        : this(options => options, partitionSources)
     {
     }
 
-    public EngineFixture(Func<EngineOptions, EngineOptions> configure)
+    /// <param name="configure">Changes the engine's options (a small limit, say).</param>
+    /// <param name="partitionSources">The engine's partition sources; the hot log when null.</param>
+    public EngineFixture(Func<EngineOptions, EngineOptions> configure,
+        IPartitionSourceFactory? partitionSources = null)
     {
         _configure = configure;
+        _partitionSources = partitionSources;
         Engine = QueryEngine.Open(Options());
         Session = Engine.CreateSession();
     }
 
-    private EngineOptions Options() => _configure(new EngineOptions { DataDirectory = _directory.Path });
 
     public QueryEngine Engine { get; private set; }
 
@@ -37,6 +43,9 @@ public sealed class EngineFixture : IAsyncDisposable
         Engine = QueryEngine.Open(Options());
         Session = Engine.CreateSession();
     }
+
+    private EngineOptions Options() =>
+        _configure(new EngineOptions { DataDirectory = _directory.Path, PartitionSources = _partitionSources });
 
     public async Task<string?> ExecAsync(string sql)
     {

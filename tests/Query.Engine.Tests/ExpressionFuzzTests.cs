@@ -133,6 +133,9 @@ public sealed class ExpressionFuzzTests : IAsyncLifetime
     [InlineData("SELECT FALSE < TRUE", true)]
     [InlineData("SELECT TRUE <= FALSE", false)]
     [InlineData("SELECT k FROM fz WHERE f > FALSE", "k1")]
+    [InlineData("SELECT MIN(NULL) FROM fz", null)]
+    [InlineData("SELECT LATEST_BY_OFFSET(NULL) FROM fz", null)]
+    [InlineData("SELECT COUNT(NULL) FROM fz", 0L)]
     public async Task Found_by_the_fuzzer(string sql, object? expected)
     {
         var rows = await _db.QueryAsync(sql);
