@@ -97,7 +97,8 @@ internal sealed partial class PgConnection
     {
         if (statement.ParameterOids.Length > PgMessages.MaxFieldCount)
             throw new PgException(PgSqlState.ProgramLimitExceeded,
-                $"statement has {statement.ParameterOids.Length} parameters; at most {PgMessages.MaxFieldCount} are allowed");
+                $"statement has {statement.ParameterOids.Length} parameters; " +
+                $"at most {PgMessages.MaxFieldCount} are allowed");
         if (statement.Columns is { Length: > PgMessages.MaxFieldCount } columns)
             throw new PgException(PgSqlState.ProgramLimitExceeded,
                 $"statement returns {columns.Length} columns; at most {PgMessages.MaxFieldCount} are allowed");

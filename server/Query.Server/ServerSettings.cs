@@ -102,14 +102,16 @@ public sealed class ServerSettings
             Port = Port,
             MaxMessageBytes = MaxMessageBytes,
             MaxConnections = MaxConnections,
-            MaxUnauthenticatedMessageBytes = Positive(MaxUnauthenticatedMessageBytes, nameof(MaxUnauthenticatedMessageBytes)),
-            MaxUnauthenticatedConnections = Positive(MaxUnauthenticatedConnections, nameof(MaxUnauthenticatedConnections)),
+            MaxUnauthenticatedMessageBytes =
+                Positive(MaxUnauthenticatedMessageBytes, nameof(MaxUnauthenticatedMessageBytes)),
+            MaxUnauthenticatedConnections =
+                Positive(MaxUnauthenticatedConnections, nameof(MaxUnauthenticatedConnections)),
             AuthenticationTimeout = TimeSpan.FromSeconds(Positive(AuthenticationTimeoutSeconds,
                 nameof(AuthenticationTimeoutSeconds))),
             ReservedConnections = ReservedConnections >= 0 && ReservedConnections < MaxConnections
                 ? ReservedConnections
-                : throw new InvalidOperationException(
-                    $"ReservedConnections ({ReservedConnections}) must be at least 0 and below MaxConnections ({MaxConnections})"),
+                : throw new InvalidOperationException($"ReservedConnections ({ReservedConnections}) must be at " +
+                    $"least 0 and below MaxConnections ({MaxConnections})"),
             AdminUsers = new HashSet<string>(AdminUsers.Split(',', StringSplitOptions.RemoveEmptyEntries |
                 StringSplitOptions.TrimEntries), StringComparer.Ordinal),
             AuthMode = ParseAuth(Auth),

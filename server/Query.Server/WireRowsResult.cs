@@ -162,12 +162,16 @@ internal sealed class WireRowsResult : IPgResult
                 null => null,
                 int days when element.Kind == SqlTypeKind.Date => DateOnly.FromDayNumber(days + UnixEpochDayNumber),
                 int ms => new TimeOnly(ms * TimeSpan.TicksPerMillisecond),
-                long ms when ms is > -62_135_596_800_000 and < 253_402_300_800_000 => DateTime.SpecifyKind(DateTime.UnixEpoch.AddMilliseconds(ms), DateTimeKind.Unspecified),
+                long ms when ms is > MinTimestampMs and < MaxTimestampMs =>
+                    DateTime.SpecifyKind(DateTime.UnixEpoch.AddMilliseconds(ms), DateTimeKind.Unspecified),
                 var other => other,
             };
         }
         return items;
     }
+
+    private const long MinTimestampMs = -62_135_596_800_000;   // DateTime.MinValue, out of which no CLR time
+    private const long MaxTimestampMs = 253_402_300_800_000;   // DateTime.MaxValue + 1 ms
 
     private static readonly int UnixEpochDayNumber = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 }

@@ -51,7 +51,7 @@ public static class ParameterConverter
         return Convert(engineValue, sourceType, type);
     }
 
-    /// <summary>A decoded wire array (elements as CLR values, nested for more dimensions), element by element.</summary>
+    /// <summary>A decoded wire array (CLR element values, nested once per dimension), element by element.</summary>
     private static SqlArray ToEngineArray(object?[] items, SqlType type)
     {
         if (type is not ArrayType array)

@@ -29,7 +29,8 @@ internal sealed class PgInput : IDisposable
         _maxMessageBytes = maxUnauthenticatedBytes;
     }
 
-    /// <summary>Authentication succeeded: from now on messages up to <paramref name="maxMessageBytes"/> are read.</summary>
+    /// <summary>Authentication succeeded: messages up to <paramref name="maxMessageBytes"/> are read from now on.
+    /// </summary>
     public void Authenticated(int maxMessageBytes)
     {
         _authenticated = true;
