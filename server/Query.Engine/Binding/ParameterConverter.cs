@@ -30,6 +30,8 @@ public static class ParameterConverter
                 return Convert((int)(time.Ticks / TimeSpan.TicksPerMillisecond), SqlType.Time, type);
             case Guid guid:
                 return ValueCast.ParseText(guid.ToString(), type);
+            case System.Collections.IList list when value is not byte[] && type is ArrayType arrayType:
+                return FromList(list, arrayType.Element);
         }
         var (engineValue, sourceType) = value switch
         {
@@ -46,6 +48,15 @@ public static class ParameterConverter
                 $"parameter values of CLR type {value.GetType().Name} are not supported"),
         };
         return Convert(engineValue, sourceType, type);
+    }
+
+    /// <summary>A client's array (a binary array parameter or COPY field): each element by the element type.</summary>
+    private static SqlArray FromList(System.Collections.IList list, SqlType element)
+    {
+        var items = new object?[list.Count];
+        for (var i = 0; i < items.Length; i++)
+            items[i] = ToEngineValue(list[i], element);
+        return new SqlArray(items);
     }
 
     private static object? FromTimestamp(long ms, SqlType type) => Convert(ms, SqlType.Timestamp, type);

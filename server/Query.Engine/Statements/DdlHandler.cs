@@ -159,12 +159,27 @@ internal static class DdlHandler
                     return StatementResult.Command("DROP STREAM");
                 engine.GetStream(name, drop.Name.Span.Start + 1);
             }
+            if (drop.DeleteTopic)
+                RefuseSharedLog(engine, stream.Definition, drop.Span.Start + 1);
             engine.Catalog.Remove(name);
             engine.RemoveStream(name);
             if (drop.DeleteTopic)
                 engine.Logs.DeleteLog(stream.Definition.LogName);
         }
         return StatementResult.Command("DROP STREAM");
+    }
+
+    /// <summary>ksqlDB refuses to delete a topic that another source still reads; so do we with a log.</summary>
+    private static void RefuseSharedLog(QueryEngine engine, StreamDefinition dropped, int position)
+    {
+        foreach (var other in engine.ListStreams())
+        {
+            if (other.Name != dropped.Name && other.LogName == dropped.LogName)
+                throw new SqlException(SqlState.DependentObjectsStillExist,
+                    $"cannot delete log \"{dropped.LogName}\" of stream \"{dropped.Name}\": stream \"{other.Name}\" "
+                    + "uses it too", position: position,
+                    hint: "Drop the other stream first, or drop this one without DELETE TOPIC.");
+        }
     }
 
     public static StatementResult AddColumns(EngineSession session, Ast.AlterSourceAddColumns alter)
