@@ -41,7 +41,8 @@ public sealed class ScanSource : IDisposable
                 continue;
             }
             _statistics.RecordsScanned++;
-            Cursor.Load(record.Value, record.Offset, record.TimestampMs, _partition);
+            if (!Cursor.Load(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs, _partition))
+                continue;
             if (_filter is null || _filter(Cursor))
                 return true;
         }

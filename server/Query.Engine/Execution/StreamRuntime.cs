@@ -1,4 +1,5 @@
 using Query.Engine.Catalog;
+using Query.Engine.Format;
 using Query.Engine.Types;
 using Query.Storage;
 
@@ -15,7 +16,18 @@ public sealed class StreamRuntime
         Log = log;
         Types = definition.ColumnTypes();
         Names = definition.ColumnNames();
+        Codec = definition.IsExternalFormat ? new RecordCodec(definition) : null;
     }
+
+    /// <summary>The key and value codec of an external format (null for the engine's own binary rows).</summary>
+    public RecordCodec? Codec { get; }
+
+    /// <summary>Records queries skipped because they could not be deserialized (ksqlDB's processing log).</summary>
+    public long SkippedRecords => Interlocked.Read(ref _skippedRecords);
+
+    private long _skippedRecords;
+
+    internal void CountSkippedRecord() => Interlocked.Increment(ref _skippedRecords);
 
     public StreamDefinition Definition { get; }
 
@@ -29,5 +41,5 @@ public sealed class StreamRuntime
     public int NextRoundRobinPartition() =>
         (int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)Log.PartitionCount);
 
-    public RecordCursor CreateCursor() => new(Types, Names, Definition.ValueFormat == ValueFormat.Json);
+    public RecordCursor CreateCursor() => new(Types, Names, Codec, this);
 }

@@ -25,6 +25,7 @@ internal static class DdlHandler
         var properties = StreamProperties.Parse(create.Properties);
         var (columns, key) = Columns(create.Columns);
         var timestamp = TimestampColumn(properties, columns, create);
+        FormatChecks.Check(properties, columns, key, create.Span.Start + 1);
         lock (engine.DdlLock)
         {
             if (engine.TryGetStream(name, out var existing))
@@ -39,7 +40,12 @@ internal static class DdlHandler
             var logName = properties.LogName ?? name;
             var log = OpenOrCreateLog(engine, logName, properties, create.Name.Span.Start + 1);
             var definition = new StreamDefinition(name, columns, key, timestamp, properties.ValueFormat, logName,
-                log.PartitionCount, log.Options.RetentionMs, engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+                log.PartitionCount, log.Options.RetentionMs, engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds())
+            {
+                KeyFormat = properties.KeyFormat,
+                ValueDelimiter = properties.ValueDelimiter,
+                WrapSingleValue = properties.WrapSingleValue ?? true,
+            };
             engine.Catalog.Put(definition);
             engine.SetStream(new StreamRuntime(definition, log));
         }
@@ -52,7 +58,7 @@ internal static class DdlHandler
     {
         var old = existing.Definition;
         var compatible = columns.Count >= old.Columns.Count && key == old.KeyColumn
-            && properties.ValueFormat == old.ValueFormat
+            && properties.ValueFormat == old.ValueFormat && properties.KeyFormat == old.KeyFormat
             && (properties.Partitions is null || properties.Partitions == old.Partitions);
         for (var i = 0; compatible && i < old.Columns.Count; i++)
             compatible = old.Columns[i] == columns[i];
