@@ -1,0 +1,128 @@
+using System.Text;
+using System.Text.Json;
+using Query.Engine.Catalog;
+using Query.Engine.Format;
+using Query.Engine.Types;
+
+namespace Query.Conformance;
+
+/// <summary>
+/// The runner's producer and consumer: QTT's JSON notation of a key or value to the bytes of a stream's formats
+/// (as ksqlDB's test harness serializes inputs), and a record's bytes back to that notation for comparison.
+/// </summary>
+public static class RecordSerde
+{
+    public static byte[]? Key(JsonElement key, StreamDefinition stream)
+    {
+        if (key.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+            return null;
+        switch (stream.KeyFormat)
+        {
+            case KeyFormat.Json:
+                return Encoding.UTF8.GetBytes(key.GetRawText());
+            case KeyFormat.Delimited:
+                return Encoding.UTF8.GetBytes(Text(key));
+            default:
+                if (stream.KeyColumn < 0)
+                    return Encoding.UTF8.GetBytes(Text(key));
+                return Kafka(key, stream.Columns[stream.KeyColumn].Type);
+        }
+    }
+
+    public static byte[] Value(JsonElement value, StreamDefinition stream)
+    {
+        if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+            return [];
+        switch (stream.ValueFormat)
+        {
+            case ValueFormat.Delimited:
+                return Encoding.UTF8.GetBytes(Text(value));
+            case ValueFormat.Kafka:
+                for (var i = 0; i < stream.Columns.Count; i++)
+                {
+                    if (i != stream.KeyColumn)
+                        return Kafka(value, stream.Columns[i].Type);
+                }
+                return [];
+            default:
+                return Encoding.UTF8.GetBytes(value.GetRawText());
+        }
+    }
+
+    /// <summary>A primitive in Kafka's serialization; text that is not of the type goes as its UTF-8 bytes.</summary>
+    private static byte[] Kafka(JsonElement value, SqlType type)
+    {
+        try
+        {
+            var cell = ValueCast.ParseTextCell(Text(value), type);
+            return KafkaSerde.Write(cell, type);
+        }
+        catch (Exception e) when (e is Engine.Errors.SqlException or FormatException or OverflowException)
+        {
+            return Encoding.UTF8.GetBytes(Text(value));
+        }
+    }
+
+    private static string Text(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+
+    /// <summary>A record's key in QTT notation, by the stream's key format.</summary>
+    public static JsonElement KeyJson(byte[]? key, StreamDefinition stream)
+    {
+        if (key is null)
+            return JsonCompare.Null;
+        return stream.KeyFormat switch
+        {
+            KeyFormat.Json => TryParse(key),
+            KeyFormat.Delimited => JsonCompare.String(Encoding.UTF8.GetString(key)),
+            _ when stream.KeyColumn < 0 => JsonCompare.String(Encoding.UTF8.GetString(key)),
+            _ => KafkaJson(key, stream.Columns[stream.KeyColumn].Type),
+        };
+    }
+
+    /// <summary>A record's value in QTT notation, by the stream's value format.</summary>
+    public static JsonElement ValueJson(byte[] value, StreamDefinition stream)
+    {
+        if (value.Length == 0 && stream.ValueFormat != ValueFormat.Delimited)
+            return JsonCompare.Null;
+        switch (stream.ValueFormat)
+        {
+            case ValueFormat.Delimited:
+                return JsonCompare.String(Encoding.UTF8.GetString(value));
+            case ValueFormat.Kafka:
+                for (var i = 0; i < stream.Columns.Count; i++)
+                {
+                    if (i != stream.KeyColumn)
+                        return KafkaJson(value, stream.Columns[i].Type);
+                }
+                return JsonCompare.Null;
+            default:
+                return TryParse(value);
+        }
+    }
+
+    private static JsonElement KafkaJson(byte[] data, SqlType type)
+    {
+        try
+        {
+            var cell = KafkaSerde.Read(data, type);
+            return JsonCompare.Parse(ValueText.ToJson(cell.ToObject(type), type));
+        }
+        catch (Engine.Errors.SqlException)
+        {
+            return JsonCompare.String(Encoding.UTF8.GetString(data));
+        }
+    }
+
+    private static JsonElement TryParse(byte[] json)
+    {
+        try
+        {
+            return JsonCompare.Parse(Encoding.UTF8.GetString(json));
+        }
+        catch (JsonException)
+        {
+            return JsonCompare.String(Encoding.UTF8.GetString(json));
+        }
+    }
+}
