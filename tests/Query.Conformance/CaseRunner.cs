@@ -92,7 +92,7 @@ public static class CaseRunner
             if (stream is null)
                 continue;
             var key = RecordSerde.Key(Property(input, "key"), stream);
-            var value = RecordSerde.Value(Property(input, "value"), stream);
+            var value = RecordSerde.Value(Property(input, "value"), stream, key);
             var timestamp = Property(input, "timestamp") is { ValueKind: JsonValueKind.Number } t ? t.GetInt64() : 0;
             int? partition = Property(input, "partition") is { ValueKind: JsonValueKind.Number } p ? p.GetInt32() : null;
             await engine.ProduceAsync(stream.LogName, partition, timestamp, key, value);

@@ -38,7 +38,7 @@ public sealed class ConformanceReport(IReadOnlyList<CaseOutcome> outcomes)
     public string Details()
     {
         var text = new StringBuilder();
-        foreach (var outcome in Outcomes.Where(o => o.Verdict is Verdict.Fail or Verdict.IntendedDifference))
+        foreach (var outcome in Outcomes.Where(o => o.Verdict != Verdict.NotApplicable))
         {
             text.AppendLine($"{outcome.Verdict} [{outcome.Category}] {outcome.Case.File} :: {outcome.Case.Name}"
                 + (outcome.Detail.Length > 0 ? $" -- {outcome.Detail.ReplaceLineEndings(" ")}" : ""));

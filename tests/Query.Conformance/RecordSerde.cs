@@ -29,12 +29,14 @@ public static class RecordSerde
         }
     }
 
-    public static byte[] Value(JsonElement value, StreamDefinition stream)
+    public static byte[] Value(JsonElement value, StreamDefinition stream, byte[]? key)
     {
         if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
             return [];
         switch (stream.ValueFormat)
         {
+            case ValueFormat.Binary:
+                return Binary(value, stream, key);
             case ValueFormat.Delimited:
                 return Encoding.UTF8.GetBytes(Text(value));
             case ValueFormat.Kafka:
@@ -47,6 +49,21 @@ public static class RecordSerde
             default:
                 return Encoding.UTF8.GetBytes(value.GetRawText());
         }
+    }
+
+    /// <summary>
+    /// A stream without VALUE_FORMAT takes our default, the engine's binary rows (an intended difference): the
+    /// input's JSON value, with the key, becomes a binary row (JSON that does not fit gives an empty record).
+    /// </summary>
+    private static byte[] Binary(JsonElement value, StreamDefinition stream, byte[]? key)
+    {
+        var codec = new RecordCodec(stream with { ValueFormat = ValueFormat.Json, WrapSingleValue = true });
+        var cells = new Cell[stream.Columns.Count];
+        if (!codec.TryDecode(key, key is not null, Encoding.UTF8.GetBytes(value.GetRawText()), cells))
+            return [];
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        BinaryRowFormat.Write(buffer, cells, stream.ColumnTypes());
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>A primitive in Kafka's serialization; text that is not of the type goes as its UTF-8 bytes.</summary>
@@ -96,9 +113,37 @@ public static class RecordSerde
                         return KafkaJson(value, stream.Columns[i].Type);
                 }
                 return JsonCompare.Null;
+            case ValueFormat.Binary:
+                try
+                {
+                    return BinaryJson(value, stream);
+                }
+                catch (Engine.Errors.SqlException e)
+                {
+                    return JsonCompare.String($"malformed binary row: {e.Message}");
+                }
             default:
                 return TryParse(value);
         }
+    }
+
+    /// <summary>A binary row's value columns as the JSON object ksqlDB's JSON format would hold.</summary>
+    private static JsonElement BinaryJson(byte[] value, StreamDefinition stream)
+    {
+        var types = stream.ColumnTypes();
+        var cursor = new Engine.Execution.RecordCursor(types, stream.ColumnNames(), codec: null);
+        cursor.Load(value, 0, 0, 0);
+        var json = new StringBuilder("{");
+        for (var i = 0; i < types.Length; i++)
+        {
+            if (i == stream.KeyColumn)
+                continue;
+            if (json.Length > 1)
+                json.Append(',');
+            json.Append(JsonSerializer.Serialize(stream.Columns[i].Name)).Append(':')
+                .Append(ValueText.ToJson(cursor.GetCell(i).ToObject(types[i]), types[i]));
+        }
+        return JsonCompare.Parse(json.Append('}').ToString());
     }
 
     private static JsonElement KafkaJson(byte[] data, SqlType type)

@@ -38,6 +38,9 @@ internal sealed class StreamProperties
                     position: position);
             result.Apply(name, property.Value, position);
         }
+        if (seen.Contains("FORMAT") && (seen.Contains("KEY_FORMAT") || seen.Contains("VALUE_FORMAT")))
+            throw new SqlException(SqlState.InvalidParameterValue,
+                "FORMAT sets both the key and the value format: give FORMAT alone, or KEY_FORMAT and VALUE_FORMAT");
         return result;
     }
 
