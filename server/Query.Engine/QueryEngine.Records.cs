@@ -1,6 +1,7 @@
 using Query.Engine.Errors;
 using Query.Engine.Format;
 using Query.Storage;
+using Query.Storage.Reading;
 
 namespace Query.Engine;
 
@@ -33,19 +34,19 @@ public sealed partial class QueryEngine
         return result.BaseOffset;
     }
 
-    /// <summary>Every record of a log, partition by partition in offset order.</summary>
+    /// <summary>Every record of a log, partition by partition in offset order (read through the partition
+    /// sources, as queries read).</summary>
     public IReadOnlyList<RawRecord> ReadRecords(string logName)
     {
         if (!Logs.TryGetLog(logName, out var log))
             throw SqlException.UndefinedTable(logName);
         var records = new List<RawRecord>();
-        for (var p = 0; p < log.PartitionCount; p++)
+        foreach (var source in (Options.PartitionSources ?? HotPartitionSourceFactory.Instance).CreateSources(log))
         {
-            var partition = log.GetPartition(p);
-            using var reader = partition.OpenReader(partition.StartOffset, partition.EndOffset);
+            using var reader = source.OpenReader(source.StartOffset, source.LastStableOffset);
             while (reader.TryRead(out var record))
             {
-                records.Add(new RawRecord(p, record.Offset, record.TimestampMs,
+                records.Add(new RawRecord(source.Partition, record.Offset, record.TimestampMs,
                     record.HasKey ? record.Key.ToArray() : null, record.Value.ToArray()));
             }
         }

@@ -47,7 +47,7 @@ internal static class DdlHandler
                 WrapSingleValue = properties.WrapSingleValue ?? true,
             };
             engine.Catalog.Put(definition);
-            engine.SetStream(new StreamRuntime(definition, log));
+            engine.SetStream(engine.NewStream(definition, log));
         }
         return StatementResult.Command("CREATE STREAM");
     }
@@ -68,7 +68,7 @@ internal static class DdlHandler
                 + "(only adding columns at the end is supported)");
         var definition = old with { Columns = columns, TimestampColumn = timestamp };
         engine.Catalog.Put(definition);
-        engine.SetStream(new StreamRuntime(definition, existing.Log));
+        engine.SetStream(existing.WithDefinition(definition));
         return StatementResult.Command("CREATE STREAM");
     }
 
@@ -211,7 +211,7 @@ internal static class DdlHandler
             }
             var definition = old with { Columns = columns };
             engine.Catalog.Put(definition);
-            engine.SetStream(new StreamRuntime(definition, stream.Log));
+            engine.SetStream(stream.WithDefinition(definition));
         }
         return StatementResult.Command("ALTER STREAM");
     }
