@@ -83,3 +83,32 @@ public sealed class ValueFormatTests : IAsyncLifetime
         Assert.Contains(describe, row => row[2] is string text && text.EndsWith("skipped_records 3", StringComparison.Ordinal));
     }
 }
+
+/// <summary>TIMESTAMP_FORMAT: a STRING column parsed with a Java pattern supplies ROWTIME.</summary>
+public sealed class TimestampFormatTests : IAsyncLifetime
+{
+    private readonly EngineFixture _db = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Theory]
+    [InlineData("JSON")]
+    [InlineData("BINARY")]
+    public async Task A_string_column_with_timestamp_format_supplies_rowtime(string format)
+    {
+        await _db.ExecAsync("CREATE STREAM t (id INT, at STRING) WITH (TIMESTAMP = 'at', "
+            + $"TIMESTAMP_FORMAT = 'yyyy-MM-dd HH:mm:ss', VALUE_FORMAT = '{format}')");
+        await _db.ExecAsync("INSERT INTO t VALUES (1, '2024-01-02 03:04:05'), (2, 'not a time')");
+        var rows = await _db.QueryAsync("SELECT id, ROWTIME FROM t");
+        Assert.Equal([[1, 1_704_164_645_000L]], rows);
+        var describe = await _db.QueryAsync("DESCRIBE EXTENDED t");
+        Assert.Contains(describe, row => row[2] is string text && text.EndsWith("skipped_records 1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Timestamp_format_needs_a_string_timestamp_column() =>
+        Assert.Equal(SqlState.DatatypeMismatch, (await _db.FailsAsync(
+            "CREATE STREAM t (at BIGINT) WITH (TIMESTAMP = 'at', TIMESTAMP_FORMAT = 'yyyy')")).SqlState);
+}

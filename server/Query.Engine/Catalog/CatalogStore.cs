@@ -126,6 +126,7 @@ public sealed class CatalogStore
         public string KeyFormat { get; set; } = "KAFKA";
         public string ValueDelimiter { get; set; } = ",";
         public bool WrapSingleValue { get; set; } = true;
+        public string? TimestampFormat { get; set; }
         public string LogName { get; set; } = "";
         public int Partitions { get; set; } = 1;
         public long RetentionMs { get; set; } = -1;
@@ -142,6 +143,7 @@ public sealed class CatalogStore
                 KeyFormat = definition.KeyFormat.ToString().ToUpperInvariant(),
                 ValueDelimiter = definition.ValueDelimiter.ToString(),
                 WrapSingleValue = definition.WrapSingleValue,
+                TimestampFormat = definition.TimestampFormat,
                 LogName = definition.LogName,
                 Partitions = definition.Partitions,
                 RetentionMs = definition.RetentionMs,
@@ -167,6 +169,7 @@ public sealed class CatalogStore
                 KeyFormat = Enum.Parse<Catalog.KeyFormat>(KeyFormat, ignoreCase: true),
                 ValueDelimiter = ValueDelimiter.Length == 1 ? ValueDelimiter[0] : ',',
                 WrapSingleValue = WrapSingleValue,
+                TimestampFormat = TimestampFormat,
             };
         }
     }

@@ -8,7 +8,8 @@ public enum ValueFormat
     /// <summary>The engine's compact binary row format with an offset table (the default).</summary>
     Binary,
 
-    /// <summary>A JSON object per row, keyed by column name (ksqlDB's JSON format); key columns are in the key.</summary>
+    /// <summary>A JSON object per row, keyed by column name (ksqlDB's JSON format); the key column is in the key.
+    /// </summary>
     Json,
 
     /// <summary>ksqlDB's DELIMITED: the value columns as one line of text fields (CSV quoting).</summary>
@@ -59,6 +60,9 @@ public sealed record StreamDefinition(
 
     /// <summary>WRAP_SINGLE_VALUE: a JSON value of one column is an object (true) or the bare value (false).</summary>
     public bool WrapSingleValue { get; init; } = true;
+
+    /// <summary>TIMESTAMP_FORMAT: the Java pattern of a STRING TIMESTAMP column (null: BIGINT or TIMESTAMP).</summary>
+    public string? TimestampFormat { get; init; }
 
     /// <summary>Whether rows are stored in a format other tools read (key columns live in the record key).</summary>
     public bool IsExternalFormat => ValueFormat != ValueFormat.Binary;

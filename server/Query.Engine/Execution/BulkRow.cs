@@ -64,7 +64,7 @@ internal sealed class BulkRow
     public void AppendTo(RowAppender appender)
     {
         var definition = _stream.Definition;
-        if (definition.IsExternalFormat)
+        if (definition.IsExternalFormat || definition.TimestampFormat is not null)
         {
             Materialize();
             appender.Add(_cells);

@@ -21,6 +21,7 @@ public sealed class RecordCursor
     private readonly RecordCodec? _codec;
     private readonly StreamRuntime? _stream;
     private readonly int _timestampColumn;
+    private readonly string? _timestampFormat;
     private byte[] _row = new byte[512];
     private int _rowLength;
     private int _columnCount;
@@ -40,6 +41,7 @@ public sealed class RecordCursor
         _codec = codec;
         _stream = stream;
         _timestampColumn = stream?.Definition.TimestampColumn ?? -1;
+        _timestampFormat = stream?.Definition.TimestampFormat;
     }
 
     /// <summary>
@@ -73,8 +75,18 @@ public sealed class RecordCursor
     {
         if (_timestampColumn >= 0)
         {
-            if (!TryGetInt64(_timestampColumn, out var fromColumn))
+            long fromColumn;
+            if (_timestampFormat is not null)
+            {
+                if (!TryGetString(_timestampColumn, out var text)
+                    || RowTimeText.Parse(text, _timestampFormat) is not { } parsed)
+                    return Skip();
+                fromColumn = parsed;
+            }
+            else if (!TryGetInt64(_timestampColumn, out fromColumn))
+            {
                 return Skip();
+            }
             TimestampMs = fromColumn;
         }
         return TimestampMs >= 0 || Skip();

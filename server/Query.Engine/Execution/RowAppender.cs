@@ -95,10 +95,15 @@ public sealed class RowAppender : IDisposable
         RowCount++;
     }
 
-    private static long TimestampOf(ReadOnlySpan<Cell> row, StreamDefinition definition) =>
-        definition.TimestampColumn >= 0 && !row[definition.TimestampColumn].IsNull
-            ? row[definition.TimestampColumn].Bits
-            : RecordBatchBuilder.UseAppendTime;
+    private static long TimestampOf(ReadOnlySpan<Cell> row, StreamDefinition definition)
+    {
+        if (definition.TimestampColumn < 0 || row[definition.TimestampColumn].IsNull)
+            return RecordBatchBuilder.UseAppendTime;
+        var cell = row[definition.TimestampColumn];
+        return definition.TimestampFormat is { } format
+            ? RowTimeText.Parse((string)cell.Ref!, format) ?? RecordBatchBuilder.UseAppendTime
+            : cell.Bits;
+    }
 
     private RecordBatchBuilder BuilderFor(int partition)
     {

@@ -45,6 +45,7 @@ internal static class DdlHandler
                 KeyFormat = properties.KeyFormat,
                 ValueDelimiter = properties.ValueDelimiter,
                 WrapSingleValue = properties.WrapSingleValue ?? true,
+                TimestampFormat = properties.TimestampFormat,
             };
             engine.Catalog.Put(definition);
             engine.SetStream(engine.NewStream(definition, log));
@@ -134,16 +135,25 @@ internal static class DdlHandler
     private static int TimestampColumn(StreamProperties properties, List<ColumnInfo> columns, Ast.CreateStream create)
     {
         if (properties.TimestampColumn is null)
+        {
+            if (properties.TimestampFormat is not null)
+                throw new SqlException(SqlState.InvalidParameterValue, "TIMESTAMP_FORMAT needs a TIMESTAMP column",
+                    position: create.Span.Start + 1);
             return -1;
+        }
         var wanted = properties.TimestampColumn;
         for (var i = 0; i < columns.Count; i++)
         {
             if (columns[i].Name == wanted || columns[i].Name == wanted.ToUpperInvariant())
             {
-                if (columns[i].Type.Kind is not (SqlTypeKind.BigInt or SqlTypeKind.Timestamp))
+                var expected = properties.TimestampFormat is null
+                    ? columns[i].Type.Kind is SqlTypeKind.BigInt or SqlTypeKind.Timestamp
+                    : columns[i].Type.Kind == SqlTypeKind.String;
+                if (!expected)
                     throw new SqlException(SqlState.DatatypeMismatch,
-                        $"TIMESTAMP column \"{columns[i].Name}\" must be BIGINT or TIMESTAMP, not {columns[i].Type}",
-                        position: create.Span.Start + 1);
+                        $"TIMESTAMP column \"{columns[i].Name}\" must be "
+                        + (properties.TimestampFormat is null ? "BIGINT or TIMESTAMP" : "STRING with TIMESTAMP_FORMAT")
+                        + $", not {columns[i].Type}", position: create.Span.Start + 1);
                 return i;
             }
         }

@@ -22,6 +22,7 @@ internal sealed class StreamProperties
     public KeyFormat KeyFormat { get; private set; } = KeyFormat.Kafka;
     public char ValueDelimiter { get; private set; } = ',';
     public bool? WrapSingleValue { get; private set; }
+    public string? TimestampFormat { get; private set; }
     public string? LogName { get; private set; }
     public LogOptions LogOptions { get; private set; } = new();
 
@@ -54,6 +55,9 @@ internal sealed class StreamProperties
                 break;
             case "TIMESTAMP":
                 TimestampColumn = Text(value, name, position);
+                break;
+            case "TIMESTAMP_FORMAT":
+                TimestampFormat = Text(value, name, position);
                 break;
             case "RETENTION_MS":
                 LogOptions = LogOptions with { RetentionMs = Number(value, name, position, -1, long.MaxValue) };
@@ -111,8 +115,8 @@ internal sealed class StreamProperties
             default:
                 throw new SqlException(SqlState.InvalidParameterValue, $"unrecognized stream property \"{name}\"",
                     position: position, hint: "Known properties: PARTITIONS, TIMESTAMP, RETENTION_MS, RETENTION_BYTES, "
-                        + "VALUE_FORMAT, KEY_FORMAT, FORMAT, VALUE_DELIMITER, WRAP_SINGLE_VALUE, KAFKA_TOPIC, REPLICAS, "
-                        + "SEGMENT_BYTES, SEGMENT_MS, DURABILITY, FLUSH_INTERVAL_MS.");
+                        + "TIMESTAMP_FORMAT, VALUE_FORMAT, KEY_FORMAT, FORMAT, VALUE_DELIMITER, WRAP_SINGLE_VALUE, "
+                        + "KAFKA_TOPIC, REPLICAS, SEGMENT_BYTES, SEGMENT_MS, DURABILITY, FLUSH_INTERVAL_MS.");
         }
     }
 
