@@ -57,6 +57,8 @@ public sealed partial class QueryEngine : IAsyncDisposable
         var logs = LogStore.Open(Path.Combine(options.DataDirectory, "logs"), options.TimeProvider);
         if (options.TimeProvider is not null)
             TimeFunctions.Clock = options.TimeProvider;
+        Limits.ValueSizeLimits.MaxValueBytes = options.MaxValueBytes;
+        Limits.ValueSizeLimits.MaxInListItems = options.MaxInListItems;
         var engine = new QueryEngine(options, catalog, logs);
         foreach (var definition in catalog.Streams)
         {

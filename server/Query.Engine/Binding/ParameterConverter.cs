@@ -30,13 +30,14 @@ public static class ParameterConverter
                 return Convert((int)(time.Ticks / TimeSpan.TicksPerMillisecond), SqlType.Time, type);
             case Guid guid:
                 return ValueCast.ParseText(guid.ToString(), type);
-            case System.Collections.IList list when value is not byte[] && type is ArrayType arrayType:
-                return FromList(list, arrayType.Element);
+            case object?[] items:
+                return ToEngineArray(items, type);
         }
         var (engineValue, sourceType) = value switch
         {
             bool b => ((object)b, SqlType.Boolean),
-            short s => (s, SqlType.Int),
+            short s => ((int)s, SqlType.Int),
+            uint u => ((long)u, SqlType.BigInt),
             int i => (i, SqlType.Int),
             long l => (l, SqlType.BigInt),
             float f => ((double)f, SqlType.Double),
@@ -50,13 +51,15 @@ public static class ParameterConverter
         return Convert(engineValue, sourceType, type);
     }
 
-    /// <summary>A client's array (a binary array parameter or COPY field): each element by the element type.</summary>
-    private static SqlArray FromList(System.Collections.IList list, SqlType element)
+    /// <summary>A decoded wire array (CLR element values, nested once per dimension), element by element.</summary>
+    private static SqlArray ToEngineArray(object?[] items, SqlType type)
     {
-        var items = new object?[list.Count];
-        for (var i = 0; i < items.Length; i++)
-            items[i] = ToEngineValue(list[i], element);
-        return new SqlArray(items);
+        if (type is not ArrayType array)
+            throw new SqlException(SqlState.DatatypeMismatch, $"an array parameter cannot be used as {type}");
+        var values = new object?[items.Length];
+        for (var i = 0; i < values.Length; i++)
+            values[i] = ToEngineValue(items[i], array.Element);
+        return new SqlArray(values);
     }
 
     private static object? FromTimestamp(long ms, SqlType type) => Convert(ms, SqlType.Timestamp, type);

@@ -28,6 +28,9 @@ public static class SqlState
     public const string DataCorrupted = "XX001";
     public const string InternalError = "XX000";
     public const string ProgramLimitExceeded = "54000";
+    public const string StatementTooComplex = "54001";
+    public const string OutOfMemory = "53200";
+    public const string InvalidEscapeSequence = "22025";
     public const string InvalidName = "42602";
     public const string DependentObjectsStillExist = "2BP01";
 }

@@ -1,5 +1,6 @@
 using System.Text;
-using System.Text.RegularExpressions;
+using Query.Engine.Errors;
+using Query.Engine.Limits;
 using Query.Engine.Types;
 
 namespace Query.Engine.Functions;
@@ -38,12 +39,31 @@ public static class StringFunctions
     }
 
     /// <summary>CONCAT ignores NULL arguments, as PostgreSQL's concat() does.</summary>
-    public static string Concat(string?[] values) => string.Concat(values);
+    public static string Concat(string?[] values)
+    {
+        ValueSizeLimits.CheckString(TotalLength(values, 0));
+        return string.Concat(values);
+    }
+
+    private static long TotalLength(string?[] values, int separatorLength)
+    {
+        long total = 0;
+        var count = 0;
+        foreach (var value in values)
+        {
+            if (value is null)
+                continue;
+            total += value.Length;
+            count++;
+        }
+        return total + (long)separatorLength * Math.Max(0, count - 1);
+    }
 
     public static string? ConcatWs(string? separator, string?[] values)
     {
         if (separator is null)
             return null;
+        ValueSizeLimits.CheckString(TotalLength(values, separator.Length));
         var builder = new StringBuilder();
         foreach (var value in values)
         {
@@ -56,8 +76,20 @@ public static class StringFunctions
         return builder.ToString();
     }
 
-    public static string Replace(string value, string search, string replacement) =>
-        search.Length == 0 ? value : value.Replace(search, replacement, StringComparison.Ordinal);
+    public static string Replace(string value, string search, string replacement)
+    {
+        if (search.Length == 0)
+            return value;
+        if (replacement.Length > search.Length)
+        {
+            long count = 0;
+            for (var at = value.IndexOf(search, StringComparison.Ordinal); at >= 0;
+                at = value.IndexOf(search, at + search.Length, StringComparison.Ordinal))
+                count++;
+            ValueSizeLimits.CheckString(value.Length + count * (replacement.Length - search.Length));
+        }
+        return value.Replace(search, replacement, StringComparison.Ordinal);
+    }
 
     public static int Instr(string value, string search) => value.IndexOf(search, StringComparison.Ordinal) + 1;
 
@@ -71,6 +103,7 @@ public static class StringFunctions
             return null;
         if (length <= value.Length)
             return value[..length];
+        ValueSizeLimits.CheckString(length);
         var builder = new StringBuilder(length);
         var fill = length - value.Length;
         if (!left)
@@ -111,18 +144,30 @@ public static class StringFunctions
 
     public static string? RegexpExtract(string pattern, string value, int group)
     {
-        var match = Regex.Match(value, pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        var match = Binding.RegexMatching.Get(pattern).Match(value);
         return match.Success && group < match.Groups.Count && match.Groups[group].Success
             ? match.Groups[group].Value : null;
     }
 
     public static string RegexpReplace(string value, string pattern, string replacement) =>
-        Regex.Replace(value, pattern, replacement, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        Binding.RegexMatching.Get(pattern).Replace(value, replacement);
 
-    public static string Chr(int code) => char.ConvertFromUtf32(code);
+    /// <summary>CHR(n): the character with that code point; 22023 for 0, negatives, surrogates and past U+10FFFF.</summary>
+    public static string Chr(int code)
+    {
+        if (code is <= 0 or > 0x10FFFF or (>= 0xD800 and <= 0xDFFF))
+            throw new SqlException(SqlState.InvalidParameterValue,
+                code == 0 ? "null character not permitted" : $"requested character {code} is not a valid code point");
+        return char.ConvertFromUtf32(code);
+    }
 
     public static int Ascii(string value) => value.Length == 0 ? 0 : char.ConvertToUtf32(value, 0);
 
-    public static string Repeat(string value, int count) =>
-        count <= 0 ? "" : new StringBuilder(value.Length * count).Insert(0, value, count).ToString();
+    public static string Repeat(string value, int count)
+    {
+        if (count <= 0 || value.Length == 0)
+            return "";
+        ValueSizeLimits.CheckString((long)value.Length * count);
+        return new StringBuilder(value.Length * count).Insert(0, value, count).ToString();
+    }
 }

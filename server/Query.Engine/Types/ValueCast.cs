@@ -101,7 +101,7 @@ public static class ValueCast
     public static object? ParseText(string text, SqlType to) => to switch
     {
         DecimalType d => CastMethods.ToDecimal(CastMethods.ParseDecimal(text), d.Precision, d.Scale),
-        ArrayType array when PgArrayLiteral.IsArrayText(text) => PgArrayLiteral.Parse(text, array),
+        ArrayType array when PgArrayLiteral.IsArraySyntax(text) => PgArrayLiteral.Parse(text, array),
         { IsComplex: true } => ParseJson(text, to),
         _ => to.Kind switch
         {
