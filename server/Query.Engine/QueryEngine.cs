@@ -13,7 +13,7 @@ namespace Query.Engine;
 /// Error policy: everything a statement can get wrong surfaces as <see cref="SqlException"/> with a SQLSTATE;
 /// syntax errors pass through as the grammar's <c>SqlSyntaxException</c>.
 /// </summary>
-public sealed class QueryEngine : IAsyncDisposable
+public sealed partial class QueryEngine : IAsyncDisposable
 {
     private readonly Dictionary<string, StreamRuntime> _streams = new(StringComparer.Ordinal);
     private readonly object _ddlLock = new();

@@ -82,10 +82,17 @@ public sealed class InsertTests : IAsyncLifetime
         await _db.ExecAllAsync(
             "CREATE STREAM e (id INT, at TIMESTAMP) WITH (TIMESTAMP = 'at')",
             "INSERT INTO e VALUES (1, '2024-03-01T10:00:00Z')",
-            "INSERT INTO e (id, ROWTIME) VALUES (2, '2024-03-02T00:00:00Z')");
+            "INSERT INTO e (id, at, ROWTIME) VALUES (2, '2024-03-02T00:00:00Z', 5)",
+            "INSERT INTO e (id, ROWTIME) VALUES (3, '2024-03-02T00:00:00Z')",
+            "INSERT INTO e (id, at) VALUES (4, CAST(-1 AS BIGINT)::TIMESTAMP)");
         var rows = await _db.QueryAsync("SELECT id, ROWTIME FROM e ORDER BY id");
+        // As ksqlDB's timestamp extractor: the column wins over a named ROWTIME; a NULL or negative one drops the
+        // record from queries (it stays in the log, counted as skipped).
+        Assert.Equal(2, rows.Count);
         Assert.Equal(1709287200000L, rows[0][1]);
         Assert.Equal(1709337600000L, rows[1][1]);
+        var describe = await _db.QueryAsync("DESCRIBE EXTENDED e");
+        Assert.Contains(describe, row => row[2] is string text && text.EndsWith("skipped_records 2", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -54,19 +54,22 @@ public sealed class RowAppender : IDisposable
         ObjectDisposedException.ThrowIf(_committed, this);
         var definition = _stream.Definition;
         _value.ResetWrittenCount();
-        if (definition.ValueFormat == ValueFormat.Json)
-            JsonRowFormat.Write(_value, row, _stream.Names, _stream.Types);
+        if (_stream.Codec is { } codec)
+            codec.EncodeValue(_value, row);
         else
             BinaryRowFormat.Write(_value, row, _stream.Types);
         if (_value.WrittenCount + 64 > _maxRecordBytes)
             throw new SqlException(SqlState.ProgramLimitExceeded,
                 $"row of {_value.WrittenCount} bytes exceeds the stream's limit of {_maxRecordBytes} bytes");
-        var timestamp = explicitTimestampMs ?? TimestampOf(row, definition);
+        // With TIMESTAMP = 'col' the column is the row time (as ksqlDB's extractor), even when ROWTIME is named.
+        var fromColumn = TimestampOf(row, definition);
+        var timestamp = fromColumn >= 0 ? fromColumn : explicitTimestampMs ?? RecordBatchBuilder.UseAppendTime;
         byte[]? key = null;
         int partition;
         if (definition.KeyColumn >= 0 && !row[definition.KeyColumn].IsNull)
         {
-            key = KafkaPartitioner.SerializeKey(row[definition.KeyColumn], _stream.Types[definition.KeyColumn]);
+            key = _stream.Codec is { } keyCodec ? keyCodec.EncodeKey(row)!
+                : KafkaPartitioner.SerializeKey(row[definition.KeyColumn], _stream.Types[definition.KeyColumn]);
             partition = KafkaPartitioner.Partition(key, _stream.Log.PartitionCount);
         }
         else
@@ -92,10 +95,15 @@ public sealed class RowAppender : IDisposable
         RowCount++;
     }
 
-    private static long TimestampOf(ReadOnlySpan<Cell> row, StreamDefinition definition) =>
-        definition.TimestampColumn >= 0 && !row[definition.TimestampColumn].IsNull
-            ? row[definition.TimestampColumn].Bits
-            : RecordBatchBuilder.UseAppendTime;
+    private static long TimestampOf(ReadOnlySpan<Cell> row, StreamDefinition definition)
+    {
+        if (definition.TimestampColumn < 0 || row[definition.TimestampColumn].IsNull)
+            return RecordBatchBuilder.UseAppendTime;
+        var cell = row[definition.TimestampColumn];
+        return definition.TimestampFormat is { } format
+            ? RowTimeText.Parse((string)cell.Ref!, format) ?? RecordBatchBuilder.UseAppendTime
+            : cell.Bits;
+    }
 
     private RecordBatchBuilder BuilderFor(int partition)
     {
