@@ -171,7 +171,7 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
                 partition?.CloseAsync(delete: false).GetAwaiter().GetResult();
             throw;
         }
-        return new PartitionedLog(name, options, path, partitions);
+        return new PartitionedLog(name, options, path, partitions, _coordinator);
     }
 
     private static bool IsValidName(string name)
