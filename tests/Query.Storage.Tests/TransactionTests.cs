@@ -304,6 +304,94 @@ public sealed class TransactionTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_transactions_with_random_full_disk_failures_are_each_whole_or_absent()
+    {
+        var committed = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var failed = new System.Collections.Concurrent.ConcurrentBag<int>();
+        using (var store = LogStore.Open(_directory.Path))
+        {
+            store.CreateLog("a", new LogOptions { Partitions = 4, SegmentMaxBytes = 32 << 10 });
+            Assert.True(store.TryGetLog("a", out var log));
+            var faults = new Random(11);
+            log.GetPartition(1).WriteFault = (_, _, _) =>
+            {
+                lock (faults)
+                {
+                    if (faults.Next(5) == 0)
+                        throw new IOException("No space left on device", 28);
+                }
+            };
+            store.Coordinator.WriteFault = () =>
+            {
+                lock (faults)
+                {
+                    if (faults.Next(8) == 0)
+                        throw new IOException("No space left on device", 28);
+                }
+            };
+            var tasks = new List<Task>();
+            for (var worker = 0; worker < 6; worker++)
+            {
+                var id = worker;
+                tasks.Add(Task.Run(async () =>
+                {
+                    for (var i = 0; i < 30; i++)
+                    {
+                        var txn = (id * 1000) + i;
+                        using var transaction = store.BeginTransaction();
+                        using var batch = new RecordBatchBuilder();
+                        batch.Add(txn, StorageTestKit.ValueFor(txn));
+                        for (var p = 0; p < 4; p++)
+                        {
+                            if (p == 1 || (txn + p) % 2 == 0)
+                                transaction.Append(log.GetPartition(p), batch);
+                        }
+                        try
+                        {
+                            await transaction.CommitAsync();
+                            committed.Add(txn);
+                        }
+                        catch (StorageException)
+                        {
+                            failed.Add(txn);
+                        }
+                    }
+                }));
+            }
+            await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(60));
+            log.GetPartition(1).WriteFault = null;
+            store.Coordinator.WriteFault = null;
+            AssertWholeOrAbsent(log, committed, failed);
+        }
+        using (var store = LogStore.Open(_directory.Path))
+        {
+            Assert.True(store.TryGetLog("a", out var log));
+            AssertWholeOrAbsent(log, committed, failed);
+        }
+        Assert.NotEmpty(failed);
+        Assert.NotEmpty(committed);
+    }
+
+    private static void AssertWholeOrAbsent(PartitionedLog log, IEnumerable<int> committed, IEnumerable<int> failed)
+    {
+        var found = new Dictionary<int, int>();
+        for (var p = 0; p < 4; p++)
+        {
+            var records = StorageTestKit.ReadAll(log.GetPartition(p));
+            for (var i = 0; i < records.Count; i++)
+            {
+                Assert.Equal(i, records[i].Offset);
+                var txn = (int)records[i].TimestampMs;
+                found[txn] = found.GetValueOrDefault(txn) + 1;
+            }
+        }
+        foreach (var txn in committed)
+            Assert.Equal(txn % 2 == 0 ? 3 : 2, found.GetValueOrDefault(txn));
+        foreach (var txn in failed)
+            Assert.False(found.ContainsKey(txn), $"failed transaction {txn} is visible");
+    }
+
+    [Fact]
     public async Task A_transaction_on_a_deleted_log_fails_and_leaves_the_other_partitions_clean()
     {
         using var store = LogStore.Open(_directory.Path);

@@ -6,39 +6,70 @@ using Query.Storage.Transactions;
 namespace Query.Storage.Commit;
 
 // Transaction shares. A one-partition transaction's batches are one request of the ordinary group (written
-// with one pwrite, all but the last marked continued, so recovery cuts an unfinished one). A multi-partition
-// transaction's share is prepared alone: written (or, staged, finished) and synced without publishing, while
-// this loop holds the partition — no other append can land behind an undecided share — until the coordinator
-// decides; then it is published, or cut off so that its offsets go to the next append.
+// with one pwrite, all but the last marked continued, so recovery cuts an unfinished one). Multi-partition
+// transactions' shares are prepared in groups: the pending shares queued back to back (or one staged share) are
+// written (or, staged, finished) and synced together without publishing, while this loop holds the partition —
+// no other append can land behind an undecided share — until the coordinators decide, in queue order; each is
+// then published, or cut off so that its offsets go to the next append. A share prepared behind another one of
+// the group depends on it (TransactionShare.Predecessor): its coordinator writes its commit record only after
+// the earlier one committed, and aborts if it did not, so the cut of an aborted share never takes a committed
+// one with it.
 internal sealed partial class PartitionWriter
 {
-    private async Task ProcessPendingAsync(TransactionShare share)
+    private const int MaxPendingGroup = 256;
+
+    private List<TransactionShare> TakePendingGroup(TransactionShare first,
+        System.Threading.Channels.ChannelReader<AppendRequest> reader)
+    {
+        var shares = new List<TransactionShare> { first };
+        if (first.Staged is not null)
+            return shares;
+        while (shares.Count < MaxPendingGroup && reader.TryPeek(out var next)
+            && next.Share is { IsPending: true, Staged: null } share)
+        {
+            reader.TryRead(out _);
+            shares.Add(share);
+        }
+        return shares;
+    }
+
+    private async Task ProcessPendingAsync(List<TransactionShare> shares)
     {
         if (_partition.IsClosedForWrites(out var closed))
         {
-            share.FailPrepare(closed);
+            foreach (var share in shares)
+                share.FailPrepare(closed);
             return;
         }
         Segment segment;
         try
         {
-            segment = share.Staged is { } staged ? PrepareStaged(share, staged) : PrepareTail(share);
+            segment = shares[0].Staged is { } staged ? PrepareStaged(shares[0], staged) : PrepareTail(shares);
         }
         catch (Exception exception)
         {
-            share.FailPrepare(PrepareFailure(exception));
+            var failure = PrepareFailure(exception);
+            foreach (var share in shares)
+                share.FailPrepare(failure);
             return;
         }
-        share.SetPrepared();
-        var decision = await share.Decision.ConfigureAwait(false);
-        try
+        for (var i = 1; i < shares.Count; i++)
+            shares[i].Predecessor = shares[i - 1];
+        foreach (var share in shares)
+            share.SetPrepared();
+        var cut = false;
+        foreach (var share in shares)
         {
-            Resolve(share, segment, decision);
-            share.Complete();
-        }
-        catch (Exception exception)
-        {
-            share.FailCompletion(exception);
+            var decision = await share.Decision.ConfigureAwait(false);
+            try
+            {
+                cut |= Resolve(share, segment, decision, cut);
+                share.Complete();
+            }
+            catch (Exception exception)
+            {
+                share.FailCompletion(exception);
+            }
         }
     }
 
@@ -54,17 +85,20 @@ internal sealed partial class PartitionWriter
         return _partition.ActiveSegment;
     }
 
-    private Segment PrepareTail(TransactionShare share)
+    private Segment PrepareTail(List<TransactionShare> shares)
     {
         var options = _partition.Options;
         var sync = options.Durability != DurabilityMode.None;
         var nowMs = _partition.NowMs();
         var segment = _partition.ActiveSegment;
         var position = segment.SizeBytes;
-        if (position > 0 && (position + share.SizeBytes > options.SegmentMaxBytes
+        long total = 0;
+        foreach (var share in shares)
+            total += share.SizeBytes;
+        if (position > 0 && (position + total > options.SegmentMaxBytes
             || nowMs - segment.CreatedMs >= (long)options.SegmentMaxAge.TotalMilliseconds))
         {
-            // The share is written into one segment, so it never straddles a roll: roll first.
+            // The shares are written into one segment, so none straddles a roll: roll first.
             if (_dirty && sync)
                 SyncOrFail(segment, position, nowMs);
             segment = _partition.Roll(_partition.EndOffset, nowMs);
@@ -72,11 +106,19 @@ internal sealed partial class PartitionWriter
         }
         if (position == 0)
             segment.CreatedMs = nowMs;
-        var baseOffset = _partition.EndOffset;
-        _partition.Coordinator.EnsureRecordedEndAtMost(_partition, baseOffset);
-        var length = checked((int)share.SizeBytes);
+        var offset = _partition.EndOffset;
+        _partition.Coordinator.EnsureRecordedEndAtMost(_partition, offset);
+        var length = checked((int)total);
         EnsureBuffer(length, 0);
-        CopyBatches(share.Batches, 0, baseOffset);
+        var at = 0;
+        foreach (var share in shares)
+        {
+            CopyBatches(share.Batches, at, offset);
+            share.BaseOffset = offset;
+            share.FilePosition = position + at;
+            offset += share.RecordCount;
+            at += (int)share.SizeBytes;
+        }
         try
         {
             _partition.BeforeWrite(segment, position, length);
@@ -84,21 +126,27 @@ internal sealed partial class PartitionWriter
         }
         catch (IOException)
         {
-            // Past the published size nothing is anyone's yet: cut it and fail only this transaction.
+            // Past the published size nothing is anyone's yet: cut it and fail only these transactions.
             TryTruncate(segment, position);
             throw;
         }
         _dirty = true;
         if (sync)
             SyncOrFail(segment, position, nowMs);
-        share.BaseOffset = baseOffset;
-        share.FilePosition = position;
         return segment;
     }
 
-    private void Resolve(TransactionShare share, Segment segment, ShareDecision decision)
+    // Returns true when the share was cut off (with everything prepared after it, which its coordinators abort).
+    private bool Resolve(TransactionShare share, Segment segment, ShareDecision decision, bool cutAlready)
     {
         var endOffset = share.BaseOffset + share.RecordCount;
+        if (cutAlready && decision == ShareDecision.Commit)
+        {
+            // Cannot happen (a successor of an aborted share is aborted); if it did, the file is not what the
+            // commit record says, so the partition stops and recovery decides.
+            _partition.Fail(new StorageException("a transaction committed behind an aborted one"));
+            throw _partition.ClosedException();
+        }
         switch (decision)
         {
             case ShareDecision.Commit when share.Staged is { } staged:
@@ -112,8 +160,12 @@ internal sealed partial class PartitionWriter
                 TryPersistIndex(segment);
                 segment.Publish(share.FilePosition + share.SizeBytes, endOffset, minTimestampMs, maxTimestampMs);
                 _partition.OnPublished(endOffset);
-                break;
+                return false;
             case ShareDecision.Abort when share.Staged is null:
+                // A failed partition's files are left to recovery (an abandoned share before this one may be
+                // committed there).
+                if (cutAlready || _partition.IsClosedForWrites(out _))
+                    return true;
                 try
                 {
                     segment.Truncate(share.FilePosition);
@@ -124,13 +176,14 @@ internal sealed partial class PartitionWriter
                     // file is not what this writer believes, so the partition stops.
                     _partition.Fail(exception);
                 }
-                break;
+                return true;
             case ShareDecision.Abandon:
                 share.Staged?.MarkAdopted();   // the commit record may name its files: recovery decides
                 _partition.Fail(new StorageException(
                     "a transaction's commit record could not be made durable; its outcome is decided by recovery"));
-                break;
+                return true;
         }
+        return false;
     }
 
     private Exception PrepareFailure(Exception exception) => exception switch

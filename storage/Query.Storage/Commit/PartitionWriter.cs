@@ -160,7 +160,7 @@ internal sealed partial class PartitionWriter
                 ProcessGroup(_group.AsSpan(0, count));
             Array.Clear(_group, 0, count);
             if (pending is not null)
-                await ProcessPendingAsync(pending.Share!).ConfigureAwait(false);
+                await ProcessPendingAsync(TakePendingGroup(pending.Share!, reader)).ConfigureAwait(false);
         }
         FinalFlush();
     }

@@ -26,6 +26,7 @@ internal sealed class TransactionCoordinator : IDisposable
     private readonly object _enqueueLock = new();
     private readonly object _fileLock = new();
     private readonly object _queueLock = new();
+    private readonly object _endsLock = new();      // guards _recordedEnds: writers read it while a record syncs
     private readonly List<RecordRequest> _queue = [];
     private readonly Dictionary<(string Log, int Partition), long> _recordedEnds;
     private CommitRecordFile _file;
@@ -87,7 +88,7 @@ internal sealed class TransactionCoordinator : IDisposable
     /// <summary>The end offset the last commit record names for the partition, or <see cref="long.MinValue"/>.</summary>
     public long RecordedEnd(string log, int partition)
     {
-        lock (_fileLock)
+        lock (_endsLock)
             return _recordedEnds.TryGetValue((log, partition), out var end) ? end : long.MinValue;
     }
 
@@ -102,8 +103,8 @@ internal sealed class TransactionCoordinator : IDisposable
             return;
         try
         {
-            WriteRecord([new CommitRecordFile.Entry(partition.LogName, partition.Partition, offset, [])],
-                sync: true);
+            WriteRecord(new RecordRequest([new CommitRecordFile.Entry(partition.LogName, partition.Partition, offset,
+                [])], sync: true, countsAsCommit: false), queued: null);
         }
         catch (RecordWriteException exception)
         {
@@ -122,9 +123,14 @@ internal sealed class TransactionCoordinator : IDisposable
                 share.Partition.EnqueuePending(share);
         }
         var failure = await AwaitAllAsync(shares, static share => share.Prepared).ConfigureAwait(false);
+        List<RecordRequest> dependencies = [];
+        if (failure is null)
+            (failure, dependencies) = await AwaitPredecessorsAsync(shares).ConfigureAwait(false);
         var decision = failure is null ? ShareDecision.Commit : ShareDecision.Abort;
         if (failure is null)
-            failure = TryWriteCommitRecord(shares, ref decision);
+            failure = TryWriteCommitRecord(shares, dependencies, ref decision);
+        foreach (var share in shares)
+            share.SetRecordQueued(false);   // no effect once queued
         foreach (var share in shares)
             share.Decide(decision);
         var publishFailure = await AwaitAllAsync(shares, static share => share.Completed).ConfigureAwait(false);
@@ -147,7 +153,8 @@ internal sealed class TransactionCoordinator : IDisposable
             _file.Dispose();
     }
 
-    private Exception? TryWriteCommitRecord(IReadOnlyList<TransactionShare> shares, ref ShareDecision decision)
+    private Exception? TryWriteCommitRecord(IReadOnlyList<TransactionShare> shares,
+        List<RecordRequest> dependencies, ref ShareDecision decision)
     {
         var entries = new List<CommitRecordFile.Entry>(shares.Count);
         var sync = false;
@@ -160,7 +167,15 @@ internal sealed class TransactionCoordinator : IDisposable
         }
         try
         {
-            WriteRecord(entries, sync, countsAsCommit: true);
+            WriteRecord(new RecordRequest(entries, sync, countsAsCommit: true) { Dependencies = dependencies },
+                request =>
+                {
+                    foreach (var share in shares)
+                    {
+                        share.Record = request;
+                        share.SetRecordQueued(true);
+                    }
+                });
             return null;
         }
         catch (RecordWriteException exception)
@@ -171,13 +186,12 @@ internal sealed class TransactionCoordinator : IDisposable
     }
 
     // Appends the record together with any queued by concurrent commits: whoever takes the file lock first
-    // writes and syncs them all (group commit).
-    private void WriteRecord(IReadOnlyCollection<CommitRecordFile.Entry> entries, bool sync,
-        bool countsAsCommit = false)
+    // writes and syncs them all (group commit). `queued` runs once the record has its place in the queue.
+    private void WriteRecord(RecordRequest request, Action<RecordRequest>? queued)
     {
-        var request = new RecordRequest(entries, sync, countsAsCommit);
         lock (_queueLock)
             _queue.Add(request);
+        queued?.Invoke(request);
         lock (_fileLock)
         {
             if (!request.Done)
@@ -200,22 +214,36 @@ internal sealed class TransactionCoordinator : IDisposable
         var sync = false;
         foreach (var request in requests)
         {
+            // A record whose predecessor's failed (in an earlier write, or just now) fails too: in queue order.
+            if (request.Dependencies.Exists(static d => d.Error is not null))
+            {
+                request.Error = new RecordWriteException(new StorageException("an earlier transaction written " +
+                    "together with this one into a partition failed, so this one is rolled back too"), false);
+                continue;
+            }
             records.Add(request.Entries);
             sync |= request.Sync;
         }
         RecordWriteException? error = null;
-        if (_failure is { } failed)
-            error = new RecordWriteException(Failed(failed), uncertain: false);
-        else
-            error = TryAppend(records, sync);
+        if (records.Count > 0)
+        {
+            error = _failure is { } failed
+                ? new RecordWriteException(Failed(failed), uncertain: false)
+                : TryAppend(records, sync);
+        }
         foreach (var request in requests)
         {
-            request.Error = error;
             request.Done = true;
+            if (request.Error is not null)
+                continue;
+            request.Error = error;
             if (error is not null)
                 continue;
-            foreach (var entry in request.Entries)
-                _recordedEnds[(entry.Log, entry.Partition)] = entry.EndOffset;
+            lock (_endsLock)
+            {
+                foreach (var entry in request.Entries)
+                    _recordedEnds[(entry.Log, entry.Partition)] = entry.EndOffset;
+            }
             if (request.CountsAsCommit)
             {
                 Interlocked.Increment(ref _publishing);
@@ -258,7 +286,10 @@ internal sealed class TransactionCoordinator : IDisposable
                 return;
             try
             {
-                _file = CommitRecordFile.Rewrite(_directory, _file, ToEntries(_recordedEnds));
+                List<CommitRecordFile.Entry> entries;
+                lock (_endsLock)
+                    entries = ToEntries(_recordedEnds);
+                _file = CommitRecordFile.Rewrite(_directory, _file, entries);
             }
             catch (IOException)
             {
@@ -283,6 +314,26 @@ internal sealed class TransactionCoordinator : IDisposable
             }
         }
         return first;
+    }
+
+    // A share prepared behind another transaction's share in one partition write commits only if that one does:
+    // its offsets follow it, and a cut of the earlier one cuts this one too. So its record waits until that one's
+    // is queued (then it is written in the same write or a later one, and fails if that one's failed).
+    private static async Task<(Exception?, List<RecordRequest>)> AwaitPredecessorsAsync(
+        IReadOnlyList<TransactionShare> shares)
+    {
+        var dependencies = new List<RecordRequest>();
+        foreach (var share in shares)
+        {
+            if (share.Predecessor is not { } predecessor)
+                continue;
+            if (!await predecessor.RecordQueued.ConfigureAwait(false))
+                return (new StorageException($"an earlier transaction written together with this one into " +
+                    $"partition {share.Partition.Partition} of log \"{share.Partition.LogName}\" failed, so this " +
+                    "one is rolled back too"), dependencies);
+            dependencies.Add((RecordRequest)predecessor.Record!);
+        }
+        return (null, dependencies);
     }
 
     private static void RollForward(string directory, CommitRecordFile.Entry entry)
@@ -322,6 +373,7 @@ internal sealed class TransactionCoordinator : IDisposable
     private sealed class RecordRequest(IReadOnlyCollection<CommitRecordFile.Entry> entries, bool sync,
         bool countsAsCommit)
     {
+        public List<RecordRequest> Dependencies { get; init; } = [];
         public IReadOnlyCollection<CommitRecordFile.Entry> Entries { get; } = entries;
         public bool Sync { get; } = sync;
         public bool CountsAsCommit { get; } = countsAsCommit;

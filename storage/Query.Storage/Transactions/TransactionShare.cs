@@ -28,6 +28,8 @@ internal sealed class TransactionShare
     private readonly TaskCompletionSource<ShareDecision> _decision =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<bool> _recordQueued =
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public TransactionShare(PartitionLog partition) => Partition = partition;
 
@@ -52,6 +54,20 @@ internal sealed class TransactionShare
 
     /// <summary>The temporary file names and final names of a prepared staged share, for the commit record.</summary>
     public List<(string From, string To)> Renames { get; } = [];
+
+    /// <summary>The share prepared just before this one in the same partition write, if any: this one may
+    /// commit only if that one does, so its commit record must come after that one's, in the same write or a
+    /// later one, and fails if that one's failed.</summary>
+    public TransactionShare? Predecessor { get; set; }
+
+    /// <summary>True once the transaction's commit record is queued for writing (<see cref="Record"/> is set);
+    /// false when the transaction aborted before that.</summary>
+    public Task<bool> RecordQueued => _recordQueued.Task;
+
+    /// <summary>The coordinator's pending write of this transaction's commit record.</summary>
+    public object? Record { get; set; }
+
+    public void SetRecordQueued(bool queued) => _recordQueued.TrySetResult(queued);
 
     public Task Prepared => _prepared.Task;
     public Task<ShareDecision> Decision => _decision.Task;

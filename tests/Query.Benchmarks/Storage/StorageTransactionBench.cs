@@ -26,10 +26,12 @@ internal static class StorageTransactionBench
     {
         Console.WriteLine($"### Transactional append (Sync, batches of {BatchRecords:N0} records of 100 bytes)");
         Console.WriteLine();
-        Console.WriteLine("| mode | partitions | records | records/s | partition fsyncs | commit record fsyncs |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-        foreach (var (mode, partitions) in new[] { ("independent appends", 4), ("transaction", 4),
-            ("independent appends", 4), ("transaction", 4), ("plain append", 1), ("transaction", 1) })
+        Console.WriteLine("| mode | partitions | appenders | records | records/s | partition fsyncs | " +
+            "commit record fsyncs |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var (mode, partitions, appenders) in new[] { ("independent appends", 4, 1), ("transaction", 4, 1),
+            ("independent appends", 4, 1), ("transaction", 4, 1), ("plain append", 1, 1), ("transaction", 1, 1),
+            ("independent appends", 4, 8), ("transaction", 4, 8) })
         {
             StorageBenchKit.SettleDisk();
             using var directory = StorageBenchKit.NewDirectory();
@@ -50,13 +52,22 @@ internal static class StorageTransactionBench
             var recordSyncs = store.Coordinator.SyncCount;
             long records = 0;
             var clock = Stopwatch.StartNew();
-            while (clock.Elapsed < limit)
+            var loops = new Task[appenders];
+            for (var a = 0; a < appenders; a++)
             {
-                await AppendOnceAsync(store, log, batches, transactional);
-                records += (long)partitions * BatchRecords;
+                loops[a] = Task.Run(async () =>
+                {
+                    while (clock.Elapsed < limit)
+                    {
+                        await AppendOnceAsync(store, log, batches, transactional);
+                        Interlocked.Add(ref records, (long)partitions * BatchRecords);
+                    }
+                });
             }
+            await Task.WhenAll(loops);
             var elapsed = clock.Elapsed;
-            Console.WriteLine($"| {mode} | {partitions} | {records:N0} | {records / elapsed.TotalSeconds:N0} | " +
+            Console.WriteLine($"| {mode} | {partitions} | {appenders} | {records:N0} | " +
+                $"{records / elapsed.TotalSeconds:N0} | " +
                 $"{SyncCount(log) - syncs:N0} | {store.Coordinator.SyncCount - recordSyncs:N0} |");
             foreach (var batch in batches)
                 batch.Dispose();
