@@ -128,3 +128,50 @@ public sealed class InsertTests : IAsyncLifetime
         Assert.Equal(1001, await CountAsync());
     }
 }
+
+/// <summary>INSERT and COPY are one storage transaction: a failure on one partition leaves nothing anywhere.</summary>
+public sealed class InsertAtomicityTests : IAsyncLifetime
+{
+    private readonly EngineFixture _db = new();
+
+    public async Task InitializeAsync() => await _db.ExecAsync(
+        "CREATE STREAM t (k STRING KEY, i INT) WITH (PARTITIONS = 4)");
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private async Task<long> CountAsync() => (long)(await _db.QueryAsync("SELECT COUNT(*) FROM t"))[0][0]!;
+
+    private Storage.PartitionLog Partition(int partition)
+    {
+        Assert.True(_db.Engine.TryGetStream("T", out var stream));
+        return stream.Log.GetPartition(partition);
+    }
+
+    private static string Values(int rows) =>
+        string.Join(", ", Enumerable.Range(0, rows).Select(i => $"('k{i}', {i})"));
+
+    [Theory]
+    [InlineData(28, SqlState.DiskFull)]
+    [InlineData(5, SqlState.IoError)]
+    public async Task A_failed_write_on_one_partition_fails_a_50_row_insert_whole_and_a_retry_adds_it_once(
+        int errno, string sqlState)
+    {
+        Partition(2).WriteFault = (_, _, _) => throw new IOException("simulated failure", errno);
+        var error = await _db.FailsAsync("INSERT INTO t VALUES " + Values(50));
+        Assert.Equal(sqlState, error.SqlState);
+        Assert.Equal(0, await CountAsync());
+        for (var p = 0; p < 4; p++)
+            Assert.Equal(0, Partition(p).EndOffset);
+        Partition(2).WriteFault = null;
+        Assert.Equal("INSERT 0 50", await _db.ExecAsync("INSERT INTO t VALUES " + Values(50)));
+        Assert.Equal(50, await CountAsync());
+        await _db.RestartAsync();
+        Assert.Equal(50, await CountAsync());
+        var offsets = await _db.QueryAsync("SELECT ROWPARTITION, ROWOFFSET FROM t");
+        foreach (var group in offsets.GroupBy(r => r[0]))
+        {
+            var sorted = group.Select(r => (long)r[1]!).Order().ToList();
+            Assert.Equal(Enumerable.Range(0, sorted.Count).Select(i => (long)i), sorted);
+        }
+    }
+}
