@@ -1,3 +1,5 @@
+using Query.Storage.Reading;
+
 namespace Query.Engine;
 
 /// <summary>Where the engine keeps its catalog and logs, and the clock it stamps rows with.</summary>
@@ -8,4 +10,10 @@ public sealed record EngineOptions
 
     /// <summary>Clock for append times and UNIX_TIMESTAMP(); the system clock when null.</summary>
     public TimeProvider? TimeProvider { get; init; }
+
+    /// <summary>
+    /// How queries read a stream's partitions; the hot log only when null. A source that also reads cold files
+    /// (or a remote broker) is substituted here, without the rest of the engine knowing.
+    /// </summary>
+    public IPartitionSourceFactory? PartitionSources { get; init; }
 }

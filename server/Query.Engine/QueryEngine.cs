@@ -3,6 +3,7 @@ using Query.Engine.Errors;
 using Query.Engine.Execution;
 using Query.Engine.Functions;
 using Query.Storage;
+using Query.Storage.Reading;
 
 namespace Query.Engine;
 
@@ -65,12 +66,17 @@ public sealed class QueryEngine : IAsyncDisposable
                     Partitions = definition.Partitions,
                     RetentionMs = definition.RetentionMs,
                 });
-            engine._streams[definition.Name] = new StreamRuntime(definition, log);
+            engine._streams[definition.Name] = engine.NewStream(definition, log);
         }
         return engine;
     }
 
     public EngineSession CreateSession() => new(this);
+
+    /// <summary>A stream over <paramref name="log"/> whose reads go through the configured partition sources.
+    /// </summary>
+    internal StreamRuntime NewStream(StreamDefinition definition, PartitionedLog log) =>
+        new(definition, log, (Options.PartitionSources ?? HotPartitionSourceFactory.Instance).CreateSources(log));
 
     /// <summary>Every stream with its columns and settings (for clients' \d and information_schema).</summary>
     public IReadOnlyList<StreamDefinition> ListStreams() => Catalog.Streams;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Query.Storage.Format;
 using Query.Storage.Log;
+using Query.Storage.Reading;
 
 namespace Query.Storage;
 
@@ -13,9 +14,12 @@ namespace Query.Storage;
 /// <see cref="ReadStatistics.BatchesSkipped"/> counts batches whose header was read and rejected; batches
 /// jumped over by the time index are not read at all. At the live end <see cref="TryRead"/> returns false
 /// and can be called again later (after <see cref="PartitionLog.WaitForDataAsync"/>) to continue.
+/// Opened by <see cref="PartitionLog.OpenReader"/> it throws <see cref="OffsetOutOfRangeException"/> when
+/// retention removes the offset it is about to read; opened through <see cref="HotPartitionSource"/> it moves on
+/// to the first record still held and counts the offsets passed over.
 /// Not thread-safe; dispose it.
 /// </summary>
-public sealed class LogReader : IDisposable
+public sealed class LogReader : IRecordReader
 {
     private const int SeekReadBytes = 16 * 1024;
     private const int SequentialReadBytes = 512 * 1024;
@@ -27,6 +31,7 @@ public sealed class LogReader : IDisposable
     private readonly long _endOffsetExclusive;
     private readonly long _minTimestampMs;
     private readonly long _maxTimestampMs;
+    private readonly bool _skipRemovedOffsets;
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(SequentialReadBytes);
     private long _bufferStart;
     private int _bufferLength;
@@ -42,13 +47,14 @@ public sealed class LogReader : IDisposable
     private long _batchPosition;
 
     internal LogReader(PartitionLog partition, long startOffset, long endOffsetExclusive, long minTimestampMs,
-        long maxTimestampMs)
+        long maxTimestampMs, bool skipRemovedOffsets = false)
     {
         _partition = partition;
         NextOffset = startOffset;
         _endOffsetExclusive = endOffsetExclusive;
         _minTimestampMs = minTimestampMs;
         _maxTimestampMs = maxTimestampMs;
+        _skipRemovedOffsets = skipRemovedOffsets;
     }
 
     /// <summary>The offset the next <see cref="TryRead"/> looks at.</summary>
@@ -86,6 +92,18 @@ public sealed class LogReader : IDisposable
             if (NextOffset >= _endOffsetExclusive || !TryLoadNextBatch())
                 return false;
         }
+    }
+
+    /// <summary>Moves <see cref="NextOffset"/> up to <paramref name="startOffset"/> (the log start after
+    /// retention), counting the offsets passed over that this reader would have returned.</summary>
+    internal void SkipRemovedOffsets(long startOffset)
+    {
+        if (NextOffset >= startOffset)
+            return;
+        // Offsets below 0 never existed, and those past the reader's end were not asked for.
+        Statistics.OffsetsSkippedByRetention += Math.Max(0, Math.Min(startOffset, _endOffsetExclusive)
+            - Math.Max(0, Math.Min(NextOffset, _endOffsetExclusive)));
+        NextOffset = startOffset;
     }
 
     public void Dispose()
@@ -196,7 +214,11 @@ public sealed class LogReader : IDisposable
             _partition.ThrowIfDeleted();
             var segments = _partition.Segments;
             if (NextOffset < segments[0].BaseOffset)
-                throw new OffsetOutOfRangeException(NextOffset, segments[0].BaseOffset, _partition.EndOffset);
+            {
+                if (!_skipRemovedOffsets)
+                    throw new OffsetOutOfRangeException(NextOffset, segments[0].BaseOffset, _partition.EndOffset);
+                SkipRemovedOffsets(segments[0].BaseOffset);
+            }
             var i = FindSegment(segments, NextOffset);
             while (i < segments.Length - 1 && segments[i].IsSealed && !OverlapsTimeRange(segments[i]))
             {

@@ -1,5 +1,6 @@
 using Query.Engine.Errors;
 using Query.Engine.Execution;
+using Query.Storage.Reading;
 using Query.Testing;
 
 namespace Query.Engine.Tests;
@@ -8,10 +9,13 @@ namespace Query.Engine.Tests;
 public sealed class EngineFixture : IAsyncDisposable
 {
     private readonly TempDirectory _directory = new("engine-test");
+    private readonly IPartitionSourceFactory? _partitionSources;
 
-    public EngineFixture()
+    /// <param name="partitionSources">The engine's partition sources; the hot log when null.</param>
+    public EngineFixture(IPartitionSourceFactory? partitionSources = null)
     {
-        Engine = QueryEngine.Open(new EngineOptions { DataDirectory = _directory.Path });
+        _partitionSources = partitionSources;
+        Engine = QueryEngine.Open(Options());
         Session = Engine.CreateSession();
     }
 
@@ -25,9 +29,11 @@ public sealed class EngineFixture : IAsyncDisposable
     public async Task RestartAsync()
     {
         await Engine.DisposeAsync();
-        Engine = QueryEngine.Open(new EngineOptions { DataDirectory = _directory.Path });
+        Engine = QueryEngine.Open(Options());
         Session = Engine.CreateSession();
     }
+
+    private EngineOptions Options() => new() { DataDirectory = _directory.Path, PartitionSources = _partitionSources };
 
     public async Task<string?> ExecAsync(string sql)
     {

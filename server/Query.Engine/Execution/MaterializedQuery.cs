@@ -38,6 +38,7 @@ public static class MaterializedQuery
         to.BatchesRead = from.BatchesRead;
         to.BatchesSkipped = from.BatchesSkipped;
         to.BytesRead = from.BytesRead;
+        to.OffsetsSkippedByRetention = from.OffsetsSkippedByRetention;
         to.RecordsScanned = from.RecordsScanned;
         to.PartitionsScanned = from.PartitionsScanned;
     }

@@ -1,6 +1,7 @@
 using Query.Engine.Errors;
 using Query.Engine.Planning;
 using Query.Storage;
+using Query.Storage.Reading;
 
 namespace Query.Engine.Execution;
 
@@ -10,10 +11,10 @@ public sealed record PushStart(int Partition, long StartOffset, long EndOffsetEx
 
 /// <summary>
 /// A push query (EMIT CHANGES): a lightweight tail of the log, not a thread or a copy of the data. Each
-/// <c>ReadAsync</c> reads the next matching record straight from storage; when every partition is at its
-/// live end it awaits the log's data signal. The consumer's pace drives the reads, so a slow consumer only falls
-/// behind in the log (bounded memory, writers never wait), and an idle query holds no read buffer: its reader is
-/// closed at the live end and reopened at the saved offset. Replay and live reading are the same loop over
+/// <c>ReadAsync</c> reads the next matching record straight from the partition sources; when every partition is
+/// at its live end it awaits the sources' data signal. The consumer's pace drives the reads, so a slow consumer
+/// only falls behind in the log (bounded memory, writers never wait), and an idle query holds no read buffer: its
+/// reader is closed at the live end and reopened at the saved offset. Replay and live reading are the same loop over
 /// offsets, so the seam has no gap and no duplicate.
 /// </summary>
 public sealed class PushQueryReader : RowReader
@@ -24,12 +25,12 @@ public sealed class PushQueryReader : RowReader
     private readonly RecordCursor _cursor;
     private int _current;
 
-    private sealed class PartitionState(PushStart start, PartitionLog log)
+    private sealed class PartitionState(PushStart start, IPartitionSource source)
     {
         public PushStart Start { get; } = start;
-        public PartitionLog Log { get; } = log;
+        public IPartitionSource Source { get; } = source;
         public long NextOffset { get; set; } = start.StartOffset;
-        public LogReader? Reader { get; set; }
+        public IRecordReader? Reader { get; set; }
         public bool Done => NextOffset >= Start.EndOffsetExclusive;
     }
 
@@ -41,7 +42,7 @@ public sealed class PushQueryReader : RowReader
         _cursor = stream.CreateCursor();
         _partitions = new PartitionState[starts.Count];
         for (var i = 0; i < starts.Count; i++)
-            _partitions[i] = new PartitionState(starts[i], stream.Log.GetPartition(starts[i].Partition));
+            _partitions[i] = new PartitionState(starts[i], stream.Sources[starts[i].Partition]);
         Current = new Types.Cell[Math.Max(1, compiled.Plan.Projection.Count)];
         Statistics.PartitionsScanned = starts.Count;
     }
@@ -113,13 +114,14 @@ public sealed class PushQueryReader : RowReader
         return false;
     }
 
-    private static LogReader OpenReader(PartitionState state)
+    private static IRecordReader OpenReader(PartitionState state)
     {
-        // A consumer slower than retention loses the deleted records; it continues from what remains.
-        var from = Math.Max(state.NextOffset, state.Log.StartOffset);
-        state.NextOffset = from;
-        return state.Log.OpenReader(from, state.Start.EndOffsetExclusive, state.Start.MinTimestampMs,
-            state.Start.MaxTimestampMs);
+        // A consumer slower than retention loses the deleted records: the source moves the reader on to what
+        // remains (and counts what it skipped), so the saved position follows the reader.
+        var reader = state.Source.OpenReader(state.NextOffset, state.Start.EndOffsetExclusive,
+            state.Start.MinTimestampMs, state.Start.MaxTimestampMs);
+        state.NextOffset = reader.NextOffset;
+        return reader;
     }
 
     private async ValueTask WaitForDataAsync(CancellationToken cancellationToken)
@@ -128,7 +130,7 @@ public sealed class PushQueryReader : RowReader
         {
             if (_partitions.Length == 1)
             {
-                await _partitions[0].Log.WaitForDataAsync(_partitions[0].NextOffset, cancellationToken);
+                await _partitions[0].Source.WaitForDataAsync(_partitions[0].NextOffset, cancellationToken);
                 return;
             }
             using var any = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -136,7 +138,7 @@ public sealed class PushQueryReader : RowReader
             foreach (var state in _partitions)
             {
                 if (!state.Done)
-                    waits.Add(state.Log.WaitForDataAsync(state.NextOffset, any.Token).AsTask());
+                    waits.Add(state.Source.WaitForDataAsync(state.NextOffset, any.Token).AsTask());
             }
             var first = await Task.WhenAny(waits);
             await any.CancelAsync();
@@ -172,31 +174,32 @@ public sealed class PushQueryReader : RowReader
     }
 
     /// <summary>
-    /// Start offsets per partition: a lower bound on ROWOFFSET or ROWTIME in WHERE replays from there;
-    /// otherwise 'earliest' starts at the log start and 'latest' (the default) at the end. An upper bound on
-    /// ROWOFFSET ends the partition there.
+    /// Start offsets per partition: a lower bound on ROWOFFSET or ROWTIME in WHERE replays from there (offsets
+    /// that retention removed are skipped by the source when read); otherwise 'earliest' starts at the source's
+    /// start and 'latest' (the default) at its last stable offset. An upper bound on ROWOFFSET ends the partition
+    /// there.
     /// </summary>
     public static List<PushStart> PlanStarts(StreamRuntime stream, Binding.BoundExpr? where, bool earliest)
     {
         var starts = new List<PushStart>();
-        for (var p = 0; p < stream.Log.PartitionCount; p++)
+        for (var p = 0; p < stream.Sources.Count; p++)
         {
             var region = PushdownAnalyzer.Analyze(where, p);
             if (region.IsEmpty)
                 continue;
-            var log = stream.Log.GetPartition(p);
+            var source = stream.Sources[p];
             var (minTs, maxTs) = ScanPlan.TimeWindow(region);
             var offsetMin = region.Offsets.Min;
             long start;
             if (offsetMin != long.MinValue || minTs != long.MinValue)
             {
-                start = Math.Max(offsetMin, log.StartOffset);
+                start = Math.Max(offsetMin, 0);                 // offsets are never negative
                 if (minTs != long.MinValue)
-                    start = Math.Max(start, log.FindOffsetForTimestamp(minTs));
+                    start = Math.Max(start, source.FindOffsetForTimestamp(minTs));
             }
             else
             {
-                start = earliest ? log.StartOffset : log.EndOffset;
+                start = earliest ? source.StartOffset : source.LastStableOffset;
             }
             var end = region.Offsets.Max == long.MaxValue ? long.MaxValue : region.Offsets.Max + 1;
             starts.Add(new PushStart(p, start, end, minTs, maxTs));

@@ -1,10 +1,11 @@
 using Query.Engine.Planning;
-using Query.Storage;
+using Query.Storage.Reading;
 
 namespace Query.Engine.Execution;
 
 /// <summary>
-/// Walks a <see cref="ScanPlan"/>: one LogReader per offset range, records loaded into a reusable
+/// Walks a <see cref="ScanPlan"/>: one reader per offset range, opened on the partition's source (which skips
+/// what retention removed since planning), records loaded into a reusable
 /// <see cref="RecordCursor"/>, the compiled WHERE applied before anything else is decoded.
 /// </summary>
 public sealed class ScanSource : IDisposable
@@ -14,7 +15,7 @@ public sealed class ScanSource : IDisposable
     private readonly ScanStatistics _statistics;
     private int _partitionIndex;
     private int _rangeIndex = -1;
-    private LogReader? _reader;
+    private IRecordReader? _reader;
     private int _partition;
 
     public ScanSource(ScanPlan plan, Func<RecordCursor, bool>? filter, ScanStatistics statistics)
@@ -55,13 +56,9 @@ public sealed class ScanSource : IDisposable
             if (++_rangeIndex < partition.Ranges.Count)
             {
                 var (start, end) = partition.Ranges[_rangeIndex];
-                var log = _plan.Stream.Log.GetPartition(partition.Partition);
-                // Retention may have removed the start since planning: read what is still there.
-                var from = Math.Max(start, log.StartOffset);
-                if (from >= end)
-                    continue;
                 _partition = partition.Partition;
-                _reader = log.OpenReader(from, end, partition.MinTimestampMs, partition.MaxTimestampMs);
+                _reader = _plan.Stream.Sources[partition.Partition].OpenReader(start, end, partition.MinTimestampMs,
+                    partition.MaxTimestampMs);
                 return true;
             }
             _partitionIndex++;

@@ -1,6 +1,6 @@
 namespace Query.Engine.Execution;
 
-/// <summary>Counters of the storage reads behind one query (summed from every LogReader it opened).</summary>
+/// <summary>Counters of the storage reads behind one query (summed from every reader it opened).</summary>
 public sealed class ScanStatistics
 {
     public int SegmentsOpened { get; internal set; }
@@ -10,6 +10,9 @@ public sealed class ScanStatistics
     public long BatchesSkipped { get; internal set; }
 
     public long BytesRead { get; internal set; }
+
+    /// <summary>Offsets the query asked for that retention removed before they were read.</summary>
+    public long OffsetsSkippedByRetention { get; internal set; }
 
     public long RecordsScanned { get; internal set; }
 
@@ -21,5 +24,6 @@ public sealed class ScanStatistics
         BatchesRead += statistics.BatchesRead;
         BatchesSkipped += statistics.BatchesSkipped;
         BytesRead += statistics.BytesRead;
+        OffsetsSkippedByRetention += statistics.OffsetsSkippedByRetention;
     }
 }

@@ -1,25 +1,39 @@
 using Query.Engine.Catalog;
 using Query.Engine.Types;
 using Query.Storage;
+using Query.Storage.Reading;
 
 namespace Query.Engine.Execution;
 
-/// <summary>A stream as the engine runs it: its definition, its partitioned log, and its write state.</summary>
+/// <summary>
+/// A stream as the engine runs it: its definition, the partitioned log it appends to, the partition sources every
+/// read goes through, and its write state.
+/// </summary>
 public sealed class StreamRuntime
 {
     private int _roundRobin = -1;
 
-    public StreamRuntime(StreamDefinition definition, PartitionedLog log)
+    public StreamRuntime(StreamDefinition definition, PartitionedLog log, IReadOnlyList<IPartitionSource> sources)
     {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(sources);
+        if (sources.Count != log.PartitionCount)
+            throw new ArgumentException($"{sources.Count} sources for the {log.PartitionCount} partitions of log "
+                + $"\"{log.Name}\"", nameof(sources));
         Definition = definition;
         Log = log;
+        Sources = sources;
         Types = definition.ColumnTypes();
         Names = definition.ColumnNames();
     }
 
     public StreamDefinition Definition { get; }
 
+    /// <summary>The log appends go to. Reads go through <see cref="Sources"/>, never through this.</summary>
     public PartitionedLog Log { get; }
+
+    /// <summary>One source per partition, indexed by partition number.</summary>
+    public IReadOnlyList<IPartitionSource> Sources { get; }
 
     public SqlType[] Types { get; }
 
@@ -28,6 +42,9 @@ public sealed class StreamRuntime
     /// <summary>Rows without a key are spread evenly over partitions.</summary>
     public int NextRoundRobinPartition() =>
         (int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)Log.PartitionCount);
+
+    /// <summary>The same log and sources under a changed definition (ALTER, CREATE OR REPLACE).</summary>
+    public StreamRuntime WithDefinition(StreamDefinition definition) => new(definition, Log, Sources);
 
     public RecordCursor CreateCursor() => new(Types, Names, Definition.ValueFormat == ValueFormat.Json);
 }

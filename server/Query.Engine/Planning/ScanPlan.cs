@@ -10,25 +10,28 @@ public sealed record PartitionScan(int Partition, IReadOnlyList<(long Start, lon
 
 /// <summary>
 /// The storage reads of a query over one stream, decided from its WHERE clause before any byte is read. A pull
-/// query's ranges stop at the end offsets captured when it starts (a consistent snapshot).
+/// query's ranges lie within each partition source's [start, last stable offset) captured when it starts (a
+/// consistent snapshot); retention that moves a start later is the source's business when the ranges are read.
 /// </summary>
 public sealed record ScanPlan(StreamRuntime Stream, IReadOnlyList<PartitionScan> Partitions)
 {
-    /// <summary>Plans a bounded scan: per partition, the predicate's region within [StartOffset, EndOffset).</summary>
+    /// <summary>
+    /// Plans a bounded scan: per partition, the predicate's region within [StartOffset, LastStableOffset).
+    /// </summary>
     public static ScanPlan ForPull(StreamRuntime stream, BoundExpr? where)
     {
         var partitions = new List<PartitionScan>();
-        for (var p = 0; p < stream.Log.PartitionCount; p++)
+        for (var p = 0; p < stream.Sources.Count; p++)
         {
             var region = PushdownAnalyzer.Analyze(where, p);
             if (region.IsEmpty)
                 continue;
-            var log = stream.Log.GetPartition(p);
-            var end = log.EndOffset;
-            var offsets = region.Offsets.Intersect(IntervalSet.Range(log.StartOffset, end - 1));
+            var source = stream.Sources[p];
+            var end = source.LastStableOffset;
+            var offsets = region.Offsets.Intersect(IntervalSet.Range(source.StartOffset, end - 1));
             var (minTs, maxTs) = TimeWindow(region);
             if (minTs != long.MinValue && !offsets.IsEmpty)
-                offsets = offsets.Intersect(IntervalSet.AtLeast(log.FindOffsetForTimestamp(minTs)));
+                offsets = offsets.Intersect(IntervalSet.AtLeast(source.FindOffsetForTimestamp(minTs)));
             var ranges = new List<(long, long)>();
             foreach (var (low, high) in offsets.Intervals)
                 ranges.Add((low, high + 1));
@@ -41,10 +44,13 @@ public sealed record ScanPlan(StreamRuntime Stream, IReadOnlyList<PartitionScan>
     internal static (long Min, long Max) TimeWindow(ScanRegion region) =>
         region.Times.IsAll ? (long.MinValue, long.MaxValue) : (region.Times.Min, region.Times.Max);
 
-    /// <summary>EXPLAIN text: per partition, the offset ranges, the time window and the segments they touch.</summary>
+    /// <summary>
+    /// EXPLAIN text: per partition, the offset ranges, the time window and the segments (or other units of
+    /// storage, as the partition source names them) they touch.
+    /// </summary>
     public void Describe(StringBuilder builder)
     {
-        builder.Append("  Scan ").Append(Stream.Definition.Name).Append(" (").Append(Stream.Log.PartitionCount)
+        builder.Append("  Scan ").Append(Stream.Definition.Name).Append(" (").Append(Stream.Sources.Count)
             .Append(" partitions, ").Append(Partitions.Count).Append(" to read)").AppendLine();
         foreach (var partition in Partitions)
         {
@@ -65,18 +71,18 @@ public sealed record ScanPlan(StreamRuntime Stream, IReadOnlyList<PartitionScan>
 
     private void DescribeSegments(StringBuilder builder, PartitionScan partition)
     {
-        foreach (var segment in Stream.Log.GetPartition(partition.Partition).GetSegments())
+        var extents = Stream.Sources[partition.Partition].DescribeExtents(partition.Ranges[0].Start,
+            partition.Ranges[^1].EndExclusive);
+        foreach (var extent in extents)
         {
             var overlapsOffsets = false;
             foreach (var (start, end) in partition.Ranges)
-                overlapsOffsets |= segment.BaseOffset < end && segment.EndOffset > start;
-            var overlapsTime = segment.MaxTimestampMs >= partition.MinTimestampMs
-                && segment.MinTimestampMs <= partition.MaxTimestampMs;
-            if (!overlapsOffsets || !overlapsTime)
+                overlapsOffsets |= extent.BaseOffset < end && extent.EndOffset > start;
+            if (!overlapsOffsets || !extent.OverlapsTime(partition.MinTimestampMs, partition.MaxTimestampMs))
                 continue;
-            builder.Append("      segment ").Append(Path.GetFileName(segment.FilePath)).Append(" offsets [")
-                .Append(segment.BaseOffset).Append(", ").Append(segment.EndOffset).Append(") ")
-                .Append(segment.SizeBytes).Append(" bytes").AppendLine();
+            builder.Append("      ").Append(extent.Kind).Append(' ').Append(extent.Name).Append(" offsets [")
+                .Append(extent.BaseOffset).Append(", ").Append(extent.EndOffset).Append(") ")
+                .Append(extent.SizeBytes).Append(" bytes").AppendLine();
         }
     }
 }

@@ -41,7 +41,7 @@ internal static class DdlHandler
             var definition = new StreamDefinition(name, columns, key, timestamp, properties.ValueFormat, logName,
                 log.PartitionCount, log.Options.RetentionMs, engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
             engine.Catalog.Put(definition);
-            engine.SetStream(new StreamRuntime(definition, log));
+            engine.SetStream(engine.NewStream(definition, log));
         }
         return StatementResult.Command("CREATE STREAM");
     }
@@ -62,7 +62,7 @@ internal static class DdlHandler
                 + "(only adding columns at the end is supported)");
         var definition = old with { Columns = columns, TimestampColumn = timestamp };
         engine.Catalog.Put(definition);
-        engine.SetStream(new StreamRuntime(definition, existing.Log));
+        engine.SetStream(existing.WithDefinition(definition));
         return StatementResult.Command("CREATE STREAM");
     }
 
@@ -190,7 +190,7 @@ internal static class DdlHandler
             }
             var definition = old with { Columns = columns };
             engine.Catalog.Put(definition);
-            engine.SetStream(new StreamRuntime(definition, stream.Log));
+            engine.SetStream(stream.WithDefinition(definition));
         }
         return StatementResult.Command("ALTER STREAM");
     }

@@ -24,10 +24,11 @@ internal static partial class ShowHandler
             return rows;
         long totalRows = 0, totalBytes = 0;
         var partitionRows = new List<Cell[]>();
-        for (var p = 0; p < stream.Log.PartitionCount; p++)
+        for (var p = 0; p < stream.Sources.Count; p++)
         {
-            var log = stream.Log.GetPartition(p);
-            var segments = log.GetSegments();
+            var source = stream.Sources[p];
+            var (startOffset, endOffset) = (source.StartOffset, source.LastStableOffset);
+            var segments = source.DescribeExtents();
             long bytes = 0, minTs = long.MaxValue, maxTs = long.MinValue;
             foreach (var segment in segments)
             {
@@ -38,19 +39,19 @@ internal static partial class ShowHandler
                     maxTs = Math.Max(maxTs, segment.MaxTimestampMs);
                 }
             }
-            var count = log.EndOffset - log.StartOffset;
+            var count = endOffset - startOffset;
             totalRows += count;
             totalBytes += bytes;
             var time = count == 0 ? "no rows"
                 : $"rowtime [{Temporal.FormatTimestamp(minTs)}, {Temporal.FormatTimestamp(maxTs)}]";
             partitionRows.Add(EngineSession.TextRow($"partition {p}", "PARTITION",
-                $"offsets [{log.StartOffset}, {log.EndOffset}) rows {count} bytes {bytes} {time} segments "
+                $"offsets [{startOffset}, {endOffset}) rows {count} bytes {bytes} {time} segments "
                     + $"{segments.Count}"));
         }
         var timestamp = definition.TimestampColumn >= 0 ? definition.Columns[definition.TimestampColumn].Name
             : "append time";
         rows.Add(EngineSession.TextRow(definition.Name, "STREAM",
-            $"log {definition.LogName} partitions {stream.Log.PartitionCount} rows {totalRows} bytes {totalBytes} "
+            $"log {definition.LogName} partitions {stream.Sources.Count} rows {totalRows} bytes {totalBytes} "
             + $"value_format {Format(definition)} rowtime from {timestamp} retention_ms {definition.RetentionMs}"));
         rows.AddRange(partitionRows);
         return rows;

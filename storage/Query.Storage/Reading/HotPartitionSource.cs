@@ -1,0 +1,57 @@
+namespace Query.Storage.Reading;
+
+/// <summary>
+/// The hot segment log of one partition as an <see cref="IPartitionSource"/>. The partition's writer publishes
+/// only data that is committed, so the last stable offset is the published end offset.
+/// </summary>
+public sealed class HotPartitionSource : IPartitionSource
+{
+    /// <summary>What <see cref="SourceExtent.Kind"/> says for a segment of the hot log.</summary>
+    public const string SegmentKind = "segment";
+
+    private readonly PartitionLog _log;
+
+    public HotPartitionSource(PartitionLog log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        _log = log;
+    }
+
+    public string LogName => _log.LogName;
+
+    public int Partition => _log.Partition;
+
+    public long StartOffset => _log.StartOffset;
+
+    public long EndOffset => _log.EndOffset;
+
+    public long LastStableOffset => _log.EndOffset;
+
+    public long FindOffsetForTimestamp(long timestampMs) => _log.FindOffsetForTimestamp(timestampMs);
+
+    public IRecordReader OpenReader(long startOffset, long endOffsetExclusive = long.MaxValue,
+        long minTimestampMs = long.MinValue, long maxTimestampMs = long.MaxValue) =>
+        _log.OpenRetainedReader(startOffset, endOffsetExclusive, minTimestampMs, maxTimestampMs);
+
+    public ValueTask WaitForDataAsync(long offset, CancellationToken cancellationToken) =>
+        _log.WaitForDataAsync(offset, cancellationToken);
+
+    public IReadOnlyList<SourceExtent> DescribeExtents(long startOffset = 0, long endOffsetExclusive = long.MaxValue)
+    {
+        _log.ThrowIfDeleted();
+        var extents = new List<SourceExtent>();
+        foreach (var segment in _log.Segments)
+        {
+            var baseOffset = segment.BaseOffset;
+            var endOffset = segment.EndOffset;
+            var overlaps = baseOffset < endOffsetExclusive
+                && (endOffset > startOffset || (endOffset == baseOffset && baseOffset >= startOffset));
+            if (overlaps)
+                extents.Add(new SourceExtent(SegmentKind, Path.GetFileName(segment.LogPath), baseOffset, endOffset,
+                    segment.MinTimestampMs, segment.MaxTimestampMs, segment.SizeBytes));
+        }
+        return extents;
+    }
+
+    public override string ToString() => $"{LogName}/{Partition} (hot log)";
+}
