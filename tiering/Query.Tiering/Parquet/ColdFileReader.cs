@@ -122,6 +122,38 @@ internal sealed class ColdFileReader : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _reader.DisposeAsync();
 
+    /// <summary>The first offset in the file whose ROWTIME is at or after <paramref name="timestampMs"/>; -1: none.</summary>
+    public static long FindOffsetForTimestamp(string path, long timestampMs) =>
+        FindOffsetForTimestampAsync(path, timestampMs).GetAwaiter().GetResult();
+
+    private static async Task<long> FindOffsetForTimestampAsync(string path, long timestampMs)
+    {
+        await using var reader = await ParquetReader.CreateAsync(path).ConfigureAwait(false);
+        var schema = reader.Schema;
+        var timeField = schema.FindDataField(ColdFileSchema.RowTime);
+        var offsetField = schema.FindDataField(ColdFileSchema.RowOffset);
+        long best = -1;
+        for (var i = 0; i < reader.RowGroupCount; i++)
+        {
+            var rowGroup = reader.OpenRowGroupReader(i);
+            if (StatisticMs(rowGroup.GetStatistics(timeField)?.MaxValue) is { } max && max < timestampMs)
+                continue;
+            var rows = checked((int)rowGroup.RowCount);
+            var times = new DateTime[rows];
+            var offsets = new long[rows];
+            await rowGroup.ReadAsync<DateTime>(timeField, times).ConfigureAwait(false);
+            await rowGroup.ReadAsync<long>(offsetField, offsets).ConfigureAwait(false);
+            for (var row = 0; row < rows; row++)
+            {
+                if (ColdFields.ToEpochMs(times[row]) >= timestampMs && (best < 0 || offsets[row] < best))
+                    best = offsets[row];
+            }
+            if (best >= 0)
+                return best;        // row groups are in offset order: a later one cannot hold a smaller offset
+        }
+        return best;
+    }
+
     private async ValueTask LoadRowGroupAsync(ParquetRowGroupReader rowGroup, CancellationToken cancellationToken)
     {
         var rows = checked((int)rowGroup.RowCount);
