@@ -99,6 +99,13 @@ public sealed class QueryEngine : IAsyncDisposable
 
     private readonly Query.Tiering.Archival.SegmentArchiver _archiver = new();
 
+    /// <summary>Stream <paramref name="name"/>'s rows as tiering sees them (for archival jobs and tools).</summary>
+    public Query.Tiering.Layout.IColumnLayout GetColumnLayout(string name)
+    {
+        var definition = GetStream(name, null).Definition;
+        return new StreamColumnLayout(definition, definition.Columns.Count);
+    }
+
     /// <summary>Every stream with its columns and settings (for clients' \d and information_schema).</summary>
     public IReadOnlyList<StreamDefinition> ListStreams() => Catalog.Streams;
 

@@ -10,7 +10,7 @@ namespace Query.Tiering.Reading;
 /// (the segments it was about to read were archived and released), the record it returned is dropped and the
 /// skipped offsets are read from cold. Offsets that expired from both tiers are stepped over and counted.
 /// </summary>
-internal sealed class TieredRecordReader : IRecordReader
+public sealed class TieredRecordReader : IRecordReader
 {
     private readonly TieredPartitionSource _source;
     private readonly long _endOffsetExclusive;
@@ -21,7 +21,7 @@ internal sealed class TieredRecordReader : IRecordReader
     private long _hotSkippedAtOpen;
     private readonly ReadStatistics _closed = new();     // readers already closed, and offsets skipped
 
-    public TieredRecordReader(TieredPartitionSource source, long startOffset, long endOffsetExclusive,
+    internal TieredRecordReader(TieredPartitionSource source, long startOffset, long endOffsetExclusive,
         long minTimestampMs, long maxTimestampMs)
     {
         _source = source;
