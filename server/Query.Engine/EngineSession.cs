@@ -162,6 +162,7 @@ public sealed partial class EngineSession
         Query.Storage.StorageFullException => new SqlException(SqlState.DiskFull, e.Message, innerException: e),
         Query.Storage.CorruptSegmentException => new SqlException(SqlState.DataCorrupted, e.Message, innerException: e),
         Query.Storage.LogDeletedException => new SqlException(SqlState.UndefinedTable, e.Message, innerException: e),
+        Query.Storage.LogTruncatedException => new SqlException("40001", e.Message, innerException: e),
         System.Text.RegularExpressions.RegexMatchTimeoutException =>
             new SqlException(SqlState.QueryCanceled, "regular expression took too long", innerException: e),
         ArgumentException when e.Source == "System.Text.RegularExpressions" =>

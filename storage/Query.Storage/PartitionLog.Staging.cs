@@ -89,6 +89,7 @@ public sealed partial class PartitionLog
         }
         if (replacesPrevious)
             previous.Close();   // its files were replaced by the first staged segment's; readers move past it
+        PostSealed(replacesPrevious ? null : previous, adopted);
         return active;
     }
 }

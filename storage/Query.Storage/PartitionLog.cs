@@ -170,6 +170,7 @@ public sealed partial class PartitionLog
         // Interlocked is a full fence: a waiter that registered before this read sees the new end offset.
         if (Interlocked.Exchange(ref _waiterRegistered, 0) != 0)
             WakeWaiters();
+        PersistSegmentAgeIfStarted();
     }
 
     private void WakeWaiters() => Interlocked.Exchange(ref _dataSignal, NewSignal()).TrySetResult();
@@ -210,6 +211,7 @@ public sealed partial class PartitionLog
             return;
         await _writer.StopAsync().ConfigureAwait(false);
         WakeWaiters();
+        CompleteSealedWatches(delete);
         lock (_segmentsLock)
         {
             if (!delete && _failure is null)

@@ -18,6 +18,7 @@ internal sealed class AppendRequest : IValueTaskSource<AppendResult>
         _core.RunContinuationsAsynchronously = true;
     }
 
+    public long? TruncateAfter;      // set for a truncation (never pooled): cut the log after this offset
     public ReadOnlyMemory<byte> Batch;
     public int RecordCount;
     public CancellationToken Cancellation;

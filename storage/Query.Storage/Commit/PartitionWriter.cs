@@ -14,7 +14,7 @@ namespace Query.Storage.Commit;
 /// or fsync failure also fails the partition, since what reached the disk is then unknown. Reopening the
 /// store recovers it from the files.</para>
 /// </summary>
-internal sealed class PartitionWriter
+internal sealed partial class PartitionWriter
 {
     private const int MaxGroupRequests = 1024;
     private const int MaxGroupBytes = 8 << 20;
@@ -189,6 +189,17 @@ internal sealed class PartitionWriter
             if (request.Cancellation.IsCancellationRequested)
             {
                 request.Cancelled = true;                     // failed with the others when they are acknowledged
+                continue;
+            }
+            if (request.TruncateAfter is { } lastKeptOffset)
+            {
+                Commit(segment, group, pendingFrom, i, writeStart, bufferLength, nextOffset,
+                    options.Durability != DurabilityMode.None, nowMs);
+                segment = Truncate(request, lastKeptOffset, ref nextOffset, nowMs);
+                position = writeStart = segment.SizeBytes;
+                bufferLength = 0;
+                pendingFrom = i + 1;
+                _settled = i + 1;
                 continue;
             }
             if (request.Staged is { } staged)

@@ -8,7 +8,8 @@ namespace Query.Storage.Recovery;
 /// <summary>
 /// Opens a partition directory after a clean or unclean shutdown:
 /// <list type="number">
-/// <item>finishes the renames of a staged append whose adoption a crash cut short (see AdoptionManifest);</item>
+/// <item>finishes the renames of a staged append whose adoption a crash cut short (see AdoptionManifest), then a
+/// truncation a crash cut short (see TruncationManifest);</item>
 /// <item>removes leftovers: temporary files, index files without a segment, segments wholly before the
 /// checkpoint's start offset (a retention delete cut short);</item>
 /// <item>a sealed segment listed in the checkpoint with the same size is trusted: its index files are loaded,
@@ -24,7 +25,9 @@ internal static class PartitionRecovery
     {
         System.IO.Directory.CreateDirectory(directory);
         AdoptionManifest.RollForward(directory);
-        var hasCheckpoint = PartitionCheckpoint.TryRead(directory, out var startOffset, out var checkpoint);
+        TruncationManifest.RollForward(directory);
+        var hasCheckpoint = PartitionCheckpoint.TryRead(directory, out var checkpointHeader, out var checkpoint);
+        var startOffset = checkpointHeader.StartOffset;
         var baseOffsets = ListSegments(directory, hasCheckpoint ? startOffset : long.MinValue);
         if (baseOffsets.Count == 0)
             baseOffsets.Add(hasCheckpoint ? startOffset : 0);
@@ -59,12 +62,20 @@ internal static class PartitionRecovery
             throw;
         }
         var active = segments[^1];
-        active.CreatedMs = nowMs; // age is counted from the reopen: the creation time is not persisted
+        active.CreatedMs = ActiveCreatedMs(active, checkpointHeader, nowMs);
         active.OpenIndexFilesForAppend();
         if (options.Durability != DurabilityMode.None)
             FileSync.SyncDirectory(directory);
         return segments;
     }
+
+    // The age of a non-empty active segment goes on from when it started taking appends, as the checkpoint
+    // recorded it; an empty one (or one the checkpoint does not know) counts from now, its first append resets it.
+    private static long ActiveCreatedMs(Segment active, PartitionCheckpoint.Header checkpoint, long nowMs) =>
+        active.SizeBytes > 0 && checkpoint.ActiveBaseOffset == active.BaseOffset
+            && checkpoint.ActiveCreatedMs != long.MinValue
+            ? Math.Min(checkpoint.ActiveCreatedMs, nowMs)
+            : nowMs;
 
     private static void DeleteSegmentsAfter(string directory, List<long> baseOffsets, int index)
     {
