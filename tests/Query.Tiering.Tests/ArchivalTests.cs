@@ -80,4 +80,23 @@ public sealed class ArchivalTests : IDisposable
             Assert.Equal(files[i - 1].EndOffset, files[i].BaseOffset);
         Assert.Equal(before, TierTestKit.ReadBothTiers(partition, tier));
     }
+
+    [Fact]
+    public async Task Hot_retention_never_deletes_a_segment_that_is_not_archived_yet()
+    {
+        await using var store = LogStore.Open(DataPath);
+        var partition = store.CreateLog("s", TierTestKit.SmallSegments with { RetentionBytes = 1 }).GetPartition(0);
+        var tier = PartitionTier.Open(ColdPath, "s", 0);
+        SegmentArchiver.ProtectUnarchived(partition, tier);
+        await new RowGenerator(9).AppendAsync(partition, 2000);
+        partition.EnforceRetention();
+        Assert.Equal(0, partition.StartOffset);
+        var before = ColdFileRoundTripTests.ReadHot(partition, 0, partition.EndOffset);
+
+        await new SegmentArchiver().ArchiveAsync(partition, tier, TierTestKit.Layout, _ => true);
+        partition.EnforceRetention();
+
+        Assert.Equal(tier.Manifest.EndOffset, partition.RetentionFloor);
+        Assert.Equal(before, TierTestKit.ReadBothTiers(partition, tier));
+    }
 }

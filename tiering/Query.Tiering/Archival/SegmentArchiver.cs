@@ -32,6 +32,21 @@ public sealed class SegmentArchiver
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>The retention floor holder name under which archival keeps un-archived segments from retention.</summary>
+    public const string RetentionFloorHolder = "tiering";
+
+    /// <summary>
+    /// Holds <paramref name="log"/>'s retention floor at the tier's archived-through offset, so time and size
+    /// retention of the hot log never delete a segment that is not yet cold. Call it when a stream becomes tiered;
+    /// every archival run moves the floor up as it commits.
+    /// </summary>
+    public static void ProtectUnarchived(PartitionLog log, PartitionTier tier)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(tier);
+        log.HoldRetentionFloor(RetentionFloorHolder, tier.Manifest.EndOffset);
+    }
+
     /// <summary>Test hook: called at each step; throwing there simulates a failure (or a crash) at that point.</summary>
     internal Action<ArchiveStep>? Fault { get; set; }
 
@@ -50,6 +65,7 @@ public sealed class SegmentArchiver
         await tier.MutationLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            ProtectUnarchived(log, tier);
             ReleaseHot(log, tier.Manifest.EndOffset);
             var candidates = Candidates(log, tier.Manifest.EndOffset, shouldArchive);
             progress?.Plan(candidates.Count, candidates.Sum(s => s.SizeBytes));
@@ -124,6 +140,7 @@ public sealed class SegmentArchiver
             tier.BeforeManifestRename = null;
         }
         Step(ArchiveStep.ReleaseHot);
+        log.HoldRetentionFloor(RetentionFloorHolder, segment.EndOffset);
         ReleaseHot(log, segment.EndOffset);
         long rows = 0, bytesOut = 0;
         foreach (var file in written)
