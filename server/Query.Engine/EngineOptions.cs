@@ -34,4 +34,10 @@ public sealed record EngineOptions
     /// (or a remote broker) is substituted here, without the rest of the engine knowing.
     /// </summary>
     public IPartitionSourceFactory? PartitionSources { get; init; }
+
+    /// <summary>
+    /// The cold tier (Parquet files under its root): when set, queries read each stream's archived offsets from
+    /// it and then the hot log, and <see cref="QueryEngine.ArchiveStreamAsync"/> moves sealed segments there.
+    /// </summary>
+    public Query.Tiering.ColdStore? ColdStore { get; init; }
 }
