@@ -171,6 +171,10 @@ public sealed partial class ExpressionBinder
     private BoundExpr BindInList(Ast.InListExpr inList)
     {
         var position = PositionOf(inList);
+        if (inList.Items.Count > Limits.ValueSizeLimits.MaxInListItems)
+            throw new SqlException(SqlState.ProgramLimitExceeded,
+                $"IN list has {inList.Items.Count:N0} items; at most {Limits.ValueSizeLimits.MaxInListItems:N0} are "
+                + "allowed", hint: "raise MaxInListItems, or load the values into a stream", position: position);
         var operand = Bind(inList.Operand);
         var items = new BoundExpr[inList.Items.Count];
         var type = operand.Type;
@@ -197,7 +201,10 @@ public sealed partial class ExpressionBinder
             value = LowerCase(value);
             pattern = LowerCase(pattern);
         }
-        char? escape = like.Escape is { Length: > 0 } e ? e[0] : null;
+        if (like.Escape is { Length: > 1 })
+            throw new SqlException(SqlState.InvalidEscapeSequence, "invalid escape string",
+                hint: "Escape string must be empty or one character.", position: PositionOf(like));
+        char? escape = like.Escape is { Length: 1 } e ? e[0] : null;
         return new BoundLike(value, pattern, escape, like.Negated);
     }
 

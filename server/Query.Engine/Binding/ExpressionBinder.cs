@@ -33,7 +33,7 @@ public sealed partial class ExpressionBinder
 
     public BoundExpr Bind(Ast.Expr expression, SqlType? hint = null)
     {
-        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+        Limits.DepthGuard.Enter();
         if (_aggregation is not null && _aggregation.TryGetGroupColumn(expression, out var groupColumn))
             return groupColumn;
         return expression switch
@@ -214,6 +214,8 @@ public sealed partial class ExpressionBinder
         if (!operand.Type.IsNumeric && operand.Type.Kind != SqlTypeKind.Null)
             throw new SqlException(SqlState.UndefinedFunction, $"operator does not exist: - {operand.Type}",
                 position: position);
+        if (operand.Type.Kind == SqlTypeKind.Null)
+            return operand;   // -NULL is NULL; there is no untyped negation to compile
         return unary.Operator == Ast.UnaryOperator.Plus ? operand : Fold(new BoundUnary(UnaryOp.Negate, operand));
     }
 }

@@ -78,7 +78,7 @@ public sealed partial class ExpressionCompiler<TRow> where TRow : class
 
     private Emitted Emit(BoundExpr expression)
     {
-        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+        Limits.DepthGuard.Enter();
         return expression switch
         {
             BoundColumn column => EmitColumn(column),

@@ -35,8 +35,13 @@ public static class CollectionFunctions
     public static string ArrayJoin(SqlType elementType, SqlArray array, string delimiter)
     {
         var parts = new string[array.Count];
+        long length = (long)delimiter.Length * Math.Max(0, parts.Length - 1);
         for (var i = 0; i < parts.Length; i++)
+        {
             parts[i] = array.Items[i] is { } item ? ValueText.Format(item, elementType) : "";
+            length += parts[i].Length;
+        }
+        Limits.ValueSizeLimits.CheckString(length);
         return string.Join(delimiter, parts);
     }
 

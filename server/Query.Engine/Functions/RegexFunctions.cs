@@ -4,15 +4,16 @@ using Query.Engine.Types;
 namespace Query.Engine.Functions;
 
 /// <summary>
-/// ksqlDB's REGEXP_ functions (pattern first for the EXTRACT pair, as in ksqlDB). Patterns go through .NET's
-/// regex cache; a match that runs over a second is 57014 and a bad pattern 2201B (see EngineSession).
+/// ksqlDB's REGEXP_ functions (pattern first for the EXTRACT pair, as in ksqlDB). Matching goes through
+/// RegexMatching (non-backtracking where the pattern allows); the split, which needs ExplicitCapture, runs with a
+/// one-second timeout (57014). A bad pattern is 2201B (see EngineSession).
 /// </summary>
 public static class RegexFunctions
 {
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
 
-    private static Match First(string pattern, string value) =>
-        Regex.Match(value, pattern, RegexOptions.CultureInvariant, MatchTimeout);
+    // Through RegexMatching: linear-time (non-backtracking) where the pattern allows, compiled once per pattern.
+    private static Match First(string pattern, string value) => Binding.RegexMatching.Get(pattern).Match(value);
 
     public static string? RegexpExtract(string pattern, string value) => RegexpExtract(pattern, value, 0);
 
@@ -40,7 +41,7 @@ public static class RegexFunctions
     }
 
     public static string RegexpReplace(string value, string pattern, string replacement) =>
-        Regex.Replace(value, pattern, replacement, RegexOptions.CultureInvariant, MatchTimeout);
+        Binding.RegexMatching.Get(pattern).Replace(value, replacement);
 
     /// <summary>Splits around matches; an empty pattern splits every character; empty pieces are kept.</summary>
     public static SqlArray RegexpSplitToArray(string value, string pattern)

@@ -1,4 +1,6 @@
 using System.Text;
+using Query.Engine.Errors;
+using Query.Engine.Limits;
 using Query.Engine.Types;
 
 namespace Query.Engine.Functions;
@@ -37,12 +39,31 @@ public static class StringFunctions
     }
 
     /// <summary>CONCAT ignores NULL arguments, as PostgreSQL's concat() does.</summary>
-    public static string Concat(string?[] values) => string.Concat(values);
+    public static string Concat(string?[] values)
+    {
+        ValueSizeLimits.CheckString(TotalLength(values, 0));
+        return string.Concat(values);
+    }
+
+    private static long TotalLength(string?[] values, int separatorLength)
+    {
+        long total = 0;
+        var count = 0;
+        foreach (var value in values)
+        {
+            if (value is null)
+                continue;
+            total += value.Length;
+            count++;
+        }
+        return total + (long)separatorLength * Math.Max(0, count - 1);
+    }
 
     public static string? ConcatWs(string? separator, string?[] values)
     {
         if (separator is null)
             return null;
+        ValueSizeLimits.CheckString(TotalLength(values, separator.Length));
         var builder = new StringBuilder();
         foreach (var value in values)
         {
@@ -55,8 +76,20 @@ public static class StringFunctions
         return builder.ToString();
     }
 
-    public static string Replace(string value, string search, string replacement) =>
-        search.Length == 0 ? value : value.Replace(search, replacement, StringComparison.Ordinal);
+    public static string Replace(string value, string search, string replacement)
+    {
+        if (search.Length == 0)
+            return value;
+        if (replacement.Length > search.Length)
+        {
+            long count = 0;
+            for (var at = value.IndexOf(search, StringComparison.Ordinal); at >= 0;
+                at = value.IndexOf(search, at + search.Length, StringComparison.Ordinal))
+                count++;
+            ValueSizeLimits.CheckString(value.Length + count * (replacement.Length - search.Length));
+        }
+        return value.Replace(search, replacement, StringComparison.Ordinal);
+    }
 
     public static int Instr(string value, string search) => value.IndexOf(search, StringComparison.Ordinal) + 1;
 
@@ -141,8 +174,14 @@ public static class StringFunctions
         return new SqlArray(Array.ConvertAll(parts, part => (object?)part));
     }
 
-    public static string? Chr(int code) =>
-        code is >= 0 and <= 0x10FFFF and not (>= 0xD800 and <= 0xDFFF) ? char.ConvertFromUtf32(code) : null;
+    /// <summary>CHR(n): the character with that code point; 22023 for 0, negatives, surrogates and past U+10FFFF.</summary>
+    public static string Chr(int code)
+    {
+        if (code is <= 0 or > 0x10FFFF or (>= 0xD800 and <= 0xDFFF))
+            throw new SqlException(SqlState.InvalidParameterValue,
+                code == 0 ? "null character not permitted" : $"requested character {code} is not a valid code point");
+        return char.ConvertFromUtf32(code);
+    }
 
     public static int Ascii(string value) => value.Length == 0 ? 0 : char.ConvertToUtf32(value, 0);
 
