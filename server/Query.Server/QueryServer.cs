@@ -44,7 +44,7 @@ public sealed class QueryServer : IAsyncDisposable
             throw;
         }
         Directory.CreateDirectory(settings.DataDirectory);
-        var engine = QueryEngine.Open(new EngineOptions { DataDirectory = settings.DataDirectory });
+        var engine = QueryEngine.Open(settings.ToEngineOptions());
         try
         {
             var pgServer = new PgServer(options, new EngineSessionFactory(engine), loggerFactory);

@@ -44,6 +44,27 @@ public sealed class ServerSettings
     /// <summary>User name to password, for scram-sha-256 and cleartext.</summary>
     public Dictionary<string, string> Users { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Deepest syntax tree of a statement (54001 past it).</summary>
+    public int MaxStatementDepth { get; set; } = Grammar.SqlParser.DefaultMaxDepth;
+
+    /// <summary>Largest string, bytes or array value a function may build (54000 past it).</summary>
+    public long MaxValueBytes { get; set; } = Engine.Limits.ValueSizeLimits.DefaultMaxValueBytes;
+
+    /// <summary>Most items in one IN list (54000 past it).</summary>
+    public int MaxInListItems { get; set; } = 100_000;
+
+    /// <summary>Memory one pull query may hold for groups, sorted rows and distinct values (53200 past it).</summary>
+    public long QueryMemoryBytes { get; set; } = 256L * 1024 * 1024;
+
+    public Engine.EngineOptions ToEngineOptions() => new()
+    {
+        DataDirectory = DataDirectory,
+        MaxStatementDepth = MaxStatementDepth,
+        MaxValueBytes = MaxValueBytes,
+        MaxInListItems = MaxInListItems,
+        QueryMemoryBytes = QueryMemoryBytes,
+    };
+
     /// <summary>Flags accepted on the command line, mapped to the keys above.</summary>
     public static IDictionary<string, string> CommandLineFlags { get; } = new Dictionary<string, string>
     {
@@ -53,6 +74,10 @@ public sealed class ServerSettings
         ["--max-message-bytes"] = nameof(MaxMessageBytes),
         ["--max-connections"] = nameof(MaxConnections),
         ["--auth"] = nameof(Auth),
+        ["--max-statement-depth"] = nameof(MaxStatementDepth),
+        ["--max-value-bytes"] = nameof(MaxValueBytes),
+        ["--max-in-list-items"] = nameof(MaxInListItems),
+        ["--query-memory-bytes"] = nameof(QueryMemoryBytes),
         ["--max-unauthenticated-message-bytes"] = nameof(MaxUnauthenticatedMessageBytes),
         ["--max-unauthenticated-connections"] = nameof(MaxUnauthenticatedConnections),
         ["--authentication-timeout-seconds"] = nameof(AuthenticationTimeoutSeconds),

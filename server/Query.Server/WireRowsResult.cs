@@ -139,39 +139,10 @@ internal sealed class WireRowsResult : IPgResult
 
     private void WriteArray(PgRowWriter writer, int ordinal)
     {
-        var isWireArray = PgTypeMapping.OidOf(_rows.Columns[ordinal].Type) != PgTypeOid.Json;
-        if (isWireArray && _rows.GetValue(ordinal) is SqlArray array)
-            writer.WriteValue(ToWireElements(array, ((ArrayType)_rows.Columns[ordinal].Type).Element));
+        var type = (ArrayType)_rows.Columns[ordinal].Type;
+        if (PgTypeMapping.OidOf(type) != PgTypeOid.Json && _rows.GetValue(ordinal) is SqlArray array)
+            WireArrayWriter.Write(writer, array, type);
         else
             writer.WriteText(_rows.GetText(ordinal));
     }
-
-    /// <summary>
-    /// Temporal elements are held as epoch numbers; the row writer needs them as CLR dates and times to write the
-    /// element type's own text or binary form (else a DATE[] would read back as day numbers).
-    /// </summary>
-    private static object?[] ToWireElements(SqlArray array, SqlType element)
-    {
-        if (element.Kind is not (SqlTypeKind.Date or SqlTypeKind.Time or SqlTypeKind.Timestamp))
-            return array.Items;
-        var items = new object?[array.Count];
-        for (var i = 0; i < items.Length; i++)
-        {
-            items[i] = array.Items[i] switch
-            {
-                null => null,
-                int days when element.Kind == SqlTypeKind.Date => DateOnly.FromDayNumber(days + UnixEpochDayNumber),
-                int ms => new TimeOnly(ms * TimeSpan.TicksPerMillisecond),
-                long ms when ms is > MinTimestampMs and < MaxTimestampMs =>
-                    DateTime.SpecifyKind(DateTime.UnixEpoch.AddMilliseconds(ms), DateTimeKind.Unspecified),
-                var other => other,
-            };
-        }
-        return items;
-    }
-
-    private const long MinTimestampMs = -62_135_596_800_000;   // DateTime.MinValue, out of which no CLR time
-    private const long MaxTimestampMs = 253_402_300_800_000;   // DateTime.MaxValue + 1 ms
-
-    private static readonly int UnixEpochDayNumber = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 }

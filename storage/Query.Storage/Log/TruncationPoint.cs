@@ -46,7 +46,12 @@ internal readonly record struct TruncationPoint(long CutPosition, byte[] Head)
             recordPosition += 4 + BinaryPrimitives.ReadInt32LittleEndian(batch.AsSpan(recordPosition));
         }
         var head = batch.AsSpan(0, recordPosition).ToArray();
-        BatchHeader.Seal(head, keep, min, max);     // the base offset (outside the CRC) stays as it was
+        // Base offset, version and attribute bytes stay as they were; length, count, time range and CRC change.
+        BinaryPrimitives.WriteInt32LittleEndian(head.AsSpan(8), head.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(head.AsSpan(20), keep);
+        BinaryPrimitives.WriteInt64LittleEndian(head.AsSpan(24), min);
+        BinaryPrimitives.WriteInt64LittleEndian(head.AsSpan(32), max);
+        BinaryPrimitives.WriteUInt32LittleEndian(head.AsSpan(12), BatchHeader.ComputeCrc(head));
         return head;
     }
 
