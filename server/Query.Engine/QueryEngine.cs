@@ -15,7 +15,7 @@ namespace Query.Engine;
 /// Error policy: everything a statement can get wrong surfaces as <see cref="SqlException"/> with a SQLSTATE;
 /// syntax errors pass through as the grammar's <c>SqlSyntaxException</c>.
 /// </summary>
-public sealed class QueryEngine : IAsyncDisposable
+public sealed partial class QueryEngine : IAsyncDisposable
 {
     private readonly Dictionary<string, StreamRuntime> _streams = new(StringComparer.Ordinal);
     private TieredPartitionSourceFactory? _tieredSources;
@@ -60,6 +60,8 @@ public sealed class QueryEngine : IAsyncDisposable
         var logs = LogStore.Open(Path.Combine(options.DataDirectory, "logs"), options.TimeProvider);
         if (options.TimeProvider is not null)
             TimeFunctions.Clock = options.TimeProvider;
+        Limits.ValueSizeLimits.MaxValueBytes = options.MaxValueBytes;
+        Limits.ValueSizeLimits.MaxInListItems = options.MaxInListItems;
         var engine = new QueryEngine(options, catalog, logs);
         foreach (var definition in catalog.Streams)
         {

@@ -10,14 +10,25 @@ public sealed class EngineFixture : IAsyncDisposable
 {
     private readonly TempDirectory _directory = new("engine-test");
     private readonly IPartitionSourceFactory? _partitionSources;
+    private readonly Func<EngineOptions, EngineOptions> _configure;
 
     /// <param name="partitionSources">The engine's partition sources; the hot log when null.</param>
     public EngineFixture(IPartitionSourceFactory? partitionSources = null)
+        : this(options => options, partitionSources)
     {
+    }
+
+    /// <param name="configure">Changes the engine's options (a small limit, say).</param>
+    /// <param name="partitionSources">The engine's partition sources; the hot log when null.</param>
+    public EngineFixture(Func<EngineOptions, EngineOptions> configure,
+        IPartitionSourceFactory? partitionSources = null)
+    {
+        _configure = configure;
         _partitionSources = partitionSources;
         Engine = QueryEngine.Open(Options());
         Session = Engine.CreateSession();
     }
+
 
     public QueryEngine Engine { get; private set; }
 
@@ -33,7 +44,8 @@ public sealed class EngineFixture : IAsyncDisposable
         Session = Engine.CreateSession();
     }
 
-    private EngineOptions Options() => new() { DataDirectory = _directory.Path, PartitionSources = _partitionSources };
+    private EngineOptions Options() =>
+        _configure(new EngineOptions { DataDirectory = _directory.Path, PartitionSources = _partitionSources });
 
     public async Task<string?> ExecAsync(string sql)
     {

@@ -12,18 +12,19 @@ namespace Query.Engine.Execution;
 public static class MaterializedQuery
 {
     public static BufferedRowReader Run(CompiledSelect compiled, ScanPlan? scan, ScanStatistics statistics,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Limits.QueryMemoryBudget? budget = null)
     {
         var plan = compiled.Plan;
+        budget ??= Limits.QueryMemoryBudget.Unlimited;
         List<Cell[]> rows;
         if (plan.Aggregation is not null)
-            rows = Aggregate(compiled, scan!, statistics, cancellationToken);
+            rows = Aggregate(compiled, scan!, statistics, cancellationToken, budget);
         else if (scan is not null)
-            rows = ProjectAll(compiled, scan, statistics, cancellationToken);
+            rows = ProjectAll(compiled, scan, statistics, cancellationToken, budget);
         else
             rows = ProjectConstant(compiled);
         if (plan.OrderBy.Count > 0)
-            Sort(rows, plan);
+            Sort(rows, plan, cancellationToken);
         var start = (int)Math.Min(rows.Count, plan.Offset);
         var count = (int)Math.Min(rows.Count - start, plan.Limit ?? long.MaxValue);
         var result = rows.GetRange(start, count);
@@ -57,23 +58,27 @@ public static class MaterializedQuery
     }
 
     private static List<Cell[]> ProjectAll(CompiledSelect compiled, ScanPlan scan, ScanStatistics statistics,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Limits.QueryMemoryBudget budget)
     {
         var rows = new List<Cell[]>();
-        using var source = new ScanSource(scan, compiled.Filter, statistics);
+        using var source = new ScanSource(scan, compiled.Filter, statistics)
+        {
+            CancellationToken = cancellationToken,
+        };
         while (source.MoveNext())
         {
             if ((rows.Count & 4095) == 0 && cancellationToken.IsCancellationRequested)
                 throw SqlException.Canceled();
             var cells = new Cell[compiled.Plan.Projection.Count];
             compiled.Projection!(source.Cursor, cells);
+            budget.Charge(Limits.QueryMemoryBudget.EstimateRow(cells) + RowSlotBytes);
             rows.Add(cells);
         }
         return rows;
     }
 
     private static List<Cell[]> Aggregate(CompiledSelect compiled, ScanPlan scan, ScanStatistics statistics,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Limits.QueryMemoryBudget budget)
     {
         var aggregation = compiled.Plan.Aggregation!;
         var keyCount = aggregation.GroupKeys.Count;
@@ -84,8 +89,9 @@ public static class MaterializedQuery
         var groups = new Dictionary<Cell[], Accumulator[]>(new GroupKeyComparer(keyKinds));
         var order = new List<Cell[]>();
         var scratch = new Cell[keyCount + aggregates.Count];
+        var collects = KeepsValues(aggregates);
         long scanned = 0;
-        using (var source = new ScanSource(scan, compiled.Filter, statistics))
+        using (var source = new ScanSource(scan, compiled.Filter, statistics) { CancellationToken = cancellationToken })
         {
             while (source.MoveNext())
             {
@@ -95,12 +101,17 @@ public static class MaterializedQuery
                 if (!groups.TryGetValue(scratch, out var accumulators))
                 {
                     var key = scratch[..keyCount];
+                    budget.Charge(Limits.QueryMemoryBudget.EstimateRow(key) + GroupBytes(aggregates.Count));
                     accumulators = NewAccumulators(aggregates);
                     groups.Add(key, accumulators);
                     order.Add(key);
                 }
                 for (var i = 0; i < accumulators.Length; i++)
+                {
                     accumulators[i].Add(scratch[keyCount + i]);
+                    if (collects[i])
+                        budget.Charge(Limits.QueryMemoryBudget.EstimateCell(scratch[keyCount + i]));
+                }
             }
         }
         if (keyCount == 0 && groups.Count == 0)
@@ -109,6 +120,21 @@ public static class MaterializedQuery
             order.Add([]);
         }
         return Finish(compiled, groups, order, keyCount);
+    }
+
+    // A list slot, a dictionary entry, an order slot: what holding one more row or group costs besides itself.
+    private const int RowSlotBytes = 8;
+
+    private static long GroupBytes(int aggregateCount) => 48 + (aggregateCount * 48L);
+
+    /// <summary>Aggregates that keep their inputs (COLLECT_LIST / COLLECT_SET / COUNT(DISTINCT)) grow per row.</summary>
+    private static bool[] KeepsValues(List<Binding.BoundAggregate> aggregates)
+    {
+        var keeps = new bool[aggregates.Count];
+        for (var i = 0; i < keeps.Length; i++)
+            keeps[i] = aggregates[i].Kind is AggregateKind.CollectList or AggregateKind.CollectSet
+                or AggregateKind.CountDistinct;
+        return keeps;
     }
 
     private static Accumulator[] NewAccumulators(List<Binding.BoundAggregate> aggregates)
@@ -141,14 +167,27 @@ public static class MaterializedQuery
         return rows;
     }
 
-    private static void Sort(List<Cell[]> rows, SelectPlan plan)
+    private static void Sort(List<Cell[]> rows, SelectPlan plan, CancellationToken cancellationToken)
     {
+        // A sort of millions of rows runs for seconds inside List.Sort; the comparison is where it can stop.
+        var comparisons = 0;
         var keys = plan.OrderBy;
         var kinds = new SqlTypeKind[keys.Count];
         for (var i = 0; i < kinds.Length; i++)
             kinds[i] = plan.Projection[keys[i].Column].Type.Kind;
-        rows.Sort((x, y) =>
+        try
         {
+            rows.Sort(Compare);
+        }
+        catch (InvalidOperationException e) when (e.InnerException is SqlException canceled)
+        {
+            throw canceled;   // List.Sort wraps what a comparison throws
+        }
+
+        int Compare(Cell[] x, Cell[] y)
+        {
+            if ((++comparisons & 4095) == 0 && cancellationToken.IsCancellationRequested)
+                throw SqlException.Canceled();
             for (var i = 0; i < keys.Count; i++)
             {
                 var key = keys[i];
@@ -164,7 +203,7 @@ public static class MaterializedQuery
                     return order;
             }
             return 0;
-        });
+        }
     }
 
     /// <summary>Compares the first N cells (the GROUP BY keys) of a row, so lookups need no key copy.</summary>

@@ -24,6 +24,7 @@ public sealed class PullScanReader : RowReader
     protected override ValueTask<bool> ReadCoreAsync(CancellationToken cancellationToken)
     {
         var limit = _compiled.Plan.Limit;
+        _source.CancellationToken = cancellationToken;
         while (limit is null || RowCount < limit)
         {
             if (cancellationToken.IsCancellationRequested)

@@ -29,6 +29,12 @@ public sealed class ScanSource : IDisposable
 
     public RecordCursor Cursor { get; }
 
+    /// <summary>
+    /// Checked before every record read, matching or not (one field read), so a filter that rejects millions of
+    /// rows, or spends milliseconds on each, still answers a cancel at once.
+    /// </summary>
+    public CancellationToken CancellationToken { get; set; }
+
     /// <summary>Advances to the next record that passes the filter; false when the plan is exhausted.</summary>
     public bool MoveNext()
     {
@@ -42,7 +48,10 @@ public sealed class ScanSource : IDisposable
                 continue;
             }
             _statistics.RecordsScanned++;
-            Cursor.Load(record.Value, record.Offset, record.TimestampMs, _partition);
+            if (CancellationToken.IsCancellationRequested)
+                throw Errors.SqlException.Canceled();
+            if (!Cursor.Load(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs, _partition))
+                continue;
             if (_filter is null || _filter(Cursor))
                 return true;
         }

@@ -15,8 +15,9 @@ internal static class QueryHandler
         var compiled = Compile(session, query.Query, parameters);
         var plan = compiled.Plan;
         var statistics = new ScanStatistics();
+        var budget = new Limits.QueryMemoryBudget(session.Engine.Options.QueryMemoryBytes);
         if (plan.Source is null)
-            return StatementResult.Query(MaterializedQuery.Run(compiled, null, statistics, cancellationToken));
+            return StatementResult.Query(MaterializedQuery.Run(compiled, null, statistics, cancellationToken, budget));
         if (plan.IsPush)
         {
             var starts = PushQueryReader.PlanStarts(plan.Source, plan.Where, session.ReplayFromEarliest);
@@ -24,7 +25,7 @@ internal static class QueryHandler
         }
         var scan = ScanPlan.ForPull(plan.Source, plan.Where);
         if (plan.Aggregation is not null || plan.OrderBy.Count > 0)
-            return StatementResult.Query(MaterializedQuery.Run(compiled, scan, statistics, cancellationToken));
+            return StatementResult.Query(MaterializedQuery.Run(compiled, scan, statistics, cancellationToken, budget));
         return StatementResult.Query(new PullScanReader(compiled, scan));
     }
 
