@@ -13,8 +13,26 @@ internal sealed partial class AstBuilder
 {
     public override SyntaxNode Visit(IParseTree tree)
     {
-        // The tree mirrors the input's nesting; a statement nested past the stack is reported, not fatal.
-        RuntimeHelpers.EnsureSufficientExecutionStack();
+        // Every later pass (binder, compiler, formatter, record equality) recurses over the AST as deep as it is,
+        // so the AST's depth is capped here, where it is built; the stack check covers a caller on a small stack.
+        if (++_depth > _maxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw TooComplex(tree);
+        var node = Dispatch(tree);
+        _depth--;
+        return node;
+    }
+
+    private StatementTooComplexException TooComplex(IParseTree tree)
+    {
+        var offset = tree is ParserRuleContext context ? context.Start.StartIndex : 0;
+        return _depth > _maxDepth
+            ? new StatementTooComplexException(
+                $"statement too complex: nested more than {_maxDepth} levels deep", offset)
+            : new StatementTooComplexException("statement too complex: nested too deeply for the stack", offset);
+    }
+
+    private SyntaxNode Dispatch(IParseTree tree)
+    {
         // The most frequent contexts are dispatched here directly: tree.Accept(this) is a generic virtual call
         // followed by a cast to a variant interface, which cost more than the visit itself. These contexts are
         // sealed (ParserContexts.cs), so each test is one compare.

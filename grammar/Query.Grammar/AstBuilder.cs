@@ -15,8 +15,14 @@ namespace Query.Grammar;
 internal sealed partial class AstBuilder : QuerySqlBaseVisitor<SyntaxNode>
 {
     private readonly string _sql;
+    private readonly int _maxDepth;
+    private int _depth;
 
-    public AstBuilder(string sql) => _sql = sql;
+    public AstBuilder(string sql, int maxDepth)
+    {
+        _sql = sql;
+        _maxDepth = maxDepth;
+    }
 
     public ImmutableArray<Statement> BuildStatements(StatementsContext tree)
     {

@@ -14,7 +14,8 @@ namespace Query.Grammar;
 /// Error strategy: parse first with SLL prediction and a bail-out strategy, which is fast and right for almost
 /// every valid statement; on any failure parse again with full LL prediction and a listener that throws on the
 /// first error, so the reported position and expected tokens are exact. ANTLR's console listeners are removed
-/// and nothing is printed. Nesting too deep for the stack is reported as a syntax error, never a crash.
+/// and nothing is printed. Nesting too deep (past a depth limit or the stack) is a StatementTooComplexException,
+/// never a crash.
 /// The lexer, token stream and parser are cached per thread (the ATN and DFA caches are static and shared
 /// anyway), so a parse allocates the tokens, the tree and the AST, not the machinery.
 /// </remarks>
@@ -34,19 +35,26 @@ public static class SqlParser
     [ThreadStatic]
     private static BailErrorStrategy? _cachedBailStrategy;
 
+    /// <summary>
+    /// Deepest syntax tree accepted by default: every pass over the AST recurses once per level, and this keeps the
+    /// deepest of them far below a 1.5 MiB thread-pool stack even before the JIT has optimized it. Generated SQL
+    /// nests a few dozen levels; a chain of a thousand ANDs or ORs is one level per operand.
+    /// </summary>
+    public const int DefaultMaxDepth = 1000;
+
     /// <summary>Parses zero or more statements separated by <c>;</c>.</summary>
-    public static ImmutableArray<Statement> Parse(string sql)
+    public static ImmutableArray<Statement> Parse(string sql) => Parse(sql, DefaultMaxDepth);
+
+    /// <summary>
+    /// Parses zero or more statements; a syntax tree deeper than <paramref name="maxDepth"/> levels (or than the
+    /// stack holds) raises <see cref="StatementTooComplexException"/>.
+    /// </summary>
+    public static ImmutableArray<Statement> Parse(string sql, int maxDepth)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        var tree = Run(sql, static p => p.statements());
-        try
-        {
-            return new AstBuilder(sql).BuildStatements(tree);
-        }
-        catch (InsufficientExecutionStackException)
-        {
-            throw TooDeep(sql);
-        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDepth, 1);
+        var tree = Run(sql, maxDepth, static p => p.statements());
+        return new AstBuilder(sql, maxDepth).BuildStatements(tree);
     }
 
     /// <summary>Parses exactly one statement (a trailing <c>;</c> is allowed).</summary>
@@ -65,23 +73,16 @@ public static class SqlParser
     public static Expr ParseExpression(string sql)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        var tree = Run(sql, static p => p.singleExpression());
-        try
-        {
-            return new AstBuilder(sql).BuildExpression(tree.expression());
-        }
-        catch (InsufficientExecutionStackException)
-        {
-            throw TooDeep(sql);
-        }
+        var tree = Run(sql, DefaultMaxDepth, static p => p.singleExpression());
+        return new AstBuilder(sql, DefaultMaxDepth).BuildExpression(tree.expression());
     }
 
-    // Building the AST can run out of stack too: a long flat chain (1 + 1 + ... parsed in a loop) still makes a
-    // deep tree.
-    private static SqlSyntaxException TooDeep(string sql) =>
-        SqlSyntaxException.At(sql, 0, 0, "statement is nested too deeply");
+    // The parser itself recurses once or more per level of nesting (ParserHooks checks the stack at every rule
+    // that can recurse); running out is the same answer as a tree past the depth limit.
+    private static StatementTooComplexException TooDeep() =>
+        new("statement too complex: nested too deeply for the parser's stack", 0);
 
-    private static T Run<T>(string sql, Func<QuerySqlParser, T> rule)
+    private static T Run<T>(string sql, int maxDepth, Func<QuerySqlParser, T> rule)
         where T : ParserRuleContext
     {
         var listener = new SyntaxErrorListener(sql);
@@ -94,13 +95,14 @@ public static class SqlParser
         {
             lexer.AddErrorListener(listener);
             tokens.Fill();
-            CheckNesting(sql, tokens);
+            CheckNesting(tokens);
             parser.TokenStream = tokens;
+            parser.MaxTreeDepth = maxDepth;
             return RunTwoStage(parser, tokens, listener, rule);
         }
         catch (InsufficientExecutionStackException)
         {
-            throw TooDeep(sql);
+            throw TooDeep();
         }
         finally
         {
@@ -115,33 +117,45 @@ public static class SqlParser
     }
 
     /// <summary>
-    /// Rejects bracket nesting deeper than <see cref="MaxNestingDepth"/> before parsing. Deciding what an opening
-    /// parenthesis starts (subquery or expression) can look ahead to its partner, so the cost of pathological
-    /// nesting grows with the square of its depth; the limit keeps that bounded and far from the stack's limit.
+    /// Rejects nesting deeper than <see cref="MaxNestingDepth"/> before parsing: brackets and CASE ... END, plus a
+    /// run of prefix operators (<c>NOT NOT - - x</c>, <c>EXPLAIN EXPLAIN</c>) at that point. Deciding what an
+    /// opening parenthesis starts can look ahead to its partner, so pathological nesting costs the square of its
+    /// depth; and ANTLR's prediction recurses once per open rule without a stack check of its own, so nesting must
+    /// stay far from the stack's limit before the parser ever sees it.
     /// </summary>
-    private static void CheckNesting(string sql, CommonTokenStream tokens)
+    private static void CheckNesting(CommonTokenStream tokens)
     {
         var depth = 0;
+        var prefixRun = 0;
         var list = tokens.GetTokens();
         for (var i = 0; i < list.Count; i++)
         {
-            var type = list[i].Type;
-            if (type is QuerySqlLexer.LPAREN or QuerySqlLexer.LBRACKET)
+            switch (list[i].Type)
             {
-                if (++depth > MaxNestingDepth)
-                {
-                    throw SqlSyntaxException.At(sql, list[i].StartIndex, 1,
-                        $"statement is nested too deeply (more than {MaxNestingDepth} levels of brackets)");
-                }
+                case QuerySqlLexer.LPAREN or QuerySqlLexer.LBRACKET or QuerySqlLexer.CASE:
+                    depth++;
+                    break;
+                case QuerySqlLexer.NOT or QuerySqlLexer.MINUS or QuerySqlLexer.PLUS or QuerySqlLexer.EXPLAIN:
+                    prefixRun++;
+                    break;
+                case QuerySqlLexer.RPAREN or QuerySqlLexer.RBRACKET or QuerySqlLexer.END:
+                    depth = Math.Max(0, depth - 1);
+                    prefixRun = 0;
+                    break;
+                default:
+                    prefixRun = 0;
+                    break;
             }
-            else if (type is QuerySqlLexer.RPAREN or QuerySqlLexer.RBRACKET && depth > 0)
+            if (depth + prefixRun > MaxNestingDepth)
             {
-                depth--;
+                throw new StatementTooComplexException(
+                    $"statement too complex: more than {MaxNestingDepth} levels of brackets, CASE or prefix operators",
+                    list[i].StartIndex);
             }
         }
     }
 
-    /// <summary>Deepest bracket nesting accepted; far beyond hand-written SQL, far below the stack's limit.</summary>
+    /// <summary>Deepest nesting of brackets, CASE and prefix operators accepted; far below the stack's limit.</summary>
     public const int MaxNestingDepth = 200;
 
     private static T RunTwoStage<T>(
@@ -153,12 +167,14 @@ public static class SqlParser
         parser.RemoveErrorListeners();
         try
         {
+            parser.ResetTreeDepth();
             return rule(parser);
         }
         catch (ParseCanceledException)
         {
             tokens.Seek(0);
             parser.Reset();
+            parser.ResetTreeDepth();
             parser.Interpreter.PredictionMode = PredictionMode.LL;
             parser.ErrorHandler = new DefaultErrorStrategy();
             parser.AddErrorListener(listener);

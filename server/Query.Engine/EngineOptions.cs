@@ -2,7 +2,7 @@ using Query.Storage.Reading;
 
 namespace Query.Engine;
 
-/// <summary>Where the engine keeps its catalog and logs, and the clock it stamps rows with.</summary>
+/// <summary>Where the engine keeps its catalog and logs, the clock it stamps rows with, and its limits.</summary>
 public sealed record EngineOptions
 {
     /// <summary>Directory for <c>catalog.json</c> and the <c>logs/</c> folder; created if missing.</summary>
@@ -12,10 +12,36 @@ public sealed record EngineOptions
     public TimeProvider? TimeProvider { get; init; }
 
     /// <summary>
+    /// Deepest syntax tree a statement may have (54001 past it); see <see cref="Limits.DepthGuard"/>.
+    /// </summary>
+    public int MaxStatementDepth { get; init; } = Grammar.SqlParser.DefaultMaxDepth;
+
+    /// <summary>
+    /// Largest STRING (in UTF-16 code units), BYTES (in bytes) or ARRAY (in elements times 8) a function or operator
+    /// may produce; 54000 past it, raised before the value is allocated. 1 GiB by default, as PostgreSQL.
+    /// </summary>
+    public long MaxValueBytes { get; init; } = Limits.ValueSizeLimits.DefaultMaxValueBytes;
+
+    /// <summary>Most items in one <c>IN (...)</c> list (54000 past it).</summary>
+    public int MaxInListItems { get; init; } = 100_000;
+
+    /// <summary>
+    /// Memory one pull query may hold for its groups, sorted rows and distinct values (PostgreSQL's work_mem, but
+    /// per query and without spilling): past it the query fails with 53200 and the server goes on.
+    /// </summary>
+    public long QueryMemoryBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>
     /// How queries read a stream's partitions; the hot log only when null. A source that also reads cold files
     /// (or a remote broker) is substituted here, without the rest of the engine knowing.
     /// </summary>
     public IPartitionSourceFactory? PartitionSources { get; init; }
+
+    /// <summary>
+    /// The cold tier (Parquet files under its root): when set, queries read each stream's archived offsets from
+    /// it and then the hot log, and <see cref="QueryEngine.ArchiveStreamAsync"/> moves sealed segments there.
+    /// </summary>
+    public Query.Tiering.ColdStore? ColdStore { get; init; }
 
     /// <summary>
     /// Records per batch that query operators pass to each other (one virtual call per batch); at least 1.

@@ -55,7 +55,7 @@ public sealed partial class EngineSession
 
     private List<PreparedStatement> PrepareCore(string sql, bool deferDescribeErrors)
     {
-        var statements = SqlParser.Parse(sql);
+        var statements = Parse(sql, Engine.Options.MaxStatementDepth);
         var prepared = new List<PreparedStatement>(statements.Length);
         foreach (var statement in statements)
         {
@@ -73,6 +73,18 @@ public sealed partial class EngineSession
             }
         }
         return prepared;
+    }
+
+    private static System.Collections.Immutable.ImmutableArray<Ast.Statement> Parse(string sql, int maxDepth)
+    {
+        try
+        {
+            return SqlParser.Parse(sql, maxDepth);
+        }
+        catch (StatementTooComplexException e)
+        {
+            throw Limits.DepthGuard.TooComplex(e.Message, e.Offset + 1);
+        }
     }
 
     /// <summary>Prepares and runs one statement without parameters.</summary>
@@ -157,12 +169,15 @@ public sealed partial class EngineSession
     /// <summary>Maps runtime exceptions that have a SQL meaning to SqlException; null leaves others alone.</summary>
     internal static SqlException? TranslateException(Exception e) => e switch
     {
+        InsufficientExecutionStackException => Limits.DepthGuard.TooComplex(e.Message),
+        StatementTooComplexException => Limits.DepthGuard.TooComplex(e.Message),
         OverflowException => new SqlException(SqlState.NumericValueOutOfRange, "value out of range", innerException: e),
         DivideByZeroException => SqlException.DivisionByZero(),
         OperationCanceledException => SqlException.Canceled(),
         Query.Storage.StorageFullException => new SqlException(SqlState.DiskFull, e.Message, innerException: e),
         Query.Storage.CorruptSegmentException => new SqlException(SqlState.DataCorrupted, e.Message, innerException: e),
         Query.Storage.LogDeletedException => new SqlException(SqlState.UndefinedTable, e.Message, innerException: e),
+        Query.Storage.LogTruncatedException => new SqlException("40001", e.Message, innerException: e),
         System.Text.RegularExpressions.RegexMatchTimeoutException =>
             new SqlException(SqlState.QueryCanceled, "regular expression took too long", innerException: e),
         ArgumentException when e.Source == "System.Text.RegularExpressions" =>

@@ -19,7 +19,7 @@ namespace Query.Storage;
 /// to the first record still held and counts the offsets passed over.
 /// Not thread-safe; dispose it.
 /// </summary>
-public sealed class LogReader : IRecordReader
+public sealed partial class LogReader : IRecordReader
 {
     private const int SeekReadBytes = 16 * 1024;
     private const int SequentialReadBytes = 512 * 1024;
@@ -55,6 +55,7 @@ public sealed class LogReader : IRecordReader
         _minTimestampMs = minTimestampMs;
         _maxTimestampMs = maxTimestampMs;
         _skipRemovedOffsets = skipRemovedOffsets;
+        _truncationSequence = partition.TruncationSequence & ~1;   // one running now is noticed at the first load
     }
 
     /// <summary>The offset the next <see cref="TryRead"/> looks at.</summary>
@@ -128,6 +129,8 @@ public sealed class LogReader : IRecordReader
             var sizeBytes = segment.SizeBytes;
             if (_filePosition >= sizeBytes)
             {
+                if (NoticedTruncation())
+                    continue;                                   // the segment may have been cut or replaced
                 // Sealed but still last: the writer is between sealing it and publishing the next segment.
                 if (!isSealed || ReferenceEquals(_partition.ActiveSegment, segment))
                     return false;
@@ -135,7 +138,7 @@ public sealed class LogReader : IRecordReader
                 ReleaseSegment();
                 continue;
             }
-            if (TryLoadBatchAt(segment, sizeBytes))
+            if (TryLoadBatchChecked(segment, sizeBytes))
                 return true;
         }
     }

@@ -28,8 +28,8 @@ public sealed partial class PartitionLog
 
     /// <summary>
     /// Applies RetentionMs (a sealed segment whose newest record is older goes) and RetentionBytes (oldest
-    /// sealed segments go while the partition is larger). Runs after every roll and on open; call it
-    /// periodically for logs that roll rarely. Returns how many segments were deleted.
+    /// sealed segments go while the partition is larger), never past the <see cref="RetentionFloor"/>. Runs after
+    /// every roll and on open; call it periodically for logs that roll rarely. Returns how many segments were deleted.
     /// </summary>
     public int EnforceRetention()
     {
@@ -39,11 +39,13 @@ public sealed partial class PartitionLog
 
     internal int EnforceRetention(long nowMs)
     {
+        _ = RetentionFloor;   // loads the floors before the lock (lock order: floors, then segments)
         if (Options.RetentionMs < 0 && Options.RetentionBytes < 0)
             return 0;
         lock (_segmentsLock)
         {
             var segments = _segments;
+            var floor = _retentionFloor;
             long totalBytes = 0;
             foreach (var segment in segments)
                 totalBytes += segment.SizeBytes;
@@ -51,6 +53,8 @@ public sealed partial class PartitionLog
             for (; count < segments.Length - 1; count++)
             {
                 var segment = segments[count];
+                if (segment.EndOffset > floor)
+                    break;                                      // a holder still needs it (retention floor)
                 var expired = Options.RetentionMs >= 0 && segment.MaxTimestampMs < nowMs - Options.RetentionMs;
                 var oversize = Options.RetentionBytes >= 0 && totalBytes > Options.RetentionBytes;
                 if (!expired && !oversize)
@@ -66,11 +70,12 @@ public sealed partial class PartitionLog
     {
         var sync = Options.Durability != DurabilityMode.None;
         Segment? segment = null;
+        var sealing = ActiveSegment;
         try
         {
             // The new files exist before the old segment is sealed, so a failure here leaves the old one active.
             segment = NewActiveSegment(baseOffset, nowMs);
-            ActiveSegment.Seal(sync);
+            sealing.Seal(sync);
             if (sync)
                 FileSync.SyncDirectory(Directory);
             lock (_segmentsLock)
@@ -87,6 +92,7 @@ public sealed partial class PartitionLog
                 segment.Close();
             throw;
         }
+        PostSealed(sealing);
         EnforceRetention(nowMs);
         return segment;
     }
@@ -120,6 +126,8 @@ public sealed partial class PartitionLog
     private void WriteCheckpoint()
     {
         var segments = _segments;
-        PartitionCheckpoint.Write(Directory, segments[0].BaseOffset, segments.AsSpan(0, segments.Length - 1));
+        var active = segments[^1];
+        NoteSegmentAgePersisted(active);
+        PartitionCheckpoint.Write(Directory, segments[0].BaseOffset, segments.AsSpan(0, segments.Length - 1), active);
     }
 }

@@ -10,18 +10,25 @@ public sealed class EngineFixture : IAsyncDisposable
 {
     private readonly TempDirectory _directory = new("engine-test");
     private readonly IPartitionSourceFactory? _partitionSources;
-
-    private readonly int _batchRows;
+    private readonly Func<EngineOptions, EngineOptions> _configure;
 
     /// <param name="partitionSources">The engine's partition sources; the hot log when null.</param>
-    /// <param name="batchRows">Operator batch size; tiny values exercise batch boundaries.</param>
-    public EngineFixture(IPartitionSourceFactory? partitionSources = null, int batchRows = 1024)
+    public EngineFixture(IPartitionSourceFactory? partitionSources = null)
+        : this(options => options, partitionSources)
     {
+    }
+
+    /// <param name="configure">Changes the engine's options (a small limit, say).</param>
+    /// <param name="partitionSources">The engine's partition sources; the hot log when null.</param>
+    public EngineFixture(Func<EngineOptions, EngineOptions> configure,
+        IPartitionSourceFactory? partitionSources = null)
+    {
+        _configure = configure;
         _partitionSources = partitionSources;
-        _batchRows = batchRows;
         Engine = QueryEngine.Open(Options());
         Session = Engine.CreateSession();
     }
+
 
     public QueryEngine Engine { get; private set; }
 
@@ -37,12 +44,8 @@ public sealed class EngineFixture : IAsyncDisposable
         Session = Engine.CreateSession();
     }
 
-    private EngineOptions Options() => new()
-    {
-        DataDirectory = _directory.Path,
-        PartitionSources = _partitionSources,
-        BatchRows = _batchRows,
-    };
+    private EngineOptions Options() =>
+        _configure(new EngineOptions { DataDirectory = _directory.Path, PartitionSources = _partitionSources });
 
     public async Task<string?> ExecAsync(string sql)
     {

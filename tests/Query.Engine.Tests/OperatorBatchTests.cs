@@ -7,7 +7,7 @@ namespace Query.Engine.Tests;
 public sealed class OperatorBatchTests : IAsyncLifetime
 {
     private const int Rows = 50;
-    private readonly EngineFixture _db = new(batchRows: 3);
+    private readonly EngineFixture _db = new(options => options with { BatchRows = 3 });
 
     public async Task InitializeAsync()
     {

@@ -98,11 +98,13 @@ public class SyntaxErrorTests
     [InlineData("- ", "", 20_000)]
     [InlineData("ARRAY[", "]", 50_000)]
     [InlineData("CASE WHEN ", " THEN 1 END", 10_000)]
-    public void Deep_nesting_is_a_syntax_error_not_a_crash(string open, string close, int depth)
+    [InlineData("NOT (", ")", 150)]
+    [InlineData("- (", ")", 150)]
+    public void Deep_nesting_is_statement_too_complex_not_a_crash(string open, string close, int depth)
     {
         var sql = "SELECT " + string.Concat(Enumerable.Repeat(open, depth)) + "1" + string.Concat(Enumerable.Repeat(close, depth));
-        var e = Sql.Error(sql);
-        Assert.Contains("nested too deeply", e.Message);
+        var e = Assert.Throws<StatementTooComplexException>(() => SqlParser.Parse(sql));
+        Assert.Contains("statement too complex", e.Message);
     }
 
     [Fact]
@@ -111,36 +113,37 @@ public class SyntaxErrorTests
         var depth = SqlParser.MaxNestingDepth;
         var sql = "SELECT " + new string('(', depth) + "1" + new string(')', depth);
         Assert.Single(SqlParser.Parse(sql));
-        var e = Sql.Error("SELECT " + new string('(', depth + 1) + "1" + new string(')', depth + 1));
+        var e = Assert.Throws<StatementTooComplexException>(
+            () => SqlParser.Parse("SELECT " + new string('(', depth + 1) + "1" + new string(')', depth + 1)));
         Assert.Equal(7 + depth, e.Offset);
     }
 
     [Fact]
-    public void Deep_explain_chain_is_a_syntax_error_not_a_crash()
+    public void Deep_explain_chain_is_statement_too_complex_not_a_crash()
     {
-        var e = Sql.Error(string.Concat(Enumerable.Repeat("EXPLAIN ", 20_000)) + "SELECT 1");
-        Assert.Contains("nested too deeply", e.Message);
+        var e = Assert.Throws<StatementTooComplexException>(
+            () => SqlParser.Parse(string.Concat(Enumerable.Repeat("EXPLAIN ", 20_000)) + "SELECT 1"));
+        Assert.Contains("statement too complex", e.Message);
     }
 
     [Fact]
-    public void Long_flat_expressions_are_fine()
+    public void Long_flat_expressions_up_to_the_depth_limit_are_fine()
     {
-        // Left-recursive operators parse in a loop; only the AST is deep, and 2,000 terms fit easily.
-        var sql = "SELECT " + string.Join(" + ", Enumerable.Repeat("1", 2_000));
+        // Left-recursive operators parse in a loop, but the tree is one level deeper per operator.
+        var sql = "SELECT " + string.Join(" + ", Enumerable.Repeat("1", 900));
         Assert.Single(SqlParser.Parse(sql));
+        Assert.Single(SqlParser.Parse("SELECT " + string.Join(" + ", Enumerable.Repeat("1", 5_000)), 10_000));
     }
 
-    [Fact]
-    public void Extremely_long_flat_expressions_are_reported_not_fatal()
+    [Theory]
+    [InlineData(" + ", 20_000)]
+    [InlineData(" AND ", 100_000)]
+    [InlineData(" OR ", 100_000)]
+    [InlineData(" || ", 100_000)]
+    public void Extremely_long_flat_expressions_stop_at_the_depth_limit(string op, int terms)
     {
-        var sql = "SELECT " + string.Join(" + ", Enumerable.Repeat("1", 20_000));
-        try
-        {
-            Assert.Single(SqlParser.Parse(sql));
-        }
-        catch (SqlSyntaxException e)
-        {
-            Assert.Contains("nested too deeply", e.Message);
-        }
+        var sql = "SELECT " + string.Join(op, Enumerable.Repeat("1", terms));
+        var e = Assert.Throws<StatementTooComplexException>(() => SqlParser.Parse(sql));
+        Assert.Contains($"more than {SqlParser.DefaultMaxDepth} levels", e.Message);
     }
 }

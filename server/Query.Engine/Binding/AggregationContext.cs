@@ -79,6 +79,9 @@ public sealed class AggregationContext
                 throw new SqlException(SqlState.GroupingError, "aggregate function calls cannot be nested",
                     position: position);
             bound = SourceBinder().Bind(argument);
+            // MIN(NULL), LATEST_BY_OFFSET(NULL): an untyped NULL is read as text, as PostgreSQL resolves unknown.
+            if (bound.Type.Kind == SqlTypeKind.Null)
+                bound = ExpressionBinder.Coerce(bound, SqlType.String, CastContext.Implicit, position);
         }
         var (input, result) = AggregateFunctions.Types(kind, bound?.Type, position);
         if (bound is not null && input is not null)
@@ -103,7 +106,13 @@ public sealed class AggregationContext
     }
 
     /// <summary>Whether an expression calls an aggregate function anywhere (decides if a SELECT aggregates).</summary>
-    public static bool ContainsAggregate(Ast.Expr? expression) => expression switch
+    public static bool ContainsAggregate(Ast.Expr? expression)
+    {
+        Limits.DepthGuard.Enter();
+        return ContainsAggregateCore(expression);
+    }
+
+    private static bool ContainsAggregateCore(Ast.Expr? expression) => expression switch
     {
         null => false,
         Ast.FunctionCall call => (call.Over is null && AggregateFunctions.IsAggregate(call.Name.Name.Value))

@@ -114,6 +114,9 @@ public sealed partial class ExpressionBinder
             && binaryOp is BinaryOp.Add or BinaryOp.Subtract)
             return Fold(new BoundBinary(binaryOp, new BoundCast(left, SqlType.BigInt),
                 Coerce(right, SqlType.BigInt, CastContext.Implicit, position), SqlType.Timestamp));
+        // ksqlDB's + concatenates two strings ('a' + 'b' = 'ab'); PostgreSQL has no + for text, so nothing clashes.
+        if (binaryOp == BinaryOp.Add && left.Type.Kind == SqlTypeKind.String && right.Type.Kind == SqlTypeKind.String)
+            return Fold(new BoundBinary(BinaryOp.Concat, left, right, SqlType.String));
         var type = OperandType(left, right, position, binaryOp.ToString());
         if (!type.IsNumeric)
             throw new SqlException(SqlState.UndefinedFunction,
@@ -168,6 +171,10 @@ public sealed partial class ExpressionBinder
     private BoundExpr BindInList(Ast.InListExpr inList)
     {
         var position = PositionOf(inList);
+        if (inList.Items.Count > Limits.ValueSizeLimits.MaxInListItems)
+            throw new SqlException(SqlState.ProgramLimitExceeded,
+                $"IN list has {inList.Items.Count:N0} items; at most {Limits.ValueSizeLimits.MaxInListItems:N0} are "
+                + "allowed", hint: "raise MaxInListItems, or load the values into a stream", position: position);
         var operand = Bind(inList.Operand);
         var items = new BoundExpr[inList.Items.Count];
         var type = operand.Type;
@@ -194,7 +201,10 @@ public sealed partial class ExpressionBinder
             value = LowerCase(value);
             pattern = LowerCase(pattern);
         }
-        char? escape = like.Escape is { Length: > 0 } e ? e[0] : null;
+        if (like.Escape is { Length: > 1 })
+            throw new SqlException(SqlState.InvalidEscapeSequence, "invalid escape string",
+                hint: "Escape string must be empty or one character.", position: PositionOf(like));
+        char? escape = like.Escape is { Length: 1 } e ? e[0] : null;
         return new BoundLike(value, pattern, escape, like.Negated);
     }
 

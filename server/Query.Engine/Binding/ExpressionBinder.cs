@@ -33,7 +33,7 @@ public sealed partial class ExpressionBinder
 
     public BoundExpr Bind(Ast.Expr expression, SqlType? hint = null)
     {
-        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+        Limits.DepthGuard.Enter();
         if (_aggregation is not null && _aggregation.TryGetGroupColumn(expression, out var groupColumn))
             return groupColumn;
         return expression switch
@@ -56,8 +56,9 @@ public sealed partial class ExpressionBinder
             Ast.MapConstructor map => BindMap(map),
             Ast.StructConstructor structure => BindStruct(structure),
             Ast.CollateExpr collate => Bind(collate.Operand, hint),
-            Ast.LambdaExpr => throw SqlException.FeatureNotSupported(
-                "lambda expressions (TRANSFORM, FILTER, REDUCE)", PositionOf(expression)),
+            Ast.LambdaExpr => throw new SqlException(SqlState.SyntaxError,
+                "a lambda (x => ...) is allowed only as an argument of TRANSFORM, FILTER or REDUCE",
+                position: PositionOf(expression)),
             Ast.SubqueryExpr or Ast.ExistsExpr or Ast.InSubqueryExpr or Ast.ArraySubqueryExpr
                 or Ast.QuantifiedComparisonExpr => throw SqlException.FeatureNotSupported("subqueries",
                 PositionOf(expression)),
@@ -159,6 +160,8 @@ public sealed partial class ExpressionBinder
 
     private BoundExpr BindColumn(Ast.ColumnRef column)
     {
+        if (TryBindLambdaVariable(column, out var variable))
+            return variable;
         var position = PositionOf(column);
         if (column.IsPseudoColumn)
             return BindPseudoColumn(column, position);
@@ -211,6 +214,8 @@ public sealed partial class ExpressionBinder
         if (!operand.Type.IsNumeric && operand.Type.Kind != SqlTypeKind.Null)
             throw new SqlException(SqlState.UndefinedFunction, $"operator does not exist: - {operand.Type}",
                 position: position);
+        if (operand.Type.Kind == SqlTypeKind.Null)
+            return operand;   // -NULL is NULL; there is no untyped negation to compile
         return unary.Operator == Ast.UnaryOperator.Plus ? operand : Fold(new BoundUnary(UnaryOp.Negate, operand));
     }
 }

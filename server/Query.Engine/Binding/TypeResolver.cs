@@ -11,7 +11,7 @@ public static class TypeResolver
 {
     public static SqlType Resolve(Ast.SqlTypeSyntax syntax)
     {
-        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+        Limits.DepthGuard.Enter();
         var position = syntax.Span.Start + 1;
         switch (syntax.Name)
         {

@@ -23,11 +23,15 @@ public static class SqlState
     public const string InvalidParameterCount = "08P01";
     public const string FeatureNotSupported = "0A000";
     public const string DiskFull = "53100";
+    public const string IoError = "58030";
     public const string QueryCanceled = "57014";
     public const string ObjectInUse = "55006";
     public const string DataCorrupted = "XX001";
     public const string InternalError = "XX000";
     public const string ProgramLimitExceeded = "54000";
+    public const string StatementTooComplex = "54001";
+    public const string OutOfMemory = "53200";
+    public const string InvalidEscapeSequence = "22025";
     public const string InvalidName = "42602";
     public const string DependentObjectsStillExist = "2BP01";
 }

@@ -8,7 +8,13 @@ public static class ConstantEvaluator
 {
     private static readonly CellRow EmptyRow = new([]);
 
-    public static bool IsConstant(BoundExpr expression) => expression switch
+    public static bool IsConstant(BoundExpr expression)
+    {
+        Limits.DepthGuard.Enter();
+        return IsConstantCore(expression);
+    }
+
+    private static bool IsConstantCore(BoundExpr expression) => expression switch
     {
         BoundLiteral => true,
         BoundColumn or BoundPseudoColumn or BoundParameter => false,

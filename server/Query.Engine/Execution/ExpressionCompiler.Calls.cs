@@ -18,19 +18,28 @@ public sealed partial class ExpressionCompiler<TRow>
             arguments.Add(Emit(argument));
         var parameters = function.Method.GetParameters();
         var actuals = new List<E>();
-        // A function that reads the time takes the engine's clock as a hidden first parameter.
-        var hidden = FunctionDefinition.TakesClock(function.Method) ? 1 : 0;
-        if (hidden == 1)
+        // A hidden first parameter: the engine's clock for a function that reads the time, else the overload's
+        // constant context (an element type, a schema).
+        var first = 0;
+        if (FunctionDefinition.TakesClock(function.Method))
+        {
             actuals.Add(E.Constant(_clock ?? throw new InvalidOperationException(
                 $"{function.Name} reads the clock but was compiled without the engine's clock"), typeof(TimeProvider)));
-        var fixedCount = function.Variadic ? parameters.Length - 1 : parameters.Length;
-        for (var i = hidden; i < fixedCount; i++)
-            actuals.Add(Adapt(arguments[i - hidden], parameters[i].ParameterType, function.NullAware));
+            first = 1;
+        }
+        else if (function.Context is not null)
+        {
+            actuals.Add(E.Constant(function.Context, parameters[0].ParameterType));
+            first = 1;
+        }
+        var fixedCount = (function.Variadic ? parameters.Length - 1 : parameters.Length) - first;
+        for (var i = 0; i < fixedCount; i++)
+            actuals.Add(Adapt(arguments[i], parameters[first + i].ParameterType, function.NullAware));
         if (function.Variadic)
         {
             var elementType = parameters[^1].ParameterType.GetElementType()!;
             var rest = new List<E>();
-            for (var i = fixedCount - hidden; i < arguments.Count; i++)
+            for (var i = fixedCount; i < arguments.Count; i++)
                 rest.Add(Adapt(arguments[i], elementType, function.NullAware));
             actuals.Add(E.NewArrayInit(elementType, rest));
         }

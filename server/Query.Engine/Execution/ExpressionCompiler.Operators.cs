@@ -51,7 +51,7 @@ public sealed partial class ExpressionCompiler<TRow>
     private static E Arithmetic(BinaryOp op, E left, E right, SqlType type)
     {
         if (op == BinaryOp.Concat)
-            return E.Call(typeof(string).GetMethod(nameof(string.Concat), [typeof(string), typeof(string)])!, left,
+            return E.Call(typeof(Limits.ValueSizeLimits).GetMethod(nameof(Limits.ValueSizeLimits.Concat))!, left,
                 right);
         var suffix = type.Kind switch
         {
@@ -89,6 +89,10 @@ public sealed partial class ExpressionCompiler<TRow>
                 return Relate(op, E.Call(ordinal, left, right), E.Constant(0));
             case SqlTypeKind.Bytes:
                 return Relate(op, E.Call(Helper("CompareBytes"), left, right), E.Constant(0));
+            case SqlTypeKind.Boolean when op is not (BinaryOp.Equal or BinaryOp.NotEqual):
+                // FALSE < TRUE, as in PostgreSQL; IL has no ordering on bool.
+                return Relate(op, E.Call(left, typeof(bool).GetMethod(nameof(bool.CompareTo), [typeof(bool)])!, right),
+                    E.Constant(0));
             case SqlTypeKind.Array or SqlTypeKind.Map or SqlTypeKind.Struct:
                 var same = E.Call(Helper("ValueEquals"), E.Convert(left, typeof(object)), E.Convert(right,
                     typeof(object)));
@@ -172,6 +176,8 @@ public sealed partial class ExpressionCompiler<TRow>
     /// <summary>x IN (a, b, …): TRUE on a match; otherwise NULL if x or any item is NULL; else FALSE.</summary>
     private Emitted EmitInList(BoundInList inList)
     {
+        if (TryEmitInSet(inList, out var inSet))
+            return inSet;
         var probe = Emit(inList.Value);
         var (value, isNull) = NewSlot(SqlType.Boolean);
         var sawNull = E.Variable(typeof(bool), "sawNull" + _variables.Count);

@@ -88,7 +88,7 @@ public sealed partial class ExpressionCompiler<TRow> where TRow : class
 
     private Emitted Emit(BoundExpr expression)
     {
-        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+        Limits.DepthGuard.Enter();
         return expression switch
         {
             BoundColumn column => EmitColumn(column),
@@ -110,6 +110,8 @@ public sealed partial class ExpressionCompiler<TRow> where TRow : class
             BoundSubscript subscript => EmitSubscript(subscript),
             BoundFieldAccess field => EmitFieldAccess(field),
             BoundConstructor constructor => EmitConstructor(constructor),
+            BoundLambdaVariable variable => EmitLambdaVariable(variable),
+            BoundLambdaCall lambda => EmitLambdaCall(lambda),
             _ => throw new InvalidOperationException($"cannot compile {expression.GetType().Name}"),
         };
     }

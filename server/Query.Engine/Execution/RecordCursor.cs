@@ -8,15 +8,21 @@ namespace Query.Engine.Execution;
 
 /// <summary>
 /// The current log record of a scan, decoded lazily: positioning on a record (in a batch's buffer, or copied by
-/// <see cref="Load"/>) reads the 3-byte header; each column access reads only that column through the row's
-/// offset table. Compiled expressions call the <c>TryGet…</c> methods (true when the value is not NULL). JSON rows
-/// are parsed whole on the first column access, since JSON has no offset table.
+/// <see cref="Load(ReadOnlySpan{byte}, long, long, int)"/>) reads the 3-byte header; each column access reads only
+/// that column through the row's offset table. Compiled
+/// expressions call the <c>TryGet…</c> methods (true when the value is not NULL). Rows in an external format
+/// (JSON, DELIMITED, KAFKA, NONE) are decoded whole when loaded, key included; a record that does not decode is
+/// refused when loaded, and the scan skips and counts it.
 /// </summary>
 public sealed class RecordCursor
 {
     private readonly SqlType[] _types;
     private readonly string[] _names;
     private readonly bool _json;
+    private readonly RecordCodec? _codec;
+    private readonly StreamRuntime? _stream;
+    private readonly int _timestampColumn;
+    private readonly string? _timestampFormat;
     private byte[] _ownBuffer = new byte[512];
     private byte[] _row;
     private int _rowStart;
@@ -30,28 +36,109 @@ public sealed class RecordCursor
     public long TimestampMs;
     public int Partition;
 
-    public RecordCursor(SqlType[] types, string[] names, bool json)
+    public RecordCursor(SqlType[] types, string[] names, RecordCodec? codec, StreamRuntime? stream = null)
     {
         _types = types;
         _names = names;
-        _json = json;
+        _json = codec is not null;
+        _codec = codec;
+        _stream = stream;
+        _timestampColumn = stream?.Definition.TimestampColumn ?? -1;
+        _timestampFormat = stream?.Definition.TimestampFormat;
         _row = _ownBuffer;
     }
 
-    /// <summary>Copies a record's value into the cursor (the value span is only valid until the next read).</summary>
+    /// <summary>
+    /// Loads a record; false (and counted on the stream) when a record in an external format cannot be decoded.
+    /// </summary>
+    public bool Load(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, long offset, long timestampMs,
+        int partition)
+    {
+        if (_codec is not null)
+        {
+            if (!Decode(key, hasKey, value, offset, timestampMs, partition))
+                return Skip();
+        }
+        else
+        {
+            Load(value, offset, timestampMs, partition);
+        }
+        return ApplyTimestampColumn();
+    }
+
+    /// <summary>
+    /// Points the cursor at a record held in a batch's buffer, without copying a binary row. With
+    /// <paramref name="admit"/> it is the record's first load (decode failures and the timestamp column are
+    /// applied and counted, as <see cref="Load(ReadOnlySpan{byte}, bool, ReadOnlySpan{byte}, long, long, int)"/>
+    /// does); without it the batch already admitted the record and stored its row time.
+    /// </summary>
+    public bool Position(byte[] buffer, int valueStart, int valueLength, ReadOnlySpan<byte> key, bool hasKey,
+        long offset, long timestampMs, int partition, bool admit)
+    {
+        if (_codec is not null)
+        {
+            if (!Decode(key, hasKey, buffer.AsSpan(valueStart, valueLength), offset, timestampMs, partition))
+                return admit && Skip();
+        }
+        else
+        {
+            PositionBinary(buffer, valueStart, valueLength, offset, timestampMs, partition);
+        }
+        return !admit || ApplyTimestampColumn();
+    }
+
+    private bool Decode(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, long offset,
+        long timestampMs, int partition)
+    {
+        Offset = offset;
+        TimestampMs = timestampMs;
+        Partition = partition;
+        _jsonCells ??= new Cell[_types.Length];
+        _jsonDecoded = _codec!.TryDecode(key, hasKey, value, _jsonCells);
+        return _jsonDecoded;
+    }
+
+    /// <summary>
+    /// ksqlDB's timestamp extractor: with TIMESTAMP = 'col' the row time is the column's value; a NULL or
+    /// negative row time drops the record (counted), as it does for records that do not decode.
+    /// </summary>
+    private bool ApplyTimestampColumn()
+    {
+        if (_timestampColumn >= 0)
+        {
+            long fromColumn;
+            if (_timestampFormat is not null)
+            {
+                if (!TryGetString(_timestampColumn, out var text)
+                    || RowTimeText.Parse(text, _timestampFormat) is not { } parsed)
+                    return Skip();
+                fromColumn = parsed;
+            }
+            else if (!TryGetInt64(_timestampColumn, out fromColumn))
+            {
+                return Skip();
+            }
+            TimestampMs = fromColumn;
+        }
+        return TimestampMs >= 0 || Skip();
+    }
+
+    private bool Skip()
+    {
+        _stream?.CountSkippedRecord();
+        return false;
+    }
+
+    /// <summary>Loads a record of the engine's binary row format (no codec).</summary>
     public void Load(ReadOnlySpan<byte> value, long offset, long timestampMs, int partition)
     {
         if (value.Length > _ownBuffer.Length)
             _ownBuffer = new byte[Math.Max(value.Length, _ownBuffer.Length * 2)];
         value.CopyTo(_ownBuffer);
-        Position(_ownBuffer, 0, value.Length, offset, timestampMs, partition);
+        PositionBinary(_ownBuffer, 0, value.Length, offset, timestampMs, partition);
     }
 
-    /// <summary>
-    /// Points the cursor at a record held in <paramref name="buffer"/> (a batch's bytes) without copying it; valid
-    /// while the buffer is not overwritten.
-    /// </summary>
-    public void Position(byte[] buffer, int start, int length, long offset, long timestampMs, int partition)
+    private void PositionBinary(byte[] buffer, int start, int length, long offset, long timestampMs, int partition)
     {
         _row = buffer;
         _rowStart = start;
@@ -59,11 +146,6 @@ public sealed class RecordCursor
         Offset = offset;
         TimestampMs = timestampMs;
         Partition = partition;
-        if (_json)
-        {
-            _jsonDecoded = false;
-            return;
-        }
         var value = buffer.AsSpan(start, length);
         if (value.Length < 3 || value[0] != BinaryRowFormat.Version)
             throw NestedValueCodec.Corrupt();
@@ -94,16 +176,7 @@ public sealed class RecordCursor
         return true;
     }
 
-    private ref readonly Cell JsonCell(int column)
-    {
-        if (!_jsonDecoded)
-        {
-            _jsonCells ??= new Cell[_types.Length];
-            JsonRowFormat.Read(_row.AsSpan(_rowStart, _rowLength), _names, _types, _jsonCells);
-            _jsonDecoded = true;
-        }
-        return ref _jsonCells![column];
-    }
+    private ref readonly Cell JsonCell(int column) => ref _jsonCells![column];
 
     public bool TryGetBoolean(int column, out bool value)
     {

@@ -25,6 +25,11 @@ public sealed class ScanSource : IDisposable
         statistics.PartitionsScanned = plan.Partitions.Count;
     }
 
+    /// <summary>
+    /// Checked before every record read (one field read), so a scan over millions of rows answers a cancel at once.
+    /// </summary>
+    public CancellationToken CancellationToken { get; set; }
+
     /// <summary>Refills <paramref name="batch"/> with the next records; false when the plan is exhausted.</summary>
     public bool Fill(RecordBatch batch)
     {
@@ -39,7 +44,9 @@ public sealed class ScanSource : IDisposable
                 continue;
             }
             _statistics.RecordsScanned++;
-            batch.Add(record.Value, record.Offset, record.TimestampMs, _partition);
+            if (CancellationToken.IsCancellationRequested)
+                throw Errors.SqlException.Canceled();
+            batch.Add(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs, _partition);
         }
         return batch.RecordCount > 0;
     }

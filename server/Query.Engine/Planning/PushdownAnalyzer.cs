@@ -16,6 +16,7 @@ public static class PushdownAnalyzer
 
     private static ScanRegion Visit(BoundExpr expression, int partition, bool negated)
     {
+        Limits.DepthGuard.Enter();
         switch (expression)
         {
             case BoundUnary { Op: UnaryOp.Not } not:

@@ -18,7 +18,8 @@ internal static class QueryHandler
         IReadOnlyList<object?> parameters, CancellationToken cancellationToken)
     {
         var compiled = Compile(session, query.Query, parameters);
-        var context = new OperatorContext(new ScanStatistics(), session.ReplayFromEarliest, session.Engine.BatchLimits);
+        var context = new OperatorContext(new ScanStatistics(), session.ReplayFromEarliest, session.Engine.BatchLimits,
+            new Limits.QueryMemoryBudget(session.Engine.Options.QueryMemoryBytes));
         return StatementResult.Query(compiled.Start(context));
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Threading.Channels;
 using Query.Storage.Format;
 using Query.Storage.Log;
+using Query.Storage.Transactions;
 
 namespace Query.Storage.Commit;
 
@@ -14,7 +15,7 @@ namespace Query.Storage.Commit;
 /// or fsync failure also fails the partition, since what reached the disk is then unknown. Reopening the
 /// store recovers it from the files.</para>
 /// </summary>
-internal sealed class PartitionWriter
+internal sealed partial class PartitionWriter
 {
     private const int MaxGroupRequests = 1024;
     private const int MaxGroupBytes = 8 << 20;
@@ -76,6 +77,26 @@ internal sealed class PartitionWriter
         return task;
     }
 
+    /// <summary>Queues a one-partition transaction's batches, written in one piece in order with the others.</summary>
+    public ValueTask<AppendResult> EnqueueShareAsync(TransactionShare share)
+    {
+        var request = Rent();
+        request.Share = share;
+        request.RecordCount = checked((int)share.RecordCount);
+        var task = request.AsValueTask();
+        if (!_requests.Writer.TryWrite(request))
+            request.Fail(_partition.ClosedException());
+        return task;
+    }
+
+    /// <summary>Queues a multi-partition transaction's share: prepared, then held until the decision.</summary>
+    public void EnqueuePending(TransactionShare share)
+    {
+        var request = new AppendRequest(null) { Share = share };
+        if (!_requests.Writer.TryWrite(request))
+            share.FailPrepare(_partition.ClosedException());
+    }
+
     /// <summary>Stops taking appends, lets the loop drain what is queued, and waits for it.</summary>
     public Task StopAsync()
     {
@@ -112,25 +133,34 @@ internal sealed class PartitionWriter
         {
             var count = 0;
             long bytes = 0;
+            AppendRequest? pending = null;
             if (_carried is not null)
             {
                 _group[count++] = _carried;
-                bytes += _carried.Batch.Length;
+                bytes += _carried.SizeBytes;
                 _carried = null;
             }
             while (count < _group.Length && reader.TryRead(out var request))
             {
-                if (bytes > 0 && bytes + request.Batch.Length > MaxGroupBytes)
+                if (request.Share is { IsPending: true })
+                {
+                    pending = request;    // everything before it is written first; then the partition is held
+                    break;
+                }
+                if (bytes > 0 && bytes + request.SizeBytes > MaxGroupBytes)
                 {
                     _carried = request;   // starts the next group, keeping order
                     break;
                 }
                 _group[count++] = request;
-                bytes += request.Batch.Length;
+                bytes += request.SizeBytes;
             }
             _settled = 0;
-            ProcessGroup(_group.AsSpan(0, count));
+            if (count > 0)
+                ProcessGroup(_group.AsSpan(0, count));
             Array.Clear(_group, 0, count);
+            if (pending is not null)
+                await ProcessPendingAsync(TakePendingGroup(pending.Share!, reader)).ConfigureAwait(false);
         }
         FinalFlush();
     }
@@ -191,6 +221,17 @@ internal sealed class PartitionWriter
                 request.Cancelled = true;                     // failed with the others when they are acknowledged
                 continue;
             }
+            if (request.TruncateAfter is { } lastKeptOffset)
+            {
+                Commit(segment, group, pendingFrom, i, writeStart, bufferLength, nextOffset,
+                    options.Durability != DurabilityMode.None, nowMs);
+                segment = Truncate(request, lastKeptOffset, ref nextOffset, nowMs);
+                position = writeStart = segment.SizeBytes;
+                bufferLength = 0;
+                pendingFrom = i + 1;
+                _settled = i + 1;
+                continue;
+            }
             if (request.Staged is { } staged)
             {
                 // Everything before it is written and acknowledged first: the staged segments follow it.
@@ -207,7 +248,7 @@ internal sealed class PartitionWriter
                 pendingFrom = i + 1;
                 continue;
             }
-            var length = request.Batch.Length;
+            var length = (int)request.SizeBytes;
             if (position > 0 && (position + length > options.SegmentMaxBytes
                 || nowMs - segment.CreatedMs >= (long)options.SegmentMaxAge.TotalMilliseconds))
             {
@@ -223,8 +264,13 @@ internal sealed class PartitionWriter
             if (position == 0)
                 segment.CreatedMs = nowMs;                     // age counts from the first append
             EnsureBuffer(bufferLength + length, bufferLength);
-            request.Batch.Span.CopyTo(_buffer.AsSpan(bufferLength));
-            BatchHeader.WriteBaseOffset(_buffer.AsSpan(bufferLength), nextOffset);
+            if (request.Share is { } share)
+                CopyBatches(share.Batches, bufferLength, nextOffset);
+            else
+            {
+                request.Batch.Span.CopyTo(_buffer.AsSpan(bufferLength));
+                BatchHeader.WriteBaseOffset(_buffer.AsSpan(bufferLength), nextOffset);
+            }
             request.BaseOffset = nextOffset;
             request.FilePosition = position;
             nextOffset += request.RecordCount;
@@ -269,6 +315,12 @@ internal sealed class PartitionWriter
         {
             if (request.Cancelled || ReferenceEquals(request, _flushTick))
                 continue;
+            if (request.Share is { } share)
+            {
+                IndexBatches(segment, share.Batches, request.BaseOffset, request.FilePosition, ref minTimestampMs,
+                    ref maxTimestampMs);
+                continue;
+            }
             var header = BatchHeader.Read(request.Batch.Span);
             minTimestampMs = Math.Min(minTimestampMs, header.MinTimestampMs);
             maxTimestampMs = Math.Max(maxTimestampMs, header.MaxTimestampMs);

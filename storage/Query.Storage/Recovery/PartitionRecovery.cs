@@ -8,23 +8,28 @@ namespace Query.Storage.Recovery;
 /// <summary>
 /// Opens a partition directory after a clean or unclean shutdown:
 /// <list type="number">
-/// <item>finishes the renames of a staged append whose adoption a crash cut short (see AdoptionManifest);</item>
+/// <item>finishes the renames of a staged append whose adoption a crash cut short (see AdoptionManifest), then a
+/// truncation a crash cut short (see TruncationManifest);</item>
 /// <item>removes leftovers: temporary files, index files without a segment, segments wholly before the
 /// checkpoint's start offset (a retention delete cut short);</item>
 /// <item>a sealed segment listed in the checkpoint with the same size is trusted: its index files are loaded,
 /// or rebuilt by a CRC scan when missing or damaged;</item>
 /// <item>every other segment is CRC-scanned; the active (last) one has a torn tail cut off, any other damage is
 /// a <see cref="CorruptSegmentException"/>;</item>
-/// <item>offsets must run on without gaps from one segment to the next.</item>
+/// <item>offsets must run on without gaps from one segment to the next;</item>
+/// <item>the active segment's trailing batches of transactions that did not commit are cut: continued batches
+/// whose completing batch is missing, and pending batches past the end the last commit record names.</item>
 /// </list>
 /// </summary>
 internal static class PartitionRecovery
 {
-    public static Segment[] Recover(string directory, LogOptions options, long nowMs)
+    public static Segment[] Recover(string directory, LogOptions options, long nowMs, long recordedEnd)
     {
         System.IO.Directory.CreateDirectory(directory);
         AdoptionManifest.RollForward(directory);
-        var hasCheckpoint = PartitionCheckpoint.TryRead(directory, out var startOffset, out var checkpoint);
+        TruncationManifest.RollForward(directory);
+        var hasCheckpoint = PartitionCheckpoint.TryRead(directory, out var checkpointHeader, out var checkpoint);
+        var startOffset = checkpointHeader.StartOffset;
         var baseOffsets = ListSegments(directory, hasCheckpoint ? startOffset : long.MinValue);
         if (baseOffsets.Count == 0)
             baseOffsets.Add(hasCheckpoint ? startOffset : 0);
@@ -37,7 +42,7 @@ internal static class PartitionRecovery
                 // Under durability none a sealed segment was never synced, so a power loss can tear it too.
                 var tornTailAllowed = isLast || options.Durability == DurabilityMode.None;
                 segments[i] = OpenSegment(directory, baseOffsets[i], isLast, tornTailAllowed, checkpoint,
-                    out var wasCut);
+                    isLast ? recordedEnd : long.MaxValue, out var wasCut);
                 if (i > 0 && segments[i - 1].EndOffset != segments[i].BaseOffset)
                     throw new CorruptSegmentException(segments[i].LogPath, 0,
                         $"offsets jump from {segments[i - 1].EndOffset} to {segments[i].BaseOffset}");
@@ -59,12 +64,20 @@ internal static class PartitionRecovery
             throw;
         }
         var active = segments[^1];
-        active.CreatedMs = nowMs; // age is counted from the reopen: the creation time is not persisted
+        active.CreatedMs = ActiveCreatedMs(active, checkpointHeader, nowMs);
         active.OpenIndexFilesForAppend();
         if (options.Durability != DurabilityMode.None)
             FileSync.SyncDirectory(directory);
         return segments;
     }
+
+    // The age of a non-empty active segment goes on from when it started taking appends, as the checkpoint
+    // recorded it; an empty one (or one the checkpoint does not know) counts from now, its first append resets it.
+    private static long ActiveCreatedMs(Segment active, PartitionCheckpoint.Header checkpoint, long nowMs) =>
+        active.SizeBytes > 0 && checkpoint.ActiveBaseOffset == active.BaseOffset
+            && checkpoint.ActiveCreatedMs != long.MinValue
+            ? Math.Min(checkpoint.ActiveCreatedMs, nowMs)
+            : nowMs;
 
     private static void DeleteSegmentsAfter(string directory, List<long> baseOffsets, int index)
     {
@@ -77,7 +90,7 @@ internal static class PartitionRecovery
     }
 
     private static Segment OpenSegment(string directory, long baseOffset, bool isLast, bool tornTailAllowed,
-        Dictionary<long, PartitionCheckpoint.Entry> checkpoint, out bool wasCut)
+        Dictionary<long, PartitionCheckpoint.Entry> checkpoint, long recordedEnd, out bool wasCut)
     {
         wasCut = false;
         var segment = Segment.Open(directory, baseOffset, new SegmentIndex());
@@ -95,7 +108,16 @@ internal static class PartitionRecovery
                     return segment;
                 }
             }
-            var result = SegmentScanner.Scan(segment.Handle, segment.LogPath, baseOffset, tornTailAllowed);
+            var result = SegmentScanner.Scan(segment.Handle, segment.LogPath, baseOffset, tornTailAllowed,
+                recordedEnd);
+            if (isLast && result.UncommittedFrom >= 0)
+            {
+                // Cut the unfinished transaction, then scan what is left for the index and time range.
+                segment.Truncate(result.UncommittedFrom);
+                segment.Sync();
+                result = SegmentScanner.Scan(segment.Handle, segment.LogPath, baseOffset, tornTailAllowed,
+                    long.MaxValue);
+            }
             if (result.ValidBytes < result.FileBytes)
             {
                 segment.Truncate(result.ValidBytes);

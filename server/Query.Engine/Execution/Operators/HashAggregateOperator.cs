@@ -19,13 +19,20 @@ public sealed class HashAggregateOperator : RowOperator
     private readonly int _keyCount;
     private readonly GroupKeyTable _groups;
     private readonly RowBatch _output;
+    private readonly Limits.QueryMemoryBudget _budget;
+    private readonly bool[] _keepsValues;
     private Accumulator[] _accumulators = new Accumulator[16];
     private bool _consumed;
     private int _nextGroup;
 
     public HashAggregateOperator(RecordOperator input, Action<RecordCursor, Cell[]> inputs, SqlTypeKind[] keyKinds,
-        BoundAggregate[] aggregates, BatchLimits limits)
+        BoundAggregate[] aggregates, BatchLimits limits, Limits.QueryMemoryBudget budget)
     {
+        _budget = budget;
+        _keepsValues = new bool[aggregates.Length];
+        for (var i = 0; i < aggregates.Length; i++)
+            _keepsValues[i] = aggregates[i].Kind is AggregateKind.CollectList or AggregateKind.CollectSet
+                or AggregateKind.CountDistinct;
         _input = input;
         _inputs = inputs;
         _aggregates = aggregates;
@@ -51,22 +58,29 @@ public sealed class HashAggregateOperator : RowOperator
         {
             if (cancellationToken.IsCancellationRequested)
                 throw SqlException.Canceled();
-            Accumulate(batch, scratch);
+            Accumulate(batch, scratch, cancellationToken);
         }
         // An aggregate without GROUP BY has one row even over no input (COUNT(*) = 0).
         if (_keyCount == 0 && _groups.Count == 0)
             GroupOf(scratch);
     }
 
-    private void Accumulate(RecordBatch batch, Cell[] scratch)
+    private void Accumulate(RecordBatch batch, Cell[] scratch, CancellationToken cancellationToken)
     {
         var width = _aggregates.Length;
         for (var i = 0; i < batch.Count; i++)
         {
+            if (cancellationToken.IsCancellationRequested)
+                throw SqlException.Canceled();
             _inputs(batch.Select(i), scratch);
             var first = GroupOf(scratch) * width;
             for (var a = 0; a < width; a++)
+            {
                 _accumulators[first + a].Add(scratch[_keyCount + a]);
+                // Aggregates that keep their inputs grow with every row, not only with every group.
+                if (_keepsValues[a])
+                    _budget.Charge(Limits.QueryMemoryBudget.EstimateCell(scratch[_keyCount + a]));
+            }
         }
     }
 
@@ -77,6 +91,8 @@ public sealed class HashAggregateOperator : RowOperator
         if (_groups.Count == before)
             return group;
         var width = _aggregates.Length;
+        // The key, a table entry and an accumulator object per aggregate.
+        _budget.Charge(Limits.QueryMemoryBudget.EstimateRow(scratch.AsSpan(0, _keyCount)) + 48 + (width * 48L));
         if ((group + 1) * width > _accumulators.Length)
             Array.Resize(ref _accumulators, Math.Max(_accumulators.Length * 2, (group + 1) * width));
         for (var a = 0; a < width; a++)

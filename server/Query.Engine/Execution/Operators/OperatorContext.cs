@@ -4,4 +4,6 @@ namespace Query.Engine.Execution.Operators;
 /// <param name="Statistics">Where the scans count what they read.</param>
 /// <param name="ReplayFromEarliest">'auto.offset.reset': where an unbounded scan without bounds starts.</param>
 /// <param name="Limits">Batch sizes.</param>
-public sealed record OperatorContext(ScanStatistics Statistics, bool ReplayFromEarliest, BatchLimits Limits);
+/// <param name="Budget">The query's memory budget, charged by operators that keep rows (aggregate, sort).</param>
+public sealed record OperatorContext(ScanStatistics Statistics, bool ReplayFromEarliest, BatchLimits Limits,
+    Limits.QueryMemoryBudget Budget);

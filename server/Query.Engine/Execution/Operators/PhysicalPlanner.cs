@@ -93,14 +93,14 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
             keyKinds[i] = aggregate.Keys[i].Type.Kind;
         var calls = aggregate.Aggregates.AsSpan().ToArray();
         return new Node(null, context => new HashAggregateOperator(records(context), compiled, keyKinds, calls,
-            context.Limits));
+            context.Limits, context.Budget));
     }
 
     public override Node VisitSort(LogicalSort sort)
     {
         var rows = RowsOf(sort.Input);
         var comparer = ComparerOf(sort);
-        return new Node(null, context => new SortOperator(rows(context), comparer, context.Limits));
+        return new Node(null, context => new SortOperator(rows(context), comparer, context.Limits, context.Budget));
     }
 
     /// <summary>
@@ -116,7 +116,7 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
             var input = RowsOf(sort.Input);
             var comparer = ComparerOf(sort);
             var keep = (int)(n + offset);
-            rows = context => new TopNOperator(input(context), comparer, keep, context.Limits);
+            rows = context => new TopNOperator(input(context), comparer, keep, context.Limits, context.Budget);
         }
         else
         {

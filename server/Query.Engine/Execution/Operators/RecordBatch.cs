@@ -14,6 +14,8 @@ public sealed class RecordBatch
     private int _bytesUsed;
     private readonly int[] _starts;
     private readonly int[] _lengths;
+    private readonly int[] _keyLengths;
+    private readonly bool[] _hasKeys;
     private readonly long[] _offsets;
     private readonly long[] _timestamps;
     private readonly int[] _partitions;
@@ -25,6 +27,8 @@ public sealed class RecordBatch
         _bytes = new byte[Math.Min(maxBytes, 64 * 1024)];
         _starts = new int[capacity];
         _lengths = new int[capacity];
+        _keyLengths = new int[capacity];
+        _hasKeys = new bool[capacity];
         _offsets = new long[capacity];
         _timestamps = new long[capacity];
         _partitions = new int[capacity];
@@ -55,26 +59,44 @@ public sealed class RecordBatch
         _bytesUsed = 0;
     }
 
-    public void Add(ReadOnlySpan<byte> value, long offset, long timestampMs, int partition)
+    /// <summary>
+    /// Adds a record (key bytes, then value bytes, packed in the buffer) and admits it through the cursor: a record
+    /// that does not decode, or whose timestamp column gives no row time, is counted by the cursor and dropped
+    /// (false). The row time the cursor settles on is kept with the record.
+    /// </summary>
+    public bool Add(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, long offset, long timestampMs,
+        int partition)
     {
-        if (_bytesUsed + value.Length > _bytes.Length)
-            Array.Resize(ref _bytes, Math.Max(_bytesUsed + value.Length, Math.Min(_maxBytes, _bytes.Length * 2)));
-        value.CopyTo(_bytes.AsSpan(_bytesUsed));
-        var row = RecordCount++;
+        var bytes = key.Length + value.Length;
+        if (_bytesUsed + bytes > _bytes.Length)
+            Array.Resize(ref _bytes, Math.Max(_bytesUsed + bytes, Math.Min(_maxBytes, _bytes.Length * 2)));
+        key.CopyTo(_bytes.AsSpan(_bytesUsed));
+        value.CopyTo(_bytes.AsSpan(_bytesUsed + key.Length));
+        var row = RecordCount;
         _starts[row] = _bytesUsed;
+        _keyLengths[row] = key.Length;
+        _hasKeys[row] = hasKey;
         _lengths[row] = value.Length;
         _offsets[row] = offset;
-        _timestamps[row] = timestampMs;
         _partitions[row] = partition;
-        _bytesUsed += value.Length;
+        if (!Cursor.Position(_bytes, _bytesUsed + key.Length, value.Length, key, hasKey, offset, timestampMs,
+                partition, admit: true))
+            return false;
+        _timestamps[row] = Cursor.TimestampMs;
+        _bytesUsed += bytes;
+        RecordCount++;
         Selection[Count++] = row;
+        return true;
     }
 
     /// <summary>Positions <see cref="Cursor"/> on the i-th selected record.</summary>
     public RecordCursor Select(int i)
     {
         var row = Selection[i];
-        Cursor.Position(_bytes, _starts[row], _lengths[row], _offsets[row], _timestamps[row], _partitions[row]);
+        var start = _starts[row];
+        var keyLength = _keyLengths[row];
+        Cursor.Position(_bytes, start + keyLength, _lengths[row], _bytes.AsSpan(start, keyLength), _hasKeys[row],
+            _offsets[row], _timestamps[row], _partitions[row], admit: false);
         return Cursor;
     }
 }

@@ -14,7 +14,7 @@ public sealed class RecordFilterOperator(RecordOperator input, Func<RecordCursor
             if (!next.IsCompletedSuccessfully)
                 return AwaitAsync(next, cancellationToken);
             var batch = next.Result;
-            if (batch is null || Apply(batch))
+            if (batch is null || Apply(batch, cancellationToken))
                 return new ValueTask<RecordBatch?>(batch);
         }
     }
@@ -25,19 +25,22 @@ public sealed class RecordFilterOperator(RecordOperator input, Func<RecordCursor
         while (true)
         {
             var batch = await pending;
-            if (batch is null || Apply(batch))
+            if (batch is null || Apply(batch, cancellationToken))
                 return batch;
             pending = input.NextAsync(cancellationToken);
         }
     }
 
     /// <summary>Filters the batch; true when any record is left.</summary>
-    private bool Apply(RecordBatch batch)
+    private bool Apply(RecordBatch batch, CancellationToken cancellationToken)
     {
         var selection = batch.Selection;
         var kept = 0;
         for (var i = 0; i < batch.Count; i++)
         {
+            // Per row, not per batch: a predicate may take milliseconds a row, and a cancel must not wait a batch.
+            if (cancellationToken.IsCancellationRequested)
+                throw Errors.SqlException.Canceled();
             if (predicate(batch.Select(i)))
                 selection[kept++] = selection[i];
         }

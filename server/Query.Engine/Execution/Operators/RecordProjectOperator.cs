@@ -23,18 +23,25 @@ public sealed class RecordProjectOperator : RowOperator
     public override ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)
     {
         var next = _input.NextAsync(cancellationToken);
-        return next.IsCompletedSuccessfully ? new ValueTask<RowBatch?>(Project(next.Result)) : AwaitAsync(next);
+        return next.IsCompletedSuccessfully
+            ? new ValueTask<RowBatch?>(Project(next.Result, cancellationToken))
+            : AwaitAsync(next, cancellationToken);
     }
 
-    private async ValueTask<RowBatch?> AwaitAsync(ValueTask<RecordBatch?> pending) => Project(await pending);
+    private async ValueTask<RowBatch?> AwaitAsync(ValueTask<RecordBatch?> pending,
+        CancellationToken cancellationToken) => Project(await pending, cancellationToken);
 
-    private RowBatch? Project(RecordBatch? batch)
+    private RowBatch? Project(RecordBatch? batch, CancellationToken cancellationToken)
     {
         if (batch is null)
             return null;
         var rows = _output.Rows;
         for (var i = 0; i < batch.Count; i++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+                throw Errors.SqlException.Canceled();
             _projection(batch.Select(i), rows[i]);
+        }
         _output.Count = batch.Count;
         return _output;
     }

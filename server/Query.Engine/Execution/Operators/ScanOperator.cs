@@ -22,6 +22,7 @@ public sealed class ScanOperator : RecordOperator
     {
         if (cancellationToken.IsCancellationRequested)
             throw SqlException.Canceled();
+        _source.CancellationToken = cancellationToken;
         if (_done || !_source.Fill(_batch))
         {
             _done = true;

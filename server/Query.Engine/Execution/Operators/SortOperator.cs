@@ -11,12 +11,14 @@ public sealed class SortOperator : RowOperator
 {
     private readonly RowOperator _input;
     private readonly RowComparer _comparer;
+    private readonly Limits.QueryMemoryBudget _budget;
     private readonly RowBatch _output;
     private List<Cell[]>? _sorted;
     private int _next;
 
-    public SortOperator(RowOperator input, RowComparer comparer, BatchLimits limits)
+    public SortOperator(RowOperator input, RowComparer comparer, BatchLimits limits, Limits.QueryMemoryBudget budget)
     {
+        _budget = budget;
         _input = input;
         _comparer = comparer;
         _output = new RowBatch(limits.Rows);
@@ -42,10 +44,32 @@ public sealed class SortOperator : RowOperator
             if (cancellationToken.IsCancellationRequested)
                 throw SqlException.Canceled();
             for (var i = 0; i < batch.Count; i++)
+            {
+                _budget.Charge(Limits.QueryMemoryBudget.EstimateRow(batch.Rows[i]) + 8);
                 rows.Add((Cell[])batch.Rows[i].Clone());
+            }
         }
-        rows.Sort(_comparer);
+        SortCancellably(rows, cancellationToken);
         return rows;
+    }
+
+    /// <summary>A sort of millions of rows runs for seconds inside List.Sort; a comparison is where it can stop.</summary>
+    private void SortCancellably(List<Cell[]> rows, CancellationToken cancellationToken)
+    {
+        var comparisons = 0;
+        try
+        {
+            rows.Sort((x, y) =>
+            {
+                if ((++comparisons & 4095) == 0 && cancellationToken.IsCancellationRequested)
+                    throw SqlException.Canceled();
+                return _comparer.Compare(x, y);
+            });
+        }
+        catch (InvalidOperationException e) when (e.InnerException is SqlException canceled)
+        {
+            throw canceled;   // List.Sort wraps what a comparison throws
+        }
     }
 
     public override void Dispose()

@@ -87,7 +87,8 @@ public sealed class TailScanOperator : RecordOperator
             }
             state.NextOffset = record.Offset + 1;
             _statistics.RecordsScanned++;
-            _batch.Add(record.Value, record.Offset, record.TimestampMs, state.Start.Partition);
+            _batch.Add(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs,
+                state.Start.Partition);
         }
     }
 

@@ -13,6 +13,7 @@ public sealed class TopNOperator : RowOperator
     private readonly RowOperator _input;
     private readonly RowComparer _comparer;
     private readonly int _keep;
+    private readonly Limits.QueryMemoryBudget _budget;
     private readonly RowBatch _output;
     private List<Cell[]>? _sorted;
     private int _next;
@@ -21,8 +22,11 @@ public sealed class TopNOperator : RowOperator
     /// <param name="comparer">ORDER BY's order.</param>
     /// <param name="keep">OFFSET + LIMIT: how many of the first rows can be returned.</param>
     /// <param name="limits">Batch sizes.</param>
-    public TopNOperator(RowOperator input, RowComparer comparer, int keep, BatchLimits limits)
+    /// <param name="budget">The query's memory budget, charged for each row the heap holds.</param>
+    public TopNOperator(RowOperator input, RowComparer comparer, int keep, BatchLimits limits,
+        Limits.QueryMemoryBudget budget)
     {
+        _budget = budget;
         _input = input;
         _comparer = comparer;
         _keep = keep;
@@ -64,6 +68,7 @@ public sealed class TopNOperator : RowOperator
     {
         if (heap.Count < _keep)
         {
+            _budget.Charge(Limits.QueryMemoryBudget.EstimateRow(row) + 8);
             var copy = (Cell[])row.Clone();
             heap.Enqueue(copy, copy);
             return;

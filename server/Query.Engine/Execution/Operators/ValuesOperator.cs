@@ -6,7 +6,7 @@ namespace Query.Engine.Execution.Operators;
 public sealed class ValuesOperator : RecordOperator
 {
     private static readonly byte[] EmptyRow = [BinaryRowFormat.Version, 0, 0];
-    private readonly RecordBatch _batch = new(1, EmptyRow.Length, new RecordCursor([], [], json: false));
+    private readonly RecordBatch _batch = new(1, EmptyRow.Length, new RecordCursor([], [], null));
     private bool _done;
 
     public override ValueTask<RecordBatch?> NextAsync(CancellationToken cancellationToken)
@@ -15,7 +15,7 @@ public sealed class ValuesOperator : RecordOperator
             return new ValueTask<RecordBatch?>((RecordBatch?)null);
         _done = true;
         _batch.Clear();
-        _batch.Add(EmptyRow, 0, 0, 0);
+        _batch.Add([], false, EmptyRow, 0, 0, 0);
         return new ValueTask<RecordBatch?>(_batch);
     }
 }
