@@ -16,7 +16,8 @@ public sealed class SortOperator : RowOperator
     private List<Cell[]>? _sorted;
     private int _next;
 
-    public SortOperator(RowOperator input, RowComparer comparer, BatchLimits limits, Limits.QueryMemoryBudget budget)
+    public SortOperator(RowOperator input, RowComparer comparer, BatchLimits limits,
+        Limits.QueryMemoryBudget budget)
     {
         _budget = budget;
         _input = input;
@@ -53,7 +54,9 @@ public sealed class SortOperator : RowOperator
         return rows;
     }
 
-    /// <summary>A sort of millions of rows runs for seconds inside List.Sort; a comparison is where it can stop.</summary>
+    /// <summary>
+    /// A sort of millions of rows runs for seconds inside List.Sort; a comparison is where it can stop.
+    /// </summary>
     private void SortCancellably(List<Cell[]> rows, CancellationToken cancellationToken)
     {
         var comparisons = 0;
