@@ -40,8 +40,8 @@ public sealed class LogTransaction : IDisposable
         var share = ShareOf(partition);
         if (share.Staged is not null)
             throw new InvalidOperationException(
-                $"partition {partition.Partition} of log \"{partition.LogName}\" has a staged share in this " +
-                "transaction");
+                $"partition {partition.Partition} of log \"{partition.LogName}\" " +
+                "has a staged share in this transaction");
         if (batch.Count == 0)
             throw new ArgumentException("cannot append an empty batch", nameof(batch));
         if (batch.MaxRecordSizeBytes > partition.Options.MaxRecordBytes)
@@ -59,8 +59,8 @@ public sealed class LogTransaction : IDisposable
         var share = ShareOf(partition);
         if (share.Staged is not null || share.Builders.Count > 0)
             throw new InvalidOperationException(
-                $"partition {partition.Partition} of log \"{partition.LogName}\" already has a share in this " +
-                "transaction");
+                $"partition {partition.Partition} of log \"{partition.LogName}\" " +
+                "already has a share in this transaction");
         share.Staged = partition.BeginStagedAppend(enlisted: true);
         return share.Staged;
     }

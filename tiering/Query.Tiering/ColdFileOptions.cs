@@ -11,7 +11,7 @@ public sealed record ColdFileOptions
     /// <summary>Uncompressed bytes per row group: Parquet.Net writes each column chunk as one page.</summary>
     public long RowGroupMaxBytes { get; init; } = 64L << 20;
 
-    /// <summary>Zstd at Fastest: near-Snappy speed, the smallest files measured (the default level is 12x slower).</summary>
+    /// <summary>Zstd at Fastest: near-Snappy speed, smallest files measured (the default is 12x slower).</summary>
     public CompressionMethod Compression { get; init; } = CompressionMethod.Zstd;
 
     public System.IO.Compression.CompressionLevel CompressionLevel { get; init; } =

@@ -30,7 +30,7 @@ public sealed class PartitionTier
     /// <summary>Held by whoever changes the manifest (archival, compaction, expiry); never by readers.</summary>
     internal SemaphoreSlim MutationLock { get; } = new(1, 1);
 
-    /// <summary>Test hook run inside a manifest commit, after the temporary file is synced, before the rename.</summary>
+    /// <summary>Test hook run in a manifest commit, after the temporary file is synced, before the rename.</summary>
     internal Action? BeforeManifestRename { get; set; }
 
     public static PartitionTier Open(string coldRoot, string stream, int partition)

@@ -127,7 +127,9 @@ public static class MaterializedQuery
 
     private static long GroupBytes(int aggregateCount) => 48 + (aggregateCount * 48L);
 
-    /// <summary>Aggregates that keep their inputs (COLLECT_LIST / COLLECT_SET / COUNT(DISTINCT)) grow per row.</summary>
+    /// <summary>
+    /// Aggregates that keep their inputs (COLLECT_LIST / COLLECT_SET / COUNT(DISTINCT)) grow per row.
+    /// </summary>
     private static bool[] KeepsValues(List<Binding.BoundAggregate> aggregates)
     {
         var keeps = new bool[aggregates.Count];

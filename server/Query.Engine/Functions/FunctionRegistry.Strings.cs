@@ -40,7 +40,8 @@ public static partial class FunctionRegistry
             .Fixed(t, "Split", new ArrayType(S), S, S).Fixed(b, "Split", new ArrayType(By), By, By));
         add(F("SPLIT_TO_MAP", "STRING", "Splits 'k1=v1/k2=v2' into a MAP by entry and key-value delimiters.")
             .Fixed(t, "SplitToMap", new MapType(S, S), S, S, S));
-        add(F("CHR", "STRING", "The character of a code point, or of a '\\uXXXX' escape; NULL when invalid.")
+        add(F("CHR", "STRING",
+                "The character of a code point (22023 if invalid), or of a '\\uXXXX' escape (else NULL).")
             .Fixed(t, "Chr", S, I).Fixed(t, "ChrText", S, S));
         add(F("ASCII", "STRING", "Code point of the first character.").Fixed(t, "Ascii", I, S));
         add(F("REPEAT", "STRING", "Repeats a string n times.").Fixed(t, "Repeat", S, S, I));

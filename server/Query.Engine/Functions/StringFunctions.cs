@@ -174,7 +174,9 @@ public static class StringFunctions
         return new SqlArray(Array.ConvertAll(parts, part => (object?)part));
     }
 
-    /// <summary>CHR(n): the character with that code point; 22023 for 0, negatives, surrogates and past U+10FFFF.</summary>
+    /// <summary>
+    /// CHR(n): the character with that code point; 22023 for 0, negatives, surrogates and past U+10FFFF.
+    /// </summary>
     public static string Chr(int code)
     {
         if (code is <= 0 or > 0x10FFFF or (>= 0xD800 and <= 0xDFFF))

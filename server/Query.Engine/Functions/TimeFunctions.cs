@@ -170,7 +170,9 @@ public static class TimeFunctions
         }
     }
 
-    /// <summary>Java pattern letters to .NET: S→f, a→tt, E→ddd, X/Z→zzz, quoted text kept, others shared.</summary>
+    /// <summary>
+    /// Java pattern letters to .NET: S→f, a→tt, E→ddd, X/Z→zzz, quoted text kept, others shared.
+    /// </summary>
     public static string ToDotNetPattern(string java)
     {
         var builder = new StringBuilder(java.Length + 4);

@@ -5,7 +5,7 @@ using Query.Tiering.Archival;
 
 namespace Query.Engine.Tiering;
 
-/// <summary>Archives a stream's sealed segments, partition by partition (ARCHIVE STREAM and the background job).</summary>
+/// <summary>Archives a stream's sealed segments, partition by partition (for ARCHIVE STREAM and jobs).</summary>
 internal static class StreamArchival
 {
     public static async Task<ArchiveResult> ArchiveAsync(ColdStore? cold, StreamRuntime stream,
@@ -27,8 +27,9 @@ internal static class StreamArchival
         var result = ArchiveResult.None;
         for (var p = 0; p < stream.Log.PartitionCount; p++)
         {
-            result = result.Add(await archiver.ArchiveAsync(stream.Log.GetPartition(p),
-                cold.GetTier(definition.Name, p), layout, shouldArchive, null, cancellationToken).ConfigureAwait(false));
+            var partition = await archiver.ArchiveAsync(stream.Log.GetPartition(p), cold.GetTier(definition.Name, p),
+                layout, shouldArchive, null, cancellationToken).ConfigureAwait(false);
+            result = result.Add(partition);
         }
         return result;
     }

@@ -85,7 +85,8 @@ internal sealed class TransactionCoordinator : IDisposable
         }
     }
 
-    /// <summary>The end offset the last commit record names for the partition, or <see cref="long.MinValue"/>.
+    /// <summary>
+    /// The end offset the last commit record names for the partition, or <see cref="long.MinValue"/>.
     /// </summary>
     public long RecordedEnd(string log, int partition)
     {

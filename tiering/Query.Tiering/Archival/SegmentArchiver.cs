@@ -32,7 +32,7 @@ public sealed class SegmentArchiver
         _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>The retention floor holder name under which archival keeps un-archived segments from retention.</summary>
+    /// <summary>The retention floor holder under which archival keeps un-archived segments.</summary>
     public const string RetentionFloorHolder = "tiering";
 
     /// <summary>
@@ -47,7 +47,7 @@ public sealed class SegmentArchiver
         log.HoldRetentionFloor(RetentionFloorHolder, tier.Manifest.EndOffset);
     }
 
-    /// <summary>Test hook: called at each step; throwing there simulates a failure (or a crash) at that point.</summary>
+    /// <summary>Test hook called at each step; throwing there simulates a failure at that point.</summary>
     internal Action<ArchiveStep>? Fault { get; set; }
 
     /// <summary>

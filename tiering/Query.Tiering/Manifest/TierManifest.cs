@@ -8,7 +8,8 @@ namespace Query.Tiering.Manifest;
 /// all absent has no file). <see cref="EndOffset"/> is the archived-through offset: hot segments wholly below it
 /// may go. <see cref="Generation"/> rises with every commit. Immutable: a commit publishes a new instance.
 /// </summary>
-public sealed record TierManifest(long Generation, long StartOffset, long EndOffset, ImmutableArray<ColdFileEntry> Files)
+public sealed record TierManifest(long Generation, long StartOffset, long EndOffset,
+    ImmutableArray<ColdFileEntry> Files)
 {
     public const int FormatVersion = 1;
 
@@ -36,7 +37,7 @@ public sealed record TierManifest(long Generation, long StartOffset, long EndOff
         }
     }
 
-    /// <summary>Index of the first file whose range ends after <paramref name="offset"/> (Files.Length if none).</summary>
+    /// <summary>Index of the first file whose range ends after <paramref name="offset"/> (or Files.Length).</summary>
     public int FindFile(long offset)
     {
         int lo = 0, hi = Files.Length;
@@ -78,7 +79,7 @@ public sealed record TierManifest(long Generation, long StartOffset, long EndOff
         return new TierManifest(Generation + 1, start, EndOffset, Files.RemoveRange(0, count));
     }
 
-    /// <summary>The manifest with files [first, first + count) replaced by <paramref name="merged"/> (compaction).</summary>
+    /// <summary>Files [first, first + count) replaced by <paramref name="merged"/> (compaction).</summary>
     public TierManifest Replace(int first, int count, ColdFileEntry merged)
     {
         if (merged.BaseOffset != Files[first].BaseOffset || merged.EndOffset != Files[first + count - 1].EndOffset)

@@ -45,7 +45,8 @@ internal static class TierManifestFile
     {
         Directory.CreateDirectory(partitionDirectory);
         var path = Path.Combine(partitionDirectory, ColdPaths.ManifestFileName);
-        var temporary = Path.Combine(partitionDirectory, ColdPaths.TemporaryPrefix + "manifest-" + Guid.NewGuid().ToString("N"));
+        var temporary = Path.Combine(partitionDirectory,
+            ColdPaths.TemporaryPrefix + "manifest-" + Guid.NewGuid().ToString("N"));
         var document = new ManifestDocument(TierManifest.FormatVersion, manifest.Generation, manifest.StartOffset,
             manifest.EndOffset, [.. manifest.Files]);
         try

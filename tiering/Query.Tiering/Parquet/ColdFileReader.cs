@@ -122,7 +122,7 @@ internal sealed class ColdFileReader : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _reader.DisposeAsync();
 
-    /// <summary>The first offset in the file whose ROWTIME is at or after <paramref name="timestampMs"/>; -1: none.</summary>
+    /// <summary>The file's first offset with ROWTIME at or after <paramref name="timestampMs"/>; -1: none.</summary>
     public static long FindOffsetForTimestamp(string path, long timestampMs) =>
         FindOffsetForTimestampAsync(path, timestampMs).GetAwaiter().GetResult();
 

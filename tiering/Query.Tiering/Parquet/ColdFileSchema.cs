@@ -113,7 +113,10 @@ internal sealed class ColdFileSchema
                 var structField = (StructField)field;
                 var children = new ColdNode[structType.Fields.Count];
                 for (var i = 0; i < children.Length; i++)
-                    children[i] = CreateNode(structType.Fields[i].Type, structField.Fields[i], present, repetition, true);
+                {
+                    children[i] = CreateNode(structType.Fields[i].Type, structField.Fields[i], present, repetition,
+                        true);
+                }
                 return new StructNode(children, present);
             default:
                 var dataField = (DataField)field;

@@ -61,7 +61,7 @@ internal sealed class ColdFileWriter : IAsyncDisposable
         return new ColdFileWriter(schema, layout, options, writer, partition);
     }
 
-    /// <summary>Buffers one record; throws <see cref="ColdArchiveException"/> for a ROWTIME Parquet cannot hold.</summary>
+    /// <summary>Buffers one record; <see cref="ColdArchiveException"/> for a ROWTIME Parquet cannot hold.</summary>
     public void Add(in LogRecord record)
     {
         if (!ColdFields.FitsTimestamp(record.TimestampMs))
@@ -79,7 +79,8 @@ internal sealed class ColdFileWriter : IAsyncDisposable
         for (var i = 0; i < _row.Length; i++)
             RowShredder.Shred(columns[ColdFileSchema.UserColumnNode(i)], _row[i]);
         RowShredder.Shred(columns[_schema.HeadersColumn], HeadersOf(record));
-        RowShredder.Shred(columns[_schema.RowValueColumn], exact ? ColdValue.Null : ColdValue.FromRef(record.Value.ToArray()));
+        var raw = exact ? ColdValue.Null : ColdValue.FromRef(record.Value.ToArray());
+        RowShredder.Shred(columns[_schema.RowValueColumn], raw);
         if (!exact)
             RawValueRows++;
     }
