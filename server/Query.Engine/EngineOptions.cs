@@ -11,7 +11,8 @@ public sealed record EngineOptions
     /// <summary>Clock for append times and UNIX_TIMESTAMP(); the system clock when null.</summary>
     public TimeProvider? TimeProvider { get; init; }
 
-    /// <summary>Deepest syntax tree a statement may have (54001 past it); see <see cref="Limits.DepthGuard"/>.</summary>
+    /// <summary>Deepest syntax tree a statement may have (54001 past it); see <see cref="Limits.DepthGuard"/>.
+    /// </summary>
     public int MaxStatementDepth { get; init; } = Grammar.SqlParser.DefaultMaxDepth;
 
     /// <summary>

@@ -47,7 +47,8 @@ public sealed partial class ExpressionCompiler<TRow>
             var other = Emit(item);
             checks.Add(E.IfThen(E.Not(value), E.Block(other.Code, E.IfThenElse(other.IsNull,
                 E.Assign(sawNull, E.Constant(true)),
-                E.IfThen(Compare(BinaryOp.Equal, probe.Value, other.Value, type), E.Assign(value, E.Constant(true)))))));
+                E.IfThen(Compare(BinaryOp.Equal, probe.Value, other.Value, type),
+                    E.Assign(value, E.Constant(true)))))));
         }
         checks.Add(E.Assign(isNull, E.AndAlso(E.Not(value), sawNull)));
         if (inList.Negated)

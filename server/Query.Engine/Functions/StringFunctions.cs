@@ -152,7 +152,8 @@ public static class StringFunctions
     public static string RegexpReplace(string value, string pattern, string replacement) =>
         Binding.RegexMatching.Get(pattern).Replace(value, replacement);
 
-    /// <summary>CHR(n): the character with that code point; 22023 for 0, negatives, surrogates and past U+10FFFF.</summary>
+    /// <summary>CHR(n): the character with that code point; 22023 for 0, negatives, surrogates, past U+10FFFF.
+    /// </summary>
     public static string Chr(int code)
     {
         if (code is <= 0 or > 0x10FFFF or (>= 0xD800 and <= 0xDFFF))
