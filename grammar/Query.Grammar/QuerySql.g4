@@ -346,6 +346,7 @@ qualifiedName
 // most frequent rule. AstBuilder tells the three kinds apart by the first token's type.
 identifier
     : IDENTIFIER
+    | DIGIT_IDENTIFIER
     | QUOTED_IDENTIFIER
     | BACKQUOTED_IDENTIFIER
     | nonReserved
@@ -570,6 +571,12 @@ PARAMETER
 
 IDENTIFIER
     : (LETTER | '_') (LETTER | DIGIT | '_' | '@' | '$')*
+    ;
+
+// ksqlDB accepts names that start with a digit (ROUND(v, -1) AS 1R). Defined after the number rules so that
+// 1E5 stays a DOUBLE when both match the same length; 1R is longer as a name than as the number 1.
+DIGIT_IDENTIFIER
+    : DIGIT+ (LETTER | '_') (LETTER | DIGIT | '_' | '@' | '$')*
     ;
 
 QUOTED_IDENTIFIER

@@ -11,7 +11,8 @@ public sealed record EngineOptions
     /// <summary>Clock for append times and UNIX_TIMESTAMP(); the system clock when null.</summary>
     public TimeProvider? TimeProvider { get; init; }
 
-    /// <summary>Deepest syntax tree a statement may have (54001 past it); see <see cref="Limits.DepthGuard"/>.
+    /// <summary>
+    /// Deepest syntax tree a statement may have (54001 past it); see <see cref="Limits.DepthGuard"/>.
     /// </summary>
     public int MaxStatementDepth { get; init; } = Grammar.SqlParser.DefaultMaxDepth;
 
@@ -35,4 +36,10 @@ public sealed record EngineOptions
     /// (or a remote broker) is substituted here, without the rest of the engine knowing.
     /// </summary>
     public IPartitionSourceFactory? PartitionSources { get; init; }
+
+    /// <summary>
+    /// The cold tier (Parquet files under its root): when set, queries read each stream's archived offsets from
+    /// it and then the hot log, and <see cref="QueryEngine.ArchiveStreamAsync"/> moves sealed segments there.
+    /// </summary>
+    public Query.Tiering.ColdStore? ColdStore { get; init; }
 }

@@ -1,4 +1,6 @@
 using Query.Engine.Catalog;
+using Query.Engine.Tiering;
+using Query.Tiering.Reading;
 using Query.Engine.Errors;
 using Query.Engine.Execution;
 using Query.Engine.Functions;
@@ -13,9 +15,10 @@ namespace Query.Engine;
 /// Error policy: everything a statement can get wrong surfaces as <see cref="SqlException"/> with a SQLSTATE;
 /// syntax errors pass through as the grammar's <c>SqlSyntaxException</c>.
 /// </summary>
-public sealed class QueryEngine : IAsyncDisposable
+public sealed partial class QueryEngine : IAsyncDisposable
 {
     private readonly Dictionary<string, StreamRuntime> _streams = new(StringComparer.Ordinal);
+    private TieredPartitionSourceFactory? _tieredSources;
     private readonly object _ddlLock = new();
     private long _catalogVersion;
 
@@ -78,7 +81,32 @@ public sealed class QueryEngine : IAsyncDisposable
     /// <summary>A stream over <paramref name="log"/> whose reads go through the configured partition sources.
     /// </summary>
     internal StreamRuntime NewStream(StreamDefinition definition, PartitionedLog log) =>
-        new(definition, log, (Options.PartitionSources ?? HotPartitionSourceFactory.Instance).CreateSources(log));
+        new(definition, log, SourceFactory.CreateSources(log));
+
+    // Explicit sources win; with a cold store every stream reads both tiers (a stream never archived reads
+    // exactly as the hot log would).
+    private IPartitionSourceFactory SourceFactory => Options.PartitionSources
+        ?? (Options.ColdStore is { } cold
+            ? _tieredSources ??= new TieredPartitionSourceFactory(cold, new EngineTieringCatalog(this))
+            : HotPartitionSourceFactory.Instance);
+
+    /// <summary>
+    /// Archives every sealed segment of stream <paramref name="name"/> into the cold tier now (ARCHIVE STREAM):
+    /// 42P01 for an unknown stream, 0A000 without a cold tier or for a column name the files reserve.
+    /// </summary>
+    public Task<Query.Tiering.Archival.ArchiveResult> ArchiveStreamAsync(string name,
+        CancellationToken cancellationToken = default) =>
+        StreamArchival.ArchiveAsync(Options.ColdStore, GetStream(name, null), _archiver, _ => true,
+            cancellationToken);
+
+    private readonly Query.Tiering.Archival.SegmentArchiver _archiver = new();
+
+    /// <summary>Stream <paramref name="name"/>'s rows as tiering sees them (for archival jobs and tools).</summary>
+    public Query.Tiering.Layout.IColumnLayout GetColumnLayout(string name)
+    {
+        var definition = GetStream(name, null).Definition;
+        return new StreamColumnLayout(definition, definition.Columns.Count);
+    }
 
     /// <summary>Every stream with its columns and settings (for clients' \d and information_schema).</summary>
     public IReadOnlyList<StreamDefinition> ListStreams() => Catalog.Streams;

@@ -46,6 +46,7 @@ internal sealed partial class PgConnection
         if (formatCount < 0 || at + formatCount * 2 > body.Length)
             throw new PgProtocolException("invalid format code count in Bind");
         int formatsAt = at;
+        CheckFormatCodes(body, formatsAt, formatCount);
         at += formatCount * 2;
         int paramCount = PgMessages.ReadInt16(body, ref at);
         if (paramCount != statement.ParameterOids.Length)
@@ -80,11 +81,23 @@ internal sealed partial class PgConnection
         int columns = ColumnsOf(statement)?.Length ?? 0;
         if (count < 0 || at + count * 2 > body.Length || (count > 1 && count != columns))
             throw new PgProtocolException("invalid result format codes in Bind");
+        CheckFormatCodes(body, at, count);
         var binary = columns == 0 ? NoFormats : new bool[columns];
         for (int i = 0; i < columns && count > 0; i++)
             binary[i] = PgInput.ReadInt16(body, at + 2 * (count == 1 ? 0 : i)) == 1;
         at += count * 2;
         return binary;
+    }
+
+    /// <summary>Format codes are 0 (text) or 1 (binary); anything else is refused, as PostgreSQL does.</summary>
+    private static void CheckFormatCodes(ReadOnlySpan<byte> body, int at, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            short code = PgInput.ReadInt16(body, at + 2 * i);
+            if (code is not (0 or 1))
+                throw new PgException(PgSqlState.ProtocolViolation, $"unsupported format code: {code}");
+        }
     }
 
     /// <summary>Result columns, including those of the cursor a FETCH reads.</summary>

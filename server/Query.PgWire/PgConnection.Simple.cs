@@ -86,7 +86,23 @@ internal sealed partial class PgConnection
         var answer = ClientCatalogQueries.TryAnswer(sql, this);
         if (answer is not null)
             return WireStatement.ForCatalog(sql, answer);
-        return WireStatement.ForSession(sql, _session!.Prepare(sql, parameterOids));
+        return CheckFieldCounts(WireStatement.ForSession(sql, _session!.Prepare(sql, parameterOids)));
+    }
+
+    /// <summary>
+    /// ParameterDescription and RowDescription carry their counts in 16 bits; a statement with more parameters or
+    /// result columns than that cannot be described truthfully, so it is refused before anything is answered.
+    /// </summary>
+    private static WireStatement CheckFieldCounts(WireStatement statement)
+    {
+        if (statement.ParameterOids.Length > PgMessages.MaxFieldCount)
+            throw new PgException(PgSqlState.ProgramLimitExceeded,
+                $"statement has {statement.ParameterOids.Length} parameters; " +
+                $"at most {PgMessages.MaxFieldCount} are allowed");
+        if (statement.Columns is { Length: > PgMessages.MaxFieldCount } columns)
+            throw new PgException(PgSqlState.ProgramLimitExceeded,
+                $"statement returns {columns.Length} columns; at most {PgMessages.MaxFieldCount} are allowed");
+        return statement;
     }
 
     /// <summary>

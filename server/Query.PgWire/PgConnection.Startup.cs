@@ -29,7 +29,7 @@ internal sealed partial class PgConnection
     {
         while (true)
         {
-            if (!await _input.ReadStartupAsync(_lifetime.Token))
+            if (!await _input.ReadStartupAsync(_startupToken))
                 return false;
             var body = _input.Body;
             if (body.Length < 4)
@@ -98,11 +98,12 @@ internal sealed partial class PgConnection
         Database = parameters.TryGetValue("database", out var database) && database.Length > 0 ? database : user;
         if (!await AuthenticateAsync(user))
             return false;
-        if (!_server.TryRegister(this))
-            throw new PgException(PgSqlState.TooManyConnections, "sorry, too many clients already", fatal: true);
+        _input.Authenticated(_options.MaxMessageBytes);
+        if (!_server.TryRegister(this, _options.AdminUsers.Contains(user), out var refusal))
+            throw new PgException(PgSqlState.TooManyConnections, refusal, fatal: true);
         InitializeSettings(parameters);
         _context = new PgSessionContext(user, Database, ProcessId, parameters, _settings);
-        _session = await _server.SessionFactory.OpenSessionAsync(_context, _lifetime.Token);
+        _session = await _server.SessionFactory.OpenSessionAsync(_context, _startupToken);
         _out.BeginMessage((byte)'R');
         _out.WriteInt32(0);
         _out.EndMessage();
@@ -255,7 +256,7 @@ internal sealed partial class PgConnection
 
     private async ValueTask<ReadOnlyMemory<byte>> ReadPasswordMessageAsync()
     {
-        int type = await _input.ReadMessageAsync(_lifetime.Token);
+        int type = await _input.ReadMessageAsync(_startupToken);
         if (type < 0)
             throw new IOException("client closed the connection during authentication");
         if (type != 'p')

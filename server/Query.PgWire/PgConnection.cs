@@ -41,6 +41,7 @@ internal sealed partial class PgConnection : ICatalogSource, IAsyncDisposable
     private bool _skipUntilSync;
     private volatile Portal? _active;
     private volatile bool _clientGone;
+    private CancellationToken _startupToken;
 
     public PgConnection(PgServer server, Socket socket, int processId, ILogger logger, CancellationToken shutdown)
     {
@@ -49,7 +50,7 @@ internal sealed partial class PgConnection : ICatalogSource, IAsyncDisposable
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
         _input = new PgInput(PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024)),
-            _options.MaxMessageBytes);
+            _options.MaxUnauthenticatedMessageBytes);
         _rows = new PgRowWriter(_out);
         _logger = logger;
         _lifetime = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
@@ -84,15 +85,17 @@ internal sealed partial class PgConnection : ICatalogSource, IAsyncDisposable
     {
         try
         {
-            if (await StartupAsync())
+            if (await StartupWithinTimeoutAsync())
                 await MessageLoopAsync();
         }
         catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
         {
             await TrySendFatalAsync(_clientGone ? null : AdminShutdown());
         }
-        catch (PgException ex) when (ex.IsFatal)
+        catch (PgException ex)
         {
+            // A non-fatal error can only escape from the startup phase (statement errors are reported in the
+            // message loop); before a session exists every error ends the connection.
             await TrySendFatalAsync(ex);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
@@ -107,6 +110,33 @@ internal sealed partial class PgConnection : ICatalogSource, IAsyncDisposable
         finally
         {
             await DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// The startup phase (startup packet, authentication, session) must finish within the authentication timeout,
+    /// as PostgreSQL's authentication_timeout: a socket that says nothing, or says it slowly, is closed without
+    /// a reply. Until then the connection counts against the server's limit of unauthenticated connections.
+    /// </summary>
+    private async Task<bool> StartupWithinTimeoutAsync()
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        timeout.CancelAfter(_options.AuthenticationTimeout);
+        _startupToken = timeout.Token;
+        try
+        {
+            return await StartupAsync();
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !_lifetime.IsCancellationRequested)
+        {
+            _logger.LogInformation("connection {ProcessId}: authentication timed out after {Timeout}", ProcessId,
+                _options.AuthenticationTimeout);
+            return false;
+        }
+        finally
+        {
+            _startupToken = _lifetime.Token;
+            _server.EndStartup();
         }
     }
 
@@ -128,7 +158,8 @@ internal sealed partial class PgConnection : ICatalogSource, IAsyncDisposable
             }
             catch (Exception ex) when (IsStatementError(ex))
             {
-                await ReportErrorAsync(ex, extended: type is not ('Q'));
+                // Simple Query and FunctionCall are answered with ReadyForQuery; the rest wait for Sync.
+                await ReportErrorAsync(ex, extended: type is not ('Q' or 'F'));
             }
         }
     }

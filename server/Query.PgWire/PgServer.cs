@@ -20,6 +20,7 @@ public sealed class PgServer : IAsyncDisposable
     private Socket? _listener;
     private Task? _acceptLoop;
     private int _nextProcessId = Environment.ProcessId % 10_000 * 1000;
+    private int _unauthenticated;
 
     public PgServer(PgServerOptions options, IPgSessionFactory sessionFactory, ILoggerFactory? loggerFactory = null)
     {
@@ -93,6 +94,14 @@ public sealed class PgServer : IAsyncDisposable
             }
             socket.NoDelay = true;
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            if (Interlocked.Increment(ref _unauthenticated) > Options.MaxUnauthenticatedConnections)
+            {
+                Interlocked.Decrement(ref _unauthenticated);
+                _logger.LogDebug("refused a connection: {Limit} connections are authenticating already",
+                    Options.MaxUnauthenticatedConnections);
+                _ = RefuseAsync(socket);
+                continue;
+            }
             int processId = Interlocked.Increment(ref _nextProcessId);
             var connection = new PgConnection(this, socket, processId, _logger, _shutdown.Token);
             var task = Task.Run(connection.RunAsync);
@@ -101,12 +110,57 @@ public sealed class PgServer : IAsyncDisposable
         }
     }
 
-    internal bool TryRegister(PgConnection connection)
+    /// <summary>
+    /// Admits an authenticated session. The last <see cref="PgServerOptions.ReservedConnections"/> of
+    /// <see cref="PgServerOptions.MaxConnections"/> slots are kept for <see cref="PgServerOptions.AdminUsers"/>, so
+    /// idle application connections cannot lock an administrator out (PostgreSQL's superuser_reserved_connections).
+    /// </summary>
+    internal bool TryRegister(PgConnection connection, bool isAdmin, out string refusal)
     {
-        if (_connections.Count >= Options.MaxConnections)
-            return false;
-        _connections[connection.ProcessId] = connection;
-        return true;
+        lock (_connections)
+        {
+            int limit = isAdmin ? Options.MaxConnections : Options.MaxConnections - Options.ReservedConnections;
+            if (_connections.Count >= limit)
+            {
+                refusal = _connections.Count < Options.MaxConnections
+                    ? "remaining connection slots are reserved for administrators"
+                    : "sorry, too many clients already";
+                return false;
+            }
+            _connections[connection.ProcessId] = connection;
+            refusal = "";
+            return true;
+        }
+    }
+
+    /// <summary>A connection left the startup phase (authenticated, refused or gone).</summary>
+    internal void EndStartup() => Interlocked.Decrement(ref _unauthenticated);
+
+    /// <summary>Connections that have not finished authenticating yet.</summary>
+    public int UnauthenticatedCount => Volatile.Read(ref _unauthenticated);
+
+    /// <summary>
+    /// Too many sockets are still authenticating: this one is told so (FATAL 53300) and closed without reading
+    /// anything, so that a flood of silent sockets costs no more than the limit of them.
+    /// </summary>
+    private async Task RefuseAsync(Socket socket)
+    {
+        try
+        {
+            using var output = new Framing.PgOutputBuffer();
+            Framing.PgMessages.WriteError(output, new PgException(PgSqlState.TooManyConnections,
+                "sorry, too many clients are authenticating already"), "FATAL");
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await socket.SendAsync(output.Written, SocketFlags.None, timeout.Token);
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The refused client is gone already.
+        }
+        finally
+        {
+            socket.Dispose();
+        }
     }
 
     internal void Unregister(PgConnection connection) =>

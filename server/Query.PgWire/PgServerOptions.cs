@@ -13,7 +13,35 @@ public sealed class PgServerOptions
     /// <summary>Largest frontend message accepted; bigger ones are rejected before their body is read.</summary>
     public int MaxMessageBytes { get; set; } = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// Largest message before authentication completes: the startup packet and the password or SASL messages
+    /// (PostgreSQL caps the startup packet at 10,000 bytes). Larger ones close the connection (08P01).
+    /// </summary>
+    public int MaxUnauthenticatedMessageBytes { get; set; } = 10_000;
+
+    /// <summary>Authenticated sessions, administrators' reserved slots included.</summary>
     public int MaxConnections { get; set; } = 1000;
+
+    /// <summary>
+    /// Slots of <see cref="MaxConnections"/> only <see cref="AdminUsers"/> may take (PostgreSQL's
+    /// superuser_reserved_connections).
+    /// </summary>
+    public int ReservedConnections { get; set; }
+
+    /// <summary>Users who may take the reserved connection slots.</summary>
+    public IReadOnlySet<string> AdminUsers { get; set; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Sockets still in the startup phase (not yet authenticated); more are refused at once (53300) so a flood of
+    /// silent sockets cannot hold unbounded resources.
+    /// </summary>
+    public int MaxUnauthenticatedConnections { get; set; } = 256;
+
+    /// <summary>
+    /// Time from accepting a socket to a ready session (PostgreSQL's authentication_timeout, also 60 s); a client
+    /// still starting up after it is disconnected.
+    /// </summary>
+    public TimeSpan AuthenticationTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     public PgAuthMode AuthMode { get; set; } = PgAuthMode.Trust;
 

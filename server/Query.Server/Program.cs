@@ -14,7 +14,7 @@ internal static class Program
             DisableDefaults = false,
         });
         builder.Configuration.AddEnvironmentVariables("QUERY_");
-        builder.Configuration.AddCommandLine(args, ServerSettings.CommandLineFlags);
+        builder.Configuration.AddCommandLine(ServerSettings.ExpandSwitches(args), ServerSettings.CommandLineFlags);
         var settings = new ServerSettings();
         builder.Configuration.Bind(settings);
         builder.Services.AddSingleton(settings);

@@ -30,11 +30,24 @@ public sealed class QueryServer : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         loggerFactory ??= NullLoggerFactory.Instance;
+        var logger = loggerFactory.CreateLogger<QueryServer>();
+        var options = settings.ToPgServerOptions();
+        try
+        {
+            if (settings.CheckTrustExposure(options))
+                logger.LogWarning("trust authentication on {Address} (--allow-trust-on-network): anyone who can " +
+                    "reach port {Port} connects as any user", options.ListenAddress, options.Port);
+        }
+        catch (InvalidOperationException ex)
+        {
+            logger.LogCritical("{Reason}", ex.Message);
+            throw;
+        }
         Directory.CreateDirectory(settings.DataDirectory);
         var engine = QueryEngine.Open(settings.ToEngineOptions());
         try
         {
-            var pgServer = new PgServer(settings.ToPgServerOptions(), new EngineSessionFactory(engine), loggerFactory);
+            var pgServer = new PgServer(options, new EngineSessionFactory(engine), loggerFactory);
             await pgServer.StartAsync(cancellationToken);
             return new QueryServer(engine, pgServer);
         }

@@ -20,6 +20,24 @@ public sealed class ServerSettings
 
     public int MaxConnections { get; set; } = 1000;
 
+    /// <summary>Largest message before authentication completes (startup packet, password, SASL).</summary>
+    public int MaxUnauthenticatedMessageBytes { get; set; } = 10_000;
+
+    /// <summary>Sockets allowed to be authenticating at once; more are refused with 53300.</summary>
+    public int MaxUnauthenticatedConnections { get; set; } = 256;
+
+    /// <summary>Seconds from connect to a ready session (PostgreSQL's authentication_timeout).</summary>
+    public double AuthenticationTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>Slots of <see cref="MaxConnections"/> kept for <see cref="AdminUsers"/>.</summary>
+    public int ReservedConnections { get; set; } = 3;
+
+    /// <summary>Comma-separated users who may take the reserved slots.</summary>
+    public string AdminUsers { get; set; } = "query";
+
+    /// <summary>Lets <c>trust</c> authentication listen on an address other than loopback.</summary>
+    public bool AllowTrustOnNetwork { get; set; }
+
     /// <summary>trust (default), scram-sha-256 or cleartext.</summary>
     public string Auth { get; set; } = "trust";
 
@@ -60,7 +78,44 @@ public sealed class ServerSettings
         ["--max-value-bytes"] = nameof(MaxValueBytes),
         ["--max-in-list-items"] = nameof(MaxInListItems),
         ["--query-memory-bytes"] = nameof(QueryMemoryBytes),
+        ["--max-unauthenticated-message-bytes"] = nameof(MaxUnauthenticatedMessageBytes),
+        ["--max-unauthenticated-connections"] = nameof(MaxUnauthenticatedConnections),
+        ["--authentication-timeout-seconds"] = nameof(AuthenticationTimeoutSeconds),
+        ["--reserved-connections"] = nameof(ReservedConnections),
+        ["--admin-users"] = nameof(AdminUsers),
+        ["--allow-trust-on-network"] = nameof(AllowTrustOnNetwork),
     };
+
+    /// <summary>Flags that take no value: given alone they mean <c>true</c>.</summary>
+    private static readonly string[] Switches = ["--allow-trust-on-network"];
+
+    /// <summary>
+    /// Rewrites a bare switch as <c>--switch=true</c>: the command-line configuration source would otherwise take
+    /// the next argument as its value.
+    /// </summary>
+    public static string[] ExpandSwitches(string[] args)
+    {
+        var expanded = new string[args.Length];
+        for (var i = 0; i < args.Length; i++)
+            expanded[i] = Array.IndexOf(Switches, args[i]) >= 0 ? args[i] + "=true" : args[i];
+        return expanded;
+    }
+
+    /// <summary>
+    /// <c>trust</c> lets anyone who reaches the port in as any user; on a non-loopback address that is refused
+    /// unless <see cref="AllowTrustOnNetwork"/> says it is meant. Returns true when it is allowed but exposed (the
+    /// caller logs a warning).
+    /// </summary>
+    public bool CheckTrustExposure(PgServerOptions options)
+    {
+        if (options.AuthMode != PgAuthMode.Trust || System.Net.IPAddress.IsLoopback(options.ListenAddress))
+            return false;
+        if (!AllowTrustOnNetwork)
+            throw new InvalidOperationException(
+                $"refusing to start: trust authentication on {Host} would let anyone on the network in as any " +
+                "user; use --auth scram-sha-256 with QUERY_USERS__name=password, or pass --allow-trust-on-network");
+        return true;
+    }
 
     public PgServerOptions ToPgServerOptions()
     {
@@ -72,10 +127,25 @@ public sealed class ServerSettings
             Port = Port,
             MaxMessageBytes = MaxMessageBytes,
             MaxConnections = MaxConnections,
+            MaxUnauthenticatedMessageBytes =
+                Positive(MaxUnauthenticatedMessageBytes, nameof(MaxUnauthenticatedMessageBytes)),
+            MaxUnauthenticatedConnections =
+                Positive(MaxUnauthenticatedConnections, nameof(MaxUnauthenticatedConnections)),
+            AuthenticationTimeout = TimeSpan.FromSeconds(Positive(AuthenticationTimeoutSeconds,
+                nameof(AuthenticationTimeoutSeconds))),
+            ReservedConnections = ReservedConnections >= 0 && ReservedConnections < MaxConnections
+                ? ReservedConnections
+                : throw new InvalidOperationException($"ReservedConnections ({ReservedConnections}) must be at " +
+                    $"least 0 and below MaxConnections ({MaxConnections})"),
+            AdminUsers = new HashSet<string>(AdminUsers.Split(',', StringSplitOptions.RemoveEmptyEntries |
+                StringSplitOptions.TrimEntries), StringComparer.Ordinal),
             AuthMode = ParseAuth(Auth),
             Users = Users,
         };
     }
+
+    private static T Positive<T>(T value, string name) where T : System.Numerics.INumber<T> =>
+        value > T.Zero ? value : throw new InvalidOperationException($"{name} must be positive, not {value}");
 
     private static PgAuthMode ParseAuth(string auth) => auth.ToLowerInvariant() switch
     {

@@ -139,9 +139,9 @@ internal sealed class WireRowsResult : IPgResult
 
     private void WriteArray(PgRowWriter writer, int ordinal)
     {
-        var isWireArray = PgTypeMapping.OidOf(_rows.Columns[ordinal].Type) != PgTypeOid.Json;
-        if (isWireArray && _rows.GetValue(ordinal) is SqlArray array)
-            writer.WriteValue(array.Items);
+        var type = (ArrayType)_rows.Columns[ordinal].Type;
+        if (PgTypeMapping.OidOf(type) != PgTypeOid.Json && _rows.GetValue(ordinal) is SqlArray array)
+            WireArrayWriter.Write(writer, array, type);
         else
             writer.WriteText(_rows.GetText(ordinal));
     }

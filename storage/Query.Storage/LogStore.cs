@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Query.Storage.Log;
 using Query.Storage.Native;
 using Query.Storage.Recovery;
+using Query.Storage.Transactions;
 
 namespace Query.Storage;
 
@@ -16,12 +17,14 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
     private readonly object _lock = new();
     private readonly Dictionary<string, PartitionedLog> _logs = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
+    private readonly TransactionCoordinator _coordinator;
     private bool _disposed;
 
-    private LogStore(string directory, TimeProvider time)
+    private LogStore(string directory, TimeProvider time, TransactionCoordinator coordinator)
     {
         Directory = directory;
         _time = time;
+        _coordinator = coordinator;
     }
 
     public string Directory { get; }
@@ -43,7 +46,8 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
     {
         var root = Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(root);
-        var store = new LogStore(root, timeProvider ?? TimeProvider.System);
+        // Commit records first: they finish staged shares' renames before partition recovery deletes *.tmp.
+        var store = new LogStore(root, timeProvider ?? TimeProvider.System, TransactionCoordinator.Open(root));
         try
         {
             foreach (var path in System.IO.Directory.EnumerateDirectories(root))
@@ -93,6 +97,17 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>Starts an append across any partitions of this store's logs that is visible whole or not at
+    /// all (see <see cref="LogTransaction"/>).</summary>
+    public LogTransaction BeginTransaction()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new LogTransaction(_coordinator);
+    }
+
+    /// <summary>The store's transaction coordinator (tests watch its fsyncs and inject faults).</summary>
+    internal TransactionCoordinator Coordinator => _coordinator;
+
     public bool TryGetLog(string name, [NotNullWhen(true)] out PartitionedLog? log)
     {
         lock (_lock)
@@ -133,6 +148,7 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
         }
         foreach (var log in logs)
             await log.CloseAsync(delete: false).ConfigureAwait(false);
+        _coordinator.Dispose();
     }
 
     private PartitionedLog OpenLog(string name, string path, LogOptions options)
@@ -144,8 +160,8 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
             for (var p = 0; p < partitions.Length; p++)
             {
                 var directory = Path.Combine(path, p.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                var segments = PartitionRecovery.Recover(directory, options, nowMs);
-                partitions[p] = new PartitionLog(name, p, directory, options, _time, segments);
+                var segments = PartitionRecovery.Recover(directory, options, nowMs, _coordinator.RecordedEnd(name, p));
+                partitions[p] = new PartitionLog(name, p, directory, options, _time, segments, _coordinator);
                 partitions[p].EnforceRetention(nowMs);
             }
         }
@@ -155,7 +171,7 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
                 partition?.CloseAsync(delete: false).GetAwaiter().GetResult();
             throw;
         }
-        return new PartitionedLog(name, options, path, partitions);
+        return new PartitionedLog(name, options, path, partitions, _coordinator);
     }
 
     private static bool IsValidName(string name)

@@ -28,8 +28,8 @@ public sealed partial class PartitionLog
 
     /// <summary>
     /// Applies RetentionMs (a sealed segment whose newest record is older goes) and RetentionBytes (oldest
-    /// sealed segments go while the partition is larger), never past the <see cref="RetentionFloor"/>. Runs after every roll and on open; call it
-    /// periodically for logs that roll rarely. Returns how many segments were deleted.
+    /// sealed segments go while the partition is larger), never past the <see cref="RetentionFloor"/>. Runs after
+    /// every roll and on open; call it periodically for logs that roll rarely. Returns how many segments were deleted.
     /// </summary>
     public int EnforceRetention()
     {

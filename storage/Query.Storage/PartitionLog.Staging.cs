@@ -8,12 +8,14 @@ namespace Query.Storage;
 public sealed partial class PartitionLog
 {
     /// <summary>Starts a large append that is written now and becomes visible at its commit.</summary>
-    public StagedAppend BeginStagedAppend()
+    public StagedAppend BeginStagedAppend() => BeginStagedAppend(enlisted: false);
+
+    internal StagedAppend BeginStagedAppend(bool enlisted)
     {
         ThrowIfDeleted();
         if (_failure is not null)
             throw ClosedException();
-        return new StagedAppend(this);
+        return new StagedAppend(this, enlisted);
     }
 
     internal ValueTask<AppendResult> EnqueueStagedAsync(StagedAppend staged, CancellationToken cancellationToken)
@@ -35,6 +37,14 @@ public sealed partial class PartitionLog
     /// </remarks>
     internal Segment AdoptStaged(StagedAppend staged, long baseOffset, long nowMs)
     {
+        PrepareStaged(staged, baseOffset);
+        return InstallStaged(staged, baseOffset, nowMs, writeManifest: true);
+    }
+
+    /// <summary>Step 1 of adoption: offsets patched, index files written, all durable; nothing renamed yet.
+    /// A failure leaves only temporary files.</summary>
+    internal void PrepareStaged(StagedAppend staged, long baseOffset)
+    {
         var sync = Options.Durability != DurabilityMode.None;
         var offset = baseOffset;
         foreach (var segment in staged.Segments)
@@ -42,11 +52,20 @@ public sealed partial class PartitionLog
             segment.Finish(offset, sync);
             offset += segment.RecordCount;
         }
+    }
+
+    /// <summary>
+    /// Step 2: the renames into the chain. Without <paramref name="writeManifest"/> the caller has already made
+    /// them durable elsewhere (a transaction's commit record). A failure stops the partition until a reopen.
+    /// </summary>
+    internal Segment InstallStaged(StagedAppend staged, long baseOffset, long nowMs, bool writeManifest)
+    {
+        var sync = Options.Durability != DurabilityMode.None;
         staged.MarkAdopted();
         Segment active;
         try
         {
-            active = Install(staged, baseOffset, offset, nowMs, sync);
+            active = Install(staged, baseOffset, baseOffset + staged.RecordCount, nowMs, sync, writeManifest);
         }
         catch (Exception exception)
         {
@@ -57,11 +76,9 @@ public sealed partial class PartitionLog
         return active;
     }
 
-    private Segment Install(StagedAppend staged, long baseOffset, long endOffset, long nowMs, bool sync)
+    /// <summary>The renames that put the staged segments into the chain from <paramref name="baseOffset"/>.</summary>
+    internal static List<(string From, string To)> StagedRenames(StagedAppend staged, long baseOffset)
     {
-        var previous = ActiveSegment;
-        var replacesPrevious = previous.SizeBytes == 0;
-        previous.Seal(sync);
         var renames = new List<(string From, string To)>();
         var offset = baseOffset;
         foreach (var segment in staged.Segments)
@@ -69,9 +86,19 @@ public sealed partial class PartitionLog
             renames.AddRange(segment.Renames(offset));
             offset += segment.RecordCount;
         }
-        AdoptionManifest.Write(Directory, renames, sync);
+        return renames;
+    }
+
+    private Segment Install(StagedAppend staged, long baseOffset, long endOffset, long nowMs, bool sync,
+        bool writeManifest)
+    {
+        var previous = ActiveSegment;
+        var replacesPrevious = previous.SizeBytes == 0;
+        previous.Seal(sync);
+        if (writeManifest)
+            AdoptionManifest.Write(Directory, StagedRenames(staged, baseOffset), sync);
         var adopted = new Segment[staged.Segments.Count];
-        offset = baseOffset;
+        var offset = baseOffset;
         for (var i = 0; i < adopted.Length; i++)
         {
             adopted[i] = staged.Segments[i].Install(Directory, offset);
@@ -80,7 +107,8 @@ public sealed partial class PartitionLog
         var active = NewActiveSegment(endOffset, nowMs);
         if (sync)
             FileSync.SyncDirectory(Directory);
-        AdoptionManifest.Delete(Directory, sync: false);   // a stale manifest only repeats renames already done
+        if (writeManifest)
+            AdoptionManifest.Delete(Directory, sync: false);   // a stale manifest only repeats renames already done
         lock (_segmentsLock)
         {
             var kept = replacesPrevious ? _segments[..^1] : _segments;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Query.Storage.Commit;
 using Query.Storage.Log;
+using Query.Storage.Transactions;
 
 namespace Query.Storage;
 
@@ -25,9 +26,10 @@ public sealed partial class PartitionLog
     private volatile int _state;
 
     internal PartitionLog(string logName, int partition, string directory, LogOptions options, TimeProvider time,
-        Segment[] segments)
+        Segment[] segments, TransactionCoordinator coordinator)
     {
         LogName = logName;
+        Coordinator = coordinator;
         Partition = partition;
         Directory = directory;
         Options = options;
@@ -47,6 +49,7 @@ public sealed partial class PartitionLog
     public long EndOffset => Volatile.Read(ref _endOffset);
 
     internal string LogName { get; }
+    internal TransactionCoordinator Coordinator { get; }
     internal string Directory { get; }
     internal LogOptions Options { get; }
     internal TimeProvider Time { get; }
@@ -78,6 +81,25 @@ public sealed partial class PartitionLog
         cancellationToken.ThrowIfCancellationRequested();
         var bytes = batch.Seal(NowMs());
         return _writer.EnqueueAsync(bytes, batch.Count, cancellationToken);
+    }
+
+    /// <summary>Appends a one-partition transaction's batches as one group-committed write (see
+    /// <see cref="LogTransaction"/>).</summary>
+    internal ValueTask<AppendResult> AppendShareAsync(TransactionShare share)
+    {
+        if (_state != Open || _failure is not null)
+            throw ClosedException();
+        return _writer.EnqueueShareAsync(share);
+    }
+
+    /// <summary>Hands a multi-partition transaction's share to the writer, which prepares it and waits for the
+    /// coordinator's decision. A closed partition fails the share's preparation.</summary>
+    internal void EnqueuePending(TransactionShare share)
+    {
+        if (_state != Open || _failure is not null)
+            share.FailPrepare(ClosedException());
+        else
+            _writer.EnqueuePending(share);
     }
 
     /// <summary>

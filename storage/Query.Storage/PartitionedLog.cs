@@ -1,3 +1,5 @@
+using Query.Storage.Transactions;
+
 namespace Query.Storage;
 
 /// <summary>A named log ("topic"): a fixed number of independent partitions sharing one set of options.</summary>
@@ -5,8 +7,12 @@ public sealed class PartitionedLog
 {
     private readonly PartitionLog[] _partitions;
 
-    internal PartitionedLog(string name, LogOptions options, string directory, PartitionLog[] partitions)
+    private readonly TransactionCoordinator _coordinator;
+
+    internal PartitionedLog(string name, LogOptions options, string directory, PartitionLog[] partitions,
+        TransactionCoordinator coordinator)
     {
+        _coordinator = coordinator;
         Name = name;
         Options = options;
         Directory = directory;
@@ -17,6 +23,10 @@ public sealed class PartitionedLog
     public LogOptions Options { get; }
     public int PartitionCount => _partitions.Length;
     internal string Directory { get; }
+
+    /// <summary>Starts a transaction of the store this log belongs to: it may take shares of this log's
+    /// partitions and of any other log of the store (see <see cref="LogTransaction"/>).</summary>
+    public LogTransaction BeginTransaction() => new(_coordinator);
 
     public PartitionLog GetPartition(int partition)
     {

@@ -83,14 +83,14 @@ public sealed class RecordBatchBuilder : IDisposable
 
     /// <summary>Stamps append-time records, fills the header and CRC; the base offset is patched by the
     /// writer.</summary>
-    internal ReadOnlyMemory<byte> Seal(long appendTimeMs)
+    internal ReadOnlyMemory<byte> Seal(long appendTimeMs, byte attributes = 0)
     {
         var batch = _buffer.AsSpan(0, _length);
         var min = _minTimestampMs;
         var max = _maxTimestampMs;
         if (_needsAppendTime)
             StampAppendTime(batch[BatchHeader.Size..], appendTimeMs, ref min, ref max);
-        BatchHeader.Seal(batch, Count, min, max);
+        BatchHeader.Seal(batch, Count, min, max, attributes);
         return _buffer.AsMemory(0, _length);
     }
 

@@ -18,11 +18,16 @@ public sealed class StagedAppend : IDisposable
     private readonly PartitionLog _partition;
     private readonly string _id = Guid.NewGuid().ToString("N");
     private readonly List<StagedSegment> _segments = [];
+    private readonly bool _enlisted;
     private bool _committing;
     private bool _adopted;
     private bool _disposed;
 
-    internal StagedAppend(PartitionLog partition) => _partition = partition;
+    internal StagedAppend(PartitionLog partition, bool enlisted)
+    {
+        _partition = partition;
+        _enlisted = enlisted;
+    }
 
     /// <summary>Records appended so far.</summary>
     public long RecordCount { get; private set; }
@@ -73,7 +78,17 @@ public sealed class StagedAppend : IDisposable
     /// Makes every appended record visible after the partition's earlier appends, durable per the log's
     /// durability mode, and returns the offset of the first. Throws as <see cref="PartitionLog.AppendAsync"/>.
     /// </summary>
-    public async ValueTask<long> CommitAsync(CancellationToken cancellationToken = default)
+    public ValueTask<long> CommitAsync(CancellationToken cancellationToken = default)
+    {
+        if (_enlisted)
+            throw new InvalidOperationException("the staged append is part of a transaction, which commits it");
+        return CommitCoreAsync(cancellationToken);
+    }
+
+    /// <summary>Commits a staged append that is a transaction's only share (no coordinator needed).</summary>
+    internal ValueTask<long> CommitEnlistedAsync() => CommitCoreAsync(CancellationToken.None);
+
+    private async ValueTask<long> CommitCoreAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_committing)
@@ -86,7 +101,8 @@ public sealed class StagedAppend : IDisposable
         return result.BaseOffset;
     }
 
-    /// <summary>Called by the writer once the files are about to be renamed: from then on they are the log's.</summary>
+    /// <summary>Called by the writer once the files are about to be renamed (or a commit record may name them):
+    /// from then on they are the log's, or recovery's to decide.</summary>
     internal void MarkAdopted() => _adopted = true;
 
     /// <summary>Deletes the staged files unless they were committed.</summary>

@@ -10,6 +10,7 @@ internal static partial class BenchRegistry
         RegisterEngine();
         RegisterPgWire();
         RegisterServer();
+        RegisterTiering();
     }
 
     static partial void RegisterStorage();
@@ -17,4 +18,5 @@ internal static partial class BenchRegistry
     static partial void RegisterEngine();
     static partial void RegisterPgWire();
     static partial void RegisterServer();
+    static partial void RegisterTiering();
 }

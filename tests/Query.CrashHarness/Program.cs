@@ -12,6 +12,8 @@ namespace Query.CrashHarness;
 /// one line per acknowledged append:
 /// <c>A baseOffset count run task sequence .</c> — the trailing dot tells a complete line from one cut by
 /// the kill. Runs until killed, or for SECONDS and then closes cleanly.
+/// <para><c>Query.CrashHarness txn DATA_DIR RUN [SECONDS]</c> runs <see cref="TransactionWorkload"/>
+/// instead.</para>
 /// </summary>
 internal static class Program
 {
@@ -22,9 +24,11 @@ internal static class Program
 
     private static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "txn")
+            return await RunTransactionsAsync(args[1..]);
         if (args.Length < 2)
         {
-            Console.Error.WriteLine("usage: Query.CrashHarness DATA_DIR RUN [SECONDS]");
+            Console.Error.WriteLine("usage: Query.CrashHarness [txn] DATA_DIR RUN [SECONDS]");
             return 2;
         }
         var run = int.Parse(args[1], CultureInfo.InvariantCulture);
@@ -49,6 +53,16 @@ internal static class Program
         }
         tasks[Appenders] = Task.Run(() => StagedLoopAsync(partition, run, Appenders, stop.Token));
         await Task.WhenAll(tasks);
+        return 0;
+    }
+
+    private static async Task<int> RunTransactionsAsync(string[] args)
+    {
+        var run = int.Parse(args[1], CultureInfo.InvariantCulture);
+        using var stop = args.Length > 2
+            ? new CancellationTokenSource(TimeSpan.FromSeconds(double.Parse(args[2], CultureInfo.InvariantCulture)))
+            : new CancellationTokenSource();
+        await TransactionWorkload.RunAsync(args[0], run, stop.Token);
         return 0;
     }
 

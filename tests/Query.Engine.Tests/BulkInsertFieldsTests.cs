@@ -32,10 +32,11 @@ public sealed class BulkInsertFieldsTests : IAsyncLifetime
         await using (var insert = _db.Session.BeginBulkInsert("T", ["k", "i", "d", "ts", "s", "b", "f"]))
         {
             AddText(insert, "a", "1", "1.005", "2024-01-01 00:00:00.25", "x", "\\x00ff", "2.5");
-            AddText(insert, "b", null, null, null, "", null, "-1e3");
+            AddText(insert, "b", null, null, "2024-01-02 00:00:00", "", null, "-1e3");
             insert.BeginRow();
             insert.SetText(0, "c"u8);
             insert.SetNull(1);
+            insert.SetText(3, "2024-01-03 00:00:00"u8);
             insert.SetText(4, "naïve ✓"u8);
             insert.EndRow();
             Assert.Equal(3, await insert.CommitAsync());
@@ -43,8 +44,8 @@ public sealed class BulkInsertFieldsTests : IAsyncLifetime
         var rows = await _db.QueryAsync("SELECT k, i, d, ts, s, b, f, ROWTIME FROM t ORDER BY k");
         Assert.Equal(["a", 1, 1.01m, 1_704_067_200_250L, "x", new byte[] { 0, 255 }, 2.5, 1_704_067_200_250L],
             rows[0]);
-        Assert.Equal(["b", null, null, null, "", null, -1000.0], rows[1][..7]);
-        Assert.Equal(["c", null, null, null, "naïve ✓", null, null], rows[2][..7]);
+        Assert.Equal(["b", null, null, 1_704_153_600_000L, "", null, -1000.0], rows[1][..7]);
+        Assert.Equal(["c", null, null, 1_704_240_000_000L, "naïve ✓", null, null], rows[2][..7]);
     }
 
     [Fact]
@@ -107,11 +108,11 @@ public sealed class BulkInsertFieldsTests : IAsyncLifetime
     {
         var keys = new[] { "alpha", "beta", "gamma", "delta", "epsilon", "zeta" };
         foreach (var key in keys)
-            await _db.ExecAsync($"INSERT INTO t (k, i) VALUES ('{key}', 1)");
-        await using (var insert = _db.Session.BeginBulkInsert("T", ["k", "i"]))
+            await _db.ExecAsync($"INSERT INTO t (k, i, ts) VALUES ('{key}', 1, '1970-01-01 00:00:01')");
+        await using (var insert = _db.Session.BeginBulkInsert("T", ["k", "i", "d", "ts"]))
         {
             foreach (var key in keys)
-                AddText(insert, key, "2");
+                AddText(insert, key, "2", null, "1970-01-01 00:00:01");
             await insert.CommitAsync();
         }
         var rows = await _db.QueryAsync("SELECT k, i, ROWPARTITION FROM t");

@@ -70,7 +70,7 @@ public sealed class FormatTests
     {
         var buffer = new ArrayBufferWriter<byte>();
         BinaryRowFormat.Write(buffer, Cells(), Types);
-        var cursor = new RecordCursor(Types, new string[Types.Length], json: false);
+        var cursor = new RecordCursor(Types, new string[Types.Length], codec: null);
         cursor.Load(buffer.WrittenSpan, 1, 2, 3);
         AssertRoundTrip(cursor);
         Assert.Equal(1, cursor.Offset);
@@ -84,8 +84,10 @@ public sealed class FormatTests
         JsonRowFormat.Write(buffer, Cells(), names, Types);
         Assert.StartsWith("{\"C0\":true,\"C1\":-42", Encoding.UTF8.GetString(buffer.WrittenSpan),
             StringComparison.Ordinal);
-        var cursor = new RecordCursor(Types, names, json: true);
-        cursor.Load(buffer.WrittenSpan, 0, 0, 0);
+        var columns = names.Select((name, i) => new Binding.ColumnInfo(name, Types[i])).ToArray();
+        var definition = new Catalog.StreamDefinition("S", columns, -1, -1, Catalog.ValueFormat.Json, "S", 1, -1, 0);
+        var cursor = new RecordCursor(Types, names, new RecordCodec(definition));
+        Assert.True(cursor.Load(default, false, buffer.WrittenSpan, 0, 0, 0));
         AssertRoundTrip(cursor);
     }
 
@@ -101,7 +103,7 @@ public sealed class FormatTests
         var arrayStart = BinaryRowFormat.HeaderBytes(3) + 4;
         bytes[arrayStart] = 0xFF;
         bytes[arrayStart + 3] = 0x7F;
-        var cursor = new RecordCursor(types, ["A", "B", "C"], json: false);
+        var cursor = new RecordCursor(types, ["A", "B", "C"], codec: null);
         cursor.Load(bytes, 0, 0, 0);
         Assert.True(cursor.TryGetInt32(0, out var a));
         Assert.Equal(9, a);
@@ -115,7 +117,7 @@ public sealed class FormatTests
     {
         var buffer = new ArrayBufferWriter<byte>();
         BinaryRowFormat.Write(buffer, [Cell.Null, Cell.FromInt64(1)], [SqlType.String, SqlType.Int]);
-        var cursor = new RecordCursor([SqlType.String, SqlType.Int, SqlType.Double], ["A", "B", "C"], json: false);
+        var cursor = new RecordCursor([SqlType.String, SqlType.Int, SqlType.Double], ["A", "B", "C"], codec: null);
         cursor.Load(buffer.WrittenSpan, 0, 0, 0);
         Assert.False(cursor.TryGetString(0, out _));
         Assert.True(cursor.TryGetInt32(1, out _));
@@ -127,7 +129,7 @@ public sealed class FormatTests
     {
         var buffer = new ArrayBufferWriter<byte>();
         BinaryRowFormat.Write(buffer, [Cell.FromRef("abcdef")], [SqlType.String]);
-        var cursor = new RecordCursor([SqlType.String], ["A"], json: false);
+        var cursor = new RecordCursor([SqlType.String], ["A"], codec: null);
         cursor.Load(buffer.WrittenSpan[..^2], 0, 0, 0);
         var error = Assert.Throws<Errors.SqlException>(() => cursor.TryGetString(0, out _));
         Assert.Equal(Errors.SqlState.DataCorrupted, error.SqlState);

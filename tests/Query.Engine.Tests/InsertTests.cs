@@ -82,10 +82,17 @@ public sealed class InsertTests : IAsyncLifetime
         await _db.ExecAllAsync(
             "CREATE STREAM e (id INT, at TIMESTAMP) WITH (TIMESTAMP = 'at')",
             "INSERT INTO e VALUES (1, '2024-03-01T10:00:00Z')",
-            "INSERT INTO e (id, ROWTIME) VALUES (2, '2024-03-02T00:00:00Z')");
+            "INSERT INTO e (id, at, ROWTIME) VALUES (2, '2024-03-02T00:00:00Z', 5)",
+            "INSERT INTO e (id, ROWTIME) VALUES (3, '2024-03-02T00:00:00Z')",
+            "INSERT INTO e (id, at) VALUES (4, CAST(-1 AS BIGINT)::TIMESTAMP)");
         var rows = await _db.QueryAsync("SELECT id, ROWTIME FROM e ORDER BY id");
+        // As ksqlDB's timestamp extractor: the column wins over a named ROWTIME; a NULL or negative one drops the
+        // record from queries (it stays in the log, counted as skipped).
+        Assert.Equal(2, rows.Count);
         Assert.Equal(1709287200000L, rows[0][1]);
         Assert.Equal(1709337600000L, rows[1][1]);
+        var describe = await _db.QueryAsync("DESCRIBE EXTENDED e");
+        Assert.Contains(describe, row => row[2] is string text && text.EndsWith("skipped_records 2", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -119,5 +126,52 @@ public sealed class InsertTests : IAsyncLifetime
             Assert.Contains("line 2", error.Detail, StringComparison.Ordinal);
         }
         Assert.Equal(1001, await CountAsync());
+    }
+}
+
+/// <summary>INSERT and COPY are one storage transaction: a failure on one partition leaves nothing anywhere.</summary>
+public sealed class InsertAtomicityTests : IAsyncLifetime
+{
+    private readonly EngineFixture _db = new();
+
+    public async Task InitializeAsync() => await _db.ExecAsync(
+        "CREATE STREAM t (k STRING KEY, i INT) WITH (PARTITIONS = 4)");
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private async Task<long> CountAsync() => (long)(await _db.QueryAsync("SELECT COUNT(*) FROM t"))[0][0]!;
+
+    private Storage.PartitionLog Partition(int partition)
+    {
+        Assert.True(_db.Engine.TryGetStream("T", out var stream));
+        return stream.Log.GetPartition(partition);
+    }
+
+    private static string Values(int rows) =>
+        string.Join(", ", Enumerable.Range(0, rows).Select(i => $"('k{i}', {i})"));
+
+    [Theory]
+    [InlineData(28, SqlState.DiskFull)]
+    [InlineData(5, SqlState.IoError)]
+    public async Task A_failed_write_on_one_partition_fails_a_50_row_insert_whole_and_a_retry_adds_it_once(
+        int errno, string sqlState)
+    {
+        Partition(2).WriteFault = (_, _, _) => throw new IOException("simulated failure", errno);
+        var error = await _db.FailsAsync("INSERT INTO t VALUES " + Values(50));
+        Assert.Equal(sqlState, error.SqlState);
+        Assert.Equal(0, await CountAsync());
+        for (var p = 0; p < 4; p++)
+            Assert.Equal(0, Partition(p).EndOffset);
+        Partition(2).WriteFault = null;
+        Assert.Equal("INSERT 0 50", await _db.ExecAsync("INSERT INTO t VALUES " + Values(50)));
+        Assert.Equal(50, await CountAsync());
+        await _db.RestartAsync();
+        Assert.Equal(50, await CountAsync());
+        var offsets = await _db.QueryAsync("SELECT ROWPARTITION, ROWOFFSET FROM t");
+        foreach (var group in offsets.GroupBy(r => r[0]))
+        {
+            var sorted = group.Select(r => (long)r[1]!).Order().ToList();
+            Assert.Equal(Enumerable.Range(0, sorted.Count).Select(i => (long)i), sorted);
+        }
     }
 }

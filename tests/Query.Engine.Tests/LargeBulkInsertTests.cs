@@ -112,7 +112,7 @@ public sealed class LargeBulkInsertTests : IAsyncLifetime
             AddRows(insert, 0, Rows);
         Assert.Empty(TemporaryFiles());
         Assert.Equal(0L, (await _db.QueryAsync("SELECT COUNT(*) FROM big"))[0][0]);
-        await _db.ExecAsync("INSERT INTO big (id) VALUES (1)");
+        await _db.ExecAsync("INSERT INTO big (id, ts) VALUES (1, '1970-01-01 00:00:01')");
         Assert.Equal(1L, (await _db.QueryAsync("SELECT COUNT(*) FROM big"))[0][0]);
     }
 
@@ -123,7 +123,7 @@ public sealed class LargeBulkInsertTests : IAsyncLifetime
         {
             AddRows(insert, 0, Rows);
             var other = _db.Engine.CreateSession();
-            await using (await other.ExecuteAsync("INSERT INTO big (id) VALUES (-1)"))
+            await using (await other.ExecuteAsync("INSERT INTO big (id, ts) VALUES (-1, '1970-01-01 00:00:01')"))
             {
             }
             Assert.Equal(1L, (await _db.QueryAsync("SELECT COUNT(*) FROM big"))[0][0]);

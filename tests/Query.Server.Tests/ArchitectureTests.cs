@@ -2,7 +2,10 @@ using System.Reflection;
 
 namespace Query.Server.Tests;
 
-/// <summary>Dependencies point one way: server -> engine -> storage/grammar; the wire knows no engine.</summary>
+/// <summary>
+/// Dependencies point one way: server -> engine -> storage/tiering/grammar; tiering -> storage only (it knows no SQL);
+/// the wire knows no engine.
+/// </summary>
 public sealed class ArchitectureTests
 {
     [Theory]
@@ -10,6 +13,7 @@ public sealed class ArchitectureTests
     [InlineData("Query.Grammar", new[] { "Query.Storage", "Query.Engine", "Query.PgWire", "Query.Server" })]
     [InlineData("Query.PgWire", new[] { "Query.Storage", "Query.Grammar", "Query.Engine", "Query.Server" })]
     [InlineData("Query.Engine", new[] { "Query.PgWire", "Query.Server" })]
+    [InlineData("Query.Tiering", new[] { "Query.Grammar", "Query.Engine", "Query.PgWire", "Query.Server" })]
     public void Assembly_references_only_lower_layers(string assembly, string[] forbidden)
     {
         var references = Assembly.Load(assembly).GetReferencedAssemblies().Select(a => a.Name).ToList();

@@ -13,7 +13,8 @@ internal sealed class CrashHarnessProcess : IDisposable
 
     private CrashHarnessProcess(Process process) => _process = process;
 
-    public static CrashHarnessProcess Start(string dataDirectory, int run, double? seconds = null)
+    public static CrashHarnessProcess Start(string dataDirectory, int run, double? seconds = null,
+        bool transactions = false)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -22,6 +23,8 @@ internal sealed class CrashHarnessProcess : IDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(HarnessPath());
+        if (transactions)
+            info.ArgumentList.Add("txn");
         info.ArgumentList.Add(dataDirectory);
         info.ArgumentList.Add(run.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (seconds is { } s)

@@ -97,3 +97,23 @@ public sealed record BoundFieldAccess(BoundExpr Struct, int FieldIndex, SqlType 
 
 /// <summary>ARRAY[...], MAP(k := v, ...) (keys then values interleaved) or STRUCT(f := v, ...).</summary>
 public sealed record BoundConstructor(EquatableArray<BoundExpr> Items, SqlType Type) : BoundExpr(Type);
+
+/// <summary>A lambda parameter (<c>x</c> in <c>x =&gt; x + 1</c>), by its slot number within the statement.</summary>
+public sealed record BoundLambdaVariable(int Slot, string Name, SqlType Type) : BoundExpr(Type);
+
+/// <summary>A lambda: its parameters' slots (in order) and its body.</summary>
+public sealed record BoundLambda(EquatableArray<int> Slots, BoundExpr Body);
+
+public enum LambdaFunction
+{
+    Transform,
+    Filter,
+    Reduce,
+}
+
+/// <summary>
+/// TRANSFORM, FILTER or REDUCE over an ARRAY or a MAP. <see cref="Initial"/> is REDUCE's starting state;
+/// TRANSFORM of a MAP has two lambdas (new key, new value), every other form one.
+/// </summary>
+public sealed record BoundLambdaCall(LambdaFunction Function, BoundExpr Collection, BoundExpr? Initial,
+    EquatableArray<BoundLambda> Lambdas, SqlType Type) : BoundExpr(Type);

@@ -13,15 +13,17 @@ public sealed partial class ExpressionBinder
         var name = call.Name.Name.Value.ToUpperInvariant();
         if (call.Over is not null)
             throw SqlException.FeatureNotSupported("window functions (OVER)", position);
-        if (AggregateFunctions.TryGetKind(name, call.Distinct, call.Star, out var kind))
+        // ksqlDB's COUNT() counts rows, as COUNT(*) does.
+        var star = call.Star || (name == "COUNT" && call.Arguments.Count == 0 && !call.Distinct);
+        if (AggregateFunctions.TryGetKind(name, call.Distinct, star, out var kind))
         {
             if (_aggregation is null)
                 throw new SqlException(SqlState.GroupingError, $"aggregate function {name} is not allowed here",
                     position: position);
-            if (!call.Star && call.Arguments.Count != 1)
+            if (!star && call.Arguments.Count != 1)
                 throw new SqlException(SqlState.UndefinedFunction,
                     $"function {name} takes exactly one argument", position: position);
-            return _aggregation.AddAggregate(kind, call.Star ? null : call.Arguments[0], call, position);
+            return _aggregation.AddAggregate(kind, star ? null : call.Arguments[0], call, position);
         }
         if (call.Star || call.Distinct)
             throw new SqlException(SqlState.SyntaxError, $"{name}(*) and {name}(DISTINCT ...) apply only to aggregates",
@@ -32,6 +34,11 @@ public sealed partial class ExpressionBinder
                 return BindCoalesce(call, name, hint, position);
             case "NULLIF":
                 return BindNullIf(call, position);
+            case "TRANSFORM" or "FILTER" or "REDUCE":
+                return BindLambdaCall(call, name, position);
+            case "EXPLODE" or "CUBE_EXPLODE":
+                throw SqlException.FeatureNotSupported(
+                    $"table function {name} (one input row to many output rows)", position);
         }
         if (!FunctionRegistry.TryGet(name, out var definition))
             throw new SqlException(SqlState.UndefinedFunction, $"function {name.ToLowerInvariant()} does not exist",
@@ -40,7 +47,9 @@ public sealed partial class ExpressionBinder
         var types = new SqlType[arguments.Length];
         for (var i = 0; i < arguments.Length; i++)
         {
-            arguments[i] = Bind(call.Arguments[i]);
+            arguments[i] = i == 0 && IsBareTimeUnit(name, call.Arguments[0], out var unit)
+                ? new BoundLiteral(unit, SqlType.String)
+                : Bind(call.Arguments[i]);
             types[i] = arguments[i].Type;
         }
         var overload = definition.Resolve(types)
@@ -51,6 +60,22 @@ public sealed partial class ExpressionBinder
             arguments[i] = Coerce(arguments[i], overload.ParameterTypes[i], CastContext.Implicit, position);
         overload = overload with { Deterministic = FunctionRegistry.IsDeterministic(name) };
         return Fold(new BoundCall(overload, new EquatableArray<BoundExpr>(arguments), overload.ReturnType));
+    }
+
+    /// <summary>
+    /// ksqlDB writes the unit of TIMESTAMPADD and its siblings as a bare word (TIMESTAMPADD(DAYS, 1, ts)); we
+    /// also take it quoted. A bare word that names a column of the query still means the column.
+    /// </summary>
+    private bool IsBareTimeUnit(string function, Ast.Expr argument, out string unit)
+    {
+        unit = "";
+        if (!FunctionRegistry.IntervalFunctionNames.Contains(function)
+            || argument is not Ast.ColumnRef { Qualifier: null, IsPseudoColumn: false } column
+            || _scope.IndexOf(column.Name.Value) >= 0)
+            return false;
+        unit = column.Name.Value.ToUpperInvariant();
+        return unit.TrimEnd('S') is "MILLISECOND" or "SECOND" or "MINUTE" or "HOUR" or "DAY" or "WEEK" or "MONTH"
+            or "YEAR";
     }
 
     private BoundExpr BindCoalesce(Ast.FunctionCall call, string name, SqlType? hint, int position)

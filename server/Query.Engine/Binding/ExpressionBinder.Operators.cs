@@ -114,6 +114,9 @@ public sealed partial class ExpressionBinder
             && binaryOp is BinaryOp.Add or BinaryOp.Subtract)
             return Fold(new BoundBinary(binaryOp, new BoundCast(left, SqlType.BigInt),
                 Coerce(right, SqlType.BigInt, CastContext.Implicit, position), SqlType.Timestamp));
+        // ksqlDB's + concatenates two strings ('a' + 'b' = 'ab'); PostgreSQL has no + for text, so nothing clashes.
+        if (binaryOp == BinaryOp.Add && left.Type.Kind == SqlTypeKind.String && right.Type.Kind == SqlTypeKind.String)
+            return Fold(new BoundBinary(BinaryOp.Concat, left, right, SqlType.String));
         var type = OperandType(left, right, position, binaryOp.ToString());
         if (!type.IsNumeric)
             throw new SqlException(SqlState.UndefinedFunction,

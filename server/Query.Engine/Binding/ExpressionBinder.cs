@@ -56,8 +56,9 @@ public sealed partial class ExpressionBinder
             Ast.MapConstructor map => BindMap(map),
             Ast.StructConstructor structure => BindStruct(structure),
             Ast.CollateExpr collate => Bind(collate.Operand, hint),
-            Ast.LambdaExpr => throw SqlException.FeatureNotSupported(
-                "lambda expressions (TRANSFORM, FILTER, REDUCE)", PositionOf(expression)),
+            Ast.LambdaExpr => throw new SqlException(SqlState.SyntaxError,
+                "a lambda (x => ...) is allowed only as an argument of TRANSFORM, FILTER or REDUCE",
+                position: PositionOf(expression)),
             Ast.SubqueryExpr or Ast.ExistsExpr or Ast.InSubqueryExpr or Ast.ArraySubqueryExpr
                 or Ast.QuantifiedComparisonExpr => throw SqlException.FeatureNotSupported("subqueries",
                 PositionOf(expression)),
@@ -159,6 +160,8 @@ public sealed partial class ExpressionBinder
 
     private BoundExpr BindColumn(Ast.ColumnRef column)
     {
+        if (TryBindLambdaVariable(column, out var variable))
+            return variable;
         var position = PositionOf(column);
         if (column.IsPseudoColumn)
             return BindPseudoColumn(column, position);

@@ -30,11 +30,14 @@ public static class ParameterConverter
                 return Convert((int)(time.Ticks / TimeSpan.TicksPerMillisecond), SqlType.Time, type);
             case Guid guid:
                 return ValueCast.ParseText(guid.ToString(), type);
+            case object?[] items:
+                return ToEngineArray(items, type);
         }
         var (engineValue, sourceType) = value switch
         {
             bool b => ((object)b, SqlType.Boolean),
-            short s => (s, SqlType.Int),
+            short s => ((int)s, SqlType.Int),
+            uint u => ((long)u, SqlType.BigInt),
             int i => (i, SqlType.Int),
             long l => (l, SqlType.BigInt),
             float f => ((double)f, SqlType.Double),
@@ -46,6 +49,17 @@ public static class ParameterConverter
                 $"parameter values of CLR type {value.GetType().Name} are not supported"),
         };
         return Convert(engineValue, sourceType, type);
+    }
+
+    /// <summary>A decoded wire array (CLR element values, nested once per dimension), element by element.</summary>
+    private static SqlArray ToEngineArray(object?[] items, SqlType type)
+    {
+        if (type is not ArrayType array)
+            throw new SqlException(SqlState.DatatypeMismatch, $"an array parameter cannot be used as {type}");
+        var values = new object?[items.Length];
+        for (var i = 0; i < values.Length; i++)
+            values[i] = ToEngineValue(items[i], array.Element);
+        return new SqlArray(values);
     }
 
     private static object? FromTimestamp(long ms, SqlType type) => Convert(ms, SqlType.Timestamp, type);

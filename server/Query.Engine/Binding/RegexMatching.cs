@@ -21,10 +21,11 @@ public static class RegexMatching
 
     public static bool IsMatch(string value, string pattern) => Get(pattern).IsMatch(value);
 
-    public static bool IsMatchIgnoreCase(string value, string pattern) =>
-        Get(pattern, ignoreCase: true).IsMatch(value);
+    public static bool IsMatchIgnoreCase(string value, string pattern) => Get(pattern, ignoreCase: true).IsMatch(value);
 
-    /// <summary>The compiled expression for <paramref name="pattern"/>; ArgumentException when invalid.</summary>
+    /// <summary>
+    /// The compiled expression for <paramref name="pattern"/>; throws ArgumentException when invalid.
+    /// </summary>
     public static Regex Get(string pattern, bool ignoreCase = false)
     {
         if (Cache.TryGetValue((pattern, ignoreCase), out var cached))

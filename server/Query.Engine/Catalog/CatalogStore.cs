@@ -38,7 +38,7 @@ public sealed class CatalogStore
                 foreach (var entry in file.Streams)
                     streams[entry.Name] = entry.ToDefinition();
             }
-            catch (Exception e) when (e is JsonException or SqlException or KeyNotFoundException)
+            catch (Exception e) when (e is JsonException or SqlException or KeyNotFoundException or ArgumentException)
             {
                 throw new SqlException(SqlState.DataCorrupted, $"catalog file {path} is unreadable: {e.Message}");
             }
@@ -123,6 +123,10 @@ public sealed class CatalogStore
         public int KeyColumn { get; set; } = -1;
         public int TimestampColumn { get; set; } = -1;
         public string ValueFormat { get; set; } = "BINARY";
+        public string KeyFormat { get; set; } = "KAFKA";
+        public string ValueDelimiter { get; set; } = ",";
+        public bool WrapSingleValue { get; set; } = true;
+        public string? TimestampFormat { get; set; }
         public string LogName { get; set; } = "";
         public int Partitions { get; set; } = 1;
         public long RetentionMs { get; set; } = -1;
@@ -135,7 +139,11 @@ public sealed class CatalogStore
                 Name = definition.Name,
                 KeyColumn = definition.KeyColumn,
                 TimestampColumn = definition.TimestampColumn,
-                ValueFormat = definition.ValueFormat == Catalog.ValueFormat.Json ? "JSON" : "BINARY",
+                ValueFormat = definition.ValueFormat.ToString().ToUpperInvariant(),
+                KeyFormat = definition.KeyFormat.ToString().ToUpperInvariant(),
+                ValueDelimiter = definition.ValueDelimiter.ToString(),
+                WrapSingleValue = definition.WrapSingleValue,
+                TimestampFormat = definition.TimestampFormat,
                 LogName = definition.LogName,
                 Partitions = definition.Partitions,
                 RetentionMs = definition.RetentionMs,
@@ -155,8 +163,14 @@ public sealed class CatalogStore
             for (var i = 0; i < columns.Length; i++)
                 columns[i] = new ColumnInfo(ColumnNames[i], SqlTypeParser.Parse(ColumnTypes[i]));
             return new StreamDefinition(Name, columns, KeyColumn, TimestampColumn,
-                ValueFormat == "JSON" ? Catalog.ValueFormat.Json : Catalog.ValueFormat.Binary, LogName, Partitions,
-                RetentionMs, CreatedAtMs);
+                Enum.Parse<Catalog.ValueFormat>(ValueFormat, ignoreCase: true), LogName, Partitions, RetentionMs,
+                CreatedAtMs)
+            {
+                KeyFormat = Enum.Parse<Catalog.KeyFormat>(KeyFormat, ignoreCase: true),
+                ValueDelimiter = ValueDelimiter.Length == 1 ? ValueDelimiter[0] : ',',
+                WrapSingleValue = WrapSingleValue,
+                TimestampFormat = TimestampFormat,
+            };
         }
     }
 }

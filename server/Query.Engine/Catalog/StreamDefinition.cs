@@ -8,8 +8,34 @@ public enum ValueFormat
     /// <summary>The engine's compact binary row format with an offset table (the default).</summary>
     Binary,
 
-    /// <summary>A JSON object per row, keyed by column name (ksqlDB's JSON format).</summary>
+    /// <summary>A JSON object per row, keyed by column name (ksqlDB's JSON format); the key column is in the key.
+    /// </summary>
     Json,
+
+    /// <summary>ksqlDB's DELIMITED: the value columns as one line of text fields (CSV quoting).</summary>
+    Delimited,
+
+    /// <summary>ksqlDB's KAFKA: one value column, serialized as Kafka's primitive serializers do.</summary>
+    Kafka,
+
+    /// <summary>No value columns; the record value is ignored.</summary>
+    None,
+}
+
+/// <summary>How a record's key holds the KEY column (ksqlDB's KEY_FORMAT).</summary>
+public enum KeyFormat
+{
+    /// <summary>Kafka's primitive serializers (INT 4 bytes big-endian, STRING UTF-8, ...).</summary>
+    Kafka,
+
+    /// <summary>The key column's value as JSON text (a single key column is not wrapped in an object).</summary>
+    Json,
+
+    /// <summary>The key column's value as a DELIMITED text field.</summary>
+    Delimited,
+
+    /// <summary>No key columns.</summary>
+    None,
 }
 
 /// <summary>
@@ -27,6 +53,20 @@ public sealed record StreamDefinition(
     long RetentionMs,
     long CreatedAtMs)
 {
+    public KeyFormat KeyFormat { get; init; } = KeyFormat.Kafka;
+
+    /// <summary>VALUE_DELIMITER of a DELIMITED value (default a comma).</summary>
+    public char ValueDelimiter { get; init; } = ',';
+
+    /// <summary>WRAP_SINGLE_VALUE: a JSON value of one column is an object (true) or the bare value (false).</summary>
+    public bool WrapSingleValue { get; init; } = true;
+
+    /// <summary>TIMESTAMP_FORMAT: the Java pattern of a STRING TIMESTAMP column (null: BIGINT or TIMESTAMP).</summary>
+    public string? TimestampFormat { get; init; }
+
+    /// <summary>Whether rows are stored in a format other tools read (key columns live in the record key).</summary>
+    public bool IsExternalFormat => ValueFormat != ValueFormat.Binary;
+
     public SqlType[] ColumnTypes()
     {
         var types = new SqlType[Columns.Count];

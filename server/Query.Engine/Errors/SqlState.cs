@@ -23,6 +23,7 @@ public static class SqlState
     public const string InvalidParameterCount = "08P01";
     public const string FeatureNotSupported = "0A000";
     public const string DiskFull = "53100";
+    public const string IoError = "58030";
     public const string QueryCanceled = "57014";
     public const string ObjectInUse = "55006";
     public const string DataCorrupted = "XX001";

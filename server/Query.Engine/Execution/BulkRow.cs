@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
-using Query.Engine.Catalog;
 using Query.Engine.Format;
 using Query.Engine.Types;
 
@@ -65,7 +64,7 @@ internal sealed class BulkRow
     public void AppendTo(RowAppender appender)
     {
         var definition = _stream.Definition;
-        if (definition.ValueFormat == ValueFormat.Json)
+        if (definition.IsExternalFormat || definition.TimestampFormat is not null)
         {
             Materialize();
             appender.Add(_cells);
@@ -73,6 +72,7 @@ internal sealed class BulkRow
         }
         Encode();
         var timestamp = definition.TimestampColumn >= 0 && !_cells[definition.TimestampColumn].IsNull
+            && _cells[definition.TimestampColumn].Bits >= 0
             ? _cells[definition.TimestampColumn].Bits
             : Query.Storage.RecordBatchBuilder.UseAppendTime;
         var keyColumn = definition.KeyColumn;

@@ -17,9 +17,12 @@ public sealed partial class ExpressionCompiler<TRow>
             arguments.Add(Emit(argument));
         var parameters = function.Method.GetParameters();
         var actuals = new List<E>();
-        var fixedCount = function.Variadic ? parameters.Length - 1 : parameters.Length;
+        var first = function.Context is null ? 0 : 1;
+        if (first == 1)
+            actuals.Add(E.Constant(function.Context, parameters[0].ParameterType));
+        var fixedCount = (function.Variadic ? parameters.Length - 1 : parameters.Length) - first;
         for (var i = 0; i < fixedCount; i++)
-            actuals.Add(Adapt(arguments[i], parameters[i].ParameterType, function.NullAware));
+            actuals.Add(Adapt(arguments[i], parameters[first + i].ParameterType, function.NullAware));
         if (function.Variadic)
         {
             var elementType = parameters[^1].ParameterType.GetElementType()!;

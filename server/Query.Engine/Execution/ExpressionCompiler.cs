@@ -100,6 +100,8 @@ public sealed partial class ExpressionCompiler<TRow> where TRow : class
             BoundSubscript subscript => EmitSubscript(subscript),
             BoundFieldAccess field => EmitFieldAccess(field),
             BoundConstructor constructor => EmitConstructor(constructor),
+            BoundLambdaVariable variable => EmitLambdaVariable(variable),
+            BoundLambdaCall lambda => EmitLambdaCall(lambda),
             _ => throw new InvalidOperationException($"cannot compile {expression.GetType().Name}"),
         };
     }

@@ -91,10 +91,7 @@ public static class MaterializedQuery
         var scratch = new Cell[keyCount + aggregates.Count];
         var collects = KeepsValues(aggregates);
         long scanned = 0;
-        using (var source = new ScanSource(scan, compiled.Filter, statistics)
-        {
-            CancellationToken = cancellationToken,
-        })
+        using (var source = new ScanSource(scan, compiled.Filter, statistics) { CancellationToken = cancellationToken })
         {
             while (source.MoveNext())
             {
@@ -130,7 +127,9 @@ public static class MaterializedQuery
 
     private static long GroupBytes(int aggregateCount) => 48 + (aggregateCount * 48L);
 
-    /// <summary>Aggregates that keep their inputs (COLLECT_LIST, COLLECT_SET, COUNT(DISTINCT)) grow per row.</summary>
+    /// <summary>
+    /// Aggregates that keep their inputs (COLLECT_LIST / COLLECT_SET / COUNT(DISTINCT)) grow per row.
+    /// </summary>
     private static bool[] KeepsValues(List<Binding.BoundAggregate> aggregates)
     {
         var keeps = new bool[aggregates.Count];

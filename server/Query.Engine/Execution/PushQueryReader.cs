@@ -100,7 +100,9 @@ public sealed class PushQueryReader : RowReader
         {
             state.NextOffset = record.Offset + 1;
             Statistics.RecordsScanned++;
-            _cursor.Load(record.Value, record.Offset, record.TimestampMs, state.Start.Partition);
+            if (!_cursor.Load(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs,
+                    state.Start.Partition))
+                continue;
             if (_compiled.Filter is null || _compiled.Filter(_cursor))
             {
                 _compiled.Projection!(_cursor, Current);

@@ -9,14 +9,19 @@ namespace Query.Engine.Execution;
 /// <summary>
 /// The current log record of a scan, decoded lazily: loading a record copies its value bytes and reads the
 /// 3-byte header; each column access reads only that column through the row's offset table. Compiled
-/// expressions call the <c>TryGet…</c> methods (true when the value is not NULL). JSON rows are parsed whole on
-/// the first column access, since JSON has no offset table.
+/// expressions call the <c>TryGet…</c> methods (true when the value is not NULL). Rows in an external format
+/// (JSON, DELIMITED, KAFKA, NONE) are decoded whole when loaded, key included; a record that does not decode is
+/// refused when loaded, and the scan skips and counts it.
 /// </summary>
 public sealed class RecordCursor
 {
     private readonly SqlType[] _types;
     private readonly string[] _names;
     private readonly bool _json;
+    private readonly RecordCodec? _codec;
+    private readonly StreamRuntime? _stream;
+    private readonly int _timestampColumn;
+    private readonly string? _timestampFormat;
     private byte[] _row = new byte[512];
     private int _rowLength;
     private int _columnCount;
@@ -28,13 +33,72 @@ public sealed class RecordCursor
     public long TimestampMs;
     public int Partition;
 
-    public RecordCursor(SqlType[] types, string[] names, bool json)
+    public RecordCursor(SqlType[] types, string[] names, RecordCodec? codec, StreamRuntime? stream = null)
     {
         _types = types;
         _names = names;
-        _json = json;
+        _json = codec is not null;
+        _codec = codec;
+        _stream = stream;
+        _timestampColumn = stream?.Definition.TimestampColumn ?? -1;
+        _timestampFormat = stream?.Definition.TimestampFormat;
     }
 
+    /// <summary>
+    /// Loads a record; false (and counted on the stream) when a record in an external format cannot be decoded.
+    /// </summary>
+    public bool Load(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, long offset, long timestampMs,
+        int partition)
+    {
+        if (_codec is not null)
+        {
+            Offset = offset;
+            TimestampMs = timestampMs;
+            Partition = partition;
+            _jsonCells ??= new Cell[_types.Length];
+            _jsonDecoded = _codec.TryDecode(key, hasKey, value, _jsonCells);
+            if (!_jsonDecoded)
+                return Skip();
+        }
+        else
+        {
+            Load(value, offset, timestampMs, partition);
+        }
+        return ApplyTimestampColumn();
+    }
+
+    /// <summary>
+    /// ksqlDB's timestamp extractor: with TIMESTAMP = 'col' the row time is the column's value; a NULL or
+    /// negative row time drops the record (counted), as it does for records that do not decode.
+    /// </summary>
+    private bool ApplyTimestampColumn()
+    {
+        if (_timestampColumn >= 0)
+        {
+            long fromColumn;
+            if (_timestampFormat is not null)
+            {
+                if (!TryGetString(_timestampColumn, out var text)
+                    || RowTimeText.Parse(text, _timestampFormat) is not { } parsed)
+                    return Skip();
+                fromColumn = parsed;
+            }
+            else if (!TryGetInt64(_timestampColumn, out fromColumn))
+            {
+                return Skip();
+            }
+            TimestampMs = fromColumn;
+        }
+        return TimestampMs >= 0 || Skip();
+    }
+
+    private bool Skip()
+    {
+        _stream?.CountSkippedRecord();
+        return false;
+    }
+
+    /// <summary>Loads a record of the engine's binary row format (no codec).</summary>
     public void Load(ReadOnlySpan<byte> value, long offset, long timestampMs, int partition)
     {
         if (value.Length > _row.Length)
@@ -44,11 +108,6 @@ public sealed class RecordCursor
         Offset = offset;
         TimestampMs = timestampMs;
         Partition = partition;
-        if (_json)
-        {
-            _jsonDecoded = false;
-            return;
-        }
         if (value.Length < 3 || value[0] != BinaryRowFormat.Version)
             throw NestedValueCodec.Corrupt();
         _columnCount = BinaryPrimitives.ReadUInt16LittleEndian(value[1..]);
@@ -77,16 +136,7 @@ public sealed class RecordCursor
         return true;
     }
 
-    private ref readonly Cell JsonCell(int column)
-    {
-        if (!_jsonDecoded)
-        {
-            _jsonCells ??= new Cell[_types.Length];
-            JsonRowFormat.Read(_row.AsSpan(0, _rowLength), _names, _types, _jsonCells);
-            _jsonDecoded = true;
-        }
-        return ref _jsonCells![column];
-    }
+    private ref readonly Cell JsonCell(int column) => ref _jsonCells![column];
 
     public bool TryGetBoolean(int column, out bool value)
     {

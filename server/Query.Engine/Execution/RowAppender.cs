@@ -9,8 +9,10 @@ namespace Query.Engine.Execution;
 
 /// <summary>
 /// Encodes rows once (binary or JSON value, Kafka-serialized key) into per-partition record batches, then appends
-/// them on <see cref="CommitAsync"/>. Nothing reaches the log before every row has been converted, checked and
-/// encoded, so a bad value in row 1,000 of an INSERT or COPY writes nothing. Rows with a key go to Kafka's murmur2
+/// them on <see cref="CommitAsync"/> as one <see cref="LogTransaction"/>: every partition's share becomes visible
+/// together or not at all, whatever fails (a crash, a full disk, an I/O error on one partition). Nothing reaches
+/// the log before every row has been converted, checked and encoded, so a bad value in row 1,000 of an INSERT or
+/// COPY writes nothing. Rows with a key go to Kafka's murmur2
 /// partition of the key; rows without one are spread round-robin. ROWTIME comes from the TIMESTAMP column when
 /// set, else the append time.
 /// <para>Large appends (COPY) do not wait for the commit to write: once a partition has
@@ -31,6 +33,7 @@ public sealed class RowAppender : IDisposable
     internal const long TotalStageThresholdBytes = 64 << 20;
 
     private readonly StreamRuntime _stream;
+    private readonly LogTransaction _transaction;
     private readonly List<RecordBatchBuilder>[] _batches;
     private readonly StagingLane?[] _staged;
     private int _bufferedBatches;   // builders held in memory across partitions
@@ -41,6 +44,7 @@ public sealed class RowAppender : IDisposable
     public RowAppender(StreamRuntime stream)
     {
         _stream = stream;
+        _transaction = stream.Log.BeginTransaction();
         _batches = new List<RecordBatchBuilder>[stream.Log.PartitionCount];
         _staged = new StagingLane?[stream.Log.PartitionCount];
         _maxRecordBytes = stream.Log.Options.MaxRecordBytes;
@@ -54,19 +58,22 @@ public sealed class RowAppender : IDisposable
         ObjectDisposedException.ThrowIf(_committed, this);
         var definition = _stream.Definition;
         _value.ResetWrittenCount();
-        if (definition.ValueFormat == ValueFormat.Json)
-            JsonRowFormat.Write(_value, row, _stream.Names, _stream.Types);
+        if (_stream.Codec is { } codec)
+            codec.EncodeValue(_value, row);
         else
             BinaryRowFormat.Write(_value, row, _stream.Types);
         if (_value.WrittenCount + 64 > _maxRecordBytes)
             throw new SqlException(SqlState.ProgramLimitExceeded,
                 $"row of {_value.WrittenCount} bytes exceeds the stream's limit of {_maxRecordBytes} bytes");
-        var timestamp = explicitTimestampMs ?? TimestampOf(row, definition);
+        // With TIMESTAMP = 'col' the column is the row time (as ksqlDB's extractor), even when ROWTIME is named.
+        var fromColumn = TimestampOf(row, definition);
+        var timestamp = fromColumn >= 0 ? fromColumn : explicitTimestampMs ?? RecordBatchBuilder.UseAppendTime;
         byte[]? key = null;
         int partition;
         if (definition.KeyColumn >= 0 && !row[definition.KeyColumn].IsNull)
         {
-            key = KafkaPartitioner.SerializeKey(row[definition.KeyColumn], _stream.Types[definition.KeyColumn]);
+            key = _stream.Codec is { } keyCodec ? keyCodec.EncodeKey(row)!
+                : KafkaPartitioner.SerializeKey(row[definition.KeyColumn], _stream.Types[definition.KeyColumn]);
             partition = KafkaPartitioner.Partition(key, _stream.Log.PartitionCount);
         }
         else
@@ -92,10 +99,15 @@ public sealed class RowAppender : IDisposable
         RowCount++;
     }
 
-    private static long TimestampOf(ReadOnlySpan<Cell> row, StreamDefinition definition) =>
-        definition.TimestampColumn >= 0 && !row[definition.TimestampColumn].IsNull
-            ? row[definition.TimestampColumn].Bits
-            : RecordBatchBuilder.UseAppendTime;
+    private static long TimestampOf(ReadOnlySpan<Cell> row, StreamDefinition definition)
+    {
+        if (definition.TimestampColumn < 0 || row[definition.TimestampColumn].IsNull)
+            return RecordBatchBuilder.UseAppendTime;
+        var cell = row[definition.TimestampColumn];
+        return definition.TimestampFormat is { } format
+            ? RowTimeText.Parse((string)cell.Ref!, format) ?? RecordBatchBuilder.UseAppendTime
+            : cell.Bits;
+    }
 
     private RecordBatchBuilder BuilderFor(int partition)
     {
@@ -120,7 +132,7 @@ public sealed class RowAppender : IDisposable
         try
         {
             var lane = _staged[partition] ??=
-                new StagingLane(_stream.Log.GetPartition(partition), BatchTargetBytes);
+                new StagingLane(_transaction, _stream.Log.GetPartition(partition), BatchTargetBytes);
             for (var i = 0; i < list.Count - 1; i++)
             {
                 lane.WriteNow(list[i]);
@@ -138,7 +150,7 @@ public sealed class RowAppender : IDisposable
         }
     }
 
-    /// <summary>Appends every batch; returns the number of rows written.</summary>
+    /// <summary>Appends every batch in one transaction; returns the number of rows written.</summary>
     public async ValueTask<long> CommitAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_committed, this);
@@ -146,16 +158,15 @@ public sealed class RowAppender : IDisposable
         _committed = true;
         try
         {
-            var appends = new List<Task>();
             for (var p = 0; p < _batches.Length; p++)
             {
                 if (_staged[p] is { } lane)
-                    appends.Add(lane.CommitAsync(_batches[p][0]));
+                    await lane.FinishAsync(_batches[p][0]);
                 else if (_batches[p] is { } batches)
-                    AppendAll(_stream.Log.GetPartition(p), batches, appends);
+                    AppendAll(_stream.Log.GetPartition(p), batches);
             }
-            // Every append is awaited before the builders are released, even when one fails.
-            await Task.WhenAll(appends);
+            // The builders are released (Dispose, below) only after the commit completed or failed.
+            await _transaction.CommitAsync(cancellationToken);
             return RowCount;
         }
         catch (Exception e) when (StorageError(e) is { } error)
@@ -168,12 +179,12 @@ public sealed class RowAppender : IDisposable
         }
     }
 
-    private static void AppendAll(PartitionLog log, List<RecordBatchBuilder> batches, List<Task> appends)
+    private void AppendAll(PartitionLog log, List<RecordBatchBuilder> batches)
     {
         foreach (var batch in batches)
         {
             if (batch.Count > 0)
-                appends.Add(log.AppendAsync(batch, CancellationToken.None).AsTask());
+                _transaction.Append(log, batch);
         }
     }
 
@@ -183,6 +194,7 @@ public sealed class RowAppender : IDisposable
         RecordTooLargeException e => new SqlException(SqlState.ProgramLimitExceeded, e.Message, innerException: e),
         LogDeletedException e => new SqlException(SqlState.UndefinedTable,
             $"stream \"{_stream.Definition.Name}\" was dropped", innerException: e),
+        StorageException e => new SqlException(SqlState.IoError, e.Message, innerException: e),
         _ => null,
     };
 
@@ -194,6 +206,7 @@ public sealed class RowAppender : IDisposable
             _staged[p]?.Dispose();
             _staged[p] = null;
         }
+        _transaction.Dispose();   // aborts unless committed: nothing was visible
         foreach (var list in _batches)
         {
             if (list is null)

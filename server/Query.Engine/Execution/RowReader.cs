@@ -9,7 +9,8 @@ namespace Query.Engine.Execution;
 /// push queries (EMIT CHANGES) end only at LIMIT or when the token passed to <see cref="ReadAsync"/> is canceled
 /// (which raises <see cref="SqlException"/> 57014). When <see cref="ReadAsync"/> does not complete synchronously
 /// the next row is not yet available: that is the moment for a wire server to flush what it has written.
-/// Types: BOOLEAN → GetBoolean; INTEGER → GetInt32; BIGINT → GetInt64; DOUBLE → GetDouble; DECIMAL → GetDecimal;
+/// Types: BOOLEAN → GetBoolean; INTEGER → GetInt32; BIGINT → GetInt64; DOUBLE → GetDouble;
+/// DECIMAL → GetDecimal;
 /// STRING → GetString; BYTES → GetBytes; TIMESTAMP → GetInt64 (epoch ms) or GetDateTime; DATE → GetInt32 (days
 /// since 1970-01-01) or GetDateOnly; TIME → GetInt32 (ms of day) or GetTimeOnly; ARRAY/MAP/STRUCT → GetValue
 /// (SqlArray / SqlMap / SqlStruct) or GetText (JSON). GetText gives any value's text form.

@@ -50,7 +50,8 @@ public sealed class ScanSource : IDisposable
             _statistics.RecordsScanned++;
             if (CancellationToken.IsCancellationRequested)
                 throw Errors.SqlException.Canceled();
-            Cursor.Load(record.Value, record.Offset, record.TimestampMs, _partition);
+            if (!Cursor.Load(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs, _partition))
+                continue;
             if (_filter is null || _filter(Cursor))
                 return true;
         }

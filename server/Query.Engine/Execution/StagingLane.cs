@@ -5,8 +5,9 @@ namespace Query.Engine.Execution;
 /// <summary>
 /// One partition's write-ahead for a large append: full batches are sealed (CRC) and written to the
 /// <see cref="StagedAppend"/> on a pool thread while the producer fills the next one, so parsing and the
-/// storage write use both cores. Two builders alternate; a write failure surfaces at the next hand-over or the
-/// commit.
+/// storage write use both cores. Two builders alternate; a write failure surfaces at the next hand-over or at
+/// <see cref="FinishAsync"/>. The staged append is a share of the statement's <see cref="LogTransaction"/>,
+/// which commits it with the other partitions' shares.
 /// </summary>
 internal sealed class StagingLane : IDisposable
 {
@@ -16,9 +17,9 @@ internal sealed class StagingLane : IDisposable
     private RecordBatchBuilder? _spare;
     private RecordBatchBuilder? _inFlight;
 
-    public StagingLane(PartitionLog partition, int batchCapacity)
+    public StagingLane(LogTransaction transaction, PartitionLog partition, int batchCapacity)
     {
-        _staged = partition.BeginStagedAppend();
+        _staged = transaction.BeginStagedAppend(partition);
         _batchCapacity = batchCapacity;
     }
 
@@ -41,14 +42,13 @@ internal sealed class StagingLane : IDisposable
         return next;
     }
 
-    /// <summary>Writes the last (partial) batch and commits; returns the first offset.</summary>
-    public async Task<long> CommitAsync(RecordBatchBuilder last)
+    /// <summary>Writes the last (partial) batch; the transaction commits the share.</summary>
+    public async Task FinishAsync(RecordBatchBuilder last)
     {
         await _pending.ConfigureAwait(false);
         Recycle();
         if (last.Count > 0)
             _staged.Append(last);
-        return await _staged.CommitAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     private void WaitForPending()

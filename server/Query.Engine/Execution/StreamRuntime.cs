@@ -1,4 +1,5 @@
 using Query.Engine.Catalog;
+using Query.Engine.Format;
 using Query.Engine.Types;
 using Query.Storage;
 using Query.Storage.Reading;
@@ -25,7 +26,18 @@ public sealed class StreamRuntime
         Sources = sources;
         Types = definition.ColumnTypes();
         Names = definition.ColumnNames();
+        Codec = definition.IsExternalFormat ? new RecordCodec(definition) : null;
     }
+
+    /// <summary>The key and value codec of an external format (null for the engine's own binary rows).</summary>
+    public RecordCodec? Codec { get; }
+
+    /// <summary>Records queries skipped because they could not be deserialized (ksqlDB's processing log).</summary>
+    public long SkippedRecords => Interlocked.Read(ref _skippedRecords);
+
+    private long _skippedRecords;
+
+    internal void CountSkippedRecord() => Interlocked.Increment(ref _skippedRecords);
 
     public StreamDefinition Definition { get; }
 
@@ -46,5 +58,5 @@ public sealed class StreamRuntime
     /// <summary>The same log and sources under a changed definition (ALTER, CREATE OR REPLACE).</summary>
     public StreamRuntime WithDefinition(StreamDefinition definition) => new(definition, Log, Sources);
 
-    public RecordCursor CreateCursor() => new(Types, Names, Definition.ValueFormat == ValueFormat.Json);
+    public RecordCursor CreateCursor() => new(Types, Names, Codec, this);
 }

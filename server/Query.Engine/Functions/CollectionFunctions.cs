@@ -31,24 +31,25 @@ public static class CollectionFunctions
         return new SqlArray([.. result]);
     }
 
-    public static string ArrayJoin(SqlArray array, string delimiter)
+    /// <summary>ARRAY_JOIN formats elements as CAST(x AS STRING) does (true, 1.5, 2024-01-01); NULL as ''.</summary>
+    public static string ArrayJoin(SqlType elementType, SqlArray array, string delimiter)
     {
         var parts = new string[array.Count];
         long length = (long)delimiter.Length * Math.Max(0, parts.Length - 1);
         for (var i = 0; i < parts.Length; i++)
         {
-            parts[i] = array.Items[i]?.ToString() ?? "";
+            parts[i] = array.Items[i] is { } item ? ValueText.Format(item, elementType) : "";
             length += parts[i].Length;
         }
         Limits.ValueSizeLimits.CheckString(length);
         return string.Join(delimiter, parts);
     }
 
+    public static string ArrayJoinComma(SqlType elementType, SqlArray array) => ArrayJoin(elementType, array, ",");
+
     public static SqlArray MapKeys(SqlMap map) => new((object?[])map.Keys.Clone());
 
     public static SqlArray MapValues(SqlMap map) => new((object?[])map.Values.Clone());
-
-    public static int Cardinality(SqlMap map) => map.Count;
 
     public static long? GreatestInt64(long?[] values) => Pick(values, greater: true);
 
@@ -69,6 +70,22 @@ public static class CollectionFunctions
     public static string? GreatestString(string?[] values) => PickString(values, greater: true);
 
     public static string? LeastString(string?[] values) => PickString(values, greater: false);
+
+    public static byte[]? GreatestBytes(byte[]?[] values) => PickBytes(values, greater: true);
+
+    public static byte[]? LeastBytes(byte[]?[] values) => PickBytes(values, greater: false);
+
+    private static byte[]? PickBytes(byte[]?[] values, bool greater)
+    {
+        byte[]? best = null;
+        foreach (var value in values)
+        {
+            if (value is not null && (best is null || (greater ? value.AsSpan().SequenceCompareTo(best) > 0
+                    : value.AsSpan().SequenceCompareTo(best) < 0)))
+                best = value;
+        }
+        return best;
+    }
 
     private static T? Pick<T>(T?[] values, bool greater) where T : struct, IComparable<T>
     {

@@ -44,14 +44,14 @@ public sealed class FunctionDefinition(string name, string category, string desc
 
     /// <summary>Trailing arguments of <paramref name="repeated"/> type, passed as one array.</summary>
     public FunctionDefinition Variadic(Type owner, string method, SqlType returnType, bool nullAware,
-        SqlType[] leading, SqlType repeated)
+        SqlType[] leading, SqlType repeated, int minimumRepeated = 0)
     {
         var info = FindMethod(owner, method, leading.Length + 1);
         var signature = $"{Name}({string.Join(", ", (IEnumerable<SqlType>)leading)}"
             + $"{(leading.Length > 0 ? ", " : "")}{repeated}...) -> {returnType}";
         return Add(signature, args =>
         {
-            if (args.Count < leading.Length)
+            if (args.Count < leading.Length + minimumRepeated)
                 return null;
             var parameters = new SqlType[args.Count];
             for (var i = 0; i < args.Count; i++)

@@ -12,6 +12,12 @@ namespace Query.Engine.Functions;
 public sealed record FunctionOverload(string Name, MethodInfo Method, EquatableArray<SqlType> ParameterTypes,
     SqlType ReturnType, bool NullAware = false, bool Variadic = false)
 {
+    /// <summary>
+    /// A constant passed before the arguments, for methods that need more than the values: TO_JSON_STRING
+    /// receives its argument's SQL type this way. Null for ordinary functions.
+    /// </summary>
+    public object? Context { get; init; }
+
     /// <summary>Non-deterministic functions (RANDOM, UNIX_TIMESTAMP()) are never folded into constants.</summary>
     public bool Deterministic { get; init; } = true;
 }

@@ -93,6 +93,41 @@ public static class StringFunctions
 
     public static int Instr(string value, string search) => value.IndexOf(search, StringComparison.Ordinal) + 1;
 
+    public static int Instr(string value, string search, int position) => Instr(value, search, position, 1);
+
+    /// <summary>
+    /// INSTR(s, sub, position, occurrence): the 1-based start of the n-th occurrence, searching forward from a
+    /// positive position or backward from a negative one (counted from the end); 0 when there is none.
+    /// </summary>
+    public static int Instr(string value, string search, int position, int occurrence)
+    {
+        if (position == 0 || occurrence <= 0)
+            return 0;
+        var backward = position < 0;
+        var at = backward ? value.Length + position : position - 1;
+        for (var found = 0; at >= 0 && at <= value.Length; at += backward ? -1 : 1)
+        {
+            at = backward
+                ? LastIndexAtOrBefore(value, search, at)
+                : value.IndexOf(search, at, StringComparison.Ordinal);
+            if (at < 0)
+                return 0;
+            if (++found == occurrence)
+                return at + 1;
+        }
+        return 0;
+    }
+
+    private static int LastIndexAtOrBefore(string value, string search, int start)
+    {
+        for (var i = Math.Min(start, value.Length - search.Length); i >= 0; i--)
+        {
+            if (string.CompareOrdinal(value, i, search, 0, search.Length) == 0)
+                return i;
+        }
+        return -1;
+    }
+
     public static string? LPad(string value, int length, string padding) => Pad(value, length, padding, left: true);
 
     public static string? RPad(string value, int length, string padding) => Pad(value, length, padding, left: false);
@@ -103,8 +138,7 @@ public static class StringFunctions
             return null;
         if (length <= value.Length)
             return value[..length];
-        ValueSizeLimits.CheckString(length);
-        var builder = new StringBuilder(length);
+        var builder = ResultAllocation.Text(length);
         var fill = length - value.Length;
         if (!left)
             builder.Append(value);
@@ -129,7 +163,7 @@ public static class StringFunctions
 
     public static SqlArray Split(string value, string delimiter)
     {
-        if (delimiter.Length == 0)
+        if (delimiter.Length == 0 && value.Length > 0)
         {
             var chars = new object?[value.Length];
             for (var i = 0; i < value.Length; i++)
@@ -140,19 +174,8 @@ public static class StringFunctions
         return new SqlArray(Array.ConvertAll(parts, part => (object?)part));
     }
 
-    public static string? RegexpExtract(string pattern, string value) => RegexpExtract(pattern, value, 0);
-
-    public static string? RegexpExtract(string pattern, string value, int group)
-    {
-        var match = Binding.RegexMatching.Get(pattern).Match(value);
-        return match.Success && group < match.Groups.Count && match.Groups[group].Success
-            ? match.Groups[group].Value : null;
-    }
-
-    public static string RegexpReplace(string value, string pattern, string replacement) =>
-        Binding.RegexMatching.Get(pattern).Replace(value, replacement);
-
-    /// <summary>CHR(n): the character with that code point; 22023 for 0, negatives, surrogates, past U+10FFFF.
+    /// <summary>
+    /// CHR(n): the character with that code point; 22023 for 0, negatives, surrogates and past U+10FFFF.
     /// </summary>
     public static string Chr(int code)
     {
@@ -164,11 +187,41 @@ public static class StringFunctions
 
     public static int Ascii(string value) => value.Length == 0 ? 0 : char.ConvertToUtf32(value, 0);
 
-    public static string Repeat(string value, int count)
+    public static string Repeat(string value, int count) =>
+        count <= 0 ? "" : ResultAllocation.Text((long)value.Length * count).Insert(0, value, count).ToString();
+
+    /// <summary>CHR('\\u004b') reads a UTF-16 escape; anything that is not one code point is NULL.</summary>
+    public static string? ChrText(string code)
     {
-        if (count <= 0 || value.Length == 0)
-            return "";
-        ValueSizeLimits.CheckString((long)value.Length * count);
-        return new StringBuilder(value.Length * count).Insert(0, value, count).ToString();
+        if (code.Length == 6 && code.StartsWith("\\u", StringComparison.OrdinalIgnoreCase)
+            && int.TryParse(code.AsSpan(2), System.Globalization.NumberStyles.HexNumber,
+                System.Globalization.CultureInfo.InvariantCulture, out var unit))
+            return ((char)unit).ToString();
+        return null;
+    }
+
+    /// <summary>SPLIT_TO_MAP('a=1/b=2', '/', '='): later keys win; entries without the delimiter are skipped.</summary>
+    public static SqlMap? SplitToMap(string value, string entryDelimiter, string keyValueDelimiter)
+    {
+        if (entryDelimiter.Length == 0 || keyValueDelimiter.Length == 0)
+            return null;
+        var keys = new List<object?>();
+        var values = new List<object?>();
+        foreach (var entry in value.Split(entryDelimiter))
+        {
+            var at = entry.IndexOf(keyValueDelimiter, StringComparison.Ordinal);
+            if (at < 0)
+                continue;
+            var key = entry[..at];
+            var index = keys.IndexOf(key);
+            if (index >= 0)
+                values[index] = entry[(at + keyValueDelimiter.Length)..];
+            else
+            {
+                keys.Add(key);
+                values.Add(entry[(at + keyValueDelimiter.Length)..]);
+            }
+        }
+        return new SqlMap([.. keys], [.. values]);
     }
 }

@@ -12,4 +12,6 @@ public static class SystemFunctions
     public static string CurrentDatabase() => "query";
 
     public static string Uuid() => Guid.NewGuid().ToString();
+
+    public static object AsValue(object value) => value;
 }

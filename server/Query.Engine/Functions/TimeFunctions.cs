@@ -30,24 +30,36 @@ public static class TimeFunctions
         return local.ToString(ToDotNetPattern(format), CultureInfo.InvariantCulture);
     }
 
-    public static long ParseTimestamp(string text, string format) => ParseTimestamp(text, format, "UTC");
+    public static long? ParseTimestamp(string text, string format) => ParseTimestamp(text, format, "UTC");
 
-    public static long ParseTimestamp(string text, string format, string zone)
+    /// <summary>
+    /// Text that does not match the pattern gives NULL, as ksqlDB's PARSE_ functions do (ksqlDB logs the row to
+    /// its processing log); a query over many rows is not failed by one bad value.
+    /// </summary>
+    public static long? ParseTimestamp(string text, string format, string zone)
     {
         if (!DateTime.TryParseExact(text, ToDotNetPattern(format), CultureInfo.InvariantCulture,
                 DateTimeStyles.AllowWhiteSpaces, out var parsed))
-            throw new SqlException(SqlState.InvalidDatetimeFormat,
-                $"could not parse \"{text}\" with format \"{format}\"");
+            return null;
         var utc = parsed.Kind == DateTimeKind.Unspecified
             ? TimeZoneInfo.ConvertTimeToUtc(parsed, FindZone(zone)) : parsed.ToUniversalTime();
         return Temporal.ToEpochMs(utc);
     }
 
+    public static int? ParseTime(string text, string format) =>
+        DateTime.TryParseExact(text, ToDotNetPattern(format), CultureInfo.InvariantCulture,
+            DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.NoCurrentDateDefault, out var parsed)
+            ? (int)(parsed.TimeOfDay.Ticks / TimeSpan.TicksPerMillisecond) : null;
+
     public static string FormatDate(int days, string format) =>
         DateTime.UnixEpoch.AddDays(days).ToString(ToDotNetPattern(format), CultureInfo.InvariantCulture);
 
-    public static int ParseDate(string text, string format) =>
-        Temporal.DaysOf(ParseTimestamp(text, format, "UTC"));
+    public static int? ParseDate(string text, string format) =>
+        ParseTimestamp(text, format, "UTC") is { } timestamp ? Temporal.DaysOf(timestamp) : null;
+
+    public static int FromDays(int days) => days;
+
+    public static int UnixDateOf(int days) => days;
 
     public static string FormatTime(int msOfDay, string format) =>
         DateTime.UnixEpoch.AddMilliseconds(msOfDay).ToString(ToDotNetPattern(format), CultureInfo.InvariantCulture);
@@ -57,7 +69,10 @@ public static class TimeFunctions
     public static string TimestampToStringTz(long timestamp, string format, string zone) =>
         FormatTimestamp(timestamp, format, zone);
 
-    public static long StringToTimestamp(string text, string format) => ParseTimestamp(text, format);
+    public static long? StringToTimestamp(string text, string format) => ParseTimestamp(text, format);
+
+    public static long? StringToTimestampTz(string text, string format, string zone) =>
+        ParseTimestamp(text, format, zone);
 
     public static long ConvertTz(long timestamp, string fromZone, string toZone)
     {
@@ -82,6 +97,37 @@ public static class TimeFunctions
         };
         return Temporal.ToEpochMs(truncated);
     }
+
+    public static long TimestampSub(string unit, long amount, long timestamp) =>
+        TimestampAdd(unit, checked(-amount), timestamp);
+
+    /// <summary>DATEADD(unit, n, date): whole days of the interval are added (DATEADD('HOURS', 25, d) is d + 1).
+    /// </summary>
+    public static int DateAdd(string unit, long amount, int days) =>
+        checked(days + (int)(UnitMilliseconds(unit, amount) / Temporal.MsPerDay));
+
+    public static int DateSub(string unit, long amount, int days) => DateAdd(unit, checked(-amount), days);
+
+    /// <summary>TIMEADD(unit, n, time): wraps around midnight, as a time of day does.</summary>
+    public static int TimeAdd(string unit, long amount, int msOfDay)
+    {
+        var ms = (msOfDay + (UnitMilliseconds(unit, amount) % Temporal.MsPerDay)) % Temporal.MsPerDay;
+        return (int)(ms < 0 ? ms + Temporal.MsPerDay : ms);
+    }
+
+    public static int TimeSub(string unit, long amount, int msOfDay) => TimeAdd(unit, checked(-amount), msOfDay);
+
+    private static long UnitMilliseconds(string unit, long amount) =>
+        checked(unit.ToUpperInvariant().TrimEnd('S') switch
+        {
+            "MILLISECOND" => amount,
+            "SECOND" => amount * 1000,
+            "MINUTE" => amount * 60_000,
+            "HOUR" => amount * 3_600_000,
+            "DAY" => amount * Temporal.MsPerDay,
+            _ => throw new SqlException(SqlState.InvalidParameterValue,
+                $"unit \"{unit}\" not recognized; use MILLISECONDS, SECONDS, MINUTES, HOURS or DAYS"),
+        });
 
     /// <summary>TIMESTAMPADD(unit, n, ts) with the unit given as text ('DAYS', 'HOURS', ...).</summary>
     public static long TimestampAdd(string unit, long amount, long timestamp)
@@ -124,7 +170,9 @@ public static class TimeFunctions
         }
     }
 
-    /// <summary>Java pattern letters to .NET: S→f, a→tt, E→ddd, X/Z→zzz, quoted text kept, others shared.</summary>
+    /// <summary>
+    /// Java pattern letters to .NET: S→f, a→tt, E→ddd, X/Z→zzz, quoted text kept, others shared.
+    /// </summary>
     public static string ToDotNetPattern(string java)
     {
         var builder = new StringBuilder(java.Length + 4);

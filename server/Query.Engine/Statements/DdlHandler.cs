@@ -25,6 +25,7 @@ internal static class DdlHandler
         var properties = StreamProperties.Parse(create.Properties);
         var (columns, key) = Columns(create.Columns);
         var timestamp = TimestampColumn(properties, columns, create);
+        FormatChecks.Check(properties, columns, key, create.Span.Start + 1);
         lock (engine.DdlLock)
         {
             if (engine.TryGetStream(name, out var existing))
@@ -39,7 +40,13 @@ internal static class DdlHandler
             var logName = properties.LogName ?? name;
             var log = OpenOrCreateLog(engine, logName, properties, create.Name.Span.Start + 1);
             var definition = new StreamDefinition(name, columns, key, timestamp, properties.ValueFormat, logName,
-                log.PartitionCount, log.Options.RetentionMs, engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+                log.PartitionCount, log.Options.RetentionMs, engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds())
+            {
+                KeyFormat = properties.KeyFormat,
+                ValueDelimiter = properties.ValueDelimiter,
+                WrapSingleValue = properties.WrapSingleValue ?? true,
+                TimestampFormat = properties.TimestampFormat,
+            };
             engine.Catalog.Put(definition);
             engine.SetStream(engine.NewStream(definition, log));
         }
@@ -52,7 +59,7 @@ internal static class DdlHandler
     {
         var old = existing.Definition;
         var compatible = columns.Count >= old.Columns.Count && key == old.KeyColumn
-            && properties.ValueFormat == old.ValueFormat
+            && properties.ValueFormat == old.ValueFormat && properties.KeyFormat == old.KeyFormat
             && (properties.Partitions is null || properties.Partitions == old.Partitions);
         for (var i = 0; compatible && i < old.Columns.Count; i++)
             compatible = old.Columns[i] == columns[i];
@@ -128,16 +135,25 @@ internal static class DdlHandler
     private static int TimestampColumn(StreamProperties properties, List<ColumnInfo> columns, Ast.CreateStream create)
     {
         if (properties.TimestampColumn is null)
+        {
+            if (properties.TimestampFormat is not null)
+                throw new SqlException(SqlState.InvalidParameterValue, "TIMESTAMP_FORMAT needs a TIMESTAMP column",
+                    position: create.Span.Start + 1);
             return -1;
+        }
         var wanted = properties.TimestampColumn;
         for (var i = 0; i < columns.Count; i++)
         {
             if (columns[i].Name == wanted || columns[i].Name == wanted.ToUpperInvariant())
             {
-                if (columns[i].Type.Kind is not (SqlTypeKind.BigInt or SqlTypeKind.Timestamp))
+                var expected = properties.TimestampFormat is null
+                    ? columns[i].Type.Kind is SqlTypeKind.BigInt or SqlTypeKind.Timestamp
+                    : columns[i].Type.Kind == SqlTypeKind.String;
+                if (!expected)
                     throw new SqlException(SqlState.DatatypeMismatch,
-                        $"TIMESTAMP column \"{columns[i].Name}\" must be BIGINT or TIMESTAMP, not {columns[i].Type}",
-                        position: create.Span.Start + 1);
+                        $"TIMESTAMP column \"{columns[i].Name}\" must be "
+                        + (properties.TimestampFormat is null ? "BIGINT or TIMESTAMP" : "STRING with TIMESTAMP_FORMAT")
+                        + $", not {columns[i].Type}", position: create.Span.Start + 1);
                 return i;
             }
         }
@@ -159,12 +175,27 @@ internal static class DdlHandler
                     return StatementResult.Command("DROP STREAM");
                 engine.GetStream(name, drop.Name.Span.Start + 1);
             }
+            if (drop.DeleteTopic)
+                RefuseSharedLog(engine, stream.Definition, drop.Span.Start + 1);
             engine.Catalog.Remove(name);
             engine.RemoveStream(name);
             if (drop.DeleteTopic)
                 engine.Logs.DeleteLog(stream.Definition.LogName);
         }
         return StatementResult.Command("DROP STREAM");
+    }
+
+    /// <summary>ksqlDB refuses to delete a topic that another source still reads; so do we with a log.</summary>
+    private static void RefuseSharedLog(QueryEngine engine, StreamDefinition dropped, int position)
+    {
+        foreach (var other in engine.ListStreams())
+        {
+            if (other.Name != dropped.Name && other.LogName == dropped.LogName)
+                throw new SqlException(SqlState.DependentObjectsStillExist,
+                    $"cannot delete log \"{dropped.LogName}\" of stream \"{dropped.Name}\": stream \"{other.Name}\" "
+                    + "uses it too", position: position,
+                    hint: "Drop the other stream first, or drop this one without DELETE TOPIC.");
+        }
     }
 
     public static StatementResult AddColumns(EngineSession session, Ast.AlterSourceAddColumns alter)

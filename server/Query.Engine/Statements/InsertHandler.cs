@@ -37,7 +37,7 @@ internal static class InsertHandler
     {
         var stream = session.Engine.GetStream(EngineSession.SourceName(insert.Target), insert.Target.Span.Start + 1);
         var columns = stream.Definition.Columns;
-        var targets = Targets(insert, columns);
+        var targets = Targets(insert, columns, stream.Definition.KeyColumn);
         var binder = new ExpressionBinder(BindScope.Empty, parameters) { ParameterValues = values };
         var row = new Cell[columns.Count];
         foreach (var valuesRow in insert.Rows)
@@ -73,13 +73,19 @@ internal static class InsertHandler
         return (ExpressionBinder.Coerce(bound, type, CastContext.Assignment, expression.Span.Start + 1), type);
     }
 
-    private static List<int> Targets(Ast.InsertValues insert, IReadOnlyList<ColumnInfo> columns)
+    private static List<int> Targets(Ast.InsertValues insert, IReadOnlyList<ColumnInfo> columns, int key)
     {
         var targets = new List<int>();
         if (insert.Columns.Count == 0)
         {
+            // Without a column list ksqlDB takes the key column first, then the values in declaration order.
+            if (key >= 0)
+                targets.Add(key);
             for (var i = 0; i < columns.Count; i++)
-                targets.Add(i);
+            {
+                if (i != key)
+                    targets.Add(i);
+            }
             return targets;
         }
         foreach (var name in insert.Columns)

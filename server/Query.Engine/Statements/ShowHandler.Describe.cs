@@ -52,7 +52,9 @@ internal static partial class ShowHandler
             : "append time";
         rows.Add(EngineSession.TextRow(definition.Name, "STREAM",
             $"log {definition.LogName} partitions {stream.Sources.Count} rows {totalRows} bytes {totalBytes} "
-            + $"value_format {Format(definition)} rowtime from {timestamp} retention_ms {definition.RetentionMs}"));
+            + $"key_format {definition.KeyFormat.ToString().ToUpperInvariant()} value_format {Format(definition)} "
+            + $"rowtime from {timestamp} retention_ms {definition.RetentionMs} "
+            + $"skipped_records {stream.SkippedRecords}"));
         rows.AddRange(partitionRows);
         return rows;
     }

@@ -84,12 +84,13 @@ internal static partial class ShowHandler
     {
         var rows = new List<Cell[]>();
         foreach (var stream in session.Engine.ListStreams())
-            rows.Add(EngineSession.TextRow(stream.Name, stream.LogName, "KAFKA", Format(stream), stream.Partitions));
+            rows.Add(EngineSession.TextRow(stream.Name, stream.LogName, stream.KeyFormat.ToString().ToUpperInvariant(),
+                Format(stream), stream.Partitions));
         return rows;
     }
 
     private static string Format(Catalog.StreamDefinition stream) =>
-        stream.ValueFormat == Catalog.ValueFormat.Json ? "JSON" : "BINARY";
+        stream.ValueFormat.ToString().ToUpperInvariant();
 
     private static List<Cell[]> Topics(EngineSession session)
     {

@@ -8,7 +8,9 @@ namespace Query.Engine.Statements;
 
 /// <summary>
 /// The WITH (...) properties of CREATE STREAM. Known: PARTITIONS, TIMESTAMP, RETENTION_MS, RETENTION_BYTES,
-/// VALUE_FORMAT (BINARY | JSON), KEY_FORMAT / FORMAT (KAFKA), KAFKA_TOPIC (the log's name), REPLICAS (1),
+/// VALUE_FORMAT (BINARY | JSON | DELIMITED | KAFKA | NONE), KEY_FORMAT (KAFKA | JSON | DELIMITED | NONE), FORMAT
+/// (both), VALUE_DELIMITER (one character, 'TAB' or 'SPACE'), WRAP_SINGLE_VALUE, KAFKA_TOPIC (the log's name),
+/// REPLICAS (1),
 /// SEGMENT_BYTES, SEGMENT_MS, DURABILITY (SYNC | INTERVAL | NONE), FLUSH_INTERVAL_MS. Anything else is an error
 /// naming the property (22023).
 /// </summary>
@@ -17,6 +19,10 @@ internal sealed class StreamProperties
     public int? Partitions { get; private set; }
     public string? TimestampColumn { get; private set; }
     public ValueFormat ValueFormat { get; private set; } = ValueFormat.Binary;
+    public KeyFormat KeyFormat { get; private set; } = KeyFormat.Kafka;
+    public char ValueDelimiter { get; private set; } = ',';
+    public bool? WrapSingleValue { get; private set; }
+    public string? TimestampFormat { get; private set; }
     public string? LogName { get; private set; }
     public LogOptions LogOptions { get; private set; } = new();
 
@@ -33,6 +39,9 @@ internal sealed class StreamProperties
                     position: position);
             result.Apply(name, property.Value, position);
         }
+        if (seen.Contains("FORMAT") && (seen.Contains("KEY_FORMAT") || seen.Contains("VALUE_FORMAT")))
+            throw new SqlException(SqlState.InvalidParameterValue,
+                "FORMAT sets both the key and the value format: give FORMAT alone, or KEY_FORMAT and VALUE_FORMAT");
         return result;
     }
 
@@ -46,6 +55,9 @@ internal sealed class StreamProperties
                 break;
             case "TIMESTAMP":
                 TimestampColumn = Text(value, name, position);
+                break;
+            case "TIMESTAMP_FORMAT":
+                TimestampFormat = Text(value, name, position);
                 break;
             case "RETENTION_MS":
                 LogOptions = LogOptions with { RetentionMs = Number(value, name, position, -1, long.MaxValue) };
@@ -72,17 +84,26 @@ internal sealed class StreamProperties
                 LogOptions = LogOptions with { Durability = Durability(Text(value, name, position), position) };
                 break;
             case "VALUE_FORMAT":
-                ValueFormat = Text(value, name, position).ToUpperInvariant() switch
-                {
-                    "JSON" => ValueFormat.Json,
-                    "BINARY" or "KSQL_BINARY" => ValueFormat.Binary,
-                    var other => throw Invalid(name, other, "JSON or BINARY", position),
-                };
+                ValueFormat = ValueFormatOf(Text(value, name, position), name, position);
                 break;
-            case "KEY_FORMAT" or "FORMAT":
-                var format = Text(value, name, position).ToUpperInvariant();
-                if (format != "KAFKA")
-                    throw SqlException.FeatureNotSupported($"{name} '{format}' (keys use the KAFKA format)", position);
+            case "KEY_FORMAT":
+                KeyFormat = KeyFormatOf(Text(value, name, position), name, position);
+                break;
+            case "FORMAT":
+                var format = Text(value, name, position);
+                KeyFormat = KeyFormatOf(format, name, position);
+                ValueFormat = ValueFormatOf(format, name, position);
+                break;
+            case "VALUE_DELIMITER":
+                ValueDelimiter = Delimiter(Text(value, name, position), position);
+                break;
+            case "WRAP_SINGLE_VALUE":
+                WrapSingleValue = value switch
+                {
+                    Ast.BooleanLiteral b => b.Value,
+                    Ast.StringLiteral t when bool.TryParse(t.Value, out var parsed) => parsed,
+                    _ => throw Invalid(name, value.ToString(), "TRUE or FALSE", position),
+                };
                 break;
             case "KAFKA_TOPIC":
                 LogName = Text(value, name, position);
@@ -94,10 +115,54 @@ internal sealed class StreamProperties
             default:
                 throw new SqlException(SqlState.InvalidParameterValue, $"unrecognized stream property \"{name}\"",
                     position: position, hint: "Known properties: PARTITIONS, TIMESTAMP, RETENTION_MS, RETENTION_BYTES, "
-                        + "VALUE_FORMAT, KEY_FORMAT, KAFKA_TOPIC, REPLICAS, SEGMENT_BYTES, SEGMENT_MS, DURABILITY, "
-                        + "FLUSH_INTERVAL_MS.");
+                        + "TIMESTAMP_FORMAT, VALUE_FORMAT, KEY_FORMAT, FORMAT, VALUE_DELIMITER, WRAP_SINGLE_VALUE, "
+                        + "KAFKA_TOPIC, REPLICAS, SEGMENT_BYTES, SEGMENT_MS, DURABILITY, FLUSH_INTERVAL_MS.");
         }
     }
+
+    private static readonly string[] SchemaRegistryFormats =
+        ["AVRO", "PROTOBUF", "PROTOBUF_NOSR", "JSON_SR"];
+
+    private static ValueFormat ValueFormatOf(string text, string name, int position)
+    {
+        var format = text.ToUpperInvariant();
+        return format switch
+        {
+            "JSON" => ValueFormat.Json,
+            "DELIMITED" => ValueFormat.Delimited,
+            "KAFKA" => ValueFormat.Kafka,
+            "NONE" => ValueFormat.None,
+            "BINARY" or "KSQL_BINARY" => ValueFormat.Binary,
+            _ => throw UnknownFormat(name, format, position),
+        };
+    }
+
+    private static KeyFormat KeyFormatOf(string text, string name, int position)
+    {
+        var format = text.ToUpperInvariant();
+        return format switch
+        {
+            "KAFKA" => KeyFormat.Kafka,
+            "JSON" => KeyFormat.Json,
+            "DELIMITED" => KeyFormat.Delimited,
+            "NONE" => KeyFormat.None,
+            _ => throw UnknownFormat(name, format, position),
+        };
+    }
+
+    private static SqlException UnknownFormat(string name, string format, int position) =>
+        Array.IndexOf(SchemaRegistryFormats, format) >= 0
+            ? SqlException.FeatureNotSupported($"{name} '{format}' (formats that need a schema registry)", position)
+            : Invalid(name, format, "JSON, DELIMITED, KAFKA, NONE or BINARY", position);
+
+    /// <summary>ksqlDB's VALUE_DELIMITER: one character, or the words TAB and SPACE.</summary>
+    private static char Delimiter(string text, int position) => text.ToUpperInvariant() switch
+    {
+        "TAB" => '\t',
+        "SPACE" => ' ',
+        _ when text.Length == 1 && text[0] != '"' => text[0],
+        _ => throw Invalid("VALUE_DELIMITER", text, "one character, 'TAB' or 'SPACE'", position),
+    };
 
     private static DurabilityMode Durability(string text, int position) => text.ToUpperInvariant() switch
     {

@@ -10,7 +10,7 @@ namespace Query.Engine.Types;
 /// </summary>
 public static class Temporal
 {
-    private const long MsPerDay = 86_400_000L;
+    public const long MsPerDay = 86_400_000L;
 
     private static readonly string[] PartialDateFormats = ["yyyy", "yyyy-MM", "yyyy-MM-dd"];
 

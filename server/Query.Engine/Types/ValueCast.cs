@@ -34,9 +34,10 @@ public static class ValueCast
             return true;
         if (context == CastContext.Implicit)
             return false;
+        if (from.IsComplex && to.IsComplex)
+            return ComplexCast.CanCast(from, to, context);
         if (context == CastContext.Assignment)
-            return to.Kind == SqlTypeKind.String && !from.IsComplex
-                || (from is ArrayType a && to is ArrayType b && CanCast(a.Element, b.Element, context));
+            return to.Kind == SqlTypeKind.String && !from.IsComplex;
         return ExplicitAllowed(from, to);
     }
 
@@ -44,8 +45,6 @@ public static class ValueCast
     {
         if (to.Kind == SqlTypeKind.String || from.Kind == SqlTypeKind.String)
             return !to.IsComplex || from.Kind == SqlTypeKind.String;
-        if (from is ArrayType a && to is ArrayType b)
-            return CanCast(a.Element, b.Element, CastContext.Explicit);
         return (from.Kind, to.Kind) switch
         {
             (SqlTypeKind.BigInt, SqlTypeKind.Timestamp) or (SqlTypeKind.Timestamp, SqlTypeKind.BigInt) => true,
@@ -102,6 +101,7 @@ public static class ValueCast
     public static object? ParseText(string text, SqlType to) => to switch
     {
         DecimalType d => CastMethods.ToDecimal(CastMethods.ParseDecimal(text), d.Precision, d.Scale),
+        ArrayType array when PgArrayLiteral.IsArraySyntax(text) => PgArrayLiteral.Parse(text, array),
         { IsComplex: true } => ParseJson(text, to),
         _ => to.Kind switch
         {
@@ -163,8 +163,8 @@ public static class ValueCast
             return ValueText.Format(value, from);
         if (from.Kind == SqlTypeKind.String)
             return ParseText((string)value, to);
-        if (from is ArrayType a && to is ArrayType b)
-            return ConvertArray((SqlArray)value, a.Element, b.Element);
+        if (from.IsComplex && to.IsComplex)
+            return ComplexCast.Convert(value, from, to);
         return (from.Kind, to.Kind) switch
         {
             (_, SqlTypeKind.Int) when from.Kind == SqlTypeKind.Boolean => (bool)value ? 1 : 0,
@@ -178,14 +178,6 @@ public static class ValueCast
             (SqlTypeKind.Date, SqlTypeKind.Timestamp) => CastMethods.DateToTimestamp((int)value),
             _ => throw SqlException.DatatypeMismatch($"cannot cast type {from} to {to}"),
         };
-    }
-
-    private static SqlArray ConvertArray(SqlArray value, SqlType from, SqlType to)
-    {
-        var items = new object?[value.Count];
-        for (var i = 0; i < items.Length; i++)
-            items[i] = Convert(value.Items[i], from, to);
-        return new SqlArray(items);
     }
 
     private static int ToInt32(object value, SqlType from) => from.Kind switch

@@ -12,17 +12,28 @@ namespace Query.PgWire.Framing;
 /// </summary>
 internal sealed class PgInput : IDisposable
 {
-    /// <summary>PostgreSQL's own cap on a startup packet (MAX_STARTUP_PACKET_LENGTH).</summary>
-    private const int MaxStartupBytes = 10_000;
-
     private readonly PipeReader _reader;
-    private readonly int _maxMessageBytes;
+    private int _maxMessageBytes;
+    private bool _authenticated;
     private byte[] _body = ArrayPool<byte>.Shared.Rent(4096);
     private Task? _watcher;
 
-    public PgInput(PipeReader reader, int maxMessageBytes)
+    /// <param name="reader">The socket's bytes.</param>
+    /// <param name="maxUnauthenticatedBytes">
+    /// Largest message before authentication completes (startup packet, password and SASL messages): a client that
+    /// has not proven who it is may not make the server buffer more, so anything larger closes the connection.
+    /// </param>
+    public PgInput(PipeReader reader, int maxUnauthenticatedBytes)
     {
         _reader = reader;
+        _maxMessageBytes = maxUnauthenticatedBytes;
+    }
+
+    /// <summary>Authentication succeeded: messages up to <paramref name="maxMessageBytes"/> are read from now on.
+    /// </summary>
+    public void Authenticated(int maxMessageBytes)
+    {
+        _authenticated = true;
         _maxMessageBytes = maxMessageBytes;
     }
 
@@ -143,8 +154,10 @@ internal sealed class PgInput : IDisposable
             return false;
         if (length < 4)
             throw new PgProtocolException($"invalid message length {length}");
-        if (!typed && length > MaxStartupBytes)
-            throw new PgProtocolException($"invalid length of startup packet: {length}");
+        if (!_authenticated && length - 4 > _maxMessageBytes)
+            throw new PgProtocolException(typed
+                ? $"invalid message length {length} before authentication (at most {_maxMessageBytes} bytes)"
+                : $"invalid length of startup packet: {length}");
         if (length - 4 > _maxMessageBytes)
             throw new PgException(PgSqlState.ProgramLimitExceeded,
                 $"message of {length} bytes exceeds the limit of {_maxMessageBytes} bytes", fatal: true);

@@ -1,4 +1,3 @@
-using System.Text;
 using Query.PgWire.Types;
 
 namespace Query.PgWire.Framing;
@@ -14,6 +13,9 @@ internal static class PgMessages
     public static ReadOnlySpan<byte> EmptyQueryResponse => [(byte)'I', 0, 0, 0, 4];
     public static ReadOnlySpan<byte> CopyDone => [(byte)'c', 0, 0, 0, 4];
 
+    /// <summary>Most parameters or columns one message can count (an unsigned 16-bit field).</summary>
+    public const int MaxFieldCount = ushort.MaxValue;
+
     /// <summary>
     /// Reads a NUL-terminated UTF-8 string at <paramref name="at"/>; <paramref name="next"/> is past the NUL.
     /// </summary>
@@ -25,7 +27,7 @@ internal static class PgMessages
         if (end < 0)
             throw new PgProtocolException("string field is not NUL-terminated");
         next = at + end + 1;
-        return Encoding.UTF8.GetString(body.Slice(at, end));
+        return PgUtf8.Decode(body.Slice(at, end));
     }
 
     public static short ReadInt16(ReadOnlySpan<byte> body, ref int at)

@@ -141,36 +141,61 @@ internal static class PgTextValues
     private static TimeSpan IntervalToTimeSpan((long Micros, int Days, int Months) value) =>
         TimeSpan.FromTicks(value.Micros * 10) + TimeSpan.FromDays(value.Days + value.Months * 30L);
 
+    /// <summary>PostgreSQL's MAXDIM: arrays of more dimensions are refused (54000), as PostgreSQL does.</summary>
+    private const int MaxArrayDimensions = 6;
+
+    /// <summary>An array value as nested <c>object?[]</c> (one level per dimension) of element values.</summary>
     private static object?[] GetArray(PgValues values, int index, int elementOid)
     {
         var elements = new PgValues();
+        Span<int> dimensions = stackalloc int[MaxArrayDimensions];
+        int rank = 1;
         if (values.IsBinary(index))
-            ReadBinaryArray(values.GetRaw(index), elements, elementOid);
+            rank = ReadBinaryArray(values.GetRaw(index), elements, elementOid, dimensions);
         else
             ReadTextArray(values.GetString(index), elements, elementOid);
-        var result = new object?[elements.Count];
+        if (rank == 1)
+            dimensions[0] = elements.Count;
+        int next = 0;
+        return Nest(elements, dimensions[..rank], ref next);
+    }
+
+    private static object?[] Nest(PgValues elements, ReadOnlySpan<int> dimensions, ref int next)
+    {
+        var result = new object?[dimensions.Length == 0 ? 0 : dimensions[0]];
         for (int i = 0; i < result.Length; i++)
-            result[i] = GetValue(elements, i);
+            result[i] = dimensions.Length > 1 ? Nest(elements, dimensions[1..], ref next) : GetValue(elements, next++);
         return result;
     }
 
-    private static void ReadBinaryArray(ReadOnlySpan<byte> raw, PgValues elements, int elementOid)
+    /// <summary>
+    /// The binary array format: ndim, has-null flag, element OID, (size, lower bound) per dimension, then each
+    /// element as length + bytes in row-major order. Returns the number of dimensions (0 for an empty array).
+    /// </summary>
+    private static int ReadBinaryArray(ReadOnlySpan<byte> raw, PgValues elements, int elementOid,
+        Span<int> dimensions)
     {
         if (raw.Length < 12)
             throw new PgException(PgSqlState.InvalidBinaryRepresentation, "invalid array binary value");
-        int ndim = BinaryPrimitives.ReadInt32BigEndian(raw);
-        if (ndim == 0)
+        int rank = BinaryPrimitives.ReadInt32BigEndian(raw);
+        if (rank < 0 || rank > MaxArrayDimensions)
+            throw new PgException(PgSqlState.ProgramLimitExceeded,
+                $"number of array dimensions ({rank}) exceeds the maximum allowed ({MaxArrayDimensions})");
+        int sentOid = BinaryPrimitives.ReadInt32BigEndian(raw[8..]);
+        if (sentOid != 0 && PgTypeTable.TryGet(sentOid, out _))
+            elementOid = sentOid;   // the element type the client encoded decides how the bytes read
+        if (raw.Length < 12 + 8 * rank)
+            throw new PgException(PgSqlState.InvalidBinaryRepresentation, "invalid array binary value");
+        long count = rank == 0 ? 0 : 1;
+        for (int d = 0; d < rank; d++)
         {
-            elements.Reset(0);
-            return;
+            dimensions[d] = BinaryPrimitives.ReadInt32BigEndian(raw[(12 + 8 * d)..]);
+            count *= dimensions[d];
+            if (dimensions[d] < 0 || count > raw.Length / 4)
+                throw new PgException(PgSqlState.InvalidBinaryRepresentation, "invalid array length");
         }
-        if (ndim != 1 || raw.Length < 20)
-            throw PgException.FeatureNotSupported("multi-dimensional arrays");
-        int count = BinaryPrimitives.ReadInt32BigEndian(raw[12..]);
-        if (count < 0 || count > raw.Length / 4)
-            throw new PgException(PgSqlState.InvalidBinaryRepresentation, "invalid array length");
-        elements.Reset(count);
-        int at = 20;
+        elements.Reset((int)count);
+        int at = 12 + 8 * rank;
         for (int i = 0; i < count; i++)
         {
             if (at + 4 > raw.Length)
@@ -182,6 +207,7 @@ internal static class PgTextValues
             elements.Set(i, length < 0 ? default : raw.Slice(at, length), length < 0, binary: true, elementOid);
             at += Math.Max(length, 0);
         }
+        return rank == 0 ? 1 : rank;
     }
 
     private static void ReadTextArray(string text, PgValues elements, int elementOid)

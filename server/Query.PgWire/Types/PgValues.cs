@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Text;
 
 namespace Query.PgWire.Types;
 
@@ -73,7 +72,7 @@ public sealed class PgValues
         if (_binary[index] && _oids[index] == PgTypeOid.Jsonb && raw.Length > 0 && raw[0] == 1)
             raw = raw[1..];
         if (!_binary[index] || IsTextual(_oids[index]))
-            return Encoding.UTF8.GetString(raw);
+            return PgUtf8.Decode(raw);
         return FormatBinaryAsText(index);
     }
 
@@ -82,7 +81,7 @@ public sealed class PgValues
         var raw = GetRaw(index);
         if (_binary[index])
             return Fixed(raw, 1)[0] != 0;
-        var text = Encoding.UTF8.GetString(raw).Trim().ToLowerInvariant();
+        var text = PgUtf8.Decode(raw).Trim().ToLowerInvariant();
         return text switch
         {
             "t" or "true" or "yes" or "y" or "on" or "1" => true,
@@ -96,7 +95,7 @@ public sealed class PgValues
         var raw = GetRaw(index);
         if (!_binary[index])
             return long.TryParse(Trim(raw), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)
-                ? v : throw Invalid("bigint", Encoding.UTF8.GetString(raw));
+                ? v : throw Invalid("bigint", PgUtf8.Decode(raw));
         return _oids[index] switch
         {
             PgTypeOid.Int2 => BinaryPrimitives.ReadInt16BigEndian(Fixed(raw, 2)),
@@ -113,7 +112,7 @@ public sealed class PgValues
         var raw = GetRaw(index);
         if (!_binary[index])
         {
-            var text = Encoding.UTF8.GetString(raw).Trim();
+            var text = PgUtf8.Decode(raw).Trim();
             return text.ToLowerInvariant() switch
             {
                 "infinity" or "inf" or "+infinity" => double.PositiveInfinity,
@@ -137,7 +136,7 @@ public sealed class PgValues
         string text;
         if (_binary[index] && _oids[index] != PgTypeOid.Numeric)
             return _oids[index] is PgTypeOid.Float4 or PgTypeOid.Float8 ? (decimal)GetDouble(index) : GetInt64(index);
-        text = _binary[index] ? PgNumeric.ReadBinaryAsText(GetRaw(index)) : Encoding.UTF8.GetString(GetRaw(index));
+        text = _binary[index] ? PgNumeric.ReadBinaryAsText(GetRaw(index)) : PgUtf8.Decode(GetRaw(index));
         return decimal.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
             ? value : throw Invalid("numeric", text);
     }
@@ -147,7 +146,7 @@ public sealed class PgValues
         var raw = GetRaw(index);
         if (_binary[index])
             return raw.ToArray();
-        var text = Encoding.UTF8.GetString(raw);
+        var text = PgUtf8.Decode(raw);
         if (text.StartsWith("\\x", StringComparison.Ordinal))
         {
             try
@@ -167,7 +166,7 @@ public sealed class PgValues
         var raw = GetRaw(index);
         if (_binary[index])
             return new Guid(Fixed(raw, 16), bigEndian: true);
-        var text = Encoding.UTF8.GetString(raw);
+        var text = PgUtf8.Decode(raw);
         return Guid.TryParse(text, out var value) ? value : throw Invalid("uuid", text);
     }
 
@@ -177,7 +176,7 @@ public sealed class PgValues
         var raw = GetRaw(index);
         if (_binary[index])
             return PgTime.PostgresToUnixMicros(BinaryPrimitives.ReadInt64BigEndian(Fixed(raw, 8)));
-        return PgTextValues.ParseTimestamp(Encoding.UTF8.GetString(raw));
+        return PgTextValues.ParseTimestamp(PgUtf8.Decode(raw));
     }
 
     /// <summary>date as days since 1970-01-01.</summary>
@@ -186,7 +185,7 @@ public sealed class PgValues
         var raw = GetRaw(index);
         if (_binary[index])
             return PgTime.PostgresToUnixDays(BinaryPrimitives.ReadInt32BigEndian(Fixed(raw, 4)));
-        return PgTextValues.ParseDate(Encoding.UTF8.GetString(raw));
+        return PgTextValues.ParseDate(PgUtf8.Decode(raw));
     }
 
     /// <summary>time as microseconds since midnight.</summary>
@@ -195,7 +194,7 @@ public sealed class PgValues
         var raw = GetRaw(index);
         if (_binary[index])
             return BinaryPrimitives.ReadInt64BigEndian(Fixed(raw, 8));
-        var text = Encoding.UTF8.GetString(raw);
+        var text = PgUtf8.Decode(raw);
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var t) ? t.Ticks / 10 : throw Invalid("time",
             text);
     }
@@ -209,7 +208,7 @@ public sealed class PgValues
             return (BinaryPrimitives.ReadInt64BigEndian(span), BinaryPrimitives.ReadInt32BigEndian(span[8..]),
                 BinaryPrimitives.ReadInt32BigEndian(span[12..]));
         }
-        return PgTextValues.ParseInterval(Encoding.UTF8.GetString(raw));
+        return PgTextValues.ParseInterval(PgUtf8.Decode(raw));
     }
 
     /// <summary>The value as a CLR object by its type OID (boxes; for adapters that need objects).</summary>
@@ -230,7 +229,7 @@ public sealed class PgValues
         PgTypeOid.Float4 or PgTypeOid.Float8 => GetDouble(index).ToString("R", CultureInfo.InvariantCulture),
         PgTypeOid.Numeric => PgNumeric.ReadBinaryAsText(GetRaw(index)),
         PgTypeOid.Uuid => GetGuid(index).ToString(),
-        _ => Encoding.UTF8.GetString(GetRaw(index)),
+        _ => PgUtf8.Decode(GetRaw(index)),
     };
 
     private static ReadOnlySpan<byte> Fixed(ReadOnlySpan<byte> raw, int length) => raw.Length == length

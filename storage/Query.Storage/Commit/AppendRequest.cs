@@ -1,4 +1,5 @@
 using System.Threading.Tasks.Sources;
+using Query.Storage.Transactions;
 
 namespace Query.Storage.Commit;
 
@@ -26,6 +27,10 @@ internal sealed class AppendRequest : IValueTaskSource<AppendResult>
     public long BaseOffset;
     public bool Cancelled;
     public StagedAppend? Staged;     // set for a staged append to adopt instead of a batch to write
+    public TransactionShare? Share;  // set for a transaction's batches, written together instead of Batch
+
+    /// <summary>Bytes this request adds to the active segment.</summary>
+    public long SizeBytes => Share is { } share ? share.SizeBytes : Batch.Length;
 
     public ValueTask<AppendResult> AsValueTask() => new(this, _core.Version);
 
@@ -44,6 +49,7 @@ internal sealed class AppendRequest : IValueTaskSource<AppendResult>
         {
             Batch = default;
             Staged = null;
+            Share = null;
             Cancellation = default;
             Cancelled = false;
             _core.Reset();

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Threading.Channels;
 using Query.Storage.Format;
 using Query.Storage.Log;
+using Query.Storage.Transactions;
 
 namespace Query.Storage.Commit;
 
@@ -76,6 +77,26 @@ internal sealed partial class PartitionWriter
         return task;
     }
 
+    /// <summary>Queues a one-partition transaction's batches, written in one piece in order with the others.</summary>
+    public ValueTask<AppendResult> EnqueueShareAsync(TransactionShare share)
+    {
+        var request = Rent();
+        request.Share = share;
+        request.RecordCount = checked((int)share.RecordCount);
+        var task = request.AsValueTask();
+        if (!_requests.Writer.TryWrite(request))
+            request.Fail(_partition.ClosedException());
+        return task;
+    }
+
+    /// <summary>Queues a multi-partition transaction's share: prepared, then held until the decision.</summary>
+    public void EnqueuePending(TransactionShare share)
+    {
+        var request = new AppendRequest(null) { Share = share };
+        if (!_requests.Writer.TryWrite(request))
+            share.FailPrepare(_partition.ClosedException());
+    }
+
     /// <summary>Stops taking appends, lets the loop drain what is queued, and waits for it.</summary>
     public Task StopAsync()
     {
@@ -112,25 +133,34 @@ internal sealed partial class PartitionWriter
         {
             var count = 0;
             long bytes = 0;
+            AppendRequest? pending = null;
             if (_carried is not null)
             {
                 _group[count++] = _carried;
-                bytes += _carried.Batch.Length;
+                bytes += _carried.SizeBytes;
                 _carried = null;
             }
             while (count < _group.Length && reader.TryRead(out var request))
             {
-                if (bytes > 0 && bytes + request.Batch.Length > MaxGroupBytes)
+                if (request.Share is { IsPending: true })
+                {
+                    pending = request;    // everything before it is written first; then the partition is held
+                    break;
+                }
+                if (bytes > 0 && bytes + request.SizeBytes > MaxGroupBytes)
                 {
                     _carried = request;   // starts the next group, keeping order
                     break;
                 }
                 _group[count++] = request;
-                bytes += request.Batch.Length;
+                bytes += request.SizeBytes;
             }
             _settled = 0;
-            ProcessGroup(_group.AsSpan(0, count));
+            if (count > 0)
+                ProcessGroup(_group.AsSpan(0, count));
             Array.Clear(_group, 0, count);
+            if (pending is not null)
+                await ProcessPendingAsync(TakePendingGroup(pending.Share!, reader)).ConfigureAwait(false);
         }
         FinalFlush();
     }
@@ -218,7 +248,7 @@ internal sealed partial class PartitionWriter
                 pendingFrom = i + 1;
                 continue;
             }
-            var length = request.Batch.Length;
+            var length = (int)request.SizeBytes;
             if (position > 0 && (position + length > options.SegmentMaxBytes
                 || nowMs - segment.CreatedMs >= (long)options.SegmentMaxAge.TotalMilliseconds))
             {
@@ -234,8 +264,13 @@ internal sealed partial class PartitionWriter
             if (position == 0)
                 segment.CreatedMs = nowMs;                     // age counts from the first append
             EnsureBuffer(bufferLength + length, bufferLength);
-            request.Batch.Span.CopyTo(_buffer.AsSpan(bufferLength));
-            BatchHeader.WriteBaseOffset(_buffer.AsSpan(bufferLength), nextOffset);
+            if (request.Share is { } share)
+                CopyBatches(share.Batches, bufferLength, nextOffset);
+            else
+            {
+                request.Batch.Span.CopyTo(_buffer.AsSpan(bufferLength));
+                BatchHeader.WriteBaseOffset(_buffer.AsSpan(bufferLength), nextOffset);
+            }
             request.BaseOffset = nextOffset;
             request.FilePosition = position;
             nextOffset += request.RecordCount;
@@ -280,6 +315,12 @@ internal sealed partial class PartitionWriter
         {
             if (request.Cancelled || ReferenceEquals(request, _flushTick))
                 continue;
+            if (request.Share is { } share)
+            {
+                IndexBatches(segment, share.Batches, request.BaseOffset, request.FilePosition, ref minTimestampMs,
+                    ref maxTimestampMs);
+                continue;
+            }
             var header = BatchHeader.Read(request.Batch.Span);
             minTimestampMs = Math.Min(minTimestampMs, header.MinTimestampMs);
             maxTimestampMs = Math.Max(maxTimestampMs, header.MaxTimestampMs);

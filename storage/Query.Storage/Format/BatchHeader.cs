@@ -18,10 +18,19 @@ internal readonly struct BatchHeader
     public const byte CurrentVersion = 1;
     public const int CrcStart = 16;
 
+    /// <summary>Attribute bit: a batch of a one-partition transaction that a later batch of it completes; a
+    /// trailing run of such batches is an unfinished transaction, cut by recovery.</summary>
+    public const byte ContinuedAttribute = 1;
+
+    /// <summary>Attribute bit: a share of a multi-partition transaction, committed only if the store's commit
+    /// record names it; a trailing run of such batches past the recorded end is cut by recovery.</summary>
+    public const byte PendingAttribute = 2;
+
     public readonly long BaseOffset;
     public readonly int BatchLength;
     public readonly uint Crc;
     public readonly byte Version;
+    public readonly byte Attributes;
     public readonly int RecordCount;
     public readonly long MinTimestampMs;
     public readonly long MaxTimestampMs;
@@ -32,6 +41,7 @@ internal readonly struct BatchHeader
         BatchLength = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
         Crc = BinaryPrimitives.ReadUInt32LittleEndian(header[12..]);
         Version = header[16];
+        Attributes = header[17];
         RecordCount = BinaryPrimitives.ReadInt32LittleEndian(header[20..]);
         MinTimestampMs = BinaryPrimitives.ReadInt64LittleEndian(header[24..]);
         MaxTimestampMs = BinaryPrimitives.ReadInt64LittleEndian(header[32..]);
@@ -51,11 +61,12 @@ internal readonly struct BatchHeader
         BinaryPrimitives.WriteInt64LittleEndian(batch, baseOffset);
 
     /// <summary>Fills everything but the base offset and computes the CRC over the finished batch.</summary>
-    public static void Seal(Span<byte> batch, int recordCount, long minTimestampMs, long maxTimestampMs)
+    public static void Seal(Span<byte> batch, int recordCount, long minTimestampMs, long maxTimestampMs,
+        byte attributes)
     {
         BinaryPrimitives.WriteInt32LittleEndian(batch[8..], batch.Length);
         batch[16] = CurrentVersion;
-        batch[17] = 0;
+        batch[17] = attributes;
         BinaryPrimitives.WriteUInt16LittleEndian(batch[18..], 0);
         BinaryPrimitives.WriteInt32LittleEndian(batch[20..], recordCount);
         BinaryPrimitives.WriteInt64LittleEndian(batch[24..], minTimestampMs);

@@ -8,9 +8,10 @@ namespace Query.Storage.Recovery;
 /// <summary>
 /// The per-partition file <c>checkpoint</c>: the log start offset, the active segment's base offset and the
 /// wall-clock time it started taking appends (so that roll by age survives a restart), and, for each sealed
-/// segment, its offsets, timestamps and size as of sealing. A reopen trusts a sealed segment whose size still matches (no rescan)
-/// and CRC-scans everything else, always including the active segment. Written to a temporary file, fsynced
-/// and renamed, so it is either the old or the new one; a damaged checkpoint is ignored (everything is scanned).
+/// segment, its offsets, timestamps and size as of sealing. A reopen trusts a sealed segment whose size still
+/// matches (no rescan) and CRC-scans everything else, always including the active segment. Written to a temporary
+/// file, fsynced and renamed, so it is either the old or the new one; a damaged checkpoint is ignored (everything is
+/// scanned).
 /// <code>
 /// uint32 magic "QCKP" | int32 version 2 | int64 startOffset | int64 activeBaseOffset | int64 activeCreatedMs
 /// | int32 count

@@ -16,12 +16,14 @@ namespace Query.Storage.Recovery;
 /// or rebuilt by a CRC scan when missing or damaged;</item>
 /// <item>every other segment is CRC-scanned; the active (last) one has a torn tail cut off, any other damage is
 /// a <see cref="CorruptSegmentException"/>;</item>
-/// <item>offsets must run on without gaps from one segment to the next.</item>
+/// <item>offsets must run on without gaps from one segment to the next;</item>
+/// <item>the active segment's trailing batches of transactions that did not commit are cut: continued batches
+/// whose completing batch is missing, and pending batches past the end the last commit record names.</item>
 /// </list>
 /// </summary>
 internal static class PartitionRecovery
 {
-    public static Segment[] Recover(string directory, LogOptions options, long nowMs)
+    public static Segment[] Recover(string directory, LogOptions options, long nowMs, long recordedEnd)
     {
         System.IO.Directory.CreateDirectory(directory);
         AdoptionManifest.RollForward(directory);
@@ -40,7 +42,7 @@ internal static class PartitionRecovery
                 // Under durability none a sealed segment was never synced, so a power loss can tear it too.
                 var tornTailAllowed = isLast || options.Durability == DurabilityMode.None;
                 segments[i] = OpenSegment(directory, baseOffsets[i], isLast, tornTailAllowed, checkpoint,
-                    out var wasCut);
+                    isLast ? recordedEnd : long.MaxValue, out var wasCut);
                 if (i > 0 && segments[i - 1].EndOffset != segments[i].BaseOffset)
                     throw new CorruptSegmentException(segments[i].LogPath, 0,
                         $"offsets jump from {segments[i - 1].EndOffset} to {segments[i].BaseOffset}");
@@ -88,7 +90,7 @@ internal static class PartitionRecovery
     }
 
     private static Segment OpenSegment(string directory, long baseOffset, bool isLast, bool tornTailAllowed,
-        Dictionary<long, PartitionCheckpoint.Entry> checkpoint, out bool wasCut)
+        Dictionary<long, PartitionCheckpoint.Entry> checkpoint, long recordedEnd, out bool wasCut)
     {
         wasCut = false;
         var segment = Segment.Open(directory, baseOffset, new SegmentIndex());
@@ -106,7 +108,16 @@ internal static class PartitionRecovery
                     return segment;
                 }
             }
-            var result = SegmentScanner.Scan(segment.Handle, segment.LogPath, baseOffset, tornTailAllowed);
+            var result = SegmentScanner.Scan(segment.Handle, segment.LogPath, baseOffset, tornTailAllowed,
+                recordedEnd);
+            if (isLast && result.UncommittedFrom >= 0)
+            {
+                // Cut the unfinished transaction, then scan what is left for the index and time range.
+                segment.Truncate(result.UncommittedFrom);
+                segment.Sync();
+                result = SegmentScanner.Scan(segment.Handle, segment.LogPath, baseOffset, tornTailAllowed,
+                    long.MaxValue);
+            }
             if (result.ValidBytes < result.FileBytes)
             {
                 segment.Truncate(result.ValidBytes);

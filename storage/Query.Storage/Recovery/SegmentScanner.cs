@@ -18,11 +18,16 @@ internal static class SegmentScanner
 {
     private const int ChunkBytes = 1 << 20;
 
+    /// <summary><c>UncommittedFrom</c>: where the trailing batches of uncommitted transactions start, or -1.</summary>
     internal sealed record Result(long ValidBytes, long FileBytes, long EndOffset, long MinTimestampMs,
-        long MaxTimestampMs, SegmentIndex Index);
+        long MaxTimestampMs, SegmentIndex Index, long UncommittedFrom);
 
-    public static Result Scan(SafeFileHandle handle, string path, long baseOffset, bool allowTornTail)
+    /// <summary>Scans the segment. Batches marked continued, and batches marked pending that end past
+    /// <paramref name="recordedEnd"/>, are uncommitted when nothing committed follows them.</summary>
+    public static Result Scan(SafeFileHandle handle, string path, long baseOffset, bool allowTornTail,
+        long recordedEnd = long.MaxValue)
     {
+        long uncommittedFrom = -1;
         var fileBytes = RandomAccess.GetLength(handle);
         var index = new SegmentIndex();
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
@@ -41,6 +46,10 @@ internal static class SegmentScanner
                         break;
                     throw new CorruptSegmentException(path, position, problem);
                 }
+                if (IsUncommitted(header, recordedEnd))
+                    uncommittedFrom = uncommittedFrom < 0 ? position : uncommittedFrom;
+                else
+                    uncommittedFrom = -1;
                 index.OnBatch((int)(nextOffset - baseOffset), position, header.MaxTimestampMs);
                 min = Math.Min(min, header.MinTimestampMs);
                 max = Math.Max(max, header.MaxTimestampMs);
@@ -52,8 +61,12 @@ internal static class SegmentScanner
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        return new Result(position, fileBytes, nextOffset, min, max, index);
+        return new Result(position, fileBytes, nextOffset, min, max, index, uncommittedFrom);
     }
+
+    private static bool IsUncommitted(BatchHeader header, long recordedEnd) =>
+        (header.Attributes & BatchHeader.ContinuedAttribute) != 0
+        || ((header.Attributes & BatchHeader.PendingAttribute) != 0 && header.EndOffset > recordedEnd);
 
     // Makes the batch at `position` resident in the buffer and validates it; returns why it is bad, or null.
     private static string? TryLoad(SafeFileHandle handle, ref byte[] buffer, ref long bufferStart,

@@ -37,7 +37,8 @@ internal static class TruncationManifest
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(32), plan.Head.Length);
         plan.Head.CopyTo(bytes.AsSpan(FixedBytes));
         var crcPosition = bytes.Length - 4;
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(crcPosition), Crc32C.Compute(bytes.AsSpan(0, crcPosition)));
+        var crc = Crc32C.Compute(bytes.AsSpan(0, crcPosition));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(crcPosition), crc);
         DurableFile.Replace(Path.Combine(directory, FileName), bytes);
     }
 

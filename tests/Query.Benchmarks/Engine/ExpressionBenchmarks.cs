@@ -52,7 +52,7 @@ public class ExpressionBenchmarks
         _numeric = ExpressionCompiler<RecordCursor>.CompilePredicate(Bind("amount > 900 AND user_id > 10"));
         _text = ExpressionCompiler<RecordCursor>.CompilePredicate(Bind("country = 'SE' AND flag"));
         _projection = ExpressionCompiler<RecordCursor>.CompileProjection([Bind("user_id"), Bind("amount * 2")]);
-        _cursor = new RecordCursor(Types, Names, json: false);
+        _cursor = new RecordCursor(Types, Names, codec: null);
     }
 
     [Benchmark(OperationsPerInvoke = Rows)]

@@ -16,6 +16,7 @@ internal static partial class BenchRegistry
         BenchCommands.Register("storage-groupcommit", StorageGroupCommitBench.Run);
         BenchCommands.Register("storage-read", StorageReadBench.Run);
         BenchCommands.Register("storage-seek", StorageSeekBench.Run);
+        BenchCommands.Register("storage-txn", StorageTransactionBench.Run);
         BenchCommands.Register("storage-dd", _ => StorageBenchKit.PrintDd());
         BenchCommands.Register("storage-all", args =>
         {

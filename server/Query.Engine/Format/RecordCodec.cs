@@ -1,0 +1,195 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Query.Engine.Catalog;
+using Query.Engine.Errors;
+using Query.Engine.Types;
+
+namespace Query.Engine.Format;
+
+/// <summary>
+/// A record of a stream in an external format (VALUE_FORMAT JSON, DELIMITED, KAFKA or NONE), as ksqlDB lays it
+/// out: the KEY column is in the record key (KEY_FORMAT KAFKA, JSON or DELIMITED), the other columns in the value.
+/// Records other tools wrote can be malformed: <see cref="TryDecode"/> says so instead of throwing, and the reader
+/// skips and counts them (ksqlDB's processing log). JSON rows written before keys moved out of the value still read:
+/// a record without a key takes the key column from the value.
+/// </summary>
+public sealed class RecordCodec
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+    private readonly StreamDefinition _definition;
+    private readonly SqlType[] _types;
+    private readonly string[] _names;
+    private readonly int _key;
+    private readonly int[] _valueColumns;
+
+    public RecordCodec(StreamDefinition definition)
+    {
+        _definition = definition;
+        _types = definition.ColumnTypes();
+        _names = definition.ColumnNames();
+        _key = definition.KeyColumn;
+        var values = new List<int>();
+        for (var i = 0; i < _types.Length; i++)
+        {
+            if (i != _key)
+                values.Add(i);
+        }
+        _valueColumns = [.. values];
+    }
+
+    /// <summary>Decodes a record into one cell per column; false when the key or value cannot be read.</summary>
+    public bool TryDecode(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, Cell[] cells)
+    {
+        cells.AsSpan(0, _types.Length).Fill(Cell.Null);
+        try
+        {
+            if (!DecodeValue(value, cells, takeKey: !hasKey))
+                return false;
+            if (hasKey && _key >= 0)
+                cells[_key] = DecodeKey(key);
+            return true;
+        }
+        catch (Exception e) when (e is SqlException or JsonException or FormatException or OverflowException
+            or InvalidOperationException or ArgumentException or DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+
+    private Cell DecodeKey(ReadOnlySpan<byte> key)
+    {
+        var type = _types[_key];
+        switch (_definition.KeyFormat)
+        {
+            case KeyFormat.Json:
+                using (var document = JsonDocument.Parse(key.ToArray()))
+                    return Cell.FromObject(JsonRowFormat.FromElement(document.RootElement, type), type);
+            case KeyFormat.Delimited:
+                var fields = DelimitedFormat.Split(StrictUtf8.GetString(key), ',');
+                return fields.Count == 1 ? DelimitedFormat.ParseField(fields[0], type)
+                    : throw NestedValueCodec.Corrupt();
+            default:
+                return KafkaSerde.Read(key, type);
+        }
+    }
+
+    private bool DecodeValue(ReadOnlySpan<byte> value, Cell[] cells, bool takeKey)
+    {
+        switch (_definition.ValueFormat)
+        {
+            case ValueFormat.Json:
+                return DecodeJson(value, cells, takeKey);
+            case ValueFormat.Delimited:
+                if (value.IsEmpty && _valueColumns.Length > 0)
+                    return false;
+                var fields = DelimitedFormat.Split(StrictUtf8.GetString(value), _definition.ValueDelimiter);
+                if (fields.Count != _valueColumns.Length)
+                    return false;
+                for (var i = 0; i < fields.Count; i++)
+                    cells[_valueColumns[i]] = DelimitedFormat.ParseField(fields[i], _types[_valueColumns[i]]);
+                return true;
+            case ValueFormat.Kafka:
+                if (_valueColumns.Length == 1 && !value.IsEmpty)
+                    cells[_valueColumns[0]] = KafkaSerde.Read(value, _types[_valueColumns[0]]);
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    private bool DecodeJson(ReadOnlySpan<byte> value, Cell[] cells, bool takeKey)
+    {
+        if (value.IsEmpty)
+            return false;
+        using var document = JsonDocument.Parse(value.ToArray());
+        var root = document.RootElement;
+        if (!_definition.WrapSingleValue && _valueColumns.Length == 1)
+        {
+            var type = _types[_valueColumns[0]];
+            cells[_valueColumns[0]] = Cell.FromObject(JsonRowFormat.FromElement(root, type), type);
+            return true;
+        }
+        if (root.ValueKind != JsonValueKind.Object)
+            return false;
+        foreach (var property in root.EnumerateObject())
+        {
+            var index = IndexOf(property.Name);
+            if (index >= 0 && (index != _key || takeKey))
+                cells[index] = Cell.FromObject(JsonRowFormat.FromElement(property.Value, _types[index]), _types[index]);
+        }
+        return true;
+    }
+
+    private int IndexOf(string name)
+    {
+        for (var i = 0; i < _names.Length; i++)
+        {
+            if (string.Equals(_names[i], name, StringComparison.OrdinalIgnoreCase))
+                return i;
+        }
+        return -1;
+    }
+
+    /// <summary>The serialized key of a row, or null when the stream has no key or the key is NULL.</summary>
+    public byte[]? EncodeKey(ReadOnlySpan<Cell> row)
+    {
+        if (_key < 0 || row[_key].IsNull)
+            return null;
+        var type = _types[_key];
+        switch (_definition.KeyFormat)
+        {
+            case KeyFormat.Json:
+                return Encoding.UTF8.GetBytes(ValueText.ToJson(row[_key].ToObject(type), type));
+            case KeyFormat.Delimited:
+                var line = new StringBuilder();
+                DelimitedFormat.AppendField(line, row[_key], type, ',');
+                return Encoding.UTF8.GetBytes(line.ToString());
+            default:
+                return KafkaSerde.Write(row[_key], type);
+        }
+    }
+
+    /// <summary>Appends the value of a row (the non-key columns) to <paramref name="buffer"/>.</summary>
+    public void EncodeValue(ArrayBufferWriter<byte> buffer, ReadOnlySpan<Cell> row)
+    {
+        switch (_definition.ValueFormat)
+        {
+            case ValueFormat.Json:
+                EncodeJson(buffer, row);
+                break;
+            case ValueFormat.Delimited:
+                var line = new StringBuilder();
+                for (var i = 0; i < _valueColumns.Length; i++)
+                {
+                    if (i > 0)
+                        line.Append(_definition.ValueDelimiter);
+                    DelimitedFormat.AppendField(line, row[_valueColumns[i]], _types[_valueColumns[i]],
+                        _definition.ValueDelimiter);
+                }
+                Encoding.UTF8.GetBytes(line.ToString(), buffer);
+                break;
+            case ValueFormat.Kafka when _valueColumns.Length == 1 && !row[_valueColumns[0]].IsNull:
+                buffer.Write(KafkaSerde.Write(row[_valueColumns[0]], _types[_valueColumns[0]]));
+                break;
+        }
+    }
+
+    private void EncodeJson(ArrayBufferWriter<byte> buffer, ReadOnlySpan<Cell> row)
+    {
+        using var writer = new Utf8JsonWriter(buffer);
+        if (!_definition.WrapSingleValue && _valueColumns.Length == 1)
+        {
+            var type = _types[_valueColumns[0]];
+            JsonValueWriter.Write(writer, row[_valueColumns[0]].ToObject(type), type);
+            return;
+        }
+        writer.WriteStartObject();
+        foreach (var i in _valueColumns)
+        {
+            writer.WritePropertyName(_names[i]);
+            JsonValueWriter.Write(writer, row[i].ToObject(_types[i]), _types[i]);
+        }
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Globalization;
+using DuckDB.NET.Data;
+using Query.Engine;
+using Query.Testing;
+using Query.Tiering;
+using Query.Tiering.Reading;
+
+namespace Query.Benchmarks;
+
+/// <summary><c>tiering [rows]</c>: archival throughput, hot vs cold bytes, a cold scan beside DuckDB, a narrow
+/// ROWTIME range over cold rows. Prints a Markdown table.</summary>
+internal static partial class BenchRegistry
+{
+    static partial void RegisterTiering() =>
+        BenchCommands.Register("tiering", args => EngineBench.Run(() => TieringBench.RunAsync(Arg(args, 0, 1_000_000))));
+}
+
+internal static class TieringBench
+{
+    private const string Filter = "user_id < 10000 AND country = 'NO'";
+
+    public static async Task RunAsync(int rows)
+    {
+        using var directory = new TempDirectory("tiering-bench");
+        var cold = new ColdStore(Path.Combine(directory.Path, "cold"));
+        await using var engine = QueryEngine.Open(new EngineOptions
+        {
+            DataDirectory = Path.Combine(directory.Path, "data"),
+            ColdStore = cold,
+        });
+        var session = engine.CreateSession();
+        await EngineBench.LoadEventsAsync(session, rows, 16L << 20);
+        await ExecuteAsync(session, "INSERT INTO events (user_id) VALUES (0)");    // seals nothing; keeps a hot tail
+        var count = $"SELECT count(*) FROM events WHERE {Filter}";
+        var hot = await BestAsync(() => EngineBench.DrainAsync(session, count));
+
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        var archived = await engine.ArchiveStreamAsync("EVENTS");
+        var archiveSeconds = wall.Elapsed.TotalSeconds;
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+
+        var coldScan = await BestAsync(() => EngineBench.DrainAsync(session, count));
+        var glob = Path.Combine(cold.Root, "EVENTS", "*", "*", "*.parquet");
+        using var duck = new DuckDBConnection("DataSource=:memory:");
+        duck.Open();
+        var duckSql = $"SELECT count(*) FROM read_parquet('{glob}') WHERE {Filter}";
+        var duckScan = await BestAsync(() => Task.FromResult(DuckTime(duck, duckSql)));
+
+        var tier = cold.GetTier("EVENTS", 0);
+        var manifest = tier.Manifest;
+        var totalRowGroups = manifest.Files.Sum(f => f.RowGroupCount);
+        var middle = EngineBench.BaseMs + 43_200_000;
+        var window = 86_400_000L / 1000;           // 0.1 % of the day the rows span
+        var narrowSql = $"SELECT count(*) FROM events WHERE ROWTIME >= {middle} AND ROWTIME < {middle + window}";
+        var narrow = await BestAsync(() => EngineBench.DrainAsync(session, narrowSql));
+        var source = new TieredPartitionSource(((Query.Storage.PartitionedLog)LogOf(engine)).GetPartition(0), tier,
+            () => engine.GetColumnLayout("EVENTS"));
+        using var reader = (TieredRecordReader)source.OpenReader(0, long.MaxValue, middle, middle + window - 1);
+        while (reader.TryRead(out _))
+        {
+        }
+
+        Console.WriteLine($"| tiering, {rows:N0} rows, load {Load()} | value |");
+        Console.WriteLine("|---|---|");
+        Console.WriteLine($"| archival: {archived.Segments} segments, {archived.Rows:N0} rows | {Mb(archived.BytesIn)} MB " +
+            $"in {archiveSeconds:F2} s wall, {cpuSeconds:F2} s CPU: {archived.BytesIn / 1e6 / cpuSeconds:F0} MB/s per core " +
+            $"({archived.BytesIn / 1e6 / archiveSeconds:F0} MB/s wall) |");
+        Console.WriteLine($"| bytes hot vs cold | {Mb(archived.BytesIn)} MB log vs {Mb(archived.BytesOut)} MB Parquet " +
+            $"({(double)archived.BytesIn / archived.BytesOut:F1}x smaller), {manifest.Files.Length} files, " +
+            $"{totalRowGroups} row groups |");
+        Console.WriteLine($"| `{count}` | hot {Ms(hot)} ms, cold {Ms(coldScan)} ms, DuckDB {Ms(duckScan)} ms: " +
+            $"ours/DuckDB {coldScan / duckScan:F1}x |");
+        Console.WriteLine($"| 0.1% ROWTIME range over cold rows | {Ms(narrow)} ms, row groups read " +
+            $"{reader.ColdStatistics.RowGroupsRead} of {totalRowGroups}, files opened {reader.ColdStatistics.FilesOpened} |");
+    }
+
+    private static object LogOf(QueryEngine engine) =>
+        typeof(QueryEngine).GetProperty("Logs", System.Reflection.BindingFlags.NonPublic
+            | System.Reflection.BindingFlags.Instance)!.GetValue(engine) is Query.Storage.LogStore store
+            && store.TryGetLog(engine.ListStreams()[0].LogName, out var log)
+            ? log
+            : throw new InvalidOperationException("no log");
+
+    private static async Task ExecuteAsync(EngineSession session, string sql)
+    {
+        await using var result = await session.ExecuteAsync(sql);
+    }
+
+    private static async Task<double> BestAsync<T>(Func<Task<T>> run)
+    {
+        var best = double.MaxValue;
+        for (var i = 0; i < 3; i++)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            await run();
+            best = Math.Min(best, stopwatch.Elapsed.TotalMilliseconds);
+        }
+        return best;
+    }
+
+    private static long DuckTime(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private static string Mb(long bytes) => (bytes / 1e6).ToString("F1", CultureInfo.InvariantCulture);
+
+    private static string Ms(double ms) => ms.ToString("F1", CultureInfo.InvariantCulture);
+
+    private static string Load() => File.Exists("/proc/loadavg")
+        ? File.ReadAllText("/proc/loadavg").Split(' ')[0]
+        : "n/a";
+}

@@ -1,0 +1,261 @@
+using System.Text.Json;
+using Query.Engine;
+using Ast = Query.Grammar.Ast;
+
+namespace Query.Conformance;
+
+/// <summary>
+/// Runs one case on a fresh engine in a temporary directory: the statements in order (inputs are produced to
+/// their topics before the first statement that is not a CREATE), then compares what the case expects: an
+/// error, the records of each output topic (count, order, key, value, timestamp), and for REST cases the rows
+/// of every query response.
+/// </summary>
+public static class CaseRunner
+{
+    private static readonly string[] SchemaRegistryFormats = ["AVRO", "PROTOBUF", "JSON_SR"];
+
+    public static async Task<CaseOutcome> RunAsync(QttCase c)
+    {
+        if (!c.Enabled)
+            return new CaseOutcome(c, Verdict.NotApplicable, Categories.Disabled, "");
+        if (NeedsSchemaRegistry(c))
+            return new CaseOutcome(c, Verdict.NotApplicable, Categories.SchemaRegistry, "");
+        var directory = Path.Combine(Path.GetTempPath(), "qtt-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using var engine = QueryEngine.Open(new EngineOptions { DataDirectory = directory });
+            return await RunAsync(c, engine);
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+                Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static bool NeedsSchemaRegistry(QttCase c)
+    {
+        foreach (var statement in c.Statements)
+        {
+            foreach (var format in SchemaRegistryFormats)
+            {
+                if (statement.Contains($"'{format}'", StringComparison.OrdinalIgnoreCase))
+                    return true;
+            }
+        }
+        return c.Array("topics").Any(t => t.TryGetProperty("schema", out _) || t.TryGetProperty("valueSchema", out _)
+            || t.TryGetProperty("keySchema", out _));
+    }
+
+    private static async Task<CaseOutcome> RunAsync(QttCase c, QueryEngine engine)
+    {
+        var session = engine.CreateSession();
+        await session.ExecuteAsync("SET 'auto.offset.reset' = 'earliest'");
+        var runs = new List<StatementRun>();
+        var produced = false;
+        var responses = c.Array("responses").ToList();
+        for (var i = 0; i < c.Statements.Count; i++)
+        {
+            var text = c.Statements[i];
+            if (!produced && !IsCreate(text))
+                produced = await ProduceInputsAsync(c, engine);
+            var run = await StatementRun.ExecuteAsync(session, text, ExpectedRows(responses, i));
+            runs.Add(run);
+            if (run.Failed && (c.ExpectsError || c.Rest))
+                break;
+        }
+        if (!produced)
+            await ProduceInputsAsync(c, engine);
+        if (c.ExpectsError)
+            return ExpectedError(c, runs);
+        return await CompareAsync(c, engine, session, runs, responses);
+    }
+
+    private static bool IsCreate(string text) =>
+        text.TrimStart().StartsWith("CREATE", StringComparison.OrdinalIgnoreCase)
+        && !text.Contains(" AS SELECT", StringComparison.OrdinalIgnoreCase);
+
+    private static int ExpectedRows(List<JsonElement> responses, int statement)
+    {
+        if (statement >= responses.Count || !responses[statement].TryGetProperty("query", out var query))
+            return int.MaxValue;
+        return query.EnumerateArray().Count(item => item.TryGetProperty("row", out _));
+    }
+
+    private static async Task<bool> ProduceInputsAsync(QttCase c, QueryEngine engine)
+    {
+        var streams = engine.ListStreams();
+        foreach (var input in c.Array("inputs"))
+        {
+            var topic = input.GetProperty("topic").GetString();
+            var stream = streams.FirstOrDefault(s => s.LogName == topic);
+            if (stream is null)
+                continue;
+            var key = RecordSerde.Key(Property(input, "key"), stream);
+            var value = RecordSerde.Value(Property(input, "value"), stream, key);
+            var timestamp = Property(input, "timestamp") is { ValueKind: JsonValueKind.Number } t ? t.GetInt64() : 0;
+            int? partition = Property(input, "partition") is { ValueKind: JsonValueKind.Number } p ? p.GetInt32() : null;
+            await engine.ProduceAsync(stream.LogName, partition, timestamp, key, value);
+        }
+        return true;
+    }
+
+    private static JsonElement Property(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) ? value : default;
+
+    private static CaseOutcome ExpectedError(QttCase c, List<StatementRun> runs)
+    {
+        var failed = runs.FirstOrDefault(r => r.Failed);
+        if (failed is null)
+            return CaseOutcome.Failed(c, Categories.ErrorNotRaised, "every statement succeeded");
+        if (failed.SqlState == Engine.Errors.SqlState.FeatureNotSupported)
+            return CaseOutcome.Failed(c, Classify(failed), failed.Error ?? "");
+        return CaseOutcome.Passed(c);
+    }
+
+    private static async Task<CaseOutcome> CompareAsync(QttCase c, QueryEngine engine, EngineSession session,
+        List<StatementRun> runs, List<JsonElement> responses)
+    {
+        var translated = new Dictionary<string, List<(JsonElement Key, JsonElement Value, long Timestamp)>>();
+        foreach (var run in runs.Where(r => r.Failed))
+        {
+            if (!PullTranslation.CanTranslate(run.Syntax, engine))
+                return CaseOutcome.Failed(c, Classify(run), $"{run.SqlState}: {run.Error}");
+            try
+            {
+                var (topic, records) = await PullTranslation.RunAsync(session, engine, run.Text);
+                translated[topic] = records;
+            }
+            catch (Engine.Errors.SqlException e)
+            {
+                return CaseOutcome.Failed(c, Classify(run, e.SqlState, e.Message), $"via pull translation: {e.Message}");
+            }
+            catch (ArgumentException e)
+            {
+                return CaseOutcome.Failed(c, Categories.Format, $"sink format: {e.Message}");
+            }
+        }
+        if (c.Rest && CompareResponses(runs, responses) is { } mismatch)
+            return CaseOutcome.Failed(c, Categories.WrongValue, mismatch);
+        if (CompareOutputs(c, engine, translated) is { } difference)
+            return CaseOutcome.Failed(c, Categories.WrongValue, (translated.Count > 0 ? "via pull translation: " : "")
+                + difference);
+        return translated.Count > 0 ? new CaseOutcome(c, Verdict.ViaPullTranslation, "", "")
+            : CaseOutcome.Passed(c);
+    }
+
+    private static string? CompareOutputs(QttCase c, QueryEngine engine,
+        Dictionary<string, List<(JsonElement Key, JsonElement Value, long Timestamp)>> translated)
+    {
+        foreach (var group in c.Array("outputs").GroupBy(o => o.GetProperty("topic").GetString()!))
+        {
+            var expected = group.ToList();
+            if (expected.Any(o => o.TryGetProperty("window", out var w) && w.ValueKind != JsonValueKind.Null))
+                return "windowed output";
+            var actual = translated.TryGetValue(group.Key, out var rows) ? rows : ReadTopic(engine, group.Key);
+            if (actual is null)
+                return $"no topic {group.Key}";
+            if (actual.Count != expected.Count)
+                return $"topic {group.Key}: {actual.Count} records, expected {expected.Count}";
+            for (var i = 0; i < expected.Count; i++)
+            {
+                if (RecordDifference(expected[i], actual[i]) is { } difference)
+                    return $"topic {group.Key} record {i}: {difference}";
+            }
+        }
+        return null;
+    }
+
+    private static List<(JsonElement Key, JsonElement Value, long Timestamp)>? ReadTopic(QueryEngine engine,
+        string topic)
+    {
+        var stream = engine.ListStreams().FirstOrDefault(s => s.LogName == topic);
+        if (stream is null)
+            return null;
+        return [.. engine.ReadRecords(topic).Select(r =>
+            (RecordSerde.KeyJson(r.Key, stream), RecordSerde.ValueJson(r.Value, stream), r.TimestampMs))];
+    }
+
+    private static string? RecordDifference(JsonElement expected,
+        (JsonElement Key, JsonElement Value, long Timestamp) actual)
+    {
+        var key = Property(expected, "key");
+        if (key.ValueKind != JsonValueKind.Undefined && !JsonCompare.Equal(key, actual.Key))
+            return $"key {actual.Key.GetRawText()}, expected {key.GetRawText()}";
+        var value = Property(expected, "value");
+        if (!JsonCompare.Equal(value.ValueKind == JsonValueKind.Undefined ? JsonCompare.Null : value, actual.Value))
+            return $"value {actual.Value.GetRawText()}, expected {value.GetRawText()}";
+        if (Property(expected, "timestamp") is { ValueKind: JsonValueKind.Number } timestamp
+            && timestamp.GetInt64() != actual.Timestamp)
+            return $"timestamp {actual.Timestamp}, expected {timestamp.GetInt64()}";
+        return null;
+    }
+
+    private static string? CompareResponses(List<StatementRun> runs, List<JsonElement> responses)
+    {
+        for (var i = 0; i < runs.Count && i < responses.Count; i++)
+        {
+            if (!responses[i].TryGetProperty("query", out var query))
+                continue;
+            var run = runs[i];
+            if (run.Failed)
+                return $"statement {i + 1}: {run.SqlState}: {run.Error}";
+            var rows = query.EnumerateArray().Where(item => item.TryGetProperty("row", out _))
+                .Select(item => item.GetProperty("row").GetProperty("columns")).ToList();
+            if (run.Rows!.Count != rows.Count)
+                return $"statement {i + 1}: {run.Rows.Count} rows, expected {rows.Count}";
+            for (var r = 0; r < rows.Count; r++)
+            {
+                var actual = JsonCompare.Parse("[" + string.Join(",", run.Rows[r].Select(v => v.GetRawText())) + "]");
+                if (!JsonCompare.Equal(rows[r], actual))
+                    return $"statement {i + 1} row {r}: {actual.GetRawText()}, expected {rows[r].GetRawText()}";
+            }
+            if (query.EnumerateArray().FirstOrDefault(item => item.TryGetProperty("header", out _)) is
+                { ValueKind: JsonValueKind.Object } header && HeaderDifference(header, run) is { } difference)
+                return $"statement {i + 1}: {difference}";
+        }
+        return null;
+    }
+
+    private static string? HeaderDifference(JsonElement header, StatementRun run)
+    {
+        var schema = header.GetProperty("header").GetProperty("schema").GetString() ?? "";
+        var names = schema.Split(", ").Select(part => part.Split(' ')[0].Trim('`')).ToList();
+        return names.SequenceEqual(run.ColumnNames!, StringComparer.OrdinalIgnoreCase) ? null
+            : $"columns {string.Join(", ", run.ColumnNames!)}, expected {string.Join(", ", names)}";
+    }
+
+    public static string Classify(StatementRun run) => Classify(run, run.SqlState, run.Error);
+
+    private static string Classify(StatementRun run, string? sqlState, string? message)
+    {
+        var text = message ?? "";
+        switch (run.Syntax)
+        {
+            case Ast.CreateTableAsSelect or Ast.CreateTable:
+                return Categories.Tables;
+            case Ast.CreateStreamAsSelect { Query.Body: Ast.Select { Window: not null } }
+                or Ast.InsertInto { Query.Body: Ast.Select { Window: not null } }:
+                return Categories.Windows;
+            case Ast.CreateStreamAsSelect { Query.Body: Ast.Select { From: Ast.Join } }
+                or Ast.InsertInto { Query.Body: Ast.Select { From: Ast.Join } }:
+                return Categories.Joins;
+            case Ast.CreateStreamAsSelect or Ast.InsertInto when sqlState == Engine.Errors.SqlState.FeatureNotSupported:
+                return Categories.PersistentQueries;
+        }
+        if (text.Contains("WINDOW", StringComparison.Ordinal))
+            return Categories.Windows;
+        if (sqlState == Engine.Errors.SqlState.UndefinedFunction)
+            return Categories.FunctionMissing;
+        if (text.Contains("FORMAT", StringComparison.OrdinalIgnoreCase))
+            return Categories.Format;
+        if (sqlState == Engine.Errors.SqlState.FeatureNotSupported)
+        {
+            return text.Contains("window", StringComparison.OrdinalIgnoreCase) ? Categories.Windows
+                : text.Contains("join", StringComparison.OrdinalIgnoreCase) ? Categories.Joins
+                : text.Contains("table", StringComparison.OrdinalIgnoreCase) ? Categories.Tables
+                : Categories.Unsupported;
+        }
+        return $"{Categories.UnexpectedError} {sqlState}";
+    }
+}

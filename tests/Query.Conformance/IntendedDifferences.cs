@@ -1,0 +1,39 @@
+namespace Query.Conformance;
+
+/// <summary>
+/// intended-differences.txt: one line per case where we answer differently from ksqlDB on purpose,
+/// <c>file | case name | reason</c> (<c>#</c> starts a comment). Such a case is reported as an intended
+/// difference when it does not pass, never as a pass. One line per case keeps merges of parallel work easy.
+/// </summary>
+public sealed class IntendedDifferences
+{
+    private readonly Dictionary<(string File, string Name), string> _reasons = [];
+
+    public static IntendedDifferences Load(string path)
+    {
+        var differences = new IntendedDifferences();
+        if (!File.Exists(path))
+            return differences;
+        foreach (var line in File.ReadAllLines(path))
+        {
+            var text = line.Trim();
+            if (text.Length == 0 || text.StartsWith('#'))
+                continue;
+            var parts = text.Split('|', 3, StringSplitOptions.TrimEntries);
+            if (parts.Length != 3 || parts[2].Length == 0)
+                throw new FormatException($"{path}: expected 'file | case name | reason': {line}");
+            differences._reasons[(parts[0], parts[1])] = parts[2];
+        }
+        return differences;
+    }
+
+    public int Count => _reasons.Count;
+
+    public string? ReasonFor(QttCase c) =>
+        _reasons.TryGetValue((c.File, c.Name), out var reason) ? reason : null;
+
+    public CaseOutcome Apply(CaseOutcome outcome) =>
+        outcome.Verdict == Verdict.Fail && ReasonFor(outcome.Case) is { } reason
+            ? outcome with { Verdict = Verdict.IntendedDifference, Category = reason }
+            : outcome;
+}

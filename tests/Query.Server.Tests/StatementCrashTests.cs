@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Npgsql;
+using Query.Testing;
+using Xunit.Abstractions;
+
+namespace Query.Server.Tests;
+
+/// <summary>
+/// The real server killed with SIGKILL while one client runs multi-row INSERTs and another runs COPYs (some
+/// large enough to stage) into a 4-partition stream, 10 times over one data directory: after every restart
+/// each statement is there with all of its rows, or not at all, and every acknowledged one is there.
+/// </summary>
+public sealed class StatementCrashTests
+{
+    private const int Rounds = 10;
+    private const int LargeCopyRows = 130_000;   // ~300 bytes each: over 8 MiB per partition, so COPY stages
+    private static readonly string Pad = new('p', 280);
+    private readonly ITestOutputHelper _output;
+
+    public StatementCrashTests(ITestOutputHelper output) => _output = output;
+
+    [Fact]
+    public async Task Inserts_and_copies_into_four_partitions_are_all_or_nothing_across_10_sigkills()
+    {
+        using var data = new TempDirectory("query-statement-crash");
+        var acknowledged = new ConcurrentDictionary<string, int>();
+        var random = new Random(20261206);
+        for (var round = 0; round < Rounds; round++)
+        {
+            using var server = ChildProcess.Start("Query.Server", "--data-dir", data.Path, "--port", "0");
+            var port = ParsePort(await server.WaitForLineAsync("listening on ", TimeSpan.FromSeconds(60)));
+            if (round == 0)
+            {
+                await using var conn = await OpenAsync(port);
+                await conn.ExecuteAsync(
+                    "CREATE STREAM ingest (stmt STRING, expected INT, n INT, pad STRING) WITH (PARTITIONS = 4)");
+            }
+            var before = acknowledged.Count;
+            var r = round;
+            var inserts = Task.Run(() => SwallowAsync(InsertLoopAsync(port, r, acknowledged)));
+            var copies = Task.Run(() => SwallowAsync(CopyLoopAsync(port, r, acknowledged)));
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            // Round 0 waits for its first large COPY too, so the staged path is proven to commit at least once.
+            while (!(acknowledged.Keys.Any(k => k.StartsWith($"i-{r}-", StringComparison.Ordinal))
+                && acknowledged.Keys.Any(k => k.StartsWith($"c-{r}-", StringComparison.Ordinal))
+                && (r > 0 || acknowledged.ContainsKey("c-0-1"))))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"round {round}: no INSERT and COPY acknowledged in 60 s");
+                await Task.Delay(10);
+            }
+            await Task.Delay(random.Next(0, 1_000));
+            server.Kill();
+            await server.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            await Task.WhenAll(inserts, copies).WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(acknowledged.Count > before);
+        }
+        NpgsqlConnection.ClearAllPools();
+        await VerifyAsync(data.Path, acknowledged);
+    }
+
+    private async Task VerifyAsync(string dataDirectory, ConcurrentDictionary<string, int> acknowledged)
+    {
+        using var server = ChildProcess.Start("Query.Server", "--data-dir", dataDirectory, "--port", "0");
+        var port = ParsePort(await server.WaitForLineAsync("listening on ", TimeSpan.FromSeconds(60)));
+        await using var conn = await OpenAsync(port);
+        var present = (await conn.QueryAsync<(string Stmt, int Expected, long Count)>(
+            "SELECT stmt, expected, COUNT(*) FROM ingest GROUP BY stmt, expected")).ToList();
+        var large = 0;
+        foreach (var (stmt, expected, count) in present)
+        {
+            Assert.True(expected == count, $"statement {stmt} has {count} of its {expected} rows");
+            large += expected == LargeCopyRows ? 1 : 0;
+        }
+        var names = present.Select(p => p.Stmt).ToHashSet();
+        foreach (var (stmt, _) in acknowledged)
+            Assert.True(names.Contains(stmt), $"acknowledged statement {stmt} is missing");
+        Assert.True(large > 0, "no large (staged) COPY completed");
+        _output.WriteLine($"{Rounds} rounds: {acknowledged.Count} statements acknowledged, {present.Count} present " +
+            $"({large} large COPYs), {present.Count - acknowledged.Count} present but cut before their " +
+            "acknowledgement");
+        server.Terminate();
+        await server.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private static async Task InsertLoopAsync(int port, int round, ConcurrentDictionary<string, int> acknowledged)
+    {
+        await using var conn = await OpenAsync(port);
+        for (var sequence = 0; ; sequence++)
+        {
+            var stmt = $"i-{round}-{sequence}";
+            var rows = 5 + (sequence % 40);
+            var sql = new StringBuilder("INSERT INTO ingest (stmt, expected, n, pad) VALUES ");
+            for (var n = 0; n < rows; n++)
+                sql.Append(CultureInfo.InvariantCulture, $"{(n > 0 ? ", " : "")}('{stmt}', {rows}, {n}, 'x')");
+            await conn.ExecuteAsync(sql.ToString());
+            acknowledged[stmt] = rows;
+        }
+    }
+
+    private static async Task CopyLoopAsync(int port, int round, ConcurrentDictionary<string, int> acknowledged)
+    {
+        await using var conn = await OpenAsync(port);
+        for (var sequence = 0; ; sequence++)
+        {
+            var stmt = $"c-{round}-{sequence}";
+            var rows = sequence % 3 == 1 ? LargeCopyRows : 3_000 + (sequence * 7 % 5_000);
+            await using (var writer = await conn.BeginTextImportAsync("COPY ingest FROM STDIN"))
+            {
+                var line = new StringBuilder();
+                for (var n = 0; n < rows; n++)
+                {
+                    line.Clear().Append(CultureInfo.InvariantCulture, $"{stmt}\t{rows}\t{n}\t{Pad}\n");
+                    await writer.WriteAsync(line.ToString());
+                }
+            }
+            acknowledged[stmt] = rows;
+        }
+    }
+
+    // The loops end when the server is killed under them.
+    private static async Task SwallowAsync(Task loop)
+    {
+        try
+        {
+            await loop;
+        }
+        catch (Exception exception) when (exception is NpgsqlException or IOException or ObjectDisposedException
+            or InvalidOperationException or TimeoutException)
+        {
+        }
+    }
+
+    private static async Task<NpgsqlConnection> OpenAsync(int port)
+    {
+        var conn = new NpgsqlConnection(
+            $"Host=127.0.0.1;Port={port};Username=query;Database=query;Timeout=15;Pooling=false;CommandTimeout=60");
+        await conn.OpenAsync();
+        return conn;
+    }
+
+    private static int ParsePort(string line) =>
+        int.Parse(line[(line.LastIndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,251 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using Parquet;
+using Query.Storage;
+using Query.Tiering.Layout;
+
+namespace Query.Tiering.Parquet;
+
+/// <summary>
+/// Reads one cold file back as log records in offset order: row groups outside the offset or ROWTIME range
+/// are skipped by their statistics, only the projected stream columns are read (others come back NULL), and
+/// each row is re-encoded by the layout (or returned raw from <c>rowvalue</c>). Columns the file lacks (it
+/// predates ADD COLUMN) read as NULL. Not thread-safe.
+/// </summary>
+internal sealed class ColdFileReader : IAsyncDisposable
+{
+    private readonly ParquetReader _reader;
+    private readonly ColdFileSchema _schema;
+    private readonly IColumnLayout _layout;
+    private readonly ColdScanRange _range;
+    private readonly bool[] _readNode;
+    private readonly ColdValue[] _row;
+    private readonly ArrayBufferWriter<byte> _key = new();
+    private readonly ArrayBufferWriter<byte> _value = new();
+    private readonly ArrayBufferWriter<byte> _headers = new();
+    private long[] _offsets = [];
+    private DateTime[] _times = [];
+    private int _rowGroup = -1;
+    private int _rowCount;
+    private int _rowPosition;
+
+    private ColdFileReader(ParquetReader reader, ColdFileSchema schema, IColumnLayout layout, ColdScanRange range,
+        bool[] readNode)
+    {
+        _reader = reader;
+        _schema = schema;
+        _layout = layout;
+        _range = range;
+        _readNode = readNode;
+        _row = new ColdValue[layout.Columns.Count];
+    }
+
+    public ColdReadStatistics Statistics { get; } = new();
+
+    public static async Task<ColdFileReader> OpenAsync(string path, ColdFileSchema schema, IColumnLayout layout,
+        ColdScanRange range, CancellationToken cancellationToken)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
+            64 * 1024);
+        ParquetReader reader;
+        try
+        {
+            reader = await ParquetReader.CreateAsync(stream, null, false, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        var readNode = new bool[schema.Columns.Length];
+        for (var i = 0; i < readNode.Length; i++)
+        {
+            var user = i - 1;
+            var wanted = user < 0 || user >= schema.UserColumnCount || range.IsProjected(user);
+            readNode[i] = wanted && reader.Schema.Fields.Any(f => f.Name == schema.Schema.Fields[i + 3].Name);
+        }
+        return new ColdFileReader(reader, schema, layout, range, readNode);
+    }
+
+    public int RowGroupCount => _reader.RowGroupCount;
+
+    /// <summary>Whether row group <paramref name="index"/> may hold rows of the range (by its statistics).</summary>
+    public bool MayMatch(int index)
+    {
+        var rowGroup = _reader.OpenRowGroupReader(index);
+        var offsets = rowGroup.GetStatistics(_schema.RowOffsetField);
+        if (offsets?.MinValue is long minOffset && offsets.MaxValue is long maxOffset
+            && (maxOffset < _range.StartOffset || minOffset >= _range.EndOffsetExclusive))
+            return false;
+        var times = rowGroup.GetStatistics(_schema.RowTimeField);
+        var minMs = StatisticMs(times?.MinValue);
+        var maxMs = StatisticMs(times?.MaxValue);
+        return !(minMs is { } lo && maxMs is { } hi && (hi < _range.MinTimestampMs || lo > _range.MaxTimestampMs));
+    }
+
+    /// <summary>Loads the next row group that may match; false at the end of the file.</summary>
+    public async ValueTask<bool> LoadNextRowGroupAsync(CancellationToken cancellationToken)
+    {
+        while (++_rowGroup < _reader.RowGroupCount)
+        {
+            if (!MayMatch(_rowGroup))
+            {
+                Statistics.RowGroupsSkipped++;
+                continue;
+            }
+            await LoadRowGroupAsync(_reader.OpenRowGroupReader(_rowGroup), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>The next row of the loaded row group inside the offset range; false when it is used up.</summary>
+    public bool TryRead(out LogRecord record)
+    {
+        while (_rowPosition < _rowCount)
+        {
+            var position = _rowPosition++;
+            var offset = _offsets[position];
+            if (offset < _range.StartOffset || offset >= _range.EndOffsetExclusive)
+            {
+                SkipRow();
+                continue;
+            }
+            record = BuildRecord(offset, ColdFields.ToEpochMs(_times[position]));
+            Statistics.RowsRead++;
+            return true;
+        }
+        record = default;
+        return false;
+    }
+
+    public ValueTask DisposeAsync() => _reader.DisposeAsync();
+
+    /// <summary>The file's first offset with ROWTIME at or after <paramref name="timestampMs"/>; -1: none.</summary>
+    public static long FindOffsetForTimestamp(string path, long timestampMs) =>
+        FindOffsetForTimestampAsync(path, timestampMs).GetAwaiter().GetResult();
+
+    private static async Task<long> FindOffsetForTimestampAsync(string path, long timestampMs)
+    {
+        await using var reader = await ParquetReader.CreateAsync(path).ConfigureAwait(false);
+        var schema = reader.Schema;
+        var timeField = schema.FindDataField(ColdFileSchema.RowTime);
+        var offsetField = schema.FindDataField(ColdFileSchema.RowOffset);
+        long best = -1;
+        for (var i = 0; i < reader.RowGroupCount; i++)
+        {
+            var rowGroup = reader.OpenRowGroupReader(i);
+            if (StatisticMs(rowGroup.GetStatistics(timeField)?.MaxValue) is { } max && max < timestampMs)
+                continue;
+            var rows = checked((int)rowGroup.RowCount);
+            var times = new DateTime[rows];
+            var offsets = new long[rows];
+            await rowGroup.ReadAsync<DateTime>(timeField, times).ConfigureAwait(false);
+            await rowGroup.ReadAsync<long>(offsetField, offsets).ConfigureAwait(false);
+            for (var row = 0; row < rows; row++)
+            {
+                if (ColdFields.ToEpochMs(times[row]) >= timestampMs && (best < 0 || offsets[row] < best))
+                    best = offsets[row];
+            }
+            if (best >= 0)
+                return best;        // row groups are in offset order: a later one cannot hold a smaller offset
+        }
+        return best;
+    }
+
+    private async ValueTask LoadRowGroupAsync(ParquetRowGroupReader rowGroup, CancellationToken cancellationToken)
+    {
+        var rows = checked((int)rowGroup.RowCount);
+        if (_offsets.Length < rows)
+        {
+            _offsets = new long[rows];
+            _times = new DateTime[rows];
+        }
+        await rowGroup.ReadAsync<long>(_schema.RowOffsetField, _offsets.AsMemory(0, rows), null, cancellationToken)
+            .ConfigureAwait(false);
+        await rowGroup.ReadAsync<DateTime>(_schema.RowTimeField, _times.AsMemory(0, rows), null, cancellationToken)
+            .ConfigureAwait(false);
+        for (var i = 0; i < _readNode.Length; i++)
+        {
+            if (!_readNode[i])
+                continue;
+            foreach (var leaf in _schema.Columns[i].Leaves)
+                await leaf.ReadAsync(rowGroup, cancellationToken).ConfigureAwait(false);
+        }
+        _rowCount = rows;
+        _rowPosition = 0;
+        Statistics.RowGroupsRead++;
+    }
+
+    private void SkipRow()
+    {
+        for (var i = 0; i < _readNode.Length; i++)
+        {
+            if (_readNode[i])
+                RowAssembler.Assemble(_schema.Columns[i]);
+        }
+    }
+
+    private LogRecord BuildRecord(long offset, long timestampMs)
+    {
+        var columns = _schema.Columns;
+        var key = _readNode[0] ? RowAssembler.Assemble(columns[0]) : ColdValue.Null;
+        for (var i = 0; i < _row.Length; i++)
+        {
+            var node = ColdFileSchema.UserColumnNode(i);
+            _row[i] = _readNode[node] ? RowAssembler.Assemble(columns[node]) : ColdValue.Null;
+        }
+        var headers = RowAssembler.Assemble(columns[_schema.HeadersColumn]);
+        var raw = RowAssembler.Assemble(columns[_schema.RowValueColumn]);
+        _key.ResetWrittenCount();
+        if (!key.IsNull)
+            _key.Write((byte[])key.Ref!);
+        _value.ResetWrittenCount();
+        if (raw.IsNull)
+            _layout.Encode(_row, _value);
+        else
+            _value.Write((byte[])raw.Ref!);
+        var headerCount = EncodeHeaders(headers);
+        return new LogRecord
+        {
+            Offset = offset,
+            TimestampMs = timestampMs,
+            HasKey = !key.IsNull,
+            Key = _key.WrittenSpan,
+            Value = _value.WrittenSpan,
+            HeaderCount = headerCount,
+            RawHeaders = _headers.WrittenSpan,
+        };
+    }
+
+    // The storage header encoding (storage/FORMAT.md): u16 key length, UTF-8 key, i32 value length, value.
+    private int EncodeHeaders(in ColdValue headers)
+    {
+        _headers.ResetWrittenCount();
+        if (headers.IsNull)
+            return 0;
+        var entries = (ColdValue[])headers.Ref!;
+        foreach (var entry in entries)
+        {
+            var fields = (ColdValue[])entry.Ref!;
+            var key = Encoding.UTF8.GetBytes((string?)fields[0].Ref ?? "");
+            var value = (byte[]?)fields[1].Ref ?? [];
+            var span = _headers.GetSpan(6 + key.Length + value.Length);
+            BinaryPrimitives.WriteUInt16LittleEndian(span, (ushort)key.Length);
+            key.CopyTo(span[2..]);
+            BinaryPrimitives.WriteInt32LittleEndian(span[(2 + key.Length)..], value.Length);
+            value.CopyTo(span[(6 + key.Length)..]);
+            _headers.Advance(6 + key.Length + value.Length);
+        }
+        return entries.Length;
+    }
+
+    // Parquet.Net returns TIMESTAMP statistics as raw epoch units (milliseconds here), not DateTime.
+    private static long? StatisticMs(object? value) => value switch
+    {
+        long ms => ms,
+        DateTime time => ColdFields.ToEpochMs(time),
+        _ => null,
+    };
+}

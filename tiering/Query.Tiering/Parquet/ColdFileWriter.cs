@@ -1,0 +1,198 @@
+using System.Text;
+using Parquet;
+using Query.Storage;
+using Query.Tiering.Layout;
+
+namespace Query.Tiering.Parquet;
+
+/// <summary>
+/// Writes one cold file from log records added in offset order. <see cref="Add"/> is synchronous (records are
+/// views into a reader's buffer); when <see cref="IsRowGroupFull"/> the caller awaits
+/// <see cref="FlushRowGroupAsync"/>. Row groups are cut by rows and by buffered bytes, and carry min/max
+/// statistics on every column (Parquet.Net writes them for each chunk).
+/// </summary>
+internal sealed class ColdFileWriter : IAsyncDisposable
+{
+    private static readonly ColdValue EmptyHeaders = ColdValue.FromRef(Array.Empty<ColdValue>());
+
+    private readonly ColdFileSchema _schema;
+    private readonly IColumnLayout _layout;
+    private readonly ColdFileOptions _options;
+    private readonly ParquetWriter _writer;
+    private readonly int _partition;
+    private readonly ColdValue[] _row;
+    private DateTime[] _rowTimes;
+    private long[] _rowOffsets;
+    private int[] _rowPartitions;
+    private int _buffered;
+
+    private ColdFileWriter(ColdFileSchema schema, IColumnLayout layout, ColdFileOptions options, ParquetWriter writer,
+        int partition)
+    {
+        _schema = schema;
+        _layout = layout;
+        _options = options;
+        _writer = writer;
+        _partition = partition;
+        _row = new ColdValue[layout.Columns.Count];
+        var initial = Math.Min(options.RowGroupMaxRows, 4096);
+        _rowTimes = new DateTime[initial];
+        _rowOffsets = new long[initial];
+        _rowPartitions = new int[initial];
+    }
+
+    public long RowCount { get; private set; }
+    public long FirstOffset { get; private set; } = -1;
+    public long LastOffset { get; private set; } = -1;
+    public long MinTimestampMs { get; private set; } = long.MaxValue;
+    public long MaxTimestampMs { get; private set; } = long.MinValue;
+    public int RowGroupCount { get; private set; }
+
+    /// <summary>Rows whose value bytes were kept raw because the layout could not re-encode them exactly.</summary>
+    public long RawValueRows { get; private set; }
+
+    public bool IsRowGroupFull => _buffered >= _options.RowGroupMaxRows || BufferedBytes() >= _options.RowGroupMaxBytes;
+
+    public static async Task<ColdFileWriter> CreateAsync(ColdFileSchema schema, IColumnLayout layout, int partition,
+        Stream output, ColdFileOptions options, CancellationToken cancellationToken)
+    {
+        var writer = await ParquetWriter.CreateAsync(schema.Schema, output, options.ToParquetOptions(), false,
+            cancellationToken).ConfigureAwait(false);
+        return new ColdFileWriter(schema, layout, options, writer, partition);
+    }
+
+    /// <summary>Buffers one record; <see cref="ColdArchiveException"/> for a ROWTIME Parquet cannot hold.</summary>
+    public void Add(in LogRecord record)
+    {
+        if (!ColdFields.FitsTimestamp(record.TimestampMs))
+            throw new ColdArchiveException(
+                $"the record at offset {record.Offset} has ROWTIME {record.TimestampMs} ms, outside years 1-9999");
+        EnsureSystemCapacity();
+        _rowTimes[_buffered] = ColdFields.ToDateTime(record.TimestampMs);
+        _rowOffsets[_buffered] = record.Offset;
+        _rowPartitions[_buffered] = _partition;
+        _buffered++;
+        Track(record.Offset, record.TimestampMs);
+        var columns = _schema.Columns;
+        RowShredder.Shred(columns[0], record.HasKey ? ColdValue.FromRef(record.Key.ToArray()) : ColdValue.Null);
+        var exact = DecodeValue(record.Value);
+        for (var i = 0; i < _row.Length; i++)
+            RowShredder.Shred(columns[ColdFileSchema.UserColumnNode(i)], _row[i]);
+        RowShredder.Shred(columns[_schema.HeadersColumn], HeadersOf(record));
+        var raw = exact ? ColdValue.Null : ColdValue.FromRef(record.Value.ToArray());
+        RowShredder.Shred(columns[_schema.RowValueColumn], raw);
+        if (!exact)
+            RawValueRows++;
+    }
+
+    public async Task FlushRowGroupAsync(CancellationToken cancellationToken)
+    {
+        if (_buffered == 0)
+            return;
+        using (var rowGroup = _writer.CreateRowGroup())
+        {
+            await rowGroup.WriteAsync<DateTime>(_schema.RowTimeField, _rowTimes.AsMemory(0, _buffered), null, null,
+                cancellationToken).ConfigureAwait(false);
+            await rowGroup.WriteAsync<long>(_schema.RowOffsetField, _rowOffsets.AsMemory(0, _buffered), null, null,
+                cancellationToken).ConfigureAwait(false);
+            await rowGroup.WriteAsync<int>(_schema.RowPartitionField, _rowPartitions.AsMemory(0, _buffered), null, null,
+                cancellationToken).ConfigureAwait(false);
+            foreach (var node in _schema.Columns)
+            {
+                foreach (var leaf in node.Leaves)
+                    await leaf.WriteAsync(rowGroup, cancellationToken).ConfigureAwait(false);
+            }
+            rowGroup.CompleteValidate();
+        }
+        foreach (var node in _schema.Columns)
+        {
+            foreach (var leaf in node.Leaves)
+                leaf.Clear();
+        }
+        _buffered = 0;
+        RowGroupCount++;
+    }
+
+    /// <summary>Flushes the last row group and writes the footer with <paramref name="metadata"/>.</summary>
+    public async Task CompleteAsync(Dictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        await FlushRowGroupAsync(cancellationToken).ConfigureAwait(false);
+        _writer.CustomMetadata = metadata;
+        await _writer.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+
+    // A value the layout cannot decode is kept whole in rowvalue, its typed columns NULL: archival never drops
+    // or rewrites a row it does not understand.
+    private bool DecodeValue(ReadOnlySpan<byte> value)
+    {
+        bool exact;
+        try
+        {
+            exact = _layout.TryDecode(value, _row);
+        }
+        catch (FormatException)
+        {
+            exact = false;
+            _row.AsSpan().Fill(ColdValue.Null);
+        }
+        for (var i = 0; i < _row.Length; i++)
+        {
+            if (!ColdValueCheck.Fits(_layout.Columns[i].Type, _row[i]))
+            {
+                _row[i] = ColdValue.Null;
+                exact = false;
+            }
+        }
+        return exact;
+    }
+
+    private static ColdValue HeadersOf(in LogRecord record)
+    {
+        if (record.HeaderCount == 0)
+            return EmptyHeaders;
+        var headers = new ColdValue[record.HeaderCount];
+        var count = 0;
+        foreach (var header in record.GetHeaders())
+        {
+            headers[count++] = ColdValue.FromRef(new[]
+            {
+                ColdValue.FromRef(Encoding.UTF8.GetString(header.KeyUtf8)),
+                ColdValue.FromRef(header.Value.ToArray()),
+            });
+        }
+        return ColdValue.FromRef(headers);
+    }
+
+    private void Track(long offset, long timestampMs)
+    {
+        if (FirstOffset < 0)
+            FirstOffset = offset;
+        LastOffset = offset;
+        RowCount++;
+        MinTimestampMs = Math.Min(MinTimestampMs, timestampMs);
+        MaxTimestampMs = Math.Max(MaxTimestampMs, timestampMs);
+    }
+
+    private long BufferedBytes()
+    {
+        long bytes = _buffered * 20L;
+        foreach (var node in _schema.Columns)
+        {
+            foreach (var leaf in node.Leaves)
+                bytes += leaf.BufferedBytes;
+        }
+        return bytes;
+    }
+
+    private void EnsureSystemCapacity()
+    {
+        if (_buffered < _rowTimes.Length)
+            return;
+        var size = _rowTimes.Length * 2;
+        Array.Resize(ref _rowTimes, size);
+        Array.Resize(ref _rowOffsets, size);
+        Array.Resize(ref _rowPartitions, size);
+    }
+}

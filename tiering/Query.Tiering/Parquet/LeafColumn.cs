@@ -1,0 +1,158 @@
+using Parquet;
+using Parquet.Schema;
+using Query.Tiering.Layout;
+
+namespace Query.Tiering.Parquet;
+
+/// <summary>
+/// The buffers of one Parquet leaf column for one row group: dense values (NULLs are only a definition
+/// level) plus definition and repetition levels, filled by the shredder and written in one call; on the read
+/// side filled in one call and consumed by the assembler. Reused across row groups.
+/// </summary>
+internal abstract class LeafColumn
+{
+    private int[] _definitions = new int[1024];
+    private int[] _repetitions;
+    private int _levelCount;
+    private int _levelPosition;
+
+    protected LeafColumn(DataField field, int maxDefinition)
+    {
+        Field = field;
+        MaxDefinition = maxDefinition;
+        IsRepeated = field.MaxRepetitionLevel > 0;
+        _repetitions = IsRepeated ? new int[1024] : [];
+    }
+
+    public DataField Field { get; }
+    public int MaxDefinition { get; }
+    public bool IsRepeated { get; }
+
+    /// <summary>Rough uncompressed bytes buffered so far (row groups are cut by it as well as by rows).</summary>
+    public long BufferedBytes { get; protected set; }
+
+    protected ReadOnlyMemory<int> Definitions => _definitions.AsMemory(0, _levelCount);
+    protected ReadOnlyMemory<int>? Repetitions => IsRepeated ? _repetitions.AsMemory(0, _levelCount) : null;
+
+    public void AddLevels(int definition, int repetition)
+    {
+        if (_levelCount == _definitions.Length)
+        {
+            Array.Resize(ref _definitions, _levelCount * 2);
+            if (IsRepeated)
+                Array.Resize(ref _repetitions, _levelCount * 2);
+        }
+        _definitions[_levelCount] = definition;
+        if (IsRepeated)
+            _repetitions[_levelCount] = repetition;
+        _levelCount++;
+    }
+
+    public abstract void AddValue(in ColdValue value);
+
+    public abstract Task WriteAsync(ParquetRowGroupWriter rowGroup, CancellationToken cancellationToken);
+
+    public virtual void Clear()
+    {
+        _levelCount = 0;
+        _levelPosition = 0;
+        BufferedBytes = 0;
+    }
+
+    /// <summary>Reads this column of <paramref name="rowGroup"/> into the buffers and rewinds them.</summary>
+    public async ValueTask ReadAsync(ParquetRowGroupReader rowGroup, CancellationToken cancellationToken)
+    {
+        Clear();
+        var levels = checked((int)(rowGroup.GetMetadata(Field)?.MetaData?.NumValues ?? 0));
+        if (_definitions.Length < levels)
+            _definitions = new int[levels];
+        if (_repetitions.Length < levels)
+            _repetitions = new int[levels];        // the library asks for it even for flat columns
+        _levelCount = levels;
+        await ReadValuesAsync(rowGroup, levels, _definitions.AsMemory(0, levels), _repetitions.AsMemory(0, levels),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    protected abstract ValueTask ReadValuesAsync(ParquetRowGroupReader rowGroup, int levels, Memory<int> definitions,
+        Memory<int>? repetitions, CancellationToken cancellationToken);
+
+    public int PeekDefinition => _definitions[_levelPosition];
+
+    /// <summary>Repetition level of the next entry; 0 (a new row) past the end.</summary>
+    public int PeekRepetition => _levelPosition < _levelCount && IsRepeated ? _repetitions[_levelPosition] : 0;
+
+    /// <summary>Consumes one level entry; the value when it is defined at the leaf, else NULL.</summary>
+    public ColdValue Take()
+    {
+        var defined = _definitions[_levelPosition++] == MaxDefinition;
+        return defined ? TakeValue() : ColdValue.Null;
+    }
+
+    /// <summary>Consumes one level entry that stands for a NULL or empty ancestor.</summary>
+    public void Skip() => _levelPosition++;
+
+    protected abstract ColdValue TakeValue();
+}
+
+/// <summary>A leaf whose Parquet values are <typeparamref name="T"/>, converted from and to cold values.</summary>
+internal sealed class LeafColumn<T> : LeafColumn
+    where T : struct
+{
+    public delegate T FromCold(in ColdValue value);
+
+    private readonly FromCold _fromCold;
+    private readonly Func<T, ColdValue> _toCold;
+    private readonly int _fixedBytes;
+    private T[] _values = new T[1024];
+    private int _valueCount;
+    private int _valuePosition;
+
+    public LeafColumn(DataField field, int maxDefinition, FromCold fromCold, Func<T, ColdValue> toCold,
+        int fixedBytes) : base(field, maxDefinition)
+    {
+        _fromCold = fromCold;
+        _toCold = toCold;
+        _fixedBytes = fixedBytes;
+    }
+
+    public override void AddValue(in ColdValue value)
+    {
+        if (_valueCount == _values.Length)
+            Array.Resize(ref _values, _valueCount * 2);
+        var converted = _fromCold(value);
+        _values[_valueCount++] = converted;
+        BufferedBytes += _fixedBytes > 0 ? _fixedBytes : VariableBytes(converted);
+    }
+
+    public override Task WriteAsync(ParquetRowGroupWriter rowGroup, CancellationToken cancellationToken) =>
+        rowGroup.WriteAllPartsAsync<T>(Field, _values.AsMemory(0, _valueCount), Definitions, Repetitions,
+            cancellationToken);
+
+    public override void Clear()
+    {
+        base.Clear();
+        if (!typeof(T).IsPrimitive)
+            Array.Clear(_values, 0, _valueCount);     // drop references to strings and byte arrays
+        _valueCount = 0;
+        _valuePosition = 0;
+    }
+
+    protected override ValueTask ReadValuesAsync(ParquetRowGroupReader rowGroup, int levels, Memory<int> definitions,
+        Memory<int>? repetitions, CancellationToken cancellationToken)
+    {
+        if (_values.Length < levels)
+            _values = new T[levels];
+        _valueCount = levels;
+        return rowGroup.ReadRawAsync<T>(Field, _values.AsMemory(0, levels), definitions, repetitions,
+            cancellationToken);
+    }
+
+    protected override ColdValue TakeValue() => _toCold(_values[_valuePosition++]);
+
+    private static long VariableBytes(T value) => value switch
+    {
+        ReadOnlyMemory<char> text => text.Length,
+        ReadOnlyMemory<byte> bytes => bytes.Length,
+        _ => 16,
+    };
+}

@@ -1,0 +1,90 @@
+using Query.Storage;
+using Query.Storage.Reading;
+using Query.Tiering.Layout;
+
+namespace Query.Tiering.Reading;
+
+/// <summary>
+/// A partition read as one sequence of offsets over both tiers: offsets below the hot log's start come from the
+/// cold files of the manifest, the rest from the hot log (Kafka's rule for tiered topics). While archival runs
+/// both copies of a range may exist for a moment; the boundary is the hot start at the time of each switch, so
+/// no offset is returned twice and none is missed. The engine sees only <see cref="IPartitionSource"/>.
+/// </summary>
+public sealed class TieredPartitionSource : IPartitionSource
+{
+    /// <summary>What <see cref="SourceExtent.Kind"/> says for a cold file.</summary>
+    public const string FileKind = "file";
+
+    private readonly HotPartitionSource _hotSource;
+    private readonly Func<IColumnLayout> _layout;
+
+    public TieredPartitionSource(PartitionLog log, PartitionTier tier, Func<IColumnLayout> layout)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(tier);
+        ArgumentNullException.ThrowIfNull(layout);
+        Log = log;
+        Tier = tier;
+        _layout = layout;
+        _hotSource = new HotPartitionSource(log);
+    }
+
+    internal PartitionLog Log { get; }
+    internal PartitionTier Tier { get; }
+    internal IColumnLayout Layout => _layout();
+    internal HotPartitionSource HotSource => _hotSource;
+
+    public string LogName => _hotSource.LogName;
+    public int Partition => Log.Partition;
+
+    public long StartOffset
+    {
+        get
+        {
+            var hotStart = Log.StartOffset;
+            var manifest = Tier.Manifest;
+            return manifest.StartOffset < manifest.EndOffset ? Math.Min(manifest.StartOffset, hotStart) : hotStart;
+        }
+    }
+
+    public long EndOffset => Log.EndOffset;
+    public long LastStableOffset => _hotSource.LastStableOffset;
+
+    public long FindOffsetForTimestamp(long timestampMs)
+    {
+        var hotStart = Log.StartOffset;
+        var manifest = Tier.Manifest;
+        foreach (var file in manifest.Files)
+        {
+            if (file.BaseOffset >= hotStart || file.MaxTimestampMs < timestampMs)
+                continue;
+            var offset = Parquet.ColdFileReader.FindOffsetForTimestamp(Tier.FullPath(file), timestampMs);
+            if (offset >= 0 && offset < hotStart)
+                return offset;
+        }
+        return _hotSource.FindOffsetForTimestamp(timestampMs);
+    }
+
+    public IRecordReader OpenReader(long startOffset, long endOffsetExclusive = long.MaxValue,
+        long minTimestampMs = long.MinValue, long maxTimestampMs = long.MaxValue) =>
+        new TieredRecordReader(this, startOffset, endOffsetExclusive, minTimestampMs, maxTimestampMs);
+
+    public ValueTask WaitForDataAsync(long offset, CancellationToken cancellationToken) =>
+        _hotSource.WaitForDataAsync(offset, cancellationToken);
+
+    public IReadOnlyList<SourceExtent> DescribeExtents(long startOffset = 0, long endOffsetExclusive = long.MaxValue)
+    {
+        var hotStart = Log.StartOffset;
+        var extents = new List<SourceExtent>();
+        foreach (var file in Tier.Manifest.Files)
+        {
+            if (file.EndOffset > startOffset && file.BaseOffset < Math.Min(endOffsetExclusive, hotStart))
+                extents.Add(new SourceExtent(FileKind, file.RelativePath, file.BaseOffset, file.EndOffset,
+                    file.MinTimestampMs, file.MaxTimestampMs, file.SizeBytes));
+        }
+        extents.AddRange(_hotSource.DescribeExtents(Math.Max(startOffset, hotStart), endOffsetExclusive));
+        return extents;
+    }
+
+    public override string ToString() => $"{LogName}/{Partition} (cold files, then hot log)";
+}
