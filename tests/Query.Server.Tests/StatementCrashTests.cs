@@ -79,7 +79,8 @@ public sealed class StatementCrashTests
             Assert.True(names.Contains(stmt), $"acknowledged statement {stmt} is missing");
         Assert.True(large > 0, "no large (staged) COPY completed");
         _output.WriteLine($"{Rounds} rounds: {acknowledged.Count} statements acknowledged, {present.Count} present " +
-            $"({large} large COPYs), {present.Count - acknowledged.Count} present but cut before their acknowledgement");
+            $"({large} large COPYs), {present.Count - acknowledged.Count} present but cut before their " +
+            "acknowledgement");
         server.Terminate();
         await server.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }

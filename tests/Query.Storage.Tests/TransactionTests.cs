@@ -429,7 +429,8 @@ public sealed class TransactionRecoveryTests : IDisposable
         {
             var target = Path.Combine(_snapshot.Path, Path.GetRelativePath(_directory.Path, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            using var source = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var source = new FileStream(file, FileMode.Open, FileAccess.Read,
+                FileShare.ReadWrite | FileShare.Delete);
             using var copy = File.Create(target);
             source.CopyTo(copy);
         }
