@@ -105,7 +105,7 @@ public sealed class CatalogStore
             stream.Flush(flushToDisk: true);
         }
         File.Move(temporary, _path, overwrite: true);
-        DirectorySync.Sync(Path.GetDirectoryName(_path)!);
+        Query.Storage.DirectorySync.Sync(Path.GetDirectoryName(_path)!);
     }
 
     private sealed class CatalogFile

@@ -165,12 +165,12 @@ public sealed class SegmentArchiver
         foreach (var file in written)
             folders.Add(Path.GetDirectoryName(file.FinalPath)!);
         foreach (var folder in folders)
-            IO.DirectorySync.Sync(folder);
+            DirectorySync.Sync(folder);
         // New date, partition and stream folders are entries of their parents.
         var partitionFolder = tier.Directory;
-        IO.DirectorySync.Sync(partitionFolder);
-        IO.DirectorySync.Sync(Path.GetDirectoryName(partitionFolder)!);
-        IO.DirectorySync.Sync(Path.GetDirectoryName(Path.GetDirectoryName(partitionFolder)!)!);
+        DirectorySync.Sync(partitionFolder);
+        DirectorySync.Sync(Path.GetDirectoryName(partitionFolder)!);
+        DirectorySync.Sync(Path.GetDirectoryName(Path.GetDirectoryName(partitionFolder)!)!);
     }
 
     private static void Discard(List<WrittenFile> written)

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Query.Tiering.IO;
+using Query.Storage;
 
 namespace Query.Tiering.Manifest;
 
