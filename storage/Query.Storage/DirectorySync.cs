@@ -8,6 +8,8 @@ namespace Query.Storage;
 /// </summary>
 public static class DirectorySync
 {
-    /// <summary>Flushes the directory entry changes of <paramref name="path"/>; IOException (errno) on failure.</summary>
+    /// <summary>
+    /// Flushes the directory entry changes of <paramref name="path"/>; IOException (errno) on failure.
+    /// </summary>
     public static void Sync(string path) => FileSync.SyncDirectory(path);
 }
