@@ -6,4 +6,9 @@ namespace Query.Engine.Execution.Operators;
 /// <param name="Limits">Batch sizes.</param>
 /// <param name="Budget">The query's memory budget, charged by operators that keep rows (aggregate, sort).</param>
 public sealed record OperatorContext(ScanStatistics Statistics, bool ReplayFromEarliest, BatchLimits Limits,
-    Limits.QueryMemoryBudget Budget);
+    Limits.QueryMemoryBudget Budget)
+{
+    /// <summary>The execution's parameter values, for a plan compiled once with parameters in it (a prepared key
+    /// lookup: see <see cref="Planning.LookupTemplate"/>).</summary>
+    public IReadOnlyList<object?> Parameters { get; init; } = [];
+}
