@@ -22,6 +22,10 @@ public sealed partial class EngineSession
                 return DdlHandler.Drop(this, drop);
             case Ast.AlterSourceAddColumns alter:
                 return DdlHandler.AddColumns(this, alter);
+            case Ast.AlterSourceSetProperties alter:
+                return TieringHandler.SetProperties(this, alter);
+            case Ast.ArchiveStream archive:
+                return await TieringHandler.ArchiveAsync(this, archive, cancellationToken);
             case Ast.Explain explain:
                 return QueryHandler.Explain(this, explain, parameters);
             case Ast.Show or Ast.Describe or Ast.DescribeFunction or Ast.ShowVariable:
@@ -46,7 +50,6 @@ public sealed partial class EngineSession
         Ast.CreateStreamAsSelect => "CREATE STREAM ... AS SELECT (persistent queries)",
         Ast.CreateTableAsSelect => "CREATE TABLE ... AS SELECT (persistent queries)",
         Ast.InsertInto => "INSERT INTO ... SELECT (persistent queries)",
-        Ast.AlterSourceSetProperties => "ALTER ... SET (properties are fixed at creation)",
         Ast.CreateType or Ast.DropType => "CREATE TYPE / DROP TYPE",
         Ast.Print => "PRINT (use SELECT ... EMIT CHANGES)",
         _ => statement.GetType().Name,

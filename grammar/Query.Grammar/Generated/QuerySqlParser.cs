@@ -35,36 +35,36 @@ public partial class QuerySqlParser : Parser {
 	protected static DFA[] decisionToDFA;
 	protected static PredictionContextCache sharedContextCache = new PredictionContextCache();
 	public const int
-		ABORT=1, ADD=2, ADVANCE=3, ALL=4, ALTER=5, AND=6, ANY=7, ARRAY=8, AS=9,
-		ASC=10, BEGIN=11, BEGINNING=12, BETWEEN=13, BY=14, CASE=15, CAST=16, CHANGES=17,
-		CHARACTER=18, COLLATE=19, COLUMN=20, COMMIT=21, CREATE=22, CROSS=23, DATE=24,
-		DAY=25, DAYS=26, DEFAULT=27, DELETE=28, DESC=29, DESCRIBE=30, DISCARD=31,
-		DISTINCT=32, DOUBLE=33, DROP=34, ELSE=35, EMIT=36, END=37, ESCAPE=38,
-		EXCEPT=39, EXISTS=40, EXPLAIN=41, EXTENDED=42, FALSE=43, FINAL=44, FIRST=45,
-		FROM=46, FULL=47, FUNCTION=48, FUNCTIONS=49, GRACE=50, GROUP=51, HAVING=52,
-		HEADER=53, HEADERS=54, HOPPING=55, HOUR=56, HOURS=57, IF=58, ILIKE=59,
-		IN=60, INNER=61, INSERT=62, INTERSECT=63, INTERVAL=64, INTO=65, IS=66,
-		ISOLATION=67, JOIN=68, KEY=69, LAST=70, LEFT=71, LEVEL=72, LIKE=73, LIMIT=74,
-		LIST=75, LOCAL=76, MAP=77, MILLISECOND=78, MILLISECONDS=79, MINUTE=80,
-		MINUTES=81, NOT=82, NULL=83, NULLS=84, OFFSET=85, ON=86, ONLY=87, OPERATOR=88,
-		OR=89, ORDER=90, OUTER=91, OVER=92, PARTITION=93, PERIOD=94, PLANS=95,
-		PRECISION=96, PRIMARY=97, PRINT=98, PROPERTIES=99, QUERIES=100, READ=101,
-		REPLACE=102, RETENTION=103, RIGHT=104, ROLLBACK=105, ROW=106, ROWS=107,
-		SAMPLE=108, SECOND=109, SECONDS=110, SELECT=111, SEQUENCES=112, SESSION=113,
-		SET=114, SHOW=115, SIZE=116, SOME=117, SOURCE=118, START=119, STREAM=120,
-		STREAMS=121, STRUCT=122, TABLE=123, TABLES=124, TEMP=125, TEMPORARY=126,
-		TERMINATE=127, THEN=128, TIME=129, TIMESTAMP=130, TO=131, TOPIC=132, TOPICS=133,
-		TRANSACTION=134, TRUE=135, TUMBLING=136, TYPE=137, TYPES=138, UNION=139,
-		UNSET=140, USING=141, VALUES=142, VARIABLES=143, VARYING=144, WHEN=145,
-		WHERE=146, WINDOW=147, WITH=148, WITHIN=149, WITHOUT=150, WORK=151, WRITE=152,
-		ZONE=153, EQ=154, NEQ=155, LTE=156, GTE=157, LT=158, GT=159, NOT_TILDE_STAR=160,
-		NOT_TILDE=161, TILDE_STAR=162, TILDE=163, PLUS=164, MINUS=165, ASTERISK=166,
-		SLASH=167, PERCENT=168, CONCAT=169, ASSIGN=170, DOUBLE_COLON=171, ARROW=172,
-		LAMBDA_ARROW=173, LPAREN=174, RPAREN=175, LBRACKET=176, RBRACKET=177,
-		COMMA=178, DOT=179, SEMICOLON=180, STRING=181, INTEGER_VALUE=182, DECIMAL_VALUE=183,
-		DOUBLE_VALUE=184, PARAMETER=185, IDENTIFIER=186, DIGIT_IDENTIFIER=187,
-		QUOTED_IDENTIFIER=188, BACKQUOTED_IDENTIFIER=189, SIMPLE_COMMENT=190,
-		BRACKETED_COMMENT=191, WS=192, UNRECOGNIZED=193;
+		ABORT=1, ADD=2, ADVANCE=3, ALL=4, ALTER=5, AND=6, ANY=7, ARCHIVALS=8,
+		ARCHIVE=9, ARRAY=10, AS=11, ASC=12, BEGIN=13, BEGINNING=14, BETWEEN=15,
+		BY=16, CASE=17, CAST=18, CHANGES=19, CHARACTER=20, COLLATE=21, COLUMN=22,
+		COMMIT=23, CREATE=24, CROSS=25, DATE=26, DAY=27, DAYS=28, DEFAULT=29,
+		DELETE=30, DESC=31, DESCRIBE=32, DISCARD=33, DISTINCT=34, DOUBLE=35, DROP=36,
+		ELSE=37, EMIT=38, END=39, ESCAPE=40, EXCEPT=41, EXISTS=42, EXPLAIN=43,
+		EXTENDED=44, FALSE=45, FINAL=46, FIRST=47, FROM=48, FULL=49, FUNCTION=50,
+		FUNCTIONS=51, GRACE=52, GROUP=53, HAVING=54, HEADER=55, HEADERS=56, HOPPING=57,
+		HOUR=58, HOURS=59, IF=60, ILIKE=61, IN=62, INNER=63, INSERT=64, INTERSECT=65,
+		INTERVAL=66, INTO=67, IS=68, ISOLATION=69, JOIN=70, KEY=71, LAST=72, LEFT=73,
+		LEVEL=74, LIKE=75, LIMIT=76, LIST=77, LOCAL=78, MAP=79, MILLISECOND=80,
+		MILLISECONDS=81, MINUTE=82, MINUTES=83, NOT=84, NULL=85, NULLS=86, OFFSET=87,
+		ON=88, ONLY=89, OPERATOR=90, OR=91, ORDER=92, OUTER=93, OVER=94, PARTITION=95,
+		PERIOD=96, PLANS=97, PRECISION=98, PRIMARY=99, PRINT=100, PROPERTIES=101,
+		QUERIES=102, READ=103, REPLACE=104, RETENTION=105, RIGHT=106, ROLLBACK=107,
+		ROW=108, ROWS=109, SAMPLE=110, SECOND=111, SECONDS=112, SELECT=113, SEQUENCES=114,
+		SESSION=115, SET=116, SHOW=117, SIZE=118, SOME=119, SOURCE=120, START=121,
+		STREAM=122, STREAMS=123, STRUCT=124, TABLE=125, TABLES=126, TEMP=127,
+		TEMPORARY=128, TERMINATE=129, THEN=130, TIME=131, TIMESTAMP=132, TO=133,
+		TOPIC=134, TOPICS=135, TRANSACTION=136, TRUE=137, TUMBLING=138, TYPE=139,
+		TYPES=140, UNION=141, UNSET=142, USING=143, VALUES=144, VARIABLES=145,
+		VARYING=146, WHEN=147, WHERE=148, WINDOW=149, WITH=150, WITHIN=151, WITHOUT=152,
+		WORK=153, WRITE=154, ZONE=155, EQ=156, NEQ=157, LTE=158, GTE=159, LT=160,
+		GT=161, NOT_TILDE_STAR=162, NOT_TILDE=163, TILDE_STAR=164, TILDE=165,
+		PLUS=166, MINUS=167, ASTERISK=168, SLASH=169, PERCENT=170, CONCAT=171,
+		ASSIGN=172, DOUBLE_COLON=173, ARROW=174, LAMBDA_ARROW=175, LPAREN=176,
+		RPAREN=177, LBRACKET=178, RBRACKET=179, COMMA=180, DOT=181, SEMICOLON=182,
+		STRING=183, INTEGER_VALUE=184, DECIMAL_VALUE=185, DOUBLE_VALUE=186, PARAMETER=187,
+		IDENTIFIER=188, DIGIT_IDENTIFIER=189, QUOTED_IDENTIFIER=190, BACKQUOTED_IDENTIFIER=191,
+		SIMPLE_COMMENT=192, BRACKETED_COMMENT=193, WS=194, UNRECOGNIZED=195;
 	public const int
 		RULE_statements = 0, RULE_singleExpression = 1, RULE_statement = 2, RULE_transactionMode = 3,
 		RULE_setValue = 4, RULE_tableElements = 5, RULE_tableElement = 6, RULE_columnConstraint = 7,
@@ -95,60 +95,61 @@ public partial class QuerySqlParser : Parser {
 
 	private static readonly string[] _LiteralNames = {
 		null, "'ABORT'", "'ADD'", "'ADVANCE'", "'ALL'", "'ALTER'", "'AND'", "'ANY'",
-		"'ARRAY'", "'AS'", "'ASC'", "'BEGIN'", "'BEGINNING'", "'BETWEEN'", "'BY'",
-		"'CASE'", "'CAST'", "'CHANGES'", "'CHARACTER'", "'COLLATE'", "'COLUMN'",
-		"'COMMIT'", "'CREATE'", "'CROSS'", "'DATE'", "'DAY'", "'DAYS'", "'DEFAULT'",
-		"'DELETE'", "'DESC'", "'DESCRIBE'", "'DISCARD'", "'DISTINCT'", "'DOUBLE'",
-		"'DROP'", "'ELSE'", "'EMIT'", "'END'", "'ESCAPE'", "'EXCEPT'", "'EXISTS'",
-		"'EXPLAIN'", "'EXTENDED'", "'FALSE'", "'FINAL'", "'FIRST'", "'FROM'",
-		"'FULL'", "'FUNCTION'", "'FUNCTIONS'", "'GRACE'", "'GROUP'", "'HAVING'",
-		"'HEADER'", "'HEADERS'", "'HOPPING'", "'HOUR'", "'HOURS'", "'IF'", "'ILIKE'",
-		"'IN'", "'INNER'", "'INSERT'", "'INTERSECT'", "'INTERVAL'", "'INTO'",
-		"'IS'", "'ISOLATION'", "'JOIN'", "'KEY'", "'LAST'", "'LEFT'", "'LEVEL'",
-		"'LIKE'", "'LIMIT'", "'LIST'", "'LOCAL'", "'MAP'", "'MILLISECOND'", "'MILLISECONDS'",
-		"'MINUTE'", "'MINUTES'", "'NOT'", "'NULL'", "'NULLS'", "'OFFSET'", "'ON'",
-		"'ONLY'", "'OPERATOR'", "'OR'", "'ORDER'", "'OUTER'", "'OVER'", "'PARTITION'",
-		"'PERIOD'", "'PLANS'", "'PRECISION'", "'PRIMARY'", "'PRINT'", "'PROPERTIES'",
-		"'QUERIES'", "'READ'", "'REPLACE'", "'RETENTION'", "'RIGHT'", "'ROLLBACK'",
-		"'ROW'", "'ROWS'", "'SAMPLE'", "'SECOND'", "'SECONDS'", "'SELECT'", "'SEQUENCES'",
-		"'SESSION'", "'SET'", "'SHOW'", "'SIZE'", "'SOME'", "'SOURCE'", "'START'",
-		"'STREAM'", "'STREAMS'", "'STRUCT'", "'TABLE'", "'TABLES'", "'TEMP'",
-		"'TEMPORARY'", "'TERMINATE'", "'THEN'", "'TIME'", "'TIMESTAMP'", "'TO'",
-		"'TOPIC'", "'TOPICS'", "'TRANSACTION'", "'TRUE'", "'TUMBLING'", "'TYPE'",
-		"'TYPES'", "'UNION'", "'UNSET'", "'USING'", "'VALUES'", "'VARIABLES'",
-		"'VARYING'", "'WHEN'", "'WHERE'", "'WINDOW'", "'WITH'", "'WITHIN'", "'WITHOUT'",
-		"'WORK'", "'WRITE'", "'ZONE'", "'='", null, "'<='", "'>='", "'<'", "'>'",
-		"'!~*'", "'!~'", "'~*'", "'~'", "'+'", "'-'", "'*'", "'/'", "'%'", "'||'",
-		"':='", "'::'", "'->'", "'=>'", "'('", "')'", "'['", "']'", "','", "'.'",
-		"';'"
+		"'ARCHIVALS'", "'ARCHIVE'", "'ARRAY'", "'AS'", "'ASC'", "'BEGIN'", "'BEGINNING'",
+		"'BETWEEN'", "'BY'", "'CASE'", "'CAST'", "'CHANGES'", "'CHARACTER'", "'COLLATE'",
+		"'COLUMN'", "'COMMIT'", "'CREATE'", "'CROSS'", "'DATE'", "'DAY'", "'DAYS'",
+		"'DEFAULT'", "'DELETE'", "'DESC'", "'DESCRIBE'", "'DISCARD'", "'DISTINCT'",
+		"'DOUBLE'", "'DROP'", "'ELSE'", "'EMIT'", "'END'", "'ESCAPE'", "'EXCEPT'",
+		"'EXISTS'", "'EXPLAIN'", "'EXTENDED'", "'FALSE'", "'FINAL'", "'FIRST'",
+		"'FROM'", "'FULL'", "'FUNCTION'", "'FUNCTIONS'", "'GRACE'", "'GROUP'",
+		"'HAVING'", "'HEADER'", "'HEADERS'", "'HOPPING'", "'HOUR'", "'HOURS'",
+		"'IF'", "'ILIKE'", "'IN'", "'INNER'", "'INSERT'", "'INTERSECT'", "'INTERVAL'",
+		"'INTO'", "'IS'", "'ISOLATION'", "'JOIN'", "'KEY'", "'LAST'", "'LEFT'",
+		"'LEVEL'", "'LIKE'", "'LIMIT'", "'LIST'", "'LOCAL'", "'MAP'", "'MILLISECOND'",
+		"'MILLISECONDS'", "'MINUTE'", "'MINUTES'", "'NOT'", "'NULL'", "'NULLS'",
+		"'OFFSET'", "'ON'", "'ONLY'", "'OPERATOR'", "'OR'", "'ORDER'", "'OUTER'",
+		"'OVER'", "'PARTITION'", "'PERIOD'", "'PLANS'", "'PRECISION'", "'PRIMARY'",
+		"'PRINT'", "'PROPERTIES'", "'QUERIES'", "'READ'", "'REPLACE'", "'RETENTION'",
+		"'RIGHT'", "'ROLLBACK'", "'ROW'", "'ROWS'", "'SAMPLE'", "'SECOND'", "'SECONDS'",
+		"'SELECT'", "'SEQUENCES'", "'SESSION'", "'SET'", "'SHOW'", "'SIZE'", "'SOME'",
+		"'SOURCE'", "'START'", "'STREAM'", "'STREAMS'", "'STRUCT'", "'TABLE'",
+		"'TABLES'", "'TEMP'", "'TEMPORARY'", "'TERMINATE'", "'THEN'", "'TIME'",
+		"'TIMESTAMP'", "'TO'", "'TOPIC'", "'TOPICS'", "'TRANSACTION'", "'TRUE'",
+		"'TUMBLING'", "'TYPE'", "'TYPES'", "'UNION'", "'UNSET'", "'USING'", "'VALUES'",
+		"'VARIABLES'", "'VARYING'", "'WHEN'", "'WHERE'", "'WINDOW'", "'WITH'",
+		"'WITHIN'", "'WITHOUT'", "'WORK'", "'WRITE'", "'ZONE'", "'='", null, "'<='",
+		"'>='", "'<'", "'>'", "'!~*'", "'!~'", "'~*'", "'~'", "'+'", "'-'", "'*'",
+		"'/'", "'%'", "'||'", "':='", "'::'", "'->'", "'=>'", "'('", "')'", "'['",
+		"']'", "','", "'.'", "';'"
 	};
 	private static readonly string[] _SymbolicNames = {
-		null, "ABORT", "ADD", "ADVANCE", "ALL", "ALTER", "AND", "ANY", "ARRAY",
-		"AS", "ASC", "BEGIN", "BEGINNING", "BETWEEN", "BY", "CASE", "CAST", "CHANGES",
-		"CHARACTER", "COLLATE", "COLUMN", "COMMIT", "CREATE", "CROSS", "DATE",
-		"DAY", "DAYS", "DEFAULT", "DELETE", "DESC", "DESCRIBE", "DISCARD", "DISTINCT",
-		"DOUBLE", "DROP", "ELSE", "EMIT", "END", "ESCAPE", "EXCEPT", "EXISTS",
-		"EXPLAIN", "EXTENDED", "FALSE", "FINAL", "FIRST", "FROM", "FULL", "FUNCTION",
-		"FUNCTIONS", "GRACE", "GROUP", "HAVING", "HEADER", "HEADERS", "HOPPING",
-		"HOUR", "HOURS", "IF", "ILIKE", "IN", "INNER", "INSERT", "INTERSECT",
-		"INTERVAL", "INTO", "IS", "ISOLATION", "JOIN", "KEY", "LAST", "LEFT",
-		"LEVEL", "LIKE", "LIMIT", "LIST", "LOCAL", "MAP", "MILLISECOND", "MILLISECONDS",
-		"MINUTE", "MINUTES", "NOT", "NULL", "NULLS", "OFFSET", "ON", "ONLY", "OPERATOR",
-		"OR", "ORDER", "OUTER", "OVER", "PARTITION", "PERIOD", "PLANS", "PRECISION",
-		"PRIMARY", "PRINT", "PROPERTIES", "QUERIES", "READ", "REPLACE", "RETENTION",
-		"RIGHT", "ROLLBACK", "ROW", "ROWS", "SAMPLE", "SECOND", "SECONDS", "SELECT",
-		"SEQUENCES", "SESSION", "SET", "SHOW", "SIZE", "SOME", "SOURCE", "START",
-		"STREAM", "STREAMS", "STRUCT", "TABLE", "TABLES", "TEMP", "TEMPORARY",
-		"TERMINATE", "THEN", "TIME", "TIMESTAMP", "TO", "TOPIC", "TOPICS", "TRANSACTION",
-		"TRUE", "TUMBLING", "TYPE", "TYPES", "UNION", "UNSET", "USING", "VALUES",
-		"VARIABLES", "VARYING", "WHEN", "WHERE", "WINDOW", "WITH", "WITHIN", "WITHOUT",
-		"WORK", "WRITE", "ZONE", "EQ", "NEQ", "LTE", "GTE", "LT", "GT", "NOT_TILDE_STAR",
-		"NOT_TILDE", "TILDE_STAR", "TILDE", "PLUS", "MINUS", "ASTERISK", "SLASH",
-		"PERCENT", "CONCAT", "ASSIGN", "DOUBLE_COLON", "ARROW", "LAMBDA_ARROW",
-		"LPAREN", "RPAREN", "LBRACKET", "RBRACKET", "COMMA", "DOT", "SEMICOLON",
-		"STRING", "INTEGER_VALUE", "DECIMAL_VALUE", "DOUBLE_VALUE", "PARAMETER",
-		"IDENTIFIER", "DIGIT_IDENTIFIER", "QUOTED_IDENTIFIER", "BACKQUOTED_IDENTIFIER",
-		"SIMPLE_COMMENT", "BRACKETED_COMMENT", "WS", "UNRECOGNIZED"
+		null, "ABORT", "ADD", "ADVANCE", "ALL", "ALTER", "AND", "ANY", "ARCHIVALS",
+		"ARCHIVE", "ARRAY", "AS", "ASC", "BEGIN", "BEGINNING", "BETWEEN", "BY",
+		"CASE", "CAST", "CHANGES", "CHARACTER", "COLLATE", "COLUMN", "COMMIT",
+		"CREATE", "CROSS", "DATE", "DAY", "DAYS", "DEFAULT", "DELETE", "DESC",
+		"DESCRIBE", "DISCARD", "DISTINCT", "DOUBLE", "DROP", "ELSE", "EMIT", "END",
+		"ESCAPE", "EXCEPT", "EXISTS", "EXPLAIN", "EXTENDED", "FALSE", "FINAL",
+		"FIRST", "FROM", "FULL", "FUNCTION", "FUNCTIONS", "GRACE", "GROUP", "HAVING",
+		"HEADER", "HEADERS", "HOPPING", "HOUR", "HOURS", "IF", "ILIKE", "IN",
+		"INNER", "INSERT", "INTERSECT", "INTERVAL", "INTO", "IS", "ISOLATION",
+		"JOIN", "KEY", "LAST", "LEFT", "LEVEL", "LIKE", "LIMIT", "LIST", "LOCAL",
+		"MAP", "MILLISECOND", "MILLISECONDS", "MINUTE", "MINUTES", "NOT", "NULL",
+		"NULLS", "OFFSET", "ON", "ONLY", "OPERATOR", "OR", "ORDER", "OUTER", "OVER",
+		"PARTITION", "PERIOD", "PLANS", "PRECISION", "PRIMARY", "PRINT", "PROPERTIES",
+		"QUERIES", "READ", "REPLACE", "RETENTION", "RIGHT", "ROLLBACK", "ROW",
+		"ROWS", "SAMPLE", "SECOND", "SECONDS", "SELECT", "SEQUENCES", "SESSION",
+		"SET", "SHOW", "SIZE", "SOME", "SOURCE", "START", "STREAM", "STREAMS",
+		"STRUCT", "TABLE", "TABLES", "TEMP", "TEMPORARY", "TERMINATE", "THEN",
+		"TIME", "TIMESTAMP", "TO", "TOPIC", "TOPICS", "TRANSACTION", "TRUE", "TUMBLING",
+		"TYPE", "TYPES", "UNION", "UNSET", "USING", "VALUES", "VARIABLES", "VARYING",
+		"WHEN", "WHERE", "WINDOW", "WITH", "WITHIN", "WITHOUT", "WORK", "WRITE",
+		"ZONE", "EQ", "NEQ", "LTE", "GTE", "LT", "GT", "NOT_TILDE_STAR", "NOT_TILDE",
+		"TILDE_STAR", "TILDE", "PLUS", "MINUS", "ASTERISK", "SLASH", "PERCENT",
+		"CONCAT", "ASSIGN", "DOUBLE_COLON", "ARROW", "LAMBDA_ARROW", "LPAREN",
+		"RPAREN", "LBRACKET", "RBRACKET", "COMMA", "DOT", "SEMICOLON", "STRING",
+		"INTEGER_VALUE", "DECIMAL_VALUE", "DOUBLE_VALUE", "PARAMETER", "IDENTIFIER",
+		"DIGIT_IDENTIFIER", "QUOTED_IDENTIFIER", "BACKQUOTED_IDENTIFIER", "SIMPLE_COMMENT",
+		"BRACKETED_COMMENT", "WS", "UNRECOGNIZED"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -233,7 +234,7 @@ public partial class QuerySqlParser : Parser {
 			State = 124;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4611688375296985122L) != 0) || ((((_la - 75)) & ~0x3f) == 0 && ((1L << (_la - 75)) & 4522910882463745L) != 0) || _la==UNSET || _la==LPAREN) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 9427478389282L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 158197801723895809L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 140737488363521L) != 0)) {
 				{
 				State = 106;
 				statement();
@@ -467,6 +468,18 @@ public partial class QuerySqlParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class ListArchivalsContext : StatementContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARCHIVALS() { return GetToken(QuerySqlParser.ARCHIVALS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LIST() { return GetToken(QuerySqlParser.LIST, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SHOW() { return GetToken(QuerySqlParser.SHOW, 0); }
+		public ListArchivalsContext(StatementContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitListArchivals(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 	public partial class ShowTransactionIsolationContext : StatementContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SHOW() { return GetToken(QuerySqlParser.SHOW, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TRANSACTION() { return GetToken(QuerySqlParser.TRANSACTION, 0); }
@@ -598,6 +611,20 @@ public partial class QuerySqlParser : Parser {
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
 			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
 			if (typedVisitor != null) return typedVisitor.VisitTerminateQuery(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class ArchiveStreamContext : StatementContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARCHIVE() { return GetToken(QuerySqlParser.ARCHIVE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STREAM() { return GetToken(QuerySqlParser.STREAM, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public QualifiedNameContext qualifiedName() {
+			return GetRuleContext<QualifiedNameContext>(0);
+		}
+		public ArchiveStreamContext(StatementContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitArchiveStream(this);
 			else return visitor.VisitChildren(this);
 		}
 	}
@@ -987,7 +1014,7 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 423;
+			State = 428;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,53,Context) ) {
 			case 1:
@@ -1195,31 +1222,50 @@ public partial class QuerySqlParser : Parser {
 				}
 				break;
 			case 10:
-				_localctx = new ShowTransactionIsolationContext(_localctx);
+				_localctx = new ListArchivalsContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
 				State = 166;
-				Match(SHOW);
+				_la = TokenStream.LA(1);
+				if ( !(_la==LIST || _la==SHOW) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
 				State = 167;
-				Match(TRANSACTION);
-				State = 168;
-				Match(ISOLATION);
-				State = 169;
-				Match(LEVEL);
+				Match(ARCHIVALS);
 				}
 				break;
 			case 11:
-				_localctx = new ShowVariableContext(_localctx);
+				_localctx = new ShowTransactionIsolationContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 170;
+				State = 168;
 				Match(SHOW);
-				State = 173;
+				State = 169;
+				Match(TRANSACTION);
+				State = 170;
+				Match(ISOLATION);
+				State = 171;
+				Match(LEVEL);
+				}
+				break;
+			case 12:
+				_localctx = new ShowVariableContext(_localctx);
+				EnterOuterAlt(_localctx, 12);
+				{
+				State = 172;
+				Match(SHOW);
+				State = 175;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
 				case ADD:
 				case ADVANCE:
+				case ARCHIVALS:
+				case ARCHIVE:
 				case BEGIN:
 				case BEGINNING:
 				case CHANGES:
@@ -1306,13 +1352,13 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 171;
+					State = 173;
 					qualifiedName();
 					}
 					break;
 				case ALL:
 					{
-					State = 172;
+					State = 174;
 					Match(ALL);
 					}
 					break;
@@ -1321,81 +1367,81 @@ public partial class QuerySqlParser : Parser {
 				}
 				}
 				break;
-			case 12:
+			case 13:
 				_localctx = new DescribeFunctionContext(_localctx);
-				EnterOuterAlt(_localctx, 12);
+				EnterOuterAlt(_localctx, 13);
 				{
-				State = 175;
-				Match(DESCRIBE);
-				State = 176;
-				Match(FUNCTION);
 				State = 177;
+				Match(DESCRIBE);
+				State = 178;
+				Match(FUNCTION);
+				State = 179;
 				identifier();
 				}
 				break;
-			case 13:
+			case 14:
 				_localctx = new DescribeSourceContext(_localctx);
-				EnterOuterAlt(_localctx, 13);
+				EnterOuterAlt(_localctx, 14);
 				{
-				State = 178;
-				Match(DESCRIBE);
 				State = 180;
+				Match(DESCRIBE);
+				State = 182;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,12,Context) ) {
 				case 1:
 					{
-					State = 179;
+					State = 181;
 					Match(EXTENDED);
 					}
 					break;
 				}
-				State = 182;
-				qualifiedName();
-				}
-				break;
-			case 14:
-				_localctx = new DescribeSourceExtendedContext(_localctx);
-				EnterOuterAlt(_localctx, 14);
-				{
-				State = 183;
-				Match(DESCRIBE);
 				State = 184;
 				qualifiedName();
-				State = 185;
-				Match(EXTENDED);
 				}
 				break;
 			case 15:
-				_localctx = new ExplainContext(_localctx);
+				_localctx = new DescribeSourceExtendedContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
+				State = 185;
+				Match(DESCRIBE);
+				State = 186;
+				qualifiedName();
 				State = 187;
+				Match(EXTENDED);
+				}
+				break;
+			case 16:
+				_localctx = new ExplainContext(_localctx);
+				EnterOuterAlt(_localctx, 16);
+				{
+				State = 189;
 				Match(EXPLAIN);
-				State = 190;
+				State = 192;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,13,Context) ) {
 				case 1:
 					{
-					State = 188;
+					State = 190;
 					statement();
 					}
 					break;
 				case 2:
 					{
-					State = 189;
+					State = 191;
 					identifier();
 					}
 					break;
 				}
 				}
 				break;
-			case 16:
+			case 17:
 				_localctx = new DropSourceContext(_localctx);
-				EnterOuterAlt(_localctx, 16);
+				EnterOuterAlt(_localctx, 17);
 				{
-				State = 192;
+				State = 194;
 				Match(DROP);
-				State = 193;
+				State = 195;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1404,70 +1450,72 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 196;
+				State = 198;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 194;
+					State = 196;
 					Match(IF);
-					State = 195;
+					State = 197;
 					Match(EXISTS);
 					}
 				}
 
-				State = 198;
+				State = 200;
 				qualifiedName();
-				State = 201;
+				State = 203;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==DELETE) {
 					{
-					State = 199;
+					State = 201;
 					Match(DELETE);
-					State = 200;
+					State = 202;
 					Match(TOPIC);
 					}
 				}
 
 				}
 				break;
-			case 17:
+			case 18:
 				_localctx = new DropTypeContext(_localctx);
-				EnterOuterAlt(_localctx, 17);
+				EnterOuterAlt(_localctx, 18);
 				{
-				State = 203;
+				State = 205;
 				Match(DROP);
-				State = 204;
+				State = 206;
 				Match(TYPE);
-				State = 207;
+				State = 209;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 205;
+					State = 207;
 					Match(IF);
-					State = 206;
+					State = 208;
 					Match(EXISTS);
 					}
 				}
 
-				State = 209;
+				State = 211;
 				identifier();
 				}
 				break;
-			case 18:
+			case 19:
 				_localctx = new TerminateQueryContext(_localctx);
-				EnterOuterAlt(_localctx, 18);
+				EnterOuterAlt(_localctx, 19);
 				{
-				State = 210;
+				State = 212;
 				Match(TERMINATE);
-				State = 213;
+				State = 215;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
 				case ADD:
 				case ADVANCE:
+				case ARCHIVALS:
+				case ARCHIVE:
 				case BEGIN:
 				case BEGINNING:
 				case CHANGES:
@@ -1554,13 +1602,13 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 211;
+					State = 213;
 					identifier();
 					}
 					break;
 				case ALL:
 					{
-					State = 212;
+					State = 214;
 					Match(ALL);
 					}
 					break;
@@ -1569,18 +1617,32 @@ public partial class QuerySqlParser : Parser {
 				}
 				}
 				break;
-			case 19:
-				_localctx = new PrintTopicContext(_localctx);
-				EnterOuterAlt(_localctx, 19);
+			case 20:
+				_localctx = new ArchiveStreamContext(_localctx);
+				EnterOuterAlt(_localctx, 20);
 				{
-				State = 215;
-				Match(PRINT);
+				State = 217;
+				Match(ARCHIVE);
 				State = 218;
+				Match(STREAM);
+				State = 219;
+				qualifiedName();
+				}
+				break;
+			case 21:
+				_localctx = new PrintTopicContext(_localctx);
+				EnterOuterAlt(_localctx, 21);
+				{
+				State = 220;
+				Match(PRINT);
+				State = 223;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
 				case ADD:
 				case ADVANCE:
+				case ARCHIVALS:
+				case ARCHIVE:
 				case BEGIN:
 				case BEGINNING:
 				case CHANGES:
@@ -1667,37 +1729,37 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 216;
+					State = 221;
 					identifier();
 					}
 					break;
 				case STRING:
 					{
-					State = 217;
+					State = 222;
 					Match(STRING);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 222;
+				State = 227;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==FROM) {
 					{
-					State = 220;
+					State = 225;
 					Match(FROM);
-					State = 221;
+					State = 226;
 					Match(BEGINNING);
 					}
 				}
 
-				State = 229;
+				State = 234;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INTERVAL || _la==SAMPLE) {
 					{
-					State = 224;
+					State = 229;
 					_la = TokenStream.LA(1);
 					if ( !(_la==INTERVAL || _la==SAMPLE) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1706,71 +1768,71 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 226;
+					State = 231;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==EQ) {
 						{
-						State = 225;
+						State = 230;
 						Match(EQ);
 						}
 					}
 
-					State = 228;
+					State = 233;
 					Match(INTEGER_VALUE);
 					}
 				}
 
-				State = 233;
+				State = 238;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LIMIT) {
 					{
-					State = 231;
+					State = 236;
 					Match(LIMIT);
-					State = 232;
+					State = 237;
 					Match(INTEGER_VALUE);
 					}
 				}
 
 				}
 				break;
-			case 20:
+			case 22:
 				_localctx = new SetPropertyContext(_localctx);
-				EnterOuterAlt(_localctx, 20);
+				EnterOuterAlt(_localctx, 22);
 				{
-				State = 235;
+				State = 240;
 				Match(SET);
-				State = 236;
+				State = 241;
 				((SetPropertyContext)_localctx).name = Match(STRING);
-				State = 237;
+				State = 242;
 				Match(EQ);
-				State = 238;
+				State = 243;
 				((SetPropertyContext)_localctx).value = Match(STRING);
 				}
 				break;
-			case 21:
+			case 23:
 				_localctx = new UnsetPropertyContext(_localctx);
-				EnterOuterAlt(_localctx, 21);
+				EnterOuterAlt(_localctx, 23);
 				{
-				State = 239;
+				State = 244;
 				Match(UNSET);
-				State = 240;
+				State = 245;
 				Match(STRING);
 				}
 				break;
-			case 22:
+			case 24:
 				_localctx = new SetTimeZoneContext(_localctx);
-				EnterOuterAlt(_localctx, 22);
+				EnterOuterAlt(_localctx, 24);
 				{
-				State = 241;
+				State = 246;
 				Match(SET);
-				State = 243;
+				State = 248;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOCAL || _la==SESSION) {
 					{
-					State = 242;
+					State = 247;
 					_la = TokenStream.LA(1);
 					if ( !(_la==LOCAL || _la==SESSION) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1782,26 +1844,26 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 245;
+				State = 250;
 				Match(TIME);
-				State = 246;
+				State = 251;
 				Match(ZONE);
-				State = 247;
+				State = 252;
 				setValue();
 				}
 				break;
-			case 23:
+			case 25:
 				_localctx = new SetVariableContext(_localctx);
-				EnterOuterAlt(_localctx, 23);
+				EnterOuterAlt(_localctx, 25);
 				{
-				State = 248;
+				State = 253;
 				Match(SET);
-				State = 250;
+				State = 255;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,24,Context) ) {
 				case 1:
 					{
-					State = 249;
+					State = 254;
 					_la = TokenStream.LA(1);
 					if ( !(_la==LOCAL || _la==SESSION) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1813,9 +1875,9 @@ public partial class QuerySqlParser : Parser {
 					}
 					break;
 				}
-				State = 252;
+				State = 257;
 				qualifiedName();
-				State = 253;
+				State = 258;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TO || _la==EQ) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1824,32 +1886,32 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 263;
+				State = 268;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,26,Context) ) {
 				case 1:
 					{
-					State = 254;
+					State = 259;
 					Match(DEFAULT);
 					}
 					break;
 				case 2:
 					{
-					State = 255;
-					setValue();
 					State = 260;
+					setValue();
+					State = 265;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 256;
+						State = 261;
 						Match(COMMA);
-						State = 257;
+						State = 262;
 						setValue();
 						}
 						}
-						State = 262;
+						State = 267;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
@@ -1858,23 +1920,23 @@ public partial class QuerySqlParser : Parser {
 				}
 				}
 				break;
-			case 24:
+			case 26:
 				_localctx = new BeginTransactionContext(_localctx);
-				EnterOuterAlt(_localctx, 24);
+				EnterOuterAlt(_localctx, 26);
 				{
-				State = 271;
+				State = 276;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case BEGIN:
 					{
-					State = 265;
+					State = 270;
 					Match(BEGIN);
-					State = 267;
+					State = 272;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==TRANSACTION || _la==WORK) {
 						{
-						State = 266;
+						State = 271;
 						_la = TokenStream.LA(1);
 						if ( !(_la==TRANSACTION || _la==WORK) ) {
 						ErrorHandler.RecoverInline(this);
@@ -1890,36 +1952,36 @@ public partial class QuerySqlParser : Parser {
 					break;
 				case START:
 					{
-					State = 269;
+					State = 274;
 					Match(START);
-					State = 270;
+					State = 275;
 					Match(TRANSACTION);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 276;
+				State = 281;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==ISOLATION || _la==READ) {
 					{
 					{
-					State = 273;
+					State = 278;
 					transactionMode();
 					}
 					}
-					State = 278;
+					State = 283;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 				break;
-			case 25:
+			case 27:
 				_localctx = new CommitTransactionContext(_localctx);
-				EnterOuterAlt(_localctx, 25);
+				EnterOuterAlt(_localctx, 27);
 				{
-				State = 279;
+				State = 284;
 				_la = TokenStream.LA(1);
 				if ( !(_la==COMMIT || _la==END) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1928,12 +1990,12 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 281;
+				State = 286;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==TRANSACTION || _la==WORK) {
 					{
-					State = 280;
+					State = 285;
 					_la = TokenStream.LA(1);
 					if ( !(_la==TRANSACTION || _la==WORK) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1947,11 +2009,11 @@ public partial class QuerySqlParser : Parser {
 
 				}
 				break;
-			case 26:
+			case 28:
 				_localctx = new RollbackTransactionContext(_localctx);
-				EnterOuterAlt(_localctx, 26);
+				EnterOuterAlt(_localctx, 28);
 				{
-				State = 283;
+				State = 288;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ABORT || _la==ROLLBACK) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1960,12 +2022,12 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 285;
+				State = 290;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==TRANSACTION || _la==WORK) {
 					{
-					State = 284;
+					State = 289;
 					_la = TokenStream.LA(1);
 					if ( !(_la==TRANSACTION || _la==WORK) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1979,15 +2041,15 @@ public partial class QuerySqlParser : Parser {
 
 				}
 				break;
-			case 27:
+			case 29:
 				_localctx = new DiscardContext(_localctx);
-				EnterOuterAlt(_localctx, 27);
+				EnterOuterAlt(_localctx, 29);
 				{
-				State = 287;
+				State = 292;
 				Match(DISCARD);
-				State = 288;
+				State = 293;
 				_la = TokenStream.LA(1);
-				if ( !(_la==ALL || ((((_la - 95)) & ~0x3f) == 0 && ((1L << (_la - 95)) & 3221356545L) != 0)) ) {
+				if ( !(_la==ALL || ((((_la - 97)) & ~0x3f) == 0 && ((1L << (_la - 97)) & 3221356545L) != 0)) ) {
 				ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -1996,359 +2058,359 @@ public partial class QuerySqlParser : Parser {
 				}
 				}
 				break;
-			case 28:
+			case 30:
 				_localctx = new CreateStreamContext(_localctx);
-				EnterOuterAlt(_localctx, 28);
+				EnterOuterAlt(_localctx, 30);
 				{
-				State = 289;
+				State = 294;
 				Match(CREATE);
-				State = 292;
+				State = 297;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 290;
+					State = 295;
 					Match(OR);
-					State = 291;
+					State = 296;
 					Match(REPLACE);
 					}
 				}
 
-				State = 295;
+				State = 300;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==SOURCE) {
 					{
-					State = 294;
+					State = 299;
 					Match(SOURCE);
 					}
 				}
 
-				State = 297;
+				State = 302;
 				Match(STREAM);
-				State = 301;
+				State = 306;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 298;
+					State = 303;
 					Match(IF);
-					State = 299;
+					State = 304;
 					Match(NOT);
-					State = 300;
+					State = 305;
 					Match(EXISTS);
 					}
 				}
 
-				State = 303;
+				State = 308;
 				qualifiedName();
-				State = 305;
+				State = 310;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 304;
+					State = 309;
 					tableElements();
 					}
 				}
 
-				State = 309;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==WITH) {
-					{
-					State = 307;
-					Match(WITH);
-					State = 308;
-					tableProperties();
-					}
-				}
-
-				}
-				break;
-			case 29:
-				_localctx = new CreateTableContext(_localctx);
-				EnterOuterAlt(_localctx, 29);
-				{
-				State = 311;
-				Match(CREATE);
 				State = 314;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if (_la==OR) {
-					{
-					State = 312;
-					Match(OR);
-					State = 313;
-					Match(REPLACE);
-					}
-				}
-
-				State = 317;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==SOURCE) {
-					{
-					State = 316;
-					Match(SOURCE);
-					}
-				}
-
-				State = 319;
-				Match(TABLE);
-				State = 323;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==IF) {
-					{
-					State = 320;
-					Match(IF);
-					State = 321;
-					Match(NOT);
-					State = 322;
-					Match(EXISTS);
-					}
-				}
-
-				State = 325;
-				qualifiedName();
-				State = 327;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==LPAREN) {
-					{
-					State = 326;
-					tableElements();
-					}
-				}
-
-				State = 331;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 329;
+					State = 312;
 					Match(WITH);
-					State = 330;
+					State = 313;
 					tableProperties();
 					}
 				}
 
 				}
 				break;
-			case 30:
-				_localctx = new CreateStreamAsContext(_localctx);
-				EnterOuterAlt(_localctx, 30);
+			case 31:
+				_localctx = new CreateTableContext(_localctx);
+				EnterOuterAlt(_localctx, 31);
 				{
-				State = 333;
+				State = 316;
 				Match(CREATE);
-				State = 336;
+				State = 319;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 334;
+					State = 317;
 					Match(OR);
-					State = 335;
+					State = 318;
 					Match(REPLACE);
 					}
 				}
 
-				State = 338;
-				Match(STREAM);
-				State = 342;
+				State = 322;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==SOURCE) {
+					{
+					State = 321;
+					Match(SOURCE);
+					}
+				}
+
+				State = 324;
+				Match(TABLE);
+				State = 328;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 339;
+					State = 325;
 					Match(IF);
-					State = 340;
+					State = 326;
 					Match(NOT);
-					State = 341;
+					State = 327;
 					Match(EXISTS);
 					}
 				}
 
-				State = 344;
+				State = 330;
 				qualifiedName();
-				State = 347;
+				State = 332;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==LPAREN) {
+					{
+					State = 331;
+					tableElements();
+					}
+				}
+
+				State = 336;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 345;
+					State = 334;
 					Match(WITH);
-					State = 346;
+					State = 335;
 					tableProperties();
+					}
+				}
+
+				}
+				break;
+			case 32:
+				_localctx = new CreateStreamAsContext(_localctx);
+				EnterOuterAlt(_localctx, 32);
+				{
+				State = 338;
+				Match(CREATE);
+				State = 341;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==OR) {
+					{
+					State = 339;
+					Match(OR);
+					State = 340;
+					Match(REPLACE);
+					}
+				}
+
+				State = 343;
+				Match(STREAM);
+				State = 347;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==IF) {
+					{
+					State = 344;
+					Match(IF);
+					State = 345;
+					Match(NOT);
+					State = 346;
+					Match(EXISTS);
 					}
 				}
 
 				State = 349;
+				qualifiedName();
+				State = 352;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==WITH) {
+					{
+					State = 350;
+					Match(WITH);
+					State = 351;
+					tableProperties();
+					}
+				}
+
+				State = 354;
 				Match(AS);
-				State = 350;
+				State = 355;
 				query();
 				}
 				break;
-			case 31:
+			case 33:
 				_localctx = new CreateTableAsContext(_localctx);
-				EnterOuterAlt(_localctx, 31);
+				EnterOuterAlt(_localctx, 33);
 				{
-				State = 352;
+				State = 357;
 				Match(CREATE);
-				State = 355;
+				State = 360;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 353;
+					State = 358;
 					Match(OR);
-					State = 354;
+					State = 359;
 					Match(REPLACE);
 					}
 				}
 
-				State = 357;
+				State = 362;
 				Match(TABLE);
-				State = 361;
+				State = 366;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 358;
+					State = 363;
 					Match(IF);
-					State = 359;
-					Match(NOT);
-					State = 360;
-					Match(EXISTS);
-					}
-				}
-
-				State = 363;
-				qualifiedName();
-				State = 366;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==WITH) {
-					{
 					State = 364;
-					Match(WITH);
+					Match(NOT);
 					State = 365;
-					tableProperties();
+					Match(EXISTS);
 					}
 				}
 
 				State = 368;
-				Match(AS);
-				State = 369;
-				query();
-				}
-				break;
-			case 32:
-				_localctx = new CreateTypeContext(_localctx);
-				EnterOuterAlt(_localctx, 32);
-				{
-				State = 371;
-				Match(CREATE);
-				State = 372;
-				Match(TYPE);
-				State = 376;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==IF) {
-					{
-					State = 373;
-					Match(IF);
-					State = 374;
-					Match(NOT);
-					State = 375;
-					Match(EXISTS);
-					}
-				}
-
-				State = 378;
-				identifier();
-				State = 379;
-				Match(AS);
-				State = 380;
-				type(0);
-				}
-				break;
-			case 33:
-				_localctx = new InsertIntoContext(_localctx);
-				EnterOuterAlt(_localctx, 33);
-				{
-				State = 382;
-				Match(INSERT);
-				State = 383;
-				Match(INTO);
-				State = 384;
 				qualifiedName();
-				State = 387;
+				State = 371;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 385;
+					State = 369;
 					Match(WITH);
-					State = 386;
+					State = 370;
 					tableProperties();
 					}
 				}
 
-				State = 389;
+				State = 373;
+				Match(AS);
+				State = 374;
 				query();
 				}
 				break;
 			case 34:
-				_localctx = new InsertValuesContext(_localctx);
+				_localctx = new CreateTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 34);
 				{
-				State = 391;
+				State = 376;
+				Match(CREATE);
+				State = 377;
+				Match(TYPE);
+				State = 381;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==IF) {
+					{
+					State = 378;
+					Match(IF);
+					State = 379;
+					Match(NOT);
+					State = 380;
+					Match(EXISTS);
+					}
+				}
+
+				State = 383;
+				identifier();
+				State = 384;
+				Match(AS);
+				State = 385;
+				type(0);
+				}
+				break;
+			case 35:
+				_localctx = new InsertIntoContext(_localctx);
+				EnterOuterAlt(_localctx, 35);
+				{
+				State = 387;
 				Match(INSERT);
-				State = 392;
+				State = 388;
 				Match(INTO);
-				State = 393;
+				State = 389;
 				qualifiedName();
-				State = 395;
+				State = 392;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==WITH) {
+					{
+					State = 390;
+					Match(WITH);
+					State = 391;
+					tableProperties();
+					}
+				}
+
+				State = 394;
+				query();
+				}
+				break;
+			case 36:
+				_localctx = new InsertValuesContext(_localctx);
+				EnterOuterAlt(_localctx, 36);
+				{
+				State = 396;
+				Match(INSERT);
+				State = 397;
+				Match(INTO);
+				State = 398;
+				qualifiedName();
+				State = 400;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 394;
+					State = 399;
 					columnList();
 					}
 				}
 
-				State = 397;
+				State = 402;
 				Match(VALUES);
-				State = 398;
-				valuesRow();
 				State = 403;
+				valuesRow();
+				State = 408;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 399;
+					State = 404;
 					Match(COMMA);
-					State = 400;
+					State = 405;
 					valuesRow();
 					}
 					}
-					State = 405;
+					State = 410;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 				break;
-			case 35:
+			case 37:
 				_localctx = new AlterSourceAddColumnsContext(_localctx);
-				EnterOuterAlt(_localctx, 35);
+				EnterOuterAlt(_localctx, 37);
 				{
-				State = 406;
+				State = 411;
 				Match(ALTER);
-				State = 407;
+				State = 412;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2357,35 +2419,35 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 408;
+				State = 413;
 				qualifiedName();
-				State = 409;
-				alterColumn();
 				State = 414;
+				alterColumn();
+				State = 419;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 410;
+					State = 415;
 					Match(COMMA);
-					State = 411;
+					State = 416;
 					alterColumn();
 					}
 					}
-					State = 416;
+					State = 421;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 				break;
-			case 36:
+			case 38:
 				_localctx = new AlterSourceSetPropertiesContext(_localctx);
-				EnterOuterAlt(_localctx, 36);
+				EnterOuterAlt(_localctx, 38);
 				{
-				State = 417;
+				State = 422;
 				Match(ALTER);
-				State = 418;
+				State = 423;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2394,11 +2456,11 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 419;
+				State = 424;
 				qualifiedName();
-				State = 420;
+				State = 425;
 				Match(SET);
-				State = 421;
+				State = 426;
 				tableProperties();
 				}
 				break;
@@ -2447,17 +2509,17 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 434;
+			State = 439;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ISOLATION:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 425;
+				State = 430;
 				Match(ISOLATION);
-				State = 426;
+				State = 431;
 				Match(LEVEL);
-				State = 428;
+				State = 433;
 				ErrorHandler.Sync(this);
 				_alt = 1;
 				do {
@@ -2465,7 +2527,7 @@ public partial class QuerySqlParser : Parser {
 					case 1:
 						{
 						{
-						State = 427;
+						State = 432;
 						identifier();
 						}
 						}
@@ -2473,7 +2535,7 @@ public partial class QuerySqlParser : Parser {
 					default:
 						throw new NoViableAltException(this);
 					}
-					State = 430;
+					State = 435;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,54,Context);
 				} while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER );
@@ -2482,9 +2544,9 @@ public partial class QuerySqlParser : Parser {
 			case READ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 432;
+				State = 437;
 				Match(READ);
-				State = 433;
+				State = 438;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ONLY || _la==WRITE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2541,7 +2603,7 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 8, RULE_setValue);
 		int _la;
 		try {
-			State = 445;
+			State = 450;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MINUS:
@@ -2550,30 +2612,32 @@ public partial class QuerySqlParser : Parser {
 			case DOUBLE_VALUE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 437;
+				State = 442;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==MINUS) {
 					{
-					State = 436;
+					State = 441;
 					Match(MINUS);
 					}
 				}
 
-				State = 439;
+				State = 444;
 				number();
 				}
 				break;
 			case STRING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 440;
+				State = 445;
 				Match(STRING);
 				}
 				break;
 			case ABORT:
 			case ADD:
 			case ADVANCE:
+			case ARCHIVALS:
+			case ARCHIVE:
 			case BEGIN:
 			case BEGINNING:
 			case CHANGES:
@@ -2661,28 +2725,28 @@ public partial class QuerySqlParser : Parser {
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 441;
+				State = 446;
 				identifier();
 				}
 				break;
 			case TRUE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 442;
+				State = 447;
 				Match(TRUE);
 				}
 				break;
 			case FALSE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 443;
+				State = 448;
 				Match(FALSE);
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 444;
+				State = 449;
 				Match(ON);
 				}
 				break;
@@ -2735,27 +2799,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 447;
+			State = 452;
 			Match(LPAREN);
-			State = 448;
-			tableElement();
 			State = 453;
+			tableElement();
+			State = 458;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 449;
+				State = 454;
 				Match(COMMA);
-				State = 450;
+				State = 455;
 				tableElement();
 				}
 				}
-				State = 455;
+				State = 460;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 456;
+			State = 461;
 			Match(RPAREN);
 			}
 		}
@@ -2801,16 +2865,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 458;
+			State = 463;
 			identifier();
-			State = 459;
+			State = 464;
 			type(0);
-			State = 461;
+			State = 466;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (((((_la - 53)) & ~0x3f) == 0 && ((1L << (_la - 53)) & 17592186109955L) != 0)) {
+			if (((((_la - 55)) & ~0x3f) == 0 && ((1L << (_la - 55)) & 17592186109955L) != 0)) {
 				{
-				State = 460;
+				State = 465;
 				columnConstraint();
 				}
 			}
@@ -2854,42 +2918,42 @@ public partial class QuerySqlParser : Parser {
 		ColumnConstraintContext _localctx = new ColumnConstraintContext(Context, State);
 		EnterRule(_localctx, 14, RULE_columnConstraint);
 		try {
-			State = 471;
+			State = 476;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case KEY:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 463;
+				State = 468;
 				Match(KEY);
 				}
 				break;
 			case PRIMARY:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 464;
+				State = 469;
 				Match(PRIMARY);
-				State = 465;
+				State = 470;
 				Match(KEY);
 				}
 				break;
 			case HEADERS:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 466;
+				State = 471;
 				Match(HEADERS);
 				}
 				break;
 			case HEADER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 467;
+				State = 472;
 				Match(HEADER);
-				State = 468;
+				State = 473;
 				Match(LPAREN);
-				State = 469;
+				State = 474;
 				Match(STRING);
-				State = 470;
+				State = 475;
 				Match(RPAREN);
 				}
 				break;
@@ -2937,21 +3001,21 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 473;
+			State = 478;
 			Match(ADD);
-			State = 475;
+			State = 480;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,61,Context) ) {
 			case 1:
 				{
-				State = 474;
+				State = 479;
 				Match(COLUMN);
 				}
 				break;
 			}
-			State = 477;
+			State = 482;
 			identifier();
-			State = 478;
+			State = 483;
 			type(0);
 			}
 		}
@@ -3000,27 +3064,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 480;
+			State = 485;
 			Match(LPAREN);
-			State = 481;
-			tableProperty();
 			State = 486;
+			tableProperty();
+			State = 491;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 482;
+				State = 487;
 				Match(COMMA);
-				State = 483;
+				State = 488;
 				tableProperty();
 				}
 				}
-				State = 488;
+				State = 493;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 489;
+			State = 494;
 			Match(RPAREN);
 			}
 		}
@@ -3037,13 +3101,15 @@ public partial class QuerySqlParser : Parser {
 
 	public partial class TablePropertyContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EQ() { return GetToken(QuerySqlParser.EQ, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public LiteralContext literal() {
-			return GetRuleContext<LiteralContext>(0);
-		}
 		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
 			return GetRuleContext<IdentifierContext>(0);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING() { return GetToken(QuerySqlParser.STRING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public LiteralContext literal() {
+			return GetRuleContext<LiteralContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MINUS() { return GetToken(QuerySqlParser.MINUS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INTEGER_VALUE() { return GetToken(QuerySqlParser.INTEGER_VALUE, 0); }
 		public TablePropertyContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -3064,12 +3130,14 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 493;
+			State = 498;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
 			case ADD:
 			case ADVANCE:
+			case ARCHIVALS:
+			case ARCHIVE:
 			case BEGIN:
 			case BEGINNING:
 			case CHANGES:
@@ -3156,23 +3224,51 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 491;
+				State = 496;
 				identifier();
 				}
 				break;
 			case STRING:
 				{
-				State = 492;
+				State = 497;
 				Match(STRING);
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 495;
+			State = 500;
 			Match(EQ);
-			State = 496;
-			literal();
+			State = 504;
+			ErrorHandler.Sync(this);
+			switch (TokenStream.LA(1)) {
+			case DATE:
+			case FALSE:
+			case INTERVAL:
+			case NULL:
+			case TIME:
+			case TIMESTAMP:
+			case TRUE:
+			case STRING:
+			case INTEGER_VALUE:
+			case DECIMAL_VALUE:
+			case DOUBLE_VALUE:
+				{
+				State = 501;
+				literal();
+				}
+				break;
+			case MINUS:
+				{
+				State = 502;
+				Match(MINUS);
+				State = 503;
+				Match(INTEGER_VALUE);
+				}
+				break;
+			default:
+				throw new NoViableAltException(this);
+			}
 			}
 		}
 		catch (RecognitionException re) {
@@ -3220,27 +3316,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 498;
+			State = 506;
 			Match(LPAREN);
-			State = 499;
+			State = 507;
 			identifier();
-			State = 504;
+			State = 512;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 500;
+				State = 508;
 				Match(COMMA);
-				State = 501;
+				State = 509;
 				identifier();
 				}
 				}
-				State = 506;
+				State = 514;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 507;
+			State = 515;
 			Match(RPAREN);
 			}
 		}
@@ -3289,27 +3385,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 509;
+			State = 517;
 			Match(LPAREN);
-			State = 510;
+			State = 518;
 			expression(0);
-			State = 515;
+			State = 523;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 511;
+				State = 519;
 				Match(COMMA);
-				State = 512;
+				State = 520;
 				expression(0);
 				}
 				}
-				State = 517;
+				State = 525;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 518;
+			State = 526;
 			Match(RPAREN);
 			}
 		}
@@ -3361,44 +3457,44 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 520;
+			State = 528;
 			queryTerm(0);
-			State = 522;
+			State = 530;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 521;
+				State = 529;
 				orderBy();
 				}
 			}
 
-			State = 525;
+			State = 533;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==EMIT) {
 				{
-				State = 524;
+				State = 532;
 				emitClause();
 				}
 			}
 
-			State = 528;
+			State = 536;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LIMIT) {
 				{
-				State = 527;
+				State = 535;
 				limitClause();
 				}
 			}
 
-			State = 531;
+			State = 539;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==OFFSET) {
 				{
-				State = 530;
+				State = 538;
 				offsetClause();
 				}
 			}
@@ -3485,13 +3581,13 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 534;
+			State = 542;
 			queryPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 544;
+			State = 552;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,71,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,72,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -3502,9 +3598,9 @@ public partial class QuerySqlParser : Parser {
 					_localctx = new SetOperationContext(new QueryTermContext(_parentctx, _parentState));
 					((SetOperationContext)_localctx).left = _prevctx;
 					PushNewRecursionContext(_localctx, _startState, RULE_queryTerm);
-					State = 536;
+					State = 544;
 					if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-					State = 537;
+					State = 545;
 					((SetOperationContext)_localctx).@operator = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==EXCEPT || _la==INTERSECT || _la==UNION) ) {
@@ -3514,24 +3610,24 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 539;
+					State = 547;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ALL) {
 						{
-						State = 538;
+						State = 546;
 						Match(ALL);
 						}
 					}
 
-					State = 541;
+					State = 549;
 					((SetOperationContext)_localctx).right = queryTerm(2);
 					}
 					}
 				}
-				State = 546;
+				State = 554;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,71,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,72,Context);
 			}
 			}
 		}
@@ -3631,21 +3727,21 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 609;
+			State = 617;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SELECT:
 				_localctx = new QuerySpecificationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 547;
+				State = 555;
 				Match(SELECT);
-				State = 549;
+				State = 557;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ALL || _la==DISTINCT) {
 					{
-					State = 548;
+					State = 556;
 					_la = TokenStream.LA(1);
 					if ( !(_la==ALL || _la==DISTINCT) ) {
 					ErrorHandler.RecoverInline(this);
@@ -3657,154 +3753,154 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 551;
+				State = 559;
 				selectItem();
-				State = 556;
+				State = 564;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,73,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,74,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 552;
+						State = 560;
 						Match(COMMA);
-						State = 553;
+						State = 561;
 						selectItem();
 						}
 						}
 					}
-					State = 558;
-					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,73,Context);
-				}
-				State = 568;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,75,Context) ) {
-				case 1:
-					{
-					State = 559;
-					Match(FROM);
-					State = 560;
-					relation(0);
-					State = 565;
+					State = 566;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,74,Context);
-					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
-						if ( _alt==1 ) {
-							{
-							{
-							State = 561;
-							Match(COMMA);
-							State = 562;
-							relation(0);
-							}
-							}
-						}
-						State = 567;
-						ErrorHandler.Sync(this);
-						_alt = Interpreter.AdaptivePredict(TokenStream,74,Context);
-					}
-					}
-					break;
 				}
-				State = 571;
+				State = 576;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,76,Context) ) {
 				case 1:
 					{
-					State = 570;
-					windowClause();
-					}
-					break;
-				}
-				State = 575;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,77,Context) ) {
-				case 1:
-					{
+					State = 567;
+					Match(FROM);
+					State = 568;
+					relation(0);
 					State = 573;
-					Match(WHERE);
-					State = 574;
-					((QuerySpecificationContext)_localctx).where = expression(0);
-					}
-					break;
-				}
-				State = 587;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,79,Context) ) {
-				case 1:
-					{
-					State = 577;
-					Match(GROUP);
-					State = 578;
-					Match(BY);
-					State = 579;
-					((QuerySpecificationContext)_localctx)._expression = expression(0);
-					((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 584;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,78,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,75,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 580;
+							State = 569;
 							Match(COMMA);
-							State = 581;
+							State = 570;
+							relation(0);
+							}
+							}
+						}
+						State = 575;
+						ErrorHandler.Sync(this);
+						_alt = Interpreter.AdaptivePredict(TokenStream,75,Context);
+					}
+					}
+					break;
+				}
+				State = 579;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,77,Context) ) {
+				case 1:
+					{
+					State = 578;
+					windowClause();
+					}
+					break;
+				}
+				State = 583;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,78,Context) ) {
+				case 1:
+					{
+					State = 581;
+					Match(WHERE);
+					State = 582;
+					((QuerySpecificationContext)_localctx).where = expression(0);
+					}
+					break;
+				}
+				State = 595;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,80,Context) ) {
+				case 1:
+					{
+					State = 585;
+					Match(GROUP);
+					State = 586;
+					Match(BY);
+					State = 587;
+					((QuerySpecificationContext)_localctx)._expression = expression(0);
+					((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
+					State = 592;
+					ErrorHandler.Sync(this);
+					_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
+					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
+						if ( _alt==1 ) {
+							{
+							{
+							State = 588;
+							Match(COMMA);
+							State = 589;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 586;
+						State = 594;
 						ErrorHandler.Sync(this);
-						_alt = Interpreter.AdaptivePredict(TokenStream,78,Context);
+						_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
 					}
 					}
 					break;
 				}
-				State = 591;
+				State = 599;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,80,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,81,Context) ) {
 				case 1:
 					{
-					State = 589;
+					State = 597;
 					Match(HAVING);
-					State = 590;
+					State = 598;
 					((QuerySpecificationContext)_localctx).having = expression(0);
 					}
 					break;
 				}
-				State = 603;
+				State = 611;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,82,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,83,Context) ) {
 				case 1:
 					{
-					State = 593;
+					State = 601;
 					Match(PARTITION);
-					State = 594;
+					State = 602;
 					Match(BY);
-					State = 595;
+					State = 603;
 					((QuerySpecificationContext)_localctx)._expression = expression(0);
 					((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 600;
+					State = 608;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,81,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,82,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 596;
+							State = 604;
 							Match(COMMA);
-							State = 597;
+							State = 605;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 602;
+						State = 610;
 						ErrorHandler.Sync(this);
-						_alt = Interpreter.AdaptivePredict(TokenStream,81,Context);
+						_alt = Interpreter.AdaptivePredict(TokenStream,82,Context);
 					}
 					}
 					break;
@@ -3815,11 +3911,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedQueryContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 605;
+				State = 613;
 				Match(LPAREN);
-				State = 606;
+				State = 614;
 				query();
-				State = 607;
+				State = 615;
 				Match(RPAREN);
 				}
 				break;
@@ -3872,25 +3968,25 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 611;
+			State = 619;
 			Match(ORDER);
-			State = 612;
+			State = 620;
 			Match(BY);
-			State = 613;
+			State = 621;
 			sortItem();
-			State = 618;
+			State = 626;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 614;
+				State = 622;
 				Match(COMMA);
-				State = 615;
+				State = 623;
 				sortItem();
 				}
 				}
-				State = 620;
+				State = 628;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -3939,14 +4035,14 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 621;
+			State = 629;
 			expression(0);
-			State = 623;
+			State = 631;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ASC || _la==DESC) {
 				{
-				State = 622;
+				State = 630;
 				_localctx.ordering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ASC || _la==DESC) ) {
@@ -3959,14 +4055,14 @@ public partial class QuerySqlParser : Parser {
 				}
 			}
 
-			State = 627;
+			State = 635;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==NULLS) {
 				{
-				State = 625;
+				State = 633;
 				Match(NULLS);
-				State = 626;
+				State = 634;
 				_localctx.nullOrdering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==FIRST || _la==LAST) ) {
@@ -4017,9 +4113,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 629;
+			State = 637;
 			Match(EMIT);
-			State = 630;
+			State = 638;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CHANGES || _la==FINAL) ) {
 			ErrorHandler.RecoverInline(this);
@@ -4067,14 +4163,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 632;
+			State = 640;
 			Match(LIMIT);
-			State = 635;
+			State = 643;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
 			case ADD:
 			case ADVANCE:
+			case ARCHIVALS:
+			case ARCHIVE:
 			case ARRAY:
 			case BEGIN:
 			case BEGINNING:
@@ -4180,13 +4278,13 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 633;
+				State = 641;
 				expression(0);
 				}
 				break;
 			case ALL:
 				{
-				State = 634;
+				State = 642;
 				Match(ALL);
 				}
 				break;
@@ -4234,16 +4332,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 637;
+			State = 645;
 			Match(OFFSET);
-			State = 638;
+			State = 646;
 			expression(0);
-			State = 640;
+			State = 648;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ROW || _la==ROWS) {
 				{
-				State = 639;
+				State = 647;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ROW || _la==ROWS) ) {
 				ErrorHandler.RecoverInline(this);
@@ -4297,48 +4395,48 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 42, RULE_selectItem);
 		int _la;
 		try {
-			State = 654;
+			State = 662;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,91,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,92,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 642;
+				State = 650;
 				Match(ASTERISK);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 643;
+				State = 651;
 				identifier();
-				State = 644;
+				State = 652;
 				Match(DOT);
-				State = 645;
+				State = 653;
 				Match(ASTERISK);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 647;
+				State = 655;
 				expression(0);
-				State = 652;
+				State = 660;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,90,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,91,Context) ) {
 				case 1:
 					{
-					State = 649;
+					State = 657;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==AS) {
 						{
-						State = 648;
+						State = 656;
 						Match(AS);
 						}
 					}
 
-					State = 651;
+					State = 659;
 					identifier();
 					}
 					break;
@@ -4450,51 +4548,51 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 657;
+			State = 665;
 			relationPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 675;
+			State = 683;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,95,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,96,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 673;
+					State = 681;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,94,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,95,Context) ) {
 					case 1:
 						{
 						_localctx = new JoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((JoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 659;
-						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 660;
-						joinType();
-						State = 661;
-						Match(JOIN);
-						State = 662;
-						((JoinRelationContext)_localctx).right = relationPrimary();
-						State = 664;
-						ErrorHandler.Sync(this);
-						switch ( Interpreter.AdaptivePredict(TokenStream,92,Context) ) {
-						case 1:
-							{
-							State = 663;
-							withinClause();
-							}
-							break;
-						}
 						State = 667;
+						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
+						State = 668;
+						joinType();
+						State = 669;
+						Match(JOIN);
+						State = 670;
+						((JoinRelationContext)_localctx).right = relationPrimary();
+						State = 672;
 						ErrorHandler.Sync(this);
 						switch ( Interpreter.AdaptivePredict(TokenStream,93,Context) ) {
 						case 1:
 							{
-							State = 666;
+							State = 671;
+							withinClause();
+							}
+							break;
+						}
+						State = 675;
+						ErrorHandler.Sync(this);
+						switch ( Interpreter.AdaptivePredict(TokenStream,94,Context) ) {
+						case 1:
+							{
+							State = 674;
 							joinCriteria();
 							}
 							break;
@@ -4506,22 +4604,22 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new CrossJoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((CrossJoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 669;
+						State = 677;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 670;
+						State = 678;
 						Match(CROSS);
-						State = 671;
+						State = 679;
 						Match(JOIN);
-						State = 672;
+						State = 680;
 						((CrossJoinRelationContext)_localctx).right = relationPrimary();
 						}
 						break;
 					}
 					}
 				}
-				State = 677;
+				State = 685;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,95,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,96,Context);
 			}
 			}
 		}
@@ -4561,19 +4659,19 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 46, RULE_joinType);
 		int _la;
 		try {
-			State = 693;
+			State = 701;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INNER:
 			case JOIN:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 679;
+				State = 687;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INNER) {
 					{
-					State = 678;
+					State = 686;
 					Match(INNER);
 					}
 				}
@@ -4583,14 +4681,14 @@ public partial class QuerySqlParser : Parser {
 			case LEFT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 681;
+				State = 689;
 				Match(LEFT);
-				State = 683;
+				State = 691;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 682;
+					State = 690;
 					Match(OUTER);
 					}
 				}
@@ -4600,14 +4698,14 @@ public partial class QuerySqlParser : Parser {
 			case RIGHT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 685;
+				State = 693;
 				Match(RIGHT);
-				State = 687;
+				State = 695;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 686;
+					State = 694;
 					Match(OUTER);
 					}
 				}
@@ -4617,14 +4715,14 @@ public partial class QuerySqlParser : Parser {
 			case FULL:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 689;
+				State = 697;
 				Match(FULL);
-				State = 691;
+				State = 699;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 690;
+					State = 698;
 					Match(OUTER);
 					}
 				}
@@ -4683,44 +4781,44 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 48, RULE_joinCriteria);
 		int _la;
 		try {
-			State = 709;
+			State = 717;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ON:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 695;
+				State = 703;
 				Match(ON);
-				State = 696;
+				State = 704;
 				expression(0);
 				}
 				break;
 			case USING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 697;
+				State = 705;
 				Match(USING);
-				State = 698;
+				State = 706;
 				Match(LPAREN);
-				State = 699;
+				State = 707;
 				identifier();
-				State = 704;
+				State = 712;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 700;
+					State = 708;
 					Match(COMMA);
-					State = 701;
+					State = 709;
 					identifier();
 					}
 					}
-					State = 706;
+					State = 714;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 707;
+				State = 715;
 				Match(RPAREN);
 				}
 				break;
@@ -4773,48 +4871,48 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 711;
+			State = 719;
 			Match(WITHIN);
-			State = 723;
+			State = 731;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,103,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,104,Context) ) {
 			case 1:
 				{
-				State = 712;
+				State = 720;
 				duration();
 				}
 				break;
 			case 2:
 				{
-				State = 713;
+				State = 721;
 				Match(LPAREN);
-				State = 714;
+				State = 722;
 				duration();
-				State = 715;
+				State = 723;
 				Match(RPAREN);
 				}
 				break;
 			case 3:
 				{
-				State = 717;
+				State = 725;
 				Match(LPAREN);
-				State = 718;
+				State = 726;
 				duration();
-				State = 719;
+				State = 727;
 				Match(COMMA);
-				State = 720;
+				State = 728;
 				duration();
-				State = 721;
+				State = 729;
 				Match(RPAREN);
 				}
 				break;
 			}
-			State = 726;
+			State = 734;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,104,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,105,Context) ) {
 			case 1:
 				{
-				State = 725;
+				State = 733;
 				gracePeriod();
 				}
 				break;
@@ -4931,21 +5029,21 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 52, RULE_relationPrimary);
 		int _la;
 		try {
-			State = 765;
+			State = 773;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,111,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,112,Context) ) {
 			case 1:
 				_localctx = new TableRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 728;
+				State = 736;
 				qualifiedName();
-				State = 730;
+				State = 738;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,105,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,106,Context) ) {
 				case 1:
 					{
-					State = 729;
+					State = 737;
 					aliasClause();
 					}
 					break;
@@ -4956,18 +5054,18 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 732;
+				State = 740;
 				Match(LPAREN);
-				State = 733;
+				State = 741;
 				query();
-				State = 734;
+				State = 742;
 				Match(RPAREN);
-				State = 736;
+				State = 744;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,106,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,107,Context) ) {
 				case 1:
 					{
-					State = 735;
+					State = 743;
 					aliasClause();
 					}
 					break;
@@ -4978,44 +5076,44 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 738;
+				State = 746;
 				qualifiedName();
-				State = 739;
+				State = 747;
 				Match(LPAREN);
-				State = 748;
+				State = 756;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281262783032957198L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -586735698099308183L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 2301374697069136891L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125051132131829518L) != 0) || ((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & -586735698099308183L) != 0) || ((((_la - 131)) & ~0x3f) == 0 && ((1L << (_la - 131)) & 2301374697069136891L) != 0)) {
 					{
-					State = 740;
+					State = 748;
 					expression(0);
-					State = 745;
+					State = 753;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 741;
+						State = 749;
 						Match(COMMA);
-						State = 742;
+						State = 750;
 						expression(0);
 						}
 						}
-						State = 747;
+						State = 755;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 750;
+				State = 758;
 				Match(RPAREN);
-				State = 752;
+				State = 760;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,109,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,110,Context) ) {
 				case 1:
 					{
-					State = 751;
+					State = 759;
 					aliasClause();
 					}
 					break;
@@ -5026,27 +5124,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 754;
+				State = 762;
 				Match(LPAREN);
-				State = 755;
+				State = 763;
 				relation(0);
-				State = 760;
+				State = 768;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 756;
+					State = 764;
 					Match(COMMA);
-					State = 757;
+					State = 765;
 					relation(0);
 					}
 					}
-					State = 762;
+					State = 770;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 763;
+				State = 771;
 				Match(RPAREN);
 				}
 				break;
@@ -5092,24 +5190,24 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 768;
+			State = 776;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==AS) {
 				{
-				State = 767;
+				State = 775;
 				Match(AS);
 				}
 			}
 
-			State = 770;
+			State = 778;
 			identifier();
-			State = 772;
+			State = 780;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,113,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,114,Context) ) {
 			case 1:
 				{
-				State = 771;
+				State = 779;
 				columnList();
 				}
 				break;
@@ -5152,9 +5250,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 774;
+			State = 782;
 			Match(WINDOW);
-			State = 775;
+			State = 783;
 			windowExpression();
 			}
 		}
@@ -5259,36 +5357,36 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 58, RULE_windowExpression);
 		int _la;
 		try {
-			State = 816;
+			State = 824;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case TUMBLING:
 				_localctx = new TumblingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 777;
+				State = 785;
 				Match(TUMBLING);
-				State = 778;
+				State = 786;
 				Match(LPAREN);
-				State = 779;
+				State = 787;
 				Match(SIZE);
-				State = 780;
+				State = 788;
 				duration();
-				State = 784;
+				State = 792;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 781;
+					State = 789;
 					retentionOrGrace();
 					}
 					}
-					State = 786;
+					State = 794;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 787;
+				State = 795;
 				Match(RPAREN);
 				}
 				break;
@@ -5296,37 +5394,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new HoppingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 789;
+				State = 797;
 				Match(HOPPING);
-				State = 790;
+				State = 798;
 				Match(LPAREN);
-				State = 791;
+				State = 799;
 				Match(SIZE);
-				State = 792;
-				duration();
-				State = 793;
-				Match(COMMA);
-				State = 794;
-				Match(ADVANCE);
-				State = 795;
-				Match(BY);
-				State = 796;
-				duration();
 				State = 800;
+				duration();
+				State = 801;
+				Match(COMMA);
+				State = 802;
+				Match(ADVANCE);
+				State = 803;
+				Match(BY);
+				State = 804;
+				duration();
+				State = 808;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 797;
+					State = 805;
 					retentionOrGrace();
 					}
 					}
-					State = 802;
+					State = 810;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 803;
+				State = 811;
 				Match(RPAREN);
 				}
 				break;
@@ -5334,27 +5432,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SessionWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 805;
+				State = 813;
 				Match(SESSION);
-				State = 806;
+				State = 814;
 				Match(LPAREN);
-				State = 807;
+				State = 815;
 				duration();
-				State = 811;
+				State = 819;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 808;
+					State = 816;
 					retentionOrGrace();
 					}
 					}
-					State = 813;
+					State = 821;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 814;
+				State = 822;
 				Match(RPAREN);
 				}
 				break;
@@ -5400,26 +5498,26 @@ public partial class QuerySqlParser : Parser {
 		RetentionOrGraceContext _localctx = new RetentionOrGraceContext(Context, State);
 		EnterRule(_localctx, 60, RULE_retentionOrGrace);
 		try {
-			State = 823;
+			State = 831;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,118,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,119,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 818;
+				State = 826;
 				Match(COMMA);
-				State = 819;
+				State = 827;
 				Match(RETENTION);
-				State = 820;
+				State = 828;
 				duration();
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 821;
+				State = 829;
 				Match(COMMA);
-				State = 822;
+				State = 830;
 				gracePeriod();
 				}
 				break;
@@ -5462,11 +5560,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 825;
+			State = 833;
 			Match(GRACE);
-			State = 826;
+			State = 834;
 			Match(PERIOD);
-			State = 827;
+			State = 835;
 			duration();
 			}
 		}
@@ -5506,9 +5604,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 829;
+			State = 837;
 			Match(INTEGER_VALUE);
-			State = 830;
+			State = 838;
 			timeUnit();
 			}
 		}
@@ -5555,9 +5653,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 832;
+			State = 840;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 216172782214447104L) != 0) || ((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 6442450959L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 864691128857788416L) != 0) || ((((_la - 80)) & ~0x3f) == 0 && ((1L << (_la - 80)) & 6442450959L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -5625,12 +5723,14 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 841;
+			State = 849;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
 			case ADD:
 			case ADVANCE:
+			case ARCHIVALS:
+			case ARCHIVE:
 			case ARRAY:
 			case BEGIN:
 			case BEGINNING:
@@ -5735,14 +5835,14 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 835;
+				State = 843;
 				valueExpression(0);
-				State = 837;
+				State = 845;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,119,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,120,Context) ) {
 				case 1:
 					{
-					State = 836;
+					State = 844;
 					predicate();
 					}
 					break;
@@ -5751,9 +5851,9 @@ public partial class QuerySqlParser : Parser {
 				break;
 			case NOT:
 				{
-				State = 839;
+				State = 847;
 				Match(NOT);
-				State = 840;
+				State = 848;
 				expression(3);
 				}
 				break;
@@ -5761,28 +5861,28 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 851;
+			State = 859;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,122,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,123,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 849;
+					State = 857;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,121,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,122,Context) ) {
 					case 1:
 						{
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 843;
+						State = 851;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 844;
+						State = 852;
 						_localctx.@operator = Match(AND);
-						State = 845;
+						State = 853;
 						_localctx.right = expression(3);
 						}
 						break;
@@ -5791,20 +5891,20 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 846;
+						State = 854;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 847;
+						State = 855;
 						_localctx.@operator = Match(OR);
-						State = 848;
+						State = 856;
 						_localctx.right = expression(2);
 						}
 						break;
 					}
 					}
 				}
-				State = 853;
+				State = 861;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,122,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,123,Context);
 			}
 			}
 		}
@@ -5985,16 +6085,16 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 70, RULE_predicate);
 		int _la;
 		try {
-			State = 918;
+			State = 926;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,132,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,133,Context) ) {
 			case 1:
 				_localctx = new ComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 854;
+				State = 862;
 				comparisonOperator();
-				State = 855;
+				State = 863;
 				((ComparisonContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6002,9 +6102,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QuantifiedComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 857;
+				State = 865;
 				comparisonOperator();
-				State = 858;
+				State = 866;
 				((QuantifiedComparisonContext)_localctx).quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ALL || _la==ANY || _la==SOME) ) {
@@ -6014,55 +6114,31 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 859;
+				State = 867;
 				Match(LPAREN);
-				State = 862;
+				State = 870;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,123,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,124,Context) ) {
 				case 1:
 					{
-					State = 860;
+					State = 868;
 					query();
 					}
 					break;
 				case 2:
 					{
-					State = 861;
+					State = 869;
 					expression(0);
 					}
 					break;
 				}
-				State = 864;
+				State = 872;
 				Match(RPAREN);
 				}
 				break;
 			case 3:
 				_localctx = new BetweenContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
-				{
-				State = 867;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==NOT) {
-					{
-					State = 866;
-					Match(NOT);
-					}
-				}
-
-				State = 869;
-				Match(BETWEEN);
-				State = 870;
-				((BetweenContext)_localctx).lower = valueExpression(0);
-				State = 871;
-				Match(AND);
-				State = 872;
-				((BetweenContext)_localctx).upper = valueExpression(0);
-				}
-				break;
-			case 4:
-				_localctx = new InSubqueryContext(_localctx);
-				EnterOuterAlt(_localctx, 4);
 				{
 				State = 875;
 				ErrorHandler.Sync(this);
@@ -6075,18 +6151,18 @@ public partial class QuerySqlParser : Parser {
 				}
 
 				State = 877;
-				Match(IN);
+				Match(BETWEEN);
 				State = 878;
-				Match(LPAREN);
+				((BetweenContext)_localctx).lower = valueExpression(0);
 				State = 879;
-				query();
+				Match(AND);
 				State = 880;
-				Match(RPAREN);
+				((BetweenContext)_localctx).upper = valueExpression(0);
 				}
 				break;
-			case 5:
-				_localctx = new InListContext(_localctx);
-				EnterOuterAlt(_localctx, 5);
+			case 4:
+				_localctx = new InSubqueryContext(_localctx);
+				EnterOuterAlt(_localctx, 4);
 				{
 				State = 883;
 				ErrorHandler.Sync(this);
@@ -6103,24 +6179,48 @@ public partial class QuerySqlParser : Parser {
 				State = 886;
 				Match(LPAREN);
 				State = 887;
+				query();
+				State = 888;
+				Match(RPAREN);
+				}
+				break;
+			case 5:
+				_localctx = new InListContext(_localctx);
+				EnterOuterAlt(_localctx, 5);
+				{
+				State = 891;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==NOT) {
+					{
+					State = 890;
+					Match(NOT);
+					}
+				}
+
+				State = 893;
+				Match(IN);
+				State = 894;
+				Match(LPAREN);
+				State = 895;
 				expression(0);
-				State = 892;
+				State = 900;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 888;
+					State = 896;
 					Match(COMMA);
-					State = 889;
+					State = 897;
 					expression(0);
 					}
 					}
-					State = 894;
+					State = 902;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 895;
+				State = 903;
 				Match(RPAREN);
 				}
 				break;
@@ -6128,17 +6228,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new LikeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 898;
+				State = 906;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 897;
+					State = 905;
 					Match(NOT);
 					}
 				}
 
-				State = 900;
+				State = 908;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ILIKE || _la==LIKE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -6147,16 +6247,16 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 901;
+				State = 909;
 				((LikeContext)_localctx).pattern = valueExpression(0);
-				State = 904;
+				State = 912;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,129,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,130,Context) ) {
 				case 1:
 					{
-					State = 902;
+					State = 910;
 					Match(ESCAPE);
-					State = 903;
+					State = 911;
 					((LikeContext)_localctx).escape = Match(STRING);
 					}
 					break;
@@ -6167,19 +6267,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NullPredicateContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 906;
+				State = 914;
 				Match(IS);
-				State = 908;
+				State = 916;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 907;
+					State = 915;
 					Match(NOT);
 					}
 				}
 
-				State = 910;
+				State = 918;
 				Match(NULL);
 				}
 				break;
@@ -6187,23 +6287,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DistinctFromContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 911;
+				State = 919;
 				Match(IS);
-				State = 913;
+				State = 921;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 912;
+					State = 920;
 					Match(NOT);
 					}
 				}
 
-				State = 915;
+				State = 923;
 				Match(DISTINCT);
-				State = 916;
+				State = 924;
 				Match(FROM);
-				State = 917;
+				State = 925;
 				((DistinctFromContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6682,16 +6782,16 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1051;
+			State = 1059;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,148,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,149,Context) ) {
 			case 1:
 				{
 				_localctx = new LiteralExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 921;
+				State = 929;
 				literal();
 				}
 				break;
@@ -6700,7 +6800,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParameterContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 922;
+				State = 930;
 				Match(PARAMETER);
 				}
 				break;
@@ -6709,37 +6809,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SimpleCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 923;
+				State = 931;
 				Match(CASE);
-				State = 924;
+				State = 932;
 				((SimpleCaseContext)_localctx).operand = expression(0);
-				State = 926;
+				State = 934;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 925;
+					State = 933;
 					whenClause();
 					}
 					}
-					State = 928;
+					State = 936;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 932;
+				State = 940;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 930;
+					State = 938;
 					Match(ELSE);
-					State = 931;
+					State = 939;
 					((SimpleCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 934;
+				State = 942;
 				Match(END);
 				}
 				break;
@@ -6748,35 +6848,35 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SearchedCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 936;
+				State = 944;
 				Match(CASE);
-				State = 938;
+				State = 946;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 937;
+					State = 945;
 					whenClause();
 					}
 					}
-					State = 940;
+					State = 948;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 944;
+				State = 952;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 942;
+					State = 950;
 					Match(ELSE);
-					State = 943;
+					State = 951;
 					((SearchedCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 946;
+				State = 954;
 				Match(END);
 				}
 				break;
@@ -6785,17 +6885,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CastContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 948;
+				State = 956;
 				Match(CAST);
-				State = 949;
+				State = 957;
 				Match(LPAREN);
-				State = 950;
+				State = 958;
 				expression(0);
-				State = 951;
+				State = 959;
 				Match(AS);
-				State = 952;
+				State = 960;
 				type(0);
-				State = 953;
+				State = 961;
 				Match(RPAREN);
 				}
 				break;
@@ -6804,37 +6904,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArrayConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 955;
+				State = 963;
 				Match(ARRAY);
-				State = 956;
+				State = 964;
 				Match(LBRACKET);
-				State = 965;
+				State = 973;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281262783032957198L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -586735698099308183L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 2301374697069136891L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125051132131829518L) != 0) || ((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & -586735698099308183L) != 0) || ((((_la - 131)) & ~0x3f) == 0 && ((1L << (_la - 131)) & 2301374697069136891L) != 0)) {
 					{
-					State = 957;
+					State = 965;
 					expression(0);
-					State = 962;
+					State = 970;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 958;
+						State = 966;
 						Match(COMMA);
-						State = 959;
+						State = 967;
 						expression(0);
 						}
 						}
-						State = 964;
+						State = 972;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 967;
+				State = 975;
 				Match(RBRACKET);
 				}
 				break;
@@ -6843,13 +6943,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArraySubqueryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 968;
+				State = 976;
 				Match(ARRAY);
-				State = 969;
+				State = 977;
 				Match(LPAREN);
-				State = 970;
+				State = 978;
 				query();
-				State = 971;
+				State = 979;
 				Match(RPAREN);
 				}
 				break;
@@ -6858,37 +6958,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 973;
+				State = 981;
 				Match(MAP);
-				State = 974;
+				State = 982;
 				Match(LPAREN);
-				State = 983;
+				State = 991;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281262783032957198L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -586735698099308183L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 2301374697069136891L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125051132131829518L) != 0) || ((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & -586735698099308183L) != 0) || ((((_la - 131)) & ~0x3f) == 0 && ((1L << (_la - 131)) & 2301374697069136891L) != 0)) {
 					{
-					State = 975;
+					State = 983;
 					mapEntry();
-					State = 980;
+					State = 988;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 976;
+						State = 984;
 						Match(COMMA);
-						State = 977;
+						State = 985;
 						mapEntry();
 						}
 						}
-						State = 982;
+						State = 990;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 985;
+				State = 993;
 				Match(RPAREN);
 				}
 				break;
@@ -6897,37 +6997,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 986;
+				State = 994;
 				Match(STRUCT);
-				State = 987;
+				State = 995;
 				Match(LPAREN);
-				State = 996;
+				State = 1004;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281252887428208654L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & -2415213768495170771L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 270215977646168439L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125011549712835342L) != 0) || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & -2415213768495170771L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 270215977646168439L) != 0)) {
 					{
-					State = 988;
+					State = 996;
 					structField();
-					State = 993;
+					State = 1001;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 989;
+						State = 997;
 						Match(COMMA);
-						State = 990;
+						State = 998;
 						structField();
 						}
 						}
-						State = 995;
+						State = 1003;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 998;
+				State = 1006;
 				Match(RPAREN);
 				}
 				break;
@@ -6936,13 +7036,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExistsContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 999;
+				State = 1007;
 				Match(EXISTS);
-				State = 1000;
+				State = 1008;
 				Match(LPAREN);
-				State = 1001;
+				State = 1009;
 				query();
-				State = 1002;
+				State = 1010;
 				Match(RPAREN);
 				}
 				break;
@@ -6951,20 +7051,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallStarContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1004;
+				State = 1012;
 				qualifiedName();
-				State = 1005;
+				State = 1013;
 				Match(LPAREN);
-				State = 1006;
+				State = 1014;
 				Match(ASTERISK);
-				State = 1007;
+				State = 1015;
 				Match(RPAREN);
-				State = 1009;
+				State = 1017;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,143,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,144,Context) ) {
 				case 1:
 					{
-					State = 1008;
+					State = 1016;
 					overClause();
 					}
 					break;
@@ -6976,54 +7076,54 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1011;
+				State = 1019;
 				qualifiedName();
-				State = 1012;
+				State = 1020;
 				Match(LPAREN);
-				State = 1024;
+				State = 1032;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281262787327924494L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -586735698099308183L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 2301374697069136891L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125051149311698702L) != 0) || ((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & -586735698099308183L) != 0) || ((((_la - 131)) & ~0x3f) == 0 && ((1L << (_la - 131)) & 2301374697069136891L) != 0)) {
 					{
-					State = 1014;
+					State = 1022;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==DISTINCT) {
 						{
-						State = 1013;
+						State = 1021;
 						Match(DISTINCT);
 						}
 					}
 
-					State = 1016;
+					State = 1024;
 					functionArgument();
-					State = 1021;
+					State = 1029;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1017;
+						State = 1025;
 						Match(COMMA);
-						State = 1018;
+						State = 1026;
 						functionArgument();
 						}
 						}
-						State = 1023;
+						State = 1031;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1026;
+				State = 1034;
 				Match(RPAREN);
-				State = 1028;
+				State = 1036;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,147,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,148,Context) ) {
 				case 1:
 					{
-					State = 1027;
+					State = 1035;
 					overClause();
 					}
 					break;
@@ -7035,11 +7135,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1030;
+				State = 1038;
 				Match(LPAREN);
-				State = 1031;
+				State = 1039;
 				query();
-				State = 1032;
+				State = 1040;
 				Match(RPAREN);
 				}
 				break;
@@ -7048,7 +7148,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1034;
+				State = 1042;
 				identifier();
 				}
 				break;
@@ -7057,11 +7157,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QualifiedColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1035;
+				State = 1043;
 				((QualifiedColumnReferenceContext)_localctx).qualifier = identifier();
-				State = 1036;
+				State = 1044;
 				Match(DOT);
-				State = 1037;
+				State = 1045;
 				((QualifiedColumnReferenceContext)_localctx).name = identifier();
 				}
 				break;
@@ -7070,11 +7170,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1039;
+				State = 1047;
 				Match(LPAREN);
-				State = 1040;
+				State = 1048;
 				expression(0);
-				State = 1041;
+				State = 1049;
 				Match(RPAREN);
 				}
 				break;
@@ -7083,15 +7183,15 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedFieldAccessContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1043;
+				State = 1051;
 				Match(LPAREN);
-				State = 1044;
+				State = 1052;
 				expression(0);
-				State = 1045;
+				State = 1053;
 				Match(RPAREN);
-				State = 1046;
+				State = 1054;
 				Match(DOT);
-				State = 1047;
+				State = 1055;
 				identifier();
 				}
 				break;
@@ -7100,7 +7200,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArithmeticUnaryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1049;
+				State = 1057;
 				((ArithmeticUnaryContext)_localctx).@operator = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7110,42 +7210,42 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1050;
+				State = 1058;
 				valueExpression(4);
 				}
 				break;
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1078;
+			State = 1086;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,150,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,151,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 1076;
+					State = 1084;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,149,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,150,Context) ) {
 					case 1:
 						{
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1053;
+						State = 1061;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 1054;
+						State = 1062;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(((((_la - 166)) & ~0x3f) == 0 && ((1L << (_la - 166)) & 7L) != 0)) ) {
+						if ( !(((((_la - 168)) & ~0x3f) == 0 && ((1L << (_la - 168)) & 7L) != 0)) ) {
 							((ArithmeticBinaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1055;
+						State = 1063;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
 						}
 						break;
@@ -7154,9 +7254,9 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1056;
+						State = 1064;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 1057;
+						State = 1065;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7166,7 +7266,7 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1058;
+						State = 1066;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(3);
 						}
 						break;
@@ -7175,11 +7275,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ConcatenationContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ConcatenationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1059;
+						State = 1067;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 1060;
+						State = 1068;
 						Match(CONCAT);
-						State = 1061;
+						State = 1069;
 						((ConcatenationContext)_localctx).right = valueExpression(2);
 						}
 						break;
@@ -7188,13 +7288,13 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new SubscriptContext(new ValueExpressionContext(_parentctx, _parentState));
 						((SubscriptContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1062;
+						State = 1070;
 						if (!(Precpred(Context, 8))) throw new FailedPredicateException(this, "Precpred(Context, 8)");
-						State = 1063;
+						State = 1071;
 						Match(LBRACKET);
-						State = 1064;
+						State = 1072;
 						((SubscriptContext)_localctx).index = valueExpression(0);
-						State = 1065;
+						State = 1073;
 						Match(RBRACKET);
 						}
 						break;
@@ -7203,11 +7303,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new DereferenceContext(new ValueExpressionContext(_parentctx, _parentState));
 						((DereferenceContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1067;
+						State = 1075;
 						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 1068;
+						State = 1076;
 						Match(ARROW);
-						State = 1069;
+						State = 1077;
 						((DereferenceContext)_localctx).field = identifier();
 						}
 						break;
@@ -7215,11 +7315,11 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new PostgresCastContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1070;
+						State = 1078;
 						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 1071;
+						State = 1079;
 						Match(DOUBLE_COLON);
-						State = 1072;
+						State = 1080;
 						type(0);
 						}
 						break;
@@ -7227,20 +7327,20 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new CollateContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1073;
+						State = 1081;
 						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-						State = 1074;
+						State = 1082;
 						Match(COLLATE);
-						State = 1075;
+						State = 1083;
 						qualifiedName();
 						}
 						break;
 					}
 					}
 				}
-				State = 1080;
+				State = 1088;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,150,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,151,Context);
 			}
 			}
 		}
@@ -7327,18 +7427,18 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 74, RULE_functionArgument);
 		int _la;
 		try {
-			State = 1099;
+			State = 1107;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,152,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,153,Context) ) {
 			case 1:
 				_localctx = new SingleParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1081;
+				State = 1089;
 				identifier();
-				State = 1082;
+				State = 1090;
 				Match(LAMBDA_ARROW);
-				State = 1083;
+				State = 1091;
 				expression(0);
 				}
 				break;
@@ -7346,31 +7446,31 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MultiParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1085;
+				State = 1093;
 				Match(LPAREN);
-				State = 1086;
+				State = 1094;
 				identifier();
-				State = 1091;
+				State = 1099;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1087;
+					State = 1095;
 					Match(COMMA);
-					State = 1088;
+					State = 1096;
 					identifier();
 					}
 					}
-					State = 1093;
+					State = 1101;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1094;
+				State = 1102;
 				Match(RPAREN);
-				State = 1095;
+				State = 1103;
 				Match(LAMBDA_ARROW);
-				State = 1096;
+				State = 1104;
 				expression(0);
 				}
 				break;
@@ -7378,7 +7478,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1098;
+				State = 1106;
 				expression(0);
 				}
 				break;
@@ -7435,51 +7535,51 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1101;
+			State = 1109;
 			Match(OVER);
-			State = 1102;
+			State = 1110;
 			Match(LPAREN);
-			State = 1113;
+			State = 1121;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==PARTITION) {
 				{
-				State = 1103;
+				State = 1111;
 				Match(PARTITION);
-				State = 1104;
+				State = 1112;
 				Match(BY);
-				State = 1105;
+				State = 1113;
 				expression(0);
-				State = 1110;
+				State = 1118;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1106;
+					State = 1114;
 					Match(COMMA);
-					State = 1107;
+					State = 1115;
 					expression(0);
 					}
 					}
-					State = 1112;
+					State = 1120;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 1116;
+			State = 1124;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 1115;
+				State = 1123;
 				orderBy();
 				}
 			}
 
-			State = 1118;
+			State = 1126;
 			Match(RPAREN);
 			}
 		}
@@ -7524,11 +7624,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1120;
+			State = 1128;
 			_localctx.key = expression(0);
-			State = 1121;
+			State = 1129;
 			Match(ASSIGN);
-			State = 1122;
+			State = 1130;
 			_localctx.value = expression(0);
 			}
 		}
@@ -7571,11 +7671,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1124;
+			State = 1132;
 			identifier();
-			State = 1125;
+			State = 1133;
 			Match(ASSIGN);
-			State = 1126;
+			State = 1134;
 			expression(0);
 			}
 		}
@@ -7621,13 +7721,13 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1128;
+			State = 1136;
 			Match(WHEN);
-			State = 1129;
+			State = 1137;
 			_localctx.condition = expression(0);
-			State = 1130;
+			State = 1138;
 			Match(THEN);
-			State = 1131;
+			State = 1139;
 			_localctx.result = expression(0);
 			}
 		}
@@ -7688,107 +7788,107 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 84, RULE_comparisonOperator);
 		try {
 			int _alt;
-			State = 1156;
+			State = 1164;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQ:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1133;
+				State = 1141;
 				Match(EQ);
 				}
 				break;
 			case NEQ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1134;
+				State = 1142;
 				Match(NEQ);
 				}
 				break;
 			case LT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1135;
+				State = 1143;
 				Match(LT);
 				}
 				break;
 			case LTE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1136;
+				State = 1144;
 				Match(LTE);
 				}
 				break;
 			case GT:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1137;
+				State = 1145;
 				Match(GT);
 				}
 				break;
 			case GTE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1138;
+				State = 1146;
 				Match(GTE);
 				}
 				break;
 			case TILDE:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1139;
+				State = 1147;
 				Match(TILDE);
 				}
 				break;
 			case NOT_TILDE:
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1140;
+				State = 1148;
 				Match(NOT_TILDE);
 				}
 				break;
 			case TILDE_STAR:
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1141;
+				State = 1149;
 				Match(TILDE_STAR);
 				}
 				break;
 			case NOT_TILDE_STAR:
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 1142;
+				State = 1150;
 				Match(NOT_TILDE_STAR);
 				}
 				break;
 			case OPERATOR:
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 1143;
+				State = 1151;
 				Match(OPERATOR);
-				State = 1144;
+				State = 1152;
 				Match(LPAREN);
-				State = 1150;
+				State = 1158;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,156,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,157,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 1145;
+						State = 1153;
 						identifier();
-						State = 1146;
+						State = 1154;
 						Match(DOT);
 						}
 						}
 					}
-					State = 1152;
+					State = 1160;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,156,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,157,Context);
 				}
-				State = 1153;
+				State = 1161;
 				comparisonOperator();
-				State = 1154;
+				State = 1162;
 				Match(RPAREN);
 				}
 				break;
@@ -7916,14 +8016,14 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 86, RULE_literal);
 		int _la;
 		try {
-			State = 1173;
+			State = 1181;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case NULL:
 				_localctx = new NullLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1158;
+				State = 1166;
 				Match(NULL);
 				}
 				break;
@@ -7932,7 +8032,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BooleanLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1159;
+				State = 1167;
 				_la = TokenStream.LA(1);
 				if ( !(_la==FALSE || _la==TRUE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -7949,7 +8049,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NumericLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1160;
+				State = 1168;
 				number();
 				}
 				break;
@@ -7957,7 +8057,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1161;
+				State = 1169;
 				Match(STRING);
 				}
 				break;
@@ -7965,9 +8065,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimestampLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1162;
+				State = 1170;
 				Match(TIMESTAMP);
-				State = 1163;
+				State = 1171;
 				Match(STRING);
 				}
 				break;
@@ -7975,9 +8075,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DateLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1164;
+				State = 1172;
 				Match(DATE);
-				State = 1165;
+				State = 1173;
 				Match(STRING);
 				}
 				break;
@@ -7985,9 +8085,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimeLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1166;
+				State = 1174;
 				Match(TIME);
-				State = 1167;
+				State = 1175;
 				Match(STRING);
 				}
 				break;
@@ -7995,16 +8095,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new IntervalLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1168;
+				State = 1176;
 				Match(INTERVAL);
-				State = 1169;
+				State = 1177;
 				Match(STRING);
-				State = 1171;
+				State = 1179;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,158,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,159,Context) ) {
 				case 1:
 					{
-					State = 1170;
+					State = 1178;
 					timeUnit();
 					}
 					break;
@@ -8051,9 +8151,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1175;
+			State = 1183;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 182)) & ~0x3f) == 0 && ((1L << (_la - 182)) & 7L) != 0)) ) {
+			if ( !(((((_la - 184)) & ~0x3f) == 0 && ((1L << (_la - 184)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -8205,7 +8305,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1222;
+			State = 1230;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ARRAY:
@@ -8214,13 +8314,13 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 1178;
+				State = 1186;
 				Match(ARRAY);
-				State = 1179;
+				State = 1187;
 				Match(LT);
-				State = 1180;
+				State = 1188;
 				type(0);
-				State = 1181;
+				State = 1189;
 				Match(GT);
 				}
 				break;
@@ -8229,17 +8329,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1183;
+				State = 1191;
 				Match(MAP);
-				State = 1184;
+				State = 1192;
 				Match(LT);
-				State = 1185;
+				State = 1193;
 				((MapTypeContext)_localctx).key = type(0);
-				State = 1186;
+				State = 1194;
 				Match(COMMA);
-				State = 1187;
+				State = 1195;
 				((MapTypeContext)_localctx).value = type(0);
-				State = 1188;
+				State = 1196;
 				Match(GT);
 				}
 				break;
@@ -8248,52 +8348,52 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1190;
+				State = 1198;
 				Match(STRUCT);
-				State = 1207;
+				State = 1215;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LT:
 					{
-					State = 1191;
+					State = 1199;
 					Match(LT);
-					State = 1203;
+					State = 1211;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281252887428208654L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & -2415213768495170771L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 270215977646168439L) != 0)) {
+					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125011549712835342L) != 0) || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & -2415213768495170771L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 270215977646168439L) != 0)) {
 						{
-						State = 1192;
-						identifier();
-						State = 1193;
-						type(0);
 						State = 1200;
+						identifier();
+						State = 1201;
+						type(0);
+						State = 1208;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						while (_la==COMMA) {
 							{
 							{
-							State = 1194;
+							State = 1202;
 							Match(COMMA);
-							State = 1195;
+							State = 1203;
 							identifier();
-							State = 1196;
+							State = 1204;
 							type(0);
 							}
 							}
-							State = 1202;
+							State = 1210;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						}
 						}
 					}
 
-					State = 1205;
+					State = 1213;
 					Match(GT);
 					}
 					break;
 				case NEQ:
 					{
-					State = 1206;
+					State = 1214;
 					Match(NEQ);
 					}
 					break;
@@ -8305,6 +8405,8 @@ public partial class QuerySqlParser : Parser {
 			case ABORT:
 			case ADD:
 			case ADVANCE:
+			case ARCHIVALS:
+			case ARCHIVE:
 			case BEGIN:
 			case BEGINNING:
 			case CHANGES:
@@ -8394,34 +8496,34 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrimitiveTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1209;
+				State = 1217;
 				typeName();
-				State = 1220;
+				State = 1228;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,164,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,165,Context) ) {
 				case 1:
 					{
-					State = 1210;
+					State = 1218;
 					Match(LPAREN);
-					State = 1211;
+					State = 1219;
 					Match(INTEGER_VALUE);
-					State = 1216;
+					State = 1224;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1212;
+						State = 1220;
 						Match(COMMA);
-						State = 1213;
+						State = 1221;
 						Match(INTEGER_VALUE);
 						}
 						}
-						State = 1218;
+						State = 1226;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1219;
+					State = 1227;
 					Match(RPAREN);
 					}
 					break;
@@ -8432,9 +8534,9 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1232;
+			State = 1240;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,167,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,168,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -8444,28 +8546,28 @@ public partial class QuerySqlParser : Parser {
 					{
 					_localctx = new ArraySuffixTypeContext(new TypeContext(_parentctx, _parentState));
 					PushNewRecursionContext(_localctx, _startState, RULE_type);
-					State = 1224;
+					State = 1232;
 					if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-					State = 1225;
+					State = 1233;
 					Match(LBRACKET);
-					State = 1227;
+					State = 1235;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==INTEGER_VALUE) {
 						{
-						State = 1226;
+						State = 1234;
 						Match(INTEGER_VALUE);
 						}
 					}
 
-					State = 1229;
+					State = 1237;
 					Match(RBRACKET);
 					}
 					}
 				}
-				State = 1234;
+				State = 1242;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,167,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,168,Context);
 			}
 			}
 		}
@@ -8515,31 +8617,31 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 92, RULE_typeName);
 		int _la;
 		try {
-			State = 1244;
+			State = 1252;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,168,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,169,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1235;
+				State = 1243;
 				Match(DOUBLE);
-				State = 1236;
+				State = 1244;
 				Match(PRECISION);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1237;
+				State = 1245;
 				Match(CHARACTER);
-				State = 1238;
+				State = 1246;
 				Match(VARYING);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1239;
+				State = 1247;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TIME || _la==TIMESTAMP) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8548,7 +8650,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1240;
+				State = 1248;
 				_la = TokenStream.LA(1);
 				if ( !(_la==WITH || _la==WITHOUT) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8557,16 +8659,16 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1241;
+				State = 1249;
 				Match(TIME);
-				State = 1242;
+				State = 1250;
 				Match(ZONE);
 				}
 				break;
 			case 4:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1243;
+				State = 1251;
 				qualifiedName();
 				}
 				break;
@@ -8615,25 +8717,25 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1246;
+			State = 1254;
 			identifier();
-			State = 1251;
+			State = 1259;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,169,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					{
 					{
-					State = 1247;
+					State = 1255;
 					Match(DOT);
-					State = 1248;
+					State = 1256;
 					identifier();
 					}
 					}
 				}
-				State = 1253;
+				State = 1261;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,169,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
 			}
 			}
 		}
@@ -8674,40 +8776,42 @@ public partial class QuerySqlParser : Parser {
 		IdentifierContext _localctx = new IdentifierContext(Context, State);
 		EnterRule(_localctx, 96, RULE_identifier);
 		try {
-			State = 1259;
+			State = 1267;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENTIFIER:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1254;
+				State = 1262;
 				Match(IDENTIFIER);
 				}
 				break;
 			case DIGIT_IDENTIFIER:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1255;
+				State = 1263;
 				Match(DIGIT_IDENTIFIER);
 				}
 				break;
 			case QUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1256;
+				State = 1264;
 				Match(QUOTED_IDENTIFIER);
 				}
 				break;
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1257;
+				State = 1265;
 				Match(BACKQUOTED_IDENTIFIER);
 				}
 				break;
 			case ABORT:
 			case ADD:
 			case ADVANCE:
+			case ARCHIVALS:
+			case ARCHIVE:
 			case BEGIN:
 			case BEGINNING:
 			case CHANGES:
@@ -8791,7 +8895,7 @@ public partial class QuerySqlParser : Parser {
 			case ZONE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1258;
+				State = 1266;
 				nonReserved();
 				}
 				break;
@@ -8814,6 +8918,8 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ABORT() { return GetToken(QuerySqlParser.ABORT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ADD() { return GetToken(QuerySqlParser.ADD, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ADVANCE() { return GetToken(QuerySqlParser.ADVANCE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARCHIVALS() { return GetToken(QuerySqlParser.ARCHIVALS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARCHIVE() { return GetToken(QuerySqlParser.ARCHIVE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BEGIN() { return GetToken(QuerySqlParser.BEGIN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BEGINNING() { return GetToken(QuerySqlParser.BEGINNING, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CHANGES() { return GetToken(QuerySqlParser.CHANGES, 0); }
@@ -8916,9 +9022,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1261;
+			State = 1269;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 281252887428208654L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & -2415213768495170771L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 3938679L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125011549712835342L) != 0) || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & -2415213768495170771L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 3938679L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -8988,7 +9094,7 @@ public partial class QuerySqlParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,193,1264,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,195,1272,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -9000,469 +9106,473 @@ public partial class QuerySqlParser : Parser {
 		125,8,0,1,0,1,0,1,1,1,1,1,1,1,2,1,2,1,2,1,2,3,2,136,8,2,1,2,1,2,1,2,3,
 		2,141,8,2,1,2,1,2,1,2,3,2,146,8,2,1,2,1,2,1,2,1,2,1,2,3,2,153,8,2,1,2,
 		1,2,3,2,157,8,2,1,2,1,2,3,2,161,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,
-		2,1,2,1,2,3,2,174,8,2,1,2,1,2,1,2,1,2,1,2,3,2,181,8,2,1,2,1,2,1,2,1,2,
-		1,2,1,2,1,2,1,2,3,2,191,8,2,1,2,1,2,1,2,1,2,3,2,197,8,2,1,2,1,2,1,2,3,
-		2,202,8,2,1,2,1,2,1,2,1,2,3,2,208,8,2,1,2,1,2,1,2,1,2,3,2,214,8,2,1,2,
-		1,2,1,2,3,2,219,8,2,1,2,1,2,3,2,223,8,2,1,2,1,2,3,2,227,8,2,1,2,3,2,230,
-		8,2,1,2,1,2,3,2,234,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,244,8,2,1,
-		2,1,2,1,2,1,2,1,2,3,2,251,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,259,8,2,10,2,
-		12,2,262,9,2,3,2,264,8,2,1,2,1,2,3,2,268,8,2,1,2,1,2,3,2,272,8,2,1,2,5,
-		2,275,8,2,10,2,12,2,278,9,2,1,2,1,2,3,2,282,8,2,1,2,1,2,3,2,286,8,2,1,
-		2,1,2,1,2,1,2,1,2,3,2,293,8,2,1,2,3,2,296,8,2,1,2,1,2,1,2,1,2,3,2,302,
-		8,2,1,2,1,2,3,2,306,8,2,1,2,1,2,3,2,310,8,2,1,2,1,2,1,2,3,2,315,8,2,1,
-		2,3,2,318,8,2,1,2,1,2,1,2,1,2,3,2,324,8,2,1,2,1,2,3,2,328,8,2,1,2,1,2,
-		3,2,332,8,2,1,2,1,2,1,2,3,2,337,8,2,1,2,1,2,1,2,1,2,3,2,343,8,2,1,2,1,
-		2,1,2,3,2,348,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,356,8,2,1,2,1,2,1,2,1,2,
-		3,2,362,8,2,1,2,1,2,1,2,3,2,367,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,
-		2,377,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,388,8,2,1,2,1,2,1,2,
-		1,2,1,2,1,2,3,2,396,8,2,1,2,1,2,1,2,1,2,5,2,402,8,2,10,2,12,2,405,9,2,
-		1,2,1,2,1,2,1,2,1,2,1,2,5,2,413,8,2,10,2,12,2,416,9,2,1,2,1,2,1,2,1,2,
-		1,2,1,2,3,2,424,8,2,1,3,1,3,1,3,4,3,429,8,3,11,3,12,3,430,1,3,1,3,3,3,
-		435,8,3,1,4,3,4,438,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,446,8,4,1,5,1,5,1,
-		5,1,5,5,5,452,8,5,10,5,12,5,455,9,5,1,5,1,5,1,6,1,6,1,6,3,6,462,8,6,1,
-		7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,472,8,7,1,8,1,8,3,8,476,8,8,1,8,1,8,
-		1,8,1,9,1,9,1,9,1,9,5,9,485,8,9,10,9,12,9,488,9,9,1,9,1,9,1,10,1,10,3,
-		10,494,8,10,1,10,1,10,1,10,1,11,1,11,1,11,1,11,5,11,503,8,11,10,11,12,
-		11,506,9,11,1,11,1,11,1,12,1,12,1,12,1,12,5,12,514,8,12,10,12,12,12,517,
-		9,12,1,12,1,12,1,13,1,13,3,13,523,8,13,1,13,3,13,526,8,13,1,13,3,13,529,
-		8,13,1,13,3,13,532,8,13,1,14,1,14,1,14,1,14,1,14,1,14,3,14,540,8,14,1,
-		14,5,14,543,8,14,10,14,12,14,546,9,14,1,15,1,15,3,15,550,8,15,1,15,1,15,
-		1,15,5,15,555,8,15,10,15,12,15,558,9,15,1,15,1,15,1,15,1,15,5,15,564,8,
-		15,10,15,12,15,567,9,15,3,15,569,8,15,1,15,3,15,572,8,15,1,15,1,15,3,15,
-		576,8,15,1,15,1,15,1,15,1,15,1,15,5,15,583,8,15,10,15,12,15,586,9,15,3,
-		15,588,8,15,1,15,1,15,3,15,592,8,15,1,15,1,15,1,15,1,15,1,15,5,15,599,
-		8,15,10,15,12,15,602,9,15,3,15,604,8,15,1,15,1,15,1,15,1,15,3,15,610,8,
-		15,1,16,1,16,1,16,1,16,1,16,5,16,617,8,16,10,16,12,16,620,9,16,1,17,1,
-		17,3,17,624,8,17,1,17,1,17,3,17,628,8,17,1,18,1,18,1,18,1,19,1,19,1,19,
-		3,19,636,8,19,1,20,1,20,1,20,3,20,641,8,20,1,21,1,21,1,21,1,21,1,21,1,
-		21,1,21,3,21,650,8,21,1,21,3,21,653,8,21,3,21,655,8,21,1,22,1,22,1,22,
-		1,22,1,22,1,22,1,22,1,22,3,22,665,8,22,1,22,3,22,668,8,22,1,22,1,22,1,
-		22,1,22,5,22,674,8,22,10,22,12,22,677,9,22,1,23,3,23,680,8,23,1,23,1,23,
-		3,23,684,8,23,1,23,1,23,3,23,688,8,23,1,23,1,23,3,23,692,8,23,3,23,694,
-		8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,5,24,703,8,24,10,24,12,24,706,
-		9,24,1,24,1,24,3,24,710,8,24,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,
-		25,1,25,1,25,1,25,3,25,724,8,25,1,25,3,25,727,8,25,1,26,1,26,3,26,731,
-		8,26,1,26,1,26,1,26,1,26,3,26,737,8,26,1,26,1,26,1,26,1,26,1,26,5,26,744,
-		8,26,10,26,12,26,747,9,26,3,26,749,8,26,1,26,1,26,3,26,753,8,26,1,26,1,
-		26,1,26,1,26,5,26,759,8,26,10,26,12,26,762,9,26,1,26,1,26,3,26,766,8,26,
-		1,27,3,27,769,8,27,1,27,1,27,3,27,773,8,27,1,28,1,28,1,28,1,29,1,29,1,
-		29,1,29,1,29,5,29,783,8,29,10,29,12,29,786,9,29,1,29,1,29,1,29,1,29,1,
-		29,1,29,1,29,1,29,1,29,1,29,1,29,5,29,799,8,29,10,29,12,29,802,9,29,1,
-		29,1,29,1,29,1,29,1,29,1,29,5,29,810,8,29,10,29,12,29,813,9,29,1,29,1,
-		29,3,29,817,8,29,1,30,1,30,1,30,1,30,1,30,3,30,824,8,30,1,31,1,31,1,31,
-		1,31,1,32,1,32,1,32,1,33,1,33,1,34,1,34,1,34,3,34,838,8,34,1,34,1,34,3,
-		34,842,8,34,1,34,1,34,1,34,1,34,1,34,1,34,5,34,850,8,34,10,34,12,34,853,
-		9,34,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,863,8,35,1,35,1,35,1,
-		35,3,35,868,8,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,876,8,35,1,35,1,35,
-		1,35,1,35,1,35,1,35,3,35,884,8,35,1,35,1,35,1,35,1,35,1,35,5,35,891,8,
-		35,10,35,12,35,894,9,35,1,35,1,35,1,35,3,35,899,8,35,1,35,1,35,1,35,1,
-		35,3,35,905,8,35,1,35,1,35,3,35,909,8,35,1,35,1,35,1,35,3,35,914,8,35,
-		1,35,1,35,1,35,3,35,919,8,35,1,36,1,36,1,36,1,36,1,36,1,36,4,36,927,8,
-		36,11,36,12,36,928,1,36,1,36,3,36,933,8,36,1,36,1,36,1,36,1,36,4,36,939,
-		8,36,11,36,12,36,940,1,36,1,36,3,36,945,8,36,1,36,1,36,1,36,1,36,1,36,
-		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,961,8,36,10,36,12,36,
-		964,9,36,3,36,966,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,
-		36,1,36,5,36,979,8,36,10,36,12,36,982,9,36,3,36,984,8,36,1,36,1,36,1,36,
-		1,36,1,36,1,36,5,36,992,8,36,10,36,12,36,995,9,36,3,36,997,8,36,1,36,1,
-		36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,1010,8,36,1,36,1,
-		36,1,36,3,36,1015,8,36,1,36,1,36,1,36,5,36,1020,8,36,10,36,12,36,1023,
-		9,36,3,36,1025,8,36,1,36,1,36,3,36,1029,8,36,1,36,1,36,1,36,1,36,1,36,
+		2,1,2,1,2,1,2,1,2,3,2,176,8,2,1,2,1,2,1,2,1,2,1,2,3,2,183,8,2,1,2,1,2,
+		1,2,1,2,1,2,1,2,1,2,1,2,3,2,193,8,2,1,2,1,2,1,2,1,2,3,2,199,8,2,1,2,1,
+		2,1,2,3,2,204,8,2,1,2,1,2,1,2,1,2,3,2,210,8,2,1,2,1,2,1,2,1,2,3,2,216,
+		8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,224,8,2,1,2,1,2,3,2,228,8,2,1,2,1,2,3,
+		2,232,8,2,1,2,3,2,235,8,2,1,2,1,2,3,2,239,8,2,1,2,1,2,1,2,1,2,1,2,1,2,
+		1,2,1,2,3,2,249,8,2,1,2,1,2,1,2,1,2,1,2,3,2,256,8,2,1,2,1,2,1,2,1,2,1,
+		2,1,2,5,2,264,8,2,10,2,12,2,267,9,2,3,2,269,8,2,1,2,1,2,3,2,273,8,2,1,
+		2,1,2,3,2,277,8,2,1,2,5,2,280,8,2,10,2,12,2,283,9,2,1,2,1,2,3,2,287,8,
+		2,1,2,1,2,3,2,291,8,2,1,2,1,2,1,2,1,2,1,2,3,2,298,8,2,1,2,3,2,301,8,2,
+		1,2,1,2,1,2,1,2,3,2,307,8,2,1,2,1,2,3,2,311,8,2,1,2,1,2,3,2,315,8,2,1,
+		2,1,2,1,2,3,2,320,8,2,1,2,3,2,323,8,2,1,2,1,2,1,2,1,2,3,2,329,8,2,1,2,
+		1,2,3,2,333,8,2,1,2,1,2,3,2,337,8,2,1,2,1,2,1,2,3,2,342,8,2,1,2,1,2,1,
+		2,1,2,3,2,348,8,2,1,2,1,2,1,2,3,2,353,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,
+		361,8,2,1,2,1,2,1,2,1,2,3,2,367,8,2,1,2,1,2,1,2,3,2,372,8,2,1,2,1,2,1,
+		2,1,2,1,2,1,2,1,2,1,2,3,2,382,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,
+		3,2,393,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,401,8,2,1,2,1,2,1,2,1,2,5,2,407,
+		8,2,10,2,12,2,410,9,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,418,8,2,10,2,12,2,421,
+		9,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,429,8,2,1,3,1,3,1,3,4,3,434,8,3,11,3,12,
+		3,435,1,3,1,3,3,3,440,8,3,1,4,3,4,443,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,
+		451,8,4,1,5,1,5,1,5,1,5,5,5,457,8,5,10,5,12,5,460,9,5,1,5,1,5,1,6,1,6,
+		1,6,3,6,467,8,6,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,477,8,7,1,8,1,8,3,
+		8,481,8,8,1,8,1,8,1,8,1,9,1,9,1,9,1,9,5,9,490,8,9,10,9,12,9,493,9,9,1,
+		9,1,9,1,10,1,10,3,10,499,8,10,1,10,1,10,1,10,1,10,3,10,505,8,10,1,11,1,
+		11,1,11,1,11,5,11,511,8,11,10,11,12,11,514,9,11,1,11,1,11,1,12,1,12,1,
+		12,1,12,5,12,522,8,12,10,12,12,12,525,9,12,1,12,1,12,1,13,1,13,3,13,531,
+		8,13,1,13,3,13,534,8,13,1,13,3,13,537,8,13,1,13,3,13,540,8,13,1,14,1,14,
+		1,14,1,14,1,14,1,14,3,14,548,8,14,1,14,5,14,551,8,14,10,14,12,14,554,9,
+		14,1,15,1,15,3,15,558,8,15,1,15,1,15,1,15,5,15,563,8,15,10,15,12,15,566,
+		9,15,1,15,1,15,1,15,1,15,5,15,572,8,15,10,15,12,15,575,9,15,3,15,577,8,
+		15,1,15,3,15,580,8,15,1,15,1,15,3,15,584,8,15,1,15,1,15,1,15,1,15,1,15,
+		5,15,591,8,15,10,15,12,15,594,9,15,3,15,596,8,15,1,15,1,15,3,15,600,8,
+		15,1,15,1,15,1,15,1,15,1,15,5,15,607,8,15,10,15,12,15,610,9,15,3,15,612,
+		8,15,1,15,1,15,1,15,1,15,3,15,618,8,15,1,16,1,16,1,16,1,16,1,16,5,16,625,
+		8,16,10,16,12,16,628,9,16,1,17,1,17,3,17,632,8,17,1,17,1,17,3,17,636,8,
+		17,1,18,1,18,1,18,1,19,1,19,1,19,3,19,644,8,19,1,20,1,20,1,20,3,20,649,
+		8,20,1,21,1,21,1,21,1,21,1,21,1,21,1,21,3,21,658,8,21,1,21,3,21,661,8,
+		21,3,21,663,8,21,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,673,8,22,
+		1,22,3,22,676,8,22,1,22,1,22,1,22,1,22,5,22,682,8,22,10,22,12,22,685,9,
+		22,1,23,3,23,688,8,23,1,23,1,23,3,23,692,8,23,1,23,1,23,3,23,696,8,23,
+		1,23,1,23,3,23,700,8,23,3,23,702,8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,
+		24,5,24,711,8,24,10,24,12,24,714,9,24,1,24,1,24,3,24,718,8,24,1,25,1,25,
+		1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,3,25,732,8,25,1,25,3,
+		25,735,8,25,1,26,1,26,3,26,739,8,26,1,26,1,26,1,26,1,26,3,26,745,8,26,
+		1,26,1,26,1,26,1,26,1,26,5,26,752,8,26,10,26,12,26,755,9,26,3,26,757,8,
+		26,1,26,1,26,3,26,761,8,26,1,26,1,26,1,26,1,26,5,26,767,8,26,10,26,12,
+		26,770,9,26,1,26,1,26,3,26,774,8,26,1,27,3,27,777,8,27,1,27,1,27,3,27,
+		781,8,27,1,28,1,28,1,28,1,29,1,29,1,29,1,29,1,29,5,29,791,8,29,10,29,12,
+		29,794,9,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,5,29,
+		807,8,29,10,29,12,29,810,9,29,1,29,1,29,1,29,1,29,1,29,1,29,5,29,818,8,
+		29,10,29,12,29,821,9,29,1,29,1,29,3,29,825,8,29,1,30,1,30,1,30,1,30,1,
+		30,3,30,832,8,30,1,31,1,31,1,31,1,31,1,32,1,32,1,32,1,33,1,33,1,34,1,34,
+		1,34,3,34,846,8,34,1,34,1,34,3,34,850,8,34,1,34,1,34,1,34,1,34,1,34,1,
+		34,5,34,858,8,34,10,34,12,34,861,9,34,1,35,1,35,1,35,1,35,1,35,1,35,1,
+		35,1,35,3,35,871,8,35,1,35,1,35,1,35,3,35,876,8,35,1,35,1,35,1,35,1,35,
+		1,35,1,35,3,35,884,8,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,892,8,35,1,
+		35,1,35,1,35,1,35,1,35,5,35,899,8,35,10,35,12,35,902,9,35,1,35,1,35,1,
+		35,3,35,907,8,35,1,35,1,35,1,35,1,35,3,35,913,8,35,1,35,1,35,3,35,917,
+		8,35,1,35,1,35,1,35,3,35,922,8,35,1,35,1,35,1,35,3,35,927,8,35,1,36,1,
+		36,1,36,1,36,1,36,1,36,4,36,935,8,36,11,36,12,36,936,1,36,1,36,3,36,941,
+		8,36,1,36,1,36,1,36,1,36,4,36,947,8,36,11,36,12,36,948,1,36,1,36,3,36,
+		953,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,
+		36,1,36,5,36,969,8,36,10,36,12,36,972,9,36,3,36,974,8,36,1,36,1,36,1,36,
+		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,987,8,36,10,36,12,36,990,
+		9,36,3,36,992,8,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,1000,8,36,10,36,
+		12,36,1003,9,36,3,36,1005,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
+		1,36,1,36,1,36,3,36,1018,8,36,1,36,1,36,1,36,3,36,1023,8,36,1,36,1,36,
+		1,36,5,36,1028,8,36,10,36,12,36,1031,9,36,3,36,1033,8,36,1,36,1,36,3,36,
+		1037,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
+		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,1060,8,36,1,36,1,36,
 		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
-		1,36,1,36,3,36,1052,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
-		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
-		5,36,1077,8,36,10,36,12,36,1080,9,36,1,37,1,37,1,37,1,37,1,37,1,37,1,37,
-		1,37,5,37,1090,8,37,10,37,12,37,1093,9,37,1,37,1,37,1,37,1,37,1,37,3,37,
-		1100,8,37,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1109,8,38,10,38,12,38,
-		1112,9,38,3,38,1114,8,38,1,38,3,38,1117,8,38,1,38,1,38,1,39,1,39,1,39,
-		1,39,1,40,1,40,1,40,1,40,1,41,1,41,1,41,1,41,1,41,1,42,1,42,1,42,1,42,
-		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,5,42,1149,8,42,
-		10,42,12,42,1152,9,42,1,42,1,42,1,42,3,42,1157,8,42,1,43,1,43,1,43,1,43,
-		1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,3,43,1172,8,43,3,43,1174,
-		8,43,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
-		1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,5,45,1199,8,45,10,45,
-		12,45,1202,9,45,3,45,1204,8,45,1,45,1,45,3,45,1208,8,45,1,45,1,45,1,45,
-		1,45,1,45,5,45,1215,8,45,10,45,12,45,1218,9,45,1,45,3,45,1221,8,45,3,45,
-		1223,8,45,1,45,1,45,1,45,3,45,1228,8,45,1,45,5,45,1231,8,45,10,45,12,45,
-		1234,9,45,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,3,46,1245,8,46,
-		1,47,1,47,1,47,5,47,1250,8,47,10,47,12,47,1253,9,47,1,48,1,48,1,48,1,48,
-		1,48,3,48,1260,8,48,1,49,1,49,1,49,0,5,28,44,68,72,90,50,0,2,4,6,8,10,
-		12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,
-		60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,0,26,2,0,75,
-		75,115,115,2,0,120,120,123,123,2,0,64,64,108,108,2,0,76,76,113,113,2,0,
-		131,131,154,154,2,0,134,134,151,151,2,0,21,21,37,37,2,0,1,1,105,105,4,
-		0,4,4,95,95,112,112,125,126,2,0,87,87,152,152,3,0,39,39,63,63,139,139,
-		2,0,4,4,32,32,2,0,10,10,29,29,2,0,45,45,70,70,2,0,17,17,44,44,1,0,106,
-		107,4,0,25,26,56,57,78,81,109,110,3,0,4,4,7,7,117,117,2,0,59,59,73,73,
-		1,0,164,165,1,0,166,168,2,0,43,43,135,135,1,0,182,184,1,0,129,130,2,0,
-		148,148,150,150,31,0,1,3,11,12,17,18,20,21,24,27,30,31,33,33,41,42,44,
-		45,48,50,53,57,67,67,69,70,72,72,75,76,78,81,84,85,87,88,94,96,98,103,
-		105,110,112,113,115,116,118,121,124,127,129,130,132,134,136,138,140,140,
-		143,144,150,153,1481,0,103,1,0,0,0,2,128,1,0,0,0,4,423,1,0,0,0,6,434,1,
-		0,0,0,8,445,1,0,0,0,10,447,1,0,0,0,12,458,1,0,0,0,14,471,1,0,0,0,16,473,
-		1,0,0,0,18,480,1,0,0,0,20,493,1,0,0,0,22,498,1,0,0,0,24,509,1,0,0,0,26,
-		520,1,0,0,0,28,533,1,0,0,0,30,609,1,0,0,0,32,611,1,0,0,0,34,621,1,0,0,
-		0,36,629,1,0,0,0,38,632,1,0,0,0,40,637,1,0,0,0,42,654,1,0,0,0,44,656,1,
-		0,0,0,46,693,1,0,0,0,48,709,1,0,0,0,50,711,1,0,0,0,52,765,1,0,0,0,54,768,
-		1,0,0,0,56,774,1,0,0,0,58,816,1,0,0,0,60,823,1,0,0,0,62,825,1,0,0,0,64,
-		829,1,0,0,0,66,832,1,0,0,0,68,841,1,0,0,0,70,918,1,0,0,0,72,1051,1,0,0,
-		0,74,1099,1,0,0,0,76,1101,1,0,0,0,78,1120,1,0,0,0,80,1124,1,0,0,0,82,1128,
-		1,0,0,0,84,1156,1,0,0,0,86,1173,1,0,0,0,88,1175,1,0,0,0,90,1222,1,0,0,
-		0,92,1244,1,0,0,0,94,1246,1,0,0,0,96,1259,1,0,0,0,98,1261,1,0,0,0,100,
-		102,5,180,0,0,101,100,1,0,0,0,102,105,1,0,0,0,103,101,1,0,0,0,103,104,
-		1,0,0,0,104,124,1,0,0,0,105,103,1,0,0,0,106,115,3,4,2,0,107,109,5,180,
-		0,0,108,107,1,0,0,0,109,110,1,0,0,0,110,108,1,0,0,0,110,111,1,0,0,0,111,
-		112,1,0,0,0,112,114,3,4,2,0,113,108,1,0,0,0,114,117,1,0,0,0,115,113,1,
-		0,0,0,115,116,1,0,0,0,116,121,1,0,0,0,117,115,1,0,0,0,118,120,5,180,0,
-		0,119,118,1,0,0,0,120,123,1,0,0,0,121,119,1,0,0,0,121,122,1,0,0,0,122,
-		125,1,0,0,0,123,121,1,0,0,0,124,106,1,0,0,0,124,125,1,0,0,0,125,126,1,
-		0,0,0,126,127,5,0,0,1,127,1,1,0,0,0,128,129,3,68,34,0,129,130,5,0,0,1,
-		130,3,1,0,0,0,131,424,3,26,13,0,132,133,7,0,0,0,133,135,5,121,0,0,134,
-		136,5,42,0,0,135,134,1,0,0,0,135,136,1,0,0,0,136,424,1,0,0,0,137,138,7,
-		0,0,0,138,140,5,124,0,0,139,141,5,42,0,0,140,139,1,0,0,0,140,141,1,0,0,
-		0,141,424,1,0,0,0,142,143,7,0,0,0,143,145,5,100,0,0,144,146,5,42,0,0,145,
-		144,1,0,0,0,145,146,1,0,0,0,146,424,1,0,0,0,147,148,7,0,0,0,148,424,5,
-		99,0,0,149,150,7,0,0,0,150,152,5,49,0,0,151,153,5,42,0,0,152,151,1,0,0,
-		0,152,153,1,0,0,0,153,424,1,0,0,0,154,156,7,0,0,0,155,157,5,4,0,0,156,
-		155,1,0,0,0,156,157,1,0,0,0,157,158,1,0,0,0,158,160,5,133,0,0,159,161,
-		5,42,0,0,160,159,1,0,0,0,160,161,1,0,0,0,161,424,1,0,0,0,162,163,7,0,0,
-		0,163,424,5,138,0,0,164,165,7,0,0,0,165,424,5,143,0,0,166,167,5,115,0,
-		0,167,168,5,134,0,0,168,169,5,67,0,0,169,424,5,72,0,0,170,173,5,115,0,
-		0,171,174,3,94,47,0,172,174,5,4,0,0,173,171,1,0,0,0,173,172,1,0,0,0,174,
-		424,1,0,0,0,175,176,5,30,0,0,176,177,5,48,0,0,177,424,3,96,48,0,178,180,
-		5,30,0,0,179,181,5,42,0,0,180,179,1,0,0,0,180,181,1,0,0,0,181,182,1,0,
-		0,0,182,424,3,94,47,0,183,184,5,30,0,0,184,185,3,94,47,0,185,186,5,42,
-		0,0,186,424,1,0,0,0,187,190,5,41,0,0,188,191,3,4,2,0,189,191,3,96,48,0,
-		190,188,1,0,0,0,190,189,1,0,0,0,191,424,1,0,0,0,192,193,5,34,0,0,193,196,
-		7,1,0,0,194,195,5,58,0,0,195,197,5,40,0,0,196,194,1,0,0,0,196,197,1,0,
-		0,0,197,198,1,0,0,0,198,201,3,94,47,0,199,200,5,28,0,0,200,202,5,132,0,
-		0,201,199,1,0,0,0,201,202,1,0,0,0,202,424,1,0,0,0,203,204,5,34,0,0,204,
-		207,5,137,0,0,205,206,5,58,0,0,206,208,5,40,0,0,207,205,1,0,0,0,207,208,
-		1,0,0,0,208,209,1,0,0,0,209,424,3,96,48,0,210,213,5,127,0,0,211,214,3,
-		96,48,0,212,214,5,4,0,0,213,211,1,0,0,0,213,212,1,0,0,0,214,424,1,0,0,
-		0,215,218,5,98,0,0,216,219,3,96,48,0,217,219,5,181,0,0,218,216,1,0,0,0,
-		218,217,1,0,0,0,219,222,1,0,0,0,220,221,5,46,0,0,221,223,5,12,0,0,222,
-		220,1,0,0,0,222,223,1,0,0,0,223,229,1,0,0,0,224,226,7,2,0,0,225,227,5,
-		154,0,0,226,225,1,0,0,0,226,227,1,0,0,0,227,228,1,0,0,0,228,230,5,182,
-		0,0,229,224,1,0,0,0,229,230,1,0,0,0,230,233,1,0,0,0,231,232,5,74,0,0,232,
-		234,5,182,0,0,233,231,1,0,0,0,233,234,1,0,0,0,234,424,1,0,0,0,235,236,
-		5,114,0,0,236,237,5,181,0,0,237,238,5,154,0,0,238,424,5,181,0,0,239,240,
-		5,140,0,0,240,424,5,181,0,0,241,243,5,114,0,0,242,244,7,3,0,0,243,242,
-		1,0,0,0,243,244,1,0,0,0,244,245,1,0,0,0,245,246,5,129,0,0,246,247,5,153,
-		0,0,247,424,3,8,4,0,248,250,5,114,0,0,249,251,7,3,0,0,250,249,1,0,0,0,
-		250,251,1,0,0,0,251,252,1,0,0,0,252,253,3,94,47,0,253,263,7,4,0,0,254,
-		264,5,27,0,0,255,260,3,8,4,0,256,257,5,178,0,0,257,259,3,8,4,0,258,256,
-		1,0,0,0,259,262,1,0,0,0,260,258,1,0,0,0,260,261,1,0,0,0,261,264,1,0,0,
-		0,262,260,1,0,0,0,263,254,1,0,0,0,263,255,1,0,0,0,264,424,1,0,0,0,265,
-		267,5,11,0,0,266,268,7,5,0,0,267,266,1,0,0,0,267,268,1,0,0,0,268,272,1,
-		0,0,0,269,270,5,119,0,0,270,272,5,134,0,0,271,265,1,0,0,0,271,269,1,0,
-		0,0,272,276,1,0,0,0,273,275,3,6,3,0,274,273,1,0,0,0,275,278,1,0,0,0,276,
-		274,1,0,0,0,276,277,1,0,0,0,277,424,1,0,0,0,278,276,1,0,0,0,279,281,7,
-		6,0,0,280,282,7,5,0,0,281,280,1,0,0,0,281,282,1,0,0,0,282,424,1,0,0,0,
-		283,285,7,7,0,0,284,286,7,5,0,0,285,284,1,0,0,0,285,286,1,0,0,0,286,424,
-		1,0,0,0,287,288,5,31,0,0,288,424,7,8,0,0,289,292,5,22,0,0,290,291,5,89,
-		0,0,291,293,5,102,0,0,292,290,1,0,0,0,292,293,1,0,0,0,293,295,1,0,0,0,
-		294,296,5,118,0,0,295,294,1,0,0,0,295,296,1,0,0,0,296,297,1,0,0,0,297,
-		301,5,120,0,0,298,299,5,58,0,0,299,300,5,82,0,0,300,302,5,40,0,0,301,298,
-		1,0,0,0,301,302,1,0,0,0,302,303,1,0,0,0,303,305,3,94,47,0,304,306,3,10,
-		5,0,305,304,1,0,0,0,305,306,1,0,0,0,306,309,1,0,0,0,307,308,5,148,0,0,
-		308,310,3,18,9,0,309,307,1,0,0,0,309,310,1,0,0,0,310,424,1,0,0,0,311,314,
-		5,22,0,0,312,313,5,89,0,0,313,315,5,102,0,0,314,312,1,0,0,0,314,315,1,
-		0,0,0,315,317,1,0,0,0,316,318,5,118,0,0,317,316,1,0,0,0,317,318,1,0,0,
-		0,318,319,1,0,0,0,319,323,5,123,0,0,320,321,5,58,0,0,321,322,5,82,0,0,
-		322,324,5,40,0,0,323,320,1,0,0,0,323,324,1,0,0,0,324,325,1,0,0,0,325,327,
-		3,94,47,0,326,328,3,10,5,0,327,326,1,0,0,0,327,328,1,0,0,0,328,331,1,0,
-		0,0,329,330,5,148,0,0,330,332,3,18,9,0,331,329,1,0,0,0,331,332,1,0,0,0,
-		332,424,1,0,0,0,333,336,5,22,0,0,334,335,5,89,0,0,335,337,5,102,0,0,336,
-		334,1,0,0,0,336,337,1,0,0,0,337,338,1,0,0,0,338,342,5,120,0,0,339,340,
-		5,58,0,0,340,341,5,82,0,0,341,343,5,40,0,0,342,339,1,0,0,0,342,343,1,0,
-		0,0,343,344,1,0,0,0,344,347,3,94,47,0,345,346,5,148,0,0,346,348,3,18,9,
-		0,347,345,1,0,0,0,347,348,1,0,0,0,348,349,1,0,0,0,349,350,5,9,0,0,350,
-		351,3,26,13,0,351,424,1,0,0,0,352,355,5,22,0,0,353,354,5,89,0,0,354,356,
-		5,102,0,0,355,353,1,0,0,0,355,356,1,0,0,0,356,357,1,0,0,0,357,361,5,123,
-		0,0,358,359,5,58,0,0,359,360,5,82,0,0,360,362,5,40,0,0,361,358,1,0,0,0,
-		361,362,1,0,0,0,362,363,1,0,0,0,363,366,3,94,47,0,364,365,5,148,0,0,365,
-		367,3,18,9,0,366,364,1,0,0,0,366,367,1,0,0,0,367,368,1,0,0,0,368,369,5,
-		9,0,0,369,370,3,26,13,0,370,424,1,0,0,0,371,372,5,22,0,0,372,376,5,137,
-		0,0,373,374,5,58,0,0,374,375,5,82,0,0,375,377,5,40,0,0,376,373,1,0,0,0,
-		376,377,1,0,0,0,377,378,1,0,0,0,378,379,3,96,48,0,379,380,5,9,0,0,380,
-		381,3,90,45,0,381,424,1,0,0,0,382,383,5,62,0,0,383,384,5,65,0,0,384,387,
-		3,94,47,0,385,386,5,148,0,0,386,388,3,18,9,0,387,385,1,0,0,0,387,388,1,
-		0,0,0,388,389,1,0,0,0,389,390,3,26,13,0,390,424,1,0,0,0,391,392,5,62,0,
-		0,392,393,5,65,0,0,393,395,3,94,47,0,394,396,3,22,11,0,395,394,1,0,0,0,
-		395,396,1,0,0,0,396,397,1,0,0,0,397,398,5,142,0,0,398,403,3,24,12,0,399,
-		400,5,178,0,0,400,402,3,24,12,0,401,399,1,0,0,0,402,405,1,0,0,0,403,401,
-		1,0,0,0,403,404,1,0,0,0,404,424,1,0,0,0,405,403,1,0,0,0,406,407,5,5,0,
-		0,407,408,7,1,0,0,408,409,3,94,47,0,409,414,3,16,8,0,410,411,5,178,0,0,
-		411,413,3,16,8,0,412,410,1,0,0,0,413,416,1,0,0,0,414,412,1,0,0,0,414,415,
-		1,0,0,0,415,424,1,0,0,0,416,414,1,0,0,0,417,418,5,5,0,0,418,419,7,1,0,
-		0,419,420,3,94,47,0,420,421,5,114,0,0,421,422,3,18,9,0,422,424,1,0,0,0,
-		423,131,1,0,0,0,423,132,1,0,0,0,423,137,1,0,0,0,423,142,1,0,0,0,423,147,
-		1,0,0,0,423,149,1,0,0,0,423,154,1,0,0,0,423,162,1,0,0,0,423,164,1,0,0,
-		0,423,166,1,0,0,0,423,170,1,0,0,0,423,175,1,0,0,0,423,178,1,0,0,0,423,
-		183,1,0,0,0,423,187,1,0,0,0,423,192,1,0,0,0,423,203,1,0,0,0,423,210,1,
-		0,0,0,423,215,1,0,0,0,423,235,1,0,0,0,423,239,1,0,0,0,423,241,1,0,0,0,
-		423,248,1,0,0,0,423,271,1,0,0,0,423,279,1,0,0,0,423,283,1,0,0,0,423,287,
-		1,0,0,0,423,289,1,0,0,0,423,311,1,0,0,0,423,333,1,0,0,0,423,352,1,0,0,
-		0,423,371,1,0,0,0,423,382,1,0,0,0,423,391,1,0,0,0,423,406,1,0,0,0,423,
-		417,1,0,0,0,424,5,1,0,0,0,425,426,5,67,0,0,426,428,5,72,0,0,427,429,3,
-		96,48,0,428,427,1,0,0,0,429,430,1,0,0,0,430,428,1,0,0,0,430,431,1,0,0,
-		0,431,435,1,0,0,0,432,433,5,101,0,0,433,435,7,9,0,0,434,425,1,0,0,0,434,
-		432,1,0,0,0,435,7,1,0,0,0,436,438,5,165,0,0,437,436,1,0,0,0,437,438,1,
-		0,0,0,438,439,1,0,0,0,439,446,3,88,44,0,440,446,5,181,0,0,441,446,3,96,
-		48,0,442,446,5,135,0,0,443,446,5,43,0,0,444,446,5,86,0,0,445,437,1,0,0,
-		0,445,440,1,0,0,0,445,441,1,0,0,0,445,442,1,0,0,0,445,443,1,0,0,0,445,
-		444,1,0,0,0,446,9,1,0,0,0,447,448,5,174,0,0,448,453,3,12,6,0,449,450,5,
-		178,0,0,450,452,3,12,6,0,451,449,1,0,0,0,452,455,1,0,0,0,453,451,1,0,0,
-		0,453,454,1,0,0,0,454,456,1,0,0,0,455,453,1,0,0,0,456,457,5,175,0,0,457,
-		11,1,0,0,0,458,459,3,96,48,0,459,461,3,90,45,0,460,462,3,14,7,0,461,460,
-		1,0,0,0,461,462,1,0,0,0,462,13,1,0,0,0,463,472,5,69,0,0,464,465,5,97,0,
-		0,465,472,5,69,0,0,466,472,5,54,0,0,467,468,5,53,0,0,468,469,5,174,0,0,
-		469,470,5,181,0,0,470,472,5,175,0,0,471,463,1,0,0,0,471,464,1,0,0,0,471,
-		466,1,0,0,0,471,467,1,0,0,0,472,15,1,0,0,0,473,475,5,2,0,0,474,476,5,20,
-		0,0,475,474,1,0,0,0,475,476,1,0,0,0,476,477,1,0,0,0,477,478,3,96,48,0,
-		478,479,3,90,45,0,479,17,1,0,0,0,480,481,5,174,0,0,481,486,3,20,10,0,482,
-		483,5,178,0,0,483,485,3,20,10,0,484,482,1,0,0,0,485,488,1,0,0,0,486,484,
-		1,0,0,0,486,487,1,0,0,0,487,489,1,0,0,0,488,486,1,0,0,0,489,490,5,175,
-		0,0,490,19,1,0,0,0,491,494,3,96,48,0,492,494,5,181,0,0,493,491,1,0,0,0,
-		493,492,1,0,0,0,494,495,1,0,0,0,495,496,5,154,0,0,496,497,3,86,43,0,497,
-		21,1,0,0,0,498,499,5,174,0,0,499,504,3,96,48,0,500,501,5,178,0,0,501,503,
-		3,96,48,0,502,500,1,0,0,0,503,506,1,0,0,0,504,502,1,0,0,0,504,505,1,0,
-		0,0,505,507,1,0,0,0,506,504,1,0,0,0,507,508,5,175,0,0,508,23,1,0,0,0,509,
-		510,5,174,0,0,510,515,3,68,34,0,511,512,5,178,0,0,512,514,3,68,34,0,513,
-		511,1,0,0,0,514,517,1,0,0,0,515,513,1,0,0,0,515,516,1,0,0,0,516,518,1,
-		0,0,0,517,515,1,0,0,0,518,519,5,175,0,0,519,25,1,0,0,0,520,522,3,28,14,
-		0,521,523,3,32,16,0,522,521,1,0,0,0,522,523,1,0,0,0,523,525,1,0,0,0,524,
-		526,3,36,18,0,525,524,1,0,0,0,525,526,1,0,0,0,526,528,1,0,0,0,527,529,
-		3,38,19,0,528,527,1,0,0,0,528,529,1,0,0,0,529,531,1,0,0,0,530,532,3,40,
-		20,0,531,530,1,0,0,0,531,532,1,0,0,0,532,27,1,0,0,0,533,534,6,14,-1,0,
-		534,535,3,30,15,0,535,544,1,0,0,0,536,537,10,1,0,0,537,539,7,10,0,0,538,
-		540,5,4,0,0,539,538,1,0,0,0,539,540,1,0,0,0,540,541,1,0,0,0,541,543,3,
-		28,14,2,542,536,1,0,0,0,543,546,1,0,0,0,544,542,1,0,0,0,544,545,1,0,0,
-		0,545,29,1,0,0,0,546,544,1,0,0,0,547,549,5,111,0,0,548,550,7,11,0,0,549,
-		548,1,0,0,0,549,550,1,0,0,0,550,551,1,0,0,0,551,556,3,42,21,0,552,553,
-		5,178,0,0,553,555,3,42,21,0,554,552,1,0,0,0,555,558,1,0,0,0,556,554,1,
-		0,0,0,556,557,1,0,0,0,557,568,1,0,0,0,558,556,1,0,0,0,559,560,5,46,0,0,
-		560,565,3,44,22,0,561,562,5,178,0,0,562,564,3,44,22,0,563,561,1,0,0,0,
-		564,567,1,0,0,0,565,563,1,0,0,0,565,566,1,0,0,0,566,569,1,0,0,0,567,565,
-		1,0,0,0,568,559,1,0,0,0,568,569,1,0,0,0,569,571,1,0,0,0,570,572,3,56,28,
-		0,571,570,1,0,0,0,571,572,1,0,0,0,572,575,1,0,0,0,573,574,5,146,0,0,574,
-		576,3,68,34,0,575,573,1,0,0,0,575,576,1,0,0,0,576,587,1,0,0,0,577,578,
-		5,51,0,0,578,579,5,14,0,0,579,584,3,68,34,0,580,581,5,178,0,0,581,583,
-		3,68,34,0,582,580,1,0,0,0,583,586,1,0,0,0,584,582,1,0,0,0,584,585,1,0,
-		0,0,585,588,1,0,0,0,586,584,1,0,0,0,587,577,1,0,0,0,587,588,1,0,0,0,588,
-		591,1,0,0,0,589,590,5,52,0,0,590,592,3,68,34,0,591,589,1,0,0,0,591,592,
-		1,0,0,0,592,603,1,0,0,0,593,594,5,93,0,0,594,595,5,14,0,0,595,600,3,68,
-		34,0,596,597,5,178,0,0,597,599,3,68,34,0,598,596,1,0,0,0,599,602,1,0,0,
-		0,600,598,1,0,0,0,600,601,1,0,0,0,601,604,1,0,0,0,602,600,1,0,0,0,603,
-		593,1,0,0,0,603,604,1,0,0,0,604,610,1,0,0,0,605,606,5,174,0,0,606,607,
-		3,26,13,0,607,608,5,175,0,0,608,610,1,0,0,0,609,547,1,0,0,0,609,605,1,
-		0,0,0,610,31,1,0,0,0,611,612,5,90,0,0,612,613,5,14,0,0,613,618,3,34,17,
-		0,614,615,5,178,0,0,615,617,3,34,17,0,616,614,1,0,0,0,617,620,1,0,0,0,
-		618,616,1,0,0,0,618,619,1,0,0,0,619,33,1,0,0,0,620,618,1,0,0,0,621,623,
-		3,68,34,0,622,624,7,12,0,0,623,622,1,0,0,0,623,624,1,0,0,0,624,627,1,0,
-		0,0,625,626,5,84,0,0,626,628,7,13,0,0,627,625,1,0,0,0,627,628,1,0,0,0,
-		628,35,1,0,0,0,629,630,5,36,0,0,630,631,7,14,0,0,631,37,1,0,0,0,632,635,
-		5,74,0,0,633,636,3,68,34,0,634,636,5,4,0,0,635,633,1,0,0,0,635,634,1,0,
-		0,0,636,39,1,0,0,0,637,638,5,85,0,0,638,640,3,68,34,0,639,641,7,15,0,0,
-		640,639,1,0,0,0,640,641,1,0,0,0,641,41,1,0,0,0,642,655,5,166,0,0,643,644,
-		3,96,48,0,644,645,5,179,0,0,645,646,5,166,0,0,646,655,1,0,0,0,647,652,
-		3,68,34,0,648,650,5,9,0,0,649,648,1,0,0,0,649,650,1,0,0,0,650,651,1,0,
-		0,0,651,653,3,96,48,0,652,649,1,0,0,0,652,653,1,0,0,0,653,655,1,0,0,0,
-		654,642,1,0,0,0,654,643,1,0,0,0,654,647,1,0,0,0,655,43,1,0,0,0,656,657,
-		6,22,-1,0,657,658,3,52,26,0,658,675,1,0,0,0,659,660,10,3,0,0,660,661,3,
-		46,23,0,661,662,5,68,0,0,662,664,3,52,26,0,663,665,3,50,25,0,664,663,1,
-		0,0,0,664,665,1,0,0,0,665,667,1,0,0,0,666,668,3,48,24,0,667,666,1,0,0,
-		0,667,668,1,0,0,0,668,674,1,0,0,0,669,670,10,2,0,0,670,671,5,23,0,0,671,
-		672,5,68,0,0,672,674,3,52,26,0,673,659,1,0,0,0,673,669,1,0,0,0,674,677,
-		1,0,0,0,675,673,1,0,0,0,675,676,1,0,0,0,676,45,1,0,0,0,677,675,1,0,0,0,
-		678,680,5,61,0,0,679,678,1,0,0,0,679,680,1,0,0,0,680,694,1,0,0,0,681,683,
-		5,71,0,0,682,684,5,91,0,0,683,682,1,0,0,0,683,684,1,0,0,0,684,694,1,0,
-		0,0,685,687,5,104,0,0,686,688,5,91,0,0,687,686,1,0,0,0,687,688,1,0,0,0,
-		688,694,1,0,0,0,689,691,5,47,0,0,690,692,5,91,0,0,691,690,1,0,0,0,691,
-		692,1,0,0,0,692,694,1,0,0,0,693,679,1,0,0,0,693,681,1,0,0,0,693,685,1,
-		0,0,0,693,689,1,0,0,0,694,47,1,0,0,0,695,696,5,86,0,0,696,710,3,68,34,
-		0,697,698,5,141,0,0,698,699,5,174,0,0,699,704,3,96,48,0,700,701,5,178,
-		0,0,701,703,3,96,48,0,702,700,1,0,0,0,703,706,1,0,0,0,704,702,1,0,0,0,
-		704,705,1,0,0,0,705,707,1,0,0,0,706,704,1,0,0,0,707,708,5,175,0,0,708,
-		710,1,0,0,0,709,695,1,0,0,0,709,697,1,0,0,0,710,49,1,0,0,0,711,723,5,149,
-		0,0,712,724,3,64,32,0,713,714,5,174,0,0,714,715,3,64,32,0,715,716,5,175,
-		0,0,716,724,1,0,0,0,717,718,5,174,0,0,718,719,3,64,32,0,719,720,5,178,
-		0,0,720,721,3,64,32,0,721,722,5,175,0,0,722,724,1,0,0,0,723,712,1,0,0,
-		0,723,713,1,0,0,0,723,717,1,0,0,0,724,726,1,0,0,0,725,727,3,62,31,0,726,
-		725,1,0,0,0,726,727,1,0,0,0,727,51,1,0,0,0,728,730,3,94,47,0,729,731,3,
-		54,27,0,730,729,1,0,0,0,730,731,1,0,0,0,731,766,1,0,0,0,732,733,5,174,
-		0,0,733,734,3,26,13,0,734,736,5,175,0,0,735,737,3,54,27,0,736,735,1,0,
-		0,0,736,737,1,0,0,0,737,766,1,0,0,0,738,739,3,94,47,0,739,748,5,174,0,
-		0,740,745,3,68,34,0,741,742,5,178,0,0,742,744,3,68,34,0,743,741,1,0,0,
-		0,744,747,1,0,0,0,745,743,1,0,0,0,745,746,1,0,0,0,746,749,1,0,0,0,747,
-		745,1,0,0,0,748,740,1,0,0,0,748,749,1,0,0,0,749,750,1,0,0,0,750,752,5,
-		175,0,0,751,753,3,54,27,0,752,751,1,0,0,0,752,753,1,0,0,0,753,766,1,0,
-		0,0,754,755,5,174,0,0,755,760,3,44,22,0,756,757,5,178,0,0,757,759,3,44,
-		22,0,758,756,1,0,0,0,759,762,1,0,0,0,760,758,1,0,0,0,760,761,1,0,0,0,761,
-		763,1,0,0,0,762,760,1,0,0,0,763,764,5,175,0,0,764,766,1,0,0,0,765,728,
-		1,0,0,0,765,732,1,0,0,0,765,738,1,0,0,0,765,754,1,0,0,0,766,53,1,0,0,0,
-		767,769,5,9,0,0,768,767,1,0,0,0,768,769,1,0,0,0,769,770,1,0,0,0,770,772,
-		3,96,48,0,771,773,3,22,11,0,772,771,1,0,0,0,772,773,1,0,0,0,773,55,1,0,
-		0,0,774,775,5,147,0,0,775,776,3,58,29,0,776,57,1,0,0,0,777,778,5,136,0,
-		0,778,779,5,174,0,0,779,780,5,116,0,0,780,784,3,64,32,0,781,783,3,60,30,
-		0,782,781,1,0,0,0,783,786,1,0,0,0,784,782,1,0,0,0,784,785,1,0,0,0,785,
-		787,1,0,0,0,786,784,1,0,0,0,787,788,5,175,0,0,788,817,1,0,0,0,789,790,
-		5,55,0,0,790,791,5,174,0,0,791,792,5,116,0,0,792,793,3,64,32,0,793,794,
-		5,178,0,0,794,795,5,3,0,0,795,796,5,14,0,0,796,800,3,64,32,0,797,799,3,
-		60,30,0,798,797,1,0,0,0,799,802,1,0,0,0,800,798,1,0,0,0,800,801,1,0,0,
-		0,801,803,1,0,0,0,802,800,1,0,0,0,803,804,5,175,0,0,804,817,1,0,0,0,805,
-		806,5,113,0,0,806,807,5,174,0,0,807,811,3,64,32,0,808,810,3,60,30,0,809,
-		808,1,0,0,0,810,813,1,0,0,0,811,809,1,0,0,0,811,812,1,0,0,0,812,814,1,
-		0,0,0,813,811,1,0,0,0,814,815,5,175,0,0,815,817,1,0,0,0,816,777,1,0,0,
-		0,816,789,1,0,0,0,816,805,1,0,0,0,817,59,1,0,0,0,818,819,5,178,0,0,819,
-		820,5,103,0,0,820,824,3,64,32,0,821,822,5,178,0,0,822,824,3,62,31,0,823,
-		818,1,0,0,0,823,821,1,0,0,0,824,61,1,0,0,0,825,826,5,50,0,0,826,827,5,
-		94,0,0,827,828,3,64,32,0,828,63,1,0,0,0,829,830,5,182,0,0,830,831,3,66,
-		33,0,831,65,1,0,0,0,832,833,7,16,0,0,833,67,1,0,0,0,834,835,6,34,-1,0,
-		835,837,3,72,36,0,836,838,3,70,35,0,837,836,1,0,0,0,837,838,1,0,0,0,838,
-		842,1,0,0,0,839,840,5,82,0,0,840,842,3,68,34,3,841,834,1,0,0,0,841,839,
-		1,0,0,0,842,851,1,0,0,0,843,844,10,2,0,0,844,845,5,6,0,0,845,850,3,68,
-		34,3,846,847,10,1,0,0,847,848,5,89,0,0,848,850,3,68,34,2,849,843,1,0,0,
-		0,849,846,1,0,0,0,850,853,1,0,0,0,851,849,1,0,0,0,851,852,1,0,0,0,852,
-		69,1,0,0,0,853,851,1,0,0,0,854,855,3,84,42,0,855,856,3,72,36,0,856,919,
-		1,0,0,0,857,858,3,84,42,0,858,859,7,17,0,0,859,862,5,174,0,0,860,863,3,
-		26,13,0,861,863,3,68,34,0,862,860,1,0,0,0,862,861,1,0,0,0,863,864,1,0,
-		0,0,864,865,5,175,0,0,865,919,1,0,0,0,866,868,5,82,0,0,867,866,1,0,0,0,
-		867,868,1,0,0,0,868,869,1,0,0,0,869,870,5,13,0,0,870,871,3,72,36,0,871,
-		872,5,6,0,0,872,873,3,72,36,0,873,919,1,0,0,0,874,876,5,82,0,0,875,874,
-		1,0,0,0,875,876,1,0,0,0,876,877,1,0,0,0,877,878,5,60,0,0,878,879,5,174,
-		0,0,879,880,3,26,13,0,880,881,5,175,0,0,881,919,1,0,0,0,882,884,5,82,0,
-		0,883,882,1,0,0,0,883,884,1,0,0,0,884,885,1,0,0,0,885,886,5,60,0,0,886,
-		887,5,174,0,0,887,892,3,68,34,0,888,889,5,178,0,0,889,891,3,68,34,0,890,
-		888,1,0,0,0,891,894,1,0,0,0,892,890,1,0,0,0,892,893,1,0,0,0,893,895,1,
-		0,0,0,894,892,1,0,0,0,895,896,5,175,0,0,896,919,1,0,0,0,897,899,5,82,0,
-		0,898,897,1,0,0,0,898,899,1,0,0,0,899,900,1,0,0,0,900,901,7,18,0,0,901,
-		904,3,72,36,0,902,903,5,38,0,0,903,905,5,181,0,0,904,902,1,0,0,0,904,905,
-		1,0,0,0,905,919,1,0,0,0,906,908,5,66,0,0,907,909,5,82,0,0,908,907,1,0,
-		0,0,908,909,1,0,0,0,909,910,1,0,0,0,910,919,5,83,0,0,911,913,5,66,0,0,
-		912,914,5,82,0,0,913,912,1,0,0,0,913,914,1,0,0,0,914,915,1,0,0,0,915,916,
-		5,32,0,0,916,917,5,46,0,0,917,919,3,72,36,0,918,854,1,0,0,0,918,857,1,
-		0,0,0,918,867,1,0,0,0,918,875,1,0,0,0,918,883,1,0,0,0,918,898,1,0,0,0,
-		918,906,1,0,0,0,918,911,1,0,0,0,919,71,1,0,0,0,920,921,6,36,-1,0,921,1052,
-		3,86,43,0,922,1052,5,185,0,0,923,924,5,15,0,0,924,926,3,68,34,0,925,927,
-		3,82,41,0,926,925,1,0,0,0,927,928,1,0,0,0,928,926,1,0,0,0,928,929,1,0,
-		0,0,929,932,1,0,0,0,930,931,5,35,0,0,931,933,3,68,34,0,932,930,1,0,0,0,
-		932,933,1,0,0,0,933,934,1,0,0,0,934,935,5,37,0,0,935,1052,1,0,0,0,936,
-		938,5,15,0,0,937,939,3,82,41,0,938,937,1,0,0,0,939,940,1,0,0,0,940,938,
-		1,0,0,0,940,941,1,0,0,0,941,944,1,0,0,0,942,943,5,35,0,0,943,945,3,68,
-		34,0,944,942,1,0,0,0,944,945,1,0,0,0,945,946,1,0,0,0,946,947,5,37,0,0,
-		947,1052,1,0,0,0,948,949,5,16,0,0,949,950,5,174,0,0,950,951,3,68,34,0,
-		951,952,5,9,0,0,952,953,3,90,45,0,953,954,5,175,0,0,954,1052,1,0,0,0,955,
-		956,5,8,0,0,956,965,5,176,0,0,957,962,3,68,34,0,958,959,5,178,0,0,959,
-		961,3,68,34,0,960,958,1,0,0,0,961,964,1,0,0,0,962,960,1,0,0,0,962,963,
-		1,0,0,0,963,966,1,0,0,0,964,962,1,0,0,0,965,957,1,0,0,0,965,966,1,0,0,
-		0,966,967,1,0,0,0,967,1052,5,177,0,0,968,969,5,8,0,0,969,970,5,174,0,0,
-		970,971,3,26,13,0,971,972,5,175,0,0,972,1052,1,0,0,0,973,974,5,77,0,0,
-		974,983,5,174,0,0,975,980,3,78,39,0,976,977,5,178,0,0,977,979,3,78,39,
-		0,978,976,1,0,0,0,979,982,1,0,0,0,980,978,1,0,0,0,980,981,1,0,0,0,981,
-		984,1,0,0,0,982,980,1,0,0,0,983,975,1,0,0,0,983,984,1,0,0,0,984,985,1,
-		0,0,0,985,1052,5,175,0,0,986,987,5,122,0,0,987,996,5,174,0,0,988,993,3,
-		80,40,0,989,990,5,178,0,0,990,992,3,80,40,0,991,989,1,0,0,0,992,995,1,
-		0,0,0,993,991,1,0,0,0,993,994,1,0,0,0,994,997,1,0,0,0,995,993,1,0,0,0,
-		996,988,1,0,0,0,996,997,1,0,0,0,997,998,1,0,0,0,998,1052,5,175,0,0,999,
-		1000,5,40,0,0,1000,1001,5,174,0,0,1001,1002,3,26,13,0,1002,1003,5,175,
-		0,0,1003,1052,1,0,0,0,1004,1005,3,94,47,0,1005,1006,5,174,0,0,1006,1007,
-		5,166,0,0,1007,1009,5,175,0,0,1008,1010,3,76,38,0,1009,1008,1,0,0,0,1009,
-		1010,1,0,0,0,1010,1052,1,0,0,0,1011,1012,3,94,47,0,1012,1024,5,174,0,0,
-		1013,1015,5,32,0,0,1014,1013,1,0,0,0,1014,1015,1,0,0,0,1015,1016,1,0,0,
-		0,1016,1021,3,74,37,0,1017,1018,5,178,0,0,1018,1020,3,74,37,0,1019,1017,
-		1,0,0,0,1020,1023,1,0,0,0,1021,1019,1,0,0,0,1021,1022,1,0,0,0,1022,1025,
-		1,0,0,0,1023,1021,1,0,0,0,1024,1014,1,0,0,0,1024,1025,1,0,0,0,1025,1026,
-		1,0,0,0,1026,1028,5,175,0,0,1027,1029,3,76,38,0,1028,1027,1,0,0,0,1028,
-		1029,1,0,0,0,1029,1052,1,0,0,0,1030,1031,5,174,0,0,1031,1032,3,26,13,0,
-		1032,1033,5,175,0,0,1033,1052,1,0,0,0,1034,1052,3,96,48,0,1035,1036,3,
-		96,48,0,1036,1037,5,179,0,0,1037,1038,3,96,48,0,1038,1052,1,0,0,0,1039,
-		1040,5,174,0,0,1040,1041,3,68,34,0,1041,1042,5,175,0,0,1042,1052,1,0,0,
-		0,1043,1044,5,174,0,0,1044,1045,3,68,34,0,1045,1046,5,175,0,0,1046,1047,
-		5,179,0,0,1047,1048,3,96,48,0,1048,1052,1,0,0,0,1049,1050,7,19,0,0,1050,
-		1052,3,72,36,4,1051,920,1,0,0,0,1051,922,1,0,0,0,1051,923,1,0,0,0,1051,
-		936,1,0,0,0,1051,948,1,0,0,0,1051,955,1,0,0,0,1051,968,1,0,0,0,1051,973,
-		1,0,0,0,1051,986,1,0,0,0,1051,999,1,0,0,0,1051,1004,1,0,0,0,1051,1011,
-		1,0,0,0,1051,1030,1,0,0,0,1051,1034,1,0,0,0,1051,1035,1,0,0,0,1051,1039,
-		1,0,0,0,1051,1043,1,0,0,0,1051,1049,1,0,0,0,1052,1078,1,0,0,0,1053,1054,
-		10,3,0,0,1054,1055,7,20,0,0,1055,1077,3,72,36,4,1056,1057,10,2,0,0,1057,
-		1058,7,19,0,0,1058,1077,3,72,36,3,1059,1060,10,1,0,0,1060,1061,5,169,0,
-		0,1061,1077,3,72,36,2,1062,1063,10,8,0,0,1063,1064,5,176,0,0,1064,1065,
-		3,72,36,0,1065,1066,5,177,0,0,1066,1077,1,0,0,0,1067,1068,10,7,0,0,1068,
-		1069,5,172,0,0,1069,1077,3,96,48,0,1070,1071,10,6,0,0,1071,1072,5,171,
-		0,0,1072,1077,3,90,45,0,1073,1074,10,5,0,0,1074,1075,5,19,0,0,1075,1077,
-		3,94,47,0,1076,1053,1,0,0,0,1076,1056,1,0,0,0,1076,1059,1,0,0,0,1076,1062,
-		1,0,0,0,1076,1067,1,0,0,0,1076,1070,1,0,0,0,1076,1073,1,0,0,0,1077,1080,
-		1,0,0,0,1078,1076,1,0,0,0,1078,1079,1,0,0,0,1079,73,1,0,0,0,1080,1078,
-		1,0,0,0,1081,1082,3,96,48,0,1082,1083,5,173,0,0,1083,1084,3,68,34,0,1084,
-		1100,1,0,0,0,1085,1086,5,174,0,0,1086,1091,3,96,48,0,1087,1088,5,178,0,
-		0,1088,1090,3,96,48,0,1089,1087,1,0,0,0,1090,1093,1,0,0,0,1091,1089,1,
-		0,0,0,1091,1092,1,0,0,0,1092,1094,1,0,0,0,1093,1091,1,0,0,0,1094,1095,
-		5,175,0,0,1095,1096,5,173,0,0,1096,1097,3,68,34,0,1097,1100,1,0,0,0,1098,
-		1100,3,68,34,0,1099,1081,1,0,0,0,1099,1085,1,0,0,0,1099,1098,1,0,0,0,1100,
-		75,1,0,0,0,1101,1102,5,92,0,0,1102,1113,5,174,0,0,1103,1104,5,93,0,0,1104,
-		1105,5,14,0,0,1105,1110,3,68,34,0,1106,1107,5,178,0,0,1107,1109,3,68,34,
-		0,1108,1106,1,0,0,0,1109,1112,1,0,0,0,1110,1108,1,0,0,0,1110,1111,1,0,
-		0,0,1111,1114,1,0,0,0,1112,1110,1,0,0,0,1113,1103,1,0,0,0,1113,1114,1,
-		0,0,0,1114,1116,1,0,0,0,1115,1117,3,32,16,0,1116,1115,1,0,0,0,1116,1117,
-		1,0,0,0,1117,1118,1,0,0,0,1118,1119,5,175,0,0,1119,77,1,0,0,0,1120,1121,
-		3,68,34,0,1121,1122,5,170,0,0,1122,1123,3,68,34,0,1123,79,1,0,0,0,1124,
-		1125,3,96,48,0,1125,1126,5,170,0,0,1126,1127,3,68,34,0,1127,81,1,0,0,0,
-		1128,1129,5,145,0,0,1129,1130,3,68,34,0,1130,1131,5,128,0,0,1131,1132,
-		3,68,34,0,1132,83,1,0,0,0,1133,1157,5,154,0,0,1134,1157,5,155,0,0,1135,
-		1157,5,158,0,0,1136,1157,5,156,0,0,1137,1157,5,159,0,0,1138,1157,5,157,
-		0,0,1139,1157,5,163,0,0,1140,1157,5,161,0,0,1141,1157,5,162,0,0,1142,1157,
-		5,160,0,0,1143,1144,5,88,0,0,1144,1150,5,174,0,0,1145,1146,3,96,48,0,1146,
-		1147,5,179,0,0,1147,1149,1,0,0,0,1148,1145,1,0,0,0,1149,1152,1,0,0,0,1150,
-		1148,1,0,0,0,1150,1151,1,0,0,0,1151,1153,1,0,0,0,1152,1150,1,0,0,0,1153,
-		1154,3,84,42,0,1154,1155,5,175,0,0,1155,1157,1,0,0,0,1156,1133,1,0,0,0,
-		1156,1134,1,0,0,0,1156,1135,1,0,0,0,1156,1136,1,0,0,0,1156,1137,1,0,0,
-		0,1156,1138,1,0,0,0,1156,1139,1,0,0,0,1156,1140,1,0,0,0,1156,1141,1,0,
-		0,0,1156,1142,1,0,0,0,1156,1143,1,0,0,0,1157,85,1,0,0,0,1158,1174,5,83,
-		0,0,1159,1174,7,21,0,0,1160,1174,3,88,44,0,1161,1174,5,181,0,0,1162,1163,
-		5,130,0,0,1163,1174,5,181,0,0,1164,1165,5,24,0,0,1165,1174,5,181,0,0,1166,
-		1167,5,129,0,0,1167,1174,5,181,0,0,1168,1169,5,64,0,0,1169,1171,5,181,
-		0,0,1170,1172,3,66,33,0,1171,1170,1,0,0,0,1171,1172,1,0,0,0,1172,1174,
-		1,0,0,0,1173,1158,1,0,0,0,1173,1159,1,0,0,0,1173,1160,1,0,0,0,1173,1161,
-		1,0,0,0,1173,1162,1,0,0,0,1173,1164,1,0,0,0,1173,1166,1,0,0,0,1173,1168,
-		1,0,0,0,1174,87,1,0,0,0,1175,1176,7,22,0,0,1176,89,1,0,0,0,1177,1178,6,
-		45,-1,0,1178,1179,5,8,0,0,1179,1180,5,158,0,0,1180,1181,3,90,45,0,1181,
-		1182,5,159,0,0,1182,1223,1,0,0,0,1183,1184,5,77,0,0,1184,1185,5,158,0,
-		0,1185,1186,3,90,45,0,1186,1187,5,178,0,0,1187,1188,3,90,45,0,1188,1189,
-		5,159,0,0,1189,1223,1,0,0,0,1190,1207,5,122,0,0,1191,1203,5,158,0,0,1192,
-		1193,3,96,48,0,1193,1200,3,90,45,0,1194,1195,5,178,0,0,1195,1196,3,96,
-		48,0,1196,1197,3,90,45,0,1197,1199,1,0,0,0,1198,1194,1,0,0,0,1199,1202,
-		1,0,0,0,1200,1198,1,0,0,0,1200,1201,1,0,0,0,1201,1204,1,0,0,0,1202,1200,
-		1,0,0,0,1203,1192,1,0,0,0,1203,1204,1,0,0,0,1204,1205,1,0,0,0,1205,1208,
-		5,159,0,0,1206,1208,5,155,0,0,1207,1191,1,0,0,0,1207,1206,1,0,0,0,1208,
-		1223,1,0,0,0,1209,1220,3,92,46,0,1210,1211,5,174,0,0,1211,1216,5,182,0,
-		0,1212,1213,5,178,0,0,1213,1215,5,182,0,0,1214,1212,1,0,0,0,1215,1218,
-		1,0,0,0,1216,1214,1,0,0,0,1216,1217,1,0,0,0,1217,1219,1,0,0,0,1218,1216,
-		1,0,0,0,1219,1221,5,175,0,0,1220,1210,1,0,0,0,1220,1221,1,0,0,0,1221,1223,
-		1,0,0,0,1222,1177,1,0,0,0,1222,1183,1,0,0,0,1222,1190,1,0,0,0,1222,1209,
-		1,0,0,0,1223,1232,1,0,0,0,1224,1225,10,5,0,0,1225,1227,5,176,0,0,1226,
-		1228,5,182,0,0,1227,1226,1,0,0,0,1227,1228,1,0,0,0,1228,1229,1,0,0,0,1229,
-		1231,5,177,0,0,1230,1224,1,0,0,0,1231,1234,1,0,0,0,1232,1230,1,0,0,0,1232,
-		1233,1,0,0,0,1233,91,1,0,0,0,1234,1232,1,0,0,0,1235,1236,5,33,0,0,1236,
-		1245,5,96,0,0,1237,1238,5,18,0,0,1238,1245,5,144,0,0,1239,1240,7,23,0,
-		0,1240,1241,7,24,0,0,1241,1242,5,129,0,0,1242,1245,5,153,0,0,1243,1245,
-		3,94,47,0,1244,1235,1,0,0,0,1244,1237,1,0,0,0,1244,1239,1,0,0,0,1244,1243,
-		1,0,0,0,1245,93,1,0,0,0,1246,1251,3,96,48,0,1247,1248,5,179,0,0,1248,1250,
-		3,96,48,0,1249,1247,1,0,0,0,1250,1253,1,0,0,0,1251,1249,1,0,0,0,1251,1252,
-		1,0,0,0,1252,95,1,0,0,0,1253,1251,1,0,0,0,1254,1260,5,186,0,0,1255,1260,
-		5,187,0,0,1256,1260,5,188,0,0,1257,1260,5,189,0,0,1258,1260,3,98,49,0,
-		1259,1254,1,0,0,0,1259,1255,1,0,0,0,1259,1256,1,0,0,0,1259,1257,1,0,0,
-		0,1259,1258,1,0,0,0,1260,97,1,0,0,0,1261,1262,7,25,0,0,1262,99,1,0,0,0,
-		171,103,110,115,121,124,135,140,145,152,156,160,173,180,190,196,201,207,
-		213,218,222,226,229,233,243,250,260,263,267,271,276,281,285,292,295,301,
-		305,309,314,317,323,327,331,336,342,347,355,361,366,376,387,395,403,414,
-		423,430,434,437,445,453,461,471,475,486,493,504,515,522,525,528,531,539,
-		544,549,556,565,568,571,575,584,587,591,600,603,609,618,623,627,635,640,
-		649,652,654,664,667,673,675,679,683,687,691,693,704,709,723,726,730,736,
-		745,748,752,760,765,768,772,784,800,811,816,823,837,841,849,851,862,867,
-		875,883,892,898,904,908,913,918,928,932,940,944,962,965,980,983,993,996,
-		1009,1014,1021,1024,1028,1051,1076,1078,1091,1099,1110,1113,1116,1150,
-		1156,1171,1173,1200,1203,1207,1216,1220,1222,1227,1232,1244,1251,1259
+		1,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,1085,8,36,10,36,12,36,1088,9,36,
+		1,37,1,37,1,37,1,37,1,37,1,37,1,37,1,37,5,37,1098,8,37,10,37,12,37,1101,
+		9,37,1,37,1,37,1,37,1,37,1,37,3,37,1108,8,37,1,38,1,38,1,38,1,38,1,38,
+		1,38,1,38,5,38,1117,8,38,10,38,12,38,1120,9,38,3,38,1122,8,38,1,38,3,38,
+		1125,8,38,1,38,1,38,1,39,1,39,1,39,1,39,1,40,1,40,1,40,1,40,1,41,1,41,
+		1,41,1,41,1,41,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
+		1,42,1,42,1,42,1,42,5,42,1157,8,42,10,42,12,42,1160,9,42,1,42,1,42,1,42,
+		3,42,1165,8,42,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,
+		1,43,1,43,3,43,1180,8,43,3,43,1182,8,43,1,44,1,44,1,45,1,45,1,45,1,45,
+		1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
+		1,45,1,45,1,45,5,45,1207,8,45,10,45,12,45,1210,9,45,3,45,1212,8,45,1,45,
+		1,45,3,45,1216,8,45,1,45,1,45,1,45,1,45,1,45,5,45,1223,8,45,10,45,12,45,
+		1226,9,45,1,45,3,45,1229,8,45,3,45,1231,8,45,1,45,1,45,1,45,3,45,1236,
+		8,45,1,45,5,45,1239,8,45,10,45,12,45,1242,9,45,1,46,1,46,1,46,1,46,1,46,
+		1,46,1,46,1,46,1,46,3,46,1253,8,46,1,47,1,47,1,47,5,47,1258,8,47,10,47,
+		12,47,1261,9,47,1,48,1,48,1,48,1,48,1,48,3,48,1268,8,48,1,49,1,49,1,49,
+		0,5,28,44,68,72,90,50,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,
+		36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,
+		84,86,88,90,92,94,96,98,0,26,2,0,77,77,117,117,2,0,122,122,125,125,2,0,
+		66,66,110,110,2,0,78,78,115,115,2,0,133,133,156,156,2,0,136,136,153,153,
+		2,0,23,23,39,39,2,0,1,1,107,107,4,0,4,4,97,97,114,114,127,128,2,0,89,89,
+		154,154,3,0,41,41,65,65,141,141,2,0,4,4,34,34,2,0,12,12,31,31,2,0,47,47,
+		72,72,2,0,19,19,46,46,1,0,108,109,4,0,27,28,58,59,80,83,111,112,3,0,4,
+		4,7,7,119,119,2,0,61,61,75,75,1,0,166,167,1,0,168,170,2,0,45,45,137,137,
+		1,0,184,186,1,0,131,132,2,0,150,150,152,152,32,0,1,3,8,9,13,14,19,20,22,
+		23,26,29,32,33,35,35,43,44,46,47,50,52,55,59,69,69,71,72,74,74,77,78,80,
+		83,86,87,89,90,96,98,100,105,107,112,114,115,117,118,120,123,126,129,131,
+		132,134,136,138,140,142,142,145,146,152,155,1492,0,103,1,0,0,0,2,128,1,
+		0,0,0,4,428,1,0,0,0,6,439,1,0,0,0,8,450,1,0,0,0,10,452,1,0,0,0,12,463,
+		1,0,0,0,14,476,1,0,0,0,16,478,1,0,0,0,18,485,1,0,0,0,20,498,1,0,0,0,22,
+		506,1,0,0,0,24,517,1,0,0,0,26,528,1,0,0,0,28,541,1,0,0,0,30,617,1,0,0,
+		0,32,619,1,0,0,0,34,629,1,0,0,0,36,637,1,0,0,0,38,640,1,0,0,0,40,645,1,
+		0,0,0,42,662,1,0,0,0,44,664,1,0,0,0,46,701,1,0,0,0,48,717,1,0,0,0,50,719,
+		1,0,0,0,52,773,1,0,0,0,54,776,1,0,0,0,56,782,1,0,0,0,58,824,1,0,0,0,60,
+		831,1,0,0,0,62,833,1,0,0,0,64,837,1,0,0,0,66,840,1,0,0,0,68,849,1,0,0,
+		0,70,926,1,0,0,0,72,1059,1,0,0,0,74,1107,1,0,0,0,76,1109,1,0,0,0,78,1128,
+		1,0,0,0,80,1132,1,0,0,0,82,1136,1,0,0,0,84,1164,1,0,0,0,86,1181,1,0,0,
+		0,88,1183,1,0,0,0,90,1230,1,0,0,0,92,1252,1,0,0,0,94,1254,1,0,0,0,96,1267,
+		1,0,0,0,98,1269,1,0,0,0,100,102,5,182,0,0,101,100,1,0,0,0,102,105,1,0,
+		0,0,103,101,1,0,0,0,103,104,1,0,0,0,104,124,1,0,0,0,105,103,1,0,0,0,106,
+		115,3,4,2,0,107,109,5,182,0,0,108,107,1,0,0,0,109,110,1,0,0,0,110,108,
+		1,0,0,0,110,111,1,0,0,0,111,112,1,0,0,0,112,114,3,4,2,0,113,108,1,0,0,
+		0,114,117,1,0,0,0,115,113,1,0,0,0,115,116,1,0,0,0,116,121,1,0,0,0,117,
+		115,1,0,0,0,118,120,5,182,0,0,119,118,1,0,0,0,120,123,1,0,0,0,121,119,
+		1,0,0,0,121,122,1,0,0,0,122,125,1,0,0,0,123,121,1,0,0,0,124,106,1,0,0,
+		0,124,125,1,0,0,0,125,126,1,0,0,0,126,127,5,0,0,1,127,1,1,0,0,0,128,129,
+		3,68,34,0,129,130,5,0,0,1,130,3,1,0,0,0,131,429,3,26,13,0,132,133,7,0,
+		0,0,133,135,5,123,0,0,134,136,5,44,0,0,135,134,1,0,0,0,135,136,1,0,0,0,
+		136,429,1,0,0,0,137,138,7,0,0,0,138,140,5,126,0,0,139,141,5,44,0,0,140,
+		139,1,0,0,0,140,141,1,0,0,0,141,429,1,0,0,0,142,143,7,0,0,0,143,145,5,
+		102,0,0,144,146,5,44,0,0,145,144,1,0,0,0,145,146,1,0,0,0,146,429,1,0,0,
+		0,147,148,7,0,0,0,148,429,5,101,0,0,149,150,7,0,0,0,150,152,5,51,0,0,151,
+		153,5,44,0,0,152,151,1,0,0,0,152,153,1,0,0,0,153,429,1,0,0,0,154,156,7,
+		0,0,0,155,157,5,4,0,0,156,155,1,0,0,0,156,157,1,0,0,0,157,158,1,0,0,0,
+		158,160,5,135,0,0,159,161,5,44,0,0,160,159,1,0,0,0,160,161,1,0,0,0,161,
+		429,1,0,0,0,162,163,7,0,0,0,163,429,5,140,0,0,164,165,7,0,0,0,165,429,
+		5,145,0,0,166,167,7,0,0,0,167,429,5,8,0,0,168,169,5,117,0,0,169,170,5,
+		136,0,0,170,171,5,69,0,0,171,429,5,74,0,0,172,175,5,117,0,0,173,176,3,
+		94,47,0,174,176,5,4,0,0,175,173,1,0,0,0,175,174,1,0,0,0,176,429,1,0,0,
+		0,177,178,5,32,0,0,178,179,5,50,0,0,179,429,3,96,48,0,180,182,5,32,0,0,
+		181,183,5,44,0,0,182,181,1,0,0,0,182,183,1,0,0,0,183,184,1,0,0,0,184,429,
+		3,94,47,0,185,186,5,32,0,0,186,187,3,94,47,0,187,188,5,44,0,0,188,429,
+		1,0,0,0,189,192,5,43,0,0,190,193,3,4,2,0,191,193,3,96,48,0,192,190,1,0,
+		0,0,192,191,1,0,0,0,193,429,1,0,0,0,194,195,5,36,0,0,195,198,7,1,0,0,196,
+		197,5,60,0,0,197,199,5,42,0,0,198,196,1,0,0,0,198,199,1,0,0,0,199,200,
+		1,0,0,0,200,203,3,94,47,0,201,202,5,30,0,0,202,204,5,134,0,0,203,201,1,
+		0,0,0,203,204,1,0,0,0,204,429,1,0,0,0,205,206,5,36,0,0,206,209,5,139,0,
+		0,207,208,5,60,0,0,208,210,5,42,0,0,209,207,1,0,0,0,209,210,1,0,0,0,210,
+		211,1,0,0,0,211,429,3,96,48,0,212,215,5,129,0,0,213,216,3,96,48,0,214,
+		216,5,4,0,0,215,213,1,0,0,0,215,214,1,0,0,0,216,429,1,0,0,0,217,218,5,
+		9,0,0,218,219,5,122,0,0,219,429,3,94,47,0,220,223,5,100,0,0,221,224,3,
+		96,48,0,222,224,5,183,0,0,223,221,1,0,0,0,223,222,1,0,0,0,224,227,1,0,
+		0,0,225,226,5,48,0,0,226,228,5,14,0,0,227,225,1,0,0,0,227,228,1,0,0,0,
+		228,234,1,0,0,0,229,231,7,2,0,0,230,232,5,156,0,0,231,230,1,0,0,0,231,
+		232,1,0,0,0,232,233,1,0,0,0,233,235,5,184,0,0,234,229,1,0,0,0,234,235,
+		1,0,0,0,235,238,1,0,0,0,236,237,5,76,0,0,237,239,5,184,0,0,238,236,1,0,
+		0,0,238,239,1,0,0,0,239,429,1,0,0,0,240,241,5,116,0,0,241,242,5,183,0,
+		0,242,243,5,156,0,0,243,429,5,183,0,0,244,245,5,142,0,0,245,429,5,183,
+		0,0,246,248,5,116,0,0,247,249,7,3,0,0,248,247,1,0,0,0,248,249,1,0,0,0,
+		249,250,1,0,0,0,250,251,5,131,0,0,251,252,5,155,0,0,252,429,3,8,4,0,253,
+		255,5,116,0,0,254,256,7,3,0,0,255,254,1,0,0,0,255,256,1,0,0,0,256,257,
+		1,0,0,0,257,258,3,94,47,0,258,268,7,4,0,0,259,269,5,29,0,0,260,265,3,8,
+		4,0,261,262,5,180,0,0,262,264,3,8,4,0,263,261,1,0,0,0,264,267,1,0,0,0,
+		265,263,1,0,0,0,265,266,1,0,0,0,266,269,1,0,0,0,267,265,1,0,0,0,268,259,
+		1,0,0,0,268,260,1,0,0,0,269,429,1,0,0,0,270,272,5,13,0,0,271,273,7,5,0,
+		0,272,271,1,0,0,0,272,273,1,0,0,0,273,277,1,0,0,0,274,275,5,121,0,0,275,
+		277,5,136,0,0,276,270,1,0,0,0,276,274,1,0,0,0,277,281,1,0,0,0,278,280,
+		3,6,3,0,279,278,1,0,0,0,280,283,1,0,0,0,281,279,1,0,0,0,281,282,1,0,0,
+		0,282,429,1,0,0,0,283,281,1,0,0,0,284,286,7,6,0,0,285,287,7,5,0,0,286,
+		285,1,0,0,0,286,287,1,0,0,0,287,429,1,0,0,0,288,290,7,7,0,0,289,291,7,
+		5,0,0,290,289,1,0,0,0,290,291,1,0,0,0,291,429,1,0,0,0,292,293,5,33,0,0,
+		293,429,7,8,0,0,294,297,5,24,0,0,295,296,5,91,0,0,296,298,5,104,0,0,297,
+		295,1,0,0,0,297,298,1,0,0,0,298,300,1,0,0,0,299,301,5,120,0,0,300,299,
+		1,0,0,0,300,301,1,0,0,0,301,302,1,0,0,0,302,306,5,122,0,0,303,304,5,60,
+		0,0,304,305,5,84,0,0,305,307,5,42,0,0,306,303,1,0,0,0,306,307,1,0,0,0,
+		307,308,1,0,0,0,308,310,3,94,47,0,309,311,3,10,5,0,310,309,1,0,0,0,310,
+		311,1,0,0,0,311,314,1,0,0,0,312,313,5,150,0,0,313,315,3,18,9,0,314,312,
+		1,0,0,0,314,315,1,0,0,0,315,429,1,0,0,0,316,319,5,24,0,0,317,318,5,91,
+		0,0,318,320,5,104,0,0,319,317,1,0,0,0,319,320,1,0,0,0,320,322,1,0,0,0,
+		321,323,5,120,0,0,322,321,1,0,0,0,322,323,1,0,0,0,323,324,1,0,0,0,324,
+		328,5,125,0,0,325,326,5,60,0,0,326,327,5,84,0,0,327,329,5,42,0,0,328,325,
+		1,0,0,0,328,329,1,0,0,0,329,330,1,0,0,0,330,332,3,94,47,0,331,333,3,10,
+		5,0,332,331,1,0,0,0,332,333,1,0,0,0,333,336,1,0,0,0,334,335,5,150,0,0,
+		335,337,3,18,9,0,336,334,1,0,0,0,336,337,1,0,0,0,337,429,1,0,0,0,338,341,
+		5,24,0,0,339,340,5,91,0,0,340,342,5,104,0,0,341,339,1,0,0,0,341,342,1,
+		0,0,0,342,343,1,0,0,0,343,347,5,122,0,0,344,345,5,60,0,0,345,346,5,84,
+		0,0,346,348,5,42,0,0,347,344,1,0,0,0,347,348,1,0,0,0,348,349,1,0,0,0,349,
+		352,3,94,47,0,350,351,5,150,0,0,351,353,3,18,9,0,352,350,1,0,0,0,352,353,
+		1,0,0,0,353,354,1,0,0,0,354,355,5,11,0,0,355,356,3,26,13,0,356,429,1,0,
+		0,0,357,360,5,24,0,0,358,359,5,91,0,0,359,361,5,104,0,0,360,358,1,0,0,
+		0,360,361,1,0,0,0,361,362,1,0,0,0,362,366,5,125,0,0,363,364,5,60,0,0,364,
+		365,5,84,0,0,365,367,5,42,0,0,366,363,1,0,0,0,366,367,1,0,0,0,367,368,
+		1,0,0,0,368,371,3,94,47,0,369,370,5,150,0,0,370,372,3,18,9,0,371,369,1,
+		0,0,0,371,372,1,0,0,0,372,373,1,0,0,0,373,374,5,11,0,0,374,375,3,26,13,
+		0,375,429,1,0,0,0,376,377,5,24,0,0,377,381,5,139,0,0,378,379,5,60,0,0,
+		379,380,5,84,0,0,380,382,5,42,0,0,381,378,1,0,0,0,381,382,1,0,0,0,382,
+		383,1,0,0,0,383,384,3,96,48,0,384,385,5,11,0,0,385,386,3,90,45,0,386,429,
+		1,0,0,0,387,388,5,64,0,0,388,389,5,67,0,0,389,392,3,94,47,0,390,391,5,
+		150,0,0,391,393,3,18,9,0,392,390,1,0,0,0,392,393,1,0,0,0,393,394,1,0,0,
+		0,394,395,3,26,13,0,395,429,1,0,0,0,396,397,5,64,0,0,397,398,5,67,0,0,
+		398,400,3,94,47,0,399,401,3,22,11,0,400,399,1,0,0,0,400,401,1,0,0,0,401,
+		402,1,0,0,0,402,403,5,144,0,0,403,408,3,24,12,0,404,405,5,180,0,0,405,
+		407,3,24,12,0,406,404,1,0,0,0,407,410,1,0,0,0,408,406,1,0,0,0,408,409,
+		1,0,0,0,409,429,1,0,0,0,410,408,1,0,0,0,411,412,5,5,0,0,412,413,7,1,0,
+		0,413,414,3,94,47,0,414,419,3,16,8,0,415,416,5,180,0,0,416,418,3,16,8,
+		0,417,415,1,0,0,0,418,421,1,0,0,0,419,417,1,0,0,0,419,420,1,0,0,0,420,
+		429,1,0,0,0,421,419,1,0,0,0,422,423,5,5,0,0,423,424,7,1,0,0,424,425,3,
+		94,47,0,425,426,5,116,0,0,426,427,3,18,9,0,427,429,1,0,0,0,428,131,1,0,
+		0,0,428,132,1,0,0,0,428,137,1,0,0,0,428,142,1,0,0,0,428,147,1,0,0,0,428,
+		149,1,0,0,0,428,154,1,0,0,0,428,162,1,0,0,0,428,164,1,0,0,0,428,166,1,
+		0,0,0,428,168,1,0,0,0,428,172,1,0,0,0,428,177,1,0,0,0,428,180,1,0,0,0,
+		428,185,1,0,0,0,428,189,1,0,0,0,428,194,1,0,0,0,428,205,1,0,0,0,428,212,
+		1,0,0,0,428,217,1,0,0,0,428,220,1,0,0,0,428,240,1,0,0,0,428,244,1,0,0,
+		0,428,246,1,0,0,0,428,253,1,0,0,0,428,276,1,0,0,0,428,284,1,0,0,0,428,
+		288,1,0,0,0,428,292,1,0,0,0,428,294,1,0,0,0,428,316,1,0,0,0,428,338,1,
+		0,0,0,428,357,1,0,0,0,428,376,1,0,0,0,428,387,1,0,0,0,428,396,1,0,0,0,
+		428,411,1,0,0,0,428,422,1,0,0,0,429,5,1,0,0,0,430,431,5,69,0,0,431,433,
+		5,74,0,0,432,434,3,96,48,0,433,432,1,0,0,0,434,435,1,0,0,0,435,433,1,0,
+		0,0,435,436,1,0,0,0,436,440,1,0,0,0,437,438,5,103,0,0,438,440,7,9,0,0,
+		439,430,1,0,0,0,439,437,1,0,0,0,440,7,1,0,0,0,441,443,5,167,0,0,442,441,
+		1,0,0,0,442,443,1,0,0,0,443,444,1,0,0,0,444,451,3,88,44,0,445,451,5,183,
+		0,0,446,451,3,96,48,0,447,451,5,137,0,0,448,451,5,45,0,0,449,451,5,88,
+		0,0,450,442,1,0,0,0,450,445,1,0,0,0,450,446,1,0,0,0,450,447,1,0,0,0,450,
+		448,1,0,0,0,450,449,1,0,0,0,451,9,1,0,0,0,452,453,5,176,0,0,453,458,3,
+		12,6,0,454,455,5,180,0,0,455,457,3,12,6,0,456,454,1,0,0,0,457,460,1,0,
+		0,0,458,456,1,0,0,0,458,459,1,0,0,0,459,461,1,0,0,0,460,458,1,0,0,0,461,
+		462,5,177,0,0,462,11,1,0,0,0,463,464,3,96,48,0,464,466,3,90,45,0,465,467,
+		3,14,7,0,466,465,1,0,0,0,466,467,1,0,0,0,467,13,1,0,0,0,468,477,5,71,0,
+		0,469,470,5,99,0,0,470,477,5,71,0,0,471,477,5,56,0,0,472,473,5,55,0,0,
+		473,474,5,176,0,0,474,475,5,183,0,0,475,477,5,177,0,0,476,468,1,0,0,0,
+		476,469,1,0,0,0,476,471,1,0,0,0,476,472,1,0,0,0,477,15,1,0,0,0,478,480,
+		5,2,0,0,479,481,5,22,0,0,480,479,1,0,0,0,480,481,1,0,0,0,481,482,1,0,0,
+		0,482,483,3,96,48,0,483,484,3,90,45,0,484,17,1,0,0,0,485,486,5,176,0,0,
+		486,491,3,20,10,0,487,488,5,180,0,0,488,490,3,20,10,0,489,487,1,0,0,0,
+		490,493,1,0,0,0,491,489,1,0,0,0,491,492,1,0,0,0,492,494,1,0,0,0,493,491,
+		1,0,0,0,494,495,5,177,0,0,495,19,1,0,0,0,496,499,3,96,48,0,497,499,5,183,
+		0,0,498,496,1,0,0,0,498,497,1,0,0,0,499,500,1,0,0,0,500,504,5,156,0,0,
+		501,505,3,86,43,0,502,503,5,167,0,0,503,505,5,184,0,0,504,501,1,0,0,0,
+		504,502,1,0,0,0,505,21,1,0,0,0,506,507,5,176,0,0,507,512,3,96,48,0,508,
+		509,5,180,0,0,509,511,3,96,48,0,510,508,1,0,0,0,511,514,1,0,0,0,512,510,
+		1,0,0,0,512,513,1,0,0,0,513,515,1,0,0,0,514,512,1,0,0,0,515,516,5,177,
+		0,0,516,23,1,0,0,0,517,518,5,176,0,0,518,523,3,68,34,0,519,520,5,180,0,
+		0,520,522,3,68,34,0,521,519,1,0,0,0,522,525,1,0,0,0,523,521,1,0,0,0,523,
+		524,1,0,0,0,524,526,1,0,0,0,525,523,1,0,0,0,526,527,5,177,0,0,527,25,1,
+		0,0,0,528,530,3,28,14,0,529,531,3,32,16,0,530,529,1,0,0,0,530,531,1,0,
+		0,0,531,533,1,0,0,0,532,534,3,36,18,0,533,532,1,0,0,0,533,534,1,0,0,0,
+		534,536,1,0,0,0,535,537,3,38,19,0,536,535,1,0,0,0,536,537,1,0,0,0,537,
+		539,1,0,0,0,538,540,3,40,20,0,539,538,1,0,0,0,539,540,1,0,0,0,540,27,1,
+		0,0,0,541,542,6,14,-1,0,542,543,3,30,15,0,543,552,1,0,0,0,544,545,10,1,
+		0,0,545,547,7,10,0,0,546,548,5,4,0,0,547,546,1,0,0,0,547,548,1,0,0,0,548,
+		549,1,0,0,0,549,551,3,28,14,2,550,544,1,0,0,0,551,554,1,0,0,0,552,550,
+		1,0,0,0,552,553,1,0,0,0,553,29,1,0,0,0,554,552,1,0,0,0,555,557,5,113,0,
+		0,556,558,7,11,0,0,557,556,1,0,0,0,557,558,1,0,0,0,558,559,1,0,0,0,559,
+		564,3,42,21,0,560,561,5,180,0,0,561,563,3,42,21,0,562,560,1,0,0,0,563,
+		566,1,0,0,0,564,562,1,0,0,0,564,565,1,0,0,0,565,576,1,0,0,0,566,564,1,
+		0,0,0,567,568,5,48,0,0,568,573,3,44,22,0,569,570,5,180,0,0,570,572,3,44,
+		22,0,571,569,1,0,0,0,572,575,1,0,0,0,573,571,1,0,0,0,573,574,1,0,0,0,574,
+		577,1,0,0,0,575,573,1,0,0,0,576,567,1,0,0,0,576,577,1,0,0,0,577,579,1,
+		0,0,0,578,580,3,56,28,0,579,578,1,0,0,0,579,580,1,0,0,0,580,583,1,0,0,
+		0,581,582,5,148,0,0,582,584,3,68,34,0,583,581,1,0,0,0,583,584,1,0,0,0,
+		584,595,1,0,0,0,585,586,5,53,0,0,586,587,5,16,0,0,587,592,3,68,34,0,588,
+		589,5,180,0,0,589,591,3,68,34,0,590,588,1,0,0,0,591,594,1,0,0,0,592,590,
+		1,0,0,0,592,593,1,0,0,0,593,596,1,0,0,0,594,592,1,0,0,0,595,585,1,0,0,
+		0,595,596,1,0,0,0,596,599,1,0,0,0,597,598,5,54,0,0,598,600,3,68,34,0,599,
+		597,1,0,0,0,599,600,1,0,0,0,600,611,1,0,0,0,601,602,5,95,0,0,602,603,5,
+		16,0,0,603,608,3,68,34,0,604,605,5,180,0,0,605,607,3,68,34,0,606,604,1,
+		0,0,0,607,610,1,0,0,0,608,606,1,0,0,0,608,609,1,0,0,0,609,612,1,0,0,0,
+		610,608,1,0,0,0,611,601,1,0,0,0,611,612,1,0,0,0,612,618,1,0,0,0,613,614,
+		5,176,0,0,614,615,3,26,13,0,615,616,5,177,0,0,616,618,1,0,0,0,617,555,
+		1,0,0,0,617,613,1,0,0,0,618,31,1,0,0,0,619,620,5,92,0,0,620,621,5,16,0,
+		0,621,626,3,34,17,0,622,623,5,180,0,0,623,625,3,34,17,0,624,622,1,0,0,
+		0,625,628,1,0,0,0,626,624,1,0,0,0,626,627,1,0,0,0,627,33,1,0,0,0,628,626,
+		1,0,0,0,629,631,3,68,34,0,630,632,7,12,0,0,631,630,1,0,0,0,631,632,1,0,
+		0,0,632,635,1,0,0,0,633,634,5,86,0,0,634,636,7,13,0,0,635,633,1,0,0,0,
+		635,636,1,0,0,0,636,35,1,0,0,0,637,638,5,38,0,0,638,639,7,14,0,0,639,37,
+		1,0,0,0,640,643,5,76,0,0,641,644,3,68,34,0,642,644,5,4,0,0,643,641,1,0,
+		0,0,643,642,1,0,0,0,644,39,1,0,0,0,645,646,5,87,0,0,646,648,3,68,34,0,
+		647,649,7,15,0,0,648,647,1,0,0,0,648,649,1,0,0,0,649,41,1,0,0,0,650,663,
+		5,168,0,0,651,652,3,96,48,0,652,653,5,181,0,0,653,654,5,168,0,0,654,663,
+		1,0,0,0,655,660,3,68,34,0,656,658,5,11,0,0,657,656,1,0,0,0,657,658,1,0,
+		0,0,658,659,1,0,0,0,659,661,3,96,48,0,660,657,1,0,0,0,660,661,1,0,0,0,
+		661,663,1,0,0,0,662,650,1,0,0,0,662,651,1,0,0,0,662,655,1,0,0,0,663,43,
+		1,0,0,0,664,665,6,22,-1,0,665,666,3,52,26,0,666,683,1,0,0,0,667,668,10,
+		3,0,0,668,669,3,46,23,0,669,670,5,70,0,0,670,672,3,52,26,0,671,673,3,50,
+		25,0,672,671,1,0,0,0,672,673,1,0,0,0,673,675,1,0,0,0,674,676,3,48,24,0,
+		675,674,1,0,0,0,675,676,1,0,0,0,676,682,1,0,0,0,677,678,10,2,0,0,678,679,
+		5,25,0,0,679,680,5,70,0,0,680,682,3,52,26,0,681,667,1,0,0,0,681,677,1,
+		0,0,0,682,685,1,0,0,0,683,681,1,0,0,0,683,684,1,0,0,0,684,45,1,0,0,0,685,
+		683,1,0,0,0,686,688,5,63,0,0,687,686,1,0,0,0,687,688,1,0,0,0,688,702,1,
+		0,0,0,689,691,5,73,0,0,690,692,5,93,0,0,691,690,1,0,0,0,691,692,1,0,0,
+		0,692,702,1,0,0,0,693,695,5,106,0,0,694,696,5,93,0,0,695,694,1,0,0,0,695,
+		696,1,0,0,0,696,702,1,0,0,0,697,699,5,49,0,0,698,700,5,93,0,0,699,698,
+		1,0,0,0,699,700,1,0,0,0,700,702,1,0,0,0,701,687,1,0,0,0,701,689,1,0,0,
+		0,701,693,1,0,0,0,701,697,1,0,0,0,702,47,1,0,0,0,703,704,5,88,0,0,704,
+		718,3,68,34,0,705,706,5,143,0,0,706,707,5,176,0,0,707,712,3,96,48,0,708,
+		709,5,180,0,0,709,711,3,96,48,0,710,708,1,0,0,0,711,714,1,0,0,0,712,710,
+		1,0,0,0,712,713,1,0,0,0,713,715,1,0,0,0,714,712,1,0,0,0,715,716,5,177,
+		0,0,716,718,1,0,0,0,717,703,1,0,0,0,717,705,1,0,0,0,718,49,1,0,0,0,719,
+		731,5,151,0,0,720,732,3,64,32,0,721,722,5,176,0,0,722,723,3,64,32,0,723,
+		724,5,177,0,0,724,732,1,0,0,0,725,726,5,176,0,0,726,727,3,64,32,0,727,
+		728,5,180,0,0,728,729,3,64,32,0,729,730,5,177,0,0,730,732,1,0,0,0,731,
+		720,1,0,0,0,731,721,1,0,0,0,731,725,1,0,0,0,732,734,1,0,0,0,733,735,3,
+		62,31,0,734,733,1,0,0,0,734,735,1,0,0,0,735,51,1,0,0,0,736,738,3,94,47,
+		0,737,739,3,54,27,0,738,737,1,0,0,0,738,739,1,0,0,0,739,774,1,0,0,0,740,
+		741,5,176,0,0,741,742,3,26,13,0,742,744,5,177,0,0,743,745,3,54,27,0,744,
+		743,1,0,0,0,744,745,1,0,0,0,745,774,1,0,0,0,746,747,3,94,47,0,747,756,
+		5,176,0,0,748,753,3,68,34,0,749,750,5,180,0,0,750,752,3,68,34,0,751,749,
+		1,0,0,0,752,755,1,0,0,0,753,751,1,0,0,0,753,754,1,0,0,0,754,757,1,0,0,
+		0,755,753,1,0,0,0,756,748,1,0,0,0,756,757,1,0,0,0,757,758,1,0,0,0,758,
+		760,5,177,0,0,759,761,3,54,27,0,760,759,1,0,0,0,760,761,1,0,0,0,761,774,
+		1,0,0,0,762,763,5,176,0,0,763,768,3,44,22,0,764,765,5,180,0,0,765,767,
+		3,44,22,0,766,764,1,0,0,0,767,770,1,0,0,0,768,766,1,0,0,0,768,769,1,0,
+		0,0,769,771,1,0,0,0,770,768,1,0,0,0,771,772,5,177,0,0,772,774,1,0,0,0,
+		773,736,1,0,0,0,773,740,1,0,0,0,773,746,1,0,0,0,773,762,1,0,0,0,774,53,
+		1,0,0,0,775,777,5,11,0,0,776,775,1,0,0,0,776,777,1,0,0,0,777,778,1,0,0,
+		0,778,780,3,96,48,0,779,781,3,22,11,0,780,779,1,0,0,0,780,781,1,0,0,0,
+		781,55,1,0,0,0,782,783,5,149,0,0,783,784,3,58,29,0,784,57,1,0,0,0,785,
+		786,5,138,0,0,786,787,5,176,0,0,787,788,5,118,0,0,788,792,3,64,32,0,789,
+		791,3,60,30,0,790,789,1,0,0,0,791,794,1,0,0,0,792,790,1,0,0,0,792,793,
+		1,0,0,0,793,795,1,0,0,0,794,792,1,0,0,0,795,796,5,177,0,0,796,825,1,0,
+		0,0,797,798,5,57,0,0,798,799,5,176,0,0,799,800,5,118,0,0,800,801,3,64,
+		32,0,801,802,5,180,0,0,802,803,5,3,0,0,803,804,5,16,0,0,804,808,3,64,32,
+		0,805,807,3,60,30,0,806,805,1,0,0,0,807,810,1,0,0,0,808,806,1,0,0,0,808,
+		809,1,0,0,0,809,811,1,0,0,0,810,808,1,0,0,0,811,812,5,177,0,0,812,825,
+		1,0,0,0,813,814,5,115,0,0,814,815,5,176,0,0,815,819,3,64,32,0,816,818,
+		3,60,30,0,817,816,1,0,0,0,818,821,1,0,0,0,819,817,1,0,0,0,819,820,1,0,
+		0,0,820,822,1,0,0,0,821,819,1,0,0,0,822,823,5,177,0,0,823,825,1,0,0,0,
+		824,785,1,0,0,0,824,797,1,0,0,0,824,813,1,0,0,0,825,59,1,0,0,0,826,827,
+		5,180,0,0,827,828,5,105,0,0,828,832,3,64,32,0,829,830,5,180,0,0,830,832,
+		3,62,31,0,831,826,1,0,0,0,831,829,1,0,0,0,832,61,1,0,0,0,833,834,5,52,
+		0,0,834,835,5,96,0,0,835,836,3,64,32,0,836,63,1,0,0,0,837,838,5,184,0,
+		0,838,839,3,66,33,0,839,65,1,0,0,0,840,841,7,16,0,0,841,67,1,0,0,0,842,
+		843,6,34,-1,0,843,845,3,72,36,0,844,846,3,70,35,0,845,844,1,0,0,0,845,
+		846,1,0,0,0,846,850,1,0,0,0,847,848,5,84,0,0,848,850,3,68,34,3,849,842,
+		1,0,0,0,849,847,1,0,0,0,850,859,1,0,0,0,851,852,10,2,0,0,852,853,5,6,0,
+		0,853,858,3,68,34,3,854,855,10,1,0,0,855,856,5,91,0,0,856,858,3,68,34,
+		2,857,851,1,0,0,0,857,854,1,0,0,0,858,861,1,0,0,0,859,857,1,0,0,0,859,
+		860,1,0,0,0,860,69,1,0,0,0,861,859,1,0,0,0,862,863,3,84,42,0,863,864,3,
+		72,36,0,864,927,1,0,0,0,865,866,3,84,42,0,866,867,7,17,0,0,867,870,5,176,
+		0,0,868,871,3,26,13,0,869,871,3,68,34,0,870,868,1,0,0,0,870,869,1,0,0,
+		0,871,872,1,0,0,0,872,873,5,177,0,0,873,927,1,0,0,0,874,876,5,84,0,0,875,
+		874,1,0,0,0,875,876,1,0,0,0,876,877,1,0,0,0,877,878,5,15,0,0,878,879,3,
+		72,36,0,879,880,5,6,0,0,880,881,3,72,36,0,881,927,1,0,0,0,882,884,5,84,
+		0,0,883,882,1,0,0,0,883,884,1,0,0,0,884,885,1,0,0,0,885,886,5,62,0,0,886,
+		887,5,176,0,0,887,888,3,26,13,0,888,889,5,177,0,0,889,927,1,0,0,0,890,
+		892,5,84,0,0,891,890,1,0,0,0,891,892,1,0,0,0,892,893,1,0,0,0,893,894,5,
+		62,0,0,894,895,5,176,0,0,895,900,3,68,34,0,896,897,5,180,0,0,897,899,3,
+		68,34,0,898,896,1,0,0,0,899,902,1,0,0,0,900,898,1,0,0,0,900,901,1,0,0,
+		0,901,903,1,0,0,0,902,900,1,0,0,0,903,904,5,177,0,0,904,927,1,0,0,0,905,
+		907,5,84,0,0,906,905,1,0,0,0,906,907,1,0,0,0,907,908,1,0,0,0,908,909,7,
+		18,0,0,909,912,3,72,36,0,910,911,5,40,0,0,911,913,5,183,0,0,912,910,1,
+		0,0,0,912,913,1,0,0,0,913,927,1,0,0,0,914,916,5,68,0,0,915,917,5,84,0,
+		0,916,915,1,0,0,0,916,917,1,0,0,0,917,918,1,0,0,0,918,927,5,85,0,0,919,
+		921,5,68,0,0,920,922,5,84,0,0,921,920,1,0,0,0,921,922,1,0,0,0,922,923,
+		1,0,0,0,923,924,5,34,0,0,924,925,5,48,0,0,925,927,3,72,36,0,926,862,1,
+		0,0,0,926,865,1,0,0,0,926,875,1,0,0,0,926,883,1,0,0,0,926,891,1,0,0,0,
+		926,906,1,0,0,0,926,914,1,0,0,0,926,919,1,0,0,0,927,71,1,0,0,0,928,929,
+		6,36,-1,0,929,1060,3,86,43,0,930,1060,5,187,0,0,931,932,5,17,0,0,932,934,
+		3,68,34,0,933,935,3,82,41,0,934,933,1,0,0,0,935,936,1,0,0,0,936,934,1,
+		0,0,0,936,937,1,0,0,0,937,940,1,0,0,0,938,939,5,37,0,0,939,941,3,68,34,
+		0,940,938,1,0,0,0,940,941,1,0,0,0,941,942,1,0,0,0,942,943,5,39,0,0,943,
+		1060,1,0,0,0,944,946,5,17,0,0,945,947,3,82,41,0,946,945,1,0,0,0,947,948,
+		1,0,0,0,948,946,1,0,0,0,948,949,1,0,0,0,949,952,1,0,0,0,950,951,5,37,0,
+		0,951,953,3,68,34,0,952,950,1,0,0,0,952,953,1,0,0,0,953,954,1,0,0,0,954,
+		955,5,39,0,0,955,1060,1,0,0,0,956,957,5,18,0,0,957,958,5,176,0,0,958,959,
+		3,68,34,0,959,960,5,11,0,0,960,961,3,90,45,0,961,962,5,177,0,0,962,1060,
+		1,0,0,0,963,964,5,10,0,0,964,973,5,178,0,0,965,970,3,68,34,0,966,967,5,
+		180,0,0,967,969,3,68,34,0,968,966,1,0,0,0,969,972,1,0,0,0,970,968,1,0,
+		0,0,970,971,1,0,0,0,971,974,1,0,0,0,972,970,1,0,0,0,973,965,1,0,0,0,973,
+		974,1,0,0,0,974,975,1,0,0,0,975,1060,5,179,0,0,976,977,5,10,0,0,977,978,
+		5,176,0,0,978,979,3,26,13,0,979,980,5,177,0,0,980,1060,1,0,0,0,981,982,
+		5,79,0,0,982,991,5,176,0,0,983,988,3,78,39,0,984,985,5,180,0,0,985,987,
+		3,78,39,0,986,984,1,0,0,0,987,990,1,0,0,0,988,986,1,0,0,0,988,989,1,0,
+		0,0,989,992,1,0,0,0,990,988,1,0,0,0,991,983,1,0,0,0,991,992,1,0,0,0,992,
+		993,1,0,0,0,993,1060,5,177,0,0,994,995,5,124,0,0,995,1004,5,176,0,0,996,
+		1001,3,80,40,0,997,998,5,180,0,0,998,1000,3,80,40,0,999,997,1,0,0,0,1000,
+		1003,1,0,0,0,1001,999,1,0,0,0,1001,1002,1,0,0,0,1002,1005,1,0,0,0,1003,
+		1001,1,0,0,0,1004,996,1,0,0,0,1004,1005,1,0,0,0,1005,1006,1,0,0,0,1006,
+		1060,5,177,0,0,1007,1008,5,42,0,0,1008,1009,5,176,0,0,1009,1010,3,26,13,
+		0,1010,1011,5,177,0,0,1011,1060,1,0,0,0,1012,1013,3,94,47,0,1013,1014,
+		5,176,0,0,1014,1015,5,168,0,0,1015,1017,5,177,0,0,1016,1018,3,76,38,0,
+		1017,1016,1,0,0,0,1017,1018,1,0,0,0,1018,1060,1,0,0,0,1019,1020,3,94,47,
+		0,1020,1032,5,176,0,0,1021,1023,5,34,0,0,1022,1021,1,0,0,0,1022,1023,1,
+		0,0,0,1023,1024,1,0,0,0,1024,1029,3,74,37,0,1025,1026,5,180,0,0,1026,1028,
+		3,74,37,0,1027,1025,1,0,0,0,1028,1031,1,0,0,0,1029,1027,1,0,0,0,1029,1030,
+		1,0,0,0,1030,1033,1,0,0,0,1031,1029,1,0,0,0,1032,1022,1,0,0,0,1032,1033,
+		1,0,0,0,1033,1034,1,0,0,0,1034,1036,5,177,0,0,1035,1037,3,76,38,0,1036,
+		1035,1,0,0,0,1036,1037,1,0,0,0,1037,1060,1,0,0,0,1038,1039,5,176,0,0,1039,
+		1040,3,26,13,0,1040,1041,5,177,0,0,1041,1060,1,0,0,0,1042,1060,3,96,48,
+		0,1043,1044,3,96,48,0,1044,1045,5,181,0,0,1045,1046,3,96,48,0,1046,1060,
+		1,0,0,0,1047,1048,5,176,0,0,1048,1049,3,68,34,0,1049,1050,5,177,0,0,1050,
+		1060,1,0,0,0,1051,1052,5,176,0,0,1052,1053,3,68,34,0,1053,1054,5,177,0,
+		0,1054,1055,5,181,0,0,1055,1056,3,96,48,0,1056,1060,1,0,0,0,1057,1058,
+		7,19,0,0,1058,1060,3,72,36,4,1059,928,1,0,0,0,1059,930,1,0,0,0,1059,931,
+		1,0,0,0,1059,944,1,0,0,0,1059,956,1,0,0,0,1059,963,1,0,0,0,1059,976,1,
+		0,0,0,1059,981,1,0,0,0,1059,994,1,0,0,0,1059,1007,1,0,0,0,1059,1012,1,
+		0,0,0,1059,1019,1,0,0,0,1059,1038,1,0,0,0,1059,1042,1,0,0,0,1059,1043,
+		1,0,0,0,1059,1047,1,0,0,0,1059,1051,1,0,0,0,1059,1057,1,0,0,0,1060,1086,
+		1,0,0,0,1061,1062,10,3,0,0,1062,1063,7,20,0,0,1063,1085,3,72,36,4,1064,
+		1065,10,2,0,0,1065,1066,7,19,0,0,1066,1085,3,72,36,3,1067,1068,10,1,0,
+		0,1068,1069,5,171,0,0,1069,1085,3,72,36,2,1070,1071,10,8,0,0,1071,1072,
+		5,178,0,0,1072,1073,3,72,36,0,1073,1074,5,179,0,0,1074,1085,1,0,0,0,1075,
+		1076,10,7,0,0,1076,1077,5,174,0,0,1077,1085,3,96,48,0,1078,1079,10,6,0,
+		0,1079,1080,5,173,0,0,1080,1085,3,90,45,0,1081,1082,10,5,0,0,1082,1083,
+		5,21,0,0,1083,1085,3,94,47,0,1084,1061,1,0,0,0,1084,1064,1,0,0,0,1084,
+		1067,1,0,0,0,1084,1070,1,0,0,0,1084,1075,1,0,0,0,1084,1078,1,0,0,0,1084,
+		1081,1,0,0,0,1085,1088,1,0,0,0,1086,1084,1,0,0,0,1086,1087,1,0,0,0,1087,
+		73,1,0,0,0,1088,1086,1,0,0,0,1089,1090,3,96,48,0,1090,1091,5,175,0,0,1091,
+		1092,3,68,34,0,1092,1108,1,0,0,0,1093,1094,5,176,0,0,1094,1099,3,96,48,
+		0,1095,1096,5,180,0,0,1096,1098,3,96,48,0,1097,1095,1,0,0,0,1098,1101,
+		1,0,0,0,1099,1097,1,0,0,0,1099,1100,1,0,0,0,1100,1102,1,0,0,0,1101,1099,
+		1,0,0,0,1102,1103,5,177,0,0,1103,1104,5,175,0,0,1104,1105,3,68,34,0,1105,
+		1108,1,0,0,0,1106,1108,3,68,34,0,1107,1089,1,0,0,0,1107,1093,1,0,0,0,1107,
+		1106,1,0,0,0,1108,75,1,0,0,0,1109,1110,5,94,0,0,1110,1121,5,176,0,0,1111,
+		1112,5,95,0,0,1112,1113,5,16,0,0,1113,1118,3,68,34,0,1114,1115,5,180,0,
+		0,1115,1117,3,68,34,0,1116,1114,1,0,0,0,1117,1120,1,0,0,0,1118,1116,1,
+		0,0,0,1118,1119,1,0,0,0,1119,1122,1,0,0,0,1120,1118,1,0,0,0,1121,1111,
+		1,0,0,0,1121,1122,1,0,0,0,1122,1124,1,0,0,0,1123,1125,3,32,16,0,1124,1123,
+		1,0,0,0,1124,1125,1,0,0,0,1125,1126,1,0,0,0,1126,1127,5,177,0,0,1127,77,
+		1,0,0,0,1128,1129,3,68,34,0,1129,1130,5,172,0,0,1130,1131,3,68,34,0,1131,
+		79,1,0,0,0,1132,1133,3,96,48,0,1133,1134,5,172,0,0,1134,1135,3,68,34,0,
+		1135,81,1,0,0,0,1136,1137,5,147,0,0,1137,1138,3,68,34,0,1138,1139,5,130,
+		0,0,1139,1140,3,68,34,0,1140,83,1,0,0,0,1141,1165,5,156,0,0,1142,1165,
+		5,157,0,0,1143,1165,5,160,0,0,1144,1165,5,158,0,0,1145,1165,5,161,0,0,
+		1146,1165,5,159,0,0,1147,1165,5,165,0,0,1148,1165,5,163,0,0,1149,1165,
+		5,164,0,0,1150,1165,5,162,0,0,1151,1152,5,90,0,0,1152,1158,5,176,0,0,1153,
+		1154,3,96,48,0,1154,1155,5,181,0,0,1155,1157,1,0,0,0,1156,1153,1,0,0,0,
+		1157,1160,1,0,0,0,1158,1156,1,0,0,0,1158,1159,1,0,0,0,1159,1161,1,0,0,
+		0,1160,1158,1,0,0,0,1161,1162,3,84,42,0,1162,1163,5,177,0,0,1163,1165,
+		1,0,0,0,1164,1141,1,0,0,0,1164,1142,1,0,0,0,1164,1143,1,0,0,0,1164,1144,
+		1,0,0,0,1164,1145,1,0,0,0,1164,1146,1,0,0,0,1164,1147,1,0,0,0,1164,1148,
+		1,0,0,0,1164,1149,1,0,0,0,1164,1150,1,0,0,0,1164,1151,1,0,0,0,1165,85,
+		1,0,0,0,1166,1182,5,85,0,0,1167,1182,7,21,0,0,1168,1182,3,88,44,0,1169,
+		1182,5,183,0,0,1170,1171,5,132,0,0,1171,1182,5,183,0,0,1172,1173,5,26,
+		0,0,1173,1182,5,183,0,0,1174,1175,5,131,0,0,1175,1182,5,183,0,0,1176,1177,
+		5,66,0,0,1177,1179,5,183,0,0,1178,1180,3,66,33,0,1179,1178,1,0,0,0,1179,
+		1180,1,0,0,0,1180,1182,1,0,0,0,1181,1166,1,0,0,0,1181,1167,1,0,0,0,1181,
+		1168,1,0,0,0,1181,1169,1,0,0,0,1181,1170,1,0,0,0,1181,1172,1,0,0,0,1181,
+		1174,1,0,0,0,1181,1176,1,0,0,0,1182,87,1,0,0,0,1183,1184,7,22,0,0,1184,
+		89,1,0,0,0,1185,1186,6,45,-1,0,1186,1187,5,10,0,0,1187,1188,5,160,0,0,
+		1188,1189,3,90,45,0,1189,1190,5,161,0,0,1190,1231,1,0,0,0,1191,1192,5,
+		79,0,0,1192,1193,5,160,0,0,1193,1194,3,90,45,0,1194,1195,5,180,0,0,1195,
+		1196,3,90,45,0,1196,1197,5,161,0,0,1197,1231,1,0,0,0,1198,1215,5,124,0,
+		0,1199,1211,5,160,0,0,1200,1201,3,96,48,0,1201,1208,3,90,45,0,1202,1203,
+		5,180,0,0,1203,1204,3,96,48,0,1204,1205,3,90,45,0,1205,1207,1,0,0,0,1206,
+		1202,1,0,0,0,1207,1210,1,0,0,0,1208,1206,1,0,0,0,1208,1209,1,0,0,0,1209,
+		1212,1,0,0,0,1210,1208,1,0,0,0,1211,1200,1,0,0,0,1211,1212,1,0,0,0,1212,
+		1213,1,0,0,0,1213,1216,5,161,0,0,1214,1216,5,157,0,0,1215,1199,1,0,0,0,
+		1215,1214,1,0,0,0,1216,1231,1,0,0,0,1217,1228,3,92,46,0,1218,1219,5,176,
+		0,0,1219,1224,5,184,0,0,1220,1221,5,180,0,0,1221,1223,5,184,0,0,1222,1220,
+		1,0,0,0,1223,1226,1,0,0,0,1224,1222,1,0,0,0,1224,1225,1,0,0,0,1225,1227,
+		1,0,0,0,1226,1224,1,0,0,0,1227,1229,5,177,0,0,1228,1218,1,0,0,0,1228,1229,
+		1,0,0,0,1229,1231,1,0,0,0,1230,1185,1,0,0,0,1230,1191,1,0,0,0,1230,1198,
+		1,0,0,0,1230,1217,1,0,0,0,1231,1240,1,0,0,0,1232,1233,10,5,0,0,1233,1235,
+		5,178,0,0,1234,1236,5,184,0,0,1235,1234,1,0,0,0,1235,1236,1,0,0,0,1236,
+		1237,1,0,0,0,1237,1239,5,179,0,0,1238,1232,1,0,0,0,1239,1242,1,0,0,0,1240,
+		1238,1,0,0,0,1240,1241,1,0,0,0,1241,91,1,0,0,0,1242,1240,1,0,0,0,1243,
+		1244,5,35,0,0,1244,1253,5,98,0,0,1245,1246,5,20,0,0,1246,1253,5,146,0,
+		0,1247,1248,7,23,0,0,1248,1249,7,24,0,0,1249,1250,5,131,0,0,1250,1253,
+		5,155,0,0,1251,1253,3,94,47,0,1252,1243,1,0,0,0,1252,1245,1,0,0,0,1252,
+		1247,1,0,0,0,1252,1251,1,0,0,0,1253,93,1,0,0,0,1254,1259,3,96,48,0,1255,
+		1256,5,181,0,0,1256,1258,3,96,48,0,1257,1255,1,0,0,0,1258,1261,1,0,0,0,
+		1259,1257,1,0,0,0,1259,1260,1,0,0,0,1260,95,1,0,0,0,1261,1259,1,0,0,0,
+		1262,1268,5,188,0,0,1263,1268,5,189,0,0,1264,1268,5,190,0,0,1265,1268,
+		5,191,0,0,1266,1268,3,98,49,0,1267,1262,1,0,0,0,1267,1263,1,0,0,0,1267,
+		1264,1,0,0,0,1267,1265,1,0,0,0,1267,1266,1,0,0,0,1268,97,1,0,0,0,1269,
+		1270,7,25,0,0,1270,99,1,0,0,0,172,103,110,115,121,124,135,140,145,152,
+		156,160,175,182,192,198,203,209,215,223,227,231,234,238,248,255,265,268,
+		272,276,281,286,290,297,300,306,310,314,319,322,328,332,336,341,347,352,
+		360,366,371,381,392,400,408,419,428,435,439,442,450,458,466,476,480,491,
+		498,504,512,523,530,533,536,539,547,552,557,564,573,576,579,583,592,595,
+		599,608,611,617,626,631,635,643,648,657,660,662,672,675,681,683,687,691,
+		695,699,701,712,717,731,734,738,744,753,756,760,768,773,776,780,792,808,
+		819,824,831,845,849,857,859,870,875,883,891,900,906,912,916,921,926,936,
+		940,948,952,970,973,988,991,1001,1004,1017,1022,1029,1032,1036,1059,1084,
+		1086,1099,1107,1118,1121,1124,1158,1164,1179,1181,1208,1211,1215,1224,
+		1228,1230,1235,1240,1252,1259,1267
 	};
 
 	public static readonly ATN _ATN =

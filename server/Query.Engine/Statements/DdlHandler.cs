@@ -46,7 +46,10 @@ internal static class DdlHandler
                 ValueDelimiter = properties.ValueDelimiter,
                 WrapSingleValue = properties.WrapSingleValue ?? true,
                 TimestampFormat = properties.TimestampFormat,
+                Tiering = properties.Tiering,
+                RetentionBytes = log.Options.RetentionBytes,
             };
+            engine.ApplyTiering(definition, log);
             engine.Catalog.Put(definition);
             engine.SetStream(engine.NewStream(definition, log));
         }
@@ -180,7 +183,10 @@ internal static class DdlHandler
             engine.Catalog.Remove(name);
             engine.RemoveStream(name);
             if (drop.DeleteTopic)
+            {
                 engine.Logs.DeleteLog(stream.Definition.LogName);
+                engine.Options.ColdStore?.DeleteStream(name);
+            }
         }
         return StatementResult.Command("DROP STREAM");
     }

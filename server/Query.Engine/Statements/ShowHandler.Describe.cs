@@ -56,6 +56,7 @@ internal static partial class ShowHandler
             + $"rowtime from {timestamp} retention_ms {definition.RetentionMs} "
             + $"skipped_records {stream.SkippedRecords}"));
         rows.AddRange(partitionRows);
+        rows.AddRange(TierRows(session, stream));
         return rows;
     }
 
