@@ -18,11 +18,9 @@ public sealed class ArchivalService(QueryEngine engine, TimeSpan interval, ILogg
         using var timer = new PeriodicTimer(interval);
         try
         {
-            do
-            {
+            // The first pass waits one interval: start-up (recovery, the listener) comes first.
+            while (await timer.WaitForNextTickAsync(stoppingToken))
                 await RunPassAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
