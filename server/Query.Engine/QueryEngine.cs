@@ -75,6 +75,7 @@ public sealed partial class QueryEngine : IAsyncDisposable
                 });
             engine._streams[definition.Name] = engine.NewStream(definition, log);
         }
+        engine.Queries = Persistent.PersistentQueryRegistry.Open(engine);
         return engine;
     }
 
@@ -169,6 +170,14 @@ public sealed partial class QueryEngine : IAsyncDisposable
         _compiled[query] = compiled;
     }
 
-    /// <summary>Flushes and closes every log.</summary>
-    public async ValueTask DisposeAsync() => await Logs.DisposeAsync();
+    /// <summary>The persistent queries (CREATE STREAM / TABLE AS SELECT, INSERT INTO ... SELECT).</summary>
+    internal Persistent.PersistentQueryRegistry Queries { get; private set; } = null!;
+
+    /// <summary>Stops the persistent queries (each resumes from its last commit on the next open), then flushes and
+    /// closes every log.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Queries.DisposeAsync();
+        await Logs.DisposeAsync();
+    }
 }

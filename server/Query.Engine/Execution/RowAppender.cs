@@ -39,12 +39,26 @@ public sealed class RowAppender : IDisposable
     private int _bufferedBatches;   // builders held in memory across partitions
     private readonly ArrayBufferWriter<byte> _value = new(256);
     private readonly int _maxRecordBytes;
+    private readonly bool _ownsTransaction = true;
     private bool _committed;
 
     public RowAppender(StreamRuntime stream)
+        : this(stream, stream.Log.BeginTransaction())
+    {
+    }
+
+    /// <summary>
+    /// An appender whose rows join <paramref name="transaction"/>, which the caller commits together with other
+    /// shares (a persistent query's output, state and offsets): call <see cref="AddToTransactionAsync"/>, commit,
+    /// then dispose this appender.
+    /// </summary>
+    internal RowAppender(StreamRuntime stream, LogTransaction transaction, bool ownsTransaction)
+        : this(stream, transaction) => _ownsTransaction = ownsTransaction;
+
+    private RowAppender(StreamRuntime stream, LogTransaction transaction)
     {
         _stream = stream;
-        _transaction = stream.Log.BeginTransaction();
+        _transaction = transaction;
         _batches = new List<RecordBatchBuilder>[stream.Log.PartitionCount];
         _staged = new StagingLane?[stream.Log.PartitionCount];
         _maxRecordBytes = stream.Log.Options.MaxRecordBytes;
@@ -158,13 +172,7 @@ public sealed class RowAppender : IDisposable
         _committed = true;
         try
         {
-            for (var p = 0; p < _batches.Length; p++)
-            {
-                if (_staged[p] is { } lane)
-                    await lane.FinishAsync(_batches[p][0]);
-                else if (_batches[p] is { } batches)
-                    AppendAll(_stream.Log.GetPartition(p), batches);
-            }
+            await AppendSharesAsync();
             // The builders are released (Dispose, below) only after the commit completed or failed.
             await _transaction.CommitAsync(cancellationToken);
             return RowCount;
@@ -176,6 +184,35 @@ public sealed class RowAppender : IDisposable
         finally
         {
             Dispose();
+        }
+    }
+
+    private async ValueTask AppendSharesAsync()
+    {
+        for (var p = 0; p < _batches.Length; p++)
+        {
+            if (_staged[p] is { } lane)
+                await lane.FinishAsync(_batches[p][0]);
+            else if (_batches[p] is { } batches)
+                AppendAll(_stream.Log.GetPartition(p), batches);
+        }
+    }
+
+    /// <summary>
+    /// Adds every row to the caller's transaction (see the constructor taking one) without committing it; the
+    /// batches must live until that commit completes, so dispose this appender only after it.
+    /// </summary>
+    internal async ValueTask AddToTransactionAsync()
+    {
+        ObjectDisposedException.ThrowIf(_committed, this);
+        _committed = true;
+        try
+        {
+            await AppendSharesAsync();
+        }
+        catch (Exception e) when (StorageError(e) is { } error)
+        {
+            throw error;
         }
     }
 
@@ -206,7 +243,8 @@ public sealed class RowAppender : IDisposable
             _staged[p]?.Dispose();
             _staged[p] = null;
         }
-        _transaction.Dispose();   // aborts unless committed: nothing was visible
+        if (_ownsTransaction)
+            _transaction.Dispose();   // aborts unless committed: nothing was visible
         foreach (var list in _batches)
         {
             if (list is null)

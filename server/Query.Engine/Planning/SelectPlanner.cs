@@ -47,9 +47,6 @@ public sealed class SelectPlanner
         AggregationContext? aggregation = null;
         if (aggregates)
         {
-            if (isPush)
-                throw SqlException.FeatureNotSupported("GROUP BY / aggregates in push queries (EMIT CHANGES)",
-                    PositionOf(query));
             aggregation = new AggregationContext(scope, _parameters, _parameterValues);
             foreach (var key in distinct ? DistinctKeys(select) : [.. select.GroupBy])
             {

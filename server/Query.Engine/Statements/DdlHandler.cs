@@ -73,7 +73,7 @@ internal static class DdlHandler
         return StatementResult.Command("CREATE STREAM");
     }
 
-    private static PartitionedLog OpenOrCreateLog(QueryEngine engine, string logName, StreamProperties properties,
+    internal static PartitionedLog OpenOrCreateLog(QueryEngine engine, string logName, StreamProperties properties,
         int position)
     {
         try
@@ -175,6 +175,7 @@ internal static class DdlHandler
                     return StatementResult.Command("DROP STREAM");
                 engine.GetStream(name, drop.Name.Span.Start + 1);
             }
+            PersistentQueryHandler.RefuseDropIfUsed(engine, name, drop.Span.Start + 1);
             if (drop.DeleteTopic)
                 RefuseSharedLog(engine, stream.Definition, drop.Span.Start + 1);
             engine.Catalog.Remove(name);

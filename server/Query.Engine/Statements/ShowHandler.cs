@@ -35,9 +35,6 @@ internal static partial class ShowHandler
     private static readonly IReadOnlyList<ColumnInfo> PropertyColumns =
         [new("PROPERTY", SqlType.String), new("VALUE", SqlType.String)];
 
-    private static readonly IReadOnlyList<ColumnInfo> QueryColumns =
-        [new("QUERY_ID", SqlType.String), new("STATUS", SqlType.String), new("QUERY_STRING", SqlType.String)];
-
     private static readonly IReadOnlyList<ColumnInfo> DescribeColumns =
         [new("FIELD", SqlType.String), new("TYPE", SqlType.String), new("DETAIL", SqlType.String)];
 
@@ -55,7 +52,7 @@ internal static partial class ShowHandler
         Ast.Show { Kind: Ast.ShowKind.Topics } => TopicColumns,
         Ast.Show { Kind: Ast.ShowKind.Functions } => FunctionColumns,
         Ast.Show { Kind: Ast.ShowKind.Properties or Ast.ShowKind.Variables } => PropertyColumns,
-        Ast.Show { Kind: Ast.ShowKind.Queries } => QueryColumns,
+        Ast.Show { Kind: Ast.ShowKind.Queries } show => PersistentQueryHandler.ShowColumns(show.Extended),
         Ast.Show { Kind: Ast.ShowKind.Types } => PropertyColumns,
         Ast.Describe => DescribeColumns,
         Ast.DescribeFunction => FunctionDetailColumns,
@@ -68,7 +65,7 @@ internal static partial class ShowHandler
         var rows = statement switch
         {
             Ast.Show { Kind: Ast.ShowKind.Streams } => Streams(session),
-            Ast.Show { Kind: Ast.ShowKind.Tables or Ast.ShowKind.Queries or Ast.ShowKind.Types } => [],
+            Ast.Show { Kind: Ast.ShowKind.Tables or Ast.ShowKind.Types } => [],
             Ast.Show { Kind: Ast.ShowKind.Topics } => Topics(session),
             Ast.Show { Kind: Ast.ShowKind.Functions } => Functions(),
             Ast.Show { Kind: Ast.ShowKind.Properties or Ast.ShowKind.Variables } => Properties(session),
