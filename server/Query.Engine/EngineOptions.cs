@@ -32,6 +32,13 @@ public sealed record EngineOptions
     public long QueryMemoryBytes { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>
+    /// Memory every state store together may hold (setting <c>state_memory_bytes</c>): tables' latest row per key
+    /// and persistent aggregates. Past it the write to state fails with 53200 naming this setting; the server goes
+    /// on. 2 GiB by default.
+    /// </summary>
+    public long StateMemoryBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>
     /// How queries read a stream's partitions; the hot log only when null. A source that also reads cold files
     /// (or a remote broker) is substituted here, without the rest of the engine knowing.
     /// </summary>

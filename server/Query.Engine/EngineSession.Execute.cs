@@ -16,8 +16,12 @@ public sealed partial class EngineSession
                 return QueryHandler.Execute(this, query, parameters, cancellationToken);
             case Ast.InsertValues insert:
                 return await InsertHandler.ExecuteAsync(this, insert, parameters, cancellationToken);
+            case Ast.DeleteRows delete:
+                return await DeleteHandler.ExecuteAsync(this, delete, parameters, cancellationToken);
             case Ast.CreateStream create:
                 return DdlHandler.CreateStream(this, create);
+            case Ast.CreateTable createTable:
+                return TableDdlHandler.Create(this, createTable);
             case Ast.DropSource drop:
                 return DdlHandler.Drop(this, drop);
             case Ast.AlterSourceAddColumns alter:
@@ -46,7 +50,6 @@ public sealed partial class EngineSession
 
     private static string FeatureName(Ast.Statement statement) => statement switch
     {
-        Ast.CreateTable => "CREATE TABLE (tables)",
         Ast.CreateTableAsSelect => "CREATE TABLE ... AS SELECT (persistent queries)",
         Ast.AlterSourceSetProperties => "ALTER ... SET (properties are fixed at creation)",
         Ast.CreateType or Ast.DropType => "CREATE TYPE / DROP TYPE",

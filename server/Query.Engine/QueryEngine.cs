@@ -34,6 +34,7 @@ public sealed partial class QueryEngine : IAsyncDisposable
         Logs = logs;
         TimeProvider = options.TimeProvider ?? TimeProvider.System;
         BatchLimits = new BatchLimits(options.BatchRows, options.BatchBytes);
+        StateBudget = new State.StateMemoryBudget(options.StateMemoryBytes);
     }
 
     public EngineOptions Options { get; }
@@ -83,8 +84,20 @@ public sealed partial class QueryEngine : IAsyncDisposable
 
     /// <summary>A stream over <paramref name="log"/> whose reads go through the configured partition sources.
     /// </summary>
-    internal StreamRuntime NewStream(StreamDefinition definition, PartitionedLog log) =>
-        new(definition, log, SourceFactory.CreateSources(log));
+    internal StreamRuntime NewStream(StreamDefinition definition, PartitionedLog log)
+    {
+        var sources = SourceFactory.CreateSources(log);
+        return new(definition, log, sources)
+        {
+            Table = definition.IsTable
+                ? new State.TableState(definition.Name, sources, new State.MemoryStateStore(StateBudget))
+                : null,
+        };
+    }
+
+    /// <summary>The memory all state stores (tables, aggregates) share: <see cref="EngineOptions.StateMemoryBytes"/>.
+    /// </summary>
+    public State.StateMemoryBudget StateBudget { get; }
 
     // Explicit sources win; with a cold store every stream reads both tiers (a stream never archived reads
     // exactly as the hot log would).
@@ -158,7 +171,7 @@ public sealed partial class QueryEngine : IAsyncDisposable
     {
         if (!_compiled.TryGetValue(query, out compiled!))
             return false;
-        var source = compiled.Query.Scan?.Source;
+        var source = compiled.Query.Source;
         return source is null || (TryGetStream(source.Definition.Name, out var current) && ReferenceEquals(current,
             source));
     }

@@ -233,7 +233,7 @@ public partial class QuerySqlParser : Parser {
 			State = 124;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4611688375296985122L) != 0) || ((((_la - 75)) & ~0x3f) == 0 && ((1L << (_la - 75)) & 4522910882463745L) != 0) || _la==UNSET || _la==LPAREN) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4611688375565420578L) != 0) || ((((_la - 75)) & ~0x3f) == 0 && ((1L << (_la - 75)) & 4522910882463745L) != 0) || _la==UNSET || _la==LPAREN) {
 				{
 				State = 106;
 				statement();
@@ -936,6 +936,25 @@ public partial class QuerySqlParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class DeleteRowsContext : StatementContext {
+		public ExpressionContext where;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DELETE() { return GetToken(QuerySqlParser.DELETE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FROM() { return GetToken(QuerySqlParser.FROM, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public QualifiedNameContext qualifiedName() {
+			return GetRuleContext<QualifiedNameContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WHERE() { return GetToken(QuerySqlParser.WHERE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
+			return GetRuleContext<ExpressionContext>(0);
+		}
+		public DeleteRowsContext(StatementContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitDeleteRows(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 	public partial class AlterSourceAddColumnsContext : StatementContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ALTER() { return GetToken(QuerySqlParser.ALTER, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public QualifiedNameContext qualifiedName() {
@@ -987,9 +1006,9 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 423;
+			State = 430;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,53,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,54,Context) ) {
 			case 1:
 				_localctx = new QueryStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
@@ -2343,12 +2362,36 @@ public partial class QuerySqlParser : Parser {
 				}
 				break;
 			case 35:
-				_localctx = new AlterSourceAddColumnsContext(_localctx);
+				_localctx = new DeleteRowsContext(_localctx);
 				EnterOuterAlt(_localctx, 35);
 				{
 				State = 406;
-				Match(ALTER);
+				Match(DELETE);
 				State = 407;
+				Match(FROM);
+				State = 408;
+				qualifiedName();
+				State = 411;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==WHERE) {
+					{
+					State = 409;
+					Match(WHERE);
+					State = 410;
+					((DeleteRowsContext)_localctx).where = expression(0);
+					}
+				}
+
+				}
+				break;
+			case 36:
+				_localctx = new AlterSourceAddColumnsContext(_localctx);
+				EnterOuterAlt(_localctx, 36);
+				{
+				State = 413;
+				Match(ALTER);
+				State = 414;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2357,35 +2400,35 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 408;
+				State = 415;
 				qualifiedName();
-				State = 409;
+				State = 416;
 				alterColumn();
-				State = 414;
+				State = 421;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 410;
+					State = 417;
 					Match(COMMA);
-					State = 411;
+					State = 418;
 					alterColumn();
 					}
 					}
-					State = 416;
+					State = 423;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 				break;
-			case 36:
+			case 37:
 				_localctx = new AlterSourceSetPropertiesContext(_localctx);
-				EnterOuterAlt(_localctx, 36);
+				EnterOuterAlt(_localctx, 37);
 				{
-				State = 417;
+				State = 424;
 				Match(ALTER);
-				State = 418;
+				State = 425;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2394,11 +2437,11 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 419;
+				State = 426;
 				qualifiedName();
-				State = 420;
+				State = 427;
 				Match(SET);
-				State = 421;
+				State = 428;
 				tableProperties();
 				}
 				break;
@@ -2447,17 +2490,17 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 434;
+			State = 441;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ISOLATION:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 425;
+				State = 432;
 				Match(ISOLATION);
-				State = 426;
+				State = 433;
 				Match(LEVEL);
-				State = 428;
+				State = 435;
 				ErrorHandler.Sync(this);
 				_alt = 1;
 				do {
@@ -2465,7 +2508,7 @@ public partial class QuerySqlParser : Parser {
 					case 1:
 						{
 						{
-						State = 427;
+						State = 434;
 						identifier();
 						}
 						}
@@ -2473,18 +2516,18 @@ public partial class QuerySqlParser : Parser {
 					default:
 						throw new NoViableAltException(this);
 					}
-					State = 430;
+					State = 437;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,54,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,55,Context);
 				} while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER );
 				}
 				break;
 			case READ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 432;
+				State = 439;
 				Match(READ);
-				State = 433;
+				State = 440;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ONLY || _la==WRITE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2541,7 +2584,7 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 8, RULE_setValue);
 		int _la;
 		try {
-			State = 445;
+			State = 452;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MINUS:
@@ -2550,24 +2593,24 @@ public partial class QuerySqlParser : Parser {
 			case DOUBLE_VALUE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 437;
+				State = 444;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==MINUS) {
 					{
-					State = 436;
+					State = 443;
 					Match(MINUS);
 					}
 				}
 
-				State = 439;
+				State = 446;
 				number();
 				}
 				break;
 			case STRING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 440;
+				State = 447;
 				Match(STRING);
 				}
 				break;
@@ -2661,28 +2704,28 @@ public partial class QuerySqlParser : Parser {
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 441;
+				State = 448;
 				identifier();
 				}
 				break;
 			case TRUE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 442;
+				State = 449;
 				Match(TRUE);
 				}
 				break;
 			case FALSE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 443;
+				State = 450;
 				Match(FALSE);
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 444;
+				State = 451;
 				Match(ON);
 				}
 				break;
@@ -2735,27 +2778,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 447;
+			State = 454;
 			Match(LPAREN);
-			State = 448;
+			State = 455;
 			tableElement();
-			State = 453;
+			State = 460;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 449;
+				State = 456;
 				Match(COMMA);
-				State = 450;
+				State = 457;
 				tableElement();
 				}
 				}
-				State = 455;
+				State = 462;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 456;
+			State = 463;
 			Match(RPAREN);
 			}
 		}
@@ -2801,16 +2844,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 458;
+			State = 465;
 			identifier();
-			State = 459;
+			State = 466;
 			type(0);
-			State = 461;
+			State = 468;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (((((_la - 53)) & ~0x3f) == 0 && ((1L << (_la - 53)) & 17592186109955L) != 0)) {
 				{
-				State = 460;
+				State = 467;
 				columnConstraint();
 				}
 			}
@@ -2854,42 +2897,42 @@ public partial class QuerySqlParser : Parser {
 		ColumnConstraintContext _localctx = new ColumnConstraintContext(Context, State);
 		EnterRule(_localctx, 14, RULE_columnConstraint);
 		try {
-			State = 471;
+			State = 478;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case KEY:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 463;
+				State = 470;
 				Match(KEY);
 				}
 				break;
 			case PRIMARY:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 464;
+				State = 471;
 				Match(PRIMARY);
-				State = 465;
+				State = 472;
 				Match(KEY);
 				}
 				break;
 			case HEADERS:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 466;
+				State = 473;
 				Match(HEADERS);
 				}
 				break;
 			case HEADER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 467;
+				State = 474;
 				Match(HEADER);
-				State = 468;
+				State = 475;
 				Match(LPAREN);
-				State = 469;
+				State = 476;
 				Match(STRING);
-				State = 470;
+				State = 477;
 				Match(RPAREN);
 				}
 				break;
@@ -2937,21 +2980,21 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 473;
+			State = 480;
 			Match(ADD);
-			State = 475;
+			State = 482;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,61,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,62,Context) ) {
 			case 1:
 				{
-				State = 474;
+				State = 481;
 				Match(COLUMN);
 				}
 				break;
 			}
-			State = 477;
+			State = 484;
 			identifier();
-			State = 478;
+			State = 485;
 			type(0);
 			}
 		}
@@ -3000,27 +3043,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 480;
+			State = 487;
 			Match(LPAREN);
-			State = 481;
+			State = 488;
 			tableProperty();
-			State = 486;
+			State = 493;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 482;
+				State = 489;
 				Match(COMMA);
-				State = 483;
+				State = 490;
 				tableProperty();
 				}
 				}
-				State = 488;
+				State = 495;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 489;
+			State = 496;
 			Match(RPAREN);
 			}
 		}
@@ -3064,7 +3107,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 493;
+			State = 500;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -3156,22 +3199,22 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 491;
+				State = 498;
 				identifier();
 				}
 				break;
 			case STRING:
 				{
-				State = 492;
+				State = 499;
 				Match(STRING);
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 495;
+			State = 502;
 			Match(EQ);
-			State = 496;
+			State = 503;
 			literal();
 			}
 		}
@@ -3220,27 +3263,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 498;
+			State = 505;
 			Match(LPAREN);
-			State = 499;
+			State = 506;
 			identifier();
-			State = 504;
+			State = 511;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 500;
+				State = 507;
 				Match(COMMA);
-				State = 501;
+				State = 508;
 				identifier();
 				}
 				}
-				State = 506;
+				State = 513;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 507;
+			State = 514;
 			Match(RPAREN);
 			}
 		}
@@ -3289,27 +3332,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 509;
+			State = 516;
 			Match(LPAREN);
-			State = 510;
+			State = 517;
 			expression(0);
-			State = 515;
+			State = 522;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 511;
+				State = 518;
 				Match(COMMA);
-				State = 512;
+				State = 519;
 				expression(0);
 				}
 				}
-				State = 517;
+				State = 524;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 518;
+			State = 525;
 			Match(RPAREN);
 			}
 		}
@@ -3361,44 +3404,44 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 520;
+			State = 527;
 			queryTerm(0);
-			State = 522;
+			State = 529;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 521;
+				State = 528;
 				orderBy();
 				}
 			}
 
-			State = 525;
+			State = 532;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==EMIT) {
 				{
-				State = 524;
+				State = 531;
 				emitClause();
 				}
 			}
 
-			State = 528;
+			State = 535;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LIMIT) {
 				{
-				State = 527;
+				State = 534;
 				limitClause();
 				}
 			}
 
-			State = 531;
+			State = 538;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==OFFSET) {
 				{
-				State = 530;
+				State = 537;
 				offsetClause();
 				}
 			}
@@ -3485,13 +3528,13 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 534;
+			State = 541;
 			queryPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 544;
+			State = 551;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,71,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,72,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -3502,9 +3545,9 @@ public partial class QuerySqlParser : Parser {
 					_localctx = new SetOperationContext(new QueryTermContext(_parentctx, _parentState));
 					((SetOperationContext)_localctx).left = _prevctx;
 					PushNewRecursionContext(_localctx, _startState, RULE_queryTerm);
-					State = 536;
+					State = 543;
 					if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-					State = 537;
+					State = 544;
 					((SetOperationContext)_localctx).@operator = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==EXCEPT || _la==INTERSECT || _la==UNION) ) {
@@ -3514,24 +3557,24 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 539;
+					State = 546;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ALL) {
 						{
-						State = 538;
+						State = 545;
 						Match(ALL);
 						}
 					}
 
-					State = 541;
+					State = 548;
 					((SetOperationContext)_localctx).right = queryTerm(2);
 					}
 					}
 				}
-				State = 546;
+				State = 553;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,71,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,72,Context);
 			}
 			}
 		}
@@ -3631,21 +3674,21 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 609;
+			State = 616;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SELECT:
 				_localctx = new QuerySpecificationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 547;
+				State = 554;
 				Match(SELECT);
-				State = 549;
+				State = 556;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ALL || _la==DISTINCT) {
 					{
-					State = 548;
+					State = 555;
 					_la = TokenStream.LA(1);
 					if ( !(_la==ALL || _la==DISTINCT) ) {
 					ErrorHandler.RecoverInline(this);
@@ -3657,154 +3700,154 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 551;
+				State = 558;
 				selectItem();
-				State = 556;
+				State = 563;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,73,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,74,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 552;
+						State = 559;
 						Match(COMMA);
-						State = 553;
+						State = 560;
 						selectItem();
 						}
 						}
 					}
-					State = 558;
-					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,73,Context);
-				}
-				State = 568;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,75,Context) ) {
-				case 1:
-					{
-					State = 559;
-					Match(FROM);
-					State = 560;
-					relation(0);
 					State = 565;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,74,Context);
-					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
-						if ( _alt==1 ) {
-							{
-							{
-							State = 561;
-							Match(COMMA);
-							State = 562;
-							relation(0);
-							}
-							}
-						}
-						State = 567;
-						ErrorHandler.Sync(this);
-						_alt = Interpreter.AdaptivePredict(TokenStream,74,Context);
-					}
-					}
-					break;
 				}
-				State = 571;
+				State = 575;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,76,Context) ) {
 				case 1:
 					{
-					State = 570;
-					windowClause();
-					}
-					break;
-				}
-				State = 575;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,77,Context) ) {
-				case 1:
-					{
-					State = 573;
-					Match(WHERE);
-					State = 574;
-					((QuerySpecificationContext)_localctx).where = expression(0);
-					}
-					break;
-				}
-				State = 587;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,79,Context) ) {
-				case 1:
-					{
-					State = 577;
-					Match(GROUP);
-					State = 578;
-					Match(BY);
-					State = 579;
-					((QuerySpecificationContext)_localctx)._expression = expression(0);
-					((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 584;
+					State = 566;
+					Match(FROM);
+					State = 567;
+					relation(0);
+					State = 572;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,78,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,75,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 580;
+							State = 568;
 							Match(COMMA);
-							State = 581;
+							State = 569;
+							relation(0);
+							}
+							}
+						}
+						State = 574;
+						ErrorHandler.Sync(this);
+						_alt = Interpreter.AdaptivePredict(TokenStream,75,Context);
+					}
+					}
+					break;
+				}
+				State = 578;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,77,Context) ) {
+				case 1:
+					{
+					State = 577;
+					windowClause();
+					}
+					break;
+				}
+				State = 582;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,78,Context) ) {
+				case 1:
+					{
+					State = 580;
+					Match(WHERE);
+					State = 581;
+					((QuerySpecificationContext)_localctx).where = expression(0);
+					}
+					break;
+				}
+				State = 594;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,80,Context) ) {
+				case 1:
+					{
+					State = 584;
+					Match(GROUP);
+					State = 585;
+					Match(BY);
+					State = 586;
+					((QuerySpecificationContext)_localctx)._expression = expression(0);
+					((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
+					State = 591;
+					ErrorHandler.Sync(this);
+					_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
+					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
+						if ( _alt==1 ) {
+							{
+							{
+							State = 587;
+							Match(COMMA);
+							State = 588;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 586;
+						State = 593;
 						ErrorHandler.Sync(this);
-						_alt = Interpreter.AdaptivePredict(TokenStream,78,Context);
+						_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
 					}
 					}
 					break;
 				}
-				State = 591;
+				State = 598;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,80,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,81,Context) ) {
 				case 1:
 					{
-					State = 589;
+					State = 596;
 					Match(HAVING);
-					State = 590;
+					State = 597;
 					((QuerySpecificationContext)_localctx).having = expression(0);
 					}
 					break;
 				}
-				State = 603;
+				State = 610;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,82,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,83,Context) ) {
 				case 1:
 					{
-					State = 593;
+					State = 600;
 					Match(PARTITION);
-					State = 594;
+					State = 601;
 					Match(BY);
-					State = 595;
+					State = 602;
 					((QuerySpecificationContext)_localctx)._expression = expression(0);
 					((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 600;
+					State = 607;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,81,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,82,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 596;
+							State = 603;
 							Match(COMMA);
-							State = 597;
+							State = 604;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 602;
+						State = 609;
 						ErrorHandler.Sync(this);
-						_alt = Interpreter.AdaptivePredict(TokenStream,81,Context);
+						_alt = Interpreter.AdaptivePredict(TokenStream,82,Context);
 					}
 					}
 					break;
@@ -3815,11 +3858,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedQueryContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 605;
+				State = 612;
 				Match(LPAREN);
-				State = 606;
+				State = 613;
 				query();
-				State = 607;
+				State = 614;
 				Match(RPAREN);
 				}
 				break;
@@ -3872,25 +3915,25 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 611;
-			Match(ORDER);
-			State = 612;
-			Match(BY);
-			State = 613;
-			sortItem();
 			State = 618;
+			Match(ORDER);
+			State = 619;
+			Match(BY);
+			State = 620;
+			sortItem();
+			State = 625;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 614;
+				State = 621;
 				Match(COMMA);
-				State = 615;
+				State = 622;
 				sortItem();
 				}
 				}
-				State = 620;
+				State = 627;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -3939,14 +3982,14 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 621;
+			State = 628;
 			expression(0);
-			State = 623;
+			State = 630;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ASC || _la==DESC) {
 				{
-				State = 622;
+				State = 629;
 				_localctx.ordering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ASC || _la==DESC) ) {
@@ -3959,14 +4002,14 @@ public partial class QuerySqlParser : Parser {
 				}
 			}
 
-			State = 627;
+			State = 634;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==NULLS) {
 				{
-				State = 625;
+				State = 632;
 				Match(NULLS);
-				State = 626;
+				State = 633;
 				_localctx.nullOrdering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==FIRST || _la==LAST) ) {
@@ -4017,9 +4060,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 629;
+			State = 636;
 			Match(EMIT);
-			State = 630;
+			State = 637;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CHANGES || _la==FINAL) ) {
 			ErrorHandler.RecoverInline(this);
@@ -4067,9 +4110,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 632;
+			State = 639;
 			Match(LIMIT);
-			State = 635;
+			State = 642;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -4180,13 +4223,13 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 633;
+				State = 640;
 				expression(0);
 				}
 				break;
 			case ALL:
 				{
-				State = 634;
+				State = 641;
 				Match(ALL);
 				}
 				break;
@@ -4234,16 +4277,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 637;
+			State = 644;
 			Match(OFFSET);
-			State = 638;
+			State = 645;
 			expression(0);
-			State = 640;
+			State = 647;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ROW || _la==ROWS) {
 				{
-				State = 639;
+				State = 646;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ROW || _la==ROWS) ) {
 				ErrorHandler.RecoverInline(this);
@@ -4297,48 +4340,48 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 42, RULE_selectItem);
 		int _la;
 		try {
-			State = 654;
+			State = 661;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,91,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,92,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 642;
+				State = 649;
 				Match(ASTERISK);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 643;
+				State = 650;
 				identifier();
-				State = 644;
+				State = 651;
 				Match(DOT);
-				State = 645;
+				State = 652;
 				Match(ASTERISK);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 647;
+				State = 654;
 				expression(0);
-				State = 652;
+				State = 659;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,90,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,91,Context) ) {
 				case 1:
 					{
-					State = 649;
+					State = 656;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==AS) {
 						{
-						State = 648;
+						State = 655;
 						Match(AS);
 						}
 					}
 
-					State = 651;
+					State = 658;
 					identifier();
 					}
 					break;
@@ -4450,51 +4493,51 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 657;
+			State = 664;
 			relationPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 675;
+			State = 682;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,95,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,96,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 673;
+					State = 680;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,94,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,95,Context) ) {
 					case 1:
 						{
 						_localctx = new JoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((JoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 659;
+						State = 666;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 660;
-						joinType();
-						State = 661;
-						Match(JOIN);
-						State = 662;
-						((JoinRelationContext)_localctx).right = relationPrimary();
-						State = 664;
-						ErrorHandler.Sync(this);
-						switch ( Interpreter.AdaptivePredict(TokenStream,92,Context) ) {
-						case 1:
-							{
-							State = 663;
-							withinClause();
-							}
-							break;
-						}
 						State = 667;
+						joinType();
+						State = 668;
+						Match(JOIN);
+						State = 669;
+						((JoinRelationContext)_localctx).right = relationPrimary();
+						State = 671;
 						ErrorHandler.Sync(this);
 						switch ( Interpreter.AdaptivePredict(TokenStream,93,Context) ) {
 						case 1:
 							{
-							State = 666;
+							State = 670;
+							withinClause();
+							}
+							break;
+						}
+						State = 674;
+						ErrorHandler.Sync(this);
+						switch ( Interpreter.AdaptivePredict(TokenStream,94,Context) ) {
+						case 1:
+							{
+							State = 673;
 							joinCriteria();
 							}
 							break;
@@ -4506,22 +4549,22 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new CrossJoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((CrossJoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 669;
+						State = 676;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 670;
+						State = 677;
 						Match(CROSS);
-						State = 671;
+						State = 678;
 						Match(JOIN);
-						State = 672;
+						State = 679;
 						((CrossJoinRelationContext)_localctx).right = relationPrimary();
 						}
 						break;
 					}
 					}
 				}
-				State = 677;
+				State = 684;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,95,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,96,Context);
 			}
 			}
 		}
@@ -4561,19 +4604,19 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 46, RULE_joinType);
 		int _la;
 		try {
-			State = 693;
+			State = 700;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INNER:
 			case JOIN:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 679;
+				State = 686;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INNER) {
 					{
-					State = 678;
+					State = 685;
 					Match(INNER);
 					}
 				}
@@ -4583,14 +4626,14 @@ public partial class QuerySqlParser : Parser {
 			case LEFT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 681;
+				State = 688;
 				Match(LEFT);
-				State = 683;
+				State = 690;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 682;
+					State = 689;
 					Match(OUTER);
 					}
 				}
@@ -4600,14 +4643,14 @@ public partial class QuerySqlParser : Parser {
 			case RIGHT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 685;
+				State = 692;
 				Match(RIGHT);
-				State = 687;
+				State = 694;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 686;
+					State = 693;
 					Match(OUTER);
 					}
 				}
@@ -4617,14 +4660,14 @@ public partial class QuerySqlParser : Parser {
 			case FULL:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 689;
+				State = 696;
 				Match(FULL);
-				State = 691;
+				State = 698;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 690;
+					State = 697;
 					Match(OUTER);
 					}
 				}
@@ -4683,44 +4726,44 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 48, RULE_joinCriteria);
 		int _la;
 		try {
-			State = 709;
+			State = 716;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ON:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 695;
+				State = 702;
 				Match(ON);
-				State = 696;
+				State = 703;
 				expression(0);
 				}
 				break;
 			case USING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 697;
-				Match(USING);
-				State = 698;
-				Match(LPAREN);
-				State = 699;
-				identifier();
 				State = 704;
+				Match(USING);
+				State = 705;
+				Match(LPAREN);
+				State = 706;
+				identifier();
+				State = 711;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 700;
+					State = 707;
 					Match(COMMA);
-					State = 701;
+					State = 708;
 					identifier();
 					}
 					}
-					State = 706;
+					State = 713;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 707;
+				State = 714;
 				Match(RPAREN);
 				}
 				break;
@@ -4773,48 +4816,48 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 711;
+			State = 718;
 			Match(WITHIN);
-			State = 723;
+			State = 730;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,103,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,104,Context) ) {
 			case 1:
 				{
-				State = 712;
+				State = 719;
 				duration();
 				}
 				break;
 			case 2:
 				{
-				State = 713;
+				State = 720;
 				Match(LPAREN);
-				State = 714;
+				State = 721;
 				duration();
-				State = 715;
+				State = 722;
 				Match(RPAREN);
 				}
 				break;
 			case 3:
 				{
-				State = 717;
+				State = 724;
 				Match(LPAREN);
-				State = 718;
+				State = 725;
 				duration();
-				State = 719;
+				State = 726;
 				Match(COMMA);
-				State = 720;
+				State = 727;
 				duration();
-				State = 721;
+				State = 728;
 				Match(RPAREN);
 				}
 				break;
 			}
-			State = 726;
+			State = 733;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,104,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,105,Context) ) {
 			case 1:
 				{
-				State = 725;
+				State = 732;
 				gracePeriod();
 				}
 				break;
@@ -4931,21 +4974,21 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 52, RULE_relationPrimary);
 		int _la;
 		try {
-			State = 765;
+			State = 772;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,111,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,112,Context) ) {
 			case 1:
 				_localctx = new TableRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 728;
+				State = 735;
 				qualifiedName();
-				State = 730;
+				State = 737;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,105,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,106,Context) ) {
 				case 1:
 					{
-					State = 729;
+					State = 736;
 					aliasClause();
 					}
 					break;
@@ -4956,18 +4999,18 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 732;
+				State = 739;
 				Match(LPAREN);
-				State = 733;
+				State = 740;
 				query();
-				State = 734;
+				State = 741;
 				Match(RPAREN);
-				State = 736;
+				State = 743;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,106,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,107,Context) ) {
 				case 1:
 					{
-					State = 735;
+					State = 742;
 					aliasClause();
 					}
 					break;
@@ -4978,44 +5021,44 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 738;
+				State = 745;
 				qualifiedName();
-				State = 739;
+				State = 746;
 				Match(LPAREN);
-				State = 748;
+				State = 755;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281262783032957198L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -586735698099308183L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 2301374697069136891L) != 0)) {
 					{
-					State = 740;
+					State = 747;
 					expression(0);
-					State = 745;
+					State = 752;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 741;
+						State = 748;
 						Match(COMMA);
-						State = 742;
+						State = 749;
 						expression(0);
 						}
 						}
-						State = 747;
+						State = 754;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 750;
+				State = 757;
 				Match(RPAREN);
-				State = 752;
+				State = 759;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,109,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,110,Context) ) {
 				case 1:
 					{
-					State = 751;
+					State = 758;
 					aliasClause();
 					}
 					break;
@@ -5026,27 +5069,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 754;
+				State = 761;
 				Match(LPAREN);
-				State = 755;
+				State = 762;
 				relation(0);
-				State = 760;
+				State = 767;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 756;
+					State = 763;
 					Match(COMMA);
-					State = 757;
+					State = 764;
 					relation(0);
 					}
 					}
-					State = 762;
+					State = 769;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 763;
+				State = 770;
 				Match(RPAREN);
 				}
 				break;
@@ -5092,24 +5135,24 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 768;
+			State = 775;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==AS) {
 				{
-				State = 767;
+				State = 774;
 				Match(AS);
 				}
 			}
 
-			State = 770;
+			State = 777;
 			identifier();
-			State = 772;
+			State = 779;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,113,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,114,Context) ) {
 			case 1:
 				{
-				State = 771;
+				State = 778;
 				columnList();
 				}
 				break;
@@ -5152,9 +5195,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 774;
+			State = 781;
 			Match(WINDOW);
-			State = 775;
+			State = 782;
 			windowExpression();
 			}
 		}
@@ -5259,36 +5302,36 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 58, RULE_windowExpression);
 		int _la;
 		try {
-			State = 816;
+			State = 823;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case TUMBLING:
 				_localctx = new TumblingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 777;
-				Match(TUMBLING);
-				State = 778;
-				Match(LPAREN);
-				State = 779;
-				Match(SIZE);
-				State = 780;
-				duration();
 				State = 784;
+				Match(TUMBLING);
+				State = 785;
+				Match(LPAREN);
+				State = 786;
+				Match(SIZE);
+				State = 787;
+				duration();
+				State = 791;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 781;
+					State = 788;
 					retentionOrGrace();
 					}
 					}
-					State = 786;
+					State = 793;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 787;
+				State = 794;
 				Match(RPAREN);
 				}
 				break;
@@ -5296,37 +5339,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new HoppingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 789;
-				Match(HOPPING);
-				State = 790;
-				Match(LPAREN);
-				State = 791;
-				Match(SIZE);
-				State = 792;
-				duration();
-				State = 793;
-				Match(COMMA);
-				State = 794;
-				Match(ADVANCE);
-				State = 795;
-				Match(BY);
 				State = 796;
+				Match(HOPPING);
+				State = 797;
+				Match(LPAREN);
+				State = 798;
+				Match(SIZE);
+				State = 799;
 				duration();
 				State = 800;
+				Match(COMMA);
+				State = 801;
+				Match(ADVANCE);
+				State = 802;
+				Match(BY);
+				State = 803;
+				duration();
+				State = 807;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 797;
+					State = 804;
 					retentionOrGrace();
 					}
 					}
-					State = 802;
+					State = 809;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 803;
+				State = 810;
 				Match(RPAREN);
 				}
 				break;
@@ -5334,27 +5377,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SessionWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 805;
+				State = 812;
 				Match(SESSION);
-				State = 806;
+				State = 813;
 				Match(LPAREN);
-				State = 807;
+				State = 814;
 				duration();
-				State = 811;
+				State = 818;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 808;
+					State = 815;
 					retentionOrGrace();
 					}
 					}
-					State = 813;
+					State = 820;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 814;
+				State = 821;
 				Match(RPAREN);
 				}
 				break;
@@ -5400,26 +5443,26 @@ public partial class QuerySqlParser : Parser {
 		RetentionOrGraceContext _localctx = new RetentionOrGraceContext(Context, State);
 		EnterRule(_localctx, 60, RULE_retentionOrGrace);
 		try {
-			State = 823;
+			State = 830;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,118,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,119,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 818;
+				State = 825;
 				Match(COMMA);
-				State = 819;
+				State = 826;
 				Match(RETENTION);
-				State = 820;
+				State = 827;
 				duration();
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 821;
+				State = 828;
 				Match(COMMA);
-				State = 822;
+				State = 829;
 				gracePeriod();
 				}
 				break;
@@ -5462,11 +5505,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 825;
+			State = 832;
 			Match(GRACE);
-			State = 826;
+			State = 833;
 			Match(PERIOD);
-			State = 827;
+			State = 834;
 			duration();
 			}
 		}
@@ -5506,9 +5549,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 829;
+			State = 836;
 			Match(INTEGER_VALUE);
-			State = 830;
+			State = 837;
 			timeUnit();
 			}
 		}
@@ -5555,7 +5598,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 832;
+			State = 839;
 			_la = TokenStream.LA(1);
 			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 216172782214447104L) != 0) || ((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 6442450959L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -5625,7 +5668,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 841;
+			State = 848;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -5735,14 +5778,14 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 835;
+				State = 842;
 				valueExpression(0);
-				State = 837;
+				State = 844;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,119,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,120,Context) ) {
 				case 1:
 					{
-					State = 836;
+					State = 843;
 					predicate();
 					}
 					break;
@@ -5751,9 +5794,9 @@ public partial class QuerySqlParser : Parser {
 				break;
 			case NOT:
 				{
-				State = 839;
+				State = 846;
 				Match(NOT);
-				State = 840;
+				State = 847;
 				expression(3);
 				}
 				break;
@@ -5761,28 +5804,28 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 851;
+			State = 858;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,122,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,123,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 849;
+					State = 856;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,121,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,122,Context) ) {
 					case 1:
 						{
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 843;
+						State = 850;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 844;
+						State = 851;
 						_localctx.@operator = Match(AND);
-						State = 845;
+						State = 852;
 						_localctx.right = expression(3);
 						}
 						break;
@@ -5791,20 +5834,20 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 846;
+						State = 853;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 847;
+						State = 854;
 						_localctx.@operator = Match(OR);
-						State = 848;
+						State = 855;
 						_localctx.right = expression(2);
 						}
 						break;
 					}
 					}
 				}
-				State = 853;
+				State = 860;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,122,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,123,Context);
 			}
 			}
 		}
@@ -5985,16 +6028,16 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 70, RULE_predicate);
 		int _la;
 		try {
-			State = 918;
+			State = 925;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,132,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,133,Context) ) {
 			case 1:
 				_localctx = new ComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 854;
+				State = 861;
 				comparisonOperator();
-				State = 855;
+				State = 862;
 				((ComparisonContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6002,9 +6045,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QuantifiedComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 857;
+				State = 864;
 				comparisonOperator();
-				State = 858;
+				State = 865;
 				((QuantifiedComparisonContext)_localctx).quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ALL || _la==ANY || _la==SOME) ) {
@@ -6014,25 +6057,25 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 859;
+				State = 866;
 				Match(LPAREN);
-				State = 862;
+				State = 869;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,123,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,124,Context) ) {
 				case 1:
 					{
-					State = 860;
+					State = 867;
 					query();
 					}
 					break;
 				case 2:
 					{
-					State = 861;
+					State = 868;
 					expression(0);
 					}
 					break;
 				}
-				State = 864;
+				State = 871;
 				Match(RPAREN);
 				}
 				break;
@@ -6040,23 +6083,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BetweenContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 867;
+				State = 874;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 866;
+					State = 873;
 					Match(NOT);
 					}
 				}
 
-				State = 869;
+				State = 876;
 				Match(BETWEEN);
-				State = 870;
+				State = 877;
 				((BetweenContext)_localctx).lower = valueExpression(0);
-				State = 871;
+				State = 878;
 				Match(AND);
-				State = 872;
+				State = 879;
 				((BetweenContext)_localctx).upper = valueExpression(0);
 				}
 				break;
@@ -6064,23 +6107,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InSubqueryContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 875;
+				State = 882;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 874;
+					State = 881;
 					Match(NOT);
 					}
 				}
 
-				State = 877;
+				State = 884;
 				Match(IN);
-				State = 878;
+				State = 885;
 				Match(LPAREN);
-				State = 879;
+				State = 886;
 				query();
-				State = 880;
+				State = 887;
 				Match(RPAREN);
 				}
 				break;
@@ -6088,39 +6131,39 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InListContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 883;
+				State = 890;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 882;
+					State = 889;
 					Match(NOT);
 					}
 				}
 
-				State = 885;
-				Match(IN);
-				State = 886;
-				Match(LPAREN);
-				State = 887;
-				expression(0);
 				State = 892;
+				Match(IN);
+				State = 893;
+				Match(LPAREN);
+				State = 894;
+				expression(0);
+				State = 899;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 888;
+					State = 895;
 					Match(COMMA);
-					State = 889;
+					State = 896;
 					expression(0);
 					}
 					}
-					State = 894;
+					State = 901;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 895;
+				State = 902;
 				Match(RPAREN);
 				}
 				break;
@@ -6128,17 +6171,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new LikeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 898;
+				State = 905;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 897;
+					State = 904;
 					Match(NOT);
 					}
 				}
 
-				State = 900;
+				State = 907;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ILIKE || _la==LIKE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -6147,16 +6190,16 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 901;
+				State = 908;
 				((LikeContext)_localctx).pattern = valueExpression(0);
-				State = 904;
+				State = 911;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,129,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,130,Context) ) {
 				case 1:
 					{
-					State = 902;
+					State = 909;
 					Match(ESCAPE);
-					State = 903;
+					State = 910;
 					((LikeContext)_localctx).escape = Match(STRING);
 					}
 					break;
@@ -6167,19 +6210,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NullPredicateContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 906;
+				State = 913;
 				Match(IS);
-				State = 908;
+				State = 915;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 907;
+					State = 914;
 					Match(NOT);
 					}
 				}
 
-				State = 910;
+				State = 917;
 				Match(NULL);
 				}
 				break;
@@ -6187,23 +6230,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DistinctFromContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 911;
+				State = 918;
 				Match(IS);
-				State = 913;
+				State = 920;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 912;
+					State = 919;
 					Match(NOT);
 					}
 				}
 
-				State = 915;
+				State = 922;
 				Match(DISTINCT);
-				State = 916;
+				State = 923;
 				Match(FROM);
-				State = 917;
+				State = 924;
 				((DistinctFromContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6682,16 +6725,16 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1051;
+			State = 1058;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,148,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,149,Context) ) {
 			case 1:
 				{
 				_localctx = new LiteralExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 921;
+				State = 928;
 				literal();
 				}
 				break;
@@ -6700,7 +6743,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParameterContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 922;
+				State = 929;
 				Match(PARAMETER);
 				}
 				break;
@@ -6709,37 +6752,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SimpleCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 923;
+				State = 930;
 				Match(CASE);
-				State = 924;
+				State = 931;
 				((SimpleCaseContext)_localctx).operand = expression(0);
-				State = 926;
+				State = 933;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 925;
+					State = 932;
 					whenClause();
 					}
 					}
-					State = 928;
+					State = 935;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 932;
+				State = 939;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 930;
+					State = 937;
 					Match(ELSE);
-					State = 931;
+					State = 938;
 					((SimpleCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 934;
+				State = 941;
 				Match(END);
 				}
 				break;
@@ -6748,35 +6791,35 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SearchedCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 936;
+				State = 943;
 				Match(CASE);
-				State = 938;
+				State = 945;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 937;
+					State = 944;
 					whenClause();
 					}
 					}
-					State = 940;
+					State = 947;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 944;
+				State = 951;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 942;
+					State = 949;
 					Match(ELSE);
-					State = 943;
+					State = 950;
 					((SearchedCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 946;
+				State = 953;
 				Match(END);
 				}
 				break;
@@ -6785,17 +6828,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CastContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 948;
+				State = 955;
 				Match(CAST);
-				State = 949;
+				State = 956;
 				Match(LPAREN);
-				State = 950;
+				State = 957;
 				expression(0);
-				State = 951;
+				State = 958;
 				Match(AS);
-				State = 952;
+				State = 959;
 				type(0);
-				State = 953;
+				State = 960;
 				Match(RPAREN);
 				}
 				break;
@@ -6804,37 +6847,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArrayConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 955;
+				State = 962;
 				Match(ARRAY);
-				State = 956;
+				State = 963;
 				Match(LBRACKET);
-				State = 965;
+				State = 972;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281262783032957198L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -586735698099308183L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 2301374697069136891L) != 0)) {
 					{
-					State = 957;
+					State = 964;
 					expression(0);
-					State = 962;
+					State = 969;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 958;
+						State = 965;
 						Match(COMMA);
-						State = 959;
+						State = 966;
 						expression(0);
 						}
 						}
-						State = 964;
+						State = 971;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 967;
+				State = 974;
 				Match(RBRACKET);
 				}
 				break;
@@ -6843,13 +6886,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArraySubqueryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 968;
+				State = 975;
 				Match(ARRAY);
-				State = 969;
+				State = 976;
 				Match(LPAREN);
-				State = 970;
+				State = 977;
 				query();
-				State = 971;
+				State = 978;
 				Match(RPAREN);
 				}
 				break;
@@ -6858,37 +6901,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 973;
+				State = 980;
 				Match(MAP);
-				State = 974;
+				State = 981;
 				Match(LPAREN);
-				State = 983;
+				State = 990;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281262783032957198L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -586735698099308183L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 2301374697069136891L) != 0)) {
 					{
-					State = 975;
+					State = 982;
 					mapEntry();
-					State = 980;
+					State = 987;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 976;
+						State = 983;
 						Match(COMMA);
-						State = 977;
+						State = 984;
 						mapEntry();
 						}
 						}
-						State = 982;
+						State = 989;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 985;
+				State = 992;
 				Match(RPAREN);
 				}
 				break;
@@ -6897,37 +6940,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 986;
+				State = 993;
 				Match(STRUCT);
-				State = 987;
+				State = 994;
 				Match(LPAREN);
-				State = 996;
+				State = 1003;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281252887428208654L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & -2415213768495170771L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 270215977646168439L) != 0)) {
 					{
-					State = 988;
+					State = 995;
 					structField();
-					State = 993;
+					State = 1000;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 989;
+						State = 996;
 						Match(COMMA);
-						State = 990;
+						State = 997;
 						structField();
 						}
 						}
-						State = 995;
+						State = 1002;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 998;
+				State = 1005;
 				Match(RPAREN);
 				}
 				break;
@@ -6936,13 +6979,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExistsContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 999;
+				State = 1006;
 				Match(EXISTS);
-				State = 1000;
+				State = 1007;
 				Match(LPAREN);
-				State = 1001;
+				State = 1008;
 				query();
-				State = 1002;
+				State = 1009;
 				Match(RPAREN);
 				}
 				break;
@@ -6951,20 +6994,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallStarContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1004;
+				State = 1011;
 				qualifiedName();
-				State = 1005;
+				State = 1012;
 				Match(LPAREN);
-				State = 1006;
+				State = 1013;
 				Match(ASTERISK);
-				State = 1007;
+				State = 1014;
 				Match(RPAREN);
-				State = 1009;
+				State = 1016;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,143,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,144,Context) ) {
 				case 1:
 					{
-					State = 1008;
+					State = 1015;
 					overClause();
 					}
 					break;
@@ -6976,54 +7019,54 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1011;
+				State = 1018;
 				qualifiedName();
-				State = 1012;
+				State = 1019;
 				Match(LPAREN);
-				State = 1024;
+				State = 1031;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281262787327924494L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -586735698099308183L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 2301374697069136891L) != 0)) {
 					{
-					State = 1014;
+					State = 1021;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==DISTINCT) {
 						{
-						State = 1013;
+						State = 1020;
 						Match(DISTINCT);
 						}
 					}
 
-					State = 1016;
+					State = 1023;
 					functionArgument();
-					State = 1021;
+					State = 1028;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1017;
+						State = 1024;
 						Match(COMMA);
-						State = 1018;
+						State = 1025;
 						functionArgument();
 						}
 						}
-						State = 1023;
+						State = 1030;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1026;
+				State = 1033;
 				Match(RPAREN);
-				State = 1028;
+				State = 1035;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,147,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,148,Context) ) {
 				case 1:
 					{
-					State = 1027;
+					State = 1034;
 					overClause();
 					}
 					break;
@@ -7035,11 +7078,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1030;
+				State = 1037;
 				Match(LPAREN);
-				State = 1031;
+				State = 1038;
 				query();
-				State = 1032;
+				State = 1039;
 				Match(RPAREN);
 				}
 				break;
@@ -7048,7 +7091,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1034;
+				State = 1041;
 				identifier();
 				}
 				break;
@@ -7057,11 +7100,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QualifiedColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1035;
+				State = 1042;
 				((QualifiedColumnReferenceContext)_localctx).qualifier = identifier();
-				State = 1036;
+				State = 1043;
 				Match(DOT);
-				State = 1037;
+				State = 1044;
 				((QualifiedColumnReferenceContext)_localctx).name = identifier();
 				}
 				break;
@@ -7070,11 +7113,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1039;
+				State = 1046;
 				Match(LPAREN);
-				State = 1040;
+				State = 1047;
 				expression(0);
-				State = 1041;
+				State = 1048;
 				Match(RPAREN);
 				}
 				break;
@@ -7083,15 +7126,15 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedFieldAccessContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1043;
+				State = 1050;
 				Match(LPAREN);
-				State = 1044;
+				State = 1051;
 				expression(0);
-				State = 1045;
+				State = 1052;
 				Match(RPAREN);
-				State = 1046;
+				State = 1053;
 				Match(DOT);
-				State = 1047;
+				State = 1054;
 				identifier();
 				}
 				break;
@@ -7100,7 +7143,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArithmeticUnaryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1049;
+				State = 1056;
 				((ArithmeticUnaryContext)_localctx).@operator = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7110,32 +7153,32 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1050;
+				State = 1057;
 				valueExpression(4);
 				}
 				break;
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1078;
+			State = 1085;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,150,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,151,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 1076;
+					State = 1083;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,149,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,150,Context) ) {
 					case 1:
 						{
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1053;
+						State = 1060;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 1054;
+						State = 1061;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(((((_la - 166)) & ~0x3f) == 0 && ((1L << (_la - 166)) & 7L) != 0)) ) {
@@ -7145,7 +7188,7 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1055;
+						State = 1062;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
 						}
 						break;
@@ -7154,9 +7197,9 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1056;
+						State = 1063;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 1057;
+						State = 1064;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7166,7 +7209,7 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1058;
+						State = 1065;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(3);
 						}
 						break;
@@ -7175,11 +7218,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ConcatenationContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ConcatenationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1059;
+						State = 1066;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 1060;
+						State = 1067;
 						Match(CONCAT);
-						State = 1061;
+						State = 1068;
 						((ConcatenationContext)_localctx).right = valueExpression(2);
 						}
 						break;
@@ -7188,13 +7231,13 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new SubscriptContext(new ValueExpressionContext(_parentctx, _parentState));
 						((SubscriptContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1062;
+						State = 1069;
 						if (!(Precpred(Context, 8))) throw new FailedPredicateException(this, "Precpred(Context, 8)");
-						State = 1063;
+						State = 1070;
 						Match(LBRACKET);
-						State = 1064;
+						State = 1071;
 						((SubscriptContext)_localctx).index = valueExpression(0);
-						State = 1065;
+						State = 1072;
 						Match(RBRACKET);
 						}
 						break;
@@ -7203,11 +7246,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new DereferenceContext(new ValueExpressionContext(_parentctx, _parentState));
 						((DereferenceContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1067;
+						State = 1074;
 						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 1068;
+						State = 1075;
 						Match(ARROW);
-						State = 1069;
+						State = 1076;
 						((DereferenceContext)_localctx).field = identifier();
 						}
 						break;
@@ -7215,11 +7258,11 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new PostgresCastContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1070;
+						State = 1077;
 						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 1071;
+						State = 1078;
 						Match(DOUBLE_COLON);
-						State = 1072;
+						State = 1079;
 						type(0);
 						}
 						break;
@@ -7227,20 +7270,20 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new CollateContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1073;
+						State = 1080;
 						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-						State = 1074;
+						State = 1081;
 						Match(COLLATE);
-						State = 1075;
+						State = 1082;
 						qualifiedName();
 						}
 						break;
 					}
 					}
 				}
-				State = 1080;
+				State = 1087;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,150,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,151,Context);
 			}
 			}
 		}
@@ -7327,18 +7370,18 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 74, RULE_functionArgument);
 		int _la;
 		try {
-			State = 1099;
+			State = 1106;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,152,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,153,Context) ) {
 			case 1:
 				_localctx = new SingleParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1081;
+				State = 1088;
 				identifier();
-				State = 1082;
+				State = 1089;
 				Match(LAMBDA_ARROW);
-				State = 1083;
+				State = 1090;
 				expression(0);
 				}
 				break;
@@ -7346,31 +7389,31 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MultiParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1085;
+				State = 1092;
 				Match(LPAREN);
-				State = 1086;
+				State = 1093;
 				identifier();
-				State = 1091;
+				State = 1098;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1087;
+					State = 1094;
 					Match(COMMA);
-					State = 1088;
+					State = 1095;
 					identifier();
 					}
 					}
-					State = 1093;
+					State = 1100;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1094;
+				State = 1101;
 				Match(RPAREN);
-				State = 1095;
+				State = 1102;
 				Match(LAMBDA_ARROW);
-				State = 1096;
+				State = 1103;
 				expression(0);
 				}
 				break;
@@ -7378,7 +7421,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1098;
+				State = 1105;
 				expression(0);
 				}
 				break;
@@ -7435,51 +7478,51 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1101;
+			State = 1108;
 			Match(OVER);
-			State = 1102;
+			State = 1109;
 			Match(LPAREN);
-			State = 1113;
+			State = 1120;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==PARTITION) {
 				{
-				State = 1103;
-				Match(PARTITION);
-				State = 1104;
-				Match(BY);
-				State = 1105;
-				expression(0);
 				State = 1110;
+				Match(PARTITION);
+				State = 1111;
+				Match(BY);
+				State = 1112;
+				expression(0);
+				State = 1117;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1106;
+					State = 1113;
 					Match(COMMA);
-					State = 1107;
+					State = 1114;
 					expression(0);
 					}
 					}
-					State = 1112;
+					State = 1119;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 1116;
+			State = 1123;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 1115;
+				State = 1122;
 				orderBy();
 				}
 			}
 
-			State = 1118;
+			State = 1125;
 			Match(RPAREN);
 			}
 		}
@@ -7524,11 +7567,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1120;
+			State = 1127;
 			_localctx.key = expression(0);
-			State = 1121;
+			State = 1128;
 			Match(ASSIGN);
-			State = 1122;
+			State = 1129;
 			_localctx.value = expression(0);
 			}
 		}
@@ -7571,11 +7614,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1124;
+			State = 1131;
 			identifier();
-			State = 1125;
+			State = 1132;
 			Match(ASSIGN);
-			State = 1126;
+			State = 1133;
 			expression(0);
 			}
 		}
@@ -7621,13 +7664,13 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1128;
+			State = 1135;
 			Match(WHEN);
-			State = 1129;
+			State = 1136;
 			_localctx.condition = expression(0);
-			State = 1130;
+			State = 1137;
 			Match(THEN);
-			State = 1131;
+			State = 1138;
 			_localctx.result = expression(0);
 			}
 		}
@@ -7688,107 +7731,107 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 84, RULE_comparisonOperator);
 		try {
 			int _alt;
-			State = 1156;
+			State = 1163;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQ:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1133;
+				State = 1140;
 				Match(EQ);
 				}
 				break;
 			case NEQ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1134;
+				State = 1141;
 				Match(NEQ);
 				}
 				break;
 			case LT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1135;
+				State = 1142;
 				Match(LT);
 				}
 				break;
 			case LTE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1136;
+				State = 1143;
 				Match(LTE);
 				}
 				break;
 			case GT:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1137;
+				State = 1144;
 				Match(GT);
 				}
 				break;
 			case GTE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1138;
+				State = 1145;
 				Match(GTE);
 				}
 				break;
 			case TILDE:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1139;
+				State = 1146;
 				Match(TILDE);
 				}
 				break;
 			case NOT_TILDE:
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1140;
+				State = 1147;
 				Match(NOT_TILDE);
 				}
 				break;
 			case TILDE_STAR:
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1141;
+				State = 1148;
 				Match(TILDE_STAR);
 				}
 				break;
 			case NOT_TILDE_STAR:
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 1142;
+				State = 1149;
 				Match(NOT_TILDE_STAR);
 				}
 				break;
 			case OPERATOR:
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 1143;
-				Match(OPERATOR);
-				State = 1144;
-				Match(LPAREN);
 				State = 1150;
+				Match(OPERATOR);
+				State = 1151;
+				Match(LPAREN);
+				State = 1157;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,156,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,157,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 1145;
+						State = 1152;
 						identifier();
-						State = 1146;
+						State = 1153;
 						Match(DOT);
 						}
 						}
 					}
-					State = 1152;
+					State = 1159;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,156,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,157,Context);
 				}
-				State = 1153;
+				State = 1160;
 				comparisonOperator();
-				State = 1154;
+				State = 1161;
 				Match(RPAREN);
 				}
 				break;
@@ -7916,14 +7959,14 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 86, RULE_literal);
 		int _la;
 		try {
-			State = 1173;
+			State = 1180;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case NULL:
 				_localctx = new NullLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1158;
+				State = 1165;
 				Match(NULL);
 				}
 				break;
@@ -7932,7 +7975,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BooleanLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1159;
+				State = 1166;
 				_la = TokenStream.LA(1);
 				if ( !(_la==FALSE || _la==TRUE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -7949,7 +7992,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NumericLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1160;
+				State = 1167;
 				number();
 				}
 				break;
@@ -7957,7 +8000,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1161;
+				State = 1168;
 				Match(STRING);
 				}
 				break;
@@ -7965,9 +8008,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimestampLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1162;
+				State = 1169;
 				Match(TIMESTAMP);
-				State = 1163;
+				State = 1170;
 				Match(STRING);
 				}
 				break;
@@ -7975,9 +8018,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DateLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1164;
+				State = 1171;
 				Match(DATE);
-				State = 1165;
+				State = 1172;
 				Match(STRING);
 				}
 				break;
@@ -7985,9 +8028,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimeLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1166;
+				State = 1173;
 				Match(TIME);
-				State = 1167;
+				State = 1174;
 				Match(STRING);
 				}
 				break;
@@ -7995,16 +8038,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new IntervalLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1168;
+				State = 1175;
 				Match(INTERVAL);
-				State = 1169;
+				State = 1176;
 				Match(STRING);
-				State = 1171;
+				State = 1178;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,158,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,159,Context) ) {
 				case 1:
 					{
-					State = 1170;
+					State = 1177;
 					timeUnit();
 					}
 					break;
@@ -8051,7 +8094,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1175;
+			State = 1182;
 			_la = TokenStream.LA(1);
 			if ( !(((((_la - 182)) & ~0x3f) == 0 && ((1L << (_la - 182)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -8205,7 +8248,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1222;
+			State = 1229;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ARRAY:
@@ -8214,13 +8257,13 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 1178;
+				State = 1185;
 				Match(ARRAY);
-				State = 1179;
+				State = 1186;
 				Match(LT);
-				State = 1180;
+				State = 1187;
 				type(0);
-				State = 1181;
+				State = 1188;
 				Match(GT);
 				}
 				break;
@@ -8229,17 +8272,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1183;
+				State = 1190;
 				Match(MAP);
-				State = 1184;
+				State = 1191;
 				Match(LT);
-				State = 1185;
+				State = 1192;
 				((MapTypeContext)_localctx).key = type(0);
-				State = 1186;
+				State = 1193;
 				Match(COMMA);
-				State = 1187;
+				State = 1194;
 				((MapTypeContext)_localctx).value = type(0);
-				State = 1188;
+				State = 1195;
 				Match(GT);
 				}
 				break;
@@ -8248,52 +8291,52 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1190;
+				State = 1197;
 				Match(STRUCT);
-				State = 1207;
+				State = 1214;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LT:
 					{
-					State = 1191;
+					State = 1198;
 					Match(LT);
-					State = 1203;
+					State = 1210;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281252887428208654L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & -2415213768495170771L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 270215977646168439L) != 0)) {
 						{
-						State = 1192;
+						State = 1199;
 						identifier();
-						State = 1193;
-						type(0);
 						State = 1200;
+						type(0);
+						State = 1207;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						while (_la==COMMA) {
 							{
 							{
-							State = 1194;
+							State = 1201;
 							Match(COMMA);
-							State = 1195;
+							State = 1202;
 							identifier();
-							State = 1196;
+							State = 1203;
 							type(0);
 							}
 							}
-							State = 1202;
+							State = 1209;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						}
 						}
 					}
 
-					State = 1205;
+					State = 1212;
 					Match(GT);
 					}
 					break;
 				case NEQ:
 					{
-					State = 1206;
+					State = 1213;
 					Match(NEQ);
 					}
 					break;
@@ -8394,34 +8437,34 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrimitiveTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1209;
+				State = 1216;
 				typeName();
-				State = 1220;
+				State = 1227;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,164,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,165,Context) ) {
 				case 1:
 					{
-					State = 1210;
+					State = 1217;
 					Match(LPAREN);
-					State = 1211;
+					State = 1218;
 					Match(INTEGER_VALUE);
-					State = 1216;
+					State = 1223;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1212;
+						State = 1219;
 						Match(COMMA);
-						State = 1213;
+						State = 1220;
 						Match(INTEGER_VALUE);
 						}
 						}
-						State = 1218;
+						State = 1225;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1219;
+					State = 1226;
 					Match(RPAREN);
 					}
 					break;
@@ -8432,9 +8475,9 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1232;
+			State = 1239;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,167,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,168,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -8444,28 +8487,28 @@ public partial class QuerySqlParser : Parser {
 					{
 					_localctx = new ArraySuffixTypeContext(new TypeContext(_parentctx, _parentState));
 					PushNewRecursionContext(_localctx, _startState, RULE_type);
-					State = 1224;
+					State = 1231;
 					if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-					State = 1225;
+					State = 1232;
 					Match(LBRACKET);
-					State = 1227;
+					State = 1234;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==INTEGER_VALUE) {
 						{
-						State = 1226;
+						State = 1233;
 						Match(INTEGER_VALUE);
 						}
 					}
 
-					State = 1229;
+					State = 1236;
 					Match(RBRACKET);
 					}
 					}
 				}
-				State = 1234;
+				State = 1241;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,167,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,168,Context);
 			}
 			}
 		}
@@ -8515,31 +8558,31 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 92, RULE_typeName);
 		int _la;
 		try {
-			State = 1244;
+			State = 1251;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,168,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,169,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1235;
+				State = 1242;
 				Match(DOUBLE);
-				State = 1236;
+				State = 1243;
 				Match(PRECISION);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1237;
+				State = 1244;
 				Match(CHARACTER);
-				State = 1238;
+				State = 1245;
 				Match(VARYING);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1239;
+				State = 1246;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TIME || _la==TIMESTAMP) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8548,7 +8591,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1240;
+				State = 1247;
 				_la = TokenStream.LA(1);
 				if ( !(_la==WITH || _la==WITHOUT) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8557,16 +8600,16 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1241;
+				State = 1248;
 				Match(TIME);
-				State = 1242;
+				State = 1249;
 				Match(ZONE);
 				}
 				break;
 			case 4:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1243;
+				State = 1250;
 				qualifiedName();
 				}
 				break;
@@ -8615,25 +8658,25 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1246;
+			State = 1253;
 			identifier();
-			State = 1251;
+			State = 1258;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,169,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					{
 					{
-					State = 1247;
+					State = 1254;
 					Match(DOT);
-					State = 1248;
+					State = 1255;
 					identifier();
 					}
 					}
 				}
-				State = 1253;
+				State = 1260;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,169,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
 			}
 			}
 		}
@@ -8674,34 +8717,34 @@ public partial class QuerySqlParser : Parser {
 		IdentifierContext _localctx = new IdentifierContext(Context, State);
 		EnterRule(_localctx, 96, RULE_identifier);
 		try {
-			State = 1259;
+			State = 1266;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENTIFIER:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1254;
+				State = 1261;
 				Match(IDENTIFIER);
 				}
 				break;
 			case DIGIT_IDENTIFIER:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1255;
+				State = 1262;
 				Match(DIGIT_IDENTIFIER);
 				}
 				break;
 			case QUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1256;
+				State = 1263;
 				Match(QUOTED_IDENTIFIER);
 				}
 				break;
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1257;
+				State = 1264;
 				Match(BACKQUOTED_IDENTIFIER);
 				}
 				break;
@@ -8791,7 +8834,7 @@ public partial class QuerySqlParser : Parser {
 			case ZONE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1258;
+				State = 1265;
 				nonReserved();
 				}
 				break;
@@ -8916,7 +8959,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1261;
+			State = 1268;
 			_la = TokenStream.LA(1);
 			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 281252887428208654L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & -2415213768495170771L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 3938679L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -8988,7 +9031,7 @@ public partial class QuerySqlParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,193,1264,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,193,1271,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -9016,453 +9059,457 @@ public partial class QuerySqlParser : Parser {
 		3,2,362,8,2,1,2,1,2,1,2,3,2,367,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,
 		2,377,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,388,8,2,1,2,1,2,1,2,
 		1,2,1,2,1,2,3,2,396,8,2,1,2,1,2,1,2,1,2,5,2,402,8,2,10,2,12,2,405,9,2,
-		1,2,1,2,1,2,1,2,1,2,1,2,5,2,413,8,2,10,2,12,2,416,9,2,1,2,1,2,1,2,1,2,
-		1,2,1,2,3,2,424,8,2,1,3,1,3,1,3,4,3,429,8,3,11,3,12,3,430,1,3,1,3,3,3,
-		435,8,3,1,4,3,4,438,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,446,8,4,1,5,1,5,1,
-		5,1,5,5,5,452,8,5,10,5,12,5,455,9,5,1,5,1,5,1,6,1,6,1,6,3,6,462,8,6,1,
-		7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,472,8,7,1,8,1,8,3,8,476,8,8,1,8,1,8,
-		1,8,1,9,1,9,1,9,1,9,5,9,485,8,9,10,9,12,9,488,9,9,1,9,1,9,1,10,1,10,3,
-		10,494,8,10,1,10,1,10,1,10,1,11,1,11,1,11,1,11,5,11,503,8,11,10,11,12,
-		11,506,9,11,1,11,1,11,1,12,1,12,1,12,1,12,5,12,514,8,12,10,12,12,12,517,
-		9,12,1,12,1,12,1,13,1,13,3,13,523,8,13,1,13,3,13,526,8,13,1,13,3,13,529,
-		8,13,1,13,3,13,532,8,13,1,14,1,14,1,14,1,14,1,14,1,14,3,14,540,8,14,1,
-		14,5,14,543,8,14,10,14,12,14,546,9,14,1,15,1,15,3,15,550,8,15,1,15,1,15,
-		1,15,5,15,555,8,15,10,15,12,15,558,9,15,1,15,1,15,1,15,1,15,5,15,564,8,
-		15,10,15,12,15,567,9,15,3,15,569,8,15,1,15,3,15,572,8,15,1,15,1,15,3,15,
-		576,8,15,1,15,1,15,1,15,1,15,1,15,5,15,583,8,15,10,15,12,15,586,9,15,3,
-		15,588,8,15,1,15,1,15,3,15,592,8,15,1,15,1,15,1,15,1,15,1,15,5,15,599,
-		8,15,10,15,12,15,602,9,15,3,15,604,8,15,1,15,1,15,1,15,1,15,3,15,610,8,
-		15,1,16,1,16,1,16,1,16,1,16,5,16,617,8,16,10,16,12,16,620,9,16,1,17,1,
-		17,3,17,624,8,17,1,17,1,17,3,17,628,8,17,1,18,1,18,1,18,1,19,1,19,1,19,
-		3,19,636,8,19,1,20,1,20,1,20,3,20,641,8,20,1,21,1,21,1,21,1,21,1,21,1,
-		21,1,21,3,21,650,8,21,1,21,3,21,653,8,21,3,21,655,8,21,1,22,1,22,1,22,
-		1,22,1,22,1,22,1,22,1,22,3,22,665,8,22,1,22,3,22,668,8,22,1,22,1,22,1,
-		22,1,22,5,22,674,8,22,10,22,12,22,677,9,22,1,23,3,23,680,8,23,1,23,1,23,
-		3,23,684,8,23,1,23,1,23,3,23,688,8,23,1,23,1,23,3,23,692,8,23,3,23,694,
-		8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,5,24,703,8,24,10,24,12,24,706,
-		9,24,1,24,1,24,3,24,710,8,24,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,
-		25,1,25,1,25,1,25,3,25,724,8,25,1,25,3,25,727,8,25,1,26,1,26,3,26,731,
-		8,26,1,26,1,26,1,26,1,26,3,26,737,8,26,1,26,1,26,1,26,1,26,1,26,5,26,744,
-		8,26,10,26,12,26,747,9,26,3,26,749,8,26,1,26,1,26,3,26,753,8,26,1,26,1,
-		26,1,26,1,26,5,26,759,8,26,10,26,12,26,762,9,26,1,26,1,26,3,26,766,8,26,
-		1,27,3,27,769,8,27,1,27,1,27,3,27,773,8,27,1,28,1,28,1,28,1,29,1,29,1,
-		29,1,29,1,29,5,29,783,8,29,10,29,12,29,786,9,29,1,29,1,29,1,29,1,29,1,
-		29,1,29,1,29,1,29,1,29,1,29,1,29,5,29,799,8,29,10,29,12,29,802,9,29,1,
-		29,1,29,1,29,1,29,1,29,1,29,5,29,810,8,29,10,29,12,29,813,9,29,1,29,1,
-		29,3,29,817,8,29,1,30,1,30,1,30,1,30,1,30,3,30,824,8,30,1,31,1,31,1,31,
-		1,31,1,32,1,32,1,32,1,33,1,33,1,34,1,34,1,34,3,34,838,8,34,1,34,1,34,3,
-		34,842,8,34,1,34,1,34,1,34,1,34,1,34,1,34,5,34,850,8,34,10,34,12,34,853,
-		9,34,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,863,8,35,1,35,1,35,1,
-		35,3,35,868,8,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,876,8,35,1,35,1,35,
-		1,35,1,35,1,35,1,35,3,35,884,8,35,1,35,1,35,1,35,1,35,1,35,5,35,891,8,
-		35,10,35,12,35,894,9,35,1,35,1,35,1,35,3,35,899,8,35,1,35,1,35,1,35,1,
-		35,3,35,905,8,35,1,35,1,35,3,35,909,8,35,1,35,1,35,1,35,3,35,914,8,35,
-		1,35,1,35,1,35,3,35,919,8,35,1,36,1,36,1,36,1,36,1,36,1,36,4,36,927,8,
-		36,11,36,12,36,928,1,36,1,36,3,36,933,8,36,1,36,1,36,1,36,1,36,4,36,939,
-		8,36,11,36,12,36,940,1,36,1,36,3,36,945,8,36,1,36,1,36,1,36,1,36,1,36,
-		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,961,8,36,10,36,12,36,
-		964,9,36,3,36,966,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,
-		36,1,36,5,36,979,8,36,10,36,12,36,982,9,36,3,36,984,8,36,1,36,1,36,1,36,
-		1,36,1,36,1,36,5,36,992,8,36,10,36,12,36,995,9,36,3,36,997,8,36,1,36,1,
-		36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,1010,8,36,1,36,1,
-		36,1,36,3,36,1015,8,36,1,36,1,36,1,36,5,36,1020,8,36,10,36,12,36,1023,
-		9,36,3,36,1025,8,36,1,36,1,36,3,36,1029,8,36,1,36,1,36,1,36,1,36,1,36,
+		1,2,1,2,1,2,1,2,1,2,3,2,412,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,420,8,2,10,
+		2,12,2,423,9,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,431,8,2,1,3,1,3,1,3,4,3,436,
+		8,3,11,3,12,3,437,1,3,1,3,3,3,442,8,3,1,4,3,4,445,8,4,1,4,1,4,1,4,1,4,
+		1,4,1,4,3,4,453,8,4,1,5,1,5,1,5,1,5,5,5,459,8,5,10,5,12,5,462,9,5,1,5,
+		1,5,1,6,1,6,1,6,3,6,469,8,6,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,479,8,
+		7,1,8,1,8,3,8,483,8,8,1,8,1,8,1,8,1,9,1,9,1,9,1,9,5,9,492,8,9,10,9,12,
+		9,495,9,9,1,9,1,9,1,10,1,10,3,10,501,8,10,1,10,1,10,1,10,1,11,1,11,1,11,
+		1,11,5,11,510,8,11,10,11,12,11,513,9,11,1,11,1,11,1,12,1,12,1,12,1,12,
+		5,12,521,8,12,10,12,12,12,524,9,12,1,12,1,12,1,13,1,13,3,13,530,8,13,1,
+		13,3,13,533,8,13,1,13,3,13,536,8,13,1,13,3,13,539,8,13,1,14,1,14,1,14,
+		1,14,1,14,1,14,3,14,547,8,14,1,14,5,14,550,8,14,10,14,12,14,553,9,14,1,
+		15,1,15,3,15,557,8,15,1,15,1,15,1,15,5,15,562,8,15,10,15,12,15,565,9,15,
+		1,15,1,15,1,15,1,15,5,15,571,8,15,10,15,12,15,574,9,15,3,15,576,8,15,1,
+		15,3,15,579,8,15,1,15,1,15,3,15,583,8,15,1,15,1,15,1,15,1,15,1,15,5,15,
+		590,8,15,10,15,12,15,593,9,15,3,15,595,8,15,1,15,1,15,3,15,599,8,15,1,
+		15,1,15,1,15,1,15,1,15,5,15,606,8,15,10,15,12,15,609,9,15,3,15,611,8,15,
+		1,15,1,15,1,15,1,15,3,15,617,8,15,1,16,1,16,1,16,1,16,1,16,5,16,624,8,
+		16,10,16,12,16,627,9,16,1,17,1,17,3,17,631,8,17,1,17,1,17,3,17,635,8,17,
+		1,18,1,18,1,18,1,19,1,19,1,19,3,19,643,8,19,1,20,1,20,1,20,3,20,648,8,
+		20,1,21,1,21,1,21,1,21,1,21,1,21,1,21,3,21,657,8,21,1,21,3,21,660,8,21,
+		3,21,662,8,21,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,672,8,22,1,
+		22,3,22,675,8,22,1,22,1,22,1,22,1,22,5,22,681,8,22,10,22,12,22,684,9,22,
+		1,23,3,23,687,8,23,1,23,1,23,3,23,691,8,23,1,23,1,23,3,23,695,8,23,1,23,
+		1,23,3,23,699,8,23,3,23,701,8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,5,
+		24,710,8,24,10,24,12,24,713,9,24,1,24,1,24,3,24,717,8,24,1,25,1,25,1,25,
+		1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,3,25,731,8,25,1,25,3,25,734,
+		8,25,1,26,1,26,3,26,738,8,26,1,26,1,26,1,26,1,26,3,26,744,8,26,1,26,1,
+		26,1,26,1,26,1,26,5,26,751,8,26,10,26,12,26,754,9,26,3,26,756,8,26,1,26,
+		1,26,3,26,760,8,26,1,26,1,26,1,26,1,26,5,26,766,8,26,10,26,12,26,769,9,
+		26,1,26,1,26,3,26,773,8,26,1,27,3,27,776,8,27,1,27,1,27,3,27,780,8,27,
+		1,28,1,28,1,28,1,29,1,29,1,29,1,29,1,29,5,29,790,8,29,10,29,12,29,793,
+		9,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,5,29,806,8,
+		29,10,29,12,29,809,9,29,1,29,1,29,1,29,1,29,1,29,1,29,5,29,817,8,29,10,
+		29,12,29,820,9,29,1,29,1,29,3,29,824,8,29,1,30,1,30,1,30,1,30,1,30,3,30,
+		831,8,30,1,31,1,31,1,31,1,31,1,32,1,32,1,32,1,33,1,33,1,34,1,34,1,34,3,
+		34,845,8,34,1,34,1,34,3,34,849,8,34,1,34,1,34,1,34,1,34,1,34,1,34,5,34,
+		857,8,34,10,34,12,34,860,9,34,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,
+		3,35,870,8,35,1,35,1,35,1,35,3,35,875,8,35,1,35,1,35,1,35,1,35,1,35,1,
+		35,3,35,883,8,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,891,8,35,1,35,1,35,
+		1,35,1,35,1,35,5,35,898,8,35,10,35,12,35,901,9,35,1,35,1,35,1,35,3,35,
+		906,8,35,1,35,1,35,1,35,1,35,3,35,912,8,35,1,35,1,35,3,35,916,8,35,1,35,
+		1,35,1,35,3,35,921,8,35,1,35,1,35,1,35,3,35,926,8,35,1,36,1,36,1,36,1,
+		36,1,36,1,36,4,36,934,8,36,11,36,12,36,935,1,36,1,36,3,36,940,8,36,1,36,
+		1,36,1,36,1,36,4,36,946,8,36,11,36,12,36,947,1,36,1,36,3,36,952,8,36,1,
+		36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,5,
+		36,968,8,36,10,36,12,36,971,9,36,3,36,973,8,36,1,36,1,36,1,36,1,36,1,36,
+		1,36,1,36,1,36,1,36,1,36,1,36,5,36,986,8,36,10,36,12,36,989,9,36,3,36,
+		991,8,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,999,8,36,10,36,12,36,1002,
+		9,36,3,36,1004,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
+		1,36,3,36,1017,8,36,1,36,1,36,1,36,3,36,1022,8,36,1,36,1,36,1,36,5,36,
+		1027,8,36,10,36,12,36,1030,9,36,3,36,1032,8,36,1,36,1,36,3,36,1036,8,36,
 		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
-		1,36,1,36,3,36,1052,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
+		1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,1059,8,36,1,36,1,36,1,36,1,36,
 		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
-		5,36,1077,8,36,10,36,12,36,1080,9,36,1,37,1,37,1,37,1,37,1,37,1,37,1,37,
-		1,37,5,37,1090,8,37,10,37,12,37,1093,9,37,1,37,1,37,1,37,1,37,1,37,3,37,
-		1100,8,37,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1109,8,38,10,38,12,38,
-		1112,9,38,3,38,1114,8,38,1,38,3,38,1117,8,38,1,38,1,38,1,39,1,39,1,39,
-		1,39,1,40,1,40,1,40,1,40,1,41,1,41,1,41,1,41,1,41,1,42,1,42,1,42,1,42,
-		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,5,42,1149,8,42,
-		10,42,12,42,1152,9,42,1,42,1,42,1,42,3,42,1157,8,42,1,43,1,43,1,43,1,43,
-		1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,3,43,1172,8,43,3,43,1174,
-		8,43,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
-		1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,5,45,1199,8,45,10,45,
-		12,45,1202,9,45,3,45,1204,8,45,1,45,1,45,3,45,1208,8,45,1,45,1,45,1,45,
-		1,45,1,45,5,45,1215,8,45,10,45,12,45,1218,9,45,1,45,3,45,1221,8,45,3,45,
-		1223,8,45,1,45,1,45,1,45,3,45,1228,8,45,1,45,5,45,1231,8,45,10,45,12,45,
-		1234,9,45,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,3,46,1245,8,46,
-		1,47,1,47,1,47,5,47,1250,8,47,10,47,12,47,1253,9,47,1,48,1,48,1,48,1,48,
-		1,48,3,48,1260,8,48,1,49,1,49,1,49,0,5,28,44,68,72,90,50,0,2,4,6,8,10,
-		12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,
-		60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,0,26,2,0,75,
-		75,115,115,2,0,120,120,123,123,2,0,64,64,108,108,2,0,76,76,113,113,2,0,
-		131,131,154,154,2,0,134,134,151,151,2,0,21,21,37,37,2,0,1,1,105,105,4,
-		0,4,4,95,95,112,112,125,126,2,0,87,87,152,152,3,0,39,39,63,63,139,139,
-		2,0,4,4,32,32,2,0,10,10,29,29,2,0,45,45,70,70,2,0,17,17,44,44,1,0,106,
-		107,4,0,25,26,56,57,78,81,109,110,3,0,4,4,7,7,117,117,2,0,59,59,73,73,
-		1,0,164,165,1,0,166,168,2,0,43,43,135,135,1,0,182,184,1,0,129,130,2,0,
-		148,148,150,150,31,0,1,3,11,12,17,18,20,21,24,27,30,31,33,33,41,42,44,
-		45,48,50,53,57,67,67,69,70,72,72,75,76,78,81,84,85,87,88,94,96,98,103,
-		105,110,112,113,115,116,118,121,124,127,129,130,132,134,136,138,140,140,
-		143,144,150,153,1481,0,103,1,0,0,0,2,128,1,0,0,0,4,423,1,0,0,0,6,434,1,
-		0,0,0,8,445,1,0,0,0,10,447,1,0,0,0,12,458,1,0,0,0,14,471,1,0,0,0,16,473,
-		1,0,0,0,18,480,1,0,0,0,20,493,1,0,0,0,22,498,1,0,0,0,24,509,1,0,0,0,26,
-		520,1,0,0,0,28,533,1,0,0,0,30,609,1,0,0,0,32,611,1,0,0,0,34,621,1,0,0,
-		0,36,629,1,0,0,0,38,632,1,0,0,0,40,637,1,0,0,0,42,654,1,0,0,0,44,656,1,
-		0,0,0,46,693,1,0,0,0,48,709,1,0,0,0,50,711,1,0,0,0,52,765,1,0,0,0,54,768,
-		1,0,0,0,56,774,1,0,0,0,58,816,1,0,0,0,60,823,1,0,0,0,62,825,1,0,0,0,64,
-		829,1,0,0,0,66,832,1,0,0,0,68,841,1,0,0,0,70,918,1,0,0,0,72,1051,1,0,0,
-		0,74,1099,1,0,0,0,76,1101,1,0,0,0,78,1120,1,0,0,0,80,1124,1,0,0,0,82,1128,
-		1,0,0,0,84,1156,1,0,0,0,86,1173,1,0,0,0,88,1175,1,0,0,0,90,1222,1,0,0,
-		0,92,1244,1,0,0,0,94,1246,1,0,0,0,96,1259,1,0,0,0,98,1261,1,0,0,0,100,
-		102,5,180,0,0,101,100,1,0,0,0,102,105,1,0,0,0,103,101,1,0,0,0,103,104,
-		1,0,0,0,104,124,1,0,0,0,105,103,1,0,0,0,106,115,3,4,2,0,107,109,5,180,
-		0,0,108,107,1,0,0,0,109,110,1,0,0,0,110,108,1,0,0,0,110,111,1,0,0,0,111,
-		112,1,0,0,0,112,114,3,4,2,0,113,108,1,0,0,0,114,117,1,0,0,0,115,113,1,
-		0,0,0,115,116,1,0,0,0,116,121,1,0,0,0,117,115,1,0,0,0,118,120,5,180,0,
-		0,119,118,1,0,0,0,120,123,1,0,0,0,121,119,1,0,0,0,121,122,1,0,0,0,122,
-		125,1,0,0,0,123,121,1,0,0,0,124,106,1,0,0,0,124,125,1,0,0,0,125,126,1,
-		0,0,0,126,127,5,0,0,1,127,1,1,0,0,0,128,129,3,68,34,0,129,130,5,0,0,1,
-		130,3,1,0,0,0,131,424,3,26,13,0,132,133,7,0,0,0,133,135,5,121,0,0,134,
-		136,5,42,0,0,135,134,1,0,0,0,135,136,1,0,0,0,136,424,1,0,0,0,137,138,7,
-		0,0,0,138,140,5,124,0,0,139,141,5,42,0,0,140,139,1,0,0,0,140,141,1,0,0,
-		0,141,424,1,0,0,0,142,143,7,0,0,0,143,145,5,100,0,0,144,146,5,42,0,0,145,
-		144,1,0,0,0,145,146,1,0,0,0,146,424,1,0,0,0,147,148,7,0,0,0,148,424,5,
-		99,0,0,149,150,7,0,0,0,150,152,5,49,0,0,151,153,5,42,0,0,152,151,1,0,0,
-		0,152,153,1,0,0,0,153,424,1,0,0,0,154,156,7,0,0,0,155,157,5,4,0,0,156,
-		155,1,0,0,0,156,157,1,0,0,0,157,158,1,0,0,0,158,160,5,133,0,0,159,161,
-		5,42,0,0,160,159,1,0,0,0,160,161,1,0,0,0,161,424,1,0,0,0,162,163,7,0,0,
-		0,163,424,5,138,0,0,164,165,7,0,0,0,165,424,5,143,0,0,166,167,5,115,0,
-		0,167,168,5,134,0,0,168,169,5,67,0,0,169,424,5,72,0,0,170,173,5,115,0,
-		0,171,174,3,94,47,0,172,174,5,4,0,0,173,171,1,0,0,0,173,172,1,0,0,0,174,
-		424,1,0,0,0,175,176,5,30,0,0,176,177,5,48,0,0,177,424,3,96,48,0,178,180,
-		5,30,0,0,179,181,5,42,0,0,180,179,1,0,0,0,180,181,1,0,0,0,181,182,1,0,
-		0,0,182,424,3,94,47,0,183,184,5,30,0,0,184,185,3,94,47,0,185,186,5,42,
-		0,0,186,424,1,0,0,0,187,190,5,41,0,0,188,191,3,4,2,0,189,191,3,96,48,0,
-		190,188,1,0,0,0,190,189,1,0,0,0,191,424,1,0,0,0,192,193,5,34,0,0,193,196,
-		7,1,0,0,194,195,5,58,0,0,195,197,5,40,0,0,196,194,1,0,0,0,196,197,1,0,
-		0,0,197,198,1,0,0,0,198,201,3,94,47,0,199,200,5,28,0,0,200,202,5,132,0,
-		0,201,199,1,0,0,0,201,202,1,0,0,0,202,424,1,0,0,0,203,204,5,34,0,0,204,
-		207,5,137,0,0,205,206,5,58,0,0,206,208,5,40,0,0,207,205,1,0,0,0,207,208,
-		1,0,0,0,208,209,1,0,0,0,209,424,3,96,48,0,210,213,5,127,0,0,211,214,3,
-		96,48,0,212,214,5,4,0,0,213,211,1,0,0,0,213,212,1,0,0,0,214,424,1,0,0,
-		0,215,218,5,98,0,0,216,219,3,96,48,0,217,219,5,181,0,0,218,216,1,0,0,0,
-		218,217,1,0,0,0,219,222,1,0,0,0,220,221,5,46,0,0,221,223,5,12,0,0,222,
-		220,1,0,0,0,222,223,1,0,0,0,223,229,1,0,0,0,224,226,7,2,0,0,225,227,5,
-		154,0,0,226,225,1,0,0,0,226,227,1,0,0,0,227,228,1,0,0,0,228,230,5,182,
-		0,0,229,224,1,0,0,0,229,230,1,0,0,0,230,233,1,0,0,0,231,232,5,74,0,0,232,
-		234,5,182,0,0,233,231,1,0,0,0,233,234,1,0,0,0,234,424,1,0,0,0,235,236,
-		5,114,0,0,236,237,5,181,0,0,237,238,5,154,0,0,238,424,5,181,0,0,239,240,
-		5,140,0,0,240,424,5,181,0,0,241,243,5,114,0,0,242,244,7,3,0,0,243,242,
-		1,0,0,0,243,244,1,0,0,0,244,245,1,0,0,0,245,246,5,129,0,0,246,247,5,153,
-		0,0,247,424,3,8,4,0,248,250,5,114,0,0,249,251,7,3,0,0,250,249,1,0,0,0,
-		250,251,1,0,0,0,251,252,1,0,0,0,252,253,3,94,47,0,253,263,7,4,0,0,254,
-		264,5,27,0,0,255,260,3,8,4,0,256,257,5,178,0,0,257,259,3,8,4,0,258,256,
-		1,0,0,0,259,262,1,0,0,0,260,258,1,0,0,0,260,261,1,0,0,0,261,264,1,0,0,
-		0,262,260,1,0,0,0,263,254,1,0,0,0,263,255,1,0,0,0,264,424,1,0,0,0,265,
-		267,5,11,0,0,266,268,7,5,0,0,267,266,1,0,0,0,267,268,1,0,0,0,268,272,1,
-		0,0,0,269,270,5,119,0,0,270,272,5,134,0,0,271,265,1,0,0,0,271,269,1,0,
-		0,0,272,276,1,0,0,0,273,275,3,6,3,0,274,273,1,0,0,0,275,278,1,0,0,0,276,
-		274,1,0,0,0,276,277,1,0,0,0,277,424,1,0,0,0,278,276,1,0,0,0,279,281,7,
-		6,0,0,280,282,7,5,0,0,281,280,1,0,0,0,281,282,1,0,0,0,282,424,1,0,0,0,
-		283,285,7,7,0,0,284,286,7,5,0,0,285,284,1,0,0,0,285,286,1,0,0,0,286,424,
-		1,0,0,0,287,288,5,31,0,0,288,424,7,8,0,0,289,292,5,22,0,0,290,291,5,89,
-		0,0,291,293,5,102,0,0,292,290,1,0,0,0,292,293,1,0,0,0,293,295,1,0,0,0,
-		294,296,5,118,0,0,295,294,1,0,0,0,295,296,1,0,0,0,296,297,1,0,0,0,297,
-		301,5,120,0,0,298,299,5,58,0,0,299,300,5,82,0,0,300,302,5,40,0,0,301,298,
-		1,0,0,0,301,302,1,0,0,0,302,303,1,0,0,0,303,305,3,94,47,0,304,306,3,10,
-		5,0,305,304,1,0,0,0,305,306,1,0,0,0,306,309,1,0,0,0,307,308,5,148,0,0,
-		308,310,3,18,9,0,309,307,1,0,0,0,309,310,1,0,0,0,310,424,1,0,0,0,311,314,
-		5,22,0,0,312,313,5,89,0,0,313,315,5,102,0,0,314,312,1,0,0,0,314,315,1,
-		0,0,0,315,317,1,0,0,0,316,318,5,118,0,0,317,316,1,0,0,0,317,318,1,0,0,
-		0,318,319,1,0,0,0,319,323,5,123,0,0,320,321,5,58,0,0,321,322,5,82,0,0,
-		322,324,5,40,0,0,323,320,1,0,0,0,323,324,1,0,0,0,324,325,1,0,0,0,325,327,
-		3,94,47,0,326,328,3,10,5,0,327,326,1,0,0,0,327,328,1,0,0,0,328,331,1,0,
-		0,0,329,330,5,148,0,0,330,332,3,18,9,0,331,329,1,0,0,0,331,332,1,0,0,0,
-		332,424,1,0,0,0,333,336,5,22,0,0,334,335,5,89,0,0,335,337,5,102,0,0,336,
-		334,1,0,0,0,336,337,1,0,0,0,337,338,1,0,0,0,338,342,5,120,0,0,339,340,
-		5,58,0,0,340,341,5,82,0,0,341,343,5,40,0,0,342,339,1,0,0,0,342,343,1,0,
-		0,0,343,344,1,0,0,0,344,347,3,94,47,0,345,346,5,148,0,0,346,348,3,18,9,
-		0,347,345,1,0,0,0,347,348,1,0,0,0,348,349,1,0,0,0,349,350,5,9,0,0,350,
-		351,3,26,13,0,351,424,1,0,0,0,352,355,5,22,0,0,353,354,5,89,0,0,354,356,
-		5,102,0,0,355,353,1,0,0,0,355,356,1,0,0,0,356,357,1,0,0,0,357,361,5,123,
-		0,0,358,359,5,58,0,0,359,360,5,82,0,0,360,362,5,40,0,0,361,358,1,0,0,0,
-		361,362,1,0,0,0,362,363,1,0,0,0,363,366,3,94,47,0,364,365,5,148,0,0,365,
-		367,3,18,9,0,366,364,1,0,0,0,366,367,1,0,0,0,367,368,1,0,0,0,368,369,5,
-		9,0,0,369,370,3,26,13,0,370,424,1,0,0,0,371,372,5,22,0,0,372,376,5,137,
-		0,0,373,374,5,58,0,0,374,375,5,82,0,0,375,377,5,40,0,0,376,373,1,0,0,0,
-		376,377,1,0,0,0,377,378,1,0,0,0,378,379,3,96,48,0,379,380,5,9,0,0,380,
-		381,3,90,45,0,381,424,1,0,0,0,382,383,5,62,0,0,383,384,5,65,0,0,384,387,
-		3,94,47,0,385,386,5,148,0,0,386,388,3,18,9,0,387,385,1,0,0,0,387,388,1,
-		0,0,0,388,389,1,0,0,0,389,390,3,26,13,0,390,424,1,0,0,0,391,392,5,62,0,
-		0,392,393,5,65,0,0,393,395,3,94,47,0,394,396,3,22,11,0,395,394,1,0,0,0,
-		395,396,1,0,0,0,396,397,1,0,0,0,397,398,5,142,0,0,398,403,3,24,12,0,399,
-		400,5,178,0,0,400,402,3,24,12,0,401,399,1,0,0,0,402,405,1,0,0,0,403,401,
-		1,0,0,0,403,404,1,0,0,0,404,424,1,0,0,0,405,403,1,0,0,0,406,407,5,5,0,
-		0,407,408,7,1,0,0,408,409,3,94,47,0,409,414,3,16,8,0,410,411,5,178,0,0,
-		411,413,3,16,8,0,412,410,1,0,0,0,413,416,1,0,0,0,414,412,1,0,0,0,414,415,
-		1,0,0,0,415,424,1,0,0,0,416,414,1,0,0,0,417,418,5,5,0,0,418,419,7,1,0,
-		0,419,420,3,94,47,0,420,421,5,114,0,0,421,422,3,18,9,0,422,424,1,0,0,0,
-		423,131,1,0,0,0,423,132,1,0,0,0,423,137,1,0,0,0,423,142,1,0,0,0,423,147,
-		1,0,0,0,423,149,1,0,0,0,423,154,1,0,0,0,423,162,1,0,0,0,423,164,1,0,0,
-		0,423,166,1,0,0,0,423,170,1,0,0,0,423,175,1,0,0,0,423,178,1,0,0,0,423,
-		183,1,0,0,0,423,187,1,0,0,0,423,192,1,0,0,0,423,203,1,0,0,0,423,210,1,
-		0,0,0,423,215,1,0,0,0,423,235,1,0,0,0,423,239,1,0,0,0,423,241,1,0,0,0,
-		423,248,1,0,0,0,423,271,1,0,0,0,423,279,1,0,0,0,423,283,1,0,0,0,423,287,
-		1,0,0,0,423,289,1,0,0,0,423,311,1,0,0,0,423,333,1,0,0,0,423,352,1,0,0,
-		0,423,371,1,0,0,0,423,382,1,0,0,0,423,391,1,0,0,0,423,406,1,0,0,0,423,
-		417,1,0,0,0,424,5,1,0,0,0,425,426,5,67,0,0,426,428,5,72,0,0,427,429,3,
-		96,48,0,428,427,1,0,0,0,429,430,1,0,0,0,430,428,1,0,0,0,430,431,1,0,0,
-		0,431,435,1,0,0,0,432,433,5,101,0,0,433,435,7,9,0,0,434,425,1,0,0,0,434,
-		432,1,0,0,0,435,7,1,0,0,0,436,438,5,165,0,0,437,436,1,0,0,0,437,438,1,
-		0,0,0,438,439,1,0,0,0,439,446,3,88,44,0,440,446,5,181,0,0,441,446,3,96,
-		48,0,442,446,5,135,0,0,443,446,5,43,0,0,444,446,5,86,0,0,445,437,1,0,0,
-		0,445,440,1,0,0,0,445,441,1,0,0,0,445,442,1,0,0,0,445,443,1,0,0,0,445,
-		444,1,0,0,0,446,9,1,0,0,0,447,448,5,174,0,0,448,453,3,12,6,0,449,450,5,
-		178,0,0,450,452,3,12,6,0,451,449,1,0,0,0,452,455,1,0,0,0,453,451,1,0,0,
-		0,453,454,1,0,0,0,454,456,1,0,0,0,455,453,1,0,0,0,456,457,5,175,0,0,457,
-		11,1,0,0,0,458,459,3,96,48,0,459,461,3,90,45,0,460,462,3,14,7,0,461,460,
-		1,0,0,0,461,462,1,0,0,0,462,13,1,0,0,0,463,472,5,69,0,0,464,465,5,97,0,
-		0,465,472,5,69,0,0,466,472,5,54,0,0,467,468,5,53,0,0,468,469,5,174,0,0,
-		469,470,5,181,0,0,470,472,5,175,0,0,471,463,1,0,0,0,471,464,1,0,0,0,471,
-		466,1,0,0,0,471,467,1,0,0,0,472,15,1,0,0,0,473,475,5,2,0,0,474,476,5,20,
-		0,0,475,474,1,0,0,0,475,476,1,0,0,0,476,477,1,0,0,0,477,478,3,96,48,0,
-		478,479,3,90,45,0,479,17,1,0,0,0,480,481,5,174,0,0,481,486,3,20,10,0,482,
-		483,5,178,0,0,483,485,3,20,10,0,484,482,1,0,0,0,485,488,1,0,0,0,486,484,
-		1,0,0,0,486,487,1,0,0,0,487,489,1,0,0,0,488,486,1,0,0,0,489,490,5,175,
-		0,0,490,19,1,0,0,0,491,494,3,96,48,0,492,494,5,181,0,0,493,491,1,0,0,0,
-		493,492,1,0,0,0,494,495,1,0,0,0,495,496,5,154,0,0,496,497,3,86,43,0,497,
-		21,1,0,0,0,498,499,5,174,0,0,499,504,3,96,48,0,500,501,5,178,0,0,501,503,
-		3,96,48,0,502,500,1,0,0,0,503,506,1,0,0,0,504,502,1,0,0,0,504,505,1,0,
-		0,0,505,507,1,0,0,0,506,504,1,0,0,0,507,508,5,175,0,0,508,23,1,0,0,0,509,
-		510,5,174,0,0,510,515,3,68,34,0,511,512,5,178,0,0,512,514,3,68,34,0,513,
-		511,1,0,0,0,514,517,1,0,0,0,515,513,1,0,0,0,515,516,1,0,0,0,516,518,1,
-		0,0,0,517,515,1,0,0,0,518,519,5,175,0,0,519,25,1,0,0,0,520,522,3,28,14,
-		0,521,523,3,32,16,0,522,521,1,0,0,0,522,523,1,0,0,0,523,525,1,0,0,0,524,
-		526,3,36,18,0,525,524,1,0,0,0,525,526,1,0,0,0,526,528,1,0,0,0,527,529,
-		3,38,19,0,528,527,1,0,0,0,528,529,1,0,0,0,529,531,1,0,0,0,530,532,3,40,
-		20,0,531,530,1,0,0,0,531,532,1,0,0,0,532,27,1,0,0,0,533,534,6,14,-1,0,
-		534,535,3,30,15,0,535,544,1,0,0,0,536,537,10,1,0,0,537,539,7,10,0,0,538,
-		540,5,4,0,0,539,538,1,0,0,0,539,540,1,0,0,0,540,541,1,0,0,0,541,543,3,
-		28,14,2,542,536,1,0,0,0,543,546,1,0,0,0,544,542,1,0,0,0,544,545,1,0,0,
-		0,545,29,1,0,0,0,546,544,1,0,0,0,547,549,5,111,0,0,548,550,7,11,0,0,549,
-		548,1,0,0,0,549,550,1,0,0,0,550,551,1,0,0,0,551,556,3,42,21,0,552,553,
-		5,178,0,0,553,555,3,42,21,0,554,552,1,0,0,0,555,558,1,0,0,0,556,554,1,
-		0,0,0,556,557,1,0,0,0,557,568,1,0,0,0,558,556,1,0,0,0,559,560,5,46,0,0,
-		560,565,3,44,22,0,561,562,5,178,0,0,562,564,3,44,22,0,563,561,1,0,0,0,
-		564,567,1,0,0,0,565,563,1,0,0,0,565,566,1,0,0,0,566,569,1,0,0,0,567,565,
-		1,0,0,0,568,559,1,0,0,0,568,569,1,0,0,0,569,571,1,0,0,0,570,572,3,56,28,
-		0,571,570,1,0,0,0,571,572,1,0,0,0,572,575,1,0,0,0,573,574,5,146,0,0,574,
-		576,3,68,34,0,575,573,1,0,0,0,575,576,1,0,0,0,576,587,1,0,0,0,577,578,
-		5,51,0,0,578,579,5,14,0,0,579,584,3,68,34,0,580,581,5,178,0,0,581,583,
-		3,68,34,0,582,580,1,0,0,0,583,586,1,0,0,0,584,582,1,0,0,0,584,585,1,0,
-		0,0,585,588,1,0,0,0,586,584,1,0,0,0,587,577,1,0,0,0,587,588,1,0,0,0,588,
-		591,1,0,0,0,589,590,5,52,0,0,590,592,3,68,34,0,591,589,1,0,0,0,591,592,
-		1,0,0,0,592,603,1,0,0,0,593,594,5,93,0,0,594,595,5,14,0,0,595,600,3,68,
-		34,0,596,597,5,178,0,0,597,599,3,68,34,0,598,596,1,0,0,0,599,602,1,0,0,
-		0,600,598,1,0,0,0,600,601,1,0,0,0,601,604,1,0,0,0,602,600,1,0,0,0,603,
-		593,1,0,0,0,603,604,1,0,0,0,604,610,1,0,0,0,605,606,5,174,0,0,606,607,
-		3,26,13,0,607,608,5,175,0,0,608,610,1,0,0,0,609,547,1,0,0,0,609,605,1,
-		0,0,0,610,31,1,0,0,0,611,612,5,90,0,0,612,613,5,14,0,0,613,618,3,34,17,
-		0,614,615,5,178,0,0,615,617,3,34,17,0,616,614,1,0,0,0,617,620,1,0,0,0,
-		618,616,1,0,0,0,618,619,1,0,0,0,619,33,1,0,0,0,620,618,1,0,0,0,621,623,
-		3,68,34,0,622,624,7,12,0,0,623,622,1,0,0,0,623,624,1,0,0,0,624,627,1,0,
-		0,0,625,626,5,84,0,0,626,628,7,13,0,0,627,625,1,0,0,0,627,628,1,0,0,0,
-		628,35,1,0,0,0,629,630,5,36,0,0,630,631,7,14,0,0,631,37,1,0,0,0,632,635,
-		5,74,0,0,633,636,3,68,34,0,634,636,5,4,0,0,635,633,1,0,0,0,635,634,1,0,
-		0,0,636,39,1,0,0,0,637,638,5,85,0,0,638,640,3,68,34,0,639,641,7,15,0,0,
-		640,639,1,0,0,0,640,641,1,0,0,0,641,41,1,0,0,0,642,655,5,166,0,0,643,644,
-		3,96,48,0,644,645,5,179,0,0,645,646,5,166,0,0,646,655,1,0,0,0,647,652,
-		3,68,34,0,648,650,5,9,0,0,649,648,1,0,0,0,649,650,1,0,0,0,650,651,1,0,
-		0,0,651,653,3,96,48,0,652,649,1,0,0,0,652,653,1,0,0,0,653,655,1,0,0,0,
-		654,642,1,0,0,0,654,643,1,0,0,0,654,647,1,0,0,0,655,43,1,0,0,0,656,657,
-		6,22,-1,0,657,658,3,52,26,0,658,675,1,0,0,0,659,660,10,3,0,0,660,661,3,
-		46,23,0,661,662,5,68,0,0,662,664,3,52,26,0,663,665,3,50,25,0,664,663,1,
-		0,0,0,664,665,1,0,0,0,665,667,1,0,0,0,666,668,3,48,24,0,667,666,1,0,0,
-		0,667,668,1,0,0,0,668,674,1,0,0,0,669,670,10,2,0,0,670,671,5,23,0,0,671,
-		672,5,68,0,0,672,674,3,52,26,0,673,659,1,0,0,0,673,669,1,0,0,0,674,677,
-		1,0,0,0,675,673,1,0,0,0,675,676,1,0,0,0,676,45,1,0,0,0,677,675,1,0,0,0,
-		678,680,5,61,0,0,679,678,1,0,0,0,679,680,1,0,0,0,680,694,1,0,0,0,681,683,
-		5,71,0,0,682,684,5,91,0,0,683,682,1,0,0,0,683,684,1,0,0,0,684,694,1,0,
-		0,0,685,687,5,104,0,0,686,688,5,91,0,0,687,686,1,0,0,0,687,688,1,0,0,0,
-		688,694,1,0,0,0,689,691,5,47,0,0,690,692,5,91,0,0,691,690,1,0,0,0,691,
-		692,1,0,0,0,692,694,1,0,0,0,693,679,1,0,0,0,693,681,1,0,0,0,693,685,1,
-		0,0,0,693,689,1,0,0,0,694,47,1,0,0,0,695,696,5,86,0,0,696,710,3,68,34,
-		0,697,698,5,141,0,0,698,699,5,174,0,0,699,704,3,96,48,0,700,701,5,178,
-		0,0,701,703,3,96,48,0,702,700,1,0,0,0,703,706,1,0,0,0,704,702,1,0,0,0,
-		704,705,1,0,0,0,705,707,1,0,0,0,706,704,1,0,0,0,707,708,5,175,0,0,708,
-		710,1,0,0,0,709,695,1,0,0,0,709,697,1,0,0,0,710,49,1,0,0,0,711,723,5,149,
-		0,0,712,724,3,64,32,0,713,714,5,174,0,0,714,715,3,64,32,0,715,716,5,175,
-		0,0,716,724,1,0,0,0,717,718,5,174,0,0,718,719,3,64,32,0,719,720,5,178,
-		0,0,720,721,3,64,32,0,721,722,5,175,0,0,722,724,1,0,0,0,723,712,1,0,0,
-		0,723,713,1,0,0,0,723,717,1,0,0,0,724,726,1,0,0,0,725,727,3,62,31,0,726,
-		725,1,0,0,0,726,727,1,0,0,0,727,51,1,0,0,0,728,730,3,94,47,0,729,731,3,
-		54,27,0,730,729,1,0,0,0,730,731,1,0,0,0,731,766,1,0,0,0,732,733,5,174,
-		0,0,733,734,3,26,13,0,734,736,5,175,0,0,735,737,3,54,27,0,736,735,1,0,
-		0,0,736,737,1,0,0,0,737,766,1,0,0,0,738,739,3,94,47,0,739,748,5,174,0,
-		0,740,745,3,68,34,0,741,742,5,178,0,0,742,744,3,68,34,0,743,741,1,0,0,
-		0,744,747,1,0,0,0,745,743,1,0,0,0,745,746,1,0,0,0,746,749,1,0,0,0,747,
-		745,1,0,0,0,748,740,1,0,0,0,748,749,1,0,0,0,749,750,1,0,0,0,750,752,5,
-		175,0,0,751,753,3,54,27,0,752,751,1,0,0,0,752,753,1,0,0,0,753,766,1,0,
-		0,0,754,755,5,174,0,0,755,760,3,44,22,0,756,757,5,178,0,0,757,759,3,44,
-		22,0,758,756,1,0,0,0,759,762,1,0,0,0,760,758,1,0,0,0,760,761,1,0,0,0,761,
-		763,1,0,0,0,762,760,1,0,0,0,763,764,5,175,0,0,764,766,1,0,0,0,765,728,
-		1,0,0,0,765,732,1,0,0,0,765,738,1,0,0,0,765,754,1,0,0,0,766,53,1,0,0,0,
-		767,769,5,9,0,0,768,767,1,0,0,0,768,769,1,0,0,0,769,770,1,0,0,0,770,772,
-		3,96,48,0,771,773,3,22,11,0,772,771,1,0,0,0,772,773,1,0,0,0,773,55,1,0,
-		0,0,774,775,5,147,0,0,775,776,3,58,29,0,776,57,1,0,0,0,777,778,5,136,0,
-		0,778,779,5,174,0,0,779,780,5,116,0,0,780,784,3,64,32,0,781,783,3,60,30,
-		0,782,781,1,0,0,0,783,786,1,0,0,0,784,782,1,0,0,0,784,785,1,0,0,0,785,
-		787,1,0,0,0,786,784,1,0,0,0,787,788,5,175,0,0,788,817,1,0,0,0,789,790,
-		5,55,0,0,790,791,5,174,0,0,791,792,5,116,0,0,792,793,3,64,32,0,793,794,
-		5,178,0,0,794,795,5,3,0,0,795,796,5,14,0,0,796,800,3,64,32,0,797,799,3,
-		60,30,0,798,797,1,0,0,0,799,802,1,0,0,0,800,798,1,0,0,0,800,801,1,0,0,
-		0,801,803,1,0,0,0,802,800,1,0,0,0,803,804,5,175,0,0,804,817,1,0,0,0,805,
-		806,5,113,0,0,806,807,5,174,0,0,807,811,3,64,32,0,808,810,3,60,30,0,809,
-		808,1,0,0,0,810,813,1,0,0,0,811,809,1,0,0,0,811,812,1,0,0,0,812,814,1,
-		0,0,0,813,811,1,0,0,0,814,815,5,175,0,0,815,817,1,0,0,0,816,777,1,0,0,
-		0,816,789,1,0,0,0,816,805,1,0,0,0,817,59,1,0,0,0,818,819,5,178,0,0,819,
-		820,5,103,0,0,820,824,3,64,32,0,821,822,5,178,0,0,822,824,3,62,31,0,823,
-		818,1,0,0,0,823,821,1,0,0,0,824,61,1,0,0,0,825,826,5,50,0,0,826,827,5,
-		94,0,0,827,828,3,64,32,0,828,63,1,0,0,0,829,830,5,182,0,0,830,831,3,66,
-		33,0,831,65,1,0,0,0,832,833,7,16,0,0,833,67,1,0,0,0,834,835,6,34,-1,0,
-		835,837,3,72,36,0,836,838,3,70,35,0,837,836,1,0,0,0,837,838,1,0,0,0,838,
-		842,1,0,0,0,839,840,5,82,0,0,840,842,3,68,34,3,841,834,1,0,0,0,841,839,
-		1,0,0,0,842,851,1,0,0,0,843,844,10,2,0,0,844,845,5,6,0,0,845,850,3,68,
-		34,3,846,847,10,1,0,0,847,848,5,89,0,0,848,850,3,68,34,2,849,843,1,0,0,
-		0,849,846,1,0,0,0,850,853,1,0,0,0,851,849,1,0,0,0,851,852,1,0,0,0,852,
-		69,1,0,0,0,853,851,1,0,0,0,854,855,3,84,42,0,855,856,3,72,36,0,856,919,
-		1,0,0,0,857,858,3,84,42,0,858,859,7,17,0,0,859,862,5,174,0,0,860,863,3,
-		26,13,0,861,863,3,68,34,0,862,860,1,0,0,0,862,861,1,0,0,0,863,864,1,0,
-		0,0,864,865,5,175,0,0,865,919,1,0,0,0,866,868,5,82,0,0,867,866,1,0,0,0,
-		867,868,1,0,0,0,868,869,1,0,0,0,869,870,5,13,0,0,870,871,3,72,36,0,871,
-		872,5,6,0,0,872,873,3,72,36,0,873,919,1,0,0,0,874,876,5,82,0,0,875,874,
-		1,0,0,0,875,876,1,0,0,0,876,877,1,0,0,0,877,878,5,60,0,0,878,879,5,174,
-		0,0,879,880,3,26,13,0,880,881,5,175,0,0,881,919,1,0,0,0,882,884,5,82,0,
-		0,883,882,1,0,0,0,883,884,1,0,0,0,884,885,1,0,0,0,885,886,5,60,0,0,886,
-		887,5,174,0,0,887,892,3,68,34,0,888,889,5,178,0,0,889,891,3,68,34,0,890,
-		888,1,0,0,0,891,894,1,0,0,0,892,890,1,0,0,0,892,893,1,0,0,0,893,895,1,
-		0,0,0,894,892,1,0,0,0,895,896,5,175,0,0,896,919,1,0,0,0,897,899,5,82,0,
-		0,898,897,1,0,0,0,898,899,1,0,0,0,899,900,1,0,0,0,900,901,7,18,0,0,901,
-		904,3,72,36,0,902,903,5,38,0,0,903,905,5,181,0,0,904,902,1,0,0,0,904,905,
-		1,0,0,0,905,919,1,0,0,0,906,908,5,66,0,0,907,909,5,82,0,0,908,907,1,0,
-		0,0,908,909,1,0,0,0,909,910,1,0,0,0,910,919,5,83,0,0,911,913,5,66,0,0,
-		912,914,5,82,0,0,913,912,1,0,0,0,913,914,1,0,0,0,914,915,1,0,0,0,915,916,
-		5,32,0,0,916,917,5,46,0,0,917,919,3,72,36,0,918,854,1,0,0,0,918,857,1,
-		0,0,0,918,867,1,0,0,0,918,875,1,0,0,0,918,883,1,0,0,0,918,898,1,0,0,0,
-		918,906,1,0,0,0,918,911,1,0,0,0,919,71,1,0,0,0,920,921,6,36,-1,0,921,1052,
-		3,86,43,0,922,1052,5,185,0,0,923,924,5,15,0,0,924,926,3,68,34,0,925,927,
-		3,82,41,0,926,925,1,0,0,0,927,928,1,0,0,0,928,926,1,0,0,0,928,929,1,0,
-		0,0,929,932,1,0,0,0,930,931,5,35,0,0,931,933,3,68,34,0,932,930,1,0,0,0,
-		932,933,1,0,0,0,933,934,1,0,0,0,934,935,5,37,0,0,935,1052,1,0,0,0,936,
-		938,5,15,0,0,937,939,3,82,41,0,938,937,1,0,0,0,939,940,1,0,0,0,940,938,
-		1,0,0,0,940,941,1,0,0,0,941,944,1,0,0,0,942,943,5,35,0,0,943,945,3,68,
-		34,0,944,942,1,0,0,0,944,945,1,0,0,0,945,946,1,0,0,0,946,947,5,37,0,0,
-		947,1052,1,0,0,0,948,949,5,16,0,0,949,950,5,174,0,0,950,951,3,68,34,0,
-		951,952,5,9,0,0,952,953,3,90,45,0,953,954,5,175,0,0,954,1052,1,0,0,0,955,
-		956,5,8,0,0,956,965,5,176,0,0,957,962,3,68,34,0,958,959,5,178,0,0,959,
-		961,3,68,34,0,960,958,1,0,0,0,961,964,1,0,0,0,962,960,1,0,0,0,962,963,
-		1,0,0,0,963,966,1,0,0,0,964,962,1,0,0,0,965,957,1,0,0,0,965,966,1,0,0,
-		0,966,967,1,0,0,0,967,1052,5,177,0,0,968,969,5,8,0,0,969,970,5,174,0,0,
-		970,971,3,26,13,0,971,972,5,175,0,0,972,1052,1,0,0,0,973,974,5,77,0,0,
-		974,983,5,174,0,0,975,980,3,78,39,0,976,977,5,178,0,0,977,979,3,78,39,
-		0,978,976,1,0,0,0,979,982,1,0,0,0,980,978,1,0,0,0,980,981,1,0,0,0,981,
-		984,1,0,0,0,982,980,1,0,0,0,983,975,1,0,0,0,983,984,1,0,0,0,984,985,1,
-		0,0,0,985,1052,5,175,0,0,986,987,5,122,0,0,987,996,5,174,0,0,988,993,3,
-		80,40,0,989,990,5,178,0,0,990,992,3,80,40,0,991,989,1,0,0,0,992,995,1,
-		0,0,0,993,991,1,0,0,0,993,994,1,0,0,0,994,997,1,0,0,0,995,993,1,0,0,0,
-		996,988,1,0,0,0,996,997,1,0,0,0,997,998,1,0,0,0,998,1052,5,175,0,0,999,
-		1000,5,40,0,0,1000,1001,5,174,0,0,1001,1002,3,26,13,0,1002,1003,5,175,
-		0,0,1003,1052,1,0,0,0,1004,1005,3,94,47,0,1005,1006,5,174,0,0,1006,1007,
-		5,166,0,0,1007,1009,5,175,0,0,1008,1010,3,76,38,0,1009,1008,1,0,0,0,1009,
-		1010,1,0,0,0,1010,1052,1,0,0,0,1011,1012,3,94,47,0,1012,1024,5,174,0,0,
-		1013,1015,5,32,0,0,1014,1013,1,0,0,0,1014,1015,1,0,0,0,1015,1016,1,0,0,
-		0,1016,1021,3,74,37,0,1017,1018,5,178,0,0,1018,1020,3,74,37,0,1019,1017,
-		1,0,0,0,1020,1023,1,0,0,0,1021,1019,1,0,0,0,1021,1022,1,0,0,0,1022,1025,
-		1,0,0,0,1023,1021,1,0,0,0,1024,1014,1,0,0,0,1024,1025,1,0,0,0,1025,1026,
-		1,0,0,0,1026,1028,5,175,0,0,1027,1029,3,76,38,0,1028,1027,1,0,0,0,1028,
-		1029,1,0,0,0,1029,1052,1,0,0,0,1030,1031,5,174,0,0,1031,1032,3,26,13,0,
-		1032,1033,5,175,0,0,1033,1052,1,0,0,0,1034,1052,3,96,48,0,1035,1036,3,
-		96,48,0,1036,1037,5,179,0,0,1037,1038,3,96,48,0,1038,1052,1,0,0,0,1039,
-		1040,5,174,0,0,1040,1041,3,68,34,0,1041,1042,5,175,0,0,1042,1052,1,0,0,
-		0,1043,1044,5,174,0,0,1044,1045,3,68,34,0,1045,1046,5,175,0,0,1046,1047,
-		5,179,0,0,1047,1048,3,96,48,0,1048,1052,1,0,0,0,1049,1050,7,19,0,0,1050,
-		1052,3,72,36,4,1051,920,1,0,0,0,1051,922,1,0,0,0,1051,923,1,0,0,0,1051,
-		936,1,0,0,0,1051,948,1,0,0,0,1051,955,1,0,0,0,1051,968,1,0,0,0,1051,973,
-		1,0,0,0,1051,986,1,0,0,0,1051,999,1,0,0,0,1051,1004,1,0,0,0,1051,1011,
-		1,0,0,0,1051,1030,1,0,0,0,1051,1034,1,0,0,0,1051,1035,1,0,0,0,1051,1039,
-		1,0,0,0,1051,1043,1,0,0,0,1051,1049,1,0,0,0,1052,1078,1,0,0,0,1053,1054,
-		10,3,0,0,1054,1055,7,20,0,0,1055,1077,3,72,36,4,1056,1057,10,2,0,0,1057,
-		1058,7,19,0,0,1058,1077,3,72,36,3,1059,1060,10,1,0,0,1060,1061,5,169,0,
-		0,1061,1077,3,72,36,2,1062,1063,10,8,0,0,1063,1064,5,176,0,0,1064,1065,
-		3,72,36,0,1065,1066,5,177,0,0,1066,1077,1,0,0,0,1067,1068,10,7,0,0,1068,
-		1069,5,172,0,0,1069,1077,3,96,48,0,1070,1071,10,6,0,0,1071,1072,5,171,
-		0,0,1072,1077,3,90,45,0,1073,1074,10,5,0,0,1074,1075,5,19,0,0,1075,1077,
-		3,94,47,0,1076,1053,1,0,0,0,1076,1056,1,0,0,0,1076,1059,1,0,0,0,1076,1062,
-		1,0,0,0,1076,1067,1,0,0,0,1076,1070,1,0,0,0,1076,1073,1,0,0,0,1077,1080,
-		1,0,0,0,1078,1076,1,0,0,0,1078,1079,1,0,0,0,1079,73,1,0,0,0,1080,1078,
-		1,0,0,0,1081,1082,3,96,48,0,1082,1083,5,173,0,0,1083,1084,3,68,34,0,1084,
-		1100,1,0,0,0,1085,1086,5,174,0,0,1086,1091,3,96,48,0,1087,1088,5,178,0,
-		0,1088,1090,3,96,48,0,1089,1087,1,0,0,0,1090,1093,1,0,0,0,1091,1089,1,
-		0,0,0,1091,1092,1,0,0,0,1092,1094,1,0,0,0,1093,1091,1,0,0,0,1094,1095,
-		5,175,0,0,1095,1096,5,173,0,0,1096,1097,3,68,34,0,1097,1100,1,0,0,0,1098,
-		1100,3,68,34,0,1099,1081,1,0,0,0,1099,1085,1,0,0,0,1099,1098,1,0,0,0,1100,
-		75,1,0,0,0,1101,1102,5,92,0,0,1102,1113,5,174,0,0,1103,1104,5,93,0,0,1104,
-		1105,5,14,0,0,1105,1110,3,68,34,0,1106,1107,5,178,0,0,1107,1109,3,68,34,
-		0,1108,1106,1,0,0,0,1109,1112,1,0,0,0,1110,1108,1,0,0,0,1110,1111,1,0,
-		0,0,1111,1114,1,0,0,0,1112,1110,1,0,0,0,1113,1103,1,0,0,0,1113,1114,1,
-		0,0,0,1114,1116,1,0,0,0,1115,1117,3,32,16,0,1116,1115,1,0,0,0,1116,1117,
-		1,0,0,0,1117,1118,1,0,0,0,1118,1119,5,175,0,0,1119,77,1,0,0,0,1120,1121,
-		3,68,34,0,1121,1122,5,170,0,0,1122,1123,3,68,34,0,1123,79,1,0,0,0,1124,
-		1125,3,96,48,0,1125,1126,5,170,0,0,1126,1127,3,68,34,0,1127,81,1,0,0,0,
-		1128,1129,5,145,0,0,1129,1130,3,68,34,0,1130,1131,5,128,0,0,1131,1132,
-		3,68,34,0,1132,83,1,0,0,0,1133,1157,5,154,0,0,1134,1157,5,155,0,0,1135,
-		1157,5,158,0,0,1136,1157,5,156,0,0,1137,1157,5,159,0,0,1138,1157,5,157,
-		0,0,1139,1157,5,163,0,0,1140,1157,5,161,0,0,1141,1157,5,162,0,0,1142,1157,
-		5,160,0,0,1143,1144,5,88,0,0,1144,1150,5,174,0,0,1145,1146,3,96,48,0,1146,
-		1147,5,179,0,0,1147,1149,1,0,0,0,1148,1145,1,0,0,0,1149,1152,1,0,0,0,1150,
-		1148,1,0,0,0,1150,1151,1,0,0,0,1151,1153,1,0,0,0,1152,1150,1,0,0,0,1153,
-		1154,3,84,42,0,1154,1155,5,175,0,0,1155,1157,1,0,0,0,1156,1133,1,0,0,0,
-		1156,1134,1,0,0,0,1156,1135,1,0,0,0,1156,1136,1,0,0,0,1156,1137,1,0,0,
-		0,1156,1138,1,0,0,0,1156,1139,1,0,0,0,1156,1140,1,0,0,0,1156,1141,1,0,
-		0,0,1156,1142,1,0,0,0,1156,1143,1,0,0,0,1157,85,1,0,0,0,1158,1174,5,83,
-		0,0,1159,1174,7,21,0,0,1160,1174,3,88,44,0,1161,1174,5,181,0,0,1162,1163,
-		5,130,0,0,1163,1174,5,181,0,0,1164,1165,5,24,0,0,1165,1174,5,181,0,0,1166,
-		1167,5,129,0,0,1167,1174,5,181,0,0,1168,1169,5,64,0,0,1169,1171,5,181,
-		0,0,1170,1172,3,66,33,0,1171,1170,1,0,0,0,1171,1172,1,0,0,0,1172,1174,
-		1,0,0,0,1173,1158,1,0,0,0,1173,1159,1,0,0,0,1173,1160,1,0,0,0,1173,1161,
-		1,0,0,0,1173,1162,1,0,0,0,1173,1164,1,0,0,0,1173,1166,1,0,0,0,1173,1168,
-		1,0,0,0,1174,87,1,0,0,0,1175,1176,7,22,0,0,1176,89,1,0,0,0,1177,1178,6,
-		45,-1,0,1178,1179,5,8,0,0,1179,1180,5,158,0,0,1180,1181,3,90,45,0,1181,
-		1182,5,159,0,0,1182,1223,1,0,0,0,1183,1184,5,77,0,0,1184,1185,5,158,0,
-		0,1185,1186,3,90,45,0,1186,1187,5,178,0,0,1187,1188,3,90,45,0,1188,1189,
-		5,159,0,0,1189,1223,1,0,0,0,1190,1207,5,122,0,0,1191,1203,5,158,0,0,1192,
-		1193,3,96,48,0,1193,1200,3,90,45,0,1194,1195,5,178,0,0,1195,1196,3,96,
-		48,0,1196,1197,3,90,45,0,1197,1199,1,0,0,0,1198,1194,1,0,0,0,1199,1202,
-		1,0,0,0,1200,1198,1,0,0,0,1200,1201,1,0,0,0,1201,1204,1,0,0,0,1202,1200,
-		1,0,0,0,1203,1192,1,0,0,0,1203,1204,1,0,0,0,1204,1205,1,0,0,0,1205,1208,
-		5,159,0,0,1206,1208,5,155,0,0,1207,1191,1,0,0,0,1207,1206,1,0,0,0,1208,
-		1223,1,0,0,0,1209,1220,3,92,46,0,1210,1211,5,174,0,0,1211,1216,5,182,0,
-		0,1212,1213,5,178,0,0,1213,1215,5,182,0,0,1214,1212,1,0,0,0,1215,1218,
-		1,0,0,0,1216,1214,1,0,0,0,1216,1217,1,0,0,0,1217,1219,1,0,0,0,1218,1216,
-		1,0,0,0,1219,1221,5,175,0,0,1220,1210,1,0,0,0,1220,1221,1,0,0,0,1221,1223,
-		1,0,0,0,1222,1177,1,0,0,0,1222,1183,1,0,0,0,1222,1190,1,0,0,0,1222,1209,
-		1,0,0,0,1223,1232,1,0,0,0,1224,1225,10,5,0,0,1225,1227,5,176,0,0,1226,
-		1228,5,182,0,0,1227,1226,1,0,0,0,1227,1228,1,0,0,0,1228,1229,1,0,0,0,1229,
-		1231,5,177,0,0,1230,1224,1,0,0,0,1231,1234,1,0,0,0,1232,1230,1,0,0,0,1232,
-		1233,1,0,0,0,1233,91,1,0,0,0,1234,1232,1,0,0,0,1235,1236,5,33,0,0,1236,
-		1245,5,96,0,0,1237,1238,5,18,0,0,1238,1245,5,144,0,0,1239,1240,7,23,0,
-		0,1240,1241,7,24,0,0,1241,1242,5,129,0,0,1242,1245,5,153,0,0,1243,1245,
-		3,94,47,0,1244,1235,1,0,0,0,1244,1237,1,0,0,0,1244,1239,1,0,0,0,1244,1243,
-		1,0,0,0,1245,93,1,0,0,0,1246,1251,3,96,48,0,1247,1248,5,179,0,0,1248,1250,
-		3,96,48,0,1249,1247,1,0,0,0,1250,1253,1,0,0,0,1251,1249,1,0,0,0,1251,1252,
-		1,0,0,0,1252,95,1,0,0,0,1253,1251,1,0,0,0,1254,1260,5,186,0,0,1255,1260,
-		5,187,0,0,1256,1260,5,188,0,0,1257,1260,5,189,0,0,1258,1260,3,98,49,0,
-		1259,1254,1,0,0,0,1259,1255,1,0,0,0,1259,1256,1,0,0,0,1259,1257,1,0,0,
-		0,1259,1258,1,0,0,0,1260,97,1,0,0,0,1261,1262,7,25,0,0,1262,99,1,0,0,0,
-		171,103,110,115,121,124,135,140,145,152,156,160,173,180,190,196,201,207,
+		1,36,1,36,1,36,1,36,1,36,5,36,1084,8,36,10,36,12,36,1087,9,36,1,37,1,37,
+		1,37,1,37,1,37,1,37,1,37,1,37,5,37,1097,8,37,10,37,12,37,1100,9,37,1,37,
+		1,37,1,37,1,37,1,37,3,37,1107,8,37,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
+		5,38,1116,8,38,10,38,12,38,1119,9,38,3,38,1121,8,38,1,38,3,38,1124,8,38,
+		1,38,1,38,1,39,1,39,1,39,1,39,1,40,1,40,1,40,1,40,1,41,1,41,1,41,1,41,
+		1,41,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
+		1,42,1,42,5,42,1156,8,42,10,42,12,42,1159,9,42,1,42,1,42,1,42,3,42,1164,
+		8,42,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,
+		3,43,1179,8,43,3,43,1181,8,43,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,45,
+		1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
+		1,45,5,45,1206,8,45,10,45,12,45,1209,9,45,3,45,1211,8,45,1,45,1,45,3,45,
+		1215,8,45,1,45,1,45,1,45,1,45,1,45,5,45,1222,8,45,10,45,12,45,1225,9,45,
+		1,45,3,45,1228,8,45,3,45,1230,8,45,1,45,1,45,1,45,3,45,1235,8,45,1,45,
+		5,45,1238,8,45,10,45,12,45,1241,9,45,1,46,1,46,1,46,1,46,1,46,1,46,1,46,
+		1,46,1,46,3,46,1252,8,46,1,47,1,47,1,47,5,47,1257,8,47,10,47,12,47,1260,
+		9,47,1,48,1,48,1,48,1,48,1,48,3,48,1267,8,48,1,49,1,49,1,49,0,5,28,44,
+		68,72,90,50,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,
+		42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,
+		90,92,94,96,98,0,26,2,0,75,75,115,115,2,0,120,120,123,123,2,0,64,64,108,
+		108,2,0,76,76,113,113,2,0,131,131,154,154,2,0,134,134,151,151,2,0,21,21,
+		37,37,2,0,1,1,105,105,4,0,4,4,95,95,112,112,125,126,2,0,87,87,152,152,
+		3,0,39,39,63,63,139,139,2,0,4,4,32,32,2,0,10,10,29,29,2,0,45,45,70,70,
+		2,0,17,17,44,44,1,0,106,107,4,0,25,26,56,57,78,81,109,110,3,0,4,4,7,7,
+		117,117,2,0,59,59,73,73,1,0,164,165,1,0,166,168,2,0,43,43,135,135,1,0,
+		182,184,1,0,129,130,2,0,148,148,150,150,31,0,1,3,11,12,17,18,20,21,24,
+		27,30,31,33,33,41,42,44,45,48,50,53,57,67,67,69,70,72,72,75,76,78,81,84,
+		85,87,88,94,96,98,103,105,110,112,113,115,116,118,121,124,127,129,130,
+		132,134,136,138,140,140,143,144,150,153,1490,0,103,1,0,0,0,2,128,1,0,0,
+		0,4,430,1,0,0,0,6,441,1,0,0,0,8,452,1,0,0,0,10,454,1,0,0,0,12,465,1,0,
+		0,0,14,478,1,0,0,0,16,480,1,0,0,0,18,487,1,0,0,0,20,500,1,0,0,0,22,505,
+		1,0,0,0,24,516,1,0,0,0,26,527,1,0,0,0,28,540,1,0,0,0,30,616,1,0,0,0,32,
+		618,1,0,0,0,34,628,1,0,0,0,36,636,1,0,0,0,38,639,1,0,0,0,40,644,1,0,0,
+		0,42,661,1,0,0,0,44,663,1,0,0,0,46,700,1,0,0,0,48,716,1,0,0,0,50,718,1,
+		0,0,0,52,772,1,0,0,0,54,775,1,0,0,0,56,781,1,0,0,0,58,823,1,0,0,0,60,830,
+		1,0,0,0,62,832,1,0,0,0,64,836,1,0,0,0,66,839,1,0,0,0,68,848,1,0,0,0,70,
+		925,1,0,0,0,72,1058,1,0,0,0,74,1106,1,0,0,0,76,1108,1,0,0,0,78,1127,1,
+		0,0,0,80,1131,1,0,0,0,82,1135,1,0,0,0,84,1163,1,0,0,0,86,1180,1,0,0,0,
+		88,1182,1,0,0,0,90,1229,1,0,0,0,92,1251,1,0,0,0,94,1253,1,0,0,0,96,1266,
+		1,0,0,0,98,1268,1,0,0,0,100,102,5,180,0,0,101,100,1,0,0,0,102,105,1,0,
+		0,0,103,101,1,0,0,0,103,104,1,0,0,0,104,124,1,0,0,0,105,103,1,0,0,0,106,
+		115,3,4,2,0,107,109,5,180,0,0,108,107,1,0,0,0,109,110,1,0,0,0,110,108,
+		1,0,0,0,110,111,1,0,0,0,111,112,1,0,0,0,112,114,3,4,2,0,113,108,1,0,0,
+		0,114,117,1,0,0,0,115,113,1,0,0,0,115,116,1,0,0,0,116,121,1,0,0,0,117,
+		115,1,0,0,0,118,120,5,180,0,0,119,118,1,0,0,0,120,123,1,0,0,0,121,119,
+		1,0,0,0,121,122,1,0,0,0,122,125,1,0,0,0,123,121,1,0,0,0,124,106,1,0,0,
+		0,124,125,1,0,0,0,125,126,1,0,0,0,126,127,5,0,0,1,127,1,1,0,0,0,128,129,
+		3,68,34,0,129,130,5,0,0,1,130,3,1,0,0,0,131,431,3,26,13,0,132,133,7,0,
+		0,0,133,135,5,121,0,0,134,136,5,42,0,0,135,134,1,0,0,0,135,136,1,0,0,0,
+		136,431,1,0,0,0,137,138,7,0,0,0,138,140,5,124,0,0,139,141,5,42,0,0,140,
+		139,1,0,0,0,140,141,1,0,0,0,141,431,1,0,0,0,142,143,7,0,0,0,143,145,5,
+		100,0,0,144,146,5,42,0,0,145,144,1,0,0,0,145,146,1,0,0,0,146,431,1,0,0,
+		0,147,148,7,0,0,0,148,431,5,99,0,0,149,150,7,0,0,0,150,152,5,49,0,0,151,
+		153,5,42,0,0,152,151,1,0,0,0,152,153,1,0,0,0,153,431,1,0,0,0,154,156,7,
+		0,0,0,155,157,5,4,0,0,156,155,1,0,0,0,156,157,1,0,0,0,157,158,1,0,0,0,
+		158,160,5,133,0,0,159,161,5,42,0,0,160,159,1,0,0,0,160,161,1,0,0,0,161,
+		431,1,0,0,0,162,163,7,0,0,0,163,431,5,138,0,0,164,165,7,0,0,0,165,431,
+		5,143,0,0,166,167,5,115,0,0,167,168,5,134,0,0,168,169,5,67,0,0,169,431,
+		5,72,0,0,170,173,5,115,0,0,171,174,3,94,47,0,172,174,5,4,0,0,173,171,1,
+		0,0,0,173,172,1,0,0,0,174,431,1,0,0,0,175,176,5,30,0,0,176,177,5,48,0,
+		0,177,431,3,96,48,0,178,180,5,30,0,0,179,181,5,42,0,0,180,179,1,0,0,0,
+		180,181,1,0,0,0,181,182,1,0,0,0,182,431,3,94,47,0,183,184,5,30,0,0,184,
+		185,3,94,47,0,185,186,5,42,0,0,186,431,1,0,0,0,187,190,5,41,0,0,188,191,
+		3,4,2,0,189,191,3,96,48,0,190,188,1,0,0,0,190,189,1,0,0,0,191,431,1,0,
+		0,0,192,193,5,34,0,0,193,196,7,1,0,0,194,195,5,58,0,0,195,197,5,40,0,0,
+		196,194,1,0,0,0,196,197,1,0,0,0,197,198,1,0,0,0,198,201,3,94,47,0,199,
+		200,5,28,0,0,200,202,5,132,0,0,201,199,1,0,0,0,201,202,1,0,0,0,202,431,
+		1,0,0,0,203,204,5,34,0,0,204,207,5,137,0,0,205,206,5,58,0,0,206,208,5,
+		40,0,0,207,205,1,0,0,0,207,208,1,0,0,0,208,209,1,0,0,0,209,431,3,96,48,
+		0,210,213,5,127,0,0,211,214,3,96,48,0,212,214,5,4,0,0,213,211,1,0,0,0,
+		213,212,1,0,0,0,214,431,1,0,0,0,215,218,5,98,0,0,216,219,3,96,48,0,217,
+		219,5,181,0,0,218,216,1,0,0,0,218,217,1,0,0,0,219,222,1,0,0,0,220,221,
+		5,46,0,0,221,223,5,12,0,0,222,220,1,0,0,0,222,223,1,0,0,0,223,229,1,0,
+		0,0,224,226,7,2,0,0,225,227,5,154,0,0,226,225,1,0,0,0,226,227,1,0,0,0,
+		227,228,1,0,0,0,228,230,5,182,0,0,229,224,1,0,0,0,229,230,1,0,0,0,230,
+		233,1,0,0,0,231,232,5,74,0,0,232,234,5,182,0,0,233,231,1,0,0,0,233,234,
+		1,0,0,0,234,431,1,0,0,0,235,236,5,114,0,0,236,237,5,181,0,0,237,238,5,
+		154,0,0,238,431,5,181,0,0,239,240,5,140,0,0,240,431,5,181,0,0,241,243,
+		5,114,0,0,242,244,7,3,0,0,243,242,1,0,0,0,243,244,1,0,0,0,244,245,1,0,
+		0,0,245,246,5,129,0,0,246,247,5,153,0,0,247,431,3,8,4,0,248,250,5,114,
+		0,0,249,251,7,3,0,0,250,249,1,0,0,0,250,251,1,0,0,0,251,252,1,0,0,0,252,
+		253,3,94,47,0,253,263,7,4,0,0,254,264,5,27,0,0,255,260,3,8,4,0,256,257,
+		5,178,0,0,257,259,3,8,4,0,258,256,1,0,0,0,259,262,1,0,0,0,260,258,1,0,
+		0,0,260,261,1,0,0,0,261,264,1,0,0,0,262,260,1,0,0,0,263,254,1,0,0,0,263,
+		255,1,0,0,0,264,431,1,0,0,0,265,267,5,11,0,0,266,268,7,5,0,0,267,266,1,
+		0,0,0,267,268,1,0,0,0,268,272,1,0,0,0,269,270,5,119,0,0,270,272,5,134,
+		0,0,271,265,1,0,0,0,271,269,1,0,0,0,272,276,1,0,0,0,273,275,3,6,3,0,274,
+		273,1,0,0,0,275,278,1,0,0,0,276,274,1,0,0,0,276,277,1,0,0,0,277,431,1,
+		0,0,0,278,276,1,0,0,0,279,281,7,6,0,0,280,282,7,5,0,0,281,280,1,0,0,0,
+		281,282,1,0,0,0,282,431,1,0,0,0,283,285,7,7,0,0,284,286,7,5,0,0,285,284,
+		1,0,0,0,285,286,1,0,0,0,286,431,1,0,0,0,287,288,5,31,0,0,288,431,7,8,0,
+		0,289,292,5,22,0,0,290,291,5,89,0,0,291,293,5,102,0,0,292,290,1,0,0,0,
+		292,293,1,0,0,0,293,295,1,0,0,0,294,296,5,118,0,0,295,294,1,0,0,0,295,
+		296,1,0,0,0,296,297,1,0,0,0,297,301,5,120,0,0,298,299,5,58,0,0,299,300,
+		5,82,0,0,300,302,5,40,0,0,301,298,1,0,0,0,301,302,1,0,0,0,302,303,1,0,
+		0,0,303,305,3,94,47,0,304,306,3,10,5,0,305,304,1,0,0,0,305,306,1,0,0,0,
+		306,309,1,0,0,0,307,308,5,148,0,0,308,310,3,18,9,0,309,307,1,0,0,0,309,
+		310,1,0,0,0,310,431,1,0,0,0,311,314,5,22,0,0,312,313,5,89,0,0,313,315,
+		5,102,0,0,314,312,1,0,0,0,314,315,1,0,0,0,315,317,1,0,0,0,316,318,5,118,
+		0,0,317,316,1,0,0,0,317,318,1,0,0,0,318,319,1,0,0,0,319,323,5,123,0,0,
+		320,321,5,58,0,0,321,322,5,82,0,0,322,324,5,40,0,0,323,320,1,0,0,0,323,
+		324,1,0,0,0,324,325,1,0,0,0,325,327,3,94,47,0,326,328,3,10,5,0,327,326,
+		1,0,0,0,327,328,1,0,0,0,328,331,1,0,0,0,329,330,5,148,0,0,330,332,3,18,
+		9,0,331,329,1,0,0,0,331,332,1,0,0,0,332,431,1,0,0,0,333,336,5,22,0,0,334,
+		335,5,89,0,0,335,337,5,102,0,0,336,334,1,0,0,0,336,337,1,0,0,0,337,338,
+		1,0,0,0,338,342,5,120,0,0,339,340,5,58,0,0,340,341,5,82,0,0,341,343,5,
+		40,0,0,342,339,1,0,0,0,342,343,1,0,0,0,343,344,1,0,0,0,344,347,3,94,47,
+		0,345,346,5,148,0,0,346,348,3,18,9,0,347,345,1,0,0,0,347,348,1,0,0,0,348,
+		349,1,0,0,0,349,350,5,9,0,0,350,351,3,26,13,0,351,431,1,0,0,0,352,355,
+		5,22,0,0,353,354,5,89,0,0,354,356,5,102,0,0,355,353,1,0,0,0,355,356,1,
+		0,0,0,356,357,1,0,0,0,357,361,5,123,0,0,358,359,5,58,0,0,359,360,5,82,
+		0,0,360,362,5,40,0,0,361,358,1,0,0,0,361,362,1,0,0,0,362,363,1,0,0,0,363,
+		366,3,94,47,0,364,365,5,148,0,0,365,367,3,18,9,0,366,364,1,0,0,0,366,367,
+		1,0,0,0,367,368,1,0,0,0,368,369,5,9,0,0,369,370,3,26,13,0,370,431,1,0,
+		0,0,371,372,5,22,0,0,372,376,5,137,0,0,373,374,5,58,0,0,374,375,5,82,0,
+		0,375,377,5,40,0,0,376,373,1,0,0,0,376,377,1,0,0,0,377,378,1,0,0,0,378,
+		379,3,96,48,0,379,380,5,9,0,0,380,381,3,90,45,0,381,431,1,0,0,0,382,383,
+		5,62,0,0,383,384,5,65,0,0,384,387,3,94,47,0,385,386,5,148,0,0,386,388,
+		3,18,9,0,387,385,1,0,0,0,387,388,1,0,0,0,388,389,1,0,0,0,389,390,3,26,
+		13,0,390,431,1,0,0,0,391,392,5,62,0,0,392,393,5,65,0,0,393,395,3,94,47,
+		0,394,396,3,22,11,0,395,394,1,0,0,0,395,396,1,0,0,0,396,397,1,0,0,0,397,
+		398,5,142,0,0,398,403,3,24,12,0,399,400,5,178,0,0,400,402,3,24,12,0,401,
+		399,1,0,0,0,402,405,1,0,0,0,403,401,1,0,0,0,403,404,1,0,0,0,404,431,1,
+		0,0,0,405,403,1,0,0,0,406,407,5,28,0,0,407,408,5,46,0,0,408,411,3,94,47,
+		0,409,410,5,146,0,0,410,412,3,68,34,0,411,409,1,0,0,0,411,412,1,0,0,0,
+		412,431,1,0,0,0,413,414,5,5,0,0,414,415,7,1,0,0,415,416,3,94,47,0,416,
+		421,3,16,8,0,417,418,5,178,0,0,418,420,3,16,8,0,419,417,1,0,0,0,420,423,
+		1,0,0,0,421,419,1,0,0,0,421,422,1,0,0,0,422,431,1,0,0,0,423,421,1,0,0,
+		0,424,425,5,5,0,0,425,426,7,1,0,0,426,427,3,94,47,0,427,428,5,114,0,0,
+		428,429,3,18,9,0,429,431,1,0,0,0,430,131,1,0,0,0,430,132,1,0,0,0,430,137,
+		1,0,0,0,430,142,1,0,0,0,430,147,1,0,0,0,430,149,1,0,0,0,430,154,1,0,0,
+		0,430,162,1,0,0,0,430,164,1,0,0,0,430,166,1,0,0,0,430,170,1,0,0,0,430,
+		175,1,0,0,0,430,178,1,0,0,0,430,183,1,0,0,0,430,187,1,0,0,0,430,192,1,
+		0,0,0,430,203,1,0,0,0,430,210,1,0,0,0,430,215,1,0,0,0,430,235,1,0,0,0,
+		430,239,1,0,0,0,430,241,1,0,0,0,430,248,1,0,0,0,430,271,1,0,0,0,430,279,
+		1,0,0,0,430,283,1,0,0,0,430,287,1,0,0,0,430,289,1,0,0,0,430,311,1,0,0,
+		0,430,333,1,0,0,0,430,352,1,0,0,0,430,371,1,0,0,0,430,382,1,0,0,0,430,
+		391,1,0,0,0,430,406,1,0,0,0,430,413,1,0,0,0,430,424,1,0,0,0,431,5,1,0,
+		0,0,432,433,5,67,0,0,433,435,5,72,0,0,434,436,3,96,48,0,435,434,1,0,0,
+		0,436,437,1,0,0,0,437,435,1,0,0,0,437,438,1,0,0,0,438,442,1,0,0,0,439,
+		440,5,101,0,0,440,442,7,9,0,0,441,432,1,0,0,0,441,439,1,0,0,0,442,7,1,
+		0,0,0,443,445,5,165,0,0,444,443,1,0,0,0,444,445,1,0,0,0,445,446,1,0,0,
+		0,446,453,3,88,44,0,447,453,5,181,0,0,448,453,3,96,48,0,449,453,5,135,
+		0,0,450,453,5,43,0,0,451,453,5,86,0,0,452,444,1,0,0,0,452,447,1,0,0,0,
+		452,448,1,0,0,0,452,449,1,0,0,0,452,450,1,0,0,0,452,451,1,0,0,0,453,9,
+		1,0,0,0,454,455,5,174,0,0,455,460,3,12,6,0,456,457,5,178,0,0,457,459,3,
+		12,6,0,458,456,1,0,0,0,459,462,1,0,0,0,460,458,1,0,0,0,460,461,1,0,0,0,
+		461,463,1,0,0,0,462,460,1,0,0,0,463,464,5,175,0,0,464,11,1,0,0,0,465,466,
+		3,96,48,0,466,468,3,90,45,0,467,469,3,14,7,0,468,467,1,0,0,0,468,469,1,
+		0,0,0,469,13,1,0,0,0,470,479,5,69,0,0,471,472,5,97,0,0,472,479,5,69,0,
+		0,473,479,5,54,0,0,474,475,5,53,0,0,475,476,5,174,0,0,476,477,5,181,0,
+		0,477,479,5,175,0,0,478,470,1,0,0,0,478,471,1,0,0,0,478,473,1,0,0,0,478,
+		474,1,0,0,0,479,15,1,0,0,0,480,482,5,2,0,0,481,483,5,20,0,0,482,481,1,
+		0,0,0,482,483,1,0,0,0,483,484,1,0,0,0,484,485,3,96,48,0,485,486,3,90,45,
+		0,486,17,1,0,0,0,487,488,5,174,0,0,488,493,3,20,10,0,489,490,5,178,0,0,
+		490,492,3,20,10,0,491,489,1,0,0,0,492,495,1,0,0,0,493,491,1,0,0,0,493,
+		494,1,0,0,0,494,496,1,0,0,0,495,493,1,0,0,0,496,497,5,175,0,0,497,19,1,
+		0,0,0,498,501,3,96,48,0,499,501,5,181,0,0,500,498,1,0,0,0,500,499,1,0,
+		0,0,501,502,1,0,0,0,502,503,5,154,0,0,503,504,3,86,43,0,504,21,1,0,0,0,
+		505,506,5,174,0,0,506,511,3,96,48,0,507,508,5,178,0,0,508,510,3,96,48,
+		0,509,507,1,0,0,0,510,513,1,0,0,0,511,509,1,0,0,0,511,512,1,0,0,0,512,
+		514,1,0,0,0,513,511,1,0,0,0,514,515,5,175,0,0,515,23,1,0,0,0,516,517,5,
+		174,0,0,517,522,3,68,34,0,518,519,5,178,0,0,519,521,3,68,34,0,520,518,
+		1,0,0,0,521,524,1,0,0,0,522,520,1,0,0,0,522,523,1,0,0,0,523,525,1,0,0,
+		0,524,522,1,0,0,0,525,526,5,175,0,0,526,25,1,0,0,0,527,529,3,28,14,0,528,
+		530,3,32,16,0,529,528,1,0,0,0,529,530,1,0,0,0,530,532,1,0,0,0,531,533,
+		3,36,18,0,532,531,1,0,0,0,532,533,1,0,0,0,533,535,1,0,0,0,534,536,3,38,
+		19,0,535,534,1,0,0,0,535,536,1,0,0,0,536,538,1,0,0,0,537,539,3,40,20,0,
+		538,537,1,0,0,0,538,539,1,0,0,0,539,27,1,0,0,0,540,541,6,14,-1,0,541,542,
+		3,30,15,0,542,551,1,0,0,0,543,544,10,1,0,0,544,546,7,10,0,0,545,547,5,
+		4,0,0,546,545,1,0,0,0,546,547,1,0,0,0,547,548,1,0,0,0,548,550,3,28,14,
+		2,549,543,1,0,0,0,550,553,1,0,0,0,551,549,1,0,0,0,551,552,1,0,0,0,552,
+		29,1,0,0,0,553,551,1,0,0,0,554,556,5,111,0,0,555,557,7,11,0,0,556,555,
+		1,0,0,0,556,557,1,0,0,0,557,558,1,0,0,0,558,563,3,42,21,0,559,560,5,178,
+		0,0,560,562,3,42,21,0,561,559,1,0,0,0,562,565,1,0,0,0,563,561,1,0,0,0,
+		563,564,1,0,0,0,564,575,1,0,0,0,565,563,1,0,0,0,566,567,5,46,0,0,567,572,
+		3,44,22,0,568,569,5,178,0,0,569,571,3,44,22,0,570,568,1,0,0,0,571,574,
+		1,0,0,0,572,570,1,0,0,0,572,573,1,0,0,0,573,576,1,0,0,0,574,572,1,0,0,
+		0,575,566,1,0,0,0,575,576,1,0,0,0,576,578,1,0,0,0,577,579,3,56,28,0,578,
+		577,1,0,0,0,578,579,1,0,0,0,579,582,1,0,0,0,580,581,5,146,0,0,581,583,
+		3,68,34,0,582,580,1,0,0,0,582,583,1,0,0,0,583,594,1,0,0,0,584,585,5,51,
+		0,0,585,586,5,14,0,0,586,591,3,68,34,0,587,588,5,178,0,0,588,590,3,68,
+		34,0,589,587,1,0,0,0,590,593,1,0,0,0,591,589,1,0,0,0,591,592,1,0,0,0,592,
+		595,1,0,0,0,593,591,1,0,0,0,594,584,1,0,0,0,594,595,1,0,0,0,595,598,1,
+		0,0,0,596,597,5,52,0,0,597,599,3,68,34,0,598,596,1,0,0,0,598,599,1,0,0,
+		0,599,610,1,0,0,0,600,601,5,93,0,0,601,602,5,14,0,0,602,607,3,68,34,0,
+		603,604,5,178,0,0,604,606,3,68,34,0,605,603,1,0,0,0,606,609,1,0,0,0,607,
+		605,1,0,0,0,607,608,1,0,0,0,608,611,1,0,0,0,609,607,1,0,0,0,610,600,1,
+		0,0,0,610,611,1,0,0,0,611,617,1,0,0,0,612,613,5,174,0,0,613,614,3,26,13,
+		0,614,615,5,175,0,0,615,617,1,0,0,0,616,554,1,0,0,0,616,612,1,0,0,0,617,
+		31,1,0,0,0,618,619,5,90,0,0,619,620,5,14,0,0,620,625,3,34,17,0,621,622,
+		5,178,0,0,622,624,3,34,17,0,623,621,1,0,0,0,624,627,1,0,0,0,625,623,1,
+		0,0,0,625,626,1,0,0,0,626,33,1,0,0,0,627,625,1,0,0,0,628,630,3,68,34,0,
+		629,631,7,12,0,0,630,629,1,0,0,0,630,631,1,0,0,0,631,634,1,0,0,0,632,633,
+		5,84,0,0,633,635,7,13,0,0,634,632,1,0,0,0,634,635,1,0,0,0,635,35,1,0,0,
+		0,636,637,5,36,0,0,637,638,7,14,0,0,638,37,1,0,0,0,639,642,5,74,0,0,640,
+		643,3,68,34,0,641,643,5,4,0,0,642,640,1,0,0,0,642,641,1,0,0,0,643,39,1,
+		0,0,0,644,645,5,85,0,0,645,647,3,68,34,0,646,648,7,15,0,0,647,646,1,0,
+		0,0,647,648,1,0,0,0,648,41,1,0,0,0,649,662,5,166,0,0,650,651,3,96,48,0,
+		651,652,5,179,0,0,652,653,5,166,0,0,653,662,1,0,0,0,654,659,3,68,34,0,
+		655,657,5,9,0,0,656,655,1,0,0,0,656,657,1,0,0,0,657,658,1,0,0,0,658,660,
+		3,96,48,0,659,656,1,0,0,0,659,660,1,0,0,0,660,662,1,0,0,0,661,649,1,0,
+		0,0,661,650,1,0,0,0,661,654,1,0,0,0,662,43,1,0,0,0,663,664,6,22,-1,0,664,
+		665,3,52,26,0,665,682,1,0,0,0,666,667,10,3,0,0,667,668,3,46,23,0,668,669,
+		5,68,0,0,669,671,3,52,26,0,670,672,3,50,25,0,671,670,1,0,0,0,671,672,1,
+		0,0,0,672,674,1,0,0,0,673,675,3,48,24,0,674,673,1,0,0,0,674,675,1,0,0,
+		0,675,681,1,0,0,0,676,677,10,2,0,0,677,678,5,23,0,0,678,679,5,68,0,0,679,
+		681,3,52,26,0,680,666,1,0,0,0,680,676,1,0,0,0,681,684,1,0,0,0,682,680,
+		1,0,0,0,682,683,1,0,0,0,683,45,1,0,0,0,684,682,1,0,0,0,685,687,5,61,0,
+		0,686,685,1,0,0,0,686,687,1,0,0,0,687,701,1,0,0,0,688,690,5,71,0,0,689,
+		691,5,91,0,0,690,689,1,0,0,0,690,691,1,0,0,0,691,701,1,0,0,0,692,694,5,
+		104,0,0,693,695,5,91,0,0,694,693,1,0,0,0,694,695,1,0,0,0,695,701,1,0,0,
+		0,696,698,5,47,0,0,697,699,5,91,0,0,698,697,1,0,0,0,698,699,1,0,0,0,699,
+		701,1,0,0,0,700,686,1,0,0,0,700,688,1,0,0,0,700,692,1,0,0,0,700,696,1,
+		0,0,0,701,47,1,0,0,0,702,703,5,86,0,0,703,717,3,68,34,0,704,705,5,141,
+		0,0,705,706,5,174,0,0,706,711,3,96,48,0,707,708,5,178,0,0,708,710,3,96,
+		48,0,709,707,1,0,0,0,710,713,1,0,0,0,711,709,1,0,0,0,711,712,1,0,0,0,712,
+		714,1,0,0,0,713,711,1,0,0,0,714,715,5,175,0,0,715,717,1,0,0,0,716,702,
+		1,0,0,0,716,704,1,0,0,0,717,49,1,0,0,0,718,730,5,149,0,0,719,731,3,64,
+		32,0,720,721,5,174,0,0,721,722,3,64,32,0,722,723,5,175,0,0,723,731,1,0,
+		0,0,724,725,5,174,0,0,725,726,3,64,32,0,726,727,5,178,0,0,727,728,3,64,
+		32,0,728,729,5,175,0,0,729,731,1,0,0,0,730,719,1,0,0,0,730,720,1,0,0,0,
+		730,724,1,0,0,0,731,733,1,0,0,0,732,734,3,62,31,0,733,732,1,0,0,0,733,
+		734,1,0,0,0,734,51,1,0,0,0,735,737,3,94,47,0,736,738,3,54,27,0,737,736,
+		1,0,0,0,737,738,1,0,0,0,738,773,1,0,0,0,739,740,5,174,0,0,740,741,3,26,
+		13,0,741,743,5,175,0,0,742,744,3,54,27,0,743,742,1,0,0,0,743,744,1,0,0,
+		0,744,773,1,0,0,0,745,746,3,94,47,0,746,755,5,174,0,0,747,752,3,68,34,
+		0,748,749,5,178,0,0,749,751,3,68,34,0,750,748,1,0,0,0,751,754,1,0,0,0,
+		752,750,1,0,0,0,752,753,1,0,0,0,753,756,1,0,0,0,754,752,1,0,0,0,755,747,
+		1,0,0,0,755,756,1,0,0,0,756,757,1,0,0,0,757,759,5,175,0,0,758,760,3,54,
+		27,0,759,758,1,0,0,0,759,760,1,0,0,0,760,773,1,0,0,0,761,762,5,174,0,0,
+		762,767,3,44,22,0,763,764,5,178,0,0,764,766,3,44,22,0,765,763,1,0,0,0,
+		766,769,1,0,0,0,767,765,1,0,0,0,767,768,1,0,0,0,768,770,1,0,0,0,769,767,
+		1,0,0,0,770,771,5,175,0,0,771,773,1,0,0,0,772,735,1,0,0,0,772,739,1,0,
+		0,0,772,745,1,0,0,0,772,761,1,0,0,0,773,53,1,0,0,0,774,776,5,9,0,0,775,
+		774,1,0,0,0,775,776,1,0,0,0,776,777,1,0,0,0,777,779,3,96,48,0,778,780,
+		3,22,11,0,779,778,1,0,0,0,779,780,1,0,0,0,780,55,1,0,0,0,781,782,5,147,
+		0,0,782,783,3,58,29,0,783,57,1,0,0,0,784,785,5,136,0,0,785,786,5,174,0,
+		0,786,787,5,116,0,0,787,791,3,64,32,0,788,790,3,60,30,0,789,788,1,0,0,
+		0,790,793,1,0,0,0,791,789,1,0,0,0,791,792,1,0,0,0,792,794,1,0,0,0,793,
+		791,1,0,0,0,794,795,5,175,0,0,795,824,1,0,0,0,796,797,5,55,0,0,797,798,
+		5,174,0,0,798,799,5,116,0,0,799,800,3,64,32,0,800,801,5,178,0,0,801,802,
+		5,3,0,0,802,803,5,14,0,0,803,807,3,64,32,0,804,806,3,60,30,0,805,804,1,
+		0,0,0,806,809,1,0,0,0,807,805,1,0,0,0,807,808,1,0,0,0,808,810,1,0,0,0,
+		809,807,1,0,0,0,810,811,5,175,0,0,811,824,1,0,0,0,812,813,5,113,0,0,813,
+		814,5,174,0,0,814,818,3,64,32,0,815,817,3,60,30,0,816,815,1,0,0,0,817,
+		820,1,0,0,0,818,816,1,0,0,0,818,819,1,0,0,0,819,821,1,0,0,0,820,818,1,
+		0,0,0,821,822,5,175,0,0,822,824,1,0,0,0,823,784,1,0,0,0,823,796,1,0,0,
+		0,823,812,1,0,0,0,824,59,1,0,0,0,825,826,5,178,0,0,826,827,5,103,0,0,827,
+		831,3,64,32,0,828,829,5,178,0,0,829,831,3,62,31,0,830,825,1,0,0,0,830,
+		828,1,0,0,0,831,61,1,0,0,0,832,833,5,50,0,0,833,834,5,94,0,0,834,835,3,
+		64,32,0,835,63,1,0,0,0,836,837,5,182,0,0,837,838,3,66,33,0,838,65,1,0,
+		0,0,839,840,7,16,0,0,840,67,1,0,0,0,841,842,6,34,-1,0,842,844,3,72,36,
+		0,843,845,3,70,35,0,844,843,1,0,0,0,844,845,1,0,0,0,845,849,1,0,0,0,846,
+		847,5,82,0,0,847,849,3,68,34,3,848,841,1,0,0,0,848,846,1,0,0,0,849,858,
+		1,0,0,0,850,851,10,2,0,0,851,852,5,6,0,0,852,857,3,68,34,3,853,854,10,
+		1,0,0,854,855,5,89,0,0,855,857,3,68,34,2,856,850,1,0,0,0,856,853,1,0,0,
+		0,857,860,1,0,0,0,858,856,1,0,0,0,858,859,1,0,0,0,859,69,1,0,0,0,860,858,
+		1,0,0,0,861,862,3,84,42,0,862,863,3,72,36,0,863,926,1,0,0,0,864,865,3,
+		84,42,0,865,866,7,17,0,0,866,869,5,174,0,0,867,870,3,26,13,0,868,870,3,
+		68,34,0,869,867,1,0,0,0,869,868,1,0,0,0,870,871,1,0,0,0,871,872,5,175,
+		0,0,872,926,1,0,0,0,873,875,5,82,0,0,874,873,1,0,0,0,874,875,1,0,0,0,875,
+		876,1,0,0,0,876,877,5,13,0,0,877,878,3,72,36,0,878,879,5,6,0,0,879,880,
+		3,72,36,0,880,926,1,0,0,0,881,883,5,82,0,0,882,881,1,0,0,0,882,883,1,0,
+		0,0,883,884,1,0,0,0,884,885,5,60,0,0,885,886,5,174,0,0,886,887,3,26,13,
+		0,887,888,5,175,0,0,888,926,1,0,0,0,889,891,5,82,0,0,890,889,1,0,0,0,890,
+		891,1,0,0,0,891,892,1,0,0,0,892,893,5,60,0,0,893,894,5,174,0,0,894,899,
+		3,68,34,0,895,896,5,178,0,0,896,898,3,68,34,0,897,895,1,0,0,0,898,901,
+		1,0,0,0,899,897,1,0,0,0,899,900,1,0,0,0,900,902,1,0,0,0,901,899,1,0,0,
+		0,902,903,5,175,0,0,903,926,1,0,0,0,904,906,5,82,0,0,905,904,1,0,0,0,905,
+		906,1,0,0,0,906,907,1,0,0,0,907,908,7,18,0,0,908,911,3,72,36,0,909,910,
+		5,38,0,0,910,912,5,181,0,0,911,909,1,0,0,0,911,912,1,0,0,0,912,926,1,0,
+		0,0,913,915,5,66,0,0,914,916,5,82,0,0,915,914,1,0,0,0,915,916,1,0,0,0,
+		916,917,1,0,0,0,917,926,5,83,0,0,918,920,5,66,0,0,919,921,5,82,0,0,920,
+		919,1,0,0,0,920,921,1,0,0,0,921,922,1,0,0,0,922,923,5,32,0,0,923,924,5,
+		46,0,0,924,926,3,72,36,0,925,861,1,0,0,0,925,864,1,0,0,0,925,874,1,0,0,
+		0,925,882,1,0,0,0,925,890,1,0,0,0,925,905,1,0,0,0,925,913,1,0,0,0,925,
+		918,1,0,0,0,926,71,1,0,0,0,927,928,6,36,-1,0,928,1059,3,86,43,0,929,1059,
+		5,185,0,0,930,931,5,15,0,0,931,933,3,68,34,0,932,934,3,82,41,0,933,932,
+		1,0,0,0,934,935,1,0,0,0,935,933,1,0,0,0,935,936,1,0,0,0,936,939,1,0,0,
+		0,937,938,5,35,0,0,938,940,3,68,34,0,939,937,1,0,0,0,939,940,1,0,0,0,940,
+		941,1,0,0,0,941,942,5,37,0,0,942,1059,1,0,0,0,943,945,5,15,0,0,944,946,
+		3,82,41,0,945,944,1,0,0,0,946,947,1,0,0,0,947,945,1,0,0,0,947,948,1,0,
+		0,0,948,951,1,0,0,0,949,950,5,35,0,0,950,952,3,68,34,0,951,949,1,0,0,0,
+		951,952,1,0,0,0,952,953,1,0,0,0,953,954,5,37,0,0,954,1059,1,0,0,0,955,
+		956,5,16,0,0,956,957,5,174,0,0,957,958,3,68,34,0,958,959,5,9,0,0,959,960,
+		3,90,45,0,960,961,5,175,0,0,961,1059,1,0,0,0,962,963,5,8,0,0,963,972,5,
+		176,0,0,964,969,3,68,34,0,965,966,5,178,0,0,966,968,3,68,34,0,967,965,
+		1,0,0,0,968,971,1,0,0,0,969,967,1,0,0,0,969,970,1,0,0,0,970,973,1,0,0,
+		0,971,969,1,0,0,0,972,964,1,0,0,0,972,973,1,0,0,0,973,974,1,0,0,0,974,
+		1059,5,177,0,0,975,976,5,8,0,0,976,977,5,174,0,0,977,978,3,26,13,0,978,
+		979,5,175,0,0,979,1059,1,0,0,0,980,981,5,77,0,0,981,990,5,174,0,0,982,
+		987,3,78,39,0,983,984,5,178,0,0,984,986,3,78,39,0,985,983,1,0,0,0,986,
+		989,1,0,0,0,987,985,1,0,0,0,987,988,1,0,0,0,988,991,1,0,0,0,989,987,1,
+		0,0,0,990,982,1,0,0,0,990,991,1,0,0,0,991,992,1,0,0,0,992,1059,5,175,0,
+		0,993,994,5,122,0,0,994,1003,5,174,0,0,995,1000,3,80,40,0,996,997,5,178,
+		0,0,997,999,3,80,40,0,998,996,1,0,0,0,999,1002,1,0,0,0,1000,998,1,0,0,
+		0,1000,1001,1,0,0,0,1001,1004,1,0,0,0,1002,1000,1,0,0,0,1003,995,1,0,0,
+		0,1003,1004,1,0,0,0,1004,1005,1,0,0,0,1005,1059,5,175,0,0,1006,1007,5,
+		40,0,0,1007,1008,5,174,0,0,1008,1009,3,26,13,0,1009,1010,5,175,0,0,1010,
+		1059,1,0,0,0,1011,1012,3,94,47,0,1012,1013,5,174,0,0,1013,1014,5,166,0,
+		0,1014,1016,5,175,0,0,1015,1017,3,76,38,0,1016,1015,1,0,0,0,1016,1017,
+		1,0,0,0,1017,1059,1,0,0,0,1018,1019,3,94,47,0,1019,1031,5,174,0,0,1020,
+		1022,5,32,0,0,1021,1020,1,0,0,0,1021,1022,1,0,0,0,1022,1023,1,0,0,0,1023,
+		1028,3,74,37,0,1024,1025,5,178,0,0,1025,1027,3,74,37,0,1026,1024,1,0,0,
+		0,1027,1030,1,0,0,0,1028,1026,1,0,0,0,1028,1029,1,0,0,0,1029,1032,1,0,
+		0,0,1030,1028,1,0,0,0,1031,1021,1,0,0,0,1031,1032,1,0,0,0,1032,1033,1,
+		0,0,0,1033,1035,5,175,0,0,1034,1036,3,76,38,0,1035,1034,1,0,0,0,1035,1036,
+		1,0,0,0,1036,1059,1,0,0,0,1037,1038,5,174,0,0,1038,1039,3,26,13,0,1039,
+		1040,5,175,0,0,1040,1059,1,0,0,0,1041,1059,3,96,48,0,1042,1043,3,96,48,
+		0,1043,1044,5,179,0,0,1044,1045,3,96,48,0,1045,1059,1,0,0,0,1046,1047,
+		5,174,0,0,1047,1048,3,68,34,0,1048,1049,5,175,0,0,1049,1059,1,0,0,0,1050,
+		1051,5,174,0,0,1051,1052,3,68,34,0,1052,1053,5,175,0,0,1053,1054,5,179,
+		0,0,1054,1055,3,96,48,0,1055,1059,1,0,0,0,1056,1057,7,19,0,0,1057,1059,
+		3,72,36,4,1058,927,1,0,0,0,1058,929,1,0,0,0,1058,930,1,0,0,0,1058,943,
+		1,0,0,0,1058,955,1,0,0,0,1058,962,1,0,0,0,1058,975,1,0,0,0,1058,980,1,
+		0,0,0,1058,993,1,0,0,0,1058,1006,1,0,0,0,1058,1011,1,0,0,0,1058,1018,1,
+		0,0,0,1058,1037,1,0,0,0,1058,1041,1,0,0,0,1058,1042,1,0,0,0,1058,1046,
+		1,0,0,0,1058,1050,1,0,0,0,1058,1056,1,0,0,0,1059,1085,1,0,0,0,1060,1061,
+		10,3,0,0,1061,1062,7,20,0,0,1062,1084,3,72,36,4,1063,1064,10,2,0,0,1064,
+		1065,7,19,0,0,1065,1084,3,72,36,3,1066,1067,10,1,0,0,1067,1068,5,169,0,
+		0,1068,1084,3,72,36,2,1069,1070,10,8,0,0,1070,1071,5,176,0,0,1071,1072,
+		3,72,36,0,1072,1073,5,177,0,0,1073,1084,1,0,0,0,1074,1075,10,7,0,0,1075,
+		1076,5,172,0,0,1076,1084,3,96,48,0,1077,1078,10,6,0,0,1078,1079,5,171,
+		0,0,1079,1084,3,90,45,0,1080,1081,10,5,0,0,1081,1082,5,19,0,0,1082,1084,
+		3,94,47,0,1083,1060,1,0,0,0,1083,1063,1,0,0,0,1083,1066,1,0,0,0,1083,1069,
+		1,0,0,0,1083,1074,1,0,0,0,1083,1077,1,0,0,0,1083,1080,1,0,0,0,1084,1087,
+		1,0,0,0,1085,1083,1,0,0,0,1085,1086,1,0,0,0,1086,73,1,0,0,0,1087,1085,
+		1,0,0,0,1088,1089,3,96,48,0,1089,1090,5,173,0,0,1090,1091,3,68,34,0,1091,
+		1107,1,0,0,0,1092,1093,5,174,0,0,1093,1098,3,96,48,0,1094,1095,5,178,0,
+		0,1095,1097,3,96,48,0,1096,1094,1,0,0,0,1097,1100,1,0,0,0,1098,1096,1,
+		0,0,0,1098,1099,1,0,0,0,1099,1101,1,0,0,0,1100,1098,1,0,0,0,1101,1102,
+		5,175,0,0,1102,1103,5,173,0,0,1103,1104,3,68,34,0,1104,1107,1,0,0,0,1105,
+		1107,3,68,34,0,1106,1088,1,0,0,0,1106,1092,1,0,0,0,1106,1105,1,0,0,0,1107,
+		75,1,0,0,0,1108,1109,5,92,0,0,1109,1120,5,174,0,0,1110,1111,5,93,0,0,1111,
+		1112,5,14,0,0,1112,1117,3,68,34,0,1113,1114,5,178,0,0,1114,1116,3,68,34,
+		0,1115,1113,1,0,0,0,1116,1119,1,0,0,0,1117,1115,1,0,0,0,1117,1118,1,0,
+		0,0,1118,1121,1,0,0,0,1119,1117,1,0,0,0,1120,1110,1,0,0,0,1120,1121,1,
+		0,0,0,1121,1123,1,0,0,0,1122,1124,3,32,16,0,1123,1122,1,0,0,0,1123,1124,
+		1,0,0,0,1124,1125,1,0,0,0,1125,1126,5,175,0,0,1126,77,1,0,0,0,1127,1128,
+		3,68,34,0,1128,1129,5,170,0,0,1129,1130,3,68,34,0,1130,79,1,0,0,0,1131,
+		1132,3,96,48,0,1132,1133,5,170,0,0,1133,1134,3,68,34,0,1134,81,1,0,0,0,
+		1135,1136,5,145,0,0,1136,1137,3,68,34,0,1137,1138,5,128,0,0,1138,1139,
+		3,68,34,0,1139,83,1,0,0,0,1140,1164,5,154,0,0,1141,1164,5,155,0,0,1142,
+		1164,5,158,0,0,1143,1164,5,156,0,0,1144,1164,5,159,0,0,1145,1164,5,157,
+		0,0,1146,1164,5,163,0,0,1147,1164,5,161,0,0,1148,1164,5,162,0,0,1149,1164,
+		5,160,0,0,1150,1151,5,88,0,0,1151,1157,5,174,0,0,1152,1153,3,96,48,0,1153,
+		1154,5,179,0,0,1154,1156,1,0,0,0,1155,1152,1,0,0,0,1156,1159,1,0,0,0,1157,
+		1155,1,0,0,0,1157,1158,1,0,0,0,1158,1160,1,0,0,0,1159,1157,1,0,0,0,1160,
+		1161,3,84,42,0,1161,1162,5,175,0,0,1162,1164,1,0,0,0,1163,1140,1,0,0,0,
+		1163,1141,1,0,0,0,1163,1142,1,0,0,0,1163,1143,1,0,0,0,1163,1144,1,0,0,
+		0,1163,1145,1,0,0,0,1163,1146,1,0,0,0,1163,1147,1,0,0,0,1163,1148,1,0,
+		0,0,1163,1149,1,0,0,0,1163,1150,1,0,0,0,1164,85,1,0,0,0,1165,1181,5,83,
+		0,0,1166,1181,7,21,0,0,1167,1181,3,88,44,0,1168,1181,5,181,0,0,1169,1170,
+		5,130,0,0,1170,1181,5,181,0,0,1171,1172,5,24,0,0,1172,1181,5,181,0,0,1173,
+		1174,5,129,0,0,1174,1181,5,181,0,0,1175,1176,5,64,0,0,1176,1178,5,181,
+		0,0,1177,1179,3,66,33,0,1178,1177,1,0,0,0,1178,1179,1,0,0,0,1179,1181,
+		1,0,0,0,1180,1165,1,0,0,0,1180,1166,1,0,0,0,1180,1167,1,0,0,0,1180,1168,
+		1,0,0,0,1180,1169,1,0,0,0,1180,1171,1,0,0,0,1180,1173,1,0,0,0,1180,1175,
+		1,0,0,0,1181,87,1,0,0,0,1182,1183,7,22,0,0,1183,89,1,0,0,0,1184,1185,6,
+		45,-1,0,1185,1186,5,8,0,0,1186,1187,5,158,0,0,1187,1188,3,90,45,0,1188,
+		1189,5,159,0,0,1189,1230,1,0,0,0,1190,1191,5,77,0,0,1191,1192,5,158,0,
+		0,1192,1193,3,90,45,0,1193,1194,5,178,0,0,1194,1195,3,90,45,0,1195,1196,
+		5,159,0,0,1196,1230,1,0,0,0,1197,1214,5,122,0,0,1198,1210,5,158,0,0,1199,
+		1200,3,96,48,0,1200,1207,3,90,45,0,1201,1202,5,178,0,0,1202,1203,3,96,
+		48,0,1203,1204,3,90,45,0,1204,1206,1,0,0,0,1205,1201,1,0,0,0,1206,1209,
+		1,0,0,0,1207,1205,1,0,0,0,1207,1208,1,0,0,0,1208,1211,1,0,0,0,1209,1207,
+		1,0,0,0,1210,1199,1,0,0,0,1210,1211,1,0,0,0,1211,1212,1,0,0,0,1212,1215,
+		5,159,0,0,1213,1215,5,155,0,0,1214,1198,1,0,0,0,1214,1213,1,0,0,0,1215,
+		1230,1,0,0,0,1216,1227,3,92,46,0,1217,1218,5,174,0,0,1218,1223,5,182,0,
+		0,1219,1220,5,178,0,0,1220,1222,5,182,0,0,1221,1219,1,0,0,0,1222,1225,
+		1,0,0,0,1223,1221,1,0,0,0,1223,1224,1,0,0,0,1224,1226,1,0,0,0,1225,1223,
+		1,0,0,0,1226,1228,5,175,0,0,1227,1217,1,0,0,0,1227,1228,1,0,0,0,1228,1230,
+		1,0,0,0,1229,1184,1,0,0,0,1229,1190,1,0,0,0,1229,1197,1,0,0,0,1229,1216,
+		1,0,0,0,1230,1239,1,0,0,0,1231,1232,10,5,0,0,1232,1234,5,176,0,0,1233,
+		1235,5,182,0,0,1234,1233,1,0,0,0,1234,1235,1,0,0,0,1235,1236,1,0,0,0,1236,
+		1238,5,177,0,0,1237,1231,1,0,0,0,1238,1241,1,0,0,0,1239,1237,1,0,0,0,1239,
+		1240,1,0,0,0,1240,91,1,0,0,0,1241,1239,1,0,0,0,1242,1243,5,33,0,0,1243,
+		1252,5,96,0,0,1244,1245,5,18,0,0,1245,1252,5,144,0,0,1246,1247,7,23,0,
+		0,1247,1248,7,24,0,0,1248,1249,5,129,0,0,1249,1252,5,153,0,0,1250,1252,
+		3,94,47,0,1251,1242,1,0,0,0,1251,1244,1,0,0,0,1251,1246,1,0,0,0,1251,1250,
+		1,0,0,0,1252,93,1,0,0,0,1253,1258,3,96,48,0,1254,1255,5,179,0,0,1255,1257,
+		3,96,48,0,1256,1254,1,0,0,0,1257,1260,1,0,0,0,1258,1256,1,0,0,0,1258,1259,
+		1,0,0,0,1259,95,1,0,0,0,1260,1258,1,0,0,0,1261,1267,5,186,0,0,1262,1267,
+		5,187,0,0,1263,1267,5,188,0,0,1264,1267,5,189,0,0,1265,1267,3,98,49,0,
+		1266,1261,1,0,0,0,1266,1262,1,0,0,0,1266,1263,1,0,0,0,1266,1264,1,0,0,
+		0,1266,1265,1,0,0,0,1267,97,1,0,0,0,1268,1269,7,25,0,0,1269,99,1,0,0,0,
+		172,103,110,115,121,124,135,140,145,152,156,160,173,180,190,196,201,207,
 		213,218,222,226,229,233,243,250,260,263,267,271,276,281,285,292,295,301,
-		305,309,314,317,323,327,331,336,342,347,355,361,366,376,387,395,403,414,
-		423,430,434,437,445,453,461,471,475,486,493,504,515,522,525,528,531,539,
-		544,549,556,565,568,571,575,584,587,591,600,603,609,618,623,627,635,640,
-		649,652,654,664,667,673,675,679,683,687,691,693,704,709,723,726,730,736,
-		745,748,752,760,765,768,772,784,800,811,816,823,837,841,849,851,862,867,
-		875,883,892,898,904,908,913,918,928,932,940,944,962,965,980,983,993,996,
-		1009,1014,1021,1024,1028,1051,1076,1078,1091,1099,1110,1113,1116,1150,
-		1156,1171,1173,1200,1203,1207,1216,1220,1222,1227,1232,1244,1251,1259
+		305,309,314,317,323,327,331,336,342,347,355,361,366,376,387,395,403,411,
+		421,430,437,441,444,452,460,468,478,482,493,500,511,522,529,532,535,538,
+		546,551,556,563,572,575,578,582,591,594,598,607,610,616,625,630,634,642,
+		647,656,659,661,671,674,680,682,686,690,694,698,700,711,716,730,733,737,
+		743,752,755,759,767,772,775,779,791,807,818,823,830,844,848,856,858,869,
+		874,882,890,899,905,911,915,920,925,935,939,947,951,969,972,987,990,1000,
+		1003,1016,1021,1028,1031,1035,1058,1083,1085,1098,1106,1117,1120,1123,
+		1157,1163,1178,1180,1207,1210,1214,1223,1227,1229,1234,1239,1251,1258,
+		1266
 	};
 
 	public static readonly ATN _ATN =

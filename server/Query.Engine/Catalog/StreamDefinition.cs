@@ -22,6 +22,16 @@ public enum ValueFormat
     None,
 }
 
+/// <summary>What a source is: a stream (every record is an event) or a table (its log is a changelog).</summary>
+public enum RelationKind
+{
+    Stream,
+
+    /// <summary>A table: latest value per PRIMARY KEY; a record with a null value (a tombstone) deletes the key.
+    /// </summary>
+    Table,
+}
+
 /// <summary>How a record's key holds the KEY column (ksqlDB's KEY_FORMAT).</summary>
 public enum KeyFormat
 {
@@ -53,6 +63,11 @@ public sealed record StreamDefinition(
     long RetentionMs,
     long CreatedAtMs)
 {
+    /// <summary>Stream or table (a table's <see cref="KeyColumn"/> is its PRIMARY KEY).</summary>
+    public RelationKind Kind { get; init; } = RelationKind.Stream;
+
+    public bool IsTable => Kind == RelationKind.Table;
+
     public KeyFormat KeyFormat { get; init; } = KeyFormat.Kafka;
 
     /// <summary>VALUE_DELIMITER of a DELIMITED value (default a comma).</summary>

@@ -82,16 +82,13 @@ public sealed class RowAppender : IDisposable
         // With TIMESTAMP = 'col' the column is the row time (as ksqlDB's extractor), even when ROWTIME is named.
         var fromColumn = TimestampOf(row, definition);
         var timestamp = fromColumn >= 0 ? fromColumn : explicitTimestampMs ?? RecordBatchBuilder.UseAppendTime;
-        byte[]? key = null;
+        var key = KeyEncoding.Encode(_stream, row);
         int partition;
-        if (definition.KeyColumn >= 0 && !row[definition.KeyColumn].IsNull)
-        {
-            key = _stream.Codec is { } keyCodec ? keyCodec.EncodeKey(row)!
-                : KafkaPartitioner.SerializeKey(row[definition.KeyColumn], _stream.Types[definition.KeyColumn]);
+        if (key is not null)
             partition = KafkaPartitioner.Partition(key, _stream.Log.PartitionCount);
-        }
         else
         {
+            CheckKeyed(hasKey: false);
             partition = _stream.NextRoundRobinPartition();
         }
         var builder = BuilderFor(partition);
@@ -106,10 +103,33 @@ public sealed class RowAppender : IDisposable
         if (value.Length + 64 > _maxRecordBytes)
             throw new SqlException(SqlState.ProgramLimitExceeded,
                 $"row of {value.Length} bytes exceeds the stream's limit of {_maxRecordBytes} bytes");
+        CheckKeyed(hasKey);
         var partition = hasKey
             ? KafkaPartitioner.Partition(key, _stream.Log.PartitionCount)
             : _stream.NextRoundRobinPartition();
         BuilderFor(partition).Add(timestampMs, key, hasKey, value, default);
+        RowCount++;
+    }
+
+    /// <summary>A table's row needs its PRIMARY KEY: a record without a key could never be read or deleted.
+    /// </summary>
+    private void CheckKeyed(bool hasKey)
+    {
+        if (!hasKey && _stream.Definition.IsTable)
+            throw new SqlException(SqlState.NotNullViolation,
+                $"the PRIMARY KEY column \"{_stream.Definition.Columns[_stream.Definition.KeyColumn].Name}\" of table "
+                + $"\"{_stream.Definition.Name}\" cannot be NULL");
+    }
+
+    /// <summary>
+    /// Adds a tombstone for <paramref name="key"/> (encoded by <see cref="KeyEncoding"/>): the table's row of that
+    /// key is deleted when the transaction commits.
+    /// </summary>
+    public void AddTombstone(ReadOnlySpan<byte> key)
+    {
+        ObjectDisposedException.ThrowIf(_committed, this);
+        var partition = KafkaPartitioner.Partition(key, _stream.Log.PartitionCount);
+        BuilderFor(partition).AddNullValue(RecordBatchBuilder.UseAppendTime, key, hasKey: true);
         RowCount++;
     }
 

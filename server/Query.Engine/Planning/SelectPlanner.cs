@@ -76,7 +76,8 @@ public sealed class SelectPlanner
         BoundExpr? having, List<BoundExpr> projection, List<ColumnInfo> columns, List<SortKey> orderBy, long? limit,
         long offset, bool isPush)
     {
-        LogicalPlan plan = source is null ? new LogicalValues() : new LogicalScan(source, isPush, where);
+        LogicalPlan plan = source is null ? new LogicalValues()
+            : TableAccess.Leaf(source, isPush, where) ?? new LogicalScan(source, isPush, where);
         if (where is not null)
             plan = new LogicalFilter(plan, where);
         if (aggregation is not null)

@@ -65,7 +65,8 @@ internal static partial class ShowHandler
         var rows = statement switch
         {
             Ast.Show { Kind: Ast.ShowKind.Streams } => Streams(session),
-            Ast.Show { Kind: Ast.ShowKind.Tables or Ast.ShowKind.Types } => [],
+            Ast.Show { Kind: Ast.ShowKind.Tables } => Tables(session),
+            Ast.Show { Kind: Ast.ShowKind.Types } => [],
             Ast.Show { Kind: Ast.ShowKind.Topics } => Topics(session),
             Ast.Show { Kind: Ast.ShowKind.Functions } => Functions(),
             Ast.Show { Kind: Ast.ShowKind.Properties or Ast.ShowKind.Variables } => Properties(session),
@@ -81,8 +82,24 @@ internal static partial class ShowHandler
     {
         var rows = new List<Cell[]>();
         foreach (var stream in session.Engine.ListStreams())
+        {
+            if (stream.IsTable)
+                continue;
             rows.Add(EngineSession.TextRow(stream.Name, stream.LogName, stream.KeyFormat.ToString().ToUpperInvariant(),
                 Format(stream), stream.Partitions));
+        }
+        return rows;
+    }
+
+    private static List<Cell[]> Tables(EngineSession session)
+    {
+        var rows = new List<Cell[]>();
+        foreach (var table in session.Engine.ListStreams())
+        {
+            if (table.IsTable)
+                rows.Add(EngineSession.TextRow(table.Name, table.LogName,
+                    table.KeyFormat.ToString().ToUpperInvariant(), Format(table)));
+        }
         return rows;
     }
 

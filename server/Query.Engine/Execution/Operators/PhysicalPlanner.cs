@@ -33,7 +33,7 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
     /// <param name="clock">The engine's clock, for the functions that read the time.</param>
     public static Func<OperatorContext, RowOperator> Plan(BoundQuery query, TimeProvider clock)
     {
-        var root = new PhysicalPlanner(query.Scan is null, clock, query.Scan?.Unbounded == true).Visit(query.Root);
+        var root = new PhysicalPlanner(query.ReadsFewRows, clock, query.Scan?.Unbounded == true).Visit(query.Root);
         return root.Rows ?? throw new InvalidOperationException("a query plan must end in rows (a projection)");
     }
 
@@ -51,6 +51,19 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
         }
         return new Node(context => new ScanOperator(ScanPlan.ForPull(source, pushdown), context.Statistics,
             context.Limits), null);
+    }
+
+    public override Node VisitTableScan(LogicalTableScan scan)
+    {
+        var source = scan.Source;
+        return new Node(context => new TableScanOperator(source, context.Statistics, context.Limits), null);
+    }
+
+    public override Node VisitKeyLookup(LogicalKeyLookup lookup)
+    {
+        var source = lookup.Source;
+        var keys = TableKeys.Encode(source, lookup.Keys, _clock);
+        return new Node(context => new KeyLookupOperator(source, keys, context.Statistics, context.Limits), null);
     }
 
     public override Node VisitFilter(LogicalFilter filter)
