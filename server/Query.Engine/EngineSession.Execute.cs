@@ -28,6 +28,8 @@ public sealed partial class EngineSession
                 return DdlHandler.AddColumns(this, alter);
             case Ast.CreateStreamAsSelect csas:
                 return PersistentQueryHandler.CreateStreamAsSelect(this, csas);
+            case Ast.CreateTableAsSelect ctas:
+                return PersistentQueryHandler.CreateTableAsSelect(this, ctas);
             case Ast.InsertInto insertSelect:
                 return PersistentQueryHandler.InsertInto(this, insertSelect);
             case Ast.Terminate terminate:
@@ -50,7 +52,6 @@ public sealed partial class EngineSession
 
     private static string FeatureName(Ast.Statement statement) => statement switch
     {
-        Ast.CreateTableAsSelect => "CREATE TABLE ... AS SELECT (persistent queries)",
         Ast.AlterSourceSetProperties => "ALTER ... SET (properties are fixed at creation)",
         Ast.CreateType or Ast.DropType => "CREATE TYPE / DROP TYPE",
         Ast.Print => "PRINT (use SELECT ... EMIT CHANGES)",
