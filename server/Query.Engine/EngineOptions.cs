@@ -50,6 +50,9 @@ public sealed record EngineOptions
     /// </summary>
     public Query.Tiering.ColdStore? ColdStore { get; init; }
 
+    /// <summary>Server-wide tiering defaults for streams that do not set TIERED / LOCAL_RETENTION_*.</summary>
+    public Tiering.TieringDefaults Tiering { get; init; } = new();
+
     /// <summary>
     /// Records per batch that query operators pass to each other (one virtual call per batch); at least 1.
     /// </summary>

@@ -38,6 +38,10 @@ public sealed partial class EngineSession
                 return PersistentQueryHandler.ShowQueries(this, show.Extended);
             case Ast.Explain { QueryId: { } queryId }:
                 return PersistentQueryHandler.Explain(this, queryId);
+            case Ast.AlterSourceSetProperties alter:
+                return TieringHandler.SetProperties(this, alter);
+            case Ast.ArchiveStream archive:
+                return await TieringHandler.ArchiveAsync(this, archive, cancellationToken);
             case Ast.Explain explain:
                 return QueryHandler.Explain(this, explain, parameters);
             case Ast.Show or Ast.Describe or Ast.DescribeFunction or Ast.ShowVariable:
@@ -52,7 +56,6 @@ public sealed partial class EngineSession
 
     private static string FeatureName(Ast.Statement statement) => statement switch
     {
-        Ast.AlterSourceSetProperties => "ALTER ... SET (properties are fixed at creation)",
         Ast.CreateType or Ast.DropType => "CREATE TYPE / DROP TYPE",
         Ast.Print => "PRINT (use SELECT ... EMIT CHANGES)",
         _ => statement.GetType().Name,

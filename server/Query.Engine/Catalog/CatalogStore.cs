@@ -132,6 +132,10 @@ public sealed class CatalogStore
         public int Partitions { get; set; } = 1;
         public long RetentionMs { get; set; } = -1;
         public long CreatedAtMs { get; set; }
+        public long RetentionBytes { get; set; } = -1;
+        public bool? Tiered { get; set; }
+        public long? LocalRetentionMs { get; set; }
+        public long? LocalRetentionBytes { get; set; }
 
         public static CatalogEntry From(StreamDefinition definition)
         {
@@ -150,6 +154,10 @@ public sealed class CatalogStore
                 Partitions = definition.Partitions,
                 RetentionMs = definition.RetentionMs,
                 CreatedAtMs = definition.CreatedAtMs,
+                RetentionBytes = definition.RetentionBytes,
+                Tiered = definition.Tiering.Enabled,
+                LocalRetentionMs = definition.Tiering.LocalRetentionMs,
+                LocalRetentionBytes = definition.Tiering.LocalRetentionBytes,
             };
             foreach (var column in definition.Columns)
             {
@@ -173,6 +181,8 @@ public sealed class CatalogStore
                 ValueDelimiter = ValueDelimiter.Length == 1 ? ValueDelimiter[0] : ',',
                 WrapSingleValue = WrapSingleValue,
                 TimestampFormat = TimestampFormat,
+                RetentionBytes = RetentionBytes,
+                Tiering = new Tiering.StreamTiering(Tiered, LocalRetentionMs, LocalRetentionBytes),
             };
         }
     }

@@ -79,6 +79,12 @@ public sealed record StreamDefinition(
     /// <summary>TIMESTAMP_FORMAT: the Java pattern of a STRING TIMESTAMP column (null: BIGINT or TIMESTAMP).</summary>
     public string? TimestampFormat { get; init; }
 
+    /// <summary>TIERED and LOCAL_RETENTION_* as given (null: the server's default).</summary>
+    public Tiering.StreamTiering Tiering { get; init; } = Engine.Tiering.StreamTiering.Unset;
+
+    /// <summary>RETENTION_BYTES per partition over both tiers (-1: no limit).</summary>
+    public long RetentionBytes { get; init; } = -1;
+
     /// <summary>Whether rows are stored in a format other tools read (key columns live in the record key).</summary>
     public bool IsExternalFormat => ValueFormat != ValueFormat.Binary;
 

@@ -48,7 +48,10 @@ internal static class DdlHandler
                 ValueDelimiter = properties.ValueDelimiter,
                 WrapSingleValue = properties.WrapSingleValue ?? true,
                 TimestampFormat = properties.TimestampFormat,
+                Tiering = properties.Tiering,
+                RetentionBytes = log.Options.RetentionBytes,
             };
+            engine.ApplyTiering(definition, log);
             engine.Catalog.Put(definition);
             engine.SetStream(engine.NewStream(definition, log));
         }
@@ -186,7 +189,10 @@ internal static class DdlHandler
             engine.RemoveStream(name);
             stream.Table?.Dispose();
             if (drop.DeleteTopic)
+            {
                 engine.Logs.DeleteLog(stream.Definition.LogName);
+                engine.Options.ColdStore?.DeleteStream(name);
+            }
         }
         return StatementResult.Command(drop.Kind == Ast.SourceKind.Table ? "DROP TABLE" : "DROP STREAM");
     }

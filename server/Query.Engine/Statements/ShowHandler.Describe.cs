@@ -58,6 +58,7 @@ internal static partial class ShowHandler
             + $"rowtime from {timestamp} retention_ms {definition.RetentionMs} "
             + $"skipped_records {stream.SkippedRecords}{state}"));
         rows.AddRange(partitionRows);
+        rows.AddRange(TierRows(session, stream));
         return rows;
     }
 

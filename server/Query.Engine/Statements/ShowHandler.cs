@@ -54,6 +54,8 @@ internal static partial class ShowHandler
         Ast.Show { Kind: Ast.ShowKind.Properties or Ast.ShowKind.Variables } => PropertyColumns,
         Ast.Show { Kind: Ast.ShowKind.Queries } show => PersistentQueryHandler.ShowColumns(show.Extended),
         Ast.Show { Kind: Ast.ShowKind.Types } => PropertyColumns,
+        Ast.Show { Kind: Ast.ShowKind.Archivals } => TieringHandler.RunColumns,
+        Ast.ArchiveStream => TieringHandler.ArchiveColumns,
         Ast.Describe => DescribeColumns,
         Ast.DescribeFunction => FunctionDetailColumns,
         Ast.ShowVariable show => VariableColumns(show),
@@ -62,6 +64,8 @@ internal static partial class ShowHandler
 
     public static StatementResult Execute(EngineSession session, Ast.Statement statement)
     {
+        if (statement is Ast.Show { Kind: Ast.ShowKind.Archivals })
+            return TieringHandler.ShowRuns(session);
         var rows = statement switch
         {
             Ast.Show { Kind: Ast.ShowKind.Streams } => Streams(session),
