@@ -94,7 +94,11 @@ internal sealed class PersistentQueryPlan
         }
         var rewritten = query with
         {
-            Body = select with { Items = Ast.EquatableArray.From(items), PartitionBy = Ast.EquatableArray<Ast.Expr>.Empty },
+            Body = select with
+            {
+                Items = Ast.EquatableArray.From(items),
+                PartitionBy = Ast.EquatableArray<Ast.Expr>.Empty,
+            },
             Emit = Ast.EmitKind.Changes,
         };
         var planner = new SelectPlanner(name => engine.GetStream(EngineSession.SourceName(name), name.Span.Start + 1),

@@ -189,7 +189,7 @@ public sealed class ContinuousAggregateOperator : RowOperator
     /// <summary>Whether groups changed since the last <see cref="WriteChanges"/>.</summary>
     public bool HasChanges => _changedSinceCommit.Count > 0;
 
-    /// <summary>Restores one group from its latest state changelog entry (written by <see cref="WriteChanges"/>).</summary>
+    /// <summary>Restores one group from a state changelog entry (written by <see cref="WriteChanges"/>).</summary>
     public void Restore(ReadOnlySpan<byte> key, ReadOnlySpan<byte> state)
     {
         var position = 0;
