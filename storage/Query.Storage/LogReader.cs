@@ -210,6 +210,8 @@ public sealed partial class LogReader : IRecordReader
     // it, wherever it lies and whatever the order of the timestamps. True when it moved.
     private bool JumpOverBlocksOutsideRange(Segment segment, bool isSealed, long sizeBytes)
     {
+        if (isSealed && !segment.Index.HasBlockBounds)
+            BlockBoundsScan.Fill(segment, sizeBytes);        // once per segment loaded from its index files
         var found = segment.Index.FindBlockOverlapping(_filePosition, _minTimestampMs, _maxTimestampMs,
             out var blockPosition, out var nextBlockPosition);
         _nextBlockPosition = found ? nextBlockPosition : long.MaxValue;
