@@ -27,5 +27,8 @@ public sealed record BoundQuery(LogicalPlan Root, EquatableArray<ColumnInfo> Col
         public override LogicalScan? VisitSort(LogicalSort sort) => Visit(sort.Input);
 
         public override LogicalScan? VisitLimit(LogicalLimit limit) => Visit(limit.Input);
+
+        public override LogicalScan? VisitTableFunction(LogicalTableFunction tableFunction) =>
+            Visit(tableFunction.Input);
     }
 }

@@ -21,4 +21,6 @@ public abstract class LogicalPlanVisitor<TResult>
     public abstract TResult VisitSort(LogicalSort sort);
 
     public abstract TResult VisitLimit(LogicalLimit limit);
+
+    public abstract TResult VisitTableFunction(LogicalTableFunction tableFunction);
 }
