@@ -127,6 +127,8 @@ public sealed class CatalogStore
         public string ValueDelimiter { get; set; } = ",";
         public bool WrapSingleValue { get; set; } = true;
         public string? TimestampFormat { get; set; }
+        public List<int> HeaderColumns { get; set; } = [];
+        public List<string?> HeaderKeys { get; set; } = [];
         public string LogName { get; set; } = "";
         public int Partitions { get; set; } = 1;
         public long RetentionMs { get; set; } = -1;
@@ -154,6 +156,11 @@ public sealed class CatalogStore
                 entry.ColumnNames.Add(column.Name);
                 entry.ColumnTypes.Add(column.Type.ToString());
             }
+            foreach (var header in definition.Headers)
+            {
+                entry.HeaderColumns.Add(header.Column);
+                entry.HeaderKeys.Add(header.Key);
+            }
             return entry;
         }
 
@@ -170,6 +177,8 @@ public sealed class CatalogStore
                 ValueDelimiter = ValueDelimiter.Length == 1 ? ValueDelimiter[0] : ',',
                 WrapSingleValue = WrapSingleValue,
                 TimestampFormat = TimestampFormat,
+                Headers = [.. HeaderColumns.Select((column, i) => new HeaderColumn(column,
+                    i < HeaderKeys.Count ? HeaderKeys[i] : null))],
             };
         }
     }

@@ -46,7 +46,8 @@ public sealed class ScanSource : IDisposable
             _statistics.RecordsScanned++;
             if (CancellationToken.IsCancellationRequested)
                 throw Errors.SqlException.Canceled();
-            batch.Add(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs, _partition);
+            batch.Add(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs, _partition,
+                record.RawHeaders, record.HeaderCount);
         }
         return batch.RecordCount > 0;
     }

@@ -26,12 +26,15 @@ internal static class DdlHandler
         var (columns, key) = Columns(create.Columns);
         var timestamp = TimestampColumn(properties, columns, create);
         FormatChecks.Check(properties, columns, key, create.Span.Start + 1);
+        var headers = HeaderColumns.Of(create.Columns, properties.ValueFormat);
         lock (engine.DdlLock)
         {
             if (engine.TryGetStream(name, out var existing))
             {
                 if (create.IfNotExists)
                     return StatementResult.Command("CREATE STREAM");
+                if (create.OrReplace && !headers.SequenceEqual(existing.Definition.Headers))
+                    throw SqlException.FeatureNotSupported("CREATE OR REPLACE STREAM that changes HEADER columns");
                 if (!create.OrReplace)
                     throw new SqlException(SqlState.DuplicateTable, $"stream \"{name}\" already exists",
                         position: create.Name.Span.Start + 1);
@@ -46,6 +49,7 @@ internal static class DdlHandler
                 ValueDelimiter = properties.ValueDelimiter,
                 WrapSingleValue = properties.WrapSingleValue ?? true,
                 TimestampFormat = properties.TimestampFormat,
+                Headers = headers,
             };
             engine.Catalog.Put(definition);
             engine.SetStream(engine.NewStream(definition, log));
@@ -120,8 +124,6 @@ internal static class DdlHandler
                 case Ast.ColumnRole.PrimaryKey:
                     throw new SqlException(SqlState.SyntaxError, "streams take KEY columns; PRIMARY KEY is for tables",
                         position: position);
-                case Ast.ColumnRole.Headers or Ast.ColumnRole.Header:
-                    throw SqlException.FeatureNotSupported("HEADERS columns", position);
             }
             columns.Add(new ColumnInfo(name, TypeResolver.Resolve(column.Type)));
         }

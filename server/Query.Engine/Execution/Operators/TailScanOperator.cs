@@ -88,7 +88,7 @@ public sealed class TailScanOperator : RecordOperator
             state.NextOffset = record.Offset + 1;
             _statistics.RecordsScanned++;
             _batch.Add(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs,
-                state.Start.Partition);
+                state.Start.Partition, record.RawHeaders, record.HeaderCount);
         }
     }
 
