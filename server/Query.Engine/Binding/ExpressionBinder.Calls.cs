@@ -39,7 +39,7 @@ public sealed partial class ExpressionBinder
                 return BindLambdaCall(call, name, position);
             case "EXPLODE" or "CUBE_EXPLODE":
                 throw SqlException.FeatureNotSupported(
-                    $"table function {name} (one input row to many output rows)", position);
+                    $"table function {name} inside an expression (it stands only as a whole SELECT item)", position);
         }
         if (!FunctionRegistry.TryGet(name, out var definition))
             throw new SqlException(SqlState.UndefinedFunction, $"function {name.ToLowerInvariant()} does not exist",

@@ -128,6 +128,8 @@ public sealed class CatalogStore
         public string ValueDelimiter { get; set; } = ",";
         public bool WrapSingleValue { get; set; } = true;
         public string? TimestampFormat { get; set; }
+        public List<int> HeaderColumns { get; set; } = [];
+        public List<string?> HeaderKeys { get; set; } = [];
         public string LogName { get; set; } = "";
         public int Partitions { get; set; } = 1;
         public long RetentionMs { get; set; } = -1;
@@ -164,6 +166,11 @@ public sealed class CatalogStore
                 entry.ColumnNames.Add(column.Name);
                 entry.ColumnTypes.Add(column.Type.ToString());
             }
+            foreach (var header in definition.Headers)
+            {
+                entry.HeaderColumns.Add(header.Column);
+                entry.HeaderKeys.Add(header.Key);
+            }
             return entry;
         }
 
@@ -183,6 +190,8 @@ public sealed class CatalogStore
                 TimestampFormat = TimestampFormat,
                 RetentionBytes = RetentionBytes,
                 Tiering = new Tiering.StreamTiering(Tiered, LocalRetentionMs, LocalRetentionBytes),
+                Headers = [.. HeaderColumns.Select((column, i) => new HeaderColumn(column,
+                    i < HeaderKeys.Count ? HeaderKeys[i] : null))],
             };
         }
     }

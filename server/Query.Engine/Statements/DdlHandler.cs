@@ -26,6 +26,7 @@ internal static class DdlHandler
         var (columns, key) = Columns(create.Columns);
         var timestamp = TimestampColumn(properties, columns, create.Span.Start + 1);
         FormatChecks.Check(properties, columns, key, create.Span.Start + 1);
+        var headers = HeaderColumns.Of(create.Columns, properties.ValueFormat);
         lock (engine.DdlLock)
         {
             if (engine.TryGetStream(name, out var existing))
@@ -34,6 +35,8 @@ internal static class DdlHandler
                     create.Name.Span.Start + 1);
                 if (create.IfNotExists)
                     return StatementResult.Command("CREATE STREAM");
+                if (create.OrReplace && !headers.SequenceEqual(existing.Definition.Headers))
+                    throw SqlException.FeatureNotSupported("CREATE OR REPLACE STREAM that changes HEADER columns");
                 if (!create.OrReplace)
                     throw new SqlException(SqlState.DuplicateTable, $"stream \"{name}\" already exists",
                         position: create.Name.Span.Start + 1);
@@ -50,6 +53,7 @@ internal static class DdlHandler
                 TimestampFormat = properties.TimestampFormat,
                 Tiering = properties.Tiering,
                 RetentionBytes = log.Options.RetentionBytes,
+                Headers = headers,
             };
             engine.ApplyTiering(definition, log);
             engine.Catalog.Put(definition);
@@ -129,8 +133,8 @@ internal static class DdlHandler
                 case Ast.ColumnRole.Key or Ast.ColumnRole.PrimaryKey:
                     key = columns.Count;
                     break;
-                case Ast.ColumnRole.Headers or Ast.ColumnRole.Header:
-                    throw SqlException.FeatureNotSupported("HEADERS columns", position);
+                case Ast.ColumnRole.Headers or Ast.ColumnRole.Header when table:
+                    throw SqlException.FeatureNotSupported("HEADERS columns in a table", position);
             }
             columns.Add(new ColumnInfo(name, TypeResolver.Resolve(column.Type)));
         }

@@ -128,6 +128,8 @@ internal static partial class ShowHandler
             rows.Add(EngineSession.TextRow(function.Name, "SCALAR", function.Category));
         foreach (var (name, _, _) in AggregateFunctions.Catalog)
             rows.Add(EngineSession.TextRow(name, "AGGREGATE", "AGGREGATE"));
+        foreach (var (name, _, _) in TableFunctions.Catalog)
+            rows.Add(EngineSession.TextRow(name, "TABLE", "TABLE"));
         rows.Sort((a, b) => string.CompareOrdinal((string)a[0].Ref!, (string)b[0].Ref!));
         return rows;
     }
@@ -156,6 +158,11 @@ internal static partial class ShowHandler
         {
             if (aggregate == name)
                 rows.Add(EngineSession.TextRow(aggregate, signature, description, "AGGREGATE"));
+        }
+        foreach (var (table, signature, description) in TableFunctions.Catalog)
+        {
+            if (table == name)
+                rows.Add(EngineSession.TextRow(table, signature, description, "TABLE"));
         }
         if (rows.Count == 0)
             throw new SqlException(SqlState.UndefinedFunction, $"function {describe.Name.Text} does not exist",

@@ -153,6 +153,18 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
         return new Node(null, context => new LimitOperator(rows(context), count, offset));
     }
 
+    public override Node VisitTableFunction(LogicalTableFunction tableFunction)
+    {
+        var rows = RowsOf(tableFunction.Input);
+        var columns = tableFunction.FunctionColumns.AsSpan().ToArray();
+        var kinds = tableFunction.Kinds.AsSpan().ToArray();
+        var types = new SqlType[tableFunction.Output.Count];
+        for (var i = 0; i < types.Length; i++)
+            types[i] = tableFunction.Output[i].Type;
+        return new Node(null, context => new TableFunctionOperator(rows(context), columns, kinds, types,
+            context.Limits));
+    }
+
     /// <summary>Above this many rows a top-N's heap is no better than sorting everything.</summary>
     private const long MaxTopNRows = 100_000;
 
