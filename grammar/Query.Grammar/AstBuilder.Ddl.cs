@@ -63,6 +63,10 @@ internal sealed partial class AstBuilder
             BuildAll<ValuesRow>(context.valuesRow()))
         { Span = SpanOf(context) };
 
+    public override SyntaxNode VisitDeleteRows(DeleteRowsContext context) =>
+        new DeleteRows(Build<QualifiedName>(context.qualifiedName()), BuildOrNull<Expr>(context.where))
+        { Span = SpanOf(context) };
+
     public override SyntaxNode VisitValuesRow(ValuesRowContext context) =>
         new ValuesRow(BuildAll<Expr>(context.expression())) { Span = SpanOf(context) };
 

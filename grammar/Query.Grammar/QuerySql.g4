@@ -58,6 +58,7 @@ statement
     | CREATE TYPE (IF NOT EXISTS)? identifier AS type                           #createType
     | INSERT INTO qualifiedName (WITH tableProperties)? query                   #insertInto
     | INSERT INTO qualifiedName columnList? VALUES valuesRow (COMMA valuesRow)* #insertValues
+    | DELETE FROM qualifiedName (WHERE where=expression)?                       #deleteRows
     | ALTER (STREAM | TABLE) qualifiedName
         alterColumn (COMMA alterColumn)*                                        #alterSourceAddColumns
     | ALTER (STREAM | TABLE) qualifiedName SET tableProperties                  #alterSourceSetProperties

@@ -34,6 +34,7 @@ public sealed partial class QueryEngine : IAsyncDisposable
         Logs = logs;
         TimeProvider = options.TimeProvider ?? TimeProvider.System;
         BatchLimits = new BatchLimits(options.BatchRows, options.BatchBytes);
+        StateBudget = new State.StateMemoryBudget(options.StateMemoryBytes);
         Archival = new ArchivalJobs(this);
     }
 
@@ -77,6 +78,7 @@ public sealed partial class QueryEngine : IAsyncDisposable
             engine._streams[definition.Name] = engine.NewStream(definition, log);
             engine.ApplyTiering(definition, log);
         }
+        engine.Queries = Persistent.PersistentQueryRegistry.Open(engine);
         return engine;
     }
 
@@ -84,8 +86,20 @@ public sealed partial class QueryEngine : IAsyncDisposable
 
     /// <summary>A stream over <paramref name="log"/> whose reads go through the configured partition sources.
     /// </summary>
-    internal StreamRuntime NewStream(StreamDefinition definition, PartitionedLog log) =>
-        new(definition, log, SourceFactory.CreateSources(log));
+    internal StreamRuntime NewStream(StreamDefinition definition, PartitionedLog log)
+    {
+        var sources = SourceFactory.CreateSources(log);
+        return new(definition, log, sources)
+        {
+            Table = definition.IsTable
+                ? new State.TableState(definition.Name, sources, new State.MemoryStateStore(StateBudget))
+                : null,
+        };
+    }
+
+    /// <summary>The memory all state stores (tables, aggregates) share: <see cref="EngineOptions.StateMemoryBytes"/>.
+    /// </summary>
+    public State.StateMemoryBudget StateBudget { get; }
 
     // Explicit sources win; with a cold store every stream reads both tiers (a stream never archived reads
     // exactly as the hot log would).
@@ -141,7 +155,7 @@ public sealed partial class QueryEngine : IAsyncDisposable
     {
         if (!_compiled.TryGetValue(query, out compiled!))
             return false;
-        var source = compiled.Query.Scan?.Source;
+        var source = compiled.Query.Source;
         return source is null || (TryGetStream(source.Definition.Name, out var current) && ReferenceEquals(current,
             source));
     }
@@ -153,6 +167,14 @@ public sealed partial class QueryEngine : IAsyncDisposable
         _compiled[query] = compiled;
     }
 
-    /// <summary>Flushes and closes every log.</summary>
-    public async ValueTask DisposeAsync() => await Logs.DisposeAsync();
+    /// <summary>The persistent queries (CREATE STREAM / TABLE AS SELECT, INSERT INTO ... SELECT).</summary>
+    internal Persistent.PersistentQueryRegistry Queries { get; private set; } = null!;
+
+    /// <summary>Stops the persistent queries (each resumes from its last commit on the next open), then flushes and
+    /// closes every log.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Queries.DisposeAsync();
+        await Logs.DisposeAsync();
+    }
 }

@@ -23,6 +23,8 @@ internal static class StatementCorpus
         "CREATE TYPE address AS STRUCT<street STRING, zip INT>",
         "CREATE TYPE IF NOT EXISTS tags AS ARRAY<STRING>",
         "INSERT INTO s (a, b) VALUES (1, 'x'), (2, 'y')",
+        "DELETE FROM t WHERE id = 1 AND k IN (2, 3)",
+        "DELETE FROM t",
         "INSERT INTO s VALUES (1, 'it''s', NULL, TRUE, -1.5, ARRAY[1, 2], MAP('k' := 1), STRUCT(f := 2))",
         "INSERT INTO s (ROWTIME, a) VALUES (1700000000000, $1)",
         "INSERT INTO sink SELECT * FROM src",

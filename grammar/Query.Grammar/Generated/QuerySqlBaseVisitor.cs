@@ -450,6 +450,17 @@ public partial class QuerySqlBaseVisitor<Result> : AbstractParseTreeVisitor<Resu
 	/// <return>The visitor result.</return>
 	public virtual Result VisitInsertValues([NotNull] QuerySqlParser.InsertValuesContext context) { return VisitChildren(context); }
 	/// <summary>
+	/// Visit a parse tree produced by the <c>deleteRows</c>
+	/// labeled alternative in <see cref="QuerySqlParser.statement"/>.
+	/// <para>
+	/// The default implementation returns the result of calling <see cref="AbstractParseTreeVisitor{Result}.VisitChildren(IRuleNode)"/>
+	/// on <paramref name="context"/>.
+	/// </para>
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	public virtual Result VisitDeleteRows([NotNull] QuerySqlParser.DeleteRowsContext context) { return VisitChildren(context); }
+	/// <summary>
 	/// Visit a parse tree produced by the <c>alterSourceAddColumns</c>
 	/// labeled alternative in <see cref="QuerySqlParser.statement"/>.
 	/// <para>

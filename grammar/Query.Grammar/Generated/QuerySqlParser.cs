@@ -234,7 +234,7 @@ public partial class QuerySqlParser : Parser {
 			State = 124;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 9427478389282L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 158197801723895809L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 140737488363521L) != 0)) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 9428552131106L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 158197801723895809L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 140737488363521L) != 0)) {
 				{
 				State = 106;
 				statement();
@@ -963,6 +963,25 @@ public partial class QuerySqlParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class DeleteRowsContext : StatementContext {
+		public ExpressionContext where;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DELETE() { return GetToken(QuerySqlParser.DELETE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FROM() { return GetToken(QuerySqlParser.FROM, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public QualifiedNameContext qualifiedName() {
+			return GetRuleContext<QualifiedNameContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WHERE() { return GetToken(QuerySqlParser.WHERE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
+			return GetRuleContext<ExpressionContext>(0);
+		}
+		public DeleteRowsContext(StatementContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitDeleteRows(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 	public partial class AlterSourceAddColumnsContext : StatementContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ALTER() { return GetToken(QuerySqlParser.ALTER, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public QualifiedNameContext qualifiedName() {
@@ -1014,9 +1033,9 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 428;
+			State = 435;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,53,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,54,Context) ) {
 			case 1:
 				_localctx = new QueryStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
@@ -2405,12 +2424,36 @@ public partial class QuerySqlParser : Parser {
 				}
 				break;
 			case 37:
-				_localctx = new AlterSourceAddColumnsContext(_localctx);
+				_localctx = new DeleteRowsContext(_localctx);
 				EnterOuterAlt(_localctx, 37);
 				{
 				State = 411;
-				Match(ALTER);
+				Match(DELETE);
 				State = 412;
+				Match(FROM);
+				State = 413;
+				qualifiedName();
+				State = 416;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==WHERE) {
+					{
+					State = 414;
+					Match(WHERE);
+					State = 415;
+					((DeleteRowsContext)_localctx).where = expression(0);
+					}
+				}
+
+				}
+				break;
+			case 38:
+				_localctx = new AlterSourceAddColumnsContext(_localctx);
+				EnterOuterAlt(_localctx, 38);
+				{
+				State = 418;
+				Match(ALTER);
+				State = 419;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2419,35 +2462,35 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 413;
+				State = 420;
 				qualifiedName();
-				State = 414;
+				State = 421;
 				alterColumn();
-				State = 419;
+				State = 426;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 415;
+					State = 422;
 					Match(COMMA);
-					State = 416;
+					State = 423;
 					alterColumn();
 					}
 					}
-					State = 421;
+					State = 428;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 				break;
-			case 38:
+			case 39:
 				_localctx = new AlterSourceSetPropertiesContext(_localctx);
-				EnterOuterAlt(_localctx, 38);
+				EnterOuterAlt(_localctx, 39);
 				{
-				State = 422;
+				State = 429;
 				Match(ALTER);
-				State = 423;
+				State = 430;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2456,11 +2499,11 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 424;
+				State = 431;
 				qualifiedName();
-				State = 425;
+				State = 432;
 				Match(SET);
-				State = 426;
+				State = 433;
 				tableProperties();
 				}
 				break;
@@ -2509,17 +2552,17 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 439;
+			State = 446;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ISOLATION:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 430;
+				State = 437;
 				Match(ISOLATION);
-				State = 431;
+				State = 438;
 				Match(LEVEL);
-				State = 433;
+				State = 440;
 				ErrorHandler.Sync(this);
 				_alt = 1;
 				do {
@@ -2527,7 +2570,7 @@ public partial class QuerySqlParser : Parser {
 					case 1:
 						{
 						{
-						State = 432;
+						State = 439;
 						identifier();
 						}
 						}
@@ -2535,18 +2578,18 @@ public partial class QuerySqlParser : Parser {
 					default:
 						throw new NoViableAltException(this);
 					}
-					State = 435;
+					State = 442;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,54,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,55,Context);
 				} while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER );
 				}
 				break;
 			case READ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 437;
+				State = 444;
 				Match(READ);
-				State = 438;
+				State = 445;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ONLY || _la==WRITE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2603,7 +2646,7 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 8, RULE_setValue);
 		int _la;
 		try {
-			State = 450;
+			State = 457;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MINUS:
@@ -2612,24 +2655,24 @@ public partial class QuerySqlParser : Parser {
 			case DOUBLE_VALUE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 442;
+				State = 449;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==MINUS) {
 					{
-					State = 441;
+					State = 448;
 					Match(MINUS);
 					}
 				}
 
-				State = 444;
+				State = 451;
 				number();
 				}
 				break;
 			case STRING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 445;
+				State = 452;
 				Match(STRING);
 				}
 				break;
@@ -2725,28 +2768,28 @@ public partial class QuerySqlParser : Parser {
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 446;
+				State = 453;
 				identifier();
 				}
 				break;
 			case TRUE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 447;
+				State = 454;
 				Match(TRUE);
 				}
 				break;
 			case FALSE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 448;
+				State = 455;
 				Match(FALSE);
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 449;
+				State = 456;
 				Match(ON);
 				}
 				break;
@@ -2799,27 +2842,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 452;
+			State = 459;
 			Match(LPAREN);
-			State = 453;
+			State = 460;
 			tableElement();
-			State = 458;
+			State = 465;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 454;
+				State = 461;
 				Match(COMMA);
-				State = 455;
+				State = 462;
 				tableElement();
 				}
 				}
-				State = 460;
+				State = 467;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 461;
+			State = 468;
 			Match(RPAREN);
 			}
 		}
@@ -2865,16 +2908,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 463;
+			State = 470;
 			identifier();
-			State = 464;
+			State = 471;
 			type(0);
-			State = 466;
+			State = 473;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (((((_la - 55)) & ~0x3f) == 0 && ((1L << (_la - 55)) & 17592186109955L) != 0)) {
 				{
-				State = 465;
+				State = 472;
 				columnConstraint();
 				}
 			}
@@ -2918,42 +2961,42 @@ public partial class QuerySqlParser : Parser {
 		ColumnConstraintContext _localctx = new ColumnConstraintContext(Context, State);
 		EnterRule(_localctx, 14, RULE_columnConstraint);
 		try {
-			State = 476;
+			State = 483;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case KEY:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 468;
+				State = 475;
 				Match(KEY);
 				}
 				break;
 			case PRIMARY:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 469;
+				State = 476;
 				Match(PRIMARY);
-				State = 470;
+				State = 477;
 				Match(KEY);
 				}
 				break;
 			case HEADERS:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 471;
+				State = 478;
 				Match(HEADERS);
 				}
 				break;
 			case HEADER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 472;
+				State = 479;
 				Match(HEADER);
-				State = 473;
+				State = 480;
 				Match(LPAREN);
-				State = 474;
+				State = 481;
 				Match(STRING);
-				State = 475;
+				State = 482;
 				Match(RPAREN);
 				}
 				break;
@@ -3001,21 +3044,21 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 478;
+			State = 485;
 			Match(ADD);
-			State = 480;
+			State = 487;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,61,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,62,Context) ) {
 			case 1:
 				{
-				State = 479;
+				State = 486;
 				Match(COLUMN);
 				}
 				break;
 			}
-			State = 482;
+			State = 489;
 			identifier();
-			State = 483;
+			State = 490;
 			type(0);
 			}
 		}
@@ -3064,27 +3107,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 485;
+			State = 492;
 			Match(LPAREN);
-			State = 486;
+			State = 493;
 			tableProperty();
-			State = 491;
+			State = 498;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 487;
+				State = 494;
 				Match(COMMA);
-				State = 488;
+				State = 495;
 				tableProperty();
 				}
 				}
-				State = 493;
+				State = 500;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 494;
+			State = 501;
 			Match(RPAREN);
 			}
 		}
@@ -3130,7 +3173,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 498;
+			State = 505;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -3224,22 +3267,22 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 496;
+				State = 503;
 				identifier();
 				}
 				break;
 			case STRING:
 				{
-				State = 497;
+				State = 504;
 				Match(STRING);
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 500;
+			State = 507;
 			Match(EQ);
-			State = 504;
+			State = 511;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DATE:
@@ -3254,15 +3297,15 @@ public partial class QuerySqlParser : Parser {
 			case DECIMAL_VALUE:
 			case DOUBLE_VALUE:
 				{
-				State = 501;
+				State = 508;
 				literal();
 				}
 				break;
 			case MINUS:
 				{
-				State = 502;
+				State = 509;
 				Match(MINUS);
-				State = 503;
+				State = 510;
 				Match(INTEGER_VALUE);
 				}
 				break;
@@ -3316,27 +3359,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 506;
+			State = 513;
 			Match(LPAREN);
-			State = 507;
+			State = 514;
 			identifier();
-			State = 512;
+			State = 519;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 508;
+				State = 515;
 				Match(COMMA);
-				State = 509;
+				State = 516;
 				identifier();
 				}
 				}
-				State = 514;
+				State = 521;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 515;
+			State = 522;
 			Match(RPAREN);
 			}
 		}
@@ -3385,27 +3428,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 517;
+			State = 524;
 			Match(LPAREN);
-			State = 518;
+			State = 525;
 			expression(0);
-			State = 523;
+			State = 530;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 519;
+				State = 526;
 				Match(COMMA);
-				State = 520;
+				State = 527;
 				expression(0);
 				}
 				}
-				State = 525;
+				State = 532;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 526;
+			State = 533;
 			Match(RPAREN);
 			}
 		}
@@ -3457,44 +3500,44 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 528;
+			State = 535;
 			queryTerm(0);
-			State = 530;
+			State = 537;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 529;
+				State = 536;
 				orderBy();
 				}
 			}
 
-			State = 533;
+			State = 540;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==EMIT) {
 				{
-				State = 532;
+				State = 539;
 				emitClause();
 				}
 			}
 
-			State = 536;
+			State = 543;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LIMIT) {
 				{
-				State = 535;
+				State = 542;
 				limitClause();
 				}
 			}
 
-			State = 539;
+			State = 546;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==OFFSET) {
 				{
-				State = 538;
+				State = 545;
 				offsetClause();
 				}
 			}
@@ -3581,13 +3624,13 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 542;
+			State = 549;
 			queryPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 552;
+			State = 559;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,72,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,73,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -3598,9 +3641,9 @@ public partial class QuerySqlParser : Parser {
 					_localctx = new SetOperationContext(new QueryTermContext(_parentctx, _parentState));
 					((SetOperationContext)_localctx).left = _prevctx;
 					PushNewRecursionContext(_localctx, _startState, RULE_queryTerm);
-					State = 544;
+					State = 551;
 					if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-					State = 545;
+					State = 552;
 					((SetOperationContext)_localctx).@operator = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==EXCEPT || _la==INTERSECT || _la==UNION) ) {
@@ -3610,24 +3653,24 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 547;
+					State = 554;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ALL) {
 						{
-						State = 546;
+						State = 553;
 						Match(ALL);
 						}
 					}
 
-					State = 549;
+					State = 556;
 					((SetOperationContext)_localctx).right = queryTerm(2);
 					}
 					}
 				}
-				State = 554;
+				State = 561;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,72,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,73,Context);
 			}
 			}
 		}
@@ -3727,21 +3770,21 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 617;
+			State = 624;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SELECT:
 				_localctx = new QuerySpecificationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 555;
+				State = 562;
 				Match(SELECT);
-				State = 557;
+				State = 564;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ALL || _la==DISTINCT) {
 					{
-					State = 556;
+					State = 563;
 					_la = TokenStream.LA(1);
 					if ( !(_la==ALL || _la==DISTINCT) ) {
 					ErrorHandler.RecoverInline(this);
@@ -3753,154 +3796,154 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 559;
+				State = 566;
 				selectItem();
-				State = 564;
+				State = 571;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,74,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,75,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 560;
+						State = 567;
 						Match(COMMA);
-						State = 561;
+						State = 568;
 						selectItem();
 						}
 						}
 					}
-					State = 566;
-					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,74,Context);
-				}
-				State = 576;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,76,Context) ) {
-				case 1:
-					{
-					State = 567;
-					Match(FROM);
-					State = 568;
-					relation(0);
 					State = 573;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,75,Context);
-					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
-						if ( _alt==1 ) {
-							{
-							{
-							State = 569;
-							Match(COMMA);
-							State = 570;
-							relation(0);
-							}
-							}
-						}
-						State = 575;
-						ErrorHandler.Sync(this);
-						_alt = Interpreter.AdaptivePredict(TokenStream,75,Context);
-					}
-					}
-					break;
 				}
-				State = 579;
+				State = 583;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,77,Context) ) {
 				case 1:
 					{
-					State = 578;
-					windowClause();
-					}
-					break;
-				}
-				State = 583;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,78,Context) ) {
-				case 1:
-					{
-					State = 581;
-					Match(WHERE);
-					State = 582;
-					((QuerySpecificationContext)_localctx).where = expression(0);
-					}
-					break;
-				}
-				State = 595;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,80,Context) ) {
-				case 1:
-					{
-					State = 585;
-					Match(GROUP);
-					State = 586;
-					Match(BY);
-					State = 587;
-					((QuerySpecificationContext)_localctx)._expression = expression(0);
-					((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 592;
+					State = 574;
+					Match(FROM);
+					State = 575;
+					relation(0);
+					State = 580;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,76,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 588;
+							State = 576;
 							Match(COMMA);
-							State = 589;
+							State = 577;
+							relation(0);
+							}
+							}
+						}
+						State = 582;
+						ErrorHandler.Sync(this);
+						_alt = Interpreter.AdaptivePredict(TokenStream,76,Context);
+					}
+					}
+					break;
+				}
+				State = 586;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,78,Context) ) {
+				case 1:
+					{
+					State = 585;
+					windowClause();
+					}
+					break;
+				}
+				State = 590;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,79,Context) ) {
+				case 1:
+					{
+					State = 588;
+					Match(WHERE);
+					State = 589;
+					((QuerySpecificationContext)_localctx).where = expression(0);
+					}
+					break;
+				}
+				State = 602;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,81,Context) ) {
+				case 1:
+					{
+					State = 592;
+					Match(GROUP);
+					State = 593;
+					Match(BY);
+					State = 594;
+					((QuerySpecificationContext)_localctx)._expression = expression(0);
+					((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
+					State = 599;
+					ErrorHandler.Sync(this);
+					_alt = Interpreter.AdaptivePredict(TokenStream,80,Context);
+					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
+						if ( _alt==1 ) {
+							{
+							{
+							State = 595;
+							Match(COMMA);
+							State = 596;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 594;
+						State = 601;
 						ErrorHandler.Sync(this);
-						_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
+						_alt = Interpreter.AdaptivePredict(TokenStream,80,Context);
 					}
 					}
 					break;
 				}
-				State = 599;
+				State = 606;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,81,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,82,Context) ) {
 				case 1:
 					{
-					State = 597;
+					State = 604;
 					Match(HAVING);
-					State = 598;
+					State = 605;
 					((QuerySpecificationContext)_localctx).having = expression(0);
 					}
 					break;
 				}
-				State = 611;
+				State = 618;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,83,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,84,Context) ) {
 				case 1:
 					{
-					State = 601;
+					State = 608;
 					Match(PARTITION);
-					State = 602;
+					State = 609;
 					Match(BY);
-					State = 603;
+					State = 610;
 					((QuerySpecificationContext)_localctx)._expression = expression(0);
 					((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 608;
+					State = 615;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,82,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,83,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 604;
+							State = 611;
 							Match(COMMA);
-							State = 605;
+							State = 612;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 610;
+						State = 617;
 						ErrorHandler.Sync(this);
-						_alt = Interpreter.AdaptivePredict(TokenStream,82,Context);
+						_alt = Interpreter.AdaptivePredict(TokenStream,83,Context);
 					}
 					}
 					break;
@@ -3911,11 +3954,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedQueryContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 613;
+				State = 620;
 				Match(LPAREN);
-				State = 614;
+				State = 621;
 				query();
-				State = 615;
+				State = 622;
 				Match(RPAREN);
 				}
 				break;
@@ -3968,25 +4011,25 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 619;
-			Match(ORDER);
-			State = 620;
-			Match(BY);
-			State = 621;
-			sortItem();
 			State = 626;
+			Match(ORDER);
+			State = 627;
+			Match(BY);
+			State = 628;
+			sortItem();
+			State = 633;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 622;
+				State = 629;
 				Match(COMMA);
-				State = 623;
+				State = 630;
 				sortItem();
 				}
 				}
-				State = 628;
+				State = 635;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -4035,14 +4078,14 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 629;
+			State = 636;
 			expression(0);
-			State = 631;
+			State = 638;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ASC || _la==DESC) {
 				{
-				State = 630;
+				State = 637;
 				_localctx.ordering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ASC || _la==DESC) ) {
@@ -4055,14 +4098,14 @@ public partial class QuerySqlParser : Parser {
 				}
 			}
 
-			State = 635;
+			State = 642;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==NULLS) {
 				{
-				State = 633;
+				State = 640;
 				Match(NULLS);
-				State = 634;
+				State = 641;
 				_localctx.nullOrdering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==FIRST || _la==LAST) ) {
@@ -4113,9 +4156,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 637;
+			State = 644;
 			Match(EMIT);
-			State = 638;
+			State = 645;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CHANGES || _la==FINAL) ) {
 			ErrorHandler.RecoverInline(this);
@@ -4163,9 +4206,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 640;
+			State = 647;
 			Match(LIMIT);
-			State = 643;
+			State = 650;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -4278,13 +4321,13 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 641;
+				State = 648;
 				expression(0);
 				}
 				break;
 			case ALL:
 				{
-				State = 642;
+				State = 649;
 				Match(ALL);
 				}
 				break;
@@ -4332,16 +4375,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 645;
+			State = 652;
 			Match(OFFSET);
-			State = 646;
+			State = 653;
 			expression(0);
-			State = 648;
+			State = 655;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ROW || _la==ROWS) {
 				{
-				State = 647;
+				State = 654;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ROW || _la==ROWS) ) {
 				ErrorHandler.RecoverInline(this);
@@ -4395,48 +4438,48 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 42, RULE_selectItem);
 		int _la;
 		try {
-			State = 662;
+			State = 669;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,92,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,93,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 650;
+				State = 657;
 				Match(ASTERISK);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 651;
+				State = 658;
 				identifier();
-				State = 652;
+				State = 659;
 				Match(DOT);
-				State = 653;
+				State = 660;
 				Match(ASTERISK);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 655;
+				State = 662;
 				expression(0);
-				State = 660;
+				State = 667;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,91,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,92,Context) ) {
 				case 1:
 					{
-					State = 657;
+					State = 664;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==AS) {
 						{
-						State = 656;
+						State = 663;
 						Match(AS);
 						}
 					}
 
-					State = 659;
+					State = 666;
 					identifier();
 					}
 					break;
@@ -4548,51 +4591,51 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 665;
+			State = 672;
 			relationPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 683;
+			State = 690;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,96,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,97,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 681;
+					State = 688;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,95,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,96,Context) ) {
 					case 1:
 						{
 						_localctx = new JoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((JoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 667;
+						State = 674;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 668;
-						joinType();
-						State = 669;
-						Match(JOIN);
-						State = 670;
-						((JoinRelationContext)_localctx).right = relationPrimary();
-						State = 672;
-						ErrorHandler.Sync(this);
-						switch ( Interpreter.AdaptivePredict(TokenStream,93,Context) ) {
-						case 1:
-							{
-							State = 671;
-							withinClause();
-							}
-							break;
-						}
 						State = 675;
+						joinType();
+						State = 676;
+						Match(JOIN);
+						State = 677;
+						((JoinRelationContext)_localctx).right = relationPrimary();
+						State = 679;
 						ErrorHandler.Sync(this);
 						switch ( Interpreter.AdaptivePredict(TokenStream,94,Context) ) {
 						case 1:
 							{
-							State = 674;
+							State = 678;
+							withinClause();
+							}
+							break;
+						}
+						State = 682;
+						ErrorHandler.Sync(this);
+						switch ( Interpreter.AdaptivePredict(TokenStream,95,Context) ) {
+						case 1:
+							{
+							State = 681;
 							joinCriteria();
 							}
 							break;
@@ -4604,22 +4647,22 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new CrossJoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((CrossJoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 677;
+						State = 684;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 678;
+						State = 685;
 						Match(CROSS);
-						State = 679;
+						State = 686;
 						Match(JOIN);
-						State = 680;
+						State = 687;
 						((CrossJoinRelationContext)_localctx).right = relationPrimary();
 						}
 						break;
 					}
 					}
 				}
-				State = 685;
+				State = 692;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,96,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,97,Context);
 			}
 			}
 		}
@@ -4659,19 +4702,19 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 46, RULE_joinType);
 		int _la;
 		try {
-			State = 701;
+			State = 708;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INNER:
 			case JOIN:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 687;
+				State = 694;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INNER) {
 					{
-					State = 686;
+					State = 693;
 					Match(INNER);
 					}
 				}
@@ -4681,14 +4724,14 @@ public partial class QuerySqlParser : Parser {
 			case LEFT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 689;
+				State = 696;
 				Match(LEFT);
-				State = 691;
+				State = 698;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 690;
+					State = 697;
 					Match(OUTER);
 					}
 				}
@@ -4698,14 +4741,14 @@ public partial class QuerySqlParser : Parser {
 			case RIGHT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 693;
+				State = 700;
 				Match(RIGHT);
-				State = 695;
+				State = 702;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 694;
+					State = 701;
 					Match(OUTER);
 					}
 				}
@@ -4715,14 +4758,14 @@ public partial class QuerySqlParser : Parser {
 			case FULL:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 697;
+				State = 704;
 				Match(FULL);
-				State = 699;
+				State = 706;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 698;
+					State = 705;
 					Match(OUTER);
 					}
 				}
@@ -4781,44 +4824,44 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 48, RULE_joinCriteria);
 		int _la;
 		try {
-			State = 717;
+			State = 724;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ON:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 703;
+				State = 710;
 				Match(ON);
-				State = 704;
+				State = 711;
 				expression(0);
 				}
 				break;
 			case USING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 705;
-				Match(USING);
-				State = 706;
-				Match(LPAREN);
-				State = 707;
-				identifier();
 				State = 712;
+				Match(USING);
+				State = 713;
+				Match(LPAREN);
+				State = 714;
+				identifier();
+				State = 719;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 708;
+					State = 715;
 					Match(COMMA);
-					State = 709;
+					State = 716;
 					identifier();
 					}
 					}
-					State = 714;
+					State = 721;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 715;
+				State = 722;
 				Match(RPAREN);
 				}
 				break;
@@ -4871,48 +4914,48 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 719;
+			State = 726;
 			Match(WITHIN);
-			State = 731;
+			State = 738;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,104,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,105,Context) ) {
 			case 1:
 				{
-				State = 720;
+				State = 727;
 				duration();
 				}
 				break;
 			case 2:
 				{
-				State = 721;
+				State = 728;
 				Match(LPAREN);
-				State = 722;
+				State = 729;
 				duration();
-				State = 723;
+				State = 730;
 				Match(RPAREN);
 				}
 				break;
 			case 3:
 				{
-				State = 725;
+				State = 732;
 				Match(LPAREN);
-				State = 726;
+				State = 733;
 				duration();
-				State = 727;
+				State = 734;
 				Match(COMMA);
-				State = 728;
+				State = 735;
 				duration();
-				State = 729;
+				State = 736;
 				Match(RPAREN);
 				}
 				break;
 			}
-			State = 734;
+			State = 741;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,105,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,106,Context) ) {
 			case 1:
 				{
-				State = 733;
+				State = 740;
 				gracePeriod();
 				}
 				break;
@@ -5029,21 +5072,21 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 52, RULE_relationPrimary);
 		int _la;
 		try {
-			State = 773;
+			State = 780;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,112,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,113,Context) ) {
 			case 1:
 				_localctx = new TableRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 736;
+				State = 743;
 				qualifiedName();
-				State = 738;
+				State = 745;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,106,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,107,Context) ) {
 				case 1:
 					{
-					State = 737;
+					State = 744;
 					aliasClause();
 					}
 					break;
@@ -5054,18 +5097,18 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 740;
+				State = 747;
 				Match(LPAREN);
-				State = 741;
+				State = 748;
 				query();
-				State = 742;
+				State = 749;
 				Match(RPAREN);
-				State = 744;
+				State = 751;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,107,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,108,Context) ) {
 				case 1:
 					{
-					State = 743;
+					State = 750;
 					aliasClause();
 					}
 					break;
@@ -5076,44 +5119,44 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 746;
+				State = 753;
 				qualifiedName();
-				State = 747;
+				State = 754;
 				Match(LPAREN);
-				State = 756;
+				State = 763;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125051132131829518L) != 0) || ((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & -586735698099308183L) != 0) || ((((_la - 131)) & ~0x3f) == 0 && ((1L << (_la - 131)) & 2301374697069136891L) != 0)) {
 					{
-					State = 748;
+					State = 755;
 					expression(0);
-					State = 753;
+					State = 760;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 749;
+						State = 756;
 						Match(COMMA);
-						State = 750;
+						State = 757;
 						expression(0);
 						}
 						}
-						State = 755;
+						State = 762;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 758;
+				State = 765;
 				Match(RPAREN);
-				State = 760;
+				State = 767;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,110,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,111,Context) ) {
 				case 1:
 					{
-					State = 759;
+					State = 766;
 					aliasClause();
 					}
 					break;
@@ -5124,27 +5167,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 762;
+				State = 769;
 				Match(LPAREN);
-				State = 763;
+				State = 770;
 				relation(0);
-				State = 768;
+				State = 775;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 764;
+					State = 771;
 					Match(COMMA);
-					State = 765;
+					State = 772;
 					relation(0);
 					}
 					}
-					State = 770;
+					State = 777;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 771;
+				State = 778;
 				Match(RPAREN);
 				}
 				break;
@@ -5190,24 +5233,24 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 776;
+			State = 783;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==AS) {
 				{
-				State = 775;
+				State = 782;
 				Match(AS);
 				}
 			}
 
-			State = 778;
+			State = 785;
 			identifier();
-			State = 780;
+			State = 787;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,114,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,115,Context) ) {
 			case 1:
 				{
-				State = 779;
+				State = 786;
 				columnList();
 				}
 				break;
@@ -5250,9 +5293,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 782;
+			State = 789;
 			Match(WINDOW);
-			State = 783;
+			State = 790;
 			windowExpression();
 			}
 		}
@@ -5357,36 +5400,36 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 58, RULE_windowExpression);
 		int _la;
 		try {
-			State = 824;
+			State = 831;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case TUMBLING:
 				_localctx = new TumblingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 785;
-				Match(TUMBLING);
-				State = 786;
-				Match(LPAREN);
-				State = 787;
-				Match(SIZE);
-				State = 788;
-				duration();
 				State = 792;
+				Match(TUMBLING);
+				State = 793;
+				Match(LPAREN);
+				State = 794;
+				Match(SIZE);
+				State = 795;
+				duration();
+				State = 799;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 789;
+					State = 796;
 					retentionOrGrace();
 					}
 					}
-					State = 794;
+					State = 801;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 795;
+				State = 802;
 				Match(RPAREN);
 				}
 				break;
@@ -5394,37 +5437,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new HoppingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 797;
-				Match(HOPPING);
-				State = 798;
-				Match(LPAREN);
-				State = 799;
-				Match(SIZE);
-				State = 800;
-				duration();
-				State = 801;
-				Match(COMMA);
-				State = 802;
-				Match(ADVANCE);
-				State = 803;
-				Match(BY);
 				State = 804;
+				Match(HOPPING);
+				State = 805;
+				Match(LPAREN);
+				State = 806;
+				Match(SIZE);
+				State = 807;
 				duration();
 				State = 808;
+				Match(COMMA);
+				State = 809;
+				Match(ADVANCE);
+				State = 810;
+				Match(BY);
+				State = 811;
+				duration();
+				State = 815;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 805;
+					State = 812;
 					retentionOrGrace();
 					}
 					}
-					State = 810;
+					State = 817;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 811;
+				State = 818;
 				Match(RPAREN);
 				}
 				break;
@@ -5432,27 +5475,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SessionWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 813;
+				State = 820;
 				Match(SESSION);
-				State = 814;
+				State = 821;
 				Match(LPAREN);
-				State = 815;
+				State = 822;
 				duration();
-				State = 819;
+				State = 826;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 816;
+					State = 823;
 					retentionOrGrace();
 					}
 					}
-					State = 821;
+					State = 828;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 822;
+				State = 829;
 				Match(RPAREN);
 				}
 				break;
@@ -5498,26 +5541,26 @@ public partial class QuerySqlParser : Parser {
 		RetentionOrGraceContext _localctx = new RetentionOrGraceContext(Context, State);
 		EnterRule(_localctx, 60, RULE_retentionOrGrace);
 		try {
-			State = 831;
+			State = 838;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,119,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,120,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 826;
+				State = 833;
 				Match(COMMA);
-				State = 827;
+				State = 834;
 				Match(RETENTION);
-				State = 828;
+				State = 835;
 				duration();
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 829;
+				State = 836;
 				Match(COMMA);
-				State = 830;
+				State = 837;
 				gracePeriod();
 				}
 				break;
@@ -5560,11 +5603,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 833;
+			State = 840;
 			Match(GRACE);
-			State = 834;
+			State = 841;
 			Match(PERIOD);
-			State = 835;
+			State = 842;
 			duration();
 			}
 		}
@@ -5604,9 +5647,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 837;
+			State = 844;
 			Match(INTEGER_VALUE);
-			State = 838;
+			State = 845;
 			timeUnit();
 			}
 		}
@@ -5653,7 +5696,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 840;
+			State = 847;
 			_la = TokenStream.LA(1);
 			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 864691128857788416L) != 0) || ((((_la - 80)) & ~0x3f) == 0 && ((1L << (_la - 80)) & 6442450959L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -5723,7 +5766,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 849;
+			State = 856;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -5835,14 +5878,14 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 843;
+				State = 850;
 				valueExpression(0);
-				State = 845;
+				State = 852;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,120,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,121,Context) ) {
 				case 1:
 					{
-					State = 844;
+					State = 851;
 					predicate();
 					}
 					break;
@@ -5851,9 +5894,9 @@ public partial class QuerySqlParser : Parser {
 				break;
 			case NOT:
 				{
-				State = 847;
+				State = 854;
 				Match(NOT);
-				State = 848;
+				State = 855;
 				expression(3);
 				}
 				break;
@@ -5861,28 +5904,28 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 859;
+			State = 866;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,123,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,124,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 857;
+					State = 864;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,122,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,123,Context) ) {
 					case 1:
 						{
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 851;
+						State = 858;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 852;
+						State = 859;
 						_localctx.@operator = Match(AND);
-						State = 853;
+						State = 860;
 						_localctx.right = expression(3);
 						}
 						break;
@@ -5891,20 +5934,20 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 854;
+						State = 861;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 855;
+						State = 862;
 						_localctx.@operator = Match(OR);
-						State = 856;
+						State = 863;
 						_localctx.right = expression(2);
 						}
 						break;
 					}
 					}
 				}
-				State = 861;
+				State = 868;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,123,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,124,Context);
 			}
 			}
 		}
@@ -6085,16 +6128,16 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 70, RULE_predicate);
 		int _la;
 		try {
-			State = 926;
+			State = 933;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,133,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,134,Context) ) {
 			case 1:
 				_localctx = new ComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 862;
+				State = 869;
 				comparisonOperator();
-				State = 863;
+				State = 870;
 				((ComparisonContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6102,9 +6145,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QuantifiedComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 865;
+				State = 872;
 				comparisonOperator();
-				State = 866;
+				State = 873;
 				((QuantifiedComparisonContext)_localctx).quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ALL || _la==ANY || _la==SOME) ) {
@@ -6114,25 +6157,25 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 867;
+				State = 874;
 				Match(LPAREN);
-				State = 870;
+				State = 877;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,124,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,125,Context) ) {
 				case 1:
 					{
-					State = 868;
+					State = 875;
 					query();
 					}
 					break;
 				case 2:
 					{
-					State = 869;
+					State = 876;
 					expression(0);
 					}
 					break;
 				}
-				State = 872;
+				State = 879;
 				Match(RPAREN);
 				}
 				break;
@@ -6140,23 +6183,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BetweenContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 875;
+				State = 882;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 874;
+					State = 881;
 					Match(NOT);
 					}
 				}
 
-				State = 877;
+				State = 884;
 				Match(BETWEEN);
-				State = 878;
+				State = 885;
 				((BetweenContext)_localctx).lower = valueExpression(0);
-				State = 879;
+				State = 886;
 				Match(AND);
-				State = 880;
+				State = 887;
 				((BetweenContext)_localctx).upper = valueExpression(0);
 				}
 				break;
@@ -6164,23 +6207,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InSubqueryContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 883;
+				State = 890;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 882;
+					State = 889;
 					Match(NOT);
 					}
 				}
 
-				State = 885;
+				State = 892;
 				Match(IN);
-				State = 886;
+				State = 893;
 				Match(LPAREN);
-				State = 887;
+				State = 894;
 				query();
-				State = 888;
+				State = 895;
 				Match(RPAREN);
 				}
 				break;
@@ -6188,39 +6231,39 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InListContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 891;
+				State = 898;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 890;
+					State = 897;
 					Match(NOT);
 					}
 				}
 
-				State = 893;
-				Match(IN);
-				State = 894;
-				Match(LPAREN);
-				State = 895;
-				expression(0);
 				State = 900;
+				Match(IN);
+				State = 901;
+				Match(LPAREN);
+				State = 902;
+				expression(0);
+				State = 907;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 896;
+					State = 903;
 					Match(COMMA);
-					State = 897;
+					State = 904;
 					expression(0);
 					}
 					}
-					State = 902;
+					State = 909;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 903;
+				State = 910;
 				Match(RPAREN);
 				}
 				break;
@@ -6228,17 +6271,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new LikeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 906;
+				State = 913;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 905;
+					State = 912;
 					Match(NOT);
 					}
 				}
 
-				State = 908;
+				State = 915;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ILIKE || _la==LIKE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -6247,16 +6290,16 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 909;
+				State = 916;
 				((LikeContext)_localctx).pattern = valueExpression(0);
-				State = 912;
+				State = 919;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,130,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,131,Context) ) {
 				case 1:
 					{
-					State = 910;
+					State = 917;
 					Match(ESCAPE);
-					State = 911;
+					State = 918;
 					((LikeContext)_localctx).escape = Match(STRING);
 					}
 					break;
@@ -6267,19 +6310,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NullPredicateContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 914;
+				State = 921;
 				Match(IS);
-				State = 916;
+				State = 923;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 915;
+					State = 922;
 					Match(NOT);
 					}
 				}
 
-				State = 918;
+				State = 925;
 				Match(NULL);
 				}
 				break;
@@ -6287,23 +6330,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DistinctFromContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 919;
+				State = 926;
 				Match(IS);
-				State = 921;
+				State = 928;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 920;
+					State = 927;
 					Match(NOT);
 					}
 				}
 
-				State = 923;
+				State = 930;
 				Match(DISTINCT);
-				State = 924;
+				State = 931;
 				Match(FROM);
-				State = 925;
+				State = 932;
 				((DistinctFromContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6782,16 +6825,16 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1059;
+			State = 1066;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,149,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,150,Context) ) {
 			case 1:
 				{
 				_localctx = new LiteralExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 929;
+				State = 936;
 				literal();
 				}
 				break;
@@ -6800,7 +6843,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParameterContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 930;
+				State = 937;
 				Match(PARAMETER);
 				}
 				break;
@@ -6809,37 +6852,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SimpleCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 931;
+				State = 938;
 				Match(CASE);
-				State = 932;
+				State = 939;
 				((SimpleCaseContext)_localctx).operand = expression(0);
-				State = 934;
+				State = 941;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 933;
+					State = 940;
 					whenClause();
 					}
 					}
-					State = 936;
+					State = 943;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 940;
+				State = 947;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 938;
+					State = 945;
 					Match(ELSE);
-					State = 939;
+					State = 946;
 					((SimpleCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 942;
+				State = 949;
 				Match(END);
 				}
 				break;
@@ -6848,35 +6891,35 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SearchedCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 944;
+				State = 951;
 				Match(CASE);
-				State = 946;
+				State = 953;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 945;
+					State = 952;
 					whenClause();
 					}
 					}
-					State = 948;
+					State = 955;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 952;
+				State = 959;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 950;
+					State = 957;
 					Match(ELSE);
-					State = 951;
+					State = 958;
 					((SearchedCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 954;
+				State = 961;
 				Match(END);
 				}
 				break;
@@ -6885,17 +6928,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CastContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 956;
+				State = 963;
 				Match(CAST);
-				State = 957;
+				State = 964;
 				Match(LPAREN);
-				State = 958;
+				State = 965;
 				expression(0);
-				State = 959;
+				State = 966;
 				Match(AS);
-				State = 960;
+				State = 967;
 				type(0);
-				State = 961;
+				State = 968;
 				Match(RPAREN);
 				}
 				break;
@@ -6904,37 +6947,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArrayConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 963;
+				State = 970;
 				Match(ARRAY);
-				State = 964;
+				State = 971;
 				Match(LBRACKET);
-				State = 973;
+				State = 980;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125051132131829518L) != 0) || ((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & -586735698099308183L) != 0) || ((((_la - 131)) & ~0x3f) == 0 && ((1L << (_la - 131)) & 2301374697069136891L) != 0)) {
 					{
-					State = 965;
+					State = 972;
 					expression(0);
-					State = 970;
+					State = 977;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 966;
+						State = 973;
 						Match(COMMA);
-						State = 967;
+						State = 974;
 						expression(0);
 						}
 						}
-						State = 972;
+						State = 979;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 975;
+				State = 982;
 				Match(RBRACKET);
 				}
 				break;
@@ -6943,13 +6986,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArraySubqueryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 976;
+				State = 983;
 				Match(ARRAY);
-				State = 977;
+				State = 984;
 				Match(LPAREN);
-				State = 978;
+				State = 985;
 				query();
-				State = 979;
+				State = 986;
 				Match(RPAREN);
 				}
 				break;
@@ -6958,37 +7001,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 981;
+				State = 988;
 				Match(MAP);
-				State = 982;
+				State = 989;
 				Match(LPAREN);
-				State = 991;
+				State = 998;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125051132131829518L) != 0) || ((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & -586735698099308183L) != 0) || ((((_la - 131)) & ~0x3f) == 0 && ((1L << (_la - 131)) & 2301374697069136891L) != 0)) {
 					{
-					State = 983;
+					State = 990;
 					mapEntry();
-					State = 988;
+					State = 995;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 984;
+						State = 991;
 						Match(COMMA);
-						State = 985;
+						State = 992;
 						mapEntry();
 						}
 						}
-						State = 990;
+						State = 997;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 993;
+				State = 1000;
 				Match(RPAREN);
 				}
 				break;
@@ -6997,37 +7040,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 994;
+				State = 1001;
 				Match(STRUCT);
-				State = 995;
+				State = 1002;
 				Match(LPAREN);
-				State = 1004;
+				State = 1011;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125011549712835342L) != 0) || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & -2415213768495170771L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 270215977646168439L) != 0)) {
 					{
-					State = 996;
+					State = 1003;
 					structField();
-					State = 1001;
+					State = 1008;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 997;
+						State = 1004;
 						Match(COMMA);
-						State = 998;
+						State = 1005;
 						structField();
 						}
 						}
-						State = 1003;
+						State = 1010;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1006;
+				State = 1013;
 				Match(RPAREN);
 				}
 				break;
@@ -7036,13 +7079,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExistsContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1007;
+				State = 1014;
 				Match(EXISTS);
-				State = 1008;
+				State = 1015;
 				Match(LPAREN);
-				State = 1009;
+				State = 1016;
 				query();
-				State = 1010;
+				State = 1017;
 				Match(RPAREN);
 				}
 				break;
@@ -7051,20 +7094,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallStarContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1012;
+				State = 1019;
 				qualifiedName();
-				State = 1013;
+				State = 1020;
 				Match(LPAREN);
-				State = 1014;
+				State = 1021;
 				Match(ASTERISK);
-				State = 1015;
+				State = 1022;
 				Match(RPAREN);
-				State = 1017;
+				State = 1024;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,144,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,145,Context) ) {
 				case 1:
 					{
-					State = 1016;
+					State = 1023;
 					overClause();
 					}
 					break;
@@ -7076,54 +7119,54 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1019;
+				State = 1026;
 				qualifiedName();
-				State = 1020;
+				State = 1027;
 				Match(LPAREN);
-				State = 1032;
+				State = 1039;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125051149311698702L) != 0) || ((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & -586735698099308183L) != 0) || ((((_la - 131)) & ~0x3f) == 0 && ((1L << (_la - 131)) & 2301374697069136891L) != 0)) {
 					{
-					State = 1022;
+					State = 1029;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==DISTINCT) {
 						{
-						State = 1021;
+						State = 1028;
 						Match(DISTINCT);
 						}
 					}
 
-					State = 1024;
+					State = 1031;
 					functionArgument();
-					State = 1029;
+					State = 1036;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1025;
+						State = 1032;
 						Match(COMMA);
-						State = 1026;
+						State = 1033;
 						functionArgument();
 						}
 						}
-						State = 1031;
+						State = 1038;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1034;
+				State = 1041;
 				Match(RPAREN);
-				State = 1036;
+				State = 1043;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,148,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,149,Context) ) {
 				case 1:
 					{
-					State = 1035;
+					State = 1042;
 					overClause();
 					}
 					break;
@@ -7135,11 +7178,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1038;
+				State = 1045;
 				Match(LPAREN);
-				State = 1039;
+				State = 1046;
 				query();
-				State = 1040;
+				State = 1047;
 				Match(RPAREN);
 				}
 				break;
@@ -7148,7 +7191,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1042;
+				State = 1049;
 				identifier();
 				}
 				break;
@@ -7157,11 +7200,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QualifiedColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1043;
+				State = 1050;
 				((QualifiedColumnReferenceContext)_localctx).qualifier = identifier();
-				State = 1044;
+				State = 1051;
 				Match(DOT);
-				State = 1045;
+				State = 1052;
 				((QualifiedColumnReferenceContext)_localctx).name = identifier();
 				}
 				break;
@@ -7170,11 +7213,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1047;
+				State = 1054;
 				Match(LPAREN);
-				State = 1048;
+				State = 1055;
 				expression(0);
-				State = 1049;
+				State = 1056;
 				Match(RPAREN);
 				}
 				break;
@@ -7183,15 +7226,15 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedFieldAccessContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1051;
+				State = 1058;
 				Match(LPAREN);
-				State = 1052;
+				State = 1059;
 				expression(0);
-				State = 1053;
+				State = 1060;
 				Match(RPAREN);
-				State = 1054;
+				State = 1061;
 				Match(DOT);
-				State = 1055;
+				State = 1062;
 				identifier();
 				}
 				break;
@@ -7200,7 +7243,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArithmeticUnaryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1057;
+				State = 1064;
 				((ArithmeticUnaryContext)_localctx).@operator = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7210,32 +7253,32 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1058;
+				State = 1065;
 				valueExpression(4);
 				}
 				break;
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1086;
+			State = 1093;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,151,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,152,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 1084;
+					State = 1091;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,150,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,151,Context) ) {
 					case 1:
 						{
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1061;
+						State = 1068;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 1062;
+						State = 1069;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(((((_la - 168)) & ~0x3f) == 0 && ((1L << (_la - 168)) & 7L) != 0)) ) {
@@ -7245,7 +7288,7 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1063;
+						State = 1070;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
 						}
 						break;
@@ -7254,9 +7297,9 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1064;
+						State = 1071;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 1065;
+						State = 1072;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7266,7 +7309,7 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1066;
+						State = 1073;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(3);
 						}
 						break;
@@ -7275,11 +7318,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ConcatenationContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ConcatenationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1067;
+						State = 1074;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 1068;
+						State = 1075;
 						Match(CONCAT);
-						State = 1069;
+						State = 1076;
 						((ConcatenationContext)_localctx).right = valueExpression(2);
 						}
 						break;
@@ -7288,13 +7331,13 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new SubscriptContext(new ValueExpressionContext(_parentctx, _parentState));
 						((SubscriptContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1070;
+						State = 1077;
 						if (!(Precpred(Context, 8))) throw new FailedPredicateException(this, "Precpred(Context, 8)");
-						State = 1071;
+						State = 1078;
 						Match(LBRACKET);
-						State = 1072;
+						State = 1079;
 						((SubscriptContext)_localctx).index = valueExpression(0);
-						State = 1073;
+						State = 1080;
 						Match(RBRACKET);
 						}
 						break;
@@ -7303,11 +7346,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new DereferenceContext(new ValueExpressionContext(_parentctx, _parentState));
 						((DereferenceContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1075;
+						State = 1082;
 						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 1076;
+						State = 1083;
 						Match(ARROW);
-						State = 1077;
+						State = 1084;
 						((DereferenceContext)_localctx).field = identifier();
 						}
 						break;
@@ -7315,11 +7358,11 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new PostgresCastContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1078;
+						State = 1085;
 						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 1079;
+						State = 1086;
 						Match(DOUBLE_COLON);
-						State = 1080;
+						State = 1087;
 						type(0);
 						}
 						break;
@@ -7327,20 +7370,20 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new CollateContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1081;
+						State = 1088;
 						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-						State = 1082;
+						State = 1089;
 						Match(COLLATE);
-						State = 1083;
+						State = 1090;
 						qualifiedName();
 						}
 						break;
 					}
 					}
 				}
-				State = 1088;
+				State = 1095;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,151,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,152,Context);
 			}
 			}
 		}
@@ -7427,18 +7470,18 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 74, RULE_functionArgument);
 		int _la;
 		try {
-			State = 1107;
+			State = 1114;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,153,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,154,Context) ) {
 			case 1:
 				_localctx = new SingleParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1089;
+				State = 1096;
 				identifier();
-				State = 1090;
+				State = 1097;
 				Match(LAMBDA_ARROW);
-				State = 1091;
+				State = 1098;
 				expression(0);
 				}
 				break;
@@ -7446,31 +7489,31 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MultiParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1093;
+				State = 1100;
 				Match(LPAREN);
-				State = 1094;
+				State = 1101;
 				identifier();
-				State = 1099;
+				State = 1106;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1095;
+					State = 1102;
 					Match(COMMA);
-					State = 1096;
+					State = 1103;
 					identifier();
 					}
 					}
-					State = 1101;
+					State = 1108;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1102;
+				State = 1109;
 				Match(RPAREN);
-				State = 1103;
+				State = 1110;
 				Match(LAMBDA_ARROW);
-				State = 1104;
+				State = 1111;
 				expression(0);
 				}
 				break;
@@ -7478,7 +7521,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1106;
+				State = 1113;
 				expression(0);
 				}
 				break;
@@ -7535,51 +7578,51 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1109;
+			State = 1116;
 			Match(OVER);
-			State = 1110;
+			State = 1117;
 			Match(LPAREN);
-			State = 1121;
+			State = 1128;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==PARTITION) {
 				{
-				State = 1111;
-				Match(PARTITION);
-				State = 1112;
-				Match(BY);
-				State = 1113;
-				expression(0);
 				State = 1118;
+				Match(PARTITION);
+				State = 1119;
+				Match(BY);
+				State = 1120;
+				expression(0);
+				State = 1125;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1114;
+					State = 1121;
 					Match(COMMA);
-					State = 1115;
+					State = 1122;
 					expression(0);
 					}
 					}
-					State = 1120;
+					State = 1127;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 1124;
+			State = 1131;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 1123;
+				State = 1130;
 				orderBy();
 				}
 			}
 
-			State = 1126;
+			State = 1133;
 			Match(RPAREN);
 			}
 		}
@@ -7624,11 +7667,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1128;
+			State = 1135;
 			_localctx.key = expression(0);
-			State = 1129;
+			State = 1136;
 			Match(ASSIGN);
-			State = 1130;
+			State = 1137;
 			_localctx.value = expression(0);
 			}
 		}
@@ -7671,11 +7714,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1132;
+			State = 1139;
 			identifier();
-			State = 1133;
+			State = 1140;
 			Match(ASSIGN);
-			State = 1134;
+			State = 1141;
 			expression(0);
 			}
 		}
@@ -7721,13 +7764,13 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1136;
+			State = 1143;
 			Match(WHEN);
-			State = 1137;
+			State = 1144;
 			_localctx.condition = expression(0);
-			State = 1138;
+			State = 1145;
 			Match(THEN);
-			State = 1139;
+			State = 1146;
 			_localctx.result = expression(0);
 			}
 		}
@@ -7788,107 +7831,107 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 84, RULE_comparisonOperator);
 		try {
 			int _alt;
-			State = 1164;
+			State = 1171;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQ:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1141;
+				State = 1148;
 				Match(EQ);
 				}
 				break;
 			case NEQ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1142;
+				State = 1149;
 				Match(NEQ);
 				}
 				break;
 			case LT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1143;
+				State = 1150;
 				Match(LT);
 				}
 				break;
 			case LTE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1144;
+				State = 1151;
 				Match(LTE);
 				}
 				break;
 			case GT:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1145;
+				State = 1152;
 				Match(GT);
 				}
 				break;
 			case GTE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1146;
+				State = 1153;
 				Match(GTE);
 				}
 				break;
 			case TILDE:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1147;
+				State = 1154;
 				Match(TILDE);
 				}
 				break;
 			case NOT_TILDE:
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1148;
+				State = 1155;
 				Match(NOT_TILDE);
 				}
 				break;
 			case TILDE_STAR:
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1149;
+				State = 1156;
 				Match(TILDE_STAR);
 				}
 				break;
 			case NOT_TILDE_STAR:
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 1150;
+				State = 1157;
 				Match(NOT_TILDE_STAR);
 				}
 				break;
 			case OPERATOR:
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 1151;
-				Match(OPERATOR);
-				State = 1152;
-				Match(LPAREN);
 				State = 1158;
+				Match(OPERATOR);
+				State = 1159;
+				Match(LPAREN);
+				State = 1165;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,157,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,158,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 1153;
+						State = 1160;
 						identifier();
-						State = 1154;
+						State = 1161;
 						Match(DOT);
 						}
 						}
 					}
-					State = 1160;
+					State = 1167;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,157,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,158,Context);
 				}
-				State = 1161;
+				State = 1168;
 				comparisonOperator();
-				State = 1162;
+				State = 1169;
 				Match(RPAREN);
 				}
 				break;
@@ -8016,14 +8059,14 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 86, RULE_literal);
 		int _la;
 		try {
-			State = 1181;
+			State = 1188;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case NULL:
 				_localctx = new NullLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1166;
+				State = 1173;
 				Match(NULL);
 				}
 				break;
@@ -8032,7 +8075,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BooleanLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1167;
+				State = 1174;
 				_la = TokenStream.LA(1);
 				if ( !(_la==FALSE || _la==TRUE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8049,7 +8092,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NumericLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1168;
+				State = 1175;
 				number();
 				}
 				break;
@@ -8057,7 +8100,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1169;
+				State = 1176;
 				Match(STRING);
 				}
 				break;
@@ -8065,9 +8108,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimestampLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1170;
+				State = 1177;
 				Match(TIMESTAMP);
-				State = 1171;
+				State = 1178;
 				Match(STRING);
 				}
 				break;
@@ -8075,9 +8118,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DateLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1172;
+				State = 1179;
 				Match(DATE);
-				State = 1173;
+				State = 1180;
 				Match(STRING);
 				}
 				break;
@@ -8085,9 +8128,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimeLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1174;
+				State = 1181;
 				Match(TIME);
-				State = 1175;
+				State = 1182;
 				Match(STRING);
 				}
 				break;
@@ -8095,16 +8138,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new IntervalLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1176;
+				State = 1183;
 				Match(INTERVAL);
-				State = 1177;
+				State = 1184;
 				Match(STRING);
-				State = 1179;
+				State = 1186;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,159,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,160,Context) ) {
 				case 1:
 					{
-					State = 1178;
+					State = 1185;
 					timeUnit();
 					}
 					break;
@@ -8151,7 +8194,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1183;
+			State = 1190;
 			_la = TokenStream.LA(1);
 			if ( !(((((_la - 184)) & ~0x3f) == 0 && ((1L << (_la - 184)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -8305,7 +8348,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1230;
+			State = 1237;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ARRAY:
@@ -8314,13 +8357,13 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 1186;
+				State = 1193;
 				Match(ARRAY);
-				State = 1187;
+				State = 1194;
 				Match(LT);
-				State = 1188;
+				State = 1195;
 				type(0);
-				State = 1189;
+				State = 1196;
 				Match(GT);
 				}
 				break;
@@ -8329,17 +8372,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1191;
+				State = 1198;
 				Match(MAP);
-				State = 1192;
+				State = 1199;
 				Match(LT);
-				State = 1193;
+				State = 1200;
 				((MapTypeContext)_localctx).key = type(0);
-				State = 1194;
+				State = 1201;
 				Match(COMMA);
-				State = 1195;
+				State = 1202;
 				((MapTypeContext)_localctx).value = type(0);
-				State = 1196;
+				State = 1203;
 				Match(GT);
 				}
 				break;
@@ -8348,52 +8391,52 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1198;
+				State = 1205;
 				Match(STRUCT);
-				State = 1215;
+				State = 1222;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LT:
 					{
-					State = 1199;
+					State = 1206;
 					Match(LT);
-					State = 1211;
+					State = 1218;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125011549712835342L) != 0) || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & -2415213768495170771L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 270215977646168439L) != 0)) {
 						{
-						State = 1200;
+						State = 1207;
 						identifier();
-						State = 1201;
-						type(0);
 						State = 1208;
+						type(0);
+						State = 1215;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						while (_la==COMMA) {
 							{
 							{
-							State = 1202;
+							State = 1209;
 							Match(COMMA);
-							State = 1203;
+							State = 1210;
 							identifier();
-							State = 1204;
+							State = 1211;
 							type(0);
 							}
 							}
-							State = 1210;
+							State = 1217;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						}
 						}
 					}
 
-					State = 1213;
+					State = 1220;
 					Match(GT);
 					}
 					break;
 				case NEQ:
 					{
-					State = 1214;
+					State = 1221;
 					Match(NEQ);
 					}
 					break;
@@ -8496,34 +8539,34 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrimitiveTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1217;
+				State = 1224;
 				typeName();
-				State = 1228;
+				State = 1235;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,165,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,166,Context) ) {
 				case 1:
 					{
-					State = 1218;
+					State = 1225;
 					Match(LPAREN);
-					State = 1219;
+					State = 1226;
 					Match(INTEGER_VALUE);
-					State = 1224;
+					State = 1231;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1220;
+						State = 1227;
 						Match(COMMA);
-						State = 1221;
+						State = 1228;
 						Match(INTEGER_VALUE);
 						}
 						}
-						State = 1226;
+						State = 1233;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1227;
+					State = 1234;
 					Match(RPAREN);
 					}
 					break;
@@ -8534,9 +8577,9 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1240;
+			State = 1247;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,168,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,169,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -8546,28 +8589,28 @@ public partial class QuerySqlParser : Parser {
 					{
 					_localctx = new ArraySuffixTypeContext(new TypeContext(_parentctx, _parentState));
 					PushNewRecursionContext(_localctx, _startState, RULE_type);
-					State = 1232;
+					State = 1239;
 					if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-					State = 1233;
+					State = 1240;
 					Match(LBRACKET);
-					State = 1235;
+					State = 1242;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==INTEGER_VALUE) {
 						{
-						State = 1234;
+						State = 1241;
 						Match(INTEGER_VALUE);
 						}
 					}
 
-					State = 1237;
+					State = 1244;
 					Match(RBRACKET);
 					}
 					}
 				}
-				State = 1242;
+				State = 1249;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,168,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,169,Context);
 			}
 			}
 		}
@@ -8617,31 +8660,31 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 92, RULE_typeName);
 		int _la;
 		try {
-			State = 1252;
+			State = 1259;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,169,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,170,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1243;
+				State = 1250;
 				Match(DOUBLE);
-				State = 1244;
+				State = 1251;
 				Match(PRECISION);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1245;
+				State = 1252;
 				Match(CHARACTER);
-				State = 1246;
+				State = 1253;
 				Match(VARYING);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1247;
+				State = 1254;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TIME || _la==TIMESTAMP) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8650,7 +8693,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1248;
+				State = 1255;
 				_la = TokenStream.LA(1);
 				if ( !(_la==WITH || _la==WITHOUT) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8659,16 +8702,16 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1249;
+				State = 1256;
 				Match(TIME);
-				State = 1250;
+				State = 1257;
 				Match(ZONE);
 				}
 				break;
 			case 4:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1251;
+				State = 1258;
 				qualifiedName();
 				}
 				break;
@@ -8717,25 +8760,25 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1254;
+			State = 1261;
 			identifier();
-			State = 1259;
+			State = 1266;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,171,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					{
 					{
-					State = 1255;
+					State = 1262;
 					Match(DOT);
-					State = 1256;
+					State = 1263;
 					identifier();
 					}
 					}
 				}
-				State = 1261;
+				State = 1268;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,171,Context);
 			}
 			}
 		}
@@ -8776,34 +8819,34 @@ public partial class QuerySqlParser : Parser {
 		IdentifierContext _localctx = new IdentifierContext(Context, State);
 		EnterRule(_localctx, 96, RULE_identifier);
 		try {
-			State = 1267;
+			State = 1274;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENTIFIER:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1262;
+				State = 1269;
 				Match(IDENTIFIER);
 				}
 				break;
 			case DIGIT_IDENTIFIER:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1263;
+				State = 1270;
 				Match(DIGIT_IDENTIFIER);
 				}
 				break;
 			case QUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1264;
+				State = 1271;
 				Match(QUOTED_IDENTIFIER);
 				}
 				break;
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1265;
+				State = 1272;
 				Match(BACKQUOTED_IDENTIFIER);
 				}
 				break;
@@ -8895,7 +8938,7 @@ public partial class QuerySqlParser : Parser {
 			case ZONE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1266;
+				State = 1273;
 				nonReserved();
 				}
 				break;
@@ -9022,7 +9065,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1269;
+			State = 1276;
 			_la = TokenStream.LA(1);
 			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125011549712835342L) != 0) || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & -2415213768495170771L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 3938679L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -9094,7 +9137,7 @@ public partial class QuerySqlParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,195,1272,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,195,1279,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -9122,457 +9165,460 @@ public partial class QuerySqlParser : Parser {
 		361,8,2,1,2,1,2,1,2,1,2,3,2,367,8,2,1,2,1,2,1,2,3,2,372,8,2,1,2,1,2,1,
 		2,1,2,1,2,1,2,1,2,1,2,3,2,382,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,
 		3,2,393,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,401,8,2,1,2,1,2,1,2,1,2,5,2,407,
-		8,2,10,2,12,2,410,9,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,418,8,2,10,2,12,2,421,
-		9,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,429,8,2,1,3,1,3,1,3,4,3,434,8,3,11,3,12,
-		3,435,1,3,1,3,3,3,440,8,3,1,4,3,4,443,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,
-		451,8,4,1,5,1,5,1,5,1,5,5,5,457,8,5,10,5,12,5,460,9,5,1,5,1,5,1,6,1,6,
-		1,6,3,6,467,8,6,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,477,8,7,1,8,1,8,3,
-		8,481,8,8,1,8,1,8,1,8,1,9,1,9,1,9,1,9,5,9,490,8,9,10,9,12,9,493,9,9,1,
-		9,1,9,1,10,1,10,3,10,499,8,10,1,10,1,10,1,10,1,10,3,10,505,8,10,1,11,1,
-		11,1,11,1,11,5,11,511,8,11,10,11,12,11,514,9,11,1,11,1,11,1,12,1,12,1,
-		12,1,12,5,12,522,8,12,10,12,12,12,525,9,12,1,12,1,12,1,13,1,13,3,13,531,
-		8,13,1,13,3,13,534,8,13,1,13,3,13,537,8,13,1,13,3,13,540,8,13,1,14,1,14,
-		1,14,1,14,1,14,1,14,3,14,548,8,14,1,14,5,14,551,8,14,10,14,12,14,554,9,
-		14,1,15,1,15,3,15,558,8,15,1,15,1,15,1,15,5,15,563,8,15,10,15,12,15,566,
-		9,15,1,15,1,15,1,15,1,15,5,15,572,8,15,10,15,12,15,575,9,15,3,15,577,8,
-		15,1,15,3,15,580,8,15,1,15,1,15,3,15,584,8,15,1,15,1,15,1,15,1,15,1,15,
-		5,15,591,8,15,10,15,12,15,594,9,15,3,15,596,8,15,1,15,1,15,3,15,600,8,
-		15,1,15,1,15,1,15,1,15,1,15,5,15,607,8,15,10,15,12,15,610,9,15,3,15,612,
-		8,15,1,15,1,15,1,15,1,15,3,15,618,8,15,1,16,1,16,1,16,1,16,1,16,5,16,625,
-		8,16,10,16,12,16,628,9,16,1,17,1,17,3,17,632,8,17,1,17,1,17,3,17,636,8,
-		17,1,18,1,18,1,18,1,19,1,19,1,19,3,19,644,8,19,1,20,1,20,1,20,3,20,649,
-		8,20,1,21,1,21,1,21,1,21,1,21,1,21,1,21,3,21,658,8,21,1,21,3,21,661,8,
-		21,3,21,663,8,21,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,673,8,22,
-		1,22,3,22,676,8,22,1,22,1,22,1,22,1,22,5,22,682,8,22,10,22,12,22,685,9,
-		22,1,23,3,23,688,8,23,1,23,1,23,3,23,692,8,23,1,23,1,23,3,23,696,8,23,
-		1,23,1,23,3,23,700,8,23,3,23,702,8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,
-		24,5,24,711,8,24,10,24,12,24,714,9,24,1,24,1,24,3,24,718,8,24,1,25,1,25,
-		1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,3,25,732,8,25,1,25,3,
-		25,735,8,25,1,26,1,26,3,26,739,8,26,1,26,1,26,1,26,1,26,3,26,745,8,26,
-		1,26,1,26,1,26,1,26,1,26,5,26,752,8,26,10,26,12,26,755,9,26,3,26,757,8,
-		26,1,26,1,26,3,26,761,8,26,1,26,1,26,1,26,1,26,5,26,767,8,26,10,26,12,
-		26,770,9,26,1,26,1,26,3,26,774,8,26,1,27,3,27,777,8,27,1,27,1,27,3,27,
-		781,8,27,1,28,1,28,1,28,1,29,1,29,1,29,1,29,1,29,5,29,791,8,29,10,29,12,
-		29,794,9,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,29,5,29,
-		807,8,29,10,29,12,29,810,9,29,1,29,1,29,1,29,1,29,1,29,1,29,5,29,818,8,
-		29,10,29,12,29,821,9,29,1,29,1,29,3,29,825,8,29,1,30,1,30,1,30,1,30,1,
-		30,3,30,832,8,30,1,31,1,31,1,31,1,31,1,32,1,32,1,32,1,33,1,33,1,34,1,34,
-		1,34,3,34,846,8,34,1,34,1,34,3,34,850,8,34,1,34,1,34,1,34,1,34,1,34,1,
-		34,5,34,858,8,34,10,34,12,34,861,9,34,1,35,1,35,1,35,1,35,1,35,1,35,1,
-		35,1,35,3,35,871,8,35,1,35,1,35,1,35,3,35,876,8,35,1,35,1,35,1,35,1,35,
-		1,35,1,35,3,35,884,8,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,892,8,35,1,
-		35,1,35,1,35,1,35,1,35,5,35,899,8,35,10,35,12,35,902,9,35,1,35,1,35,1,
-		35,3,35,907,8,35,1,35,1,35,1,35,1,35,3,35,913,8,35,1,35,1,35,3,35,917,
-		8,35,1,35,1,35,1,35,3,35,922,8,35,1,35,1,35,1,35,3,35,927,8,35,1,36,1,
-		36,1,36,1,36,1,36,1,36,4,36,935,8,36,11,36,12,36,936,1,36,1,36,3,36,941,
-		8,36,1,36,1,36,1,36,1,36,4,36,947,8,36,11,36,12,36,948,1,36,1,36,3,36,
-		953,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,
-		36,1,36,5,36,969,8,36,10,36,12,36,972,9,36,3,36,974,8,36,1,36,1,36,1,36,
-		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,987,8,36,10,36,12,36,990,
-		9,36,3,36,992,8,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,1000,8,36,10,36,
-		12,36,1003,9,36,3,36,1005,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
-		1,36,1,36,1,36,3,36,1018,8,36,1,36,1,36,1,36,3,36,1023,8,36,1,36,1,36,
-		1,36,5,36,1028,8,36,10,36,12,36,1031,9,36,3,36,1033,8,36,1,36,1,36,3,36,
-		1037,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
-		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,1060,8,36,1,36,1,36,
+		8,2,10,2,12,2,410,9,2,1,2,1,2,1,2,1,2,1,2,3,2,417,8,2,1,2,1,2,1,2,1,2,
+		1,2,1,2,5,2,425,8,2,10,2,12,2,428,9,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,436,
+		8,2,1,3,1,3,1,3,4,3,441,8,3,11,3,12,3,442,1,3,1,3,3,3,447,8,3,1,4,3,4,
+		450,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,458,8,4,1,5,1,5,1,5,1,5,5,5,464,8,
+		5,10,5,12,5,467,9,5,1,5,1,5,1,6,1,6,1,6,3,6,474,8,6,1,7,1,7,1,7,1,7,1,
+		7,1,7,1,7,1,7,3,7,484,8,7,1,8,1,8,3,8,488,8,8,1,8,1,8,1,8,1,9,1,9,1,9,
+		1,9,5,9,497,8,9,10,9,12,9,500,9,9,1,9,1,9,1,10,1,10,3,10,506,8,10,1,10,
+		1,10,1,10,1,10,3,10,512,8,10,1,11,1,11,1,11,1,11,5,11,518,8,11,10,11,12,
+		11,521,9,11,1,11,1,11,1,12,1,12,1,12,1,12,5,12,529,8,12,10,12,12,12,532,
+		9,12,1,12,1,12,1,13,1,13,3,13,538,8,13,1,13,3,13,541,8,13,1,13,3,13,544,
+		8,13,1,13,3,13,547,8,13,1,14,1,14,1,14,1,14,1,14,1,14,3,14,555,8,14,1,
+		14,5,14,558,8,14,10,14,12,14,561,9,14,1,15,1,15,3,15,565,8,15,1,15,1,15,
+		1,15,5,15,570,8,15,10,15,12,15,573,9,15,1,15,1,15,1,15,1,15,5,15,579,8,
+		15,10,15,12,15,582,9,15,3,15,584,8,15,1,15,3,15,587,8,15,1,15,1,15,3,15,
+		591,8,15,1,15,1,15,1,15,1,15,1,15,5,15,598,8,15,10,15,12,15,601,9,15,3,
+		15,603,8,15,1,15,1,15,3,15,607,8,15,1,15,1,15,1,15,1,15,1,15,5,15,614,
+		8,15,10,15,12,15,617,9,15,3,15,619,8,15,1,15,1,15,1,15,1,15,3,15,625,8,
+		15,1,16,1,16,1,16,1,16,1,16,5,16,632,8,16,10,16,12,16,635,9,16,1,17,1,
+		17,3,17,639,8,17,1,17,1,17,3,17,643,8,17,1,18,1,18,1,18,1,19,1,19,1,19,
+		3,19,651,8,19,1,20,1,20,1,20,3,20,656,8,20,1,21,1,21,1,21,1,21,1,21,1,
+		21,1,21,3,21,665,8,21,1,21,3,21,668,8,21,3,21,670,8,21,1,22,1,22,1,22,
+		1,22,1,22,1,22,1,22,1,22,3,22,680,8,22,1,22,3,22,683,8,22,1,22,1,22,1,
+		22,1,22,5,22,689,8,22,10,22,12,22,692,9,22,1,23,3,23,695,8,23,1,23,1,23,
+		3,23,699,8,23,1,23,1,23,3,23,703,8,23,1,23,1,23,3,23,707,8,23,3,23,709,
+		8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,5,24,718,8,24,10,24,12,24,721,
+		9,24,1,24,1,24,3,24,725,8,24,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,
+		25,1,25,1,25,1,25,3,25,739,8,25,1,25,3,25,742,8,25,1,26,1,26,3,26,746,
+		8,26,1,26,1,26,1,26,1,26,3,26,752,8,26,1,26,1,26,1,26,1,26,1,26,5,26,759,
+		8,26,10,26,12,26,762,9,26,3,26,764,8,26,1,26,1,26,3,26,768,8,26,1,26,1,
+		26,1,26,1,26,5,26,774,8,26,10,26,12,26,777,9,26,1,26,1,26,3,26,781,8,26,
+		1,27,3,27,784,8,27,1,27,1,27,3,27,788,8,27,1,28,1,28,1,28,1,29,1,29,1,
+		29,1,29,1,29,5,29,798,8,29,10,29,12,29,801,9,29,1,29,1,29,1,29,1,29,1,
+		29,1,29,1,29,1,29,1,29,1,29,1,29,5,29,814,8,29,10,29,12,29,817,9,29,1,
+		29,1,29,1,29,1,29,1,29,1,29,5,29,825,8,29,10,29,12,29,828,9,29,1,29,1,
+		29,3,29,832,8,29,1,30,1,30,1,30,1,30,1,30,3,30,839,8,30,1,31,1,31,1,31,
+		1,31,1,32,1,32,1,32,1,33,1,33,1,34,1,34,1,34,3,34,853,8,34,1,34,1,34,3,
+		34,857,8,34,1,34,1,34,1,34,1,34,1,34,1,34,5,34,865,8,34,10,34,12,34,868,
+		9,34,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,878,8,35,1,35,1,35,1,
+		35,3,35,883,8,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,891,8,35,1,35,1,35,
+		1,35,1,35,1,35,1,35,3,35,899,8,35,1,35,1,35,1,35,1,35,1,35,5,35,906,8,
+		35,10,35,12,35,909,9,35,1,35,1,35,1,35,3,35,914,8,35,1,35,1,35,1,35,1,
+		35,3,35,920,8,35,1,35,1,35,3,35,924,8,35,1,35,1,35,1,35,3,35,929,8,35,
+		1,35,1,35,1,35,3,35,934,8,35,1,36,1,36,1,36,1,36,1,36,1,36,4,36,942,8,
+		36,11,36,12,36,943,1,36,1,36,3,36,948,8,36,1,36,1,36,1,36,1,36,4,36,954,
+		8,36,11,36,12,36,955,1,36,1,36,3,36,960,8,36,1,36,1,36,1,36,1,36,1,36,
+		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,976,8,36,10,36,12,36,
+		979,9,36,3,36,981,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,
+		36,1,36,5,36,994,8,36,10,36,12,36,997,9,36,3,36,999,8,36,1,36,1,36,1,36,
+		1,36,1,36,1,36,5,36,1007,8,36,10,36,12,36,1010,9,36,3,36,1012,8,36,1,36,
+		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,1025,8,36,1,36,
+		1,36,1,36,3,36,1030,8,36,1,36,1,36,1,36,5,36,1035,8,36,10,36,12,36,1038,
+		9,36,3,36,1040,8,36,1,36,1,36,3,36,1044,8,36,1,36,1,36,1,36,1,36,1,36,
 		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
-		1,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,1085,8,36,10,36,12,36,1088,9,36,
-		1,37,1,37,1,37,1,37,1,37,1,37,1,37,1,37,5,37,1098,8,37,10,37,12,37,1101,
-		9,37,1,37,1,37,1,37,1,37,1,37,3,37,1108,8,37,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,5,38,1117,8,38,10,38,12,38,1120,9,38,3,38,1122,8,38,1,38,3,38,
-		1125,8,38,1,38,1,38,1,39,1,39,1,39,1,39,1,40,1,40,1,40,1,40,1,41,1,41,
-		1,41,1,41,1,41,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
-		1,42,1,42,1,42,1,42,5,42,1157,8,42,10,42,12,42,1160,9,42,1,42,1,42,1,42,
-		3,42,1165,8,42,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,
-		1,43,1,43,3,43,1180,8,43,3,43,1182,8,43,1,44,1,44,1,45,1,45,1,45,1,45,
-		1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
-		1,45,1,45,1,45,5,45,1207,8,45,10,45,12,45,1210,9,45,3,45,1212,8,45,1,45,
-		1,45,3,45,1216,8,45,1,45,1,45,1,45,1,45,1,45,5,45,1223,8,45,10,45,12,45,
-		1226,9,45,1,45,3,45,1229,8,45,3,45,1231,8,45,1,45,1,45,1,45,3,45,1236,
-		8,45,1,45,5,45,1239,8,45,10,45,12,45,1242,9,45,1,46,1,46,1,46,1,46,1,46,
-		1,46,1,46,1,46,1,46,3,46,1253,8,46,1,47,1,47,1,47,5,47,1258,8,47,10,47,
-		12,47,1261,9,47,1,48,1,48,1,48,1,48,1,48,3,48,1268,8,48,1,49,1,49,1,49,
-		0,5,28,44,68,72,90,50,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,
-		36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,
-		84,86,88,90,92,94,96,98,0,26,2,0,77,77,117,117,2,0,122,122,125,125,2,0,
-		66,66,110,110,2,0,78,78,115,115,2,0,133,133,156,156,2,0,136,136,153,153,
-		2,0,23,23,39,39,2,0,1,1,107,107,4,0,4,4,97,97,114,114,127,128,2,0,89,89,
-		154,154,3,0,41,41,65,65,141,141,2,0,4,4,34,34,2,0,12,12,31,31,2,0,47,47,
-		72,72,2,0,19,19,46,46,1,0,108,109,4,0,27,28,58,59,80,83,111,112,3,0,4,
-		4,7,7,119,119,2,0,61,61,75,75,1,0,166,167,1,0,168,170,2,0,45,45,137,137,
-		1,0,184,186,1,0,131,132,2,0,150,150,152,152,32,0,1,3,8,9,13,14,19,20,22,
-		23,26,29,32,33,35,35,43,44,46,47,50,52,55,59,69,69,71,72,74,74,77,78,80,
-		83,86,87,89,90,96,98,100,105,107,112,114,115,117,118,120,123,126,129,131,
-		132,134,136,138,140,142,142,145,146,152,155,1492,0,103,1,0,0,0,2,128,1,
-		0,0,0,4,428,1,0,0,0,6,439,1,0,0,0,8,450,1,0,0,0,10,452,1,0,0,0,12,463,
-		1,0,0,0,14,476,1,0,0,0,16,478,1,0,0,0,18,485,1,0,0,0,20,498,1,0,0,0,22,
-		506,1,0,0,0,24,517,1,0,0,0,26,528,1,0,0,0,28,541,1,0,0,0,30,617,1,0,0,
-		0,32,619,1,0,0,0,34,629,1,0,0,0,36,637,1,0,0,0,38,640,1,0,0,0,40,645,1,
-		0,0,0,42,662,1,0,0,0,44,664,1,0,0,0,46,701,1,0,0,0,48,717,1,0,0,0,50,719,
-		1,0,0,0,52,773,1,0,0,0,54,776,1,0,0,0,56,782,1,0,0,0,58,824,1,0,0,0,60,
-		831,1,0,0,0,62,833,1,0,0,0,64,837,1,0,0,0,66,840,1,0,0,0,68,849,1,0,0,
-		0,70,926,1,0,0,0,72,1059,1,0,0,0,74,1107,1,0,0,0,76,1109,1,0,0,0,78,1128,
-		1,0,0,0,80,1132,1,0,0,0,82,1136,1,0,0,0,84,1164,1,0,0,0,86,1181,1,0,0,
-		0,88,1183,1,0,0,0,90,1230,1,0,0,0,92,1252,1,0,0,0,94,1254,1,0,0,0,96,1267,
-		1,0,0,0,98,1269,1,0,0,0,100,102,5,182,0,0,101,100,1,0,0,0,102,105,1,0,
-		0,0,103,101,1,0,0,0,103,104,1,0,0,0,104,124,1,0,0,0,105,103,1,0,0,0,106,
-		115,3,4,2,0,107,109,5,182,0,0,108,107,1,0,0,0,109,110,1,0,0,0,110,108,
-		1,0,0,0,110,111,1,0,0,0,111,112,1,0,0,0,112,114,3,4,2,0,113,108,1,0,0,
-		0,114,117,1,0,0,0,115,113,1,0,0,0,115,116,1,0,0,0,116,121,1,0,0,0,117,
-		115,1,0,0,0,118,120,5,182,0,0,119,118,1,0,0,0,120,123,1,0,0,0,121,119,
-		1,0,0,0,121,122,1,0,0,0,122,125,1,0,0,0,123,121,1,0,0,0,124,106,1,0,0,
-		0,124,125,1,0,0,0,125,126,1,0,0,0,126,127,5,0,0,1,127,1,1,0,0,0,128,129,
-		3,68,34,0,129,130,5,0,0,1,130,3,1,0,0,0,131,429,3,26,13,0,132,133,7,0,
-		0,0,133,135,5,123,0,0,134,136,5,44,0,0,135,134,1,0,0,0,135,136,1,0,0,0,
-		136,429,1,0,0,0,137,138,7,0,0,0,138,140,5,126,0,0,139,141,5,44,0,0,140,
-		139,1,0,0,0,140,141,1,0,0,0,141,429,1,0,0,0,142,143,7,0,0,0,143,145,5,
-		102,0,0,144,146,5,44,0,0,145,144,1,0,0,0,145,146,1,0,0,0,146,429,1,0,0,
-		0,147,148,7,0,0,0,148,429,5,101,0,0,149,150,7,0,0,0,150,152,5,51,0,0,151,
-		153,5,44,0,0,152,151,1,0,0,0,152,153,1,0,0,0,153,429,1,0,0,0,154,156,7,
-		0,0,0,155,157,5,4,0,0,156,155,1,0,0,0,156,157,1,0,0,0,157,158,1,0,0,0,
-		158,160,5,135,0,0,159,161,5,44,0,0,160,159,1,0,0,0,160,161,1,0,0,0,161,
-		429,1,0,0,0,162,163,7,0,0,0,163,429,5,140,0,0,164,165,7,0,0,0,165,429,
-		5,145,0,0,166,167,7,0,0,0,167,429,5,8,0,0,168,169,5,117,0,0,169,170,5,
-		136,0,0,170,171,5,69,0,0,171,429,5,74,0,0,172,175,5,117,0,0,173,176,3,
-		94,47,0,174,176,5,4,0,0,175,173,1,0,0,0,175,174,1,0,0,0,176,429,1,0,0,
-		0,177,178,5,32,0,0,178,179,5,50,0,0,179,429,3,96,48,0,180,182,5,32,0,0,
-		181,183,5,44,0,0,182,181,1,0,0,0,182,183,1,0,0,0,183,184,1,0,0,0,184,429,
-		3,94,47,0,185,186,5,32,0,0,186,187,3,94,47,0,187,188,5,44,0,0,188,429,
-		1,0,0,0,189,192,5,43,0,0,190,193,3,4,2,0,191,193,3,96,48,0,192,190,1,0,
-		0,0,192,191,1,0,0,0,193,429,1,0,0,0,194,195,5,36,0,0,195,198,7,1,0,0,196,
-		197,5,60,0,0,197,199,5,42,0,0,198,196,1,0,0,0,198,199,1,0,0,0,199,200,
-		1,0,0,0,200,203,3,94,47,0,201,202,5,30,0,0,202,204,5,134,0,0,203,201,1,
-		0,0,0,203,204,1,0,0,0,204,429,1,0,0,0,205,206,5,36,0,0,206,209,5,139,0,
-		0,207,208,5,60,0,0,208,210,5,42,0,0,209,207,1,0,0,0,209,210,1,0,0,0,210,
-		211,1,0,0,0,211,429,3,96,48,0,212,215,5,129,0,0,213,216,3,96,48,0,214,
-		216,5,4,0,0,215,213,1,0,0,0,215,214,1,0,0,0,216,429,1,0,0,0,217,218,5,
-		9,0,0,218,219,5,122,0,0,219,429,3,94,47,0,220,223,5,100,0,0,221,224,3,
-		96,48,0,222,224,5,183,0,0,223,221,1,0,0,0,223,222,1,0,0,0,224,227,1,0,
-		0,0,225,226,5,48,0,0,226,228,5,14,0,0,227,225,1,0,0,0,227,228,1,0,0,0,
-		228,234,1,0,0,0,229,231,7,2,0,0,230,232,5,156,0,0,231,230,1,0,0,0,231,
-		232,1,0,0,0,232,233,1,0,0,0,233,235,5,184,0,0,234,229,1,0,0,0,234,235,
-		1,0,0,0,235,238,1,0,0,0,236,237,5,76,0,0,237,239,5,184,0,0,238,236,1,0,
-		0,0,238,239,1,0,0,0,239,429,1,0,0,0,240,241,5,116,0,0,241,242,5,183,0,
-		0,242,243,5,156,0,0,243,429,5,183,0,0,244,245,5,142,0,0,245,429,5,183,
-		0,0,246,248,5,116,0,0,247,249,7,3,0,0,248,247,1,0,0,0,248,249,1,0,0,0,
-		249,250,1,0,0,0,250,251,5,131,0,0,251,252,5,155,0,0,252,429,3,8,4,0,253,
-		255,5,116,0,0,254,256,7,3,0,0,255,254,1,0,0,0,255,256,1,0,0,0,256,257,
-		1,0,0,0,257,258,3,94,47,0,258,268,7,4,0,0,259,269,5,29,0,0,260,265,3,8,
-		4,0,261,262,5,180,0,0,262,264,3,8,4,0,263,261,1,0,0,0,264,267,1,0,0,0,
-		265,263,1,0,0,0,265,266,1,0,0,0,266,269,1,0,0,0,267,265,1,0,0,0,268,259,
-		1,0,0,0,268,260,1,0,0,0,269,429,1,0,0,0,270,272,5,13,0,0,271,273,7,5,0,
-		0,272,271,1,0,0,0,272,273,1,0,0,0,273,277,1,0,0,0,274,275,5,121,0,0,275,
-		277,5,136,0,0,276,270,1,0,0,0,276,274,1,0,0,0,277,281,1,0,0,0,278,280,
-		3,6,3,0,279,278,1,0,0,0,280,283,1,0,0,0,281,279,1,0,0,0,281,282,1,0,0,
-		0,282,429,1,0,0,0,283,281,1,0,0,0,284,286,7,6,0,0,285,287,7,5,0,0,286,
-		285,1,0,0,0,286,287,1,0,0,0,287,429,1,0,0,0,288,290,7,7,0,0,289,291,7,
-		5,0,0,290,289,1,0,0,0,290,291,1,0,0,0,291,429,1,0,0,0,292,293,5,33,0,0,
-		293,429,7,8,0,0,294,297,5,24,0,0,295,296,5,91,0,0,296,298,5,104,0,0,297,
-		295,1,0,0,0,297,298,1,0,0,0,298,300,1,0,0,0,299,301,5,120,0,0,300,299,
-		1,0,0,0,300,301,1,0,0,0,301,302,1,0,0,0,302,306,5,122,0,0,303,304,5,60,
-		0,0,304,305,5,84,0,0,305,307,5,42,0,0,306,303,1,0,0,0,306,307,1,0,0,0,
-		307,308,1,0,0,0,308,310,3,94,47,0,309,311,3,10,5,0,310,309,1,0,0,0,310,
-		311,1,0,0,0,311,314,1,0,0,0,312,313,5,150,0,0,313,315,3,18,9,0,314,312,
-		1,0,0,0,314,315,1,0,0,0,315,429,1,0,0,0,316,319,5,24,0,0,317,318,5,91,
-		0,0,318,320,5,104,0,0,319,317,1,0,0,0,319,320,1,0,0,0,320,322,1,0,0,0,
-		321,323,5,120,0,0,322,321,1,0,0,0,322,323,1,0,0,0,323,324,1,0,0,0,324,
-		328,5,125,0,0,325,326,5,60,0,0,326,327,5,84,0,0,327,329,5,42,0,0,328,325,
-		1,0,0,0,328,329,1,0,0,0,329,330,1,0,0,0,330,332,3,94,47,0,331,333,3,10,
-		5,0,332,331,1,0,0,0,332,333,1,0,0,0,333,336,1,0,0,0,334,335,5,150,0,0,
-		335,337,3,18,9,0,336,334,1,0,0,0,336,337,1,0,0,0,337,429,1,0,0,0,338,341,
-		5,24,0,0,339,340,5,91,0,0,340,342,5,104,0,0,341,339,1,0,0,0,341,342,1,
-		0,0,0,342,343,1,0,0,0,343,347,5,122,0,0,344,345,5,60,0,0,345,346,5,84,
-		0,0,346,348,5,42,0,0,347,344,1,0,0,0,347,348,1,0,0,0,348,349,1,0,0,0,349,
-		352,3,94,47,0,350,351,5,150,0,0,351,353,3,18,9,0,352,350,1,0,0,0,352,353,
-		1,0,0,0,353,354,1,0,0,0,354,355,5,11,0,0,355,356,3,26,13,0,356,429,1,0,
-		0,0,357,360,5,24,0,0,358,359,5,91,0,0,359,361,5,104,0,0,360,358,1,0,0,
-		0,360,361,1,0,0,0,361,362,1,0,0,0,362,366,5,125,0,0,363,364,5,60,0,0,364,
-		365,5,84,0,0,365,367,5,42,0,0,366,363,1,0,0,0,366,367,1,0,0,0,367,368,
-		1,0,0,0,368,371,3,94,47,0,369,370,5,150,0,0,370,372,3,18,9,0,371,369,1,
-		0,0,0,371,372,1,0,0,0,372,373,1,0,0,0,373,374,5,11,0,0,374,375,3,26,13,
-		0,375,429,1,0,0,0,376,377,5,24,0,0,377,381,5,139,0,0,378,379,5,60,0,0,
-		379,380,5,84,0,0,380,382,5,42,0,0,381,378,1,0,0,0,381,382,1,0,0,0,382,
-		383,1,0,0,0,383,384,3,96,48,0,384,385,5,11,0,0,385,386,3,90,45,0,386,429,
-		1,0,0,0,387,388,5,64,0,0,388,389,5,67,0,0,389,392,3,94,47,0,390,391,5,
-		150,0,0,391,393,3,18,9,0,392,390,1,0,0,0,392,393,1,0,0,0,393,394,1,0,0,
-		0,394,395,3,26,13,0,395,429,1,0,0,0,396,397,5,64,0,0,397,398,5,67,0,0,
-		398,400,3,94,47,0,399,401,3,22,11,0,400,399,1,0,0,0,400,401,1,0,0,0,401,
-		402,1,0,0,0,402,403,5,144,0,0,403,408,3,24,12,0,404,405,5,180,0,0,405,
-		407,3,24,12,0,406,404,1,0,0,0,407,410,1,0,0,0,408,406,1,0,0,0,408,409,
-		1,0,0,0,409,429,1,0,0,0,410,408,1,0,0,0,411,412,5,5,0,0,412,413,7,1,0,
-		0,413,414,3,94,47,0,414,419,3,16,8,0,415,416,5,180,0,0,416,418,3,16,8,
-		0,417,415,1,0,0,0,418,421,1,0,0,0,419,417,1,0,0,0,419,420,1,0,0,0,420,
-		429,1,0,0,0,421,419,1,0,0,0,422,423,5,5,0,0,423,424,7,1,0,0,424,425,3,
-		94,47,0,425,426,5,116,0,0,426,427,3,18,9,0,427,429,1,0,0,0,428,131,1,0,
-		0,0,428,132,1,0,0,0,428,137,1,0,0,0,428,142,1,0,0,0,428,147,1,0,0,0,428,
-		149,1,0,0,0,428,154,1,0,0,0,428,162,1,0,0,0,428,164,1,0,0,0,428,166,1,
-		0,0,0,428,168,1,0,0,0,428,172,1,0,0,0,428,177,1,0,0,0,428,180,1,0,0,0,
-		428,185,1,0,0,0,428,189,1,0,0,0,428,194,1,0,0,0,428,205,1,0,0,0,428,212,
-		1,0,0,0,428,217,1,0,0,0,428,220,1,0,0,0,428,240,1,0,0,0,428,244,1,0,0,
-		0,428,246,1,0,0,0,428,253,1,0,0,0,428,276,1,0,0,0,428,284,1,0,0,0,428,
-		288,1,0,0,0,428,292,1,0,0,0,428,294,1,0,0,0,428,316,1,0,0,0,428,338,1,
-		0,0,0,428,357,1,0,0,0,428,376,1,0,0,0,428,387,1,0,0,0,428,396,1,0,0,0,
-		428,411,1,0,0,0,428,422,1,0,0,0,429,5,1,0,0,0,430,431,5,69,0,0,431,433,
-		5,74,0,0,432,434,3,96,48,0,433,432,1,0,0,0,434,435,1,0,0,0,435,433,1,0,
-		0,0,435,436,1,0,0,0,436,440,1,0,0,0,437,438,5,103,0,0,438,440,7,9,0,0,
-		439,430,1,0,0,0,439,437,1,0,0,0,440,7,1,0,0,0,441,443,5,167,0,0,442,441,
-		1,0,0,0,442,443,1,0,0,0,443,444,1,0,0,0,444,451,3,88,44,0,445,451,5,183,
-		0,0,446,451,3,96,48,0,447,451,5,137,0,0,448,451,5,45,0,0,449,451,5,88,
-		0,0,450,442,1,0,0,0,450,445,1,0,0,0,450,446,1,0,0,0,450,447,1,0,0,0,450,
-		448,1,0,0,0,450,449,1,0,0,0,451,9,1,0,0,0,452,453,5,176,0,0,453,458,3,
-		12,6,0,454,455,5,180,0,0,455,457,3,12,6,0,456,454,1,0,0,0,457,460,1,0,
-		0,0,458,456,1,0,0,0,458,459,1,0,0,0,459,461,1,0,0,0,460,458,1,0,0,0,461,
-		462,5,177,0,0,462,11,1,0,0,0,463,464,3,96,48,0,464,466,3,90,45,0,465,467,
-		3,14,7,0,466,465,1,0,0,0,466,467,1,0,0,0,467,13,1,0,0,0,468,477,5,71,0,
-		0,469,470,5,99,0,0,470,477,5,71,0,0,471,477,5,56,0,0,472,473,5,55,0,0,
-		473,474,5,176,0,0,474,475,5,183,0,0,475,477,5,177,0,0,476,468,1,0,0,0,
-		476,469,1,0,0,0,476,471,1,0,0,0,476,472,1,0,0,0,477,15,1,0,0,0,478,480,
-		5,2,0,0,479,481,5,22,0,0,480,479,1,0,0,0,480,481,1,0,0,0,481,482,1,0,0,
-		0,482,483,3,96,48,0,483,484,3,90,45,0,484,17,1,0,0,0,485,486,5,176,0,0,
-		486,491,3,20,10,0,487,488,5,180,0,0,488,490,3,20,10,0,489,487,1,0,0,0,
-		490,493,1,0,0,0,491,489,1,0,0,0,491,492,1,0,0,0,492,494,1,0,0,0,493,491,
-		1,0,0,0,494,495,5,177,0,0,495,19,1,0,0,0,496,499,3,96,48,0,497,499,5,183,
-		0,0,498,496,1,0,0,0,498,497,1,0,0,0,499,500,1,0,0,0,500,504,5,156,0,0,
-		501,505,3,86,43,0,502,503,5,167,0,0,503,505,5,184,0,0,504,501,1,0,0,0,
-		504,502,1,0,0,0,505,21,1,0,0,0,506,507,5,176,0,0,507,512,3,96,48,0,508,
-		509,5,180,0,0,509,511,3,96,48,0,510,508,1,0,0,0,511,514,1,0,0,0,512,510,
-		1,0,0,0,512,513,1,0,0,0,513,515,1,0,0,0,514,512,1,0,0,0,515,516,5,177,
-		0,0,516,23,1,0,0,0,517,518,5,176,0,0,518,523,3,68,34,0,519,520,5,180,0,
-		0,520,522,3,68,34,0,521,519,1,0,0,0,522,525,1,0,0,0,523,521,1,0,0,0,523,
-		524,1,0,0,0,524,526,1,0,0,0,525,523,1,0,0,0,526,527,5,177,0,0,527,25,1,
-		0,0,0,528,530,3,28,14,0,529,531,3,32,16,0,530,529,1,0,0,0,530,531,1,0,
-		0,0,531,533,1,0,0,0,532,534,3,36,18,0,533,532,1,0,0,0,533,534,1,0,0,0,
-		534,536,1,0,0,0,535,537,3,38,19,0,536,535,1,0,0,0,536,537,1,0,0,0,537,
-		539,1,0,0,0,538,540,3,40,20,0,539,538,1,0,0,0,539,540,1,0,0,0,540,27,1,
-		0,0,0,541,542,6,14,-1,0,542,543,3,30,15,0,543,552,1,0,0,0,544,545,10,1,
-		0,0,545,547,7,10,0,0,546,548,5,4,0,0,547,546,1,0,0,0,547,548,1,0,0,0,548,
-		549,1,0,0,0,549,551,3,28,14,2,550,544,1,0,0,0,551,554,1,0,0,0,552,550,
-		1,0,0,0,552,553,1,0,0,0,553,29,1,0,0,0,554,552,1,0,0,0,555,557,5,113,0,
-		0,556,558,7,11,0,0,557,556,1,0,0,0,557,558,1,0,0,0,558,559,1,0,0,0,559,
-		564,3,42,21,0,560,561,5,180,0,0,561,563,3,42,21,0,562,560,1,0,0,0,563,
-		566,1,0,0,0,564,562,1,0,0,0,564,565,1,0,0,0,565,576,1,0,0,0,566,564,1,
-		0,0,0,567,568,5,48,0,0,568,573,3,44,22,0,569,570,5,180,0,0,570,572,3,44,
-		22,0,571,569,1,0,0,0,572,575,1,0,0,0,573,571,1,0,0,0,573,574,1,0,0,0,574,
-		577,1,0,0,0,575,573,1,0,0,0,576,567,1,0,0,0,576,577,1,0,0,0,577,579,1,
-		0,0,0,578,580,3,56,28,0,579,578,1,0,0,0,579,580,1,0,0,0,580,583,1,0,0,
-		0,581,582,5,148,0,0,582,584,3,68,34,0,583,581,1,0,0,0,583,584,1,0,0,0,
-		584,595,1,0,0,0,585,586,5,53,0,0,586,587,5,16,0,0,587,592,3,68,34,0,588,
-		589,5,180,0,0,589,591,3,68,34,0,590,588,1,0,0,0,591,594,1,0,0,0,592,590,
-		1,0,0,0,592,593,1,0,0,0,593,596,1,0,0,0,594,592,1,0,0,0,595,585,1,0,0,
-		0,595,596,1,0,0,0,596,599,1,0,0,0,597,598,5,54,0,0,598,600,3,68,34,0,599,
-		597,1,0,0,0,599,600,1,0,0,0,600,611,1,0,0,0,601,602,5,95,0,0,602,603,5,
-		16,0,0,603,608,3,68,34,0,604,605,5,180,0,0,605,607,3,68,34,0,606,604,1,
-		0,0,0,607,610,1,0,0,0,608,606,1,0,0,0,608,609,1,0,0,0,609,612,1,0,0,0,
-		610,608,1,0,0,0,611,601,1,0,0,0,611,612,1,0,0,0,612,618,1,0,0,0,613,614,
-		5,176,0,0,614,615,3,26,13,0,615,616,5,177,0,0,616,618,1,0,0,0,617,555,
-		1,0,0,0,617,613,1,0,0,0,618,31,1,0,0,0,619,620,5,92,0,0,620,621,5,16,0,
-		0,621,626,3,34,17,0,622,623,5,180,0,0,623,625,3,34,17,0,624,622,1,0,0,
-		0,625,628,1,0,0,0,626,624,1,0,0,0,626,627,1,0,0,0,627,33,1,0,0,0,628,626,
-		1,0,0,0,629,631,3,68,34,0,630,632,7,12,0,0,631,630,1,0,0,0,631,632,1,0,
-		0,0,632,635,1,0,0,0,633,634,5,86,0,0,634,636,7,13,0,0,635,633,1,0,0,0,
-		635,636,1,0,0,0,636,35,1,0,0,0,637,638,5,38,0,0,638,639,7,14,0,0,639,37,
-		1,0,0,0,640,643,5,76,0,0,641,644,3,68,34,0,642,644,5,4,0,0,643,641,1,0,
-		0,0,643,642,1,0,0,0,644,39,1,0,0,0,645,646,5,87,0,0,646,648,3,68,34,0,
-		647,649,7,15,0,0,648,647,1,0,0,0,648,649,1,0,0,0,649,41,1,0,0,0,650,663,
-		5,168,0,0,651,652,3,96,48,0,652,653,5,181,0,0,653,654,5,168,0,0,654,663,
-		1,0,0,0,655,660,3,68,34,0,656,658,5,11,0,0,657,656,1,0,0,0,657,658,1,0,
-		0,0,658,659,1,0,0,0,659,661,3,96,48,0,660,657,1,0,0,0,660,661,1,0,0,0,
-		661,663,1,0,0,0,662,650,1,0,0,0,662,651,1,0,0,0,662,655,1,0,0,0,663,43,
-		1,0,0,0,664,665,6,22,-1,0,665,666,3,52,26,0,666,683,1,0,0,0,667,668,10,
-		3,0,0,668,669,3,46,23,0,669,670,5,70,0,0,670,672,3,52,26,0,671,673,3,50,
-		25,0,672,671,1,0,0,0,672,673,1,0,0,0,673,675,1,0,0,0,674,676,3,48,24,0,
-		675,674,1,0,0,0,675,676,1,0,0,0,676,682,1,0,0,0,677,678,10,2,0,0,678,679,
-		5,25,0,0,679,680,5,70,0,0,680,682,3,52,26,0,681,667,1,0,0,0,681,677,1,
-		0,0,0,682,685,1,0,0,0,683,681,1,0,0,0,683,684,1,0,0,0,684,45,1,0,0,0,685,
-		683,1,0,0,0,686,688,5,63,0,0,687,686,1,0,0,0,687,688,1,0,0,0,688,702,1,
-		0,0,0,689,691,5,73,0,0,690,692,5,93,0,0,691,690,1,0,0,0,691,692,1,0,0,
-		0,692,702,1,0,0,0,693,695,5,106,0,0,694,696,5,93,0,0,695,694,1,0,0,0,695,
-		696,1,0,0,0,696,702,1,0,0,0,697,699,5,49,0,0,698,700,5,93,0,0,699,698,
-		1,0,0,0,699,700,1,0,0,0,700,702,1,0,0,0,701,687,1,0,0,0,701,689,1,0,0,
-		0,701,693,1,0,0,0,701,697,1,0,0,0,702,47,1,0,0,0,703,704,5,88,0,0,704,
-		718,3,68,34,0,705,706,5,143,0,0,706,707,5,176,0,0,707,712,3,96,48,0,708,
-		709,5,180,0,0,709,711,3,96,48,0,710,708,1,0,0,0,711,714,1,0,0,0,712,710,
-		1,0,0,0,712,713,1,0,0,0,713,715,1,0,0,0,714,712,1,0,0,0,715,716,5,177,
-		0,0,716,718,1,0,0,0,717,703,1,0,0,0,717,705,1,0,0,0,718,49,1,0,0,0,719,
-		731,5,151,0,0,720,732,3,64,32,0,721,722,5,176,0,0,722,723,3,64,32,0,723,
-		724,5,177,0,0,724,732,1,0,0,0,725,726,5,176,0,0,726,727,3,64,32,0,727,
-		728,5,180,0,0,728,729,3,64,32,0,729,730,5,177,0,0,730,732,1,0,0,0,731,
-		720,1,0,0,0,731,721,1,0,0,0,731,725,1,0,0,0,732,734,1,0,0,0,733,735,3,
-		62,31,0,734,733,1,0,0,0,734,735,1,0,0,0,735,51,1,0,0,0,736,738,3,94,47,
-		0,737,739,3,54,27,0,738,737,1,0,0,0,738,739,1,0,0,0,739,774,1,0,0,0,740,
-		741,5,176,0,0,741,742,3,26,13,0,742,744,5,177,0,0,743,745,3,54,27,0,744,
-		743,1,0,0,0,744,745,1,0,0,0,745,774,1,0,0,0,746,747,3,94,47,0,747,756,
-		5,176,0,0,748,753,3,68,34,0,749,750,5,180,0,0,750,752,3,68,34,0,751,749,
-		1,0,0,0,752,755,1,0,0,0,753,751,1,0,0,0,753,754,1,0,0,0,754,757,1,0,0,
-		0,755,753,1,0,0,0,756,748,1,0,0,0,756,757,1,0,0,0,757,758,1,0,0,0,758,
-		760,5,177,0,0,759,761,3,54,27,0,760,759,1,0,0,0,760,761,1,0,0,0,761,774,
-		1,0,0,0,762,763,5,176,0,0,763,768,3,44,22,0,764,765,5,180,0,0,765,767,
-		3,44,22,0,766,764,1,0,0,0,767,770,1,0,0,0,768,766,1,0,0,0,768,769,1,0,
-		0,0,769,771,1,0,0,0,770,768,1,0,0,0,771,772,5,177,0,0,772,774,1,0,0,0,
-		773,736,1,0,0,0,773,740,1,0,0,0,773,746,1,0,0,0,773,762,1,0,0,0,774,53,
-		1,0,0,0,775,777,5,11,0,0,776,775,1,0,0,0,776,777,1,0,0,0,777,778,1,0,0,
-		0,778,780,3,96,48,0,779,781,3,22,11,0,780,779,1,0,0,0,780,781,1,0,0,0,
-		781,55,1,0,0,0,782,783,5,149,0,0,783,784,3,58,29,0,784,57,1,0,0,0,785,
-		786,5,138,0,0,786,787,5,176,0,0,787,788,5,118,0,0,788,792,3,64,32,0,789,
-		791,3,60,30,0,790,789,1,0,0,0,791,794,1,0,0,0,792,790,1,0,0,0,792,793,
-		1,0,0,0,793,795,1,0,0,0,794,792,1,0,0,0,795,796,5,177,0,0,796,825,1,0,
-		0,0,797,798,5,57,0,0,798,799,5,176,0,0,799,800,5,118,0,0,800,801,3,64,
-		32,0,801,802,5,180,0,0,802,803,5,3,0,0,803,804,5,16,0,0,804,808,3,64,32,
-		0,805,807,3,60,30,0,806,805,1,0,0,0,807,810,1,0,0,0,808,806,1,0,0,0,808,
-		809,1,0,0,0,809,811,1,0,0,0,810,808,1,0,0,0,811,812,5,177,0,0,812,825,
-		1,0,0,0,813,814,5,115,0,0,814,815,5,176,0,0,815,819,3,64,32,0,816,818,
-		3,60,30,0,817,816,1,0,0,0,818,821,1,0,0,0,819,817,1,0,0,0,819,820,1,0,
-		0,0,820,822,1,0,0,0,821,819,1,0,0,0,822,823,5,177,0,0,823,825,1,0,0,0,
-		824,785,1,0,0,0,824,797,1,0,0,0,824,813,1,0,0,0,825,59,1,0,0,0,826,827,
-		5,180,0,0,827,828,5,105,0,0,828,832,3,64,32,0,829,830,5,180,0,0,830,832,
-		3,62,31,0,831,826,1,0,0,0,831,829,1,0,0,0,832,61,1,0,0,0,833,834,5,52,
-		0,0,834,835,5,96,0,0,835,836,3,64,32,0,836,63,1,0,0,0,837,838,5,184,0,
-		0,838,839,3,66,33,0,839,65,1,0,0,0,840,841,7,16,0,0,841,67,1,0,0,0,842,
-		843,6,34,-1,0,843,845,3,72,36,0,844,846,3,70,35,0,845,844,1,0,0,0,845,
-		846,1,0,0,0,846,850,1,0,0,0,847,848,5,84,0,0,848,850,3,68,34,3,849,842,
-		1,0,0,0,849,847,1,0,0,0,850,859,1,0,0,0,851,852,10,2,0,0,852,853,5,6,0,
-		0,853,858,3,68,34,3,854,855,10,1,0,0,855,856,5,91,0,0,856,858,3,68,34,
-		2,857,851,1,0,0,0,857,854,1,0,0,0,858,861,1,0,0,0,859,857,1,0,0,0,859,
-		860,1,0,0,0,860,69,1,0,0,0,861,859,1,0,0,0,862,863,3,84,42,0,863,864,3,
-		72,36,0,864,927,1,0,0,0,865,866,3,84,42,0,866,867,7,17,0,0,867,870,5,176,
-		0,0,868,871,3,26,13,0,869,871,3,68,34,0,870,868,1,0,0,0,870,869,1,0,0,
-		0,871,872,1,0,0,0,872,873,5,177,0,0,873,927,1,0,0,0,874,876,5,84,0,0,875,
-		874,1,0,0,0,875,876,1,0,0,0,876,877,1,0,0,0,877,878,5,15,0,0,878,879,3,
-		72,36,0,879,880,5,6,0,0,880,881,3,72,36,0,881,927,1,0,0,0,882,884,5,84,
-		0,0,883,882,1,0,0,0,883,884,1,0,0,0,884,885,1,0,0,0,885,886,5,62,0,0,886,
-		887,5,176,0,0,887,888,3,26,13,0,888,889,5,177,0,0,889,927,1,0,0,0,890,
-		892,5,84,0,0,891,890,1,0,0,0,891,892,1,0,0,0,892,893,1,0,0,0,893,894,5,
-		62,0,0,894,895,5,176,0,0,895,900,3,68,34,0,896,897,5,180,0,0,897,899,3,
-		68,34,0,898,896,1,0,0,0,899,902,1,0,0,0,900,898,1,0,0,0,900,901,1,0,0,
-		0,901,903,1,0,0,0,902,900,1,0,0,0,903,904,5,177,0,0,904,927,1,0,0,0,905,
-		907,5,84,0,0,906,905,1,0,0,0,906,907,1,0,0,0,907,908,1,0,0,0,908,909,7,
-		18,0,0,909,912,3,72,36,0,910,911,5,40,0,0,911,913,5,183,0,0,912,910,1,
-		0,0,0,912,913,1,0,0,0,913,927,1,0,0,0,914,916,5,68,0,0,915,917,5,84,0,
-		0,916,915,1,0,0,0,916,917,1,0,0,0,917,918,1,0,0,0,918,927,5,85,0,0,919,
-		921,5,68,0,0,920,922,5,84,0,0,921,920,1,0,0,0,921,922,1,0,0,0,922,923,
-		1,0,0,0,923,924,5,34,0,0,924,925,5,48,0,0,925,927,3,72,36,0,926,862,1,
-		0,0,0,926,865,1,0,0,0,926,875,1,0,0,0,926,883,1,0,0,0,926,891,1,0,0,0,
-		926,906,1,0,0,0,926,914,1,0,0,0,926,919,1,0,0,0,927,71,1,0,0,0,928,929,
-		6,36,-1,0,929,1060,3,86,43,0,930,1060,5,187,0,0,931,932,5,17,0,0,932,934,
-		3,68,34,0,933,935,3,82,41,0,934,933,1,0,0,0,935,936,1,0,0,0,936,934,1,
-		0,0,0,936,937,1,0,0,0,937,940,1,0,0,0,938,939,5,37,0,0,939,941,3,68,34,
-		0,940,938,1,0,0,0,940,941,1,0,0,0,941,942,1,0,0,0,942,943,5,39,0,0,943,
-		1060,1,0,0,0,944,946,5,17,0,0,945,947,3,82,41,0,946,945,1,0,0,0,947,948,
-		1,0,0,0,948,946,1,0,0,0,948,949,1,0,0,0,949,952,1,0,0,0,950,951,5,37,0,
-		0,951,953,3,68,34,0,952,950,1,0,0,0,952,953,1,0,0,0,953,954,1,0,0,0,954,
-		955,5,39,0,0,955,1060,1,0,0,0,956,957,5,18,0,0,957,958,5,176,0,0,958,959,
-		3,68,34,0,959,960,5,11,0,0,960,961,3,90,45,0,961,962,5,177,0,0,962,1060,
-		1,0,0,0,963,964,5,10,0,0,964,973,5,178,0,0,965,970,3,68,34,0,966,967,5,
-		180,0,0,967,969,3,68,34,0,968,966,1,0,0,0,969,972,1,0,0,0,970,968,1,0,
-		0,0,970,971,1,0,0,0,971,974,1,0,0,0,972,970,1,0,0,0,973,965,1,0,0,0,973,
-		974,1,0,0,0,974,975,1,0,0,0,975,1060,5,179,0,0,976,977,5,10,0,0,977,978,
-		5,176,0,0,978,979,3,26,13,0,979,980,5,177,0,0,980,1060,1,0,0,0,981,982,
-		5,79,0,0,982,991,5,176,0,0,983,988,3,78,39,0,984,985,5,180,0,0,985,987,
-		3,78,39,0,986,984,1,0,0,0,987,990,1,0,0,0,988,986,1,0,0,0,988,989,1,0,
-		0,0,989,992,1,0,0,0,990,988,1,0,0,0,991,983,1,0,0,0,991,992,1,0,0,0,992,
-		993,1,0,0,0,993,1060,5,177,0,0,994,995,5,124,0,0,995,1004,5,176,0,0,996,
-		1001,3,80,40,0,997,998,5,180,0,0,998,1000,3,80,40,0,999,997,1,0,0,0,1000,
-		1003,1,0,0,0,1001,999,1,0,0,0,1001,1002,1,0,0,0,1002,1005,1,0,0,0,1003,
-		1001,1,0,0,0,1004,996,1,0,0,0,1004,1005,1,0,0,0,1005,1006,1,0,0,0,1006,
-		1060,5,177,0,0,1007,1008,5,42,0,0,1008,1009,5,176,0,0,1009,1010,3,26,13,
-		0,1010,1011,5,177,0,0,1011,1060,1,0,0,0,1012,1013,3,94,47,0,1013,1014,
-		5,176,0,0,1014,1015,5,168,0,0,1015,1017,5,177,0,0,1016,1018,3,76,38,0,
-		1017,1016,1,0,0,0,1017,1018,1,0,0,0,1018,1060,1,0,0,0,1019,1020,3,94,47,
-		0,1020,1032,5,176,0,0,1021,1023,5,34,0,0,1022,1021,1,0,0,0,1022,1023,1,
-		0,0,0,1023,1024,1,0,0,0,1024,1029,3,74,37,0,1025,1026,5,180,0,0,1026,1028,
-		3,74,37,0,1027,1025,1,0,0,0,1028,1031,1,0,0,0,1029,1027,1,0,0,0,1029,1030,
-		1,0,0,0,1030,1033,1,0,0,0,1031,1029,1,0,0,0,1032,1022,1,0,0,0,1032,1033,
-		1,0,0,0,1033,1034,1,0,0,0,1034,1036,5,177,0,0,1035,1037,3,76,38,0,1036,
-		1035,1,0,0,0,1036,1037,1,0,0,0,1037,1060,1,0,0,0,1038,1039,5,176,0,0,1039,
-		1040,3,26,13,0,1040,1041,5,177,0,0,1041,1060,1,0,0,0,1042,1060,3,96,48,
-		0,1043,1044,3,96,48,0,1044,1045,5,181,0,0,1045,1046,3,96,48,0,1046,1060,
-		1,0,0,0,1047,1048,5,176,0,0,1048,1049,3,68,34,0,1049,1050,5,177,0,0,1050,
-		1060,1,0,0,0,1051,1052,5,176,0,0,1052,1053,3,68,34,0,1053,1054,5,177,0,
-		0,1054,1055,5,181,0,0,1055,1056,3,96,48,0,1056,1060,1,0,0,0,1057,1058,
-		7,19,0,0,1058,1060,3,72,36,4,1059,928,1,0,0,0,1059,930,1,0,0,0,1059,931,
-		1,0,0,0,1059,944,1,0,0,0,1059,956,1,0,0,0,1059,963,1,0,0,0,1059,976,1,
-		0,0,0,1059,981,1,0,0,0,1059,994,1,0,0,0,1059,1007,1,0,0,0,1059,1012,1,
-		0,0,0,1059,1019,1,0,0,0,1059,1038,1,0,0,0,1059,1042,1,0,0,0,1059,1043,
-		1,0,0,0,1059,1047,1,0,0,0,1059,1051,1,0,0,0,1059,1057,1,0,0,0,1060,1086,
-		1,0,0,0,1061,1062,10,3,0,0,1062,1063,7,20,0,0,1063,1085,3,72,36,4,1064,
-		1065,10,2,0,0,1065,1066,7,19,0,0,1066,1085,3,72,36,3,1067,1068,10,1,0,
-		0,1068,1069,5,171,0,0,1069,1085,3,72,36,2,1070,1071,10,8,0,0,1071,1072,
-		5,178,0,0,1072,1073,3,72,36,0,1073,1074,5,179,0,0,1074,1085,1,0,0,0,1075,
-		1076,10,7,0,0,1076,1077,5,174,0,0,1077,1085,3,96,48,0,1078,1079,10,6,0,
-		0,1079,1080,5,173,0,0,1080,1085,3,90,45,0,1081,1082,10,5,0,0,1082,1083,
-		5,21,0,0,1083,1085,3,94,47,0,1084,1061,1,0,0,0,1084,1064,1,0,0,0,1084,
-		1067,1,0,0,0,1084,1070,1,0,0,0,1084,1075,1,0,0,0,1084,1078,1,0,0,0,1084,
-		1081,1,0,0,0,1085,1088,1,0,0,0,1086,1084,1,0,0,0,1086,1087,1,0,0,0,1087,
-		73,1,0,0,0,1088,1086,1,0,0,0,1089,1090,3,96,48,0,1090,1091,5,175,0,0,1091,
-		1092,3,68,34,0,1092,1108,1,0,0,0,1093,1094,5,176,0,0,1094,1099,3,96,48,
-		0,1095,1096,5,180,0,0,1096,1098,3,96,48,0,1097,1095,1,0,0,0,1098,1101,
-		1,0,0,0,1099,1097,1,0,0,0,1099,1100,1,0,0,0,1100,1102,1,0,0,0,1101,1099,
-		1,0,0,0,1102,1103,5,177,0,0,1103,1104,5,175,0,0,1104,1105,3,68,34,0,1105,
-		1108,1,0,0,0,1106,1108,3,68,34,0,1107,1089,1,0,0,0,1107,1093,1,0,0,0,1107,
-		1106,1,0,0,0,1108,75,1,0,0,0,1109,1110,5,94,0,0,1110,1121,5,176,0,0,1111,
-		1112,5,95,0,0,1112,1113,5,16,0,0,1113,1118,3,68,34,0,1114,1115,5,180,0,
-		0,1115,1117,3,68,34,0,1116,1114,1,0,0,0,1117,1120,1,0,0,0,1118,1116,1,
-		0,0,0,1118,1119,1,0,0,0,1119,1122,1,0,0,0,1120,1118,1,0,0,0,1121,1111,
-		1,0,0,0,1121,1122,1,0,0,0,1122,1124,1,0,0,0,1123,1125,3,32,16,0,1124,1123,
-		1,0,0,0,1124,1125,1,0,0,0,1125,1126,1,0,0,0,1126,1127,5,177,0,0,1127,77,
-		1,0,0,0,1128,1129,3,68,34,0,1129,1130,5,172,0,0,1130,1131,3,68,34,0,1131,
-		79,1,0,0,0,1132,1133,3,96,48,0,1133,1134,5,172,0,0,1134,1135,3,68,34,0,
-		1135,81,1,0,0,0,1136,1137,5,147,0,0,1137,1138,3,68,34,0,1138,1139,5,130,
-		0,0,1139,1140,3,68,34,0,1140,83,1,0,0,0,1141,1165,5,156,0,0,1142,1165,
-		5,157,0,0,1143,1165,5,160,0,0,1144,1165,5,158,0,0,1145,1165,5,161,0,0,
-		1146,1165,5,159,0,0,1147,1165,5,165,0,0,1148,1165,5,163,0,0,1149,1165,
-		5,164,0,0,1150,1165,5,162,0,0,1151,1152,5,90,0,0,1152,1158,5,176,0,0,1153,
-		1154,3,96,48,0,1154,1155,5,181,0,0,1155,1157,1,0,0,0,1156,1153,1,0,0,0,
-		1157,1160,1,0,0,0,1158,1156,1,0,0,0,1158,1159,1,0,0,0,1159,1161,1,0,0,
-		0,1160,1158,1,0,0,0,1161,1162,3,84,42,0,1162,1163,5,177,0,0,1163,1165,
-		1,0,0,0,1164,1141,1,0,0,0,1164,1142,1,0,0,0,1164,1143,1,0,0,0,1164,1144,
-		1,0,0,0,1164,1145,1,0,0,0,1164,1146,1,0,0,0,1164,1147,1,0,0,0,1164,1148,
-		1,0,0,0,1164,1149,1,0,0,0,1164,1150,1,0,0,0,1164,1151,1,0,0,0,1165,85,
-		1,0,0,0,1166,1182,5,85,0,0,1167,1182,7,21,0,0,1168,1182,3,88,44,0,1169,
-		1182,5,183,0,0,1170,1171,5,132,0,0,1171,1182,5,183,0,0,1172,1173,5,26,
-		0,0,1173,1182,5,183,0,0,1174,1175,5,131,0,0,1175,1182,5,183,0,0,1176,1177,
-		5,66,0,0,1177,1179,5,183,0,0,1178,1180,3,66,33,0,1179,1178,1,0,0,0,1179,
-		1180,1,0,0,0,1180,1182,1,0,0,0,1181,1166,1,0,0,0,1181,1167,1,0,0,0,1181,
-		1168,1,0,0,0,1181,1169,1,0,0,0,1181,1170,1,0,0,0,1181,1172,1,0,0,0,1181,
-		1174,1,0,0,0,1181,1176,1,0,0,0,1182,87,1,0,0,0,1183,1184,7,22,0,0,1184,
-		89,1,0,0,0,1185,1186,6,45,-1,0,1186,1187,5,10,0,0,1187,1188,5,160,0,0,
-		1188,1189,3,90,45,0,1189,1190,5,161,0,0,1190,1231,1,0,0,0,1191,1192,5,
-		79,0,0,1192,1193,5,160,0,0,1193,1194,3,90,45,0,1194,1195,5,180,0,0,1195,
-		1196,3,90,45,0,1196,1197,5,161,0,0,1197,1231,1,0,0,0,1198,1215,5,124,0,
-		0,1199,1211,5,160,0,0,1200,1201,3,96,48,0,1201,1208,3,90,45,0,1202,1203,
-		5,180,0,0,1203,1204,3,96,48,0,1204,1205,3,90,45,0,1205,1207,1,0,0,0,1206,
-		1202,1,0,0,0,1207,1210,1,0,0,0,1208,1206,1,0,0,0,1208,1209,1,0,0,0,1209,
-		1212,1,0,0,0,1210,1208,1,0,0,0,1211,1200,1,0,0,0,1211,1212,1,0,0,0,1212,
-		1213,1,0,0,0,1213,1216,5,161,0,0,1214,1216,5,157,0,0,1215,1199,1,0,0,0,
-		1215,1214,1,0,0,0,1216,1231,1,0,0,0,1217,1228,3,92,46,0,1218,1219,5,176,
-		0,0,1219,1224,5,184,0,0,1220,1221,5,180,0,0,1221,1223,5,184,0,0,1222,1220,
-		1,0,0,0,1223,1226,1,0,0,0,1224,1222,1,0,0,0,1224,1225,1,0,0,0,1225,1227,
-		1,0,0,0,1226,1224,1,0,0,0,1227,1229,5,177,0,0,1228,1218,1,0,0,0,1228,1229,
-		1,0,0,0,1229,1231,1,0,0,0,1230,1185,1,0,0,0,1230,1191,1,0,0,0,1230,1198,
-		1,0,0,0,1230,1217,1,0,0,0,1231,1240,1,0,0,0,1232,1233,10,5,0,0,1233,1235,
-		5,178,0,0,1234,1236,5,184,0,0,1235,1234,1,0,0,0,1235,1236,1,0,0,0,1236,
-		1237,1,0,0,0,1237,1239,5,179,0,0,1238,1232,1,0,0,0,1239,1242,1,0,0,0,1240,
-		1238,1,0,0,0,1240,1241,1,0,0,0,1241,91,1,0,0,0,1242,1240,1,0,0,0,1243,
-		1244,5,35,0,0,1244,1253,5,98,0,0,1245,1246,5,20,0,0,1246,1253,5,146,0,
-		0,1247,1248,7,23,0,0,1248,1249,7,24,0,0,1249,1250,5,131,0,0,1250,1253,
-		5,155,0,0,1251,1253,3,94,47,0,1252,1243,1,0,0,0,1252,1245,1,0,0,0,1252,
-		1247,1,0,0,0,1252,1251,1,0,0,0,1253,93,1,0,0,0,1254,1259,3,96,48,0,1255,
-		1256,5,181,0,0,1256,1258,3,96,48,0,1257,1255,1,0,0,0,1258,1261,1,0,0,0,
-		1259,1257,1,0,0,0,1259,1260,1,0,0,0,1260,95,1,0,0,0,1261,1259,1,0,0,0,
-		1262,1268,5,188,0,0,1263,1268,5,189,0,0,1264,1268,5,190,0,0,1265,1268,
-		5,191,0,0,1266,1268,3,98,49,0,1267,1262,1,0,0,0,1267,1263,1,0,0,0,1267,
-		1264,1,0,0,0,1267,1265,1,0,0,0,1267,1266,1,0,0,0,1268,97,1,0,0,0,1269,
-		1270,7,25,0,0,1270,99,1,0,0,0,172,103,110,115,121,124,135,140,145,152,
+		1,36,1,36,3,36,1067,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
+		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
+		5,36,1092,8,36,10,36,12,36,1095,9,36,1,37,1,37,1,37,1,37,1,37,1,37,1,37,
+		1,37,5,37,1105,8,37,10,37,12,37,1108,9,37,1,37,1,37,1,37,1,37,1,37,3,37,
+		1115,8,37,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1124,8,38,10,38,12,38,
+		1127,9,38,3,38,1129,8,38,1,38,3,38,1132,8,38,1,38,1,38,1,39,1,39,1,39,
+		1,39,1,40,1,40,1,40,1,40,1,41,1,41,1,41,1,41,1,41,1,42,1,42,1,42,1,42,
+		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,5,42,1164,8,42,
+		10,42,12,42,1167,9,42,1,42,1,42,1,42,3,42,1172,8,42,1,43,1,43,1,43,1,43,
+		1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,3,43,1187,8,43,3,43,1189,
+		8,43,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
+		1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,5,45,1214,8,45,10,45,
+		12,45,1217,9,45,3,45,1219,8,45,1,45,1,45,3,45,1223,8,45,1,45,1,45,1,45,
+		1,45,1,45,5,45,1230,8,45,10,45,12,45,1233,9,45,1,45,3,45,1236,8,45,3,45,
+		1238,8,45,1,45,1,45,1,45,3,45,1243,8,45,1,45,5,45,1246,8,45,10,45,12,45,
+		1249,9,45,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,3,46,1260,8,46,
+		1,47,1,47,1,47,5,47,1265,8,47,10,47,12,47,1268,9,47,1,48,1,48,1,48,1,48,
+		1,48,3,48,1275,8,48,1,49,1,49,1,49,0,5,28,44,68,72,90,50,0,2,4,6,8,10,
+		12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,
+		60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,0,26,2,0,77,
+		77,117,117,2,0,122,122,125,125,2,0,66,66,110,110,2,0,78,78,115,115,2,0,
+		133,133,156,156,2,0,136,136,153,153,2,0,23,23,39,39,2,0,1,1,107,107,4,
+		0,4,4,97,97,114,114,127,128,2,0,89,89,154,154,3,0,41,41,65,65,141,141,
+		2,0,4,4,34,34,2,0,12,12,31,31,2,0,47,47,72,72,2,0,19,19,46,46,1,0,108,
+		109,4,0,27,28,58,59,80,83,111,112,3,0,4,4,7,7,119,119,2,0,61,61,75,75,
+		1,0,166,167,1,0,168,170,2,0,45,45,137,137,1,0,184,186,1,0,131,132,2,0,
+		150,150,152,152,32,0,1,3,8,9,13,14,19,20,22,23,26,29,32,33,35,35,43,44,
+		46,47,50,52,55,59,69,69,71,72,74,74,77,78,80,83,86,87,89,90,96,98,100,
+		105,107,112,114,115,117,118,120,123,126,129,131,132,134,136,138,140,142,
+		142,145,146,152,155,1501,0,103,1,0,0,0,2,128,1,0,0,0,4,435,1,0,0,0,6,446,
+		1,0,0,0,8,457,1,0,0,0,10,459,1,0,0,0,12,470,1,0,0,0,14,483,1,0,0,0,16,
+		485,1,0,0,0,18,492,1,0,0,0,20,505,1,0,0,0,22,513,1,0,0,0,24,524,1,0,0,
+		0,26,535,1,0,0,0,28,548,1,0,0,0,30,624,1,0,0,0,32,626,1,0,0,0,34,636,1,
+		0,0,0,36,644,1,0,0,0,38,647,1,0,0,0,40,652,1,0,0,0,42,669,1,0,0,0,44,671,
+		1,0,0,0,46,708,1,0,0,0,48,724,1,0,0,0,50,726,1,0,0,0,52,780,1,0,0,0,54,
+		783,1,0,0,0,56,789,1,0,0,0,58,831,1,0,0,0,60,838,1,0,0,0,62,840,1,0,0,
+		0,64,844,1,0,0,0,66,847,1,0,0,0,68,856,1,0,0,0,70,933,1,0,0,0,72,1066,
+		1,0,0,0,74,1114,1,0,0,0,76,1116,1,0,0,0,78,1135,1,0,0,0,80,1139,1,0,0,
+		0,82,1143,1,0,0,0,84,1171,1,0,0,0,86,1188,1,0,0,0,88,1190,1,0,0,0,90,1237,
+		1,0,0,0,92,1259,1,0,0,0,94,1261,1,0,0,0,96,1274,1,0,0,0,98,1276,1,0,0,
+		0,100,102,5,182,0,0,101,100,1,0,0,0,102,105,1,0,0,0,103,101,1,0,0,0,103,
+		104,1,0,0,0,104,124,1,0,0,0,105,103,1,0,0,0,106,115,3,4,2,0,107,109,5,
+		182,0,0,108,107,1,0,0,0,109,110,1,0,0,0,110,108,1,0,0,0,110,111,1,0,0,
+		0,111,112,1,0,0,0,112,114,3,4,2,0,113,108,1,0,0,0,114,117,1,0,0,0,115,
+		113,1,0,0,0,115,116,1,0,0,0,116,121,1,0,0,0,117,115,1,0,0,0,118,120,5,
+		182,0,0,119,118,1,0,0,0,120,123,1,0,0,0,121,119,1,0,0,0,121,122,1,0,0,
+		0,122,125,1,0,0,0,123,121,1,0,0,0,124,106,1,0,0,0,124,125,1,0,0,0,125,
+		126,1,0,0,0,126,127,5,0,0,1,127,1,1,0,0,0,128,129,3,68,34,0,129,130,5,
+		0,0,1,130,3,1,0,0,0,131,436,3,26,13,0,132,133,7,0,0,0,133,135,5,123,0,
+		0,134,136,5,44,0,0,135,134,1,0,0,0,135,136,1,0,0,0,136,436,1,0,0,0,137,
+		138,7,0,0,0,138,140,5,126,0,0,139,141,5,44,0,0,140,139,1,0,0,0,140,141,
+		1,0,0,0,141,436,1,0,0,0,142,143,7,0,0,0,143,145,5,102,0,0,144,146,5,44,
+		0,0,145,144,1,0,0,0,145,146,1,0,0,0,146,436,1,0,0,0,147,148,7,0,0,0,148,
+		436,5,101,0,0,149,150,7,0,0,0,150,152,5,51,0,0,151,153,5,44,0,0,152,151,
+		1,0,0,0,152,153,1,0,0,0,153,436,1,0,0,0,154,156,7,0,0,0,155,157,5,4,0,
+		0,156,155,1,0,0,0,156,157,1,0,0,0,157,158,1,0,0,0,158,160,5,135,0,0,159,
+		161,5,44,0,0,160,159,1,0,0,0,160,161,1,0,0,0,161,436,1,0,0,0,162,163,7,
+		0,0,0,163,436,5,140,0,0,164,165,7,0,0,0,165,436,5,145,0,0,166,167,7,0,
+		0,0,167,436,5,8,0,0,168,169,5,117,0,0,169,170,5,136,0,0,170,171,5,69,0,
+		0,171,436,5,74,0,0,172,175,5,117,0,0,173,176,3,94,47,0,174,176,5,4,0,0,
+		175,173,1,0,0,0,175,174,1,0,0,0,176,436,1,0,0,0,177,178,5,32,0,0,178,179,
+		5,50,0,0,179,436,3,96,48,0,180,182,5,32,0,0,181,183,5,44,0,0,182,181,1,
+		0,0,0,182,183,1,0,0,0,183,184,1,0,0,0,184,436,3,94,47,0,185,186,5,32,0,
+		0,186,187,3,94,47,0,187,188,5,44,0,0,188,436,1,0,0,0,189,192,5,43,0,0,
+		190,193,3,4,2,0,191,193,3,96,48,0,192,190,1,0,0,0,192,191,1,0,0,0,193,
+		436,1,0,0,0,194,195,5,36,0,0,195,198,7,1,0,0,196,197,5,60,0,0,197,199,
+		5,42,0,0,198,196,1,0,0,0,198,199,1,0,0,0,199,200,1,0,0,0,200,203,3,94,
+		47,0,201,202,5,30,0,0,202,204,5,134,0,0,203,201,1,0,0,0,203,204,1,0,0,
+		0,204,436,1,0,0,0,205,206,5,36,0,0,206,209,5,139,0,0,207,208,5,60,0,0,
+		208,210,5,42,0,0,209,207,1,0,0,0,209,210,1,0,0,0,210,211,1,0,0,0,211,436,
+		3,96,48,0,212,215,5,129,0,0,213,216,3,96,48,0,214,216,5,4,0,0,215,213,
+		1,0,0,0,215,214,1,0,0,0,216,436,1,0,0,0,217,218,5,9,0,0,218,219,5,122,
+		0,0,219,436,3,94,47,0,220,223,5,100,0,0,221,224,3,96,48,0,222,224,5,183,
+		0,0,223,221,1,0,0,0,223,222,1,0,0,0,224,227,1,0,0,0,225,226,5,48,0,0,226,
+		228,5,14,0,0,227,225,1,0,0,0,227,228,1,0,0,0,228,234,1,0,0,0,229,231,7,
+		2,0,0,230,232,5,156,0,0,231,230,1,0,0,0,231,232,1,0,0,0,232,233,1,0,0,
+		0,233,235,5,184,0,0,234,229,1,0,0,0,234,235,1,0,0,0,235,238,1,0,0,0,236,
+		237,5,76,0,0,237,239,5,184,0,0,238,236,1,0,0,0,238,239,1,0,0,0,239,436,
+		1,0,0,0,240,241,5,116,0,0,241,242,5,183,0,0,242,243,5,156,0,0,243,436,
+		5,183,0,0,244,245,5,142,0,0,245,436,5,183,0,0,246,248,5,116,0,0,247,249,
+		7,3,0,0,248,247,1,0,0,0,248,249,1,0,0,0,249,250,1,0,0,0,250,251,5,131,
+		0,0,251,252,5,155,0,0,252,436,3,8,4,0,253,255,5,116,0,0,254,256,7,3,0,
+		0,255,254,1,0,0,0,255,256,1,0,0,0,256,257,1,0,0,0,257,258,3,94,47,0,258,
+		268,7,4,0,0,259,269,5,29,0,0,260,265,3,8,4,0,261,262,5,180,0,0,262,264,
+		3,8,4,0,263,261,1,0,0,0,264,267,1,0,0,0,265,263,1,0,0,0,265,266,1,0,0,
+		0,266,269,1,0,0,0,267,265,1,0,0,0,268,259,1,0,0,0,268,260,1,0,0,0,269,
+		436,1,0,0,0,270,272,5,13,0,0,271,273,7,5,0,0,272,271,1,0,0,0,272,273,1,
+		0,0,0,273,277,1,0,0,0,274,275,5,121,0,0,275,277,5,136,0,0,276,270,1,0,
+		0,0,276,274,1,0,0,0,277,281,1,0,0,0,278,280,3,6,3,0,279,278,1,0,0,0,280,
+		283,1,0,0,0,281,279,1,0,0,0,281,282,1,0,0,0,282,436,1,0,0,0,283,281,1,
+		0,0,0,284,286,7,6,0,0,285,287,7,5,0,0,286,285,1,0,0,0,286,287,1,0,0,0,
+		287,436,1,0,0,0,288,290,7,7,0,0,289,291,7,5,0,0,290,289,1,0,0,0,290,291,
+		1,0,0,0,291,436,1,0,0,0,292,293,5,33,0,0,293,436,7,8,0,0,294,297,5,24,
+		0,0,295,296,5,91,0,0,296,298,5,104,0,0,297,295,1,0,0,0,297,298,1,0,0,0,
+		298,300,1,0,0,0,299,301,5,120,0,0,300,299,1,0,0,0,300,301,1,0,0,0,301,
+		302,1,0,0,0,302,306,5,122,0,0,303,304,5,60,0,0,304,305,5,84,0,0,305,307,
+		5,42,0,0,306,303,1,0,0,0,306,307,1,0,0,0,307,308,1,0,0,0,308,310,3,94,
+		47,0,309,311,3,10,5,0,310,309,1,0,0,0,310,311,1,0,0,0,311,314,1,0,0,0,
+		312,313,5,150,0,0,313,315,3,18,9,0,314,312,1,0,0,0,314,315,1,0,0,0,315,
+		436,1,0,0,0,316,319,5,24,0,0,317,318,5,91,0,0,318,320,5,104,0,0,319,317,
+		1,0,0,0,319,320,1,0,0,0,320,322,1,0,0,0,321,323,5,120,0,0,322,321,1,0,
+		0,0,322,323,1,0,0,0,323,324,1,0,0,0,324,328,5,125,0,0,325,326,5,60,0,0,
+		326,327,5,84,0,0,327,329,5,42,0,0,328,325,1,0,0,0,328,329,1,0,0,0,329,
+		330,1,0,0,0,330,332,3,94,47,0,331,333,3,10,5,0,332,331,1,0,0,0,332,333,
+		1,0,0,0,333,336,1,0,0,0,334,335,5,150,0,0,335,337,3,18,9,0,336,334,1,0,
+		0,0,336,337,1,0,0,0,337,436,1,0,0,0,338,341,5,24,0,0,339,340,5,91,0,0,
+		340,342,5,104,0,0,341,339,1,0,0,0,341,342,1,0,0,0,342,343,1,0,0,0,343,
+		347,5,122,0,0,344,345,5,60,0,0,345,346,5,84,0,0,346,348,5,42,0,0,347,344,
+		1,0,0,0,347,348,1,0,0,0,348,349,1,0,0,0,349,352,3,94,47,0,350,351,5,150,
+		0,0,351,353,3,18,9,0,352,350,1,0,0,0,352,353,1,0,0,0,353,354,1,0,0,0,354,
+		355,5,11,0,0,355,356,3,26,13,0,356,436,1,0,0,0,357,360,5,24,0,0,358,359,
+		5,91,0,0,359,361,5,104,0,0,360,358,1,0,0,0,360,361,1,0,0,0,361,362,1,0,
+		0,0,362,366,5,125,0,0,363,364,5,60,0,0,364,365,5,84,0,0,365,367,5,42,0,
+		0,366,363,1,0,0,0,366,367,1,0,0,0,367,368,1,0,0,0,368,371,3,94,47,0,369,
+		370,5,150,0,0,370,372,3,18,9,0,371,369,1,0,0,0,371,372,1,0,0,0,372,373,
+		1,0,0,0,373,374,5,11,0,0,374,375,3,26,13,0,375,436,1,0,0,0,376,377,5,24,
+		0,0,377,381,5,139,0,0,378,379,5,60,0,0,379,380,5,84,0,0,380,382,5,42,0,
+		0,381,378,1,0,0,0,381,382,1,0,0,0,382,383,1,0,0,0,383,384,3,96,48,0,384,
+		385,5,11,0,0,385,386,3,90,45,0,386,436,1,0,0,0,387,388,5,64,0,0,388,389,
+		5,67,0,0,389,392,3,94,47,0,390,391,5,150,0,0,391,393,3,18,9,0,392,390,
+		1,0,0,0,392,393,1,0,0,0,393,394,1,0,0,0,394,395,3,26,13,0,395,436,1,0,
+		0,0,396,397,5,64,0,0,397,398,5,67,0,0,398,400,3,94,47,0,399,401,3,22,11,
+		0,400,399,1,0,0,0,400,401,1,0,0,0,401,402,1,0,0,0,402,403,5,144,0,0,403,
+		408,3,24,12,0,404,405,5,180,0,0,405,407,3,24,12,0,406,404,1,0,0,0,407,
+		410,1,0,0,0,408,406,1,0,0,0,408,409,1,0,0,0,409,436,1,0,0,0,410,408,1,
+		0,0,0,411,412,5,30,0,0,412,413,5,48,0,0,413,416,3,94,47,0,414,415,5,148,
+		0,0,415,417,3,68,34,0,416,414,1,0,0,0,416,417,1,0,0,0,417,436,1,0,0,0,
+		418,419,5,5,0,0,419,420,7,1,0,0,420,421,3,94,47,0,421,426,3,16,8,0,422,
+		423,5,180,0,0,423,425,3,16,8,0,424,422,1,0,0,0,425,428,1,0,0,0,426,424,
+		1,0,0,0,426,427,1,0,0,0,427,436,1,0,0,0,428,426,1,0,0,0,429,430,5,5,0,
+		0,430,431,7,1,0,0,431,432,3,94,47,0,432,433,5,116,0,0,433,434,3,18,9,0,
+		434,436,1,0,0,0,435,131,1,0,0,0,435,132,1,0,0,0,435,137,1,0,0,0,435,142,
+		1,0,0,0,435,147,1,0,0,0,435,149,1,0,0,0,435,154,1,0,0,0,435,162,1,0,0,
+		0,435,164,1,0,0,0,435,166,1,0,0,0,435,168,1,0,0,0,435,172,1,0,0,0,435,
+		177,1,0,0,0,435,180,1,0,0,0,435,185,1,0,0,0,435,189,1,0,0,0,435,194,1,
+		0,0,0,435,205,1,0,0,0,435,212,1,0,0,0,435,217,1,0,0,0,435,220,1,0,0,0,
+		435,240,1,0,0,0,435,244,1,0,0,0,435,246,1,0,0,0,435,253,1,0,0,0,435,276,
+		1,0,0,0,435,284,1,0,0,0,435,288,1,0,0,0,435,292,1,0,0,0,435,294,1,0,0,
+		0,435,316,1,0,0,0,435,338,1,0,0,0,435,357,1,0,0,0,435,376,1,0,0,0,435,
+		387,1,0,0,0,435,396,1,0,0,0,435,411,1,0,0,0,435,418,1,0,0,0,435,429,1,
+		0,0,0,436,5,1,0,0,0,437,438,5,69,0,0,438,440,5,74,0,0,439,441,3,96,48,
+		0,440,439,1,0,0,0,441,442,1,0,0,0,442,440,1,0,0,0,442,443,1,0,0,0,443,
+		447,1,0,0,0,444,445,5,103,0,0,445,447,7,9,0,0,446,437,1,0,0,0,446,444,
+		1,0,0,0,447,7,1,0,0,0,448,450,5,167,0,0,449,448,1,0,0,0,449,450,1,0,0,
+		0,450,451,1,0,0,0,451,458,3,88,44,0,452,458,5,183,0,0,453,458,3,96,48,
+		0,454,458,5,137,0,0,455,458,5,45,0,0,456,458,5,88,0,0,457,449,1,0,0,0,
+		457,452,1,0,0,0,457,453,1,0,0,0,457,454,1,0,0,0,457,455,1,0,0,0,457,456,
+		1,0,0,0,458,9,1,0,0,0,459,460,5,176,0,0,460,465,3,12,6,0,461,462,5,180,
+		0,0,462,464,3,12,6,0,463,461,1,0,0,0,464,467,1,0,0,0,465,463,1,0,0,0,465,
+		466,1,0,0,0,466,468,1,0,0,0,467,465,1,0,0,0,468,469,5,177,0,0,469,11,1,
+		0,0,0,470,471,3,96,48,0,471,473,3,90,45,0,472,474,3,14,7,0,473,472,1,0,
+		0,0,473,474,1,0,0,0,474,13,1,0,0,0,475,484,5,71,0,0,476,477,5,99,0,0,477,
+		484,5,71,0,0,478,484,5,56,0,0,479,480,5,55,0,0,480,481,5,176,0,0,481,482,
+		5,183,0,0,482,484,5,177,0,0,483,475,1,0,0,0,483,476,1,0,0,0,483,478,1,
+		0,0,0,483,479,1,0,0,0,484,15,1,0,0,0,485,487,5,2,0,0,486,488,5,22,0,0,
+		487,486,1,0,0,0,487,488,1,0,0,0,488,489,1,0,0,0,489,490,3,96,48,0,490,
+		491,3,90,45,0,491,17,1,0,0,0,492,493,5,176,0,0,493,498,3,20,10,0,494,495,
+		5,180,0,0,495,497,3,20,10,0,496,494,1,0,0,0,497,500,1,0,0,0,498,496,1,
+		0,0,0,498,499,1,0,0,0,499,501,1,0,0,0,500,498,1,0,0,0,501,502,5,177,0,
+		0,502,19,1,0,0,0,503,506,3,96,48,0,504,506,5,183,0,0,505,503,1,0,0,0,505,
+		504,1,0,0,0,506,507,1,0,0,0,507,511,5,156,0,0,508,512,3,86,43,0,509,510,
+		5,167,0,0,510,512,5,184,0,0,511,508,1,0,0,0,511,509,1,0,0,0,512,21,1,0,
+		0,0,513,514,5,176,0,0,514,519,3,96,48,0,515,516,5,180,0,0,516,518,3,96,
+		48,0,517,515,1,0,0,0,518,521,1,0,0,0,519,517,1,0,0,0,519,520,1,0,0,0,520,
+		522,1,0,0,0,521,519,1,0,0,0,522,523,5,177,0,0,523,23,1,0,0,0,524,525,5,
+		176,0,0,525,530,3,68,34,0,526,527,5,180,0,0,527,529,3,68,34,0,528,526,
+		1,0,0,0,529,532,1,0,0,0,530,528,1,0,0,0,530,531,1,0,0,0,531,533,1,0,0,
+		0,532,530,1,0,0,0,533,534,5,177,0,0,534,25,1,0,0,0,535,537,3,28,14,0,536,
+		538,3,32,16,0,537,536,1,0,0,0,537,538,1,0,0,0,538,540,1,0,0,0,539,541,
+		3,36,18,0,540,539,1,0,0,0,540,541,1,0,0,0,541,543,1,0,0,0,542,544,3,38,
+		19,0,543,542,1,0,0,0,543,544,1,0,0,0,544,546,1,0,0,0,545,547,3,40,20,0,
+		546,545,1,0,0,0,546,547,1,0,0,0,547,27,1,0,0,0,548,549,6,14,-1,0,549,550,
+		3,30,15,0,550,559,1,0,0,0,551,552,10,1,0,0,552,554,7,10,0,0,553,555,5,
+		4,0,0,554,553,1,0,0,0,554,555,1,0,0,0,555,556,1,0,0,0,556,558,3,28,14,
+		2,557,551,1,0,0,0,558,561,1,0,0,0,559,557,1,0,0,0,559,560,1,0,0,0,560,
+		29,1,0,0,0,561,559,1,0,0,0,562,564,5,113,0,0,563,565,7,11,0,0,564,563,
+		1,0,0,0,564,565,1,0,0,0,565,566,1,0,0,0,566,571,3,42,21,0,567,568,5,180,
+		0,0,568,570,3,42,21,0,569,567,1,0,0,0,570,573,1,0,0,0,571,569,1,0,0,0,
+		571,572,1,0,0,0,572,583,1,0,0,0,573,571,1,0,0,0,574,575,5,48,0,0,575,580,
+		3,44,22,0,576,577,5,180,0,0,577,579,3,44,22,0,578,576,1,0,0,0,579,582,
+		1,0,0,0,580,578,1,0,0,0,580,581,1,0,0,0,581,584,1,0,0,0,582,580,1,0,0,
+		0,583,574,1,0,0,0,583,584,1,0,0,0,584,586,1,0,0,0,585,587,3,56,28,0,586,
+		585,1,0,0,0,586,587,1,0,0,0,587,590,1,0,0,0,588,589,5,148,0,0,589,591,
+		3,68,34,0,590,588,1,0,0,0,590,591,1,0,0,0,591,602,1,0,0,0,592,593,5,53,
+		0,0,593,594,5,16,0,0,594,599,3,68,34,0,595,596,5,180,0,0,596,598,3,68,
+		34,0,597,595,1,0,0,0,598,601,1,0,0,0,599,597,1,0,0,0,599,600,1,0,0,0,600,
+		603,1,0,0,0,601,599,1,0,0,0,602,592,1,0,0,0,602,603,1,0,0,0,603,606,1,
+		0,0,0,604,605,5,54,0,0,605,607,3,68,34,0,606,604,1,0,0,0,606,607,1,0,0,
+		0,607,618,1,0,0,0,608,609,5,95,0,0,609,610,5,16,0,0,610,615,3,68,34,0,
+		611,612,5,180,0,0,612,614,3,68,34,0,613,611,1,0,0,0,614,617,1,0,0,0,615,
+		613,1,0,0,0,615,616,1,0,0,0,616,619,1,0,0,0,617,615,1,0,0,0,618,608,1,
+		0,0,0,618,619,1,0,0,0,619,625,1,0,0,0,620,621,5,176,0,0,621,622,3,26,13,
+		0,622,623,5,177,0,0,623,625,1,0,0,0,624,562,1,0,0,0,624,620,1,0,0,0,625,
+		31,1,0,0,0,626,627,5,92,0,0,627,628,5,16,0,0,628,633,3,34,17,0,629,630,
+		5,180,0,0,630,632,3,34,17,0,631,629,1,0,0,0,632,635,1,0,0,0,633,631,1,
+		0,0,0,633,634,1,0,0,0,634,33,1,0,0,0,635,633,1,0,0,0,636,638,3,68,34,0,
+		637,639,7,12,0,0,638,637,1,0,0,0,638,639,1,0,0,0,639,642,1,0,0,0,640,641,
+		5,86,0,0,641,643,7,13,0,0,642,640,1,0,0,0,642,643,1,0,0,0,643,35,1,0,0,
+		0,644,645,5,38,0,0,645,646,7,14,0,0,646,37,1,0,0,0,647,650,5,76,0,0,648,
+		651,3,68,34,0,649,651,5,4,0,0,650,648,1,0,0,0,650,649,1,0,0,0,651,39,1,
+		0,0,0,652,653,5,87,0,0,653,655,3,68,34,0,654,656,7,15,0,0,655,654,1,0,
+		0,0,655,656,1,0,0,0,656,41,1,0,0,0,657,670,5,168,0,0,658,659,3,96,48,0,
+		659,660,5,181,0,0,660,661,5,168,0,0,661,670,1,0,0,0,662,667,3,68,34,0,
+		663,665,5,11,0,0,664,663,1,0,0,0,664,665,1,0,0,0,665,666,1,0,0,0,666,668,
+		3,96,48,0,667,664,1,0,0,0,667,668,1,0,0,0,668,670,1,0,0,0,669,657,1,0,
+		0,0,669,658,1,0,0,0,669,662,1,0,0,0,670,43,1,0,0,0,671,672,6,22,-1,0,672,
+		673,3,52,26,0,673,690,1,0,0,0,674,675,10,3,0,0,675,676,3,46,23,0,676,677,
+		5,70,0,0,677,679,3,52,26,0,678,680,3,50,25,0,679,678,1,0,0,0,679,680,1,
+		0,0,0,680,682,1,0,0,0,681,683,3,48,24,0,682,681,1,0,0,0,682,683,1,0,0,
+		0,683,689,1,0,0,0,684,685,10,2,0,0,685,686,5,25,0,0,686,687,5,70,0,0,687,
+		689,3,52,26,0,688,674,1,0,0,0,688,684,1,0,0,0,689,692,1,0,0,0,690,688,
+		1,0,0,0,690,691,1,0,0,0,691,45,1,0,0,0,692,690,1,0,0,0,693,695,5,63,0,
+		0,694,693,1,0,0,0,694,695,1,0,0,0,695,709,1,0,0,0,696,698,5,73,0,0,697,
+		699,5,93,0,0,698,697,1,0,0,0,698,699,1,0,0,0,699,709,1,0,0,0,700,702,5,
+		106,0,0,701,703,5,93,0,0,702,701,1,0,0,0,702,703,1,0,0,0,703,709,1,0,0,
+		0,704,706,5,49,0,0,705,707,5,93,0,0,706,705,1,0,0,0,706,707,1,0,0,0,707,
+		709,1,0,0,0,708,694,1,0,0,0,708,696,1,0,0,0,708,700,1,0,0,0,708,704,1,
+		0,0,0,709,47,1,0,0,0,710,711,5,88,0,0,711,725,3,68,34,0,712,713,5,143,
+		0,0,713,714,5,176,0,0,714,719,3,96,48,0,715,716,5,180,0,0,716,718,3,96,
+		48,0,717,715,1,0,0,0,718,721,1,0,0,0,719,717,1,0,0,0,719,720,1,0,0,0,720,
+		722,1,0,0,0,721,719,1,0,0,0,722,723,5,177,0,0,723,725,1,0,0,0,724,710,
+		1,0,0,0,724,712,1,0,0,0,725,49,1,0,0,0,726,738,5,151,0,0,727,739,3,64,
+		32,0,728,729,5,176,0,0,729,730,3,64,32,0,730,731,5,177,0,0,731,739,1,0,
+		0,0,732,733,5,176,0,0,733,734,3,64,32,0,734,735,5,180,0,0,735,736,3,64,
+		32,0,736,737,5,177,0,0,737,739,1,0,0,0,738,727,1,0,0,0,738,728,1,0,0,0,
+		738,732,1,0,0,0,739,741,1,0,0,0,740,742,3,62,31,0,741,740,1,0,0,0,741,
+		742,1,0,0,0,742,51,1,0,0,0,743,745,3,94,47,0,744,746,3,54,27,0,745,744,
+		1,0,0,0,745,746,1,0,0,0,746,781,1,0,0,0,747,748,5,176,0,0,748,749,3,26,
+		13,0,749,751,5,177,0,0,750,752,3,54,27,0,751,750,1,0,0,0,751,752,1,0,0,
+		0,752,781,1,0,0,0,753,754,3,94,47,0,754,763,5,176,0,0,755,760,3,68,34,
+		0,756,757,5,180,0,0,757,759,3,68,34,0,758,756,1,0,0,0,759,762,1,0,0,0,
+		760,758,1,0,0,0,760,761,1,0,0,0,761,764,1,0,0,0,762,760,1,0,0,0,763,755,
+		1,0,0,0,763,764,1,0,0,0,764,765,1,0,0,0,765,767,5,177,0,0,766,768,3,54,
+		27,0,767,766,1,0,0,0,767,768,1,0,0,0,768,781,1,0,0,0,769,770,5,176,0,0,
+		770,775,3,44,22,0,771,772,5,180,0,0,772,774,3,44,22,0,773,771,1,0,0,0,
+		774,777,1,0,0,0,775,773,1,0,0,0,775,776,1,0,0,0,776,778,1,0,0,0,777,775,
+		1,0,0,0,778,779,5,177,0,0,779,781,1,0,0,0,780,743,1,0,0,0,780,747,1,0,
+		0,0,780,753,1,0,0,0,780,769,1,0,0,0,781,53,1,0,0,0,782,784,5,11,0,0,783,
+		782,1,0,0,0,783,784,1,0,0,0,784,785,1,0,0,0,785,787,3,96,48,0,786,788,
+		3,22,11,0,787,786,1,0,0,0,787,788,1,0,0,0,788,55,1,0,0,0,789,790,5,149,
+		0,0,790,791,3,58,29,0,791,57,1,0,0,0,792,793,5,138,0,0,793,794,5,176,0,
+		0,794,795,5,118,0,0,795,799,3,64,32,0,796,798,3,60,30,0,797,796,1,0,0,
+		0,798,801,1,0,0,0,799,797,1,0,0,0,799,800,1,0,0,0,800,802,1,0,0,0,801,
+		799,1,0,0,0,802,803,5,177,0,0,803,832,1,0,0,0,804,805,5,57,0,0,805,806,
+		5,176,0,0,806,807,5,118,0,0,807,808,3,64,32,0,808,809,5,180,0,0,809,810,
+		5,3,0,0,810,811,5,16,0,0,811,815,3,64,32,0,812,814,3,60,30,0,813,812,1,
+		0,0,0,814,817,1,0,0,0,815,813,1,0,0,0,815,816,1,0,0,0,816,818,1,0,0,0,
+		817,815,1,0,0,0,818,819,5,177,0,0,819,832,1,0,0,0,820,821,5,115,0,0,821,
+		822,5,176,0,0,822,826,3,64,32,0,823,825,3,60,30,0,824,823,1,0,0,0,825,
+		828,1,0,0,0,826,824,1,0,0,0,826,827,1,0,0,0,827,829,1,0,0,0,828,826,1,
+		0,0,0,829,830,5,177,0,0,830,832,1,0,0,0,831,792,1,0,0,0,831,804,1,0,0,
+		0,831,820,1,0,0,0,832,59,1,0,0,0,833,834,5,180,0,0,834,835,5,105,0,0,835,
+		839,3,64,32,0,836,837,5,180,0,0,837,839,3,62,31,0,838,833,1,0,0,0,838,
+		836,1,0,0,0,839,61,1,0,0,0,840,841,5,52,0,0,841,842,5,96,0,0,842,843,3,
+		64,32,0,843,63,1,0,0,0,844,845,5,184,0,0,845,846,3,66,33,0,846,65,1,0,
+		0,0,847,848,7,16,0,0,848,67,1,0,0,0,849,850,6,34,-1,0,850,852,3,72,36,
+		0,851,853,3,70,35,0,852,851,1,0,0,0,852,853,1,0,0,0,853,857,1,0,0,0,854,
+		855,5,84,0,0,855,857,3,68,34,3,856,849,1,0,0,0,856,854,1,0,0,0,857,866,
+		1,0,0,0,858,859,10,2,0,0,859,860,5,6,0,0,860,865,3,68,34,3,861,862,10,
+		1,0,0,862,863,5,91,0,0,863,865,3,68,34,2,864,858,1,0,0,0,864,861,1,0,0,
+		0,865,868,1,0,0,0,866,864,1,0,0,0,866,867,1,0,0,0,867,69,1,0,0,0,868,866,
+		1,0,0,0,869,870,3,84,42,0,870,871,3,72,36,0,871,934,1,0,0,0,872,873,3,
+		84,42,0,873,874,7,17,0,0,874,877,5,176,0,0,875,878,3,26,13,0,876,878,3,
+		68,34,0,877,875,1,0,0,0,877,876,1,0,0,0,878,879,1,0,0,0,879,880,5,177,
+		0,0,880,934,1,0,0,0,881,883,5,84,0,0,882,881,1,0,0,0,882,883,1,0,0,0,883,
+		884,1,0,0,0,884,885,5,15,0,0,885,886,3,72,36,0,886,887,5,6,0,0,887,888,
+		3,72,36,0,888,934,1,0,0,0,889,891,5,84,0,0,890,889,1,0,0,0,890,891,1,0,
+		0,0,891,892,1,0,0,0,892,893,5,62,0,0,893,894,5,176,0,0,894,895,3,26,13,
+		0,895,896,5,177,0,0,896,934,1,0,0,0,897,899,5,84,0,0,898,897,1,0,0,0,898,
+		899,1,0,0,0,899,900,1,0,0,0,900,901,5,62,0,0,901,902,5,176,0,0,902,907,
+		3,68,34,0,903,904,5,180,0,0,904,906,3,68,34,0,905,903,1,0,0,0,906,909,
+		1,0,0,0,907,905,1,0,0,0,907,908,1,0,0,0,908,910,1,0,0,0,909,907,1,0,0,
+		0,910,911,5,177,0,0,911,934,1,0,0,0,912,914,5,84,0,0,913,912,1,0,0,0,913,
+		914,1,0,0,0,914,915,1,0,0,0,915,916,7,18,0,0,916,919,3,72,36,0,917,918,
+		5,40,0,0,918,920,5,183,0,0,919,917,1,0,0,0,919,920,1,0,0,0,920,934,1,0,
+		0,0,921,923,5,68,0,0,922,924,5,84,0,0,923,922,1,0,0,0,923,924,1,0,0,0,
+		924,925,1,0,0,0,925,934,5,85,0,0,926,928,5,68,0,0,927,929,5,84,0,0,928,
+		927,1,0,0,0,928,929,1,0,0,0,929,930,1,0,0,0,930,931,5,34,0,0,931,932,5,
+		48,0,0,932,934,3,72,36,0,933,869,1,0,0,0,933,872,1,0,0,0,933,882,1,0,0,
+		0,933,890,1,0,0,0,933,898,1,0,0,0,933,913,1,0,0,0,933,921,1,0,0,0,933,
+		926,1,0,0,0,934,71,1,0,0,0,935,936,6,36,-1,0,936,1067,3,86,43,0,937,1067,
+		5,187,0,0,938,939,5,17,0,0,939,941,3,68,34,0,940,942,3,82,41,0,941,940,
+		1,0,0,0,942,943,1,0,0,0,943,941,1,0,0,0,943,944,1,0,0,0,944,947,1,0,0,
+		0,945,946,5,37,0,0,946,948,3,68,34,0,947,945,1,0,0,0,947,948,1,0,0,0,948,
+		949,1,0,0,0,949,950,5,39,0,0,950,1067,1,0,0,0,951,953,5,17,0,0,952,954,
+		3,82,41,0,953,952,1,0,0,0,954,955,1,0,0,0,955,953,1,0,0,0,955,956,1,0,
+		0,0,956,959,1,0,0,0,957,958,5,37,0,0,958,960,3,68,34,0,959,957,1,0,0,0,
+		959,960,1,0,0,0,960,961,1,0,0,0,961,962,5,39,0,0,962,1067,1,0,0,0,963,
+		964,5,18,0,0,964,965,5,176,0,0,965,966,3,68,34,0,966,967,5,11,0,0,967,
+		968,3,90,45,0,968,969,5,177,0,0,969,1067,1,0,0,0,970,971,5,10,0,0,971,
+		980,5,178,0,0,972,977,3,68,34,0,973,974,5,180,0,0,974,976,3,68,34,0,975,
+		973,1,0,0,0,976,979,1,0,0,0,977,975,1,0,0,0,977,978,1,0,0,0,978,981,1,
+		0,0,0,979,977,1,0,0,0,980,972,1,0,0,0,980,981,1,0,0,0,981,982,1,0,0,0,
+		982,1067,5,179,0,0,983,984,5,10,0,0,984,985,5,176,0,0,985,986,3,26,13,
+		0,986,987,5,177,0,0,987,1067,1,0,0,0,988,989,5,79,0,0,989,998,5,176,0,
+		0,990,995,3,78,39,0,991,992,5,180,0,0,992,994,3,78,39,0,993,991,1,0,0,
+		0,994,997,1,0,0,0,995,993,1,0,0,0,995,996,1,0,0,0,996,999,1,0,0,0,997,
+		995,1,0,0,0,998,990,1,0,0,0,998,999,1,0,0,0,999,1000,1,0,0,0,1000,1067,
+		5,177,0,0,1001,1002,5,124,0,0,1002,1011,5,176,0,0,1003,1008,3,80,40,0,
+		1004,1005,5,180,0,0,1005,1007,3,80,40,0,1006,1004,1,0,0,0,1007,1010,1,
+		0,0,0,1008,1006,1,0,0,0,1008,1009,1,0,0,0,1009,1012,1,0,0,0,1010,1008,
+		1,0,0,0,1011,1003,1,0,0,0,1011,1012,1,0,0,0,1012,1013,1,0,0,0,1013,1067,
+		5,177,0,0,1014,1015,5,42,0,0,1015,1016,5,176,0,0,1016,1017,3,26,13,0,1017,
+		1018,5,177,0,0,1018,1067,1,0,0,0,1019,1020,3,94,47,0,1020,1021,5,176,0,
+		0,1021,1022,5,168,0,0,1022,1024,5,177,0,0,1023,1025,3,76,38,0,1024,1023,
+		1,0,0,0,1024,1025,1,0,0,0,1025,1067,1,0,0,0,1026,1027,3,94,47,0,1027,1039,
+		5,176,0,0,1028,1030,5,34,0,0,1029,1028,1,0,0,0,1029,1030,1,0,0,0,1030,
+		1031,1,0,0,0,1031,1036,3,74,37,0,1032,1033,5,180,0,0,1033,1035,3,74,37,
+		0,1034,1032,1,0,0,0,1035,1038,1,0,0,0,1036,1034,1,0,0,0,1036,1037,1,0,
+		0,0,1037,1040,1,0,0,0,1038,1036,1,0,0,0,1039,1029,1,0,0,0,1039,1040,1,
+		0,0,0,1040,1041,1,0,0,0,1041,1043,5,177,0,0,1042,1044,3,76,38,0,1043,1042,
+		1,0,0,0,1043,1044,1,0,0,0,1044,1067,1,0,0,0,1045,1046,5,176,0,0,1046,1047,
+		3,26,13,0,1047,1048,5,177,0,0,1048,1067,1,0,0,0,1049,1067,3,96,48,0,1050,
+		1051,3,96,48,0,1051,1052,5,181,0,0,1052,1053,3,96,48,0,1053,1067,1,0,0,
+		0,1054,1055,5,176,0,0,1055,1056,3,68,34,0,1056,1057,5,177,0,0,1057,1067,
+		1,0,0,0,1058,1059,5,176,0,0,1059,1060,3,68,34,0,1060,1061,5,177,0,0,1061,
+		1062,5,181,0,0,1062,1063,3,96,48,0,1063,1067,1,0,0,0,1064,1065,7,19,0,
+		0,1065,1067,3,72,36,4,1066,935,1,0,0,0,1066,937,1,0,0,0,1066,938,1,0,0,
+		0,1066,951,1,0,0,0,1066,963,1,0,0,0,1066,970,1,0,0,0,1066,983,1,0,0,0,
+		1066,988,1,0,0,0,1066,1001,1,0,0,0,1066,1014,1,0,0,0,1066,1019,1,0,0,0,
+		1066,1026,1,0,0,0,1066,1045,1,0,0,0,1066,1049,1,0,0,0,1066,1050,1,0,0,
+		0,1066,1054,1,0,0,0,1066,1058,1,0,0,0,1066,1064,1,0,0,0,1067,1093,1,0,
+		0,0,1068,1069,10,3,0,0,1069,1070,7,20,0,0,1070,1092,3,72,36,4,1071,1072,
+		10,2,0,0,1072,1073,7,19,0,0,1073,1092,3,72,36,3,1074,1075,10,1,0,0,1075,
+		1076,5,171,0,0,1076,1092,3,72,36,2,1077,1078,10,8,0,0,1078,1079,5,178,
+		0,0,1079,1080,3,72,36,0,1080,1081,5,179,0,0,1081,1092,1,0,0,0,1082,1083,
+		10,7,0,0,1083,1084,5,174,0,0,1084,1092,3,96,48,0,1085,1086,10,6,0,0,1086,
+		1087,5,173,0,0,1087,1092,3,90,45,0,1088,1089,10,5,0,0,1089,1090,5,21,0,
+		0,1090,1092,3,94,47,0,1091,1068,1,0,0,0,1091,1071,1,0,0,0,1091,1074,1,
+		0,0,0,1091,1077,1,0,0,0,1091,1082,1,0,0,0,1091,1085,1,0,0,0,1091,1088,
+		1,0,0,0,1092,1095,1,0,0,0,1093,1091,1,0,0,0,1093,1094,1,0,0,0,1094,73,
+		1,0,0,0,1095,1093,1,0,0,0,1096,1097,3,96,48,0,1097,1098,5,175,0,0,1098,
+		1099,3,68,34,0,1099,1115,1,0,0,0,1100,1101,5,176,0,0,1101,1106,3,96,48,
+		0,1102,1103,5,180,0,0,1103,1105,3,96,48,0,1104,1102,1,0,0,0,1105,1108,
+		1,0,0,0,1106,1104,1,0,0,0,1106,1107,1,0,0,0,1107,1109,1,0,0,0,1108,1106,
+		1,0,0,0,1109,1110,5,177,0,0,1110,1111,5,175,0,0,1111,1112,3,68,34,0,1112,
+		1115,1,0,0,0,1113,1115,3,68,34,0,1114,1096,1,0,0,0,1114,1100,1,0,0,0,1114,
+		1113,1,0,0,0,1115,75,1,0,0,0,1116,1117,5,94,0,0,1117,1128,5,176,0,0,1118,
+		1119,5,95,0,0,1119,1120,5,16,0,0,1120,1125,3,68,34,0,1121,1122,5,180,0,
+		0,1122,1124,3,68,34,0,1123,1121,1,0,0,0,1124,1127,1,0,0,0,1125,1123,1,
+		0,0,0,1125,1126,1,0,0,0,1126,1129,1,0,0,0,1127,1125,1,0,0,0,1128,1118,
+		1,0,0,0,1128,1129,1,0,0,0,1129,1131,1,0,0,0,1130,1132,3,32,16,0,1131,1130,
+		1,0,0,0,1131,1132,1,0,0,0,1132,1133,1,0,0,0,1133,1134,5,177,0,0,1134,77,
+		1,0,0,0,1135,1136,3,68,34,0,1136,1137,5,172,0,0,1137,1138,3,68,34,0,1138,
+		79,1,0,0,0,1139,1140,3,96,48,0,1140,1141,5,172,0,0,1141,1142,3,68,34,0,
+		1142,81,1,0,0,0,1143,1144,5,147,0,0,1144,1145,3,68,34,0,1145,1146,5,130,
+		0,0,1146,1147,3,68,34,0,1147,83,1,0,0,0,1148,1172,5,156,0,0,1149,1172,
+		5,157,0,0,1150,1172,5,160,0,0,1151,1172,5,158,0,0,1152,1172,5,161,0,0,
+		1153,1172,5,159,0,0,1154,1172,5,165,0,0,1155,1172,5,163,0,0,1156,1172,
+		5,164,0,0,1157,1172,5,162,0,0,1158,1159,5,90,0,0,1159,1165,5,176,0,0,1160,
+		1161,3,96,48,0,1161,1162,5,181,0,0,1162,1164,1,0,0,0,1163,1160,1,0,0,0,
+		1164,1167,1,0,0,0,1165,1163,1,0,0,0,1165,1166,1,0,0,0,1166,1168,1,0,0,
+		0,1167,1165,1,0,0,0,1168,1169,3,84,42,0,1169,1170,5,177,0,0,1170,1172,
+		1,0,0,0,1171,1148,1,0,0,0,1171,1149,1,0,0,0,1171,1150,1,0,0,0,1171,1151,
+		1,0,0,0,1171,1152,1,0,0,0,1171,1153,1,0,0,0,1171,1154,1,0,0,0,1171,1155,
+		1,0,0,0,1171,1156,1,0,0,0,1171,1157,1,0,0,0,1171,1158,1,0,0,0,1172,85,
+		1,0,0,0,1173,1189,5,85,0,0,1174,1189,7,21,0,0,1175,1189,3,88,44,0,1176,
+		1189,5,183,0,0,1177,1178,5,132,0,0,1178,1189,5,183,0,0,1179,1180,5,26,
+		0,0,1180,1189,5,183,0,0,1181,1182,5,131,0,0,1182,1189,5,183,0,0,1183,1184,
+		5,66,0,0,1184,1186,5,183,0,0,1185,1187,3,66,33,0,1186,1185,1,0,0,0,1186,
+		1187,1,0,0,0,1187,1189,1,0,0,0,1188,1173,1,0,0,0,1188,1174,1,0,0,0,1188,
+		1175,1,0,0,0,1188,1176,1,0,0,0,1188,1177,1,0,0,0,1188,1179,1,0,0,0,1188,
+		1181,1,0,0,0,1188,1183,1,0,0,0,1189,87,1,0,0,0,1190,1191,7,22,0,0,1191,
+		89,1,0,0,0,1192,1193,6,45,-1,0,1193,1194,5,10,0,0,1194,1195,5,160,0,0,
+		1195,1196,3,90,45,0,1196,1197,5,161,0,0,1197,1238,1,0,0,0,1198,1199,5,
+		79,0,0,1199,1200,5,160,0,0,1200,1201,3,90,45,0,1201,1202,5,180,0,0,1202,
+		1203,3,90,45,0,1203,1204,5,161,0,0,1204,1238,1,0,0,0,1205,1222,5,124,0,
+		0,1206,1218,5,160,0,0,1207,1208,3,96,48,0,1208,1215,3,90,45,0,1209,1210,
+		5,180,0,0,1210,1211,3,96,48,0,1211,1212,3,90,45,0,1212,1214,1,0,0,0,1213,
+		1209,1,0,0,0,1214,1217,1,0,0,0,1215,1213,1,0,0,0,1215,1216,1,0,0,0,1216,
+		1219,1,0,0,0,1217,1215,1,0,0,0,1218,1207,1,0,0,0,1218,1219,1,0,0,0,1219,
+		1220,1,0,0,0,1220,1223,5,161,0,0,1221,1223,5,157,0,0,1222,1206,1,0,0,0,
+		1222,1221,1,0,0,0,1223,1238,1,0,0,0,1224,1235,3,92,46,0,1225,1226,5,176,
+		0,0,1226,1231,5,184,0,0,1227,1228,5,180,0,0,1228,1230,5,184,0,0,1229,1227,
+		1,0,0,0,1230,1233,1,0,0,0,1231,1229,1,0,0,0,1231,1232,1,0,0,0,1232,1234,
+		1,0,0,0,1233,1231,1,0,0,0,1234,1236,5,177,0,0,1235,1225,1,0,0,0,1235,1236,
+		1,0,0,0,1236,1238,1,0,0,0,1237,1192,1,0,0,0,1237,1198,1,0,0,0,1237,1205,
+		1,0,0,0,1237,1224,1,0,0,0,1238,1247,1,0,0,0,1239,1240,10,5,0,0,1240,1242,
+		5,178,0,0,1241,1243,5,184,0,0,1242,1241,1,0,0,0,1242,1243,1,0,0,0,1243,
+		1244,1,0,0,0,1244,1246,5,179,0,0,1245,1239,1,0,0,0,1246,1249,1,0,0,0,1247,
+		1245,1,0,0,0,1247,1248,1,0,0,0,1248,91,1,0,0,0,1249,1247,1,0,0,0,1250,
+		1251,5,35,0,0,1251,1260,5,98,0,0,1252,1253,5,20,0,0,1253,1260,5,146,0,
+		0,1254,1255,7,23,0,0,1255,1256,7,24,0,0,1256,1257,5,131,0,0,1257,1260,
+		5,155,0,0,1258,1260,3,94,47,0,1259,1250,1,0,0,0,1259,1252,1,0,0,0,1259,
+		1254,1,0,0,0,1259,1258,1,0,0,0,1260,93,1,0,0,0,1261,1266,3,96,48,0,1262,
+		1263,5,181,0,0,1263,1265,3,96,48,0,1264,1262,1,0,0,0,1265,1268,1,0,0,0,
+		1266,1264,1,0,0,0,1266,1267,1,0,0,0,1267,95,1,0,0,0,1268,1266,1,0,0,0,
+		1269,1275,5,188,0,0,1270,1275,5,189,0,0,1271,1275,5,190,0,0,1272,1275,
+		5,191,0,0,1273,1275,3,98,49,0,1274,1269,1,0,0,0,1274,1270,1,0,0,0,1274,
+		1271,1,0,0,0,1274,1272,1,0,0,0,1274,1273,1,0,0,0,1275,97,1,0,0,0,1276,
+		1277,7,25,0,0,1277,99,1,0,0,0,173,103,110,115,121,124,135,140,145,152,
 		156,160,175,182,192,198,203,209,215,223,227,231,234,238,248,255,265,268,
 		272,276,281,286,290,297,300,306,310,314,319,322,328,332,336,341,347,352,
-		360,366,371,381,392,400,408,419,428,435,439,442,450,458,466,476,480,491,
-		498,504,512,523,530,533,536,539,547,552,557,564,573,576,579,583,592,595,
-		599,608,611,617,626,631,635,643,648,657,660,662,672,675,681,683,687,691,
-		695,699,701,712,717,731,734,738,744,753,756,760,768,773,776,780,792,808,
-		819,824,831,845,849,857,859,870,875,883,891,900,906,912,916,921,926,936,
-		940,948,952,970,973,988,991,1001,1004,1017,1022,1029,1032,1036,1059,1084,
-		1086,1099,1107,1118,1121,1124,1158,1164,1179,1181,1208,1211,1215,1224,
-		1228,1230,1235,1240,1252,1259,1267
+		360,366,371,381,392,400,408,416,426,435,442,446,449,457,465,473,483,487,
+		498,505,511,519,530,537,540,543,546,554,559,564,571,580,583,586,590,599,
+		602,606,615,618,624,633,638,642,650,655,664,667,669,679,682,688,690,694,
+		698,702,706,708,719,724,738,741,745,751,760,763,767,775,780,783,787,799,
+		815,826,831,838,852,856,864,866,877,882,890,898,907,913,919,923,928,933,
+		943,947,955,959,977,980,995,998,1008,1011,1024,1029,1036,1039,1043,1066,
+		1091,1093,1106,1114,1125,1128,1131,1165,1171,1186,1188,1215,1218,1222,
+		1231,1235,1237,1242,1247,1259,1266,1274
 	};
 
 	public static readonly ATN _ATN =

@@ -295,6 +295,13 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitInsertValues([NotNull] QuerySqlParser.InsertValuesContext context);
 	/// <summary>
+	/// Visit a parse tree produced by the <c>deleteRows</c>
+	/// labeled alternative in <see cref="QuerySqlParser.statement"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitDeleteRows([NotNull] QuerySqlParser.DeleteRowsContext context);
+	/// <summary>
 	/// Visit a parse tree produced by the <c>alterSourceAddColumns</c>
 	/// labeled alternative in <see cref="QuerySqlParser.statement"/>.
 	/// </summary>
