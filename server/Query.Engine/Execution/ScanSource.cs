@@ -46,7 +46,10 @@ public sealed class ScanSource : IDisposable
             _statistics.RecordsScanned++;
             if (CancellationToken.IsCancellationRequested)
                 throw Errors.SqlException.Canceled();
-            batch.Add(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs, _partition);
+            if (record.ValueIsNull)
+                continue;   // a tombstone (a table's delete) is no row of a stream over the same log
+            batch.Add(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs, _partition,
+                record.RawHeaders, record.HeaderCount);
         }
         return batch.RecordCount > 0;
     }
