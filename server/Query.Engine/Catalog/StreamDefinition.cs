@@ -28,6 +28,16 @@ public enum ValueFormat
 /// </summary>
 public sealed record HeaderColumn(int Column, string? Key);
 
+/// <summary>What a source is: a stream (every record is an event) or a table (its log is a changelog).</summary>
+public enum RelationKind
+{
+    Stream,
+
+    /// <summary>A table: latest value per PRIMARY KEY; a record with a null value (a tombstone) deletes the key.
+    /// </summary>
+    Table,
+}
+
 /// <summary>How a record's key holds the KEY column (ksqlDB's KEY_FORMAT).</summary>
 public enum KeyFormat
 {
@@ -59,6 +69,11 @@ public sealed record StreamDefinition(
     long RetentionMs,
     long CreatedAtMs)
 {
+    /// <summary>Stream or table (a table's <see cref="KeyColumn"/> is its PRIMARY KEY).</summary>
+    public RelationKind Kind { get; init; } = RelationKind.Stream;
+
+    public bool IsTable => Kind == RelationKind.Table;
+
     public KeyFormat KeyFormat { get; init; } = KeyFormat.Kafka;
 
     /// <summary>VALUE_DELIMITER of a DELIMITED value (default a comma).</summary>
@@ -83,6 +98,12 @@ public sealed record StreamDefinition(
         }
         return false;
     }
+
+    /// <summary>TIERED and LOCAL_RETENTION_* as given (null: the server's default).</summary>
+    public Tiering.StreamTiering Tiering { get; init; } = Engine.Tiering.StreamTiering.Unset;
+
+    /// <summary>RETENTION_BYTES per partition over both tiers (-1: no limit).</summary>
+    public long RetentionBytes { get; init; } = -1;
 
     /// <summary>Whether rows are stored in a format other tools read (key columns live in the record key).</summary>
     public bool IsExternalFormat => ValueFormat != ValueFormat.Binary;

@@ -39,12 +39,26 @@ public sealed class RowAppender : IDisposable
     private int _bufferedBatches;   // builders held in memory across partitions
     private readonly ArrayBufferWriter<byte> _value = new(256);
     private readonly int _maxRecordBytes;
+    private readonly bool _ownsTransaction = true;
     private bool _committed;
 
     public RowAppender(StreamRuntime stream)
+        : this(stream, stream.Log.BeginTransaction())
+    {
+    }
+
+    /// <summary>
+    /// An appender whose rows join <paramref name="transaction"/>, which the caller commits together with other
+    /// shares (a persistent query's output, state and offsets): call <see cref="AddToTransactionAsync"/>, commit,
+    /// then dispose this appender.
+    /// </summary>
+    internal RowAppender(StreamRuntime stream, LogTransaction transaction, bool ownsTransaction)
+        : this(stream, transaction) => _ownsTransaction = ownsTransaction;
+
+    private RowAppender(StreamRuntime stream, LogTransaction transaction)
     {
         _stream = stream;
-        _transaction = stream.Log.BeginTransaction();
+        _transaction = transaction;
         _batches = new List<RecordBatchBuilder>[stream.Log.PartitionCount];
         _staged = new StagingLane?[stream.Log.PartitionCount];
         _maxRecordBytes = stream.Log.Options.MaxRecordBytes;
@@ -68,16 +82,13 @@ public sealed class RowAppender : IDisposable
         // With TIMESTAMP = 'col' the column is the row time (as ksqlDB's extractor), even when ROWTIME is named.
         var fromColumn = TimestampOf(row, definition);
         var timestamp = fromColumn >= 0 ? fromColumn : explicitTimestampMs ?? RecordBatchBuilder.UseAppendTime;
-        byte[]? key = null;
+        var key = KeyEncoding.Encode(_stream, row);
         int partition;
-        if (definition.KeyColumn >= 0 && !row[definition.KeyColumn].IsNull)
-        {
-            key = _stream.Codec is { } keyCodec ? keyCodec.EncodeKey(row)!
-                : KafkaPartitioner.SerializeKey(row[definition.KeyColumn], _stream.Types[definition.KeyColumn]);
+        if (key is not null)
             partition = KafkaPartitioner.Partition(key, _stream.Log.PartitionCount);
-        }
         else
         {
+            CheckKeyed(hasKey: false);
             partition = _stream.NextRoundRobinPartition();
         }
         var builder = BuilderFor(partition);
@@ -92,10 +103,33 @@ public sealed class RowAppender : IDisposable
         if (value.Length + 64 > _maxRecordBytes)
             throw new SqlException(SqlState.ProgramLimitExceeded,
                 $"row of {value.Length} bytes exceeds the stream's limit of {_maxRecordBytes} bytes");
+        CheckKeyed(hasKey);
         var partition = hasKey
             ? KafkaPartitioner.Partition(key, _stream.Log.PartitionCount)
             : _stream.NextRoundRobinPartition();
         BuilderFor(partition).Add(timestampMs, key, hasKey, value, default);
+        RowCount++;
+    }
+
+    /// <summary>A table's row needs its PRIMARY KEY: a record without a key could never be read or deleted.
+    /// </summary>
+    private void CheckKeyed(bool hasKey)
+    {
+        if (!hasKey && _stream.Definition.IsTable)
+            throw new SqlException(SqlState.NotNullViolation,
+                $"the PRIMARY KEY column \"{_stream.Definition.Columns[_stream.Definition.KeyColumn].Name}\" of table "
+                + $"\"{_stream.Definition.Name}\" cannot be NULL");
+    }
+
+    /// <summary>
+    /// Adds a tombstone for <paramref name="key"/> (encoded by <see cref="KeyEncoding"/>): the table's row of that
+    /// key is deleted when the transaction commits.
+    /// </summary>
+    public void AddTombstone(ReadOnlySpan<byte> key)
+    {
+        ObjectDisposedException.ThrowIf(_committed, this);
+        var partition = KafkaPartitioner.Partition(key, _stream.Log.PartitionCount);
+        BuilderFor(partition).AddNullValue(RecordBatchBuilder.UseAppendTime, key, hasKey: true);
         RowCount++;
     }
 
@@ -158,13 +192,7 @@ public sealed class RowAppender : IDisposable
         _committed = true;
         try
         {
-            for (var p = 0; p < _batches.Length; p++)
-            {
-                if (_staged[p] is { } lane)
-                    await lane.FinishAsync(_batches[p][0]);
-                else if (_batches[p] is { } batches)
-                    AppendAll(_stream.Log.GetPartition(p), batches);
-            }
+            await AppendSharesAsync();
             // The builders are released (Dispose, below) only after the commit completed or failed.
             await _transaction.CommitAsync(cancellationToken);
             return RowCount;
@@ -176,6 +204,35 @@ public sealed class RowAppender : IDisposable
         finally
         {
             Dispose();
+        }
+    }
+
+    private async ValueTask AppendSharesAsync()
+    {
+        for (var p = 0; p < _batches.Length; p++)
+        {
+            if (_staged[p] is { } lane)
+                await lane.FinishAsync(_batches[p][0]);
+            else if (_batches[p] is { } batches)
+                AppendAll(_stream.Log.GetPartition(p), batches);
+        }
+    }
+
+    /// <summary>
+    /// Adds every row to the caller's transaction (see the constructor taking one) without committing it; the
+    /// batches must live until that commit completes, so dispose this appender only after it.
+    /// </summary>
+    internal async ValueTask AddToTransactionAsync()
+    {
+        ObjectDisposedException.ThrowIf(_committed, this);
+        _committed = true;
+        try
+        {
+            await AppendSharesAsync();
+        }
+        catch (Exception e) when (StorageError(e) is { } error)
+        {
+            throw error;
         }
     }
 
@@ -206,7 +263,8 @@ public sealed class RowAppender : IDisposable
             _staged[p]?.Dispose();
             _staged[p] = null;
         }
-        _transaction.Dispose();   // aborts unless committed: nothing was visible
+        if (_ownsTransaction)
+            _transaction.Dispose();   // aborts unless committed: nothing was visible
         foreach (var list in _batches)
         {
             if (list is null)

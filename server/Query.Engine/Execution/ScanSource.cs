@@ -46,6 +46,8 @@ public sealed class ScanSource : IDisposable
             _statistics.RecordsScanned++;
             if (CancellationToken.IsCancellationRequested)
                 throw Errors.SqlException.Canceled();
+            if (record.ValueIsNull)
+                continue;   // a tombstone (a table's delete) is no row of a stream over the same log
             batch.Add(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs, _partition,
                 record.RawHeaders, record.HeaderCount);
         }

@@ -47,9 +47,6 @@ public sealed class SelectPlanner
         AggregationContext? aggregation = null;
         if (aggregates)
         {
-            if (isPush)
-                throw SqlException.FeatureNotSupported("GROUP BY / aggregates in push queries (EMIT CHANGES)",
-                    PositionOf(query));
             aggregation = new AggregationContext(scope, _parameters, _parameterValues);
             foreach (var key in distinct ? DistinctKeys(select) : [.. select.GroupBy])
             {
@@ -81,7 +78,8 @@ public sealed class SelectPlanner
         BoundExpr? having, List<BoundExpr> projection, List<ColumnInfo> columns, List<SortKey> orderBy, long? limit,
         long offset, bool isPush, List<(int Column, Functions.TableFunctionKind Kind)> tableFunctions)
     {
-        LogicalPlan plan = source is null ? new LogicalValues() : new LogicalScan(source, isPush, where);
+        LogicalPlan plan = source is null ? new LogicalValues()
+            : TableAccess.Leaf(source, isPush, where) ?? new LogicalScan(source, isPush, where);
         if (where is not null)
             plan = new LogicalFilter(plan, where);
         if (aggregation is not null)

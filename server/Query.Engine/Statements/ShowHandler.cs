@@ -35,9 +35,6 @@ internal static partial class ShowHandler
     private static readonly IReadOnlyList<ColumnInfo> PropertyColumns =
         [new("PROPERTY", SqlType.String), new("VALUE", SqlType.String)];
 
-    private static readonly IReadOnlyList<ColumnInfo> QueryColumns =
-        [new("QUERY_ID", SqlType.String), new("STATUS", SqlType.String), new("QUERY_STRING", SqlType.String)];
-
     private static readonly IReadOnlyList<ColumnInfo> DescribeColumns =
         [new("FIELD", SqlType.String), new("TYPE", SqlType.String), new("DETAIL", SqlType.String)];
 
@@ -55,8 +52,10 @@ internal static partial class ShowHandler
         Ast.Show { Kind: Ast.ShowKind.Topics } => TopicColumns,
         Ast.Show { Kind: Ast.ShowKind.Functions } => FunctionColumns,
         Ast.Show { Kind: Ast.ShowKind.Properties or Ast.ShowKind.Variables } => PropertyColumns,
-        Ast.Show { Kind: Ast.ShowKind.Queries } => QueryColumns,
+        Ast.Show { Kind: Ast.ShowKind.Queries } show => PersistentQueryHandler.ShowColumns(show.Extended),
         Ast.Show { Kind: Ast.ShowKind.Types } => PropertyColumns,
+        Ast.Show { Kind: Ast.ShowKind.Archivals } => TieringHandler.RunColumns,
+        Ast.ArchiveStream => TieringHandler.ArchiveColumns,
         Ast.Describe => DescribeColumns,
         Ast.DescribeFunction => FunctionDetailColumns,
         Ast.ShowVariable show => VariableColumns(show),
@@ -65,10 +64,13 @@ internal static partial class ShowHandler
 
     public static StatementResult Execute(EngineSession session, Ast.Statement statement)
     {
+        if (statement is Ast.Show { Kind: Ast.ShowKind.Archivals })
+            return TieringHandler.ShowRuns(session);
         var rows = statement switch
         {
             Ast.Show { Kind: Ast.ShowKind.Streams } => Streams(session),
-            Ast.Show { Kind: Ast.ShowKind.Tables or Ast.ShowKind.Queries or Ast.ShowKind.Types } => [],
+            Ast.Show { Kind: Ast.ShowKind.Tables } => Tables(session),
+            Ast.Show { Kind: Ast.ShowKind.Types } => [],
             Ast.Show { Kind: Ast.ShowKind.Topics } => Topics(session),
             Ast.Show { Kind: Ast.ShowKind.Functions } => Functions(),
             Ast.Show { Kind: Ast.ShowKind.Properties or Ast.ShowKind.Variables } => Properties(session),
@@ -84,8 +86,24 @@ internal static partial class ShowHandler
     {
         var rows = new List<Cell[]>();
         foreach (var stream in session.Engine.ListStreams())
+        {
+            if (stream.IsTable)
+                continue;
             rows.Add(EngineSession.TextRow(stream.Name, stream.LogName, stream.KeyFormat.ToString().ToUpperInvariant(),
                 Format(stream), stream.Partitions));
+        }
+        return rows;
+    }
+
+    private static List<Cell[]> Tables(EngineSession session)
+    {
+        var rows = new List<Cell[]>();
+        foreach (var table in session.Engine.ListStreams())
+        {
+            if (table.IsTable)
+                rows.Add(EngineSession.TextRow(table.Name, table.LogName,
+                    table.KeyFormat.ToString().ToUpperInvariant(), Format(table)));
+        }
         return rows;
     }
 

@@ -16,13 +16,15 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
 {
     private readonly bool _interpret;
     private readonly TimeProvider _clock;
+    private readonly bool _unbounded;
 
     /// <summary>A planned node: it produces either records or rows.</summary>
     internal sealed record Node(Func<OperatorContext, RecordOperator>? Records,
         Func<OperatorContext, RowOperator>? Rows);
 
-    private PhysicalPlanner(bool interpret, TimeProvider clock)
+    private PhysicalPlanner(bool interpret, TimeProvider clock, bool unbounded)
     {
+        _unbounded = unbounded;
         _interpret = interpret;
         _clock = clock;
     }
@@ -31,7 +33,7 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
     /// <param name="clock">The engine's clock, for the functions that read the time.</param>
     public static Func<OperatorContext, RowOperator> Plan(BoundQuery query, TimeProvider clock)
     {
-        var root = new PhysicalPlanner(query.Scan is null, clock).Visit(query.Root);
+        var root = new PhysicalPlanner(query.ReadsFewRows, clock, query.Scan?.Unbounded == true).Visit(query.Root);
         return root.Rows ?? throw new InvalidOperationException("a query plan must end in rows (a projection)");
     }
 
@@ -45,10 +47,23 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
         {
             return new Node(context => new TailScanOperator(source,
                 TailScanOperator.PlanStarts(source, pushdown, context.ReplayFromEarliest), context.Statistics,
-                context.Limits), null);
+                context.Limits, context.Hooks), null);
         }
         return new Node(context => new ScanOperator(ScanPlan.ForPull(source, pushdown), context.Statistics,
             context.Limits), null);
+    }
+
+    public override Node VisitTableScan(LogicalTableScan scan)
+    {
+        var source = scan.Source;
+        return new Node(context => new TableScanOperator(source, context.Statistics, context.Limits), null);
+    }
+
+    public override Node VisitKeyLookup(LogicalKeyLookup lookup)
+    {
+        var source = lookup.Source;
+        var keys = TableKeys.Encode(source, lookup.Keys, _clock);
+        return new Node(context => new KeyLookupOperator(source, keys, context.Statistics, context.Limits), null);
     }
 
     public override Node VisitFilter(LogicalFilter filter)
@@ -57,7 +72,10 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
         if (input.Records is { } records)
         {
             var predicate = ExpressionCompiler<RecordCursor>.CompilePredicate(filter.Predicate, _interpret, _clock);
-            return new Node(context => new RecordFilterOperator(records(context), predicate), null);
+            return new Node(context => new RecordFilterOperator(records(context), predicate)
+            {
+                RowError = context.Hooks?.RowError,
+            }, null);
         }
         var rowPredicate = ExpressionCompiler<CellRow>.CompilePredicate(filter.Predicate, _interpret, _clock);
         var rows = input.Rows!;
@@ -73,7 +91,8 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
             var projection = ExpressionCompiler<RecordCursor>.CompileProjection([.. project.Expressions], _interpret,
                 _clock);
             return new Node(null, context => new RecordProjectOperator(records(context), projection, width,
-                context.Limits));
+                context.Limits)
+            { RowError = context.Hooks?.RowError });
         }
         var rowProjection = ExpressionCompiler<CellRow>.CompileProjection([.. project.Expressions], _interpret, _clock);
         var rows = input.Rows!;
@@ -92,6 +111,15 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
         for (var i = 0; i < keyKinds.Length; i++)
             keyKinds[i] = aggregate.Keys[i].Type.Kind;
         var calls = aggregate.Aggregates.AsSpan().ToArray();
+        if (_unbounded)
+        {
+            // A push or persistent query's aggregate emits each batch's changed groups (its changelog).
+            var keyTypes = new SqlType[aggregate.Keys.Count];
+            for (var i = 0; i < keyTypes.Length; i++)
+                keyTypes[i] = aggregate.Keys[i].Type;
+            return new Node(null, context => new ContinuousAggregateOperator(records(context), compiled, keyTypes,
+                calls, context.Limits, context.Budget, context.Hooks));
+        }
         return new Node(null, context => new HashAggregateOperator(records(context), compiled, keyKinds, calls,
             context.Limits, context.Budget));
     }

@@ -55,6 +55,23 @@ public sealed class ExplainPrinter : LogicalPlanVisitor<bool>
         return true;
     }
 
+    public override bool VisitTableScan(LogicalTableScan scan)
+    {
+        Line().Append("TableScan ").Append(scan.Source.Definition.Name).Append(" (materialized state)").AppendLine();
+        return true;
+    }
+
+    public override bool VisitKeyLookup(LogicalKeyLookup lookup)
+    {
+        var definition = lookup.Source.Definition;
+        Line().Append("KeyLookup ").Append(definition.Name).Append(" (materialized state) on ")
+            .Append(definition.Columns[definition.KeyColumn].Name).Append(" = ");
+        for (var i = 0; i < lookup.Keys.Count; i++)
+            _builder.Append(i == 0 ? "" : ", ").Append(BoundExprText.Format(lookup.Keys[i]));
+        _builder.AppendLine();
+        return true;
+    }
+
     public override bool VisitFilter(LogicalFilter filter)
     {
         Line().Append("Filter ").Append(BoundExprText.Format(filter.Predicate)).AppendLine();

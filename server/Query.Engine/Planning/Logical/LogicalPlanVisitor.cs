@@ -12,6 +12,10 @@ public abstract class LogicalPlanVisitor<TResult>
 
     public abstract TResult VisitScan(LogicalScan scan);
 
+    public abstract TResult VisitTableScan(LogicalTableScan scan);
+
+    public abstract TResult VisitKeyLookup(LogicalKeyLookup lookup);
+
     public abstract TResult VisitFilter(LogicalFilter filter);
 
     public abstract TResult VisitProject(LogicalProject project);
