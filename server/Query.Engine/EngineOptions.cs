@@ -50,6 +50,9 @@ public sealed record EngineOptions
     /// </summary>
     public Query.Tiering.ColdStore? ColdStore { get; init; }
 
+    /// <summary>Server-wide tiering defaults for streams that do not set TIERED / LOCAL_RETENTION_*.</summary>
+    public Tiering.TieringDefaults Tiering { get; init; } = new();
+
     /// <summary>
     /// Records per batch that query operators pass to each other (one virtual call per batch); at least 1.
     /// </summary>
@@ -67,6 +70,31 @@ public sealed record EngineOptions
         get => _batchBytes;
         init => _batchBytes = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(BatchBytes));
     }
+
+    /// <summary>
+    /// A persistent query commits (output rows, state changes and consumed offsets, in one storage transaction) at
+    /// least this often while input keeps arriving, and at once whenever it has caught up with its source.
+    /// </summary>
+    public int PersistentCommitIntervalMs { get; init; } = 100;
+
+    /// <summary>A persistent query also commits once this many input records are pending (a bounded commit).</summary>
+    public int PersistentCommitMaxRecords { get; init; } = 100_000;
+
+    /// <summary>
+    /// Memory one persistent or push aggregate may hold for its groups; past it the query fails (ERROR in SHOW
+    /// QUERIES, 53200), never the server.
+    /// </summary>
+    public long PersistentStateBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// ksqlDB's processing log: each row a persistent query skips (an expression failed on it) is described here,
+    /// with the query, the source partition and offset, and the error. Null: only counted and kept in SHOW QUERIES
+    /// EXTENDED.
+    /// </summary>
+    public Action<string>? ProcessingLog { get; init; }
+
+    /// <summary>Whether persistent queries in the catalog start when the engine opens (tools may say no).</summary>
+    public bool StartPersistentQueries { get; init; } = true;
 
     private readonly int _batchRows = 1024;
     private readonly int _batchBytes = 1 << 20;

@@ -26,6 +26,22 @@ public sealed partial class EngineSession
                 return DdlHandler.Drop(this, drop);
             case Ast.AlterSourceAddColumns alter:
                 return DdlHandler.AddColumns(this, alter);
+            case Ast.CreateStreamAsSelect csas:
+                return PersistentQueryHandler.CreateStreamAsSelect(this, csas);
+            case Ast.CreateTableAsSelect ctas:
+                return PersistentQueryHandler.CreateTableAsSelect(this, ctas);
+            case Ast.InsertInto insertSelect:
+                return PersistentQueryHandler.InsertInto(this, insertSelect);
+            case Ast.Terminate terminate:
+                return await PersistentQueryHandler.TerminateAsync(this, terminate);
+            case Ast.Show { Kind: Ast.ShowKind.Queries } show:
+                return PersistentQueryHandler.ShowQueries(this, show.Extended);
+            case Ast.Explain { QueryId: { } queryId }:
+                return PersistentQueryHandler.Explain(this, queryId);
+            case Ast.AlterSourceSetProperties alter:
+                return TieringHandler.SetProperties(this, alter);
+            case Ast.ArchiveStream archive:
+                return await TieringHandler.ArchiveAsync(this, archive, cancellationToken);
             case Ast.Explain explain:
                 return QueryHandler.Explain(this, explain, parameters);
             case Ast.Show or Ast.Describe or Ast.DescribeFunction or Ast.ShowVariable:
@@ -33,12 +49,6 @@ public sealed partial class EngineSession
             case Ast.SetProperty or Ast.UnsetProperty or Ast.SetVariable or Ast.BeginTransaction
                 or Ast.CommitTransaction or Ast.RollbackTransaction or Ast.Discard:
                 return SessionHandler.Execute(this, statement);
-            case Ast.Terminate terminate:
-                return terminate.QueryId is null
-                    ? StatementResult.Command("TERMINATE")
-                    : throw new SqlException(SqlState.UndefinedObject,
-                        $"query \"{terminate.QueryId.Value}\" does not exist (there are no persistent queries)",
-                        position: terminate.Span.Start + 1);
             default:
                 throw SqlException.FeatureNotSupported(FeatureName(statement), statement.Span.Start + 1);
         }
@@ -46,10 +56,6 @@ public sealed partial class EngineSession
 
     private static string FeatureName(Ast.Statement statement) => statement switch
     {
-        Ast.CreateStreamAsSelect => "CREATE STREAM ... AS SELECT (persistent queries)",
-        Ast.CreateTableAsSelect => "CREATE TABLE ... AS SELECT (persistent queries)",
-        Ast.InsertInto => "INSERT INTO ... SELECT (persistent queries)",
-        Ast.AlterSourceSetProperties => "ALTER ... SET (properties are fixed at creation)",
         Ast.CreateType or Ast.DropType => "CREATE TYPE / DROP TYPE",
         Ast.Print => "PRINT (use SELECT ... EMIT CHANGES)",
         _ => statement.GetType().Name,

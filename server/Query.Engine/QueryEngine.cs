@@ -35,6 +35,7 @@ public sealed partial class QueryEngine : IAsyncDisposable
         TimeProvider = options.TimeProvider ?? TimeProvider.System;
         BatchLimits = new BatchLimits(options.BatchRows, options.BatchBytes);
         StateBudget = new State.StateMemoryBudget(options.StateMemoryBytes);
+        Archival = new ArchivalJobs(this);
     }
 
     public EngineOptions Options { get; }
@@ -75,7 +76,9 @@ public sealed partial class QueryEngine : IAsyncDisposable
                     RetentionMs = definition.RetentionMs,
                 });
             engine._streams[definition.Name] = engine.NewStream(definition, log);
+            engine.ApplyTiering(definition, log);
         }
+        engine.Queries = Persistent.PersistentQueryRegistry.Open(engine);
         return engine;
     }
 
@@ -104,24 +107,6 @@ public sealed partial class QueryEngine : IAsyncDisposable
         ?? (Options.ColdStore is { } cold
             ? _tieredSources ??= new TieredPartitionSourceFactory(cold, new EngineTieringCatalog(this))
             : HotPartitionSourceFactory.Instance);
-
-    /// <summary>
-    /// Archives every sealed segment of stream <paramref name="name"/> into the cold tier now (ARCHIVE STREAM):
-    /// 42P01 for an unknown stream, 0A000 without a cold tier or for a column name the files reserve.
-    /// </summary>
-    public Task<Query.Tiering.Archival.ArchiveResult> ArchiveStreamAsync(string name,
-        CancellationToken cancellationToken = default) =>
-        StreamArchival.ArchiveAsync(Options.ColdStore, GetStream(name, null), _archiver, _ => true,
-            cancellationToken);
-
-    private readonly Query.Tiering.Archival.SegmentArchiver _archiver = new();
-
-    /// <summary>Stream <paramref name="name"/>'s rows as tiering sees them (for archival jobs and tools).</summary>
-    public Query.Tiering.Layout.IColumnLayout GetColumnLayout(string name)
-    {
-        var definition = GetStream(name, null).Definition;
-        return new StreamColumnLayout(definition, definition.Columns.Count);
-    }
 
     /// <summary>Every stream with its columns and settings (for clients' \d and information_schema).</summary>
     public IReadOnlyList<StreamDefinition> ListStreams() => Catalog.Streams;
@@ -182,6 +167,14 @@ public sealed partial class QueryEngine : IAsyncDisposable
         _compiled[query] = compiled;
     }
 
-    /// <summary>Flushes and closes every log.</summary>
-    public async ValueTask DisposeAsync() => await Logs.DisposeAsync();
+    /// <summary>The persistent queries (CREATE STREAM / TABLE AS SELECT, INSERT INTO ... SELECT).</summary>
+    internal Persistent.PersistentQueryRegistry Queries { get; private set; } = null!;
+
+    /// <summary>Stops the persistent queries (each resumes from its last commit on the next open), then flushes and
+    /// closes every log.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Queries.DisposeAsync();
+        await Logs.DisposeAsync();
+    }
 }

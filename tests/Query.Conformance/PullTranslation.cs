@@ -30,7 +30,7 @@ public static partial class PullTranslation
         engine.ListStreams().FirstOrDefault(s => s.Name == from.Name.Name.Value);
 
     /// <summary>The sink's topic and its records in QTT notation.</summary>
-    public static async Task<(string Topic, List<(JsonElement Key, JsonElement Value, long Timestamp)> Records)>
+    public static async Task<(string Topic, List<TopicRecord> Records)>
         RunAsync(EngineSession session, QueryEngine engine, string text)
     {
         var csas = (Ast.CreateStreamAsSelect)Grammar.SqlParser.ParseStatement(text);
@@ -43,7 +43,7 @@ public static partial class PullTranslation
             + text[itemsEnd..csas.Query.Span.End];
         query = EmitChanges().Replace(query, "");
         var keyName = KeyName(select, source);
-        var records = new List<(JsonElement, JsonElement, long)>();
+        var records = new List<TopicRecord>();
         await using var result = await session.ExecuteAsync(query);
         var rows = result.Rows!;
         while (await rows.ReadAsync())
@@ -60,7 +60,7 @@ public static partial class PullTranslation
                 else
                     cells.Add((column.Name, rows.GetValue(i), column.Type));
             }
-            records.Add((key, ValueJson(cells, sink), timestamp));
+            records.Add(new TopicRecord(key, ValueJson(cells, sink), timestamp));
         }
         return (sink.Topic, records);
     }

@@ -153,7 +153,10 @@ public sealed partial class SqlFormatter
             if (i > 0)
                 Append(", ");
             Name(properties[i].Name).Append(" = ");
-            Expression(properties[i].Value);
+            if (properties[i].Value is IntegerLiteral { Value: < 0 } negative)
+                Append(negative.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            else
+                Expression(properties[i].Value);
         }
         Append(")");
     }

@@ -128,10 +128,16 @@ public sealed class CatalogStore
         public string ValueDelimiter { get; set; } = ",";
         public bool WrapSingleValue { get; set; } = true;
         public string? TimestampFormat { get; set; }
+        public List<int> HeaderColumns { get; set; } = [];
+        public List<string?> HeaderKeys { get; set; } = [];
         public string LogName { get; set; } = "";
         public int Partitions { get; set; } = 1;
         public long RetentionMs { get; set; } = -1;
         public long CreatedAtMs { get; set; }
+        public long RetentionBytes { get; set; } = -1;
+        public bool? Tiered { get; set; }
+        public long? LocalRetentionMs { get; set; }
+        public long? LocalRetentionBytes { get; set; }
 
         public static CatalogEntry From(StreamDefinition definition)
         {
@@ -150,11 +156,20 @@ public sealed class CatalogStore
                 Partitions = definition.Partitions,
                 RetentionMs = definition.RetentionMs,
                 CreatedAtMs = definition.CreatedAtMs,
+                RetentionBytes = definition.RetentionBytes,
+                Tiered = definition.Tiering.Enabled,
+                LocalRetentionMs = definition.Tiering.LocalRetentionMs,
+                LocalRetentionBytes = definition.Tiering.LocalRetentionBytes,
             };
             foreach (var column in definition.Columns)
             {
                 entry.ColumnNames.Add(column.Name);
                 entry.ColumnTypes.Add(column.Type.ToString());
+            }
+            foreach (var header in definition.Headers)
+            {
+                entry.HeaderColumns.Add(header.Column);
+                entry.HeaderKeys.Add(header.Key);
             }
             return entry;
         }
@@ -173,6 +188,10 @@ public sealed class CatalogStore
                 ValueDelimiter = ValueDelimiter.Length == 1 ? ValueDelimiter[0] : ',',
                 WrapSingleValue = WrapSingleValue,
                 TimestampFormat = TimestampFormat,
+                RetentionBytes = RetentionBytes,
+                Tiering = new Tiering.StreamTiering(Tiered, LocalRetentionMs, LocalRetentionBytes),
+                Headers = [.. HeaderColumns.Select((column, i) => new HeaderColumn(column,
+                    i < HeaderKeys.Count ? HeaderKeys[i] : null))],
             };
         }
     }

@@ -32,6 +32,12 @@ public enum RelationKind
     Table,
 }
 
+/// <summary>
+/// A column read from the record's headers: <see cref="Key"/> null is <c>HEADERS</c> (every header, as
+/// ARRAY&lt;STRUCT&lt;KEY STRING, VALUE BYTES&gt;&gt;), else <c>HEADER('key')</c> (the last header with that key, BYTES).
+/// </summary>
+public sealed record HeaderColumn(int Column, string? Key);
+
 /// <summary>How a record's key holds the KEY column (ksqlDB's KEY_FORMAT).</summary>
 public enum KeyFormat
 {
@@ -78,6 +84,26 @@ public sealed record StreamDefinition(
 
     /// <summary>TIMESTAMP_FORMAT: the Java pattern of a STRING TIMESTAMP column (null: BIGINT or TIMESTAMP).</summary>
     public string? TimestampFormat { get; init; }
+
+    /// <summary>TIERED and LOCAL_RETENTION_* as given (null: the server's default).</summary>
+    public Tiering.StreamTiering Tiering { get; init; } = Engine.Tiering.StreamTiering.Unset;
+
+    /// <summary>RETENTION_BYTES per partition over both tiers (-1: no limit).</summary>
+    public long RetentionBytes { get; init; } = -1;
+
+    /// <summary>The columns read from the record's headers (ksqlDB's HEADERS and HEADER('key') columns).</summary>
+    public IReadOnlyList<HeaderColumn> Headers { get; init; } = [];
+
+    /// <summary>Whether column <paramref name="column"/> is read from the record's headers.</summary>
+    public bool IsHeaderColumn(int column)
+    {
+        foreach (var header in Headers)
+        {
+            if (header.Column == column)
+                return true;
+        }
+        return false;
+    }
 
     /// <summary>Whether rows are stored in a format other tools read (key columns live in the record key).</summary>
     public bool IsExternalFormat => ValueFormat != ValueFormat.Binary;

@@ -8,6 +8,7 @@ public static class SqlState
     public const string UndefinedColumn = "42703";
     public const string UndefinedObject = "42704";
     public const string DuplicateTable = "42P07";
+    public const string WrongObjectType = "42809";
     public const string DuplicateColumn = "42701";
     public const string DatatypeMismatch = "42804";
     public const string UndefinedFunction = "42883";

@@ -26,6 +26,7 @@ internal static class DdlHandler
         var (columns, key) = Columns(create.Columns);
         var timestamp = TimestampColumn(properties, columns, create.Span.Start + 1);
         FormatChecks.Check(properties, columns, key, create.Span.Start + 1);
+        var headers = HeaderColumns.Of(create.Columns, properties.ValueFormat);
         lock (engine.DdlLock)
         {
             if (engine.TryGetStream(name, out var existing))
@@ -34,6 +35,8 @@ internal static class DdlHandler
                     create.Name.Span.Start + 1);
                 if (create.IfNotExists)
                     return StatementResult.Command("CREATE STREAM");
+                if (create.OrReplace && !headers.SequenceEqual(existing.Definition.Headers))
+                    throw SqlException.FeatureNotSupported("CREATE OR REPLACE STREAM that changes HEADER columns");
                 if (!create.OrReplace)
                     throw new SqlException(SqlState.DuplicateTable, $"stream \"{name}\" already exists",
                         position: create.Name.Span.Start + 1);
@@ -48,7 +51,11 @@ internal static class DdlHandler
                 ValueDelimiter = properties.ValueDelimiter,
                 WrapSingleValue = properties.WrapSingleValue ?? true,
                 TimestampFormat = properties.TimestampFormat,
+                Headers = headers,
+                Tiering = properties.Tiering,
+                RetentionBytes = log.Options.RetentionBytes,
             };
+            engine.ApplyTiering(definition, log);
             engine.Catalog.Put(definition);
             engine.SetStream(engine.NewStream(definition, log));
         }
@@ -126,8 +133,8 @@ internal static class DdlHandler
                 case Ast.ColumnRole.Key or Ast.ColumnRole.PrimaryKey:
                     key = columns.Count;
                     break;
-                case Ast.ColumnRole.Headers or Ast.ColumnRole.Header:
-                    throw SqlException.FeatureNotSupported("HEADERS columns", position);
+                case Ast.ColumnRole.Headers or Ast.ColumnRole.Header when table:
+                    throw SqlException.FeatureNotSupported("HEADERS columns in tables", position);
             }
             columns.Add(new ColumnInfo(name, TypeResolver.Resolve(column.Type)));
         }
@@ -179,13 +186,17 @@ internal static class DdlHandler
                 engine.GetStream(name, drop.Name.Span.Start + 1);
             }
             TableDdlHandler.CheckKind(stream.Definition, drop.Kind, "DROP", drop.Name.Span.Start + 1);
+            PersistentQueryHandler.RefuseDropIfUsed(engine, name, drop.Span.Start + 1);
             if (drop.DeleteTopic)
                 RefuseSharedLog(engine, stream.Definition, drop.Span.Start + 1);
             engine.Catalog.Remove(name);
             engine.RemoveStream(name);
             stream.Table?.Dispose();
             if (drop.DeleteTopic)
+            {
                 engine.Logs.DeleteLog(stream.Definition.LogName);
+                engine.Options.ColdStore?.DeleteStream(name);
+            }
         }
         return StatementResult.Command(drop.Kind == Ast.SourceKind.Table ? "DROP TABLE" : "DROP STREAM");
     }

@@ -18,7 +18,9 @@ internal static partial class ShowHandler
         for (var i = 0; i < definition.Columns.Count; i++)
         {
             var detail = i == definition.KeyColumn ? (definition.IsTable ? "PRIMARY KEY" : "KEY")
-                : i == definition.TimestampColumn ? "TIMESTAMP" : null;
+                : i == definition.TimestampColumn ? "TIMESTAMP"
+                : definition.Headers.FirstOrDefault(h => h.Column == i) is { } header
+                    ? header.Key is null ? "HEADERS" : $"HEADER('{header.Key}')" : null;
             rows.Add(EngineSession.TextRow(definition.Columns[i].Name, definition.Columns[i].Type.ToString(), detail));
         }
         if (!describe.Extended)
@@ -58,6 +60,7 @@ internal static partial class ShowHandler
             + $"rowtime from {timestamp} retention_ms {definition.RetentionMs} "
             + $"skipped_records {stream.SkippedRecords}{state}"));
         rows.AddRange(partitionRows);
+        rows.AddRange(TierRows(session, stream));
         return rows;
     }
 

@@ -35,9 +35,6 @@ internal static partial class ShowHandler
     private static readonly IReadOnlyList<ColumnInfo> PropertyColumns =
         [new("PROPERTY", SqlType.String), new("VALUE", SqlType.String)];
 
-    private static readonly IReadOnlyList<ColumnInfo> QueryColumns =
-        [new("QUERY_ID", SqlType.String), new("STATUS", SqlType.String), new("QUERY_STRING", SqlType.String)];
-
     private static readonly IReadOnlyList<ColumnInfo> DescribeColumns =
         [new("FIELD", SqlType.String), new("TYPE", SqlType.String), new("DETAIL", SqlType.String)];
 
@@ -55,8 +52,10 @@ internal static partial class ShowHandler
         Ast.Show { Kind: Ast.ShowKind.Topics } => TopicColumns,
         Ast.Show { Kind: Ast.ShowKind.Functions } => FunctionColumns,
         Ast.Show { Kind: Ast.ShowKind.Properties or Ast.ShowKind.Variables } => PropertyColumns,
-        Ast.Show { Kind: Ast.ShowKind.Queries } => QueryColumns,
+        Ast.Show { Kind: Ast.ShowKind.Queries } show => PersistentQueryHandler.ShowColumns(show.Extended),
         Ast.Show { Kind: Ast.ShowKind.Types } => PropertyColumns,
+        Ast.Show { Kind: Ast.ShowKind.Archivals } => TieringHandler.RunColumns,
+        Ast.ArchiveStream => TieringHandler.ArchiveColumns,
         Ast.Describe => DescribeColumns,
         Ast.DescribeFunction => FunctionDetailColumns,
         Ast.ShowVariable show => VariableColumns(show),
@@ -65,11 +64,13 @@ internal static partial class ShowHandler
 
     public static StatementResult Execute(EngineSession session, Ast.Statement statement)
     {
+        if (statement is Ast.Show { Kind: Ast.ShowKind.Archivals })
+            return TieringHandler.ShowRuns(session);
         var rows = statement switch
         {
             Ast.Show { Kind: Ast.ShowKind.Streams } => Streams(session),
             Ast.Show { Kind: Ast.ShowKind.Tables } => Tables(session),
-            Ast.Show { Kind: Ast.ShowKind.Queries or Ast.ShowKind.Types } => [],
+            Ast.Show { Kind: Ast.ShowKind.Types } => [],
             Ast.Show { Kind: Ast.ShowKind.Topics } => Topics(session),
             Ast.Show { Kind: Ast.ShowKind.Functions } => Functions(),
             Ast.Show { Kind: Ast.ShowKind.Properties or Ast.ShowKind.Variables } => Properties(session),
@@ -127,6 +128,8 @@ internal static partial class ShowHandler
             rows.Add(EngineSession.TextRow(function.Name, "SCALAR", function.Category));
         foreach (var (name, _, _) in AggregateFunctions.Catalog)
             rows.Add(EngineSession.TextRow(name, "AGGREGATE", "AGGREGATE"));
+        foreach (var (name, _, _) in TableFunctions.Catalog)
+            rows.Add(EngineSession.TextRow(name, "TABLE", "TABLE"));
         rows.Sort((a, b) => string.CompareOrdinal((string)a[0].Ref!, (string)b[0].Ref!));
         return rows;
     }
@@ -155,6 +158,11 @@ internal static partial class ShowHandler
         {
             if (aggregate == name)
                 rows.Add(EngineSession.TextRow(aggregate, signature, description, "AGGREGATE"));
+        }
+        foreach (var (table, signature, description) in TableFunctions.Catalog)
+        {
+            if (table == name)
+                rows.Add(EngineSession.TextRow(table, signature, description, "TABLE"));
         }
         if (rows.Count == 0)
             throw new SqlException(SqlState.UndefinedFunction, $"function {describe.Name.Text} does not exist",

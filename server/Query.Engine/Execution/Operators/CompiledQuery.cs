@@ -21,4 +21,7 @@ public sealed class CompiledQuery
     /// <summary>Starts a run: builds the operators (a bounded scan takes its snapshot of end offsets now).</summary>
     public RowReader Start(OperatorContext context) =>
         new OperatorRowReader(_root(context), Query.Columns, context.Statistics);
+
+    /// <summary>Builds the operators of a run and hands back the root (a persistent query drives it itself).</summary>
+    public RowOperator StartOperators(OperatorContext context) => _root(context);
 }

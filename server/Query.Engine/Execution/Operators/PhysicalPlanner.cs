@@ -16,6 +16,8 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
 {
     private readonly bool _interpret;
     private readonly TimeProvider _clock;
+    private readonly bool _unbounded;
+    private IReadOnlySet<int>? _scanColumns;
 
     /// <summary>A planned node: it produces either records or rows.</summary>
     internal sealed record Node(Func<OperatorContext, RecordOperator>? Records,
@@ -26,8 +28,9 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
         public int? MaxRecords { get; init; }
     }
 
-    private PhysicalPlanner(bool interpret, TimeProvider clock)
+    private PhysicalPlanner(bool interpret, TimeProvider clock, bool unbounded)
     {
+        _unbounded = unbounded;
         _interpret = interpret;
         _clock = clock;
     }
@@ -36,7 +39,11 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
     /// <param name="clock">The engine's clock, for the functions that read the time.</param>
     public static Func<OperatorContext, RowOperator> Plan(BoundQuery query, TimeProvider clock)
     {
-        var root = new PhysicalPlanner(query.ReadsFewRows, clock).Visit(query.Root);
+        var planner = new PhysicalPlanner(query.ReadsFewRows, clock, query.Scan?.Unbounded == true)
+        {
+            _scanColumns = ScanColumns.Of(query.Root),
+        };
+        var root = planner.Visit(query.Root);
         return root.Rows ?? throw new InvalidOperationException("a query plan must end in rows (a projection)");
     }
 
@@ -50,10 +57,11 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
         {
             return new Node(context => new TailScanOperator(source,
                 TailScanOperator.PlanStarts(source, pushdown, context.ReplayFromEarliest), context.Statistics,
-                context.Limits), null);
+                context.Limits, context.Hooks), null);
         }
-        return new Node(context => new ScanOperator(ScanPlan.ForPull(source, pushdown), context.Statistics,
-            context.Limits), null);
+        var columns = _scanColumns;
+        return new Node(context => new ScanOperator(ScanPlan.ForPull(source, pushdown) with { Columns = columns },
+            context.Statistics, context.Limits), null);
     }
 
     public override Node VisitTableScan(LogicalTableScan scan)
@@ -85,7 +93,10 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
         if (input.Records is { } records)
         {
             var predicate = ExpressionCompiler<RecordCursor>.CompilePredicate(filter.Predicate, _interpret, _clock);
-            return new Node(context => new RecordFilterOperator(records(context), predicate), null)
+            return new Node(context => new RecordFilterOperator(records(context), predicate)
+            {
+                RowError = context.Hooks?.RowError,
+            }, null)
             {
                 MaxRecords = input.MaxRecords,
             };
@@ -106,7 +117,8 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
             var maxRecords = input.MaxRecords;
             return new Node(null, context => new RecordProjectOperator(records(context), projection, width,
                 maxRecords is { } most && most < context.Limits.Rows
-                    ? context.Limits with { Rows = Math.Max(1, most) } : context.Limits));
+                    ? context.Limits with { Rows = Math.Max(1, most) } : context.Limits)
+            { RowError = context.Hooks?.RowError });
         }
         var rowProjection = ExpressionCompiler<CellRow>.CompileProjection([.. project.Expressions], _interpret, _clock);
         var rows = input.Rows!;
@@ -125,6 +137,15 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
         for (var i = 0; i < keyKinds.Length; i++)
             keyKinds[i] = aggregate.Keys[i].Type.Kind;
         var calls = aggregate.Aggregates.AsSpan().ToArray();
+        if (_unbounded)
+        {
+            // A push or persistent query's aggregate emits each batch's changed groups (its changelog).
+            var keyTypes = new SqlType[aggregate.Keys.Count];
+            for (var i = 0; i < keyTypes.Length; i++)
+                keyTypes[i] = aggregate.Keys[i].Type;
+            return new Node(null, context => new ContinuousAggregateOperator(records(context), compiled, keyTypes,
+                calls, context.Limits, context.Budget, context.Hooks));
+        }
         return new Node(null, context => new HashAggregateOperator(records(context), compiled, keyKinds, calls,
             context.Limits, context.Budget));
     }
@@ -156,6 +177,18 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
             rows = RowsOf(limit.Input);
         }
         return new Node(null, context => new LimitOperator(rows(context), count, offset));
+    }
+
+    public override Node VisitTableFunction(LogicalTableFunction tableFunction)
+    {
+        var rows = RowsOf(tableFunction.Input);
+        var columns = tableFunction.FunctionColumns.AsSpan().ToArray();
+        var kinds = tableFunction.Kinds.AsSpan().ToArray();
+        var types = new SqlType[tableFunction.Output.Count];
+        for (var i = 0; i < types.Length; i++)
+            types[i] = tableFunction.Output[i].Type;
+        return new Node(null, context => new TableFunctionOperator(rows(context), columns, kinds, types,
+            context.Limits));
     }
 
     /// <summary>Above this many rows a top-N's heap is no better than sorting everything.</summary>

@@ -41,11 +41,27 @@ public sealed class RecordFilterOperator(RecordOperator input, Func<RecordCursor
             // Per row, not per batch: a predicate may take milliseconds a row, and a cancel must not wait a batch.
             if (cancellationToken.IsCancellationRequested)
                 throw Errors.SqlException.Canceled();
-            if (predicate(batch.Select(i)))
+            if (RowError is null ? predicate(batch.Select(i)) : TryPredicate(batch.Select(i)))
                 selection[kept++] = selection[i];
         }
         batch.Count = kept;
         return kept > 0;
+    }
+
+    /// <summary>Where a persistent query's bad rows go (skipped); null: a bad row fails the query.</summary>
+    public Action<RecordCursor, Exception>? RowError { get; init; }
+
+    private bool TryPredicate(RecordCursor row)
+    {
+        try
+        {
+            return predicate(row);
+        }
+        catch (Exception e) when (ContinuousQueryHooks.IsRowError(e))
+        {
+            RowError!(row, e);
+            return false;
+        }
     }
 
     public override void Dispose()

@@ -36,6 +36,8 @@ public sealed class RecordProjectOperator : RowOperator
         if (batch is null)
             return null;
         var rows = _output.Rows;
+        if (RowError is not null)
+            return ProjectSkippingBadRows(batch, cancellationToken);
         for (var i = 0; i < batch.Count; i++)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -43,6 +45,32 @@ public sealed class RecordProjectOperator : RowOperator
             _projection(batch.Select(i), rows[i]);
         }
         _output.Count = batch.Count;
+        return _output;
+    }
+
+    /// <summary>Where a persistent query's bad rows go (skipped); null: a bad row fails the query.</summary>
+    public Action<RecordCursor, Exception>? RowError { get; init; }
+
+    private RowBatch ProjectSkippingBadRows(RecordBatch batch, CancellationToken cancellationToken)
+    {
+        var rows = _output.Rows;
+        var count = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+                throw Errors.SqlException.Canceled();
+            var row = batch.Select(i);
+            try
+            {
+                _projection(row, rows[count]);
+                count++;
+            }
+            catch (Exception e) when (ContinuousQueryHooks.IsRowError(e))
+            {
+                RowError!(row, e);
+            }
+        }
+        _output.Count = count;
         return _output;
     }
 

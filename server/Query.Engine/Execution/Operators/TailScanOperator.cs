@@ -23,6 +23,7 @@ public sealed class TailScanOperator : RecordOperator
     private readonly PartitionState[] _partitions;
     private readonly ScanStatistics _statistics;
     private readonly RecordBatch _batch;
+    private readonly ContinuousQueryHooks? _hooks;
     private int _current;
 
     private sealed class PartitionState(PushStart start, IPartitionSource source)
@@ -35,15 +36,44 @@ public sealed class TailScanOperator : RecordOperator
     }
 
     public TailScanOperator(StreamRuntime stream, IReadOnlyList<PushStart> starts, ScanStatistics statistics,
-        BatchLimits limits)
+        BatchLimits limits, ContinuousQueryHooks? hooks = null)
     {
         _stream = stream;
+        _hooks = hooks;
+        if (hooks?.ResumeOffsets is { } resume)
+            starts = Resume(starts, resume);
         _statistics = statistics;
         _batch = new RecordBatch(limits.Rows, limits.Bytes, stream.CreateCursor());
         _partitions = new PartitionState[starts.Count];
         for (var i = 0; i < starts.Count; i++)
             _partitions[i] = new PartitionState(starts[i], stream.Sources[starts[i].Partition]);
         statistics.PartitionsScanned = starts.Count;
+        if (hooks is not null)
+            hooks.Scan = this;
+    }
+
+    /// <summary>The stream this scan reads.</summary>
+    public StreamRuntime Stream => _stream;
+
+    /// <summary>
+    /// Each scanned partition with the offset of the next record to read: every record below it has been handed
+    /// to the operators above (a persistent query commits these as its consumed offsets).
+    /// </summary>
+    public List<(int Partition, long NextOffset)> Positions()
+    {
+        var positions = new List<(int, long)>(_partitions.Length);
+        foreach (var state in _partitions)
+            positions.Add((state.Start.Partition, state.NextOffset));
+        return positions;
+    }
+
+    private static List<PushStart> Resume(IReadOnlyList<PushStart> starts, IReadOnlyDictionary<int, long> resume)
+    {
+        var resumed = new List<PushStart>(starts.Count);
+        foreach (var start in starts)
+            resumed.Add(resume.TryGetValue(start.Partition, out var offset) ? start with { StartOffset = offset }
+                : start);
+        return resumed;
     }
 
     public override async ValueTask<RecordBatch?> NextAsync(CancellationToken cancellationToken)
@@ -67,6 +97,8 @@ public sealed class TailScanOperator : RecordOperator
                 return _batch;
             if (!anyOpen)
                 return null;
+            if (_hooks?.BeforeWait is { } beforeWait)
+                await beforeWait(cancellationToken);
             await WaitForDataAsync(cancellationToken);
         }
     }
@@ -90,7 +122,7 @@ public sealed class TailScanOperator : RecordOperator
             if (record.ValueIsNull)
                 continue;   // a table's tombstone: a deleted key has no row to stream
             _batch.Add(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs,
-                state.Start.Partition);
+                state.Start.Partition, record.RawHeaders, record.HeaderCount);
         }
     }
 

@@ -45,5 +45,8 @@ public sealed record BoundQuery(LogicalPlan Root, EquatableArray<ColumnInfo> Col
         public override LogicalPlan? VisitSort(LogicalSort sort) => Visit(sort.Input);
 
         public override LogicalPlan? VisitLimit(LogicalLimit limit) => Visit(limit.Input);
+
+        public override LogicalPlan? VisitTableFunction(LogicalTableFunction tableFunction) =>
+            Visit(tableFunction.Input);
     }
 }

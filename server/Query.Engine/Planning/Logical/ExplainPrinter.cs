@@ -132,6 +132,23 @@ public sealed class ExplainPrinter : LogicalPlanVisitor<bool>
         return Child(limit.Input);
     }
 
+    public override bool VisitTableFunction(LogicalTableFunction tableFunction)
+    {
+        Line().Append("Table function");
+        for (var i = 0; i < tableFunction.FunctionColumns.Count; i++)
+        {
+            var column = tableFunction.FunctionColumns[i];
+            var name = tableFunction.Kinds[i] == TableFunctionKind.Explode ? "EXPLODE" : "CUBE_EXPLODE";
+            _builder.Append(i == 0 ? " " : ", ").Append(tableFunction.Output[column].Name).Append(' ')
+                .Append(tableFunction.Output[column].Type).Append(" := ").Append(name).Append('(')
+                .Append(tableFunction.Input is LogicalProject project
+                    ? BoundExprText.Format(project.Expressions[column])
+                    : tableFunction.Input.Columns[column].Name).Append(')');
+        }
+        _builder.AppendLine();
+        return Child(tableFunction.Input);
+    }
+
     private static string NameOf(AggregateKind kind) => kind switch
     {
         AggregateKind.CountStar or AggregateKind.Count => "COUNT",

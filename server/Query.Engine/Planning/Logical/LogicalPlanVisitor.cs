@@ -25,4 +25,6 @@ public abstract class LogicalPlanVisitor<TResult>
     public abstract TResult VisitSort(LogicalSort sort);
 
     public abstract TResult VisitLimit(LogicalLimit limit);
+
+    public abstract TResult VisitTableFunction(LogicalTableFunction tableFunction);
 }

@@ -1,0 +1,218 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Query.Engine.Binding;
+using Query.Engine.Errors;
+using Query.Engine.Functions;
+using Query.Engine.Types;
+
+namespace Query.Engine.Execution.Operators;
+
+/// <summary>
+/// GROUP BY over an unbounded input (a push query's or a persistent query's aggregate): each input batch is folded
+/// into the groups as <see cref="HashAggregateOperator"/> does, then the groups that batch changed are emitted
+/// with their new results (the aggregate's changelog). For a persistent query it also keeps the groups changed
+/// since the last commit, whose accumulators the query serializes into its state changelog
+/// (<see cref="WriteChanges"/>) and reads back on restart (<see cref="Restore"/>). Memory: the groups are
+/// charged to the budget, so a query over too many groups fails with 53200 rather than the server.
+/// </summary>
+public sealed class ContinuousAggregateOperator : RowOperator
+{
+    private readonly RecordOperator _input;
+    private readonly Action<RecordCursor, Cell[]> _inputs;
+    private readonly BoundAggregate[] _aggregates;
+    private readonly SqlType[] _keyTypes;
+    private readonly GroupKeyTable _groups;
+    private readonly RowBatch _output;
+    private readonly Limits.QueryMemoryBudget _budget;
+    private readonly Action<RecordCursor, Exception>? _rowError;
+    private readonly Cell[] _scratch;
+    private readonly List<int> _changedInBatch = [];
+    private readonly List<int> _changedSinceCommit = [];
+    private readonly ArrayBufferWriter<byte> _key = new(64);
+    private readonly ArrayBufferWriter<byte> _state = new(256);
+    private Accumulator[] _accumulators = new Accumulator[16];
+    private long[] _batchStamp = new long[16];
+    private bool[] _dirty = new bool[16];
+    private long _batchNumber;
+
+    public ContinuousAggregateOperator(RecordOperator input, Action<RecordCursor, Cell[]> inputs, SqlType[] keyTypes,
+        BoundAggregate[] aggregates, BatchLimits limits, Limits.QueryMemoryBudget budget, ContinuousQueryHooks? hooks)
+    {
+        _input = input;
+        _inputs = inputs;
+        _aggregates = aggregates;
+        _keyTypes = keyTypes;
+        var kinds = new SqlTypeKind[keyTypes.Length];
+        for (var i = 0; i < kinds.Length; i++)
+            kinds[i] = keyTypes[i].Kind;
+        _groups = GroupKeyTable.For(kinds);
+        _output = RowBatch.WithRows(limits.Rows, keyTypes.Length + aggregates.Length);
+        _budget = budget;
+        _rowError = hooks?.RowError;
+        _scratch = new Cell[keyTypes.Length + aggregates.Length];
+        if (hooks is not null)
+            hooks.Aggregate = this;
+    }
+
+    /// <summary>Groups held.</summary>
+    public int GroupCount => _groups.Count;
+
+    public override async ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var batch = await _input.NextAsync(cancellationToken);
+            if (batch is null)
+                return null;
+            _batchNumber++;
+            _changedInBatch.Clear();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                    throw SqlException.Canceled();
+                Accumulate(batch.Select(i));
+            }
+            if (_changedInBatch.Count > 0)
+                return Emit();
+        }
+    }
+
+    private void Accumulate(RecordCursor row)
+    {
+        if (_rowError is null)
+        {
+            _inputs(row, _scratch);
+        }
+        else
+        {
+            try
+            {
+                _inputs(row, _scratch);
+            }
+            catch (Exception e) when (ContinuousQueryHooks.IsRowError(e))
+            {
+                _rowError(row, e);
+                return;
+            }
+        }
+        var width = _aggregates.Length;
+        var group = GroupOf(_scratch);
+        for (var a = 0; a < width; a++)
+            _accumulators[(group * width) + a].Add(_scratch[_keyTypes.Length + a]);
+        Touch(group);
+    }
+
+    private void Touch(int group)
+    {
+        if (_batchStamp[group] != _batchNumber)
+        {
+            _batchStamp[group] = _batchNumber;
+            _changedInBatch.Add(group);
+        }
+        if (!_dirty[group])
+        {
+            _dirty[group] = true;
+            _changedSinceCommit.Add(group);
+        }
+    }
+
+    private int GroupOf(Cell[] scratch)
+    {
+        var before = _groups.Count;
+        var group = _groups.FindOrAdd(scratch);
+        if (_groups.Count == before)
+            return group;
+        var width = _aggregates.Length;
+        _budget.Charge(Limits.QueryMemoryBudget.EstimateRow(scratch.AsSpan(0, _keyTypes.Length)) + 64
+            + (width * 64L));
+        if ((group + 1) * width > _accumulators.Length)
+            Array.Resize(ref _accumulators, Math.Max(_accumulators.Length * 2, (group + 1) * width));
+        if (group >= _batchStamp.Length)
+        {
+            Array.Resize(ref _batchStamp, _batchStamp.Length * 2);
+            Array.Resize(ref _dirty, _dirty.Length * 2);
+        }
+        for (var a = 0; a < width; a++)
+            _accumulators[(group * width) + a] = AggregateFunctions.Create(_aggregates[a]);
+        return group;
+    }
+
+    private RowBatch Emit()
+    {
+        var width = _aggregates.Length;
+        var keys = _keyTypes.Length;
+        for (var i = 0; i < _changedInBatch.Count; i++)
+        {
+            var group = _changedInBatch[i];
+            var row = _output.Rows[i];
+            _groups.CopyKey(group, row);
+            for (var a = 0; a < width; a++)
+                row[keys + a] = _accumulators[(group * width) + a].Result();
+        }
+        _output.Count = _changedInBatch.Count;
+        return _output;
+    }
+
+    /// <summary>
+    /// Hands each group changed since the last call to <paramref name="write"/> as (key, state) bytes: the key cells
+    /// in the accumulator state format, then each accumulator's state behind a 4-byte length.
+    /// </summary>
+    public void WriteChanges(Action<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var keyRow = new Cell[Math.Max(1, _keyTypes.Length)];
+        var width = _aggregates.Length;
+        foreach (var group in _changedSinceCommit)
+        {
+            _dirty[group] = false;
+            _key.ResetWrittenCount();
+            _groups.CopyKey(group, keyRow);
+            for (var k = 0; k < _keyTypes.Length; k++)
+                AccumulatorState.WriteCell(_key, keyRow[k], _keyTypes[k]);
+            _state.ResetWrittenCount();
+            for (var a = 0; a < width; a++)
+            {
+                var lengthAt = _state.WrittenCount;
+                _state.GetSpan(4);
+                _state.Advance(4);
+                _accumulators[(group * width) + a].Serialize(_state);
+                var length = _state.WrittenCount - lengthAt - 4;
+                var span = System.Runtime.InteropServices.MemoryMarshal.AsMemory(_state.WrittenMemory).Span;
+                BinaryPrimitives.WriteInt32LittleEndian(span[lengthAt..], length);
+            }
+            write(_key.WrittenMemory, _state.WrittenMemory);
+        }
+        _changedSinceCommit.Clear();
+    }
+
+    /// <summary>Whether groups changed since the last <see cref="WriteChanges"/>.</summary>
+    public bool HasChanges => _changedSinceCommit.Count > 0;
+
+    /// <summary>Restores one group from a state changelog entry (written by <see cref="WriteChanges"/>).</summary>
+    public void Restore(ReadOnlySpan<byte> key, ReadOnlySpan<byte> state)
+    {
+        var position = 0;
+        for (var k = 0; k < _keyTypes.Length; k++)
+            _scratch[k] = AccumulatorState.ReadCell(key, ref position, _keyTypes[k]);
+        var group = GroupOf(_scratch);
+        var width = _aggregates.Length;
+        position = 0;
+        for (var a = 0; a < width; a++)
+        {
+            if (state.Length - position < 4)
+                throw Format.NestedValueCodec.Corrupt();
+            var length = BinaryPrimitives.ReadInt32LittleEndian(state[position..]);
+            position += 4;
+            if (length < 0 || length > state.Length - position)
+                throw Format.NestedValueCodec.Corrupt();
+            _accumulators[(group * width) + a].Restore(state.Slice(position, length));
+            position += length;
+        }
+    }
+
+    public override void Dispose()
+    {
+        _input.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,40 @@
+namespace Query.Engine.Execution.Operators;
+
+/// <summary>
+/// What a persistent query adds to a run of the ordinary operators: the same tree as a push query, with the
+/// scan starting at the offsets the query last committed, a commit before the scan waits for data, and bad rows
+/// skipped instead of failing the query. Operators that hold a persistent query's progress (the tail scan's
+/// offsets, a continuous aggregate's groups) register here so that the query can commit them; a push query runs
+/// without hooks.
+/// </summary>
+public sealed class ContinuousQueryHooks
+{
+    /// <summary>Offset to resume each partition at (the last commit), replacing the planned start.</summary>
+    public IReadOnlyDictionary<int, long>? ResumeOffsets { get; init; }
+
+    /// <summary>Called by the tail scan each time every partition is at its live end, before it waits.</summary>
+    public Func<CancellationToken, ValueTask>? BeforeWait { get; init; }
+
+    /// <summary>
+    /// A row whose expression failed (division by zero, a bad cast, a value out of range): the operator skips the
+    /// row and reports it here. Without a handler the error fails the query, as in a pull or push query.
+    /// </summary>
+    public Action<RecordCursor, Exception>? RowError { get; init; }
+
+    /// <summary>The query's tail scan, once built.</summary>
+    public TailScanOperator? Scan { get; internal set; }
+
+    /// <summary>The query's continuous aggregate, once built (CREATE TABLE AS SELECT ... GROUP BY).</summary>
+    public ContinuousAggregateOperator? Aggregate { get; internal set; }
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> comes from one row's data (22xxx, arithmetic), so that the row is
+    /// skipped; anything else (storage, cancellation, memory limits) still ends the query.
+    /// </summary>
+    public static bool IsRowError(Exception exception) => exception switch
+    {
+        Errors.SqlException e => e.SqlState.StartsWith("22", StringComparison.Ordinal),
+        DivideByZeroException or OverflowException or FormatException or InvalidCastException => true,
+        _ => false,
+    };
+}

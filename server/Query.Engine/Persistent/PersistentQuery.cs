@@ -1,0 +1,225 @@
+using Query.Engine.Errors;
+using Query.Engine.Execution;
+using Query.Engine.Execution.Operators;
+using Query.Storage;
+using Ast = Query.Grammar.Ast;
+
+namespace Query.Engine.Persistent;
+
+/// <summary>The lifecycle state of a persistent query, as SHOW QUERIES reports it.</summary>
+public enum PersistentQueryState
+{
+    Running,
+    Error,
+    /// <summary>Its source ended (a ROWOFFSET upper bound was reached) and everything is committed.</summary>
+    Done,
+    Stopped,
+}
+
+/// <summary>
+/// One persistent query running in the background: the ordinary operator tree of its SELECT (a tail scan of the
+/// source, filter, project or continuous aggregate), driven by a loop that writes each output batch to the sink
+/// and commits.
+/// <para><b>Exactly-once.</b> A commit is one <see cref="LogTransaction"/> holding the output rows since the last
+/// commit, the aggregate state changes (CREATE TABLE AS SELECT: one record per changed group in the query's
+/// state log) and a checkpoint record with the offset of the next record to read in every source partition (the
+/// query's checkpoint log). Storage makes all of it visible together or none of it, whatever the crash. On
+/// restart the query restores its aggregate state from the state log, reads the last checkpoint and resumes each
+/// partition there: every input record is reflected exactly once in the sink and the state. The scan's
+/// positions match the output exactly because every operator between the scan and this loop (filter, project,
+/// continuous aggregate) turns each input batch fully into output before it asks for the next one.</para>
+/// <para><b>When it commits.</b> After <see cref="EngineOptions.PersistentCommitIntervalMs"/> or
+/// <see cref="EngineOptions.PersistentCommitMaxRecords"/> input records, and whenever the scan is about to wait
+/// (caught up), so a quiet source's rows are visible at once.</para>
+/// <para><b>Errors.</b> A row whose expression fails is skipped, counted and reported (processing log); any other
+/// failure (the state memory limit, storage) stops the query with state ERROR and its message; nothing reaches
+/// the server.</para>
+/// </summary>
+internal sealed partial class PersistentQuery : IAsyncDisposable
+{
+    private const int RecentErrorsKept = 20;
+    private readonly QueryEngine _engine;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Queue<string> _recentErrors = new();
+    private readonly ScanStatistics _statistics = new();
+    private readonly RecordBatchBuilder _checkpointBatch = new(256);
+    private readonly List<RecordBatchBuilder> _stateBatches = [];
+    private Task _run = Task.CompletedTask;
+    private QueryCheckpoint? _committed;
+    private ContinuousQueryHooks? _hooks;
+    private LogTransaction? _transaction;
+    private RowAppender? _appender;
+    private StreamRuntime? _sink;
+    private long _pendingOut;
+    private long _pendingSkipped;
+    private long _lastCommitTicks;
+    private volatile string? _error;
+    private volatile PersistentQueryState _state = PersistentQueryState.Running;
+
+    public PersistentQuery(QueryEngine engine, PersistentQueryDefinition definition)
+    {
+        _engine = engine;
+        Definition = definition;
+    }
+
+    public PersistentQueryDefinition Definition { get; }
+
+    public PersistentQueryState State => _state;
+
+    /// <summary>Why the query stopped, when <see cref="State"/> is ERROR.</summary>
+    public string? Error => _error;
+
+    /// <summary>The running plan (null until the query has been planned).</summary>
+    public PersistentQueryPlan? Plan { get; private set; }
+
+    /// <summary>Input records read (committed ones across restarts, plus those read since).</summary>
+    public long RowsIn => (_committed?.RowsIn ?? 0) + _statistics.RecordsScanned - _scannedAtCommit;
+
+    private long _scannedAtCommit;
+
+    /// <summary>Output rows committed.</summary>
+    public long RowsOut => _committed?.RowsOut ?? 0;
+
+    /// <summary>Rows skipped because an expression failed on them (committed count plus pending).</summary>
+    public long RowsSkipped => (_committed?.RowsSkipped ?? 0) + Interlocked.Read(ref _pendingSkipped);
+
+    /// <summary>The last skipped rows' descriptions, newest last.</summary>
+    public IReadOnlyList<string> RecentErrors
+    {
+        get
+        {
+            lock (_recentErrors)
+                return [.. _recentErrors];
+        }
+    }
+
+    /// <summary>Per source partition: the committed next offset and the source's end (lag = end - next).</summary>
+    public IReadOnlyList<(int Partition, long Committed, long End)> Lag()
+    {
+        var result = new List<(int, long, long)>();
+        if (_committed is not { } committed || !_engine.TryGetStream(Definition.Source, out var source))
+            return result;
+        foreach (var (partition, next) in committed.Offsets)
+        {
+            if (partition < source.Sources.Count)
+                result.Add((partition, next, source.Sources[partition].LastStableOffset));
+        }
+        result.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+        return result;
+    }
+
+    public void Start() => _run = Task.Run(() => RunAsync(_stop.Token));
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ExecuteAsync(cancellationToken);
+            _state = PersistentQueryState.Done;
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            _state = PersistentQueryState.Stopped;
+        }
+        catch (Exception e)
+        {
+            _error = (EngineSession.TranslateException(e) ?? e).Message;
+            _state = PersistentQueryState.Error;
+            _engine.Options.ProcessingLog?.Invoke($"persistent query {Definition.Id} failed: {_error}");
+        }
+        finally
+        {
+            AbortPending();
+        }
+    }
+
+    private async Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var statement = Grammar.SqlParser.ParseStatement(Definition.Sql);
+        var plan = PersistentQueryPlan.Build(_engine, SelectOf(statement));
+        Plan = plan;
+        _sink = _engine.GetStream(Definition.Sink, null);
+        var writer = Definition.Kind == PersistentQueryKind.InsertInto
+            ? SinkWriter.ForExisting(plan, _sink.Definition) : SinkWriter.ForNewStream(plan);
+        _committed = QueryCheckpoint.ReadLast(CheckpointLog());
+        _hooks = new ContinuousQueryHooks
+        {
+            ResumeOffsets = _committed?.Offsets,
+            BeforeWait = CommitAsync,
+            RowError = OnRowError,
+        };
+        var context = new OperatorContext(_statistics, Definition.ReplayFromEarliest, _engine.BatchLimits,
+            new Limits.QueryMemoryBudget(_engine.Options.PersistentStateBytes), _hooks);
+        using var root = plan.Compiled.StartOperators(context);
+        RestoreState();
+        _lastCommitTicks = Environment.TickCount64;
+        while (true)
+        {
+            var batch = await root.NextAsync(cancellationToken);
+            if (batch is null)
+                break;
+            if (batch.Count > 0)
+            {
+                var appender = Appender();
+                for (var i = 0; i < batch.Count; i++)
+                    writer.Write(appender, batch.Rows[i]);
+                _pendingOut += batch.Count;
+            }
+            if (CommitDue())
+                await CommitAsync(cancellationToken);
+        }
+        await CommitAsync(cancellationToken);
+    }
+
+    private static Ast.SelectQuery SelectOf(Ast.Statement statement) => statement switch
+    {
+        Ast.CreateStreamAsSelect csas => csas.Query,
+        Ast.CreateTableAsSelect ctas => ctas.Query,
+        Ast.InsertInto insert => insert.Query,
+        _ => throw new SqlException(SqlState.DataCorrupted, "a persistent query's text is not a query statement"),
+    };
+
+    private bool CommitDue() =>
+        _statistics.RecordsScanned - _scannedAtCommit >= _engine.Options.PersistentCommitMaxRecords
+        || Environment.TickCount64 - _lastCommitTicks >= _engine.Options.PersistentCommitIntervalMs;
+
+    private RowAppender Appender()
+    {
+        _transaction ??= _engine.Logs.BeginTransaction();
+        return _appender ??= new RowAppender(_sink!, _transaction, ownsTransaction: false);
+    }
+
+    private PartitionedLog CheckpointLog() => _engine.Logs.TryGetLog(Definition.CheckpointLogName, out var log)
+        ? log
+        : throw new SqlException(SqlState.DataCorrupted, $"checkpoint log of query {Definition.Id} is missing");
+
+    private void OnRowError(RecordCursor row, Exception error)
+    {
+        Interlocked.Increment(ref _pendingSkipped);
+        var message = $"query {Definition.Id} skipped the record at partition {row.Partition} offset {row.Offset} "
+            + $"of {Definition.Source}: {(EngineSession.TranslateException(error) ?? error).Message}";
+        lock (_recentErrors)
+        {
+            if (_recentErrors.Count == RecentErrorsKept)
+                _recentErrors.Dequeue();
+            _recentErrors.Enqueue(message);
+        }
+        _engine.Options.ProcessingLog?.Invoke(message);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _run;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        _stop.Dispose();
+        _checkpointBatch.Dispose();
+        foreach (var batch in _stateBatches)
+            batch.Dispose();
+    }
+}

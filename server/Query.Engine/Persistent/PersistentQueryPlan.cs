@@ -1,0 +1,136 @@
+using Query.Engine.Binding;
+using Query.Engine.Errors;
+using Query.Engine.Execution;
+using Query.Engine.Execution.Operators;
+using Query.Engine.Planning;
+using Query.Engine.Planning.Logical;
+using Ast = Query.Grammar.Ast;
+
+namespace Query.Engine.Persistent;
+
+/// <summary>
+/// The SELECT of a persistent query planned as a push query over the same operators (an unbounded scan, then
+/// filter, project or continuous aggregate), with hidden trailing columns the sink needs: the source row's ROWTIME
+/// (so an output row keeps its input's time, as in ksqlDB) and the PARTITION BY expression (the output key).
+/// </summary>
+internal sealed class PersistentQueryPlan
+{
+    private const string RowTimeColumn = "__QUERY_ROWTIME";
+    private const string PartitionKeyColumn = "__QUERY_PARTITION_KEY";
+
+    private PersistentQueryPlan(BoundQuery bound, CompiledQuery compiled, int visible, int rowTime, int partitionKey,
+        string? partitionKeyName, bool isAggregate)
+    {
+        Bound = bound;
+        Compiled = compiled;
+        VisibleColumns = visible;
+        RowTimeIndex = rowTime;
+        PartitionKeyIndex = partitionKey;
+        PartitionKeyName = partitionKeyName;
+        IsAggregate = isAggregate;
+    }
+
+    public BoundQuery Bound { get; }
+
+    public CompiledQuery Compiled { get; }
+
+    /// <summary>The stream the query reads.</summary>
+    public StreamRuntime Source => Bound.Scan!.Source;
+
+    /// <summary>Output columns the user selected (the hidden ones follow).</summary>
+    public int VisibleColumns { get; }
+
+    /// <summary>Output index of the source ROWTIME, or -1 (aggregates).</summary>
+    public int RowTimeIndex { get; }
+
+    /// <summary>Output index of the PARTITION BY value, or -1.</summary>
+    public int PartitionKeyIndex { get; }
+
+    /// <summary>The name the PARTITION BY expression gives a new key column.</summary>
+    public string? PartitionKeyName { get; }
+
+    public bool IsAggregate { get; }
+
+    /// <summary>The output column <paramref name="index"/>.</summary>
+    public ColumnInfo Column(int index) => Bound.Columns[index];
+
+    public static PersistentQueryPlan Build(QueryEngine engine, Ast.SelectQuery query)
+    {
+        var position = query.Span.Start + 1;
+        if (query.Body is not Ast.Select select)
+            throw SqlException.FeatureNotSupported("UNION / INTERSECT / EXCEPT and nested queries", position);
+        if (query.Limit is not null)
+            throw SqlException.FeatureNotSupported("LIMIT in a persistent query", query.Limit.Span.Start + 1);
+        if (query.Emit == Ast.EmitKind.Final)
+            throw SqlException.FeatureNotSupported("EMIT FINAL (it needs a windowed aggregation)", position);
+        if (select.PartitionBy.Count > 1)
+            throw SqlException.FeatureNotSupported("PARTITION BY more than one expression",
+                select.PartitionBy[1].Span.Start + 1);
+        var isAggregate = select.GroupBy.Count > 0 || AnyAggregate(select.Items);
+        if (isAggregate && select.PartitionBy.Count > 0)
+            throw SqlException.FeatureNotSupported("PARTITION BY with GROUP BY", select.PartitionBy[0].Span.Start + 1);
+        var items = new List<Ast.SelectItem>(select.Items);
+        var hidden = new List<string>();
+        var rowTime = -1;
+        var partitionKey = -1;
+        string? partitionKeyName = null;
+        if (!isAggregate)
+        {
+            hidden.Add(RowTimeColumn);
+            items.Add(new Ast.SingleColumn(new Ast.ColumnRef(null, Ast.Identifier.Unquoted("ROWTIME")),
+                Ast.Identifier.Unquoted(RowTimeColumn)));
+        }
+        if (select.PartitionBy.Count == 1)
+        {
+            hidden.Add(PartitionKeyColumn);
+            var expression = select.PartitionBy[0];
+            partitionKeyName = expression switch
+            {
+                Ast.ColumnRef column => column.Name.Value,
+                Ast.FieldAccessExpr field => field.Field.Value,
+                _ => "KSQL_COL_0",
+            };
+            items.Add(new Ast.SingleColumn(expression, Ast.Identifier.Unquoted(PartitionKeyColumn)));
+        }
+        var rewritten = query with
+        {
+            Body = select with
+            {
+                Items = Ast.EquatableArray.From(items),
+                PartitionBy = Ast.EquatableArray<Ast.Expr>.Empty,
+            },
+            Emit = Ast.EmitKind.Changes,
+        };
+        var planner = new SelectPlanner(name => engine.GetStream(EngineSession.SourceName(name), name.Span.Start + 1),
+            new ParameterTypes(), null);
+        var bound = planner.Plan(rewritten);
+        if (bound.Scan is null)
+            throw SqlException.FeatureNotSupported("a persistent query without FROM", position);
+        var visible = bound.Columns.Count - hidden.Count;
+        rowTime = hidden.IndexOf(RowTimeColumn) is var r and >= 0 ? visible + r : -1;
+        partitionKey = hidden.IndexOf(PartitionKeyColumn) is var k and >= 0 ? visible + k : -1;
+        return new PersistentQueryPlan(bound, new CompiledQuery(bound, engine.TimeProvider), visible, rowTime,
+            partitionKey, partitionKeyName, isAggregate);
+    }
+
+    private static bool AnyAggregate(Ast.EquatableArray<Ast.SelectItem> items)
+    {
+        foreach (var item in items)
+        {
+            if (item is Ast.SingleColumn column && AggregationContext.ContainsAggregate(column.Expression))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>The visible output column named <paramref name="name"/>, or -1.</summary>
+    public int VisibleColumn(string name)
+    {
+        for (var i = 0; i < VisibleColumns; i++)
+        {
+            if (Bound.Columns[i].Name == name)
+                return i;
+        }
+        return -1;
+    }
+}

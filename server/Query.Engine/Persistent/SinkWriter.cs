@@ -1,0 +1,163 @@
+using Query.Engine.Binding;
+using Query.Engine.Catalog;
+using Query.Engine.Errors;
+using Query.Engine.Execution;
+using Query.Engine.Statements;
+using Query.Engine.Types;
+using Ast = Query.Grammar.Ast;
+
+namespace Query.Engine.Persistent;
+
+/// <summary>
+/// Turns a persistent query's output rows into rows of its sink stream: each sink column takes one output column
+/// (a new stream's columns are the query's; INSERT INTO maps by name), the row keeps its source ROWTIME, and the
+/// sink's KEY column (PARTITION BY, or the source key when selected) places it in Kafka's partition of the key.
+/// </summary>
+internal sealed class SinkWriter
+{
+    private readonly int[] _sources;
+    private readonly int _rowTime;
+    private readonly Cell[] _row;
+
+    private SinkWriter(int[] sources, int rowTime)
+    {
+        _sources = sources;
+        _rowTime = rowTime;
+        _row = new Cell[sources.Length];
+    }
+
+    /// <summary>Adds one output row to <paramref name="appender"/> as a sink row.</summary>
+    public void Write(RowAppender appender, Cell[] output)
+    {
+        for (var i = 0; i < _sources.Length; i++)
+            _row[i] = output[_sources[i]];
+        long? time = _rowTime >= 0 && !output[_rowTime].IsNull ? output[_rowTime].Bits : null;
+        appender.Add(_row, time);
+    }
+
+    /// <summary>The columns and key of a new sink stream for <paramref name="plan"/>.</summary>
+    public static (List<ColumnInfo> Columns, int Key, int[] Sources) NewStreamShape(PersistentQueryPlan plan)
+    {
+        var columns = new List<ColumnInfo>();
+        var sources = new List<int>();
+        var key = -1;
+        var selectedKey = -1;   // the visible column that takes the PARTITION BY value
+        if (plan.PartitionKeyIndex >= 0)
+        {
+            var keyType = plan.Column(plan.PartitionKeyIndex).Type;
+            var selected = plan.VisibleColumn(plan.PartitionKeyName!);
+            if (selected >= 0 && plan.Column(selected).Type == keyType)
+            {
+                key = selectedKey = selected;
+            }
+            else
+            {
+                key = 0;
+                columns.Add(new ColumnInfo(plan.PartitionKeyName!, keyType));
+                sources.Add(plan.PartitionKeyIndex);
+            }
+        }
+        else if (plan.Source.Definition.KeyColumn is var sourceKey and >= 0)
+        {
+            var keyColumn = plan.Source.Definition.Columns[sourceKey];
+            var selected = plan.VisibleColumn(keyColumn.Name);
+            if (selected >= 0 && plan.Column(selected).Type == keyColumn.Type)
+                key = selected;
+        }
+        for (var i = 0; i < plan.VisibleColumns; i++)
+        {
+            var column = plan.Column(i);
+            if (ReservedName(column.Name))
+                throw new SqlException("42939", $"column name \"{column.Name}\" is reserved for a pseudo-column",
+                    hint: "Give the expression another name with AS.");
+            columns.Add(column);
+            sources.Add(i == selectedKey ? plan.PartitionKeyIndex : i);
+        }
+        CheckUniqueNames(columns);
+        return (columns, key, [.. sources]);
+    }
+
+    private static bool ReservedName(string name) =>
+        name is "ROWTIME" or "ROWOFFSET" or "ROWPARTITION" or "WINDOWSTART" or "WINDOWEND";
+
+    private static void CheckUniqueNames(List<ColumnInfo> columns)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var column in columns)
+        {
+            if (!names.Add(column.Name))
+                throw new SqlException(SqlState.DuplicateColumn,
+                    $"the query's output has two columns named \"{column.Name}\"",
+                    hint: "Give one of them another name with AS.");
+        }
+    }
+
+    /// <summary>A writer for a sink whose columns <see cref="NewStreamShape"/> computed.</summary>
+    public static SinkWriter ForNewStream(PersistentQueryPlan plan) =>
+        new(NewStreamShape(plan).Sources, plan.RowTimeIndex);
+
+    /// <summary>
+    /// A writer into an existing stream (INSERT INTO ... SELECT): every sink column needs an output column of the
+    /// same name and type, and every output column a sink column (ksqlDB requires the same schema); PARTITION BY
+    /// fills the sink's KEY column.
+    /// </summary>
+    public static SinkWriter ForExisting(PersistentQueryPlan plan, StreamDefinition sink)
+    {
+        var sources = new int[sink.Columns.Count];
+        var used = new bool[plan.VisibleColumns];
+        for (var i = 0; i < sources.Length; i++)
+        {
+            var column = sink.Columns[i];
+            var found = plan.VisibleColumn(column.Name);
+            if (i == sink.KeyColumn && plan.PartitionKeyIndex >= 0)
+            {
+                if (plan.Column(plan.PartitionKeyIndex).Type != column.Type)
+                    throw Mismatch(sink, $"PARTITION BY gives {plan.Column(plan.PartitionKeyIndex).Type}, key column "
+                        + $"\"{column.Name}\" is {column.Type}");
+                sources[i] = plan.PartitionKeyIndex;
+                if (found >= 0)
+                    used[found] = true;
+                continue;
+            }
+            if (found < 0)
+                throw Mismatch(sink, $"the query has no column \"{column.Name}\"");
+            if (plan.Column(found).Type != column.Type)
+                throw Mismatch(sink, $"column \"{column.Name}\" is {plan.Column(found).Type} in the query and "
+                    + $"{column.Type} in the stream");
+            sources[i] = found;
+            used[found] = true;
+        }
+        for (var i = 0; i < used.Length; i++)
+        {
+            if (!used[i])
+                throw Mismatch(sink, $"stream \"{sink.Name}\" has no column \"{plan.Column(i).Name}\"");
+        }
+        return new SinkWriter(sources, plan.RowTimeIndex);
+    }
+
+    private static SqlException Mismatch(StreamDefinition sink, string detail) =>
+        new(SqlState.DatatypeMismatch, $"the query's result does not match the schema of \"{sink.Name}\": {detail}",
+            hint: "INSERT INTO ... SELECT needs the same column names and types as the target stream.");
+
+    /// <summary>
+    /// WITH properties of a new sink, with what the statement leaves out taken from the source as ksqlDB does
+    /// (partitions, key and value formats).
+    /// </summary>
+    public static StreamProperties SinkProperties(Ast.EquatableArray<Ast.TableProperty> given, StreamDefinition source)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in given)
+            names.Add(property.Name.Value);
+        var properties = new List<Ast.TableProperty>(given);
+        if (!names.Contains("PARTITIONS"))
+            properties.Add(Property("PARTITIONS", new Ast.IntegerLiteral(source.Partitions)));
+        if (!names.Contains("FORMAT") && !names.Contains("VALUE_FORMAT"))
+            properties.Add(Property("VALUE_FORMAT", new Ast.StringLiteral(source.ValueFormat.ToString())));
+        if (!names.Contains("FORMAT") && !names.Contains("KEY_FORMAT"))
+            properties.Add(Property("KEY_FORMAT", new Ast.StringLiteral(source.KeyFormat.ToString())));
+        return StreamProperties.Parse(Ast.EquatableArray.From(properties));
+    }
+
+    private static Ast.TableProperty Property(string name, Ast.Literal value) =>
+        new(Ast.Identifier.Unquoted(name), value);
+}

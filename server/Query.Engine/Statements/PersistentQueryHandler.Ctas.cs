@@ -1,0 +1,94 @@
+using Query.Engine.Binding;
+using Query.Engine.Catalog;
+using Query.Engine.Errors;
+using Query.Engine.Persistent;
+using Query.Engine.Planning.Logical;
+using Ast = Query.Grammar.Ast;
+
+namespace Query.Engine.Statements;
+
+internal static partial class PersistentQueryHandler
+{
+    /// <summary>
+    /// CREATE TABLE t AS SELECT k, aggregates FROM s [WHERE] GROUP BY k [HAVING] EMIT CHANGES: a continuously
+    /// maintained aggregate. Its sink's log is the table's changelog (one row per changed group, keyed by the
+    /// GROUP BY key); the aggregate's state is committed with it (see <see cref="PersistentQuery"/>).
+    /// </summary>
+    public static StatementResult CreateTableAsSelect(EngineSession session, Ast.CreateTableAsSelect create)
+    {
+        var engine = session.Engine;
+        var name = EngineSession.SourceName(create.Name);
+        var position = create.Name.Span.Start + 1;
+        lock (engine.DdlLock)
+        {
+            if (engine.TryGetStream(name, out _))
+            {
+                if (create.IfNotExists)
+                    return StatementResult.Command("CREATE TABLE");
+                throw create.OrReplace
+                    ? SqlException.FeatureNotSupported("CREATE OR REPLACE TABLE ... AS SELECT", position)
+                    : new SqlException(SqlState.DuplicateTable, $"table \"{name}\" already exists", position: position);
+            }
+            var plan = PersistentQueryPlan.Build(engine, create.Query);
+            var key = TableKey(plan, create.Span.Start + 1);
+            var properties = SinkWriter.SinkProperties(create.Properties, plan.Source.Definition);
+            var (columns, _, _) = SinkWriter.NewStreamShape(plan);
+            var timestamp = TimestampColumn(properties, columns, position);
+            FormatChecks.Check(properties, columns, key, position);
+            var logName = properties.LogName ?? name;
+            if (logName == plan.Source.Definition.LogName)
+                throw new SqlException(SqlState.InvalidParameterValue,
+                    $"table \"{name}\" cannot write log \"{logName}\": the query reads it", position: position);
+            var log = DdlHandler.OpenOrCreateLog(engine, logName, properties, position);
+            var definition = new StreamDefinition(name, columns, key, timestamp, properties.ValueFormat, logName,
+                log.PartitionCount, log.Options.RetentionMs, engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds())
+            {
+                KeyFormat = properties.KeyFormat,
+                ValueDelimiter = properties.ValueDelimiter,
+                WrapSingleValue = properties.WrapSingleValue ?? true,
+                TimestampFormat = properties.TimestampFormat,
+            };
+            engine.Catalog.Put(definition);
+            engine.SetStream(engine.NewStream(definition, log));
+            Start(session, PersistentQueryKind.Ctas, create, name, plan);
+        }
+        return StatementResult.Command("CREATE TABLE");
+    }
+
+    /// <summary>
+    /// The output column that is the GROUP BY key: the table's key. ksqlDB requires it in the SELECT list; one
+    /// key column per table for now.
+    /// </summary>
+    private static int TableKey(PersistentQueryPlan plan, int position)
+    {
+        if (!plan.IsAggregate)
+            throw SqlException.FeatureNotSupported(
+                "CREATE TABLE AS SELECT without GROUP BY (use CREATE STREAM AS SELECT for a stream)", position);
+        var aggregate = FindAggregate(plan.Bound.Root);
+        if (aggregate is null || aggregate.Keys.Count == 0)
+            throw new SqlException(SqlState.GroupingError,
+                "CREATE TABLE AS SELECT needs a GROUP BY (the table's key)", position: position);
+        if (aggregate.Keys.Count > 1)
+            throw SqlException.FeatureNotSupported("GROUP BY more than one expression in CREATE TABLE AS SELECT "
+                + "(a table has one key column)", position);
+        if (plan.Bound.Root is LogicalProject project)
+        {
+            for (var i = 0; i < plan.VisibleColumns; i++)
+            {
+                if (project.Expressions[i] is BoundColumn { Ordinal: 0 })
+                    return i;
+            }
+        }
+        throw new SqlException(SqlState.GroupingError,
+            "Key missing from projection: the GROUP BY key must be a column of the SELECT list of "
+            + "CREATE TABLE AS SELECT (it is the table's PRIMARY KEY)", position: position);
+    }
+
+    private static LogicalAggregate? FindAggregate(LogicalPlan plan) => plan switch
+    {
+        LogicalAggregate aggregate => aggregate,
+        LogicalProject project => FindAggregate(project.Input),
+        LogicalFilter filter => FindAggregate(filter.Input),
+        _ => null,
+    };
+}

@@ -1,0 +1,141 @@
+using Query.Engine.Binding;
+using Query.Engine.Catalog;
+using Query.Engine.Errors;
+using Query.Engine.Execution.Operators;
+using Query.Engine.Persistent;
+using Query.Engine.Types;
+using Ast = Query.Grammar.Ast;
+
+namespace Query.Engine.Statements;
+
+/// <summary>
+/// CREATE STREAM ... AS SELECT, INSERT INTO ... SELECT, TERMINATE, SHOW QUERIES [EXTENDED], EXPLAIN query_id, and
+/// the refusal to drop a source or sink a query uses. The queries themselves run in
+/// <see cref="PersistentQueryRegistry"/>.
+/// </summary>
+internal static partial class PersistentQueryHandler
+{
+    public static StatementResult CreateStreamAsSelect(EngineSession session, Ast.CreateStreamAsSelect create)
+    {
+        var engine = session.Engine;
+        var name = EngineSession.SourceName(create.Name);
+        var position = create.Name.Span.Start + 1;
+        lock (engine.DdlLock)
+        {
+            if (engine.TryGetStream(name, out _))
+            {
+                if (create.IfNotExists)
+                    return StatementResult.Command("CREATE STREAM");
+                throw create.OrReplace
+                    ? SqlException.FeatureNotSupported("CREATE OR REPLACE STREAM ... AS SELECT", position)
+                    : new SqlException(SqlState.DuplicateTable, $"stream \"{name}\" already exists",
+                        position: position);
+            }
+            var plan = PersistentQueryPlan.Build(engine, create.Query);
+            if (plan.IsAggregate)
+                throw new SqlException(SqlState.WrongObjectType,
+                    "Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT "
+                    + "statement instead.", position: create.Span.Start + 1);
+            var properties = SinkWriter.SinkProperties(create.Properties, plan.Source.Definition);
+            var (columns, key, _) = SinkWriter.NewStreamShape(plan);
+            var timestamp = TimestampColumn(properties, columns, position);
+            FormatChecks.Check(properties, columns, key, position);
+            var logName = properties.LogName ?? name;
+            if (logName == plan.Source.Definition.LogName)
+                throw new SqlException(SqlState.InvalidParameterValue,
+                    $"stream \"{name}\" cannot write log \"{logName}\": the query reads it", position: position);
+            var log = DdlHandler.OpenOrCreateLog(engine, logName, properties, position);
+            var definition = new StreamDefinition(name, columns, key, timestamp, properties.ValueFormat, logName,
+                log.PartitionCount, log.Options.RetentionMs, engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds())
+            {
+                KeyFormat = properties.KeyFormat,
+                ValueDelimiter = properties.ValueDelimiter,
+                WrapSingleValue = properties.WrapSingleValue ?? true,
+                TimestampFormat = properties.TimestampFormat,
+            };
+            engine.Catalog.Put(definition);
+            engine.SetStream(engine.NewStream(definition, log));
+            Start(session, PersistentQueryKind.Csas, create, name, plan);
+        }
+        return StatementResult.Command("CREATE STREAM");
+    }
+
+    public static StatementResult InsertInto(EngineSession session, Ast.InsertInto insert)
+    {
+        var engine = session.Engine;
+        var name = EngineSession.SourceName(insert.Target);
+        if (insert.Properties.Count > 0)
+            throw SqlException.FeatureNotSupported("WITH (...) on INSERT INTO ... SELECT",
+                insert.Properties[0].Span.Start + 1);
+        lock (engine.DdlLock)
+        {
+            var sink = engine.GetStream(name, insert.Target.Span.Start + 1);
+            var plan = PersistentQueryPlan.Build(engine, insert.Query);
+            if (plan.IsAggregate)
+                throw new SqlException(SqlState.WrongObjectType,
+                    "INSERT INTO ... SELECT with GROUP BY or aggregates is not supported (it produces a table)",
+                    position: insert.Span.Start + 1);
+            if (sink.Definition.LogName == plan.Source.Definition.LogName)
+                throw new SqlException(SqlState.InvalidParameterValue,
+                    $"INSERT INTO \"{name}\" cannot read the log it writes", position: insert.Span.Start + 1);
+            SinkWriter.ForExisting(plan, sink.Definition);
+            Start(session, PersistentQueryKind.InsertInto, insert, name, plan);
+        }
+        return StatementResult.Command("INSERT 0 0");
+    }
+
+    /// <summary>Adds the query to the registry, starting at the source's start ('earliest') or end ('latest').
+    /// </summary>
+    private static PersistentQuery Start(EngineSession session, PersistentQueryKind kind, Ast.Statement statement,
+        string sink, PersistentQueryPlan plan)
+    {
+        var engine = session.Engine;
+        var scan = plan.Bound.Scan!;
+        var starts = TailScanOperator.PlanStarts(scan.Source, scan.Pushdown, session.ReplayFromEarliest);
+        var definition = new PersistentQueryDefinition(engine.Queries.NextId(kind, sink), kind,
+            Grammar.Formatting.SqlFormatter.Format(statement), sink, scan.Source.Definition.Name,
+            session.ReplayFromEarliest, engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+        return engine.Queries.Create(definition, starts, withState: plan.IsAggregate);
+    }
+
+    private static int TimestampColumn(StreamProperties properties, List<ColumnInfo> columns, int position)
+    {
+        if (properties.TimestampColumn is not { } wanted)
+            return -1;
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (columns[i].Name == wanted || columns[i].Name == wanted.ToUpperInvariant())
+            {
+                if (columns[i].Type.Kind is not (SqlTypeKind.BigInt or SqlTypeKind.Timestamp))
+                    throw new SqlException(SqlState.DatatypeMismatch,
+                        $"TIMESTAMP column \"{columns[i].Name}\" must be BIGINT or TIMESTAMP", position: position);
+                return i;
+            }
+        }
+        throw SqlException.UndefinedColumn(wanted, position: position);
+    }
+
+    public static async ValueTask<StatementResult> TerminateAsync(EngineSession session, Ast.Terminate terminate)
+    {
+        var registry = session.Engine.Queries;
+        if (terminate.QueryId is not { } id)
+        {
+            foreach (var query in registry.List())
+                await registry.TerminateAsync(query);
+            return StatementResult.Command("TERMINATE");
+        }
+        await registry.TerminateAsync(registry.Get(id.Value, id.Span.Start + 1));
+        return StatementResult.Command("TERMINATE");
+    }
+
+    /// <summary>ksqlDB refuses to drop a source or sink of a running query; so do we, naming the queries.</summary>
+    public static void RefuseDropIfUsed(QueryEngine engine, string name, int position)
+    {
+        var ids = engine.Queries.QueriesUsing(name);
+        if (ids.Count == 0)
+            return;
+        throw new SqlException(SqlState.DependentObjectsStillExist,
+            $"cannot drop \"{name}\": it is the source or sink of the queries {string.Join(", ", ids)}",
+            position: position, hint: $"TERMINATE {ids[0]} first (TERMINATE ALL ends every query).");
+    }
+}
