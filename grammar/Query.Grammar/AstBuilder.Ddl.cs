@@ -63,6 +63,10 @@ internal sealed partial class AstBuilder
             BuildAll<ValuesRow>(context.valuesRow()))
         { Span = SpanOf(context) };
 
+    public override SyntaxNode VisitDeleteRows(DeleteRowsContext context) =>
+        new DeleteRows(Build<QualifiedName>(context.qualifiedName()), BuildOrNull<Expr>(context.where))
+        { Span = SpanOf(context) };
+
     public override SyntaxNode VisitValuesRow(ValuesRowContext context) =>
         new ValuesRow(BuildAll<Expr>(context.expression())) { Span = SpanOf(context) };
 
@@ -111,7 +115,13 @@ internal sealed partial class AstBuilder
             {
                 Span = SpanOf(context.STRING().Symbol),
             };
-        return new TableProperty(name, Build<Literal>(context.literal())) { Span = SpanOf(context) };
+        // A negative number (RETENTION_MS = -1: no limit) is the only signed value a property takes.
+        Literal value = context.MINUS() is null ? Build<Literal>(context.literal())
+            : long.TryParse("-" + context.INTEGER_VALUE().GetText(), System.Globalization.NumberStyles.AllowLeadingSign,
+                System.Globalization.CultureInfo.InvariantCulture, out var negative)
+                ? new IntegerLiteral(negative) { Span = SpanOf(context.INTEGER_VALUE().Symbol) }
+                : new StringLiteral("-" + context.INTEGER_VALUE().GetText()) { Span = SpanOf(context) };
+        return new TableProperty(name, value) { Span = SpanOf(context) };
     }
 
     private EquatableArray<ColumnDefinition> Columns(TableElementsContext? context) =>

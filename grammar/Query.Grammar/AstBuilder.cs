@@ -119,6 +119,12 @@ internal sealed partial class AstBuilder : QuerySqlBaseVisitor<SyntaxNode>
     public override SyntaxNode VisitListVariables(ListVariablesContext context) =>
         ShowOf(context, ShowKind.Variables, extended: false);
 
+    public override SyntaxNode VisitListArchivals(ListArchivalsContext context) =>
+        ShowOf(context, ShowKind.Archivals, extended: false);
+
+    public override SyntaxNode VisitArchiveStream(ArchiveStreamContext context) =>
+        new ArchiveStream(Build<QualifiedName>(context.qualifiedName())) { Span = SpanOf(context) };
+
     private static Show ShowOf(ParserRuleContext context, ShowKind kind, bool extended) =>
         new(kind, extended, All: false) { Span = SpanOf(context) };
 

@@ -26,6 +26,7 @@ statement
     | (LIST | SHOW) ALL? TOPICS EXTENDED?                                       #listTopics
     | (LIST | SHOW) TYPES                                                       #listTypes
     | (LIST | SHOW) VARIABLES                                                   #listVariables
+    | (LIST | SHOW) ARCHIVALS                                                   #listArchivals
     | SHOW TRANSACTION ISOLATION LEVEL                                          #showTransactionIsolation
     | SHOW (qualifiedName | ALL)                                                #showVariable
     | DESCRIBE FUNCTION identifier                                              #describeFunction
@@ -35,6 +36,7 @@ statement
     | DROP (STREAM | TABLE) (IF EXISTS)? qualifiedName (DELETE TOPIC)?          #dropSource
     | DROP TYPE (IF EXISTS)? identifier                                         #dropType
     | TERMINATE (identifier | ALL)                                              #terminateQuery
+    | ARCHIVE STREAM qualifiedName                                              #archiveStream
     | PRINT (identifier | STRING) (FROM BEGINNING)?
         ((INTERVAL | SAMPLE) EQ? INTEGER_VALUE)? (LIMIT INTEGER_VALUE)?         #printTopic
     | SET name=STRING EQ value=STRING                                           #setProperty
@@ -56,6 +58,7 @@ statement
     | CREATE TYPE (IF NOT EXISTS)? identifier AS type                           #createType
     | INSERT INTO qualifiedName (WITH tableProperties)? query                   #insertInto
     | INSERT INTO qualifiedName columnList? VALUES valuesRow (COMMA valuesRow)* #insertValues
+    | DELETE FROM qualifiedName (WHERE where=expression)?                       #deleteRows
     | ALTER (STREAM | TABLE) qualifiedName
         alterColumn (COMMA alterColumn)*                                        #alterSourceAddColumns
     | ALTER (STREAM | TABLE) qualifiedName SET tableProperties                  #alterSourceSetProperties
@@ -99,7 +102,7 @@ tableProperties
     ;
 
 tableProperty
-    : (identifier | STRING) EQ literal
+    : (identifier | STRING) EQ (literal | MINUS INTEGER_VALUE)
     ;
 
 columnList
@@ -353,7 +356,8 @@ identifier
     ;
 
 nonReserved
-    : ABORT | ADD | ADVANCE | BEGIN | BEGINNING | CHANGES | CHARACTER | COLUMN | COMMIT | DATE | DAY | DAYS
+    : ABORT | ADD | ADVANCE | ARCHIVALS | ARCHIVE | BEGIN | BEGINNING | CHANGES | CHARACTER | COLUMN | COMMIT
+    | DATE | DAY | DAYS
     | DEFAULT | DESCRIBE | DISCARD | DOUBLE | EXPLAIN | EXTENDED | FINAL | FIRST | FUNCTION
     | FUNCTIONS | GRACE | HEADER | HEADERS | HOPPING | HOUR | HOURS | ISOLATION | KEY | LAST | LEVEL
     | LIST | LOCAL | MILLISECOND | MILLISECONDS | MINUTE | MINUTES | NULLS | OFFSET | ONLY | OPERATOR
@@ -372,6 +376,8 @@ ALL: 'ALL';
 ALTER: 'ALTER';
 AND: 'AND';
 ANY: 'ANY';
+ARCHIVALS: 'ARCHIVALS';
+ARCHIVE: 'ARCHIVE';
 ARRAY: 'ARRAY';
 AS: 'AS';
 ASC: 'ASC';

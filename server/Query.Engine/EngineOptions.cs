@@ -32,6 +32,13 @@ public sealed record EngineOptions
     public long QueryMemoryBytes { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>
+    /// Memory every state store together may hold (setting <c>state_memory_bytes</c>): tables' latest row per key
+    /// and persistent aggregates. Past it the write to state fails with 53200 naming this setting; the server goes
+    /// on. 2 GiB by default.
+    /// </summary>
+    public long StateMemoryBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>
     /// How queries read a stream's partitions; the hot log only when null. A source that also reads cold files
     /// (or a remote broker) is substituted here, without the rest of the engine knowing.
     /// </summary>
@@ -42,6 +49,9 @@ public sealed record EngineOptions
     /// it and then the hot log, and <see cref="QueryEngine.ArchiveStreamAsync"/> moves sealed segments there.
     /// </summary>
     public Query.Tiering.ColdStore? ColdStore { get; init; }
+
+    /// <summary>Server-wide tiering defaults for streams that do not set TIERED / LOCAL_RETENTION_*.</summary>
+    public Tiering.TieringDefaults Tiering { get; init; } = new();
 
     /// <summary>
     /// Records per batch that query operators pass to each other (one virtual call per batch); at least 1.

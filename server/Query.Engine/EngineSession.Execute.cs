@@ -16,8 +16,12 @@ public sealed partial class EngineSession
                 return QueryHandler.Execute(this, query, parameters, cancellationToken);
             case Ast.InsertValues insert:
                 return await InsertHandler.ExecuteAsync(this, insert, parameters, cancellationToken);
+            case Ast.DeleteRows delete:
+                return await DeleteHandler.ExecuteAsync(this, delete, parameters, cancellationToken);
             case Ast.CreateStream create:
                 return DdlHandler.CreateStream(this, create);
+            case Ast.CreateTable createTable:
+                return TableDdlHandler.Create(this, createTable);
             case Ast.DropSource drop:
                 return DdlHandler.Drop(this, drop);
             case Ast.AlterSourceAddColumns alter:
@@ -34,6 +38,10 @@ public sealed partial class EngineSession
                 return PersistentQueryHandler.ShowQueries(this, show.Extended);
             case Ast.Explain { QueryId: { } queryId }:
                 return PersistentQueryHandler.Explain(this, queryId);
+            case Ast.AlterSourceSetProperties alter:
+                return TieringHandler.SetProperties(this, alter);
+            case Ast.ArchiveStream archive:
+                return await TieringHandler.ArchiveAsync(this, archive, cancellationToken);
             case Ast.Explain explain:
                 return QueryHandler.Explain(this, explain, parameters);
             case Ast.Show or Ast.Describe or Ast.DescribeFunction or Ast.ShowVariable:
@@ -48,8 +56,6 @@ public sealed partial class EngineSession
 
     private static string FeatureName(Ast.Statement statement) => statement switch
     {
-        Ast.CreateTable => "CREATE TABLE (tables)",
-        Ast.AlterSourceSetProperties => "ALTER ... SET (properties are fixed at creation)",
         Ast.CreateType or Ast.DropType => "CREATE TYPE / DROP TYPE",
         Ast.Print => "PRINT (use SELECT ... EMIT CHANGES)",
         _ => statement.GetType().Name,

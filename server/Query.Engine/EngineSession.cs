@@ -134,6 +134,7 @@ public sealed partial class EngineSession
     {
         Ast.QueryStatement query => PlanSelect(query.Query, parameters, null).Columns,
         Ast.InsertValues insert => InsertHandler.Describe(this, insert, parameters),
+        Ast.DeleteRows delete => DeleteHandler.Describe(this, delete, parameters),
         Ast.Explain => ShowHandler.PlanColumns,
         _ => ShowHandler.ColumnsOf(statement) ?? [],
     };

@@ -19,8 +19,13 @@ public sealed partial class QueryEngine
     /// Appends one record to a log; without a partition, a keyed record goes where Kafka's default partitioner
     /// puts it, an unkeyed one to partition 0.
     /// </summary>
+    public ValueTask<long> ProduceAsync(string logName, int? partition, long timestampMs, byte[]? key,
+        byte[] value, CancellationToken cancellationToken = default) =>
+        ProduceAsync(logName, partition, timestampMs, key, value, [], cancellationToken);
+
+    /// <summary>Appends one record with headers (read by HEADERS and HEADER('key') columns).</summary>
     public async ValueTask<long> ProduceAsync(string logName, int? partition, long timestampMs, byte[]? key,
-        byte[] value, CancellationToken cancellationToken = default)
+        byte[] value, RecordHeader[] headers, CancellationToken cancellationToken = default)
     {
         if (!Logs.TryGetLog(logName, out var log))
             throw SqlException.UndefinedTable(logName);
@@ -29,7 +34,7 @@ public sealed partial class QueryEngine
             throw new SqlException(SqlState.InvalidParameterValue,
                 $"log \"{logName}\" has no partition {target}");
         using var batch = new RecordBatchBuilder();
-        batch.Add(timestampMs, key, key is not null, value, default);
+        batch.Add(timestampMs, key, key is not null, value, headers);
         var result = await log.GetPartition(target).AppendAsync(batch, cancellationToken);
         return result.BaseOffset;
     }

@@ -34,6 +34,8 @@ public sealed partial class QueryEngine : IAsyncDisposable
         Logs = logs;
         TimeProvider = options.TimeProvider ?? TimeProvider.System;
         BatchLimits = new BatchLimits(options.BatchRows, options.BatchBytes);
+        StateBudget = new State.StateMemoryBudget(options.StateMemoryBytes);
+        Archival = new ArchivalJobs(this);
     }
 
     public EngineOptions Options { get; }
@@ -74,6 +76,7 @@ public sealed partial class QueryEngine : IAsyncDisposable
                     RetentionMs = definition.RetentionMs,
                 });
             engine._streams[definition.Name] = engine.NewStream(definition, log);
+            engine.ApplyTiering(definition, log);
         }
         engine.Queries = Persistent.PersistentQueryRegistry.Open(engine);
         return engine;
@@ -83,8 +86,20 @@ public sealed partial class QueryEngine : IAsyncDisposable
 
     /// <summary>A stream over <paramref name="log"/> whose reads go through the configured partition sources.
     /// </summary>
-    internal StreamRuntime NewStream(StreamDefinition definition, PartitionedLog log) =>
-        new(definition, log, SourceFactory.CreateSources(log));
+    internal StreamRuntime NewStream(StreamDefinition definition, PartitionedLog log)
+    {
+        var sources = SourceFactory.CreateSources(log);
+        return new(definition, log, sources)
+        {
+            Table = definition.IsTable
+                ? new State.TableState(definition.Name, sources, new State.MemoryStateStore(StateBudget))
+                : null,
+        };
+    }
+
+    /// <summary>The memory all state stores (tables, aggregates) share: <see cref="EngineOptions.StateMemoryBytes"/>.
+    /// </summary>
+    public State.StateMemoryBudget StateBudget { get; }
 
     // Explicit sources win; with a cold store every stream reads both tiers (a stream never archived reads
     // exactly as the hot log would).
@@ -92,24 +107,6 @@ public sealed partial class QueryEngine : IAsyncDisposable
         ?? (Options.ColdStore is { } cold
             ? _tieredSources ??= new TieredPartitionSourceFactory(cold, new EngineTieringCatalog(this))
             : HotPartitionSourceFactory.Instance);
-
-    /// <summary>
-    /// Archives every sealed segment of stream <paramref name="name"/> into the cold tier now (ARCHIVE STREAM):
-    /// 42P01 for an unknown stream, 0A000 without a cold tier or for a column name the files reserve.
-    /// </summary>
-    public Task<Query.Tiering.Archival.ArchiveResult> ArchiveStreamAsync(string name,
-        CancellationToken cancellationToken = default) =>
-        StreamArchival.ArchiveAsync(Options.ColdStore, GetStream(name, null), _archiver, _ => true,
-            cancellationToken);
-
-    private readonly Query.Tiering.Archival.SegmentArchiver _archiver = new();
-
-    /// <summary>Stream <paramref name="name"/>'s rows as tiering sees them (for archival jobs and tools).</summary>
-    public Query.Tiering.Layout.IColumnLayout GetColumnLayout(string name)
-    {
-        var definition = GetStream(name, null).Definition;
-        return new StreamColumnLayout(definition, definition.Columns.Count);
-    }
 
     /// <summary>Every stream with its columns and settings (for clients' \d and information_schema).</summary>
     public IReadOnlyList<StreamDefinition> ListStreams() => Catalog.Streams;
@@ -158,7 +155,7 @@ public sealed partial class QueryEngine : IAsyncDisposable
     {
         if (!_compiled.TryGetValue(query, out compiled!))
             return false;
-        var source = compiled.Query.Scan?.Source;
+        var source = compiled.Query.Source;
         return source is null || (TryGetStream(source.Definition.Name, out var current) && ReferenceEquals(current,
             source));
     }

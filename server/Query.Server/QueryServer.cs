@@ -14,12 +14,14 @@ public sealed class QueryServer : IAsyncDisposable
 {
     private readonly QueryEngine _engine;
     private readonly PgServer _pgServer;
+    private readonly ArchivalService _archival;
     private int _disposed;
 
-    private QueryServer(QueryEngine engine, PgServer pgServer)
+    private QueryServer(QueryEngine engine, PgServer pgServer, ArchivalService archival)
     {
         _engine = engine;
         _pgServer = pgServer;
+        _archival = archival;
     }
 
     public IPEndPoint EndPoint => _pgServer.EndPoint!;
@@ -43,13 +45,17 @@ public sealed class QueryServer : IAsyncDisposable
             logger.LogCritical("{Reason}", ex.Message);
             throw;
         }
+        var archivalInterval = settings.ArchivalInterval;
         Directory.CreateDirectory(settings.DataDirectory);
         var engine = QueryEngine.Open(settings.ToEngineOptions());
         try
         {
             var pgServer = new PgServer(options, new EngineSessionFactory(engine), loggerFactory);
             await pgServer.StartAsync(cancellationToken);
-            return new QueryServer(engine, pgServer);
+            var archival = new ArchivalService(engine, archivalInterval,
+                loggerFactory.CreateLogger<ArchivalService>());
+            await archival.StartAsync(cancellationToken);
+            return new QueryServer(engine, pgServer, archival);
         }
         catch
         {
@@ -62,6 +68,8 @@ public sealed class QueryServer : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
+        await _archival.StopAsync(CancellationToken.None);
+        _archival.Dispose();
         await _pgServer.DisposeAsync();
         await _engine.DisposeAsync();
     }

@@ -56,6 +56,27 @@ public sealed class ServerSettings
     /// <summary>Memory one pull query may hold for groups, sorted rows and distinct values (53200 past it).</summary>
     public long QueryMemoryBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>Memory all tables' state (latest row per key) may hold together (53200 past it).</summary>
+    public long StateMemoryBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>The cold tier's root folder (Parquet files); empty means <c>&lt;DataDirectory&gt;/cold</c>.</summary>
+    public string ColdRoot { get; set; } = "";
+
+    /// <summary>Whether streams that do not say TIERED in WITH (...) are tiered.</summary>
+    public bool TieredByDefault { get; set; }
+
+    /// <summary>Default LOCAL_RETENTION_MS: sealed segments older than this are archived (-1: not by age).</summary>
+    public long LocalRetentionMs { get; set; } = 24L * 60 * 60 * 1000;
+
+    /// <summary>Default LOCAL_RETENTION_BYTES per partition's hot log (-1: not by size).</summary>
+    public long LocalRetentionBytes { get; set; } = -1;
+
+    /// <summary>Seconds between passes of the archival job.</summary>
+    public double ArchivalIntervalSeconds { get; set; } = 60;
+
+    /// <summary>Finished archival runs SHOW ARCHIVALS keeps.</summary>
+    public int ArchivalHistoryRuns { get; set; } = 256;
+
     public Engine.EngineOptions ToEngineOptions() => new()
     {
         DataDirectory = DataDirectory,
@@ -63,7 +84,23 @@ public sealed class ServerSettings
         MaxValueBytes = MaxValueBytes,
         MaxInListItems = MaxInListItems,
         QueryMemoryBytes = QueryMemoryBytes,
+        StateMemoryBytes = StateMemoryBytes,
+        ColdStore = new Tiering.ColdStore(ColdRoot.Length > 0 ? ColdRoot : Path.Combine(DataDirectory, "cold")),
+        Tiering = new Engine.Tiering.TieringDefaults
+        {
+            Enabled = TieredByDefault,
+            LocalRetentionMs = AtLeast(LocalRetentionMs, -1, nameof(LocalRetentionMs)),
+            LocalRetentionBytes = AtLeast(LocalRetentionBytes, -1, nameof(LocalRetentionBytes)),
+            HistoryRuns = (int)AtLeast(ArchivalHistoryRuns, 1, nameof(ArchivalHistoryRuns)),
+        },
     };
+
+    /// <summary>How often the archival job runs.</summary>
+    public TimeSpan ArchivalInterval => TimeSpan.FromSeconds(Positive(ArchivalIntervalSeconds,
+        nameof(ArchivalIntervalSeconds)));
+
+    private static long AtLeast(long value, long min, string name) =>
+        value >= min ? value : throw new InvalidOperationException($"{name} must be at least {min}, not {value}");
 
     /// <summary>Flags accepted on the command line, mapped to the keys above.</summary>
     public static IDictionary<string, string> CommandLineFlags { get; } = new Dictionary<string, string>
@@ -78,16 +115,23 @@ public sealed class ServerSettings
         ["--max-value-bytes"] = nameof(MaxValueBytes),
         ["--max-in-list-items"] = nameof(MaxInListItems),
         ["--query-memory-bytes"] = nameof(QueryMemoryBytes),
+        ["--state-memory-bytes"] = nameof(StateMemoryBytes),
         ["--max-unauthenticated-message-bytes"] = nameof(MaxUnauthenticatedMessageBytes),
         ["--max-unauthenticated-connections"] = nameof(MaxUnauthenticatedConnections),
         ["--authentication-timeout-seconds"] = nameof(AuthenticationTimeoutSeconds),
         ["--reserved-connections"] = nameof(ReservedConnections),
         ["--admin-users"] = nameof(AdminUsers),
         ["--allow-trust-on-network"] = nameof(AllowTrustOnNetwork),
+        ["--cold-root"] = nameof(ColdRoot),
+        ["--tiered-by-default"] = nameof(TieredByDefault),
+        ["--local-retention-ms"] = nameof(LocalRetentionMs),
+        ["--local-retention-bytes"] = nameof(LocalRetentionBytes),
+        ["--archival-interval-seconds"] = nameof(ArchivalIntervalSeconds),
+        ["--archival-history-runs"] = nameof(ArchivalHistoryRuns),
     };
 
     /// <summary>Flags that take no value: given alone they mean <c>true</c>.</summary>
-    private static readonly string[] Switches = ["--allow-trust-on-network"];
+    private static readonly string[] Switches = ["--allow-trust-on-network", "--tiered-by-default"];
 
     /// <summary>
     /// Rewrites a bare switch as <c>--switch=true</c>: the command-line configuration source would otherwise take

@@ -39,6 +39,7 @@ public sealed partial class LogReader : IRecordReader
     private long _filePosition;
     private bool _positionedByIndex;
     private long _timeJumpPosition = -1;   // where the time index sent us past NextOffset, until that batch loads
+    private long _nextBlockPosition = long.MaxValue;   // where the next index block starts: look for a jump there
     private int _readAheadBytes;           // seek or skip: small reads; after a batch was read: sequential
     private int _recordPosition;
     private int _batchEnd;
@@ -138,6 +139,8 @@ public sealed partial class LogReader : IRecordReader
                 ReleaseSegment();
                 continue;
             }
+            if (_filePosition >= _nextBlockPosition && JumpOverBlocksOutsideRange(segment, isSealed, sizeBytes))
+                continue;
             if (TryLoadBatchChecked(segment, sizeBytes))
                 return true;
         }
@@ -175,7 +178,9 @@ public sealed partial class LogReader : IRecordReader
         if (!header.CrcMatches(_buffer.AsSpan(start, header.BatchLength)))
             return RetryWithoutIndex(segment, position, "CRC-32C mismatch");
         _positionedByIndex = false;
-        _readAheadBytes = SequentialReadBytes;     // overlapping data is usually followed by more of it
+        // Overlapping data is usually followed by more of it; in a time range, by about one more batch (a
+        // 512 KiB read-ahead there copied more than the range's batches did).
+        _readAheadBytes = IsTimeBounded ? Math.Min(SequentialReadBytes, 2 * header.BatchLength) : SequentialReadBytes;
         _batchPosition = position;
         _recordPosition = start + BatchHeader.Size;
         _batchEnd = start + header.BatchLength;
@@ -187,15 +192,40 @@ public sealed partial class LogReader : IRecordReader
         return true;
     }
 
-    // A bad batch right where the index pointed may mean a damaged index: rescan the segment from its start.
+    // A bad batch right where the index pointed may mean a damaged index: rescan the segment from its start,
+    // without index jumps.
     private bool RetryWithoutIndex(Segment segment, long position, string problem)
     {
         if (!_positionedByIndex || position == 0)
             throw new CorruptSegmentException(segment.LogPath, position, problem);
         _positionedByIndex = false;
         _timeJumpPosition = -1;
+        _nextBlockPosition = long.MaxValue;
         _filePosition = 0;
         return false;
+    }
+
+    // At the start of each index block, a time-range reader jumps over the blocks whose timestamps all lie
+    // outside its range (the index keeps each block's min and max), so a range costs the blocks that overlap
+    // it, wherever it lies and whatever the order of the timestamps. True when it moved.
+    private bool JumpOverBlocksOutsideRange(Segment segment, bool isSealed, long sizeBytes)
+    {
+        if (isSealed && !segment.Index.HasBlockBounds)
+            BlockBoundsScan.Fill(segment, sizeBytes);        // once per segment loaded from its index files
+        var found = segment.Index.FindBlockOverlapping(_filePosition, _minTimestampMs, _maxTimestampMs,
+            out var blockPosition, out var nextBlockPosition);
+        _nextBlockPosition = found ? nextBlockPosition : long.MaxValue;
+        if (!found && isSealed)
+        {
+            _filePosition = sizeBytes;         // nothing after here overlaps: on to the next segment
+            return true;
+        }
+        if (blockPosition <= _filePosition)
+            return false;
+        _filePosition = _timeJumpPosition = blockPosition;   // checked against the offset index when loaded
+        _positionedByIndex = true;
+        _readAheadBytes = SeekReadBytes;
+        return true;
     }
 
     // The first batch after a time-index jump starts past NextOffset by design: every record in between is
@@ -244,12 +274,15 @@ public sealed partial class LogReader : IRecordReader
                     _filePosition = _timeJumpPosition = byTime;
             }
             _positionedByIndex = _filePosition > 0;
+            _nextBlockPosition = IsTimeBounded ? 0 : long.MaxValue;
             _readAheadBytes = SeekReadBytes;
             _bufferLength = 0;
             Statistics.SegmentsOpened++;
             return true;
         }
     }
+
+    private bool IsTimeBounded => _minTimestampMs != long.MinValue || _maxTimestampMs != long.MaxValue;
 
     private bool OverlapsTimeRange(Segment segment) =>
         segment.MaxTimestampMs >= _minTimestampMs && segment.MinTimestampMs <= _maxTimestampMs;

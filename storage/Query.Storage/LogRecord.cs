@@ -11,6 +11,11 @@ public ref struct LogRecord
     public ReadOnlySpan<byte> Key;
     public ReadOnlySpan<byte> Value;
 
+    /// <summary>
+    /// A null value, as Kafka's tombstone (a table's changelog deletes the key); <see cref="Value"/> is then empty.
+    /// </summary>
+    public bool ValueIsNull;
+
     /// <summary>Number of headers encoded in <see cref="RawHeaders"/>.</summary>
     public int HeaderCount;
 

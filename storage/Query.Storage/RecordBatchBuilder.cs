@@ -36,7 +36,14 @@ public sealed class RecordBatchBuilder : IDisposable
         Add(timestampMs, key, true, value, default);
 
     public void Add(long timestampMs, ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value,
-        ReadOnlySpan<RecordHeader> headers)
+        ReadOnlySpan<RecordHeader> headers) => Add(timestampMs, key, hasKey, value, false, headers);
+
+    /// <summary>Adds a record whose value is null (Kafka's tombstone: a table's changelog deletes the key).</summary>
+    public void AddNullValue(long timestampMs, ReadOnlySpan<byte> key, bool hasKey) =>
+        Add(timestampMs, key, hasKey, default, true, default);
+
+    private void Add(long timestampMs, ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value,
+        bool valueIsNull, ReadOnlySpan<RecordHeader> headers)
     {
         ObjectDisposedException.ThrowIf(_buffer.Length == 0, this);
         if (headers.Length > ushort.MaxValue)
@@ -50,7 +57,8 @@ public sealed class RecordBatchBuilder : IDisposable
         if ((long)_length + size > LogOptions.MaxBatchBytes)
             throw new RecordTooLargeException((long)_length + size, LogOptions.MaxBatchBytes, "batch");
         EnsureCapacity(_length + size);
-        RecordFormat.Write(_buffer.AsSpan(_length, size), size, timestampMs, key, hasKey, value, headers);
+        RecordFormat.Write(_buffer.AsSpan(_length, size), size, timestampMs, key, hasKey, value, valueIsNull,
+            headers);
         _length += size;
         Count++;
         MaxRecordSizeBytes = Math.Max(MaxRecordSizeBytes, size);

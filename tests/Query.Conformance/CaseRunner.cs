@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Query.Engine;
 using Ast = Query.Grammar.Ast;
 
 namespace Query.Conformance;
@@ -14,30 +13,18 @@ public static class CaseRunner
 {
     private static readonly string[] SchemaRegistryFormats = ["AVRO", "PROTOBUF", "JSON_SR"];
 
-    public static async Task<CaseOutcome> RunAsync(QttCase c)
+    /// <summary>Runs a case on the engine in process.</summary>
+    public static Task<CaseOutcome> RunAsync(QttCase c) => RunAsync(c, async () => await InProcessTarget.OpenAsync());
+
+    /// <summary>Runs a case on a target opened for it (and disposed after it).</summary>
+    public static async Task<CaseOutcome> RunAsync(QttCase c, Func<Task<ICaseTarget>> openTarget)
     {
         if (!c.Enabled)
             return new CaseOutcome(c, Verdict.NotApplicable, Categories.Disabled, "");
         if (NeedsSchemaRegistry(c))
             return new CaseOutcome(c, Verdict.NotApplicable, Categories.SchemaRegistry, "");
-        var directory = Path.Combine(Path.GetTempPath(), "qtt-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            // One record per batch: a persistent aggregate then emits a change per input record, as ksqlDB's
-            // tests expect (they run with its record cache off).
-            await using var engine = QueryEngine.Open(new EngineOptions
-            {
-                DataDirectory = directory,
-                BatchRows = 1,
-                PersistentCommitIntervalMs = 1,
-            });
-            return await RunAsync(c, engine);
-        }
-        finally
-        {
-            if (Directory.Exists(directory))
-                Directory.Delete(directory, recursive: true);
-        }
+        await using var target = await openTarget();
+        return await RunAsync(c, target);
     }
 
     private static bool NeedsSchemaRegistry(QttCase c)
@@ -54,10 +41,8 @@ public static class CaseRunner
             || t.TryGetProperty("keySchema", out _));
     }
 
-    private static async Task<CaseOutcome> RunAsync(QttCase c, QueryEngine engine)
+    private static async Task<CaseOutcome> RunAsync(QttCase c, ICaseTarget target)
     {
-        var session = engine.CreateSession();
-        await session.ExecuteAsync("SET 'auto.offset.reset' = 'earliest'");
         var runs = new List<StatementRun>();
         var produced = false;
         var responses = c.Array("responses").ToList();
@@ -65,19 +50,17 @@ public static class CaseRunner
         {
             var text = c.Statements[i];
             if (!produced && !IsCreate(text))
-                produced = await ProduceInputsAsync(c, engine);
-            var run = await StatementRun.ExecuteAsync(session, text, ExpectedRows(responses, i));
+                produced = await ProduceInputsAsync(c, target);
+            var run = await target.ExecuteAsync(text, ExpectedRows(responses, i));
             runs.Add(run);
             if (run.Failed && (c.ExpectsError || c.Rest))
                 break;
         }
         if (!produced)
-            await ProduceInputsAsync(c, engine);
-        // Persistent queries run in the background: their output is compared once they have caught up.
-        await engine.WaitForPersistentQueriesAsync(TimeSpan.FromSeconds(10));
+            await ProduceInputsAsync(c, target);
         if (c.ExpectsError)
             return ExpectedError(c, runs);
-        return await CompareAsync(c, engine, session, runs, responses);
+        return await CompareAsync(c, target, runs, responses);
     }
 
     private static bool IsCreate(string text) =>
@@ -91,9 +74,9 @@ public static class CaseRunner
         return query.EnumerateArray().Count(item => item.TryGetProperty("row", out _));
     }
 
-    private static async Task<bool> ProduceInputsAsync(QttCase c, QueryEngine engine)
+    private static async Task<bool> ProduceInputsAsync(QttCase c, ICaseTarget target)
     {
-        var streams = engine.ListStreams();
+        var streams = target.ListStreams();
         foreach (var input in c.Array("inputs"))
         {
             var topic = input.GetProperty("topic").GetString();
@@ -104,7 +87,8 @@ public static class CaseRunner
             var value = RecordSerde.Value(Property(input, "value"), stream, key);
             var timestamp = Property(input, "timestamp") is { ValueKind: JsonValueKind.Number } t ? t.GetInt64() : 0;
             int? partition = Property(input, "partition") is { ValueKind: JsonValueKind.Number } p ? p.GetInt32() : null;
-            await engine.ProduceAsync(stream.LogName, partition, timestamp, key, value);
+            await target.ProduceAsync(stream, new QttInput(key, value, timestamp, partition,
+                RecordSerde.InputHeaders(Property(input, "headers")), Property(input, "key"), Property(input, "value")));
         }
         return true;
     }
@@ -122,33 +106,30 @@ public static class CaseRunner
         return CaseOutcome.Passed(c);
     }
 
-    private static async Task<CaseOutcome> CompareAsync(QttCase c, QueryEngine engine, EngineSession session,
-        List<StatementRun> runs, List<JsonElement> responses)
+    private static async Task<CaseOutcome> CompareAsync(QttCase c, ICaseTarget target, List<StatementRun> runs,
+        List<JsonElement> responses)
     {
         if (runs.FirstOrDefault(r => r.Failed) is { } failed)
             return CaseOutcome.Failed(c, Classify(failed), $"{failed.SqlState}: {failed.Error}");
-        if (engine.PersistentQueryErrors() is { Count: > 0 } errors)
-            return CaseOutcome.Failed(c, $"{Categories.UnexpectedError} persistent query", string.Join("; ", errors));
+        // Persistent queries run in the background: their output is compared once they have caught up.
+        var problems = await target.SettlePersistentQueriesAsync();
+        if (problems is not null && !problems.StartsWith("processing log", StringComparison.Ordinal))
+            return CaseOutcome.Failed(c, $"{Categories.UnexpectedError} persistent query", problems);
         if (c.Rest && CompareResponses(runs, responses) is { } mismatch)
             return CaseOutcome.Failed(c, Categories.WrongValue, mismatch);
-        if (CompareOutputs(c, engine) is { } difference)
-        {
-            var skipped = engine.PersistentQuerySkippedRows();
-
-            return CaseOutcome.Failed(c, Categories.WrongValue, difference
-                + (skipped.Count > 0 ? $" (processing log: {skipped[0]})" : ""));
-        }
+        if (await CompareOutputsAsync(c, target) is { } difference)
+            return CaseOutcome.Failed(c, Categories.WrongValue, difference + (problems is null ? "" : $" ({problems})"));
         return CaseOutcome.Passed(c);
     }
 
-    private static string? CompareOutputs(QttCase c, QueryEngine engine)
+    private static async Task<string?> CompareOutputsAsync(QttCase c, ICaseTarget target)
     {
         foreach (var group in c.Array("outputs").GroupBy(o => o.GetProperty("topic").GetString()!))
         {
             var expected = group.ToList();
             if (expected.Any(o => o.TryGetProperty("window", out var w) && w.ValueKind != JsonValueKind.Null))
                 return "windowed output";
-            var actual = ReadTopic(engine, group.Key);
+            var actual = await target.ReadTopicAsync(group.Key);
             if (actual is null)
                 return $"no topic {group.Key}";
             if (actual.Count != expected.Count)
@@ -162,18 +143,7 @@ public static class CaseRunner
         return null;
     }
 
-    private static List<(JsonElement Key, JsonElement Value, long Timestamp)>? ReadTopic(QueryEngine engine,
-        string topic)
-    {
-        var stream = engine.ListStreams().FirstOrDefault(s => s.LogName == topic);
-        if (stream is null)
-            return null;
-        return [.. engine.ReadRecords(topic).Select(r =>
-            (RecordSerde.KeyJson(r.Key, stream), RecordSerde.ValueJson(r.Value, stream), r.TimestampMs))];
-    }
-
-    private static string? RecordDifference(JsonElement expected,
-        (JsonElement Key, JsonElement Value, long Timestamp) actual)
+    private static string? RecordDifference(JsonElement expected, TopicRecord actual)
     {
         var key = Property(expected, "key");
         if (key.ValueKind != JsonValueKind.Undefined && !JsonCompare.Equal(key, actual.Key))
@@ -216,9 +186,25 @@ public static class CaseRunner
     private static string? HeaderDifference(JsonElement header, StatementRun run)
     {
         var schema = header.GetProperty("header").GetProperty("schema").GetString() ?? "";
-        var names = schema.Split(", ").Select(part => part.Split(' ')[0].Trim('`')).ToList();
+        var names = TopLevelFields(schema).Select(part => part.Trim().Split(' ')[0].Trim('`')).ToList();
         return names.SequenceEqual(run.ColumnNames!, StringComparer.OrdinalIgnoreCase) ? null
             : $"columns {string.Join(", ", run.ColumnNames!)}, expected {string.Join(", ", names)}";
+    }
+
+    /// <summary>The fields of a header's schema, split at commas outside <c>&lt;...&gt;</c> (MAP, STRUCT).</summary>
+    private static IEnumerable<string> TopLevelFields(string schema)
+    {
+        var (depth, start) = (0, 0);
+        for (var i = 0; i < schema.Length; i++)
+        {
+            depth += schema[i] == '<' ? 1 : schema[i] == '>' ? -1 : 0;
+            if (schema[i] == ',' && depth == 0)
+            {
+                yield return schema[start..i];
+                start = i + 1;
+            }
+        }
+        yield return schema[start..];
     }
 
     public static string Classify(StatementRun run) => Classify(run, run.SqlState, run.Error);

@@ -12,6 +12,36 @@ namespace Query.Conformance;
 /// </summary>
 public static class RecordSerde
 {
+    /// <summary>An input's <c>headers</c> (<c>[{"KEY": "k", "VALUE": "base64"}]</c>, as ksqlDB's harness writes them).
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, byte[]?>> InputHeaders(JsonElement headers)
+    {
+        if (headers.ValueKind != JsonValueKind.Array)
+            return [];
+        var list = new List<KeyValuePair<string, byte[]?>>();
+        foreach (var header in headers.EnumerateArray())
+        {
+            string? key = null;
+            byte[]? value = null;
+            foreach (var property in header.EnumerateObject())
+            {
+                if (property.NameEquals("KEY") || property.NameEquals("key"))
+                    key = property.Value.GetString();
+                else if ((property.NameEquals("VALUE") || property.NameEquals("value"))
+                    && property.Value.ValueKind == JsonValueKind.String)
+                    value = Convert.FromBase64String(property.Value.GetString()!);
+            }
+            if (key is not null)
+                list.Add(new(key, value));
+        }
+        return list;
+    }
+
+    /// <summary>Headers for the log (a NULL header value is stored empty: the record format has no NULL value).
+    /// </summary>
+    public static Storage.RecordHeader[] Headers(IReadOnlyList<KeyValuePair<string, byte[]?>> headers) =>
+        [.. headers.Select(h => new Storage.RecordHeader(h.Key, h.Value ?? []))];
+
     public static byte[]? Key(JsonElement key, StreamDefinition stream)
     {
         if (key.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)

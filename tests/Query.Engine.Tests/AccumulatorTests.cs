@@ -17,8 +17,9 @@ public sealed class AccumulatorTests
         {
             foreach (var type in new[] { "BIGINT", "DOUBLE", "DECIMAL", "STRING" })
             {
-                var numericOnly = kind is AggregateKind.Sum or AggregateKind.Avg or AggregateKind.StddevSamp;
-                if (!numericOnly || type != "STRING")
+                var numericOnly = kind is AggregateKind.Sum or AggregateKind.Avg or AggregateKind.StddevSamp
+                    or AggregateKind.Correlation;
+                if ((!numericOnly || type != "STRING") && (kind != AggregateKind.Histogram || type == "STRING"))
                     data.Add(kind, type);
             }
         }
@@ -50,11 +51,27 @@ public sealed class AccumulatorTests
         return values;
     }
 
-    private static Accumulator Create(AggregateKind kind, SqlType argument) =>
-        AggregateFunctions.Create(kind, AggregateFunctions.Types(kind, argument, null).Input);
+    private static Accumulator Create(AggregateKind kind, SqlType argument)
+    {
+        var (input, result) = AggregateFunctions.Types(kind, argument, null);
+        return AggregateFunctions.Create(new Binding.BoundAggregate(kind, null, input, result) { Parameter = 5 });
+    }
 
     private static Cell Input(AggregateKind kind, SqlType argument, Cell value)
     {
+        // CORRELATION's pair (x, x squared): related, not linearly.
+        if (kind == AggregateKind.Correlation)
+        {
+            if (value.IsNull)
+                return value;
+            var x = argument.Kind switch
+            {
+                SqlTypeKind.BigInt => value.Bits,
+                SqlTypeKind.Decimal => (double)value.Decimal,
+                _ => value.AsDouble,
+            };
+            return Cell.FromRef(new SqlArray([x, x * x]));
+        }
         var input = AggregateFunctions.Types(kind, argument, null).Input;
         return input?.Kind == SqlTypeKind.Double && argument.Kind == SqlTypeKind.BigInt && !value.IsNull
             ? Cell.FromDouble(value.Bits) : value;

@@ -45,6 +45,36 @@ public sealed class AppendReadTests : IDisposable
     }
 
     [Fact]
+    public async Task A_null_value_reads_back_as_null_and_differs_from_an_empty_value_after_reopening()
+    {
+        using (var store = LogStore.Open(_directory.Path))
+        {
+            var partition = store.CreateLog("changelog", new LogOptions()).GetPartition(0);
+            using var batch = new RecordBatchBuilder();
+            batch.Add(1, "k"u8, "v"u8);
+            batch.AddNullValue(2, "k"u8, hasKey: true);
+            batch.Add(3, "k"u8, ReadOnlySpan<byte>.Empty);
+            await partition.AppendAsync(batch);
+        }
+        using (var store = LogStore.Open(_directory.Path))
+        {
+            Assert.True(store.TryGetLog("changelog", out var log));
+            using var reader = log.GetPartition(0).OpenReader(0);
+            Assert.True(reader.TryRead(out var r));
+            Assert.False(r.ValueIsNull);
+            Assert.Equal("v", Encoding.UTF8.GetString(r.Value));
+            Assert.True(reader.TryRead(out r));
+            Assert.True(r.ValueIsNull);
+            Assert.True(r.Value.IsEmpty);
+            Assert.Equal("k", Encoding.UTF8.GetString(r.Key));
+            Assert.True(reader.TryRead(out r));
+            Assert.False(r.ValueIsNull);
+            Assert.True(r.Value.IsEmpty);
+            Assert.False(reader.TryRead(out _));
+        }
+    }
+
+    [Fact]
     public async Task Offsets_are_dense_across_batches_and_reads_start_and_stop_where_asked()
     {
         using var store = LogStore.Open(_directory.Path);

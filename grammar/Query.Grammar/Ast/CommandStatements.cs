@@ -10,11 +10,14 @@ public enum ShowKind
     Topics,
     Types,
     Variables,
+
+    /// <summary>Archival runs of the cold tier (running and recent).</summary>
+    Archivals,
 }
 
 /// <summary>
 /// <c>SHOW | LIST STREAMS | TABLES | QUERIES | PROPERTIES | FUNCTIONS | [ALL] TOPICS | TYPES | VARIABLES
-/// [EXTENDED]</c>. <see cref="All"/> is only for TOPICS.
+/// | ARCHIVALS [EXTENDED]</c>. <see cref="All"/> is only for TOPICS.
 /// </summary>
 public sealed record Show(ShowKind Kind, bool Extended, bool All) : Statement;
 
@@ -32,6 +35,9 @@ public sealed record DescribeFunction(Identifier Name) : Statement;
 
 /// <summary><c>EXPLAIN statement</c> or <c>EXPLAIN query_id</c>: exactly one of the two is set.</summary>
 public sealed record Explain(Statement? Statement, Identifier? QueryId) : Statement;
+
+/// <summary><c>ARCHIVE STREAM name</c>: move the stream's sealed segments to the cold tier now.</summary>
+public sealed record ArchiveStream(QualifiedName Name) : Statement;
 
 /// <summary><c>TERMINATE query_id</c>, or <c>TERMINATE ALL</c> when <see cref="QueryId"/> is null.</summary>
 public sealed record Terminate(Identifier? QueryId) : Statement;

@@ -80,6 +80,9 @@ public sealed record InsertInto(QualifiedName Target, EquatableArray<TableProper
 public sealed record InsertValues(
     QualifiedName Target, EquatableArray<Identifier> Columns, EquatableArray<ValuesRow> Rows) : Statement;
 
+/// <summary><c>DELETE FROM name [WHERE expression]</c> (PostgreSQL's; ksqlDB has none).</summary>
+public sealed record DeleteRows(QualifiedName Target, Expr? Where) : Statement;
+
 public sealed record ValuesRow(EquatableArray<Expr> Values) : SyntaxNode;
 
 /// <summary><c>ALTER STREAM | TABLE name ADD [COLUMN] c type, ...</c>.</summary>

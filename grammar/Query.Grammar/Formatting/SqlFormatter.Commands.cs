@@ -15,6 +15,7 @@ public sealed partial class SqlFormatter
             case DescribeFunction s: Append("DESCRIBE FUNCTION ").Name(s.Name); break;
             case Explain s: ExplainStatement(s); break;
             case Terminate s: TerminateStatement(s); break;
+            case ArchiveStream s: Append("ARCHIVE STREAM ").Name(s.Name); break;
             case Print s: PrintStatement(s); break;
             case SetProperty s:
                 Append("SET ").StringLiteralText(s.Name).Append(" = ").StringLiteralText(s.Value);
@@ -44,6 +45,7 @@ public sealed partial class SqlFormatter
             ShowKind.Functions => "FUNCTIONS",
             ShowKind.Topics => "TOPICS",
             ShowKind.Types => "TYPES",
+            ShowKind.Archivals => "ARCHIVALS",
             _ => "VARIABLES",
         });
         if (statement.Extended)

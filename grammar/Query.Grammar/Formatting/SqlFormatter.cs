@@ -92,6 +92,7 @@ public sealed partial class SqlFormatter
             case CreateType s: CreateTypeStatement(s); break;
             case InsertInto s: InsertIntoStatement(s); break;
             case InsertValues s: InsertValuesStatement(s); break;
+            case DeleteRows s: DeleteStatement(s); break;
             case AlterSourceAddColumns s: AlterAddColumns(s); break;
             case AlterSourceSetProperties s: AlterSetProperties(s); break;
             case DropSource s: DropSourceStatement(s); break;
@@ -152,7 +153,10 @@ public sealed partial class SqlFormatter
             if (i > 0)
                 Append(", ");
             Name(properties[i].Name).Append(" = ");
-            Expression(properties[i].Value);
+            if (properties[i].Value is IntegerLiteral { Value: < 0 } negative)
+                Append(negative.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            else
+                Expression(properties[i].Value);
         }
         Append(")");
     }
@@ -180,6 +184,16 @@ public sealed partial class SqlFormatter
         With(statement.Properties);
         Append(" ");
         Query(statement.Query);
+    }
+
+    private void DeleteStatement(DeleteRows statement)
+    {
+        Append("DELETE FROM ").Name(statement.Target);
+        if (statement.Where is not null)
+        {
+            Append(" WHERE ");
+            Expression(statement.Where);
+        }
     }
 
     private void InsertValuesStatement(InsertValues statement)

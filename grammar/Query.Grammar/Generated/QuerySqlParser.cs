@@ -35,36 +35,36 @@ public partial class QuerySqlParser : Parser {
 	protected static DFA[] decisionToDFA;
 	protected static PredictionContextCache sharedContextCache = new PredictionContextCache();
 	public const int
-		ABORT=1, ADD=2, ADVANCE=3, ALL=4, ALTER=5, AND=6, ANY=7, ARRAY=8, AS=9,
-		ASC=10, BEGIN=11, BEGINNING=12, BETWEEN=13, BY=14, CASE=15, CAST=16, CHANGES=17,
-		CHARACTER=18, COLLATE=19, COLUMN=20, COMMIT=21, CREATE=22, CROSS=23, DATE=24,
-		DAY=25, DAYS=26, DEFAULT=27, DELETE=28, DESC=29, DESCRIBE=30, DISCARD=31,
-		DISTINCT=32, DOUBLE=33, DROP=34, ELSE=35, EMIT=36, END=37, ESCAPE=38,
-		EXCEPT=39, EXISTS=40, EXPLAIN=41, EXTENDED=42, FALSE=43, FINAL=44, FIRST=45,
-		FROM=46, FULL=47, FUNCTION=48, FUNCTIONS=49, GRACE=50, GROUP=51, HAVING=52,
-		HEADER=53, HEADERS=54, HOPPING=55, HOUR=56, HOURS=57, IF=58, ILIKE=59,
-		IN=60, INNER=61, INSERT=62, INTERSECT=63, INTERVAL=64, INTO=65, IS=66,
-		ISOLATION=67, JOIN=68, KEY=69, LAST=70, LEFT=71, LEVEL=72, LIKE=73, LIMIT=74,
-		LIST=75, LOCAL=76, MAP=77, MILLISECOND=78, MILLISECONDS=79, MINUTE=80,
-		MINUTES=81, NOT=82, NULL=83, NULLS=84, OFFSET=85, ON=86, ONLY=87, OPERATOR=88,
-		OR=89, ORDER=90, OUTER=91, OVER=92, PARTITION=93, PERIOD=94, PLANS=95,
-		PRECISION=96, PRIMARY=97, PRINT=98, PROPERTIES=99, QUERIES=100, READ=101,
-		REPLACE=102, RETENTION=103, RIGHT=104, ROLLBACK=105, ROW=106, ROWS=107,
-		SAMPLE=108, SECOND=109, SECONDS=110, SELECT=111, SEQUENCES=112, SESSION=113,
-		SET=114, SHOW=115, SIZE=116, SOME=117, SOURCE=118, START=119, STREAM=120,
-		STREAMS=121, STRUCT=122, TABLE=123, TABLES=124, TEMP=125, TEMPORARY=126,
-		TERMINATE=127, THEN=128, TIME=129, TIMESTAMP=130, TO=131, TOPIC=132, TOPICS=133,
-		TRANSACTION=134, TRUE=135, TUMBLING=136, TYPE=137, TYPES=138, UNION=139,
-		UNSET=140, USING=141, VALUES=142, VARIABLES=143, VARYING=144, WHEN=145,
-		WHERE=146, WINDOW=147, WITH=148, WITHIN=149, WITHOUT=150, WORK=151, WRITE=152,
-		ZONE=153, EQ=154, NEQ=155, LTE=156, GTE=157, LT=158, GT=159, NOT_TILDE_STAR=160,
-		NOT_TILDE=161, TILDE_STAR=162, TILDE=163, PLUS=164, MINUS=165, ASTERISK=166,
-		SLASH=167, PERCENT=168, CONCAT=169, ASSIGN=170, DOUBLE_COLON=171, ARROW=172,
-		LAMBDA_ARROW=173, LPAREN=174, RPAREN=175, LBRACKET=176, RBRACKET=177,
-		COMMA=178, DOT=179, SEMICOLON=180, STRING=181, INTEGER_VALUE=182, DECIMAL_VALUE=183,
-		DOUBLE_VALUE=184, PARAMETER=185, IDENTIFIER=186, DIGIT_IDENTIFIER=187,
-		QUOTED_IDENTIFIER=188, BACKQUOTED_IDENTIFIER=189, SIMPLE_COMMENT=190,
-		BRACKETED_COMMENT=191, WS=192, UNRECOGNIZED=193;
+		ABORT=1, ADD=2, ADVANCE=3, ALL=4, ALTER=5, AND=6, ANY=7, ARCHIVALS=8,
+		ARCHIVE=9, ARRAY=10, AS=11, ASC=12, BEGIN=13, BEGINNING=14, BETWEEN=15,
+		BY=16, CASE=17, CAST=18, CHANGES=19, CHARACTER=20, COLLATE=21, COLUMN=22,
+		COMMIT=23, CREATE=24, CROSS=25, DATE=26, DAY=27, DAYS=28, DEFAULT=29,
+		DELETE=30, DESC=31, DESCRIBE=32, DISCARD=33, DISTINCT=34, DOUBLE=35, DROP=36,
+		ELSE=37, EMIT=38, END=39, ESCAPE=40, EXCEPT=41, EXISTS=42, EXPLAIN=43,
+		EXTENDED=44, FALSE=45, FINAL=46, FIRST=47, FROM=48, FULL=49, FUNCTION=50,
+		FUNCTIONS=51, GRACE=52, GROUP=53, HAVING=54, HEADER=55, HEADERS=56, HOPPING=57,
+		HOUR=58, HOURS=59, IF=60, ILIKE=61, IN=62, INNER=63, INSERT=64, INTERSECT=65,
+		INTERVAL=66, INTO=67, IS=68, ISOLATION=69, JOIN=70, KEY=71, LAST=72, LEFT=73,
+		LEVEL=74, LIKE=75, LIMIT=76, LIST=77, LOCAL=78, MAP=79, MILLISECOND=80,
+		MILLISECONDS=81, MINUTE=82, MINUTES=83, NOT=84, NULL=85, NULLS=86, OFFSET=87,
+		ON=88, ONLY=89, OPERATOR=90, OR=91, ORDER=92, OUTER=93, OVER=94, PARTITION=95,
+		PERIOD=96, PLANS=97, PRECISION=98, PRIMARY=99, PRINT=100, PROPERTIES=101,
+		QUERIES=102, READ=103, REPLACE=104, RETENTION=105, RIGHT=106, ROLLBACK=107,
+		ROW=108, ROWS=109, SAMPLE=110, SECOND=111, SECONDS=112, SELECT=113, SEQUENCES=114,
+		SESSION=115, SET=116, SHOW=117, SIZE=118, SOME=119, SOURCE=120, START=121,
+		STREAM=122, STREAMS=123, STRUCT=124, TABLE=125, TABLES=126, TEMP=127,
+		TEMPORARY=128, TERMINATE=129, THEN=130, TIME=131, TIMESTAMP=132, TO=133,
+		TOPIC=134, TOPICS=135, TRANSACTION=136, TRUE=137, TUMBLING=138, TYPE=139,
+		TYPES=140, UNION=141, UNSET=142, USING=143, VALUES=144, VARIABLES=145,
+		VARYING=146, WHEN=147, WHERE=148, WINDOW=149, WITH=150, WITHIN=151, WITHOUT=152,
+		WORK=153, WRITE=154, ZONE=155, EQ=156, NEQ=157, LTE=158, GTE=159, LT=160,
+		GT=161, NOT_TILDE_STAR=162, NOT_TILDE=163, TILDE_STAR=164, TILDE=165,
+		PLUS=166, MINUS=167, ASTERISK=168, SLASH=169, PERCENT=170, CONCAT=171,
+		ASSIGN=172, DOUBLE_COLON=173, ARROW=174, LAMBDA_ARROW=175, LPAREN=176,
+		RPAREN=177, LBRACKET=178, RBRACKET=179, COMMA=180, DOT=181, SEMICOLON=182,
+		STRING=183, INTEGER_VALUE=184, DECIMAL_VALUE=185, DOUBLE_VALUE=186, PARAMETER=187,
+		IDENTIFIER=188, DIGIT_IDENTIFIER=189, QUOTED_IDENTIFIER=190, BACKQUOTED_IDENTIFIER=191,
+		SIMPLE_COMMENT=192, BRACKETED_COMMENT=193, WS=194, UNRECOGNIZED=195;
 	public const int
 		RULE_statements = 0, RULE_singleExpression = 1, RULE_statement = 2, RULE_transactionMode = 3,
 		RULE_setValue = 4, RULE_tableElements = 5, RULE_tableElement = 6, RULE_columnConstraint = 7,
@@ -95,60 +95,61 @@ public partial class QuerySqlParser : Parser {
 
 	private static readonly string[] _LiteralNames = {
 		null, "'ABORT'", "'ADD'", "'ADVANCE'", "'ALL'", "'ALTER'", "'AND'", "'ANY'",
-		"'ARRAY'", "'AS'", "'ASC'", "'BEGIN'", "'BEGINNING'", "'BETWEEN'", "'BY'",
-		"'CASE'", "'CAST'", "'CHANGES'", "'CHARACTER'", "'COLLATE'", "'COLUMN'",
-		"'COMMIT'", "'CREATE'", "'CROSS'", "'DATE'", "'DAY'", "'DAYS'", "'DEFAULT'",
-		"'DELETE'", "'DESC'", "'DESCRIBE'", "'DISCARD'", "'DISTINCT'", "'DOUBLE'",
-		"'DROP'", "'ELSE'", "'EMIT'", "'END'", "'ESCAPE'", "'EXCEPT'", "'EXISTS'",
-		"'EXPLAIN'", "'EXTENDED'", "'FALSE'", "'FINAL'", "'FIRST'", "'FROM'",
-		"'FULL'", "'FUNCTION'", "'FUNCTIONS'", "'GRACE'", "'GROUP'", "'HAVING'",
-		"'HEADER'", "'HEADERS'", "'HOPPING'", "'HOUR'", "'HOURS'", "'IF'", "'ILIKE'",
-		"'IN'", "'INNER'", "'INSERT'", "'INTERSECT'", "'INTERVAL'", "'INTO'",
-		"'IS'", "'ISOLATION'", "'JOIN'", "'KEY'", "'LAST'", "'LEFT'", "'LEVEL'",
-		"'LIKE'", "'LIMIT'", "'LIST'", "'LOCAL'", "'MAP'", "'MILLISECOND'", "'MILLISECONDS'",
-		"'MINUTE'", "'MINUTES'", "'NOT'", "'NULL'", "'NULLS'", "'OFFSET'", "'ON'",
-		"'ONLY'", "'OPERATOR'", "'OR'", "'ORDER'", "'OUTER'", "'OVER'", "'PARTITION'",
-		"'PERIOD'", "'PLANS'", "'PRECISION'", "'PRIMARY'", "'PRINT'", "'PROPERTIES'",
-		"'QUERIES'", "'READ'", "'REPLACE'", "'RETENTION'", "'RIGHT'", "'ROLLBACK'",
-		"'ROW'", "'ROWS'", "'SAMPLE'", "'SECOND'", "'SECONDS'", "'SELECT'", "'SEQUENCES'",
-		"'SESSION'", "'SET'", "'SHOW'", "'SIZE'", "'SOME'", "'SOURCE'", "'START'",
-		"'STREAM'", "'STREAMS'", "'STRUCT'", "'TABLE'", "'TABLES'", "'TEMP'",
-		"'TEMPORARY'", "'TERMINATE'", "'THEN'", "'TIME'", "'TIMESTAMP'", "'TO'",
-		"'TOPIC'", "'TOPICS'", "'TRANSACTION'", "'TRUE'", "'TUMBLING'", "'TYPE'",
-		"'TYPES'", "'UNION'", "'UNSET'", "'USING'", "'VALUES'", "'VARIABLES'",
-		"'VARYING'", "'WHEN'", "'WHERE'", "'WINDOW'", "'WITH'", "'WITHIN'", "'WITHOUT'",
-		"'WORK'", "'WRITE'", "'ZONE'", "'='", null, "'<='", "'>='", "'<'", "'>'",
-		"'!~*'", "'!~'", "'~*'", "'~'", "'+'", "'-'", "'*'", "'/'", "'%'", "'||'",
-		"':='", "'::'", "'->'", "'=>'", "'('", "')'", "'['", "']'", "','", "'.'",
-		"';'"
+		"'ARCHIVALS'", "'ARCHIVE'", "'ARRAY'", "'AS'", "'ASC'", "'BEGIN'", "'BEGINNING'",
+		"'BETWEEN'", "'BY'", "'CASE'", "'CAST'", "'CHANGES'", "'CHARACTER'", "'COLLATE'",
+		"'COLUMN'", "'COMMIT'", "'CREATE'", "'CROSS'", "'DATE'", "'DAY'", "'DAYS'",
+		"'DEFAULT'", "'DELETE'", "'DESC'", "'DESCRIBE'", "'DISCARD'", "'DISTINCT'",
+		"'DOUBLE'", "'DROP'", "'ELSE'", "'EMIT'", "'END'", "'ESCAPE'", "'EXCEPT'",
+		"'EXISTS'", "'EXPLAIN'", "'EXTENDED'", "'FALSE'", "'FINAL'", "'FIRST'",
+		"'FROM'", "'FULL'", "'FUNCTION'", "'FUNCTIONS'", "'GRACE'", "'GROUP'",
+		"'HAVING'", "'HEADER'", "'HEADERS'", "'HOPPING'", "'HOUR'", "'HOURS'",
+		"'IF'", "'ILIKE'", "'IN'", "'INNER'", "'INSERT'", "'INTERSECT'", "'INTERVAL'",
+		"'INTO'", "'IS'", "'ISOLATION'", "'JOIN'", "'KEY'", "'LAST'", "'LEFT'",
+		"'LEVEL'", "'LIKE'", "'LIMIT'", "'LIST'", "'LOCAL'", "'MAP'", "'MILLISECOND'",
+		"'MILLISECONDS'", "'MINUTE'", "'MINUTES'", "'NOT'", "'NULL'", "'NULLS'",
+		"'OFFSET'", "'ON'", "'ONLY'", "'OPERATOR'", "'OR'", "'ORDER'", "'OUTER'",
+		"'OVER'", "'PARTITION'", "'PERIOD'", "'PLANS'", "'PRECISION'", "'PRIMARY'",
+		"'PRINT'", "'PROPERTIES'", "'QUERIES'", "'READ'", "'REPLACE'", "'RETENTION'",
+		"'RIGHT'", "'ROLLBACK'", "'ROW'", "'ROWS'", "'SAMPLE'", "'SECOND'", "'SECONDS'",
+		"'SELECT'", "'SEQUENCES'", "'SESSION'", "'SET'", "'SHOW'", "'SIZE'", "'SOME'",
+		"'SOURCE'", "'START'", "'STREAM'", "'STREAMS'", "'STRUCT'", "'TABLE'",
+		"'TABLES'", "'TEMP'", "'TEMPORARY'", "'TERMINATE'", "'THEN'", "'TIME'",
+		"'TIMESTAMP'", "'TO'", "'TOPIC'", "'TOPICS'", "'TRANSACTION'", "'TRUE'",
+		"'TUMBLING'", "'TYPE'", "'TYPES'", "'UNION'", "'UNSET'", "'USING'", "'VALUES'",
+		"'VARIABLES'", "'VARYING'", "'WHEN'", "'WHERE'", "'WINDOW'", "'WITH'",
+		"'WITHIN'", "'WITHOUT'", "'WORK'", "'WRITE'", "'ZONE'", "'='", null, "'<='",
+		"'>='", "'<'", "'>'", "'!~*'", "'!~'", "'~*'", "'~'", "'+'", "'-'", "'*'",
+		"'/'", "'%'", "'||'", "':='", "'::'", "'->'", "'=>'", "'('", "')'", "'['",
+		"']'", "','", "'.'", "';'"
 	};
 	private static readonly string[] _SymbolicNames = {
-		null, "ABORT", "ADD", "ADVANCE", "ALL", "ALTER", "AND", "ANY", "ARRAY",
-		"AS", "ASC", "BEGIN", "BEGINNING", "BETWEEN", "BY", "CASE", "CAST", "CHANGES",
-		"CHARACTER", "COLLATE", "COLUMN", "COMMIT", "CREATE", "CROSS", "DATE",
-		"DAY", "DAYS", "DEFAULT", "DELETE", "DESC", "DESCRIBE", "DISCARD", "DISTINCT",
-		"DOUBLE", "DROP", "ELSE", "EMIT", "END", "ESCAPE", "EXCEPT", "EXISTS",
-		"EXPLAIN", "EXTENDED", "FALSE", "FINAL", "FIRST", "FROM", "FULL", "FUNCTION",
-		"FUNCTIONS", "GRACE", "GROUP", "HAVING", "HEADER", "HEADERS", "HOPPING",
-		"HOUR", "HOURS", "IF", "ILIKE", "IN", "INNER", "INSERT", "INTERSECT",
-		"INTERVAL", "INTO", "IS", "ISOLATION", "JOIN", "KEY", "LAST", "LEFT",
-		"LEVEL", "LIKE", "LIMIT", "LIST", "LOCAL", "MAP", "MILLISECOND", "MILLISECONDS",
-		"MINUTE", "MINUTES", "NOT", "NULL", "NULLS", "OFFSET", "ON", "ONLY", "OPERATOR",
-		"OR", "ORDER", "OUTER", "OVER", "PARTITION", "PERIOD", "PLANS", "PRECISION",
-		"PRIMARY", "PRINT", "PROPERTIES", "QUERIES", "READ", "REPLACE", "RETENTION",
-		"RIGHT", "ROLLBACK", "ROW", "ROWS", "SAMPLE", "SECOND", "SECONDS", "SELECT",
-		"SEQUENCES", "SESSION", "SET", "SHOW", "SIZE", "SOME", "SOURCE", "START",
-		"STREAM", "STREAMS", "STRUCT", "TABLE", "TABLES", "TEMP", "TEMPORARY",
-		"TERMINATE", "THEN", "TIME", "TIMESTAMP", "TO", "TOPIC", "TOPICS", "TRANSACTION",
-		"TRUE", "TUMBLING", "TYPE", "TYPES", "UNION", "UNSET", "USING", "VALUES",
-		"VARIABLES", "VARYING", "WHEN", "WHERE", "WINDOW", "WITH", "WITHIN", "WITHOUT",
-		"WORK", "WRITE", "ZONE", "EQ", "NEQ", "LTE", "GTE", "LT", "GT", "NOT_TILDE_STAR",
-		"NOT_TILDE", "TILDE_STAR", "TILDE", "PLUS", "MINUS", "ASTERISK", "SLASH",
-		"PERCENT", "CONCAT", "ASSIGN", "DOUBLE_COLON", "ARROW", "LAMBDA_ARROW",
-		"LPAREN", "RPAREN", "LBRACKET", "RBRACKET", "COMMA", "DOT", "SEMICOLON",
-		"STRING", "INTEGER_VALUE", "DECIMAL_VALUE", "DOUBLE_VALUE", "PARAMETER",
-		"IDENTIFIER", "DIGIT_IDENTIFIER", "QUOTED_IDENTIFIER", "BACKQUOTED_IDENTIFIER",
-		"SIMPLE_COMMENT", "BRACKETED_COMMENT", "WS", "UNRECOGNIZED"
+		null, "ABORT", "ADD", "ADVANCE", "ALL", "ALTER", "AND", "ANY", "ARCHIVALS",
+		"ARCHIVE", "ARRAY", "AS", "ASC", "BEGIN", "BEGINNING", "BETWEEN", "BY",
+		"CASE", "CAST", "CHANGES", "CHARACTER", "COLLATE", "COLUMN", "COMMIT",
+		"CREATE", "CROSS", "DATE", "DAY", "DAYS", "DEFAULT", "DELETE", "DESC",
+		"DESCRIBE", "DISCARD", "DISTINCT", "DOUBLE", "DROP", "ELSE", "EMIT", "END",
+		"ESCAPE", "EXCEPT", "EXISTS", "EXPLAIN", "EXTENDED", "FALSE", "FINAL",
+		"FIRST", "FROM", "FULL", "FUNCTION", "FUNCTIONS", "GRACE", "GROUP", "HAVING",
+		"HEADER", "HEADERS", "HOPPING", "HOUR", "HOURS", "IF", "ILIKE", "IN",
+		"INNER", "INSERT", "INTERSECT", "INTERVAL", "INTO", "IS", "ISOLATION",
+		"JOIN", "KEY", "LAST", "LEFT", "LEVEL", "LIKE", "LIMIT", "LIST", "LOCAL",
+		"MAP", "MILLISECOND", "MILLISECONDS", "MINUTE", "MINUTES", "NOT", "NULL",
+		"NULLS", "OFFSET", "ON", "ONLY", "OPERATOR", "OR", "ORDER", "OUTER", "OVER",
+		"PARTITION", "PERIOD", "PLANS", "PRECISION", "PRIMARY", "PRINT", "PROPERTIES",
+		"QUERIES", "READ", "REPLACE", "RETENTION", "RIGHT", "ROLLBACK", "ROW",
+		"ROWS", "SAMPLE", "SECOND", "SECONDS", "SELECT", "SEQUENCES", "SESSION",
+		"SET", "SHOW", "SIZE", "SOME", "SOURCE", "START", "STREAM", "STREAMS",
+		"STRUCT", "TABLE", "TABLES", "TEMP", "TEMPORARY", "TERMINATE", "THEN",
+		"TIME", "TIMESTAMP", "TO", "TOPIC", "TOPICS", "TRANSACTION", "TRUE", "TUMBLING",
+		"TYPE", "TYPES", "UNION", "UNSET", "USING", "VALUES", "VARIABLES", "VARYING",
+		"WHEN", "WHERE", "WINDOW", "WITH", "WITHIN", "WITHOUT", "WORK", "WRITE",
+		"ZONE", "EQ", "NEQ", "LTE", "GTE", "LT", "GT", "NOT_TILDE_STAR", "NOT_TILDE",
+		"TILDE_STAR", "TILDE", "PLUS", "MINUS", "ASTERISK", "SLASH", "PERCENT",
+		"CONCAT", "ASSIGN", "DOUBLE_COLON", "ARROW", "LAMBDA_ARROW", "LPAREN",
+		"RPAREN", "LBRACKET", "RBRACKET", "COMMA", "DOT", "SEMICOLON", "STRING",
+		"INTEGER_VALUE", "DECIMAL_VALUE", "DOUBLE_VALUE", "PARAMETER", "IDENTIFIER",
+		"DIGIT_IDENTIFIER", "QUOTED_IDENTIFIER", "BACKQUOTED_IDENTIFIER", "SIMPLE_COMMENT",
+		"BRACKETED_COMMENT", "WS", "UNRECOGNIZED"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -233,7 +234,7 @@ public partial class QuerySqlParser : Parser {
 			State = 124;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4611688375296985122L) != 0) || ((((_la - 75)) & ~0x3f) == 0 && ((1L << (_la - 75)) & 4522910882463745L) != 0) || _la==UNSET || _la==LPAREN) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 9428552131106L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 158197801723895809L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 140737488363521L) != 0)) {
 				{
 				State = 106;
 				statement();
@@ -467,6 +468,18 @@ public partial class QuerySqlParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class ListArchivalsContext : StatementContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARCHIVALS() { return GetToken(QuerySqlParser.ARCHIVALS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LIST() { return GetToken(QuerySqlParser.LIST, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SHOW() { return GetToken(QuerySqlParser.SHOW, 0); }
+		public ListArchivalsContext(StatementContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitListArchivals(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 	public partial class ShowTransactionIsolationContext : StatementContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SHOW() { return GetToken(QuerySqlParser.SHOW, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TRANSACTION() { return GetToken(QuerySqlParser.TRANSACTION, 0); }
@@ -598,6 +611,20 @@ public partial class QuerySqlParser : Parser {
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
 			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
 			if (typedVisitor != null) return typedVisitor.VisitTerminateQuery(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class ArchiveStreamContext : StatementContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARCHIVE() { return GetToken(QuerySqlParser.ARCHIVE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STREAM() { return GetToken(QuerySqlParser.STREAM, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public QualifiedNameContext qualifiedName() {
+			return GetRuleContext<QualifiedNameContext>(0);
+		}
+		public ArchiveStreamContext(StatementContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitArchiveStream(this);
 			else return visitor.VisitChildren(this);
 		}
 	}
@@ -936,6 +963,25 @@ public partial class QuerySqlParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class DeleteRowsContext : StatementContext {
+		public ExpressionContext where;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DELETE() { return GetToken(QuerySqlParser.DELETE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FROM() { return GetToken(QuerySqlParser.FROM, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public QualifiedNameContext qualifiedName() {
+			return GetRuleContext<QualifiedNameContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WHERE() { return GetToken(QuerySqlParser.WHERE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
+			return GetRuleContext<ExpressionContext>(0);
+		}
+		public DeleteRowsContext(StatementContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitDeleteRows(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 	public partial class AlterSourceAddColumnsContext : StatementContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ALTER() { return GetToken(QuerySqlParser.ALTER, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public QualifiedNameContext qualifiedName() {
@@ -987,9 +1033,9 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 423;
+			State = 435;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,53,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,54,Context) ) {
 			case 1:
 				_localctx = new QueryStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
@@ -1195,31 +1241,50 @@ public partial class QuerySqlParser : Parser {
 				}
 				break;
 			case 10:
-				_localctx = new ShowTransactionIsolationContext(_localctx);
+				_localctx = new ListArchivalsContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
 				State = 166;
-				Match(SHOW);
+				_la = TokenStream.LA(1);
+				if ( !(_la==LIST || _la==SHOW) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
 				State = 167;
-				Match(TRANSACTION);
-				State = 168;
-				Match(ISOLATION);
-				State = 169;
-				Match(LEVEL);
+				Match(ARCHIVALS);
 				}
 				break;
 			case 11:
-				_localctx = new ShowVariableContext(_localctx);
+				_localctx = new ShowTransactionIsolationContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 170;
+				State = 168;
 				Match(SHOW);
-				State = 173;
+				State = 169;
+				Match(TRANSACTION);
+				State = 170;
+				Match(ISOLATION);
+				State = 171;
+				Match(LEVEL);
+				}
+				break;
+			case 12:
+				_localctx = new ShowVariableContext(_localctx);
+				EnterOuterAlt(_localctx, 12);
+				{
+				State = 172;
+				Match(SHOW);
+				State = 175;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
 				case ADD:
 				case ADVANCE:
+				case ARCHIVALS:
+				case ARCHIVE:
 				case BEGIN:
 				case BEGINNING:
 				case CHANGES:
@@ -1306,13 +1371,13 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 171;
+					State = 173;
 					qualifiedName();
 					}
 					break;
 				case ALL:
 					{
-					State = 172;
+					State = 174;
 					Match(ALL);
 					}
 					break;
@@ -1321,81 +1386,81 @@ public partial class QuerySqlParser : Parser {
 				}
 				}
 				break;
-			case 12:
+			case 13:
 				_localctx = new DescribeFunctionContext(_localctx);
-				EnterOuterAlt(_localctx, 12);
+				EnterOuterAlt(_localctx, 13);
 				{
-				State = 175;
-				Match(DESCRIBE);
-				State = 176;
-				Match(FUNCTION);
 				State = 177;
+				Match(DESCRIBE);
+				State = 178;
+				Match(FUNCTION);
+				State = 179;
 				identifier();
 				}
 				break;
-			case 13:
+			case 14:
 				_localctx = new DescribeSourceContext(_localctx);
-				EnterOuterAlt(_localctx, 13);
+				EnterOuterAlt(_localctx, 14);
 				{
-				State = 178;
-				Match(DESCRIBE);
 				State = 180;
+				Match(DESCRIBE);
+				State = 182;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,12,Context) ) {
 				case 1:
 					{
-					State = 179;
+					State = 181;
 					Match(EXTENDED);
 					}
 					break;
 				}
-				State = 182;
-				qualifiedName();
-				}
-				break;
-			case 14:
-				_localctx = new DescribeSourceExtendedContext(_localctx);
-				EnterOuterAlt(_localctx, 14);
-				{
-				State = 183;
-				Match(DESCRIBE);
 				State = 184;
 				qualifiedName();
-				State = 185;
-				Match(EXTENDED);
 				}
 				break;
 			case 15:
-				_localctx = new ExplainContext(_localctx);
+				_localctx = new DescribeSourceExtendedContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
+				State = 185;
+				Match(DESCRIBE);
+				State = 186;
+				qualifiedName();
 				State = 187;
+				Match(EXTENDED);
+				}
+				break;
+			case 16:
+				_localctx = new ExplainContext(_localctx);
+				EnterOuterAlt(_localctx, 16);
+				{
+				State = 189;
 				Match(EXPLAIN);
-				State = 190;
+				State = 192;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,13,Context) ) {
 				case 1:
 					{
-					State = 188;
+					State = 190;
 					statement();
 					}
 					break;
 				case 2:
 					{
-					State = 189;
+					State = 191;
 					identifier();
 					}
 					break;
 				}
 				}
 				break;
-			case 16:
+			case 17:
 				_localctx = new DropSourceContext(_localctx);
-				EnterOuterAlt(_localctx, 16);
+				EnterOuterAlt(_localctx, 17);
 				{
-				State = 192;
+				State = 194;
 				Match(DROP);
-				State = 193;
+				State = 195;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1404,70 +1469,72 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 196;
+				State = 198;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 194;
+					State = 196;
 					Match(IF);
-					State = 195;
+					State = 197;
 					Match(EXISTS);
 					}
 				}
 
-				State = 198;
+				State = 200;
 				qualifiedName();
-				State = 201;
+				State = 203;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==DELETE) {
 					{
-					State = 199;
+					State = 201;
 					Match(DELETE);
-					State = 200;
+					State = 202;
 					Match(TOPIC);
 					}
 				}
 
 				}
 				break;
-			case 17:
+			case 18:
 				_localctx = new DropTypeContext(_localctx);
-				EnterOuterAlt(_localctx, 17);
+				EnterOuterAlt(_localctx, 18);
 				{
-				State = 203;
+				State = 205;
 				Match(DROP);
-				State = 204;
+				State = 206;
 				Match(TYPE);
-				State = 207;
+				State = 209;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 205;
+					State = 207;
 					Match(IF);
-					State = 206;
+					State = 208;
 					Match(EXISTS);
 					}
 				}
 
-				State = 209;
+				State = 211;
 				identifier();
 				}
 				break;
-			case 18:
+			case 19:
 				_localctx = new TerminateQueryContext(_localctx);
-				EnterOuterAlt(_localctx, 18);
+				EnterOuterAlt(_localctx, 19);
 				{
-				State = 210;
+				State = 212;
 				Match(TERMINATE);
-				State = 213;
+				State = 215;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
 				case ADD:
 				case ADVANCE:
+				case ARCHIVALS:
+				case ARCHIVE:
 				case BEGIN:
 				case BEGINNING:
 				case CHANGES:
@@ -1554,13 +1621,13 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 211;
+					State = 213;
 					identifier();
 					}
 					break;
 				case ALL:
 					{
-					State = 212;
+					State = 214;
 					Match(ALL);
 					}
 					break;
@@ -1569,18 +1636,32 @@ public partial class QuerySqlParser : Parser {
 				}
 				}
 				break;
-			case 19:
-				_localctx = new PrintTopicContext(_localctx);
-				EnterOuterAlt(_localctx, 19);
+			case 20:
+				_localctx = new ArchiveStreamContext(_localctx);
+				EnterOuterAlt(_localctx, 20);
 				{
-				State = 215;
-				Match(PRINT);
+				State = 217;
+				Match(ARCHIVE);
 				State = 218;
+				Match(STREAM);
+				State = 219;
+				qualifiedName();
+				}
+				break;
+			case 21:
+				_localctx = new PrintTopicContext(_localctx);
+				EnterOuterAlt(_localctx, 21);
+				{
+				State = 220;
+				Match(PRINT);
+				State = 223;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
 				case ADD:
 				case ADVANCE:
+				case ARCHIVALS:
+				case ARCHIVE:
 				case BEGIN:
 				case BEGINNING:
 				case CHANGES:
@@ -1667,37 +1748,37 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 216;
+					State = 221;
 					identifier();
 					}
 					break;
 				case STRING:
 					{
-					State = 217;
+					State = 222;
 					Match(STRING);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 222;
+				State = 227;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==FROM) {
 					{
-					State = 220;
+					State = 225;
 					Match(FROM);
-					State = 221;
+					State = 226;
 					Match(BEGINNING);
 					}
 				}
 
-				State = 229;
+				State = 234;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INTERVAL || _la==SAMPLE) {
 					{
-					State = 224;
+					State = 229;
 					_la = TokenStream.LA(1);
 					if ( !(_la==INTERVAL || _la==SAMPLE) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1706,71 +1787,71 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 226;
+					State = 231;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==EQ) {
 						{
-						State = 225;
+						State = 230;
 						Match(EQ);
 						}
 					}
 
-					State = 228;
+					State = 233;
 					Match(INTEGER_VALUE);
 					}
 				}
 
-				State = 233;
+				State = 238;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LIMIT) {
 					{
-					State = 231;
+					State = 236;
 					Match(LIMIT);
-					State = 232;
+					State = 237;
 					Match(INTEGER_VALUE);
 					}
 				}
 
 				}
 				break;
-			case 20:
+			case 22:
 				_localctx = new SetPropertyContext(_localctx);
-				EnterOuterAlt(_localctx, 20);
+				EnterOuterAlt(_localctx, 22);
 				{
-				State = 235;
+				State = 240;
 				Match(SET);
-				State = 236;
+				State = 241;
 				((SetPropertyContext)_localctx).name = Match(STRING);
-				State = 237;
+				State = 242;
 				Match(EQ);
-				State = 238;
+				State = 243;
 				((SetPropertyContext)_localctx).value = Match(STRING);
 				}
 				break;
-			case 21:
+			case 23:
 				_localctx = new UnsetPropertyContext(_localctx);
-				EnterOuterAlt(_localctx, 21);
+				EnterOuterAlt(_localctx, 23);
 				{
-				State = 239;
+				State = 244;
 				Match(UNSET);
-				State = 240;
+				State = 245;
 				Match(STRING);
 				}
 				break;
-			case 22:
+			case 24:
 				_localctx = new SetTimeZoneContext(_localctx);
-				EnterOuterAlt(_localctx, 22);
+				EnterOuterAlt(_localctx, 24);
 				{
-				State = 241;
+				State = 246;
 				Match(SET);
-				State = 243;
+				State = 248;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOCAL || _la==SESSION) {
 					{
-					State = 242;
+					State = 247;
 					_la = TokenStream.LA(1);
 					if ( !(_la==LOCAL || _la==SESSION) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1782,26 +1863,26 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 245;
+				State = 250;
 				Match(TIME);
-				State = 246;
+				State = 251;
 				Match(ZONE);
-				State = 247;
+				State = 252;
 				setValue();
 				}
 				break;
-			case 23:
+			case 25:
 				_localctx = new SetVariableContext(_localctx);
-				EnterOuterAlt(_localctx, 23);
+				EnterOuterAlt(_localctx, 25);
 				{
-				State = 248;
+				State = 253;
 				Match(SET);
-				State = 250;
+				State = 255;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,24,Context) ) {
 				case 1:
 					{
-					State = 249;
+					State = 254;
 					_la = TokenStream.LA(1);
 					if ( !(_la==LOCAL || _la==SESSION) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1813,9 +1894,9 @@ public partial class QuerySqlParser : Parser {
 					}
 					break;
 				}
-				State = 252;
+				State = 257;
 				qualifiedName();
-				State = 253;
+				State = 258;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TO || _la==EQ) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1824,32 +1905,32 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 263;
+				State = 268;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,26,Context) ) {
 				case 1:
 					{
-					State = 254;
+					State = 259;
 					Match(DEFAULT);
 					}
 					break;
 				case 2:
 					{
-					State = 255;
-					setValue();
 					State = 260;
+					setValue();
+					State = 265;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 256;
+						State = 261;
 						Match(COMMA);
-						State = 257;
+						State = 262;
 						setValue();
 						}
 						}
-						State = 262;
+						State = 267;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
@@ -1858,23 +1939,23 @@ public partial class QuerySqlParser : Parser {
 				}
 				}
 				break;
-			case 24:
+			case 26:
 				_localctx = new BeginTransactionContext(_localctx);
-				EnterOuterAlt(_localctx, 24);
+				EnterOuterAlt(_localctx, 26);
 				{
-				State = 271;
+				State = 276;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case BEGIN:
 					{
-					State = 265;
+					State = 270;
 					Match(BEGIN);
-					State = 267;
+					State = 272;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==TRANSACTION || _la==WORK) {
 						{
-						State = 266;
+						State = 271;
 						_la = TokenStream.LA(1);
 						if ( !(_la==TRANSACTION || _la==WORK) ) {
 						ErrorHandler.RecoverInline(this);
@@ -1890,36 +1971,36 @@ public partial class QuerySqlParser : Parser {
 					break;
 				case START:
 					{
-					State = 269;
+					State = 274;
 					Match(START);
-					State = 270;
+					State = 275;
 					Match(TRANSACTION);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 276;
+				State = 281;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==ISOLATION || _la==READ) {
 					{
 					{
-					State = 273;
+					State = 278;
 					transactionMode();
 					}
 					}
-					State = 278;
+					State = 283;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 				break;
-			case 25:
+			case 27:
 				_localctx = new CommitTransactionContext(_localctx);
-				EnterOuterAlt(_localctx, 25);
+				EnterOuterAlt(_localctx, 27);
 				{
-				State = 279;
+				State = 284;
 				_la = TokenStream.LA(1);
 				if ( !(_la==COMMIT || _la==END) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1928,12 +2009,12 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 281;
+				State = 286;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==TRANSACTION || _la==WORK) {
 					{
-					State = 280;
+					State = 285;
 					_la = TokenStream.LA(1);
 					if ( !(_la==TRANSACTION || _la==WORK) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1947,11 +2028,11 @@ public partial class QuerySqlParser : Parser {
 
 				}
 				break;
-			case 26:
+			case 28:
 				_localctx = new RollbackTransactionContext(_localctx);
-				EnterOuterAlt(_localctx, 26);
+				EnterOuterAlt(_localctx, 28);
 				{
-				State = 283;
+				State = 288;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ABORT || _la==ROLLBACK) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1960,12 +2041,12 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 285;
+				State = 290;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==TRANSACTION || _la==WORK) {
 					{
-					State = 284;
+					State = 289;
 					_la = TokenStream.LA(1);
 					if ( !(_la==TRANSACTION || _la==WORK) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1979,15 +2060,15 @@ public partial class QuerySqlParser : Parser {
 
 				}
 				break;
-			case 27:
+			case 29:
 				_localctx = new DiscardContext(_localctx);
-				EnterOuterAlt(_localctx, 27);
+				EnterOuterAlt(_localctx, 29);
 				{
-				State = 287;
+				State = 292;
 				Match(DISCARD);
-				State = 288;
+				State = 293;
 				_la = TokenStream.LA(1);
-				if ( !(_la==ALL || ((((_la - 95)) & ~0x3f) == 0 && ((1L << (_la - 95)) & 3221356545L) != 0)) ) {
+				if ( !(_la==ALL || ((((_la - 97)) & ~0x3f) == 0 && ((1L << (_la - 97)) & 3221356545L) != 0)) ) {
 				ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -1996,359 +2077,383 @@ public partial class QuerySqlParser : Parser {
 				}
 				}
 				break;
-			case 28:
+			case 30:
 				_localctx = new CreateStreamContext(_localctx);
-				EnterOuterAlt(_localctx, 28);
+				EnterOuterAlt(_localctx, 30);
 				{
-				State = 289;
+				State = 294;
 				Match(CREATE);
-				State = 292;
+				State = 297;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 290;
+					State = 295;
 					Match(OR);
-					State = 291;
+					State = 296;
 					Match(REPLACE);
 					}
 				}
 
-				State = 295;
+				State = 300;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==SOURCE) {
 					{
-					State = 294;
+					State = 299;
 					Match(SOURCE);
 					}
 				}
 
-				State = 297;
+				State = 302;
 				Match(STREAM);
-				State = 301;
+				State = 306;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 298;
+					State = 303;
 					Match(IF);
-					State = 299;
+					State = 304;
 					Match(NOT);
-					State = 300;
+					State = 305;
 					Match(EXISTS);
 					}
 				}
 
-				State = 303;
+				State = 308;
 				qualifiedName();
-				State = 305;
+				State = 310;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 304;
+					State = 309;
 					tableElements();
 					}
 				}
 
-				State = 309;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==WITH) {
-					{
-					State = 307;
-					Match(WITH);
-					State = 308;
-					tableProperties();
-					}
-				}
-
-				}
-				break;
-			case 29:
-				_localctx = new CreateTableContext(_localctx);
-				EnterOuterAlt(_localctx, 29);
-				{
-				State = 311;
-				Match(CREATE);
 				State = 314;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if (_la==OR) {
-					{
-					State = 312;
-					Match(OR);
-					State = 313;
-					Match(REPLACE);
-					}
-				}
-
-				State = 317;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==SOURCE) {
-					{
-					State = 316;
-					Match(SOURCE);
-					}
-				}
-
-				State = 319;
-				Match(TABLE);
-				State = 323;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==IF) {
-					{
-					State = 320;
-					Match(IF);
-					State = 321;
-					Match(NOT);
-					State = 322;
-					Match(EXISTS);
-					}
-				}
-
-				State = 325;
-				qualifiedName();
-				State = 327;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==LPAREN) {
-					{
-					State = 326;
-					tableElements();
-					}
-				}
-
-				State = 331;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 329;
+					State = 312;
 					Match(WITH);
-					State = 330;
+					State = 313;
 					tableProperties();
 					}
 				}
 
 				}
 				break;
-			case 30:
-				_localctx = new CreateStreamAsContext(_localctx);
-				EnterOuterAlt(_localctx, 30);
+			case 31:
+				_localctx = new CreateTableContext(_localctx);
+				EnterOuterAlt(_localctx, 31);
 				{
-				State = 333;
+				State = 316;
 				Match(CREATE);
-				State = 336;
+				State = 319;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 334;
+					State = 317;
 					Match(OR);
-					State = 335;
+					State = 318;
 					Match(REPLACE);
 					}
 				}
 
-				State = 338;
-				Match(STREAM);
-				State = 342;
+				State = 322;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==SOURCE) {
+					{
+					State = 321;
+					Match(SOURCE);
+					}
+				}
+
+				State = 324;
+				Match(TABLE);
+				State = 328;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 339;
+					State = 325;
 					Match(IF);
-					State = 340;
+					State = 326;
 					Match(NOT);
-					State = 341;
+					State = 327;
 					Match(EXISTS);
 					}
 				}
 
-				State = 344;
+				State = 330;
 				qualifiedName();
-				State = 347;
+				State = 332;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==LPAREN) {
+					{
+					State = 331;
+					tableElements();
+					}
+				}
+
+				State = 336;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 345;
+					State = 334;
 					Match(WITH);
-					State = 346;
+					State = 335;
 					tableProperties();
+					}
+				}
+
+				}
+				break;
+			case 32:
+				_localctx = new CreateStreamAsContext(_localctx);
+				EnterOuterAlt(_localctx, 32);
+				{
+				State = 338;
+				Match(CREATE);
+				State = 341;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==OR) {
+					{
+					State = 339;
+					Match(OR);
+					State = 340;
+					Match(REPLACE);
+					}
+				}
+
+				State = 343;
+				Match(STREAM);
+				State = 347;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==IF) {
+					{
+					State = 344;
+					Match(IF);
+					State = 345;
+					Match(NOT);
+					State = 346;
+					Match(EXISTS);
 					}
 				}
 
 				State = 349;
+				qualifiedName();
+				State = 352;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==WITH) {
+					{
+					State = 350;
+					Match(WITH);
+					State = 351;
+					tableProperties();
+					}
+				}
+
+				State = 354;
 				Match(AS);
-				State = 350;
+				State = 355;
 				query();
 				}
 				break;
-			case 31:
+			case 33:
 				_localctx = new CreateTableAsContext(_localctx);
-				EnterOuterAlt(_localctx, 31);
+				EnterOuterAlt(_localctx, 33);
 				{
-				State = 352;
+				State = 357;
 				Match(CREATE);
-				State = 355;
+				State = 360;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 353;
+					State = 358;
 					Match(OR);
-					State = 354;
+					State = 359;
 					Match(REPLACE);
 					}
 				}
 
-				State = 357;
+				State = 362;
 				Match(TABLE);
-				State = 361;
+				State = 366;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 358;
+					State = 363;
 					Match(IF);
-					State = 359;
-					Match(NOT);
-					State = 360;
-					Match(EXISTS);
-					}
-				}
-
-				State = 363;
-				qualifiedName();
-				State = 366;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==WITH) {
-					{
 					State = 364;
-					Match(WITH);
+					Match(NOT);
 					State = 365;
-					tableProperties();
+					Match(EXISTS);
 					}
 				}
 
 				State = 368;
-				Match(AS);
-				State = 369;
-				query();
-				}
-				break;
-			case 32:
-				_localctx = new CreateTypeContext(_localctx);
-				EnterOuterAlt(_localctx, 32);
-				{
-				State = 371;
-				Match(CREATE);
-				State = 372;
-				Match(TYPE);
-				State = 376;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==IF) {
-					{
-					State = 373;
-					Match(IF);
-					State = 374;
-					Match(NOT);
-					State = 375;
-					Match(EXISTS);
-					}
-				}
-
-				State = 378;
-				identifier();
-				State = 379;
-				Match(AS);
-				State = 380;
-				type(0);
-				}
-				break;
-			case 33:
-				_localctx = new InsertIntoContext(_localctx);
-				EnterOuterAlt(_localctx, 33);
-				{
-				State = 382;
-				Match(INSERT);
-				State = 383;
-				Match(INTO);
-				State = 384;
 				qualifiedName();
-				State = 387;
+				State = 371;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 385;
+					State = 369;
 					Match(WITH);
-					State = 386;
+					State = 370;
 					tableProperties();
 					}
 				}
 
-				State = 389;
+				State = 373;
+				Match(AS);
+				State = 374;
 				query();
 				}
 				break;
 			case 34:
-				_localctx = new InsertValuesContext(_localctx);
+				_localctx = new CreateTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 34);
 				{
-				State = 391;
+				State = 376;
+				Match(CREATE);
+				State = 377;
+				Match(TYPE);
+				State = 381;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==IF) {
+					{
+					State = 378;
+					Match(IF);
+					State = 379;
+					Match(NOT);
+					State = 380;
+					Match(EXISTS);
+					}
+				}
+
+				State = 383;
+				identifier();
+				State = 384;
+				Match(AS);
+				State = 385;
+				type(0);
+				}
+				break;
+			case 35:
+				_localctx = new InsertIntoContext(_localctx);
+				EnterOuterAlt(_localctx, 35);
+				{
+				State = 387;
 				Match(INSERT);
-				State = 392;
+				State = 388;
 				Match(INTO);
-				State = 393;
+				State = 389;
 				qualifiedName();
-				State = 395;
+				State = 392;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==WITH) {
+					{
+					State = 390;
+					Match(WITH);
+					State = 391;
+					tableProperties();
+					}
+				}
+
+				State = 394;
+				query();
+				}
+				break;
+			case 36:
+				_localctx = new InsertValuesContext(_localctx);
+				EnterOuterAlt(_localctx, 36);
+				{
+				State = 396;
+				Match(INSERT);
+				State = 397;
+				Match(INTO);
+				State = 398;
+				qualifiedName();
+				State = 400;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 394;
+					State = 399;
 					columnList();
 					}
 				}
 
-				State = 397;
+				State = 402;
 				Match(VALUES);
-				State = 398;
-				valuesRow();
 				State = 403;
+				valuesRow();
+				State = 408;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 399;
+					State = 404;
 					Match(COMMA);
-					State = 400;
+					State = 405;
 					valuesRow();
 					}
 					}
-					State = 405;
+					State = 410;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 				break;
-			case 35:
-				_localctx = new AlterSourceAddColumnsContext(_localctx);
-				EnterOuterAlt(_localctx, 35);
+			case 37:
+				_localctx = new DeleteRowsContext(_localctx);
+				EnterOuterAlt(_localctx, 37);
 				{
-				State = 406;
+				State = 411;
+				Match(DELETE);
+				State = 412;
+				Match(FROM);
+				State = 413;
+				qualifiedName();
+				State = 416;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==WHERE) {
+					{
+					State = 414;
+					Match(WHERE);
+					State = 415;
+					((DeleteRowsContext)_localctx).where = expression(0);
+					}
+				}
+
+				}
+				break;
+			case 38:
+				_localctx = new AlterSourceAddColumnsContext(_localctx);
+				EnterOuterAlt(_localctx, 38);
+				{
+				State = 418;
 				Match(ALTER);
-				State = 407;
+				State = 419;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2357,35 +2462,35 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 408;
+				State = 420;
 				qualifiedName();
-				State = 409;
+				State = 421;
 				alterColumn();
-				State = 414;
+				State = 426;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 410;
+					State = 422;
 					Match(COMMA);
-					State = 411;
+					State = 423;
 					alterColumn();
 					}
 					}
-					State = 416;
+					State = 428;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 				break;
-			case 36:
+			case 39:
 				_localctx = new AlterSourceSetPropertiesContext(_localctx);
-				EnterOuterAlt(_localctx, 36);
+				EnterOuterAlt(_localctx, 39);
 				{
-				State = 417;
+				State = 429;
 				Match(ALTER);
-				State = 418;
+				State = 430;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2394,11 +2499,11 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 419;
+				State = 431;
 				qualifiedName();
-				State = 420;
+				State = 432;
 				Match(SET);
-				State = 421;
+				State = 433;
 				tableProperties();
 				}
 				break;
@@ -2447,17 +2552,17 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 434;
+			State = 446;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ISOLATION:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 425;
+				State = 437;
 				Match(ISOLATION);
-				State = 426;
+				State = 438;
 				Match(LEVEL);
-				State = 428;
+				State = 440;
 				ErrorHandler.Sync(this);
 				_alt = 1;
 				do {
@@ -2465,7 +2570,7 @@ public partial class QuerySqlParser : Parser {
 					case 1:
 						{
 						{
-						State = 427;
+						State = 439;
 						identifier();
 						}
 						}
@@ -2473,18 +2578,18 @@ public partial class QuerySqlParser : Parser {
 					default:
 						throw new NoViableAltException(this);
 					}
-					State = 430;
+					State = 442;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,54,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,55,Context);
 				} while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER );
 				}
 				break;
 			case READ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 432;
+				State = 444;
 				Match(READ);
-				State = 433;
+				State = 445;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ONLY || _la==WRITE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2541,7 +2646,7 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 8, RULE_setValue);
 		int _la;
 		try {
-			State = 445;
+			State = 457;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MINUS:
@@ -2550,30 +2655,32 @@ public partial class QuerySqlParser : Parser {
 			case DOUBLE_VALUE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 437;
+				State = 449;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==MINUS) {
 					{
-					State = 436;
+					State = 448;
 					Match(MINUS);
 					}
 				}
 
-				State = 439;
+				State = 451;
 				number();
 				}
 				break;
 			case STRING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 440;
+				State = 452;
 				Match(STRING);
 				}
 				break;
 			case ABORT:
 			case ADD:
 			case ADVANCE:
+			case ARCHIVALS:
+			case ARCHIVE:
 			case BEGIN:
 			case BEGINNING:
 			case CHANGES:
@@ -2661,28 +2768,28 @@ public partial class QuerySqlParser : Parser {
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 441;
+				State = 453;
 				identifier();
 				}
 				break;
 			case TRUE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 442;
+				State = 454;
 				Match(TRUE);
 				}
 				break;
 			case FALSE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 443;
+				State = 455;
 				Match(FALSE);
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 444;
+				State = 456;
 				Match(ON);
 				}
 				break;
@@ -2735,27 +2842,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 447;
+			State = 459;
 			Match(LPAREN);
-			State = 448;
+			State = 460;
 			tableElement();
-			State = 453;
+			State = 465;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 449;
+				State = 461;
 				Match(COMMA);
-				State = 450;
+				State = 462;
 				tableElement();
 				}
 				}
-				State = 455;
+				State = 467;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 456;
+			State = 468;
 			Match(RPAREN);
 			}
 		}
@@ -2801,16 +2908,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 458;
+			State = 470;
 			identifier();
-			State = 459;
+			State = 471;
 			type(0);
-			State = 461;
+			State = 473;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (((((_la - 53)) & ~0x3f) == 0 && ((1L << (_la - 53)) & 17592186109955L) != 0)) {
+			if (((((_la - 55)) & ~0x3f) == 0 && ((1L << (_la - 55)) & 17592186109955L) != 0)) {
 				{
-				State = 460;
+				State = 472;
 				columnConstraint();
 				}
 			}
@@ -2854,42 +2961,42 @@ public partial class QuerySqlParser : Parser {
 		ColumnConstraintContext _localctx = new ColumnConstraintContext(Context, State);
 		EnterRule(_localctx, 14, RULE_columnConstraint);
 		try {
-			State = 471;
+			State = 483;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case KEY:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 463;
+				State = 475;
 				Match(KEY);
 				}
 				break;
 			case PRIMARY:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 464;
+				State = 476;
 				Match(PRIMARY);
-				State = 465;
+				State = 477;
 				Match(KEY);
 				}
 				break;
 			case HEADERS:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 466;
+				State = 478;
 				Match(HEADERS);
 				}
 				break;
 			case HEADER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 467;
+				State = 479;
 				Match(HEADER);
-				State = 468;
+				State = 480;
 				Match(LPAREN);
-				State = 469;
+				State = 481;
 				Match(STRING);
-				State = 470;
+				State = 482;
 				Match(RPAREN);
 				}
 				break;
@@ -2937,21 +3044,21 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 473;
+			State = 485;
 			Match(ADD);
-			State = 475;
+			State = 487;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,61,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,62,Context) ) {
 			case 1:
 				{
-				State = 474;
+				State = 486;
 				Match(COLUMN);
 				}
 				break;
 			}
-			State = 477;
+			State = 489;
 			identifier();
-			State = 478;
+			State = 490;
 			type(0);
 			}
 		}
@@ -3000,27 +3107,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 480;
+			State = 492;
 			Match(LPAREN);
-			State = 481;
+			State = 493;
 			tableProperty();
-			State = 486;
+			State = 498;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 482;
+				State = 494;
 				Match(COMMA);
-				State = 483;
+				State = 495;
 				tableProperty();
 				}
 				}
-				State = 488;
+				State = 500;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 489;
+			State = 501;
 			Match(RPAREN);
 			}
 		}
@@ -3037,13 +3144,15 @@ public partial class QuerySqlParser : Parser {
 
 	public partial class TablePropertyContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EQ() { return GetToken(QuerySqlParser.EQ, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public LiteralContext literal() {
-			return GetRuleContext<LiteralContext>(0);
-		}
 		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
 			return GetRuleContext<IdentifierContext>(0);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING() { return GetToken(QuerySqlParser.STRING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public LiteralContext literal() {
+			return GetRuleContext<LiteralContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MINUS() { return GetToken(QuerySqlParser.MINUS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INTEGER_VALUE() { return GetToken(QuerySqlParser.INTEGER_VALUE, 0); }
 		public TablePropertyContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -3064,12 +3173,14 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 493;
+			State = 505;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
 			case ADD:
 			case ADVANCE:
+			case ARCHIVALS:
+			case ARCHIVE:
 			case BEGIN:
 			case BEGINNING:
 			case CHANGES:
@@ -3156,23 +3267,51 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 491;
+				State = 503;
 				identifier();
 				}
 				break;
 			case STRING:
 				{
-				State = 492;
+				State = 504;
 				Match(STRING);
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 495;
+			State = 507;
 			Match(EQ);
-			State = 496;
-			literal();
+			State = 511;
+			ErrorHandler.Sync(this);
+			switch (TokenStream.LA(1)) {
+			case DATE:
+			case FALSE:
+			case INTERVAL:
+			case NULL:
+			case TIME:
+			case TIMESTAMP:
+			case TRUE:
+			case STRING:
+			case INTEGER_VALUE:
+			case DECIMAL_VALUE:
+			case DOUBLE_VALUE:
+				{
+				State = 508;
+				literal();
+				}
+				break;
+			case MINUS:
+				{
+				State = 509;
+				Match(MINUS);
+				State = 510;
+				Match(INTEGER_VALUE);
+				}
+				break;
+			default:
+				throw new NoViableAltException(this);
+			}
 			}
 		}
 		catch (RecognitionException re) {
@@ -3220,27 +3359,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 498;
+			State = 513;
 			Match(LPAREN);
-			State = 499;
+			State = 514;
 			identifier();
-			State = 504;
+			State = 519;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 500;
+				State = 515;
 				Match(COMMA);
-				State = 501;
+				State = 516;
 				identifier();
 				}
 				}
-				State = 506;
+				State = 521;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 507;
+			State = 522;
 			Match(RPAREN);
 			}
 		}
@@ -3289,27 +3428,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 509;
+			State = 524;
 			Match(LPAREN);
-			State = 510;
+			State = 525;
 			expression(0);
-			State = 515;
+			State = 530;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 511;
+				State = 526;
 				Match(COMMA);
-				State = 512;
+				State = 527;
 				expression(0);
 				}
 				}
-				State = 517;
+				State = 532;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 518;
+			State = 533;
 			Match(RPAREN);
 			}
 		}
@@ -3361,44 +3500,44 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 520;
+			State = 535;
 			queryTerm(0);
-			State = 522;
+			State = 537;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 521;
+				State = 536;
 				orderBy();
 				}
 			}
 
-			State = 525;
+			State = 540;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==EMIT) {
 				{
-				State = 524;
+				State = 539;
 				emitClause();
 				}
 			}
 
-			State = 528;
+			State = 543;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LIMIT) {
 				{
-				State = 527;
+				State = 542;
 				limitClause();
 				}
 			}
 
-			State = 531;
+			State = 546;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==OFFSET) {
 				{
-				State = 530;
+				State = 545;
 				offsetClause();
 				}
 			}
@@ -3485,13 +3624,13 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 534;
+			State = 549;
 			queryPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 544;
+			State = 559;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,71,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,73,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -3502,9 +3641,9 @@ public partial class QuerySqlParser : Parser {
 					_localctx = new SetOperationContext(new QueryTermContext(_parentctx, _parentState));
 					((SetOperationContext)_localctx).left = _prevctx;
 					PushNewRecursionContext(_localctx, _startState, RULE_queryTerm);
-					State = 536;
+					State = 551;
 					if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-					State = 537;
+					State = 552;
 					((SetOperationContext)_localctx).@operator = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==EXCEPT || _la==INTERSECT || _la==UNION) ) {
@@ -3514,24 +3653,24 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 539;
+					State = 554;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ALL) {
 						{
-						State = 538;
+						State = 553;
 						Match(ALL);
 						}
 					}
 
-					State = 541;
+					State = 556;
 					((SetOperationContext)_localctx).right = queryTerm(2);
 					}
 					}
 				}
-				State = 546;
+				State = 561;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,71,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,73,Context);
 			}
 			}
 		}
@@ -3631,21 +3770,21 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 609;
+			State = 624;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SELECT:
 				_localctx = new QuerySpecificationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 547;
+				State = 562;
 				Match(SELECT);
-				State = 549;
+				State = 564;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ALL || _la==DISTINCT) {
 					{
-					State = 548;
+					State = 563;
 					_la = TokenStream.LA(1);
 					if ( !(_la==ALL || _la==DISTINCT) ) {
 					ErrorHandler.RecoverInline(this);
@@ -3657,154 +3796,154 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 551;
+				State = 566;
 				selectItem();
-				State = 556;
+				State = 571;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,73,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,75,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 552;
+						State = 567;
 						Match(COMMA);
-						State = 553;
+						State = 568;
 						selectItem();
 						}
 						}
 					}
-					State = 558;
+					State = 573;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,73,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,75,Context);
 				}
-				State = 568;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,75,Context) ) {
-				case 1:
-					{
-					State = 559;
-					Match(FROM);
-					State = 560;
-					relation(0);
-					State = 565;
-					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,74,Context);
-					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
-						if ( _alt==1 ) {
-							{
-							{
-							State = 561;
-							Match(COMMA);
-							State = 562;
-							relation(0);
-							}
-							}
-						}
-						State = 567;
-						ErrorHandler.Sync(this);
-						_alt = Interpreter.AdaptivePredict(TokenStream,74,Context);
-					}
-					}
-					break;
-				}
-				State = 571;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,76,Context) ) {
-				case 1:
-					{
-					State = 570;
-					windowClause();
-					}
-					break;
-				}
-				State = 575;
+				State = 583;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,77,Context) ) {
 				case 1:
 					{
-					State = 573;
-					Match(WHERE);
 					State = 574;
-					((QuerySpecificationContext)_localctx).where = expression(0);
-					}
-					break;
-				}
-				State = 587;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,79,Context) ) {
-				case 1:
-					{
-					State = 577;
-					Match(GROUP);
-					State = 578;
-					Match(BY);
-					State = 579;
-					((QuerySpecificationContext)_localctx)._expression = expression(0);
-					((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 584;
+					Match(FROM);
+					State = 575;
+					relation(0);
+					State = 580;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,78,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,76,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 580;
+							State = 576;
 							Match(COMMA);
-							State = 581;
+							State = 577;
+							relation(0);
+							}
+							}
+						}
+						State = 582;
+						ErrorHandler.Sync(this);
+						_alt = Interpreter.AdaptivePredict(TokenStream,76,Context);
+					}
+					}
+					break;
+				}
+				State = 586;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,78,Context) ) {
+				case 1:
+					{
+					State = 585;
+					windowClause();
+					}
+					break;
+				}
+				State = 590;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,79,Context) ) {
+				case 1:
+					{
+					State = 588;
+					Match(WHERE);
+					State = 589;
+					((QuerySpecificationContext)_localctx).where = expression(0);
+					}
+					break;
+				}
+				State = 602;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,81,Context) ) {
+				case 1:
+					{
+					State = 592;
+					Match(GROUP);
+					State = 593;
+					Match(BY);
+					State = 594;
+					((QuerySpecificationContext)_localctx)._expression = expression(0);
+					((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
+					State = 599;
+					ErrorHandler.Sync(this);
+					_alt = Interpreter.AdaptivePredict(TokenStream,80,Context);
+					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
+						if ( _alt==1 ) {
+							{
+							{
+							State = 595;
+							Match(COMMA);
+							State = 596;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 586;
+						State = 601;
 						ErrorHandler.Sync(this);
-						_alt = Interpreter.AdaptivePredict(TokenStream,78,Context);
+						_alt = Interpreter.AdaptivePredict(TokenStream,80,Context);
 					}
 					}
 					break;
 				}
-				State = 591;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,80,Context) ) {
-				case 1:
-					{
-					State = 589;
-					Match(HAVING);
-					State = 590;
-					((QuerySpecificationContext)_localctx).having = expression(0);
-					}
-					break;
-				}
-				State = 603;
+				State = 606;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,82,Context) ) {
 				case 1:
 					{
-					State = 593;
+					State = 604;
+					Match(HAVING);
+					State = 605;
+					((QuerySpecificationContext)_localctx).having = expression(0);
+					}
+					break;
+				}
+				State = 618;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,84,Context) ) {
+				case 1:
+					{
+					State = 608;
 					Match(PARTITION);
-					State = 594;
+					State = 609;
 					Match(BY);
-					State = 595;
+					State = 610;
 					((QuerySpecificationContext)_localctx)._expression = expression(0);
 					((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 600;
+					State = 615;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,81,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,83,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 596;
+							State = 611;
 							Match(COMMA);
-							State = 597;
+							State = 612;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 602;
+						State = 617;
 						ErrorHandler.Sync(this);
-						_alt = Interpreter.AdaptivePredict(TokenStream,81,Context);
+						_alt = Interpreter.AdaptivePredict(TokenStream,83,Context);
 					}
 					}
 					break;
@@ -3815,11 +3954,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedQueryContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 605;
+				State = 620;
 				Match(LPAREN);
-				State = 606;
+				State = 621;
 				query();
-				State = 607;
+				State = 622;
 				Match(RPAREN);
 				}
 				break;
@@ -3872,25 +4011,25 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 611;
+			State = 626;
 			Match(ORDER);
-			State = 612;
+			State = 627;
 			Match(BY);
-			State = 613;
+			State = 628;
 			sortItem();
-			State = 618;
+			State = 633;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 614;
+				State = 629;
 				Match(COMMA);
-				State = 615;
+				State = 630;
 				sortItem();
 				}
 				}
-				State = 620;
+				State = 635;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -3939,14 +4078,14 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 621;
+			State = 636;
 			expression(0);
-			State = 623;
+			State = 638;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ASC || _la==DESC) {
 				{
-				State = 622;
+				State = 637;
 				_localctx.ordering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ASC || _la==DESC) ) {
@@ -3959,14 +4098,14 @@ public partial class QuerySqlParser : Parser {
 				}
 			}
 
-			State = 627;
+			State = 642;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==NULLS) {
 				{
-				State = 625;
+				State = 640;
 				Match(NULLS);
-				State = 626;
+				State = 641;
 				_localctx.nullOrdering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==FIRST || _la==LAST) ) {
@@ -4017,9 +4156,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 629;
+			State = 644;
 			Match(EMIT);
-			State = 630;
+			State = 645;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CHANGES || _la==FINAL) ) {
 			ErrorHandler.RecoverInline(this);
@@ -4067,14 +4206,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 632;
+			State = 647;
 			Match(LIMIT);
-			State = 635;
+			State = 650;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
 			case ADD:
 			case ADVANCE:
+			case ARCHIVALS:
+			case ARCHIVE:
 			case ARRAY:
 			case BEGIN:
 			case BEGINNING:
@@ -4180,13 +4321,13 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 633;
+				State = 648;
 				expression(0);
 				}
 				break;
 			case ALL:
 				{
-				State = 634;
+				State = 649;
 				Match(ALL);
 				}
 				break;
@@ -4234,16 +4375,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 637;
+			State = 652;
 			Match(OFFSET);
-			State = 638;
+			State = 653;
 			expression(0);
-			State = 640;
+			State = 655;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ROW || _la==ROWS) {
 				{
-				State = 639;
+				State = 654;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ROW || _la==ROWS) ) {
 				ErrorHandler.RecoverInline(this);
@@ -4297,48 +4438,48 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 42, RULE_selectItem);
 		int _la;
 		try {
-			State = 654;
+			State = 669;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,91,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,93,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 642;
+				State = 657;
 				Match(ASTERISK);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 643;
+				State = 658;
 				identifier();
-				State = 644;
+				State = 659;
 				Match(DOT);
-				State = 645;
+				State = 660;
 				Match(ASTERISK);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 647;
+				State = 662;
 				expression(0);
-				State = 652;
+				State = 667;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,90,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,92,Context) ) {
 				case 1:
 					{
-					State = 649;
+					State = 664;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==AS) {
 						{
-						State = 648;
+						State = 663;
 						Match(AS);
 						}
 					}
 
-					State = 651;
+					State = 666;
 					identifier();
 					}
 					break;
@@ -4450,51 +4591,51 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 657;
+			State = 672;
 			relationPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 675;
+			State = 690;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,95,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,97,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 673;
+					State = 688;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,94,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,96,Context) ) {
 					case 1:
 						{
 						_localctx = new JoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((JoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 659;
+						State = 674;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 660;
+						State = 675;
 						joinType();
-						State = 661;
+						State = 676;
 						Match(JOIN);
-						State = 662;
+						State = 677;
 						((JoinRelationContext)_localctx).right = relationPrimary();
-						State = 664;
+						State = 679;
 						ErrorHandler.Sync(this);
-						switch ( Interpreter.AdaptivePredict(TokenStream,92,Context) ) {
+						switch ( Interpreter.AdaptivePredict(TokenStream,94,Context) ) {
 						case 1:
 							{
-							State = 663;
+							State = 678;
 							withinClause();
 							}
 							break;
 						}
-						State = 667;
+						State = 682;
 						ErrorHandler.Sync(this);
-						switch ( Interpreter.AdaptivePredict(TokenStream,93,Context) ) {
+						switch ( Interpreter.AdaptivePredict(TokenStream,95,Context) ) {
 						case 1:
 							{
-							State = 666;
+							State = 681;
 							joinCriteria();
 							}
 							break;
@@ -4506,22 +4647,22 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new CrossJoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((CrossJoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 669;
+						State = 684;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 670;
+						State = 685;
 						Match(CROSS);
-						State = 671;
+						State = 686;
 						Match(JOIN);
-						State = 672;
+						State = 687;
 						((CrossJoinRelationContext)_localctx).right = relationPrimary();
 						}
 						break;
 					}
 					}
 				}
-				State = 677;
+				State = 692;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,95,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,97,Context);
 			}
 			}
 		}
@@ -4561,19 +4702,19 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 46, RULE_joinType);
 		int _la;
 		try {
-			State = 693;
+			State = 708;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INNER:
 			case JOIN:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 679;
+				State = 694;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INNER) {
 					{
-					State = 678;
+					State = 693;
 					Match(INNER);
 					}
 				}
@@ -4583,14 +4724,14 @@ public partial class QuerySqlParser : Parser {
 			case LEFT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 681;
+				State = 696;
 				Match(LEFT);
-				State = 683;
+				State = 698;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 682;
+					State = 697;
 					Match(OUTER);
 					}
 				}
@@ -4600,14 +4741,14 @@ public partial class QuerySqlParser : Parser {
 			case RIGHT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 685;
+				State = 700;
 				Match(RIGHT);
-				State = 687;
+				State = 702;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 686;
+					State = 701;
 					Match(OUTER);
 					}
 				}
@@ -4617,14 +4758,14 @@ public partial class QuerySqlParser : Parser {
 			case FULL:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 689;
+				State = 704;
 				Match(FULL);
-				State = 691;
+				State = 706;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 690;
+					State = 705;
 					Match(OUTER);
 					}
 				}
@@ -4683,44 +4824,44 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 48, RULE_joinCriteria);
 		int _la;
 		try {
-			State = 709;
+			State = 724;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ON:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 695;
+				State = 710;
 				Match(ON);
-				State = 696;
+				State = 711;
 				expression(0);
 				}
 				break;
 			case USING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 697;
+				State = 712;
 				Match(USING);
-				State = 698;
+				State = 713;
 				Match(LPAREN);
-				State = 699;
+				State = 714;
 				identifier();
-				State = 704;
+				State = 719;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 700;
+					State = 715;
 					Match(COMMA);
-					State = 701;
+					State = 716;
 					identifier();
 					}
 					}
-					State = 706;
+					State = 721;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 707;
+				State = 722;
 				Match(RPAREN);
 				}
 				break;
@@ -4773,48 +4914,48 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 711;
+			State = 726;
 			Match(WITHIN);
-			State = 723;
+			State = 738;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,103,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,105,Context) ) {
 			case 1:
 				{
-				State = 712;
+				State = 727;
 				duration();
 				}
 				break;
 			case 2:
 				{
-				State = 713;
+				State = 728;
 				Match(LPAREN);
-				State = 714;
+				State = 729;
 				duration();
-				State = 715;
+				State = 730;
 				Match(RPAREN);
 				}
 				break;
 			case 3:
 				{
-				State = 717;
+				State = 732;
 				Match(LPAREN);
-				State = 718;
+				State = 733;
 				duration();
-				State = 719;
+				State = 734;
 				Match(COMMA);
-				State = 720;
+				State = 735;
 				duration();
-				State = 721;
+				State = 736;
 				Match(RPAREN);
 				}
 				break;
 			}
-			State = 726;
+			State = 741;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,104,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,106,Context) ) {
 			case 1:
 				{
-				State = 725;
+				State = 740;
 				gracePeriod();
 				}
 				break;
@@ -4931,21 +5072,21 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 52, RULE_relationPrimary);
 		int _la;
 		try {
-			State = 765;
+			State = 780;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,111,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,113,Context) ) {
 			case 1:
 				_localctx = new TableRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 728;
+				State = 743;
 				qualifiedName();
-				State = 730;
+				State = 745;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,105,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,107,Context) ) {
 				case 1:
 					{
-					State = 729;
+					State = 744;
 					aliasClause();
 					}
 					break;
@@ -4956,18 +5097,18 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 732;
+				State = 747;
 				Match(LPAREN);
-				State = 733;
+				State = 748;
 				query();
-				State = 734;
+				State = 749;
 				Match(RPAREN);
-				State = 736;
+				State = 751;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,106,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,108,Context) ) {
 				case 1:
 					{
-					State = 735;
+					State = 750;
 					aliasClause();
 					}
 					break;
@@ -4978,44 +5119,44 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 738;
+				State = 753;
 				qualifiedName();
-				State = 739;
+				State = 754;
 				Match(LPAREN);
-				State = 748;
+				State = 763;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281262783032957198L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -586735698099308183L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 2301374697069136891L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125051132131829518L) != 0) || ((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & -586735698099308183L) != 0) || ((((_la - 131)) & ~0x3f) == 0 && ((1L << (_la - 131)) & 2301374697069136891L) != 0)) {
 					{
-					State = 740;
+					State = 755;
 					expression(0);
-					State = 745;
+					State = 760;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 741;
+						State = 756;
 						Match(COMMA);
-						State = 742;
+						State = 757;
 						expression(0);
 						}
 						}
-						State = 747;
+						State = 762;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 750;
+				State = 765;
 				Match(RPAREN);
-				State = 752;
+				State = 767;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,109,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,111,Context) ) {
 				case 1:
 					{
-					State = 751;
+					State = 766;
 					aliasClause();
 					}
 					break;
@@ -5026,27 +5167,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 754;
+				State = 769;
 				Match(LPAREN);
-				State = 755;
+				State = 770;
 				relation(0);
-				State = 760;
+				State = 775;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 756;
+					State = 771;
 					Match(COMMA);
-					State = 757;
+					State = 772;
 					relation(0);
 					}
 					}
-					State = 762;
+					State = 777;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 763;
+				State = 778;
 				Match(RPAREN);
 				}
 				break;
@@ -5092,24 +5233,24 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 768;
+			State = 783;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==AS) {
 				{
-				State = 767;
+				State = 782;
 				Match(AS);
 				}
 			}
 
-			State = 770;
+			State = 785;
 			identifier();
-			State = 772;
+			State = 787;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,113,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,115,Context) ) {
 			case 1:
 				{
-				State = 771;
+				State = 786;
 				columnList();
 				}
 				break;
@@ -5152,9 +5293,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 774;
+			State = 789;
 			Match(WINDOW);
-			State = 775;
+			State = 790;
 			windowExpression();
 			}
 		}
@@ -5259,36 +5400,36 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 58, RULE_windowExpression);
 		int _la;
 		try {
-			State = 816;
+			State = 831;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case TUMBLING:
 				_localctx = new TumblingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 777;
+				State = 792;
 				Match(TUMBLING);
-				State = 778;
+				State = 793;
 				Match(LPAREN);
-				State = 779;
+				State = 794;
 				Match(SIZE);
-				State = 780;
+				State = 795;
 				duration();
-				State = 784;
+				State = 799;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 781;
+					State = 796;
 					retentionOrGrace();
 					}
 					}
-					State = 786;
+					State = 801;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 787;
+				State = 802;
 				Match(RPAREN);
 				}
 				break;
@@ -5296,37 +5437,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new HoppingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 789;
+				State = 804;
 				Match(HOPPING);
-				State = 790;
+				State = 805;
 				Match(LPAREN);
-				State = 791;
+				State = 806;
 				Match(SIZE);
-				State = 792;
+				State = 807;
 				duration();
-				State = 793;
+				State = 808;
 				Match(COMMA);
-				State = 794;
+				State = 809;
 				Match(ADVANCE);
-				State = 795;
+				State = 810;
 				Match(BY);
-				State = 796;
+				State = 811;
 				duration();
-				State = 800;
+				State = 815;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 797;
+					State = 812;
 					retentionOrGrace();
 					}
 					}
-					State = 802;
+					State = 817;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 803;
+				State = 818;
 				Match(RPAREN);
 				}
 				break;
@@ -5334,27 +5475,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SessionWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 805;
+				State = 820;
 				Match(SESSION);
-				State = 806;
+				State = 821;
 				Match(LPAREN);
-				State = 807;
+				State = 822;
 				duration();
-				State = 811;
+				State = 826;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 808;
+					State = 823;
 					retentionOrGrace();
 					}
 					}
-					State = 813;
+					State = 828;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 814;
+				State = 829;
 				Match(RPAREN);
 				}
 				break;
@@ -5400,26 +5541,26 @@ public partial class QuerySqlParser : Parser {
 		RetentionOrGraceContext _localctx = new RetentionOrGraceContext(Context, State);
 		EnterRule(_localctx, 60, RULE_retentionOrGrace);
 		try {
-			State = 823;
+			State = 838;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,118,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,120,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 818;
+				State = 833;
 				Match(COMMA);
-				State = 819;
+				State = 834;
 				Match(RETENTION);
-				State = 820;
+				State = 835;
 				duration();
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 821;
+				State = 836;
 				Match(COMMA);
-				State = 822;
+				State = 837;
 				gracePeriod();
 				}
 				break;
@@ -5462,11 +5603,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 825;
+			State = 840;
 			Match(GRACE);
-			State = 826;
+			State = 841;
 			Match(PERIOD);
-			State = 827;
+			State = 842;
 			duration();
 			}
 		}
@@ -5506,9 +5647,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 829;
+			State = 844;
 			Match(INTEGER_VALUE);
-			State = 830;
+			State = 845;
 			timeUnit();
 			}
 		}
@@ -5555,9 +5696,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 832;
+			State = 847;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 216172782214447104L) != 0) || ((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 6442450959L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 864691128857788416L) != 0) || ((((_la - 80)) & ~0x3f) == 0 && ((1L << (_la - 80)) & 6442450959L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -5625,12 +5766,14 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 841;
+			State = 856;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
 			case ADD:
 			case ADVANCE:
+			case ARCHIVALS:
+			case ARCHIVE:
 			case ARRAY:
 			case BEGIN:
 			case BEGINNING:
@@ -5735,14 +5878,14 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 835;
+				State = 850;
 				valueExpression(0);
-				State = 837;
+				State = 852;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,119,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,121,Context) ) {
 				case 1:
 					{
-					State = 836;
+					State = 851;
 					predicate();
 					}
 					break;
@@ -5751,9 +5894,9 @@ public partial class QuerySqlParser : Parser {
 				break;
 			case NOT:
 				{
-				State = 839;
+				State = 854;
 				Match(NOT);
-				State = 840;
+				State = 855;
 				expression(3);
 				}
 				break;
@@ -5761,28 +5904,28 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 851;
+			State = 866;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,122,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,124,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 849;
+					State = 864;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,121,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,123,Context) ) {
 					case 1:
 						{
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 843;
+						State = 858;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 844;
+						State = 859;
 						_localctx.@operator = Match(AND);
-						State = 845;
+						State = 860;
 						_localctx.right = expression(3);
 						}
 						break;
@@ -5791,20 +5934,20 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 846;
+						State = 861;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 847;
+						State = 862;
 						_localctx.@operator = Match(OR);
-						State = 848;
+						State = 863;
 						_localctx.right = expression(2);
 						}
 						break;
 					}
 					}
 				}
-				State = 853;
+				State = 868;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,122,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,124,Context);
 			}
 			}
 		}
@@ -5985,16 +6128,16 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 70, RULE_predicate);
 		int _la;
 		try {
-			State = 918;
+			State = 933;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,132,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,134,Context) ) {
 			case 1:
 				_localctx = new ComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 854;
+				State = 869;
 				comparisonOperator();
-				State = 855;
+				State = 870;
 				((ComparisonContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6002,9 +6145,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QuantifiedComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 857;
+				State = 872;
 				comparisonOperator();
-				State = 858;
+				State = 873;
 				((QuantifiedComparisonContext)_localctx).quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ALL || _la==ANY || _la==SOME) ) {
@@ -6014,25 +6157,25 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 859;
+				State = 874;
 				Match(LPAREN);
-				State = 862;
+				State = 877;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,123,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,125,Context) ) {
 				case 1:
 					{
-					State = 860;
+					State = 875;
 					query();
 					}
 					break;
 				case 2:
 					{
-					State = 861;
+					State = 876;
 					expression(0);
 					}
 					break;
 				}
-				State = 864;
+				State = 879;
 				Match(RPAREN);
 				}
 				break;
@@ -6040,23 +6183,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BetweenContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 867;
+				State = 882;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 866;
+					State = 881;
 					Match(NOT);
 					}
 				}
 
-				State = 869;
+				State = 884;
 				Match(BETWEEN);
-				State = 870;
+				State = 885;
 				((BetweenContext)_localctx).lower = valueExpression(0);
-				State = 871;
+				State = 886;
 				Match(AND);
-				State = 872;
+				State = 887;
 				((BetweenContext)_localctx).upper = valueExpression(0);
 				}
 				break;
@@ -6064,69 +6207,29 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InSubqueryContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 875;
+				State = 890;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 874;
+					State = 889;
 					Match(NOT);
 					}
 				}
 
-				State = 877;
+				State = 892;
 				Match(IN);
-				State = 878;
+				State = 893;
 				Match(LPAREN);
-				State = 879;
+				State = 894;
 				query();
-				State = 880;
+				State = 895;
 				Match(RPAREN);
 				}
 				break;
 			case 5:
 				_localctx = new InListContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
-				{
-				State = 883;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==NOT) {
-					{
-					State = 882;
-					Match(NOT);
-					}
-				}
-
-				State = 885;
-				Match(IN);
-				State = 886;
-				Match(LPAREN);
-				State = 887;
-				expression(0);
-				State = 892;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				while (_la==COMMA) {
-					{
-					{
-					State = 888;
-					Match(COMMA);
-					State = 889;
-					expression(0);
-					}
-					}
-					State = 894;
-					ErrorHandler.Sync(this);
-					_la = TokenStream.LA(1);
-				}
-				State = 895;
-				Match(RPAREN);
-				}
-				break;
-			case 6:
-				_localctx = new LikeContext(_localctx);
-				EnterOuterAlt(_localctx, 6);
 				{
 				State = 898;
 				ErrorHandler.Sync(this);
@@ -6139,56 +6242,35 @@ public partial class QuerySqlParser : Parser {
 				}
 
 				State = 900;
-				_la = TokenStream.LA(1);
-				if ( !(_la==ILIKE || _la==LIKE) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
+				Match(IN);
 				State = 901;
-				((LikeContext)_localctx).pattern = valueExpression(0);
-				State = 904;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,129,Context) ) {
-				case 1:
-					{
-					State = 902;
-					Match(ESCAPE);
-					State = 903;
-					((LikeContext)_localctx).escape = Match(STRING);
-					}
-					break;
-				}
-				}
-				break;
-			case 7:
-				_localctx = new NullPredicateContext(_localctx);
-				EnterOuterAlt(_localctx, 7);
-				{
-				State = 906;
-				Match(IS);
-				State = 908;
+				Match(LPAREN);
+				State = 902;
+				expression(0);
+				State = 907;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if (_la==NOT) {
+				while (_la==COMMA) {
 					{
-					State = 907;
-					Match(NOT);
+					{
+					State = 903;
+					Match(COMMA);
+					State = 904;
+					expression(0);
 					}
+					}
+					State = 909;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
 				}
-
 				State = 910;
-				Match(NULL);
+				Match(RPAREN);
 				}
 				break;
-			case 8:
-				_localctx = new DistinctFromContext(_localctx);
-				EnterOuterAlt(_localctx, 8);
+			case 6:
+				_localctx = new LikeContext(_localctx);
+				EnterOuterAlt(_localctx, 6);
 				{
-				State = 911;
-				Match(IS);
 				State = 913;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
@@ -6200,10 +6282,71 @@ public partial class QuerySqlParser : Parser {
 				}
 
 				State = 915;
-				Match(DISTINCT);
+				_la = TokenStream.LA(1);
+				if ( !(_la==ILIKE || _la==LIKE) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
 				State = 916;
+				((LikeContext)_localctx).pattern = valueExpression(0);
+				State = 919;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,131,Context) ) {
+				case 1:
+					{
+					State = 917;
+					Match(ESCAPE);
+					State = 918;
+					((LikeContext)_localctx).escape = Match(STRING);
+					}
+					break;
+				}
+				}
+				break;
+			case 7:
+				_localctx = new NullPredicateContext(_localctx);
+				EnterOuterAlt(_localctx, 7);
+				{
+				State = 921;
+				Match(IS);
+				State = 923;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==NOT) {
+					{
+					State = 922;
+					Match(NOT);
+					}
+				}
+
+				State = 925;
+				Match(NULL);
+				}
+				break;
+			case 8:
+				_localctx = new DistinctFromContext(_localctx);
+				EnterOuterAlt(_localctx, 8);
+				{
+				State = 926;
+				Match(IS);
+				State = 928;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==NOT) {
+					{
+					State = 927;
+					Match(NOT);
+					}
+				}
+
+				State = 930;
+				Match(DISTINCT);
+				State = 931;
 				Match(FROM);
-				State = 917;
+				State = 932;
 				((DistinctFromContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6682,16 +6825,16 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1051;
+			State = 1066;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,148,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,150,Context) ) {
 			case 1:
 				{
 				_localctx = new LiteralExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 921;
+				State = 936;
 				literal();
 				}
 				break;
@@ -6700,7 +6843,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParameterContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 922;
+				State = 937;
 				Match(PARAMETER);
 				}
 				break;
@@ -6709,37 +6852,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SimpleCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 923;
+				State = 938;
 				Match(CASE);
-				State = 924;
+				State = 939;
 				((SimpleCaseContext)_localctx).operand = expression(0);
-				State = 926;
+				State = 941;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 925;
+					State = 940;
 					whenClause();
 					}
 					}
-					State = 928;
+					State = 943;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 932;
+				State = 947;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 930;
+					State = 945;
 					Match(ELSE);
-					State = 931;
+					State = 946;
 					((SimpleCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 934;
+				State = 949;
 				Match(END);
 				}
 				break;
@@ -6748,35 +6891,35 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SearchedCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 936;
+				State = 951;
 				Match(CASE);
-				State = 938;
+				State = 953;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 937;
+					State = 952;
 					whenClause();
 					}
 					}
-					State = 940;
+					State = 955;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 944;
+				State = 959;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 942;
+					State = 957;
 					Match(ELSE);
-					State = 943;
+					State = 958;
 					((SearchedCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 946;
+				State = 961;
 				Match(END);
 				}
 				break;
@@ -6785,17 +6928,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CastContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 948;
+				State = 963;
 				Match(CAST);
-				State = 949;
+				State = 964;
 				Match(LPAREN);
-				State = 950;
+				State = 965;
 				expression(0);
-				State = 951;
+				State = 966;
 				Match(AS);
-				State = 952;
+				State = 967;
 				type(0);
-				State = 953;
+				State = 968;
 				Match(RPAREN);
 				}
 				break;
@@ -6804,37 +6947,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArrayConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 955;
+				State = 970;
 				Match(ARRAY);
-				State = 956;
+				State = 971;
 				Match(LBRACKET);
-				State = 965;
+				State = 980;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281262783032957198L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -586735698099308183L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 2301374697069136891L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125051132131829518L) != 0) || ((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & -586735698099308183L) != 0) || ((((_la - 131)) & ~0x3f) == 0 && ((1L << (_la - 131)) & 2301374697069136891L) != 0)) {
 					{
-					State = 957;
+					State = 972;
 					expression(0);
-					State = 962;
+					State = 977;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 958;
+						State = 973;
 						Match(COMMA);
-						State = 959;
+						State = 974;
 						expression(0);
 						}
 						}
-						State = 964;
+						State = 979;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 967;
+				State = 982;
 				Match(RBRACKET);
 				}
 				break;
@@ -6843,13 +6986,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArraySubqueryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 968;
+				State = 983;
 				Match(ARRAY);
-				State = 969;
+				State = 984;
 				Match(LPAREN);
-				State = 970;
+				State = 985;
 				query();
-				State = 971;
+				State = 986;
 				Match(RPAREN);
 				}
 				break;
@@ -6858,37 +7001,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 973;
+				State = 988;
 				Match(MAP);
-				State = 974;
+				State = 989;
 				Match(LPAREN);
-				State = 983;
+				State = 998;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281262783032957198L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -586735698099308183L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 2301374697069136891L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125051132131829518L) != 0) || ((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & -586735698099308183L) != 0) || ((((_la - 131)) & ~0x3f) == 0 && ((1L << (_la - 131)) & 2301374697069136891L) != 0)) {
 					{
-					State = 975;
+					State = 990;
 					mapEntry();
-					State = 980;
+					State = 995;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 976;
+						State = 991;
 						Match(COMMA);
-						State = 977;
+						State = 992;
 						mapEntry();
 						}
 						}
-						State = 982;
+						State = 997;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 985;
+				State = 1000;
 				Match(RPAREN);
 				}
 				break;
@@ -6897,37 +7040,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 986;
+				State = 1001;
 				Match(STRUCT);
-				State = 987;
+				State = 1002;
 				Match(LPAREN);
-				State = 996;
+				State = 1011;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281252887428208654L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & -2415213768495170771L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 270215977646168439L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125011549712835342L) != 0) || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & -2415213768495170771L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 270215977646168439L) != 0)) {
 					{
-					State = 988;
+					State = 1003;
 					structField();
-					State = 993;
+					State = 1008;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 989;
+						State = 1004;
 						Match(COMMA);
-						State = 990;
+						State = 1005;
 						structField();
 						}
 						}
-						State = 995;
+						State = 1010;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 998;
+				State = 1013;
 				Match(RPAREN);
 				}
 				break;
@@ -6936,13 +7079,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExistsContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 999;
+				State = 1014;
 				Match(EXISTS);
-				State = 1000;
+				State = 1015;
 				Match(LPAREN);
-				State = 1001;
+				State = 1016;
 				query();
-				State = 1002;
+				State = 1017;
 				Match(RPAREN);
 				}
 				break;
@@ -6951,20 +7094,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallStarContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1004;
+				State = 1019;
 				qualifiedName();
-				State = 1005;
+				State = 1020;
 				Match(LPAREN);
-				State = 1006;
+				State = 1021;
 				Match(ASTERISK);
-				State = 1007;
+				State = 1022;
 				Match(RPAREN);
-				State = 1009;
+				State = 1024;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,143,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,145,Context) ) {
 				case 1:
 					{
-					State = 1008;
+					State = 1023;
 					overClause();
 					}
 					break;
@@ -6976,54 +7119,54 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1011;
+				State = 1026;
 				qualifiedName();
-				State = 1012;
+				State = 1027;
 				Match(LPAREN);
-				State = 1024;
+				State = 1039;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281262787327924494L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -586735698099308183L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 2301374697069136891L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125051149311698702L) != 0) || ((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & -586735698099308183L) != 0) || ((((_la - 131)) & ~0x3f) == 0 && ((1L << (_la - 131)) & 2301374697069136891L) != 0)) {
 					{
-					State = 1014;
+					State = 1029;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==DISTINCT) {
 						{
-						State = 1013;
+						State = 1028;
 						Match(DISTINCT);
 						}
 					}
 
-					State = 1016;
+					State = 1031;
 					functionArgument();
-					State = 1021;
+					State = 1036;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1017;
+						State = 1032;
 						Match(COMMA);
-						State = 1018;
+						State = 1033;
 						functionArgument();
 						}
 						}
-						State = 1023;
+						State = 1038;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1026;
+				State = 1041;
 				Match(RPAREN);
-				State = 1028;
+				State = 1043;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,147,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,149,Context) ) {
 				case 1:
 					{
-					State = 1027;
+					State = 1042;
 					overClause();
 					}
 					break;
@@ -7035,11 +7178,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1030;
+				State = 1045;
 				Match(LPAREN);
-				State = 1031;
+				State = 1046;
 				query();
-				State = 1032;
+				State = 1047;
 				Match(RPAREN);
 				}
 				break;
@@ -7048,7 +7191,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1034;
+				State = 1049;
 				identifier();
 				}
 				break;
@@ -7057,11 +7200,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QualifiedColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1035;
+				State = 1050;
 				((QualifiedColumnReferenceContext)_localctx).qualifier = identifier();
-				State = 1036;
+				State = 1051;
 				Match(DOT);
-				State = 1037;
+				State = 1052;
 				((QualifiedColumnReferenceContext)_localctx).name = identifier();
 				}
 				break;
@@ -7070,11 +7213,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1039;
+				State = 1054;
 				Match(LPAREN);
-				State = 1040;
+				State = 1055;
 				expression(0);
-				State = 1041;
+				State = 1056;
 				Match(RPAREN);
 				}
 				break;
@@ -7083,15 +7226,15 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedFieldAccessContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1043;
+				State = 1058;
 				Match(LPAREN);
-				State = 1044;
+				State = 1059;
 				expression(0);
-				State = 1045;
+				State = 1060;
 				Match(RPAREN);
-				State = 1046;
+				State = 1061;
 				Match(DOT);
-				State = 1047;
+				State = 1062;
 				identifier();
 				}
 				break;
@@ -7100,7 +7243,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArithmeticUnaryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1049;
+				State = 1064;
 				((ArithmeticUnaryContext)_localctx).@operator = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7110,42 +7253,42 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1050;
+				State = 1065;
 				valueExpression(4);
 				}
 				break;
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1078;
+			State = 1093;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,150,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,152,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 1076;
+					State = 1091;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,149,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,151,Context) ) {
 					case 1:
 						{
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1053;
+						State = 1068;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 1054;
+						State = 1069;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(((((_la - 166)) & ~0x3f) == 0 && ((1L << (_la - 166)) & 7L) != 0)) ) {
+						if ( !(((((_la - 168)) & ~0x3f) == 0 && ((1L << (_la - 168)) & 7L) != 0)) ) {
 							((ArithmeticBinaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1055;
+						State = 1070;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
 						}
 						break;
@@ -7154,9 +7297,9 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1056;
+						State = 1071;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 1057;
+						State = 1072;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7166,7 +7309,7 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1058;
+						State = 1073;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(3);
 						}
 						break;
@@ -7175,11 +7318,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ConcatenationContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ConcatenationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1059;
+						State = 1074;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 1060;
+						State = 1075;
 						Match(CONCAT);
-						State = 1061;
+						State = 1076;
 						((ConcatenationContext)_localctx).right = valueExpression(2);
 						}
 						break;
@@ -7188,13 +7331,13 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new SubscriptContext(new ValueExpressionContext(_parentctx, _parentState));
 						((SubscriptContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1062;
+						State = 1077;
 						if (!(Precpred(Context, 8))) throw new FailedPredicateException(this, "Precpred(Context, 8)");
-						State = 1063;
+						State = 1078;
 						Match(LBRACKET);
-						State = 1064;
+						State = 1079;
 						((SubscriptContext)_localctx).index = valueExpression(0);
-						State = 1065;
+						State = 1080;
 						Match(RBRACKET);
 						}
 						break;
@@ -7203,11 +7346,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new DereferenceContext(new ValueExpressionContext(_parentctx, _parentState));
 						((DereferenceContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1067;
+						State = 1082;
 						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 1068;
+						State = 1083;
 						Match(ARROW);
-						State = 1069;
+						State = 1084;
 						((DereferenceContext)_localctx).field = identifier();
 						}
 						break;
@@ -7215,11 +7358,11 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new PostgresCastContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1070;
+						State = 1085;
 						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 1071;
+						State = 1086;
 						Match(DOUBLE_COLON);
-						State = 1072;
+						State = 1087;
 						type(0);
 						}
 						break;
@@ -7227,20 +7370,20 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new CollateContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1073;
+						State = 1088;
 						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-						State = 1074;
+						State = 1089;
 						Match(COLLATE);
-						State = 1075;
+						State = 1090;
 						qualifiedName();
 						}
 						break;
 					}
 					}
 				}
-				State = 1080;
+				State = 1095;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,150,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,152,Context);
 			}
 			}
 		}
@@ -7327,18 +7470,18 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 74, RULE_functionArgument);
 		int _la;
 		try {
-			State = 1099;
+			State = 1114;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,152,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,154,Context) ) {
 			case 1:
 				_localctx = new SingleParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1081;
+				State = 1096;
 				identifier();
-				State = 1082;
+				State = 1097;
 				Match(LAMBDA_ARROW);
-				State = 1083;
+				State = 1098;
 				expression(0);
 				}
 				break;
@@ -7346,31 +7489,31 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MultiParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1085;
+				State = 1100;
 				Match(LPAREN);
-				State = 1086;
+				State = 1101;
 				identifier();
-				State = 1091;
+				State = 1106;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1087;
+					State = 1102;
 					Match(COMMA);
-					State = 1088;
+					State = 1103;
 					identifier();
 					}
 					}
-					State = 1093;
+					State = 1108;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1094;
+				State = 1109;
 				Match(RPAREN);
-				State = 1095;
+				State = 1110;
 				Match(LAMBDA_ARROW);
-				State = 1096;
+				State = 1111;
 				expression(0);
 				}
 				break;
@@ -7378,7 +7521,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1098;
+				State = 1113;
 				expression(0);
 				}
 				break;
@@ -7435,51 +7578,51 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1101;
+			State = 1116;
 			Match(OVER);
-			State = 1102;
+			State = 1117;
 			Match(LPAREN);
-			State = 1113;
+			State = 1128;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==PARTITION) {
 				{
-				State = 1103;
+				State = 1118;
 				Match(PARTITION);
-				State = 1104;
+				State = 1119;
 				Match(BY);
-				State = 1105;
+				State = 1120;
 				expression(0);
-				State = 1110;
+				State = 1125;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1106;
+					State = 1121;
 					Match(COMMA);
-					State = 1107;
+					State = 1122;
 					expression(0);
 					}
 					}
-					State = 1112;
+					State = 1127;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 1116;
+			State = 1131;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 1115;
+				State = 1130;
 				orderBy();
 				}
 			}
 
-			State = 1118;
+			State = 1133;
 			Match(RPAREN);
 			}
 		}
@@ -7524,11 +7667,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1120;
+			State = 1135;
 			_localctx.key = expression(0);
-			State = 1121;
+			State = 1136;
 			Match(ASSIGN);
-			State = 1122;
+			State = 1137;
 			_localctx.value = expression(0);
 			}
 		}
@@ -7571,11 +7714,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1124;
+			State = 1139;
 			identifier();
-			State = 1125;
+			State = 1140;
 			Match(ASSIGN);
-			State = 1126;
+			State = 1141;
 			expression(0);
 			}
 		}
@@ -7621,13 +7764,13 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1128;
+			State = 1143;
 			Match(WHEN);
-			State = 1129;
+			State = 1144;
 			_localctx.condition = expression(0);
-			State = 1130;
+			State = 1145;
 			Match(THEN);
-			State = 1131;
+			State = 1146;
 			_localctx.result = expression(0);
 			}
 		}
@@ -7688,107 +7831,107 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 84, RULE_comparisonOperator);
 		try {
 			int _alt;
-			State = 1156;
+			State = 1171;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQ:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1133;
+				State = 1148;
 				Match(EQ);
 				}
 				break;
 			case NEQ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1134;
+				State = 1149;
 				Match(NEQ);
 				}
 				break;
 			case LT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1135;
+				State = 1150;
 				Match(LT);
 				}
 				break;
 			case LTE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1136;
+				State = 1151;
 				Match(LTE);
 				}
 				break;
 			case GT:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1137;
+				State = 1152;
 				Match(GT);
 				}
 				break;
 			case GTE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1138;
+				State = 1153;
 				Match(GTE);
 				}
 				break;
 			case TILDE:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1139;
+				State = 1154;
 				Match(TILDE);
 				}
 				break;
 			case NOT_TILDE:
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1140;
+				State = 1155;
 				Match(NOT_TILDE);
 				}
 				break;
 			case TILDE_STAR:
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1141;
+				State = 1156;
 				Match(TILDE_STAR);
 				}
 				break;
 			case NOT_TILDE_STAR:
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 1142;
+				State = 1157;
 				Match(NOT_TILDE_STAR);
 				}
 				break;
 			case OPERATOR:
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 1143;
+				State = 1158;
 				Match(OPERATOR);
-				State = 1144;
+				State = 1159;
 				Match(LPAREN);
-				State = 1150;
+				State = 1165;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,156,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,158,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 1145;
+						State = 1160;
 						identifier();
-						State = 1146;
+						State = 1161;
 						Match(DOT);
 						}
 						}
 					}
-					State = 1152;
+					State = 1167;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,156,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,158,Context);
 				}
-				State = 1153;
+				State = 1168;
 				comparisonOperator();
-				State = 1154;
+				State = 1169;
 				Match(RPAREN);
 				}
 				break;
@@ -7916,14 +8059,14 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 86, RULE_literal);
 		int _la;
 		try {
-			State = 1173;
+			State = 1188;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case NULL:
 				_localctx = new NullLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1158;
+				State = 1173;
 				Match(NULL);
 				}
 				break;
@@ -7932,7 +8075,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BooleanLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1159;
+				State = 1174;
 				_la = TokenStream.LA(1);
 				if ( !(_la==FALSE || _la==TRUE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -7949,7 +8092,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NumericLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1160;
+				State = 1175;
 				number();
 				}
 				break;
@@ -7957,7 +8100,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1161;
+				State = 1176;
 				Match(STRING);
 				}
 				break;
@@ -7965,9 +8108,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimestampLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1162;
+				State = 1177;
 				Match(TIMESTAMP);
-				State = 1163;
+				State = 1178;
 				Match(STRING);
 				}
 				break;
@@ -7975,9 +8118,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DateLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1164;
+				State = 1179;
 				Match(DATE);
-				State = 1165;
+				State = 1180;
 				Match(STRING);
 				}
 				break;
@@ -7985,9 +8128,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimeLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1166;
+				State = 1181;
 				Match(TIME);
-				State = 1167;
+				State = 1182;
 				Match(STRING);
 				}
 				break;
@@ -7995,16 +8138,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new IntervalLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1168;
+				State = 1183;
 				Match(INTERVAL);
-				State = 1169;
+				State = 1184;
 				Match(STRING);
-				State = 1171;
+				State = 1186;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,158,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,160,Context) ) {
 				case 1:
 					{
-					State = 1170;
+					State = 1185;
 					timeUnit();
 					}
 					break;
@@ -8051,9 +8194,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1175;
+			State = 1190;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 182)) & ~0x3f) == 0 && ((1L << (_la - 182)) & 7L) != 0)) ) {
+			if ( !(((((_la - 184)) & ~0x3f) == 0 && ((1L << (_la - 184)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -8205,7 +8348,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1222;
+			State = 1237;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ARRAY:
@@ -8214,13 +8357,13 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 1178;
+				State = 1193;
 				Match(ARRAY);
-				State = 1179;
+				State = 1194;
 				Match(LT);
-				State = 1180;
+				State = 1195;
 				type(0);
-				State = 1181;
+				State = 1196;
 				Match(GT);
 				}
 				break;
@@ -8229,17 +8372,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1183;
+				State = 1198;
 				Match(MAP);
-				State = 1184;
+				State = 1199;
 				Match(LT);
-				State = 1185;
+				State = 1200;
 				((MapTypeContext)_localctx).key = type(0);
-				State = 1186;
+				State = 1201;
 				Match(COMMA);
-				State = 1187;
+				State = 1202;
 				((MapTypeContext)_localctx).value = type(0);
-				State = 1188;
+				State = 1203;
 				Match(GT);
 				}
 				break;
@@ -8248,52 +8391,52 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1190;
+				State = 1205;
 				Match(STRUCT);
-				State = 1207;
+				State = 1222;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LT:
 					{
-					State = 1191;
+					State = 1206;
 					Match(LT);
-					State = 1203;
+					State = 1218;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281252887428208654L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & -2415213768495170771L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 270215977646168439L) != 0)) {
+					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125011549712835342L) != 0) || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & -2415213768495170771L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 270215977646168439L) != 0)) {
 						{
-						State = 1192;
+						State = 1207;
 						identifier();
-						State = 1193;
+						State = 1208;
 						type(0);
-						State = 1200;
+						State = 1215;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						while (_la==COMMA) {
 							{
 							{
-							State = 1194;
+							State = 1209;
 							Match(COMMA);
-							State = 1195;
+							State = 1210;
 							identifier();
-							State = 1196;
+							State = 1211;
 							type(0);
 							}
 							}
-							State = 1202;
+							State = 1217;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						}
 						}
 					}
 
-					State = 1205;
+					State = 1220;
 					Match(GT);
 					}
 					break;
 				case NEQ:
 					{
-					State = 1206;
+					State = 1221;
 					Match(NEQ);
 					}
 					break;
@@ -8305,6 +8448,8 @@ public partial class QuerySqlParser : Parser {
 			case ABORT:
 			case ADD:
 			case ADVANCE:
+			case ARCHIVALS:
+			case ARCHIVE:
 			case BEGIN:
 			case BEGINNING:
 			case CHANGES:
@@ -8394,34 +8539,34 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrimitiveTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1209;
+				State = 1224;
 				typeName();
-				State = 1220;
+				State = 1235;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,164,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,166,Context) ) {
 				case 1:
 					{
-					State = 1210;
+					State = 1225;
 					Match(LPAREN);
-					State = 1211;
+					State = 1226;
 					Match(INTEGER_VALUE);
-					State = 1216;
+					State = 1231;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1212;
+						State = 1227;
 						Match(COMMA);
-						State = 1213;
+						State = 1228;
 						Match(INTEGER_VALUE);
 						}
 						}
-						State = 1218;
+						State = 1233;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1219;
+					State = 1234;
 					Match(RPAREN);
 					}
 					break;
@@ -8432,9 +8577,9 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1232;
+			State = 1247;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,167,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,169,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -8444,28 +8589,28 @@ public partial class QuerySqlParser : Parser {
 					{
 					_localctx = new ArraySuffixTypeContext(new TypeContext(_parentctx, _parentState));
 					PushNewRecursionContext(_localctx, _startState, RULE_type);
-					State = 1224;
+					State = 1239;
 					if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-					State = 1225;
+					State = 1240;
 					Match(LBRACKET);
-					State = 1227;
+					State = 1242;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==INTEGER_VALUE) {
 						{
-						State = 1226;
+						State = 1241;
 						Match(INTEGER_VALUE);
 						}
 					}
 
-					State = 1229;
+					State = 1244;
 					Match(RBRACKET);
 					}
 					}
 				}
-				State = 1234;
+				State = 1249;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,167,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,169,Context);
 			}
 			}
 		}
@@ -8515,31 +8660,31 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 92, RULE_typeName);
 		int _la;
 		try {
-			State = 1244;
+			State = 1259;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,168,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,170,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1235;
+				State = 1250;
 				Match(DOUBLE);
-				State = 1236;
+				State = 1251;
 				Match(PRECISION);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1237;
+				State = 1252;
 				Match(CHARACTER);
-				State = 1238;
+				State = 1253;
 				Match(VARYING);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1239;
+				State = 1254;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TIME || _la==TIMESTAMP) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8548,7 +8693,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1240;
+				State = 1255;
 				_la = TokenStream.LA(1);
 				if ( !(_la==WITH || _la==WITHOUT) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8557,16 +8702,16 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1241;
+				State = 1256;
 				Match(TIME);
-				State = 1242;
+				State = 1257;
 				Match(ZONE);
 				}
 				break;
 			case 4:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1243;
+				State = 1258;
 				qualifiedName();
 				}
 				break;
@@ -8615,25 +8760,25 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1246;
+			State = 1261;
 			identifier();
-			State = 1251;
+			State = 1266;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,169,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,171,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					{
 					{
-					State = 1247;
+					State = 1262;
 					Match(DOT);
-					State = 1248;
+					State = 1263;
 					identifier();
 					}
 					}
 				}
-				State = 1253;
+				State = 1268;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,169,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,171,Context);
 			}
 			}
 		}
@@ -8674,40 +8819,42 @@ public partial class QuerySqlParser : Parser {
 		IdentifierContext _localctx = new IdentifierContext(Context, State);
 		EnterRule(_localctx, 96, RULE_identifier);
 		try {
-			State = 1259;
+			State = 1274;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENTIFIER:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1254;
+				State = 1269;
 				Match(IDENTIFIER);
 				}
 				break;
 			case DIGIT_IDENTIFIER:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1255;
+				State = 1270;
 				Match(DIGIT_IDENTIFIER);
 				}
 				break;
 			case QUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1256;
+				State = 1271;
 				Match(QUOTED_IDENTIFIER);
 				}
 				break;
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1257;
+				State = 1272;
 				Match(BACKQUOTED_IDENTIFIER);
 				}
 				break;
 			case ABORT:
 			case ADD:
 			case ADVANCE:
+			case ARCHIVALS:
+			case ARCHIVE:
 			case BEGIN:
 			case BEGINNING:
 			case CHANGES:
@@ -8791,7 +8938,7 @@ public partial class QuerySqlParser : Parser {
 			case ZONE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1258;
+				State = 1273;
 				nonReserved();
 				}
 				break;
@@ -8814,6 +8961,8 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ABORT() { return GetToken(QuerySqlParser.ABORT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ADD() { return GetToken(QuerySqlParser.ADD, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ADVANCE() { return GetToken(QuerySqlParser.ADVANCE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARCHIVALS() { return GetToken(QuerySqlParser.ARCHIVALS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARCHIVE() { return GetToken(QuerySqlParser.ARCHIVE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BEGIN() { return GetToken(QuerySqlParser.BEGIN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BEGINNING() { return GetToken(QuerySqlParser.BEGINNING, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CHANGES() { return GetToken(QuerySqlParser.CHANGES, 0); }
@@ -8916,9 +9065,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1261;
+			State = 1276;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 281252887428208654L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & -2415213768495170771L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 3938679L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125011549712835342L) != 0) || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & -2415213768495170771L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 3938679L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -8988,7 +9137,7 @@ public partial class QuerySqlParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,193,1264,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,195,1279,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -9000,469 +9149,476 @@ public partial class QuerySqlParser : Parser {
 		125,8,0,1,0,1,0,1,1,1,1,1,1,1,2,1,2,1,2,1,2,3,2,136,8,2,1,2,1,2,1,2,3,
 		2,141,8,2,1,2,1,2,1,2,3,2,146,8,2,1,2,1,2,1,2,1,2,1,2,3,2,153,8,2,1,2,
 		1,2,3,2,157,8,2,1,2,1,2,3,2,161,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,
-		2,1,2,1,2,3,2,174,8,2,1,2,1,2,1,2,1,2,1,2,3,2,181,8,2,1,2,1,2,1,2,1,2,
-		1,2,1,2,1,2,1,2,3,2,191,8,2,1,2,1,2,1,2,1,2,3,2,197,8,2,1,2,1,2,1,2,3,
-		2,202,8,2,1,2,1,2,1,2,1,2,3,2,208,8,2,1,2,1,2,1,2,1,2,3,2,214,8,2,1,2,
-		1,2,1,2,3,2,219,8,2,1,2,1,2,3,2,223,8,2,1,2,1,2,3,2,227,8,2,1,2,3,2,230,
-		8,2,1,2,1,2,3,2,234,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,244,8,2,1,
-		2,1,2,1,2,1,2,1,2,3,2,251,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,259,8,2,10,2,
-		12,2,262,9,2,3,2,264,8,2,1,2,1,2,3,2,268,8,2,1,2,1,2,3,2,272,8,2,1,2,5,
-		2,275,8,2,10,2,12,2,278,9,2,1,2,1,2,3,2,282,8,2,1,2,1,2,3,2,286,8,2,1,
-		2,1,2,1,2,1,2,1,2,3,2,293,8,2,1,2,3,2,296,8,2,1,2,1,2,1,2,1,2,3,2,302,
-		8,2,1,2,1,2,3,2,306,8,2,1,2,1,2,3,2,310,8,2,1,2,1,2,1,2,3,2,315,8,2,1,
-		2,3,2,318,8,2,1,2,1,2,1,2,1,2,3,2,324,8,2,1,2,1,2,3,2,328,8,2,1,2,1,2,
-		3,2,332,8,2,1,2,1,2,1,2,3,2,337,8,2,1,2,1,2,1,2,1,2,3,2,343,8,2,1,2,1,
-		2,1,2,3,2,348,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,356,8,2,1,2,1,2,1,2,1,2,
-		3,2,362,8,2,1,2,1,2,1,2,3,2,367,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,
-		2,377,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,388,8,2,1,2,1,2,1,2,
-		1,2,1,2,1,2,3,2,396,8,2,1,2,1,2,1,2,1,2,5,2,402,8,2,10,2,12,2,405,9,2,
-		1,2,1,2,1,2,1,2,1,2,1,2,5,2,413,8,2,10,2,12,2,416,9,2,1,2,1,2,1,2,1,2,
-		1,2,1,2,3,2,424,8,2,1,3,1,3,1,3,4,3,429,8,3,11,3,12,3,430,1,3,1,3,3,3,
-		435,8,3,1,4,3,4,438,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,446,8,4,1,5,1,5,1,
-		5,1,5,5,5,452,8,5,10,5,12,5,455,9,5,1,5,1,5,1,6,1,6,1,6,3,6,462,8,6,1,
-		7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,472,8,7,1,8,1,8,3,8,476,8,8,1,8,1,8,
-		1,8,1,9,1,9,1,9,1,9,5,9,485,8,9,10,9,12,9,488,9,9,1,9,1,9,1,10,1,10,3,
-		10,494,8,10,1,10,1,10,1,10,1,11,1,11,1,11,1,11,5,11,503,8,11,10,11,12,
-		11,506,9,11,1,11,1,11,1,12,1,12,1,12,1,12,5,12,514,8,12,10,12,12,12,517,
-		9,12,1,12,1,12,1,13,1,13,3,13,523,8,13,1,13,3,13,526,8,13,1,13,3,13,529,
-		8,13,1,13,3,13,532,8,13,1,14,1,14,1,14,1,14,1,14,1,14,3,14,540,8,14,1,
-		14,5,14,543,8,14,10,14,12,14,546,9,14,1,15,1,15,3,15,550,8,15,1,15,1,15,
-		1,15,5,15,555,8,15,10,15,12,15,558,9,15,1,15,1,15,1,15,1,15,5,15,564,8,
-		15,10,15,12,15,567,9,15,3,15,569,8,15,1,15,3,15,572,8,15,1,15,1,15,3,15,
-		576,8,15,1,15,1,15,1,15,1,15,1,15,5,15,583,8,15,10,15,12,15,586,9,15,3,
-		15,588,8,15,1,15,1,15,3,15,592,8,15,1,15,1,15,1,15,1,15,1,15,5,15,599,
-		8,15,10,15,12,15,602,9,15,3,15,604,8,15,1,15,1,15,1,15,1,15,3,15,610,8,
-		15,1,16,1,16,1,16,1,16,1,16,5,16,617,8,16,10,16,12,16,620,9,16,1,17,1,
-		17,3,17,624,8,17,1,17,1,17,3,17,628,8,17,1,18,1,18,1,18,1,19,1,19,1,19,
-		3,19,636,8,19,1,20,1,20,1,20,3,20,641,8,20,1,21,1,21,1,21,1,21,1,21,1,
-		21,1,21,3,21,650,8,21,1,21,3,21,653,8,21,3,21,655,8,21,1,22,1,22,1,22,
-		1,22,1,22,1,22,1,22,1,22,3,22,665,8,22,1,22,3,22,668,8,22,1,22,1,22,1,
-		22,1,22,5,22,674,8,22,10,22,12,22,677,9,22,1,23,3,23,680,8,23,1,23,1,23,
-		3,23,684,8,23,1,23,1,23,3,23,688,8,23,1,23,1,23,3,23,692,8,23,3,23,694,
-		8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,5,24,703,8,24,10,24,12,24,706,
-		9,24,1,24,1,24,3,24,710,8,24,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,
-		25,1,25,1,25,1,25,3,25,724,8,25,1,25,3,25,727,8,25,1,26,1,26,3,26,731,
-		8,26,1,26,1,26,1,26,1,26,3,26,737,8,26,1,26,1,26,1,26,1,26,1,26,5,26,744,
-		8,26,10,26,12,26,747,9,26,3,26,749,8,26,1,26,1,26,3,26,753,8,26,1,26,1,
-		26,1,26,1,26,5,26,759,8,26,10,26,12,26,762,9,26,1,26,1,26,3,26,766,8,26,
-		1,27,3,27,769,8,27,1,27,1,27,3,27,773,8,27,1,28,1,28,1,28,1,29,1,29,1,
-		29,1,29,1,29,5,29,783,8,29,10,29,12,29,786,9,29,1,29,1,29,1,29,1,29,1,
-		29,1,29,1,29,1,29,1,29,1,29,1,29,5,29,799,8,29,10,29,12,29,802,9,29,1,
-		29,1,29,1,29,1,29,1,29,1,29,5,29,810,8,29,10,29,12,29,813,9,29,1,29,1,
-		29,3,29,817,8,29,1,30,1,30,1,30,1,30,1,30,3,30,824,8,30,1,31,1,31,1,31,
-		1,31,1,32,1,32,1,32,1,33,1,33,1,34,1,34,1,34,3,34,838,8,34,1,34,1,34,3,
-		34,842,8,34,1,34,1,34,1,34,1,34,1,34,1,34,5,34,850,8,34,10,34,12,34,853,
-		9,34,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,863,8,35,1,35,1,35,1,
-		35,3,35,868,8,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,876,8,35,1,35,1,35,
-		1,35,1,35,1,35,1,35,3,35,884,8,35,1,35,1,35,1,35,1,35,1,35,5,35,891,8,
-		35,10,35,12,35,894,9,35,1,35,1,35,1,35,3,35,899,8,35,1,35,1,35,1,35,1,
-		35,3,35,905,8,35,1,35,1,35,3,35,909,8,35,1,35,1,35,1,35,3,35,914,8,35,
-		1,35,1,35,1,35,3,35,919,8,35,1,36,1,36,1,36,1,36,1,36,1,36,4,36,927,8,
-		36,11,36,12,36,928,1,36,1,36,3,36,933,8,36,1,36,1,36,1,36,1,36,4,36,939,
-		8,36,11,36,12,36,940,1,36,1,36,3,36,945,8,36,1,36,1,36,1,36,1,36,1,36,
-		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,961,8,36,10,36,12,36,
-		964,9,36,3,36,966,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,
-		36,1,36,5,36,979,8,36,10,36,12,36,982,9,36,3,36,984,8,36,1,36,1,36,1,36,
-		1,36,1,36,1,36,5,36,992,8,36,10,36,12,36,995,9,36,3,36,997,8,36,1,36,1,
-		36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,1010,8,36,1,36,1,
-		36,1,36,3,36,1015,8,36,1,36,1,36,1,36,5,36,1020,8,36,10,36,12,36,1023,
-		9,36,3,36,1025,8,36,1,36,1,36,3,36,1029,8,36,1,36,1,36,1,36,1,36,1,36,
+		2,1,2,1,2,1,2,1,2,3,2,176,8,2,1,2,1,2,1,2,1,2,1,2,3,2,183,8,2,1,2,1,2,
+		1,2,1,2,1,2,1,2,1,2,1,2,3,2,193,8,2,1,2,1,2,1,2,1,2,3,2,199,8,2,1,2,1,
+		2,1,2,3,2,204,8,2,1,2,1,2,1,2,1,2,3,2,210,8,2,1,2,1,2,1,2,1,2,3,2,216,
+		8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,224,8,2,1,2,1,2,3,2,228,8,2,1,2,1,2,3,
+		2,232,8,2,1,2,3,2,235,8,2,1,2,1,2,3,2,239,8,2,1,2,1,2,1,2,1,2,1,2,1,2,
+		1,2,1,2,3,2,249,8,2,1,2,1,2,1,2,1,2,1,2,3,2,256,8,2,1,2,1,2,1,2,1,2,1,
+		2,1,2,5,2,264,8,2,10,2,12,2,267,9,2,3,2,269,8,2,1,2,1,2,3,2,273,8,2,1,
+		2,1,2,3,2,277,8,2,1,2,5,2,280,8,2,10,2,12,2,283,9,2,1,2,1,2,3,2,287,8,
+		2,1,2,1,2,3,2,291,8,2,1,2,1,2,1,2,1,2,1,2,3,2,298,8,2,1,2,3,2,301,8,2,
+		1,2,1,2,1,2,1,2,3,2,307,8,2,1,2,1,2,3,2,311,8,2,1,2,1,2,3,2,315,8,2,1,
+		2,1,2,1,2,3,2,320,8,2,1,2,3,2,323,8,2,1,2,1,2,1,2,1,2,3,2,329,8,2,1,2,
+		1,2,3,2,333,8,2,1,2,1,2,3,2,337,8,2,1,2,1,2,1,2,3,2,342,8,2,1,2,1,2,1,
+		2,1,2,3,2,348,8,2,1,2,1,2,1,2,3,2,353,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,
+		361,8,2,1,2,1,2,1,2,1,2,3,2,367,8,2,1,2,1,2,1,2,3,2,372,8,2,1,2,1,2,1,
+		2,1,2,1,2,1,2,1,2,1,2,3,2,382,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,
+		3,2,393,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,401,8,2,1,2,1,2,1,2,1,2,5,2,407,
+		8,2,10,2,12,2,410,9,2,1,2,1,2,1,2,1,2,1,2,3,2,417,8,2,1,2,1,2,1,2,1,2,
+		1,2,1,2,5,2,425,8,2,10,2,12,2,428,9,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,436,
+		8,2,1,3,1,3,1,3,4,3,441,8,3,11,3,12,3,442,1,3,1,3,3,3,447,8,3,1,4,3,4,
+		450,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,458,8,4,1,5,1,5,1,5,1,5,5,5,464,8,
+		5,10,5,12,5,467,9,5,1,5,1,5,1,6,1,6,1,6,3,6,474,8,6,1,7,1,7,1,7,1,7,1,
+		7,1,7,1,7,1,7,3,7,484,8,7,1,8,1,8,3,8,488,8,8,1,8,1,8,1,8,1,9,1,9,1,9,
+		1,9,5,9,497,8,9,10,9,12,9,500,9,9,1,9,1,9,1,10,1,10,3,10,506,8,10,1,10,
+		1,10,1,10,1,10,3,10,512,8,10,1,11,1,11,1,11,1,11,5,11,518,8,11,10,11,12,
+		11,521,9,11,1,11,1,11,1,12,1,12,1,12,1,12,5,12,529,8,12,10,12,12,12,532,
+		9,12,1,12,1,12,1,13,1,13,3,13,538,8,13,1,13,3,13,541,8,13,1,13,3,13,544,
+		8,13,1,13,3,13,547,8,13,1,14,1,14,1,14,1,14,1,14,1,14,3,14,555,8,14,1,
+		14,5,14,558,8,14,10,14,12,14,561,9,14,1,15,1,15,3,15,565,8,15,1,15,1,15,
+		1,15,5,15,570,8,15,10,15,12,15,573,9,15,1,15,1,15,1,15,1,15,5,15,579,8,
+		15,10,15,12,15,582,9,15,3,15,584,8,15,1,15,3,15,587,8,15,1,15,1,15,3,15,
+		591,8,15,1,15,1,15,1,15,1,15,1,15,5,15,598,8,15,10,15,12,15,601,9,15,3,
+		15,603,8,15,1,15,1,15,3,15,607,8,15,1,15,1,15,1,15,1,15,1,15,5,15,614,
+		8,15,10,15,12,15,617,9,15,3,15,619,8,15,1,15,1,15,1,15,1,15,3,15,625,8,
+		15,1,16,1,16,1,16,1,16,1,16,5,16,632,8,16,10,16,12,16,635,9,16,1,17,1,
+		17,3,17,639,8,17,1,17,1,17,3,17,643,8,17,1,18,1,18,1,18,1,19,1,19,1,19,
+		3,19,651,8,19,1,20,1,20,1,20,3,20,656,8,20,1,21,1,21,1,21,1,21,1,21,1,
+		21,1,21,3,21,665,8,21,1,21,3,21,668,8,21,3,21,670,8,21,1,22,1,22,1,22,
+		1,22,1,22,1,22,1,22,1,22,3,22,680,8,22,1,22,3,22,683,8,22,1,22,1,22,1,
+		22,1,22,5,22,689,8,22,10,22,12,22,692,9,22,1,23,3,23,695,8,23,1,23,1,23,
+		3,23,699,8,23,1,23,1,23,3,23,703,8,23,1,23,1,23,3,23,707,8,23,3,23,709,
+		8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,5,24,718,8,24,10,24,12,24,721,
+		9,24,1,24,1,24,3,24,725,8,24,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,
+		25,1,25,1,25,1,25,3,25,739,8,25,1,25,3,25,742,8,25,1,26,1,26,3,26,746,
+		8,26,1,26,1,26,1,26,1,26,3,26,752,8,26,1,26,1,26,1,26,1,26,1,26,5,26,759,
+		8,26,10,26,12,26,762,9,26,3,26,764,8,26,1,26,1,26,3,26,768,8,26,1,26,1,
+		26,1,26,1,26,5,26,774,8,26,10,26,12,26,777,9,26,1,26,1,26,3,26,781,8,26,
+		1,27,3,27,784,8,27,1,27,1,27,3,27,788,8,27,1,28,1,28,1,28,1,29,1,29,1,
+		29,1,29,1,29,5,29,798,8,29,10,29,12,29,801,9,29,1,29,1,29,1,29,1,29,1,
+		29,1,29,1,29,1,29,1,29,1,29,1,29,5,29,814,8,29,10,29,12,29,817,9,29,1,
+		29,1,29,1,29,1,29,1,29,1,29,5,29,825,8,29,10,29,12,29,828,9,29,1,29,1,
+		29,3,29,832,8,29,1,30,1,30,1,30,1,30,1,30,3,30,839,8,30,1,31,1,31,1,31,
+		1,31,1,32,1,32,1,32,1,33,1,33,1,34,1,34,1,34,3,34,853,8,34,1,34,1,34,3,
+		34,857,8,34,1,34,1,34,1,34,1,34,1,34,1,34,5,34,865,8,34,10,34,12,34,868,
+		9,34,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,878,8,35,1,35,1,35,1,
+		35,3,35,883,8,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,891,8,35,1,35,1,35,
+		1,35,1,35,1,35,1,35,3,35,899,8,35,1,35,1,35,1,35,1,35,1,35,5,35,906,8,
+		35,10,35,12,35,909,9,35,1,35,1,35,1,35,3,35,914,8,35,1,35,1,35,1,35,1,
+		35,3,35,920,8,35,1,35,1,35,3,35,924,8,35,1,35,1,35,1,35,3,35,929,8,35,
+		1,35,1,35,1,35,3,35,934,8,35,1,36,1,36,1,36,1,36,1,36,1,36,4,36,942,8,
+		36,11,36,12,36,943,1,36,1,36,3,36,948,8,36,1,36,1,36,1,36,1,36,4,36,954,
+		8,36,11,36,12,36,955,1,36,1,36,3,36,960,8,36,1,36,1,36,1,36,1,36,1,36,
+		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,976,8,36,10,36,12,36,
+		979,9,36,3,36,981,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,
+		36,1,36,5,36,994,8,36,10,36,12,36,997,9,36,3,36,999,8,36,1,36,1,36,1,36,
+		1,36,1,36,1,36,5,36,1007,8,36,10,36,12,36,1010,9,36,3,36,1012,8,36,1,36,
+		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,1025,8,36,1,36,
+		1,36,1,36,3,36,1030,8,36,1,36,1,36,1,36,5,36,1035,8,36,10,36,12,36,1038,
+		9,36,3,36,1040,8,36,1,36,1,36,3,36,1044,8,36,1,36,1,36,1,36,1,36,1,36,
 		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
-		1,36,1,36,3,36,1052,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
+		1,36,1,36,3,36,1067,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
 		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
-		5,36,1077,8,36,10,36,12,36,1080,9,36,1,37,1,37,1,37,1,37,1,37,1,37,1,37,
-		1,37,5,37,1090,8,37,10,37,12,37,1093,9,37,1,37,1,37,1,37,1,37,1,37,3,37,
-		1100,8,37,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1109,8,38,10,38,12,38,
-		1112,9,38,3,38,1114,8,38,1,38,3,38,1117,8,38,1,38,1,38,1,39,1,39,1,39,
+		5,36,1092,8,36,10,36,12,36,1095,9,36,1,37,1,37,1,37,1,37,1,37,1,37,1,37,
+		1,37,5,37,1105,8,37,10,37,12,37,1108,9,37,1,37,1,37,1,37,1,37,1,37,3,37,
+		1115,8,37,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1124,8,38,10,38,12,38,
+		1127,9,38,3,38,1129,8,38,1,38,3,38,1132,8,38,1,38,1,38,1,39,1,39,1,39,
 		1,39,1,40,1,40,1,40,1,40,1,41,1,41,1,41,1,41,1,41,1,42,1,42,1,42,1,42,
-		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,5,42,1149,8,42,
-		10,42,12,42,1152,9,42,1,42,1,42,1,42,3,42,1157,8,42,1,43,1,43,1,43,1,43,
-		1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,3,43,1172,8,43,3,43,1174,
+		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,5,42,1164,8,42,
+		10,42,12,42,1167,9,42,1,42,1,42,1,42,3,42,1172,8,42,1,43,1,43,1,43,1,43,
+		1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,3,43,1187,8,43,3,43,1189,
 		8,43,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
-		1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,5,45,1199,8,45,10,45,
-		12,45,1202,9,45,3,45,1204,8,45,1,45,1,45,3,45,1208,8,45,1,45,1,45,1,45,
-		1,45,1,45,5,45,1215,8,45,10,45,12,45,1218,9,45,1,45,3,45,1221,8,45,3,45,
-		1223,8,45,1,45,1,45,1,45,3,45,1228,8,45,1,45,5,45,1231,8,45,10,45,12,45,
-		1234,9,45,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,3,46,1245,8,46,
-		1,47,1,47,1,47,5,47,1250,8,47,10,47,12,47,1253,9,47,1,48,1,48,1,48,1,48,
-		1,48,3,48,1260,8,48,1,49,1,49,1,49,0,5,28,44,68,72,90,50,0,2,4,6,8,10,
+		1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,5,45,1214,8,45,10,45,
+		12,45,1217,9,45,3,45,1219,8,45,1,45,1,45,3,45,1223,8,45,1,45,1,45,1,45,
+		1,45,1,45,5,45,1230,8,45,10,45,12,45,1233,9,45,1,45,3,45,1236,8,45,3,45,
+		1238,8,45,1,45,1,45,1,45,3,45,1243,8,45,1,45,5,45,1246,8,45,10,45,12,45,
+		1249,9,45,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,3,46,1260,8,46,
+		1,47,1,47,1,47,5,47,1265,8,47,10,47,12,47,1268,9,47,1,48,1,48,1,48,1,48,
+		1,48,3,48,1275,8,48,1,49,1,49,1,49,0,5,28,44,68,72,90,50,0,2,4,6,8,10,
 		12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,
-		60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,0,26,2,0,75,
-		75,115,115,2,0,120,120,123,123,2,0,64,64,108,108,2,0,76,76,113,113,2,0,
-		131,131,154,154,2,0,134,134,151,151,2,0,21,21,37,37,2,0,1,1,105,105,4,
-		0,4,4,95,95,112,112,125,126,2,0,87,87,152,152,3,0,39,39,63,63,139,139,
-		2,0,4,4,32,32,2,0,10,10,29,29,2,0,45,45,70,70,2,0,17,17,44,44,1,0,106,
-		107,4,0,25,26,56,57,78,81,109,110,3,0,4,4,7,7,117,117,2,0,59,59,73,73,
-		1,0,164,165,1,0,166,168,2,0,43,43,135,135,1,0,182,184,1,0,129,130,2,0,
-		148,148,150,150,31,0,1,3,11,12,17,18,20,21,24,27,30,31,33,33,41,42,44,
-		45,48,50,53,57,67,67,69,70,72,72,75,76,78,81,84,85,87,88,94,96,98,103,
-		105,110,112,113,115,116,118,121,124,127,129,130,132,134,136,138,140,140,
-		143,144,150,153,1481,0,103,1,0,0,0,2,128,1,0,0,0,4,423,1,0,0,0,6,434,1,
-		0,0,0,8,445,1,0,0,0,10,447,1,0,0,0,12,458,1,0,0,0,14,471,1,0,0,0,16,473,
-		1,0,0,0,18,480,1,0,0,0,20,493,1,0,0,0,22,498,1,0,0,0,24,509,1,0,0,0,26,
-		520,1,0,0,0,28,533,1,0,0,0,30,609,1,0,0,0,32,611,1,0,0,0,34,621,1,0,0,
-		0,36,629,1,0,0,0,38,632,1,0,0,0,40,637,1,0,0,0,42,654,1,0,0,0,44,656,1,
-		0,0,0,46,693,1,0,0,0,48,709,1,0,0,0,50,711,1,0,0,0,52,765,1,0,0,0,54,768,
-		1,0,0,0,56,774,1,0,0,0,58,816,1,0,0,0,60,823,1,0,0,0,62,825,1,0,0,0,64,
-		829,1,0,0,0,66,832,1,0,0,0,68,841,1,0,0,0,70,918,1,0,0,0,72,1051,1,0,0,
-		0,74,1099,1,0,0,0,76,1101,1,0,0,0,78,1120,1,0,0,0,80,1124,1,0,0,0,82,1128,
-		1,0,0,0,84,1156,1,0,0,0,86,1173,1,0,0,0,88,1175,1,0,0,0,90,1222,1,0,0,
-		0,92,1244,1,0,0,0,94,1246,1,0,0,0,96,1259,1,0,0,0,98,1261,1,0,0,0,100,
-		102,5,180,0,0,101,100,1,0,0,0,102,105,1,0,0,0,103,101,1,0,0,0,103,104,
-		1,0,0,0,104,124,1,0,0,0,105,103,1,0,0,0,106,115,3,4,2,0,107,109,5,180,
-		0,0,108,107,1,0,0,0,109,110,1,0,0,0,110,108,1,0,0,0,110,111,1,0,0,0,111,
-		112,1,0,0,0,112,114,3,4,2,0,113,108,1,0,0,0,114,117,1,0,0,0,115,113,1,
-		0,0,0,115,116,1,0,0,0,116,121,1,0,0,0,117,115,1,0,0,0,118,120,5,180,0,
-		0,119,118,1,0,0,0,120,123,1,0,0,0,121,119,1,0,0,0,121,122,1,0,0,0,122,
-		125,1,0,0,0,123,121,1,0,0,0,124,106,1,0,0,0,124,125,1,0,0,0,125,126,1,
-		0,0,0,126,127,5,0,0,1,127,1,1,0,0,0,128,129,3,68,34,0,129,130,5,0,0,1,
-		130,3,1,0,0,0,131,424,3,26,13,0,132,133,7,0,0,0,133,135,5,121,0,0,134,
-		136,5,42,0,0,135,134,1,0,0,0,135,136,1,0,0,0,136,424,1,0,0,0,137,138,7,
-		0,0,0,138,140,5,124,0,0,139,141,5,42,0,0,140,139,1,0,0,0,140,141,1,0,0,
-		0,141,424,1,0,0,0,142,143,7,0,0,0,143,145,5,100,0,0,144,146,5,42,0,0,145,
-		144,1,0,0,0,145,146,1,0,0,0,146,424,1,0,0,0,147,148,7,0,0,0,148,424,5,
-		99,0,0,149,150,7,0,0,0,150,152,5,49,0,0,151,153,5,42,0,0,152,151,1,0,0,
-		0,152,153,1,0,0,0,153,424,1,0,0,0,154,156,7,0,0,0,155,157,5,4,0,0,156,
-		155,1,0,0,0,156,157,1,0,0,0,157,158,1,0,0,0,158,160,5,133,0,0,159,161,
-		5,42,0,0,160,159,1,0,0,0,160,161,1,0,0,0,161,424,1,0,0,0,162,163,7,0,0,
-		0,163,424,5,138,0,0,164,165,7,0,0,0,165,424,5,143,0,0,166,167,5,115,0,
-		0,167,168,5,134,0,0,168,169,5,67,0,0,169,424,5,72,0,0,170,173,5,115,0,
-		0,171,174,3,94,47,0,172,174,5,4,0,0,173,171,1,0,0,0,173,172,1,0,0,0,174,
-		424,1,0,0,0,175,176,5,30,0,0,176,177,5,48,0,0,177,424,3,96,48,0,178,180,
-		5,30,0,0,179,181,5,42,0,0,180,179,1,0,0,0,180,181,1,0,0,0,181,182,1,0,
-		0,0,182,424,3,94,47,0,183,184,5,30,0,0,184,185,3,94,47,0,185,186,5,42,
-		0,0,186,424,1,0,0,0,187,190,5,41,0,0,188,191,3,4,2,0,189,191,3,96,48,0,
-		190,188,1,0,0,0,190,189,1,0,0,0,191,424,1,0,0,0,192,193,5,34,0,0,193,196,
-		7,1,0,0,194,195,5,58,0,0,195,197,5,40,0,0,196,194,1,0,0,0,196,197,1,0,
-		0,0,197,198,1,0,0,0,198,201,3,94,47,0,199,200,5,28,0,0,200,202,5,132,0,
-		0,201,199,1,0,0,0,201,202,1,0,0,0,202,424,1,0,0,0,203,204,5,34,0,0,204,
-		207,5,137,0,0,205,206,5,58,0,0,206,208,5,40,0,0,207,205,1,0,0,0,207,208,
-		1,0,0,0,208,209,1,0,0,0,209,424,3,96,48,0,210,213,5,127,0,0,211,214,3,
-		96,48,0,212,214,5,4,0,0,213,211,1,0,0,0,213,212,1,0,0,0,214,424,1,0,0,
-		0,215,218,5,98,0,0,216,219,3,96,48,0,217,219,5,181,0,0,218,216,1,0,0,0,
-		218,217,1,0,0,0,219,222,1,0,0,0,220,221,5,46,0,0,221,223,5,12,0,0,222,
-		220,1,0,0,0,222,223,1,0,0,0,223,229,1,0,0,0,224,226,7,2,0,0,225,227,5,
-		154,0,0,226,225,1,0,0,0,226,227,1,0,0,0,227,228,1,0,0,0,228,230,5,182,
-		0,0,229,224,1,0,0,0,229,230,1,0,0,0,230,233,1,0,0,0,231,232,5,74,0,0,232,
-		234,5,182,0,0,233,231,1,0,0,0,233,234,1,0,0,0,234,424,1,0,0,0,235,236,
-		5,114,0,0,236,237,5,181,0,0,237,238,5,154,0,0,238,424,5,181,0,0,239,240,
-		5,140,0,0,240,424,5,181,0,0,241,243,5,114,0,0,242,244,7,3,0,0,243,242,
-		1,0,0,0,243,244,1,0,0,0,244,245,1,0,0,0,245,246,5,129,0,0,246,247,5,153,
-		0,0,247,424,3,8,4,0,248,250,5,114,0,0,249,251,7,3,0,0,250,249,1,0,0,0,
-		250,251,1,0,0,0,251,252,1,0,0,0,252,253,3,94,47,0,253,263,7,4,0,0,254,
-		264,5,27,0,0,255,260,3,8,4,0,256,257,5,178,0,0,257,259,3,8,4,0,258,256,
-		1,0,0,0,259,262,1,0,0,0,260,258,1,0,0,0,260,261,1,0,0,0,261,264,1,0,0,
-		0,262,260,1,0,0,0,263,254,1,0,0,0,263,255,1,0,0,0,264,424,1,0,0,0,265,
-		267,5,11,0,0,266,268,7,5,0,0,267,266,1,0,0,0,267,268,1,0,0,0,268,272,1,
-		0,0,0,269,270,5,119,0,0,270,272,5,134,0,0,271,265,1,0,0,0,271,269,1,0,
-		0,0,272,276,1,0,0,0,273,275,3,6,3,0,274,273,1,0,0,0,275,278,1,0,0,0,276,
-		274,1,0,0,0,276,277,1,0,0,0,277,424,1,0,0,0,278,276,1,0,0,0,279,281,7,
-		6,0,0,280,282,7,5,0,0,281,280,1,0,0,0,281,282,1,0,0,0,282,424,1,0,0,0,
-		283,285,7,7,0,0,284,286,7,5,0,0,285,284,1,0,0,0,285,286,1,0,0,0,286,424,
-		1,0,0,0,287,288,5,31,0,0,288,424,7,8,0,0,289,292,5,22,0,0,290,291,5,89,
-		0,0,291,293,5,102,0,0,292,290,1,0,0,0,292,293,1,0,0,0,293,295,1,0,0,0,
-		294,296,5,118,0,0,295,294,1,0,0,0,295,296,1,0,0,0,296,297,1,0,0,0,297,
-		301,5,120,0,0,298,299,5,58,0,0,299,300,5,82,0,0,300,302,5,40,0,0,301,298,
-		1,0,0,0,301,302,1,0,0,0,302,303,1,0,0,0,303,305,3,94,47,0,304,306,3,10,
-		5,0,305,304,1,0,0,0,305,306,1,0,0,0,306,309,1,0,0,0,307,308,5,148,0,0,
-		308,310,3,18,9,0,309,307,1,0,0,0,309,310,1,0,0,0,310,424,1,0,0,0,311,314,
-		5,22,0,0,312,313,5,89,0,0,313,315,5,102,0,0,314,312,1,0,0,0,314,315,1,
-		0,0,0,315,317,1,0,0,0,316,318,5,118,0,0,317,316,1,0,0,0,317,318,1,0,0,
-		0,318,319,1,0,0,0,319,323,5,123,0,0,320,321,5,58,0,0,321,322,5,82,0,0,
-		322,324,5,40,0,0,323,320,1,0,0,0,323,324,1,0,0,0,324,325,1,0,0,0,325,327,
-		3,94,47,0,326,328,3,10,5,0,327,326,1,0,0,0,327,328,1,0,0,0,328,331,1,0,
-		0,0,329,330,5,148,0,0,330,332,3,18,9,0,331,329,1,0,0,0,331,332,1,0,0,0,
-		332,424,1,0,0,0,333,336,5,22,0,0,334,335,5,89,0,0,335,337,5,102,0,0,336,
-		334,1,0,0,0,336,337,1,0,0,0,337,338,1,0,0,0,338,342,5,120,0,0,339,340,
-		5,58,0,0,340,341,5,82,0,0,341,343,5,40,0,0,342,339,1,0,0,0,342,343,1,0,
-		0,0,343,344,1,0,0,0,344,347,3,94,47,0,345,346,5,148,0,0,346,348,3,18,9,
-		0,347,345,1,0,0,0,347,348,1,0,0,0,348,349,1,0,0,0,349,350,5,9,0,0,350,
-		351,3,26,13,0,351,424,1,0,0,0,352,355,5,22,0,0,353,354,5,89,0,0,354,356,
-		5,102,0,0,355,353,1,0,0,0,355,356,1,0,0,0,356,357,1,0,0,0,357,361,5,123,
-		0,0,358,359,5,58,0,0,359,360,5,82,0,0,360,362,5,40,0,0,361,358,1,0,0,0,
-		361,362,1,0,0,0,362,363,1,0,0,0,363,366,3,94,47,0,364,365,5,148,0,0,365,
-		367,3,18,9,0,366,364,1,0,0,0,366,367,1,0,0,0,367,368,1,0,0,0,368,369,5,
-		9,0,0,369,370,3,26,13,0,370,424,1,0,0,0,371,372,5,22,0,0,372,376,5,137,
-		0,0,373,374,5,58,0,0,374,375,5,82,0,0,375,377,5,40,0,0,376,373,1,0,0,0,
-		376,377,1,0,0,0,377,378,1,0,0,0,378,379,3,96,48,0,379,380,5,9,0,0,380,
-		381,3,90,45,0,381,424,1,0,0,0,382,383,5,62,0,0,383,384,5,65,0,0,384,387,
-		3,94,47,0,385,386,5,148,0,0,386,388,3,18,9,0,387,385,1,0,0,0,387,388,1,
-		0,0,0,388,389,1,0,0,0,389,390,3,26,13,0,390,424,1,0,0,0,391,392,5,62,0,
-		0,392,393,5,65,0,0,393,395,3,94,47,0,394,396,3,22,11,0,395,394,1,0,0,0,
-		395,396,1,0,0,0,396,397,1,0,0,0,397,398,5,142,0,0,398,403,3,24,12,0,399,
-		400,5,178,0,0,400,402,3,24,12,0,401,399,1,0,0,0,402,405,1,0,0,0,403,401,
-		1,0,0,0,403,404,1,0,0,0,404,424,1,0,0,0,405,403,1,0,0,0,406,407,5,5,0,
-		0,407,408,7,1,0,0,408,409,3,94,47,0,409,414,3,16,8,0,410,411,5,178,0,0,
-		411,413,3,16,8,0,412,410,1,0,0,0,413,416,1,0,0,0,414,412,1,0,0,0,414,415,
-		1,0,0,0,415,424,1,0,0,0,416,414,1,0,0,0,417,418,5,5,0,0,418,419,7,1,0,
-		0,419,420,3,94,47,0,420,421,5,114,0,0,421,422,3,18,9,0,422,424,1,0,0,0,
-		423,131,1,0,0,0,423,132,1,0,0,0,423,137,1,0,0,0,423,142,1,0,0,0,423,147,
-		1,0,0,0,423,149,1,0,0,0,423,154,1,0,0,0,423,162,1,0,0,0,423,164,1,0,0,
-		0,423,166,1,0,0,0,423,170,1,0,0,0,423,175,1,0,0,0,423,178,1,0,0,0,423,
-		183,1,0,0,0,423,187,1,0,0,0,423,192,1,0,0,0,423,203,1,0,0,0,423,210,1,
-		0,0,0,423,215,1,0,0,0,423,235,1,0,0,0,423,239,1,0,0,0,423,241,1,0,0,0,
-		423,248,1,0,0,0,423,271,1,0,0,0,423,279,1,0,0,0,423,283,1,0,0,0,423,287,
-		1,0,0,0,423,289,1,0,0,0,423,311,1,0,0,0,423,333,1,0,0,0,423,352,1,0,0,
-		0,423,371,1,0,0,0,423,382,1,0,0,0,423,391,1,0,0,0,423,406,1,0,0,0,423,
-		417,1,0,0,0,424,5,1,0,0,0,425,426,5,67,0,0,426,428,5,72,0,0,427,429,3,
-		96,48,0,428,427,1,0,0,0,429,430,1,0,0,0,430,428,1,0,0,0,430,431,1,0,0,
-		0,431,435,1,0,0,0,432,433,5,101,0,0,433,435,7,9,0,0,434,425,1,0,0,0,434,
-		432,1,0,0,0,435,7,1,0,0,0,436,438,5,165,0,0,437,436,1,0,0,0,437,438,1,
-		0,0,0,438,439,1,0,0,0,439,446,3,88,44,0,440,446,5,181,0,0,441,446,3,96,
-		48,0,442,446,5,135,0,0,443,446,5,43,0,0,444,446,5,86,0,0,445,437,1,0,0,
-		0,445,440,1,0,0,0,445,441,1,0,0,0,445,442,1,0,0,0,445,443,1,0,0,0,445,
-		444,1,0,0,0,446,9,1,0,0,0,447,448,5,174,0,0,448,453,3,12,6,0,449,450,5,
-		178,0,0,450,452,3,12,6,0,451,449,1,0,0,0,452,455,1,0,0,0,453,451,1,0,0,
-		0,453,454,1,0,0,0,454,456,1,0,0,0,455,453,1,0,0,0,456,457,5,175,0,0,457,
-		11,1,0,0,0,458,459,3,96,48,0,459,461,3,90,45,0,460,462,3,14,7,0,461,460,
-		1,0,0,0,461,462,1,0,0,0,462,13,1,0,0,0,463,472,5,69,0,0,464,465,5,97,0,
-		0,465,472,5,69,0,0,466,472,5,54,0,0,467,468,5,53,0,0,468,469,5,174,0,0,
-		469,470,5,181,0,0,470,472,5,175,0,0,471,463,1,0,0,0,471,464,1,0,0,0,471,
-		466,1,0,0,0,471,467,1,0,0,0,472,15,1,0,0,0,473,475,5,2,0,0,474,476,5,20,
-		0,0,475,474,1,0,0,0,475,476,1,0,0,0,476,477,1,0,0,0,477,478,3,96,48,0,
-		478,479,3,90,45,0,479,17,1,0,0,0,480,481,5,174,0,0,481,486,3,20,10,0,482,
-		483,5,178,0,0,483,485,3,20,10,0,484,482,1,0,0,0,485,488,1,0,0,0,486,484,
-		1,0,0,0,486,487,1,0,0,0,487,489,1,0,0,0,488,486,1,0,0,0,489,490,5,175,
-		0,0,490,19,1,0,0,0,491,494,3,96,48,0,492,494,5,181,0,0,493,491,1,0,0,0,
-		493,492,1,0,0,0,494,495,1,0,0,0,495,496,5,154,0,0,496,497,3,86,43,0,497,
-		21,1,0,0,0,498,499,5,174,0,0,499,504,3,96,48,0,500,501,5,178,0,0,501,503,
-		3,96,48,0,502,500,1,0,0,0,503,506,1,0,0,0,504,502,1,0,0,0,504,505,1,0,
-		0,0,505,507,1,0,0,0,506,504,1,0,0,0,507,508,5,175,0,0,508,23,1,0,0,0,509,
-		510,5,174,0,0,510,515,3,68,34,0,511,512,5,178,0,0,512,514,3,68,34,0,513,
-		511,1,0,0,0,514,517,1,0,0,0,515,513,1,0,0,0,515,516,1,0,0,0,516,518,1,
-		0,0,0,517,515,1,0,0,0,518,519,5,175,0,0,519,25,1,0,0,0,520,522,3,28,14,
-		0,521,523,3,32,16,0,522,521,1,0,0,0,522,523,1,0,0,0,523,525,1,0,0,0,524,
-		526,3,36,18,0,525,524,1,0,0,0,525,526,1,0,0,0,526,528,1,0,0,0,527,529,
-		3,38,19,0,528,527,1,0,0,0,528,529,1,0,0,0,529,531,1,0,0,0,530,532,3,40,
-		20,0,531,530,1,0,0,0,531,532,1,0,0,0,532,27,1,0,0,0,533,534,6,14,-1,0,
-		534,535,3,30,15,0,535,544,1,0,0,0,536,537,10,1,0,0,537,539,7,10,0,0,538,
-		540,5,4,0,0,539,538,1,0,0,0,539,540,1,0,0,0,540,541,1,0,0,0,541,543,3,
-		28,14,2,542,536,1,0,0,0,543,546,1,0,0,0,544,542,1,0,0,0,544,545,1,0,0,
-		0,545,29,1,0,0,0,546,544,1,0,0,0,547,549,5,111,0,0,548,550,7,11,0,0,549,
-		548,1,0,0,0,549,550,1,0,0,0,550,551,1,0,0,0,551,556,3,42,21,0,552,553,
-		5,178,0,0,553,555,3,42,21,0,554,552,1,0,0,0,555,558,1,0,0,0,556,554,1,
-		0,0,0,556,557,1,0,0,0,557,568,1,0,0,0,558,556,1,0,0,0,559,560,5,46,0,0,
-		560,565,3,44,22,0,561,562,5,178,0,0,562,564,3,44,22,0,563,561,1,0,0,0,
-		564,567,1,0,0,0,565,563,1,0,0,0,565,566,1,0,0,0,566,569,1,0,0,0,567,565,
-		1,0,0,0,568,559,1,0,0,0,568,569,1,0,0,0,569,571,1,0,0,0,570,572,3,56,28,
-		0,571,570,1,0,0,0,571,572,1,0,0,0,572,575,1,0,0,0,573,574,5,146,0,0,574,
-		576,3,68,34,0,575,573,1,0,0,0,575,576,1,0,0,0,576,587,1,0,0,0,577,578,
-		5,51,0,0,578,579,5,14,0,0,579,584,3,68,34,0,580,581,5,178,0,0,581,583,
-		3,68,34,0,582,580,1,0,0,0,583,586,1,0,0,0,584,582,1,0,0,0,584,585,1,0,
-		0,0,585,588,1,0,0,0,586,584,1,0,0,0,587,577,1,0,0,0,587,588,1,0,0,0,588,
-		591,1,0,0,0,589,590,5,52,0,0,590,592,3,68,34,0,591,589,1,0,0,0,591,592,
-		1,0,0,0,592,603,1,0,0,0,593,594,5,93,0,0,594,595,5,14,0,0,595,600,3,68,
-		34,0,596,597,5,178,0,0,597,599,3,68,34,0,598,596,1,0,0,0,599,602,1,0,0,
-		0,600,598,1,0,0,0,600,601,1,0,0,0,601,604,1,0,0,0,602,600,1,0,0,0,603,
-		593,1,0,0,0,603,604,1,0,0,0,604,610,1,0,0,0,605,606,5,174,0,0,606,607,
-		3,26,13,0,607,608,5,175,0,0,608,610,1,0,0,0,609,547,1,0,0,0,609,605,1,
-		0,0,0,610,31,1,0,0,0,611,612,5,90,0,0,612,613,5,14,0,0,613,618,3,34,17,
-		0,614,615,5,178,0,0,615,617,3,34,17,0,616,614,1,0,0,0,617,620,1,0,0,0,
-		618,616,1,0,0,0,618,619,1,0,0,0,619,33,1,0,0,0,620,618,1,0,0,0,621,623,
-		3,68,34,0,622,624,7,12,0,0,623,622,1,0,0,0,623,624,1,0,0,0,624,627,1,0,
-		0,0,625,626,5,84,0,0,626,628,7,13,0,0,627,625,1,0,0,0,627,628,1,0,0,0,
-		628,35,1,0,0,0,629,630,5,36,0,0,630,631,7,14,0,0,631,37,1,0,0,0,632,635,
-		5,74,0,0,633,636,3,68,34,0,634,636,5,4,0,0,635,633,1,0,0,0,635,634,1,0,
-		0,0,636,39,1,0,0,0,637,638,5,85,0,0,638,640,3,68,34,0,639,641,7,15,0,0,
-		640,639,1,0,0,0,640,641,1,0,0,0,641,41,1,0,0,0,642,655,5,166,0,0,643,644,
-		3,96,48,0,644,645,5,179,0,0,645,646,5,166,0,0,646,655,1,0,0,0,647,652,
-		3,68,34,0,648,650,5,9,0,0,649,648,1,0,0,0,649,650,1,0,0,0,650,651,1,0,
-		0,0,651,653,3,96,48,0,652,649,1,0,0,0,652,653,1,0,0,0,653,655,1,0,0,0,
-		654,642,1,0,0,0,654,643,1,0,0,0,654,647,1,0,0,0,655,43,1,0,0,0,656,657,
-		6,22,-1,0,657,658,3,52,26,0,658,675,1,0,0,0,659,660,10,3,0,0,660,661,3,
-		46,23,0,661,662,5,68,0,0,662,664,3,52,26,0,663,665,3,50,25,0,664,663,1,
-		0,0,0,664,665,1,0,0,0,665,667,1,0,0,0,666,668,3,48,24,0,667,666,1,0,0,
-		0,667,668,1,0,0,0,668,674,1,0,0,0,669,670,10,2,0,0,670,671,5,23,0,0,671,
-		672,5,68,0,0,672,674,3,52,26,0,673,659,1,0,0,0,673,669,1,0,0,0,674,677,
-		1,0,0,0,675,673,1,0,0,0,675,676,1,0,0,0,676,45,1,0,0,0,677,675,1,0,0,0,
-		678,680,5,61,0,0,679,678,1,0,0,0,679,680,1,0,0,0,680,694,1,0,0,0,681,683,
-		5,71,0,0,682,684,5,91,0,0,683,682,1,0,0,0,683,684,1,0,0,0,684,694,1,0,
-		0,0,685,687,5,104,0,0,686,688,5,91,0,0,687,686,1,0,0,0,687,688,1,0,0,0,
-		688,694,1,0,0,0,689,691,5,47,0,0,690,692,5,91,0,0,691,690,1,0,0,0,691,
-		692,1,0,0,0,692,694,1,0,0,0,693,679,1,0,0,0,693,681,1,0,0,0,693,685,1,
-		0,0,0,693,689,1,0,0,0,694,47,1,0,0,0,695,696,5,86,0,0,696,710,3,68,34,
-		0,697,698,5,141,0,0,698,699,5,174,0,0,699,704,3,96,48,0,700,701,5,178,
-		0,0,701,703,3,96,48,0,702,700,1,0,0,0,703,706,1,0,0,0,704,702,1,0,0,0,
-		704,705,1,0,0,0,705,707,1,0,0,0,706,704,1,0,0,0,707,708,5,175,0,0,708,
-		710,1,0,0,0,709,695,1,0,0,0,709,697,1,0,0,0,710,49,1,0,0,0,711,723,5,149,
-		0,0,712,724,3,64,32,0,713,714,5,174,0,0,714,715,3,64,32,0,715,716,5,175,
-		0,0,716,724,1,0,0,0,717,718,5,174,0,0,718,719,3,64,32,0,719,720,5,178,
-		0,0,720,721,3,64,32,0,721,722,5,175,0,0,722,724,1,0,0,0,723,712,1,0,0,
-		0,723,713,1,0,0,0,723,717,1,0,0,0,724,726,1,0,0,0,725,727,3,62,31,0,726,
-		725,1,0,0,0,726,727,1,0,0,0,727,51,1,0,0,0,728,730,3,94,47,0,729,731,3,
-		54,27,0,730,729,1,0,0,0,730,731,1,0,0,0,731,766,1,0,0,0,732,733,5,174,
-		0,0,733,734,3,26,13,0,734,736,5,175,0,0,735,737,3,54,27,0,736,735,1,0,
-		0,0,736,737,1,0,0,0,737,766,1,0,0,0,738,739,3,94,47,0,739,748,5,174,0,
-		0,740,745,3,68,34,0,741,742,5,178,0,0,742,744,3,68,34,0,743,741,1,0,0,
-		0,744,747,1,0,0,0,745,743,1,0,0,0,745,746,1,0,0,0,746,749,1,0,0,0,747,
-		745,1,0,0,0,748,740,1,0,0,0,748,749,1,0,0,0,749,750,1,0,0,0,750,752,5,
-		175,0,0,751,753,3,54,27,0,752,751,1,0,0,0,752,753,1,0,0,0,753,766,1,0,
-		0,0,754,755,5,174,0,0,755,760,3,44,22,0,756,757,5,178,0,0,757,759,3,44,
-		22,0,758,756,1,0,0,0,759,762,1,0,0,0,760,758,1,0,0,0,760,761,1,0,0,0,761,
-		763,1,0,0,0,762,760,1,0,0,0,763,764,5,175,0,0,764,766,1,0,0,0,765,728,
-		1,0,0,0,765,732,1,0,0,0,765,738,1,0,0,0,765,754,1,0,0,0,766,53,1,0,0,0,
-		767,769,5,9,0,0,768,767,1,0,0,0,768,769,1,0,0,0,769,770,1,0,0,0,770,772,
-		3,96,48,0,771,773,3,22,11,0,772,771,1,0,0,0,772,773,1,0,0,0,773,55,1,0,
-		0,0,774,775,5,147,0,0,775,776,3,58,29,0,776,57,1,0,0,0,777,778,5,136,0,
-		0,778,779,5,174,0,0,779,780,5,116,0,0,780,784,3,64,32,0,781,783,3,60,30,
-		0,782,781,1,0,0,0,783,786,1,0,0,0,784,782,1,0,0,0,784,785,1,0,0,0,785,
-		787,1,0,0,0,786,784,1,0,0,0,787,788,5,175,0,0,788,817,1,0,0,0,789,790,
-		5,55,0,0,790,791,5,174,0,0,791,792,5,116,0,0,792,793,3,64,32,0,793,794,
-		5,178,0,0,794,795,5,3,0,0,795,796,5,14,0,0,796,800,3,64,32,0,797,799,3,
-		60,30,0,798,797,1,0,0,0,799,802,1,0,0,0,800,798,1,0,0,0,800,801,1,0,0,
-		0,801,803,1,0,0,0,802,800,1,0,0,0,803,804,5,175,0,0,804,817,1,0,0,0,805,
-		806,5,113,0,0,806,807,5,174,0,0,807,811,3,64,32,0,808,810,3,60,30,0,809,
-		808,1,0,0,0,810,813,1,0,0,0,811,809,1,0,0,0,811,812,1,0,0,0,812,814,1,
-		0,0,0,813,811,1,0,0,0,814,815,5,175,0,0,815,817,1,0,0,0,816,777,1,0,0,
-		0,816,789,1,0,0,0,816,805,1,0,0,0,817,59,1,0,0,0,818,819,5,178,0,0,819,
-		820,5,103,0,0,820,824,3,64,32,0,821,822,5,178,0,0,822,824,3,62,31,0,823,
-		818,1,0,0,0,823,821,1,0,0,0,824,61,1,0,0,0,825,826,5,50,0,0,826,827,5,
-		94,0,0,827,828,3,64,32,0,828,63,1,0,0,0,829,830,5,182,0,0,830,831,3,66,
-		33,0,831,65,1,0,0,0,832,833,7,16,0,0,833,67,1,0,0,0,834,835,6,34,-1,0,
-		835,837,3,72,36,0,836,838,3,70,35,0,837,836,1,0,0,0,837,838,1,0,0,0,838,
-		842,1,0,0,0,839,840,5,82,0,0,840,842,3,68,34,3,841,834,1,0,0,0,841,839,
-		1,0,0,0,842,851,1,0,0,0,843,844,10,2,0,0,844,845,5,6,0,0,845,850,3,68,
-		34,3,846,847,10,1,0,0,847,848,5,89,0,0,848,850,3,68,34,2,849,843,1,0,0,
-		0,849,846,1,0,0,0,850,853,1,0,0,0,851,849,1,0,0,0,851,852,1,0,0,0,852,
-		69,1,0,0,0,853,851,1,0,0,0,854,855,3,84,42,0,855,856,3,72,36,0,856,919,
-		1,0,0,0,857,858,3,84,42,0,858,859,7,17,0,0,859,862,5,174,0,0,860,863,3,
-		26,13,0,861,863,3,68,34,0,862,860,1,0,0,0,862,861,1,0,0,0,863,864,1,0,
-		0,0,864,865,5,175,0,0,865,919,1,0,0,0,866,868,5,82,0,0,867,866,1,0,0,0,
-		867,868,1,0,0,0,868,869,1,0,0,0,869,870,5,13,0,0,870,871,3,72,36,0,871,
-		872,5,6,0,0,872,873,3,72,36,0,873,919,1,0,0,0,874,876,5,82,0,0,875,874,
-		1,0,0,0,875,876,1,0,0,0,876,877,1,0,0,0,877,878,5,60,0,0,878,879,5,174,
-		0,0,879,880,3,26,13,0,880,881,5,175,0,0,881,919,1,0,0,0,882,884,5,82,0,
-		0,883,882,1,0,0,0,883,884,1,0,0,0,884,885,1,0,0,0,885,886,5,60,0,0,886,
-		887,5,174,0,0,887,892,3,68,34,0,888,889,5,178,0,0,889,891,3,68,34,0,890,
-		888,1,0,0,0,891,894,1,0,0,0,892,890,1,0,0,0,892,893,1,0,0,0,893,895,1,
-		0,0,0,894,892,1,0,0,0,895,896,5,175,0,0,896,919,1,0,0,0,897,899,5,82,0,
-		0,898,897,1,0,0,0,898,899,1,0,0,0,899,900,1,0,0,0,900,901,7,18,0,0,901,
-		904,3,72,36,0,902,903,5,38,0,0,903,905,5,181,0,0,904,902,1,0,0,0,904,905,
-		1,0,0,0,905,919,1,0,0,0,906,908,5,66,0,0,907,909,5,82,0,0,908,907,1,0,
-		0,0,908,909,1,0,0,0,909,910,1,0,0,0,910,919,5,83,0,0,911,913,5,66,0,0,
-		912,914,5,82,0,0,913,912,1,0,0,0,913,914,1,0,0,0,914,915,1,0,0,0,915,916,
-		5,32,0,0,916,917,5,46,0,0,917,919,3,72,36,0,918,854,1,0,0,0,918,857,1,
-		0,0,0,918,867,1,0,0,0,918,875,1,0,0,0,918,883,1,0,0,0,918,898,1,0,0,0,
-		918,906,1,0,0,0,918,911,1,0,0,0,919,71,1,0,0,0,920,921,6,36,-1,0,921,1052,
-		3,86,43,0,922,1052,5,185,0,0,923,924,5,15,0,0,924,926,3,68,34,0,925,927,
-		3,82,41,0,926,925,1,0,0,0,927,928,1,0,0,0,928,926,1,0,0,0,928,929,1,0,
-		0,0,929,932,1,0,0,0,930,931,5,35,0,0,931,933,3,68,34,0,932,930,1,0,0,0,
-		932,933,1,0,0,0,933,934,1,0,0,0,934,935,5,37,0,0,935,1052,1,0,0,0,936,
-		938,5,15,0,0,937,939,3,82,41,0,938,937,1,0,0,0,939,940,1,0,0,0,940,938,
-		1,0,0,0,940,941,1,0,0,0,941,944,1,0,0,0,942,943,5,35,0,0,943,945,3,68,
-		34,0,944,942,1,0,0,0,944,945,1,0,0,0,945,946,1,0,0,0,946,947,5,37,0,0,
-		947,1052,1,0,0,0,948,949,5,16,0,0,949,950,5,174,0,0,950,951,3,68,34,0,
-		951,952,5,9,0,0,952,953,3,90,45,0,953,954,5,175,0,0,954,1052,1,0,0,0,955,
-		956,5,8,0,0,956,965,5,176,0,0,957,962,3,68,34,0,958,959,5,178,0,0,959,
-		961,3,68,34,0,960,958,1,0,0,0,961,964,1,0,0,0,962,960,1,0,0,0,962,963,
-		1,0,0,0,963,966,1,0,0,0,964,962,1,0,0,0,965,957,1,0,0,0,965,966,1,0,0,
-		0,966,967,1,0,0,0,967,1052,5,177,0,0,968,969,5,8,0,0,969,970,5,174,0,0,
-		970,971,3,26,13,0,971,972,5,175,0,0,972,1052,1,0,0,0,973,974,5,77,0,0,
-		974,983,5,174,0,0,975,980,3,78,39,0,976,977,5,178,0,0,977,979,3,78,39,
-		0,978,976,1,0,0,0,979,982,1,0,0,0,980,978,1,0,0,0,980,981,1,0,0,0,981,
-		984,1,0,0,0,982,980,1,0,0,0,983,975,1,0,0,0,983,984,1,0,0,0,984,985,1,
-		0,0,0,985,1052,5,175,0,0,986,987,5,122,0,0,987,996,5,174,0,0,988,993,3,
-		80,40,0,989,990,5,178,0,0,990,992,3,80,40,0,991,989,1,0,0,0,992,995,1,
-		0,0,0,993,991,1,0,0,0,993,994,1,0,0,0,994,997,1,0,0,0,995,993,1,0,0,0,
-		996,988,1,0,0,0,996,997,1,0,0,0,997,998,1,0,0,0,998,1052,5,175,0,0,999,
-		1000,5,40,0,0,1000,1001,5,174,0,0,1001,1002,3,26,13,0,1002,1003,5,175,
-		0,0,1003,1052,1,0,0,0,1004,1005,3,94,47,0,1005,1006,5,174,0,0,1006,1007,
-		5,166,0,0,1007,1009,5,175,0,0,1008,1010,3,76,38,0,1009,1008,1,0,0,0,1009,
-		1010,1,0,0,0,1010,1052,1,0,0,0,1011,1012,3,94,47,0,1012,1024,5,174,0,0,
-		1013,1015,5,32,0,0,1014,1013,1,0,0,0,1014,1015,1,0,0,0,1015,1016,1,0,0,
-		0,1016,1021,3,74,37,0,1017,1018,5,178,0,0,1018,1020,3,74,37,0,1019,1017,
-		1,0,0,0,1020,1023,1,0,0,0,1021,1019,1,0,0,0,1021,1022,1,0,0,0,1022,1025,
-		1,0,0,0,1023,1021,1,0,0,0,1024,1014,1,0,0,0,1024,1025,1,0,0,0,1025,1026,
-		1,0,0,0,1026,1028,5,175,0,0,1027,1029,3,76,38,0,1028,1027,1,0,0,0,1028,
-		1029,1,0,0,0,1029,1052,1,0,0,0,1030,1031,5,174,0,0,1031,1032,3,26,13,0,
-		1032,1033,5,175,0,0,1033,1052,1,0,0,0,1034,1052,3,96,48,0,1035,1036,3,
-		96,48,0,1036,1037,5,179,0,0,1037,1038,3,96,48,0,1038,1052,1,0,0,0,1039,
-		1040,5,174,0,0,1040,1041,3,68,34,0,1041,1042,5,175,0,0,1042,1052,1,0,0,
-		0,1043,1044,5,174,0,0,1044,1045,3,68,34,0,1045,1046,5,175,0,0,1046,1047,
-		5,179,0,0,1047,1048,3,96,48,0,1048,1052,1,0,0,0,1049,1050,7,19,0,0,1050,
-		1052,3,72,36,4,1051,920,1,0,0,0,1051,922,1,0,0,0,1051,923,1,0,0,0,1051,
-		936,1,0,0,0,1051,948,1,0,0,0,1051,955,1,0,0,0,1051,968,1,0,0,0,1051,973,
-		1,0,0,0,1051,986,1,0,0,0,1051,999,1,0,0,0,1051,1004,1,0,0,0,1051,1011,
-		1,0,0,0,1051,1030,1,0,0,0,1051,1034,1,0,0,0,1051,1035,1,0,0,0,1051,1039,
-		1,0,0,0,1051,1043,1,0,0,0,1051,1049,1,0,0,0,1052,1078,1,0,0,0,1053,1054,
-		10,3,0,0,1054,1055,7,20,0,0,1055,1077,3,72,36,4,1056,1057,10,2,0,0,1057,
-		1058,7,19,0,0,1058,1077,3,72,36,3,1059,1060,10,1,0,0,1060,1061,5,169,0,
-		0,1061,1077,3,72,36,2,1062,1063,10,8,0,0,1063,1064,5,176,0,0,1064,1065,
-		3,72,36,0,1065,1066,5,177,0,0,1066,1077,1,0,0,0,1067,1068,10,7,0,0,1068,
-		1069,5,172,0,0,1069,1077,3,96,48,0,1070,1071,10,6,0,0,1071,1072,5,171,
-		0,0,1072,1077,3,90,45,0,1073,1074,10,5,0,0,1074,1075,5,19,0,0,1075,1077,
-		3,94,47,0,1076,1053,1,0,0,0,1076,1056,1,0,0,0,1076,1059,1,0,0,0,1076,1062,
-		1,0,0,0,1076,1067,1,0,0,0,1076,1070,1,0,0,0,1076,1073,1,0,0,0,1077,1080,
-		1,0,0,0,1078,1076,1,0,0,0,1078,1079,1,0,0,0,1079,73,1,0,0,0,1080,1078,
-		1,0,0,0,1081,1082,3,96,48,0,1082,1083,5,173,0,0,1083,1084,3,68,34,0,1084,
-		1100,1,0,0,0,1085,1086,5,174,0,0,1086,1091,3,96,48,0,1087,1088,5,178,0,
-		0,1088,1090,3,96,48,0,1089,1087,1,0,0,0,1090,1093,1,0,0,0,1091,1089,1,
-		0,0,0,1091,1092,1,0,0,0,1092,1094,1,0,0,0,1093,1091,1,0,0,0,1094,1095,
-		5,175,0,0,1095,1096,5,173,0,0,1096,1097,3,68,34,0,1097,1100,1,0,0,0,1098,
-		1100,3,68,34,0,1099,1081,1,0,0,0,1099,1085,1,0,0,0,1099,1098,1,0,0,0,1100,
-		75,1,0,0,0,1101,1102,5,92,0,0,1102,1113,5,174,0,0,1103,1104,5,93,0,0,1104,
-		1105,5,14,0,0,1105,1110,3,68,34,0,1106,1107,5,178,0,0,1107,1109,3,68,34,
-		0,1108,1106,1,0,0,0,1109,1112,1,0,0,0,1110,1108,1,0,0,0,1110,1111,1,0,
-		0,0,1111,1114,1,0,0,0,1112,1110,1,0,0,0,1113,1103,1,0,0,0,1113,1114,1,
-		0,0,0,1114,1116,1,0,0,0,1115,1117,3,32,16,0,1116,1115,1,0,0,0,1116,1117,
-		1,0,0,0,1117,1118,1,0,0,0,1118,1119,5,175,0,0,1119,77,1,0,0,0,1120,1121,
-		3,68,34,0,1121,1122,5,170,0,0,1122,1123,3,68,34,0,1123,79,1,0,0,0,1124,
-		1125,3,96,48,0,1125,1126,5,170,0,0,1126,1127,3,68,34,0,1127,81,1,0,0,0,
-		1128,1129,5,145,0,0,1129,1130,3,68,34,0,1130,1131,5,128,0,0,1131,1132,
-		3,68,34,0,1132,83,1,0,0,0,1133,1157,5,154,0,0,1134,1157,5,155,0,0,1135,
-		1157,5,158,0,0,1136,1157,5,156,0,0,1137,1157,5,159,0,0,1138,1157,5,157,
-		0,0,1139,1157,5,163,0,0,1140,1157,5,161,0,0,1141,1157,5,162,0,0,1142,1157,
-		5,160,0,0,1143,1144,5,88,0,0,1144,1150,5,174,0,0,1145,1146,3,96,48,0,1146,
-		1147,5,179,0,0,1147,1149,1,0,0,0,1148,1145,1,0,0,0,1149,1152,1,0,0,0,1150,
-		1148,1,0,0,0,1150,1151,1,0,0,0,1151,1153,1,0,0,0,1152,1150,1,0,0,0,1153,
-		1154,3,84,42,0,1154,1155,5,175,0,0,1155,1157,1,0,0,0,1156,1133,1,0,0,0,
-		1156,1134,1,0,0,0,1156,1135,1,0,0,0,1156,1136,1,0,0,0,1156,1137,1,0,0,
-		0,1156,1138,1,0,0,0,1156,1139,1,0,0,0,1156,1140,1,0,0,0,1156,1141,1,0,
-		0,0,1156,1142,1,0,0,0,1156,1143,1,0,0,0,1157,85,1,0,0,0,1158,1174,5,83,
-		0,0,1159,1174,7,21,0,0,1160,1174,3,88,44,0,1161,1174,5,181,0,0,1162,1163,
-		5,130,0,0,1163,1174,5,181,0,0,1164,1165,5,24,0,0,1165,1174,5,181,0,0,1166,
-		1167,5,129,0,0,1167,1174,5,181,0,0,1168,1169,5,64,0,0,1169,1171,5,181,
-		0,0,1170,1172,3,66,33,0,1171,1170,1,0,0,0,1171,1172,1,0,0,0,1172,1174,
-		1,0,0,0,1173,1158,1,0,0,0,1173,1159,1,0,0,0,1173,1160,1,0,0,0,1173,1161,
-		1,0,0,0,1173,1162,1,0,0,0,1173,1164,1,0,0,0,1173,1166,1,0,0,0,1173,1168,
-		1,0,0,0,1174,87,1,0,0,0,1175,1176,7,22,0,0,1176,89,1,0,0,0,1177,1178,6,
-		45,-1,0,1178,1179,5,8,0,0,1179,1180,5,158,0,0,1180,1181,3,90,45,0,1181,
-		1182,5,159,0,0,1182,1223,1,0,0,0,1183,1184,5,77,0,0,1184,1185,5,158,0,
-		0,1185,1186,3,90,45,0,1186,1187,5,178,0,0,1187,1188,3,90,45,0,1188,1189,
-		5,159,0,0,1189,1223,1,0,0,0,1190,1207,5,122,0,0,1191,1203,5,158,0,0,1192,
-		1193,3,96,48,0,1193,1200,3,90,45,0,1194,1195,5,178,0,0,1195,1196,3,96,
-		48,0,1196,1197,3,90,45,0,1197,1199,1,0,0,0,1198,1194,1,0,0,0,1199,1202,
-		1,0,0,0,1200,1198,1,0,0,0,1200,1201,1,0,0,0,1201,1204,1,0,0,0,1202,1200,
-		1,0,0,0,1203,1192,1,0,0,0,1203,1204,1,0,0,0,1204,1205,1,0,0,0,1205,1208,
-		5,159,0,0,1206,1208,5,155,0,0,1207,1191,1,0,0,0,1207,1206,1,0,0,0,1208,
-		1223,1,0,0,0,1209,1220,3,92,46,0,1210,1211,5,174,0,0,1211,1216,5,182,0,
-		0,1212,1213,5,178,0,0,1213,1215,5,182,0,0,1214,1212,1,0,0,0,1215,1218,
-		1,0,0,0,1216,1214,1,0,0,0,1216,1217,1,0,0,0,1217,1219,1,0,0,0,1218,1216,
-		1,0,0,0,1219,1221,5,175,0,0,1220,1210,1,0,0,0,1220,1221,1,0,0,0,1221,1223,
-		1,0,0,0,1222,1177,1,0,0,0,1222,1183,1,0,0,0,1222,1190,1,0,0,0,1222,1209,
-		1,0,0,0,1223,1232,1,0,0,0,1224,1225,10,5,0,0,1225,1227,5,176,0,0,1226,
-		1228,5,182,0,0,1227,1226,1,0,0,0,1227,1228,1,0,0,0,1228,1229,1,0,0,0,1229,
-		1231,5,177,0,0,1230,1224,1,0,0,0,1231,1234,1,0,0,0,1232,1230,1,0,0,0,1232,
-		1233,1,0,0,0,1233,91,1,0,0,0,1234,1232,1,0,0,0,1235,1236,5,33,0,0,1236,
-		1245,5,96,0,0,1237,1238,5,18,0,0,1238,1245,5,144,0,0,1239,1240,7,23,0,
-		0,1240,1241,7,24,0,0,1241,1242,5,129,0,0,1242,1245,5,153,0,0,1243,1245,
-		3,94,47,0,1244,1235,1,0,0,0,1244,1237,1,0,0,0,1244,1239,1,0,0,0,1244,1243,
-		1,0,0,0,1245,93,1,0,0,0,1246,1251,3,96,48,0,1247,1248,5,179,0,0,1248,1250,
-		3,96,48,0,1249,1247,1,0,0,0,1250,1253,1,0,0,0,1251,1249,1,0,0,0,1251,1252,
-		1,0,0,0,1252,95,1,0,0,0,1253,1251,1,0,0,0,1254,1260,5,186,0,0,1255,1260,
-		5,187,0,0,1256,1260,5,188,0,0,1257,1260,5,189,0,0,1258,1260,3,98,49,0,
-		1259,1254,1,0,0,0,1259,1255,1,0,0,0,1259,1256,1,0,0,0,1259,1257,1,0,0,
-		0,1259,1258,1,0,0,0,1260,97,1,0,0,0,1261,1262,7,25,0,0,1262,99,1,0,0,0,
-		171,103,110,115,121,124,135,140,145,152,156,160,173,180,190,196,201,207,
-		213,218,222,226,229,233,243,250,260,263,267,271,276,281,285,292,295,301,
-		305,309,314,317,323,327,331,336,342,347,355,361,366,376,387,395,403,414,
-		423,430,434,437,445,453,461,471,475,486,493,504,515,522,525,528,531,539,
-		544,549,556,565,568,571,575,584,587,591,600,603,609,618,623,627,635,640,
-		649,652,654,664,667,673,675,679,683,687,691,693,704,709,723,726,730,736,
-		745,748,752,760,765,768,772,784,800,811,816,823,837,841,849,851,862,867,
-		875,883,892,898,904,908,913,918,928,932,940,944,962,965,980,983,993,996,
-		1009,1014,1021,1024,1028,1051,1076,1078,1091,1099,1110,1113,1116,1150,
-		1156,1171,1173,1200,1203,1207,1216,1220,1222,1227,1232,1244,1251,1259
+		60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,0,26,2,0,77,
+		77,117,117,2,0,122,122,125,125,2,0,66,66,110,110,2,0,78,78,115,115,2,0,
+		133,133,156,156,2,0,136,136,153,153,2,0,23,23,39,39,2,0,1,1,107,107,4,
+		0,4,4,97,97,114,114,127,128,2,0,89,89,154,154,3,0,41,41,65,65,141,141,
+		2,0,4,4,34,34,2,0,12,12,31,31,2,0,47,47,72,72,2,0,19,19,46,46,1,0,108,
+		109,4,0,27,28,58,59,80,83,111,112,3,0,4,4,7,7,119,119,2,0,61,61,75,75,
+		1,0,166,167,1,0,168,170,2,0,45,45,137,137,1,0,184,186,1,0,131,132,2,0,
+		150,150,152,152,32,0,1,3,8,9,13,14,19,20,22,23,26,29,32,33,35,35,43,44,
+		46,47,50,52,55,59,69,69,71,72,74,74,77,78,80,83,86,87,89,90,96,98,100,
+		105,107,112,114,115,117,118,120,123,126,129,131,132,134,136,138,140,142,
+		142,145,146,152,155,1501,0,103,1,0,0,0,2,128,1,0,0,0,4,435,1,0,0,0,6,446,
+		1,0,0,0,8,457,1,0,0,0,10,459,1,0,0,0,12,470,1,0,0,0,14,483,1,0,0,0,16,
+		485,1,0,0,0,18,492,1,0,0,0,20,505,1,0,0,0,22,513,1,0,0,0,24,524,1,0,0,
+		0,26,535,1,0,0,0,28,548,1,0,0,0,30,624,1,0,0,0,32,626,1,0,0,0,34,636,1,
+		0,0,0,36,644,1,0,0,0,38,647,1,0,0,0,40,652,1,0,0,0,42,669,1,0,0,0,44,671,
+		1,0,0,0,46,708,1,0,0,0,48,724,1,0,0,0,50,726,1,0,0,0,52,780,1,0,0,0,54,
+		783,1,0,0,0,56,789,1,0,0,0,58,831,1,0,0,0,60,838,1,0,0,0,62,840,1,0,0,
+		0,64,844,1,0,0,0,66,847,1,0,0,0,68,856,1,0,0,0,70,933,1,0,0,0,72,1066,
+		1,0,0,0,74,1114,1,0,0,0,76,1116,1,0,0,0,78,1135,1,0,0,0,80,1139,1,0,0,
+		0,82,1143,1,0,0,0,84,1171,1,0,0,0,86,1188,1,0,0,0,88,1190,1,0,0,0,90,1237,
+		1,0,0,0,92,1259,1,0,0,0,94,1261,1,0,0,0,96,1274,1,0,0,0,98,1276,1,0,0,
+		0,100,102,5,182,0,0,101,100,1,0,0,0,102,105,1,0,0,0,103,101,1,0,0,0,103,
+		104,1,0,0,0,104,124,1,0,0,0,105,103,1,0,0,0,106,115,3,4,2,0,107,109,5,
+		182,0,0,108,107,1,0,0,0,109,110,1,0,0,0,110,108,1,0,0,0,110,111,1,0,0,
+		0,111,112,1,0,0,0,112,114,3,4,2,0,113,108,1,0,0,0,114,117,1,0,0,0,115,
+		113,1,0,0,0,115,116,1,0,0,0,116,121,1,0,0,0,117,115,1,0,0,0,118,120,5,
+		182,0,0,119,118,1,0,0,0,120,123,1,0,0,0,121,119,1,0,0,0,121,122,1,0,0,
+		0,122,125,1,0,0,0,123,121,1,0,0,0,124,106,1,0,0,0,124,125,1,0,0,0,125,
+		126,1,0,0,0,126,127,5,0,0,1,127,1,1,0,0,0,128,129,3,68,34,0,129,130,5,
+		0,0,1,130,3,1,0,0,0,131,436,3,26,13,0,132,133,7,0,0,0,133,135,5,123,0,
+		0,134,136,5,44,0,0,135,134,1,0,0,0,135,136,1,0,0,0,136,436,1,0,0,0,137,
+		138,7,0,0,0,138,140,5,126,0,0,139,141,5,44,0,0,140,139,1,0,0,0,140,141,
+		1,0,0,0,141,436,1,0,0,0,142,143,7,0,0,0,143,145,5,102,0,0,144,146,5,44,
+		0,0,145,144,1,0,0,0,145,146,1,0,0,0,146,436,1,0,0,0,147,148,7,0,0,0,148,
+		436,5,101,0,0,149,150,7,0,0,0,150,152,5,51,0,0,151,153,5,44,0,0,152,151,
+		1,0,0,0,152,153,1,0,0,0,153,436,1,0,0,0,154,156,7,0,0,0,155,157,5,4,0,
+		0,156,155,1,0,0,0,156,157,1,0,0,0,157,158,1,0,0,0,158,160,5,135,0,0,159,
+		161,5,44,0,0,160,159,1,0,0,0,160,161,1,0,0,0,161,436,1,0,0,0,162,163,7,
+		0,0,0,163,436,5,140,0,0,164,165,7,0,0,0,165,436,5,145,0,0,166,167,7,0,
+		0,0,167,436,5,8,0,0,168,169,5,117,0,0,169,170,5,136,0,0,170,171,5,69,0,
+		0,171,436,5,74,0,0,172,175,5,117,0,0,173,176,3,94,47,0,174,176,5,4,0,0,
+		175,173,1,0,0,0,175,174,1,0,0,0,176,436,1,0,0,0,177,178,5,32,0,0,178,179,
+		5,50,0,0,179,436,3,96,48,0,180,182,5,32,0,0,181,183,5,44,0,0,182,181,1,
+		0,0,0,182,183,1,0,0,0,183,184,1,0,0,0,184,436,3,94,47,0,185,186,5,32,0,
+		0,186,187,3,94,47,0,187,188,5,44,0,0,188,436,1,0,0,0,189,192,5,43,0,0,
+		190,193,3,4,2,0,191,193,3,96,48,0,192,190,1,0,0,0,192,191,1,0,0,0,193,
+		436,1,0,0,0,194,195,5,36,0,0,195,198,7,1,0,0,196,197,5,60,0,0,197,199,
+		5,42,0,0,198,196,1,0,0,0,198,199,1,0,0,0,199,200,1,0,0,0,200,203,3,94,
+		47,0,201,202,5,30,0,0,202,204,5,134,0,0,203,201,1,0,0,0,203,204,1,0,0,
+		0,204,436,1,0,0,0,205,206,5,36,0,0,206,209,5,139,0,0,207,208,5,60,0,0,
+		208,210,5,42,0,0,209,207,1,0,0,0,209,210,1,0,0,0,210,211,1,0,0,0,211,436,
+		3,96,48,0,212,215,5,129,0,0,213,216,3,96,48,0,214,216,5,4,0,0,215,213,
+		1,0,0,0,215,214,1,0,0,0,216,436,1,0,0,0,217,218,5,9,0,0,218,219,5,122,
+		0,0,219,436,3,94,47,0,220,223,5,100,0,0,221,224,3,96,48,0,222,224,5,183,
+		0,0,223,221,1,0,0,0,223,222,1,0,0,0,224,227,1,0,0,0,225,226,5,48,0,0,226,
+		228,5,14,0,0,227,225,1,0,0,0,227,228,1,0,0,0,228,234,1,0,0,0,229,231,7,
+		2,0,0,230,232,5,156,0,0,231,230,1,0,0,0,231,232,1,0,0,0,232,233,1,0,0,
+		0,233,235,5,184,0,0,234,229,1,0,0,0,234,235,1,0,0,0,235,238,1,0,0,0,236,
+		237,5,76,0,0,237,239,5,184,0,0,238,236,1,0,0,0,238,239,1,0,0,0,239,436,
+		1,0,0,0,240,241,5,116,0,0,241,242,5,183,0,0,242,243,5,156,0,0,243,436,
+		5,183,0,0,244,245,5,142,0,0,245,436,5,183,0,0,246,248,5,116,0,0,247,249,
+		7,3,0,0,248,247,1,0,0,0,248,249,1,0,0,0,249,250,1,0,0,0,250,251,5,131,
+		0,0,251,252,5,155,0,0,252,436,3,8,4,0,253,255,5,116,0,0,254,256,7,3,0,
+		0,255,254,1,0,0,0,255,256,1,0,0,0,256,257,1,0,0,0,257,258,3,94,47,0,258,
+		268,7,4,0,0,259,269,5,29,0,0,260,265,3,8,4,0,261,262,5,180,0,0,262,264,
+		3,8,4,0,263,261,1,0,0,0,264,267,1,0,0,0,265,263,1,0,0,0,265,266,1,0,0,
+		0,266,269,1,0,0,0,267,265,1,0,0,0,268,259,1,0,0,0,268,260,1,0,0,0,269,
+		436,1,0,0,0,270,272,5,13,0,0,271,273,7,5,0,0,272,271,1,0,0,0,272,273,1,
+		0,0,0,273,277,1,0,0,0,274,275,5,121,0,0,275,277,5,136,0,0,276,270,1,0,
+		0,0,276,274,1,0,0,0,277,281,1,0,0,0,278,280,3,6,3,0,279,278,1,0,0,0,280,
+		283,1,0,0,0,281,279,1,0,0,0,281,282,1,0,0,0,282,436,1,0,0,0,283,281,1,
+		0,0,0,284,286,7,6,0,0,285,287,7,5,0,0,286,285,1,0,0,0,286,287,1,0,0,0,
+		287,436,1,0,0,0,288,290,7,7,0,0,289,291,7,5,0,0,290,289,1,0,0,0,290,291,
+		1,0,0,0,291,436,1,0,0,0,292,293,5,33,0,0,293,436,7,8,0,0,294,297,5,24,
+		0,0,295,296,5,91,0,0,296,298,5,104,0,0,297,295,1,0,0,0,297,298,1,0,0,0,
+		298,300,1,0,0,0,299,301,5,120,0,0,300,299,1,0,0,0,300,301,1,0,0,0,301,
+		302,1,0,0,0,302,306,5,122,0,0,303,304,5,60,0,0,304,305,5,84,0,0,305,307,
+		5,42,0,0,306,303,1,0,0,0,306,307,1,0,0,0,307,308,1,0,0,0,308,310,3,94,
+		47,0,309,311,3,10,5,0,310,309,1,0,0,0,310,311,1,0,0,0,311,314,1,0,0,0,
+		312,313,5,150,0,0,313,315,3,18,9,0,314,312,1,0,0,0,314,315,1,0,0,0,315,
+		436,1,0,0,0,316,319,5,24,0,0,317,318,5,91,0,0,318,320,5,104,0,0,319,317,
+		1,0,0,0,319,320,1,0,0,0,320,322,1,0,0,0,321,323,5,120,0,0,322,321,1,0,
+		0,0,322,323,1,0,0,0,323,324,1,0,0,0,324,328,5,125,0,0,325,326,5,60,0,0,
+		326,327,5,84,0,0,327,329,5,42,0,0,328,325,1,0,0,0,328,329,1,0,0,0,329,
+		330,1,0,0,0,330,332,3,94,47,0,331,333,3,10,5,0,332,331,1,0,0,0,332,333,
+		1,0,0,0,333,336,1,0,0,0,334,335,5,150,0,0,335,337,3,18,9,0,336,334,1,0,
+		0,0,336,337,1,0,0,0,337,436,1,0,0,0,338,341,5,24,0,0,339,340,5,91,0,0,
+		340,342,5,104,0,0,341,339,1,0,0,0,341,342,1,0,0,0,342,343,1,0,0,0,343,
+		347,5,122,0,0,344,345,5,60,0,0,345,346,5,84,0,0,346,348,5,42,0,0,347,344,
+		1,0,0,0,347,348,1,0,0,0,348,349,1,0,0,0,349,352,3,94,47,0,350,351,5,150,
+		0,0,351,353,3,18,9,0,352,350,1,0,0,0,352,353,1,0,0,0,353,354,1,0,0,0,354,
+		355,5,11,0,0,355,356,3,26,13,0,356,436,1,0,0,0,357,360,5,24,0,0,358,359,
+		5,91,0,0,359,361,5,104,0,0,360,358,1,0,0,0,360,361,1,0,0,0,361,362,1,0,
+		0,0,362,366,5,125,0,0,363,364,5,60,0,0,364,365,5,84,0,0,365,367,5,42,0,
+		0,366,363,1,0,0,0,366,367,1,0,0,0,367,368,1,0,0,0,368,371,3,94,47,0,369,
+		370,5,150,0,0,370,372,3,18,9,0,371,369,1,0,0,0,371,372,1,0,0,0,372,373,
+		1,0,0,0,373,374,5,11,0,0,374,375,3,26,13,0,375,436,1,0,0,0,376,377,5,24,
+		0,0,377,381,5,139,0,0,378,379,5,60,0,0,379,380,5,84,0,0,380,382,5,42,0,
+		0,381,378,1,0,0,0,381,382,1,0,0,0,382,383,1,0,0,0,383,384,3,96,48,0,384,
+		385,5,11,0,0,385,386,3,90,45,0,386,436,1,0,0,0,387,388,5,64,0,0,388,389,
+		5,67,0,0,389,392,3,94,47,0,390,391,5,150,0,0,391,393,3,18,9,0,392,390,
+		1,0,0,0,392,393,1,0,0,0,393,394,1,0,0,0,394,395,3,26,13,0,395,436,1,0,
+		0,0,396,397,5,64,0,0,397,398,5,67,0,0,398,400,3,94,47,0,399,401,3,22,11,
+		0,400,399,1,0,0,0,400,401,1,0,0,0,401,402,1,0,0,0,402,403,5,144,0,0,403,
+		408,3,24,12,0,404,405,5,180,0,0,405,407,3,24,12,0,406,404,1,0,0,0,407,
+		410,1,0,0,0,408,406,1,0,0,0,408,409,1,0,0,0,409,436,1,0,0,0,410,408,1,
+		0,0,0,411,412,5,30,0,0,412,413,5,48,0,0,413,416,3,94,47,0,414,415,5,148,
+		0,0,415,417,3,68,34,0,416,414,1,0,0,0,416,417,1,0,0,0,417,436,1,0,0,0,
+		418,419,5,5,0,0,419,420,7,1,0,0,420,421,3,94,47,0,421,426,3,16,8,0,422,
+		423,5,180,0,0,423,425,3,16,8,0,424,422,1,0,0,0,425,428,1,0,0,0,426,424,
+		1,0,0,0,426,427,1,0,0,0,427,436,1,0,0,0,428,426,1,0,0,0,429,430,5,5,0,
+		0,430,431,7,1,0,0,431,432,3,94,47,0,432,433,5,116,0,0,433,434,3,18,9,0,
+		434,436,1,0,0,0,435,131,1,0,0,0,435,132,1,0,0,0,435,137,1,0,0,0,435,142,
+		1,0,0,0,435,147,1,0,0,0,435,149,1,0,0,0,435,154,1,0,0,0,435,162,1,0,0,
+		0,435,164,1,0,0,0,435,166,1,0,0,0,435,168,1,0,0,0,435,172,1,0,0,0,435,
+		177,1,0,0,0,435,180,1,0,0,0,435,185,1,0,0,0,435,189,1,0,0,0,435,194,1,
+		0,0,0,435,205,1,0,0,0,435,212,1,0,0,0,435,217,1,0,0,0,435,220,1,0,0,0,
+		435,240,1,0,0,0,435,244,1,0,0,0,435,246,1,0,0,0,435,253,1,0,0,0,435,276,
+		1,0,0,0,435,284,1,0,0,0,435,288,1,0,0,0,435,292,1,0,0,0,435,294,1,0,0,
+		0,435,316,1,0,0,0,435,338,1,0,0,0,435,357,1,0,0,0,435,376,1,0,0,0,435,
+		387,1,0,0,0,435,396,1,0,0,0,435,411,1,0,0,0,435,418,1,0,0,0,435,429,1,
+		0,0,0,436,5,1,0,0,0,437,438,5,69,0,0,438,440,5,74,0,0,439,441,3,96,48,
+		0,440,439,1,0,0,0,441,442,1,0,0,0,442,440,1,0,0,0,442,443,1,0,0,0,443,
+		447,1,0,0,0,444,445,5,103,0,0,445,447,7,9,0,0,446,437,1,0,0,0,446,444,
+		1,0,0,0,447,7,1,0,0,0,448,450,5,167,0,0,449,448,1,0,0,0,449,450,1,0,0,
+		0,450,451,1,0,0,0,451,458,3,88,44,0,452,458,5,183,0,0,453,458,3,96,48,
+		0,454,458,5,137,0,0,455,458,5,45,0,0,456,458,5,88,0,0,457,449,1,0,0,0,
+		457,452,1,0,0,0,457,453,1,0,0,0,457,454,1,0,0,0,457,455,1,0,0,0,457,456,
+		1,0,0,0,458,9,1,0,0,0,459,460,5,176,0,0,460,465,3,12,6,0,461,462,5,180,
+		0,0,462,464,3,12,6,0,463,461,1,0,0,0,464,467,1,0,0,0,465,463,1,0,0,0,465,
+		466,1,0,0,0,466,468,1,0,0,0,467,465,1,0,0,0,468,469,5,177,0,0,469,11,1,
+		0,0,0,470,471,3,96,48,0,471,473,3,90,45,0,472,474,3,14,7,0,473,472,1,0,
+		0,0,473,474,1,0,0,0,474,13,1,0,0,0,475,484,5,71,0,0,476,477,5,99,0,0,477,
+		484,5,71,0,0,478,484,5,56,0,0,479,480,5,55,0,0,480,481,5,176,0,0,481,482,
+		5,183,0,0,482,484,5,177,0,0,483,475,1,0,0,0,483,476,1,0,0,0,483,478,1,
+		0,0,0,483,479,1,0,0,0,484,15,1,0,0,0,485,487,5,2,0,0,486,488,5,22,0,0,
+		487,486,1,0,0,0,487,488,1,0,0,0,488,489,1,0,0,0,489,490,3,96,48,0,490,
+		491,3,90,45,0,491,17,1,0,0,0,492,493,5,176,0,0,493,498,3,20,10,0,494,495,
+		5,180,0,0,495,497,3,20,10,0,496,494,1,0,0,0,497,500,1,0,0,0,498,496,1,
+		0,0,0,498,499,1,0,0,0,499,501,1,0,0,0,500,498,1,0,0,0,501,502,5,177,0,
+		0,502,19,1,0,0,0,503,506,3,96,48,0,504,506,5,183,0,0,505,503,1,0,0,0,505,
+		504,1,0,0,0,506,507,1,0,0,0,507,511,5,156,0,0,508,512,3,86,43,0,509,510,
+		5,167,0,0,510,512,5,184,0,0,511,508,1,0,0,0,511,509,1,0,0,0,512,21,1,0,
+		0,0,513,514,5,176,0,0,514,519,3,96,48,0,515,516,5,180,0,0,516,518,3,96,
+		48,0,517,515,1,0,0,0,518,521,1,0,0,0,519,517,1,0,0,0,519,520,1,0,0,0,520,
+		522,1,0,0,0,521,519,1,0,0,0,522,523,5,177,0,0,523,23,1,0,0,0,524,525,5,
+		176,0,0,525,530,3,68,34,0,526,527,5,180,0,0,527,529,3,68,34,0,528,526,
+		1,0,0,0,529,532,1,0,0,0,530,528,1,0,0,0,530,531,1,0,0,0,531,533,1,0,0,
+		0,532,530,1,0,0,0,533,534,5,177,0,0,534,25,1,0,0,0,535,537,3,28,14,0,536,
+		538,3,32,16,0,537,536,1,0,0,0,537,538,1,0,0,0,538,540,1,0,0,0,539,541,
+		3,36,18,0,540,539,1,0,0,0,540,541,1,0,0,0,541,543,1,0,0,0,542,544,3,38,
+		19,0,543,542,1,0,0,0,543,544,1,0,0,0,544,546,1,0,0,0,545,547,3,40,20,0,
+		546,545,1,0,0,0,546,547,1,0,0,0,547,27,1,0,0,0,548,549,6,14,-1,0,549,550,
+		3,30,15,0,550,559,1,0,0,0,551,552,10,1,0,0,552,554,7,10,0,0,553,555,5,
+		4,0,0,554,553,1,0,0,0,554,555,1,0,0,0,555,556,1,0,0,0,556,558,3,28,14,
+		2,557,551,1,0,0,0,558,561,1,0,0,0,559,557,1,0,0,0,559,560,1,0,0,0,560,
+		29,1,0,0,0,561,559,1,0,0,0,562,564,5,113,0,0,563,565,7,11,0,0,564,563,
+		1,0,0,0,564,565,1,0,0,0,565,566,1,0,0,0,566,571,3,42,21,0,567,568,5,180,
+		0,0,568,570,3,42,21,0,569,567,1,0,0,0,570,573,1,0,0,0,571,569,1,0,0,0,
+		571,572,1,0,0,0,572,583,1,0,0,0,573,571,1,0,0,0,574,575,5,48,0,0,575,580,
+		3,44,22,0,576,577,5,180,0,0,577,579,3,44,22,0,578,576,1,0,0,0,579,582,
+		1,0,0,0,580,578,1,0,0,0,580,581,1,0,0,0,581,584,1,0,0,0,582,580,1,0,0,
+		0,583,574,1,0,0,0,583,584,1,0,0,0,584,586,1,0,0,0,585,587,3,56,28,0,586,
+		585,1,0,0,0,586,587,1,0,0,0,587,590,1,0,0,0,588,589,5,148,0,0,589,591,
+		3,68,34,0,590,588,1,0,0,0,590,591,1,0,0,0,591,602,1,0,0,0,592,593,5,53,
+		0,0,593,594,5,16,0,0,594,599,3,68,34,0,595,596,5,180,0,0,596,598,3,68,
+		34,0,597,595,1,0,0,0,598,601,1,0,0,0,599,597,1,0,0,0,599,600,1,0,0,0,600,
+		603,1,0,0,0,601,599,1,0,0,0,602,592,1,0,0,0,602,603,1,0,0,0,603,606,1,
+		0,0,0,604,605,5,54,0,0,605,607,3,68,34,0,606,604,1,0,0,0,606,607,1,0,0,
+		0,607,618,1,0,0,0,608,609,5,95,0,0,609,610,5,16,0,0,610,615,3,68,34,0,
+		611,612,5,180,0,0,612,614,3,68,34,0,613,611,1,0,0,0,614,617,1,0,0,0,615,
+		613,1,0,0,0,615,616,1,0,0,0,616,619,1,0,0,0,617,615,1,0,0,0,618,608,1,
+		0,0,0,618,619,1,0,0,0,619,625,1,0,0,0,620,621,5,176,0,0,621,622,3,26,13,
+		0,622,623,5,177,0,0,623,625,1,0,0,0,624,562,1,0,0,0,624,620,1,0,0,0,625,
+		31,1,0,0,0,626,627,5,92,0,0,627,628,5,16,0,0,628,633,3,34,17,0,629,630,
+		5,180,0,0,630,632,3,34,17,0,631,629,1,0,0,0,632,635,1,0,0,0,633,631,1,
+		0,0,0,633,634,1,0,0,0,634,33,1,0,0,0,635,633,1,0,0,0,636,638,3,68,34,0,
+		637,639,7,12,0,0,638,637,1,0,0,0,638,639,1,0,0,0,639,642,1,0,0,0,640,641,
+		5,86,0,0,641,643,7,13,0,0,642,640,1,0,0,0,642,643,1,0,0,0,643,35,1,0,0,
+		0,644,645,5,38,0,0,645,646,7,14,0,0,646,37,1,0,0,0,647,650,5,76,0,0,648,
+		651,3,68,34,0,649,651,5,4,0,0,650,648,1,0,0,0,650,649,1,0,0,0,651,39,1,
+		0,0,0,652,653,5,87,0,0,653,655,3,68,34,0,654,656,7,15,0,0,655,654,1,0,
+		0,0,655,656,1,0,0,0,656,41,1,0,0,0,657,670,5,168,0,0,658,659,3,96,48,0,
+		659,660,5,181,0,0,660,661,5,168,0,0,661,670,1,0,0,0,662,667,3,68,34,0,
+		663,665,5,11,0,0,664,663,1,0,0,0,664,665,1,0,0,0,665,666,1,0,0,0,666,668,
+		3,96,48,0,667,664,1,0,0,0,667,668,1,0,0,0,668,670,1,0,0,0,669,657,1,0,
+		0,0,669,658,1,0,0,0,669,662,1,0,0,0,670,43,1,0,0,0,671,672,6,22,-1,0,672,
+		673,3,52,26,0,673,690,1,0,0,0,674,675,10,3,0,0,675,676,3,46,23,0,676,677,
+		5,70,0,0,677,679,3,52,26,0,678,680,3,50,25,0,679,678,1,0,0,0,679,680,1,
+		0,0,0,680,682,1,0,0,0,681,683,3,48,24,0,682,681,1,0,0,0,682,683,1,0,0,
+		0,683,689,1,0,0,0,684,685,10,2,0,0,685,686,5,25,0,0,686,687,5,70,0,0,687,
+		689,3,52,26,0,688,674,1,0,0,0,688,684,1,0,0,0,689,692,1,0,0,0,690,688,
+		1,0,0,0,690,691,1,0,0,0,691,45,1,0,0,0,692,690,1,0,0,0,693,695,5,63,0,
+		0,694,693,1,0,0,0,694,695,1,0,0,0,695,709,1,0,0,0,696,698,5,73,0,0,697,
+		699,5,93,0,0,698,697,1,0,0,0,698,699,1,0,0,0,699,709,1,0,0,0,700,702,5,
+		106,0,0,701,703,5,93,0,0,702,701,1,0,0,0,702,703,1,0,0,0,703,709,1,0,0,
+		0,704,706,5,49,0,0,705,707,5,93,0,0,706,705,1,0,0,0,706,707,1,0,0,0,707,
+		709,1,0,0,0,708,694,1,0,0,0,708,696,1,0,0,0,708,700,1,0,0,0,708,704,1,
+		0,0,0,709,47,1,0,0,0,710,711,5,88,0,0,711,725,3,68,34,0,712,713,5,143,
+		0,0,713,714,5,176,0,0,714,719,3,96,48,0,715,716,5,180,0,0,716,718,3,96,
+		48,0,717,715,1,0,0,0,718,721,1,0,0,0,719,717,1,0,0,0,719,720,1,0,0,0,720,
+		722,1,0,0,0,721,719,1,0,0,0,722,723,5,177,0,0,723,725,1,0,0,0,724,710,
+		1,0,0,0,724,712,1,0,0,0,725,49,1,0,0,0,726,738,5,151,0,0,727,739,3,64,
+		32,0,728,729,5,176,0,0,729,730,3,64,32,0,730,731,5,177,0,0,731,739,1,0,
+		0,0,732,733,5,176,0,0,733,734,3,64,32,0,734,735,5,180,0,0,735,736,3,64,
+		32,0,736,737,5,177,0,0,737,739,1,0,0,0,738,727,1,0,0,0,738,728,1,0,0,0,
+		738,732,1,0,0,0,739,741,1,0,0,0,740,742,3,62,31,0,741,740,1,0,0,0,741,
+		742,1,0,0,0,742,51,1,0,0,0,743,745,3,94,47,0,744,746,3,54,27,0,745,744,
+		1,0,0,0,745,746,1,0,0,0,746,781,1,0,0,0,747,748,5,176,0,0,748,749,3,26,
+		13,0,749,751,5,177,0,0,750,752,3,54,27,0,751,750,1,0,0,0,751,752,1,0,0,
+		0,752,781,1,0,0,0,753,754,3,94,47,0,754,763,5,176,0,0,755,760,3,68,34,
+		0,756,757,5,180,0,0,757,759,3,68,34,0,758,756,1,0,0,0,759,762,1,0,0,0,
+		760,758,1,0,0,0,760,761,1,0,0,0,761,764,1,0,0,0,762,760,1,0,0,0,763,755,
+		1,0,0,0,763,764,1,0,0,0,764,765,1,0,0,0,765,767,5,177,0,0,766,768,3,54,
+		27,0,767,766,1,0,0,0,767,768,1,0,0,0,768,781,1,0,0,0,769,770,5,176,0,0,
+		770,775,3,44,22,0,771,772,5,180,0,0,772,774,3,44,22,0,773,771,1,0,0,0,
+		774,777,1,0,0,0,775,773,1,0,0,0,775,776,1,0,0,0,776,778,1,0,0,0,777,775,
+		1,0,0,0,778,779,5,177,0,0,779,781,1,0,0,0,780,743,1,0,0,0,780,747,1,0,
+		0,0,780,753,1,0,0,0,780,769,1,0,0,0,781,53,1,0,0,0,782,784,5,11,0,0,783,
+		782,1,0,0,0,783,784,1,0,0,0,784,785,1,0,0,0,785,787,3,96,48,0,786,788,
+		3,22,11,0,787,786,1,0,0,0,787,788,1,0,0,0,788,55,1,0,0,0,789,790,5,149,
+		0,0,790,791,3,58,29,0,791,57,1,0,0,0,792,793,5,138,0,0,793,794,5,176,0,
+		0,794,795,5,118,0,0,795,799,3,64,32,0,796,798,3,60,30,0,797,796,1,0,0,
+		0,798,801,1,0,0,0,799,797,1,0,0,0,799,800,1,0,0,0,800,802,1,0,0,0,801,
+		799,1,0,0,0,802,803,5,177,0,0,803,832,1,0,0,0,804,805,5,57,0,0,805,806,
+		5,176,0,0,806,807,5,118,0,0,807,808,3,64,32,0,808,809,5,180,0,0,809,810,
+		5,3,0,0,810,811,5,16,0,0,811,815,3,64,32,0,812,814,3,60,30,0,813,812,1,
+		0,0,0,814,817,1,0,0,0,815,813,1,0,0,0,815,816,1,0,0,0,816,818,1,0,0,0,
+		817,815,1,0,0,0,818,819,5,177,0,0,819,832,1,0,0,0,820,821,5,115,0,0,821,
+		822,5,176,0,0,822,826,3,64,32,0,823,825,3,60,30,0,824,823,1,0,0,0,825,
+		828,1,0,0,0,826,824,1,0,0,0,826,827,1,0,0,0,827,829,1,0,0,0,828,826,1,
+		0,0,0,829,830,5,177,0,0,830,832,1,0,0,0,831,792,1,0,0,0,831,804,1,0,0,
+		0,831,820,1,0,0,0,832,59,1,0,0,0,833,834,5,180,0,0,834,835,5,105,0,0,835,
+		839,3,64,32,0,836,837,5,180,0,0,837,839,3,62,31,0,838,833,1,0,0,0,838,
+		836,1,0,0,0,839,61,1,0,0,0,840,841,5,52,0,0,841,842,5,96,0,0,842,843,3,
+		64,32,0,843,63,1,0,0,0,844,845,5,184,0,0,845,846,3,66,33,0,846,65,1,0,
+		0,0,847,848,7,16,0,0,848,67,1,0,0,0,849,850,6,34,-1,0,850,852,3,72,36,
+		0,851,853,3,70,35,0,852,851,1,0,0,0,852,853,1,0,0,0,853,857,1,0,0,0,854,
+		855,5,84,0,0,855,857,3,68,34,3,856,849,1,0,0,0,856,854,1,0,0,0,857,866,
+		1,0,0,0,858,859,10,2,0,0,859,860,5,6,0,0,860,865,3,68,34,3,861,862,10,
+		1,0,0,862,863,5,91,0,0,863,865,3,68,34,2,864,858,1,0,0,0,864,861,1,0,0,
+		0,865,868,1,0,0,0,866,864,1,0,0,0,866,867,1,0,0,0,867,69,1,0,0,0,868,866,
+		1,0,0,0,869,870,3,84,42,0,870,871,3,72,36,0,871,934,1,0,0,0,872,873,3,
+		84,42,0,873,874,7,17,0,0,874,877,5,176,0,0,875,878,3,26,13,0,876,878,3,
+		68,34,0,877,875,1,0,0,0,877,876,1,0,0,0,878,879,1,0,0,0,879,880,5,177,
+		0,0,880,934,1,0,0,0,881,883,5,84,0,0,882,881,1,0,0,0,882,883,1,0,0,0,883,
+		884,1,0,0,0,884,885,5,15,0,0,885,886,3,72,36,0,886,887,5,6,0,0,887,888,
+		3,72,36,0,888,934,1,0,0,0,889,891,5,84,0,0,890,889,1,0,0,0,890,891,1,0,
+		0,0,891,892,1,0,0,0,892,893,5,62,0,0,893,894,5,176,0,0,894,895,3,26,13,
+		0,895,896,5,177,0,0,896,934,1,0,0,0,897,899,5,84,0,0,898,897,1,0,0,0,898,
+		899,1,0,0,0,899,900,1,0,0,0,900,901,5,62,0,0,901,902,5,176,0,0,902,907,
+		3,68,34,0,903,904,5,180,0,0,904,906,3,68,34,0,905,903,1,0,0,0,906,909,
+		1,0,0,0,907,905,1,0,0,0,907,908,1,0,0,0,908,910,1,0,0,0,909,907,1,0,0,
+		0,910,911,5,177,0,0,911,934,1,0,0,0,912,914,5,84,0,0,913,912,1,0,0,0,913,
+		914,1,0,0,0,914,915,1,0,0,0,915,916,7,18,0,0,916,919,3,72,36,0,917,918,
+		5,40,0,0,918,920,5,183,0,0,919,917,1,0,0,0,919,920,1,0,0,0,920,934,1,0,
+		0,0,921,923,5,68,0,0,922,924,5,84,0,0,923,922,1,0,0,0,923,924,1,0,0,0,
+		924,925,1,0,0,0,925,934,5,85,0,0,926,928,5,68,0,0,927,929,5,84,0,0,928,
+		927,1,0,0,0,928,929,1,0,0,0,929,930,1,0,0,0,930,931,5,34,0,0,931,932,5,
+		48,0,0,932,934,3,72,36,0,933,869,1,0,0,0,933,872,1,0,0,0,933,882,1,0,0,
+		0,933,890,1,0,0,0,933,898,1,0,0,0,933,913,1,0,0,0,933,921,1,0,0,0,933,
+		926,1,0,0,0,934,71,1,0,0,0,935,936,6,36,-1,0,936,1067,3,86,43,0,937,1067,
+		5,187,0,0,938,939,5,17,0,0,939,941,3,68,34,0,940,942,3,82,41,0,941,940,
+		1,0,0,0,942,943,1,0,0,0,943,941,1,0,0,0,943,944,1,0,0,0,944,947,1,0,0,
+		0,945,946,5,37,0,0,946,948,3,68,34,0,947,945,1,0,0,0,947,948,1,0,0,0,948,
+		949,1,0,0,0,949,950,5,39,0,0,950,1067,1,0,0,0,951,953,5,17,0,0,952,954,
+		3,82,41,0,953,952,1,0,0,0,954,955,1,0,0,0,955,953,1,0,0,0,955,956,1,0,
+		0,0,956,959,1,0,0,0,957,958,5,37,0,0,958,960,3,68,34,0,959,957,1,0,0,0,
+		959,960,1,0,0,0,960,961,1,0,0,0,961,962,5,39,0,0,962,1067,1,0,0,0,963,
+		964,5,18,0,0,964,965,5,176,0,0,965,966,3,68,34,0,966,967,5,11,0,0,967,
+		968,3,90,45,0,968,969,5,177,0,0,969,1067,1,0,0,0,970,971,5,10,0,0,971,
+		980,5,178,0,0,972,977,3,68,34,0,973,974,5,180,0,0,974,976,3,68,34,0,975,
+		973,1,0,0,0,976,979,1,0,0,0,977,975,1,0,0,0,977,978,1,0,0,0,978,981,1,
+		0,0,0,979,977,1,0,0,0,980,972,1,0,0,0,980,981,1,0,0,0,981,982,1,0,0,0,
+		982,1067,5,179,0,0,983,984,5,10,0,0,984,985,5,176,0,0,985,986,3,26,13,
+		0,986,987,5,177,0,0,987,1067,1,0,0,0,988,989,5,79,0,0,989,998,5,176,0,
+		0,990,995,3,78,39,0,991,992,5,180,0,0,992,994,3,78,39,0,993,991,1,0,0,
+		0,994,997,1,0,0,0,995,993,1,0,0,0,995,996,1,0,0,0,996,999,1,0,0,0,997,
+		995,1,0,0,0,998,990,1,0,0,0,998,999,1,0,0,0,999,1000,1,0,0,0,1000,1067,
+		5,177,0,0,1001,1002,5,124,0,0,1002,1011,5,176,0,0,1003,1008,3,80,40,0,
+		1004,1005,5,180,0,0,1005,1007,3,80,40,0,1006,1004,1,0,0,0,1007,1010,1,
+		0,0,0,1008,1006,1,0,0,0,1008,1009,1,0,0,0,1009,1012,1,0,0,0,1010,1008,
+		1,0,0,0,1011,1003,1,0,0,0,1011,1012,1,0,0,0,1012,1013,1,0,0,0,1013,1067,
+		5,177,0,0,1014,1015,5,42,0,0,1015,1016,5,176,0,0,1016,1017,3,26,13,0,1017,
+		1018,5,177,0,0,1018,1067,1,0,0,0,1019,1020,3,94,47,0,1020,1021,5,176,0,
+		0,1021,1022,5,168,0,0,1022,1024,5,177,0,0,1023,1025,3,76,38,0,1024,1023,
+		1,0,0,0,1024,1025,1,0,0,0,1025,1067,1,0,0,0,1026,1027,3,94,47,0,1027,1039,
+		5,176,0,0,1028,1030,5,34,0,0,1029,1028,1,0,0,0,1029,1030,1,0,0,0,1030,
+		1031,1,0,0,0,1031,1036,3,74,37,0,1032,1033,5,180,0,0,1033,1035,3,74,37,
+		0,1034,1032,1,0,0,0,1035,1038,1,0,0,0,1036,1034,1,0,0,0,1036,1037,1,0,
+		0,0,1037,1040,1,0,0,0,1038,1036,1,0,0,0,1039,1029,1,0,0,0,1039,1040,1,
+		0,0,0,1040,1041,1,0,0,0,1041,1043,5,177,0,0,1042,1044,3,76,38,0,1043,1042,
+		1,0,0,0,1043,1044,1,0,0,0,1044,1067,1,0,0,0,1045,1046,5,176,0,0,1046,1047,
+		3,26,13,0,1047,1048,5,177,0,0,1048,1067,1,0,0,0,1049,1067,3,96,48,0,1050,
+		1051,3,96,48,0,1051,1052,5,181,0,0,1052,1053,3,96,48,0,1053,1067,1,0,0,
+		0,1054,1055,5,176,0,0,1055,1056,3,68,34,0,1056,1057,5,177,0,0,1057,1067,
+		1,0,0,0,1058,1059,5,176,0,0,1059,1060,3,68,34,0,1060,1061,5,177,0,0,1061,
+		1062,5,181,0,0,1062,1063,3,96,48,0,1063,1067,1,0,0,0,1064,1065,7,19,0,
+		0,1065,1067,3,72,36,4,1066,935,1,0,0,0,1066,937,1,0,0,0,1066,938,1,0,0,
+		0,1066,951,1,0,0,0,1066,963,1,0,0,0,1066,970,1,0,0,0,1066,983,1,0,0,0,
+		1066,988,1,0,0,0,1066,1001,1,0,0,0,1066,1014,1,0,0,0,1066,1019,1,0,0,0,
+		1066,1026,1,0,0,0,1066,1045,1,0,0,0,1066,1049,1,0,0,0,1066,1050,1,0,0,
+		0,1066,1054,1,0,0,0,1066,1058,1,0,0,0,1066,1064,1,0,0,0,1067,1093,1,0,
+		0,0,1068,1069,10,3,0,0,1069,1070,7,20,0,0,1070,1092,3,72,36,4,1071,1072,
+		10,2,0,0,1072,1073,7,19,0,0,1073,1092,3,72,36,3,1074,1075,10,1,0,0,1075,
+		1076,5,171,0,0,1076,1092,3,72,36,2,1077,1078,10,8,0,0,1078,1079,5,178,
+		0,0,1079,1080,3,72,36,0,1080,1081,5,179,0,0,1081,1092,1,0,0,0,1082,1083,
+		10,7,0,0,1083,1084,5,174,0,0,1084,1092,3,96,48,0,1085,1086,10,6,0,0,1086,
+		1087,5,173,0,0,1087,1092,3,90,45,0,1088,1089,10,5,0,0,1089,1090,5,21,0,
+		0,1090,1092,3,94,47,0,1091,1068,1,0,0,0,1091,1071,1,0,0,0,1091,1074,1,
+		0,0,0,1091,1077,1,0,0,0,1091,1082,1,0,0,0,1091,1085,1,0,0,0,1091,1088,
+		1,0,0,0,1092,1095,1,0,0,0,1093,1091,1,0,0,0,1093,1094,1,0,0,0,1094,73,
+		1,0,0,0,1095,1093,1,0,0,0,1096,1097,3,96,48,0,1097,1098,5,175,0,0,1098,
+		1099,3,68,34,0,1099,1115,1,0,0,0,1100,1101,5,176,0,0,1101,1106,3,96,48,
+		0,1102,1103,5,180,0,0,1103,1105,3,96,48,0,1104,1102,1,0,0,0,1105,1108,
+		1,0,0,0,1106,1104,1,0,0,0,1106,1107,1,0,0,0,1107,1109,1,0,0,0,1108,1106,
+		1,0,0,0,1109,1110,5,177,0,0,1110,1111,5,175,0,0,1111,1112,3,68,34,0,1112,
+		1115,1,0,0,0,1113,1115,3,68,34,0,1114,1096,1,0,0,0,1114,1100,1,0,0,0,1114,
+		1113,1,0,0,0,1115,75,1,0,0,0,1116,1117,5,94,0,0,1117,1128,5,176,0,0,1118,
+		1119,5,95,0,0,1119,1120,5,16,0,0,1120,1125,3,68,34,0,1121,1122,5,180,0,
+		0,1122,1124,3,68,34,0,1123,1121,1,0,0,0,1124,1127,1,0,0,0,1125,1123,1,
+		0,0,0,1125,1126,1,0,0,0,1126,1129,1,0,0,0,1127,1125,1,0,0,0,1128,1118,
+		1,0,0,0,1128,1129,1,0,0,0,1129,1131,1,0,0,0,1130,1132,3,32,16,0,1131,1130,
+		1,0,0,0,1131,1132,1,0,0,0,1132,1133,1,0,0,0,1133,1134,5,177,0,0,1134,77,
+		1,0,0,0,1135,1136,3,68,34,0,1136,1137,5,172,0,0,1137,1138,3,68,34,0,1138,
+		79,1,0,0,0,1139,1140,3,96,48,0,1140,1141,5,172,0,0,1141,1142,3,68,34,0,
+		1142,81,1,0,0,0,1143,1144,5,147,0,0,1144,1145,3,68,34,0,1145,1146,5,130,
+		0,0,1146,1147,3,68,34,0,1147,83,1,0,0,0,1148,1172,5,156,0,0,1149,1172,
+		5,157,0,0,1150,1172,5,160,0,0,1151,1172,5,158,0,0,1152,1172,5,161,0,0,
+		1153,1172,5,159,0,0,1154,1172,5,165,0,0,1155,1172,5,163,0,0,1156,1172,
+		5,164,0,0,1157,1172,5,162,0,0,1158,1159,5,90,0,0,1159,1165,5,176,0,0,1160,
+		1161,3,96,48,0,1161,1162,5,181,0,0,1162,1164,1,0,0,0,1163,1160,1,0,0,0,
+		1164,1167,1,0,0,0,1165,1163,1,0,0,0,1165,1166,1,0,0,0,1166,1168,1,0,0,
+		0,1167,1165,1,0,0,0,1168,1169,3,84,42,0,1169,1170,5,177,0,0,1170,1172,
+		1,0,0,0,1171,1148,1,0,0,0,1171,1149,1,0,0,0,1171,1150,1,0,0,0,1171,1151,
+		1,0,0,0,1171,1152,1,0,0,0,1171,1153,1,0,0,0,1171,1154,1,0,0,0,1171,1155,
+		1,0,0,0,1171,1156,1,0,0,0,1171,1157,1,0,0,0,1171,1158,1,0,0,0,1172,85,
+		1,0,0,0,1173,1189,5,85,0,0,1174,1189,7,21,0,0,1175,1189,3,88,44,0,1176,
+		1189,5,183,0,0,1177,1178,5,132,0,0,1178,1189,5,183,0,0,1179,1180,5,26,
+		0,0,1180,1189,5,183,0,0,1181,1182,5,131,0,0,1182,1189,5,183,0,0,1183,1184,
+		5,66,0,0,1184,1186,5,183,0,0,1185,1187,3,66,33,0,1186,1185,1,0,0,0,1186,
+		1187,1,0,0,0,1187,1189,1,0,0,0,1188,1173,1,0,0,0,1188,1174,1,0,0,0,1188,
+		1175,1,0,0,0,1188,1176,1,0,0,0,1188,1177,1,0,0,0,1188,1179,1,0,0,0,1188,
+		1181,1,0,0,0,1188,1183,1,0,0,0,1189,87,1,0,0,0,1190,1191,7,22,0,0,1191,
+		89,1,0,0,0,1192,1193,6,45,-1,0,1193,1194,5,10,0,0,1194,1195,5,160,0,0,
+		1195,1196,3,90,45,0,1196,1197,5,161,0,0,1197,1238,1,0,0,0,1198,1199,5,
+		79,0,0,1199,1200,5,160,0,0,1200,1201,3,90,45,0,1201,1202,5,180,0,0,1202,
+		1203,3,90,45,0,1203,1204,5,161,0,0,1204,1238,1,0,0,0,1205,1222,5,124,0,
+		0,1206,1218,5,160,0,0,1207,1208,3,96,48,0,1208,1215,3,90,45,0,1209,1210,
+		5,180,0,0,1210,1211,3,96,48,0,1211,1212,3,90,45,0,1212,1214,1,0,0,0,1213,
+		1209,1,0,0,0,1214,1217,1,0,0,0,1215,1213,1,0,0,0,1215,1216,1,0,0,0,1216,
+		1219,1,0,0,0,1217,1215,1,0,0,0,1218,1207,1,0,0,0,1218,1219,1,0,0,0,1219,
+		1220,1,0,0,0,1220,1223,5,161,0,0,1221,1223,5,157,0,0,1222,1206,1,0,0,0,
+		1222,1221,1,0,0,0,1223,1238,1,0,0,0,1224,1235,3,92,46,0,1225,1226,5,176,
+		0,0,1226,1231,5,184,0,0,1227,1228,5,180,0,0,1228,1230,5,184,0,0,1229,1227,
+		1,0,0,0,1230,1233,1,0,0,0,1231,1229,1,0,0,0,1231,1232,1,0,0,0,1232,1234,
+		1,0,0,0,1233,1231,1,0,0,0,1234,1236,5,177,0,0,1235,1225,1,0,0,0,1235,1236,
+		1,0,0,0,1236,1238,1,0,0,0,1237,1192,1,0,0,0,1237,1198,1,0,0,0,1237,1205,
+		1,0,0,0,1237,1224,1,0,0,0,1238,1247,1,0,0,0,1239,1240,10,5,0,0,1240,1242,
+		5,178,0,0,1241,1243,5,184,0,0,1242,1241,1,0,0,0,1242,1243,1,0,0,0,1243,
+		1244,1,0,0,0,1244,1246,5,179,0,0,1245,1239,1,0,0,0,1246,1249,1,0,0,0,1247,
+		1245,1,0,0,0,1247,1248,1,0,0,0,1248,91,1,0,0,0,1249,1247,1,0,0,0,1250,
+		1251,5,35,0,0,1251,1260,5,98,0,0,1252,1253,5,20,0,0,1253,1260,5,146,0,
+		0,1254,1255,7,23,0,0,1255,1256,7,24,0,0,1256,1257,5,131,0,0,1257,1260,
+		5,155,0,0,1258,1260,3,94,47,0,1259,1250,1,0,0,0,1259,1252,1,0,0,0,1259,
+		1254,1,0,0,0,1259,1258,1,0,0,0,1260,93,1,0,0,0,1261,1266,3,96,48,0,1262,
+		1263,5,181,0,0,1263,1265,3,96,48,0,1264,1262,1,0,0,0,1265,1268,1,0,0,0,
+		1266,1264,1,0,0,0,1266,1267,1,0,0,0,1267,95,1,0,0,0,1268,1266,1,0,0,0,
+		1269,1275,5,188,0,0,1270,1275,5,189,0,0,1271,1275,5,190,0,0,1272,1275,
+		5,191,0,0,1273,1275,3,98,49,0,1274,1269,1,0,0,0,1274,1270,1,0,0,0,1274,
+		1271,1,0,0,0,1274,1272,1,0,0,0,1274,1273,1,0,0,0,1275,97,1,0,0,0,1276,
+		1277,7,25,0,0,1277,99,1,0,0,0,173,103,110,115,121,124,135,140,145,152,
+		156,160,175,182,192,198,203,209,215,223,227,231,234,238,248,255,265,268,
+		272,276,281,286,290,297,300,306,310,314,319,322,328,332,336,341,347,352,
+		360,366,371,381,392,400,408,416,426,435,442,446,449,457,465,473,483,487,
+		498,505,511,519,530,537,540,543,546,554,559,564,571,580,583,586,590,599,
+		602,606,615,618,624,633,638,642,650,655,664,667,669,679,682,688,690,694,
+		698,702,706,708,719,724,738,741,745,751,760,763,767,775,780,783,787,799,
+		815,826,831,838,852,856,864,866,877,882,890,898,907,913,919,923,928,933,
+		943,947,955,959,977,980,995,998,1008,1011,1024,1029,1036,1039,1043,1066,
+		1091,1093,1106,1114,1125,1128,1131,1165,1171,1186,1188,1215,1218,1222,
+		1231,1235,1237,1242,1247,1259,1266,1274
 	};
 
 	public static readonly ATN _ATN =

@@ -106,6 +106,13 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitListVariables([NotNull] QuerySqlParser.ListVariablesContext context);
 	/// <summary>
+	/// Visit a parse tree produced by the <c>listArchivals</c>
+	/// labeled alternative in <see cref="QuerySqlParser.statement"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitListArchivals([NotNull] QuerySqlParser.ListArchivalsContext context);
+	/// <summary>
 	/// Visit a parse tree produced by the <c>showTransactionIsolation</c>
 	/// labeled alternative in <see cref="QuerySqlParser.statement"/>.
 	/// </summary>
@@ -168,6 +175,13 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitTerminateQuery([NotNull] QuerySqlParser.TerminateQueryContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>archiveStream</c>
+	/// labeled alternative in <see cref="QuerySqlParser.statement"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitArchiveStream([NotNull] QuerySqlParser.ArchiveStreamContext context);
 	/// <summary>
 	/// Visit a parse tree produced by the <c>printTopic</c>
 	/// labeled alternative in <see cref="QuerySqlParser.statement"/>.
@@ -280,6 +294,13 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitInsertValues([NotNull] QuerySqlParser.InsertValuesContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>deleteRows</c>
+	/// labeled alternative in <see cref="QuerySqlParser.statement"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitDeleteRows([NotNull] QuerySqlParser.DeleteRowsContext context);
 	/// <summary>
 	/// Visit a parse tree produced by the <c>alterSourceAddColumns</c>
 	/// labeled alternative in <see cref="QuerySqlParser.statement"/>.

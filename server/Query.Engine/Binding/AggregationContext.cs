@@ -6,7 +6,11 @@ using Ast = Query.Grammar.Ast;
 namespace Query.Engine.Binding;
 
 /// <summary>One aggregate of a query: its function, its argument over the source row, and its types.</summary>
-public sealed record BoundAggregate(AggregateKind Kind, BoundExpr? Argument, SqlType? InputType, SqlType ResultType);
+public sealed record BoundAggregate(AggregateKind Kind, BoundExpr? Argument, SqlType? InputType, SqlType ResultType)
+{
+    /// <summary>A constant argument after the value (TOPK's k); 0 when the aggregate has none.</summary>
+    public int Parameter { get; init; }
+}
 
 /// <summary>
 /// Binding state of an aggregation. The aggregated row has the GROUP BY keys first, then one column per
@@ -18,7 +22,7 @@ public sealed class AggregationContext
     private readonly BindScope _source;
     private readonly ParameterTypes _parameters;
     private readonly List<Ast.Expr> _groupSyntax = [];
-    private readonly List<(AggregateKind Kind, Ast.Expr? Argument)> _aggregateSyntax = [];
+    private readonly List<(AggregateKind Kind, Ast.Expr? Argument, Ast.Expr? Second)> _aggregateSyntax = [];
 
     private readonly IReadOnlyList<object?>? _parameterValues;
 
@@ -67,9 +71,11 @@ public sealed class AggregationContext
     public BoundExpr AddAggregate(AggregateKind kind, Ast.Expr? argument, Ast.FunctionCall call, int position)
     {
         var name = call.Name.Name.Value;
+        var second = call.Arguments.Count > 1 ? call.Arguments[1] : null;
         for (var i = 0; i < _aggregateSyntax.Count; i++)
         {
-            if (_aggregateSyntax[i].Kind == kind && Equals(_aggregateSyntax[i].Argument, argument))
+            if (_aggregateSyntax[i].Kind == kind && Equals(_aggregateSyntax[i].Argument, argument)
+                && Equals(_aggregateSyntax[i].Second, second))
                 return new BoundColumn(GroupKeys.Count + i, name, Aggregates[i].ResultType);
         }
         BoundExpr? bound = null;
@@ -84,10 +90,15 @@ public sealed class AggregationContext
                 bound = ExpressionBinder.Coerce(bound, SqlType.String, CastContext.Implicit, position);
         }
         var (input, result) = AggregateFunctions.Types(kind, bound?.Type, position);
-        if (bound is not null && input is not null)
+        var parameter = 0;
+        if (kind == AggregateKind.Correlation && bound is not null)
+            bound = AggregateArguments.Pair(bound, SourceBinder().Bind(second!), position);
+        else if (bound is not null && input is not null)
             bound = ExpressionBinder.Coerce(bound, input, CastContext.Implicit, position);
-        _aggregateSyntax.Add((kind, argument));
-        Aggregates.Add(new BoundAggregate(kind, bound, input ?? bound?.Type, result));
+        if (kind is AggregateKind.TopK or AggregateKind.TopKDistinct)
+            parameter = AggregateArguments.TopK(second!, call.Name.Name.Value, position);
+        _aggregateSyntax.Add((kind, argument, second));
+        Aggregates.Add(new BoundAggregate(kind, bound, input ?? bound?.Type, result) { Parameter = parameter });
         return new BoundColumn(GroupKeys.Count + Aggregates.Count - 1, name, result);
     }
 

@@ -20,9 +20,10 @@ public sealed partial class ExpressionBinder
             if (_aggregation is null)
                 throw new SqlException(SqlState.GroupingError, $"aggregate function {name} is not allowed here",
                     position: position);
-            if (!star && call.Arguments.Count != 1)
-                throw new SqlException(SqlState.UndefinedFunction,
-                    $"function {name} takes exactly one argument", position: position);
+            if (!star && call.Arguments.Count != AggregateFunctions.Arity(kind))
+                throw new SqlException(SqlState.UndefinedFunction, AggregateFunctions.Arity(kind) == 1
+                    ? $"function {name} takes exactly one argument"
+                    : $"function {name} takes exactly {AggregateFunctions.Arity(kind)} arguments", position: position);
             return _aggregation.AddAggregate(kind, star ? null : call.Arguments[0], call, position);
         }
         if (call.Star || call.Distinct)
@@ -38,7 +39,7 @@ public sealed partial class ExpressionBinder
                 return BindLambdaCall(call, name, position);
             case "EXPLODE" or "CUBE_EXPLODE":
                 throw SqlException.FeatureNotSupported(
-                    $"table function {name} (one input row to many output rows)", position);
+                    $"table function {name} inside an expression (it stands only as a whole SELECT item)", position);
         }
         if (!FunctionRegistry.TryGet(name, out var definition))
             throw new SqlException(SqlState.UndefinedFunction, $"function {name.ToLowerInvariant()} does not exist",

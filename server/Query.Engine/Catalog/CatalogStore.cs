@@ -6,7 +6,7 @@ using Query.Engine.Types;
 namespace Query.Engine.Catalog;
 
 /// <summary>
-/// The durable catalog: every stream definition in <c>catalog.json</c> under the data directory. Each change
+/// The durable catalog: every stream and table definition in <c>catalog.json</c> under the data directory. Each change
 /// rewrites the whole file through a temporary file, fsync, an atomic rename and a directory fsync, so a crash
 /// (or power loss) leaves either the old or the new catalog, never a torn one. Types are stored as their SQL
 /// text (<see cref="SqlTypeParser"/>).
@@ -118,6 +118,7 @@ public sealed class CatalogStore
     private sealed class CatalogEntry
     {
         public string Name { get; set; } = "";
+        public string Kind { get; set; } = "STREAM";
         public List<string> ColumnNames { get; set; } = [];
         public List<string> ColumnTypes { get; set; } = [];
         public int KeyColumn { get; set; } = -1;
@@ -127,16 +128,23 @@ public sealed class CatalogStore
         public string ValueDelimiter { get; set; } = ",";
         public bool WrapSingleValue { get; set; } = true;
         public string? TimestampFormat { get; set; }
+        public List<int> HeaderColumns { get; set; } = [];
+        public List<string?> HeaderKeys { get; set; } = [];
         public string LogName { get; set; } = "";
         public int Partitions { get; set; } = 1;
         public long RetentionMs { get; set; } = -1;
         public long CreatedAtMs { get; set; }
+        public long RetentionBytes { get; set; } = -1;
+        public bool? Tiered { get; set; }
+        public long? LocalRetentionMs { get; set; }
+        public long? LocalRetentionBytes { get; set; }
 
         public static CatalogEntry From(StreamDefinition definition)
         {
             var entry = new CatalogEntry
             {
                 Name = definition.Name,
+                Kind = definition.Kind.ToString().ToUpperInvariant(),
                 KeyColumn = definition.KeyColumn,
                 TimestampColumn = definition.TimestampColumn,
                 ValueFormat = definition.ValueFormat.ToString().ToUpperInvariant(),
@@ -148,11 +156,20 @@ public sealed class CatalogStore
                 Partitions = definition.Partitions,
                 RetentionMs = definition.RetentionMs,
                 CreatedAtMs = definition.CreatedAtMs,
+                RetentionBytes = definition.RetentionBytes,
+                Tiered = definition.Tiering.Enabled,
+                LocalRetentionMs = definition.Tiering.LocalRetentionMs,
+                LocalRetentionBytes = definition.Tiering.LocalRetentionBytes,
             };
             foreach (var column in definition.Columns)
             {
                 entry.ColumnNames.Add(column.Name);
                 entry.ColumnTypes.Add(column.Type.ToString());
+            }
+            foreach (var header in definition.Headers)
+            {
+                entry.HeaderColumns.Add(header.Column);
+                entry.HeaderKeys.Add(header.Key);
             }
             return entry;
         }
@@ -166,10 +183,15 @@ public sealed class CatalogStore
                 Enum.Parse<Catalog.ValueFormat>(ValueFormat, ignoreCase: true), LogName, Partitions, RetentionMs,
                 CreatedAtMs)
             {
+                Kind = Enum.Parse<RelationKind>(Kind, ignoreCase: true),
                 KeyFormat = Enum.Parse<Catalog.KeyFormat>(KeyFormat, ignoreCase: true),
                 ValueDelimiter = ValueDelimiter.Length == 1 ? ValueDelimiter[0] : ',',
                 WrapSingleValue = WrapSingleValue,
                 TimestampFormat = TimestampFormat,
+                RetentionBytes = RetentionBytes,
+                Tiering = new Tiering.StreamTiering(Tiered, LocalRetentionMs, LocalRetentionBytes),
+                Headers = [.. HeaderColumns.Select((column, i) => new HeaderColumn(column,
+                    i < HeaderKeys.Count ? HeaderKeys[i] : null))],
             };
         }
     }

@@ -22,6 +22,22 @@ public enum ValueFormat
     None,
 }
 
+/// <summary>What a source is: a stream (every record is an event) or a table (its log is a changelog).</summary>
+public enum RelationKind
+{
+    Stream,
+
+    /// <summary>A table: latest value per PRIMARY KEY; a record with a null value (a tombstone) deletes the key.
+    /// </summary>
+    Table,
+}
+
+/// <summary>
+/// A column read from the record's headers: <see cref="Key"/> null is <c>HEADERS</c> (every header, as
+/// ARRAY&lt;STRUCT&lt;KEY STRING, VALUE BYTES&gt;&gt;), else <c>HEADER('key')</c> (the last header with that key, BYTES).
+/// </summary>
+public sealed record HeaderColumn(int Column, string? Key);
+
 /// <summary>How a record's key holds the KEY column (ksqlDB's KEY_FORMAT).</summary>
 public enum KeyFormat
 {
@@ -53,6 +69,11 @@ public sealed record StreamDefinition(
     long RetentionMs,
     long CreatedAtMs)
 {
+    /// <summary>Stream or table (a table's <see cref="KeyColumn"/> is its PRIMARY KEY).</summary>
+    public RelationKind Kind { get; init; } = RelationKind.Stream;
+
+    public bool IsTable => Kind == RelationKind.Table;
+
     public KeyFormat KeyFormat { get; init; } = KeyFormat.Kafka;
 
     /// <summary>VALUE_DELIMITER of a DELIMITED value (default a comma).</summary>
@@ -63,6 +84,26 @@ public sealed record StreamDefinition(
 
     /// <summary>TIMESTAMP_FORMAT: the Java pattern of a STRING TIMESTAMP column (null: BIGINT or TIMESTAMP).</summary>
     public string? TimestampFormat { get; init; }
+
+    /// <summary>TIERED and LOCAL_RETENTION_* as given (null: the server's default).</summary>
+    public Tiering.StreamTiering Tiering { get; init; } = Engine.Tiering.StreamTiering.Unset;
+
+    /// <summary>RETENTION_BYTES per partition over both tiers (-1: no limit).</summary>
+    public long RetentionBytes { get; init; } = -1;
+
+    /// <summary>The columns read from the record's headers (ksqlDB's HEADERS and HEADER('key') columns).</summary>
+    public IReadOnlyList<HeaderColumn> Headers { get; init; } = [];
+
+    /// <summary>Whether column <paramref name="column"/> is read from the record's headers.</summary>
+    public bool IsHeaderColumn(int column)
+    {
+        foreach (var header in Headers)
+        {
+            if (header.Column == column)
+                return true;
+        }
+        return false;
+    }
 
     /// <summary>Whether rows are stored in a format other tools read (key columns live in the record key).</summary>
     public bool IsExternalFormat => ValueFormat != ValueFormat.Binary;

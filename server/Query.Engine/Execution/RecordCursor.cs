@@ -73,11 +73,13 @@ public sealed class RecordCursor
     /// does); without it the batch already admitted the record and stored its row time.
     /// </summary>
     public bool Position(byte[] buffer, int valueStart, int valueLength, ReadOnlySpan<byte> key, bool hasKey,
-        long offset, long timestampMs, int partition, bool admit)
+        long offset, long timestampMs, int partition, bool admit, ReadOnlySpan<byte> rawHeaders = default,
+        int headerCount = 0)
     {
         if (_codec is not null)
         {
-            if (!Decode(key, hasKey, buffer.AsSpan(valueStart, valueLength), offset, timestampMs, partition))
+            if (!Decode(key, hasKey, buffer.AsSpan(valueStart, valueLength), offset, timestampMs, partition,
+                    rawHeaders, headerCount))
                 return admit && Skip();
         }
         else
@@ -88,13 +90,13 @@ public sealed class RecordCursor
     }
 
     private bool Decode(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, long offset,
-        long timestampMs, int partition)
+        long timestampMs, int partition, ReadOnlySpan<byte> rawHeaders = default, int headerCount = 0)
     {
         Offset = offset;
         TimestampMs = timestampMs;
         Partition = partition;
         _jsonCells ??= new Cell[_types.Length];
-        _jsonDecoded = _codec!.TryDecode(key, hasKey, value, _jsonCells);
+        _jsonDecoded = _codec!.TryDecode(key, hasKey, value, rawHeaders, headerCount, _jsonCells);
         return _jsonDecoded;
     }
 

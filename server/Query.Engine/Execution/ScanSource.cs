@@ -46,7 +46,10 @@ public sealed class ScanSource : IDisposable
             _statistics.RecordsScanned++;
             if (CancellationToken.IsCancellationRequested)
                 throw Errors.SqlException.Canceled();
-            batch.Add(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs, _partition);
+            if (record.ValueIsNull)
+                continue;   // a tombstone (a table's delete) is no row of a stream over the same log
+            batch.Add(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs, _partition,
+                record.RawHeaders, record.HeaderCount);
         }
         return batch.RecordCount > 0;
     }
@@ -60,8 +63,10 @@ public sealed class ScanSource : IDisposable
             {
                 var (start, end) = partition.Ranges[_rangeIndex];
                 _partition = partition.Partition;
-                _reader = _plan.Stream.Sources[partition.Partition].OpenReader(start, end, partition.MinTimestampMs,
-                    partition.MaxTimestampMs);
+                var source = _plan.Stream.Sources[partition.Partition];
+                _reader = source is IProjectingPartitionSource projecting && _plan.Columns is { } columns
+                    ? projecting.OpenReader(start, end, partition.MinTimestampMs, partition.MaxTimestampMs, columns)
+                    : source.OpenReader(start, end, partition.MinTimestampMs, partition.MaxTimestampMs);
                 return true;
             }
             _partitionIndex++;

@@ -49,6 +49,9 @@ public sealed class StreamRuntime
 
     public SqlType[] Types { get; }
 
+    /// <summary>A table's materialized state (latest row per key of its changelog); null for a stream.</summary>
+    public State.TableState? Table { get; init; }
+
     public string[] Names { get; }
 
     /// <summary>Rows without a key are spread evenly over partitions.</summary>
@@ -56,7 +59,7 @@ public sealed class StreamRuntime
         (int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)Log.PartitionCount);
 
     /// <summary>The same log and sources under a changed definition (ALTER, CREATE OR REPLACE).</summary>
-    public StreamRuntime WithDefinition(StreamDefinition definition) => new(definition, Log, Sources);
+    public StreamRuntime WithDefinition(StreamDefinition definition) => new(definition, Log, Sources) { Table = Table };
 
     public RecordCursor CreateCursor() => new(Types, Names, Codec, this);
 }

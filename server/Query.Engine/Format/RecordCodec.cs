@@ -10,7 +10,7 @@ namespace Query.Engine.Format;
 /// <summary>
 /// A record of a stream in an external format (VALUE_FORMAT JSON, DELIMITED, KAFKA or NONE), as ksqlDB lays it
 /// out: the KEY column is in the record key (KEY_FORMAT KAFKA, JSON or DELIMITED), the other columns in the value.
-/// Records other tools wrote can be malformed: <see cref="TryDecode"/> says so instead of throwing, and the reader
+/// Records other tools wrote can be malformed: <c>TryDecode</c> says so instead of throwing, and the reader
 /// skips and counts them (ksqlDB's processing log). JSON rows written before keys moved out of the value still read:
 /// a record without a key takes the key column from the value.
 /// </summary>
@@ -32,10 +32,24 @@ public sealed class RecordCodec
         var values = new List<int>();
         for (var i = 0; i < _types.Length; i++)
         {
-            if (i != _key)
+            if (i != _key && !definition.IsHeaderColumn(i))
                 values.Add(i);
         }
         _valueColumns = [.. values];
+    }
+
+    /// <summary>
+    /// Decodes a record with its headers (<see cref="Storage.LogRecord.RawHeaders"/>), which fill the stream's
+    /// header columns.
+    /// </summary>
+    public bool TryDecode(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value,
+        ReadOnlySpan<byte> rawHeaders, int headerCount, Cell[] cells)
+    {
+        if (!TryDecode(key, hasKey, value, cells))
+            return false;
+        foreach (var header in _definition.Headers)
+            cells[header.Column] = RecordHeaders.Read(rawHeaders, headerCount, header.Key);
+        return true;
     }
 
     /// <summary>Decodes a record into one cell per column; false when the key or value cannot be read.</summary>
@@ -115,7 +129,7 @@ public sealed class RecordCodec
         foreach (var property in root.EnumerateObject())
         {
             var index = IndexOf(property.Name);
-            if (index >= 0 && (index != _key || takeKey))
+            if (index >= 0 && (index != _key || takeKey) && !_definition.IsHeaderColumn(index))
                 cells[index] = Cell.FromObject(JsonRowFormat.FromElement(property.Value, _types[index]), _types[index]);
         }
         return true;

@@ -17,6 +17,10 @@ public enum AggregateKind
     CollectList,
     CollectSet,
     StddevSamp,
+    TopK,
+    TopKDistinct,
+    Histogram,
+    Correlation,
 }
 
 /// <summary>
@@ -39,7 +43,19 @@ public static class AggregateFunctions
         ("COLLECT_LIST", "COLLECT_LIST(T) -> ARRAY<T>", "All non-NULL values."),
         ("COLLECT_SET", "COLLECT_SET(T) -> ARRAY<T>", "Distinct non-NULL values."),
         ("STDDEV_SAMP", "STDDEV_SAMP(numeric) -> DOUBLE", "Sample standard deviation."),
+        ("TOPK", "TOPK(T, k) -> ARRAY<T>", "The k largest non-NULL values, largest first."),
+        ("TOPKDISTINCT", "TOPKDISTINCT(T, k) -> ARRAY<T>", "The k largest distinct non-NULL values."),
+        ("HISTOGRAM", "HISTOGRAM(STRING) -> MAP<STRING, BIGINT>",
+            "How often each value occurs (at most 1000 distinct values)."),
+        ("CORRELATION", "CORRELATION(DOUBLE, DOUBLE) -> DOUBLE", "Pearson correlation of the non-NULL pairs."),
     ];
+
+    /// <summary>Largest k of TOPK / TOPKDISTINCT (the state holds k values per group).</summary>
+    public const int MaxTopK = 10_000;
+
+    /// <summary>How many arguments an aggregate takes (COUNT(*) aside).</summary>
+    public static int Arity(AggregateKind kind) =>
+        kind is AggregateKind.TopK or AggregateKind.TopKDistinct or AggregateKind.Correlation ? 2 : 1;
 
     public static bool IsAggregate(string name) => TryGetKind(name, distinct: false, star: false, out _);
 
@@ -58,6 +74,10 @@ public static class AggregateFunctions
             "COLLECT_LIST" => AggregateKind.CollectList,
             "COLLECT_SET" => AggregateKind.CollectSet,
             "STDDEV_SAMP" => AggregateKind.StddevSamp,
+            "TOPK" => AggregateKind.TopK,
+            "TOPKDISTINCT" => AggregateKind.TopKDistinct,
+            "HISTOGRAM" => AggregateKind.Histogram,
+            "CORRELATION" => AggregateKind.Correlation,
             _ => (AggregateKind)(-1),
         };
         return (int)kind >= 0;
@@ -82,6 +102,16 @@ public static class AggregateFunctions
                 if (argument.Kind == SqlTypeKind.Double || kind == AggregateKind.Avg)
                     return (SqlType.Double, SqlType.Double);
                 return (SqlType.BigInt, SqlType.BigInt);
+            case AggregateKind.Histogram:
+                return (SqlType.String, new MapType(SqlType.String, SqlType.BigInt));
+            case AggregateKind.Correlation:
+                return (new ArrayType(SqlType.Double), SqlType.Double);
+            case AggregateKind.TopK or AggregateKind.TopKDistinct:
+                if (argument is null || argument.IsComplex)
+                    throw new SqlException(SqlState.UndefinedFunction,
+                        $"function {kind.ToString().ToUpperInvariant()}({argument}) does not exist",
+                            position: position);
+                return (argument, new ArrayType(argument));
             case AggregateKind.Min or AggregateKind.Max:
                 if (argument is null || argument.IsComplex)
                     throw new SqlException(SqlState.UndefinedFunction,
@@ -95,8 +125,20 @@ public static class AggregateFunctions
         }
     }
 
+    /// <summary>The accumulator of a bound aggregate (with its constant parameter, TOPK's k).</summary>
+    public static Accumulator Create(Binding.BoundAggregate aggregate) => aggregate.Kind switch
+    {
+        AggregateKind.TopK => new TopKAccumulator(aggregate.InputType!, aggregate.Parameter, distinct: false),
+        AggregateKind.TopKDistinct => new TopKAccumulator(aggregate.InputType!, aggregate.Parameter, distinct: true),
+        _ => Create(aggregate.Kind, aggregate.InputType),
+    };
+
     public static Accumulator Create(AggregateKind kind, SqlType? input) => kind switch
     {
+        AggregateKind.TopK or AggregateKind.TopKDistinct => throw new ArgumentException(
+            "TOPK needs its k: create it from the BoundAggregate", nameof(kind)),
+        AggregateKind.Histogram => new HistogramAccumulator(),
+        AggregateKind.Correlation => new CorrelationAccumulator(),
         AggregateKind.CountStar => new CountAccumulator(countNulls: true),
         AggregateKind.Count => new CountAccumulator(countNulls: false),
         AggregateKind.CountDistinct => new DistinctCountAccumulator(input!),

@@ -15,6 +15,9 @@ public sealed record PartitionScan(int Partition, IReadOnlyList<(long Start, lon
 /// </summary>
 public sealed record ScanPlan(StreamRuntime Stream, IReadOnlyList<PartitionScan> Partitions)
 {
+    /// <summary>The stream columns the query reads (null: all); sources that can, read only those.</summary>
+    public IReadOnlySet<int>? Columns { get; init; }
+
     /// <summary>
     /// Plans a bounded scan: per partition, the predicate's region within [StartOffset, LastStableOffset).
     /// </summary>
@@ -69,20 +72,31 @@ public sealed record ScanPlan(StreamRuntime Stream, IReadOnlyList<PartitionScan>
     private static string Bound(long value) =>
         value == long.MinValue ? "-inf" : value == long.MaxValue ? "+inf" : Types.Temporal.FormatTimestamp(value);
 
+    // Lists what the scan reads; cold files it skips are counted by what pruned them (offsets come from
+    // ROWOFFSET and the manifest's ranges, time from ROWTIME and each file's rowtime range).
     private void DescribeSegments(StringBuilder builder, PartitionScan partition)
     {
-        var extents = Stream.Sources[partition.Partition].DescribeExtents(partition.Ranges[0].Start,
-            partition.Ranges[^1].EndExclusive);
+        var extents = Stream.Sources[partition.Partition].DescribeExtents();
+        int coldRead = 0, prunedByOffset = 0, prunedByTime = 0;
         foreach (var extent in extents)
         {
             var overlapsOffsets = false;
             foreach (var (start, end) in partition.Ranges)
                 overlapsOffsets |= extent.BaseOffset < end && extent.EndOffset > start;
+            var cold = extent.Kind == Query.Tiering.Reading.TieredPartitionSource.FileKind;
             if (!overlapsOffsets || !extent.OverlapsTime(partition.MinTimestampMs, partition.MaxTimestampMs))
+            {
+                prunedByOffset += cold && !overlapsOffsets ? 1 : 0;
+                prunedByTime += cold && overlapsOffsets ? 1 : 0;
                 continue;
+            }
+            coldRead += cold ? 1 : 0;
             builder.Append("      ").Append(extent.Kind).Append(' ').Append(extent.Name).Append(" offsets [")
                 .Append(extent.BaseOffset).Append(", ").Append(extent.EndOffset).Append(") ")
                 .Append(extent.SizeBytes).Append(" bytes").AppendLine();
         }
+        if (coldRead + prunedByOffset + prunedByTime > 0)
+            builder.Append("      cold files: ").Append(coldRead).Append(" to read, ").Append(prunedByOffset)
+                .Append(" pruned by offset, ").Append(prunedByTime).Append(" pruned by rowtime").AppendLine();
     }
 }

@@ -56,7 +56,8 @@ public sealed class SelectPlanner
             binder = NewBinder(new BindScope(scope.SourceName, scope.Alias, [], allowPseudoColumns: false),
                 aggregation);
         }
-        var (projection, columns) = BindItems(select, scope, binder);
+        var tableFunctions = new List<(int Column, Functions.TableFunctionKind Kind)>();
+        var (projection, columns) = BindItems(select, scope, binder, tableFunctions);
         BoundExpr? having = select.Having is null ? null
             : binder.BindAs(select.Having, SqlType.Boolean, CastContext.Implicit);
         var orderBy = BindOrderBy(query, projection, columns, binder, isPush);
@@ -68,15 +69,17 @@ public sealed class SelectPlanner
             throw SqlException.FeatureNotSupported("SELECT DISTINCT with GROUP BY or aggregates", PositionOf(query));
         if (isPush && offset > 0)
             throw SqlException.FeatureNotSupported("OFFSET in push queries", PositionOf(query));
-        return new BoundQuery(BuildTree(source, where, aggregation, having, projection, columns, orderBy, limit, offset,
-            isPush), new EquatableArray<ColumnInfo>([.. columns]), isPush);
+        var tree = BuildTree(source, where, aggregation, having, projection, columns, orderBy, limit, offset, isPush,
+            tableFunctions);
+        return new BoundQuery(tree, new EquatableArray<ColumnInfo>([.. columns]), isPush);
     }
 
     private static LogicalPlan BuildTree(StreamRuntime? source, BoundExpr? where, AggregationContext? aggregation,
         BoundExpr? having, List<BoundExpr> projection, List<ColumnInfo> columns, List<SortKey> orderBy, long? limit,
-        long offset, bool isPush)
+        long offset, bool isPush, List<(int Column, Functions.TableFunctionKind Kind)> tableFunctions)
     {
-        LogicalPlan plan = source is null ? new LogicalValues() : new LogicalScan(source, isPush, where);
+        LogicalPlan plan = source is null ? new LogicalValues()
+            : TableAccess.Leaf(source, isPush, where) ?? new LogicalScan(source, isPush, where);
         if (where is not null)
             plan = new LogicalFilter(plan, where);
         if (aggregation is not null)
@@ -90,7 +93,20 @@ public sealed class SelectPlanner
         for (var i = 0; i < output.Length; i++)
             output[i] = i < columns.Count ? columns[i] : new ColumnInfo($"ORDER_BY_{i - columns.Count + 1}",
                 projection[i].Type);
-        plan = new LogicalProject(plan, new([.. projection]), new(output));
+        if (tableFunctions.Count > 0)
+        {
+            // The projection computes each table function's array; the node above turns arrays into rows.
+            var arrays = (ColumnInfo[])output.Clone();
+            foreach (var (column, _) in tableFunctions)
+                arrays[column] = new ColumnInfo(output[column].Name, projection[column].Type);
+            plan = new LogicalProject(plan, new([.. projection]), new(arrays));
+            plan = new LogicalTableFunction(plan, new([.. tableFunctions.Select(f => f.Column)]),
+                new([.. tableFunctions.Select(f => f.Kind)]), new(output));
+        }
+        else
+        {
+            plan = new LogicalProject(plan, new([.. projection]), new(output));
+        }
         if (orderBy.Count > 0)
             plan = new LogicalSort(plan, new([.. orderBy]));
         if (limit is not null || offset > 0)
@@ -171,7 +187,7 @@ public sealed class SelectPlanner
     };
 
     private static (List<BoundExpr>, List<ColumnInfo>) BindItems(Ast.Select select, BindScope scope,
-        ExpressionBinder binder)
+        ExpressionBinder binder, List<(int Column, Functions.TableFunctionKind Kind)> tableFunctions)
     {
         var projection = new List<BoundExpr>();
         var columns = new List<ColumnInfo>();
@@ -192,6 +208,14 @@ public sealed class SelectPlanner
                 continue;
             }
             var single = (Ast.SingleColumn)item;
+            if (TableFunctionBinding.TryBind(single, binder, out var array, out var kind, out var resultType))
+            {
+                tableFunctions.Add((columns.Count, kind));
+                projection.Add(array);
+                columns.Add(new ColumnInfo(single.Alias?.Value ?? NameOf(single.Expression, columns.Count),
+                    resultType));
+                continue;
+            }
             var bound = binder.Bind(single.Expression);
             if (bound.Type.Kind == SqlTypeKind.Null || bound is BoundLiteral { IsUntypedString: true })
                 bound = ExpressionBinder.Coerce(bound, SqlType.String, CastContext.Implicit, PositionOf(single));

@@ -24,14 +24,19 @@ internal static class DdlHandler
         var name = EngineSession.SourceName(create.Name);
         var properties = StreamProperties.Parse(create.Properties);
         var (columns, key) = Columns(create.Columns);
-        var timestamp = TimestampColumn(properties, columns, create);
+        var timestamp = TimestampColumn(properties, columns, create.Span.Start + 1);
         FormatChecks.Check(properties, columns, key, create.Span.Start + 1);
+        var headers = HeaderColumns.Of(create.Columns, properties.ValueFormat);
         lock (engine.DdlLock)
         {
             if (engine.TryGetStream(name, out var existing))
             {
+                TableDdlHandler.CheckKind(existing.Definition, Ast.SourceKind.Stream, "CREATE",
+                    create.Name.Span.Start + 1);
                 if (create.IfNotExists)
                     return StatementResult.Command("CREATE STREAM");
+                if (create.OrReplace && !headers.SequenceEqual(existing.Definition.Headers))
+                    throw SqlException.FeatureNotSupported("CREATE OR REPLACE STREAM that changes HEADER columns");
                 if (!create.OrReplace)
                     throw new SqlException(SqlState.DuplicateTable, $"stream \"{name}\" already exists",
                         position: create.Name.Span.Start + 1);
@@ -46,7 +51,11 @@ internal static class DdlHandler
                 ValueDelimiter = properties.ValueDelimiter,
                 WrapSingleValue = properties.WrapSingleValue ?? true,
                 TimestampFormat = properties.TimestampFormat,
+                Headers = headers,
+                Tiering = properties.Tiering,
+                RetentionBytes = log.Options.RetentionBytes,
             };
+            engine.ApplyTiering(definition, log);
             engine.Catalog.Put(definition);
             engine.SetStream(engine.NewStream(definition, log));
         }
@@ -95,7 +104,8 @@ internal static class DdlHandler
         }
     }
 
-    private static (List<ColumnInfo> Columns, int Key) Columns(Ast.EquatableArray<Ast.ColumnDefinition> definitions)
+    internal static (List<ColumnInfo> Columns, int Key) Columns(Ast.EquatableArray<Ast.ColumnDefinition> definitions,
+        bool table = false)
     {
         var columns = new List<ColumnInfo>();
         var key = -1;
@@ -112,33 +122,36 @@ internal static class DdlHandler
                     position: position);
             switch (column.Role)
             {
-                case Ast.ColumnRole.Key when key >= 0:
+                case Ast.ColumnRole.Key or Ast.ColumnRole.PrimaryKey when key >= 0:
                     throw SqlException.FeatureNotSupported("more than one KEY column", position);
-                case Ast.ColumnRole.Key:
-                    key = columns.Count;
-                    break;
-                case Ast.ColumnRole.PrimaryKey:
+                case Ast.ColumnRole.Key when table:
+                    throw new SqlException(SqlState.SyntaxError, "tables take a PRIMARY KEY column; KEY is for streams",
+                        position: position);
+                case Ast.ColumnRole.PrimaryKey when !table:
                     throw new SqlException(SqlState.SyntaxError, "streams take KEY columns; PRIMARY KEY is for tables",
                         position: position);
-                case Ast.ColumnRole.Headers or Ast.ColumnRole.Header:
-                    throw SqlException.FeatureNotSupported("HEADERS columns", position);
+                case Ast.ColumnRole.Key or Ast.ColumnRole.PrimaryKey:
+                    key = columns.Count;
+                    break;
+                case Ast.ColumnRole.Headers or Ast.ColumnRole.Header when table:
+                    throw SqlException.FeatureNotSupported("HEADERS columns in tables", position);
             }
             columns.Add(new ColumnInfo(name, TypeResolver.Resolve(column.Type)));
         }
         if (columns.Count == 0)
-            throw new SqlException(SqlState.SyntaxError, "a stream needs at least one column");
+            throw new SqlException(SqlState.SyntaxError, $"a {(table ? "table" : "stream")} needs at least one column");
         if (columns.Count > ushort.MaxValue)
             throw new SqlException(SqlState.ProgramLimitExceeded, "too many columns");
         return (columns, key);
     }
 
-    private static int TimestampColumn(StreamProperties properties, List<ColumnInfo> columns, Ast.CreateStream create)
+    internal static int TimestampColumn(StreamProperties properties, List<ColumnInfo> columns, int position)
     {
         if (properties.TimestampColumn is null)
         {
             if (properties.TimestampFormat is not null)
                 throw new SqlException(SqlState.InvalidParameterValue, "TIMESTAMP_FORMAT needs a TIMESTAMP column",
-                    position: create.Span.Start + 1);
+                    position: position);
             return -1;
         }
         var wanted = properties.TimestampColumn;
@@ -153,18 +166,15 @@ internal static class DdlHandler
                     throw new SqlException(SqlState.DatatypeMismatch,
                         $"TIMESTAMP column \"{columns[i].Name}\" must be "
                         + (properties.TimestampFormat is null ? "BIGINT or TIMESTAMP" : "STRING with TIMESTAMP_FORMAT")
-                        + $", not {columns[i].Type}", position: create.Span.Start + 1);
+                        + $", not {columns[i].Type}", position: position);
                 return i;
             }
         }
-        throw SqlException.UndefinedColumn(wanted, position: create.Span.Start + 1);
+        throw SqlException.UndefinedColumn(wanted, position: position);
     }
 
     public static StatementResult Drop(EngineSession session, Ast.DropSource drop)
     {
-        if (drop.Kind == Ast.SourceKind.Table)
-            throw drop.IfExists ? SqlException.FeatureNotSupported("tables", drop.Span.Start + 1)
-                : SqlException.UndefinedTable(drop.Name.Name.Value, position: drop.Name.Span.Start + 1);
         var engine = session.Engine;
         var name = EngineSession.SourceName(drop.Name);
         lock (engine.DdlLock)
@@ -172,18 +182,23 @@ internal static class DdlHandler
             if (!engine.TryGetStream(name, out var stream))
             {
                 if (drop.IfExists)
-                    return StatementResult.Command("DROP STREAM");
+                    return StatementResult.Command(drop.Kind == Ast.SourceKind.Table ? "DROP TABLE" : "DROP STREAM");
                 engine.GetStream(name, drop.Name.Span.Start + 1);
             }
+            TableDdlHandler.CheckKind(stream.Definition, drop.Kind, "DROP", drop.Name.Span.Start + 1);
             PersistentQueryHandler.RefuseDropIfUsed(engine, name, drop.Span.Start + 1);
             if (drop.DeleteTopic)
                 RefuseSharedLog(engine, stream.Definition, drop.Span.Start + 1);
             engine.Catalog.Remove(name);
             engine.RemoveStream(name);
+            stream.Table?.Dispose();
             if (drop.DeleteTopic)
+            {
                 engine.Logs.DeleteLog(stream.Definition.LogName);
+                engine.Options.ColdStore?.DeleteStream(name);
+            }
         }
-        return StatementResult.Command("DROP STREAM");
+        return StatementResult.Command(drop.Kind == Ast.SourceKind.Table ? "DROP TABLE" : "DROP STREAM");
     }
 
     /// <summary>ksqlDB refuses to delete a topic that another source still reads; so do we with a log.</summary>
@@ -201,14 +216,13 @@ internal static class DdlHandler
 
     public static StatementResult AddColumns(EngineSession session, Ast.AlterSourceAddColumns alter)
     {
-        if (alter.Kind == Ast.SourceKind.Table)
-            throw SqlException.FeatureNotSupported("tables", alter.Span.Start + 1);
         var engine = session.Engine;
         var name = EngineSession.SourceName(alter.Name);
         lock (engine.DdlLock)
         {
             var stream = engine.GetStream(name, alter.Name.Span.Start + 1);
             var old = stream.Definition;
+            TableDdlHandler.CheckKind(old, alter.Kind, "ALTER", alter.Name.Span.Start + 1);
             var (added, key) = Columns(alter.Columns);
             if (key >= 0)
                 throw SqlException.FeatureNotSupported("adding a KEY column", alter.Span.Start + 1);
@@ -224,6 +238,6 @@ internal static class DdlHandler
             engine.Catalog.Put(definition);
             engine.SetStream(stream.WithDefinition(definition));
         }
-        return StatementResult.Command("ALTER STREAM");
+        return StatementResult.Command(alter.Kind == Ast.SourceKind.Table ? "ALTER TABLE" : "ALTER STREAM");
     }
 }

@@ -38,6 +38,7 @@ internal static class InsertHandler
         var stream = session.Engine.GetStream(EngineSession.SourceName(insert.Target), insert.Target.Span.Start + 1);
         var columns = stream.Definition.Columns;
         var targets = Targets(insert, columns, stream.Definition.KeyColumn);
+        CheckNoHeaderTargets(insert, stream.Definition, targets);
         var binder = new ExpressionBinder(BindScope.Empty, parameters) { ParameterValues = values };
         var row = new Cell[columns.Count];
         foreach (var valuesRow in insert.Rows)
@@ -118,6 +119,28 @@ internal static class InsertHandler
             targets.Add(index);
         }
         return targets;
+    }
+
+    /// <summary>
+    /// Header columns come from the record's headers, which INSERT does not write (as ksqlDB): naming one is an
+    /// error, and without a column list they are left out.
+    /// </summary>
+    private static void CheckNoHeaderTargets(Ast.InsertValues insert, Catalog.StreamDefinition stream,
+        List<int> targets)
+    {
+        if (stream.Headers.Count == 0)
+            return;
+        if (insert.Columns.Count == 0)
+        {
+            targets.RemoveAll(stream.IsHeaderColumn);
+            return;
+        }
+        for (var i = 0; i < targets.Count; i++)
+        {
+            if (targets[i] >= 0 && stream.IsHeaderColumn(targets[i]))
+                throw new SqlException("428C9", $"cannot insert into header column \"{insert.Columns[i].Value}\"",
+                    position: insert.Columns[i].Span.Start + 1);
+        }
     }
 
     private static void CheckArity(Ast.ValuesRow row, int targetCount)

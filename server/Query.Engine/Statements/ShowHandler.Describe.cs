@@ -17,7 +17,10 @@ internal static partial class ShowHandler
         var rows = new List<Cell[]>();
         for (var i = 0; i < definition.Columns.Count; i++)
         {
-            var detail = i == definition.KeyColumn ? "KEY" : i == definition.TimestampColumn ? "TIMESTAMP" : null;
+            var detail = i == definition.KeyColumn ? (definition.IsTable ? "PRIMARY KEY" : "KEY")
+                : i == definition.TimestampColumn ? "TIMESTAMP"
+                : definition.Headers.FirstOrDefault(h => h.Column == i) is { } header
+                    ? header.Key is null ? "HEADERS" : $"HEADER('{header.Key}')" : null;
             rows.Add(EngineSession.TextRow(definition.Columns[i].Name, definition.Columns[i].Type.ToString(), detail));
         }
         if (!describe.Extended)
@@ -50,12 +53,14 @@ internal static partial class ShowHandler
         }
         var timestamp = definition.TimestampColumn >= 0 ? definition.Columns[definition.TimestampColumn].Name
             : "append time";
-        rows.Add(EngineSession.TextRow(definition.Name, "STREAM",
+        var state = stream.Table is { } table ? $" state_keys {table.Count} state_bytes {table.MemoryBytes}" : "";
+        rows.Add(EngineSession.TextRow(definition.Name, definition.IsTable ? "TABLE" : "STREAM",
             $"log {definition.LogName} partitions {stream.Sources.Count} rows {totalRows} bytes {totalBytes} "
             + $"key_format {definition.KeyFormat.ToString().ToUpperInvariant()} value_format {Format(definition)} "
             + $"rowtime from {timestamp} retention_ms {definition.RetentionMs} "
-            + $"skipped_records {stream.SkippedRecords}"));
+            + $"skipped_records {stream.SkippedRecords}{state}"));
         rows.AddRange(partitionRows);
+        rows.AddRange(TierRows(session, stream));
         return rows;
     }
 

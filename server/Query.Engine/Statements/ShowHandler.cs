@@ -54,6 +54,8 @@ internal static partial class ShowHandler
         Ast.Show { Kind: Ast.ShowKind.Properties or Ast.ShowKind.Variables } => PropertyColumns,
         Ast.Show { Kind: Ast.ShowKind.Queries } show => PersistentQueryHandler.ShowColumns(show.Extended),
         Ast.Show { Kind: Ast.ShowKind.Types } => PropertyColumns,
+        Ast.Show { Kind: Ast.ShowKind.Archivals } => TieringHandler.RunColumns,
+        Ast.ArchiveStream => TieringHandler.ArchiveColumns,
         Ast.Describe => DescribeColumns,
         Ast.DescribeFunction => FunctionDetailColumns,
         Ast.ShowVariable show => VariableColumns(show),
@@ -62,10 +64,13 @@ internal static partial class ShowHandler
 
     public static StatementResult Execute(EngineSession session, Ast.Statement statement)
     {
+        if (statement is Ast.Show { Kind: Ast.ShowKind.Archivals })
+            return TieringHandler.ShowRuns(session);
         var rows = statement switch
         {
             Ast.Show { Kind: Ast.ShowKind.Streams } => Streams(session),
-            Ast.Show { Kind: Ast.ShowKind.Tables or Ast.ShowKind.Types } => [],
+            Ast.Show { Kind: Ast.ShowKind.Tables } => Tables(session),
+            Ast.Show { Kind: Ast.ShowKind.Types } => [],
             Ast.Show { Kind: Ast.ShowKind.Topics } => Topics(session),
             Ast.Show { Kind: Ast.ShowKind.Functions } => Functions(),
             Ast.Show { Kind: Ast.ShowKind.Properties or Ast.ShowKind.Variables } => Properties(session),
@@ -81,8 +86,24 @@ internal static partial class ShowHandler
     {
         var rows = new List<Cell[]>();
         foreach (var stream in session.Engine.ListStreams())
+        {
+            if (stream.IsTable)
+                continue;
             rows.Add(EngineSession.TextRow(stream.Name, stream.LogName, stream.KeyFormat.ToString().ToUpperInvariant(),
                 Format(stream), stream.Partitions));
+        }
+        return rows;
+    }
+
+    private static List<Cell[]> Tables(EngineSession session)
+    {
+        var rows = new List<Cell[]>();
+        foreach (var table in session.Engine.ListStreams())
+        {
+            if (table.IsTable)
+                rows.Add(EngineSession.TextRow(table.Name, table.LogName,
+                    table.KeyFormat.ToString().ToUpperInvariant(), Format(table)));
+        }
         return rows;
     }
 
@@ -107,6 +128,8 @@ internal static partial class ShowHandler
             rows.Add(EngineSession.TextRow(function.Name, "SCALAR", function.Category));
         foreach (var (name, _, _) in AggregateFunctions.Catalog)
             rows.Add(EngineSession.TextRow(name, "AGGREGATE", "AGGREGATE"));
+        foreach (var (name, _, _) in TableFunctions.Catalog)
+            rows.Add(EngineSession.TextRow(name, "TABLE", "TABLE"));
         rows.Sort((a, b) => string.CompareOrdinal((string)a[0].Ref!, (string)b[0].Ref!));
         return rows;
     }
@@ -135,6 +158,11 @@ internal static partial class ShowHandler
         {
             if (aggregate == name)
                 rows.Add(EngineSession.TextRow(aggregate, signature, description, "AGGREGATE"));
+        }
+        foreach (var (table, signature, description) in TableFunctions.Catalog)
+        {
+            if (table == name)
+                rows.Add(EngineSession.TextRow(table, signature, description, "TABLE"));
         }
         if (rows.Count == 0)
             throw new SqlException(SqlState.UndefinedFunction, $"function {describe.Name.Text} does not exist",

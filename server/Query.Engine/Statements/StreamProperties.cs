@@ -11,10 +11,11 @@ namespace Query.Engine.Statements;
 /// VALUE_FORMAT (BINARY | JSON | DELIMITED | KAFKA | NONE), KEY_FORMAT (KAFKA | JSON | DELIMITED | NONE), FORMAT
 /// (both), VALUE_DELIMITER (one character, 'TAB' or 'SPACE'), WRAP_SINGLE_VALUE, KAFKA_TOPIC (the log's name),
 /// REPLICAS (1),
-/// SEGMENT_BYTES, SEGMENT_MS, DURABILITY (SYNC | INTERVAL | NONE), FLUSH_INTERVAL_MS. Anything else is an error
-/// naming the property (22023).
+/// SEGMENT_BYTES, SEGMENT_MS, DURABILITY (SYNC | INTERVAL | NONE), FLUSH_INTERVAL_MS, and tiering's TIERED,
+/// LOCAL_RETENTION_MS, LOCAL_RETENTION_BYTES (StreamProperties.Tiering.cs). Anything else is an error naming the
+/// property (22023).
 /// </summary>
-internal sealed class StreamProperties
+internal sealed partial class StreamProperties
 {
     public int? Partitions { get; private set; }
     public string? TimestampColumn { get; private set; }
@@ -25,6 +26,9 @@ internal sealed class StreamProperties
     public string? TimestampFormat { get; private set; }
     public string? LogName { get; private set; }
     public LogOptions LogOptions { get; private set; } = new();
+
+    /// <summary>The properties given, upper-case.</summary>
+    public IReadOnlySet<string> Given { get; private set; } = new HashSet<string>();
 
     public static StreamProperties Parse(Ast.EquatableArray<Ast.TableProperty> properties)
     {
@@ -42,6 +46,8 @@ internal sealed class StreamProperties
         if (seen.Contains("FORMAT") && (seen.Contains("KEY_FORMAT") || seen.Contains("VALUE_FORMAT")))
             throw new SqlException(SqlState.InvalidParameterValue,
                 "FORMAT sets both the key and the value format: give FORMAT alone, or KEY_FORMAT and VALUE_FORMAT");
+        result.Given = seen;
+        result.CheckTiering(properties.Count > 0 ? properties[0].Span.Start + 1 : 0);
         return result;
     }
 
@@ -113,10 +119,13 @@ internal sealed class StreamProperties
                     throw Invalid(name, "", "1", position);
                 break;
             default:
+                if (TryApplyTiering(name, value, position))
+                    break;
                 throw new SqlException(SqlState.InvalidParameterValue, $"unrecognized stream property \"{name}\"",
                     position: position, hint: "Known properties: PARTITIONS, TIMESTAMP, RETENTION_MS, RETENTION_BYTES, "
                         + "TIMESTAMP_FORMAT, VALUE_FORMAT, KEY_FORMAT, FORMAT, VALUE_DELIMITER, WRAP_SINGLE_VALUE, "
-                        + "KAFKA_TOPIC, REPLICAS, SEGMENT_BYTES, SEGMENT_MS, DURABILITY, FLUSH_INTERVAL_MS.");
+                        + "KAFKA_TOPIC, REPLICAS, SEGMENT_BYTES, SEGMENT_MS, DURABILITY, FLUSH_INTERVAL_MS, "
+                        + "TIERED, LOCAL_RETENTION_MS, LOCAL_RETENTION_BYTES.");
         }
     }
 

@@ -217,7 +217,8 @@ internal sealed partial class PartitionWriter
             var header = BatchHeader.Read(batch.Span);
             minTimestampMs = Math.Min(minTimestampMs, header.MinTimestampMs);
             maxTimestampMs = Math.Max(maxTimestampMs, header.MaxTimestampMs);
-            segment.Index.OnBatch((int)(baseOffset - segment.BaseOffset), filePosition, header.MaxTimestampMs);
+            segment.Index.OnBatch((int)(baseOffset - segment.BaseOffset), filePosition, header.MinTimestampMs,
+                header.MaxTimestampMs);
             baseOffset += header.RecordCount;
             filePosition += batch.Length;
         }

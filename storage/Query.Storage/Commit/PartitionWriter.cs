@@ -325,7 +325,7 @@ internal sealed partial class PartitionWriter
             minTimestampMs = Math.Min(minTimestampMs, header.MinTimestampMs);
             maxTimestampMs = Math.Max(maxTimestampMs, header.MaxTimestampMs);
             segment.Index.OnBatch((int)(request.BaseOffset - segment.BaseOffset), request.FilePosition,
-                header.MaxTimestampMs);
+                header.MinTimestampMs, header.MaxTimestampMs);
         }
         TryPersistIndex(segment);
         segment.Publish(writeStart + bufferLength, endOffset, minTimestampMs, maxTimestampMs);

@@ -27,7 +27,7 @@ internal static class RecordFormat
 
     /// <summary>Writes a record of exactly <paramref name="size"/> bytes (from <see cref="SizeOf"/>).</summary>
     public static void Write(Span<byte> destination, int size, long timestampMs, ReadOnlySpan<byte> key, bool hasKey,
-        ReadOnlySpan<byte> value, ReadOnlySpan<RecordHeader> headers)
+        ReadOnlySpan<byte> value, bool valueIsNull, ReadOnlySpan<RecordHeader> headers)
     {
         BinaryPrimitives.WriteInt32LittleEndian(destination, size - 4);
         BinaryPrimitives.WriteInt64LittleEndian(destination[4..], timestampMs);
@@ -39,7 +39,7 @@ internal static class RecordFormat
             key.CopyTo(destination[position..]);
             position += key.Length;
         }
-        BinaryPrimitives.WriteInt32LittleEndian(destination[position..], value.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[position..], valueIsNull ? -1 : value.Length);
         position += 4;
         value.CopyTo(destination[position..]);
         position += value.Length;
@@ -91,6 +91,9 @@ internal static class RecordFormat
         }
         var valueLength = BinaryPrimitives.ReadInt32LittleEndian(body[position..]);
         position += 4;
+        record.ValueIsNull = valueLength == -1;
+        if (record.ValueIsNull)
+            valueLength = 0;
         if ((uint)valueLength > (uint)(body.Length - position - 2))
             return -1;
         record.Value = body.Slice(position, valueLength);

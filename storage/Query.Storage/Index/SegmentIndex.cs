@@ -16,6 +16,13 @@ namespace Query.Storage.Index;
 /// </list>
 /// One writer appends; readers search concurrently. Entries below the published count never change, and a
 /// grown array holds copies of them, so a reader that sees a count can use any array version it sees.
+/// <para>In memory only, each entry also knows the smallest and largest timestamp of its block (its batch and
+/// the unindexed ones after it, up to the next entry), so a time-range reader jumps over blocks outside its
+/// range, after it as well as before it, whatever the order of timestamps (<see cref="FindBlockOverlapping"/>).
+/// The writer widens the last block before it publishes the batches in it, so a reader that read a segment's
+/// published size sees bounds covering every batch below it. Indexes loaded from files do not have them (the
+/// file format has no such column): their blocks count as overlapping every range until the first time-range
+/// reader gets them from the batch headers (<see cref="Log.BlockBoundsScan"/>).</para>
 /// </summary>
 internal sealed class SegmentIndex
 {
@@ -26,15 +33,46 @@ internal sealed class SegmentIndex
     private Entry[] _entries = new Entry[16];
     private int _count;
     private int _persistedCount;
+    private bool _hasBlockBounds = true;
     private long _lastIndexedPosition = -IntervalBytes;
     private long _maxTimestampSoFar = long.MinValue;
 
-    private readonly record struct Entry(int RelativeOffset, int FilePosition, long MaxTimestampBefore);
+    private struct Entry(int relativeOffset, int filePosition, long maxTimestampBefore)
+    {
+        public readonly int RelativeOffset = relativeOffset;
+        public readonly int FilePosition = filePosition;
+        public readonly long MaxTimestampBefore = maxTimestampBefore;
+        public long BlockMinTimestampMs = long.MinValue;    // unknown (loaded from files): overlaps everything
+        public long BlockMaxTimestampMs = long.MaxValue;
+    }
 
     public int Count => Volatile.Read(ref _count);
 
-    /// <summary>Called for every batch appended (or found by a scan), in order.</summary>
-    public void OnBatch(int relativeOffset, long filePosition, long batchMaxTimestampMs)
+    /// <summary>False for an index loaded from its files until <see cref="SetBlockBounds"/> gives it bounds.
+    /// </summary>
+    public bool HasBlockBounds => Volatile.Read(ref _hasBlockBounds);
+
+    /// <summary>File position of the batch of entry <paramref name="entry"/>.</summary>
+    public long EntryPosition(int entry) => Volatile.Read(ref _entries)[entry].FilePosition;
+
+    /// <summary>
+    /// Sets every block's bounds of a sealed segment's index (found by reading its batch headers). Readers may
+    /// search meanwhile: a block whose bounds are half written still covers everything in it, because the
+    /// unknown bounds it replaces are the widest.
+    /// </summary>
+    public void SetBlockBounds(long[] minimums, long[] maximums)
+    {
+        var entries = Volatile.Read(ref _entries);
+        for (var i = 0; i < minimums.Length; i++)
+        {
+            entries[i].BlockMinTimestampMs = minimums[i];
+            entries[i].BlockMaxTimestampMs = maximums[i];
+        }
+        Volatile.Write(ref _hasBlockBounds, true);
+    }
+
+    /// <summary>Called for every batch appended (or found by a scan), in order, before it is published.</summary>
+    public void OnBatch(int relativeOffset, long filePosition, long batchMinTimestampMs, long batchMaxTimestampMs)
     {
         if (filePosition - _lastIndexedPosition >= IntervalBytes)
         {
@@ -44,11 +82,71 @@ internal sealed class SegmentIndex
                 _entries.AsSpan().CopyTo(grown);
                 Volatile.Write(ref _entries, grown);
             }
-            _entries[_count] = new Entry(relativeOffset, (int)filePosition, _maxTimestampSoFar);
+            _entries[_count] = new Entry(relativeOffset, (int)filePosition, _maxTimestampSoFar)
+            {
+                BlockMinTimestampMs = batchMinTimestampMs,
+                BlockMaxTimestampMs = batchMaxTimestampMs,
+            };
             Volatile.Write(ref _count, _count + 1);
             _lastIndexedPosition = filePosition;
         }
+        else
+        {
+            // Each field only widens and is written whole, so a concurrent reader sees old or new bounds of a
+            // batch it cannot read yet (it is published after this), and exact bounds for all below.
+            ref var last = ref _entries[_count - 1];
+            if (batchMinTimestampMs < last.BlockMinTimestampMs)
+                last.BlockMinTimestampMs = batchMinTimestampMs;
+            if (batchMaxTimestampMs > last.BlockMaxTimestampMs)
+                last.BlockMaxTimestampMs = batchMaxTimestampMs;
+        }
         _maxTimestampSoFar = Math.Max(_maxTimestampSoFar, batchMaxTimestampMs);
+    }
+
+    /// <summary>
+    /// From the block holding <paramref name="filePosition"/> on, the first block whose timestamps overlap
+    /// [<paramref name="minTimestampMs"/>, <paramref name="maxTimestampMs"/>]: the file position of its
+    /// indexed batch, and where the block after it starts (<c>long.MaxValue</c> for the last block). False when
+    /// no block from there on overlaps; then <paramref name="blockPosition"/> is the last block's start, the one
+    /// block that may still grow (in an active segment).
+    /// </summary>
+    public bool FindBlockOverlapping(long filePosition, long minTimestampMs, long maxTimestampMs,
+        out long blockPosition, out long nextBlockPosition)
+    {
+        var count = Volatile.Read(ref _count);
+        var entries = Volatile.Read(ref _entries);
+        var i = Math.Max(0, FindEntry(entries, count, filePosition));
+        for (; i < count; i++)
+        {
+            ref readonly var entry = ref entries[i];
+            if (entry.BlockMinTimestampMs <= maxTimestampMs && entry.BlockMaxTimestampMs >= minTimestampMs)
+                break;
+        }
+        var found = i < count;
+        i = Math.Min(i, count - 1);
+        blockPosition = i < 0 ? 0 : entries[i].FilePosition;
+        nextBlockPosition = i + 1 < count ? entries[i + 1].FilePosition : long.MaxValue;
+        return found;
+    }
+
+    // The last entry at or before the file position; -1 when none.
+    private static int FindEntry(Entry[] entries, int count, long filePosition)
+    {
+        int lo = 0, hi = count - 1, found = -1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (entries[mid].FilePosition <= filePosition)
+            {
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return found;
     }
 
     /// <summary>File position of the last indexed batch whose base is at or before the relative offset.</summary>
@@ -139,7 +237,7 @@ internal sealed class SegmentIndex
         if (offsetBytes.Length % OffsetEntryBytes != 0 || timeBytes.Length != count * TimeEntryBytes
             || (count == 0) != (segmentSizeBytes == 0))
             return null;
-        var index = new SegmentIndex { _entries = new Entry[Math.Max(16, count)] };
+        var index = new SegmentIndex { _entries = new Entry[Math.Max(16, count)], _hasBlockBounds = false };
         for (var i = 0; i < count; i++)
         {
             var entry = new Entry(BinaryPrimitives.ReadInt32LittleEndian(offsetBytes.AsSpan(i * OffsetEntryBytes)),

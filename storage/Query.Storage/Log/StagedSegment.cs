@@ -41,7 +41,7 @@ internal sealed class StagedSegment
         var header = BatchHeader.Read(batch);
         BatchHeader.WriteBaseOffset(batch, RecordCount);
         RandomAccess.Write(_log, batch, SizeBytes);
-        Index.OnBatch(checked((int)RecordCount), SizeBytes, header.MaxTimestampMs);
+        Index.OnBatch(checked((int)RecordCount), SizeBytes, header.MinTimestampMs, header.MaxTimestampMs);
         _batches.Add((SizeBytes, RecordCount));
         SizeBytes += batch.Length;
         RecordCount += header.RecordCount;

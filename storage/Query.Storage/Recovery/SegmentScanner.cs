@@ -50,7 +50,7 @@ internal static class SegmentScanner
                     uncommittedFrom = uncommittedFrom < 0 ? position : uncommittedFrom;
                 else
                     uncommittedFrom = -1;
-                index.OnBatch((int)(nextOffset - baseOffset), position, header.MaxTimestampMs);
+                index.OnBatch((int)(nextOffset - baseOffset), position, header.MinTimestampMs, header.MaxTimestampMs);
                 min = Math.Min(min, header.MinTimestampMs);
                 max = Math.Max(max, header.MaxTimestampMs);
                 nextOffset = header.EndOffset;

@@ -4,9 +4,10 @@ using System.Text;
 namespace Query.Benchmarks.Server;
 
 /// <summary>
-/// `bench events-file --rows N --out PATH`: writes bench-data.md's `events` rows as a COPY text file (tab
-/// separated, ~100 bytes a line, fixed seed), the same rows `bench wire` sends, so that an independent client
-/// (psql's \copy, as bench-data.md measured PostgreSQL) can load it into both servers.
+/// `bench events-file --rows N --out PATH [--csv]`: writes bench-data.md's `events` rows as a COPY text file
+/// (tab separated, ~100 bytes a line, fixed seed), or as CSV with <c>--csv</c> (no field needs quoting), the
+/// same rows `bench wire` sends, so that an independent client (psql's \copy, as bench-data.md measured
+/// PostgreSQL) can load it into both servers.
 /// </summary>
 internal static class EventsFile
 {
@@ -17,9 +18,10 @@ internal static class EventsFile
         var outAt = Array.IndexOf(args, "--out");
         if (outAt < 0 || outAt + 1 >= args.Length)
         {
-            Console.Error.WriteLine("usage: bench events-file [--rows N] --out PATH");
+            Console.Error.WriteLine("usage: bench events-file [--rows N] --out PATH [--csv]");
             return 2;
         }
+        var csv = Array.IndexOf(args, "--csv") >= 0;
         var random = new Random(42);
         var line = new char[256];
         var bytes = new byte[1024];
@@ -27,6 +29,8 @@ internal static class EventsFile
         for (var i = 0; i < rows; i++)
         {
             var length = WireTarget.EventRow(line, i, rows, random);
+            if (csv)
+                line.AsSpan(0, length).Replace('\t', ',');
             var count = Encoding.UTF8.GetBytes(line.AsSpan(0, length), bytes);
             output.Write(bytes, 0, count);
         }

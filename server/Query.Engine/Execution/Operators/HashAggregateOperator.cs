@@ -96,8 +96,7 @@ public sealed class HashAggregateOperator : RowOperator
         if ((group + 1) * width > _accumulators.Length)
             Array.Resize(ref _accumulators, Math.Max(_accumulators.Length * 2, (group + 1) * width));
         for (var a = 0; a < width; a++)
-            _accumulators[(group * width) + a] = AggregateFunctions.Create(_aggregates[a].Kind,
-                _aggregates[a].InputType);
+            _accumulators[(group * width) + a] = AggregateFunctions.Create(_aggregates[a]);
         return group;
     }
 

@@ -17,6 +17,7 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
     private readonly bool _interpret;
     private readonly TimeProvider _clock;
     private readonly bool _unbounded;
+    private IReadOnlySet<int>? _scanColumns;
 
     /// <summary>A planned node: it produces either records or rows.</summary>
     internal sealed record Node(Func<OperatorContext, RecordOperator>? Records,
@@ -33,7 +34,11 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
     /// <param name="clock">The engine's clock, for the functions that read the time.</param>
     public static Func<OperatorContext, RowOperator> Plan(BoundQuery query, TimeProvider clock)
     {
-        var root = new PhysicalPlanner(query.Scan is null, clock, query.Scan?.Unbounded == true).Visit(query.Root);
+        var planner = new PhysicalPlanner(query.ReadsFewRows, clock, query.Scan?.Unbounded == true)
+        {
+            _scanColumns = ScanColumns.Of(query.Root),
+        };
+        var root = planner.Visit(query.Root);
         return root.Rows ?? throw new InvalidOperationException("a query plan must end in rows (a projection)");
     }
 
@@ -49,8 +54,22 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
                 TailScanOperator.PlanStarts(source, pushdown, context.ReplayFromEarliest), context.Statistics,
                 context.Limits, context.Hooks), null);
         }
-        return new Node(context => new ScanOperator(ScanPlan.ForPull(source, pushdown), context.Statistics,
-            context.Limits), null);
+        var columns = _scanColumns;
+        return new Node(context => new ScanOperator(ScanPlan.ForPull(source, pushdown) with { Columns = columns },
+            context.Statistics, context.Limits), null);
+    }
+
+    public override Node VisitTableScan(LogicalTableScan scan)
+    {
+        var source = scan.Source;
+        return new Node(context => new TableScanOperator(source, context.Statistics, context.Limits), null);
+    }
+
+    public override Node VisitKeyLookup(LogicalKeyLookup lookup)
+    {
+        var source = lookup.Source;
+        var keys = TableKeys.Encode(source, lookup.Keys, _clock);
+        return new Node(context => new KeyLookupOperator(source, keys, context.Statistics, context.Limits), null);
     }
 
     public override Node VisitFilter(LogicalFilter filter)
@@ -138,6 +157,18 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
             rows = RowsOf(limit.Input);
         }
         return new Node(null, context => new LimitOperator(rows(context), count, offset));
+    }
+
+    public override Node VisitTableFunction(LogicalTableFunction tableFunction)
+    {
+        var rows = RowsOf(tableFunction.Input);
+        var columns = tableFunction.FunctionColumns.AsSpan().ToArray();
+        var kinds = tableFunction.Kinds.AsSpan().ToArray();
+        var types = new SqlType[tableFunction.Output.Count];
+        for (var i = 0; i < types.Length; i++)
+            types[i] = tableFunction.Output[i].Type;
+        return new Node(null, context => new TableFunctionOperator(rows(context), columns, kinds, types,
+            context.Limits));
     }
 
     /// <summary>Above this many rows a top-N's heap is no better than sorting everything.</summary>

@@ -19,6 +19,8 @@ public sealed class RecordBatch
     private readonly long[] _offsets;
     private readonly long[] _timestamps;
     private readonly int[] _partitions;
+    private readonly int[] _headerLengths;
+    private readonly int[] _headerCounts;
 
     public RecordBatch(int capacity, int maxBytes, RecordCursor cursor)
     {
@@ -32,6 +34,8 @@ public sealed class RecordBatch
         _offsets = new long[capacity];
         _timestamps = new long[capacity];
         _partitions = new int[capacity];
+        _headerLengths = new int[capacity];
+        _headerCounts = new int[capacity];
         Selection = new int[capacity];
         Cursor = cursor;
     }
@@ -65,13 +69,17 @@ public sealed class RecordBatch
     /// (false). The row time the cursor settles on is kept with the record.
     /// </summary>
     public bool Add(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, long offset, long timestampMs,
-        int partition)
+        int partition, ReadOnlySpan<byte> rawHeaders = default, int headerCount = 0)
     {
-        var bytes = key.Length + value.Length;
+        // The headers (kept only when there are some) follow the value: header columns read them.
+        if (headerCount == 0)
+            rawHeaders = default;
+        var bytes = key.Length + value.Length + rawHeaders.Length;
         if (_bytesUsed + bytes > _bytes.Length)
             Array.Resize(ref _bytes, Math.Max(_bytesUsed + bytes, Math.Min(_maxBytes, _bytes.Length * 2)));
         key.CopyTo(_bytes.AsSpan(_bytesUsed));
         value.CopyTo(_bytes.AsSpan(_bytesUsed + key.Length));
+        rawHeaders.CopyTo(_bytes.AsSpan(_bytesUsed + key.Length + value.Length));
         var row = RecordCount;
         _starts[row] = _bytesUsed;
         _keyLengths[row] = key.Length;
@@ -79,8 +87,10 @@ public sealed class RecordBatch
         _lengths[row] = value.Length;
         _offsets[row] = offset;
         _partitions[row] = partition;
+        _headerLengths[row] = rawHeaders.Length;
+        _headerCounts[row] = headerCount;
         if (!Cursor.Position(_bytes, _bytesUsed + key.Length, value.Length, key, hasKey, offset, timestampMs,
-                partition, admit: true))
+                partition, admit: true, rawHeaders, headerCount))
             return false;
         _timestamps[row] = Cursor.TimestampMs;
         _bytesUsed += bytes;
@@ -96,7 +106,8 @@ public sealed class RecordBatch
         var start = _starts[row];
         var keyLength = _keyLengths[row];
         Cursor.Position(_bytes, start + keyLength, _lengths[row], _bytes.AsSpan(start, keyLength), _hasKeys[row],
-            _offsets[row], _timestamps[row], _partitions[row], admit: false);
+            _offsets[row], _timestamps[row], _partitions[row], admit: false,
+            _bytes.AsSpan(start + keyLength + _lengths[row], _headerLengths[row]), _headerCounts[row]);
         return Cursor;
     }
 }

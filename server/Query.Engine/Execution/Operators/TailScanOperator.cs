@@ -119,8 +119,10 @@ public sealed class TailScanOperator : RecordOperator
             }
             state.NextOffset = record.Offset + 1;
             _statistics.RecordsScanned++;
+            if (record.ValueIsNull)
+                continue;   // a table's tombstone: a deleted key has no row to stream
             _batch.Add(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs,
-                state.Start.Partition);
+                state.Start.Partition, record.RawHeaders, record.HeaderCount);
         }
     }
 

@@ -1,4 +1,5 @@
 using Query.Engine.Binding;
+using Query.Engine.Execution;
 using Query.Engine.Types;
 
 namespace Query.Engine.Planning.Logical;
@@ -10,22 +11,42 @@ namespace Query.Engine.Planning.Logical;
 public sealed record BoundQuery(LogicalPlan Root, EquatableArray<ColumnInfo> Columns, bool IsPush)
 {
     /// <summary>The stream the query reads, or null for a SELECT without FROM.</summary>
-    public LogicalScan? Scan => new ScanFinder().Visit(Root);
+    public LogicalScan? Scan => new ScanFinder().Visit(Root) as LogicalScan;
 
-    private sealed class ScanFinder : LogicalPlanVisitor<LogicalScan?>
+    /// <summary>The stream or table the query reads (through any kind of scan), or null without FROM.</summary>
+    public StreamRuntime? Source => new ScanFinder().Visit(Root) switch
     {
-        public override LogicalScan? VisitValues(LogicalValues values) => null;
+        LogicalScan scan => scan.Source,
+        LogicalTableScan table => table.Source,
+        LogicalKeyLookup lookup => lookup.Source,
+        _ => null,
+    };
 
-        public override LogicalScan? VisitScan(LogicalScan scan) => scan;
+    /// <summary>Whether the query reads a handful of rows (no FROM, or key lookups): its expressions are then
+    /// interpreted rather than compiled, which would cost more than the run.</summary>
+    public bool ReadsFewRows => new ScanFinder().Visit(Root) is null or LogicalKeyLookup;
 
-        public override LogicalScan? VisitFilter(LogicalFilter filter) => Visit(filter.Input);
+    private sealed class ScanFinder : LogicalPlanVisitor<LogicalPlan?>
+    {
+        public override LogicalPlan? VisitValues(LogicalValues values) => null;
 
-        public override LogicalScan? VisitProject(LogicalProject project) => Visit(project.Input);
+        public override LogicalPlan? VisitScan(LogicalScan scan) => scan;
 
-        public override LogicalScan? VisitAggregate(LogicalAggregate aggregate) => Visit(aggregate.Input);
+        public override LogicalPlan? VisitTableScan(LogicalTableScan scan) => scan;
 
-        public override LogicalScan? VisitSort(LogicalSort sort) => Visit(sort.Input);
+        public override LogicalPlan? VisitKeyLookup(LogicalKeyLookup lookup) => lookup;
 
-        public override LogicalScan? VisitLimit(LogicalLimit limit) => Visit(limit.Input);
+        public override LogicalPlan? VisitFilter(LogicalFilter filter) => Visit(filter.Input);
+
+        public override LogicalPlan? VisitProject(LogicalProject project) => Visit(project.Input);
+
+        public override LogicalPlan? VisitAggregate(LogicalAggregate aggregate) => Visit(aggregate.Input);
+
+        public override LogicalPlan? VisitSort(LogicalSort sort) => Visit(sort.Input);
+
+        public override LogicalPlan? VisitLimit(LogicalLimit limit) => Visit(limit.Input);
+
+        public override LogicalPlan? VisitTableFunction(LogicalTableFunction tableFunction) =>
+            Visit(tableFunction.Input);
     }
 }

@@ -55,6 +55,23 @@ public sealed class ExplainPrinter : LogicalPlanVisitor<bool>
         return true;
     }
 
+    public override bool VisitTableScan(LogicalTableScan scan)
+    {
+        Line().Append("TableScan ").Append(scan.Source.Definition.Name).Append(" (materialized state)").AppendLine();
+        return true;
+    }
+
+    public override bool VisitKeyLookup(LogicalKeyLookup lookup)
+    {
+        var definition = lookup.Source.Definition;
+        Line().Append("KeyLookup ").Append(definition.Name).Append(" (materialized state) on ")
+            .Append(definition.Columns[definition.KeyColumn].Name).Append(" = ");
+        for (var i = 0; i < lookup.Keys.Count; i++)
+            _builder.Append(i == 0 ? "" : ", ").Append(BoundExprText.Format(lookup.Keys[i]));
+        _builder.AppendLine();
+        return true;
+    }
+
     public override bool VisitFilter(LogicalFilter filter)
     {
         Line().Append("Filter ").Append(BoundExprText.Format(filter.Predicate)).AppendLine();
@@ -113,6 +130,23 @@ public sealed class ExplainPrinter : LogicalPlanVisitor<bool>
             _builder.Append(" offset ").Append(limit.Offset);
         _builder.AppendLine();
         return Child(limit.Input);
+    }
+
+    public override bool VisitTableFunction(LogicalTableFunction tableFunction)
+    {
+        Line().Append("Table function");
+        for (var i = 0; i < tableFunction.FunctionColumns.Count; i++)
+        {
+            var column = tableFunction.FunctionColumns[i];
+            var name = tableFunction.Kinds[i] == TableFunctionKind.Explode ? "EXPLODE" : "CUBE_EXPLODE";
+            _builder.Append(i == 0 ? " " : ", ").Append(tableFunction.Output[column].Name).Append(' ')
+                .Append(tableFunction.Output[column].Type).Append(" := ").Append(name).Append('(')
+                .Append(tableFunction.Input is LogicalProject project
+                    ? BoundExprText.Format(project.Expressions[column])
+                    : tableFunction.Input.Columns[column].Name).Append(')');
+        }
+        _builder.AppendLine();
+        return Child(tableFunction.Input);
     }
 
     private static string NameOf(AggregateKind kind) => kind switch

@@ -12,6 +12,10 @@ public abstract class LogicalPlanVisitor<TResult>
 
     public abstract TResult VisitScan(LogicalScan scan);
 
+    public abstract TResult VisitTableScan(LogicalTableScan scan);
+
+    public abstract TResult VisitKeyLookup(LogicalKeyLookup lookup);
+
     public abstract TResult VisitFilter(LogicalFilter filter);
 
     public abstract TResult VisitProject(LogicalProject project);
@@ -21,4 +25,6 @@ public abstract class LogicalPlanVisitor<TResult>
     public abstract TResult VisitSort(LogicalSort sort);
 
     public abstract TResult VisitLimit(LogicalLimit limit);
+
+    public abstract TResult VisitTableFunction(LogicalTableFunction tableFunction);
 }

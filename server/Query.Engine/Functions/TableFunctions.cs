@@ -1,0 +1,85 @@
+using Query.Engine.Types;
+
+namespace Query.Engine.Functions;
+
+/// <summary>The table functions: one input row to zero or more output rows.</summary>
+public enum TableFunctionKind
+{
+    /// <summary>EXPLODE(ARRAY&lt;T&gt;) -> T: a row per element.</summary>
+    Explode,
+
+    /// <summary>CUBE_EXPLODE(ARRAY&lt;T&gt;) -> ARRAY&lt;T&gt;: a row per combination of kept and NULLed elements.
+    /// </summary>
+    CubeExplode,
+}
+
+/// <summary>
+/// ksqlDB's table functions. They stand as whole SELECT items: the query projects each one's array, and the
+/// table function node then emits, per input row, as many rows as the longest result, the shorter results padded
+/// with NULL and the other columns repeated. A NULL or empty array gives no rows.
+/// </summary>
+public static class TableFunctions
+{
+    public static readonly (string Name, string Signature, string Description)[] Catalog =
+    [
+        ("EXPLODE", "EXPLODE(ARRAY<T>) -> T", "A row per element of the array."),
+        ("CUBE_EXPLODE", "CUBE_EXPLODE(ARRAY<T>) -> ARRAY<T>",
+            "A row per combination of the elements, each kept or NULL (2^n rows; a NULL element once)."),
+    ];
+
+    /// <summary>Most elements CUBE_EXPLODE takes (2^n rows per input row).</summary>
+    public const int MaxCubeElements = 30;
+
+    public static bool TryGetKind(string name, out TableFunctionKind kind)
+    {
+        switch (name.ToUpperInvariant())
+        {
+            case "EXPLODE":
+                kind = TableFunctionKind.Explode;
+                return true;
+            case "CUBE_EXPLODE":
+                kind = TableFunctionKind.CubeExplode;
+                return true;
+            default:
+                kind = default;
+                return false;
+        }
+    }
+
+    /// <summary>The output column's type for an argument of type <paramref name="array"/>.</summary>
+    public static SqlType ResultType(TableFunctionKind kind, ArrayType array) =>
+        kind == TableFunctionKind.Explode ? array.Element : array;
+
+    /// <summary>How many rows the function gives for <paramref name="array"/>.</summary>
+    public static long RowCount(TableFunctionKind kind, SqlArray? array)
+    {
+        if (array is null || array.Count == 0)
+            return 0;
+        if (kind == TableFunctionKind.Explode)
+            return array.Count;
+        var nonNull = 0;
+        foreach (var item in array.Items)
+            nonNull += item is null ? 0 : 1;
+        return 1L << nonNull;
+    }
+
+    /// <summary>The <paramref name="row"/>-th result (0 &lt;= row &lt; <see cref="RowCount"/>).</summary>
+    public static object? Result(TableFunctionKind kind, SqlArray array, long row)
+    {
+        if (kind == TableFunctionKind.Explode)
+            return array.Items[(int)row];
+        // The bits of row say which non-NULL elements are kept, the first element the highest bit: [1, 2] gives
+        // [NULL, NULL], [NULL, 2], [1, NULL], [1, 2] as ksqlDB; a NULL element has no "kept" variant.
+        var items = new object?[array.Count];
+        var bit = RowCount(kind, array) >> 1;
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (array.Items[i] is null)
+                continue;
+            if ((row & bit) != 0)
+                items[i] = array.Items[i];
+            bit >>= 1;
+        }
+        return new SqlArray(items);
+    }
+}

@@ -1,0 +1,165 @@
+using Query.Engine.Errors;
+using Query.Engine.Execution;
+using Query.Tiering;
+using Query.Tiering.Archival;
+
+namespace Query.Engine.Tiering;
+
+/// <summary>
+/// Runs archival and cold retention for the engine: <see cref="RunPassAsync"/> is the background job's pass
+/// (the host schedules it), <see cref="ArchiveNowAsync"/> is ARCHIVE STREAM. Every run of a partition is listed
+/// with its progress while it runs and after (a bounded history, newest kept). A failed partition records its
+/// error, keeps its hot data (the archiver's guarantee) and is retried by the next pass; it never stops the
+/// pass, ingestion or queries.
+/// </summary>
+internal sealed class ArchivalJobs(QueryEngine engine)
+{
+    private readonly SegmentArchiver _archiver = new(null, engine.TimeProvider);
+    private readonly LinkedList<ArchivalRun> _runs = new();
+
+    public IReadOnlyList<ArchivalRun> Runs
+    {
+        get
+        {
+            lock (_runs)
+                return [.. _runs];
+        }
+    }
+
+    /// <summary>Archives every sealed segment of <paramref name="stream"/> now, whatever its hot limits.</summary>
+    public async Task<ArchiveResult> ArchiveNowAsync(StreamRuntime stream, CancellationToken cancellationToken)
+    {
+        var cold = RequireCold();
+        var layout = Layout(stream);
+        var result = ArchiveResult.None;
+        for (var p = 0; p < stream.Log.PartitionCount; p++)
+        {
+            var progress = Start("statement", stream, p);
+            try
+            {
+                var one = await _archiver.ArchiveAsync(stream.Log.GetPartition(p), cold.GetTier(stream.Definition.Name,
+                    p), layout, _ => true, progress, cancellationToken).ConfigureAwait(false);
+                result = result.Add(one);
+                progress.Finish(Now, null);
+            }
+            catch (Exception e)
+            {
+                progress.Finish(Now, e.Message);
+                throw Translate(e);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// One pass over every tiered stream: archive sealed segments past the hot limits (oldest first), then expire
+    /// cold files past the total retention. Failures are recorded per partition and counted, never thrown.
+    /// </summary>
+    public async Task<ArchivalPassResult> RunPassAsync(CancellationToken cancellationToken)
+    {
+        var cold = engine.Options.ColdStore;
+        if (cold is null)
+            return new ArchivalPassResult(0, ArchiveResult.None, 0, 0);
+        int streams = 0, expired = 0, failures = 0;
+        var archived = ArchiveResult.None;
+        foreach (var definition in engine.ListStreams())
+        {
+            var settings = EffectiveTiering.Of(definition, engine.Options.Tiering);
+            if (!settings.Enabled || !engine.TryGetStream(definition.Name, out var stream))
+                continue;
+            streams++;
+            for (var p = 0; p < stream.Log.PartitionCount; p++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var progress = Start("job", stream, p);
+                try
+                {
+                    var (one, files) = await PassPartitionAsync(cold, stream, p, settings, progress, cancellationToken)
+                        .ConfigureAwait(false);
+                    archived = archived.Add(one);
+                    expired += files;
+                    progress.Finish(Now, null);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    progress.Finish(Now, "canceled: the server is stopping");
+                    throw;
+                }
+                catch (Exception e)
+                {
+                    progress.Finish(Now, e.Message);
+                    failures++;
+                }
+            }
+        }
+        return new ArchivalPassResult(streams, archived, expired, failures);
+    }
+
+    private async Task<(ArchiveResult, int)> PassPartitionAsync(ColdStore cold, StreamRuntime stream, int partition,
+        EffectiveTiering settings, ArchiveProgress progress, CancellationToken cancellationToken)
+    {
+        var log = stream.Log.GetPartition(partition);
+        var tier = cold.GetTier(stream.Definition.Name, partition);
+        var nowMs = engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var result = await _archiver.ArchiveAsync(log, tier, Layout(stream),
+            settings.PastHotLimits(nowMs, HotBytes(log)), progress, cancellationToken).ConfigureAwait(false);
+        var expiry = await ColdExpiry.ExpireAsync(tier, nowMs, settings.RetentionMs, settings.RetentionBytes,
+            HotBytes(log), cancellationToken).ConfigureAwait(false);
+        progress.AddExpiredFiles(expiry.Files);
+        return (result, expiry.Files);
+    }
+
+    private static long HotBytes(Query.Storage.PartitionLog log)
+    {
+        long bytes = 0;
+        foreach (var segment in log.GetSegments())
+            bytes += segment.SizeBytes;
+        return bytes;
+    }
+
+    private ArchiveProgress Start(string trigger, StreamRuntime stream, int partition)
+    {
+        var progress = new ArchiveProgress(stream.Definition.Name, partition, Now);
+        lock (_runs)
+        {
+            _runs.AddLast(new ArchivalRun(trigger, progress));
+            while (_runs.Count > engine.Options.Tiering.HistoryRuns)
+                _runs.RemoveFirst();
+        }
+        return progress;
+    }
+
+    private DateTimeOffset Now => engine.TimeProvider.GetUtcNow();
+
+    private ColdStore RequireCold() => engine.Options.ColdStore
+        ?? throw SqlException.FeatureNotSupported("archiving without a cold tier (set the cold root folder)");
+
+    /// <summary>The stream's layout, refused (0A000) when a column name is one the cold files reserve.</summary>
+    public static StreamColumnLayout Layout(StreamRuntime stream)
+    {
+        var definition = stream.Definition;
+        var layout = new StreamColumnLayout(definition, definition.Columns.Count);
+        try
+        {
+            Query.Tiering.Parquet.ColdFileSchemaCheck.Validate(layout.Columns);
+        }
+        catch (TieringSchemaException e)
+        {
+            throw new SqlException(SqlState.FeatureNotSupported, e.Message);
+        }
+        return layout;
+    }
+
+    private static Exception Translate(Exception e) => e switch
+    {
+        SqlException or OperationCanceledException => e,
+        Query.Storage.StorageFullException => new SqlException(SqlState.DiskFull, e.Message, innerException: e),
+        Query.Storage.LogDeletedException => new SqlException(SqlState.UndefinedTable, e.Message, innerException: e),
+        Query.Tiering.Manifest.TierManifestCorruptException or Query.Storage.CorruptSegmentException =>
+            new SqlException(SqlState.DataCorrupted, e.Message, innerException: e),
+        ColdArchiveException or IOException or UnauthorizedAccessException =>
+            new SqlException(SqlState.IoError, "archival failed, the hot data is kept: " + e.Message,
+                innerException: e),
+        _ => e,
+    };
+}

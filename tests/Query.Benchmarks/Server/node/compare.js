@@ -1,0 +1,156 @@
+// Times the common operations of issue 14 against our server and PostgreSQL 15 in the same run, through
+// node-postgres over TCP, on the `events` rows run-pg-compare.sh loaded into both (our stream EVENTS with
+// 4 partitions and TIMESTAMP = 'ts'; PostgreSQL's table events with a btree index on ts). Each figure is the
+// median of 7 runs after at least 2 warm-ups and 1 s (a run of SELECT 1 is 2,000 calls, of a range 50); the
+// answers of both servers are compared and any difference fails the run.
+// Usage: node compare.js OUR_PORT PG_PORT   (prints one JSON object per operation)
+'use strict';
+const { Client } = require('pg');
+
+const [ourPort, pgPort] = process.argv.slice(2).map(Number);
+const ours = { name: 'ours', config: { host: '127.0.0.1', port: ourPort, user: 'query', database: 'query' } };
+const pg = { name: 'pg', config: { host: '127.0.0.1', port: pgPort, user: 'postgres', database: 'postgres' } };
+const WARMUPS = 2;
+const RUNS = 7;
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;   // ms
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const first = (result) => String(Object.values(result.rows[0])[0]);
+
+async function connect(target) {
+  const client = new Client(target.config);
+  await client.connect();
+  return client;
+}
+
+// Runs fn (which returns its answer) WARMUPS + RUNS times, each run `perRun` calls; returns the median ms per
+// call and the last answer. Warm-up goes on for at least WARMUP_MS, so both servers' caches (and our JIT's
+// second tier) are warm before the clock counts, also for operations of well under a millisecond.
+const WARMUP_MS = 1000;
+async function timed(fn, perRun = 1) {
+  const times = [];
+  let answer;
+  const warmUntil = now() + WARMUP_MS;
+  for (let i = 0; i < WARMUPS || now() < warmUntil; i++)
+    answer = await fn();
+  for (let i = 0; i < RUNS; i++) {
+    const start = now();
+    for (let j = 0; j < perRun; j++)
+      answer = await fn();
+    times.push((now() - start) / perRun);
+  }
+  return { ms: median(times), answer };
+}
+
+// ISO text of the ts that bench-data.md's generator gives the row at this fraction of the day it spans.
+function tsAt(fraction) {
+  return new Date(Date.UTC(2024, 0, 1) + Math.round(86_400_000 * fraction)).toISOString().replace('Z', '');
+}
+
+async function selectOne(target) {
+  const client = await connect(target);
+  const perRun = 2000;
+  const result = await timed(async () => {
+    await client.query('SELECT 1');
+    return 'ok';
+  }, perRun);
+  await client.end();
+  return { value: result.ms * 1000, unit: 'us', answer: result.answer };
+}
+
+async function rangeCount(target, fromFraction) {
+  const client = await connect(target);
+  const from = tsAt(fromFraction);
+  const to = tsAt(fromFraction + 0.001);
+  const sql = target === ours
+    ? `SELECT COUNT(*) FROM events WHERE ROWTIME >= '${from}' AND ROWTIME < '${to}'`
+    : `SELECT count(*) FROM events WHERE ts >= '${from}' AND ts < '${to}'`;
+  const result = await timed(async () => first(await client.query(sql)), 50);
+  await client.end();
+  return { value: result.ms, unit: 'ms', answer: result.answer };
+}
+
+async function query(target, sql, answerOf) {
+  const client = await connect(target);
+  const result = await timed(async () => answerOf(await client.query(sql)));
+  await client.end();
+  return { value: result.ms, unit: 'ms', answer: result.answer };
+}
+
+// 16 connections each inserting one row at a time with parameters (extended protocol), for `seconds`;
+// durable on both (our streams default to DURABILITY SYNC; PostgreSQL's synchronous_commit is on).
+async function concurrentInserts(target, seconds) {
+  const table = 'inserts';
+  const setup = await connect(target);
+  await setup.query(target === ours
+    ? `CREATE STREAM ${table} (ts TIMESTAMP, user_id INT KEY, page STRING, amount DOUBLE)
+       WITH (PARTITIONS = 4, TIMESTAMP = 'ts')`
+    : `CREATE TABLE ${table} (ts timestamp, user_id int, page text, amount float8)`);
+  const clients = [];
+  for (let i = 0; i < 16; i++)
+    clients.push(await connect(target));
+  const sql = `INSERT INTO ${table} (ts, user_id, page, amount) VALUES ($1, $2, $3, $4)`;
+  let acknowledged = 0;
+  let stop = false;
+  const worker = async (client, id) => {
+    let n = 0;
+    while (!stop) {
+      await client.query(sql, ['2024-01-02 00:00:00.000', id * 1_000_000 + n, '/shop/x', n / 100]);
+      n++;
+      acknowledged++;
+    }
+  };
+  const warm = clients.map((c, i) => worker(c, i));
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  stop = true;
+  await Promise.all(warm);
+  stop = false;
+  const before = acknowledged;
+  const start = now();
+  const measured = clients.map((c, i) => worker(c, i + 16));
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  stop = true;
+  await Promise.all(measured);
+  const elapsed = now() - start;
+  const rate = ((acknowledged - before) * 1000) / elapsed;
+  const stored = first(await setup.query(`SELECT COUNT(*) FROM ${table}`));
+  for (const c of clients)
+    await c.end();
+  await setup.end();
+  if (stored !== String(acknowledged))
+    throw new Error(`${target.name}: ${acknowledged} inserts acknowledged but ${stored} stored`);
+  return { value: rate, unit: 'rows/s', answer: 'all acknowledged rows stored' };
+}
+
+async function main() {
+  const operations = [
+    ['SELECT 1 round trip, simple query, one connection', (t) => selectOne(t)],
+    ['count over a 0.1% ROWTIME range at 5% of the data', (t) => rangeCount(t, 0.05)],
+    ['count over a 0.1% ROWTIME range at 50% of the data', (t) => rangeCount(t, 0.5)],
+    ['count over a 0.1% ROWTIME range at 95% of the data', (t) => rangeCount(t, 0.95)],
+    ["filter scan amount > 990 AND page LIKE '%-7/%'", (t) => query(t,
+      "SELECT user_id, amount FROM events WHERE amount > 990 AND page LIKE '%-7/%'",
+      (r) => String(r.rows.length))],
+    ['top 10 by amount for one user', (t) => query(t,
+      'SELECT amount FROM events WHERE user_id = 4242 ORDER BY amount DESC LIMIT 10',
+      (r) => r.rows.map((row) => Object.values(row)[0]).join(','))],
+    ['16 connections, single-row parameterized INSERT, durable', (t) => concurrentInserts(t, 5)],
+  ];
+  let failed = false;
+  for (const [name, run] of operations) {
+    const a = await run(ours);
+    const b = await run(pg);
+    if (a.answer !== b.answer) {
+      failed = true;
+      console.error(`different answers for "${name}": ours ${a.answer}, PostgreSQL ${b.answer}`);
+    }
+    const ratio = a.unit === 'rows/s' ? a.value / b.value : b.value / a.value;
+    console.log(JSON.stringify({ name, unit: a.unit, ours: a.value, pg: b.value, ratio, answer: a.answer }));
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(2);
+});

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Issue 14's table: our server and a throwaway PostgreSQL 15 cluster (Debian's packages, default settings,
+# fsync on) side by side on this machine, each its own process, measured in the same run on the same data.
+# 1. `bench events-file --csv` writes the `events` rows (bench-data.md's shape, fixed seed) as CSV;
+# 2. psql's \copy loads them into our stream EVENTS (4 partitions keyed by user_id, TIMESTAMP = 'ts') and into
+#    PostgreSQL's table events with a btree index on ts (timed: the COPY row);
+# 3. node-postgres (tests/Query.Benchmarks/Server/node, pinned by its lock file) times SELECT 1, ROWTIME ranges,
+#    a filter scan, a top 10 and 16 concurrent single-row INSERTs against both and checks the answers agree.
+# Usage: tests/Query.Benchmarks/Server/run-pg-compare.sh [rows]   (default 2,000,000)
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+rows=${1:-2000000}
+if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+work=$(mktemp -d /tmp/query-pg-compare-XXXX)
+chown postgres "$work"
+pg_port=${PG_COMPARE_PORT:-54371}
+cleanup() {
+  [[ -n "${server_pid:-}" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  su postgres -c "$bin/pg_ctl -D $work/pg -m fast stop" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+su postgres -c "$bin/initdb -D $work/pg -A trust -U postgres" >/dev/null
+su postgres -c "$bin/pg_ctl -D $work/pg -o '-p $pg_port -k $work' -l $work/pg.log start -w" >/dev/null
+
+(cd tests/Query.Benchmarks/Server/node && npm ci --no-audit --no-fund --silent)
+dotnet build -c Release tests/Query.Benchmarks -v q -nologo >/dev/null
+dotnet build -c Release server/Query.Server -v q -nologo >/dev/null
+file="$work/events.csv"
+dotnet tests/Query.Benchmarks/bin/Release/net10.0/Query.Benchmarks.dll bench events-file --rows "$rows" --out "$file" --csv
+chmod a+r "$file"
+
+dotnet server/Query.Server/bin/Release/net10.0/Query.Server.dll --data-dir "$work/query" --port 0 >"$work/query.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do grep -q '^listening on' "$work/query.log" && break; sleep 0.1; done
+our_port=$(grep '^listening on' "$work/query.log" | sed 's/.*://')
+
+ours="psql -h 127.0.0.1 -p $our_port -U query -d query -v ON_ERROR_STOP=1"
+theirs="psql -h 127.0.0.1 -p $pg_port -U postgres -d postgres -v ON_ERROR_STOP=1"
+copy() {   # psql table -> prints rows/s of a \copy of the file
+  local start end
+  start=$(date +%s.%N)
+  $1 -q -c "\\copy $2 (ts, user_id, page, amount) FROM '$file' WITH (FORMAT csv)" >/dev/null
+  end=$(date +%s.%N)
+  echo "$rows / ($end - $start)" | bc -l | xargs printf '%.0f'
+}
+echo "machine: $(nproc) vCPU, $(free -g | awk '/Mem:/ {print $2}') GiB; $rows rows, $(stat -c %s "$file") bytes of CSV"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+$ours -q -c "CREATE STREAM events (ts TIMESTAMP, user_id INT KEY, page STRING, amount DOUBLE)
+  WITH (PARTITIONS = 4, TIMESTAMP = 'ts')" >/dev/null
+$theirs -q -c "CREATE TABLE events (ts timestamp, user_id int, page text, amount float8);
+  CREATE INDEX ON events (ts)" >/dev/null
+q=$(copy "$ours" events)
+p=$(copy "$theirs" events)
+$theirs -q -c "VACUUM ANALYZE events" >/dev/null
+counted_ours=$($ours -At -c "SELECT COUNT(*) FROM events")
+counted_pg=$($theirs -At -c "SELECT count(*) FROM events")
+if [[ "$counted_ours" != "$rows" || "$counted_pg" != "$rows" ]]; then
+  echo "row counts differ: ours $counted_ours, PostgreSQL $counted_pg, expected $rows" >&2
+  exit 1
+fi
+results=$(node tests/Query.Benchmarks/Server/node/compare.js "$our_port" "$pg_port")
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| operation | ours | PostgreSQL 15 | ratio (PostgreSQL time / ours) |"
+echo "|---|---:|---:|---:|"
+printf '| psql \\copy CSV of %s rows into a 4-partition stream (PostgreSQL: ts index) | %.2f M rows/s | %.2f M rows/s | %.2f |\n' \
+  "$rows" "$(echo "$q / 1000000" | bc -l)" "$(echo "$p / 1000000" | bc -l)" "$(echo "$q / $p" | bc -l)"
+echo "$results" | node -e '
+  const lines = require("fs").readFileSync(0, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  const f = (v, unit) => unit === "rows/s" ? `${Math.round(v).toLocaleString("en-US")} rows/s`
+    : unit === "us" ? `${v.toFixed(1)} us` : `${v.toFixed(2)} ms`;
+  for (const r of lines)
+    console.log(`| ${r.name} | ${f(r.ours, r.unit)} | ${f(r.pg, r.unit)} | ${r.ratio.toFixed(2)} |`);'

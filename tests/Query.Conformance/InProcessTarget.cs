@@ -1,0 +1,70 @@
+using Query.Engine;
+using Query.Engine.Catalog;
+
+namespace Query.Conformance;
+
+/// <summary>The engine in process, on a fresh data directory per case (deleted on dispose).</summary>
+public sealed class InProcessTarget : ICaseTarget
+{
+    private readonly string _directory;
+    private readonly QueryEngine _engine;
+    private readonly EngineSession _session;
+
+    private InProcessTarget(string directory, QueryEngine engine)
+    {
+        _directory = directory;
+        _engine = engine;
+        _session = engine.CreateSession();
+    }
+
+    public static async Task<InProcessTarget> OpenAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "qtt-" + Guid.NewGuid().ToString("N"));
+        // One record per batch: a persistent aggregate then emits a change per input record, as ksqlDB's tests
+        // expect (they run with its record cache off).
+        var target = new InProcessTarget(directory, QueryEngine.Open(new EngineOptions
+        {
+            DataDirectory = directory,
+            BatchRows = 1,
+            PersistentCommitIntervalMs = 1,
+        }));
+        await target._session.ExecuteAsync("SET 'auto.offset.reset' = 'earliest'");
+        return target;
+    }
+
+    public Task<StatementRun> ExecuteAsync(string text, int maxRows) =>
+        StatementRun.ExecuteAsync(_session, text, maxRows);
+
+    public IReadOnlyList<StreamDefinition> ListStreams() => _engine.ListStreams();
+
+    public async Task ProduceAsync(StreamDefinition stream, QttInput input) =>
+        await _engine.ProduceAsync(stream.LogName, input.Partition, input.TimestampMs, input.Key, input.Value,
+            RecordSerde.Headers(input.Headers));
+
+    public Task<List<TopicRecord>?> ReadTopicAsync(string topic)
+    {
+        var stream = _engine.ListStreams().FirstOrDefault(s => s.LogName == topic);
+        if (stream is null)
+            return Task.FromResult<List<TopicRecord>?>(null);
+        List<TopicRecord> records = [.. _engine.ReadRecords(topic).Select(r =>
+            new TopicRecord(RecordSerde.KeyJson(r.Key, stream), RecordSerde.ValueJson(r.Value, stream), r.TimestampMs))];
+        return Task.FromResult<List<TopicRecord>?>(records);
+    }
+
+    public async Task<string?> SettlePersistentQueriesAsync()
+    {
+        await _engine.WaitForPersistentQueriesAsync(TimeSpan.FromSeconds(10));
+        var errors = _engine.PersistentQueryErrors();
+        if (errors.Count > 0)
+            return string.Join("; ", errors);
+        var skipped = _engine.PersistentQuerySkippedRows();
+        return skipped.Count > 0 ? $"processing log: {skipped[0]}" : null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _engine.DisposeAsync();
+        if (Directory.Exists(_directory))
+            Directory.Delete(_directory, recursive: true);
+    }
+}

@@ -1,0 +1,76 @@
+namespace Query.Engine.Tests;
+
+/// <summary>EXPLAIN of queries on a table: key lookups and scans of the materialized state, the changelog tail.
+/// </summary>
+public sealed class TableExplainGoldenTests : IAsyncLifetime
+{
+    private readonly EngineFixture _db = new();
+
+    public async Task InitializeAsync() => await _db.ExecAllAsync(
+        "CREATE TABLE users (id INT PRIMARY KEY, name STRING, score DOUBLE) WITH (PARTITIONS = 2)");
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private async Task<string> ExplainAsync(string sql)
+    {
+        var rows = await _db.QueryAsync("EXPLAIN " + sql);
+        return string.Join("\n", rows.Select(r => (string)r[0]!));
+    }
+
+    [Fact]
+    public async Task Equality_on_the_primary_key_is_a_key_lookup()
+    {
+        Assert.Equal("""
+            Pull query
+              Project ID INTEGER, NAME STRING, SCORE DOUBLE
+                Filter (ID = 5)
+                  KeyLookup USERS (materialized state) on ID = 5
+            """, await ExplainAsync("SELECT * FROM users WHERE id = 5"));
+    }
+
+    [Fact]
+    public async Task An_in_list_or_an_or_of_equalities_looks_up_each_key()
+    {
+        Assert.Equal("""
+            Pull query
+              Project NAME STRING
+                Filter ((ID IN (1, 2, 3)) AND (SCORE > 1))
+                  KeyLookup USERS (materialized state) on ID = 1, 2, 3
+            """, await ExplainAsync("SELECT name FROM users WHERE id IN (1, 2, 3) AND score > 1"));
+        Assert.Equal("""
+            Pull query
+              Project NAME STRING
+                Filter ((ID = 1) OR (ID = 4))
+                  KeyLookup USERS (materialized state) on ID = 1, 4
+            """, await ExplainAsync("SELECT name FROM users WHERE id = 1 OR id = 4"));
+    }
+
+    [Fact]
+    public async Task Ranges_and_other_predicates_scan_the_state()
+    {
+        Assert.Equal("""
+            Pull query
+              Project ID INTEGER
+                Filter ((ID > 5) OR (NAME = 'x'))
+                  TableScan USERS (materialized state)
+            """, await ExplainAsync("SELECT id FROM users WHERE id > 5 OR name = 'x'"));
+        Assert.Equal("""
+            Pull query
+              Project COUNT BIGINT
+                Aggregate: COUNT(*)
+                  TableScan USERS (materialized state)
+            """, await ExplainAsync("SELECT COUNT(*) FROM users"));
+    }
+
+    [Fact]
+    public async Task A_push_query_on_a_table_tails_its_changelog()
+    {
+        Assert.Equal("""
+            Push query (EMIT CHANGES)
+              Project ID INTEGER, NAME STRING, SCORE DOUBLE
+                Scan (unbounded) USERS
+                  partition 0: tail from offset 0, live
+                  partition 1: tail from offset 0, live
+            """, await ExplainAsync("SELECT * FROM users EMIT CHANGES"));
+    }
+}
