@@ -107,6 +107,17 @@ internal sealed class PersistentQueryPlan
         var bound = planner.Plan(rewritten);
         if (bound.Scan is null)
             throw SqlException.FeatureNotSupported("a persistent query without FROM", position);
+        if (bound.Scan.Source.Definition.IsTable)
+        {
+            // A table's changelog replaces rows: aggregating it needs the old row of each key retracted, and a
+            // stream of its changes is what EMIT CHANGES on the table gives.
+            throw isAggregate
+                ? SqlException.FeatureNotSupported("GROUP BY over a table in a persistent query (aggregating a "
+                    + "table's changes needs retraction)", position)
+                : new SqlException(SqlState.WrongObjectType,
+                    $"\"{bound.Scan.Source.Definition.Name}\" is a table: a persistent query over it is not "
+                    + "supported yet", position: position);
+        }
         var visible = bound.Columns.Count - hidden.Count;
         rowTime = hidden.IndexOf(RowTimeColumn) is var r and >= 0 ? visible + r : -1;
         partitionKey = hidden.IndexOf(PartitionKeyColumn) is var k and >= 0 ? visible + k : -1;
