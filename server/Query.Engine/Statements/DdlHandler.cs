@@ -51,9 +51,9 @@ internal static class DdlHandler
                 ValueDelimiter = properties.ValueDelimiter,
                 WrapSingleValue = properties.WrapSingleValue ?? true,
                 TimestampFormat = properties.TimestampFormat,
+                Headers = headers,
                 Tiering = properties.Tiering,
                 RetentionBytes = log.Options.RetentionBytes,
-                Headers = headers,
             };
             engine.ApplyTiering(definition, log);
             engine.Catalog.Put(definition);
@@ -134,7 +134,7 @@ internal static class DdlHandler
                     key = columns.Count;
                     break;
                 case Ast.ColumnRole.Headers or Ast.ColumnRole.Header when table:
-                    throw SqlException.FeatureNotSupported("HEADERS columns in a table", position);
+                    throw SqlException.FeatureNotSupported("HEADERS columns in tables", position);
             }
             columns.Add(new ColumnInfo(name, TypeResolver.Resolve(column.Type)));
         }

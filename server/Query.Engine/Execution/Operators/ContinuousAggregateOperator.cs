@@ -133,8 +133,7 @@ public sealed class ContinuousAggregateOperator : RowOperator
             Array.Resize(ref _dirty, _dirty.Length * 2);
         }
         for (var a = 0; a < width; a++)
-            _accumulators[(group * width) + a] = AggregateFunctions.Create(_aggregates[a].Kind,
-                _aggregates[a].InputType);
+            _accumulators[(group * width) + a] = AggregateFunctions.Create(_aggregates[a]);
         return group;
     }
 

@@ -17,6 +17,7 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
     private readonly bool _interpret;
     private readonly TimeProvider _clock;
     private readonly bool _unbounded;
+    private IReadOnlySet<int>? _scanColumns;
 
     /// <summary>A planned node: it produces either records or rows.</summary>
     internal sealed record Node(Func<OperatorContext, RecordOperator>? Records,
@@ -33,7 +34,11 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
     /// <param name="clock">The engine's clock, for the functions that read the time.</param>
     public static Func<OperatorContext, RowOperator> Plan(BoundQuery query, TimeProvider clock)
     {
-        var root = new PhysicalPlanner(query.ReadsFewRows, clock, query.Scan?.Unbounded == true).Visit(query.Root);
+        var planner = new PhysicalPlanner(query.ReadsFewRows, clock, query.Scan?.Unbounded == true)
+        {
+            _scanColumns = ScanColumns.Of(query.Root),
+        };
+        var root = planner.Visit(query.Root);
         return root.Rows ?? throw new InvalidOperationException("a query plan must end in rows (a projection)");
     }
 
@@ -49,8 +54,9 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
                 TailScanOperator.PlanStarts(source, pushdown, context.ReplayFromEarliest), context.Statistics,
                 context.Limits, context.Hooks), null);
         }
-        return new Node(context => new ScanOperator(ScanPlan.ForPull(source, pushdown), context.Statistics,
-            context.Limits), null);
+        var columns = _scanColumns;
+        return new Node(context => new ScanOperator(ScanPlan.ForPull(source, pushdown) with { Columns = columns },
+            context.Statistics, context.Limits), null);
     }
 
     public override Node VisitTableScan(LogicalTableScan scan)
