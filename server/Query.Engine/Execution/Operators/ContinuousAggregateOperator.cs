@@ -95,6 +95,12 @@ public sealed class ContinuousAggregateOperator : RowOperator
                 return;
             }
         }
+        // ksqlDB leaves out a row whose GROUP BY key is NULL: a table cannot hold a NULL key.
+        for (var k = 0; k < _keyTypes.Length; k++)
+        {
+            if (_scratch[k].IsNull)
+                return;
+        }
         var width = _aggregates.Length;
         var group = GroupOf(_scratch);
         for (var a = 0; a < width; a++)
