@@ -22,7 +22,10 @@ public sealed class TieringSettingsTests
         Assert.Equal(Path.Combine(data.Path, "cold"), options.ColdStore!.Root);
         Assert.Equal(new Engine.Tiering.TieringDefaults
         {
-            Enabled = true, LocalRetentionMs = 5000, LocalRetentionBytes = -1, HistoryRuns = 9,
+            Enabled = true,
+            LocalRetentionMs = 5000,
+            LocalRetentionBytes = -1,
+            HistoryRuns = 9,
         }, options.Tiering);
 
         settings.ColdRoot = Path.Combine(data.Path, "elsewhere");
@@ -35,11 +38,15 @@ public sealed class TieringSettingsTests
         using var data = new TempDirectory("tiering-settings-bad");
         await Assert.ThrowsAsync<InvalidOperationException>(() => QueryServer.StartAsync(new ServerSettings
         {
-            DataDirectory = data.Path, Port = 0, ArchivalIntervalSeconds = 0,
+            DataDirectory = data.Path,
+            Port = 0,
+            ArchivalIntervalSeconds = 0,
         }));
         await Assert.ThrowsAsync<InvalidOperationException>(() => QueryServer.StartAsync(new ServerSettings
         {
-            DataDirectory = data.Path, Port = 0, LocalRetentionMs = -2,
+            DataDirectory = data.Path,
+            Port = 0,
+            LocalRetentionMs = -2,
         }));
     }
 }
