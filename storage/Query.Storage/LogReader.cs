@@ -178,7 +178,9 @@ public sealed partial class LogReader : IRecordReader
         if (!header.CrcMatches(_buffer.AsSpan(start, header.BatchLength)))
             return RetryWithoutIndex(segment, position, "CRC-32C mismatch");
         _positionedByIndex = false;
-        _readAheadBytes = SequentialReadBytes;     // overlapping data is usually followed by more of it
+        // Overlapping data is usually followed by more of it; in a time range, by about one more batch (a
+        // 512 KiB read-ahead there copied more than the range's batches did).
+        _readAheadBytes = IsTimeBounded ? Math.Min(SequentialReadBytes, 2 * header.BatchLength) : SequentialReadBytes;
         _batchPosition = position;
         _recordPosition = start + BatchHeader.Size;
         _batchEnd = start + header.BatchLength;
@@ -208,6 +210,8 @@ public sealed partial class LogReader : IRecordReader
     // it, wherever it lies and whatever the order of the timestamps. True when it moved.
     private bool JumpOverBlocksOutsideRange(Segment segment, bool isSealed, long sizeBytes)
     {
+        if (isSealed && !segment.Index.HasBlockBounds)
+            BlockBoundsScan.Fill(segment, sizeBytes);        // once per segment loaded from its index files
         var found = segment.Index.FindBlockOverlapping(_filePosition, _minTimestampMs, _maxTimestampMs,
             out var blockPosition, out var nextBlockPosition);
         _nextBlockPosition = found ? nextBlockPosition : long.MaxValue;

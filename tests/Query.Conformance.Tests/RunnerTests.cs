@@ -69,7 +69,7 @@ public sealed class RunnerTests
     }
 
     [Fact]
-    public async Task A_persistent_query_is_measured_by_pull_translation_never_as_a_pass()
+    public async Task A_persistent_query_runs_in_the_engine_and_its_sink_is_compared()
     {
         using var folder = new TempDirectory("qtt");
         var qtt = Path.Combine(folder.Path, "query-validation-tests");
@@ -82,8 +82,8 @@ public sealed class RunnerTests
               "outputs": [{"topic": "OUTPUT", "key": 2, "value": {"N": "B"}, "timestamp": 20}]}]}
             """);
         var report = await ConformanceRun.RunAsync(folder.Path);
-        Assert.Equal(Verdict.ViaPullTranslation, Assert.Single(report.Outcomes).Verdict);
-        Assert.Equal(0, report.Count(Verdict.Pass));
+        var outcome = Assert.Single(report.Outcomes);
+        Assert.True(outcome.Verdict == Verdict.Pass, outcome.Detail);
     }
 
     [Fact]

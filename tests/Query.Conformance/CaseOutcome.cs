@@ -5,12 +5,6 @@ public enum Verdict
     /// <summary>The engine itself produced what the case expects.</summary>
     Pass,
 
-    /// <summary>
-    /// A persistent query's SELECT, run by the runner as a pull query over the inputs, gave the expected rows. The
-    /// runner translated; the engine did not run the persistent query, so this is never a pass.
-    /// </summary>
-    ViaPullTranslation,
-
     /// <summary>Listed in intended-differences.txt with a reason.</summary>
     IntendedDifference,
 

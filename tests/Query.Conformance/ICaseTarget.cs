@@ -26,10 +26,10 @@ public interface ICaseTarget : IAsyncDisposable
     Task<List<TopicRecord>?> ReadTopicAsync(string topic);
 
     /// <summary>
-    /// The runner's pull translation of a persistent query (see <see cref="PullTranslation"/>); null when this
-    /// target cannot run it.
+    /// Waits (up to a few seconds) until the persistent queries have caught up with their sources, so their output
+    /// topics can be read; returns what failed ("id: error" of queries in ERROR), or null.
     /// </summary>
-    Task<(string Topic, List<TopicRecord> Records)>? TranslateAsync(StatementRun run);
+    Task<string?> SettlePersistentQueriesAsync();
 }
 
 /// <summary>An input record of a case: bytes in the stream's formats, its time, partition and headers.</summary>

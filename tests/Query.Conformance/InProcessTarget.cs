@@ -20,7 +20,14 @@ public sealed class InProcessTarget : ICaseTarget
     public static async Task<InProcessTarget> OpenAsync()
     {
         var directory = Path.Combine(Path.GetTempPath(), "qtt-" + Guid.NewGuid().ToString("N"));
-        var target = new InProcessTarget(directory, QueryEngine.Open(new EngineOptions { DataDirectory = directory }));
+        // One record per batch: a persistent aggregate then emits a change per input record, as ksqlDB's tests
+        // expect (they run with its record cache off).
+        var target = new InProcessTarget(directory, QueryEngine.Open(new EngineOptions
+        {
+            DataDirectory = directory,
+            BatchRows = 1,
+            PersistentCommitIntervalMs = 1,
+        }));
         await target._session.ExecuteAsync("SET 'auto.offset.reset' = 'earliest'");
         return target;
     }
@@ -44,9 +51,15 @@ public sealed class InProcessTarget : ICaseTarget
         return Task.FromResult<List<TopicRecord>?>(records);
     }
 
-    public Task<(string Topic, List<TopicRecord> Records)>? TranslateAsync(StatementRun run) =>
-        PullTranslation.CanTranslate(run.Syntax, _engine) ? PullTranslation.RunAsync(_session, _engine, run.Text)
-            : null;
+    public async Task<string?> SettlePersistentQueriesAsync()
+    {
+        await _engine.WaitForPersistentQueriesAsync(TimeSpan.FromSeconds(10));
+        var errors = _engine.PersistentQueryErrors();
+        if (errors.Count > 0)
+            return string.Join("; ", errors);
+        var skipped = _engine.PersistentQuerySkippedRows();
+        return skipped.Count > 0 ? $"processing log: {skipped[0]}" : null;
+    }
 
     public async ValueTask DisposeAsync()
     {

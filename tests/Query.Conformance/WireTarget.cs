@@ -134,7 +134,24 @@ public sealed class WireTarget : ICaseTarget
         return records;
     }
 
-    public Task<(string Topic, List<TopicRecord> Records)>? TranslateAsync(StatementRun run) => null;
+    public async Task<string?> SettlePersistentQueriesAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            // QUERY_ID, ..., STATUS (2), ..., LAG (11), ERROR (12).
+            var queries = await WireStatement.ExecuteAsync(_connection, "SHOW QUERIES EXTENDED", int.MaxValue);
+            if (queries.Failed)
+                return $"SHOW QUERIES: {queries.SqlState}: {queries.Error}";
+            var failed = queries.Rows!.Where(r => r[2].GetString() == "ERROR")
+                .Select(r => $"{r[0].GetString()}: {r[12].GetString()}").ToList();
+            if (failed.Count > 0)
+                return string.Join("; ", failed);
+            if (queries.Rows!.All(r => r[11].GetInt64() == 0) || DateTime.UtcNow > deadline)
+                return null;
+            await Task.Delay(20);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

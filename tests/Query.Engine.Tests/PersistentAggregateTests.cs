@@ -107,6 +107,20 @@ public sealed class PersistentAggregateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_ctas_is_a_table_whose_pull_queries_answer_from_its_state()
+    {
+        await _db.ExecAsync("CREATE TABLE counts AS SELECT g, COUNT(*) AS n FROM s GROUP BY g EMIT CHANGES");
+        await _db.ExecAsync("INSERT INTO s VALUES (1, 'a', 1), (1, 'a', 2), (2, 'b', 5)");
+        await _db.Engine.WaitForPersistentQueriesAsync(Timeout);
+        Assert.Equal([[2L]], await _db.QueryAsync("SELECT n FROM counts WHERE g = 'a'"));
+        Assert.Equal(2, (await _db.QueryAsync("SELECT * FROM counts")).Count);
+        Assert.Contains(await _db.QueryAsync("SHOW TABLES"), r => (string)r[0]! == "COUNTS");
+        Assert.Equal(SqlState.DependentObjectsStillExist, (await _db.FailsAsync("DROP TABLE counts")).SqlState);
+        Assert.Equal(SqlState.FeatureNotSupported, (await _db.FailsAsync(
+            "CREATE TABLE again AS SELECT n, COUNT(*) AS c FROM counts GROUP BY n EMIT CHANGES")).SqlState);
+    }
+
+    [Fact]
     public async Task Having_and_expressions_over_aggregates()
     {
         await _db.ExecAsync("CREATE TABLE big AS SELECT g, SUM(x) * 2 AS twice FROM s GROUP BY g HAVING COUNT(*) > 1 "

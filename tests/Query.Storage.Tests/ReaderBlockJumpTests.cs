@@ -56,6 +56,25 @@ public sealed class ReaderBlockJumpTests : IDisposable
     }
 
     [Fact]
+    public async Task After_a_reopen_sealed_segments_get_their_block_bounds_from_the_headers()
+    {
+        var timestamps = new long[Records];
+        for (var i = 0; i < Records; i++)
+            timestamps[i] = 10L * i;
+        using (var store = LogStore.Open(_directory.Path))
+            await CreateAsync(store, timestamps);
+        using var reopened = LogStore.Open(_directory.Path);
+        Assert.True(reopened.TryGetLog("t", out var log));
+        var partition = log.GetPartition(0);
+
+        var found = ReadRange(partition, 5_000, 5_999, out var statistics);
+
+        Assert.Equal(Expected(timestamps, 5_000, 5_999), found);
+        // Without bounds every header after the range would be read (about 1,000 batches).
+        Assert.InRange(statistics.BatchesRead + statistics.BatchesSkipped, 4, 12);
+    }
+
+    [Fact]
     public async Task A_record_far_out_of_order_at_the_end_is_found()
     {
         var timestamps = JitteredTimestamps(seed: 5);

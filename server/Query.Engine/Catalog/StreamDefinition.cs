@@ -22,12 +22,6 @@ public enum ValueFormat
     None,
 }
 
-/// <summary>
-/// A column read from the record's headers: <see cref="Key"/> null is <c>HEADERS</c> (every header, as
-/// ARRAY&lt;STRUCT&lt;KEY STRING, VALUE BYTES&gt;&gt;), else <c>HEADER('key')</c> (the last header with that key, BYTES).
-/// </summary>
-public sealed record HeaderColumn(int Column, string? Key);
-
 /// <summary>What a source is: a stream (every record is an event) or a table (its log is a changelog).</summary>
 public enum RelationKind
 {
@@ -37,6 +31,13 @@ public enum RelationKind
     /// </summary>
     Table,
 }
+
+/// <summary>
+/// A column read from the record's headers: <see cref="Key"/> null is <c>HEADERS</c> (every header, as
+/// ARRAY&lt;STRUCT&lt;KEY STRING, VALUE BYTES&gt;&gt;), else <c>HEADER('key')</c> (the last header with that key,
+/// BYTES).
+/// </summary>
+public sealed record HeaderColumn(int Column, string? Key);
 
 /// <summary>How a record's key holds the KEY column (ksqlDB's KEY_FORMAT).</summary>
 public enum KeyFormat
@@ -85,6 +86,12 @@ public sealed record StreamDefinition(
     /// <summary>TIMESTAMP_FORMAT: the Java pattern of a STRING TIMESTAMP column (null: BIGINT or TIMESTAMP).</summary>
     public string? TimestampFormat { get; init; }
 
+    /// <summary>TIERED and LOCAL_RETENTION_* as given (null: the server's default).</summary>
+    public Tiering.StreamTiering Tiering { get; init; } = Engine.Tiering.StreamTiering.Unset;
+
+    /// <summary>RETENTION_BYTES per partition over both tiers (-1: no limit).</summary>
+    public long RetentionBytes { get; init; } = -1;
+
     /// <summary>The columns read from the record's headers (ksqlDB's HEADERS and HEADER('key') columns).</summary>
     public IReadOnlyList<HeaderColumn> Headers { get; init; } = [];
 
@@ -98,12 +105,6 @@ public sealed record StreamDefinition(
         }
         return false;
     }
-
-    /// <summary>TIERED and LOCAL_RETENTION_* as given (null: the server's default).</summary>
-    public Tiering.StreamTiering Tiering { get; init; } = Engine.Tiering.StreamTiering.Unset;
-
-    /// <summary>RETENTION_BYTES per partition over both tiers (-1: no limit).</summary>
-    public long RetentionBytes { get; init; } = -1;
 
     /// <summary>Whether rows are stored in a format other tools read (key columns live in the record key).</summary>
     public bool IsExternalFormat => ValueFormat != ValueFormat.Binary;

@@ -63,8 +63,10 @@ public sealed class ScanSource : IDisposable
             {
                 var (start, end) = partition.Ranges[_rangeIndex];
                 _partition = partition.Partition;
-                _reader = _plan.Stream.Sources[partition.Partition].OpenReader(start, end, partition.MinTimestampMs,
-                    partition.MaxTimestampMs);
+                var source = _plan.Stream.Sources[partition.Partition];
+                _reader = source is IProjectingPartitionSource projecting && _plan.Columns is { } columns
+                    ? projecting.OpenReader(start, end, partition.MinTimestampMs, partition.MaxTimestampMs, columns)
+                    : source.OpenReader(start, end, partition.MinTimestampMs, partition.MaxTimestampMs);
                 return true;
             }
             _partitionIndex++;

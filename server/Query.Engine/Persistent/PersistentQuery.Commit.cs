@@ -59,7 +59,8 @@ internal sealed partial class PersistentQuery
         return true;
     }
 
-    private void AppendStateChanges(LogTransaction transaction, Execution.Operators.ContinuousAggregateOperator aggregate)
+    private void AppendStateChanges(LogTransaction transaction,
+        Execution.Operators.ContinuousAggregateOperator aggregate)
     {
         if (!aggregate.HasChanges)
             return;
@@ -84,7 +85,7 @@ internal sealed partial class PersistentQuery
         : throw new Errors.SqlException(Errors.SqlState.DataCorrupted,
             $"state log of query {Definition.Id} is missing");
 
-    /// <summary>Restores a continuous aggregate's groups from its state changelog (latest entry per group wins).</summary>
+    /// <summary>Restores a continuous aggregate's groups from its state changelog (the latest entry wins).</summary>
     private void RestoreState()
     {
         if (_hooks!.Aggregate is not { } aggregate)

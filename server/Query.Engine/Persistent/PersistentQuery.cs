@@ -108,6 +108,22 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
         return result;
     }
 
+    /// <summary>Whether the last commit covers everything the source holds now (false before the first read).</summary>
+    public bool CaughtUp
+    {
+        get
+        {
+            if (_committed is not { } committed || !_engine.TryGetStream(Definition.Source, out var source))
+                return false;
+            foreach (var (partition, next) in committed.Offsets)
+            {
+                if (partition < source.Sources.Count && next < source.Sources[partition].LastStableOffset)
+                    return false;
+            }
+            return true;
+        }
+    }
+
     public void Start() => _run = Task.Run(() => RunAsync(_stop.Token));
 
     private async Task RunAsync(CancellationToken cancellationToken)

@@ -69,17 +69,18 @@ internal sealed class PersistentQueryPlan
         var isAggregate = select.GroupBy.Count > 0 || AnyAggregate(select.Items);
         if (isAggregate && select.PartitionBy.Count > 0)
             throw SqlException.FeatureNotSupported("PARTITION BY with GROUP BY", select.PartitionBy[0].Span.Start + 1);
-        var items = new List<Ast.SelectItem>(select.Items);
+        var items = SyntheticNames(select.Items);
         var hidden = new List<string>();
         var rowTime = -1;
         var partitionKey = -1;
         string? partitionKeyName = null;
-        if (!isAggregate)
-        {
-            hidden.Add(RowTimeColumn);
-            items.Add(new Ast.SingleColumn(new Ast.ColumnRef(null, Ast.Identifier.Unquoted("ROWTIME")),
-                Ast.Identifier.Unquoted(RowTimeColumn)));
-        }
+        // An output row keeps its input's time; an aggregate's, the latest time of its group (as Kafka Streams).
+        Ast.Expr rowTimeExpression = new Ast.ColumnRef(null, Ast.Identifier.Unquoted("ROWTIME"));
+        if (isAggregate)
+            rowTimeExpression = new Ast.FunctionCall(Ast.QualifiedName.Of("MAX"),
+                Ast.EquatableArray.Of(rowTimeExpression), Distinct: false, Star: false, Over: null);
+        hidden.Add(RowTimeColumn);
+        items.Add(new Ast.SingleColumn(rowTimeExpression, Ast.Identifier.Unquoted(RowTimeColumn)));
         if (select.PartitionBy.Count == 1)
         {
             hidden.Add(PartitionKeyColumn);
@@ -94,7 +95,11 @@ internal sealed class PersistentQueryPlan
         }
         var rewritten = query with
         {
-            Body = select with { Items = Ast.EquatableArray.From(items), PartitionBy = Ast.EquatableArray<Ast.Expr>.Empty },
+            Body = select with
+            {
+                Items = Ast.EquatableArray.From(items),
+                PartitionBy = Ast.EquatableArray<Ast.Expr>.Empty,
+            },
             Emit = Ast.EmitKind.Changes,
         };
         var planner = new SelectPlanner(name => engine.GetStream(EngineSession.SourceName(name), name.Span.Start + 1),
@@ -102,11 +107,52 @@ internal sealed class PersistentQueryPlan
         var bound = planner.Plan(rewritten);
         if (bound.Scan is null)
             throw SqlException.FeatureNotSupported("a persistent query without FROM", position);
+        if (bound.Scan.Source.Definition.IsTable)
+        {
+            // A table's changelog replaces rows: aggregating it needs the old row of each key retracted, and a
+            // stream of its changes is what EMIT CHANGES on the table gives.
+            throw isAggregate
+                ? SqlException.FeatureNotSupported("GROUP BY over a table in a persistent query (aggregating a "
+                    + "table's changes needs retraction)", position)
+                : new SqlException(SqlState.WrongObjectType,
+                    $"\"{bound.Scan.Source.Definition.Name}\" is a table: a persistent query over it is not "
+                    + "supported yet", position: position);
+        }
         var visible = bound.Columns.Count - hidden.Count;
         rowTime = hidden.IndexOf(RowTimeColumn) is var r and >= 0 ? visible + r : -1;
         partitionKey = hidden.IndexOf(PartitionKeyColumn) is var k and >= 0 ? visible + k : -1;
         return new PersistentQueryPlan(bound, new CompiledQuery(bound, engine.TimeProvider), visible, rowTime,
             partitionKey, partitionKeyName, isAggregate);
+    }
+
+    /// <summary>
+    /// ksqlDB's names for unnamed expressions of a persistent query: a column keeps its name, a struct field its
+    /// field name, anything else takes the next free KSQL_COL_n (n from 0).
+    /// </summary>
+    private static List<Ast.SelectItem> SyntheticNames(Ast.EquatableArray<Ast.SelectItem> items)
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            if (item is Ast.SingleColumn { Alias: { } alias })
+                used.Add(alias.Value);
+        }
+        var result = new List<Ast.SelectItem>(items.Count);
+        var next = 0;
+        foreach (var item in items)
+        {
+            if (item is Ast.SingleColumn { Alias: null, Expression: not (Ast.ColumnRef or Ast.FieldAccessExpr) } single)
+            {
+                string name;
+                do
+                    name = $"KSQL_COL_{next++}";
+                while (!used.Add(name));
+                result.Add(single with { Alias = Ast.Identifier.Unquoted(name) });
+                continue;
+            }
+            result.Add(item);
+        }
+        return result;
     }
 
     private static bool AnyAggregate(Ast.EquatableArray<Ast.SelectItem> items)
@@ -117,6 +163,19 @@ internal sealed class PersistentQueryPlan
                 return true;
         }
         return false;
+    }
+
+    /// <summary>The first visible output column that is source column <paramref name="ordinal"/> as is, or -1.</summary>
+    public int SelectedSourceColumn(int ordinal)
+    {
+        if (IsAggregate || Bound.Root is not LogicalProject project)
+            return -1;
+        for (var i = 0; i < VisibleColumns; i++)
+        {
+            if (project.Expressions[i] is BoundColumn column && column.Ordinal == ordinal)
+                return i;
+        }
+        return -1;
     }
 
     /// <summary>The visible output column named <paramref name="name"/>, or -1.</summary>

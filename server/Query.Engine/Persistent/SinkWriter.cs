@@ -59,10 +59,8 @@ internal sealed class SinkWriter
         }
         else if (plan.Source.Definition.KeyColumn is var sourceKey and >= 0)
         {
-            var keyColumn = plan.Source.Definition.Columns[sourceKey];
-            var selected = plan.VisibleColumn(keyColumn.Name);
-            if (selected >= 0 && plan.Column(selected).Type == keyColumn.Type)
-                key = selected;
+            // The source key stays the key when selected plainly, under any alias (ksqlDB).
+            key = plan.SelectedSourceColumn(sourceKey);
         }
         for (var i = 0; i < plan.VisibleColumns; i++)
         {

@@ -15,6 +15,9 @@ public sealed record PartitionScan(int Partition, IReadOnlyList<(long Start, lon
 /// </summary>
 public sealed record ScanPlan(StreamRuntime Stream, IReadOnlyList<PartitionScan> Partitions)
 {
+    /// <summary>The stream columns the query reads (null: all); sources that can, read only those.</summary>
+    public IReadOnlySet<int>? Columns { get; init; }
+
     /// <summary>
     /// Plans a bounded scan: per partition, the predicate's region within [StartOffset, LastStableOffset).
     /// </summary>

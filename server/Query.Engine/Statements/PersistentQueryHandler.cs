@@ -28,7 +28,8 @@ internal static partial class PersistentQueryHandler
                     return StatementResult.Command("CREATE STREAM");
                 throw create.OrReplace
                     ? SqlException.FeatureNotSupported("CREATE OR REPLACE STREAM ... AS SELECT", position)
-                    : new SqlException(SqlState.DuplicateTable, $"stream \"{name}\" already exists", position: position);
+                    : new SqlException(SqlState.DuplicateTable, $"stream \"{name}\" already exists",
+                        position: position);
             }
             var plan = PersistentQueryPlan.Build(engine, create.Query);
             if (plan.IsAggregate)
@@ -83,7 +84,8 @@ internal static partial class PersistentQueryHandler
         return StatementResult.Command("INSERT 0 0");
     }
 
-    /// <summary>Adds the query to the registry, starting at the source's start ('earliest') or end ('latest').</summary>
+    /// <summary>Adds the query to the registry, starting at the source's start ('earliest') or end ('latest').
+    /// </summary>
     private static PersistentQuery Start(EngineSession session, PersistentQueryKind kind, Ast.Statement statement,
         string sink, PersistentQueryPlan plan)
     {

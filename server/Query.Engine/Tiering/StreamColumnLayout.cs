@@ -54,8 +54,11 @@ internal sealed class StreamColumnLayout : IColumnLayout
 
     public void Encode(ReadOnlySpan<ColdValue> row, IBufferWriter<byte> value)
     {
+        // Scalars share one representation (bits, decimal or reference): copied as they are, no boxing.
         for (var i = 0; i < _cells.Length; i++)
-            _cells[i] = Cell.FromObject(ColdTypes.ToObject(row[i], _types[i]), _types[i]);
+            _cells[i] = IsNested(_types[i])
+                ? Cell.FromObject(ColdTypes.ToObject(row[i], _types[i]), _types[i])
+                : new Cell { Bits = row[i].Bits, Decimal = row[i].Decimal, Ref = row[i].Ref, IsNull = row[i].IsNull };
         var target = value as ArrayBufferWriter<byte> ?? _scratch;
         if (target == _scratch)
             _scratch.ResetWrittenCount();
@@ -97,12 +100,25 @@ internal sealed class StreamColumnLayout : IColumnLayout
             if (end < start || end > data.Length)
                 throw new FormatException("bad column offset in binary row");
             var isNull = (value[3 + (i >> 3)] & (1 << (i & 7))) != 0;
-            row[i] = isNull ? ColdValue.Null
-                : ColdTypes.ToCold(ReadColumn(data[start..end], _types[i]), _types[i]);
+            row[i] = isNull ? ColdValue.Null : ReadCold(data[start..end], _types[i]);
             start = end;
         }
         return count == row.Length;
     }
+
+    private static bool IsNested(SqlType type) =>
+        type.Kind is SqlTypeKind.Array or SqlTypeKind.Map or SqlTypeKind.Struct;
+
+    // Fixed-width scalars straight into the value's bits; the rest through the boxed reader.
+    private static ColdValue ReadCold(ReadOnlySpan<byte> data, SqlType type) => type.Kind switch
+    {
+        SqlTypeKind.Boolean => ColdValue.FromInt64(data[0] != 0 ? 1 : 0),
+        SqlTypeKind.Int or SqlTypeKind.Date or SqlTypeKind.Time =>
+            ColdValue.FromInt64(BinaryPrimitives.ReadInt32LittleEndian(data)),
+        SqlTypeKind.BigInt or SqlTypeKind.Timestamp or SqlTypeKind.Double =>
+            ColdValue.FromInt64(BinaryPrimitives.ReadInt64LittleEndian(data)),
+        _ => ColdTypes.ToCold(ReadColumn(data, type), type),
+    };
 
     private static object ReadColumn(ReadOnlySpan<byte> data, SqlType type) => type.Kind switch
     {

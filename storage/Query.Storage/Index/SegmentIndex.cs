@@ -21,8 +21,8 @@ namespace Query.Storage.Index;
 /// range, after it as well as before it, whatever the order of timestamps (<see cref="FindBlockOverlapping"/>).
 /// The writer widens the last block before it publishes the batches in it, so a reader that read a segment's
 /// published size sees bounds covering every batch below it. Indexes loaded from files do not have them (the
-/// file format has no such column): their blocks count as overlapping every range, and readers walk their
-/// batch headers as before.</para>
+/// file format has no such column): their blocks count as overlapping every range until the first time-range
+/// reader gets them from the batch headers (<see cref="Log.BlockBoundsScan"/>).</para>
 /// </summary>
 internal sealed class SegmentIndex
 {
@@ -33,6 +33,7 @@ internal sealed class SegmentIndex
     private Entry[] _entries = new Entry[16];
     private int _count;
     private int _persistedCount;
+    private bool _hasBlockBounds = true;
     private long _lastIndexedPosition = -IntervalBytes;
     private long _maxTimestampSoFar = long.MinValue;
 
@@ -46,6 +47,29 @@ internal sealed class SegmentIndex
     }
 
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>False for an index loaded from its files until <see cref="SetBlockBounds"/> gives it bounds.
+    /// </summary>
+    public bool HasBlockBounds => Volatile.Read(ref _hasBlockBounds);
+
+    /// <summary>File position of the batch of entry <paramref name="entry"/>.</summary>
+    public long EntryPosition(int entry) => Volatile.Read(ref _entries)[entry].FilePosition;
+
+    /// <summary>
+    /// Sets every block's bounds of a sealed segment's index (found by reading its batch headers). Readers may
+    /// search meanwhile: a block whose bounds are half written still covers everything in it, because the
+    /// unknown bounds it replaces are the widest.
+    /// </summary>
+    public void SetBlockBounds(long[] minimums, long[] maximums)
+    {
+        var entries = Volatile.Read(ref _entries);
+        for (var i = 0; i < minimums.Length; i++)
+        {
+            entries[i].BlockMinTimestampMs = minimums[i];
+            entries[i].BlockMaxTimestampMs = maximums[i];
+        }
+        Volatile.Write(ref _hasBlockBounds, true);
+    }
 
     /// <summary>Called for every batch appended (or found by a scan), in order, before it is published.</summary>
     public void OnBatch(int relativeOffset, long filePosition, long batchMinTimestampMs, long batchMaxTimestampMs)
@@ -213,7 +237,7 @@ internal sealed class SegmentIndex
         if (offsetBytes.Length % OffsetEntryBytes != 0 || timeBytes.Length != count * TimeEntryBytes
             || (count == 0) != (segmentSizeBytes == 0))
             return null;
-        var index = new SegmentIndex { _entries = new Entry[Math.Max(16, count)] };
+        var index = new SegmentIndex { _entries = new Entry[Math.Max(16, count)], _hasBlockBounds = false };
         for (var i = 0; i < count; i++)
         {
             var entry = new Entry(BinaryPrimitives.ReadInt32LittleEndian(offsetBytes.AsSpan(i * OffsetEntryBytes)),

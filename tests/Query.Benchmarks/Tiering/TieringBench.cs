@@ -55,9 +55,9 @@ internal static class TieringBench
         var window = 86_400_000L / 1000;           // 0.1 % of the day the rows span
         var narrowSql = $"SELECT count(*) FROM events WHERE ROWTIME >= {middle} AND ROWTIME < {middle + window}";
         var narrow = await BestAsync(() => EngineBench.DrainAsync(session, narrowSql));
-        var source = new TieredPartitionSource(((Query.Storage.PartitionedLog)LogOf(engine)).GetPartition(0), tier,
-            () => engine.GetColumnLayout("EVENTS"));
-        using var reader = (TieredRecordReader)source.OpenReader(0, long.MaxValue, middle, middle + window - 1);
+        // The same range read by the cold reader itself, for its statistics (files and row groups opened).
+        using var reader = new ColdPartitionReader(tier, engine.GetColumnLayout("EVENTS"),
+            new ColdScanRange(0, long.MaxValue, middle, middle + window - 1));
         while (reader.TryRead(out _))
         {
         }
@@ -73,15 +73,8 @@ internal static class TieringBench
         Console.WriteLine($"| `{count}` | hot {Ms(hot)} ms, cold {Ms(coldScan)} ms, DuckDB {Ms(duckScan)} ms: " +
             $"ours/DuckDB {coldScan / duckScan:F1}x |");
         Console.WriteLine($"| 0.1% ROWTIME range over cold rows | {Ms(narrow)} ms, row groups read " +
-            $"{reader.ColdStatistics.RowGroupsRead} of {totalRowGroups}, files opened {reader.ColdStatistics.FilesOpened} |");
+            $"{reader.Statistics.RowGroupsRead} of {totalRowGroups}, files opened {reader.Statistics.FilesOpened} |");
     }
-
-    private static object LogOf(QueryEngine engine) =>
-        typeof(QueryEngine).GetProperty("Logs", System.Reflection.BindingFlags.NonPublic
-            | System.Reflection.BindingFlags.Instance)!.GetValue(engine) is Query.Storage.LogStore store
-            && store.TryGetLog(engine.ListStreams()[0].LogName, out var log)
-            ? log
-            : throw new InvalidOperationException("no log");
 
     private static async Task ExecuteAsync(EngineSession session, string sql)
     {

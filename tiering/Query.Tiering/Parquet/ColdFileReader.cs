@@ -107,12 +107,16 @@ internal sealed class ColdFileReader : IAsyncDisposable
         {
             var position = _rowPosition++;
             var offset = _offsets[position];
-            if (offset < _range.StartOffset || offset >= _range.EndOffsetExclusive)
+            var timestampMs = ColdFields.ToEpochMs(_times[position]);
+            // Rows outside the ROWTIME range are dropped here too (allowed by the source's contract): a narrow
+            // range then costs one row group's columns, not its rows re-encoded.
+            if (offset < _range.StartOffset || offset >= _range.EndOffsetExclusive
+                || timestampMs < _range.MinTimestampMs || timestampMs > _range.MaxTimestampMs)
             {
                 SkipRow();
                 continue;
             }
-            record = BuildRecord(offset, ColdFields.ToEpochMs(_times[position]));
+            record = BuildRecord(offset, timestampMs);
             Statistics.RowsRead++;
             return true;
         }

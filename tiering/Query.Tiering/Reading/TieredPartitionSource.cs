@@ -10,7 +10,7 @@ namespace Query.Tiering.Reading;
 /// both copies of a range may exist for a moment; the boundary is the hot start at the time of each switch, so
 /// no offset is returned twice and none is missed. The engine sees only <see cref="IPartitionSource"/>.
 /// </summary>
-public sealed class TieredPartitionSource : IPartitionSource
+public sealed class TieredPartitionSource : IProjectingPartitionSource
 {
     /// <summary>What <see cref="SourceExtent.Kind"/> says for a cold file.</summary>
     public const string FileKind = "file";
@@ -67,7 +67,12 @@ public sealed class TieredPartitionSource : IPartitionSource
 
     public IRecordReader OpenReader(long startOffset, long endOffsetExclusive = long.MaxValue,
         long minTimestampMs = long.MinValue, long maxTimestampMs = long.MaxValue) =>
-        new TieredRecordReader(this, startOffset, endOffsetExclusive, minTimestampMs, maxTimestampMs);
+        new TieredRecordReader(this, startOffset, endOffsetExclusive, minTimestampMs, maxTimestampMs, null);
+
+    /// <summary>Cold files read only <paramref name="valueColumns"/>; hot records come whole.</summary>
+    public IRecordReader OpenReader(long startOffset, long endOffsetExclusive, long minTimestampMs,
+        long maxTimestampMs, IReadOnlySet<int>? valueColumns) =>
+        new TieredRecordReader(this, startOffset, endOffsetExclusive, minTimestampMs, maxTimestampMs, valueColumns);
 
     public ValueTask WaitForDataAsync(long offset, CancellationToken cancellationToken) =>
         _hotSource.WaitForDataAsync(offset, cancellationToken);

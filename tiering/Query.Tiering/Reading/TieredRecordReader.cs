@@ -16,15 +16,17 @@ public sealed class TieredRecordReader : IRecordReader
     private readonly long _endOffsetExclusive;
     private readonly long _minTimestampMs;
     private readonly long _maxTimestampMs;
+    private readonly IReadOnlySet<int>? _columns;
     private ColdPartitionReader? _cold;
     private IRecordReader? _hot;
     private long _hotSkippedAtOpen;
     private readonly ReadStatistics _closed = new();     // readers already closed, and offsets skipped
 
     internal TieredRecordReader(TieredPartitionSource source, long startOffset, long endOffsetExclusive,
-        long minTimestampMs, long maxTimestampMs)
+        long minTimestampMs, long maxTimestampMs, IReadOnlySet<int>? columns)
     {
         _source = source;
+        _columns = columns;
         NextOffset = startOffset;
         _endOffsetExclusive = endOffsetExclusive;
         _minTimestampMs = minTimestampMs;
@@ -111,7 +113,7 @@ public sealed class TieredRecordReader : IRecordReader
             if (NextOffset < coldEnd)
             {
                 _cold = new ColdPartitionReader(_source.Tier, _source.Layout, new ColdScanRange(NextOffset,
-                    Math.Min(_endOffsetExclusive, coldEnd), _minTimestampMs, _maxTimestampMs));
+                    Math.Min(_endOffsetExclusive, coldEnd), _minTimestampMs, _maxTimestampMs, _columns));
                 return true;
             }
             Skip(hotStart);                 // expired from cold, or never archived before retention took it

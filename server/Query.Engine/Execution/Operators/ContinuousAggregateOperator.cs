@@ -95,6 +95,12 @@ public sealed class ContinuousAggregateOperator : RowOperator
                 return;
             }
         }
+        // ksqlDB leaves out a row whose GROUP BY key is NULL: a table cannot hold a NULL key.
+        for (var k = 0; k < _keyTypes.Length; k++)
+        {
+            if (_scratch[k].IsNull)
+                return;
+        }
         var width = _aggregates.Length;
         var group = GroupOf(_scratch);
         for (var a = 0; a < width; a++)
@@ -188,7 +194,7 @@ public sealed class ContinuousAggregateOperator : RowOperator
     /// <summary>Whether groups changed since the last <see cref="WriteChanges"/>.</summary>
     public bool HasChanges => _changedSinceCommit.Count > 0;
 
-    /// <summary>Restores one group from its latest state changelog entry (written by <see cref="WriteChanges"/>).</summary>
+    /// <summary>Restores one group from a state changelog entry (written by <see cref="WriteChanges"/>).</summary>
     public void Restore(ReadOnlySpan<byte> key, ReadOnlySpan<byte> state)
     {
         var position = 0;

@@ -17,10 +17,16 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
     private readonly bool _interpret;
     private readonly TimeProvider _clock;
     private readonly bool _unbounded;
+    private IReadOnlySet<int>? _scanColumns;
 
     /// <summary>A planned node: it produces either records or rows.</summary>
     internal sealed record Node(Func<OperatorContext, RecordOperator>? Records,
-        Func<OperatorContext, RowOperator>? Rows);
+        Func<OperatorContext, RowOperator>? Rows)
+    {
+        /// <summary>At most this many records come out (a key lookup): the projection above sizes its batch to it
+        /// instead of a full batch of preallocated rows.</summary>
+        public int? MaxRecords { get; init; }
+    }
 
     private PhysicalPlanner(bool interpret, TimeProvider clock, bool unbounded)
     {
@@ -33,7 +39,11 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
     /// <param name="clock">The engine's clock, for the functions that read the time.</param>
     public static Func<OperatorContext, RowOperator> Plan(BoundQuery query, TimeProvider clock)
     {
-        var root = new PhysicalPlanner(query.ReadsFewRows, clock, query.Scan?.Unbounded == true).Visit(query.Root);
+        var planner = new PhysicalPlanner(query.ReadsFewRows, clock, query.Scan?.Unbounded == true)
+        {
+            _scanColumns = ScanColumns.Of(query.Root),
+        };
+        var root = planner.Visit(query.Root);
         return root.Rows ?? throw new InvalidOperationException("a query plan must end in rows (a projection)");
     }
 
@@ -49,8 +59,9 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
                 TailScanOperator.PlanStarts(source, pushdown, context.ReplayFromEarliest), context.Statistics,
                 context.Limits, context.Hooks), null);
         }
-        return new Node(context => new ScanOperator(ScanPlan.ForPull(source, pushdown), context.Statistics,
-            context.Limits), null);
+        var columns = _scanColumns;
+        return new Node(context => new ScanOperator(ScanPlan.ForPull(source, pushdown) with { Columns = columns },
+            context.Statistics, context.Limits), null);
     }
 
     public override Node VisitTableScan(LogicalTableScan scan)
@@ -62,8 +73,18 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
     public override Node VisitKeyLookup(LogicalKeyLookup lookup)
     {
         var source = lookup.Source;
-        var keys = TableKeys.Encode(source, lookup.Keys, _clock);
-        return new Node(context => new KeyLookupOperator(source, keys, context.Statistics, context.Limits), null);
+        var constants = lookup.Keys;
+        var clock = _clock;
+        if (TableKeys.HasParameters(constants))
+            return new Node(context => new KeyLookupOperator(source,
+                TableKeys.Encode(source, constants, clock, context.Parameters), context.Statistics, context.Limits),
+                null)
+            { MaxRecords = constants.Count };
+        var keys = TableKeys.Encode(source, constants, clock, []);
+        return new Node(context => new KeyLookupOperator(source, keys, context.Statistics, context.Limits), null)
+        {
+            MaxRecords = keys.Length,
+        };
     }
 
     public override Node VisitFilter(LogicalFilter filter)
@@ -75,7 +96,10 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
             return new Node(context => new RecordFilterOperator(records(context), predicate)
             {
                 RowError = context.Hooks?.RowError,
-            }, null);
+            }, null)
+            {
+                MaxRecords = input.MaxRecords,
+            };
         }
         var rowPredicate = ExpressionCompiler<CellRow>.CompilePredicate(filter.Predicate, _interpret, _clock);
         var rows = input.Rows!;
@@ -90,8 +114,10 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
         {
             var projection = ExpressionCompiler<RecordCursor>.CompileProjection([.. project.Expressions], _interpret,
                 _clock);
+            var maxRecords = input.MaxRecords;
             return new Node(null, context => new RecordProjectOperator(records(context), projection, width,
-                context.Limits)
+                maxRecords is { } most && most < context.Limits.Rows
+                    ? context.Limits with { Rows = Math.Max(1, most) } : context.Limits)
             { RowError = context.Hooks?.RowError });
         }
         var rowProjection = ExpressionCompiler<CellRow>.CompileProjection([.. project.Expressions], _interpret, _clock);

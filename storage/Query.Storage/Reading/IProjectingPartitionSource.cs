@@ -1,0 +1,16 @@
+namespace Query.Storage.Reading;
+
+/// <summary>
+/// An optional capability of a partition source that stores the columns of record values apart (the cold tier's
+/// Parquet files): it can read only some of them. Columns are numbered as the stream's layout numbers them;
+/// storage does not know what they are. A reader opened with <c>valueColumns</c> returns records whose other
+/// columns are NULL (or whole, where the source cannot split them), so only a caller that reads nothing else
+/// may ask for it. Sources without the capability are read whole.
+/// </summary>
+public interface IProjectingPartitionSource : IPartitionSource
+{
+    /// <summary><see cref="IPartitionSource.OpenReader"/>, reading only <paramref name="valueColumns"/> (null: all).
+    /// </summary>
+    IRecordReader OpenReader(long startOffset, long endOffsetExclusive, long minTimestampMs, long maxTimestampMs,
+        IReadOnlySet<int>? valueColumns);
+}
