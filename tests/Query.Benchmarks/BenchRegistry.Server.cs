@@ -9,5 +9,6 @@ internal static partial class BenchRegistry
         BenchCommands.Register("wire", WireBench.Run);
         BenchCommands.Register("ingest", IngestBench.Run);
         BenchCommands.Register("events-file", EventsFile.Run);
+        BenchCommands.Register("table-lookup", TableLookupBench.Run);
     }
 }

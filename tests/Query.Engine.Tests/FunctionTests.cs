@@ -105,6 +105,8 @@ public sealed class FunctionTests
     [InlineData("GREATEST(DATE '2024-01-02', DATE '2023-05-06', NULL)", "2024-01-02")]
     [InlineData("LEAST(DATE '2024-01-02', DATE '2023-05-06')", "2023-05-06")]
     [InlineData("GREATEST(TIME '10:00:00', TIME '11:30:00')", "11:30:00")]
+    [InlineData("GREATEST(DATE '2024-01-02', NULL, '2025-03-04')", "2025-03-04")]
+    [InlineData("LEAST(TIMESTAMP '2024-01-01 00:00:00', '2022-06-14')", "2022-06-14 00:00:00")]
     [InlineData("LEAST(TIMESTAMP '2024-01-01 00:00:00', TIMESTAMP '2020-01-01 10:00:00')", "2020-01-01 10:00:00")]
     [InlineData("GREATEST(1, 2.5, 2)", "2.5")]
     [InlineData("GREATEST(CAST(1.234 AS DECIMAL(9, 3)), CAST(1.5 AS DECIMAL(9, 3)))", "1.500")]

@@ -76,6 +76,23 @@ public sealed class HeaderColumnTests : IAsyncLifetime
         Assert.Equal(["KEY", null, "HEADERS", "HEADER('a')"], describe.Select(r => r[2]));
     }
 
+    [Fact]
+    public async Task Header_columns_are_not_value_columns_of_the_format()
+    {
+        await _db.ExecAsync("CREATE STREAM d (v INT, hs ARRAY<STRUCT<`KEY` STRING, `VALUE` BYTES>> HEADERS) "
+            + "WITH (KAFKA_TOPIC = 'd_topic', VALUE_FORMAT = 'KAFKA', DURABILITY = 'NONE')");
+        await _db.Engine.ProduceAsync("d_topic", 0, 1, null, [0, 0, 0, 7], [new RecordHeader("k", Bytes("v"))]);
+        var row = Assert.Single(await _db.QueryAsync("SELECT v, hs FROM d"));
+        Assert.Equal(7, row[0]);
+        Assert.Single(((SqlArray)row[1]!).Items);
+    }
+
+    [Fact]
+    public async Task Delimited_refuses_wrap_single_value_true() =>
+        Assert.Equal(SqlState.InvalidParameterValue, (await _db.FailsAsync(
+            "CREATE STREAM w (k STRING KEY, v INT) WITH (WRAP_SINGLE_VALUE = true, VALUE_FORMAT = 'DELIMITED')"))
+            .SqlState);
+
     [Theory]
     [InlineData("CREATE STREAM b1 (v INT, a BYTES HEADER('a'))", SqlState.FeatureNotSupported)]
     [InlineData("CREATE STREAM b2 (v INT, a STRING HEADER('a')) WITH (VALUE_FORMAT = 'JSON')", "42804")]

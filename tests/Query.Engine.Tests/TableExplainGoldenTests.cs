@@ -18,14 +18,25 @@ public sealed class TableExplainGoldenTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Equality_on_the_primary_key_is_a_key_lookup()
+    public async Task Equality_on_the_primary_key_is_a_key_lookup_without_a_filter()
     {
         Assert.Equal("""
             Pull query
               Project ID INTEGER, NAME STRING, SCORE DOUBLE
-                Filter (ID = 5)
-                  KeyLookup USERS (materialized state) on ID = 5
+                KeyLookup USERS (materialized state) on ID = 5
             """, await ExplainAsync("SELECT * FROM users WHERE id = 5"));
+    }
+
+    [Fact]
+    public async Task A_table_keyed_by_double_is_scanned_since_equal_values_can_differ_in_bytes()
+    {
+        await _db.ExecAsync("CREATE TABLE readings (v DOUBLE PRIMARY KEY, n INT)");
+        Assert.Equal("""
+            Pull query
+              Project N INTEGER
+                Filter (V = 0)
+                  TableScan READINGS (materialized state)
+            """, await ExplainAsync("SELECT n FROM readings WHERE v = 0.0"));
     }
 
     [Fact]
@@ -40,8 +51,7 @@ public sealed class TableExplainGoldenTests : IAsyncLifetime
         Assert.Equal("""
             Pull query
               Project NAME STRING
-                Filter ((ID = 1) OR (ID = 4))
-                  KeyLookup USERS (materialized state) on ID = 1, 4
+                KeyLookup USERS (materialized state) on ID = 1, 4
             """, await ExplainAsync("SELECT name FROM users WHERE id = 1 OR id = 4"));
     }
 

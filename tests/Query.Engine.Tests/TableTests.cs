@@ -50,6 +50,38 @@ public sealed class TableTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_prepared_lookup_is_compiled_once_and_answers_each_executions_keys()
+    {
+        await _db.ExecAsync(CreateUsers);
+        await _db.ExecAsync("INSERT INTO users VALUES (1, 'a', 1.0), (2, 'b', 2.0), (3, 'c', 3.0)");
+        var prepared = _db.Session.Prepare("SELECT name, ROWOFFSET FROM users WHERE id IN ($1, $2)");
+        foreach (var (a, b, expected) in new[] { (1, 2, "a,b"), (3, 9, "c"), (9, 9, "") })
+        {
+            await using var result = await _db.Session.ExecuteAsync(prepared, [a, b]);
+            var rows = await EngineFixture.ReadAllAsync(result.Rows!);
+            Assert.Equal(expected, string.Join(",", rows.Select(r => (string)r[0]!).Order()));
+        }
+        // A write between executions is seen (the plan is cached, the state is caught up per run).
+        await _db.ExecAsync("INSERT INTO users VALUES (9, 'nine', 9.0)");
+        await using var again = await _db.Session.ExecuteAsync(prepared, [9, 9]);
+        Assert.Equal("nine", Assert.Single(await EngineFixture.ReadAllAsync(again.Rows!))[0]);
+        // A parameter outside the key still works (bound with its value at each execution).
+        Assert.Equal([1], Assert.Single(await _db.QueryAsync("SELECT id FROM users WHERE id = $1 AND name = $2", 1,
+            "a")));
+        Assert.Empty(await _db.QueryAsync("SELECT id FROM users WHERE id = $1 AND name = $2", 1, "zz"));
+    }
+
+    [Fact]
+    public async Task Tables_keyed_by_double_answer_by_scanning()
+    {
+        await _db.ExecAllAsync("CREATE TABLE readings (v DOUBLE PRIMARY KEY, n INT)",
+            "INSERT INTO readings VALUES (1.5, 1), (2.5, 2), (1.5, 3)");
+        Assert.Equal([3], Assert.Single(await _db.QueryAsync("SELECT n FROM readings WHERE v = 1.5")));
+        Assert.Equal(SqlState.FeatureNotSupported,
+            (await _db.FailsAsync("DELETE FROM readings WHERE v = 1.5")).SqlState);
+    }
+
+    [Fact]
     public async Task Rowtime_rowoffset_and_rowpartition_of_a_row_are_those_of_its_latest_record()
     {
         await _db.ExecAsync(CreateUsers);

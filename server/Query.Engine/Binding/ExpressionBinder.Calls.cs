@@ -53,6 +53,7 @@ public sealed partial class ExpressionBinder
                 : Bind(call.Arguments[i]);
             types[i] = arguments[i].Type;
         }
+        TypeTemporalLiterals(name, arguments, types, position);
         var overload = definition.Resolve(types)
             ?? throw new SqlException(SqlState.UndefinedFunction,
                 $"function {name}({string.Join(", ", (IEnumerable<SqlType>)types)}) does not exist", position: position,

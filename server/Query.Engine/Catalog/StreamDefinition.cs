@@ -34,7 +34,8 @@ public enum RelationKind
 
 /// <summary>
 /// A column read from the record's headers: <see cref="Key"/> null is <c>HEADERS</c> (every header, as
-/// ARRAY&lt;STRUCT&lt;KEY STRING, VALUE BYTES&gt;&gt;), else <c>HEADER('key')</c> (the last header with that key, BYTES).
+/// ARRAY&lt;STRUCT&lt;KEY STRING, VALUE BYTES&gt;&gt;), else <c>HEADER('key')</c> (the last header with that key,
+/// BYTES).
 /// </summary>
 public sealed record HeaderColumn(int Column, string? Key);
 

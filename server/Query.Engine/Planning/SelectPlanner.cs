@@ -78,9 +78,10 @@ public sealed class SelectPlanner
         BoundExpr? having, List<BoundExpr> projection, List<ColumnInfo> columns, List<SortKey> orderBy, long? limit,
         long offset, bool isPush, List<(int Column, Functions.TableFunctionKind Kind)> tableFunctions)
     {
+        var whereIsExact = false;
         LogicalPlan plan = source is null ? new LogicalValues()
-            : TableAccess.Leaf(source, isPush, where) ?? new LogicalScan(source, isPush, where);
-        if (where is not null)
+            : TableAccess.Leaf(source, isPush, where, out whereIsExact) ?? new LogicalScan(source, isPush, where);
+        if (where is not null && !whereIsExact)
             plan = new LogicalFilter(plan, where);
         if (aggregation is not null)
         {

@@ -11,14 +11,33 @@ namespace Query.Engine.Planning;
 /// </summary>
 public static class TableAccess
 {
-    public static LogicalPlan? Leaf(StreamRuntime source, bool isPush, BoundExpr? where)
+    /// <param name="source">The stream or table of FROM.</param>
+    /// <param name="isPush">EMIT CHANGES.</param>
+    /// <param name="where">The WHERE predicate, if any.</param>
+    /// <param name="whereIsExact">Set when the lookup's keys are all the WHERE says: no filter is needed above.
+    /// </param>
+    public static LogicalPlan? Leaf(StreamRuntime source, bool isPush, BoundExpr? where, out bool whereIsExact)
     {
+        whereIsExact = false;
         if (!source.Definition.IsTable || isPush)
             return null;
         var key = source.Definition.KeyColumn;
-        var keys = where is null ? null : KeysOf(where, new BoundColumn(key, source.Names[key], source.Types[key]));
+        if (!HasCanonicalEncoding(source.Types[key]))
+            return new LogicalTableScan(source);
+        var column = new BoundColumn(key, source.Names[key], source.Types[key]);
+        var keys = where is null ? null : KeysOf(where, column, exact: true);
+        whereIsExact = keys is not null;
+        keys ??= where is null ? null : KeysOf(where, column);
         return keys is null ? new LogicalTableScan(source) : new LogicalKeyLookup(source, new([.. keys]));
     }
+
+    /// <summary>
+    /// Key types whose encoding is one byte string per SQL value, so equal bytes are equal keys and the reverse.
+    /// DOUBLE (0.0 and -0.0) and DECIMAL (scales) are not: a table keyed by them is scanned, and the filter decides.
+    /// </summary>
+    public static bool HasCanonicalEncoding(Types.SqlType type) => type.Kind is Types.SqlTypeKind.Boolean
+        or Types.SqlTypeKind.Int or Types.SqlTypeKind.BigInt or Types.SqlTypeKind.String or Types.SqlTypeKind.Date
+        or Types.SqlTypeKind.Time or Types.SqlTypeKind.Timestamp;
 
     /// <summary>
     /// The constants of the key's type that <paramref name="predicate"/> is exactly "the key is one of" (key = c,
@@ -66,7 +85,8 @@ public static class TableAccess
     private static bool IsKey(BoundExpr expression, BoundColumn keyColumn) =>
         expression is BoundColumn column && column.Ordinal == keyColumn.Ordinal;
 
-    // Of the key's own type: a comparison in another type (the key cast up) compares differently than the bytes.
+    // Of the key's own type: a comparison in another type (the key cast up) compares differently than the bytes. A
+    // parameter counts: a prepared lookup is planned once and its keys are taken from each execution's values.
     private static bool IsConstant(BoundExpr expression, BoundColumn keyColumn) =>
-        expression.Type == keyColumn.Type && ConstantEvaluator.IsConstant(expression);
+        expression.Type == keyColumn.Type && (expression is BoundParameter || ConstantEvaluator.IsConstant(expression));
 }

@@ -25,8 +25,8 @@ internal static class DdlHandler
         var properties = StreamProperties.Parse(create.Properties);
         var (columns, key) = Columns(create.Columns);
         var timestamp = TimestampColumn(properties, columns, create.Span.Start + 1);
-        FormatChecks.Check(properties, columns, key, create.Span.Start + 1);
         var headers = HeaderColumns.Of(create.Columns, properties.ValueFormat);
+        FormatChecks.Check(properties, columns, key, create.Span.Start + 1, headers);
         lock (engine.DdlLock)
         {
             if (engine.TryGetStream(name, out var existing))

@@ -39,11 +39,16 @@ internal static class DeleteHandler
         else
         {
             var bound = Bind(table, delete.Where, new ParameterTypes(), parameters);
+            var keyType = table.Types[table.Definition.KeyColumn];
+            if (!TableAccess.HasCanonicalEncoding(keyType))
+                throw SqlException.FeatureNotSupported(
+                    $"DELETE ... WHERE on a table keyed by {keyType} (equal values may have different encodings); "
+                    + "DELETE without WHERE works", delete.Where.Span.Start + 1);
             var constants = TableAccess.ExactKeys(table, bound)
                 ?? throw SqlException.FeatureNotSupported(
                     "DELETE with a WHERE other than the PRIMARY KEY equal to constants (key = c, key IN (...), "
                     + "key = a OR key = b)", delete.Where.Span.Start + 1);
-            keys = [.. TableKeys.Encode(table, new([.. constants]), session.Engine.TimeProvider)];
+            keys = [.. TableKeys.Encode(table, new([.. constants]), session.Engine.TimeProvider, parameters)];
         }
         var deleted = 0;
         using var appender = new RowAppender(table);

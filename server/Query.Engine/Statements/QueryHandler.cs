@@ -19,15 +19,22 @@ internal static class QueryHandler
     {
         var compiled = Compile(session, query.Query, parameters);
         var context = new OperatorContext(new ScanStatistics(), session.ReplayFromEarliest, session.Engine.BatchLimits,
-            new Limits.QueryMemoryBudget(session.Engine.Options.QueryMemoryBytes));
+            new Limits.QueryMemoryBudget(session.Engine.Options.QueryMemoryBytes))
+        { Parameters = parameters };
         return StatementResult.Query(compiled.Start(context));
     }
 
     private static CompiledQuery Compile(EngineSession session, Ast.SelectQuery query,
         IReadOnlyList<object?> parameters)
     {
-        if (parameters.Count == 0 && session.Engine.TryGetCompiled(query, out var cached))
+        // A cached query with parameters is a prepared key lookup (only those are cached: LookupTemplate).
+        if (session.Engine.TryGetCompiled(query, out var cached))
             return cached;
+        if (parameters.Count > 0 && LookupTemplate.TryCompile(session, query) is { } template)
+        {
+            session.Engine.AddCompiled(query, template);
+            return template;
+        }
         var compiled = new CompiledQuery(session.PlanSelect(query, new ParameterTypes(), parameters),
             session.Engine.TimeProvider);
         if (parameters.Count == 0)

@@ -19,8 +19,9 @@ public sealed class KeyLookupOperator : RecordOperator
     {
         _table = source.Table ?? throw new ArgumentException($"\"{source.Definition.Name}\" is not a table");
         _keys = keys;
+        // Sized to the keys: a point lookup must not allocate a full batch per query.
         _batch = new RecordBatch(Math.Max(1, Math.Min(limits.Rows, keys.Length)), limits.Bytes,
-            source.CreateCursor());
+            source.CreateCursor(), initialBytes: 1024);
         _statistics = statistics;
     }
 

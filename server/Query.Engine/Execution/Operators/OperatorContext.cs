@@ -7,4 +7,9 @@ namespace Query.Engine.Execution.Operators;
 /// <param name="Budget">The query's memory budget, charged by operators that keep rows (aggregate, sort).</param>
 /// <param name="Hooks">A persistent query's resume offsets, commit and bad-row handling; null otherwise.</param>
 public sealed record OperatorContext(ScanStatistics Statistics, bool ReplayFromEarliest, BatchLimits Limits,
-    Limits.QueryMemoryBudget Budget, ContinuousQueryHooks? Hooks = null);
+    Limits.QueryMemoryBudget Budget, ContinuousQueryHooks? Hooks = null)
+{
+    /// <summary>The execution's parameter values, for a plan compiled once with parameters in it (a prepared key
+    /// lookup: see <see cref="Planning.LookupTemplate"/>).</summary>
+    public IReadOnlyList<object?> Parameters { get; init; } = [];
+}

@@ -21,7 +21,12 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
 
     /// <summary>A planned node: it produces either records or rows.</summary>
     internal sealed record Node(Func<OperatorContext, RecordOperator>? Records,
-        Func<OperatorContext, RowOperator>? Rows);
+        Func<OperatorContext, RowOperator>? Rows)
+    {
+        /// <summary>At most this many records come out (a key lookup): the projection above sizes its batch to it
+        /// instead of a full batch of preallocated rows.</summary>
+        public int? MaxRecords { get; init; }
+    }
 
     private PhysicalPlanner(bool interpret, TimeProvider clock, bool unbounded)
     {
@@ -68,8 +73,18 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
     public override Node VisitKeyLookup(LogicalKeyLookup lookup)
     {
         var source = lookup.Source;
-        var keys = TableKeys.Encode(source, lookup.Keys, _clock);
-        return new Node(context => new KeyLookupOperator(source, keys, context.Statistics, context.Limits), null);
+        var constants = lookup.Keys;
+        var clock = _clock;
+        if (TableKeys.HasParameters(constants))
+            return new Node(context => new KeyLookupOperator(source,
+                TableKeys.Encode(source, constants, clock, context.Parameters), context.Statistics, context.Limits),
+                null)
+            { MaxRecords = constants.Count };
+        var keys = TableKeys.Encode(source, constants, clock, []);
+        return new Node(context => new KeyLookupOperator(source, keys, context.Statistics, context.Limits), null)
+        {
+            MaxRecords = keys.Length,
+        };
     }
 
     public override Node VisitFilter(LogicalFilter filter)
@@ -81,7 +96,10 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
             return new Node(context => new RecordFilterOperator(records(context), predicate)
             {
                 RowError = context.Hooks?.RowError,
-            }, null);
+            }, null)
+            {
+                MaxRecords = input.MaxRecords,
+            };
         }
         var rowPredicate = ExpressionCompiler<CellRow>.CompilePredicate(filter.Predicate, _interpret, _clock);
         var rows = input.Rows!;
@@ -96,8 +114,10 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
         {
             var projection = ExpressionCompiler<RecordCursor>.CompileProjection([.. project.Expressions], _interpret,
                 _clock);
+            var maxRecords = input.MaxRecords;
             return new Node(null, context => new RecordProjectOperator(records(context), projection, width,
-                context.Limits)
+                maxRecords is { } most && most < context.Limits.Rows
+                    ? context.Limits with { Rows = Math.Max(1, most) } : context.Limits)
             { RowError = context.Hooks?.RowError });
         }
         var rowProjection = ExpressionCompiler<CellRow>.CompileProjection([.. project.Expressions], _interpret, _clock);

@@ -22,11 +22,11 @@ public sealed class RecordBatch
     private readonly int[] _headerLengths;
     private readonly int[] _headerCounts;
 
-    public RecordBatch(int capacity, int maxBytes, RecordCursor cursor)
+    public RecordBatch(int capacity, int maxBytes, RecordCursor cursor, int initialBytes = 64 * 1024)
     {
         Capacity = capacity;
         _maxBytes = maxBytes;
-        _bytes = new byte[Math.Min(maxBytes, 64 * 1024)];
+        _bytes = new byte[Math.Min(maxBytes, initialBytes)];
         _starts = new int[capacity];
         _lengths = new int[capacity];
         _keyLengths = new int[capacity];
