@@ -187,6 +187,10 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
         await CommitAsync(cancellationToken);
     }
 
+    /// <summary>The running plan, or (before the query has started) the plan it will run.</summary>
+    public PersistentQueryPlan CurrentPlan() =>
+        Plan ?? PersistentQueryPlan.Build(_engine, SelectOf(Grammar.SqlParser.ParseStatement(Definition.Sql)));
+
     private static Ast.SelectQuery SelectOf(Ast.Statement statement) => statement switch
     {
         Ast.CreateStreamAsSelect csas => csas.Query,

@@ -71,8 +71,8 @@ internal static partial class PersistentQueryHandler
         };
         if (query.Error is { } error)
             lines.Add($"  Error: {error}");
-        if (query.Plan is { } plan)
         {
+            var plan = query.CurrentPlan();
             var committed = query.Lag();
             var text = ExplainPrinter.Print(plan.Bound, _ => DescribePositions(committed));
             foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
