@@ -58,8 +58,6 @@ public static class CaseRunner
         }
         if (!produced)
             await ProduceInputsAsync(c, target);
-        if (runs.Any(r => !r.Failed && QueryProgress.StartsPersistentQuery(r.Syntax)))
-            await QueryProgress.WaitAsync(target);
         if (c.ExpectsError)
             return ExpectedError(c, runs);
         return await CompareAsync(c, target, runs, responses);
