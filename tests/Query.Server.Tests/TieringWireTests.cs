@@ -104,9 +104,17 @@ public sealed class TieringWireTests : IAsyncLifetime
             || long.Parse(System.Text.RegularExpressions.Regex.Match(tiers, @"^hot .* bytes (\d+)").Groups[1].Value,
                 System.Globalization.CultureInfo.InvariantCulture) > 8192 + 4096);
         Assert.Equal((400L, Sum(400)), await SummaryAsync(conn, "jobbed"));
-        var runs = (await RowsAsync(conn, "SHOW ARCHIVALS")).Where(r => (string)r[0]! == "JOBBED").ToList();
-        Assert.Contains(runs, r => (string)r[2]! == "job" && (string)r[3]! == "done" && (long)r[4]! > 0
-            && (long)r[8]! > 0 && r[12] is DateTime);
+        // The run that moved them may still be finishing (expiry comes after archival): wait for it to end.
+        List<object?[]> runs;
+        do
+        {
+            runs = (await RowsAsync(conn, "SHOW ARCHIVALS")).Where(r => (string)r[0]! == "JOBBED").ToList();
+            Assert.True(DateTime.UtcNow < deadline, "no finished job run in 30 s");
+            Assert.DoesNotContain(runs, r => (string)r[3]! == "failed");
+            await Task.Delay(50);
+        }
+        while (!runs.Any(r => (string)r[2]! == "job" && (string)r[3]! == "done" && (long)r[4]! > 0
+            && (long)r[8]! > 0 && r[12] is DateTime));
     }
 
     private static async Task<List<object?[]>> RowsAsync(NpgsqlConnection conn, string sql)
