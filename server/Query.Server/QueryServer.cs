@@ -47,7 +47,12 @@ public sealed class QueryServer : IAsyncDisposable
         }
         var archivalInterval = settings.ArchivalInterval;
         Directory.CreateDirectory(settings.DataDirectory);
-        var engine = QueryEngine.Open(settings.ToEngineOptions());
+        // ksqlDB's processing log: rows persistent queries skip, and queries that fail, go to the server's log.
+        var processingLog = loggerFactory.CreateLogger("Query.ProcessingLog");
+        var engine = QueryEngine.Open(settings.ToEngineOptions() with
+        {
+            ProcessingLog = line => processingLog.LogWarning("{Line}", line),
+        });
         try
         {
             var pgServer = new PgServer(options, new EngineSessionFactory(engine), loggerFactory);

@@ -43,6 +43,7 @@ internal static partial class PersistentQueryHandler
             var definition = new StreamDefinition(name, columns, key, timestamp, properties.ValueFormat, logName,
                 log.PartitionCount, log.Options.RetentionMs, engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds())
             {
+                Kind = RelationKind.Table,   // its log is a changelog: pull queries read the latest row per key
                 KeyFormat = properties.KeyFormat,
                 ValueDelimiter = properties.ValueDelimiter,
                 WrapSingleValue = properties.WrapSingleValue ?? true,

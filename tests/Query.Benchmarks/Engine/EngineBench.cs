@@ -24,6 +24,12 @@ internal static partial class BenchRegistry
         BenchCommands.Register("engine-push-latency",
             args => EngineBench.Run(() => EngineBench.PushLatencyAsync(Arg(args, 0, 5), Arg(args, 1, 100_000))));
         BenchCommands.Register("engine-insert", args => EngineBench.Run(() => EngineBench.InsertAsync(Arg(args, 0, 5))));
+        BenchCommands.Register("pq-aggregate", args => EngineBench.Run(() => EngineBench.PersistentAggregateAsync(
+            Arg(args, 0, 10_000_000), Arg(args, 1, 100_000))));
+        BenchCommands.Register("pq-csas",
+            args => EngineBench.Run(() => EngineBench.PersistentCsasAsync(Arg(args, 0, 10_000_000))));
+        BenchCommands.Register("pq-latency", args => EngineBench.Run(() => EngineBench.PersistentLatencyAsync(
+            Arg(args, 0, 5), Arg(args, 1, 100_000))));
         BenchCommands.Register("engine-push-fanout",
             args => EngineBench.Run(() => EngineBench.FanoutAsync(Arg(args, 0, 1000), Arg(args, 1, 1000))));
     }
