@@ -48,7 +48,6 @@ internal static partial class PersistentQueryHandler
                 ValueDelimiter = properties.ValueDelimiter,
                 WrapSingleValue = properties.WrapSingleValue ?? true,
                 TimestampFormat = properties.TimestampFormat,
-                Kind = RelationKind.Table,
             };
             engine.Catalog.Put(definition);
             engine.SetStream(engine.NewStream(definition, log));
