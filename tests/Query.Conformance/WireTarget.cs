@@ -139,15 +139,17 @@ public sealed class WireTarget : ICaseTarget
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (true)
         {
-            // QUERY_ID, ..., STATUS (2), ..., LAG (11), ERROR (12).
             var queries = await WireStatement.ExecuteAsync(_connection, "SHOW QUERIES EXTENDED", int.MaxValue);
             if (queries.Failed)
                 return $"SHOW QUERIES: {queries.SqlState}: {queries.Error}";
-            var failed = queries.Rows!.Where(r => r[2].GetString() == "ERROR")
-                .Select(r => $"{r[0].GetString()}: {r[12].GetString()}").ToList();
+            int Column(string name) => queries.ColumnNames!.FindIndex(
+                c => c.Equals(name, StringComparison.OrdinalIgnoreCase));
+            var (id, status, lag, error) = (Column("QUERY_ID"), Column("STATUS"), Column("LAG"), Column("ERROR"));
+            var failed = queries.Rows!.Where(r => r[status].GetString() == "ERROR")
+                .Select(r => $"{(id >= 0 ? r[id].GetString() : "query")}: {r[error].GetString()}").ToList();
             if (failed.Count > 0)
                 return string.Join("; ", failed);
-            if (queries.Rows!.All(r => r[11].GetInt64() == 0) || DateTime.UtcNow > deadline)
+            if (queries.Rows!.All(r => r[lag].GetInt64() == 0) || DateTime.UtcNow > deadline)
                 return null;
             await Task.Delay(20);
         }
