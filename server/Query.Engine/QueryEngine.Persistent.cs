@@ -7,7 +7,8 @@ public sealed partial class QueryEngine
     /// and tools that read a query's output; false when <paramref name="timeout"/> passed first. A query in
     /// ERROR counts as settled (SHOW QUERIES tells why).
     /// </summary>
-    public async Task<bool> WaitForPersistentQueriesAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task<bool> WaitForPersistentQueriesAsync(TimeSpan timeout,
+        CancellationToken cancellationToken = default)
     {
         var deadline = TimeProvider.System.GetTimestamp() + (long)(timeout.TotalSeconds
             * TimeProvider.System.TimestampFrequency);

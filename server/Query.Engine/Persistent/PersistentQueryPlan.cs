@@ -165,7 +165,9 @@ internal sealed class PersistentQueryPlan
         return false;
     }
 
-    /// <summary>The first visible output column that is source column <paramref name="ordinal"/> as is, or -1.</summary>
+    /// <summary>
+    /// The first visible output column that is source column <paramref name="ordinal"/> as is, or -1.
+    /// </summary>
     public int SelectedSourceColumn(int ordinal)
     {
         if (IsAggregate || Bound.Root is not LogicalProject project)
