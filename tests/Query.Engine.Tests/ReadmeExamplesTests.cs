@@ -4,8 +4,7 @@ using Query.Testing;
 
 namespace Query.Engine.Tests;
 
-/// <summary>Every <c>```sql</c> block of README.md runs, statement by statement, on a fresh engine with a cold tier.
-/// </summary>
+/// <summary>Every <c>```sql</c> block of README.md runs, statement by statement, on a fresh engine.</summary>
 public sealed partial class ReadmeExamplesTests
 {
     public static TheoryData<int> Blocks()
@@ -24,11 +23,7 @@ public sealed partial class ReadmeExamplesTests
     public async Task Every_statement_of_the_block_runs(int block)
     {
         var sql = SqlBlocks()[block];
-        // As the server runs it: with a cold tier under the data directory (the tiering examples need one).
-        await using var db = new EngineFixture(options => options with
-        {
-            ColdStore = new Query.Tiering.ColdStore(Path.Combine(options.DataDirectory, "cold")),
-        });
+        await using var db = new EngineFixture();
         foreach (var statement in SqlParser.Parse(sql))
         {
             var text = sql.Substring(statement.Span.Start, statement.Span.Length);
