@@ -29,12 +29,40 @@ public sealed partial class ReadmeExamplesTests
             var text = sql.Substring(statement.Span.Start, statement.Span.Length);
             try
             {
-                await db.ExecAsync(text);
+                if (statement is Grammar.Ast.QueryStatement { Query.Emit: Grammar.Ast.EmitKind.Changes })
+                    await ReadPushQueryAsync(db, text);
+                else
+                    await db.ExecAsync(text).WaitAsync(StatementTimeout);
             }
             catch (Errors.SqlException e)
             {
                 Assert.Fail($"README example failed: {text}\n{e.SqlState}: {e.Message}");
             }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"README example did not answer within {StatementTimeout}: {text}");
+            }
+        }
+    }
+
+    private static readonly TimeSpan StatementTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>A push query runs until it is canceled (unless it has a LIMIT): read what it gives for a
+    /// moment, then cancel it; a cancel is its normal end, any other error fails the example.</summary>
+    private static async Task ReadPushQueryAsync(EngineFixture db, string text)
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        try
+        {
+            await using var result = await db.Session.ExecuteAsync(text, cancel.Token);
+            await EngineFixture.ReadAllAsync(result.Rows!, cancellationToken: cancel.Token);
+        }
+        catch (Errors.SqlException e) when (e.SqlState == Errors.SqlState.QueryCanceled
+            && cancel.IsCancellationRequested)
+        {
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
         }
     }
 
