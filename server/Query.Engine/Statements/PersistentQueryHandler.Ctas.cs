@@ -22,35 +22,10 @@ internal static partial class PersistentQueryHandler
         lock (engine.DdlLock)
         {
             if (engine.TryGetStream(name, out _))
-            {
-                if (create.IfNotExists)
-                    return StatementResult.Command("CREATE TABLE");
-                throw create.OrReplace
-                    ? SqlException.FeatureNotSupported("CREATE OR REPLACE TABLE ... AS SELECT", position)
-                    : new SqlException(SqlState.DuplicateTable, $"table \"{name}\" already exists", position: position);
-            }
+                return SinkExists(name, "TABLE", create.IfNotExists, create.OrReplace, position);
             var plan = PersistentQueryPlan.Build(engine, create.Query);
             var key = TableKey(plan, create.Span.Start + 1);
-            var properties = SinkWriter.SinkProperties(create.Properties, plan.Source.Definition);
-            var (columns, _, _) = SinkWriter.NewStreamShape(plan);
-            var timestamp = TimestampColumn(properties, columns, position);
-            FormatChecks.Check(properties, columns, key, position);
-            var logName = properties.LogName ?? name;
-            if (logName == plan.Source.Definition.LogName)
-                throw new SqlException(SqlState.InvalidParameterValue,
-                    $"table \"{name}\" cannot write log \"{logName}\": the query reads it", position: position);
-            var log = DdlHandler.OpenOrCreateLog(engine, logName, properties, position);
-            var definition = new StreamDefinition(name, columns, key, timestamp, properties.ValueFormat, logName,
-                log.PartitionCount, log.Options.RetentionMs, engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds())
-            {
-                Kind = RelationKind.Table,   // its log is a changelog: pull queries read the latest row per key
-                KeyFormat = properties.KeyFormat,
-                ValueDelimiter = properties.ValueDelimiter,
-                WrapSingleValue = properties.WrapSingleValue ?? true,
-                TimestampFormat = properties.TimestampFormat,
-            };
-            engine.Catalog.Put(definition);
-            engine.SetStream(engine.NewStream(definition, log));
+            CreateSink(engine, name, RelationKind.Table, key, plan, create.Properties, position);
             Start(session, PersistentQueryKind.Ctas, create, name, plan);
         }
         return StatementResult.Command("CREATE TABLE");

@@ -23,38 +23,14 @@ internal static partial class PersistentQueryHandler
         lock (engine.DdlLock)
         {
             if (engine.TryGetStream(name, out _))
-            {
-                if (create.IfNotExists)
-                    return StatementResult.Command("CREATE STREAM");
-                throw create.OrReplace
-                    ? SqlException.FeatureNotSupported("CREATE OR REPLACE STREAM ... AS SELECT", position)
-                    : new SqlException(SqlState.DuplicateTable, $"stream \"{name}\" already exists",
-                        position: position);
-            }
+                return SinkExists(name, "STREAM", create.IfNotExists, create.OrReplace, position);
             var plan = PersistentQueryPlan.Build(engine, create.Query);
             if (plan.IsAggregate)
                 throw new SqlException(SqlState.WrongObjectType,
                     "Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT "
                     + "statement instead.", position: create.Span.Start + 1);
-            var properties = SinkWriter.SinkProperties(create.Properties, plan.Source.Definition);
-            var (columns, key, _) = SinkWriter.NewStreamShape(plan);
-            var timestamp = TimestampColumn(properties, columns, position);
-            FormatChecks.Check(properties, columns, key, position);
-            var logName = properties.LogName ?? name;
-            if (logName == plan.Source.Definition.LogName)
-                throw new SqlException(SqlState.InvalidParameterValue,
-                    $"stream \"{name}\" cannot write log \"{logName}\": the query reads it", position: position);
-            var log = DdlHandler.OpenOrCreateLog(engine, logName, properties, position);
-            var definition = new StreamDefinition(name, columns, key, timestamp, properties.ValueFormat, logName,
-                log.PartitionCount, log.Options.RetentionMs, engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds())
-            {
-                KeyFormat = properties.KeyFormat,
-                ValueDelimiter = properties.ValueDelimiter,
-                WrapSingleValue = properties.WrapSingleValue ?? true,
-                TimestampFormat = properties.TimestampFormat,
-            };
-            engine.Catalog.Put(definition);
-            engine.SetStream(engine.NewStream(definition, log));
+            var key = SinkWriter.NewStreamShape(plan).Key;
+            CreateSink(engine, name, RelationKind.Stream, key, plan, create.Properties, position);
             Start(session, PersistentQueryKind.Csas, create, name, plan);
         }
         return StatementResult.Command("CREATE STREAM");
