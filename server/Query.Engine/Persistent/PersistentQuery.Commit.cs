@@ -13,8 +13,12 @@ internal sealed partial class PersistentQuery
     /// </summary>
     private async ValueTask CommitAsync(CancellationToken cancellationToken)
     {
-        var positions = _hooks!.Scan!.Positions();
-        var aggregate = _hooks.Aggregate;
+        var aggregate = _hooks!.Aggregate;
+        // Groups changed by input the scan has passed but not emitted yet: committing the offsets now would lose
+        // their output after a crash (the aggregate emits before the scan waits, so this does not happen).
+        if (aggregate?.HasPendingOutput == true)
+            return;
+        var positions = _hooks.Scan!.Positions();
         if (_pendingOut == 0 && aggregate?.HasChanges != true && SameAsCommitted(positions))
             return;
         var offsets = new Dictionary<int, long>(positions.Count);
@@ -41,11 +45,15 @@ internal sealed partial class PersistentQuery
             AbortPending();
         }
         _committed = checkpoint;
+        Commits++;
         _scannedAtCommit = scanned;
         Interlocked.Add(ref _pendingSkipped, -skipped);
         _pendingOut = 0;
         _lastCommitTicks = Environment.TickCount64;
     }
+
+    /// <summary>Commits since the query started (this run), for benchmarks and tests.</summary>
+    public long Commits { get; private set; }
 
     private bool SameAsCommitted(List<(int Partition, long NextOffset)> positions)
     {
