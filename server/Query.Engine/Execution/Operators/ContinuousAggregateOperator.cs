@@ -38,6 +38,7 @@ public sealed partial class ContinuousAggregateOperator : RowOperator
     private long[] _batchStamp = new long[16];
     private bool[] _dirty = new bool[16];
     private long _batchNumber = 1;   // above the stamp a new group starts with (0)
+    private readonly int _changeTimeAggregate = -1;
 
     public ContinuousAggregateOperator(RecordOperator input, Action<RecordCursor, Cell[]> inputs, SqlType[] keyTypes,
         BoundAggregate[] aggregates, BatchLimits limits, Limits.QueryMemoryBudget budget, ContinuousQueryHooks? hooks)
@@ -55,6 +56,11 @@ public sealed partial class ContinuousAggregateOperator : RowOperator
         _rowError = hooks?.RowError;
         _emitDue = hooks?.EmitDue;
         _scratch = new Cell[keyTypes.Length + aggregates.Length];
+        for (var a = 0; a < aggregates.Length; a++)
+        {
+            if (aggregates[a].Kind == AggregateKind.ChangeTime)
+                _changeTimeAggregate = a;
+        }
         if (hooks is not null)
             hooks.Aggregate = this;
     }
@@ -86,11 +92,50 @@ public sealed partial class ContinuousAggregateOperator : RowOperator
         {
             if (cancellationToken.IsCancellationRequested)
                 throw SqlException.Canceled();
-            Accumulate(batch.Select(i));
+            if (batch.IsRetraction(i))
+                Retract(batch.Select(i), batch.ChangeTimeMs(i));
+            else
+                Accumulate(batch.Select(i));
         }
     }
 
     private void Accumulate(RecordCursor row)
+    {
+        if (!TryEvaluate(row, report: true))
+            return;
+        var width = _aggregates.Length;
+        var group = GroupOf(_scratch);
+        for (var a = 0; a < width; a++)
+            _accumulators[(group * width) + a].Add(_scratch[_keyTypes.Length + a]);
+        Touch(group);
+    }
+
+    /// <summary>
+    /// Takes a table source's previous row back out of its group (the key was updated or deleted at
+    /// <paramref name="changeTimeMs"/>): each accumulator retracts the value it was given when the row was added;
+    /// the group's change time moves to the update's time. The group stays, possibly empty (COUNT 0), as ksqlDB's.
+    /// </summary>
+    private void Retract(RecordCursor row, long changeTimeMs)
+    {
+        // A row that failed when it was added was reported then; it has nothing to take back.
+        if (!TryEvaluate(row, report: false))
+            return;
+        var width = _aggregates.Length;
+        var group = GroupOf(_scratch);
+        for (var a = 0; a < width; a++)
+        {
+            ref var accumulator = ref _accumulators[(group * width) + a];
+            if (a == _changeTimeAggregate)
+                accumulator.Add(Cell.FromInt64(changeTimeMs));
+            else
+                accumulator.Retract(_scratch[_keyTypes.Length + a]);
+        }
+        Touch(group);
+    }
+
+    /// <summary>Evaluates the keys and aggregate inputs of <paramref name="row"/> into the scratch row; false when
+    /// the row is left out (an expression failed on it, or its key is NULL).</summary>
+    private bool TryEvaluate(RecordCursor row, bool report)
     {
         if (_rowError is null)
         {
@@ -104,21 +149,18 @@ public sealed partial class ContinuousAggregateOperator : RowOperator
             }
             catch (Exception e) when (ContinuousQueryHooks.IsRowError(e))
             {
-                _rowError(row, e);
-                return;
+                if (report)
+                    _rowError(row, e);
+                return false;
             }
         }
         // ksqlDB leaves out a row whose GROUP BY key is NULL: a table cannot hold a NULL key.
         for (var k = 0; k < _keyTypes.Length; k++)
         {
             if (_scratch[k].IsNull)
-                return;
+                return false;
         }
-        var width = _aggregates.Length;
-        var group = GroupOf(_scratch);
-        for (var a = 0; a < width; a++)
-            _accumulators[(group * width) + a].Add(_scratch[_keyTypes.Length + a]);
-        Touch(group);
+        return true;
     }
 
     private void Touch(int group)

@@ -32,6 +32,9 @@ public sealed class ContinuousQueryHooks
     /// <summary>The query's tail scan, once built.</summary>
     public TailScanOperator? Scan { get; internal set; }
 
+    /// <summary>The current row per key of a table source that the query aggregates, once built.</summary>
+    public TableChangeTracker? TableChanges { get; internal set; }
+
     /// <summary>The query's continuous aggregate, once built (CREATE TABLE AS SELECT ... GROUP BY).</summary>
     public ContinuousAggregateOperator? Aggregate { get; internal set; }
 
