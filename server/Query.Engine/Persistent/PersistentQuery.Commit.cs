@@ -60,7 +60,7 @@ internal sealed partial class PersistentQuery
     }
 
     private void AppendStateChanges(LogTransaction transaction,
-        Execution.Operators.ContinuousAggregateOperator aggregate)
+        Execution.Operators.IContinuousAggregate aggregate)
     {
         if (!aggregate.HasChanges)
             return;

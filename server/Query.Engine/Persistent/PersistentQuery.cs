@@ -83,6 +83,10 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
     /// <summary>Rows skipped because an expression failed on them (committed count plus pending).</summary>
     public long RowsSkipped => (_committed?.RowsSkipped ?? 0) + Interlocked.Read(ref _pendingSkipped);
 
+    /// <summary>Records a windowed aggregate dropped because their windows had closed (kept across restarts).
+    /// </summary>
+    public long LateRecordsDropped => _hooks?.Aggregate?.LateRecordsDropped ?? 0;
+
     /// <summary>The last skipped rows' descriptions, newest last.</summary>
     public IReadOnlyList<string> RecentErrors
     {
@@ -199,9 +203,9 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
         _ => throw new SqlException(SqlState.DataCorrupted, "a persistent query's text is not a query statement"),
     };
 
-    private bool CommitDue() =>
-        _statistics.RecordsScanned - _scannedAtCommit >= _engine.Options.PersistentCommitMaxRecords
-        || Environment.TickCount64 - _lastCommitTicks >= _engine.Options.PersistentCommitIntervalMs;
+    private bool CommitDue() => _hooks!.Aggregate?.HasPendingOutput != true
+        && (_statistics.RecordsScanned - _scannedAtCommit >= _engine.Options.PersistentCommitMaxRecords
+            || Environment.TickCount64 - _lastCommitTicks >= _engine.Options.PersistentCommitIntervalMs);
 
     private RowAppender Appender()
     {

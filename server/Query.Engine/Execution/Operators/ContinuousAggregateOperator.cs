@@ -15,7 +15,7 @@ namespace Query.Engine.Execution.Operators;
 /// (<see cref="WriteChanges"/>) and reads back on restart (<see cref="Restore"/>). Memory: the groups are
 /// charged to the budget, so a query over too many groups fails with 53200 rather than the server.
 /// </summary>
-public sealed class ContinuousAggregateOperator : RowOperator
+public sealed class ContinuousAggregateOperator : RowOperator, IContinuousAggregate
 {
     private readonly RecordOperator _input;
     private readonly Action<RecordCursor, Cell[]> _inputs;
@@ -193,6 +193,12 @@ public sealed class ContinuousAggregateOperator : RowOperator
 
     /// <summary>Whether groups changed since the last <see cref="WriteChanges"/>.</summary>
     public bool HasChanges => _changedSinceCommit.Count > 0;
+
+    /// <summary>Never: each input batch becomes one output batch.</summary>
+    public bool HasPendingOutput => false;
+
+    /// <summary>Always 0: without windows no record is late.</summary>
+    public long LateRecordsDropped => 0;
 
     /// <summary>Restores one group from a state changelog entry (written by <see cref="WriteChanges"/>).</summary>
     public void Restore(ReadOnlySpan<byte> key, ReadOnlySpan<byte> state)
