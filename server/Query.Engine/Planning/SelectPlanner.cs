@@ -32,11 +32,10 @@ public sealed class SelectPlanner
     {
         if (query.Body is not Ast.Select select)
             throw SqlException.FeatureNotSupported("UNION / INTERSECT / EXCEPT and nested queries", PositionOf(query));
-        var isPush = query.Emit == Ast.EmitKind.Changes;
-        if (query.Emit == Ast.EmitKind.Final)
-            throw SqlException.FeatureNotSupported("EMIT FINAL (it needs a windowed aggregation)", PositionOf(query));
+        var isPush = query.Emit != Ast.EmitKind.None;
         CheckUnsupported(select);
         var (source, scope) = ResolveFrom(select.From);
+        var window = Windows.WindowPlanning.Check(query, select, source);
         var binder = NewBinder(scope, null);
         BoundExpr? where = select.Where is null ? null
             : binder.BindAs(select.Where, SqlType.Boolean, CastContext.Implicit);
@@ -53,11 +52,15 @@ public sealed class SelectPlanner
                 var syntax = key is Ast.IntegerLiteral ordinal ? SelectItemAt(select, ordinal) : key;
                 aggregation.AddGroupKey(syntax, NameOf(syntax, aggregation.GroupKeys.Count));
             }
+            if (window is not null)
+                aggregation.EnableWindow();
             binder = NewBinder(new BindScope(scope.SourceName, scope.Alias, [], allowPseudoColumns: false),
                 aggregation);
         }
         var tableFunctions = new List<(int Column, Functions.TableFunctionKind Kind)>();
         var (projection, columns) = BindItems(select, scope, binder, tableFunctions);
+        if (aggregation is not null)
+            aggregation.WindowBoundsVisible = false;   // ksqlDB: window bounds only in the SELECT list
         BoundExpr? having = select.Having is null ? null
             : binder.BindAs(select.Having, SqlType.Boolean, CastContext.Implicit);
         var orderBy = BindOrderBy(query, projection, columns, binder, isPush);
@@ -70,13 +73,14 @@ public sealed class SelectPlanner
         if (isPush && offset > 0)
             throw SqlException.FeatureNotSupported("OFFSET in push queries", PositionOf(query));
         var tree = BuildTree(source, where, aggregation, having, projection, columns, orderBy, limit, offset, isPush,
-            tableFunctions);
+            tableFunctions, window);
         return new BoundQuery(tree, new EquatableArray<ColumnInfo>([.. columns]), isPush);
     }
 
     private static LogicalPlan BuildTree(StreamRuntime? source, BoundExpr? where, AggregationContext? aggregation,
         BoundExpr? having, List<BoundExpr> projection, List<ColumnInfo> columns, List<SortKey> orderBy, long? limit,
-        long offset, bool isPush, List<(int Column, Functions.TableFunctionKind Kind)> tableFunctions)
+        long offset, bool isPush, List<(int Column, Functions.TableFunctionKind Kind)> tableFunctions,
+        LogicalWindowedAggregate? window)
     {
         var whereIsExact = false;
         LogicalPlan plan = source is null ? new LogicalValues()
@@ -85,8 +89,17 @@ public sealed class SelectPlanner
             plan = new LogicalFilter(plan, where);
         if (aggregation is not null)
         {
-            plan = new LogicalAggregate(plan, new([.. aggregation.GroupKeys]), new([.. aggregation.Columns]),
-                new([.. aggregation.Aggregates]));
+            plan = window is not null
+                ? window with
+                {
+                    Input = plan,
+                    Keys = new([.. aggregation.GroupKeys]),
+                    Output = new([.. aggregation.Columns]),
+                    Aggregates = new([.. aggregation.Aggregates]),
+                    Retractions = aggregation.RetractionsUsed,
+                }
+                : new LogicalAggregate(plan, new([.. aggregation.GroupKeys]), new([.. aggregation.Columns]),
+                    new([.. aggregation.Aggregates]));
             if (having is not null)
                 plan = new LogicalFilter(plan, having);
         }
@@ -132,8 +145,6 @@ public sealed class SelectPlanner
 
     private static void CheckUnsupported(Ast.Select select)
     {
-        if (select.Window is not null)
-            throw SqlException.FeatureNotSupported("WINDOW (windowed aggregation)", PositionOf(select.Window));
         if (select.PartitionBy.Count > 0)
             throw SqlException.FeatureNotSupported("PARTITION BY", PositionOf(select.PartitionBy[0]));
     }

@@ -163,6 +163,23 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
             context.Limits, context.Budget));
     }
 
+    public override Node VisitWindowedAggregate(LogicalWindowedAggregate aggregate)
+    {
+        var records = Visit(aggregate.Input).Records
+            ?? throw SqlException.FeatureNotSupported("aggregation over computed rows (a nested query)");
+        var inputs = new List<BoundExpr>(aggregate.Keys);
+        foreach (var call in aggregate.Aggregates)
+            inputs.Add(call.Argument ?? new BoundLiteral(1, SqlType.Int));
+        var compiled = ExpressionCompiler<RecordCursor>.CompileProjection(inputs, _interpret, _clock);
+        var keyTypes = new SqlType[aggregate.Keys.Count];
+        for (var i = 0; i < keyTypes.Length; i++)
+            keyTypes[i] = aggregate.Keys[i].Type;
+        var calls = aggregate.Aggregates.AsSpan().ToArray();
+        var (window, final, retractions) = (aggregate.Window, aggregate.EmitFinal, aggregate.Retractions);
+        return new Node(null, context => new Windows.WindowedAggregateOperator(records(context), compiled, keyTypes,
+            calls, window, final, retractions, context.Limits, context.Budget, context.Hooks));
+    }
+
     public override Node VisitSort(LogicalSort sort)
     {
         var rows = RowsOf(sort.Input);
