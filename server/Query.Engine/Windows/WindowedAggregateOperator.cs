@@ -16,14 +16,16 @@ namespace Query.Engine.Windows;
 /// alignment: starts are multiples of ADVANCE BY from the epoch), or the session of its key that it falls within a
 /// gap of; a record that bridges several sessions merges them (<see cref="Accumulator.Merge"/>) into one, and the
 /// merged-away sessions are retracted. Each window is a group of its own, keyed by (GROUP BY key, window).</para>
+/// <para>Stream time is one clock over all partitions: with a grace shorter than how far partitions drift apart,
+/// which records are late depends on how their reads interleave (Kafka Streams keeps one per task).</para>
 /// <para><b>Late records.</b> A window accepts records until stream time reaches its end plus the grace period
 /// (a session: its end plus the gap plus the grace); a record that reaches no open window is dropped and counted
 /// (<see cref="LateRecordsDropped"/>).</para>
 /// <para><b>Output.</b> Rows are the keys, WINDOWSTART, WINDOWEND, a retraction flag (true on the rows that
-/// delete a merged-away session, emitted only when the query selects the flag), then the aggregates. EMIT CHANGES emits each window an input batch changed, with its new result; EMIT FINAL emits each
-/// window once, in the batch in which stream time passes its close. The rows of one input batch leave before the
-/// next input is read, and a persistent query does not commit in between, so its committed offsets always match
-/// what it wrote.</para>
+/// delete a merged-away session, emitted only when the query selects the flag), then the aggregates. EMIT CHANGES
+/// emits each window an input batch changed, with its new result; EMIT FINAL emits each window once, in the batch in
+/// which stream time passes its close. The rows of one input batch leave before the next input is read, and a
+/// persistent query does not commit in between, so its committed offsets always match what it wrote.</para>
 /// <para><b>State.</b> A window leaves the state once stream time reaches its start plus RETENTION (a session: its
 /// end plus RETENTION), never before it has closed: the state is bounded by retention, not by the stream. For a
 /// persistent query the changes since the last commit go to its state log (<see cref="WriteChanges"/>): one record
