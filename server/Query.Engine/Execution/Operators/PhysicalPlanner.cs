@@ -12,7 +12,7 @@ namespace Query.Engine.Execution.Operators;
 /// (<see cref="RecordOperator"/>); above, computed rows (<see cref="RowOperator"/>). A SELECT without FROM is
 /// interpreted rather than compiled to IL, since it runs once.
 /// </summary>
-internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
+internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
 {
     private readonly bool _interpret;
     private readonly TimeProvider _clock;
@@ -140,7 +140,10 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
             _aggregatesTableChanges = true;
             TableSourceAggregates.CheckRetractable(aggregate);
         }
-        var records = Visit(aggregate.Input).Records
+        var input = Visit(aggregate.Input);
+        if (input.Records is null && !_unbounded)
+            return AggregateRows(aggregate, input.Rows!);
+        var records = input.Records
             ?? throw SqlException.FeatureNotSupported("aggregation over computed rows (a nested query)");
         var inputs = new List<BoundExpr>(aggregate.Keys);
         foreach (var call in aggregate.Aggregates)
