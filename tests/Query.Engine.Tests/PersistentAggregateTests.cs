@@ -117,7 +117,7 @@ public sealed class PersistentAggregateTests : IAsyncLifetime
         Assert.Contains(await _db.QueryAsync("SHOW TABLES"), r => (string)r[0]! == "counts");
         Assert.Equal(SqlState.DependentObjectsStillExist, (await _db.FailsAsync("DROP TABLE counts")).SqlState);
         Assert.Equal(SqlState.FeatureNotSupported, (await _db.FailsAsync(
-            "CREATE TABLE again AS SELECT n, COUNT(*) AS c FROM counts GROUP BY n EMIT CHANGES")).SqlState);
+            "CREATE TABLE again AS SELECT n, MIN(n) AS c FROM counts GROUP BY n EMIT CHANGES")).SqlState);
     }
 
     [Fact]

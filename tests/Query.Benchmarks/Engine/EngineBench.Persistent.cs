@@ -62,10 +62,12 @@ internal static partial class EngineBench
             + "SUM(amount) AS total FROM ev GROUP BY user_id EMIT CHANGES");
         var session = engine.CreateSession();
         var groups = await DrainAsync(session, "SELECT * FROM agg");
-        Console.WriteLine("| query | events | keys | groups | elapsed | events/s | CPU |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        var query = engine.Queries.List()[0];
+        Console.WriteLine("| query | events | keys | groups | rows out | commits | elapsed | events/s | CPU |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine($"| CTAS GROUP BY user_id: COUNT, SUM | {events:N0} | {keys:N0} | {groups.Rows:N0} | "
-            + $"{elapsed.TotalSeconds:F2} s | {events / elapsed.TotalSeconds:N0} | {cpu.TotalSeconds:F1} s |");
+            + $"{query.RowsOut:N0} | {query.Commits:N0} | {elapsed.TotalSeconds:F2} s | "
+            + $"{events / elapsed.TotalSeconds:N0} | {cpu.TotalSeconds:F1} s |");
     }
 
     public static async Task PersistentCsasAsync(int events)
