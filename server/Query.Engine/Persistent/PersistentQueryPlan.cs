@@ -102,7 +102,7 @@ internal sealed class PersistentQueryPlan
         var hidden = new List<string>();
         partitionKeyName = null;
         // An output row keeps its input's time; an aggregate's, the latest time of its group (as Kafka Streams).
-        Ast.Expr rowTimeExpression = new Ast.ColumnRef(null, Ast.Identifier.Unquoted("ROWTIME"));
+        Ast.Expr rowTimeExpression = new Ast.ColumnRef(null, Ast.Identifier.Unquoted("rowtime"));
         if (isAggregate)
             rowTimeExpression = new Ast.FunctionCall(
                 Ast.QualifiedName.Of(overTable ? Functions.AggregateFunctions.ChangeTimeName : "MAX"),
@@ -119,7 +119,7 @@ internal sealed class PersistentQueryPlan
             {
                 Ast.ColumnRef column => column.Name.Value,
                 Ast.FieldAccessExpr field => field.Field.Value,
-                _ => "KSQL_COL_0",
+                _ => "ksql_col_0",
             };
             items.Add(new Ast.SingleColumn(expression, Ast.Identifier.Unquoted(PartitionKeyColumn)));
         }
@@ -161,7 +161,7 @@ internal sealed class PersistentQueryPlan
             {
                 string name;
                 do
-                    name = $"KSQL_COL_{next++}";
+                    name = $"ksql_col_{next++}";
                 while (!used.Add(name));
                 result.Add(single with { Alias = Ast.Identifier.Unquoted(name) });
                 continue;

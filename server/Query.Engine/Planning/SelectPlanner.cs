@@ -53,7 +53,7 @@ public sealed class SelectPlanner
             foreach (var key in distinct ? DistinctKeys(select) : [.. select.GroupBy])
             {
                 var syntax = key is Ast.IntegerLiteral ordinal ? SelectItemAt(select, ordinal) : key;
-                aggregation.AddGroupKey(syntax, NameOf(syntax, aggregation.GroupKeys.Count));
+                aggregation.AddGroupKey(syntax, ResultColumnNames.Of(syntax));
             }
             if (window is not null)
                 aggregation.EnableWindow();
@@ -219,16 +219,6 @@ public sealed class SelectPlanner
         return column.Expression;
     }
 
-    /// <summary>Output names: the alias, a column's name, a function's name, else KSQL_COL_n as ksqlDB does.</summary>
-    private static string NameOf(Ast.Expr expression, int index) => expression switch
-    {
-        Ast.ColumnRef column => column.Name.Value,
-        Ast.FunctionCall call => call.Name.Name.Value.ToUpperInvariant(),
-        Ast.FieldAccessExpr field => field.Field.Value,
-        Ast.CastExpr cast => NameOf(cast.Operand, index),
-        _ => $"KSQL_COL_{index}",
-    };
-
     private static (List<BoundExpr>, List<ColumnInfo>) BindItems(Ast.Select select, BindScope scope,
         ExpressionBinder binder, List<(int Column, Functions.TableFunctionKind Kind)> tableFunctions)
     {
@@ -256,7 +246,7 @@ public sealed class SelectPlanner
             {
                 tableFunctions.Add((columns.Count, kind));
                 projection.Add(array);
-                columns.Add(new ColumnInfo(single.Alias?.Value ?? NameOf(single.Expression, columns.Count),
+                columns.Add(new ColumnInfo(single.Alias?.Value ?? ResultColumnNames.Of(single.Expression),
                     resultType));
                 continue;
             }
@@ -264,7 +254,7 @@ public sealed class SelectPlanner
             if (bound.Type.Kind == SqlTypeKind.Null || bound is BoundLiteral { IsUntypedString: true })
                 bound = ExpressionBinder.Coerce(bound, SqlType.String, CastContext.Implicit, PositionOf(single));
             projection.Add(bound);
-            columns.Add(new ColumnInfo(single.Alias?.Value ?? NameOf(single.Expression, columns.Count), bound.Type));
+            columns.Add(new ColumnInfo(single.Alias?.Value ?? ResultColumnNames.Of(single.Expression), bound.Type));
         }
         return (projection, columns);
     }

@@ -24,7 +24,7 @@ internal static partial class EngineBench
         const int Chunk = 500_000;
         for (var start = 0; start < events; start += Chunk)
         {
-            await using var bulk = session.BeginBulkInsert("EV");
+            await using var bulk = session.BeginBulkInsert("ev");
             for (var i = start; i < Math.Min(events, start + Chunk); i++)
             {
                 values[0] = random.Next(keys);
@@ -114,7 +114,7 @@ internal static partial class EngineBench
         var interval = TimeSpan.FromSeconds((double)BatchRows / rowsPerSecond);
         for (var b = 0; b < batches; b++)
         {
-            await using (var bulk = writer.BeginBulkInsert("LAT"))
+            await using (var bulk = writer.BeginBulkInsert("lat"))
             {
                 for (var i = 0; i < BatchRows; i++)
                     bulk.AddRow([(long)b, i]);
