@@ -143,6 +143,7 @@ internal sealed partial class PersistentQuery
     /// <summary>Drops an uncommitted window (after a commit, or when the query stops: the restart redoes it).</summary>
     private void AbortPending()
     {
+        _having?.Forget();
         _appender?.Dispose();
         _appender = null;
         _transaction?.Dispose();
