@@ -110,6 +110,14 @@ public sealed record EngineOptions
     public long PersistentStateBytes { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>
+    /// A persistent aggregate writes a snapshot of its whole state (every group, every source row it keeps) into
+    /// its state log once the log's records since the last snapshot pass both this many and twice its live
+    /// entries; a restart replays only from the last snapshot, and the segments before it are deleted. So restart
+    /// work and disk are bounded by the state's size, not by its history, at most doubling what the log writes.
+    /// </summary>
+    public int PersistentSnapshotMinRecords { get; init; } = 10_000;
+
+    /// <summary>
     /// ksqlDB's processing log: each row a persistent query skips (an expression failed on it) is described here,
     /// with the query, the source partition and offset, and the error. Null: only counted and kept in SHOW QUERIES
     /// EXTENDED.
