@@ -56,6 +56,9 @@ public sealed class ServerSettings
     /// <summary>Memory one pull query may hold for groups, sorted rows and distinct values (53200 past it).</summary>
     public long QueryMemoryBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>Threads one pull GROUP BY over a stream may scan its partitions with (1: one thread).</summary>
+    public int QueryScanWorkers { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
     /// <summary>Memory all tables' state (latest row per key) may hold together (53200 past it).</summary>
     public long StateMemoryBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
@@ -84,6 +87,7 @@ public sealed class ServerSettings
         MaxValueBytes = MaxValueBytes,
         MaxInListItems = MaxInListItems,
         QueryMemoryBytes = QueryMemoryBytes,
+        QueryScanWorkers = (int)AtLeast(QueryScanWorkers, 1, nameof(QueryScanWorkers)),
         StateMemoryBytes = StateMemoryBytes,
         ColdStore = new Tiering.ColdStore(ColdRoot.Length > 0 ? ColdRoot : Path.Combine(DataDirectory, "cold")),
         Tiering = new Engine.Tiering.TieringDefaults
@@ -115,6 +119,7 @@ public sealed class ServerSettings
         ["--max-value-bytes"] = nameof(MaxValueBytes),
         ["--max-in-list-items"] = nameof(MaxInListItems),
         ["--query-memory-bytes"] = nameof(QueryMemoryBytes),
+        ["--query-scan-workers"] = nameof(QueryScanWorkers),
         ["--state-memory-bytes"] = nameof(StateMemoryBytes),
         ["--max-unauthenticated-message-bytes"] = nameof(MaxUnauthenticatedMessageBytes),
         ["--max-unauthenticated-connections"] = nameof(MaxUnauthenticatedConnections),

@@ -156,7 +156,7 @@ public sealed partial class ContinuousAggregateOperator : RowOperator
         return group;
     }
 
-    /// <summary>Emits <paramref name="count"/> changed groups from <paramref name="first"/> in the changed list.</summary>
+    /// <summary>Emits <paramref name="count"/> changed groups, from <paramref name="first"/> on.</summary>
     private RowBatch Emit(int first, int count)
     {
         var width = _aggregates.Length;
