@@ -165,8 +165,7 @@ public sealed partial class ExpressionBinder
         var position = PositionOf(column);
         if (column.IsPseudoColumn)
             return BindPseudoColumn(column, position);
-        _scope.CheckQualifier(column.Qualifier?.Value, position);
-        var index = _scope.IndexOf(column.Name.Value);
+        var index = _scope.Resolve(column.Qualifier?.Value, column.Name.Value, position);
         if (index < 0)
         {
             if (_aggregation is not null && _aggregation.IsSourceColumn(column.Name.Value))
@@ -176,7 +175,7 @@ public sealed partial class ExpressionBinder
                     position: position);
             throw SqlException.UndefinedColumn(column.Name.Text, _scope.Suggest(column.Name.Value), position);
         }
-        return new BoundColumn(index, _scope.Columns[index].Name, _scope.Columns[index].Type);
+        return new BoundColumn(index, _scope.DisplayName(index), _scope.Columns[index].Type);
     }
 
     private BoundExpr BindPseudoColumn(Ast.ColumnRef column, int position)

@@ -29,6 +29,7 @@ public sealed class CatalogStore
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, FileName);
         var streams = new Dictionary<string, StreamDefinition>(StringComparer.Ordinal);
+        var migrate = false;
         if (File.Exists(path))
         {
             try
@@ -36,14 +37,23 @@ public sealed class CatalogStore
                 var file = JsonSerializer.Deserialize<CatalogFile>(File.ReadAllBytes(path))
                     ?? throw new JsonException("empty catalog");
                 foreach (var entry in file.Streams)
-                    streams[entry.Name] = entry.ToDefinition();
+                {
+                    var definition = entry.ToDefinition();
+                    if (file.Version < CatalogMigration.CurrentVersion)
+                        definition = CatalogMigration.Migrate(definition);
+                    streams[definition.Name] = definition;
+                }
+                migrate = file.Version < CatalogMigration.CurrentVersion;
             }
             catch (Exception e) when (e is JsonException or SqlException or KeyNotFoundException or ArgumentException)
             {
                 throw new SqlException(SqlState.DataCorrupted, $"catalog file {path} is unreadable: {e.Message}");
             }
         }
-        return new CatalogStore(directory, streams);
+        var store = new CatalogStore(directory, streams);
+        if (migrate)
+            store.Persist(streams);
+        return store;
     }
 
     public IReadOnlyList<StreamDefinition> Streams
@@ -95,7 +105,7 @@ public sealed class CatalogStore
 
     private void Persist(Dictionary<string, StreamDefinition> streams)
     {
-        var file = new CatalogFile { Version = 1 };
+        var file = new CatalogFile { Version = CatalogMigration.CurrentVersion };
         foreach (var definition in streams.Values)
             file.Streams.Add(CatalogEntry.From(definition));
         var temporary = _path + ".tmp";

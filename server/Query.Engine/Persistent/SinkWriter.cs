@@ -135,7 +135,7 @@ internal sealed class SinkWriter
     }
 
     private static bool ReservedName(string name) =>
-        name is "ROWTIME" or "ROWOFFSET" or "ROWPARTITION" or "WINDOWSTART" or "WINDOWEND";
+        Grammar.Ast.PseudoColumns.Classify(name) != Grammar.Ast.PseudoColumn.None;
 
     private static void CheckUniqueNames(List<ColumnInfo> columns)
     {

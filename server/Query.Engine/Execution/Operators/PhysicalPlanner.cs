@@ -12,12 +12,13 @@ namespace Query.Engine.Execution.Operators;
 /// (<see cref="RecordOperator"/>); above, computed rows (<see cref="RowOperator"/>). A SELECT without FROM is
 /// interpreted rather than compiled to IL, since it runs once.
 /// </summary>
-internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
+internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
 {
     private readonly bool _interpret;
     private readonly TimeProvider _clock;
     private readonly bool _unbounded;
     private IReadOnlySet<int>? _scanColumns;
+    private bool _aggregatesTableChanges;
 
     /// <summary>A planned node: it produces either records or rows.</summary>
     internal sealed record Node(Func<OperatorContext, RecordOperator>? Records,
@@ -53,6 +54,12 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
     {
         var source = scan.Source;
         var pushdown = scan.Pushdown;
+        if (scan.Unbounded && _aggregatesTableChanges && source.Definition.IsTable)
+        {
+            return new Node(context => new TailScanOperator(source,
+                TailScanOperator.PlanStarts(source, pushdown, context.ReplayFromEarliest), context.Statistics,
+                context.Limits, context.Hooks, new TableChangeTracker(context.Budget)), null);
+        }
         if (scan.Unbounded)
         {
             return new Node(context => new TailScanOperator(source,
@@ -127,7 +134,16 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
 
     public override Node VisitAggregate(LogicalAggregate aggregate)
     {
-        var records = Visit(aggregate.Input).Records
+        if (_unbounded)
+        {
+            // Over a table's changelog, each update retracts the key's previous row from its group.
+            _aggregatesTableChanges = true;
+            TableSourceAggregates.CheckRetractable(aggregate);
+        }
+        var input = Visit(aggregate.Input);
+        if (input.Records is null && !_unbounded)
+            return AggregateRows(aggregate, input.Rows!);
+        var records = input.Records
             ?? throw SqlException.FeatureNotSupported("aggregation over computed rows (a nested query)");
         var inputs = new List<BoundExpr>(aggregate.Keys);
         foreach (var call in aggregate.Aggregates)

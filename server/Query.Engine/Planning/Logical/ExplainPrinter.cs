@@ -164,6 +164,22 @@ public sealed class ExplainPrinter : LogicalPlanVisitor<bool>
         return Child(tableFunction.Input);
     }
 
+    /// <summary>A join: its type and method, keys (left = right) and condition, then the left input, then the
+    /// right input (the build side).</summary>
+    public override bool VisitJoin(LogicalJoin join)
+    {
+        Line().Append(join.LeftKeys.Count > 0 ? "Hash join " : "Nested loop join ")
+            .Append(join.Type.ToString().ToUpperInvariant());
+        for (var i = 0; i < join.LeftKeys.Count; i++)
+            _builder.Append(i == 0 ? " on " : " AND ").Append(BoundExprText.Format(join.LeftKeys[i])).Append(" = ")
+                .Append(BoundExprText.Format(join.RightKeys[i]));
+        if (join.Condition is not null)
+            _builder.Append(" filter ").Append(BoundExprText.Format(join.Condition));
+        _builder.AppendLine();
+        Child(join.Left);
+        return Child(join.Right);
+    }
+
     private static string NameOf(AggregateKind kind) => kind switch
     {
         AggregateKind.CountStar or AggregateKind.Count => "COUNT",

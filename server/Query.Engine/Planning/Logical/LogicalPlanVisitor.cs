@@ -29,4 +29,6 @@ public abstract class LogicalPlanVisitor<TResult>
     public abstract TResult VisitLimit(LogicalLimit limit);
 
     public abstract TResult VisitTableFunction(LogicalTableFunction tableFunction);
+
+    public abstract TResult VisitJoin(LogicalJoin join);
 }
