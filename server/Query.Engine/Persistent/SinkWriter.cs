@@ -39,12 +39,12 @@ internal sealed class SinkWriter
     {
         for (var i = 0; i < _sources.Length; i++)
             _row[i] = output[_sources[i]];
+        long? time = _rowTime >= 0 && !output[_rowTime].IsNull ? output[_rowTime].Bits : null;
         if (_retraction >= 0 && output[_retraction] is { IsNull: false, Bits: not 0 })
         {
-            appender.AddTombstoneForRow(_row);
+            appender.AddTombstoneForRow(_row, time);
             return true;
         }
-        long? time = _rowTime >= 0 && !output[_rowTime].IsNull ? output[_rowTime].Bits : null;
         if (Having is { } having)
             return having.Write(appender, _row, output, time);
         appender.Add(_row, time);
@@ -81,7 +81,7 @@ internal sealed class SinkWriter
         for (var i = 0; i < plan.VisibleColumns; i++)
         {
             var column = plan.Column(i);
-            if (ReservedName(column.Name))
+            if (ReservedName(column.Name) && !IsSourceWindowColumn(plan, i))
                 throw new SqlException("42939", $"column name \"{column.Name}\" is reserved for a pseudo-column",
                     hint: "Give the expression another name with AS.");
             columns.Add(column);
@@ -113,6 +113,33 @@ internal sealed class SinkWriter
         columns.InsertRange(at, [new ColumnInfo(StreamDefinition.WindowStartName, SqlType.BigInt),
             new ColumnInfo(StreamDefinition.WindowEndName, SqlType.BigInt)]);
         sources.InsertRange(at, [window.StartIndex, window.EndIndex]);
+    }
+
+    /// <summary>Whether output column <paramref name="index"/> is a windowed source's WINDOWSTART or WINDOWEND as
+    /// is (a CSAS over a windowed stream keeps its windowed key).</summary>
+    private static bool IsSourceWindowColumn(PersistentQueryPlan plan, int index)
+    {
+        var source = plan.Source.Definition;
+        if (source.Window is null || plan.IsAggregate || plan.Bound.Root is not Planning.Logical.LogicalProject project)
+            return false;
+        return project.Expressions[index] is BoundColumn column && plan.Column(index).Name == column.Name
+            && (column.Ordinal == source.WindowStartColumn || column.Ordinal == source.WindowEndColumn);
+    }
+
+    /// <summary>The window of a new sink: the query's WINDOW, or a windowed source's when the sink keeps its
+    /// WINDOWSTART and WINDOWEND columns.</summary>
+    public static Catalog.TableWindow? SinkWindow(PersistentQueryPlan plan, List<ColumnInfo> columns)
+    {
+        if (plan.Window is { } window)
+            return window.Window;
+        var source = plan.Source.Definition.Window;
+        var kept = 0;
+        foreach (var column in columns)
+        {
+            if (column.Name is StreamDefinition.WindowStartName or StreamDefinition.WindowEndName)
+                kept++;
+        }
+        return kept == 2 ? source : null;
     }
 
     private static bool ReservedName(string name) =>

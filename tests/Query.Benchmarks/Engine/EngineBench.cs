@@ -26,6 +26,8 @@ internal static partial class BenchRegistry
         BenchCommands.Register("engine-insert", args => EngineBench.Run(() => EngineBench.InsertAsync(Arg(args, 0, 5))));
         BenchCommands.Register("pq-aggregate", args => EngineBench.Run(() => EngineBench.PersistentAggregateAsync(
             Arg(args, 0, 10_000_000), Arg(args, 1, 100_000))));
+        BenchCommands.Register("pq-window", args => EngineBench.Run(() => EngineBench.WindowedAggregateAsync(
+            Arg(args, 0, 10_000_000), Arg(args, 1, 100_000))));
         BenchCommands.Register("pq-csas",
             args => EngineBench.Run(() => EngineBench.PersistentCsasAsync(Arg(args, 0, 10_000_000))));
         BenchCommands.Register("pq-latency", args => EngineBench.Run(() => EngineBench.PersistentLatencyAsync(
