@@ -180,6 +180,8 @@ public sealed partial class ExpressionBinder
 
     private BoundExpr BindPseudoColumn(Ast.ColumnRef column, int position)
     {
+        if (_scope.RowTimeOrdinal >= 0 && column.PseudoColumn == Ast.PseudoColumn.RowTime)
+            return new BoundColumn(_scope.RowTimeOrdinal, "ROWTIME", SqlType.BigInt);
         if (!_scope.AllowPseudoColumns)
         {
             if (_aggregation is not null)
