@@ -127,7 +127,7 @@ public sealed partial class EngineSession
     /// </summary>
     public BulkInsert BeginBulkInsert(string stream, IReadOnlyList<string>? columns = null) =>
         Translate(() => new BulkInsert(
-            Engine.TryGetStream(stream, out var exact) ? exact : Engine.GetStream(stream.ToUpperInvariant(), null),
+            Engine.TryGetStream(stream, out var exact) ? exact : Engine.GetStream(Ast.Identifier.Fold(stream), null),
             columns));
 
     private IReadOnlyList<ColumnInfo> Describe(Ast.Statement statement, ParameterTypes parameters) => statement switch

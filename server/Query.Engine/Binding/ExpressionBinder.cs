@@ -182,6 +182,8 @@ public sealed partial class ExpressionBinder
     {
         if (_scope.RowTimeOrdinal >= 0 && column.PseudoColumn == Ast.PseudoColumn.RowTime)
             return new BoundColumn(_scope.RowTimeOrdinal, "ROWTIME", SqlType.BigInt);
+        if (column.PseudoColumn is Ast.PseudoColumn.WindowStart or Ast.PseudoColumn.WindowEnd)
+            return BindWindowBound(column, position);
         if (!_scope.AllowPseudoColumns)
         {
             if (_aggregation is not null)
@@ -199,6 +201,23 @@ public sealed partial class ExpressionBinder
             _ => throw SqlException.FeatureNotSupported($"{column.Name.Value} outside a windowed aggregation",
                 position),
         };
+    }
+
+    /// <summary>
+    /// WINDOWSTART / WINDOWEND: a column of a windowed table; in a windowed aggregation only its SELECT list names
+    /// them (bound there by the aggregation), so anywhere else they are refused as ksqlDB refuses them.
+    /// </summary>
+    private BoundExpr BindWindowBound(Ast.ColumnRef column, int position)
+    {
+        _scope.CheckQualifier(column.Qualifier?.Value, position);
+        var name = column.PseudoColumn == Ast.PseudoColumn.WindowStart ? "WINDOWSTART" : "WINDOWEND";
+        var index = _scope.IndexOf(name);
+        if (index < 0)
+            index = _scope.IndexOf(name.ToLowerInvariant());
+        if (index >= 0)
+            return new BoundColumn(index, _scope.Columns[index].Name, _scope.Columns[index].Type);
+        throw new SqlException(SqlState.GroupingError, $"Window bounds column {name} can only be used in the SELECT "
+            + "clause of windowed aggregations or over a windowed table", position: position);
     }
 
     private BoundExpr BindUnary(Ast.UnaryExpr unary, SqlType? hint)

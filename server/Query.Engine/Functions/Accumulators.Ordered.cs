@@ -125,6 +125,34 @@ internal sealed class ByOffsetAccumulator(SqlType type, bool latest) : Accumulat
     }
 }
 
+/// <summary>
+/// The time of the latest change of a group (<see cref="AggregateKind.ChangeTime"/>): the aggregate operator hands it
+/// the time of each row added and of each update that retracts one, so a retraction never moves it back.
+/// </summary>
+internal sealed class ChangeTimeAccumulator(SqlType type) : Accumulator
+{
+    private Cell _time = Cell.Null;
+
+    public override void Add(in Cell value)
+    {
+        if (!value.IsNull)
+            _time = value;
+    }
+
+    public override Cell Result() => _time;
+
+    public override void Merge(Accumulator other) => Add(((ChangeTimeAccumulator)other)._time);
+
+    // Not retractable: the operator gives a retracting update's time to Add (the time of a change only moves on).
+    public override void Serialize(IBufferWriter<byte> writer) => AccumulatorState.WriteCell(writer, _time, type);
+
+    public override void Restore(ReadOnlySpan<byte> state)
+    {
+        var position = 0;
+        _time = AccumulatorState.ReadCell(state, ref position, type);
+    }
+}
+
 internal sealed class CollectAccumulator(SqlType type, bool distinct) : Accumulator
 {
     private readonly List<Cell> _items = [];

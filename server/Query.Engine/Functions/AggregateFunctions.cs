@@ -21,6 +21,12 @@ public enum AggregateKind
     TopKDistinct,
     Histogram,
     Correlation,
+
+    /// <summary>
+    /// Internal (not listed): the time of a group's last change, added or retracted. A persistent aggregate over a
+    /// table stamps its output rows with it, as ksqlDB stamps them with the time of the update that caused them.
+    /// </summary>
+    ChangeTime,
 }
 
 /// <summary>
@@ -50,6 +56,9 @@ public static class AggregateFunctions
         ("CORRELATION", "CORRELATION(DOUBLE, DOUBLE) -> DOUBLE", "Pearson correlation of the non-NULL pairs."),
     ];
 
+    /// <summary>The internal name of <see cref="AggregateKind.ChangeTime"/> (a persistent query adds it).</summary>
+    public const string ChangeTimeName = "__QUERY_CHANGE_TIME";
+
     /// <summary>Largest k of TOPK / TOPKDISTINCT (the state holds k values per group).</summary>
     public const int MaxTopK = 10_000;
 
@@ -78,6 +87,7 @@ public static class AggregateFunctions
             "TOPKDISTINCT" => AggregateKind.TopKDistinct,
             "HISTOGRAM" => AggregateKind.Histogram,
             "CORRELATION" => AggregateKind.Correlation,
+            ChangeTimeName => AggregateKind.ChangeTime,
             _ => (AggregateKind)(-1),
         };
         return (int)kind >= 0;
@@ -156,6 +166,7 @@ public static class AggregateFunctions
         AggregateKind.LatestByOffset => new ByOffsetAccumulator(input ?? SqlType.String, latest: true),
         AggregateKind.EarliestByOffset => new ByOffsetAccumulator(input ?? SqlType.String, latest: false),
         AggregateKind.CollectList => new CollectAccumulator(input!, distinct: false),
+        AggregateKind.ChangeTime => new ChangeTimeAccumulator(input ?? SqlType.BigInt),
         _ => new CollectAccumulator(input!, distinct: true),
     };
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Query.Storage;
 
 namespace Query.Engine.Persistent;
@@ -13,9 +14,14 @@ internal sealed partial class PersistentQuery
     /// </summary>
     private async ValueTask CommitAsync(CancellationToken cancellationToken)
     {
-        var positions = _hooks!.Scan!.Positions();
-        var aggregate = _hooks.Aggregate;
-        if (_pendingOut == 0 && aggregate?.HasChanges != true && SameAsCommitted(positions))
+        var aggregate = _hooks!.Aggregate;
+        // Groups changed by input the scan has passed but not emitted yet: committing the offsets now would lose
+        // their output after a crash (the aggregate emits before the scan waits, so this does not happen).
+        if (aggregate?.HasPendingOutput == true)
+            return;
+        var positions = _hooks.Scan!.Positions();
+        if (_pendingOut == 0 && aggregate?.HasChanges != true && _hooks.TableChanges?.HasChanges != true
+            && SameAsCommitted(positions))
             return;
         var offsets = new Dictionary<int, long>(positions.Count);
         foreach (var (partition, next) in positions)
@@ -41,11 +47,15 @@ internal sealed partial class PersistentQuery
             AbortPending();
         }
         _committed = checkpoint;
+        Commits++;
         _scannedAtCommit = scanned;
         Interlocked.Add(ref _pendingSkipped, -skipped);
         _pendingOut = 0;
         _lastCommitTicks = Environment.TickCount64;
     }
+
+    /// <summary>Commits since the query started (this run), for benchmarks and tests.</summary>
+    public long Commits { get; private set; }
 
     private bool SameAsCommitted(List<(int Partition, long NextOffset)> positions)
     {
@@ -60,24 +70,51 @@ internal sealed partial class PersistentQuery
     }
 
     private void AppendStateChanges(LogTransaction transaction,
-        Execution.Operators.ContinuousAggregateOperator aggregate)
+        Execution.Operators.IContinuousAggregate aggregate)
     {
-        if (!aggregate.HasChanges)
+        var tableRows = _hooks!.TableChanges;
+        if (!aggregate.HasChanges && tableRows?.HasChanges != true)
             return;
-        var used = 0;
-        aggregate.WriteChanges((key, value) =>
-        {
-            if (used == 0 || _stateBatches[used - 1].SizeBytes >= StateBatchTargetBytes)
-            {
-                if (used == _stateBatches.Count)
-                    _stateBatches.Add(new RecordBatchBuilder(64 << 10));
-                _stateBatches[used++].Clear();
-            }
-            _stateBatches[used - 1].Add(RecordBatchBuilder.UseAppendTime, key.Span, value.Span);
-        });
+        _stateBatchesUsed = 0;
+        // Over a table the log holds two kinds of entries, told apart by the key's first byte.
+        var tagged = tableRows is not null;
+        aggregate.WriteChanges((key, value) => AddStateEntry(tagged ? GroupTag : (byte?)null, key.Span, value.Span,
+            deleted: false));
+        tableRows?.WriteChanges((key, entry, deleted) => AddStateEntry(TableRowTag, key.Span, entry.Span, deleted));
         var partition = StateLog().GetPartition(0);
-        for (var i = 0; i < used; i++)
+        for (var i = 0; i < _stateBatchesUsed; i++)
             transaction.Append(partition, _stateBatches[i]);
+    }
+
+    // Key tags of a table-source aggregate's state log: a group's accumulators, or a source key's current row.
+    private const byte GroupTag = 0;
+    private const byte TableRowTag = 1;
+
+    private int _stateBatchesUsed;
+    private readonly ArrayBufferWriter<byte> _stateKey = new(64);
+
+    private void AddStateEntry(byte? tag, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool deleted)
+    {
+        var used = _stateBatchesUsed;
+        if (used == 0 || _stateBatches[used - 1].SizeBytes >= StateBatchTargetBytes)
+        {
+            if (used == _stateBatches.Count)
+                _stateBatches.Add(new RecordBatchBuilder(64 << 10));
+            _stateBatches[used++].Clear();
+            _stateBatchesUsed = used;
+        }
+        if (tag is { } t)
+        {
+            _stateKey.ResetWrittenCount();
+            _stateKey.GetSpan(1)[0] = t;
+            _stateKey.Advance(1);
+            _stateKey.Write(key);
+            key = _stateKey.WrittenSpan;
+        }
+        if (deleted)
+            _stateBatches[used - 1].AddNullValue(RecordBatchBuilder.UseAppendTime, key, hasKey: true);
+        else
+            _stateBatches[used - 1].Add(RecordBatchBuilder.UseAppendTime, key, value);
     }
 
     private PartitionedLog StateLog() => _engine.Logs.TryGetLog(Definition.StateLogName, out var log)
@@ -90,7 +127,24 @@ internal sealed partial class PersistentQuery
     {
         if (_hooks!.Aggregate is not { } aggregate)
             return;
-        QueryCheckpoint.ReplayState(StateLog(), aggregate.Restore);
+        if (_hooks.TableChanges is { } tableRows)
+        {
+            QueryCheckpoint.ReplayState(StateLog(), (key, value, deleted) =>
+            {
+                if (key.Length == 0)
+                    throw new Errors.SqlException(Errors.SqlState.DataCorrupted,
+                        $"state log of query {Definition.Id} holds an entry without a key");
+                if (key[0] == TableRowTag)
+                    tableRows.Restore(key[1..], value, deleted);
+                else
+                    aggregate.Restore(key[1..], value);
+            });
+            tableRows.ClearChanges();
+        }
+        else
+        {
+            QueryCheckpoint.ReplayState(StateLog(), (key, value, _) => aggregate.Restore(key, value));
+        }
         aggregate.WriteChanges(static (_, _) => { });   // restored groups are already in the log
     }
 

@@ -61,26 +61,56 @@ internal sealed class PersistentQueryPlan
             throw SqlException.FeatureNotSupported("UNION / INTERSECT / EXCEPT and nested queries", position);
         if (query.Limit is not null)
             throw SqlException.FeatureNotSupported("LIMIT in a persistent query", query.Limit.Span.Start + 1);
-        if (query.Emit == Ast.EmitKind.Final)
-            throw SqlException.FeatureNotSupported("EMIT FINAL (it needs a windowed aggregation)", position);
         if (select.PartitionBy.Count > 1)
             throw SqlException.FeatureNotSupported("PARTITION BY more than one expression",
                 select.PartitionBy[1].Span.Start + 1);
         var isAggregate = select.GroupBy.Count > 0 || AnyAggregate(select.Items);
         if (isAggregate && select.PartitionBy.Count > 0)
             throw SqlException.FeatureNotSupported("PARTITION BY with GROUP BY", select.PartitionBy[0].Span.Start + 1);
+        var (bound, hidden) = Rewrite(engine, query, select, isAggregate, overTable: false, out var partitionKeyName);
+        if (bound.Scan is null)
+            throw SqlException.FeatureNotSupported("a persistent query without FROM", position);
+        if (bound.Scan.Source.Definition.IsTable)
+        {
+            // A stream of a table's changes (no GROUP BY) is what EMIT CHANGES on the table gives.
+            if (!isAggregate)
+                throw new SqlException(SqlState.WrongObjectType,
+                    $"\"{bound.Scan.Source.Definition.Name}\" is a table: a persistent query over it needs GROUP BY",
+                    position: position);
+            (bound, hidden) = Rewrite(engine, query, select, isAggregate, overTable: true, out partitionKeyName);
+        }
+        var visible = bound.Columns.Count - hidden.Count;
+        var rowTime = hidden.IndexOf(RowTimeColumn) is var r and >= 0 ? visible + r : -1;
+        var partitionKey = hidden.IndexOf(PartitionKeyColumn) is var k and >= 0 ? visible + k : -1;
+        return new PersistentQueryPlan(bound, new CompiledQuery(bound, engine.TimeProvider), visible, rowTime,
+            partitionKey, partitionKeyName, isAggregate)
+        {
+            Window = select.Window is null ? null
+                : new WindowedSinkColumns(Windows.WindowSpec.From(select.Window).TableWindow, hidden, visible),
+        };
+    }
+
+    /// <summary>
+    /// The query with its hidden trailing columns, bound: the row time (an aggregate's: the latest time of its
+    /// group over a stream, the time of its last change over a table, where an update also retracts) and the
+    /// PARTITION BY value.
+    /// </summary>
+    private static (BoundQuery Bound, List<string> Hidden) Rewrite(QueryEngine engine, Ast.SelectQuery query,
+        Ast.Select select, bool isAggregate, bool overTable, out string? partitionKeyName)
+    {
         var items = SyntheticNames(select.Items);
         var hidden = new List<string>();
-        var rowTime = -1;
-        var partitionKey = -1;
-        string? partitionKeyName = null;
+        partitionKeyName = null;
         // An output row keeps its input's time; an aggregate's, the latest time of its group (as Kafka Streams).
-        Ast.Expr rowTimeExpression = new Ast.ColumnRef(null, Ast.Identifier.Unquoted("ROWTIME"));
+        Ast.Expr rowTimeExpression = new Ast.ColumnRef(null, Ast.Identifier.Unquoted("rowtime"));
         if (isAggregate)
-            rowTimeExpression = new Ast.FunctionCall(Ast.QualifiedName.Of("MAX"),
+            rowTimeExpression = new Ast.FunctionCall(
+                Ast.QualifiedName.Of(overTable ? Functions.AggregateFunctions.ChangeTimeName : "MAX"),
                 Ast.EquatableArray.Of(rowTimeExpression), Distinct: false, Star: false, Over: null);
         hidden.Add(RowTimeColumn);
         items.Add(new Ast.SingleColumn(rowTimeExpression, Ast.Identifier.Unquoted(RowTimeColumn)));
+        if (select.Window is not null)
+            WindowedSinkColumns.AddHidden(select.Window, items, hidden);
         if (select.PartitionBy.Count == 1)
         {
             hidden.Add(PartitionKeyColumn);
@@ -89,7 +119,7 @@ internal sealed class PersistentQueryPlan
             {
                 Ast.ColumnRef column => column.Name.Value,
                 Ast.FieldAccessExpr field => field.Field.Value,
-                _ => "KSQL_COL_0",
+                _ => "ksql_col_0",
             };
             items.Add(new Ast.SingleColumn(expression, Ast.Identifier.Unquoted(PartitionKeyColumn)));
         }
@@ -100,30 +130,16 @@ internal sealed class PersistentQueryPlan
                 Items = Ast.EquatableArray.From(items),
                 PartitionBy = Ast.EquatableArray<Ast.Expr>.Empty,
             },
-            Emit = Ast.EmitKind.Changes,
+            Emit = query.Emit == Ast.EmitKind.Final ? Ast.EmitKind.Final : Ast.EmitKind.Changes,
         };
         var planner = new SelectPlanner(name => engine.GetStream(EngineSession.SourceName(name), name.Span.Start + 1),
             new ParameterTypes(), null);
-        var bound = planner.Plan(rewritten);
-        if (bound.Scan is null)
-            throw SqlException.FeatureNotSupported("a persistent query without FROM", position);
-        if (bound.Scan.Source.Definition.IsTable)
-        {
-            // A table's changelog replaces rows: aggregating it needs the old row of each key retracted, and a
-            // stream of its changes is what EMIT CHANGES on the table gives.
-            throw isAggregate
-                ? SqlException.FeatureNotSupported("GROUP BY over a table in a persistent query (aggregating a "
-                    + "table's changes needs retraction)", position)
-                : new SqlException(SqlState.WrongObjectType,
-                    $"\"{bound.Scan.Source.Definition.Name}\" is a table: a persistent query over it is not "
-                    + "supported yet", position: position);
-        }
-        var visible = bound.Columns.Count - hidden.Count;
-        rowTime = hidden.IndexOf(RowTimeColumn) is var r and >= 0 ? visible + r : -1;
-        partitionKey = hidden.IndexOf(PartitionKeyColumn) is var k and >= 0 ? visible + k : -1;
-        return new PersistentQueryPlan(bound, new CompiledQuery(bound, engine.TimeProvider), visible, rowTime,
-            partitionKey, partitionKeyName, isAggregate);
+        return (planner.Plan(rewritten), hidden);
     }
+
+    /// <summary>Where a windowed aggregate's window bounds and retraction flag are in the output; null without
+    /// WINDOW.</summary>
+    public WindowedSinkColumns? Window { get; private init; }
 
     /// <summary>
     /// ksqlDB's names for unnamed expressions of a persistent query: a column keeps its name, a struct field its
@@ -145,7 +161,7 @@ internal sealed class PersistentQueryPlan
             {
                 string name;
                 do
-                    name = $"KSQL_COL_{next++}";
+                    name = $"ksql_col_{next++}";
                 while (!used.Add(name));
                 result.Add(single with { Alias = Ast.Identifier.Unquoted(name) });
                 continue;

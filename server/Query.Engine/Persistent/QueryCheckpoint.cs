@@ -77,8 +77,9 @@ internal sealed record QueryCheckpoint(IReadOnlyDictionary<int, long> Offsets, l
         var source = new HotPartitionSource(log.GetPartition(0));
         using var reader = source.OpenReader(source.StartOffset, source.LastStableOffset);
         while (reader.TryRead(out var record))
-            restore(record.Key, record.Value);
+            restore(record.Key, record.Value, record.ValueIsNull);
     }
 
-    public delegate void RestoreAction(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value);
+    /// <summary>One state entry; <paramref name="deleted"/> for a tombstone (the key has no state any more).</summary>
+    public delegate void RestoreAction(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool deleted);
 }

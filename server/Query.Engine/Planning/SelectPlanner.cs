@@ -33,11 +33,12 @@ public sealed class SelectPlanner
     {
         if (query.Body is not Ast.Select select)
             throw SqlException.FeatureNotSupported("UNION / INTERSECT / EXCEPT and nested queries", PositionOf(query));
-        var isPush = query.Emit == Ast.EmitKind.Changes;
-        if (query.Emit == Ast.EmitKind.Final)
-            throw SqlException.FeatureNotSupported("EMIT FINAL (it needs a windowed aggregation)", PositionOf(query));
+        var isPush = query.Emit != Ast.EmitKind.None;
         CheckUnsupported(select);
         var (source, joins, scope) = ResolveFrom(select.From, isPush);
+        if (joins is not null && select.Window is not null)
+            throw SqlException.FeatureNotSupported("WINDOW over a join", select.Window.Span.Start + 1);
+        var window = Windows.WindowPlanning.Check(query, select, source);
         var binder = NewBinder(scope, null);
         BoundExpr? where = select.Where is null ? null
             : binder.BindAs(select.Where, SqlType.Boolean, CastContext.Implicit);
@@ -52,12 +53,16 @@ public sealed class SelectPlanner
             foreach (var key in distinct ? DistinctKeys(select) : [.. select.GroupBy])
             {
                 var syntax = key is Ast.IntegerLiteral ordinal ? SelectItemAt(select, ordinal) : key;
-                aggregation.AddGroupKey(syntax, NameOf(syntax, aggregation.GroupKeys.Count));
+                aggregation.AddGroupKey(syntax, ResultColumnNames.Of(syntax));
             }
+            if (window is not null)
+                aggregation.EnableWindow();
             binder = NewBinder(scope.WithoutColumns(), aggregation);
         }
         var tableFunctions = new List<(int Column, Functions.TableFunctionKind Kind)>();
         var (projection, columns) = BindItems(select, scope, binder, tableFunctions);
+        if (aggregation is not null)
+            aggregation.WindowBoundsVisible = false;   // ksqlDB: window bounds only in the SELECT list
         BoundExpr? having = select.Having is null ? null
             : binder.BindAs(select.Having, SqlType.Boolean, CastContext.Implicit);
         var orderBy = BindOrderBy(query, projection, columns, binder, isPush);
@@ -70,14 +75,15 @@ public sealed class SelectPlanner
         if (isPush && offset > 0)
             throw SqlException.FeatureNotSupported("OFFSET in push queries", PositionOf(query));
         var tree = BuildTree(source, joins, where, aggregation, having, projection, columns, orderBy, limit, offset,
-            isPush, tableFunctions);
+            isPush, tableFunctions, window);
         return new BoundQuery(tree, new EquatableArray<ColumnInfo>([.. columns]), isPush);
     }
 
     private static LogicalPlan BuildTree(StreamRuntime? source, JoinPlanner? joins, BoundExpr? where,
         AggregationContext? aggregation,
         BoundExpr? having, List<BoundExpr> projection, List<ColumnInfo> columns, List<SortKey> orderBy, long? limit,
-        long offset, bool isPush, List<(int Column, Functions.TableFunctionKind Kind)> tableFunctions)
+        long offset, bool isPush, List<(int Column, Functions.TableFunctionKind Kind)> tableFunctions,
+        LogicalWindowedAggregate? window)
     {
         var whereIsExact = false;
         LogicalPlan plan;
@@ -90,8 +96,17 @@ public sealed class SelectPlanner
             plan = new LogicalFilter(plan, where);
         if (aggregation is not null)
         {
-            plan = new LogicalAggregate(plan, new([.. aggregation.GroupKeys]), new([.. aggregation.Columns]),
-                new([.. aggregation.Aggregates]));
+            plan = window is not null
+                ? window with
+                {
+                    Input = plan,
+                    Keys = new([.. aggregation.GroupKeys]),
+                    Output = new([.. aggregation.Columns]),
+                    Aggregates = new([.. aggregation.Aggregates]),
+                    Retractions = aggregation.RetractionsUsed,
+                }
+                : new LogicalAggregate(plan, new([.. aggregation.GroupKeys]), new([.. aggregation.Columns]),
+                    new([.. aggregation.Aggregates]));
             if (having is not null)
                 plan = new LogicalFilter(plan, having);
         }
@@ -137,8 +152,6 @@ public sealed class SelectPlanner
 
     private static void CheckUnsupported(Ast.Select select)
     {
-        if (select.Window is not null)
-            throw SqlException.FeatureNotSupported("WINDOW (windowed aggregation)", PositionOf(select.Window));
         if (select.PartitionBy.Count > 0)
             throw SqlException.FeatureNotSupported("PARTITION BY", PositionOf(select.PartitionBy[0]));
     }
@@ -205,16 +218,6 @@ public sealed class SelectPlanner
         return column.Expression;
     }
 
-    /// <summary>Output names: the alias, a column's name, a function's name, else KSQL_COL_n as ksqlDB does.</summary>
-    private static string NameOf(Ast.Expr expression, int index) => expression switch
-    {
-        Ast.ColumnRef column => column.Name.Value,
-        Ast.FunctionCall call => call.Name.Name.Value.ToUpperInvariant(),
-        Ast.FieldAccessExpr field => field.Field.Value,
-        Ast.CastExpr cast => NameOf(cast.Operand, index),
-        _ => $"KSQL_COL_{index}",
-    };
-
     private static (List<BoundExpr>, List<ColumnInfo>) BindItems(Ast.Select select, BindScope scope,
         ExpressionBinder binder, List<(int Column, Functions.TableFunctionKind Kind)> tableFunctions)
     {
@@ -242,7 +245,7 @@ public sealed class SelectPlanner
             {
                 tableFunctions.Add((columns.Count, kind));
                 projection.Add(array);
-                columns.Add(new ColumnInfo(single.Alias?.Value ?? NameOf(single.Expression, columns.Count),
+                columns.Add(new ColumnInfo(single.Alias?.Value ?? ResultColumnNames.Of(single.Expression),
                     resultType));
                 continue;
             }
@@ -250,7 +253,7 @@ public sealed class SelectPlanner
             if (bound.Type.Kind == SqlTypeKind.Null || bound is BoundLiteral { IsUntypedString: true })
                 bound = ExpressionBinder.Coerce(bound, SqlType.String, CastContext.Implicit, PositionOf(single));
             projection.Add(bound);
-            columns.Add(new ColumnInfo(single.Alias?.Value ?? NameOf(single.Expression, columns.Count), bound.Type));
+            columns.Add(new ColumnInfo(single.Alias?.Value ?? ResultColumnNames.Of(single.Expression), bound.Type));
         }
         return (projection, columns);
     }

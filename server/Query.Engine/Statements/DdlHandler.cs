@@ -157,7 +157,7 @@ internal static class DdlHandler
         var wanted = properties.TimestampColumn;
         for (var i = 0; i < columns.Count; i++)
         {
-            if (columns[i].Name == wanted || columns[i].Name == wanted.ToUpperInvariant())
+            if (string.Equals(columns[i].Name, wanted, StringComparison.OrdinalIgnoreCase))
             {
                 var expected = properties.TimestampFormat is null
                     ? columns[i].Type.Kind is SqlTypeKind.BigInt or SqlTypeKind.Timestamp

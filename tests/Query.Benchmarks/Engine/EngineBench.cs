@@ -72,7 +72,7 @@ internal static partial class EngineBench
         const int Chunk = 200_000;
         for (var start = 0; start < rows; start += Chunk)
         {
-            await using var bulk = session.BeginBulkInsert("EVENTS");
+            await using var bulk = session.BeginBulkInsert("events");
             for (var i = start; i < Math.Min(rows, start + Chunk); i++)
             {
                 values[0] = DateTime.UnixEpoch.AddMilliseconds(BaseMs + (long)(i * msPerRow) + random.Next(-500, 500));
@@ -134,7 +134,7 @@ internal static partial class EngineBench
             ];
         }
         var stopwatch = Stopwatch.StartNew();
-        await using (var bulk = session.BeginBulkInsert("EVENTS"))
+        await using (var bulk = session.BeginBulkInsert("events"))
         {
             foreach (var line in lines)
                 bulk.AddTextRow(line);

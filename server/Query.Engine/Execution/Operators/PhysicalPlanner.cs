@@ -18,6 +18,7 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
     private readonly TimeProvider _clock;
     private readonly bool _unbounded;
     private IReadOnlySet<int>? _scanColumns;
+    private bool _aggregatesTableChanges;
 
     /// <summary>A planned node: it produces either records or rows.</summary>
     internal sealed record Node(Func<OperatorContext, RecordOperator>? Records,
@@ -53,6 +54,12 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
     {
         var source = scan.Source;
         var pushdown = scan.Pushdown;
+        if (scan.Unbounded && _aggregatesTableChanges && source.Definition.IsTable)
+        {
+            return new Node(context => new TailScanOperator(source,
+                TailScanOperator.PlanStarts(source, pushdown, context.ReplayFromEarliest), context.Statistics,
+                context.Limits, context.Hooks, new TableChangeTracker(context.Budget)), null);
+        }
         if (scan.Unbounded)
         {
             return new Node(context => new TailScanOperator(source,
@@ -127,6 +134,12 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
 
     public override Node VisitAggregate(LogicalAggregate aggregate)
     {
+        if (_unbounded)
+        {
+            // Over a table's changelog, each update retracts the key's previous row from its group.
+            _aggregatesTableChanges = true;
+            TableSourceAggregates.CheckRetractable(aggregate);
+        }
         var input = Visit(aggregate.Input);
         if (input.Records is null && !_unbounded)
             return AggregateRows(aggregate, input.Rows!);
@@ -151,6 +164,23 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
         }
         return new Node(null, context => new HashAggregateOperator(records(context), compiled, keyKinds, calls,
             context.Limits, context.Budget));
+    }
+
+    public override Node VisitWindowedAggregate(LogicalWindowedAggregate aggregate)
+    {
+        var records = Visit(aggregate.Input).Records
+            ?? throw SqlException.FeatureNotSupported("aggregation over computed rows (a nested query)");
+        var inputs = new List<BoundExpr>(aggregate.Keys);
+        foreach (var call in aggregate.Aggregates)
+            inputs.Add(call.Argument ?? new BoundLiteral(1, SqlType.Int));
+        var compiled = ExpressionCompiler<RecordCursor>.CompileProjection(inputs, _interpret, _clock);
+        var keyTypes = new SqlType[aggregate.Keys.Count];
+        for (var i = 0; i < keyTypes.Length; i++)
+            keyTypes[i] = aggregate.Keys[i].Type;
+        var calls = aggregate.Aggregates.AsSpan().ToArray();
+        var (window, final, retractions) = (aggregate.Window, aggregate.EmitFinal, aggregate.Retractions);
+        return new Node(null, context => new Windows.WindowedAggregateOperator(records(context), compiled, keyTypes,
+            calls, window, final, retractions, context.Limits, context.Budget, context.Hooks));
     }
 
     public override Node VisitSort(LogicalSort sort)

@@ -21,6 +21,9 @@ public sealed class RecordBatch
     private readonly int[] _partitions;
     private readonly int[] _headerLengths;
     private readonly int[] _headerCounts;
+    private readonly bool[] _retractions;
+    private readonly long[] _changeTimes;
+    private bool _anyRetraction;
 
     public RecordBatch(int capacity, int maxBytes, RecordCursor cursor, int initialBytes = 64 * 1024)
     {
@@ -36,6 +39,8 @@ public sealed class RecordBatch
         _partitions = new int[capacity];
         _headerLengths = new int[capacity];
         _headerCounts = new int[capacity];
+        _retractions = new bool[capacity];
+        _changeTimes = new long[capacity];
         Selection = new int[capacity];
         Cursor = cursor;
     }
@@ -61,6 +66,39 @@ public sealed class RecordBatch
         RecordCount = 0;
         Count = 0;
         _bytesUsed = 0;
+        if (_anyRetraction)
+        {
+            Array.Clear(_retractions);
+            _anyRetraction = false;
+        }
+    }
+
+    /// <summary>
+    /// Adds the previous row of a table source's key, to be taken back out of an aggregate (the key changed or was
+    /// deleted at <paramref name="changeTimeMs"/>): the record keeps the old row's own offset and time, so the
+    /// aggregate's inputs evaluate exactly as when the row was added.
+    /// </summary>
+    public bool AddRetraction(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long offset, long timestampMs,
+        int partition, long changeTimeMs)
+    {
+        var row = RecordCount;
+        if (!Add(key, hasKey: true, value, offset, timestampMs, partition))
+            return false;
+        _retractions[row] = true;
+        _changeTimes[row] = changeTimeMs;
+        _anyRetraction = true;
+        return true;
+    }
+
+    /// <summary>Whether the i-th selected record retracts a table row (see <see cref="AddRetraction"/>).</summary>
+    public bool IsRetraction(int i) => _anyRetraction && _retractions[Selection[i]];
+
+    /// <summary>When the i-th selected record's change happened: the time of the table update that retracts it,
+    /// else its own row time.</summary>
+    public long ChangeTimeMs(int i)
+    {
+        var row = Selection[i];
+        return _retractions[row] ? _changeTimes[row] : _timestamps[row];
     }
 
     /// <summary>

@@ -24,7 +24,9 @@ public sealed class TailScanOperator : RecordOperator
     private readonly ScanStatistics _statistics;
     private readonly RecordBatch _batch;
     private readonly ContinuousQueryHooks? _hooks;
+    private readonly TableChangeTracker? _tableRows;
     private int _current;
+    private bool _caughtUpSignalled;
 
     private sealed class PartitionState(PushStart start, IPartitionSource source)
     {
@@ -35,21 +37,34 @@ public sealed class TailScanOperator : RecordOperator
         public bool Done => NextOffset >= Start.EndOffsetExclusive;
     }
 
+    /// <param name="stream">The stream or table to tail.</param>
+    /// <param name="starts">Where each partition starts.</param>
+    /// <param name="statistics">Where reads are counted.</param>
+    /// <param name="limits">Batch sizes.</param>
+    /// <param name="hooks">A persistent query's resume offsets and commit hook.</param>
+    /// <param name="tableRows">For an aggregate over a table: the current row per key, so that each update or
+    /// delete first retracts the key's previous row (<see cref="RecordBatch.AddRetraction"/>).</param>
     public TailScanOperator(StreamRuntime stream, IReadOnlyList<PushStart> starts, ScanStatistics statistics,
-        BatchLimits limits, ContinuousQueryHooks? hooks = null)
+        BatchLimits limits, ContinuousQueryHooks? hooks = null, TableChangeTracker? tableRows = null)
     {
         _stream = stream;
         _hooks = hooks;
+        _tableRows = tableRows;
         if (hooks?.ResumeOffsets is { } resume)
             starts = Resume(starts, resume);
         _statistics = statistics;
-        _batch = new RecordBatch(limits.Rows, limits.Bytes, stream.CreateCursor());
+        // A change of a table row takes two records (the retraction and the new row): room for a pair per row.
+        _batch = new RecordBatch(tableRows is null ? limits.Rows : limits.Rows * 2, limits.Bytes,
+            stream.CreateCursor());
         _partitions = new PartitionState[starts.Count];
         for (var i = 0; i < starts.Count; i++)
             _partitions[i] = new PartitionState(starts[i], stream.Sources[starts[i].Partition]);
         statistics.PartitionsScanned = starts.Count;
         if (hooks is not null)
+        {
             hooks.Scan = this;
+            hooks.TableChanges = tableRows;
+        }
     }
 
     /// <summary>The stream this scan reads.</summary>
@@ -94,9 +109,17 @@ public sealed class TailScanOperator : RecordOperator
                 ReadAvailable(state);
             }
             if (_batch.RecordCount > 0)
+            {
+                _caughtUpSignalled = false;
                 return _batch;
+            }
             if (!anyOpen)
                 return null;
+            if (_hooks?.EmitDue is not null && !_caughtUpSignalled)
+            {
+                _caughtUpSignalled = true;
+                return _batch;   // empty: caught up (see ContinuousQueryHooks.EmitDue)
+            }
             if (_hooks?.BeforeWait is { } beforeWait)
                 await beforeWait(cancellationToken);
             await WaitForDataAsync(cancellationToken);
@@ -107,7 +130,7 @@ public sealed class TailScanOperator : RecordOperator
     private void ReadAvailable(PartitionState state)
     {
         var reader = state.Reader ??= OpenReader(state);
-        while (!_batch.IsFull)
+        while (HasRoom())
         {
             if (!reader.TryRead(out var record))
             {
@@ -119,11 +142,38 @@ public sealed class TailScanOperator : RecordOperator
             }
             state.NextOffset = record.Offset + 1;
             _statistics.RecordsScanned++;
+            if (_tableRows is not null)
+            {
+                AddTableChange(record, state.Start.Partition);
+                continue;
+            }
             if (record.ValueIsNull)
                 continue;   // a table's tombstone: a deleted key has no row to stream
             _batch.Add(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs,
                 state.Start.Partition, record.RawHeaders, record.HeaderCount);
         }
+    }
+
+    private bool HasRoom() => _tableRows is null ? !_batch.IsFull
+        : !_batch.IsFull && _batch.RecordCount + 2 <= _batch.Capacity;
+
+    /// <summary>
+    /// One record of a table's changelog for an aggregate: the key's previous row is retracted, then the new row
+    /// added (a tombstone adds nothing). A record without a key addresses no row and is ignored, as the table's
+    /// state ignores it; a new row that does not decode leaves the key without a row, as a pull query sees it.
+    /// </summary>
+    private void AddTableChange(in LogRecord record, int partition)
+    {
+        if (!record.HasKey)
+            return;
+        var tracker = _tableRows!;
+        if (tracker.TryGetRow(record.Key, out var oldTime, out var oldOffset, out var oldPartition, out var old))
+            _batch.AddRetraction(record.Key, old, oldOffset, oldTime, oldPartition, record.TimestampMs);
+        if (!record.ValueIsNull && _batch.Add(record.Key, true, record.Value, record.Offset, record.TimestampMs,
+                partition, record.RawHeaders, record.HeaderCount))
+            tracker.Set(record.Key, record.TimestampMs, record.Offset, partition, record.Value);
+        else
+            tracker.Remove(record.Key);
     }
 
     private static IRecordReader OpenReader(PartitionState state)

@@ -80,6 +80,9 @@ public sealed record BoundQuery(LogicalPlan Root, EquatableArray<ColumnInfo> Col
 
         public override LogicalPlan? VisitAggregate(LogicalAggregate aggregate) => Visit(aggregate.Input);
 
+        public override LogicalPlan? VisitWindowedAggregate(LogicalWindowedAggregate aggregate) =>
+            Visit(aggregate.Input);
+
         public override LogicalPlan? VisitSort(LogicalSort sort) => Visit(sort.Input);
 
         public override LogicalPlan? VisitLimit(LogicalLimit limit) => Visit(limit.Input);

@@ -1,6 +1,7 @@
 using System.Text;
 using Query.Engine.Binding;
 using Query.Engine.Functions;
+using Query.Engine.Types;
 
 namespace Query.Engine.Planning.Logical;
 
@@ -96,16 +97,30 @@ public sealed class ExplainPrinter : LogicalPlanVisitor<bool>
     public override bool VisitAggregate(LogicalAggregate aggregate)
     {
         Line().Append("Aggregate");
-        for (var i = 0; i < aggregate.Keys.Count; i++)
-            _builder.Append(i == 0 ? " by " : ", ").Append(BoundExprText.Format(aggregate.Keys[i]));
-        for (var i = 0; i < aggregate.Aggregates.Count; i++)
+        AppendGrouping(aggregate.Keys, aggregate.Aggregates);
+        _builder.AppendLine();
+        return Child(aggregate.Input);
+    }
+
+    public override bool VisitWindowedAggregate(LogicalWindowedAggregate aggregate)
+    {
+        Line().Append("WindowedAggregate ").Append(aggregate.Window.ToString())
+            .Append(aggregate.EmitFinal ? " EMIT FINAL" : " EMIT CHANGES");
+        AppendGrouping(aggregate.Keys, aggregate.Aggregates);
+        _builder.AppendLine();
+        return Child(aggregate.Input);
+    }
+
+    private void AppendGrouping(EquatableArray<BoundExpr> keys, EquatableArray<BoundAggregate> aggregates)
+    {
+        for (var i = 0; i < keys.Count; i++)
+            _builder.Append(i == 0 ? " by " : ", ").Append(BoundExprText.Format(keys[i]));
+        for (var i = 0; i < aggregates.Count; i++)
         {
-            var call = aggregate.Aggregates[i];
+            var call = aggregates[i];
             _builder.Append(i == 0 ? ": " : ", ").Append(NameOf(call.Kind)).Append('(')
                 .Append(call.Argument is null ? "*" : BoundExprText.Format(call.Argument)).Append(')');
         }
-        _builder.AppendLine();
-        return Child(aggregate.Input);
     }
 
     public override bool VisitSort(LogicalSort sort)

@@ -22,6 +22,8 @@ public abstract class LogicalPlanVisitor<TResult>
 
     public abstract TResult VisitAggregate(LogicalAggregate aggregate);
 
+    public abstract TResult VisitWindowedAggregate(LogicalWindowedAggregate aggregate);
+
     public abstract TResult VisitSort(LogicalSort sort);
 
     public abstract TResult VisitLimit(LogicalLimit limit);

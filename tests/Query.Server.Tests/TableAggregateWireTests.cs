@@ -1,0 +1,59 @@
+using Dapper;
+using Npgsql;
+
+namespace Query.Server.Tests;
+
+/// <summary>Persistent aggregates over tables through the wire (Npgsql): retraction of updated and deleted rows.
+/// </summary>
+public sealed class TableAggregateWireTests : IClassFixture<ServerFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private readonly ServerFixture _server;
+
+    public TableAggregateWireTests(ServerFixture server) => _server = server;
+
+    /// <summary>Polls <paramref name="sql"/> (one row of text cells joined by '|') until it gives
+    /// <paramref name="expected"/>.</summary>
+    private static async Task<string> WaitForAsync(NpgsqlConnection conn, string sql, string expected)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (true)
+        {
+            var rows = (await conn.QueryAsync(sql)).Select(r =>
+                string.Join("|", ((IDictionary<string, object?>)r).Values.Select(v => v?.ToString() ?? "null")));
+            var actual = string.Join(";", rows.Order(StringComparer.Ordinal));
+            if (actual == expected || DateTime.UtcNow > deadline)
+                return actual;
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task A_table_aggregate_follows_updates_and_deletes_of_its_source()
+    {
+        await using var conn = await _server.OpenConnectionAsync();
+        var users = ServerFixture.UniqueName("users");
+        var byRegion = ServerFixture.UniqueName("by_region");
+        await conn.ExecuteAsync($"CREATE TABLE {users} (id INT PRIMARY KEY, region STRING, score INT) "
+            + "WITH (PARTITIONS = 2)");
+        await conn.ExecuteAsync("SET 'auto.offset.reset' = 'earliest'");
+        await conn.ExecuteAsync($"INSERT INTO {users} VALUES (1, 'eu', 10), (2, 'eu', 20), (3, 'us', 5)");
+        await conn.ExecuteAsync($"CREATE TABLE {byRegion} AS SELECT region, COUNT(*) AS n, SUM(score) AS total "
+            + $"FROM {users} GROUP BY region EMIT CHANGES");
+        var sql = $"SELECT region, n, total FROM {byRegion}";
+        Assert.Equal("eu|2|30;us|1|5", await WaitForAsync(conn, sql, "eu|2|30;us|1|5"));
+        await using (var update = new NpgsqlCommand($"INSERT INTO {users} VALUES ($1, $2, $3)", conn))
+        {
+            update.Parameters.AddWithValue(2);
+            update.Parameters.AddWithValue("us");
+            update.Parameters.AddWithValue(7);
+            await update.ExecuteNonQueryAsync();
+        }
+        await conn.ExecuteAsync($"DELETE FROM {users} WHERE id = 3");
+        Assert.Equal("eu|1|10;us|1|7", await WaitForAsync(conn, sql, "eu|1|10;us|1|7"));
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => conn.ExecuteAsync(
+            $"CREATE TABLE {byRegion}_max AS SELECT region, MAX(score) AS hi FROM {users} GROUP BY region"));
+        Assert.Equal("0A000", refused.SqlState);
+        await conn.ExecuteAsync("TERMINATE ALL");
+    }
+}
