@@ -32,6 +32,13 @@ public sealed record EngineOptions
     public long QueryMemoryBytes { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>
+    /// Memory the build side of one join of a pull query may hold (its right input's rows and hash table; setting
+    /// <c>join_build_max_bytes</c>): past it the query fails with 53200 and the server goes on. The build side is
+    /// also charged to <see cref="QueryMemoryBytes"/>. 128 MiB by default.
+    /// </summary>
+    public long JoinBuildMaxBytes { get; init; } = 128L * 1024 * 1024;
+
+    /// <summary>
     /// Memory every state store together may hold (setting <c>state_memory_bytes</c>): tables' latest row per key
     /// and persistent aggregates. Past it the write to state fails with 53200 naming this setting; the server goes
     /// on. 2 GiB by default.

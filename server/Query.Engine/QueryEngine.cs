@@ -155,9 +155,12 @@ public sealed partial class QueryEngine : IAsyncDisposable
     {
         if (!_compiled.TryGetValue(query, out compiled!))
             return false;
-        var source = compiled.Query.Source;
-        return source is null || (TryGetStream(source.Definition.Name, out var current) && ReferenceEquals(current,
-            source));
+        foreach (var source in compiled.Query.Sources)
+        {
+            if (!TryGetStream(source.Definition.Name, out var current) || !ReferenceEquals(current, source))
+                return false;
+        }
+        return true;
     }
 
     internal void AddCompiled(Grammar.Ast.SelectQuery query, CompiledQuery compiled)

@@ -56,6 +56,9 @@ public sealed class ServerSettings
     /// <summary>Memory one pull query may hold for groups, sorted rows and distinct values (53200 past it).</summary>
     public long QueryMemoryBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>Memory the build side of one join of a pull query may hold (53200 past it).</summary>
+    public long JoinBuildMaxBytes { get; set; } = 128L * 1024 * 1024;
+
     /// <summary>Memory all tables' state (latest row per key) may hold together (53200 past it).</summary>
     public long StateMemoryBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
@@ -84,6 +87,7 @@ public sealed class ServerSettings
         MaxValueBytes = MaxValueBytes,
         MaxInListItems = MaxInListItems,
         QueryMemoryBytes = QueryMemoryBytes,
+        JoinBuildMaxBytes = JoinBuildMaxBytes,
         StateMemoryBytes = StateMemoryBytes,
         ColdStore = new Tiering.ColdStore(ColdRoot.Length > 0 ? ColdRoot : Path.Combine(DataDirectory, "cold")),
         Tiering = new Engine.Tiering.TieringDefaults
@@ -115,6 +119,7 @@ public sealed class ServerSettings
         ["--max-value-bytes"] = nameof(MaxValueBytes),
         ["--max-in-list-items"] = nameof(MaxInListItems),
         ["--query-memory-bytes"] = nameof(QueryMemoryBytes),
+        ["--join-build-max-bytes"] = nameof(JoinBuildMaxBytes),
         ["--state-memory-bytes"] = nameof(StateMemoryBytes),
         ["--max-unauthenticated-message-bytes"] = nameof(MaxUnauthenticatedMessageBytes),
         ["--max-unauthenticated-connections"] = nameof(MaxUnauthenticatedConnections),

@@ -127,8 +127,6 @@ public static class CaseRunner
         foreach (var group in c.Array("outputs").GroupBy(o => o.GetProperty("topic").GetString()!))
         {
             var expected = group.ToList();
-            if (expected.Any(o => o.TryGetProperty("window", out var w) && w.ValueKind != JsonValueKind.Null))
-                return "windowed output";
             var actual = await target.ReadTopicAsync(group.Key);
             if (actual is null)
                 return $"no topic {group.Key}";
@@ -154,7 +152,18 @@ public static class CaseRunner
         if (Property(expected, "timestamp") is { ValueKind: JsonValueKind.Number } timestamp
             && timestamp.GetInt64() != actual.Timestamp)
             return $"timestamp {actual.Timestamp}, expected {timestamp.GetInt64()}";
-        return null;
+        return WindowDifference(expected, actual);
+    }
+
+    private static string? WindowDifference(JsonElement expected, TopicRecord actual)
+    {
+        var window = Property(expected, "window");
+        if (window.ValueKind != JsonValueKind.Object)
+            return actual.Window is null ? null : $"window {actual.Window}, expected none";
+        var start = window.GetProperty("start").GetInt64();
+        var end = window.GetProperty("end").GetInt64();
+        return actual.Window == (start, end) ? null
+            : $"window {actual.Window?.ToString() ?? "none"}, expected ({start}, {end})";
     }
 
     private static string? CompareResponses(List<StatementRun> runs, List<JsonElement> responses)

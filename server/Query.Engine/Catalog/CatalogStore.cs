@@ -148,6 +148,8 @@ public sealed class CatalogStore
         public bool? Tiered { get; set; }
         public long? LocalRetentionMs { get; set; }
         public long? LocalRetentionBytes { get; set; }
+        public string? WindowType { get; set; }
+        public long WindowSizeMs { get; set; }
 
         public static CatalogEntry From(StreamDefinition definition)
         {
@@ -170,6 +172,8 @@ public sealed class CatalogStore
                 Tiered = definition.Tiering.Enabled,
                 LocalRetentionMs = definition.Tiering.LocalRetentionMs,
                 LocalRetentionBytes = definition.Tiering.LocalRetentionBytes,
+                WindowType = definition.Window?.Kind.ToString().ToUpperInvariant(),
+                WindowSizeMs = definition.Window?.SizeMs ?? 0,
             };
             foreach (var column in definition.Columns)
             {
@@ -202,6 +206,8 @@ public sealed class CatalogStore
                 Tiering = new Tiering.StreamTiering(Tiered, LocalRetentionMs, LocalRetentionBytes),
                 Headers = [.. HeaderColumns.Select((column, i) => new HeaderColumn(column,
                     i < HeaderKeys.Count ? HeaderKeys[i] : null))],
+                Window = WindowType is null ? null
+                    : new TableWindow(Enum.Parse<WindowKind>(WindowType, ignoreCase: true), WindowSizeMs),
             };
         }
     }

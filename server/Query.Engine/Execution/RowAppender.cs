@@ -137,6 +137,16 @@ public sealed class RowAppender : IDisposable
         RowCount++;
     }
 
+    /// <summary>Adds a tombstone for the key of <paramref name="row"/> (a full-width row; only its key columns, and a
+    /// windowed table's window bounds, are read).</summary>
+    internal void AddTombstoneForRow(ReadOnlySpan<Cell> row)
+    {
+        if (KeyEncoding.Encode(_stream, row) is { } key)
+            AddTombstone(key);
+        else
+            CheckKeyed(hasKey: false);
+    }
+
     private static long TimestampOf(ReadOnlySpan<Cell> row, StreamDefinition definition)
     {
         if (definition.TimestampColumn < 0 || row[definition.TimestampColumn].IsNull)

@@ -70,7 +70,7 @@ internal sealed partial class PersistentQuery
     }
 
     private void AppendStateChanges(LogTransaction transaction,
-        Execution.Operators.ContinuousAggregateOperator aggregate)
+        Execution.Operators.IContinuousAggregate aggregate)
     {
         var tableRows = _hooks!.TableChanges;
         if (!aggregate.HasChanges && tableRows?.HasChanges != true)

@@ -84,6 +84,10 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
     /// <summary>Rows skipped because an expression failed on them (committed count plus pending).</summary>
     public long RowsSkipped => (_committed?.RowsSkipped ?? 0) + Interlocked.Read(ref _pendingSkipped);
 
+    /// <summary>Records a windowed aggregate dropped because their windows had closed (kept across restarts).
+    /// </summary>
+    public long LateRecordsDropped => _hooks?.Aggregate?.LateRecordsDropped ?? 0;
+
     /// <summary>The last skipped rows' descriptions, newest last.</summary>
     public IReadOnlyList<string> RecentErrors
     {

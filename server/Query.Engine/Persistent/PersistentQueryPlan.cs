@@ -61,8 +61,6 @@ internal sealed class PersistentQueryPlan
             throw SqlException.FeatureNotSupported("UNION / INTERSECT / EXCEPT and nested queries", position);
         if (query.Limit is not null)
             throw SqlException.FeatureNotSupported("LIMIT in a persistent query", query.Limit.Span.Start + 1);
-        if (query.Emit == Ast.EmitKind.Final)
-            throw SqlException.FeatureNotSupported("EMIT FINAL (it needs a windowed aggregation)", position);
         if (select.PartitionBy.Count > 1)
             throw SqlException.FeatureNotSupported("PARTITION BY more than one expression",
                 select.PartitionBy[1].Span.Start + 1);
@@ -85,7 +83,11 @@ internal sealed class PersistentQueryPlan
         var rowTime = hidden.IndexOf(RowTimeColumn) is var r and >= 0 ? visible + r : -1;
         var partitionKey = hidden.IndexOf(PartitionKeyColumn) is var k and >= 0 ? visible + k : -1;
         return new PersistentQueryPlan(bound, new CompiledQuery(bound, engine.TimeProvider), visible, rowTime,
-            partitionKey, partitionKeyName, isAggregate);
+            partitionKey, partitionKeyName, isAggregate)
+        {
+            Window = select.Window is null ? null
+                : new WindowedSinkColumns(Windows.WindowSpec.From(select.Window).TableWindow, hidden, visible),
+        };
     }
 
     /// <summary>
@@ -107,6 +109,8 @@ internal sealed class PersistentQueryPlan
                 Ast.EquatableArray.Of(rowTimeExpression), Distinct: false, Star: false, Over: null);
         hidden.Add(RowTimeColumn);
         items.Add(new Ast.SingleColumn(rowTimeExpression, Ast.Identifier.Unquoted(RowTimeColumn)));
+        if (select.Window is not null)
+            WindowedSinkColumns.AddHidden(select.Window, items, hidden);
         if (select.PartitionBy.Count == 1)
         {
             hidden.Add(PartitionKeyColumn);
@@ -126,12 +130,16 @@ internal sealed class PersistentQueryPlan
                 Items = Ast.EquatableArray.From(items),
                 PartitionBy = Ast.EquatableArray<Ast.Expr>.Empty,
             },
-            Emit = Ast.EmitKind.Changes,
+            Emit = query.Emit == Ast.EmitKind.Final ? Ast.EmitKind.Final : Ast.EmitKind.Changes,
         };
         var planner = new SelectPlanner(name => engine.GetStream(EngineSession.SourceName(name), name.Span.Start + 1),
             new ParameterTypes(), null);
         return (planner.Plan(rewritten), hidden);
     }
+
+    /// <summary>Where a windowed aggregate's window bounds and retraction flag are in the output; null without
+    /// WINDOW.</summary>
+    public WindowedSinkColumns? Window { get; private init; }
 
     /// <summary>
     /// ksqlDB's names for unnamed expressions of a persistent query: a column keeps its name, a struct field its

@@ -18,19 +18,27 @@ internal sealed class SinkWriter
     private readonly int[] _sources;
     private readonly int _rowTime;
     private readonly Cell[] _row;
+    private readonly int _retraction;
 
-    private SinkWriter(int[] sources, int rowTime)
+    private SinkWriter(int[] sources, int rowTime, int retraction = -1)
     {
         _sources = sources;
         _rowTime = rowTime;
+        _retraction = retraction;
         _row = new Cell[sources.Length];
     }
 
-    /// <summary>Adds one output row to <paramref name="appender"/> as a sink row.</summary>
+    /// <summary>Adds one output row to <paramref name="appender"/> as a sink row (a retracted session: a tombstone
+    /// for its key).</summary>
     public void Write(RowAppender appender, Cell[] output)
     {
         for (var i = 0; i < _sources.Length; i++)
             _row[i] = output[_sources[i]];
+        if (_retraction >= 0 && output[_retraction] is { IsNull: false, Bits: not 0 })
+        {
+            appender.AddTombstoneForRow(_row);
+            return;
+        }
         long? time = _rowTime >= 0 && !output[_rowTime].IsNull ? output[_rowTime].Bits : null;
         appender.Add(_row, time);
     }
@@ -71,8 +79,32 @@ internal sealed class SinkWriter
             columns.Add(column);
             sources.Add(i == selectedKey ? plan.PartitionKeyIndex : i);
         }
+        if (plan.Window is { } window)
+            InsertWindowColumns(plan, window, columns, sources);
         CheckUniqueNames(columns);
         return (columns, key, [.. sources]);
+    }
+
+    /// <summary>A windowed table's WINDOWSTART and WINDOWEND: key columns, right after the GROUP BY key (where
+    /// ksqlDB shows them).</summary>
+    private static void InsertWindowColumns(PersistentQueryPlan plan, WindowedSinkColumns window,
+        List<ColumnInfo> columns, List<int> sources)
+    {
+        var at = columns.Count;
+        if (plan.Bound.Root is Planning.Logical.LogicalProject project)
+        {
+            for (var i = 0; i < plan.VisibleColumns; i++)
+            {
+                if (project.Expressions[i] is BoundColumn { Ordinal: 0 })
+                {
+                    at = i + 1;
+                    break;
+                }
+            }
+        }
+        columns.InsertRange(at, [new ColumnInfo(StreamDefinition.WindowStartName, SqlType.BigInt),
+            new ColumnInfo(StreamDefinition.WindowEndName, SqlType.BigInt)]);
+        sources.InsertRange(at, [window.StartIndex, window.EndIndex]);
     }
 
     private static bool ReservedName(string name) =>
@@ -92,7 +124,7 @@ internal sealed class SinkWriter
 
     /// <summary>A writer for a sink whose columns <see cref="NewStreamShape"/> computed.</summary>
     public static SinkWriter ForNewStream(PersistentQueryPlan plan) =>
-        new(NewStreamShape(plan).Sources, plan.RowTimeIndex);
+        new(NewStreamShape(plan).Sources, plan.RowTimeIndex, plan.Window?.RetractionIndex ?? -1);
 
     /// <summary>
     /// A writer into an existing stream (INSERT INTO ... SELECT): every sink column needs an output column of the

@@ -18,7 +18,7 @@ namespace Query.Engine.Execution.Operators;
 /// once per commit, not once per input batch (ksqlDB's record cache does the same): see
 /// ContinuousAggregateOperator.Coalescing.cs.</para>
 /// </summary>
-public sealed partial class ContinuousAggregateOperator : RowOperator
+public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuousAggregate
 {
     private readonly RecordOperator _input;
     private readonly Action<RecordCursor, Cell[]> _inputs;
@@ -249,6 +249,9 @@ public sealed partial class ContinuousAggregateOperator : RowOperator
 
     /// <summary>Whether groups changed since the last <see cref="WriteChanges"/>.</summary>
     public bool HasChanges => _changedSinceCommit.Count > 0;
+
+    /// <summary>Always 0: without windows no record is late.</summary>
+    public long LateRecordsDropped => 0;
 
     /// <summary>Restores one group from a state changelog entry (written by <see cref="WriteChanges"/>).</summary>
     public void Restore(ReadOnlySpan<byte> key, ReadOnlySpan<byte> state)

@@ -35,8 +35,9 @@ public sealed class ContinuousQueryHooks
     /// <summary>The current row per key of a table source that the query aggregates, once built.</summary>
     public TableChangeTracker? TableChanges { get; internal set; }
 
-    /// <summary>The query's continuous aggregate, once built (CREATE TABLE AS SELECT ... GROUP BY).</summary>
-    public ContinuousAggregateOperator? Aggregate { get; internal set; }
+    /// <summary>The query's continuous aggregate, windowed or not, once built (CREATE TABLE AS SELECT ... GROUP BY).
+    /// </summary>
+    public IContinuousAggregate? Aggregate { get; internal set; }
 
     /// <summary>
     /// Whether <paramref name="exception"/> comes from one row's data (22xxx, arithmetic), so that the row is

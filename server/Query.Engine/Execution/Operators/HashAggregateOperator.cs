@@ -13,7 +13,9 @@ namespace Query.Engine.Execution.Operators;
 /// </summary>
 public sealed class HashAggregateOperator : RowOperator
 {
-    private readonly RecordOperator _input;
+    private readonly RecordOperator? _input;
+    private readonly RowOperator? _rowInput;
+    private readonly Action<CellRow, Cell[]>? _rowInputs;
     private readonly Action<RecordCursor, Cell[]> _inputs;
     private readonly BoundAggregate[] _aggregates;
     private readonly int _keyCount;
@@ -25,7 +27,17 @@ public sealed class HashAggregateOperator : RowOperator
     private bool _consumed;
     private int _nextGroup;
 
-    public HashAggregateOperator(RecordOperator input, Action<RecordCursor, Cell[]> inputs, SqlTypeKind[] keyKinds,
+    /// <summary>GROUP BY over computed rows (a join's): the same grouping, fed from rows instead of records.
+    /// </summary>
+    public HashAggregateOperator(RowOperator input, Action<CellRow, Cell[]> inputs, SqlTypeKind[] keyKinds,
+        BoundAggregate[] aggregates, BatchLimits limits, Limits.QueryMemoryBudget budget)
+        : this((RecordOperator?)null, (_, _) => { }, keyKinds, aggregates, limits, budget)
+    {
+        _rowInput = input;
+        _rowInputs = inputs;
+    }
+
+    public HashAggregateOperator(RecordOperator? input, Action<RecordCursor, Cell[]> inputs, SqlTypeKind[] keyKinds,
         BoundAggregate[] aggregates, BatchLimits limits, Limits.QueryMemoryBudget budget)
     {
         _budget = budget;
@@ -54,7 +66,9 @@ public sealed class HashAggregateOperator : RowOperator
     private async ValueTask ConsumeAsync(CancellationToken cancellationToken)
     {
         var scratch = new Cell[_keyCount + _aggregates.Length];
-        while (await _input.NextAsync(cancellationToken) is { } batch)
+        if (_rowInput is not null)
+            await ConsumeRowsAsync(scratch, cancellationToken);
+        while (_input is not null && await _input.NextAsync(cancellationToken) is { } batch)
         {
             if (cancellationToken.IsCancellationRequested)
                 throw SqlException.Canceled();
@@ -65,22 +79,43 @@ public sealed class HashAggregateOperator : RowOperator
             GroupOf(scratch);
     }
 
+    private async ValueTask ConsumeRowsAsync(Cell[] scratch, CancellationToken cancellationToken)
+    {
+        var row = new CellRow([]);
+        while (await _rowInput!.NextAsync(cancellationToken) is { } batch)
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                    throw SqlException.Canceled();
+                row.Cells = batch.Rows[i];
+                _rowInputs!(row, scratch);
+                Fold(scratch);
+            }
+        }
+    }
+
     private void Accumulate(RecordBatch batch, Cell[] scratch, CancellationToken cancellationToken)
     {
-        var width = _aggregates.Length;
         for (var i = 0; i < batch.Count; i++)
         {
             if (cancellationToken.IsCancellationRequested)
                 throw SqlException.Canceled();
             _inputs(batch.Select(i), scratch);
-            var first = GroupOf(scratch) * width;
-            for (var a = 0; a < width; a++)
-            {
-                _accumulators[first + a].Add(scratch[_keyCount + a]);
-                // Aggregates that keep their inputs grow with every row, not only with every group.
-                if (_keepsValues[a])
-                    _budget.Charge(Limits.QueryMemoryBudget.EstimateCell(scratch[_keyCount + a]));
-            }
+            Fold(scratch);
+        }
+    }
+
+    private void Fold(Cell[] scratch)
+    {
+        var width = _aggregates.Length;
+        var first = GroupOf(scratch) * width;
+        for (var a = 0; a < width; a++)
+        {
+            _accumulators[first + a].Add(scratch[_keyCount + a]);
+            // Aggregates that keep their inputs grow with every row, not only with every group.
+            if (_keepsValues[a])
+                _budget.Charge(Limits.QueryMemoryBudget.EstimateCell(scratch[_keyCount + a]));
         }
     }
 
@@ -121,7 +156,8 @@ public sealed class HashAggregateOperator : RowOperator
 
     public override void Dispose()
     {
-        _input.Dispose();
+        _input?.Dispose();
+        _rowInput?.Dispose();
         base.Dispose();
     }
 }

@@ -12,4 +12,8 @@ public sealed record OperatorContext(ScanStatistics Statistics, bool ReplayFromE
     /// <summary>The execution's parameter values, for a plan compiled once with parameters in it (a prepared key
     /// lookup: see <see cref="Planning.LookupTemplate"/>).</summary>
     public IReadOnlyList<object?> Parameters { get; init; } = [];
+
+    /// <summary>Most bytes the build side of one join may hold (<see cref="EngineOptions.JoinBuildMaxBytes"/>).
+    /// </summary>
+    public long JoinBuildMaxBytes { get; init; } = long.MaxValue;
 }

@@ -22,6 +22,36 @@ public sealed record BoundQuery(LogicalPlan Root, EquatableArray<ColumnInfo> Col
         _ => null,
     };
 
+    /// <summary>Every stream or table the query reads (a join reads several).</summary>
+    public IReadOnlyList<StreamRuntime> Sources
+    {
+        get
+        {
+            var sources = new List<StreamRuntime>();
+            void Walk(LogicalPlan? node)
+            {
+                switch (new ScanFinder().Visit(node!))
+                {
+                    case LogicalJoin join:
+                        Walk(join.Left);
+                        Walk(join.Right);
+                        break;
+                    case LogicalScan scan:
+                        sources.Add(scan.Source);
+                        break;
+                    case LogicalTableScan table:
+                        sources.Add(table.Source);
+                        break;
+                    case LogicalKeyLookup lookup:
+                        sources.Add(lookup.Source);
+                        break;
+                }
+            }
+            Walk(Root);
+            return sources;
+        }
+    }
+
     /// <summary>Whether the query reads a handful of rows (no FROM, or key lookups): its expressions are then
     /// interpreted rather than compiled, which would cost more than the run.</summary>
     public bool ReadsFewRows => new ScanFinder().Visit(Root) is null or LogicalKeyLookup;
@@ -42,11 +72,17 @@ public sealed record BoundQuery(LogicalPlan Root, EquatableArray<ColumnInfo> Col
 
         public override LogicalPlan? VisitAggregate(LogicalAggregate aggregate) => Visit(aggregate.Input);
 
+        public override LogicalPlan? VisitWindowedAggregate(LogicalWindowedAggregate aggregate) =>
+            Visit(aggregate.Input);
+
         public override LogicalPlan? VisitSort(LogicalSort sort) => Visit(sort.Input);
 
         public override LogicalPlan? VisitLimit(LogicalLimit limit) => Visit(limit.Input);
 
         public override LogicalPlan? VisitTableFunction(LogicalTableFunction tableFunction) =>
             Visit(tableFunction.Input);
+
+        // A join reads several relations: the scan finder stops at it (Sources walks both sides).
+        public override LogicalPlan? VisitJoin(LogicalJoin join) => join;
     }
 }
