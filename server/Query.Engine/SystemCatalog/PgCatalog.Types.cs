@@ -63,7 +63,7 @@ public static partial class PgCatalog
     {
         foreach (var (oid, name, arguments, result, aggregate) in Functions())
         {
-            var argumentTypes = arguments.Length == 0 ? [] : arguments.Split(',').Select(ArgumentOid).ToArray();
+            int[] argumentTypes = arguments.Length == 0 ? [] : [.. SplitArguments(arguments).Select(ArgumentOid)];
             yield return
             [
                 oid, name, CatalogSnapshot.PgCatalogNamespace, CatalogSnapshot.OwnerOid, 12, 1.0, 0.0, 0, "-",
@@ -73,18 +73,36 @@ public static partial class PgCatalog
         }
     }
 
+    /// <summary>The OID of a signature's type: a scalar by name, an array of one, else (generic T, MAP, STRUCT,
+    /// DECIMAL(p, s)) PostgreSQL's <c>text</c>, as the signature has no single PostgreSQL type.</summary>
     private static int ArgumentOid(string text)
     {
         var trimmed = text.Trim();
-        try
+        if (trimmed.Length == 0)
+            return PgTypes.Void;
+        if (trimmed.StartsWith("array<", StringComparison.Ordinal) && trimmed.EndsWith('>')
+            && SqlTypeParser.ScalarByName(trimmed[6..^1]) is { } element)
+            return PgTypes.OidOf(new ArrayType(element));
+        return SqlTypeParser.ScalarByName(trimmed) is { } scalar ? PgTypes.OidOf(scalar) : PgTypes.Text;
+    }
+
+    /// <summary>Splits a signature's arguments at the commas outside brackets.</summary>
+    private static List<string> SplitArguments(string arguments)
+    {
+        var parts = new List<string>();
+        var depth = 0;
+        var start = 0;
+        for (var i = 0; i < arguments.Length; i++)
         {
-            return trimmed.Length == 0 ? PgTypes.Void : PgTypes.OidOf(SqlTypeParser.Parse(trimmed));
+            depth += arguments[i] switch { '<' or '(' => 1, '>' or ')' => -1, _ => 0 };
+            if (arguments[i] == ',' && depth == 0)
+            {
+                parts.Add(arguments[start..i]);
+                start = i + 1;
+            }
         }
-        catch (Errors.SqlException)
-        {
-            // Generic signatures (T, ARRAY<T>, ...) have no single type: PostgreSQL's anyelement is shown as text.
-            return PgTypes.Text;
-        }
+        parts.Add(arguments[start..]);
+        return parts;
     }
 
     private static readonly SystemRelation TypeRelation = new("pg_catalog", "pg_type", 1247, 'r',
