@@ -110,6 +110,7 @@ internal sealed class PersistentQueryRegistry : IAsyncDisposable
             {
                 Partitions = 1,
                 MaxRecordBytes = 16 << 20,
+                SegmentMaxBytes = 32 << 20,   // small enough that a snapshot lets the history before it go
             });
         }
         var offsets = new Dictionary<int, long>(starts.Count);

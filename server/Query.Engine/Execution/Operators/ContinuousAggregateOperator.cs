@@ -249,6 +249,21 @@ public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuo
         _changedSinceCommit.Clear();
     }
 
+    /// <summary>Hands every group to <paramref name="write"/> as <see cref="WriteChanges"/> does (a snapshot).
+    /// </summary>
+    public void WriteAll(Action<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>> write)
+    {
+        for (var group = 0; group < _groups.Count; group++)
+        {
+            if (!_dirty[group])
+            {
+                _dirty[group] = true;
+                _changedSinceCommit.Add(group);
+            }
+        }
+        WriteChanges(write);
+    }
+
     /// <summary>Whether groups changed since the last <see cref="WriteChanges"/>.</summary>
     public bool HasChanges => _changedSinceCommit.Count > 0;
 

@@ -62,7 +62,7 @@ public sealed record BoundQuery(LogicalPlan Root, EquatableArray<ColumnInfo> Col
 
     /// <summary>Whether the query reads a handful of rows (no FROM, or key lookups): its expressions are then
     /// interpreted rather than compiled, which would cost more than the run.</summary>
-    public bool ReadsFewRows => new ScanFinder().Visit(Root) is null or LogicalKeyLookup;
+    public bool ReadsFewRows => new ScanFinder().Visit(Root) is null or LogicalKeyLookup or LogicalSystemScan;
 
     private sealed class ScanFinder : LogicalPlanVisitor<LogicalPlan?>
     {
@@ -71,6 +71,8 @@ public sealed record BoundQuery(LogicalPlan Root, EquatableArray<ColumnInfo> Col
         public override LogicalPlan? VisitScan(LogicalScan scan) => scan;
 
         public override LogicalPlan? VisitTableScan(LogicalTableScan scan) => scan;
+
+        public override LogicalPlan? VisitSystemScan(LogicalSystemScan scan) => scan;
 
         public override LogicalPlan? VisitKeyLookup(LogicalKeyLookup lookup) => lookup;
 
