@@ -65,6 +65,9 @@ public sealed class ServerSettings
     /// <summary>Memory all tables' state (latest row per key) may hold together (53200 past it).</summary>
     public long StateMemoryBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
+    /// <summary>State log records since the last snapshot before a persistent aggregate writes a new one.</summary>
+    public int PersistentSnapshotMinRecords { get; set; } = 10_000;
+
     /// <summary>The cold tier's root folder (Parquet files); empty means <c>&lt;DataDirectory&gt;/cold</c>.</summary>
     public string ColdRoot { get; set; } = "";
 
@@ -93,6 +96,8 @@ public sealed class ServerSettings
         JoinBuildMaxBytes = JoinBuildMaxBytes,
         QueryScanWorkers = (int)AtLeast(QueryScanWorkers, 1, nameof(QueryScanWorkers)),
         StateMemoryBytes = StateMemoryBytes,
+        PersistentSnapshotMinRecords =
+            (int)AtLeast(PersistentSnapshotMinRecords, 1, nameof(PersistentSnapshotMinRecords)),
         ColdStore = new Tiering.ColdStore(ColdRoot.Length > 0 ? ColdRoot : Path.Combine(DataDirectory, "cold")),
         Tiering = new Engine.Tiering.TieringDefaults
         {
@@ -126,6 +131,7 @@ public sealed class ServerSettings
         ["--join-build-max-bytes"] = nameof(JoinBuildMaxBytes),
         ["--query-scan-workers"] = nameof(QueryScanWorkers),
         ["--state-memory-bytes"] = nameof(StateMemoryBytes),
+        ["--persistent-snapshot-min-records"] = nameof(PersistentSnapshotMinRecords),
         ["--max-unauthenticated-message-bytes"] = nameof(MaxUnauthenticatedMessageBytes),
         ["--max-unauthenticated-connections"] = nameof(MaxUnauthenticatedConnections),
         ["--authentication-timeout-seconds"] = nameof(AuthenticationTimeoutSeconds),

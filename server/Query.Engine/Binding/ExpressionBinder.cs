@@ -211,9 +211,9 @@ public sealed partial class ExpressionBinder
     {
         _scope.CheckQualifier(column.Qualifier?.Value, position);
         var name = column.PseudoColumn == Ast.PseudoColumn.WindowStart ? "WINDOWSTART" : "WINDOWEND";
-        var index = _scope.IndexOf(name);
+        var index = _scope.IndexOf(name.ToLowerInvariant());
         if (index < 0)
-            index = _scope.IndexOf(name.ToLowerInvariant());
+            index = _scope.IndexOf(name);
         if (index >= 0)
             return new BoundColumn(index, _scope.Columns[index].Name, _scope.Columns[index].Type);
         throw new SqlException(SqlState.GroupingError, $"Window bounds column {name} can only be used in the SELECT "
