@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Runtime.CompilerServices;
 using Antlr4.Runtime;
 using Antlr4.Runtime.Tree;
@@ -73,21 +72,8 @@ internal sealed partial class AstBuilder
             QUOTED_IDENTIFIER => QuotedIdentifier(Unquote(text, '"'), span),
             BACKQUOTED_IDENTIFIER => QuotedIdentifier(Unquote(text, '`'), span),
             // IDENTIFIER or a non-reserved keyword.
-            _ => new Identifier(UpperInvariant(text), text, Quoted: false) { Span = span },
+            _ => new Identifier(Identifier.Fold(text), text, Quoted: false) { Span = span },
         };
-    }
-
-    /// <summary>
-    /// <see cref="string.ToUpperInvariant"/> with an ASCII fast path: with invariant globalization the runtime
-    /// maps each character through the Unicode tables, and unquoted identifiers are nearly always ASCII.
-    /// </summary>
-    private static string UpperInvariant(string text)
-    {
-        if (!Ascii.IsValid(text))
-            return text.ToUpperInvariant();
-        if (text.AsSpan().IndexOfAnyInRange('a', 'z') < 0)
-            return text;
-        return string.Create(text.Length, text, static (upper, source) => Ascii.ToUpper(source, upper, out _));
     }
 
     private static Identifier QuotedIdentifier(string value, TextSpan span) =>
@@ -124,7 +110,7 @@ internal sealed partial class AstBuilder
         }
         var name = Build<QualifiedName>(qualified);
         // pg_catalog.int4 is int4; other schemas name user types, which keep their full name.
-        if (name.Parts.Count == 2 && name.Parts[0].Value == "PG_CATALOG")
+        if (name.Parts.Count == 2 && name.Parts[0].Value == "pg_catalog")
             return SqlTypeNames.Normalize(name.Parts[1].Value);
         if (name.Parts.Count == 1)
             return name.Parts[0].Quoted ? name.Parts[0].Value : SqlTypeNames.Normalize(name.Parts[0].Value);

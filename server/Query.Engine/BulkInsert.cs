@@ -35,7 +35,7 @@ public sealed partial class BulkInsert : IAsyncDisposable
             {
                 var index = definition.IndexOf(columns[i]);
                 if (index < 0)
-                    index = definition.IndexOf(columns[i].ToUpperInvariant());
+                    index = definition.IndexOf(Grammar.Ast.Identifier.Fold(columns[i]));
                 _targets[i] = index >= 0 ? index : throw SqlException.UndefinedColumn(columns[i]);
             }
         }

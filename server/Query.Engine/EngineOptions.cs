@@ -32,6 +32,13 @@ public sealed record EngineOptions
     public long QueryMemoryBytes { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>
+    /// Memory the build side of one join of a pull query may hold (its right input's rows and hash table; setting
+    /// <c>join_build_max_bytes</c>): past it the query fails with 53200 and the server goes on. The build side is
+    /// also charged to <see cref="QueryMemoryBytes"/>. 128 MiB by default.
+    /// </summary>
+    public long JoinBuildMaxBytes { get; init; } = 128L * 1024 * 1024;
+
+    /// <summary>
     /// Memory every state store together may hold (setting <c>state_memory_bytes</c>): tables' latest row per key
     /// and persistent aggregates. Past it the write to state fails with 53200 naming this setting; the server goes
     /// on. 2 GiB by default.
@@ -72,6 +79,18 @@ public sealed record EngineOptions
     }
 
     /// <summary>
+    /// Threads one pull query's GROUP BY (or aggregate) over a stream may use: each scans and aggregates its own share
+    /// of the partitions, and the partial groups are merged at the end (same rows, same order as one thread).
+    /// Default: the processor count, at most 4; 1 turns it off.
+    /// </summary>
+    public int QueryScanWorkers
+    {
+        get => _queryScanWorkers;
+        init => _queryScanWorkers = value >= 1 ? value
+            : throw new ArgumentOutOfRangeException(nameof(QueryScanWorkers));
+    }
+
+    /// <summary>
     /// A persistent query commits (output rows, state changes and consumed offsets, in one storage transaction) at
     /// least this often while input keeps arriving, and at once whenever it has caught up with its source.
     /// </summary>
@@ -79,6 +98,22 @@ public sealed record EngineOptions
 
     /// <summary>A persistent query also commits once this many input records are pending (a bounded commit).</summary>
     public int PersistentCommitMaxRecords { get; init; } = 100_000;
+
+    /// <summary>
+    /// An aggregate query (CREATE TABLE AS SELECT ... GROUP BY) commits at least this often while it is behind its
+    /// source, and at once whenever it has caught up. Longer than <see cref="PersistentCommitIntervalMs"/> because
+    /// a commit writes each changed group once: over a backlog, a longer window writes far fewer rows (100 k keys:
+    /// 100 ms of input at 1 M events/s changes 63 k groups, a second's changes 100 k), while a query that keeps up
+    /// still commits as soon as it has read everything.
+    /// </summary>
+    public int PersistentAggregateCommitIntervalMs { get; init; } = 1000;
+
+    /// <summary>
+    /// An aggregate query also commits once this many input records are pending. Its commit holds one row per
+    /// changed group (bounded by <see cref="PersistentStateBytes"/>), not per record, so this bound is about the
+    /// input a crash makes it read again.
+    /// </summary>
+    public int PersistentAggregateCommitMaxRecords { get; init; } = 5_000_000;
 
     /// <summary>
     /// Memory one persistent or push aggregate may hold for its groups; past it the query fails (ERROR in SHOW
@@ -104,6 +139,13 @@ public sealed record EngineOptions
     /// <summary>Whether persistent queries in the catalog start when the engine opens (tools may say no).</summary>
     public bool StartPersistentQueries { get; init; } = true;
 
+    /// <summary>
+    /// A pull aggregation takes a second worker only for at least this many records per worker (below it, the
+    /// thread hop and the merge cost more than the second core saves).
+    /// </summary>
+    public long QueryScanWorkerMinRecords { get; init; } = 100_000;
+
+    private readonly int _queryScanWorkers = Math.Clamp(Environment.ProcessorCount, 1, 4);
     private readonly int _batchRows = 1024;
     private readonly int _batchBytes = 1 << 20;
 }

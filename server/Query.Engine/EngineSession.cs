@@ -127,7 +127,7 @@ public sealed partial class EngineSession
     /// </summary>
     public BulkInsert BeginBulkInsert(string stream, IReadOnlyList<string>? columns = null) =>
         Translate(() => new BulkInsert(
-            Engine.TryGetStream(stream, out var exact) ? exact : Engine.GetStream(stream.ToUpperInvariant(), null),
+            Engine.TryGetStream(stream, out var exact) ? exact : Engine.GetStream(Ast.Identifier.Fold(stream), null),
             columns));
 
     private IReadOnlyList<ColumnInfo> Describe(Ast.Statement statement, ParameterTypes parameters) => statement switch
@@ -143,7 +143,10 @@ public sealed partial class EngineSession
         IReadOnlyList<object?>? values)
     {
         var planner = new SelectPlanner(name => Engine.GetStream(SourceName(name), name.Span.Start + 1), parameters,
-            values);
+            values)
+        {
+            SystemCatalog = CatalogSnapshot,
+        };
         return planner.Plan(query);
     }
 

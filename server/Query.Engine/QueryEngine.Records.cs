@@ -6,7 +6,11 @@ using Query.Storage.Reading;
 namespace Query.Engine;
 
 /// <summary>One record of a log as a producer writes it or a consumer reads it (key and value undecoded).</summary>
-public sealed record RawRecord(int Partition, long Offset, long TimestampMs, byte[]? Key, byte[] Value);
+public sealed record RawRecord(int Partition, long Offset, long TimestampMs, byte[]? Key, byte[] Value)
+{
+    /// <summary>A tombstone: the record's value is null (not empty).</summary>
+    public bool ValueIsNull { get; init; }
+}
 
 /// <summary>
 /// Records as a Kafka producer and consumer see them: bytes in a stream's key and value formats, bypassing SQL.
@@ -52,7 +56,8 @@ public sealed partial class QueryEngine
             while (reader.TryRead(out var record))
             {
                 records.Add(new RawRecord(source.Partition, record.Offset, record.TimestampMs,
-                    record.HasKey ? record.Key.ToArray() : null, record.Value.ToArray()));
+                    record.HasKey ? record.Key.ToArray() : null, record.Value.ToArray())
+                { ValueIsNull = record.ValueIsNull });
             }
         }
         return records;

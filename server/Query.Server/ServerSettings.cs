@@ -56,6 +56,12 @@ public sealed class ServerSettings
     /// <summary>Memory one pull query may hold for groups, sorted rows and distinct values (53200 past it).</summary>
     public long QueryMemoryBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>Memory the build side of one join of a pull query may hold (53200 past it).</summary>
+    public long JoinBuildMaxBytes { get; set; } = 128L * 1024 * 1024;
+
+    /// <summary>Threads one pull GROUP BY over a stream may scan its partitions with (1: one thread).</summary>
+    public int QueryScanWorkers { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
     /// <summary>Memory all tables' state (latest row per key) may hold together (53200 past it).</summary>
     public long StateMemoryBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
@@ -87,6 +93,8 @@ public sealed class ServerSettings
         MaxValueBytes = MaxValueBytes,
         MaxInListItems = MaxInListItems,
         QueryMemoryBytes = QueryMemoryBytes,
+        JoinBuildMaxBytes = JoinBuildMaxBytes,
+        QueryScanWorkers = (int)AtLeast(QueryScanWorkers, 1, nameof(QueryScanWorkers)),
         StateMemoryBytes = StateMemoryBytes,
         PersistentSnapshotMinRecords =
             (int)AtLeast(PersistentSnapshotMinRecords, 1, nameof(PersistentSnapshotMinRecords)),
@@ -120,6 +128,8 @@ public sealed class ServerSettings
         ["--max-value-bytes"] = nameof(MaxValueBytes),
         ["--max-in-list-items"] = nameof(MaxInListItems),
         ["--query-memory-bytes"] = nameof(QueryMemoryBytes),
+        ["--join-build-max-bytes"] = nameof(JoinBuildMaxBytes),
+        ["--query-scan-workers"] = nameof(QueryScanWorkers),
         ["--state-memory-bytes"] = nameof(StateMemoryBytes),
         ["--persistent-snapshot-min-records"] = nameof(PersistentSnapshotMinRecords),
         ["--max-unauthenticated-message-bytes"] = nameof(MaxUnauthenticatedMessageBytes),

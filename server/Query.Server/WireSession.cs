@@ -43,11 +43,8 @@ internal sealed class WireSession : IPgSession
         {
             var columns = new List<PgColumn>(stream.Columns.Count);
             foreach (var column in stream.Columns)
-            {
-                var pgColumn = PgTypeMapping.ToPgColumn(column);
-                columns.Add(pgColumn with { Name = PostgresSpelling(pgColumn.Name) });
-            }
-            relations.Add(new PgRelation(PostgresSpelling(stream.Name), "stream", columns));
+                columns.Add(PgTypeMapping.ToPgColumn(column));
+            relations.Add(new PgRelation(stream.Name, "stream", columns));
         }
         return relations;
     }
@@ -56,7 +53,7 @@ internal sealed class WireSession : IPgSession
     {
         try
         {
-            return new WireCopySink(_session.BeginBulkInsert(ResolveStreamName(relation), columns));
+            return new WireCopySink(_session.BeginBulkInsert(relation, columns));
         }
         catch (Exception ex) when (WireErrors.TryTranslate(ex, out var error))
         {
@@ -65,25 +62,4 @@ internal sealed class WireSession : IPgSession
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    /// <summary>
-    /// The engine folds unquoted names to upper case (ksqlDB); PostgreSQL clients fold them to lower case. So a
-    /// name the engine holds in upper case is shown to psql's catalog queries in lower case, and a name psql sends
-    /// (COPY orders) finds ORDERS. Names created quoted in mixed case are shown as they are.
-    /// </summary>
-    internal static string PostgresSpelling(string name) =>
-        name.Any(char.IsLower) ? name : name.ToLowerInvariant();
-
-    private string ResolveStreamName(string name)
-    {
-        string? folded = null;
-        foreach (var stream in _engine.ListStreams())
-        {
-            if (stream.Name == name)
-                return name;
-            if (string.Equals(stream.Name, name.ToUpperInvariant(), StringComparison.Ordinal))
-                folded = stream.Name;
-        }
-        return folded ?? name;
-    }
 }

@@ -4,7 +4,11 @@ using Query.Engine.Catalog;
 namespace Query.Conformance;
 
 /// <summary>One record of a topic in QTT notation: key and value as JSON, and the record time.</summary>
-public readonly record struct TopicRecord(JsonElement Key, JsonElement Value, long Timestamp);
+public readonly record struct TopicRecord(JsonElement Key, JsonElement Value, long Timestamp)
+{
+    /// <summary>A windowed topic's window (start, end), read from the record key; null otherwise.</summary>
+    public (long Start, long End)? Window { get; init; }
+}
 
 /// <summary>
 /// What a case runs against: the engine in process, or a server over the PostgreSQL wire. A target runs the

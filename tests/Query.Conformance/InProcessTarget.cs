@@ -43,11 +43,11 @@ public sealed class InProcessTarget : ICaseTarget
 
     public Task<List<TopicRecord>?> ReadTopicAsync(string topic)
     {
-        var stream = _engine.ListStreams().FirstOrDefault(s => s.LogName == topic);
+        var stream = _engine.ListStreams().FirstOrDefault(s => IntendedDifferences.SameName(s.LogName, topic));
         if (stream is null)
             return Task.FromResult<List<TopicRecord>?>(null);
-        List<TopicRecord> records = [.. _engine.ReadRecords(topic).Select(r =>
-            new TopicRecord(RecordSerde.KeyJson(r.Key, stream), RecordSerde.ValueJson(r.Value, stream), r.TimestampMs))];
+        List<TopicRecord> records = [.. _engine.ReadRecords(stream.LogName).Select(r => RecordSerde.Read(r.Key,
+            r.ValueIsNull ? null : r.Value, r.TimestampMs, stream))];
         return Task.FromResult<List<TopicRecord>?>(records);
     }
 

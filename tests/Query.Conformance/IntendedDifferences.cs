@@ -32,6 +32,22 @@ public sealed class IntendedDifferences
     public string? ReasonFor(QttCase c) =>
         _reasons.TryGetValue((c.File, c.Name), out var reason) ? reason : null;
 
+    /// <summary>
+    /// Names are compared case-insensitively, an intended difference applied to every case: ksqlDB folds unquoted
+    /// names to upper case, we fold them to lower case as PostgreSQL does (a stream created as <c>out</c> has the
+    /// topic <c>OUTPUT</c> in ksqlDB and the log <c>out</c> here). Exact spelling wins when both exist.
+    /// </summary>
+    public static bool SameName(string actual, string? expected) =>
+        string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A result column name: case-insensitive, and ksqlDB's generated <c>KSQL_COL_n</c> matches whatever name we
+    /// give an unnamed expression there (PostgreSQL's <c>?column?</c>, a function's name), position by position.
+    /// </summary>
+    public static bool SameColumnName(string expected, string actual) =>
+        SameName(actual, expected)
+        || (expected.StartsWith("KSQL_COL_", StringComparison.Ordinal) && actual.Length > 0);
+
     public CaseOutcome Apply(CaseOutcome outcome) =>
         outcome.Verdict == Verdict.Fail && ReasonFor(outcome.Case) is { } reason
             ? outcome with { Verdict = Verdict.IntendedDifference, Category = reason }

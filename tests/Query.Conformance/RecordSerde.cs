@@ -114,6 +114,20 @@ public static class RecordSerde
         value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
 
     /// <summary>A record's key in QTT notation, by the stream's key format.</summary>
+    /// <summary>A record of a topic in QTT notation; a windowed topic's key is split into key and window.</summary>
+    public static TopicRecord Read(byte[]? key, byte[]? value, long timestampMs, StreamDefinition stream)
+    {
+        (long, long)? window = null;
+        if (key is not null && stream.Window is { } tableWindow
+            && Engine.Windows.WindowedKey.TrySplit(key, tableWindow, out var inner, out var start, out var end))
+        {
+            key = inner.ToArray();
+            window = (start, end);
+        }
+        var valueJson = value is null ? JsonCompare.Null : ValueJson(value, stream);
+        return new TopicRecord(KeyJson(key, stream), valueJson, timestampMs) { Window = window };
+    }
+
     public static JsonElement KeyJson(byte[]? key, StreamDefinition stream)
     {
         if (key is null)

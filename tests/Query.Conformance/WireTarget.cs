@@ -99,7 +99,7 @@ public sealed class WireTarget : ICaseTarget
 
     public async Task<List<TopicRecord>?> ReadTopicAsync(string topic)
     {
-        var stream = ListStreams().FirstOrDefault(s => s.LogName == topic);
+        var stream = ListStreams().FirstOrDefault(s => IntendedDifferences.SameName(s.LogName, topic));
         if (stream is null)
             return null;
         var select = new StringBuilder("SELECT ROWTIME");

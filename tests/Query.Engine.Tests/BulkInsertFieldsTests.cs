@@ -29,7 +29,7 @@ public sealed class BulkInsertFieldsTests : IAsyncLifetime
     [Fact]
     public async Task Text_fields_round_trip_with_nulls_and_empty_strings()
     {
-        await using (var insert = _db.Session.BeginBulkInsert("T", ["k", "i", "d", "ts", "s", "b", "f"]))
+        await using (var insert = _db.Session.BeginBulkInsert("t", ["k", "i", "d", "ts", "s", "b", "f"]))
         {
             AddText(insert, "a", "1", "1.005", "2024-01-01 00:00:00.25", "x", "\\x00ff", "2.5");
             AddText(insert, "b", null, null, "2024-01-02 00:00:00", "", null, "-1e3");
@@ -51,7 +51,7 @@ public sealed class BulkInsertFieldsTests : IAsyncLifetime
     [Fact]
     public async Task Typed_setters_store_what_the_text_path_stores()
     {
-        await using (var insert = _db.Session.BeginBulkInsert("T", ["k", "i", "ts", "s", "b", "f"]))
+        await using (var insert = _db.Session.BeginBulkInsert("t", ["k", "i", "ts", "s", "b", "f"]))
         {
             insert.BeginRow();
             insert.SetBytes(0, "typed"u8);
@@ -70,7 +70,7 @@ public sealed class BulkInsertFieldsTests : IAsyncLifetime
     [Fact]
     public async Task An_int_out_of_range_from_a_typed_setter_is_22003()
     {
-        await using var insert = _db.Session.BeginBulkInsert("T", ["k", "i"]);
+        await using var insert = _db.Session.BeginBulkInsert("t", ["k", "i"]);
         insert.BeginRow();
         var error = Assert.Throws<SqlException>(() => insert.SetInt64(1, 3_000_000_000L));
         Assert.Equal(SqlState.NumericValueOutOfRange, error.SqlState);
@@ -79,7 +79,7 @@ public sealed class BulkInsertFieldsTests : IAsyncLifetime
     [Fact]
     public async Task A_bad_value_names_its_line_and_column_and_nothing_is_written()
     {
-        await using (var insert = _db.Session.BeginBulkInsert("T", ["k", "i"]))
+        await using (var insert = _db.Session.BeginBulkInsert("t", ["k", "i"]))
         {
             AddText(insert, "a", "1");
             AddText(insert, "b", "2");
@@ -87,7 +87,7 @@ public sealed class BulkInsertFieldsTests : IAsyncLifetime
             insert.SetText(0, "c"u8);
             var error = Assert.Throws<SqlException>(() => insert.SetText(1, "seven"u8));
             Assert.Equal(SqlState.InvalidTextRepresentation, error.SqlState);
-            Assert.Equal("COPY T, line 3, column I", error.Detail);
+            Assert.Equal("COPY t, line 3, column i", error.Detail);
         }
         Assert.Equal(0L, (await _db.QueryAsync("SELECT COUNT(*) FROM t"))[0][0]);
     }
@@ -95,12 +95,12 @@ public sealed class BulkInsertFieldsTests : IAsyncLifetime
     [Fact]
     public async Task Invalid_utf8_in_a_string_is_rejected_with_22021()
     {
-        await using var insert = _db.Session.BeginBulkInsert("T", ["k", "s"]);
+        await using var insert = _db.Session.BeginBulkInsert("t", ["k", "s"]);
         AddText(insert, "a", "ok");
         insert.BeginRow();
         var error = Assert.Throws<SqlException>(() => insert.SetText(1, [0x61, 0xC3, 0x28]));
         Assert.Equal("22021", error.SqlState);
-        Assert.Equal("COPY T, line 2, column S", error.Detail);
+        Assert.Equal("COPY t, line 2, column s", error.Detail);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class BulkInsertFieldsTests : IAsyncLifetime
         var keys = new[] { "alpha", "beta", "gamma", "delta", "epsilon", "zeta" };
         foreach (var key in keys)
             await _db.ExecAsync($"INSERT INTO t (k, i, ts) VALUES ('{key}', 1, '1970-01-01 00:00:01')");
-        await using (var insert = _db.Session.BeginBulkInsert("T", ["k", "i", "d", "ts"]))
+        await using (var insert = _db.Session.BeginBulkInsert("t", ["k", "i", "d", "ts"]))
         {
             foreach (var key in keys)
                 AddText(insert, key, "2", null, "1970-01-01 00:00:01");
@@ -127,7 +127,7 @@ public sealed class BulkInsertFieldsTests : IAsyncLifetime
     [Fact]
     public async Task The_json_value_format_gets_the_same_rows()
     {
-        await using (var insert = _db.Session.BeginBulkInsert("J"))
+        await using (var insert = _db.Session.BeginBulkInsert("j"))
         {
             AddText(insert, "a", "1", "x");
             AddText(insert, "b", null, "");

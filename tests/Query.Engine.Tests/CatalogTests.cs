@@ -21,12 +21,12 @@ public sealed class CatalogTests : IAsyncLifetime
             """);
         Assert.Equal("CREATE STREAM", tag);
         var streams = await _db.QueryAsync("SHOW STREAMS");
-        Assert.Equal(["EVERYTHING", "EVERYTHING", "KAFKA", "JSON", 3], Assert.Single(streams));
+        Assert.Equal(["everything", "everything", "KAFKA", "JSON", 3], Assert.Single(streams));
         var columns = await _db.QueryAsync("DESCRIBE everything");
         Assert.Equal(14, columns.Count);
-        Assert.Equal(["ID", "BIGINT", "KEY"], columns[0]);
-        Assert.Equal(["M", "DECIMAL(10, 2)", null], columns[5]);
-        Assert.Equal(["ST", "STRUCT<`X` INTEGER, `NAME` STRING>", null], columns[13]);
+        Assert.Equal(["id", "BIGINT", "KEY"], columns[0]);
+        Assert.Equal(["m", "DECIMAL(10, 2)", null], columns[5]);
+        Assert.Equal(["st", "STRUCT<`x` INTEGER, `name` STRING>", null], columns[13]);
     }
 
     [Fact]
@@ -80,9 +80,9 @@ public sealed class CatalogTests : IAsyncLifetime
         Assert.Single(await _db.QueryAsync("SELECT * FROM a"));
         await _db.ExecAsync("DROP STREAM b DELETE TOPIC");
         var topics = await _db.QueryAsync("SHOW TOPICS");
-        Assert.DoesNotContain(topics, t => (string)t[0]! == "B");
+        Assert.DoesNotContain(topics, t => (string)t[0]! == "b");
         await _db.RestartAsync();
-        Assert.Equal(["A"], (await _db.QueryAsync("SHOW STREAMS")).Select(r => r[0]));
+        Assert.Equal(["a"], (await _db.QueryAsync("SHOW STREAMS")).Select(r => r[0]));
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class CatalogTests : IAsyncLifetime
     {
         await _db.ExecAsync("CREATE STREAM s (k STRING KEY, v DOUBLE)");
         var stream = Assert.Single(_db.Engine.ListStreams());
-        Assert.Equal("S", stream.Name);
+        Assert.Equal("s", stream.Name);
         Assert.Equal(SqlType.Double, stream.Columns[1].Type);
         Assert.Equal(0, stream.KeyColumn);
     }
@@ -133,7 +133,7 @@ public sealed class CatalogTests : IAsyncLifetime
     {
         await _db.ExecAsync("CREATE STREAM s (x INT)");
         Assert.Equal(SqlState.FeatureNotSupported,
-            (await _db.FailsAsync("SELECT * FROM s a JOIN s b ON a.x = b.x")).SqlState);
+            (await _db.FailsAsync("SELECT * FROM s a JOIN s b USING (x)")).SqlState);
         var window = await _db.FailsAsync("SELECT x, COUNT(*) FROM s WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY x");
         Assert.Equal(SqlState.FeatureNotSupported, window.SqlState);
         Assert.Contains("WINDOW", window.Message, StringComparison.Ordinal);

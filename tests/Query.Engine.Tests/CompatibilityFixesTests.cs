@@ -23,8 +23,8 @@ public sealed class CompatibilityFixesTests : IAsyncLifetime
             + "NULL])");
         await using var result = await _db.Session.ExecuteAsync("SELECT a, a[1]->m FROM n");
         Assert.True(await result.Rows!.ReadAsync());
-        Assert.Equal("[{\"X\":1,\"M\":[{\"k\":{\"Y\":2.5}}]},null]", result.Rows.GetText(0));
-        Assert.Equal("[{\"k\":{\"Y\":2.5}}]", result.Rows.GetText(1));
+        Assert.Equal("[{\"x\":1,\"m\":[{\"k\":{\"y\":2.5}}]},null]", result.Rows.GetText(0));
+        Assert.Equal("[{\"k\":{\"y\":2.5}}]", result.Rows.GetText(1));
         var value = (SqlArray)result.Rows.GetValue(0)!;
         Assert.Equal(1, ((SqlStruct)value.Items[0]!).Fields[0]);
         Assert.Null(value.Items[1]);
@@ -40,7 +40,7 @@ public sealed class CompatibilityFixesTests : IAsyncLifetime
             await bulk.CommitAsync();
         }
         var rows = await _db.QueryAsync("SELECT CAST(a AS STRING), CAST(t AS STRING) FROM n");
-        Assert.Equal(["[{\"X\":1},null]", "[\"a\",\"b c\",null,\"NULL\"]"], rows[0]);
+        Assert.Equal(["[{\"x\":1},null]", "[\"a\",\"b c\",null,\"NULL\"]"], rows[0]);
     }
 
     [Fact]

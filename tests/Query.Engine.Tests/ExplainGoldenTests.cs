@@ -24,9 +24,9 @@ public sealed class ExplainGoldenTests : IAsyncLifetime
     {
         Assert.Equal("""
             Pull query
-              Project PAGE STRING, KSQL_COL_1 DOUBLE := (AMOUNT * 2)
-                Filter (AMOUNT > 500)
-                  Scan EV (ranges narrowed by WHERE)
+              Project page STRING, ?column? DOUBLE := (amount * 2)
+                Filter (amount > 500)
+                  Scan ev (ranges narrowed by WHERE)
                     2 partitions, 0 to read
             """, await ExplainAsync("SELECT page, amount * 2 FROM ev WHERE amount > 500"));
     }
@@ -36,8 +36,8 @@ public sealed class ExplainGoldenTests : IAsyncLifetime
     {
         Assert.Equal("""
             Pull query
-              Project USER_ID INTEGER, PAGE STRING, AMOUNT DOUBLE
-                Scan EV
+              Project user_id INTEGER, page STRING, amount DOUBLE
+                Scan ev
                   2 partitions, 0 to read
             """, await ExplainAsync("SELECT * FROM ev"));
     }
@@ -48,12 +48,12 @@ public sealed class ExplainGoldenTests : IAsyncLifetime
         Assert.Equal("""
             Pull query
               Limit 10 offset 5
-                Sort by COUNT DESC NULLS FIRST
-                  Project PAGE STRING, COUNT BIGINT, SUM DOUBLE
-                    Filter (COUNT > 1)
-                      Aggregate by PAGE: COUNT(*), SUM(AMOUNT)
-                        Filter (USER_ID > 10)
-                          Scan EV (ranges narrowed by WHERE)
+                Sort by count DESC NULLS FIRST
+                  Project page STRING, count BIGINT, sum DOUBLE
+                    Filter (count > 1)
+                      Aggregate by page: COUNT(*), SUM(amount)
+                        Filter (user_id > 10)
+                          Scan ev (ranges narrowed by WHERE)
                             2 partitions, 0 to read
             """, await ExplainAsync("SELECT page, COUNT(*), SUM(amount) FROM ev WHERE user_id > 10 GROUP BY page "
             + "HAVING COUNT(*) > 1 ORDER BY 2 DESC LIMIT 10 OFFSET 5"));
@@ -64,9 +64,9 @@ public sealed class ExplainGoldenTests : IAsyncLifetime
     {
         Assert.Equal("""
             Pull query
-              Project COUNT BIGINT
+              Project count BIGINT
                 Aggregate: COUNT(*)
-                  Scan EV
+                  Scan ev
                     2 partitions, 0 to read
             """, await ExplainAsync("SELECT COUNT(*) FROM ev"));
     }
@@ -76,9 +76,9 @@ public sealed class ExplainGoldenTests : IAsyncLifetime
     {
         Assert.Equal("""
             Pull query
-              Project PAGE STRING
-                Aggregate by PAGE
-                  Scan EV
+              Project page STRING
+                Aggregate by page
+                  Scan ev
                     2 partitions, 0 to read
             """, await ExplainAsync("SELECT DISTINCT page FROM ev"));
     }
@@ -89,8 +89,8 @@ public sealed class ExplainGoldenTests : IAsyncLifetime
         Assert.Equal("""
             Pull query
               Sort by ORDER_BY_1 ASC NULLS FIRST
-                Project USER_ID INTEGER, ORDER_BY_1 DOUBLE := AMOUNT
-                  Scan EV
+                Project user_id INTEGER, ORDER_BY_1 DOUBLE := amount
+                  Scan ev
                     2 partitions, 0 to read
             """, await ExplainAsync("SELECT user_id FROM ev ORDER BY amount NULLS FIRST"));
     }
@@ -100,7 +100,7 @@ public sealed class ExplainGoldenTests : IAsyncLifetime
     {
         Assert.Equal("""
             Pull query
-              Project THREE INTEGER := 3, KSQL_COL_1 STRING := 'x'
+              Project three INTEGER := 3, ?column? STRING := 'x'
                 Values (one row)
             """, await ExplainAsync("SELECT 1 + 2 AS three, 'x'"));
     }
@@ -111,9 +111,9 @@ public sealed class ExplainGoldenTests : IAsyncLifetime
         Assert.Equal("""
             Push query (EMIT CHANGES)
               Limit 5
-                Project USER_ID INTEGER, PAGE STRING, AMOUNT DOUBLE
-                  Filter ((ROWOFFSET >= 3) AND (PAGE LIKE '/a%'))
-                    Scan (unbounded) EV (ranges narrowed by WHERE)
+                Project user_id INTEGER, page STRING, amount DOUBLE
+                  Filter ((ROWOFFSET >= 3) AND (page LIKE '/a%'))
+                    Scan (unbounded) ev (ranges narrowed by WHERE)
                       partition 0: tail from offset 3, live
                       partition 1: tail from offset 3, live
             """, await ExplainAsync("SELECT * FROM ev WHERE ROWOFFSET >= 3 AND page LIKE '/a%' EMIT CHANGES LIMIT 5"));
@@ -124,9 +124,9 @@ public sealed class ExplainGoldenTests : IAsyncLifetime
     {
         Assert.Equal("""
             Pull query
-              Project KSQL_COL_0 STRING := CASE WHEN (AMOUNT IS NULL) THEN 'none' ELSE CAST(AMOUNT AS STRING) END, KSQL_COL_1 BOOLEAN := (PAGE IN ('a', 'b'))
-                Filter NOT (USER_ID = 1)
-                  Scan EV (ranges narrowed by WHERE)
+              Project case STRING := CASE WHEN (amount IS NULL) THEN 'none' ELSE CAST(amount AS STRING) END, ?column? BOOLEAN := (page IN ('a', 'b'))
+                Filter NOT (user_id = 1)
+                  Scan ev (ranges narrowed by WHERE)
                     2 partitions, 0 to read
             """, await ExplainAsync("SELECT CASE WHEN amount IS NULL THEN 'none' ELSE CAST(amount AS STRING) END, "
             + "page IN ('a', 'b') FROM ev WHERE NOT (user_id = 1)"));

@@ -9,8 +9,8 @@ namespace Query.Engine.Tests;
 
 public sealed class ExpressionTests
 {
-    private static readonly BindScope Scope = new("T", null,
-        [new ColumnInfo("I", SqlType.Int), new ColumnInfo("S", SqlType.String), new ColumnInfo("B", SqlType.Boolean)],
+    private static readonly BindScope Scope = new("t", null,
+        [new ColumnInfo("i", SqlType.Int), new ColumnInfo("s", SqlType.String), new ColumnInfo("b", SqlType.Boolean)],
         allowPseudoColumns: true);
 
     private static object? Eval(string expression, params object?[] row)

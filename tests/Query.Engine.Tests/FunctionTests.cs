@@ -13,12 +13,12 @@ namespace Query.Engine.Tests;
 /// </summary>
 public sealed class FunctionTests
 {
-    private static readonly BindScope Scope = new("T", null,
+    private static readonly BindScope Scope = new("t", null,
         [
-            new ColumnInfo("I", SqlType.Int), new ColumnInfo("S", SqlType.String),
-            new ColumnInfo("A", new ArrayType(SqlType.Int)), new ColumnInfo("M", new MapType(SqlType.String,
+            new ColumnInfo("i", SqlType.Int), new ColumnInfo("s", SqlType.String),
+            new ColumnInfo("a", new ArrayType(SqlType.Int)), new ColumnInfo("m", new MapType(SqlType.String,
                 SqlType.Int)),
-            new ColumnInfo("X", SqlType.Int),
+            new ColumnInfo("x", SqlType.Int),
         ],
         allowPseudoColumns: true);
 
@@ -249,7 +249,7 @@ public sealed class FunctionTests
     [InlineData("TO_JSON_STRING(NULL)", "null")]
     [InlineData("TO_JSON_STRING(DATE '2021-10-11')", "\"2021-10-11\"")]
     [InlineData("TO_JSON_STRING(ARRAY[1, 2, 3])", "[1,2,3]")]
-    [InlineData("TO_JSON_STRING(STRUCT(id := 1, name := 'A'))", "{\"ID\":1,\"NAME\":\"A\"}")]
+    [InlineData("TO_JSON_STRING(STRUCT(id := 1, name := 'A'))", "{\"id\":1,\"name\":\"A\"}")]
     [InlineData("JSON_CONCAT('{\"a\": 1}', '{\"b\": 2}')", "{\"a\":1,\"b\":2}")]
     [InlineData("JSON_CONCAT('[1, 2]', '3')", "[1,2,3]")]
     [InlineData("JSON_CONCAT('abc', '[1]')", "NULL")]

@@ -118,7 +118,7 @@ public sealed class InsertTests : IAsyncLifetime
             bulk.AddRow(["typed", 5, "text"]);
             Assert.Equal(1001, await bulk.CommitAsync());
         }
-        await using (var failing = _db.Session.BeginBulkInsert("T", ["k", "i"]))
+        await using (var failing = _db.Session.BeginBulkInsert("t", ["k", "i"]))
         {
             failing.AddTextRow(["x", "1"]);
             var error = Assert.Throws<SqlException>(() => failing.AddTextRow(["y", "not a number"]));
@@ -143,7 +143,7 @@ public sealed class InsertAtomicityTests : IAsyncLifetime
 
     private Storage.PartitionLog Partition(int partition)
     {
-        Assert.True(_db.Engine.TryGetStream("T", out var stream));
+        Assert.True(_db.Engine.TryGetStream("t", out var stream));
         return stream.Log.GetPartition(partition);
     }
 

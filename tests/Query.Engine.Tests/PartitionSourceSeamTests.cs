@@ -28,7 +28,7 @@ public sealed class PartitionSourceSeamTests : IAsyncLifetime
     [Fact]
     public async Task Pull_push_explain_and_describe_read_through_the_configured_sources()
     {
-        var source = _sources.Get("S", 0);
+        var source = _sources.Get("s", 0);
         Assert.Equal(60, (await _db.QueryAsync("SELECT v FROM s")).Count);
         var pullReaders = source.ReadersOpened;
         Assert.True(pullReaders > 0);
@@ -78,7 +78,7 @@ public sealed class PartitionSourceSeamTests : IAsyncLifetime
 
     private long DeleteOldestSegments(int count)
     {
-        var log = _sources.Log("S");
+        var log = _sources.Log("s");
         var partition = log.GetPartition(0);
         var cut = partition.GetSegments()[count].BaseOffset;
         Assert.Equal(count, partition.DeleteSegmentsBefore(cut));

@@ -81,7 +81,7 @@ public sealed class PersistentAggregateTests : IAsyncLifetime
         await _db.ExecAsync("INSERT INTO s VALUES (2, 'b', 1), (3, 'c', 3), (1, 'a', 9)");
         await WaitUntilEqualAsync("agg", Columns, Recomputed);
         var describe = await _db.QueryAsync("DESCRIBE agg");
-        Assert.Equal("G", describe[0][0]);
+        Assert.Equal("g", describe[0][0]);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class PersistentAggregateTests : IAsyncLifetime
         await _db.Engine.WaitForPersistentQueriesAsync(Timeout);
         Assert.Equal([[2L]], await _db.QueryAsync("SELECT n FROM counts WHERE g = 'a'"));
         Assert.Equal(2, (await _db.QueryAsync("SELECT * FROM counts")).Count);
-        Assert.Contains(await _db.QueryAsync("SHOW TABLES"), r => (string)r[0]! == "COUNTS");
+        Assert.Contains(await _db.QueryAsync("SHOW TABLES"), r => (string)r[0]! == "counts");
         Assert.Equal(SqlState.DependentObjectsStillExist, (await _db.FailsAsync("DROP TABLE counts")).SqlState);
         Assert.Equal(SqlState.FeatureNotSupported, (await _db.FailsAsync(
             "CREATE TABLE again AS SELECT n, MIN(n) AS c FROM counts GROUP BY n EMIT CHANGES")).SqlState);

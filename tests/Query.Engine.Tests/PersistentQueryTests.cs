@@ -42,7 +42,7 @@ public sealed class PersistentQueryTests : IAsyncLifetime
         var rows = await WaitForRowsAsync("SELECT k, doubled, name FROM out", 2);
         Assert.Equal([[2, 40, "a"], [4, 80, "b"]], rows.OrderBy(r => (int)r[0]!));
         var describe = await _db.QueryAsync("DESCRIBE out");
-        Assert.Contains(describe, r => (string)r[0]! == "K" && ((string?)r[2] ?? "").Contains("KEY"));
+        Assert.Contains(describe, r => (string)r[0]! == "k" && ((string?)r[2] ?? "").Contains("KEY"));
         // The key places each output row in Kafka's partition of its key, as the source did.
         var placed = await _db.QueryAsync("SELECT k, ROWPARTITION FROM out");
         var source = await _db.QueryAsync("SELECT k, ROWPARTITION FROM s");
@@ -72,7 +72,7 @@ public sealed class PersistentQueryTests : IAsyncLifetime
         // Rows with the same new key land in the same partition.
         Assert.Single(rows.Where(r => (int)r[0]! == 7).Select(r => r[2]).Distinct());
         var describe = await _db.QueryAsync("DESCRIBE by_v");
-        Assert.Equal("V", describe[0][0]);
+        Assert.Equal("v", describe[0][0]);
     }
 
     [Fact]
@@ -128,10 +128,10 @@ public sealed class PersistentQueryTests : IAsyncLifetime
         await _db.ExecAsync("CREATE STREAM out AS SELECT k, v FROM s EMIT CHANGES");
         var queries = await _db.QueryAsync("SHOW QUERIES");
         var row = Assert.Single(queries);
-        Assert.Equal(["CSAS_OUT_1", "PERSISTENT", "RUNNING", "OUT", "OUT"], row.Take(5));
+        Assert.Equal(["CSAS_OUT_1", "PERSISTENT", "RUNNING", "out", "out"], row.Take(5));
         Assert.StartsWith("CREATE STREAM", (string)row[5]!);
         var explain = await _db.QueryAsync("EXPLAIN CSAS_OUT_1");
-        Assert.True(explain.Any(r => ((string)r[0]!).Contains("Scan (unbounded) S")),
+        Assert.True(explain.Any(r => ((string)r[0]!).Contains("Scan (unbounded) s")),
             string.Join("\n", explain.Select(r => r[0])));
         var dropSource = await _db.FailsAsync("DROP STREAM s");
         Assert.Equal(SqlState.DependentObjectsStillExist, dropSource.SqlState);
@@ -167,7 +167,7 @@ public sealed class PersistentQueryTests : IAsyncLifetime
         Assert.Equal(SqlState.FeatureNotSupported,
             (await _db.FailsAsync("CREATE STREAM x AS SELECT k FROM s EMIT CHANGES LIMIT 3")).SqlState);
         Assert.Equal(SqlState.InvalidParameterValue,
-            (await _db.FailsAsync("CREATE STREAM x WITH (KAFKA_TOPIC = 'S') AS SELECT k FROM s EMIT CHANGES"))
+            (await _db.FailsAsync("CREATE STREAM x WITH (KAFKA_TOPIC = 's') AS SELECT k FROM s EMIT CHANGES"))
                 .SqlState);
         Assert.Empty(await _db.QueryAsync("SHOW QUERIES"));
     }

@@ -27,14 +27,14 @@ public sealed class PullQueryTests : IAsyncLifetime
         Assert.Equal([1, "/HOME", 20.0], rows[1]);
         Assert.Single(await _db.QueryAsync("SELECT * FROM pv LIMIT 1"));
         var prepared = _db.Session.Prepare("SELECT user_id AS u, page FROM pv");
-        Assert.Equal(["U", "PAGE"], prepared.Columns.Select(c => c.Name));
+        Assert.Equal(["u", "page"], prepared.Columns.Select(c => c.Name));
     }
 
     [Fact]
     public async Task Star_excludes_pseudo_columns_which_are_readable_by_name()
     {
         var prepared = _db.Session.Prepare("SELECT *, ROWTIME, ROWOFFSET, ROWPARTITION FROM pv");
-        Assert.Equal(["USER_ID", "PAGE", "AMOUNT", "TAGS", "INFO", "ROWTIME", "ROWOFFSET", "ROWPARTITION"],
+        Assert.Equal(["user_id", "page", "amount", "tags", "info", "rowtime", "rowoffset", "rowpartition"],
             prepared.Columns.Select(c => c.Name));
         var rows = await _db.QueryAsync("SELECT ROWPARTITION, ROWOFFSET FROM pv ORDER BY ROWPARTITION, ROWOFFSET");
         Assert.Equal(4, rows.Count);

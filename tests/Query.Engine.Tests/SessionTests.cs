@@ -93,7 +93,7 @@ public sealed class BatchTests : IAsyncLifetime
                 tags.Add(result.CommandTag);
                 continue;
             }
-            Assert.Equal("TOTAL", result.Rows.Columns[0].Name);
+            Assert.Equal("total", result.Rows.Columns[0].Name);
             Assert.Equal([3L], Assert.Single(await EngineFixture.ReadAllAsync(result.Rows)));
         }
         Assert.Equal(["CREATE STREAM", "INSERT 0 2"], tags);

@@ -115,7 +115,7 @@ public sealed class StatementDepthTests : IAsyncLifetime
         BoundExpr bound = new BoundLiteral(true, SqlType.Boolean);
         for (var i = 0; i < 200_000; i++)
             bound = new BoundUnary(UnaryOp.Not, bound);
-        var scope = new BindScope("T", null, [new ColumnInfo("V", SqlType.Int)], allowPseudoColumns: true);
+        var scope = new BindScope("t", null, [new ColumnInfo("v", SqlType.Int)], allowPseudoColumns: true);
         Action run = pass switch
         {
             "aggregation" => () => AggregationContext.ContainsAggregate(syntax),

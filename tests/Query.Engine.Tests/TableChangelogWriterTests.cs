@@ -20,7 +20,7 @@ public sealed class TableChangelogWriterTests : IAsyncLifetime
     [Fact]
     public async Task Upserts_and_deletes_committed_in_a_transaction_reach_the_table_state()
     {
-        Assert.True(_db.Engine.TryGetStream("TOTALS", out var table));
+        Assert.True(_db.Engine.TryGetStream("totals", out var table));
         using var writer = new TableChangelogWriter(table);
         writer.Upsert(Row("a", 1), 1000);
         writer.Upsert(Row("b", 2), 1000);
@@ -40,7 +40,7 @@ public sealed class TableChangelogWriterTests : IAsyncLifetime
     [Fact]
     public async Task An_aborted_transaction_changes_nothing()
     {
-        Assert.True(_db.Engine.TryGetStream("TOTALS", out var table));
+        Assert.True(_db.Engine.TryGetStream("totals", out var table));
         using var writer = new TableChangelogWriter(table);
         writer.Delete(Row("old", null));
         using (var transaction = table.Log.BeginTransaction())

@@ -22,8 +22,8 @@ public sealed class TableExplainGoldenTests : IAsyncLifetime
     {
         Assert.Equal("""
             Pull query
-              Project ID INTEGER, NAME STRING, SCORE DOUBLE
-                KeyLookup USERS (materialized state) on ID = 5
+              Project id INTEGER, name STRING, score DOUBLE
+                KeyLookup users (materialized state) on id = 5
             """, await ExplainAsync("SELECT * FROM users WHERE id = 5"));
     }
 
@@ -33,9 +33,9 @@ public sealed class TableExplainGoldenTests : IAsyncLifetime
         await _db.ExecAsync("CREATE TABLE readings (v DOUBLE PRIMARY KEY, n INT)");
         Assert.Equal("""
             Pull query
-              Project N INTEGER
-                Filter (V = 0)
-                  TableScan READINGS (materialized state)
+              Project n INTEGER
+                Filter (v = 0)
+                  TableScan readings (materialized state)
             """, await ExplainAsync("SELECT n FROM readings WHERE v = 0.0"));
     }
 
@@ -44,14 +44,14 @@ public sealed class TableExplainGoldenTests : IAsyncLifetime
     {
         Assert.Equal("""
             Pull query
-              Project NAME STRING
-                Filter ((ID IN (1, 2, 3)) AND (SCORE > 1))
-                  KeyLookup USERS (materialized state) on ID = 1, 2, 3
+              Project name STRING
+                Filter ((id IN (1, 2, 3)) AND (score > 1))
+                  KeyLookup users (materialized state) on id = 1, 2, 3
             """, await ExplainAsync("SELECT name FROM users WHERE id IN (1, 2, 3) AND score > 1"));
         Assert.Equal("""
             Pull query
-              Project NAME STRING
-                KeyLookup USERS (materialized state) on ID = 1, 4
+              Project name STRING
+                KeyLookup users (materialized state) on id = 1, 4
             """, await ExplainAsync("SELECT name FROM users WHERE id = 1 OR id = 4"));
     }
 
@@ -60,15 +60,15 @@ public sealed class TableExplainGoldenTests : IAsyncLifetime
     {
         Assert.Equal("""
             Pull query
-              Project ID INTEGER
-                Filter ((ID > 5) OR (NAME = 'x'))
-                  TableScan USERS (materialized state)
+              Project id INTEGER
+                Filter ((id > 5) OR (name = 'x'))
+                  TableScan users (materialized state)
             """, await ExplainAsync("SELECT id FROM users WHERE id > 5 OR name = 'x'"));
         Assert.Equal("""
             Pull query
-              Project COUNT BIGINT
+              Project count BIGINT
                 Aggregate: COUNT(*)
-                  TableScan USERS (materialized state)
+                  TableScan users (materialized state)
             """, await ExplainAsync("SELECT COUNT(*) FROM users"));
     }
 
@@ -77,8 +77,8 @@ public sealed class TableExplainGoldenTests : IAsyncLifetime
     {
         Assert.Equal("""
             Push query (EMIT CHANGES)
-              Project ID INTEGER, NAME STRING, SCORE DOUBLE
-                Scan (unbounded) USERS
+              Project id INTEGER, name STRING, score DOUBLE
+                Scan (unbounded) users
                   partition 0: tail from offset 0, live
                   partition 1: tail from offset 0, live
             """, await ExplainAsync("SELECT * FROM users EMIT CHANGES"));

@@ -17,7 +17,7 @@ public sealed class TableFromQueryTests : IAsyncLifetime
         await _db.ExecAllAsync("INSERT INTO clicks VALUES (1, 'a'), (2, 'a'), (3, 'b')",
             "CREATE TABLE per_page AS SELECT page, COUNT(*) AS n FROM clicks GROUP BY page EMIT CHANGES",
             "INSERT INTO clicks VALUES (4, 'a'), (5, 'b'), (6, 'a')");
-        Assert.Equal("PER_PAGE", Assert.Single(await _db.QueryAsync("SHOW TABLES"))[0]);
+        Assert.Equal("per_page", Assert.Single(await _db.QueryAsync("SHOW TABLES"))[0]);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         List<object?[]> rows;
         do
@@ -28,7 +28,7 @@ public sealed class TableFromQueryTests : IAsyncLifetime
         while ((rows.Count != 1 || !Equals(rows[0][1], 4L)) && DateTime.UtcNow < deadline);
         Assert.Equal(["a", 4L], Assert.Single(rows));
         var plan = await _db.QueryAsync("EXPLAIN SELECT n FROM per_page WHERE page = 'b'");
-        Assert.Contains(plan, r => ((string)r[0]!).Contains("KeyLookup PER_PAGE", StringComparison.Ordinal));
+        Assert.Contains(plan, r => ((string)r[0]!).Contains("KeyLookup per_page", StringComparison.Ordinal));
         // One row per key, not one per change.
         Assert.Equal(2, (await _db.QueryAsync("SELECT * FROM per_page")).Count);
     }

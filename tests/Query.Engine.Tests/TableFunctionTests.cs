@@ -67,9 +67,9 @@ public sealed class TableFunctionTests : IAsyncLifetime
         var rows = await _db.QueryAsync("EXPLAIN SELECT id, EXPLODE(a) AS e FROM s");
         Assert.Equal("""
             Pull query
-              Table function E INTEGER := EXPLODE(A)
-                Project ID INTEGER, E ARRAY<INTEGER> := A
-                  Scan S
+              Table function e INTEGER := EXPLODE(a)
+                Project id INTEGER, e ARRAY<INTEGER> := a
+                  Scan s
             """, string.Join("\n", rows.Take(4).Select(r => (string)r[0]!)));
     }
 

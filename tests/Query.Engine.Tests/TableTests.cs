@@ -131,11 +131,11 @@ public sealed class TableTests : IAsyncLifetime
     public async Task Show_tables_describe_and_drop()
     {
         await _db.ExecAllAsync(CreateUsers, "CREATE STREAM events (x INT)");
-        Assert.Equal(["USERS", "USERS", "KAFKA", "BINARY"], Assert.Single(await _db.QueryAsync("SHOW TABLES")));
-        Assert.Equal("EVENTS", Assert.Single(await _db.QueryAsync("SHOW STREAMS"))[0]);
+        Assert.Equal(["users", "users", "KAFKA", "BINARY"], Assert.Single(await _db.QueryAsync("SHOW TABLES")));
+        Assert.Equal("events", Assert.Single(await _db.QueryAsync("SHOW STREAMS"))[0]);
         var described = await _db.QueryAsync("DESCRIBE users");
-        Assert.Equal(["ID", "INTEGER", "PRIMARY KEY"], described[0]);
-        Assert.Equal(["NAME", "STRING", null], described[1]);
+        Assert.Equal(["id", "INTEGER", "PRIMARY KEY"], described[0]);
+        Assert.Equal(["name", "STRING", null], described[1]);
         await _db.ExecAsync("INSERT INTO users VALUES (1, 'a', 1.0)");
         await _db.QueryAsync("SELECT * FROM users");
         var extended = await _db.QueryAsync("DESCRIBE EXTENDED users");
@@ -155,7 +155,7 @@ public sealed class TableTests : IAsyncLifetime
             "INSERT INTO users VALUES (2, 'bb', 20.0)");
         var before = await _db.QueryAsync("SELECT * FROM users ORDER BY id");
         await _db.RestartAsync();
-        Assert.Equal(["USERS", "USERS", "KAFKA", "BINARY"], Assert.Single(await _db.QueryAsync("SHOW TABLES")));
+        Assert.Equal(["users", "users", "KAFKA", "BINARY"], Assert.Single(await _db.QueryAsync("SHOW TABLES")));
         Assert.Equal(before, await _db.QueryAsync("SELECT * FROM users ORDER BY id"));
         Assert.Equal([2, "bb", 20.0], Assert.Single(await _db.QueryAsync("SELECT * FROM users WHERE id = 2")));
     }

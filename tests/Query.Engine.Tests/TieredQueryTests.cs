@@ -58,7 +58,7 @@ public sealed class TieredQueryTests : IAsyncLifetime
     public async Task Every_query_shape_answers_the_same_after_archival_as_before()
     {
         var before = await RunAllAsync();
-        var result = await _engine.ArchiveStreamAsync("EV");
+        var result = await _engine.ArchiveStreamAsync("ev");
         Assert.True(result.Segments >= 4, $"archived {result.Segments} segments");
         Assert.True(result.Rows > 300, $"archived {result.Rows} rows");
         Assert.True(result.BytesOut > 0 && result.BytesIn > 0);
@@ -74,7 +74,7 @@ public sealed class TieredQueryTests : IAsyncLifetime
     [Fact]
     public async Task Cold_rows_written_before_add_column_read_the_new_column_as_null()
     {
-        await _engine.ArchiveStreamAsync("EV");
+        await _engine.ArchiveStreamAsync("ev");
         await ExecAsync("ALTER STREAM ev ADD COLUMN extra STRING");
         await ExecAsync("INSERT INTO ev (id, extra) VALUES (9999, 'new')");
         var rows = await QueryAsync("SELECT id, extra FROM ev WHERE extra IS NOT NULL OR id < 3 ORDER BY id");
@@ -84,11 +84,11 @@ public sealed class TieredQueryTests : IAsyncLifetime
     [Fact]
     public async Task Archiving_an_unknown_stream_or_without_a_cold_tier_is_a_clear_error()
     {
-        var unknown = await Assert.ThrowsAsync<SqlException>(() => _engine.ArchiveStreamAsync("NOPE"));
+        var unknown = await Assert.ThrowsAsync<SqlException>(() => _engine.ArchiveStreamAsync("nope"));
         Assert.Equal(SqlState.UndefinedTable, unknown.SqlState);
         await using var hotOnly = QueryEngine.Open(new EngineOptions { DataDirectory = Path.Combine(_directory.Path, "h") });
         await hotOnly.CreateSession().ExecuteAsync("CREATE STREAM s (x INT)");
-        var error = await Assert.ThrowsAsync<SqlException>(() => hotOnly.ArchiveStreamAsync("S"));
+        var error = await Assert.ThrowsAsync<SqlException>(() => hotOnly.ArchiveStreamAsync("s"));
         Assert.Equal(SqlState.FeatureNotSupported, error.SqlState);
     }
 

@@ -80,14 +80,14 @@ public sealed class TieringStatementTests : IAsyncLifetime
 
         var archived = await QueryAsync("ARCHIVE STREAM ev");
         var row = Assert.Single(archived);
-        Assert.Equal("EV", row[0]);
+        Assert.Equal("ev", row[0]);
         Assert.True((long)row[1]! >= 4, $"segments {row[1]}");
         Assert.True((long)row[2]! > 200 && (long)row[3]! > 0 && (long)row[4]! > 0, string.Join(",", row));
         Assert.Equal(before, await QueryAsync("SELECT count(*), sum(id), min(ROWOFFSET), max(ROWOFFSET) FROM ev"));
 
         var runs = await QueryAsync("SHOW ARCHIVALS");
         Assert.Equal(2, runs.Count);
-        Assert.All(runs, r => Assert.Equal(["EV", "statement", "done", 0L], [r[0], r[2], r[3], r[5]]));
+        Assert.All(runs, r => Assert.Equal(["ev", "statement", "done", 0L], [r[0], r[2], r[3], r[5]]));
         Assert.Equal((long)row[2]!, runs.Sum(r => (long)r[8]!));
 
         var describe = await QueryAsync("DESCRIBE EXTENDED ev");
@@ -141,7 +141,7 @@ public sealed class TieringStatementTests : IAsyncLifetime
         Assert.Equal(0L, (await QueryAsync("SELECT count(*) FROM byage WHERE id < 100"))[0][0]);
         var runs = await QueryAsync("SHOW ARCHIVALS");
         Assert.All(runs, r => Assert.Equal("job", r[2]));
-        Assert.Contains(runs, r => (string)r[0]! == "BYAGE" && (long)r[10]! > 0);
+        Assert.Contains(runs, r => (string)r[0]! == "byage" && (long)r[10]! > 0);
     }
 
     private async Task<string> TieringRowAsync(string stream) =>

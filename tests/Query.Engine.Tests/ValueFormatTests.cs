@@ -40,7 +40,7 @@ public sealed class ValueFormatTests : IAsyncLifetime
     {
         await _db.ExecAsync("CREATE STREAM j (id INT KEY, name STRING) WITH (KAFKA_TOPIC = 'j', FORMAT = 'JSON')");
         await _db.ExecAsync("INSERT INTO j VALUES (5, 'x')");
-        Assert.Equal(("5", "{\"NAME\":\"x\"}"), Raw("j", 0));
+        Assert.Equal(("5", "{\"name\":\"x\"}"), Raw("j", 0));
         await _db.Engine.ProduceAsync("j", null, 10, "6"u8.ToArray(), "{\"name\": \"y\"}"u8.ToArray());
         var rows = await _db.QueryAsync("SELECT id, name, ROWTIME FROM j WHERE id = 6");
         Assert.Equal([6, "y", 10L], rows[0]);

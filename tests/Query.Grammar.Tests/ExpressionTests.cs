@@ -134,7 +134,7 @@ public class ExpressionTests
         Assert.True(count.Arguments.IsEmpty);
         var distinct = Assert.IsType<FunctionCall>(Sql.Expr("count(DISTINCT a)"));
         Assert.True(distinct.Distinct);
-        Assert.Equal("COUNT", distinct.Name.Name.Value);
+        Assert.Equal("count", distinct.Name.Name.Value);
         Assert.Equal([A], distinct.Arguments);
         var none = Assert.IsType<FunctionCall>(Sql.Expr("version()"));
         Assert.True(none.Arguments.IsEmpty);
@@ -203,10 +203,10 @@ public class ExpressionTests
         Assert.Equal(PseudoColumn.RowOffset, Assert.IsType<ColumnRef>(Sql.Expr("s.ROWOFFSET")).PseudoColumn);
         Assert.Equal(PseudoColumn.RowPartition, Assert.IsType<ColumnRef>(Sql.Expr("RowPartition")).PseudoColumn);
         Assert.Equal(PseudoColumn.WindowStart, Assert.IsType<ColumnRef>(Sql.Expr("WINDOWSTART")).PseudoColumn);
-        Assert.Equal(PseudoColumn.WindowEnd, Assert.IsType<ColumnRef>(Sql.Expr("`WINDOWEND`")).PseudoColumn);
+        Assert.Equal(PseudoColumn.WindowEnd, Assert.IsType<ColumnRef>(Sql.Expr("`windowend`")).PseudoColumn);
         Assert.True(Assert.IsType<ColumnRef>(Sql.Expr("rowtime")).IsPseudoColumn);
-        // A quoted lower-case name is a different, ordinary column.
-        Assert.False(Assert.IsType<ColumnRef>(Sql.Expr("\"rowtime\"")).IsPseudoColumn);
+        // A quoted upper-case name is a different, ordinary column.
+        Assert.False(Assert.IsType<ColumnRef>(Sql.Expr("\"ROWTIME\"")).IsPseudoColumn);
         Assert.False(Assert.IsType<ColumnRef>(Sql.Expr("rowtimes")).IsPseudoColumn);
     }
 }

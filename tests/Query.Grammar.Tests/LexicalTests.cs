@@ -5,10 +5,10 @@ namespace Query.Grammar.Tests;
 public class LexicalTests
 {
     [Fact]
-    public void Unquoted_identifiers_are_upper_cased_and_keep_their_text()
+    public void Unquoted_identifiers_are_lower_cased_and_keep_their_text()
     {
         var column = Assert.IsType<ColumnRef>(Sql.Expr("myCol"));
-        Assert.Equal("MYCOL", column.Name.Value);
+        Assert.Equal("mycol", column.Name.Value);
         Assert.Equal("myCol", column.Name.Text);
         Assert.False(column.Name.Quoted);
         Assert.Equal(Sql.Column("MYCOL"), column);
@@ -28,10 +28,10 @@ public class LexicalTests
     }
 
     [Fact]
-    public void Quoted_upper_case_equals_unquoted()
+    public void Quoted_lower_case_equals_unquoted()
     {
-        Assert.Equal(Sql.Expr("foo"), Sql.Expr("\"FOO\""));
-        Assert.NotEqual(Sql.Expr("foo"), Sql.Expr("\"foo\""));
+        Assert.Equal(Sql.Expr("FOO"), Sql.Expr("\"foo\""));
+        Assert.NotEqual(Sql.Expr("foo"), Sql.Expr("\"FOO\""));
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public class LexicalTests
     {
         var s = Sql.Select("SELECT key, value, size, type, topic, stream, source, time FROM stream AS key");
         Assert.Equal(8, s.Items.Count);
-        Assert.Equal("KEY", Assert.IsType<TableRef>(s.From).Alias!.Value);
+        Assert.Equal("key", Assert.IsType<TableRef>(s.From).Alias!.Value);
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class LexicalTests
     [Fact]
     public void Unicode_letters_in_identifiers_and_strings()
     {
-        Assert.Equal("ÜBER", Assert.IsType<ColumnRef>(Sql.Expr("über")).Name.Value);
+        Assert.Equal("über", Assert.IsType<ColumnRef>(Sql.Expr("ÜBER")).Name.Value);
         Assert.Equal(new StringLiteral("日本 😀"), Sql.Expr("'日本 😀'"));
     }
 

@@ -13,7 +13,7 @@ public class QueryTests
         var s = Assert.IsType<Select>(q.Body);
         Assert.True(s.Distinct);
         Assert.Equal(2, s.Items.Count);
-        Assert.Equal("N", Assert.IsType<SingleColumn>(s.Items[1]).Alias!.Value);
+        Assert.Equal("n", Assert.IsType<SingleColumn>(s.Items[1]).Alias!.Value);
         Assert.Equal(new TableRef(QualifiedName.Of("s"), Identifier.Unquoted("x"), default), s.From);
         Assert.IsType<TumblingWindow>(s.Window);
         Assert.IsType<BinaryExpr>(s.Where);
@@ -92,10 +92,10 @@ public class QueryTests
     public void Subquery_and_table_function_relations_with_column_aliases()
     {
         var sub = Assert.IsType<SubqueryRef>(Sql.Select("SELECT * FROM (SELECT a FROM s) AS t(x)").From);
-        Assert.Equal("T", sub.Alias!.Value);
+        Assert.Equal("t", sub.Alias!.Value);
         Assert.Equal([Identifier.Unquoted("x")], sub.ColumnAliases);
         var fn = Assert.IsType<FunctionRef>(Sql.Select("SELECT r FROM generate_series(1, 5) s(r)").From);
-        Assert.Equal("GENERATE_SERIES", fn.Call.Name.Name.Value);
+        Assert.Equal("generate_series", fn.Call.Name.Name.Value);
         Assert.Equal(2, fn.Call.Arguments.Count);
     }
 
@@ -164,8 +164,8 @@ public class QueryTests
     {
         var s = Sql.Select("SELECT pg_catalog.version(), n.nspname FROM pg_catalog.pg_namespace n");
         var call = Assert.IsType<FunctionCall>(Assert.IsType<SingleColumn>(s.Items[0]).Expression);
-        Assert.Equal("PG_CATALOG", call.Name.Schema);
-        Assert.Equal("PG_NAMESPACE", Assert.IsType<TableRef>(s.From).Name.Name.Value);
-        Assert.Equal("PG_CATALOG", Assert.IsType<TableRef>(s.From).Name.Schema);
+        Assert.Equal("pg_catalog", call.Name.Schema);
+        Assert.Equal("pg_namespace", Assert.IsType<TableRef>(s.From).Name.Name.Value);
+        Assert.Equal("pg_catalog", Assert.IsType<TableRef>(s.From).Name.Schema);
     }
 }

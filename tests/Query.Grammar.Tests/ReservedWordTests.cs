@@ -37,7 +37,7 @@ public class ReservedWordTests
         {
             var expr = new Ast.ColumnRef(null, Ast.Identifier.Unquoted(word));
             var text = SqlFormatter.Format(expr);
-            Assert.Equal($"\"{word}\"", text);
+            Assert.Equal($"\"{word.ToLowerInvariant()}\"", text);
             Assert.Equal(expr, SqlParser.ParseExpression(text));
         }
     }

@@ -9,12 +9,12 @@ public class StatementTests
     {
         var s = Sql.Statement<CreateStream>(
             "CREATE STREAM pageviews (user_id BIGINT KEY, page STRING) WITH (kafka_topic = 'pv', partitions = 4)");
-        Assert.Equal("PAGEVIEWS", s.Name.Name.Value);
+        Assert.Equal("pageviews", s.Name.Name.Value);
         Assert.Equal(2, s.Columns.Count);
         Assert.Equal(new ColumnDefinition(Identifier.Unquoted("user_id"), SqlTypeSyntax.Simple("BIGINT"), ColumnRole.Key, null),
             s.Columns[0]);
         Assert.Equal(ColumnRole.Value, s.Columns[1].Role);
-        Assert.Equal("KAFKA_TOPIC", s.Properties[0].Name.Value);
+        Assert.Equal("kafka_topic", s.Properties[0].Name.Value);
         Assert.Equal(new StringLiteral("pv"), s.Properties[0].Value);
         Assert.Equal(new IntegerLiteral(4), s.Properties[1].Value);
         Assert.False(s.OrReplace || s.IfNotExists || s.IsSource);
@@ -65,8 +65,8 @@ public class StatementTests
     public void Insert_select_keeps_target_and_query()
     {
         var i = Sql.Statement<InsertInto>("INSERT INTO sink WITH (query_id = 'q') SELECT * FROM src");
-        Assert.Equal("SINK", i.Target.ToString());
-        Assert.Equal("QUERY_ID", i.Properties[0].Name.Value);
+        Assert.Equal("sink", i.Target.ToString());
+        Assert.Equal("query_id", i.Properties[0].Name.Value);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public class StatementTests
     {
         var add = Sql.Statement<AlterSourceAddColumns>("ALTER STREAM s ADD COLUMN c INT, ADD d STRING");
         Assert.Equal(SourceKind.Stream, add.Kind);
-        Assert.Equal(["C", "D"], add.Columns.Select(c => c.Name.Value));
+        Assert.Equal(["c", "d"], add.Columns.Select(c => c.Name.Value));
         var set = Sql.Statement<AlterSourceSetProperties>("ALTER TABLE t SET (retention_ms = 10)");
         Assert.Equal(SourceKind.Table, set.Kind);
         Assert.Equal(new IntegerLiteral(10), set.Properties[0].Value);
@@ -101,9 +101,9 @@ public class StatementTests
         Assert.Equal(new Show(kind, extended, all), Sql.Statement<Show>(sql));
 
     [Theory]
-    [InlineData("SHOW server_version", "SERVER_VERSION")]
-    [InlineData("SHOW TRANSACTION ISOLATION LEVEL", "TRANSACTION_ISOLATION")]
-    [InlineData("SHOW ALL", "ALL")]
+    [InlineData("SHOW server_version", "server_version")]
+    [InlineData("SHOW TRANSACTION ISOLATION LEVEL", "transaction_isolation")]
+    [InlineData("SHOW ALL", "all")]
     [InlineData("show \"DateStyle\"", "DateStyle")]
     public void Show_variable_reads_a_postgres_setting_name(string sql, string name) =>
         Assert.Equal(name, Sql.Statement<ShowVariable>(sql).Name.Name.Value);
@@ -114,7 +114,7 @@ public class StatementTests
         Assert.Equal(new Describe(QualifiedName.Of("s"), false), Sql.Statement<Describe>("DESCRIBE s"));
         Assert.True(Sql.Statement<Describe>("DESCRIBE EXTENDED s").Extended);
         Assert.True(Sql.Statement<Describe>("DESCRIBE s EXTENDED").Extended);
-        Assert.Equal("SUBSTRING", Sql.Statement<DescribeFunction>("DESCRIBE FUNCTION substring").Name.Value);
+        Assert.Equal("substring", Sql.Statement<DescribeFunction>("DESCRIBE FUNCTION substring").Name.Value);
     }
 
     [Fact]
@@ -125,13 +125,13 @@ public class StatementTests
         Assert.Null(statement.QueryId);
         var id = Sql.Statement<Explain>("EXPLAIN CSAS_S_0");
         Assert.Null(id.Statement);
-        Assert.Equal("CSAS_S_0", id.QueryId!.Value);
+        Assert.Equal("csas_s_0", id.QueryId!.Value);
     }
 
     [Fact]
     public void Terminate_takes_a_query_id_or_all()
     {
-        Assert.Equal("CTAS_T_1", Sql.Statement<Terminate>("TERMINATE CTAS_T_1").QueryId!.Value);
+        Assert.Equal("ctas_t_1", Sql.Statement<Terminate>("TERMINATE CTAS_T_1").QueryId!.Value);
         Assert.Null(Sql.Statement<Terminate>("TERMINATE ALL").QueryId);
     }
 
@@ -161,7 +161,7 @@ public class StatementTests
         Assert.Equal([new StringLiteral("public"), new StringLiteral("x"), new IntegerLiteral(-1)], list.Values);
         Assert.True(Sql.Statement<SetVariable>("SET x TO DEFAULT").Values.IsEmpty);
         var zone = Sql.Statement<SetVariable>("SET TIME ZONE 'UTC'");
-        Assert.Equal("TIMEZONE", zone.Name.Name.Value);
+        Assert.Equal("timezone", zone.Name.Name.Value);
         Assert.Equal(new StringLiteral("UTC"), zone.Values[0]);
         Assert.Equal(new StringLiteral("on"), Sql.Statement<SetVariable>("SET standard_conforming_strings = on").Values[0]);
     }

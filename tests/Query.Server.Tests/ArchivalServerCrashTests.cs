@@ -81,7 +81,7 @@ public sealed class ArchivalServerCrashTests
     // Every .parquet file under a partition folder is named by its manifest, and every named file exists.
     private static void AssertFilesMatchManifests(string cold)
     {
-        foreach (var partition in Directory.EnumerateDirectories(Path.Combine(cold, "ARCH")))
+        foreach (var partition in Directory.EnumerateDirectories(Path.Combine(cold, "arch")))
         {
             using var manifest = System.Text.Json.JsonDocument.Parse(
                 File.ReadAllBytes(Path.Combine(partition, "_tier_manifest.json")));

@@ -17,7 +17,7 @@ public sealed class NestedValueWireTests : IClassFixture<ServerFixture>
         + "NULL], ARRAY[MAP('a' := 1, 'b' := NULL)], ARRAY[TIMESTAMP '2024-01-02 03:04:05.678'], "
         + "ARRAY[DATE '2024-02-29'])";
 
-    private const string StructText = "{\"{\\\"X\\\":1,\\\"DEEP\\\":[{\\\"k\\\":2}]}\",NULL}";
+    private const string StructText = "{\"{\\\"x\\\":1,\\\"deep\\\":[{\\\"k\\\":2}]}\",NULL}";
 
     private const NpgsqlDbType JsonArray = NpgsqlDbType.Array | NpgsqlDbType.Json;
 
@@ -35,7 +35,7 @@ public sealed class NestedValueWireTests : IClassFixture<ServerFixture>
         };
         await using var reader = await batch.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
-        Assert.Equal(["{\"A\":1}"], reader.GetFieldValue<string[]>(0));
+        Assert.Equal(["{\"a\":1}"], reader.GetFieldValue<string[]>(0));
         Assert.Equal(["{\"k\":1}"], reader.GetFieldValue<string[]>(1));
     }
 
@@ -51,7 +51,7 @@ public sealed class NestedValueWireTests : IClassFixture<ServerFixture>
         await using var command = new NpgsqlCommand(sql, conn);
         await using var reader = binary ? await command.ExecuteReaderAsync() : await batch.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
-        Assert.Equal(new[] { "{\"X\":1,\"DEEP\":[{\"k\":2}]}", null }, reader.GetFieldValue<string?[]>(0).AsEnumerable());
+        Assert.Equal(new[] { "{\"x\":1,\"deep\":[{\"k\":2}]}", null }, reader.GetFieldValue<string?[]>(0).AsEnumerable());
         Assert.Equal(["{\"a\":1,\"b\":null}"], reader.GetFieldValue<string[]>(1));
         Assert.Equal([new DateTime(2024, 1, 2, 3, 4, 5, 678)], reader.GetFieldValue<DateTime[]>(2));
         Assert.Equal([new DateOnly(2024, 2, 29)], reader.GetFieldValue<DateOnly[]>(3));
@@ -92,7 +92,7 @@ public sealed class NestedValueWireTests : IClassFixture<ServerFixture>
             }
         }
         Assert.Single(values);
-        Assert.Equal(new[] { "{\"X\":1,\"DEEP\":[{\"k\":2}]}", null }, ((string?[])values[0][1]!).AsEnumerable());
+        Assert.Equal(new[] { "{\"x\":1,\"deep\":[{\"k\":2}]}", null }, ((string?[])values[0][1]!).AsEnumerable());
         await using (var importer = await conn.BeginBinaryImportAsync(
             $"COPY {name} (id, s, m, t, d) FROM STDIN (FORMAT binary)"))
         {

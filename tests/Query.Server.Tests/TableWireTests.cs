@@ -96,6 +96,6 @@ public sealed class TableWireTests : IClassFixture<ServerFixture>
         Assert.True(code == 0, error);
         Assert.Contains("1|c", output, StringComparison.Ordinal);
         Assert.DoesNotContain("2|b", output, StringComparison.Ordinal);
-        Assert.Contains(name.ToUpperInvariant(), output, StringComparison.Ordinal);
+        Assert.Contains(name.ToLowerInvariant(), output, StringComparison.Ordinal);
     }
 }

@@ -44,13 +44,13 @@ public sealed class TieringWireTests : IAsyncLifetime
 
             var archived = (await conn.QueryAsync<(string, long, long, long, long, long)>("ARCHIVE STREAM ev"))
                 .Single();
-            Assert.Equal("EV", archived.Item1);
+            Assert.Equal("ev", archived.Item1);
             Assert.True(archived.Item2 >= 2 && archived.Item3 > 100 && archived.Item5 > 0, archived.ToString());
             Assert.Equal(before, await SummaryAsync(conn));
 
             var runs = await RowsAsync(conn, "SHOW ARCHIVALS");
             Assert.Equal(2, runs.Count);
-            Assert.All(runs, r => Assert.Equal(["EV", "statement", "done"], [r[0], r[2], r[3]]));
+            Assert.All(runs, r => Assert.Equal(["ev", "statement", "done"], [r[0], r[2], r[3]]));
             Assert.Equal(archived.Item3, runs.Sum(r => (long)r[8]!));
             await conn.ExecuteAsync(Insert("ev", 300, 10));
             await conn.ExecuteAsync("ALTER STREAM ev SET (LOCAL_RETENTION_MS = -1, LOCAL_RETENTION_BYTES = -1)");
@@ -108,7 +108,7 @@ public sealed class TieringWireTests : IAsyncLifetime
         List<object?[]> runs;
         do
         {
-            runs = (await RowsAsync(conn, "SHOW ARCHIVALS")).Where(r => (string)r[0]! == "JOBBED").ToList();
+            runs = (await RowsAsync(conn, "SHOW ARCHIVALS")).Where(r => (string)r[0]! == "jobbed").ToList();
             Assert.True(DateTime.UtcNow < deadline, "no finished job run in 30 s");
             Assert.DoesNotContain(runs, r => (string)r[3]! == "failed");
             await Task.Delay(50);

@@ -30,14 +30,14 @@ public enum PseudoColumn
 
 public static class PseudoColumns
 {
-    /// <summary>Classifies a normalised (upper-case for unquoted) column name.</summary>
+    /// <summary>Classifies a normalised (lower-case for unquoted) column name.</summary>
     public static PseudoColumn Classify(string name) => name switch
     {
-        "ROWTIME" => PseudoColumn.RowTime,
-        "ROWOFFSET" => PseudoColumn.RowOffset,
-        "ROWPARTITION" => PseudoColumn.RowPartition,
-        "WINDOWSTART" => PseudoColumn.WindowStart,
-        "WINDOWEND" => PseudoColumn.WindowEnd,
+        "rowtime" => PseudoColumn.RowTime,
+        "rowoffset" => PseudoColumn.RowOffset,
+        "rowpartition" => PseudoColumn.RowPartition,
+        "windowstart" => PseudoColumn.WindowStart,
+        "windowend" => PseudoColumn.WindowEnd,
         _ => PseudoColumn.None,
     };
 }

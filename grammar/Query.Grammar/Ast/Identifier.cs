@@ -1,15 +1,30 @@
 namespace Query.Grammar.Ast;
 
 /// <summary>
-/// A name as written. Unquoted names are case-insensitive and normalised to upper case in
-/// <see cref="Value"/>, as ksqlDB does; backtick- and double-quoted names keep their case. <see cref="Text"/>
-/// keeps the original spelling (without quotes) for messages. Equality compares <see cref="Value"/> only,
-/// so <c>foo</c>, <c>FOO</c> and <c>"FOO"</c> are the same name and <c>"foo"</c> is a different one.
+/// A name as written. Unquoted names are case-insensitive and folded to lower case in <see cref="Value"/>, as
+/// PostgreSQL does; backtick- and double-quoted names keep their case. <see cref="Text"/> keeps the original
+/// spelling (without quotes) for messages. Equality compares <see cref="Value"/> only, so <c>foo</c>,
+/// <c>FOO</c> and <c>"foo"</c> are the same name and <c>"FOO"</c> is a different one. ksqlDB statements keep
+/// working: their unquoted names are case-insensitive under either folding.
 /// </summary>
 public sealed record Identifier(string Value, string Text, bool Quoted) : SyntaxNode
 {
-    /// <summary>An unquoted identifier (normalised to upper case).</summary>
-    public static Identifier Unquoted(string text) => new(text.ToUpperInvariant(), text, Quoted: false);
+    /// <summary>An unquoted identifier (folded to lower case).</summary>
+    public static Identifier Unquoted(string text) => new(Fold(text), text, Quoted: false);
+
+    /// <summary>
+    /// PostgreSQL's folding of an unquoted name: lower case. An ASCII fast path, because with invariant
+    /// globalization the runtime maps each character through the Unicode tables and names are nearly always ASCII.
+    /// </summary>
+    public static string Fold(string text)
+    {
+        if (!System.Text.Ascii.IsValid(text))
+            return text.ToLowerInvariant();
+        if (text.AsSpan().IndexOfAnyInRange('A', 'Z') < 0)
+            return text;
+        return string.Create(text.Length, text,
+            static (lower, source) => System.Text.Ascii.ToLower(source, lower, out _));
+    }
 
     /// <summary>A quoted identifier: case is kept.</summary>
     public static Identifier QuotedName(string text) => new(text, text, Quoted: true);

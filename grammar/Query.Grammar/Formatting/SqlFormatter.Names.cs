@@ -23,16 +23,16 @@ public sealed partial class SqlFormatter
     /// <summary>True when <paramref name="value"/> reads back as itself without quotes.</summary>
     public static bool IsBareIdentifier(string value)
     {
-        if (value.Length == 0 || ReservedWords.Contains(value))
+        if (value.Length == 0 || ReservedWords.Contains(value.ToUpperInvariant()))
             return false;
         var first = value[0];
-        if (!(first is (>= 'A' and <= 'Z') or '_' || first > 0x7F))
+        if (!(first is (>= 'a' and <= 'z') or '_' || first > 0x7F))
             return false;
         foreach (var c in value)
         {
-            // Only upper case reads back unchanged: unquoted names are upper-cased by the parser.
-            var plain = c is (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_' or '$' or '@'
-                || (c > 0x7F && !char.IsLower(c) && char.ToUpperInvariant(c) == c);
+            // Only lower case reads back unchanged: unquoted names are lower-cased by the parser.
+            var plain = c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' or '$' or '@'
+                || (c > 0x7F && !char.IsUpper(c) && char.ToLowerInvariant(c) == c);
             if (!plain)
                 return false;
         }

@@ -54,8 +54,57 @@ public sealed class AggregationContext
 
     public bool IsSourceColumn(string name) => _source.IndexOf(name) >= 0;
 
+    /// <summary>A hidden column of a windowed aggregation's row that marks a retracted session (persistent queries
+    /// select it to write tombstones).</summary>
+    public const string RetractionColumn = "__QUERY_WINDOW_RETRACTION";
+
+    /// <summary>Columns a WINDOW adds after the keys: WINDOWSTART, WINDOWEND, the retraction flag.</summary>
+    private int WindowColumns => IsWindowed ? 3 : 0;
+
+    /// <summary>A windowed aggregation: its row has WINDOWSTART, WINDOWEND and the retraction flag after the keys.
+    /// </summary>
+    public bool IsWindowed { get; private set; }
+
+    /// <summary>Whether WINDOWSTART / WINDOWEND may be named now (the SELECT list only, as in ksqlDB).</summary>
+    public bool WindowBoundsVisible { get; set; }
+
+    /// <summary>Whether the retraction flag was bound (so the aggregate emits retractions).</summary>
+    public bool RetractionsUsed { get; private set; }
+
+    /// <summary>Makes this a windowed aggregation; call before binding any aggregate.</summary>
+    public void EnableWindow()
+    {
+        IsWindowed = true;
+        WindowBoundsVisible = true;
+    }
+
+    private bool TryGetWindowColumn(Ast.Expr expression, out BoundExpr column)
+    {
+        column = null!;
+        if (!IsWindowed || expression is not Ast.ColumnRef reference)
+            return false;
+        if (reference.IsPseudoColumn && WindowBoundsVisible
+            && reference.PseudoColumn is Ast.PseudoColumn.WindowStart or Ast.PseudoColumn.WindowEnd)
+        {
+            var end = reference.PseudoColumn == Ast.PseudoColumn.WindowEnd;
+            column = new BoundColumn(GroupKeys.Count + (end ? 1 : 0), end ? "WINDOWEND" : "WINDOWSTART",
+                SqlType.BigInt);
+            return true;
+        }
+        if (reference.Qualifier is null
+            && string.Equals(reference.Name.Value, RetractionColumn, StringComparison.OrdinalIgnoreCase))
+        {
+            RetractionsUsed = true;
+            column = new BoundColumn(GroupKeys.Count + 2, RetractionColumn, SqlType.Boolean);
+            return true;
+        }
+        return false;
+    }
+
     public bool TryGetGroupColumn(Ast.Expr expression, out BoundExpr column)
     {
+        if (TryGetWindowColumn(expression, out column))
+            return true;
         for (var i = 0; i < _groupSyntax.Count; i++)
         {
             if (_groupSyntax[i].Equals(expression))
@@ -76,7 +125,7 @@ public sealed class AggregationContext
         {
             if (_aggregateSyntax[i].Kind == kind && Equals(_aggregateSyntax[i].Argument, argument)
                 && Equals(_aggregateSyntax[i].Second, second))
-                return new BoundColumn(GroupKeys.Count + i, name, Aggregates[i].ResultType);
+                return new BoundColumn(GroupKeys.Count + WindowColumns + i, name, Aggregates[i].ResultType);
         }
         BoundExpr? bound = null;
         if (argument is not null)
@@ -99,7 +148,7 @@ public sealed class AggregationContext
             parameter = AggregateArguments.TopK(second!, call.Name.Name.Value, position);
         _aggregateSyntax.Add((kind, argument, second));
         Aggregates.Add(new BoundAggregate(kind, bound, input ?? bound?.Type, result) { Parameter = parameter });
-        return new BoundColumn(GroupKeys.Count + Aggregates.Count - 1, name, result);
+        return new BoundColumn(GroupKeys.Count + WindowColumns + Aggregates.Count - 1, name, result);
     }
 
     /// <summary>The aggregated row's columns: keys then aggregates.</summary>
@@ -110,6 +159,12 @@ public sealed class AggregationContext
             var columns = new List<ColumnInfo>();
             for (var i = 0; i < GroupKeys.Count; i++)
                 columns.Add(new ColumnInfo(GroupKeyNames[i], GroupKeys[i].Type));
+            if (IsWindowed)
+            {
+                columns.Add(new ColumnInfo("WINDOWSTART", SqlType.BigInt));
+                columns.Add(new ColumnInfo("WINDOWEND", SqlType.BigInt));
+                columns.Add(new ColumnInfo(RetractionColumn, SqlType.Boolean));
+            }
             foreach (var aggregate in Aggregates)
                 columns.Add(new ColumnInfo(aggregate.Kind.ToString(), aggregate.ResultType));
             return columns;

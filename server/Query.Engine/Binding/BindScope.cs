@@ -3,10 +3,15 @@ using Query.Engine.Types;
 
 namespace Query.Engine.Binding;
 
-/// <summary>The columns a bound expression may name: a source's columns (and pseudo-columns), or none.</summary>
+/// <summary>
+/// The columns a bound expression may name: a source's columns (and pseudo-columns), the columns of several
+/// relations side by side (a join: each relation is a range of the row, named by its name or alias), or none.
+/// </summary>
 public sealed class BindScope
 {
     public static readonly BindScope Empty = new(null, null, [], allowPseudoColumns: false);
+
+    private readonly IReadOnlyList<ScopeRelation> _relations;
 
     public BindScope(string? sourceName, string? alias, IReadOnlyList<ColumnInfo> columns, bool allowPseudoColumns)
     {
@@ -14,6 +19,14 @@ public sealed class BindScope
         Alias = alias;
         Columns = columns;
         AllowPseudoColumns = allowPseudoColumns;
+        _relations = [new ScopeRelation(sourceName, alias, 0, columns.Count)];
+    }
+
+    /// <summary>A scope over relations laid side by side in one row (a join); no pseudo-columns.</summary>
+    public BindScope(IReadOnlyList<ScopeRelation> relations, IReadOnlyList<ColumnInfo> columns)
+    {
+        Columns = columns;
+        _relations = relations;
     }
 
     public string? SourceName { get; }
@@ -23,6 +36,24 @@ public sealed class BindScope
     public IReadOnlyList<ColumnInfo> Columns { get; }
 
     public bool AllowPseudoColumns { get; }
+
+    /// <summary>
+    /// In a streaming join's row, the hidden column holding the streaming side's ROWTIME (what ROWTIME means
+    /// there); -1 elsewhere.
+    /// </summary>
+    public int RowTimeOrdinal { get; init; } = -1;
+
+    /// <summary>The columns <c>SELECT *</c> lists: every relation's (a hidden column after them is not).</summary>
+    public int VisibleCount => _relations.Count == 0 ? Columns.Count
+        : _relations[^1].Start + _relations[^1].Count;
+
+    /// <summary>The relations whose columns make up the row, in order.</summary>
+    public IReadOnlyList<ScopeRelation> Relations => _relations;
+
+    /// <summary>The same relation names without columns (the scope of expressions over an aggregated row).</summary>
+    public BindScope WithoutColumns() => _relations.Count == 1
+        ? new BindScope(SourceName, Alias, [], allowPseudoColumns: false)
+        : new BindScope([.. _relations.Select(r => r with { Start = 0, Count = 0 })], []);
 
     public int IndexOf(string name)
     {
@@ -34,12 +65,56 @@ public sealed class BindScope
         return -1;
     }
 
-    public void CheckQualifier(string? qualifier, int position)
+    /// <summary>
+    /// The ordinal of <c>[qualifier.]name</c>, or -1 when no relation has it; 42P01 for an unknown qualifier and
+    /// 42702 for an unqualified name that more than one relation has.
+    /// </summary>
+    public int Resolve(string? qualifier, string name, int position)
     {
-        if (qualifier is null || qualifier == SourceName || qualifier == Alias)
-            return;
+        var (start, count) = qualifier is null ? (0, Columns.Count) : RangeOf(qualifier, position);
+        var found = -1;
+        for (var i = start; i < start + count; i++)
+        {
+            if (!string.Equals(Columns[i].Name, name, StringComparison.Ordinal))
+                continue;
+            if (found >= 0 && _relations.Count > 1)
+                throw new SqlException(SqlState.AmbiguousColumn, $"column reference \"{name}\" is ambiguous",
+                    position: position);
+            found = found < 0 ? i : found;
+        }
+        return found;
+    }
+
+    /// <summary>The name a bound column carries (EXPLAIN prints it): qualified by its relation in a join.</summary>
+    public string DisplayName(int index)
+    {
+        if (_relations.Count == 1)
+            return Columns[index].Name;
+        foreach (var relation in _relations)
+        {
+            if (index >= relation.Start && index < relation.Start + relation.Count)
+                return $"{relation.Alias ?? relation.Name}.{Columns[index].Name}";
+        }
+        return Columns[index].Name;
+    }
+
+    /// <summary>The columns of the relation named <paramref name="qualifier"/> (42P01 when there is none).</summary>
+    public (int Start, int Count) RangeOf(string qualifier, int position)
+    {
+        foreach (var relation in _relations)
+        {
+            if (relation.Alias == qualifier || (relation.Alias is null && relation.Name == qualifier)
+                || (_relations.Count == 1 && relation.Name == qualifier))
+                return (relation.Start, relation.Count);
+        }
         throw new SqlException(SqlState.UndefinedTable,
             $"missing FROM-clause entry for table \"{qualifier}\"", position: position);
+    }
+
+    public void CheckQualifier(string? qualifier, int position)
+    {
+        if (qualifier is not null)
+            RangeOf(qualifier, position);
     }
 
     /// <summary>A case-insensitive or close match, for "did you mean" hints.</summary>
@@ -53,6 +128,9 @@ public sealed class BindScope
         return null;
     }
 }
+
+/// <summary>One relation of a scope: its name, its alias, and where its columns lie in the row.</summary>
+public sealed record ScopeRelation(string? Name, string? Alias, int Start, int Count);
 
 /// <summary>The inferred types of <c>$n</c> parameters of one statement (first use decides).</summary>
 public sealed class ParameterTypes

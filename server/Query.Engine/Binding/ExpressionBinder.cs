@@ -165,8 +165,7 @@ public sealed partial class ExpressionBinder
         var position = PositionOf(column);
         if (column.IsPseudoColumn)
             return BindPseudoColumn(column, position);
-        _scope.CheckQualifier(column.Qualifier?.Value, position);
-        var index = _scope.IndexOf(column.Name.Value);
+        var index = _scope.Resolve(column.Qualifier?.Value, column.Name.Value, position);
         if (index < 0)
         {
             if (_aggregation is not null && _aggregation.IsSourceColumn(column.Name.Value))
@@ -176,11 +175,15 @@ public sealed partial class ExpressionBinder
                     position: position);
             throw SqlException.UndefinedColumn(column.Name.Text, _scope.Suggest(column.Name.Value), position);
         }
-        return new BoundColumn(index, _scope.Columns[index].Name, _scope.Columns[index].Type);
+        return new BoundColumn(index, _scope.DisplayName(index), _scope.Columns[index].Type);
     }
 
     private BoundExpr BindPseudoColumn(Ast.ColumnRef column, int position)
     {
+        if (_scope.RowTimeOrdinal >= 0 && column.PseudoColumn == Ast.PseudoColumn.RowTime)
+            return new BoundColumn(_scope.RowTimeOrdinal, "ROWTIME", SqlType.BigInt);
+        if (column.PseudoColumn is Ast.PseudoColumn.WindowStart or Ast.PseudoColumn.WindowEnd)
+            return BindWindowBound(column, position);
         if (!_scope.AllowPseudoColumns)
         {
             if (_aggregation is not null)
@@ -198,6 +201,23 @@ public sealed partial class ExpressionBinder
             _ => throw SqlException.FeatureNotSupported($"{column.Name.Value} outside a windowed aggregation",
                 position),
         };
+    }
+
+    /// <summary>
+    /// WINDOWSTART / WINDOWEND: a column of a windowed table; in a windowed aggregation only its SELECT list names
+    /// them (bound there by the aggregation), so anywhere else they are refused as ksqlDB refuses them.
+    /// </summary>
+    private BoundExpr BindWindowBound(Ast.ColumnRef column, int position)
+    {
+        _scope.CheckQualifier(column.Qualifier?.Value, position);
+        var name = column.PseudoColumn == Ast.PseudoColumn.WindowStart ? "WINDOWSTART" : "WINDOWEND";
+        var index = _scope.IndexOf(name);
+        if (index < 0)
+            index = _scope.IndexOf(name.ToLowerInvariant());
+        if (index >= 0)
+            return new BoundColumn(index, _scope.Columns[index].Name, _scope.Columns[index].Type);
+        throw new SqlException(SqlState.GroupingError, $"Window bounds column {name} can only be used in the SELECT "
+            + "clause of windowed aggregations or over a windowed table", position: position);
     }
 
     private BoundExpr BindUnary(Ast.UnaryExpr unary, SqlType? hint)

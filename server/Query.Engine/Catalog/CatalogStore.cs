@@ -29,6 +29,7 @@ public sealed class CatalogStore
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, FileName);
         var streams = new Dictionary<string, StreamDefinition>(StringComparer.Ordinal);
+        var migrate = false;
         if (File.Exists(path))
         {
             try
@@ -36,14 +37,23 @@ public sealed class CatalogStore
                 var file = JsonSerializer.Deserialize<CatalogFile>(File.ReadAllBytes(path))
                     ?? throw new JsonException("empty catalog");
                 foreach (var entry in file.Streams)
-                    streams[entry.Name] = entry.ToDefinition();
+                {
+                    var definition = entry.ToDefinition();
+                    if (file.Version < CatalogMigration.CurrentVersion)
+                        definition = CatalogMigration.Migrate(definition);
+                    streams[definition.Name] = definition;
+                }
+                migrate = file.Version < CatalogMigration.CurrentVersion;
             }
             catch (Exception e) when (e is JsonException or SqlException or KeyNotFoundException or ArgumentException)
             {
                 throw new SqlException(SqlState.DataCorrupted, $"catalog file {path} is unreadable: {e.Message}");
             }
         }
-        return new CatalogStore(directory, streams);
+        var store = new CatalogStore(directory, streams);
+        if (migrate)
+            store.Persist(streams);
+        return store;
     }
 
     public IReadOnlyList<StreamDefinition> Streams
@@ -95,7 +105,7 @@ public sealed class CatalogStore
 
     private void Persist(Dictionary<string, StreamDefinition> streams)
     {
-        var file = new CatalogFile { Version = 1 };
+        var file = new CatalogFile { Version = CatalogMigration.CurrentVersion };
         foreach (var definition in streams.Values)
             file.Streams.Add(CatalogEntry.From(definition));
         var temporary = _path + ".tmp";
@@ -138,6 +148,8 @@ public sealed class CatalogStore
         public bool? Tiered { get; set; }
         public long? LocalRetentionMs { get; set; }
         public long? LocalRetentionBytes { get; set; }
+        public string? WindowType { get; set; }
+        public long WindowSizeMs { get; set; }
 
         public static CatalogEntry From(StreamDefinition definition)
         {
@@ -160,6 +172,8 @@ public sealed class CatalogStore
                 Tiered = definition.Tiering.Enabled,
                 LocalRetentionMs = definition.Tiering.LocalRetentionMs,
                 LocalRetentionBytes = definition.Tiering.LocalRetentionBytes,
+                WindowType = definition.Window?.Kind.ToString().ToUpperInvariant(),
+                WindowSizeMs = definition.Window?.SizeMs ?? 0,
             };
             foreach (var column in definition.Columns)
             {
@@ -192,6 +206,8 @@ public sealed class CatalogStore
                 Tiering = new Tiering.StreamTiering(Tiered, LocalRetentionMs, LocalRetentionBytes),
                 Headers = [.. HeaderColumns.Select((column, i) => new HeaderColumn(column,
                     i < HeaderKeys.Count ? HeaderKeys[i] : null))],
+                Window = WindowType is null ? null
+                    : new TableWindow(Enum.Parse<WindowKind>(WindowType, ignoreCase: true), WindowSizeMs),
             };
         }
     }

@@ -95,6 +95,23 @@ public sealed record StreamDefinition(
     /// <summary>The columns read from the record's headers (ksqlDB's HEADERS and HEADER('key') columns).</summary>
     public IReadOnlyList<HeaderColumn> Headers { get; init; } = [];
 
+    /// <summary>
+    /// A windowed table's or stream's window (ksqlDB's WINDOW_TYPE / WINDOW_SIZE; a CTAS with WINDOW): its record
+    /// keys carry the window after the key (<see cref="Windows.WindowedKey"/>) and its WINDOWSTART / WINDOWEND
+    /// columns come from there. Null: not windowed.
+    /// </summary>
+    public TableWindow? Window { get; init; }
+
+    /// <summary>The WINDOWSTART column of a windowed source, or -1.</summary>
+    public int WindowStartColumn => Window is null ? -1 : IndexOf(WindowStartName);
+
+    /// <summary>The WINDOWEND column of a windowed source, or -1.</summary>
+    public int WindowEndColumn => Window is null ? -1 : IndexOf(WindowEndName);
+
+    public const string WindowStartName = "WINDOWSTART";
+
+    public const string WindowEndName = "WINDOWEND";
+
     /// <summary>Whether column <paramref name="column"/> is read from the record's headers.</summary>
     public bool IsHeaderColumn(int column)
     {

@@ -17,8 +17,20 @@ public static class KeyEncoding
         var column = stream.Definition.KeyColumn;
         if (column < 0 || row[column].IsNull)
             return null;
-        return stream.Codec is { } codec ? codec.EncodeKey(row) : KafkaPartitioner.SerializeKey(row[column],
+        var key = stream.Codec is { } codec ? codec.EncodeKey(row) : KafkaPartitioner.SerializeKey(row[column],
             stream.Types[column]);
+        return key is null || stream.Definition.Window is not { } window ? key : WithWindow(stream, row, key, window);
+    }
+
+    /// <summary>A windowed source's key: the key bytes, then the window (both bounds are needed).</summary>
+    private static byte[]? WithWindow(StreamRuntime stream, ReadOnlySpan<Cell> row, byte[] key,
+        Catalog.TableWindow window)
+    {
+        var start = row[stream.Definition.WindowStartColumn];
+        var end = row[stream.Definition.WindowEndColumn];
+        if (start.IsNull || (end.IsNull && window.Kind == Catalog.WindowKind.Session))
+            return null;
+        return Windows.WindowedKey.Append(key, window.Kind, start.Bits, end.IsNull ? 0 : end.Bits);
     }
 
     /// <summary>The record key of a key value alone (already of the key column's type); null for NULL.</summary>

@@ -137,6 +137,21 @@ public sealed class RowAppender : IDisposable
         RowCount++;
     }
 
+    /// <summary>Adds a tombstone for the key of <paramref name="row"/> (a full-width row; only its key columns, and a
+    /// windowed table's window bounds, are read), at <paramref name="timestampMs"/> (null: the append time).</summary>
+    internal void AddTombstoneForRow(ReadOnlySpan<Cell> row, long? timestampMs)
+    {
+        if (KeyEncoding.Encode(_stream, row) is not { } key)
+        {
+            CheckKeyed(hasKey: false);
+            return;
+        }
+        ObjectDisposedException.ThrowIf(_committed, this);
+        var partition = KafkaPartitioner.Partition(key, _stream.Log.PartitionCount);
+        BuilderFor(partition).AddNullValue(timestampMs ?? RecordBatchBuilder.UseAppendTime, key, hasKey: true);
+        RowCount++;
+    }
+
     private static long TimestampOf(ReadOnlySpan<Cell> row, StreamDefinition definition)
     {
         if (definition.TimestampColumn < 0 || row[definition.TimestampColumn].IsNull)

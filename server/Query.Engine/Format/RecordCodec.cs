@@ -22,6 +22,8 @@ public sealed class RecordCodec
     private readonly string[] _names;
     private readonly int _key;
     private readonly int[] _valueColumns;
+    private readonly int _windowStart;
+    private readonly int _windowEnd;
 
     public RecordCodec(StreamDefinition definition)
     {
@@ -30,9 +32,11 @@ public sealed class RecordCodec
         _names = definition.ColumnNames();
         _key = definition.KeyColumn;
         var values = new List<int>();
+        _windowStart = definition.WindowStartColumn;
+        _windowEnd = definition.WindowEndColumn;
         for (var i = 0; i < _types.Length; i++)
         {
-            if (i != _key && !definition.IsHeaderColumn(i))
+            if (i != _key && !definition.IsHeaderColumn(i) && i != _windowStart && i != _windowEnd)
                 values.Add(i);
         }
         _valueColumns = [.. values];
@@ -61,7 +65,7 @@ public sealed class RecordCodec
             if (!DecodeValue(value, cells, takeKey: !hasKey))
                 return false;
             if (hasKey && _key >= 0)
-                cells[_key] = DecodeKey(key);
+                cells[_key] = _definition.Window is { } window ? DecodeWindowedKey(key, window, cells) : DecodeKey(key);
             return true;
         }
         catch (Exception e) when (e is SqlException or JsonException or FormatException or OverflowException
@@ -69,6 +73,18 @@ public sealed class RecordCodec
         {
             return false;
         }
+    }
+
+    /// <summary>A windowed key: the key column, and WINDOWSTART / WINDOWEND from the window after it.</summary>
+    private Cell DecodeWindowedKey(ReadOnlySpan<byte> key, TableWindow window, Cell[] cells)
+    {
+        if (!Windows.WindowedKey.TrySplit(key, window, out var inner, out var start, out var end))
+            throw NestedValueCodec.Corrupt();
+        if (_windowStart >= 0)
+            cells[_windowStart] = Cell.FromInt64(start);
+        if (_windowEnd >= 0)
+            cells[_windowEnd] = Cell.FromInt64(end);
+        return DecodeKey(inner);
     }
 
     private Cell DecodeKey(ReadOnlySpan<byte> key)

@@ -14,8 +14,12 @@ internal sealed partial class PersistentQuery
     /// </summary>
     private async ValueTask CommitAsync(CancellationToken cancellationToken)
     {
-        var positions = _hooks!.Scan!.Positions();
-        var aggregate = _hooks.Aggregate;
+        var aggregate = _hooks!.Aggregate;
+        // Groups changed by input the scan has passed but not emitted yet: committing the offsets now would lose
+        // their output after a crash (the aggregate emits before the scan waits, so this does not happen).
+        if (aggregate?.HasPendingOutput == true)
+            return;
+        var positions = _hooks.Scan!.Positions();
         if (_pendingOut == 0 && aggregate?.HasChanges != true && _hooks.TableChanges?.HasChanges != true
             && SameAsCommitted(positions))
             return;
@@ -26,7 +30,9 @@ internal sealed partial class PersistentQuery
         var skipped = Interlocked.Read(ref _pendingSkipped);
         var stateStart = _committed?.StateStartOffset ?? 0;
         var stateEnd = 0L;
-        var snapshot = aggregate is not null && SnapshotDue(aggregate, stateStart, out stateEnd);
+        // Windowed state is bounded by retention: only a plain aggregate's state log is snapshotted.
+        var snapshot = aggregate is Execution.Operators.ContinuousAggregateOperator plain
+            && SnapshotDue(plain, stateStart, out stateEnd);
         if (snapshot)
             stateStart = stateEnd;
         var checkpoint = new QueryCheckpoint(offsets, (_committed?.RowsIn ?? 0) + scanned - _scannedAtCommit,
@@ -51,6 +57,7 @@ internal sealed partial class PersistentQuery
             AbortPending();
         }
         _committed = checkpoint;
+        Commits++;
         if (snapshot)
             StateLog().GetPartition(0).DeleteSegmentsBefore(stateStart);   // history before the snapshot
         _scannedAtCommit = scanned;
@@ -58,6 +65,9 @@ internal sealed partial class PersistentQuery
         _pendingOut = 0;
         _lastCommitTicks = Environment.TickCount64;
     }
+
+    /// <summary>Commits since the query started (this run), for benchmarks and tests.</summary>
+    public long Commits { get; private set; }
 
     private bool SameAsCommitted(List<(int Partition, long NextOffset)> positions)
     {
@@ -89,7 +99,7 @@ internal sealed partial class PersistentQuery
     /// <summary>Adds the state changes since the last commit, or (<paramref name="snapshot"/>) the whole state.
     /// </summary>
     private void AppendStateChanges(LogTransaction transaction,
-        Execution.Operators.ContinuousAggregateOperator aggregate, bool snapshot)
+        Execution.Operators.IContinuousAggregate aggregate, bool snapshot)
     {
         var tableRows = _hooks!.TableChanges;
         if (!snapshot && !aggregate.HasChanges && tableRows?.HasChanges != true)
@@ -103,7 +113,7 @@ internal sealed partial class PersistentQuery
             AddStateEntry(TableRowTag, key.Span, entry.Span, deleted);
         if (snapshot)
         {
-            aggregate.WriteAll(WriteGroup);
+            ((Execution.Operators.ContinuousAggregateOperator)aggregate).WriteAll(WriteGroup);
             tableRows?.WriteAll(WriteRow);
             tableRows?.ClearChanges();
         }

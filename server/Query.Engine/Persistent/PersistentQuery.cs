@@ -29,8 +29,9 @@ public enum PersistentQueryState
 /// positions match the output exactly because every operator between the scan and this loop (filter, project,
 /// continuous aggregate) turns each input batch fully into output before it asks for the next one.</para>
 /// <para><b>When it commits.</b> After <see cref="EngineOptions.PersistentCommitIntervalMs"/> or
-/// <see cref="EngineOptions.PersistentCommitMaxRecords"/> input records, and whenever the scan is about to wait
-/// (caught up), so a quiet source's rows are visible at once.</para>
+/// <see cref="EngineOptions.PersistentCommitMaxRecords"/> input records (an aggregate: the
+/// <c>PersistentAggregateCommit</c> settings, as it writes each changed group once per commit), and whenever the
+/// scan is about to wait (caught up), so a quiet source's rows are visible at once.</para>
 /// <para><b>Errors.</b> A row whose expression fails is skipped, counted and reported (processing log); any other
 /// failure (the state memory limit, storage) stops the query with state ERROR and its message; nothing reaches
 /// the server.</para>
@@ -83,6 +84,10 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
 
     /// <summary>Rows skipped because an expression failed on them (committed count plus pending).</summary>
     public long RowsSkipped => (_committed?.RowsSkipped ?? 0) + Interlocked.Read(ref _pendingSkipped);
+
+    /// <summary>Records a windowed aggregate dropped because their windows had closed (kept across restarts).
+    /// </summary>
+    public long LateRecordsDropped => _hooks?.Aggregate?.LateRecordsDropped ?? 0;
 
     /// <summary>The last skipped rows' descriptions, newest last.</summary>
     public IReadOnlyList<string> RecentErrors
@@ -165,6 +170,7 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
             ResumeOffsets = _committed?.Offsets,
             BeforeWait = CommitAsync,
             RowError = OnRowError,
+            EmitDue = plan.IsAggregate ? CommitDue : null,
         };
         var context = new OperatorContext(_statistics, Definition.ReplayFromEarliest, _engine.BatchLimits,
             new Limits.QueryMemoryBudget(_engine.Options.PersistentStateBytes), _hooks);
@@ -185,7 +191,7 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
                         _pendingOut++;
                 }
             }
-            if (CommitDue())
+            if (CommitDue() && _hooks.Aggregate?.HasPendingOutput != true)
                 await CommitAsync(cancellationToken);
         }
         await CommitAsync(cancellationToken);
@@ -203,9 +209,15 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
         _ => throw new SqlException(SqlState.DataCorrupted, "a persistent query's text is not a query statement"),
     };
 
-    private bool CommitDue() =>
-        _statistics.RecordsScanned - _scannedAtCommit >= _engine.Options.PersistentCommitMaxRecords
-        || Environment.TickCount64 - _lastCommitTicks >= _engine.Options.PersistentCommitIntervalMs;
+    private bool CommitDue()
+    {
+        var options = _engine.Options;
+        var aggregate = Plan?.IsAggregate == true;
+        return _statistics.RecordsScanned - _scannedAtCommit
+            >= (aggregate ? options.PersistentAggregateCommitMaxRecords : options.PersistentCommitMaxRecords)
+            || Environment.TickCount64 - _lastCommitTicks
+            >= (aggregate ? options.PersistentAggregateCommitIntervalMs : options.PersistentCommitIntervalMs);
+    }
 
     private RowAppender Appender()
     {

@@ -33,7 +33,19 @@ internal sealed class PersistentQueryCatalog
         {
             var file = JsonSerializer.Deserialize<QueryFile>(File.ReadAllBytes(path))
                 ?? throw new JsonException("empty file");
-            return new PersistentQueryCatalog(path, file.Queries, Math.Max(1, file.NextNumber));
+            var catalog = new PersistentQueryCatalog(path, file.Queries, Math.Max(1, file.NextNumber));
+            if (file.Version < Catalog.CatalogMigration.CurrentVersion)
+            {
+                // Sink and source names follow the stream catalog's migration; ids (and the logs named after
+                // them) keep their spelling, and TERMINATE finds an id in any case.
+                catalog._queries = file.Queries.ConvertAll(q => q with
+                {
+                    Sink = Catalog.CatalogMigration.FoldedName(q.Sink),
+                    Source = Catalog.CatalogMigration.FoldedName(q.Source),
+                });
+                catalog.Persist(catalog._queries);
+            }
+            return catalog;
         }
         catch (JsonException e)
         {
@@ -58,8 +70,8 @@ internal sealed class PersistentQueryCatalog
             var number = _nextNumber++;
             return kind switch
             {
-                PersistentQueryKind.Csas => $"CSAS_{sink}_{number}",
-                PersistentQueryKind.Ctas => $"CTAS_{sink}_{number}",
+                PersistentQueryKind.Csas => $"CSAS_{sink.ToUpperInvariant()}_{number}",
+                PersistentQueryKind.Ctas => $"CTAS_{sink.ToUpperInvariant()}_{number}",
                 _ => $"INSERTQUERY_{number}",
             };
         }
@@ -90,7 +102,13 @@ internal sealed class PersistentQueryCatalog
         var temporary = _path + ".tmp";
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            JsonSerializer.Serialize(stream, new QueryFile { NextNumber = _nextNumber, Queries = queries },
+            var file = new QueryFile
+            {
+                Version = Catalog.CatalogMigration.CurrentVersion,
+                NextNumber = _nextNumber,
+                Queries = queries,
+            };
+            JsonSerializer.Serialize(stream, file,
                 new JsonSerializerOptions { WriteIndented = true });
             stream.Flush(flushToDisk: true);
         }
@@ -100,6 +118,8 @@ internal sealed class PersistentQueryCatalog
 
     private sealed class QueryFile
     {
+        public int Version { get; set; } = 1;
+
         public long NextNumber { get; set; } = 1;
 
         public List<PersistentQueryDefinition> Queries { get; set; } = [];

@@ -69,8 +69,6 @@ internal sealed class PersistentQueryPlan
             throw SqlException.FeatureNotSupported("UNION / INTERSECT / EXCEPT and nested queries", position);
         if (query.Limit is not null)
             throw SqlException.FeatureNotSupported("LIMIT in a persistent query", query.Limit.Span.Start + 1);
-        if (query.Emit == Ast.EmitKind.Final)
-            throw SqlException.FeatureNotSupported("EMIT FINAL (it needs a windowed aggregation)", position);
         if (select.PartitionBy.Count > 1)
             throw SqlException.FeatureNotSupported("PARTITION BY more than one expression",
                 select.PartitionBy[1].Span.Start + 1);
@@ -99,6 +97,8 @@ internal sealed class PersistentQueryPlan
         return new PersistentQueryPlan(bound, new CompiledQuery(bound, engine.TimeProvider), visible, rowTime,
             partitionKey, partitionKeyName, isAggregate)
         {
+            Window = select.Window is null ? null
+                : new WindowedSinkColumns(Windows.WindowSpec.From(select.Window).TableWindow, hidden, visible),
             HavingIndex = hidden.IndexOf(HavingColumn) is var h and >= 0 ? visible + h : -1,
         };
     }
@@ -115,13 +115,15 @@ internal sealed class PersistentQueryPlan
         var hidden = new List<string>();
         partitionKeyName = null;
         // An output row keeps its input's time; an aggregate's, the latest time of its group (as Kafka Streams).
-        Ast.Expr rowTimeExpression = new Ast.ColumnRef(null, Ast.Identifier.Unquoted("ROWTIME"));
+        Ast.Expr rowTimeExpression = new Ast.ColumnRef(null, Ast.Identifier.Unquoted("rowtime"));
         if (isAggregate)
             rowTimeExpression = new Ast.FunctionCall(
                 Ast.QualifiedName.Of(overTable ? Functions.AggregateFunctions.ChangeTimeName : "MAX"),
                 Ast.EquatableArray.Of(rowTimeExpression), Distinct: false, Star: false, Over: null);
         hidden.Add(RowTimeColumn);
         items.Add(new Ast.SingleColumn(rowTimeExpression, Ast.Identifier.Unquoted(RowTimeColumn)));
+        if (select.Window is not null)
+            WindowedSinkColumns.AddHidden(select.Window, items, hidden);
         if (isAggregate && select.Having is { } having)
         {
             hidden.Add(HavingColumn);
@@ -136,7 +138,7 @@ internal sealed class PersistentQueryPlan
             {
                 Ast.ColumnRef column => column.Name.Value,
                 Ast.FieldAccessExpr field => field.Field.Value,
-                _ => "KSQL_COL_0",
+                _ => "ksql_col_0",
             };
             items.Add(new Ast.SingleColumn(expression, Ast.Identifier.Unquoted(PartitionKeyColumn)));
         }
@@ -147,12 +149,16 @@ internal sealed class PersistentQueryPlan
                 Items = Ast.EquatableArray.From(items),
                 PartitionBy = Ast.EquatableArray<Ast.Expr>.Empty,
             },
-            Emit = Ast.EmitKind.Changes,
+            Emit = query.Emit == Ast.EmitKind.Final ? Ast.EmitKind.Final : Ast.EmitKind.Changes,
         };
         var planner = new SelectPlanner(name => engine.GetStream(EngineSession.SourceName(name), name.Span.Start + 1),
             new ParameterTypes(), null);
         return (planner.Plan(rewritten), hidden);
     }
+
+    /// <summary>Where a windowed aggregate's window bounds and retraction flag are in the output; null without
+    /// WINDOW.</summary>
+    public WindowedSinkColumns? Window { get; private init; }
 
     /// <summary>
     /// ksqlDB's names for unnamed expressions of a persistent query: a column keeps its name, a struct field its
@@ -174,7 +180,7 @@ internal sealed class PersistentQueryPlan
             {
                 string name;
                 do
-                    name = $"KSQL_COL_{next++}";
+                    name = $"ksql_col_{next++}";
                 while (!used.Add(name));
                 result.Add(single with { Alias = Ast.Identifier.Unquoted(name) });
                 continue;

@@ -18,11 +18,13 @@ internal sealed class SinkWriter
     private readonly int[] _sources;
     private readonly int _rowTime;
     private readonly Cell[] _row;
+    private readonly int _retraction;
 
-    private SinkWriter(int[] sources, int rowTime)
+    private SinkWriter(int[] sources, int rowTime, int retraction = -1)
     {
         _sources = sources;
         _rowTime = rowTime;
+        _retraction = retraction;
         _row = new Cell[sources.Length];
     }
 
@@ -30,14 +32,19 @@ internal sealed class SinkWriter
     public HavingTombstones? Having { get; init; }
 
     /// <summary>
-    /// Adds one output row to <paramref name="appender"/> as a sink row (or, when it fails HAVING, a tombstone of
-    /// its key); false when nothing was written.
+    /// Adds one output row to <paramref name="appender"/> as a sink row (a retracted session, or a row that fails
+    /// HAVING: a tombstone for its key); false when nothing was written.
     /// </summary>
     public bool Write(RowAppender appender, Cell[] output)
     {
         for (var i = 0; i < _sources.Length; i++)
             _row[i] = output[_sources[i]];
         long? time = _rowTime >= 0 && !output[_rowTime].IsNull ? output[_rowTime].Bits : null;
+        if (_retraction >= 0 && output[_retraction] is { IsNull: false, Bits: not 0 })
+        {
+            appender.AddTombstoneForRow(_row, time);
+            return true;
+        }
         if (Having is { } having)
             return having.Write(appender, _row, output, time);
         appender.Add(_row, time);
@@ -74,18 +81,69 @@ internal sealed class SinkWriter
         for (var i = 0; i < plan.VisibleColumns; i++)
         {
             var column = plan.Column(i);
-            if (ReservedName(column.Name))
+            if (ReservedName(column.Name) && !IsSourceWindowColumn(plan, i))
                 throw new SqlException("42939", $"column name \"{column.Name}\" is reserved for a pseudo-column",
                     hint: "Give the expression another name with AS.");
             columns.Add(column);
             sources.Add(i == selectedKey ? plan.PartitionKeyIndex : i);
         }
+        if (plan.Window is { } window)
+            InsertWindowColumns(plan, window, columns, sources);
         CheckUniqueNames(columns);
         return (columns, key, [.. sources]);
     }
 
+    /// <summary>A windowed table's WINDOWSTART and WINDOWEND: key columns, right after the GROUP BY key (where
+    /// ksqlDB shows them).</summary>
+    private static void InsertWindowColumns(PersistentQueryPlan plan, WindowedSinkColumns window,
+        List<ColumnInfo> columns, List<int> sources)
+    {
+        var at = columns.Count;
+        if (plan.Bound.Root is Planning.Logical.LogicalProject project)
+        {
+            for (var i = 0; i < plan.VisibleColumns; i++)
+            {
+                if (project.Expressions[i] is BoundColumn { Ordinal: 0 })
+                {
+                    at = i + 1;
+                    break;
+                }
+            }
+        }
+        columns.InsertRange(at, [new ColumnInfo(StreamDefinition.WindowStartName, SqlType.BigInt),
+            new ColumnInfo(StreamDefinition.WindowEndName, SqlType.BigInt)]);
+        sources.InsertRange(at, [window.StartIndex, window.EndIndex]);
+    }
+
+    /// <summary>Whether output column <paramref name="index"/> is a windowed source's WINDOWSTART or WINDOWEND as
+    /// is (a CSAS over a windowed stream keeps its windowed key).</summary>
+    private static bool IsSourceWindowColumn(PersistentQueryPlan plan, int index)
+    {
+        var source = plan.Source.Definition;
+        if (source.Window is null || plan.IsAggregate || plan.Bound.Root is not Planning.Logical.LogicalProject project)
+            return false;
+        return project.Expressions[index] is BoundColumn column && plan.Column(index).Name == column.Name
+            && (column.Ordinal == source.WindowStartColumn || column.Ordinal == source.WindowEndColumn);
+    }
+
+    /// <summary>The window of a new sink: the query's WINDOW, or a windowed source's when the sink keeps its
+    /// WINDOWSTART and WINDOWEND columns.</summary>
+    public static Catalog.TableWindow? SinkWindow(PersistentQueryPlan plan, List<ColumnInfo> columns)
+    {
+        if (plan.Window is { } window)
+            return window.Window;
+        var source = plan.Source.Definition.Window;
+        var kept = 0;
+        foreach (var column in columns)
+        {
+            if (column.Name is StreamDefinition.WindowStartName or StreamDefinition.WindowEndName)
+                kept++;
+        }
+        return kept == 2 ? source : null;
+    }
+
     private static bool ReservedName(string name) =>
-        name is "ROWTIME" or "ROWOFFSET" or "ROWPARTITION" or "WINDOWSTART" or "WINDOWEND";
+        Grammar.Ast.PseudoColumns.Classify(name) != Grammar.Ast.PseudoColumn.None;
 
     private static void CheckUniqueNames(List<ColumnInfo> columns)
     {
@@ -101,7 +159,7 @@ internal sealed class SinkWriter
 
     /// <summary>A writer for a sink whose columns <see cref="NewStreamShape"/> computed.</summary>
     public static SinkWriter ForNewStream(PersistentQueryPlan plan, StreamRuntime sink) =>
-        new(NewStreamShape(plan).Sources, plan.RowTimeIndex)
+        new(NewStreamShape(plan).Sources, plan.RowTimeIndex, plan.Window?.RetractionIndex ?? -1)
         {
             Having = plan.HavingIndex >= 0 && sink.Table is not null ? new HavingTombstones(sink, plan.HavingIndex)
                 : null,

@@ -37,6 +37,13 @@ internal static class ScanColumns
                             return null;
                     }
                     return AddAll(aggregate.Keys, used) ? used : null;
+                case LogicalWindowedAggregate windowed when ScanBelow(windowed.Input, used):
+                    foreach (var call in windowed.Aggregates)
+                    {
+                        if (call.Argument is { } argument && !Add(argument, used))
+                            return null;
+                    }
+                    return AddAll(windowed.Keys, used) ? used : null;
                 case LogicalProject over:           // above an aggregation: its columns are not the scan's
                     node = over.Input;
                     continue;

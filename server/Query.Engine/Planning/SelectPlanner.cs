@@ -1,6 +1,7 @@
 using Query.Engine.Binding;
 using Query.Engine.Errors;
 using Query.Engine.Execution;
+using Query.Engine.Planning.Joins;
 using Query.Engine.Planning.Logical;
 using Query.Engine.Types;
 using Ast = Query.Grammar.Ast;
@@ -12,7 +13,7 @@ namespace Query.Engine.Planning;
 /// Filter (HAVING), Project, Sort and Limit, bottom to top. Unsupported shapes (joins, windows, subqueries, set
 /// operations, PARTITION BY, aggregation in push queries) are 0A000 naming the feature.
 /// </summary>
-public sealed class SelectPlanner
+public sealed partial class SelectPlanner
 {
     private readonly Func<Ast.QualifiedName, StreamRuntime> _resolveSource;
     private readonly ParameterTypes _parameters;
@@ -32,11 +33,12 @@ public sealed class SelectPlanner
     {
         if (query.Body is not Ast.Select select)
             throw SqlException.FeatureNotSupported("UNION / INTERSECT / EXCEPT and nested queries", PositionOf(query));
-        var isPush = query.Emit == Ast.EmitKind.Changes;
-        if (query.Emit == Ast.EmitKind.Final)
-            throw SqlException.FeatureNotSupported("EMIT FINAL (it needs a windowed aggregation)", PositionOf(query));
+        var isPush = query.Emit != Ast.EmitKind.None;
         CheckUnsupported(select);
-        var (source, scope) = ResolveFrom(select.From);
+        var (source, joins, scope) = ResolveFrom(select.From, isPush);
+        if (joins is not null && select.Window is not null)
+            throw SqlException.FeatureNotSupported("WINDOW over a join", select.Window.Span.Start + 1);
+        var window = Windows.WindowPlanning.Check(query, select, source);
         var binder = NewBinder(scope, null);
         BoundExpr? where = select.Where is null ? null
             : binder.BindAs(select.Where, SqlType.Boolean, CastContext.Implicit);
@@ -51,13 +53,16 @@ public sealed class SelectPlanner
             foreach (var key in distinct ? DistinctKeys(select) : [.. select.GroupBy])
             {
                 var syntax = key is Ast.IntegerLiteral ordinal ? SelectItemAt(select, ordinal) : key;
-                aggregation.AddGroupKey(syntax, NameOf(syntax, aggregation.GroupKeys.Count));
+                aggregation.AddGroupKey(syntax, ResultColumnNames.Of(syntax));
             }
-            binder = NewBinder(new BindScope(scope.SourceName, scope.Alias, [], allowPseudoColumns: false),
-                aggregation);
+            if (window is not null)
+                aggregation.EnableWindow();
+            binder = NewBinder(scope.WithoutColumns(), aggregation);
         }
         var tableFunctions = new List<(int Column, Functions.TableFunctionKind Kind)>();
         var (projection, columns) = BindItems(select, scope, binder, tableFunctions);
+        if (aggregation is not null)
+            aggregation.WindowBoundsVisible = false;   // ksqlDB: window bounds only in the SELECT list
         BoundExpr? having = select.Having is null ? null
             : binder.BindAs(select.Having, SqlType.Boolean, CastContext.Implicit);
         var orderBy = BindOrderBy(query, projection, columns, binder, isPush);
@@ -69,24 +74,42 @@ public sealed class SelectPlanner
             throw SqlException.FeatureNotSupported("SELECT DISTINCT with GROUP BY or aggregates", PositionOf(query));
         if (isPush && offset > 0)
             throw SqlException.FeatureNotSupported("OFFSET in push queries", PositionOf(query));
-        var tree = BuildTree(source, where, aggregation, having, projection, columns, orderBy, limit, offset, isPush,
-            tableFunctions);
+        Func<BoundExpr?, (LogicalPlan, BoundExpr?)>? reader = joins is not null ? joins.Plan
+            : _systemLeaf is { } leaf ? predicate => (leaf.Plan(predicate), null) : null;
+        var tree = BuildTree(source, reader, where, aggregation, having, projection, columns, orderBy, limit, offset,
+            isPush, tableFunctions, window);
         return new BoundQuery(tree, new EquatableArray<ColumnInfo>([.. columns]), isPush);
     }
 
-    private static LogicalPlan BuildTree(StreamRuntime? source, BoundExpr? where, AggregationContext? aggregation,
+    private static LogicalPlan BuildTree(StreamRuntime? source,
+        Func<BoundExpr?, (LogicalPlan Plan, BoundExpr? Remaining)>? reader, BoundExpr? where,
+        AggregationContext? aggregation,
         BoundExpr? having, List<BoundExpr> projection, List<ColumnInfo> columns, List<SortKey> orderBy, long? limit,
-        long offset, bool isPush, List<(int Column, Functions.TableFunctionKind Kind)> tableFunctions)
+        long offset, bool isPush, List<(int Column, Functions.TableFunctionKind Kind)> tableFunctions,
+        LogicalWindowedAggregate? window)
     {
         var whereIsExact = false;
-        LogicalPlan plan = source is null ? new LogicalValues()
-            : TableAccess.Leaf(source, isPush, where, out whereIsExact) ?? new LogicalScan(source, isPush, where);
+        LogicalPlan plan;
+        if (reader is not null)
+            (plan, where) = reader(where);
+        else
+            plan = source is null ? new LogicalValues()
+                : TableAccess.Leaf(source, isPush, where, out whereIsExact) ?? new LogicalScan(source, isPush, where);
         if (where is not null && !whereIsExact)
             plan = new LogicalFilter(plan, where);
         if (aggregation is not null)
         {
-            plan = new LogicalAggregate(plan, new([.. aggregation.GroupKeys]), new([.. aggregation.Columns]),
-                new([.. aggregation.Aggregates]));
+            plan = window is not null
+                ? window with
+                {
+                    Input = plan,
+                    Keys = new([.. aggregation.GroupKeys]),
+                    Output = new([.. aggregation.Columns]),
+                    Aggregates = new([.. aggregation.Aggregates]),
+                    Retractions = aggregation.RetractionsUsed,
+                }
+                : new LogicalAggregate(plan, new([.. aggregation.GroupKeys]), new([.. aggregation.Columns]),
+                    new([.. aggregation.Aggregates]));
             if (having is not null)
                 plan = new LogicalFilter(plan, having);
         }
@@ -132,30 +155,57 @@ public sealed class SelectPlanner
 
     private static void CheckUnsupported(Ast.Select select)
     {
-        if (select.Window is not null)
-            throw SqlException.FeatureNotSupported("WINDOW (windowed aggregation)", PositionOf(select.Window));
         if (select.PartitionBy.Count > 0)
             throw SqlException.FeatureNotSupported("PARTITION BY", PositionOf(select.PartitionBy[0]));
     }
 
-    private (StreamRuntime? Source, BindScope Scope) ResolveFrom(Ast.Relation? from)
+    private (StreamRuntime? Source, JoinPlanner? Joins, BindScope Scope) ResolveFrom(Ast.Relation? from,
+        bool isPush)
     {
         switch (from)
         {
             case null:
-                return (null, BindScope.Empty);
+                return (null, null, BindScope.Empty);
+            case Ast.TableRef table when SystemRelationOf(table, isPush) is { } system:
+                _systemLeaf = system;
+                return (null, null,
+                    new BindScope(system.Name, system.Alias, system.Columns, allowPseudoColumns: false));
             case Ast.TableRef table:
                 if (table.ColumnAliases.Count > 0)
                     throw SqlException.FeatureNotSupported("column aliases in FROM", PositionOf(table));
                 var source = _resolveSource(table.Name);
                 var columns = source.Definition.Columns;
-                return (source, new BindScope(source.Definition.Name, table.Alias?.Value, columns,
+                return (source, null, new BindScope(source.Definition.Name, table.Alias?.Value, columns,
                     allowPseudoColumns: true));
             case Ast.Join join:
-                throw SqlException.FeatureNotSupported("JOIN", PositionOf(join));
+                var joins = new JoinPlanner(join, ResolveJoinLeaf, scope => NewBinder(scope, null), isPush);
+                return (null, joins, joins.Scope);
             default:
                 throw SqlException.FeatureNotSupported("subqueries and table functions in FROM", PositionOf(from));
         }
+    }
+
+    /// <summary>A relation of a join in a bounded query: a stream is scanned (narrowed by its part of the WHERE),
+    /// a table read from its state (by key lookups when its part of the WHERE pins the key).</summary>
+    private JoinLeaf ResolveJoinLeaf(Ast.Relation relation)
+    {
+        if (relation is not Ast.TableRef table)
+            throw SqlException.FeatureNotSupported("subqueries and table functions in FROM", PositionOf(relation));
+        if (SystemRelationOf(table, isPush: false) is { } system)
+            return system;
+        if (table.ColumnAliases.Count > 0)
+            throw SqlException.FeatureNotSupported("column aliases in FROM", PositionOf(table));
+        var source = _resolveSource(table.Name);
+        return new JoinLeaf(source.Definition.Name, table.Alias?.Value, source.Definition.Columns,
+            where => BoundedLeaf(source, where), PositionOf(table))
+        { Source = source };
+    }
+
+    private static LogicalPlan BoundedLeaf(StreamRuntime source, BoundExpr? where)
+    {
+        var plan = TableAccess.Leaf(source, isPush: false, where, out var whereIsExact)
+            ?? new LogicalScan(source, Unbounded: false, where);
+        return where is not null && !whereIsExact ? new LogicalFilter(plan, where) : plan;
     }
 
     private static bool AnyAggregate(Ast.EquatableArray<Ast.SelectItem> items)
@@ -177,16 +227,6 @@ public sealed class SelectPlanner
         return column.Expression;
     }
 
-    /// <summary>Output names: the alias, a column's name, a function's name, else KSQL_COL_n as ksqlDB does.</summary>
-    private static string NameOf(Ast.Expr expression, int index) => expression switch
-    {
-        Ast.ColumnRef column => column.Name.Value,
-        Ast.FunctionCall call => call.Name.Name.Value.ToUpperInvariant(),
-        Ast.FieldAccessExpr field => field.Field.Value,
-        Ast.CastExpr cast => NameOf(cast.Operand, index),
-        _ => $"KSQL_COL_{index}",
-    };
-
     private static (List<BoundExpr>, List<ColumnInfo>) BindItems(Ast.Select select, BindScope scope,
         ExpressionBinder binder, List<(int Column, Functions.TableFunctionKind Kind)> tableFunctions)
     {
@@ -200,10 +240,11 @@ public sealed class SelectPlanner
                     throw new SqlException(SqlState.GroupingError,
                         "SELECT * cannot be used with GROUP BY or aggregates",
                         position: PositionOf(all));
-                scope.CheckQualifier(all.Qualifier?.Value, PositionOf(all));
-                for (var i = 0; i < scope.Columns.Count; i++)
+                var (start, count) = all.Qualifier is null ? (0, scope.VisibleCount)
+                    : scope.RangeOf(all.Qualifier.Value, PositionOf(all));
+                for (var i = start; i < start + count; i++)
                 {
-                    projection.Add(new BoundColumn(i, scope.Columns[i].Name, scope.Columns[i].Type));
+                    projection.Add(new BoundColumn(i, scope.DisplayName(i), scope.Columns[i].Type));
                     columns.Add(scope.Columns[i]);
                 }
                 continue;
@@ -213,7 +254,7 @@ public sealed class SelectPlanner
             {
                 tableFunctions.Add((columns.Count, kind));
                 projection.Add(array);
-                columns.Add(new ColumnInfo(single.Alias?.Value ?? NameOf(single.Expression, columns.Count),
+                columns.Add(new ColumnInfo(single.Alias?.Value ?? ResultColumnNames.Of(single.Expression),
                     resultType));
                 continue;
             }
@@ -221,7 +262,7 @@ public sealed class SelectPlanner
             if (bound.Type.Kind == SqlTypeKind.Null || bound is BoundLiteral { IsUntypedString: true })
                 bound = ExpressionBinder.Coerce(bound, SqlType.String, CastContext.Implicit, PositionOf(single));
             projection.Add(bound);
-            columns.Add(new ColumnInfo(single.Alias?.Value ?? NameOf(single.Expression, columns.Count), bound.Type));
+            columns.Add(new ColumnInfo(single.Alias?.Value ?? ResultColumnNames.Of(single.Expression), bound.Type));
         }
         return (projection, columns);
     }

@@ -22,7 +22,8 @@ public static class TableAccess
         if (!source.Definition.IsTable || isPush)
             return null;
         var key = source.Definition.KeyColumn;
-        if (!HasCanonicalEncoding(source.Types[key]))
+        // A windowed table holds a row per key and window: it is scanned, and the filter picks keys and windows.
+        if (!HasCanonicalEncoding(source.Types[key]) || source.Definition.Window is not null)
             return new LogicalTableScan(source);
         var column = new BoundColumn(key, source.Names[key], source.Types[key]);
         var keys = where is null ? null : KeysOf(where, column, exact: true);

@@ -24,6 +24,7 @@ internal static class DdlHandler
         var name = EngineSession.SourceName(create.Name);
         var properties = StreamProperties.Parse(create.Properties);
         var (columns, key) = Columns(create.Columns);
+        properties.AddWindowColumns(columns, key, create.Span.Start + 1);
         var timestamp = TimestampColumn(properties, columns, create.Span.Start + 1);
         var headers = HeaderColumns.Of(create.Columns, properties.ValueFormat);
         FormatChecks.Check(properties, columns, key, create.Span.Start + 1, headers);
@@ -52,6 +53,7 @@ internal static class DdlHandler
                 WrapSingleValue = properties.WrapSingleValue ?? true,
                 TimestampFormat = properties.TimestampFormat,
                 Headers = headers,
+                Window = properties.Window,
                 Tiering = properties.Tiering,
                 RetentionBytes = log.Options.RetentionBytes,
             };
@@ -157,7 +159,7 @@ internal static class DdlHandler
         var wanted = properties.TimestampColumn;
         for (var i = 0; i < columns.Count; i++)
         {
-            if (columns[i].Name == wanted || columns[i].Name == wanted.ToUpperInvariant())
+            if (string.Equals(columns[i].Name, wanted, StringComparison.OrdinalIgnoreCase))
             {
                 var expected = properties.TimestampFormat is null
                     ? columns[i].Type.Kind is SqlTypeKind.BigInt or SqlTypeKind.Timestamp

@@ -40,6 +40,9 @@ internal static class DeleteHandler
         {
             var bound = Bind(table, delete.Where, new ParameterTypes(), parameters);
             var keyType = table.Types[table.Definition.KeyColumn];
+            if (table.Definition.Window is not null)
+                throw SqlException.FeatureNotSupported("DELETE ... WHERE on a windowed table (a row is a key and a "
+                    + "window); DELETE without WHERE works", delete.Where.Span.Start + 1);
             if (!TableAccess.HasCanonicalEncoding(keyType))
                 throw SqlException.FeatureNotSupported(
                     $"DELETE ... WHERE on a table keyed by {keyType} (equal values may have different encodings); "

@@ -93,11 +93,12 @@ internal static class InsertHandler
         {
             var position = name.Span.Start + 1;
             int index;
-            if (name.Value == "ROWTIME")
+            var pseudo = Ast.PseudoColumns.Classify(name.Value);
+            if (pseudo == Ast.PseudoColumn.RowTime)
             {
                 index = RowTimeTarget;
             }
-            else if (name.Value is "ROWOFFSET" or "ROWPARTITION")
+            else if (pseudo is Ast.PseudoColumn.RowOffset or Ast.PseudoColumn.RowPartition)
             {
                 throw new SqlException("428C9", $"cannot insert a value into pseudo-column \"{name.Value}\"",
                     position: position);

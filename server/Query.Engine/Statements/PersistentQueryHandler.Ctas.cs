@@ -41,10 +41,16 @@ internal static partial class PersistentQueryHandler
             throw SqlException.FeatureNotSupported(
                 "CREATE TABLE AS SELECT without GROUP BY (use CREATE STREAM AS SELECT for a stream)", position);
         var aggregate = FindAggregate(plan.Bound.Root);
-        if (aggregate is null || aggregate.Keys.Count == 0)
+        var keyCount = aggregate switch
+        {
+            LogicalAggregate plain => plain.Keys.Count,
+            LogicalWindowedAggregate windowed => windowed.Keys.Count,
+            _ => 0,
+        };
+        if (keyCount == 0)
             throw new SqlException(SqlState.GroupingError,
                 "CREATE TABLE AS SELECT needs a GROUP BY (the table's key)", position: position);
-        if (aggregate.Keys.Count > 1)
+        if (keyCount > 1)
             throw SqlException.FeatureNotSupported("GROUP BY more than one expression in CREATE TABLE AS SELECT "
                 + "(a table has one key column)", position);
         if (plan.Bound.Root is LogicalProject project)
@@ -60,9 +66,9 @@ internal static partial class PersistentQueryHandler
             + "CREATE TABLE AS SELECT (it is the table's PRIMARY KEY)", position: position);
     }
 
-    private static LogicalAggregate? FindAggregate(LogicalPlan plan) => plan switch
+    private static LogicalPlan? FindAggregate(LogicalPlan plan) => plan switch
     {
-        LogicalAggregate aggregate => aggregate,
+        LogicalAggregate or LogicalWindowedAggregate => plan,
         LogicalProject project => FindAggregate(project.Input),
         LogicalFilter filter => FindAggregate(filter.Input),
         _ => null,

@@ -22,7 +22,7 @@ internal static partial class PersistentQueryHandler
         .. QueryColumns, new("SOURCE_NAME", SqlType.String), new("ROWS_IN", SqlType.BigInt),
         new("ROWS_OUT", SqlType.BigInt), new("ROWS_SKIPPED", SqlType.BigInt), new("LAG", SqlType.BigInt),
         new("LAG_PER_PARTITION", SqlType.String), new("ERROR", SqlType.String),
-        new("RECENT_SKIPPED", SqlType.String),
+        new("RECENT_SKIPPED", SqlType.String), new("LATE_RECORDS_DROPPED", SqlType.BigInt),
     ];
 
     /// <summary>The columns of SHOW QUERIES [EXTENDED].</summary>
@@ -53,7 +53,7 @@ internal static partial class PersistentQueryHandler
             }
             rows.Add(EngineSession.TextRow(definition.Id, type, status, definition.Sink, topic, definition.Sql,
                 definition.Source, query.RowsIn, query.RowsOut, query.RowsSkipped, total, perPartition.ToString(),
-                query.Error, string.Join("\n", query.RecentErrors)));
+                query.Error, string.Join("\n", query.RecentErrors), query.LateRecordsDropped));
         }
         return StatementResult.Query(new BufferedRowReader(ShowColumns(extended), rows));
     }
@@ -67,7 +67,8 @@ internal static partial class PersistentQueryHandler
         {
             $"Query {definition.Id} ({query.State.ToString().ToUpperInvariant()})",
             $"  Statement: {definition.Sql}",
-            $"  Sink: {definition.Sink}; rows in {query.RowsIn}, out {query.RowsOut}, skipped {query.RowsSkipped}",
+            $"  Sink: {definition.Sink}; rows in {query.RowsIn}, out {query.RowsOut}, skipped {query.RowsSkipped}"
+                + (query.LateRecordsDropped > 0 ? $", late records dropped {query.LateRecordsDropped}" : ""),
         };
         if (query.Error is { } error)
             lines.Add($"  Error: {error}");

@@ -80,7 +80,7 @@ internal static partial class PersistentQueryHandler
             return -1;
         for (var i = 0; i < columns.Count; i++)
         {
-            if (columns[i].Name == wanted || columns[i].Name == wanted.ToUpperInvariant())
+            if (string.Equals(columns[i].Name, wanted, StringComparison.OrdinalIgnoreCase))
             {
                 if (columns[i].Type.Kind is not (SqlTypeKind.BigInt or SqlTypeKind.Timestamp))
                     throw new SqlException(SqlState.DatatypeMismatch,

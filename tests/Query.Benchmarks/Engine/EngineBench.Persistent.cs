@@ -24,7 +24,7 @@ internal static partial class EngineBench
         const int Chunk = 500_000;
         for (var start = 0; start < events; start += Chunk)
         {
-            await using var bulk = session.BeginBulkInsert("EV");
+            await using var bulk = session.BeginBulkInsert("ev");
             for (var i = start; i < Math.Min(events, start + Chunk); i++)
             {
                 values[0] = random.Next(keys);
@@ -62,10 +62,12 @@ internal static partial class EngineBench
             + "SUM(amount) AS total FROM ev GROUP BY user_id EMIT CHANGES");
         var session = engine.CreateSession();
         var groups = await DrainAsync(session, "SELECT * FROM agg");
-        Console.WriteLine("| query | events | keys | groups | elapsed | events/s | CPU |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        var query = engine.Queries.List()[0];
+        Console.WriteLine("| query | events | keys | groups | rows out | commits | elapsed | events/s | CPU |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine($"| CTAS GROUP BY user_id: COUNT, SUM | {events:N0} | {keys:N0} | {groups.Rows:N0} | "
-            + $"{elapsed.TotalSeconds:F2} s | {events / elapsed.TotalSeconds:N0} | {cpu.TotalSeconds:F1} s |");
+            + $"{query.RowsOut:N0} | {query.Commits:N0} | {elapsed.TotalSeconds:F2} s | "
+            + $"{events / elapsed.TotalSeconds:N0} | {cpu.TotalSeconds:F1} s |");
     }
 
     public static async Task PersistentCsasAsync(int events)
@@ -112,7 +114,7 @@ internal static partial class EngineBench
         var interval = TimeSpan.FromSeconds((double)BatchRows / rowsPerSecond);
         for (var b = 0; b < batches; b++)
         {
-            await using (var bulk = writer.BeginBulkInsert("LAT"))
+            await using (var bulk = writer.BeginBulkInsert("lat"))
             {
                 for (var i = 0; i < BatchRows; i++)
                     bulk.AddRow([(long)b, i]);

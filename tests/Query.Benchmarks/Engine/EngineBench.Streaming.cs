@@ -85,7 +85,7 @@ internal static partial class EngineBench
         var interval = TimeSpan.FromSeconds((double)BatchRows / rowsPerSecond);
         for (var b = 0; b < batches; b++)
         {
-            await using (var bulk = writer.BeginBulkInsert("LAT"))
+            await using (var bulk = writer.BeginBulkInsert("lat"))
             {
                 for (var i = 0; i < BatchRows; i++)
                     bulk.AddRow([(long)b, i]);
@@ -134,7 +134,7 @@ internal static partial class EngineBench
         await Task.Delay(200);
         var idle = GC.GetTotalMemory(forceFullCollection: true);
         var insert = Stopwatch.StartNew();
-        await using (var bulk = session.BeginBulkInsert("FAN"))
+        await using (var bulk = session.BeginBulkInsert("fan"))
         {
             for (var i = 0; i < rows; i++)
                 bulk.AddRow([i, "value"]);

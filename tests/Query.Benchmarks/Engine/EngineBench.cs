@@ -7,7 +7,7 @@ namespace Query.Benchmarks;
 
 /// <summary>
 /// Engine bench commands (each prints a Markdown table):
-/// <c>engine-scan [rows]</c>, <c>engine-rowtime [rows] [segmentBytes]</c> (default: the storage default), <c>engine-push-latency [seconds] [rowsPerSecond]</c>,
+/// <c>engine-scan [rows] [text]</c> (only the queries containing text), <c>engine-rowtime [rows] [segmentBytes]</c> (default: the storage default), <c>engine-push-latency [seconds] [rowsPerSecond]</c>,
 /// <c>engine-push-fanout [queries] [rows]</c>, <c>engine-insert [seconds]</c>.
 /// </summary>
 internal static partial class BenchRegistry
@@ -15,7 +15,7 @@ internal static partial class BenchRegistry
     static partial void RegisterEngine()
     {
         BenchCommands.Register("engine-scan", args => EngineBench.Run(() => EngineBench.ScanAsync(Arg(args, 0,
-            2_000_000))));
+            2_000_000), args.Length > 1 ? args[1] : "")));
         BenchCommands.Register("engine-copy", args => EngineBench.Run(() => EngineBench.CopyAsync(Arg(args, 0,
             1_000_000))));
         BenchCommands.Register("engine-rowtime",
@@ -25,6 +25,8 @@ internal static partial class BenchRegistry
             args => EngineBench.Run(() => EngineBench.PushLatencyAsync(Arg(args, 0, 5), Arg(args, 1, 100_000))));
         BenchCommands.Register("engine-insert", args => EngineBench.Run(() => EngineBench.InsertAsync(Arg(args, 0, 5))));
         BenchCommands.Register("pq-aggregate", args => EngineBench.Run(() => EngineBench.PersistentAggregateAsync(
+            Arg(args, 0, 10_000_000), Arg(args, 1, 100_000))));
+        BenchCommands.Register("pq-window", args => EngineBench.Run(() => EngineBench.WindowedAggregateAsync(
             Arg(args, 0, 10_000_000), Arg(args, 1, 100_000))));
         BenchCommands.Register("pq-csas",
             args => EngineBench.Run(() => EngineBench.PersistentCsasAsync(Arg(args, 0, 10_000_000))));
@@ -72,7 +74,7 @@ internal static partial class EngineBench
         const int Chunk = 200_000;
         for (var start = 0; start < rows; start += Chunk)
         {
-            await using var bulk = session.BeginBulkInsert("EVENTS");
+            await using var bulk = session.BeginBulkInsert("events");
             for (var i = start; i < Math.Min(rows, start + Chunk); i++)
             {
                 values[0] = DateTime.UnixEpoch.AddMilliseconds(BaseMs + (long)(i * msPerRow) + random.Next(-500, 500));
@@ -134,7 +136,7 @@ internal static partial class EngineBench
             ];
         }
         var stopwatch = Stopwatch.StartNew();
-        await using (var bulk = session.BeginBulkInsert("EVENTS"))
+        await using (var bulk = session.BeginBulkInsert("events"))
         {
             foreach (var line in lines)
                 bulk.AddTextRow(line);
@@ -147,10 +149,17 @@ internal static partial class EngineBench
             + $"|");
     }
 
-    public static async Task ScanAsync(int rows)
+    public static async Task ScanAsync(int rows, string only)
     {
         using var directory = new TempDirectory("engine-bench");
-        await using var engine = QueryEngine.Open(new EngineOptions { DataDirectory = directory.Path });
+        // BENCH_SCAN_WORKERS=1 measures a GROUP BY on one thread (EngineOptions.QueryScanWorkers).
+        var workers = Environment.GetEnvironmentVariable("BENCH_SCAN_WORKERS") is { Length: > 0 } text
+            ? int.Parse(text, CultureInfo.InvariantCulture) : Math.Clamp(Environment.ProcessorCount, 1, 4);
+        await using var engine = QueryEngine.Open(new EngineOptions
+        {
+            DataDirectory = directory.Path,
+            QueryScanWorkers = workers,
+        });
         var session = engine.CreateSession();
         var load = Stopwatch.StartNew();
         await LoadEventsAsync(session, rows, 16L << 20);
@@ -175,6 +184,8 @@ internal static partial class EngineBench
             "SELECT * FROM events WHERE user_id = 4242",
         })
         {
+            if (!sql.Contains(only, StringComparison.Ordinal))
+                continue;
             var best = TimeSpan.MaxValue;
             var bestCpu = TimeSpan.MaxValue;
             long count = 0;

@@ -19,7 +19,7 @@ public class ExpressionBenchmarks
     private const int Rows = 10_000;
     private static readonly SqlType[] Types =
         [SqlType.Timestamp, SqlType.Int, SqlType.String, SqlType.Double, SqlType.String, SqlType.Boolean];
-    private static readonly string[] Names = ["TS", "USER_ID", "PAGE", "AMOUNT", "COUNTRY", "FLAG"];
+    private static readonly string[] Names = ["ts", "user_id", "page", "amount", "country", "flag"];
 
     private byte[][] _rows = [];
     private RecordCursor _cursor = null!;
@@ -46,7 +46,7 @@ public class ExpressionBenchmarks
             ], Types);
             _rows[i] = buffer.WrittenSpan.ToArray();
         }
-        var scope = new BindScope("EVENTS", null, Names.Select((n, i) => new ColumnInfo(n, Types[i])).ToList(), true);
+        var scope = new BindScope("events", null, Names.Select((n, i) => new ColumnInfo(n, Types[i])).ToList(), true);
         BoundExpr Bind(string sql) => new ExpressionBinder(scope,
             new ParameterTypes()).Bind(SqlParser.ParseExpression(sql));
         _numeric = ExpressionCompiler<RecordCursor>.CompilePredicate(Bind("amount > 900 AND user_id > 10"));

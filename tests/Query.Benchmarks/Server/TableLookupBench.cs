@@ -169,7 +169,7 @@ internal static class TableLookupBench
     /// <summary>The state's own cost: encode the key, look it up, copy the row into a batch.</summary>
     private static (double P50, double P99, double Rate) StateOnly(QueryEngine engine, int keys, int seconds)
     {
-        var table = engine.GetStream("LOOKUP_T", null);
+        var table = engine.GetStream("lookup_t", null);
         var batch = new Engine.Execution.Operators.RecordBatch(16, 1 << 16, table.CreateCursor());
         var random = new Random(13);
         return Measure(seconds, () =>

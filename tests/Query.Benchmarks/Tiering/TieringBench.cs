@@ -37,7 +37,7 @@ internal static class TieringBench
 
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var wall = Stopwatch.StartNew();
-        var archived = await engine.ArchiveStreamAsync("EVENTS");
+        var archived = await engine.ArchiveStreamAsync("events");
         var archiveSeconds = wall.Elapsed.TotalSeconds;
         var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
 

@@ -14,8 +14,11 @@ namespace Query.Engine.Execution.Operators;
 /// since the last commit, whose accumulators the query serializes into its state changelog
 /// (<see cref="WriteChanges"/>) and reads back on restart (<see cref="Restore"/>). Memory: the groups are
 /// charged to the budget, so a query over too many groups fails with 53200 rather than the server.
+/// <para><b>Coalescing</b> (a persistent query, <see cref="ContinuousQueryHooks.EmitDue"/> set): a group is emitted
+/// once per commit, not once per input batch (ksqlDB's record cache does the same): see
+/// ContinuousAggregateOperator.Coalescing.cs.</para>
 /// </summary>
-public sealed class ContinuousAggregateOperator : RowOperator
+public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuousAggregate
 {
     private readonly RecordOperator _input;
     private readonly Action<RecordCursor, Cell[]> _inputs;
@@ -25,6 +28,7 @@ public sealed class ContinuousAggregateOperator : RowOperator
     private readonly RowBatch _output;
     private readonly Limits.QueryMemoryBudget _budget;
     private readonly Action<RecordCursor, Exception>? _rowError;
+    private readonly Func<bool>? _emitDue;
     private readonly Cell[] _scratch;
     private readonly List<int> _changedInBatch = [];
     private readonly List<int> _changedSinceCommit = [];
@@ -33,7 +37,7 @@ public sealed class ContinuousAggregateOperator : RowOperator
     private Accumulator[] _accumulators = new Accumulator[16];
     private long[] _batchStamp = new long[16];
     private bool[] _dirty = new bool[16];
-    private long _batchNumber;
+    private long _batchNumber = 1;   // above the stamp a new group starts with (0)
     private readonly int _changeTimeAggregate = -1;
 
     public ContinuousAggregateOperator(RecordOperator input, Action<RecordCursor, Cell[]> inputs, SqlType[] keyTypes,
@@ -50,6 +54,7 @@ public sealed class ContinuousAggregateOperator : RowOperator
         _output = RowBatch.WithRows(limits.Rows, keyTypes.Length + aggregates.Length);
         _budget = budget;
         _rowError = hooks?.RowError;
+        _emitDue = hooks?.EmitDue;
         _scratch = new Cell[keyTypes.Length + aggregates.Length];
         for (var a = 0; a < aggregates.Length; a++)
         {
@@ -63,7 +68,10 @@ public sealed class ContinuousAggregateOperator : RowOperator
     /// <summary>Groups held.</summary>
     public int GroupCount => _groups.Count;
 
-    public override async ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)
+    public override ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken) =>
+        _emitDue is null ? NextPerBatchAsync(cancellationToken) : NextCoalescedAsync(cancellationToken);
+
+    private async ValueTask<RowBatch?> NextPerBatchAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -72,17 +80,22 @@ public sealed class ContinuousAggregateOperator : RowOperator
                 return null;
             _batchNumber++;
             _changedInBatch.Clear();
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (cancellationToken.IsCancellationRequested)
-                    throw SqlException.Canceled();
-                if (batch.IsRetraction(i))
-                    Retract(batch.Select(i), batch.ChangeTimeMs(i));
-                else
-                    Accumulate(batch.Select(i));
-            }
+            AccumulateBatch(batch, cancellationToken);
             if (_changedInBatch.Count > 0)
-                return Emit();
+                return Emit(0, _changedInBatch.Count);
+        }
+    }
+
+    private void AccumulateBatch(RecordBatch batch, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+                throw SqlException.Canceled();
+            if (batch.IsRetraction(i))
+                Retract(batch.Select(i), batch.ChangeTimeMs(i));
+            else
+                Accumulate(batch.Select(i));
         }
     }
 
@@ -185,19 +198,22 @@ public sealed class ContinuousAggregateOperator : RowOperator
         return group;
     }
 
-    private RowBatch Emit()
+    /// <summary>
+    /// Emits <paramref name="count"/> changed groups from <paramref name="first"/> in the changed list.
+    /// </summary>
+    private RowBatch Emit(int first, int count)
     {
         var width = _aggregates.Length;
         var keys = _keyTypes.Length;
-        for (var i = 0; i < _changedInBatch.Count; i++)
+        for (var i = 0; i < count; i++)
         {
-            var group = _changedInBatch[i];
+            var group = _changedInBatch[first + i];
             var row = _output.Rows[i];
             _groups.CopyKey(group, row);
             for (var a = 0; a < width; a++)
                 row[keys + a] = _accumulators[(group * width) + a].Result();
         }
-        _output.Count = _changedInBatch.Count;
+        _output.Count = count;
         return _output;
     }
 
@@ -250,6 +266,9 @@ public sealed class ContinuousAggregateOperator : RowOperator
 
     /// <summary>Whether groups changed since the last <see cref="WriteChanges"/>.</summary>
     public bool HasChanges => _changedSinceCommit.Count > 0;
+
+    /// <summary>Always 0: without windows no record is late.</summary>
+    public long LateRecordsDropped => 0;
 
     /// <summary>Restores one group from a state changelog entry (written by <see cref="WriteChanges"/>).</summary>
     public void Restore(ReadOnlySpan<byte> key, ReadOnlySpan<byte> state)

@@ -21,14 +21,23 @@ public sealed class ContinuousQueryHooks
     /// </summary>
     public Action<RecordCursor, Exception>? RowError { get; init; }
 
+    /// <summary>
+    /// Set by a persistent aggregate query: true when the query is about to commit. The continuous aggregate then
+    /// holds its changed groups and emits each once per commit (ContinuousAggregateOperator.Coalescing.cs), and
+    /// the tail scan hands out one empty batch when it has caught up, before it commits and waits, so that the
+    /// aggregate emits what it holds first.
+    /// </summary>
+    public Func<bool>? EmitDue { get; init; }
+
     /// <summary>The query's tail scan, once built.</summary>
     public TailScanOperator? Scan { get; internal set; }
 
     /// <summary>The current row per key of a table source that the query aggregates, once built.</summary>
     public TableChangeTracker? TableChanges { get; internal set; }
 
-    /// <summary>The query's continuous aggregate, once built (CREATE TABLE AS SELECT ... GROUP BY).</summary>
-    public ContinuousAggregateOperator? Aggregate { get; internal set; }
+    /// <summary>The query's continuous aggregate, windowed or not, once built (CREATE TABLE AS SELECT ... GROUP BY).
+    /// </summary>
+    public IContinuousAggregate? Aggregate { get; internal set; }
 
     /// <summary>
     /// Whether <paramref name="exception"/> comes from one row's data (22xxx, arithmetic), so that the row is

@@ -11,9 +11,11 @@ namespace Query.Engine.Execution.Operators;
 /// group's accumulators fold the arguments in. After the input ends, the groups are emitted in order of first
 /// appearance as rows of keys then results, through reused row arrays.
 /// </summary>
-public sealed class HashAggregateOperator : RowOperator
+public sealed partial class HashAggregateOperator : RowOperator
 {
-    private readonly RecordOperator _input;
+    private readonly RecordOperator? _input;
+    private readonly RowOperator? _rowInput;
+    private readonly Action<CellRow, Cell[]>? _rowInputs;
     private readonly Action<RecordCursor, Cell[]> _inputs;
     private readonly BoundAggregate[] _aggregates;
     private readonly int _keyCount;
@@ -21,11 +23,22 @@ public sealed class HashAggregateOperator : RowOperator
     private readonly RowBatch _output;
     private readonly Limits.QueryMemoryBudget _budget;
     private readonly bool[] _keepsValues;
+    private readonly FlatAggregates? _flat;
     private Accumulator[] _accumulators = new Accumulator[16];
     private bool _consumed;
     private int _nextGroup;
 
-    public HashAggregateOperator(RecordOperator input, Action<RecordCursor, Cell[]> inputs, SqlTypeKind[] keyKinds,
+    /// <summary>GROUP BY over computed rows (a join's): the same grouping, fed from rows instead of records.
+    /// </summary>
+    public HashAggregateOperator(RowOperator input, Action<CellRow, Cell[]> inputs, SqlTypeKind[] keyKinds,
+        BoundAggregate[] aggregates, BatchLimits limits, Limits.QueryMemoryBudget budget)
+        : this((RecordOperator?)null, (_, _) => { }, keyKinds, aggregates, limits, budget)
+    {
+        _rowInput = input;
+        _rowInputs = inputs;
+    }
+
+    public HashAggregateOperator(RecordOperator? input, Action<RecordCursor, Cell[]> inputs, SqlTypeKind[] keyKinds,
         BoundAggregate[] aggregates, BatchLimits limits, Limits.QueryMemoryBudget budget)
     {
         _budget = budget;
@@ -39,6 +52,7 @@ public sealed class HashAggregateOperator : RowOperator
         _keyCount = keyKinds.Length;
         _groups = GroupKeyTable.For(keyKinds);
         _output = RowBatch.WithRows(limits.Rows, _keyCount + aggregates.Length);
+        _flat = FlatAggregates.TryCreate(aggregates);
     }
 
     public override async ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)
@@ -54,7 +68,9 @@ public sealed class HashAggregateOperator : RowOperator
     private async ValueTask ConsumeAsync(CancellationToken cancellationToken)
     {
         var scratch = new Cell[_keyCount + _aggregates.Length];
-        while (await _input.NextAsync(cancellationToken) is { } batch)
+        if (_rowInput is not null)
+            await ConsumeRowsAsync(scratch, cancellationToken);
+        while (_input is not null && await _input.NextAsync(cancellationToken) is { } batch)
         {
             if (cancellationToken.IsCancellationRequested)
                 throw SqlException.Canceled();
@@ -65,22 +81,65 @@ public sealed class HashAggregateOperator : RowOperator
             GroupOf(scratch);
     }
 
+    private async ValueTask ConsumeRowsAsync(Cell[] scratch, CancellationToken cancellationToken)
+    {
+        var row = new CellRow([]);
+        while (await _rowInput!.NextAsync(cancellationToken) is { } batch)
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                    throw SqlException.Canceled();
+                row.Cells = batch.Rows[i];
+                _rowInputs!(row, scratch);
+                Fold(scratch);
+            }
+        }
+    }
+
     private void Accumulate(RecordBatch batch, Cell[] scratch, CancellationToken cancellationToken)
     {
-        var width = _aggregates.Length;
+        if (_flat is not null)
+        {
+            AccumulateFlat(_flat, batch, scratch, cancellationToken);
+            return;
+        }
         for (var i = 0; i < batch.Count; i++)
         {
             if (cancellationToken.IsCancellationRequested)
                 throw SqlException.Canceled();
             _inputs(batch.Select(i), scratch);
-            var first = GroupOf(scratch) * width;
-            for (var a = 0; a < width; a++)
-            {
-                _accumulators[first + a].Add(scratch[_keyCount + a]);
-                // Aggregates that keep their inputs grow with every row, not only with every group.
-                if (_keepsValues[a])
-                    _budget.Charge(Limits.QueryMemoryBudget.EstimateCell(scratch[_keyCount + a]));
-            }
+            Fold(scratch);
+        }
+    }
+
+    private void Fold(Cell[] scratch)
+    {
+        if (_flat is not null)
+        {
+            _flat.Add(GroupOf(scratch), scratch.AsSpan(_keyCount));
+            return;
+        }
+        var width = _aggregates.Length;
+        var first = GroupOf(scratch) * width;
+        for (var a = 0; a < width; a++)
+        {
+            _accumulators[first + a].Add(scratch[_keyCount + a]);
+            // Aggregates that keep their inputs grow with every row, not only with every group.
+            if (_keepsValues[a])
+                _budget.Charge(Limits.QueryMemoryBudget.EstimateCell(scratch[_keyCount + a]));
+        }
+    }
+
+    private void AccumulateFlat(FlatAggregates flat, RecordBatch batch, Cell[] scratch,
+        CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+                throw SqlException.Canceled();
+            _inputs(batch.Select(i), scratch);
+            flat.Add(GroupOf(scratch), scratch.AsSpan(_keyCount));
         }
     }
 
@@ -90,6 +149,12 @@ public sealed class HashAggregateOperator : RowOperator
         var group = _groups.FindOrAdd(scratch);
         if (_groups.Count == before)
             return group;
+        if (_flat is not null)
+        {
+            _budget.Charge(Limits.QueryMemoryBudget.EstimateRow(scratch.AsSpan(0, _keyCount)) + 48 + _flat.GroupBytes);
+            _flat.AddGroup(group);
+            return group;
+        }
         var width = _aggregates.Length;
         // The key, a table entry and an accumulator object per aggregate.
         _budget.Charge(Limits.QueryMemoryBudget.EstimateRow(scratch.AsSpan(0, _keyCount)) + 48 + (width * 48L));
@@ -112,7 +177,10 @@ public sealed class HashAggregateOperator : RowOperator
             var row = _output.Rows[i];
             _groups.CopyKey(group, row);
             for (var a = 0; a < width; a++)
-                row[_keyCount + a] = _accumulators[(group * width) + a].Result();
+            {
+                row[_keyCount + a] = _flat is not null ? _flat.Result(group, a)
+                    : _accumulators[(group * width) + a].Result();
+            }
         }
         _nextGroup += count;
         _output.Count = count;
@@ -121,7 +189,8 @@ public sealed class HashAggregateOperator : RowOperator
 
     public override void Dispose()
     {
-        _input.Dispose();
+        _input?.Dispose();
+        _rowInput?.Dispose();
         base.Dispose();
     }
 }

@@ -12,7 +12,7 @@ namespace Query.Engine.Execution.Operators;
 /// (<see cref="RecordOperator"/>); above, computed rows (<see cref="RowOperator"/>). A SELECT without FROM is
 /// interpreted rather than compiled to IL, since it runs once.
 /// </summary>
-internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
+internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
 {
     private readonly bool _interpret;
     private readonly TimeProvider _clock;
@@ -67,8 +67,9 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
                 context.Limits, context.Hooks), null);
         }
         var columns = _scanColumns;
-        return new Node(context => new ScanOperator(ScanPlan.ForPull(source, pushdown) with { Columns = columns },
-            context.Statistics, context.Limits), null);
+        return new Node(context => new ScanOperator(
+            context.ScanSlice ?? ScanPlan.ForPull(source, pushdown) with { Columns = columns }, context.Statistics,
+            context.Limits), null);
     }
 
     public override Node VisitTableScan(LogicalTableScan scan)
@@ -140,7 +141,10 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
             _aggregatesTableChanges = true;
             TableSourceAggregates.CheckRetractable(aggregate);
         }
-        var records = Visit(aggregate.Input).Records
+        var input = Visit(aggregate.Input);
+        if (input.Records is null && !_unbounded)
+            return AggregateRows(aggregate, input.Rows!);
+        var records = input.Records
             ?? throw SqlException.FeatureNotSupported("aggregation over computed rows (a nested query)");
         var inputs = new List<BoundExpr>(aggregate.Keys);
         foreach (var call in aggregate.Aggregates)
@@ -159,8 +163,34 @@ internal sealed class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlanner.Node>
             return new Node(null, context => new ContinuousAggregateOperator(records(context), compiled, keyTypes,
                 calls, context.Limits, context.Budget, context.Hooks));
         }
+        if (ParallelHashAggregateOperator.ScanOf(aggregate.Input) is { } scan)
+        {
+            // A stream scanned under filters only: its partitions can be aggregated apart, then merged.
+            var columns = _scanColumns;
+            return new Node(null, context => ParallelHashAggregateOperator.Start(context,
+                () => ScanPlan.ForPull(scan.Source, scan.Pushdown) with { Columns = columns },
+                worker => new HashAggregateOperator(records(worker), compiled, keyKinds, calls, worker.Limits,
+                    worker.Budget)));
+        }
         return new Node(null, context => new HashAggregateOperator(records(context), compiled, keyKinds, calls,
             context.Limits, context.Budget));
+    }
+
+    public override Node VisitWindowedAggregate(LogicalWindowedAggregate aggregate)
+    {
+        var records = Visit(aggregate.Input).Records
+            ?? throw SqlException.FeatureNotSupported("aggregation over computed rows (a nested query)");
+        var inputs = new List<BoundExpr>(aggregate.Keys);
+        foreach (var call in aggregate.Aggregates)
+            inputs.Add(call.Argument ?? new BoundLiteral(1, SqlType.Int));
+        var compiled = ExpressionCompiler<RecordCursor>.CompileProjection(inputs, _interpret, _clock);
+        var keyTypes = new SqlType[aggregate.Keys.Count];
+        for (var i = 0; i < keyTypes.Length; i++)
+            keyTypes[i] = aggregate.Keys[i].Type;
+        var calls = aggregate.Aggregates.AsSpan().ToArray();
+        var (window, final, retractions) = (aggregate.Window, aggregate.EmitFinal, aggregate.Retractions);
+        return new Node(null, context => new Windows.WindowedAggregateOperator(records(context), compiled, keyTypes,
+            calls, window, final, retractions, context.Limits, context.Budget, context.Hooks));
     }
 
     public override Node VisitSort(LogicalSort sort)

@@ -14,8 +14,8 @@ public sealed class RecordFilterOperator(RecordOperator input, Func<RecordCursor
             if (!next.IsCompletedSuccessfully)
                 return AwaitAsync(next, cancellationToken);
             var batch = next.Result;
-            if (batch is null || Apply(batch, cancellationToken))
-                return new ValueTask<RecordBatch?>(batch);
+            if (batch is null || batch.RecordCount == 0 || Apply(batch, cancellationToken))
+                return new ValueTask<RecordBatch?>(batch);   // an empty batch: a tail scan caught up (EmitDue)
         }
     }
 
@@ -25,7 +25,7 @@ public sealed class RecordFilterOperator(RecordOperator input, Func<RecordCursor
         while (true)
         {
             var batch = await pending;
-            if (batch is null || Apply(batch, cancellationToken))
+            if (batch is null || batch.RecordCount == 0 || Apply(batch, cancellationToken))
                 return batch;
             pending = input.NextAsync(cancellationToken);
         }

@@ -27,6 +27,7 @@ public sealed class TailScanOperator : RecordOperator
     private readonly TableChangeTracker? _tableRows;
     private TombstoneRows? _tombstones;
     private int _current;
+    private bool _caughtUpSignalled;
 
     private sealed class PartitionState(PushStart start, IPartitionSource source)
     {
@@ -109,9 +110,17 @@ public sealed class TailScanOperator : RecordOperator
                 ReadAvailable(state);
             }
             if (_batch.RecordCount > 0)
+            {
+                _caughtUpSignalled = false;
                 return _batch;
+            }
             if (!anyOpen)
                 return null;
+            if (_hooks?.EmitDue is not null && !_caughtUpSignalled)
+            {
+                _caughtUpSignalled = true;
+                return _batch;   // empty: caught up (see ContinuousQueryHooks.EmitDue)
+            }
             if (_hooks?.BeforeWait is { } beforeWait)
                 await beforeWait(cancellationToken);
             await WaitForDataAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using System.Text;
 using Query.Engine.Binding;
 using Query.Engine.Functions;
+using Query.Engine.Types;
 
 namespace Query.Engine.Planning.Logical;
 
@@ -55,6 +56,13 @@ public sealed class ExplainPrinter : LogicalPlanVisitor<bool>
         return true;
     }
 
+    public override bool VisitSystemScan(LogicalSystemScan scan)
+    {
+        Line().Append("SystemScan ").Append(scan.Relation.Schema).Append('.').Append(scan.Relation.Name)
+            .Append(" (generated from the catalog)").AppendLine();
+        return true;
+    }
+
     public override bool VisitTableScan(LogicalTableScan scan)
     {
         Line().Append("TableScan ").Append(scan.Source.Definition.Name).Append(" (materialized state)").AppendLine();
@@ -96,16 +104,30 @@ public sealed class ExplainPrinter : LogicalPlanVisitor<bool>
     public override bool VisitAggregate(LogicalAggregate aggregate)
     {
         Line().Append("Aggregate");
-        for (var i = 0; i < aggregate.Keys.Count; i++)
-            _builder.Append(i == 0 ? " by " : ", ").Append(BoundExprText.Format(aggregate.Keys[i]));
-        for (var i = 0; i < aggregate.Aggregates.Count; i++)
+        AppendGrouping(aggregate.Keys, aggregate.Aggregates);
+        _builder.AppendLine();
+        return Child(aggregate.Input);
+    }
+
+    public override bool VisitWindowedAggregate(LogicalWindowedAggregate aggregate)
+    {
+        Line().Append("WindowedAggregate ").Append(aggregate.Window.ToString())
+            .Append(aggregate.EmitFinal ? " EMIT FINAL" : " EMIT CHANGES");
+        AppendGrouping(aggregate.Keys, aggregate.Aggregates);
+        _builder.AppendLine();
+        return Child(aggregate.Input);
+    }
+
+    private void AppendGrouping(EquatableArray<BoundExpr> keys, EquatableArray<BoundAggregate> aggregates)
+    {
+        for (var i = 0; i < keys.Count; i++)
+            _builder.Append(i == 0 ? " by " : ", ").Append(BoundExprText.Format(keys[i]));
+        for (var i = 0; i < aggregates.Count; i++)
         {
-            var call = aggregate.Aggregates[i];
+            var call = aggregates[i];
             _builder.Append(i == 0 ? ": " : ", ").Append(NameOf(call.Kind)).Append('(')
                 .Append(call.Argument is null ? "*" : BoundExprText.Format(call.Argument)).Append(')');
         }
-        _builder.AppendLine();
-        return Child(aggregate.Input);
     }
 
     public override bool VisitSort(LogicalSort sort)
@@ -147,6 +169,22 @@ public sealed class ExplainPrinter : LogicalPlanVisitor<bool>
         }
         _builder.AppendLine();
         return Child(tableFunction.Input);
+    }
+
+    /// <summary>A join: its type and method, keys (left = right) and condition, then the left input, then the
+    /// right input (the build side).</summary>
+    public override bool VisitJoin(LogicalJoin join)
+    {
+        Line().Append(join.LeftKeys.Count > 0 ? "Hash join " : "Nested loop join ")
+            .Append(join.Type.ToString().ToUpperInvariant());
+        for (var i = 0; i < join.LeftKeys.Count; i++)
+            _builder.Append(i == 0 ? " on " : " AND ").Append(BoundExprText.Format(join.LeftKeys[i])).Append(" = ")
+                .Append(BoundExprText.Format(join.RightKeys[i]));
+        if (join.Condition is not null)
+            _builder.Append(" filter ").Append(BoundExprText.Format(join.Condition));
+        _builder.AppendLine();
+        Child(join.Left);
+        return Child(join.Right);
     }
 
     private static string NameOf(AggregateKind kind) => kind switch

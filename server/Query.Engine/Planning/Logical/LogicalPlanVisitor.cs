@@ -22,9 +22,15 @@ public abstract class LogicalPlanVisitor<TResult>
 
     public abstract TResult VisitAggregate(LogicalAggregate aggregate);
 
+    public abstract TResult VisitWindowedAggregate(LogicalWindowedAggregate aggregate);
+
     public abstract TResult VisitSort(LogicalSort sort);
 
     public abstract TResult VisitLimit(LogicalLimit limit);
 
     public abstract TResult VisitTableFunction(LogicalTableFunction tableFunction);
+
+    public abstract TResult VisitJoin(LogicalJoin join);
+
+    public abstract TResult VisitSystemScan(LogicalSystemScan scan);
 }

@@ -16,16 +16,16 @@ async function main() {
   await client.query(`CREATE STREAM ${name} (id BIGINT, label STRING)`);
   await client.query(`INSERT INTO ${name} (id, label) VALUES ($1, $2), ($3, $4)`, [1, 'one', 2, "it's"]);
   const result = await client.query(`SELECT id, label FROM ${name} WHERE id >= $1 ORDER BY id`, [1]);
-  assert.deepEqual(result.rows.map((r) => [String(r.ID), r.LABEL]), [['1', 'one'], ['2', "it's"]]);
+  assert.deepEqual(result.rows.map((r) => [String(r.id), r.label]), [['1', 'one'], ['2', "it's"]]);
 
   await assert.rejects(client.query('SELECT * FROM no_such_stream_node'), (e) => e.code === '42P01');
-  assert.equal((await client.query('SELECT 1 AS one')).rows[0].ONE, 1);
+  assert.equal((await client.query('SELECT 1 AS one')).rows[0].one, 1);
 
   // A push query: rows stream as 'row' events; LIMIT 3 ends it after the replayed two and one new row.
   const seen = [];
   const push = client.query(new Query(`SELECT id FROM ${name} WHERE ROWOFFSET >= 0 EMIT CHANGES LIMIT 3`));
   const done = new Promise((resolve, reject) => {
-    push.on('row', (row) => seen.push(String(row.ID)));
+    push.on('row', (row) => seen.push(String(row.id)));
     push.on('end', resolve);
     push.on('error', reject);
   });

@@ -1,0 +1,88 @@
+using Query.Engine.Binding;
+using Query.Engine.Execution.Operators.Joins;
+using Query.Engine.Planning.Logical;
+using Query.Engine.Types;
+
+namespace Query.Engine.Execution.Operators;
+
+internal sealed partial class PhysicalPlanner
+{
+    /// <summary>A join of bounded inputs: a hash join (a nested loop when it has no keys) over each side's rows;
+    /// a side that produces undecoded records is decoded into rows of all its columns first.</summary>
+    public override Node VisitJoin(LogicalJoin join)
+    {
+        if (join.StreamTime)
+            return StreamTableJoin(join);
+        var left = RowsOfAnyInput(join.Left);
+        var right = RowsOfAnyInput(join.Right);
+        var kinds = new SqlTypeKind[join.LeftKeys.Count];
+        for (var i = 0; i < kinds.Length; i++)
+            kinds[i] = join.LeftKeys[i].Type.Kind;
+        var spec = new JoinSpec(join.Type, join.Left.Columns.Count, join.Right.Columns.Count,
+            kinds.Length == 0 ? null : ExpressionCompiler<CellRow>.CompileProjection([.. join.LeftKeys], _interpret,
+                _clock),
+            kinds.Length == 0 ? null : ExpressionCompiler<CellRow>.CompileProjection([.. join.RightKeys],
+                _interpret, _clock),
+            kinds,
+            join.Condition is null ? null
+                : ExpressionCompiler<CellRow>.CompilePredicate(join.Condition, _interpret, _clock));
+        return new Node(null, context => new HashJoinOperator(left(context), right(context), spec,
+            new JoinSettings(context.Limits, context.Budget, context.JoinBuildMaxBytes)));
+    }
+
+    /// <summary>A stream joined with a table by lookups in the table's state (a push or persistent query).
+    /// </summary>
+    private Node StreamTableJoin(LogicalJoin join)
+    {
+        var stream = Visit(join.Left).Records
+            ?? throw new InvalidOperationException("a streaming join reads its stream as records");
+        var table = ((LogicalTableScan)join.Right).Source;
+        var streamColumns = join.Left.Columns;
+        var streamRow = new BoundExpr[streamColumns.Count + 1];
+        for (var i = 0; i < streamColumns.Count; i++)
+            streamRow[i] = new BoundColumn(i, streamColumns[i].Name, streamColumns[i].Type);
+        streamRow[^1] = join.LeftKeys[0];
+        var tableRow = new BoundExpr[table.Types.Length];
+        for (var i = 0; i < tableRow.Length; i++)
+            tableRow[i] = new BoundColumn(i, table.Names[i], table.Types[i]);
+        var compiledStream = ExpressionCompiler<RecordCursor>.CompileProjection(streamRow, _interpret, _clock);
+        var compiledTable = ExpressionCompiler<RecordCursor>.CompileProjection(tableRow, _interpret, _clock);
+        var condition = join.Condition is null ? null
+            : ExpressionCompiler<CellRow>.CompilePredicate(join.Condition, _interpret, _clock);
+        var type = join.Type;
+        var width = streamColumns.Count;
+        return new Node(null, context => new StreamTableJoinOperator(stream(context), table, compiledStream,
+            compiledTable, condition, type, width, context.Limits, context.Hooks?.RowError));
+    }
+
+    /// <summary>The input as rows: records become rows of every column of the input.</summary>
+    private Func<OperatorContext, RowOperator> RowsOfAnyInput(LogicalPlan input)
+    {
+        var node = Visit(input);
+        if (node.Rows is { } rows)
+            return rows;
+        var records = node.Records!;
+        var columns = input.Columns;
+        var identity = new BoundExpr[columns.Count];
+        for (var i = 0; i < identity.Length; i++)
+            identity[i] = new BoundColumn(i, columns[i].Name, columns[i].Type);
+        var projection = ExpressionCompiler<RecordCursor>.CompileProjection(identity, _interpret, _clock);
+        var width = identity.Length;
+        return context => new RecordProjectOperator(records(context), projection, width, context.Limits);
+    }
+
+    /// <summary>GROUP BY over computed rows (above a join) in a bounded query.</summary>
+    private Node AggregateRows(LogicalAggregate aggregate, Func<OperatorContext, RowOperator> rows)
+    {
+        var inputs = new List<BoundExpr>(aggregate.Keys);
+        foreach (var call in aggregate.Aggregates)
+            inputs.Add(call.Argument ?? new BoundLiteral(1, SqlType.Int));
+        var compiled = ExpressionCompiler<CellRow>.CompileProjection(inputs, _interpret, _clock);
+        var keyKinds = new SqlTypeKind[aggregate.Keys.Count];
+        for (var i = 0; i < keyKinds.Length; i++)
+            keyKinds[i] = aggregate.Keys[i].Type.Kind;
+        var calls = aggregate.Aggregates.AsSpan().ToArray();
+        return new Node(null, context => new HashAggregateOperator(rows(context), compiled, keyKinds, calls,
+            context.Limits, context.Budget));
+    }
+}

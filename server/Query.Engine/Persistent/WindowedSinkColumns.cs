@@ -1,0 +1,53 @@
+using Query.Engine.Binding;
+using Ast = Query.Grammar.Ast;
+
+namespace Query.Engine.Persistent;
+
+/// <summary>
+/// A windowed persistent query's hidden output columns: WINDOWSTART and WINDOWEND (which become the windowed
+/// table's key columns) and, for session windows, the flag of a row that retracts a merged-away session (the sink
+/// writes a tombstone for it).
+/// </summary>
+internal sealed class WindowedSinkColumns
+{
+    private const string StartColumn = "__QUERY_WINDOWSTART";
+    private const string EndColumn = "__QUERY_WINDOWEND";
+    private const string RetractionColumn = "__QUERY_RETRACTION";
+
+    public WindowedSinkColumns(Catalog.TableWindow window, List<string> hidden, int visible)
+    {
+        Window = window;
+        StartIndex = visible + hidden.IndexOf(StartColumn);
+        EndIndex = visible + hidden.IndexOf(EndColumn);
+        var retraction = hidden.IndexOf(RetractionColumn);
+        RetractionIndex = retraction < 0 ? -1 : visible + retraction;
+    }
+
+    /// <summary>The window of the sink table's keys.</summary>
+    public Catalog.TableWindow Window { get; }
+
+    /// <summary>Output index of WINDOWSTART.</summary>
+    public int StartIndex { get; }
+
+    /// <summary>Output index of WINDOWEND.</summary>
+    public int EndIndex { get; }
+
+    /// <summary>Output index of the retraction flag, or -1 (not a session window).</summary>
+    public int RetractionIndex { get; }
+
+    /// <summary>Adds the hidden SELECT items of a windowed query and their names.</summary>
+    public static void AddHidden(Ast.WindowExpr window, List<Ast.SelectItem> items, List<string> hidden)
+    {
+        Add(new Ast.ColumnRef(null, Ast.Identifier.Unquoted("WINDOWSTART")), StartColumn, items, hidden);
+        Add(new Ast.ColumnRef(null, Ast.Identifier.Unquoted("WINDOWEND")), EndColumn, items, hidden);
+        if (window is Ast.SessionWindow)
+            Add(new Ast.ColumnRef(null, Ast.Identifier.Unquoted(AggregationContext.RetractionColumn)),
+                RetractionColumn, items, hidden);
+    }
+
+    private static void Add(Ast.Expr expression, string name, List<Ast.SelectItem> items, List<string> hidden)
+    {
+        hidden.Add(name);
+        items.Add(new Ast.SingleColumn(expression, Ast.Identifier.Unquoted(name)));
+    }
+}

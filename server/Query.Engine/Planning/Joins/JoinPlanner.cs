@@ -1,0 +1,216 @@
+using Query.Engine.Binding;
+using Query.Engine.Errors;
+using Query.Engine.Planning.Logical;
+using Query.Engine.Types;
+using Ast = Query.Grammar.Ast;
+
+namespace Query.Engine.Planning.Joins;
+
+/// <summary>
+/// Plans a FROM clause with joins: resolves each relation to a <see cref="JoinLeaf"/>, binds each ON over the
+/// relations of its own join, and places the WHERE's conjuncts as low as they may go — onto one relation when only
+/// its columns are read and no outer join between would have kept the rows it rejects, or into the ON of the
+/// lowest inner or cross join covering them (so <c>FROM a, b WHERE a.x = b.y</c> becomes a hash join). Each join's
+/// equalities between an expression of its left side and one of its right side become hash keys; the rest of its
+/// condition is checked on each candidate pair.
+/// </summary>
+public sealed partial class JoinPlanner
+{
+    private readonly Func<Ast.Relation, JoinLeaf> _resolveLeaf;
+    private readonly Func<BindScope, ExpressionBinder> _newBinder;
+    private readonly List<ScopeRelation> _relations = [];
+    private readonly List<ColumnInfo> _columns = [];
+    private readonly JoinTree _root;
+
+    /// <param name="from">The FROM clause (a join).</param>
+    /// <param name="resolveLeaf">Resolves a relation that is not a join.</param>
+    /// <param name="newBinder">A binder over a scope (with the statement's parameters).</param>
+    /// <param name="streaming">A push or persistent query: a stream joined with a table (see
+    /// <see cref="LogicalJoin.StreamTime"/>).</param>
+    public JoinPlanner(Ast.Join from, Func<Ast.Relation, JoinLeaf> resolveLeaf,
+        Func<BindScope, ExpressionBinder> newBinder, bool streaming = false)
+    {
+        _resolveLeaf = resolveLeaf;
+        _newBinder = newBinder;
+        _streaming = streaming;
+        _root = Build(from);
+        if (streaming)
+        {
+            CheckStreamingShape(_root, from);
+            _columns.Add(new ColumnInfo("ROWTIME", SqlType.BigInt));
+            Scope = new BindScope(_relations, _columns) { RowTimeOrdinal = _columns.Count - 1 };
+        }
+        else
+        {
+            Scope = new BindScope(_relations, _columns);
+        }
+    }
+
+    private readonly bool _streaming;
+
+    /// <summary>The joined row's columns, qualified by each relation's name or alias.</summary>
+    public BindScope Scope { get; }
+
+    private static int PositionOf(Ast.SyntaxNode node) => node.Span.Start + 1;
+
+    /// <summary>
+    /// The join's plan with <paramref name="where"/> (bound over <see cref="Scope"/>) pushed down where it may go,
+    /// and what of it must still be applied above the join (null when nothing).
+    /// </summary>
+    public (LogicalPlan Plan, BoundExpr? Remaining) Plan(BoundExpr? where)
+    {
+        if (_streaming)
+            return (PlanStreaming((JoinTreeNode)_root), where);
+        var remaining = new List<BoundExpr>();
+        if (where is not null)
+        {
+            foreach (var conjunct in BoundColumns.Conjuncts(where))
+            {
+                if (!Place(conjunct, _root))
+                    remaining.Add(conjunct);
+            }
+        }
+        return (PlanTree(_root), BoundColumns.And(remaining));
+    }
+
+    private JoinTree Build(Ast.Relation relation)
+    {
+        Limits.DepthGuard.Enter();
+        if (relation is not Ast.Join join)
+            return AddLeaf(_resolveLeaf(relation));
+        var left = Build(join.Left);
+        var right = Build(join.Right);
+        if (join.Within is not null && !_streaming)
+            throw SqlException.FeatureNotSupported("WITHIN in a pull query (it bounds a stream-stream join of a "
+                + "persistent query)", PositionOf(join.Within));
+        if (join.Using.Count > 0)
+            throw SqlException.FeatureNotSupported("JOIN ... USING (write the condition with ON)",
+                PositionOf(join));
+        var type = join.Kind switch
+        {
+            Ast.JoinKind.Inner => JoinType.Inner,
+            Ast.JoinKind.Left => JoinType.Left,
+            Ast.JoinKind.Right => JoinType.Right,
+            Ast.JoinKind.Full => JoinType.Full,
+            _ => JoinType.Cross,
+        };
+        var node = new JoinTreeNode(type, left, right);
+        if (join.On is { } on)
+            node.Predicates.Add(BindOn(on, node));
+        else if (type is not JoinType.Cross)
+            throw new SqlException(SqlState.SyntaxError, "a JOIN needs an ON condition (or write CROSS JOIN)",
+                position: PositionOf(join));
+        return node;
+    }
+
+    private JoinTreeLeaf AddLeaf(JoinLeaf leaf)
+    {
+        foreach (var relation in _relations)
+        {
+            if ((relation.Alias ?? relation.Name) == leaf.EffectiveName)
+                throw new SqlException("42712", $"table name \"{leaf.EffectiveName}\" specified more than once",
+                    hint: "give each occurrence its own alias", position: leaf.Position);
+        }
+        var start = _columns.Count;
+        _relations.Add(new ScopeRelation(leaf.Name, leaf.Alias, start, leaf.Columns.Count));
+        _columns.AddRange(leaf.Columns);
+        return new JoinTreeLeaf(leaf, start);
+    }
+
+    // ON sees only the relations of its own join (as in PostgreSQL), bound over their part of the row.
+    private BoundExpr BindOn(Ast.Expr on, JoinTreeNode node)
+    {
+        var relations = new List<ScopeRelation>();
+        foreach (var relation in _relations)
+        {
+            if (relation.Start >= node.Start && relation.Start < node.Start + node.Width)
+                relations.Add(relation with { Start = relation.Start - node.Start });
+        }
+        var scope = new BindScope(relations, _columns.GetRange(node.Start, node.Width));
+        var bound = _newBinder(scope).BindAs(on, SqlType.Boolean, CastContext.Implicit);
+        return BoundColumns.Shift(bound, node.Start);
+    }
+
+    /// <summary>Puts a WHERE conjunct as low as it can go; false when it must stay above the whole join.</summary>
+    private static bool Place(BoundExpr conjunct, JoinTree tree)
+    {
+        switch (tree)
+        {
+            case JoinTreeLeaf leaf:
+                leaf.Predicates.Add(conjunct);
+                return true;
+            case JoinTreeNode node when node.Left.Covers(conjunct) && node.PreservesLeftFilter:
+                return Place(conjunct, node.Left);
+            case JoinTreeNode node when node.Right.Covers(conjunct) && node.PreservesRightFilter:
+                return Place(conjunct, node.Right);
+            case JoinTreeNode { Type: JoinType.Inner or JoinType.Cross } node:
+                node.Predicates.Add(conjunct);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static LogicalPlan PlanTree(JoinTree tree)
+    {
+        Limits.DepthGuard.Enter();
+        var local = new List<BoundExpr>(tree.Predicates.Count);
+        foreach (var predicate in tree.Predicates)
+            local.Add(BoundColumns.Shift(predicate, -tree.Start));
+        if (tree is JoinTreeLeaf leaf)
+            return leaf.Leaf.Plan(BoundColumns.And(local));
+        var node = (JoinTreeNode)tree;
+        var left = PlanTree(node.Left);
+        var right = PlanTree(node.Right);
+        var leftKeys = new List<BoundExpr>();
+        var rightKeys = new List<BoundExpr>();
+        var condition = new List<BoundExpr>();
+        foreach (var predicate in local)
+        {
+            foreach (var conjunct in BoundColumns.Conjuncts(predicate))
+            {
+                if (TrySplitKey(conjunct, node.Left.Width, node.Right.Width, out var leftKey, out var rightKey))
+                {
+                    leftKeys.Add(leftKey);
+                    rightKeys.Add(rightKey);
+                }
+                else
+                {
+                    condition.Add(conjunct);
+                }
+            }
+        }
+        var type = node.Type == JoinType.Cross && (leftKeys.Count > 0 || condition.Count > 0)
+            ? JoinType.Inner : node.Type;
+        return new LogicalJoin(left, right, type, new([.. leftKeys]), new([.. rightKeys]),
+            BoundColumns.And(condition));
+    }
+
+    /// <summary>
+    /// An equality of an expression over the left side's columns with one over the right side's (either way
+    /// round) is a hash key: the right one is rebased onto the right side's own row.
+    /// </summary>
+    private static bool TrySplitKey(BoundExpr conjunct, int leftWidth, int rightWidth, out BoundExpr leftKey,
+        out BoundExpr rightKey)
+    {
+        leftKey = rightKey = null!;
+        if (conjunct is not BoundBinary { Op: BinaryOp.Equal } equal || equal.Left.Type != equal.Right.Type
+            || !IsHashable(equal.Left.Type))
+            return false;
+        var (a, b) = (equal.Left, equal.Right);
+        if (!ReadsColumns(a) || !ReadsColumns(b))
+            return false;
+        if (BoundColumns.Within(b, 0, leftWidth) && BoundColumns.Within(a, leftWidth, rightWidth))
+            (a, b) = (b, a);
+        if (!BoundColumns.Within(a, 0, leftWidth) || !BoundColumns.Within(b, leftWidth, rightWidth))
+            return false;
+        leftKey = a;
+        rightKey = BoundColumns.Shift(b, -leftWidth);
+        return true;
+    }
+
+    private static bool ReadsColumns(BoundExpr expression) => BoundColumns.Range(expression).Max >= 0;
+
+    // Values compared element by element (ARRAY, MAP, STRUCT) are matched by the condition, not hashed.
+    private static bool IsHashable(SqlType type) => !type.IsComplex && type.Kind != SqlTypeKind.Null;
+}

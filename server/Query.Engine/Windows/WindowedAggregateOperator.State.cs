@@ -1,0 +1,236 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Query.Engine.Catalog;
+using Query.Engine.Format;
+using Query.Engine.Functions;
+using Query.Engine.Types;
+
+namespace Query.Engine.Windows;
+
+/// <summary>
+/// The windowed aggregate's state: expiry and close order, and the state log records a persistent query commits.
+/// <para>State log record keys: <c>[u8 0]</c> for stream time and the late count (value <c>[i64 stream time][i64
+/// late records]</c>); <c>[u8 1][key cells][i64 start][i64 end]</c> for a window (value: each accumulator's state
+/// behind a 4-byte length; an empty value removes the window). Little-endian; replayed oldest first, the latest
+/// record of a key wins.</para>
+/// </summary>
+public sealed partial class WindowedAggregateOperator
+{
+    private const byte MetaTag = 0;
+    private const byte WindowTag = 1;
+
+    private readonly WindowGroups _groups;
+    private readonly PriorityQueue<(int Slot, int Generation), long> _expiries = new();
+    private readonly PriorityQueue<(int Slot, int Generation), long> _closes = new();
+    private readonly List<int> _changedSinceCommit = [];
+    private readonly List<byte[]> _pendingRemovals = [];
+    private readonly ArrayBufferWriter<byte> _stateKey = new(64);
+    private readonly ArrayBufferWriter<byte> _stateValue = new(256);
+    private readonly Cell[] _keyRow;
+    private bool _metaDirty;
+    private bool _queuesStale;
+
+    /// <summary>Stream time at which a window has closed (no record is accepted any more).</summary>
+    private long CloseAt(int slot) => _window.Kind == WindowKind.Session
+        ? _groups.End[slot] + _window.SizeMs + _window.GraceMs + 1
+        : _groups.End[slot] + _window.GraceMs;
+
+    /// <summary>Stream time at which a window leaves the state: RETENTION after its start (a session: its end),
+    /// and never before it has closed.</summary>
+    private long ExpireAt(int slot) => Math.Max(CloseAt(slot),
+        (_window.Kind == WindowKind.Session ? _groups.End[slot] : _groups.Start[slot]) + _window.RetentionMs);
+
+    private void Schedule(int slot)
+    {
+        var entry = (slot, _groups.Generation[slot]);
+        _expiries.Enqueue(entry, ExpireAt(slot));
+        if (_emitFinal && CloseAt(slot) > _streamTimeMs)
+            _closes.Enqueue(entry, CloseAt(slot));
+    }
+
+    /// <summary>EMIT FINAL: the windows whose close stream time has reached, in close order.</summary>
+    private void CloseWindows()
+    {
+        while (_closes.TryPeek(out var entry, out var closeAt) && closeAt <= _streamTimeMs)
+        {
+            _closes.Dequeue();
+            if (_groups.Alive[entry.Slot] && _groups.Generation[entry.Slot] == entry.Generation)
+                _closedInBatch.Add(entry.Slot);
+        }
+    }
+
+    /// <summary>Removes the windows whose retention has passed (before the next batch, after the last one's rows
+    /// were emitted).</summary>
+    private void ExpireWindows()
+    {
+        while (_expiries.TryPeek(out var entry, out var expireAt) && expireAt <= _streamTimeMs)
+        {
+            _expiries.Dequeue();
+            if (_groups.Alive[entry.Slot] && _groups.Generation[entry.Slot] == entry.Generation)
+                RemoveGroup(entry.Slot, writeRemoval: true);
+        }
+    }
+
+    private void RemoveGroup(int slot, bool writeRemoval)
+    {
+        if (writeRemoval && _groups.Written[slot])
+        {
+            EncodeStateKey(slot);
+            _pendingRemovals.Add(_stateKey.WrittenSpan.ToArray());
+        }
+        if (_window.Kind == WindowKind.Session)
+            DetachSession(slot);
+        else
+            _keys.Remove(slot);
+        _budget.Release(_groups.Charged[slot]);
+        _groups.Free(slot);
+    }
+
+    /// <summary>After a restore, the queues are rebuilt from the windows held and the restored stream time (windows
+    /// already closed are not emitted again).</summary>
+    private void RebuildQueues()
+    {
+        _queuesStale = false;
+        _expiries.Clear();
+        _closes.Clear();
+        for (var slot = 0; slot < _groups.HighWater; slot++)
+        {
+            if (_groups.Alive[slot])
+                Schedule(slot);
+        }
+    }
+
+    private void MarkDirty(int slot)
+    {
+        if (_groups.Dirty[slot])
+            return;
+        _groups.Dirty[slot] = true;
+        _changedSinceCommit.Add(slot);
+    }
+
+    public bool HasChanges => _metaDirty || _changedSinceCommit.Count > 0 || _pendingRemovals.Count > 0;
+
+    public void WriteChanges(Action<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        foreach (var removal in _pendingRemovals)
+            write(removal, ReadOnlyMemory<byte>.Empty);
+        _pendingRemovals.Clear();
+        foreach (var slot in _changedSinceCommit)
+        {
+            if (!_groups.Alive[slot] || !_groups.Dirty[slot])
+                continue;
+            _groups.Dirty[slot] = false;
+            _groups.Written[slot] = true;
+            EncodeStateKey(slot);
+            EncodeStateValue(slot);
+            write(_stateKey.WrittenMemory, _stateValue.WrittenMemory);
+        }
+        _changedSinceCommit.Clear();
+        if (_metaDirty)
+        {
+            var meta = new byte[16];
+            BinaryPrimitives.WriteInt64LittleEndian(meta, _streamTimeMs);
+            BinaryPrimitives.WriteInt64LittleEndian(meta.AsSpan(8), _lateRecords);
+            write(new[] { MetaTag }, meta);
+            _metaDirty = false;
+        }
+    }
+
+    private void EncodeStateKey(int slot)
+    {
+        _stateKey.ResetWrittenCount();
+        _stateKey.GetSpan(1)[0] = WindowTag;
+        _stateKey.Advance(1);
+        CopyGroupKey(slot, _keyRow);
+        for (var k = 0; k < _keyTypes.Length; k++)
+            AccumulatorState.WriteCell(_stateKey, _keyRow[k], _keyTypes[k]);
+        AccumulatorState.WriteInt64(_stateKey, _groups.Start[slot]);
+        AccumulatorState.WriteInt64(_stateKey, _groups.End[slot]);
+    }
+
+    private void EncodeStateValue(int slot)
+    {
+        _stateValue.ResetWrittenCount();
+        var width = _aggregates.Length;
+        for (var a = 0; a < width; a++)
+        {
+            var lengthAt = _stateValue.WrittenCount;
+            _stateValue.GetSpan(4);
+            _stateValue.Advance(4);
+            _groups.Accumulators[(slot * width) + a].Serialize(_stateValue);
+            var span = System.Runtime.InteropServices.MemoryMarshal.AsMemory(_stateValue.WrittenMemory).Span;
+            BinaryPrimitives.WriteInt32LittleEndian(span[lengthAt..], _stateValue.WrittenCount - lengthAt - 4);
+        }
+        // A window with no aggregates still needs a non-empty value (empty means removed).
+        if (width == 0)
+        {
+            _stateValue.GetSpan(1)[0] = 0;
+            _stateValue.Advance(1);
+        }
+    }
+
+    public void Restore(ReadOnlySpan<byte> key, ReadOnlySpan<byte> state)
+    {
+        _queuesStale = true;
+        if (key.Length == 1 && key[0] == MetaTag)
+        {
+            if (state.Length != 16)
+                throw NestedValueCodec.Corrupt();
+            _streamTimeMs = BinaryPrimitives.ReadInt64LittleEndian(state);
+            _lateRecords = BinaryPrimitives.ReadInt64LittleEndian(state[8..]);
+            return;
+        }
+        if (key.IsEmpty || key[0] != WindowTag)
+            throw NestedValueCodec.Corrupt();
+        var position = 1;
+        for (var k = 0; k < _keyTypes.Length; k++)
+            _scratch[k] = AccumulatorState.ReadCell(key, ref position, _keyTypes[k]);
+        var start = AccumulatorState.ReadInt64(key, ref position);
+        var end = AccumulatorState.ReadInt64(key, ref position);
+        var slot = _window.Kind == WindowKind.Session ? FindSession(start, end) : _keys.Find(_scratch, start);
+        if (state.IsEmpty)
+        {
+            if (slot >= 0)
+                RemoveGroup(slot, writeRemoval: false);
+            return;
+        }
+        if (slot < 0)
+            slot = RestoredGroup(start, end);
+        RestoreAccumulators(slot, state);
+        _groups.Written[slot] = true;
+    }
+
+    private int RestoredGroup(long start, long end)
+    {
+        if (_window.Kind != WindowKind.Session)
+        {
+            var slot = NewGroup(start, end, keyEntry: -1);
+            _keys.Add(_scratch, start, slot);
+            return slot;
+        }
+        var entry = _keys.Find(_scratch, 0);
+        if (entry < 0)
+            entry = NewKeyEntry();
+        var session = NewGroup(start, end, entry);
+        _sessionsOfKey[entry]!.Add(session);
+        return session;
+    }
+
+    private void RestoreAccumulators(int slot, ReadOnlySpan<byte> state)
+    {
+        var width = _aggregates.Length;
+        var position = 0;
+        for (var a = 0; a < width; a++)
+        {
+            if (state.Length - position < 4)
+                throw NestedValueCodec.Corrupt();
+            var length = BinaryPrimitives.ReadInt32LittleEndian(state[position..]);
+            position += 4;
+            if (length < 0 || length > state.Length - position)
+                throw NestedValueCodec.Corrupt();
+            _groups.Accumulators[(slot * width) + a].Restore(state.Slice(position, length));
+            position += length;
+        }
+    }
+}

@@ -1,0 +1,291 @@
+using Query.Engine.Binding;
+using Query.Engine.Catalog;
+using Query.Engine.Errors;
+using Query.Engine.Execution;
+using Query.Engine.Execution.Operators;
+using Query.Engine.Functions;
+using Query.Engine.Limits;
+using Query.Engine.Types;
+
+namespace Query.Engine.Windows;
+
+/// <summary>
+/// GROUP BY with WINDOW over an unbounded input (a push query's or a persistent query's windowed aggregate). Event
+/// time is ROWTIME; stream time is the largest ROWTIME seen so far, over all partitions of the source.
+/// <para><b>Windows.</b> A record joins every tumbling or hopping window that contains its time (Kafka Streams'
+/// alignment: starts are multiples of ADVANCE BY from the epoch), or the session of its key that it falls within a
+/// gap of; a record that bridges several sessions merges them (<see cref="Accumulator.Merge"/>) into one, and the
+/// merged-away sessions are retracted. Each window is a group of its own, keyed by (GROUP BY key, window).</para>
+/// <para>Stream time is one clock over all partitions: with a grace shorter than how far partitions drift apart,
+/// which records are late depends on how their reads interleave (Kafka Streams keeps one per task).</para>
+/// <para><b>Late records.</b> A window accepts records until stream time reaches its end plus the grace period
+/// (a session: its end plus the gap plus the grace); a record that reaches no open window is dropped and counted
+/// (<see cref="LateRecordsDropped"/>).</para>
+/// <para><b>Output.</b> Rows are the keys, WINDOWSTART, WINDOWEND, a retraction flag (true on the rows that
+/// delete a merged-away session, emitted only when the query selects the flag), then the aggregates. EMIT CHANGES
+/// emits each window an input batch changed, with its new result; EMIT FINAL emits each window once, in the batch in
+/// which stream time passes its close. The rows of one input batch leave before the next input is read, and a
+/// persistent query does not commit in between, so its committed offsets always match what it wrote.</para>
+/// <para><b>State.</b> A window leaves the state once stream time reaches its start plus RETENTION (a session: its
+/// end plus RETENTION), never before it has closed: the state is bounded by retention, not by the stream. For a
+/// persistent query the changes since the last commit go to its state log (<see cref="WriteChanges"/>): one record
+/// per changed window, a record with an empty value per removed one, and one for stream time and the late count.
+/// </para>
+/// </summary>
+public sealed partial class WindowedAggregateOperator : RowOperator, IContinuousAggregate
+{
+    private readonly RecordOperator _input;
+    private readonly Action<RecordCursor, Cell[]> _inputs;
+    private readonly BoundAggregate[] _aggregates;
+    private readonly SqlType[] _keyTypes;
+    private readonly WindowSpec _window;
+    private readonly bool _emitFinal;
+    private readonly bool _emitRetractions;
+    private readonly int _outputWidth;
+    private readonly WindowKeyTable _keys;
+    private readonly QueryMemoryBudget _budget;
+    private readonly Action<RecordCursor, Exception>? _rowError;
+    private readonly Cell[] _scratch;
+    private readonly List<int> _changedInBatch = [];
+    private readonly List<Cell[]> _retractions = [];
+    private readonly List<int> _closedInBatch = [];
+    private readonly RowBatch _output;
+    private readonly List<(int Slot, Cell[]? Row)> _pending = [];
+    private int _pendingNext;
+    private long _batchNumber;
+    private long _streamTimeMs = long.MinValue;
+    private long _lateRecords;
+
+    public WindowedAggregateOperator(RecordOperator input, Action<RecordCursor, Cell[]> inputs, SqlType[] keyTypes,
+        BoundAggregate[] aggregates, WindowSpec window, bool emitFinal, bool emitRetractions, BatchLimits limits,
+        QueryMemoryBudget budget, ContinuousQueryHooks? hooks)
+    {
+        _input = input;
+        _inputs = inputs;
+        _keyTypes = keyTypes;
+        _aggregates = aggregates;
+        _window = window;
+        _emitFinal = emitFinal;
+        _emitRetractions = emitRetractions && window.Kind == WindowKind.Session && !emitFinal;
+        _outputWidth = keyTypes.Length + 3 + aggregates.Length;
+        _keys = WindowKeyTable.For(keyTypes);
+        _budget = budget;
+        _rowError = hooks?.RowError;
+        _scratch = new Cell[keyTypes.Length + aggregates.Length];
+        _output = RowBatch.WithRows(Math.Max(1, limits.Rows), _outputWidth);
+        _groups = new WindowGroups(aggregates.Length);
+        _keyRow = new Cell[Math.Max(1, keyTypes.Length)];
+        if (hooks is not null)
+            hooks.Aggregate = this;
+    }
+
+    /// <summary>Records dropped because every window they belong to had closed.</summary>
+    public long LateRecordsDropped => _lateRecords;
+
+    /// <summary>Windows held in the state.</summary>
+    public int WindowCount => _groups.Live;
+
+    /// <summary>Stream time: the largest ROWTIME seen (long.MinValue before the first record).</summary>
+    public long StreamTimeMs => _streamTimeMs;
+
+    public override async ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)
+    {
+        if (HasPendingOutput)
+            return EmitPending();
+        while (true)
+        {
+            if (_queuesStale)
+                RebuildQueues();
+            ExpireWindows();
+            var batch = await _input.NextAsync(cancellationToken);
+            if (batch is null)
+                return null;
+            _batchNumber++;
+            _changedInBatch.Clear();
+            _retractions.Clear();
+            _closedInBatch.Clear();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                    throw SqlException.Canceled();
+                Accumulate(batch.Select(i));
+            }
+            if (_emitFinal)
+                CloseWindows();
+            QueueOutput();
+            if (HasPendingOutput)
+                return EmitPending();
+        }
+    }
+
+    private void Accumulate(RecordCursor row)
+    {
+        if (!TryComputeInputs(row))
+            return;
+        // ksqlDB leaves out a row whose GROUP BY key is NULL: a table cannot hold a NULL key.
+        for (var k = 0; k < _keyTypes.Length; k++)
+        {
+            if (_scratch[k].IsNull)
+                return;
+        }
+        var time = row.TimestampMs;
+        if (time > _streamTimeMs)
+        {
+            _streamTimeMs = time;
+            _metaDirty = true;
+        }
+        var accepted = _window.Kind == WindowKind.Session ? AccumulateSession(time) : AccumulateTimeWindows(time);
+        if (!accepted)
+        {
+            _lateRecords++;
+            _metaDirty = true;
+        }
+    }
+
+    private bool TryComputeInputs(RecordCursor row)
+    {
+        if (_rowError is null)
+        {
+            _inputs(row, _scratch);
+            return true;
+        }
+        try
+        {
+            _inputs(row, _scratch);
+            return true;
+        }
+        catch (Exception e) when (ContinuousQueryHooks.IsRowError(e))
+        {
+            _rowError(row, e);
+            return false;
+        }
+    }
+
+    /// <summary>Folds the record into each tumbling or hopping window containing <paramref name="time"/> that is
+    /// still open (Kafka Streams' windowsFor); false when none is.</summary>
+    private bool AccumulateTimeWindows(long time)
+    {
+        var size = _window.SizeMs;
+        var advance = _window.AdvanceMs;
+        var closedBefore = _streamTimeMs - _window.GraceMs;   // a window ending at or before this has closed
+        var accepted = false;
+        for (var start = Math.Max(0, time - size + advance) / advance * advance; start <= time; start += advance)
+        {
+            var end = start + size;
+            if (end <= closedBefore)
+                continue;
+            accepted = true;
+            var slot = _keys.Find(_scratch, start);
+            if (slot < 0)
+            {
+                slot = NewGroup(start, end, keyEntry: -1);
+                _keys.Add(_scratch, start, slot);
+            }
+            AddValues(slot);
+        }
+        return accepted;
+    }
+
+    private void AddValues(int slot)
+    {
+        var width = _aggregates.Length;
+        var first = slot * width;
+        var accumulators = _groups.Accumulators;
+        for (var a = 0; a < width; a++)
+            accumulators[first + a].Add(_scratch[_keyTypes.Length + a]);
+        Touch(slot);
+    }
+
+    private void Touch(int slot)
+    {
+        if (_groups.BatchStamp[slot] != _batchNumber)
+        {
+            _groups.BatchStamp[slot] = _batchNumber;
+            _changedInBatch.Add(slot);
+        }
+        MarkDirty(slot);
+    }
+
+    /// <summary>A new window group: its accumulators, its place in the expiry (and close) order, its memory.</summary>
+    private int NewGroup(long start, long end, int keyEntry)
+    {
+        var slot = _groups.Allocate(start, end, keyEntry);
+        var width = _aggregates.Length;
+        for (var a = 0; a < width; a++)
+            _groups.Accumulators[(slot * width) + a] = AggregateFunctions.Create(_aggregates[a]);
+        var bytes = QueryMemoryBudget.EstimateRow(_scratch.AsSpan(0, _keyTypes.Length)) + 96
+            + (_aggregates.Length * 64L);
+        _budget.Charge(bytes);
+        _groups.Charged[slot] = bytes;
+        Schedule(slot);
+        return slot;
+    }
+
+    /// <summary>
+    /// Queues the rows of the batch just folded in: retractions, then changed windows (EMIT CHANGES) or closed ones
+    /// (EMIT FINAL). They leave in batches of at most the batch size over the following calls, before any new
+    /// input is read; a persistent query does not commit while rows are pending (<see cref="HasPendingOutput"/>).
+    /// </summary>
+    private void QueueOutput()
+    {
+        _pending.Clear();
+        _pendingNext = 0;
+        foreach (var retraction in _retractions)
+            _pending.Add((-1, retraction));
+        if (!_emitFinal)
+        {
+            foreach (var slot in _changedInBatch)
+            {
+                if (_groups.IsLive(slot))
+                    _pending.Add((slot, null));
+            }
+        }
+        foreach (var slot in _closedInBatch)
+            _pending.Add((slot, null));
+    }
+
+    /// <summary>Whether rows of the last input batch are still to be returned.</summary>
+    public bool HasPendingOutput => _pendingNext < _pending.Count;
+
+    private RowBatch EmitPending()
+    {
+        var n = 0;
+        while (n < _output.Capacity && _pendingNext < _pending.Count)
+        {
+            var (slot, row) = _pending[_pendingNext++];
+            if (row is not null)
+                row.AsSpan().CopyTo(_output.Rows[n++]);
+            else
+                Fill(_output.Rows[n++], slot);
+        }
+        _output.Count = n;
+        return _output;
+    }
+
+    /// <summary>Writes a window's row: keys, WINDOWSTART, WINDOWEND, "not a retraction", results.</summary>
+    private void Fill(Cell[] row, int slot)
+    {
+        CopyGroupKey(slot, row);
+        var keys = _keyTypes.Length;
+        row[keys] = Cell.FromInt64(_groups.Start[slot]);
+        row[keys + 1] = Cell.FromInt64(_groups.End[slot]);
+        row[keys + 2] = Cell.FromInt64(0);
+        var width = _aggregates.Length;
+        for (var a = 0; a < width; a++)
+            row[keys + 3 + a] = _groups.Accumulators[(slot * width) + a].Result();
+    }
+
+    private void CopyGroupKey(int slot, Cell[] row)
+    {
+        if (_window.Kind == WindowKind.Session)
+            _keys.CopyKey(_groups.KeyEntry[slot], row);
+        else
+            _keys.CopyKey(slot, row);
+    }
+
+    public override void Dispose()
+    {
+        _input.Dispose();
+        base.Dispose();
+    }
+}
