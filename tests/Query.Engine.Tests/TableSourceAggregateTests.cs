@@ -125,6 +125,8 @@ public sealed class TableSourceAggregateTests : IAsyncLifetime
             Assert.Equal(SqlState.FeatureNotSupported, (await _db.FailsAsync(
                 $"SELECT region, {call} FROM users GROUP BY region EMIT CHANGES")).SqlState);
         }
+        Assert.Equal(SqlState.FeatureNotSupported, (await _db.FailsAsync("SELECT region, COUNT(*) FROM users "
+            + "WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY region EMIT CHANGES")).SqlState);
         Assert.Empty(await _db.QueryAsync("SHOW QUERIES"));
         // A pull query over the table's state computes them (nothing to retract there).
         Assert.Empty(await _db.QueryAsync("SELECT region, MIN(score) FROM users GROUP BY region"));

@@ -178,6 +178,9 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
 
     public override Node VisitWindowedAggregate(LogicalWindowedAggregate aggregate)
     {
+        // A table's changelog replaces rows; windows group events (ksqlDB refuses WINDOW over a table too).
+        if (TableSourceAggregates.ScanOf(aggregate.Input) is { Source.Definition.IsTable: true })
+            throw SqlException.FeatureNotSupported("WINDOW in an aggregation over a table");
         var records = Visit(aggregate.Input).Records
             ?? throw SqlException.FeatureNotSupported("aggregation over computed rows (a nested query)");
         var inputs = new List<BoundExpr>(aggregate.Keys);
