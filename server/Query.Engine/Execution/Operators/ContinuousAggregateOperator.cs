@@ -198,7 +198,8 @@ public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuo
         return group;
     }
 
-    /// <summary>Emits <paramref name="count"/> changed groups from <paramref name="first"/> in the changed list.</summary>
+    /// <summary>Emits <paramref name="count"/> changed groups from <paramref name="first"/> in the changed list.
+    /// </summary>
     private RowBatch Emit(int first, int count)
     {
         var width = _aggregates.Length;
