@@ -143,7 +143,10 @@ public sealed partial class EngineSession
         IReadOnlyList<object?>? values)
     {
         var planner = new SelectPlanner(name => Engine.GetStream(SourceName(name), name.Span.Start + 1), parameters,
-            values);
+            values)
+        {
+            SystemCatalog = CatalogSnapshot,
+        };
         return planner.Plan(query);
     }
 

@@ -84,6 +84,10 @@ public sealed partial class QueryEngine : IAsyncDisposable
 
     public EngineSession CreateSession() => new(this);
 
+    /// <summary>A session for an authenticated user of a database (what current_user and pg_roles show).</summary>
+    public EngineSession CreateSession(string user, string database) =>
+        new(this) { User = user, Database = database };
+
     /// <summary>A stream over <paramref name="log"/> whose reads go through the configured partition sources.
     /// </summary>
     internal StreamRuntime NewStream(StreamDefinition definition, PartitionedLog log)

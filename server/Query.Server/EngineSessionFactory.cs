@@ -11,5 +11,6 @@ internal sealed class EngineSessionFactory : IPgSessionFactory
     public EngineSessionFactory(QueryEngine engine) => _engine = engine;
 
     public ValueTask<IPgSession> OpenSessionAsync(PgSessionContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<IPgSession>(new WireSession(_engine, _engine.CreateSession()));
+        ValueTask.FromResult<IPgSession>(new WireSession(_engine,
+            _engine.CreateSession(context.User, context.Database)));
 }

@@ -180,6 +180,8 @@ public sealed partial class ExpressionBinder
 
     private BoundExpr BindPseudoColumn(Ast.ColumnRef column, int position)
     {
+        if (_scope.RowTimeOrdinal >= 0 && column.PseudoColumn == Ast.PseudoColumn.RowTime)
+            return new BoundColumn(_scope.RowTimeOrdinal, "ROWTIME", SqlType.BigInt);
         if (column.PseudoColumn is Ast.PseudoColumn.WindowStart or Ast.PseudoColumn.WindowEnd)
             return BindWindowBound(column, position);
         if (!_scope.AllowPseudoColumns)

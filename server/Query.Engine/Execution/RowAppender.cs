@@ -129,11 +129,11 @@ public sealed class RowAppender : IDisposable
     /// Adds a tombstone for <paramref name="key"/> (encoded by <see cref="KeyEncoding"/>): the table's row of that
     /// key is deleted when the transaction commits.
     /// </summary>
-    public void AddTombstone(ReadOnlySpan<byte> key)
+    public void AddTombstone(ReadOnlySpan<byte> key, long timestampMs = RecordBatchBuilder.UseAppendTime)
     {
         ObjectDisposedException.ThrowIf(_committed, this);
         var partition = KafkaPartitioner.Partition(key, _stream.Log.PartitionCount);
-        BuilderFor(partition).AddNullValue(RecordBatchBuilder.UseAppendTime, key, hasKey: true);
+        BuilderFor(partition).AddNullValue(timestampMs, key, hasKey: true);
         RowCount++;
     }
 

@@ -28,9 +28,14 @@ internal sealed class SinkWriter
         _row = new Cell[sources.Length];
     }
 
-    /// <summary>Adds one output row to <paramref name="appender"/> as a sink row (a retracted session: a tombstone
-    /// for its key).</summary>
-    public void Write(RowAppender appender, Cell[] output)
+    /// <summary>A CTAS with HAVING: rows that fail it delete their key from the table, when it shows one.</summary>
+    public HavingTombstones? Having { get; init; }
+
+    /// <summary>
+    /// Adds one output row to <paramref name="appender"/> as a sink row (a retracted session, or a row that fails
+    /// HAVING: a tombstone for its key); false when nothing was written.
+    /// </summary>
+    public bool Write(RowAppender appender, Cell[] output)
     {
         for (var i = 0; i < _sources.Length; i++)
             _row[i] = output[_sources[i]];
@@ -38,9 +43,12 @@ internal sealed class SinkWriter
         if (_retraction >= 0 && output[_retraction] is { IsNull: false, Bits: not 0 })
         {
             appender.AddTombstoneForRow(_row, time);
-            return;
+            return true;
         }
+        if (Having is { } having)
+            return having.Write(appender, _row, output, time);
         appender.Add(_row, time);
+        return true;
     }
 
     /// <summary>The columns and key of a new sink stream for <paramref name="plan"/>.</summary>
@@ -151,8 +159,12 @@ internal sealed class SinkWriter
     }
 
     /// <summary>A writer for a sink whose columns <see cref="NewStreamShape"/> computed.</summary>
-    public static SinkWriter ForNewStream(PersistentQueryPlan plan) =>
-        new(NewStreamShape(plan).Sources, plan.RowTimeIndex, plan.Window?.RetractionIndex ?? -1);
+    public static SinkWriter ForNewStream(PersistentQueryPlan plan, StreamRuntime sink) =>
+        new(NewStreamShape(plan).Sources, plan.RowTimeIndex, plan.Window?.RetractionIndex ?? -1)
+        {
+            Having = plan.HavingIndex >= 0 && sink.Table is not null ? new HavingTombstones(sink, plan.HavingIndex)
+                : null,
+        };
 
     /// <summary>
     /// A writer into an existing stream (INSERT INTO ... SELECT): every sink column needs an output column of the

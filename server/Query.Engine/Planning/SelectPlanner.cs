@@ -13,7 +13,7 @@ namespace Query.Engine.Planning;
 /// Filter (HAVING), Project, Sort and Limit, bottom to top. Unsupported shapes (joins, windows, subqueries, set
 /// operations, PARTITION BY, aggregation in push queries) are 0A000 naming the feature.
 /// </summary>
-public sealed class SelectPlanner
+public sealed partial class SelectPlanner
 {
     private readonly Func<Ast.QualifiedName, StreamRuntime> _resolveSource;
     private readonly ParameterTypes _parameters;
@@ -74,12 +74,15 @@ public sealed class SelectPlanner
             throw SqlException.FeatureNotSupported("SELECT DISTINCT with GROUP BY or aggregates", PositionOf(query));
         if (isPush && offset > 0)
             throw SqlException.FeatureNotSupported("OFFSET in push queries", PositionOf(query));
-        var tree = BuildTree(source, joins, where, aggregation, having, projection, columns, orderBy, limit, offset,
+        Func<BoundExpr?, (LogicalPlan, BoundExpr?)>? reader = joins is not null ? joins.Plan
+            : _systemLeaf is { } leaf ? predicate => (leaf.Plan(predicate), null) : null;
+        var tree = BuildTree(source, reader, where, aggregation, having, projection, columns, orderBy, limit, offset,
             isPush, tableFunctions, window);
         return new BoundQuery(tree, new EquatableArray<ColumnInfo>([.. columns]), isPush);
     }
 
-    private static LogicalPlan BuildTree(StreamRuntime? source, JoinPlanner? joins, BoundExpr? where,
+    private static LogicalPlan BuildTree(StreamRuntime? source,
+        Func<BoundExpr?, (LogicalPlan Plan, BoundExpr? Remaining)>? reader, BoundExpr? where,
         AggregationContext? aggregation,
         BoundExpr? having, List<BoundExpr> projection, List<ColumnInfo> columns, List<SortKey> orderBy, long? limit,
         long offset, bool isPush, List<(int Column, Functions.TableFunctionKind Kind)> tableFunctions,
@@ -87,8 +90,8 @@ public sealed class SelectPlanner
     {
         var whereIsExact = false;
         LogicalPlan plan;
-        if (joins is not null)
-            (plan, where) = joins.Plan(where);
+        if (reader is not null)
+            (plan, where) = reader(where);
         else
             plan = source is null ? new LogicalValues()
                 : TableAccess.Leaf(source, isPush, where, out whereIsExact) ?? new LogicalScan(source, isPush, where);
@@ -163,6 +166,10 @@ public sealed class SelectPlanner
         {
             case null:
                 return (null, null, BindScope.Empty);
+            case Ast.TableRef table when SystemRelationOf(table, isPush) is { } system:
+                _systemLeaf = system;
+                return (null, null,
+                    new BindScope(system.Name, system.Alias, system.Columns, allowPseudoColumns: false));
             case Ast.TableRef table:
                 if (table.ColumnAliases.Count > 0)
                     throw SqlException.FeatureNotSupported("column aliases in FROM", PositionOf(table));
@@ -170,10 +177,8 @@ public sealed class SelectPlanner
                 var columns = source.Definition.Columns;
                 return (source, null, new BindScope(source.Definition.Name, table.Alias?.Value, columns,
                     allowPseudoColumns: true));
-            case Ast.Join join when isPush:
-                throw SqlException.FeatureNotSupported("JOIN in a push query (EMIT CHANGES)", PositionOf(join));
             case Ast.Join join:
-                var joins = new JoinPlanner(join, ResolveJoinLeaf, scope => NewBinder(scope, null));
+                var joins = new JoinPlanner(join, ResolveJoinLeaf, scope => NewBinder(scope, null), isPush);
                 return (null, joins, joins.Scope);
             default:
                 throw SqlException.FeatureNotSupported("subqueries and table functions in FROM", PositionOf(from));
@@ -186,11 +191,14 @@ public sealed class SelectPlanner
     {
         if (relation is not Ast.TableRef table)
             throw SqlException.FeatureNotSupported("subqueries and table functions in FROM", PositionOf(relation));
+        if (SystemRelationOf(table, isPush: false) is { } system)
+            return system;
         if (table.ColumnAliases.Count > 0)
             throw SqlException.FeatureNotSupported("column aliases in FROM", PositionOf(table));
         var source = _resolveSource(table.Name);
         return new JoinLeaf(source.Definition.Name, table.Alias?.Value, source.Definition.Columns,
-            where => BoundedLeaf(source, where), PositionOf(table));
+            where => BoundedLeaf(source, where), PositionOf(table))
+        { Source = source };
     }
 
     private static LogicalPlan BoundedLeaf(StreamRuntime source, BoundExpr? where)
@@ -232,7 +240,7 @@ public sealed class SelectPlanner
                     throw new SqlException(SqlState.GroupingError,
                         "SELECT * cannot be used with GROUP BY or aggregates",
                         position: PositionOf(all));
-                var (start, count) = all.Qualifier is null ? (0, scope.Columns.Count)
+                var (start, count) = all.Qualifier is null ? (0, scope.VisibleCount)
                     : scope.RangeOf(all.Qualifier.Value, PositionOf(all));
                 for (var i = start; i < start + count; i++)
                 {

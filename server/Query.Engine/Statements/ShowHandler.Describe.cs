@@ -64,7 +64,7 @@ internal static partial class ShowHandler
         return rows;
     }
 
-    private static readonly Dictionary<string, string> ServerVariables = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly Dictionary<string, string> ServerVariables = new(StringComparer.OrdinalIgnoreCase)
     {
         ["server_version"] = "15.0",
         ["server_encoding"] = "UTF8",

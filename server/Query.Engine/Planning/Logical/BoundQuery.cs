@@ -11,7 +11,15 @@ namespace Query.Engine.Planning.Logical;
 public sealed record BoundQuery(LogicalPlan Root, EquatableArray<ColumnInfo> Columns, bool IsPush)
 {
     /// <summary>The stream the query reads, or null for a SELECT without FROM.</summary>
-    public LogicalScan? Scan => new ScanFinder().Visit(Root) as LogicalScan;
+    public LogicalScan? Scan => FindScan(Root);
+
+    // A join's scan is its left input's: a streaming join reads its stream there (and looks its table up).
+    private static LogicalScan? FindScan(LogicalPlan node) => new ScanFinder().Visit(node) switch
+    {
+        LogicalScan scan => scan,
+        LogicalJoin join => FindScan(join.Left),
+        _ => null,
+    };
 
     /// <summary>The stream or table the query reads (through any kind of scan), or null without FROM.</summary>
     public StreamRuntime? Source => new ScanFinder().Visit(Root) switch
@@ -54,7 +62,7 @@ public sealed record BoundQuery(LogicalPlan Root, EquatableArray<ColumnInfo> Col
 
     /// <summary>Whether the query reads a handful of rows (no FROM, or key lookups): its expressions are then
     /// interpreted rather than compiled, which would cost more than the run.</summary>
-    public bool ReadsFewRows => new ScanFinder().Visit(Root) is null or LogicalKeyLookup;
+    public bool ReadsFewRows => new ScanFinder().Visit(Root) is null or LogicalKeyLookup or LogicalSystemScan;
 
     private sealed class ScanFinder : LogicalPlanVisitor<LogicalPlan?>
     {
@@ -63,6 +71,8 @@ public sealed record BoundQuery(LogicalPlan Root, EquatableArray<ColumnInfo> Col
         public override LogicalPlan? VisitScan(LogicalScan scan) => scan;
 
         public override LogicalPlan? VisitTableScan(LogicalTableScan scan) => scan;
+
+        public override LogicalPlan? VisitSystemScan(LogicalSystemScan scan) => scan;
 
         public override LogicalPlan? VisitKeyLookup(LogicalKeyLookup lookup) => lookup;
 

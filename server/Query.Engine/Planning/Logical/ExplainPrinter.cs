@@ -56,6 +56,13 @@ public sealed class ExplainPrinter : LogicalPlanVisitor<bool>
         return true;
     }
 
+    public override bool VisitSystemScan(LogicalSystemScan scan)
+    {
+        Line().Append("SystemScan ").Append(scan.Relation.Schema).Append('.').Append(scan.Relation.Name)
+            .Append(" (generated from the catalog)").AppendLine();
+        return true;
+    }
+
     public override bool VisitTableScan(LogicalTableScan scan)
     {
         Line().Append("TableScan ").Append(scan.Source.Definition.Name).Append(" (materialized state)").AppendLine();

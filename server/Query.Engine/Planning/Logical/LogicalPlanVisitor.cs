@@ -31,4 +31,6 @@ public abstract class LogicalPlanVisitor<TResult>
     public abstract TResult VisitTableFunction(LogicalTableFunction tableFunction);
 
     public abstract TResult VisitJoin(LogicalJoin join);
+
+    public abstract TResult VisitSystemScan(LogicalSystemScan scan);
 }

@@ -1,0 +1,24 @@
+using Query.Engine.Statements;
+using Query.Engine.SystemCatalog;
+
+namespace Query.Engine;
+
+/// <summary>The session's identity as the system catalog shows it (current_user, current_database,
+/// pg_settings).</summary>
+public sealed partial class EngineSession
+{
+    /// <summary>The user the client authenticated as (current_user, pg_roles).</summary>
+    public string User { get; init; } = "query";
+
+    /// <summary>The database the client asked for (current_database(), pg_database).</summary>
+    public string Database { get; init; } = "query";
+
+    /// <summary>The catalog as the system relations show it now, with this session's settings.</summary>
+    internal CatalogSnapshot CatalogSnapshot()
+    {
+        var settings = new Dictionary<string, string>(ShowHandler.ServerVariables, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in _properties)
+            settings[name.ToLowerInvariant()] = value;
+        return new CatalogSnapshot(Engine.ListStreams(), User, Database, settings);
+    }
+}
