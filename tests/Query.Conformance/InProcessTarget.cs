@@ -27,6 +27,8 @@ public sealed class InProcessTarget : ICaseTarget
             DataDirectory = directory,
             BatchRows = 1,
             PersistentCommitIntervalMs = 1,
+            // An aggregate emits its changed groups when it commits (the record cache): commit after every record.
+            PersistentAggregateCommitMaxRecords = 1,
         }));
         await target._session.ExecuteAsync("SET 'auto.offset.reset' = 'earliest'");
         return target;
