@@ -114,7 +114,8 @@ public sealed partial class ExpressionBinder
         var info = FunctionDefinition.FindMethod(typeof(CatalogFunctions), method,
             parameters.Length + (context is null ? 0 : 1));
         var overload = new FunctionOverload(call.Name.Name.Value, info, new EquatableArray<SqlType>(parameters),
-            result) { Context = context };
+            result)
+        { Context = context };
         return new BoundCall(overload, new EquatableArray<BoundExpr>(arguments), result);
     }
 
@@ -181,7 +182,8 @@ public sealed partial class ExpressionBinder
     {
         var info = FunctionDefinition.FindMethod(typeof(CatalogFunctions), method, context is null ? 1 : 2);
         var overload = new FunctionOverload(call.Name.Name.Value, info, new EquatableArray<SqlType>([SqlType.String]),
-            SqlType.Int) { Context = context };
+            SqlType.Int)
+        { Context = context };
         return new BoundCall(overload, new EquatableArray<BoundExpr>([text]), SqlType.Int);
     }
 }
