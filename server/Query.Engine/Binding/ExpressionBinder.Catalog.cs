@@ -119,7 +119,8 @@ public sealed partial class ExpressionBinder
         return new BoundCall(overload, new EquatableArray<BoundExpr>(arguments), result);
     }
 
-    /// <summary><c>x::regclass</c>, <c>x::regtype</c>, <c>x::regproc</c>, <c>x::oid</c> and their <c>::text</c>.</summary>
+    /// <summary><c>x::regclass</c>, <c>x::regtype</c>, <c>x::regproc</c>, <c>x::oid</c> and their
+    /// <c>::text</c>.</summary>
     private bool TryBindCatalogCast(Ast.CastExpr cast, out BoundExpr bound)
     {
         bound = null!;
