@@ -113,4 +113,16 @@ public sealed class SystemCatalogTests : IAsyncLifetime
             + "WHERE relkind = 'r' AND relnamespace = 2200"))[0][0]!;
         Assert.Equal(["orders", "users"], names.Items.Order());
     }
+
+    [Fact]
+    public async Task Dashboard_time_functions_bucket_by_epoch_seconds()
+    {
+        // Grafana's $__timeGroup(ts, 1m) written with date_part, the function form of extract(epoch from ts).
+        var row = Assert.Single(await _db.QueryAsync("SELECT to_timestamp(90.5), "
+            + "floor(date_part('epoch', TIMESTAMP '2020-01-01 00:01:10') / 60) * 60, "
+            + "date_part('hour', TIMESTAMP '2020-01-01 05:00:00')"));
+        Assert.Equal(90_500L, row[0]);
+        Assert.Equal(1577836860.0, Convert.ToDouble(row[1], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(5.0, row[2]);
+    }
 }

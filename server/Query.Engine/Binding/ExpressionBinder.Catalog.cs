@@ -73,6 +73,13 @@ public sealed partial class ExpressionBinder
             case "FORMAT_TYPE":
                 bound = CatalogCall(call, "FormatType", SqlType.String, [SqlType.Int, SqlType.Int], null, position);
                 return true;
+            case "TO_TIMESTAMP" when call.Arguments.Count == 1:
+                bound = CatalogCall(call, "ToTimestamp", SqlType.Timestamp, [SqlType.Double], null, position);
+                return true;
+            case "DATE_PART":
+                bound = CatalogCall(call, "DatePart", SqlType.Double, [SqlType.String, SqlType.Timestamp], null,
+                    position);
+                return true;
             case "OCTET_LENGTH":
                 bound = CatalogCall(call, "OctetLength", SqlType.Int, [SqlType.String], null, position);
                 return true;

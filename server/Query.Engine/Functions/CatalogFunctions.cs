@@ -15,6 +15,31 @@ public static class CatalogFunctions
 
     public static int OctetLength(string text) => Encoding.UTF8.GetByteCount(text);
 
+    /// <summary>PostgreSQL's <c>to_timestamp(seconds)</c>: epoch seconds (fractions kept to the millisecond).</summary>
+    public static long ToTimestamp(double seconds) => checked((long)Math.Round(seconds * 1000));
+
+    /// <summary>PostgreSQL's <c>date_part(field, timestamp)</c> (<c>extract</c>'s function form).</summary>
+    public static double DatePart(string field, long timestampMs)
+    {
+        var time = DateTimeOffset.FromUnixTimeMilliseconds(timestampMs).UtcDateTime;
+        return field.ToLowerInvariant() switch
+        {
+            "epoch" => timestampMs / 1000.0,
+            "year" => time.Year,
+            "month" => time.Month,
+            "day" => time.Day,
+            "hour" => time.Hour,
+            "minute" => time.Minute,
+            "second" => time.Second + (time.Millisecond / 1000.0),
+            "milliseconds" => (time.Second * 1000) + time.Millisecond,
+            "dow" => (int)time.DayOfWeek,
+            "doy" => time.DayOfYear,
+            "quarter" => ((time.Month - 1) / 3) + 1,
+            _ => throw new SqlException(SqlState.InvalidParameterValue,
+                $"unit \"{field}\" not recognized for type timestamp"),
+        };
+    }
+
     /// <summary><c>'name'::regclass</c>: a relation's OID by its (possibly schema-qualified, quoted) name.</summary>
     public static int RegClass(Func<CatalogSnapshot> snapshot, string name)
     {
