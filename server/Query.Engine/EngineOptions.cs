@@ -79,6 +79,18 @@ public sealed record EngineOptions
     }
 
     /// <summary>
+    /// Threads one pull query's GROUP BY (or aggregate) over a stream may use: each scans and aggregates its own share
+    /// of the partitions, and the partial groups are merged at the end (same rows, same order as one thread).
+    /// Default: the processor count, at most 4; 1 turns it off.
+    /// </summary>
+    public int QueryScanWorkers
+    {
+        get => _queryScanWorkers;
+        init => _queryScanWorkers = value >= 1 ? value
+            : throw new ArgumentOutOfRangeException(nameof(QueryScanWorkers));
+    }
+
+    /// <summary>
     /// A persistent query commits (output rows, state changes and consumed offsets, in one storage transaction) at
     /// least this often while input keeps arriving, and at once whenever it has caught up with its source.
     /// </summary>
@@ -110,6 +122,14 @@ public sealed record EngineOptions
     public long PersistentStateBytes { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>
+    /// A persistent aggregate writes a snapshot of its whole state (every group, every source row it keeps) into
+    /// its state log once the log's records since the last snapshot pass both this many and twice its live
+    /// entries; a restart replays only from the last snapshot, and the segments before it are deleted. So restart
+    /// work and disk are bounded by the state's size, not by its history, at most doubling what the log writes.
+    /// </summary>
+    public int PersistentSnapshotMinRecords { get; init; } = 10_000;
+
+    /// <summary>
     /// ksqlDB's processing log: each row a persistent query skips (an expression failed on it) is described here,
     /// with the query, the source partition and offset, and the error. Null: only counted and kept in SHOW QUERIES
     /// EXTENDED.
@@ -119,6 +139,13 @@ public sealed record EngineOptions
     /// <summary>Whether persistent queries in the catalog start when the engine opens (tools may say no).</summary>
     public bool StartPersistentQueries { get; init; } = true;
 
+    /// <summary>
+    /// A pull aggregation takes a second worker only for at least this many records per worker (below it, the
+    /// thread hop and the merge cost more than the second core saves).
+    /// </summary>
+    public long QueryScanWorkerMinRecords { get; init; } = 100_000;
+
+    private readonly int _queryScanWorkers = Math.Clamp(Environment.ProcessorCount, 1, 4);
     private readonly int _batchRows = 1024;
     private readonly int _batchBytes = 1 << 20;
 }

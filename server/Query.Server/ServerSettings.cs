@@ -59,8 +59,14 @@ public sealed class ServerSettings
     /// <summary>Memory the build side of one join of a pull query may hold (53200 past it).</summary>
     public long JoinBuildMaxBytes { get; set; } = 128L * 1024 * 1024;
 
+    /// <summary>Threads one pull GROUP BY over a stream may scan its partitions with (1: one thread).</summary>
+    public int QueryScanWorkers { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
     /// <summary>Memory all tables' state (latest row per key) may hold together (53200 past it).</summary>
     public long StateMemoryBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>State log records since the last snapshot before a persistent aggregate writes a new one.</summary>
+    public int PersistentSnapshotMinRecords { get; set; } = 10_000;
 
     /// <summary>The cold tier's root folder (Parquet files); empty means <c>&lt;DataDirectory&gt;/cold</c>.</summary>
     public string ColdRoot { get; set; } = "";
@@ -88,7 +94,10 @@ public sealed class ServerSettings
         MaxInListItems = MaxInListItems,
         QueryMemoryBytes = QueryMemoryBytes,
         JoinBuildMaxBytes = JoinBuildMaxBytes,
+        QueryScanWorkers = (int)AtLeast(QueryScanWorkers, 1, nameof(QueryScanWorkers)),
         StateMemoryBytes = StateMemoryBytes,
+        PersistentSnapshotMinRecords =
+            (int)AtLeast(PersistentSnapshotMinRecords, 1, nameof(PersistentSnapshotMinRecords)),
         ColdStore = new Tiering.ColdStore(ColdRoot.Length > 0 ? ColdRoot : Path.Combine(DataDirectory, "cold")),
         Tiering = new Engine.Tiering.TieringDefaults
         {
@@ -120,7 +129,9 @@ public sealed class ServerSettings
         ["--max-in-list-items"] = nameof(MaxInListItems),
         ["--query-memory-bytes"] = nameof(QueryMemoryBytes),
         ["--join-build-max-bytes"] = nameof(JoinBuildMaxBytes),
+        ["--query-scan-workers"] = nameof(QueryScanWorkers),
         ["--state-memory-bytes"] = nameof(StateMemoryBytes),
+        ["--persistent-snapshot-min-records"] = nameof(PersistentSnapshotMinRecords),
         ["--max-unauthenticated-message-bytes"] = nameof(MaxUnauthenticatedMessageBytes),
         ["--max-unauthenticated-connections"] = nameof(MaxUnauthenticatedConnections),
         ["--authentication-timeout-seconds"] = nameof(AuthenticationTimeoutSeconds),

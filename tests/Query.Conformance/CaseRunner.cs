@@ -85,6 +85,10 @@ public static class CaseRunner
                 continue;
             var key = RecordSerde.Key(Property(input, "key"), stream);
             var value = RecordSerde.Value(Property(input, "value"), stream, key);
+            if (key is not null && stream.Window is { } window
+                && Property(input, "window") is { ValueKind: JsonValueKind.Object } bounds)
+                key = Engine.Windows.WindowedKey.Append(key, window.Kind, bounds.GetProperty("start").GetInt64(),
+                    bounds.GetProperty("end").GetInt64());
             var timestamp = Property(input, "timestamp") is { ValueKind: JsonValueKind.Number } t ? t.GetInt64() : 0;
             int? partition = Property(input, "partition") is { ValueKind: JsonValueKind.Number } p ? p.GetInt32() : null;
             await target.ProduceAsync(stream, new QttInput(key, value, timestamp, partition,

@@ -71,14 +71,26 @@ public sealed class TableDeleteTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_push_query_on_a_table_streams_upserts_and_skips_tombstones()
+    public async Task A_push_query_on_a_table_streams_deletes_as_the_key_with_null_values()
     {
         await _db.ExecAsync("SET 'auto.offset.reset' = 'earliest'");
         await _db.ExecAllAsync("DELETE FROM users WHERE id = 1", "INSERT INTO users VALUES (6, 'f')");
-        await using var result = await _db.Session.ExecuteAsync("SELECT id, name FROM users EMIT CHANGES LIMIT 6");
+        await using var result = await _db.Session.ExecuteAsync("SELECT id, name FROM users EMIT CHANGES LIMIT 7");
         var rows = await EngineFixture.ReadAllAsync(result.Rows!);
-        Assert.Equal(6, rows.Count);
+        Assert.Equal(7, rows.Count);
         Assert.Contains(rows, r => (int)r[0]! == 6);
-        Assert.All(rows, r => Assert.NotNull(r[1]));
+        // Key 1's upsert, then its delete, in its partition's order (as ksqlDB's tombstone row).
+        Assert.Equal([(object?)"a", null], rows.Where(r => (int)r[0]! == 1).Select(r => r[1]));
+        Assert.Single(rows, r => r[1] is null);
+    }
+
+    [Fact]
+    public async Task Deletes_of_a_table_in_an_external_format_stream_too()
+    {
+        await _db.ExecAllAsync("CREATE TABLE j (id INT PRIMARY KEY, v STRING) WITH (VALUE_FORMAT = 'JSON', "
+            + "KEY_FORMAT = 'JSON', PARTITIONS = 1)", "SET 'auto.offset.reset' = 'earliest'",
+            "INSERT INTO j VALUES (7, 'x')", "DELETE FROM j WHERE id = 7");
+        await using var result = await _db.Session.ExecuteAsync("SELECT * FROM j WHERE id = 7 EMIT CHANGES LIMIT 2");
+        Assert.Equal([[7, "x"], [7, null]], await EngineFixture.ReadAllAsync(result.Rows!));
     }
 }

@@ -56,4 +56,26 @@ public sealed class TableAggregateWireTests : IClassFixture<ServerFixture>
         Assert.Equal("0A000", refused.SqlState);
         await conn.ExecuteAsync("TERMINATE ALL");
     }
+
+    [Fact]
+    public async Task Having_deletes_a_group_and_a_push_query_streams_the_delete()
+    {
+        await using var conn = await _server.OpenConnectionAsync();
+        var events = ServerFixture.UniqueName("events");
+        var pairs = ServerFixture.UniqueName("pairs");
+        await conn.ExecuteAsync($"CREATE STREAM {events} (k INT KEY, g STRING) WITH (PARTITIONS = 2)");
+        await conn.ExecuteAsync("SET 'auto.offset.reset' = 'earliest'");
+        await conn.ExecuteAsync($"CREATE TABLE {pairs} AS SELECT g, COUNT(*) AS n FROM {events} GROUP BY g "
+            + "HAVING COUNT(*) = 2 EMIT CHANGES");
+        await conn.ExecuteAsync($"INSERT INTO {events} VALUES (1, 'bob'), (1, 'bob'), (2, 'ann')");
+        var sql = $"SELECT g, n FROM {pairs}";
+        Assert.Equal("bob|2", await WaitForAsync(conn, sql, "bob|2"));
+        await conn.ExecuteAsync($"INSERT INTO {events} VALUES (1, 'bob')");
+        Assert.Equal("", await WaitForAsync(conn, sql, ""));
+        // The table's changelog as a push query: bob's row, then its delete (the key with NULL values).
+        var rows = (await conn.QueryAsync($"SELECT g, n FROM {pairs} EMIT CHANGES LIMIT 2")).Select(r =>
+            string.Join("|", ((IDictionary<string, object?>)r).Values.Select(v => v?.ToString() ?? "null")));
+        Assert.Equal(["bob|2", "bob|null"], rows);
+        await conn.ExecuteAsync("TERMINATE ALL");
+    }
 }

@@ -37,6 +37,16 @@ public sealed class BindScope
 
     public bool AllowPseudoColumns { get; }
 
+    /// <summary>
+    /// In a streaming join's row, the hidden column holding the streaming side's ROWTIME (what ROWTIME means
+    /// there); -1 elsewhere.
+    /// </summary>
+    public int RowTimeOrdinal { get; init; } = -1;
+
+    /// <summary>The columns <c>SELECT *</c> lists: every relation's (a hidden column after them is not).</summary>
+    public int VisibleCount => _relations.Count == 0 ? Columns.Count
+        : _relations[^1].Start + _relations[^1].Count;
+
     /// <summary>The relations whose columns make up the row, in order.</summary>
     public IReadOnlyList<ScopeRelation> Relations => _relations;
 

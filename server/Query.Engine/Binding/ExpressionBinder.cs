@@ -182,6 +182,8 @@ public sealed partial class ExpressionBinder
 
     private BoundExpr BindPseudoColumn(Ast.ColumnRef column, int position)
     {
+        if (_scope.RowTimeOrdinal >= 0 && column.PseudoColumn == Ast.PseudoColumn.RowTime)
+            return new BoundColumn(_scope.RowTimeOrdinal, "ROWTIME", SqlType.BigInt);
         if (column.PseudoColumn is Ast.PseudoColumn.WindowStart or Ast.PseudoColumn.WindowEnd)
             return BindWindowBound(column, position);
         if (!_scope.AllowPseudoColumns)
@@ -211,9 +213,9 @@ public sealed partial class ExpressionBinder
     {
         _scope.CheckQualifier(column.Qualifier?.Value, position);
         var name = column.PseudoColumn == Ast.PseudoColumn.WindowStart ? "WINDOWSTART" : "WINDOWEND";
-        var index = _scope.IndexOf(name);
+        var index = _scope.IndexOf(name.ToLowerInvariant());
         if (index < 0)
-            index = _scope.IndexOf(name.ToLowerInvariant());
+            index = _scope.IndexOf(name);
         if (index >= 0)
             return new BoundColumn(index, _scope.Columns[index].Name, _scope.Columns[index].Type);
         throw new SqlException(SqlState.GroupingError, $"Window bounds column {name} can only be used in the SELECT "

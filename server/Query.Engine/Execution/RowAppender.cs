@@ -129,22 +129,27 @@ public sealed class RowAppender : IDisposable
     /// Adds a tombstone for <paramref name="key"/> (encoded by <see cref="KeyEncoding"/>): the table's row of that
     /// key is deleted when the transaction commits.
     /// </summary>
-    public void AddTombstone(ReadOnlySpan<byte> key)
+    public void AddTombstone(ReadOnlySpan<byte> key, long timestampMs = RecordBatchBuilder.UseAppendTime)
     {
         ObjectDisposedException.ThrowIf(_committed, this);
         var partition = KafkaPartitioner.Partition(key, _stream.Log.PartitionCount);
-        BuilderFor(partition).AddNullValue(RecordBatchBuilder.UseAppendTime, key, hasKey: true);
+        BuilderFor(partition).AddNullValue(timestampMs, key, hasKey: true);
         RowCount++;
     }
 
     /// <summary>Adds a tombstone for the key of <paramref name="row"/> (a full-width row; only its key columns, and a
-    /// windowed table's window bounds, are read).</summary>
-    internal void AddTombstoneForRow(ReadOnlySpan<Cell> row)
+    /// windowed table's window bounds, are read), at <paramref name="timestampMs"/> (null: the append time).</summary>
+    internal void AddTombstoneForRow(ReadOnlySpan<Cell> row, long? timestampMs)
     {
-        if (KeyEncoding.Encode(_stream, row) is { } key)
-            AddTombstone(key);
-        else
+        if (KeyEncoding.Encode(_stream, row) is not { } key)
+        {
             CheckKeyed(hasKey: false);
+            return;
+        }
+        ObjectDisposedException.ThrowIf(_committed, this);
+        var partition = KafkaPartitioner.Partition(key, _stream.Log.PartitionCount);
+        BuilderFor(partition).AddNullValue(timestampMs ?? RecordBatchBuilder.UseAppendTime, key, hasKey: true);
+        RowCount++;
     }
 
     private static long TimestampOf(ReadOnlySpan<Cell> row, StreamDefinition definition)

@@ -18,6 +18,18 @@ public sealed class ScanStatistics
 
     public int PartitionsScanned { get; internal set; }
 
+    /// <summary>Adds another scan's counters (a worker of a parallel aggregation, once it is done).</summary>
+    internal void Add(ScanStatistics other)
+    {
+        SegmentsOpened += other.SegmentsOpened;
+        BatchesRead += other.BatchesRead;
+        BatchesSkipped += other.BatchesSkipped;
+        BytesRead += other.BytesRead;
+        OffsetsSkippedByRetention += other.OffsetsSkippedByRetention;
+        RecordsScanned += other.RecordsScanned;
+        PartitionsScanned += other.PartitionsScanned;
+    }
+
     internal void Add(Query.Storage.ReadStatistics statistics)
     {
         SegmentsOpened += statistics.SegmentsOpened;

@@ -8,7 +8,7 @@ namespace Query.Engine.Limits;
 /// distinct values (PostgreSQL's work_mem, per query). Operators charge what they keep as they keep it and
 /// release what they drop; past the limit the charge throws 53200 and only that query fails. Estimates are
 /// deliberately simple upper bounds of the managed size (object headers, array slots, UTF-16 text), computed from
-/// the cells without walking object graphs. One query, one thread: not thread-safe.
+/// the cells without walking object graphs. Thread-safe: the workers of a parallel aggregation share one budget.
 /// </summary>
 public sealed class QueryMemoryBudget
 {
@@ -28,22 +28,32 @@ public sealed class QueryMemoryBudget
 
     public long LimitBytes { get; }
 
-    public long UsedBytes { get; private set; }
+    private long _usedBytes;
+    private long _peakBytes;
+
+    public long UsedBytes => Volatile.Read(ref _usedBytes);
 
     /// <summary>The most this budget has held at once (for EXPLAIN ANALYZE-style reporting and tests).</summary>
-    public long PeakBytes { get; private set; }
+    public long PeakBytes => Volatile.Read(ref _peakBytes);
 
     /// <summary>Counts <paramref name="bytes"/> more as held; throws 53200 when that passes the limit.</summary>
     public void Charge(long bytes)
     {
-        UsedBytes += bytes;
-        if (UsedBytes > PeakBytes)
-            PeakBytes = UsedBytes;
-        if (UsedBytes > LimitBytes)
+        var used = Interlocked.Add(ref _usedBytes, bytes);
+        var peak = Volatile.Read(ref _peakBytes);
+        while (used > peak && Interlocked.CompareExchange(ref _peakBytes, used, peak) is var seen && seen != peak)
+            peak = seen;
+        if (used > LimitBytes)
             throw Exceeded();
     }
 
-    public void Release(long bytes) => UsedBytes = Math.Max(0, UsedBytes - bytes);
+    public void Release(long bytes)
+    {
+        var used = Volatile.Read(ref _usedBytes);
+        while (Interlocked.CompareExchange(ref _usedBytes, Math.Max(0, used - bytes), used) is var seen
+            && seen != used)
+            used = seen;
+    }
 
     /// <summary>Estimated bytes of a row array of <paramref name="cells"/> held on its own.</summary>
     public static long EstimateRow(ReadOnlySpan<Cell> cells)

@@ -28,15 +28,25 @@ internal sealed partial class PersistentQuery
             offsets[partition] = next;
         var scanned = _statistics.RecordsScanned;
         var skipped = Interlocked.Read(ref _pendingSkipped);
+        var stateStart = _committed?.StateStartOffset ?? 0;
+        var stateEnd = 0L;
+        // Windowed state is bounded by retention: only a plain aggregate's state log is snapshotted.
+        var snapshot = aggregate is Execution.Operators.ContinuousAggregateOperator plain
+            && SnapshotDue(plain, stateStart, out stateEnd);
+        if (snapshot)
+            stateStart = stateEnd;
         var checkpoint = new QueryCheckpoint(offsets, (_committed?.RowsIn ?? 0) + scanned - _scannedAtCommit,
-            RowsOut + _pendingOut, (_committed?.RowsSkipped ?? 0) + skipped);
+            RowsOut + _pendingOut, (_committed?.RowsSkipped ?? 0) + skipped)
+        {
+            StateStartOffset = stateStart,
+        };
         var transaction = _transaction ??= _engine.Logs.BeginTransaction();
         try
         {
             if (_appender is { } appender)
                 await appender.AddToTransactionAsync();
             if (aggregate is not null)
-                AppendStateChanges(transaction, aggregate);
+                AppendStateChanges(transaction, aggregate, snapshot);
             _checkpointBatch.Clear();
             _checkpointBatch.Add(RecordBatchBuilder.UseAppendTime, checkpoint.Encode());
             transaction.Append(CheckpointLog().GetPartition(0), _checkpointBatch);
@@ -48,6 +58,8 @@ internal sealed partial class PersistentQuery
         }
         _committed = checkpoint;
         Commits++;
+        if (snapshot)
+            StateLog().GetPartition(0).DeleteSegmentsBefore(stateStart);   // history before the snapshot
         _scannedAtCommit = scanned;
         Interlocked.Add(ref _pendingSkipped, -skipped);
         _pendingOut = 0;
@@ -69,18 +81,47 @@ internal sealed partial class PersistentQuery
         return true;
     }
 
+    /// <summary>
+    /// Whether this commit writes a snapshot: the state log holds more than
+    /// <see cref="EngineOptions.PersistentSnapshotMinRecords"/> records since the last one, and more than twice
+    /// the live entries (so snapshots at most double what the log writes). <paramref name="stateEnd"/> is where
+    /// it will start: this query is the log's only writer, so its commit's records follow the current end.
+    /// </summary>
+    private bool SnapshotDue(Execution.Operators.ContinuousAggregateOperator aggregate, long stateStart,
+        out long stateEnd)
+    {
+        stateEnd = StateLog().GetPartition(0).EndOffset;
+        var replay = stateEnd - stateStart;
+        var live = (long)aggregate.GroupCount + (_hooks!.TableChanges?.Count ?? 0);
+        return replay >= _engine.Options.PersistentSnapshotMinRecords && replay > 2 * live;
+    }
+
+    /// <summary>Adds the state changes since the last commit, or (<paramref name="snapshot"/>) the whole state.
+    /// </summary>
     private void AppendStateChanges(LogTransaction transaction,
-        Execution.Operators.IContinuousAggregate aggregate)
+        Execution.Operators.IContinuousAggregate aggregate, bool snapshot)
     {
         var tableRows = _hooks!.TableChanges;
-        if (!aggregate.HasChanges && tableRows?.HasChanges != true)
+        if (!snapshot && !aggregate.HasChanges && tableRows?.HasChanges != true)
             return;
         _stateBatchesUsed = 0;
         // Over a table the log holds two kinds of entries, told apart by the key's first byte.
         var tagged = tableRows is not null;
-        aggregate.WriteChanges((key, value) => AddStateEntry(tagged ? GroupTag : (byte?)null, key.Span, value.Span,
-            deleted: false));
-        tableRows?.WriteChanges((key, entry, deleted) => AddStateEntry(TableRowTag, key.Span, entry.Span, deleted));
+        void WriteGroup(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value) =>
+            AddStateEntry(tagged ? GroupTag : null, key.Span, value.Span, deleted: false);
+        void WriteRow(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> entry, bool deleted) =>
+            AddStateEntry(TableRowTag, key.Span, entry.Span, deleted);
+        if (snapshot)
+        {
+            ((Execution.Operators.ContinuousAggregateOperator)aggregate).WriteAll(WriteGroup);
+            tableRows?.WriteAll(WriteRow);
+            tableRows?.ClearChanges();
+        }
+        else
+        {
+            aggregate.WriteChanges(WriteGroup);
+            tableRows?.WriteChanges(WriteRow);
+        }
         var partition = StateLog().GetPartition(0);
         for (var i = 0; i < _stateBatchesUsed; i++)
             transaction.Append(partition, _stateBatches[i]);
@@ -122,14 +163,19 @@ internal sealed partial class PersistentQuery
         : throw new Errors.SqlException(Errors.SqlState.DataCorrupted,
             $"state log of query {Definition.Id} is missing");
 
-    /// <summary>Restores a continuous aggregate's groups from its state changelog (the latest entry wins).</summary>
+    /// <summary>State log records the last restore read (from the last snapshot on).</summary>
+    internal long StateRecordsReplayed { get; private set; }
+
+    /// <summary>Restores a continuous aggregate's groups from its state changelog, from the last snapshot (the
+    /// latest entry wins).</summary>
     private void RestoreState()
     {
         if (_hooks!.Aggregate is not { } aggregate)
             return;
+        var from = _committed?.StateStartOffset ?? 0;
         if (_hooks.TableChanges is { } tableRows)
         {
-            QueryCheckpoint.ReplayState(StateLog(), (key, value, deleted) =>
+            StateRecordsReplayed = QueryCheckpoint.ReplayState(StateLog(), from, (key, value, deleted) =>
             {
                 if (key.Length == 0)
                     throw new Errors.SqlException(Errors.SqlState.DataCorrupted,
@@ -143,7 +189,8 @@ internal sealed partial class PersistentQuery
         }
         else
         {
-            QueryCheckpoint.ReplayState(StateLog(), (key, value, _) => aggregate.Restore(key, value));
+            StateRecordsReplayed = QueryCheckpoint.ReplayState(StateLog(), from,
+                (key, value, _) => aggregate.Restore(key, value));
         }
         aggregate.WriteChanges(static (_, _) => { });   // restored groups are already in the log
     }
@@ -151,6 +198,7 @@ internal sealed partial class PersistentQuery
     /// <summary>Drops an uncommitted window (after a commit, or when the query stops: the restart redoes it).</summary>
     private void AbortPending()
     {
+        _having?.Forget();
         _appender?.Dispose();
         _appender = null;
         _transaction?.Dispose();

@@ -48,6 +48,7 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
     private Task _run = Task.CompletedTask;
     private QueryCheckpoint? _committed;
     private ContinuousQueryHooks? _hooks;
+    private HavingTombstones? _having;
     private LogTransaction? _transaction;
     private RowAppender? _appender;
     private StreamRuntime? _sink;
@@ -161,7 +162,8 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
         Plan = plan;
         _sink = _engine.GetStream(Definition.Sink, null);
         var writer = Definition.Kind == PersistentQueryKind.InsertInto
-            ? SinkWriter.ForExisting(plan, _sink.Definition) : SinkWriter.ForNewStream(plan);
+            ? SinkWriter.ForExisting(plan, _sink.Definition) : SinkWriter.ForNewStream(plan, _sink);
+        _having = writer.Having;
         _committed = QueryCheckpoint.ReadLast(CheckpointLog());
         _hooks = new ContinuousQueryHooks
         {
@@ -184,8 +186,10 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
             {
                 var appender = Appender();
                 for (var i = 0; i < batch.Count; i++)
-                    writer.Write(appender, batch.Rows[i]);
-                _pendingOut += batch.Count;
+                {
+                    if (writer.Write(appender, batch.Rows[i]))
+                        _pendingOut++;
+                }
             }
             if (CommitDue() && _hooks.Aggregate?.HasPendingOutput != true)
                 await CommitAsync(cancellationToken);

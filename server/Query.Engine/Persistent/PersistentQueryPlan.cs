@@ -17,6 +17,7 @@ internal sealed class PersistentQueryPlan
 {
     private const string RowTimeColumn = "__QUERY_ROWTIME";
     private const string PartitionKeyColumn = "__QUERY_PARTITION_KEY";
+    private const string HavingColumn = "__QUERY_HAVING";
 
     private PersistentQueryPlan(BoundQuery bound, CompiledQuery compiled, int visible, int rowTime, int partitionKey,
         string? partitionKeyName, bool isAggregate)
@@ -51,6 +52,13 @@ internal sealed class PersistentQueryPlan
 
     public bool IsAggregate { get; }
 
+    /// <summary>
+    /// Output index of the HAVING predicate's value, or -1. A persistent aggregate computes HAVING as a column
+    /// instead of filtering, so that a group whose row no longer passes can be deleted from the table (ksqlDB
+    /// writes a tombstone for it).
+    /// </summary>
+    public int HavingIndex { get; private init; } = -1;
+
     /// <summary>The output column <paramref name="index"/>.</summary>
     public ColumnInfo Column(int index) => Bound.Columns[index];
 
@@ -80,6 +88,10 @@ internal sealed class PersistentQueryPlan
             (bound, hidden) = Rewrite(engine, query, select, isAggregate, overTable: true, out partitionKeyName);
         }
         var visible = bound.Columns.Count - hidden.Count;
+        if (hidden.IndexOf(HavingColumn) is var having and >= 0 && bound.Columns[visible + having].Type.Kind
+                is not (Types.SqlTypeKind.Boolean or Types.SqlTypeKind.Null))
+            throw new SqlException(SqlState.DatatypeMismatch, "argument of HAVING must be type boolean, not type "
+                + bound.Columns[visible + having].Type, position: position);
         var rowTime = hidden.IndexOf(RowTimeColumn) is var r and >= 0 ? visible + r : -1;
         var partitionKey = hidden.IndexOf(PartitionKeyColumn) is var k and >= 0 ? visible + k : -1;
         return new PersistentQueryPlan(bound, new CompiledQuery(bound, engine.TimeProvider), visible, rowTime,
@@ -87,6 +99,7 @@ internal sealed class PersistentQueryPlan
         {
             Window = select.Window is null ? null
                 : new WindowedSinkColumns(Windows.WindowSpec.From(select.Window).TableWindow, hidden, visible),
+            HavingIndex = hidden.IndexOf(HavingColumn) is var h and >= 0 ? visible + h : -1,
         };
     }
 
@@ -111,6 +124,12 @@ internal sealed class PersistentQueryPlan
         items.Add(new Ast.SingleColumn(rowTimeExpression, Ast.Identifier.Unquoted(RowTimeColumn)));
         if (select.Window is not null)
             WindowedSinkColumns.AddHidden(select.Window, items, hidden);
+        if (isAggregate && select.Having is { } having)
+        {
+            hidden.Add(HavingColumn);
+            items.Add(new Ast.SingleColumn(having, Ast.Identifier.Unquoted(HavingColumn)));
+            select = select with { Having = null };
+        }
         if (select.PartitionBy.Count == 1)
         {
             hidden.Add(PartitionKeyColumn);

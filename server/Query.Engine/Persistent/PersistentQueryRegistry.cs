@@ -66,10 +66,30 @@ internal sealed class PersistentQueryRegistry : IAsyncDisposable
         var ids = new List<string>();
         foreach (var query in List())
         {
-            if (query.Definition.Source == source || query.Definition.Sink == source)
+            if (query.Definition.Source == source || query.Definition.Sink == source || Joins(query, source))
                 ids.Add(query.Definition.Id);
         }
         return ids;
+    }
+
+    /// <summary>Whether the query also reads <paramref name="source"/> (the table of a stream-table join).</summary>
+    private static bool Joins(PersistentQuery query, string source)
+    {
+        PersistentQueryPlan plan;
+        try
+        {
+            plan = query.CurrentPlan();
+        }
+        catch (SqlException)
+        {
+            return false;   // a query that no longer plans (its source is gone) holds nothing else
+        }
+        foreach (var read in plan.Bound.Sources)
+        {
+            if (read.Definition.Name == source)
+                return true;
+        }
+        return false;
     }
 
     /// <summary>
@@ -90,6 +110,7 @@ internal sealed class PersistentQueryRegistry : IAsyncDisposable
             {
                 Partitions = 1,
                 MaxRecordBytes = 16 << 20,
+                SegmentMaxBytes = 32 << 20,   // small enough that a snapshot lets the history before it go
             });
         }
         var offsets = new Dictionary<int, long>(starts.Count);

@@ -28,19 +28,27 @@ internal sealed class SinkWriter
         _row = new Cell[sources.Length];
     }
 
-    /// <summary>Adds one output row to <paramref name="appender"/> as a sink row (a retracted session: a tombstone
-    /// for its key).</summary>
-    public void Write(RowAppender appender, Cell[] output)
+    /// <summary>A CTAS with HAVING: rows that fail it delete their key from the table, when it shows one.</summary>
+    public HavingTombstones? Having { get; init; }
+
+    /// <summary>
+    /// Adds one output row to <paramref name="appender"/> as a sink row (a retracted session, or a row that fails
+    /// HAVING: a tombstone for its key); false when nothing was written.
+    /// </summary>
+    public bool Write(RowAppender appender, Cell[] output)
     {
         for (var i = 0; i < _sources.Length; i++)
             _row[i] = output[_sources[i]];
+        long? time = _rowTime >= 0 && !output[_rowTime].IsNull ? output[_rowTime].Bits : null;
         if (_retraction >= 0 && output[_retraction] is { IsNull: false, Bits: not 0 })
         {
-            appender.AddTombstoneForRow(_row);
-            return;
+            appender.AddTombstoneForRow(_row, time);
+            return true;
         }
-        long? time = _rowTime >= 0 && !output[_rowTime].IsNull ? output[_rowTime].Bits : null;
+        if (Having is { } having)
+            return having.Write(appender, _row, output, time);
         appender.Add(_row, time);
+        return true;
     }
 
     /// <summary>The columns and key of a new sink stream for <paramref name="plan"/>.</summary>
@@ -73,7 +81,7 @@ internal sealed class SinkWriter
         for (var i = 0; i < plan.VisibleColumns; i++)
         {
             var column = plan.Column(i);
-            if (ReservedName(column.Name))
+            if (ReservedName(column.Name) && !IsSourceWindowColumn(plan, i))
                 throw new SqlException("42939", $"column name \"{column.Name}\" is reserved for a pseudo-column",
                     hint: "Give the expression another name with AS.");
             columns.Add(column);
@@ -107,6 +115,34 @@ internal sealed class SinkWriter
         sources.InsertRange(at, [window.StartIndex, window.EndIndex]);
     }
 
+    /// <summary>Whether output column <paramref name="index"/> is a windowed source's WINDOWSTART or WINDOWEND as
+    /// is (a CSAS over a windowed stream keeps its windowed key).</summary>
+    private static bool IsSourceWindowColumn(PersistentQueryPlan plan, int index)
+    {
+        var source = plan.Source.Definition;
+        if (source.Window is null || plan.IsAggregate || plan.Bound.Root is not Planning.Logical.LogicalProject project)
+            return false;
+        return project.Expressions[index] is BoundColumn column && plan.Column(index).Name == column.Name
+            && (column.Ordinal == source.WindowStartColumn || column.Ordinal == source.WindowEndColumn);
+    }
+
+    /// <summary>The window of a new sink: the query's WINDOW, or a windowed source's when the sink keeps its
+    /// WINDOWSTART and WINDOWEND columns.</summary>
+    public static Catalog.TableWindow? SinkWindow(PersistentQueryPlan plan, List<ColumnInfo> columns)
+    {
+        if (plan.Window is { } window)
+            return window.Window;
+        var source = plan.Source.Definition.Window;
+        var kept = 0;
+        foreach (var column in columns)
+        {
+            if (string.Equals(column.Name, StreamDefinition.WindowStartName, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(column.Name, StreamDefinition.WindowEndName, StringComparison.OrdinalIgnoreCase))
+                kept++;
+        }
+        return kept == 2 ? source : null;
+    }
+
     private static bool ReservedName(string name) =>
         Grammar.Ast.PseudoColumns.Classify(name) != Grammar.Ast.PseudoColumn.None;
 
@@ -123,8 +159,12 @@ internal sealed class SinkWriter
     }
 
     /// <summary>A writer for a sink whose columns <see cref="NewStreamShape"/> computed.</summary>
-    public static SinkWriter ForNewStream(PersistentQueryPlan plan) =>
-        new(NewStreamShape(plan).Sources, plan.RowTimeIndex, plan.Window?.RetractionIndex ?? -1);
+    public static SinkWriter ForNewStream(PersistentQueryPlan plan, StreamRuntime sink) =>
+        new(NewStreamShape(plan).Sources, plan.RowTimeIndex, plan.Window?.RetractionIndex ?? -1)
+        {
+            Having = plan.HavingIndex >= 0 && sink.Table is not null ? new HavingTombstones(sink, plan.HavingIndex)
+                : null,
+        };
 
     /// <summary>
     /// A writer into an existing stream (INSERT INTO ... SELECT): every sink column needs an output column of the

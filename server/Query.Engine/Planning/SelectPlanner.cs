@@ -177,10 +177,8 @@ public sealed partial class SelectPlanner
                 var columns = source.Definition.Columns;
                 return (source, null, new BindScope(source.Definition.Name, table.Alias?.Value, columns,
                     allowPseudoColumns: true));
-            case Ast.Join join when isPush:
-                throw SqlException.FeatureNotSupported("JOIN in a push query (EMIT CHANGES)", PositionOf(join));
             case Ast.Join join:
-                var joins = new JoinPlanner(join, ResolveJoinLeaf, scope => NewBinder(scope, null));
+                var joins = new JoinPlanner(join, ResolveJoinLeaf, scope => NewBinder(scope, null), isPush);
                 return (null, joins, joins.Scope);
             default:
                 throw SqlException.FeatureNotSupported("subqueries and table functions in FROM", PositionOf(from));
@@ -199,7 +197,8 @@ public sealed partial class SelectPlanner
             throw SqlException.FeatureNotSupported("column aliases in FROM", PositionOf(table));
         var source = _resolveSource(table.Name);
         return new JoinLeaf(source.Definition.Name, table.Alias?.Value, source.Definition.Columns,
-            where => BoundedLeaf(source, where), PositionOf(table));
+            where => BoundedLeaf(source, where), PositionOf(table))
+        { Source = source };
     }
 
     private static LogicalPlan BoundedLeaf(StreamRuntime source, BoundExpr? where)
@@ -241,7 +240,7 @@ public sealed partial class SelectPlanner
                     throw new SqlException(SqlState.GroupingError,
                         "SELECT * cannot be used with GROUP BY or aggregates",
                         position: PositionOf(all));
-                var (start, count) = all.Qualifier is null ? (0, scope.Columns.Count)
+                var (start, count) = all.Qualifier is null ? (0, scope.VisibleCount)
                     : scope.RangeOf(all.Qualifier.Value, PositionOf(all));
                 for (var i = start; i < start + count; i++)
                 {

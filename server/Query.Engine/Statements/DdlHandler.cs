@@ -24,6 +24,7 @@ internal static class DdlHandler
         var name = EngineSession.SourceName(create.Name);
         var properties = StreamProperties.Parse(create.Properties);
         var (columns, key) = Columns(create.Columns);
+        properties.AddWindowColumns(columns, key, create.Span.Start + 1);
         var timestamp = TimestampColumn(properties, columns, create.Span.Start + 1);
         var headers = HeaderColumns.Of(create.Columns, properties.ValueFormat);
         FormatChecks.Check(properties, columns, key, create.Span.Start + 1, headers);
@@ -52,6 +53,7 @@ internal static class DdlHandler
                 WrapSingleValue = properties.WrapSingleValue ?? true,
                 TimestampFormat = properties.TimestampFormat,
                 Headers = headers,
+                Window = properties.Window,
                 Tiering = properties.Tiering,
                 RetentionBytes = log.Options.RetentionBytes,
             };

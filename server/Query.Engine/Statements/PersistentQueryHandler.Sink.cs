@@ -45,7 +45,7 @@ internal static partial class PersistentQueryHandler
             ValueDelimiter = properties.ValueDelimiter,
             WrapSingleValue = properties.WrapSingleValue ?? true,
             TimestampFormat = properties.TimestampFormat,
-            Window = plan.Window?.Window,
+            Window = SinkWriter.SinkWindow(plan, columns),
         };
         engine.Catalog.Put(definition);
         engine.SetStream(engine.NewStream(definition, log));

@@ -20,7 +20,12 @@ internal static class QueryHandler
         var compiled = Compile(session, query.Query, parameters);
         var context = new OperatorContext(new ScanStatistics(), session.ReplayFromEarliest, session.Engine.BatchLimits,
             new Limits.QueryMemoryBudget(session.Engine.Options.QueryMemoryBytes))
-        { Parameters = parameters, JoinBuildMaxBytes = session.Engine.Options.JoinBuildMaxBytes };
+        {
+            Parameters = parameters,
+            JoinBuildMaxBytes = session.Engine.Options.JoinBuildMaxBytes,
+            ScanWorkers = session.Engine.Options.QueryScanWorkers,
+            ScanWorkerMinRecords = session.Engine.Options.QueryScanWorkerMinRecords,
+        };
         return StatementResult.Query(compiled.Start(context));
     }
 

@@ -48,6 +48,7 @@ internal sealed partial class StreamProperties
                 "FORMAT sets both the key and the value format: give FORMAT alone, or KEY_FORMAT and VALUE_FORMAT");
         result.Given = seen;
         result.CheckTiering(properties.Count > 0 ? properties[0].Span.Start + 1 : 0);
+        result.CheckWindow(properties.Count > 0 ? properties[0].Span.Start + 1 : 0);
         return result;
     }
 
@@ -119,13 +120,13 @@ internal sealed partial class StreamProperties
                     throw Invalid(name, "", "1", position);
                 break;
             default:
-                if (TryApplyTiering(name, value, position))
+                if (TryApplyTiering(name, value, position) || TryApplyWindow(name, value, position))
                     break;
                 throw new SqlException(SqlState.InvalidParameterValue, $"unrecognized stream property \"{name}\"",
                     position: position, hint: "Known properties: PARTITIONS, TIMESTAMP, RETENTION_MS, RETENTION_BYTES, "
                         + "TIMESTAMP_FORMAT, VALUE_FORMAT, KEY_FORMAT, FORMAT, VALUE_DELIMITER, WRAP_SINGLE_VALUE, "
                         + "KAFKA_TOPIC, REPLICAS, SEGMENT_BYTES, SEGMENT_MS, DURABILITY, FLUSH_INTERVAL_MS, "
-                        + "TIERED, LOCAL_RETENTION_MS, LOCAL_RETENTION_BYTES.");
+                        + "TIERED, LOCAL_RETENTION_MS, LOCAL_RETENTION_BYTES, WINDOW_TYPE, WINDOW_SIZE.");
         }
     }
 

@@ -28,6 +28,7 @@ internal static class TableDdlHandler
             throw SqlException.FeatureNotSupported(
                 "RETENTION_MS / RETENTION_BYTES on a table (its changelog is the table, and logs are not compacted)",
                 position);
+        properties.AddWindowColumns(columns, key, position);
         var timestamp = DdlHandler.TimestampColumn(properties, columns, position);
         FormatChecks.Check(properties, columns, key, position);
         lock (engine.DdlLock)
@@ -48,6 +49,7 @@ internal static class TableDdlHandler
                 log.PartitionCount, log.Options.RetentionMs, engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds())
             {
                 Kind = RelationKind.Table,
+                Window = properties.Window,
                 KeyFormat = properties.KeyFormat,
                 ValueDelimiter = properties.ValueDelimiter,
                 WrapSingleValue = properties.WrapSingleValue ?? true,

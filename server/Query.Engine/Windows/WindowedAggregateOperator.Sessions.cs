@@ -68,17 +68,13 @@ public sealed partial class WindowedAggregateOperator
         }
     }
 
-    /// <summary>The row that deletes a session from the result: its key and bounds, retracted, NULL results.
-    /// </summary>
+    /// <summary>The row that deletes a session from the result: its row as last emitted, marked retracted (so a
+    /// tombstone takes the old session's time, as in Kafka Streams).</summary>
     private Cell[] RetractionRow(int slot)
     {
         var row = new Cell[_outputWidth];
-        row.AsSpan().Fill(Cell.Null);
-        CopyGroupKey(slot, row);
-        var keys = _keyTypes.Length;
-        row[keys] = Cell.FromInt64(_groups.Start[slot]);
-        row[keys + 1] = Cell.FromInt64(_groups.End[slot]);
-        row[keys + 2] = Cell.FromInt64(1);
+        Fill(row, slot);
+        row[_keyTypes.Length + 2] = Cell.FromInt64(1);
         return row;
     }
 

@@ -7,7 +7,7 @@ namespace Query.Benchmarks;
 
 /// <summary>
 /// Engine bench commands (each prints a Markdown table):
-/// <c>engine-scan [rows]</c>, <c>engine-rowtime [rows] [segmentBytes]</c> (default: the storage default), <c>engine-push-latency [seconds] [rowsPerSecond]</c>,
+/// <c>engine-scan [rows] [text]</c> (only the queries containing text), <c>engine-rowtime [rows] [segmentBytes]</c> (default: the storage default), <c>engine-push-latency [seconds] [rowsPerSecond]</c>,
 /// <c>engine-push-fanout [queries] [rows]</c>, <c>engine-insert [seconds]</c>.
 /// </summary>
 internal static partial class BenchRegistry
@@ -15,7 +15,7 @@ internal static partial class BenchRegistry
     static partial void RegisterEngine()
     {
         BenchCommands.Register("engine-scan", args => EngineBench.Run(() => EngineBench.ScanAsync(Arg(args, 0,
-            2_000_000))));
+            2_000_000), args.Length > 1 ? args[1] : "")));
         BenchCommands.Register("engine-copy", args => EngineBench.Run(() => EngineBench.CopyAsync(Arg(args, 0,
             1_000_000))));
         BenchCommands.Register("engine-rowtime",
@@ -26,10 +26,14 @@ internal static partial class BenchRegistry
         BenchCommands.Register("engine-insert", args => EngineBench.Run(() => EngineBench.InsertAsync(Arg(args, 0, 5))));
         BenchCommands.Register("pq-aggregate", args => EngineBench.Run(() => EngineBench.PersistentAggregateAsync(
             Arg(args, 0, 10_000_000), Arg(args, 1, 100_000))));
+        BenchCommands.Register("pq-window", args => EngineBench.Run(() => EngineBench.WindowedAggregateAsync(
+            Arg(args, 0, 10_000_000), Arg(args, 1, 100_000))));
         BenchCommands.Register("pq-csas",
             args => EngineBench.Run(() => EngineBench.PersistentCsasAsync(Arg(args, 0, 10_000_000))));
         BenchCommands.Register("pq-latency", args => EngineBench.Run(() => EngineBench.PersistentLatencyAsync(
             Arg(args, 0, 5), Arg(args, 1, 100_000))));
+        BenchCommands.Register("pq-join", args => EngineBench.Run(() => EngineBench.PersistentJoinAsync(
+            Arg(args, 0, 1_000_000), Arg(args, 1, 1_000_000))));
         BenchCommands.Register("engine-push-fanout",
             args => EngineBench.Run(() => EngineBench.FanoutAsync(Arg(args, 0, 1000), Arg(args, 1, 1000))));
     }
@@ -147,10 +151,17 @@ internal static partial class EngineBench
             + $"|");
     }
 
-    public static async Task ScanAsync(int rows)
+    public static async Task ScanAsync(int rows, string only)
     {
         using var directory = new TempDirectory("engine-bench");
-        await using var engine = QueryEngine.Open(new EngineOptions { DataDirectory = directory.Path });
+        // BENCH_SCAN_WORKERS=1 measures a GROUP BY on one thread (EngineOptions.QueryScanWorkers).
+        var workers = Environment.GetEnvironmentVariable("BENCH_SCAN_WORKERS") is { Length: > 0 } text
+            ? int.Parse(text, CultureInfo.InvariantCulture) : Math.Clamp(Environment.ProcessorCount, 1, 4);
+        await using var engine = QueryEngine.Open(new EngineOptions
+        {
+            DataDirectory = directory.Path,
+            QueryScanWorkers = workers,
+        });
         var session = engine.CreateSession();
         var load = Stopwatch.StartNew();
         await LoadEventsAsync(session, rows, 16L << 20);
@@ -175,6 +186,8 @@ internal static partial class EngineBench
             "SELECT * FROM events WHERE user_id = 4242",
         })
         {
+            if (!sql.Contains(only, StringComparison.Ordinal))
+                continue;
             var best = TimeSpan.MaxValue;
             var bestCpu = TimeSpan.MaxValue;
             long count = 0;

@@ -198,7 +198,9 @@ public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuo
         return group;
     }
 
-    /// <summary>Emits <paramref name="count"/> changed groups from <paramref name="first"/> in the changed list.</summary>
+    /// <summary>
+    /// Emits <paramref name="count"/> changed groups from <paramref name="first"/> in the changed list.
+    /// </summary>
     private RowBatch Emit(int first, int count)
     {
         var width = _aggregates.Length;
@@ -245,6 +247,21 @@ public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuo
             write(_key.WrittenMemory, _state.WrittenMemory);
         }
         _changedSinceCommit.Clear();
+    }
+
+    /// <summary>Hands every group to <paramref name="write"/> as <see cref="WriteChanges"/> does (a snapshot).
+    /// </summary>
+    public void WriteAll(Action<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>> write)
+    {
+        for (var group = 0; group < _groups.Count; group++)
+        {
+            if (!_dirty[group])
+            {
+                _dirty[group] = true;
+                _changedSinceCommit.Add(group);
+            }
+        }
+        WriteChanges(write);
     }
 
     /// <summary>Whether groups changed since the last <see cref="WriteChanges"/>.</summary>

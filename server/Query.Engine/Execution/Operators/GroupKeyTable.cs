@@ -45,41 +45,6 @@ internal sealed class SingleGroupTable : GroupKeyTable
     }
 }
 
-/// <summary>One integer-like key (INT, BIGINT, BOOLEAN, DATE, TIME, TIMESTAMP): hashed as a long, no boxing.</summary>
-internal sealed class Int64GroupKeyTable : GroupKeyTable
-{
-    private readonly Dictionary<long, int> _groups = [];
-    private readonly List<long> _keys = [];
-    private int _nullGroup = -1;
-
-    public override int Count => _keys.Count;
-
-    public override int FindOrAdd(Cell[] row)
-    {
-        ref readonly var key = ref row[0];
-        if (key.IsNull)
-        {
-            if (_nullGroup < 0)
-            {
-                _nullGroup = _keys.Count;
-                _keys.Add(0);
-            }
-            return _nullGroup;
-        }
-        ref var group = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_groups,
-            key.Bits, out var exists);
-        if (!exists)
-        {
-            group = _keys.Count;
-            _keys.Add(key.Bits);
-        }
-        return group;
-    }
-
-    public override void CopyKey(int group, Cell[] row) =>
-        row[0] = group == _nullGroup ? Cell.Null : Cell.FromInt64(_keys[group]);
-}
-
 /// <summary>Any other key: the key cells are copied once per group and compared by SQL value equality.</summary>
 internal sealed class CellGroupKeyTable(SqlTypeKind[] kinds) : GroupKeyTable
 {

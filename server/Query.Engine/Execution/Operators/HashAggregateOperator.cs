@@ -11,7 +11,7 @@ namespace Query.Engine.Execution.Operators;
 /// group's accumulators fold the arguments in. After the input ends, the groups are emitted in order of first
 /// appearance as rows of keys then results, through reused row arrays.
 /// </summary>
-public sealed class HashAggregateOperator : RowOperator
+public sealed partial class HashAggregateOperator : RowOperator
 {
     private readonly RecordOperator? _input;
     private readonly RowOperator? _rowInput;
@@ -23,6 +23,7 @@ public sealed class HashAggregateOperator : RowOperator
     private readonly RowBatch _output;
     private readonly Limits.QueryMemoryBudget _budget;
     private readonly bool[] _keepsValues;
+    private readonly FlatAggregates? _flat;
     private Accumulator[] _accumulators = new Accumulator[16];
     private bool _consumed;
     private int _nextGroup;
@@ -51,6 +52,7 @@ public sealed class HashAggregateOperator : RowOperator
         _keyCount = keyKinds.Length;
         _groups = GroupKeyTable.For(keyKinds);
         _output = RowBatch.WithRows(limits.Rows, _keyCount + aggregates.Length);
+        _flat = FlatAggregates.TryCreate(aggregates);
     }
 
     public override async ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)
@@ -97,6 +99,11 @@ public sealed class HashAggregateOperator : RowOperator
 
     private void Accumulate(RecordBatch batch, Cell[] scratch, CancellationToken cancellationToken)
     {
+        if (_flat is not null)
+        {
+            AccumulateFlat(_flat, batch, scratch, cancellationToken);
+            return;
+        }
         for (var i = 0; i < batch.Count; i++)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -108,6 +115,11 @@ public sealed class HashAggregateOperator : RowOperator
 
     private void Fold(Cell[] scratch)
     {
+        if (_flat is not null)
+        {
+            _flat.Add(GroupOf(scratch), scratch.AsSpan(_keyCount));
+            return;
+        }
         var width = _aggregates.Length;
         var first = GroupOf(scratch) * width;
         for (var a = 0; a < width; a++)
@@ -119,12 +131,30 @@ public sealed class HashAggregateOperator : RowOperator
         }
     }
 
+    private void AccumulateFlat(FlatAggregates flat, RecordBatch batch, Cell[] scratch,
+        CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+                throw SqlException.Canceled();
+            _inputs(batch.Select(i), scratch);
+            flat.Add(GroupOf(scratch), scratch.AsSpan(_keyCount));
+        }
+    }
+
     private int GroupOf(Cell[] scratch)
     {
         var before = _groups.Count;
         var group = _groups.FindOrAdd(scratch);
         if (_groups.Count == before)
             return group;
+        if (_flat is not null)
+        {
+            _budget.Charge(Limits.QueryMemoryBudget.EstimateRow(scratch.AsSpan(0, _keyCount)) + 48 + _flat.GroupBytes);
+            _flat.AddGroup(group);
+            return group;
+        }
         var width = _aggregates.Length;
         // The key, a table entry and an accumulator object per aggregate.
         _budget.Charge(Limits.QueryMemoryBudget.EstimateRow(scratch.AsSpan(0, _keyCount)) + 48 + (width * 48L));
@@ -147,7 +177,10 @@ public sealed class HashAggregateOperator : RowOperator
             var row = _output.Rows[i];
             _groups.CopyKey(group, row);
             for (var a = 0; a < width; a++)
-                row[_keyCount + a] = _accumulators[(group * width) + a].Result();
+            {
+                row[_keyCount + a] = _flat is not null ? _flat.Result(group, a)
+                    : _accumulators[(group * width) + a].Result();
+            }
         }
         _nextGroup += count;
         _output.Count = count;

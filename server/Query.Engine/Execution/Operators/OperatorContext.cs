@@ -16,4 +16,16 @@ public sealed record OperatorContext(ScanStatistics Statistics, bool ReplayFromE
     /// <summary>Most bytes the build side of one join may hold (<see cref="EngineOptions.JoinBuildMaxBytes"/>).
     /// </summary>
     public long JoinBuildMaxBytes { get; init; } = long.MaxValue;
+
+    /// <summary>Threads a pull aggregation may scan with, each over its own share of the partitions; 1: one.</summary>
+    public int ScanWorkers { get; init; } = 1;
+
+    /// <summary>Records each worker of a parallel aggregation should have at least.</summary>
+    public long ScanWorkerMinRecords { get; init; } = 100_000;
+
+    /// <summary>
+    /// The scan one worker of a parallel aggregation reads (its share of a plan made once for all workers, so every
+    /// worker reads the same snapshot); null: the scan plans itself.
+    /// </summary>
+    public Planning.ScanPlan? ScanSlice { get; init; }
 }

@@ -11,6 +11,8 @@ internal sealed partial class PhysicalPlanner
     /// a side that produces undecoded records is decoded into rows of all its columns first.</summary>
     public override Node VisitJoin(LogicalJoin join)
     {
+        if (join.StreamTime)
+            return StreamTableJoin(join);
         var left = RowsOfAnyInput(join.Left);
         var right = RowsOfAnyInput(join.Right);
         var kinds = new SqlTypeKind[join.LeftKeys.Count];
@@ -26,6 +28,31 @@ internal sealed partial class PhysicalPlanner
                 : ExpressionCompiler<CellRow>.CompilePredicate(join.Condition, _interpret, _clock));
         return new Node(null, context => new HashJoinOperator(left(context), right(context), spec,
             new JoinSettings(context.Limits, context.Budget, context.JoinBuildMaxBytes)));
+    }
+
+    /// <summary>A stream joined with a table by lookups in the table's state (a push or persistent query).
+    /// </summary>
+    private Node StreamTableJoin(LogicalJoin join)
+    {
+        var stream = Visit(join.Left).Records
+            ?? throw new InvalidOperationException("a streaming join reads its stream as records");
+        var table = ((LogicalTableScan)join.Right).Source;
+        var streamColumns = join.Left.Columns;
+        var streamRow = new BoundExpr[streamColumns.Count + 1];
+        for (var i = 0; i < streamColumns.Count; i++)
+            streamRow[i] = new BoundColumn(i, streamColumns[i].Name, streamColumns[i].Type);
+        streamRow[^1] = join.LeftKeys[0];
+        var tableRow = new BoundExpr[table.Types.Length];
+        for (var i = 0; i < tableRow.Length; i++)
+            tableRow[i] = new BoundColumn(i, table.Names[i], table.Types[i]);
+        var compiledStream = ExpressionCompiler<RecordCursor>.CompileProjection(streamRow, _interpret, _clock);
+        var compiledTable = ExpressionCompiler<RecordCursor>.CompileProjection(tableRow, _interpret, _clock);
+        var condition = join.Condition is null ? null
+            : ExpressionCompiler<CellRow>.CompilePredicate(join.Condition, _interpret, _clock);
+        var type = join.Type;
+        var width = streamColumns.Count;
+        return new Node(null, context => new StreamTableJoinOperator(stream(context), table, compiledStream,
+            compiledTable, condition, type, width, context.Limits, context.Hooks?.RowError));
     }
 
     /// <summary>The input as rows: records become rows of every column of the input.</summary>

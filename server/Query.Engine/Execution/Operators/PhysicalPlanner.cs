@@ -67,8 +67,9 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
                 context.Limits, context.Hooks), null);
         }
         var columns = _scanColumns;
-        return new Node(context => new ScanOperator(ScanPlan.ForPull(source, pushdown) with { Columns = columns },
-            context.Statistics, context.Limits), null);
+        return new Node(context => new ScanOperator(
+            context.ScanSlice ?? ScanPlan.ForPull(source, pushdown) with { Columns = columns }, context.Statistics,
+            context.Limits), null);
     }
 
     public override Node VisitTableScan(LogicalTableScan scan)
@@ -161,6 +162,15 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
                 keyTypes[i] = aggregate.Keys[i].Type;
             return new Node(null, context => new ContinuousAggregateOperator(records(context), compiled, keyTypes,
                 calls, context.Limits, context.Budget, context.Hooks));
+        }
+        if (ParallelHashAggregateOperator.ScanOf(aggregate.Input) is { } scan)
+        {
+            // A stream scanned under filters only: its partitions can be aggregated apart, then merged.
+            var columns = _scanColumns;
+            return new Node(null, context => ParallelHashAggregateOperator.Start(context,
+                () => ScanPlan.ForPull(scan.Source, scan.Pushdown) with { Columns = columns },
+                worker => new HashAggregateOperator(records(worker), compiled, keyKinds, calls, worker.Limits,
+                    worker.Budget)));
         }
         return new Node(null, context => new HashAggregateOperator(records(context), compiled, keyKinds, calls,
             context.Limits, context.Budget));

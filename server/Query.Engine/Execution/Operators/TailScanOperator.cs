@@ -25,6 +25,7 @@ public sealed class TailScanOperator : RecordOperator
     private readonly RecordBatch _batch;
     private readonly ContinuousQueryHooks? _hooks;
     private readonly TableChangeTracker? _tableRows;
+    private TombstoneRows? _tombstones;
     private int _current;
     private bool _caughtUpSignalled;
 
@@ -148,10 +149,26 @@ public sealed class TailScanOperator : RecordOperator
                 continue;
             }
             if (record.ValueIsNull)
-                continue;   // a table's tombstone: a deleted key has no row to stream
+            {
+                AddDelete(record, state.Start.Partition);
+                continue;
+            }
             _batch.Add(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs,
                 state.Start.Partition, record.RawHeaders, record.HeaderCount);
         }
+    }
+
+    /// <summary>
+    /// A table's tombstone is streamed as its key with NULL values (<see cref="TombstoneRows"/>); in a stream a
+    /// record without a value has no row.
+    /// </summary>
+    private void AddDelete(in LogRecord record, int partition)
+    {
+        if (!record.HasKey || !_stream.Definition.IsTable)
+            return;
+        _tombstones ??= new TombstoneRows(_stream);
+        if (_tombstones.TryEncode(record.Key, out var value))
+            _batch.Add(record.Key, true, value, record.Offset, record.TimestampMs, partition);
     }
 
     private bool HasRoom() => _tableRows is null ? !_batch.IsFull

@@ -17,6 +17,9 @@ namespace Query.Engine.Planning.Joins;
 public sealed record JoinLeaf(string Name, string? Alias, IReadOnlyList<ColumnInfo> Columns,
     Func<BoundExpr?, LogicalPlan> Plan, int Position)
 {
+    /// <summary>The stream or table it reads, when it is one (a streaming join needs to know which).</summary>
+    public Execution.StreamRuntime? Source { get; init; }
+
     /// <summary>The name its columns are qualified by.</summary>
     public string EffectiveName => Alias ?? Name;
 }

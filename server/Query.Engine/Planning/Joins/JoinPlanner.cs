@@ -14,7 +14,7 @@ namespace Query.Engine.Planning.Joins;
 /// equalities between an expression of its left side and one of its right side become hash keys; the rest of its
 /// condition is checked on each candidate pair.
 /// </summary>
-public sealed class JoinPlanner
+public sealed partial class JoinPlanner
 {
     private readonly Func<Ast.Relation, JoinLeaf> _resolveLeaf;
     private readonly Func<BindScope, ExpressionBinder> _newBinder;
@@ -25,14 +25,28 @@ public sealed class JoinPlanner
     /// <param name="from">The FROM clause (a join).</param>
     /// <param name="resolveLeaf">Resolves a relation that is not a join.</param>
     /// <param name="newBinder">A binder over a scope (with the statement's parameters).</param>
+    /// <param name="streaming">A push or persistent query: a stream joined with a table (see
+    /// <see cref="LogicalJoin.StreamTime"/>).</param>
     public JoinPlanner(Ast.Join from, Func<Ast.Relation, JoinLeaf> resolveLeaf,
-        Func<BindScope, ExpressionBinder> newBinder)
+        Func<BindScope, ExpressionBinder> newBinder, bool streaming = false)
     {
         _resolveLeaf = resolveLeaf;
         _newBinder = newBinder;
+        _streaming = streaming;
         _root = Build(from);
-        Scope = new BindScope(_relations, _columns);
+        if (streaming)
+        {
+            CheckStreamingShape(_root, from);
+            _columns.Add(new ColumnInfo("ROWTIME", SqlType.BigInt));
+            Scope = new BindScope(_relations, _columns) { RowTimeOrdinal = _columns.Count - 1 };
+        }
+        else
+        {
+            Scope = new BindScope(_relations, _columns);
+        }
     }
+
+    private readonly bool _streaming;
 
     /// <summary>The joined row's columns, qualified by each relation's name or alias.</summary>
     public BindScope Scope { get; }
@@ -45,6 +59,8 @@ public sealed class JoinPlanner
     /// </summary>
     public (LogicalPlan Plan, BoundExpr? Remaining) Plan(BoundExpr? where)
     {
+        if (_streaming)
+            return (PlanStreaming((JoinTreeNode)_root), where);
         var remaining = new List<BoundExpr>();
         if (where is not null)
         {
@@ -64,7 +80,7 @@ public sealed class JoinPlanner
             return AddLeaf(_resolveLeaf(relation));
         var left = Build(join.Left);
         var right = Build(join.Right);
-        if (join.Within is not null)
+        if (join.Within is not null && !_streaming)
             throw SqlException.FeatureNotSupported("WITHIN in a pull query (it bounds a stream-stream join of a "
                 + "persistent query)", PositionOf(join.Within));
         if (join.Using.Count > 0)

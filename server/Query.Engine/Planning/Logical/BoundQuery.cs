@@ -11,7 +11,15 @@ namespace Query.Engine.Planning.Logical;
 public sealed record BoundQuery(LogicalPlan Root, EquatableArray<ColumnInfo> Columns, bool IsPush)
 {
     /// <summary>The stream the query reads, or null for a SELECT without FROM.</summary>
-    public LogicalScan? Scan => new ScanFinder().Visit(Root) as LogicalScan;
+    public LogicalScan? Scan => FindScan(Root);
+
+    // A join's scan is its left input's: a streaming join reads its stream there (and looks its table up).
+    private static LogicalScan? FindScan(LogicalPlan node) => new ScanFinder().Visit(node) switch
+    {
+        LogicalScan scan => scan,
+        LogicalJoin join => FindScan(join.Left),
+        _ => null,
+    };
 
     /// <summary>The stream or table the query reads (through any kind of scan), or null without FROM.</summary>
     public StreamRuntime? Source => new ScanFinder().Visit(Root) switch

@@ -24,15 +24,25 @@ public enum JoinType
 public sealed record LogicalJoin(LogicalPlan Left, LogicalPlan Right, JoinType Type,
     EquatableArray<BoundExpr> LeftKeys, EquatableArray<BoundExpr> RightKeys, BoundExpr? Condition) : LogicalPlan
 {
-    public override EquatableArray<ColumnInfo> Columns => Concat(Left.Columns, Right.Columns);
+    public override EquatableArray<ColumnInfo> Columns => Concat(Left.Columns, Right.Columns, StreamTime);
+
+    /// <summary>
+    /// A streaming join (a push or persistent query): the left input is a stream read for ever, the right a
+    /// table looked up by its key in its materialized state for each stream row, and the joined row ends with a
+    /// hidden ROWTIME column holding the stream row's time.
+    /// </summary>
+    public bool StreamTime { get; init; }
 
     public override TResult Accept<TResult>(LogicalPlanVisitor<TResult> visitor) => visitor.VisitJoin(this);
 
-    private static EquatableArray<ColumnInfo> Concat(EquatableArray<ColumnInfo> left, EquatableArray<ColumnInfo> right)
+    private static EquatableArray<ColumnInfo> Concat(EquatableArray<ColumnInfo> left, EquatableArray<ColumnInfo> right,
+        bool streamTime)
     {
-        var all = new ColumnInfo[left.Count + right.Count];
+        var all = new ColumnInfo[left.Count + right.Count + (streamTime ? 1 : 0)];
         left.AsSpan().CopyTo(all);
         right.AsSpan().CopyTo(all.AsSpan(left.Count));
+        if (streamTime)
+            all[^1] = new ColumnInfo("ROWTIME", SqlType.BigInt);
         return new(all);
     }
 }

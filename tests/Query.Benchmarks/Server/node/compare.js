@@ -3,7 +3,8 @@
 // 4 partitions and TIMESTAMP = 'ts'; PostgreSQL's table events with a btree index on ts). Each figure is the
 // median of 7 runs after at least 2 warm-ups and 1 s (a run of SELECT 1 is 2,000 calls, of a range 50); the
 // answers of both servers are compared and any difference fails the run.
-// Usage: node compare.js OUR_PORT PG_PORT   (prints one JSON object per operation)
+// Usage: node compare.js OUR_PORT PG_PORT   (prints one JSON object per operation; COMPARE_ONLY=text runs only the
+// operations whose name contains text)
 'use strict';
 const { Client } = require('pg');
 
@@ -68,6 +69,18 @@ async function rangeCount(target, fromFraction) {
   const result = await timed(async () => first(await client.query(sql)), 50);
   await client.end();
   return { value: result.ms, unit: 'ms', answer: result.answer };
+}
+
+// Groups returned, rows they count, and the sum of amounts to the cent (both servers add doubles in their own order).
+function groupsAnswer(result) {
+  let rows = 0;
+  let total = 0;
+  for (const row of result.rows) {
+    const [, n, amount] = Object.values(row);   // by position: the servers fold unquoted names differently
+    rows += Number(n);
+    total += Number(amount);
+  }
+  return `${result.rows.length} groups, ${rows} rows, amount ${total.toFixed(2)}`;
 }
 
 async function query(target, sql, answerOf) {
@@ -135,7 +148,10 @@ async function main() {
       'SELECT amount FROM events WHERE user_id = 4242 ORDER BY amount DESC LIMIT 10',
       (r) => r.rows.map((row) => Object.values(row)[0]).join(','))],
     ['16 connections, single-row parameterized INSERT, durable', (t) => concurrentInserts(t, 5)],
-  ];
+    ['GROUP BY user_id % 100000 (100 k groups): COUNT, SUM, all groups returned', (t) => query(t,
+      'SELECT user_id % 100000 AS u, COUNT(*) AS n, SUM(amount) AS total FROM events GROUP BY user_id % 100000',
+      groupsAnswer)],
+  ].filter(([name]) => !process.env.COMPARE_ONLY || name.includes(process.env.COMPARE_ONLY));
   let failed = false;
   for (const [name, run] of operations) {
     const a = await run(ours);

@@ -1,0 +1,124 @@
+using Query.Engine.Errors;
+using Query.Engine.Planning.Logical;
+using Query.Engine.Types;
+
+namespace Query.Engine.Execution.Operators.Joins;
+
+/// <summary>
+/// A stream joined with a table in a push or persistent query: for each stream record the compiled projection
+/// decodes the stream's columns and computes the join key; the key, encoded as the table's writers encode it, is
+/// looked up in the table's materialized state (brought up to date with the table's changelog before each batch);
+/// the table row found, or NULLs for a LEFT join, completes the output row, which ends with the stream record's
+/// ROWTIME. Each input batch becomes one output batch (at most one table row per key), so a persistent query's
+/// committed scan offsets always match its output.
+/// </summary>
+public sealed class StreamTableJoinOperator : RowOperator
+{
+    private readonly RecordOperator _stream;
+    private readonly StreamRuntime _table;
+    private readonly State.TableState _state;
+    private readonly Action<RecordCursor, Cell[]> _streamRow;
+    private readonly Action<RecordCursor, Cell[]> _tableRow;
+    private readonly Func<CellRow, bool>? _condition;
+    private readonly JoinType _type;
+    private readonly int _streamWidth;
+    private readonly int _tableWidth;
+    private readonly RowBatch _output;
+    private readonly RecordBatch _found;
+    private readonly Cell[] _keyRow;
+    private readonly Cell[] _streamScratch;
+    private readonly Cell[] _tableScratch;
+    private readonly CellRow _joined = new([]);
+    private readonly Action<RecordCursor, Exception>? _rowError;
+
+    /// <param name="stream">The stream's records (a tail scan).</param>
+    /// <param name="table">The table.</param>
+    /// <param name="streamRow">Writes the stream's columns, then the join key (in the table key's type).</param>
+    /// <param name="tableRow">Writes the table's columns from a record of its state.</param>
+    /// <param name="condition">The rest of ON, over the joined row (null: none).</param>
+    /// <param name="type">INNER or LEFT.</param>
+    /// <param name="streamWidth">The stream's column count.</param>
+    /// <param name="limits">Batch sizes.</param>
+    /// <param name="rowError">Where a persistent query's bad rows go (null: a bad row fails the query).</param>
+    public StreamTableJoinOperator(RecordOperator stream, StreamRuntime table, Action<RecordCursor, Cell[]> streamRow,
+        Action<RecordCursor, Cell[]> tableRow, Func<CellRow, bool>? condition, JoinType type, int streamWidth,
+        BatchLimits limits, Action<RecordCursor, Exception>? rowError)
+    {
+        _stream = stream;
+        _table = table;
+        _state = table.Table ?? throw new ArgumentException($"\"{table.Definition.Name}\" is not a table");
+        _streamRow = streamRow;
+        _tableRow = tableRow;
+        _condition = condition;
+        _type = type;
+        _streamWidth = streamWidth;
+        _tableWidth = table.Types.Length;
+        _rowError = rowError;
+        _output = RowBatch.WithRows(limits.Rows, streamWidth + _tableWidth + 1);
+        _streamScratch = new Cell[streamWidth + 1];
+        _tableScratch = new Cell[_tableWidth];
+        _found = new RecordBatch(1, limits.Bytes, table.CreateCursor(), initialBytes: 1024);
+        _keyRow = new Cell[_tableWidth];
+        _keyRow.AsSpan().Fill(Cell.Null);
+    }
+
+    public override async ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)
+    {
+        var batch = await _stream.NextAsync(cancellationToken);
+        if (batch is null)
+            return null;
+        _state.CatchUp(cancellationToken);
+        _output.Count = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+                throw SqlException.Canceled();
+            var record = batch.Select(i);
+            try
+            {
+                if (Join(record, _output.Rows[_output.Count]))
+                    _output.Count++;
+            }
+            catch (Exception e) when (_rowError is not null && ContinuousQueryHooks.IsRowError(e))
+            {
+                _rowError(batch.Select(i), e);
+            }
+        }
+        return _output;
+    }
+
+    /// <summary>Builds the joined row of one stream record; false when the join drops it.</summary>
+    private bool Join(RecordCursor record, Cell[] row)
+    {
+        _streamRow(record, _streamScratch);
+        Array.Copy(_streamScratch, row, _streamWidth);
+        row[_streamWidth + _tableWidth] = Cell.FromInt64(record.TimestampMs);
+        var matched = false;
+        ref readonly var key = ref _streamScratch[_streamWidth];
+        if (!key.IsNull)
+        {
+            _keyRow[_table.Definition.KeyColumn] = key;
+            _found.Clear();
+            if (KeyEncoding.Encode(_table, _keyRow) is { } encoded && _state.Lookup(encoded, _found)
+                && _found.Count > 0)
+            {
+                _tableRow(_found.Select(0), _tableScratch);
+                Array.Copy(_tableScratch, 0, row, _streamWidth, _tableWidth);
+                _joined.Cells = row;
+                matched = _condition is null || _condition(_joined);
+            }
+        }
+        if (matched)
+            return true;
+        if (_type != JoinType.Left)
+            return false;
+        Array.Fill(row, Cell.Null, _streamWidth, _tableWidth);
+        return true;
+    }
+
+    public override void Dispose()
+    {
+        _stream.Dispose();
+        base.Dispose();
+    }
+}

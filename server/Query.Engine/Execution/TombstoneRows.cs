@@ -1,0 +1,60 @@
+using System.Buffers;
+using Query.Engine.Format;
+using Query.Engine.Types;
+
+namespace Query.Engine.Execution;
+
+/// <summary>
+/// How a push query on a table shows a delete: as ksqlDB does, a row with the deleted key and NULL in every other
+/// column (ksqlDB's REST API adds <c>"tombstone": true</c>; the PostgreSQL protocol has no such flag, so a client
+/// tells a delete from an upsert by its NULL values). The tombstone's key is turned into a value the table's cursor
+/// decodes like any row: an all-NULL value in an external format (the key stays in the record key), or our binary
+/// row with the key column set (the binary format keeps the key inside the value).
+/// </summary>
+internal sealed class TombstoneRows
+{
+    private readonly StreamRuntime _table;
+    private readonly ArrayBufferWriter<byte> _value = new(64);
+    private readonly Cell[] _row;
+    private readonly byte[]? _external;
+
+    public TombstoneRows(StreamRuntime table)
+    {
+        _table = table;
+        _row = new Cell[table.Types.Length];
+        _row.AsSpan().Fill(Cell.Null);
+        if (table.Codec is { } codec)
+        {
+            codec.EncodeValue(_value, _row);
+            _external = _value.WrittenSpan.ToArray();
+        }
+    }
+
+    /// <summary>The value that reads as <paramref name="key"/>'s delete row; false when the key does not decode.
+    /// </summary>
+    public bool TryEncode(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
+    {
+        if (_external is not null)
+        {
+            value = _external;
+            return true;
+        }
+        var column = _table.Definition.KeyColumn;
+        value = default;
+        if (column < 0)
+            return false;
+        try
+        {
+            _row[column] = KafkaSerde.Read(key, _table.Types[column]);
+        }
+        catch (Exception e) when (e is Errors.SqlException or ArgumentException or FormatException
+            or System.Text.DecoderFallbackException)
+        {
+            return false;
+        }
+        _value.ResetWrittenCount();
+        BinaryRowFormat.Write(_value, _row, _table.Types);
+        value = _value.WrittenSpan;
+        return true;
+    }
+}
