@@ -168,6 +168,8 @@ public sealed partial class ExpressionBinder
         var index = _scope.Resolve(column.Qualifier?.Value, column.Name.Value, position);
         if (index < 0)
         {
+            if (TryBindSessionName(column, out var session))
+                return session;
             if (_aggregation is not null && _aggregation.IsSourceColumn(column.Name.Value))
                 throw new SqlException(SqlState.GroupingError,
                     $"column \"{column.Name.Value}\" must appear in the GROUP BY clause or be used in an aggregate "
