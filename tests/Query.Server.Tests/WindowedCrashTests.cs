@@ -36,7 +36,7 @@ public sealed class WindowedCrashTests
             {
                 await using var conn = await OpenAsync(port);
                 await conn.ExecuteAsync("CREATE STREAM wsrc (id BIGINT KEY, k BIGINT, x INT) WITH (PARTITIONS = 4)");
-                await conn.ExecuteAsync("CREATE TABLE wcount AS SELECT id, COUNT(*) AS n FROM wsrc "
+                await conn.ExecuteAsync("CREATE TABLE wcount AS SELECT id, COUNT(*) AS n, COLLECT_LIST(k) AS ks FROM wsrc "
                     + "WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY id EMIT CHANGES");
             }
             var before = acknowledged.Count;
@@ -77,6 +77,26 @@ public sealed class WindowedCrashTests
         // On a mismatch, the windows that differ (what was lost or counted twice) before the asserts below.
         foreach (var e in expected.Except(table))
             _output.WriteLine($"expected not in table: {e}");
+        if (expected.Count != table.Count || !expected.SequenceEqual(table))
+        {
+            var lists = await conn.QueryAsync<(long Id, long Start, string Ks)>(
+                "SELECT id, WINDOWSTART, CAST(ks AS STRING) FROM wcount");
+            var rowsIn = source.ToLookup(s => (s.Id, s.Time / WindowMs * WindowMs), s => s.K);
+            foreach (var (id, start, ks) in lists)
+            {
+                var have = ks.Trim('[', ']').Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(long.Parse).ToHashSet();
+                foreach (var k in rowsIn[(id, start)].Where(k => !have.Contains(k)))
+                {
+                    var at = await conn.QuerySingleAsync<(long O, int P, long T)>(
+                        $"SELECT ROWOFFSET, ROWPARTITION, ROWTIME FROM wsrc WHERE k = {k}");
+                    _output.WriteLine($"missing k={k} (writer {k / 1_000_000}, statement {k % 1_000_000 / 100}) "
+                        + $"window ({id}, {start}) offset {at.O} partition {at.P} time {at.T}");
+                }
+            }
+            var q = (await conn.QueryAsync("SHOW QUERIES EXTENDED")).Cast<IDictionary<string, object>>().Single();
+            _output.WriteLine($"rows in {q["ROWS_IN"]} out {q["ROWS_OUT"]} lag {q["LAG_PER_PARTITION"]}");
+        }
         foreach (var e in table.Except(expected))
             _output.WriteLine($"table not expected: {e}");
         _output.WriteLine($"source {source.Count} sum {table.Sum(t => t.N)}");

@@ -75,15 +75,15 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
     public PersistentQueryPlan? Plan { get; private set; }
 
     /// <summary>Input records read (committed ones across restarts, plus those read since).</summary>
-    public long RowsIn => (_committed?.RowsIn ?? 0) + _statistics.RecordsScanned - _scannedAtCommit;
+    public long RowsIn => (Committed()?.RowsIn ?? 0) + _statistics.RecordsScanned - _scannedAtCommit;
 
     private long _scannedAtCommit;
 
     /// <summary>Output rows committed.</summary>
-    public long RowsOut => _committed?.RowsOut ?? 0;
+    public long RowsOut => Committed()?.RowsOut ?? 0;
 
     /// <summary>Rows skipped because an expression failed on them (committed count plus pending).</summary>
-    public long RowsSkipped => (_committed?.RowsSkipped ?? 0) + Interlocked.Read(ref _pendingSkipped);
+    public long RowsSkipped => (Committed()?.RowsSkipped ?? 0) + Interlocked.Read(ref _pendingSkipped);
 
     /// <summary>Records a windowed aggregate dropped because their windows had closed (kept across restarts).
     /// </summary>
@@ -99,11 +99,23 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The last commit: the one this run made or loaded, or, before the run has loaded it (just after a restart),
+    /// the one in the checkpoint log. Without the fallback a restarted query would report no lag (and zero rows)
+    /// until its task starts, and a client waiting for lag 0 would read the sink before the query caught up.
+    /// </summary>
+    private QueryCheckpoint? Committed()
+    {
+        if (Volatile.Read(ref _committed) is { } committed)
+            return committed;
+        return _engine.Logs.TryGetLog(Definition.CheckpointLogName, out var log) ? QueryCheckpoint.ReadLast(log) : null;
+    }
+
     /// <summary>Per source partition: the committed next offset and the source's end (lag = end - next).</summary>
     public IReadOnlyList<(int Partition, long Committed, long End)> Lag()
     {
         var result = new List<(int, long, long)>();
-        if (_committed is not { } committed || !_engine.TryGetStream(Definition.Source, out var source))
+        if (Committed() is not { } committed || !_engine.TryGetStream(Definition.Source, out var source))
             return result;
         foreach (var (partition, next) in committed.Offsets)
         {
@@ -119,7 +131,7 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
     {
         get
         {
-            if (_committed is not { } committed || !_engine.TryGetStream(Definition.Source, out var source))
+            if (Committed() is not { } committed || !_engine.TryGetStream(Definition.Source, out var source))
                 return false;
             foreach (var (partition, next) in committed.Offsets)
             {
