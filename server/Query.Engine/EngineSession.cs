@@ -146,6 +146,7 @@ public sealed partial class EngineSession
             values)
         {
             SystemCatalog = CatalogSnapshot,
+            Session = new SessionIdentity(User, Database, CatalogSnapshot),
         };
         return planner.Plan(query);
     }

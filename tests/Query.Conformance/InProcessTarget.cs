@@ -28,6 +28,7 @@ public sealed class InProcessTarget : ICaseTarget
             DataDirectory = directory,
             BatchRows = 1,
             PersistentCommitIntervalMs = 1,
+            // An aggregate emits its changed groups when it commits (the record cache): commit after every record.
             PersistentAggregateCommitIntervalMs = 1,
             PersistentAggregateCommitMaxRecords = 1,
         }));

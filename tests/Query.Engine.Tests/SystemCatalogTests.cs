@@ -81,4 +81,48 @@ public sealed class SystemCatalogTests : IAsyncLifetime
         Assert.Equal(SqlState.FeatureNotSupported,
             (await _db.FailsAsync("SELECT * FROM pg_class EMIT CHANGES")).SqlState);
     }
+
+    [Fact]
+    public async Task Oid_casts_resolve_names_and_print_them_back()
+    {
+        var row = Assert.Single(await _db.QueryAsync("SELECT 'pg_class'::regclass, 'public.orders'::regclass::text, "
+            + "'int4'::regtype, 1007::regtype::text, 'pg_catalog.array_in'::regproc, '42'::oid"));
+        Assert.Equal([1259, "orders", 23, "integer[]", "array_in", 42], row);
+        // psycopg 3's TypeInfo.fetch sends the type's name as a parameter cast to regtype.
+        var type = await _db.QueryAsync("SELECT typname AS name, oid, typarray AS array_oid, "
+            + "oid::regtype::text AS regtype, typdelim AS delimiter FROM pg_type t WHERE t.oid = $1::regtype", "text");
+        Assert.Equal(["text", 25, 1009, "text", ","], Assert.Single(type));
+        Assert.Equal(SqlState.UndefinedTable, (await _db.FailsAsync("SELECT 'nope'::regclass")).SqlState);
+    }
+
+    [Fact]
+    public async Task Catalog_functions_answer_as_postgresql_does_for_one_schema_and_one_role()
+    {
+        var row = Assert.Single(await _db.QueryAsync("SELECT current_user, current_database(), current_schema(), "
+            + "current_schemas(true), pg_get_userbyid(10), pg_table_is_visible(1259), "
+            + "has_table_privilege('orders', 'SELECT'), obj_description(1259, 'pg_class'), format_type(1043, 24), "
+            + "octet_length('é'), array_to_string(ARRAY[1, 2], ',')"));
+        Assert.Equal(["query", "query", "public"], row[..3]);
+        Assert.Equal(["pg_catalog", "public"], ((Query.Engine.Types.SqlArray)row[3]!).Items);
+        Assert.Equal(["query", true, true, null, "character varying(20)", 2, "1,2"], row[4..]);
+        var key = await _db.QueryAsync("SELECT pg_get_indexdef(i.indexrelid), pg_get_constraintdef(c.oid) "
+            + "FROM pg_index i JOIN pg_constraint c ON c.conindid = i.indexrelid");
+        Assert.Equal(["CREATE UNIQUE INDEX users_pkey ON public.users USING btree (id)", "PRIMARY KEY (id)"],
+            Assert.Single(key));
+        var names = (Query.Engine.Types.SqlArray)(await _db.QueryAsync("SELECT array_agg(relname) FROM pg_class "
+            + "WHERE relkind = 'r' AND relnamespace = 2200"))[0][0]!;
+        Assert.Equal(["orders", "users"], names.Items.Order());
+    }
+
+    [Fact]
+    public async Task Dashboard_time_functions_bucket_by_epoch_seconds()
+    {
+        // Grafana's $__timeGroup(ts, 1m) written with date_part, the function form of extract(epoch from ts).
+        var row = Assert.Single(await _db.QueryAsync("SELECT to_timestamp(90.5), "
+            + "floor(date_part('epoch', TIMESTAMP '2020-01-01 00:01:10') / 60) * 60, "
+            + "date_part('hour', TIMESTAMP '2020-01-01 05:00:00')"));
+        Assert.Equal(90_500L, row[0]);
+        Assert.Equal(1577836860.0, Convert.ToDouble(row[1], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(5.0, row[2]);
+    }
 }

@@ -49,6 +49,19 @@ public sealed class PsqlTests : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task Verbose_describe_of_a_stream_answers_every_column_psql_reads_and_psql_does_not_crash()
+    {
+        var name = ServerFixture.UniqueName("verbose");
+        var (code, _, error) = await PsqlAsync($"CREATE STREAM {name} (id BIGINT KEY, label STRING)");
+        Assert.True(code == 0, error);
+        // psql reads the \d+ column query's 11 columns by position; the 7 of \d made it read past the row.
+        var (describe, output, describeError) = await PsqlAsync($"\\d+ {name}");
+        Assert.True(describe is 0 or 1, $"psql exited {describe}: {describeError}");
+        Assert.Contains("label", output, StringComparison.Ordinal);
+        Assert.Contains("extended", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Backslash_copy_loads_rows_from_the_client()
     {
         var name = ServerFixture.UniqueName("pcopy");

@@ -17,4 +17,14 @@ public sealed class Psycopg2Tests : IClassFixture<ServerFixture>
         Assert.True(code == 0, output + error);
         Assert.Contains("ok", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Psycopg3_type_info_pg_catalog_and_information_schema_answer_from_the_real_catalog()
+    {
+        var script = Path.Combine(AppContext.BaseDirectory, "Clients", "psycopg3_catalog_client.py");
+        var (code, output, error) = await ExternalClient.RunAsync(Python,
+            [script, _server.Port.ToString(), ServerFixture.UniqueName("cat")]);
+        Assert.True(code == 0, output + error);
+        Assert.Contains("ok", output, StringComparison.Ordinal);
+    }
 }

@@ -74,6 +74,12 @@ public sealed class WindowedCrashTests
             .ToList();
         var table = (await conn.QueryAsync<(long Id, long Start, long End, long N)>(
             "SELECT id, WINDOWSTART, WINDOWEND, n FROM wcount")).Order().ToList();
+        // On a mismatch, the windows that differ (what was lost or counted twice) before the asserts below.
+        foreach (var e in expected.Except(table))
+            _output.WriteLine($"expected not in table: {e}");
+        foreach (var e in table.Except(expected))
+            _output.WriteLine($"table not expected: {e}");
+        _output.WriteLine($"source {source.Count} sum {table.Sum(t => t.N)}");
         Assert.Equal(expected.Count, table.Count);
         Assert.Equal(expected, table);
         Assert.Equal(source.Count, table.Sum(t => t.N));

@@ -87,8 +87,8 @@ public sealed class AggregationContext
             && reference.PseudoColumn is Ast.PseudoColumn.WindowStart or Ast.PseudoColumn.WindowEnd)
         {
             var end = reference.PseudoColumn == Ast.PseudoColumn.WindowEnd;
-            column = new BoundColumn(GroupKeys.Count + (end ? 1 : 0), end ? "WINDOWEND" : "WINDOWSTART",
-                SqlType.BigInt);
+            var name = end ? Catalog.StreamDefinition.WindowEndName : Catalog.StreamDefinition.WindowStartName;
+            column = new BoundColumn(GroupKeys.Count + (end ? 1 : 0), name, SqlType.BigInt);
             return true;
         }
         if (reference.Qualifier is null
@@ -161,8 +161,8 @@ public sealed class AggregationContext
                 columns.Add(new ColumnInfo(GroupKeyNames[i], GroupKeys[i].Type));
             if (IsWindowed)
             {
-                columns.Add(new ColumnInfo("WINDOWSTART", SqlType.BigInt));
-                columns.Add(new ColumnInfo("WINDOWEND", SqlType.BigInt));
+                columns.Add(new ColumnInfo(Catalog.StreamDefinition.WindowStartName, SqlType.BigInt));
+                columns.Add(new ColumnInfo(Catalog.StreamDefinition.WindowEndName, SqlType.BigInt));
                 columns.Add(new ColumnInfo(RetractionColumn, SqlType.Boolean));
             }
             foreach (var aggregate in Aggregates)

@@ -41,6 +41,8 @@ public sealed partial class ExpressionBinder
                 throw SqlException.FeatureNotSupported(
                     $"table function {name} inside an expression (it stands only as a whole SELECT item)", position);
         }
+        if (TryBindCatalogCall(call, name, position, out var catalog))
+            return catalog;
         if (!FunctionRegistry.TryGet(name, out var definition))
             throw new SqlException(SqlState.UndefinedFunction, $"function {name.ToLowerInvariant()} does not exist",
                 position: position, hint: "SHOW FUNCTIONS lists the functions that exist.");

@@ -73,6 +73,8 @@ public sealed partial class ExpressionBinder
 
     private BoundExpr BindCast(Ast.CastExpr cast)
     {
+        if (TryBindCatalogCast(cast, out var catalogCast))
+            return catalogCast;
         var position = PositionOf(cast);
         var target = TypeResolver.Resolve(cast.Type);
         var operand = Bind(cast.Operand, target);

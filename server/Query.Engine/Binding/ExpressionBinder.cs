@@ -168,6 +168,8 @@ public sealed partial class ExpressionBinder
         var index = _scope.Resolve(column.Qualifier?.Value, column.Name.Value, position);
         if (index < 0)
         {
+            if (TryBindSessionName(column, out var session))
+                return session;
             if (_aggregation is not null && _aggregation.IsSourceColumn(column.Name.Value))
                 throw new SqlException(SqlState.GroupingError,
                     $"column \"{column.Name.Value}\" must appear in the GROUP BY clause or be used in an aggregate "
@@ -211,9 +213,9 @@ public sealed partial class ExpressionBinder
     {
         _scope.CheckQualifier(column.Qualifier?.Value, position);
         var name = column.PseudoColumn == Ast.PseudoColumn.WindowStart ? "WINDOWSTART" : "WINDOWEND";
-        var index = _scope.IndexOf(name);
+        var index = _scope.IndexOf(name.ToLowerInvariant());
         if (index < 0)
-            index = _scope.IndexOf(name.ToLowerInvariant());
+            index = _scope.IndexOf(name);
         if (index >= 0)
             return new BoundColumn(index, _scope.Columns[index].Name, _scope.Columns[index].Type);
         throw new SqlException(SqlState.GroupingError, $"Window bounds column {name} can only be used in the SELECT "

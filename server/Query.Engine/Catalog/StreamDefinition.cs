@@ -103,14 +103,24 @@ public sealed record StreamDefinition(
     public TableWindow? Window { get; init; }
 
     /// <summary>The WINDOWSTART column of a windowed source, or -1.</summary>
-    public int WindowStartColumn => Window is null ? -1 : IndexOf(WindowStartName);
+    public int WindowStartColumn => Window is null ? -1 : WindowColumn(WindowStartName);
 
     /// <summary>The WINDOWEND column of a windowed source, or -1.</summary>
-    public int WindowEndColumn => Window is null ? -1 : IndexOf(WindowEndName);
+    public int WindowEndColumn => Window is null ? -1 : WindowColumn(WindowEndName);
 
-    public const string WindowStartName = "WINDOWSTART";
+    private int WindowColumn(string name)
+    {
+        for (var i = 0; i < Columns.Count; i++)
+        {
+            if (string.Equals(Columns[i].Name, name, StringComparison.OrdinalIgnoreCase))
+                return i;
+        }
+        return -1;
+    }
 
-    public const string WindowEndName = "WINDOWEND";
+    public const string WindowStartName = "windowstart";
+
+    public const string WindowEndName = "windowend";
 
     /// <summary>Whether column <paramref name="column"/> is read from the record's headers.</summary>
     public bool IsHeaderColumn(int column)

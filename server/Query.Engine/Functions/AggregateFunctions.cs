@@ -80,7 +80,7 @@ public static class AggregateFunctions
             "MAX" => AggregateKind.Max,
             "LATEST_BY_OFFSET" => AggregateKind.LatestByOffset,
             "EARLIEST_BY_OFFSET" => AggregateKind.EarliestByOffset,
-            "COLLECT_LIST" => AggregateKind.CollectList,
+            "COLLECT_LIST" or "ARRAY_AGG" => AggregateKind.CollectList,
             "COLLECT_SET" => AggregateKind.CollectSet,
             "STDDEV_SAMP" => AggregateKind.StddevSamp,
             "TOPK" => AggregateKind.TopK,

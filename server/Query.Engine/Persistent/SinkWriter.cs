@@ -136,7 +136,8 @@ internal sealed class SinkWriter
         var kept = 0;
         foreach (var column in columns)
         {
-            if (column.Name is StreamDefinition.WindowStartName or StreamDefinition.WindowEndName)
+            if (string.Equals(column.Name, StreamDefinition.WindowStartName, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(column.Name, StreamDefinition.WindowEndName, StringComparison.OrdinalIgnoreCase))
                 kept++;
         }
         return kept == 2 ? source : null;

@@ -16,6 +16,9 @@ public sealed partial class SelectPlanner
     /// system catalog cannot be read (a persistent query).</summary>
     public Func<CatalogSnapshot>? SystemCatalog { get; init; }
 
+    /// <summary>The session's user and database, for current_user and the catalog functions.</summary>
+    public SessionIdentity? Session { get; init; }
+
     /// <summary>The system relation <paramref name="table"/> names, as a join leaf; null for a stream or
     /// table.</summary>
     private JoinLeaf? SystemRelationOf(Ast.TableRef table, bool isPush)

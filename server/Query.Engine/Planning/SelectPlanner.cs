@@ -151,7 +151,7 @@ public sealed partial class SelectPlanner
     }
 
     private ExpressionBinder NewBinder(BindScope scope, AggregationContext? aggregation) =>
-        new(scope, _parameters, aggregation) { ParameterValues = _parameterValues };
+        new(scope, _parameters, aggregation) { ParameterValues = _parameterValues, Session = Session };
 
     private static void CheckUnsupported(Ast.Select select)
     {

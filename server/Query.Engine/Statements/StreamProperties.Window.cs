@@ -69,7 +69,8 @@ internal sealed partial class StreamProperties
                 "WINDOW_TYPE needs a key column (the window is part of the record key)", position: position);
         foreach (var column in columns)
         {
-            if (column.Name is StreamDefinition.WindowStartName or StreamDefinition.WindowEndName)
+            var pseudo = Grammar.Ast.PseudoColumns.Classify(column.Name.ToLowerInvariant());
+            if (pseudo is Grammar.Ast.PseudoColumn.WindowStart or Grammar.Ast.PseudoColumn.WindowEnd)
                 throw new SqlException("42939", $"column name \"{column.Name}\" is reserved in a windowed source",
                     position: position);
         }

@@ -110,16 +110,35 @@ internal static partial class ClientCatalogQueries
             new("attnotnull", PgTypeOid.Bool), new("attcollation", PgTypeOid.Name), new("attidentity", PgTypeOid.Char),
             new("attgenerated", PgTypeOid.Char),
         ];
+        // \d+ asks for four more columns, and psql reads them by position: answering its query with \d's seven
+        // made psql read past the row and crash.
+        var verbose = q.Contains("a.attstorage", StringComparison.Ordinal);
+        if (verbose)
+        {
+            columns =
+            [
+                .. columns, new("attstorage", PgTypeOid.Char), new("attcompression", PgTypeOid.Char),
+                new("attstattarget", PgTypeOid.Int4), new("col_description", PgTypeOid.Text),
+            ];
+        }
         var relation = ByQuotedOid(q, s);
         return new CatalogAnswer(columns, _ =>
         {
             var rows = new List<object?[]>();
             foreach (var column in relation?.Columns ?? [])
-                rows.Add([column.Name, PgTypeTable.FormatType(column.TypeOid, column.TypeModifier), null, false, null,
-                    "", ""]);
+            {
+                object?[] row = [column.Name, PgTypeTable.FormatType(column.TypeOid, column.TypeModifier), null, false,
+                    null, "", ""];
+                rows.Add(verbose ? [.. row, Storage(column.TypeOid), "", null, null] : row);
+            }
             return rows;
         });
     }
+
+    /// <summary>attstorage as PostgreSQL gives it: plain for fixed-length types, extended for the rest.</summary>
+    private static string Storage(int typeOid) =>
+        typeOid is PgTypeOid.Bool or PgTypeOid.Int2 or PgTypeOid.Int4 or PgTypeOid.Int8 or PgTypeOid.Float4
+            or PgTypeOid.Float8 or PgTypeOid.Date or PgTypeOid.Time or PgTypeOid.Timestamp ? "p" : "x";
 
     private static PgRelation? ByQuotedOid(string q, ICatalogSource s)
     {
