@@ -20,14 +20,16 @@ public sealed class InProcessTarget : ICaseTarget
     public static async Task<InProcessTarget> OpenAsync()
     {
         var directory = Path.Combine(Path.GetTempPath(), "qtt-" + Guid.NewGuid().ToString("N"));
-        // One record per batch: a persistent aggregate then emits a change per input record, as ksqlDB's tests
-        // expect (they run with its record cache off).
+        // One record per batch and per commit: a persistent aggregate (which emits each changed group once per
+        // commit) then emits a change per input record, as ksqlDB's tests expect (they run with its record cache
+        // off).
         var target = new InProcessTarget(directory, QueryEngine.Open(new EngineOptions
         {
             DataDirectory = directory,
             BatchRows = 1,
             PersistentCommitIntervalMs = 1,
             // An aggregate emits its changed groups when it commits (the record cache): commit after every record.
+            PersistentAggregateCommitIntervalMs = 1,
             PersistentAggregateCommitMaxRecords = 1,
         }));
         await target._session.ExecuteAsync("SET 'auto.offset.reset' = 'earliest'");
