@@ -87,8 +87,8 @@ public sealed class AggregationContext
             && reference.PseudoColumn is Ast.PseudoColumn.WindowStart or Ast.PseudoColumn.WindowEnd)
         {
             var end = reference.PseudoColumn == Ast.PseudoColumn.WindowEnd;
-            column = new BoundColumn(GroupKeys.Count + (end ? 1 : 0), end ? Catalog.StreamDefinition.WindowEndName : Catalog.StreamDefinition.WindowStartName,
-                SqlType.BigInt);
+            var name = end ? Catalog.StreamDefinition.WindowEndName : Catalog.StreamDefinition.WindowStartName;
+            column = new BoundColumn(GroupKeys.Count + (end ? 1 : 0), name, SqlType.BigInt);
             return true;
         }
         if (reference.Qualifier is null
