@@ -46,7 +46,8 @@ public static class InformationSchema
                     s.Database, "public", definition.Name, definition.Columns[i].Name, i + 1, null,
                     notNull ? "NO" : "YES", DataType(oid), null, null, precision, radix, scale,
                     type.Kind is SqlTypeKind.Timestamp or SqlTypeKind.Time ? 3 : null, null, null, s.Database,
-                    "pg_catalog", info?.Name ?? "text", (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    "pg_catalog", info?.Name ?? "text",
+                    (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
                     "NO", "NO", null, "NEVER", null, "YES",
                 ];
             }

@@ -69,7 +69,10 @@ public static partial class PgCatalog
         foreach (var system in All)
         {
             for (var i = 0; i < system.Columns.Count; i++)
-                yield return AttributeRow(system.Oid, system.Columns[i].Name, system.ColumnPgTypes[i], i + 1, -1, false);
+            {
+                yield return AttributeRow(system.Oid, system.Columns[i].Name, system.ColumnPgTypes[i], i + 1, -1,
+                    false);
+            }
         }
     }
 

@@ -55,7 +55,10 @@ public sealed class SystemRelation
         foreach (var values in _rows(snapshot))
         {
             if (values.Length != Columns.Count)
-                throw new InvalidOperationException($"{Name}: a row of {values.Length} values for {Columns.Count} columns");
+            {
+                throw new InvalidOperationException(
+                    $"{Name}: a row of {values.Length} values for {Columns.Count} columns");
+            }
             var cells = new Cell[values.Length];
             for (var i = 0; i < cells.Length; i++)
                 cells[i] = Cell.FromObject(Convert(values[i], Columns[i].Type), Columns[i].Type);
