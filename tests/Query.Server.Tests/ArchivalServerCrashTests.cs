@@ -4,6 +4,7 @@ using System.Text;
 using Dapper;
 using Npgsql;
 using Query.Testing;
+using static Query.Server.Tests.CrashServer;
 
 namespace Query.Server.Tests;
 
@@ -116,28 +117,4 @@ public sealed class ArchivalServerCrashTests
 
     private static string Note(long id) => "note " + id.ToString(CultureInfo.InvariantCulture) + " " + new string(
         (char)('a' + (id % 26)), (int)(id % 50));
-
-    private static async Task SwallowAsync(Task loop)
-    {
-        try
-        {
-            await loop;
-        }
-        catch (Exception e) when (e is NpgsqlException or IOException or ObjectDisposedException
-            or InvalidOperationException or TimeoutException)
-        {
-            // The server was killed under the client: the statement in flight is unacknowledged.
-        }
-    }
-
-    private static int ParsePort(string line) =>
-        int.Parse(line[(line.LastIndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture);
-
-    private static async Task<NpgsqlConnection> OpenAsync(int port)
-    {
-        var conn = new NpgsqlConnection(
-            $"Host=127.0.0.1;Port={port};Username=query;Database=query;Timeout=15;Pooling=false;CommandTimeout=60");
-        await conn.OpenAsync();
-        return conn;
-    }
 }

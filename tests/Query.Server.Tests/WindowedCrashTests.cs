@@ -5,6 +5,7 @@ using Dapper;
 using Npgsql;
 using Query.Testing;
 using Xunit.Abstractions;
+using static Query.Server.Tests.CrashServer;
 
 namespace Query.Server.Tests;
 
@@ -151,26 +152,4 @@ public sealed class WindowedCrashTests
     }
 
     // The loops end when the server is killed under them.
-    private static async Task SwallowAsync(Task loop)
-    {
-        try
-        {
-            await loop;
-        }
-        catch (Exception exception) when (exception is NpgsqlException or IOException or ObjectDisposedException
-            or InvalidOperationException or TimeoutException)
-        {
-        }
-    }
-
-    private static async Task<NpgsqlConnection> OpenAsync(int port)
-    {
-        var conn = new NpgsqlConnection(
-            $"Host=127.0.0.1;Port={port};Username=query;Database=query;Timeout=15;Pooling=false;CommandTimeout=60");
-        await conn.OpenAsync();
-        return conn;
-    }
-
-    private static int ParsePort(string line) =>
-        int.Parse(line[(line.LastIndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture);
 }
