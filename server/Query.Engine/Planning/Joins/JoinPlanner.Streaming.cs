@@ -41,6 +41,9 @@ public sealed partial class JoinPlanner
         var stream = ((JoinTreeLeaf)node.Left).Leaf.Source!;
         var table = ((JoinTreeLeaf)node.Right).Leaf.Source!;
         var key = table.Definition.KeyColumn;
+        if (table.Definition.KeyColumns.Count > 1)
+            throw SqlException.FeatureNotSupported($"a stream-table join with table \"{table.Definition.Name}\" of "
+                + "several PRIMARY KEY columns");
         BoundExpr? streamKey = null;
         var condition = new List<BoundExpr>();
         foreach (var predicate in node.Predicates)
