@@ -19,6 +19,20 @@ public sealed partial class EngineSession
         var settings = new Dictionary<string, string>(ShowHandler.ServerVariables, StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in _properties)
             settings[name.ToLowerInvariant()] = value;
-        return new CatalogSnapshot(Engine.ListStreams(), User, Database, settings);
+        return new CatalogSnapshot(Engine.ListStreams(), User, Database, settings, RelationBytes);
+    }
+
+    /// <summary>The bytes of a stream's or table's log segments, every partition.</summary>
+    private long RelationBytes(string name)
+    {
+        if (!Engine.TryGetStream(name, out var stream))
+            return 0;
+        long bytes = 0;
+        foreach (var source in stream.Sources)
+        {
+            foreach (var segment in source.DescribeExtents())
+                bytes += segment.SizeBytes;
+        }
+        return bytes;
     }
 }

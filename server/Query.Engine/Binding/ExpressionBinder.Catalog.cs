@@ -61,7 +61,6 @@ public sealed partial class ExpressionBinder
                 bound = new BoundLiteral(true, SqlType.Boolean);
                 return true;
             case "OBJ_DESCRIPTION" or "COL_DESCRIPTION" or "SHOBJ_DESCRIPTION" or "PG_GET_EXPR"
-                or "PG_GET_FUNCTION_ARGUMENTS" or "PG_GET_FUNCTION_RESULT" or "PG_GET_FUNCTION_IDENTITY_ARGUMENTS"
                 or "PG_GET_SERIAL_SEQUENCE" or "PG_GET_TRIGGERDEF" or "PG_GET_VIEWDEF":
                 BindAll(call);
                 bound = BoundLiteral.Null(SqlType.String);
@@ -93,7 +92,7 @@ public sealed partial class ExpressionBinder
                 bound = Bind(call with { Name = Ast.QualifiedName.Of("array_join") });
                 return true;
             default:
-                return false;
+                return TryBindClientCall(call, name, position, out bound);
         }
     }
 
@@ -132,12 +131,17 @@ public sealed partial class ExpressionBinder
     {
         bound = null!;
         var position = PositionOf(cast);
-        if (cast.Operand is Ast.CastExpr { Type.Name: "REGCLASS" or "REGTYPE" } inner
+        if (cast.Operand is Ast.CastExpr { Type.Name: "REGCLASS" or "REGTYPE" or "REGNAMESPACE" } inner
             && cast.Type.Name == Ast.SqlTypeNames.String)
         {
-            bound = inner.Type.Name == "REGTYPE"
-                ? CatalogCall(Oid(inner), "RegTypeName", SqlType.String, [SqlType.Int], null, position)
-                : CatalogCall(Oid(inner), "RegClassName", SqlType.String, [SqlType.Int], Snapshot(position), position);
+            bound = inner.Type.Name switch
+            {
+                "REGTYPE" => CatalogCall(Oid(inner), "RegTypeName", SqlType.String, [SqlType.Int], null, position),
+                "REGNAMESPACE" =>
+                    CatalogCall(Oid(inner), "RegNamespaceName", SqlType.String, [SqlType.Int], null, position),
+                _ => CatalogCall(Oid(inner), "RegClassName", SqlType.String, [SqlType.Int], Snapshot(position),
+                    position),
+            };
             return true;
         }
         if (cast.Type.Name is "REGCLASS" or "REGTYPE" or "OID" or "REGNAMESPACE" or "REGROLE")

@@ -9,7 +9,7 @@ namespace Query.Engine.Functions;
 /// the query's catalog snapshot as their context (the first parameter), so a prepared statement sees the catalog
 /// of its execution.
 /// </summary>
-public static class CatalogFunctions
+public static partial class CatalogFunctions
 {
     public static string FormatType(int oid, int typeModifier) => PgTypes.FormatType(oid, typeModifier);
 

@@ -49,6 +49,13 @@ public static partial class PgCatalog
         }
     }
 
+    private static readonly Lazy<Dictionary<int, (string Arguments, string Result)>> FunctionsByOid =
+        new(() => Functions().ToDictionary(f => f.Oid, f => (f.Arguments, f.Result)));
+
+    /// <summary>A registry function's arguments and result as its pg_proc row shows them, or null.</summary>
+    internal static (string Arguments, string Result)? FunctionByOid(int oid) =>
+        FunctionsByOid.Value.TryGetValue(oid, out var function) ? function : null;
+
     private static (string Arguments, string Result) SplitSignature(string signature)
     {
         var open = signature.IndexOf('(', StringComparison.Ordinal);
