@@ -350,6 +350,7 @@ typeName
     : DOUBLE PRECISION
     | CHARACTER VARYING
     | (TIMESTAMP | TIME) (WITH | WITHOUT) TIME ZONE
+    | INTERVAL
     | qualifiedName
     ;
 
