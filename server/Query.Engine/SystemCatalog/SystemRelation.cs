@@ -27,7 +27,11 @@ public sealed class SystemRelation
         for (var i = 0; i < specs.Length; i++)
         {
             var parts = specs[i].Split(':');
-            (infos[i], pgTypes[i]) = (new ColumnInfo(parts[0], EngineType(parts[1])), PgTypeOid(parts[1]));
+            pgTypes[i] = PgTypeOid(parts[1]);
+            infos[i] = new ColumnInfo(parts[0], EngineType(parts[1]))
+            {
+                PgTypeOid = pgTypes[i] is PgTypes.Oid or PgTypes.Name or PgTypes.Char ? pgTypes[i] : 0,
+            };
         }
         Columns = infos;
         ColumnPgTypes = pgTypes;
