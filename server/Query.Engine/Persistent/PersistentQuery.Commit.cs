@@ -19,7 +19,7 @@ internal sealed partial class PersistentQuery
         // their output after a crash (the aggregate emits before the scan waits, so this does not happen).
         if (aggregate?.HasPendingOutput == true)
             return;
-        var positions = _hooks.Scan!.Positions();
+        var positions = _hooks.Positions();
         if (_pendingOut == 0 && aggregate?.HasChanges != true && _hooks.TableChanges?.HasChanges != true
             && SameAsCommitted(positions))
             return;

@@ -182,6 +182,8 @@ public sealed class ExplainPrinter : LogicalPlanVisitor<bool>
                 .Append(BoundExprText.Format(join.RightKeys[i]));
         if (join.Condition is not null)
             _builder.Append(" filter ").Append(BoundExprText.Format(join.Condition));
+        if (join.Within is not null)
+            _builder.Append(' ').Append(join.Within);
         _builder.AppendLine();
         Child(join.Left);
         return Child(join.Right);
