@@ -31,10 +31,11 @@ public static partial class CatalogFunctions
             "hour" => time.Hour,
             "minute" => time.Minute,
             "second" => time.Second + (time.Millisecond / 1000.0),
-            "milliseconds" => (time.Second * 1000) + time.Millisecond,
+            "milliseconds" or "millisecond" => (time.Second * 1000) + time.Millisecond,
             "dow" => (int)time.DayOfWeek,
             "doy" => time.DayOfYear,
             "quarter" => ((time.Month - 1) / 3) + 1,
+            var other when PgTimeFunctions.MoreFields(other, time, timestampMs) is { } value => value,
             _ => throw new SqlException(SqlState.InvalidParameterValue,
                 $"unit \"{field}\" not recognized for type timestamp"),
         };
