@@ -85,4 +85,21 @@ public sealed class ClientFunctionTests : IAsyncLifetime
         Assert.Equal(true, await ScalarAsync(
             "SELECT pg_relation_is_publishable(c.oid) FROM pg_class c WHERE c.relname = 'readings'"));
     }
+
+    [Fact]
+    public async Task Regproc_columns_hold_function_oids_that_join_to_pg_proc_as_npgsql_joins_them()
+    {
+        // Npgsql finds array types by the name of their receive function.
+        var arrays = await _db.QueryAsync("SELECT t.typname, t.typelem FROM pg_type t "
+            + "LEFT JOIN pg_proc p ON p.oid = t.typreceive WHERE p.proname = 'array_recv' AND t.typname = '_int4'");
+        Assert.Equal([["_int4", 23]], arrays);
+        var receive = await _db.QueryAsync("SELECT p.proname FROM pg_type t JOIN pg_proc p ON p.oid = t.typreceive "
+            + "WHERE t.typname = 'int4'");
+        Assert.Equal([["int4recv"]], receive);
+        Assert.Equal(true, await ScalarAsync(
+            "SELECT typinput = 'pg_catalog.array_in'::regproc FROM pg_type WHERE typname = '_text'"));
+        Assert.Equal("ucase", await ScalarAsync("SELECT 'ucase'::regproc::text"));
+        Assert.Equal(SqlState.UndefinedFunction,
+            (await Assert.ThrowsAsync<SqlException>(() => _db.QueryAsync("SELECT 'no_such'::regproc"))).SqlState);
+    }
 }

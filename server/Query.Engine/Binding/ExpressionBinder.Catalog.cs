@@ -169,7 +169,7 @@ public sealed partial class ExpressionBinder
     {
         bound = null!;
         var position = PositionOf(cast);
-        if (cast.Operand is Ast.CastExpr { Type.Name: "REGCLASS" or "REGTYPE" or "REGNAMESPACE" } inner
+        if (cast.Operand is Ast.CastExpr { Type.Name: "REGCLASS" or "REGTYPE" or "REGNAMESPACE" or "REGPROC" } inner
             && cast.Type.Name == Ast.SqlTypeNames.String)
         {
             bound = inner.Type.Name switch
@@ -177,6 +177,7 @@ public sealed partial class ExpressionBinder
                 "REGTYPE" => CatalogCall(Oid(inner), "RegTypeName", SqlType.String, [SqlType.Int], null, position),
                 "REGNAMESPACE" =>
                     CatalogCall(Oid(inner), "RegNamespaceName", SqlType.String, [SqlType.Int], null, position),
+                "REGPROC" => CatalogCall(Oid(inner), "RegProcName", SqlType.String, [SqlType.Int], null, position),
                 _ => CatalogCall(Oid(inner), "RegClassName", SqlType.String, [SqlType.Int], Snapshot(position),
                     position),
             };
@@ -197,7 +198,7 @@ public sealed partial class ExpressionBinder
             var operand = Bind(cast.Operand, SqlType.String);
             bound = operand.Type.Kind == SqlTypeKind.String || operand is BoundLiteral { IsUntypedString: true }
                 ? CatalogCall(new Ast.FunctionCall(Ast.QualifiedName.Of("regproc"), Ast.EquatableArray.Of(cast.Operand),
-                    false, false, null), "RegProc", SqlType.String, [SqlType.String], null, position)
+                    false, false, null), "RegProc", SqlType.Int, [SqlType.String], null, position)
                 : operand;
             return true;
         }

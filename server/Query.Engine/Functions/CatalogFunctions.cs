@@ -96,9 +96,9 @@ public static partial class CatalogFunctions
         PgTypes.TryGet(oid, out _) ? PgTypes.FormatType(oid, -1)
             : oid.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary><c>'pg_catalog.array_in'::regproc</c>: regproc columns hold function names, so a name without its
-    /// schema compares with them.</summary>
-    public static string RegProc(string name) => SplitName(name).Name;
+    /// <summary><c>'pg_catalog.array_in'::regproc</c>: the OID of an internal or registry function by name.</summary>
+    public static int RegProc(string name) => RegProcOid(SplitName(name).Name)
+        ?? throw new SqlException(SqlState.UndefinedFunction, $"function \"{name}\" does not exist");
 
     /// <summary><c>pg_get_indexdef(oid)</c> of a table's primary-key index.</summary>
     public static string? IndexDefinition(Func<CatalogSnapshot> snapshot, int oid)

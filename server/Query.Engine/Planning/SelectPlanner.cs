@@ -273,7 +273,12 @@ public sealed partial class SelectPlanner
             if (bound.Type.Kind == SqlTypeKind.Null || bound is BoundLiteral { IsUntypedString: true })
                 bound = ExpressionBinder.Coerce(bound, SqlType.String, CastContext.Implicit, PositionOf(single));
             projection.Add(bound);
-            columns.Add(new ColumnInfo(single.Alias?.Value ?? ResultColumnNames.Of(single.Expression), bound.Type));
+            columns.Add(new ColumnInfo(single.Alias?.Value ?? ResultColumnNames.Of(single.Expression), bound.Type)
+            {
+                PgTypeOid = bound is BoundColumn column && column.Ordinal < scope.Columns.Count
+                    && scope.Columns[column.Ordinal].Type.Equals(column.Type)
+                    ? scope.Columns[column.Ordinal].PgTypeOid : 0,
+            });
         }
         return (projection, columns);
     }
