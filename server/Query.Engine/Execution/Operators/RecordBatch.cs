@@ -90,6 +90,9 @@ public sealed class RecordBatch
         return true;
     }
 
+    /// <summary>Whether any record of the batch retracts a table row.</summary>
+    public bool AnyRetraction => _anyRetraction;
+
     /// <summary>Whether the i-th selected record retracts a table row (see <see cref="AddRetraction"/>).</summary>
     public bool IsRetraction(int i) => _anyRetraction && _retractions[Selection[i]];
 
@@ -138,6 +141,9 @@ public sealed class RecordBatch
     }
 
     /// <summary>Positions <see cref="Cursor"/> on the i-th selected record.</summary>
+    /// <summary>The stored time of the <paramref name="i"/>-th selected record (without decoding it).</summary>
+    public long TimestampAt(int i) => _timestamps[Selection[i]];
+
     public RecordCursor Select(int i)
     {
         var row = Selection[i];
