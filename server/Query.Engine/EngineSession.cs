@@ -147,6 +147,8 @@ public sealed partial class EngineSession
         {
             SystemCatalog = CatalogSnapshot,
             Session = new SessionIdentity(User, Database, CatalogSnapshot),
+            Subqueries = new SubquerySettings(Engine.Options.SubqueryMaxRuns, Engine.Options.QueryMemoryBytes,
+                Engine.Options.JoinBuildMaxBytes, Engine.Options.RecursionMaxIterations),
         };
         return planner.Plan(query);
     }

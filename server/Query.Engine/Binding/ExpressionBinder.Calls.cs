@@ -13,6 +13,8 @@ public sealed partial class ExpressionBinder
         var name = call.Name.Name.Value.ToUpperInvariant();
         if (call.Over is not null)
             throw SqlException.FeatureNotSupported("window functions (OVER)", position);
+        if (!call.OrderBy.IsEmpty)
+            throw SqlException.FeatureNotSupported($"ORDER BY inside {call.Name.Name.Value}(...)", position);
         // ksqlDB's COUNT() counts rows, as COUNT(*) does.
         var star = call.Star || (name == "COUNT" && call.Arguments.Count == 0 && !call.Distinct);
         if (AggregateFunctions.TryGetKind(name, call.Distinct, star, out var kind))

@@ -114,6 +114,14 @@ public sealed partial class ExpressionBinder
             && binaryOp is BinaryOp.Add or BinaryOp.Subtract)
             return Fold(new BoundBinary(binaryOp, new BoundCast(left, SqlType.BigInt),
                 Coerce(right, SqlType.BigInt, CastContext.Implicit, position), SqlType.Timestamp));
+        // INTERVAL + TIMESTAMP; TIMESTAMP - TIMESTAMP is the interval between them (milliseconds, as intervals are).
+        if (right.Type.Kind == SqlTypeKind.Timestamp && left.Type.IsIntegral && binaryOp == BinaryOp.Add)
+            return Fold(new BoundBinary(binaryOp, new BoundCast(right, SqlType.BigInt),
+                Coerce(left, SqlType.BigInt, CastContext.Implicit, position), SqlType.Timestamp));
+        if (left.Type.Kind == SqlTypeKind.Timestamp && right.Type.Kind == SqlTypeKind.Timestamp
+            && binaryOp == BinaryOp.Subtract)
+            return Fold(new BoundBinary(binaryOp, new BoundCast(left, SqlType.BigInt),
+                new BoundCast(right, SqlType.BigInt), SqlType.BigInt));
         // ksqlDB's + concatenates two strings ('a' + 'b' = 'ab'); PostgreSQL has no + for text, so nothing clashes.
         if (binaryOp == BinaryOp.Add && left.Type.Kind == SqlTypeKind.String && right.Type.Kind == SqlTypeKind.String)
             return Fold(new BoundBinary(BinaryOp.Concat, left, right, SqlType.String));

@@ -117,10 +117,11 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
         var result = new List<(int, long, long)>();
         if (Committed() is not { } committed || !_engine.TryGetStream(Definition.Source, out var source))
             return result;
+        var right = RightStream();
         foreach (var (partition, next) in committed.Offsets)
         {
-            if (partition < source.Sources.Count)
-                result.Add((partition, next, source.Sources[partition].LastStableOffset));
+            if (StreamJoinSources.End(source, right, partition) is { } end)
+                result.Add((partition, next, end));
         }
         result.Sort((a, b) => a.Item1.CompareTo(b.Item1));
         return result;
@@ -133,12 +134,27 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
         {
             if (Committed() is not { } committed || !_engine.TryGetStream(Definition.Source, out var source))
                 return false;
+            var right = RightStream();
             foreach (var (partition, next) in committed.Offsets)
             {
-                if (partition < source.Sources.Count && next < source.Sources[partition].LastStableOffset)
+                if (StreamJoinSources.End(source, right, partition) is { } end && next < end)
                     return false;
             }
             return true;
+        }
+    }
+
+    /// <summary>The second stream a stream-stream join reads (null for other queries, or a plan that fails).
+    /// </summary>
+    private Execution.StreamRuntime? RightStream()
+    {
+        try
+        {
+            return StreamJoinSources.RightStream(CurrentPlan());
+        }
+        catch (SqlException)
+        {
+            return null;
         }
     }
 

@@ -29,10 +29,8 @@ public sealed partial class SelectPlanner
 
     private static int PositionOf(Ast.SyntaxNode node) => node.Span.Start + 1;
 
-    public BoundQuery Plan(Ast.SelectQuery query)
+    private BoundQuery PlanSelect(Ast.SelectQuery query, Ast.Select select)
     {
-        if (query.Body is not Ast.Select select)
-            throw SqlException.FeatureNotSupported("UNION / INTERSECT / EXCEPT and nested queries", PositionOf(query));
         var isPush = query.Emit != Ast.EmitKind.None;
         CheckUnsupported(select);
         var (source, joins, scope) = ResolveFrom(select.From, isPush);
@@ -151,7 +149,14 @@ public sealed partial class SelectPlanner
     }
 
     private ExpressionBinder NewBinder(BindScope scope, AggregationContext? aggregation) =>
-        new(scope, _parameters, aggregation) { ParameterValues = _parameterValues, Session = Session };
+        new(scope, _parameters, aggregation)
+        {
+            ParameterValues = _parameterValues,
+            Session = Session,
+            Outer = _outer,
+            PlanSubquery = PlanSubquery,
+            SubquerySettings = Subqueries,
+        };
 
     private static void CheckUnsupported(Ast.Select select)
     {
@@ -166,6 +171,10 @@ public sealed partial class SelectPlanner
         {
             case null:
                 return (null, null, BindScope.Empty);
+            case Ast.TableRef or Ast.SubqueryRef or Ast.FunctionRef when DerivedLeaf(from, isPush) is { } derived:
+                _systemLeaf = derived;
+                return (null, null,
+                    new BindScope(derived.Name, derived.Alias, derived.Columns, allowPseudoColumns: false));
             case Ast.TableRef table when SystemRelationOf(table, isPush) is { } system:
                 _systemLeaf = system;
                 return (null, null,
@@ -189,6 +198,8 @@ public sealed partial class SelectPlanner
     /// a table read from its state (by key lookups when its part of the WHERE pins the key).</summary>
     private JoinLeaf ResolveJoinLeaf(Ast.Relation relation)
     {
+        if (DerivedLeaf(relation, isPush: false) is { } derived)
+            return derived;
         if (relation is not Ast.TableRef table)
             throw SqlException.FeatureNotSupported("subqueries and table functions in FROM", PositionOf(relation));
         if (SystemRelationOf(table, isPush: false) is { } system)
@@ -262,7 +273,12 @@ public sealed partial class SelectPlanner
             if (bound.Type.Kind == SqlTypeKind.Null || bound is BoundLiteral { IsUntypedString: true })
                 bound = ExpressionBinder.Coerce(bound, SqlType.String, CastContext.Implicit, PositionOf(single));
             projection.Add(bound);
-            columns.Add(new ColumnInfo(single.Alias?.Value ?? ResultColumnNames.Of(single.Expression), bound.Type));
+            columns.Add(new ColumnInfo(single.Alias?.Value ?? ResultColumnNames.Of(single.Expression), bound.Type)
+            {
+                PgTypeOid = bound is BoundColumn column && column.Ordinal < scope.Columns.Count
+                    && scope.Columns[column.Ordinal].Type.Equals(column.Type)
+                    ? scope.Columns[column.Ordinal].PgTypeOid : 0,
+            });
         }
         return (projection, columns);
     }

@@ -3,16 +3,13 @@ using Query.PgWire.Types;
 
 namespace Query.PgWire.Compat;
 
-/// <summary>psql 15's <c>\d</c>, <c>\dt</c> and the nine steps of <c>\d name</c>; pgjdbc's lazy type lookups.</summary>
+/// <summary>The nine steps of psql 15's <c>\d name</c>; pgjdbc's lazy type lookups.</summary>
 internal static partial class ClientCatalogQueries
 {
     private const int FirstRelationOid = 16384;
 
     private static CatalogAnswer? TryPsql(string q, string sql, ICatalogSource s)
     {
-        if (q.StartsWith("select n.nspname as \"schema\", c.relname as \"name\", case c.relkind",
-            StringComparison.Ordinal))
-            return ListRelations(sql, s);
         if (q.StartsWith("select c.oid, n.nspname, c.relname from pg_catalog.pg_class c", StringComparison.Ordinal))
             return FindRelation(sql, s);
         if (q.StartsWith("select c.relchecks, c.relkind, c.relhasindex", StringComparison.Ordinal))
@@ -46,26 +43,6 @@ internal static partial class ClientCatalogQueries
         foreach (char c in name)
             hash = (hash ^ c) * 16777619;
         return FirstRelationOid + hash % 1_000_000;
-    }
-
-    private static CatalogAnswer ListRelations(string sql, ICatalogSource s)
-    {
-        var pattern = NamePattern(sql);
-        PgColumn[] columns =
-        [
-            new("Schema", PgTypeOid.Name), new("Name", PgTypeOid.Name), new("Type", PgTypeOid.Text),
-            new("Owner", PgTypeOid.Name),
-        ];
-        return new CatalogAnswer(columns, _ =>
-        {
-            var rows = new List<object?[]>();
-            foreach (var relation in Sorted(s))
-            {
-                if (pattern is null || pattern.IsMatch(relation.Name))
-                    rows.Add(["public", relation.Name, relation.Kind, s.User]);
-            }
-            return rows;
-        });
     }
 
     private static CatalogAnswer FindRelation(string sql, ICatalogSource s)

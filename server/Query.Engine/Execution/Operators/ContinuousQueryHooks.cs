@@ -29,8 +29,24 @@ public sealed class ContinuousQueryHooks
     /// </summary>
     public Func<bool>? EmitDue { get; init; }
 
-    /// <summary>The query's tail scan, once built.</summary>
-    public TailScanOperator? Scan { get; internal set; }
+    private readonly List<TailScanOperator> _scans = [];
+
+    /// <summary>The query's (first) tail scan, once built.</summary>
+    public TailScanOperator? Scan => _scans.Count > 0 ? _scans[0] : null;
+
+    /// <summary>Registers a tail scan; a stream-stream join has two, with distinct partition numbers.</summary>
+    internal void AddScan(TailScanOperator scan) => _scans.Add(scan);
+
+    /// <summary>Every scanned partition (of every scan) with the offset of the next record to read.</summary>
+    public List<(int Partition, long NextOffset)> Positions()
+    {
+        if (_scans.Count == 1)
+            return _scans[0].Positions();
+        var positions = new List<(int, long)>();
+        foreach (var scan in _scans)
+            positions.AddRange(scan.Positions());
+        return positions;
+    }
 
     /// <summary>The current row per key of a table source that the query aggregates, once built.</summary>
     public TableChangeTracker? TableChanges { get; internal set; }

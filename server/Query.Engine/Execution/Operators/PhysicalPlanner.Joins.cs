@@ -11,6 +11,8 @@ internal sealed partial class PhysicalPlanner
     /// a side that produces undecoded records is decoded into rows of all its columns first.</summary>
     public override Node VisitJoin(LogicalJoin join)
     {
+        if (join.Within is not null)
+            return StreamStreamJoin(join);
         if (join.StreamTime)
             return StreamTableJoin(join);
         var left = RowsOfAnyInput(join.Left);

@@ -141,6 +141,9 @@ public sealed class RecordBatch
     }
 
     /// <summary>Positions <see cref="Cursor"/> on the i-th selected record.</summary>
+    /// <summary>The stored time of the <paramref name="i"/>-th selected record (without decoding it).</summary>
+    public long TimestampAt(int i) => _timestamps[Selection[i]];
+
     public RecordCursor Select(int i)
     {
         var row = Selection[i];

@@ -26,6 +26,7 @@ public sealed class TailScanOperator : RecordOperator
     private readonly ContinuousQueryHooks? _hooks;
     private readonly TableChangeTracker? _tableRows;
     private TombstoneRows? _tombstones;
+    private readonly int _partitionIdBase;
     private int _current;
     private bool _caughtUpSignalled;
 
@@ -45,14 +46,18 @@ public sealed class TailScanOperator : RecordOperator
     /// <param name="hooks">A persistent query's resume offsets and commit hook.</param>
     /// <param name="tableRows">For an aggregate over a table: the current row per key, so that each update or
     /// delete first retracts the key's previous row (<see cref="RecordBatch.AddRetraction"/>).</param>
+    /// <param name="partitionIdBase">Added to each partition number in <see cref="Positions"/> and the resume
+    /// offsets, so that a query reading two streams (a stream-stream join) keeps both in one checkpoint.</param>
     public TailScanOperator(StreamRuntime stream, IReadOnlyList<PushStart> starts, ScanStatistics statistics,
-        BatchLimits limits, ContinuousQueryHooks? hooks = null, TableChangeTracker? tableRows = null)
+        BatchLimits limits, ContinuousQueryHooks? hooks = null, TableChangeTracker? tableRows = null,
+        int partitionIdBase = 0)
     {
         _stream = stream;
         _hooks = hooks;
         _tableRows = tableRows;
+        _partitionIdBase = partitionIdBase;
         if (hooks?.ResumeOffsets is { } resume)
-            starts = Resume(starts, resume);
+            starts = Resume(starts, resume, partitionIdBase);
         _statistics = statistics;
         // A change of a table row takes two records (the retraction and the new row): room for a pair per row.
         _batch = new RecordBatch(tableRows is null ? limits.Rows : limits.Rows * 2, limits.Bytes,
@@ -63,7 +68,7 @@ public sealed class TailScanOperator : RecordOperator
         statistics.PartitionsScanned = starts.Count;
         if (hooks is not null)
         {
-            hooks.Scan = this;
+            hooks.AddScan(this);
             hooks.TableChanges = tableRows;
         }
     }
@@ -79,16 +84,17 @@ public sealed class TailScanOperator : RecordOperator
     {
         var positions = new List<(int, long)>(_partitions.Length);
         foreach (var state in _partitions)
-            positions.Add((state.Start.Partition, state.NextOffset));
+            positions.Add((state.Start.Partition + _partitionIdBase, state.NextOffset));
         return positions;
     }
 
-    private static List<PushStart> Resume(IReadOnlyList<PushStart> starts, IReadOnlyDictionary<int, long> resume)
+    private static List<PushStart> Resume(IReadOnlyList<PushStart> starts, IReadOnlyDictionary<int, long> resume,
+        int partitionIdBase)
     {
         var resumed = new List<PushStart>(starts.Count);
         foreach (var start in starts)
-            resumed.Add(resume.TryGetValue(start.Partition, out var offset) ? start with { StartOffset = offset }
-                : start);
+            resumed.Add(resume.TryGetValue(start.Partition + partitionIdBase, out var offset)
+                ? start with { StartOffset = offset } : start);
         return resumed;
     }
 
@@ -98,24 +104,13 @@ public sealed class TailScanOperator : RecordOperator
         {
             if (cancellationToken.IsCancellationRequested)
                 throw SqlException.Canceled();
-            _batch.Clear();
-            var anyOpen = false;
-            for (var n = 0; n < _partitions.Length && !_batch.IsFull; n++)
-            {
-                var state = _partitions[_current];
-                _current = (_current + 1) % _partitions.Length;
-                if (state.Done)
-                    continue;
-                anyOpen = true;
-                ReadAvailable(state);
-            }
-            if (_batch.RecordCount > 0)
+            if (ReadAvailable() is not { } batch)
+                return null;
+            if (batch.RecordCount > 0)
             {
                 _caughtUpSignalled = false;
-                return _batch;
+                return batch;
             }
-            if (!anyOpen)
-                return null;
             if (_hooks?.EmitDue is not null && !_caughtUpSignalled)
             {
                 _caughtUpSignalled = true;
@@ -125,6 +120,27 @@ public sealed class TailScanOperator : RecordOperator
                 await beforeWait(cancellationToken);
             await WaitForDataAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Reads what the partitions hold now, round robin, without waiting: a batch (empty when every partition still
+    /// open is at its live end), or null when every partition has reached its end. The batch is overwritten by the
+    /// next read.
+    /// </summary>
+    public RecordBatch? ReadAvailable()
+    {
+        _batch.Clear();
+        var anyOpen = false;
+        for (var n = 0; n < _partitions.Length && !_batch.IsFull; n++)
+        {
+            var state = _partitions[_current];
+            _current = (_current + 1) % _partitions.Length;
+            if (state.Done)
+                continue;
+            anyOpen = true;
+            ReadAvailable(state);
+        }
+        return anyOpen || _batch.RecordCount > 0 ? _batch : null;
     }
 
     /// <summary>Adds what the partition holds now to the batch, until the batch is full.</summary>
@@ -203,7 +219,8 @@ public sealed class TailScanOperator : RecordOperator
         return reader;
     }
 
-    private async ValueTask WaitForDataAsync(CancellationToken cancellationToken)
+    /// <summary>Waits until a partition that is still open has a record past where this scan stands.</summary>
+    public async ValueTask WaitForDataAsync(CancellationToken cancellationToken)
     {
         try
         {

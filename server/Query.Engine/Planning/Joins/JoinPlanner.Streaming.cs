@@ -7,8 +7,9 @@ namespace Query.Engine.Planning.Joins;
 
 /// <summary>
 /// Joins of push and persistent queries: a stream (left) joined with a table (right) on the table's PRIMARY KEY,
-/// INNER or LEFT, as ksqlDB allows. Each stream row looks the table up in its materialized state, so the two need
-/// not be co-partitioned (one process holds every partition of the table's state).
+/// INNER or LEFT, as ksqlDB allows (each stream row looks the table up in its materialized state, so the two need
+/// not be co-partitioned: one process holds every partition of the table's state); two streams joined WITHIN a
+/// window on any equality of the two sides (every join type but CROSS).
 /// </summary>
 public sealed partial class JoinPlanner
 {
@@ -21,25 +22,34 @@ public sealed partial class JoinPlanner
         if (left.Leaf.Source is not { } stream || right.Leaf.Source is not { } table)
             throw SqlException.FeatureNotSupported("joins of relations other than streams and tables in a push or "
                 + "persistent query", position);
+        if (!stream.Definition.IsTable && !table.Definition.IsTable)
+        {
+            if (syntax.Within is null)
+                throw new SqlException(SqlState.SyntaxError, "a stream-stream join needs a WITHIN clause "
+                    + "(WITHIN n unit, or WITHIN (before, after), with an optional GRACE PERIOD)", position: position);
+            if (node.Type is JoinType.Cross)
+                throw SqlException.FeatureNotSupported("CROSS joins of two streams", position);
+            return;
+        }
         if (syntax.Within is not null)
-            throw SqlException.FeatureNotSupported("stream-stream joins (WITHIN) in a push or persistent query",
-                syntax.Within.Span.Start + 1);
+            throw new SqlException(SqlState.SyntaxError, "WITHIN applies only to a join of two streams",
+                position: syntax.Within.Span.Start + 1);
         if (stream.Definition.IsTable)
             throw table.Definition.IsTable
                 ? SqlException.FeatureNotSupported("table-table joins in a push or persistent query", position)
                 : SqlException.FeatureNotSupported("a table joined with a stream (write the stream first: "
                     + "stream JOIN table)", position);
-        if (!table.Definition.IsTable)
-            throw SqlException.FeatureNotSupported("stream-stream joins without WITHIN", position);
         if (node.Type is not (JoinType.Inner or JoinType.Left))
             throw SqlException.FeatureNotSupported($"{node.Type.ToString().ToUpperInvariant()} joins of a stream "
                 + "and a table (ksqlDB allows INNER and LEFT)", position);
     }
 
-    private static LogicalPlan PlanStreaming(JoinTreeNode node)
+    private static LogicalPlan PlanStreaming(JoinTreeNode node, Ast.Join syntax)
     {
         var stream = ((JoinTreeLeaf)node.Left).Leaf.Source!;
         var table = ((JoinTreeLeaf)node.Right).Leaf.Source!;
+        if (!table.Definition.IsTable)
+            return PlanStreamStream(node, stream, table, StreamJoinWindow.From(syntax.Within!));
         var key = table.Definition.KeyColumn;
         BoundExpr? streamKey = null;
         var condition = new List<BoundExpr>();
@@ -65,6 +75,35 @@ public sealed partial class JoinPlanner
             node.Type, new([streamKey]), new([new BoundColumn(key, table.Names[key], table.Types[key])]),
             BoundColumns.And(condition))
         { StreamTime = true };
+    }
+
+    /// <summary>
+    /// Two streams joined within a window: the first equality of an expression of each side is the join key (the
+    /// rows are matched by it in the operator's state); the rest of ON is checked on each pair.
+    /// </summary>
+    private static LogicalPlan PlanStreamStream(JoinTreeNode node, Execution.StreamRuntime left,
+        Execution.StreamRuntime right, StreamJoinWindow window)
+    {
+        BoundExpr? leftKey = null, rightKey = null;
+        var condition = new List<BoundExpr>();
+        foreach (var predicate in node.Predicates)
+        {
+            foreach (var conjunct in BoundColumns.Conjuncts(predicate))
+            {
+                if (leftKey is null
+                    && TrySplitKey(conjunct, node.Left.Width, node.Right.Width, out var l, out var r))
+                    (leftKey, rightKey) = (l, r);
+                else
+                    condition.Add(conjunct);
+            }
+        }
+        if (leftKey is null || rightKey is null)
+            throw SqlException.FeatureNotSupported("a stream-stream join whose ON has no equality between an "
+                + "expression of each stream");
+        return new LogicalJoin(new LogicalScan(left, Unbounded: true, Pushdown: null),
+            new LogicalScan(right, Unbounded: true, Pushdown: null), node.Type, new([leftKey]), new([rightKey]),
+            BoundColumns.And(condition))
+        { StreamTime = true, Within = window };
     }
 
     private static bool IsTableKey(BoundExpr expression, int key) => expression switch

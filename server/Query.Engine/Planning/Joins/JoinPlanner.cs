@@ -33,6 +33,7 @@ public sealed partial class JoinPlanner
         _resolveLeaf = resolveLeaf;
         _newBinder = newBinder;
         _streaming = streaming;
+        _syntax = from;
         _root = Build(from);
         if (streaming)
         {
@@ -47,6 +48,7 @@ public sealed partial class JoinPlanner
     }
 
     private readonly bool _streaming;
+    private readonly Ast.Join _syntax;
 
     /// <summary>The joined row's columns, qualified by each relation's name or alias.</summary>
     public BindScope Scope { get; }
@@ -60,7 +62,7 @@ public sealed partial class JoinPlanner
     public (LogicalPlan Plan, BoundExpr? Remaining) Plan(BoundExpr? where)
     {
         if (_streaming)
-            return (PlanStreaming((JoinTreeNode)_root), where);
+            return (PlanStreaming((JoinTreeNode)_root, _syntax), where);
         var remaining = new List<BoundExpr>();
         if (where is not null)
         {

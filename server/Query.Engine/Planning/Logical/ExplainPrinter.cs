@@ -37,6 +37,26 @@ public sealed class ExplainPrinter : LogicalPlanVisitor<bool>
         return true;
     }
 
+    public override bool VisitSetOperation(LogicalSetOperation operation)
+    {
+        Line().Append(operation.Kind.ToString().ToUpperInvariant()).Append(operation.All ? " ALL" : "").AppendLine();
+        Child(operation.Left);
+        return Child(operation.Right);
+    }
+
+    public override bool VisitRecursiveUnion(LogicalRecursiveUnion union)
+    {
+        Line().Append("Recursive union ").Append(union.WorkTable.Name).Append(union.All ? " (ALL)" : "").AppendLine();
+        Child(union.Anchor);
+        return Child(union.Recursive);
+    }
+
+    public override bool VisitWorkTableScan(LogicalWorkTableScan scan)
+    {
+        Line().Append("Work table ").Append(scan.WorkTable.Name).AppendLine();
+        return true;
+    }
+
     public override bool VisitValues(LogicalValues values)
     {
         Line().Append("Values (one row)").AppendLine();
@@ -182,6 +202,8 @@ public sealed class ExplainPrinter : LogicalPlanVisitor<bool>
                 .Append(BoundExprText.Format(join.RightKeys[i]));
         if (join.Condition is not null)
             _builder.Append(" filter ").Append(BoundExprText.Format(join.Condition));
+        if (join.Within is not null)
+            _builder.Append(' ').Append(join.Within);
         _builder.AppendLine();
         Child(join.Left);
         return Child(join.Right);

@@ -33,6 +33,10 @@ public sealed record LogicalJoin(LogicalPlan Left, LogicalPlan Right, JoinType T
     /// </summary>
     public bool StreamTime { get; init; }
 
+    /// <summary>A stream-stream join (with <see cref="StreamTime"/>): both inputs are streams read for ever, and
+    /// rows match within this window of each other's time.</summary>
+    public Joins.StreamJoinWindow? Within { get; init; }
+
     public override TResult Accept<TResult>(LogicalPlanVisitor<TResult> visitor) => visitor.VisitJoin(this);
 
     private static EquatableArray<ColumnInfo> Concat(EquatableArray<ColumnInfo> left, EquatableArray<ColumnInfo> right,
