@@ -115,4 +115,12 @@ public sealed class ClientFunctionTests : IAsyncLifetime
         Assert.Equal(SqlState.UndefinedColumn, (await Assert.ThrowsAsync<SqlException>(() => _db.QueryAsync(
             "SELECT 1 FROM readings a JOIN pg_namespace n USING (nope)"))).SqlState);
     }
+
+    [Fact]
+    public async Task Concatenating_arrays_with_the_pipe_operator_appends_them()
+    {
+        Assert.Equal("4,5,6,7", await ScalarAsync("SELECT array_to_string(tags || ARRAY[7], ',') FROM readings"));
+        Assert.Equal("a", await ScalarAsync(
+            "SELECT array_to_string(c.reloptions || ARRAY['a'], ',') FROM pg_class c WHERE c.relname = 'readings'"));
+    }
 }
