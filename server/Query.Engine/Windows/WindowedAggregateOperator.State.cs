@@ -158,7 +158,7 @@ public sealed partial class WindowedAggregateOperator
             var lengthAt = _stateValue.WrittenCount;
             _stateValue.GetSpan(4);
             _stateValue.Advance(4);
-            _groups.Accumulators[(slot * width) + a].Serialize(_stateValue);
+            SerializeAggregate(slot, a, _stateValue);
             var span = System.Runtime.InteropServices.MemoryMarshal.AsMemory(_stateValue.WrittenMemory).Span;
             BinaryPrimitives.WriteInt32LittleEndian(span[lengthAt..], _stateValue.WrittenCount - lengthAt - 4);
         }
@@ -229,7 +229,7 @@ public sealed partial class WindowedAggregateOperator
             position += 4;
             if (length < 0 || length > state.Length - position)
                 throw NestedValueCodec.Corrupt();
-            _groups.Accumulators[(slot * width) + a].Restore(state.Slice(position, length));
+            RestoreAggregate(slot, a, state.Slice(position, length));
             position += length;
         }
     }
