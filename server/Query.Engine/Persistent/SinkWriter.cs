@@ -243,6 +243,10 @@ internal sealed class SinkWriter
             properties.Add(Property("PARTITIONS", new Ast.IntegerLiteral(source.Partitions)));
         if (!names.Contains("FORMAT") && !names.Contains("VALUE_FORMAT"))
             properties.Add(Property("VALUE_FORMAT", new Ast.StringLiteral(source.ValueFormat.ToString())));
+        // A DELIMITED value keeps its source's delimiter when the sink keeps its format (ksqlDB does).
+        if (!names.Contains("FORMAT") && !names.Contains("VALUE_FORMAT") && !names.Contains("VALUE_DELIMITER")
+            && source.ValueFormat == ValueFormat.Delimited && source.ValueDelimiter != ',')
+            properties.Add(Property("VALUE_DELIMITER", new Ast.StringLiteral(source.ValueDelimiter.ToString())));
         if (!names.Contains("FORMAT") && !names.Contains("KEY_FORMAT"))
             properties.Add(Property("KEY_FORMAT", new Ast.StringLiteral(source.KeyFormat.ToString())));
         return StreamProperties.Parse(Ast.EquatableArray.From(properties));
