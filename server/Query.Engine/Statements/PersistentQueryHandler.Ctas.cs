@@ -37,6 +37,8 @@ internal static partial class PersistentQueryHandler
     /// </summary>
     private static int TableKey(PersistentQueryPlan plan, int position)
     {
+        if (plan.IsTableJoin)
+            return SinkWriter.NewStreamShape(plan).Key;
         if (!plan.IsAggregate)
             throw SqlException.FeatureNotSupported(
                 "CREATE TABLE AS SELECT without GROUP BY (use CREATE STREAM AS SELECT for a stream)", position);
