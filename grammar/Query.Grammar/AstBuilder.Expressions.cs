@@ -208,7 +208,39 @@ internal sealed partial class AstBuilder
             context.HasToken(DISTINCT), Star: false, BuildOrNull<OverClause>(context.Child<OverClauseContext>()))
         {
             Span = SpanOf(context),
+            OrderBy = context.Child<OrderByContext>() is { } o ? BuildChildren<SortItemContext, SortItem>(o) : default,
         };
+
+    /// <summary><c>EXTRACT(field FROM x)</c> is the call <c>extract('field', x)</c> (named <c>extract</c>).
+    /// </summary>
+    public override SyntaxNode VisitExtract(ExtractContext context)
+    {
+        var field = context.identifier() is { } name
+            ? new StringLiteral(Build<Identifier>(name).Value) { Span = SpanOf(name) }
+            : new StringLiteral(UnquoteString(context.STRING().GetText())) { Span = SpanOf(context.STRING().Symbol) };
+        var keyword = context.EXTRACT().Symbol;
+        return new FunctionCall(new QualifiedName([Identifier.Unquoted("extract") with { Span = SpanOf(keyword) }])
+        {
+            Span = SpanOf(keyword),
+        }, new EquatableArray<Expr>([field, Build<Expr>(context.valueExpression())]), false, false, null)
+        {
+            Span = SpanOf(context),
+        };
+    }
+
+    /// <summary><c>x AT TIME ZONE zone</c> is PostgreSQL's <c>timezone(zone, x)</c>.</summary>
+    public override SyntaxNode VisitAtTimeZone(AtTimeZoneContext context)
+    {
+        var at = context.AT().Symbol;
+        return new FunctionCall(new QualifiedName([Identifier.Unquoted("timezone") with { Span = SpanOf(at) }])
+        {
+            Span = SpanOf(at),
+        }, new EquatableArray<Expr>([Build<Expr>(context.zone), Build<Expr>(context.valueExpression(0))]), false,
+            false, null)
+        {
+            Span = SpanOf(context),
+        };
+    }
 
     public override SyntaxNode VisitOverClause(OverClauseContext context) =>
         new OverClause(BuildAll<Expr>(context.expression()),

@@ -157,6 +157,15 @@ internal sealed partial class AstBuilder
     public override SyntaxNode VisitStringLiteral(StringLiteralContext context) =>
         new StringLiteral(UnquoteString(context.STRING().GetText())) { Span = SpanOf(context) };
 
+    public override SyntaxNode VisitEscapeStringLiteral(EscapeStringLiteralContext context)
+    {
+        var token = context.ESCAPE_STRING().Symbol;
+        var value = EscapeString.Decode(token.Text.AsSpan(2, token.Text.Length - 3));
+        return value is not null ? new StringLiteral(value) { Span = SpanOf(context) }
+            : throw SqlSyntaxException.At(_sql, token.StartIndex, token.Text.Length,
+                "invalid escape sequence in E'...' string (\\x needs hex digits, \\u four, \\U eight)");
+    }
+
     public override SyntaxNode VisitTimestampLiteral(TimestampLiteralContext context) =>
         new TimestampLiteral(UnquoteString(context.STRING().GetText())) { Span = SpanOf(context) };
 

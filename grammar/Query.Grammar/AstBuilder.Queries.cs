@@ -23,8 +23,20 @@ internal sealed partial class AstBuilder
         return new SelectQuery(Build<QueryBody>(context.Child<QueryTermContext>()!), orderBy, emit, limit, offset)
         {
             Span = SpanOf(context),
+            With = BuildOrNull<WithClause>(context.Child<WithClauseContext>()),
         };
     }
+
+    public override SyntaxNode VisitWithClause(WithClauseContext context) =>
+        new WithClause(context.RECURSIVE() is not null, BuildAll<NamedQuery>(context.namedQuery()))
+        {
+            Span = SpanOf(context),
+        };
+
+    public override SyntaxNode VisitNamedQuery(NamedQueryContext context) =>
+        new NamedQuery(Build<Identifier>(context.identifier()), IdentifierList(context.columnList()),
+            Build<SelectQuery>(context.query()))
+        { Span = SpanOf(context) };
 
     public override SyntaxNode VisitQueryTermDefault(QueryTermDefaultContext context) =>
         Visit(context.Child<QueryPrimaryContext>()!);
@@ -46,7 +58,8 @@ internal sealed partial class AstBuilder
     {
         var query = Build<SelectQuery>(context.query());
         // (SELECT ...) without clauses of its own means its body: keeps the tree canonical for the formatter.
-        var plain = query.OrderBy.IsEmpty && query.Emit == EmitKind.None && query.Limit is null && query.Offset is null;
+        var plain = query.OrderBy.IsEmpty && query.Emit == EmitKind.None && query.Limit is null && query.Offset is null
+            && query.With is null;
         return plain ? query.Body : query;
     }
 

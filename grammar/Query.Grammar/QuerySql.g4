@@ -116,7 +116,16 @@ valuesRow
 // ---------------------------------------------------------------- queries
 
 query
-    : queryTerm orderBy? emitClause? limitClause? offsetClause?
+    : withClause? queryTerm orderBy? emitClause? limitClause? offsetClause?
+    ;
+
+// WITH [RECURSIVE] name [(columns)] AS (query), ...: common table expressions, visible to the query after them.
+withClause
+    : WITH RECURSIVE? namedQuery (COMMA namedQuery)*
+    ;
+
+namedQuery
+    : identifier columnList? AS LPAREN query RPAREN
     ;
 
 queryTerm
@@ -263,7 +272,8 @@ valueExpression
     | STRUCT LPAREN (structField (COMMA structField)*)? RPAREN                  #structConstructor
     | EXISTS LPAREN query RPAREN                                                #exists
     | qualifiedName LPAREN ASTERISK RPAREN overClause?                          #functionCallStar
-    | qualifiedName LPAREN (DISTINCT? functionArgument (COMMA functionArgument)*)? RPAREN
+    | EXTRACT LPAREN (identifier | STRING) FROM valueExpression RPAREN         #extract
+    | qualifiedName LPAREN (DISTINCT? functionArgument (COMMA functionArgument)* orderBy?)? RPAREN
         overClause?                                                             #functionCall
     | LPAREN query RPAREN                                                       #subqueryExpression
     | identifier                                                                #columnReference
@@ -274,6 +284,7 @@ valueExpression
     | container=valueExpression ARROW field=identifier                          #dereference
     | valueExpression DOUBLE_COLON type                                         #postgresCast
     | valueExpression COLLATE qualifiedName                                     #collate
+    | valueExpression AT TIME ZONE zone=valueExpression                         #atTimeZone
     | operator=(MINUS | PLUS) valueExpression                                   #arithmeticUnary
     | left=valueExpression operator=(ASTERISK | SLASH | PERCENT) right=valueExpression #arithmeticBinary
     | left=valueExpression operator=(PLUS | MINUS) right=valueExpression        #arithmeticBinary
@@ -312,6 +323,7 @@ literal
     | (TRUE | FALSE)                                                            #booleanLiteral
     | number                                                                    #numericLiteral
     | STRING                                                                    #stringLiteral
+    | ESCAPE_STRING                                                             #escapeStringLiteral
     | TIMESTAMP STRING                                                          #timestampLiteral
     | DATE STRING                                                               #dateLiteral
     | TIME STRING                                                               #timeLiteral
@@ -338,6 +350,7 @@ typeName
     : DOUBLE PRECISION
     | CHARACTER VARYING
     | (TIMESTAMP | TIME) (WITH | WITHOUT) TIME ZONE
+    | INTERVAL
     | qualifiedName
     ;
 
@@ -356,12 +369,12 @@ identifier
     ;
 
 nonReserved
-    : ABORT | ADD | ADVANCE | ARCHIVALS | ARCHIVE | BEGIN | BEGINNING | CHANGES | CHARACTER | COLUMN | COMMIT
+    : ABORT | ADD | ADVANCE | ARCHIVALS | ARCHIVE | AT | BEGIN | BEGINNING | CHANGES | CHARACTER | COLUMN | COMMIT
     | DATE | DAY | DAYS
-    | DEFAULT | DESCRIBE | DISCARD | DOUBLE | EXPLAIN | EXTENDED | FINAL | FIRST | FUNCTION
+    | DEFAULT | DESCRIBE | DISCARD | DOUBLE | EXPLAIN | EXTENDED | EXTRACT | FINAL | FIRST | FUNCTION
     | FUNCTIONS | GRACE | HEADER | HEADERS | HOPPING | HOUR | HOURS | ISOLATION | KEY | LAST | LEVEL
     | LIST | LOCAL | MILLISECOND | MILLISECONDS | MINUTE | MINUTES | NULLS | OFFSET | ONLY | OPERATOR
-    | PERIOD | PLANS | PRECISION | PRINT | PROPERTIES | QUERIES | READ | REPLACE | RETENTION | ROLLBACK
+    | PERIOD | PLANS | PRECISION | PRINT | PROPERTIES | QUERIES | READ | RECURSIVE | REPLACE | RETENTION | ROLLBACK
     | ROW | ROWS | SAMPLE | SECOND | SECONDS | SEQUENCES | SESSION | SHOW | SIZE | SOURCE | START
     | STREAM | STREAMS | TABLES | TEMP | TEMPORARY | TERMINATE | TIME | TIMESTAMP | TOPIC | TOPICS
     | TRANSACTION | TUMBLING | TYPE | TYPES | UNSET | VARIABLES | VARYING | WITHOUT | WORK | WRITE | ZONE
@@ -381,6 +394,7 @@ ARCHIVE: 'ARCHIVE';
 ARRAY: 'ARRAY';
 AS: 'AS';
 ASC: 'ASC';
+AT: 'AT';
 BEGIN: 'BEGIN';
 BEGINNING: 'BEGINNING';
 BETWEEN: 'BETWEEN';
@@ -413,6 +427,7 @@ EXCEPT: 'EXCEPT';
 EXISTS: 'EXISTS';
 EXPLAIN: 'EXPLAIN';
 EXTENDED: 'EXTENDED';
+EXTRACT: 'EXTRACT';
 FALSE: 'FALSE';
 FINAL: 'FINAL';
 FIRST: 'FIRST';
@@ -472,6 +487,7 @@ PRINT: 'PRINT';
 PROPERTIES: 'PROPERTIES';
 QUERIES: 'QUERIES';
 READ: 'READ';
+RECURSIVE: 'RECURSIVE';
 REPLACE: 'REPLACE';
 RETENTION: 'RETENTION';
 RIGHT: 'RIGHT';
@@ -555,6 +571,11 @@ SEMICOLON: ';';
 
 STRING
     : '\'' ( ~'\'' | '\'\'' )* '\''
+    ;
+
+// PostgreSQL's escape string: E'a\nb' (backslash escapes; '' is a quote too). AstBuilder decodes it.
+ESCAPE_STRING
+    : 'E\'' ( ~['\\] | '\\' . | '\'\'' )* '\''
     ;
 
 INTEGER_VALUE

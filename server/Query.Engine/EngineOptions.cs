@@ -25,6 +25,13 @@ public sealed record EngineOptions
     /// <summary>Most items in one <c>IN (...)</c> list (54000 past it).</summary>
     public int MaxInListItems { get; init; } = 100_000;
 
+    /// <summary>How many times one query may run a correlated subquery (once per enclosing row it is evaluated
+    /// for); past it the query fails with 54000.</summary>
+    public long SubqueryMaxRuns { get; init; } = 1_000_000;
+
+    /// <summary>Iterations of a recursive WITH query; past them the query fails with 54001.</summary>
+    public int RecursionMaxIterations { get; init; } = 10_000;
+
     /// <summary>
     /// Memory one pull query may hold for its groups, sorted rows and distinct values (PostgreSQL's work_mem, but
     /// per query and without spilling): past it the query fails with 53200 and the server goes on.

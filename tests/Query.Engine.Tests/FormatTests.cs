@@ -141,6 +141,17 @@ public sealed class FormatTests
         foreach (var type in Types)
             Assert.Equal(type, SqlTypeParser.Parse(type.ToString()));
     }
+
+    [Theory]
+    [InlineData("DECIMAL(x)")]
+    [InlineData("DECIMAL(10, two)")]
+    [InlineData("NUMERIC(-1)")]
+    [InlineData("DECIMAL(99999999999)")]
+    public void Malformed_decimal_type_text_is_an_undefined_type_not_a_crash(string text)
+    {
+        var error = Assert.Throws<Errors.SqlException>(() => SqlTypeParser.Parse(text));
+        Assert.Equal(Errors.SqlState.UndefinedObject, error.SqlState);
+    }
 }
 
 public sealed class TemporalTests

@@ -113,7 +113,11 @@ public sealed record CastExpr(Expr Operand, SqlTypeSyntax Type) : Expr;
 /// Arguments may be <see cref="LambdaExpr"/> for TRANSFORM, FILTER and REDUCE.
 /// </summary>
 public sealed record FunctionCall(
-    QualifiedName Name, EquatableArray<Expr> Arguments, bool Distinct, bool Star, OverClause? Over) : Expr;
+    QualifiedName Name, EquatableArray<Expr> Arguments, bool Distinct, bool Star, OverClause? Over) : Expr
+{
+    /// <summary>An aggregate's own <c>ORDER BY</c> inside the call: <c>array_agg(x ORDER BY y)</c>.</summary>
+    public EquatableArray<SortItem> OrderBy { get; init; }
+}
 
 /// <summary><c>OVER (PARTITION BY ... ORDER BY ...)</c> of a window function.</summary>
 public sealed record OverClause(EquatableArray<Expr> PartitionBy, EquatableArray<SortItem> OrderBy) : SyntaxNode;

@@ -15,7 +15,17 @@ public sealed record SelectQuery(
     EquatableArray<SortItem> OrderBy,
     EmitKind Emit,
     Expr? Limit,
-    Expr? Offset) : QueryBody;
+    Expr? Offset) : QueryBody
+{
+    /// <summary>The <c>WITH [RECURSIVE] ...</c> in front of the query, if any.</summary>
+    public WithClause? With { get; init; }
+}
+
+/// <summary><c>WITH [RECURSIVE] name [(columns)] AS (query), ...</c>.</summary>
+public sealed record WithClause(bool Recursive, EquatableArray<NamedQuery> Queries) : SyntaxNode;
+
+/// <summary>One common table expression: <c>name [(columns)] AS (query)</c>.</summary>
+public sealed record NamedQuery(Identifier Name, EquatableArray<Identifier> Columns, SelectQuery Query) : SyntaxNode;
 
 /// <summary>
 /// One SELECT block: <c>SELECT [DISTINCT] items FROM ... [WINDOW ...] [WHERE ...] [GROUP BY ...] [HAVING ...]

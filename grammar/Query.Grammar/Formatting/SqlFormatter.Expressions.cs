@@ -248,6 +248,11 @@ public sealed partial class SqlFormatter
             if (call.Distinct)
                 Append("DISTINCT ");
             ExpressionList(call.Arguments);
+            if (!call.OrderBy.IsEmpty)
+            {
+                Append(" ORDER BY ");
+                SortItems(call.OrderBy);
+            }
         }
         Append(")");
         if (call.Over is null)

@@ -8,6 +8,8 @@ public sealed partial class SqlFormatter
     private void Query(SelectQuery query)
     {
         RuntimeGuard();
+        if (query.With is { } with)
+            With(with);
         QueryBodyInQuery(query.Body);
         if (!query.OrderBy.IsEmpty)
         {
@@ -26,6 +28,33 @@ public sealed partial class SqlFormatter
             Append(" OFFSET ");
             Expression(query.Offset);
         }
+    }
+
+    private void With(WithClause with)
+    {
+        Append(with.Recursive ? "WITH RECURSIVE " : "WITH ");
+        for (var i = 0; i < with.Queries.Count; i++)
+        {
+            var named = with.Queries[i];
+            if (i > 0)
+                Append(", ");
+            Name(named.Name);
+            if (!named.Columns.IsEmpty)
+            {
+                Append("(");
+                for (var c = 0; c < named.Columns.Count; c++)
+                {
+                    if (c > 0)
+                        Append(", ");
+                    Name(named.Columns[c]);
+                }
+                Append(")");
+            }
+            Append(" AS (");
+            Query(named.Query);
+            Append(")");
+        }
+        Append(" ");
     }
 
     private void QueryBodyInQuery(QueryBody body)

@@ -36,108 +36,110 @@ public partial class QuerySqlParser : Parser {
 	protected static PredictionContextCache sharedContextCache = new PredictionContextCache();
 	public const int
 		ABORT=1, ADD=2, ADVANCE=3, ALL=4, ALTER=5, AND=6, ANY=7, ARCHIVALS=8,
-		ARCHIVE=9, ARRAY=10, AS=11, ASC=12, BEGIN=13, BEGINNING=14, BETWEEN=15,
-		BY=16, CASE=17, CAST=18, CHANGES=19, CHARACTER=20, COLLATE=21, COLUMN=22,
-		COMMIT=23, CREATE=24, CROSS=25, DATE=26, DAY=27, DAYS=28, DEFAULT=29,
-		DELETE=30, DESC=31, DESCRIBE=32, DISCARD=33, DISTINCT=34, DOUBLE=35, DROP=36,
-		ELSE=37, EMIT=38, END=39, ESCAPE=40, EXCEPT=41, EXISTS=42, EXPLAIN=43,
-		EXTENDED=44, FALSE=45, FINAL=46, FIRST=47, FROM=48, FULL=49, FUNCTION=50,
-		FUNCTIONS=51, GRACE=52, GROUP=53, HAVING=54, HEADER=55, HEADERS=56, HOPPING=57,
-		HOUR=58, HOURS=59, IF=60, ILIKE=61, IN=62, INNER=63, INSERT=64, INTERSECT=65,
-		INTERVAL=66, INTO=67, IS=68, ISOLATION=69, JOIN=70, KEY=71, LAST=72, LEFT=73,
-		LEVEL=74, LIKE=75, LIMIT=76, LIST=77, LOCAL=78, MAP=79, MILLISECOND=80,
-		MILLISECONDS=81, MINUTE=82, MINUTES=83, NOT=84, NULL=85, NULLS=86, OFFSET=87,
-		ON=88, ONLY=89, OPERATOR=90, OR=91, ORDER=92, OUTER=93, OVER=94, PARTITION=95,
-		PERIOD=96, PLANS=97, PRECISION=98, PRIMARY=99, PRINT=100, PROPERTIES=101,
-		QUERIES=102, READ=103, REPLACE=104, RETENTION=105, RIGHT=106, ROLLBACK=107,
-		ROW=108, ROWS=109, SAMPLE=110, SECOND=111, SECONDS=112, SELECT=113, SEQUENCES=114,
-		SESSION=115, SET=116, SHOW=117, SIZE=118, SOME=119, SOURCE=120, START=121,
-		STREAM=122, STREAMS=123, STRUCT=124, TABLE=125, TABLES=126, TEMP=127,
-		TEMPORARY=128, TERMINATE=129, THEN=130, TIME=131, TIMESTAMP=132, TO=133,
-		TOPIC=134, TOPICS=135, TRANSACTION=136, TRUE=137, TUMBLING=138, TYPE=139,
-		TYPES=140, UNION=141, UNSET=142, USING=143, VALUES=144, VARIABLES=145,
-		VARYING=146, WHEN=147, WHERE=148, WINDOW=149, WITH=150, WITHIN=151, WITHOUT=152,
-		WORK=153, WRITE=154, ZONE=155, EQ=156, NEQ=157, LTE=158, GTE=159, LT=160,
-		GT=161, NOT_TILDE_STAR=162, NOT_TILDE=163, TILDE_STAR=164, TILDE=165,
-		PLUS=166, MINUS=167, ASTERISK=168, SLASH=169, PERCENT=170, CONCAT=171,
-		ASSIGN=172, DOUBLE_COLON=173, ARROW=174, LAMBDA_ARROW=175, LPAREN=176,
-		RPAREN=177, LBRACKET=178, RBRACKET=179, COMMA=180, DOT=181, SEMICOLON=182,
-		STRING=183, INTEGER_VALUE=184, DECIMAL_VALUE=185, DOUBLE_VALUE=186, PARAMETER=187,
-		IDENTIFIER=188, DIGIT_IDENTIFIER=189, QUOTED_IDENTIFIER=190, BACKQUOTED_IDENTIFIER=191,
-		SIMPLE_COMMENT=192, BRACKETED_COMMENT=193, WS=194, UNRECOGNIZED=195;
+		ARCHIVE=9, ARRAY=10, AS=11, ASC=12, AT=13, BEGIN=14, BEGINNING=15, BETWEEN=16,
+		BY=17, CASE=18, CAST=19, CHANGES=20, CHARACTER=21, COLLATE=22, COLUMN=23,
+		COMMIT=24, CREATE=25, CROSS=26, DATE=27, DAY=28, DAYS=29, DEFAULT=30,
+		DELETE=31, DESC=32, DESCRIBE=33, DISCARD=34, DISTINCT=35, DOUBLE=36, DROP=37,
+		ELSE=38, EMIT=39, END=40, ESCAPE=41, EXCEPT=42, EXISTS=43, EXPLAIN=44,
+		EXTENDED=45, EXTRACT=46, FALSE=47, FINAL=48, FIRST=49, FROM=50, FULL=51,
+		FUNCTION=52, FUNCTIONS=53, GRACE=54, GROUP=55, HAVING=56, HEADER=57, HEADERS=58,
+		HOPPING=59, HOUR=60, HOURS=61, IF=62, ILIKE=63, IN=64, INNER=65, INSERT=66,
+		INTERSECT=67, INTERVAL=68, INTO=69, IS=70, ISOLATION=71, JOIN=72, KEY=73,
+		LAST=74, LEFT=75, LEVEL=76, LIKE=77, LIMIT=78, LIST=79, LOCAL=80, MAP=81,
+		MILLISECOND=82, MILLISECONDS=83, MINUTE=84, MINUTES=85, NOT=86, NULL=87,
+		NULLS=88, OFFSET=89, ON=90, ONLY=91, OPERATOR=92, OR=93, ORDER=94, OUTER=95,
+		OVER=96, PARTITION=97, PERIOD=98, PLANS=99, PRECISION=100, PRIMARY=101,
+		PRINT=102, PROPERTIES=103, QUERIES=104, READ=105, RECURSIVE=106, REPLACE=107,
+		RETENTION=108, RIGHT=109, ROLLBACK=110, ROW=111, ROWS=112, SAMPLE=113,
+		SECOND=114, SECONDS=115, SELECT=116, SEQUENCES=117, SESSION=118, SET=119,
+		SHOW=120, SIZE=121, SOME=122, SOURCE=123, START=124, STREAM=125, STREAMS=126,
+		STRUCT=127, TABLE=128, TABLES=129, TEMP=130, TEMPORARY=131, TERMINATE=132,
+		THEN=133, TIME=134, TIMESTAMP=135, TO=136, TOPIC=137, TOPICS=138, TRANSACTION=139,
+		TRUE=140, TUMBLING=141, TYPE=142, TYPES=143, UNION=144, UNSET=145, USING=146,
+		VALUES=147, VARIABLES=148, VARYING=149, WHEN=150, WHERE=151, WINDOW=152,
+		WITH=153, WITHIN=154, WITHOUT=155, WORK=156, WRITE=157, ZONE=158, EQ=159,
+		NEQ=160, LTE=161, GTE=162, LT=163, GT=164, NOT_TILDE_STAR=165, NOT_TILDE=166,
+		TILDE_STAR=167, TILDE=168, PLUS=169, MINUS=170, ASTERISK=171, SLASH=172,
+		PERCENT=173, CONCAT=174, ASSIGN=175, DOUBLE_COLON=176, ARROW=177, LAMBDA_ARROW=178,
+		LPAREN=179, RPAREN=180, LBRACKET=181, RBRACKET=182, COMMA=183, DOT=184,
+		SEMICOLON=185, STRING=186, ESCAPE_STRING=187, INTEGER_VALUE=188, DECIMAL_VALUE=189,
+		DOUBLE_VALUE=190, PARAMETER=191, IDENTIFIER=192, DIGIT_IDENTIFIER=193,
+		QUOTED_IDENTIFIER=194, BACKQUOTED_IDENTIFIER=195, SIMPLE_COMMENT=196,
+		BRACKETED_COMMENT=197, WS=198, UNRECOGNIZED=199;
 	public const int
 		RULE_statements = 0, RULE_singleExpression = 1, RULE_statement = 2, RULE_transactionMode = 3,
 		RULE_setValue = 4, RULE_tableElements = 5, RULE_tableElement = 6, RULE_columnConstraint = 7,
 		RULE_alterColumn = 8, RULE_tableProperties = 9, RULE_tableProperty = 10,
-		RULE_columnList = 11, RULE_valuesRow = 12, RULE_query = 13, RULE_queryTerm = 14,
-		RULE_queryPrimary = 15, RULE_orderBy = 16, RULE_sortItem = 17, RULE_emitClause = 18,
-		RULE_limitClause = 19, RULE_offsetClause = 20, RULE_selectItem = 21, RULE_relation = 22,
-		RULE_joinType = 23, RULE_joinCriteria = 24, RULE_withinClause = 25, RULE_relationPrimary = 26,
-		RULE_aliasClause = 27, RULE_windowClause = 28, RULE_windowExpression = 29,
-		RULE_retentionOrGrace = 30, RULE_gracePeriod = 31, RULE_duration = 32,
-		RULE_timeUnit = 33, RULE_expression = 34, RULE_predicate = 35, RULE_valueExpression = 36,
-		RULE_functionArgument = 37, RULE_overClause = 38, RULE_mapEntry = 39,
-		RULE_structField = 40, RULE_whenClause = 41, RULE_comparisonOperator = 42,
-		RULE_literal = 43, RULE_number = 44, RULE_type = 45, RULE_typeName = 46,
-		RULE_qualifiedName = 47, RULE_identifier = 48, RULE_nonReserved = 49;
+		RULE_columnList = 11, RULE_valuesRow = 12, RULE_query = 13, RULE_withClause = 14,
+		RULE_namedQuery = 15, RULE_queryTerm = 16, RULE_queryPrimary = 17, RULE_orderBy = 18,
+		RULE_sortItem = 19, RULE_emitClause = 20, RULE_limitClause = 21, RULE_offsetClause = 22,
+		RULE_selectItem = 23, RULE_relation = 24, RULE_joinType = 25, RULE_joinCriteria = 26,
+		RULE_withinClause = 27, RULE_relationPrimary = 28, RULE_aliasClause = 29,
+		RULE_windowClause = 30, RULE_windowExpression = 31, RULE_retentionOrGrace = 32,
+		RULE_gracePeriod = 33, RULE_duration = 34, RULE_timeUnit = 35, RULE_expression = 36,
+		RULE_predicate = 37, RULE_valueExpression = 38, RULE_functionArgument = 39,
+		RULE_overClause = 40, RULE_mapEntry = 41, RULE_structField = 42, RULE_whenClause = 43,
+		RULE_comparisonOperator = 44, RULE_literal = 45, RULE_number = 46, RULE_type = 47,
+		RULE_typeName = 48, RULE_qualifiedName = 49, RULE_identifier = 50, RULE_nonReserved = 51;
 	public static readonly string[] ruleNames = {
 		"statements", "singleExpression", "statement", "transactionMode", "setValue",
 		"tableElements", "tableElement", "columnConstraint", "alterColumn", "tableProperties",
-		"tableProperty", "columnList", "valuesRow", "query", "queryTerm", "queryPrimary",
-		"orderBy", "sortItem", "emitClause", "limitClause", "offsetClause", "selectItem",
-		"relation", "joinType", "joinCriteria", "withinClause", "relationPrimary",
-		"aliasClause", "windowClause", "windowExpression", "retentionOrGrace",
-		"gracePeriod", "duration", "timeUnit", "expression", "predicate", "valueExpression",
-		"functionArgument", "overClause", "mapEntry", "structField", "whenClause",
-		"comparisonOperator", "literal", "number", "type", "typeName", "qualifiedName",
-		"identifier", "nonReserved"
+		"tableProperty", "columnList", "valuesRow", "query", "withClause", "namedQuery",
+		"queryTerm", "queryPrimary", "orderBy", "sortItem", "emitClause", "limitClause",
+		"offsetClause", "selectItem", "relation", "joinType", "joinCriteria",
+		"withinClause", "relationPrimary", "aliasClause", "windowClause", "windowExpression",
+		"retentionOrGrace", "gracePeriod", "duration", "timeUnit", "expression",
+		"predicate", "valueExpression", "functionArgument", "overClause", "mapEntry",
+		"structField", "whenClause", "comparisonOperator", "literal", "number",
+		"type", "typeName", "qualifiedName", "identifier", "nonReserved"
 	};
 
 	private static readonly string[] _LiteralNames = {
 		null, "'ABORT'", "'ADD'", "'ADVANCE'", "'ALL'", "'ALTER'", "'AND'", "'ANY'",
-		"'ARCHIVALS'", "'ARCHIVE'", "'ARRAY'", "'AS'", "'ASC'", "'BEGIN'", "'BEGINNING'",
-		"'BETWEEN'", "'BY'", "'CASE'", "'CAST'", "'CHANGES'", "'CHARACTER'", "'COLLATE'",
-		"'COLUMN'", "'COMMIT'", "'CREATE'", "'CROSS'", "'DATE'", "'DAY'", "'DAYS'",
-		"'DEFAULT'", "'DELETE'", "'DESC'", "'DESCRIBE'", "'DISCARD'", "'DISTINCT'",
-		"'DOUBLE'", "'DROP'", "'ELSE'", "'EMIT'", "'END'", "'ESCAPE'", "'EXCEPT'",
-		"'EXISTS'", "'EXPLAIN'", "'EXTENDED'", "'FALSE'", "'FINAL'", "'FIRST'",
-		"'FROM'", "'FULL'", "'FUNCTION'", "'FUNCTIONS'", "'GRACE'", "'GROUP'",
-		"'HAVING'", "'HEADER'", "'HEADERS'", "'HOPPING'", "'HOUR'", "'HOURS'",
-		"'IF'", "'ILIKE'", "'IN'", "'INNER'", "'INSERT'", "'INTERSECT'", "'INTERVAL'",
-		"'INTO'", "'IS'", "'ISOLATION'", "'JOIN'", "'KEY'", "'LAST'", "'LEFT'",
-		"'LEVEL'", "'LIKE'", "'LIMIT'", "'LIST'", "'LOCAL'", "'MAP'", "'MILLISECOND'",
-		"'MILLISECONDS'", "'MINUTE'", "'MINUTES'", "'NOT'", "'NULL'", "'NULLS'",
-		"'OFFSET'", "'ON'", "'ONLY'", "'OPERATOR'", "'OR'", "'ORDER'", "'OUTER'",
-		"'OVER'", "'PARTITION'", "'PERIOD'", "'PLANS'", "'PRECISION'", "'PRIMARY'",
-		"'PRINT'", "'PROPERTIES'", "'QUERIES'", "'READ'", "'REPLACE'", "'RETENTION'",
-		"'RIGHT'", "'ROLLBACK'", "'ROW'", "'ROWS'", "'SAMPLE'", "'SECOND'", "'SECONDS'",
-		"'SELECT'", "'SEQUENCES'", "'SESSION'", "'SET'", "'SHOW'", "'SIZE'", "'SOME'",
-		"'SOURCE'", "'START'", "'STREAM'", "'STREAMS'", "'STRUCT'", "'TABLE'",
-		"'TABLES'", "'TEMP'", "'TEMPORARY'", "'TERMINATE'", "'THEN'", "'TIME'",
-		"'TIMESTAMP'", "'TO'", "'TOPIC'", "'TOPICS'", "'TRANSACTION'", "'TRUE'",
-		"'TUMBLING'", "'TYPE'", "'TYPES'", "'UNION'", "'UNSET'", "'USING'", "'VALUES'",
-		"'VARIABLES'", "'VARYING'", "'WHEN'", "'WHERE'", "'WINDOW'", "'WITH'",
-		"'WITHIN'", "'WITHOUT'", "'WORK'", "'WRITE'", "'ZONE'", "'='", null, "'<='",
-		"'>='", "'<'", "'>'", "'!~*'", "'!~'", "'~*'", "'~'", "'+'", "'-'", "'*'",
-		"'/'", "'%'", "'||'", "':='", "'::'", "'->'", "'=>'", "'('", "')'", "'['",
-		"']'", "','", "'.'", "';'"
+		"'ARCHIVALS'", "'ARCHIVE'", "'ARRAY'", "'AS'", "'ASC'", "'AT'", "'BEGIN'",
+		"'BEGINNING'", "'BETWEEN'", "'BY'", "'CASE'", "'CAST'", "'CHANGES'", "'CHARACTER'",
+		"'COLLATE'", "'COLUMN'", "'COMMIT'", "'CREATE'", "'CROSS'", "'DATE'",
+		"'DAY'", "'DAYS'", "'DEFAULT'", "'DELETE'", "'DESC'", "'DESCRIBE'", "'DISCARD'",
+		"'DISTINCT'", "'DOUBLE'", "'DROP'", "'ELSE'", "'EMIT'", "'END'", "'ESCAPE'",
+		"'EXCEPT'", "'EXISTS'", "'EXPLAIN'", "'EXTENDED'", "'EXTRACT'", "'FALSE'",
+		"'FINAL'", "'FIRST'", "'FROM'", "'FULL'", "'FUNCTION'", "'FUNCTIONS'",
+		"'GRACE'", "'GROUP'", "'HAVING'", "'HEADER'", "'HEADERS'", "'HOPPING'",
+		"'HOUR'", "'HOURS'", "'IF'", "'ILIKE'", "'IN'", "'INNER'", "'INSERT'",
+		"'INTERSECT'", "'INTERVAL'", "'INTO'", "'IS'", "'ISOLATION'", "'JOIN'",
+		"'KEY'", "'LAST'", "'LEFT'", "'LEVEL'", "'LIKE'", "'LIMIT'", "'LIST'",
+		"'LOCAL'", "'MAP'", "'MILLISECOND'", "'MILLISECONDS'", "'MINUTE'", "'MINUTES'",
+		"'NOT'", "'NULL'", "'NULLS'", "'OFFSET'", "'ON'", "'ONLY'", "'OPERATOR'",
+		"'OR'", "'ORDER'", "'OUTER'", "'OVER'", "'PARTITION'", "'PERIOD'", "'PLANS'",
+		"'PRECISION'", "'PRIMARY'", "'PRINT'", "'PROPERTIES'", "'QUERIES'", "'READ'",
+		"'RECURSIVE'", "'REPLACE'", "'RETENTION'", "'RIGHT'", "'ROLLBACK'", "'ROW'",
+		"'ROWS'", "'SAMPLE'", "'SECOND'", "'SECONDS'", "'SELECT'", "'SEQUENCES'",
+		"'SESSION'", "'SET'", "'SHOW'", "'SIZE'", "'SOME'", "'SOURCE'", "'START'",
+		"'STREAM'", "'STREAMS'", "'STRUCT'", "'TABLE'", "'TABLES'", "'TEMP'",
+		"'TEMPORARY'", "'TERMINATE'", "'THEN'", "'TIME'", "'TIMESTAMP'", "'TO'",
+		"'TOPIC'", "'TOPICS'", "'TRANSACTION'", "'TRUE'", "'TUMBLING'", "'TYPE'",
+		"'TYPES'", "'UNION'", "'UNSET'", "'USING'", "'VALUES'", "'VARIABLES'",
+		"'VARYING'", "'WHEN'", "'WHERE'", "'WINDOW'", "'WITH'", "'WITHIN'", "'WITHOUT'",
+		"'WORK'", "'WRITE'", "'ZONE'", "'='", null, "'<='", "'>='", "'<'", "'>'",
+		"'!~*'", "'!~'", "'~*'", "'~'", "'+'", "'-'", "'*'", "'/'", "'%'", "'||'",
+		"':='", "'::'", "'->'", "'=>'", "'('", "')'", "'['", "']'", "','", "'.'",
+		"';'"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, "ABORT", "ADD", "ADVANCE", "ALL", "ALTER", "AND", "ANY", "ARCHIVALS",
-		"ARCHIVE", "ARRAY", "AS", "ASC", "BEGIN", "BEGINNING", "BETWEEN", "BY",
-		"CASE", "CAST", "CHANGES", "CHARACTER", "COLLATE", "COLUMN", "COMMIT",
+		"ARCHIVE", "ARRAY", "AS", "ASC", "AT", "BEGIN", "BEGINNING", "BETWEEN",
+		"BY", "CASE", "CAST", "CHANGES", "CHARACTER", "COLLATE", "COLUMN", "COMMIT",
 		"CREATE", "CROSS", "DATE", "DAY", "DAYS", "DEFAULT", "DELETE", "DESC",
 		"DESCRIBE", "DISCARD", "DISTINCT", "DOUBLE", "DROP", "ELSE", "EMIT", "END",
-		"ESCAPE", "EXCEPT", "EXISTS", "EXPLAIN", "EXTENDED", "FALSE", "FINAL",
-		"FIRST", "FROM", "FULL", "FUNCTION", "FUNCTIONS", "GRACE", "GROUP", "HAVING",
-		"HEADER", "HEADERS", "HOPPING", "HOUR", "HOURS", "IF", "ILIKE", "IN",
-		"INNER", "INSERT", "INTERSECT", "INTERVAL", "INTO", "IS", "ISOLATION",
+		"ESCAPE", "EXCEPT", "EXISTS", "EXPLAIN", "EXTENDED", "EXTRACT", "FALSE",
+		"FINAL", "FIRST", "FROM", "FULL", "FUNCTION", "FUNCTIONS", "GRACE", "GROUP",
+		"HAVING", "HEADER", "HEADERS", "HOPPING", "HOUR", "HOURS", "IF", "ILIKE",
+		"IN", "INNER", "INSERT", "INTERSECT", "INTERVAL", "INTO", "IS", "ISOLATION",
 		"JOIN", "KEY", "LAST", "LEFT", "LEVEL", "LIKE", "LIMIT", "LIST", "LOCAL",
 		"MAP", "MILLISECOND", "MILLISECONDS", "MINUTE", "MINUTES", "NOT", "NULL",
 		"NULLS", "OFFSET", "ON", "ONLY", "OPERATOR", "OR", "ORDER", "OUTER", "OVER",
 		"PARTITION", "PERIOD", "PLANS", "PRECISION", "PRIMARY", "PRINT", "PROPERTIES",
-		"QUERIES", "READ", "REPLACE", "RETENTION", "RIGHT", "ROLLBACK", "ROW",
-		"ROWS", "SAMPLE", "SECOND", "SECONDS", "SELECT", "SEQUENCES", "SESSION",
+		"QUERIES", "READ", "RECURSIVE", "REPLACE", "RETENTION", "RIGHT", "ROLLBACK",
+		"ROW", "ROWS", "SAMPLE", "SECOND", "SECONDS", "SELECT", "SEQUENCES", "SESSION",
 		"SET", "SHOW", "SIZE", "SOME", "SOURCE", "START", "STREAM", "STREAMS",
 		"STRUCT", "TABLE", "TABLES", "TEMP", "TEMPORARY", "TERMINATE", "THEN",
 		"TIME", "TIMESTAMP", "TO", "TOPIC", "TOPICS", "TRANSACTION", "TRUE", "TUMBLING",
@@ -147,9 +149,9 @@ public partial class QuerySqlParser : Parser {
 		"TILDE_STAR", "TILDE", "PLUS", "MINUS", "ASTERISK", "SLASH", "PERCENT",
 		"CONCAT", "ASSIGN", "DOUBLE_COLON", "ARROW", "LAMBDA_ARROW", "LPAREN",
 		"RPAREN", "LBRACKET", "RBRACKET", "COMMA", "DOT", "SEMICOLON", "STRING",
-		"INTEGER_VALUE", "DECIMAL_VALUE", "DOUBLE_VALUE", "PARAMETER", "IDENTIFIER",
-		"DIGIT_IDENTIFIER", "QUOTED_IDENTIFIER", "BACKQUOTED_IDENTIFIER", "SIMPLE_COMMENT",
-		"BRACKETED_COMMENT", "WS", "UNRECOGNIZED"
+		"ESCAPE_STRING", "INTEGER_VALUE", "DECIMAL_VALUE", "DOUBLE_VALUE", "PARAMETER",
+		"IDENTIFIER", "DIGIT_IDENTIFIER", "QUOTED_IDENTIFIER", "BACKQUOTED_IDENTIFIER",
+		"SIMPLE_COMMENT", "BRACKETED_COMMENT", "WS", "UNRECOGNIZED"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -217,75 +219,75 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 103;
+			State = 107;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==SEMICOLON) {
 				{
 				{
-				State = 100;
+				State = 104;
 				Match(SEMICOLON);
 				}
 				}
-				State = 105;
+				State = 109;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 124;
+			State = 128;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 9428552131106L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 158197801723895809L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 140737488363521L) != 0)) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 18857104261666L) != 0) || ((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & 316395534728306689L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 140737490460673L) != 0)) {
 				{
-				State = 106;
+				State = 110;
 				statement();
-				State = 115;
+				State = 119;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,2,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 108;
+						State = 112;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						do {
 							{
 							{
-							State = 107;
+							State = 111;
 							Match(SEMICOLON);
 							}
 							}
-							State = 110;
+							State = 114;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						} while ( _la==SEMICOLON );
-						State = 112;
+						State = 116;
 						statement();
 						}
 						}
 					}
-					State = 117;
+					State = 121;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,2,Context);
 				}
-				State = 121;
+				State = 125;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==SEMICOLON) {
 					{
 					{
-					State = 118;
+					State = 122;
 					Match(SEMICOLON);
 					}
 					}
-					State = 123;
+					State = 127;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 126;
+			State = 130;
 			Match(Eof);
 			}
 		}
@@ -325,9 +327,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 128;
+			State = 132;
 			expression(0);
-			State = 129;
+			State = 133;
 			Match(Eof);
 			}
 		}
@@ -1033,14 +1035,14 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 435;
+			State = 439;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,54,Context) ) {
 			case 1:
 				_localctx = new QueryStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 131;
+				State = 135;
 				query();
 				}
 				break;
@@ -1048,7 +1050,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListStreamsContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 132;
+				State = 136;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1057,14 +1059,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 133;
+				State = 137;
 				Match(STREAMS);
-				State = 135;
+				State = 139;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 134;
+					State = 138;
 					Match(EXTENDED);
 					}
 				}
@@ -1075,7 +1077,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListTablesContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 137;
+				State = 141;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1084,14 +1086,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 138;
+				State = 142;
 				Match(TABLES);
-				State = 140;
+				State = 144;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 139;
+					State = 143;
 					Match(EXTENDED);
 					}
 				}
@@ -1102,7 +1104,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListQueriesContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 142;
+				State = 146;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1111,14 +1113,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 143;
+				State = 147;
 				Match(QUERIES);
-				State = 145;
+				State = 149;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 144;
+					State = 148;
 					Match(EXTENDED);
 					}
 				}
@@ -1129,7 +1131,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListPropertiesContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 147;
+				State = 151;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1138,7 +1140,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 148;
+				State = 152;
 				Match(PROPERTIES);
 				}
 				break;
@@ -1146,7 +1148,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListFunctionsContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 149;
+				State = 153;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1155,14 +1157,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 150;
+				State = 154;
 				Match(FUNCTIONS);
-				State = 152;
+				State = 156;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 151;
+					State = 155;
 					Match(EXTENDED);
 					}
 				}
@@ -1173,7 +1175,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListTopicsContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 154;
+				State = 158;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1182,24 +1184,24 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 156;
+				State = 160;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ALL) {
 					{
-					State = 155;
+					State = 159;
 					Match(ALL);
 					}
 				}
 
-				State = 158;
+				State = 162;
 				Match(TOPICS);
-				State = 160;
+				State = 164;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 159;
+					State = 163;
 					Match(EXTENDED);
 					}
 				}
@@ -1209,40 +1211,6 @@ public partial class QuerySqlParser : Parser {
 			case 8:
 				_localctx = new ListTypesContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
-				{
-				State = 162;
-				_la = TokenStream.LA(1);
-				if ( !(_la==LIST || _la==SHOW) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 163;
-				Match(TYPES);
-				}
-				break;
-			case 9:
-				_localctx = new ListVariablesContext(_localctx);
-				EnterOuterAlt(_localctx, 9);
-				{
-				State = 164;
-				_la = TokenStream.LA(1);
-				if ( !(_la==LIST || _la==SHOW) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 165;
-				Match(VARIABLES);
-				}
-				break;
-			case 10:
-				_localctx = new ListArchivalsContext(_localctx);
-				EnterOuterAlt(_localctx, 10);
 				{
 				State = 166;
 				_la = TokenStream.LA(1);
@@ -1254,6 +1222,40 @@ public partial class QuerySqlParser : Parser {
 				    Consume();
 				}
 				State = 167;
+				Match(TYPES);
+				}
+				break;
+			case 9:
+				_localctx = new ListVariablesContext(_localctx);
+				EnterOuterAlt(_localctx, 9);
+				{
+				State = 168;
+				_la = TokenStream.LA(1);
+				if ( !(_la==LIST || _la==SHOW) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 169;
+				Match(VARIABLES);
+				}
+				break;
+			case 10:
+				_localctx = new ListArchivalsContext(_localctx);
+				EnterOuterAlt(_localctx, 10);
+				{
+				State = 170;
+				_la = TokenStream.LA(1);
+				if ( !(_la==LIST || _la==SHOW) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 171;
 				Match(ARCHIVALS);
 				}
 				break;
@@ -1261,13 +1263,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ShowTransactionIsolationContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 168;
+				State = 172;
 				Match(SHOW);
-				State = 169;
+				State = 173;
 				Match(TRANSACTION);
-				State = 170;
+				State = 174;
 				Match(ISOLATION);
-				State = 171;
+				State = 175;
 				Match(LEVEL);
 				}
 				break;
@@ -1275,9 +1277,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ShowVariableContext(_localctx);
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 172;
+				State = 176;
 				Match(SHOW);
-				State = 175;
+				State = 179;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1285,6 +1287,7 @@ public partial class QuerySqlParser : Parser {
 				case ADVANCE:
 				case ARCHIVALS:
 				case ARCHIVE:
+				case AT:
 				case BEGIN:
 				case BEGINNING:
 				case CHANGES:
@@ -1300,6 +1303,7 @@ public partial class QuerySqlParser : Parser {
 				case DOUBLE:
 				case EXPLAIN:
 				case EXTENDED:
+				case EXTRACT:
 				case FINAL:
 				case FIRST:
 				case FUNCTION:
@@ -1331,6 +1335,7 @@ public partial class QuerySqlParser : Parser {
 				case PROPERTIES:
 				case QUERIES:
 				case READ:
+				case RECURSIVE:
 				case REPLACE:
 				case RETENTION:
 				case ROLLBACK:
@@ -1371,13 +1376,13 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 173;
+					State = 177;
 					qualifiedName();
 					}
 					break;
 				case ALL:
 					{
-					State = 174;
+					State = 178;
 					Match(ALL);
 					}
 					break;
@@ -1390,11 +1395,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeFunctionContext(_localctx);
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 177;
+				State = 181;
 				Match(DESCRIBE);
-				State = 178;
+				State = 182;
 				Match(FUNCTION);
-				State = 179;
+				State = 183;
 				identifier();
 				}
 				break;
@@ -1402,19 +1407,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 180;
+				State = 184;
 				Match(DESCRIBE);
-				State = 182;
+				State = 186;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,12,Context) ) {
 				case 1:
 					{
-					State = 181;
+					State = 185;
 					Match(EXTENDED);
 					}
 					break;
 				}
-				State = 184;
+				State = 188;
 				qualifiedName();
 				}
 				break;
@@ -1422,11 +1427,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeSourceExtendedContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 185;
+				State = 189;
 				Match(DESCRIBE);
-				State = 186;
+				State = 190;
 				qualifiedName();
-				State = 187;
+				State = 191;
 				Match(EXTENDED);
 				}
 				break;
@@ -1434,20 +1439,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExplainContext(_localctx);
 				EnterOuterAlt(_localctx, 16);
 				{
-				State = 189;
+				State = 193;
 				Match(EXPLAIN);
-				State = 192;
+				State = 196;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,13,Context) ) {
 				case 1:
 					{
-					State = 190;
+					State = 194;
 					statement();
 					}
 					break;
 				case 2:
 					{
-					State = 191;
+					State = 195;
 					identifier();
 					}
 					break;
@@ -1458,9 +1463,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DropSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 17);
 				{
-				State = 194;
+				State = 198;
 				Match(DROP);
-				State = 195;
+				State = 199;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1469,28 +1474,28 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 198;
+				State = 202;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 196;
+					State = 200;
 					Match(IF);
-					State = 197;
+					State = 201;
 					Match(EXISTS);
 					}
 				}
 
-				State = 200;
+				State = 204;
 				qualifiedName();
-				State = 203;
+				State = 207;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==DELETE) {
 					{
-					State = 201;
+					State = 205;
 					Match(DELETE);
-					State = 202;
+					State = 206;
 					Match(TOPIC);
 					}
 				}
@@ -1501,23 +1506,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DropTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 18);
 				{
-				State = 205;
-				Match(DROP);
-				State = 206;
-				Match(TYPE);
 				State = 209;
+				Match(DROP);
+				State = 210;
+				Match(TYPE);
+				State = 213;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 207;
+					State = 211;
 					Match(IF);
-					State = 208;
+					State = 212;
 					Match(EXISTS);
 					}
 				}
 
-				State = 211;
+				State = 215;
 				identifier();
 				}
 				break;
@@ -1525,9 +1530,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TerminateQueryContext(_localctx);
 				EnterOuterAlt(_localctx, 19);
 				{
-				State = 212;
+				State = 216;
 				Match(TERMINATE);
-				State = 215;
+				State = 219;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1535,6 +1540,7 @@ public partial class QuerySqlParser : Parser {
 				case ADVANCE:
 				case ARCHIVALS:
 				case ARCHIVE:
+				case AT:
 				case BEGIN:
 				case BEGINNING:
 				case CHANGES:
@@ -1550,6 +1556,7 @@ public partial class QuerySqlParser : Parser {
 				case DOUBLE:
 				case EXPLAIN:
 				case EXTENDED:
+				case EXTRACT:
 				case FINAL:
 				case FIRST:
 				case FUNCTION:
@@ -1581,6 +1588,7 @@ public partial class QuerySqlParser : Parser {
 				case PROPERTIES:
 				case QUERIES:
 				case READ:
+				case RECURSIVE:
 				case REPLACE:
 				case RETENTION:
 				case ROLLBACK:
@@ -1621,13 +1629,13 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 213;
+					State = 217;
 					identifier();
 					}
 					break;
 				case ALL:
 					{
-					State = 214;
+					State = 218;
 					Match(ALL);
 					}
 					break;
@@ -1640,11 +1648,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArchiveStreamContext(_localctx);
 				EnterOuterAlt(_localctx, 20);
 				{
-				State = 217;
+				State = 221;
 				Match(ARCHIVE);
-				State = 218;
+				State = 222;
 				Match(STREAM);
-				State = 219;
+				State = 223;
 				qualifiedName();
 				}
 				break;
@@ -1652,9 +1660,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrintTopicContext(_localctx);
 				EnterOuterAlt(_localctx, 21);
 				{
-				State = 220;
+				State = 224;
 				Match(PRINT);
-				State = 223;
+				State = 227;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1662,6 +1670,7 @@ public partial class QuerySqlParser : Parser {
 				case ADVANCE:
 				case ARCHIVALS:
 				case ARCHIVE:
+				case AT:
 				case BEGIN:
 				case BEGINNING:
 				case CHANGES:
@@ -1677,6 +1686,7 @@ public partial class QuerySqlParser : Parser {
 				case DOUBLE:
 				case EXPLAIN:
 				case EXTENDED:
+				case EXTRACT:
 				case FINAL:
 				case FIRST:
 				case FUNCTION:
@@ -1708,6 +1718,7 @@ public partial class QuerySqlParser : Parser {
 				case PROPERTIES:
 				case QUERIES:
 				case READ:
+				case RECURSIVE:
 				case REPLACE:
 				case RETENTION:
 				case ROLLBACK:
@@ -1748,37 +1759,37 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 221;
+					State = 225;
 					identifier();
 					}
 					break;
 				case STRING:
 					{
-					State = 222;
+					State = 226;
 					Match(STRING);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 227;
+				State = 231;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==FROM) {
 					{
-					State = 225;
+					State = 229;
 					Match(FROM);
-					State = 226;
+					State = 230;
 					Match(BEGINNING);
 					}
 				}
 
-				State = 234;
+				State = 238;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INTERVAL || _la==SAMPLE) {
 					{
-					State = 229;
+					State = 233;
 					_la = TokenStream.LA(1);
 					if ( !(_la==INTERVAL || _la==SAMPLE) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1787,29 +1798,29 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 231;
+					State = 235;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==EQ) {
 						{
-						State = 230;
+						State = 234;
 						Match(EQ);
 						}
 					}
 
-					State = 233;
+					State = 237;
 					Match(INTEGER_VALUE);
 					}
 				}
 
-				State = 238;
+				State = 242;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LIMIT) {
 					{
-					State = 236;
+					State = 240;
 					Match(LIMIT);
-					State = 237;
+					State = 241;
 					Match(INTEGER_VALUE);
 					}
 				}
@@ -1820,13 +1831,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SetPropertyContext(_localctx);
 				EnterOuterAlt(_localctx, 22);
 				{
-				State = 240;
+				State = 244;
 				Match(SET);
-				State = 241;
+				State = 245;
 				((SetPropertyContext)_localctx).name = Match(STRING);
-				State = 242;
+				State = 246;
 				Match(EQ);
-				State = 243;
+				State = 247;
 				((SetPropertyContext)_localctx).value = Match(STRING);
 				}
 				break;
@@ -1834,9 +1845,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new UnsetPropertyContext(_localctx);
 				EnterOuterAlt(_localctx, 23);
 				{
-				State = 244;
+				State = 248;
 				Match(UNSET);
-				State = 245;
+				State = 249;
 				Match(STRING);
 				}
 				break;
@@ -1844,14 +1855,14 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SetTimeZoneContext(_localctx);
 				EnterOuterAlt(_localctx, 24);
 				{
-				State = 246;
+				State = 250;
 				Match(SET);
-				State = 248;
+				State = 252;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOCAL || _la==SESSION) {
 					{
-					State = 247;
+					State = 251;
 					_la = TokenStream.LA(1);
 					if ( !(_la==LOCAL || _la==SESSION) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1863,11 +1874,11 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 250;
+				State = 254;
 				Match(TIME);
-				State = 251;
+				State = 255;
 				Match(ZONE);
-				State = 252;
+				State = 256;
 				setValue();
 				}
 				break;
@@ -1875,14 +1886,14 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SetVariableContext(_localctx);
 				EnterOuterAlt(_localctx, 25);
 				{
-				State = 253;
+				State = 257;
 				Match(SET);
-				State = 255;
+				State = 259;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,24,Context) ) {
 				case 1:
 					{
-					State = 254;
+					State = 258;
 					_la = TokenStream.LA(1);
 					if ( !(_la==LOCAL || _la==SESSION) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1894,9 +1905,9 @@ public partial class QuerySqlParser : Parser {
 					}
 					break;
 				}
-				State = 257;
+				State = 261;
 				qualifiedName();
-				State = 258;
+				State = 262;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TO || _la==EQ) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1905,32 +1916,32 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 268;
+				State = 272;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,26,Context) ) {
 				case 1:
 					{
-					State = 259;
+					State = 263;
 					Match(DEFAULT);
 					}
 					break;
 				case 2:
 					{
-					State = 260;
+					State = 264;
 					setValue();
-					State = 265;
+					State = 269;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 261;
+						State = 265;
 						Match(COMMA);
-						State = 262;
+						State = 266;
 						setValue();
 						}
 						}
-						State = 267;
+						State = 271;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
@@ -1943,19 +1954,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BeginTransactionContext(_localctx);
 				EnterOuterAlt(_localctx, 26);
 				{
-				State = 276;
+				State = 280;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case BEGIN:
 					{
-					State = 270;
+					State = 274;
 					Match(BEGIN);
-					State = 272;
+					State = 276;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==TRANSACTION || _la==WORK) {
 						{
-						State = 271;
+						State = 275;
 						_la = TokenStream.LA(1);
 						if ( !(_la==TRANSACTION || _la==WORK) ) {
 						ErrorHandler.RecoverInline(this);
@@ -1971,26 +1982,26 @@ public partial class QuerySqlParser : Parser {
 					break;
 				case START:
 					{
-					State = 274;
+					State = 278;
 					Match(START);
-					State = 275;
+					State = 279;
 					Match(TRANSACTION);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 281;
+				State = 285;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==ISOLATION || _la==READ) {
 					{
 					{
-					State = 278;
+					State = 282;
 					transactionMode();
 					}
 					}
-					State = 283;
+					State = 287;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2000,41 +2011,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CommitTransactionContext(_localctx);
 				EnterOuterAlt(_localctx, 27);
 				{
-				State = 284;
-				_la = TokenStream.LA(1);
-				if ( !(_la==COMMIT || _la==END) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 286;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==TRANSACTION || _la==WORK) {
-					{
-					State = 285;
-					_la = TokenStream.LA(1);
-					if ( !(_la==TRANSACTION || _la==WORK) ) {
-					ErrorHandler.RecoverInline(this);
-					}
-					else {
-						ErrorHandler.ReportMatch(this);
-					    Consume();
-					}
-					}
-				}
-
-				}
-				break;
-			case 28:
-				_localctx = new RollbackTransactionContext(_localctx);
-				EnterOuterAlt(_localctx, 28);
-				{
 				State = 288;
 				_la = TokenStream.LA(1);
-				if ( !(_la==ABORT || _la==ROLLBACK) ) {
+				if ( !(_la==COMMIT || _la==END) ) {
 				ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -2060,15 +2039,47 @@ public partial class QuerySqlParser : Parser {
 
 				}
 				break;
+			case 28:
+				_localctx = new RollbackTransactionContext(_localctx);
+				EnterOuterAlt(_localctx, 28);
+				{
+				State = 292;
+				_la = TokenStream.LA(1);
+				if ( !(_la==ABORT || _la==ROLLBACK) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 294;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==TRANSACTION || _la==WORK) {
+					{
+					State = 293;
+					_la = TokenStream.LA(1);
+					if ( !(_la==TRANSACTION || _la==WORK) ) {
+					ErrorHandler.RecoverInline(this);
+					}
+					else {
+						ErrorHandler.ReportMatch(this);
+					    Consume();
+					}
+					}
+				}
+
+				}
+				break;
 			case 29:
 				_localctx = new DiscardContext(_localctx);
 				EnterOuterAlt(_localctx, 29);
 				{
-				State = 292;
+				State = 296;
 				Match(DISCARD);
-				State = 293;
+				State = 297;
 				_la = TokenStream.LA(1);
-				if ( !(_la==ALL || ((((_la - 97)) & ~0x3f) == 0 && ((1L << (_la - 97)) & 3221356545L) != 0)) ) {
+				if ( !(_la==ALL || ((((_la - 99)) & ~0x3f) == 0 && ((1L << (_la - 99)) & 6442713089L) != 0)) ) {
 				ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -2081,66 +2092,66 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateStreamContext(_localctx);
 				EnterOuterAlt(_localctx, 30);
 				{
-				State = 294;
+				State = 298;
 				Match(CREATE);
-				State = 297;
+				State = 301;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 295;
+					State = 299;
 					Match(OR);
-					State = 296;
+					State = 300;
 					Match(REPLACE);
 					}
 				}
 
-				State = 300;
+				State = 304;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==SOURCE) {
 					{
-					State = 299;
+					State = 303;
 					Match(SOURCE);
 					}
 				}
 
-				State = 302;
-				Match(STREAM);
 				State = 306;
+				Match(STREAM);
+				State = 310;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 303;
+					State = 307;
 					Match(IF);
-					State = 304;
+					State = 308;
 					Match(NOT);
-					State = 305;
+					State = 309;
 					Match(EXISTS);
 					}
 				}
 
-				State = 308;
+				State = 312;
 				qualifiedName();
-				State = 310;
+				State = 314;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 309;
+					State = 313;
 					tableElements();
 					}
 				}
 
-				State = 314;
+				State = 318;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 312;
+					State = 316;
 					Match(WITH);
-					State = 313;
+					State = 317;
 					tableProperties();
 					}
 				}
@@ -2151,66 +2162,66 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateTableContext(_localctx);
 				EnterOuterAlt(_localctx, 31);
 				{
-				State = 316;
+				State = 320;
 				Match(CREATE);
-				State = 319;
+				State = 323;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 317;
+					State = 321;
 					Match(OR);
-					State = 318;
+					State = 322;
 					Match(REPLACE);
 					}
 				}
 
-				State = 322;
+				State = 326;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==SOURCE) {
 					{
-					State = 321;
+					State = 325;
 					Match(SOURCE);
 					}
 				}
 
-				State = 324;
-				Match(TABLE);
 				State = 328;
+				Match(TABLE);
+				State = 332;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 325;
+					State = 329;
 					Match(IF);
-					State = 326;
+					State = 330;
 					Match(NOT);
-					State = 327;
+					State = 331;
 					Match(EXISTS);
 					}
 				}
 
-				State = 330;
+				State = 334;
 				qualifiedName();
-				State = 332;
+				State = 336;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 331;
+					State = 335;
 					tableElements();
 					}
 				}
 
-				State = 336;
+				State = 340;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 334;
+					State = 338;
 					Match(WITH);
-					State = 335;
+					State = 339;
 					tableProperties();
 					}
 				}
@@ -2221,53 +2232,53 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateStreamAsContext(_localctx);
 				EnterOuterAlt(_localctx, 32);
 				{
-				State = 338;
+				State = 342;
 				Match(CREATE);
-				State = 341;
+				State = 345;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 339;
+					State = 343;
 					Match(OR);
-					State = 340;
+					State = 344;
 					Match(REPLACE);
 					}
 				}
 
-				State = 343;
-				Match(STREAM);
 				State = 347;
+				Match(STREAM);
+				State = 351;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 344;
+					State = 348;
 					Match(IF);
-					State = 345;
+					State = 349;
 					Match(NOT);
-					State = 346;
+					State = 350;
 					Match(EXISTS);
 					}
 				}
 
-				State = 349;
+				State = 353;
 				qualifiedName();
-				State = 352;
+				State = 356;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 350;
+					State = 354;
 					Match(WITH);
-					State = 351;
+					State = 355;
 					tableProperties();
 					}
 				}
 
-				State = 354;
+				State = 358;
 				Match(AS);
-				State = 355;
+				State = 359;
 				query();
 				}
 				break;
@@ -2275,53 +2286,53 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateTableAsContext(_localctx);
 				EnterOuterAlt(_localctx, 33);
 				{
-				State = 357;
+				State = 361;
 				Match(CREATE);
-				State = 360;
+				State = 364;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 358;
+					State = 362;
 					Match(OR);
-					State = 359;
+					State = 363;
 					Match(REPLACE);
 					}
 				}
 
-				State = 362;
-				Match(TABLE);
 				State = 366;
+				Match(TABLE);
+				State = 370;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 363;
+					State = 367;
 					Match(IF);
-					State = 364;
+					State = 368;
 					Match(NOT);
-					State = 365;
+					State = 369;
 					Match(EXISTS);
 					}
 				}
 
-				State = 368;
+				State = 372;
 				qualifiedName();
-				State = 371;
+				State = 375;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 369;
+					State = 373;
 					Match(WITH);
-					State = 370;
+					State = 374;
 					tableProperties();
 					}
 				}
 
-				State = 373;
+				State = 377;
 				Match(AS);
-				State = 374;
+				State = 378;
 				query();
 				}
 				break;
@@ -2329,29 +2340,29 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 34);
 				{
-				State = 376;
+				State = 380;
 				Match(CREATE);
-				State = 377;
-				Match(TYPE);
 				State = 381;
+				Match(TYPE);
+				State = 385;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 378;
+					State = 382;
 					Match(IF);
-					State = 379;
+					State = 383;
 					Match(NOT);
-					State = 380;
+					State = 384;
 					Match(EXISTS);
 					}
 				}
 
-				State = 383;
+				State = 387;
 				identifier();
-				State = 384;
+				State = 388;
 				Match(AS);
-				State = 385;
+				State = 389;
 				type(0);
 				}
 				break;
@@ -2359,25 +2370,25 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InsertIntoContext(_localctx);
 				EnterOuterAlt(_localctx, 35);
 				{
-				State = 387;
+				State = 391;
 				Match(INSERT);
-				State = 388;
-				Match(INTO);
-				State = 389;
-				qualifiedName();
 				State = 392;
+				Match(INTO);
+				State = 393;
+				qualifiedName();
+				State = 396;
 				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==WITH) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,49,Context) ) {
+				case 1:
 					{
-					State = 390;
+					State = 394;
 					Match(WITH);
-					State = 391;
+					State = 395;
 					tableProperties();
 					}
+					break;
 				}
-
-				State = 394;
+				State = 398;
 				query();
 				}
 				break;
@@ -2385,39 +2396,39 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InsertValuesContext(_localctx);
 				EnterOuterAlt(_localctx, 36);
 				{
-				State = 396;
-				Match(INSERT);
-				State = 397;
-				Match(INTO);
-				State = 398;
-				qualifiedName();
 				State = 400;
+				Match(INSERT);
+				State = 401;
+				Match(INTO);
+				State = 402;
+				qualifiedName();
+				State = 404;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 399;
+					State = 403;
 					columnList();
 					}
 				}
 
-				State = 402;
+				State = 406;
 				Match(VALUES);
-				State = 403;
+				State = 407;
 				valuesRow();
-				State = 408;
+				State = 412;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 404;
+					State = 408;
 					Match(COMMA);
-					State = 405;
+					State = 409;
 					valuesRow();
 					}
 					}
-					State = 410;
+					State = 414;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2427,20 +2438,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DeleteRowsContext(_localctx);
 				EnterOuterAlt(_localctx, 37);
 				{
-				State = 411;
+				State = 415;
 				Match(DELETE);
-				State = 412;
-				Match(FROM);
-				State = 413;
-				qualifiedName();
 				State = 416;
+				Match(FROM);
+				State = 417;
+				qualifiedName();
+				State = 420;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WHERE) {
 					{
-					State = 414;
+					State = 418;
 					Match(WHERE);
-					State = 415;
+					State = 419;
 					((DeleteRowsContext)_localctx).where = expression(0);
 					}
 				}
@@ -2451,9 +2462,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new AlterSourceAddColumnsContext(_localctx);
 				EnterOuterAlt(_localctx, 38);
 				{
-				State = 418;
+				State = 422;
 				Match(ALTER);
-				State = 419;
+				State = 423;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2462,23 +2473,23 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 420;
+				State = 424;
 				qualifiedName();
-				State = 421;
+				State = 425;
 				alterColumn();
-				State = 426;
+				State = 430;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 422;
+					State = 426;
 					Match(COMMA);
-					State = 423;
+					State = 427;
 					alterColumn();
 					}
 					}
-					State = 428;
+					State = 432;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2488,9 +2499,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new AlterSourceSetPropertiesContext(_localctx);
 				EnterOuterAlt(_localctx, 39);
 				{
-				State = 429;
+				State = 433;
 				Match(ALTER);
-				State = 430;
+				State = 434;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2499,11 +2510,11 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 431;
+				State = 435;
 				qualifiedName();
-				State = 432;
+				State = 436;
 				Match(SET);
-				State = 433;
+				State = 437;
 				tableProperties();
 				}
 				break;
@@ -2552,17 +2563,17 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 446;
+			State = 450;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ISOLATION:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 437;
+				State = 441;
 				Match(ISOLATION);
-				State = 438;
+				State = 442;
 				Match(LEVEL);
-				State = 440;
+				State = 444;
 				ErrorHandler.Sync(this);
 				_alt = 1;
 				do {
@@ -2570,7 +2581,7 @@ public partial class QuerySqlParser : Parser {
 					case 1:
 						{
 						{
-						State = 439;
+						State = 443;
 						identifier();
 						}
 						}
@@ -2578,7 +2589,7 @@ public partial class QuerySqlParser : Parser {
 					default:
 						throw new NoViableAltException(this);
 					}
-					State = 442;
+					State = 446;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,55,Context);
 				} while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER );
@@ -2587,9 +2598,9 @@ public partial class QuerySqlParser : Parser {
 			case READ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 444;
+				State = 448;
 				Match(READ);
-				State = 445;
+				State = 449;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ONLY || _la==WRITE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2646,7 +2657,7 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 8, RULE_setValue);
 		int _la;
 		try {
-			State = 457;
+			State = 461;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MINUS:
@@ -2655,24 +2666,24 @@ public partial class QuerySqlParser : Parser {
 			case DOUBLE_VALUE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 449;
+				State = 453;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==MINUS) {
 					{
-					State = 448;
+					State = 452;
 					Match(MINUS);
 					}
 				}
 
-				State = 451;
+				State = 455;
 				number();
 				}
 				break;
 			case STRING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 452;
+				State = 456;
 				Match(STRING);
 				}
 				break;
@@ -2681,6 +2692,7 @@ public partial class QuerySqlParser : Parser {
 			case ADVANCE:
 			case ARCHIVALS:
 			case ARCHIVE:
+			case AT:
 			case BEGIN:
 			case BEGINNING:
 			case CHANGES:
@@ -2696,6 +2708,7 @@ public partial class QuerySqlParser : Parser {
 			case DOUBLE:
 			case EXPLAIN:
 			case EXTENDED:
+			case EXTRACT:
 			case FINAL:
 			case FIRST:
 			case FUNCTION:
@@ -2727,6 +2740,7 @@ public partial class QuerySqlParser : Parser {
 			case PROPERTIES:
 			case QUERIES:
 			case READ:
+			case RECURSIVE:
 			case REPLACE:
 			case RETENTION:
 			case ROLLBACK:
@@ -2768,28 +2782,28 @@ public partial class QuerySqlParser : Parser {
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 453;
+				State = 457;
 				identifier();
 				}
 				break;
 			case TRUE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 454;
+				State = 458;
 				Match(TRUE);
 				}
 				break;
 			case FALSE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 455;
+				State = 459;
 				Match(FALSE);
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 456;
+				State = 460;
 				Match(ON);
 				}
 				break;
@@ -2842,27 +2856,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 459;
+			State = 463;
 			Match(LPAREN);
-			State = 460;
+			State = 464;
 			tableElement();
-			State = 465;
+			State = 469;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 461;
+				State = 465;
 				Match(COMMA);
-				State = 462;
+				State = 466;
 				tableElement();
 				}
 				}
-				State = 467;
+				State = 471;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 468;
+			State = 472;
 			Match(RPAREN);
 			}
 		}
@@ -2908,16 +2922,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 470;
+			State = 474;
 			identifier();
-			State = 471;
+			State = 475;
 			type(0);
-			State = 473;
+			State = 477;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (((((_la - 55)) & ~0x3f) == 0 && ((1L << (_la - 55)) & 17592186109955L) != 0)) {
+			if (((((_la - 57)) & ~0x3f) == 0 && ((1L << (_la - 57)) & 17592186109955L) != 0)) {
 				{
-				State = 472;
+				State = 476;
 				columnConstraint();
 				}
 			}
@@ -2961,42 +2975,42 @@ public partial class QuerySqlParser : Parser {
 		ColumnConstraintContext _localctx = new ColumnConstraintContext(Context, State);
 		EnterRule(_localctx, 14, RULE_columnConstraint);
 		try {
-			State = 483;
+			State = 487;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case KEY:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 475;
+				State = 479;
 				Match(KEY);
 				}
 				break;
 			case PRIMARY:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 476;
+				State = 480;
 				Match(PRIMARY);
-				State = 477;
+				State = 481;
 				Match(KEY);
 				}
 				break;
 			case HEADERS:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 478;
+				State = 482;
 				Match(HEADERS);
 				}
 				break;
 			case HEADER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 479;
+				State = 483;
 				Match(HEADER);
-				State = 480;
+				State = 484;
 				Match(LPAREN);
-				State = 481;
+				State = 485;
 				Match(STRING);
-				State = 482;
+				State = 486;
 				Match(RPAREN);
 				}
 				break;
@@ -3044,21 +3058,21 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 485;
+			State = 489;
 			Match(ADD);
-			State = 487;
+			State = 491;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,62,Context) ) {
 			case 1:
 				{
-				State = 486;
+				State = 490;
 				Match(COLUMN);
 				}
 				break;
 			}
-			State = 489;
+			State = 493;
 			identifier();
-			State = 490;
+			State = 494;
 			type(0);
 			}
 		}
@@ -3107,27 +3121,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 492;
+			State = 496;
 			Match(LPAREN);
-			State = 493;
+			State = 497;
 			tableProperty();
-			State = 498;
+			State = 502;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 494;
+				State = 498;
 				Match(COMMA);
-				State = 495;
+				State = 499;
 				tableProperty();
 				}
 				}
-				State = 500;
+				State = 504;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 501;
+			State = 505;
 			Match(RPAREN);
 			}
 		}
@@ -3173,7 +3187,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 505;
+			State = 509;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -3181,6 +3195,7 @@ public partial class QuerySqlParser : Parser {
 			case ADVANCE:
 			case ARCHIVALS:
 			case ARCHIVE:
+			case AT:
 			case BEGIN:
 			case BEGINNING:
 			case CHANGES:
@@ -3196,6 +3211,7 @@ public partial class QuerySqlParser : Parser {
 			case DOUBLE:
 			case EXPLAIN:
 			case EXTENDED:
+			case EXTRACT:
 			case FINAL:
 			case FIRST:
 			case FUNCTION:
@@ -3227,6 +3243,7 @@ public partial class QuerySqlParser : Parser {
 			case PROPERTIES:
 			case QUERIES:
 			case READ:
+			case RECURSIVE:
 			case REPLACE:
 			case RETENTION:
 			case ROLLBACK:
@@ -3267,22 +3284,22 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 503;
+				State = 507;
 				identifier();
 				}
 				break;
 			case STRING:
 				{
-				State = 504;
+				State = 508;
 				Match(STRING);
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 507;
-			Match(EQ);
 			State = 511;
+			Match(EQ);
+			State = 515;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DATE:
@@ -3293,19 +3310,20 @@ public partial class QuerySqlParser : Parser {
 			case TIMESTAMP:
 			case TRUE:
 			case STRING:
+			case ESCAPE_STRING:
 			case INTEGER_VALUE:
 			case DECIMAL_VALUE:
 			case DOUBLE_VALUE:
 				{
-				State = 508;
+				State = 512;
 				literal();
 				}
 				break;
 			case MINUS:
 				{
-				State = 509;
+				State = 513;
 				Match(MINUS);
-				State = 510;
+				State = 514;
 				Match(INTEGER_VALUE);
 				}
 				break;
@@ -3359,27 +3377,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 513;
+			State = 517;
 			Match(LPAREN);
-			State = 514;
+			State = 518;
 			identifier();
-			State = 519;
+			State = 523;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 515;
+				State = 519;
 				Match(COMMA);
-				State = 516;
+				State = 520;
 				identifier();
 				}
 				}
-				State = 521;
+				State = 525;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 522;
+			State = 526;
 			Match(RPAREN);
 			}
 		}
@@ -3428,27 +3446,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 524;
+			State = 528;
 			Match(LPAREN);
-			State = 525;
+			State = 529;
 			expression(0);
-			State = 530;
+			State = 534;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 526;
+				State = 530;
 				Match(COMMA);
-				State = 527;
+				State = 531;
 				expression(0);
 				}
 				}
-				State = 532;
+				State = 536;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 533;
+			State = 537;
 			Match(RPAREN);
 			}
 		}
@@ -3466,6 +3484,9 @@ public partial class QuerySqlParser : Parser {
 	public partial class QueryContext : Query.Grammar.SqlRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public QueryTermContext queryTerm() {
 			return GetRuleContext<QueryTermContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public WithClauseContext withClause() {
+			return GetRuleContext<WithClauseContext>(0);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public OrderByContext orderBy() {
 			return GetRuleContext<OrderByContext>(0);
@@ -3500,48 +3521,202 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 535;
+			State = 540;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			if (_la==WITH) {
+				{
+				State = 539;
+				withClause();
+				}
+			}
+
+			State = 542;
 			queryTerm(0);
-			State = 537;
+			State = 544;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 536;
+				State = 543;
 				orderBy();
 				}
 			}
 
-			State = 540;
+			State = 547;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==EMIT) {
 				{
-				State = 539;
+				State = 546;
 				emitClause();
 				}
 			}
 
-			State = 543;
+			State = 550;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LIMIT) {
 				{
-				State = 542;
+				State = 549;
 				limitClause();
 				}
 			}
 
-			State = 546;
+			State = 553;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==OFFSET) {
 				{
-				State = 545;
+				State = 552;
 				offsetClause();
 				}
 			}
 
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class WithClauseContext : Query.Grammar.SqlRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WITH() { return GetToken(QuerySqlParser.WITH, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public NamedQueryContext[] namedQuery() {
+			return GetRuleContexts<NamedQueryContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public NamedQueryContext namedQuery(int i) {
+			return GetRuleContext<NamedQueryContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RECURSIVE() { return GetToken(QuerySqlParser.RECURSIVE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(QuerySqlParser.COMMA); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
+			return GetToken(QuerySqlParser.COMMA, i);
+		}
+		public WithClauseContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_withClause; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitWithClause(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public WithClauseContext withClause() {
+		WithClauseContext _localctx = new WithClauseContext(Context, State);
+		EnterRule(_localctx, 28, RULE_withClause);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 555;
+			Match(WITH);
+			State = 557;
+			ErrorHandler.Sync(this);
+			switch ( Interpreter.AdaptivePredict(TokenStream,73,Context) ) {
+			case 1:
+				{
+				State = 556;
+				Match(RECURSIVE);
+				}
+				break;
+			}
+			State = 559;
+			namedQuery();
+			State = 564;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			while (_la==COMMA) {
+				{
+				{
+				State = 560;
+				Match(COMMA);
+				State = 561;
+				namedQuery();
+				}
+				}
+				State = 566;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+			}
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class NamedQueryContext : Query.Grammar.SqlRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
+			return GetRuleContext<IdentifierContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AS() { return GetToken(QuerySqlParser.AS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public QueryContext query() {
+			return GetRuleContext<QueryContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ColumnListContext columnList() {
+			return GetRuleContext<ColumnListContext>(0);
+		}
+		public NamedQueryContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_namedQuery; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitNamedQuery(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public NamedQueryContext namedQuery() {
+		NamedQueryContext _localctx = new NamedQueryContext(Context, State);
+		EnterRule(_localctx, 30, RULE_namedQuery);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 567;
+			identifier();
+			State = 569;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			if (_la==LPAREN) {
+				{
+				State = 568;
+				columnList();
+				}
+			}
+
+			State = 571;
+			Match(AS);
+			State = 572;
+			Match(LPAREN);
+			State = 573;
+			query();
+			State = 574;
+			Match(RPAREN);
 			}
 		}
 		catch (RecognitionException re) {
@@ -3612,8 +3787,8 @@ public partial class QuerySqlParser : Parser {
 		int _parentState = State;
 		QueryTermContext _localctx = new QueryTermContext(Context, _parentState);
 		QueryTermContext _prevctx = _localctx;
-		int _startState = 28;
-		EnterRecursionRule(_localctx, 28, RULE_queryTerm, _p);
+		int _startState = 32;
+		EnterRecursionRule(_localctx, 32, RULE_queryTerm, _p);
 		int _la;
 		try {
 			int _alt;
@@ -3624,13 +3799,13 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 549;
+			State = 577;
 			queryPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 559;
+			State = 587;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,73,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,77,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -3641,9 +3816,9 @@ public partial class QuerySqlParser : Parser {
 					_localctx = new SetOperationContext(new QueryTermContext(_parentctx, _parentState));
 					((SetOperationContext)_localctx).left = _prevctx;
 					PushNewRecursionContext(_localctx, _startState, RULE_queryTerm);
-					State = 551;
+					State = 579;
 					if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-					State = 552;
+					State = 580;
 					((SetOperationContext)_localctx).@operator = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==EXCEPT || _la==INTERSECT || _la==UNION) ) {
@@ -3653,24 +3828,24 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 554;
+					State = 582;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ALL) {
 						{
-						State = 553;
+						State = 581;
 						Match(ALL);
 						}
 					}
 
-					State = 556;
+					State = 584;
 					((SetOperationContext)_localctx).right = queryTerm(2);
 					}
 					}
 				}
-				State = 561;
+				State = 589;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,73,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,77,Context);
 			}
 			}
 		}
@@ -3766,25 +3941,25 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public QueryPrimaryContext queryPrimary() {
 		QueryPrimaryContext _localctx = new QueryPrimaryContext(Context, State);
-		EnterRule(_localctx, 30, RULE_queryPrimary);
+		EnterRule(_localctx, 34, RULE_queryPrimary);
 		int _la;
 		try {
 			int _alt;
-			State = 624;
+			State = 652;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SELECT:
 				_localctx = new QuerySpecificationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 562;
+				State = 590;
 				Match(SELECT);
-				State = 564;
+				State = 592;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ALL || _la==DISTINCT) {
 					{
-					State = 563;
+					State = 591;
 					_la = TokenStream.LA(1);
 					if ( !(_la==ALL || _la==DISTINCT) ) {
 					ErrorHandler.RecoverInline(this);
@@ -3796,154 +3971,154 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 566;
+				State = 594;
 				selectItem();
-				State = 571;
+				State = 599;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,75,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 567;
+						State = 595;
 						Match(COMMA);
-						State = 568;
+						State = 596;
 						selectItem();
 						}
 						}
 					}
-					State = 573;
+					State = 601;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,75,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
 				}
-				State = 583;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,77,Context) ) {
-				case 1:
-					{
-					State = 574;
-					Match(FROM);
-					State = 575;
-					relation(0);
-					State = 580;
-					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,76,Context);
-					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
-						if ( _alt==1 ) {
-							{
-							{
-							State = 576;
-							Match(COMMA);
-							State = 577;
-							relation(0);
-							}
-							}
-						}
-						State = 582;
-						ErrorHandler.Sync(this);
-						_alt = Interpreter.AdaptivePredict(TokenStream,76,Context);
-					}
-					}
-					break;
-				}
-				State = 586;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,78,Context) ) {
-				case 1:
-					{
-					State = 585;
-					windowClause();
-					}
-					break;
-				}
-				State = 590;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,79,Context) ) {
-				case 1:
-					{
-					State = 588;
-					Match(WHERE);
-					State = 589;
-					((QuerySpecificationContext)_localctx).where = expression(0);
-					}
-					break;
-				}
-				State = 602;
+				State = 611;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,81,Context) ) {
 				case 1:
 					{
-					State = 592;
-					Match(GROUP);
-					State = 593;
-					Match(BY);
-					State = 594;
-					((QuerySpecificationContext)_localctx)._expression = expression(0);
-					((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 599;
+					State = 602;
+					Match(FROM);
+					State = 603;
+					relation(0);
+					State = 608;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,80,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 595;
+							State = 604;
 							Match(COMMA);
-							State = 596;
-							((QuerySpecificationContext)_localctx)._expression = expression(0);
-							((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
+							State = 605;
+							relation(0);
 							}
 							}
 						}
-						State = 601;
+						State = 610;
 						ErrorHandler.Sync(this);
 						_alt = Interpreter.AdaptivePredict(TokenStream,80,Context);
 					}
 					}
 					break;
 				}
-				State = 606;
+				State = 614;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,82,Context) ) {
 				case 1:
 					{
-					State = 604;
-					Match(HAVING);
-					State = 605;
-					((QuerySpecificationContext)_localctx).having = expression(0);
+					State = 613;
+					windowClause();
 					}
 					break;
 				}
 				State = 618;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,84,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,83,Context) ) {
 				case 1:
 					{
-					State = 608;
-					Match(PARTITION);
-					State = 609;
+					State = 616;
+					Match(WHERE);
+					State = 617;
+					((QuerySpecificationContext)_localctx).where = expression(0);
+					}
+					break;
+				}
+				State = 630;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,85,Context) ) {
+				case 1:
+					{
+					State = 620;
+					Match(GROUP);
+					State = 621;
 					Match(BY);
-					State = 610;
+					State = 622;
 					((QuerySpecificationContext)_localctx)._expression = expression(0);
-					((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 615;
+					((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
+					State = 627;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,83,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,84,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 611;
+							State = 623;
 							Match(COMMA);
-							State = 612;
+							State = 624;
+							((QuerySpecificationContext)_localctx)._expression = expression(0);
+							((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
+							}
+							}
+						}
+						State = 629;
+						ErrorHandler.Sync(this);
+						_alt = Interpreter.AdaptivePredict(TokenStream,84,Context);
+					}
+					}
+					break;
+				}
+				State = 634;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,86,Context) ) {
+				case 1:
+					{
+					State = 632;
+					Match(HAVING);
+					State = 633;
+					((QuerySpecificationContext)_localctx).having = expression(0);
+					}
+					break;
+				}
+				State = 646;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,88,Context) ) {
+				case 1:
+					{
+					State = 636;
+					Match(PARTITION);
+					State = 637;
+					Match(BY);
+					State = 638;
+					((QuerySpecificationContext)_localctx)._expression = expression(0);
+					((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
+					State = 643;
+					ErrorHandler.Sync(this);
+					_alt = Interpreter.AdaptivePredict(TokenStream,87,Context);
+					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
+						if ( _alt==1 ) {
+							{
+							{
+							State = 639;
+							Match(COMMA);
+							State = 640;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 617;
+						State = 645;
 						ErrorHandler.Sync(this);
-						_alt = Interpreter.AdaptivePredict(TokenStream,83,Context);
+						_alt = Interpreter.AdaptivePredict(TokenStream,87,Context);
 					}
 					}
 					break;
@@ -3954,11 +4129,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedQueryContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 620;
+				State = 648;
 				Match(LPAREN);
-				State = 621;
+				State = 649;
 				query();
-				State = 622;
+				State = 650;
 				Match(RPAREN);
 				}
 				break;
@@ -4006,30 +4181,30 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public OrderByContext orderBy() {
 		OrderByContext _localctx = new OrderByContext(Context, State);
-		EnterRule(_localctx, 32, RULE_orderBy);
+		EnterRule(_localctx, 36, RULE_orderBy);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 626;
+			State = 654;
 			Match(ORDER);
-			State = 627;
+			State = 655;
 			Match(BY);
-			State = 628;
+			State = 656;
 			sortItem();
-			State = 633;
+			State = 661;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 629;
+				State = 657;
 				Match(COMMA);
-				State = 630;
+				State = 658;
 				sortItem();
 				}
 				}
-				State = 635;
+				State = 663;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -4073,19 +4248,19 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public SortItemContext sortItem() {
 		SortItemContext _localctx = new SortItemContext(Context, State);
-		EnterRule(_localctx, 34, RULE_sortItem);
+		EnterRule(_localctx, 38, RULE_sortItem);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 636;
+			State = 664;
 			expression(0);
-			State = 638;
+			State = 666;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ASC || _la==DESC) {
 				{
-				State = 637;
+				State = 665;
 				_localctx.ordering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ASC || _la==DESC) ) {
@@ -4098,14 +4273,14 @@ public partial class QuerySqlParser : Parser {
 				}
 			}
 
-			State = 642;
+			State = 670;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==NULLS) {
 				{
-				State = 640;
+				State = 668;
 				Match(NULLS);
-				State = 641;
+				State = 669;
 				_localctx.nullOrdering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==FIRST || _la==LAST) ) {
@@ -4151,14 +4326,14 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public EmitClauseContext emitClause() {
 		EmitClauseContext _localctx = new EmitClauseContext(Context, State);
-		EnterRule(_localctx, 36, RULE_emitClause);
+		EnterRule(_localctx, 40, RULE_emitClause);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 644;
+			State = 672;
 			Match(EMIT);
-			State = 645;
+			State = 673;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CHANGES || _la==FINAL) ) {
 			ErrorHandler.RecoverInline(this);
@@ -4202,13 +4377,13 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public LimitClauseContext limitClause() {
 		LimitClauseContext _localctx = new LimitClauseContext(Context, State);
-		EnterRule(_localctx, 38, RULE_limitClause);
+		EnterRule(_localctx, 42, RULE_limitClause);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 647;
+			State = 675;
 			Match(LIMIT);
-			State = 650;
+			State = 678;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -4217,6 +4392,7 @@ public partial class QuerySqlParser : Parser {
 			case ARCHIVALS:
 			case ARCHIVE:
 			case ARRAY:
+			case AT:
 			case BEGIN:
 			case BEGINNING:
 			case CASE:
@@ -4235,6 +4411,7 @@ public partial class QuerySqlParser : Parser {
 			case EXISTS:
 			case EXPLAIN:
 			case EXTENDED:
+			case EXTRACT:
 			case FALSE:
 			case FINAL:
 			case FIRST:
@@ -4271,6 +4448,7 @@ public partial class QuerySqlParser : Parser {
 			case PROPERTIES:
 			case QUERIES:
 			case READ:
+			case RECURSIVE:
 			case REPLACE:
 			case RETENTION:
 			case ROLLBACK:
@@ -4312,6 +4490,7 @@ public partial class QuerySqlParser : Parser {
 			case MINUS:
 			case LPAREN:
 			case STRING:
+			case ESCAPE_STRING:
 			case INTEGER_VALUE:
 			case DECIMAL_VALUE:
 			case DOUBLE_VALUE:
@@ -4321,13 +4500,13 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 648;
+				State = 676;
 				expression(0);
 				}
 				break;
 			case ALL:
 				{
-				State = 649;
+				State = 677;
 				Match(ALL);
 				}
 				break;
@@ -4370,21 +4549,21 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public OffsetClauseContext offsetClause() {
 		OffsetClauseContext _localctx = new OffsetClauseContext(Context, State);
-		EnterRule(_localctx, 40, RULE_offsetClause);
+		EnterRule(_localctx, 44, RULE_offsetClause);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 652;
+			State = 680;
 			Match(OFFSET);
-			State = 653;
+			State = 681;
 			expression(0);
-			State = 655;
+			State = 683;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ROW || _la==ROWS) {
 				{
-				State = 654;
+				State = 682;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ROW || _la==ROWS) ) {
 				ErrorHandler.RecoverInline(this);
@@ -4435,51 +4614,51 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public SelectItemContext selectItem() {
 		SelectItemContext _localctx = new SelectItemContext(Context, State);
-		EnterRule(_localctx, 42, RULE_selectItem);
+		EnterRule(_localctx, 46, RULE_selectItem);
 		int _la;
 		try {
-			State = 669;
+			State = 697;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,93,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,97,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 657;
+				State = 685;
 				Match(ASTERISK);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 658;
+				State = 686;
 				identifier();
-				State = 659;
+				State = 687;
 				Match(DOT);
-				State = 660;
+				State = 688;
 				Match(ASTERISK);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 662;
+				State = 690;
 				expression(0);
-				State = 667;
+				State = 695;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,92,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,96,Context) ) {
 				case 1:
 					{
-					State = 664;
+					State = 692;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==AS) {
 						{
-						State = 663;
+						State = 691;
 						Match(AS);
 						}
 					}
 
-					State = 666;
+					State = 694;
 					identifier();
 					}
 					break;
@@ -4580,8 +4759,8 @@ public partial class QuerySqlParser : Parser {
 		int _parentState = State;
 		RelationContext _localctx = new RelationContext(Context, _parentState);
 		RelationContext _prevctx = _localctx;
-		int _startState = 44;
-		EnterRecursionRule(_localctx, 44, RULE_relation, _p);
+		int _startState = 48;
+		EnterRecursionRule(_localctx, 48, RULE_relation, _p);
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
@@ -4591,51 +4770,51 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 672;
+			State = 700;
 			relationPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 690;
+			State = 718;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,97,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,101,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 688;
+					State = 716;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,96,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,100,Context) ) {
 					case 1:
 						{
 						_localctx = new JoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((JoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 674;
+						State = 702;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 675;
+						State = 703;
 						joinType();
-						State = 676;
+						State = 704;
 						Match(JOIN);
-						State = 677;
+						State = 705;
 						((JoinRelationContext)_localctx).right = relationPrimary();
-						State = 679;
+						State = 707;
 						ErrorHandler.Sync(this);
-						switch ( Interpreter.AdaptivePredict(TokenStream,94,Context) ) {
+						switch ( Interpreter.AdaptivePredict(TokenStream,98,Context) ) {
 						case 1:
 							{
-							State = 678;
+							State = 706;
 							withinClause();
 							}
 							break;
 						}
-						State = 682;
+						State = 710;
 						ErrorHandler.Sync(this);
-						switch ( Interpreter.AdaptivePredict(TokenStream,95,Context) ) {
+						switch ( Interpreter.AdaptivePredict(TokenStream,99,Context) ) {
 						case 1:
 							{
-							State = 681;
+							State = 709;
 							joinCriteria();
 							}
 							break;
@@ -4647,22 +4826,22 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new CrossJoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((CrossJoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 684;
+						State = 712;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 685;
+						State = 713;
 						Match(CROSS);
-						State = 686;
+						State = 714;
 						Match(JOIN);
-						State = 687;
+						State = 715;
 						((CrossJoinRelationContext)_localctx).right = relationPrimary();
 						}
 						break;
 					}
 					}
 				}
-				State = 692;
+				State = 720;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,97,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,101,Context);
 			}
 			}
 		}
@@ -4699,22 +4878,22 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public JoinTypeContext joinType() {
 		JoinTypeContext _localctx = new JoinTypeContext(Context, State);
-		EnterRule(_localctx, 46, RULE_joinType);
+		EnterRule(_localctx, 50, RULE_joinType);
 		int _la;
 		try {
-			State = 708;
+			State = 736;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INNER:
 			case JOIN:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 694;
+				State = 722;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INNER) {
 					{
-					State = 693;
+					State = 721;
 					Match(INNER);
 					}
 				}
@@ -4724,14 +4903,14 @@ public partial class QuerySqlParser : Parser {
 			case LEFT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 696;
+				State = 724;
 				Match(LEFT);
-				State = 698;
+				State = 726;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 697;
+					State = 725;
 					Match(OUTER);
 					}
 				}
@@ -4741,14 +4920,14 @@ public partial class QuerySqlParser : Parser {
 			case RIGHT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 700;
+				State = 728;
 				Match(RIGHT);
-				State = 702;
+				State = 730;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 701;
+					State = 729;
 					Match(OUTER);
 					}
 				}
@@ -4758,14 +4937,14 @@ public partial class QuerySqlParser : Parser {
 			case FULL:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 704;
+				State = 732;
 				Match(FULL);
-				State = 706;
+				State = 734;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 705;
+					State = 733;
 					Match(OUTER);
 					}
 				}
@@ -4821,47 +5000,47 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public JoinCriteriaContext joinCriteria() {
 		JoinCriteriaContext _localctx = new JoinCriteriaContext(Context, State);
-		EnterRule(_localctx, 48, RULE_joinCriteria);
+		EnterRule(_localctx, 52, RULE_joinCriteria);
 		int _la;
 		try {
-			State = 724;
+			State = 752;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ON:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 710;
+				State = 738;
 				Match(ON);
-				State = 711;
+				State = 739;
 				expression(0);
 				}
 				break;
 			case USING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 712;
+				State = 740;
 				Match(USING);
-				State = 713;
+				State = 741;
 				Match(LPAREN);
-				State = 714;
+				State = 742;
 				identifier();
-				State = 719;
+				State = 747;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 715;
+					State = 743;
 					Match(COMMA);
-					State = 716;
+					State = 744;
 					identifier();
 					}
 					}
-					State = 721;
+					State = 749;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 722;
+				State = 750;
 				Match(RPAREN);
 				}
 				break;
@@ -4910,52 +5089,52 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public WithinClauseContext withinClause() {
 		WithinClauseContext _localctx = new WithinClauseContext(Context, State);
-		EnterRule(_localctx, 50, RULE_withinClause);
+		EnterRule(_localctx, 54, RULE_withinClause);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 726;
+			State = 754;
 			Match(WITHIN);
-			State = 738;
+			State = 766;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,105,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,109,Context) ) {
 			case 1:
 				{
-				State = 727;
+				State = 755;
 				duration();
 				}
 				break;
 			case 2:
 				{
-				State = 728;
+				State = 756;
 				Match(LPAREN);
-				State = 729;
+				State = 757;
 				duration();
-				State = 730;
+				State = 758;
 				Match(RPAREN);
 				}
 				break;
 			case 3:
 				{
-				State = 732;
+				State = 760;
 				Match(LPAREN);
-				State = 733;
+				State = 761;
 				duration();
-				State = 734;
+				State = 762;
 				Match(COMMA);
-				State = 735;
+				State = 763;
 				duration();
-				State = 736;
+				State = 764;
 				Match(RPAREN);
 				}
 				break;
 			}
-			State = 741;
+			State = 769;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,106,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,110,Context) ) {
 			case 1:
 				{
-				State = 740;
+				State = 768;
 				gracePeriod();
 				}
 				break;
@@ -5069,24 +5248,24 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public RelationPrimaryContext relationPrimary() {
 		RelationPrimaryContext _localctx = new RelationPrimaryContext(Context, State);
-		EnterRule(_localctx, 52, RULE_relationPrimary);
+		EnterRule(_localctx, 56, RULE_relationPrimary);
 		int _la;
 		try {
-			State = 780;
+			State = 808;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,113,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,117,Context) ) {
 			case 1:
 				_localctx = new TableRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 743;
+				State = 771;
 				qualifiedName();
-				State = 745;
+				State = 773;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,107,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,111,Context) ) {
 				case 1:
 					{
-					State = 744;
+					State = 772;
 					aliasClause();
 					}
 					break;
@@ -5097,18 +5276,18 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 747;
+				State = 775;
 				Match(LPAREN);
-				State = 748;
+				State = 776;
 				query();
-				State = 749;
+				State = 777;
 				Match(RPAREN);
-				State = 751;
+				State = 779;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,108,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,112,Context) ) {
 				case 1:
 					{
-					State = 750;
+					State = 778;
 					aliasClause();
 					}
 					break;
@@ -5119,44 +5298,44 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 753;
+				State = 781;
 				qualifiedName();
-				State = 754;
+				State = 782;
 				Match(LPAREN);
-				State = 763;
+				State = 791;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125051132131829518L) != 0) || ((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & -586735698099308183L) != 0) || ((((_la - 131)) & ~0x3f) == 0 && ((1L << (_la - 131)) & 2301374697069136891L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4500213228088649486L) != 0) || ((((_la - 68)) & ~0x3f) == 0 && ((1L << (_la - 68)) & -1173471386564298391L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & -17873248578228243L) != 0)) {
 					{
-					State = 755;
+					State = 783;
 					expression(0);
-					State = 760;
+					State = 788;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 756;
+						State = 784;
 						Match(COMMA);
-						State = 757;
+						State = 785;
 						expression(0);
 						}
 						}
-						State = 762;
+						State = 790;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 765;
+				State = 793;
 				Match(RPAREN);
-				State = 767;
+				State = 795;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,111,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,115,Context) ) {
 				case 1:
 					{
-					State = 766;
+					State = 794;
 					aliasClause();
 					}
 					break;
@@ -5167,27 +5346,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 769;
+				State = 797;
 				Match(LPAREN);
-				State = 770;
+				State = 798;
 				relation(0);
-				State = 775;
+				State = 803;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 771;
+					State = 799;
 					Match(COMMA);
-					State = 772;
+					State = 800;
 					relation(0);
 					}
 					}
-					State = 777;
+					State = 805;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 778;
+				State = 806;
 				Match(RPAREN);
 				}
 				break;
@@ -5228,29 +5407,29 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public AliasClauseContext aliasClause() {
 		AliasClauseContext _localctx = new AliasClauseContext(Context, State);
-		EnterRule(_localctx, 54, RULE_aliasClause);
+		EnterRule(_localctx, 58, RULE_aliasClause);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 783;
+			State = 811;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==AS) {
 				{
-				State = 782;
+				State = 810;
 				Match(AS);
 				}
 			}
 
-			State = 785;
+			State = 813;
 			identifier();
-			State = 787;
+			State = 815;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,115,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,119,Context) ) {
 			case 1:
 				{
-				State = 786;
+				State = 814;
 				columnList();
 				}
 				break;
@@ -5289,13 +5468,13 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public WindowClauseContext windowClause() {
 		WindowClauseContext _localctx = new WindowClauseContext(Context, State);
-		EnterRule(_localctx, 56, RULE_windowClause);
+		EnterRule(_localctx, 60, RULE_windowClause);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 789;
+			State = 817;
 			Match(WINDOW);
-			State = 790;
+			State = 818;
 			windowExpression();
 			}
 		}
@@ -5397,39 +5576,39 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public WindowExpressionContext windowExpression() {
 		WindowExpressionContext _localctx = new WindowExpressionContext(Context, State);
-		EnterRule(_localctx, 58, RULE_windowExpression);
+		EnterRule(_localctx, 62, RULE_windowExpression);
 		int _la;
 		try {
-			State = 831;
+			State = 859;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case TUMBLING:
 				_localctx = new TumblingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 792;
+				State = 820;
 				Match(TUMBLING);
-				State = 793;
+				State = 821;
 				Match(LPAREN);
-				State = 794;
+				State = 822;
 				Match(SIZE);
-				State = 795;
+				State = 823;
 				duration();
-				State = 799;
+				State = 827;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 796;
+					State = 824;
 					retentionOrGrace();
 					}
 					}
-					State = 801;
+					State = 829;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 802;
+				State = 830;
 				Match(RPAREN);
 				}
 				break;
@@ -5437,37 +5616,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new HoppingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 804;
+				State = 832;
 				Match(HOPPING);
-				State = 805;
+				State = 833;
 				Match(LPAREN);
-				State = 806;
+				State = 834;
 				Match(SIZE);
-				State = 807;
+				State = 835;
 				duration();
-				State = 808;
+				State = 836;
 				Match(COMMA);
-				State = 809;
+				State = 837;
 				Match(ADVANCE);
-				State = 810;
+				State = 838;
 				Match(BY);
-				State = 811;
+				State = 839;
 				duration();
-				State = 815;
+				State = 843;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 812;
+					State = 840;
 					retentionOrGrace();
 					}
 					}
-					State = 817;
+					State = 845;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 818;
+				State = 846;
 				Match(RPAREN);
 				}
 				break;
@@ -5475,27 +5654,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SessionWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 820;
+				State = 848;
 				Match(SESSION);
-				State = 821;
+				State = 849;
 				Match(LPAREN);
-				State = 822;
+				State = 850;
 				duration();
-				State = 826;
+				State = 854;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 823;
+					State = 851;
 					retentionOrGrace();
 					}
 					}
-					State = 828;
+					State = 856;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 829;
+				State = 857;
 				Match(RPAREN);
 				}
 				break;
@@ -5539,28 +5718,28 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public RetentionOrGraceContext retentionOrGrace() {
 		RetentionOrGraceContext _localctx = new RetentionOrGraceContext(Context, State);
-		EnterRule(_localctx, 60, RULE_retentionOrGrace);
+		EnterRule(_localctx, 64, RULE_retentionOrGrace);
 		try {
-			State = 838;
+			State = 866;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,120,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,124,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 833;
+				State = 861;
 				Match(COMMA);
-				State = 834;
+				State = 862;
 				Match(RETENTION);
-				State = 835;
+				State = 863;
 				duration();
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 836;
+				State = 864;
 				Match(COMMA);
-				State = 837;
+				State = 865;
 				gracePeriod();
 				}
 				break;
@@ -5599,15 +5778,15 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public GracePeriodContext gracePeriod() {
 		GracePeriodContext _localctx = new GracePeriodContext(Context, State);
-		EnterRule(_localctx, 62, RULE_gracePeriod);
+		EnterRule(_localctx, 66, RULE_gracePeriod);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 840;
+			State = 868;
 			Match(GRACE);
-			State = 841;
+			State = 869;
 			Match(PERIOD);
-			State = 842;
+			State = 870;
 			duration();
 			}
 		}
@@ -5643,13 +5822,13 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public DurationContext duration() {
 		DurationContext _localctx = new DurationContext(Context, State);
-		EnterRule(_localctx, 64, RULE_duration);
+		EnterRule(_localctx, 68, RULE_duration);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 844;
+			State = 872;
 			Match(INTEGER_VALUE);
-			State = 845;
+			State = 873;
 			timeUnit();
 			}
 		}
@@ -5691,14 +5870,14 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public TimeUnitContext timeUnit() {
 		TimeUnitContext _localctx = new TimeUnitContext(Context, State);
-		EnterRule(_localctx, 66, RULE_timeUnit);
+		EnterRule(_localctx, 70, RULE_timeUnit);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 847;
+			State = 875;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 864691128857788416L) != 0) || ((((_la - 80)) & ~0x3f) == 0 && ((1L << (_la - 80)) & 6442450959L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 3458764514625847296L) != 0) || ((((_la - 82)) & ~0x3f) == 0 && ((1L << (_la - 82)) & 12884901903L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -5760,13 +5939,13 @@ public partial class QuerySqlParser : Parser {
 		int _parentState = State;
 		ExpressionContext _localctx = new ExpressionContext(Context, _parentState);
 		ExpressionContext _prevctx = _localctx;
-		int _startState = 68;
-		EnterRecursionRule(_localctx, 68, RULE_expression, _p);
+		int _startState = 72;
+		EnterRecursionRule(_localctx, 72, RULE_expression, _p);
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 856;
+			State = 884;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -5775,6 +5954,7 @@ public partial class QuerySqlParser : Parser {
 			case ARCHIVALS:
 			case ARCHIVE:
 			case ARRAY:
+			case AT:
 			case BEGIN:
 			case BEGINNING:
 			case CASE:
@@ -5793,6 +5973,7 @@ public partial class QuerySqlParser : Parser {
 			case EXISTS:
 			case EXPLAIN:
 			case EXTENDED:
+			case EXTRACT:
 			case FALSE:
 			case FINAL:
 			case FIRST:
@@ -5828,6 +6009,7 @@ public partial class QuerySqlParser : Parser {
 			case PROPERTIES:
 			case QUERIES:
 			case READ:
+			case RECURSIVE:
 			case REPLACE:
 			case RETENTION:
 			case ROLLBACK:
@@ -5869,6 +6051,7 @@ public partial class QuerySqlParser : Parser {
 			case MINUS:
 			case LPAREN:
 			case STRING:
+			case ESCAPE_STRING:
 			case INTEGER_VALUE:
 			case DECIMAL_VALUE:
 			case DOUBLE_VALUE:
@@ -5878,14 +6061,14 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 850;
+				State = 878;
 				valueExpression(0);
-				State = 852;
+				State = 880;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,121,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,125,Context) ) {
 				case 1:
 					{
-					State = 851;
+					State = 879;
 					predicate();
 					}
 					break;
@@ -5894,9 +6077,9 @@ public partial class QuerySqlParser : Parser {
 				break;
 			case NOT:
 				{
-				State = 854;
+				State = 882;
 				Match(NOT);
-				State = 855;
+				State = 883;
 				expression(3);
 				}
 				break;
@@ -5904,28 +6087,28 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 866;
+			State = 894;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,124,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,128,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 864;
+					State = 892;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,123,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,127,Context) ) {
 					case 1:
 						{
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 858;
+						State = 886;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 859;
+						State = 887;
 						_localctx.@operator = Match(AND);
-						State = 860;
+						State = 888;
 						_localctx.right = expression(3);
 						}
 						break;
@@ -5934,20 +6117,20 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 861;
+						State = 889;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 862;
+						State = 890;
 						_localctx.@operator = Match(OR);
-						State = 863;
+						State = 891;
 						_localctx.right = expression(2);
 						}
 						break;
 					}
 					}
 				}
-				State = 868;
+				State = 896;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,124,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,128,Context);
 			}
 			}
 		}
@@ -6125,19 +6308,19 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public PredicateContext predicate() {
 		PredicateContext _localctx = new PredicateContext(Context, State);
-		EnterRule(_localctx, 70, RULE_predicate);
+		EnterRule(_localctx, 74, RULE_predicate);
 		int _la;
 		try {
-			State = 933;
+			State = 961;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,134,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,138,Context) ) {
 			case 1:
 				_localctx = new ComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 869;
+				State = 897;
 				comparisonOperator();
-				State = 870;
+				State = 898;
 				((ComparisonContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6145,9 +6328,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QuantifiedComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 872;
+				State = 900;
 				comparisonOperator();
-				State = 873;
+				State = 901;
 				((QuantifiedComparisonContext)_localctx).quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ALL || _la==ANY || _la==SOME) ) {
@@ -6157,25 +6340,25 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 874;
+				State = 902;
 				Match(LPAREN);
-				State = 877;
+				State = 905;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,125,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,129,Context) ) {
 				case 1:
 					{
-					State = 875;
+					State = 903;
 					query();
 					}
 					break;
 				case 2:
 					{
-					State = 876;
+					State = 904;
 					expression(0);
 					}
 					break;
 				}
-				State = 879;
+				State = 907;
 				Match(RPAREN);
 				}
 				break;
@@ -6183,23 +6366,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BetweenContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 882;
+				State = 910;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 881;
+					State = 909;
 					Match(NOT);
 					}
 				}
 
-				State = 884;
+				State = 912;
 				Match(BETWEEN);
-				State = 885;
+				State = 913;
 				((BetweenContext)_localctx).lower = valueExpression(0);
-				State = 886;
+				State = 914;
 				Match(AND);
-				State = 887;
+				State = 915;
 				((BetweenContext)_localctx).upper = valueExpression(0);
 				}
 				break;
@@ -6207,23 +6390,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InSubqueryContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 890;
+				State = 918;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 889;
+					State = 917;
 					Match(NOT);
 					}
 				}
 
-				State = 892;
+				State = 920;
 				Match(IN);
-				State = 893;
+				State = 921;
 				Match(LPAREN);
-				State = 894;
+				State = 922;
 				query();
-				State = 895;
+				State = 923;
 				Match(RPAREN);
 				}
 				break;
@@ -6231,39 +6414,39 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InListContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 898;
+				State = 926;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 897;
+					State = 925;
 					Match(NOT);
 					}
 				}
 
-				State = 900;
+				State = 928;
 				Match(IN);
-				State = 901;
+				State = 929;
 				Match(LPAREN);
-				State = 902;
+				State = 930;
 				expression(0);
-				State = 907;
+				State = 935;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 903;
+					State = 931;
 					Match(COMMA);
-					State = 904;
+					State = 932;
 					expression(0);
 					}
 					}
-					State = 909;
+					State = 937;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 910;
+				State = 938;
 				Match(RPAREN);
 				}
 				break;
@@ -6271,17 +6454,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new LikeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 913;
+				State = 941;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 912;
+					State = 940;
 					Match(NOT);
 					}
 				}
 
-				State = 915;
+				State = 943;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ILIKE || _la==LIKE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -6290,16 +6473,16 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 916;
+				State = 944;
 				((LikeContext)_localctx).pattern = valueExpression(0);
-				State = 919;
+				State = 947;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,131,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,135,Context) ) {
 				case 1:
 					{
-					State = 917;
+					State = 945;
 					Match(ESCAPE);
-					State = 918;
+					State = 946;
 					((LikeContext)_localctx).escape = Match(STRING);
 					}
 					break;
@@ -6310,19 +6493,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NullPredicateContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 921;
+				State = 949;
 				Match(IS);
-				State = 923;
+				State = 951;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 922;
+					State = 950;
 					Match(NOT);
 					}
 				}
 
-				State = 925;
+				State = 953;
 				Match(NULL);
 				}
 				break;
@@ -6330,23 +6513,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DistinctFromContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 926;
+				State = 954;
 				Match(IS);
-				State = 928;
+				State = 956;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 927;
+					State = 955;
 					Match(NOT);
 					}
 				}
 
-				State = 930;
+				State = 958;
 				Match(DISTINCT);
-				State = 931;
+				State = 959;
 				Match(FROM);
-				State = 932;
+				State = 960;
 				((DistinctFromContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6578,6 +6761,26 @@ public partial class QuerySqlParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class ExtractContext : ValueExpressionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXTRACT() { return GetToken(QuerySqlParser.EXTRACT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FROM() { return GetToken(QuerySqlParser.FROM, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext valueExpression() {
+			return GetRuleContext<ValueExpressionContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
+			return GetRuleContext<IdentifierContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING() { return GetToken(QuerySqlParser.STRING, 0); }
+		public ExtractContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitExtract(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 	public partial class FunctionCallContext : ValueExpressionContext {
 		[System.Diagnostics.DebuggerNonUserCode] public QualifiedNameContext qualifiedName() {
 			return GetRuleContext<QualifiedNameContext>(0);
@@ -6597,6 +6800,9 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(QuerySqlParser.COMMA); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
 			return GetToken(QuerySqlParser.COMMA, i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public OrderByContext orderBy() {
+			return GetRuleContext<OrderByContext>(0);
 		}
 		public FunctionCallContext(ValueExpressionContext context) { CopyFrom(context); }
 		[System.Diagnostics.DebuggerNonUserCode]
@@ -6694,6 +6900,25 @@ public partial class QuerySqlParser : Parser {
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
 			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
 			if (typedVisitor != null) return typedVisitor.VisitArithmeticUnary(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class AtTimeZoneContext : ValueExpressionContext {
+		public ValueExpressionContext zone;
+		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext[] valueExpression() {
+			return GetRuleContexts<ValueExpressionContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext valueExpression(int i) {
+			return GetRuleContext<ValueExpressionContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AT() { return GetToken(QuerySqlParser.AT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TIME() { return GetToken(QuerySqlParser.TIME, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ZONE() { return GetToken(QuerySqlParser.ZONE, 0); }
+		public AtTimeZoneContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitAtTimeZone(this);
 			else return visitor.VisitChildren(this);
 		}
 	}
@@ -6818,23 +7043,23 @@ public partial class QuerySqlParser : Parser {
 		int _parentState = State;
 		ValueExpressionContext _localctx = new ValueExpressionContext(Context, _parentState);
 		ValueExpressionContext _prevctx = _localctx;
-		int _startState = 72;
-		EnterRecursionRule(_localctx, 72, RULE_valueExpression, _p);
+		int _startState = 76;
+		EnterRecursionRule(_localctx, 76, RULE_valueExpression, _p);
 		int _la;
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1066;
+			State = 1107;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,150,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,156,Context) ) {
 			case 1:
 				{
 				_localctx = new LiteralExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 936;
+				State = 964;
 				literal();
 				}
 				break;
@@ -6843,7 +7068,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParameterContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 937;
+				State = 965;
 				Match(PARAMETER);
 				}
 				break;
@@ -6852,37 +7077,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SimpleCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 938;
+				State = 966;
 				Match(CASE);
-				State = 939;
+				State = 967;
 				((SimpleCaseContext)_localctx).operand = expression(0);
-				State = 941;
+				State = 969;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 940;
+					State = 968;
 					whenClause();
 					}
 					}
-					State = 943;
+					State = 971;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 947;
+				State = 975;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 945;
+					State = 973;
 					Match(ELSE);
-					State = 946;
+					State = 974;
 					((SimpleCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 949;
+				State = 977;
 				Match(END);
 				}
 				break;
@@ -6891,35 +7116,35 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SearchedCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 951;
+				State = 979;
 				Match(CASE);
-				State = 953;
+				State = 981;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 952;
+					State = 980;
 					whenClause();
 					}
 					}
-					State = 955;
+					State = 983;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 959;
+				State = 987;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 957;
+					State = 985;
 					Match(ELSE);
-					State = 958;
+					State = 986;
 					((SearchedCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 961;
+				State = 989;
 				Match(END);
 				}
 				break;
@@ -6928,17 +7153,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CastContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 963;
+				State = 991;
 				Match(CAST);
-				State = 964;
+				State = 992;
 				Match(LPAREN);
-				State = 965;
+				State = 993;
 				expression(0);
-				State = 966;
+				State = 994;
 				Match(AS);
-				State = 967;
+				State = 995;
 				type(0);
-				State = 968;
+				State = 996;
 				Match(RPAREN);
 				}
 				break;
@@ -6947,37 +7172,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArrayConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 970;
+				State = 998;
 				Match(ARRAY);
-				State = 971;
+				State = 999;
 				Match(LBRACKET);
-				State = 980;
+				State = 1008;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125051132131829518L) != 0) || ((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & -586735698099308183L) != 0) || ((((_la - 131)) & ~0x3f) == 0 && ((1L << (_la - 131)) & 2301374697069136891L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4500213228088649486L) != 0) || ((((_la - 68)) & ~0x3f) == 0 && ((1L << (_la - 68)) & -1173471386564298391L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & -17873248578228243L) != 0)) {
 					{
-					State = 972;
+					State = 1000;
 					expression(0);
-					State = 977;
+					State = 1005;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 973;
+						State = 1001;
 						Match(COMMA);
-						State = 974;
+						State = 1002;
 						expression(0);
 						}
 						}
-						State = 979;
+						State = 1007;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 982;
+				State = 1010;
 				Match(RBRACKET);
 				}
 				break;
@@ -6986,13 +7211,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArraySubqueryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 983;
+				State = 1011;
 				Match(ARRAY);
-				State = 984;
+				State = 1012;
 				Match(LPAREN);
-				State = 985;
+				State = 1013;
 				query();
-				State = 986;
+				State = 1014;
 				Match(RPAREN);
 				}
 				break;
@@ -7001,37 +7226,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 988;
+				State = 1016;
 				Match(MAP);
-				State = 989;
+				State = 1017;
 				Match(LPAREN);
-				State = 998;
+				State = 1026;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125051132131829518L) != 0) || ((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & -586735698099308183L) != 0) || ((((_la - 131)) & ~0x3f) == 0 && ((1L << (_la - 131)) & 2301374697069136891L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4500213228088649486L) != 0) || ((((_la - 68)) & ~0x3f) == 0 && ((1L << (_la - 68)) & -1173471386564298391L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & -17873248578228243L) != 0)) {
 					{
-					State = 990;
+					State = 1018;
 					mapEntry();
-					State = 995;
+					State = 1023;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 991;
+						State = 1019;
 						Match(COMMA);
-						State = 992;
+						State = 1020;
 						mapEntry();
 						}
 						}
-						State = 997;
+						State = 1025;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1000;
+				State = 1028;
 				Match(RPAREN);
 				}
 				break;
@@ -7040,106 +7265,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1001;
+				State = 1029;
 				Match(STRUCT);
-				State = 1002;
-				Match(LPAREN);
-				State = 1011;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125011549712835342L) != 0) || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & -2415213768495170771L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 270215977646168439L) != 0)) {
-					{
-					State = 1003;
-					structField();
-					State = 1008;
-					ErrorHandler.Sync(this);
-					_la = TokenStream.LA(1);
-					while (_la==COMMA) {
-						{
-						{
-						State = 1004;
-						Match(COMMA);
-						State = 1005;
-						structField();
-						}
-						}
-						State = 1010;
-						ErrorHandler.Sync(this);
-						_la = TokenStream.LA(1);
-					}
-					}
-				}
-
-				State = 1013;
-				Match(RPAREN);
-				}
-				break;
-			case 10:
-				{
-				_localctx = new ExistsContext(_localctx);
-				Context = _localctx;
-				_prevctx = _localctx;
-				State = 1014;
-				Match(EXISTS);
-				State = 1015;
-				Match(LPAREN);
-				State = 1016;
-				query();
-				State = 1017;
-				Match(RPAREN);
-				}
-				break;
-			case 11:
-				{
-				_localctx = new FunctionCallStarContext(_localctx);
-				Context = _localctx;
-				_prevctx = _localctx;
-				State = 1019;
-				qualifiedName();
-				State = 1020;
-				Match(LPAREN);
-				State = 1021;
-				Match(ASTERISK);
-				State = 1022;
-				Match(RPAREN);
-				State = 1024;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,145,Context) ) {
-				case 1:
-					{
-					State = 1023;
-					overClause();
-					}
-					break;
-				}
-				}
-				break;
-			case 12:
-				{
-				_localctx = new FunctionCallContext(_localctx);
-				Context = _localctx;
-				_prevctx = _localctx;
-				State = 1026;
-				qualifiedName();
-				State = 1027;
+				State = 1030;
 				Match(LPAREN);
 				State = 1039;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125051149311698702L) != 0) || ((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & -586735698099308183L) != 0) || ((((_la - 131)) & ~0x3f) == 0 && ((1L << (_la - 131)) & 2301374697069136891L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4500063694506484494L) != 0) || ((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & -4830427535785952467L) != 0) || ((((_la - 135)) & ~0x3f) == 0 && ((1L << (_la - 135)) & 2161727821153592797L) != 0)) {
 					{
-					State = 1029;
-					ErrorHandler.Sync(this);
-					_la = TokenStream.LA(1);
-					if (_la==DISTINCT) {
-						{
-						State = 1028;
-						Match(DISTINCT);
-						}
-					}
-
 					State = 1031;
-					functionArgument();
+					structField();
 					State = 1036;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
@@ -7149,7 +7285,7 @@ public partial class QuerySqlParser : Parser {
 						State = 1032;
 						Match(COMMA);
 						State = 1033;
-						functionArgument();
+						structField();
 						}
 						}
 						State = 1038;
@@ -7161,89 +7297,315 @@ public partial class QuerySqlParser : Parser {
 
 				State = 1041;
 				Match(RPAREN);
+				}
+				break;
+			case 10:
+				{
+				_localctx = new ExistsContext(_localctx);
+				Context = _localctx;
+				_prevctx = _localctx;
+				State = 1042;
+				Match(EXISTS);
 				State = 1043;
+				Match(LPAREN);
+				State = 1044;
+				query();
+				State = 1045;
+				Match(RPAREN);
+				}
+				break;
+			case 11:
+				{
+				_localctx = new FunctionCallStarContext(_localctx);
+				Context = _localctx;
+				_prevctx = _localctx;
+				State = 1047;
+				qualifiedName();
+				State = 1048;
+				Match(LPAREN);
+				State = 1049;
+				Match(ASTERISK);
+				State = 1050;
+				Match(RPAREN);
+				State = 1052;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,149,Context) ) {
 				case 1:
 					{
-					State = 1042;
+					State = 1051;
 					overClause();
 					}
 					break;
 				}
 				}
 				break;
-			case 13:
+			case 12:
 				{
-				_localctx = new SubqueryExpressionContext(_localctx);
+				_localctx = new ExtractContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1045;
+				State = 1054;
+				Match(EXTRACT);
+				State = 1055;
 				Match(LPAREN);
-				State = 1046;
-				query();
-				State = 1047;
+				State = 1058;
+				ErrorHandler.Sync(this);
+				switch (TokenStream.LA(1)) {
+				case ABORT:
+				case ADD:
+				case ADVANCE:
+				case ARCHIVALS:
+				case ARCHIVE:
+				case AT:
+				case BEGIN:
+				case BEGINNING:
+				case CHANGES:
+				case CHARACTER:
+				case COLUMN:
+				case COMMIT:
+				case DATE:
+				case DAY:
+				case DAYS:
+				case DEFAULT:
+				case DESCRIBE:
+				case DISCARD:
+				case DOUBLE:
+				case EXPLAIN:
+				case EXTENDED:
+				case EXTRACT:
+				case FINAL:
+				case FIRST:
+				case FUNCTION:
+				case FUNCTIONS:
+				case GRACE:
+				case HEADER:
+				case HEADERS:
+				case HOPPING:
+				case HOUR:
+				case HOURS:
+				case ISOLATION:
+				case KEY:
+				case LAST:
+				case LEVEL:
+				case LIST:
+				case LOCAL:
+				case MILLISECOND:
+				case MILLISECONDS:
+				case MINUTE:
+				case MINUTES:
+				case NULLS:
+				case OFFSET:
+				case ONLY:
+				case OPERATOR:
+				case PERIOD:
+				case PLANS:
+				case PRECISION:
+				case PRINT:
+				case PROPERTIES:
+				case QUERIES:
+				case READ:
+				case RECURSIVE:
+				case REPLACE:
+				case RETENTION:
+				case ROLLBACK:
+				case ROW:
+				case ROWS:
+				case SAMPLE:
+				case SECOND:
+				case SECONDS:
+				case SEQUENCES:
+				case SESSION:
+				case SHOW:
+				case SIZE:
+				case SOURCE:
+				case START:
+				case STREAM:
+				case STREAMS:
+				case TABLES:
+				case TEMP:
+				case TEMPORARY:
+				case TERMINATE:
+				case TIME:
+				case TIMESTAMP:
+				case TOPIC:
+				case TOPICS:
+				case TRANSACTION:
+				case TUMBLING:
+				case TYPE:
+				case TYPES:
+				case UNSET:
+				case VARIABLES:
+				case VARYING:
+				case WITHOUT:
+				case WORK:
+				case WRITE:
+				case ZONE:
+				case IDENTIFIER:
+				case DIGIT_IDENTIFIER:
+				case QUOTED_IDENTIFIER:
+				case BACKQUOTED_IDENTIFIER:
+					{
+					State = 1056;
+					identifier();
+					}
+					break;
+				case STRING:
+					{
+					State = 1057;
+					Match(STRING);
+					}
+					break;
+				default:
+					throw new NoViableAltException(this);
+				}
+				State = 1060;
+				Match(FROM);
+				State = 1061;
+				valueExpression(0);
+				State = 1062;
 				Match(RPAREN);
+				}
+				break;
+			case 13:
+				{
+				_localctx = new FunctionCallContext(_localctx);
+				Context = _localctx;
+				_prevctx = _localctx;
+				State = 1064;
+				qualifiedName();
+				State = 1065;
+				Match(LPAREN);
+				State = 1080;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4500213262448387854L) != 0) || ((((_la - 68)) & ~0x3f) == 0 && ((1L << (_la - 68)) & -1173471386564298391L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & -17873248578228243L) != 0)) {
+					{
+					State = 1067;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+					if (_la==DISTINCT) {
+						{
+						State = 1066;
+						Match(DISTINCT);
+						}
+					}
+
+					State = 1069;
+					functionArgument();
+					State = 1074;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+					while (_la==COMMA) {
+						{
+						{
+						State = 1070;
+						Match(COMMA);
+						State = 1071;
+						functionArgument();
+						}
+						}
+						State = 1076;
+						ErrorHandler.Sync(this);
+						_la = TokenStream.LA(1);
+					}
+					State = 1078;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+					if (_la==ORDER) {
+						{
+						State = 1077;
+						orderBy();
+						}
+					}
+
+					}
+				}
+
+				State = 1082;
+				Match(RPAREN);
+				State = 1084;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,155,Context) ) {
+				case 1:
+					{
+					State = 1083;
+					overClause();
+					}
+					break;
+				}
 				}
 				break;
 			case 14:
 				{
-				_localctx = new ColumnReferenceContext(_localctx);
+				_localctx = new SubqueryExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1049;
-				identifier();
+				State = 1086;
+				Match(LPAREN);
+				State = 1087;
+				query();
+				State = 1088;
+				Match(RPAREN);
 				}
 				break;
 			case 15:
 				{
-				_localctx = new QualifiedColumnReferenceContext(_localctx);
+				_localctx = new ColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1050;
-				((QualifiedColumnReferenceContext)_localctx).qualifier = identifier();
-				State = 1051;
-				Match(DOT);
-				State = 1052;
-				((QualifiedColumnReferenceContext)_localctx).name = identifier();
+				State = 1090;
+				identifier();
 				}
 				break;
 			case 16:
 				{
-				_localctx = new ParenthesizedExpressionContext(_localctx);
+				_localctx = new QualifiedColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1054;
-				Match(LPAREN);
-				State = 1055;
-				expression(0);
-				State = 1056;
-				Match(RPAREN);
+				State = 1091;
+				((QualifiedColumnReferenceContext)_localctx).qualifier = identifier();
+				State = 1092;
+				Match(DOT);
+				State = 1093;
+				((QualifiedColumnReferenceContext)_localctx).name = identifier();
 				}
 				break;
 			case 17:
 				{
-				_localctx = new ParenthesizedFieldAccessContext(_localctx);
+				_localctx = new ParenthesizedExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1058;
+				State = 1095;
 				Match(LPAREN);
-				State = 1059;
+				State = 1096;
 				expression(0);
-				State = 1060;
+				State = 1097;
 				Match(RPAREN);
-				State = 1061;
-				Match(DOT);
-				State = 1062;
-				identifier();
 				}
 				break;
 			case 18:
 				{
+				_localctx = new ParenthesizedFieldAccessContext(_localctx);
+				Context = _localctx;
+				_prevctx = _localctx;
+				State = 1099;
+				Match(LPAREN);
+				State = 1100;
+				expression(0);
+				State = 1101;
+				Match(RPAREN);
+				State = 1102;
+				Match(DOT);
+				State = 1103;
+				identifier();
+				}
+				break;
+			case 19:
+				{
 				_localctx = new ArithmeticUnaryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1064;
+				State = 1105;
 				((ArithmeticUnaryContext)_localctx).@operator = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7253,43 +7615,38 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1065;
+				State = 1106;
 				valueExpression(4);
 				}
 				break;
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1093;
+			State = 1139;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,152,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,158,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 1091;
+					State = 1137;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,151,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,157,Context) ) {
 					case 1:
 						{
-						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
-						((ArithmeticBinaryContext)_localctx).left = _prevctx;
+						_localctx = new AtTimeZoneContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1068;
-						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 1069;
-						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
-						_la = TokenStream.LA(1);
-						if ( !(((((_la - 168)) & ~0x3f) == 0 && ((1L << (_la - 168)) & 7L) != 0)) ) {
-							((ArithmeticBinaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
-						}
-						else {
-							ErrorHandler.ReportMatch(this);
-						    Consume();
-						}
-						State = 1070;
-						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
+						State = 1109;
+						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
+						State = 1110;
+						Match(AT);
+						State = 1111;
+						Match(TIME);
+						State = 1112;
+						Match(ZONE);
+						State = 1113;
+						((AtTimeZoneContext)_localctx).zone = valueExpression(6);
 						}
 						break;
 					case 2:
@@ -7297,9 +7654,30 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1071;
+						State = 1114;
+						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
+						State = 1115;
+						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
+						_la = TokenStream.LA(1);
+						if ( !(((((_la - 171)) & ~0x3f) == 0 && ((1L << (_la - 171)) & 7L) != 0)) ) {
+							((ArithmeticBinaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
+						}
+						else {
+							ErrorHandler.ReportMatch(this);
+						    Consume();
+						}
+						State = 1116;
+						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
+						}
+						break;
+					case 3:
+						{
+						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
+						((ArithmeticBinaryContext)_localctx).left = _prevctx;
+						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
+						State = 1117;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 1072;
+						State = 1118;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7309,81 +7687,81 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1073;
+						State = 1119;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(3);
-						}
-						break;
-					case 3:
-						{
-						_localctx = new ConcatenationContext(new ValueExpressionContext(_parentctx, _parentState));
-						((ConcatenationContext)_localctx).left = _prevctx;
-						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1074;
-						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 1075;
-						Match(CONCAT);
-						State = 1076;
-						((ConcatenationContext)_localctx).right = valueExpression(2);
 						}
 						break;
 					case 4:
 						{
-						_localctx = new SubscriptContext(new ValueExpressionContext(_parentctx, _parentState));
-						((SubscriptContext)_localctx).container = _prevctx;
+						_localctx = new ConcatenationContext(new ValueExpressionContext(_parentctx, _parentState));
+						((ConcatenationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1077;
-						if (!(Precpred(Context, 8))) throw new FailedPredicateException(this, "Precpred(Context, 8)");
-						State = 1078;
-						Match(LBRACKET);
-						State = 1079;
-						((SubscriptContext)_localctx).index = valueExpression(0);
-						State = 1080;
-						Match(RBRACKET);
+						State = 1120;
+						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
+						State = 1121;
+						Match(CONCAT);
+						State = 1122;
+						((ConcatenationContext)_localctx).right = valueExpression(2);
 						}
 						break;
 					case 5:
 						{
-						_localctx = new DereferenceContext(new ValueExpressionContext(_parentctx, _parentState));
-						((DereferenceContext)_localctx).container = _prevctx;
+						_localctx = new SubscriptContext(new ValueExpressionContext(_parentctx, _parentState));
+						((SubscriptContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1082;
-						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 1083;
-						Match(ARROW);
-						State = 1084;
-						((DereferenceContext)_localctx).field = identifier();
+						State = 1123;
+						if (!(Precpred(Context, 9))) throw new FailedPredicateException(this, "Precpred(Context, 9)");
+						State = 1124;
+						Match(LBRACKET);
+						State = 1125;
+						((SubscriptContext)_localctx).index = valueExpression(0);
+						State = 1126;
+						Match(RBRACKET);
 						}
 						break;
 					case 6:
 						{
-						_localctx = new PostgresCastContext(new ValueExpressionContext(_parentctx, _parentState));
+						_localctx = new DereferenceContext(new ValueExpressionContext(_parentctx, _parentState));
+						((DereferenceContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1085;
-						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 1086;
-						Match(DOUBLE_COLON);
-						State = 1087;
-						type(0);
+						State = 1128;
+						if (!(Precpred(Context, 8))) throw new FailedPredicateException(this, "Precpred(Context, 8)");
+						State = 1129;
+						Match(ARROW);
+						State = 1130;
+						((DereferenceContext)_localctx).field = identifier();
 						}
 						break;
 					case 7:
 						{
+						_localctx = new PostgresCastContext(new ValueExpressionContext(_parentctx, _parentState));
+						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
+						State = 1131;
+						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
+						State = 1132;
+						Match(DOUBLE_COLON);
+						State = 1133;
+						type(0);
+						}
+						break;
+					case 8:
+						{
 						_localctx = new CollateContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1088;
-						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-						State = 1089;
+						State = 1134;
+						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
+						State = 1135;
 						Match(COLLATE);
-						State = 1090;
+						State = 1136;
 						qualifiedName();
 						}
 						break;
 					}
 					}
 				}
-				State = 1095;
+				State = 1141;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,152,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,158,Context);
 			}
 			}
 		}
@@ -7467,21 +7845,21 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public FunctionArgumentContext functionArgument() {
 		FunctionArgumentContext _localctx = new FunctionArgumentContext(Context, State);
-		EnterRule(_localctx, 74, RULE_functionArgument);
+		EnterRule(_localctx, 78, RULE_functionArgument);
 		int _la;
 		try {
-			State = 1114;
+			State = 1160;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,154,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,160,Context) ) {
 			case 1:
 				_localctx = new SingleParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1096;
+				State = 1142;
 				identifier();
-				State = 1097;
+				State = 1143;
 				Match(LAMBDA_ARROW);
-				State = 1098;
+				State = 1144;
 				expression(0);
 				}
 				break;
@@ -7489,31 +7867,31 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MultiParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1100;
+				State = 1146;
 				Match(LPAREN);
-				State = 1101;
+				State = 1147;
 				identifier();
-				State = 1106;
+				State = 1152;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1102;
+					State = 1148;
 					Match(COMMA);
-					State = 1103;
+					State = 1149;
 					identifier();
 					}
 					}
-					State = 1108;
+					State = 1154;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1109;
+				State = 1155;
 				Match(RPAREN);
-				State = 1110;
+				State = 1156;
 				Match(LAMBDA_ARROW);
-				State = 1111;
+				State = 1157;
 				expression(0);
 				}
 				break;
@@ -7521,7 +7899,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1113;
+				State = 1159;
 				expression(0);
 				}
 				break;
@@ -7573,56 +7951,56 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public OverClauseContext overClause() {
 		OverClauseContext _localctx = new OverClauseContext(Context, State);
-		EnterRule(_localctx, 76, RULE_overClause);
+		EnterRule(_localctx, 80, RULE_overClause);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1116;
+			State = 1162;
 			Match(OVER);
-			State = 1117;
+			State = 1163;
 			Match(LPAREN);
-			State = 1128;
+			State = 1174;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==PARTITION) {
 				{
-				State = 1118;
+				State = 1164;
 				Match(PARTITION);
-				State = 1119;
+				State = 1165;
 				Match(BY);
-				State = 1120;
+				State = 1166;
 				expression(0);
-				State = 1125;
+				State = 1171;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1121;
+					State = 1167;
 					Match(COMMA);
-					State = 1122;
+					State = 1168;
 					expression(0);
 					}
 					}
-					State = 1127;
+					State = 1173;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 1131;
+			State = 1177;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 1130;
+				State = 1176;
 				orderBy();
 				}
 			}
 
-			State = 1133;
+			State = 1179;
 			Match(RPAREN);
 			}
 		}
@@ -7663,15 +8041,15 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public MapEntryContext mapEntry() {
 		MapEntryContext _localctx = new MapEntryContext(Context, State);
-		EnterRule(_localctx, 78, RULE_mapEntry);
+		EnterRule(_localctx, 82, RULE_mapEntry);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1135;
+			State = 1181;
 			_localctx.key = expression(0);
-			State = 1136;
+			State = 1182;
 			Match(ASSIGN);
-			State = 1137;
+			State = 1183;
 			_localctx.value = expression(0);
 			}
 		}
@@ -7710,15 +8088,15 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public StructFieldContext structField() {
 		StructFieldContext _localctx = new StructFieldContext(Context, State);
-		EnterRule(_localctx, 80, RULE_structField);
+		EnterRule(_localctx, 84, RULE_structField);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1139;
+			State = 1185;
 			identifier();
-			State = 1140;
+			State = 1186;
 			Match(ASSIGN);
-			State = 1141;
+			State = 1187;
 			expression(0);
 			}
 		}
@@ -7760,17 +8138,17 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public WhenClauseContext whenClause() {
 		WhenClauseContext _localctx = new WhenClauseContext(Context, State);
-		EnterRule(_localctx, 82, RULE_whenClause);
+		EnterRule(_localctx, 86, RULE_whenClause);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1143;
+			State = 1189;
 			Match(WHEN);
-			State = 1144;
+			State = 1190;
 			_localctx.condition = expression(0);
-			State = 1145;
+			State = 1191;
 			Match(THEN);
-			State = 1146;
+			State = 1192;
 			_localctx.result = expression(0);
 			}
 		}
@@ -7828,110 +8206,110 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public ComparisonOperatorContext comparisonOperator() {
 		ComparisonOperatorContext _localctx = new ComparisonOperatorContext(Context, State);
-		EnterRule(_localctx, 84, RULE_comparisonOperator);
+		EnterRule(_localctx, 88, RULE_comparisonOperator);
 		try {
 			int _alt;
-			State = 1171;
+			State = 1217;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQ:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1148;
+				State = 1194;
 				Match(EQ);
 				}
 				break;
 			case NEQ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1149;
+				State = 1195;
 				Match(NEQ);
 				}
 				break;
 			case LT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1150;
+				State = 1196;
 				Match(LT);
 				}
 				break;
 			case LTE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1151;
+				State = 1197;
 				Match(LTE);
 				}
 				break;
 			case GT:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1152;
+				State = 1198;
 				Match(GT);
 				}
 				break;
 			case GTE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1153;
+				State = 1199;
 				Match(GTE);
 				}
 				break;
 			case TILDE:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1154;
+				State = 1200;
 				Match(TILDE);
 				}
 				break;
 			case NOT_TILDE:
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1155;
+				State = 1201;
 				Match(NOT_TILDE);
 				}
 				break;
 			case TILDE_STAR:
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1156;
+				State = 1202;
 				Match(TILDE_STAR);
 				}
 				break;
 			case NOT_TILDE_STAR:
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 1157;
+				State = 1203;
 				Match(NOT_TILDE_STAR);
 				}
 				break;
 			case OPERATOR:
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 1158;
+				State = 1204;
 				Match(OPERATOR);
-				State = 1159;
+				State = 1205;
 				Match(LPAREN);
-				State = 1165;
+				State = 1211;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,158,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,164,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 1160;
+						State = 1206;
 						identifier();
-						State = 1161;
+						State = 1207;
 						Match(DOT);
 						}
 						}
 					}
-					State = 1167;
+					State = 1213;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,158,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,164,Context);
 				}
-				State = 1168;
+				State = 1214;
 				comparisonOperator();
-				State = 1169;
+				State = 1215;
 				Match(RPAREN);
 				}
 				break;
@@ -8005,6 +8383,16 @@ public partial class QuerySqlParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class EscapeStringLiteralContext : LiteralContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ESCAPE_STRING() { return GetToken(QuerySqlParser.ESCAPE_STRING, 0); }
+		public EscapeStringLiteralContext(LiteralContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitEscapeStringLiteral(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 	public partial class TimestampLiteralContext : LiteralContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TIMESTAMP() { return GetToken(QuerySqlParser.TIMESTAMP, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING() { return GetToken(QuerySqlParser.STRING, 0); }
@@ -8056,17 +8444,17 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public LiteralContext literal() {
 		LiteralContext _localctx = new LiteralContext(Context, State);
-		EnterRule(_localctx, 86, RULE_literal);
+		EnterRule(_localctx, 90, RULE_literal);
 		int _la;
 		try {
-			State = 1188;
+			State = 1235;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case NULL:
 				_localctx = new NullLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1173;
+				State = 1219;
 				Match(NULL);
 				}
 				break;
@@ -8075,7 +8463,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BooleanLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1174;
+				State = 1220;
 				_la = TokenStream.LA(1);
 				if ( !(_la==FALSE || _la==TRUE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8092,7 +8480,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NumericLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1175;
+				State = 1221;
 				number();
 				}
 				break;
@@ -8100,54 +8488,62 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1176;
+				State = 1222;
 				Match(STRING);
+				}
+				break;
+			case ESCAPE_STRING:
+				_localctx = new EscapeStringLiteralContext(_localctx);
+				EnterOuterAlt(_localctx, 5);
+				{
+				State = 1223;
+				Match(ESCAPE_STRING);
 				}
 				break;
 			case TIMESTAMP:
 				_localctx = new TimestampLiteralContext(_localctx);
-				EnterOuterAlt(_localctx, 5);
+				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1177;
+				State = 1224;
 				Match(TIMESTAMP);
-				State = 1178;
+				State = 1225;
 				Match(STRING);
 				}
 				break;
 			case DATE:
 				_localctx = new DateLiteralContext(_localctx);
-				EnterOuterAlt(_localctx, 6);
+				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1179;
+				State = 1226;
 				Match(DATE);
-				State = 1180;
+				State = 1227;
 				Match(STRING);
 				}
 				break;
 			case TIME:
 				_localctx = new TimeLiteralContext(_localctx);
-				EnterOuterAlt(_localctx, 7);
+				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1181;
+				State = 1228;
 				Match(TIME);
-				State = 1182;
+				State = 1229;
 				Match(STRING);
 				}
 				break;
 			case INTERVAL:
 				_localctx = new IntervalLiteralContext(_localctx);
-				EnterOuterAlt(_localctx, 8);
+				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1183;
+				State = 1230;
 				Match(INTERVAL);
-				State = 1184;
+				State = 1231;
 				Match(STRING);
-				State = 1186;
+				State = 1233;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,160,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,166,Context) ) {
 				case 1:
 					{
-					State = 1185;
+					State = 1232;
 					timeUnit();
 					}
 					break;
@@ -8189,14 +8585,14 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public NumberContext number() {
 		NumberContext _localctx = new NumberContext(Context, State);
-		EnterRule(_localctx, 88, RULE_number);
+		EnterRule(_localctx, 92, RULE_number);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1190;
+			State = 1237;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 184)) & ~0x3f) == 0 && ((1L << (_la - 184)) & 7L) != 0)) ) {
+			if ( !(((((_la - 188)) & ~0x3f) == 0 && ((1L << (_la - 188)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -8341,14 +8737,14 @@ public partial class QuerySqlParser : Parser {
 		int _parentState = State;
 		TypeContext _localctx = new TypeContext(Context, _parentState);
 		TypeContext _prevctx = _localctx;
-		int _startState = 90;
-		EnterRecursionRule(_localctx, 90, RULE_type, _p);
+		int _startState = 94;
+		EnterRecursionRule(_localctx, 94, RULE_type, _p);
 		int _la;
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1237;
+			State = 1284;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ARRAY:
@@ -8357,13 +8753,13 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 1193;
+				State = 1240;
 				Match(ARRAY);
-				State = 1194;
+				State = 1241;
 				Match(LT);
-				State = 1195;
+				State = 1242;
 				type(0);
-				State = 1196;
+				State = 1243;
 				Match(GT);
 				}
 				break;
@@ -8372,17 +8768,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1198;
+				State = 1245;
 				Match(MAP);
-				State = 1199;
+				State = 1246;
 				Match(LT);
-				State = 1200;
+				State = 1247;
 				((MapTypeContext)_localctx).key = type(0);
-				State = 1201;
+				State = 1248;
 				Match(COMMA);
-				State = 1202;
+				State = 1249;
 				((MapTypeContext)_localctx).value = type(0);
-				State = 1203;
+				State = 1250;
 				Match(GT);
 				}
 				break;
@@ -8391,52 +8787,52 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1205;
+				State = 1252;
 				Match(STRUCT);
-				State = 1222;
+				State = 1269;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LT:
 					{
-					State = 1206;
+					State = 1253;
 					Match(LT);
-					State = 1218;
+					State = 1265;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125011549712835342L) != 0) || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & -2415213768495170771L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 270215977646168439L) != 0)) {
+					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4500063694506484494L) != 0) || ((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & -4830427535785952467L) != 0) || ((((_la - 135)) & ~0x3f) == 0 && ((1L << (_la - 135)) & 2161727821153592797L) != 0)) {
 						{
-						State = 1207;
+						State = 1254;
 						identifier();
-						State = 1208;
+						State = 1255;
 						type(0);
-						State = 1215;
+						State = 1262;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						while (_la==COMMA) {
 							{
 							{
-							State = 1209;
+							State = 1256;
 							Match(COMMA);
-							State = 1210;
+							State = 1257;
 							identifier();
-							State = 1211;
+							State = 1258;
 							type(0);
 							}
 							}
-							State = 1217;
+							State = 1264;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						}
 						}
 					}
 
-					State = 1220;
+					State = 1267;
 					Match(GT);
 					}
 					break;
 				case NEQ:
 					{
-					State = 1221;
+					State = 1268;
 					Match(NEQ);
 					}
 					break;
@@ -8450,6 +8846,7 @@ public partial class QuerySqlParser : Parser {
 			case ADVANCE:
 			case ARCHIVALS:
 			case ARCHIVE:
+			case AT:
 			case BEGIN:
 			case BEGINNING:
 			case CHANGES:
@@ -8465,6 +8862,7 @@ public partial class QuerySqlParser : Parser {
 			case DOUBLE:
 			case EXPLAIN:
 			case EXTENDED:
+			case EXTRACT:
 			case FINAL:
 			case FIRST:
 			case FUNCTION:
@@ -8475,6 +8873,7 @@ public partial class QuerySqlParser : Parser {
 			case HOPPING:
 			case HOUR:
 			case HOURS:
+			case INTERVAL:
 			case ISOLATION:
 			case KEY:
 			case LAST:
@@ -8496,6 +8895,7 @@ public partial class QuerySqlParser : Parser {
 			case PROPERTIES:
 			case QUERIES:
 			case READ:
+			case RECURSIVE:
 			case REPLACE:
 			case RETENTION:
 			case ROLLBACK:
@@ -8539,34 +8939,34 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrimitiveTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1224;
+				State = 1271;
 				typeName();
-				State = 1235;
+				State = 1282;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,166,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,172,Context) ) {
 				case 1:
 					{
-					State = 1225;
+					State = 1272;
 					Match(LPAREN);
-					State = 1226;
+					State = 1273;
 					Match(INTEGER_VALUE);
-					State = 1231;
+					State = 1278;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1227;
+						State = 1274;
 						Match(COMMA);
-						State = 1228;
+						State = 1275;
 						Match(INTEGER_VALUE);
 						}
 						}
-						State = 1233;
+						State = 1280;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1234;
+					State = 1281;
 					Match(RPAREN);
 					}
 					break;
@@ -8577,9 +8977,9 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1247;
+			State = 1294;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,169,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,175,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -8589,28 +8989,28 @@ public partial class QuerySqlParser : Parser {
 					{
 					_localctx = new ArraySuffixTypeContext(new TypeContext(_parentctx, _parentState));
 					PushNewRecursionContext(_localctx, _startState, RULE_type);
-					State = 1239;
+					State = 1286;
 					if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-					State = 1240;
+					State = 1287;
 					Match(LBRACKET);
-					State = 1242;
+					State = 1289;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==INTEGER_VALUE) {
 						{
-						State = 1241;
+						State = 1288;
 						Match(INTEGER_VALUE);
 						}
 					}
 
-					State = 1244;
+					State = 1291;
 					Match(RBRACKET);
 					}
 					}
 				}
-				State = 1249;
+				State = 1296;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,169,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,175,Context);
 			}
 			}
 		}
@@ -8638,6 +9038,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TIMESTAMP() { return GetToken(QuerySqlParser.TIMESTAMP, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WITH() { return GetToken(QuerySqlParser.WITH, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WITHOUT() { return GetToken(QuerySqlParser.WITHOUT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INTERVAL() { return GetToken(QuerySqlParser.INTERVAL, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public QualifiedNameContext qualifiedName() {
 			return GetRuleContext<QualifiedNameContext>(0);
 		}
@@ -8657,34 +9058,34 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public TypeNameContext typeName() {
 		TypeNameContext _localctx = new TypeNameContext(Context, State);
-		EnterRule(_localctx, 92, RULE_typeName);
+		EnterRule(_localctx, 96, RULE_typeName);
 		int _la;
 		try {
-			State = 1259;
+			State = 1307;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,170,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,176,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1250;
+				State = 1297;
 				Match(DOUBLE);
-				State = 1251;
+				State = 1298;
 				Match(PRECISION);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1252;
+				State = 1299;
 				Match(CHARACTER);
-				State = 1253;
+				State = 1300;
 				Match(VARYING);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1254;
+				State = 1301;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TIME || _la==TIMESTAMP) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8693,7 +9094,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1255;
+				State = 1302;
 				_la = TokenStream.LA(1);
 				if ( !(_la==WITH || _la==WITHOUT) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8702,16 +9103,23 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1256;
+				State = 1303;
 				Match(TIME);
-				State = 1257;
+				State = 1304;
 				Match(ZONE);
 				}
 				break;
 			case 4:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1258;
+				State = 1305;
+				Match(INTERVAL);
+				}
+				break;
+			case 5:
+				EnterOuterAlt(_localctx, 5);
+				{
+				State = 1306;
 				qualifiedName();
 				}
 				break;
@@ -8755,30 +9163,30 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public QualifiedNameContext qualifiedName() {
 		QualifiedNameContext _localctx = new QualifiedNameContext(Context, State);
-		EnterRule(_localctx, 94, RULE_qualifiedName);
+		EnterRule(_localctx, 98, RULE_qualifiedName);
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1261;
+			State = 1309;
 			identifier();
-			State = 1266;
+			State = 1314;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,171,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,177,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					{
 					{
-					State = 1262;
+					State = 1310;
 					Match(DOT);
-					State = 1263;
+					State = 1311;
 					identifier();
 					}
 					}
 				}
-				State = 1268;
+				State = 1316;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,171,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,177,Context);
 			}
 			}
 		}
@@ -8817,36 +9225,36 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public IdentifierContext identifier() {
 		IdentifierContext _localctx = new IdentifierContext(Context, State);
-		EnterRule(_localctx, 96, RULE_identifier);
+		EnterRule(_localctx, 100, RULE_identifier);
 		try {
-			State = 1274;
+			State = 1322;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENTIFIER:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1269;
+				State = 1317;
 				Match(IDENTIFIER);
 				}
 				break;
 			case DIGIT_IDENTIFIER:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1270;
+				State = 1318;
 				Match(DIGIT_IDENTIFIER);
 				}
 				break;
 			case QUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1271;
+				State = 1319;
 				Match(QUOTED_IDENTIFIER);
 				}
 				break;
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1272;
+				State = 1320;
 				Match(BACKQUOTED_IDENTIFIER);
 				}
 				break;
@@ -8855,6 +9263,7 @@ public partial class QuerySqlParser : Parser {
 			case ADVANCE:
 			case ARCHIVALS:
 			case ARCHIVE:
+			case AT:
 			case BEGIN:
 			case BEGINNING:
 			case CHANGES:
@@ -8870,6 +9279,7 @@ public partial class QuerySqlParser : Parser {
 			case DOUBLE:
 			case EXPLAIN:
 			case EXTENDED:
+			case EXTRACT:
 			case FINAL:
 			case FIRST:
 			case FUNCTION:
@@ -8901,6 +9311,7 @@ public partial class QuerySqlParser : Parser {
 			case PROPERTIES:
 			case QUERIES:
 			case READ:
+			case RECURSIVE:
 			case REPLACE:
 			case RETENTION:
 			case ROLLBACK:
@@ -8938,7 +9349,7 @@ public partial class QuerySqlParser : Parser {
 			case ZONE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1273;
+				State = 1321;
 				nonReserved();
 				}
 				break;
@@ -8963,6 +9374,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ADVANCE() { return GetToken(QuerySqlParser.ADVANCE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARCHIVALS() { return GetToken(QuerySqlParser.ARCHIVALS, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARCHIVE() { return GetToken(QuerySqlParser.ARCHIVE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AT() { return GetToken(QuerySqlParser.AT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BEGIN() { return GetToken(QuerySqlParser.BEGIN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BEGINNING() { return GetToken(QuerySqlParser.BEGINNING, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CHANGES() { return GetToken(QuerySqlParser.CHANGES, 0); }
@@ -8978,6 +9390,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOUBLE() { return GetToken(QuerySqlParser.DOUBLE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXPLAIN() { return GetToken(QuerySqlParser.EXPLAIN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXTENDED() { return GetToken(QuerySqlParser.EXTENDED, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXTRACT() { return GetToken(QuerySqlParser.EXTRACT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FINAL() { return GetToken(QuerySqlParser.FINAL, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FIRST() { return GetToken(QuerySqlParser.FIRST, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FUNCTION() { return GetToken(QuerySqlParser.FUNCTION, 0); }
@@ -9009,6 +9422,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PROPERTIES() { return GetToken(QuerySqlParser.PROPERTIES, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode QUERIES() { return GetToken(QuerySqlParser.QUERIES, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode READ() { return GetToken(QuerySqlParser.READ, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RECURSIVE() { return GetToken(QuerySqlParser.RECURSIVE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REPLACE() { return GetToken(QuerySqlParser.REPLACE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RETENTION() { return GetToken(QuerySqlParser.RETENTION, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ROLLBACK() { return GetToken(QuerySqlParser.ROLLBACK, 0); }
@@ -9060,14 +9474,14 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public NonReservedContext nonReserved() {
 		NonReservedContext _localctx = new NonReservedContext(Context, State);
-		EnterRule(_localctx, 98, RULE_nonReserved);
+		EnterRule(_localctx, 102, RULE_nonReserved);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1276;
+			State = 1324;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 1125011549712835342L) != 0) || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & -2415213768495170771L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 3938679L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 4500063694506484494L) != 0) || ((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & -4830427535785952467L) != 0) || ((((_la - 135)) & ~0x3f) == 0 && ((1L << (_la - 135)) & 15754717L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -9089,11 +9503,11 @@ public partial class QuerySqlParser : Parser {
 
 	public override bool Sempred(RuleContext _localctx, int ruleIndex, int predIndex) {
 		switch (ruleIndex) {
-		case 14: return queryTerm_sempred((QueryTermContext)_localctx, predIndex);
-		case 22: return relation_sempred((RelationContext)_localctx, predIndex);
-		case 34: return expression_sempred((ExpressionContext)_localctx, predIndex);
-		case 36: return valueExpression_sempred((ValueExpressionContext)_localctx, predIndex);
-		case 45: return type_sempred((TypeContext)_localctx, predIndex);
+		case 16: return queryTerm_sempred((QueryTermContext)_localctx, predIndex);
+		case 24: return relation_sempred((RelationContext)_localctx, predIndex);
+		case 36: return expression_sempred((ExpressionContext)_localctx, predIndex);
+		case 38: return valueExpression_sempred((ValueExpressionContext)_localctx, predIndex);
+		case 47: return type_sempred((TypeContext)_localctx, predIndex);
 		}
 		return true;
 	}
@@ -9119,506 +9533,527 @@ public partial class QuerySqlParser : Parser {
 	}
 	private bool valueExpression_sempred(ValueExpressionContext _localctx, int predIndex) {
 		switch (predIndex) {
-		case 5: return Precpred(Context, 3);
-		case 6: return Precpred(Context, 2);
-		case 7: return Precpred(Context, 1);
-		case 8: return Precpred(Context, 8);
-		case 9: return Precpred(Context, 7);
-		case 10: return Precpred(Context, 6);
-		case 11: return Precpred(Context, 5);
+		case 5: return Precpred(Context, 5);
+		case 6: return Precpred(Context, 3);
+		case 7: return Precpred(Context, 2);
+		case 8: return Precpred(Context, 1);
+		case 9: return Precpred(Context, 9);
+		case 10: return Precpred(Context, 8);
+		case 11: return Precpred(Context, 7);
+		case 12: return Precpred(Context, 6);
 		}
 		return true;
 	}
 	private bool type_sempred(TypeContext _localctx, int predIndex) {
 		switch (predIndex) {
-		case 12: return Precpred(Context, 5);
+		case 13: return Precpred(Context, 5);
 		}
 		return true;
 	}
 
 	private static int[] _serializedATN = {
-		4,1,195,1279,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,199,1327,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
 		2,29,7,29,2,30,7,30,2,31,7,31,2,32,7,32,2,33,7,33,2,34,7,34,2,35,7,35,
 		2,36,7,36,2,37,7,37,2,38,7,38,2,39,7,39,2,40,7,40,2,41,7,41,2,42,7,42,
 		2,43,7,43,2,44,7,44,2,45,7,45,2,46,7,46,2,47,7,47,2,48,7,48,2,49,7,49,
-		1,0,5,0,102,8,0,10,0,12,0,105,9,0,1,0,1,0,4,0,109,8,0,11,0,12,0,110,1,
-		0,5,0,114,8,0,10,0,12,0,117,9,0,1,0,5,0,120,8,0,10,0,12,0,123,9,0,3,0,
-		125,8,0,1,0,1,0,1,1,1,1,1,1,1,2,1,2,1,2,1,2,3,2,136,8,2,1,2,1,2,1,2,3,
-		2,141,8,2,1,2,1,2,1,2,3,2,146,8,2,1,2,1,2,1,2,1,2,1,2,3,2,153,8,2,1,2,
-		1,2,3,2,157,8,2,1,2,1,2,3,2,161,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,
-		2,1,2,1,2,1,2,1,2,3,2,176,8,2,1,2,1,2,1,2,1,2,1,2,3,2,183,8,2,1,2,1,2,
-		1,2,1,2,1,2,1,2,1,2,1,2,3,2,193,8,2,1,2,1,2,1,2,1,2,3,2,199,8,2,1,2,1,
-		2,1,2,3,2,204,8,2,1,2,1,2,1,2,1,2,3,2,210,8,2,1,2,1,2,1,2,1,2,3,2,216,
-		8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,224,8,2,1,2,1,2,3,2,228,8,2,1,2,1,2,3,
-		2,232,8,2,1,2,3,2,235,8,2,1,2,1,2,3,2,239,8,2,1,2,1,2,1,2,1,2,1,2,1,2,
-		1,2,1,2,3,2,249,8,2,1,2,1,2,1,2,1,2,1,2,3,2,256,8,2,1,2,1,2,1,2,1,2,1,
-		2,1,2,5,2,264,8,2,10,2,12,2,267,9,2,3,2,269,8,2,1,2,1,2,3,2,273,8,2,1,
-		2,1,2,3,2,277,8,2,1,2,5,2,280,8,2,10,2,12,2,283,9,2,1,2,1,2,3,2,287,8,
-		2,1,2,1,2,3,2,291,8,2,1,2,1,2,1,2,1,2,1,2,3,2,298,8,2,1,2,3,2,301,8,2,
-		1,2,1,2,1,2,1,2,3,2,307,8,2,1,2,1,2,3,2,311,8,2,1,2,1,2,3,2,315,8,2,1,
-		2,1,2,1,2,3,2,320,8,2,1,2,3,2,323,8,2,1,2,1,2,1,2,1,2,3,2,329,8,2,1,2,
-		1,2,3,2,333,8,2,1,2,1,2,3,2,337,8,2,1,2,1,2,1,2,3,2,342,8,2,1,2,1,2,1,
-		2,1,2,3,2,348,8,2,1,2,1,2,1,2,3,2,353,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,
-		361,8,2,1,2,1,2,1,2,1,2,3,2,367,8,2,1,2,1,2,1,2,3,2,372,8,2,1,2,1,2,1,
-		2,1,2,1,2,1,2,1,2,1,2,3,2,382,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,
-		3,2,393,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,401,8,2,1,2,1,2,1,2,1,2,5,2,407,
-		8,2,10,2,12,2,410,9,2,1,2,1,2,1,2,1,2,1,2,3,2,417,8,2,1,2,1,2,1,2,1,2,
-		1,2,1,2,5,2,425,8,2,10,2,12,2,428,9,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,436,
-		8,2,1,3,1,3,1,3,4,3,441,8,3,11,3,12,3,442,1,3,1,3,3,3,447,8,3,1,4,3,4,
-		450,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,458,8,4,1,5,1,5,1,5,1,5,5,5,464,8,
-		5,10,5,12,5,467,9,5,1,5,1,5,1,6,1,6,1,6,3,6,474,8,6,1,7,1,7,1,7,1,7,1,
-		7,1,7,1,7,1,7,3,7,484,8,7,1,8,1,8,3,8,488,8,8,1,8,1,8,1,8,1,9,1,9,1,9,
-		1,9,5,9,497,8,9,10,9,12,9,500,9,9,1,9,1,9,1,10,1,10,3,10,506,8,10,1,10,
-		1,10,1,10,1,10,3,10,512,8,10,1,11,1,11,1,11,1,11,5,11,518,8,11,10,11,12,
-		11,521,9,11,1,11,1,11,1,12,1,12,1,12,1,12,5,12,529,8,12,10,12,12,12,532,
-		9,12,1,12,1,12,1,13,1,13,3,13,538,8,13,1,13,3,13,541,8,13,1,13,3,13,544,
-		8,13,1,13,3,13,547,8,13,1,14,1,14,1,14,1,14,1,14,1,14,3,14,555,8,14,1,
-		14,5,14,558,8,14,10,14,12,14,561,9,14,1,15,1,15,3,15,565,8,15,1,15,1,15,
-		1,15,5,15,570,8,15,10,15,12,15,573,9,15,1,15,1,15,1,15,1,15,5,15,579,8,
-		15,10,15,12,15,582,9,15,3,15,584,8,15,1,15,3,15,587,8,15,1,15,1,15,3,15,
-		591,8,15,1,15,1,15,1,15,1,15,1,15,5,15,598,8,15,10,15,12,15,601,9,15,3,
-		15,603,8,15,1,15,1,15,3,15,607,8,15,1,15,1,15,1,15,1,15,1,15,5,15,614,
-		8,15,10,15,12,15,617,9,15,3,15,619,8,15,1,15,1,15,1,15,1,15,3,15,625,8,
-		15,1,16,1,16,1,16,1,16,1,16,5,16,632,8,16,10,16,12,16,635,9,16,1,17,1,
-		17,3,17,639,8,17,1,17,1,17,3,17,643,8,17,1,18,1,18,1,18,1,19,1,19,1,19,
-		3,19,651,8,19,1,20,1,20,1,20,3,20,656,8,20,1,21,1,21,1,21,1,21,1,21,1,
-		21,1,21,3,21,665,8,21,1,21,3,21,668,8,21,3,21,670,8,21,1,22,1,22,1,22,
-		1,22,1,22,1,22,1,22,1,22,3,22,680,8,22,1,22,3,22,683,8,22,1,22,1,22,1,
-		22,1,22,5,22,689,8,22,10,22,12,22,692,9,22,1,23,3,23,695,8,23,1,23,1,23,
-		3,23,699,8,23,1,23,1,23,3,23,703,8,23,1,23,1,23,3,23,707,8,23,3,23,709,
-		8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,5,24,718,8,24,10,24,12,24,721,
-		9,24,1,24,1,24,3,24,725,8,24,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,
-		25,1,25,1,25,1,25,3,25,739,8,25,1,25,3,25,742,8,25,1,26,1,26,3,26,746,
-		8,26,1,26,1,26,1,26,1,26,3,26,752,8,26,1,26,1,26,1,26,1,26,1,26,5,26,759,
-		8,26,10,26,12,26,762,9,26,3,26,764,8,26,1,26,1,26,3,26,768,8,26,1,26,1,
-		26,1,26,1,26,5,26,774,8,26,10,26,12,26,777,9,26,1,26,1,26,3,26,781,8,26,
-		1,27,3,27,784,8,27,1,27,1,27,3,27,788,8,27,1,28,1,28,1,28,1,29,1,29,1,
-		29,1,29,1,29,5,29,798,8,29,10,29,12,29,801,9,29,1,29,1,29,1,29,1,29,1,
-		29,1,29,1,29,1,29,1,29,1,29,1,29,5,29,814,8,29,10,29,12,29,817,9,29,1,
-		29,1,29,1,29,1,29,1,29,1,29,5,29,825,8,29,10,29,12,29,828,9,29,1,29,1,
-		29,3,29,832,8,29,1,30,1,30,1,30,1,30,1,30,3,30,839,8,30,1,31,1,31,1,31,
-		1,31,1,32,1,32,1,32,1,33,1,33,1,34,1,34,1,34,3,34,853,8,34,1,34,1,34,3,
-		34,857,8,34,1,34,1,34,1,34,1,34,1,34,1,34,5,34,865,8,34,10,34,12,34,868,
-		9,34,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,878,8,35,1,35,1,35,1,
-		35,3,35,883,8,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,891,8,35,1,35,1,35,
-		1,35,1,35,1,35,1,35,3,35,899,8,35,1,35,1,35,1,35,1,35,1,35,5,35,906,8,
-		35,10,35,12,35,909,9,35,1,35,1,35,1,35,3,35,914,8,35,1,35,1,35,1,35,1,
-		35,3,35,920,8,35,1,35,1,35,3,35,924,8,35,1,35,1,35,1,35,3,35,929,8,35,
-		1,35,1,35,1,35,3,35,934,8,35,1,36,1,36,1,36,1,36,1,36,1,36,4,36,942,8,
-		36,11,36,12,36,943,1,36,1,36,3,36,948,8,36,1,36,1,36,1,36,1,36,4,36,954,
-		8,36,11,36,12,36,955,1,36,1,36,3,36,960,8,36,1,36,1,36,1,36,1,36,1,36,
-		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,976,8,36,10,36,12,36,
-		979,9,36,3,36,981,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,
-		36,1,36,5,36,994,8,36,10,36,12,36,997,9,36,3,36,999,8,36,1,36,1,36,1,36,
-		1,36,1,36,1,36,5,36,1007,8,36,10,36,12,36,1010,9,36,3,36,1012,8,36,1,36,
-		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,1025,8,36,1,36,
-		1,36,1,36,3,36,1030,8,36,1,36,1,36,1,36,5,36,1035,8,36,10,36,12,36,1038,
-		9,36,3,36,1040,8,36,1,36,1,36,3,36,1044,8,36,1,36,1,36,1,36,1,36,1,36,
-		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
-		1,36,1,36,3,36,1067,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
-		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
-		5,36,1092,8,36,10,36,12,36,1095,9,36,1,37,1,37,1,37,1,37,1,37,1,37,1,37,
-		1,37,5,37,1105,8,37,10,37,12,37,1108,9,37,1,37,1,37,1,37,1,37,1,37,3,37,
-		1115,8,37,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1124,8,38,10,38,12,38,
-		1127,9,38,3,38,1129,8,38,1,38,3,38,1132,8,38,1,38,1,38,1,39,1,39,1,39,
-		1,39,1,40,1,40,1,40,1,40,1,41,1,41,1,41,1,41,1,41,1,42,1,42,1,42,1,42,
-		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,5,42,1164,8,42,
-		10,42,12,42,1167,9,42,1,42,1,42,1,42,3,42,1172,8,42,1,43,1,43,1,43,1,43,
-		1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,3,43,1187,8,43,3,43,1189,
-		8,43,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
-		1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,5,45,1214,8,45,10,45,
-		12,45,1217,9,45,3,45,1219,8,45,1,45,1,45,3,45,1223,8,45,1,45,1,45,1,45,
-		1,45,1,45,5,45,1230,8,45,10,45,12,45,1233,9,45,1,45,3,45,1236,8,45,3,45,
-		1238,8,45,1,45,1,45,1,45,3,45,1243,8,45,1,45,5,45,1246,8,45,10,45,12,45,
-		1249,9,45,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,3,46,1260,8,46,
-		1,47,1,47,1,47,5,47,1265,8,47,10,47,12,47,1268,9,47,1,48,1,48,1,48,1,48,
-		1,48,3,48,1275,8,48,1,49,1,49,1,49,0,5,28,44,68,72,90,50,0,2,4,6,8,10,
-		12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,
-		60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,0,26,2,0,77,
-		77,117,117,2,0,122,122,125,125,2,0,66,66,110,110,2,0,78,78,115,115,2,0,
-		133,133,156,156,2,0,136,136,153,153,2,0,23,23,39,39,2,0,1,1,107,107,4,
-		0,4,4,97,97,114,114,127,128,2,0,89,89,154,154,3,0,41,41,65,65,141,141,
-		2,0,4,4,34,34,2,0,12,12,31,31,2,0,47,47,72,72,2,0,19,19,46,46,1,0,108,
-		109,4,0,27,28,58,59,80,83,111,112,3,0,4,4,7,7,119,119,2,0,61,61,75,75,
-		1,0,166,167,1,0,168,170,2,0,45,45,137,137,1,0,184,186,1,0,131,132,2,0,
-		150,150,152,152,32,0,1,3,8,9,13,14,19,20,22,23,26,29,32,33,35,35,43,44,
-		46,47,50,52,55,59,69,69,71,72,74,74,77,78,80,83,86,87,89,90,96,98,100,
-		105,107,112,114,115,117,118,120,123,126,129,131,132,134,136,138,140,142,
-		142,145,146,152,155,1501,0,103,1,0,0,0,2,128,1,0,0,0,4,435,1,0,0,0,6,446,
-		1,0,0,0,8,457,1,0,0,0,10,459,1,0,0,0,12,470,1,0,0,0,14,483,1,0,0,0,16,
-		485,1,0,0,0,18,492,1,0,0,0,20,505,1,0,0,0,22,513,1,0,0,0,24,524,1,0,0,
-		0,26,535,1,0,0,0,28,548,1,0,0,0,30,624,1,0,0,0,32,626,1,0,0,0,34,636,1,
-		0,0,0,36,644,1,0,0,0,38,647,1,0,0,0,40,652,1,0,0,0,42,669,1,0,0,0,44,671,
-		1,0,0,0,46,708,1,0,0,0,48,724,1,0,0,0,50,726,1,0,0,0,52,780,1,0,0,0,54,
-		783,1,0,0,0,56,789,1,0,0,0,58,831,1,0,0,0,60,838,1,0,0,0,62,840,1,0,0,
-		0,64,844,1,0,0,0,66,847,1,0,0,0,68,856,1,0,0,0,70,933,1,0,0,0,72,1066,
-		1,0,0,0,74,1114,1,0,0,0,76,1116,1,0,0,0,78,1135,1,0,0,0,80,1139,1,0,0,
-		0,82,1143,1,0,0,0,84,1171,1,0,0,0,86,1188,1,0,0,0,88,1190,1,0,0,0,90,1237,
-		1,0,0,0,92,1259,1,0,0,0,94,1261,1,0,0,0,96,1274,1,0,0,0,98,1276,1,0,0,
-		0,100,102,5,182,0,0,101,100,1,0,0,0,102,105,1,0,0,0,103,101,1,0,0,0,103,
-		104,1,0,0,0,104,124,1,0,0,0,105,103,1,0,0,0,106,115,3,4,2,0,107,109,5,
-		182,0,0,108,107,1,0,0,0,109,110,1,0,0,0,110,108,1,0,0,0,110,111,1,0,0,
-		0,111,112,1,0,0,0,112,114,3,4,2,0,113,108,1,0,0,0,114,117,1,0,0,0,115,
-		113,1,0,0,0,115,116,1,0,0,0,116,121,1,0,0,0,117,115,1,0,0,0,118,120,5,
-		182,0,0,119,118,1,0,0,0,120,123,1,0,0,0,121,119,1,0,0,0,121,122,1,0,0,
-		0,122,125,1,0,0,0,123,121,1,0,0,0,124,106,1,0,0,0,124,125,1,0,0,0,125,
-		126,1,0,0,0,126,127,5,0,0,1,127,1,1,0,0,0,128,129,3,68,34,0,129,130,5,
-		0,0,1,130,3,1,0,0,0,131,436,3,26,13,0,132,133,7,0,0,0,133,135,5,123,0,
-		0,134,136,5,44,0,0,135,134,1,0,0,0,135,136,1,0,0,0,136,436,1,0,0,0,137,
-		138,7,0,0,0,138,140,5,126,0,0,139,141,5,44,0,0,140,139,1,0,0,0,140,141,
-		1,0,0,0,141,436,1,0,0,0,142,143,7,0,0,0,143,145,5,102,0,0,144,146,5,44,
-		0,0,145,144,1,0,0,0,145,146,1,0,0,0,146,436,1,0,0,0,147,148,7,0,0,0,148,
-		436,5,101,0,0,149,150,7,0,0,0,150,152,5,51,0,0,151,153,5,44,0,0,152,151,
-		1,0,0,0,152,153,1,0,0,0,153,436,1,0,0,0,154,156,7,0,0,0,155,157,5,4,0,
-		0,156,155,1,0,0,0,156,157,1,0,0,0,157,158,1,0,0,0,158,160,5,135,0,0,159,
-		161,5,44,0,0,160,159,1,0,0,0,160,161,1,0,0,0,161,436,1,0,0,0,162,163,7,
-		0,0,0,163,436,5,140,0,0,164,165,7,0,0,0,165,436,5,145,0,0,166,167,7,0,
-		0,0,167,436,5,8,0,0,168,169,5,117,0,0,169,170,5,136,0,0,170,171,5,69,0,
-		0,171,436,5,74,0,0,172,175,5,117,0,0,173,176,3,94,47,0,174,176,5,4,0,0,
-		175,173,1,0,0,0,175,174,1,0,0,0,176,436,1,0,0,0,177,178,5,32,0,0,178,179,
-		5,50,0,0,179,436,3,96,48,0,180,182,5,32,0,0,181,183,5,44,0,0,182,181,1,
-		0,0,0,182,183,1,0,0,0,183,184,1,0,0,0,184,436,3,94,47,0,185,186,5,32,0,
-		0,186,187,3,94,47,0,187,188,5,44,0,0,188,436,1,0,0,0,189,192,5,43,0,0,
-		190,193,3,4,2,0,191,193,3,96,48,0,192,190,1,0,0,0,192,191,1,0,0,0,193,
-		436,1,0,0,0,194,195,5,36,0,0,195,198,7,1,0,0,196,197,5,60,0,0,197,199,
-		5,42,0,0,198,196,1,0,0,0,198,199,1,0,0,0,199,200,1,0,0,0,200,203,3,94,
-		47,0,201,202,5,30,0,0,202,204,5,134,0,0,203,201,1,0,0,0,203,204,1,0,0,
-		0,204,436,1,0,0,0,205,206,5,36,0,0,206,209,5,139,0,0,207,208,5,60,0,0,
-		208,210,5,42,0,0,209,207,1,0,0,0,209,210,1,0,0,0,210,211,1,0,0,0,211,436,
-		3,96,48,0,212,215,5,129,0,0,213,216,3,96,48,0,214,216,5,4,0,0,215,213,
-		1,0,0,0,215,214,1,0,0,0,216,436,1,0,0,0,217,218,5,9,0,0,218,219,5,122,
-		0,0,219,436,3,94,47,0,220,223,5,100,0,0,221,224,3,96,48,0,222,224,5,183,
-		0,0,223,221,1,0,0,0,223,222,1,0,0,0,224,227,1,0,0,0,225,226,5,48,0,0,226,
-		228,5,14,0,0,227,225,1,0,0,0,227,228,1,0,0,0,228,234,1,0,0,0,229,231,7,
-		2,0,0,230,232,5,156,0,0,231,230,1,0,0,0,231,232,1,0,0,0,232,233,1,0,0,
-		0,233,235,5,184,0,0,234,229,1,0,0,0,234,235,1,0,0,0,235,238,1,0,0,0,236,
-		237,5,76,0,0,237,239,5,184,0,0,238,236,1,0,0,0,238,239,1,0,0,0,239,436,
-		1,0,0,0,240,241,5,116,0,0,241,242,5,183,0,0,242,243,5,156,0,0,243,436,
-		5,183,0,0,244,245,5,142,0,0,245,436,5,183,0,0,246,248,5,116,0,0,247,249,
-		7,3,0,0,248,247,1,0,0,0,248,249,1,0,0,0,249,250,1,0,0,0,250,251,5,131,
-		0,0,251,252,5,155,0,0,252,436,3,8,4,0,253,255,5,116,0,0,254,256,7,3,0,
-		0,255,254,1,0,0,0,255,256,1,0,0,0,256,257,1,0,0,0,257,258,3,94,47,0,258,
-		268,7,4,0,0,259,269,5,29,0,0,260,265,3,8,4,0,261,262,5,180,0,0,262,264,
-		3,8,4,0,263,261,1,0,0,0,264,267,1,0,0,0,265,263,1,0,0,0,265,266,1,0,0,
-		0,266,269,1,0,0,0,267,265,1,0,0,0,268,259,1,0,0,0,268,260,1,0,0,0,269,
-		436,1,0,0,0,270,272,5,13,0,0,271,273,7,5,0,0,272,271,1,0,0,0,272,273,1,
-		0,0,0,273,277,1,0,0,0,274,275,5,121,0,0,275,277,5,136,0,0,276,270,1,0,
-		0,0,276,274,1,0,0,0,277,281,1,0,0,0,278,280,3,6,3,0,279,278,1,0,0,0,280,
-		283,1,0,0,0,281,279,1,0,0,0,281,282,1,0,0,0,282,436,1,0,0,0,283,281,1,
-		0,0,0,284,286,7,6,0,0,285,287,7,5,0,0,286,285,1,0,0,0,286,287,1,0,0,0,
-		287,436,1,0,0,0,288,290,7,7,0,0,289,291,7,5,0,0,290,289,1,0,0,0,290,291,
-		1,0,0,0,291,436,1,0,0,0,292,293,5,33,0,0,293,436,7,8,0,0,294,297,5,24,
-		0,0,295,296,5,91,0,0,296,298,5,104,0,0,297,295,1,0,0,0,297,298,1,0,0,0,
-		298,300,1,0,0,0,299,301,5,120,0,0,300,299,1,0,0,0,300,301,1,0,0,0,301,
-		302,1,0,0,0,302,306,5,122,0,0,303,304,5,60,0,0,304,305,5,84,0,0,305,307,
-		5,42,0,0,306,303,1,0,0,0,306,307,1,0,0,0,307,308,1,0,0,0,308,310,3,94,
-		47,0,309,311,3,10,5,0,310,309,1,0,0,0,310,311,1,0,0,0,311,314,1,0,0,0,
-		312,313,5,150,0,0,313,315,3,18,9,0,314,312,1,0,0,0,314,315,1,0,0,0,315,
-		436,1,0,0,0,316,319,5,24,0,0,317,318,5,91,0,0,318,320,5,104,0,0,319,317,
-		1,0,0,0,319,320,1,0,0,0,320,322,1,0,0,0,321,323,5,120,0,0,322,321,1,0,
-		0,0,322,323,1,0,0,0,323,324,1,0,0,0,324,328,5,125,0,0,325,326,5,60,0,0,
-		326,327,5,84,0,0,327,329,5,42,0,0,328,325,1,0,0,0,328,329,1,0,0,0,329,
-		330,1,0,0,0,330,332,3,94,47,0,331,333,3,10,5,0,332,331,1,0,0,0,332,333,
-		1,0,0,0,333,336,1,0,0,0,334,335,5,150,0,0,335,337,3,18,9,0,336,334,1,0,
-		0,0,336,337,1,0,0,0,337,436,1,0,0,0,338,341,5,24,0,0,339,340,5,91,0,0,
-		340,342,5,104,0,0,341,339,1,0,0,0,341,342,1,0,0,0,342,343,1,0,0,0,343,
-		347,5,122,0,0,344,345,5,60,0,0,345,346,5,84,0,0,346,348,5,42,0,0,347,344,
-		1,0,0,0,347,348,1,0,0,0,348,349,1,0,0,0,349,352,3,94,47,0,350,351,5,150,
-		0,0,351,353,3,18,9,0,352,350,1,0,0,0,352,353,1,0,0,0,353,354,1,0,0,0,354,
-		355,5,11,0,0,355,356,3,26,13,0,356,436,1,0,0,0,357,360,5,24,0,0,358,359,
-		5,91,0,0,359,361,5,104,0,0,360,358,1,0,0,0,360,361,1,0,0,0,361,362,1,0,
-		0,0,362,366,5,125,0,0,363,364,5,60,0,0,364,365,5,84,0,0,365,367,5,42,0,
-		0,366,363,1,0,0,0,366,367,1,0,0,0,367,368,1,0,0,0,368,371,3,94,47,0,369,
-		370,5,150,0,0,370,372,3,18,9,0,371,369,1,0,0,0,371,372,1,0,0,0,372,373,
-		1,0,0,0,373,374,5,11,0,0,374,375,3,26,13,0,375,436,1,0,0,0,376,377,5,24,
-		0,0,377,381,5,139,0,0,378,379,5,60,0,0,379,380,5,84,0,0,380,382,5,42,0,
-		0,381,378,1,0,0,0,381,382,1,0,0,0,382,383,1,0,0,0,383,384,3,96,48,0,384,
-		385,5,11,0,0,385,386,3,90,45,0,386,436,1,0,0,0,387,388,5,64,0,0,388,389,
-		5,67,0,0,389,392,3,94,47,0,390,391,5,150,0,0,391,393,3,18,9,0,392,390,
-		1,0,0,0,392,393,1,0,0,0,393,394,1,0,0,0,394,395,3,26,13,0,395,436,1,0,
-		0,0,396,397,5,64,0,0,397,398,5,67,0,0,398,400,3,94,47,0,399,401,3,22,11,
-		0,400,399,1,0,0,0,400,401,1,0,0,0,401,402,1,0,0,0,402,403,5,144,0,0,403,
-		408,3,24,12,0,404,405,5,180,0,0,405,407,3,24,12,0,406,404,1,0,0,0,407,
-		410,1,0,0,0,408,406,1,0,0,0,408,409,1,0,0,0,409,436,1,0,0,0,410,408,1,
-		0,0,0,411,412,5,30,0,0,412,413,5,48,0,0,413,416,3,94,47,0,414,415,5,148,
-		0,0,415,417,3,68,34,0,416,414,1,0,0,0,416,417,1,0,0,0,417,436,1,0,0,0,
-		418,419,5,5,0,0,419,420,7,1,0,0,420,421,3,94,47,0,421,426,3,16,8,0,422,
-		423,5,180,0,0,423,425,3,16,8,0,424,422,1,0,0,0,425,428,1,0,0,0,426,424,
-		1,0,0,0,426,427,1,0,0,0,427,436,1,0,0,0,428,426,1,0,0,0,429,430,5,5,0,
-		0,430,431,7,1,0,0,431,432,3,94,47,0,432,433,5,116,0,0,433,434,3,18,9,0,
-		434,436,1,0,0,0,435,131,1,0,0,0,435,132,1,0,0,0,435,137,1,0,0,0,435,142,
-		1,0,0,0,435,147,1,0,0,0,435,149,1,0,0,0,435,154,1,0,0,0,435,162,1,0,0,
-		0,435,164,1,0,0,0,435,166,1,0,0,0,435,168,1,0,0,0,435,172,1,0,0,0,435,
-		177,1,0,0,0,435,180,1,0,0,0,435,185,1,0,0,0,435,189,1,0,0,0,435,194,1,
-		0,0,0,435,205,1,0,0,0,435,212,1,0,0,0,435,217,1,0,0,0,435,220,1,0,0,0,
-		435,240,1,0,0,0,435,244,1,0,0,0,435,246,1,0,0,0,435,253,1,0,0,0,435,276,
-		1,0,0,0,435,284,1,0,0,0,435,288,1,0,0,0,435,292,1,0,0,0,435,294,1,0,0,
-		0,435,316,1,0,0,0,435,338,1,0,0,0,435,357,1,0,0,0,435,376,1,0,0,0,435,
-		387,1,0,0,0,435,396,1,0,0,0,435,411,1,0,0,0,435,418,1,0,0,0,435,429,1,
-		0,0,0,436,5,1,0,0,0,437,438,5,69,0,0,438,440,5,74,0,0,439,441,3,96,48,
-		0,440,439,1,0,0,0,441,442,1,0,0,0,442,440,1,0,0,0,442,443,1,0,0,0,443,
-		447,1,0,0,0,444,445,5,103,0,0,445,447,7,9,0,0,446,437,1,0,0,0,446,444,
-		1,0,0,0,447,7,1,0,0,0,448,450,5,167,0,0,449,448,1,0,0,0,449,450,1,0,0,
-		0,450,451,1,0,0,0,451,458,3,88,44,0,452,458,5,183,0,0,453,458,3,96,48,
-		0,454,458,5,137,0,0,455,458,5,45,0,0,456,458,5,88,0,0,457,449,1,0,0,0,
-		457,452,1,0,0,0,457,453,1,0,0,0,457,454,1,0,0,0,457,455,1,0,0,0,457,456,
-		1,0,0,0,458,9,1,0,0,0,459,460,5,176,0,0,460,465,3,12,6,0,461,462,5,180,
-		0,0,462,464,3,12,6,0,463,461,1,0,0,0,464,467,1,0,0,0,465,463,1,0,0,0,465,
-		466,1,0,0,0,466,468,1,0,0,0,467,465,1,0,0,0,468,469,5,177,0,0,469,11,1,
-		0,0,0,470,471,3,96,48,0,471,473,3,90,45,0,472,474,3,14,7,0,473,472,1,0,
-		0,0,473,474,1,0,0,0,474,13,1,0,0,0,475,484,5,71,0,0,476,477,5,99,0,0,477,
-		484,5,71,0,0,478,484,5,56,0,0,479,480,5,55,0,0,480,481,5,176,0,0,481,482,
-		5,183,0,0,482,484,5,177,0,0,483,475,1,0,0,0,483,476,1,0,0,0,483,478,1,
-		0,0,0,483,479,1,0,0,0,484,15,1,0,0,0,485,487,5,2,0,0,486,488,5,22,0,0,
-		487,486,1,0,0,0,487,488,1,0,0,0,488,489,1,0,0,0,489,490,3,96,48,0,490,
-		491,3,90,45,0,491,17,1,0,0,0,492,493,5,176,0,0,493,498,3,20,10,0,494,495,
-		5,180,0,0,495,497,3,20,10,0,496,494,1,0,0,0,497,500,1,0,0,0,498,496,1,
-		0,0,0,498,499,1,0,0,0,499,501,1,0,0,0,500,498,1,0,0,0,501,502,5,177,0,
-		0,502,19,1,0,0,0,503,506,3,96,48,0,504,506,5,183,0,0,505,503,1,0,0,0,505,
-		504,1,0,0,0,506,507,1,0,0,0,507,511,5,156,0,0,508,512,3,86,43,0,509,510,
-		5,167,0,0,510,512,5,184,0,0,511,508,1,0,0,0,511,509,1,0,0,0,512,21,1,0,
-		0,0,513,514,5,176,0,0,514,519,3,96,48,0,515,516,5,180,0,0,516,518,3,96,
-		48,0,517,515,1,0,0,0,518,521,1,0,0,0,519,517,1,0,0,0,519,520,1,0,0,0,520,
-		522,1,0,0,0,521,519,1,0,0,0,522,523,5,177,0,0,523,23,1,0,0,0,524,525,5,
-		176,0,0,525,530,3,68,34,0,526,527,5,180,0,0,527,529,3,68,34,0,528,526,
-		1,0,0,0,529,532,1,0,0,0,530,528,1,0,0,0,530,531,1,0,0,0,531,533,1,0,0,
-		0,532,530,1,0,0,0,533,534,5,177,0,0,534,25,1,0,0,0,535,537,3,28,14,0,536,
-		538,3,32,16,0,537,536,1,0,0,0,537,538,1,0,0,0,538,540,1,0,0,0,539,541,
-		3,36,18,0,540,539,1,0,0,0,540,541,1,0,0,0,541,543,1,0,0,0,542,544,3,38,
-		19,0,543,542,1,0,0,0,543,544,1,0,0,0,544,546,1,0,0,0,545,547,3,40,20,0,
-		546,545,1,0,0,0,546,547,1,0,0,0,547,27,1,0,0,0,548,549,6,14,-1,0,549,550,
-		3,30,15,0,550,559,1,0,0,0,551,552,10,1,0,0,552,554,7,10,0,0,553,555,5,
-		4,0,0,554,553,1,0,0,0,554,555,1,0,0,0,555,556,1,0,0,0,556,558,3,28,14,
-		2,557,551,1,0,0,0,558,561,1,0,0,0,559,557,1,0,0,0,559,560,1,0,0,0,560,
-		29,1,0,0,0,561,559,1,0,0,0,562,564,5,113,0,0,563,565,7,11,0,0,564,563,
-		1,0,0,0,564,565,1,0,0,0,565,566,1,0,0,0,566,571,3,42,21,0,567,568,5,180,
-		0,0,568,570,3,42,21,0,569,567,1,0,0,0,570,573,1,0,0,0,571,569,1,0,0,0,
-		571,572,1,0,0,0,572,583,1,0,0,0,573,571,1,0,0,0,574,575,5,48,0,0,575,580,
-		3,44,22,0,576,577,5,180,0,0,577,579,3,44,22,0,578,576,1,0,0,0,579,582,
-		1,0,0,0,580,578,1,0,0,0,580,581,1,0,0,0,581,584,1,0,0,0,582,580,1,0,0,
-		0,583,574,1,0,0,0,583,584,1,0,0,0,584,586,1,0,0,0,585,587,3,56,28,0,586,
-		585,1,0,0,0,586,587,1,0,0,0,587,590,1,0,0,0,588,589,5,148,0,0,589,591,
-		3,68,34,0,590,588,1,0,0,0,590,591,1,0,0,0,591,602,1,0,0,0,592,593,5,53,
-		0,0,593,594,5,16,0,0,594,599,3,68,34,0,595,596,5,180,0,0,596,598,3,68,
-		34,0,597,595,1,0,0,0,598,601,1,0,0,0,599,597,1,0,0,0,599,600,1,0,0,0,600,
-		603,1,0,0,0,601,599,1,0,0,0,602,592,1,0,0,0,602,603,1,0,0,0,603,606,1,
-		0,0,0,604,605,5,54,0,0,605,607,3,68,34,0,606,604,1,0,0,0,606,607,1,0,0,
-		0,607,618,1,0,0,0,608,609,5,95,0,0,609,610,5,16,0,0,610,615,3,68,34,0,
-		611,612,5,180,0,0,612,614,3,68,34,0,613,611,1,0,0,0,614,617,1,0,0,0,615,
-		613,1,0,0,0,615,616,1,0,0,0,616,619,1,0,0,0,617,615,1,0,0,0,618,608,1,
-		0,0,0,618,619,1,0,0,0,619,625,1,0,0,0,620,621,5,176,0,0,621,622,3,26,13,
-		0,622,623,5,177,0,0,623,625,1,0,0,0,624,562,1,0,0,0,624,620,1,0,0,0,625,
-		31,1,0,0,0,626,627,5,92,0,0,627,628,5,16,0,0,628,633,3,34,17,0,629,630,
-		5,180,0,0,630,632,3,34,17,0,631,629,1,0,0,0,632,635,1,0,0,0,633,631,1,
-		0,0,0,633,634,1,0,0,0,634,33,1,0,0,0,635,633,1,0,0,0,636,638,3,68,34,0,
-		637,639,7,12,0,0,638,637,1,0,0,0,638,639,1,0,0,0,639,642,1,0,0,0,640,641,
-		5,86,0,0,641,643,7,13,0,0,642,640,1,0,0,0,642,643,1,0,0,0,643,35,1,0,0,
-		0,644,645,5,38,0,0,645,646,7,14,0,0,646,37,1,0,0,0,647,650,5,76,0,0,648,
-		651,3,68,34,0,649,651,5,4,0,0,650,648,1,0,0,0,650,649,1,0,0,0,651,39,1,
-		0,0,0,652,653,5,87,0,0,653,655,3,68,34,0,654,656,7,15,0,0,655,654,1,0,
-		0,0,655,656,1,0,0,0,656,41,1,0,0,0,657,670,5,168,0,0,658,659,3,96,48,0,
-		659,660,5,181,0,0,660,661,5,168,0,0,661,670,1,0,0,0,662,667,3,68,34,0,
-		663,665,5,11,0,0,664,663,1,0,0,0,664,665,1,0,0,0,665,666,1,0,0,0,666,668,
-		3,96,48,0,667,664,1,0,0,0,667,668,1,0,0,0,668,670,1,0,0,0,669,657,1,0,
-		0,0,669,658,1,0,0,0,669,662,1,0,0,0,670,43,1,0,0,0,671,672,6,22,-1,0,672,
-		673,3,52,26,0,673,690,1,0,0,0,674,675,10,3,0,0,675,676,3,46,23,0,676,677,
-		5,70,0,0,677,679,3,52,26,0,678,680,3,50,25,0,679,678,1,0,0,0,679,680,1,
-		0,0,0,680,682,1,0,0,0,681,683,3,48,24,0,682,681,1,0,0,0,682,683,1,0,0,
-		0,683,689,1,0,0,0,684,685,10,2,0,0,685,686,5,25,0,0,686,687,5,70,0,0,687,
-		689,3,52,26,0,688,674,1,0,0,0,688,684,1,0,0,0,689,692,1,0,0,0,690,688,
-		1,0,0,0,690,691,1,0,0,0,691,45,1,0,0,0,692,690,1,0,0,0,693,695,5,63,0,
-		0,694,693,1,0,0,0,694,695,1,0,0,0,695,709,1,0,0,0,696,698,5,73,0,0,697,
-		699,5,93,0,0,698,697,1,0,0,0,698,699,1,0,0,0,699,709,1,0,0,0,700,702,5,
-		106,0,0,701,703,5,93,0,0,702,701,1,0,0,0,702,703,1,0,0,0,703,709,1,0,0,
-		0,704,706,5,49,0,0,705,707,5,93,0,0,706,705,1,0,0,0,706,707,1,0,0,0,707,
-		709,1,0,0,0,708,694,1,0,0,0,708,696,1,0,0,0,708,700,1,0,0,0,708,704,1,
-		0,0,0,709,47,1,0,0,0,710,711,5,88,0,0,711,725,3,68,34,0,712,713,5,143,
-		0,0,713,714,5,176,0,0,714,719,3,96,48,0,715,716,5,180,0,0,716,718,3,96,
-		48,0,717,715,1,0,0,0,718,721,1,0,0,0,719,717,1,0,0,0,719,720,1,0,0,0,720,
-		722,1,0,0,0,721,719,1,0,0,0,722,723,5,177,0,0,723,725,1,0,0,0,724,710,
-		1,0,0,0,724,712,1,0,0,0,725,49,1,0,0,0,726,738,5,151,0,0,727,739,3,64,
-		32,0,728,729,5,176,0,0,729,730,3,64,32,0,730,731,5,177,0,0,731,739,1,0,
-		0,0,732,733,5,176,0,0,733,734,3,64,32,0,734,735,5,180,0,0,735,736,3,64,
-		32,0,736,737,5,177,0,0,737,739,1,0,0,0,738,727,1,0,0,0,738,728,1,0,0,0,
-		738,732,1,0,0,0,739,741,1,0,0,0,740,742,3,62,31,0,741,740,1,0,0,0,741,
-		742,1,0,0,0,742,51,1,0,0,0,743,745,3,94,47,0,744,746,3,54,27,0,745,744,
-		1,0,0,0,745,746,1,0,0,0,746,781,1,0,0,0,747,748,5,176,0,0,748,749,3,26,
-		13,0,749,751,5,177,0,0,750,752,3,54,27,0,751,750,1,0,0,0,751,752,1,0,0,
-		0,752,781,1,0,0,0,753,754,3,94,47,0,754,763,5,176,0,0,755,760,3,68,34,
-		0,756,757,5,180,0,0,757,759,3,68,34,0,758,756,1,0,0,0,759,762,1,0,0,0,
-		760,758,1,0,0,0,760,761,1,0,0,0,761,764,1,0,0,0,762,760,1,0,0,0,763,755,
-		1,0,0,0,763,764,1,0,0,0,764,765,1,0,0,0,765,767,5,177,0,0,766,768,3,54,
-		27,0,767,766,1,0,0,0,767,768,1,0,0,0,768,781,1,0,0,0,769,770,5,176,0,0,
-		770,775,3,44,22,0,771,772,5,180,0,0,772,774,3,44,22,0,773,771,1,0,0,0,
-		774,777,1,0,0,0,775,773,1,0,0,0,775,776,1,0,0,0,776,778,1,0,0,0,777,775,
-		1,0,0,0,778,779,5,177,0,0,779,781,1,0,0,0,780,743,1,0,0,0,780,747,1,0,
-		0,0,780,753,1,0,0,0,780,769,1,0,0,0,781,53,1,0,0,0,782,784,5,11,0,0,783,
-		782,1,0,0,0,783,784,1,0,0,0,784,785,1,0,0,0,785,787,3,96,48,0,786,788,
-		3,22,11,0,787,786,1,0,0,0,787,788,1,0,0,0,788,55,1,0,0,0,789,790,5,149,
-		0,0,790,791,3,58,29,0,791,57,1,0,0,0,792,793,5,138,0,0,793,794,5,176,0,
-		0,794,795,5,118,0,0,795,799,3,64,32,0,796,798,3,60,30,0,797,796,1,0,0,
-		0,798,801,1,0,0,0,799,797,1,0,0,0,799,800,1,0,0,0,800,802,1,0,0,0,801,
-		799,1,0,0,0,802,803,5,177,0,0,803,832,1,0,0,0,804,805,5,57,0,0,805,806,
-		5,176,0,0,806,807,5,118,0,0,807,808,3,64,32,0,808,809,5,180,0,0,809,810,
-		5,3,0,0,810,811,5,16,0,0,811,815,3,64,32,0,812,814,3,60,30,0,813,812,1,
-		0,0,0,814,817,1,0,0,0,815,813,1,0,0,0,815,816,1,0,0,0,816,818,1,0,0,0,
-		817,815,1,0,0,0,818,819,5,177,0,0,819,832,1,0,0,0,820,821,5,115,0,0,821,
-		822,5,176,0,0,822,826,3,64,32,0,823,825,3,60,30,0,824,823,1,0,0,0,825,
-		828,1,0,0,0,826,824,1,0,0,0,826,827,1,0,0,0,827,829,1,0,0,0,828,826,1,
-		0,0,0,829,830,5,177,0,0,830,832,1,0,0,0,831,792,1,0,0,0,831,804,1,0,0,
-		0,831,820,1,0,0,0,832,59,1,0,0,0,833,834,5,180,0,0,834,835,5,105,0,0,835,
-		839,3,64,32,0,836,837,5,180,0,0,837,839,3,62,31,0,838,833,1,0,0,0,838,
-		836,1,0,0,0,839,61,1,0,0,0,840,841,5,52,0,0,841,842,5,96,0,0,842,843,3,
-		64,32,0,843,63,1,0,0,0,844,845,5,184,0,0,845,846,3,66,33,0,846,65,1,0,
-		0,0,847,848,7,16,0,0,848,67,1,0,0,0,849,850,6,34,-1,0,850,852,3,72,36,
-		0,851,853,3,70,35,0,852,851,1,0,0,0,852,853,1,0,0,0,853,857,1,0,0,0,854,
-		855,5,84,0,0,855,857,3,68,34,3,856,849,1,0,0,0,856,854,1,0,0,0,857,866,
-		1,0,0,0,858,859,10,2,0,0,859,860,5,6,0,0,860,865,3,68,34,3,861,862,10,
-		1,0,0,862,863,5,91,0,0,863,865,3,68,34,2,864,858,1,0,0,0,864,861,1,0,0,
-		0,865,868,1,0,0,0,866,864,1,0,0,0,866,867,1,0,0,0,867,69,1,0,0,0,868,866,
-		1,0,0,0,869,870,3,84,42,0,870,871,3,72,36,0,871,934,1,0,0,0,872,873,3,
-		84,42,0,873,874,7,17,0,0,874,877,5,176,0,0,875,878,3,26,13,0,876,878,3,
-		68,34,0,877,875,1,0,0,0,877,876,1,0,0,0,878,879,1,0,0,0,879,880,5,177,
-		0,0,880,934,1,0,0,0,881,883,5,84,0,0,882,881,1,0,0,0,882,883,1,0,0,0,883,
-		884,1,0,0,0,884,885,5,15,0,0,885,886,3,72,36,0,886,887,5,6,0,0,887,888,
-		3,72,36,0,888,934,1,0,0,0,889,891,5,84,0,0,890,889,1,0,0,0,890,891,1,0,
-		0,0,891,892,1,0,0,0,892,893,5,62,0,0,893,894,5,176,0,0,894,895,3,26,13,
-		0,895,896,5,177,0,0,896,934,1,0,0,0,897,899,5,84,0,0,898,897,1,0,0,0,898,
-		899,1,0,0,0,899,900,1,0,0,0,900,901,5,62,0,0,901,902,5,176,0,0,902,907,
-		3,68,34,0,903,904,5,180,0,0,904,906,3,68,34,0,905,903,1,0,0,0,906,909,
-		1,0,0,0,907,905,1,0,0,0,907,908,1,0,0,0,908,910,1,0,0,0,909,907,1,0,0,
-		0,910,911,5,177,0,0,911,934,1,0,0,0,912,914,5,84,0,0,913,912,1,0,0,0,913,
-		914,1,0,0,0,914,915,1,0,0,0,915,916,7,18,0,0,916,919,3,72,36,0,917,918,
-		5,40,0,0,918,920,5,183,0,0,919,917,1,0,0,0,919,920,1,0,0,0,920,934,1,0,
-		0,0,921,923,5,68,0,0,922,924,5,84,0,0,923,922,1,0,0,0,923,924,1,0,0,0,
-		924,925,1,0,0,0,925,934,5,85,0,0,926,928,5,68,0,0,927,929,5,84,0,0,928,
-		927,1,0,0,0,928,929,1,0,0,0,929,930,1,0,0,0,930,931,5,34,0,0,931,932,5,
-		48,0,0,932,934,3,72,36,0,933,869,1,0,0,0,933,872,1,0,0,0,933,882,1,0,0,
-		0,933,890,1,0,0,0,933,898,1,0,0,0,933,913,1,0,0,0,933,921,1,0,0,0,933,
-		926,1,0,0,0,934,71,1,0,0,0,935,936,6,36,-1,0,936,1067,3,86,43,0,937,1067,
-		5,187,0,0,938,939,5,17,0,0,939,941,3,68,34,0,940,942,3,82,41,0,941,940,
-		1,0,0,0,942,943,1,0,0,0,943,941,1,0,0,0,943,944,1,0,0,0,944,947,1,0,0,
-		0,945,946,5,37,0,0,946,948,3,68,34,0,947,945,1,0,0,0,947,948,1,0,0,0,948,
-		949,1,0,0,0,949,950,5,39,0,0,950,1067,1,0,0,0,951,953,5,17,0,0,952,954,
-		3,82,41,0,953,952,1,0,0,0,954,955,1,0,0,0,955,953,1,0,0,0,955,956,1,0,
-		0,0,956,959,1,0,0,0,957,958,5,37,0,0,958,960,3,68,34,0,959,957,1,0,0,0,
-		959,960,1,0,0,0,960,961,1,0,0,0,961,962,5,39,0,0,962,1067,1,0,0,0,963,
-		964,5,18,0,0,964,965,5,176,0,0,965,966,3,68,34,0,966,967,5,11,0,0,967,
-		968,3,90,45,0,968,969,5,177,0,0,969,1067,1,0,0,0,970,971,5,10,0,0,971,
-		980,5,178,0,0,972,977,3,68,34,0,973,974,5,180,0,0,974,976,3,68,34,0,975,
-		973,1,0,0,0,976,979,1,0,0,0,977,975,1,0,0,0,977,978,1,0,0,0,978,981,1,
-		0,0,0,979,977,1,0,0,0,980,972,1,0,0,0,980,981,1,0,0,0,981,982,1,0,0,0,
-		982,1067,5,179,0,0,983,984,5,10,0,0,984,985,5,176,0,0,985,986,3,26,13,
-		0,986,987,5,177,0,0,987,1067,1,0,0,0,988,989,5,79,0,0,989,998,5,176,0,
-		0,990,995,3,78,39,0,991,992,5,180,0,0,992,994,3,78,39,0,993,991,1,0,0,
-		0,994,997,1,0,0,0,995,993,1,0,0,0,995,996,1,0,0,0,996,999,1,0,0,0,997,
-		995,1,0,0,0,998,990,1,0,0,0,998,999,1,0,0,0,999,1000,1,0,0,0,1000,1067,
-		5,177,0,0,1001,1002,5,124,0,0,1002,1011,5,176,0,0,1003,1008,3,80,40,0,
-		1004,1005,5,180,0,0,1005,1007,3,80,40,0,1006,1004,1,0,0,0,1007,1010,1,
-		0,0,0,1008,1006,1,0,0,0,1008,1009,1,0,0,0,1009,1012,1,0,0,0,1010,1008,
-		1,0,0,0,1011,1003,1,0,0,0,1011,1012,1,0,0,0,1012,1013,1,0,0,0,1013,1067,
-		5,177,0,0,1014,1015,5,42,0,0,1015,1016,5,176,0,0,1016,1017,3,26,13,0,1017,
-		1018,5,177,0,0,1018,1067,1,0,0,0,1019,1020,3,94,47,0,1020,1021,5,176,0,
-		0,1021,1022,5,168,0,0,1022,1024,5,177,0,0,1023,1025,3,76,38,0,1024,1023,
-		1,0,0,0,1024,1025,1,0,0,0,1025,1067,1,0,0,0,1026,1027,3,94,47,0,1027,1039,
-		5,176,0,0,1028,1030,5,34,0,0,1029,1028,1,0,0,0,1029,1030,1,0,0,0,1030,
-		1031,1,0,0,0,1031,1036,3,74,37,0,1032,1033,5,180,0,0,1033,1035,3,74,37,
-		0,1034,1032,1,0,0,0,1035,1038,1,0,0,0,1036,1034,1,0,0,0,1036,1037,1,0,
-		0,0,1037,1040,1,0,0,0,1038,1036,1,0,0,0,1039,1029,1,0,0,0,1039,1040,1,
-		0,0,0,1040,1041,1,0,0,0,1041,1043,5,177,0,0,1042,1044,3,76,38,0,1043,1042,
-		1,0,0,0,1043,1044,1,0,0,0,1044,1067,1,0,0,0,1045,1046,5,176,0,0,1046,1047,
-		3,26,13,0,1047,1048,5,177,0,0,1048,1067,1,0,0,0,1049,1067,3,96,48,0,1050,
-		1051,3,96,48,0,1051,1052,5,181,0,0,1052,1053,3,96,48,0,1053,1067,1,0,0,
-		0,1054,1055,5,176,0,0,1055,1056,3,68,34,0,1056,1057,5,177,0,0,1057,1067,
-		1,0,0,0,1058,1059,5,176,0,0,1059,1060,3,68,34,0,1060,1061,5,177,0,0,1061,
-		1062,5,181,0,0,1062,1063,3,96,48,0,1063,1067,1,0,0,0,1064,1065,7,19,0,
-		0,1065,1067,3,72,36,4,1066,935,1,0,0,0,1066,937,1,0,0,0,1066,938,1,0,0,
-		0,1066,951,1,0,0,0,1066,963,1,0,0,0,1066,970,1,0,0,0,1066,983,1,0,0,0,
-		1066,988,1,0,0,0,1066,1001,1,0,0,0,1066,1014,1,0,0,0,1066,1019,1,0,0,0,
-		1066,1026,1,0,0,0,1066,1045,1,0,0,0,1066,1049,1,0,0,0,1066,1050,1,0,0,
-		0,1066,1054,1,0,0,0,1066,1058,1,0,0,0,1066,1064,1,0,0,0,1067,1093,1,0,
-		0,0,1068,1069,10,3,0,0,1069,1070,7,20,0,0,1070,1092,3,72,36,4,1071,1072,
-		10,2,0,0,1072,1073,7,19,0,0,1073,1092,3,72,36,3,1074,1075,10,1,0,0,1075,
-		1076,5,171,0,0,1076,1092,3,72,36,2,1077,1078,10,8,0,0,1078,1079,5,178,
-		0,0,1079,1080,3,72,36,0,1080,1081,5,179,0,0,1081,1092,1,0,0,0,1082,1083,
-		10,7,0,0,1083,1084,5,174,0,0,1084,1092,3,96,48,0,1085,1086,10,6,0,0,1086,
-		1087,5,173,0,0,1087,1092,3,90,45,0,1088,1089,10,5,0,0,1089,1090,5,21,0,
-		0,1090,1092,3,94,47,0,1091,1068,1,0,0,0,1091,1071,1,0,0,0,1091,1074,1,
-		0,0,0,1091,1077,1,0,0,0,1091,1082,1,0,0,0,1091,1085,1,0,0,0,1091,1088,
-		1,0,0,0,1092,1095,1,0,0,0,1093,1091,1,0,0,0,1093,1094,1,0,0,0,1094,73,
-		1,0,0,0,1095,1093,1,0,0,0,1096,1097,3,96,48,0,1097,1098,5,175,0,0,1098,
-		1099,3,68,34,0,1099,1115,1,0,0,0,1100,1101,5,176,0,0,1101,1106,3,96,48,
-		0,1102,1103,5,180,0,0,1103,1105,3,96,48,0,1104,1102,1,0,0,0,1105,1108,
-		1,0,0,0,1106,1104,1,0,0,0,1106,1107,1,0,0,0,1107,1109,1,0,0,0,1108,1106,
-		1,0,0,0,1109,1110,5,177,0,0,1110,1111,5,175,0,0,1111,1112,3,68,34,0,1112,
-		1115,1,0,0,0,1113,1115,3,68,34,0,1114,1096,1,0,0,0,1114,1100,1,0,0,0,1114,
-		1113,1,0,0,0,1115,75,1,0,0,0,1116,1117,5,94,0,0,1117,1128,5,176,0,0,1118,
-		1119,5,95,0,0,1119,1120,5,16,0,0,1120,1125,3,68,34,0,1121,1122,5,180,0,
-		0,1122,1124,3,68,34,0,1123,1121,1,0,0,0,1124,1127,1,0,0,0,1125,1123,1,
-		0,0,0,1125,1126,1,0,0,0,1126,1129,1,0,0,0,1127,1125,1,0,0,0,1128,1118,
-		1,0,0,0,1128,1129,1,0,0,0,1129,1131,1,0,0,0,1130,1132,3,32,16,0,1131,1130,
-		1,0,0,0,1131,1132,1,0,0,0,1132,1133,1,0,0,0,1133,1134,5,177,0,0,1134,77,
-		1,0,0,0,1135,1136,3,68,34,0,1136,1137,5,172,0,0,1137,1138,3,68,34,0,1138,
-		79,1,0,0,0,1139,1140,3,96,48,0,1140,1141,5,172,0,0,1141,1142,3,68,34,0,
-		1142,81,1,0,0,0,1143,1144,5,147,0,0,1144,1145,3,68,34,0,1145,1146,5,130,
-		0,0,1146,1147,3,68,34,0,1147,83,1,0,0,0,1148,1172,5,156,0,0,1149,1172,
-		5,157,0,0,1150,1172,5,160,0,0,1151,1172,5,158,0,0,1152,1172,5,161,0,0,
-		1153,1172,5,159,0,0,1154,1172,5,165,0,0,1155,1172,5,163,0,0,1156,1172,
-		5,164,0,0,1157,1172,5,162,0,0,1158,1159,5,90,0,0,1159,1165,5,176,0,0,1160,
-		1161,3,96,48,0,1161,1162,5,181,0,0,1162,1164,1,0,0,0,1163,1160,1,0,0,0,
-		1164,1167,1,0,0,0,1165,1163,1,0,0,0,1165,1166,1,0,0,0,1166,1168,1,0,0,
-		0,1167,1165,1,0,0,0,1168,1169,3,84,42,0,1169,1170,5,177,0,0,1170,1172,
-		1,0,0,0,1171,1148,1,0,0,0,1171,1149,1,0,0,0,1171,1150,1,0,0,0,1171,1151,
-		1,0,0,0,1171,1152,1,0,0,0,1171,1153,1,0,0,0,1171,1154,1,0,0,0,1171,1155,
-		1,0,0,0,1171,1156,1,0,0,0,1171,1157,1,0,0,0,1171,1158,1,0,0,0,1172,85,
-		1,0,0,0,1173,1189,5,85,0,0,1174,1189,7,21,0,0,1175,1189,3,88,44,0,1176,
-		1189,5,183,0,0,1177,1178,5,132,0,0,1178,1189,5,183,0,0,1179,1180,5,26,
-		0,0,1180,1189,5,183,0,0,1181,1182,5,131,0,0,1182,1189,5,183,0,0,1183,1184,
-		5,66,0,0,1184,1186,5,183,0,0,1185,1187,3,66,33,0,1186,1185,1,0,0,0,1186,
-		1187,1,0,0,0,1187,1189,1,0,0,0,1188,1173,1,0,0,0,1188,1174,1,0,0,0,1188,
-		1175,1,0,0,0,1188,1176,1,0,0,0,1188,1177,1,0,0,0,1188,1179,1,0,0,0,1188,
-		1181,1,0,0,0,1188,1183,1,0,0,0,1189,87,1,0,0,0,1190,1191,7,22,0,0,1191,
-		89,1,0,0,0,1192,1193,6,45,-1,0,1193,1194,5,10,0,0,1194,1195,5,160,0,0,
-		1195,1196,3,90,45,0,1196,1197,5,161,0,0,1197,1238,1,0,0,0,1198,1199,5,
-		79,0,0,1199,1200,5,160,0,0,1200,1201,3,90,45,0,1201,1202,5,180,0,0,1202,
-		1203,3,90,45,0,1203,1204,5,161,0,0,1204,1238,1,0,0,0,1205,1222,5,124,0,
-		0,1206,1218,5,160,0,0,1207,1208,3,96,48,0,1208,1215,3,90,45,0,1209,1210,
-		5,180,0,0,1210,1211,3,96,48,0,1211,1212,3,90,45,0,1212,1214,1,0,0,0,1213,
-		1209,1,0,0,0,1214,1217,1,0,0,0,1215,1213,1,0,0,0,1215,1216,1,0,0,0,1216,
-		1219,1,0,0,0,1217,1215,1,0,0,0,1218,1207,1,0,0,0,1218,1219,1,0,0,0,1219,
-		1220,1,0,0,0,1220,1223,5,161,0,0,1221,1223,5,157,0,0,1222,1206,1,0,0,0,
-		1222,1221,1,0,0,0,1223,1238,1,0,0,0,1224,1235,3,92,46,0,1225,1226,5,176,
-		0,0,1226,1231,5,184,0,0,1227,1228,5,180,0,0,1228,1230,5,184,0,0,1229,1227,
-		1,0,0,0,1230,1233,1,0,0,0,1231,1229,1,0,0,0,1231,1232,1,0,0,0,1232,1234,
-		1,0,0,0,1233,1231,1,0,0,0,1234,1236,5,177,0,0,1235,1225,1,0,0,0,1235,1236,
-		1,0,0,0,1236,1238,1,0,0,0,1237,1192,1,0,0,0,1237,1198,1,0,0,0,1237,1205,
-		1,0,0,0,1237,1224,1,0,0,0,1238,1247,1,0,0,0,1239,1240,10,5,0,0,1240,1242,
-		5,178,0,0,1241,1243,5,184,0,0,1242,1241,1,0,0,0,1242,1243,1,0,0,0,1243,
-		1244,1,0,0,0,1244,1246,5,179,0,0,1245,1239,1,0,0,0,1246,1249,1,0,0,0,1247,
-		1245,1,0,0,0,1247,1248,1,0,0,0,1248,91,1,0,0,0,1249,1247,1,0,0,0,1250,
-		1251,5,35,0,0,1251,1260,5,98,0,0,1252,1253,5,20,0,0,1253,1260,5,146,0,
-		0,1254,1255,7,23,0,0,1255,1256,7,24,0,0,1256,1257,5,131,0,0,1257,1260,
-		5,155,0,0,1258,1260,3,94,47,0,1259,1250,1,0,0,0,1259,1252,1,0,0,0,1259,
-		1254,1,0,0,0,1259,1258,1,0,0,0,1260,93,1,0,0,0,1261,1266,3,96,48,0,1262,
-		1263,5,181,0,0,1263,1265,3,96,48,0,1264,1262,1,0,0,0,1265,1268,1,0,0,0,
-		1266,1264,1,0,0,0,1266,1267,1,0,0,0,1267,95,1,0,0,0,1268,1266,1,0,0,0,
-		1269,1275,5,188,0,0,1270,1275,5,189,0,0,1271,1275,5,190,0,0,1272,1275,
-		5,191,0,0,1273,1275,3,98,49,0,1274,1269,1,0,0,0,1274,1270,1,0,0,0,1274,
-		1271,1,0,0,0,1274,1272,1,0,0,0,1274,1273,1,0,0,0,1275,97,1,0,0,0,1276,
-		1277,7,25,0,0,1277,99,1,0,0,0,173,103,110,115,121,124,135,140,145,152,
-		156,160,175,182,192,198,203,209,215,223,227,231,234,238,248,255,265,268,
-		272,276,281,286,290,297,300,306,310,314,319,322,328,332,336,341,347,352,
-		360,366,371,381,392,400,408,416,426,435,442,446,449,457,465,473,483,487,
-		498,505,511,519,530,537,540,543,546,554,559,564,571,580,583,586,590,599,
-		602,606,615,618,624,633,638,642,650,655,664,667,669,679,682,688,690,694,
-		698,702,706,708,719,724,738,741,745,751,760,763,767,775,780,783,787,799,
-		815,826,831,838,852,856,864,866,877,882,890,898,907,913,919,923,928,933,
-		943,947,955,959,977,980,995,998,1008,1011,1024,1029,1036,1039,1043,1066,
-		1091,1093,1106,1114,1125,1128,1131,1165,1171,1186,1188,1215,1218,1222,
-		1231,1235,1237,1242,1247,1259,1266,1274
+		2,50,7,50,2,51,7,51,1,0,5,0,106,8,0,10,0,12,0,109,9,0,1,0,1,0,4,0,113,
+		8,0,11,0,12,0,114,1,0,5,0,118,8,0,10,0,12,0,121,9,0,1,0,5,0,124,8,0,10,
+		0,12,0,127,9,0,3,0,129,8,0,1,0,1,0,1,1,1,1,1,1,1,2,1,2,1,2,1,2,3,2,140,
+		8,2,1,2,1,2,1,2,3,2,145,8,2,1,2,1,2,1,2,3,2,150,8,2,1,2,1,2,1,2,1,2,1,
+		2,3,2,157,8,2,1,2,1,2,3,2,161,8,2,1,2,1,2,3,2,165,8,2,1,2,1,2,1,2,1,2,
+		1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,180,8,2,1,2,1,2,1,2,1,2,1,2,3,
+		2,187,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,197,8,2,1,2,1,2,1,2,1,2,
+		3,2,203,8,2,1,2,1,2,1,2,3,2,208,8,2,1,2,1,2,1,2,1,2,3,2,214,8,2,1,2,1,
+		2,1,2,1,2,3,2,220,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,228,8,2,1,2,1,2,3,2,
+		232,8,2,1,2,1,2,3,2,236,8,2,1,2,3,2,239,8,2,1,2,1,2,3,2,243,8,2,1,2,1,
+		2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,253,8,2,1,2,1,2,1,2,1,2,1,2,3,2,260,8,2,
+		1,2,1,2,1,2,1,2,1,2,1,2,5,2,268,8,2,10,2,12,2,271,9,2,3,2,273,8,2,1,2,
+		1,2,3,2,277,8,2,1,2,1,2,3,2,281,8,2,1,2,5,2,284,8,2,10,2,12,2,287,9,2,
+		1,2,1,2,3,2,291,8,2,1,2,1,2,3,2,295,8,2,1,2,1,2,1,2,1,2,1,2,3,2,302,8,
+		2,1,2,3,2,305,8,2,1,2,1,2,1,2,1,2,3,2,311,8,2,1,2,1,2,3,2,315,8,2,1,2,
+		1,2,3,2,319,8,2,1,2,1,2,1,2,3,2,324,8,2,1,2,3,2,327,8,2,1,2,1,2,1,2,1,
+		2,3,2,333,8,2,1,2,1,2,3,2,337,8,2,1,2,1,2,3,2,341,8,2,1,2,1,2,1,2,3,2,
+		346,8,2,1,2,1,2,1,2,1,2,3,2,352,8,2,1,2,1,2,1,2,3,2,357,8,2,1,2,1,2,1,
+		2,1,2,1,2,1,2,3,2,365,8,2,1,2,1,2,1,2,1,2,3,2,371,8,2,1,2,1,2,1,2,3,2,
+		376,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,386,8,2,1,2,1,2,1,2,1,2,1,
+		2,1,2,1,2,1,2,1,2,3,2,397,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,405,8,2,1,2,
+		1,2,1,2,1,2,5,2,411,8,2,10,2,12,2,414,9,2,1,2,1,2,1,2,1,2,1,2,3,2,421,
+		8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,429,8,2,10,2,12,2,432,9,2,1,2,1,2,1,2,
+		1,2,1,2,1,2,3,2,440,8,2,1,3,1,3,1,3,4,3,445,8,3,11,3,12,3,446,1,3,1,3,
+		3,3,451,8,3,1,4,3,4,454,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,462,8,4,1,5,1,
+		5,1,5,1,5,5,5,468,8,5,10,5,12,5,471,9,5,1,5,1,5,1,6,1,6,1,6,3,6,478,8,
+		6,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,488,8,7,1,8,1,8,3,8,492,8,8,1,8,
+		1,8,1,8,1,9,1,9,1,9,1,9,5,9,501,8,9,10,9,12,9,504,9,9,1,9,1,9,1,10,1,10,
+		3,10,510,8,10,1,10,1,10,1,10,1,10,3,10,516,8,10,1,11,1,11,1,11,1,11,5,
+		11,522,8,11,10,11,12,11,525,9,11,1,11,1,11,1,12,1,12,1,12,1,12,5,12,533,
+		8,12,10,12,12,12,536,9,12,1,12,1,12,1,13,3,13,541,8,13,1,13,1,13,3,13,
+		545,8,13,1,13,3,13,548,8,13,1,13,3,13,551,8,13,1,13,3,13,554,8,13,1,14,
+		1,14,3,14,558,8,14,1,14,1,14,1,14,5,14,563,8,14,10,14,12,14,566,9,14,1,
+		15,1,15,3,15,570,8,15,1,15,1,15,1,15,1,15,1,15,1,16,1,16,1,16,1,16,1,16,
+		1,16,3,16,583,8,16,1,16,5,16,586,8,16,10,16,12,16,589,9,16,1,17,1,17,3,
+		17,593,8,17,1,17,1,17,1,17,5,17,598,8,17,10,17,12,17,601,9,17,1,17,1,17,
+		1,17,1,17,5,17,607,8,17,10,17,12,17,610,9,17,3,17,612,8,17,1,17,3,17,615,
+		8,17,1,17,1,17,3,17,619,8,17,1,17,1,17,1,17,1,17,1,17,5,17,626,8,17,10,
+		17,12,17,629,9,17,3,17,631,8,17,1,17,1,17,3,17,635,8,17,1,17,1,17,1,17,
+		1,17,1,17,5,17,642,8,17,10,17,12,17,645,9,17,3,17,647,8,17,1,17,1,17,1,
+		17,1,17,3,17,653,8,17,1,18,1,18,1,18,1,18,1,18,5,18,660,8,18,10,18,12,
+		18,663,9,18,1,19,1,19,3,19,667,8,19,1,19,1,19,3,19,671,8,19,1,20,1,20,
+		1,20,1,21,1,21,1,21,3,21,679,8,21,1,22,1,22,1,22,3,22,684,8,22,1,23,1,
+		23,1,23,1,23,1,23,1,23,1,23,3,23,693,8,23,1,23,3,23,696,8,23,3,23,698,
+		8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,3,24,708,8,24,1,24,3,24,711,
+		8,24,1,24,1,24,1,24,1,24,5,24,717,8,24,10,24,12,24,720,9,24,1,25,3,25,
+		723,8,25,1,25,1,25,3,25,727,8,25,1,25,1,25,3,25,731,8,25,1,25,1,25,3,25,
+		735,8,25,3,25,737,8,25,1,26,1,26,1,26,1,26,1,26,1,26,1,26,5,26,746,8,26,
+		10,26,12,26,749,9,26,1,26,1,26,3,26,753,8,26,1,27,1,27,1,27,1,27,1,27,
+		1,27,1,27,1,27,1,27,1,27,1,27,1,27,3,27,767,8,27,1,27,3,27,770,8,27,1,
+		28,1,28,3,28,774,8,28,1,28,1,28,1,28,1,28,3,28,780,8,28,1,28,1,28,1,28,
+		1,28,1,28,5,28,787,8,28,10,28,12,28,790,9,28,3,28,792,8,28,1,28,1,28,3,
+		28,796,8,28,1,28,1,28,1,28,1,28,5,28,802,8,28,10,28,12,28,805,9,28,1,28,
+		1,28,3,28,809,8,28,1,29,3,29,812,8,29,1,29,1,29,3,29,816,8,29,1,30,1,30,
+		1,30,1,31,1,31,1,31,1,31,1,31,5,31,826,8,31,10,31,12,31,829,9,31,1,31,
+		1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,5,31,842,8,31,10,31,
+		12,31,845,9,31,1,31,1,31,1,31,1,31,1,31,1,31,5,31,853,8,31,10,31,12,31,
+		856,9,31,1,31,1,31,3,31,860,8,31,1,32,1,32,1,32,1,32,1,32,3,32,867,8,32,
+		1,33,1,33,1,33,1,33,1,34,1,34,1,34,1,35,1,35,1,36,1,36,1,36,3,36,881,8,
+		36,1,36,1,36,3,36,885,8,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,893,8,36,
+		10,36,12,36,896,9,36,1,37,1,37,1,37,1,37,1,37,1,37,1,37,1,37,3,37,906,
+		8,37,1,37,1,37,1,37,3,37,911,8,37,1,37,1,37,1,37,1,37,1,37,1,37,3,37,919,
+		8,37,1,37,1,37,1,37,1,37,1,37,1,37,3,37,927,8,37,1,37,1,37,1,37,1,37,1,
+		37,5,37,934,8,37,10,37,12,37,937,9,37,1,37,1,37,1,37,3,37,942,8,37,1,37,
+		1,37,1,37,1,37,3,37,948,8,37,1,37,1,37,3,37,952,8,37,1,37,1,37,1,37,3,
+		37,957,8,37,1,37,1,37,1,37,3,37,962,8,37,1,38,1,38,1,38,1,38,1,38,1,38,
+		4,38,970,8,38,11,38,12,38,971,1,38,1,38,3,38,976,8,38,1,38,1,38,1,38,1,
+		38,4,38,982,8,38,11,38,12,38,983,1,38,1,38,3,38,988,8,38,1,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1004,8,38,
+		10,38,12,38,1007,9,38,3,38,1009,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,5,38,1022,8,38,10,38,12,38,1025,9,38,3,38,1027,8,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,5,38,1035,8,38,10,38,12,38,1038,9,38,3,38,
+		1040,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,
+		1053,8,38,1,38,1,38,1,38,1,38,3,38,1059,8,38,1,38,1,38,1,38,1,38,1,38,
+		1,38,1,38,3,38,1068,8,38,1,38,1,38,1,38,5,38,1073,8,38,10,38,12,38,1076,
+		9,38,1,38,3,38,1079,8,38,3,38,1081,8,38,1,38,1,38,3,38,1085,8,38,1,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,3,38,1108,8,38,1,38,1,38,1,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1138,8,38,10,38,12,38,
+		1141,9,38,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,5,39,1151,8,39,10,39,
+		12,39,1154,9,39,1,39,1,39,1,39,1,39,1,39,3,39,1161,8,39,1,40,1,40,1,40,
+		1,40,1,40,1,40,1,40,5,40,1170,8,40,10,40,12,40,1173,9,40,3,40,1175,8,40,
+		1,40,3,40,1178,8,40,1,40,1,40,1,41,1,41,1,41,1,41,1,42,1,42,1,42,1,42,
+		1,43,1,43,1,43,1,43,1,43,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,
+		1,44,1,44,1,44,1,44,1,44,1,44,5,44,1210,8,44,10,44,12,44,1213,9,44,1,44,
+		1,44,1,44,3,44,1218,8,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
+		1,45,1,45,1,45,1,45,1,45,3,45,1234,8,45,3,45,1236,8,45,1,46,1,46,1,47,
+		1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,
+		1,47,1,47,1,47,1,47,1,47,1,47,5,47,1261,8,47,10,47,12,47,1264,9,47,3,47,
+		1266,8,47,1,47,1,47,3,47,1270,8,47,1,47,1,47,1,47,1,47,1,47,5,47,1277,
+		8,47,10,47,12,47,1280,9,47,1,47,3,47,1283,8,47,3,47,1285,8,47,1,47,1,47,
+		1,47,3,47,1290,8,47,1,47,5,47,1293,8,47,10,47,12,47,1296,9,47,1,48,1,48,
+		1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,3,48,1308,8,48,1,49,1,49,1,49,
+		5,49,1313,8,49,10,49,12,49,1316,9,49,1,50,1,50,1,50,1,50,1,50,3,50,1323,
+		8,50,1,51,1,51,1,51,0,5,32,48,72,76,94,52,0,2,4,6,8,10,12,14,16,18,20,
+		22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,
+		70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,0,26,2,0,79,79,120,
+		120,2,0,125,125,128,128,2,0,68,68,113,113,2,0,80,80,118,118,2,0,136,136,
+		159,159,2,0,139,139,156,156,2,0,24,24,40,40,2,0,1,1,110,110,4,0,4,4,99,
+		99,117,117,130,131,2,0,91,91,157,157,3,0,42,42,67,67,144,144,2,0,4,4,35,
+		35,2,0,12,12,32,32,2,0,49,49,74,74,2,0,20,20,48,48,1,0,111,112,4,0,28,
+		29,60,61,82,85,114,115,3,0,4,4,7,7,122,122,2,0,63,63,77,77,1,0,169,170,
+		1,0,171,173,2,0,47,47,140,140,1,0,188,190,1,0,134,135,2,0,153,153,155,
+		155,32,0,1,3,8,9,13,15,20,21,23,24,27,30,33,34,36,36,44,46,48,49,52,54,
+		57,61,71,71,73,74,76,76,79,80,82,85,88,89,91,92,98,100,102,108,110,115,
+		117,118,120,121,123,126,129,132,134,135,137,139,141,143,145,145,148,149,
+		155,158,1557,0,107,1,0,0,0,2,132,1,0,0,0,4,439,1,0,0,0,6,450,1,0,0,0,8,
+		461,1,0,0,0,10,463,1,0,0,0,12,474,1,0,0,0,14,487,1,0,0,0,16,489,1,0,0,
+		0,18,496,1,0,0,0,20,509,1,0,0,0,22,517,1,0,0,0,24,528,1,0,0,0,26,540,1,
+		0,0,0,28,555,1,0,0,0,30,567,1,0,0,0,32,576,1,0,0,0,34,652,1,0,0,0,36,654,
+		1,0,0,0,38,664,1,0,0,0,40,672,1,0,0,0,42,675,1,0,0,0,44,680,1,0,0,0,46,
+		697,1,0,0,0,48,699,1,0,0,0,50,736,1,0,0,0,52,752,1,0,0,0,54,754,1,0,0,
+		0,56,808,1,0,0,0,58,811,1,0,0,0,60,817,1,0,0,0,62,859,1,0,0,0,64,866,1,
+		0,0,0,66,868,1,0,0,0,68,872,1,0,0,0,70,875,1,0,0,0,72,884,1,0,0,0,74,961,
+		1,0,0,0,76,1107,1,0,0,0,78,1160,1,0,0,0,80,1162,1,0,0,0,82,1181,1,0,0,
+		0,84,1185,1,0,0,0,86,1189,1,0,0,0,88,1217,1,0,0,0,90,1235,1,0,0,0,92,1237,
+		1,0,0,0,94,1284,1,0,0,0,96,1307,1,0,0,0,98,1309,1,0,0,0,100,1322,1,0,0,
+		0,102,1324,1,0,0,0,104,106,5,185,0,0,105,104,1,0,0,0,106,109,1,0,0,0,107,
+		105,1,0,0,0,107,108,1,0,0,0,108,128,1,0,0,0,109,107,1,0,0,0,110,119,3,
+		4,2,0,111,113,5,185,0,0,112,111,1,0,0,0,113,114,1,0,0,0,114,112,1,0,0,
+		0,114,115,1,0,0,0,115,116,1,0,0,0,116,118,3,4,2,0,117,112,1,0,0,0,118,
+		121,1,0,0,0,119,117,1,0,0,0,119,120,1,0,0,0,120,125,1,0,0,0,121,119,1,
+		0,0,0,122,124,5,185,0,0,123,122,1,0,0,0,124,127,1,0,0,0,125,123,1,0,0,
+		0,125,126,1,0,0,0,126,129,1,0,0,0,127,125,1,0,0,0,128,110,1,0,0,0,128,
+		129,1,0,0,0,129,130,1,0,0,0,130,131,5,0,0,1,131,1,1,0,0,0,132,133,3,72,
+		36,0,133,134,5,0,0,1,134,3,1,0,0,0,135,440,3,26,13,0,136,137,7,0,0,0,137,
+		139,5,126,0,0,138,140,5,45,0,0,139,138,1,0,0,0,139,140,1,0,0,0,140,440,
+		1,0,0,0,141,142,7,0,0,0,142,144,5,129,0,0,143,145,5,45,0,0,144,143,1,0,
+		0,0,144,145,1,0,0,0,145,440,1,0,0,0,146,147,7,0,0,0,147,149,5,104,0,0,
+		148,150,5,45,0,0,149,148,1,0,0,0,149,150,1,0,0,0,150,440,1,0,0,0,151,152,
+		7,0,0,0,152,440,5,103,0,0,153,154,7,0,0,0,154,156,5,53,0,0,155,157,5,45,
+		0,0,156,155,1,0,0,0,156,157,1,0,0,0,157,440,1,0,0,0,158,160,7,0,0,0,159,
+		161,5,4,0,0,160,159,1,0,0,0,160,161,1,0,0,0,161,162,1,0,0,0,162,164,5,
+		138,0,0,163,165,5,45,0,0,164,163,1,0,0,0,164,165,1,0,0,0,165,440,1,0,0,
+		0,166,167,7,0,0,0,167,440,5,143,0,0,168,169,7,0,0,0,169,440,5,148,0,0,
+		170,171,7,0,0,0,171,440,5,8,0,0,172,173,5,120,0,0,173,174,5,139,0,0,174,
+		175,5,71,0,0,175,440,5,76,0,0,176,179,5,120,0,0,177,180,3,98,49,0,178,
+		180,5,4,0,0,179,177,1,0,0,0,179,178,1,0,0,0,180,440,1,0,0,0,181,182,5,
+		33,0,0,182,183,5,52,0,0,183,440,3,100,50,0,184,186,5,33,0,0,185,187,5,
+		45,0,0,186,185,1,0,0,0,186,187,1,0,0,0,187,188,1,0,0,0,188,440,3,98,49,
+		0,189,190,5,33,0,0,190,191,3,98,49,0,191,192,5,45,0,0,192,440,1,0,0,0,
+		193,196,5,44,0,0,194,197,3,4,2,0,195,197,3,100,50,0,196,194,1,0,0,0,196,
+		195,1,0,0,0,197,440,1,0,0,0,198,199,5,37,0,0,199,202,7,1,0,0,200,201,5,
+		62,0,0,201,203,5,43,0,0,202,200,1,0,0,0,202,203,1,0,0,0,203,204,1,0,0,
+		0,204,207,3,98,49,0,205,206,5,31,0,0,206,208,5,137,0,0,207,205,1,0,0,0,
+		207,208,1,0,0,0,208,440,1,0,0,0,209,210,5,37,0,0,210,213,5,142,0,0,211,
+		212,5,62,0,0,212,214,5,43,0,0,213,211,1,0,0,0,213,214,1,0,0,0,214,215,
+		1,0,0,0,215,440,3,100,50,0,216,219,5,132,0,0,217,220,3,100,50,0,218,220,
+		5,4,0,0,219,217,1,0,0,0,219,218,1,0,0,0,220,440,1,0,0,0,221,222,5,9,0,
+		0,222,223,5,125,0,0,223,440,3,98,49,0,224,227,5,102,0,0,225,228,3,100,
+		50,0,226,228,5,186,0,0,227,225,1,0,0,0,227,226,1,0,0,0,228,231,1,0,0,0,
+		229,230,5,50,0,0,230,232,5,15,0,0,231,229,1,0,0,0,231,232,1,0,0,0,232,
+		238,1,0,0,0,233,235,7,2,0,0,234,236,5,159,0,0,235,234,1,0,0,0,235,236,
+		1,0,0,0,236,237,1,0,0,0,237,239,5,188,0,0,238,233,1,0,0,0,238,239,1,0,
+		0,0,239,242,1,0,0,0,240,241,5,78,0,0,241,243,5,188,0,0,242,240,1,0,0,0,
+		242,243,1,0,0,0,243,440,1,0,0,0,244,245,5,119,0,0,245,246,5,186,0,0,246,
+		247,5,159,0,0,247,440,5,186,0,0,248,249,5,145,0,0,249,440,5,186,0,0,250,
+		252,5,119,0,0,251,253,7,3,0,0,252,251,1,0,0,0,252,253,1,0,0,0,253,254,
+		1,0,0,0,254,255,5,134,0,0,255,256,5,158,0,0,256,440,3,8,4,0,257,259,5,
+		119,0,0,258,260,7,3,0,0,259,258,1,0,0,0,259,260,1,0,0,0,260,261,1,0,0,
+		0,261,262,3,98,49,0,262,272,7,4,0,0,263,273,5,30,0,0,264,269,3,8,4,0,265,
+		266,5,183,0,0,266,268,3,8,4,0,267,265,1,0,0,0,268,271,1,0,0,0,269,267,
+		1,0,0,0,269,270,1,0,0,0,270,273,1,0,0,0,271,269,1,0,0,0,272,263,1,0,0,
+		0,272,264,1,0,0,0,273,440,1,0,0,0,274,276,5,14,0,0,275,277,7,5,0,0,276,
+		275,1,0,0,0,276,277,1,0,0,0,277,281,1,0,0,0,278,279,5,124,0,0,279,281,
+		5,139,0,0,280,274,1,0,0,0,280,278,1,0,0,0,281,285,1,0,0,0,282,284,3,6,
+		3,0,283,282,1,0,0,0,284,287,1,0,0,0,285,283,1,0,0,0,285,286,1,0,0,0,286,
+		440,1,0,0,0,287,285,1,0,0,0,288,290,7,6,0,0,289,291,7,5,0,0,290,289,1,
+		0,0,0,290,291,1,0,0,0,291,440,1,0,0,0,292,294,7,7,0,0,293,295,7,5,0,0,
+		294,293,1,0,0,0,294,295,1,0,0,0,295,440,1,0,0,0,296,297,5,34,0,0,297,440,
+		7,8,0,0,298,301,5,25,0,0,299,300,5,93,0,0,300,302,5,107,0,0,301,299,1,
+		0,0,0,301,302,1,0,0,0,302,304,1,0,0,0,303,305,5,123,0,0,304,303,1,0,0,
+		0,304,305,1,0,0,0,305,306,1,0,0,0,306,310,5,125,0,0,307,308,5,62,0,0,308,
+		309,5,86,0,0,309,311,5,43,0,0,310,307,1,0,0,0,310,311,1,0,0,0,311,312,
+		1,0,0,0,312,314,3,98,49,0,313,315,3,10,5,0,314,313,1,0,0,0,314,315,1,0,
+		0,0,315,318,1,0,0,0,316,317,5,153,0,0,317,319,3,18,9,0,318,316,1,0,0,0,
+		318,319,1,0,0,0,319,440,1,0,0,0,320,323,5,25,0,0,321,322,5,93,0,0,322,
+		324,5,107,0,0,323,321,1,0,0,0,323,324,1,0,0,0,324,326,1,0,0,0,325,327,
+		5,123,0,0,326,325,1,0,0,0,326,327,1,0,0,0,327,328,1,0,0,0,328,332,5,128,
+		0,0,329,330,5,62,0,0,330,331,5,86,0,0,331,333,5,43,0,0,332,329,1,0,0,0,
+		332,333,1,0,0,0,333,334,1,0,0,0,334,336,3,98,49,0,335,337,3,10,5,0,336,
+		335,1,0,0,0,336,337,1,0,0,0,337,340,1,0,0,0,338,339,5,153,0,0,339,341,
+		3,18,9,0,340,338,1,0,0,0,340,341,1,0,0,0,341,440,1,0,0,0,342,345,5,25,
+		0,0,343,344,5,93,0,0,344,346,5,107,0,0,345,343,1,0,0,0,345,346,1,0,0,0,
+		346,347,1,0,0,0,347,351,5,125,0,0,348,349,5,62,0,0,349,350,5,86,0,0,350,
+		352,5,43,0,0,351,348,1,0,0,0,351,352,1,0,0,0,352,353,1,0,0,0,353,356,3,
+		98,49,0,354,355,5,153,0,0,355,357,3,18,9,0,356,354,1,0,0,0,356,357,1,0,
+		0,0,357,358,1,0,0,0,358,359,5,11,0,0,359,360,3,26,13,0,360,440,1,0,0,0,
+		361,364,5,25,0,0,362,363,5,93,0,0,363,365,5,107,0,0,364,362,1,0,0,0,364,
+		365,1,0,0,0,365,366,1,0,0,0,366,370,5,128,0,0,367,368,5,62,0,0,368,369,
+		5,86,0,0,369,371,5,43,0,0,370,367,1,0,0,0,370,371,1,0,0,0,371,372,1,0,
+		0,0,372,375,3,98,49,0,373,374,5,153,0,0,374,376,3,18,9,0,375,373,1,0,0,
+		0,375,376,1,0,0,0,376,377,1,0,0,0,377,378,5,11,0,0,378,379,3,26,13,0,379,
+		440,1,0,0,0,380,381,5,25,0,0,381,385,5,142,0,0,382,383,5,62,0,0,383,384,
+		5,86,0,0,384,386,5,43,0,0,385,382,1,0,0,0,385,386,1,0,0,0,386,387,1,0,
+		0,0,387,388,3,100,50,0,388,389,5,11,0,0,389,390,3,94,47,0,390,440,1,0,
+		0,0,391,392,5,66,0,0,392,393,5,69,0,0,393,396,3,98,49,0,394,395,5,153,
+		0,0,395,397,3,18,9,0,396,394,1,0,0,0,396,397,1,0,0,0,397,398,1,0,0,0,398,
+		399,3,26,13,0,399,440,1,0,0,0,400,401,5,66,0,0,401,402,5,69,0,0,402,404,
+		3,98,49,0,403,405,3,22,11,0,404,403,1,0,0,0,404,405,1,0,0,0,405,406,1,
+		0,0,0,406,407,5,147,0,0,407,412,3,24,12,0,408,409,5,183,0,0,409,411,3,
+		24,12,0,410,408,1,0,0,0,411,414,1,0,0,0,412,410,1,0,0,0,412,413,1,0,0,
+		0,413,440,1,0,0,0,414,412,1,0,0,0,415,416,5,31,0,0,416,417,5,50,0,0,417,
+		420,3,98,49,0,418,419,5,151,0,0,419,421,3,72,36,0,420,418,1,0,0,0,420,
+		421,1,0,0,0,421,440,1,0,0,0,422,423,5,5,0,0,423,424,7,1,0,0,424,425,3,
+		98,49,0,425,430,3,16,8,0,426,427,5,183,0,0,427,429,3,16,8,0,428,426,1,
+		0,0,0,429,432,1,0,0,0,430,428,1,0,0,0,430,431,1,0,0,0,431,440,1,0,0,0,
+		432,430,1,0,0,0,433,434,5,5,0,0,434,435,7,1,0,0,435,436,3,98,49,0,436,
+		437,5,119,0,0,437,438,3,18,9,0,438,440,1,0,0,0,439,135,1,0,0,0,439,136,
+		1,0,0,0,439,141,1,0,0,0,439,146,1,0,0,0,439,151,1,0,0,0,439,153,1,0,0,
+		0,439,158,1,0,0,0,439,166,1,0,0,0,439,168,1,0,0,0,439,170,1,0,0,0,439,
+		172,1,0,0,0,439,176,1,0,0,0,439,181,1,0,0,0,439,184,1,0,0,0,439,189,1,
+		0,0,0,439,193,1,0,0,0,439,198,1,0,0,0,439,209,1,0,0,0,439,216,1,0,0,0,
+		439,221,1,0,0,0,439,224,1,0,0,0,439,244,1,0,0,0,439,248,1,0,0,0,439,250,
+		1,0,0,0,439,257,1,0,0,0,439,280,1,0,0,0,439,288,1,0,0,0,439,292,1,0,0,
+		0,439,296,1,0,0,0,439,298,1,0,0,0,439,320,1,0,0,0,439,342,1,0,0,0,439,
+		361,1,0,0,0,439,380,1,0,0,0,439,391,1,0,0,0,439,400,1,0,0,0,439,415,1,
+		0,0,0,439,422,1,0,0,0,439,433,1,0,0,0,440,5,1,0,0,0,441,442,5,71,0,0,442,
+		444,5,76,0,0,443,445,3,100,50,0,444,443,1,0,0,0,445,446,1,0,0,0,446,444,
+		1,0,0,0,446,447,1,0,0,0,447,451,1,0,0,0,448,449,5,105,0,0,449,451,7,9,
+		0,0,450,441,1,0,0,0,450,448,1,0,0,0,451,7,1,0,0,0,452,454,5,170,0,0,453,
+		452,1,0,0,0,453,454,1,0,0,0,454,455,1,0,0,0,455,462,3,92,46,0,456,462,
+		5,186,0,0,457,462,3,100,50,0,458,462,5,140,0,0,459,462,5,47,0,0,460,462,
+		5,90,0,0,461,453,1,0,0,0,461,456,1,0,0,0,461,457,1,0,0,0,461,458,1,0,0,
+		0,461,459,1,0,0,0,461,460,1,0,0,0,462,9,1,0,0,0,463,464,5,179,0,0,464,
+		469,3,12,6,0,465,466,5,183,0,0,466,468,3,12,6,0,467,465,1,0,0,0,468,471,
+		1,0,0,0,469,467,1,0,0,0,469,470,1,0,0,0,470,472,1,0,0,0,471,469,1,0,0,
+		0,472,473,5,180,0,0,473,11,1,0,0,0,474,475,3,100,50,0,475,477,3,94,47,
+		0,476,478,3,14,7,0,477,476,1,0,0,0,477,478,1,0,0,0,478,13,1,0,0,0,479,
+		488,5,73,0,0,480,481,5,101,0,0,481,488,5,73,0,0,482,488,5,58,0,0,483,484,
+		5,57,0,0,484,485,5,179,0,0,485,486,5,186,0,0,486,488,5,180,0,0,487,479,
+		1,0,0,0,487,480,1,0,0,0,487,482,1,0,0,0,487,483,1,0,0,0,488,15,1,0,0,0,
+		489,491,5,2,0,0,490,492,5,23,0,0,491,490,1,0,0,0,491,492,1,0,0,0,492,493,
+		1,0,0,0,493,494,3,100,50,0,494,495,3,94,47,0,495,17,1,0,0,0,496,497,5,
+		179,0,0,497,502,3,20,10,0,498,499,5,183,0,0,499,501,3,20,10,0,500,498,
+		1,0,0,0,501,504,1,0,0,0,502,500,1,0,0,0,502,503,1,0,0,0,503,505,1,0,0,
+		0,504,502,1,0,0,0,505,506,5,180,0,0,506,19,1,0,0,0,507,510,3,100,50,0,
+		508,510,5,186,0,0,509,507,1,0,0,0,509,508,1,0,0,0,510,511,1,0,0,0,511,
+		515,5,159,0,0,512,516,3,90,45,0,513,514,5,170,0,0,514,516,5,188,0,0,515,
+		512,1,0,0,0,515,513,1,0,0,0,516,21,1,0,0,0,517,518,5,179,0,0,518,523,3,
+		100,50,0,519,520,5,183,0,0,520,522,3,100,50,0,521,519,1,0,0,0,522,525,
+		1,0,0,0,523,521,1,0,0,0,523,524,1,0,0,0,524,526,1,0,0,0,525,523,1,0,0,
+		0,526,527,5,180,0,0,527,23,1,0,0,0,528,529,5,179,0,0,529,534,3,72,36,0,
+		530,531,5,183,0,0,531,533,3,72,36,0,532,530,1,0,0,0,533,536,1,0,0,0,534,
+		532,1,0,0,0,534,535,1,0,0,0,535,537,1,0,0,0,536,534,1,0,0,0,537,538,5,
+		180,0,0,538,25,1,0,0,0,539,541,3,28,14,0,540,539,1,0,0,0,540,541,1,0,0,
+		0,541,542,1,0,0,0,542,544,3,32,16,0,543,545,3,36,18,0,544,543,1,0,0,0,
+		544,545,1,0,0,0,545,547,1,0,0,0,546,548,3,40,20,0,547,546,1,0,0,0,547,
+		548,1,0,0,0,548,550,1,0,0,0,549,551,3,42,21,0,550,549,1,0,0,0,550,551,
+		1,0,0,0,551,553,1,0,0,0,552,554,3,44,22,0,553,552,1,0,0,0,553,554,1,0,
+		0,0,554,27,1,0,0,0,555,557,5,153,0,0,556,558,5,106,0,0,557,556,1,0,0,0,
+		557,558,1,0,0,0,558,559,1,0,0,0,559,564,3,30,15,0,560,561,5,183,0,0,561,
+		563,3,30,15,0,562,560,1,0,0,0,563,566,1,0,0,0,564,562,1,0,0,0,564,565,
+		1,0,0,0,565,29,1,0,0,0,566,564,1,0,0,0,567,569,3,100,50,0,568,570,3,22,
+		11,0,569,568,1,0,0,0,569,570,1,0,0,0,570,571,1,0,0,0,571,572,5,11,0,0,
+		572,573,5,179,0,0,573,574,3,26,13,0,574,575,5,180,0,0,575,31,1,0,0,0,576,
+		577,6,16,-1,0,577,578,3,34,17,0,578,587,1,0,0,0,579,580,10,1,0,0,580,582,
+		7,10,0,0,581,583,5,4,0,0,582,581,1,0,0,0,582,583,1,0,0,0,583,584,1,0,0,
+		0,584,586,3,32,16,2,585,579,1,0,0,0,586,589,1,0,0,0,587,585,1,0,0,0,587,
+		588,1,0,0,0,588,33,1,0,0,0,589,587,1,0,0,0,590,592,5,116,0,0,591,593,7,
+		11,0,0,592,591,1,0,0,0,592,593,1,0,0,0,593,594,1,0,0,0,594,599,3,46,23,
+		0,595,596,5,183,0,0,596,598,3,46,23,0,597,595,1,0,0,0,598,601,1,0,0,0,
+		599,597,1,0,0,0,599,600,1,0,0,0,600,611,1,0,0,0,601,599,1,0,0,0,602,603,
+		5,50,0,0,603,608,3,48,24,0,604,605,5,183,0,0,605,607,3,48,24,0,606,604,
+		1,0,0,0,607,610,1,0,0,0,608,606,1,0,0,0,608,609,1,0,0,0,609,612,1,0,0,
+		0,610,608,1,0,0,0,611,602,1,0,0,0,611,612,1,0,0,0,612,614,1,0,0,0,613,
+		615,3,60,30,0,614,613,1,0,0,0,614,615,1,0,0,0,615,618,1,0,0,0,616,617,
+		5,151,0,0,617,619,3,72,36,0,618,616,1,0,0,0,618,619,1,0,0,0,619,630,1,
+		0,0,0,620,621,5,55,0,0,621,622,5,17,0,0,622,627,3,72,36,0,623,624,5,183,
+		0,0,624,626,3,72,36,0,625,623,1,0,0,0,626,629,1,0,0,0,627,625,1,0,0,0,
+		627,628,1,0,0,0,628,631,1,0,0,0,629,627,1,0,0,0,630,620,1,0,0,0,630,631,
+		1,0,0,0,631,634,1,0,0,0,632,633,5,56,0,0,633,635,3,72,36,0,634,632,1,0,
+		0,0,634,635,1,0,0,0,635,646,1,0,0,0,636,637,5,97,0,0,637,638,5,17,0,0,
+		638,643,3,72,36,0,639,640,5,183,0,0,640,642,3,72,36,0,641,639,1,0,0,0,
+		642,645,1,0,0,0,643,641,1,0,0,0,643,644,1,0,0,0,644,647,1,0,0,0,645,643,
+		1,0,0,0,646,636,1,0,0,0,646,647,1,0,0,0,647,653,1,0,0,0,648,649,5,179,
+		0,0,649,650,3,26,13,0,650,651,5,180,0,0,651,653,1,0,0,0,652,590,1,0,0,
+		0,652,648,1,0,0,0,653,35,1,0,0,0,654,655,5,94,0,0,655,656,5,17,0,0,656,
+		661,3,38,19,0,657,658,5,183,0,0,658,660,3,38,19,0,659,657,1,0,0,0,660,
+		663,1,0,0,0,661,659,1,0,0,0,661,662,1,0,0,0,662,37,1,0,0,0,663,661,1,0,
+		0,0,664,666,3,72,36,0,665,667,7,12,0,0,666,665,1,0,0,0,666,667,1,0,0,0,
+		667,670,1,0,0,0,668,669,5,88,0,0,669,671,7,13,0,0,670,668,1,0,0,0,670,
+		671,1,0,0,0,671,39,1,0,0,0,672,673,5,39,0,0,673,674,7,14,0,0,674,41,1,
+		0,0,0,675,678,5,78,0,0,676,679,3,72,36,0,677,679,5,4,0,0,678,676,1,0,0,
+		0,678,677,1,0,0,0,679,43,1,0,0,0,680,681,5,89,0,0,681,683,3,72,36,0,682,
+		684,7,15,0,0,683,682,1,0,0,0,683,684,1,0,0,0,684,45,1,0,0,0,685,698,5,
+		171,0,0,686,687,3,100,50,0,687,688,5,184,0,0,688,689,5,171,0,0,689,698,
+		1,0,0,0,690,695,3,72,36,0,691,693,5,11,0,0,692,691,1,0,0,0,692,693,1,0,
+		0,0,693,694,1,0,0,0,694,696,3,100,50,0,695,692,1,0,0,0,695,696,1,0,0,0,
+		696,698,1,0,0,0,697,685,1,0,0,0,697,686,1,0,0,0,697,690,1,0,0,0,698,47,
+		1,0,0,0,699,700,6,24,-1,0,700,701,3,56,28,0,701,718,1,0,0,0,702,703,10,
+		3,0,0,703,704,3,50,25,0,704,705,5,72,0,0,705,707,3,56,28,0,706,708,3,54,
+		27,0,707,706,1,0,0,0,707,708,1,0,0,0,708,710,1,0,0,0,709,711,3,52,26,0,
+		710,709,1,0,0,0,710,711,1,0,0,0,711,717,1,0,0,0,712,713,10,2,0,0,713,714,
+		5,26,0,0,714,715,5,72,0,0,715,717,3,56,28,0,716,702,1,0,0,0,716,712,1,
+		0,0,0,717,720,1,0,0,0,718,716,1,0,0,0,718,719,1,0,0,0,719,49,1,0,0,0,720,
+		718,1,0,0,0,721,723,5,65,0,0,722,721,1,0,0,0,722,723,1,0,0,0,723,737,1,
+		0,0,0,724,726,5,75,0,0,725,727,5,95,0,0,726,725,1,0,0,0,726,727,1,0,0,
+		0,727,737,1,0,0,0,728,730,5,109,0,0,729,731,5,95,0,0,730,729,1,0,0,0,730,
+		731,1,0,0,0,731,737,1,0,0,0,732,734,5,51,0,0,733,735,5,95,0,0,734,733,
+		1,0,0,0,734,735,1,0,0,0,735,737,1,0,0,0,736,722,1,0,0,0,736,724,1,0,0,
+		0,736,728,1,0,0,0,736,732,1,0,0,0,737,51,1,0,0,0,738,739,5,90,0,0,739,
+		753,3,72,36,0,740,741,5,146,0,0,741,742,5,179,0,0,742,747,3,100,50,0,743,
+		744,5,183,0,0,744,746,3,100,50,0,745,743,1,0,0,0,746,749,1,0,0,0,747,745,
+		1,0,0,0,747,748,1,0,0,0,748,750,1,0,0,0,749,747,1,0,0,0,750,751,5,180,
+		0,0,751,753,1,0,0,0,752,738,1,0,0,0,752,740,1,0,0,0,753,53,1,0,0,0,754,
+		766,5,154,0,0,755,767,3,68,34,0,756,757,5,179,0,0,757,758,3,68,34,0,758,
+		759,5,180,0,0,759,767,1,0,0,0,760,761,5,179,0,0,761,762,3,68,34,0,762,
+		763,5,183,0,0,763,764,3,68,34,0,764,765,5,180,0,0,765,767,1,0,0,0,766,
+		755,1,0,0,0,766,756,1,0,0,0,766,760,1,0,0,0,767,769,1,0,0,0,768,770,3,
+		66,33,0,769,768,1,0,0,0,769,770,1,0,0,0,770,55,1,0,0,0,771,773,3,98,49,
+		0,772,774,3,58,29,0,773,772,1,0,0,0,773,774,1,0,0,0,774,809,1,0,0,0,775,
+		776,5,179,0,0,776,777,3,26,13,0,777,779,5,180,0,0,778,780,3,58,29,0,779,
+		778,1,0,0,0,779,780,1,0,0,0,780,809,1,0,0,0,781,782,3,98,49,0,782,791,
+		5,179,0,0,783,788,3,72,36,0,784,785,5,183,0,0,785,787,3,72,36,0,786,784,
+		1,0,0,0,787,790,1,0,0,0,788,786,1,0,0,0,788,789,1,0,0,0,789,792,1,0,0,
+		0,790,788,1,0,0,0,791,783,1,0,0,0,791,792,1,0,0,0,792,793,1,0,0,0,793,
+		795,5,180,0,0,794,796,3,58,29,0,795,794,1,0,0,0,795,796,1,0,0,0,796,809,
+		1,0,0,0,797,798,5,179,0,0,798,803,3,48,24,0,799,800,5,183,0,0,800,802,
+		3,48,24,0,801,799,1,0,0,0,802,805,1,0,0,0,803,801,1,0,0,0,803,804,1,0,
+		0,0,804,806,1,0,0,0,805,803,1,0,0,0,806,807,5,180,0,0,807,809,1,0,0,0,
+		808,771,1,0,0,0,808,775,1,0,0,0,808,781,1,0,0,0,808,797,1,0,0,0,809,57,
+		1,0,0,0,810,812,5,11,0,0,811,810,1,0,0,0,811,812,1,0,0,0,812,813,1,0,0,
+		0,813,815,3,100,50,0,814,816,3,22,11,0,815,814,1,0,0,0,815,816,1,0,0,0,
+		816,59,1,0,0,0,817,818,5,152,0,0,818,819,3,62,31,0,819,61,1,0,0,0,820,
+		821,5,141,0,0,821,822,5,179,0,0,822,823,5,121,0,0,823,827,3,68,34,0,824,
+		826,3,64,32,0,825,824,1,0,0,0,826,829,1,0,0,0,827,825,1,0,0,0,827,828,
+		1,0,0,0,828,830,1,0,0,0,829,827,1,0,0,0,830,831,5,180,0,0,831,860,1,0,
+		0,0,832,833,5,59,0,0,833,834,5,179,0,0,834,835,5,121,0,0,835,836,3,68,
+		34,0,836,837,5,183,0,0,837,838,5,3,0,0,838,839,5,17,0,0,839,843,3,68,34,
+		0,840,842,3,64,32,0,841,840,1,0,0,0,842,845,1,0,0,0,843,841,1,0,0,0,843,
+		844,1,0,0,0,844,846,1,0,0,0,845,843,1,0,0,0,846,847,5,180,0,0,847,860,
+		1,0,0,0,848,849,5,118,0,0,849,850,5,179,0,0,850,854,3,68,34,0,851,853,
+		3,64,32,0,852,851,1,0,0,0,853,856,1,0,0,0,854,852,1,0,0,0,854,855,1,0,
+		0,0,855,857,1,0,0,0,856,854,1,0,0,0,857,858,5,180,0,0,858,860,1,0,0,0,
+		859,820,1,0,0,0,859,832,1,0,0,0,859,848,1,0,0,0,860,63,1,0,0,0,861,862,
+		5,183,0,0,862,863,5,108,0,0,863,867,3,68,34,0,864,865,5,183,0,0,865,867,
+		3,66,33,0,866,861,1,0,0,0,866,864,1,0,0,0,867,65,1,0,0,0,868,869,5,54,
+		0,0,869,870,5,98,0,0,870,871,3,68,34,0,871,67,1,0,0,0,872,873,5,188,0,
+		0,873,874,3,70,35,0,874,69,1,0,0,0,875,876,7,16,0,0,876,71,1,0,0,0,877,
+		878,6,36,-1,0,878,880,3,76,38,0,879,881,3,74,37,0,880,879,1,0,0,0,880,
+		881,1,0,0,0,881,885,1,0,0,0,882,883,5,86,0,0,883,885,3,72,36,3,884,877,
+		1,0,0,0,884,882,1,0,0,0,885,894,1,0,0,0,886,887,10,2,0,0,887,888,5,6,0,
+		0,888,893,3,72,36,3,889,890,10,1,0,0,890,891,5,93,0,0,891,893,3,72,36,
+		2,892,886,1,0,0,0,892,889,1,0,0,0,893,896,1,0,0,0,894,892,1,0,0,0,894,
+		895,1,0,0,0,895,73,1,0,0,0,896,894,1,0,0,0,897,898,3,88,44,0,898,899,3,
+		76,38,0,899,962,1,0,0,0,900,901,3,88,44,0,901,902,7,17,0,0,902,905,5,179,
+		0,0,903,906,3,26,13,0,904,906,3,72,36,0,905,903,1,0,0,0,905,904,1,0,0,
+		0,906,907,1,0,0,0,907,908,5,180,0,0,908,962,1,0,0,0,909,911,5,86,0,0,910,
+		909,1,0,0,0,910,911,1,0,0,0,911,912,1,0,0,0,912,913,5,16,0,0,913,914,3,
+		76,38,0,914,915,5,6,0,0,915,916,3,76,38,0,916,962,1,0,0,0,917,919,5,86,
+		0,0,918,917,1,0,0,0,918,919,1,0,0,0,919,920,1,0,0,0,920,921,5,64,0,0,921,
+		922,5,179,0,0,922,923,3,26,13,0,923,924,5,180,0,0,924,962,1,0,0,0,925,
+		927,5,86,0,0,926,925,1,0,0,0,926,927,1,0,0,0,927,928,1,0,0,0,928,929,5,
+		64,0,0,929,930,5,179,0,0,930,935,3,72,36,0,931,932,5,183,0,0,932,934,3,
+		72,36,0,933,931,1,0,0,0,934,937,1,0,0,0,935,933,1,0,0,0,935,936,1,0,0,
+		0,936,938,1,0,0,0,937,935,1,0,0,0,938,939,5,180,0,0,939,962,1,0,0,0,940,
+		942,5,86,0,0,941,940,1,0,0,0,941,942,1,0,0,0,942,943,1,0,0,0,943,944,7,
+		18,0,0,944,947,3,76,38,0,945,946,5,41,0,0,946,948,5,186,0,0,947,945,1,
+		0,0,0,947,948,1,0,0,0,948,962,1,0,0,0,949,951,5,70,0,0,950,952,5,86,0,
+		0,951,950,1,0,0,0,951,952,1,0,0,0,952,953,1,0,0,0,953,962,5,87,0,0,954,
+		956,5,70,0,0,955,957,5,86,0,0,956,955,1,0,0,0,956,957,1,0,0,0,957,958,
+		1,0,0,0,958,959,5,35,0,0,959,960,5,50,0,0,960,962,3,76,38,0,961,897,1,
+		0,0,0,961,900,1,0,0,0,961,910,1,0,0,0,961,918,1,0,0,0,961,926,1,0,0,0,
+		961,941,1,0,0,0,961,949,1,0,0,0,961,954,1,0,0,0,962,75,1,0,0,0,963,964,
+		6,38,-1,0,964,1108,3,90,45,0,965,1108,5,191,0,0,966,967,5,18,0,0,967,969,
+		3,72,36,0,968,970,3,86,43,0,969,968,1,0,0,0,970,971,1,0,0,0,971,969,1,
+		0,0,0,971,972,1,0,0,0,972,975,1,0,0,0,973,974,5,38,0,0,974,976,3,72,36,
+		0,975,973,1,0,0,0,975,976,1,0,0,0,976,977,1,0,0,0,977,978,5,40,0,0,978,
+		1108,1,0,0,0,979,981,5,18,0,0,980,982,3,86,43,0,981,980,1,0,0,0,982,983,
+		1,0,0,0,983,981,1,0,0,0,983,984,1,0,0,0,984,987,1,0,0,0,985,986,5,38,0,
+		0,986,988,3,72,36,0,987,985,1,0,0,0,987,988,1,0,0,0,988,989,1,0,0,0,989,
+		990,5,40,0,0,990,1108,1,0,0,0,991,992,5,19,0,0,992,993,5,179,0,0,993,994,
+		3,72,36,0,994,995,5,11,0,0,995,996,3,94,47,0,996,997,5,180,0,0,997,1108,
+		1,0,0,0,998,999,5,10,0,0,999,1008,5,181,0,0,1000,1005,3,72,36,0,1001,1002,
+		5,183,0,0,1002,1004,3,72,36,0,1003,1001,1,0,0,0,1004,1007,1,0,0,0,1005,
+		1003,1,0,0,0,1005,1006,1,0,0,0,1006,1009,1,0,0,0,1007,1005,1,0,0,0,1008,
+		1000,1,0,0,0,1008,1009,1,0,0,0,1009,1010,1,0,0,0,1010,1108,5,182,0,0,1011,
+		1012,5,10,0,0,1012,1013,5,179,0,0,1013,1014,3,26,13,0,1014,1015,5,180,
+		0,0,1015,1108,1,0,0,0,1016,1017,5,81,0,0,1017,1026,5,179,0,0,1018,1023,
+		3,82,41,0,1019,1020,5,183,0,0,1020,1022,3,82,41,0,1021,1019,1,0,0,0,1022,
+		1025,1,0,0,0,1023,1021,1,0,0,0,1023,1024,1,0,0,0,1024,1027,1,0,0,0,1025,
+		1023,1,0,0,0,1026,1018,1,0,0,0,1026,1027,1,0,0,0,1027,1028,1,0,0,0,1028,
+		1108,5,180,0,0,1029,1030,5,127,0,0,1030,1039,5,179,0,0,1031,1036,3,84,
+		42,0,1032,1033,5,183,0,0,1033,1035,3,84,42,0,1034,1032,1,0,0,0,1035,1038,
+		1,0,0,0,1036,1034,1,0,0,0,1036,1037,1,0,0,0,1037,1040,1,0,0,0,1038,1036,
+		1,0,0,0,1039,1031,1,0,0,0,1039,1040,1,0,0,0,1040,1041,1,0,0,0,1041,1108,
+		5,180,0,0,1042,1043,5,43,0,0,1043,1044,5,179,0,0,1044,1045,3,26,13,0,1045,
+		1046,5,180,0,0,1046,1108,1,0,0,0,1047,1048,3,98,49,0,1048,1049,5,179,0,
+		0,1049,1050,5,171,0,0,1050,1052,5,180,0,0,1051,1053,3,80,40,0,1052,1051,
+		1,0,0,0,1052,1053,1,0,0,0,1053,1108,1,0,0,0,1054,1055,5,46,0,0,1055,1058,
+		5,179,0,0,1056,1059,3,100,50,0,1057,1059,5,186,0,0,1058,1056,1,0,0,0,1058,
+		1057,1,0,0,0,1059,1060,1,0,0,0,1060,1061,5,50,0,0,1061,1062,3,76,38,0,
+		1062,1063,5,180,0,0,1063,1108,1,0,0,0,1064,1065,3,98,49,0,1065,1080,5,
+		179,0,0,1066,1068,5,35,0,0,1067,1066,1,0,0,0,1067,1068,1,0,0,0,1068,1069,
+		1,0,0,0,1069,1074,3,78,39,0,1070,1071,5,183,0,0,1071,1073,3,78,39,0,1072,
+		1070,1,0,0,0,1073,1076,1,0,0,0,1074,1072,1,0,0,0,1074,1075,1,0,0,0,1075,
+		1078,1,0,0,0,1076,1074,1,0,0,0,1077,1079,3,36,18,0,1078,1077,1,0,0,0,1078,
+		1079,1,0,0,0,1079,1081,1,0,0,0,1080,1067,1,0,0,0,1080,1081,1,0,0,0,1081,
+		1082,1,0,0,0,1082,1084,5,180,0,0,1083,1085,3,80,40,0,1084,1083,1,0,0,0,
+		1084,1085,1,0,0,0,1085,1108,1,0,0,0,1086,1087,5,179,0,0,1087,1088,3,26,
+		13,0,1088,1089,5,180,0,0,1089,1108,1,0,0,0,1090,1108,3,100,50,0,1091,1092,
+		3,100,50,0,1092,1093,5,184,0,0,1093,1094,3,100,50,0,1094,1108,1,0,0,0,
+		1095,1096,5,179,0,0,1096,1097,3,72,36,0,1097,1098,5,180,0,0,1098,1108,
+		1,0,0,0,1099,1100,5,179,0,0,1100,1101,3,72,36,0,1101,1102,5,180,0,0,1102,
+		1103,5,184,0,0,1103,1104,3,100,50,0,1104,1108,1,0,0,0,1105,1106,7,19,0,
+		0,1106,1108,3,76,38,4,1107,963,1,0,0,0,1107,965,1,0,0,0,1107,966,1,0,0,
+		0,1107,979,1,0,0,0,1107,991,1,0,0,0,1107,998,1,0,0,0,1107,1011,1,0,0,0,
+		1107,1016,1,0,0,0,1107,1029,1,0,0,0,1107,1042,1,0,0,0,1107,1047,1,0,0,
+		0,1107,1054,1,0,0,0,1107,1064,1,0,0,0,1107,1086,1,0,0,0,1107,1090,1,0,
+		0,0,1107,1091,1,0,0,0,1107,1095,1,0,0,0,1107,1099,1,0,0,0,1107,1105,1,
+		0,0,0,1108,1139,1,0,0,0,1109,1110,10,5,0,0,1110,1111,5,13,0,0,1111,1112,
+		5,134,0,0,1112,1113,5,158,0,0,1113,1138,3,76,38,6,1114,1115,10,3,0,0,1115,
+		1116,7,20,0,0,1116,1138,3,76,38,4,1117,1118,10,2,0,0,1118,1119,7,19,0,
+		0,1119,1138,3,76,38,3,1120,1121,10,1,0,0,1121,1122,5,174,0,0,1122,1138,
+		3,76,38,2,1123,1124,10,9,0,0,1124,1125,5,181,0,0,1125,1126,3,76,38,0,1126,
+		1127,5,182,0,0,1127,1138,1,0,0,0,1128,1129,10,8,0,0,1129,1130,5,177,0,
+		0,1130,1138,3,100,50,0,1131,1132,10,7,0,0,1132,1133,5,176,0,0,1133,1138,
+		3,94,47,0,1134,1135,10,6,0,0,1135,1136,5,22,0,0,1136,1138,3,98,49,0,1137,
+		1109,1,0,0,0,1137,1114,1,0,0,0,1137,1117,1,0,0,0,1137,1120,1,0,0,0,1137,
+		1123,1,0,0,0,1137,1128,1,0,0,0,1137,1131,1,0,0,0,1137,1134,1,0,0,0,1138,
+		1141,1,0,0,0,1139,1137,1,0,0,0,1139,1140,1,0,0,0,1140,77,1,0,0,0,1141,
+		1139,1,0,0,0,1142,1143,3,100,50,0,1143,1144,5,178,0,0,1144,1145,3,72,36,
+		0,1145,1161,1,0,0,0,1146,1147,5,179,0,0,1147,1152,3,100,50,0,1148,1149,
+		5,183,0,0,1149,1151,3,100,50,0,1150,1148,1,0,0,0,1151,1154,1,0,0,0,1152,
+		1150,1,0,0,0,1152,1153,1,0,0,0,1153,1155,1,0,0,0,1154,1152,1,0,0,0,1155,
+		1156,5,180,0,0,1156,1157,5,178,0,0,1157,1158,3,72,36,0,1158,1161,1,0,0,
+		0,1159,1161,3,72,36,0,1160,1142,1,0,0,0,1160,1146,1,0,0,0,1160,1159,1,
+		0,0,0,1161,79,1,0,0,0,1162,1163,5,96,0,0,1163,1174,5,179,0,0,1164,1165,
+		5,97,0,0,1165,1166,5,17,0,0,1166,1171,3,72,36,0,1167,1168,5,183,0,0,1168,
+		1170,3,72,36,0,1169,1167,1,0,0,0,1170,1173,1,0,0,0,1171,1169,1,0,0,0,1171,
+		1172,1,0,0,0,1172,1175,1,0,0,0,1173,1171,1,0,0,0,1174,1164,1,0,0,0,1174,
+		1175,1,0,0,0,1175,1177,1,0,0,0,1176,1178,3,36,18,0,1177,1176,1,0,0,0,1177,
+		1178,1,0,0,0,1178,1179,1,0,0,0,1179,1180,5,180,0,0,1180,81,1,0,0,0,1181,
+		1182,3,72,36,0,1182,1183,5,175,0,0,1183,1184,3,72,36,0,1184,83,1,0,0,0,
+		1185,1186,3,100,50,0,1186,1187,5,175,0,0,1187,1188,3,72,36,0,1188,85,1,
+		0,0,0,1189,1190,5,150,0,0,1190,1191,3,72,36,0,1191,1192,5,133,0,0,1192,
+		1193,3,72,36,0,1193,87,1,0,0,0,1194,1218,5,159,0,0,1195,1218,5,160,0,0,
+		1196,1218,5,163,0,0,1197,1218,5,161,0,0,1198,1218,5,164,0,0,1199,1218,
+		5,162,0,0,1200,1218,5,168,0,0,1201,1218,5,166,0,0,1202,1218,5,167,0,0,
+		1203,1218,5,165,0,0,1204,1205,5,92,0,0,1205,1211,5,179,0,0,1206,1207,3,
+		100,50,0,1207,1208,5,184,0,0,1208,1210,1,0,0,0,1209,1206,1,0,0,0,1210,
+		1213,1,0,0,0,1211,1209,1,0,0,0,1211,1212,1,0,0,0,1212,1214,1,0,0,0,1213,
+		1211,1,0,0,0,1214,1215,3,88,44,0,1215,1216,5,180,0,0,1216,1218,1,0,0,0,
+		1217,1194,1,0,0,0,1217,1195,1,0,0,0,1217,1196,1,0,0,0,1217,1197,1,0,0,
+		0,1217,1198,1,0,0,0,1217,1199,1,0,0,0,1217,1200,1,0,0,0,1217,1201,1,0,
+		0,0,1217,1202,1,0,0,0,1217,1203,1,0,0,0,1217,1204,1,0,0,0,1218,89,1,0,
+		0,0,1219,1236,5,87,0,0,1220,1236,7,21,0,0,1221,1236,3,92,46,0,1222,1236,
+		5,186,0,0,1223,1236,5,187,0,0,1224,1225,5,135,0,0,1225,1236,5,186,0,0,
+		1226,1227,5,27,0,0,1227,1236,5,186,0,0,1228,1229,5,134,0,0,1229,1236,5,
+		186,0,0,1230,1231,5,68,0,0,1231,1233,5,186,0,0,1232,1234,3,70,35,0,1233,
+		1232,1,0,0,0,1233,1234,1,0,0,0,1234,1236,1,0,0,0,1235,1219,1,0,0,0,1235,
+		1220,1,0,0,0,1235,1221,1,0,0,0,1235,1222,1,0,0,0,1235,1223,1,0,0,0,1235,
+		1224,1,0,0,0,1235,1226,1,0,0,0,1235,1228,1,0,0,0,1235,1230,1,0,0,0,1236,
+		91,1,0,0,0,1237,1238,7,22,0,0,1238,93,1,0,0,0,1239,1240,6,47,-1,0,1240,
+		1241,5,10,0,0,1241,1242,5,163,0,0,1242,1243,3,94,47,0,1243,1244,5,164,
+		0,0,1244,1285,1,0,0,0,1245,1246,5,81,0,0,1246,1247,5,163,0,0,1247,1248,
+		3,94,47,0,1248,1249,5,183,0,0,1249,1250,3,94,47,0,1250,1251,5,164,0,0,
+		1251,1285,1,0,0,0,1252,1269,5,127,0,0,1253,1265,5,163,0,0,1254,1255,3,
+		100,50,0,1255,1262,3,94,47,0,1256,1257,5,183,0,0,1257,1258,3,100,50,0,
+		1258,1259,3,94,47,0,1259,1261,1,0,0,0,1260,1256,1,0,0,0,1261,1264,1,0,
+		0,0,1262,1260,1,0,0,0,1262,1263,1,0,0,0,1263,1266,1,0,0,0,1264,1262,1,
+		0,0,0,1265,1254,1,0,0,0,1265,1266,1,0,0,0,1266,1267,1,0,0,0,1267,1270,
+		5,164,0,0,1268,1270,5,160,0,0,1269,1253,1,0,0,0,1269,1268,1,0,0,0,1270,
+		1285,1,0,0,0,1271,1282,3,96,48,0,1272,1273,5,179,0,0,1273,1278,5,188,0,
+		0,1274,1275,5,183,0,0,1275,1277,5,188,0,0,1276,1274,1,0,0,0,1277,1280,
+		1,0,0,0,1278,1276,1,0,0,0,1278,1279,1,0,0,0,1279,1281,1,0,0,0,1280,1278,
+		1,0,0,0,1281,1283,5,180,0,0,1282,1272,1,0,0,0,1282,1283,1,0,0,0,1283,1285,
+		1,0,0,0,1284,1239,1,0,0,0,1284,1245,1,0,0,0,1284,1252,1,0,0,0,1284,1271,
+		1,0,0,0,1285,1294,1,0,0,0,1286,1287,10,5,0,0,1287,1289,5,181,0,0,1288,
+		1290,5,188,0,0,1289,1288,1,0,0,0,1289,1290,1,0,0,0,1290,1291,1,0,0,0,1291,
+		1293,5,182,0,0,1292,1286,1,0,0,0,1293,1296,1,0,0,0,1294,1292,1,0,0,0,1294,
+		1295,1,0,0,0,1295,95,1,0,0,0,1296,1294,1,0,0,0,1297,1298,5,36,0,0,1298,
+		1308,5,100,0,0,1299,1300,5,21,0,0,1300,1308,5,149,0,0,1301,1302,7,23,0,
+		0,1302,1303,7,24,0,0,1303,1304,5,134,0,0,1304,1308,5,158,0,0,1305,1308,
+		5,68,0,0,1306,1308,3,98,49,0,1307,1297,1,0,0,0,1307,1299,1,0,0,0,1307,
+		1301,1,0,0,0,1307,1305,1,0,0,0,1307,1306,1,0,0,0,1308,97,1,0,0,0,1309,
+		1314,3,100,50,0,1310,1311,5,184,0,0,1311,1313,3,100,50,0,1312,1310,1,0,
+		0,0,1313,1316,1,0,0,0,1314,1312,1,0,0,0,1314,1315,1,0,0,0,1315,99,1,0,
+		0,0,1316,1314,1,0,0,0,1317,1323,5,192,0,0,1318,1323,5,193,0,0,1319,1323,
+		5,194,0,0,1320,1323,5,195,0,0,1321,1323,3,102,51,0,1322,1317,1,0,0,0,1322,
+		1318,1,0,0,0,1322,1319,1,0,0,0,1322,1320,1,0,0,0,1322,1321,1,0,0,0,1323,
+		101,1,0,0,0,1324,1325,7,25,0,0,1325,103,1,0,0,0,179,107,114,119,125,128,
+		139,144,149,156,160,164,179,186,196,202,207,213,219,227,231,235,238,242,
+		252,259,269,272,276,280,285,290,294,301,304,310,314,318,323,326,332,336,
+		340,345,351,356,364,370,375,385,396,404,412,420,430,439,446,450,453,461,
+		469,477,487,491,502,509,515,523,534,540,544,547,550,553,557,564,569,582,
+		587,592,599,608,611,614,618,627,630,634,643,646,652,661,666,670,678,683,
+		692,695,697,707,710,716,718,722,726,730,734,736,747,752,766,769,773,779,
+		788,791,795,803,808,811,815,827,843,854,859,866,880,884,892,894,905,910,
+		918,926,935,941,947,951,956,961,971,975,983,987,1005,1008,1023,1026,1036,
+		1039,1052,1058,1067,1074,1078,1080,1084,1107,1137,1139,1152,1160,1171,
+		1174,1177,1211,1217,1233,1235,1262,1265,1269,1278,1282,1284,1289,1294,
+		1307,1314,1322
 	};
 
 	public static readonly ATN _ATN =

@@ -382,6 +382,18 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitQuery([NotNull] QuerySqlParser.QueryContext context);
 	/// <summary>
+	/// Visit a parse tree produced by <see cref="QuerySqlParser.withClause"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitWithClause([NotNull] QuerySqlParser.WithClauseContext context);
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="QuerySqlParser.namedQuery"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitNamedQuery([NotNull] QuerySqlParser.NamedQueryContext context);
+	/// <summary>
 	/// Visit a parse tree produced by the <c>queryTermDefault</c>
 	/// labeled alternative in <see cref="QuerySqlParser.queryTerm"/>.
 	/// </summary>
@@ -709,6 +721,13 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitFunctionCallStar([NotNull] QuerySqlParser.FunctionCallStarContext context);
 	/// <summary>
+	/// Visit a parse tree produced by the <c>extract</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitExtract([NotNull] QuerySqlParser.ExtractContext context);
+	/// <summary>
 	/// Visit a parse tree produced by the <c>functionCall</c>
 	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
 	/// </summary>
@@ -757,6 +776,13 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitArithmeticUnary([NotNull] QuerySqlParser.ArithmeticUnaryContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>atTimeZone</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitAtTimeZone([NotNull] QuerySqlParser.AtTimeZoneContext context);
 	/// <summary>
 	/// Visit a parse tree produced by the <c>arithmeticBinary</c>
 	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
@@ -878,6 +904,13 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitStringLiteral([NotNull] QuerySqlParser.StringLiteralContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>escapeStringLiteral</c>
+	/// labeled alternative in <see cref="QuerySqlParser.literal"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitEscapeStringLiteral([NotNull] QuerySqlParser.EscapeStringLiteralContext context);
 	/// <summary>
 	/// Visit a parse tree produced by the <c>timestampLiteral</c>
 	/// labeled alternative in <see cref="QuerySqlParser.literal"/>.

@@ -111,6 +111,18 @@ public sealed class BindScope
             $"missing FROM-clause entry for table \"{qualifier}\"", position: position);
     }
 
+    /// <summary>Whether a relation of this scope is named <paramref name="qualifier"/>.</summary>
+    public bool HasRelation(string qualifier)
+    {
+        foreach (var relation in _relations)
+        {
+            if (relation.Alias == qualifier || (relation.Alias is null && relation.Name == qualifier)
+                || (_relations.Count == 1 && relation.Name == qualifier))
+                return true;
+        }
+        return false;
+    }
+
     public void CheckQualifier(string? qualifier, int position)
     {
         if (qualifier is not null)

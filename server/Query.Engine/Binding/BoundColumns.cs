@@ -58,8 +58,16 @@ public static class BoundColumns
             case BoundPseudoColumn p:
                 pseudo(p);
                 return p;
-            case BoundLiteral or BoundParameter or BoundLambdaVariable:
+            case BoundLiteral or BoundParameter or BoundLambdaVariable or BoundOuterColumn:
                 return expression;
+            case BoundSubquery subquery:
+                return subquery with
+                {
+                    Correlations = All(subquery.Correlations),
+                    Operand = subquery.Operand is null ? null : R(subquery.Operand),
+                };
+            case BoundQuantifiedArray quantified:
+                return quantified with { Operand = R(quantified.Operand), Array = R(quantified.Array) };
             case BoundUnary unary:
                 return unary with { Operand = R(unary.Operand) };
             case BoundBinary binary:

@@ -10,7 +10,11 @@ namespace Query.Engine.Binding;
 /// <param name="User">current_user.</param>
 /// <param name="Database">current_database().</param>
 /// <param name="Snapshot">The catalog, taken when the query runs.</param>
-public sealed record SessionIdentity(string User, string Database, Func<CatalogSnapshot> Snapshot);
+public sealed record SessionIdentity(string User, string Database, Func<CatalogSnapshot> Snapshot)
+{
+    /// <summary>pg_backend_pid(): the connection's process id (its BackendKeyData), 0 outside a connection.</summary>
+    public int ProcessId { get; init; }
+}
 
 /// <summary>
 /// PostgreSQL's session names (<c>current_user</c>), catalog functions (<c>format_type</c>,
@@ -61,7 +65,6 @@ public sealed partial class ExpressionBinder
                 bound = new BoundLiteral(true, SqlType.Boolean);
                 return true;
             case "OBJ_DESCRIPTION" or "COL_DESCRIPTION" or "SHOBJ_DESCRIPTION" or "PG_GET_EXPR"
-                or "PG_GET_FUNCTION_ARGUMENTS" or "PG_GET_FUNCTION_RESULT" or "PG_GET_FUNCTION_IDENTITY_ARGUMENTS"
                 or "PG_GET_SERIAL_SEQUENCE" or "PG_GET_TRIGGERDEF" or "PG_GET_VIEWDEF":
                 BindAll(call);
                 bound = BoundLiteral.Null(SqlType.String);
@@ -76,9 +79,20 @@ public sealed partial class ExpressionBinder
             case "TO_TIMESTAMP" when call.Arguments.Count == 1:
                 bound = CatalogCall(call, "ToTimestamp", SqlType.Timestamp, [SqlType.Double], null, position);
                 return true;
-            case "DATE_PART":
+            case "DATE_PART" or "EXTRACT":
                 bound = CatalogCall(call, "DatePart", SqlType.Double, [SqlType.String, SqlType.Timestamp], null,
                     position);
+                return true;
+            case "TIMEZONE" when call.Arguments.Count == 2:
+                bound = Bind(call with
+                {
+                    Name = Ast.QualifiedName.Of("convert_tz"),
+                    Arguments = Ast.EquatableArray.Of(call.Arguments[1], new Ast.StringLiteral("UTC"),
+                        call.Arguments[0]),
+                });
+                return true;
+            case "DATE_BIN" when call.Arguments.Count == 3:
+                bound = BindDateBin(call, position);
                 return true;
             case "OCTET_LENGTH":
                 bound = CatalogCall(call, "OctetLength", SqlType.Int, [SqlType.String], null, position);
@@ -93,8 +107,35 @@ public sealed partial class ExpressionBinder
                 bound = Bind(call with { Name = Ast.QualifiedName.Of("array_join") });
                 return true;
             default:
-                return false;
+                return TryBindClientCall(call, name, position, out bound);
         }
+    }
+
+    /// <summary><c>date_bin(stride, ts, origin)</c>; the stride is an interval (milliseconds) or its text.</summary>
+    private BoundExpr BindDateBin(Ast.FunctionCall call, int position)
+    {
+        var stride = BindInterval(call.Arguments[0], position);
+        var timestamp = BindAs(call.Arguments[1], SqlType.Timestamp, CastContext.Implicit);
+        var origin = BindAs(call.Arguments[2], SqlType.Timestamp, CastContext.Implicit);
+        var info = FunctionDefinition.FindMethod(typeof(PgTimeFunctions), nameof(PgTimeFunctions.DateBin), 3);
+        var overload = new FunctionOverload(call.Name.Name.Value, info,
+            new EquatableArray<SqlType>([SqlType.BigInt, SqlType.BigInt, SqlType.BigInt]), SqlType.Timestamp);
+        return Fold(new BoundCall(overload, new EquatableArray<BoundExpr>([stride,
+            new BoundCast(timestamp, SqlType.BigInt), new BoundCast(origin, SqlType.BigInt)]), SqlType.Timestamp));
+    }
+
+    /// <summary>An interval: its text (<c>'15 minutes'</c>) or a number of milliseconds (INTERVAL literals).
+    /// </summary>
+    private BoundExpr BindInterval(Ast.Expr expression, int position)
+    {
+        if (expression is Ast.StringLiteral text)
+            return PgTimeFunctions.ParseIntervalMs(text.Value) is { } ms ? new BoundLiteral(ms, SqlType.BigInt)
+                : throw SqlException.InvalidText("interval", text.Value, position);
+        var bound = Bind(expression, SqlType.BigInt);
+        if (bound.Type.IsIntegral)
+            return Coerce(bound, SqlType.BigInt, CastContext.Implicit, position);
+        throw SqlException.FeatureNotSupported($"an interval computed from {bound.Type} (write INTERVAL '...' or "
+            + "'...'::interval)", position);
     }
 
     private void BindAll(Ast.FunctionCall call)
@@ -132,12 +173,23 @@ public sealed partial class ExpressionBinder
     {
         bound = null!;
         var position = PositionOf(cast);
-        if (cast.Operand is Ast.CastExpr { Type.Name: "REGCLASS" or "REGTYPE" } inner
+        if (cast.Operand is Ast.CastExpr { Type.Name: "REGCLASS" or "REGTYPE" or "REGNAMESPACE" or "REGPROC" } inner
             && cast.Type.Name == Ast.SqlTypeNames.String)
         {
-            bound = inner.Type.Name == "REGTYPE"
-                ? CatalogCall(Oid(inner), "RegTypeName", SqlType.String, [SqlType.Int], null, position)
-                : CatalogCall(Oid(inner), "RegClassName", SqlType.String, [SqlType.Int], Snapshot(position), position);
+            bound = inner.Type.Name switch
+            {
+                "REGTYPE" => CatalogCall(Oid(inner), "RegTypeName", SqlType.String, [SqlType.Int], null, position),
+                "REGNAMESPACE" =>
+                    CatalogCall(Oid(inner), "RegNamespaceName", SqlType.String, [SqlType.Int], null, position),
+                "REGPROC" => CatalogCall(Oid(inner), "RegProcName", SqlType.String, [SqlType.Int], null, position),
+                _ => CatalogCall(Oid(inner), "RegClassName", SqlType.String, [SqlType.Int], Snapshot(position),
+                    position),
+            };
+            return true;
+        }
+        if (cast.Type.Name == "INTERVAL")
+        {
+            bound = BindInterval(cast.Operand, position);
             return true;
         }
         if (cast.Type.Name is "REGCLASS" or "REGTYPE" or "OID" or "REGNAMESPACE" or "REGROLE")
@@ -150,7 +202,7 @@ public sealed partial class ExpressionBinder
             var operand = Bind(cast.Operand, SqlType.String);
             bound = operand.Type.Kind == SqlTypeKind.String || operand is BoundLiteral { IsUntypedString: true }
                 ? CatalogCall(new Ast.FunctionCall(Ast.QualifiedName.Of("regproc"), Ast.EquatableArray.Of(cast.Operand),
-                    false, false, null), "RegProc", SqlType.String, [SqlType.String], null, position)
+                    false, false, null), "RegProc", SqlType.Int, [SqlType.String], null, position)
                 : operand;
             return true;
         }

@@ -33,6 +33,8 @@ public sealed partial class ExpressionBinder
                 return BindRegexMatch(binary, position);
         }
         var (l, r) = BindPair(binary.Left, binary.Right);
+        if (binary.Operator == Ast.BinaryOperator.Concat && (l.Type is ArrayType || r.Type is ArrayType))
+            return BindArrayConcat(l, r, position);
         return binary.Operator switch
         {
             Ast.BinaryOperator.Concat => Fold(new BoundBinary(BinaryOp.Concat,
@@ -114,6 +116,14 @@ public sealed partial class ExpressionBinder
             && binaryOp is BinaryOp.Add or BinaryOp.Subtract)
             return Fold(new BoundBinary(binaryOp, new BoundCast(left, SqlType.BigInt),
                 Coerce(right, SqlType.BigInt, CastContext.Implicit, position), SqlType.Timestamp));
+        // INTERVAL + TIMESTAMP; TIMESTAMP - TIMESTAMP is the interval between them (milliseconds, as intervals are).
+        if (right.Type.Kind == SqlTypeKind.Timestamp && left.Type.IsIntegral && binaryOp == BinaryOp.Add)
+            return Fold(new BoundBinary(binaryOp, new BoundCast(right, SqlType.BigInt),
+                Coerce(left, SqlType.BigInt, CastContext.Implicit, position), SqlType.Timestamp));
+        if (left.Type.Kind == SqlTypeKind.Timestamp && right.Type.Kind == SqlTypeKind.Timestamp
+            && binaryOp == BinaryOp.Subtract)
+            return Fold(new BoundBinary(binaryOp, new BoundCast(left, SqlType.BigInt),
+                new BoundCast(right, SqlType.BigInt), SqlType.BigInt));
         // ksqlDB's + concatenates two strings ('a' + 'b' = 'ab'); PostgreSQL has no + for text, so nothing clashes.
         if (binaryOp == BinaryOp.Add && left.Type.Kind == SqlTypeKind.String && right.Type.Kind == SqlTypeKind.String)
             return Fold(new BoundBinary(BinaryOp.Concat, left, right, SqlType.String));

@@ -59,9 +59,12 @@ public sealed partial class ExpressionBinder
             Ast.LambdaExpr => throw new SqlException(SqlState.SyntaxError,
                 "a lambda (x => ...) is allowed only as an argument of TRANSFORM, FILTER or REDUCE",
                 position: PositionOf(expression)),
-            Ast.SubqueryExpr or Ast.ExistsExpr or Ast.InSubqueryExpr or Ast.ArraySubqueryExpr
-                or Ast.QuantifiedComparisonExpr => throw SqlException.FeatureNotSupported("subqueries",
-                PositionOf(expression)),
+            Ast.SubqueryExpr subquery =>
+                BindSubquery(SubqueryKind.Scalar, subquery.Query, null, BinaryOp.Equal, subquery),
+            Ast.ExistsExpr exists => BindSubquery(SubqueryKind.Exists, exists.Query, null, BinaryOp.Equal, exists),
+            Ast.ArraySubqueryExpr array => BindSubquery(SubqueryKind.Array, array.Query, null, BinaryOp.Equal, array),
+            Ast.InSubqueryExpr inSubquery => BindInSubquery(inSubquery),
+            Ast.QuantifiedComparisonExpr quantified => BindQuantified(quantified),
             _ => throw SqlException.FeatureNotSupported($"expression {expression.GetType().Name}",
                 PositionOf(expression)),
         };
@@ -165,7 +168,13 @@ public sealed partial class ExpressionBinder
         var position = PositionOf(column);
         if (column.IsPseudoColumn)
             return BindPseudoColumn(column, position);
+        if (Outer is not null && column.Qualifier is { } qualifier && !_scope.HasRelation(qualifier.Value)
+            && Outer.TryBind(column, out var enclosing))
+            return enclosing;
         var index = _scope.Resolve(column.Qualifier?.Value, column.Name.Value, position);
+        if (index < 0 && Outer is not null && _aggregation?.IsSourceColumn(column.Name.Value) != true
+            && Outer.TryBind(column, out var outerColumn))
+            return outerColumn;
         if (index < 0)
         {
             if (TryBindSessionName(column, out var session))

@@ -112,6 +112,9 @@ public sealed partial class ExpressionCompiler<TRow> where TRow : class
             BoundConstructor constructor => EmitConstructor(constructor),
             BoundLambdaVariable variable => EmitLambdaVariable(variable),
             BoundLambdaCall lambda => EmitLambdaCall(lambda),
+            BoundOuterColumn outer => EmitOuterColumn(outer),
+            BoundSubquery subquery => EmitSubquery(subquery),
+            BoundQuantifiedArray quantified => EmitQuantifiedArray(quantified),
             _ => throw new InvalidOperationException($"cannot compile {expression.GetType().Name}"),
         };
     }

@@ -42,6 +42,7 @@ public static partial class FunctionRegistry
             .Add("SLICE(ARRAY<T>, INTEGER, INTEGER) -> ARRAY<T>", args => args.Count == 3 && args[0] is ArrayType a
                 ? Overload("SLICE", Arrays, "Slice", a, a, I, I) with { NullAware = true } : null));
         add(F("GENERATE_SERIES", "ARRAY", "An array of the integers from start to end, inclusive, by a step.")
+            .Fixed(typeof(PgTimeFunctions), "GenerateSeriesTimestamps", new ArrayType(Ts), Ts, Ts, L)
             .Fixed(Arrays, "GenerateSeriesInt", new ArrayType(I), I, I)
             .Fixed(Arrays, "GenerateSeriesInt", new ArrayType(I), I, I, I)
             .Fixed(Arrays, "GenerateSeries", new ArrayType(L), L, L)

@@ -223,6 +223,30 @@ internal sealed class PersistentQueryPlan
         return -1;
     }
 
+    /// <summary>The number of GROUP BY expressions of an aggregate (its first output columns), 0 without.</summary>
+    public int GroupKeyCount => FindAggregate(Bound.Root) switch
+    {
+        LogicalAggregate plain => plain.Keys.Count,
+        LogicalWindowedAggregate windowed => windowed.Keys.Count,
+        _ => 0,
+    };
+
+    /// <summary>GROUP BY expression <paramref name="k"/> as SQL text (for errors).</summary>
+    public string GroupKeyText(int k) => FindAggregate(Bound.Root) switch
+    {
+        LogicalAggregate plain => BoundExprText.Format(plain.Keys[k]),
+        LogicalWindowedAggregate windowed => BoundExprText.Format(windowed.Keys[k]),
+        _ => "",
+    };
+
+    private static LogicalPlan? FindAggregate(LogicalPlan plan) => plan switch
+    {
+        LogicalAggregate or LogicalWindowedAggregate => plan,
+        LogicalProject project => FindAggregate(project.Input),
+        LogicalFilter filter => FindAggregate(filter.Input),
+        _ => null,
+    };
+
     /// <summary>The visible output column named <paramref name="name"/>, or -1.</summary>
     public int VisibleColumn(string name)
     {

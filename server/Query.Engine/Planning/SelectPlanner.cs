@@ -29,10 +29,8 @@ public sealed partial class SelectPlanner
 
     private static int PositionOf(Ast.SyntaxNode node) => node.Span.Start + 1;
 
-    public BoundQuery Plan(Ast.SelectQuery query)
+    private BoundQuery PlanSelect(Ast.SelectQuery query, Ast.Select select)
     {
-        if (query.Body is not Ast.Select select)
-            throw SqlException.FeatureNotSupported("UNION / INTERSECT / EXCEPT and nested queries", PositionOf(query));
         var isPush = query.Emit != Ast.EmitKind.None;
         CheckUnsupported(select);
         var (source, joins, scope) = ResolveFrom(select.From, isPush);
@@ -49,7 +47,10 @@ public sealed partial class SelectPlanner
         AggregationContext? aggregation = null;
         if (aggregates)
         {
-            aggregation = new AggregationContext(scope, _parameters, _parameterValues);
+            aggregation = new AggregationContext(scope, _parameters, _parameterValues)
+            {
+                Binders = source => NewBinder(source, null),
+            };
             foreach (var key in distinct ? DistinctKeys(select) : [.. select.GroupBy])
             {
                 var syntax = key is Ast.IntegerLiteral ordinal ? SelectItemAt(select, ordinal) : key;
@@ -76,8 +77,10 @@ public sealed partial class SelectPlanner
             throw SqlException.FeatureNotSupported("OFFSET in push queries", PositionOf(query));
         Func<BoundExpr?, (LogicalPlan, BoundExpr?)>? reader = joins is not null ? joins.Plan
             : _systemLeaf is { } leaf ? predicate => (leaf.Plan(predicate), null) : null;
+        var inputOrder = aggregation is { InputOrder.IsEmpty: false }
+            ? BindInputOrder(aggregation, scope, isPush || window is not null) : null;
         var tree = BuildTree(source, reader, where, aggregation, having, projection, columns, orderBy, limit, offset,
-            isPush, tableFunctions, window);
+            isPush, tableFunctions, window, inputOrder);
         return new BoundQuery(tree, new EquatableArray<ColumnInfo>([.. columns]), isPush);
     }
 
@@ -86,7 +89,7 @@ public sealed partial class SelectPlanner
         AggregationContext? aggregation,
         BoundExpr? having, List<BoundExpr> projection, List<ColumnInfo> columns, List<SortKey> orderBy, long? limit,
         long offset, bool isPush, List<(int Column, Functions.TableFunctionKind Kind)> tableFunctions,
-        LogicalWindowedAggregate? window)
+        LogicalWindowedAggregate? window, List<(BoundExpr Key, bool Descending, bool NullsFirst)>? inputOrder)
     {
         var whereIsExact = false;
         LogicalPlan plan;
@@ -97,6 +100,8 @@ public sealed partial class SelectPlanner
                 : TableAccess.Leaf(source, isPush, where, out whereIsExact) ?? new LogicalScan(source, isPush, where);
         if (where is not null && !whereIsExact)
             plan = new LogicalFilter(plan, where);
+        if (inputOrder is not null)
+            plan = OrderedInput(plan, inputOrder);
         if (aggregation is not null)
         {
             plan = window is not null
@@ -151,7 +156,14 @@ public sealed partial class SelectPlanner
     }
 
     private ExpressionBinder NewBinder(BindScope scope, AggregationContext? aggregation) =>
-        new(scope, _parameters, aggregation) { ParameterValues = _parameterValues, Session = Session };
+        new(scope, _parameters, aggregation)
+        {
+            ParameterValues = _parameterValues,
+            Session = Session,
+            Outer = _outer,
+            PlanSubquery = PlanSubquery,
+            SubquerySettings = Subqueries,
+        };
 
     private static void CheckUnsupported(Ast.Select select)
     {
@@ -166,6 +178,10 @@ public sealed partial class SelectPlanner
         {
             case null:
                 return (null, null, BindScope.Empty);
+            case Ast.TableRef or Ast.SubqueryRef or Ast.FunctionRef when DerivedLeaf(from, isPush) is { } derived:
+                _systemLeaf = derived;
+                return (null, null,
+                    new BindScope(derived.Name, derived.Alias, derived.Columns, allowPseudoColumns: false));
             case Ast.TableRef table when SystemRelationOf(table, isPush) is { } system:
                 _systemLeaf = system;
                 return (null, null,
@@ -189,6 +205,8 @@ public sealed partial class SelectPlanner
     /// a table read from its state (by key lookups when its part of the WHERE pins the key).</summary>
     private JoinLeaf ResolveJoinLeaf(Ast.Relation relation)
     {
+        if (DerivedLeaf(relation, isPush: false) is { } derived)
+            return derived;
         if (relation is not Ast.TableRef table)
             throw SqlException.FeatureNotSupported("subqueries and table functions in FROM", PositionOf(relation));
         if (SystemRelationOf(table, isPush: false) is { } system)
@@ -236,15 +254,16 @@ public sealed partial class SelectPlanner
         {
             if (item is Ast.AllColumns all)
             {
-                if (binder.IsAggregating)
-                    throw new SqlException(SqlState.GroupingError,
-                        "SELECT * cannot be used with GROUP BY or aggregates",
-                        position: PositionOf(all));
                 var (start, count) = all.Qualifier is null ? (0, scope.VisibleCount)
                     : scope.RangeOf(all.Qualifier.Value, PositionOf(all));
                 for (var i = start; i < start + count; i++)
                 {
-                    projection.Add(new BoundColumn(i, scope.DisplayName(i), scope.Columns[i].Type));
+                    // With GROUP BY, * is every column as if named: each must be grouped (42803 otherwise, as
+                    // PostgreSQL and ksqlDB say).
+                    projection.Add(binder.IsAggregating
+                        ? binder.Bind(new Ast.ColumnRef(all.Qualifier, Ast.Identifier.QuotedName(scope.Columns[i].Name))
+                        { Span = all.Span })
+                        : new BoundColumn(i, scope.DisplayName(i), scope.Columns[i].Type));
                     columns.Add(scope.Columns[i]);
                 }
                 continue;
@@ -262,7 +281,12 @@ public sealed partial class SelectPlanner
             if (bound.Type.Kind == SqlTypeKind.Null || bound is BoundLiteral { IsUntypedString: true })
                 bound = ExpressionBinder.Coerce(bound, SqlType.String, CastContext.Implicit, PositionOf(single));
             projection.Add(bound);
-            columns.Add(new ColumnInfo(single.Alias?.Value ?? ResultColumnNames.Of(single.Expression), bound.Type));
+            columns.Add(new ColumnInfo(single.Alias?.Value ?? ResultColumnNames.Of(single.Expression), bound.Type)
+            {
+                PgTypeOid = bound is BoundColumn column && column.Ordinal < scope.Columns.Count
+                    && scope.Columns[column.Ordinal].Type.Equals(column.Type)
+                    ? scope.Columns[column.Ordinal].PgTypeOid : 0,
+            });
         }
         return (projection, columns);
     }

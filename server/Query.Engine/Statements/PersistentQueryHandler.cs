@@ -29,8 +29,7 @@ internal static partial class PersistentQueryHandler
                 throw new SqlException(SqlState.WrongObjectType,
                     "Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT "
                     + "statement instead.", position: create.Span.Start + 1);
-            var key = SinkWriter.NewStreamShape(plan).Key;
-            CreateSink(engine, name, RelationKind.Stream, key, plan, create.Properties, position);
+            CreateSink(engine, name, RelationKind.Stream, tableKeys: null, plan, create.Properties, position);
             Start(session, PersistentQueryKind.Csas, create, name, plan);
         }
         return StatementResult.Command("CREATE STREAM");

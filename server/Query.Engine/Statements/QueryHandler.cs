@@ -23,6 +23,7 @@ internal static class QueryHandler
         {
             Parameters = parameters,
             JoinBuildMaxBytes = session.Engine.Options.JoinBuildMaxBytes,
+            MaxRecursion = session.Engine.Options.RecursionMaxIterations,
             ScanWorkers = session.Engine.Options.QueryScanWorkers,
             ScanWorkerMinRecords = session.Engine.Options.QueryScanWorkerMinRecords,
         };
@@ -42,7 +43,7 @@ internal static class QueryHandler
         }
         var compiled = new CompiledQuery(session.PlanSelect(query, new ParameterTypes(), parameters),
             session.Engine.TimeProvider);
-        if (parameters.Count == 0)
+        if (parameters.Count == 0 && compiled.Query.Reusable)
             session.Engine.AddCompiled(query, compiled);
         return compiled;
     }

@@ -17,7 +17,7 @@ internal static partial class ShowHandler
         var rows = new List<Cell[]>();
         for (var i = 0; i < definition.Columns.Count; i++)
         {
-            var detail = i == definition.KeyColumn ? (definition.IsTable ? "PRIMARY KEY" : "KEY")
+            var detail = definition.IsKeyColumn(i) ? (definition.IsTable ? "PRIMARY KEY" : "KEY")
                 : i == definition.TimestampColumn ? "TIMESTAMP"
                 : definition.Headers.FirstOrDefault(h => h.Column == i) is { } header
                     ? header.Key is null ? "HEADERS" : $"HEADER('{header.Key}')" : null;
@@ -67,6 +67,9 @@ internal static partial class ShowHandler
     internal static readonly Dictionary<string, string> ServerVariables = new(StringComparer.OrdinalIgnoreCase)
     {
         ["server_version"] = "15.0",
+        ["server_version_num"] = "150000",
+        ["max_index_keys"] = "32",
+        ["max_identifier_length"] = "63",
         ["server_encoding"] = "UTF8",
         ["client_encoding"] = "UTF8",
         ["standard_conforming_strings"] = "on",
@@ -74,8 +77,7 @@ internal static partial class ShowHandler
         ["datestyle"] = "ISO, MDY",
         ["integer_datetimes"] = "on",
         ["transaction_isolation"] = "read committed",
-        ["search_path"] = "public",
-        ["max_identifier_length"] = "63",
+        ["search_path"] = "\"$user\", public",
         ["application_name"] = "",
     };
 

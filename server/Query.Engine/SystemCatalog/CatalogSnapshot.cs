@@ -36,11 +36,13 @@ public sealed class CatalogSnapshot
     private const uint OidSlots = 500_000_000;
 
     private readonly Dictionary<int, CatalogRelation> _byOid = [];
+    private readonly Func<string, long>? _relationBytes;
     private readonly Dictionary<string, CatalogRelation> _byName = new(StringComparer.Ordinal);
 
     public CatalogSnapshot(IReadOnlyList<StreamDefinition> definitions, string user, string database,
-        IReadOnlyDictionary<string, string> settings)
+        IReadOnlyDictionary<string, string> settings, Func<string, long>? relationBytes = null)
     {
+        _relationBytes = relationBytes;
         User = user;
         Database = database;
         Settings = settings;
@@ -71,6 +73,9 @@ public sealed class CatalogSnapshot
 
     public bool TryGetRelation(string name, out CatalogRelation relation) =>
         _byName.TryGetValue(name, out relation!);
+
+    /// <summary>The bytes a relation's log holds on disk (pg_table_size), 0 when unknown.</summary>
+    public long RelationBytes(string name) => _relationBytes?.Invoke(name) ?? 0;
 
     private static uint Fnv1a(string name)
     {

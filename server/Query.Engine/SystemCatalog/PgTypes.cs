@@ -27,7 +27,8 @@ public static class PgTypes
         RegProc = 24, Text = 25, Oid = 26, OidVector = 30, Json = 114, Float4 = 700, Float8 = 701, Unknown = 705,
         Bpchar = 1042, Varchar = 1043, Date = 1082, Time = 1083, Timestamp = 1114, TimestampTz = 1184,
         Interval = 1186, Numeric = 1700, RegType = 2206, RegClass = 2205, Uuid = 2950, Jsonb = 3802, Record = 2249,
-        Void = 2278, AnyArray = 2277, Int4Range = 3904;
+        Void = 2278, AnyArray = 2277, Int4Range = 3904, RegNamespace = 4089, Trigger = 2279, PgNodeTree = 194,
+        AclItem = 1033, Internal = 2281;
 
     private static readonly PgType[] BaseTypes =
     [
@@ -62,6 +63,36 @@ public static class PgTypes
         new(Record, "record", -1, 'p', 'P', 2287),
         new(Void, "void", 4, 'p', 'P', 0),
         new(AnyArray, "anyarray", -1, 'p', 'P', 0),
+        new(Trigger, "trigger", 4, 'p', 'P', 0),
+        new(3838, "event_trigger", 4, 'p', 'P', 0),
+        new(2275, "cstring", -2, 'p', 'P', 1263),
+        new(2276, "any", 4, 'p', 'P', 0),
+        new(2283, "anyelement", 4, 'p', 'P', 0),
+        new(Internal, "internal", 8, 'p', 'P', 0),
+        new(2280, "language_handler", 4, 'p', 'P', 0),
+        new(28, "xid", 4, 'b', 'U', 1011),
+        new(27, "tid", 6, 'b', 'U', 1010),
+        new(29, "cid", 4, 'b', 'U', 1012),
+        new(PgNodeTree, "pg_node_tree", -1, 'b', 'Z', 0),
+        new(AclItem, "aclitem", 12, 'b', 'U', 1034),
+        new(RegNamespace, "regnamespace", 4, 'b', 'N', 4090),
+        new(4096, "regrole", 4, 'b', 'N', 4097),
+        new(2202, "regprocedure", 4, 'b', 'N', 2207),
+        new(2203, "regoper", 4, 'b', 'N', 2208),
+        new(2204, "regoperator", 4, 'b', 'N', 2209),
+        new(3734, "regconfig", 4, 'b', 'N', 3735),
+        new(3769, "regdictionary", 4, 'b', 'N', 3770),
+        new(1266, "timetz", 12, 'b', 'D', 1270),
+        new(869, "inet", -1, 'b', 'I', 1041),
+        new(650, "cidr", -1, 'b', 'I', 651),
+        new(829, "macaddr", 6, 'b', 'U', 1040),
+        new(1560, "bit", -1, 'b', 'V', 1561),
+        new(1562, "varbit", -1, 'b', 'V', 1563),
+        new(790, "money", 8, 'b', 'N', 791),
+        new(142, "xml", -1, 'b', 'U', 143),
+        new(3614, "tsvector", -1, 'b', 'U', 3643),
+        new(3615, "tsquery", -1, 'b', 'U', 3645),
+        new(4072, "jsonpath", -1, 'b', 'U', 4073),
     ];
 
     /// <summary>Every type: base types, then their arrays (named <c>_element</c>, as PostgreSQL names them).</summary>

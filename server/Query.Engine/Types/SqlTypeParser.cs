@@ -68,13 +68,13 @@ public static class SqlTypeParser
         if (position >= text.Length || text[position] != '(')
             return new DecimalType(DecimalType.MaxPrecision, 0);
         position++;
-        var precision = int.Parse(ReadWord(text, ref position), System.Globalization.CultureInfo.InvariantCulture);
+        var precision = ReadInteger(text, ref position);
         var scale = 0;
         SkipSpace(text, ref position);
         if (position < text.Length && text[position] == ',')
         {
             position++;
-            scale = int.Parse(ReadWord(text, ref position), System.Globalization.CultureInfo.InvariantCulture);
+            scale = ReadInteger(text, ref position);
         }
         Expect(text, ref position, ')');
         return Decimal(precision, scale);
@@ -131,6 +131,12 @@ public static class SqlTypeParser
             position++;
         return text[start..position];
     }
+
+    private static int ReadInteger(string text, ref int position) =>
+        int.TryParse(ReadWord(text, ref position), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw Invalid(text);
 
     private static void Expect(string text, ref int position, char expected)
     {

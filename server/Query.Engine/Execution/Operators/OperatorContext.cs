@@ -17,6 +17,10 @@ public sealed record OperatorContext(ScanStatistics Statistics, bool ReplayFromE
     /// </summary>
     public long JoinBuildMaxBytes { get; init; } = long.MaxValue;
 
+    /// <summary>Most iterations of a recursive WITH query (<see cref="EngineOptions.RecursionMaxIterations"/>).
+    /// </summary>
+    public int MaxRecursion { get; init; } = Binding.SubquerySettings.Default.MaxRecursion;
+
     /// <summary>Threads a pull aggregation may scan with, each over its own share of the partitions; 1: one.</summary>
     public int ScanWorkers { get; init; } = 1;
 

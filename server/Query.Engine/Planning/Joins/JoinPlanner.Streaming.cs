@@ -56,6 +56,9 @@ public sealed partial class JoinPlanner
         if (!table.Definition.IsTable)
             return PlanStreamStream(node, stream, table, StreamJoinWindow.From(syntax.Within!));
         var key = table.Definition.KeyColumn;
+        if (table.Definition.KeyColumns.Count > 1)
+            throw SqlException.FeatureNotSupported($"a stream-table join with table \"{table.Definition.Name}\" of "
+                + "several PRIMARY KEY columns");
         BoundExpr? streamKey = null;
         var condition = new List<BoundExpr>();
         foreach (var predicate in node.Predicates)

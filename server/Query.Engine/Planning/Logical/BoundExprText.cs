@@ -34,6 +34,24 @@ public static class BoundExprText
             case BoundParameter parameter:
                 builder.Append('$').Append(parameter.Index + 1);
                 break;
+            case BoundOuterColumn outer:
+                builder.Append("outer.").Append(outer.Name);
+                break;
+            case BoundSubquery subquery:
+                if (subquery.Operand is { } operand)
+                {
+                    Append(builder, operand);
+                    builder.Append(' ');
+                }
+                builder.Append(subquery.Kind.ToString().ToUpperInvariant()).Append(" (subquery")
+                    .Append(subquery.Correlations.Count > 0 ? ", correlated)" : ")");
+                break;
+            case BoundQuantifiedArray quantified:
+                Append(builder, quantified.Operand);
+                builder.Append(quantified.All ? " ALL (" : " ANY (");
+                Append(builder, quantified.Array);
+                builder.Append(')');
+                break;
             case BoundUnary unary:
                 builder.Append(unary.Op == UnaryOp.Negate ? "-" : "NOT ");
                 Append(builder, unary.Operand);

@@ -10,6 +10,10 @@ namespace Query.Engine.Planning.Logical;
 /// </summary>
 public sealed record BoundQuery(LogicalPlan Root, EquatableArray<ColumnInfo> Columns, bool IsPush)
 {
+    /// <summary>False when the plan holds per-run state (subqueries, recursive WITH): it is compiled for each
+    /// statement rather than cached.</summary>
+    public bool Reusable { get; init; } = true;
+
     /// <summary>The stream the query reads, or null for a SELECT without FROM.</summary>
     public LogicalScan? Scan => FindScan(Root);
 
@@ -94,5 +98,11 @@ public sealed record BoundQuery(LogicalPlan Root, EquatableArray<ColumnInfo> Col
 
         // A join reads several relations: the scan finder stops at it (Sources walks both sides).
         public override LogicalPlan? VisitJoin(LogicalJoin join) => join;
+
+        public override LogicalPlan? VisitSetOperation(LogicalSetOperation operation) => operation;
+
+        public override LogicalPlan? VisitRecursiveUnion(LogicalRecursiveUnion union) => union;
+
+        public override LogicalPlan? VisitWorkTableScan(LogicalWorkTableScan scan) => null;
     }
 }

@@ -37,6 +37,26 @@ public sealed class ExplainPrinter : LogicalPlanVisitor<bool>
         return true;
     }
 
+    public override bool VisitSetOperation(LogicalSetOperation operation)
+    {
+        Line().Append(operation.Kind.ToString().ToUpperInvariant()).Append(operation.All ? " ALL" : "").AppendLine();
+        Child(operation.Left);
+        return Child(operation.Right);
+    }
+
+    public override bool VisitRecursiveUnion(LogicalRecursiveUnion union)
+    {
+        Line().Append("Recursive union ").Append(union.WorkTable.Name).Append(union.All ? " (ALL)" : "").AppendLine();
+        Child(union.Anchor);
+        return Child(union.Recursive);
+    }
+
+    public override bool VisitWorkTableScan(LogicalWorkTableScan scan)
+    {
+        Line().Append("Work table ").Append(scan.WorkTable.Name).AppendLine();
+        return true;
+    }
+
     public override bool VisitValues(LogicalValues values)
     {
         Line().Append("Values (one row)").AppendLine();
@@ -72,11 +92,27 @@ public sealed class ExplainPrinter : LogicalPlanVisitor<bool>
     public override bool VisitKeyLookup(LogicalKeyLookup lookup)
     {
         var definition = lookup.Source.Definition;
-        Line().Append("KeyLookup ").Append(definition.Name).Append(" (materialized state) on ")
-            .Append(definition.Columns[definition.KeyColumn].Name).Append(" = ");
+        var keys = definition.KeyColumns;
+        Line().Append("KeyLookup ").Append(definition.Name).Append(" (materialized state) on ");
+        if (keys.Count == 1)
+        {
+            _builder.Append(definition.Columns[keys[0]].Name).Append(" = ");
+            for (var i = 0; i < lookup.Keys.Count; i++)
+                _builder.Append(i == 0 ? "" : ", ").Append(BoundExprText.Format(lookup.Keys[i]));
+            _builder.AppendLine();
+            return true;
+        }
+        // Several key columns: the lookup's keys are tuples, one constant per key column.
+        _builder.Append('(');
+        for (var k = 0; k < keys.Count; k++)
+            _builder.Append(k == 0 ? "" : ", ").Append(definition.Columns[keys[k]].Name);
+        _builder.Append(") = ");
         for (var i = 0; i < lookup.Keys.Count; i++)
-            _builder.Append(i == 0 ? "" : ", ").Append(BoundExprText.Format(lookup.Keys[i]));
-        _builder.AppendLine();
+        {
+            var k = i % keys.Count;
+            _builder.Append(k == 0 ? (i == 0 ? "(" : "), (") : ", ").Append(BoundExprText.Format(lookup.Keys[i]));
+        }
+        _builder.AppendLine(")");
         return true;
     }
 

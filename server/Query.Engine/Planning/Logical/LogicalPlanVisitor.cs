@@ -33,4 +33,10 @@ public abstract class LogicalPlanVisitor<TResult>
     public abstract TResult VisitJoin(LogicalJoin join);
 
     public abstract TResult VisitSystemScan(LogicalSystemScan scan);
+
+    public abstract TResult VisitSetOperation(LogicalSetOperation operation);
+
+    public abstract TResult VisitRecursiveUnion(LogicalRecursiveUnion union);
+
+    public abstract TResult VisitWorkTableScan(LogicalWorkTableScan scan);
 }
