@@ -39,7 +39,7 @@ internal static partial class PersistentQueryHandler
     private static List<int> TableKeys(PersistentQueryPlan plan, string name, int position)
     {
         if (plan.IsTableJoin)
-            return SinkWriter.NewStreamShape(plan).Key;
+            return SinkWriter.NewStreamShape(plan).Keys;
         if (!plan.IsAggregate)
             throw SqlException.FeatureNotSupported(
                 "CREATE TABLE AS SELECT without GROUP BY (use CREATE STREAM AS SELECT for a stream)", position);
