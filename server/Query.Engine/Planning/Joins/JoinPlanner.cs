@@ -62,7 +62,10 @@ public sealed partial class JoinPlanner
     public (LogicalPlan Plan, BoundExpr? Remaining) Plan(BoundExpr? where)
     {
         if (_streaming)
-            return (PlanStreaming((JoinTreeNode)_root, _syntax), where);
+        {
+            var streaming = PlanStreaming((JoinTreeNode)_root, _syntax, where);
+            return (streaming, streaming is LogicalJoin { TableTable: not null } ? null : where);
+        }
         var remaining = new List<BoundExpr>();
         if (where is not null)
         {
