@@ -19,6 +19,9 @@ public sealed partial class EngineSession
     /// </summary>
     public IReadOnlyDictionary<string, string>? ClientSettings { get; set; }
 
+    /// <summary>The connection's process id (pg_backend_pid(), what CancelRequest names), 0 when none.</summary>
+    public int ProcessId { get; set; }
+
     private static readonly Dictionary<string, string> EmptySettings = [];
 
     /// <summary>The catalog as the system relations show it now, with this session's settings.</summary>

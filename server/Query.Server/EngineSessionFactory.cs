@@ -17,6 +17,7 @@ internal sealed class EngineSessionFactory : IPgSessionFactory
     {
         var session = _engine.CreateSession(context.User, context.Database);
         session.ClientSettings = context.Settings;
+        session.ProcessId = context.ProcessId;
         return session;
     }
 }

@@ -102,4 +102,25 @@ public sealed class ClientFunctionTests : IAsyncLifetime
         Assert.Equal(SqlState.UndefinedFunction,
             (await Assert.ThrowsAsync<SqlException>(() => _db.QueryAsync("SELECT 'no_such'::regproc"))).SqlState);
     }
+
+    [Fact]
+    public async Task Join_using_equates_the_named_columns_of_both_sides()
+    {
+        var rows = await _db.QueryAsync("SELECT n.nspname, t.typname FROM pg_type t "
+            + "JOIN (SELECT oid AS typnamespace, nspname FROM pg_namespace) n USING (typnamespace) "
+            + "WHERE t.typname = 'int4'");
+        Assert.Equal([["pg_catalog", "int4"]], rows);
+        var self = await _db.QueryAsync("SELECT a.id, b.note FROM readings a LEFT JOIN readings b USING (id, note)");
+        Assert.Equal([[1L, "x"]], self);
+        Assert.Equal(SqlState.UndefinedColumn, (await Assert.ThrowsAsync<SqlException>(() => _db.QueryAsync(
+            "SELECT 1 FROM readings a JOIN pg_namespace n USING (nope)"))).SqlState);
+    }
+
+    [Fact]
+    public async Task Concatenating_arrays_with_the_pipe_operator_appends_them()
+    {
+        Assert.Equal("4,5,6,7", await ScalarAsync("SELECT array_to_string(tags || ARRAY[7], ',') FROM readings"));
+        Assert.Equal("a", await ScalarAsync(
+            "SELECT array_to_string(c.reloptions || ARRAY['a'], ',') FROM pg_class c WHERE c.relname = 'readings'"));
+    }
 }

@@ -33,7 +33,26 @@ public sealed class AggregationContext
         _parameterValues = parameterValues;
     }
 
-    private ExpressionBinder SourceBinder() => new(_source, _parameters) { ParameterValues = _parameterValues };
+    private ExpressionBinder SourceBinder() => Binders?.Invoke(_source)
+        ?? new(_source, _parameters) { ParameterValues = _parameterValues };
+
+    /// <summary>Makes the binders of keys and arguments (with the query's outer names and subqueries); null: plain
+    /// binders.</summary>
+    public Func<BindScope, ExpressionBinder>? Binders { get; init; }
+
+    /// <summary>The ORDER BY written inside aggregate calls (<c>array_agg(x ORDER BY y)</c>): the aggregation reads
+    /// its input in this order. Empty when none.</summary>
+    public Ast.EquatableArray<Ast.SortItem> InputOrder { get; private set; }
+
+    /// <summary>Records an aggregate's ORDER BY; every ordered aggregate of a query must order the same way.
+    /// </summary>
+    public void OrderInput(Ast.EquatableArray<Ast.SortItem> order, int position)
+    {
+        if (!InputOrder.IsEmpty && !InputOrder.Equals(order))
+            throw SqlException.FeatureNotSupported("aggregates of one query ordered by different ORDER BYs",
+                position);
+        InputOrder = order;
+    }
 
     public List<BoundExpr> GroupKeys { get; } = [];
 
@@ -181,7 +200,8 @@ public sealed class AggregationContext
     private static bool ContainsAggregateCore(Ast.Expr? expression) => expression switch
     {
         null => false,
-        Ast.FunctionCall call => (call.Over is null && AggregateFunctions.IsAggregate(call.Name.Name.Value))
+        Ast.FunctionCall call => (call.Over is null && (AggregateFunctions.IsAggregate(call.Name.Name.Value)
+            || call.Name.Name.Value.Equals("string_agg", StringComparison.OrdinalIgnoreCase)))
             || Any(call.Arguments),
         Ast.UnaryExpr u => ContainsAggregate(u.Operand),
         Ast.BinaryExpr b => ContainsAggregate(b.Left) || ContainsAggregate(b.Right),

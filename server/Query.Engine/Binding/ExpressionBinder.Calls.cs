@@ -7,14 +7,33 @@ namespace Query.Engine.Binding;
 
 public sealed partial class ExpressionBinder
 {
+    /// <summary><c>string_agg(x, delimiter [ORDER BY ...])</c>: the array of x joined by the delimiter.</summary>
+    private BoundExpr BindStringAgg(Ast.FunctionCall call, SqlType? hint)
+    {
+        var values = new Ast.FunctionCall(Ast.QualifiedName.Of("array_agg"), Ast.EquatableArray.Of(call.Arguments[0]),
+            call.Distinct, false, null)
+        { OrderBy = call.OrderBy, Span = call.Span };
+        return Bind(new Ast.FunctionCall(Ast.QualifiedName.Of("array_join"),
+            Ast.EquatableArray.Of<Ast.Expr>(values, call.Arguments[1]), false, false, null)
+        { Span = call.Span }, hint);
+    }
+
     private BoundExpr BindCall(Ast.FunctionCall call, SqlType? hint)
     {
         var position = PositionOf(call);
         var name = call.Name.Name.Value.ToUpperInvariant();
         if (call.Over is not null)
             throw SqlException.FeatureNotSupported("window functions (OVER)", position);
+        if (name == "STRING_AGG" && call.Arguments.Count == 2)
+            return BindStringAgg(call, hint);
         if (!call.OrderBy.IsEmpty)
-            throw SqlException.FeatureNotSupported($"ORDER BY inside {call.Name.Name.Value}(...)", position);
+        {
+            if (_aggregation is null || !AggregateFunctions.TryGetKind(name, call.Distinct, call.Star, out _))
+                throw SqlException.FeatureNotSupported($"ORDER BY inside {call.Name.Name.Value}(...) (it orders an "
+                    + "aggregate's input)", position);
+            _aggregation.OrderInput(call.OrderBy, position);
+            call = call with { OrderBy = default };
+        }
         // ksqlDB's COUNT() counts rows, as COUNT(*) does.
         var star = call.Star || (name == "COUNT" && call.Arguments.Count == 0 && !call.Distinct);
         if (AggregateFunctions.TryGetKind(name, call.Distinct, star, out var kind))
@@ -39,7 +58,7 @@ public sealed partial class ExpressionBinder
                 return BindNullIf(call, position);
             case "TRANSFORM" or "FILTER" or "REDUCE":
                 return BindLambdaCall(call, name, position);
-            case "EXPLODE" or "CUBE_EXPLODE":
+            case "EXPLODE" or "CUBE_EXPLODE" or "UNNEST":
                 throw SqlException.FeatureNotSupported(
                     $"table function {name} inside an expression (it stands only as a whole SELECT item)", position);
         }

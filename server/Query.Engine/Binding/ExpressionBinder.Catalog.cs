@@ -10,7 +10,11 @@ namespace Query.Engine.Binding;
 /// <param name="User">current_user.</param>
 /// <param name="Database">current_database().</param>
 /// <param name="Snapshot">The catalog, taken when the query runs.</param>
-public sealed record SessionIdentity(string User, string Database, Func<CatalogSnapshot> Snapshot);
+public sealed record SessionIdentity(string User, string Database, Func<CatalogSnapshot> Snapshot)
+{
+    /// <summary>pg_backend_pid(): the connection's process id (its BackendKeyData), 0 outside a connection.</summary>
+    public int ProcessId { get; init; }
+}
 
 /// <summary>
 /// PostgreSQL's session names (<c>current_user</c>), catalog functions (<c>format_type</c>,

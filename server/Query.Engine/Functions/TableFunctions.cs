@@ -34,7 +34,7 @@ public static class TableFunctions
     {
         switch (name.ToUpperInvariant())
         {
-            case "EXPLODE":
+            case "EXPLODE" or "UNNEST":
                 kind = TableFunctionKind.Explode;
                 return true;
             case "CUBE_EXPLODE":

@@ -219,6 +219,65 @@ public sealed partial class SelectPlanner
         return new JoinLeaf(name, alias, [.. columns], where => Filtered(root, where), position);
     }
 
+    /// <summary>The ORDER BY inside aggregate calls, bound over the aggregation's input row.</summary>
+    private List<(BoundExpr Key, bool Descending, bool NullsFirst)> BindInputOrder(AggregationContext aggregation,
+        BindScope scope, bool streaming)
+    {
+        var position = PositionOf(aggregation.InputOrder[0]);
+        if (streaming)
+            throw SqlException.FeatureNotSupported("ORDER BY inside an aggregate of a push query or a WINDOW",
+                position);
+        var binder = NewBinder(scope, null);
+        var keys = new List<(BoundExpr, bool, bool)>();
+        var read = new List<BoundExpr>(aggregation.GroupKeys);
+        foreach (var item in aggregation.InputOrder)
+        {
+            var key = binder.Bind(item.Expression);
+            if (key.Type.IsComplex)
+                throw new SqlException(SqlState.UndefinedFunction, $"cannot order by type {key.Type}",
+                    position: PositionOf(item));
+            read.Add(key);
+            keys.Add((key, item.Descending, item.Nulls == Ast.NullsOrder.Default ? item.Descending
+                : item.Nulls == Ast.NullsOrder.First));
+        }
+        foreach (var call in aggregation.Aggregates)
+        {
+            if (call.Argument is { } argument)
+                read.Add(argument);
+        }
+        // The ordered rows are computed rows: a record's ROWTIME and the like are not in them.
+        foreach (var expression in read)
+        {
+            if (BoundColumns.Range(expression).Min == int.MinValue)
+                throw SqlException.FeatureNotSupported("ROWTIME, ROWOFFSET or ROWPARTITION in an aggregation whose "
+                    + "aggregate has its own ORDER BY", position);
+        }
+        return keys;
+    }
+
+    /// <summary>The input with the ordering keys appended, sorted by them.</summary>
+    private static LogicalPlan OrderedInput(LogicalPlan plan,
+        List<(BoundExpr Key, bool Descending, bool NullsFirst)> order)
+    {
+        var columns = plan.Columns;
+        var width = columns.Count;
+        var expressions = new BoundExpr[width + order.Count];
+        var output = new ColumnInfo[expressions.Length];
+        var keys = new SortKey[order.Count];
+        for (var i = 0; i < width; i++)
+        {
+            expressions[i] = new BoundColumn(i, columns[i].Name, columns[i].Type);
+            output[i] = columns[i];
+        }
+        for (var j = 0; j < order.Count; j++)
+        {
+            expressions[width + j] = order[j].Key;
+            output[width + j] = new ColumnInfo($"ORDER_KEY_{j + 1}", order[j].Key.Type);
+            keys[j] = new SortKey(width + j, order[j].Descending, order[j].NullsFirst);
+        }
+        return new LogicalSort(new LogicalProject(plan, new(expressions), new(output)), new(keys));
+    }
+
     private static LogicalPlan Filtered(LogicalPlan plan, BoundExpr? where) =>
         where is null ? plan : new LogicalFilter(plan, where);
 

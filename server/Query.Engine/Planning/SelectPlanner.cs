@@ -47,7 +47,10 @@ public sealed partial class SelectPlanner
         AggregationContext? aggregation = null;
         if (aggregates)
         {
-            aggregation = new AggregationContext(scope, _parameters, _parameterValues);
+            aggregation = new AggregationContext(scope, _parameters, _parameterValues)
+            {
+                Binders = source => NewBinder(source, null),
+            };
             foreach (var key in distinct ? DistinctKeys(select) : [.. select.GroupBy])
             {
                 var syntax = key is Ast.IntegerLiteral ordinal ? SelectItemAt(select, ordinal) : key;
@@ -74,8 +77,10 @@ public sealed partial class SelectPlanner
             throw SqlException.FeatureNotSupported("OFFSET in push queries", PositionOf(query));
         Func<BoundExpr?, (LogicalPlan, BoundExpr?)>? reader = joins is not null ? joins.Plan
             : _systemLeaf is { } leaf ? predicate => (leaf.Plan(predicate), null) : null;
+        var inputOrder = aggregation is { InputOrder.IsEmpty: false }
+            ? BindInputOrder(aggregation, scope, isPush || window is not null) : null;
         var tree = BuildTree(source, reader, where, aggregation, having, projection, columns, orderBy, limit, offset,
-            isPush, tableFunctions, window);
+            isPush, tableFunctions, window, inputOrder);
         return new BoundQuery(tree, new EquatableArray<ColumnInfo>([.. columns]), isPush);
     }
 
@@ -84,7 +89,7 @@ public sealed partial class SelectPlanner
         AggregationContext? aggregation,
         BoundExpr? having, List<BoundExpr> projection, List<ColumnInfo> columns, List<SortKey> orderBy, long? limit,
         long offset, bool isPush, List<(int Column, Functions.TableFunctionKind Kind)> tableFunctions,
-        LogicalWindowedAggregate? window)
+        LogicalWindowedAggregate? window, List<(BoundExpr Key, bool Descending, bool NullsFirst)>? inputOrder)
     {
         var whereIsExact = false;
         LogicalPlan plan;
@@ -95,6 +100,8 @@ public sealed partial class SelectPlanner
                 : TableAccess.Leaf(source, isPush, where, out whereIsExact) ?? new LogicalScan(source, isPush, where);
         if (where is not null && !whereIsExact)
             plan = new LogicalFilter(plan, where);
+        if (inputOrder is not null)
+            plan = OrderedInput(plan, inputOrder);
         if (aggregation is not null)
         {
             plan = window is not null

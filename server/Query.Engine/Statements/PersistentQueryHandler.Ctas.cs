@@ -38,6 +38,8 @@ internal static partial class PersistentQueryHandler
     /// </summary>
     private static List<int> TableKeys(PersistentQueryPlan plan, string name, int position)
     {
+        if (plan.IsTableJoin)
+            return SinkWriter.NewStreamShape(plan).Keys;
         if (!plan.IsAggregate)
             throw SqlException.FeatureNotSupported(
                 "CREATE TABLE AS SELECT without GROUP BY (use CREATE STREAM AS SELECT for a stream)", position);

@@ -25,7 +25,7 @@ internal static partial class PersistentQueryHandler
             if (engine.TryGetStream(name, out _))
                 return SinkExists(name, "STREAM", create.IfNotExists, create.OrReplace, position);
             var plan = PersistentQueryPlan.Build(engine, create.Query);
-            if (plan.IsAggregate)
+            if (plan.IsAggregate || plan.IsTableJoin)
                 throw new SqlException(SqlState.WrongObjectType,
                     "Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT "
                     + "statement instead.", position: create.Span.Start + 1);
@@ -46,7 +46,7 @@ internal static partial class PersistentQueryHandler
         {
             var sink = engine.GetStream(name, insert.Target.Span.Start + 1);
             var plan = PersistentQueryPlan.Build(engine, insert.Query);
-            if (plan.IsAggregate)
+            if (plan.IsAggregate || plan.IsTableJoin)
                 throw new SqlException(SqlState.WrongObjectType,
                     "INSERT INTO ... SELECT with GROUP BY or aggregates is not supported (it produces a table)",
                     position: insert.Span.Start + 1);

@@ -96,4 +96,24 @@ public sealed class PgExpressionTests : IAsyncLifetime
             "SELECT m.host, count(*) FROM metrics m JOIN generate_series(1, 10) g ON g = 1 GROUP BY m.host "
             + "HAVING count(*) < 3 ORDER BY 1"));
     }
+
+    [Fact]
+    public async Task Aggregates_with_their_own_order_by_and_string_agg()
+    {
+        Assert.Equal(["a|[8,2,1]|8,2,1", "b|[4]|4"], await RowsAsync(
+            "SELECT host, array_agg(v ORDER BY ts DESC), "
+            + "string_agg(CAST(CAST(v AS INT) AS STRING), ',' ORDER BY ts DESC) FROM metrics GROUP BY host ORDER BY host"));
+        Assert.Equal(["[\"a\",\"b\",\"a\",\"a\"]"], await RowsAsync(
+            "SELECT array_agg(host ORDER BY v DESC) FROM metrics"));
+        Assert.Equal("0A000", (await _db.FailsAsync(
+            "SELECT array_agg(v ORDER BY ts), array_agg(v ORDER BY v) FROM metrics")).SqlState);
+        Assert.Equal("0A000", (await _db.FailsAsync("SELECT upper(host ORDER BY v) FROM metrics")).SqlState);
+    }
+
+    [Fact]
+    public async Task Unnest_in_the_select_list_gives_a_row_per_element()
+    {
+        Assert.Equal(["1|x", "2|x", "3|x"], await RowsAsync("SELECT unnest(ARRAY[1, 2, 3]), 'x'"));
+        Assert.Equal("0A000", (await _db.FailsAsync("SELECT unnest(ARRAY[1]) + 1")).SqlState);
+    }
 }
