@@ -191,6 +191,18 @@ public sealed class MultiKeyTests : IAsyncLifetime
         Assert.True(definition.IsKeyColumn(1) && !definition.IsKeyColumn(0));
     }
 
+    [Fact]
+    public async Task Joins_with_a_table_of_several_key_columns_are_refused()
+    {
+        await _db.ExecAllAsync("CREATE TABLE mk (a INT PRIMARY KEY, b INT PRIMARY KEY, v INT) WITH (FORMAT = 'JSON')",
+            "CREATE TABLE one (a INT PRIMARY KEY, w INT) WITH (FORMAT = 'JSON')",
+            "CREATE STREAM st (a INT KEY, x INT) WITH (FORMAT = 'JSON')");
+        Assert.Equal(SqlState.FeatureNotSupported, (await _db.FailsAsync(
+            "SELECT * FROM st JOIN mk ON st.a = mk.a EMIT CHANGES")).SqlState);
+        Assert.Equal(SqlState.FeatureNotSupported, (await _db.FailsAsync(
+            "SELECT * FROM one JOIN mk ON one.a = mk.a EMIT CHANGES")).SqlState);
+    }
+
     private static string Text(List<object?[]> rows) =>
         string.Join("|", rows.Select(r => string.Join(" ", r)));
 

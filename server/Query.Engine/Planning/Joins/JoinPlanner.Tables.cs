@@ -18,6 +18,9 @@ public sealed partial class JoinPlanner
             throw SqlException.FeatureNotSupported("CROSS joins of two tables", position);
         if (left.Definition.Window is not null || right.Definition.Window is not null)
             throw SqlException.FeatureNotSupported("table-table joins of windowed tables", position);
+        if (left.Definition.KeyColumns.Count > 1 || right.Definition.KeyColumns.Count > 1)
+            throw SqlException.FeatureNotSupported("table-table joins of a table of several PRIMARY KEY columns",
+                position);
     }
 
     private static LogicalPlan PlanTableTable(JoinTreeNode node, StreamRuntime left, StreamRuntime right,
