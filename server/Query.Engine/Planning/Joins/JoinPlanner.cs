@@ -43,7 +43,7 @@ public sealed partial class JoinPlanner
         }
         else
         {
-            Scope = new BindScope(_relations, _columns);
+            Scope = new BindScope(_relations, _columns) { MergedNames = _usingNames };
         }
     }
 
@@ -85,9 +85,9 @@ public sealed partial class JoinPlanner
         if (join.Within is not null && !_streaming)
             throw SqlException.FeatureNotSupported("WITHIN in a pull query (it bounds a stream-stream join of a "
                 + "persistent query)", PositionOf(join.Within));
-        if (join.Using.Count > 0)
-            throw SqlException.FeatureNotSupported("JOIN ... USING (write the condition with ON)",
-                PositionOf(join));
+        if (join.Using.Count > 0 && (_streaming || join.Kind is Ast.JoinKind.Right or Ast.JoinKind.Full))
+            throw SqlException.FeatureNotSupported("RIGHT / FULL JOIN ... USING, and USING in a push or persistent "
+                + "query (write the condition with ON)", PositionOf(join));
         var type = join.Kind switch
         {
             Ast.JoinKind.Inner => JoinType.Inner,
@@ -97,12 +97,54 @@ public sealed partial class JoinPlanner
             _ => JoinType.Cross,
         };
         var node = new JoinTreeNode(type, left, right);
-        if (join.On is { } on)
+        if (join.Using.Count > 0)
+            node.Predicates.Add(BindOn(UsingCondition(join, left, right), node));
+        else if (join.On is { } on)
             node.Predicates.Add(BindOn(on, node));
         else if (type is not JoinType.Cross)
             throw new SqlException(SqlState.SyntaxError, "a JOIN needs an ON condition (or write CROSS JOIN)",
                 position: PositionOf(join));
         return node;
+    }
+
+    private readonly HashSet<string> _usingNames = [];
+
+    /// <summary><c>USING (a, b)</c> as <c>ON l.a = r.a AND l.b = r.b</c>, l and r the first relation of each side
+    /// that has the column. An unqualified USING column then means the left one (INNER and LEFT joins only).
+    /// </summary>
+    private Ast.Expr UsingCondition(Ast.Join join, JoinTree left, JoinTree right)
+    {
+        Ast.Expr? condition = null;
+        foreach (var name in join.Using)
+        {
+            var equal = new Ast.BinaryExpr(Ast.BinaryOperator.Equal, Qualified(name, left, join),
+                Qualified(name, right, join))
+            { Span = name.Span };
+            condition = condition is null ? equal
+                : new Ast.BinaryExpr(Ast.BinaryOperator.And, condition, equal) { Span = name.Span };
+            _usingNames.Add(name.Value);
+        }
+        return condition!;
+    }
+
+    private Ast.ColumnRef Qualified(Ast.Identifier name, JoinTree side, Ast.Join join)
+    {
+        foreach (var relation in _relations)
+        {
+            if (relation.Start < side.Start || relation.Start >= side.Start + side.Width)
+                continue;
+            for (var i = relation.Start; i < relation.Start + relation.Count; i++)
+            {
+                if (_columns[i].Name == name.Value)
+                    return new Ast.ColumnRef(Ast.Identifier.QuotedName(relation.Alias ?? relation.Name!), name)
+                    {
+                        Span = name.Span,
+                    };
+            }
+        }
+        throw new SqlException(SqlState.UndefinedColumn,
+            $"column \"{name.Value}\" specified in USING clause does not exist in "
+                + (side.Start == 0 ? "left" : "right") + " table", position: PositionOf(join));
     }
 
     private JoinTreeLeaf AddLeaf(JoinLeaf leaf)
