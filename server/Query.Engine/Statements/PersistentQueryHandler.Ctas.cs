@@ -36,10 +36,10 @@ internal static partial class PersistentQueryHandler
     /// The output columns that are the GROUP BY expressions, in GROUP BY order: the table's key columns. ksqlDB
     /// requires each of them in the SELECT list, once (42803 otherwise, naming the missing ones).
     /// </summary>
-    private static List<int> TableKeys(PersistentQueryPlan plan, string name, int position)
+    private static List<int>? TableKeys(PersistentQueryPlan plan, string name, int position)
     {
         if (plan.IsTableJoin)
-            return SinkWriter.NewStreamShape(plan).Keys;
+            return null;   // keyed by the join (NewStreamShape's key from the join's hidden key column)
         if (!plan.IsAggregate)
             throw SqlException.FeatureNotSupported(
                 "CREATE TABLE AS SELECT without GROUP BY (use CREATE STREAM AS SELECT for a stream)", position);
