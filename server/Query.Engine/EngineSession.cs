@@ -146,7 +146,7 @@ public sealed partial class EngineSession
             values)
         {
             SystemCatalog = CatalogSnapshot,
-            Session = new SessionIdentity(User, Database, CatalogSnapshot),
+            Session = new SessionIdentity(User, Database, CatalogSnapshot) { ProcessId = ProcessId },
             Subqueries = new SubquerySettings(Engine.Options.SubqueryMaxRuns, Engine.Options.QueryMemoryBytes,
                 Engine.Options.JoinBuildMaxBytes, Engine.Options.RecursionMaxIterations),
         };

@@ -20,9 +20,6 @@ public interface IPgSession : IAsyncDisposable
     /// </summary>
     IPgStatement Prepare(string sql, ReadOnlySpan<int> parameterTypeOids);
 
-    /// <summary>Streams and tables to list for psql's <c>\d</c>/<c>\dt</c> and pgjdbc metadata.</summary>
-    IReadOnlyList<PgRelation> ListRelations();
-
     /// <summary>
     /// Starts a bulk append for <c>COPY relation [(columns)] FROM STDIN</c>. Rows are appended to the sink and
     /// become visible only on <see cref="IPgCopySink.CommitAsync"/>; disposing without commit discards them.

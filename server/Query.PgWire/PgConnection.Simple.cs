@@ -1,4 +1,3 @@
-using Query.PgWire.Compat;
 using Query.PgWire.Framing;
 using Query.PgWire.Protocol;
 using Query.PgWire.Types;
@@ -15,9 +14,7 @@ internal sealed partial class PgConnection
         IReadOnlyList<PgStatementText> statements;
         try
         {
-            statements = PgSqlSplitter.IsBlank(sql) ? []
-                : ClientCatalogQueries.IsCatalogBatch(sql) ? PgSqlSplitter.Split(sql)
-                : _session!.SplitStatements(sql);
+            statements = PgSqlSplitter.IsBlank(sql) ? [] : _session!.SplitStatements(sql);
         }
         catch (Exception ex) when (IsStatementError(ex))
         {
@@ -74,7 +71,8 @@ internal sealed partial class PgConnection
     }
 
     /// <summary>
-    /// Recognises wire-handled statements first, then catalog queries, and hands the rest to the session.
+    /// Recognises the statements the wire layer handles itself (transaction control, SET/SHOW, cursors) by their
+    /// grammar, and hands everything else, catalog queries included, to the session.
     /// </summary>
     private WireStatement Prepare(string sql, ReadOnlySpan<int> parameterOids)
     {
@@ -83,9 +81,6 @@ internal sealed partial class PgConnection
         var utility = UtilityParser.Parse(sql, _settings.ContainsKey);
         if (utility is not null)
             return WireStatement.ForUtility(sql, utility, UtilityColumns(utility));
-        var answer = ClientCatalogQueries.TryAnswer(sql, this);
-        if (answer is not null)
-            return WireStatement.ForCatalog(sql, answer);
         return CheckFieldCounts(WireStatement.ForSession(sql, _session!.Prepare(sql, parameterOids)));
     }
 
@@ -148,11 +143,6 @@ internal sealed partial class PgConnection
             return;
         portal.Cancellation = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
         var statement = portal.Statement;
-        if (statement.Catalog is not null)
-        {
-            portal.Result = new PgListResult(statement.Catalog.Rows(portal.Parameters));
-            return;
-        }
         _active = portal;
         try
         {

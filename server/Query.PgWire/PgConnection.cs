@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Query.PgWire.Compat;
 using Query.PgWire.Framing;
 using Query.PgWire.Protocol;
 using Query.PgWire.Types;
@@ -21,7 +20,7 @@ namespace Query.PgWire;
 /// CancelRequest cancels the active one (57014, connection kept); a vanished client (noticed by
 /// <see cref="PgInput.StartWatching"/> while a statement waits) and server shutdown cancel the lifetime token.
 /// </summary>
-internal sealed partial class PgConnection : ICatalogSource, IAsyncDisposable
+internal sealed partial class PgConnection : IAsyncDisposable
 {
     private readonly PgServer _server;
     private readonly PgServerOptions _options;
@@ -62,12 +61,6 @@ internal sealed partial class PgConnection : ICatalogSource, IAsyncDisposable
     public int SecretKey { get; }
     public string User { get; private set; } = "";
     public string Database { get; private set; } = "";
-    public string VersionText => _options.VersionText;
-
-    public IReadOnlyList<PgRelation> ListRelations() => _session!.ListRelations();
-
-    public string? GetSetting(string name) => _settings.TryGetValue(name, out var value) ? value : null;
-
     /// <summary>Called from another connection's CancelRequest: stops the statement running now, if any.</summary>
     public void CancelActiveStatement()
     {

@@ -51,9 +51,6 @@ public sealed class PgServerOptions
     /// <summary>Reported as server_version; clients parse the leading digits, so keep it 15.x.</summary>
     public string ServerVersion { get; set; } = "15.0";
 
-    /// <summary>What <c>SELECT version()</c> answers.</summary>
-    public string VersionText { get; set; } = "PostgreSQL 15.0 (Query streaming SQL) on x86_64-pc-linux-gnu, 64-bit";
-
     /// <summary>How long <c>PgServer.StopAsync</c> waits for sessions to end before abandoning them.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

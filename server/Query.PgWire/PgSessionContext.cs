@@ -27,4 +27,7 @@ public sealed class PgSessionContext
 
     /// <summary>Current value of a setting (TimeZone, DateStyle, application_name…); null when unset.</summary>
     public string? GetSetting(string name) => _settings.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>The session's settings as they are now (startup parameters, SET, RESET), read live.</summary>
+    public IReadOnlyDictionary<string, string> Settings => _settings;
 }

@@ -11,6 +11,13 @@ internal sealed class EngineSessionFactory : IPgSessionFactory
     public EngineSessionFactory(QueryEngine engine) => _engine = engine;
 
     public ValueTask<IPgSession> OpenSessionAsync(PgSessionContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<IPgSession>(new WireSession(_engine,
-            _engine.CreateSession(context.User, context.Database)));
+        ValueTask.FromResult<IPgSession>(new WireSession(_engine, OpenEngineSession(context)));
+
+    private EngineSession OpenEngineSession(PgSessionContext context)
+    {
+        var session = _engine.CreateSession(context.User, context.Database);
+        session.ClientSettings = context.Settings;
+        session.ProcessId = context.ProcessId;
+        return session;
+    }
 }

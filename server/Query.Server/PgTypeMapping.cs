@@ -11,8 +11,9 @@ namespace Query.Server;
 /// </summary>
 internal static class PgTypeMapping
 {
+    /// <summary>A system catalog column keeps the PostgreSQL type it declares (oid, name, "char").</summary>
     public static PgColumn ToPgColumn(ColumnInfo column) =>
-        new(column.Name, OidOf(column.Type), TypeModifierOf(column.Type));
+        new(column.Name, column.PgTypeOid != 0 ? column.PgTypeOid : OidOf(column.Type), TypeModifierOf(column.Type));
 
     public static int OidOf(SqlType type) => type switch
     {

@@ -35,20 +35,6 @@ internal sealed class WireSession : IPgSession
         }
     }
 
-    public IReadOnlyList<PgRelation> ListRelations()
-    {
-        var streams = _engine.ListStreams();
-        var relations = new List<PgRelation>(streams.Count);
-        foreach (var stream in streams)
-        {
-            var columns = new List<PgColumn>(stream.Columns.Count);
-            foreach (var column in stream.Columns)
-                columns.Add(PgTypeMapping.ToPgColumn(column));
-            relations.Add(new PgRelation(stream.Name, "stream", columns));
-        }
-        return relations;
-    }
-
     public IPgCopySink OpenCopyIn(string relation, IReadOnlyList<string>? columns)
     {
         try

@@ -85,4 +85,42 @@ public sealed class ClientFunctionTests : IAsyncLifetime
         Assert.Equal(true, await ScalarAsync(
             "SELECT pg_relation_is_publishable(c.oid) FROM pg_class c WHERE c.relname = 'readings'"));
     }
+
+    [Fact]
+    public async Task Regproc_columns_hold_function_oids_that_join_to_pg_proc_as_npgsql_joins_them()
+    {
+        // Npgsql finds array types by the name of their receive function.
+        var arrays = await _db.QueryAsync("SELECT t.typname, t.typelem FROM pg_type t "
+            + "LEFT JOIN pg_proc p ON p.oid = t.typreceive WHERE p.proname = 'array_recv' AND t.typname = '_int4'");
+        Assert.Equal([["_int4", 23]], arrays);
+        var receive = await _db.QueryAsync("SELECT p.proname FROM pg_type t JOIN pg_proc p ON p.oid = t.typreceive "
+            + "WHERE t.typname = 'int4'");
+        Assert.Equal([["int4recv"]], receive);
+        Assert.Equal(true, await ScalarAsync(
+            "SELECT typinput = 'pg_catalog.array_in'::regproc FROM pg_type WHERE typname = '_text'"));
+        Assert.Equal("ucase", await ScalarAsync("SELECT 'ucase'::regproc::text"));
+        Assert.Equal(SqlState.UndefinedFunction,
+            (await Assert.ThrowsAsync<SqlException>(() => _db.QueryAsync("SELECT 'no_such'::regproc"))).SqlState);
+    }
+
+    [Fact]
+    public async Task Join_using_equates_the_named_columns_of_both_sides()
+    {
+        var rows = await _db.QueryAsync("SELECT n.nspname, t.typname FROM pg_type t "
+            + "JOIN (SELECT oid AS typnamespace, nspname FROM pg_namespace) n USING (typnamespace) "
+            + "WHERE t.typname = 'int4'");
+        Assert.Equal([["pg_catalog", "int4"]], rows);
+        var self = await _db.QueryAsync("SELECT a.id, b.note FROM readings a LEFT JOIN readings b USING (id, note)");
+        Assert.Equal([[1L, "x"]], self);
+        Assert.Equal(SqlState.UndefinedColumn, (await Assert.ThrowsAsync<SqlException>(() => _db.QueryAsync(
+            "SELECT 1 FROM readings a JOIN pg_namespace n USING (nope)"))).SqlState);
+    }
+
+    [Fact]
+    public async Task Concatenating_arrays_with_the_pipe_operator_appends_them()
+    {
+        Assert.Equal("4,5,6,7", await ScalarAsync("SELECT array_to_string(tags || ARRAY[7], ',') FROM readings"));
+        Assert.Equal("a", await ScalarAsync(
+            "SELECT array_to_string(c.reloptions || ARRAY['a'], ',') FROM pg_class c WHERE c.relname = 'readings'"));
+    }
 }

@@ -86,7 +86,7 @@ public sealed class SystemCatalogTests : IAsyncLifetime
     public async Task Oid_casts_resolve_names_and_print_them_back()
     {
         var row = Assert.Single(await _db.QueryAsync("SELECT 'pg_class'::regclass, 'public.orders'::regclass::text, "
-            + "'int4'::regtype, 1007::regtype::text, 'pg_catalog.array_in'::regproc, '42'::oid"));
+            + "'int4'::regtype, 1007::regtype::text, 'pg_catalog.array_in'::regproc::text, '42'::oid"));
         Assert.Equal([1259, "orders", 23, "integer[]", "array_in", 42], row);
         // psycopg 3's TypeInfo.fetch sends the type's name as a parameter cast to regtype.
         var type = await _db.QueryAsync("SELECT typname AS name, oid, typarray AS array_oid, "

@@ -19,7 +19,7 @@ public sealed class AuthTests : IClassFixture<ScramServerFixture>
     public AuthTests(ScramServerFixture server) => _server = server;
 
     private string ConnectionString(string user, string password) =>
-        $"Host=127.0.0.1;Port={_server.Port};Username={user};Password={password};Database=db;Pooling=false";
+        $"Host=127.0.0.1;Port={_server.Port};Username={user};Password={password};Database=db;Pooling=false;{PgServerFixture.NoTypeLoading}";
 
     [Fact]
     public async Task Scram_with_the_right_password_connects()
@@ -59,7 +59,7 @@ public sealed class CleartextAndLimitTests : IClassFixture<CleartextServerFixtur
     public CleartextAndLimitTests(CleartextServerFixture server) => _server = server;
 
     private string ConnectionString(string password) =>
-        $"Host=127.0.0.1;Port={_server.Port};Username=bob;Password={password};Database=db;Pooling=false";
+        $"Host=127.0.0.1;Port={_server.Port};Username=bob;Password={password};Database=db;Pooling=false;{PgServerFixture.NoTypeLoading}";
 
     [Fact]
     public async Task Cleartext_password_is_checked()
@@ -94,7 +94,7 @@ public sealed class LifecycleTests
         var database = new FakeDatabase();
         var server = new PgServer(new PgServerOptions { Port = 0 }, new FakeSessionFactory(database));
         await server.StartAsync();
-        var cs = $"Host=127.0.0.1;Port={server.EndPoint!.Port};Username=u;Database=db;Pooling=false;Command Timeout=0";
+        var cs = $"Host=127.0.0.1;Port={server.EndPoint!.Port};Username=u;Database=db;Pooling=false;{PgServerFixture.NoTypeLoading};Command Timeout=0";
         await using var conn = new NpgsqlConnection(cs);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand("SELECT * FROM ticks EMIT CHANGES", conn);
@@ -120,7 +120,7 @@ public sealed class LifecycleTests
             new FakeSessionFactory(new FakeDatabase()));
         await server.StartAsync();
         await using var conn = new NpgsqlConnection(
-            $"Host=127.0.0.1;Port={server.EndPoint!.Port};Username=u;Database=missing;Pooling=false");
+            $"Host=127.0.0.1;Port={server.EndPoint!.Port};Username=u;Database=missing;Pooling=false;{PgServerFixture.NoTypeLoading}");
         var ex = await Assert.ThrowsAsync<PostgresException>(() => conn.OpenAsync());
         Assert.Equal("3D000", ex.SqlState);
     }

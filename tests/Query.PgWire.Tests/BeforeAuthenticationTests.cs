@@ -93,7 +93,7 @@ public sealed class ConnectionLimitTests : IClassFixture<LimitsServerFixture>
     public ConnectionLimitTests(LimitsServerFixture server) => _server = server;
 
     private string ConnectionString(string user) =>
-        $"Host=127.0.0.1;Port={_server.Port};Username={user};Database=db;Pooling=false;Timeout=10";
+        $"Host=127.0.0.1;Port={_server.Port};Username={user};Database=db;Pooling=false;{PgServerFixture.NoTypeLoading};Timeout=10";
 
     private static async Task<bool> IsClosedWithinAsync(RawPgClient client, TimeSpan timeout)
     {

@@ -11,14 +11,12 @@ public sealed class NpgsqlTests : IClassFixture<PgServerFixture>
     public NpgsqlTests(PgServerFixture server) => _server = server;
 
     [Fact]
-    public async Task Plain_connection_string_connects_and_loads_types()
+    public async Task Plain_connection_string_connects()
     {
         await using var conn = await _server.OpenAsync();
         Assert.Equal(System.Data.ConnectionState.Open, conn.State);
         Assert.Equal(1, await conn.ExecuteScalarAsync<int>("SELECT 1"));
         Assert.StartsWith("15", conn.ServerVersion, StringComparison.Ordinal);
-        Assert.Contains("PostgreSQL 15", await conn.ExecuteScalarAsync<string>("SELECT version()"),
-            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -122,7 +120,6 @@ public sealed class NpgsqlTests : IClassFixture<PgServerFixture>
         Assert.Equal("Europe/Berlin", conn.Timezone);
         await conn.ExecuteAsync("RESET ALL");
         Assert.Equal("", await conn.ExecuteScalarAsync<string>("SHOW application_name"));
-        Assert.Equal("public", await conn.ExecuteScalarAsync<string>("SELECT current_schema()"));
         var streams = (await conn.QueryAsync<string>("SHOW STREAMS")).ToList();
         Assert.Contains("ticks", streams);
     }

@@ -15,8 +15,14 @@ public class PgServerFixture : IAsyncLifetime
     {
     }
 
+    /// <summary>
+    /// Npgsql's type loading is off: it reads pg_type, which the engine's system catalog answers, and the fake
+    /// session has none (the real server's tests load types as every Npgsql user does).
+    /// </summary>
     public string ConnectionString(string extra = "") =>
-        $"Host=127.0.0.1;Port={Port};Username=tester;Database=db;Command Timeout=20;Timeout=10{extra}";
+        $"Host=127.0.0.1;Port={Port};Username=tester;Database=db;Command Timeout=20;Timeout=10;{NoTypeLoading}{extra}";
+
+    public const string NoTypeLoading = "Server Compatibility Mode=NoTypeLoading";
 
     public NpgsqlDataSource CreateDataSource(string extra = "") => NpgsqlDataSource.Create(ConnectionString(extra));
 

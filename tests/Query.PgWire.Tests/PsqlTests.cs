@@ -5,7 +5,7 @@ namespace Query.PgWire.Tests;
 
 /// <summary>
 /// Drives the real psql (Debian postgresql-client; CI installs it) against the server: multi-statement strings,
-/// <c>\d</c>, <c>\dt</c>, <c>\d name</c>, <c>\copy</c> and FETCH_COUNT cursors.
+/// <c>\copy</c> and FETCH_COUNT cursors.
 /// </summary>
 public sealed class PsqlTests : IClassFixture<PgServerFixture>
 {
@@ -55,19 +55,6 @@ public sealed class PsqlTests : IClassFixture<PgServerFixture>
         Assert.NotEqual(0, code);
         Assert.Contains("relation \"nope\" does not exist", error, StringComparison.Ordinal);
         Assert.Contains("LINE 1", error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Describe_commands_list_relations_and_columns()
-    {
-        var (code, output, error) = await RunAsync("\\dt\n\\d\n\\d items\n");
-        Assert.True(code == 0, error);
-        Assert.Contains("items", output, StringComparison.Ordinal);
-        Assert.Contains("ticks", output, StringComparison.Ordinal);
-        Assert.Contains("stream", output, StringComparison.Ordinal);
-        Assert.Contains("Table \"public.items\"", output, StringComparison.Ordinal);
-        Assert.Matches(@"id\s+\|\s+bigint", output);
-        Assert.Matches(@"name\s+\|\s+text", output);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace Query.Server.Tests;
 /// </summary>
 public sealed class NodePostgresTests : IClassFixture<ServerFixture>
 {
-    private static readonly string ClientDirectory =
+    internal static readonly string ClientDirectory =
         Path.Combine(RepositoryRoot.Path, "tests", "Query.Server.Tests", "Clients", "node");
 
     private readonly ServerFixture _server;
@@ -25,9 +25,11 @@ public sealed class NodePostgresTests : IClassFixture<ServerFixture>
         Assert.Contains("ok", output, StringComparison.Ordinal);
     }
 
-    private static async Task InstallAsync()
+    /// <summary>Installs the pinned packages (pg, postgres) from the lock file unless they are there.</summary>
+    internal static async Task InstallAsync()
     {
-        if (Directory.Exists(Path.Combine(ClientDirectory, "node_modules", "pg")))
+        if (Directory.Exists(Path.Combine(ClientDirectory, "node_modules", "pg"))
+            && Directory.Exists(Path.Combine(ClientDirectory, "node_modules", "postgres")))
             return;
         var (code, output, error) = await ExternalClient.RunAsync("npm",
             ["ci", "--prefix", ClientDirectory, "--no-audit", "--no-fund", "--loglevel=error"],

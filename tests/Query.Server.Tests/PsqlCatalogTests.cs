@@ -140,10 +140,10 @@ public sealed class PsqlCatalogTests : IClassFixture<PsqlCatalogTests.Relations>
     [Fact]
     public async Task Tab_completes_column_names_in_a_terminal()
     {
-        var screen = await PsqlTerminal.CompleteAsync(_db.Server.Port,
+        var screen = await Terminal.PsqlAsync(_db.Server.Port,
             [$"SELECT * FROM {_db.Stream} WHERE us", "Tab"], $@"WHERE user_id");
         Assert.Contains($"SELECT * FROM {_db.Stream} WHERE user_id", screen, StringComparison.Ordinal);
-        var columns = await PsqlTerminal.CompleteAsync(_db.Server.Port, [$"INSERT INTO {_db.Stream} (", "Tab", "Tab"],
+        var columns = await Terminal.PsqlAsync(_db.Server.Port, [$"INSERT INTO {_db.Stream} (", "Tab", "Tab"],
             @"id\s+note\s+tags\s+ts\s+user_id");
         Assert.Matches(@"id\s+note\s+tags\s+ts\s+user_id", columns);
     }
@@ -151,7 +151,7 @@ public sealed class PsqlCatalogTests : IClassFixture<PsqlCatalogTests.Relations>
     [Fact(Skip = "waits for E'' strings (pgsql): psql's table completion query has n.nspname NOT LIKE E'pg\\\\_%'")]
     public async Task Tab_completes_stream_names_in_a_terminal()
     {
-        var screen = await PsqlTerminal.CompleteAsync(_db.Server.Port, [$"SELECT * FROM {_db.Stream[..5]}", "Tab"],
+        var screen = await Terminal.PsqlAsync(_db.Server.Port, [$"SELECT * FROM {_db.Stream[..5]}", "Tab"],
             _db.Stream + " ");
         Assert.Contains($"SELECT * FROM {_db.Stream} ", screen, StringComparison.Ordinal);
     }

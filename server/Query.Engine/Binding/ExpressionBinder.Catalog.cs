@@ -10,7 +10,11 @@ namespace Query.Engine.Binding;
 /// <param name="User">current_user.</param>
 /// <param name="Database">current_database().</param>
 /// <param name="Snapshot">The catalog, taken when the query runs.</param>
-public sealed record SessionIdentity(string User, string Database, Func<CatalogSnapshot> Snapshot);
+public sealed record SessionIdentity(string User, string Database, Func<CatalogSnapshot> Snapshot)
+{
+    /// <summary>pg_backend_pid(): the connection's process id (its BackendKeyData), 0 outside a connection.</summary>
+    public int ProcessId { get; init; }
+}
 
 /// <summary>
 /// PostgreSQL's session names (<c>current_user</c>), catalog functions (<c>format_type</c>,
@@ -187,7 +191,7 @@ public sealed partial class ExpressionBinder
     {
         bound = null!;
         var position = PositionOf(cast);
-        if (cast.Operand is Ast.CastExpr { Type.Name: "REGCLASS" or "REGTYPE" or "REGNAMESPACE" } inner
+        if (cast.Operand is Ast.CastExpr { Type.Name: "REGCLASS" or "REGTYPE" or "REGNAMESPACE" or "REGPROC" } inner
             && cast.Type.Name == Ast.SqlTypeNames.String)
         {
             bound = inner.Type.Name switch
@@ -195,6 +199,7 @@ public sealed partial class ExpressionBinder
                 "REGTYPE" => CatalogCall(Oid(inner), "RegTypeName", SqlType.String, [SqlType.Int], null, position),
                 "REGNAMESPACE" =>
                     CatalogCall(Oid(inner), "RegNamespaceName", SqlType.String, [SqlType.Int], null, position),
+                "REGPROC" => CatalogCall(Oid(inner), "RegProcName", SqlType.String, [SqlType.Int], null, position),
                 _ => CatalogCall(Oid(inner), "RegClassName", SqlType.String, [SqlType.Int], Snapshot(position),
                     position),
             };
@@ -215,7 +220,7 @@ public sealed partial class ExpressionBinder
             var operand = Bind(cast.Operand, SqlType.String);
             bound = operand.Type.Kind == SqlTypeKind.String || operand is BoundLiteral { IsUntypedString: true }
                 ? CatalogCall(new Ast.FunctionCall(Ast.QualifiedName.Of("regproc"), Ast.EquatableArray.Of(cast.Operand),
-                    false, false, null), "RegProc", SqlType.String, [SqlType.String], null, position)
+                    false, false, null), "RegProc", SqlType.Int, [SqlType.String], null, position)
                 : operand;
             return true;
         }

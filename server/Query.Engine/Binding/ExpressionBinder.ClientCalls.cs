@@ -39,6 +39,9 @@ public sealed partial class ExpressionBinder
             "PG_RELATION_IS_PUBLISHABLE" =>
                 CatalogCall(call, "IsUserRelation", SqlType.Boolean, [SqlType.Int], Snapshot(position), position),
             "PG_GET_STATISTICSOBJDEF_COLUMNS" => NullAfterBinding(call),
+            "PG_BACKEND_PID" when count == 0 => new BoundLiteral(Session?.ProcessId ?? 0, SqlType.Int),
+            // Advisory locks are never taken, so releasing them all releases nothing (Npgsql's pool reset calls it).
+            "PG_ADVISORY_UNLOCK_ALL" when count == 0 => BoundLiteral.Null(SqlType.String),
             _ => null!,
         };
         return bound is not null;
@@ -84,6 +87,21 @@ public sealed partial class ExpressionBinder
         var overload = new FunctionOverload(call.Name.Name.Value, info,
             new EquatableArray<SqlType>([arrayType, SqlType.Int]), SqlType.Int);
         return new BoundCall(overload, new EquatableArray<BoundExpr>([array, dimension]), SqlType.Int);
+    }
+
+    /// <summary><c>array || array</c> (psql's <c>\d+</c> joins reloptions this way): ARRAY_CONCAT.</summary>
+    private BoundExpr BindArrayConcat(BoundExpr left, BoundExpr right, int position)
+    {
+        FunctionRegistry.TryGet("ARRAY_CONCAT", out var definition);
+        var overload = definition!.Resolve([left.Type, right.Type])
+            ?? throw new SqlException(SqlState.UndefinedFunction,
+                $"operator does not exist: {left.Type} || {right.Type}", position: position);
+        var arguments = new BoundExpr[]
+        {
+            Coerce(left, overload.ParameterTypes[0], CastContext.Implicit, position),
+            Coerce(right, overload.ParameterTypes[1], CastContext.Implicit, position),
+        };
+        return new BoundCall(overload, new EquatableArray<BoundExpr>(arguments), overload.ReturnType);
     }
 
     /// <summary><c>json_build_object(k1, v1, ...)</c>: each value rendered as JSON by its own type.</summary>

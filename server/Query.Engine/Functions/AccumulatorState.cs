@@ -21,14 +21,39 @@ public static class AccumulatorState
     public static void WriteDouble(IBufferWriter<byte> writer, double value) =>
         WriteInt64(writer, BitConverter.DoubleToInt64Bits(value));
 
-    /// <summary>A presence byte, then the value when not NULL.</summary>
+    /// <summary>A presence byte, then the value when not NULL (fixed-width values written without boxing, in the
+    /// bytes <see cref="NestedValueCodec.WriteValue"/> gives them).</summary>
     public static void WriteCell(IBufferWriter<byte> writer, in Cell cell, SqlType type)
     {
-        writer.GetSpan(1)[0] = cell.IsNull ? (byte)0 : (byte)1;
-        writer.Advance(1);
-        if (!cell.IsNull)
+        var width = cell.IsNull ? 0 : FixedWidth(type.Kind);
+        var span = writer.GetSpan(1 + Math.Max(0, width));
+        span[0] = cell.IsNull ? (byte)0 : (byte)1;
+        switch (width)
+        {
+            case 1:
+                span[1] = cell.Bits != 0 ? (byte)1 : (byte)0;
+                break;
+            case 4:
+                BinaryPrimitives.WriteInt32LittleEndian(span[1..], (int)cell.Bits);
+                break;
+            case 8:
+                BinaryPrimitives.WriteInt64LittleEndian(span[1..], cell.Bits);
+                break;
+        }
+        writer.Advance(1 + Math.Max(0, width));
+        if (width < 0)
             NestedValueCodec.WriteValue(writer, cell.ToObject(type)!, type);
     }
+
+    /// <summary>Bytes of a fixed-width value of <paramref name="kind"/> in the nested value format; -1 otherwise.
+    /// </summary>
+    private static int FixedWidth(SqlTypeKind kind) => kind switch
+    {
+        SqlTypeKind.Boolean => 1,
+        SqlTypeKind.Int or SqlTypeKind.Date or SqlTypeKind.Time => 4,
+        SqlTypeKind.BigInt or SqlTypeKind.Timestamp or SqlTypeKind.Double => 8,
+        _ => -1,
+    };
 
     public static long ReadInt64(ReadOnlySpan<byte> data, ref int position)
     {
@@ -55,6 +80,20 @@ public static class AccumulatorState
             throw NestedValueCodec.Corrupt();
         if (data[position++] == 0)
             return Cell.Null;
+        var width = FixedWidth(type.Kind);
+        if (width > 0)
+        {
+            if (data.Length - position < width)
+                throw NestedValueCodec.Corrupt();
+            var value = data.Slice(position, width);
+            position += width;
+            return Cell.FromInt64(width switch
+            {
+                1 => value[0] != 0 ? 1 : 0,
+                4 => BinaryPrimitives.ReadInt32LittleEndian(value),
+                _ => BinaryPrimitives.ReadInt64LittleEndian(value),
+            });
+        }
         return Cell.FromObject(NestedValueCodec.ReadValue(data, ref position, type), type);
     }
 }

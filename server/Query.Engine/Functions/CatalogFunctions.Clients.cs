@@ -86,7 +86,7 @@ public static partial class CatalogFunctions
         return quoted ? value : Grammar.Ast.Identifier.Fold(value);
     }
 
-    /// <summary><c>pg_table_size(oid)</c>: the bytes of the relation's log segments (0 for a system relation).</summary>
+    /// <summary><c>pg_table_size(oid)</c>: the bytes of the relation's log segments, 0 for a system relation.</summary>
     public static long RelationSize(Func<CatalogSnapshot> snapshot, int oid)
     {
         var s = snapshot();
@@ -165,6 +165,26 @@ public static partial class CatalogFunctions
         _ => oid.ToString(CultureInfo.InvariantCulture),
     };
 
-    /// <summary><c>pg_relation_is_publishable(oid)</c>: true for a stream or table, false for a system relation.</summary>
+    /// <summary><c>pg_relation_is_publishable(oid)</c>: true for a stream or table, not a system relation.</summary>
     public static bool IsUserRelation(Func<CatalogSnapshot> snapshot, int oid) => snapshot().TryGetRelation(oid, out _);
+
+    private static int? RegProcOid(string name)
+    {
+        if (name == "-")
+            return 0;
+        var oid = InternalFunctions.OidOf(name);
+        if (oid != 0)
+            return oid;
+        foreach (var function in PgCatalog.Functions())
+        {
+            if (function.Name == name)
+                return function.Oid;
+        }
+        return null;
+    }
+
+    /// <summary><c>oid::regproc::text</c>: the function's name, <c>-</c> for 0, or the OID as text.</summary>
+    public static string RegProcName(int oid) => oid == 0 ? "-"
+        : InternalFunctions.NameOf(oid) ?? (PgCatalog.FunctionByOid(oid) is { } f ? f.Name
+            : oid.ToString(CultureInfo.InvariantCulture));
 }

@@ -30,9 +30,9 @@ internal sealed partial class PersistentQuery
         var skipped = Interlocked.Read(ref _pendingSkipped);
         var stateStart = _committed?.StateStartOffset ?? 0;
         var stateEnd = 0L;
-        // Windowed state is bounded by retention: only a plain aggregate's state log is snapshotted.
-        var snapshot = aggregate is Execution.Operators.ContinuousAggregateOperator plain
-            && SnapshotDue(plain, stateStart, out stateEnd);
+        // Windowed state is bounded by retention: only a plain aggregate's and a stream-stream join's state logs
+        // are snapshotted.
+        var snapshot = aggregate is not null && SnapshotDue(aggregate, stateStart, out stateEnd);
         if (snapshot)
             stateStart = stateEnd;
         var checkpoint = new QueryCheckpoint(offsets, (_committed?.RowsIn ?? 0) + scanned - _scannedAtCommit,
@@ -87,12 +87,17 @@ internal sealed partial class PersistentQuery
     /// the live entries (so snapshots at most double what the log writes). <paramref name="stateEnd"/> is where
     /// it will start: this query is the log's only writer, so its commit's records follow the current end.
     /// </summary>
-    private bool SnapshotDue(Execution.Operators.ContinuousAggregateOperator aggregate, long stateStart,
-        out long stateEnd)
+    private bool SnapshotDue(Execution.Operators.IContinuousAggregate aggregate, long stateStart, out long stateEnd)
     {
         stateEnd = StateLog().GetPartition(0).EndOffset;
         var replay = stateEnd - stateStart;
-        var live = (long)aggregate.GroupCount + (_hooks!.TableChanges?.Count ?? 0);
+        long live;
+        if (aggregate is Execution.Operators.ContinuousAggregateOperator plain)
+            live = plain.GroupCount + (_hooks!.TableChanges?.Count ?? 0);
+        else if (aggregate is Execution.Operators.Joins.StreamStreamJoinOperator join)
+            live = join.RowsHeld;
+        else
+            return false;
         return replay >= _engine.Options.PersistentSnapshotMinRecords && replay > 2 * live;
     }
 
@@ -113,7 +118,10 @@ internal sealed partial class PersistentQuery
             AddStateEntry(TableRowTag, key.Span, entry.Span, deleted);
         if (snapshot)
         {
-            ((Execution.Operators.ContinuousAggregateOperator)aggregate).WriteAll(WriteGroup);
+            if (aggregate is Execution.Operators.Joins.StreamStreamJoinOperator join)
+                join.WriteAll(WriteGroup);
+            else
+                ((Execution.Operators.ContinuousAggregateOperator)aggregate).WriteAll(WriteGroup);
             tableRows?.WriteAll(WriteRow);
             tableRows?.ClearChanges();
         }

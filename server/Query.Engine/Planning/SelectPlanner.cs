@@ -288,15 +288,16 @@ public sealed partial class SelectPlanner
             }
             if (item is Ast.AllColumns all)
             {
-                if (binder.IsAggregating)
-                    throw new SqlException(SqlState.GroupingError,
-                        "SELECT * cannot be used with GROUP BY or aggregates",
-                        position: PositionOf(all));
                 var (start, count) = all.Qualifier is null ? (0, scope.VisibleCount)
                     : scope.RangeOf(all.Qualifier.Value, PositionOf(all));
                 for (var i = start; i < start + count; i++)
                 {
-                    projection.Add(new BoundColumn(i, scope.DisplayName(i), scope.Columns[i].Type));
+                    // With GROUP BY, * is every column as if named: each must be grouped (42803 otherwise, as
+                    // PostgreSQL and ksqlDB say).
+                    projection.Add(binder.IsAggregating
+                        ? binder.Bind(new Ast.ColumnRef(all.Qualifier, Ast.Identifier.QuotedName(scope.Columns[i].Name))
+                        { Span = all.Span })
+                        : new BoundColumn(i, scope.DisplayName(i), scope.Columns[i].Type));
                     columns.Add(scope.Columns[i]);
                 }
                 continue;
@@ -314,7 +315,12 @@ public sealed partial class SelectPlanner
             if (bound.Type.Kind == SqlTypeKind.Null || bound is BoundLiteral { IsUntypedString: true })
                 bound = ExpressionBinder.Coerce(bound, SqlType.String, CastContext.Implicit, PositionOf(single));
             projection.Add(bound);
-            columns.Add(new ColumnInfo(single.Alias?.Value ?? ResultColumnNames.Of(single.Expression), bound.Type));
+            columns.Add(new ColumnInfo(single.Alias?.Value ?? ResultColumnNames.Of(single.Expression), bound.Type)
+            {
+                PgTypeOid = bound is BoundColumn column && column.Ordinal < scope.Columns.Count
+                    && scope.Columns[column.Ordinal].Type.Equals(column.Type)
+                    ? scope.Columns[column.Ordinal].PgTypeOid : 0,
+            });
         }
         return (projection, columns);
     }

@@ -49,11 +49,11 @@ public static partial class PgCatalog
         }
     }
 
-    private static readonly Lazy<Dictionary<int, (string Arguments, string Result)>> FunctionsByOid =
-        new(() => Functions().ToDictionary(f => f.Oid, f => (f.Arguments, f.Result)));
+    private static readonly Lazy<Dictionary<int, (string Name, string Arguments, string Result)>> FunctionsByOid =
+        new(() => Functions().ToDictionary(f => f.Oid, f => (f.Name, f.Arguments, f.Result)));
 
-    /// <summary>A registry function's arguments and result as its pg_proc row shows them, or null.</summary>
-    internal static (string Arguments, string Result)? FunctionByOid(int oid) =>
+    /// <summary>A registry function's name, arguments and result as its pg_proc row shows them, or null.</summary>
+    internal static (string Name, string Arguments, string Result)? FunctionByOid(int oid) =>
         FunctionsByOid.Value.TryGetValue(oid, out var function) ? function : null;
 
     private static (string Arguments, string Result) SplitSignature(string signature)
@@ -76,6 +76,15 @@ public static partial class PgCatalog
                 oid, name, CatalogSnapshot.PgCatalogNamespace, CatalogSnapshot.OwnerOid, 12, 1.0, 0.0, 0, "-",
                 aggregate ? 'a' : 'f', false, false, false, false, 'i', 's', argumentTypes.Length, 0,
                 ArgumentOid(result), argumentTypes, null, null, null, null, null, name, null, null, null, null,
+            ];
+        }
+        foreach (var (oid, name) in InternalFunctions.All)
+        {
+            yield return
+            [
+                oid, name, CatalogSnapshot.PgCatalogNamespace, CatalogSnapshot.OwnerOid, 12, 1.0, 0.0, 0, "-", 'f',
+                false, false, true, false, 'i', 's', 1, 0, PgTypes.Internal, new[] { PgTypes.Internal }, null, null,
+                null, null, null, name, null, null, null, null,
             ];
         }
     }

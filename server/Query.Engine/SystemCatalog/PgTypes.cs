@@ -28,7 +28,7 @@ public static class PgTypes
         Bpchar = 1042, Varchar = 1043, Date = 1082, Time = 1083, Timestamp = 1114, TimestampTz = 1184,
         Interval = 1186, Numeric = 1700, RegType = 2206, RegClass = 2205, Uuid = 2950, Jsonb = 3802, Record = 2249,
         Void = 2278, AnyArray = 2277, Int4Range = 3904, RegNamespace = 4089, Trigger = 2279, PgNodeTree = 194,
-        AclItem = 1033;
+        AclItem = 1033, Internal = 2281;
 
     private static readonly PgType[] BaseTypes =
     [
@@ -68,7 +68,7 @@ public static class PgTypes
         new(2275, "cstring", -2, 'p', 'P', 1263),
         new(2276, "any", 4, 'p', 'P', 0),
         new(2283, "anyelement", 4, 'p', 'P', 0),
-        new(2281, "internal", 8, 'p', 'P', 0),
+        new(Internal, "internal", 8, 'p', 'P', 0),
         new(2280, "language_handler", 4, 'p', 'P', 0),
         new(28, "xid", 4, 'b', 'U', 1011),
         new(27, "tid", 6, 'b', 'U', 1010),

@@ -6,7 +6,7 @@ namespace Query.Engine.SystemCatalog;
 /// <summary>
 /// A relation of <c>pg_catalog</c> or <c>information_schema</c>: its columns and how its rows are generated from a
 /// <see cref="CatalogSnapshot"/>. Columns are declared as <c>name:pgtype</c>; the PostgreSQL type decides the
-/// engine's type (<c>oid</c>, <c>int2</c>, <c>int4</c> are INT; <c>name</c>, <c>"char"</c>, <c>regproc</c> and
+/// engine's type (<c>oid</c>, <c>int2</c>, <c>int4</c>, <c>regproc</c> are INT; <c>name</c>, <c>"char"</c> and
 /// <c>text</c> are STRING; vectors and arrays are ARRAYs) and is what pg_attribute reports for the column.
 /// </summary>
 public sealed class SystemRelation
@@ -27,7 +27,11 @@ public sealed class SystemRelation
         for (var i = 0; i < specs.Length; i++)
         {
             var parts = specs[i].Split(':');
-            (infos[i], pgTypes[i]) = (new ColumnInfo(parts[0], EngineType(parts[1])), PgTypeOid(parts[1]));
+            pgTypes[i] = PgTypeOid(parts[1]);
+            infos[i] = new ColumnInfo(parts[0], EngineType(parts[1]))
+            {
+                PgTypeOid = pgTypes[i] is PgTypes.Oid or PgTypes.Name or PgTypes.Char ? pgTypes[i] : 0,
+            };
         }
         Columns = infos;
         ColumnPgTypes = pgTypes;
@@ -61,7 +65,12 @@ public sealed class SystemRelation
             }
             var cells = new Cell[values.Length];
             for (var i = 0; i < cells.Length; i++)
-                cells[i] = Cell.FromObject(Convert(values[i], Columns[i].Type), Columns[i].Type);
+            {
+                // A regproc column holds the function's OID (its rows name it, as PostgreSQL prints it).
+                var value = ColumnPgTypes[i] == PgTypes.RegProc && values[i] is string function
+                    ? InternalFunctions.OidOf(function) : values[i];
+                cells[i] = Cell.FromObject(Convert(value, Columns[i].Type), Columns[i].Type);
+            }
             rows.Add(cells);
         }
         return rows;
@@ -79,7 +88,7 @@ public sealed class SystemRelation
 
     private static SqlType EngineType(string pgType) => pgType switch
     {
-        "oid" or "int2" or "int4" or "xid" or "regclass" or "regtype" => SqlType.Int,
+        "oid" or "int2" or "int4" or "xid" or "regclass" or "regtype" or "regproc" => SqlType.Int,
         "int8" => SqlType.BigInt,
         "bool" => SqlType.Boolean,
         "float4" or "float8" => SqlType.Double,

@@ -56,12 +56,9 @@ public sealed partial class WindowedAggregateOperator
     private void MergeInto(int merged)
     {
         _merging.Sort((a, b) => _groups.Start[a].CompareTo(_groups.Start[b]));
-        var width = _aggregates.Length;
-        var accumulators = _groups.Accumulators;
         foreach (var old in _merging)
         {
-            for (var a = 0; a < width; a++)
-                accumulators[(merged * width) + a].Merge(accumulators[(old * width) + a]);
+            MergeAggregates(merged, old);
             if (_emitRetractions)
                 _retractions.Add(RetractionRow(old));
             RemoveGroup(old, writeRemoval: true);

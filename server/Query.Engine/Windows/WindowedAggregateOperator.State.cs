@@ -59,6 +59,9 @@ public sealed partial class WindowedAggregateOperator
         }
     }
 
+    /// <summary>Whether a window may have reached its retention (the queue may hold stale entries).</summary>
+    private bool ExpiryDue => _expiries.TryPeek(out _, out var expireAt) && expireAt <= _streamTimeMs;
+
     /// <summary>Removes the windows whose retention has passed (before the next batch, after the last one's rows
     /// were emitted).</summary>
     private void ExpireWindows()
@@ -158,7 +161,7 @@ public sealed partial class WindowedAggregateOperator
             var lengthAt = _stateValue.WrittenCount;
             _stateValue.GetSpan(4);
             _stateValue.Advance(4);
-            _groups.Accumulators[(slot * width) + a].Serialize(_stateValue);
+            SerializeAggregate(slot, a, _stateValue);
             var span = System.Runtime.InteropServices.MemoryMarshal.AsMemory(_stateValue.WrittenMemory).Span;
             BinaryPrimitives.WriteInt32LittleEndian(span[lengthAt..], _stateValue.WrittenCount - lengthAt - 4);
         }
@@ -229,7 +232,7 @@ public sealed partial class WindowedAggregateOperator
             position += 4;
             if (length < 0 || length > state.Length - position)
                 throw NestedValueCodec.Corrupt();
-            _groups.Accumulators[(slot * width) + a].Restore(state.Slice(position, length));
+            RestoreAggregate(slot, a, state.Slice(position, length));
             position += length;
         }
     }

@@ -52,7 +52,13 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
     private readonly RowBatch _output;
     private readonly List<(int Slot, Cell[]? Row)> _pending = [];
     private int _pendingNext;
-    private long _batchNumber;
+    private long _batchNumber = 1;   // above the stamp a new window starts with (0)
+    private bool _inputEnded;
+
+    // Set (a persistent query's tumbling or hopping EMIT CHANGES): changed windows are emitted once per commit, not
+    // once per input batch, as the plain aggregate does (ContinuousAggregateOperator.Coalescing.cs). Sessions emit
+    // per batch: a merged-away session's retraction must follow the rows it retracts in order.
+    private readonly Func<bool>? _emitDue;
     private long _streamTimeMs = long.MinValue;
     private long _lateRecords;
 
@@ -71,9 +77,11 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
         _keys = WindowKeyTable.For(keyTypes);
         _budget = budget;
         _rowError = hooks?.RowError;
+        _emitDue = emitFinal || window.Kind == WindowKind.Session ? null : hooks?.EmitDue;
         _scratch = new Cell[keyTypes.Length + aggregates.Length];
         _output = RowBatch.WithRows(Math.Max(1, limits.Rows), _outputWidth);
-        _groups = new WindowGroups(aggregates.Length);
+        _flat = FlatAggregates.TryCreate(aggregates);
+        _groups = new WindowGroups(_flat is null ? aggregates.Length : 0);
         _keyRow = new Cell[Math.Max(1, keyTypes.Length)];
         if (hooks is not null)
             hooks.Aggregate = this;
@@ -90,20 +98,31 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
 
     public override async ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)
     {
-        if (HasPendingOutput)
+        if (HasQueuedOutput)
             return EmitPending();
         while (true)
         {
+            if (_inputEnded)
+                return null;
             if (_queuesStale)
                 RebuildQueues();
+            // Coalescing: held changes go out before windows expire (an expired window's change would be lost).
+            if (_changedInBatch.Count > 0 && ExpiryDue)
+            {
+                QueueOutput();
+                if (HasQueuedOutput)
+                    return EmitPending();
+            }
             ExpireWindows();
             var batch = await _input.NextAsync(cancellationToken);
             if (batch is null)
+            {
+                _inputEnded = true;
+                QueueOutput();
+                if (HasQueuedOutput)
+                    return EmitPending();
                 return null;
-            _batchNumber++;
-            _changedInBatch.Clear();
-            _retractions.Clear();
-            _closedInBatch.Clear();
+            }
             for (var i = 0; i < batch.Count; i++)
             {
                 if (cancellationToken.IsCancellationRequested)
@@ -112,8 +131,11 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
             }
             if (_emitFinal)
                 CloseWindows();
+            // An empty batch is the scan saying it has caught up: the query commits next, so emit now.
+            if (_emitDue is not null && batch.RecordCount > 0 && !_emitDue())
+                continue;
             QueueOutput();
-            if (HasPendingOutput)
+            if (HasQueuedOutput)
                 return EmitPending();
         }
     }
@@ -188,11 +210,18 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
 
     private void AddValues(int slot)
     {
-        var width = _aggregates.Length;
-        var first = slot * width;
-        var accumulators = _groups.Accumulators;
-        for (var a = 0; a < width; a++)
-            accumulators[first + a].Add(_scratch[_keyTypes.Length + a]);
+        if (_flat is not null)
+        {
+            _flat.Add(slot, _scratch.AsSpan(_keyTypes.Length));
+        }
+        else
+        {
+            var width = _aggregates.Length;
+            var first = slot * width;
+            var accumulators = _groups.Accumulators;
+            for (var a = 0; a < width; a++)
+                accumulators[first + a].Add(_scratch[_keyTypes.Length + a]);
+        }
         Touch(slot);
     }
 
@@ -210,11 +239,9 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
     private int NewGroup(long start, long end, int keyEntry)
     {
         var slot = _groups.Allocate(start, end, keyEntry);
-        var width = _aggregates.Length;
-        for (var a = 0; a < width; a++)
-            _groups.Accumulators[(slot * width) + a] = AggregateFunctions.Create(_aggregates[a]);
+        InitAggregates(slot);
         var bytes = QueryMemoryBudget.EstimateRow(_scratch.AsSpan(0, _keyTypes.Length)) + 96
-            + (_aggregates.Length * 64L);
+            + (_flat?.GroupBytes ?? (_aggregates.Length * 64L));
         _budget.Charge(bytes);
         _groups.Charged[slot] = bytes;
         Schedule(slot);
@@ -242,10 +269,18 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
         }
         foreach (var slot in _closedInBatch)
             _pending.Add((slot, null));
+        _changedInBatch.Clear();
+        _retractions.Clear();
+        _closedInBatch.Clear();
+        _batchNumber++;   // a new emission window: every window is unstamped again
     }
 
-    /// <summary>Whether rows of the last input batch are still to be returned.</summary>
-    public bool HasPendingOutput => _pendingNext < _pending.Count;
+    /// <summary>Whether rows of the last emission are still to be returned.</summary>
+    private bool HasQueuedOutput => _pendingNext < _pending.Count;
+
+    /// <summary>Whether rows of input already read are still to be returned (queued, or held by coalescing).
+    /// </summary>
+    public bool HasPendingOutput => HasQueuedOutput || _changedInBatch.Count > 0;
 
     private RowBatch EmitPending()
     {
@@ -272,7 +307,8 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
         row[keys + 2] = Cell.FromInt64(0);
         var width = _aggregates.Length;
         for (var a = 0; a < width; a++)
-            row[keys + 3 + a] = _groups.Accumulators[(slot * width) + a].Result();
+            row[keys + 3 + a] = _flat is not null ? _flat.Result(slot, a)
+                : _groups.Accumulators[(slot * width) + a].Result();
     }
 
     private void CopyGroupKey(int slot, Cell[] row)

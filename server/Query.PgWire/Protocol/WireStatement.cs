@@ -1,11 +1,10 @@
-using Query.PgWire.Compat;
 using Query.PgWire.Types;
 
 namespace Query.PgWire.Protocol;
 
 /// <summary>
-/// A prepared statement as the connection keeps it: exactly one of an empty query, a wire-handled utility command,
-/// a catalog answer or a session statement, plus its parameter and result shapes.
+/// A prepared statement as the connection keeps it: exactly one of an empty query, a wire-handled utility command
+/// or a session statement, plus its parameter and result shapes.
 /// </summary>
 internal sealed class WireStatement
 {
@@ -22,15 +21,11 @@ internal sealed class WireStatement
     public int[] ParameterOids { get; }
     public PgColumn[]? Columns { get; }
     public UtilityCommand? Utility { get; private init; }
-    public CatalogAnswer? Catalog { get; private init; }
     public IPgStatement? Session { get; private init; }
-    public bool IsEmpty => Utility is null && Catalog is null && Session is null;
+    public bool IsEmpty => Utility is null && Session is null;
 
     public static WireStatement ForUtility(string sql, UtilityCommand utility, PgColumn[]? columns) =>
         new(sql, [], columns) { Utility = utility };
-
-    public static WireStatement ForCatalog(string sql, CatalogAnswer answer) =>
-        new(sql, answer.ParameterOids, answer.Columns) { Catalog = answer };
 
     public static WireStatement ForSession(string sql, IPgStatement statement)
     {

@@ -41,6 +41,8 @@ internal static partial class EngineBench
     {
         var session = engine.CreateSession();
         await (await session.ExecuteAsync("SET 'auto.offset.reset' = 'earliest'")).DisposeAsync();
+        // A profiler attaches here to see the query alone (e.g. perf record -p PID after this line).
+        Console.Error.WriteLine($"source loaded, query starts (pid {Environment.ProcessId})");
         var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();

@@ -83,8 +83,6 @@ internal static class Select1Bench
         public ValueTask<IPgResult> ExecuteAsync(PgValues parameters, CancellationToken cancellationToken) =>
             ValueTask.FromResult<IPgResult>(new OneRow());
 
-        public IReadOnlyList<PgRelation> ListRelations() => [];
-
         public IPgCopySink OpenCopyIn(string relation, IReadOnlyList<string>? columns) =>
             throw PgException.FeatureNotSupported("COPY");
 

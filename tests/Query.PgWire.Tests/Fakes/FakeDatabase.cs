@@ -29,14 +29,6 @@ public sealed class FakeDatabase
 
     public bool TryGetTable(string name, out FakeTable table) => _tables.TryGetValue(name, out table!);
 
-    public IReadOnlyList<PgRelation> Relations()
-    {
-        var list = new List<PgRelation>();
-        foreach (var table in _tables.Values)
-            list.Add(new PgRelation(table.Name, table.Kind, table.Columns));
-        return list;
-    }
-
     /// <summary>Sends a row to every push query running now.</summary>
     public void Publish(object?[] row)
     {

@@ -35,8 +35,6 @@ public sealed partial class FakeSession : IPgSession
 
     public IReadOnlyList<PgStatementText> SplitStatements(string sql) => PgSqlSplitter.Split(sql);
 
-    public IReadOnlyList<PgRelation> ListRelations() => _database.Relations();
-
     public IPgStatement Prepare(string sql, ReadOnlySpan<int> parameterTypeOids)
     {
         var text = sql.Trim().TrimEnd(';').Trim();

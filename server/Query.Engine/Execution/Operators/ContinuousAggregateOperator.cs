@@ -34,6 +34,7 @@ public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuo
     private readonly List<int> _changedSinceCommit = [];
     private readonly ArrayBufferWriter<byte> _key = new(64);
     private readonly ArrayBufferWriter<byte> _state = new(256);
+    private readonly FlatAggregates? _flat;
     private Accumulator[] _accumulators = new Accumulator[16];
     private long[] _batchStamp = new long[16];
     private bool[] _dirty = new bool[16];
@@ -56,6 +57,7 @@ public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuo
         _rowError = hooks?.RowError;
         _emitDue = hooks?.EmitDue;
         _scratch = new Cell[keyTypes.Length + aggregates.Length];
+        _flat = FlatAggregates.TryCreate(aggregates);
         for (var a = 0; a < aggregates.Length; a++)
         {
             if (aggregates[a].Kind == AggregateKind.ChangeTime)
@@ -88,6 +90,11 @@ public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuo
 
     private void AccumulateBatch(RecordBatch batch, CancellationToken cancellationToken)
     {
+        if (_flat is not null && !batch.AnyRetraction)
+        {
+            AccumulateFlat(_flat, batch, cancellationToken);
+            return;
+        }
         for (var i = 0; i < batch.Count; i++)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -101,12 +108,19 @@ public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuo
 
     private void Accumulate(RecordCursor row)
     {
-        if (!TryEvaluate(row, report: true))
+        if (!TryEvaluate(row, _scratch, report: true))
             return;
-        var width = _aggregates.Length;
         var group = GroupOf(_scratch);
-        for (var a = 0; a < width; a++)
-            _accumulators[(group * width) + a].Add(_scratch[_keyTypes.Length + a]);
+        if (_flat is not null)
+        {
+            _flat.Add(group, _scratch.AsSpan(_keyTypes.Length));
+        }
+        else
+        {
+            var width = _aggregates.Length;
+            for (var a = 0; a < width; a++)
+                _accumulators[(group * width) + a].Add(_scratch[_keyTypes.Length + a]);
+        }
         Touch(group);
     }
 
@@ -118,10 +132,16 @@ public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuo
     private void Retract(RecordCursor row, long changeTimeMs)
     {
         // A row that failed when it was added was reported then; it has nothing to take back.
-        if (!TryEvaluate(row, report: false))
+        if (!TryEvaluate(row, _scratch, report: false))
             return;
-        var width = _aggregates.Length;
         var group = GroupOf(_scratch);
+        Touch(group);
+        if (_flat is not null)
+        {
+            _flat.Retract(group, _scratch.AsSpan(_keyTypes.Length), changeTimeMs);
+            return;
+        }
+        var width = _aggregates.Length;
         for (var a = 0; a < width; a++)
         {
             ref var accumulator = ref _accumulators[(group * width) + a];
@@ -130,22 +150,21 @@ public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuo
             else
                 accumulator.Retract(_scratch[_keyTypes.Length + a]);
         }
-        Touch(group);
     }
 
-    /// <summary>Evaluates the keys and aggregate inputs of <paramref name="row"/> into the scratch row; false when
-    /// the row is left out (an expression failed on it, or its key is NULL).</summary>
-    private bool TryEvaluate(RecordCursor row, bool report)
+    /// <summary>Evaluates the keys and aggregate inputs of <paramref name="row"/> into <paramref name="target"/>;
+    /// false when the row is left out (an expression failed on it, or its key is NULL).</summary>
+    private bool TryEvaluate(RecordCursor row, Cell[] target, bool report)
     {
         if (_rowError is null)
         {
-            _inputs(row, _scratch);
+            _inputs(row, target);
         }
         else
         {
             try
             {
-                _inputs(row, _scratch);
+                _inputs(row, target);
             }
             catch (Exception e) when (ContinuousQueryHooks.IsRowError(e))
             {
@@ -157,7 +176,7 @@ public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuo
         // ksqlDB leaves out a row whose GROUP BY key is NULL: a table cannot hold a NULL key.
         for (var k = 0; k < _keyTypes.Length; k++)
         {
-            if (_scratch[k].IsNull)
+            if (target[k].IsNull)
                 return false;
         }
         return true;
@@ -184,15 +203,23 @@ public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuo
         if (_groups.Count == before)
             return group;
         var width = _aggregates.Length;
-        _budget.Charge(Limits.QueryMemoryBudget.EstimateRow(scratch.AsSpan(0, _keyTypes.Length)) + 64
-            + (width * 64L));
-        if ((group + 1) * width > _accumulators.Length)
-            Array.Resize(ref _accumulators, Math.Max(_accumulators.Length * 2, (group + 1) * width));
         if (group >= _batchStamp.Length)
         {
             Array.Resize(ref _batchStamp, _batchStamp.Length * 2);
             Array.Resize(ref _dirty, _dirty.Length * 2);
         }
+        if (_flat is not null)
+        {
+            // The key, a table entry, the stamps and the flat state.
+            _budget.Charge(Limits.QueryMemoryBudget.EstimateRow(scratch.AsSpan(0, _keyTypes.Length)) + 64
+                + _flat.GroupBytes);
+            _flat.AddGroup(group);
+            return group;
+        }
+        _budget.Charge(Limits.QueryMemoryBudget.EstimateRow(scratch.AsSpan(0, _keyTypes.Length)) + 64
+            + (width * 64L));
+        if ((group + 1) * width > _accumulators.Length)
+            Array.Resize(ref _accumulators, Math.Max(_accumulators.Length * 2, (group + 1) * width));
         for (var a = 0; a < width; a++)
             _accumulators[(group * width) + a] = AggregateFunctions.Create(_aggregates[a]);
         return group;
@@ -211,7 +238,10 @@ public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuo
             var row = _output.Rows[i];
             _groups.CopyKey(group, row);
             for (var a = 0; a < width; a++)
-                row[keys + a] = _accumulators[(group * width) + a].Result();
+            {
+                row[keys + a] = _flat is not null ? _flat.Result(group, a)
+                    : _accumulators[(group * width) + a].Result();
+            }
         }
         _output.Count = count;
         return _output;
@@ -239,7 +269,10 @@ public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuo
                 var lengthAt = _state.WrittenCount;
                 _state.GetSpan(4);
                 _state.Advance(4);
-                _accumulators[(group * width) + a].Serialize(_state);
+                if (_flat is not null)
+                    _flat.Serialize(group, a, _state);
+                else
+                    _accumulators[(group * width) + a].Serialize(_state);
                 var length = _state.WrittenCount - lengthAt - 4;
                 var span = System.Runtime.InteropServices.MemoryMarshal.AsMemory(_state.WrittenMemory).Span;
                 BinaryPrimitives.WriteInt32LittleEndian(span[lengthAt..], length);
@@ -287,7 +320,10 @@ public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuo
             position += 4;
             if (length < 0 || length > state.Length - position)
                 throw Format.NestedValueCodec.Corrupt();
-            _accumulators[(group * width) + a].Restore(state.Slice(position, length));
+            if (_flat is not null)
+                _flat.Restore(group, a, state.Slice(position, length));
+            else
+                _accumulators[(group * width) + a].Restore(state.Slice(position, length));
             position += length;
         }
     }

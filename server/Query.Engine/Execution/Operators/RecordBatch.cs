@@ -90,6 +90,9 @@ public sealed class RecordBatch
         return true;
     }
 
+    /// <summary>Whether any record of the batch retracts a table row.</summary>
+    public bool AnyRetraction => _anyRetraction;
+
     /// <summary>Whether the i-th selected record retracts a table row (see <see cref="AddRetraction"/>).</summary>
     public bool IsRetraction(int i) => _anyRetraction && _retractions[Selection[i]];
 

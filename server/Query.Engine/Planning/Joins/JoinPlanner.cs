@@ -62,7 +62,10 @@ public sealed partial class JoinPlanner
     public (LogicalPlan Plan, BoundExpr? Remaining) Plan(BoundExpr? where)
     {
         if (_streaming)
-            return (PlanStreaming((JoinTreeNode)_root, _syntax), where);
+        {
+            var streaming = PlanStreaming((JoinTreeNode)_root, _syntax, where);
+            return (streaming, streaming is LogicalJoin { TableTable: not null } ? null : where);
+        }
         var remaining = new List<BoundExpr>();
         if (where is not null)
         {
@@ -85,9 +88,6 @@ public sealed partial class JoinPlanner
         if (join.Within is not null && !_streaming)
             throw SqlException.FeatureNotSupported("WITHIN in a pull query (it bounds a stream-stream join of a "
                 + "persistent query)", PositionOf(join.Within));
-        if (join.Using.Count > 0 && (_streaming || join.Kind is Ast.JoinKind.Right or Ast.JoinKind.Full))
-            throw SqlException.FeatureNotSupported("RIGHT / FULL JOIN ... USING, and USING in a push or persistent "
-                + "query (write the condition with ON)", PositionOf(join));
         var type = join.Kind switch
         {
             Ast.JoinKind.Inner => JoinType.Inner,
@@ -107,44 +107,52 @@ public sealed partial class JoinPlanner
         return node;
     }
 
-    private readonly HashSet<string> _usingNames = [];
-
-    /// <summary><c>USING (a, b)</c> as <c>ON l.a = r.a AND l.b = r.b</c>, l and r the first relation of each side
-    /// that has the column. An unqualified USING column then means the left one (INNER and LEFT joins only).
+    /// <summary>
+    /// <c>JOIN ... USING (a, b)</c> as <c>ON l.a = r.a AND l.b = r.b</c>, each name found in exactly one relation
+    /// of each side (pgjdbc's type cache and pgcli's foreign-key query join this way). The two columns are not
+    /// merged into one (<c>SELECT *</c> shows both), but in an INNER or LEFT join an unqualified reference to a
+    /// USING column means the left one, as PostgreSQL's merged column does; in a RIGHT or FULL join it is ambiguous.
     /// </summary>
     private Ast.Expr UsingCondition(Ast.Join join, JoinTree left, JoinTree right)
     {
         Ast.Expr? condition = null;
         foreach (var name in join.Using)
         {
-            var equal = new Ast.BinaryExpr(Ast.BinaryOperator.Equal, Qualified(name, left, join),
-                Qualified(name, right, join))
-            { Span = name.Span };
-            condition = condition is null ? equal
-                : new Ast.BinaryExpr(Ast.BinaryOperator.And, condition, equal) { Span = name.Span };
-            _usingNames.Add(name.Value);
+            if (join.Kind is Ast.JoinKind.Inner or Ast.JoinKind.Left)
+                _usingNames.Add(name.Value);
+            var equal = new Ast.BinaryExpr(Ast.BinaryOperator.Equal, UsingColumn(name, left, "left", join),
+                UsingColumn(name, right, "right", join));
+            condition = condition is null ? equal : new Ast.BinaryExpr(Ast.BinaryOperator.And, condition, equal);
         }
         return condition!;
     }
 
-    private Ast.ColumnRef Qualified(Ast.Identifier name, JoinTree side, Ast.Join join)
+    private readonly HashSet<string> _usingNames = [];
+
+    private Ast.ColumnRef UsingColumn(Ast.Identifier name, JoinTree side, string sideName, Ast.Join join)
     {
+        ScopeRelation? found = null;
         foreach (var relation in _relations)
         {
             if (relation.Start < side.Start || relation.Start >= side.Start + side.Width)
                 continue;
             for (var i = relation.Start; i < relation.Start + relation.Count; i++)
             {
-                if (_columns[i].Name == name.Value)
-                    return new Ast.ColumnRef(Ast.Identifier.QuotedName(relation.Alias ?? relation.Name!), name)
-                    {
-                        Span = name.Span,
-                    };
+                if (_columns[i].Name != name.Value)
+                    continue;
+                if (found is not null)
+                    throw new SqlException(SqlState.AmbiguousColumn,
+                        $"common column name \"{name.Value}\" appears more than once in {sideName} table",
+                        position: PositionOf(join));
+                found = relation;
             }
         }
-        throw new SqlException(SqlState.UndefinedColumn,
-            $"column \"{name.Value}\" specified in USING clause does not exist in "
-                + (side.Start == 0 ? "left" : "right") + " table", position: PositionOf(join));
+        var qualifier = found?.Alias ?? found?.Name;
+        if (qualifier is null)
+            throw new SqlException(SqlState.UndefinedColumn,
+                $"column \"{name.Value}\" specified in USING clause does not exist in {sideName} table",
+                position: PositionOf(join));
+        return new Ast.ColumnRef(Ast.Identifier.QuotedName(qualifier), name);
     }
 
     private JoinTreeLeaf AddLeaf(JoinLeaf leaf)

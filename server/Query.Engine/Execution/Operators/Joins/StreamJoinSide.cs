@@ -90,6 +90,10 @@ internal sealed class StreamJoinSide
     /// <summary>Every partition of the scan has reached its end (a ROWOFFSET bound).</summary>
     public bool Ended { get; set; }
 
+    /// <summary>The last read found nothing new (or the scan has ended): the side does not read again until the
+    /// next round of the join.</summary>
+    public bool CaughtUp { get; set; }
+
     public bool HasNext => Batch is not null && Next < Batch.Count;
 
     public long NextTimestampMs => Batch!.TimestampAt(Next);

@@ -66,6 +66,31 @@ public sealed partial class StreamStreamJoinOperator
         _metaDirty = false;
     }
 
+    /// <summary>A snapshot: every row held and the meta record (the log before it is no longer replayed).
+    /// </summary>
+    public void WriteAll(Action<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        if (_restored is not null)
+            ApplyRestoredRows();
+        _removals.Clear();
+        foreach (var row in _changed)
+            row.Dirty = false;
+        _changed.Clear();
+        foreach (var side in (ReadOnlySpan<StreamJoinSide>)[_left, _right])
+        {
+            foreach (var (row, _) in side.Expiries.UnorderedItems)
+            {
+                row.Written = true;
+                EncodeKey(row.Id);
+                EncodeRow(row);
+                write(_stateKey.WrittenMemory, _stateValue.WrittenMemory);
+            }
+        }
+        _metaDirty = true;
+        WriteChanges(write);
+    }
+
     private void EncodeKey(long id)
     {
         _stateKey.ResetWrittenCount();

@@ -130,15 +130,24 @@ public sealed partial class StreamStreamJoinOperator : RowOperator, IContinuousA
         side.Next = 0;
         side.Batch = side.Ended ? null : side.Scan.ReadAvailable();
         side.Ended = side.Batch is null;
+        side.CaughtUp = side.Batch?.Count is null or 0;
     }
 
-    /// <summary>Joins the merged batches' records in time order until a batch of output is ready.</summary>
+    /// <summary>
+    /// Joins the merged batches' records in time order until a batch of output is ready. A side whose batch runs
+    /// out while the other's has records left reads on (until it is caught up), so that a backlog in both streams
+    /// (after a restart) is joined in time order rather than one batch of one stream racing ahead of the other.
+    /// </summary>
     private void Merge(CancellationToken cancellationToken)
     {
         while (_outCount < _output.Capacity && (_left.HasNext || _right.HasNext))
         {
             if (cancellationToken.IsCancellationRequested)
                 throw SqlException.Canceled();
+            if (!_left.HasNext && !_left.CaughtUp)
+                Read(_left);
+            else if (!_right.HasNext && !_right.CaughtUp)
+                Read(_right);
             var fromLeft = !_right.HasNext || (_left.HasNext && _left.NextTimestampMs <= _right.NextTimestampMs);
             var (side, other) = fromLeft ? (_left, _right) : (_right, _left);
             var record = side.Batch!.Select(side.Next++);

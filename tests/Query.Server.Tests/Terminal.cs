@@ -3,23 +3,28 @@ using System.Text.RegularExpressions;
 namespace Query.Server.Tests;
 
 /// <summary>
-/// psql in a real terminal (a detached tmux session; .ci/run installs tmux), for what only an interactive psql
-/// does: tab completion sends its catalog queries when Tab is pressed at the prompt.
+/// An interactive client in a real terminal (a detached tmux session; .ci/run installs tmux), for what only an
+/// interactive client does: psql's tab completion sends its catalog queries when Tab is pressed, pgcli loads its
+/// completions in the background at start-up.
 /// </summary>
-internal static class PsqlTerminal
+internal static class Terminal
 {
+    /// <summary>psql at the prompt: types the keys and returns the screen (see <see cref="RunAsync"/>).</summary>
+    public static Task<string> PsqlAsync(int port, string[] keys, string expected) =>
+        RunAsync($"psql -h 127.0.0.1 -p {port} -U query -d query -X", "=>", keys, expected);
+
     /// <summary>
-    /// Types the keys (text, or tmux key names like <c>Tab</c>) and returns the screen once it matches
-    /// <paramref name="expected"/> (a regular expression), or after 15 s.
+    /// Starts the command, waits for its prompt, types the keys (text, or tmux key names like <c>Tab</c> and
+    /// <c>Enter</c>) and returns the screen once it matches <paramref name="expected"/> (a regular expression), or
+    /// after 15 s.
     /// </summary>
-    public static async Task<string> CompleteAsync(int port, string[] keys, string expected)
+    public static async Task<string> RunAsync(string command, string prompt, string[] keys, string expected)
     {
-        var session = "psql" + Guid.NewGuid().ToString("N")[..8];
-        var psql = $"psql -h 127.0.0.1 -p {port} -U query -d query -X";
-        await TmuxAsync("new-session", "-d", "-s", session, "-x", "200", "-y", "40", psql);
+        var session = "q" + Guid.NewGuid().ToString("N")[..8];
+        await TmuxAsync("new-session", "-d", "-s", session, "-x", "200", "-y", "50", command);
         try
         {
-            await WaitForScreenAsync(session, "=>");
+            await WaitForScreenAsync(session, prompt);
             foreach (var key in keys)
             {
                 await TmuxAsync("send-keys", "-t", session, key);
@@ -42,13 +47,13 @@ internal static class PsqlTerminal
 
     private static async Task WaitForScreenAsync(string session, string text)
     {
-        for (var attempt = 0; attempt < 100; attempt++)
+        for (var attempt = 0; attempt < 300; attempt++)
         {
             if ((await ScreenAsync(session)).Contains(text, StringComparison.Ordinal))
                 return;
             await Task.Delay(100);
         }
-        throw new TimeoutException($"psql showed no prompt: {await ScreenAsync(session)}");
+        throw new TimeoutException($"no prompt: {await ScreenAsync(session)}");
     }
 
     private static async Task<string> ScreenAsync(string session) =>
