@@ -123,4 +123,13 @@ public sealed class ClientFunctionTests : IAsyncLifetime
         Assert.Equal("a", await ScalarAsync(
             "SELECT array_to_string(c.reloptions || ARRAY['a'], ',') FROM pg_class c WHERE c.relname = 'readings'"));
     }
+
+    [Fact]
+    public async Task Generate_subscripts_numbers_the_elements_unnest_gives_in_lockstep()
+    {
+        var rows = await _db.QueryAsync("SELECT unnest(tags) AS v, generate_subscripts(tags, 1) AS i FROM readings");
+        Assert.Equal([[4, 1], [5, 2], [6, 3]], rows);
+        Assert.Equal(SqlState.FeatureNotSupported, (await Assert.ThrowsAsync<SqlException>(() => _db.QueryAsync(
+            "SELECT generate_subscripts(tags, 2) FROM readings"))).SqlState);
+    }
 }

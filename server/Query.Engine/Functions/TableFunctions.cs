@@ -11,6 +11,10 @@ public enum TableFunctionKind
     /// <summary>CUBE_EXPLODE(ARRAY&lt;T&gt;) -> ARRAY&lt;T&gt;: a row per combination of kept and NULLed elements.
     /// </summary>
     CubeExplode,
+
+    /// <summary>GENERATE_SUBSCRIPTS(ARRAY&lt;T&gt;, 1) -> INTEGER: a row per subscript, 1 to the length
+    /// (SQLAlchemy and pgcli pair it with unnest to number a key's columns).</summary>
+    GenerateSubscripts,
 }
 
 /// <summary>
@@ -25,6 +29,8 @@ public static class TableFunctions
         ("EXPLODE", "EXPLODE(ARRAY<T>) -> T", "A row per element of the array."),
         ("CUBE_EXPLODE", "CUBE_EXPLODE(ARRAY<T>) -> ARRAY<T>",
             "A row per combination of the elements, each kept or NULL (2^n rows; a NULL element once)."),
+        ("GENERATE_SUBSCRIPTS", "GENERATE_SUBSCRIPTS(ARRAY<T>, 1) -> INTEGER",
+            "A row per subscript of the array's one dimension, 1 to its length."),
     ];
 
     /// <summary>Most elements CUBE_EXPLODE takes (2^n rows per input row).</summary>
@@ -40,6 +46,9 @@ public static class TableFunctions
             case "CUBE_EXPLODE":
                 kind = TableFunctionKind.CubeExplode;
                 return true;
+            case "GENERATE_SUBSCRIPTS":
+                kind = TableFunctionKind.GenerateSubscripts;
+                return true;
             default:
                 kind = default;
                 return false;
@@ -47,15 +56,19 @@ public static class TableFunctions
     }
 
     /// <summary>The output column's type for an argument of type <paramref name="array"/>.</summary>
-    public static SqlType ResultType(TableFunctionKind kind, ArrayType array) =>
-        kind == TableFunctionKind.Explode ? array.Element : array;
+    public static SqlType ResultType(TableFunctionKind kind, ArrayType array) => kind switch
+    {
+        TableFunctionKind.Explode => array.Element,
+        TableFunctionKind.GenerateSubscripts => SqlType.Int,
+        _ => array,
+    };
 
     /// <summary>How many rows the function gives for <paramref name="array"/>.</summary>
     public static long RowCount(TableFunctionKind kind, SqlArray? array)
     {
         if (array is null || array.Count == 0)
             return 0;
-        if (kind == TableFunctionKind.Explode)
+        if (kind is TableFunctionKind.Explode or TableFunctionKind.GenerateSubscripts)
             return array.Count;
         var nonNull = 0;
         foreach (var item in array.Items)
@@ -68,6 +81,8 @@ public static class TableFunctions
     {
         if (kind == TableFunctionKind.Explode)
             return array.Items[(int)row];
+        if (kind == TableFunctionKind.GenerateSubscripts)
+            return (int)(row + 1);
         // The bits of row say which non-NULL elements are kept, the first element the highest bit: [1, 2] gives
         // [NULL, NULL], [NULL, 2], [1, NULL], [1, 2] as ksqlDB; a NULL element has no "kept" variant.
         var items = new object?[array.Count];

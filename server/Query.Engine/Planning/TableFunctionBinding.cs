@@ -23,9 +23,13 @@ internal static class TableFunctionBinding
             return false;
         var position = call.Span.Start + 1;
         var name = call.Name.Name.Value.ToUpperInvariant();
-        if (call.Arguments.Count != 1 || call.Star || call.Distinct)
-            throw new SqlException(SqlState.UndefinedFunction, $"function {name} takes exactly one array",
-                position: position);
+        var arity = kind == TableFunctionKind.GenerateSubscripts ? 2 : 1;
+        if (call.Arguments.Count != arity || call.Star || call.Distinct)
+            throw new SqlException(SqlState.UndefinedFunction, arity == 1 ? $"function {name} takes exactly one array"
+                : $"function {name} takes an array and its dimension", position: position);
+        // Arrays here have one dimension; generate_subscripts(a, 1) is the only one with rows.
+        if (arity == 2 && binder.Bind(call.Arguments[1]) is not BoundLiteral { Value: 1 or 1L })
+            throw SqlException.FeatureNotSupported($"{name} of a dimension other than a constant 1", position);
         array = binder.Bind(call.Arguments[0]);
         if (array.Type is not ArrayType arrayType)
             throw new SqlException(SqlState.UndefinedFunction, $"function {name}({array.Type}) does not exist",

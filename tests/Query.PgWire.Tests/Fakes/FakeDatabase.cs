@@ -29,6 +29,8 @@ public sealed class FakeDatabase
 
     public bool TryGetTable(string name, out FakeTable table) => _tables.TryGetValue(name, out table!);
 
+    public IEnumerable<FakeTable> Tables => _tables.Values;
+
     /// <summary>Sends a row to every push query running now.</summary>
     public void Publish(object?[] row)
     {

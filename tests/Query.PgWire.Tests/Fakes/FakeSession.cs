@@ -70,10 +70,10 @@ public sealed partial class FakeSession : IPgSession
     private List<object?[]> Streams()
     {
         var rows = new List<object?[]>();
-        foreach (var relation in _database.Relations())
+        foreach (var table in _database.Tables)
         {
-            if (relation.Kind == "stream")
-                rows.Add([relation.Name]);
+            if (table.Kind == "stream")
+                rows.Add([table.Name]);
         }
         return rows;
     }
