@@ -114,13 +114,14 @@ public sealed class BindScope
             $"missing FROM-clause entry for table \"{qualifier}\"", position: position);
     }
 
-    /// <summary>Whether a relation of this scope is named <paramref name="qualifier"/>.</summary>
+    /// <summary>Whether a relation of this scope is named <paramref name="qualifier"/> by PostgreSQL's rule (its
+    /// alias, or its name when it has none): a correlated subquery's <c>t.x</c> means the enclosing query's t when
+    /// the subquery's own t has an alias.</summary>
     public bool HasRelation(string qualifier)
     {
         foreach (var relation in _relations)
         {
-            if (relation.Alias == qualifier || (relation.Alias is null && relation.Name == qualifier)
-                || (_relations.Count == 1 && relation.Name == qualifier))
+            if (relation.Alias == qualifier || (relation.Alias is null && relation.Name == qualifier))
                 return true;
         }
         return false;

@@ -103,7 +103,8 @@ public sealed class PgExpressionTests : IAsyncLifetime
         Assert.Equal(["a|[8,2,1]|8,2,1", "b|[4]|4"], await RowsAsync(
             "SELECT host, array_agg(v ORDER BY ts DESC), "
             + "string_agg(CAST(CAST(v AS INT) AS STRING), ',' ORDER BY ts DESC) FROM metrics GROUP BY host ORDER BY host"));
-        Assert.Equal(["[\"a\",\"b\",\"a\",\"a\"]"], await RowsAsync(
+        Assert.Equal(["[\"a\",\"b\",\"a\",\"a\"]"],
+            await RowsAsync(
             "SELECT array_agg(host ORDER BY v DESC) FROM metrics"));
         Assert.Equal("0A000", (await _db.FailsAsync(
             "SELECT array_agg(v ORDER BY ts), array_agg(v ORDER BY v) FROM metrics")).SqlState);

@@ -43,6 +43,9 @@ public sealed class SubqueryTests : IAsyncLifetime
             "SELECT u.id, u.name, (SELECT count(*) FROM orders o WHERE o.user_id = u.id) FROM users u ORDER BY 1"));
         Assert.Equal(["10|ann", "11|ann", "12|bob", "13|null", "14|null"], await RowsAsync(
             "SELECT order_id, (SELECT name FROM users WHERE id = user_id) FROM orders ORDER BY order_id"));
+        // orders.user_id is the enclosing row's: the subquery's own orders is named o.
+        Assert.Equal(["11"], await RowsAsync("SELECT order_id FROM orders WHERE amount > "
+            + "(SELECT min(amount) FROM orders o WHERE o.user_id = orders.user_id)"));
     }
 
     [Fact]

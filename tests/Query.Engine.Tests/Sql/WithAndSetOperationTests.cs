@@ -121,7 +121,7 @@ public sealed class WithAndSetOperationTests : IAsyncLifetime
         Assert.Equal(["1|1|1", "2|1|3", "3|2|null"], await RowsAsync(
             "SELECT k, x.v, y.v FROM xs x JOIN ys y USING (k) ORDER BY k"));
         Assert.Equal(5, (await RowsAsync("SELECT k FROM xs LEFT JOIN ys USING (k)")).Count);
-        Assert.Equal("0A000", (await _db.FailsAsync("SELECT k FROM xs FULL JOIN ys USING (k)")).SqlState);
+        Assert.Equal("42702", (await _db.FailsAsync("SELECT k FROM xs FULL JOIN ys USING (k)")).SqlState);
         Assert.Equal("42703", (await _db.FailsAsync("SELECT 1 FROM xs JOIN ys USING (nope)")).SqlState);
     }
 }
