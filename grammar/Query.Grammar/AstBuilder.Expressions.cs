@@ -228,6 +228,39 @@ internal sealed partial class AstBuilder
         };
     }
 
+    /// <summary><c>SUBSTRING(x FROM start [FOR length])</c> is the call <c>substring(x, start[, length])</c>.
+    /// </summary>
+    public override SyntaxNode VisitSubstringFrom(SubstringFromContext context)
+    {
+        var arguments = new List<Expr> { Build<Expr>(context.valueExpression(0)), Build<Expr>(context.start) };
+        if (context.length is not null)
+            arguments.Add(Build<Expr>(context.length));
+        return Call("substring", context.SUBSTRING().Symbol, [.. arguments], context);
+    }
+
+    /// <summary><c>TRIM([BOTH | LEADING | TRAILING] [characters] FROM x)</c> is PostgreSQL's
+    /// <c>btrim / ltrim / rtrim(x[, characters])</c>.</summary>
+    public override SyntaxNode VisitTrimFrom(TrimFromContext context)
+    {
+        var name = context.side?.Type switch
+        {
+            LEADING => "ltrim",
+            TRAILING => "rtrim",
+            _ => "btrim",
+        };
+        var values = context.valueExpression();
+        var value = Build<Expr>(values[^1]);
+        Expr[] arguments = context.characters is null ? [value] : [value, Build<Expr>(context.characters)];
+        return Call(name, context.TRIM().Symbol, arguments, context);
+    }
+
+    private FunctionCall Call(string name, IToken keyword, Expr[] arguments, ParserRuleContext context) =>
+        new(new QualifiedName([Identifier.Unquoted(name) with { Span = SpanOf(keyword) }]) { Span = SpanOf(keyword) },
+            new EquatableArray<Expr>(arguments), false, false, null)
+        {
+            Span = SpanOf(context),
+        };
+
     /// <summary><c>x AT TIME ZONE zone</c> is PostgreSQL's <c>timezone(zone, x)</c>.</summary>
     public override SyntaxNode VisitAtTimeZone(AtTimeZoneContext context)
     {

@@ -273,6 +273,10 @@ valueExpression
     | EXISTS LPAREN query RPAREN                                                #exists
     | qualifiedName LPAREN ASTERISK RPAREN overClause?                          #functionCallStar
     | EXTRACT LPAREN (identifier | STRING) FROM valueExpression RPAREN         #extract
+    | SUBSTRING LPAREN valueExpression FROM start=valueExpression
+        (FOR length=valueExpression)? RPAREN                                    #substringFrom
+    | TRIM LPAREN side=(BOTH | LEADING | TRAILING)? characters=valueExpression?
+        FROM valueExpression RPAREN                                             #trimFrom
     | qualifiedName LPAREN (DISTINCT? functionArgument (COMMA functionArgument)* orderBy?)? RPAREN
         overClause?                                                             #functionCall
     | LPAREN query RPAREN                                                       #subqueryExpression
@@ -369,14 +373,16 @@ identifier
     ;
 
 nonReserved
-    : ABORT | ADD | ADVANCE | ARCHIVALS | ARCHIVE | AT | BEGIN | BEGINNING | CHANGES | CHARACTER | COLUMN | COMMIT
+    : ABORT | ADD | ADVANCE | ARCHIVALS | ARCHIVE | AT | BEGIN | BOTH | BEGINNING | CHANGES | CHARACTER | COLUMN | COMMIT
     | DATE | DAY | DAYS
     | DEFAULT | DESCRIBE | DISCARD | DOUBLE | EXPLAIN | EXTENDED | EXTRACT | FINAL | FIRST | FUNCTION
-    | FUNCTIONS | GRACE | HEADER | HEADERS | HOPPING | HOUR | HOURS | ISOLATION | KEY | LAST | LEVEL
+    | FOR | FUNCTIONS | GRACE | HEADER | HEADERS | HOPPING | HOUR | HOURS | ISOLATION | KEY | LAST | LEADING
+    | LEVEL
     | LIST | LOCAL | MILLISECOND | MILLISECONDS | MINUTE | MINUTES | NULLS | OFFSET | ONLY | OPERATOR
     | PERIOD | PLANS | PRECISION | PRINT | PROPERTIES | QUERIES | READ | RECURSIVE | REPLACE | RETENTION | ROLLBACK
     | ROW | ROWS | SAMPLE | SECOND | SECONDS | SEQUENCES | SESSION | SHOW | SIZE | SOURCE | START
-    | STREAM | STREAMS | TABLES | TEMP | TEMPORARY | TERMINATE | TIME | TIMESTAMP | TOPIC | TOPICS
+    | STREAM | STREAMS | SUBSTRING | TABLES | TEMP | TEMPORARY | TERMINATE | TIME | TIMESTAMP | TOPIC | TOPICS
+    | TRAILING | TRIM
     | TRANSACTION | TUMBLING | TYPE | TYPES | UNSET | VARIABLES | VARYING | WITHOUT | WORK | WRITE | ZONE
     ;
 
@@ -398,6 +404,7 @@ AT: 'AT';
 BEGIN: 'BEGIN';
 BEGINNING: 'BEGINNING';
 BETWEEN: 'BETWEEN';
+BOTH: 'BOTH';
 BY: 'BY';
 CASE: 'CASE';
 CAST: 'CAST';
@@ -431,6 +438,7 @@ EXTRACT: 'EXTRACT';
 FALSE: 'FALSE';
 FINAL: 'FINAL';
 FIRST: 'FIRST';
+FOR: 'FOR';
 FROM: 'FROM';
 FULL: 'FULL';
 FUNCTION: 'FUNCTION';
@@ -456,6 +464,7 @@ ISOLATION: 'ISOLATION';
 JOIN: 'JOIN';
 KEY: 'KEY';
 LAST: 'LAST';
+LEADING: 'LEADING';
 LEFT: 'LEFT';
 LEVEL: 'LEVEL';
 LIKE: 'LIKE';
@@ -509,6 +518,7 @@ START: 'START';
 STREAM: 'STREAM';
 STREAMS: 'STREAMS';
 STRUCT: 'STRUCT';
+SUBSTRING: 'SUBSTRING';
 TABLE: 'TABLE';
 TABLES: 'TABLES';
 TEMP: 'TEMP';
@@ -520,7 +530,9 @@ TIMESTAMP: 'TIMESTAMP';
 TO: 'TO';
 TOPIC: 'TOPIC';
 TOPICS: 'TOPICS';
+TRAILING: 'TRAILING';
 TRANSACTION: 'TRANSACTION';
+TRIM: 'TRIM';
 TRUE: 'TRUE';
 TUMBLING: 'TUMBLING';
 TYPE: 'TYPE';

@@ -72,7 +72,7 @@ public static class RecordSerde
             case ValueFormat.Kafka:
                 for (var i = 0; i < stream.Columns.Count; i++)
                 {
-                    if (i != stream.KeyColumn)
+                    if (!stream.IsKeyColumn(i))
                         return Kafka(value, stream.Columns[i].Type);
                 }
                 return [];
@@ -153,7 +153,7 @@ public static class RecordSerde
             case ValueFormat.Kafka:
                 for (var i = 0; i < stream.Columns.Count; i++)
                 {
-                    if (i != stream.KeyColumn)
+                    if (!stream.IsKeyColumn(i))
                         return KafkaJson(value, stream.Columns[i].Type);
                 }
                 return JsonCompare.Null;
@@ -180,7 +180,7 @@ public static class RecordSerde
         var json = new StringBuilder("{");
         for (var i = 0; i < types.Length; i++)
         {
-            if (i == stream.KeyColumn)
+            if (stream.IsKeyColumn(i))
                 continue;
             if (json.Length > 1)
                 json.Append(',');

@@ -135,7 +135,8 @@ public sealed class PersistentAggregateTests : IAsyncLifetime
     {
         Assert.Equal(SqlState.GroupingError,
             (await _db.FailsAsync("CREATE TABLE t AS SELECT COUNT(*) AS n FROM s GROUP BY g EMIT CHANGES")).SqlState);
-        Assert.Equal(SqlState.FeatureNotSupported,
+        // Two key columns need a key format that holds them (the source's is KAFKA): 42P16, as ksqlDB refuses it.
+        Assert.Equal("42P16",
             (await _db.FailsAsync("CREATE TABLE t AS SELECT g, x, COUNT(*) FROM s GROUP BY g, x EMIT CHANGES"))
                 .SqlState);
         Assert.Equal(SqlState.FeatureNotSupported,

@@ -16,7 +16,8 @@ namespace Query.Server.Tests;
 /// the filter applied to the source (no row missing, none twice) and the table equals a batch recomputation,
 /// row for row. The writers also upsert into a table that a third query aggregates (retracting each key's previous
 /// row), and the server snapshots aggregate state every few hundred state records, so restarts restore from
-/// snapshots: that table equals a recomputation over the source table's rows too.
+/// snapshots: that table equals a recomputation over the source table's rows too. A fourth query groups by two
+/// expressions (a table of two key columns in a JSON key) and equals its recomputation as well.
 /// </summary>
 public sealed class PersistentQueryCrashTests
 {
@@ -43,6 +44,8 @@ public sealed class PersistentQueryCrashTests
                     + "WHERE x % 3 = 0 EMIT CHANGES");
                 await conn.ExecuteAsync("CREATE TABLE agg AS SELECT g, COUNT(*) AS n, SUM(x) AS total, MIN(x) AS lo, "
                     + "MAX(x) AS hi, AVG(x) AS mean, COUNT_DISTINCT(x) AS d FROM src GROUP BY g EMIT CHANGES");
+                await conn.ExecuteAsync("CREATE TABLE agg2 WITH (KEY_FORMAT = 'JSON') AS SELECT g, x % 4 AS bucket, "
+                    + "COUNT(*) AS n, SUM(x) AS total FROM src GROUP BY g, x % 4 EMIT CHANGES");
                 await conn.ExecuteAsync("CREATE TABLE users (id BIGINT PRIMARY KEY, g STRING, x INT) "
                     + "WITH (PARTITIONS = 4)");
                 await conn.ExecuteAsync("CREATE TABLE tagg AS SELECT g, COUNT(*) AS n, SUM(x) AS total FROM users "
@@ -75,6 +78,7 @@ public sealed class PersistentQueryCrashTests
         await using var conn = await OpenAsync(port);
         await WaitForCatchUpAsync(conn);
         await VerifyTableAggregateAsync(conn);
+        await VerifyMultiKeyAggregateAsync(conn);
         var source = (await conn.QueryAsync<(long Id, string G, int X)>("SELECT id, g, x FROM src")).ToList();
         foreach (var id in acknowledged.Keys)
             Assert.True(source.Any(s => s.Id == id), $"acknowledged row {id} is missing from the source");
@@ -120,6 +124,19 @@ public sealed class PersistentQueryCrashTests
         _output.WriteLine($"table aggregate: {table.Count} groups over {recomputed.Sum(r => r.N)} rows");
     }
 
+    /// <summary>The aggregate keyed by two GROUP BY expressions (a JSON key of two columns) equals a recomputation.
+    /// </summary>
+    private async Task VerifyMultiKeyAggregateAsync(NpgsqlConnection conn)
+    {
+        var recomputed = (await conn.QueryAsync<(string G, int Bucket, long N, long Total)>(
+            "SELECT g, x % 4, COUNT(*), SUM(x) FROM src GROUP BY g, x % 4")).Order().ToList();
+        var table = (await conn.QueryAsync<(string G, int Bucket, long N, long Total)>(
+            "SELECT g, bucket, n, total FROM agg2")).Order().ToList();
+        Assert.NotEmpty(recomputed);
+        Assert.Equal(recomputed, table);
+        _output.WriteLine($"two-key aggregate: {table.Count} groups");
+    }
+
     private static async Task WaitForCatchUpAsync(NpgsqlConnection conn)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
@@ -127,7 +144,7 @@ public sealed class PersistentQueryCrashTests
         {
             var queries = (await conn.QueryAsync("SHOW QUERIES EXTENDED")).Cast<IDictionary<string, object>>()
                 .ToList();
-            Assert.Equal(3, queries.Count);
+            Assert.Equal(4, queries.Count);
             foreach (var query in queries)
                 Assert.True((string)query["STATUS"] == "RUNNING", $"{query["QUERY_ID"]}: {query["ERROR"]}");
             if (queries.All(q => Convert.ToInt64(q["LAG"], CultureInfo.InvariantCulture) == 0))

@@ -37,35 +37,36 @@ public partial class QuerySqlParser : Parser {
 	public const int
 		ABORT=1, ADD=2, ADVANCE=3, ALL=4, ALTER=5, AND=6, ANY=7, ARCHIVALS=8,
 		ARCHIVE=9, ARRAY=10, AS=11, ASC=12, AT=13, BEGIN=14, BEGINNING=15, BETWEEN=16,
-		BY=17, CASE=18, CAST=19, CHANGES=20, CHARACTER=21, COLLATE=22, COLUMN=23,
-		COMMIT=24, CREATE=25, CROSS=26, DATE=27, DAY=28, DAYS=29, DEFAULT=30,
-		DELETE=31, DESC=32, DESCRIBE=33, DISCARD=34, DISTINCT=35, DOUBLE=36, DROP=37,
-		ELSE=38, EMIT=39, END=40, ESCAPE=41, EXCEPT=42, EXISTS=43, EXPLAIN=44,
-		EXTENDED=45, EXTRACT=46, FALSE=47, FINAL=48, FIRST=49, FROM=50, FULL=51,
-		FUNCTION=52, FUNCTIONS=53, GRACE=54, GROUP=55, HAVING=56, HEADER=57, HEADERS=58,
-		HOPPING=59, HOUR=60, HOURS=61, IF=62, ILIKE=63, IN=64, INNER=65, INSERT=66,
-		INTERSECT=67, INTERVAL=68, INTO=69, IS=70, ISOLATION=71, JOIN=72, KEY=73,
-		LAST=74, LEFT=75, LEVEL=76, LIKE=77, LIMIT=78, LIST=79, LOCAL=80, MAP=81,
-		MILLISECOND=82, MILLISECONDS=83, MINUTE=84, MINUTES=85, NOT=86, NULL=87,
-		NULLS=88, OFFSET=89, ON=90, ONLY=91, OPERATOR=92, OR=93, ORDER=94, OUTER=95,
-		OVER=96, PARTITION=97, PERIOD=98, PLANS=99, PRECISION=100, PRIMARY=101,
-		PRINT=102, PROPERTIES=103, QUERIES=104, READ=105, RECURSIVE=106, REPLACE=107,
-		RETENTION=108, RIGHT=109, ROLLBACK=110, ROW=111, ROWS=112, SAMPLE=113,
-		SECOND=114, SECONDS=115, SELECT=116, SEQUENCES=117, SESSION=118, SET=119,
-		SHOW=120, SIZE=121, SOME=122, SOURCE=123, START=124, STREAM=125, STREAMS=126,
-		STRUCT=127, TABLE=128, TABLES=129, TEMP=130, TEMPORARY=131, TERMINATE=132,
-		THEN=133, TIME=134, TIMESTAMP=135, TO=136, TOPIC=137, TOPICS=138, TRANSACTION=139,
-		TRUE=140, TUMBLING=141, TYPE=142, TYPES=143, UNION=144, UNSET=145, USING=146,
-		VALUES=147, VARIABLES=148, VARYING=149, WHEN=150, WHERE=151, WINDOW=152,
-		WITH=153, WITHIN=154, WITHOUT=155, WORK=156, WRITE=157, ZONE=158, EQ=159,
-		NEQ=160, LTE=161, GTE=162, LT=163, GT=164, NOT_TILDE_STAR=165, NOT_TILDE=166,
-		TILDE_STAR=167, TILDE=168, PLUS=169, MINUS=170, ASTERISK=171, SLASH=172,
-		PERCENT=173, CONCAT=174, ASSIGN=175, DOUBLE_COLON=176, ARROW=177, LAMBDA_ARROW=178,
-		LPAREN=179, RPAREN=180, LBRACKET=181, RBRACKET=182, COMMA=183, DOT=184,
-		SEMICOLON=185, STRING=186, ESCAPE_STRING=187, INTEGER_VALUE=188, DECIMAL_VALUE=189,
-		DOUBLE_VALUE=190, PARAMETER=191, IDENTIFIER=192, DIGIT_IDENTIFIER=193,
-		QUOTED_IDENTIFIER=194, BACKQUOTED_IDENTIFIER=195, SIMPLE_COMMENT=196,
-		BRACKETED_COMMENT=197, WS=198, UNRECOGNIZED=199;
+		BOTH=17, BY=18, CASE=19, CAST=20, CHANGES=21, CHARACTER=22, COLLATE=23,
+		COLUMN=24, COMMIT=25, CREATE=26, CROSS=27, DATE=28, DAY=29, DAYS=30, DEFAULT=31,
+		DELETE=32, DESC=33, DESCRIBE=34, DISCARD=35, DISTINCT=36, DOUBLE=37, DROP=38,
+		ELSE=39, EMIT=40, END=41, ESCAPE=42, EXCEPT=43, EXISTS=44, EXPLAIN=45,
+		EXTENDED=46, EXTRACT=47, FALSE=48, FINAL=49, FIRST=50, FOR=51, FROM=52,
+		FULL=53, FUNCTION=54, FUNCTIONS=55, GRACE=56, GROUP=57, HAVING=58, HEADER=59,
+		HEADERS=60, HOPPING=61, HOUR=62, HOURS=63, IF=64, ILIKE=65, IN=66, INNER=67,
+		INSERT=68, INTERSECT=69, INTERVAL=70, INTO=71, IS=72, ISOLATION=73, JOIN=74,
+		KEY=75, LAST=76, LEADING=77, LEFT=78, LEVEL=79, LIKE=80, LIMIT=81, LIST=82,
+		LOCAL=83, MAP=84, MILLISECOND=85, MILLISECONDS=86, MINUTE=87, MINUTES=88,
+		NOT=89, NULL=90, NULLS=91, OFFSET=92, ON=93, ONLY=94, OPERATOR=95, OR=96,
+		ORDER=97, OUTER=98, OVER=99, PARTITION=100, PERIOD=101, PLANS=102, PRECISION=103,
+		PRIMARY=104, PRINT=105, PROPERTIES=106, QUERIES=107, READ=108, RECURSIVE=109,
+		REPLACE=110, RETENTION=111, RIGHT=112, ROLLBACK=113, ROW=114, ROWS=115,
+		SAMPLE=116, SECOND=117, SECONDS=118, SELECT=119, SEQUENCES=120, SESSION=121,
+		SET=122, SHOW=123, SIZE=124, SOME=125, SOURCE=126, START=127, STREAM=128,
+		STREAMS=129, STRUCT=130, SUBSTRING=131, TABLE=132, TABLES=133, TEMP=134,
+		TEMPORARY=135, TERMINATE=136, THEN=137, TIME=138, TIMESTAMP=139, TO=140,
+		TOPIC=141, TOPICS=142, TRAILING=143, TRANSACTION=144, TRIM=145, TRUE=146,
+		TUMBLING=147, TYPE=148, TYPES=149, UNION=150, UNSET=151, USING=152, VALUES=153,
+		VARIABLES=154, VARYING=155, WHEN=156, WHERE=157, WINDOW=158, WITH=159,
+		WITHIN=160, WITHOUT=161, WORK=162, WRITE=163, ZONE=164, EQ=165, NEQ=166,
+		LTE=167, GTE=168, LT=169, GT=170, NOT_TILDE_STAR=171, NOT_TILDE=172, TILDE_STAR=173,
+		TILDE=174, PLUS=175, MINUS=176, ASTERISK=177, SLASH=178, PERCENT=179,
+		CONCAT=180, ASSIGN=181, DOUBLE_COLON=182, ARROW=183, LAMBDA_ARROW=184,
+		LPAREN=185, RPAREN=186, LBRACKET=187, RBRACKET=188, COMMA=189, DOT=190,
+		SEMICOLON=191, STRING=192, ESCAPE_STRING=193, INTEGER_VALUE=194, DECIMAL_VALUE=195,
+		DOUBLE_VALUE=196, PARAMETER=197, IDENTIFIER=198, DIGIT_IDENTIFIER=199,
+		QUOTED_IDENTIFIER=200, BACKQUOTED_IDENTIFIER=201, SIMPLE_COMMENT=202,
+		BRACKETED_COMMENT=203, WS=204, UNRECOGNIZED=205;
 	public const int
 		RULE_statements = 0, RULE_singleExpression = 1, RULE_statement = 2, RULE_transactionMode = 3,
 		RULE_setValue = 4, RULE_tableElements = 5, RULE_tableElement = 6, RULE_columnConstraint = 7,
@@ -97,53 +98,54 @@ public partial class QuerySqlParser : Parser {
 	private static readonly string[] _LiteralNames = {
 		null, "'ABORT'", "'ADD'", "'ADVANCE'", "'ALL'", "'ALTER'", "'AND'", "'ANY'",
 		"'ARCHIVALS'", "'ARCHIVE'", "'ARRAY'", "'AS'", "'ASC'", "'AT'", "'BEGIN'",
-		"'BEGINNING'", "'BETWEEN'", "'BY'", "'CASE'", "'CAST'", "'CHANGES'", "'CHARACTER'",
-		"'COLLATE'", "'COLUMN'", "'COMMIT'", "'CREATE'", "'CROSS'", "'DATE'",
-		"'DAY'", "'DAYS'", "'DEFAULT'", "'DELETE'", "'DESC'", "'DESCRIBE'", "'DISCARD'",
-		"'DISTINCT'", "'DOUBLE'", "'DROP'", "'ELSE'", "'EMIT'", "'END'", "'ESCAPE'",
-		"'EXCEPT'", "'EXISTS'", "'EXPLAIN'", "'EXTENDED'", "'EXTRACT'", "'FALSE'",
-		"'FINAL'", "'FIRST'", "'FROM'", "'FULL'", "'FUNCTION'", "'FUNCTIONS'",
-		"'GRACE'", "'GROUP'", "'HAVING'", "'HEADER'", "'HEADERS'", "'HOPPING'",
-		"'HOUR'", "'HOURS'", "'IF'", "'ILIKE'", "'IN'", "'INNER'", "'INSERT'",
-		"'INTERSECT'", "'INTERVAL'", "'INTO'", "'IS'", "'ISOLATION'", "'JOIN'",
-		"'KEY'", "'LAST'", "'LEFT'", "'LEVEL'", "'LIKE'", "'LIMIT'", "'LIST'",
-		"'LOCAL'", "'MAP'", "'MILLISECOND'", "'MILLISECONDS'", "'MINUTE'", "'MINUTES'",
-		"'NOT'", "'NULL'", "'NULLS'", "'OFFSET'", "'ON'", "'ONLY'", "'OPERATOR'",
-		"'OR'", "'ORDER'", "'OUTER'", "'OVER'", "'PARTITION'", "'PERIOD'", "'PLANS'",
-		"'PRECISION'", "'PRIMARY'", "'PRINT'", "'PROPERTIES'", "'QUERIES'", "'READ'",
-		"'RECURSIVE'", "'REPLACE'", "'RETENTION'", "'RIGHT'", "'ROLLBACK'", "'ROW'",
-		"'ROWS'", "'SAMPLE'", "'SECOND'", "'SECONDS'", "'SELECT'", "'SEQUENCES'",
-		"'SESSION'", "'SET'", "'SHOW'", "'SIZE'", "'SOME'", "'SOURCE'", "'START'",
-		"'STREAM'", "'STREAMS'", "'STRUCT'", "'TABLE'", "'TABLES'", "'TEMP'",
-		"'TEMPORARY'", "'TERMINATE'", "'THEN'", "'TIME'", "'TIMESTAMP'", "'TO'",
-		"'TOPIC'", "'TOPICS'", "'TRANSACTION'", "'TRUE'", "'TUMBLING'", "'TYPE'",
-		"'TYPES'", "'UNION'", "'UNSET'", "'USING'", "'VALUES'", "'VARIABLES'",
-		"'VARYING'", "'WHEN'", "'WHERE'", "'WINDOW'", "'WITH'", "'WITHIN'", "'WITHOUT'",
-		"'WORK'", "'WRITE'", "'ZONE'", "'='", null, "'<='", "'>='", "'<'", "'>'",
-		"'!~*'", "'!~'", "'~*'", "'~'", "'+'", "'-'", "'*'", "'/'", "'%'", "'||'",
-		"':='", "'::'", "'->'", "'=>'", "'('", "')'", "'['", "']'", "','", "'.'",
-		"';'"
+		"'BEGINNING'", "'BETWEEN'", "'BOTH'", "'BY'", "'CASE'", "'CAST'", "'CHANGES'",
+		"'CHARACTER'", "'COLLATE'", "'COLUMN'", "'COMMIT'", "'CREATE'", "'CROSS'",
+		"'DATE'", "'DAY'", "'DAYS'", "'DEFAULT'", "'DELETE'", "'DESC'", "'DESCRIBE'",
+		"'DISCARD'", "'DISTINCT'", "'DOUBLE'", "'DROP'", "'ELSE'", "'EMIT'", "'END'",
+		"'ESCAPE'", "'EXCEPT'", "'EXISTS'", "'EXPLAIN'", "'EXTENDED'", "'EXTRACT'",
+		"'FALSE'", "'FINAL'", "'FIRST'", "'FOR'", "'FROM'", "'FULL'", "'FUNCTION'",
+		"'FUNCTIONS'", "'GRACE'", "'GROUP'", "'HAVING'", "'HEADER'", "'HEADERS'",
+		"'HOPPING'", "'HOUR'", "'HOURS'", "'IF'", "'ILIKE'", "'IN'", "'INNER'",
+		"'INSERT'", "'INTERSECT'", "'INTERVAL'", "'INTO'", "'IS'", "'ISOLATION'",
+		"'JOIN'", "'KEY'", "'LAST'", "'LEADING'", "'LEFT'", "'LEVEL'", "'LIKE'",
+		"'LIMIT'", "'LIST'", "'LOCAL'", "'MAP'", "'MILLISECOND'", "'MILLISECONDS'",
+		"'MINUTE'", "'MINUTES'", "'NOT'", "'NULL'", "'NULLS'", "'OFFSET'", "'ON'",
+		"'ONLY'", "'OPERATOR'", "'OR'", "'ORDER'", "'OUTER'", "'OVER'", "'PARTITION'",
+		"'PERIOD'", "'PLANS'", "'PRECISION'", "'PRIMARY'", "'PRINT'", "'PROPERTIES'",
+		"'QUERIES'", "'READ'", "'RECURSIVE'", "'REPLACE'", "'RETENTION'", "'RIGHT'",
+		"'ROLLBACK'", "'ROW'", "'ROWS'", "'SAMPLE'", "'SECOND'", "'SECONDS'",
+		"'SELECT'", "'SEQUENCES'", "'SESSION'", "'SET'", "'SHOW'", "'SIZE'", "'SOME'",
+		"'SOURCE'", "'START'", "'STREAM'", "'STREAMS'", "'STRUCT'", "'SUBSTRING'",
+		"'TABLE'", "'TABLES'", "'TEMP'", "'TEMPORARY'", "'TERMINATE'", "'THEN'",
+		"'TIME'", "'TIMESTAMP'", "'TO'", "'TOPIC'", "'TOPICS'", "'TRAILING'",
+		"'TRANSACTION'", "'TRIM'", "'TRUE'", "'TUMBLING'", "'TYPE'", "'TYPES'",
+		"'UNION'", "'UNSET'", "'USING'", "'VALUES'", "'VARIABLES'", "'VARYING'",
+		"'WHEN'", "'WHERE'", "'WINDOW'", "'WITH'", "'WITHIN'", "'WITHOUT'", "'WORK'",
+		"'WRITE'", "'ZONE'", "'='", null, "'<='", "'>='", "'<'", "'>'", "'!~*'",
+		"'!~'", "'~*'", "'~'", "'+'", "'-'", "'*'", "'/'", "'%'", "'||'", "':='",
+		"'::'", "'->'", "'=>'", "'('", "')'", "'['", "']'", "','", "'.'", "';'"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, "ABORT", "ADD", "ADVANCE", "ALL", "ALTER", "AND", "ANY", "ARCHIVALS",
 		"ARCHIVE", "ARRAY", "AS", "ASC", "AT", "BEGIN", "BEGINNING", "BETWEEN",
-		"BY", "CASE", "CAST", "CHANGES", "CHARACTER", "COLLATE", "COLUMN", "COMMIT",
-		"CREATE", "CROSS", "DATE", "DAY", "DAYS", "DEFAULT", "DELETE", "DESC",
-		"DESCRIBE", "DISCARD", "DISTINCT", "DOUBLE", "DROP", "ELSE", "EMIT", "END",
-		"ESCAPE", "EXCEPT", "EXISTS", "EXPLAIN", "EXTENDED", "EXTRACT", "FALSE",
-		"FINAL", "FIRST", "FROM", "FULL", "FUNCTION", "FUNCTIONS", "GRACE", "GROUP",
-		"HAVING", "HEADER", "HEADERS", "HOPPING", "HOUR", "HOURS", "IF", "ILIKE",
-		"IN", "INNER", "INSERT", "INTERSECT", "INTERVAL", "INTO", "IS", "ISOLATION",
-		"JOIN", "KEY", "LAST", "LEFT", "LEVEL", "LIKE", "LIMIT", "LIST", "LOCAL",
-		"MAP", "MILLISECOND", "MILLISECONDS", "MINUTE", "MINUTES", "NOT", "NULL",
-		"NULLS", "OFFSET", "ON", "ONLY", "OPERATOR", "OR", "ORDER", "OUTER", "OVER",
-		"PARTITION", "PERIOD", "PLANS", "PRECISION", "PRIMARY", "PRINT", "PROPERTIES",
-		"QUERIES", "READ", "RECURSIVE", "REPLACE", "RETENTION", "RIGHT", "ROLLBACK",
-		"ROW", "ROWS", "SAMPLE", "SECOND", "SECONDS", "SELECT", "SEQUENCES", "SESSION",
-		"SET", "SHOW", "SIZE", "SOME", "SOURCE", "START", "STREAM", "STREAMS",
-		"STRUCT", "TABLE", "TABLES", "TEMP", "TEMPORARY", "TERMINATE", "THEN",
-		"TIME", "TIMESTAMP", "TO", "TOPIC", "TOPICS", "TRANSACTION", "TRUE", "TUMBLING",
-		"TYPE", "TYPES", "UNION", "UNSET", "USING", "VALUES", "VARIABLES", "VARYING",
+		"BOTH", "BY", "CASE", "CAST", "CHANGES", "CHARACTER", "COLLATE", "COLUMN",
+		"COMMIT", "CREATE", "CROSS", "DATE", "DAY", "DAYS", "DEFAULT", "DELETE",
+		"DESC", "DESCRIBE", "DISCARD", "DISTINCT", "DOUBLE", "DROP", "ELSE", "EMIT",
+		"END", "ESCAPE", "EXCEPT", "EXISTS", "EXPLAIN", "EXTENDED", "EXTRACT",
+		"FALSE", "FINAL", "FIRST", "FOR", "FROM", "FULL", "FUNCTION", "FUNCTIONS",
+		"GRACE", "GROUP", "HAVING", "HEADER", "HEADERS", "HOPPING", "HOUR", "HOURS",
+		"IF", "ILIKE", "IN", "INNER", "INSERT", "INTERSECT", "INTERVAL", "INTO",
+		"IS", "ISOLATION", "JOIN", "KEY", "LAST", "LEADING", "LEFT", "LEVEL",
+		"LIKE", "LIMIT", "LIST", "LOCAL", "MAP", "MILLISECOND", "MILLISECONDS",
+		"MINUTE", "MINUTES", "NOT", "NULL", "NULLS", "OFFSET", "ON", "ONLY", "OPERATOR",
+		"OR", "ORDER", "OUTER", "OVER", "PARTITION", "PERIOD", "PLANS", "PRECISION",
+		"PRIMARY", "PRINT", "PROPERTIES", "QUERIES", "READ", "RECURSIVE", "REPLACE",
+		"RETENTION", "RIGHT", "ROLLBACK", "ROW", "ROWS", "SAMPLE", "SECOND", "SECONDS",
+		"SELECT", "SEQUENCES", "SESSION", "SET", "SHOW", "SIZE", "SOME", "SOURCE",
+		"START", "STREAM", "STREAMS", "STRUCT", "SUBSTRING", "TABLE", "TABLES",
+		"TEMP", "TEMPORARY", "TERMINATE", "THEN", "TIME", "TIMESTAMP", "TO", "TOPIC",
+		"TOPICS", "TRAILING", "TRANSACTION", "TRIM", "TRUE", "TUMBLING", "TYPE",
+		"TYPES", "UNION", "UNSET", "USING", "VALUES", "VARIABLES", "VARYING",
 		"WHEN", "WHERE", "WINDOW", "WITH", "WITHIN", "WITHOUT", "WORK", "WRITE",
 		"ZONE", "EQ", "NEQ", "LTE", "GTE", "LT", "GT", "NOT_TILDE_STAR", "NOT_TILDE",
 		"TILDE_STAR", "TILDE", "PLUS", "MINUS", "ASTERISK", "SLASH", "PERCENT",
@@ -236,7 +238,7 @@ public partial class QuerySqlParser : Parser {
 			State = 128;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 18857104261666L) != 0) || ((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & 316395534728306689L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 140737490460673L) != 0)) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 37714208506402L) != 0) || ((((_la - 68)) & ~0x3f) == 0 && ((1L << (_la - 68)) & 632791069456613377L) != 0) || ((((_la - 136)) & ~0x3f) == 0 && ((1L << (_la - 136)) & 562949961842689L) != 0)) {
 				{
 				State = 110;
 				statement();
@@ -1290,6 +1292,7 @@ public partial class QuerySqlParser : Parser {
 				case AT:
 				case BEGIN:
 				case BEGINNING:
+				case BOTH:
 				case CHANGES:
 				case CHARACTER:
 				case COLUMN:
@@ -1306,6 +1309,7 @@ public partial class QuerySqlParser : Parser {
 				case EXTRACT:
 				case FINAL:
 				case FIRST:
+				case FOR:
 				case FUNCTION:
 				case FUNCTIONS:
 				case GRACE:
@@ -1317,6 +1321,7 @@ public partial class QuerySqlParser : Parser {
 				case ISOLATION:
 				case KEY:
 				case LAST:
+				case LEADING:
 				case LEVEL:
 				case LIST:
 				case LOCAL:
@@ -1352,6 +1357,7 @@ public partial class QuerySqlParser : Parser {
 				case START:
 				case STREAM:
 				case STREAMS:
+				case SUBSTRING:
 				case TABLES:
 				case TEMP:
 				case TEMPORARY:
@@ -1360,7 +1366,9 @@ public partial class QuerySqlParser : Parser {
 				case TIMESTAMP:
 				case TOPIC:
 				case TOPICS:
+				case TRAILING:
 				case TRANSACTION:
+				case TRIM:
 				case TUMBLING:
 				case TYPE:
 				case TYPES:
@@ -1543,6 +1551,7 @@ public partial class QuerySqlParser : Parser {
 				case AT:
 				case BEGIN:
 				case BEGINNING:
+				case BOTH:
 				case CHANGES:
 				case CHARACTER:
 				case COLUMN:
@@ -1559,6 +1568,7 @@ public partial class QuerySqlParser : Parser {
 				case EXTRACT:
 				case FINAL:
 				case FIRST:
+				case FOR:
 				case FUNCTION:
 				case FUNCTIONS:
 				case GRACE:
@@ -1570,6 +1580,7 @@ public partial class QuerySqlParser : Parser {
 				case ISOLATION:
 				case KEY:
 				case LAST:
+				case LEADING:
 				case LEVEL:
 				case LIST:
 				case LOCAL:
@@ -1605,6 +1616,7 @@ public partial class QuerySqlParser : Parser {
 				case START:
 				case STREAM:
 				case STREAMS:
+				case SUBSTRING:
 				case TABLES:
 				case TEMP:
 				case TEMPORARY:
@@ -1613,7 +1625,9 @@ public partial class QuerySqlParser : Parser {
 				case TIMESTAMP:
 				case TOPIC:
 				case TOPICS:
+				case TRAILING:
 				case TRANSACTION:
+				case TRIM:
 				case TUMBLING:
 				case TYPE:
 				case TYPES:
@@ -1673,6 +1687,7 @@ public partial class QuerySqlParser : Parser {
 				case AT:
 				case BEGIN:
 				case BEGINNING:
+				case BOTH:
 				case CHANGES:
 				case CHARACTER:
 				case COLUMN:
@@ -1689,6 +1704,7 @@ public partial class QuerySqlParser : Parser {
 				case EXTRACT:
 				case FINAL:
 				case FIRST:
+				case FOR:
 				case FUNCTION:
 				case FUNCTIONS:
 				case GRACE:
@@ -1700,6 +1716,7 @@ public partial class QuerySqlParser : Parser {
 				case ISOLATION:
 				case KEY:
 				case LAST:
+				case LEADING:
 				case LEVEL:
 				case LIST:
 				case LOCAL:
@@ -1735,6 +1752,7 @@ public partial class QuerySqlParser : Parser {
 				case START:
 				case STREAM:
 				case STREAMS:
+				case SUBSTRING:
 				case TABLES:
 				case TEMP:
 				case TEMPORARY:
@@ -1743,7 +1761,9 @@ public partial class QuerySqlParser : Parser {
 				case TIMESTAMP:
 				case TOPIC:
 				case TOPICS:
+				case TRAILING:
 				case TRANSACTION:
+				case TRIM:
 				case TUMBLING:
 				case TYPE:
 				case TYPES:
@@ -2079,7 +2099,7 @@ public partial class QuerySqlParser : Parser {
 				Match(DISCARD);
 				State = 297;
 				_la = TokenStream.LA(1);
-				if ( !(_la==ALL || ((((_la - 99)) & ~0x3f) == 0 && ((1L << (_la - 99)) & 6442713089L) != 0)) ) {
+				if ( !(_la==ALL || ((((_la - 102)) & ~0x3f) == 0 && ((1L << (_la - 102)) & 12885164033L) != 0)) ) {
 				ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -2695,6 +2715,7 @@ public partial class QuerySqlParser : Parser {
 			case AT:
 			case BEGIN:
 			case BEGINNING:
+			case BOTH:
 			case CHANGES:
 			case CHARACTER:
 			case COLUMN:
@@ -2711,6 +2732,7 @@ public partial class QuerySqlParser : Parser {
 			case EXTRACT:
 			case FINAL:
 			case FIRST:
+			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
 			case GRACE:
@@ -2722,6 +2744,7 @@ public partial class QuerySqlParser : Parser {
 			case ISOLATION:
 			case KEY:
 			case LAST:
+			case LEADING:
 			case LEVEL:
 			case LIST:
 			case LOCAL:
@@ -2757,6 +2780,7 @@ public partial class QuerySqlParser : Parser {
 			case START:
 			case STREAM:
 			case STREAMS:
+			case SUBSTRING:
 			case TABLES:
 			case TEMP:
 			case TEMPORARY:
@@ -2765,7 +2789,9 @@ public partial class QuerySqlParser : Parser {
 			case TIMESTAMP:
 			case TOPIC:
 			case TOPICS:
+			case TRAILING:
 			case TRANSACTION:
+			case TRIM:
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
@@ -2929,7 +2955,7 @@ public partial class QuerySqlParser : Parser {
 			State = 477;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (((((_la - 57)) & ~0x3f) == 0 && ((1L << (_la - 57)) & 17592186109955L) != 0)) {
+			if (((((_la - 59)) & ~0x3f) == 0 && ((1L << (_la - 59)) & 35184372154371L) != 0)) {
 				{
 				State = 476;
 				columnConstraint();
@@ -3198,6 +3224,7 @@ public partial class QuerySqlParser : Parser {
 			case AT:
 			case BEGIN:
 			case BEGINNING:
+			case BOTH:
 			case CHANGES:
 			case CHARACTER:
 			case COLUMN:
@@ -3214,6 +3241,7 @@ public partial class QuerySqlParser : Parser {
 			case EXTRACT:
 			case FINAL:
 			case FIRST:
+			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
 			case GRACE:
@@ -3225,6 +3253,7 @@ public partial class QuerySqlParser : Parser {
 			case ISOLATION:
 			case KEY:
 			case LAST:
+			case LEADING:
 			case LEVEL:
 			case LIST:
 			case LOCAL:
@@ -3260,6 +3289,7 @@ public partial class QuerySqlParser : Parser {
 			case START:
 			case STREAM:
 			case STREAMS:
+			case SUBSTRING:
 			case TABLES:
 			case TEMP:
 			case TEMPORARY:
@@ -3268,7 +3298,9 @@ public partial class QuerySqlParser : Parser {
 			case TIMESTAMP:
 			case TOPIC:
 			case TOPICS:
+			case TRAILING:
 			case TRANSACTION:
+			case TRIM:
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
@@ -4395,6 +4427,7 @@ public partial class QuerySqlParser : Parser {
 			case AT:
 			case BEGIN:
 			case BEGINNING:
+			case BOTH:
 			case CASE:
 			case CAST:
 			case CHANGES:
@@ -4415,6 +4448,7 @@ public partial class QuerySqlParser : Parser {
 			case FALSE:
 			case FINAL:
 			case FIRST:
+			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
 			case GRACE:
@@ -4427,6 +4461,7 @@ public partial class QuerySqlParser : Parser {
 			case ISOLATION:
 			case KEY:
 			case LAST:
+			case LEADING:
 			case LEVEL:
 			case LIST:
 			case LOCAL:
@@ -4466,6 +4501,7 @@ public partial class QuerySqlParser : Parser {
 			case STREAM:
 			case STREAMS:
 			case STRUCT:
+			case SUBSTRING:
 			case TABLES:
 			case TEMP:
 			case TEMPORARY:
@@ -4474,7 +4510,9 @@ public partial class QuerySqlParser : Parser {
 			case TIMESTAMP:
 			case TOPIC:
 			case TOPICS:
+			case TRAILING:
 			case TRANSACTION:
+			case TRIM:
 			case TRUE:
 			case TUMBLING:
 			case TYPE:
@@ -5305,7 +5343,7 @@ public partial class QuerySqlParser : Parser {
 				State = 791;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4500213228088649486L) != 0) || ((((_la - 68)) & ~0x3f) == 0 && ((1L << (_la - 68)) & -1173471386564298391L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & -17873248578228243L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -445873762232244466L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & -4652785782342290711L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & -285971977251651657L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 15L) != 0)) {
 					{
 					State = 783;
 					expression(0);
@@ -5877,7 +5915,7 @@ public partial class QuerySqlParser : Parser {
 			{
 			State = 875;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 3458764514625847296L) != 0) || ((((_la - 82)) & ~0x3f) == 0 && ((1L << (_la - 82)) & 12884901903L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -4611686016816775168L) != 0) || ((((_la - 85)) & ~0x3f) == 0 && ((1L << (_la - 85)) & 12884901903L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -5957,6 +5995,7 @@ public partial class QuerySqlParser : Parser {
 			case AT:
 			case BEGIN:
 			case BEGINNING:
+			case BOTH:
 			case CASE:
 			case CAST:
 			case CHANGES:
@@ -5977,6 +6016,7 @@ public partial class QuerySqlParser : Parser {
 			case FALSE:
 			case FINAL:
 			case FIRST:
+			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
 			case GRACE:
@@ -5989,6 +6029,7 @@ public partial class QuerySqlParser : Parser {
 			case ISOLATION:
 			case KEY:
 			case LAST:
+			case LEADING:
 			case LEVEL:
 			case LIST:
 			case LOCAL:
@@ -6027,6 +6068,7 @@ public partial class QuerySqlParser : Parser {
 			case STREAM:
 			case STREAMS:
 			case STRUCT:
+			case SUBSTRING:
 			case TABLES:
 			case TEMP:
 			case TEMPORARY:
@@ -6035,7 +6077,9 @@ public partial class QuerySqlParser : Parser {
 			case TIMESTAMP:
 			case TOPIC:
 			case TOPICS:
+			case TRAILING:
 			case TRANSACTION:
+			case TRIM:
 			case TRUE:
 			case TUMBLING:
 			case TYPE:
@@ -6781,6 +6825,52 @@ public partial class QuerySqlParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class SubstringFromContext : ValueExpressionContext {
+		public ValueExpressionContext start;
+		public ValueExpressionContext length;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SUBSTRING() { return GetToken(QuerySqlParser.SUBSTRING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext[] valueExpression() {
+			return GetRuleContexts<ValueExpressionContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext valueExpression(int i) {
+			return GetRuleContext<ValueExpressionContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FROM() { return GetToken(QuerySqlParser.FROM, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FOR() { return GetToken(QuerySqlParser.FOR, 0); }
+		public SubstringFromContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitSubstringFrom(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class TrimFromContext : ValueExpressionContext {
+		public IToken side;
+		public ValueExpressionContext characters;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TRIM() { return GetToken(QuerySqlParser.TRIM, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FROM() { return GetToken(QuerySqlParser.FROM, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext[] valueExpression() {
+			return GetRuleContexts<ValueExpressionContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext valueExpression(int i) {
+			return GetRuleContext<ValueExpressionContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BOTH() { return GetToken(QuerySqlParser.BOTH, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LEADING() { return GetToken(QuerySqlParser.LEADING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TRAILING() { return GetToken(QuerySqlParser.TRAILING, 0); }
+		public TrimFromContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitTrimFrom(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 	public partial class FunctionCallContext : ValueExpressionContext {
 		[System.Diagnostics.DebuggerNonUserCode] public QualifiedNameContext qualifiedName() {
 			return GetRuleContext<QualifiedNameContext>(0);
@@ -7050,9 +7140,9 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1107;
+			State = 1130;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,156,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,159,Context) ) {
 			case 1:
 				{
 				_localctx = new LiteralExpressionContext(_localctx);
@@ -7179,7 +7269,7 @@ public partial class QuerySqlParser : Parser {
 				State = 1008;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4500213228088649486L) != 0) || ((((_la - 68)) & ~0x3f) == 0 && ((1L << (_la - 68)) & -1173471386564298391L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & -17873248578228243L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -445873762232244466L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & -4652785782342290711L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & -285971977251651657L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 15L) != 0)) {
 					{
 					State = 1000;
 					expression(0);
@@ -7233,7 +7323,7 @@ public partial class QuerySqlParser : Parser {
 				State = 1026;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4500213228088649486L) != 0) || ((((_la - 68)) & ~0x3f) == 0 && ((1L << (_la - 68)) & -1173471386564298391L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & -17873248578228243L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -445873762232244466L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & -4652785782342290711L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & -285971977251651657L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 15L) != 0)) {
 					{
 					State = 1018;
 					mapEntry();
@@ -7272,7 +7362,7 @@ public partial class QuerySqlParser : Parser {
 				State = 1039;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4500063694506484494L) != 0) || ((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & -4830427535785952467L) != 0) || ((((_la - 135)) & ~0x3f) == 0 && ((1L << (_la - 135)) & 2161727821153592797L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -446172829396573426L) != 0) || ((((_la - 73)) & ~0x3f) == 0 && ((1L << (_la - 73)) & -725713410868840867L) != 0) || ((((_la - 138)) & ~0x3f) == 0 && ((1L << (_la - 138)) & -1152921504480809221L) != 0)) {
 					{
 					State = 1031;
 					structField();
@@ -7359,6 +7449,7 @@ public partial class QuerySqlParser : Parser {
 				case AT:
 				case BEGIN:
 				case BEGINNING:
+				case BOTH:
 				case CHANGES:
 				case CHARACTER:
 				case COLUMN:
@@ -7375,6 +7466,7 @@ public partial class QuerySqlParser : Parser {
 				case EXTRACT:
 				case FINAL:
 				case FIRST:
+				case FOR:
 				case FUNCTION:
 				case FUNCTIONS:
 				case GRACE:
@@ -7386,6 +7478,7 @@ public partial class QuerySqlParser : Parser {
 				case ISOLATION:
 				case KEY:
 				case LAST:
+				case LEADING:
 				case LEVEL:
 				case LIST:
 				case LOCAL:
@@ -7421,6 +7514,7 @@ public partial class QuerySqlParser : Parser {
 				case START:
 				case STREAM:
 				case STREAMS:
+				case SUBSTRING:
 				case TABLES:
 				case TEMP:
 				case TEMPORARY:
@@ -7429,7 +7523,9 @@ public partial class QuerySqlParser : Parser {
 				case TIMESTAMP:
 				case TOPIC:
 				case TOPICS:
+				case TRAILING:
 				case TRANSACTION:
+				case TRIM:
 				case TUMBLING:
 				case TYPE:
 				case TYPES:
@@ -7468,52 +7564,128 @@ public partial class QuerySqlParser : Parser {
 				break;
 			case 13:
 				{
-				_localctx = new FunctionCallContext(_localctx);
+				_localctx = new SubstringFromContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
 				State = 1064;
-				qualifiedName();
+				Match(SUBSTRING);
 				State = 1065;
 				Match(LPAREN);
-				State = 1080;
+				State = 1066;
+				valueExpression(0);
+				State = 1067;
+				Match(FROM);
+				State = 1068;
+				((SubstringFromContext)_localctx).start = valueExpression(0);
+				State = 1071;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4500213262448387854L) != 0) || ((((_la - 68)) & ~0x3f) == 0 && ((1L << (_la - 68)) & -1173471386564298391L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & -17873248578228243L) != 0)) {
+				if (_la==FOR) {
 					{
-					State = 1067;
+					State = 1069;
+					Match(FOR);
+					State = 1070;
+					((SubstringFromContext)_localctx).length = valueExpression(0);
+					}
+				}
+
+				State = 1073;
+				Match(RPAREN);
+				}
+				break;
+			case 14:
+				{
+				_localctx = new TrimFromContext(_localctx);
+				Context = _localctx;
+				_prevctx = _localctx;
+				State = 1075;
+				Match(TRIM);
+				State = 1076;
+				Match(LPAREN);
+				State = 1078;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,152,Context) ) {
+				case 1:
+					{
+					State = 1077;
+					((TrimFromContext)_localctx).side = TokenStream.LT(1);
+					_la = TokenStream.LA(1);
+					if ( !(_la==BOTH || _la==LEADING || _la==TRAILING) ) {
+						((TrimFromContext)_localctx).side = ErrorHandler.RecoverInline(this);
+					}
+					else {
+						ErrorHandler.ReportMatch(this);
+					    Consume();
+					}
+					}
+					break;
+				}
+				State = 1081;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -445873762232244466L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & -4652785782342814999L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & -285971977251651657L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 15L) != 0)) {
+					{
+					State = 1080;
+					((TrimFromContext)_localctx).characters = valueExpression(0);
+					}
+				}
+
+				State = 1083;
+				Match(FROM);
+				State = 1084;
+				valueExpression(0);
+				State = 1085;
+				Match(RPAREN);
+				}
+				break;
+			case 15:
+				{
+				_localctx = new FunctionCallContext(_localctx);
+				Context = _localctx;
+				_prevctx = _localctx;
+				State = 1087;
+				qualifiedName();
+				State = 1088;
+				Match(LPAREN);
+				State = 1103;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -445873693512767730L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & -4652785782342290711L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & -285971977251651657L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 15L) != 0)) {
+					{
+					State = 1090;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==DISTINCT) {
 						{
-						State = 1066;
+						State = 1089;
 						Match(DISTINCT);
 						}
 					}
 
-					State = 1069;
+					State = 1092;
 					functionArgument();
-					State = 1074;
+					State = 1097;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1070;
+						State = 1093;
 						Match(COMMA);
-						State = 1071;
+						State = 1094;
 						functionArgument();
 						}
 						}
-						State = 1076;
+						State = 1099;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1078;
+					State = 1101;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ORDER) {
 						{
-						State = 1077;
+						State = 1100;
 						orderBy();
 						}
 					}
@@ -7521,91 +7693,91 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 1082;
+				State = 1105;
 				Match(RPAREN);
-				State = 1084;
+				State = 1107;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,155,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,158,Context) ) {
 				case 1:
 					{
-					State = 1083;
+					State = 1106;
 					overClause();
 					}
 					break;
 				}
 				}
 				break;
-			case 14:
+			case 16:
 				{
 				_localctx = new SubqueryExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1086;
+				State = 1109;
 				Match(LPAREN);
-				State = 1087;
+				State = 1110;
 				query();
-				State = 1088;
+				State = 1111;
 				Match(RPAREN);
-				}
-				break;
-			case 15:
-				{
-				_localctx = new ColumnReferenceContext(_localctx);
-				Context = _localctx;
-				_prevctx = _localctx;
-				State = 1090;
-				identifier();
-				}
-				break;
-			case 16:
-				{
-				_localctx = new QualifiedColumnReferenceContext(_localctx);
-				Context = _localctx;
-				_prevctx = _localctx;
-				State = 1091;
-				((QualifiedColumnReferenceContext)_localctx).qualifier = identifier();
-				State = 1092;
-				Match(DOT);
-				State = 1093;
-				((QualifiedColumnReferenceContext)_localctx).name = identifier();
 				}
 				break;
 			case 17:
 				{
-				_localctx = new ParenthesizedExpressionContext(_localctx);
+				_localctx = new ColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1095;
-				Match(LPAREN);
-				State = 1096;
-				expression(0);
-				State = 1097;
-				Match(RPAREN);
+				State = 1113;
+				identifier();
 				}
 				break;
 			case 18:
 				{
-				_localctx = new ParenthesizedFieldAccessContext(_localctx);
+				_localctx = new QualifiedColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1099;
-				Match(LPAREN);
-				State = 1100;
-				expression(0);
-				State = 1101;
-				Match(RPAREN);
-				State = 1102;
+				State = 1114;
+				((QualifiedColumnReferenceContext)_localctx).qualifier = identifier();
+				State = 1115;
 				Match(DOT);
-				State = 1103;
-				identifier();
+				State = 1116;
+				((QualifiedColumnReferenceContext)_localctx).name = identifier();
 				}
 				break;
 			case 19:
 				{
+				_localctx = new ParenthesizedExpressionContext(_localctx);
+				Context = _localctx;
+				_prevctx = _localctx;
+				State = 1118;
+				Match(LPAREN);
+				State = 1119;
+				expression(0);
+				State = 1120;
+				Match(RPAREN);
+				}
+				break;
+			case 20:
+				{
+				_localctx = new ParenthesizedFieldAccessContext(_localctx);
+				Context = _localctx;
+				_prevctx = _localctx;
+				State = 1122;
+				Match(LPAREN);
+				State = 1123;
+				expression(0);
+				State = 1124;
+				Match(RPAREN);
+				State = 1125;
+				Match(DOT);
+				State = 1126;
+				identifier();
+				}
+				break;
+			case 21:
+				{
 				_localctx = new ArithmeticUnaryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1105;
+				State = 1128;
 				((ArithmeticUnaryContext)_localctx).@operator = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7615,37 +7787,37 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1106;
+				State = 1129;
 				valueExpression(4);
 				}
 				break;
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1139;
+			State = 1162;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,158,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,161,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 1137;
+					State = 1160;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,157,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,160,Context) ) {
 					case 1:
 						{
 						_localctx = new AtTimeZoneContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1109;
+						State = 1132;
 						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-						State = 1110;
+						State = 1133;
 						Match(AT);
-						State = 1111;
+						State = 1134;
 						Match(TIME);
-						State = 1112;
+						State = 1135;
 						Match(ZONE);
-						State = 1113;
+						State = 1136;
 						((AtTimeZoneContext)_localctx).zone = valueExpression(6);
 						}
 						break;
@@ -7654,19 +7826,19 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1114;
+						State = 1137;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 1115;
+						State = 1138;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(((((_la - 171)) & ~0x3f) == 0 && ((1L << (_la - 171)) & 7L) != 0)) ) {
+						if ( !(((((_la - 177)) & ~0x3f) == 0 && ((1L << (_la - 177)) & 7L) != 0)) ) {
 							((ArithmeticBinaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1116;
+						State = 1139;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
 						}
 						break;
@@ -7675,9 +7847,9 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1117;
+						State = 1140;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 1118;
+						State = 1141;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7687,7 +7859,7 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1119;
+						State = 1142;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(3);
 						}
 						break;
@@ -7696,11 +7868,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ConcatenationContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ConcatenationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1120;
+						State = 1143;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 1121;
+						State = 1144;
 						Match(CONCAT);
-						State = 1122;
+						State = 1145;
 						((ConcatenationContext)_localctx).right = valueExpression(2);
 						}
 						break;
@@ -7709,13 +7881,13 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new SubscriptContext(new ValueExpressionContext(_parentctx, _parentState));
 						((SubscriptContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1123;
+						State = 1146;
 						if (!(Precpred(Context, 9))) throw new FailedPredicateException(this, "Precpred(Context, 9)");
-						State = 1124;
+						State = 1147;
 						Match(LBRACKET);
-						State = 1125;
+						State = 1148;
 						((SubscriptContext)_localctx).index = valueExpression(0);
-						State = 1126;
+						State = 1149;
 						Match(RBRACKET);
 						}
 						break;
@@ -7724,11 +7896,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new DereferenceContext(new ValueExpressionContext(_parentctx, _parentState));
 						((DereferenceContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1128;
+						State = 1151;
 						if (!(Precpred(Context, 8))) throw new FailedPredicateException(this, "Precpred(Context, 8)");
-						State = 1129;
+						State = 1152;
 						Match(ARROW);
-						State = 1130;
+						State = 1153;
 						((DereferenceContext)_localctx).field = identifier();
 						}
 						break;
@@ -7736,11 +7908,11 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new PostgresCastContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1131;
+						State = 1154;
 						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 1132;
+						State = 1155;
 						Match(DOUBLE_COLON);
-						State = 1133;
+						State = 1156;
 						type(0);
 						}
 						break;
@@ -7748,20 +7920,20 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new CollateContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1134;
+						State = 1157;
 						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 1135;
+						State = 1158;
 						Match(COLLATE);
-						State = 1136;
+						State = 1159;
 						qualifiedName();
 						}
 						break;
 					}
 					}
 				}
-				State = 1141;
+				State = 1164;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,158,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,161,Context);
 			}
 			}
 		}
@@ -7848,18 +8020,18 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 78, RULE_functionArgument);
 		int _la;
 		try {
-			State = 1160;
+			State = 1183;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,160,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,163,Context) ) {
 			case 1:
 				_localctx = new SingleParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1142;
+				State = 1165;
 				identifier();
-				State = 1143;
+				State = 1166;
 				Match(LAMBDA_ARROW);
-				State = 1144;
+				State = 1167;
 				expression(0);
 				}
 				break;
@@ -7867,31 +8039,31 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MultiParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1146;
+				State = 1169;
 				Match(LPAREN);
-				State = 1147;
+				State = 1170;
 				identifier();
-				State = 1152;
+				State = 1175;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1148;
+					State = 1171;
 					Match(COMMA);
-					State = 1149;
+					State = 1172;
 					identifier();
 					}
 					}
-					State = 1154;
+					State = 1177;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1155;
+				State = 1178;
 				Match(RPAREN);
-				State = 1156;
+				State = 1179;
 				Match(LAMBDA_ARROW);
-				State = 1157;
+				State = 1180;
 				expression(0);
 				}
 				break;
@@ -7899,7 +8071,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1159;
+				State = 1182;
 				expression(0);
 				}
 				break;
@@ -7956,51 +8128,51 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1162;
+			State = 1185;
 			Match(OVER);
-			State = 1163;
+			State = 1186;
 			Match(LPAREN);
-			State = 1174;
+			State = 1197;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==PARTITION) {
 				{
-				State = 1164;
+				State = 1187;
 				Match(PARTITION);
-				State = 1165;
+				State = 1188;
 				Match(BY);
-				State = 1166;
+				State = 1189;
 				expression(0);
-				State = 1171;
+				State = 1194;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1167;
+					State = 1190;
 					Match(COMMA);
-					State = 1168;
+					State = 1191;
 					expression(0);
 					}
 					}
-					State = 1173;
+					State = 1196;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 1177;
+			State = 1200;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 1176;
+				State = 1199;
 				orderBy();
 				}
 			}
 
-			State = 1179;
+			State = 1202;
 			Match(RPAREN);
 			}
 		}
@@ -8045,11 +8217,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1181;
+			State = 1204;
 			_localctx.key = expression(0);
-			State = 1182;
+			State = 1205;
 			Match(ASSIGN);
-			State = 1183;
+			State = 1206;
 			_localctx.value = expression(0);
 			}
 		}
@@ -8092,11 +8264,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1185;
+			State = 1208;
 			identifier();
-			State = 1186;
+			State = 1209;
 			Match(ASSIGN);
-			State = 1187;
+			State = 1210;
 			expression(0);
 			}
 		}
@@ -8142,13 +8314,13 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1189;
+			State = 1212;
 			Match(WHEN);
-			State = 1190;
+			State = 1213;
 			_localctx.condition = expression(0);
-			State = 1191;
+			State = 1214;
 			Match(THEN);
-			State = 1192;
+			State = 1215;
 			_localctx.result = expression(0);
 			}
 		}
@@ -8209,107 +8381,107 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 88, RULE_comparisonOperator);
 		try {
 			int _alt;
-			State = 1217;
+			State = 1240;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQ:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1194;
+				State = 1217;
 				Match(EQ);
 				}
 				break;
 			case NEQ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1195;
+				State = 1218;
 				Match(NEQ);
 				}
 				break;
 			case LT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1196;
+				State = 1219;
 				Match(LT);
 				}
 				break;
 			case LTE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1197;
+				State = 1220;
 				Match(LTE);
 				}
 				break;
 			case GT:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1198;
+				State = 1221;
 				Match(GT);
 				}
 				break;
 			case GTE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1199;
+				State = 1222;
 				Match(GTE);
 				}
 				break;
 			case TILDE:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1200;
+				State = 1223;
 				Match(TILDE);
 				}
 				break;
 			case NOT_TILDE:
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1201;
+				State = 1224;
 				Match(NOT_TILDE);
 				}
 				break;
 			case TILDE_STAR:
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1202;
+				State = 1225;
 				Match(TILDE_STAR);
 				}
 				break;
 			case NOT_TILDE_STAR:
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 1203;
+				State = 1226;
 				Match(NOT_TILDE_STAR);
 				}
 				break;
 			case OPERATOR:
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 1204;
+				State = 1227;
 				Match(OPERATOR);
-				State = 1205;
+				State = 1228;
 				Match(LPAREN);
-				State = 1211;
+				State = 1234;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,164,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,167,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 1206;
+						State = 1229;
 						identifier();
-						State = 1207;
+						State = 1230;
 						Match(DOT);
 						}
 						}
 					}
-					State = 1213;
+					State = 1236;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,164,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,167,Context);
 				}
-				State = 1214;
+				State = 1237;
 				comparisonOperator();
-				State = 1215;
+				State = 1238;
 				Match(RPAREN);
 				}
 				break;
@@ -8447,14 +8619,14 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 90, RULE_literal);
 		int _la;
 		try {
-			State = 1235;
+			State = 1258;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case NULL:
 				_localctx = new NullLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1219;
+				State = 1242;
 				Match(NULL);
 				}
 				break;
@@ -8463,7 +8635,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BooleanLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1220;
+				State = 1243;
 				_la = TokenStream.LA(1);
 				if ( !(_la==FALSE || _la==TRUE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8480,7 +8652,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NumericLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1221;
+				State = 1244;
 				number();
 				}
 				break;
@@ -8488,7 +8660,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1222;
+				State = 1245;
 				Match(STRING);
 				}
 				break;
@@ -8496,7 +8668,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new EscapeStringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1223;
+				State = 1246;
 				Match(ESCAPE_STRING);
 				}
 				break;
@@ -8504,9 +8676,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimestampLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1224;
+				State = 1247;
 				Match(TIMESTAMP);
-				State = 1225;
+				State = 1248;
 				Match(STRING);
 				}
 				break;
@@ -8514,9 +8686,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DateLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1226;
+				State = 1249;
 				Match(DATE);
-				State = 1227;
+				State = 1250;
 				Match(STRING);
 				}
 				break;
@@ -8524,9 +8696,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimeLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1228;
+				State = 1251;
 				Match(TIME);
-				State = 1229;
+				State = 1252;
 				Match(STRING);
 				}
 				break;
@@ -8534,16 +8706,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new IntervalLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1230;
+				State = 1253;
 				Match(INTERVAL);
-				State = 1231;
+				State = 1254;
 				Match(STRING);
-				State = 1233;
+				State = 1256;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,166,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,169,Context) ) {
 				case 1:
 					{
-					State = 1232;
+					State = 1255;
 					timeUnit();
 					}
 					break;
@@ -8590,9 +8762,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1237;
+			State = 1260;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 188)) & ~0x3f) == 0 && ((1L << (_la - 188)) & 7L) != 0)) ) {
+			if ( !(((((_la - 194)) & ~0x3f) == 0 && ((1L << (_la - 194)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -8744,7 +8916,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1284;
+			State = 1307;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ARRAY:
@@ -8753,13 +8925,13 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 1240;
+				State = 1263;
 				Match(ARRAY);
-				State = 1241;
+				State = 1264;
 				Match(LT);
-				State = 1242;
+				State = 1265;
 				type(0);
-				State = 1243;
+				State = 1266;
 				Match(GT);
 				}
 				break;
@@ -8768,17 +8940,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1245;
+				State = 1268;
 				Match(MAP);
-				State = 1246;
+				State = 1269;
 				Match(LT);
-				State = 1247;
+				State = 1270;
 				((MapTypeContext)_localctx).key = type(0);
-				State = 1248;
+				State = 1271;
 				Match(COMMA);
-				State = 1249;
+				State = 1272;
 				((MapTypeContext)_localctx).value = type(0);
-				State = 1250;
+				State = 1273;
 				Match(GT);
 				}
 				break;
@@ -8787,52 +8959,52 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1252;
+				State = 1275;
 				Match(STRUCT);
-				State = 1269;
+				State = 1292;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LT:
 					{
-					State = 1253;
+					State = 1276;
 					Match(LT);
-					State = 1265;
+					State = 1288;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4500063694506484494L) != 0) || ((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & -4830427535785952467L) != 0) || ((((_la - 135)) & ~0x3f) == 0 && ((1L << (_la - 135)) & 2161727821153592797L) != 0)) {
+					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -446172829396573426L) != 0) || ((((_la - 73)) & ~0x3f) == 0 && ((1L << (_la - 73)) & -725713410868840867L) != 0) || ((((_la - 138)) & ~0x3f) == 0 && ((1L << (_la - 138)) & -1152921504480809221L) != 0)) {
 						{
-						State = 1254;
+						State = 1277;
 						identifier();
-						State = 1255;
+						State = 1278;
 						type(0);
-						State = 1262;
+						State = 1285;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						while (_la==COMMA) {
 							{
 							{
-							State = 1256;
+							State = 1279;
 							Match(COMMA);
-							State = 1257;
+							State = 1280;
 							identifier();
-							State = 1258;
+							State = 1281;
 							type(0);
 							}
 							}
-							State = 1264;
+							State = 1287;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						}
 						}
 					}
 
-					State = 1267;
+					State = 1290;
 					Match(GT);
 					}
 					break;
 				case NEQ:
 					{
-					State = 1268;
+					State = 1291;
 					Match(NEQ);
 					}
 					break;
@@ -8849,6 +9021,7 @@ public partial class QuerySqlParser : Parser {
 			case AT:
 			case BEGIN:
 			case BEGINNING:
+			case BOTH:
 			case CHANGES:
 			case CHARACTER:
 			case COLUMN:
@@ -8865,6 +9038,7 @@ public partial class QuerySqlParser : Parser {
 			case EXTRACT:
 			case FINAL:
 			case FIRST:
+			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
 			case GRACE:
@@ -8877,6 +9051,7 @@ public partial class QuerySqlParser : Parser {
 			case ISOLATION:
 			case KEY:
 			case LAST:
+			case LEADING:
 			case LEVEL:
 			case LIST:
 			case LOCAL:
@@ -8912,6 +9087,7 @@ public partial class QuerySqlParser : Parser {
 			case START:
 			case STREAM:
 			case STREAMS:
+			case SUBSTRING:
 			case TABLES:
 			case TEMP:
 			case TEMPORARY:
@@ -8920,7 +9096,9 @@ public partial class QuerySqlParser : Parser {
 			case TIMESTAMP:
 			case TOPIC:
 			case TOPICS:
+			case TRAILING:
 			case TRANSACTION:
+			case TRIM:
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
@@ -8939,34 +9117,34 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrimitiveTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1271;
+				State = 1294;
 				typeName();
-				State = 1282;
+				State = 1305;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,172,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,175,Context) ) {
 				case 1:
 					{
-					State = 1272;
+					State = 1295;
 					Match(LPAREN);
-					State = 1273;
+					State = 1296;
 					Match(INTEGER_VALUE);
-					State = 1278;
+					State = 1301;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1274;
+						State = 1297;
 						Match(COMMA);
-						State = 1275;
+						State = 1298;
 						Match(INTEGER_VALUE);
 						}
 						}
-						State = 1280;
+						State = 1303;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1281;
+					State = 1304;
 					Match(RPAREN);
 					}
 					break;
@@ -8977,9 +9155,9 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1294;
+			State = 1317;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,175,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,178,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -8989,28 +9167,28 @@ public partial class QuerySqlParser : Parser {
 					{
 					_localctx = new ArraySuffixTypeContext(new TypeContext(_parentctx, _parentState));
 					PushNewRecursionContext(_localctx, _startState, RULE_type);
-					State = 1286;
+					State = 1309;
 					if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-					State = 1287;
+					State = 1310;
 					Match(LBRACKET);
-					State = 1289;
+					State = 1312;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==INTEGER_VALUE) {
 						{
-						State = 1288;
+						State = 1311;
 						Match(INTEGER_VALUE);
 						}
 					}
 
-					State = 1291;
+					State = 1314;
 					Match(RBRACKET);
 					}
 					}
 				}
-				State = 1296;
+				State = 1319;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,175,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,178,Context);
 			}
 			}
 		}
@@ -9061,31 +9239,31 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 96, RULE_typeName);
 		int _la;
 		try {
-			State = 1307;
+			State = 1330;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,176,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,179,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1297;
+				State = 1320;
 				Match(DOUBLE);
-				State = 1298;
+				State = 1321;
 				Match(PRECISION);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1299;
+				State = 1322;
 				Match(CHARACTER);
-				State = 1300;
+				State = 1323;
 				Match(VARYING);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1301;
+				State = 1324;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TIME || _la==TIMESTAMP) ) {
 				ErrorHandler.RecoverInline(this);
@@ -9094,7 +9272,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1302;
+				State = 1325;
 				_la = TokenStream.LA(1);
 				if ( !(_la==WITH || _la==WITHOUT) ) {
 				ErrorHandler.RecoverInline(this);
@@ -9103,23 +9281,23 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1303;
+				State = 1326;
 				Match(TIME);
-				State = 1304;
+				State = 1327;
 				Match(ZONE);
 				}
 				break;
 			case 4:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1305;
+				State = 1328;
 				Match(INTERVAL);
 				}
 				break;
 			case 5:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1306;
+				State = 1329;
 				qualifiedName();
 				}
 				break;
@@ -9168,25 +9346,25 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1309;
+			State = 1332;
 			identifier();
-			State = 1314;
+			State = 1337;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,177,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,180,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					{
 					{
-					State = 1310;
+					State = 1333;
 					Match(DOT);
-					State = 1311;
+					State = 1334;
 					identifier();
 					}
 					}
 				}
-				State = 1316;
+				State = 1339;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,177,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,180,Context);
 			}
 			}
 		}
@@ -9227,34 +9405,34 @@ public partial class QuerySqlParser : Parser {
 		IdentifierContext _localctx = new IdentifierContext(Context, State);
 		EnterRule(_localctx, 100, RULE_identifier);
 		try {
-			State = 1322;
+			State = 1345;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENTIFIER:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1317;
+				State = 1340;
 				Match(IDENTIFIER);
 				}
 				break;
 			case DIGIT_IDENTIFIER:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1318;
+				State = 1341;
 				Match(DIGIT_IDENTIFIER);
 				}
 				break;
 			case QUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1319;
+				State = 1342;
 				Match(QUOTED_IDENTIFIER);
 				}
 				break;
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1320;
+				State = 1343;
 				Match(BACKQUOTED_IDENTIFIER);
 				}
 				break;
@@ -9266,6 +9444,7 @@ public partial class QuerySqlParser : Parser {
 			case AT:
 			case BEGIN:
 			case BEGINNING:
+			case BOTH:
 			case CHANGES:
 			case CHARACTER:
 			case COLUMN:
@@ -9282,6 +9461,7 @@ public partial class QuerySqlParser : Parser {
 			case EXTRACT:
 			case FINAL:
 			case FIRST:
+			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
 			case GRACE:
@@ -9293,6 +9473,7 @@ public partial class QuerySqlParser : Parser {
 			case ISOLATION:
 			case KEY:
 			case LAST:
+			case LEADING:
 			case LEVEL:
 			case LIST:
 			case LOCAL:
@@ -9328,6 +9509,7 @@ public partial class QuerySqlParser : Parser {
 			case START:
 			case STREAM:
 			case STREAMS:
+			case SUBSTRING:
 			case TABLES:
 			case TEMP:
 			case TEMPORARY:
@@ -9336,7 +9518,9 @@ public partial class QuerySqlParser : Parser {
 			case TIMESTAMP:
 			case TOPIC:
 			case TOPICS:
+			case TRAILING:
 			case TRANSACTION:
+			case TRIM:
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
@@ -9349,7 +9533,7 @@ public partial class QuerySqlParser : Parser {
 			case ZONE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1321;
+				State = 1344;
 				nonReserved();
 				}
 				break;
@@ -9376,6 +9560,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARCHIVE() { return GetToken(QuerySqlParser.ARCHIVE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AT() { return GetToken(QuerySqlParser.AT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BEGIN() { return GetToken(QuerySqlParser.BEGIN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BOTH() { return GetToken(QuerySqlParser.BOTH, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BEGINNING() { return GetToken(QuerySqlParser.BEGINNING, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CHANGES() { return GetToken(QuerySqlParser.CHANGES, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CHARACTER() { return GetToken(QuerySqlParser.CHARACTER, 0); }
@@ -9394,6 +9579,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FINAL() { return GetToken(QuerySqlParser.FINAL, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FIRST() { return GetToken(QuerySqlParser.FIRST, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FUNCTION() { return GetToken(QuerySqlParser.FUNCTION, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FOR() { return GetToken(QuerySqlParser.FOR, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FUNCTIONS() { return GetToken(QuerySqlParser.FUNCTIONS, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GRACE() { return GetToken(QuerySqlParser.GRACE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode HEADER() { return GetToken(QuerySqlParser.HEADER, 0); }
@@ -9404,6 +9590,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ISOLATION() { return GetToken(QuerySqlParser.ISOLATION, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode KEY() { return GetToken(QuerySqlParser.KEY, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LAST() { return GetToken(QuerySqlParser.LAST, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LEADING() { return GetToken(QuerySqlParser.LEADING, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LEVEL() { return GetToken(QuerySqlParser.LEVEL, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LIST() { return GetToken(QuerySqlParser.LIST, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LOCAL() { return GetToken(QuerySqlParser.LOCAL, 0); }
@@ -9439,6 +9626,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode START() { return GetToken(QuerySqlParser.START, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STREAM() { return GetToken(QuerySqlParser.STREAM, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STREAMS() { return GetToken(QuerySqlParser.STREAMS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SUBSTRING() { return GetToken(QuerySqlParser.SUBSTRING, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TABLES() { return GetToken(QuerySqlParser.TABLES, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TEMP() { return GetToken(QuerySqlParser.TEMP, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TEMPORARY() { return GetToken(QuerySqlParser.TEMPORARY, 0); }
@@ -9447,6 +9635,8 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TIMESTAMP() { return GetToken(QuerySqlParser.TIMESTAMP, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TOPIC() { return GetToken(QuerySqlParser.TOPIC, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TOPICS() { return GetToken(QuerySqlParser.TOPICS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TRAILING() { return GetToken(QuerySqlParser.TRAILING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TRIM() { return GetToken(QuerySqlParser.TRIM, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TRANSACTION() { return GetToken(QuerySqlParser.TRANSACTION, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TUMBLING() { return GetToken(QuerySqlParser.TUMBLING, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TYPE() { return GetToken(QuerySqlParser.TYPE, 0); }
@@ -9479,9 +9669,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1324;
+			State = 1347;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 4500063694506484494L) != 0) || ((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & -4830427535785952467L) != 0) || ((((_la - 135)) & ~0x3f) == 0 && ((1L << (_la - 135)) & 15754717L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -446172829396573426L) != 0) || ((((_la - 73)) & ~0x3f) == 0 && ((1L << (_la - 73)) & -725713410868840867L) != 0) || ((((_la - 138)) & ~0x3f) == 0 && ((1L << (_la - 138)) & 126037755L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -9552,7 +9742,7 @@ public partial class QuerySqlParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,199,1327,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,205,1350,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -9633,427 +9823,436 @@ public partial class QuerySqlParser : Parser {
 		1,38,1,38,1,38,1,38,1,38,1,38,5,38,1035,8,38,10,38,12,38,1038,9,38,3,38,
 		1040,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,
 		1053,8,38,1,38,1,38,1,38,1,38,3,38,1059,8,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,3,38,1068,8,38,1,38,1,38,1,38,5,38,1073,8,38,10,38,12,38,1076,
-		9,38,1,38,3,38,1079,8,38,3,38,1081,8,38,1,38,1,38,3,38,1085,8,38,1,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,3,38,1072,8,38,1,38,1,38,1,38,1,38,1,38,
+		3,38,1079,8,38,1,38,3,38,1082,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
+		3,38,1091,8,38,1,38,1,38,1,38,5,38,1096,8,38,10,38,12,38,1099,9,38,1,38,
+		3,38,1102,8,38,3,38,1104,8,38,1,38,1,38,3,38,1108,8,38,1,38,1,38,1,38,
 		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,3,38,1108,8,38,1,38,1,38,1,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,3,38,1131,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
 		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1138,8,38,10,38,12,38,
-		1141,9,38,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,5,39,1151,8,39,10,39,
-		12,39,1154,9,39,1,39,1,39,1,39,1,39,1,39,3,39,1161,8,39,1,40,1,40,1,40,
-		1,40,1,40,1,40,1,40,5,40,1170,8,40,10,40,12,40,1173,9,40,3,40,1175,8,40,
-		1,40,3,40,1178,8,40,1,40,1,40,1,41,1,41,1,41,1,41,1,42,1,42,1,42,1,42,
-		1,43,1,43,1,43,1,43,1,43,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,
-		1,44,1,44,1,44,1,44,1,44,1,44,5,44,1210,8,44,10,44,12,44,1213,9,44,1,44,
-		1,44,1,44,3,44,1218,8,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
-		1,45,1,45,1,45,1,45,1,45,3,45,1234,8,45,3,45,1236,8,45,1,46,1,46,1,47,
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1161,8,38,10,38,12,38,1164,9,38,
+		1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,5,39,1174,8,39,10,39,12,39,1177,
+		9,39,1,39,1,39,1,39,1,39,1,39,3,39,1184,8,39,1,40,1,40,1,40,1,40,1,40,
+		1,40,1,40,5,40,1193,8,40,10,40,12,40,1196,9,40,3,40,1198,8,40,1,40,3,40,
+		1201,8,40,1,40,1,40,1,41,1,41,1,41,1,41,1,42,1,42,1,42,1,42,1,43,1,43,
+		1,43,1,43,1,43,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,
+		1,44,1,44,1,44,1,44,5,44,1233,8,44,10,44,12,44,1236,9,44,1,44,1,44,1,44,
+		3,44,1241,8,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
+		1,45,1,45,1,45,3,45,1257,8,45,3,45,1259,8,45,1,46,1,46,1,47,1,47,1,47,
 		1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,
-		1,47,1,47,1,47,1,47,1,47,1,47,5,47,1261,8,47,10,47,12,47,1264,9,47,3,47,
-		1266,8,47,1,47,1,47,3,47,1270,8,47,1,47,1,47,1,47,1,47,1,47,5,47,1277,
-		8,47,10,47,12,47,1280,9,47,1,47,3,47,1283,8,47,3,47,1285,8,47,1,47,1,47,
-		1,47,3,47,1290,8,47,1,47,5,47,1293,8,47,10,47,12,47,1296,9,47,1,48,1,48,
-		1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,3,48,1308,8,48,1,49,1,49,1,49,
-		5,49,1313,8,49,10,49,12,49,1316,9,49,1,50,1,50,1,50,1,50,1,50,3,50,1323,
-		8,50,1,51,1,51,1,51,0,5,32,48,72,76,94,52,0,2,4,6,8,10,12,14,16,18,20,
-		22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,
-		70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,0,26,2,0,79,79,120,
-		120,2,0,125,125,128,128,2,0,68,68,113,113,2,0,80,80,118,118,2,0,136,136,
-		159,159,2,0,139,139,156,156,2,0,24,24,40,40,2,0,1,1,110,110,4,0,4,4,99,
-		99,117,117,130,131,2,0,91,91,157,157,3,0,42,42,67,67,144,144,2,0,4,4,35,
-		35,2,0,12,12,32,32,2,0,49,49,74,74,2,0,20,20,48,48,1,0,111,112,4,0,28,
-		29,60,61,82,85,114,115,3,0,4,4,7,7,122,122,2,0,63,63,77,77,1,0,169,170,
-		1,0,171,173,2,0,47,47,140,140,1,0,188,190,1,0,134,135,2,0,153,153,155,
-		155,32,0,1,3,8,9,13,15,20,21,23,24,27,30,33,34,36,36,44,46,48,49,52,54,
-		57,61,71,71,73,74,76,76,79,80,82,85,88,89,91,92,98,100,102,108,110,115,
-		117,118,120,121,123,126,129,132,134,135,137,139,141,143,145,145,148,149,
-		155,158,1557,0,107,1,0,0,0,2,132,1,0,0,0,4,439,1,0,0,0,6,450,1,0,0,0,8,
-		461,1,0,0,0,10,463,1,0,0,0,12,474,1,0,0,0,14,487,1,0,0,0,16,489,1,0,0,
-		0,18,496,1,0,0,0,20,509,1,0,0,0,22,517,1,0,0,0,24,528,1,0,0,0,26,540,1,
-		0,0,0,28,555,1,0,0,0,30,567,1,0,0,0,32,576,1,0,0,0,34,652,1,0,0,0,36,654,
-		1,0,0,0,38,664,1,0,0,0,40,672,1,0,0,0,42,675,1,0,0,0,44,680,1,0,0,0,46,
-		697,1,0,0,0,48,699,1,0,0,0,50,736,1,0,0,0,52,752,1,0,0,0,54,754,1,0,0,
-		0,56,808,1,0,0,0,58,811,1,0,0,0,60,817,1,0,0,0,62,859,1,0,0,0,64,866,1,
-		0,0,0,66,868,1,0,0,0,68,872,1,0,0,0,70,875,1,0,0,0,72,884,1,0,0,0,74,961,
-		1,0,0,0,76,1107,1,0,0,0,78,1160,1,0,0,0,80,1162,1,0,0,0,82,1181,1,0,0,
-		0,84,1185,1,0,0,0,86,1189,1,0,0,0,88,1217,1,0,0,0,90,1235,1,0,0,0,92,1237,
-		1,0,0,0,94,1284,1,0,0,0,96,1307,1,0,0,0,98,1309,1,0,0,0,100,1322,1,0,0,
-		0,102,1324,1,0,0,0,104,106,5,185,0,0,105,104,1,0,0,0,106,109,1,0,0,0,107,
-		105,1,0,0,0,107,108,1,0,0,0,108,128,1,0,0,0,109,107,1,0,0,0,110,119,3,
-		4,2,0,111,113,5,185,0,0,112,111,1,0,0,0,113,114,1,0,0,0,114,112,1,0,0,
-		0,114,115,1,0,0,0,115,116,1,0,0,0,116,118,3,4,2,0,117,112,1,0,0,0,118,
-		121,1,0,0,0,119,117,1,0,0,0,119,120,1,0,0,0,120,125,1,0,0,0,121,119,1,
-		0,0,0,122,124,5,185,0,0,123,122,1,0,0,0,124,127,1,0,0,0,125,123,1,0,0,
-		0,125,126,1,0,0,0,126,129,1,0,0,0,127,125,1,0,0,0,128,110,1,0,0,0,128,
-		129,1,0,0,0,129,130,1,0,0,0,130,131,5,0,0,1,131,1,1,0,0,0,132,133,3,72,
-		36,0,133,134,5,0,0,1,134,3,1,0,0,0,135,440,3,26,13,0,136,137,7,0,0,0,137,
-		139,5,126,0,0,138,140,5,45,0,0,139,138,1,0,0,0,139,140,1,0,0,0,140,440,
-		1,0,0,0,141,142,7,0,0,0,142,144,5,129,0,0,143,145,5,45,0,0,144,143,1,0,
-		0,0,144,145,1,0,0,0,145,440,1,0,0,0,146,147,7,0,0,0,147,149,5,104,0,0,
-		148,150,5,45,0,0,149,148,1,0,0,0,149,150,1,0,0,0,150,440,1,0,0,0,151,152,
-		7,0,0,0,152,440,5,103,0,0,153,154,7,0,0,0,154,156,5,53,0,0,155,157,5,45,
-		0,0,156,155,1,0,0,0,156,157,1,0,0,0,157,440,1,0,0,0,158,160,7,0,0,0,159,
-		161,5,4,0,0,160,159,1,0,0,0,160,161,1,0,0,0,161,162,1,0,0,0,162,164,5,
-		138,0,0,163,165,5,45,0,0,164,163,1,0,0,0,164,165,1,0,0,0,165,440,1,0,0,
-		0,166,167,7,0,0,0,167,440,5,143,0,0,168,169,7,0,0,0,169,440,5,148,0,0,
-		170,171,7,0,0,0,171,440,5,8,0,0,172,173,5,120,0,0,173,174,5,139,0,0,174,
-		175,5,71,0,0,175,440,5,76,0,0,176,179,5,120,0,0,177,180,3,98,49,0,178,
-		180,5,4,0,0,179,177,1,0,0,0,179,178,1,0,0,0,180,440,1,0,0,0,181,182,5,
-		33,0,0,182,183,5,52,0,0,183,440,3,100,50,0,184,186,5,33,0,0,185,187,5,
-		45,0,0,186,185,1,0,0,0,186,187,1,0,0,0,187,188,1,0,0,0,188,440,3,98,49,
-		0,189,190,5,33,0,0,190,191,3,98,49,0,191,192,5,45,0,0,192,440,1,0,0,0,
-		193,196,5,44,0,0,194,197,3,4,2,0,195,197,3,100,50,0,196,194,1,0,0,0,196,
-		195,1,0,0,0,197,440,1,0,0,0,198,199,5,37,0,0,199,202,7,1,0,0,200,201,5,
-		62,0,0,201,203,5,43,0,0,202,200,1,0,0,0,202,203,1,0,0,0,203,204,1,0,0,
-		0,204,207,3,98,49,0,205,206,5,31,0,0,206,208,5,137,0,0,207,205,1,0,0,0,
-		207,208,1,0,0,0,208,440,1,0,0,0,209,210,5,37,0,0,210,213,5,142,0,0,211,
-		212,5,62,0,0,212,214,5,43,0,0,213,211,1,0,0,0,213,214,1,0,0,0,214,215,
-		1,0,0,0,215,440,3,100,50,0,216,219,5,132,0,0,217,220,3,100,50,0,218,220,
-		5,4,0,0,219,217,1,0,0,0,219,218,1,0,0,0,220,440,1,0,0,0,221,222,5,9,0,
-		0,222,223,5,125,0,0,223,440,3,98,49,0,224,227,5,102,0,0,225,228,3,100,
-		50,0,226,228,5,186,0,0,227,225,1,0,0,0,227,226,1,0,0,0,228,231,1,0,0,0,
-		229,230,5,50,0,0,230,232,5,15,0,0,231,229,1,0,0,0,231,232,1,0,0,0,232,
-		238,1,0,0,0,233,235,7,2,0,0,234,236,5,159,0,0,235,234,1,0,0,0,235,236,
-		1,0,0,0,236,237,1,0,0,0,237,239,5,188,0,0,238,233,1,0,0,0,238,239,1,0,
-		0,0,239,242,1,0,0,0,240,241,5,78,0,0,241,243,5,188,0,0,242,240,1,0,0,0,
-		242,243,1,0,0,0,243,440,1,0,0,0,244,245,5,119,0,0,245,246,5,186,0,0,246,
-		247,5,159,0,0,247,440,5,186,0,0,248,249,5,145,0,0,249,440,5,186,0,0,250,
-		252,5,119,0,0,251,253,7,3,0,0,252,251,1,0,0,0,252,253,1,0,0,0,253,254,
-		1,0,0,0,254,255,5,134,0,0,255,256,5,158,0,0,256,440,3,8,4,0,257,259,5,
-		119,0,0,258,260,7,3,0,0,259,258,1,0,0,0,259,260,1,0,0,0,260,261,1,0,0,
-		0,261,262,3,98,49,0,262,272,7,4,0,0,263,273,5,30,0,0,264,269,3,8,4,0,265,
-		266,5,183,0,0,266,268,3,8,4,0,267,265,1,0,0,0,268,271,1,0,0,0,269,267,
-		1,0,0,0,269,270,1,0,0,0,270,273,1,0,0,0,271,269,1,0,0,0,272,263,1,0,0,
-		0,272,264,1,0,0,0,273,440,1,0,0,0,274,276,5,14,0,0,275,277,7,5,0,0,276,
-		275,1,0,0,0,276,277,1,0,0,0,277,281,1,0,0,0,278,279,5,124,0,0,279,281,
-		5,139,0,0,280,274,1,0,0,0,280,278,1,0,0,0,281,285,1,0,0,0,282,284,3,6,
-		3,0,283,282,1,0,0,0,284,287,1,0,0,0,285,283,1,0,0,0,285,286,1,0,0,0,286,
-		440,1,0,0,0,287,285,1,0,0,0,288,290,7,6,0,0,289,291,7,5,0,0,290,289,1,
-		0,0,0,290,291,1,0,0,0,291,440,1,0,0,0,292,294,7,7,0,0,293,295,7,5,0,0,
-		294,293,1,0,0,0,294,295,1,0,0,0,295,440,1,0,0,0,296,297,5,34,0,0,297,440,
-		7,8,0,0,298,301,5,25,0,0,299,300,5,93,0,0,300,302,5,107,0,0,301,299,1,
-		0,0,0,301,302,1,0,0,0,302,304,1,0,0,0,303,305,5,123,0,0,304,303,1,0,0,
-		0,304,305,1,0,0,0,305,306,1,0,0,0,306,310,5,125,0,0,307,308,5,62,0,0,308,
-		309,5,86,0,0,309,311,5,43,0,0,310,307,1,0,0,0,310,311,1,0,0,0,311,312,
-		1,0,0,0,312,314,3,98,49,0,313,315,3,10,5,0,314,313,1,0,0,0,314,315,1,0,
-		0,0,315,318,1,0,0,0,316,317,5,153,0,0,317,319,3,18,9,0,318,316,1,0,0,0,
-		318,319,1,0,0,0,319,440,1,0,0,0,320,323,5,25,0,0,321,322,5,93,0,0,322,
-		324,5,107,0,0,323,321,1,0,0,0,323,324,1,0,0,0,324,326,1,0,0,0,325,327,
-		5,123,0,0,326,325,1,0,0,0,326,327,1,0,0,0,327,328,1,0,0,0,328,332,5,128,
-		0,0,329,330,5,62,0,0,330,331,5,86,0,0,331,333,5,43,0,0,332,329,1,0,0,0,
-		332,333,1,0,0,0,333,334,1,0,0,0,334,336,3,98,49,0,335,337,3,10,5,0,336,
-		335,1,0,0,0,336,337,1,0,0,0,337,340,1,0,0,0,338,339,5,153,0,0,339,341,
-		3,18,9,0,340,338,1,0,0,0,340,341,1,0,0,0,341,440,1,0,0,0,342,345,5,25,
-		0,0,343,344,5,93,0,0,344,346,5,107,0,0,345,343,1,0,0,0,345,346,1,0,0,0,
-		346,347,1,0,0,0,347,351,5,125,0,0,348,349,5,62,0,0,349,350,5,86,0,0,350,
-		352,5,43,0,0,351,348,1,0,0,0,351,352,1,0,0,0,352,353,1,0,0,0,353,356,3,
-		98,49,0,354,355,5,153,0,0,355,357,3,18,9,0,356,354,1,0,0,0,356,357,1,0,
-		0,0,357,358,1,0,0,0,358,359,5,11,0,0,359,360,3,26,13,0,360,440,1,0,0,0,
-		361,364,5,25,0,0,362,363,5,93,0,0,363,365,5,107,0,0,364,362,1,0,0,0,364,
-		365,1,0,0,0,365,366,1,0,0,0,366,370,5,128,0,0,367,368,5,62,0,0,368,369,
-		5,86,0,0,369,371,5,43,0,0,370,367,1,0,0,0,370,371,1,0,0,0,371,372,1,0,
-		0,0,372,375,3,98,49,0,373,374,5,153,0,0,374,376,3,18,9,0,375,373,1,0,0,
-		0,375,376,1,0,0,0,376,377,1,0,0,0,377,378,5,11,0,0,378,379,3,26,13,0,379,
-		440,1,0,0,0,380,381,5,25,0,0,381,385,5,142,0,0,382,383,5,62,0,0,383,384,
-		5,86,0,0,384,386,5,43,0,0,385,382,1,0,0,0,385,386,1,0,0,0,386,387,1,0,
-		0,0,387,388,3,100,50,0,388,389,5,11,0,0,389,390,3,94,47,0,390,440,1,0,
-		0,0,391,392,5,66,0,0,392,393,5,69,0,0,393,396,3,98,49,0,394,395,5,153,
-		0,0,395,397,3,18,9,0,396,394,1,0,0,0,396,397,1,0,0,0,397,398,1,0,0,0,398,
-		399,3,26,13,0,399,440,1,0,0,0,400,401,5,66,0,0,401,402,5,69,0,0,402,404,
-		3,98,49,0,403,405,3,22,11,0,404,403,1,0,0,0,404,405,1,0,0,0,405,406,1,
-		0,0,0,406,407,5,147,0,0,407,412,3,24,12,0,408,409,5,183,0,0,409,411,3,
-		24,12,0,410,408,1,0,0,0,411,414,1,0,0,0,412,410,1,0,0,0,412,413,1,0,0,
-		0,413,440,1,0,0,0,414,412,1,0,0,0,415,416,5,31,0,0,416,417,5,50,0,0,417,
-		420,3,98,49,0,418,419,5,151,0,0,419,421,3,72,36,0,420,418,1,0,0,0,420,
-		421,1,0,0,0,421,440,1,0,0,0,422,423,5,5,0,0,423,424,7,1,0,0,424,425,3,
-		98,49,0,425,430,3,16,8,0,426,427,5,183,0,0,427,429,3,16,8,0,428,426,1,
-		0,0,0,429,432,1,0,0,0,430,428,1,0,0,0,430,431,1,0,0,0,431,440,1,0,0,0,
-		432,430,1,0,0,0,433,434,5,5,0,0,434,435,7,1,0,0,435,436,3,98,49,0,436,
-		437,5,119,0,0,437,438,3,18,9,0,438,440,1,0,0,0,439,135,1,0,0,0,439,136,
-		1,0,0,0,439,141,1,0,0,0,439,146,1,0,0,0,439,151,1,0,0,0,439,153,1,0,0,
-		0,439,158,1,0,0,0,439,166,1,0,0,0,439,168,1,0,0,0,439,170,1,0,0,0,439,
-		172,1,0,0,0,439,176,1,0,0,0,439,181,1,0,0,0,439,184,1,0,0,0,439,189,1,
-		0,0,0,439,193,1,0,0,0,439,198,1,0,0,0,439,209,1,0,0,0,439,216,1,0,0,0,
-		439,221,1,0,0,0,439,224,1,0,0,0,439,244,1,0,0,0,439,248,1,0,0,0,439,250,
-		1,0,0,0,439,257,1,0,0,0,439,280,1,0,0,0,439,288,1,0,0,0,439,292,1,0,0,
-		0,439,296,1,0,0,0,439,298,1,0,0,0,439,320,1,0,0,0,439,342,1,0,0,0,439,
-		361,1,0,0,0,439,380,1,0,0,0,439,391,1,0,0,0,439,400,1,0,0,0,439,415,1,
-		0,0,0,439,422,1,0,0,0,439,433,1,0,0,0,440,5,1,0,0,0,441,442,5,71,0,0,442,
-		444,5,76,0,0,443,445,3,100,50,0,444,443,1,0,0,0,445,446,1,0,0,0,446,444,
-		1,0,0,0,446,447,1,0,0,0,447,451,1,0,0,0,448,449,5,105,0,0,449,451,7,9,
-		0,0,450,441,1,0,0,0,450,448,1,0,0,0,451,7,1,0,0,0,452,454,5,170,0,0,453,
-		452,1,0,0,0,453,454,1,0,0,0,454,455,1,0,0,0,455,462,3,92,46,0,456,462,
-		5,186,0,0,457,462,3,100,50,0,458,462,5,140,0,0,459,462,5,47,0,0,460,462,
-		5,90,0,0,461,453,1,0,0,0,461,456,1,0,0,0,461,457,1,0,0,0,461,458,1,0,0,
-		0,461,459,1,0,0,0,461,460,1,0,0,0,462,9,1,0,0,0,463,464,5,179,0,0,464,
-		469,3,12,6,0,465,466,5,183,0,0,466,468,3,12,6,0,467,465,1,0,0,0,468,471,
-		1,0,0,0,469,467,1,0,0,0,469,470,1,0,0,0,470,472,1,0,0,0,471,469,1,0,0,
-		0,472,473,5,180,0,0,473,11,1,0,0,0,474,475,3,100,50,0,475,477,3,94,47,
-		0,476,478,3,14,7,0,477,476,1,0,0,0,477,478,1,0,0,0,478,13,1,0,0,0,479,
-		488,5,73,0,0,480,481,5,101,0,0,481,488,5,73,0,0,482,488,5,58,0,0,483,484,
-		5,57,0,0,484,485,5,179,0,0,485,486,5,186,0,0,486,488,5,180,0,0,487,479,
-		1,0,0,0,487,480,1,0,0,0,487,482,1,0,0,0,487,483,1,0,0,0,488,15,1,0,0,0,
-		489,491,5,2,0,0,490,492,5,23,0,0,491,490,1,0,0,0,491,492,1,0,0,0,492,493,
-		1,0,0,0,493,494,3,100,50,0,494,495,3,94,47,0,495,17,1,0,0,0,496,497,5,
-		179,0,0,497,502,3,20,10,0,498,499,5,183,0,0,499,501,3,20,10,0,500,498,
-		1,0,0,0,501,504,1,0,0,0,502,500,1,0,0,0,502,503,1,0,0,0,503,505,1,0,0,
-		0,504,502,1,0,0,0,505,506,5,180,0,0,506,19,1,0,0,0,507,510,3,100,50,0,
-		508,510,5,186,0,0,509,507,1,0,0,0,509,508,1,0,0,0,510,511,1,0,0,0,511,
-		515,5,159,0,0,512,516,3,90,45,0,513,514,5,170,0,0,514,516,5,188,0,0,515,
-		512,1,0,0,0,515,513,1,0,0,0,516,21,1,0,0,0,517,518,5,179,0,0,518,523,3,
-		100,50,0,519,520,5,183,0,0,520,522,3,100,50,0,521,519,1,0,0,0,522,525,
-		1,0,0,0,523,521,1,0,0,0,523,524,1,0,0,0,524,526,1,0,0,0,525,523,1,0,0,
-		0,526,527,5,180,0,0,527,23,1,0,0,0,528,529,5,179,0,0,529,534,3,72,36,0,
-		530,531,5,183,0,0,531,533,3,72,36,0,532,530,1,0,0,0,533,536,1,0,0,0,534,
-		532,1,0,0,0,534,535,1,0,0,0,535,537,1,0,0,0,536,534,1,0,0,0,537,538,5,
-		180,0,0,538,25,1,0,0,0,539,541,3,28,14,0,540,539,1,0,0,0,540,541,1,0,0,
-		0,541,542,1,0,0,0,542,544,3,32,16,0,543,545,3,36,18,0,544,543,1,0,0,0,
-		544,545,1,0,0,0,545,547,1,0,0,0,546,548,3,40,20,0,547,546,1,0,0,0,547,
-		548,1,0,0,0,548,550,1,0,0,0,549,551,3,42,21,0,550,549,1,0,0,0,550,551,
-		1,0,0,0,551,553,1,0,0,0,552,554,3,44,22,0,553,552,1,0,0,0,553,554,1,0,
-		0,0,554,27,1,0,0,0,555,557,5,153,0,0,556,558,5,106,0,0,557,556,1,0,0,0,
-		557,558,1,0,0,0,558,559,1,0,0,0,559,564,3,30,15,0,560,561,5,183,0,0,561,
-		563,3,30,15,0,562,560,1,0,0,0,563,566,1,0,0,0,564,562,1,0,0,0,564,565,
-		1,0,0,0,565,29,1,0,0,0,566,564,1,0,0,0,567,569,3,100,50,0,568,570,3,22,
-		11,0,569,568,1,0,0,0,569,570,1,0,0,0,570,571,1,0,0,0,571,572,5,11,0,0,
-		572,573,5,179,0,0,573,574,3,26,13,0,574,575,5,180,0,0,575,31,1,0,0,0,576,
-		577,6,16,-1,0,577,578,3,34,17,0,578,587,1,0,0,0,579,580,10,1,0,0,580,582,
-		7,10,0,0,581,583,5,4,0,0,582,581,1,0,0,0,582,583,1,0,0,0,583,584,1,0,0,
-		0,584,586,3,32,16,2,585,579,1,0,0,0,586,589,1,0,0,0,587,585,1,0,0,0,587,
-		588,1,0,0,0,588,33,1,0,0,0,589,587,1,0,0,0,590,592,5,116,0,0,591,593,7,
-		11,0,0,592,591,1,0,0,0,592,593,1,0,0,0,593,594,1,0,0,0,594,599,3,46,23,
-		0,595,596,5,183,0,0,596,598,3,46,23,0,597,595,1,0,0,0,598,601,1,0,0,0,
-		599,597,1,0,0,0,599,600,1,0,0,0,600,611,1,0,0,0,601,599,1,0,0,0,602,603,
-		5,50,0,0,603,608,3,48,24,0,604,605,5,183,0,0,605,607,3,48,24,0,606,604,
-		1,0,0,0,607,610,1,0,0,0,608,606,1,0,0,0,608,609,1,0,0,0,609,612,1,0,0,
-		0,610,608,1,0,0,0,611,602,1,0,0,0,611,612,1,0,0,0,612,614,1,0,0,0,613,
-		615,3,60,30,0,614,613,1,0,0,0,614,615,1,0,0,0,615,618,1,0,0,0,616,617,
-		5,151,0,0,617,619,3,72,36,0,618,616,1,0,0,0,618,619,1,0,0,0,619,630,1,
-		0,0,0,620,621,5,55,0,0,621,622,5,17,0,0,622,627,3,72,36,0,623,624,5,183,
-		0,0,624,626,3,72,36,0,625,623,1,0,0,0,626,629,1,0,0,0,627,625,1,0,0,0,
-		627,628,1,0,0,0,628,631,1,0,0,0,629,627,1,0,0,0,630,620,1,0,0,0,630,631,
-		1,0,0,0,631,634,1,0,0,0,632,633,5,56,0,0,633,635,3,72,36,0,634,632,1,0,
-		0,0,634,635,1,0,0,0,635,646,1,0,0,0,636,637,5,97,0,0,637,638,5,17,0,0,
-		638,643,3,72,36,0,639,640,5,183,0,0,640,642,3,72,36,0,641,639,1,0,0,0,
-		642,645,1,0,0,0,643,641,1,0,0,0,643,644,1,0,0,0,644,647,1,0,0,0,645,643,
-		1,0,0,0,646,636,1,0,0,0,646,647,1,0,0,0,647,653,1,0,0,0,648,649,5,179,
-		0,0,649,650,3,26,13,0,650,651,5,180,0,0,651,653,1,0,0,0,652,590,1,0,0,
-		0,652,648,1,0,0,0,653,35,1,0,0,0,654,655,5,94,0,0,655,656,5,17,0,0,656,
-		661,3,38,19,0,657,658,5,183,0,0,658,660,3,38,19,0,659,657,1,0,0,0,660,
-		663,1,0,0,0,661,659,1,0,0,0,661,662,1,0,0,0,662,37,1,0,0,0,663,661,1,0,
-		0,0,664,666,3,72,36,0,665,667,7,12,0,0,666,665,1,0,0,0,666,667,1,0,0,0,
-		667,670,1,0,0,0,668,669,5,88,0,0,669,671,7,13,0,0,670,668,1,0,0,0,670,
-		671,1,0,0,0,671,39,1,0,0,0,672,673,5,39,0,0,673,674,7,14,0,0,674,41,1,
-		0,0,0,675,678,5,78,0,0,676,679,3,72,36,0,677,679,5,4,0,0,678,676,1,0,0,
-		0,678,677,1,0,0,0,679,43,1,0,0,0,680,681,5,89,0,0,681,683,3,72,36,0,682,
-		684,7,15,0,0,683,682,1,0,0,0,683,684,1,0,0,0,684,45,1,0,0,0,685,698,5,
-		171,0,0,686,687,3,100,50,0,687,688,5,184,0,0,688,689,5,171,0,0,689,698,
-		1,0,0,0,690,695,3,72,36,0,691,693,5,11,0,0,692,691,1,0,0,0,692,693,1,0,
-		0,0,693,694,1,0,0,0,694,696,3,100,50,0,695,692,1,0,0,0,695,696,1,0,0,0,
-		696,698,1,0,0,0,697,685,1,0,0,0,697,686,1,0,0,0,697,690,1,0,0,0,698,47,
-		1,0,0,0,699,700,6,24,-1,0,700,701,3,56,28,0,701,718,1,0,0,0,702,703,10,
-		3,0,0,703,704,3,50,25,0,704,705,5,72,0,0,705,707,3,56,28,0,706,708,3,54,
-		27,0,707,706,1,0,0,0,707,708,1,0,0,0,708,710,1,0,0,0,709,711,3,52,26,0,
-		710,709,1,0,0,0,710,711,1,0,0,0,711,717,1,0,0,0,712,713,10,2,0,0,713,714,
-		5,26,0,0,714,715,5,72,0,0,715,717,3,56,28,0,716,702,1,0,0,0,716,712,1,
-		0,0,0,717,720,1,0,0,0,718,716,1,0,0,0,718,719,1,0,0,0,719,49,1,0,0,0,720,
-		718,1,0,0,0,721,723,5,65,0,0,722,721,1,0,0,0,722,723,1,0,0,0,723,737,1,
-		0,0,0,724,726,5,75,0,0,725,727,5,95,0,0,726,725,1,0,0,0,726,727,1,0,0,
-		0,727,737,1,0,0,0,728,730,5,109,0,0,729,731,5,95,0,0,730,729,1,0,0,0,730,
-		731,1,0,0,0,731,737,1,0,0,0,732,734,5,51,0,0,733,735,5,95,0,0,734,733,
-		1,0,0,0,734,735,1,0,0,0,735,737,1,0,0,0,736,722,1,0,0,0,736,724,1,0,0,
-		0,736,728,1,0,0,0,736,732,1,0,0,0,737,51,1,0,0,0,738,739,5,90,0,0,739,
-		753,3,72,36,0,740,741,5,146,0,0,741,742,5,179,0,0,742,747,3,100,50,0,743,
-		744,5,183,0,0,744,746,3,100,50,0,745,743,1,0,0,0,746,749,1,0,0,0,747,745,
-		1,0,0,0,747,748,1,0,0,0,748,750,1,0,0,0,749,747,1,0,0,0,750,751,5,180,
-		0,0,751,753,1,0,0,0,752,738,1,0,0,0,752,740,1,0,0,0,753,53,1,0,0,0,754,
-		766,5,154,0,0,755,767,3,68,34,0,756,757,5,179,0,0,757,758,3,68,34,0,758,
-		759,5,180,0,0,759,767,1,0,0,0,760,761,5,179,0,0,761,762,3,68,34,0,762,
-		763,5,183,0,0,763,764,3,68,34,0,764,765,5,180,0,0,765,767,1,0,0,0,766,
-		755,1,0,0,0,766,756,1,0,0,0,766,760,1,0,0,0,767,769,1,0,0,0,768,770,3,
-		66,33,0,769,768,1,0,0,0,769,770,1,0,0,0,770,55,1,0,0,0,771,773,3,98,49,
-		0,772,774,3,58,29,0,773,772,1,0,0,0,773,774,1,0,0,0,774,809,1,0,0,0,775,
-		776,5,179,0,0,776,777,3,26,13,0,777,779,5,180,0,0,778,780,3,58,29,0,779,
-		778,1,0,0,0,779,780,1,0,0,0,780,809,1,0,0,0,781,782,3,98,49,0,782,791,
-		5,179,0,0,783,788,3,72,36,0,784,785,5,183,0,0,785,787,3,72,36,0,786,784,
-		1,0,0,0,787,790,1,0,0,0,788,786,1,0,0,0,788,789,1,0,0,0,789,792,1,0,0,
-		0,790,788,1,0,0,0,791,783,1,0,0,0,791,792,1,0,0,0,792,793,1,0,0,0,793,
-		795,5,180,0,0,794,796,3,58,29,0,795,794,1,0,0,0,795,796,1,0,0,0,796,809,
-		1,0,0,0,797,798,5,179,0,0,798,803,3,48,24,0,799,800,5,183,0,0,800,802,
-		3,48,24,0,801,799,1,0,0,0,802,805,1,0,0,0,803,801,1,0,0,0,803,804,1,0,
-		0,0,804,806,1,0,0,0,805,803,1,0,0,0,806,807,5,180,0,0,807,809,1,0,0,0,
-		808,771,1,0,0,0,808,775,1,0,0,0,808,781,1,0,0,0,808,797,1,0,0,0,809,57,
-		1,0,0,0,810,812,5,11,0,0,811,810,1,0,0,0,811,812,1,0,0,0,812,813,1,0,0,
-		0,813,815,3,100,50,0,814,816,3,22,11,0,815,814,1,0,0,0,815,816,1,0,0,0,
-		816,59,1,0,0,0,817,818,5,152,0,0,818,819,3,62,31,0,819,61,1,0,0,0,820,
-		821,5,141,0,0,821,822,5,179,0,0,822,823,5,121,0,0,823,827,3,68,34,0,824,
-		826,3,64,32,0,825,824,1,0,0,0,826,829,1,0,0,0,827,825,1,0,0,0,827,828,
-		1,0,0,0,828,830,1,0,0,0,829,827,1,0,0,0,830,831,5,180,0,0,831,860,1,0,
-		0,0,832,833,5,59,0,0,833,834,5,179,0,0,834,835,5,121,0,0,835,836,3,68,
-		34,0,836,837,5,183,0,0,837,838,5,3,0,0,838,839,5,17,0,0,839,843,3,68,34,
-		0,840,842,3,64,32,0,841,840,1,0,0,0,842,845,1,0,0,0,843,841,1,0,0,0,843,
-		844,1,0,0,0,844,846,1,0,0,0,845,843,1,0,0,0,846,847,5,180,0,0,847,860,
-		1,0,0,0,848,849,5,118,0,0,849,850,5,179,0,0,850,854,3,68,34,0,851,853,
-		3,64,32,0,852,851,1,0,0,0,853,856,1,0,0,0,854,852,1,0,0,0,854,855,1,0,
-		0,0,855,857,1,0,0,0,856,854,1,0,0,0,857,858,5,180,0,0,858,860,1,0,0,0,
-		859,820,1,0,0,0,859,832,1,0,0,0,859,848,1,0,0,0,860,63,1,0,0,0,861,862,
-		5,183,0,0,862,863,5,108,0,0,863,867,3,68,34,0,864,865,5,183,0,0,865,867,
-		3,66,33,0,866,861,1,0,0,0,866,864,1,0,0,0,867,65,1,0,0,0,868,869,5,54,
-		0,0,869,870,5,98,0,0,870,871,3,68,34,0,871,67,1,0,0,0,872,873,5,188,0,
-		0,873,874,3,70,35,0,874,69,1,0,0,0,875,876,7,16,0,0,876,71,1,0,0,0,877,
-		878,6,36,-1,0,878,880,3,76,38,0,879,881,3,74,37,0,880,879,1,0,0,0,880,
-		881,1,0,0,0,881,885,1,0,0,0,882,883,5,86,0,0,883,885,3,72,36,3,884,877,
-		1,0,0,0,884,882,1,0,0,0,885,894,1,0,0,0,886,887,10,2,0,0,887,888,5,6,0,
-		0,888,893,3,72,36,3,889,890,10,1,0,0,890,891,5,93,0,0,891,893,3,72,36,
-		2,892,886,1,0,0,0,892,889,1,0,0,0,893,896,1,0,0,0,894,892,1,0,0,0,894,
-		895,1,0,0,0,895,73,1,0,0,0,896,894,1,0,0,0,897,898,3,88,44,0,898,899,3,
-		76,38,0,899,962,1,0,0,0,900,901,3,88,44,0,901,902,7,17,0,0,902,905,5,179,
-		0,0,903,906,3,26,13,0,904,906,3,72,36,0,905,903,1,0,0,0,905,904,1,0,0,
-		0,906,907,1,0,0,0,907,908,5,180,0,0,908,962,1,0,0,0,909,911,5,86,0,0,910,
-		909,1,0,0,0,910,911,1,0,0,0,911,912,1,0,0,0,912,913,5,16,0,0,913,914,3,
-		76,38,0,914,915,5,6,0,0,915,916,3,76,38,0,916,962,1,0,0,0,917,919,5,86,
-		0,0,918,917,1,0,0,0,918,919,1,0,0,0,919,920,1,0,0,0,920,921,5,64,0,0,921,
-		922,5,179,0,0,922,923,3,26,13,0,923,924,5,180,0,0,924,962,1,0,0,0,925,
-		927,5,86,0,0,926,925,1,0,0,0,926,927,1,0,0,0,927,928,1,0,0,0,928,929,5,
-		64,0,0,929,930,5,179,0,0,930,935,3,72,36,0,931,932,5,183,0,0,932,934,3,
-		72,36,0,933,931,1,0,0,0,934,937,1,0,0,0,935,933,1,0,0,0,935,936,1,0,0,
-		0,936,938,1,0,0,0,937,935,1,0,0,0,938,939,5,180,0,0,939,962,1,0,0,0,940,
-		942,5,86,0,0,941,940,1,0,0,0,941,942,1,0,0,0,942,943,1,0,0,0,943,944,7,
-		18,0,0,944,947,3,76,38,0,945,946,5,41,0,0,946,948,5,186,0,0,947,945,1,
-		0,0,0,947,948,1,0,0,0,948,962,1,0,0,0,949,951,5,70,0,0,950,952,5,86,0,
-		0,951,950,1,0,0,0,951,952,1,0,0,0,952,953,1,0,0,0,953,962,5,87,0,0,954,
-		956,5,70,0,0,955,957,5,86,0,0,956,955,1,0,0,0,956,957,1,0,0,0,957,958,
-		1,0,0,0,958,959,5,35,0,0,959,960,5,50,0,0,960,962,3,76,38,0,961,897,1,
-		0,0,0,961,900,1,0,0,0,961,910,1,0,0,0,961,918,1,0,0,0,961,926,1,0,0,0,
-		961,941,1,0,0,0,961,949,1,0,0,0,961,954,1,0,0,0,962,75,1,0,0,0,963,964,
-		6,38,-1,0,964,1108,3,90,45,0,965,1108,5,191,0,0,966,967,5,18,0,0,967,969,
-		3,72,36,0,968,970,3,86,43,0,969,968,1,0,0,0,970,971,1,0,0,0,971,969,1,
-		0,0,0,971,972,1,0,0,0,972,975,1,0,0,0,973,974,5,38,0,0,974,976,3,72,36,
-		0,975,973,1,0,0,0,975,976,1,0,0,0,976,977,1,0,0,0,977,978,5,40,0,0,978,
-		1108,1,0,0,0,979,981,5,18,0,0,980,982,3,86,43,0,981,980,1,0,0,0,982,983,
-		1,0,0,0,983,981,1,0,0,0,983,984,1,0,0,0,984,987,1,0,0,0,985,986,5,38,0,
-		0,986,988,3,72,36,0,987,985,1,0,0,0,987,988,1,0,0,0,988,989,1,0,0,0,989,
-		990,5,40,0,0,990,1108,1,0,0,0,991,992,5,19,0,0,992,993,5,179,0,0,993,994,
-		3,72,36,0,994,995,5,11,0,0,995,996,3,94,47,0,996,997,5,180,0,0,997,1108,
-		1,0,0,0,998,999,5,10,0,0,999,1008,5,181,0,0,1000,1005,3,72,36,0,1001,1002,
-		5,183,0,0,1002,1004,3,72,36,0,1003,1001,1,0,0,0,1004,1007,1,0,0,0,1005,
-		1003,1,0,0,0,1005,1006,1,0,0,0,1006,1009,1,0,0,0,1007,1005,1,0,0,0,1008,
-		1000,1,0,0,0,1008,1009,1,0,0,0,1009,1010,1,0,0,0,1010,1108,5,182,0,0,1011,
-		1012,5,10,0,0,1012,1013,5,179,0,0,1013,1014,3,26,13,0,1014,1015,5,180,
-		0,0,1015,1108,1,0,0,0,1016,1017,5,81,0,0,1017,1026,5,179,0,0,1018,1023,
-		3,82,41,0,1019,1020,5,183,0,0,1020,1022,3,82,41,0,1021,1019,1,0,0,0,1022,
-		1025,1,0,0,0,1023,1021,1,0,0,0,1023,1024,1,0,0,0,1024,1027,1,0,0,0,1025,
-		1023,1,0,0,0,1026,1018,1,0,0,0,1026,1027,1,0,0,0,1027,1028,1,0,0,0,1028,
-		1108,5,180,0,0,1029,1030,5,127,0,0,1030,1039,5,179,0,0,1031,1036,3,84,
-		42,0,1032,1033,5,183,0,0,1033,1035,3,84,42,0,1034,1032,1,0,0,0,1035,1038,
-		1,0,0,0,1036,1034,1,0,0,0,1036,1037,1,0,0,0,1037,1040,1,0,0,0,1038,1036,
-		1,0,0,0,1039,1031,1,0,0,0,1039,1040,1,0,0,0,1040,1041,1,0,0,0,1041,1108,
-		5,180,0,0,1042,1043,5,43,0,0,1043,1044,5,179,0,0,1044,1045,3,26,13,0,1045,
-		1046,5,180,0,0,1046,1108,1,0,0,0,1047,1048,3,98,49,0,1048,1049,5,179,0,
-		0,1049,1050,5,171,0,0,1050,1052,5,180,0,0,1051,1053,3,80,40,0,1052,1051,
-		1,0,0,0,1052,1053,1,0,0,0,1053,1108,1,0,0,0,1054,1055,5,46,0,0,1055,1058,
-		5,179,0,0,1056,1059,3,100,50,0,1057,1059,5,186,0,0,1058,1056,1,0,0,0,1058,
-		1057,1,0,0,0,1059,1060,1,0,0,0,1060,1061,5,50,0,0,1061,1062,3,76,38,0,
-		1062,1063,5,180,0,0,1063,1108,1,0,0,0,1064,1065,3,98,49,0,1065,1080,5,
-		179,0,0,1066,1068,5,35,0,0,1067,1066,1,0,0,0,1067,1068,1,0,0,0,1068,1069,
-		1,0,0,0,1069,1074,3,78,39,0,1070,1071,5,183,0,0,1071,1073,3,78,39,0,1072,
-		1070,1,0,0,0,1073,1076,1,0,0,0,1074,1072,1,0,0,0,1074,1075,1,0,0,0,1075,
-		1078,1,0,0,0,1076,1074,1,0,0,0,1077,1079,3,36,18,0,1078,1077,1,0,0,0,1078,
-		1079,1,0,0,0,1079,1081,1,0,0,0,1080,1067,1,0,0,0,1080,1081,1,0,0,0,1081,
-		1082,1,0,0,0,1082,1084,5,180,0,0,1083,1085,3,80,40,0,1084,1083,1,0,0,0,
-		1084,1085,1,0,0,0,1085,1108,1,0,0,0,1086,1087,5,179,0,0,1087,1088,3,26,
-		13,0,1088,1089,5,180,0,0,1089,1108,1,0,0,0,1090,1108,3,100,50,0,1091,1092,
-		3,100,50,0,1092,1093,5,184,0,0,1093,1094,3,100,50,0,1094,1108,1,0,0,0,
-		1095,1096,5,179,0,0,1096,1097,3,72,36,0,1097,1098,5,180,0,0,1098,1108,
-		1,0,0,0,1099,1100,5,179,0,0,1100,1101,3,72,36,0,1101,1102,5,180,0,0,1102,
-		1103,5,184,0,0,1103,1104,3,100,50,0,1104,1108,1,0,0,0,1105,1106,7,19,0,
-		0,1106,1108,3,76,38,4,1107,963,1,0,0,0,1107,965,1,0,0,0,1107,966,1,0,0,
-		0,1107,979,1,0,0,0,1107,991,1,0,0,0,1107,998,1,0,0,0,1107,1011,1,0,0,0,
-		1107,1016,1,0,0,0,1107,1029,1,0,0,0,1107,1042,1,0,0,0,1107,1047,1,0,0,
-		0,1107,1054,1,0,0,0,1107,1064,1,0,0,0,1107,1086,1,0,0,0,1107,1090,1,0,
-		0,0,1107,1091,1,0,0,0,1107,1095,1,0,0,0,1107,1099,1,0,0,0,1107,1105,1,
-		0,0,0,1108,1139,1,0,0,0,1109,1110,10,5,0,0,1110,1111,5,13,0,0,1111,1112,
-		5,134,0,0,1112,1113,5,158,0,0,1113,1138,3,76,38,6,1114,1115,10,3,0,0,1115,
-		1116,7,20,0,0,1116,1138,3,76,38,4,1117,1118,10,2,0,0,1118,1119,7,19,0,
-		0,1119,1138,3,76,38,3,1120,1121,10,1,0,0,1121,1122,5,174,0,0,1122,1138,
-		3,76,38,2,1123,1124,10,9,0,0,1124,1125,5,181,0,0,1125,1126,3,76,38,0,1126,
-		1127,5,182,0,0,1127,1138,1,0,0,0,1128,1129,10,8,0,0,1129,1130,5,177,0,
-		0,1130,1138,3,100,50,0,1131,1132,10,7,0,0,1132,1133,5,176,0,0,1133,1138,
-		3,94,47,0,1134,1135,10,6,0,0,1135,1136,5,22,0,0,1136,1138,3,98,49,0,1137,
-		1109,1,0,0,0,1137,1114,1,0,0,0,1137,1117,1,0,0,0,1137,1120,1,0,0,0,1137,
-		1123,1,0,0,0,1137,1128,1,0,0,0,1137,1131,1,0,0,0,1137,1134,1,0,0,0,1138,
-		1141,1,0,0,0,1139,1137,1,0,0,0,1139,1140,1,0,0,0,1140,77,1,0,0,0,1141,
-		1139,1,0,0,0,1142,1143,3,100,50,0,1143,1144,5,178,0,0,1144,1145,3,72,36,
-		0,1145,1161,1,0,0,0,1146,1147,5,179,0,0,1147,1152,3,100,50,0,1148,1149,
-		5,183,0,0,1149,1151,3,100,50,0,1150,1148,1,0,0,0,1151,1154,1,0,0,0,1152,
-		1150,1,0,0,0,1152,1153,1,0,0,0,1153,1155,1,0,0,0,1154,1152,1,0,0,0,1155,
-		1156,5,180,0,0,1156,1157,5,178,0,0,1157,1158,3,72,36,0,1158,1161,1,0,0,
-		0,1159,1161,3,72,36,0,1160,1142,1,0,0,0,1160,1146,1,0,0,0,1160,1159,1,
-		0,0,0,1161,79,1,0,0,0,1162,1163,5,96,0,0,1163,1174,5,179,0,0,1164,1165,
-		5,97,0,0,1165,1166,5,17,0,0,1166,1171,3,72,36,0,1167,1168,5,183,0,0,1168,
-		1170,3,72,36,0,1169,1167,1,0,0,0,1170,1173,1,0,0,0,1171,1169,1,0,0,0,1171,
-		1172,1,0,0,0,1172,1175,1,0,0,0,1173,1171,1,0,0,0,1174,1164,1,0,0,0,1174,
-		1175,1,0,0,0,1175,1177,1,0,0,0,1176,1178,3,36,18,0,1177,1176,1,0,0,0,1177,
-		1178,1,0,0,0,1178,1179,1,0,0,0,1179,1180,5,180,0,0,1180,81,1,0,0,0,1181,
-		1182,3,72,36,0,1182,1183,5,175,0,0,1183,1184,3,72,36,0,1184,83,1,0,0,0,
-		1185,1186,3,100,50,0,1186,1187,5,175,0,0,1187,1188,3,72,36,0,1188,85,1,
-		0,0,0,1189,1190,5,150,0,0,1190,1191,3,72,36,0,1191,1192,5,133,0,0,1192,
-		1193,3,72,36,0,1193,87,1,0,0,0,1194,1218,5,159,0,0,1195,1218,5,160,0,0,
-		1196,1218,5,163,0,0,1197,1218,5,161,0,0,1198,1218,5,164,0,0,1199,1218,
-		5,162,0,0,1200,1218,5,168,0,0,1201,1218,5,166,0,0,1202,1218,5,167,0,0,
-		1203,1218,5,165,0,0,1204,1205,5,92,0,0,1205,1211,5,179,0,0,1206,1207,3,
-		100,50,0,1207,1208,5,184,0,0,1208,1210,1,0,0,0,1209,1206,1,0,0,0,1210,
-		1213,1,0,0,0,1211,1209,1,0,0,0,1211,1212,1,0,0,0,1212,1214,1,0,0,0,1213,
-		1211,1,0,0,0,1214,1215,3,88,44,0,1215,1216,5,180,0,0,1216,1218,1,0,0,0,
-		1217,1194,1,0,0,0,1217,1195,1,0,0,0,1217,1196,1,0,0,0,1217,1197,1,0,0,
-		0,1217,1198,1,0,0,0,1217,1199,1,0,0,0,1217,1200,1,0,0,0,1217,1201,1,0,
-		0,0,1217,1202,1,0,0,0,1217,1203,1,0,0,0,1217,1204,1,0,0,0,1218,89,1,0,
-		0,0,1219,1236,5,87,0,0,1220,1236,7,21,0,0,1221,1236,3,92,46,0,1222,1236,
-		5,186,0,0,1223,1236,5,187,0,0,1224,1225,5,135,0,0,1225,1236,5,186,0,0,
-		1226,1227,5,27,0,0,1227,1236,5,186,0,0,1228,1229,5,134,0,0,1229,1236,5,
-		186,0,0,1230,1231,5,68,0,0,1231,1233,5,186,0,0,1232,1234,3,70,35,0,1233,
-		1232,1,0,0,0,1233,1234,1,0,0,0,1234,1236,1,0,0,0,1235,1219,1,0,0,0,1235,
-		1220,1,0,0,0,1235,1221,1,0,0,0,1235,1222,1,0,0,0,1235,1223,1,0,0,0,1235,
-		1224,1,0,0,0,1235,1226,1,0,0,0,1235,1228,1,0,0,0,1235,1230,1,0,0,0,1236,
-		91,1,0,0,0,1237,1238,7,22,0,0,1238,93,1,0,0,0,1239,1240,6,47,-1,0,1240,
-		1241,5,10,0,0,1241,1242,5,163,0,0,1242,1243,3,94,47,0,1243,1244,5,164,
-		0,0,1244,1285,1,0,0,0,1245,1246,5,81,0,0,1246,1247,5,163,0,0,1247,1248,
-		3,94,47,0,1248,1249,5,183,0,0,1249,1250,3,94,47,0,1250,1251,5,164,0,0,
-		1251,1285,1,0,0,0,1252,1269,5,127,0,0,1253,1265,5,163,0,0,1254,1255,3,
-		100,50,0,1255,1262,3,94,47,0,1256,1257,5,183,0,0,1257,1258,3,100,50,0,
-		1258,1259,3,94,47,0,1259,1261,1,0,0,0,1260,1256,1,0,0,0,1261,1264,1,0,
-		0,0,1262,1260,1,0,0,0,1262,1263,1,0,0,0,1263,1266,1,0,0,0,1264,1262,1,
-		0,0,0,1265,1254,1,0,0,0,1265,1266,1,0,0,0,1266,1267,1,0,0,0,1267,1270,
-		5,164,0,0,1268,1270,5,160,0,0,1269,1253,1,0,0,0,1269,1268,1,0,0,0,1270,
-		1285,1,0,0,0,1271,1282,3,96,48,0,1272,1273,5,179,0,0,1273,1278,5,188,0,
-		0,1274,1275,5,183,0,0,1275,1277,5,188,0,0,1276,1274,1,0,0,0,1277,1280,
-		1,0,0,0,1278,1276,1,0,0,0,1278,1279,1,0,0,0,1279,1281,1,0,0,0,1280,1278,
-		1,0,0,0,1281,1283,5,180,0,0,1282,1272,1,0,0,0,1282,1283,1,0,0,0,1283,1285,
-		1,0,0,0,1284,1239,1,0,0,0,1284,1245,1,0,0,0,1284,1252,1,0,0,0,1284,1271,
-		1,0,0,0,1285,1294,1,0,0,0,1286,1287,10,5,0,0,1287,1289,5,181,0,0,1288,
-		1290,5,188,0,0,1289,1288,1,0,0,0,1289,1290,1,0,0,0,1290,1291,1,0,0,0,1291,
-		1293,5,182,0,0,1292,1286,1,0,0,0,1293,1296,1,0,0,0,1294,1292,1,0,0,0,1294,
-		1295,1,0,0,0,1295,95,1,0,0,0,1296,1294,1,0,0,0,1297,1298,5,36,0,0,1298,
-		1308,5,100,0,0,1299,1300,5,21,0,0,1300,1308,5,149,0,0,1301,1302,7,23,0,
-		0,1302,1303,7,24,0,0,1303,1304,5,134,0,0,1304,1308,5,158,0,0,1305,1308,
-		5,68,0,0,1306,1308,3,98,49,0,1307,1297,1,0,0,0,1307,1299,1,0,0,0,1307,
-		1301,1,0,0,0,1307,1305,1,0,0,0,1307,1306,1,0,0,0,1308,97,1,0,0,0,1309,
-		1314,3,100,50,0,1310,1311,5,184,0,0,1311,1313,3,100,50,0,1312,1310,1,0,
-		0,0,1313,1316,1,0,0,0,1314,1312,1,0,0,0,1314,1315,1,0,0,0,1315,99,1,0,
-		0,0,1316,1314,1,0,0,0,1317,1323,5,192,0,0,1318,1323,5,193,0,0,1319,1323,
-		5,194,0,0,1320,1323,5,195,0,0,1321,1323,3,102,51,0,1322,1317,1,0,0,0,1322,
-		1318,1,0,0,0,1322,1319,1,0,0,0,1322,1320,1,0,0,0,1322,1321,1,0,0,0,1323,
-		101,1,0,0,0,1324,1325,7,25,0,0,1325,103,1,0,0,0,179,107,114,119,125,128,
-		139,144,149,156,160,164,179,186,196,202,207,213,219,227,231,235,238,242,
-		252,259,269,272,276,280,285,290,294,301,304,310,314,318,323,326,332,336,
-		340,345,351,356,364,370,375,385,396,404,412,420,430,439,446,450,453,461,
-		469,477,487,491,502,509,515,523,534,540,544,547,550,553,557,564,569,582,
-		587,592,599,608,611,614,618,627,630,634,643,646,652,661,666,670,678,683,
-		692,695,697,707,710,716,718,722,726,730,734,736,747,752,766,769,773,779,
-		788,791,795,803,808,811,815,827,843,854,859,866,880,884,892,894,905,910,
-		918,926,935,941,947,951,956,961,971,975,983,987,1005,1008,1023,1026,1036,
-		1039,1052,1058,1067,1074,1078,1080,1084,1107,1137,1139,1152,1160,1171,
-		1174,1177,1211,1217,1233,1235,1262,1265,1269,1278,1282,1284,1289,1294,
-		1307,1314,1322
+		1,47,1,47,1,47,1,47,5,47,1284,8,47,10,47,12,47,1287,9,47,3,47,1289,8,47,
+		1,47,1,47,3,47,1293,8,47,1,47,1,47,1,47,1,47,1,47,5,47,1300,8,47,10,47,
+		12,47,1303,9,47,1,47,3,47,1306,8,47,3,47,1308,8,47,1,47,1,47,1,47,3,47,
+		1313,8,47,1,47,5,47,1316,8,47,10,47,12,47,1319,9,47,1,48,1,48,1,48,1,48,
+		1,48,1,48,1,48,1,48,1,48,1,48,3,48,1331,8,48,1,49,1,49,1,49,5,49,1336,
+		8,49,10,49,12,49,1339,9,49,1,50,1,50,1,50,1,50,1,50,3,50,1346,8,50,1,51,
+		1,51,1,51,0,5,32,48,72,76,94,52,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,
+		30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,
+		78,80,82,84,86,88,90,92,94,96,98,100,102,0,27,2,0,82,82,123,123,2,0,128,
+		128,132,132,2,0,70,70,116,116,2,0,83,83,121,121,2,0,140,140,165,165,2,
+		0,144,144,162,162,2,0,25,25,41,41,2,0,1,1,113,113,4,0,4,4,102,102,120,
+		120,134,135,2,0,94,94,163,163,3,0,43,43,69,69,150,150,2,0,4,4,36,36,2,
+		0,12,12,33,33,2,0,50,50,76,76,2,0,21,21,49,49,1,0,114,115,4,0,29,30,62,
+		63,85,88,117,118,3,0,4,4,7,7,125,125,2,0,65,65,80,80,3,0,17,17,77,77,143,
+		143,1,0,175,176,1,0,177,179,2,0,48,48,146,146,1,0,194,196,1,0,138,139,
+		2,0,159,159,161,161,34,0,1,3,8,9,13,15,17,17,21,22,24,25,28,31,34,35,37,
+		37,45,47,49,51,54,56,59,63,73,73,75,77,79,79,82,83,85,88,91,92,94,95,101,
+		103,105,111,113,118,120,121,123,124,126,129,131,131,133,136,138,139,141,
+		145,147,149,151,151,154,155,161,164,1585,0,107,1,0,0,0,2,132,1,0,0,0,4,
+		439,1,0,0,0,6,450,1,0,0,0,8,461,1,0,0,0,10,463,1,0,0,0,12,474,1,0,0,0,
+		14,487,1,0,0,0,16,489,1,0,0,0,18,496,1,0,0,0,20,509,1,0,0,0,22,517,1,0,
+		0,0,24,528,1,0,0,0,26,540,1,0,0,0,28,555,1,0,0,0,30,567,1,0,0,0,32,576,
+		1,0,0,0,34,652,1,0,0,0,36,654,1,0,0,0,38,664,1,0,0,0,40,672,1,0,0,0,42,
+		675,1,0,0,0,44,680,1,0,0,0,46,697,1,0,0,0,48,699,1,0,0,0,50,736,1,0,0,
+		0,52,752,1,0,0,0,54,754,1,0,0,0,56,808,1,0,0,0,58,811,1,0,0,0,60,817,1,
+		0,0,0,62,859,1,0,0,0,64,866,1,0,0,0,66,868,1,0,0,0,68,872,1,0,0,0,70,875,
+		1,0,0,0,72,884,1,0,0,0,74,961,1,0,0,0,76,1130,1,0,0,0,78,1183,1,0,0,0,
+		80,1185,1,0,0,0,82,1204,1,0,0,0,84,1208,1,0,0,0,86,1212,1,0,0,0,88,1240,
+		1,0,0,0,90,1258,1,0,0,0,92,1260,1,0,0,0,94,1307,1,0,0,0,96,1330,1,0,0,
+		0,98,1332,1,0,0,0,100,1345,1,0,0,0,102,1347,1,0,0,0,104,106,5,191,0,0,
+		105,104,1,0,0,0,106,109,1,0,0,0,107,105,1,0,0,0,107,108,1,0,0,0,108,128,
+		1,0,0,0,109,107,1,0,0,0,110,119,3,4,2,0,111,113,5,191,0,0,112,111,1,0,
+		0,0,113,114,1,0,0,0,114,112,1,0,0,0,114,115,1,0,0,0,115,116,1,0,0,0,116,
+		118,3,4,2,0,117,112,1,0,0,0,118,121,1,0,0,0,119,117,1,0,0,0,119,120,1,
+		0,0,0,120,125,1,0,0,0,121,119,1,0,0,0,122,124,5,191,0,0,123,122,1,0,0,
+		0,124,127,1,0,0,0,125,123,1,0,0,0,125,126,1,0,0,0,126,129,1,0,0,0,127,
+		125,1,0,0,0,128,110,1,0,0,0,128,129,1,0,0,0,129,130,1,0,0,0,130,131,5,
+		0,0,1,131,1,1,0,0,0,132,133,3,72,36,0,133,134,5,0,0,1,134,3,1,0,0,0,135,
+		440,3,26,13,0,136,137,7,0,0,0,137,139,5,129,0,0,138,140,5,46,0,0,139,138,
+		1,0,0,0,139,140,1,0,0,0,140,440,1,0,0,0,141,142,7,0,0,0,142,144,5,133,
+		0,0,143,145,5,46,0,0,144,143,1,0,0,0,144,145,1,0,0,0,145,440,1,0,0,0,146,
+		147,7,0,0,0,147,149,5,107,0,0,148,150,5,46,0,0,149,148,1,0,0,0,149,150,
+		1,0,0,0,150,440,1,0,0,0,151,152,7,0,0,0,152,440,5,106,0,0,153,154,7,0,
+		0,0,154,156,5,55,0,0,155,157,5,46,0,0,156,155,1,0,0,0,156,157,1,0,0,0,
+		157,440,1,0,0,0,158,160,7,0,0,0,159,161,5,4,0,0,160,159,1,0,0,0,160,161,
+		1,0,0,0,161,162,1,0,0,0,162,164,5,142,0,0,163,165,5,46,0,0,164,163,1,0,
+		0,0,164,165,1,0,0,0,165,440,1,0,0,0,166,167,7,0,0,0,167,440,5,149,0,0,
+		168,169,7,0,0,0,169,440,5,154,0,0,170,171,7,0,0,0,171,440,5,8,0,0,172,
+		173,5,123,0,0,173,174,5,144,0,0,174,175,5,73,0,0,175,440,5,79,0,0,176,
+		179,5,123,0,0,177,180,3,98,49,0,178,180,5,4,0,0,179,177,1,0,0,0,179,178,
+		1,0,0,0,180,440,1,0,0,0,181,182,5,34,0,0,182,183,5,54,0,0,183,440,3,100,
+		50,0,184,186,5,34,0,0,185,187,5,46,0,0,186,185,1,0,0,0,186,187,1,0,0,0,
+		187,188,1,0,0,0,188,440,3,98,49,0,189,190,5,34,0,0,190,191,3,98,49,0,191,
+		192,5,46,0,0,192,440,1,0,0,0,193,196,5,45,0,0,194,197,3,4,2,0,195,197,
+		3,100,50,0,196,194,1,0,0,0,196,195,1,0,0,0,197,440,1,0,0,0,198,199,5,38,
+		0,0,199,202,7,1,0,0,200,201,5,64,0,0,201,203,5,44,0,0,202,200,1,0,0,0,
+		202,203,1,0,0,0,203,204,1,0,0,0,204,207,3,98,49,0,205,206,5,32,0,0,206,
+		208,5,141,0,0,207,205,1,0,0,0,207,208,1,0,0,0,208,440,1,0,0,0,209,210,
+		5,38,0,0,210,213,5,148,0,0,211,212,5,64,0,0,212,214,5,44,0,0,213,211,1,
+		0,0,0,213,214,1,0,0,0,214,215,1,0,0,0,215,440,3,100,50,0,216,219,5,136,
+		0,0,217,220,3,100,50,0,218,220,5,4,0,0,219,217,1,0,0,0,219,218,1,0,0,0,
+		220,440,1,0,0,0,221,222,5,9,0,0,222,223,5,128,0,0,223,440,3,98,49,0,224,
+		227,5,105,0,0,225,228,3,100,50,0,226,228,5,192,0,0,227,225,1,0,0,0,227,
+		226,1,0,0,0,228,231,1,0,0,0,229,230,5,52,0,0,230,232,5,15,0,0,231,229,
+		1,0,0,0,231,232,1,0,0,0,232,238,1,0,0,0,233,235,7,2,0,0,234,236,5,165,
+		0,0,235,234,1,0,0,0,235,236,1,0,0,0,236,237,1,0,0,0,237,239,5,194,0,0,
+		238,233,1,0,0,0,238,239,1,0,0,0,239,242,1,0,0,0,240,241,5,81,0,0,241,243,
+		5,194,0,0,242,240,1,0,0,0,242,243,1,0,0,0,243,440,1,0,0,0,244,245,5,122,
+		0,0,245,246,5,192,0,0,246,247,5,165,0,0,247,440,5,192,0,0,248,249,5,151,
+		0,0,249,440,5,192,0,0,250,252,5,122,0,0,251,253,7,3,0,0,252,251,1,0,0,
+		0,252,253,1,0,0,0,253,254,1,0,0,0,254,255,5,138,0,0,255,256,5,164,0,0,
+		256,440,3,8,4,0,257,259,5,122,0,0,258,260,7,3,0,0,259,258,1,0,0,0,259,
+		260,1,0,0,0,260,261,1,0,0,0,261,262,3,98,49,0,262,272,7,4,0,0,263,273,
+		5,31,0,0,264,269,3,8,4,0,265,266,5,189,0,0,266,268,3,8,4,0,267,265,1,0,
+		0,0,268,271,1,0,0,0,269,267,1,0,0,0,269,270,1,0,0,0,270,273,1,0,0,0,271,
+		269,1,0,0,0,272,263,1,0,0,0,272,264,1,0,0,0,273,440,1,0,0,0,274,276,5,
+		14,0,0,275,277,7,5,0,0,276,275,1,0,0,0,276,277,1,0,0,0,277,281,1,0,0,0,
+		278,279,5,127,0,0,279,281,5,144,0,0,280,274,1,0,0,0,280,278,1,0,0,0,281,
+		285,1,0,0,0,282,284,3,6,3,0,283,282,1,0,0,0,284,287,1,0,0,0,285,283,1,
+		0,0,0,285,286,1,0,0,0,286,440,1,0,0,0,287,285,1,0,0,0,288,290,7,6,0,0,
+		289,291,7,5,0,0,290,289,1,0,0,0,290,291,1,0,0,0,291,440,1,0,0,0,292,294,
+		7,7,0,0,293,295,7,5,0,0,294,293,1,0,0,0,294,295,1,0,0,0,295,440,1,0,0,
+		0,296,297,5,35,0,0,297,440,7,8,0,0,298,301,5,26,0,0,299,300,5,96,0,0,300,
+		302,5,110,0,0,301,299,1,0,0,0,301,302,1,0,0,0,302,304,1,0,0,0,303,305,
+		5,126,0,0,304,303,1,0,0,0,304,305,1,0,0,0,305,306,1,0,0,0,306,310,5,128,
+		0,0,307,308,5,64,0,0,308,309,5,89,0,0,309,311,5,44,0,0,310,307,1,0,0,0,
+		310,311,1,0,0,0,311,312,1,0,0,0,312,314,3,98,49,0,313,315,3,10,5,0,314,
+		313,1,0,0,0,314,315,1,0,0,0,315,318,1,0,0,0,316,317,5,159,0,0,317,319,
+		3,18,9,0,318,316,1,0,0,0,318,319,1,0,0,0,319,440,1,0,0,0,320,323,5,26,
+		0,0,321,322,5,96,0,0,322,324,5,110,0,0,323,321,1,0,0,0,323,324,1,0,0,0,
+		324,326,1,0,0,0,325,327,5,126,0,0,326,325,1,0,0,0,326,327,1,0,0,0,327,
+		328,1,0,0,0,328,332,5,132,0,0,329,330,5,64,0,0,330,331,5,89,0,0,331,333,
+		5,44,0,0,332,329,1,0,0,0,332,333,1,0,0,0,333,334,1,0,0,0,334,336,3,98,
+		49,0,335,337,3,10,5,0,336,335,1,0,0,0,336,337,1,0,0,0,337,340,1,0,0,0,
+		338,339,5,159,0,0,339,341,3,18,9,0,340,338,1,0,0,0,340,341,1,0,0,0,341,
+		440,1,0,0,0,342,345,5,26,0,0,343,344,5,96,0,0,344,346,5,110,0,0,345,343,
+		1,0,0,0,345,346,1,0,0,0,346,347,1,0,0,0,347,351,5,128,0,0,348,349,5,64,
+		0,0,349,350,5,89,0,0,350,352,5,44,0,0,351,348,1,0,0,0,351,352,1,0,0,0,
+		352,353,1,0,0,0,353,356,3,98,49,0,354,355,5,159,0,0,355,357,3,18,9,0,356,
+		354,1,0,0,0,356,357,1,0,0,0,357,358,1,0,0,0,358,359,5,11,0,0,359,360,3,
+		26,13,0,360,440,1,0,0,0,361,364,5,26,0,0,362,363,5,96,0,0,363,365,5,110,
+		0,0,364,362,1,0,0,0,364,365,1,0,0,0,365,366,1,0,0,0,366,370,5,132,0,0,
+		367,368,5,64,0,0,368,369,5,89,0,0,369,371,5,44,0,0,370,367,1,0,0,0,370,
+		371,1,0,0,0,371,372,1,0,0,0,372,375,3,98,49,0,373,374,5,159,0,0,374,376,
+		3,18,9,0,375,373,1,0,0,0,375,376,1,0,0,0,376,377,1,0,0,0,377,378,5,11,
+		0,0,378,379,3,26,13,0,379,440,1,0,0,0,380,381,5,26,0,0,381,385,5,148,0,
+		0,382,383,5,64,0,0,383,384,5,89,0,0,384,386,5,44,0,0,385,382,1,0,0,0,385,
+		386,1,0,0,0,386,387,1,0,0,0,387,388,3,100,50,0,388,389,5,11,0,0,389,390,
+		3,94,47,0,390,440,1,0,0,0,391,392,5,68,0,0,392,393,5,71,0,0,393,396,3,
+		98,49,0,394,395,5,159,0,0,395,397,3,18,9,0,396,394,1,0,0,0,396,397,1,0,
+		0,0,397,398,1,0,0,0,398,399,3,26,13,0,399,440,1,0,0,0,400,401,5,68,0,0,
+		401,402,5,71,0,0,402,404,3,98,49,0,403,405,3,22,11,0,404,403,1,0,0,0,404,
+		405,1,0,0,0,405,406,1,0,0,0,406,407,5,153,0,0,407,412,3,24,12,0,408,409,
+		5,189,0,0,409,411,3,24,12,0,410,408,1,0,0,0,411,414,1,0,0,0,412,410,1,
+		0,0,0,412,413,1,0,0,0,413,440,1,0,0,0,414,412,1,0,0,0,415,416,5,32,0,0,
+		416,417,5,52,0,0,417,420,3,98,49,0,418,419,5,157,0,0,419,421,3,72,36,0,
+		420,418,1,0,0,0,420,421,1,0,0,0,421,440,1,0,0,0,422,423,5,5,0,0,423,424,
+		7,1,0,0,424,425,3,98,49,0,425,430,3,16,8,0,426,427,5,189,0,0,427,429,3,
+		16,8,0,428,426,1,0,0,0,429,432,1,0,0,0,430,428,1,0,0,0,430,431,1,0,0,0,
+		431,440,1,0,0,0,432,430,1,0,0,0,433,434,5,5,0,0,434,435,7,1,0,0,435,436,
+		3,98,49,0,436,437,5,122,0,0,437,438,3,18,9,0,438,440,1,0,0,0,439,135,1,
+		0,0,0,439,136,1,0,0,0,439,141,1,0,0,0,439,146,1,0,0,0,439,151,1,0,0,0,
+		439,153,1,0,0,0,439,158,1,0,0,0,439,166,1,0,0,0,439,168,1,0,0,0,439,170,
+		1,0,0,0,439,172,1,0,0,0,439,176,1,0,0,0,439,181,1,0,0,0,439,184,1,0,0,
+		0,439,189,1,0,0,0,439,193,1,0,0,0,439,198,1,0,0,0,439,209,1,0,0,0,439,
+		216,1,0,0,0,439,221,1,0,0,0,439,224,1,0,0,0,439,244,1,0,0,0,439,248,1,
+		0,0,0,439,250,1,0,0,0,439,257,1,0,0,0,439,280,1,0,0,0,439,288,1,0,0,0,
+		439,292,1,0,0,0,439,296,1,0,0,0,439,298,1,0,0,0,439,320,1,0,0,0,439,342,
+		1,0,0,0,439,361,1,0,0,0,439,380,1,0,0,0,439,391,1,0,0,0,439,400,1,0,0,
+		0,439,415,1,0,0,0,439,422,1,0,0,0,439,433,1,0,0,0,440,5,1,0,0,0,441,442,
+		5,73,0,0,442,444,5,79,0,0,443,445,3,100,50,0,444,443,1,0,0,0,445,446,1,
+		0,0,0,446,444,1,0,0,0,446,447,1,0,0,0,447,451,1,0,0,0,448,449,5,108,0,
+		0,449,451,7,9,0,0,450,441,1,0,0,0,450,448,1,0,0,0,451,7,1,0,0,0,452,454,
+		5,176,0,0,453,452,1,0,0,0,453,454,1,0,0,0,454,455,1,0,0,0,455,462,3,92,
+		46,0,456,462,5,192,0,0,457,462,3,100,50,0,458,462,5,146,0,0,459,462,5,
+		48,0,0,460,462,5,93,0,0,461,453,1,0,0,0,461,456,1,0,0,0,461,457,1,0,0,
+		0,461,458,1,0,0,0,461,459,1,0,0,0,461,460,1,0,0,0,462,9,1,0,0,0,463,464,
+		5,185,0,0,464,469,3,12,6,0,465,466,5,189,0,0,466,468,3,12,6,0,467,465,
+		1,0,0,0,468,471,1,0,0,0,469,467,1,0,0,0,469,470,1,0,0,0,470,472,1,0,0,
+		0,471,469,1,0,0,0,472,473,5,186,0,0,473,11,1,0,0,0,474,475,3,100,50,0,
+		475,477,3,94,47,0,476,478,3,14,7,0,477,476,1,0,0,0,477,478,1,0,0,0,478,
+		13,1,0,0,0,479,488,5,75,0,0,480,481,5,104,0,0,481,488,5,75,0,0,482,488,
+		5,60,0,0,483,484,5,59,0,0,484,485,5,185,0,0,485,486,5,192,0,0,486,488,
+		5,186,0,0,487,479,1,0,0,0,487,480,1,0,0,0,487,482,1,0,0,0,487,483,1,0,
+		0,0,488,15,1,0,0,0,489,491,5,2,0,0,490,492,5,24,0,0,491,490,1,0,0,0,491,
+		492,1,0,0,0,492,493,1,0,0,0,493,494,3,100,50,0,494,495,3,94,47,0,495,17,
+		1,0,0,0,496,497,5,185,0,0,497,502,3,20,10,0,498,499,5,189,0,0,499,501,
+		3,20,10,0,500,498,1,0,0,0,501,504,1,0,0,0,502,500,1,0,0,0,502,503,1,0,
+		0,0,503,505,1,0,0,0,504,502,1,0,0,0,505,506,5,186,0,0,506,19,1,0,0,0,507,
+		510,3,100,50,0,508,510,5,192,0,0,509,507,1,0,0,0,509,508,1,0,0,0,510,511,
+		1,0,0,0,511,515,5,165,0,0,512,516,3,90,45,0,513,514,5,176,0,0,514,516,
+		5,194,0,0,515,512,1,0,0,0,515,513,1,0,0,0,516,21,1,0,0,0,517,518,5,185,
+		0,0,518,523,3,100,50,0,519,520,5,189,0,0,520,522,3,100,50,0,521,519,1,
+		0,0,0,522,525,1,0,0,0,523,521,1,0,0,0,523,524,1,0,0,0,524,526,1,0,0,0,
+		525,523,1,0,0,0,526,527,5,186,0,0,527,23,1,0,0,0,528,529,5,185,0,0,529,
+		534,3,72,36,0,530,531,5,189,0,0,531,533,3,72,36,0,532,530,1,0,0,0,533,
+		536,1,0,0,0,534,532,1,0,0,0,534,535,1,0,0,0,535,537,1,0,0,0,536,534,1,
+		0,0,0,537,538,5,186,0,0,538,25,1,0,0,0,539,541,3,28,14,0,540,539,1,0,0,
+		0,540,541,1,0,0,0,541,542,1,0,0,0,542,544,3,32,16,0,543,545,3,36,18,0,
+		544,543,1,0,0,0,544,545,1,0,0,0,545,547,1,0,0,0,546,548,3,40,20,0,547,
+		546,1,0,0,0,547,548,1,0,0,0,548,550,1,0,0,0,549,551,3,42,21,0,550,549,
+		1,0,0,0,550,551,1,0,0,0,551,553,1,0,0,0,552,554,3,44,22,0,553,552,1,0,
+		0,0,553,554,1,0,0,0,554,27,1,0,0,0,555,557,5,159,0,0,556,558,5,109,0,0,
+		557,556,1,0,0,0,557,558,1,0,0,0,558,559,1,0,0,0,559,564,3,30,15,0,560,
+		561,5,189,0,0,561,563,3,30,15,0,562,560,1,0,0,0,563,566,1,0,0,0,564,562,
+		1,0,0,0,564,565,1,0,0,0,565,29,1,0,0,0,566,564,1,0,0,0,567,569,3,100,50,
+		0,568,570,3,22,11,0,569,568,1,0,0,0,569,570,1,0,0,0,570,571,1,0,0,0,571,
+		572,5,11,0,0,572,573,5,185,0,0,573,574,3,26,13,0,574,575,5,186,0,0,575,
+		31,1,0,0,0,576,577,6,16,-1,0,577,578,3,34,17,0,578,587,1,0,0,0,579,580,
+		10,1,0,0,580,582,7,10,0,0,581,583,5,4,0,0,582,581,1,0,0,0,582,583,1,0,
+		0,0,583,584,1,0,0,0,584,586,3,32,16,2,585,579,1,0,0,0,586,589,1,0,0,0,
+		587,585,1,0,0,0,587,588,1,0,0,0,588,33,1,0,0,0,589,587,1,0,0,0,590,592,
+		5,119,0,0,591,593,7,11,0,0,592,591,1,0,0,0,592,593,1,0,0,0,593,594,1,0,
+		0,0,594,599,3,46,23,0,595,596,5,189,0,0,596,598,3,46,23,0,597,595,1,0,
+		0,0,598,601,1,0,0,0,599,597,1,0,0,0,599,600,1,0,0,0,600,611,1,0,0,0,601,
+		599,1,0,0,0,602,603,5,52,0,0,603,608,3,48,24,0,604,605,5,189,0,0,605,607,
+		3,48,24,0,606,604,1,0,0,0,607,610,1,0,0,0,608,606,1,0,0,0,608,609,1,0,
+		0,0,609,612,1,0,0,0,610,608,1,0,0,0,611,602,1,0,0,0,611,612,1,0,0,0,612,
+		614,1,0,0,0,613,615,3,60,30,0,614,613,1,0,0,0,614,615,1,0,0,0,615,618,
+		1,0,0,0,616,617,5,157,0,0,617,619,3,72,36,0,618,616,1,0,0,0,618,619,1,
+		0,0,0,619,630,1,0,0,0,620,621,5,57,0,0,621,622,5,18,0,0,622,627,3,72,36,
+		0,623,624,5,189,0,0,624,626,3,72,36,0,625,623,1,0,0,0,626,629,1,0,0,0,
+		627,625,1,0,0,0,627,628,1,0,0,0,628,631,1,0,0,0,629,627,1,0,0,0,630,620,
+		1,0,0,0,630,631,1,0,0,0,631,634,1,0,0,0,632,633,5,58,0,0,633,635,3,72,
+		36,0,634,632,1,0,0,0,634,635,1,0,0,0,635,646,1,0,0,0,636,637,5,100,0,0,
+		637,638,5,18,0,0,638,643,3,72,36,0,639,640,5,189,0,0,640,642,3,72,36,0,
+		641,639,1,0,0,0,642,645,1,0,0,0,643,641,1,0,0,0,643,644,1,0,0,0,644,647,
+		1,0,0,0,645,643,1,0,0,0,646,636,1,0,0,0,646,647,1,0,0,0,647,653,1,0,0,
+		0,648,649,5,185,0,0,649,650,3,26,13,0,650,651,5,186,0,0,651,653,1,0,0,
+		0,652,590,1,0,0,0,652,648,1,0,0,0,653,35,1,0,0,0,654,655,5,97,0,0,655,
+		656,5,18,0,0,656,661,3,38,19,0,657,658,5,189,0,0,658,660,3,38,19,0,659,
+		657,1,0,0,0,660,663,1,0,0,0,661,659,1,0,0,0,661,662,1,0,0,0,662,37,1,0,
+		0,0,663,661,1,0,0,0,664,666,3,72,36,0,665,667,7,12,0,0,666,665,1,0,0,0,
+		666,667,1,0,0,0,667,670,1,0,0,0,668,669,5,91,0,0,669,671,7,13,0,0,670,
+		668,1,0,0,0,670,671,1,0,0,0,671,39,1,0,0,0,672,673,5,40,0,0,673,674,7,
+		14,0,0,674,41,1,0,0,0,675,678,5,81,0,0,676,679,3,72,36,0,677,679,5,4,0,
+		0,678,676,1,0,0,0,678,677,1,0,0,0,679,43,1,0,0,0,680,681,5,92,0,0,681,
+		683,3,72,36,0,682,684,7,15,0,0,683,682,1,0,0,0,683,684,1,0,0,0,684,45,
+		1,0,0,0,685,698,5,177,0,0,686,687,3,100,50,0,687,688,5,190,0,0,688,689,
+		5,177,0,0,689,698,1,0,0,0,690,695,3,72,36,0,691,693,5,11,0,0,692,691,1,
+		0,0,0,692,693,1,0,0,0,693,694,1,0,0,0,694,696,3,100,50,0,695,692,1,0,0,
+		0,695,696,1,0,0,0,696,698,1,0,0,0,697,685,1,0,0,0,697,686,1,0,0,0,697,
+		690,1,0,0,0,698,47,1,0,0,0,699,700,6,24,-1,0,700,701,3,56,28,0,701,718,
+		1,0,0,0,702,703,10,3,0,0,703,704,3,50,25,0,704,705,5,74,0,0,705,707,3,
+		56,28,0,706,708,3,54,27,0,707,706,1,0,0,0,707,708,1,0,0,0,708,710,1,0,
+		0,0,709,711,3,52,26,0,710,709,1,0,0,0,710,711,1,0,0,0,711,717,1,0,0,0,
+		712,713,10,2,0,0,713,714,5,27,0,0,714,715,5,74,0,0,715,717,3,56,28,0,716,
+		702,1,0,0,0,716,712,1,0,0,0,717,720,1,0,0,0,718,716,1,0,0,0,718,719,1,
+		0,0,0,719,49,1,0,0,0,720,718,1,0,0,0,721,723,5,67,0,0,722,721,1,0,0,0,
+		722,723,1,0,0,0,723,737,1,0,0,0,724,726,5,78,0,0,725,727,5,98,0,0,726,
+		725,1,0,0,0,726,727,1,0,0,0,727,737,1,0,0,0,728,730,5,112,0,0,729,731,
+		5,98,0,0,730,729,1,0,0,0,730,731,1,0,0,0,731,737,1,0,0,0,732,734,5,53,
+		0,0,733,735,5,98,0,0,734,733,1,0,0,0,734,735,1,0,0,0,735,737,1,0,0,0,736,
+		722,1,0,0,0,736,724,1,0,0,0,736,728,1,0,0,0,736,732,1,0,0,0,737,51,1,0,
+		0,0,738,739,5,93,0,0,739,753,3,72,36,0,740,741,5,152,0,0,741,742,5,185,
+		0,0,742,747,3,100,50,0,743,744,5,189,0,0,744,746,3,100,50,0,745,743,1,
+		0,0,0,746,749,1,0,0,0,747,745,1,0,0,0,747,748,1,0,0,0,748,750,1,0,0,0,
+		749,747,1,0,0,0,750,751,5,186,0,0,751,753,1,0,0,0,752,738,1,0,0,0,752,
+		740,1,0,0,0,753,53,1,0,0,0,754,766,5,160,0,0,755,767,3,68,34,0,756,757,
+		5,185,0,0,757,758,3,68,34,0,758,759,5,186,0,0,759,767,1,0,0,0,760,761,
+		5,185,0,0,761,762,3,68,34,0,762,763,5,189,0,0,763,764,3,68,34,0,764,765,
+		5,186,0,0,765,767,1,0,0,0,766,755,1,0,0,0,766,756,1,0,0,0,766,760,1,0,
+		0,0,767,769,1,0,0,0,768,770,3,66,33,0,769,768,1,0,0,0,769,770,1,0,0,0,
+		770,55,1,0,0,0,771,773,3,98,49,0,772,774,3,58,29,0,773,772,1,0,0,0,773,
+		774,1,0,0,0,774,809,1,0,0,0,775,776,5,185,0,0,776,777,3,26,13,0,777,779,
+		5,186,0,0,778,780,3,58,29,0,779,778,1,0,0,0,779,780,1,0,0,0,780,809,1,
+		0,0,0,781,782,3,98,49,0,782,791,5,185,0,0,783,788,3,72,36,0,784,785,5,
+		189,0,0,785,787,3,72,36,0,786,784,1,0,0,0,787,790,1,0,0,0,788,786,1,0,
+		0,0,788,789,1,0,0,0,789,792,1,0,0,0,790,788,1,0,0,0,791,783,1,0,0,0,791,
+		792,1,0,0,0,792,793,1,0,0,0,793,795,5,186,0,0,794,796,3,58,29,0,795,794,
+		1,0,0,0,795,796,1,0,0,0,796,809,1,0,0,0,797,798,5,185,0,0,798,803,3,48,
+		24,0,799,800,5,189,0,0,800,802,3,48,24,0,801,799,1,0,0,0,802,805,1,0,0,
+		0,803,801,1,0,0,0,803,804,1,0,0,0,804,806,1,0,0,0,805,803,1,0,0,0,806,
+		807,5,186,0,0,807,809,1,0,0,0,808,771,1,0,0,0,808,775,1,0,0,0,808,781,
+		1,0,0,0,808,797,1,0,0,0,809,57,1,0,0,0,810,812,5,11,0,0,811,810,1,0,0,
+		0,811,812,1,0,0,0,812,813,1,0,0,0,813,815,3,100,50,0,814,816,3,22,11,0,
+		815,814,1,0,0,0,815,816,1,0,0,0,816,59,1,0,0,0,817,818,5,158,0,0,818,819,
+		3,62,31,0,819,61,1,0,0,0,820,821,5,147,0,0,821,822,5,185,0,0,822,823,5,
+		124,0,0,823,827,3,68,34,0,824,826,3,64,32,0,825,824,1,0,0,0,826,829,1,
+		0,0,0,827,825,1,0,0,0,827,828,1,0,0,0,828,830,1,0,0,0,829,827,1,0,0,0,
+		830,831,5,186,0,0,831,860,1,0,0,0,832,833,5,61,0,0,833,834,5,185,0,0,834,
+		835,5,124,0,0,835,836,3,68,34,0,836,837,5,189,0,0,837,838,5,3,0,0,838,
+		839,5,18,0,0,839,843,3,68,34,0,840,842,3,64,32,0,841,840,1,0,0,0,842,845,
+		1,0,0,0,843,841,1,0,0,0,843,844,1,0,0,0,844,846,1,0,0,0,845,843,1,0,0,
+		0,846,847,5,186,0,0,847,860,1,0,0,0,848,849,5,121,0,0,849,850,5,185,0,
+		0,850,854,3,68,34,0,851,853,3,64,32,0,852,851,1,0,0,0,853,856,1,0,0,0,
+		854,852,1,0,0,0,854,855,1,0,0,0,855,857,1,0,0,0,856,854,1,0,0,0,857,858,
+		5,186,0,0,858,860,1,0,0,0,859,820,1,0,0,0,859,832,1,0,0,0,859,848,1,0,
+		0,0,860,63,1,0,0,0,861,862,5,189,0,0,862,863,5,111,0,0,863,867,3,68,34,
+		0,864,865,5,189,0,0,865,867,3,66,33,0,866,861,1,0,0,0,866,864,1,0,0,0,
+		867,65,1,0,0,0,868,869,5,56,0,0,869,870,5,101,0,0,870,871,3,68,34,0,871,
+		67,1,0,0,0,872,873,5,194,0,0,873,874,3,70,35,0,874,69,1,0,0,0,875,876,
+		7,16,0,0,876,71,1,0,0,0,877,878,6,36,-1,0,878,880,3,76,38,0,879,881,3,
+		74,37,0,880,879,1,0,0,0,880,881,1,0,0,0,881,885,1,0,0,0,882,883,5,89,0,
+		0,883,885,3,72,36,3,884,877,1,0,0,0,884,882,1,0,0,0,885,894,1,0,0,0,886,
+		887,10,2,0,0,887,888,5,6,0,0,888,893,3,72,36,3,889,890,10,1,0,0,890,891,
+		5,96,0,0,891,893,3,72,36,2,892,886,1,0,0,0,892,889,1,0,0,0,893,896,1,0,
+		0,0,894,892,1,0,0,0,894,895,1,0,0,0,895,73,1,0,0,0,896,894,1,0,0,0,897,
+		898,3,88,44,0,898,899,3,76,38,0,899,962,1,0,0,0,900,901,3,88,44,0,901,
+		902,7,17,0,0,902,905,5,185,0,0,903,906,3,26,13,0,904,906,3,72,36,0,905,
+		903,1,0,0,0,905,904,1,0,0,0,906,907,1,0,0,0,907,908,5,186,0,0,908,962,
+		1,0,0,0,909,911,5,89,0,0,910,909,1,0,0,0,910,911,1,0,0,0,911,912,1,0,0,
+		0,912,913,5,16,0,0,913,914,3,76,38,0,914,915,5,6,0,0,915,916,3,76,38,0,
+		916,962,1,0,0,0,917,919,5,89,0,0,918,917,1,0,0,0,918,919,1,0,0,0,919,920,
+		1,0,0,0,920,921,5,66,0,0,921,922,5,185,0,0,922,923,3,26,13,0,923,924,5,
+		186,0,0,924,962,1,0,0,0,925,927,5,89,0,0,926,925,1,0,0,0,926,927,1,0,0,
+		0,927,928,1,0,0,0,928,929,5,66,0,0,929,930,5,185,0,0,930,935,3,72,36,0,
+		931,932,5,189,0,0,932,934,3,72,36,0,933,931,1,0,0,0,934,937,1,0,0,0,935,
+		933,1,0,0,0,935,936,1,0,0,0,936,938,1,0,0,0,937,935,1,0,0,0,938,939,5,
+		186,0,0,939,962,1,0,0,0,940,942,5,89,0,0,941,940,1,0,0,0,941,942,1,0,0,
+		0,942,943,1,0,0,0,943,944,7,18,0,0,944,947,3,76,38,0,945,946,5,42,0,0,
+		946,948,5,192,0,0,947,945,1,0,0,0,947,948,1,0,0,0,948,962,1,0,0,0,949,
+		951,5,72,0,0,950,952,5,89,0,0,951,950,1,0,0,0,951,952,1,0,0,0,952,953,
+		1,0,0,0,953,962,5,90,0,0,954,956,5,72,0,0,955,957,5,89,0,0,956,955,1,0,
+		0,0,956,957,1,0,0,0,957,958,1,0,0,0,958,959,5,36,0,0,959,960,5,52,0,0,
+		960,962,3,76,38,0,961,897,1,0,0,0,961,900,1,0,0,0,961,910,1,0,0,0,961,
+		918,1,0,0,0,961,926,1,0,0,0,961,941,1,0,0,0,961,949,1,0,0,0,961,954,1,
+		0,0,0,962,75,1,0,0,0,963,964,6,38,-1,0,964,1131,3,90,45,0,965,1131,5,197,
+		0,0,966,967,5,19,0,0,967,969,3,72,36,0,968,970,3,86,43,0,969,968,1,0,0,
+		0,970,971,1,0,0,0,971,969,1,0,0,0,971,972,1,0,0,0,972,975,1,0,0,0,973,
+		974,5,39,0,0,974,976,3,72,36,0,975,973,1,0,0,0,975,976,1,0,0,0,976,977,
+		1,0,0,0,977,978,5,41,0,0,978,1131,1,0,0,0,979,981,5,19,0,0,980,982,3,86,
+		43,0,981,980,1,0,0,0,982,983,1,0,0,0,983,981,1,0,0,0,983,984,1,0,0,0,984,
+		987,1,0,0,0,985,986,5,39,0,0,986,988,3,72,36,0,987,985,1,0,0,0,987,988,
+		1,0,0,0,988,989,1,0,0,0,989,990,5,41,0,0,990,1131,1,0,0,0,991,992,5,20,
+		0,0,992,993,5,185,0,0,993,994,3,72,36,0,994,995,5,11,0,0,995,996,3,94,
+		47,0,996,997,5,186,0,0,997,1131,1,0,0,0,998,999,5,10,0,0,999,1008,5,187,
+		0,0,1000,1005,3,72,36,0,1001,1002,5,189,0,0,1002,1004,3,72,36,0,1003,1001,
+		1,0,0,0,1004,1007,1,0,0,0,1005,1003,1,0,0,0,1005,1006,1,0,0,0,1006,1009,
+		1,0,0,0,1007,1005,1,0,0,0,1008,1000,1,0,0,0,1008,1009,1,0,0,0,1009,1010,
+		1,0,0,0,1010,1131,5,188,0,0,1011,1012,5,10,0,0,1012,1013,5,185,0,0,1013,
+		1014,3,26,13,0,1014,1015,5,186,0,0,1015,1131,1,0,0,0,1016,1017,5,84,0,
+		0,1017,1026,5,185,0,0,1018,1023,3,82,41,0,1019,1020,5,189,0,0,1020,1022,
+		3,82,41,0,1021,1019,1,0,0,0,1022,1025,1,0,0,0,1023,1021,1,0,0,0,1023,1024,
+		1,0,0,0,1024,1027,1,0,0,0,1025,1023,1,0,0,0,1026,1018,1,0,0,0,1026,1027,
+		1,0,0,0,1027,1028,1,0,0,0,1028,1131,5,186,0,0,1029,1030,5,130,0,0,1030,
+		1039,5,185,0,0,1031,1036,3,84,42,0,1032,1033,5,189,0,0,1033,1035,3,84,
+		42,0,1034,1032,1,0,0,0,1035,1038,1,0,0,0,1036,1034,1,0,0,0,1036,1037,1,
+		0,0,0,1037,1040,1,0,0,0,1038,1036,1,0,0,0,1039,1031,1,0,0,0,1039,1040,
+		1,0,0,0,1040,1041,1,0,0,0,1041,1131,5,186,0,0,1042,1043,5,44,0,0,1043,
+		1044,5,185,0,0,1044,1045,3,26,13,0,1045,1046,5,186,0,0,1046,1131,1,0,0,
+		0,1047,1048,3,98,49,0,1048,1049,5,185,0,0,1049,1050,5,177,0,0,1050,1052,
+		5,186,0,0,1051,1053,3,80,40,0,1052,1051,1,0,0,0,1052,1053,1,0,0,0,1053,
+		1131,1,0,0,0,1054,1055,5,47,0,0,1055,1058,5,185,0,0,1056,1059,3,100,50,
+		0,1057,1059,5,192,0,0,1058,1056,1,0,0,0,1058,1057,1,0,0,0,1059,1060,1,
+		0,0,0,1060,1061,5,52,0,0,1061,1062,3,76,38,0,1062,1063,5,186,0,0,1063,
+		1131,1,0,0,0,1064,1065,5,131,0,0,1065,1066,5,185,0,0,1066,1067,3,76,38,
+		0,1067,1068,5,52,0,0,1068,1071,3,76,38,0,1069,1070,5,51,0,0,1070,1072,
+		3,76,38,0,1071,1069,1,0,0,0,1071,1072,1,0,0,0,1072,1073,1,0,0,0,1073,1074,
+		5,186,0,0,1074,1131,1,0,0,0,1075,1076,5,145,0,0,1076,1078,5,185,0,0,1077,
+		1079,7,19,0,0,1078,1077,1,0,0,0,1078,1079,1,0,0,0,1079,1081,1,0,0,0,1080,
+		1082,3,76,38,0,1081,1080,1,0,0,0,1081,1082,1,0,0,0,1082,1083,1,0,0,0,1083,
+		1084,5,52,0,0,1084,1085,3,76,38,0,1085,1086,5,186,0,0,1086,1131,1,0,0,
+		0,1087,1088,3,98,49,0,1088,1103,5,185,0,0,1089,1091,5,36,0,0,1090,1089,
+		1,0,0,0,1090,1091,1,0,0,0,1091,1092,1,0,0,0,1092,1097,3,78,39,0,1093,1094,
+		5,189,0,0,1094,1096,3,78,39,0,1095,1093,1,0,0,0,1096,1099,1,0,0,0,1097,
+		1095,1,0,0,0,1097,1098,1,0,0,0,1098,1101,1,0,0,0,1099,1097,1,0,0,0,1100,
+		1102,3,36,18,0,1101,1100,1,0,0,0,1101,1102,1,0,0,0,1102,1104,1,0,0,0,1103,
+		1090,1,0,0,0,1103,1104,1,0,0,0,1104,1105,1,0,0,0,1105,1107,5,186,0,0,1106,
+		1108,3,80,40,0,1107,1106,1,0,0,0,1107,1108,1,0,0,0,1108,1131,1,0,0,0,1109,
+		1110,5,185,0,0,1110,1111,3,26,13,0,1111,1112,5,186,0,0,1112,1131,1,0,0,
+		0,1113,1131,3,100,50,0,1114,1115,3,100,50,0,1115,1116,5,190,0,0,1116,1117,
+		3,100,50,0,1117,1131,1,0,0,0,1118,1119,5,185,0,0,1119,1120,3,72,36,0,1120,
+		1121,5,186,0,0,1121,1131,1,0,0,0,1122,1123,5,185,0,0,1123,1124,3,72,36,
+		0,1124,1125,5,186,0,0,1125,1126,5,190,0,0,1126,1127,3,100,50,0,1127,1131,
+		1,0,0,0,1128,1129,7,20,0,0,1129,1131,3,76,38,4,1130,963,1,0,0,0,1130,965,
+		1,0,0,0,1130,966,1,0,0,0,1130,979,1,0,0,0,1130,991,1,0,0,0,1130,998,1,
+		0,0,0,1130,1011,1,0,0,0,1130,1016,1,0,0,0,1130,1029,1,0,0,0,1130,1042,
+		1,0,0,0,1130,1047,1,0,0,0,1130,1054,1,0,0,0,1130,1064,1,0,0,0,1130,1075,
+		1,0,0,0,1130,1087,1,0,0,0,1130,1109,1,0,0,0,1130,1113,1,0,0,0,1130,1114,
+		1,0,0,0,1130,1118,1,0,0,0,1130,1122,1,0,0,0,1130,1128,1,0,0,0,1131,1162,
+		1,0,0,0,1132,1133,10,5,0,0,1133,1134,5,13,0,0,1134,1135,5,138,0,0,1135,
+		1136,5,164,0,0,1136,1161,3,76,38,6,1137,1138,10,3,0,0,1138,1139,7,21,0,
+		0,1139,1161,3,76,38,4,1140,1141,10,2,0,0,1141,1142,7,20,0,0,1142,1161,
+		3,76,38,3,1143,1144,10,1,0,0,1144,1145,5,180,0,0,1145,1161,3,76,38,2,1146,
+		1147,10,9,0,0,1147,1148,5,187,0,0,1148,1149,3,76,38,0,1149,1150,5,188,
+		0,0,1150,1161,1,0,0,0,1151,1152,10,8,0,0,1152,1153,5,183,0,0,1153,1161,
+		3,100,50,0,1154,1155,10,7,0,0,1155,1156,5,182,0,0,1156,1161,3,94,47,0,
+		1157,1158,10,6,0,0,1158,1159,5,23,0,0,1159,1161,3,98,49,0,1160,1132,1,
+		0,0,0,1160,1137,1,0,0,0,1160,1140,1,0,0,0,1160,1143,1,0,0,0,1160,1146,
+		1,0,0,0,1160,1151,1,0,0,0,1160,1154,1,0,0,0,1160,1157,1,0,0,0,1161,1164,
+		1,0,0,0,1162,1160,1,0,0,0,1162,1163,1,0,0,0,1163,77,1,0,0,0,1164,1162,
+		1,0,0,0,1165,1166,3,100,50,0,1166,1167,5,184,0,0,1167,1168,3,72,36,0,1168,
+		1184,1,0,0,0,1169,1170,5,185,0,0,1170,1175,3,100,50,0,1171,1172,5,189,
+		0,0,1172,1174,3,100,50,0,1173,1171,1,0,0,0,1174,1177,1,0,0,0,1175,1173,
+		1,0,0,0,1175,1176,1,0,0,0,1176,1178,1,0,0,0,1177,1175,1,0,0,0,1178,1179,
+		5,186,0,0,1179,1180,5,184,0,0,1180,1181,3,72,36,0,1181,1184,1,0,0,0,1182,
+		1184,3,72,36,0,1183,1165,1,0,0,0,1183,1169,1,0,0,0,1183,1182,1,0,0,0,1184,
+		79,1,0,0,0,1185,1186,5,99,0,0,1186,1197,5,185,0,0,1187,1188,5,100,0,0,
+		1188,1189,5,18,0,0,1189,1194,3,72,36,0,1190,1191,5,189,0,0,1191,1193,3,
+		72,36,0,1192,1190,1,0,0,0,1193,1196,1,0,0,0,1194,1192,1,0,0,0,1194,1195,
+		1,0,0,0,1195,1198,1,0,0,0,1196,1194,1,0,0,0,1197,1187,1,0,0,0,1197,1198,
+		1,0,0,0,1198,1200,1,0,0,0,1199,1201,3,36,18,0,1200,1199,1,0,0,0,1200,1201,
+		1,0,0,0,1201,1202,1,0,0,0,1202,1203,5,186,0,0,1203,81,1,0,0,0,1204,1205,
+		3,72,36,0,1205,1206,5,181,0,0,1206,1207,3,72,36,0,1207,83,1,0,0,0,1208,
+		1209,3,100,50,0,1209,1210,5,181,0,0,1210,1211,3,72,36,0,1211,85,1,0,0,
+		0,1212,1213,5,156,0,0,1213,1214,3,72,36,0,1214,1215,5,137,0,0,1215,1216,
+		3,72,36,0,1216,87,1,0,0,0,1217,1241,5,165,0,0,1218,1241,5,166,0,0,1219,
+		1241,5,169,0,0,1220,1241,5,167,0,0,1221,1241,5,170,0,0,1222,1241,5,168,
+		0,0,1223,1241,5,174,0,0,1224,1241,5,172,0,0,1225,1241,5,173,0,0,1226,1241,
+		5,171,0,0,1227,1228,5,95,0,0,1228,1234,5,185,0,0,1229,1230,3,100,50,0,
+		1230,1231,5,190,0,0,1231,1233,1,0,0,0,1232,1229,1,0,0,0,1233,1236,1,0,
+		0,0,1234,1232,1,0,0,0,1234,1235,1,0,0,0,1235,1237,1,0,0,0,1236,1234,1,
+		0,0,0,1237,1238,3,88,44,0,1238,1239,5,186,0,0,1239,1241,1,0,0,0,1240,1217,
+		1,0,0,0,1240,1218,1,0,0,0,1240,1219,1,0,0,0,1240,1220,1,0,0,0,1240,1221,
+		1,0,0,0,1240,1222,1,0,0,0,1240,1223,1,0,0,0,1240,1224,1,0,0,0,1240,1225,
+		1,0,0,0,1240,1226,1,0,0,0,1240,1227,1,0,0,0,1241,89,1,0,0,0,1242,1259,
+		5,90,0,0,1243,1259,7,22,0,0,1244,1259,3,92,46,0,1245,1259,5,192,0,0,1246,
+		1259,5,193,0,0,1247,1248,5,139,0,0,1248,1259,5,192,0,0,1249,1250,5,28,
+		0,0,1250,1259,5,192,0,0,1251,1252,5,138,0,0,1252,1259,5,192,0,0,1253,1254,
+		5,70,0,0,1254,1256,5,192,0,0,1255,1257,3,70,35,0,1256,1255,1,0,0,0,1256,
+		1257,1,0,0,0,1257,1259,1,0,0,0,1258,1242,1,0,0,0,1258,1243,1,0,0,0,1258,
+		1244,1,0,0,0,1258,1245,1,0,0,0,1258,1246,1,0,0,0,1258,1247,1,0,0,0,1258,
+		1249,1,0,0,0,1258,1251,1,0,0,0,1258,1253,1,0,0,0,1259,91,1,0,0,0,1260,
+		1261,7,23,0,0,1261,93,1,0,0,0,1262,1263,6,47,-1,0,1263,1264,5,10,0,0,1264,
+		1265,5,169,0,0,1265,1266,3,94,47,0,1266,1267,5,170,0,0,1267,1308,1,0,0,
+		0,1268,1269,5,84,0,0,1269,1270,5,169,0,0,1270,1271,3,94,47,0,1271,1272,
+		5,189,0,0,1272,1273,3,94,47,0,1273,1274,5,170,0,0,1274,1308,1,0,0,0,1275,
+		1292,5,130,0,0,1276,1288,5,169,0,0,1277,1278,3,100,50,0,1278,1285,3,94,
+		47,0,1279,1280,5,189,0,0,1280,1281,3,100,50,0,1281,1282,3,94,47,0,1282,
+		1284,1,0,0,0,1283,1279,1,0,0,0,1284,1287,1,0,0,0,1285,1283,1,0,0,0,1285,
+		1286,1,0,0,0,1286,1289,1,0,0,0,1287,1285,1,0,0,0,1288,1277,1,0,0,0,1288,
+		1289,1,0,0,0,1289,1290,1,0,0,0,1290,1293,5,170,0,0,1291,1293,5,166,0,0,
+		1292,1276,1,0,0,0,1292,1291,1,0,0,0,1293,1308,1,0,0,0,1294,1305,3,96,48,
+		0,1295,1296,5,185,0,0,1296,1301,5,194,0,0,1297,1298,5,189,0,0,1298,1300,
+		5,194,0,0,1299,1297,1,0,0,0,1300,1303,1,0,0,0,1301,1299,1,0,0,0,1301,1302,
+		1,0,0,0,1302,1304,1,0,0,0,1303,1301,1,0,0,0,1304,1306,5,186,0,0,1305,1295,
+		1,0,0,0,1305,1306,1,0,0,0,1306,1308,1,0,0,0,1307,1262,1,0,0,0,1307,1268,
+		1,0,0,0,1307,1275,1,0,0,0,1307,1294,1,0,0,0,1308,1317,1,0,0,0,1309,1310,
+		10,5,0,0,1310,1312,5,187,0,0,1311,1313,5,194,0,0,1312,1311,1,0,0,0,1312,
+		1313,1,0,0,0,1313,1314,1,0,0,0,1314,1316,5,188,0,0,1315,1309,1,0,0,0,1316,
+		1319,1,0,0,0,1317,1315,1,0,0,0,1317,1318,1,0,0,0,1318,95,1,0,0,0,1319,
+		1317,1,0,0,0,1320,1321,5,37,0,0,1321,1331,5,103,0,0,1322,1323,5,22,0,0,
+		1323,1331,5,155,0,0,1324,1325,7,24,0,0,1325,1326,7,25,0,0,1326,1327,5,
+		138,0,0,1327,1331,5,164,0,0,1328,1331,5,70,0,0,1329,1331,3,98,49,0,1330,
+		1320,1,0,0,0,1330,1322,1,0,0,0,1330,1324,1,0,0,0,1330,1328,1,0,0,0,1330,
+		1329,1,0,0,0,1331,97,1,0,0,0,1332,1337,3,100,50,0,1333,1334,5,190,0,0,
+		1334,1336,3,100,50,0,1335,1333,1,0,0,0,1336,1339,1,0,0,0,1337,1335,1,0,
+		0,0,1337,1338,1,0,0,0,1338,99,1,0,0,0,1339,1337,1,0,0,0,1340,1346,5,198,
+		0,0,1341,1346,5,199,0,0,1342,1346,5,200,0,0,1343,1346,5,201,0,0,1344,1346,
+		3,102,51,0,1345,1340,1,0,0,0,1345,1341,1,0,0,0,1345,1342,1,0,0,0,1345,
+		1343,1,0,0,0,1345,1344,1,0,0,0,1346,101,1,0,0,0,1347,1348,7,26,0,0,1348,
+		103,1,0,0,0,182,107,114,119,125,128,139,144,149,156,160,164,179,186,196,
+		202,207,213,219,227,231,235,238,242,252,259,269,272,276,280,285,290,294,
+		301,304,310,314,318,323,326,332,336,340,345,351,356,364,370,375,385,396,
+		404,412,420,430,439,446,450,453,461,469,477,487,491,502,509,515,523,534,
+		540,544,547,550,553,557,564,569,582,587,592,599,608,611,614,618,627,630,
+		634,643,646,652,661,666,670,678,683,692,695,697,707,710,716,718,722,726,
+		730,734,736,747,752,766,769,773,779,788,791,795,803,808,811,815,827,843,
+		854,859,866,880,884,892,894,905,910,918,926,935,941,947,951,956,961,971,
+		975,983,987,1005,1008,1023,1026,1036,1039,1052,1058,1071,1078,1081,1090,
+		1097,1101,1103,1107,1130,1160,1162,1175,1183,1194,1197,1200,1234,1240,
+		1256,1258,1285,1288,1292,1301,1305,1307,1312,1317,1330,1337,1345
 	};
 
 	public static readonly ATN _ATN =

@@ -728,6 +728,20 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitExtract([NotNull] QuerySqlParser.ExtractContext context);
 	/// <summary>
+	/// Visit a parse tree produced by the <c>substringFrom</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitSubstringFrom([NotNull] QuerySqlParser.SubstringFromContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>trimFrom</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitTrimFrom([NotNull] QuerySqlParser.TrimFromContext context);
+	/// <summary>
 	/// Visit a parse tree produced by the <c>functionCall</c>
 	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
 	/// </summary>

@@ -31,6 +31,9 @@ public sealed class BindScope
 
     public string? SourceName { get; }
 
+    /// <summary>Names a join's USING merged: unqualified, each means its first relation's column.</summary>
+    public IReadOnlySet<string>? MergedNames { get; init; }
+
     public string? Alias { get; }
 
     public IReadOnlyList<ColumnInfo> Columns { get; }
@@ -77,7 +80,7 @@ public sealed class BindScope
         {
             if (!string.Equals(Columns[i].Name, name, StringComparison.Ordinal))
                 continue;
-            if (found >= 0 && _relations.Count > 1)
+            if (found >= 0 && _relations.Count > 1 && MergedNames?.Contains(name) != true)
                 throw new SqlException(SqlState.AmbiguousColumn, $"column reference \"{name}\" is ambiguous",
                     position: position);
             found = found < 0 ? i : found;

@@ -91,6 +91,13 @@ public sealed partial class ExpressionBinder
                         call.Arguments[0]),
                 });
                 return true;
+            case "BTRIM" or "LTRIM" or "RTRIM" when call.Arguments.Count == 2:
+                bound = PgCall(call, typeof(PgStringFunctions), name[0] + "Trim", SqlType.String,
+                    [SqlType.String, SqlType.String]);
+                return true;
+            case "BTRIM" when call.Arguments.Count == 1:
+                bound = PgCall(call, typeof(PgStringFunctions), "BTrimSpaces", SqlType.String, [SqlType.String]);
+                return true;
             case "DATE_BIN" when call.Arguments.Count == 3:
                 bound = BindDateBin(call, position);
                 return true;
@@ -109,6 +116,17 @@ public sealed partial class ExpressionBinder
             default:
                 return TryBindClientCall(call, name, position, out bound);
         }
+    }
+
+    private BoundExpr PgCall(Ast.FunctionCall call, Type type, string method, SqlType result, SqlType[] parameters)
+    {
+        var arguments = new BoundExpr[parameters.Length];
+        for (var i = 0; i < arguments.Length; i++)
+            arguments[i] = BindAs(call.Arguments[i], parameters[i], CastContext.Implicit);
+        var info = FunctionDefinition.FindMethod(type, method, parameters.Length);
+        var overload = new FunctionOverload(call.Name.Name.Value, info, new EquatableArray<SqlType>(parameters),
+            result);
+        return Fold(new BoundCall(overload, new EquatableArray<BoundExpr>(arguments), result));
     }
 
     /// <summary><c>date_bin(stride, ts, origin)</c>; the stride is an interval (milliseconds) or its text.</summary>

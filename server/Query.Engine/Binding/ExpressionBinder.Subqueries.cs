@@ -75,12 +75,23 @@ public sealed partial class ExpressionBinder
         if (quantified.Right is Ast.SubqueryExpr subquery)
             return BindSubquery(all ? SubqueryKind.All : SubqueryKind.Any, subquery.Query, quantified.Left, op,
                 quantified);
-        var left = Bind(quantified.Left);
-        var hint = left.Type.Kind == SqlTypeKind.Null || left is BoundLiteral { IsUntypedString: true }
-            ? null : new ArrayType(left.Type);
-        var array = Bind(quantified.Right, hint);
-        if (array is BoundLiteral { IsUntypedString: true } && hint is not null)
-            array = Coerce(array, hint, CastContext.Implicit, position);
+        BoundExpr left;
+        BoundExpr array;
+        if (quantified.Left is Ast.Parameter)
+        {
+            // $1 = ANY(tags): the parameter takes the array's element type.
+            array = Bind(quantified.Right);
+            left = Bind(quantified.Left, (array.Type as ArrayType)?.Element);
+        }
+        else
+        {
+            left = Bind(quantified.Left);
+            var hint = left.Type.Kind == SqlTypeKind.Null || left is BoundLiteral { IsUntypedString: true }
+                ? null : new ArrayType(left.Type);
+            array = Bind(quantified.Right, hint);
+            if (array is BoundLiteral { IsUntypedString: true } && hint is not null)
+                array = Coerce(array, hint, CastContext.Implicit, position);
+        }
         if (array.Type is not ArrayType arrayType)
             throw new SqlException(SqlState.WrongObjectType,
                 $"op ANY/ALL (array) requires array on right side, not {array.Type}", position: position);

@@ -132,6 +132,12 @@ public sealed class CatalogStore
         public List<string> ColumnNames { get; set; } = [];
         public List<string> ColumnTypes { get; set; } = [];
         public int KeyColumn { get; set; } = -1;
+
+        /// <summary>Every key column in key order; absent (null) in a catalog written before several key columns,
+        /// whose one key column is <see cref="KeyColumn"/>.</summary>
+        public List<int>? KeyColumns { get; set; }
+
+        public string? KeyDelimiter { get; set; }
         public int TimestampColumn { get; set; } = -1;
         public string ValueFormat { get; set; } = "BINARY";
         public string KeyFormat { get; set; } = "KAFKA";
@@ -158,6 +164,8 @@ public sealed class CatalogStore
                 Name = definition.Name,
                 Kind = definition.Kind.ToString().ToUpperInvariant(),
                 KeyColumn = definition.KeyColumn,
+                KeyColumns = definition.KeyColumns.Count > 1 ? [.. definition.KeyColumns] : null,
+                KeyDelimiter = definition.KeyDelimiter == ',' ? null : definition.KeyDelimiter.ToString(),
                 TimestampColumn = definition.TimestampColumn,
                 ValueFormat = definition.ValueFormat.ToString().ToUpperInvariant(),
                 KeyFormat = definition.KeyFormat.ToString().ToUpperInvariant(),
@@ -199,6 +207,9 @@ public sealed class CatalogStore
             {
                 Kind = Enum.Parse<RelationKind>(Kind, ignoreCase: true),
                 KeyFormat = Enum.Parse<Catalog.KeyFormat>(KeyFormat, ignoreCase: true),
+                KeyColumns = KeyColumns is { Count: > 1 } keys ? CheckedKeys(keys, columns.Length)
+                    : KeyColumn >= 0 ? [KeyColumn] : [],
+                KeyDelimiter = KeyDelimiter is { Length: 1 } delimiter ? delimiter[0] : ',',
                 ValueDelimiter = ValueDelimiter.Length == 1 ? ValueDelimiter[0] : ',',
                 WrapSingleValue = WrapSingleValue,
                 TimestampFormat = TimestampFormat,
@@ -209,6 +220,16 @@ public sealed class CatalogStore
                 Window = WindowType is null ? null
                     : new TableWindow(Enum.Parse<WindowKind>(WindowType, ignoreCase: true), WindowSizeMs),
             };
+        }
+
+        /// <summary>Stored key columns: each a column, none twice, the first <see cref="KeyColumn"/>.</summary>
+        private List<int> CheckedKeys(List<int> keys, int columnCount)
+        {
+            if (keys[0] != KeyColumn || keys.Any(k => k < 0 || k >= columnCount)
+                || keys.Distinct().Count() != keys.Count)
+                throw new JsonException(
+                    $"stream {Name}: key columns [{string.Join(", ", keys)}] do not fit its columns");
+            return keys;
         }
     }
 }

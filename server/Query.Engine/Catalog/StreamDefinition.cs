@@ -56,8 +56,9 @@ public enum KeyFormat
 }
 
 /// <summary>
-/// A stream's schema and settings, as persisted in the catalog. <see cref="KeyColumn"/> is the index of the KEY
-/// column (-1 without a key); <see cref="TimestampColumn"/> the column that supplies ROWTIME (-1: append time).
+/// A stream's schema and settings, as persisted in the catalog. <see cref="KeyColumn"/> is the index of the first
+/// KEY column (-1 without a key), <see cref="KeyColumns"/> all of them in key order; <see cref="TimestampColumn"/>
+/// the column that supplies ROWTIME (-1: append time).
 /// </summary>
 public sealed record StreamDefinition(
     string Name,
@@ -76,6 +77,32 @@ public sealed record StreamDefinition(
     public bool IsTable => Kind == RelationKind.Table;
 
     public KeyFormat KeyFormat { get; init; } = KeyFormat.Kafka;
+
+    private readonly int[]? _keyColumns;
+
+    /// <summary>
+    /// Every key column, in key order: the order of declaration (ksqlDB's), of GROUP BY for a CTAS, of the SELECT
+    /// list for a CSAS. The first is <see cref="KeyColumn"/>; several need a key format that holds several
+    /// columns (JSON, DELIMITED; see <see cref="Format.KeyCodec"/>).
+    /// </summary>
+    public IReadOnlyList<int> KeyColumns
+    {
+        get => KeyColumn < 0 ? [] : _keyColumns ?? [KeyColumn];
+        init => _keyColumns = value.Count > 1 ? [.. value] : null;
+    }
+
+    /// <summary>Whether column <paramref name="column"/> is one of the key columns.</summary>
+    public bool IsKeyColumn(int column)
+    {
+        if (column < 0 || KeyColumn < 0)
+            return false;
+        if (_keyColumns is null)
+            return column == KeyColumn;
+        return Array.IndexOf(_keyColumns, column) >= 0;
+    }
+
+    /// <summary>KEY_DELIMITER of a DELIMITED key of several columns (default a comma).</summary>
+    public char KeyDelimiter { get; init; } = ',';
 
     /// <summary>VALUE_DELIMITER of a DELIMITED value (default a comma).</summary>
     public char ValueDelimiter { get; init; } = ',';

@@ -64,7 +64,9 @@ internal sealed class BulkRow
     public void AppendTo(RowAppender appender)
     {
         var definition = _stream.Definition;
-        if (definition.IsExternalFormat || definition.TimestampFormat is not null)
+        // The fast path writes a one-column KAFKA key itself; other keys go through the key codec.
+        if (definition.IsExternalFormat || definition.TimestampFormat is not null || definition.KeyColumns.Count > 1
+            || definition.KeyFormat != Catalog.KeyFormat.Kafka)
         {
             Materialize();
             appender.Add(_cells);

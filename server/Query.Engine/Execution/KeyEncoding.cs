@@ -5,20 +5,16 @@ namespace Query.Engine.Execution;
 
 /// <summary>
 /// The one encoding of a row's key into a record key, used by every writer (INSERT, COPY, DELETE, persistent
-/// queries) and by key lookups, so that equal keys are equal bytes: KEY_FORMAT's serializer for an external
-/// format, Kafka's primitive serializers for the binary format. A table's state is keyed by these bytes.
+/// queries) and by key lookups, so that equal keys are equal bytes: KEY_FORMAT's serializer of the key columns
+/// (<see cref="KeyCodec"/>), in every value format. A table's state is keyed by these bytes.
 /// </summary>
 public static class KeyEncoding
 {
     /// <summary>The record key of <paramref name="row"/> (one cell per column); null without a key or when the
-    /// key is NULL.</summary>
+    /// key columns are NULL.</summary>
     public static byte[]? Encode(StreamRuntime stream, ReadOnlySpan<Cell> row)
     {
-        var column = stream.Definition.KeyColumn;
-        if (column < 0 || row[column].IsNull)
-            return null;
-        var key = stream.Codec is { } codec ? codec.EncodeKey(row) : KafkaPartitioner.SerializeKey(row[column],
-            stream.Types[column]);
+        var key = stream.KeyCodec.Encode(row);
         return key is null || stream.Definition.Window is not { } window ? key : WithWindow(stream, row, key, window);
     }
 
@@ -33,12 +29,22 @@ public static class KeyEncoding
         return Windows.WindowedKey.Append(key, window.Kind, start.Bits, end.IsNull ? 0 : end.Bits);
     }
 
-    /// <summary>The record key of a key value alone (already of the key column's type); null for NULL.</summary>
-    public static byte[]? EncodeKeyValue(StreamRuntime stream, Cell keyValue)
+    /// <summary>The record key of a one-column key's value alone (of the key column's type); null for NULL.</summary>
+    public static byte[]? EncodeKeyValue(StreamRuntime stream, Cell keyValue) => EncodeKeyValues(stream, [keyValue]);
+
+    /// <summary>The record key of the key values alone (one per key column, in key order, already of the key
+    /// columns' types); null when any is NULL (a table's key has no NULL part).</summary>
+    public static byte[]? EncodeKeyValues(StreamRuntime stream, ReadOnlySpan<Cell> keyValues)
     {
         var row = new Cell[stream.Types.Length];
         row.AsSpan().Fill(Cell.Null);
-        row[stream.Definition.KeyColumn] = keyValue;
+        var columns = stream.KeyCodec.Columns;
+        for (var i = 0; i < columns.Length; i++)
+        {
+            if (keyValues[i].IsNull)
+                return null;
+            row[columns[i]] = keyValues[i];
+        }
         return Encode(stream, row);
     }
 }

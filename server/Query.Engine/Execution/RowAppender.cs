@@ -86,6 +86,8 @@ public sealed class RowAppender : IDisposable
         // With TIMESTAMP = 'col' the column is the row time (as ksqlDB's extractor), even when ROWTIME is named.
         var fromColumn = TimestampOf(row, definition);
         var timestamp = fromColumn >= 0 ? fromColumn : explicitTimestampMs ?? RecordBatchBuilder.UseAppendTime;
+        if (definition.IsTable)
+            CheckKeyColumns(row);
         var key = KeyEncoding.Encode(_stream, row);
         int partition;
         if (key is not null)
@@ -120,10 +122,22 @@ public sealed class RowAppender : IDisposable
     private void CheckKeyed(bool hasKey)
     {
         if (!hasKey && _stream.Definition.IsTable)
-            throw new SqlException(SqlState.NotNullViolation,
-                $"the PRIMARY KEY column \"{_stream.Definition.Columns[_stream.Definition.KeyColumn].Name}\" of table "
-                + $"\"{_stream.Definition.Name}\" cannot be NULL");
+            throw NullKey(_stream.Definition.KeyColumn);
     }
+
+    /// <summary>Every PRIMARY KEY column of a table's row is NOT NULL (a key of several columns too).</summary>
+    private void CheckKeyColumns(ReadOnlySpan<Cell> row)
+    {
+        foreach (var column in _stream.KeyCodec.Columns)
+        {
+            if (row[column].IsNull)
+                throw NullKey(column);
+        }
+    }
+
+    private SqlException NullKey(int column) =>
+        new(SqlState.NotNullViolation, $"the PRIMARY KEY column \"{_stream.Definition.Columns[column].Name}\" of table "
+            + $"\"{_stream.Definition.Name}\" cannot be NULL");
 
     /// <summary>
     /// Adds a tombstone for <paramref name="key"/> (encoded by <see cref="KeyEncoding"/>): the table's row of that

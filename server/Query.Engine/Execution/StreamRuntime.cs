@@ -27,7 +27,12 @@ public sealed class StreamRuntime
         Types = definition.ColumnTypes();
         Names = definition.ColumnNames();
         Codec = definition.IsExternalFormat ? new RecordCodec(definition) : null;
+        KeyCodec = new KeyCodec(definition);
     }
+
+    /// <summary>The record key of the key columns, in every value format (<see cref="Execution.KeyEncoding"/>).
+    /// </summary>
+    public KeyCodec KeyCodec { get; }
 
     /// <summary>The key and value codec of an external format (null for the engine's own binary rows).</summary>
     public RecordCodec? Codec { get; }

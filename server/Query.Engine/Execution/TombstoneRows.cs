@@ -39,16 +39,16 @@ internal sealed class TombstoneRows
             value = _external;
             return true;
         }
-        var column = _table.Definition.KeyColumn;
         value = default;
-        if (column < 0)
+        if (_table.Definition.KeyColumn < 0)
             return false;
         try
         {
-            _row[column] = KafkaSerde.Read(key, _table.Types[column]);
+            _table.KeyCodec.Decode(key, _row);
         }
         catch (Exception e) when (e is Errors.SqlException or ArgumentException or FormatException
-            or System.Text.DecoderFallbackException)
+            or System.Text.DecoderFallbackException or System.Text.Json.JsonException or InvalidOperationException
+            or OverflowException)
         {
             return false;
         }

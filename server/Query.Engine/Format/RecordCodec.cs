@@ -9,7 +9,8 @@ namespace Query.Engine.Format;
 
 /// <summary>
 /// A record of a stream in an external format (VALUE_FORMAT JSON, DELIMITED, KAFKA or NONE), as ksqlDB lays it
-/// out: the KEY column is in the record key (KEY_FORMAT KAFKA, JSON or DELIMITED), the other columns in the value.
+/// out: the KEY columns are in the record key (KEY_FORMAT KAFKA, JSON or DELIMITED: <see cref="KeyCodec"/>), the other
+/// columns in the value.
 /// Records other tools wrote can be malformed: <c>TryDecode</c> says so instead of throwing, and the reader
 /// skips and counts them (ksqlDB's processing log). JSON rows written before keys moved out of the value still read:
 /// a record without a key takes the key column from the value.
@@ -20,7 +21,7 @@ public sealed class RecordCodec
     private readonly StreamDefinition _definition;
     private readonly SqlType[] _types;
     private readonly string[] _names;
-    private readonly int _key;
+    private readonly KeyCodec _key;
     private readonly int[] _valueColumns;
     private readonly int _windowStart;
     private readonly int _windowEnd;
@@ -30,13 +31,13 @@ public sealed class RecordCodec
         _definition = definition;
         _types = definition.ColumnTypes();
         _names = definition.ColumnNames();
-        _key = definition.KeyColumn;
+        _key = new KeyCodec(definition);
         var values = new List<int>();
         _windowStart = definition.WindowStartColumn;
         _windowEnd = definition.WindowEndColumn;
         for (var i = 0; i < _types.Length; i++)
         {
-            if (i != _key && !definition.IsHeaderColumn(i) && i != _windowStart && i != _windowEnd)
+            if (!definition.IsKeyColumn(i) && !definition.IsHeaderColumn(i) && i != _windowStart && i != _windowEnd)
                 values.Add(i);
         }
         _valueColumns = [.. values];
@@ -64,8 +65,13 @@ public sealed class RecordCodec
         {
             if (!DecodeValue(value, cells, takeKey: !hasKey))
                 return false;
-            if (hasKey && _key >= 0)
-                cells[_key] = _definition.Window is { } window ? DecodeWindowedKey(key, window, cells) : DecodeKey(key);
+            if (hasKey && _definition.KeyColumn >= 0)
+            {
+                if (_definition.Window is { } window)
+                    DecodeWindowedKey(key, window, cells);
+                else
+                    _key.Decode(key, cells);
+            }
             return true;
         }
         catch (Exception e) when (e is SqlException or JsonException or FormatException or OverflowException
@@ -75,8 +81,8 @@ public sealed class RecordCodec
         }
     }
 
-    /// <summary>A windowed key: the key column, and WINDOWSTART / WINDOWEND from the window after it.</summary>
-    private Cell DecodeWindowedKey(ReadOnlySpan<byte> key, TableWindow window, Cell[] cells)
+    /// <summary>A windowed key: the key columns, and WINDOWSTART / WINDOWEND from the window after them.</summary>
+    private void DecodeWindowedKey(ReadOnlySpan<byte> key, TableWindow window, Cell[] cells)
     {
         if (!Windows.WindowedKey.TrySplit(key, window, out var inner, out var start, out var end))
             throw NestedValueCodec.Corrupt();
@@ -84,24 +90,7 @@ public sealed class RecordCodec
             cells[_windowStart] = Cell.FromInt64(start);
         if (_windowEnd >= 0)
             cells[_windowEnd] = Cell.FromInt64(end);
-        return DecodeKey(inner);
-    }
-
-    private Cell DecodeKey(ReadOnlySpan<byte> key)
-    {
-        var type = _types[_key];
-        switch (_definition.KeyFormat)
-        {
-            case KeyFormat.Json:
-                using (var document = JsonDocument.Parse(key.ToArray()))
-                    return Cell.FromObject(JsonRowFormat.FromElement(document.RootElement, type), type);
-            case KeyFormat.Delimited:
-                var fields = DelimitedFormat.Split(StrictUtf8.GetString(key), ',');
-                return fields.Count == 1 ? DelimitedFormat.ParseField(fields[0], type)
-                    : throw NestedValueCodec.Corrupt();
-            default:
-                return KafkaSerde.Read(key, type);
-        }
+        _key.Decode(inner, cells);
     }
 
     private bool DecodeValue(ReadOnlySpan<byte> value, Cell[] cells, bool takeKey)
@@ -145,7 +134,7 @@ public sealed class RecordCodec
         foreach (var property in root.EnumerateObject())
         {
             var index = IndexOf(property.Name);
-            if (index >= 0 && (index != _key || takeKey) && !_definition.IsHeaderColumn(index))
+            if (index >= 0 && (takeKey || !_definition.IsKeyColumn(index)) && !_definition.IsHeaderColumn(index))
                 cells[index] = Cell.FromObject(JsonRowFormat.FromElement(property.Value, _types[index]), _types[index]);
         }
         return true;
@@ -161,24 +150,9 @@ public sealed class RecordCodec
         return -1;
     }
 
-    /// <summary>The serialized key of a row, or null when the stream has no key or the key is NULL.</summary>
-    public byte[]? EncodeKey(ReadOnlySpan<Cell> row)
-    {
-        if (_key < 0 || row[_key].IsNull)
-            return null;
-        var type = _types[_key];
-        switch (_definition.KeyFormat)
-        {
-            case KeyFormat.Json:
-                return Encoding.UTF8.GetBytes(ValueText.ToJson(row[_key].ToObject(type), type));
-            case KeyFormat.Delimited:
-                var line = new StringBuilder();
-                DelimitedFormat.AppendField(line, row[_key], type, ',');
-                return Encoding.UTF8.GetBytes(line.ToString());
-            default:
-                return KafkaSerde.Write(row[_key], type);
-        }
-    }
+    /// <summary>The serialized key of a row, or null when the stream has no key or its key columns are NULL.
+    /// </summary>
+    public byte[]? EncodeKey(ReadOnlySpan<Cell> row) => _key.Encode(row);
 
     /// <summary>Appends the value of a row (the non-key columns) to <paramref name="buffer"/>.</summary>
     public void EncodeValue(ArrayBufferWriter<byte> buffer, ReadOnlySpan<Cell> row)

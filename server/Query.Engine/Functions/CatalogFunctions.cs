@@ -109,11 +109,15 @@ public static partial class CatalogFunctions
             {
                 var definition = relation.Definition;
                 return $"CREATE UNIQUE INDEX {definition.Name}_pkey ON public.{definition.Name} USING btree "
-                    + $"({definition.Columns[definition.KeyColumn].Name})";
+                    + $"({KeyList(definition)})";
             }
         }
         return null;
     }
+
+    /// <summary>The key columns, in key order, as an index or constraint definition lists them.</summary>
+    private static string KeyList(Catalog.StreamDefinition definition) =>
+        string.Join(", ", definition.KeyColumns.Select(k => definition.Columns[k].Name));
 
     /// <summary><c>pg_get_constraintdef(oid)</c> of a table's primary key.</summary>
     public static string? ConstraintDefinition(Func<CatalogSnapshot> snapshot, int oid)
@@ -121,7 +125,7 @@ public static partial class CatalogFunctions
         foreach (var relation in snapshot().Relations)
         {
             if (relation.KeyConstraintOid == oid && relation.Definition.KeyColumn >= 0)
-                return $"PRIMARY KEY ({relation.Definition.Columns[relation.Definition.KeyColumn].Name})";
+                return $"PRIMARY KEY ({KeyList(relation.Definition)})";
         }
         return null;
     }

@@ -52,6 +52,9 @@ internal sealed class PersistentQueryPlan
 
     public bool IsAggregate { get; }
 
+    /// <summary>A table-table join: its result is a table (CREATE TABLE AS SELECT), keyed by the join.</summary>
+    public bool IsTableJoin { get; private init; }
+
     /// <summary>
     /// Output index of the HAVING predicate's value, or -1. A persistent aggregate computes HAVING as a column
     /// instead of filtering, so that a group whose row no longer passes can be deleted from the table (ksqlDB
@@ -78,7 +81,8 @@ internal sealed class PersistentQueryPlan
         var (bound, hidden) = Rewrite(engine, query, select, isAggregate, overTable: false, out var partitionKeyName);
         if (bound.Scan is null)
             throw SqlException.FeatureNotSupported("a persistent query without FROM", position);
-        if (bound.Scan.Source.Definition.IsTable)
+        var tableJoin = TableJoinColumns.Find(bound);
+        if (bound.Scan.Source.Definition.IsTable && tableJoin is null)
         {
             // A stream of a table's changes (no GROUP BY) is what EMIT CHANGES on the table gives.
             if (!isAggregate)
@@ -94,12 +98,16 @@ internal sealed class PersistentQueryPlan
                 + bound.Columns[visible + having].Type, position: position);
         var rowTime = hidden.IndexOf(RowTimeColumn) is var r and >= 0 ? visible + r : -1;
         var partitionKey = hidden.IndexOf(PartitionKeyColumn) is var k and >= 0 ? visible + k : -1;
+        var havingIndex = hidden.IndexOf(HavingColumn) is var h and >= 0 ? visible + h : -1;
+        if (tableJoin is not null)
+            bound = TableJoinColumns.Append(bound, tableJoin, out partitionKey, out havingIndex, out partitionKeyName);
         return new PersistentQueryPlan(bound, new CompiledQuery(bound, engine.TimeProvider), visible, rowTime,
             partitionKey, partitionKeyName, isAggregate)
         {
             Window = select.Window is null ? null
                 : new WindowedSinkColumns(Windows.WindowSpec.From(select.Window).TableWindow, hidden, visible),
-            HavingIndex = hidden.IndexOf(HavingColumn) is var h and >= 0 ? visible + h : -1,
+            HavingIndex = havingIndex,
+            IsTableJoin = tableJoin is not null,
         };
     }
 
@@ -214,6 +222,30 @@ internal sealed class PersistentQueryPlan
         }
         return -1;
     }
+
+    /// <summary>The number of GROUP BY expressions of an aggregate (its first output columns), 0 without.</summary>
+    public int GroupKeyCount => FindAggregate(Bound.Root) switch
+    {
+        LogicalAggregate plain => plain.Keys.Count,
+        LogicalWindowedAggregate windowed => windowed.Keys.Count,
+        _ => 0,
+    };
+
+    /// <summary>GROUP BY expression <paramref name="k"/> as SQL text (for errors).</summary>
+    public string GroupKeyText(int k) => FindAggregate(Bound.Root) switch
+    {
+        LogicalAggregate plain => BoundExprText.Format(plain.Keys[k]),
+        LogicalWindowedAggregate windowed => BoundExprText.Format(windowed.Keys[k]),
+        _ => "",
+    };
+
+    private static LogicalPlan? FindAggregate(LogicalPlan plan) => plan switch
+    {
+        LogicalAggregate or LogicalWindowedAggregate => plan,
+        LogicalProject project => FindAggregate(project.Input),
+        LogicalFilter filter => FindAggregate(filter.Input),
+        _ => null,
+    };
 
     /// <summary>The visible output column named <paramref name="name"/>, or -1.</summary>
     public int VisibleColumn(string name)

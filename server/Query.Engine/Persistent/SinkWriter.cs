@@ -51,12 +51,13 @@ internal sealed class SinkWriter
         return true;
     }
 
-    /// <summary>The columns and key of a new sink stream for <paramref name="plan"/>.</summary>
-    public static (List<ColumnInfo> Columns, int Key, int[] Sources) NewStreamShape(PersistentQueryPlan plan)
+    /// <summary>The columns and key columns (sink column indexes, in key order) of a new sink stream for
+    /// <paramref name="plan"/>, and the output column each sink column takes.</summary>
+    public static (List<ColumnInfo> Columns, List<int> Keys, int[] Sources) NewStreamShape(PersistentQueryPlan plan)
     {
         var columns = new List<ColumnInfo>();
         var sources = new List<int>();
-        var key = -1;
+        var keys = new List<int>();
         var selectedKey = -1;   // the visible column that takes the PARTITION BY value
         if (plan.PartitionKeyIndex >= 0)
         {
@@ -64,19 +65,19 @@ internal sealed class SinkWriter
             var selected = plan.VisibleColumn(plan.PartitionKeyName!);
             if (selected >= 0 && plan.Column(selected).Type == keyType)
             {
-                key = selectedKey = selected;
+                selectedKey = selected;
+                keys.Add(selected);
             }
             else
             {
-                key = 0;
+                keys.Add(0);
                 columns.Add(new ColumnInfo(plan.PartitionKeyName!, keyType));
                 sources.Add(plan.PartitionKeyIndex);
             }
         }
-        else if (plan.Source.Definition.KeyColumn is var sourceKey and >= 0)
+        else
         {
-            // The source key stays the key when selected plainly, under any alias (ksqlDB).
-            key = plan.SelectedSourceColumn(sourceKey);
+            keys.AddRange(SelectedSourceKeys(plan));
         }
         for (var i = 0; i < plan.VisibleColumns; i++)
         {
@@ -90,20 +91,39 @@ internal sealed class SinkWriter
         if (plan.Window is { } window)
             InsertWindowColumns(plan, window, columns, sources);
         CheckUniqueNames(columns);
-        return (columns, key, [.. sources]);
+        return (columns, keys, [.. sources]);
     }
 
-    /// <summary>A windowed table's WINDOWSTART and WINDOWEND: key columns, right after the GROUP BY key (where
+    /// <summary>
+    /// The source's key columns stay the keys when every one is selected plainly, under any alias (ksqlDB), in the
+    /// order of the SELECT list; otherwise the new stream has no key.
+    /// </summary>
+    private static List<int> SelectedSourceKeys(PersistentQueryPlan plan)
+    {
+        var keys = new List<int>();
+        foreach (var sourceKey in plan.Source.Definition.KeyColumns)
+        {
+            var selected = plan.SelectedSourceColumn(sourceKey);
+            if (selected < 0)
+                return [];
+            keys.Add(selected);
+        }
+        keys.Sort();
+        return keys;
+    }
+
+    /// <summary>A windowed table's WINDOWSTART and WINDOWEND: key columns, right after the GROUP BY keys (where
     /// ksqlDB shows them).</summary>
     private static void InsertWindowColumns(PersistentQueryPlan plan, WindowedSinkColumns window,
         List<ColumnInfo> columns, List<int> sources)
     {
         var at = columns.Count;
+        var keyCount = plan.GroupKeyCount;
         if (plan.Bound.Root is Planning.Logical.LogicalProject project)
         {
-            for (var i = 0; i < plan.VisibleColumns; i++)
+            for (var i = plan.VisibleColumns - 1; i >= 0; i--)
             {
-                if (project.Expressions[i] is BoundColumn { Ordinal: 0 })
+                if (project.Expressions[i] is BoundColumn column && column.Ordinal < keyCount)
                 {
                     at = i + 1;
                     break;
@@ -179,7 +199,7 @@ internal sealed class SinkWriter
         {
             var column = sink.Columns[i];
             var found = plan.VisibleColumn(column.Name);
-            if (i == sink.KeyColumn && plan.PartitionKeyIndex >= 0)
+            if (i == sink.KeyColumn && plan.PartitionKeyIndex >= 0 && sink.KeyColumns.Count == 1)
             {
                 if (plan.Column(plan.PartitionKeyIndex).Type != column.Type)
                     throw Mismatch(sink, $"PARTITION BY gives {plan.Column(plan.PartitionKeyIndex).Type}, key column "
@@ -223,6 +243,10 @@ internal sealed class SinkWriter
             properties.Add(Property("PARTITIONS", new Ast.IntegerLiteral(source.Partitions)));
         if (!names.Contains("FORMAT") && !names.Contains("VALUE_FORMAT"))
             properties.Add(Property("VALUE_FORMAT", new Ast.StringLiteral(source.ValueFormat.ToString())));
+        // A DELIMITED value keeps its source's delimiter when the sink keeps its format (ksqlDB does).
+        if (!names.Contains("FORMAT") && !names.Contains("VALUE_FORMAT") && !names.Contains("VALUE_DELIMITER")
+            && source.ValueFormat == ValueFormat.Delimited && source.ValueDelimiter != ',')
+            properties.Add(Property("VALUE_DELIMITER", new Ast.StringLiteral(source.ValueDelimiter.ToString())));
         if (!names.Contains("FORMAT") && !names.Contains("KEY_FORMAT"))
             properties.Add(Property("KEY_FORMAT", new Ast.StringLiteral(source.KeyFormat.ToString())));
         return StreamProperties.Parse(Ast.EquatableArray.From(properties));

@@ -4,16 +4,17 @@ using Query.Engine.Execution.Operators;
 namespace Query.Engine.Persistent;
 
 /// <summary>
-/// A persistent stream-stream join reads two streams: its checkpoint holds the right stream's partitions under
-/// numbers offset by <see cref="PhysicalPlanner.RightStreamPartitionBase"/>, beside the left's.
+/// A persistent stream-stream or table-table join tails two logs: its checkpoint holds the right one's partitions
+/// under numbers offset by <see cref="PhysicalPlanner.RightStreamPartitionBase"/>, beside the left's.
 /// </summary>
 internal static class StreamJoinSources
 {
-    /// <summary>The right stream of a stream-stream join, or null for any other query.</summary>
+    /// <summary>The right stream (or table) of a stream-stream (or table-table) join: the second log the query
+    /// tails; null for any other query.</summary>
     public static StreamRuntime? RightStream(PersistentQueryPlan plan)
     {
         var sources = plan.Bound.Sources;
-        return sources.Count == 2 && !sources[0].Definition.IsTable && !sources[1].Definition.IsTable
+        return sources.Count == 2 && sources[0].Definition.IsTable == sources[1].Definition.IsTable
             ? sources[1] : null;
     }
 

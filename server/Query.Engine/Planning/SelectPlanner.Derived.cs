@@ -187,13 +187,11 @@ public sealed partial class SelectPlanner
         var name = call.Name.Name.Value;
         var position = PositionOf(function);
         var binder = NewBinder(BindScope.Empty, null);
-        BoundExpr array = name.ToUpperInvariant() switch
-        {
-            "UNNEST" when call.Arguments.Count == 1 => binder.Bind(call.Arguments[0]),
-            "GENERATE_SERIES" => binder.Bind(call),
-            _ => throw SqlException.FeatureNotSupported($"function {name} in FROM (generate_series and unnest are)",
-                position),
-        };
+        var setReturning = name.ToUpperInvariant() is "UNNEST" or "GENERATE_SERIES";
+        var array = name.Equals("unnest", StringComparison.OrdinalIgnoreCase) && call.Arguments.Count == 1
+            ? binder.Bind(call.Arguments[0]) : binder.Bind(call);
+        if (!setReturning)
+            return ValueLeaf(function, array, name, position);
         if (array.Type is not ArrayType arrayType)
             throw new SqlException(SqlState.UndefinedFunction, $"function {name}({array.Type}) does not exist",
                 position: position);
@@ -206,6 +204,22 @@ public sealed partial class SelectPlanner
         LogicalPlan plan = new LogicalProject(new LogicalValues(), new([array]),
             new([new ColumnInfo(columnName, arrayType)]));
         plan = new LogicalTableFunction(plan, new([0]), new([TableFunctionKind.Explode]), new([column]));
+        return new JoinLeaf(function.Alias?.Value ?? name, function.Alias?.Value, [column],
+            where => Filtered(plan, where), position);
+    }
+
+    /// <summary>A function that is not set-returning, in FROM: one row holding its value (PostgreSQL's rule).
+    /// </summary>
+    private static JoinLeaf ValueLeaf(Ast.FunctionRef function, BoundExpr value, string name, int position)
+    {
+        if (function.ColumnAliases.Count > 1)
+            throw new SqlException(SqlState.SyntaxError, $"table \"{name}\" has 1 columns available but "
+                + $"{function.ColumnAliases.Count} columns specified", position: position);
+        var column = new ColumnInfo(function.ColumnAliases.Count > 0 ? function.ColumnAliases[0].Value
+            : function.Alias?.Value ?? name, value.Type.Kind == SqlTypeKind.Null ? SqlType.String : value.Type);
+        if (value.Type.Kind == SqlTypeKind.Null)
+            value = ExpressionBinder.Coerce(value, SqlType.String, CastContext.Implicit, position);
+        LogicalPlan plan = new LogicalProject(new LogicalValues(), new([value]), new([column]));
         return new JoinLeaf(function.Alias?.Value ?? name, function.Alias?.Value, [column],
             where => Filtered(plan, where), position);
     }

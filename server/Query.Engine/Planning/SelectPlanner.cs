@@ -51,7 +51,7 @@ public sealed partial class SelectPlanner
             {
                 Binders = source => NewBinder(source, null),
             };
-            foreach (var key in distinct ? DistinctKeys(select) : [.. select.GroupBy])
+            foreach (var key in distinct ? DistinctKeys(select, scope) : [.. select.GroupBy])
             {
                 var syntax = key is Ast.IntegerLiteral ordinal ? SelectItemAt(select, ordinal) : key;
                 aggregation.AddGroupKey(syntax, ResultColumnNames.Of(syntax));
@@ -143,16 +143,39 @@ public sealed partial class SelectPlanner
         return plan;
     }
 
-    private static List<Ast.Expr> DistinctKeys(Ast.Select select)
+    private static List<Ast.Expr> DistinctKeys(Ast.Select select, BindScope scope)
     {
         var keys = new List<Ast.Expr>();
         foreach (var item in select.Items)
         {
-            if (item is not Ast.SingleColumn column)
-                throw SqlException.FeatureNotSupported("SELECT DISTINCT *", PositionOf(item));
-            keys.Add(column.Expression);
+            if (item is Ast.AllColumns all)
+                keys.AddRange(StarColumns(all, scope));
+            else
+                keys.Add(((Ast.SingleColumn)item).Expression);
         }
         return keys;
+    }
+
+    /// <summary><c>*</c> or <c>alias.*</c> as references to each column, for SELECT DISTINCT *.</summary>
+    private static List<Ast.Expr> StarColumns(Ast.AllColumns all, BindScope scope)
+    {
+        var (start, count) = all.Qualifier is null ? (0, scope.VisibleCount)
+            : scope.RangeOf(all.Qualifier.Value, PositionOf(all));
+        var columns = new List<Ast.Expr>(count);
+        for (var i = start; i < start + count; i++)
+        {
+            Ast.Identifier? qualifier = null;
+            foreach (var relation in scope.Relations)
+            {
+                if (scope.Relations.Count > 1 && i >= relation.Start && i < relation.Start + relation.Count)
+                    qualifier = Ast.Identifier.QuotedName(relation.Alias ?? relation.Name!);
+            }
+            columns.Add(new Ast.ColumnRef(qualifier, Ast.Identifier.QuotedName(scope.Columns[i].Name))
+            {
+                Span = all.Span,
+            });
+        }
+        return columns;
     }
 
     private ExpressionBinder NewBinder(BindScope scope, AggregationContext? aggregation) =>
@@ -252,17 +275,29 @@ public sealed partial class SelectPlanner
         var columns = new List<ColumnInfo>();
         foreach (var item in select.Items)
         {
+            if (item is Ast.AllColumns star && binder.IsAggregating && select.Distinct && select.GroupBy.Count == 0)
+            {
+                // SELECT DISTINCT *: each column is a group key.
+                foreach (var reference in StarColumns(star, scope))
+                {
+                    var key = binder.Bind(reference);
+                    projection.Add(key);
+                    columns.Add(new ColumnInfo(((Ast.ColumnRef)reference).Name.Value, key.Type));
+                }
+                continue;
+            }
             if (item is Ast.AllColumns all)
             {
-                if (binder.IsAggregating)
-                    throw new SqlException(SqlState.GroupingError,
-                        "SELECT * cannot be used with GROUP BY or aggregates",
-                        position: PositionOf(all));
                 var (start, count) = all.Qualifier is null ? (0, scope.VisibleCount)
                     : scope.RangeOf(all.Qualifier.Value, PositionOf(all));
                 for (var i = start; i < start + count; i++)
                 {
-                    projection.Add(new BoundColumn(i, scope.DisplayName(i), scope.Columns[i].Type));
+                    // With GROUP BY, * is every column as if named: each must be grouped (42803 otherwise, as
+                    // PostgreSQL and ksqlDB say).
+                    projection.Add(binder.IsAggregating
+                        ? binder.Bind(new Ast.ColumnRef(all.Qualifier, Ast.Identifier.QuotedName(scope.Columns[i].Name))
+                        { Span = all.Span })
+                        : new BoundColumn(i, scope.DisplayName(i), scope.Columns[i].Type));
                     columns.Add(scope.Columns[i]);
                 }
                 continue;

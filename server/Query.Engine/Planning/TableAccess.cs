@@ -6,8 +6,9 @@ namespace Query.Engine.Planning;
 
 /// <summary>
 /// How a pull query reads a table: by key lookups when the WHERE pins the PRIMARY KEY to constants (in a conjunct:
-/// <c>id = c</c>, <c>id IN (c, ...)</c>, or an OR of such), else a scan of the whole state (ranges and any other
-/// predicate are then the filter above). A push query on a table reads its changelog (null here: a log scan).
+/// <c>id = c</c>, <c>id IN (c, ...)</c>, or an OR of such; with several key columns, every one of them), else a scan
+/// of the whole state (ranges and any other predicate are then the filter above). A push query on a table reads its
+/// changelog (null here: a log scan).
 /// </summary>
 public static class TableAccess
 {
@@ -21,15 +22,40 @@ public static class TableAccess
         whereIsExact = false;
         if (!source.Definition.IsTable || isPush)
             return null;
-        var key = source.Definition.KeyColumn;
+        var keyColumns = KeyColumns(source);
         // A windowed table holds a row per key and window: it is scanned, and the filter picks keys and windows.
-        if (!HasCanonicalEncoding(source.Types[key]) || source.Definition.Window is not null)
+        if (!AllCanonical(keyColumns) || source.Definition.Window is not null)
             return new LogicalTableScan(source);
-        var column = new BoundColumn(key, source.Names[key], source.Types[key]);
-        var keys = where is null ? null : KeysOf(where, column, exact: true);
-        whereIsExact = keys is not null;
-        keys ??= where is null ? null : KeysOf(where, column);
-        return keys is null ? new LogicalTableScan(source) : new LogicalKeyLookup(source, new([.. keys]));
+        var tuples = where is null ? null : ExactTuples(where, keyColumns);
+        whereIsExact = tuples is not null;
+        tuples ??= where is null ? null : CoveringTuples(where, keyColumns);
+        return tuples is null ? new LogicalTableScan(source) : new LogicalKeyLookup(source, new([.. tuples]));
+    }
+
+    /// <summary>At most this many keys are looked up for one query (a product of IN lists over several key columns
+    /// can be large); above it the state is scanned.</summary>
+    private const int MaxLookupKeys = 4096;
+
+    private static BoundColumn[] KeyColumns(StreamRuntime source)
+    {
+        var keys = source.Definition.KeyColumns;
+        var columns = new BoundColumn[keys.Count];
+        for (var i = 0; i < columns.Length; i++)
+            columns[i] = new BoundColumn(keys[i], source.Names[keys[i]], source.Types[keys[i]]);
+        return columns;
+    }
+
+    /// <summary>Whether every key column has a canonical encoding (see <see cref="HasCanonicalEncoding"/>).</summary>
+    public static bool AllCanonical(StreamRuntime source) => AllCanonical(KeyColumns(source));
+
+    private static bool AllCanonical(BoundColumn[] keyColumns)
+    {
+        foreach (var column in keyColumns)
+        {
+            if (!HasCanonicalEncoding(column.Type))
+                return false;
+        }
+        return true;
     }
 
     /// <summary>
@@ -41,13 +67,93 @@ public static class TableAccess
         or Types.SqlTypeKind.Time or Types.SqlTypeKind.Timestamp;
 
     /// <summary>
-    /// The constants of the key's type that <paramref name="predicate"/> is exactly "the key is one of" (key = c,
-    /// key IN (...), an OR of those); null for any other predicate (DELETE accepts only these).
+    /// The key tuples (one constant per key column, in key order, flattened) that <paramref name="predicate"/> is
+    /// exactly "the key is one of": key = c, key IN (...), for several key columns an AND that pins each of them
+    /// once (a = 1 AND b = 'x'), and an OR of those; null for any other predicate (DELETE accepts only these).
     /// </summary>
-    public static List<BoundExpr>? ExactKeys(StreamRuntime source, BoundExpr predicate)
+    public static List<BoundExpr>? ExactKeys(StreamRuntime source, BoundExpr predicate) =>
+        ExactTuples(predicate, KeyColumns(source));
+
+    private static List<BoundExpr>? ExactTuples(BoundExpr predicate, BoundColumn[] keyColumns)
     {
-        var key = source.Definition.KeyColumn;
-        return KeysOf(predicate, new BoundColumn(key, source.Names[key], source.Types[key]), exact: true);
+        Limits.DepthGuard.Enter();
+        if (predicate is BoundBinary { Op: BinaryOp.Or } disjunction)
+        {
+            var left = ExactTuples(disjunction.Left, keyColumns);
+            var right = left is null ? null : ExactTuples(disjunction.Right, keyColumns);
+            if (right is null)
+                return null;
+            left!.AddRange(right);
+            return left.Count / keyColumns.Length <= MaxLookupKeys ? left : null;
+        }
+        var conjuncts = new List<BoundExpr>();
+        Conjuncts(predicate, conjuncts);
+        var values = new List<BoundExpr>?[keyColumns.Length];
+        foreach (var conjunct in conjuncts)
+        {
+            var pinned = false;
+            for (var k = 0; k < keyColumns.Length && !pinned; k++)
+            {
+                if (values[k] is null && KeysOf(conjunct, keyColumns[k], exact: true) is { } keys)
+                {
+                    values[k] = keys;
+                    pinned = true;
+                }
+            }
+            if (!pinned)
+                return null;
+        }
+        return Product(values);
+    }
+
+    /// <summary>Key tuples that include every key the predicate can hold for (a lookup with a filter above it):
+    /// each key column's constants from any conjunct, combined; null when a key column is free.</summary>
+    private static List<BoundExpr>? CoveringTuples(BoundExpr predicate, BoundColumn[] keyColumns)
+    {
+        var values = new List<BoundExpr>?[keyColumns.Length];
+        for (var k = 0; k < keyColumns.Length; k++)
+            values[k] = KeysOf(predicate, keyColumns[k]);
+        return Product(values);
+    }
+
+    private static void Conjuncts(BoundExpr predicate, List<BoundExpr> into)
+    {
+        Limits.DepthGuard.Enter();
+        if (predicate is BoundBinary { Op: BinaryOp.And } conjunction)
+        {
+            Conjuncts(conjunction.Left, into);
+            Conjuncts(conjunction.Right, into);
+            return;
+        }
+        into.Add(predicate);
+    }
+
+    /// <summary>Every combination of the key columns' constants, flattened in key order; null when a column has
+    /// none or there are more than <see cref="MaxLookupKeys"/>.</summary>
+    private static List<BoundExpr>? Product(List<BoundExpr>?[] values)
+    {
+        long count = 1;
+        foreach (var list in values)
+        {
+            if (list is null)
+                return null;
+            count *= list.Count;
+            if (count > MaxLookupKeys)
+                return null;
+        }
+        var tuples = new List<BoundExpr>((int)count * values.Length);
+        var tuple = new BoundExpr[values.Length];
+        for (var n = 0; n < count; n++)
+        {
+            var rest = n;
+            for (var k = values.Length - 1; k >= 0; k--)
+            {
+                tuple[k] = values[k]![rest % values[k]!.Count];
+                rest /= values[k]!.Count;
+            }
+            tuples.AddRange(tuple);
+        }
+        return tuples;
     }
 
     /// <summary>The constants the key must equal for <paramref name="predicate"/> to hold; null when any key

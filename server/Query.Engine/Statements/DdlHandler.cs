@@ -23,11 +23,12 @@ internal static class DdlHandler
         var engine = session.Engine;
         var name = EngineSession.SourceName(create.Name);
         var properties = StreamProperties.Parse(create.Properties);
-        var (columns, key) = Columns(create.Columns);
+        var (columns, keys) = Columns(create.Columns);
+        var key = keys.Count > 0 ? keys[0] : -1;
         properties.AddWindowColumns(columns, key, create.Span.Start + 1);
         var timestamp = TimestampColumn(properties, columns, create.Span.Start + 1);
         var headers = HeaderColumns.Of(create.Columns, properties.ValueFormat);
-        FormatChecks.Check(properties, columns, key, create.Span.Start + 1, headers);
+        FormatChecks.Check(properties, columns, keys, create.Span.Start + 1, headers);
         lock (engine.DdlLock)
         {
             if (engine.TryGetStream(name, out var existing))
@@ -41,14 +42,16 @@ internal static class DdlHandler
                 if (!create.OrReplace)
                     throw new SqlException(SqlState.DuplicateTable, $"stream \"{name}\" already exists",
                         position: create.Name.Span.Start + 1);
-                return Replace(engine, existing, columns, key, timestamp, properties);
+                return Replace(engine, existing, columns, keys, timestamp, properties);
             }
             var logName = properties.LogName ?? name;
             var log = OpenOrCreateLog(engine, logName, properties, create.Name.Span.Start + 1);
             var definition = new StreamDefinition(name, columns, key, timestamp, properties.ValueFormat, logName,
                 log.PartitionCount, log.Options.RetentionMs, engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds())
             {
+                KeyColumns = keys,
                 KeyFormat = properties.KeyFormat,
+                KeyDelimiter = properties.KeyDelimiter ?? ',',
                 ValueDelimiter = properties.ValueDelimiter,
                 WrapSingleValue = properties.WrapSingleValue ?? true,
                 TimestampFormat = properties.TimestampFormat,
@@ -65,11 +68,10 @@ internal static class DdlHandler
     }
 
     private static StatementResult Replace(QueryEngine engine, StreamRuntime existing, List<ColumnInfo> columns,
-        int key,
-        int timestamp, StreamProperties properties)
+        List<int> keys, int timestamp, StreamProperties properties)
     {
         var old = existing.Definition;
-        var compatible = columns.Count >= old.Columns.Count && key == old.KeyColumn
+        var compatible = columns.Count >= old.Columns.Count && keys.SequenceEqual(old.KeyColumns)
             && properties.ValueFormat == old.ValueFormat && properties.KeyFormat == old.KeyFormat
             && (properties.Partitions is null || properties.Partitions == old.Partitions);
         for (var i = 0; compatible && i < old.Columns.Count; i++)
@@ -106,11 +108,12 @@ internal static class DdlHandler
         }
     }
 
-    internal static (List<ColumnInfo> Columns, int Key) Columns(Ast.EquatableArray<Ast.ColumnDefinition> definitions,
-        bool table = false)
+    /// <summary>The declared columns and the key columns (in declaration order: ksqlDB's key order).</summary>
+    internal static (List<ColumnInfo> Columns, List<int> Keys) Columns(
+        Ast.EquatableArray<Ast.ColumnDefinition> definitions, bool table = false)
     {
         var columns = new List<ColumnInfo>();
-        var key = -1;
+        var keys = new List<int>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var column in definitions)
         {
@@ -124,8 +127,6 @@ internal static class DdlHandler
                     position: position);
             switch (column.Role)
             {
-                case Ast.ColumnRole.Key or Ast.ColumnRole.PrimaryKey when key >= 0:
-                    throw SqlException.FeatureNotSupported("more than one KEY column", position);
                 case Ast.ColumnRole.Key when table:
                     throw new SqlException(SqlState.SyntaxError, "tables take a PRIMARY KEY column; KEY is for streams",
                         position: position);
@@ -133,7 +134,7 @@ internal static class DdlHandler
                     throw new SqlException(SqlState.SyntaxError, "streams take KEY columns; PRIMARY KEY is for tables",
                         position: position);
                 case Ast.ColumnRole.Key or Ast.ColumnRole.PrimaryKey:
-                    key = columns.Count;
+                    keys.Add(columns.Count);
                     break;
                 case Ast.ColumnRole.Headers or Ast.ColumnRole.Header when table:
                     throw SqlException.FeatureNotSupported("HEADERS columns in tables", position);
@@ -144,7 +145,7 @@ internal static class DdlHandler
             throw new SqlException(SqlState.SyntaxError, $"a {(table ? "table" : "stream")} needs at least one column");
         if (columns.Count > ushort.MaxValue)
             throw new SqlException(SqlState.ProgramLimitExceeded, "too many columns");
-        return (columns, key);
+        return (columns, keys);
     }
 
     internal static int TimestampColumn(StreamProperties properties, List<ColumnInfo> columns, int position)
@@ -225,8 +226,8 @@ internal static class DdlHandler
             var stream = engine.GetStream(name, alter.Name.Span.Start + 1);
             var old = stream.Definition;
             TableDdlHandler.CheckKind(old, alter.Kind, "ALTER", alter.Name.Span.Start + 1);
-            var (added, key) = Columns(alter.Columns);
-            if (key >= 0)
+            var (added, keys) = Columns(alter.Columns);
+            if (keys.Count > 0)
                 throw SqlException.FeatureNotSupported("adding a KEY column", alter.Span.Start + 1);
             var columns = new List<ColumnInfo>(old.Columns);
             foreach (var column in added)

@@ -8,7 +8,8 @@ using Ast = Query.Grammar.Ast;
 namespace Query.Engine.Statements;
 
 /// <summary>
-/// DELETE FROM table [WHERE key = c | key IN (...) | key = a OR key = b]: one tombstone per named key (a record with
+/// DELETE FROM table [WHERE key = c | key IN (...) | key = a OR key = b; a = c AND b = d for a key of several columns]:
+/// one tombstone per named key (a record with
 /// the key and a null value) in one transaction, so the statement is all or nothing; without WHERE, a tombstone for
 /// every key the table has. Any other predicate is 0A000 (a delete is a write by key; reading rows to decide which
 /// to delete would not be atomic with the write). The command tag counts the keys that had a row before.
@@ -39,18 +40,18 @@ internal static class DeleteHandler
         else
         {
             var bound = Bind(table, delete.Where, new ParameterTypes(), parameters);
-            var keyType = table.Types[table.Definition.KeyColumn];
             if (table.Definition.Window is not null)
                 throw SqlException.FeatureNotSupported("DELETE ... WHERE on a windowed table (a row is a key and a "
                     + "window); DELETE without WHERE works", delete.Where.Span.Start + 1);
-            if (!TableAccess.HasCanonicalEncoding(keyType))
+            if (!TableAccess.AllCanonical(table))
                 throw SqlException.FeatureNotSupported(
-                    $"DELETE ... WHERE on a table keyed by {keyType} (equal values may have different encodings); "
-                    + "DELETE without WHERE works", delete.Where.Span.Start + 1);
+                    $"DELETE ... WHERE on a table keyed by DOUBLE or DECIMAL (equal values may have different "
+                    + "encodings); DELETE without WHERE works", delete.Where.Span.Start + 1);
             var constants = TableAccess.ExactKeys(table, bound)
                 ?? throw SqlException.FeatureNotSupported(
                     "DELETE with a WHERE other than the PRIMARY KEY equal to constants (key = c, key IN (...), "
-                    + "key = a OR key = b)", delete.Where.Span.Start + 1);
+                    + "key = a OR key = b; with several key columns every one of them: a = c AND b = d)",
+                    delete.Where.Span.Start + 1);
             keys = [.. TableKeys.Encode(table, new([.. constants]), session.Engine.TimeProvider, parameters)];
         }
         var deleted = 0;

@@ -37,7 +37,7 @@ internal static class InsertHandler
     {
         var stream = session.Engine.GetStream(EngineSession.SourceName(insert.Target), insert.Target.Span.Start + 1);
         var columns = stream.Definition.Columns;
-        var targets = Targets(insert, columns, stream.Definition.KeyColumn);
+        var targets = Targets(insert, columns, stream.Definition);
         CheckNoHeaderTargets(insert, stream.Definition, targets);
         var binder = new ExpressionBinder(BindScope.Empty, parameters) { ParameterValues = values };
         var row = new Cell[columns.Count];
@@ -74,17 +74,18 @@ internal static class InsertHandler
         return (ExpressionBinder.Coerce(bound, type, CastContext.Assignment, expression.Span.Start + 1), type);
     }
 
-    private static List<int> Targets(Ast.InsertValues insert, IReadOnlyList<ColumnInfo> columns, int key)
+    private static List<int> Targets(Ast.InsertValues insert, IReadOnlyList<ColumnInfo> columns,
+        Catalog.StreamDefinition definition)
     {
         var targets = new List<int>();
         if (insert.Columns.Count == 0)
         {
-            // Without a column list ksqlDB takes the key column first, then the values in declaration order.
-            if (key >= 0)
-                targets.Add(key);
+            // Without a column list ksqlDB takes the key columns first (in key order), then the values in
+            // declaration order.
+            targets.AddRange(definition.KeyColumns);
             for (var i = 0; i < columns.Count; i++)
             {
-                if (i != key)
+                if (!definition.IsKeyColumn(i))
                     targets.Add(i);
             }
             return targets;

@@ -12,7 +12,8 @@ internal static partial class PersistentQueryHandler
     /// <summary>
     /// CREATE TABLE t AS SELECT k, aggregates FROM s [WHERE] GROUP BY k [HAVING] EMIT CHANGES: a continuously
     /// maintained aggregate. Its sink's log is the table's changelog (one row per changed group, keyed by the
-    /// GROUP BY key); the aggregate's state is committed with it (see <see cref="PersistentQuery"/>).
+    /// GROUP BY expressions, which become its key columns in GROUP BY order); the aggregate's state is committed with
+    /// it (see <see cref="PersistentQuery"/>).
     /// </summary>
     public static StatementResult CreateTableAsSelect(EngineSession session, Ast.CreateTableAsSelect create)
     {
@@ -24,53 +25,62 @@ internal static partial class PersistentQueryHandler
             if (engine.TryGetStream(name, out _))
                 return SinkExists(name, "TABLE", create.IfNotExists, create.OrReplace, position);
             var plan = PersistentQueryPlan.Build(engine, create.Query);
-            var key = TableKey(plan, create.Span.Start + 1);
-            CreateSink(engine, name, RelationKind.Table, key, plan, create.Properties, position);
+            var keys = TableKeys(plan, name, create.Span.Start + 1);
+            CreateSink(engine, name, RelationKind.Table, keys, plan, create.Properties, position);
             Start(session, PersistentQueryKind.Ctas, create, name, plan);
         }
         return StatementResult.Command("CREATE TABLE");
     }
 
     /// <summary>
-    /// The output column that is the GROUP BY key: the table's key. ksqlDB requires it in the SELECT list; one
-    /// key column per table for now.
+    /// The output columns that are the GROUP BY expressions, in GROUP BY order: the table's key columns. ksqlDB
+    /// requires each of them in the SELECT list, once (42803 otherwise, naming the missing ones).
     /// </summary>
-    private static int TableKey(PersistentQueryPlan plan, int position)
+    private static List<int> TableKeys(PersistentQueryPlan plan, string name, int position)
     {
+        if (plan.IsTableJoin)
+            return SinkWriter.NewStreamShape(plan).Keys;
         if (!plan.IsAggregate)
             throw SqlException.FeatureNotSupported(
                 "CREATE TABLE AS SELECT without GROUP BY (use CREATE STREAM AS SELECT for a stream)", position);
-        var aggregate = FindAggregate(plan.Bound.Root);
-        var keyCount = aggregate switch
-        {
-            LogicalAggregate plain => plain.Keys.Count,
-            LogicalWindowedAggregate windowed => windowed.Keys.Count,
-            _ => 0,
-        };
+        var keyCount = plan.GroupKeyCount;
         if (keyCount == 0)
             throw new SqlException(SqlState.GroupingError,
                 "CREATE TABLE AS SELECT needs a GROUP BY (the table's key)", position: position);
-        if (keyCount > 1)
-            throw SqlException.FeatureNotSupported("GROUP BY more than one expression in CREATE TABLE AS SELECT "
-                + "(a table has one key column)", position);
+        var keys = new List<int>(keyCount);
+        var missing = new List<int>();
+        for (var k = 0; k < keyCount; k++)
+        {
+            var found = SelectedGroupKeys(plan, k);
+            if (found.Count > 1)
+                throw new SqlException(SqlState.GroupingError, "The projection contains a key column more than once: "
+                    + string.Join(" and ", found.Select(i => $"\"{plan.Column(i).Name}\"")), position: position,
+                    hint: "Select each GROUP BY expression once (it is a column of the table's PRIMARY KEY).");
+            if (found.Count == 0)
+                missing.Add(k);
+            else
+                keys.Add(found[0]);
+        }
+        if (missing.Count > 0)
+            throw new SqlException(SqlState.GroupingError, $"The query used to build \"{name}\" must include the "
+                + $"grouping expression{(missing.Count > 1 ? "s" : "")} "
+                + string.Join(", ", missing.Select(k => plan.GroupKeyText(k)))
+                + " in its projection (they are the table's PRIMARY KEY)", position: position);
+        return keys;
+    }
+
+    /// <summary>The visible output columns that are GROUP BY expression <paramref name="k"/> as is.</summary>
+    private static List<int> SelectedGroupKeys(PersistentQueryPlan plan, int k)
+    {
+        var found = new List<int>();
         if (plan.Bound.Root is LogicalProject project)
         {
             for (var i = 0; i < plan.VisibleColumns; i++)
             {
-                if (project.Expressions[i] is BoundColumn { Ordinal: 0 })
-                    return i;
+                if (project.Expressions[i] is BoundColumn column && column.Ordinal == k)
+                    found.Add(i);
             }
         }
-        throw new SqlException(SqlState.GroupingError,
-            "Key missing from projection: the GROUP BY key must be a column of the SELECT list of "
-            + "CREATE TABLE AS SELECT (it is the table's PRIMARY KEY)", position: position);
+        return found;
     }
-
-    private static LogicalPlan? FindAggregate(LogicalPlan plan) => plan switch
-    {
-        LogicalAggregate or LogicalWindowedAggregate => plan,
-        LogicalProject project => FindAggregate(project.Input),
-        LogicalFilter filter => FindAggregate(filter.Input),
-        _ => null,
-    };
 }

@@ -22,15 +22,20 @@ internal static partial class PersistentQueryHandler
     /// <summary>
     /// Creates the new stream or table a CSAS / CTAS writes: its shape from the query, its properties from WITH
     /// (the rest from the source, as ksqlDB), its own log. A table's log is its changelog: pull queries read the
-    /// latest row per key. Called under the DDL lock.
+    /// latest row per key. A table's key columns are <paramref name="tableKeys"/> (output columns, in GROUP BY
+    /// order); a stream's are the PARTITION BY column or the source's key columns it selects. Called under the DDL
+    /// lock.
     /// </summary>
-    private static void CreateSink(QueryEngine engine, string name, RelationKind kind, int key,
+    private static void CreateSink(QueryEngine engine, string name, RelationKind kind, IReadOnlyList<int>? tableKeys,
         PersistentQueryPlan plan, Ast.EquatableArray<Ast.TableProperty> given, int position)
     {
         var properties = SinkWriter.SinkProperties(given, plan.Source.Definition);
-        var (columns, _, _) = SinkWriter.NewStreamShape(plan);
+        var (columns, keys, sources) = SinkWriter.NewStreamShape(plan);
+        if (tableKeys is not null)
+            keys = [.. tableKeys.Select(output => Array.IndexOf(sources, output))];
+        var key = keys.Count > 0 ? keys[0] : -1;
         var timestamp = TimestampColumn(properties, columns, position);
-        FormatChecks.Check(properties, columns, key, position);
+        FormatChecks.Check(properties, columns, keys, position);
         var logName = properties.LogName ?? name;
         if (logName == plan.Source.Definition.LogName)
             throw new SqlException(SqlState.InvalidParameterValue,
@@ -41,7 +46,9 @@ internal static partial class PersistentQueryHandler
             log.PartitionCount, log.Options.RetentionMs, engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds())
         {
             Kind = kind,
+            KeyColumns = keys,
             KeyFormat = properties.KeyFormat,
+            KeyDelimiter = properties.KeyDelimiter ?? ',',
             ValueDelimiter = properties.ValueDelimiter,
             WrapSingleValue = properties.WrapSingleValue ?? true,
             TimestampFormat = properties.TimestampFormat,

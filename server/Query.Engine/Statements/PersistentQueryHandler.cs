@@ -25,12 +25,11 @@ internal static partial class PersistentQueryHandler
             if (engine.TryGetStream(name, out _))
                 return SinkExists(name, "STREAM", create.IfNotExists, create.OrReplace, position);
             var plan = PersistentQueryPlan.Build(engine, create.Query);
-            if (plan.IsAggregate)
+            if (plan.IsAggregate || plan.IsTableJoin)
                 throw new SqlException(SqlState.WrongObjectType,
                     "Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT "
                     + "statement instead.", position: create.Span.Start + 1);
-            var key = SinkWriter.NewStreamShape(plan).Key;
-            CreateSink(engine, name, RelationKind.Stream, key, plan, create.Properties, position);
+            CreateSink(engine, name, RelationKind.Stream, tableKeys: null, plan, create.Properties, position);
             Start(session, PersistentQueryKind.Csas, create, name, plan);
         }
         return StatementResult.Command("CREATE STREAM");
@@ -47,7 +46,7 @@ internal static partial class PersistentQueryHandler
         {
             var sink = engine.GetStream(name, insert.Target.Span.Start + 1);
             var plan = PersistentQueryPlan.Build(engine, insert.Query);
-            if (plan.IsAggregate)
+            if (plan.IsAggregate || plan.IsTableJoin)
                 throw new SqlException(SqlState.WrongObjectType,
                     "INSERT INTO ... SELECT with GROUP BY or aggregates is not supported (it produces a table)",
                     position: insert.Span.Start + 1);
@@ -72,7 +71,8 @@ internal static partial class PersistentQueryHandler
         var definition = new PersistentQueryDefinition(engine.Queries.NextId(kind, sink), kind,
             Grammar.Formatting.SqlFormatter.Format(statement), sink, scan.Source.Definition.Name,
             session.ReplayFromEarliest, engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
-        return engine.Queries.Create(definition, starts, withState: plan.IsAggregate || StreamJoinSources.RightStream(plan) is not null);
+        return engine.Queries.Create(definition, starts,
+            withState: plan.IsAggregate || StreamJoinSources.RightStream(plan) is not null);
     }
 
     private static int TimestampColumn(StreamProperties properties, List<ColumnInfo> columns, int position)

@@ -17,7 +17,7 @@ internal static partial class ShowHandler
         var rows = new List<Cell[]>();
         for (var i = 0; i < definition.Columns.Count; i++)
         {
-            var detail = i == definition.KeyColumn ? (definition.IsTable ? "PRIMARY KEY" : "KEY")
+            var detail = definition.IsKeyColumn(i) ? (definition.IsTable ? "PRIMARY KEY" : "KEY")
                 : i == definition.TimestampColumn ? "TIMESTAMP"
                 : definition.Headers.FirstOrDefault(h => h.Column == i) is { } header
                     ? header.Key is null ? "HEADERS" : $"HEADER('{header.Key}')" : null;

@@ -9,7 +9,8 @@ namespace Query.Engine.Statements;
 /// <summary>
 /// The WITH (...) properties of CREATE STREAM. Known: PARTITIONS, TIMESTAMP, RETENTION_MS, RETENTION_BYTES,
 /// VALUE_FORMAT (BINARY | JSON | DELIMITED | KAFKA | NONE), KEY_FORMAT (KAFKA | JSON | DELIMITED | NONE), FORMAT
-/// (both), VALUE_DELIMITER (one character, 'TAB' or 'SPACE'), WRAP_SINGLE_VALUE, KAFKA_TOPIC (the log's name),
+/// (both), VALUE_DELIMITER and KEY_DELIMITER (one character, 'TAB' or 'SPACE'), WRAP_SINGLE_VALUE, KAFKA_TOPIC (the
+/// log's name),
 /// REPLICAS (1),
 /// SEGMENT_BYTES, SEGMENT_MS, DURABILITY (SYNC | INTERVAL | NONE), FLUSH_INTERVAL_MS, and tiering's TIERED,
 /// LOCAL_RETENTION_MS, LOCAL_RETENTION_BYTES (StreamProperties.Tiering.cs). Anything else is an error naming the
@@ -22,6 +23,9 @@ internal sealed partial class StreamProperties
     public ValueFormat ValueFormat { get; private set; } = ValueFormat.Binary;
     public KeyFormat KeyFormat { get; private set; } = KeyFormat.Kafka;
     public char ValueDelimiter { get; private set; } = ',';
+
+    /// <summary>KEY_DELIMITER as given (null: not given, a comma).</summary>
+    public char? KeyDelimiter { get; private set; }
     public bool? WrapSingleValue { get; private set; }
     public string? TimestampFormat { get; private set; }
     public string? LogName { get; private set; }
@@ -102,7 +106,10 @@ internal sealed partial class StreamProperties
                 ValueFormat = ValueFormatOf(format, name, position);
                 break;
             case "VALUE_DELIMITER":
-                ValueDelimiter = Delimiter(Text(value, name, position), position);
+                ValueDelimiter = Delimiter(Text(value, name, position), name, position);
+                break;
+            case "KEY_DELIMITER":
+                KeyDelimiter = Delimiter(Text(value, name, position), name, position);
                 break;
             case "WRAP_SINGLE_VALUE":
                 WrapSingleValue = value switch
@@ -124,7 +131,8 @@ internal sealed partial class StreamProperties
                     break;
                 throw new SqlException(SqlState.InvalidParameterValue, $"unrecognized stream property \"{name}\"",
                     position: position, hint: "Known properties: PARTITIONS, TIMESTAMP, RETENTION_MS, RETENTION_BYTES, "
-                        + "TIMESTAMP_FORMAT, VALUE_FORMAT, KEY_FORMAT, FORMAT, VALUE_DELIMITER, WRAP_SINGLE_VALUE, "
+                        + "TIMESTAMP_FORMAT, VALUE_FORMAT, KEY_FORMAT, FORMAT, VALUE_DELIMITER, KEY_DELIMITER, "
+                        + "WRAP_SINGLE_VALUE, "
                         + "KAFKA_TOPIC, REPLICAS, SEGMENT_BYTES, SEGMENT_MS, DURABILITY, FLUSH_INTERVAL_MS, "
                         + "TIERED, LOCAL_RETENTION_MS, LOCAL_RETENTION_BYTES, WINDOW_TYPE, WINDOW_SIZE.");
         }
@@ -165,13 +173,13 @@ internal sealed partial class StreamProperties
             ? SqlException.FeatureNotSupported($"{name} '{format}' (formats that need a schema registry)", position)
             : Invalid(name, format, "JSON, DELIMITED, KAFKA, NONE or BINARY", position);
 
-    /// <summary>ksqlDB's VALUE_DELIMITER: one character, or the words TAB and SPACE.</summary>
-    private static char Delimiter(string text, int position) => text.ToUpperInvariant() switch
+    /// <summary>ksqlDB's VALUE_DELIMITER and KEY_DELIMITER: one character, or the words TAB and SPACE.</summary>
+    private static char Delimiter(string text, string name, int position) => text.ToUpperInvariant() switch
     {
         "TAB" => '\t',
         "SPACE" => ' ',
         _ when text.Length == 1 && text[0] != '"' => text[0],
-        _ => throw Invalid("VALUE_DELIMITER", text, "one character, 'TAB' or 'SPACE'", position),
+        _ => throw Invalid(name, text, "one character, 'TAB' or 'SPACE'", position),
     };
 
     private static DurabilityMode Durability(string text, int position) => text.ToUpperInvariant() switch

@@ -19,7 +19,8 @@ internal static class TableDdlHandler
         var name = EngineSession.SourceName(create.Name);
         var position = create.Span.Start + 1;
         var properties = StreamProperties.Parse(create.Properties);
-        var (columns, key) = DdlHandler.Columns(create.Columns, table: true);
+        var (columns, keys) = DdlHandler.Columns(create.Columns, table: true);
+        var key = keys.Count > 0 ? keys[0] : -1;
         if (key < 0)
             throw new SqlException(SqlState.SyntaxError, $"table \"{name}\" has no PRIMARY KEY column",
                 position: position,
@@ -30,7 +31,7 @@ internal static class TableDdlHandler
                 position);
         properties.AddWindowColumns(columns, key, position);
         var timestamp = DdlHandler.TimestampColumn(properties, columns, position);
-        FormatChecks.Check(properties, columns, key, position);
+        FormatChecks.Check(properties, columns, keys, position);
         lock (engine.DdlLock)
         {
             if (engine.TryGetStream(name, out var existing))
@@ -41,7 +42,7 @@ internal static class TableDdlHandler
                 if (!create.OrReplace)
                     throw new SqlException(SqlState.DuplicateTable, $"table \"{name}\" already exists",
                         position: create.Name.Span.Start + 1);
-                return Replace(engine, existing, columns, key, timestamp, properties);
+                return Replace(engine, existing, columns, keys, timestamp, properties);
             }
             var logName = properties.LogName ?? name;
             var log = DdlHandler.OpenOrCreateLog(engine, logName, properties, create.Name.Span.Start + 1);
@@ -50,7 +51,9 @@ internal static class TableDdlHandler
             {
                 Kind = RelationKind.Table,
                 Window = properties.Window,
+                KeyColumns = keys,
                 KeyFormat = properties.KeyFormat,
+                KeyDelimiter = properties.KeyDelimiter ?? ',',
                 ValueDelimiter = properties.ValueDelimiter,
                 WrapSingleValue = properties.WrapSingleValue ?? true,
                 TimestampFormat = properties.TimestampFormat,
@@ -62,10 +65,10 @@ internal static class TableDdlHandler
     }
 
     private static StatementResult Replace(QueryEngine engine, Execution.StreamRuntime existing,
-        List<Binding.ColumnInfo> columns, int key, int timestamp, StreamProperties properties)
+        List<Binding.ColumnInfo> columns, List<int> keys, int timestamp, StreamProperties properties)
     {
         var old = existing.Definition;
-        var compatible = columns.Count >= old.Columns.Count && key == old.KeyColumn
+        var compatible = columns.Count >= old.Columns.Count && keys.SequenceEqual(old.KeyColumns)
             && properties.ValueFormat == old.ValueFormat && properties.KeyFormat == old.KeyFormat
             && (properties.Partitions is null || properties.Partitions == old.Partitions);
         for (var i = 0; compatible && i < old.Columns.Count; i++)

@@ -38,7 +38,7 @@ public static class InformationSchema
             {
                 var type = definition.Columns[i].Type;
                 var oid = PgTypes.OidOf(type);
-                var notNull = definition.IsTable && i == definition.KeyColumn;
+                var notNull = definition.IsTable && definition.IsKeyColumn(i);
                 var (precision, radix, scale) = Numeric(type);
                 PgTypes.TryGet(oid, out var info);
                 yield return
@@ -92,8 +92,11 @@ public static class InformationSchema
             if (relation.KeyConstraintOid == 0 || relation.Definition.KeyColumn < 0)
                 continue;
             var definition = relation.Definition;
-            yield return [s.Database, "public", definition.Name + "_pkey", s.Database, "public", definition.Name,
-                definition.Columns[definition.KeyColumn].Name, 1, null];
+            for (var k = 0; k < definition.KeyColumns.Count; k++)
+            {
+                yield return [s.Database, "public", definition.Name + "_pkey", s.Database, "public", definition.Name,
+                    definition.Columns[definition.KeyColumns[k]].Name, k + 1, null];
+            }
         }
     }
 

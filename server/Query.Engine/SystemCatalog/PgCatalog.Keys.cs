@@ -9,13 +9,23 @@ public static partial class PgCatalog
         {
             if (relation.KeyIndexOid == 0 || relation.Definition.KeyColumn < 0)
                 continue;
-            var key = relation.Definition.KeyColumn + 1;
+            var keys = AttributeNumbers(relation.Definition);
             yield return
             [
-                relation.KeyIndexOid, relation.Oid, 1, 1, true, false, true, false, true, false, true, false, true,
-                true, false, new[] { key }, new[] { 0 }, new[] { 1978 }, new[] { 0 }, null, null,
+                relation.KeyIndexOid, relation.Oid, keys.Length, keys.Length, true, false, true, false, true, false,
+                true, false, true, true, false, keys, new int[keys.Length], Enumerable.Repeat(1978, keys.Length)
+                    .ToArray(), new int[keys.Length], null, null,
             ];
         }
+    }
+
+    /// <summary>The key columns' attribute numbers (from 1), in key order: a composite key lists several.</summary>
+    private static int[] AttributeNumbers(Catalog.StreamDefinition definition)
+    {
+        var keys = new int[definition.KeyColumns.Count];
+        for (var i = 0; i < keys.Length; i++)
+            keys[i] = definition.KeyColumns[i] + 1;
+        return keys;
     }
 
     private static IEnumerable<object?[]> Constraints(CatalogSnapshot s)
@@ -28,7 +38,7 @@ public static partial class PgCatalog
             [
                 relation.KeyConstraintOid, relation.Definition.Name + "_pkey", CatalogSnapshot.PublicNamespace, 'p',
                 false, false, true, relation.Oid, 0, relation.KeyIndexOid, 0, 0, ' ', ' ', ' ', true, 0, true,
-                new[] { relation.Definition.KeyColumn + 1 }, null, null, null, null, null, null, null,
+                AttributeNumbers(relation.Definition), null, null, null, null, null, null, null,
             ];
         }
     }

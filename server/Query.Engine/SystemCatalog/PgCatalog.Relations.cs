@@ -55,14 +55,14 @@ public static partial class PgCatalog
             {
                 var type = definition.Columns[i].Type;
                 var oid = PgTypes.OidOf(type);
-                var notNull = definition.IsTable && i == definition.KeyColumn;
+                var notNull = definition.IsTable && definition.IsKeyColumn(i);
                 yield return AttributeRow(relation.Oid, definition.Columns[i].Name, oid, i + 1,
                     PgTypes.TypeModifierOf(type), notNull);
             }
-            if (definition.IsTable && definition.KeyColumn >= 0)
+            for (var k = 0; definition.IsTable && k < definition.KeyColumns.Count; k++)
             {
-                var key = definition.Columns[definition.KeyColumn];
-                yield return AttributeRow(relation.KeyIndexOid, key.Name, PgTypes.OidOf(key.Type), 1,
+                var key = definition.Columns[definition.KeyColumns[k]];
+                yield return AttributeRow(relation.KeyIndexOid, key.Name, PgTypes.OidOf(key.Type), k + 1,
                     PgTypes.TypeModifierOf(key.Type), false);
             }
         }

@@ -59,6 +59,9 @@ public sealed partial class WindowedAggregateOperator
         }
     }
 
+    /// <summary>Whether a window may have reached its retention (the queue may hold stale entries).</summary>
+    private bool ExpiryDue => _expiries.TryPeek(out _, out var expireAt) && expireAt <= _streamTimeMs;
+
     /// <summary>Removes the windows whose retention has passed (before the next batch, after the last one's rows
     /// were emitted).</summary>
     private void ExpireWindows()

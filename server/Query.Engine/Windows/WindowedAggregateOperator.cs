@@ -106,9 +106,14 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
                 return null;
             if (_queuesStale)
                 RebuildQueues();
-            // Coalescing: a window whose change is still to be emitted stays until it has been.
-            if (_changedInBatch.Count == 0)
-                ExpireWindows();
+            // Coalescing: held changes go out before windows expire (an expired window's change would be lost).
+            if (_changedInBatch.Count > 0 && ExpiryDue)
+            {
+                QueueOutput();
+                if (HasQueuedOutput)
+                    return EmitPending();
+            }
+            ExpireWindows();
             var batch = await _input.NextAsync(cancellationToken);
             if (batch is null)
             {

@@ -34,6 +34,8 @@ internal static partial class BenchRegistry
             Arg(args, 0, 5), Arg(args, 1, 100_000))));
         BenchCommands.Register("pq-join", args => EngineBench.Run(() => EngineBench.PersistentJoinAsync(
             Arg(args, 0, 1_000_000), Arg(args, 1, 1_000_000))));
+        BenchCommands.Register("pq-sjoin", args => EngineBench.Run(() => EngineBench.StreamStreamJoinAsync(
+            Arg(args, 0, 500_000), Arg(args, 1, 500_000))));
         BenchCommands.Register("engine-push-fanout",
             args => EngineBench.Run(() => EngineBench.FanoutAsync(Arg(args, 0, 1000), Arg(args, 1, 1000))));
     }

@@ -116,4 +116,28 @@ public sealed class PgExpressionTests : IAsyncLifetime
         Assert.Equal(["1|x", "2|x", "3|x"], await RowsAsync("SELECT unnest(ARRAY[1, 2, 3]), 'x'"));
         Assert.Equal("0A000", (await _db.FailsAsync("SELECT unnest(ARRAY[1]) + 1")).SqlState);
     }
+
+    [Fact]
+    public async Task Trim_and_substring_take_the_sql_standard_forms()
+    {
+        Assert.Equal(["a|a |bcd|z"], await RowsAsync(
+            "SELECT trim(both 'x' from 'xxaxx'), trim(leading from '  a '), substring('abcdef' from 2 for 3), "
+            + "btrim('  z  ')"));
+    }
+
+    [Fact]
+    public async Task A_function_that_is_not_set_returning_in_from_gives_one_row()
+    {
+        Assert.Equal(["[\"a\",\"b\"]"], await RowsAsync("SELECT * FROM split('a,b', ',') s"));
+        Assert.Equal(["1"], await RowsAsync("SELECT s.x FROM abs(-1) AS s(x)"));
+    }
+
+    [Fact]
+    public async Task A_parameter_compared_with_any_of_an_array_takes_its_element_type()
+    {
+        await _db.ExecAsync("CREATE STREAM tagged (id INT KEY, tags ARRAY<INT>)");
+        await _db.ExecAsync("INSERT INTO tagged VALUES (1, ARRAY[1, 2]), (2, ARRAY[3])");
+        var rows = await _db.QueryAsync("SELECT id FROM tagged WHERE $1 = ANY(tags)", 3);
+        Assert.Equal(2, Assert.Single(rows)[0]);
+    }
 }

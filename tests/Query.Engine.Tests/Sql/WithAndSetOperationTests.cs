@@ -105,4 +105,23 @@ public sealed class WithAndSetOperationTests : IAsyncLifetime
         Assert.Equal(["a", "b", "root"], await SortedAsync(
             "SELECT n.name FROM nodes n JOIN (SELECT v FROM xs UNION SELECT v FROM ys) s ON s.v = n.id"));
     }
+
+    [Fact]
+    public async Task Select_distinct_star_over_a_with_query()
+    {
+        Assert.Equal(["1", "2", "null"], await RowsAsync(
+            "WITH v AS (SELECT v FROM xs) SELECT DISTINCT * FROM v ORDER BY v"));
+        Assert.Equal(["1|1", "2|1", "3|2"], await RowsAsync(
+            "SELECT DISTINCT x.* FROM xs x JOIN ys y ON x.k = y.k ORDER BY 1"));
+    }
+
+    [Fact]
+    public async Task Join_using_matches_equal_columns_and_merges_the_name()
+    {
+        Assert.Equal(["1|1|1", "2|1|3", "3|2|null"], await RowsAsync(
+            "SELECT k, x.v, y.v FROM xs x JOIN ys y USING (k) ORDER BY k"));
+        Assert.Equal(5, (await RowsAsync("SELECT k FROM xs LEFT JOIN ys USING (k)")).Count);
+        Assert.Equal("0A000", (await _db.FailsAsync("SELECT k FROM xs FULL JOIN ys USING (k)")).SqlState);
+        Assert.Equal("42703", (await _db.FailsAsync("SELECT 1 FROM xs JOIN ys USING (nope)")).SqlState);
+    }
 }

@@ -101,7 +101,7 @@ public sealed partial class HashAggregateOperator : RowOperator
     {
         if (_flat is not null)
         {
-            AccumulateFlat(_flat, batch, scratch, cancellationToken);
+            AccumulateFlat(_flat, batch, cancellationToken);
             return;
         }
         for (var i = 0; i < batch.Count; i++)
@@ -131,17 +131,6 @@ public sealed partial class HashAggregateOperator : RowOperator
         }
     }
 
-    private void AccumulateFlat(FlatAggregates flat, RecordBatch batch, Cell[] scratch,
-        CancellationToken cancellationToken)
-    {
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (cancellationToken.IsCancellationRequested)
-                throw SqlException.Canceled();
-            _inputs(batch.Select(i), scratch);
-            flat.Add(GroupOf(scratch), scratch.AsSpan(_keyCount));
-        }
-    }
 
     private int GroupOf(Cell[] scratch)
     {

@@ -13,6 +13,8 @@ internal sealed partial class PhysicalPlanner
     {
         if (join.Within is not null)
             return StreamStreamJoin(join);
+        if (join.TableTable is not null)
+            return TableTableJoin(join);
         if (join.StreamTime)
             return StreamTableJoin(join);
         var left = RowsOfAnyInput(join.Left);

@@ -34,23 +34,31 @@ public sealed partial class JoinPlanner
         if (syntax.Within is not null)
             throw new SqlException(SqlState.SyntaxError, "WITHIN applies only to a join of two streams",
                 position: syntax.Within.Span.Start + 1);
+        if (stream.Definition.IsTable && table.Definition.IsTable)
+        {
+            CheckTableTableShape(node, stream, table, position);
+            return;
+        }
         if (stream.Definition.IsTable)
-            throw table.Definition.IsTable
-                ? SqlException.FeatureNotSupported("table-table joins in a push or persistent query", position)
-                : SqlException.FeatureNotSupported("a table joined with a stream (write the stream first: "
-                    + "stream JOIN table)", position);
+            throw SqlException.FeatureNotSupported("a table joined with a stream (write the stream first: "
+                + "stream JOIN table)", position);
         if (node.Type is not (JoinType.Inner or JoinType.Left))
             throw SqlException.FeatureNotSupported($"{node.Type.ToString().ToUpperInvariant()} joins of a stream "
                 + "and a table (ksqlDB allows INNER and LEFT)", position);
     }
 
-    private static LogicalPlan PlanStreaming(JoinTreeNode node, Ast.Join syntax)
+    private static LogicalPlan PlanStreaming(JoinTreeNode node, Ast.Join syntax, BoundExpr? where)
     {
         var stream = ((JoinTreeLeaf)node.Left).Leaf.Source!;
         var table = ((JoinTreeLeaf)node.Right).Leaf.Source!;
+        if (stream.Definition.IsTable)
+            return PlanTableTable(node, stream, table, where);
         if (!table.Definition.IsTable)
             return PlanStreamStream(node, stream, table, StreamJoinWindow.From(syntax.Within!));
         var key = table.Definition.KeyColumn;
+        if (table.Definition.KeyColumns.Count > 1)
+            throw SqlException.FeatureNotSupported($"a stream-table join with table \"{table.Definition.Name}\" of "
+                + "several PRIMARY KEY columns");
         BoundExpr? streamKey = null;
         var condition = new List<BoundExpr>();
         foreach (var predicate in node.Predicates)

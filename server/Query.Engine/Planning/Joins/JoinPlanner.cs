@@ -43,7 +43,7 @@ public sealed partial class JoinPlanner
         }
         else
         {
-            Scope = new BindScope(_relations, _columns);
+            Scope = new BindScope(_relations, _columns) { MergedNames = _usingNames };
         }
     }
 
@@ -62,7 +62,10 @@ public sealed partial class JoinPlanner
     public (LogicalPlan Plan, BoundExpr? Remaining) Plan(BoundExpr? where)
     {
         if (_streaming)
-            return (PlanStreaming((JoinTreeNode)_root, _syntax), where);
+        {
+            var streaming = PlanStreaming((JoinTreeNode)_root, _syntax, where);
+            return (streaming, streaming is LogicalJoin { TableTable: not null } ? null : where);
+        }
         var remaining = new List<BoundExpr>();
         if (where is not null)
         {
@@ -107,19 +110,24 @@ public sealed partial class JoinPlanner
     /// <summary>
     /// <c>JOIN ... USING (a, b)</c> as <c>ON l.a = r.a AND l.b = r.b</c>, each name found in exactly one relation
     /// of each side (pgjdbc's type cache and pgcli's foreign-key query join this way). The two columns are not
-    /// merged into one: an unqualified reference to a USING column is ambiguous, <c>SELECT *</c> shows both.
+    /// merged into one (<c>SELECT *</c> shows both), but in an INNER or LEFT join an unqualified reference to a
+    /// USING column means the left one, as PostgreSQL's merged column does; in a RIGHT or FULL join it is ambiguous.
     /// </summary>
     private Ast.Expr UsingCondition(Ast.Join join, JoinTree left, JoinTree right)
     {
         Ast.Expr? condition = null;
         foreach (var name in join.Using)
         {
+            if (join.Kind is Ast.JoinKind.Inner or Ast.JoinKind.Left)
+                _usingNames.Add(name.Value);
             var equal = new Ast.BinaryExpr(Ast.BinaryOperator.Equal, UsingColumn(name, left, "left", join),
                 UsingColumn(name, right, "right", join));
             condition = condition is null ? equal : new Ast.BinaryExpr(Ast.BinaryOperator.And, condition, equal);
         }
         return condition!;
     }
+
+    private readonly HashSet<string> _usingNames = [];
 
     private Ast.ColumnRef UsingColumn(Ast.Identifier name, JoinTree side, string sideName, Ast.Join join)
     {

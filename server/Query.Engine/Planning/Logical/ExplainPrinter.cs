@@ -92,11 +92,27 @@ public sealed class ExplainPrinter : LogicalPlanVisitor<bool>
     public override bool VisitKeyLookup(LogicalKeyLookup lookup)
     {
         var definition = lookup.Source.Definition;
-        Line().Append("KeyLookup ").Append(definition.Name).Append(" (materialized state) on ")
-            .Append(definition.Columns[definition.KeyColumn].Name).Append(" = ");
+        var keys = definition.KeyColumns;
+        Line().Append("KeyLookup ").Append(definition.Name).Append(" (materialized state) on ");
+        if (keys.Count == 1)
+        {
+            _builder.Append(definition.Columns[keys[0]].Name).Append(" = ");
+            for (var i = 0; i < lookup.Keys.Count; i++)
+                _builder.Append(i == 0 ? "" : ", ").Append(BoundExprText.Format(lookup.Keys[i]));
+            _builder.AppendLine();
+            return true;
+        }
+        // Several key columns: the lookup's keys are tuples, one constant per key column.
+        _builder.Append('(');
+        for (var k = 0; k < keys.Count; k++)
+            _builder.Append(k == 0 ? "" : ", ").Append(definition.Columns[keys[k]].Name);
+        _builder.Append(") = ");
         for (var i = 0; i < lookup.Keys.Count; i++)
-            _builder.Append(i == 0 ? "" : ", ").Append(BoundExprText.Format(lookup.Keys[i]));
-        _builder.AppendLine();
+        {
+            var k = i % keys.Count;
+            _builder.Append(k == 0 ? (i == 0 ? "(" : "), (") : ", ").Append(BoundExprText.Format(lookup.Keys[i]));
+        }
+        _builder.AppendLine(")");
         return true;
     }
 

@@ -24,7 +24,11 @@ public enum JoinType
 public sealed record LogicalJoin(LogicalPlan Left, LogicalPlan Right, JoinType Type,
     EquatableArray<BoundExpr> LeftKeys, EquatableArray<BoundExpr> RightKeys, BoundExpr? Condition) : LogicalPlan
 {
-    public override EquatableArray<ColumnInfo> Columns => Concat(Left.Columns, Right.Columns, StreamTime);
+    public override EquatableArray<ColumnInfo> Columns => TableTable is null
+        ? Concat(Left.Columns, Right.Columns, StreamTime)
+        : new([.. Concat(Left.Columns, Right.Columns, StreamTime).AsSpan(),
+            new ColumnInfo(Joins.TableJoinSpec.KeyColumnName, TableTable.ResultKeyType),
+            new ColumnInfo(Joins.TableJoinSpec.ExistsColumnName, SqlType.Boolean)]);
 
     /// <summary>
     /// A streaming join (a push or persistent query): the left input is a stream read for ever, the right a
@@ -36,6 +40,10 @@ public sealed record LogicalJoin(LogicalPlan Left, LogicalPlan Right, JoinType T
     /// <summary>A stream-stream join (with <see cref="StreamTime"/>): both inputs are streams read for ever, and
     /// rows match within this window of each other's time.</summary>
     public Joins.StreamJoinWindow? Within { get; init; }
+
+    /// <summary>A table-table join (with <see cref="StreamTime"/>): both inputs are tables whose changelogs are
+    /// read for ever; see <see cref="Joins.TableJoinSpec"/>.</summary>
+    public Joins.TableJoinSpec? TableTable { get; init; }
 
     public override TResult Accept<TResult>(LogicalPlanVisitor<TResult> visitor) => visitor.VisitJoin(this);
 

@@ -18,7 +18,8 @@ public sealed record LogicalTableScan(StreamRuntime Source) : LogicalPlan
 /// <summary>
 /// The rows of a table whose PRIMARY KEY equals one of <see cref="Keys"/> (constant expressions of the key's
 /// type, from <c>WHERE id = c</c>, <c>id IN (...)</c> or <c>id = a OR id = b</c>), each looked up in the
-/// materialized state. The WHERE above still applies in full.
+/// materialized state; for a key of several columns, tuples of one constant per key column in key order, flattened.
+/// The WHERE above still applies in full.
 /// </summary>
 public sealed record LogicalKeyLookup(StreamRuntime Source, EquatableArray<BoundExpr> Keys) : LogicalPlan
 {

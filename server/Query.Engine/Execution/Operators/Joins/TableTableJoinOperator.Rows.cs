@@ -1,0 +1,101 @@
+using Query.Engine.Planning.Logical;
+using Query.Engine.Types;
+
+namespace Query.Engine.Execution.Operators.Joins;
+
+public sealed partial class TableTableJoinOperator
+{
+    /// <summary>Brings both states up to date and, for a foreign-key join, indexes the left rows by foreign key.
+    /// </summary>
+    private void Start(CancellationToken cancellationToken)
+    {
+        _started = true;
+        _left.State.CatchUp(cancellationToken);
+        _right.State.CatchUp(cancellationToken);
+        if (!_foreignKey)
+            return;
+        _left.ForEachRow(new BatchLimits(1024, 1 << 20), row => Index(row[_left.KeyColumn], row[_left.Width]));
+    }
+
+    /// <summary>Records that left key <paramref name="leftKey"/> now has foreign key <paramref name="foreignKey"/>
+    /// (NULL: none, or no row).</summary>
+    private void Index(Cell leftKey, Cell foreignKey)
+    {
+        if (_foreignKeyOfLeft!.TryGetValue(leftKey, out var old))
+        {
+            if (!foreignKey.IsNull && old.ValueEquals(foreignKey, _left.JoinKeyType.Kind))
+                return;
+            if (_leftKeysByForeignKey!.TryGetValue(old, out var keys))
+            {
+                keys.Remove(leftKey);
+                if (keys.Count == 0)
+                    _leftKeysByForeignKey.Remove(old);
+            }
+            _foreignKeyOfLeft.Remove(leftKey);
+        }
+        if (foreignKey.IsNull)
+            return;
+        _foreignKeyOfLeft[leftKey] = foreignKey;
+        if (!_leftKeysByForeignKey!.TryGetValue(foreignKey, out var set))
+        {
+            set = new HashSet<Cell>(new JoinKeyComparer(_left.KeyType.Kind));
+            _leftKeysByForeignKey.Add(foreignKey, set);
+        }
+        set.Add(leftKey);
+    }
+
+    /// <summary>The joined row of result key <paramref name="key"/> as the tables stand now, or its delete.
+    /// </summary>
+    private void EmitKey(Cell key, long timestampMs)
+    {
+        var hasLeft = _left.Lookup(key);
+        bool hasRight;
+        if (_foreignKey)
+        {
+            var foreignKey = hasLeft ? _left.Row[_left.Width] : Cell.Null;
+            Index(key, foreignKey);
+            hasRight = _right.Lookup(foreignKey);
+        }
+        else
+        {
+            hasRight = _right.Lookup(key);
+        }
+        var exists = _type switch
+        {
+            JoinType.Inner => hasLeft && hasRight,
+            JoinType.Left => hasLeft,
+            JoinType.Right => hasRight,
+            _ => hasLeft || hasRight,
+        };
+        var output = NextOutputRow();
+        CopyOrNull(hasLeft ? _left.Row : null, output, 0, _left.Width);
+        CopyOrNull(hasRight ? _right.Row : null, output, _left.Width, _right.Width);
+        var at = _left.Width + _right.Width;
+        output[at] = Cell.FromInt64(timestampMs);
+        output[at + 1] = key;
+        if (exists && _filter is not null)
+        {
+            _joined.Cells = output;
+            exists = _filter(_joined);
+        }
+        if (!exists && !_emitDeletes)
+            return;
+        output[at + 2] = Cell.FromInt64(exists ? 1 : 0);
+        _outCount++;
+    }
+
+    private static void CopyOrNull(Cell[]? source, Cell[] target, int at, int width)
+    {
+        if (source is null)
+            Array.Fill(target, Cell.Null, at, width);
+        else
+            Array.Copy(source, 0, target, at, width);
+    }
+
+    private Cell[] NextOutputRow()
+    {
+        if (_outCount == _outRows.Count)
+            _outRows.Add(new Cell[_outputWidth]);
+        return _outRows[_outCount];
+    }
+}

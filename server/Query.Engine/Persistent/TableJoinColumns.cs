@@ -1,0 +1,68 @@
+using Query.Engine.Binding;
+using Query.Engine.Planning.Joins;
+using Query.Engine.Planning.Logical;
+using Query.Engine.Types;
+
+namespace Query.Engine.Persistent;
+
+/// <summary>
+/// A persistent table-table join writes a table: its key is the join's result key (the output column that selects
+/// either table's key, or a new first column named after the left key when none does), and a result row that no
+/// longer exists deletes its key. Both come from the join's two hidden columns, appended to the projection here:
+/// the key as the sink's key source (as a PARTITION BY value is), the exists flag as a HAVING value is (a tombstone
+/// when false and the table holds the key).
+/// </summary>
+internal static class TableJoinColumns
+{
+    /// <summary>The table-table join under the projection, or null.</summary>
+    public static LogicalJoin? Find(BoundQuery bound) => bound.Root switch
+    {
+        LogicalProject { Input: LogicalJoin { TableTable: not null } join } => join,
+        LogicalProject { Input: LogicalFilter { Input: LogicalJoin { TableTable: not null } join } } => join,
+        _ => null,
+    };
+
+    /// <summary>The query with the join's key and exists columns appended (after every other output column).
+    /// </summary>
+    public static BoundQuery Append(BoundQuery bound, LogicalJoin join, out int keyIndex, out int existsIndex,
+        out string keyName)
+    {
+        var project = (LogicalProject)bound.Root;
+        var width = join.Columns.Count;
+        var key = new BoundColumn(width - 2, TableJoinSpec.KeyColumnName, join.TableTable!.ResultKeyType);
+        var exists = new BoundColumn(width - 1, TableJoinSpec.ExistsColumnName, SqlType.Boolean);
+        keyIndex = project.Expressions.Count;
+        existsIndex = keyIndex + 1;
+        keyName = KeyName(bound, project, join);
+        var expressions = new BoundExpr[project.Expressions.Count + 2];
+        project.Expressions.AsSpan().CopyTo(expressions);
+        expressions[^2] = key;
+        expressions[^1] = exists;
+        ColumnInfo[] columns = [.. bound.Columns.AsSpan(), new ColumnInfo(key.Name, key.Type),
+            new ColumnInfo(exists.Name, exists.Type)];
+        ColumnInfo[] output = [.. project.Output.AsSpan(), new ColumnInfo(key.Name, key.Type),
+            new ColumnInfo(exists.Name, exists.Type)];
+        return bound with
+        {
+            Root = project with { Expressions = new(expressions), Output = new(output) },
+            Columns = new(columns),
+        };
+    }
+
+    /// <summary>The selected column that is a key of the join (either table's for a primary-key join, the left's
+    /// for a foreign-key join), else the left key's name (the sink then gets a key column of that name).</summary>
+    private static string KeyName(BoundQuery bound, LogicalProject project, LogicalJoin join)
+    {
+        var left = ((LogicalScan)join.Left).Source;
+        var right = ((LogicalScan)join.Right).Source;
+        var leftKey = left.Definition.KeyColumn;
+        var rightKey = left.Types.Length + right.Definition.KeyColumn;
+        for (var i = 0; i < project.Expressions.Count; i++)
+        {
+            if (project.Expressions[i] is BoundColumn column
+                && (column.Ordinal == leftKey || (!join.TableTable!.ForeignKey && column.Ordinal == rightKey)))
+                return bound.Columns[i].Name;
+        }
+        return join.Type == JoinType.Right ? right.Names[right.Definition.KeyColumn] : left.Names[leftKey];
+    }
+}
