@@ -17,10 +17,12 @@ public class PgServerFixture : IAsyncLifetime
 
     /// <summary>
     /// Npgsql's type loading is off: it reads pg_type, which the engine's system catalog answers, and the fake
-    /// session has none (the real server's tests load types as every Npgsql user does).
+    /// session has none (the real server's tests load types as every Npgsql user does). Without the loaded types
+    /// Npgsql resets a pooled connection with a batch the fake session cannot run, so that reset is off too.
     /// </summary>
     public string ConnectionString(string extra = "") =>
-        $"Host=127.0.0.1;Port={Port};Username=tester;Database=db;Command Timeout=20;Timeout=10;{NoTypeLoading}{extra}";
+        $"Host=127.0.0.1;Port={Port};Username=tester;Database=db;Command Timeout=20;Timeout=10;{NoTypeLoading};"
+        + $"No Reset On Close=true{extra}";
 
     public const string NoTypeLoading = "Server Compatibility Mode=NoTypeLoading";
 

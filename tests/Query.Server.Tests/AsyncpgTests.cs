@@ -15,7 +15,7 @@ public sealed class AsyncpgTests : IClassFixture<ServerFixture>
     [Fact]
     public Task Set_type_codec_for_json_finds_a_scalar_type_and_decodes_maps() => RunAsync("json_codec");
 
-    [Fact(Skip = "waits for WITH RECURSIVE, UNION ALL and scalar subqueries (pgsql): asyncpg introspects int4[] "
-        + "with its typeinfo_tree query; = ANY($1::int[]) waits for ANY(array)")]
+    [Fact(Skip = "waits for SELECT DISTINCT * (pgsql): asyncpg introspects int4[] with its WITH RECURSIVE "
+        + "typeinfo_tree query, which ends SELECT DISTINCT *, ... FROM typeinfo_tree")]
     public Task Array_columns_insert_and_select_as_lists() => RunAsync("arrays");
 }

@@ -18,13 +18,13 @@ public sealed class JdbcMetadataTests : IClassFixture<ServerFixture>
     [Fact]
     public Task Get_tables_lists_a_table_as_a_table() => RunAsync("tables");
 
-    [Fact(Skip = "waits for subqueries in FROM (pgsql) and window functions (row_number() OVER): getColumns")]
+    [Fact(Skip = "waits for window functions: getColumns numbers columns with row_number() OVER (PARTITION BY ...)")]
     public Task Get_columns_gives_jdbc_types_positions_and_nullability() => RunAsync("columns");
 
-    [Fact(Skip = "waits for subqueries in FROM (pgsql) and (information_schema._pg_expandarray(...)).n: "
-        + "getPrimaryKeys")]
+    [Fact(Skip = "waits for information_schema._pg_expandarray, a set-returning function of a composite whose "
+        + "fields getPrimaryKeys reads as (...).n and (...).x")]
     public Task Get_primary_keys_names_the_key_column_and_its_constraint() => RunAsync("keys");
 
-    [Fact(Skip = "waits for scalar subqueries (pgsql): getTypeInfo's type list")]
+    [Fact]
     public Task Get_type_info_maps_postgresql_types_to_jdbc_types() => RunAsync("types");
 }

@@ -15,12 +15,12 @@ public sealed class NodeArrayTests : IClassFixture<ServerFixture>
     [Fact]
     public Task Node_postgres_binds_a_js_array_to_an_array_column_and_reads_it_back() => RunAsync("pg_arrays");
 
-    [Fact(Skip = "waits for = ANY(array) (pgsql)")]
+    [Fact]
     public Task Node_postgres_filters_with_any_of_an_array_parameter() => RunAsync("pg_any");
 
     [Fact]
     public Task Postgres_js_insert_helpers_write_one_and_several_rows() => RunAsync("postgres_insert");
 
-    [Fact(Skip = "waits for = ANY(array) (pgsql)")]
+    [Fact]
     public Task Postgres_js_filters_with_any_of_an_array_parameter() => RunAsync("postgres_any");
 }

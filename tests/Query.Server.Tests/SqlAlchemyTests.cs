@@ -16,14 +16,13 @@ public sealed class SqlAlchemyTests : IClassFixture<ServerFixture>
     [Fact]
     public Task Create_engine_connects_with_defaults_and_result_keys_are_lower_case() => RunAsync("connect");
 
-    [Fact(Skip = "waits for scalar subqueries in the select list and subqueries in FROM (pgsql): get_columns and "
-        + "get_pk_constraint send them")]
+    [Fact]
     public Task Inspector_lists_tables_columns_types_and_the_primary_key() => RunAsync("inspect");
 
     [Fact]
     public Task Pandas_read_sql_query_has_lower_case_keys_and_to_sql_appends_to_an_existing_table() =>
         RunAsync("pandas_query");
 
-    [Fact(Skip = "waits for scalar subqueries and subqueries in FROM (pgsql): read_sql_table reflects the table")]
+    [Fact]
     public Task Pandas_read_sql_table_reads_every_column() => RunAsync("pandas_table");
 }
