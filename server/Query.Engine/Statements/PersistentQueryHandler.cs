@@ -71,8 +71,8 @@ internal static partial class PersistentQueryHandler
         var definition = new PersistentQueryDefinition(engine.Queries.NextId(kind, sink), kind,
             Grammar.Formatting.SqlFormatter.Format(statement), sink, scan.Source.Definition.Name,
             session.ReplayFromEarliest, engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
-        return engine.Queries.Create(definition, starts,
-            withState: plan.IsAggregate || StreamJoinSources.RightStream(plan) is not null);
+        var withState = plan.IsAggregate || StreamJoinSources.RightStream(plan) is not null;
+        return engine.Queries.Create(definition, starts, withState);
     }
 
     private static int TimestampColumn(StreamProperties properties, List<ColumnInfo> columns, int position)
