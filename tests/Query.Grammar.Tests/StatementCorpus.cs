@@ -85,6 +85,8 @@ internal static class StatementCorpus
         "SELECT a FROM s INTERSECT (SELECT b FROM t UNION SELECT c FROM u)",
         "(SELECT a FROM s ORDER BY a LIMIT 1) UNION (SELECT b FROM t LIMIT 2) ORDER BY 1",
         "(SELECT a FROM s)",
+        "WITH t AS (SELECT a FROM s), u (x) AS (SELECT b FROM t) SELECT * FROM u",
+        "WITH RECURSIVE r (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT n FROM r",
         "SELECT * FROM s -- trailing comment",
         "/* leading */ SELECT /* inner */ 1",
         // expressions
