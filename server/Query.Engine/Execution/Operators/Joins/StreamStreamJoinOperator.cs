@@ -174,29 +174,8 @@ public sealed partial class StreamStreamJoinOperator : RowOperator, IContinuousA
         return _output;
     }
 
-    private async ValueTask WaitForEitherAsync(CancellationToken cancellationToken)
-    {
-        if (_left.Ended || _right.Ended)
-        {
-            await (_left.Ended ? _right : _left).Scan.WaitForDataAsync(cancellationToken);
-            return;
-        }
-        using var any = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var waits = new[]
-        {
-            _left.Scan.WaitForDataAsync(any.Token).AsTask(), _right.Scan.WaitForDataAsync(any.Token).AsTask(),
-        };
-        var first = await Task.WhenAny(waits);
-        await any.CancelAsync();
-        try
-        {
-            await Task.WhenAll(waits);
-        }
-        catch (Exception) when (first.IsCompletedSuccessfully && !cancellationToken.IsCancellationRequested)
-        {
-            // The other wait was cancelled because one stream has data.
-        }
-    }
+    private ValueTask WaitForEitherAsync(CancellationToken cancellationToken) =>
+        JoinInputWait.WaitForEitherAsync(_left.Scan, _left.Ended, _right.Scan, _right.Ended, cancellationToken);
 
     public override void Dispose()
     {

@@ -1,0 +1,34 @@
+namespace Query.Engine.Execution.Operators.Joins;
+
+/// <summary>Waits until either input of a two-input join has data to read (one wait for every join operator).</summary>
+internal static class JoinInputWait
+{
+    /// <summary>
+    /// Returns when <paramref name="left"/> or <paramref name="right"/> has data; an input that has ended is not
+    /// waited for. The other input's wait is cancelled once one has data.
+    /// </summary>
+    public static async ValueTask WaitForEitherAsync(TailScanOperator left, bool leftEnded, TailScanOperator right,
+        bool rightEnded, CancellationToken cancellationToken)
+    {
+        if (leftEnded || rightEnded)
+        {
+            await (leftEnded ? right : left).WaitForDataAsync(cancellationToken);
+            return;
+        }
+        using var any = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var waits = new[]
+        {
+            left.WaitForDataAsync(any.Token).AsTask(), right.WaitForDataAsync(any.Token).AsTask(),
+        };
+        var first = await Task.WhenAny(waits);
+        await any.CancelAsync();
+        try
+        {
+            await Task.WhenAll(waits);
+        }
+        catch (Exception) when (first.IsCompletedSuccessfully && !cancellationToken.IsCancellationRequested)
+        {
+            // The other wait was cancelled because one input has data.
+        }
+    }
+}
