@@ -186,6 +186,8 @@ internal static partial class EngineBench
             "SELECT user_id, COUNT(*) FROM events GROUP BY user_id",
             "SELECT user_id, amount FROM events ORDER BY amount DESC LIMIT 10",
             "SELECT * FROM events WHERE user_id = 4242",
+            "SELECT user_id, amount FROM events WHERE amount > 990 AND page LIKE '%-7/%'",
+            "SELECT amount FROM events WHERE user_id = 4242 ORDER BY amount DESC LIMIT 10",
         })
         {
             if (!sql.Contains(only, StringComparison.Ordinal))

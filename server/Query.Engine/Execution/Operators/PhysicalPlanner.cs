@@ -120,6 +120,9 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
         var width = project.Expressions.Count;
         if (input.Records is { } records)
         {
+            // A stream scanned under filters only: its partitions can be read on several threads, in order.
+            if (ParallelHashAggregateOperator.ScanOf(project.Input) is { } scan)
+                records = ParallelScanOperator.Over(scan, _scanColumns, records);
             var projection = ExpressionCompiler<RecordCursor>.CompileProjection([.. project.Expressions], _interpret,
                 _clock);
             var maxRecords = input.MaxRecords;
