@@ -62,9 +62,10 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
         }
         if (scan.Unbounded)
         {
+            var partitionBase = scan.CheckpointPartitionBase;
             return new Node(context => new TailScanOperator(source,
                 TailScanOperator.PlanStarts(source, pushdown, context.ReplayFromEarliest), context.Statistics,
-                context.Limits, context.Hooks), null);
+                context.Limits, context.Hooks, partitionIdBase: partitionBase), null);
         }
         var columns = _scanColumns;
         return new Node(context => new ScanOperator(
