@@ -38,35 +38,35 @@ public partial class QuerySqlParser : Parser {
 		ABORT=1, ADD=2, ADVANCE=3, ALL=4, ALTER=5, AND=6, ANY=7, ARCHIVALS=8,
 		ARCHIVE=9, ARRAY=10, AS=11, ASC=12, AT=13, BEGIN=14, BEGINNING=15, BETWEEN=16,
 		BOTH=17, BY=18, CASE=19, CAST=20, CHANGES=21, CHARACTER=22, COLLATE=23,
-		COLUMN=24, COMMIT=25, CREATE=26, CROSS=27, DATE=28, DAY=29, DAYS=30, DEFAULT=31,
-		DELETE=32, DESC=33, DESCRIBE=34, DISCARD=35, DISTINCT=36, DOUBLE=37, DROP=38,
-		ELSE=39, EMIT=40, END=41, ESCAPE=42, EXCEPT=43, EXISTS=44, EXPLAIN=45,
-		EXTENDED=46, EXTRACT=47, FALSE=48, FINAL=49, FIRST=50, FOR=51, FROM=52,
-		FULL=53, FUNCTION=54, FUNCTIONS=55, GRACE=56, GROUP=57, HAVING=58, HEADER=59,
-		HEADERS=60, HOPPING=61, HOUR=62, HOURS=63, IF=64, ILIKE=65, IN=66, INNER=67,
-		INSERT=68, INTERSECT=69, INTERVAL=70, INTO=71, IS=72, ISOLATION=73, JOIN=74,
-		KEY=75, LAST=76, LEADING=77, LEFT=78, LEVEL=79, LIKE=80, LIMIT=81, LIST=82,
-		LOCAL=83, MAP=84, MILLISECOND=85, MILLISECONDS=86, MINUTE=87, MINUTES=88,
-		NOT=89, NULL=90, NULLS=91, OFFSET=92, ON=93, ONLY=94, OPERATOR=95, OR=96,
-		ORDER=97, OUTER=98, OVER=99, PARTITION=100, PERIOD=101, PLANS=102, PRECISION=103,
-		PRIMARY=104, PRINT=105, PROPERTIES=106, QUERIES=107, READ=108, RECURSIVE=109,
-		REPLACE=110, RETENTION=111, RIGHT=112, ROLLBACK=113, ROW=114, ROWS=115,
-		SAMPLE=116, SECOND=117, SECONDS=118, SELECT=119, SEQUENCES=120, SESSION=121,
-		SET=122, SHOW=123, SIZE=124, SOME=125, SOURCE=126, START=127, STREAM=128,
-		STREAMS=129, STRUCT=130, SUBSTRING=131, TABLE=132, TABLES=133, TEMP=134,
-		TEMPORARY=135, TERMINATE=136, THEN=137, TIME=138, TIMESTAMP=139, TO=140,
-		TOPIC=141, TOPICS=142, TRAILING=143, TRANSACTION=144, TRIM=145, TRUE=146,
-		TUMBLING=147, TYPE=148, TYPES=149, UNION=150, UNSET=151, USING=152, VALUES=153,
-		VARIABLES=154, VARYING=155, WHEN=156, WHERE=157, WINDOW=158, WITH=159,
-		WITHIN=160, WITHOUT=161, WORK=162, WRITE=163, ZONE=164, EQ=165, NEQ=166,
-		LTE=167, GTE=168, LT=169, GT=170, NOT_TILDE_STAR=171, NOT_TILDE=172, TILDE_STAR=173,
-		TILDE=174, PLUS=175, MINUS=176, ASTERISK=177, SLASH=178, PERCENT=179,
-		CONCAT=180, ASSIGN=181, DOUBLE_COLON=182, ARROW=183, LAMBDA_ARROW=184,
-		LPAREN=185, RPAREN=186, LBRACKET=187, RBRACKET=188, COMMA=189, DOT=190,
-		SEMICOLON=191, STRING=192, ESCAPE_STRING=193, INTEGER_VALUE=194, DECIMAL_VALUE=195,
-		DOUBLE_VALUE=196, PARAMETER=197, IDENTIFIER=198, DIGIT_IDENTIFIER=199,
-		QUOTED_IDENTIFIER=200, BACKQUOTED_IDENTIFIER=201, SIMPLE_COMMENT=202,
-		BRACKETED_COMMENT=203, WS=204, UNRECOGNIZED=205;
+		COLUMN=24, COMMIT=25, COMPACT=26, CREATE=27, CROSS=28, DATE=29, DAY=30,
+		DAYS=31, DEFAULT=32, DELETE=33, DESC=34, DESCRIBE=35, DISCARD=36, DISTINCT=37,
+		DOUBLE=38, DROP=39, ELSE=40, EMIT=41, END=42, ESCAPE=43, EXCEPT=44, EXISTS=45,
+		EXPLAIN=46, EXTENDED=47, EXTRACT=48, FALSE=49, FINAL=50, FIRST=51, FOR=52,
+		FROM=53, FULL=54, FUNCTION=55, FUNCTIONS=56, GRACE=57, GROUP=58, HAVING=59,
+		HEADER=60, HEADERS=61, HOPPING=62, HOUR=63, HOURS=64, IF=65, ILIKE=66,
+		IN=67, INNER=68, INSERT=69, INTERSECT=70, INTERVAL=71, INTO=72, IS=73,
+		ISOLATION=74, JOIN=75, KEY=76, LAST=77, LEADING=78, LEFT=79, LEVEL=80,
+		LIKE=81, LIMIT=82, LIST=83, LOCAL=84, MAP=85, MILLISECOND=86, MILLISECONDS=87,
+		MINUTE=88, MINUTES=89, NOT=90, NULL=91, NULLS=92, OFFSET=93, ON=94, ONLY=95,
+		OPERATOR=96, OR=97, ORDER=98, OUTER=99, OVER=100, PARTITION=101, PERIOD=102,
+		PLANS=103, PRECISION=104, PRIMARY=105, PRINT=106, PROPERTIES=107, QUERIES=108,
+		READ=109, RECURSIVE=110, REPLACE=111, RETENTION=112, RIGHT=113, ROLLBACK=114,
+		ROW=115, ROWS=116, SAMPLE=117, SECOND=118, SECONDS=119, SELECT=120, SEQUENCES=121,
+		SESSION=122, SET=123, SHOW=124, SIZE=125, SOME=126, SOURCE=127, START=128,
+		STREAM=129, STREAMS=130, STRUCT=131, SUBSTRING=132, TABLE=133, TABLES=134,
+		TEMP=135, TEMPORARY=136, TERMINATE=137, THEN=138, TIME=139, TIMESTAMP=140,
+		TO=141, TOPIC=142, TOPICS=143, TRAILING=144, TRANSACTION=145, TRIM=146,
+		TRUE=147, TUMBLING=148, TYPE=149, TYPES=150, UNION=151, UNSET=152, USING=153,
+		VALUES=154, VARIABLES=155, VARYING=156, WHEN=157, WHERE=158, WINDOW=159,
+		WITH=160, WITHIN=161, WITHOUT=162, WORK=163, WRITE=164, ZONE=165, EQ=166,
+		NEQ=167, LTE=168, GTE=169, LT=170, GT=171, NOT_TILDE_STAR=172, NOT_TILDE=173,
+		TILDE_STAR=174, TILDE=175, PLUS=176, MINUS=177, ASTERISK=178, SLASH=179,
+		PERCENT=180, CONCAT=181, ASSIGN=182, DOUBLE_COLON=183, ARROW=184, LAMBDA_ARROW=185,
+		LPAREN=186, RPAREN=187, LBRACKET=188, RBRACKET=189, COMMA=190, DOT=191,
+		SEMICOLON=192, STRING=193, ESCAPE_STRING=194, INTEGER_VALUE=195, DECIMAL_VALUE=196,
+		DOUBLE_VALUE=197, PARAMETER=198, IDENTIFIER=199, DIGIT_IDENTIFIER=200,
+		QUOTED_IDENTIFIER=201, BACKQUOTED_IDENTIFIER=202, SIMPLE_COMMENT=203,
+		BRACKETED_COMMENT=204, WS=205, UNRECOGNIZED=206;
 	public const int
 		RULE_statements = 0, RULE_singleExpression = 1, RULE_statement = 2, RULE_transactionMode = 3,
 		RULE_setValue = 4, RULE_tableElements = 5, RULE_tableElement = 6, RULE_columnConstraint = 7,
@@ -99,16 +99,16 @@ public partial class QuerySqlParser : Parser {
 		null, "'ABORT'", "'ADD'", "'ADVANCE'", "'ALL'", "'ALTER'", "'AND'", "'ANY'",
 		"'ARCHIVALS'", "'ARCHIVE'", "'ARRAY'", "'AS'", "'ASC'", "'AT'", "'BEGIN'",
 		"'BEGINNING'", "'BETWEEN'", "'BOTH'", "'BY'", "'CASE'", "'CAST'", "'CHANGES'",
-		"'CHARACTER'", "'COLLATE'", "'COLUMN'", "'COMMIT'", "'CREATE'", "'CROSS'",
-		"'DATE'", "'DAY'", "'DAYS'", "'DEFAULT'", "'DELETE'", "'DESC'", "'DESCRIBE'",
-		"'DISCARD'", "'DISTINCT'", "'DOUBLE'", "'DROP'", "'ELSE'", "'EMIT'", "'END'",
-		"'ESCAPE'", "'EXCEPT'", "'EXISTS'", "'EXPLAIN'", "'EXTENDED'", "'EXTRACT'",
-		"'FALSE'", "'FINAL'", "'FIRST'", "'FOR'", "'FROM'", "'FULL'", "'FUNCTION'",
-		"'FUNCTIONS'", "'GRACE'", "'GROUP'", "'HAVING'", "'HEADER'", "'HEADERS'",
-		"'HOPPING'", "'HOUR'", "'HOURS'", "'IF'", "'ILIKE'", "'IN'", "'INNER'",
-		"'INSERT'", "'INTERSECT'", "'INTERVAL'", "'INTO'", "'IS'", "'ISOLATION'",
-		"'JOIN'", "'KEY'", "'LAST'", "'LEADING'", "'LEFT'", "'LEVEL'", "'LIKE'",
-		"'LIMIT'", "'LIST'", "'LOCAL'", "'MAP'", "'MILLISECOND'", "'MILLISECONDS'",
+		"'CHARACTER'", "'COLLATE'", "'COLUMN'", "'COMMIT'", "'COMPACT'", "'CREATE'",
+		"'CROSS'", "'DATE'", "'DAY'", "'DAYS'", "'DEFAULT'", "'DELETE'", "'DESC'",
+		"'DESCRIBE'", "'DISCARD'", "'DISTINCT'", "'DOUBLE'", "'DROP'", "'ELSE'",
+		"'EMIT'", "'END'", "'ESCAPE'", "'EXCEPT'", "'EXISTS'", "'EXPLAIN'", "'EXTENDED'",
+		"'EXTRACT'", "'FALSE'", "'FINAL'", "'FIRST'", "'FOR'", "'FROM'", "'FULL'",
+		"'FUNCTION'", "'FUNCTIONS'", "'GRACE'", "'GROUP'", "'HAVING'", "'HEADER'",
+		"'HEADERS'", "'HOPPING'", "'HOUR'", "'HOURS'", "'IF'", "'ILIKE'", "'IN'",
+		"'INNER'", "'INSERT'", "'INTERSECT'", "'INTERVAL'", "'INTO'", "'IS'",
+		"'ISOLATION'", "'JOIN'", "'KEY'", "'LAST'", "'LEADING'", "'LEFT'", "'LEVEL'",
+		"'LIKE'", "'LIMIT'", "'LIST'", "'LOCAL'", "'MAP'", "'MILLISECOND'", "'MILLISECONDS'",
 		"'MINUTE'", "'MINUTES'", "'NOT'", "'NULL'", "'NULLS'", "'OFFSET'", "'ON'",
 		"'ONLY'", "'OPERATOR'", "'OR'", "'ORDER'", "'OUTER'", "'OVER'", "'PARTITION'",
 		"'PERIOD'", "'PLANS'", "'PRECISION'", "'PRIMARY'", "'PRINT'", "'PROPERTIES'",
@@ -129,31 +129,32 @@ public partial class QuerySqlParser : Parser {
 		null, "ABORT", "ADD", "ADVANCE", "ALL", "ALTER", "AND", "ANY", "ARCHIVALS",
 		"ARCHIVE", "ARRAY", "AS", "ASC", "AT", "BEGIN", "BEGINNING", "BETWEEN",
 		"BOTH", "BY", "CASE", "CAST", "CHANGES", "CHARACTER", "COLLATE", "COLUMN",
-		"COMMIT", "CREATE", "CROSS", "DATE", "DAY", "DAYS", "DEFAULT", "DELETE",
-		"DESC", "DESCRIBE", "DISCARD", "DISTINCT", "DOUBLE", "DROP", "ELSE", "EMIT",
-		"END", "ESCAPE", "EXCEPT", "EXISTS", "EXPLAIN", "EXTENDED", "EXTRACT",
-		"FALSE", "FINAL", "FIRST", "FOR", "FROM", "FULL", "FUNCTION", "FUNCTIONS",
-		"GRACE", "GROUP", "HAVING", "HEADER", "HEADERS", "HOPPING", "HOUR", "HOURS",
-		"IF", "ILIKE", "IN", "INNER", "INSERT", "INTERSECT", "INTERVAL", "INTO",
-		"IS", "ISOLATION", "JOIN", "KEY", "LAST", "LEADING", "LEFT", "LEVEL",
-		"LIKE", "LIMIT", "LIST", "LOCAL", "MAP", "MILLISECOND", "MILLISECONDS",
-		"MINUTE", "MINUTES", "NOT", "NULL", "NULLS", "OFFSET", "ON", "ONLY", "OPERATOR",
-		"OR", "ORDER", "OUTER", "OVER", "PARTITION", "PERIOD", "PLANS", "PRECISION",
-		"PRIMARY", "PRINT", "PROPERTIES", "QUERIES", "READ", "RECURSIVE", "REPLACE",
-		"RETENTION", "RIGHT", "ROLLBACK", "ROW", "ROWS", "SAMPLE", "SECOND", "SECONDS",
-		"SELECT", "SEQUENCES", "SESSION", "SET", "SHOW", "SIZE", "SOME", "SOURCE",
-		"START", "STREAM", "STREAMS", "STRUCT", "SUBSTRING", "TABLE", "TABLES",
-		"TEMP", "TEMPORARY", "TERMINATE", "THEN", "TIME", "TIMESTAMP", "TO", "TOPIC",
-		"TOPICS", "TRAILING", "TRANSACTION", "TRIM", "TRUE", "TUMBLING", "TYPE",
-		"TYPES", "UNION", "UNSET", "USING", "VALUES", "VARIABLES", "VARYING",
-		"WHEN", "WHERE", "WINDOW", "WITH", "WITHIN", "WITHOUT", "WORK", "WRITE",
-		"ZONE", "EQ", "NEQ", "LTE", "GTE", "LT", "GT", "NOT_TILDE_STAR", "NOT_TILDE",
-		"TILDE_STAR", "TILDE", "PLUS", "MINUS", "ASTERISK", "SLASH", "PERCENT",
-		"CONCAT", "ASSIGN", "DOUBLE_COLON", "ARROW", "LAMBDA_ARROW", "LPAREN",
-		"RPAREN", "LBRACKET", "RBRACKET", "COMMA", "DOT", "SEMICOLON", "STRING",
-		"ESCAPE_STRING", "INTEGER_VALUE", "DECIMAL_VALUE", "DOUBLE_VALUE", "PARAMETER",
-		"IDENTIFIER", "DIGIT_IDENTIFIER", "QUOTED_IDENTIFIER", "BACKQUOTED_IDENTIFIER",
-		"SIMPLE_COMMENT", "BRACKETED_COMMENT", "WS", "UNRECOGNIZED"
+		"COMMIT", "COMPACT", "CREATE", "CROSS", "DATE", "DAY", "DAYS", "DEFAULT",
+		"DELETE", "DESC", "DESCRIBE", "DISCARD", "DISTINCT", "DOUBLE", "DROP",
+		"ELSE", "EMIT", "END", "ESCAPE", "EXCEPT", "EXISTS", "EXPLAIN", "EXTENDED",
+		"EXTRACT", "FALSE", "FINAL", "FIRST", "FOR", "FROM", "FULL", "FUNCTION",
+		"FUNCTIONS", "GRACE", "GROUP", "HAVING", "HEADER", "HEADERS", "HOPPING",
+		"HOUR", "HOURS", "IF", "ILIKE", "IN", "INNER", "INSERT", "INTERSECT",
+		"INTERVAL", "INTO", "IS", "ISOLATION", "JOIN", "KEY", "LAST", "LEADING",
+		"LEFT", "LEVEL", "LIKE", "LIMIT", "LIST", "LOCAL", "MAP", "MILLISECOND",
+		"MILLISECONDS", "MINUTE", "MINUTES", "NOT", "NULL", "NULLS", "OFFSET",
+		"ON", "ONLY", "OPERATOR", "OR", "ORDER", "OUTER", "OVER", "PARTITION",
+		"PERIOD", "PLANS", "PRECISION", "PRIMARY", "PRINT", "PROPERTIES", "QUERIES",
+		"READ", "RECURSIVE", "REPLACE", "RETENTION", "RIGHT", "ROLLBACK", "ROW",
+		"ROWS", "SAMPLE", "SECOND", "SECONDS", "SELECT", "SEQUENCES", "SESSION",
+		"SET", "SHOW", "SIZE", "SOME", "SOURCE", "START", "STREAM", "STREAMS",
+		"STRUCT", "SUBSTRING", "TABLE", "TABLES", "TEMP", "TEMPORARY", "TERMINATE",
+		"THEN", "TIME", "TIMESTAMP", "TO", "TOPIC", "TOPICS", "TRAILING", "TRANSACTION",
+		"TRIM", "TRUE", "TUMBLING", "TYPE", "TYPES", "UNION", "UNSET", "USING",
+		"VALUES", "VARIABLES", "VARYING", "WHEN", "WHERE", "WINDOW", "WITH", "WITHIN",
+		"WITHOUT", "WORK", "WRITE", "ZONE", "EQ", "NEQ", "LTE", "GTE", "LT", "GT",
+		"NOT_TILDE_STAR", "NOT_TILDE", "TILDE_STAR", "TILDE", "PLUS", "MINUS",
+		"ASTERISK", "SLASH", "PERCENT", "CONCAT", "ASSIGN", "DOUBLE_COLON", "ARROW",
+		"LAMBDA_ARROW", "LPAREN", "RPAREN", "LBRACKET", "RBRACKET", "COMMA", "DOT",
+		"SEMICOLON", "STRING", "ESCAPE_STRING", "INTEGER_VALUE", "DECIMAL_VALUE",
+		"DOUBLE_VALUE", "PARAMETER", "IDENTIFIER", "DIGIT_IDENTIFIER", "QUOTED_IDENTIFIER",
+		"BACKQUOTED_IDENTIFIER", "SIMPLE_COMMENT", "BRACKETED_COMMENT", "WS",
+		"UNRECOGNIZED"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -238,7 +239,7 @@ public partial class QuerySqlParser : Parser {
 			State = 128;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 37714208506402L) != 0) || ((((_la - 68)) & ~0x3f) == 0 && ((1L << (_la - 68)) & 632791069456613377L) != 0) || ((((_la - 136)) & ~0x3f) == 0 && ((1L << (_la - 136)) & 562949961842689L) != 0)) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 75428450550306L) != 0) || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & 632791069456613377L) != 0) || ((((_la - 137)) & ~0x3f) == 0 && ((1L << (_la - 137)) & 562949961842689L) != 0)) {
 				{
 				State = 110;
 				statement();
@@ -629,6 +630,20 @@ public partial class QuerySqlParser : Parser {
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
 			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
 			if (typedVisitor != null) return typedVisitor.VisitArchiveStream(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class CompactStreamContext : StatementContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMPACT() { return GetToken(QuerySqlParser.COMPACT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STREAM() { return GetToken(QuerySqlParser.STREAM, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public QualifiedNameContext qualifiedName() {
+			return GetRuleContext<QualifiedNameContext>(0);
+		}
+		public CompactStreamContext(StatementContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitCompactStream(this);
 			else return visitor.VisitChildren(this);
 		}
 	}
@@ -1037,7 +1052,7 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 439;
+			State = 442;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,54,Context) ) {
 			case 1:
@@ -1297,6 +1312,7 @@ public partial class QuerySqlParser : Parser {
 				case CHARACTER:
 				case COLUMN:
 				case COMMIT:
+				case COMPACT:
 				case DATE:
 				case DAY:
 				case DAYS:
@@ -1556,6 +1572,7 @@ public partial class QuerySqlParser : Parser {
 				case CHARACTER:
 				case COLUMN:
 				case COMMIT:
+				case COMPACT:
 				case DATE:
 				case DAY:
 				case DAYS:
@@ -1671,12 +1688,24 @@ public partial class QuerySqlParser : Parser {
 				}
 				break;
 			case 21:
-				_localctx = new PrintTopicContext(_localctx);
+				_localctx = new CompactStreamContext(_localctx);
 				EnterOuterAlt(_localctx, 21);
 				{
 				State = 224;
-				Match(PRINT);
+				Match(COMPACT);
+				State = 225;
+				Match(STREAM);
+				State = 226;
+				qualifiedName();
+				}
+				break;
+			case 22:
+				_localctx = new PrintTopicContext(_localctx);
+				EnterOuterAlt(_localctx, 22);
+				{
 				State = 227;
+				Match(PRINT);
+				State = 230;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1692,6 +1721,7 @@ public partial class QuerySqlParser : Parser {
 				case CHARACTER:
 				case COLUMN:
 				case COMMIT:
+				case COMPACT:
 				case DATE:
 				case DAY:
 				case DAYS:
@@ -1779,37 +1809,37 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 225;
+					State = 228;
 					identifier();
 					}
 					break;
 				case STRING:
 					{
-					State = 226;
+					State = 229;
 					Match(STRING);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 231;
+				State = 234;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==FROM) {
 					{
-					State = 229;
+					State = 232;
 					Match(FROM);
-					State = 230;
+					State = 233;
 					Match(BEGINNING);
 					}
 				}
 
-				State = 238;
+				State = 241;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INTERVAL || _la==SAMPLE) {
 					{
-					State = 233;
+					State = 236;
 					_la = TokenStream.LA(1);
 					if ( !(_la==INTERVAL || _la==SAMPLE) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1818,71 +1848,71 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 235;
+					State = 238;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==EQ) {
 						{
-						State = 234;
+						State = 237;
 						Match(EQ);
 						}
 					}
 
-					State = 237;
+					State = 240;
 					Match(INTEGER_VALUE);
 					}
 				}
 
-				State = 242;
+				State = 245;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LIMIT) {
 					{
-					State = 240;
+					State = 243;
 					Match(LIMIT);
-					State = 241;
+					State = 244;
 					Match(INTEGER_VALUE);
 					}
 				}
 
 				}
 				break;
-			case 22:
+			case 23:
 				_localctx = new SetPropertyContext(_localctx);
-				EnterOuterAlt(_localctx, 22);
+				EnterOuterAlt(_localctx, 23);
 				{
-				State = 244;
-				Match(SET);
-				State = 245;
-				((SetPropertyContext)_localctx).name = Match(STRING);
-				State = 246;
-				Match(EQ);
 				State = 247;
+				Match(SET);
+				State = 248;
+				((SetPropertyContext)_localctx).name = Match(STRING);
+				State = 249;
+				Match(EQ);
+				State = 250;
 				((SetPropertyContext)_localctx).value = Match(STRING);
 				}
 				break;
-			case 23:
+			case 24:
 				_localctx = new UnsetPropertyContext(_localctx);
-				EnterOuterAlt(_localctx, 23);
+				EnterOuterAlt(_localctx, 24);
 				{
-				State = 248;
+				State = 251;
 				Match(UNSET);
-				State = 249;
+				State = 252;
 				Match(STRING);
 				}
 				break;
-			case 24:
+			case 25:
 				_localctx = new SetTimeZoneContext(_localctx);
-				EnterOuterAlt(_localctx, 24);
+				EnterOuterAlt(_localctx, 25);
 				{
-				State = 250;
+				State = 253;
 				Match(SET);
-				State = 252;
+				State = 255;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOCAL || _la==SESSION) {
 					{
-					State = 251;
+					State = 254;
 					_la = TokenStream.LA(1);
 					if ( !(_la==LOCAL || _la==SESSION) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1894,26 +1924,26 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 254;
+				State = 257;
 				Match(TIME);
-				State = 255;
+				State = 258;
 				Match(ZONE);
-				State = 256;
+				State = 259;
 				setValue();
 				}
 				break;
-			case 25:
+			case 26:
 				_localctx = new SetVariableContext(_localctx);
-				EnterOuterAlt(_localctx, 25);
+				EnterOuterAlt(_localctx, 26);
 				{
-				State = 257;
+				State = 260;
 				Match(SET);
-				State = 259;
+				State = 262;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,24,Context) ) {
 				case 1:
 					{
-					State = 258;
+					State = 261;
 					_la = TokenStream.LA(1);
 					if ( !(_la==LOCAL || _la==SESSION) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1925,9 +1955,9 @@ public partial class QuerySqlParser : Parser {
 					}
 					break;
 				}
-				State = 261;
+				State = 264;
 				qualifiedName();
-				State = 262;
+				State = 265;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TO || _la==EQ) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1936,32 +1966,32 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 272;
+				State = 275;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,26,Context) ) {
 				case 1:
 					{
-					State = 263;
+					State = 266;
 					Match(DEFAULT);
 					}
 					break;
 				case 2:
 					{
-					State = 264;
+					State = 267;
 					setValue();
-					State = 269;
+					State = 272;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 265;
+						State = 268;
 						Match(COMMA);
-						State = 266;
+						State = 269;
 						setValue();
 						}
 						}
-						State = 271;
+						State = 274;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
@@ -1970,23 +2000,23 @@ public partial class QuerySqlParser : Parser {
 				}
 				}
 				break;
-			case 26:
+			case 27:
 				_localctx = new BeginTransactionContext(_localctx);
-				EnterOuterAlt(_localctx, 26);
+				EnterOuterAlt(_localctx, 27);
 				{
-				State = 280;
+				State = 283;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case BEGIN:
 					{
-					State = 274;
+					State = 277;
 					Match(BEGIN);
-					State = 276;
+					State = 279;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==TRANSACTION || _la==WORK) {
 						{
-						State = 275;
+						State = 278;
 						_la = TokenStream.LA(1);
 						if ( !(_la==TRANSACTION || _la==WORK) ) {
 						ErrorHandler.RecoverInline(this);
@@ -2002,36 +2032,36 @@ public partial class QuerySqlParser : Parser {
 					break;
 				case START:
 					{
-					State = 278;
+					State = 281;
 					Match(START);
-					State = 279;
+					State = 282;
 					Match(TRANSACTION);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 285;
+				State = 288;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==ISOLATION || _la==READ) {
 					{
 					{
-					State = 282;
+					State = 285;
 					transactionMode();
 					}
 					}
-					State = 287;
+					State = 290;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 				break;
-			case 27:
+			case 28:
 				_localctx = new CommitTransactionContext(_localctx);
-				EnterOuterAlt(_localctx, 27);
+				EnterOuterAlt(_localctx, 28);
 				{
-				State = 288;
+				State = 291;
 				_la = TokenStream.LA(1);
 				if ( !(_la==COMMIT || _la==END) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2040,44 +2070,12 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 290;
+				State = 293;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==TRANSACTION || _la==WORK) {
 					{
-					State = 289;
-					_la = TokenStream.LA(1);
-					if ( !(_la==TRANSACTION || _la==WORK) ) {
-					ErrorHandler.RecoverInline(this);
-					}
-					else {
-						ErrorHandler.ReportMatch(this);
-					    Consume();
-					}
-					}
-				}
-
-				}
-				break;
-			case 28:
-				_localctx = new RollbackTransactionContext(_localctx);
-				EnterOuterAlt(_localctx, 28);
-				{
-				State = 292;
-				_la = TokenStream.LA(1);
-				if ( !(_la==ABORT || _la==ROLLBACK) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 294;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==TRANSACTION || _la==WORK) {
-					{
-					State = 293;
+					State = 292;
 					_la = TokenStream.LA(1);
 					if ( !(_la==TRANSACTION || _la==WORK) ) {
 					ErrorHandler.RecoverInline(this);
@@ -2092,14 +2090,46 @@ public partial class QuerySqlParser : Parser {
 				}
 				break;
 			case 29:
-				_localctx = new DiscardContext(_localctx);
+				_localctx = new RollbackTransactionContext(_localctx);
 				EnterOuterAlt(_localctx, 29);
 				{
-				State = 296;
-				Match(DISCARD);
-				State = 297;
+				State = 295;
 				_la = TokenStream.LA(1);
-				if ( !(_la==ALL || ((((_la - 102)) & ~0x3f) == 0 && ((1L << (_la - 102)) & 12885164033L) != 0)) ) {
+				if ( !(_la==ABORT || _la==ROLLBACK) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 297;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==TRANSACTION || _la==WORK) {
+					{
+					State = 296;
+					_la = TokenStream.LA(1);
+					if ( !(_la==TRANSACTION || _la==WORK) ) {
+					ErrorHandler.RecoverInline(this);
+					}
+					else {
+						ErrorHandler.ReportMatch(this);
+					    Consume();
+					}
+					}
+				}
+
+				}
+				break;
+			case 30:
+				_localctx = new DiscardContext(_localctx);
+				EnterOuterAlt(_localctx, 30);
+				{
+				State = 299;
+				Match(DISCARD);
+				State = 300;
+				_la = TokenStream.LA(1);
+				if ( !(_la==ALL || ((((_la - 103)) & ~0x3f) == 0 && ((1L << (_la - 103)) & 12885164033L) != 0)) ) {
 				ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -2108,140 +2138,70 @@ public partial class QuerySqlParser : Parser {
 				}
 				}
 				break;
-			case 30:
+			case 31:
 				_localctx = new CreateStreamContext(_localctx);
-				EnterOuterAlt(_localctx, 30);
+				EnterOuterAlt(_localctx, 31);
 				{
-				State = 298;
-				Match(CREATE);
 				State = 301;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==OR) {
-					{
-					State = 299;
-					Match(OR);
-					State = 300;
-					Match(REPLACE);
-					}
-				}
-
+				Match(CREATE);
 				State = 304;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if (_la==SOURCE) {
-					{
-					State = 303;
-					Match(SOURCE);
-					}
-				}
-
-				State = 306;
-				Match(STREAM);
-				State = 310;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==IF) {
-					{
-					State = 307;
-					Match(IF);
-					State = 308;
-					Match(NOT);
-					State = 309;
-					Match(EXISTS);
-					}
-				}
-
-				State = 312;
-				qualifiedName();
-				State = 314;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==LPAREN) {
-					{
-					State = 313;
-					tableElements();
-					}
-				}
-
-				State = 318;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==WITH) {
-					{
-					State = 316;
-					Match(WITH);
-					State = 317;
-					tableProperties();
-					}
-				}
-
-				}
-				break;
-			case 31:
-				_localctx = new CreateTableContext(_localctx);
-				EnterOuterAlt(_localctx, 31);
-				{
-				State = 320;
-				Match(CREATE);
-				State = 323;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 321;
+					State = 302;
 					Match(OR);
-					State = 322;
+					State = 303;
 					Match(REPLACE);
 					}
 				}
 
-				State = 326;
+				State = 307;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==SOURCE) {
 					{
-					State = 325;
+					State = 306;
 					Match(SOURCE);
 					}
 				}
 
-				State = 328;
-				Match(TABLE);
-				State = 332;
+				State = 309;
+				Match(STREAM);
+				State = 313;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 329;
+					State = 310;
 					Match(IF);
-					State = 330;
+					State = 311;
 					Match(NOT);
-					State = 331;
+					State = 312;
 					Match(EXISTS);
 					}
 				}
 
-				State = 334;
+				State = 315;
 				qualifiedName();
-				State = 336;
+				State = 317;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 335;
+					State = 316;
 					tableElements();
 					}
 				}
 
-				State = 340;
+				State = 321;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 338;
+					State = 319;
 					Match(WITH);
-					State = 339;
+					State = 320;
 					tableProperties();
 					}
 				}
@@ -2249,242 +2209,312 @@ public partial class QuerySqlParser : Parser {
 				}
 				break;
 			case 32:
-				_localctx = new CreateStreamAsContext(_localctx);
+				_localctx = new CreateTableContext(_localctx);
 				EnterOuterAlt(_localctx, 32);
 				{
-				State = 342;
+				State = 323;
 				Match(CREATE);
-				State = 345;
+				State = 326;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 343;
+					State = 324;
 					Match(OR);
-					State = 344;
+					State = 325;
 					Match(REPLACE);
 					}
 				}
 
-				State = 347;
-				Match(STREAM);
-				State = 351;
+				State = 329;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if (_la==IF) {
+				if (_la==SOURCE) {
 					{
-					State = 348;
-					Match(IF);
-					State = 349;
-					Match(NOT);
-					State = 350;
-					Match(EXISTS);
+					State = 328;
+					Match(SOURCE);
 					}
 				}
 
-				State = 353;
-				qualifiedName();
-				State = 356;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==WITH) {
-					{
-					State = 354;
-					Match(WITH);
-					State = 355;
-					tableProperties();
-					}
-				}
-
-				State = 358;
-				Match(AS);
-				State = 359;
-				query();
-				}
-				break;
-			case 33:
-				_localctx = new CreateTableAsContext(_localctx);
-				EnterOuterAlt(_localctx, 33);
-				{
-				State = 361;
-				Match(CREATE);
-				State = 364;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==OR) {
-					{
-					State = 362;
-					Match(OR);
-					State = 363;
-					Match(REPLACE);
-					}
-				}
-
-				State = 366;
+				State = 331;
 				Match(TABLE);
-				State = 370;
+				State = 335;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 367;
+					State = 332;
 					Match(IF);
-					State = 368;
+					State = 333;
 					Match(NOT);
-					State = 369;
+					State = 334;
 					Match(EXISTS);
 					}
 				}
 
-				State = 372;
+				State = 337;
 				qualifiedName();
-				State = 375;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==WITH) {
-					{
-					State = 373;
-					Match(WITH);
-					State = 374;
-					tableProperties();
-					}
-				}
-
-				State = 377;
-				Match(AS);
-				State = 378;
-				query();
-				}
-				break;
-			case 34:
-				_localctx = new CreateTypeContext(_localctx);
-				EnterOuterAlt(_localctx, 34);
-				{
-				State = 380;
-				Match(CREATE);
-				State = 381;
-				Match(TYPE);
-				State = 385;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==IF) {
-					{
-					State = 382;
-					Match(IF);
-					State = 383;
-					Match(NOT);
-					State = 384;
-					Match(EXISTS);
-					}
-				}
-
-				State = 387;
-				identifier();
-				State = 388;
-				Match(AS);
-				State = 389;
-				type(0);
-				}
-				break;
-			case 35:
-				_localctx = new InsertIntoContext(_localctx);
-				EnterOuterAlt(_localctx, 35);
-				{
-				State = 391;
-				Match(INSERT);
-				State = 392;
-				Match(INTO);
-				State = 393;
-				qualifiedName();
-				State = 396;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,49,Context) ) {
-				case 1:
-					{
-					State = 394;
-					Match(WITH);
-					State = 395;
-					tableProperties();
-					}
-					break;
-				}
-				State = 398;
-				query();
-				}
-				break;
-			case 36:
-				_localctx = new InsertValuesContext(_localctx);
-				EnterOuterAlt(_localctx, 36);
-				{
-				State = 400;
-				Match(INSERT);
-				State = 401;
-				Match(INTO);
-				State = 402;
-				qualifiedName();
-				State = 404;
+				State = 339;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 403;
+					State = 338;
+					tableElements();
+					}
+				}
+
+				State = 343;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==WITH) {
+					{
+					State = 341;
+					Match(WITH);
+					State = 342;
+					tableProperties();
+					}
+				}
+
+				}
+				break;
+			case 33:
+				_localctx = new CreateStreamAsContext(_localctx);
+				EnterOuterAlt(_localctx, 33);
+				{
+				State = 345;
+				Match(CREATE);
+				State = 348;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==OR) {
+					{
+					State = 346;
+					Match(OR);
+					State = 347;
+					Match(REPLACE);
+					}
+				}
+
+				State = 350;
+				Match(STREAM);
+				State = 354;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==IF) {
+					{
+					State = 351;
+					Match(IF);
+					State = 352;
+					Match(NOT);
+					State = 353;
+					Match(EXISTS);
+					}
+				}
+
+				State = 356;
+				qualifiedName();
+				State = 359;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==WITH) {
+					{
+					State = 357;
+					Match(WITH);
+					State = 358;
+					tableProperties();
+					}
+				}
+
+				State = 361;
+				Match(AS);
+				State = 362;
+				query();
+				}
+				break;
+			case 34:
+				_localctx = new CreateTableAsContext(_localctx);
+				EnterOuterAlt(_localctx, 34);
+				{
+				State = 364;
+				Match(CREATE);
+				State = 367;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==OR) {
+					{
+					State = 365;
+					Match(OR);
+					State = 366;
+					Match(REPLACE);
+					}
+				}
+
+				State = 369;
+				Match(TABLE);
+				State = 373;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==IF) {
+					{
+					State = 370;
+					Match(IF);
+					State = 371;
+					Match(NOT);
+					State = 372;
+					Match(EXISTS);
+					}
+				}
+
+				State = 375;
+				qualifiedName();
+				State = 378;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==WITH) {
+					{
+					State = 376;
+					Match(WITH);
+					State = 377;
+					tableProperties();
+					}
+				}
+
+				State = 380;
+				Match(AS);
+				State = 381;
+				query();
+				}
+				break;
+			case 35:
+				_localctx = new CreateTypeContext(_localctx);
+				EnterOuterAlt(_localctx, 35);
+				{
+				State = 383;
+				Match(CREATE);
+				State = 384;
+				Match(TYPE);
+				State = 388;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==IF) {
+					{
+					State = 385;
+					Match(IF);
+					State = 386;
+					Match(NOT);
+					State = 387;
+					Match(EXISTS);
+					}
+				}
+
+				State = 390;
+				identifier();
+				State = 391;
+				Match(AS);
+				State = 392;
+				type(0);
+				}
+				break;
+			case 36:
+				_localctx = new InsertIntoContext(_localctx);
+				EnterOuterAlt(_localctx, 36);
+				{
+				State = 394;
+				Match(INSERT);
+				State = 395;
+				Match(INTO);
+				State = 396;
+				qualifiedName();
+				State = 399;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,49,Context) ) {
+				case 1:
+					{
+					State = 397;
+					Match(WITH);
+					State = 398;
+					tableProperties();
+					}
+					break;
+				}
+				State = 401;
+				query();
+				}
+				break;
+			case 37:
+				_localctx = new InsertValuesContext(_localctx);
+				EnterOuterAlt(_localctx, 37);
+				{
+				State = 403;
+				Match(INSERT);
+				State = 404;
+				Match(INTO);
+				State = 405;
+				qualifiedName();
+				State = 407;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==LPAREN) {
+					{
+					State = 406;
 					columnList();
 					}
 				}
 
-				State = 406;
+				State = 409;
 				Match(VALUES);
-				State = 407;
+				State = 410;
 				valuesRow();
-				State = 412;
+				State = 415;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 408;
+					State = 411;
 					Match(COMMA);
-					State = 409;
+					State = 412;
 					valuesRow();
 					}
 					}
-					State = 414;
+					State = 417;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 				break;
-			case 37:
+			case 38:
 				_localctx = new DeleteRowsContext(_localctx);
-				EnterOuterAlt(_localctx, 37);
+				EnterOuterAlt(_localctx, 38);
 				{
-				State = 415;
+				State = 418;
 				Match(DELETE);
-				State = 416;
+				State = 419;
 				Match(FROM);
-				State = 417;
-				qualifiedName();
 				State = 420;
+				qualifiedName();
+				State = 423;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WHERE) {
 					{
-					State = 418;
+					State = 421;
 					Match(WHERE);
-					State = 419;
+					State = 422;
 					((DeleteRowsContext)_localctx).where = expression(0);
 					}
 				}
 
 				}
 				break;
-			case 38:
+			case 39:
 				_localctx = new AlterSourceAddColumnsContext(_localctx);
-				EnterOuterAlt(_localctx, 38);
+				EnterOuterAlt(_localctx, 39);
 				{
-				State = 422;
+				State = 425;
 				Match(ALTER);
-				State = 423;
+				State = 426;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2493,35 +2523,35 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 424;
+				State = 427;
 				qualifiedName();
-				State = 425;
+				State = 428;
 				alterColumn();
-				State = 430;
+				State = 433;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 426;
+					State = 429;
 					Match(COMMA);
-					State = 427;
+					State = 430;
 					alterColumn();
 					}
 					}
-					State = 432;
+					State = 435;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 				break;
-			case 39:
+			case 40:
 				_localctx = new AlterSourceSetPropertiesContext(_localctx);
-				EnterOuterAlt(_localctx, 39);
+				EnterOuterAlt(_localctx, 40);
 				{
-				State = 433;
+				State = 436;
 				Match(ALTER);
-				State = 434;
+				State = 437;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2530,11 +2560,11 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 435;
+				State = 438;
 				qualifiedName();
-				State = 436;
+				State = 439;
 				Match(SET);
-				State = 437;
+				State = 440;
 				tableProperties();
 				}
 				break;
@@ -2583,17 +2613,17 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 450;
+			State = 453;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ISOLATION:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 441;
-				Match(ISOLATION);
-				State = 442;
-				Match(LEVEL);
 				State = 444;
+				Match(ISOLATION);
+				State = 445;
+				Match(LEVEL);
+				State = 447;
 				ErrorHandler.Sync(this);
 				_alt = 1;
 				do {
@@ -2601,7 +2631,7 @@ public partial class QuerySqlParser : Parser {
 					case 1:
 						{
 						{
-						State = 443;
+						State = 446;
 						identifier();
 						}
 						}
@@ -2609,7 +2639,7 @@ public partial class QuerySqlParser : Parser {
 					default:
 						throw new NoViableAltException(this);
 					}
-					State = 446;
+					State = 449;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,55,Context);
 				} while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER );
@@ -2618,9 +2648,9 @@ public partial class QuerySqlParser : Parser {
 			case READ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 448;
+				State = 451;
 				Match(READ);
-				State = 449;
+				State = 452;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ONLY || _la==WRITE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2677,7 +2707,7 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 8, RULE_setValue);
 		int _la;
 		try {
-			State = 461;
+			State = 464;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MINUS:
@@ -2686,24 +2716,24 @@ public partial class QuerySqlParser : Parser {
 			case DOUBLE_VALUE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 453;
+				State = 456;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==MINUS) {
 					{
-					State = 452;
+					State = 455;
 					Match(MINUS);
 					}
 				}
 
-				State = 455;
+				State = 458;
 				number();
 				}
 				break;
 			case STRING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 456;
+				State = 459;
 				Match(STRING);
 				}
 				break;
@@ -2720,6 +2750,7 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case COMPACT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -2808,28 +2839,28 @@ public partial class QuerySqlParser : Parser {
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 457;
+				State = 460;
 				identifier();
 				}
 				break;
 			case TRUE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 458;
+				State = 461;
 				Match(TRUE);
 				}
 				break;
 			case FALSE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 459;
+				State = 462;
 				Match(FALSE);
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 460;
+				State = 463;
 				Match(ON);
 				}
 				break;
@@ -2882,27 +2913,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 463;
+			State = 466;
 			Match(LPAREN);
-			State = 464;
+			State = 467;
 			tableElement();
-			State = 469;
+			State = 472;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 465;
+				State = 468;
 				Match(COMMA);
-				State = 466;
+				State = 469;
 				tableElement();
 				}
 				}
-				State = 471;
+				State = 474;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 472;
+			State = 475;
 			Match(RPAREN);
 			}
 		}
@@ -2948,16 +2979,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 474;
-			identifier();
-			State = 475;
-			type(0);
 			State = 477;
+			identifier();
+			State = 478;
+			type(0);
+			State = 480;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (((((_la - 59)) & ~0x3f) == 0 && ((1L << (_la - 59)) & 35184372154371L) != 0)) {
+			if (((((_la - 60)) & ~0x3f) == 0 && ((1L << (_la - 60)) & 35184372154371L) != 0)) {
 				{
-				State = 476;
+				State = 479;
 				columnConstraint();
 				}
 			}
@@ -3001,42 +3032,42 @@ public partial class QuerySqlParser : Parser {
 		ColumnConstraintContext _localctx = new ColumnConstraintContext(Context, State);
 		EnterRule(_localctx, 14, RULE_columnConstraint);
 		try {
-			State = 487;
+			State = 490;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case KEY:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 479;
+				State = 482;
 				Match(KEY);
 				}
 				break;
 			case PRIMARY:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 480;
+				State = 483;
 				Match(PRIMARY);
-				State = 481;
+				State = 484;
 				Match(KEY);
 				}
 				break;
 			case HEADERS:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 482;
+				State = 485;
 				Match(HEADERS);
 				}
 				break;
 			case HEADER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 483;
-				Match(HEADER);
-				State = 484;
-				Match(LPAREN);
-				State = 485;
-				Match(STRING);
 				State = 486;
+				Match(HEADER);
+				State = 487;
+				Match(LPAREN);
+				State = 488;
+				Match(STRING);
+				State = 489;
 				Match(RPAREN);
 				}
 				break;
@@ -3084,21 +3115,21 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 489;
+			State = 492;
 			Match(ADD);
-			State = 491;
+			State = 494;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,62,Context) ) {
 			case 1:
 				{
-				State = 490;
+				State = 493;
 				Match(COLUMN);
 				}
 				break;
 			}
-			State = 493;
+			State = 496;
 			identifier();
-			State = 494;
+			State = 497;
 			type(0);
 			}
 		}
@@ -3147,27 +3178,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 496;
+			State = 499;
 			Match(LPAREN);
-			State = 497;
+			State = 500;
 			tableProperty();
-			State = 502;
+			State = 505;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 498;
+				State = 501;
 				Match(COMMA);
-				State = 499;
+				State = 502;
 				tableProperty();
 				}
 				}
-				State = 504;
+				State = 507;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 505;
+			State = 508;
 			Match(RPAREN);
 			}
 		}
@@ -3213,7 +3244,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 509;
+			State = 512;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -3229,6 +3260,7 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case COMPACT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -3316,22 +3348,22 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 507;
+				State = 510;
 				identifier();
 				}
 				break;
 			case STRING:
 				{
-				State = 508;
+				State = 511;
 				Match(STRING);
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 511;
+			State = 514;
 			Match(EQ);
-			State = 515;
+			State = 518;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DATE:
@@ -3347,15 +3379,15 @@ public partial class QuerySqlParser : Parser {
 			case DECIMAL_VALUE:
 			case DOUBLE_VALUE:
 				{
-				State = 512;
+				State = 515;
 				literal();
 				}
 				break;
 			case MINUS:
 				{
-				State = 513;
+				State = 516;
 				Match(MINUS);
-				State = 514;
+				State = 517;
 				Match(INTEGER_VALUE);
 				}
 				break;
@@ -3409,27 +3441,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 517;
+			State = 520;
 			Match(LPAREN);
-			State = 518;
+			State = 521;
 			identifier();
-			State = 523;
+			State = 526;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 519;
+				State = 522;
 				Match(COMMA);
-				State = 520;
+				State = 523;
 				identifier();
 				}
 				}
-				State = 525;
+				State = 528;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 526;
+			State = 529;
 			Match(RPAREN);
 			}
 		}
@@ -3478,27 +3510,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 528;
+			State = 531;
 			Match(LPAREN);
-			State = 529;
+			State = 532;
 			expression(0);
-			State = 534;
+			State = 537;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 530;
+				State = 533;
 				Match(COMMA);
-				State = 531;
+				State = 534;
 				expression(0);
 				}
 				}
-				State = 536;
+				State = 539;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 537;
+			State = 540;
 			Match(RPAREN);
 			}
 		}
@@ -3553,54 +3585,54 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 540;
+			State = 543;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==WITH) {
 				{
-				State = 539;
+				State = 542;
 				withClause();
 				}
 			}
 
-			State = 542;
+			State = 545;
 			queryTerm(0);
-			State = 544;
+			State = 547;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 543;
-				orderBy();
-				}
-			}
-
-			State = 547;
-			ErrorHandler.Sync(this);
-			_la = TokenStream.LA(1);
-			if (_la==EMIT) {
-				{
 				State = 546;
-				emitClause();
+				orderBy();
 				}
 			}
 
 			State = 550;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (_la==LIMIT) {
+			if (_la==EMIT) {
 				{
 				State = 549;
-				limitClause();
+				emitClause();
 				}
 			}
 
 			State = 553;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (_la==OFFSET) {
+			if (_la==LIMIT) {
 				{
 				State = 552;
+				limitClause();
+				}
+			}
+
+			State = 556;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			if (_la==OFFSET) {
+				{
+				State = 555;
 				offsetClause();
 				}
 			}
@@ -3652,33 +3684,33 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 555;
+			State = 558;
 			Match(WITH);
-			State = 557;
+			State = 560;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,73,Context) ) {
 			case 1:
 				{
-				State = 556;
+				State = 559;
 				Match(RECURSIVE);
 				}
 				break;
 			}
-			State = 559;
+			State = 562;
 			namedQuery();
-			State = 564;
+			State = 567;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 560;
+				State = 563;
 				Match(COMMA);
-				State = 561;
+				State = 564;
 				namedQuery();
 				}
 				}
-				State = 566;
+				State = 569;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -3729,25 +3761,25 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 567;
+			State = 570;
 			identifier();
-			State = 569;
+			State = 572;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LPAREN) {
 				{
-				State = 568;
+				State = 571;
 				columnList();
 				}
 			}
 
-			State = 571;
-			Match(AS);
-			State = 572;
-			Match(LPAREN);
-			State = 573;
-			query();
 			State = 574;
+			Match(AS);
+			State = 575;
+			Match(LPAREN);
+			State = 576;
+			query();
+			State = 577;
 			Match(RPAREN);
 			}
 		}
@@ -3831,11 +3863,11 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 577;
+			State = 580;
 			queryPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 587;
+			State = 590;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,77,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -3848,9 +3880,9 @@ public partial class QuerySqlParser : Parser {
 					_localctx = new SetOperationContext(new QueryTermContext(_parentctx, _parentState));
 					((SetOperationContext)_localctx).left = _prevctx;
 					PushNewRecursionContext(_localctx, _startState, RULE_queryTerm);
-					State = 579;
+					State = 582;
 					if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-					State = 580;
+					State = 583;
 					((SetOperationContext)_localctx).@operator = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==EXCEPT || _la==INTERSECT || _la==UNION) ) {
@@ -3860,22 +3892,22 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 582;
+					State = 585;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ALL) {
 						{
-						State = 581;
+						State = 584;
 						Match(ALL);
 						}
 					}
 
-					State = 584;
+					State = 587;
 					((SetOperationContext)_localctx).right = queryTerm(2);
 					}
 					}
 				}
-				State = 589;
+				State = 592;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,77,Context);
 			}
@@ -3977,21 +4009,21 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 652;
+			State = 655;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SELECT:
 				_localctx = new QuerySpecificationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 590;
+				State = 593;
 				Match(SELECT);
-				State = 592;
+				State = 595;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ALL || _la==DISTINCT) {
 					{
-					State = 591;
+					State = 594;
 					_la = TokenStream.LA(1);
 					if ( !(_la==ALL || _la==DISTINCT) ) {
 					ErrorHandler.RecoverInline(this);
@@ -4003,152 +4035,152 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 594;
+				State = 597;
 				selectItem();
-				State = 599;
+				State = 602;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 595;
+						State = 598;
 						Match(COMMA);
-						State = 596;
+						State = 599;
 						selectItem();
 						}
 						}
 					}
-					State = 601;
+					State = 604;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
 				}
-				State = 611;
+				State = 614;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,81,Context) ) {
 				case 1:
 					{
-					State = 602;
+					State = 605;
 					Match(FROM);
-					State = 603;
+					State = 606;
 					relation(0);
-					State = 608;
+					State = 611;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,80,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 604;
+							State = 607;
 							Match(COMMA);
-							State = 605;
+							State = 608;
 							relation(0);
 							}
 							}
 						}
-						State = 610;
+						State = 613;
 						ErrorHandler.Sync(this);
 						_alt = Interpreter.AdaptivePredict(TokenStream,80,Context);
 					}
 					}
 					break;
 				}
-				State = 614;
+				State = 617;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,82,Context) ) {
 				case 1:
 					{
-					State = 613;
+					State = 616;
 					windowClause();
 					}
 					break;
 				}
-				State = 618;
+				State = 621;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,83,Context) ) {
 				case 1:
 					{
-					State = 616;
+					State = 619;
 					Match(WHERE);
-					State = 617;
+					State = 620;
 					((QuerySpecificationContext)_localctx).where = expression(0);
 					}
 					break;
 				}
-				State = 630;
+				State = 633;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,85,Context) ) {
 				case 1:
 					{
-					State = 620;
+					State = 623;
 					Match(GROUP);
-					State = 621;
+					State = 624;
 					Match(BY);
-					State = 622;
+					State = 625;
 					((QuerySpecificationContext)_localctx)._expression = expression(0);
 					((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 627;
+					State = 630;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,84,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 623;
+							State = 626;
 							Match(COMMA);
-							State = 624;
+							State = 627;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 629;
+						State = 632;
 						ErrorHandler.Sync(this);
 						_alt = Interpreter.AdaptivePredict(TokenStream,84,Context);
 					}
 					}
 					break;
 				}
-				State = 634;
+				State = 637;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,86,Context) ) {
 				case 1:
 					{
-					State = 632;
+					State = 635;
 					Match(HAVING);
-					State = 633;
+					State = 636;
 					((QuerySpecificationContext)_localctx).having = expression(0);
 					}
 					break;
 				}
-				State = 646;
+				State = 649;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,88,Context) ) {
 				case 1:
 					{
-					State = 636;
+					State = 639;
 					Match(PARTITION);
-					State = 637;
+					State = 640;
 					Match(BY);
-					State = 638;
+					State = 641;
 					((QuerySpecificationContext)_localctx)._expression = expression(0);
 					((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 643;
+					State = 646;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,87,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 639;
+							State = 642;
 							Match(COMMA);
-							State = 640;
+							State = 643;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 645;
+						State = 648;
 						ErrorHandler.Sync(this);
 						_alt = Interpreter.AdaptivePredict(TokenStream,87,Context);
 					}
@@ -4161,11 +4193,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedQueryContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 648;
+				State = 651;
 				Match(LPAREN);
-				State = 649;
+				State = 652;
 				query();
-				State = 650;
+				State = 653;
 				Match(RPAREN);
 				}
 				break;
@@ -4218,25 +4250,25 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 654;
+			State = 657;
 			Match(ORDER);
-			State = 655;
+			State = 658;
 			Match(BY);
-			State = 656;
+			State = 659;
 			sortItem();
-			State = 661;
+			State = 664;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 657;
+				State = 660;
 				Match(COMMA);
-				State = 658;
+				State = 661;
 				sortItem();
 				}
 				}
-				State = 663;
+				State = 666;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -4285,14 +4317,14 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 664;
+			State = 667;
 			expression(0);
-			State = 666;
+			State = 669;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ASC || _la==DESC) {
 				{
-				State = 665;
+				State = 668;
 				_localctx.ordering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ASC || _la==DESC) ) {
@@ -4305,14 +4337,14 @@ public partial class QuerySqlParser : Parser {
 				}
 			}
 
-			State = 670;
+			State = 673;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==NULLS) {
 				{
-				State = 668;
+				State = 671;
 				Match(NULLS);
-				State = 669;
+				State = 672;
 				_localctx.nullOrdering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==FIRST || _la==LAST) ) {
@@ -4363,9 +4395,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 672;
+			State = 675;
 			Match(EMIT);
-			State = 673;
+			State = 676;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CHANGES || _la==FINAL) ) {
 			ErrorHandler.RecoverInline(this);
@@ -4413,9 +4445,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 675;
-			Match(LIMIT);
 			State = 678;
+			Match(LIMIT);
+			State = 681;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -4434,6 +4466,7 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case COMPACT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -4538,13 +4571,13 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 676;
+				State = 679;
 				expression(0);
 				}
 				break;
 			case ALL:
 				{
-				State = 677;
+				State = 680;
 				Match(ALL);
 				}
 				break;
@@ -4592,16 +4625,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 680;
-			Match(OFFSET);
-			State = 681;
-			expression(0);
 			State = 683;
+			Match(OFFSET);
+			State = 684;
+			expression(0);
+			State = 686;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ROW || _la==ROWS) {
 				{
-				State = 682;
+				State = 685;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ROW || _la==ROWS) ) {
 				ErrorHandler.RecoverInline(this);
@@ -4655,48 +4688,48 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 46, RULE_selectItem);
 		int _la;
 		try {
-			State = 697;
+			State = 700;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,97,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 685;
+				State = 688;
 				Match(ASTERISK);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 686;
+				State = 689;
 				identifier();
-				State = 687;
+				State = 690;
 				Match(DOT);
-				State = 688;
+				State = 691;
 				Match(ASTERISK);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 690;
+				State = 693;
 				expression(0);
-				State = 695;
+				State = 698;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,96,Context) ) {
 				case 1:
 					{
-					State = 692;
+					State = 695;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==AS) {
 						{
-						State = 691;
+						State = 694;
 						Match(AS);
 						}
 					}
 
-					State = 694;
+					State = 697;
 					identifier();
 					}
 					break;
@@ -4808,11 +4841,11 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 700;
+			State = 703;
 			relationPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 718;
+			State = 721;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,101,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -4821,7 +4854,7 @@ public partial class QuerySqlParser : Parser {
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 716;
+					State = 719;
 					ErrorHandler.Sync(this);
 					switch ( Interpreter.AdaptivePredict(TokenStream,100,Context) ) {
 					case 1:
@@ -4829,30 +4862,30 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new JoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((JoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 702;
-						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 703;
-						joinType();
-						State = 704;
-						Match(JOIN);
 						State = 705;
-						((JoinRelationContext)_localctx).right = relationPrimary();
+						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
+						State = 706;
+						joinType();
 						State = 707;
+						Match(JOIN);
+						State = 708;
+						((JoinRelationContext)_localctx).right = relationPrimary();
+						State = 710;
 						ErrorHandler.Sync(this);
 						switch ( Interpreter.AdaptivePredict(TokenStream,98,Context) ) {
 						case 1:
 							{
-							State = 706;
+							State = 709;
 							withinClause();
 							}
 							break;
 						}
-						State = 710;
+						State = 713;
 						ErrorHandler.Sync(this);
 						switch ( Interpreter.AdaptivePredict(TokenStream,99,Context) ) {
 						case 1:
 							{
-							State = 709;
+							State = 712;
 							joinCriteria();
 							}
 							break;
@@ -4864,20 +4897,20 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new CrossJoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((CrossJoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 712;
-						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 713;
-						Match(CROSS);
-						State = 714;
-						Match(JOIN);
 						State = 715;
+						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
+						State = 716;
+						Match(CROSS);
+						State = 717;
+						Match(JOIN);
+						State = 718;
 						((CrossJoinRelationContext)_localctx).right = relationPrimary();
 						}
 						break;
 					}
 					}
 				}
-				State = 720;
+				State = 723;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,101,Context);
 			}
@@ -4919,19 +4952,19 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 50, RULE_joinType);
 		int _la;
 		try {
-			State = 736;
+			State = 739;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INNER:
 			case JOIN:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 722;
+				State = 725;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INNER) {
 					{
-					State = 721;
+					State = 724;
 					Match(INNER);
 					}
 				}
@@ -4941,14 +4974,14 @@ public partial class QuerySqlParser : Parser {
 			case LEFT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 724;
+				State = 727;
 				Match(LEFT);
-				State = 726;
+				State = 729;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 725;
+					State = 728;
 					Match(OUTER);
 					}
 				}
@@ -4958,14 +4991,14 @@ public partial class QuerySqlParser : Parser {
 			case RIGHT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 728;
+				State = 731;
 				Match(RIGHT);
-				State = 730;
+				State = 733;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 729;
+					State = 732;
 					Match(OUTER);
 					}
 				}
@@ -4975,14 +5008,14 @@ public partial class QuerySqlParser : Parser {
 			case FULL:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 732;
+				State = 735;
 				Match(FULL);
-				State = 734;
+				State = 737;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 733;
+					State = 736;
 					Match(OUTER);
 					}
 				}
@@ -5041,44 +5074,44 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 52, RULE_joinCriteria);
 		int _la;
 		try {
-			State = 752;
+			State = 755;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ON:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 738;
+				State = 741;
 				Match(ON);
-				State = 739;
+				State = 742;
 				expression(0);
 				}
 				break;
 			case USING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 740;
+				State = 743;
 				Match(USING);
-				State = 741;
+				State = 744;
 				Match(LPAREN);
-				State = 742;
+				State = 745;
 				identifier();
-				State = 747;
+				State = 750;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 743;
+					State = 746;
 					Match(COMMA);
-					State = 744;
+					State = 747;
 					identifier();
 					}
 					}
-					State = 749;
+					State = 752;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 750;
+				State = 753;
 				Match(RPAREN);
 				}
 				break;
@@ -5131,48 +5164,48 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 754;
+			State = 757;
 			Match(WITHIN);
-			State = 766;
+			State = 769;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,109,Context) ) {
 			case 1:
 				{
-				State = 755;
+				State = 758;
 				duration();
 				}
 				break;
 			case 2:
 				{
-				State = 756;
+				State = 759;
 				Match(LPAREN);
-				State = 757;
+				State = 760;
 				duration();
-				State = 758;
+				State = 761;
 				Match(RPAREN);
 				}
 				break;
 			case 3:
 				{
-				State = 760;
-				Match(LPAREN);
-				State = 761;
-				duration();
-				State = 762;
-				Match(COMMA);
 				State = 763;
-				duration();
+				Match(LPAREN);
 				State = 764;
+				duration();
+				State = 765;
+				Match(COMMA);
+				State = 766;
+				duration();
+				State = 767;
 				Match(RPAREN);
 				}
 				break;
 			}
-			State = 769;
+			State = 772;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,110,Context) ) {
 			case 1:
 				{
-				State = 768;
+				State = 771;
 				gracePeriod();
 				}
 				break;
@@ -5289,21 +5322,21 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 56, RULE_relationPrimary);
 		int _la;
 		try {
-			State = 808;
+			State = 811;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,117,Context) ) {
 			case 1:
 				_localctx = new TableRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 771;
+				State = 774;
 				qualifiedName();
-				State = 773;
+				State = 776;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,111,Context) ) {
 				case 1:
 					{
-					State = 772;
+					State = 775;
 					aliasClause();
 					}
 					break;
@@ -5314,18 +5347,18 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 775;
+				State = 778;
 				Match(LPAREN);
-				State = 776;
-				query();
-				State = 777;
-				Match(RPAREN);
 				State = 779;
+				query();
+				State = 780;
+				Match(RPAREN);
+				State = 782;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,112,Context) ) {
 				case 1:
 					{
-					State = 778;
+					State = 781;
 					aliasClause();
 					}
 					break;
@@ -5336,44 +5369,44 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 781;
+				State = 784;
 				qualifiedName();
-				State = 782;
+				State = 785;
 				Match(LPAREN);
-				State = 791;
+				State = 794;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -445873762232244466L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & -4652785782342290711L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & -285971977251651657L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 15L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -891747524455766258L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5260769781107559295L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 289075059207691231L) != 0) || ((((_la - 193)) & ~0x3f) == 0 && ((1L << (_la - 193)) & 1023L) != 0)) {
 					{
-					State = 783;
+					State = 786;
 					expression(0);
-					State = 788;
+					State = 791;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 784;
+						State = 787;
 						Match(COMMA);
-						State = 785;
+						State = 788;
 						expression(0);
 						}
 						}
-						State = 790;
+						State = 793;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 793;
+				State = 796;
 				Match(RPAREN);
-				State = 795;
+				State = 798;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,115,Context) ) {
 				case 1:
 					{
-					State = 794;
+					State = 797;
 					aliasClause();
 					}
 					break;
@@ -5384,27 +5417,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 797;
+				State = 800;
 				Match(LPAREN);
-				State = 798;
+				State = 801;
 				relation(0);
-				State = 803;
+				State = 806;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 799;
+					State = 802;
 					Match(COMMA);
-					State = 800;
+					State = 803;
 					relation(0);
 					}
 					}
-					State = 805;
+					State = 808;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 806;
+				State = 809;
 				Match(RPAREN);
 				}
 				break;
@@ -5450,24 +5483,24 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 811;
+			State = 814;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==AS) {
 				{
-				State = 810;
+				State = 813;
 				Match(AS);
 				}
 			}
 
-			State = 813;
+			State = 816;
 			identifier();
-			State = 815;
+			State = 818;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,119,Context) ) {
 			case 1:
 				{
-				State = 814;
+				State = 817;
 				columnList();
 				}
 				break;
@@ -5510,9 +5543,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 817;
+			State = 820;
 			Match(WINDOW);
-			State = 818;
+			State = 821;
 			windowExpression();
 			}
 		}
@@ -5617,36 +5650,36 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 62, RULE_windowExpression);
 		int _la;
 		try {
-			State = 859;
+			State = 862;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case TUMBLING:
 				_localctx = new TumblingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 820;
-				Match(TUMBLING);
-				State = 821;
-				Match(LPAREN);
-				State = 822;
-				Match(SIZE);
 				State = 823;
+				Match(TUMBLING);
+				State = 824;
+				Match(LPAREN);
+				State = 825;
+				Match(SIZE);
+				State = 826;
 				duration();
-				State = 827;
+				State = 830;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 824;
+					State = 827;
 					retentionOrGrace();
 					}
 					}
-					State = 829;
+					State = 832;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 830;
+				State = 833;
 				Match(RPAREN);
 				}
 				break;
@@ -5654,37 +5687,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new HoppingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 832;
-				Match(HOPPING);
-				State = 833;
-				Match(LPAREN);
-				State = 834;
-				Match(SIZE);
 				State = 835;
-				duration();
+				Match(HOPPING);
 				State = 836;
-				Match(COMMA);
+				Match(LPAREN);
 				State = 837;
-				Match(ADVANCE);
+				Match(SIZE);
 				State = 838;
-				Match(BY);
-				State = 839;
 				duration();
-				State = 843;
+				State = 839;
+				Match(COMMA);
+				State = 840;
+				Match(ADVANCE);
+				State = 841;
+				Match(BY);
+				State = 842;
+				duration();
+				State = 846;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 840;
+					State = 843;
 					retentionOrGrace();
 					}
 					}
-					State = 845;
+					State = 848;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 846;
+				State = 849;
 				Match(RPAREN);
 				}
 				break;
@@ -5692,27 +5725,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SessionWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 848;
+				State = 851;
 				Match(SESSION);
-				State = 849;
+				State = 852;
 				Match(LPAREN);
-				State = 850;
+				State = 853;
 				duration();
-				State = 854;
+				State = 857;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 851;
+					State = 854;
 					retentionOrGrace();
 					}
 					}
-					State = 856;
+					State = 859;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 857;
+				State = 860;
 				Match(RPAREN);
 				}
 				break;
@@ -5758,26 +5791,26 @@ public partial class QuerySqlParser : Parser {
 		RetentionOrGraceContext _localctx = new RetentionOrGraceContext(Context, State);
 		EnterRule(_localctx, 64, RULE_retentionOrGrace);
 		try {
-			State = 866;
+			State = 869;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,124,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 861;
+				State = 864;
 				Match(COMMA);
-				State = 862;
+				State = 865;
 				Match(RETENTION);
-				State = 863;
+				State = 866;
 				duration();
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 864;
+				State = 867;
 				Match(COMMA);
-				State = 865;
+				State = 868;
 				gracePeriod();
 				}
 				break;
@@ -5820,11 +5853,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 868;
+			State = 871;
 			Match(GRACE);
-			State = 869;
+			State = 872;
 			Match(PERIOD);
-			State = 870;
+			State = 873;
 			duration();
 			}
 		}
@@ -5864,9 +5897,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 872;
+			State = 875;
 			Match(INTEGER_VALUE);
-			State = 873;
+			State = 876;
 			timeUnit();
 			}
 		}
@@ -5913,9 +5946,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 875;
+			State = 878;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -4611686016816775168L) != 0) || ((((_la - 85)) & ~0x3f) == 0 && ((1L << (_la - 85)) & 12884901903L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -9223372033633550336L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 54043195591360513L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -5983,7 +6016,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 884;
+			State = 887;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -6002,6 +6035,7 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case COMPACT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -6105,14 +6139,14 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 878;
+				State = 881;
 				valueExpression(0);
-				State = 880;
+				State = 883;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,125,Context) ) {
 				case 1:
 					{
-					State = 879;
+					State = 882;
 					predicate();
 					}
 					break;
@@ -6121,9 +6155,9 @@ public partial class QuerySqlParser : Parser {
 				break;
 			case NOT:
 				{
-				State = 882;
+				State = 885;
 				Match(NOT);
-				State = 883;
+				State = 886;
 				expression(3);
 				}
 				break;
@@ -6131,7 +6165,7 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 894;
+			State = 897;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,128,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -6140,7 +6174,7 @@ public partial class QuerySqlParser : Parser {
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 892;
+					State = 895;
 					ErrorHandler.Sync(this);
 					switch ( Interpreter.AdaptivePredict(TokenStream,127,Context) ) {
 					case 1:
@@ -6148,11 +6182,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 886;
+						State = 889;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 887;
+						State = 890;
 						_localctx.@operator = Match(AND);
-						State = 888;
+						State = 891;
 						_localctx.right = expression(3);
 						}
 						break;
@@ -6161,18 +6195,18 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 889;
+						State = 892;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 890;
+						State = 893;
 						_localctx.@operator = Match(OR);
-						State = 891;
+						State = 894;
 						_localctx.right = expression(2);
 						}
 						break;
 					}
 					}
 				}
-				State = 896;
+				State = 899;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,128,Context);
 			}
@@ -6355,16 +6389,16 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 74, RULE_predicate);
 		int _la;
 		try {
-			State = 961;
+			State = 964;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,138,Context) ) {
 			case 1:
 				_localctx = new ComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 897;
+				State = 900;
 				comparisonOperator();
-				State = 898;
+				State = 901;
 				((ComparisonContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6372,9 +6406,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QuantifiedComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 900;
+				State = 903;
 				comparisonOperator();
-				State = 901;
+				State = 904;
 				((QuantifiedComparisonContext)_localctx).quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ALL || _la==ANY || _la==SOME) ) {
@@ -6384,25 +6418,25 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 902;
-				Match(LPAREN);
 				State = 905;
+				Match(LPAREN);
+				State = 908;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,129,Context) ) {
 				case 1:
 					{
-					State = 903;
+					State = 906;
 					query();
 					}
 					break;
 				case 2:
 					{
-					State = 904;
+					State = 907;
 					expression(0);
 					}
 					break;
 				}
-				State = 907;
+				State = 910;
 				Match(RPAREN);
 				}
 				break;
@@ -6410,23 +6444,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BetweenContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 910;
+				State = 913;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 909;
+					State = 912;
 					Match(NOT);
 					}
 				}
 
-				State = 912;
-				Match(BETWEEN);
-				State = 913;
-				((BetweenContext)_localctx).lower = valueExpression(0);
-				State = 914;
-				Match(AND);
 				State = 915;
+				Match(BETWEEN);
+				State = 916;
+				((BetweenContext)_localctx).lower = valueExpression(0);
+				State = 917;
+				Match(AND);
+				State = 918;
 				((BetweenContext)_localctx).upper = valueExpression(0);
 				}
 				break;
@@ -6434,23 +6468,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InSubqueryContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 918;
+				State = 921;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 917;
+					State = 920;
 					Match(NOT);
 					}
 				}
 
-				State = 920;
-				Match(IN);
-				State = 921;
-				Match(LPAREN);
-				State = 922;
-				query();
 				State = 923;
+				Match(IN);
+				State = 924;
+				Match(LPAREN);
+				State = 925;
+				query();
+				State = 926;
 				Match(RPAREN);
 				}
 				break;
@@ -6458,39 +6492,39 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InListContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 926;
+				State = 929;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 925;
+					State = 928;
 					Match(NOT);
 					}
 				}
 
-				State = 928;
+				State = 931;
 				Match(IN);
-				State = 929;
+				State = 932;
 				Match(LPAREN);
-				State = 930;
+				State = 933;
 				expression(0);
-				State = 935;
+				State = 938;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 931;
+					State = 934;
 					Match(COMMA);
-					State = 932;
+					State = 935;
 					expression(0);
 					}
 					}
-					State = 937;
+					State = 940;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 938;
+				State = 941;
 				Match(RPAREN);
 				}
 				break;
@@ -6498,17 +6532,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new LikeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 941;
+				State = 944;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 940;
+					State = 943;
 					Match(NOT);
 					}
 				}
 
-				State = 943;
+				State = 946;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ILIKE || _la==LIKE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -6517,16 +6551,16 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 944;
-				((LikeContext)_localctx).pattern = valueExpression(0);
 				State = 947;
+				((LikeContext)_localctx).pattern = valueExpression(0);
+				State = 950;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,135,Context) ) {
 				case 1:
 					{
-					State = 945;
+					State = 948;
 					Match(ESCAPE);
-					State = 946;
+					State = 949;
 					((LikeContext)_localctx).escape = Match(STRING);
 					}
 					break;
@@ -6537,19 +6571,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NullPredicateContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 949;
+				State = 952;
 				Match(IS);
-				State = 951;
+				State = 954;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 950;
+					State = 953;
 					Match(NOT);
 					}
 				}
 
-				State = 953;
+				State = 956;
 				Match(NULL);
 				}
 				break;
@@ -6557,23 +6591,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DistinctFromContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 954;
+				State = 957;
 				Match(IS);
-				State = 956;
+				State = 959;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 955;
+					State = 958;
 					Match(NOT);
 					}
 				}
 
-				State = 958;
+				State = 961;
 				Match(DISTINCT);
-				State = 959;
+				State = 962;
 				Match(FROM);
-				State = 960;
+				State = 963;
 				((DistinctFromContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -7140,7 +7174,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1130;
+			State = 1133;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,159,Context) ) {
 			case 1:
@@ -7149,7 +7183,7 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 964;
+				State = 967;
 				literal();
 				}
 				break;
@@ -7158,7 +7192,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParameterContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 965;
+				State = 968;
 				Match(PARAMETER);
 				}
 				break;
@@ -7167,37 +7201,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SimpleCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 966;
-				Match(CASE);
-				State = 967;
-				((SimpleCaseContext)_localctx).operand = expression(0);
 				State = 969;
+				Match(CASE);
+				State = 970;
+				((SimpleCaseContext)_localctx).operand = expression(0);
+				State = 972;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 968;
+					State = 971;
 					whenClause();
 					}
 					}
-					State = 971;
+					State = 974;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 975;
+				State = 978;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 973;
+					State = 976;
 					Match(ELSE);
-					State = 974;
+					State = 977;
 					((SimpleCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 977;
+				State = 980;
 				Match(END);
 				}
 				break;
@@ -7206,35 +7240,35 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SearchedCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 979;
+				State = 982;
 				Match(CASE);
-				State = 981;
+				State = 984;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 980;
+					State = 983;
 					whenClause();
 					}
 					}
-					State = 983;
+					State = 986;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 987;
+				State = 990;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 985;
+					State = 988;
 					Match(ELSE);
-					State = 986;
+					State = 989;
 					((SearchedCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 989;
+				State = 992;
 				Match(END);
 				}
 				break;
@@ -7243,17 +7277,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CastContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 991;
-				Match(CAST);
-				State = 992;
-				Match(LPAREN);
-				State = 993;
-				expression(0);
 				State = 994;
-				Match(AS);
+				Match(CAST);
 				State = 995;
-				type(0);
+				Match(LPAREN);
 				State = 996;
+				expression(0);
+				State = 997;
+				Match(AS);
+				State = 998;
+				type(0);
+				State = 999;
 				Match(RPAREN);
 				}
 				break;
@@ -7262,37 +7296,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArrayConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 998;
+				State = 1001;
 				Match(ARRAY);
-				State = 999;
+				State = 1002;
 				Match(LBRACKET);
-				State = 1008;
+				State = 1011;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -445873762232244466L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & -4652785782342290711L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & -285971977251651657L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 15L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -891747524455766258L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5260769781107559295L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 289075059207691231L) != 0) || ((((_la - 193)) & ~0x3f) == 0 && ((1L << (_la - 193)) & 1023L) != 0)) {
 					{
-					State = 1000;
+					State = 1003;
 					expression(0);
-					State = 1005;
+					State = 1008;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1001;
+						State = 1004;
 						Match(COMMA);
-						State = 1002;
+						State = 1005;
 						expression(0);
 						}
 						}
-						State = 1007;
+						State = 1010;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1010;
+				State = 1013;
 				Match(RBRACKET);
 				}
 				break;
@@ -7301,13 +7335,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArraySubqueryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1011;
-				Match(ARRAY);
-				State = 1012;
-				Match(LPAREN);
-				State = 1013;
-				query();
 				State = 1014;
+				Match(ARRAY);
+				State = 1015;
+				Match(LPAREN);
+				State = 1016;
+				query();
+				State = 1017;
 				Match(RPAREN);
 				}
 				break;
@@ -7316,37 +7350,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1016;
+				State = 1019;
 				Match(MAP);
-				State = 1017;
+				State = 1020;
 				Match(LPAREN);
-				State = 1026;
+				State = 1029;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -445873762232244466L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & -4652785782342290711L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & -285971977251651657L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 15L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -891747524455766258L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5260769781107559295L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 289075059207691231L) != 0) || ((((_la - 193)) & ~0x3f) == 0 && ((1L << (_la - 193)) & 1023L) != 0)) {
 					{
-					State = 1018;
+					State = 1021;
 					mapEntry();
-					State = 1023;
+					State = 1026;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1019;
+						State = 1022;
 						Match(COMMA);
-						State = 1020;
+						State = 1023;
 						mapEntry();
 						}
 						}
-						State = 1025;
+						State = 1028;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1028;
+				State = 1031;
 				Match(RPAREN);
 				}
 				break;
@@ -7355,37 +7389,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1029;
+				State = 1032;
 				Match(STRUCT);
-				State = 1030;
+				State = 1033;
 				Match(LPAREN);
-				State = 1039;
+				State = 1042;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -446172829396573426L) != 0) || ((((_la - 73)) & ~0x3f) == 0 && ((1L << (_la - 73)) & -725713410868840867L) != 0) || ((((_la - 138)) & ~0x3f) == 0 && ((1L << (_la - 138)) & -1152921504480809221L) != 0)) {
+				if (((((_la - 1)) & ~0x3f) == 0 && ((1L << (_la - 1)) & -446172829391425145L) != 0) || ((((_la - 74)) & ~0x3f) == 0 && ((1L << (_la - 74)) & -725713410868840867L) != 0) || ((((_la - 139)) & ~0x3f) == 0 && ((1L << (_la - 139)) & -1152921504480809221L) != 0)) {
 					{
-					State = 1031;
+					State = 1034;
 					structField();
-					State = 1036;
+					State = 1039;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1032;
+						State = 1035;
 						Match(COMMA);
-						State = 1033;
+						State = 1036;
 						structField();
 						}
 						}
-						State = 1038;
+						State = 1041;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1041;
+				State = 1044;
 				Match(RPAREN);
 				}
 				break;
@@ -7394,13 +7428,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExistsContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1042;
-				Match(EXISTS);
-				State = 1043;
-				Match(LPAREN);
-				State = 1044;
-				query();
 				State = 1045;
+				Match(EXISTS);
+				State = 1046;
+				Match(LPAREN);
+				State = 1047;
+				query();
+				State = 1048;
 				Match(RPAREN);
 				}
 				break;
@@ -7409,20 +7443,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallStarContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1047;
-				qualifiedName();
-				State = 1048;
-				Match(LPAREN);
-				State = 1049;
-				Match(ASTERISK);
 				State = 1050;
-				Match(RPAREN);
+				qualifiedName();
+				State = 1051;
+				Match(LPAREN);
 				State = 1052;
+				Match(ASTERISK);
+				State = 1053;
+				Match(RPAREN);
+				State = 1055;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,149,Context) ) {
 				case 1:
 					{
-					State = 1051;
+					State = 1054;
 					overClause();
 					}
 					break;
@@ -7434,11 +7468,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExtractContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1054;
+				State = 1057;
 				Match(EXTRACT);
-				State = 1055;
-				Match(LPAREN);
 				State = 1058;
+				Match(LPAREN);
+				State = 1061;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -7454,6 +7488,7 @@ public partial class QuerySqlParser : Parser {
 				case CHARACTER:
 				case COLUMN:
 				case COMMIT:
+				case COMPACT:
 				case DATE:
 				case DAY:
 				case DAYS:
@@ -7541,24 +7576,24 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 1056;
+					State = 1059;
 					identifier();
 					}
 					break;
 				case STRING:
 					{
-					State = 1057;
+					State = 1060;
 					Match(STRING);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 1060;
+				State = 1063;
 				Match(FROM);
-				State = 1061;
+				State = 1064;
 				valueExpression(0);
-				State = 1062;
+				State = 1065;
 				Match(RPAREN);
 				}
 				break;
@@ -7567,29 +7602,29 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubstringFromContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1064;
-				Match(SUBSTRING);
-				State = 1065;
-				Match(LPAREN);
-				State = 1066;
-				valueExpression(0);
 				State = 1067;
-				Match(FROM);
+				Match(SUBSTRING);
 				State = 1068;
-				((SubstringFromContext)_localctx).start = valueExpression(0);
+				Match(LPAREN);
+				State = 1069;
+				valueExpression(0);
+				State = 1070;
+				Match(FROM);
 				State = 1071;
+				((SubstringFromContext)_localctx).start = valueExpression(0);
+				State = 1074;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==FOR) {
 					{
-					State = 1069;
+					State = 1072;
 					Match(FOR);
-					State = 1070;
+					State = 1073;
 					((SubstringFromContext)_localctx).length = valueExpression(0);
 					}
 				}
 
-				State = 1073;
+				State = 1076;
 				Match(RPAREN);
 				}
 				break;
@@ -7598,16 +7633,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TrimFromContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1075;
-				Match(TRIM);
-				State = 1076;
-				Match(LPAREN);
 				State = 1078;
+				Match(TRIM);
+				State = 1079;
+				Match(LPAREN);
+				State = 1081;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,152,Context) ) {
 				case 1:
 					{
-					State = 1077;
+					State = 1080;
 					((TrimFromContext)_localctx).side = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==BOTH || _la==LEADING || _la==TRAILING) ) {
@@ -7620,21 +7655,21 @@ public partial class QuerySqlParser : Parser {
 					}
 					break;
 				}
-				State = 1081;
+				State = 1084;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -445873762232244466L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & -4652785782342814999L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & -285971977251651657L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 15L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -891747524455766258L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5260769781174668159L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 289075059207691231L) != 0) || ((((_la - 193)) & ~0x3f) == 0 && ((1L << (_la - 193)) & 1023L) != 0)) {
 					{
-					State = 1080;
+					State = 1083;
 					((TrimFromContext)_localctx).characters = valueExpression(0);
 					}
 				}
 
-				State = 1083;
+				State = 1086;
 				Match(FROM);
-				State = 1084;
+				State = 1087;
 				valueExpression(0);
-				State = 1085;
+				State = 1088;
 				Match(RPAREN);
 				}
 				break;
@@ -7643,49 +7678,49 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1087;
+				State = 1090;
 				qualifiedName();
-				State = 1088;
+				State = 1091;
 				Match(LPAREN);
-				State = 1103;
+				State = 1106;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -445873693512767730L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & -4652785782342290711L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & -285971977251651657L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 15L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -891747387016812786L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5260769781107559295L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 289075059207691231L) != 0) || ((((_la - 193)) & ~0x3f) == 0 && ((1L << (_la - 193)) & 1023L) != 0)) {
 					{
-					State = 1090;
+					State = 1093;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==DISTINCT) {
 						{
-						State = 1089;
+						State = 1092;
 						Match(DISTINCT);
 						}
 					}
 
-					State = 1092;
+					State = 1095;
 					functionArgument();
-					State = 1097;
+					State = 1100;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1093;
+						State = 1096;
 						Match(COMMA);
-						State = 1094;
+						State = 1097;
 						functionArgument();
 						}
 						}
-						State = 1099;
+						State = 1102;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1101;
+					State = 1104;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ORDER) {
 						{
-						State = 1100;
+						State = 1103;
 						orderBy();
 						}
 					}
@@ -7693,14 +7728,14 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 1105;
+				State = 1108;
 				Match(RPAREN);
-				State = 1107;
+				State = 1110;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,158,Context) ) {
 				case 1:
 					{
-					State = 1106;
+					State = 1109;
 					overClause();
 					}
 					break;
@@ -7712,11 +7747,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1109;
+				State = 1112;
 				Match(LPAREN);
-				State = 1110;
+				State = 1113;
 				query();
-				State = 1111;
+				State = 1114;
 				Match(RPAREN);
 				}
 				break;
@@ -7725,7 +7760,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1113;
+				State = 1116;
 				identifier();
 				}
 				break;
@@ -7734,11 +7769,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QualifiedColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1114;
+				State = 1117;
 				((QualifiedColumnReferenceContext)_localctx).qualifier = identifier();
-				State = 1115;
+				State = 1118;
 				Match(DOT);
-				State = 1116;
+				State = 1119;
 				((QualifiedColumnReferenceContext)_localctx).name = identifier();
 				}
 				break;
@@ -7747,11 +7782,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1118;
+				State = 1121;
 				Match(LPAREN);
-				State = 1119;
+				State = 1122;
 				expression(0);
-				State = 1120;
+				State = 1123;
 				Match(RPAREN);
 				}
 				break;
@@ -7760,15 +7795,15 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedFieldAccessContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1122;
-				Match(LPAREN);
-				State = 1123;
-				expression(0);
-				State = 1124;
-				Match(RPAREN);
 				State = 1125;
-				Match(DOT);
+				Match(LPAREN);
 				State = 1126;
+				expression(0);
+				State = 1127;
+				Match(RPAREN);
+				State = 1128;
+				Match(DOT);
+				State = 1129;
 				identifier();
 				}
 				break;
@@ -7777,7 +7812,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArithmeticUnaryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1128;
+				State = 1131;
 				((ArithmeticUnaryContext)_localctx).@operator = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7787,13 +7822,13 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1129;
+				State = 1132;
 				valueExpression(4);
 				}
 				break;
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1162;
+			State = 1165;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,161,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -7802,22 +7837,22 @@ public partial class QuerySqlParser : Parser {
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 1160;
+					State = 1163;
 					ErrorHandler.Sync(this);
 					switch ( Interpreter.AdaptivePredict(TokenStream,160,Context) ) {
 					case 1:
 						{
 						_localctx = new AtTimeZoneContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1132;
-						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-						State = 1133;
-						Match(AT);
-						State = 1134;
-						Match(TIME);
 						State = 1135;
-						Match(ZONE);
+						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
 						State = 1136;
+						Match(AT);
+						State = 1137;
+						Match(TIME);
+						State = 1138;
+						Match(ZONE);
+						State = 1139;
 						((AtTimeZoneContext)_localctx).zone = valueExpression(6);
 						}
 						break;
@@ -7826,19 +7861,19 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1137;
+						State = 1140;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 1138;
+						State = 1141;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(((((_la - 177)) & ~0x3f) == 0 && ((1L << (_la - 177)) & 7L) != 0)) ) {
+						if ( !(((((_la - 178)) & ~0x3f) == 0 && ((1L << (_la - 178)) & 7L) != 0)) ) {
 							((ArithmeticBinaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1139;
+						State = 1142;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
 						}
 						break;
@@ -7847,9 +7882,9 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1140;
+						State = 1143;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 1141;
+						State = 1144;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7859,7 +7894,7 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1142;
+						State = 1145;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(3);
 						}
 						break;
@@ -7868,11 +7903,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ConcatenationContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ConcatenationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1143;
+						State = 1146;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 1144;
+						State = 1147;
 						Match(CONCAT);
-						State = 1145;
+						State = 1148;
 						((ConcatenationContext)_localctx).right = valueExpression(2);
 						}
 						break;
@@ -7881,13 +7916,13 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new SubscriptContext(new ValueExpressionContext(_parentctx, _parentState));
 						((SubscriptContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1146;
-						if (!(Precpred(Context, 9))) throw new FailedPredicateException(this, "Precpred(Context, 9)");
-						State = 1147;
-						Match(LBRACKET);
-						State = 1148;
-						((SubscriptContext)_localctx).index = valueExpression(0);
 						State = 1149;
+						if (!(Precpred(Context, 9))) throw new FailedPredicateException(this, "Precpred(Context, 9)");
+						State = 1150;
+						Match(LBRACKET);
+						State = 1151;
+						((SubscriptContext)_localctx).index = valueExpression(0);
+						State = 1152;
 						Match(RBRACKET);
 						}
 						break;
@@ -7896,11 +7931,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new DereferenceContext(new ValueExpressionContext(_parentctx, _parentState));
 						((DereferenceContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1151;
+						State = 1154;
 						if (!(Precpred(Context, 8))) throw new FailedPredicateException(this, "Precpred(Context, 8)");
-						State = 1152;
+						State = 1155;
 						Match(ARROW);
-						State = 1153;
+						State = 1156;
 						((DereferenceContext)_localctx).field = identifier();
 						}
 						break;
@@ -7908,11 +7943,11 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new PostgresCastContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1154;
+						State = 1157;
 						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 1155;
+						State = 1158;
 						Match(DOUBLE_COLON);
-						State = 1156;
+						State = 1159;
 						type(0);
 						}
 						break;
@@ -7920,18 +7955,18 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new CollateContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1157;
+						State = 1160;
 						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 1158;
+						State = 1161;
 						Match(COLLATE);
-						State = 1159;
+						State = 1162;
 						qualifiedName();
 						}
 						break;
 					}
 					}
 				}
-				State = 1164;
+				State = 1167;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,161,Context);
 			}
@@ -8020,18 +8055,18 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 78, RULE_functionArgument);
 		int _la;
 		try {
-			State = 1183;
+			State = 1186;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,163,Context) ) {
 			case 1:
 				_localctx = new SingleParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1165;
+				State = 1168;
 				identifier();
-				State = 1166;
+				State = 1169;
 				Match(LAMBDA_ARROW);
-				State = 1167;
+				State = 1170;
 				expression(0);
 				}
 				break;
@@ -8039,31 +8074,31 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MultiParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1169;
+				State = 1172;
 				Match(LPAREN);
-				State = 1170;
+				State = 1173;
 				identifier();
-				State = 1175;
+				State = 1178;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1171;
+					State = 1174;
 					Match(COMMA);
-					State = 1172;
+					State = 1175;
 					identifier();
 					}
 					}
-					State = 1177;
+					State = 1180;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1178;
+				State = 1181;
 				Match(RPAREN);
-				State = 1179;
+				State = 1182;
 				Match(LAMBDA_ARROW);
-				State = 1180;
+				State = 1183;
 				expression(0);
 				}
 				break;
@@ -8071,7 +8106,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1182;
+				State = 1185;
 				expression(0);
 				}
 				break;
@@ -8128,51 +8163,51 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1185;
+			State = 1188;
 			Match(OVER);
-			State = 1186;
+			State = 1189;
 			Match(LPAREN);
-			State = 1197;
+			State = 1200;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==PARTITION) {
 				{
-				State = 1187;
+				State = 1190;
 				Match(PARTITION);
-				State = 1188;
+				State = 1191;
 				Match(BY);
-				State = 1189;
+				State = 1192;
 				expression(0);
-				State = 1194;
+				State = 1197;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1190;
+					State = 1193;
 					Match(COMMA);
-					State = 1191;
+					State = 1194;
 					expression(0);
 					}
 					}
-					State = 1196;
+					State = 1199;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 1200;
+			State = 1203;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 1199;
+				State = 1202;
 				orderBy();
 				}
 			}
 
-			State = 1202;
+			State = 1205;
 			Match(RPAREN);
 			}
 		}
@@ -8217,11 +8252,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1204;
+			State = 1207;
 			_localctx.key = expression(0);
-			State = 1205;
+			State = 1208;
 			Match(ASSIGN);
-			State = 1206;
+			State = 1209;
 			_localctx.value = expression(0);
 			}
 		}
@@ -8264,11 +8299,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1208;
+			State = 1211;
 			identifier();
-			State = 1209;
+			State = 1212;
 			Match(ASSIGN);
-			State = 1210;
+			State = 1213;
 			expression(0);
 			}
 		}
@@ -8314,13 +8349,13 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1212;
-			Match(WHEN);
-			State = 1213;
-			_localctx.condition = expression(0);
-			State = 1214;
-			Match(THEN);
 			State = 1215;
+			Match(WHEN);
+			State = 1216;
+			_localctx.condition = expression(0);
+			State = 1217;
+			Match(THEN);
+			State = 1218;
 			_localctx.result = expression(0);
 			}
 		}
@@ -8381,107 +8416,107 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 88, RULE_comparisonOperator);
 		try {
 			int _alt;
-			State = 1240;
+			State = 1243;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQ:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1217;
+				State = 1220;
 				Match(EQ);
 				}
 				break;
 			case NEQ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1218;
+				State = 1221;
 				Match(NEQ);
 				}
 				break;
 			case LT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1219;
+				State = 1222;
 				Match(LT);
 				}
 				break;
 			case LTE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1220;
+				State = 1223;
 				Match(LTE);
 				}
 				break;
 			case GT:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1221;
+				State = 1224;
 				Match(GT);
 				}
 				break;
 			case GTE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1222;
+				State = 1225;
 				Match(GTE);
 				}
 				break;
 			case TILDE:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1223;
+				State = 1226;
 				Match(TILDE);
 				}
 				break;
 			case NOT_TILDE:
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1224;
+				State = 1227;
 				Match(NOT_TILDE);
 				}
 				break;
 			case TILDE_STAR:
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1225;
+				State = 1228;
 				Match(TILDE_STAR);
 				}
 				break;
 			case NOT_TILDE_STAR:
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 1226;
+				State = 1229;
 				Match(NOT_TILDE_STAR);
 				}
 				break;
 			case OPERATOR:
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 1227;
+				State = 1230;
 				Match(OPERATOR);
-				State = 1228;
+				State = 1231;
 				Match(LPAREN);
-				State = 1234;
+				State = 1237;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,167,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 1229;
+						State = 1232;
 						identifier();
-						State = 1230;
+						State = 1233;
 						Match(DOT);
 						}
 						}
 					}
-					State = 1236;
+					State = 1239;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,167,Context);
 				}
-				State = 1237;
+				State = 1240;
 				comparisonOperator();
-				State = 1238;
+				State = 1241;
 				Match(RPAREN);
 				}
 				break;
@@ -8619,14 +8654,14 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 90, RULE_literal);
 		int _la;
 		try {
-			State = 1258;
+			State = 1261;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case NULL:
 				_localctx = new NullLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1242;
+				State = 1245;
 				Match(NULL);
 				}
 				break;
@@ -8635,7 +8670,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BooleanLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1243;
+				State = 1246;
 				_la = TokenStream.LA(1);
 				if ( !(_la==FALSE || _la==TRUE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8652,7 +8687,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NumericLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1244;
+				State = 1247;
 				number();
 				}
 				break;
@@ -8660,7 +8695,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1245;
+				State = 1248;
 				Match(STRING);
 				}
 				break;
@@ -8668,7 +8703,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new EscapeStringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1246;
+				State = 1249;
 				Match(ESCAPE_STRING);
 				}
 				break;
@@ -8676,9 +8711,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimestampLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1247;
+				State = 1250;
 				Match(TIMESTAMP);
-				State = 1248;
+				State = 1251;
 				Match(STRING);
 				}
 				break;
@@ -8686,9 +8721,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DateLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1249;
+				State = 1252;
 				Match(DATE);
-				State = 1250;
+				State = 1253;
 				Match(STRING);
 				}
 				break;
@@ -8696,9 +8731,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimeLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1251;
+				State = 1254;
 				Match(TIME);
-				State = 1252;
+				State = 1255;
 				Match(STRING);
 				}
 				break;
@@ -8706,16 +8741,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new IntervalLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1253;
-				Match(INTERVAL);
-				State = 1254;
-				Match(STRING);
 				State = 1256;
+				Match(INTERVAL);
+				State = 1257;
+				Match(STRING);
+				State = 1259;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,169,Context) ) {
 				case 1:
 					{
-					State = 1255;
+					State = 1258;
 					timeUnit();
 					}
 					break;
@@ -8762,9 +8797,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1260;
+			State = 1263;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 194)) & ~0x3f) == 0 && ((1L << (_la - 194)) & 7L) != 0)) ) {
+			if ( !(((((_la - 195)) & ~0x3f) == 0 && ((1L << (_la - 195)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -8916,7 +8951,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1307;
+			State = 1310;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ARRAY:
@@ -8925,13 +8960,13 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 1263;
-				Match(ARRAY);
-				State = 1264;
-				Match(LT);
-				State = 1265;
-				type(0);
 				State = 1266;
+				Match(ARRAY);
+				State = 1267;
+				Match(LT);
+				State = 1268;
+				type(0);
+				State = 1269;
 				Match(GT);
 				}
 				break;
@@ -8940,17 +8975,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1268;
-				Match(MAP);
-				State = 1269;
-				Match(LT);
-				State = 1270;
-				((MapTypeContext)_localctx).key = type(0);
 				State = 1271;
-				Match(COMMA);
+				Match(MAP);
 				State = 1272;
-				((MapTypeContext)_localctx).value = type(0);
+				Match(LT);
 				State = 1273;
+				((MapTypeContext)_localctx).key = type(0);
+				State = 1274;
+				Match(COMMA);
+				State = 1275;
+				((MapTypeContext)_localctx).value = type(0);
+				State = 1276;
 				Match(GT);
 				}
 				break;
@@ -8959,52 +8994,52 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1275;
+				State = 1278;
 				Match(STRUCT);
-				State = 1292;
+				State = 1295;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LT:
 					{
-					State = 1276;
+					State = 1279;
 					Match(LT);
-					State = 1288;
+					State = 1291;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -446172829396573426L) != 0) || ((((_la - 73)) & ~0x3f) == 0 && ((1L << (_la - 73)) & -725713410868840867L) != 0) || ((((_la - 138)) & ~0x3f) == 0 && ((1L << (_la - 138)) & -1152921504480809221L) != 0)) {
+					if (((((_la - 1)) & ~0x3f) == 0 && ((1L << (_la - 1)) & -446172829391425145L) != 0) || ((((_la - 74)) & ~0x3f) == 0 && ((1L << (_la - 74)) & -725713410868840867L) != 0) || ((((_la - 139)) & ~0x3f) == 0 && ((1L << (_la - 139)) & -1152921504480809221L) != 0)) {
 						{
-						State = 1277;
+						State = 1280;
 						identifier();
-						State = 1278;
+						State = 1281;
 						type(0);
-						State = 1285;
+						State = 1288;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						while (_la==COMMA) {
 							{
 							{
-							State = 1279;
+							State = 1282;
 							Match(COMMA);
-							State = 1280;
+							State = 1283;
 							identifier();
-							State = 1281;
+							State = 1284;
 							type(0);
 							}
 							}
-							State = 1287;
+							State = 1290;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						}
 						}
 					}
 
-					State = 1290;
+					State = 1293;
 					Match(GT);
 					}
 					break;
 				case NEQ:
 					{
-					State = 1291;
+					State = 1294;
 					Match(NEQ);
 					}
 					break;
@@ -9026,6 +9061,7 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case COMPACT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -9117,34 +9153,34 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrimitiveTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1294;
+				State = 1297;
 				typeName();
-				State = 1305;
+				State = 1308;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,175,Context) ) {
 				case 1:
 					{
-					State = 1295;
+					State = 1298;
 					Match(LPAREN);
-					State = 1296;
+					State = 1299;
 					Match(INTEGER_VALUE);
-					State = 1301;
+					State = 1304;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1297;
+						State = 1300;
 						Match(COMMA);
-						State = 1298;
+						State = 1301;
 						Match(INTEGER_VALUE);
 						}
 						}
-						State = 1303;
+						State = 1306;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1304;
+					State = 1307;
 					Match(RPAREN);
 					}
 					break;
@@ -9155,7 +9191,7 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1317;
+			State = 1320;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,178,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -9167,26 +9203,26 @@ public partial class QuerySqlParser : Parser {
 					{
 					_localctx = new ArraySuffixTypeContext(new TypeContext(_parentctx, _parentState));
 					PushNewRecursionContext(_localctx, _startState, RULE_type);
-					State = 1309;
-					if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-					State = 1310;
-					Match(LBRACKET);
 					State = 1312;
+					if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
+					State = 1313;
+					Match(LBRACKET);
+					State = 1315;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==INTEGER_VALUE) {
 						{
-						State = 1311;
+						State = 1314;
 						Match(INTEGER_VALUE);
 						}
 					}
 
-					State = 1314;
+					State = 1317;
 					Match(RBRACKET);
 					}
 					}
 				}
-				State = 1319;
+				State = 1322;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,178,Context);
 			}
@@ -9239,31 +9275,31 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 96, RULE_typeName);
 		int _la;
 		try {
-			State = 1330;
+			State = 1333;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,179,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1320;
+				State = 1323;
 				Match(DOUBLE);
-				State = 1321;
+				State = 1324;
 				Match(PRECISION);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1322;
+				State = 1325;
 				Match(CHARACTER);
-				State = 1323;
+				State = 1326;
 				Match(VARYING);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1324;
+				State = 1327;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TIME || _la==TIMESTAMP) ) {
 				ErrorHandler.RecoverInline(this);
@@ -9272,7 +9308,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1325;
+				State = 1328;
 				_la = TokenStream.LA(1);
 				if ( !(_la==WITH || _la==WITHOUT) ) {
 				ErrorHandler.RecoverInline(this);
@@ -9281,23 +9317,23 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1326;
+				State = 1329;
 				Match(TIME);
-				State = 1327;
+				State = 1330;
 				Match(ZONE);
 				}
 				break;
 			case 4:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1328;
+				State = 1331;
 				Match(INTERVAL);
 				}
 				break;
 			case 5:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1329;
+				State = 1332;
 				qualifiedName();
 				}
 				break;
@@ -9346,23 +9382,23 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1332;
+			State = 1335;
 			identifier();
-			State = 1337;
+			State = 1340;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,180,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					{
 					{
-					State = 1333;
+					State = 1336;
 					Match(DOT);
-					State = 1334;
+					State = 1337;
 					identifier();
 					}
 					}
 				}
-				State = 1339;
+				State = 1342;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,180,Context);
 			}
@@ -9405,34 +9441,34 @@ public partial class QuerySqlParser : Parser {
 		IdentifierContext _localctx = new IdentifierContext(Context, State);
 		EnterRule(_localctx, 100, RULE_identifier);
 		try {
-			State = 1345;
+			State = 1348;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENTIFIER:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1340;
+				State = 1343;
 				Match(IDENTIFIER);
 				}
 				break;
 			case DIGIT_IDENTIFIER:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1341;
+				State = 1344;
 				Match(DIGIT_IDENTIFIER);
 				}
 				break;
 			case QUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1342;
+				State = 1345;
 				Match(QUOTED_IDENTIFIER);
 				}
 				break;
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1343;
+				State = 1346;
 				Match(BACKQUOTED_IDENTIFIER);
 				}
 				break;
@@ -9449,6 +9485,7 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case COMPACT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -9533,7 +9570,7 @@ public partial class QuerySqlParser : Parser {
 			case ZONE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1344;
+				State = 1347;
 				nonReserved();
 				}
 				break;
@@ -9566,6 +9603,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CHARACTER() { return GetToken(QuerySqlParser.CHARACTER, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COLUMN() { return GetToken(QuerySqlParser.COLUMN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMIT() { return GetToken(QuerySqlParser.COMMIT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMPACT() { return GetToken(QuerySqlParser.COMPACT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DATE() { return GetToken(QuerySqlParser.DATE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DAY() { return GetToken(QuerySqlParser.DAY, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DAYS() { return GetToken(QuerySqlParser.DAYS, 0); }
@@ -9669,9 +9707,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1347;
+			State = 1350;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -446172829396573426L) != 0) || ((((_la - 73)) & ~0x3f) == 0 && ((1L << (_la - 73)) & -725713410868840867L) != 0) || ((((_la - 138)) & ~0x3f) == 0 && ((1L << (_la - 138)) & 126037755L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -892345658782850290L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5260769781310983167L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 258125323223L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -9742,7 +9780,7 @@ public partial class QuerySqlParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,205,1350,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,206,1353,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -9757,502 +9795,504 @@ public partial class QuerySqlParser : Parser {
 		1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,180,8,2,1,2,1,2,1,2,1,2,1,2,3,
 		2,187,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,197,8,2,1,2,1,2,1,2,1,2,
 		3,2,203,8,2,1,2,1,2,1,2,3,2,208,8,2,1,2,1,2,1,2,1,2,3,2,214,8,2,1,2,1,
-		2,1,2,1,2,3,2,220,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,228,8,2,1,2,1,2,3,2,
-		232,8,2,1,2,1,2,3,2,236,8,2,1,2,3,2,239,8,2,1,2,1,2,3,2,243,8,2,1,2,1,
-		2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,253,8,2,1,2,1,2,1,2,1,2,1,2,3,2,260,8,2,
-		1,2,1,2,1,2,1,2,1,2,1,2,5,2,268,8,2,10,2,12,2,271,9,2,3,2,273,8,2,1,2,
-		1,2,3,2,277,8,2,1,2,1,2,3,2,281,8,2,1,2,5,2,284,8,2,10,2,12,2,287,9,2,
-		1,2,1,2,3,2,291,8,2,1,2,1,2,3,2,295,8,2,1,2,1,2,1,2,1,2,1,2,3,2,302,8,
-		2,1,2,3,2,305,8,2,1,2,1,2,1,2,1,2,3,2,311,8,2,1,2,1,2,3,2,315,8,2,1,2,
-		1,2,3,2,319,8,2,1,2,1,2,1,2,3,2,324,8,2,1,2,3,2,327,8,2,1,2,1,2,1,2,1,
-		2,3,2,333,8,2,1,2,1,2,3,2,337,8,2,1,2,1,2,3,2,341,8,2,1,2,1,2,1,2,3,2,
-		346,8,2,1,2,1,2,1,2,1,2,3,2,352,8,2,1,2,1,2,1,2,3,2,357,8,2,1,2,1,2,1,
-		2,1,2,1,2,1,2,3,2,365,8,2,1,2,1,2,1,2,1,2,3,2,371,8,2,1,2,1,2,1,2,3,2,
-		376,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,386,8,2,1,2,1,2,1,2,1,2,1,
-		2,1,2,1,2,1,2,1,2,3,2,397,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,405,8,2,1,2,
-		1,2,1,2,1,2,5,2,411,8,2,10,2,12,2,414,9,2,1,2,1,2,1,2,1,2,1,2,3,2,421,
-		8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,429,8,2,10,2,12,2,432,9,2,1,2,1,2,1,2,
-		1,2,1,2,1,2,3,2,440,8,2,1,3,1,3,1,3,4,3,445,8,3,11,3,12,3,446,1,3,1,3,
-		3,3,451,8,3,1,4,3,4,454,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,462,8,4,1,5,1,
-		5,1,5,1,5,5,5,468,8,5,10,5,12,5,471,9,5,1,5,1,5,1,6,1,6,1,6,3,6,478,8,
-		6,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,488,8,7,1,8,1,8,3,8,492,8,8,1,8,
-		1,8,1,8,1,9,1,9,1,9,1,9,5,9,501,8,9,10,9,12,9,504,9,9,1,9,1,9,1,10,1,10,
-		3,10,510,8,10,1,10,1,10,1,10,1,10,3,10,516,8,10,1,11,1,11,1,11,1,11,5,
-		11,522,8,11,10,11,12,11,525,9,11,1,11,1,11,1,12,1,12,1,12,1,12,5,12,533,
-		8,12,10,12,12,12,536,9,12,1,12,1,12,1,13,3,13,541,8,13,1,13,1,13,3,13,
-		545,8,13,1,13,3,13,548,8,13,1,13,3,13,551,8,13,1,13,3,13,554,8,13,1,14,
-		1,14,3,14,558,8,14,1,14,1,14,1,14,5,14,563,8,14,10,14,12,14,566,9,14,1,
-		15,1,15,3,15,570,8,15,1,15,1,15,1,15,1,15,1,15,1,16,1,16,1,16,1,16,1,16,
-		1,16,3,16,583,8,16,1,16,5,16,586,8,16,10,16,12,16,589,9,16,1,17,1,17,3,
-		17,593,8,17,1,17,1,17,1,17,5,17,598,8,17,10,17,12,17,601,9,17,1,17,1,17,
-		1,17,1,17,5,17,607,8,17,10,17,12,17,610,9,17,3,17,612,8,17,1,17,3,17,615,
-		8,17,1,17,1,17,3,17,619,8,17,1,17,1,17,1,17,1,17,1,17,5,17,626,8,17,10,
-		17,12,17,629,9,17,3,17,631,8,17,1,17,1,17,3,17,635,8,17,1,17,1,17,1,17,
-		1,17,1,17,5,17,642,8,17,10,17,12,17,645,9,17,3,17,647,8,17,1,17,1,17,1,
-		17,1,17,3,17,653,8,17,1,18,1,18,1,18,1,18,1,18,5,18,660,8,18,10,18,12,
-		18,663,9,18,1,19,1,19,3,19,667,8,19,1,19,1,19,3,19,671,8,19,1,20,1,20,
-		1,20,1,21,1,21,1,21,3,21,679,8,21,1,22,1,22,1,22,3,22,684,8,22,1,23,1,
-		23,1,23,1,23,1,23,1,23,1,23,3,23,693,8,23,1,23,3,23,696,8,23,3,23,698,
-		8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,3,24,708,8,24,1,24,3,24,711,
-		8,24,1,24,1,24,1,24,1,24,5,24,717,8,24,10,24,12,24,720,9,24,1,25,3,25,
-		723,8,25,1,25,1,25,3,25,727,8,25,1,25,1,25,3,25,731,8,25,1,25,1,25,3,25,
-		735,8,25,3,25,737,8,25,1,26,1,26,1,26,1,26,1,26,1,26,1,26,5,26,746,8,26,
-		10,26,12,26,749,9,26,1,26,1,26,3,26,753,8,26,1,27,1,27,1,27,1,27,1,27,
-		1,27,1,27,1,27,1,27,1,27,1,27,1,27,3,27,767,8,27,1,27,3,27,770,8,27,1,
-		28,1,28,3,28,774,8,28,1,28,1,28,1,28,1,28,3,28,780,8,28,1,28,1,28,1,28,
-		1,28,1,28,5,28,787,8,28,10,28,12,28,790,9,28,3,28,792,8,28,1,28,1,28,3,
-		28,796,8,28,1,28,1,28,1,28,1,28,5,28,802,8,28,10,28,12,28,805,9,28,1,28,
-		1,28,3,28,809,8,28,1,29,3,29,812,8,29,1,29,1,29,3,29,816,8,29,1,30,1,30,
-		1,30,1,31,1,31,1,31,1,31,1,31,5,31,826,8,31,10,31,12,31,829,9,31,1,31,
-		1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,5,31,842,8,31,10,31,
-		12,31,845,9,31,1,31,1,31,1,31,1,31,1,31,1,31,5,31,853,8,31,10,31,12,31,
-		856,9,31,1,31,1,31,3,31,860,8,31,1,32,1,32,1,32,1,32,1,32,3,32,867,8,32,
-		1,33,1,33,1,33,1,33,1,34,1,34,1,34,1,35,1,35,1,36,1,36,1,36,3,36,881,8,
-		36,1,36,1,36,3,36,885,8,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,893,8,36,
-		10,36,12,36,896,9,36,1,37,1,37,1,37,1,37,1,37,1,37,1,37,1,37,3,37,906,
-		8,37,1,37,1,37,1,37,3,37,911,8,37,1,37,1,37,1,37,1,37,1,37,1,37,3,37,919,
-		8,37,1,37,1,37,1,37,1,37,1,37,1,37,3,37,927,8,37,1,37,1,37,1,37,1,37,1,
-		37,5,37,934,8,37,10,37,12,37,937,9,37,1,37,1,37,1,37,3,37,942,8,37,1,37,
-		1,37,1,37,1,37,3,37,948,8,37,1,37,1,37,3,37,952,8,37,1,37,1,37,1,37,3,
-		37,957,8,37,1,37,1,37,1,37,3,37,962,8,37,1,38,1,38,1,38,1,38,1,38,1,38,
-		4,38,970,8,38,11,38,12,38,971,1,38,1,38,3,38,976,8,38,1,38,1,38,1,38,1,
-		38,4,38,982,8,38,11,38,12,38,983,1,38,1,38,3,38,988,8,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1004,8,38,
-		10,38,12,38,1007,9,38,3,38,1009,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,5,38,1022,8,38,10,38,12,38,1025,9,38,3,38,1027,8,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,5,38,1035,8,38,10,38,12,38,1038,9,38,3,38,
-		1040,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,
-		1053,8,38,1,38,1,38,1,38,1,38,3,38,1059,8,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,3,38,1072,8,38,1,38,1,38,1,38,1,38,1,38,
-		3,38,1079,8,38,1,38,3,38,1082,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		3,38,1091,8,38,1,38,1,38,1,38,5,38,1096,8,38,10,38,12,38,1099,9,38,1,38,
-		3,38,1102,8,38,3,38,1104,8,38,1,38,1,38,3,38,1108,8,38,1,38,1,38,1,38,
+		2,1,2,1,2,3,2,220,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,231,8,2,
+		1,2,1,2,3,2,235,8,2,1,2,1,2,3,2,239,8,2,1,2,3,2,242,8,2,1,2,1,2,3,2,246,
+		8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,256,8,2,1,2,1,2,1,2,1,2,1,2,3,
+		2,263,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,271,8,2,10,2,12,2,274,9,2,3,2,276,
+		8,2,1,2,1,2,3,2,280,8,2,1,2,1,2,3,2,284,8,2,1,2,5,2,287,8,2,10,2,12,2,
+		290,9,2,1,2,1,2,3,2,294,8,2,1,2,1,2,3,2,298,8,2,1,2,1,2,1,2,1,2,1,2,3,
+		2,305,8,2,1,2,3,2,308,8,2,1,2,1,2,1,2,1,2,3,2,314,8,2,1,2,1,2,3,2,318,
+		8,2,1,2,1,2,3,2,322,8,2,1,2,1,2,1,2,3,2,327,8,2,1,2,3,2,330,8,2,1,2,1,
+		2,1,2,1,2,3,2,336,8,2,1,2,1,2,3,2,340,8,2,1,2,1,2,3,2,344,8,2,1,2,1,2,
+		1,2,3,2,349,8,2,1,2,1,2,1,2,1,2,3,2,355,8,2,1,2,1,2,1,2,3,2,360,8,2,1,
+		2,1,2,1,2,1,2,1,2,1,2,3,2,368,8,2,1,2,1,2,1,2,1,2,3,2,374,8,2,1,2,1,2,
+		1,2,3,2,379,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,389,8,2,1,2,1,2,1,
+		2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,400,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,408,
+		8,2,1,2,1,2,1,2,1,2,5,2,414,8,2,10,2,12,2,417,9,2,1,2,1,2,1,2,1,2,1,2,
+		3,2,424,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,432,8,2,10,2,12,2,435,9,2,1,2,
+		1,2,1,2,1,2,1,2,1,2,3,2,443,8,2,1,3,1,3,1,3,4,3,448,8,3,11,3,12,3,449,
+		1,3,1,3,3,3,454,8,3,1,4,3,4,457,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,465,8,
+		4,1,5,1,5,1,5,1,5,5,5,471,8,5,10,5,12,5,474,9,5,1,5,1,5,1,6,1,6,1,6,3,
+		6,481,8,6,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,491,8,7,1,8,1,8,3,8,495,
+		8,8,1,8,1,8,1,8,1,9,1,9,1,9,1,9,5,9,504,8,9,10,9,12,9,507,9,9,1,9,1,9,
+		1,10,1,10,3,10,513,8,10,1,10,1,10,1,10,1,10,3,10,519,8,10,1,11,1,11,1,
+		11,1,11,5,11,525,8,11,10,11,12,11,528,9,11,1,11,1,11,1,12,1,12,1,12,1,
+		12,5,12,536,8,12,10,12,12,12,539,9,12,1,12,1,12,1,13,3,13,544,8,13,1,13,
+		1,13,3,13,548,8,13,1,13,3,13,551,8,13,1,13,3,13,554,8,13,1,13,3,13,557,
+		8,13,1,14,1,14,3,14,561,8,14,1,14,1,14,1,14,5,14,566,8,14,10,14,12,14,
+		569,9,14,1,15,1,15,3,15,573,8,15,1,15,1,15,1,15,1,15,1,15,1,16,1,16,1,
+		16,1,16,1,16,1,16,3,16,586,8,16,1,16,5,16,589,8,16,10,16,12,16,592,9,16,
+		1,17,1,17,3,17,596,8,17,1,17,1,17,1,17,5,17,601,8,17,10,17,12,17,604,9,
+		17,1,17,1,17,1,17,1,17,5,17,610,8,17,10,17,12,17,613,9,17,3,17,615,8,17,
+		1,17,3,17,618,8,17,1,17,1,17,3,17,622,8,17,1,17,1,17,1,17,1,17,1,17,5,
+		17,629,8,17,10,17,12,17,632,9,17,3,17,634,8,17,1,17,1,17,3,17,638,8,17,
+		1,17,1,17,1,17,1,17,1,17,5,17,645,8,17,10,17,12,17,648,9,17,3,17,650,8,
+		17,1,17,1,17,1,17,1,17,3,17,656,8,17,1,18,1,18,1,18,1,18,1,18,5,18,663,
+		8,18,10,18,12,18,666,9,18,1,19,1,19,3,19,670,8,19,1,19,1,19,3,19,674,8,
+		19,1,20,1,20,1,20,1,21,1,21,1,21,3,21,682,8,21,1,22,1,22,1,22,3,22,687,
+		8,22,1,23,1,23,1,23,1,23,1,23,1,23,1,23,3,23,696,8,23,1,23,3,23,699,8,
+		23,3,23,701,8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,3,24,711,8,24,
+		1,24,3,24,714,8,24,1,24,1,24,1,24,1,24,5,24,720,8,24,10,24,12,24,723,9,
+		24,1,25,3,25,726,8,25,1,25,1,25,3,25,730,8,25,1,25,1,25,3,25,734,8,25,
+		1,25,1,25,3,25,738,8,25,3,25,740,8,25,1,26,1,26,1,26,1,26,1,26,1,26,1,
+		26,5,26,749,8,26,10,26,12,26,752,9,26,1,26,1,26,3,26,756,8,26,1,27,1,27,
+		1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,3,27,770,8,27,1,27,3,
+		27,773,8,27,1,28,1,28,3,28,777,8,28,1,28,1,28,1,28,1,28,3,28,783,8,28,
+		1,28,1,28,1,28,1,28,1,28,5,28,790,8,28,10,28,12,28,793,9,28,3,28,795,8,
+		28,1,28,1,28,3,28,799,8,28,1,28,1,28,1,28,1,28,5,28,805,8,28,10,28,12,
+		28,808,9,28,1,28,1,28,3,28,812,8,28,1,29,3,29,815,8,29,1,29,1,29,3,29,
+		819,8,29,1,30,1,30,1,30,1,31,1,31,1,31,1,31,1,31,5,31,829,8,31,10,31,12,
+		31,832,9,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,5,31,
+		845,8,31,10,31,12,31,848,9,31,1,31,1,31,1,31,1,31,1,31,1,31,5,31,856,8,
+		31,10,31,12,31,859,9,31,1,31,1,31,3,31,863,8,31,1,32,1,32,1,32,1,32,1,
+		32,3,32,870,8,32,1,33,1,33,1,33,1,33,1,34,1,34,1,34,1,35,1,35,1,36,1,36,
+		1,36,3,36,884,8,36,1,36,1,36,3,36,888,8,36,1,36,1,36,1,36,1,36,1,36,1,
+		36,5,36,896,8,36,10,36,12,36,899,9,36,1,37,1,37,1,37,1,37,1,37,1,37,1,
+		37,1,37,3,37,909,8,37,1,37,1,37,1,37,3,37,914,8,37,1,37,1,37,1,37,1,37,
+		1,37,1,37,3,37,922,8,37,1,37,1,37,1,37,1,37,1,37,1,37,3,37,930,8,37,1,
+		37,1,37,1,37,1,37,1,37,5,37,937,8,37,10,37,12,37,940,9,37,1,37,1,37,1,
+		37,3,37,945,8,37,1,37,1,37,1,37,1,37,3,37,951,8,37,1,37,1,37,3,37,955,
+		8,37,1,37,1,37,1,37,3,37,960,8,37,1,37,1,37,1,37,3,37,965,8,37,1,38,1,
+		38,1,38,1,38,1,38,1,38,4,38,973,8,38,11,38,12,38,974,1,38,1,38,3,38,979,
+		8,38,1,38,1,38,1,38,1,38,4,38,985,8,38,11,38,12,38,986,1,38,1,38,3,38,
+		991,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,
+		38,1,38,5,38,1007,8,38,10,38,12,38,1010,9,38,3,38,1012,8,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1025,8,38,10,38,12,38,
+		1028,9,38,3,38,1030,8,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1038,8,38,
+		10,38,12,38,1041,9,38,3,38,1043,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,3,38,1056,8,38,1,38,1,38,1,38,1,38,3,38,1062,8,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1075,8,38,
+		1,38,1,38,1,38,1,38,1,38,3,38,1082,8,38,1,38,3,38,1085,8,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,1,38,3,38,1094,8,38,1,38,1,38,1,38,5,38,1099,8,38,
+		10,38,12,38,1102,9,38,1,38,3,38,1105,8,38,3,38,1107,8,38,1,38,1,38,3,38,
+		1111,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1134,8,38,1,38,1,38,
 		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,3,38,1131,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1161,8,38,10,38,12,38,1164,9,38,
-		1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,5,39,1174,8,39,10,39,12,39,1177,
-		9,39,1,39,1,39,1,39,1,39,1,39,3,39,1184,8,39,1,40,1,40,1,40,1,40,1,40,
-		1,40,1,40,5,40,1193,8,40,10,40,12,40,1196,9,40,3,40,1198,8,40,1,40,3,40,
-		1201,8,40,1,40,1,40,1,41,1,41,1,41,1,41,1,42,1,42,1,42,1,42,1,43,1,43,
-		1,43,1,43,1,43,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,
-		1,44,1,44,1,44,1,44,5,44,1233,8,44,10,44,12,44,1236,9,44,1,44,1,44,1,44,
-		3,44,1241,8,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
-		1,45,1,45,1,45,3,45,1257,8,45,3,45,1259,8,45,1,46,1,46,1,47,1,47,1,47,
-		1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,
-		1,47,1,47,1,47,1,47,5,47,1284,8,47,10,47,12,47,1287,9,47,3,47,1289,8,47,
-		1,47,1,47,3,47,1293,8,47,1,47,1,47,1,47,1,47,1,47,5,47,1300,8,47,10,47,
-		12,47,1303,9,47,1,47,3,47,1306,8,47,3,47,1308,8,47,1,47,1,47,1,47,3,47,
-		1313,8,47,1,47,5,47,1316,8,47,10,47,12,47,1319,9,47,1,48,1,48,1,48,1,48,
-		1,48,1,48,1,48,1,48,1,48,1,48,3,48,1331,8,48,1,49,1,49,1,49,5,49,1336,
-		8,49,10,49,12,49,1339,9,49,1,50,1,50,1,50,1,50,1,50,3,50,1346,8,50,1,51,
-		1,51,1,51,0,5,32,48,72,76,94,52,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,
-		30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,
-		78,80,82,84,86,88,90,92,94,96,98,100,102,0,27,2,0,82,82,123,123,2,0,128,
-		128,132,132,2,0,70,70,116,116,2,0,83,83,121,121,2,0,140,140,165,165,2,
-		0,144,144,162,162,2,0,25,25,41,41,2,0,1,1,113,113,4,0,4,4,102,102,120,
-		120,134,135,2,0,94,94,163,163,3,0,43,43,69,69,150,150,2,0,4,4,36,36,2,
-		0,12,12,33,33,2,0,50,50,76,76,2,0,21,21,49,49,1,0,114,115,4,0,29,30,62,
-		63,85,88,117,118,3,0,4,4,7,7,125,125,2,0,65,65,80,80,3,0,17,17,77,77,143,
-		143,1,0,175,176,1,0,177,179,2,0,48,48,146,146,1,0,194,196,1,0,138,139,
-		2,0,159,159,161,161,34,0,1,3,8,9,13,15,17,17,21,22,24,25,28,31,34,35,37,
-		37,45,47,49,51,54,56,59,63,73,73,75,77,79,79,82,83,85,88,91,92,94,95,101,
-		103,105,111,113,118,120,121,123,124,126,129,131,131,133,136,138,139,141,
-		145,147,149,151,151,154,155,161,164,1585,0,107,1,0,0,0,2,132,1,0,0,0,4,
-		439,1,0,0,0,6,450,1,0,0,0,8,461,1,0,0,0,10,463,1,0,0,0,12,474,1,0,0,0,
-		14,487,1,0,0,0,16,489,1,0,0,0,18,496,1,0,0,0,20,509,1,0,0,0,22,517,1,0,
-		0,0,24,528,1,0,0,0,26,540,1,0,0,0,28,555,1,0,0,0,30,567,1,0,0,0,32,576,
-		1,0,0,0,34,652,1,0,0,0,36,654,1,0,0,0,38,664,1,0,0,0,40,672,1,0,0,0,42,
-		675,1,0,0,0,44,680,1,0,0,0,46,697,1,0,0,0,48,699,1,0,0,0,50,736,1,0,0,
-		0,52,752,1,0,0,0,54,754,1,0,0,0,56,808,1,0,0,0,58,811,1,0,0,0,60,817,1,
-		0,0,0,62,859,1,0,0,0,64,866,1,0,0,0,66,868,1,0,0,0,68,872,1,0,0,0,70,875,
-		1,0,0,0,72,884,1,0,0,0,74,961,1,0,0,0,76,1130,1,0,0,0,78,1183,1,0,0,0,
-		80,1185,1,0,0,0,82,1204,1,0,0,0,84,1208,1,0,0,0,86,1212,1,0,0,0,88,1240,
-		1,0,0,0,90,1258,1,0,0,0,92,1260,1,0,0,0,94,1307,1,0,0,0,96,1330,1,0,0,
-		0,98,1332,1,0,0,0,100,1345,1,0,0,0,102,1347,1,0,0,0,104,106,5,191,0,0,
-		105,104,1,0,0,0,106,109,1,0,0,0,107,105,1,0,0,0,107,108,1,0,0,0,108,128,
-		1,0,0,0,109,107,1,0,0,0,110,119,3,4,2,0,111,113,5,191,0,0,112,111,1,0,
-		0,0,113,114,1,0,0,0,114,112,1,0,0,0,114,115,1,0,0,0,115,116,1,0,0,0,116,
-		118,3,4,2,0,117,112,1,0,0,0,118,121,1,0,0,0,119,117,1,0,0,0,119,120,1,
-		0,0,0,120,125,1,0,0,0,121,119,1,0,0,0,122,124,5,191,0,0,123,122,1,0,0,
-		0,124,127,1,0,0,0,125,123,1,0,0,0,125,126,1,0,0,0,126,129,1,0,0,0,127,
-		125,1,0,0,0,128,110,1,0,0,0,128,129,1,0,0,0,129,130,1,0,0,0,130,131,5,
-		0,0,1,131,1,1,0,0,0,132,133,3,72,36,0,133,134,5,0,0,1,134,3,1,0,0,0,135,
-		440,3,26,13,0,136,137,7,0,0,0,137,139,5,129,0,0,138,140,5,46,0,0,139,138,
-		1,0,0,0,139,140,1,0,0,0,140,440,1,0,0,0,141,142,7,0,0,0,142,144,5,133,
-		0,0,143,145,5,46,0,0,144,143,1,0,0,0,144,145,1,0,0,0,145,440,1,0,0,0,146,
-		147,7,0,0,0,147,149,5,107,0,0,148,150,5,46,0,0,149,148,1,0,0,0,149,150,
-		1,0,0,0,150,440,1,0,0,0,151,152,7,0,0,0,152,440,5,106,0,0,153,154,7,0,
-		0,0,154,156,5,55,0,0,155,157,5,46,0,0,156,155,1,0,0,0,156,157,1,0,0,0,
-		157,440,1,0,0,0,158,160,7,0,0,0,159,161,5,4,0,0,160,159,1,0,0,0,160,161,
-		1,0,0,0,161,162,1,0,0,0,162,164,5,142,0,0,163,165,5,46,0,0,164,163,1,0,
-		0,0,164,165,1,0,0,0,165,440,1,0,0,0,166,167,7,0,0,0,167,440,5,149,0,0,
-		168,169,7,0,0,0,169,440,5,154,0,0,170,171,7,0,0,0,171,440,5,8,0,0,172,
-		173,5,123,0,0,173,174,5,144,0,0,174,175,5,73,0,0,175,440,5,79,0,0,176,
-		179,5,123,0,0,177,180,3,98,49,0,178,180,5,4,0,0,179,177,1,0,0,0,179,178,
-		1,0,0,0,180,440,1,0,0,0,181,182,5,34,0,0,182,183,5,54,0,0,183,440,3,100,
-		50,0,184,186,5,34,0,0,185,187,5,46,0,0,186,185,1,0,0,0,186,187,1,0,0,0,
-		187,188,1,0,0,0,188,440,3,98,49,0,189,190,5,34,0,0,190,191,3,98,49,0,191,
-		192,5,46,0,0,192,440,1,0,0,0,193,196,5,45,0,0,194,197,3,4,2,0,195,197,
-		3,100,50,0,196,194,1,0,0,0,196,195,1,0,0,0,197,440,1,0,0,0,198,199,5,38,
-		0,0,199,202,7,1,0,0,200,201,5,64,0,0,201,203,5,44,0,0,202,200,1,0,0,0,
-		202,203,1,0,0,0,203,204,1,0,0,0,204,207,3,98,49,0,205,206,5,32,0,0,206,
-		208,5,141,0,0,207,205,1,0,0,0,207,208,1,0,0,0,208,440,1,0,0,0,209,210,
-		5,38,0,0,210,213,5,148,0,0,211,212,5,64,0,0,212,214,5,44,0,0,213,211,1,
-		0,0,0,213,214,1,0,0,0,214,215,1,0,0,0,215,440,3,100,50,0,216,219,5,136,
-		0,0,217,220,3,100,50,0,218,220,5,4,0,0,219,217,1,0,0,0,219,218,1,0,0,0,
-		220,440,1,0,0,0,221,222,5,9,0,0,222,223,5,128,0,0,223,440,3,98,49,0,224,
-		227,5,105,0,0,225,228,3,100,50,0,226,228,5,192,0,0,227,225,1,0,0,0,227,
-		226,1,0,0,0,228,231,1,0,0,0,229,230,5,52,0,0,230,232,5,15,0,0,231,229,
-		1,0,0,0,231,232,1,0,0,0,232,238,1,0,0,0,233,235,7,2,0,0,234,236,5,165,
-		0,0,235,234,1,0,0,0,235,236,1,0,0,0,236,237,1,0,0,0,237,239,5,194,0,0,
-		238,233,1,0,0,0,238,239,1,0,0,0,239,242,1,0,0,0,240,241,5,81,0,0,241,243,
-		5,194,0,0,242,240,1,0,0,0,242,243,1,0,0,0,243,440,1,0,0,0,244,245,5,122,
-		0,0,245,246,5,192,0,0,246,247,5,165,0,0,247,440,5,192,0,0,248,249,5,151,
-		0,0,249,440,5,192,0,0,250,252,5,122,0,0,251,253,7,3,0,0,252,251,1,0,0,
-		0,252,253,1,0,0,0,253,254,1,0,0,0,254,255,5,138,0,0,255,256,5,164,0,0,
-		256,440,3,8,4,0,257,259,5,122,0,0,258,260,7,3,0,0,259,258,1,0,0,0,259,
-		260,1,0,0,0,260,261,1,0,0,0,261,262,3,98,49,0,262,272,7,4,0,0,263,273,
-		5,31,0,0,264,269,3,8,4,0,265,266,5,189,0,0,266,268,3,8,4,0,267,265,1,0,
-		0,0,268,271,1,0,0,0,269,267,1,0,0,0,269,270,1,0,0,0,270,273,1,0,0,0,271,
-		269,1,0,0,0,272,263,1,0,0,0,272,264,1,0,0,0,273,440,1,0,0,0,274,276,5,
-		14,0,0,275,277,7,5,0,0,276,275,1,0,0,0,276,277,1,0,0,0,277,281,1,0,0,0,
-		278,279,5,127,0,0,279,281,5,144,0,0,280,274,1,0,0,0,280,278,1,0,0,0,281,
-		285,1,0,0,0,282,284,3,6,3,0,283,282,1,0,0,0,284,287,1,0,0,0,285,283,1,
-		0,0,0,285,286,1,0,0,0,286,440,1,0,0,0,287,285,1,0,0,0,288,290,7,6,0,0,
-		289,291,7,5,0,0,290,289,1,0,0,0,290,291,1,0,0,0,291,440,1,0,0,0,292,294,
-		7,7,0,0,293,295,7,5,0,0,294,293,1,0,0,0,294,295,1,0,0,0,295,440,1,0,0,
-		0,296,297,5,35,0,0,297,440,7,8,0,0,298,301,5,26,0,0,299,300,5,96,0,0,300,
-		302,5,110,0,0,301,299,1,0,0,0,301,302,1,0,0,0,302,304,1,0,0,0,303,305,
-		5,126,0,0,304,303,1,0,0,0,304,305,1,0,0,0,305,306,1,0,0,0,306,310,5,128,
-		0,0,307,308,5,64,0,0,308,309,5,89,0,0,309,311,5,44,0,0,310,307,1,0,0,0,
-		310,311,1,0,0,0,311,312,1,0,0,0,312,314,3,98,49,0,313,315,3,10,5,0,314,
-		313,1,0,0,0,314,315,1,0,0,0,315,318,1,0,0,0,316,317,5,159,0,0,317,319,
-		3,18,9,0,318,316,1,0,0,0,318,319,1,0,0,0,319,440,1,0,0,0,320,323,5,26,
-		0,0,321,322,5,96,0,0,322,324,5,110,0,0,323,321,1,0,0,0,323,324,1,0,0,0,
-		324,326,1,0,0,0,325,327,5,126,0,0,326,325,1,0,0,0,326,327,1,0,0,0,327,
-		328,1,0,0,0,328,332,5,132,0,0,329,330,5,64,0,0,330,331,5,89,0,0,331,333,
-		5,44,0,0,332,329,1,0,0,0,332,333,1,0,0,0,333,334,1,0,0,0,334,336,3,98,
-		49,0,335,337,3,10,5,0,336,335,1,0,0,0,336,337,1,0,0,0,337,340,1,0,0,0,
-		338,339,5,159,0,0,339,341,3,18,9,0,340,338,1,0,0,0,340,341,1,0,0,0,341,
-		440,1,0,0,0,342,345,5,26,0,0,343,344,5,96,0,0,344,346,5,110,0,0,345,343,
-		1,0,0,0,345,346,1,0,0,0,346,347,1,0,0,0,347,351,5,128,0,0,348,349,5,64,
-		0,0,349,350,5,89,0,0,350,352,5,44,0,0,351,348,1,0,0,0,351,352,1,0,0,0,
-		352,353,1,0,0,0,353,356,3,98,49,0,354,355,5,159,0,0,355,357,3,18,9,0,356,
-		354,1,0,0,0,356,357,1,0,0,0,357,358,1,0,0,0,358,359,5,11,0,0,359,360,3,
-		26,13,0,360,440,1,0,0,0,361,364,5,26,0,0,362,363,5,96,0,0,363,365,5,110,
-		0,0,364,362,1,0,0,0,364,365,1,0,0,0,365,366,1,0,0,0,366,370,5,132,0,0,
-		367,368,5,64,0,0,368,369,5,89,0,0,369,371,5,44,0,0,370,367,1,0,0,0,370,
-		371,1,0,0,0,371,372,1,0,0,0,372,375,3,98,49,0,373,374,5,159,0,0,374,376,
-		3,18,9,0,375,373,1,0,0,0,375,376,1,0,0,0,376,377,1,0,0,0,377,378,5,11,
-		0,0,378,379,3,26,13,0,379,440,1,0,0,0,380,381,5,26,0,0,381,385,5,148,0,
-		0,382,383,5,64,0,0,383,384,5,89,0,0,384,386,5,44,0,0,385,382,1,0,0,0,385,
-		386,1,0,0,0,386,387,1,0,0,0,387,388,3,100,50,0,388,389,5,11,0,0,389,390,
-		3,94,47,0,390,440,1,0,0,0,391,392,5,68,0,0,392,393,5,71,0,0,393,396,3,
-		98,49,0,394,395,5,159,0,0,395,397,3,18,9,0,396,394,1,0,0,0,396,397,1,0,
-		0,0,397,398,1,0,0,0,398,399,3,26,13,0,399,440,1,0,0,0,400,401,5,68,0,0,
-		401,402,5,71,0,0,402,404,3,98,49,0,403,405,3,22,11,0,404,403,1,0,0,0,404,
-		405,1,0,0,0,405,406,1,0,0,0,406,407,5,153,0,0,407,412,3,24,12,0,408,409,
-		5,189,0,0,409,411,3,24,12,0,410,408,1,0,0,0,411,414,1,0,0,0,412,410,1,
-		0,0,0,412,413,1,0,0,0,413,440,1,0,0,0,414,412,1,0,0,0,415,416,5,32,0,0,
-		416,417,5,52,0,0,417,420,3,98,49,0,418,419,5,157,0,0,419,421,3,72,36,0,
-		420,418,1,0,0,0,420,421,1,0,0,0,421,440,1,0,0,0,422,423,5,5,0,0,423,424,
-		7,1,0,0,424,425,3,98,49,0,425,430,3,16,8,0,426,427,5,189,0,0,427,429,3,
-		16,8,0,428,426,1,0,0,0,429,432,1,0,0,0,430,428,1,0,0,0,430,431,1,0,0,0,
-		431,440,1,0,0,0,432,430,1,0,0,0,433,434,5,5,0,0,434,435,7,1,0,0,435,436,
-		3,98,49,0,436,437,5,122,0,0,437,438,3,18,9,0,438,440,1,0,0,0,439,135,1,
-		0,0,0,439,136,1,0,0,0,439,141,1,0,0,0,439,146,1,0,0,0,439,151,1,0,0,0,
-		439,153,1,0,0,0,439,158,1,0,0,0,439,166,1,0,0,0,439,168,1,0,0,0,439,170,
-		1,0,0,0,439,172,1,0,0,0,439,176,1,0,0,0,439,181,1,0,0,0,439,184,1,0,0,
-		0,439,189,1,0,0,0,439,193,1,0,0,0,439,198,1,0,0,0,439,209,1,0,0,0,439,
-		216,1,0,0,0,439,221,1,0,0,0,439,224,1,0,0,0,439,244,1,0,0,0,439,248,1,
-		0,0,0,439,250,1,0,0,0,439,257,1,0,0,0,439,280,1,0,0,0,439,288,1,0,0,0,
-		439,292,1,0,0,0,439,296,1,0,0,0,439,298,1,0,0,0,439,320,1,0,0,0,439,342,
-		1,0,0,0,439,361,1,0,0,0,439,380,1,0,0,0,439,391,1,0,0,0,439,400,1,0,0,
-		0,439,415,1,0,0,0,439,422,1,0,0,0,439,433,1,0,0,0,440,5,1,0,0,0,441,442,
-		5,73,0,0,442,444,5,79,0,0,443,445,3,100,50,0,444,443,1,0,0,0,445,446,1,
-		0,0,0,446,444,1,0,0,0,446,447,1,0,0,0,447,451,1,0,0,0,448,449,5,108,0,
-		0,449,451,7,9,0,0,450,441,1,0,0,0,450,448,1,0,0,0,451,7,1,0,0,0,452,454,
-		5,176,0,0,453,452,1,0,0,0,453,454,1,0,0,0,454,455,1,0,0,0,455,462,3,92,
-		46,0,456,462,5,192,0,0,457,462,3,100,50,0,458,462,5,146,0,0,459,462,5,
-		48,0,0,460,462,5,93,0,0,461,453,1,0,0,0,461,456,1,0,0,0,461,457,1,0,0,
-		0,461,458,1,0,0,0,461,459,1,0,0,0,461,460,1,0,0,0,462,9,1,0,0,0,463,464,
-		5,185,0,0,464,469,3,12,6,0,465,466,5,189,0,0,466,468,3,12,6,0,467,465,
-		1,0,0,0,468,471,1,0,0,0,469,467,1,0,0,0,469,470,1,0,0,0,470,472,1,0,0,
-		0,471,469,1,0,0,0,472,473,5,186,0,0,473,11,1,0,0,0,474,475,3,100,50,0,
-		475,477,3,94,47,0,476,478,3,14,7,0,477,476,1,0,0,0,477,478,1,0,0,0,478,
-		13,1,0,0,0,479,488,5,75,0,0,480,481,5,104,0,0,481,488,5,75,0,0,482,488,
-		5,60,0,0,483,484,5,59,0,0,484,485,5,185,0,0,485,486,5,192,0,0,486,488,
-		5,186,0,0,487,479,1,0,0,0,487,480,1,0,0,0,487,482,1,0,0,0,487,483,1,0,
-		0,0,488,15,1,0,0,0,489,491,5,2,0,0,490,492,5,24,0,0,491,490,1,0,0,0,491,
-		492,1,0,0,0,492,493,1,0,0,0,493,494,3,100,50,0,494,495,3,94,47,0,495,17,
-		1,0,0,0,496,497,5,185,0,0,497,502,3,20,10,0,498,499,5,189,0,0,499,501,
-		3,20,10,0,500,498,1,0,0,0,501,504,1,0,0,0,502,500,1,0,0,0,502,503,1,0,
-		0,0,503,505,1,0,0,0,504,502,1,0,0,0,505,506,5,186,0,0,506,19,1,0,0,0,507,
-		510,3,100,50,0,508,510,5,192,0,0,509,507,1,0,0,0,509,508,1,0,0,0,510,511,
-		1,0,0,0,511,515,5,165,0,0,512,516,3,90,45,0,513,514,5,176,0,0,514,516,
-		5,194,0,0,515,512,1,0,0,0,515,513,1,0,0,0,516,21,1,0,0,0,517,518,5,185,
-		0,0,518,523,3,100,50,0,519,520,5,189,0,0,520,522,3,100,50,0,521,519,1,
-		0,0,0,522,525,1,0,0,0,523,521,1,0,0,0,523,524,1,0,0,0,524,526,1,0,0,0,
-		525,523,1,0,0,0,526,527,5,186,0,0,527,23,1,0,0,0,528,529,5,185,0,0,529,
-		534,3,72,36,0,530,531,5,189,0,0,531,533,3,72,36,0,532,530,1,0,0,0,533,
-		536,1,0,0,0,534,532,1,0,0,0,534,535,1,0,0,0,535,537,1,0,0,0,536,534,1,
-		0,0,0,537,538,5,186,0,0,538,25,1,0,0,0,539,541,3,28,14,0,540,539,1,0,0,
-		0,540,541,1,0,0,0,541,542,1,0,0,0,542,544,3,32,16,0,543,545,3,36,18,0,
-		544,543,1,0,0,0,544,545,1,0,0,0,545,547,1,0,0,0,546,548,3,40,20,0,547,
-		546,1,0,0,0,547,548,1,0,0,0,548,550,1,0,0,0,549,551,3,42,21,0,550,549,
-		1,0,0,0,550,551,1,0,0,0,551,553,1,0,0,0,552,554,3,44,22,0,553,552,1,0,
-		0,0,553,554,1,0,0,0,554,27,1,0,0,0,555,557,5,159,0,0,556,558,5,109,0,0,
-		557,556,1,0,0,0,557,558,1,0,0,0,558,559,1,0,0,0,559,564,3,30,15,0,560,
-		561,5,189,0,0,561,563,3,30,15,0,562,560,1,0,0,0,563,566,1,0,0,0,564,562,
-		1,0,0,0,564,565,1,0,0,0,565,29,1,0,0,0,566,564,1,0,0,0,567,569,3,100,50,
-		0,568,570,3,22,11,0,569,568,1,0,0,0,569,570,1,0,0,0,570,571,1,0,0,0,571,
-		572,5,11,0,0,572,573,5,185,0,0,573,574,3,26,13,0,574,575,5,186,0,0,575,
-		31,1,0,0,0,576,577,6,16,-1,0,577,578,3,34,17,0,578,587,1,0,0,0,579,580,
-		10,1,0,0,580,582,7,10,0,0,581,583,5,4,0,0,582,581,1,0,0,0,582,583,1,0,
-		0,0,583,584,1,0,0,0,584,586,3,32,16,2,585,579,1,0,0,0,586,589,1,0,0,0,
-		587,585,1,0,0,0,587,588,1,0,0,0,588,33,1,0,0,0,589,587,1,0,0,0,590,592,
-		5,119,0,0,591,593,7,11,0,0,592,591,1,0,0,0,592,593,1,0,0,0,593,594,1,0,
-		0,0,594,599,3,46,23,0,595,596,5,189,0,0,596,598,3,46,23,0,597,595,1,0,
-		0,0,598,601,1,0,0,0,599,597,1,0,0,0,599,600,1,0,0,0,600,611,1,0,0,0,601,
-		599,1,0,0,0,602,603,5,52,0,0,603,608,3,48,24,0,604,605,5,189,0,0,605,607,
-		3,48,24,0,606,604,1,0,0,0,607,610,1,0,0,0,608,606,1,0,0,0,608,609,1,0,
-		0,0,609,612,1,0,0,0,610,608,1,0,0,0,611,602,1,0,0,0,611,612,1,0,0,0,612,
-		614,1,0,0,0,613,615,3,60,30,0,614,613,1,0,0,0,614,615,1,0,0,0,615,618,
-		1,0,0,0,616,617,5,157,0,0,617,619,3,72,36,0,618,616,1,0,0,0,618,619,1,
-		0,0,0,619,630,1,0,0,0,620,621,5,57,0,0,621,622,5,18,0,0,622,627,3,72,36,
-		0,623,624,5,189,0,0,624,626,3,72,36,0,625,623,1,0,0,0,626,629,1,0,0,0,
-		627,625,1,0,0,0,627,628,1,0,0,0,628,631,1,0,0,0,629,627,1,0,0,0,630,620,
-		1,0,0,0,630,631,1,0,0,0,631,634,1,0,0,0,632,633,5,58,0,0,633,635,3,72,
-		36,0,634,632,1,0,0,0,634,635,1,0,0,0,635,646,1,0,0,0,636,637,5,100,0,0,
-		637,638,5,18,0,0,638,643,3,72,36,0,639,640,5,189,0,0,640,642,3,72,36,0,
-		641,639,1,0,0,0,642,645,1,0,0,0,643,641,1,0,0,0,643,644,1,0,0,0,644,647,
-		1,0,0,0,645,643,1,0,0,0,646,636,1,0,0,0,646,647,1,0,0,0,647,653,1,0,0,
-		0,648,649,5,185,0,0,649,650,3,26,13,0,650,651,5,186,0,0,651,653,1,0,0,
-		0,652,590,1,0,0,0,652,648,1,0,0,0,653,35,1,0,0,0,654,655,5,97,0,0,655,
-		656,5,18,0,0,656,661,3,38,19,0,657,658,5,189,0,0,658,660,3,38,19,0,659,
-		657,1,0,0,0,660,663,1,0,0,0,661,659,1,0,0,0,661,662,1,0,0,0,662,37,1,0,
-		0,0,663,661,1,0,0,0,664,666,3,72,36,0,665,667,7,12,0,0,666,665,1,0,0,0,
-		666,667,1,0,0,0,667,670,1,0,0,0,668,669,5,91,0,0,669,671,7,13,0,0,670,
-		668,1,0,0,0,670,671,1,0,0,0,671,39,1,0,0,0,672,673,5,40,0,0,673,674,7,
-		14,0,0,674,41,1,0,0,0,675,678,5,81,0,0,676,679,3,72,36,0,677,679,5,4,0,
-		0,678,676,1,0,0,0,678,677,1,0,0,0,679,43,1,0,0,0,680,681,5,92,0,0,681,
-		683,3,72,36,0,682,684,7,15,0,0,683,682,1,0,0,0,683,684,1,0,0,0,684,45,
-		1,0,0,0,685,698,5,177,0,0,686,687,3,100,50,0,687,688,5,190,0,0,688,689,
-		5,177,0,0,689,698,1,0,0,0,690,695,3,72,36,0,691,693,5,11,0,0,692,691,1,
-		0,0,0,692,693,1,0,0,0,693,694,1,0,0,0,694,696,3,100,50,0,695,692,1,0,0,
-		0,695,696,1,0,0,0,696,698,1,0,0,0,697,685,1,0,0,0,697,686,1,0,0,0,697,
-		690,1,0,0,0,698,47,1,0,0,0,699,700,6,24,-1,0,700,701,3,56,28,0,701,718,
-		1,0,0,0,702,703,10,3,0,0,703,704,3,50,25,0,704,705,5,74,0,0,705,707,3,
-		56,28,0,706,708,3,54,27,0,707,706,1,0,0,0,707,708,1,0,0,0,708,710,1,0,
-		0,0,709,711,3,52,26,0,710,709,1,0,0,0,710,711,1,0,0,0,711,717,1,0,0,0,
-		712,713,10,2,0,0,713,714,5,27,0,0,714,715,5,74,0,0,715,717,3,56,28,0,716,
-		702,1,0,0,0,716,712,1,0,0,0,717,720,1,0,0,0,718,716,1,0,0,0,718,719,1,
-		0,0,0,719,49,1,0,0,0,720,718,1,0,0,0,721,723,5,67,0,0,722,721,1,0,0,0,
-		722,723,1,0,0,0,723,737,1,0,0,0,724,726,5,78,0,0,725,727,5,98,0,0,726,
-		725,1,0,0,0,726,727,1,0,0,0,727,737,1,0,0,0,728,730,5,112,0,0,729,731,
-		5,98,0,0,730,729,1,0,0,0,730,731,1,0,0,0,731,737,1,0,0,0,732,734,5,53,
-		0,0,733,735,5,98,0,0,734,733,1,0,0,0,734,735,1,0,0,0,735,737,1,0,0,0,736,
-		722,1,0,0,0,736,724,1,0,0,0,736,728,1,0,0,0,736,732,1,0,0,0,737,51,1,0,
-		0,0,738,739,5,93,0,0,739,753,3,72,36,0,740,741,5,152,0,0,741,742,5,185,
-		0,0,742,747,3,100,50,0,743,744,5,189,0,0,744,746,3,100,50,0,745,743,1,
-		0,0,0,746,749,1,0,0,0,747,745,1,0,0,0,747,748,1,0,0,0,748,750,1,0,0,0,
-		749,747,1,0,0,0,750,751,5,186,0,0,751,753,1,0,0,0,752,738,1,0,0,0,752,
-		740,1,0,0,0,753,53,1,0,0,0,754,766,5,160,0,0,755,767,3,68,34,0,756,757,
-		5,185,0,0,757,758,3,68,34,0,758,759,5,186,0,0,759,767,1,0,0,0,760,761,
-		5,185,0,0,761,762,3,68,34,0,762,763,5,189,0,0,763,764,3,68,34,0,764,765,
-		5,186,0,0,765,767,1,0,0,0,766,755,1,0,0,0,766,756,1,0,0,0,766,760,1,0,
-		0,0,767,769,1,0,0,0,768,770,3,66,33,0,769,768,1,0,0,0,769,770,1,0,0,0,
-		770,55,1,0,0,0,771,773,3,98,49,0,772,774,3,58,29,0,773,772,1,0,0,0,773,
-		774,1,0,0,0,774,809,1,0,0,0,775,776,5,185,0,0,776,777,3,26,13,0,777,779,
-		5,186,0,0,778,780,3,58,29,0,779,778,1,0,0,0,779,780,1,0,0,0,780,809,1,
-		0,0,0,781,782,3,98,49,0,782,791,5,185,0,0,783,788,3,72,36,0,784,785,5,
-		189,0,0,785,787,3,72,36,0,786,784,1,0,0,0,787,790,1,0,0,0,788,786,1,0,
-		0,0,788,789,1,0,0,0,789,792,1,0,0,0,790,788,1,0,0,0,791,783,1,0,0,0,791,
-		792,1,0,0,0,792,793,1,0,0,0,793,795,5,186,0,0,794,796,3,58,29,0,795,794,
-		1,0,0,0,795,796,1,0,0,0,796,809,1,0,0,0,797,798,5,185,0,0,798,803,3,48,
-		24,0,799,800,5,189,0,0,800,802,3,48,24,0,801,799,1,0,0,0,802,805,1,0,0,
-		0,803,801,1,0,0,0,803,804,1,0,0,0,804,806,1,0,0,0,805,803,1,0,0,0,806,
-		807,5,186,0,0,807,809,1,0,0,0,808,771,1,0,0,0,808,775,1,0,0,0,808,781,
-		1,0,0,0,808,797,1,0,0,0,809,57,1,0,0,0,810,812,5,11,0,0,811,810,1,0,0,
-		0,811,812,1,0,0,0,812,813,1,0,0,0,813,815,3,100,50,0,814,816,3,22,11,0,
-		815,814,1,0,0,0,815,816,1,0,0,0,816,59,1,0,0,0,817,818,5,158,0,0,818,819,
-		3,62,31,0,819,61,1,0,0,0,820,821,5,147,0,0,821,822,5,185,0,0,822,823,5,
-		124,0,0,823,827,3,68,34,0,824,826,3,64,32,0,825,824,1,0,0,0,826,829,1,
-		0,0,0,827,825,1,0,0,0,827,828,1,0,0,0,828,830,1,0,0,0,829,827,1,0,0,0,
-		830,831,5,186,0,0,831,860,1,0,0,0,832,833,5,61,0,0,833,834,5,185,0,0,834,
-		835,5,124,0,0,835,836,3,68,34,0,836,837,5,189,0,0,837,838,5,3,0,0,838,
-		839,5,18,0,0,839,843,3,68,34,0,840,842,3,64,32,0,841,840,1,0,0,0,842,845,
-		1,0,0,0,843,841,1,0,0,0,843,844,1,0,0,0,844,846,1,0,0,0,845,843,1,0,0,
-		0,846,847,5,186,0,0,847,860,1,0,0,0,848,849,5,121,0,0,849,850,5,185,0,
-		0,850,854,3,68,34,0,851,853,3,64,32,0,852,851,1,0,0,0,853,856,1,0,0,0,
-		854,852,1,0,0,0,854,855,1,0,0,0,855,857,1,0,0,0,856,854,1,0,0,0,857,858,
-		5,186,0,0,858,860,1,0,0,0,859,820,1,0,0,0,859,832,1,0,0,0,859,848,1,0,
-		0,0,860,63,1,0,0,0,861,862,5,189,0,0,862,863,5,111,0,0,863,867,3,68,34,
-		0,864,865,5,189,0,0,865,867,3,66,33,0,866,861,1,0,0,0,866,864,1,0,0,0,
-		867,65,1,0,0,0,868,869,5,56,0,0,869,870,5,101,0,0,870,871,3,68,34,0,871,
-		67,1,0,0,0,872,873,5,194,0,0,873,874,3,70,35,0,874,69,1,0,0,0,875,876,
-		7,16,0,0,876,71,1,0,0,0,877,878,6,36,-1,0,878,880,3,76,38,0,879,881,3,
-		74,37,0,880,879,1,0,0,0,880,881,1,0,0,0,881,885,1,0,0,0,882,883,5,89,0,
-		0,883,885,3,72,36,3,884,877,1,0,0,0,884,882,1,0,0,0,885,894,1,0,0,0,886,
-		887,10,2,0,0,887,888,5,6,0,0,888,893,3,72,36,3,889,890,10,1,0,0,890,891,
-		5,96,0,0,891,893,3,72,36,2,892,886,1,0,0,0,892,889,1,0,0,0,893,896,1,0,
-		0,0,894,892,1,0,0,0,894,895,1,0,0,0,895,73,1,0,0,0,896,894,1,0,0,0,897,
-		898,3,88,44,0,898,899,3,76,38,0,899,962,1,0,0,0,900,901,3,88,44,0,901,
-		902,7,17,0,0,902,905,5,185,0,0,903,906,3,26,13,0,904,906,3,72,36,0,905,
-		903,1,0,0,0,905,904,1,0,0,0,906,907,1,0,0,0,907,908,5,186,0,0,908,962,
-		1,0,0,0,909,911,5,89,0,0,910,909,1,0,0,0,910,911,1,0,0,0,911,912,1,0,0,
-		0,912,913,5,16,0,0,913,914,3,76,38,0,914,915,5,6,0,0,915,916,3,76,38,0,
-		916,962,1,0,0,0,917,919,5,89,0,0,918,917,1,0,0,0,918,919,1,0,0,0,919,920,
-		1,0,0,0,920,921,5,66,0,0,921,922,5,185,0,0,922,923,3,26,13,0,923,924,5,
-		186,0,0,924,962,1,0,0,0,925,927,5,89,0,0,926,925,1,0,0,0,926,927,1,0,0,
-		0,927,928,1,0,0,0,928,929,5,66,0,0,929,930,5,185,0,0,930,935,3,72,36,0,
-		931,932,5,189,0,0,932,934,3,72,36,0,933,931,1,0,0,0,934,937,1,0,0,0,935,
-		933,1,0,0,0,935,936,1,0,0,0,936,938,1,0,0,0,937,935,1,0,0,0,938,939,5,
-		186,0,0,939,962,1,0,0,0,940,942,5,89,0,0,941,940,1,0,0,0,941,942,1,0,0,
-		0,942,943,1,0,0,0,943,944,7,18,0,0,944,947,3,76,38,0,945,946,5,42,0,0,
-		946,948,5,192,0,0,947,945,1,0,0,0,947,948,1,0,0,0,948,962,1,0,0,0,949,
-		951,5,72,0,0,950,952,5,89,0,0,951,950,1,0,0,0,951,952,1,0,0,0,952,953,
-		1,0,0,0,953,962,5,90,0,0,954,956,5,72,0,0,955,957,5,89,0,0,956,955,1,0,
-		0,0,956,957,1,0,0,0,957,958,1,0,0,0,958,959,5,36,0,0,959,960,5,52,0,0,
-		960,962,3,76,38,0,961,897,1,0,0,0,961,900,1,0,0,0,961,910,1,0,0,0,961,
-		918,1,0,0,0,961,926,1,0,0,0,961,941,1,0,0,0,961,949,1,0,0,0,961,954,1,
-		0,0,0,962,75,1,0,0,0,963,964,6,38,-1,0,964,1131,3,90,45,0,965,1131,5,197,
-		0,0,966,967,5,19,0,0,967,969,3,72,36,0,968,970,3,86,43,0,969,968,1,0,0,
-		0,970,971,1,0,0,0,971,969,1,0,0,0,971,972,1,0,0,0,972,975,1,0,0,0,973,
-		974,5,39,0,0,974,976,3,72,36,0,975,973,1,0,0,0,975,976,1,0,0,0,976,977,
-		1,0,0,0,977,978,5,41,0,0,978,1131,1,0,0,0,979,981,5,19,0,0,980,982,3,86,
-		43,0,981,980,1,0,0,0,982,983,1,0,0,0,983,981,1,0,0,0,983,984,1,0,0,0,984,
-		987,1,0,0,0,985,986,5,39,0,0,986,988,3,72,36,0,987,985,1,0,0,0,987,988,
-		1,0,0,0,988,989,1,0,0,0,989,990,5,41,0,0,990,1131,1,0,0,0,991,992,5,20,
-		0,0,992,993,5,185,0,0,993,994,3,72,36,0,994,995,5,11,0,0,995,996,3,94,
-		47,0,996,997,5,186,0,0,997,1131,1,0,0,0,998,999,5,10,0,0,999,1008,5,187,
-		0,0,1000,1005,3,72,36,0,1001,1002,5,189,0,0,1002,1004,3,72,36,0,1003,1001,
-		1,0,0,0,1004,1007,1,0,0,0,1005,1003,1,0,0,0,1005,1006,1,0,0,0,1006,1009,
-		1,0,0,0,1007,1005,1,0,0,0,1008,1000,1,0,0,0,1008,1009,1,0,0,0,1009,1010,
-		1,0,0,0,1010,1131,5,188,0,0,1011,1012,5,10,0,0,1012,1013,5,185,0,0,1013,
-		1014,3,26,13,0,1014,1015,5,186,0,0,1015,1131,1,0,0,0,1016,1017,5,84,0,
-		0,1017,1026,5,185,0,0,1018,1023,3,82,41,0,1019,1020,5,189,0,0,1020,1022,
-		3,82,41,0,1021,1019,1,0,0,0,1022,1025,1,0,0,0,1023,1021,1,0,0,0,1023,1024,
-		1,0,0,0,1024,1027,1,0,0,0,1025,1023,1,0,0,0,1026,1018,1,0,0,0,1026,1027,
-		1,0,0,0,1027,1028,1,0,0,0,1028,1131,5,186,0,0,1029,1030,5,130,0,0,1030,
-		1039,5,185,0,0,1031,1036,3,84,42,0,1032,1033,5,189,0,0,1033,1035,3,84,
-		42,0,1034,1032,1,0,0,0,1035,1038,1,0,0,0,1036,1034,1,0,0,0,1036,1037,1,
-		0,0,0,1037,1040,1,0,0,0,1038,1036,1,0,0,0,1039,1031,1,0,0,0,1039,1040,
-		1,0,0,0,1040,1041,1,0,0,0,1041,1131,5,186,0,0,1042,1043,5,44,0,0,1043,
-		1044,5,185,0,0,1044,1045,3,26,13,0,1045,1046,5,186,0,0,1046,1131,1,0,0,
-		0,1047,1048,3,98,49,0,1048,1049,5,185,0,0,1049,1050,5,177,0,0,1050,1052,
-		5,186,0,0,1051,1053,3,80,40,0,1052,1051,1,0,0,0,1052,1053,1,0,0,0,1053,
-		1131,1,0,0,0,1054,1055,5,47,0,0,1055,1058,5,185,0,0,1056,1059,3,100,50,
-		0,1057,1059,5,192,0,0,1058,1056,1,0,0,0,1058,1057,1,0,0,0,1059,1060,1,
-		0,0,0,1060,1061,5,52,0,0,1061,1062,3,76,38,0,1062,1063,5,186,0,0,1063,
-		1131,1,0,0,0,1064,1065,5,131,0,0,1065,1066,5,185,0,0,1066,1067,3,76,38,
-		0,1067,1068,5,52,0,0,1068,1071,3,76,38,0,1069,1070,5,51,0,0,1070,1072,
-		3,76,38,0,1071,1069,1,0,0,0,1071,1072,1,0,0,0,1072,1073,1,0,0,0,1073,1074,
-		5,186,0,0,1074,1131,1,0,0,0,1075,1076,5,145,0,0,1076,1078,5,185,0,0,1077,
-		1079,7,19,0,0,1078,1077,1,0,0,0,1078,1079,1,0,0,0,1079,1081,1,0,0,0,1080,
-		1082,3,76,38,0,1081,1080,1,0,0,0,1081,1082,1,0,0,0,1082,1083,1,0,0,0,1083,
-		1084,5,52,0,0,1084,1085,3,76,38,0,1085,1086,5,186,0,0,1086,1131,1,0,0,
-		0,1087,1088,3,98,49,0,1088,1103,5,185,0,0,1089,1091,5,36,0,0,1090,1089,
-		1,0,0,0,1090,1091,1,0,0,0,1091,1092,1,0,0,0,1092,1097,3,78,39,0,1093,1094,
-		5,189,0,0,1094,1096,3,78,39,0,1095,1093,1,0,0,0,1096,1099,1,0,0,0,1097,
-		1095,1,0,0,0,1097,1098,1,0,0,0,1098,1101,1,0,0,0,1099,1097,1,0,0,0,1100,
-		1102,3,36,18,0,1101,1100,1,0,0,0,1101,1102,1,0,0,0,1102,1104,1,0,0,0,1103,
-		1090,1,0,0,0,1103,1104,1,0,0,0,1104,1105,1,0,0,0,1105,1107,5,186,0,0,1106,
-		1108,3,80,40,0,1107,1106,1,0,0,0,1107,1108,1,0,0,0,1108,1131,1,0,0,0,1109,
-		1110,5,185,0,0,1110,1111,3,26,13,0,1111,1112,5,186,0,0,1112,1131,1,0,0,
-		0,1113,1131,3,100,50,0,1114,1115,3,100,50,0,1115,1116,5,190,0,0,1116,1117,
-		3,100,50,0,1117,1131,1,0,0,0,1118,1119,5,185,0,0,1119,1120,3,72,36,0,1120,
-		1121,5,186,0,0,1121,1131,1,0,0,0,1122,1123,5,185,0,0,1123,1124,3,72,36,
-		0,1124,1125,5,186,0,0,1125,1126,5,190,0,0,1126,1127,3,100,50,0,1127,1131,
-		1,0,0,0,1128,1129,7,20,0,0,1129,1131,3,76,38,4,1130,963,1,0,0,0,1130,965,
-		1,0,0,0,1130,966,1,0,0,0,1130,979,1,0,0,0,1130,991,1,0,0,0,1130,998,1,
-		0,0,0,1130,1011,1,0,0,0,1130,1016,1,0,0,0,1130,1029,1,0,0,0,1130,1042,
-		1,0,0,0,1130,1047,1,0,0,0,1130,1054,1,0,0,0,1130,1064,1,0,0,0,1130,1075,
-		1,0,0,0,1130,1087,1,0,0,0,1130,1109,1,0,0,0,1130,1113,1,0,0,0,1130,1114,
-		1,0,0,0,1130,1118,1,0,0,0,1130,1122,1,0,0,0,1130,1128,1,0,0,0,1131,1162,
-		1,0,0,0,1132,1133,10,5,0,0,1133,1134,5,13,0,0,1134,1135,5,138,0,0,1135,
-		1136,5,164,0,0,1136,1161,3,76,38,6,1137,1138,10,3,0,0,1138,1139,7,21,0,
-		0,1139,1161,3,76,38,4,1140,1141,10,2,0,0,1141,1142,7,20,0,0,1142,1161,
-		3,76,38,3,1143,1144,10,1,0,0,1144,1145,5,180,0,0,1145,1161,3,76,38,2,1146,
-		1147,10,9,0,0,1147,1148,5,187,0,0,1148,1149,3,76,38,0,1149,1150,5,188,
-		0,0,1150,1161,1,0,0,0,1151,1152,10,8,0,0,1152,1153,5,183,0,0,1153,1161,
-		3,100,50,0,1154,1155,10,7,0,0,1155,1156,5,182,0,0,1156,1161,3,94,47,0,
-		1157,1158,10,6,0,0,1158,1159,5,23,0,0,1159,1161,3,98,49,0,1160,1132,1,
-		0,0,0,1160,1137,1,0,0,0,1160,1140,1,0,0,0,1160,1143,1,0,0,0,1160,1146,
-		1,0,0,0,1160,1151,1,0,0,0,1160,1154,1,0,0,0,1160,1157,1,0,0,0,1161,1164,
-		1,0,0,0,1162,1160,1,0,0,0,1162,1163,1,0,0,0,1163,77,1,0,0,0,1164,1162,
-		1,0,0,0,1165,1166,3,100,50,0,1166,1167,5,184,0,0,1167,1168,3,72,36,0,1168,
-		1184,1,0,0,0,1169,1170,5,185,0,0,1170,1175,3,100,50,0,1171,1172,5,189,
-		0,0,1172,1174,3,100,50,0,1173,1171,1,0,0,0,1174,1177,1,0,0,0,1175,1173,
-		1,0,0,0,1175,1176,1,0,0,0,1176,1178,1,0,0,0,1177,1175,1,0,0,0,1178,1179,
-		5,186,0,0,1179,1180,5,184,0,0,1180,1181,3,72,36,0,1181,1184,1,0,0,0,1182,
-		1184,3,72,36,0,1183,1165,1,0,0,0,1183,1169,1,0,0,0,1183,1182,1,0,0,0,1184,
-		79,1,0,0,0,1185,1186,5,99,0,0,1186,1197,5,185,0,0,1187,1188,5,100,0,0,
-		1188,1189,5,18,0,0,1189,1194,3,72,36,0,1190,1191,5,189,0,0,1191,1193,3,
-		72,36,0,1192,1190,1,0,0,0,1193,1196,1,0,0,0,1194,1192,1,0,0,0,1194,1195,
-		1,0,0,0,1195,1198,1,0,0,0,1196,1194,1,0,0,0,1197,1187,1,0,0,0,1197,1198,
-		1,0,0,0,1198,1200,1,0,0,0,1199,1201,3,36,18,0,1200,1199,1,0,0,0,1200,1201,
-		1,0,0,0,1201,1202,1,0,0,0,1202,1203,5,186,0,0,1203,81,1,0,0,0,1204,1205,
-		3,72,36,0,1205,1206,5,181,0,0,1206,1207,3,72,36,0,1207,83,1,0,0,0,1208,
-		1209,3,100,50,0,1209,1210,5,181,0,0,1210,1211,3,72,36,0,1211,85,1,0,0,
-		0,1212,1213,5,156,0,0,1213,1214,3,72,36,0,1214,1215,5,137,0,0,1215,1216,
-		3,72,36,0,1216,87,1,0,0,0,1217,1241,5,165,0,0,1218,1241,5,166,0,0,1219,
-		1241,5,169,0,0,1220,1241,5,167,0,0,1221,1241,5,170,0,0,1222,1241,5,168,
-		0,0,1223,1241,5,174,0,0,1224,1241,5,172,0,0,1225,1241,5,173,0,0,1226,1241,
-		5,171,0,0,1227,1228,5,95,0,0,1228,1234,5,185,0,0,1229,1230,3,100,50,0,
-		1230,1231,5,190,0,0,1231,1233,1,0,0,0,1232,1229,1,0,0,0,1233,1236,1,0,
-		0,0,1234,1232,1,0,0,0,1234,1235,1,0,0,0,1235,1237,1,0,0,0,1236,1234,1,
-		0,0,0,1237,1238,3,88,44,0,1238,1239,5,186,0,0,1239,1241,1,0,0,0,1240,1217,
-		1,0,0,0,1240,1218,1,0,0,0,1240,1219,1,0,0,0,1240,1220,1,0,0,0,1240,1221,
-		1,0,0,0,1240,1222,1,0,0,0,1240,1223,1,0,0,0,1240,1224,1,0,0,0,1240,1225,
-		1,0,0,0,1240,1226,1,0,0,0,1240,1227,1,0,0,0,1241,89,1,0,0,0,1242,1259,
-		5,90,0,0,1243,1259,7,22,0,0,1244,1259,3,92,46,0,1245,1259,5,192,0,0,1246,
-		1259,5,193,0,0,1247,1248,5,139,0,0,1248,1259,5,192,0,0,1249,1250,5,28,
-		0,0,1250,1259,5,192,0,0,1251,1252,5,138,0,0,1252,1259,5,192,0,0,1253,1254,
-		5,70,0,0,1254,1256,5,192,0,0,1255,1257,3,70,35,0,1256,1255,1,0,0,0,1256,
-		1257,1,0,0,0,1257,1259,1,0,0,0,1258,1242,1,0,0,0,1258,1243,1,0,0,0,1258,
-		1244,1,0,0,0,1258,1245,1,0,0,0,1258,1246,1,0,0,0,1258,1247,1,0,0,0,1258,
-		1249,1,0,0,0,1258,1251,1,0,0,0,1258,1253,1,0,0,0,1259,91,1,0,0,0,1260,
-		1261,7,23,0,0,1261,93,1,0,0,0,1262,1263,6,47,-1,0,1263,1264,5,10,0,0,1264,
-		1265,5,169,0,0,1265,1266,3,94,47,0,1266,1267,5,170,0,0,1267,1308,1,0,0,
-		0,1268,1269,5,84,0,0,1269,1270,5,169,0,0,1270,1271,3,94,47,0,1271,1272,
-		5,189,0,0,1272,1273,3,94,47,0,1273,1274,5,170,0,0,1274,1308,1,0,0,0,1275,
-		1292,5,130,0,0,1276,1288,5,169,0,0,1277,1278,3,100,50,0,1278,1285,3,94,
-		47,0,1279,1280,5,189,0,0,1280,1281,3,100,50,0,1281,1282,3,94,47,0,1282,
-		1284,1,0,0,0,1283,1279,1,0,0,0,1284,1287,1,0,0,0,1285,1283,1,0,0,0,1285,
-		1286,1,0,0,0,1286,1289,1,0,0,0,1287,1285,1,0,0,0,1288,1277,1,0,0,0,1288,
-		1289,1,0,0,0,1289,1290,1,0,0,0,1290,1293,5,170,0,0,1291,1293,5,166,0,0,
-		1292,1276,1,0,0,0,1292,1291,1,0,0,0,1293,1308,1,0,0,0,1294,1305,3,96,48,
-		0,1295,1296,5,185,0,0,1296,1301,5,194,0,0,1297,1298,5,189,0,0,1298,1300,
-		5,194,0,0,1299,1297,1,0,0,0,1300,1303,1,0,0,0,1301,1299,1,0,0,0,1301,1302,
-		1,0,0,0,1302,1304,1,0,0,0,1303,1301,1,0,0,0,1304,1306,5,186,0,0,1305,1295,
-		1,0,0,0,1305,1306,1,0,0,0,1306,1308,1,0,0,0,1307,1262,1,0,0,0,1307,1268,
-		1,0,0,0,1307,1275,1,0,0,0,1307,1294,1,0,0,0,1308,1317,1,0,0,0,1309,1310,
-		10,5,0,0,1310,1312,5,187,0,0,1311,1313,5,194,0,0,1312,1311,1,0,0,0,1312,
-		1313,1,0,0,0,1313,1314,1,0,0,0,1314,1316,5,188,0,0,1315,1309,1,0,0,0,1316,
-		1319,1,0,0,0,1317,1315,1,0,0,0,1317,1318,1,0,0,0,1318,95,1,0,0,0,1319,
-		1317,1,0,0,0,1320,1321,5,37,0,0,1321,1331,5,103,0,0,1322,1323,5,22,0,0,
-		1323,1331,5,155,0,0,1324,1325,7,24,0,0,1325,1326,7,25,0,0,1326,1327,5,
-		138,0,0,1327,1331,5,164,0,0,1328,1331,5,70,0,0,1329,1331,3,98,49,0,1330,
-		1320,1,0,0,0,1330,1322,1,0,0,0,1330,1324,1,0,0,0,1330,1328,1,0,0,0,1330,
-		1329,1,0,0,0,1331,97,1,0,0,0,1332,1337,3,100,50,0,1333,1334,5,190,0,0,
-		1334,1336,3,100,50,0,1335,1333,1,0,0,0,1336,1339,1,0,0,0,1337,1335,1,0,
-		0,0,1337,1338,1,0,0,0,1338,99,1,0,0,0,1339,1337,1,0,0,0,1340,1346,5,198,
-		0,0,1341,1346,5,199,0,0,1342,1346,5,200,0,0,1343,1346,5,201,0,0,1344,1346,
-		3,102,51,0,1345,1340,1,0,0,0,1345,1341,1,0,0,0,1345,1342,1,0,0,0,1345,
-		1343,1,0,0,0,1345,1344,1,0,0,0,1346,101,1,0,0,0,1347,1348,7,26,0,0,1348,
-		103,1,0,0,0,182,107,114,119,125,128,139,144,149,156,160,164,179,186,196,
-		202,207,213,219,227,231,235,238,242,252,259,269,272,276,280,285,290,294,
-		301,304,310,314,318,323,326,332,336,340,345,351,356,364,370,375,385,396,
-		404,412,420,430,439,446,450,453,461,469,477,487,491,502,509,515,523,534,
-		540,544,547,550,553,557,564,569,582,587,592,599,608,611,614,618,627,630,
-		634,643,646,652,661,666,670,678,683,692,695,697,707,710,716,718,722,726,
-		730,734,736,747,752,766,769,773,779,788,791,795,803,808,811,815,827,843,
-		854,859,866,880,884,892,894,905,910,918,926,935,941,947,951,956,961,971,
-		975,983,987,1005,1008,1023,1026,1036,1039,1052,1058,1071,1078,1081,1090,
-		1097,1101,1103,1107,1130,1160,1162,1175,1183,1194,1197,1200,1234,1240,
-		1256,1258,1285,1288,1292,1301,1305,1307,1312,1317,1330,1337,1345
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1164,
+		8,38,10,38,12,38,1167,9,38,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,5,39,
+		1177,8,39,10,39,12,39,1180,9,39,1,39,1,39,1,39,1,39,1,39,3,39,1187,8,39,
+		1,40,1,40,1,40,1,40,1,40,1,40,1,40,5,40,1196,8,40,10,40,12,40,1199,9,40,
+		3,40,1201,8,40,1,40,3,40,1204,8,40,1,40,1,40,1,41,1,41,1,41,1,41,1,42,
+		1,42,1,42,1,42,1,43,1,43,1,43,1,43,1,43,1,44,1,44,1,44,1,44,1,44,1,44,
+		1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,5,44,1236,8,44,10,44,12,44,
+		1239,9,44,1,44,1,44,1,44,3,44,1244,8,44,1,45,1,45,1,45,1,45,1,45,1,45,
+		1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,3,45,1260,8,45,3,45,1262,8,45,
+		1,46,1,46,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,
+		1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,5,47,1287,8,47,10,47,12,47,
+		1290,9,47,3,47,1292,8,47,1,47,1,47,3,47,1296,8,47,1,47,1,47,1,47,1,47,
+		1,47,5,47,1303,8,47,10,47,12,47,1306,9,47,1,47,3,47,1309,8,47,3,47,1311,
+		8,47,1,47,1,47,1,47,3,47,1316,8,47,1,47,5,47,1319,8,47,10,47,12,47,1322,
+		9,47,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,3,48,1334,8,48,
+		1,49,1,49,1,49,5,49,1339,8,49,10,49,12,49,1342,9,49,1,50,1,50,1,50,1,50,
+		1,50,3,50,1349,8,50,1,51,1,51,1,51,0,5,32,48,72,76,94,52,0,2,4,6,8,10,
+		12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,
+		60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,0,
+		27,2,0,83,83,124,124,2,0,129,129,133,133,2,0,71,71,117,117,2,0,84,84,122,
+		122,2,0,141,141,166,166,2,0,145,145,163,163,2,0,25,25,42,42,2,0,1,1,114,
+		114,4,0,4,4,103,103,121,121,135,136,2,0,95,95,164,164,3,0,44,44,70,70,
+		151,151,2,0,4,4,37,37,2,0,12,12,34,34,2,0,51,51,77,77,2,0,21,21,50,50,
+		1,0,115,116,4,0,30,31,63,64,86,89,118,119,3,0,4,4,7,7,126,126,2,0,66,66,
+		81,81,3,0,17,17,78,78,144,144,1,0,176,177,1,0,178,180,2,0,49,49,147,147,
+		1,0,195,197,1,0,139,140,2,0,160,160,162,162,34,0,1,3,8,9,13,15,17,17,21,
+		22,24,26,29,32,35,36,38,38,46,48,50,52,55,57,60,64,74,74,76,78,80,80,83,
+		84,86,89,92,93,95,96,102,104,106,112,114,119,121,122,124,125,127,130,132,
+		132,134,137,139,140,142,146,148,150,152,152,155,156,162,165,1589,0,107,
+		1,0,0,0,2,132,1,0,0,0,4,442,1,0,0,0,6,453,1,0,0,0,8,464,1,0,0,0,10,466,
+		1,0,0,0,12,477,1,0,0,0,14,490,1,0,0,0,16,492,1,0,0,0,18,499,1,0,0,0,20,
+		512,1,0,0,0,22,520,1,0,0,0,24,531,1,0,0,0,26,543,1,0,0,0,28,558,1,0,0,
+		0,30,570,1,0,0,0,32,579,1,0,0,0,34,655,1,0,0,0,36,657,1,0,0,0,38,667,1,
+		0,0,0,40,675,1,0,0,0,42,678,1,0,0,0,44,683,1,0,0,0,46,700,1,0,0,0,48,702,
+		1,0,0,0,50,739,1,0,0,0,52,755,1,0,0,0,54,757,1,0,0,0,56,811,1,0,0,0,58,
+		814,1,0,0,0,60,820,1,0,0,0,62,862,1,0,0,0,64,869,1,0,0,0,66,871,1,0,0,
+		0,68,875,1,0,0,0,70,878,1,0,0,0,72,887,1,0,0,0,74,964,1,0,0,0,76,1133,
+		1,0,0,0,78,1186,1,0,0,0,80,1188,1,0,0,0,82,1207,1,0,0,0,84,1211,1,0,0,
+		0,86,1215,1,0,0,0,88,1243,1,0,0,0,90,1261,1,0,0,0,92,1263,1,0,0,0,94,1310,
+		1,0,0,0,96,1333,1,0,0,0,98,1335,1,0,0,0,100,1348,1,0,0,0,102,1350,1,0,
+		0,0,104,106,5,192,0,0,105,104,1,0,0,0,106,109,1,0,0,0,107,105,1,0,0,0,
+		107,108,1,0,0,0,108,128,1,0,0,0,109,107,1,0,0,0,110,119,3,4,2,0,111,113,
+		5,192,0,0,112,111,1,0,0,0,113,114,1,0,0,0,114,112,1,0,0,0,114,115,1,0,
+		0,0,115,116,1,0,0,0,116,118,3,4,2,0,117,112,1,0,0,0,118,121,1,0,0,0,119,
+		117,1,0,0,0,119,120,1,0,0,0,120,125,1,0,0,0,121,119,1,0,0,0,122,124,5,
+		192,0,0,123,122,1,0,0,0,124,127,1,0,0,0,125,123,1,0,0,0,125,126,1,0,0,
+		0,126,129,1,0,0,0,127,125,1,0,0,0,128,110,1,0,0,0,128,129,1,0,0,0,129,
+		130,1,0,0,0,130,131,5,0,0,1,131,1,1,0,0,0,132,133,3,72,36,0,133,134,5,
+		0,0,1,134,3,1,0,0,0,135,443,3,26,13,0,136,137,7,0,0,0,137,139,5,130,0,
+		0,138,140,5,47,0,0,139,138,1,0,0,0,139,140,1,0,0,0,140,443,1,0,0,0,141,
+		142,7,0,0,0,142,144,5,134,0,0,143,145,5,47,0,0,144,143,1,0,0,0,144,145,
+		1,0,0,0,145,443,1,0,0,0,146,147,7,0,0,0,147,149,5,108,0,0,148,150,5,47,
+		0,0,149,148,1,0,0,0,149,150,1,0,0,0,150,443,1,0,0,0,151,152,7,0,0,0,152,
+		443,5,107,0,0,153,154,7,0,0,0,154,156,5,56,0,0,155,157,5,47,0,0,156,155,
+		1,0,0,0,156,157,1,0,0,0,157,443,1,0,0,0,158,160,7,0,0,0,159,161,5,4,0,
+		0,160,159,1,0,0,0,160,161,1,0,0,0,161,162,1,0,0,0,162,164,5,143,0,0,163,
+		165,5,47,0,0,164,163,1,0,0,0,164,165,1,0,0,0,165,443,1,0,0,0,166,167,7,
+		0,0,0,167,443,5,150,0,0,168,169,7,0,0,0,169,443,5,155,0,0,170,171,7,0,
+		0,0,171,443,5,8,0,0,172,173,5,124,0,0,173,174,5,145,0,0,174,175,5,74,0,
+		0,175,443,5,80,0,0,176,179,5,124,0,0,177,180,3,98,49,0,178,180,5,4,0,0,
+		179,177,1,0,0,0,179,178,1,0,0,0,180,443,1,0,0,0,181,182,5,35,0,0,182,183,
+		5,55,0,0,183,443,3,100,50,0,184,186,5,35,0,0,185,187,5,47,0,0,186,185,
+		1,0,0,0,186,187,1,0,0,0,187,188,1,0,0,0,188,443,3,98,49,0,189,190,5,35,
+		0,0,190,191,3,98,49,0,191,192,5,47,0,0,192,443,1,0,0,0,193,196,5,46,0,
+		0,194,197,3,4,2,0,195,197,3,100,50,0,196,194,1,0,0,0,196,195,1,0,0,0,197,
+		443,1,0,0,0,198,199,5,39,0,0,199,202,7,1,0,0,200,201,5,65,0,0,201,203,
+		5,45,0,0,202,200,1,0,0,0,202,203,1,0,0,0,203,204,1,0,0,0,204,207,3,98,
+		49,0,205,206,5,33,0,0,206,208,5,142,0,0,207,205,1,0,0,0,207,208,1,0,0,
+		0,208,443,1,0,0,0,209,210,5,39,0,0,210,213,5,149,0,0,211,212,5,65,0,0,
+		212,214,5,45,0,0,213,211,1,0,0,0,213,214,1,0,0,0,214,215,1,0,0,0,215,443,
+		3,100,50,0,216,219,5,137,0,0,217,220,3,100,50,0,218,220,5,4,0,0,219,217,
+		1,0,0,0,219,218,1,0,0,0,220,443,1,0,0,0,221,222,5,9,0,0,222,223,5,129,
+		0,0,223,443,3,98,49,0,224,225,5,26,0,0,225,226,5,129,0,0,226,443,3,98,
+		49,0,227,230,5,106,0,0,228,231,3,100,50,0,229,231,5,193,0,0,230,228,1,
+		0,0,0,230,229,1,0,0,0,231,234,1,0,0,0,232,233,5,53,0,0,233,235,5,15,0,
+		0,234,232,1,0,0,0,234,235,1,0,0,0,235,241,1,0,0,0,236,238,7,2,0,0,237,
+		239,5,166,0,0,238,237,1,0,0,0,238,239,1,0,0,0,239,240,1,0,0,0,240,242,
+		5,195,0,0,241,236,1,0,0,0,241,242,1,0,0,0,242,245,1,0,0,0,243,244,5,82,
+		0,0,244,246,5,195,0,0,245,243,1,0,0,0,245,246,1,0,0,0,246,443,1,0,0,0,
+		247,248,5,123,0,0,248,249,5,193,0,0,249,250,5,166,0,0,250,443,5,193,0,
+		0,251,252,5,152,0,0,252,443,5,193,0,0,253,255,5,123,0,0,254,256,7,3,0,
+		0,255,254,1,0,0,0,255,256,1,0,0,0,256,257,1,0,0,0,257,258,5,139,0,0,258,
+		259,5,165,0,0,259,443,3,8,4,0,260,262,5,123,0,0,261,263,7,3,0,0,262,261,
+		1,0,0,0,262,263,1,0,0,0,263,264,1,0,0,0,264,265,3,98,49,0,265,275,7,4,
+		0,0,266,276,5,32,0,0,267,272,3,8,4,0,268,269,5,190,0,0,269,271,3,8,4,0,
+		270,268,1,0,0,0,271,274,1,0,0,0,272,270,1,0,0,0,272,273,1,0,0,0,273,276,
+		1,0,0,0,274,272,1,0,0,0,275,266,1,0,0,0,275,267,1,0,0,0,276,443,1,0,0,
+		0,277,279,5,14,0,0,278,280,7,5,0,0,279,278,1,0,0,0,279,280,1,0,0,0,280,
+		284,1,0,0,0,281,282,5,128,0,0,282,284,5,145,0,0,283,277,1,0,0,0,283,281,
+		1,0,0,0,284,288,1,0,0,0,285,287,3,6,3,0,286,285,1,0,0,0,287,290,1,0,0,
+		0,288,286,1,0,0,0,288,289,1,0,0,0,289,443,1,0,0,0,290,288,1,0,0,0,291,
+		293,7,6,0,0,292,294,7,5,0,0,293,292,1,0,0,0,293,294,1,0,0,0,294,443,1,
+		0,0,0,295,297,7,7,0,0,296,298,7,5,0,0,297,296,1,0,0,0,297,298,1,0,0,0,
+		298,443,1,0,0,0,299,300,5,36,0,0,300,443,7,8,0,0,301,304,5,27,0,0,302,
+		303,5,97,0,0,303,305,5,111,0,0,304,302,1,0,0,0,304,305,1,0,0,0,305,307,
+		1,0,0,0,306,308,5,127,0,0,307,306,1,0,0,0,307,308,1,0,0,0,308,309,1,0,
+		0,0,309,313,5,129,0,0,310,311,5,65,0,0,311,312,5,90,0,0,312,314,5,45,0,
+		0,313,310,1,0,0,0,313,314,1,0,0,0,314,315,1,0,0,0,315,317,3,98,49,0,316,
+		318,3,10,5,0,317,316,1,0,0,0,317,318,1,0,0,0,318,321,1,0,0,0,319,320,5,
+		160,0,0,320,322,3,18,9,0,321,319,1,0,0,0,321,322,1,0,0,0,322,443,1,0,0,
+		0,323,326,5,27,0,0,324,325,5,97,0,0,325,327,5,111,0,0,326,324,1,0,0,0,
+		326,327,1,0,0,0,327,329,1,0,0,0,328,330,5,127,0,0,329,328,1,0,0,0,329,
+		330,1,0,0,0,330,331,1,0,0,0,331,335,5,133,0,0,332,333,5,65,0,0,333,334,
+		5,90,0,0,334,336,5,45,0,0,335,332,1,0,0,0,335,336,1,0,0,0,336,337,1,0,
+		0,0,337,339,3,98,49,0,338,340,3,10,5,0,339,338,1,0,0,0,339,340,1,0,0,0,
+		340,343,1,0,0,0,341,342,5,160,0,0,342,344,3,18,9,0,343,341,1,0,0,0,343,
+		344,1,0,0,0,344,443,1,0,0,0,345,348,5,27,0,0,346,347,5,97,0,0,347,349,
+		5,111,0,0,348,346,1,0,0,0,348,349,1,0,0,0,349,350,1,0,0,0,350,354,5,129,
+		0,0,351,352,5,65,0,0,352,353,5,90,0,0,353,355,5,45,0,0,354,351,1,0,0,0,
+		354,355,1,0,0,0,355,356,1,0,0,0,356,359,3,98,49,0,357,358,5,160,0,0,358,
+		360,3,18,9,0,359,357,1,0,0,0,359,360,1,0,0,0,360,361,1,0,0,0,361,362,5,
+		11,0,0,362,363,3,26,13,0,363,443,1,0,0,0,364,367,5,27,0,0,365,366,5,97,
+		0,0,366,368,5,111,0,0,367,365,1,0,0,0,367,368,1,0,0,0,368,369,1,0,0,0,
+		369,373,5,133,0,0,370,371,5,65,0,0,371,372,5,90,0,0,372,374,5,45,0,0,373,
+		370,1,0,0,0,373,374,1,0,0,0,374,375,1,0,0,0,375,378,3,98,49,0,376,377,
+		5,160,0,0,377,379,3,18,9,0,378,376,1,0,0,0,378,379,1,0,0,0,379,380,1,0,
+		0,0,380,381,5,11,0,0,381,382,3,26,13,0,382,443,1,0,0,0,383,384,5,27,0,
+		0,384,388,5,149,0,0,385,386,5,65,0,0,386,387,5,90,0,0,387,389,5,45,0,0,
+		388,385,1,0,0,0,388,389,1,0,0,0,389,390,1,0,0,0,390,391,3,100,50,0,391,
+		392,5,11,0,0,392,393,3,94,47,0,393,443,1,0,0,0,394,395,5,69,0,0,395,396,
+		5,72,0,0,396,399,3,98,49,0,397,398,5,160,0,0,398,400,3,18,9,0,399,397,
+		1,0,0,0,399,400,1,0,0,0,400,401,1,0,0,0,401,402,3,26,13,0,402,443,1,0,
+		0,0,403,404,5,69,0,0,404,405,5,72,0,0,405,407,3,98,49,0,406,408,3,22,11,
+		0,407,406,1,0,0,0,407,408,1,0,0,0,408,409,1,0,0,0,409,410,5,154,0,0,410,
+		415,3,24,12,0,411,412,5,190,0,0,412,414,3,24,12,0,413,411,1,0,0,0,414,
+		417,1,0,0,0,415,413,1,0,0,0,415,416,1,0,0,0,416,443,1,0,0,0,417,415,1,
+		0,0,0,418,419,5,33,0,0,419,420,5,53,0,0,420,423,3,98,49,0,421,422,5,158,
+		0,0,422,424,3,72,36,0,423,421,1,0,0,0,423,424,1,0,0,0,424,443,1,0,0,0,
+		425,426,5,5,0,0,426,427,7,1,0,0,427,428,3,98,49,0,428,433,3,16,8,0,429,
+		430,5,190,0,0,430,432,3,16,8,0,431,429,1,0,0,0,432,435,1,0,0,0,433,431,
+		1,0,0,0,433,434,1,0,0,0,434,443,1,0,0,0,435,433,1,0,0,0,436,437,5,5,0,
+		0,437,438,7,1,0,0,438,439,3,98,49,0,439,440,5,123,0,0,440,441,3,18,9,0,
+		441,443,1,0,0,0,442,135,1,0,0,0,442,136,1,0,0,0,442,141,1,0,0,0,442,146,
+		1,0,0,0,442,151,1,0,0,0,442,153,1,0,0,0,442,158,1,0,0,0,442,166,1,0,0,
+		0,442,168,1,0,0,0,442,170,1,0,0,0,442,172,1,0,0,0,442,176,1,0,0,0,442,
+		181,1,0,0,0,442,184,1,0,0,0,442,189,1,0,0,0,442,193,1,0,0,0,442,198,1,
+		0,0,0,442,209,1,0,0,0,442,216,1,0,0,0,442,221,1,0,0,0,442,224,1,0,0,0,
+		442,227,1,0,0,0,442,247,1,0,0,0,442,251,1,0,0,0,442,253,1,0,0,0,442,260,
+		1,0,0,0,442,283,1,0,0,0,442,291,1,0,0,0,442,295,1,0,0,0,442,299,1,0,0,
+		0,442,301,1,0,0,0,442,323,1,0,0,0,442,345,1,0,0,0,442,364,1,0,0,0,442,
+		383,1,0,0,0,442,394,1,0,0,0,442,403,1,0,0,0,442,418,1,0,0,0,442,425,1,
+		0,0,0,442,436,1,0,0,0,443,5,1,0,0,0,444,445,5,74,0,0,445,447,5,80,0,0,
+		446,448,3,100,50,0,447,446,1,0,0,0,448,449,1,0,0,0,449,447,1,0,0,0,449,
+		450,1,0,0,0,450,454,1,0,0,0,451,452,5,109,0,0,452,454,7,9,0,0,453,444,
+		1,0,0,0,453,451,1,0,0,0,454,7,1,0,0,0,455,457,5,177,0,0,456,455,1,0,0,
+		0,456,457,1,0,0,0,457,458,1,0,0,0,458,465,3,92,46,0,459,465,5,193,0,0,
+		460,465,3,100,50,0,461,465,5,147,0,0,462,465,5,49,0,0,463,465,5,94,0,0,
+		464,456,1,0,0,0,464,459,1,0,0,0,464,460,1,0,0,0,464,461,1,0,0,0,464,462,
+		1,0,0,0,464,463,1,0,0,0,465,9,1,0,0,0,466,467,5,186,0,0,467,472,3,12,6,
+		0,468,469,5,190,0,0,469,471,3,12,6,0,470,468,1,0,0,0,471,474,1,0,0,0,472,
+		470,1,0,0,0,472,473,1,0,0,0,473,475,1,0,0,0,474,472,1,0,0,0,475,476,5,
+		187,0,0,476,11,1,0,0,0,477,478,3,100,50,0,478,480,3,94,47,0,479,481,3,
+		14,7,0,480,479,1,0,0,0,480,481,1,0,0,0,481,13,1,0,0,0,482,491,5,76,0,0,
+		483,484,5,105,0,0,484,491,5,76,0,0,485,491,5,61,0,0,486,487,5,60,0,0,487,
+		488,5,186,0,0,488,489,5,193,0,0,489,491,5,187,0,0,490,482,1,0,0,0,490,
+		483,1,0,0,0,490,485,1,0,0,0,490,486,1,0,0,0,491,15,1,0,0,0,492,494,5,2,
+		0,0,493,495,5,24,0,0,494,493,1,0,0,0,494,495,1,0,0,0,495,496,1,0,0,0,496,
+		497,3,100,50,0,497,498,3,94,47,0,498,17,1,0,0,0,499,500,5,186,0,0,500,
+		505,3,20,10,0,501,502,5,190,0,0,502,504,3,20,10,0,503,501,1,0,0,0,504,
+		507,1,0,0,0,505,503,1,0,0,0,505,506,1,0,0,0,506,508,1,0,0,0,507,505,1,
+		0,0,0,508,509,5,187,0,0,509,19,1,0,0,0,510,513,3,100,50,0,511,513,5,193,
+		0,0,512,510,1,0,0,0,512,511,1,0,0,0,513,514,1,0,0,0,514,518,5,166,0,0,
+		515,519,3,90,45,0,516,517,5,177,0,0,517,519,5,195,0,0,518,515,1,0,0,0,
+		518,516,1,0,0,0,519,21,1,0,0,0,520,521,5,186,0,0,521,526,3,100,50,0,522,
+		523,5,190,0,0,523,525,3,100,50,0,524,522,1,0,0,0,525,528,1,0,0,0,526,524,
+		1,0,0,0,526,527,1,0,0,0,527,529,1,0,0,0,528,526,1,0,0,0,529,530,5,187,
+		0,0,530,23,1,0,0,0,531,532,5,186,0,0,532,537,3,72,36,0,533,534,5,190,0,
+		0,534,536,3,72,36,0,535,533,1,0,0,0,536,539,1,0,0,0,537,535,1,0,0,0,537,
+		538,1,0,0,0,538,540,1,0,0,0,539,537,1,0,0,0,540,541,5,187,0,0,541,25,1,
+		0,0,0,542,544,3,28,14,0,543,542,1,0,0,0,543,544,1,0,0,0,544,545,1,0,0,
+		0,545,547,3,32,16,0,546,548,3,36,18,0,547,546,1,0,0,0,547,548,1,0,0,0,
+		548,550,1,0,0,0,549,551,3,40,20,0,550,549,1,0,0,0,550,551,1,0,0,0,551,
+		553,1,0,0,0,552,554,3,42,21,0,553,552,1,0,0,0,553,554,1,0,0,0,554,556,
+		1,0,0,0,555,557,3,44,22,0,556,555,1,0,0,0,556,557,1,0,0,0,557,27,1,0,0,
+		0,558,560,5,160,0,0,559,561,5,110,0,0,560,559,1,0,0,0,560,561,1,0,0,0,
+		561,562,1,0,0,0,562,567,3,30,15,0,563,564,5,190,0,0,564,566,3,30,15,0,
+		565,563,1,0,0,0,566,569,1,0,0,0,567,565,1,0,0,0,567,568,1,0,0,0,568,29,
+		1,0,0,0,569,567,1,0,0,0,570,572,3,100,50,0,571,573,3,22,11,0,572,571,1,
+		0,0,0,572,573,1,0,0,0,573,574,1,0,0,0,574,575,5,11,0,0,575,576,5,186,0,
+		0,576,577,3,26,13,0,577,578,5,187,0,0,578,31,1,0,0,0,579,580,6,16,-1,0,
+		580,581,3,34,17,0,581,590,1,0,0,0,582,583,10,1,0,0,583,585,7,10,0,0,584,
+		586,5,4,0,0,585,584,1,0,0,0,585,586,1,0,0,0,586,587,1,0,0,0,587,589,3,
+		32,16,2,588,582,1,0,0,0,589,592,1,0,0,0,590,588,1,0,0,0,590,591,1,0,0,
+		0,591,33,1,0,0,0,592,590,1,0,0,0,593,595,5,120,0,0,594,596,7,11,0,0,595,
+		594,1,0,0,0,595,596,1,0,0,0,596,597,1,0,0,0,597,602,3,46,23,0,598,599,
+		5,190,0,0,599,601,3,46,23,0,600,598,1,0,0,0,601,604,1,0,0,0,602,600,1,
+		0,0,0,602,603,1,0,0,0,603,614,1,0,0,0,604,602,1,0,0,0,605,606,5,53,0,0,
+		606,611,3,48,24,0,607,608,5,190,0,0,608,610,3,48,24,0,609,607,1,0,0,0,
+		610,613,1,0,0,0,611,609,1,0,0,0,611,612,1,0,0,0,612,615,1,0,0,0,613,611,
+		1,0,0,0,614,605,1,0,0,0,614,615,1,0,0,0,615,617,1,0,0,0,616,618,3,60,30,
+		0,617,616,1,0,0,0,617,618,1,0,0,0,618,621,1,0,0,0,619,620,5,158,0,0,620,
+		622,3,72,36,0,621,619,1,0,0,0,621,622,1,0,0,0,622,633,1,0,0,0,623,624,
+		5,58,0,0,624,625,5,18,0,0,625,630,3,72,36,0,626,627,5,190,0,0,627,629,
+		3,72,36,0,628,626,1,0,0,0,629,632,1,0,0,0,630,628,1,0,0,0,630,631,1,0,
+		0,0,631,634,1,0,0,0,632,630,1,0,0,0,633,623,1,0,0,0,633,634,1,0,0,0,634,
+		637,1,0,0,0,635,636,5,59,0,0,636,638,3,72,36,0,637,635,1,0,0,0,637,638,
+		1,0,0,0,638,649,1,0,0,0,639,640,5,101,0,0,640,641,5,18,0,0,641,646,3,72,
+		36,0,642,643,5,190,0,0,643,645,3,72,36,0,644,642,1,0,0,0,645,648,1,0,0,
+		0,646,644,1,0,0,0,646,647,1,0,0,0,647,650,1,0,0,0,648,646,1,0,0,0,649,
+		639,1,0,0,0,649,650,1,0,0,0,650,656,1,0,0,0,651,652,5,186,0,0,652,653,
+		3,26,13,0,653,654,5,187,0,0,654,656,1,0,0,0,655,593,1,0,0,0,655,651,1,
+		0,0,0,656,35,1,0,0,0,657,658,5,98,0,0,658,659,5,18,0,0,659,664,3,38,19,
+		0,660,661,5,190,0,0,661,663,3,38,19,0,662,660,1,0,0,0,663,666,1,0,0,0,
+		664,662,1,0,0,0,664,665,1,0,0,0,665,37,1,0,0,0,666,664,1,0,0,0,667,669,
+		3,72,36,0,668,670,7,12,0,0,669,668,1,0,0,0,669,670,1,0,0,0,670,673,1,0,
+		0,0,671,672,5,92,0,0,672,674,7,13,0,0,673,671,1,0,0,0,673,674,1,0,0,0,
+		674,39,1,0,0,0,675,676,5,41,0,0,676,677,7,14,0,0,677,41,1,0,0,0,678,681,
+		5,82,0,0,679,682,3,72,36,0,680,682,5,4,0,0,681,679,1,0,0,0,681,680,1,0,
+		0,0,682,43,1,0,0,0,683,684,5,93,0,0,684,686,3,72,36,0,685,687,7,15,0,0,
+		686,685,1,0,0,0,686,687,1,0,0,0,687,45,1,0,0,0,688,701,5,178,0,0,689,690,
+		3,100,50,0,690,691,5,191,0,0,691,692,5,178,0,0,692,701,1,0,0,0,693,698,
+		3,72,36,0,694,696,5,11,0,0,695,694,1,0,0,0,695,696,1,0,0,0,696,697,1,0,
+		0,0,697,699,3,100,50,0,698,695,1,0,0,0,698,699,1,0,0,0,699,701,1,0,0,0,
+		700,688,1,0,0,0,700,689,1,0,0,0,700,693,1,0,0,0,701,47,1,0,0,0,702,703,
+		6,24,-1,0,703,704,3,56,28,0,704,721,1,0,0,0,705,706,10,3,0,0,706,707,3,
+		50,25,0,707,708,5,75,0,0,708,710,3,56,28,0,709,711,3,54,27,0,710,709,1,
+		0,0,0,710,711,1,0,0,0,711,713,1,0,0,0,712,714,3,52,26,0,713,712,1,0,0,
+		0,713,714,1,0,0,0,714,720,1,0,0,0,715,716,10,2,0,0,716,717,5,28,0,0,717,
+		718,5,75,0,0,718,720,3,56,28,0,719,705,1,0,0,0,719,715,1,0,0,0,720,723,
+		1,0,0,0,721,719,1,0,0,0,721,722,1,0,0,0,722,49,1,0,0,0,723,721,1,0,0,0,
+		724,726,5,68,0,0,725,724,1,0,0,0,725,726,1,0,0,0,726,740,1,0,0,0,727,729,
+		5,79,0,0,728,730,5,99,0,0,729,728,1,0,0,0,729,730,1,0,0,0,730,740,1,0,
+		0,0,731,733,5,113,0,0,732,734,5,99,0,0,733,732,1,0,0,0,733,734,1,0,0,0,
+		734,740,1,0,0,0,735,737,5,54,0,0,736,738,5,99,0,0,737,736,1,0,0,0,737,
+		738,1,0,0,0,738,740,1,0,0,0,739,725,1,0,0,0,739,727,1,0,0,0,739,731,1,
+		0,0,0,739,735,1,0,0,0,740,51,1,0,0,0,741,742,5,94,0,0,742,756,3,72,36,
+		0,743,744,5,153,0,0,744,745,5,186,0,0,745,750,3,100,50,0,746,747,5,190,
+		0,0,747,749,3,100,50,0,748,746,1,0,0,0,749,752,1,0,0,0,750,748,1,0,0,0,
+		750,751,1,0,0,0,751,753,1,0,0,0,752,750,1,0,0,0,753,754,5,187,0,0,754,
+		756,1,0,0,0,755,741,1,0,0,0,755,743,1,0,0,0,756,53,1,0,0,0,757,769,5,161,
+		0,0,758,770,3,68,34,0,759,760,5,186,0,0,760,761,3,68,34,0,761,762,5,187,
+		0,0,762,770,1,0,0,0,763,764,5,186,0,0,764,765,3,68,34,0,765,766,5,190,
+		0,0,766,767,3,68,34,0,767,768,5,187,0,0,768,770,1,0,0,0,769,758,1,0,0,
+		0,769,759,1,0,0,0,769,763,1,0,0,0,770,772,1,0,0,0,771,773,3,66,33,0,772,
+		771,1,0,0,0,772,773,1,0,0,0,773,55,1,0,0,0,774,776,3,98,49,0,775,777,3,
+		58,29,0,776,775,1,0,0,0,776,777,1,0,0,0,777,812,1,0,0,0,778,779,5,186,
+		0,0,779,780,3,26,13,0,780,782,5,187,0,0,781,783,3,58,29,0,782,781,1,0,
+		0,0,782,783,1,0,0,0,783,812,1,0,0,0,784,785,3,98,49,0,785,794,5,186,0,
+		0,786,791,3,72,36,0,787,788,5,190,0,0,788,790,3,72,36,0,789,787,1,0,0,
+		0,790,793,1,0,0,0,791,789,1,0,0,0,791,792,1,0,0,0,792,795,1,0,0,0,793,
+		791,1,0,0,0,794,786,1,0,0,0,794,795,1,0,0,0,795,796,1,0,0,0,796,798,5,
+		187,0,0,797,799,3,58,29,0,798,797,1,0,0,0,798,799,1,0,0,0,799,812,1,0,
+		0,0,800,801,5,186,0,0,801,806,3,48,24,0,802,803,5,190,0,0,803,805,3,48,
+		24,0,804,802,1,0,0,0,805,808,1,0,0,0,806,804,1,0,0,0,806,807,1,0,0,0,807,
+		809,1,0,0,0,808,806,1,0,0,0,809,810,5,187,0,0,810,812,1,0,0,0,811,774,
+		1,0,0,0,811,778,1,0,0,0,811,784,1,0,0,0,811,800,1,0,0,0,812,57,1,0,0,0,
+		813,815,5,11,0,0,814,813,1,0,0,0,814,815,1,0,0,0,815,816,1,0,0,0,816,818,
+		3,100,50,0,817,819,3,22,11,0,818,817,1,0,0,0,818,819,1,0,0,0,819,59,1,
+		0,0,0,820,821,5,159,0,0,821,822,3,62,31,0,822,61,1,0,0,0,823,824,5,148,
+		0,0,824,825,5,186,0,0,825,826,5,125,0,0,826,830,3,68,34,0,827,829,3,64,
+		32,0,828,827,1,0,0,0,829,832,1,0,0,0,830,828,1,0,0,0,830,831,1,0,0,0,831,
+		833,1,0,0,0,832,830,1,0,0,0,833,834,5,187,0,0,834,863,1,0,0,0,835,836,
+		5,62,0,0,836,837,5,186,0,0,837,838,5,125,0,0,838,839,3,68,34,0,839,840,
+		5,190,0,0,840,841,5,3,0,0,841,842,5,18,0,0,842,846,3,68,34,0,843,845,3,
+		64,32,0,844,843,1,0,0,0,845,848,1,0,0,0,846,844,1,0,0,0,846,847,1,0,0,
+		0,847,849,1,0,0,0,848,846,1,0,0,0,849,850,5,187,0,0,850,863,1,0,0,0,851,
+		852,5,122,0,0,852,853,5,186,0,0,853,857,3,68,34,0,854,856,3,64,32,0,855,
+		854,1,0,0,0,856,859,1,0,0,0,857,855,1,0,0,0,857,858,1,0,0,0,858,860,1,
+		0,0,0,859,857,1,0,0,0,860,861,5,187,0,0,861,863,1,0,0,0,862,823,1,0,0,
+		0,862,835,1,0,0,0,862,851,1,0,0,0,863,63,1,0,0,0,864,865,5,190,0,0,865,
+		866,5,112,0,0,866,870,3,68,34,0,867,868,5,190,0,0,868,870,3,66,33,0,869,
+		864,1,0,0,0,869,867,1,0,0,0,870,65,1,0,0,0,871,872,5,57,0,0,872,873,5,
+		102,0,0,873,874,3,68,34,0,874,67,1,0,0,0,875,876,5,195,0,0,876,877,3,70,
+		35,0,877,69,1,0,0,0,878,879,7,16,0,0,879,71,1,0,0,0,880,881,6,36,-1,0,
+		881,883,3,76,38,0,882,884,3,74,37,0,883,882,1,0,0,0,883,884,1,0,0,0,884,
+		888,1,0,0,0,885,886,5,90,0,0,886,888,3,72,36,3,887,880,1,0,0,0,887,885,
+		1,0,0,0,888,897,1,0,0,0,889,890,10,2,0,0,890,891,5,6,0,0,891,896,3,72,
+		36,3,892,893,10,1,0,0,893,894,5,97,0,0,894,896,3,72,36,2,895,889,1,0,0,
+		0,895,892,1,0,0,0,896,899,1,0,0,0,897,895,1,0,0,0,897,898,1,0,0,0,898,
+		73,1,0,0,0,899,897,1,0,0,0,900,901,3,88,44,0,901,902,3,76,38,0,902,965,
+		1,0,0,0,903,904,3,88,44,0,904,905,7,17,0,0,905,908,5,186,0,0,906,909,3,
+		26,13,0,907,909,3,72,36,0,908,906,1,0,0,0,908,907,1,0,0,0,909,910,1,0,
+		0,0,910,911,5,187,0,0,911,965,1,0,0,0,912,914,5,90,0,0,913,912,1,0,0,0,
+		913,914,1,0,0,0,914,915,1,0,0,0,915,916,5,16,0,0,916,917,3,76,38,0,917,
+		918,5,6,0,0,918,919,3,76,38,0,919,965,1,0,0,0,920,922,5,90,0,0,921,920,
+		1,0,0,0,921,922,1,0,0,0,922,923,1,0,0,0,923,924,5,67,0,0,924,925,5,186,
+		0,0,925,926,3,26,13,0,926,927,5,187,0,0,927,965,1,0,0,0,928,930,5,90,0,
+		0,929,928,1,0,0,0,929,930,1,0,0,0,930,931,1,0,0,0,931,932,5,67,0,0,932,
+		933,5,186,0,0,933,938,3,72,36,0,934,935,5,190,0,0,935,937,3,72,36,0,936,
+		934,1,0,0,0,937,940,1,0,0,0,938,936,1,0,0,0,938,939,1,0,0,0,939,941,1,
+		0,0,0,940,938,1,0,0,0,941,942,5,187,0,0,942,965,1,0,0,0,943,945,5,90,0,
+		0,944,943,1,0,0,0,944,945,1,0,0,0,945,946,1,0,0,0,946,947,7,18,0,0,947,
+		950,3,76,38,0,948,949,5,43,0,0,949,951,5,193,0,0,950,948,1,0,0,0,950,951,
+		1,0,0,0,951,965,1,0,0,0,952,954,5,73,0,0,953,955,5,90,0,0,954,953,1,0,
+		0,0,954,955,1,0,0,0,955,956,1,0,0,0,956,965,5,91,0,0,957,959,5,73,0,0,
+		958,960,5,90,0,0,959,958,1,0,0,0,959,960,1,0,0,0,960,961,1,0,0,0,961,962,
+		5,37,0,0,962,963,5,53,0,0,963,965,3,76,38,0,964,900,1,0,0,0,964,903,1,
+		0,0,0,964,913,1,0,0,0,964,921,1,0,0,0,964,929,1,0,0,0,964,944,1,0,0,0,
+		964,952,1,0,0,0,964,957,1,0,0,0,965,75,1,0,0,0,966,967,6,38,-1,0,967,1134,
+		3,90,45,0,968,1134,5,198,0,0,969,970,5,19,0,0,970,972,3,72,36,0,971,973,
+		3,86,43,0,972,971,1,0,0,0,973,974,1,0,0,0,974,972,1,0,0,0,974,975,1,0,
+		0,0,975,978,1,0,0,0,976,977,5,40,0,0,977,979,3,72,36,0,978,976,1,0,0,0,
+		978,979,1,0,0,0,979,980,1,0,0,0,980,981,5,42,0,0,981,1134,1,0,0,0,982,
+		984,5,19,0,0,983,985,3,86,43,0,984,983,1,0,0,0,985,986,1,0,0,0,986,984,
+		1,0,0,0,986,987,1,0,0,0,987,990,1,0,0,0,988,989,5,40,0,0,989,991,3,72,
+		36,0,990,988,1,0,0,0,990,991,1,0,0,0,991,992,1,0,0,0,992,993,5,42,0,0,
+		993,1134,1,0,0,0,994,995,5,20,0,0,995,996,5,186,0,0,996,997,3,72,36,0,
+		997,998,5,11,0,0,998,999,3,94,47,0,999,1000,5,187,0,0,1000,1134,1,0,0,
+		0,1001,1002,5,10,0,0,1002,1011,5,188,0,0,1003,1008,3,72,36,0,1004,1005,
+		5,190,0,0,1005,1007,3,72,36,0,1006,1004,1,0,0,0,1007,1010,1,0,0,0,1008,
+		1006,1,0,0,0,1008,1009,1,0,0,0,1009,1012,1,0,0,0,1010,1008,1,0,0,0,1011,
+		1003,1,0,0,0,1011,1012,1,0,0,0,1012,1013,1,0,0,0,1013,1134,5,189,0,0,1014,
+		1015,5,10,0,0,1015,1016,5,186,0,0,1016,1017,3,26,13,0,1017,1018,5,187,
+		0,0,1018,1134,1,0,0,0,1019,1020,5,85,0,0,1020,1029,5,186,0,0,1021,1026,
+		3,82,41,0,1022,1023,5,190,0,0,1023,1025,3,82,41,0,1024,1022,1,0,0,0,1025,
+		1028,1,0,0,0,1026,1024,1,0,0,0,1026,1027,1,0,0,0,1027,1030,1,0,0,0,1028,
+		1026,1,0,0,0,1029,1021,1,0,0,0,1029,1030,1,0,0,0,1030,1031,1,0,0,0,1031,
+		1134,5,187,0,0,1032,1033,5,131,0,0,1033,1042,5,186,0,0,1034,1039,3,84,
+		42,0,1035,1036,5,190,0,0,1036,1038,3,84,42,0,1037,1035,1,0,0,0,1038,1041,
+		1,0,0,0,1039,1037,1,0,0,0,1039,1040,1,0,0,0,1040,1043,1,0,0,0,1041,1039,
+		1,0,0,0,1042,1034,1,0,0,0,1042,1043,1,0,0,0,1043,1044,1,0,0,0,1044,1134,
+		5,187,0,0,1045,1046,5,45,0,0,1046,1047,5,186,0,0,1047,1048,3,26,13,0,1048,
+		1049,5,187,0,0,1049,1134,1,0,0,0,1050,1051,3,98,49,0,1051,1052,5,186,0,
+		0,1052,1053,5,178,0,0,1053,1055,5,187,0,0,1054,1056,3,80,40,0,1055,1054,
+		1,0,0,0,1055,1056,1,0,0,0,1056,1134,1,0,0,0,1057,1058,5,48,0,0,1058,1061,
+		5,186,0,0,1059,1062,3,100,50,0,1060,1062,5,193,0,0,1061,1059,1,0,0,0,1061,
+		1060,1,0,0,0,1062,1063,1,0,0,0,1063,1064,5,53,0,0,1064,1065,3,76,38,0,
+		1065,1066,5,187,0,0,1066,1134,1,0,0,0,1067,1068,5,132,0,0,1068,1069,5,
+		186,0,0,1069,1070,3,76,38,0,1070,1071,5,53,0,0,1071,1074,3,76,38,0,1072,
+		1073,5,52,0,0,1073,1075,3,76,38,0,1074,1072,1,0,0,0,1074,1075,1,0,0,0,
+		1075,1076,1,0,0,0,1076,1077,5,187,0,0,1077,1134,1,0,0,0,1078,1079,5,146,
+		0,0,1079,1081,5,186,0,0,1080,1082,7,19,0,0,1081,1080,1,0,0,0,1081,1082,
+		1,0,0,0,1082,1084,1,0,0,0,1083,1085,3,76,38,0,1084,1083,1,0,0,0,1084,1085,
+		1,0,0,0,1085,1086,1,0,0,0,1086,1087,5,53,0,0,1087,1088,3,76,38,0,1088,
+		1089,5,187,0,0,1089,1134,1,0,0,0,1090,1091,3,98,49,0,1091,1106,5,186,0,
+		0,1092,1094,5,37,0,0,1093,1092,1,0,0,0,1093,1094,1,0,0,0,1094,1095,1,0,
+		0,0,1095,1100,3,78,39,0,1096,1097,5,190,0,0,1097,1099,3,78,39,0,1098,1096,
+		1,0,0,0,1099,1102,1,0,0,0,1100,1098,1,0,0,0,1100,1101,1,0,0,0,1101,1104,
+		1,0,0,0,1102,1100,1,0,0,0,1103,1105,3,36,18,0,1104,1103,1,0,0,0,1104,1105,
+		1,0,0,0,1105,1107,1,0,0,0,1106,1093,1,0,0,0,1106,1107,1,0,0,0,1107,1108,
+		1,0,0,0,1108,1110,5,187,0,0,1109,1111,3,80,40,0,1110,1109,1,0,0,0,1110,
+		1111,1,0,0,0,1111,1134,1,0,0,0,1112,1113,5,186,0,0,1113,1114,3,26,13,0,
+		1114,1115,5,187,0,0,1115,1134,1,0,0,0,1116,1134,3,100,50,0,1117,1118,3,
+		100,50,0,1118,1119,5,191,0,0,1119,1120,3,100,50,0,1120,1134,1,0,0,0,1121,
+		1122,5,186,0,0,1122,1123,3,72,36,0,1123,1124,5,187,0,0,1124,1134,1,0,0,
+		0,1125,1126,5,186,0,0,1126,1127,3,72,36,0,1127,1128,5,187,0,0,1128,1129,
+		5,191,0,0,1129,1130,3,100,50,0,1130,1134,1,0,0,0,1131,1132,7,20,0,0,1132,
+		1134,3,76,38,4,1133,966,1,0,0,0,1133,968,1,0,0,0,1133,969,1,0,0,0,1133,
+		982,1,0,0,0,1133,994,1,0,0,0,1133,1001,1,0,0,0,1133,1014,1,0,0,0,1133,
+		1019,1,0,0,0,1133,1032,1,0,0,0,1133,1045,1,0,0,0,1133,1050,1,0,0,0,1133,
+		1057,1,0,0,0,1133,1067,1,0,0,0,1133,1078,1,0,0,0,1133,1090,1,0,0,0,1133,
+		1112,1,0,0,0,1133,1116,1,0,0,0,1133,1117,1,0,0,0,1133,1121,1,0,0,0,1133,
+		1125,1,0,0,0,1133,1131,1,0,0,0,1134,1165,1,0,0,0,1135,1136,10,5,0,0,1136,
+		1137,5,13,0,0,1137,1138,5,139,0,0,1138,1139,5,165,0,0,1139,1164,3,76,38,
+		6,1140,1141,10,3,0,0,1141,1142,7,21,0,0,1142,1164,3,76,38,4,1143,1144,
+		10,2,0,0,1144,1145,7,20,0,0,1145,1164,3,76,38,3,1146,1147,10,1,0,0,1147,
+		1148,5,181,0,0,1148,1164,3,76,38,2,1149,1150,10,9,0,0,1150,1151,5,188,
+		0,0,1151,1152,3,76,38,0,1152,1153,5,189,0,0,1153,1164,1,0,0,0,1154,1155,
+		10,8,0,0,1155,1156,5,184,0,0,1156,1164,3,100,50,0,1157,1158,10,7,0,0,1158,
+		1159,5,183,0,0,1159,1164,3,94,47,0,1160,1161,10,6,0,0,1161,1162,5,23,0,
+		0,1162,1164,3,98,49,0,1163,1135,1,0,0,0,1163,1140,1,0,0,0,1163,1143,1,
+		0,0,0,1163,1146,1,0,0,0,1163,1149,1,0,0,0,1163,1154,1,0,0,0,1163,1157,
+		1,0,0,0,1163,1160,1,0,0,0,1164,1167,1,0,0,0,1165,1163,1,0,0,0,1165,1166,
+		1,0,0,0,1166,77,1,0,0,0,1167,1165,1,0,0,0,1168,1169,3,100,50,0,1169,1170,
+		5,185,0,0,1170,1171,3,72,36,0,1171,1187,1,0,0,0,1172,1173,5,186,0,0,1173,
+		1178,3,100,50,0,1174,1175,5,190,0,0,1175,1177,3,100,50,0,1176,1174,1,0,
+		0,0,1177,1180,1,0,0,0,1178,1176,1,0,0,0,1178,1179,1,0,0,0,1179,1181,1,
+		0,0,0,1180,1178,1,0,0,0,1181,1182,5,187,0,0,1182,1183,5,185,0,0,1183,1184,
+		3,72,36,0,1184,1187,1,0,0,0,1185,1187,3,72,36,0,1186,1168,1,0,0,0,1186,
+		1172,1,0,0,0,1186,1185,1,0,0,0,1187,79,1,0,0,0,1188,1189,5,100,0,0,1189,
+		1200,5,186,0,0,1190,1191,5,101,0,0,1191,1192,5,18,0,0,1192,1197,3,72,36,
+		0,1193,1194,5,190,0,0,1194,1196,3,72,36,0,1195,1193,1,0,0,0,1196,1199,
+		1,0,0,0,1197,1195,1,0,0,0,1197,1198,1,0,0,0,1198,1201,1,0,0,0,1199,1197,
+		1,0,0,0,1200,1190,1,0,0,0,1200,1201,1,0,0,0,1201,1203,1,0,0,0,1202,1204,
+		3,36,18,0,1203,1202,1,0,0,0,1203,1204,1,0,0,0,1204,1205,1,0,0,0,1205,1206,
+		5,187,0,0,1206,81,1,0,0,0,1207,1208,3,72,36,0,1208,1209,5,182,0,0,1209,
+		1210,3,72,36,0,1210,83,1,0,0,0,1211,1212,3,100,50,0,1212,1213,5,182,0,
+		0,1213,1214,3,72,36,0,1214,85,1,0,0,0,1215,1216,5,157,0,0,1216,1217,3,
+		72,36,0,1217,1218,5,138,0,0,1218,1219,3,72,36,0,1219,87,1,0,0,0,1220,1244,
+		5,166,0,0,1221,1244,5,167,0,0,1222,1244,5,170,0,0,1223,1244,5,168,0,0,
+		1224,1244,5,171,0,0,1225,1244,5,169,0,0,1226,1244,5,175,0,0,1227,1244,
+		5,173,0,0,1228,1244,5,174,0,0,1229,1244,5,172,0,0,1230,1231,5,96,0,0,1231,
+		1237,5,186,0,0,1232,1233,3,100,50,0,1233,1234,5,191,0,0,1234,1236,1,0,
+		0,0,1235,1232,1,0,0,0,1236,1239,1,0,0,0,1237,1235,1,0,0,0,1237,1238,1,
+		0,0,0,1238,1240,1,0,0,0,1239,1237,1,0,0,0,1240,1241,3,88,44,0,1241,1242,
+		5,187,0,0,1242,1244,1,0,0,0,1243,1220,1,0,0,0,1243,1221,1,0,0,0,1243,1222,
+		1,0,0,0,1243,1223,1,0,0,0,1243,1224,1,0,0,0,1243,1225,1,0,0,0,1243,1226,
+		1,0,0,0,1243,1227,1,0,0,0,1243,1228,1,0,0,0,1243,1229,1,0,0,0,1243,1230,
+		1,0,0,0,1244,89,1,0,0,0,1245,1262,5,91,0,0,1246,1262,7,22,0,0,1247,1262,
+		3,92,46,0,1248,1262,5,193,0,0,1249,1262,5,194,0,0,1250,1251,5,140,0,0,
+		1251,1262,5,193,0,0,1252,1253,5,29,0,0,1253,1262,5,193,0,0,1254,1255,5,
+		139,0,0,1255,1262,5,193,0,0,1256,1257,5,71,0,0,1257,1259,5,193,0,0,1258,
+		1260,3,70,35,0,1259,1258,1,0,0,0,1259,1260,1,0,0,0,1260,1262,1,0,0,0,1261,
+		1245,1,0,0,0,1261,1246,1,0,0,0,1261,1247,1,0,0,0,1261,1248,1,0,0,0,1261,
+		1249,1,0,0,0,1261,1250,1,0,0,0,1261,1252,1,0,0,0,1261,1254,1,0,0,0,1261,
+		1256,1,0,0,0,1262,91,1,0,0,0,1263,1264,7,23,0,0,1264,93,1,0,0,0,1265,1266,
+		6,47,-1,0,1266,1267,5,10,0,0,1267,1268,5,170,0,0,1268,1269,3,94,47,0,1269,
+		1270,5,171,0,0,1270,1311,1,0,0,0,1271,1272,5,85,0,0,1272,1273,5,170,0,
+		0,1273,1274,3,94,47,0,1274,1275,5,190,0,0,1275,1276,3,94,47,0,1276,1277,
+		5,171,0,0,1277,1311,1,0,0,0,1278,1295,5,131,0,0,1279,1291,5,170,0,0,1280,
+		1281,3,100,50,0,1281,1288,3,94,47,0,1282,1283,5,190,0,0,1283,1284,3,100,
+		50,0,1284,1285,3,94,47,0,1285,1287,1,0,0,0,1286,1282,1,0,0,0,1287,1290,
+		1,0,0,0,1288,1286,1,0,0,0,1288,1289,1,0,0,0,1289,1292,1,0,0,0,1290,1288,
+		1,0,0,0,1291,1280,1,0,0,0,1291,1292,1,0,0,0,1292,1293,1,0,0,0,1293,1296,
+		5,171,0,0,1294,1296,5,167,0,0,1295,1279,1,0,0,0,1295,1294,1,0,0,0,1296,
+		1311,1,0,0,0,1297,1308,3,96,48,0,1298,1299,5,186,0,0,1299,1304,5,195,0,
+		0,1300,1301,5,190,0,0,1301,1303,5,195,0,0,1302,1300,1,0,0,0,1303,1306,
+		1,0,0,0,1304,1302,1,0,0,0,1304,1305,1,0,0,0,1305,1307,1,0,0,0,1306,1304,
+		1,0,0,0,1307,1309,5,187,0,0,1308,1298,1,0,0,0,1308,1309,1,0,0,0,1309,1311,
+		1,0,0,0,1310,1265,1,0,0,0,1310,1271,1,0,0,0,1310,1278,1,0,0,0,1310,1297,
+		1,0,0,0,1311,1320,1,0,0,0,1312,1313,10,5,0,0,1313,1315,5,188,0,0,1314,
+		1316,5,195,0,0,1315,1314,1,0,0,0,1315,1316,1,0,0,0,1316,1317,1,0,0,0,1317,
+		1319,5,189,0,0,1318,1312,1,0,0,0,1319,1322,1,0,0,0,1320,1318,1,0,0,0,1320,
+		1321,1,0,0,0,1321,95,1,0,0,0,1322,1320,1,0,0,0,1323,1324,5,38,0,0,1324,
+		1334,5,104,0,0,1325,1326,5,22,0,0,1326,1334,5,156,0,0,1327,1328,7,24,0,
+		0,1328,1329,7,25,0,0,1329,1330,5,139,0,0,1330,1334,5,165,0,0,1331,1334,
+		5,71,0,0,1332,1334,3,98,49,0,1333,1323,1,0,0,0,1333,1325,1,0,0,0,1333,
+		1327,1,0,0,0,1333,1331,1,0,0,0,1333,1332,1,0,0,0,1334,97,1,0,0,0,1335,
+		1340,3,100,50,0,1336,1337,5,191,0,0,1337,1339,3,100,50,0,1338,1336,1,0,
+		0,0,1339,1342,1,0,0,0,1340,1338,1,0,0,0,1340,1341,1,0,0,0,1341,99,1,0,
+		0,0,1342,1340,1,0,0,0,1343,1349,5,199,0,0,1344,1349,5,200,0,0,1345,1349,
+		5,201,0,0,1346,1349,5,202,0,0,1347,1349,3,102,51,0,1348,1343,1,0,0,0,1348,
+		1344,1,0,0,0,1348,1345,1,0,0,0,1348,1346,1,0,0,0,1348,1347,1,0,0,0,1349,
+		101,1,0,0,0,1350,1351,7,26,0,0,1351,103,1,0,0,0,182,107,114,119,125,128,
+		139,144,149,156,160,164,179,186,196,202,207,213,219,230,234,238,241,245,
+		255,262,272,275,279,283,288,293,297,304,307,313,317,321,326,329,335,339,
+		343,348,354,359,367,373,378,388,399,407,415,423,433,442,449,453,456,464,
+		472,480,490,494,505,512,518,526,537,543,547,550,553,556,560,567,572,585,
+		590,595,602,611,614,617,621,630,633,637,646,649,655,664,669,673,681,686,
+		695,698,700,710,713,719,721,725,729,733,737,739,750,755,769,772,776,782,
+		791,794,798,806,811,814,818,830,846,857,862,869,883,887,895,897,908,913,
+		921,929,938,944,950,954,959,964,974,978,986,990,1008,1011,1026,1029,1039,
+		1042,1055,1061,1074,1081,1084,1093,1100,1104,1106,1110,1133,1163,1165,
+		1178,1186,1197,1200,1203,1237,1243,1259,1261,1288,1291,1295,1304,1308,
+		1310,1315,1320,1333,1340,1348
 	};
 
 	public static readonly ATN _ATN =
