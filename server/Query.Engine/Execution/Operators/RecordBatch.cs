@@ -175,6 +175,14 @@ public sealed class RecordBatch
     /// <summary>The stored time of the <paramref name="i"/>-th selected record (without decoding it).</summary>
     public long TimestampAt(int i) => _timestamps[Selection[i]];
 
+    /// <summary>Takes back the record the last <see cref="Add"/> admitted (a scan's predicate refused it).</summary>
+    public void RemoveLast()
+    {
+        RecordCount--;
+        Count--;
+        _bytesUsed = _starts[RecordCount];
+    }
+
     /// <summary>Positions <see cref="Cursor"/> on the i-th selected record.</summary>
     public RecordCursor Select(int i)
     {
