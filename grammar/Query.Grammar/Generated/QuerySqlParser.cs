@@ -38,35 +38,36 @@ public partial class QuerySqlParser : Parser {
 		ABORT=1, ADD=2, ADVANCE=3, ALL=4, ALTER=5, AND=6, ANY=7, ARCHIVALS=8,
 		ARCHIVE=9, ARRAY=10, AS=11, ASC=12, AT=13, BEGIN=14, BEGINNING=15, BETWEEN=16,
 		BOTH=17, BY=18, CASE=19, CAST=20, CHANGES=21, CHARACTER=22, COLLATE=23,
-		COLUMN=24, COMMIT=25, CREATE=26, CROSS=27, DATE=28, DAY=29, DAYS=30, DEFAULT=31,
-		DELETE=32, DESC=33, DESCRIBE=34, DISCARD=35, DISTINCT=36, DOUBLE=37, DROP=38,
-		ELSE=39, EMIT=40, END=41, ESCAPE=42, EXCEPT=43, EXISTS=44, EXPLAIN=45,
-		EXTENDED=46, EXTRACT=47, FALSE=48, FINAL=49, FIRST=50, FOR=51, FROM=52,
-		FULL=53, FUNCTION=54, FUNCTIONS=55, GRACE=56, GROUP=57, HAVING=58, HEADER=59,
-		HEADERS=60, HOPPING=61, HOUR=62, HOURS=63, IF=64, ILIKE=65, IN=66, INNER=67,
-		INSERT=68, INTERSECT=69, INTERVAL=70, INTO=71, IS=72, ISOLATION=73, JOIN=74,
-		KEY=75, LAST=76, LEADING=77, LEFT=78, LEVEL=79, LIKE=80, LIMIT=81, LIST=82,
-		LOCAL=83, MAP=84, MILLISECOND=85, MILLISECONDS=86, MINUTE=87, MINUTES=88,
-		NOT=89, NULL=90, NULLS=91, OFFSET=92, ON=93, ONLY=94, OPERATOR=95, OR=96,
-		ORDER=97, OUTER=98, OVER=99, PARTITION=100, PERIOD=101, PLANS=102, PRECISION=103,
-		PRIMARY=104, PRINT=105, PROPERTIES=106, QUERIES=107, READ=108, RECURSIVE=109,
-		REPLACE=110, RETENTION=111, RIGHT=112, ROLLBACK=113, ROW=114, ROWS=115,
-		SAMPLE=116, SECOND=117, SECONDS=118, SELECT=119, SEQUENCES=120, SESSION=121,
-		SET=122, SHOW=123, SIZE=124, SOME=125, SOURCE=126, START=127, STREAM=128,
-		STREAMS=129, STRUCT=130, SUBSTRING=131, TABLE=132, TABLES=133, TEMP=134,
-		TEMPORARY=135, TERMINATE=136, THEN=137, TIME=138, TIMESTAMP=139, TO=140,
-		TOPIC=141, TOPICS=142, TRAILING=143, TRANSACTION=144, TRIM=145, TRUE=146,
-		TUMBLING=147, TYPE=148, TYPES=149, UNION=150, UNSET=151, USING=152, VALUES=153,
-		VARIABLES=154, VARYING=155, WHEN=156, WHERE=157, WINDOW=158, WITH=159,
-		WITHIN=160, WITHOUT=161, WORK=162, WRITE=163, ZONE=164, EQ=165, NEQ=166,
-		LTE=167, GTE=168, LT=169, GT=170, NOT_TILDE_STAR=171, NOT_TILDE=172, TILDE_STAR=173,
-		TILDE=174, PLUS=175, MINUS=176, ASTERISK=177, SLASH=178, PERCENT=179,
-		CONCAT=180, ASSIGN=181, DOUBLE_COLON=182, ARROW=183, LAMBDA_ARROW=184,
-		LPAREN=185, RPAREN=186, LBRACKET=187, RBRACKET=188, COMMA=189, DOT=190,
-		SEMICOLON=191, STRING=192, ESCAPE_STRING=193, INTEGER_VALUE=194, DECIMAL_VALUE=195,
-		DOUBLE_VALUE=196, PARAMETER=197, IDENTIFIER=198, DIGIT_IDENTIFIER=199,
-		QUOTED_IDENTIFIER=200, BACKQUOTED_IDENTIFIER=201, SIMPLE_COMMENT=202,
-		BRACKETED_COMMENT=203, WS=204, UNRECOGNIZED=205;
+		COLUMN=24, COMMIT=25, CREATE=26, CURRENT=27, CROSS=28, DATE=29, DAY=30,
+		DAYS=31, DEFAULT=32, DELETE=33, DESC=34, DESCRIBE=35, DISCARD=36, DISTINCT=37,
+		DOUBLE=38, DROP=39, ELSE=40, EMIT=41, END=42, ESCAPE=43, EXCEPT=44, EXISTS=45,
+		EXPLAIN=46, EXTENDED=47, EXTRACT=48, FALSE=49, FINAL=50, FIRST=51, FOLLOWING=52,
+		FOR=53, FROM=54, FULL=55, FUNCTION=56, FUNCTIONS=57, GRACE=58, GROUP=59,
+		HAVING=60, HEADER=61, HEADERS=62, HOPPING=63, HOUR=64, HOURS=65, IF=66,
+		ILIKE=67, IN=68, INNER=69, INSERT=70, INTERSECT=71, INTERVAL=72, INTO=73,
+		IS=74, ISOLATION=75, JOIN=76, KEY=77, LAST=78, LEADING=79, LEFT=80, LEVEL=81,
+		LIKE=82, LIMIT=83, LIST=84, LOCAL=85, MAP=86, MILLISECOND=87, MILLISECONDS=88,
+		MINUTE=89, MINUTES=90, NOT=91, NULL=92, NULLS=93, OFFSET=94, ON=95, ONLY=96,
+		OPERATOR=97, OR=98, ORDER=99, OUTER=100, OVER=101, PARTITION=102, PERIOD=103,
+		PLANS=104, PRECEDING=105, PRECISION=106, PRIMARY=107, PRINT=108, PROPERTIES=109,
+		QUERIES=110, RANGE=111, READ=112, RECURSIVE=113, REPLACE=114, RETENTION=115,
+		RIGHT=116, ROLLBACK=117, ROW=118, ROWS=119, SAMPLE=120, SECOND=121, SECONDS=122,
+		SELECT=123, SEQUENCES=124, SESSION=125, SET=126, SHOW=127, SIZE=128, SOME=129,
+		SOURCE=130, START=131, STREAM=132, STREAMS=133, STRUCT=134, SUBSTRING=135,
+		TABLE=136, TABLES=137, TEMP=138, TEMPORARY=139, TERMINATE=140, THEN=141,
+		TIME=142, TIMESTAMP=143, TO=144, TOPIC=145, TOPICS=146, TRAILING=147,
+		TRANSACTION=148, TRIM=149, TRUE=150, TUMBLING=151, TYPE=152, TYPES=153,
+		UNION=154, UNBOUNDED=155, UNSET=156, USING=157, VALUES=158, VARIABLES=159,
+		VARYING=160, WHEN=161, WHERE=162, WINDOW=163, WITH=164, WITHIN=165, WITHOUT=166,
+		WORK=167, WRITE=168, ZONE=169, EQ=170, NEQ=171, LTE=172, GTE=173, LT=174,
+		GT=175, NOT_TILDE_STAR=176, NOT_TILDE=177, TILDE_STAR=178, TILDE=179,
+		PLUS=180, MINUS=181, ASTERISK=182, SLASH=183, PERCENT=184, CONCAT=185,
+		ASSIGN=186, DOUBLE_COLON=187, ARROW=188, LAMBDA_ARROW=189, LPAREN=190,
+		RPAREN=191, LBRACKET=192, RBRACKET=193, COMMA=194, DOT=195, SEMICOLON=196,
+		STRING=197, ESCAPE_STRING=198, INTEGER_VALUE=199, DECIMAL_VALUE=200, DOUBLE_VALUE=201,
+		PARAMETER=202, IDENTIFIER=203, DIGIT_IDENTIFIER=204, QUOTED_IDENTIFIER=205,
+		BACKQUOTED_IDENTIFIER=206, SIMPLE_COMMENT=207, BRACKETED_COMMENT=208,
+		WS=209, UNRECOGNIZED=210;
 	public const int
 		RULE_statements = 0, RULE_singleExpression = 1, RULE_statement = 2, RULE_transactionMode = 3,
 		RULE_setValue = 4, RULE_tableElements = 5, RULE_tableElement = 6, RULE_columnConstraint = 7,
@@ -79,9 +80,10 @@ public partial class QuerySqlParser : Parser {
 		RULE_windowClause = 30, RULE_windowExpression = 31, RULE_retentionOrGrace = 32,
 		RULE_gracePeriod = 33, RULE_duration = 34, RULE_timeUnit = 35, RULE_expression = 36,
 		RULE_predicate = 37, RULE_valueExpression = 38, RULE_functionArgument = 39,
-		RULE_overClause = 40, RULE_mapEntry = 41, RULE_structField = 42, RULE_whenClause = 43,
-		RULE_comparisonOperator = 44, RULE_literal = 45, RULE_number = 46, RULE_type = 47,
-		RULE_typeName = 48, RULE_qualifiedName = 49, RULE_identifier = 50, RULE_nonReserved = 51;
+		RULE_overClause = 40, RULE_windowFrame = 41, RULE_frameBound = 42, RULE_mapEntry = 43,
+		RULE_structField = 44, RULE_whenClause = 45, RULE_comparisonOperator = 46,
+		RULE_literal = 47, RULE_number = 48, RULE_type = 49, RULE_typeName = 50,
+		RULE_qualifiedName = 51, RULE_identifier = 52, RULE_nonReserved = 53;
 	public static readonly string[] ruleNames = {
 		"statements", "singleExpression", "statement", "transactionMode", "setValue",
 		"tableElements", "tableElement", "columnConstraint", "alterColumn", "tableProperties",
@@ -90,70 +92,73 @@ public partial class QuerySqlParser : Parser {
 		"offsetClause", "selectItem", "relation", "joinType", "joinCriteria",
 		"withinClause", "relationPrimary", "aliasClause", "windowClause", "windowExpression",
 		"retentionOrGrace", "gracePeriod", "duration", "timeUnit", "expression",
-		"predicate", "valueExpression", "functionArgument", "overClause", "mapEntry",
-		"structField", "whenClause", "comparisonOperator", "literal", "number",
-		"type", "typeName", "qualifiedName", "identifier", "nonReserved"
+		"predicate", "valueExpression", "functionArgument", "overClause", "windowFrame",
+		"frameBound", "mapEntry", "structField", "whenClause", "comparisonOperator",
+		"literal", "number", "type", "typeName", "qualifiedName", "identifier",
+		"nonReserved"
 	};
 
 	private static readonly string[] _LiteralNames = {
 		null, "'ABORT'", "'ADD'", "'ADVANCE'", "'ALL'", "'ALTER'", "'AND'", "'ANY'",
 		"'ARCHIVALS'", "'ARCHIVE'", "'ARRAY'", "'AS'", "'ASC'", "'AT'", "'BEGIN'",
 		"'BEGINNING'", "'BETWEEN'", "'BOTH'", "'BY'", "'CASE'", "'CAST'", "'CHANGES'",
-		"'CHARACTER'", "'COLLATE'", "'COLUMN'", "'COMMIT'", "'CREATE'", "'CROSS'",
-		"'DATE'", "'DAY'", "'DAYS'", "'DEFAULT'", "'DELETE'", "'DESC'", "'DESCRIBE'",
-		"'DISCARD'", "'DISTINCT'", "'DOUBLE'", "'DROP'", "'ELSE'", "'EMIT'", "'END'",
-		"'ESCAPE'", "'EXCEPT'", "'EXISTS'", "'EXPLAIN'", "'EXTENDED'", "'EXTRACT'",
-		"'FALSE'", "'FINAL'", "'FIRST'", "'FOR'", "'FROM'", "'FULL'", "'FUNCTION'",
-		"'FUNCTIONS'", "'GRACE'", "'GROUP'", "'HAVING'", "'HEADER'", "'HEADERS'",
-		"'HOPPING'", "'HOUR'", "'HOURS'", "'IF'", "'ILIKE'", "'IN'", "'INNER'",
-		"'INSERT'", "'INTERSECT'", "'INTERVAL'", "'INTO'", "'IS'", "'ISOLATION'",
-		"'JOIN'", "'KEY'", "'LAST'", "'LEADING'", "'LEFT'", "'LEVEL'", "'LIKE'",
-		"'LIMIT'", "'LIST'", "'LOCAL'", "'MAP'", "'MILLISECOND'", "'MILLISECONDS'",
-		"'MINUTE'", "'MINUTES'", "'NOT'", "'NULL'", "'NULLS'", "'OFFSET'", "'ON'",
-		"'ONLY'", "'OPERATOR'", "'OR'", "'ORDER'", "'OUTER'", "'OVER'", "'PARTITION'",
-		"'PERIOD'", "'PLANS'", "'PRECISION'", "'PRIMARY'", "'PRINT'", "'PROPERTIES'",
-		"'QUERIES'", "'READ'", "'RECURSIVE'", "'REPLACE'", "'RETENTION'", "'RIGHT'",
-		"'ROLLBACK'", "'ROW'", "'ROWS'", "'SAMPLE'", "'SECOND'", "'SECONDS'",
-		"'SELECT'", "'SEQUENCES'", "'SESSION'", "'SET'", "'SHOW'", "'SIZE'", "'SOME'",
-		"'SOURCE'", "'START'", "'STREAM'", "'STREAMS'", "'STRUCT'", "'SUBSTRING'",
-		"'TABLE'", "'TABLES'", "'TEMP'", "'TEMPORARY'", "'TERMINATE'", "'THEN'",
-		"'TIME'", "'TIMESTAMP'", "'TO'", "'TOPIC'", "'TOPICS'", "'TRAILING'",
-		"'TRANSACTION'", "'TRIM'", "'TRUE'", "'TUMBLING'", "'TYPE'", "'TYPES'",
-		"'UNION'", "'UNSET'", "'USING'", "'VALUES'", "'VARIABLES'", "'VARYING'",
-		"'WHEN'", "'WHERE'", "'WINDOW'", "'WITH'", "'WITHIN'", "'WITHOUT'", "'WORK'",
-		"'WRITE'", "'ZONE'", "'='", null, "'<='", "'>='", "'<'", "'>'", "'!~*'",
-		"'!~'", "'~*'", "'~'", "'+'", "'-'", "'*'", "'/'", "'%'", "'||'", "':='",
-		"'::'", "'->'", "'=>'", "'('", "')'", "'['", "']'", "','", "'.'", "';'"
+		"'CHARACTER'", "'COLLATE'", "'COLUMN'", "'COMMIT'", "'CREATE'", "'CURRENT'",
+		"'CROSS'", "'DATE'", "'DAY'", "'DAYS'", "'DEFAULT'", "'DELETE'", "'DESC'",
+		"'DESCRIBE'", "'DISCARD'", "'DISTINCT'", "'DOUBLE'", "'DROP'", "'ELSE'",
+		"'EMIT'", "'END'", "'ESCAPE'", "'EXCEPT'", "'EXISTS'", "'EXPLAIN'", "'EXTENDED'",
+		"'EXTRACT'", "'FALSE'", "'FINAL'", "'FIRST'", "'FOLLOWING'", "'FOR'",
+		"'FROM'", "'FULL'", "'FUNCTION'", "'FUNCTIONS'", "'GRACE'", "'GROUP'",
+		"'HAVING'", "'HEADER'", "'HEADERS'", "'HOPPING'", "'HOUR'", "'HOURS'",
+		"'IF'", "'ILIKE'", "'IN'", "'INNER'", "'INSERT'", "'INTERSECT'", "'INTERVAL'",
+		"'INTO'", "'IS'", "'ISOLATION'", "'JOIN'", "'KEY'", "'LAST'", "'LEADING'",
+		"'LEFT'", "'LEVEL'", "'LIKE'", "'LIMIT'", "'LIST'", "'LOCAL'", "'MAP'",
+		"'MILLISECOND'", "'MILLISECONDS'", "'MINUTE'", "'MINUTES'", "'NOT'", "'NULL'",
+		"'NULLS'", "'OFFSET'", "'ON'", "'ONLY'", "'OPERATOR'", "'OR'", "'ORDER'",
+		"'OUTER'", "'OVER'", "'PARTITION'", "'PERIOD'", "'PLANS'", "'PRECEDING'",
+		"'PRECISION'", "'PRIMARY'", "'PRINT'", "'PROPERTIES'", "'QUERIES'", "'RANGE'",
+		"'READ'", "'RECURSIVE'", "'REPLACE'", "'RETENTION'", "'RIGHT'", "'ROLLBACK'",
+		"'ROW'", "'ROWS'", "'SAMPLE'", "'SECOND'", "'SECONDS'", "'SELECT'", "'SEQUENCES'",
+		"'SESSION'", "'SET'", "'SHOW'", "'SIZE'", "'SOME'", "'SOURCE'", "'START'",
+		"'STREAM'", "'STREAMS'", "'STRUCT'", "'SUBSTRING'", "'TABLE'", "'TABLES'",
+		"'TEMP'", "'TEMPORARY'", "'TERMINATE'", "'THEN'", "'TIME'", "'TIMESTAMP'",
+		"'TO'", "'TOPIC'", "'TOPICS'", "'TRAILING'", "'TRANSACTION'", "'TRIM'",
+		"'TRUE'", "'TUMBLING'", "'TYPE'", "'TYPES'", "'UNION'", "'UNBOUNDED'",
+		"'UNSET'", "'USING'", "'VALUES'", "'VARIABLES'", "'VARYING'", "'WHEN'",
+		"'WHERE'", "'WINDOW'", "'WITH'", "'WITHIN'", "'WITHOUT'", "'WORK'", "'WRITE'",
+		"'ZONE'", "'='", null, "'<='", "'>='", "'<'", "'>'", "'!~*'", "'!~'",
+		"'~*'", "'~'", "'+'", "'-'", "'*'", "'/'", "'%'", "'||'", "':='", "'::'",
+		"'->'", "'=>'", "'('", "')'", "'['", "']'", "','", "'.'", "';'"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, "ABORT", "ADD", "ADVANCE", "ALL", "ALTER", "AND", "ANY", "ARCHIVALS",
 		"ARCHIVE", "ARRAY", "AS", "ASC", "AT", "BEGIN", "BEGINNING", "BETWEEN",
 		"BOTH", "BY", "CASE", "CAST", "CHANGES", "CHARACTER", "COLLATE", "COLUMN",
-		"COMMIT", "CREATE", "CROSS", "DATE", "DAY", "DAYS", "DEFAULT", "DELETE",
-		"DESC", "DESCRIBE", "DISCARD", "DISTINCT", "DOUBLE", "DROP", "ELSE", "EMIT",
-		"END", "ESCAPE", "EXCEPT", "EXISTS", "EXPLAIN", "EXTENDED", "EXTRACT",
-		"FALSE", "FINAL", "FIRST", "FOR", "FROM", "FULL", "FUNCTION", "FUNCTIONS",
-		"GRACE", "GROUP", "HAVING", "HEADER", "HEADERS", "HOPPING", "HOUR", "HOURS",
-		"IF", "ILIKE", "IN", "INNER", "INSERT", "INTERSECT", "INTERVAL", "INTO",
-		"IS", "ISOLATION", "JOIN", "KEY", "LAST", "LEADING", "LEFT", "LEVEL",
-		"LIKE", "LIMIT", "LIST", "LOCAL", "MAP", "MILLISECOND", "MILLISECONDS",
-		"MINUTE", "MINUTES", "NOT", "NULL", "NULLS", "OFFSET", "ON", "ONLY", "OPERATOR",
-		"OR", "ORDER", "OUTER", "OVER", "PARTITION", "PERIOD", "PLANS", "PRECISION",
-		"PRIMARY", "PRINT", "PROPERTIES", "QUERIES", "READ", "RECURSIVE", "REPLACE",
-		"RETENTION", "RIGHT", "ROLLBACK", "ROW", "ROWS", "SAMPLE", "SECOND", "SECONDS",
-		"SELECT", "SEQUENCES", "SESSION", "SET", "SHOW", "SIZE", "SOME", "SOURCE",
-		"START", "STREAM", "STREAMS", "STRUCT", "SUBSTRING", "TABLE", "TABLES",
-		"TEMP", "TEMPORARY", "TERMINATE", "THEN", "TIME", "TIMESTAMP", "TO", "TOPIC",
-		"TOPICS", "TRAILING", "TRANSACTION", "TRIM", "TRUE", "TUMBLING", "TYPE",
-		"TYPES", "UNION", "UNSET", "USING", "VALUES", "VARIABLES", "VARYING",
-		"WHEN", "WHERE", "WINDOW", "WITH", "WITHIN", "WITHOUT", "WORK", "WRITE",
-		"ZONE", "EQ", "NEQ", "LTE", "GTE", "LT", "GT", "NOT_TILDE_STAR", "NOT_TILDE",
-		"TILDE_STAR", "TILDE", "PLUS", "MINUS", "ASTERISK", "SLASH", "PERCENT",
-		"CONCAT", "ASSIGN", "DOUBLE_COLON", "ARROW", "LAMBDA_ARROW", "LPAREN",
-		"RPAREN", "LBRACKET", "RBRACKET", "COMMA", "DOT", "SEMICOLON", "STRING",
-		"ESCAPE_STRING", "INTEGER_VALUE", "DECIMAL_VALUE", "DOUBLE_VALUE", "PARAMETER",
-		"IDENTIFIER", "DIGIT_IDENTIFIER", "QUOTED_IDENTIFIER", "BACKQUOTED_IDENTIFIER",
-		"SIMPLE_COMMENT", "BRACKETED_COMMENT", "WS", "UNRECOGNIZED"
+		"COMMIT", "CREATE", "CURRENT", "CROSS", "DATE", "DAY", "DAYS", "DEFAULT",
+		"DELETE", "DESC", "DESCRIBE", "DISCARD", "DISTINCT", "DOUBLE", "DROP",
+		"ELSE", "EMIT", "END", "ESCAPE", "EXCEPT", "EXISTS", "EXPLAIN", "EXTENDED",
+		"EXTRACT", "FALSE", "FINAL", "FIRST", "FOLLOWING", "FOR", "FROM", "FULL",
+		"FUNCTION", "FUNCTIONS", "GRACE", "GROUP", "HAVING", "HEADER", "HEADERS",
+		"HOPPING", "HOUR", "HOURS", "IF", "ILIKE", "IN", "INNER", "INSERT", "INTERSECT",
+		"INTERVAL", "INTO", "IS", "ISOLATION", "JOIN", "KEY", "LAST", "LEADING",
+		"LEFT", "LEVEL", "LIKE", "LIMIT", "LIST", "LOCAL", "MAP", "MILLISECOND",
+		"MILLISECONDS", "MINUTE", "MINUTES", "NOT", "NULL", "NULLS", "OFFSET",
+		"ON", "ONLY", "OPERATOR", "OR", "ORDER", "OUTER", "OVER", "PARTITION",
+		"PERIOD", "PLANS", "PRECEDING", "PRECISION", "PRIMARY", "PRINT", "PROPERTIES",
+		"QUERIES", "RANGE", "READ", "RECURSIVE", "REPLACE", "RETENTION", "RIGHT",
+		"ROLLBACK", "ROW", "ROWS", "SAMPLE", "SECOND", "SECONDS", "SELECT", "SEQUENCES",
+		"SESSION", "SET", "SHOW", "SIZE", "SOME", "SOURCE", "START", "STREAM",
+		"STREAMS", "STRUCT", "SUBSTRING", "TABLE", "TABLES", "TEMP", "TEMPORARY",
+		"TERMINATE", "THEN", "TIME", "TIMESTAMP", "TO", "TOPIC", "TOPICS", "TRAILING",
+		"TRANSACTION", "TRIM", "TRUE", "TUMBLING", "TYPE", "TYPES", "UNION", "UNBOUNDED",
+		"UNSET", "USING", "VALUES", "VARIABLES", "VARYING", "WHEN", "WHERE", "WINDOW",
+		"WITH", "WITHIN", "WITHOUT", "WORK", "WRITE", "ZONE", "EQ", "NEQ", "LTE",
+		"GTE", "LT", "GT", "NOT_TILDE_STAR", "NOT_TILDE", "TILDE_STAR", "TILDE",
+		"PLUS", "MINUS", "ASTERISK", "SLASH", "PERCENT", "CONCAT", "ASSIGN", "DOUBLE_COLON",
+		"ARROW", "LAMBDA_ARROW", "LPAREN", "RPAREN", "LBRACKET", "RBRACKET", "COMMA",
+		"DOT", "SEMICOLON", "STRING", "ESCAPE_STRING", "INTEGER_VALUE", "DECIMAL_VALUE",
+		"DOUBLE_VALUE", "PARAMETER", "IDENTIFIER", "DIGIT_IDENTIFIER", "QUOTED_IDENTIFIER",
+		"BACKQUOTED_IDENTIFIER", "SIMPLE_COMMENT", "BRACKETED_COMMENT", "WS",
+		"UNRECOGNIZED"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -221,75 +226,75 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 107;
+			State = 111;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==SEMICOLON) {
 				{
 				{
-				State = 104;
+				State = 108;
 				Match(SEMICOLON);
 				}
 				}
-				State = 109;
+				State = 113;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 128;
+			State = 132;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 37714208506402L) != 0) || ((((_la - 68)) & ~0x3f) == 0 && ((1L << (_la - 68)) & 632791069456613377L) != 0) || ((((_la - 136)) & ~0x3f) == 0 && ((1L << (_la - 136)) & 562949961842689L) != 0)) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 75428316332578L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 2531164002948497409L) != 0) || ((((_la - 140)) & ~0x3f) == 0 && ((1L << (_la - 140)) & 1125899923685377L) != 0)) {
 				{
-				State = 110;
+				State = 114;
 				statement();
-				State = 119;
+				State = 123;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,2,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 112;
+						State = 116;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						do {
 							{
 							{
-							State = 111;
+							State = 115;
 							Match(SEMICOLON);
 							}
 							}
-							State = 114;
+							State = 118;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						} while ( _la==SEMICOLON );
-						State = 116;
+						State = 120;
 						statement();
 						}
 						}
 					}
-					State = 121;
+					State = 125;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,2,Context);
 				}
-				State = 125;
+				State = 129;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==SEMICOLON) {
 					{
 					{
-					State = 122;
+					State = 126;
 					Match(SEMICOLON);
 					}
 					}
-					State = 127;
+					State = 131;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 130;
+			State = 134;
 			Match(Eof);
 			}
 		}
@@ -329,9 +334,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 132;
+			State = 136;
 			expression(0);
-			State = 133;
+			State = 137;
 			Match(Eof);
 			}
 		}
@@ -1037,14 +1042,14 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 439;
+			State = 443;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,54,Context) ) {
 			case 1:
 				_localctx = new QueryStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 135;
+				State = 139;
 				query();
 				}
 				break;
@@ -1052,7 +1057,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListStreamsContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 136;
+				State = 140;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1061,14 +1066,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 137;
+				State = 141;
 				Match(STREAMS);
-				State = 139;
+				State = 143;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 138;
+					State = 142;
 					Match(EXTENDED);
 					}
 				}
@@ -1079,7 +1084,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListTablesContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 141;
+				State = 145;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1088,14 +1093,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 142;
+				State = 146;
 				Match(TABLES);
-				State = 144;
+				State = 148;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 143;
+					State = 147;
 					Match(EXTENDED);
 					}
 				}
@@ -1106,7 +1111,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListQueriesContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 146;
+				State = 150;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1115,14 +1120,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 147;
+				State = 151;
 				Match(QUERIES);
-				State = 149;
+				State = 153;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 148;
+					State = 152;
 					Match(EXTENDED);
 					}
 				}
@@ -1133,7 +1138,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListPropertiesContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 151;
+				State = 155;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1142,7 +1147,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 152;
+				State = 156;
 				Match(PROPERTIES);
 				}
 				break;
@@ -1150,7 +1155,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListFunctionsContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 153;
+				State = 157;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1159,14 +1164,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 154;
+				State = 158;
 				Match(FUNCTIONS);
-				State = 156;
+				State = 160;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 155;
+					State = 159;
 					Match(EXTENDED);
 					}
 				}
@@ -1177,7 +1182,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListTopicsContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 158;
+				State = 162;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1186,24 +1191,24 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 160;
+				State = 164;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ALL) {
 					{
-					State = 159;
+					State = 163;
 					Match(ALL);
 					}
 				}
 
-				State = 162;
+				State = 166;
 				Match(TOPICS);
-				State = 164;
+				State = 168;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 163;
+					State = 167;
 					Match(EXTENDED);
 					}
 				}
@@ -1213,40 +1218,6 @@ public partial class QuerySqlParser : Parser {
 			case 8:
 				_localctx = new ListTypesContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
-				{
-				State = 166;
-				_la = TokenStream.LA(1);
-				if ( !(_la==LIST || _la==SHOW) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 167;
-				Match(TYPES);
-				}
-				break;
-			case 9:
-				_localctx = new ListVariablesContext(_localctx);
-				EnterOuterAlt(_localctx, 9);
-				{
-				State = 168;
-				_la = TokenStream.LA(1);
-				if ( !(_la==LIST || _la==SHOW) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 169;
-				Match(VARIABLES);
-				}
-				break;
-			case 10:
-				_localctx = new ListArchivalsContext(_localctx);
-				EnterOuterAlt(_localctx, 10);
 				{
 				State = 170;
 				_la = TokenStream.LA(1);
@@ -1258,6 +1229,40 @@ public partial class QuerySqlParser : Parser {
 				    Consume();
 				}
 				State = 171;
+				Match(TYPES);
+				}
+				break;
+			case 9:
+				_localctx = new ListVariablesContext(_localctx);
+				EnterOuterAlt(_localctx, 9);
+				{
+				State = 172;
+				_la = TokenStream.LA(1);
+				if ( !(_la==LIST || _la==SHOW) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 173;
+				Match(VARIABLES);
+				}
+				break;
+			case 10:
+				_localctx = new ListArchivalsContext(_localctx);
+				EnterOuterAlt(_localctx, 10);
+				{
+				State = 174;
+				_la = TokenStream.LA(1);
+				if ( !(_la==LIST || _la==SHOW) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 175;
 				Match(ARCHIVALS);
 				}
 				break;
@@ -1265,13 +1270,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ShowTransactionIsolationContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 172;
+				State = 176;
 				Match(SHOW);
-				State = 173;
+				State = 177;
 				Match(TRANSACTION);
-				State = 174;
+				State = 178;
 				Match(ISOLATION);
-				State = 175;
+				State = 179;
 				Match(LEVEL);
 				}
 				break;
@@ -1279,9 +1284,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ShowVariableContext(_localctx);
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 176;
+				State = 180;
 				Match(SHOW);
-				State = 179;
+				State = 183;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1297,6 +1302,7 @@ public partial class QuerySqlParser : Parser {
 				case CHARACTER:
 				case COLUMN:
 				case COMMIT:
+				case CURRENT:
 				case DATE:
 				case DAY:
 				case DAYS:
@@ -1309,6 +1315,7 @@ public partial class QuerySqlParser : Parser {
 				case EXTRACT:
 				case FINAL:
 				case FIRST:
+				case FOLLOWING:
 				case FOR:
 				case FUNCTION:
 				case FUNCTIONS:
@@ -1335,10 +1342,12 @@ public partial class QuerySqlParser : Parser {
 				case OPERATOR:
 				case PERIOD:
 				case PLANS:
+				case PRECEDING:
 				case PRECISION:
 				case PRINT:
 				case PROPERTIES:
 				case QUERIES:
+				case RANGE:
 				case READ:
 				case RECURSIVE:
 				case REPLACE:
@@ -1372,6 +1381,7 @@ public partial class QuerySqlParser : Parser {
 				case TUMBLING:
 				case TYPE:
 				case TYPES:
+				case UNBOUNDED:
 				case UNSET:
 				case VARIABLES:
 				case VARYING:
@@ -1384,13 +1394,13 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 177;
+					State = 181;
 					qualifiedName();
 					}
 					break;
 				case ALL:
 					{
-					State = 178;
+					State = 182;
 					Match(ALL);
 					}
 					break;
@@ -1403,11 +1413,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeFunctionContext(_localctx);
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 181;
+				State = 185;
 				Match(DESCRIBE);
-				State = 182;
+				State = 186;
 				Match(FUNCTION);
-				State = 183;
+				State = 187;
 				identifier();
 				}
 				break;
@@ -1415,19 +1425,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 184;
+				State = 188;
 				Match(DESCRIBE);
-				State = 186;
+				State = 190;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,12,Context) ) {
 				case 1:
 					{
-					State = 185;
+					State = 189;
 					Match(EXTENDED);
 					}
 					break;
 				}
-				State = 188;
+				State = 192;
 				qualifiedName();
 				}
 				break;
@@ -1435,11 +1445,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeSourceExtendedContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 189;
+				State = 193;
 				Match(DESCRIBE);
-				State = 190;
+				State = 194;
 				qualifiedName();
-				State = 191;
+				State = 195;
 				Match(EXTENDED);
 				}
 				break;
@@ -1447,20 +1457,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExplainContext(_localctx);
 				EnterOuterAlt(_localctx, 16);
 				{
-				State = 193;
+				State = 197;
 				Match(EXPLAIN);
-				State = 196;
+				State = 200;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,13,Context) ) {
 				case 1:
 					{
-					State = 194;
+					State = 198;
 					statement();
 					}
 					break;
 				case 2:
 					{
-					State = 195;
+					State = 199;
 					identifier();
 					}
 					break;
@@ -1471,9 +1481,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DropSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 17);
 				{
-				State = 198;
+				State = 202;
 				Match(DROP);
-				State = 199;
+				State = 203;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1482,28 +1492,28 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 202;
+				State = 206;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 200;
+					State = 204;
 					Match(IF);
-					State = 201;
+					State = 205;
 					Match(EXISTS);
 					}
 				}
 
-				State = 204;
+				State = 208;
 				qualifiedName();
-				State = 207;
+				State = 211;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==DELETE) {
 					{
-					State = 205;
+					State = 209;
 					Match(DELETE);
-					State = 206;
+					State = 210;
 					Match(TOPIC);
 					}
 				}
@@ -1514,23 +1524,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DropTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 18);
 				{
-				State = 209;
-				Match(DROP);
-				State = 210;
-				Match(TYPE);
 				State = 213;
+				Match(DROP);
+				State = 214;
+				Match(TYPE);
+				State = 217;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 211;
+					State = 215;
 					Match(IF);
-					State = 212;
+					State = 216;
 					Match(EXISTS);
 					}
 				}
 
-				State = 215;
+				State = 219;
 				identifier();
 				}
 				break;
@@ -1538,9 +1548,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TerminateQueryContext(_localctx);
 				EnterOuterAlt(_localctx, 19);
 				{
-				State = 216;
+				State = 220;
 				Match(TERMINATE);
-				State = 219;
+				State = 223;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1556,6 +1566,7 @@ public partial class QuerySqlParser : Parser {
 				case CHARACTER:
 				case COLUMN:
 				case COMMIT:
+				case CURRENT:
 				case DATE:
 				case DAY:
 				case DAYS:
@@ -1568,6 +1579,7 @@ public partial class QuerySqlParser : Parser {
 				case EXTRACT:
 				case FINAL:
 				case FIRST:
+				case FOLLOWING:
 				case FOR:
 				case FUNCTION:
 				case FUNCTIONS:
@@ -1594,10 +1606,12 @@ public partial class QuerySqlParser : Parser {
 				case OPERATOR:
 				case PERIOD:
 				case PLANS:
+				case PRECEDING:
 				case PRECISION:
 				case PRINT:
 				case PROPERTIES:
 				case QUERIES:
+				case RANGE:
 				case READ:
 				case RECURSIVE:
 				case REPLACE:
@@ -1631,6 +1645,7 @@ public partial class QuerySqlParser : Parser {
 				case TUMBLING:
 				case TYPE:
 				case TYPES:
+				case UNBOUNDED:
 				case UNSET:
 				case VARIABLES:
 				case VARYING:
@@ -1643,13 +1658,13 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 217;
+					State = 221;
 					identifier();
 					}
 					break;
 				case ALL:
 					{
-					State = 218;
+					State = 222;
 					Match(ALL);
 					}
 					break;
@@ -1662,11 +1677,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArchiveStreamContext(_localctx);
 				EnterOuterAlt(_localctx, 20);
 				{
-				State = 221;
+				State = 225;
 				Match(ARCHIVE);
-				State = 222;
+				State = 226;
 				Match(STREAM);
-				State = 223;
+				State = 227;
 				qualifiedName();
 				}
 				break;
@@ -1674,9 +1689,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrintTopicContext(_localctx);
 				EnterOuterAlt(_localctx, 21);
 				{
-				State = 224;
+				State = 228;
 				Match(PRINT);
-				State = 227;
+				State = 231;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1692,6 +1707,7 @@ public partial class QuerySqlParser : Parser {
 				case CHARACTER:
 				case COLUMN:
 				case COMMIT:
+				case CURRENT:
 				case DATE:
 				case DAY:
 				case DAYS:
@@ -1704,6 +1720,7 @@ public partial class QuerySqlParser : Parser {
 				case EXTRACT:
 				case FINAL:
 				case FIRST:
+				case FOLLOWING:
 				case FOR:
 				case FUNCTION:
 				case FUNCTIONS:
@@ -1730,10 +1747,12 @@ public partial class QuerySqlParser : Parser {
 				case OPERATOR:
 				case PERIOD:
 				case PLANS:
+				case PRECEDING:
 				case PRECISION:
 				case PRINT:
 				case PROPERTIES:
 				case QUERIES:
+				case RANGE:
 				case READ:
 				case RECURSIVE:
 				case REPLACE:
@@ -1767,6 +1786,7 @@ public partial class QuerySqlParser : Parser {
 				case TUMBLING:
 				case TYPE:
 				case TYPES:
+				case UNBOUNDED:
 				case UNSET:
 				case VARIABLES:
 				case VARYING:
@@ -1779,37 +1799,37 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 225;
+					State = 229;
 					identifier();
 					}
 					break;
 				case STRING:
 					{
-					State = 226;
+					State = 230;
 					Match(STRING);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 231;
+				State = 235;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==FROM) {
 					{
-					State = 229;
+					State = 233;
 					Match(FROM);
-					State = 230;
+					State = 234;
 					Match(BEGINNING);
 					}
 				}
 
-				State = 238;
+				State = 242;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INTERVAL || _la==SAMPLE) {
 					{
-					State = 233;
+					State = 237;
 					_la = TokenStream.LA(1);
 					if ( !(_la==INTERVAL || _la==SAMPLE) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1818,29 +1838,29 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 235;
+					State = 239;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==EQ) {
 						{
-						State = 234;
+						State = 238;
 						Match(EQ);
 						}
 					}
 
-					State = 237;
+					State = 241;
 					Match(INTEGER_VALUE);
 					}
 				}
 
-				State = 242;
+				State = 246;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LIMIT) {
 					{
-					State = 240;
+					State = 244;
 					Match(LIMIT);
-					State = 241;
+					State = 245;
 					Match(INTEGER_VALUE);
 					}
 				}
@@ -1851,13 +1871,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SetPropertyContext(_localctx);
 				EnterOuterAlt(_localctx, 22);
 				{
-				State = 244;
+				State = 248;
 				Match(SET);
-				State = 245;
+				State = 249;
 				((SetPropertyContext)_localctx).name = Match(STRING);
-				State = 246;
+				State = 250;
 				Match(EQ);
-				State = 247;
+				State = 251;
 				((SetPropertyContext)_localctx).value = Match(STRING);
 				}
 				break;
@@ -1865,9 +1885,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new UnsetPropertyContext(_localctx);
 				EnterOuterAlt(_localctx, 23);
 				{
-				State = 248;
+				State = 252;
 				Match(UNSET);
-				State = 249;
+				State = 253;
 				Match(STRING);
 				}
 				break;
@@ -1875,14 +1895,14 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SetTimeZoneContext(_localctx);
 				EnterOuterAlt(_localctx, 24);
 				{
-				State = 250;
+				State = 254;
 				Match(SET);
-				State = 252;
+				State = 256;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOCAL || _la==SESSION) {
 					{
-					State = 251;
+					State = 255;
 					_la = TokenStream.LA(1);
 					if ( !(_la==LOCAL || _la==SESSION) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1894,11 +1914,11 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 254;
+				State = 258;
 				Match(TIME);
-				State = 255;
+				State = 259;
 				Match(ZONE);
-				State = 256;
+				State = 260;
 				setValue();
 				}
 				break;
@@ -1906,14 +1926,14 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SetVariableContext(_localctx);
 				EnterOuterAlt(_localctx, 25);
 				{
-				State = 257;
+				State = 261;
 				Match(SET);
-				State = 259;
+				State = 263;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,24,Context) ) {
 				case 1:
 					{
-					State = 258;
+					State = 262;
 					_la = TokenStream.LA(1);
 					if ( !(_la==LOCAL || _la==SESSION) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1925,9 +1945,9 @@ public partial class QuerySqlParser : Parser {
 					}
 					break;
 				}
-				State = 261;
+				State = 265;
 				qualifiedName();
-				State = 262;
+				State = 266;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TO || _la==EQ) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1936,32 +1956,32 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 272;
+				State = 276;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,26,Context) ) {
 				case 1:
 					{
-					State = 263;
+					State = 267;
 					Match(DEFAULT);
 					}
 					break;
 				case 2:
 					{
-					State = 264;
+					State = 268;
 					setValue();
-					State = 269;
+					State = 273;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 265;
+						State = 269;
 						Match(COMMA);
-						State = 266;
+						State = 270;
 						setValue();
 						}
 						}
-						State = 271;
+						State = 275;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
@@ -1974,19 +1994,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BeginTransactionContext(_localctx);
 				EnterOuterAlt(_localctx, 26);
 				{
-				State = 280;
+				State = 284;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case BEGIN:
 					{
-					State = 274;
+					State = 278;
 					Match(BEGIN);
-					State = 276;
+					State = 280;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==TRANSACTION || _la==WORK) {
 						{
-						State = 275;
+						State = 279;
 						_la = TokenStream.LA(1);
 						if ( !(_la==TRANSACTION || _la==WORK) ) {
 						ErrorHandler.RecoverInline(this);
@@ -2002,26 +2022,26 @@ public partial class QuerySqlParser : Parser {
 					break;
 				case START:
 					{
-					State = 278;
+					State = 282;
 					Match(START);
-					State = 279;
+					State = 283;
 					Match(TRANSACTION);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 285;
+				State = 289;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==ISOLATION || _la==READ) {
 					{
 					{
-					State = 282;
+					State = 286;
 					transactionMode();
 					}
 					}
-					State = 287;
+					State = 291;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2031,41 +2051,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CommitTransactionContext(_localctx);
 				EnterOuterAlt(_localctx, 27);
 				{
-				State = 288;
-				_la = TokenStream.LA(1);
-				if ( !(_la==COMMIT || _la==END) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 290;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==TRANSACTION || _la==WORK) {
-					{
-					State = 289;
-					_la = TokenStream.LA(1);
-					if ( !(_la==TRANSACTION || _la==WORK) ) {
-					ErrorHandler.RecoverInline(this);
-					}
-					else {
-						ErrorHandler.ReportMatch(this);
-					    Consume();
-					}
-					}
-				}
-
-				}
-				break;
-			case 28:
-				_localctx = new RollbackTransactionContext(_localctx);
-				EnterOuterAlt(_localctx, 28);
-				{
 				State = 292;
 				_la = TokenStream.LA(1);
-				if ( !(_la==ABORT || _la==ROLLBACK) ) {
+				if ( !(_la==COMMIT || _la==END) ) {
 				ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -2091,15 +2079,47 @@ public partial class QuerySqlParser : Parser {
 
 				}
 				break;
+			case 28:
+				_localctx = new RollbackTransactionContext(_localctx);
+				EnterOuterAlt(_localctx, 28);
+				{
+				State = 296;
+				_la = TokenStream.LA(1);
+				if ( !(_la==ABORT || _la==ROLLBACK) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 298;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==TRANSACTION || _la==WORK) {
+					{
+					State = 297;
+					_la = TokenStream.LA(1);
+					if ( !(_la==TRANSACTION || _la==WORK) ) {
+					ErrorHandler.RecoverInline(this);
+					}
+					else {
+						ErrorHandler.ReportMatch(this);
+					    Consume();
+					}
+					}
+				}
+
+				}
+				break;
 			case 29:
 				_localctx = new DiscardContext(_localctx);
 				EnterOuterAlt(_localctx, 29);
 				{
-				State = 296;
+				State = 300;
 				Match(DISCARD);
-				State = 297;
+				State = 301;
 				_la = TokenStream.LA(1);
-				if ( !(_la==ALL || ((((_la - 102)) & ~0x3f) == 0 && ((1L << (_la - 102)) & 12885164033L) != 0)) ) {
+				if ( !(_la==ALL || ((((_la - 104)) & ~0x3f) == 0 && ((1L << (_la - 104)) & 51540656129L) != 0)) ) {
 				ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -2112,66 +2132,66 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateStreamContext(_localctx);
 				EnterOuterAlt(_localctx, 30);
 				{
-				State = 298;
+				State = 302;
 				Match(CREATE);
-				State = 301;
+				State = 305;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 299;
+					State = 303;
 					Match(OR);
-					State = 300;
+					State = 304;
 					Match(REPLACE);
 					}
 				}
 
-				State = 304;
+				State = 308;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==SOURCE) {
 					{
-					State = 303;
+					State = 307;
 					Match(SOURCE);
 					}
 				}
 
-				State = 306;
-				Match(STREAM);
 				State = 310;
+				Match(STREAM);
+				State = 314;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 307;
+					State = 311;
 					Match(IF);
-					State = 308;
+					State = 312;
 					Match(NOT);
-					State = 309;
+					State = 313;
 					Match(EXISTS);
 					}
 				}
 
-				State = 312;
+				State = 316;
 				qualifiedName();
-				State = 314;
+				State = 318;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 313;
+					State = 317;
 					tableElements();
 					}
 				}
 
-				State = 318;
+				State = 322;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 316;
+					State = 320;
 					Match(WITH);
-					State = 317;
+					State = 321;
 					tableProperties();
 					}
 				}
@@ -2182,66 +2202,66 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateTableContext(_localctx);
 				EnterOuterAlt(_localctx, 31);
 				{
-				State = 320;
+				State = 324;
 				Match(CREATE);
-				State = 323;
+				State = 327;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 321;
+					State = 325;
 					Match(OR);
-					State = 322;
+					State = 326;
 					Match(REPLACE);
 					}
 				}
 
-				State = 326;
+				State = 330;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==SOURCE) {
 					{
-					State = 325;
+					State = 329;
 					Match(SOURCE);
 					}
 				}
 
-				State = 328;
-				Match(TABLE);
 				State = 332;
+				Match(TABLE);
+				State = 336;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 329;
+					State = 333;
 					Match(IF);
-					State = 330;
+					State = 334;
 					Match(NOT);
-					State = 331;
+					State = 335;
 					Match(EXISTS);
 					}
 				}
 
-				State = 334;
+				State = 338;
 				qualifiedName();
-				State = 336;
+				State = 340;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 335;
+					State = 339;
 					tableElements();
 					}
 				}
 
-				State = 340;
+				State = 344;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 338;
+					State = 342;
 					Match(WITH);
-					State = 339;
+					State = 343;
 					tableProperties();
 					}
 				}
@@ -2252,53 +2272,53 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateStreamAsContext(_localctx);
 				EnterOuterAlt(_localctx, 32);
 				{
-				State = 342;
+				State = 346;
 				Match(CREATE);
-				State = 345;
+				State = 349;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 343;
+					State = 347;
 					Match(OR);
-					State = 344;
+					State = 348;
 					Match(REPLACE);
 					}
 				}
 
-				State = 347;
-				Match(STREAM);
 				State = 351;
+				Match(STREAM);
+				State = 355;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 348;
+					State = 352;
 					Match(IF);
-					State = 349;
+					State = 353;
 					Match(NOT);
-					State = 350;
+					State = 354;
 					Match(EXISTS);
 					}
 				}
 
-				State = 353;
+				State = 357;
 				qualifiedName();
-				State = 356;
+				State = 360;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 354;
+					State = 358;
 					Match(WITH);
-					State = 355;
+					State = 359;
 					tableProperties();
 					}
 				}
 
-				State = 358;
+				State = 362;
 				Match(AS);
-				State = 359;
+				State = 363;
 				query();
 				}
 				break;
@@ -2306,53 +2326,53 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateTableAsContext(_localctx);
 				EnterOuterAlt(_localctx, 33);
 				{
-				State = 361;
+				State = 365;
 				Match(CREATE);
-				State = 364;
+				State = 368;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 362;
+					State = 366;
 					Match(OR);
-					State = 363;
+					State = 367;
 					Match(REPLACE);
 					}
 				}
 
-				State = 366;
-				Match(TABLE);
 				State = 370;
+				Match(TABLE);
+				State = 374;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 367;
+					State = 371;
 					Match(IF);
-					State = 368;
+					State = 372;
 					Match(NOT);
-					State = 369;
+					State = 373;
 					Match(EXISTS);
 					}
 				}
 
-				State = 372;
+				State = 376;
 				qualifiedName();
-				State = 375;
+				State = 379;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 373;
+					State = 377;
 					Match(WITH);
-					State = 374;
+					State = 378;
 					tableProperties();
 					}
 				}
 
-				State = 377;
+				State = 381;
 				Match(AS);
-				State = 378;
+				State = 382;
 				query();
 				}
 				break;
@@ -2360,29 +2380,29 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 34);
 				{
-				State = 380;
+				State = 384;
 				Match(CREATE);
-				State = 381;
-				Match(TYPE);
 				State = 385;
+				Match(TYPE);
+				State = 389;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 382;
+					State = 386;
 					Match(IF);
-					State = 383;
+					State = 387;
 					Match(NOT);
-					State = 384;
+					State = 388;
 					Match(EXISTS);
 					}
 				}
 
-				State = 387;
+				State = 391;
 				identifier();
-				State = 388;
+				State = 392;
 				Match(AS);
-				State = 389;
+				State = 393;
 				type(0);
 				}
 				break;
@@ -2390,25 +2410,25 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InsertIntoContext(_localctx);
 				EnterOuterAlt(_localctx, 35);
 				{
-				State = 391;
+				State = 395;
 				Match(INSERT);
-				State = 392;
-				Match(INTO);
-				State = 393;
-				qualifiedName();
 				State = 396;
+				Match(INTO);
+				State = 397;
+				qualifiedName();
+				State = 400;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,49,Context) ) {
 				case 1:
 					{
-					State = 394;
+					State = 398;
 					Match(WITH);
-					State = 395;
+					State = 399;
 					tableProperties();
 					}
 					break;
 				}
-				State = 398;
+				State = 402;
 				query();
 				}
 				break;
@@ -2416,39 +2436,39 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InsertValuesContext(_localctx);
 				EnterOuterAlt(_localctx, 36);
 				{
-				State = 400;
-				Match(INSERT);
-				State = 401;
-				Match(INTO);
-				State = 402;
-				qualifiedName();
 				State = 404;
+				Match(INSERT);
+				State = 405;
+				Match(INTO);
+				State = 406;
+				qualifiedName();
+				State = 408;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 403;
+					State = 407;
 					columnList();
 					}
 				}
 
-				State = 406;
+				State = 410;
 				Match(VALUES);
-				State = 407;
+				State = 411;
 				valuesRow();
-				State = 412;
+				State = 416;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 408;
+					State = 412;
 					Match(COMMA);
-					State = 409;
+					State = 413;
 					valuesRow();
 					}
 					}
-					State = 414;
+					State = 418;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2458,20 +2478,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DeleteRowsContext(_localctx);
 				EnterOuterAlt(_localctx, 37);
 				{
-				State = 415;
+				State = 419;
 				Match(DELETE);
-				State = 416;
-				Match(FROM);
-				State = 417;
-				qualifiedName();
 				State = 420;
+				Match(FROM);
+				State = 421;
+				qualifiedName();
+				State = 424;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WHERE) {
 					{
-					State = 418;
+					State = 422;
 					Match(WHERE);
-					State = 419;
+					State = 423;
 					((DeleteRowsContext)_localctx).where = expression(0);
 					}
 				}
@@ -2482,9 +2502,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new AlterSourceAddColumnsContext(_localctx);
 				EnterOuterAlt(_localctx, 38);
 				{
-				State = 422;
+				State = 426;
 				Match(ALTER);
-				State = 423;
+				State = 427;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2493,23 +2513,23 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 424;
+				State = 428;
 				qualifiedName();
-				State = 425;
+				State = 429;
 				alterColumn();
-				State = 430;
+				State = 434;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 426;
+					State = 430;
 					Match(COMMA);
-					State = 427;
+					State = 431;
 					alterColumn();
 					}
 					}
-					State = 432;
+					State = 436;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2519,9 +2539,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new AlterSourceSetPropertiesContext(_localctx);
 				EnterOuterAlt(_localctx, 39);
 				{
-				State = 433;
+				State = 437;
 				Match(ALTER);
-				State = 434;
+				State = 438;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2530,11 +2550,11 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 435;
+				State = 439;
 				qualifiedName();
-				State = 436;
+				State = 440;
 				Match(SET);
-				State = 437;
+				State = 441;
 				tableProperties();
 				}
 				break;
@@ -2583,17 +2603,17 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 450;
+			State = 454;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ISOLATION:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 441;
+				State = 445;
 				Match(ISOLATION);
-				State = 442;
+				State = 446;
 				Match(LEVEL);
-				State = 444;
+				State = 448;
 				ErrorHandler.Sync(this);
 				_alt = 1;
 				do {
@@ -2601,7 +2621,7 @@ public partial class QuerySqlParser : Parser {
 					case 1:
 						{
 						{
-						State = 443;
+						State = 447;
 						identifier();
 						}
 						}
@@ -2609,7 +2629,7 @@ public partial class QuerySqlParser : Parser {
 					default:
 						throw new NoViableAltException(this);
 					}
-					State = 446;
+					State = 450;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,55,Context);
 				} while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER );
@@ -2618,9 +2638,9 @@ public partial class QuerySqlParser : Parser {
 			case READ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 448;
+				State = 452;
 				Match(READ);
-				State = 449;
+				State = 453;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ONLY || _la==WRITE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2677,7 +2697,7 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 8, RULE_setValue);
 		int _la;
 		try {
-			State = 461;
+			State = 465;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MINUS:
@@ -2686,24 +2706,24 @@ public partial class QuerySqlParser : Parser {
 			case DOUBLE_VALUE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 453;
+				State = 457;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==MINUS) {
 					{
-					State = 452;
+					State = 456;
 					Match(MINUS);
 					}
 				}
 
-				State = 455;
+				State = 459;
 				number();
 				}
 				break;
 			case STRING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 456;
+				State = 460;
 				Match(STRING);
 				}
 				break;
@@ -2720,6 +2740,7 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case CURRENT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -2732,6 +2753,7 @@ public partial class QuerySqlParser : Parser {
 			case EXTRACT:
 			case FINAL:
 			case FIRST:
+			case FOLLOWING:
 			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
@@ -2758,10 +2780,12 @@ public partial class QuerySqlParser : Parser {
 			case OPERATOR:
 			case PERIOD:
 			case PLANS:
+			case PRECEDING:
 			case PRECISION:
 			case PRINT:
 			case PROPERTIES:
 			case QUERIES:
+			case RANGE:
 			case READ:
 			case RECURSIVE:
 			case REPLACE:
@@ -2795,6 +2819,7 @@ public partial class QuerySqlParser : Parser {
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
+			case UNBOUNDED:
 			case UNSET:
 			case VARIABLES:
 			case VARYING:
@@ -2808,28 +2833,28 @@ public partial class QuerySqlParser : Parser {
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 457;
+				State = 461;
 				identifier();
 				}
 				break;
 			case TRUE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 458;
+				State = 462;
 				Match(TRUE);
 				}
 				break;
 			case FALSE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 459;
+				State = 463;
 				Match(FALSE);
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 460;
+				State = 464;
 				Match(ON);
 				}
 				break;
@@ -2882,27 +2907,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 463;
+			State = 467;
 			Match(LPAREN);
-			State = 464;
+			State = 468;
 			tableElement();
-			State = 469;
+			State = 473;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 465;
+				State = 469;
 				Match(COMMA);
-				State = 466;
+				State = 470;
 				tableElement();
 				}
 				}
-				State = 471;
+				State = 475;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 472;
+			State = 476;
 			Match(RPAREN);
 			}
 		}
@@ -2948,16 +2973,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 474;
+			State = 478;
 			identifier();
-			State = 475;
+			State = 479;
 			type(0);
-			State = 477;
+			State = 481;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (((((_la - 59)) & ~0x3f) == 0 && ((1L << (_la - 59)) & 35184372154371L) != 0)) {
+			if (((((_la - 61)) & ~0x3f) == 0 && ((1L << (_la - 61)) & 70368744243203L) != 0)) {
 				{
-				State = 476;
+				State = 480;
 				columnConstraint();
 				}
 			}
@@ -3001,42 +3026,42 @@ public partial class QuerySqlParser : Parser {
 		ColumnConstraintContext _localctx = new ColumnConstraintContext(Context, State);
 		EnterRule(_localctx, 14, RULE_columnConstraint);
 		try {
-			State = 487;
+			State = 491;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case KEY:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 479;
+				State = 483;
 				Match(KEY);
 				}
 				break;
 			case PRIMARY:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 480;
+				State = 484;
 				Match(PRIMARY);
-				State = 481;
+				State = 485;
 				Match(KEY);
 				}
 				break;
 			case HEADERS:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 482;
+				State = 486;
 				Match(HEADERS);
 				}
 				break;
 			case HEADER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 483;
+				State = 487;
 				Match(HEADER);
-				State = 484;
+				State = 488;
 				Match(LPAREN);
-				State = 485;
+				State = 489;
 				Match(STRING);
-				State = 486;
+				State = 490;
 				Match(RPAREN);
 				}
 				break;
@@ -3084,21 +3109,21 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 489;
+			State = 493;
 			Match(ADD);
-			State = 491;
+			State = 495;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,62,Context) ) {
 			case 1:
 				{
-				State = 490;
+				State = 494;
 				Match(COLUMN);
 				}
 				break;
 			}
-			State = 493;
+			State = 497;
 			identifier();
-			State = 494;
+			State = 498;
 			type(0);
 			}
 		}
@@ -3147,27 +3172,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 496;
+			State = 500;
 			Match(LPAREN);
-			State = 497;
+			State = 501;
 			tableProperty();
-			State = 502;
+			State = 506;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 498;
+				State = 502;
 				Match(COMMA);
-				State = 499;
+				State = 503;
 				tableProperty();
 				}
 				}
-				State = 504;
+				State = 508;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 505;
+			State = 509;
 			Match(RPAREN);
 			}
 		}
@@ -3213,7 +3238,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 509;
+			State = 513;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -3229,6 +3254,7 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case CURRENT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -3241,6 +3267,7 @@ public partial class QuerySqlParser : Parser {
 			case EXTRACT:
 			case FINAL:
 			case FIRST:
+			case FOLLOWING:
 			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
@@ -3267,10 +3294,12 @@ public partial class QuerySqlParser : Parser {
 			case OPERATOR:
 			case PERIOD:
 			case PLANS:
+			case PRECEDING:
 			case PRECISION:
 			case PRINT:
 			case PROPERTIES:
 			case QUERIES:
+			case RANGE:
 			case READ:
 			case RECURSIVE:
 			case REPLACE:
@@ -3304,6 +3333,7 @@ public partial class QuerySqlParser : Parser {
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
+			case UNBOUNDED:
 			case UNSET:
 			case VARIABLES:
 			case VARYING:
@@ -3316,22 +3346,22 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 507;
+				State = 511;
 				identifier();
 				}
 				break;
 			case STRING:
 				{
-				State = 508;
+				State = 512;
 				Match(STRING);
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 511;
-			Match(EQ);
 			State = 515;
+			Match(EQ);
+			State = 519;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DATE:
@@ -3347,15 +3377,15 @@ public partial class QuerySqlParser : Parser {
 			case DECIMAL_VALUE:
 			case DOUBLE_VALUE:
 				{
-				State = 512;
+				State = 516;
 				literal();
 				}
 				break;
 			case MINUS:
 				{
-				State = 513;
+				State = 517;
 				Match(MINUS);
-				State = 514;
+				State = 518;
 				Match(INTEGER_VALUE);
 				}
 				break;
@@ -3409,27 +3439,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 517;
+			State = 521;
 			Match(LPAREN);
-			State = 518;
+			State = 522;
 			identifier();
-			State = 523;
+			State = 527;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 519;
+				State = 523;
 				Match(COMMA);
-				State = 520;
+				State = 524;
 				identifier();
 				}
 				}
-				State = 525;
+				State = 529;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 526;
+			State = 530;
 			Match(RPAREN);
 			}
 		}
@@ -3478,27 +3508,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 528;
+			State = 532;
 			Match(LPAREN);
-			State = 529;
+			State = 533;
 			expression(0);
-			State = 534;
+			State = 538;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 530;
+				State = 534;
 				Match(COMMA);
-				State = 531;
+				State = 535;
 				expression(0);
 				}
 				}
-				State = 536;
+				State = 540;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 537;
+			State = 541;
 			Match(RPAREN);
 			}
 		}
@@ -3553,54 +3583,54 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 540;
+			State = 544;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==WITH) {
 				{
-				State = 539;
+				State = 543;
 				withClause();
 				}
 			}
 
-			State = 542;
+			State = 546;
 			queryTerm(0);
-			State = 544;
+			State = 548;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 543;
+				State = 547;
 				orderBy();
 				}
 			}
 
-			State = 547;
+			State = 551;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==EMIT) {
 				{
-				State = 546;
+				State = 550;
 				emitClause();
 				}
 			}
 
-			State = 550;
+			State = 554;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LIMIT) {
 				{
-				State = 549;
+				State = 553;
 				limitClause();
 				}
 			}
 
-			State = 553;
+			State = 557;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==OFFSET) {
 				{
-				State = 552;
+				State = 556;
 				offsetClause();
 				}
 			}
@@ -3652,33 +3682,33 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 555;
+			State = 559;
 			Match(WITH);
-			State = 557;
+			State = 561;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,73,Context) ) {
 			case 1:
 				{
-				State = 556;
+				State = 560;
 				Match(RECURSIVE);
 				}
 				break;
 			}
-			State = 559;
+			State = 563;
 			namedQuery();
-			State = 564;
+			State = 568;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 560;
+				State = 564;
 				Match(COMMA);
-				State = 561;
+				State = 565;
 				namedQuery();
 				}
 				}
-				State = 566;
+				State = 570;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -3729,25 +3759,25 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 567;
+			State = 571;
 			identifier();
-			State = 569;
+			State = 573;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LPAREN) {
 				{
-				State = 568;
+				State = 572;
 				columnList();
 				}
 			}
 
-			State = 571;
+			State = 575;
 			Match(AS);
-			State = 572;
+			State = 576;
 			Match(LPAREN);
-			State = 573;
+			State = 577;
 			query();
-			State = 574;
+			State = 578;
 			Match(RPAREN);
 			}
 		}
@@ -3831,11 +3861,11 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 577;
+			State = 581;
 			queryPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 587;
+			State = 591;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,77,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -3848,9 +3878,9 @@ public partial class QuerySqlParser : Parser {
 					_localctx = new SetOperationContext(new QueryTermContext(_parentctx, _parentState));
 					((SetOperationContext)_localctx).left = _prevctx;
 					PushNewRecursionContext(_localctx, _startState, RULE_queryTerm);
-					State = 579;
+					State = 583;
 					if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-					State = 580;
+					State = 584;
 					((SetOperationContext)_localctx).@operator = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==EXCEPT || _la==INTERSECT || _la==UNION) ) {
@@ -3860,22 +3890,22 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 582;
+					State = 586;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ALL) {
 						{
-						State = 581;
+						State = 585;
 						Match(ALL);
 						}
 					}
 
-					State = 584;
+					State = 588;
 					((SetOperationContext)_localctx).right = queryTerm(2);
 					}
 					}
 				}
-				State = 589;
+				State = 593;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,77,Context);
 			}
@@ -3977,21 +4007,21 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 652;
+			State = 656;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SELECT:
 				_localctx = new QuerySpecificationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 590;
+				State = 594;
 				Match(SELECT);
-				State = 592;
+				State = 596;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ALL || _la==DISTINCT) {
 					{
-					State = 591;
+					State = 595;
 					_la = TokenStream.LA(1);
 					if ( !(_la==ALL || _la==DISTINCT) ) {
 					ErrorHandler.RecoverInline(this);
@@ -4003,152 +4033,152 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 594;
+				State = 598;
 				selectItem();
-				State = 599;
+				State = 603;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 595;
+						State = 599;
 						Match(COMMA);
-						State = 596;
+						State = 600;
 						selectItem();
 						}
 						}
 					}
-					State = 601;
+					State = 605;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
 				}
-				State = 611;
+				State = 615;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,81,Context) ) {
 				case 1:
 					{
-					State = 602;
+					State = 606;
 					Match(FROM);
-					State = 603;
+					State = 607;
 					relation(0);
-					State = 608;
+					State = 612;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,80,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 604;
+							State = 608;
 							Match(COMMA);
-							State = 605;
+							State = 609;
 							relation(0);
 							}
 							}
 						}
-						State = 610;
+						State = 614;
 						ErrorHandler.Sync(this);
 						_alt = Interpreter.AdaptivePredict(TokenStream,80,Context);
 					}
 					}
 					break;
 				}
-				State = 614;
+				State = 618;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,82,Context) ) {
 				case 1:
 					{
-					State = 613;
+					State = 617;
 					windowClause();
 					}
 					break;
 				}
-				State = 618;
+				State = 622;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,83,Context) ) {
 				case 1:
 					{
-					State = 616;
+					State = 620;
 					Match(WHERE);
-					State = 617;
+					State = 621;
 					((QuerySpecificationContext)_localctx).where = expression(0);
 					}
 					break;
 				}
-				State = 630;
+				State = 634;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,85,Context) ) {
 				case 1:
 					{
-					State = 620;
+					State = 624;
 					Match(GROUP);
-					State = 621;
+					State = 625;
 					Match(BY);
-					State = 622;
+					State = 626;
 					((QuerySpecificationContext)_localctx)._expression = expression(0);
 					((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 627;
+					State = 631;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,84,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 623;
+							State = 627;
 							Match(COMMA);
-							State = 624;
+							State = 628;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 629;
+						State = 633;
 						ErrorHandler.Sync(this);
 						_alt = Interpreter.AdaptivePredict(TokenStream,84,Context);
 					}
 					}
 					break;
 				}
-				State = 634;
+				State = 638;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,86,Context) ) {
 				case 1:
 					{
-					State = 632;
+					State = 636;
 					Match(HAVING);
-					State = 633;
+					State = 637;
 					((QuerySpecificationContext)_localctx).having = expression(0);
 					}
 					break;
 				}
-				State = 646;
+				State = 650;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,88,Context) ) {
 				case 1:
 					{
-					State = 636;
+					State = 640;
 					Match(PARTITION);
-					State = 637;
+					State = 641;
 					Match(BY);
-					State = 638;
+					State = 642;
 					((QuerySpecificationContext)_localctx)._expression = expression(0);
 					((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 643;
+					State = 647;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,87,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 639;
+							State = 643;
 							Match(COMMA);
-							State = 640;
+							State = 644;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 645;
+						State = 649;
 						ErrorHandler.Sync(this);
 						_alt = Interpreter.AdaptivePredict(TokenStream,87,Context);
 					}
@@ -4161,11 +4191,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedQueryContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 648;
+				State = 652;
 				Match(LPAREN);
-				State = 649;
+				State = 653;
 				query();
-				State = 650;
+				State = 654;
 				Match(RPAREN);
 				}
 				break;
@@ -4218,25 +4248,25 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 654;
+			State = 658;
 			Match(ORDER);
-			State = 655;
+			State = 659;
 			Match(BY);
-			State = 656;
+			State = 660;
 			sortItem();
-			State = 661;
+			State = 665;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 657;
+				State = 661;
 				Match(COMMA);
-				State = 658;
+				State = 662;
 				sortItem();
 				}
 				}
-				State = 663;
+				State = 667;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -4285,14 +4315,14 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 664;
+			State = 668;
 			expression(0);
-			State = 666;
+			State = 670;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ASC || _la==DESC) {
 				{
-				State = 665;
+				State = 669;
 				_localctx.ordering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ASC || _la==DESC) ) {
@@ -4305,14 +4335,14 @@ public partial class QuerySqlParser : Parser {
 				}
 			}
 
-			State = 670;
+			State = 674;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==NULLS) {
 				{
-				State = 668;
+				State = 672;
 				Match(NULLS);
-				State = 669;
+				State = 673;
 				_localctx.nullOrdering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==FIRST || _la==LAST) ) {
@@ -4363,9 +4393,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 672;
+			State = 676;
 			Match(EMIT);
-			State = 673;
+			State = 677;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CHANGES || _la==FINAL) ) {
 			ErrorHandler.RecoverInline(this);
@@ -4413,9 +4443,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 675;
+			State = 679;
 			Match(LIMIT);
-			State = 678;
+			State = 682;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -4434,6 +4464,7 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case CURRENT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -4448,6 +4479,7 @@ public partial class QuerySqlParser : Parser {
 			case FALSE:
 			case FINAL:
 			case FIRST:
+			case FOLLOWING:
 			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
@@ -4478,10 +4510,12 @@ public partial class QuerySqlParser : Parser {
 			case OPERATOR:
 			case PERIOD:
 			case PLANS:
+			case PRECEDING:
 			case PRECISION:
 			case PRINT:
 			case PROPERTIES:
 			case QUERIES:
+			case RANGE:
 			case READ:
 			case RECURSIVE:
 			case REPLACE:
@@ -4517,6 +4551,7 @@ public partial class QuerySqlParser : Parser {
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
+			case UNBOUNDED:
 			case UNSET:
 			case VARIABLES:
 			case VARYING:
@@ -4538,13 +4573,13 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 676;
+				State = 680;
 				expression(0);
 				}
 				break;
 			case ALL:
 				{
-				State = 677;
+				State = 681;
 				Match(ALL);
 				}
 				break;
@@ -4592,16 +4627,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 680;
+			State = 684;
 			Match(OFFSET);
-			State = 681;
+			State = 685;
 			expression(0);
-			State = 683;
+			State = 687;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ROW || _la==ROWS) {
 				{
-				State = 682;
+				State = 686;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ROW || _la==ROWS) ) {
 				ErrorHandler.RecoverInline(this);
@@ -4655,48 +4690,48 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 46, RULE_selectItem);
 		int _la;
 		try {
-			State = 697;
+			State = 701;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,97,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 685;
+				State = 689;
 				Match(ASTERISK);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 686;
+				State = 690;
 				identifier();
-				State = 687;
+				State = 691;
 				Match(DOT);
-				State = 688;
+				State = 692;
 				Match(ASTERISK);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 690;
+				State = 694;
 				expression(0);
-				State = 695;
+				State = 699;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,96,Context) ) {
 				case 1:
 					{
-					State = 692;
+					State = 696;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==AS) {
 						{
-						State = 691;
+						State = 695;
 						Match(AS);
 						}
 					}
 
-					State = 694;
+					State = 698;
 					identifier();
 					}
 					break;
@@ -4808,11 +4843,11 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 700;
+			State = 704;
 			relationPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 718;
+			State = 722;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,101,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -4821,7 +4856,7 @@ public partial class QuerySqlParser : Parser {
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 716;
+					State = 720;
 					ErrorHandler.Sync(this);
 					switch ( Interpreter.AdaptivePredict(TokenStream,100,Context) ) {
 					case 1:
@@ -4829,30 +4864,30 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new JoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((JoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 702;
+						State = 706;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 703;
-						joinType();
-						State = 704;
-						Match(JOIN);
-						State = 705;
-						((JoinRelationContext)_localctx).right = relationPrimary();
 						State = 707;
+						joinType();
+						State = 708;
+						Match(JOIN);
+						State = 709;
+						((JoinRelationContext)_localctx).right = relationPrimary();
+						State = 711;
 						ErrorHandler.Sync(this);
 						switch ( Interpreter.AdaptivePredict(TokenStream,98,Context) ) {
 						case 1:
 							{
-							State = 706;
+							State = 710;
 							withinClause();
 							}
 							break;
 						}
-						State = 710;
+						State = 714;
 						ErrorHandler.Sync(this);
 						switch ( Interpreter.AdaptivePredict(TokenStream,99,Context) ) {
 						case 1:
 							{
-							State = 709;
+							State = 713;
 							joinCriteria();
 							}
 							break;
@@ -4864,20 +4899,20 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new CrossJoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((CrossJoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 712;
+						State = 716;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 713;
+						State = 717;
 						Match(CROSS);
-						State = 714;
+						State = 718;
 						Match(JOIN);
-						State = 715;
+						State = 719;
 						((CrossJoinRelationContext)_localctx).right = relationPrimary();
 						}
 						break;
 					}
 					}
 				}
-				State = 720;
+				State = 724;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,101,Context);
 			}
@@ -4919,19 +4954,19 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 50, RULE_joinType);
 		int _la;
 		try {
-			State = 736;
+			State = 740;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INNER:
 			case JOIN:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 722;
+				State = 726;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INNER) {
 					{
-					State = 721;
+					State = 725;
 					Match(INNER);
 					}
 				}
@@ -4941,25 +4976,8 @@ public partial class QuerySqlParser : Parser {
 			case LEFT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 724;
-				Match(LEFT);
-				State = 726;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==OUTER) {
-					{
-					State = 725;
-					Match(OUTER);
-					}
-				}
-
-				}
-				break;
-			case RIGHT:
-				EnterOuterAlt(_localctx, 3);
-				{
 				State = 728;
-				Match(RIGHT);
+				Match(LEFT);
 				State = 730;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
@@ -4972,17 +4990,34 @@ public partial class QuerySqlParser : Parser {
 
 				}
 				break;
-			case FULL:
-				EnterOuterAlt(_localctx, 4);
+			case RIGHT:
+				EnterOuterAlt(_localctx, 3);
 				{
 				State = 732;
-				Match(FULL);
+				Match(RIGHT);
 				State = 734;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
 					State = 733;
+					Match(OUTER);
+					}
+				}
+
+				}
+				break;
+			case FULL:
+				EnterOuterAlt(_localctx, 4);
+				{
+				State = 736;
+				Match(FULL);
+				State = 738;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==OUTER) {
+					{
+					State = 737;
 					Match(OUTER);
 					}
 				}
@@ -5041,44 +5076,44 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 52, RULE_joinCriteria);
 		int _la;
 		try {
-			State = 752;
+			State = 756;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ON:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 738;
+				State = 742;
 				Match(ON);
-				State = 739;
+				State = 743;
 				expression(0);
 				}
 				break;
 			case USING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 740;
+				State = 744;
 				Match(USING);
-				State = 741;
+				State = 745;
 				Match(LPAREN);
-				State = 742;
+				State = 746;
 				identifier();
-				State = 747;
+				State = 751;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 743;
+					State = 747;
 					Match(COMMA);
-					State = 744;
+					State = 748;
 					identifier();
 					}
 					}
-					State = 749;
+					State = 753;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 750;
+				State = 754;
 				Match(RPAREN);
 				}
 				break;
@@ -5131,48 +5166,48 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 754;
+			State = 758;
 			Match(WITHIN);
-			State = 766;
+			State = 770;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,109,Context) ) {
 			case 1:
 				{
-				State = 755;
+				State = 759;
 				duration();
 				}
 				break;
 			case 2:
-				{
-				State = 756;
-				Match(LPAREN);
-				State = 757;
-				duration();
-				State = 758;
-				Match(RPAREN);
-				}
-				break;
-			case 3:
 				{
 				State = 760;
 				Match(LPAREN);
 				State = 761;
 				duration();
 				State = 762;
-				Match(COMMA);
-				State = 763;
-				duration();
+				Match(RPAREN);
+				}
+				break;
+			case 3:
+				{
 				State = 764;
+				Match(LPAREN);
+				State = 765;
+				duration();
+				State = 766;
+				Match(COMMA);
+				State = 767;
+				duration();
+				State = 768;
 				Match(RPAREN);
 				}
 				break;
 			}
-			State = 769;
+			State = 773;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,110,Context) ) {
 			case 1:
 				{
-				State = 768;
+				State = 772;
 				gracePeriod();
 				}
 				break;
@@ -5289,21 +5324,21 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 56, RULE_relationPrimary);
 		int _la;
 		try {
-			State = 808;
+			State = 812;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,117,Context) ) {
 			case 1:
 				_localctx = new TableRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 771;
+				State = 775;
 				qualifiedName();
-				State = 773;
+				State = 777;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,111,Context) ) {
 				case 1:
 					{
-					State = 772;
+					State = 776;
 					aliasClause();
 					}
 					break;
@@ -5314,18 +5349,18 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 775;
-				Match(LPAREN);
-				State = 776;
-				query();
-				State = 777;
-				Match(RPAREN);
 				State = 779;
+				Match(LPAREN);
+				State = 780;
+				query();
+				State = 781;
+				Match(RPAREN);
+				State = 783;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,112,Context) ) {
 				case 1:
 					{
-					State = 778;
+					State = 782;
 					aliasClause();
 					}
 					break;
@@ -5336,44 +5371,44 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 781;
+				State = 785;
 				qualifiedName();
-				State = 782;
+				State = 786;
 				Match(LPAREN);
-				State = 791;
+				State = 795;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -445873762232244466L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & -4652785782342290711L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & -285971977251651657L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 15L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -1783460250608015602L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5192659701175490301L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 4625200947390242557L) != 0) || ((((_la - 197)) & ~0x3f) == 0 && ((1L << (_la - 197)) & 1023L) != 0)) {
 					{
-					State = 783;
+					State = 787;
 					expression(0);
-					State = 788;
+					State = 792;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 784;
+						State = 788;
 						Match(COMMA);
-						State = 785;
+						State = 789;
 						expression(0);
 						}
 						}
-						State = 790;
+						State = 794;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 793;
+				State = 797;
 				Match(RPAREN);
-				State = 795;
+				State = 799;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,115,Context) ) {
 				case 1:
 					{
-					State = 794;
+					State = 798;
 					aliasClause();
 					}
 					break;
@@ -5384,27 +5419,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 797;
+				State = 801;
 				Match(LPAREN);
-				State = 798;
+				State = 802;
 				relation(0);
-				State = 803;
+				State = 807;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 799;
+					State = 803;
 					Match(COMMA);
-					State = 800;
+					State = 804;
 					relation(0);
 					}
 					}
-					State = 805;
+					State = 809;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 806;
+				State = 810;
 				Match(RPAREN);
 				}
 				break;
@@ -5450,24 +5485,24 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 811;
+			State = 815;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==AS) {
 				{
-				State = 810;
+				State = 814;
 				Match(AS);
 				}
 			}
 
-			State = 813;
+			State = 817;
 			identifier();
-			State = 815;
+			State = 819;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,119,Context) ) {
 			case 1:
 				{
-				State = 814;
+				State = 818;
 				columnList();
 				}
 				break;
@@ -5510,9 +5545,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 817;
+			State = 821;
 			Match(WINDOW);
-			State = 818;
+			State = 822;
 			windowExpression();
 			}
 		}
@@ -5617,36 +5652,36 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 62, RULE_windowExpression);
 		int _la;
 		try {
-			State = 859;
+			State = 863;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case TUMBLING:
 				_localctx = new TumblingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 820;
+				State = 824;
 				Match(TUMBLING);
-				State = 821;
+				State = 825;
 				Match(LPAREN);
-				State = 822;
+				State = 826;
 				Match(SIZE);
-				State = 823;
-				duration();
 				State = 827;
+				duration();
+				State = 831;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 824;
+					State = 828;
 					retentionOrGrace();
 					}
 					}
-					State = 829;
+					State = 833;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 830;
+				State = 834;
 				Match(RPAREN);
 				}
 				break;
@@ -5654,37 +5689,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new HoppingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 832;
-				Match(HOPPING);
-				State = 833;
-				Match(LPAREN);
-				State = 834;
-				Match(SIZE);
-				State = 835;
-				duration();
 				State = 836;
-				Match(COMMA);
+				Match(HOPPING);
 				State = 837;
-				Match(ADVANCE);
+				Match(LPAREN);
 				State = 838;
-				Match(BY);
+				Match(SIZE);
 				State = 839;
 				duration();
+				State = 840;
+				Match(COMMA);
+				State = 841;
+				Match(ADVANCE);
+				State = 842;
+				Match(BY);
 				State = 843;
+				duration();
+				State = 847;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 840;
+					State = 844;
 					retentionOrGrace();
 					}
 					}
-					State = 845;
+					State = 849;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 846;
+				State = 850;
 				Match(RPAREN);
 				}
 				break;
@@ -5692,27 +5727,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SessionWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 848;
+				State = 852;
 				Match(SESSION);
-				State = 849;
+				State = 853;
 				Match(LPAREN);
-				State = 850;
-				duration();
 				State = 854;
+				duration();
+				State = 858;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 851;
+					State = 855;
 					retentionOrGrace();
 					}
 					}
-					State = 856;
+					State = 860;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 857;
+				State = 861;
 				Match(RPAREN);
 				}
 				break;
@@ -5758,26 +5793,26 @@ public partial class QuerySqlParser : Parser {
 		RetentionOrGraceContext _localctx = new RetentionOrGraceContext(Context, State);
 		EnterRule(_localctx, 64, RULE_retentionOrGrace);
 		try {
-			State = 866;
+			State = 870;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,124,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 861;
+				State = 865;
 				Match(COMMA);
-				State = 862;
+				State = 866;
 				Match(RETENTION);
-				State = 863;
+				State = 867;
 				duration();
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 864;
+				State = 868;
 				Match(COMMA);
-				State = 865;
+				State = 869;
 				gracePeriod();
 				}
 				break;
@@ -5820,11 +5855,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 868;
+			State = 872;
 			Match(GRACE);
-			State = 869;
+			State = 873;
 			Match(PERIOD);
-			State = 870;
+			State = 874;
 			duration();
 			}
 		}
@@ -5864,9 +5899,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 872;
+			State = 876;
 			Match(INTEGER_VALUE);
-			State = 873;
+			State = 877;
 			timeUnit();
 			}
 		}
@@ -5913,9 +5948,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 875;
+			State = 879;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -4611686016816775168L) != 0) || ((((_la - 85)) & ~0x3f) == 0 && ((1L << (_la - 85)) & 12884901903L) != 0)) ) {
+			if ( !(_la==DAY || _la==DAYS || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 432345564353396739L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -5983,7 +6018,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 884;
+			State = 888;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -6002,6 +6037,7 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case CURRENT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -6016,6 +6052,7 @@ public partial class QuerySqlParser : Parser {
 			case FALSE:
 			case FINAL:
 			case FIRST:
+			case FOLLOWING:
 			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
@@ -6045,10 +6082,12 @@ public partial class QuerySqlParser : Parser {
 			case OPERATOR:
 			case PERIOD:
 			case PLANS:
+			case PRECEDING:
 			case PRECISION:
 			case PRINT:
 			case PROPERTIES:
 			case QUERIES:
+			case RANGE:
 			case READ:
 			case RECURSIVE:
 			case REPLACE:
@@ -6084,6 +6123,7 @@ public partial class QuerySqlParser : Parser {
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
+			case UNBOUNDED:
 			case UNSET:
 			case VARIABLES:
 			case VARYING:
@@ -6105,14 +6145,14 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 878;
+				State = 882;
 				valueExpression(0);
-				State = 880;
+				State = 884;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,125,Context) ) {
 				case 1:
 					{
-					State = 879;
+					State = 883;
 					predicate();
 					}
 					break;
@@ -6121,9 +6161,9 @@ public partial class QuerySqlParser : Parser {
 				break;
 			case NOT:
 				{
-				State = 882;
+				State = 886;
 				Match(NOT);
-				State = 883;
+				State = 887;
 				expression(3);
 				}
 				break;
@@ -6131,7 +6171,7 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 894;
+			State = 898;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,128,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -6140,7 +6180,7 @@ public partial class QuerySqlParser : Parser {
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 892;
+					State = 896;
 					ErrorHandler.Sync(this);
 					switch ( Interpreter.AdaptivePredict(TokenStream,127,Context) ) {
 					case 1:
@@ -6148,11 +6188,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 886;
+						State = 890;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 887;
+						State = 891;
 						_localctx.@operator = Match(AND);
-						State = 888;
+						State = 892;
 						_localctx.right = expression(3);
 						}
 						break;
@@ -6161,18 +6201,18 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 889;
+						State = 893;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 890;
+						State = 894;
 						_localctx.@operator = Match(OR);
-						State = 891;
+						State = 895;
 						_localctx.right = expression(2);
 						}
 						break;
 					}
 					}
 				}
-				State = 896;
+				State = 900;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,128,Context);
 			}
@@ -6355,16 +6395,16 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 74, RULE_predicate);
 		int _la;
 		try {
-			State = 961;
+			State = 965;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,138,Context) ) {
 			case 1:
 				_localctx = new ComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 897;
+				State = 901;
 				comparisonOperator();
-				State = 898;
+				State = 902;
 				((ComparisonContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6372,9 +6412,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QuantifiedComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 900;
+				State = 904;
 				comparisonOperator();
-				State = 901;
+				State = 905;
 				((QuantifiedComparisonContext)_localctx).quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ALL || _la==ANY || _la==SOME) ) {
@@ -6384,25 +6424,25 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 902;
+				State = 906;
 				Match(LPAREN);
-				State = 905;
+				State = 909;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,129,Context) ) {
 				case 1:
 					{
-					State = 903;
+					State = 907;
 					query();
 					}
 					break;
 				case 2:
 					{
-					State = 904;
+					State = 908;
 					expression(0);
 					}
 					break;
 				}
-				State = 907;
+				State = 911;
 				Match(RPAREN);
 				}
 				break;
@@ -6410,23 +6450,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BetweenContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 910;
+				State = 914;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 909;
+					State = 913;
 					Match(NOT);
 					}
 				}
 
-				State = 912;
+				State = 916;
 				Match(BETWEEN);
-				State = 913;
+				State = 917;
 				((BetweenContext)_localctx).lower = valueExpression(0);
-				State = 914;
+				State = 918;
 				Match(AND);
-				State = 915;
+				State = 919;
 				((BetweenContext)_localctx).upper = valueExpression(0);
 				}
 				break;
@@ -6434,23 +6474,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InSubqueryContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 918;
+				State = 922;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 917;
+					State = 921;
 					Match(NOT);
 					}
 				}
 
-				State = 920;
+				State = 924;
 				Match(IN);
-				State = 921;
+				State = 925;
 				Match(LPAREN);
-				State = 922;
+				State = 926;
 				query();
-				State = 923;
+				State = 927;
 				Match(RPAREN);
 				}
 				break;
@@ -6458,39 +6498,39 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InListContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 926;
+				State = 930;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 925;
+					State = 929;
 					Match(NOT);
 					}
 				}
 
-				State = 928;
+				State = 932;
 				Match(IN);
-				State = 929;
+				State = 933;
 				Match(LPAREN);
-				State = 930;
+				State = 934;
 				expression(0);
-				State = 935;
+				State = 939;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 931;
+					State = 935;
 					Match(COMMA);
-					State = 932;
+					State = 936;
 					expression(0);
 					}
 					}
-					State = 937;
+					State = 941;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 938;
+				State = 942;
 				Match(RPAREN);
 				}
 				break;
@@ -6498,17 +6538,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new LikeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 941;
+				State = 945;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 940;
+					State = 944;
 					Match(NOT);
 					}
 				}
 
-				State = 943;
+				State = 947;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ILIKE || _la==LIKE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -6517,16 +6557,16 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 944;
+				State = 948;
 				((LikeContext)_localctx).pattern = valueExpression(0);
-				State = 947;
+				State = 951;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,135,Context) ) {
 				case 1:
 					{
-					State = 945;
+					State = 949;
 					Match(ESCAPE);
-					State = 946;
+					State = 950;
 					((LikeContext)_localctx).escape = Match(STRING);
 					}
 					break;
@@ -6537,19 +6577,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NullPredicateContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 949;
+				State = 953;
 				Match(IS);
-				State = 951;
+				State = 955;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 950;
+					State = 954;
 					Match(NOT);
 					}
 				}
 
-				State = 953;
+				State = 957;
 				Match(NULL);
 				}
 				break;
@@ -6557,23 +6597,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DistinctFromContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 954;
+				State = 958;
 				Match(IS);
-				State = 956;
+				State = 960;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 955;
+					State = 959;
 					Match(NOT);
 					}
 				}
 
-				State = 958;
+				State = 962;
 				Match(DISTINCT);
-				State = 959;
+				State = 963;
 				Match(FROM);
-				State = 960;
+				State = 964;
 				((DistinctFromContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -7140,7 +7180,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1130;
+			State = 1134;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,159,Context) ) {
 			case 1:
@@ -7149,7 +7189,7 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 964;
+				State = 968;
 				literal();
 				}
 				break;
@@ -7158,7 +7198,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParameterContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 965;
+				State = 969;
 				Match(PARAMETER);
 				}
 				break;
@@ -7167,37 +7207,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SimpleCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 966;
+				State = 970;
 				Match(CASE);
-				State = 967;
+				State = 971;
 				((SimpleCaseContext)_localctx).operand = expression(0);
-				State = 969;
+				State = 973;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 968;
+					State = 972;
 					whenClause();
 					}
 					}
-					State = 971;
+					State = 975;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 975;
+				State = 979;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 973;
+					State = 977;
 					Match(ELSE);
-					State = 974;
+					State = 978;
 					((SimpleCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 977;
+				State = 981;
 				Match(END);
 				}
 				break;
@@ -7206,35 +7246,35 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SearchedCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 979;
+				State = 983;
 				Match(CASE);
-				State = 981;
+				State = 985;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 980;
+					State = 984;
 					whenClause();
 					}
 					}
-					State = 983;
+					State = 987;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 987;
+				State = 991;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 985;
+					State = 989;
 					Match(ELSE);
-					State = 986;
+					State = 990;
 					((SearchedCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 989;
+				State = 993;
 				Match(END);
 				}
 				break;
@@ -7243,17 +7283,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CastContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 991;
-				Match(CAST);
-				State = 992;
-				Match(LPAREN);
-				State = 993;
-				expression(0);
-				State = 994;
-				Match(AS);
 				State = 995;
-				type(0);
+				Match(CAST);
 				State = 996;
+				Match(LPAREN);
+				State = 997;
+				expression(0);
+				State = 998;
+				Match(AS);
+				State = 999;
+				type(0);
+				State = 1000;
 				Match(RPAREN);
 				}
 				break;
@@ -7262,37 +7302,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArrayConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 998;
+				State = 1002;
 				Match(ARRAY);
-				State = 999;
+				State = 1003;
 				Match(LBRACKET);
-				State = 1008;
+				State = 1012;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -445873762232244466L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & -4652785782342290711L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & -285971977251651657L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 15L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -1783460250608015602L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5192659701175490301L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 4625200947390242557L) != 0) || ((((_la - 197)) & ~0x3f) == 0 && ((1L << (_la - 197)) & 1023L) != 0)) {
 					{
-					State = 1000;
+					State = 1004;
 					expression(0);
-					State = 1005;
+					State = 1009;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1001;
+						State = 1005;
 						Match(COMMA);
-						State = 1002;
+						State = 1006;
 						expression(0);
 						}
 						}
-						State = 1007;
+						State = 1011;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1010;
+				State = 1014;
 				Match(RBRACKET);
 				}
 				break;
@@ -7301,13 +7341,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArraySubqueryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1011;
+				State = 1015;
 				Match(ARRAY);
-				State = 1012;
+				State = 1016;
 				Match(LPAREN);
-				State = 1013;
+				State = 1017;
 				query();
-				State = 1014;
+				State = 1018;
 				Match(RPAREN);
 				}
 				break;
@@ -7316,37 +7356,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1016;
+				State = 1020;
 				Match(MAP);
-				State = 1017;
+				State = 1021;
 				Match(LPAREN);
-				State = 1026;
+				State = 1030;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -445873762232244466L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & -4652785782342290711L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & -285971977251651657L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 15L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -1783460250608015602L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5192659701175490301L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 4625200947390242557L) != 0) || ((((_la - 197)) & ~0x3f) == 0 && ((1L << (_la - 197)) & 1023L) != 0)) {
 					{
-					State = 1018;
+					State = 1022;
 					mapEntry();
-					State = 1023;
+					State = 1027;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1019;
+						State = 1023;
 						Match(COMMA);
-						State = 1020;
+						State = 1024;
 						mapEntry();
 						}
 						}
-						State = 1025;
+						State = 1029;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1028;
+				State = 1032;
 				Match(RPAREN);
 				}
 				break;
@@ -7355,37 +7395,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1029;
+				State = 1033;
 				Match(STRUCT);
-				State = 1030;
+				State = 1034;
 				Match(LPAREN);
-				State = 1039;
+				State = 1043;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -446172829396573426L) != 0) || ((((_la - 73)) & ~0x3f) == 0 && ((1L << (_la - 73)) & -725713410868840867L) != 0) || ((((_la - 138)) & ~0x3f) == 0 && ((1L << (_la - 138)) & -1152921504480809221L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -1784058384935099634L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5192659701582338045L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 4130076548797L) != 0) || ((((_la - 203)) & ~0x3f) == 0 && ((1L << (_la - 203)) & 15L) != 0)) {
 					{
-					State = 1031;
+					State = 1035;
 					structField();
-					State = 1036;
+					State = 1040;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1032;
+						State = 1036;
 						Match(COMMA);
-						State = 1033;
+						State = 1037;
 						structField();
 						}
 						}
-						State = 1038;
+						State = 1042;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1041;
+				State = 1045;
 				Match(RPAREN);
 				}
 				break;
@@ -7394,13 +7434,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExistsContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1042;
+				State = 1046;
 				Match(EXISTS);
-				State = 1043;
+				State = 1047;
 				Match(LPAREN);
-				State = 1044;
+				State = 1048;
 				query();
-				State = 1045;
+				State = 1049;
 				Match(RPAREN);
 				}
 				break;
@@ -7409,20 +7449,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallStarContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1047;
+				State = 1051;
 				qualifiedName();
-				State = 1048;
-				Match(LPAREN);
-				State = 1049;
-				Match(ASTERISK);
-				State = 1050;
-				Match(RPAREN);
 				State = 1052;
+				Match(LPAREN);
+				State = 1053;
+				Match(ASTERISK);
+				State = 1054;
+				Match(RPAREN);
+				State = 1056;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,149,Context) ) {
 				case 1:
 					{
-					State = 1051;
+					State = 1055;
 					overClause();
 					}
 					break;
@@ -7434,11 +7474,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExtractContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1054;
-				Match(EXTRACT);
-				State = 1055;
-				Match(LPAREN);
 				State = 1058;
+				Match(EXTRACT);
+				State = 1059;
+				Match(LPAREN);
+				State = 1062;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -7454,6 +7494,7 @@ public partial class QuerySqlParser : Parser {
 				case CHARACTER:
 				case COLUMN:
 				case COMMIT:
+				case CURRENT:
 				case DATE:
 				case DAY:
 				case DAYS:
@@ -7466,6 +7507,7 @@ public partial class QuerySqlParser : Parser {
 				case EXTRACT:
 				case FINAL:
 				case FIRST:
+				case FOLLOWING:
 				case FOR:
 				case FUNCTION:
 				case FUNCTIONS:
@@ -7492,10 +7534,12 @@ public partial class QuerySqlParser : Parser {
 				case OPERATOR:
 				case PERIOD:
 				case PLANS:
+				case PRECEDING:
 				case PRECISION:
 				case PRINT:
 				case PROPERTIES:
 				case QUERIES:
+				case RANGE:
 				case READ:
 				case RECURSIVE:
 				case REPLACE:
@@ -7529,6 +7573,7 @@ public partial class QuerySqlParser : Parser {
 				case TUMBLING:
 				case TYPE:
 				case TYPES:
+				case UNBOUNDED:
 				case UNSET:
 				case VARIABLES:
 				case VARYING:
@@ -7541,24 +7586,24 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 1056;
+					State = 1060;
 					identifier();
 					}
 					break;
 				case STRING:
 					{
-					State = 1057;
+					State = 1061;
 					Match(STRING);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 1060;
+				State = 1064;
 				Match(FROM);
-				State = 1061;
+				State = 1065;
 				valueExpression(0);
-				State = 1062;
+				State = 1066;
 				Match(RPAREN);
 				}
 				break;
@@ -7567,29 +7612,29 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubstringFromContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1064;
-				Match(SUBSTRING);
-				State = 1065;
-				Match(LPAREN);
-				State = 1066;
-				valueExpression(0);
-				State = 1067;
-				Match(FROM);
 				State = 1068;
-				((SubstringFromContext)_localctx).start = valueExpression(0);
+				Match(SUBSTRING);
+				State = 1069;
+				Match(LPAREN);
+				State = 1070;
+				valueExpression(0);
 				State = 1071;
+				Match(FROM);
+				State = 1072;
+				((SubstringFromContext)_localctx).start = valueExpression(0);
+				State = 1075;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==FOR) {
 					{
-					State = 1069;
+					State = 1073;
 					Match(FOR);
-					State = 1070;
+					State = 1074;
 					((SubstringFromContext)_localctx).length = valueExpression(0);
 					}
 				}
 
-				State = 1073;
+				State = 1077;
 				Match(RPAREN);
 				}
 				break;
@@ -7598,16 +7643,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TrimFromContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1075;
+				State = 1079;
 				Match(TRIM);
-				State = 1076;
+				State = 1080;
 				Match(LPAREN);
-				State = 1078;
+				State = 1082;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,152,Context) ) {
 				case 1:
 					{
-					State = 1077;
+					State = 1081;
 					((TrimFromContext)_localctx).side = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==BOTH || _la==LEADING || _la==TRAILING) ) {
@@ -7620,21 +7665,21 @@ public partial class QuerySqlParser : Parser {
 					}
 					break;
 				}
-				State = 1081;
+				State = 1085;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -445873762232244466L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & -4652785782342814999L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & -285971977251651657L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 15L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -1783460250608015602L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5192659701309708029L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 4625200947390242557L) != 0) || ((((_la - 197)) & ~0x3f) == 0 && ((1L << (_la - 197)) & 1023L) != 0)) {
 					{
-					State = 1080;
+					State = 1084;
 					((TrimFromContext)_localctx).characters = valueExpression(0);
 					}
 				}
 
-				State = 1083;
+				State = 1087;
 				Match(FROM);
-				State = 1084;
+				State = 1088;
 				valueExpression(0);
-				State = 1085;
+				State = 1089;
 				Match(RPAREN);
 				}
 				break;
@@ -7643,49 +7688,49 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1087;
+				State = 1091;
 				qualifiedName();
-				State = 1088;
+				State = 1092;
 				Match(LPAREN);
-				State = 1103;
+				State = 1107;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -445873693512767730L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & -4652785782342290711L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & -285971977251651657L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 15L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -1783460113169062130L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5192659701175490301L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 4625200947390242557L) != 0) || ((((_la - 197)) & ~0x3f) == 0 && ((1L << (_la - 197)) & 1023L) != 0)) {
 					{
-					State = 1090;
+					State = 1094;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==DISTINCT) {
 						{
-						State = 1089;
+						State = 1093;
 						Match(DISTINCT);
 						}
 					}
 
-					State = 1092;
+					State = 1096;
 					functionArgument();
-					State = 1097;
+					State = 1101;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1093;
+						State = 1097;
 						Match(COMMA);
-						State = 1094;
+						State = 1098;
 						functionArgument();
 						}
 						}
-						State = 1099;
+						State = 1103;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1101;
+					State = 1105;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ORDER) {
 						{
-						State = 1100;
+						State = 1104;
 						orderBy();
 						}
 					}
@@ -7693,14 +7738,14 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 1105;
+				State = 1109;
 				Match(RPAREN);
-				State = 1107;
+				State = 1111;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,158,Context) ) {
 				case 1:
 					{
-					State = 1106;
+					State = 1110;
 					overClause();
 					}
 					break;
@@ -7712,11 +7757,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1109;
+				State = 1113;
 				Match(LPAREN);
-				State = 1110;
+				State = 1114;
 				query();
-				State = 1111;
+				State = 1115;
 				Match(RPAREN);
 				}
 				break;
@@ -7725,7 +7770,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1113;
+				State = 1117;
 				identifier();
 				}
 				break;
@@ -7734,11 +7779,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QualifiedColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1114;
+				State = 1118;
 				((QualifiedColumnReferenceContext)_localctx).qualifier = identifier();
-				State = 1115;
+				State = 1119;
 				Match(DOT);
-				State = 1116;
+				State = 1120;
 				((QualifiedColumnReferenceContext)_localctx).name = identifier();
 				}
 				break;
@@ -7747,11 +7792,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1118;
+				State = 1122;
 				Match(LPAREN);
-				State = 1119;
+				State = 1123;
 				expression(0);
-				State = 1120;
+				State = 1124;
 				Match(RPAREN);
 				}
 				break;
@@ -7760,15 +7805,15 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedFieldAccessContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1122;
-				Match(LPAREN);
-				State = 1123;
-				expression(0);
-				State = 1124;
-				Match(RPAREN);
-				State = 1125;
-				Match(DOT);
 				State = 1126;
+				Match(LPAREN);
+				State = 1127;
+				expression(0);
+				State = 1128;
+				Match(RPAREN);
+				State = 1129;
+				Match(DOT);
+				State = 1130;
 				identifier();
 				}
 				break;
@@ -7777,7 +7822,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArithmeticUnaryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1128;
+				State = 1132;
 				((ArithmeticUnaryContext)_localctx).@operator = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7787,13 +7832,13 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1129;
+				State = 1133;
 				valueExpression(4);
 				}
 				break;
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1162;
+			State = 1166;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,161,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -7802,22 +7847,22 @@ public partial class QuerySqlParser : Parser {
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 1160;
+					State = 1164;
 					ErrorHandler.Sync(this);
 					switch ( Interpreter.AdaptivePredict(TokenStream,160,Context) ) {
 					case 1:
 						{
 						_localctx = new AtTimeZoneContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1132;
-						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-						State = 1133;
-						Match(AT);
-						State = 1134;
-						Match(TIME);
-						State = 1135;
-						Match(ZONE);
 						State = 1136;
+						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
+						State = 1137;
+						Match(AT);
+						State = 1138;
+						Match(TIME);
+						State = 1139;
+						Match(ZONE);
+						State = 1140;
 						((AtTimeZoneContext)_localctx).zone = valueExpression(6);
 						}
 						break;
@@ -7826,19 +7871,19 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1137;
+						State = 1141;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 1138;
+						State = 1142;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(((((_la - 177)) & ~0x3f) == 0 && ((1L << (_la - 177)) & 7L) != 0)) ) {
+						if ( !(((((_la - 182)) & ~0x3f) == 0 && ((1L << (_la - 182)) & 7L) != 0)) ) {
 							((ArithmeticBinaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1139;
+						State = 1143;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
 						}
 						break;
@@ -7847,9 +7892,9 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1140;
+						State = 1144;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 1141;
+						State = 1145;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7859,7 +7904,7 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1142;
+						State = 1146;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(3);
 						}
 						break;
@@ -7868,11 +7913,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ConcatenationContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ConcatenationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1143;
+						State = 1147;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 1144;
+						State = 1148;
 						Match(CONCAT);
-						State = 1145;
+						State = 1149;
 						((ConcatenationContext)_localctx).right = valueExpression(2);
 						}
 						break;
@@ -7881,13 +7926,13 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new SubscriptContext(new ValueExpressionContext(_parentctx, _parentState));
 						((SubscriptContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1146;
+						State = 1150;
 						if (!(Precpred(Context, 9))) throw new FailedPredicateException(this, "Precpred(Context, 9)");
-						State = 1147;
+						State = 1151;
 						Match(LBRACKET);
-						State = 1148;
+						State = 1152;
 						((SubscriptContext)_localctx).index = valueExpression(0);
-						State = 1149;
+						State = 1153;
 						Match(RBRACKET);
 						}
 						break;
@@ -7896,11 +7941,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new DereferenceContext(new ValueExpressionContext(_parentctx, _parentState));
 						((DereferenceContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1151;
+						State = 1155;
 						if (!(Precpred(Context, 8))) throw new FailedPredicateException(this, "Precpred(Context, 8)");
-						State = 1152;
+						State = 1156;
 						Match(ARROW);
-						State = 1153;
+						State = 1157;
 						((DereferenceContext)_localctx).field = identifier();
 						}
 						break;
@@ -7908,11 +7953,11 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new PostgresCastContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1154;
+						State = 1158;
 						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 1155;
+						State = 1159;
 						Match(DOUBLE_COLON);
-						State = 1156;
+						State = 1160;
 						type(0);
 						}
 						break;
@@ -7920,18 +7965,18 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new CollateContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1157;
+						State = 1161;
 						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 1158;
+						State = 1162;
 						Match(COLLATE);
-						State = 1159;
+						State = 1163;
 						qualifiedName();
 						}
 						break;
 					}
 					}
 				}
-				State = 1164;
+				State = 1168;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,161,Context);
 			}
@@ -8020,18 +8065,18 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 78, RULE_functionArgument);
 		int _la;
 		try {
-			State = 1183;
+			State = 1187;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,163,Context) ) {
 			case 1:
 				_localctx = new SingleParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1165;
+				State = 1169;
 				identifier();
-				State = 1166;
+				State = 1170;
 				Match(LAMBDA_ARROW);
-				State = 1167;
+				State = 1171;
 				expression(0);
 				}
 				break;
@@ -8039,31 +8084,31 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MultiParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1169;
+				State = 1173;
 				Match(LPAREN);
-				State = 1170;
+				State = 1174;
 				identifier();
-				State = 1175;
+				State = 1179;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1171;
+					State = 1175;
 					Match(COMMA);
-					State = 1172;
+					State = 1176;
 					identifier();
 					}
 					}
-					State = 1177;
+					State = 1181;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1178;
+				State = 1182;
 				Match(RPAREN);
-				State = 1179;
+				State = 1183;
 				Match(LAMBDA_ARROW);
-				State = 1180;
+				State = 1184;
 				expression(0);
 				}
 				break;
@@ -8071,7 +8116,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1182;
+				State = 1186;
 				expression(0);
 				}
 				break;
@@ -8103,6 +8148,9 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public OrderByContext orderBy() {
 			return GetRuleContext<OrderByContext>(0);
 		}
+		[System.Diagnostics.DebuggerNonUserCode] public WindowFrameContext windowFrame() {
+			return GetRuleContext<WindowFrameContext>(0);
+		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(QuerySqlParser.COMMA); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
 			return GetToken(QuerySqlParser.COMMA, i);
@@ -8128,52 +8176,282 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1185;
+			State = 1189;
 			Match(OVER);
-			State = 1186;
+			State = 1190;
 			Match(LPAREN);
-			State = 1197;
+			State = 1201;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==PARTITION) {
 				{
-				State = 1187;
+				State = 1191;
 				Match(PARTITION);
-				State = 1188;
+				State = 1192;
 				Match(BY);
-				State = 1189;
+				State = 1193;
 				expression(0);
-				State = 1194;
+				State = 1198;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1190;
+					State = 1194;
 					Match(COMMA);
-					State = 1191;
+					State = 1195;
 					expression(0);
 					}
 					}
-					State = 1196;
+					State = 1200;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 1200;
+			State = 1204;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 1199;
+				State = 1203;
 				orderBy();
 				}
 			}
 
-			State = 1202;
+			State = 1207;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			if (_la==RANGE || _la==ROWS) {
+				{
+				State = 1206;
+				windowFrame();
+				}
+			}
+
+			State = 1209;
 			Match(RPAREN);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class WindowFrameContext : Query.Grammar.SqlRuleContext {
+		public IToken unit;
+		public FrameBoundContext start;
+		public FrameBoundContext end;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BETWEEN() { return GetToken(QuerySqlParser.BETWEEN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AND() { return GetToken(QuerySqlParser.AND, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public FrameBoundContext[] frameBound() {
+			return GetRuleContexts<FrameBoundContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public FrameBoundContext frameBound(int i) {
+			return GetRuleContext<FrameBoundContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ROWS() { return GetToken(QuerySqlParser.ROWS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RANGE() { return GetToken(QuerySqlParser.RANGE, 0); }
+		public WindowFrameContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_windowFrame; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitWindowFrame(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public WindowFrameContext windowFrame() {
+		WindowFrameContext _localctx = new WindowFrameContext(Context, State);
+		EnterRule(_localctx, 82, RULE_windowFrame);
+		int _la;
+		try {
+			State = 1219;
+			ErrorHandler.Sync(this);
+			switch ( Interpreter.AdaptivePredict(TokenStream,168,Context) ) {
+			case 1:
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 1211;
+				_localctx.unit = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !(_la==RANGE || _la==ROWS) ) {
+					_localctx.unit = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 1212;
+				Match(BETWEEN);
+				State = 1213;
+				_localctx.start = frameBound();
+				State = 1214;
+				Match(AND);
+				State = 1215;
+				_localctx.end = frameBound();
+				}
+				break;
+			case 2:
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 1217;
+				_localctx.unit = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !(_la==RANGE || _la==ROWS) ) {
+					_localctx.unit = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 1218;
+				_localctx.start = frameBound();
+				}
+				break;
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class FrameBoundContext : Query.Grammar.SqlRuleContext {
+		public FrameBoundContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_frameBound; } }
+
+		public FrameBoundContext() { }
+		public virtual void CopyFrom(FrameBoundContext context) {
+			base.CopyFrom(context);
+		}
+	}
+	public partial class UnboundedPrecedingBoundContext : FrameBoundContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode UNBOUNDED() { return GetToken(QuerySqlParser.UNBOUNDED, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PRECEDING() { return GetToken(QuerySqlParser.PRECEDING, 0); }
+		public UnboundedPrecedingBoundContext(FrameBoundContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitUnboundedPrecedingBound(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class UnboundedFollowingBoundContext : FrameBoundContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode UNBOUNDED() { return GetToken(QuerySqlParser.UNBOUNDED, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FOLLOWING() { return GetToken(QuerySqlParser.FOLLOWING, 0); }
+		public UnboundedFollowingBoundContext(FrameBoundContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitUnboundedFollowingBound(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class CurrentRowBoundContext : FrameBoundContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CURRENT() { return GetToken(QuerySqlParser.CURRENT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ROW() { return GetToken(QuerySqlParser.ROW, 0); }
+		public CurrentRowBoundContext(FrameBoundContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitCurrentRowBound(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class OffsetBoundContext : FrameBoundContext {
+		public IToken direction;
+		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext valueExpression() {
+			return GetRuleContext<ValueExpressionContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PRECEDING() { return GetToken(QuerySqlParser.PRECEDING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FOLLOWING() { return GetToken(QuerySqlParser.FOLLOWING, 0); }
+		public OffsetBoundContext(FrameBoundContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitOffsetBound(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public FrameBoundContext frameBound() {
+		FrameBoundContext _localctx = new FrameBoundContext(Context, State);
+		EnterRule(_localctx, 84, RULE_frameBound);
+		int _la;
+		try {
+			State = 1230;
+			ErrorHandler.Sync(this);
+			switch ( Interpreter.AdaptivePredict(TokenStream,169,Context) ) {
+			case 1:
+				_localctx = new UnboundedPrecedingBoundContext(_localctx);
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 1221;
+				Match(UNBOUNDED);
+				State = 1222;
+				Match(PRECEDING);
+				}
+				break;
+			case 2:
+				_localctx = new UnboundedFollowingBoundContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 1223;
+				Match(UNBOUNDED);
+				State = 1224;
+				Match(FOLLOWING);
+				}
+				break;
+			case 3:
+				_localctx = new CurrentRowBoundContext(_localctx);
+				EnterOuterAlt(_localctx, 3);
+				{
+				State = 1225;
+				Match(CURRENT);
+				State = 1226;
+				Match(ROW);
+				}
+				break;
+			case 4:
+				_localctx = new OffsetBoundContext(_localctx);
+				EnterOuterAlt(_localctx, 4);
+				{
+				State = 1227;
+				valueExpression(0);
+				State = 1228;
+				((OffsetBoundContext)_localctx).direction = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !(_la==FOLLOWING || _la==PRECEDING) ) {
+					((OffsetBoundContext)_localctx).direction = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				}
+				break;
 			}
 		}
 		catch (RecognitionException re) {
@@ -8213,15 +8491,15 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public MapEntryContext mapEntry() {
 		MapEntryContext _localctx = new MapEntryContext(Context, State);
-		EnterRule(_localctx, 82, RULE_mapEntry);
+		EnterRule(_localctx, 86, RULE_mapEntry);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1204;
+			State = 1232;
 			_localctx.key = expression(0);
-			State = 1205;
+			State = 1233;
 			Match(ASSIGN);
-			State = 1206;
+			State = 1234;
 			_localctx.value = expression(0);
 			}
 		}
@@ -8260,15 +8538,15 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public StructFieldContext structField() {
 		StructFieldContext _localctx = new StructFieldContext(Context, State);
-		EnterRule(_localctx, 84, RULE_structField);
+		EnterRule(_localctx, 88, RULE_structField);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1208;
+			State = 1236;
 			identifier();
-			State = 1209;
+			State = 1237;
 			Match(ASSIGN);
-			State = 1210;
+			State = 1238;
 			expression(0);
 			}
 		}
@@ -8310,17 +8588,17 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public WhenClauseContext whenClause() {
 		WhenClauseContext _localctx = new WhenClauseContext(Context, State);
-		EnterRule(_localctx, 86, RULE_whenClause);
+		EnterRule(_localctx, 90, RULE_whenClause);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1212;
+			State = 1240;
 			Match(WHEN);
-			State = 1213;
+			State = 1241;
 			_localctx.condition = expression(0);
-			State = 1214;
+			State = 1242;
 			Match(THEN);
-			State = 1215;
+			State = 1243;
 			_localctx.result = expression(0);
 			}
 		}
@@ -8378,110 +8656,110 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public ComparisonOperatorContext comparisonOperator() {
 		ComparisonOperatorContext _localctx = new ComparisonOperatorContext(Context, State);
-		EnterRule(_localctx, 88, RULE_comparisonOperator);
+		EnterRule(_localctx, 92, RULE_comparisonOperator);
 		try {
 			int _alt;
-			State = 1240;
+			State = 1268;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQ:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1217;
+				State = 1245;
 				Match(EQ);
 				}
 				break;
 			case NEQ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1218;
+				State = 1246;
 				Match(NEQ);
 				}
 				break;
 			case LT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1219;
+				State = 1247;
 				Match(LT);
 				}
 				break;
 			case LTE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1220;
+				State = 1248;
 				Match(LTE);
 				}
 				break;
 			case GT:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1221;
+				State = 1249;
 				Match(GT);
 				}
 				break;
 			case GTE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1222;
+				State = 1250;
 				Match(GTE);
 				}
 				break;
 			case TILDE:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1223;
+				State = 1251;
 				Match(TILDE);
 				}
 				break;
 			case NOT_TILDE:
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1224;
+				State = 1252;
 				Match(NOT_TILDE);
 				}
 				break;
 			case TILDE_STAR:
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1225;
+				State = 1253;
 				Match(TILDE_STAR);
 				}
 				break;
 			case NOT_TILDE_STAR:
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 1226;
+				State = 1254;
 				Match(NOT_TILDE_STAR);
 				}
 				break;
 			case OPERATOR:
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 1227;
+				State = 1255;
 				Match(OPERATOR);
-				State = 1228;
+				State = 1256;
 				Match(LPAREN);
-				State = 1234;
+				State = 1262;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,167,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 1229;
+						State = 1257;
 						identifier();
-						State = 1230;
+						State = 1258;
 						Match(DOT);
 						}
 						}
 					}
-					State = 1236;
+					State = 1264;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,167,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
 				}
-				State = 1237;
+				State = 1265;
 				comparisonOperator();
-				State = 1238;
+				State = 1266;
 				Match(RPAREN);
 				}
 				break;
@@ -8616,17 +8894,17 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public LiteralContext literal() {
 		LiteralContext _localctx = new LiteralContext(Context, State);
-		EnterRule(_localctx, 90, RULE_literal);
+		EnterRule(_localctx, 94, RULE_literal);
 		int _la;
 		try {
-			State = 1258;
+			State = 1286;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case NULL:
 				_localctx = new NullLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1242;
+				State = 1270;
 				Match(NULL);
 				}
 				break;
@@ -8635,7 +8913,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BooleanLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1243;
+				State = 1271;
 				_la = TokenStream.LA(1);
 				if ( !(_la==FALSE || _la==TRUE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8652,7 +8930,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NumericLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1244;
+				State = 1272;
 				number();
 				}
 				break;
@@ -8660,7 +8938,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1245;
+				State = 1273;
 				Match(STRING);
 				}
 				break;
@@ -8668,7 +8946,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new EscapeStringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1246;
+				State = 1274;
 				Match(ESCAPE_STRING);
 				}
 				break;
@@ -8676,9 +8954,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimestampLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1247;
+				State = 1275;
 				Match(TIMESTAMP);
-				State = 1248;
+				State = 1276;
 				Match(STRING);
 				}
 				break;
@@ -8686,9 +8964,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DateLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1249;
+				State = 1277;
 				Match(DATE);
-				State = 1250;
+				State = 1278;
 				Match(STRING);
 				}
 				break;
@@ -8696,9 +8974,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimeLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1251;
+				State = 1279;
 				Match(TIME);
-				State = 1252;
+				State = 1280;
 				Match(STRING);
 				}
 				break;
@@ -8706,16 +8984,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new IntervalLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1253;
+				State = 1281;
 				Match(INTERVAL);
-				State = 1254;
+				State = 1282;
 				Match(STRING);
-				State = 1256;
+				State = 1284;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,169,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,172,Context) ) {
 				case 1:
 					{
-					State = 1255;
+					State = 1283;
 					timeUnit();
 					}
 					break;
@@ -8757,14 +9035,14 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public NumberContext number() {
 		NumberContext _localctx = new NumberContext(Context, State);
-		EnterRule(_localctx, 92, RULE_number);
+		EnterRule(_localctx, 96, RULE_number);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1260;
+			State = 1288;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 194)) & ~0x3f) == 0 && ((1L << (_la - 194)) & 7L) != 0)) ) {
+			if ( !(((((_la - 199)) & ~0x3f) == 0 && ((1L << (_la - 199)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -8909,14 +9187,14 @@ public partial class QuerySqlParser : Parser {
 		int _parentState = State;
 		TypeContext _localctx = new TypeContext(Context, _parentState);
 		TypeContext _prevctx = _localctx;
-		int _startState = 94;
-		EnterRecursionRule(_localctx, 94, RULE_type, _p);
+		int _startState = 98;
+		EnterRecursionRule(_localctx, 98, RULE_type, _p);
 		int _la;
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1307;
+			State = 1335;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ARRAY:
@@ -8925,13 +9203,13 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 1263;
+				State = 1291;
 				Match(ARRAY);
-				State = 1264;
+				State = 1292;
 				Match(LT);
-				State = 1265;
+				State = 1293;
 				type(0);
-				State = 1266;
+				State = 1294;
 				Match(GT);
 				}
 				break;
@@ -8940,17 +9218,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1268;
+				State = 1296;
 				Match(MAP);
-				State = 1269;
+				State = 1297;
 				Match(LT);
-				State = 1270;
+				State = 1298;
 				((MapTypeContext)_localctx).key = type(0);
-				State = 1271;
+				State = 1299;
 				Match(COMMA);
-				State = 1272;
+				State = 1300;
 				((MapTypeContext)_localctx).value = type(0);
-				State = 1273;
+				State = 1301;
 				Match(GT);
 				}
 				break;
@@ -8959,52 +9237,52 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1275;
+				State = 1303;
 				Match(STRUCT);
-				State = 1292;
+				State = 1320;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LT:
 					{
-					State = 1276;
+					State = 1304;
 					Match(LT);
-					State = 1288;
+					State = 1316;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -446172829396573426L) != 0) || ((((_la - 73)) & ~0x3f) == 0 && ((1L << (_la - 73)) & -725713410868840867L) != 0) || ((((_la - 138)) & ~0x3f) == 0 && ((1L << (_la - 138)) & -1152921504480809221L) != 0)) {
+					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -1784058384935099634L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5192659701582338045L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 4130076548797L) != 0) || ((((_la - 203)) & ~0x3f) == 0 && ((1L << (_la - 203)) & 15L) != 0)) {
 						{
-						State = 1277;
+						State = 1305;
 						identifier();
-						State = 1278;
+						State = 1306;
 						type(0);
-						State = 1285;
+						State = 1313;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						while (_la==COMMA) {
 							{
 							{
-							State = 1279;
+							State = 1307;
 							Match(COMMA);
-							State = 1280;
+							State = 1308;
 							identifier();
-							State = 1281;
+							State = 1309;
 							type(0);
 							}
 							}
-							State = 1287;
+							State = 1315;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						}
 						}
 					}
 
-					State = 1290;
+					State = 1318;
 					Match(GT);
 					}
 					break;
 				case NEQ:
 					{
-					State = 1291;
+					State = 1319;
 					Match(NEQ);
 					}
 					break;
@@ -9026,6 +9304,7 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case CURRENT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -9038,6 +9317,7 @@ public partial class QuerySqlParser : Parser {
 			case EXTRACT:
 			case FINAL:
 			case FIRST:
+			case FOLLOWING:
 			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
@@ -9065,10 +9345,12 @@ public partial class QuerySqlParser : Parser {
 			case OPERATOR:
 			case PERIOD:
 			case PLANS:
+			case PRECEDING:
 			case PRECISION:
 			case PRINT:
 			case PROPERTIES:
 			case QUERIES:
+			case RANGE:
 			case READ:
 			case RECURSIVE:
 			case REPLACE:
@@ -9102,6 +9384,7 @@ public partial class QuerySqlParser : Parser {
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
+			case UNBOUNDED:
 			case UNSET:
 			case VARIABLES:
 			case VARYING:
@@ -9117,34 +9400,34 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrimitiveTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1294;
+				State = 1322;
 				typeName();
-				State = 1305;
+				State = 1333;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,175,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,178,Context) ) {
 				case 1:
 					{
-					State = 1295;
+					State = 1323;
 					Match(LPAREN);
-					State = 1296;
+					State = 1324;
 					Match(INTEGER_VALUE);
-					State = 1301;
+					State = 1329;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1297;
+						State = 1325;
 						Match(COMMA);
-						State = 1298;
+						State = 1326;
 						Match(INTEGER_VALUE);
 						}
 						}
-						State = 1303;
+						State = 1331;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1304;
+					State = 1332;
 					Match(RPAREN);
 					}
 					break;
@@ -9155,9 +9438,9 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1317;
+			State = 1345;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,178,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,181,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -9167,28 +9450,28 @@ public partial class QuerySqlParser : Parser {
 					{
 					_localctx = new ArraySuffixTypeContext(new TypeContext(_parentctx, _parentState));
 					PushNewRecursionContext(_localctx, _startState, RULE_type);
-					State = 1309;
+					State = 1337;
 					if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-					State = 1310;
+					State = 1338;
 					Match(LBRACKET);
-					State = 1312;
+					State = 1340;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==INTEGER_VALUE) {
 						{
-						State = 1311;
+						State = 1339;
 						Match(INTEGER_VALUE);
 						}
 					}
 
-					State = 1314;
+					State = 1342;
 					Match(RBRACKET);
 					}
 					}
 				}
-				State = 1319;
+				State = 1347;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,178,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,181,Context);
 			}
 			}
 		}
@@ -9236,34 +9519,34 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public TypeNameContext typeName() {
 		TypeNameContext _localctx = new TypeNameContext(Context, State);
-		EnterRule(_localctx, 96, RULE_typeName);
+		EnterRule(_localctx, 100, RULE_typeName);
 		int _la;
 		try {
-			State = 1330;
+			State = 1358;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,179,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,182,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1320;
+				State = 1348;
 				Match(DOUBLE);
-				State = 1321;
+				State = 1349;
 				Match(PRECISION);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1322;
+				State = 1350;
 				Match(CHARACTER);
-				State = 1323;
+				State = 1351;
 				Match(VARYING);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1324;
+				State = 1352;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TIME || _la==TIMESTAMP) ) {
 				ErrorHandler.RecoverInline(this);
@@ -9272,7 +9555,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1325;
+				State = 1353;
 				_la = TokenStream.LA(1);
 				if ( !(_la==WITH || _la==WITHOUT) ) {
 				ErrorHandler.RecoverInline(this);
@@ -9281,23 +9564,23 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1326;
+				State = 1354;
 				Match(TIME);
-				State = 1327;
+				State = 1355;
 				Match(ZONE);
 				}
 				break;
 			case 4:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1328;
+				State = 1356;
 				Match(INTERVAL);
 				}
 				break;
 			case 5:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1329;
+				State = 1357;
 				qualifiedName();
 				}
 				break;
@@ -9341,30 +9624,30 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public QualifiedNameContext qualifiedName() {
 		QualifiedNameContext _localctx = new QualifiedNameContext(Context, State);
-		EnterRule(_localctx, 98, RULE_qualifiedName);
+		EnterRule(_localctx, 102, RULE_qualifiedName);
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1332;
+			State = 1360;
 			identifier();
-			State = 1337;
+			State = 1365;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,180,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,183,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					{
 					{
-					State = 1333;
+					State = 1361;
 					Match(DOT);
-					State = 1334;
+					State = 1362;
 					identifier();
 					}
 					}
 				}
-				State = 1339;
+				State = 1367;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,180,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,183,Context);
 			}
 			}
 		}
@@ -9403,36 +9686,36 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public IdentifierContext identifier() {
 		IdentifierContext _localctx = new IdentifierContext(Context, State);
-		EnterRule(_localctx, 100, RULE_identifier);
+		EnterRule(_localctx, 104, RULE_identifier);
 		try {
-			State = 1345;
+			State = 1373;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENTIFIER:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1340;
+				State = 1368;
 				Match(IDENTIFIER);
 				}
 				break;
 			case DIGIT_IDENTIFIER:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1341;
+				State = 1369;
 				Match(DIGIT_IDENTIFIER);
 				}
 				break;
 			case QUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1342;
+				State = 1370;
 				Match(QUOTED_IDENTIFIER);
 				}
 				break;
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1343;
+				State = 1371;
 				Match(BACKQUOTED_IDENTIFIER);
 				}
 				break;
@@ -9449,6 +9732,7 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case CURRENT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -9461,6 +9745,7 @@ public partial class QuerySqlParser : Parser {
 			case EXTRACT:
 			case FINAL:
 			case FIRST:
+			case FOLLOWING:
 			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
@@ -9487,10 +9772,12 @@ public partial class QuerySqlParser : Parser {
 			case OPERATOR:
 			case PERIOD:
 			case PLANS:
+			case PRECEDING:
 			case PRECISION:
 			case PRINT:
 			case PROPERTIES:
 			case QUERIES:
+			case RANGE:
 			case READ:
 			case RECURSIVE:
 			case REPLACE:
@@ -9524,6 +9811,7 @@ public partial class QuerySqlParser : Parser {
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
+			case UNBOUNDED:
 			case UNSET:
 			case VARIABLES:
 			case VARYING:
@@ -9533,7 +9821,7 @@ public partial class QuerySqlParser : Parser {
 			case ZONE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1344;
+				State = 1372;
 				nonReserved();
 				}
 				break;
@@ -9566,6 +9854,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CHARACTER() { return GetToken(QuerySqlParser.CHARACTER, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COLUMN() { return GetToken(QuerySqlParser.COLUMN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMIT() { return GetToken(QuerySqlParser.COMMIT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CURRENT() { return GetToken(QuerySqlParser.CURRENT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DATE() { return GetToken(QuerySqlParser.DATE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DAY() { return GetToken(QuerySqlParser.DAY, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DAYS() { return GetToken(QuerySqlParser.DAYS, 0); }
@@ -9579,6 +9868,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FINAL() { return GetToken(QuerySqlParser.FINAL, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FIRST() { return GetToken(QuerySqlParser.FIRST, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FUNCTION() { return GetToken(QuerySqlParser.FUNCTION, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FOLLOWING() { return GetToken(QuerySqlParser.FOLLOWING, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FOR() { return GetToken(QuerySqlParser.FOR, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FUNCTIONS() { return GetToken(QuerySqlParser.FUNCTIONS, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GRACE() { return GetToken(QuerySqlParser.GRACE, 0); }
@@ -9604,6 +9894,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OPERATOR() { return GetToken(QuerySqlParser.OPERATOR, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PERIOD() { return GetToken(QuerySqlParser.PERIOD, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PLANS() { return GetToken(QuerySqlParser.PLANS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PRECEDING() { return GetToken(QuerySqlParser.PRECEDING, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PRECISION() { return GetToken(QuerySqlParser.PRECISION, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PRINT() { return GetToken(QuerySqlParser.PRINT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PROPERTIES() { return GetToken(QuerySqlParser.PROPERTIES, 0); }
@@ -9613,6 +9904,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REPLACE() { return GetToken(QuerySqlParser.REPLACE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RETENTION() { return GetToken(QuerySqlParser.RETENTION, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ROLLBACK() { return GetToken(QuerySqlParser.ROLLBACK, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RANGE() { return GetToken(QuerySqlParser.RANGE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ROW() { return GetToken(QuerySqlParser.ROW, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ROWS() { return GetToken(QuerySqlParser.ROWS, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SAMPLE() { return GetToken(QuerySqlParser.SAMPLE, 0); }
@@ -9641,6 +9933,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TUMBLING() { return GetToken(QuerySqlParser.TUMBLING, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TYPE() { return GetToken(QuerySqlParser.TYPE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TYPES() { return GetToken(QuerySqlParser.TYPES, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode UNBOUNDED() { return GetToken(QuerySqlParser.UNBOUNDED, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode UNSET() { return GetToken(QuerySqlParser.UNSET, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode VARIABLES() { return GetToken(QuerySqlParser.VARIABLES, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode VARYING() { return GetToken(QuerySqlParser.VARYING, 0); }
@@ -9664,14 +9957,14 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public NonReservedContext nonReserved() {
 		NonReservedContext _localctx = new NonReservedContext(Context, State);
-		EnterRule(_localctx, 102, RULE_nonReserved);
+		EnterRule(_localctx, 106, RULE_nonReserved);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1347;
+			State = 1375;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -446172829396573426L) != 0) || ((((_la - 73)) & ~0x3f) == 0 && ((1L << (_la - 73)) & -725713410868840867L) != 0) || ((((_la - 138)) & ~0x3f) == 0 && ((1L << (_la - 138)) & 126037755L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -1784058384935099634L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5192659701582338045L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 4130076548797L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -9697,7 +9990,7 @@ public partial class QuerySqlParser : Parser {
 		case 24: return relation_sempred((RelationContext)_localctx, predIndex);
 		case 36: return expression_sempred((ExpressionContext)_localctx, predIndex);
 		case 38: return valueExpression_sempred((ValueExpressionContext)_localctx, predIndex);
-		case 47: return type_sempred((TypeContext)_localctx, predIndex);
+		case 49: return type_sempred((TypeContext)_localctx, predIndex);
 		}
 		return true;
 	}
@@ -9742,517 +10035,530 @@ public partial class QuerySqlParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,205,1350,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,210,1378,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
 		2,29,7,29,2,30,7,30,2,31,7,31,2,32,7,32,2,33,7,33,2,34,7,34,2,35,7,35,
 		2,36,7,36,2,37,7,37,2,38,7,38,2,39,7,39,2,40,7,40,2,41,7,41,2,42,7,42,
 		2,43,7,43,2,44,7,44,2,45,7,45,2,46,7,46,2,47,7,47,2,48,7,48,2,49,7,49,
-		2,50,7,50,2,51,7,51,1,0,5,0,106,8,0,10,0,12,0,109,9,0,1,0,1,0,4,0,113,
-		8,0,11,0,12,0,114,1,0,5,0,118,8,0,10,0,12,0,121,9,0,1,0,5,0,124,8,0,10,
-		0,12,0,127,9,0,3,0,129,8,0,1,0,1,0,1,1,1,1,1,1,1,2,1,2,1,2,1,2,3,2,140,
-		8,2,1,2,1,2,1,2,3,2,145,8,2,1,2,1,2,1,2,3,2,150,8,2,1,2,1,2,1,2,1,2,1,
-		2,3,2,157,8,2,1,2,1,2,3,2,161,8,2,1,2,1,2,3,2,165,8,2,1,2,1,2,1,2,1,2,
-		1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,180,8,2,1,2,1,2,1,2,1,2,1,2,3,
-		2,187,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,197,8,2,1,2,1,2,1,2,1,2,
-		3,2,203,8,2,1,2,1,2,1,2,3,2,208,8,2,1,2,1,2,1,2,1,2,3,2,214,8,2,1,2,1,
-		2,1,2,1,2,3,2,220,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,228,8,2,1,2,1,2,3,2,
-		232,8,2,1,2,1,2,3,2,236,8,2,1,2,3,2,239,8,2,1,2,1,2,3,2,243,8,2,1,2,1,
-		2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,253,8,2,1,2,1,2,1,2,1,2,1,2,3,2,260,8,2,
-		1,2,1,2,1,2,1,2,1,2,1,2,5,2,268,8,2,10,2,12,2,271,9,2,3,2,273,8,2,1,2,
-		1,2,3,2,277,8,2,1,2,1,2,3,2,281,8,2,1,2,5,2,284,8,2,10,2,12,2,287,9,2,
-		1,2,1,2,3,2,291,8,2,1,2,1,2,3,2,295,8,2,1,2,1,2,1,2,1,2,1,2,3,2,302,8,
-		2,1,2,3,2,305,8,2,1,2,1,2,1,2,1,2,3,2,311,8,2,1,2,1,2,3,2,315,8,2,1,2,
-		1,2,3,2,319,8,2,1,2,1,2,1,2,3,2,324,8,2,1,2,3,2,327,8,2,1,2,1,2,1,2,1,
-		2,3,2,333,8,2,1,2,1,2,3,2,337,8,2,1,2,1,2,3,2,341,8,2,1,2,1,2,1,2,3,2,
-		346,8,2,1,2,1,2,1,2,1,2,3,2,352,8,2,1,2,1,2,1,2,3,2,357,8,2,1,2,1,2,1,
-		2,1,2,1,2,1,2,3,2,365,8,2,1,2,1,2,1,2,1,2,3,2,371,8,2,1,2,1,2,1,2,3,2,
-		376,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,386,8,2,1,2,1,2,1,2,1,2,1,
-		2,1,2,1,2,1,2,1,2,3,2,397,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,405,8,2,1,2,
-		1,2,1,2,1,2,5,2,411,8,2,10,2,12,2,414,9,2,1,2,1,2,1,2,1,2,1,2,3,2,421,
-		8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,429,8,2,10,2,12,2,432,9,2,1,2,1,2,1,2,
-		1,2,1,2,1,2,3,2,440,8,2,1,3,1,3,1,3,4,3,445,8,3,11,3,12,3,446,1,3,1,3,
-		3,3,451,8,3,1,4,3,4,454,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,462,8,4,1,5,1,
-		5,1,5,1,5,5,5,468,8,5,10,5,12,5,471,9,5,1,5,1,5,1,6,1,6,1,6,3,6,478,8,
-		6,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,488,8,7,1,8,1,8,3,8,492,8,8,1,8,
-		1,8,1,8,1,9,1,9,1,9,1,9,5,9,501,8,9,10,9,12,9,504,9,9,1,9,1,9,1,10,1,10,
-		3,10,510,8,10,1,10,1,10,1,10,1,10,3,10,516,8,10,1,11,1,11,1,11,1,11,5,
-		11,522,8,11,10,11,12,11,525,9,11,1,11,1,11,1,12,1,12,1,12,1,12,5,12,533,
-		8,12,10,12,12,12,536,9,12,1,12,1,12,1,13,3,13,541,8,13,1,13,1,13,3,13,
-		545,8,13,1,13,3,13,548,8,13,1,13,3,13,551,8,13,1,13,3,13,554,8,13,1,14,
-		1,14,3,14,558,8,14,1,14,1,14,1,14,5,14,563,8,14,10,14,12,14,566,9,14,1,
-		15,1,15,3,15,570,8,15,1,15,1,15,1,15,1,15,1,15,1,16,1,16,1,16,1,16,1,16,
-		1,16,3,16,583,8,16,1,16,5,16,586,8,16,10,16,12,16,589,9,16,1,17,1,17,3,
-		17,593,8,17,1,17,1,17,1,17,5,17,598,8,17,10,17,12,17,601,9,17,1,17,1,17,
-		1,17,1,17,5,17,607,8,17,10,17,12,17,610,9,17,3,17,612,8,17,1,17,3,17,615,
-		8,17,1,17,1,17,3,17,619,8,17,1,17,1,17,1,17,1,17,1,17,5,17,626,8,17,10,
-		17,12,17,629,9,17,3,17,631,8,17,1,17,1,17,3,17,635,8,17,1,17,1,17,1,17,
-		1,17,1,17,5,17,642,8,17,10,17,12,17,645,9,17,3,17,647,8,17,1,17,1,17,1,
-		17,1,17,3,17,653,8,17,1,18,1,18,1,18,1,18,1,18,5,18,660,8,18,10,18,12,
-		18,663,9,18,1,19,1,19,3,19,667,8,19,1,19,1,19,3,19,671,8,19,1,20,1,20,
-		1,20,1,21,1,21,1,21,3,21,679,8,21,1,22,1,22,1,22,3,22,684,8,22,1,23,1,
-		23,1,23,1,23,1,23,1,23,1,23,3,23,693,8,23,1,23,3,23,696,8,23,3,23,698,
-		8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,3,24,708,8,24,1,24,3,24,711,
-		8,24,1,24,1,24,1,24,1,24,5,24,717,8,24,10,24,12,24,720,9,24,1,25,3,25,
-		723,8,25,1,25,1,25,3,25,727,8,25,1,25,1,25,3,25,731,8,25,1,25,1,25,3,25,
-		735,8,25,3,25,737,8,25,1,26,1,26,1,26,1,26,1,26,1,26,1,26,5,26,746,8,26,
-		10,26,12,26,749,9,26,1,26,1,26,3,26,753,8,26,1,27,1,27,1,27,1,27,1,27,
-		1,27,1,27,1,27,1,27,1,27,1,27,1,27,3,27,767,8,27,1,27,3,27,770,8,27,1,
-		28,1,28,3,28,774,8,28,1,28,1,28,1,28,1,28,3,28,780,8,28,1,28,1,28,1,28,
-		1,28,1,28,5,28,787,8,28,10,28,12,28,790,9,28,3,28,792,8,28,1,28,1,28,3,
-		28,796,8,28,1,28,1,28,1,28,1,28,5,28,802,8,28,10,28,12,28,805,9,28,1,28,
-		1,28,3,28,809,8,28,1,29,3,29,812,8,29,1,29,1,29,3,29,816,8,29,1,30,1,30,
-		1,30,1,31,1,31,1,31,1,31,1,31,5,31,826,8,31,10,31,12,31,829,9,31,1,31,
-		1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,5,31,842,8,31,10,31,
-		12,31,845,9,31,1,31,1,31,1,31,1,31,1,31,1,31,5,31,853,8,31,10,31,12,31,
-		856,9,31,1,31,1,31,3,31,860,8,31,1,32,1,32,1,32,1,32,1,32,3,32,867,8,32,
-		1,33,1,33,1,33,1,33,1,34,1,34,1,34,1,35,1,35,1,36,1,36,1,36,3,36,881,8,
-		36,1,36,1,36,3,36,885,8,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,893,8,36,
-		10,36,12,36,896,9,36,1,37,1,37,1,37,1,37,1,37,1,37,1,37,1,37,3,37,906,
-		8,37,1,37,1,37,1,37,3,37,911,8,37,1,37,1,37,1,37,1,37,1,37,1,37,3,37,919,
-		8,37,1,37,1,37,1,37,1,37,1,37,1,37,3,37,927,8,37,1,37,1,37,1,37,1,37,1,
-		37,5,37,934,8,37,10,37,12,37,937,9,37,1,37,1,37,1,37,3,37,942,8,37,1,37,
-		1,37,1,37,1,37,3,37,948,8,37,1,37,1,37,3,37,952,8,37,1,37,1,37,1,37,3,
-		37,957,8,37,1,37,1,37,1,37,3,37,962,8,37,1,38,1,38,1,38,1,38,1,38,1,38,
-		4,38,970,8,38,11,38,12,38,971,1,38,1,38,3,38,976,8,38,1,38,1,38,1,38,1,
-		38,4,38,982,8,38,11,38,12,38,983,1,38,1,38,3,38,988,8,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1004,8,38,
-		10,38,12,38,1007,9,38,3,38,1009,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,5,38,1022,8,38,10,38,12,38,1025,9,38,3,38,1027,8,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,5,38,1035,8,38,10,38,12,38,1038,9,38,3,38,
-		1040,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,
-		1053,8,38,1,38,1,38,1,38,1,38,3,38,1059,8,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,3,38,1072,8,38,1,38,1,38,1,38,1,38,1,38,
-		3,38,1079,8,38,1,38,3,38,1082,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		3,38,1091,8,38,1,38,1,38,1,38,5,38,1096,8,38,10,38,12,38,1099,9,38,1,38,
-		3,38,1102,8,38,3,38,1104,8,38,1,38,1,38,3,38,1108,8,38,1,38,1,38,1,38,
+		2,50,7,50,2,51,7,51,2,52,7,52,2,53,7,53,1,0,5,0,110,8,0,10,0,12,0,113,
+		9,0,1,0,1,0,4,0,117,8,0,11,0,12,0,118,1,0,5,0,122,8,0,10,0,12,0,125,9,
+		0,1,0,5,0,128,8,0,10,0,12,0,131,9,0,3,0,133,8,0,1,0,1,0,1,1,1,1,1,1,1,
+		2,1,2,1,2,1,2,3,2,144,8,2,1,2,1,2,1,2,3,2,149,8,2,1,2,1,2,1,2,3,2,154,
+		8,2,1,2,1,2,1,2,1,2,1,2,3,2,161,8,2,1,2,1,2,3,2,165,8,2,1,2,1,2,3,2,169,
+		8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,184,8,2,1,
+		2,1,2,1,2,1,2,1,2,3,2,191,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,201,
+		8,2,1,2,1,2,1,2,1,2,3,2,207,8,2,1,2,1,2,1,2,3,2,212,8,2,1,2,1,2,1,2,1,
+		2,3,2,218,8,2,1,2,1,2,1,2,1,2,3,2,224,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,
+		232,8,2,1,2,1,2,3,2,236,8,2,1,2,1,2,3,2,240,8,2,1,2,3,2,243,8,2,1,2,1,
+		2,3,2,247,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,257,8,2,1,2,1,2,1,2,
+		1,2,1,2,3,2,264,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,272,8,2,10,2,12,2,275,
+		9,2,3,2,277,8,2,1,2,1,2,3,2,281,8,2,1,2,1,2,3,2,285,8,2,1,2,5,2,288,8,
+		2,10,2,12,2,291,9,2,1,2,1,2,3,2,295,8,2,1,2,1,2,3,2,299,8,2,1,2,1,2,1,
+		2,1,2,1,2,3,2,306,8,2,1,2,3,2,309,8,2,1,2,1,2,1,2,1,2,3,2,315,8,2,1,2,
+		1,2,3,2,319,8,2,1,2,1,2,3,2,323,8,2,1,2,1,2,1,2,3,2,328,8,2,1,2,3,2,331,
+		8,2,1,2,1,2,1,2,1,2,3,2,337,8,2,1,2,1,2,3,2,341,8,2,1,2,1,2,3,2,345,8,
+		2,1,2,1,2,1,2,3,2,350,8,2,1,2,1,2,1,2,1,2,3,2,356,8,2,1,2,1,2,1,2,3,2,
+		361,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,369,8,2,1,2,1,2,1,2,1,2,3,2,375,8,
+		2,1,2,1,2,1,2,3,2,380,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,390,8,2,
+		1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,401,8,2,1,2,1,2,1,2,1,2,1,2,1,
+		2,3,2,409,8,2,1,2,1,2,1,2,1,2,5,2,415,8,2,10,2,12,2,418,9,2,1,2,1,2,1,
+		2,1,2,1,2,3,2,425,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,433,8,2,10,2,12,2,436,
+		9,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,444,8,2,1,3,1,3,1,3,4,3,449,8,3,11,3,12,
+		3,450,1,3,1,3,3,3,455,8,3,1,4,3,4,458,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,
+		466,8,4,1,5,1,5,1,5,1,5,5,5,472,8,5,10,5,12,5,475,9,5,1,5,1,5,1,6,1,6,
+		1,6,3,6,482,8,6,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,492,8,7,1,8,1,8,3,
+		8,496,8,8,1,8,1,8,1,8,1,9,1,9,1,9,1,9,5,9,505,8,9,10,9,12,9,508,9,9,1,
+		9,1,9,1,10,1,10,3,10,514,8,10,1,10,1,10,1,10,1,10,3,10,520,8,10,1,11,1,
+		11,1,11,1,11,5,11,526,8,11,10,11,12,11,529,9,11,1,11,1,11,1,12,1,12,1,
+		12,1,12,5,12,537,8,12,10,12,12,12,540,9,12,1,12,1,12,1,13,3,13,545,8,13,
+		1,13,1,13,3,13,549,8,13,1,13,3,13,552,8,13,1,13,3,13,555,8,13,1,13,3,13,
+		558,8,13,1,14,1,14,3,14,562,8,14,1,14,1,14,1,14,5,14,567,8,14,10,14,12,
+		14,570,9,14,1,15,1,15,3,15,574,8,15,1,15,1,15,1,15,1,15,1,15,1,16,1,16,
+		1,16,1,16,1,16,1,16,3,16,587,8,16,1,16,5,16,590,8,16,10,16,12,16,593,9,
+		16,1,17,1,17,3,17,597,8,17,1,17,1,17,1,17,5,17,602,8,17,10,17,12,17,605,
+		9,17,1,17,1,17,1,17,1,17,5,17,611,8,17,10,17,12,17,614,9,17,3,17,616,8,
+		17,1,17,3,17,619,8,17,1,17,1,17,3,17,623,8,17,1,17,1,17,1,17,1,17,1,17,
+		5,17,630,8,17,10,17,12,17,633,9,17,3,17,635,8,17,1,17,1,17,3,17,639,8,
+		17,1,17,1,17,1,17,1,17,1,17,5,17,646,8,17,10,17,12,17,649,9,17,3,17,651,
+		8,17,1,17,1,17,1,17,1,17,3,17,657,8,17,1,18,1,18,1,18,1,18,1,18,5,18,664,
+		8,18,10,18,12,18,667,9,18,1,19,1,19,3,19,671,8,19,1,19,1,19,3,19,675,8,
+		19,1,20,1,20,1,20,1,21,1,21,1,21,3,21,683,8,21,1,22,1,22,1,22,3,22,688,
+		8,22,1,23,1,23,1,23,1,23,1,23,1,23,1,23,3,23,697,8,23,1,23,3,23,700,8,
+		23,3,23,702,8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,3,24,712,8,24,
+		1,24,3,24,715,8,24,1,24,1,24,1,24,1,24,5,24,721,8,24,10,24,12,24,724,9,
+		24,1,25,3,25,727,8,25,1,25,1,25,3,25,731,8,25,1,25,1,25,3,25,735,8,25,
+		1,25,1,25,3,25,739,8,25,3,25,741,8,25,1,26,1,26,1,26,1,26,1,26,1,26,1,
+		26,5,26,750,8,26,10,26,12,26,753,9,26,1,26,1,26,3,26,757,8,26,1,27,1,27,
+		1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,3,27,771,8,27,1,27,3,
+		27,774,8,27,1,28,1,28,3,28,778,8,28,1,28,1,28,1,28,1,28,3,28,784,8,28,
+		1,28,1,28,1,28,1,28,1,28,5,28,791,8,28,10,28,12,28,794,9,28,3,28,796,8,
+		28,1,28,1,28,3,28,800,8,28,1,28,1,28,1,28,1,28,5,28,806,8,28,10,28,12,
+		28,809,9,28,1,28,1,28,3,28,813,8,28,1,29,3,29,816,8,29,1,29,1,29,3,29,
+		820,8,29,1,30,1,30,1,30,1,31,1,31,1,31,1,31,1,31,5,31,830,8,31,10,31,12,
+		31,833,9,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,5,31,
+		846,8,31,10,31,12,31,849,9,31,1,31,1,31,1,31,1,31,1,31,1,31,5,31,857,8,
+		31,10,31,12,31,860,9,31,1,31,1,31,3,31,864,8,31,1,32,1,32,1,32,1,32,1,
+		32,3,32,871,8,32,1,33,1,33,1,33,1,33,1,34,1,34,1,34,1,35,1,35,1,36,1,36,
+		1,36,3,36,885,8,36,1,36,1,36,3,36,889,8,36,1,36,1,36,1,36,1,36,1,36,1,
+		36,5,36,897,8,36,10,36,12,36,900,9,36,1,37,1,37,1,37,1,37,1,37,1,37,1,
+		37,1,37,3,37,910,8,37,1,37,1,37,1,37,3,37,915,8,37,1,37,1,37,1,37,1,37,
+		1,37,1,37,3,37,923,8,37,1,37,1,37,1,37,1,37,1,37,1,37,3,37,931,8,37,1,
+		37,1,37,1,37,1,37,1,37,5,37,938,8,37,10,37,12,37,941,9,37,1,37,1,37,1,
+		37,3,37,946,8,37,1,37,1,37,1,37,1,37,3,37,952,8,37,1,37,1,37,3,37,956,
+		8,37,1,37,1,37,1,37,3,37,961,8,37,1,37,1,37,1,37,3,37,966,8,37,1,38,1,
+		38,1,38,1,38,1,38,1,38,4,38,974,8,38,11,38,12,38,975,1,38,1,38,3,38,980,
+		8,38,1,38,1,38,1,38,1,38,4,38,986,8,38,11,38,12,38,987,1,38,1,38,3,38,
+		992,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,
+		38,1,38,5,38,1008,8,38,10,38,12,38,1011,9,38,3,38,1013,8,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1026,8,38,10,38,12,38,
+		1029,9,38,3,38,1031,8,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1039,8,38,
+		10,38,12,38,1042,9,38,3,38,1044,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,3,38,1057,8,38,1,38,1,38,1,38,1,38,3,38,1063,8,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1076,8,38,
+		1,38,1,38,1,38,1,38,1,38,3,38,1083,8,38,1,38,3,38,1086,8,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,1,38,3,38,1095,8,38,1,38,1,38,1,38,5,38,1100,8,38,
+		10,38,12,38,1103,9,38,1,38,3,38,1106,8,38,3,38,1108,8,38,1,38,1,38,3,38,
+		1112,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1135,8,38,1,38,1,38,
 		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,3,38,1131,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1161,8,38,10,38,12,38,1164,9,38,
-		1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,5,39,1174,8,39,10,39,12,39,1177,
-		9,39,1,39,1,39,1,39,1,39,1,39,3,39,1184,8,39,1,40,1,40,1,40,1,40,1,40,
-		1,40,1,40,5,40,1193,8,40,10,40,12,40,1196,9,40,3,40,1198,8,40,1,40,3,40,
-		1201,8,40,1,40,1,40,1,41,1,41,1,41,1,41,1,42,1,42,1,42,1,42,1,43,1,43,
-		1,43,1,43,1,43,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,
-		1,44,1,44,1,44,1,44,5,44,1233,8,44,10,44,12,44,1236,9,44,1,44,1,44,1,44,
-		3,44,1241,8,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
-		1,45,1,45,1,45,3,45,1257,8,45,3,45,1259,8,45,1,46,1,46,1,47,1,47,1,47,
-		1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,
-		1,47,1,47,1,47,1,47,5,47,1284,8,47,10,47,12,47,1287,9,47,3,47,1289,8,47,
-		1,47,1,47,3,47,1293,8,47,1,47,1,47,1,47,1,47,1,47,5,47,1300,8,47,10,47,
-		12,47,1303,9,47,1,47,3,47,1306,8,47,3,47,1308,8,47,1,47,1,47,1,47,3,47,
-		1313,8,47,1,47,5,47,1316,8,47,10,47,12,47,1319,9,47,1,48,1,48,1,48,1,48,
-		1,48,1,48,1,48,1,48,1,48,1,48,3,48,1331,8,48,1,49,1,49,1,49,5,49,1336,
-		8,49,10,49,12,49,1339,9,49,1,50,1,50,1,50,1,50,1,50,3,50,1346,8,50,1,51,
-		1,51,1,51,0,5,32,48,72,76,94,52,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,
-		30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,
-		78,80,82,84,86,88,90,92,94,96,98,100,102,0,27,2,0,82,82,123,123,2,0,128,
-		128,132,132,2,0,70,70,116,116,2,0,83,83,121,121,2,0,140,140,165,165,2,
-		0,144,144,162,162,2,0,25,25,41,41,2,0,1,1,113,113,4,0,4,4,102,102,120,
-		120,134,135,2,0,94,94,163,163,3,0,43,43,69,69,150,150,2,0,4,4,36,36,2,
-		0,12,12,33,33,2,0,50,50,76,76,2,0,21,21,49,49,1,0,114,115,4,0,29,30,62,
-		63,85,88,117,118,3,0,4,4,7,7,125,125,2,0,65,65,80,80,3,0,17,17,77,77,143,
-		143,1,0,175,176,1,0,177,179,2,0,48,48,146,146,1,0,194,196,1,0,138,139,
-		2,0,159,159,161,161,34,0,1,3,8,9,13,15,17,17,21,22,24,25,28,31,34,35,37,
-		37,45,47,49,51,54,56,59,63,73,73,75,77,79,79,82,83,85,88,91,92,94,95,101,
-		103,105,111,113,118,120,121,123,124,126,129,131,131,133,136,138,139,141,
-		145,147,149,151,151,154,155,161,164,1585,0,107,1,0,0,0,2,132,1,0,0,0,4,
-		439,1,0,0,0,6,450,1,0,0,0,8,461,1,0,0,0,10,463,1,0,0,0,12,474,1,0,0,0,
-		14,487,1,0,0,0,16,489,1,0,0,0,18,496,1,0,0,0,20,509,1,0,0,0,22,517,1,0,
-		0,0,24,528,1,0,0,0,26,540,1,0,0,0,28,555,1,0,0,0,30,567,1,0,0,0,32,576,
-		1,0,0,0,34,652,1,0,0,0,36,654,1,0,0,0,38,664,1,0,0,0,40,672,1,0,0,0,42,
-		675,1,0,0,0,44,680,1,0,0,0,46,697,1,0,0,0,48,699,1,0,0,0,50,736,1,0,0,
-		0,52,752,1,0,0,0,54,754,1,0,0,0,56,808,1,0,0,0,58,811,1,0,0,0,60,817,1,
-		0,0,0,62,859,1,0,0,0,64,866,1,0,0,0,66,868,1,0,0,0,68,872,1,0,0,0,70,875,
-		1,0,0,0,72,884,1,0,0,0,74,961,1,0,0,0,76,1130,1,0,0,0,78,1183,1,0,0,0,
-		80,1185,1,0,0,0,82,1204,1,0,0,0,84,1208,1,0,0,0,86,1212,1,0,0,0,88,1240,
-		1,0,0,0,90,1258,1,0,0,0,92,1260,1,0,0,0,94,1307,1,0,0,0,96,1330,1,0,0,
-		0,98,1332,1,0,0,0,100,1345,1,0,0,0,102,1347,1,0,0,0,104,106,5,191,0,0,
-		105,104,1,0,0,0,106,109,1,0,0,0,107,105,1,0,0,0,107,108,1,0,0,0,108,128,
-		1,0,0,0,109,107,1,0,0,0,110,119,3,4,2,0,111,113,5,191,0,0,112,111,1,0,
-		0,0,113,114,1,0,0,0,114,112,1,0,0,0,114,115,1,0,0,0,115,116,1,0,0,0,116,
-		118,3,4,2,0,117,112,1,0,0,0,118,121,1,0,0,0,119,117,1,0,0,0,119,120,1,
-		0,0,0,120,125,1,0,0,0,121,119,1,0,0,0,122,124,5,191,0,0,123,122,1,0,0,
-		0,124,127,1,0,0,0,125,123,1,0,0,0,125,126,1,0,0,0,126,129,1,0,0,0,127,
-		125,1,0,0,0,128,110,1,0,0,0,128,129,1,0,0,0,129,130,1,0,0,0,130,131,5,
-		0,0,1,131,1,1,0,0,0,132,133,3,72,36,0,133,134,5,0,0,1,134,3,1,0,0,0,135,
-		440,3,26,13,0,136,137,7,0,0,0,137,139,5,129,0,0,138,140,5,46,0,0,139,138,
-		1,0,0,0,139,140,1,0,0,0,140,440,1,0,0,0,141,142,7,0,0,0,142,144,5,133,
-		0,0,143,145,5,46,0,0,144,143,1,0,0,0,144,145,1,0,0,0,145,440,1,0,0,0,146,
-		147,7,0,0,0,147,149,5,107,0,0,148,150,5,46,0,0,149,148,1,0,0,0,149,150,
-		1,0,0,0,150,440,1,0,0,0,151,152,7,0,0,0,152,440,5,106,0,0,153,154,7,0,
-		0,0,154,156,5,55,0,0,155,157,5,46,0,0,156,155,1,0,0,0,156,157,1,0,0,0,
-		157,440,1,0,0,0,158,160,7,0,0,0,159,161,5,4,0,0,160,159,1,0,0,0,160,161,
-		1,0,0,0,161,162,1,0,0,0,162,164,5,142,0,0,163,165,5,46,0,0,164,163,1,0,
-		0,0,164,165,1,0,0,0,165,440,1,0,0,0,166,167,7,0,0,0,167,440,5,149,0,0,
-		168,169,7,0,0,0,169,440,5,154,0,0,170,171,7,0,0,0,171,440,5,8,0,0,172,
-		173,5,123,0,0,173,174,5,144,0,0,174,175,5,73,0,0,175,440,5,79,0,0,176,
-		179,5,123,0,0,177,180,3,98,49,0,178,180,5,4,0,0,179,177,1,0,0,0,179,178,
-		1,0,0,0,180,440,1,0,0,0,181,182,5,34,0,0,182,183,5,54,0,0,183,440,3,100,
-		50,0,184,186,5,34,0,0,185,187,5,46,0,0,186,185,1,0,0,0,186,187,1,0,0,0,
-		187,188,1,0,0,0,188,440,3,98,49,0,189,190,5,34,0,0,190,191,3,98,49,0,191,
-		192,5,46,0,0,192,440,1,0,0,0,193,196,5,45,0,0,194,197,3,4,2,0,195,197,
-		3,100,50,0,196,194,1,0,0,0,196,195,1,0,0,0,197,440,1,0,0,0,198,199,5,38,
-		0,0,199,202,7,1,0,0,200,201,5,64,0,0,201,203,5,44,0,0,202,200,1,0,0,0,
-		202,203,1,0,0,0,203,204,1,0,0,0,204,207,3,98,49,0,205,206,5,32,0,0,206,
-		208,5,141,0,0,207,205,1,0,0,0,207,208,1,0,0,0,208,440,1,0,0,0,209,210,
-		5,38,0,0,210,213,5,148,0,0,211,212,5,64,0,0,212,214,5,44,0,0,213,211,1,
-		0,0,0,213,214,1,0,0,0,214,215,1,0,0,0,215,440,3,100,50,0,216,219,5,136,
-		0,0,217,220,3,100,50,0,218,220,5,4,0,0,219,217,1,0,0,0,219,218,1,0,0,0,
-		220,440,1,0,0,0,221,222,5,9,0,0,222,223,5,128,0,0,223,440,3,98,49,0,224,
-		227,5,105,0,0,225,228,3,100,50,0,226,228,5,192,0,0,227,225,1,0,0,0,227,
-		226,1,0,0,0,228,231,1,0,0,0,229,230,5,52,0,0,230,232,5,15,0,0,231,229,
-		1,0,0,0,231,232,1,0,0,0,232,238,1,0,0,0,233,235,7,2,0,0,234,236,5,165,
-		0,0,235,234,1,0,0,0,235,236,1,0,0,0,236,237,1,0,0,0,237,239,5,194,0,0,
-		238,233,1,0,0,0,238,239,1,0,0,0,239,242,1,0,0,0,240,241,5,81,0,0,241,243,
-		5,194,0,0,242,240,1,0,0,0,242,243,1,0,0,0,243,440,1,0,0,0,244,245,5,122,
-		0,0,245,246,5,192,0,0,246,247,5,165,0,0,247,440,5,192,0,0,248,249,5,151,
-		0,0,249,440,5,192,0,0,250,252,5,122,0,0,251,253,7,3,0,0,252,251,1,0,0,
-		0,252,253,1,0,0,0,253,254,1,0,0,0,254,255,5,138,0,0,255,256,5,164,0,0,
-		256,440,3,8,4,0,257,259,5,122,0,0,258,260,7,3,0,0,259,258,1,0,0,0,259,
-		260,1,0,0,0,260,261,1,0,0,0,261,262,3,98,49,0,262,272,7,4,0,0,263,273,
-		5,31,0,0,264,269,3,8,4,0,265,266,5,189,0,0,266,268,3,8,4,0,267,265,1,0,
-		0,0,268,271,1,0,0,0,269,267,1,0,0,0,269,270,1,0,0,0,270,273,1,0,0,0,271,
-		269,1,0,0,0,272,263,1,0,0,0,272,264,1,0,0,0,273,440,1,0,0,0,274,276,5,
-		14,0,0,275,277,7,5,0,0,276,275,1,0,0,0,276,277,1,0,0,0,277,281,1,0,0,0,
-		278,279,5,127,0,0,279,281,5,144,0,0,280,274,1,0,0,0,280,278,1,0,0,0,281,
-		285,1,0,0,0,282,284,3,6,3,0,283,282,1,0,0,0,284,287,1,0,0,0,285,283,1,
-		0,0,0,285,286,1,0,0,0,286,440,1,0,0,0,287,285,1,0,0,0,288,290,7,6,0,0,
-		289,291,7,5,0,0,290,289,1,0,0,0,290,291,1,0,0,0,291,440,1,0,0,0,292,294,
-		7,7,0,0,293,295,7,5,0,0,294,293,1,0,0,0,294,295,1,0,0,0,295,440,1,0,0,
-		0,296,297,5,35,0,0,297,440,7,8,0,0,298,301,5,26,0,0,299,300,5,96,0,0,300,
-		302,5,110,0,0,301,299,1,0,0,0,301,302,1,0,0,0,302,304,1,0,0,0,303,305,
-		5,126,0,0,304,303,1,0,0,0,304,305,1,0,0,0,305,306,1,0,0,0,306,310,5,128,
-		0,0,307,308,5,64,0,0,308,309,5,89,0,0,309,311,5,44,0,0,310,307,1,0,0,0,
-		310,311,1,0,0,0,311,312,1,0,0,0,312,314,3,98,49,0,313,315,3,10,5,0,314,
-		313,1,0,0,0,314,315,1,0,0,0,315,318,1,0,0,0,316,317,5,159,0,0,317,319,
-		3,18,9,0,318,316,1,0,0,0,318,319,1,0,0,0,319,440,1,0,0,0,320,323,5,26,
-		0,0,321,322,5,96,0,0,322,324,5,110,0,0,323,321,1,0,0,0,323,324,1,0,0,0,
-		324,326,1,0,0,0,325,327,5,126,0,0,326,325,1,0,0,0,326,327,1,0,0,0,327,
-		328,1,0,0,0,328,332,5,132,0,0,329,330,5,64,0,0,330,331,5,89,0,0,331,333,
-		5,44,0,0,332,329,1,0,0,0,332,333,1,0,0,0,333,334,1,0,0,0,334,336,3,98,
-		49,0,335,337,3,10,5,0,336,335,1,0,0,0,336,337,1,0,0,0,337,340,1,0,0,0,
-		338,339,5,159,0,0,339,341,3,18,9,0,340,338,1,0,0,0,340,341,1,0,0,0,341,
-		440,1,0,0,0,342,345,5,26,0,0,343,344,5,96,0,0,344,346,5,110,0,0,345,343,
-		1,0,0,0,345,346,1,0,0,0,346,347,1,0,0,0,347,351,5,128,0,0,348,349,5,64,
-		0,0,349,350,5,89,0,0,350,352,5,44,0,0,351,348,1,0,0,0,351,352,1,0,0,0,
-		352,353,1,0,0,0,353,356,3,98,49,0,354,355,5,159,0,0,355,357,3,18,9,0,356,
-		354,1,0,0,0,356,357,1,0,0,0,357,358,1,0,0,0,358,359,5,11,0,0,359,360,3,
-		26,13,0,360,440,1,0,0,0,361,364,5,26,0,0,362,363,5,96,0,0,363,365,5,110,
-		0,0,364,362,1,0,0,0,364,365,1,0,0,0,365,366,1,0,0,0,366,370,5,132,0,0,
-		367,368,5,64,0,0,368,369,5,89,0,0,369,371,5,44,0,0,370,367,1,0,0,0,370,
-		371,1,0,0,0,371,372,1,0,0,0,372,375,3,98,49,0,373,374,5,159,0,0,374,376,
-		3,18,9,0,375,373,1,0,0,0,375,376,1,0,0,0,376,377,1,0,0,0,377,378,5,11,
-		0,0,378,379,3,26,13,0,379,440,1,0,0,0,380,381,5,26,0,0,381,385,5,148,0,
-		0,382,383,5,64,0,0,383,384,5,89,0,0,384,386,5,44,0,0,385,382,1,0,0,0,385,
-		386,1,0,0,0,386,387,1,0,0,0,387,388,3,100,50,0,388,389,5,11,0,0,389,390,
-		3,94,47,0,390,440,1,0,0,0,391,392,5,68,0,0,392,393,5,71,0,0,393,396,3,
-		98,49,0,394,395,5,159,0,0,395,397,3,18,9,0,396,394,1,0,0,0,396,397,1,0,
-		0,0,397,398,1,0,0,0,398,399,3,26,13,0,399,440,1,0,0,0,400,401,5,68,0,0,
-		401,402,5,71,0,0,402,404,3,98,49,0,403,405,3,22,11,0,404,403,1,0,0,0,404,
-		405,1,0,0,0,405,406,1,0,0,0,406,407,5,153,0,0,407,412,3,24,12,0,408,409,
-		5,189,0,0,409,411,3,24,12,0,410,408,1,0,0,0,411,414,1,0,0,0,412,410,1,
-		0,0,0,412,413,1,0,0,0,413,440,1,0,0,0,414,412,1,0,0,0,415,416,5,32,0,0,
-		416,417,5,52,0,0,417,420,3,98,49,0,418,419,5,157,0,0,419,421,3,72,36,0,
-		420,418,1,0,0,0,420,421,1,0,0,0,421,440,1,0,0,0,422,423,5,5,0,0,423,424,
-		7,1,0,0,424,425,3,98,49,0,425,430,3,16,8,0,426,427,5,189,0,0,427,429,3,
-		16,8,0,428,426,1,0,0,0,429,432,1,0,0,0,430,428,1,0,0,0,430,431,1,0,0,0,
-		431,440,1,0,0,0,432,430,1,0,0,0,433,434,5,5,0,0,434,435,7,1,0,0,435,436,
-		3,98,49,0,436,437,5,122,0,0,437,438,3,18,9,0,438,440,1,0,0,0,439,135,1,
-		0,0,0,439,136,1,0,0,0,439,141,1,0,0,0,439,146,1,0,0,0,439,151,1,0,0,0,
-		439,153,1,0,0,0,439,158,1,0,0,0,439,166,1,0,0,0,439,168,1,0,0,0,439,170,
-		1,0,0,0,439,172,1,0,0,0,439,176,1,0,0,0,439,181,1,0,0,0,439,184,1,0,0,
-		0,439,189,1,0,0,0,439,193,1,0,0,0,439,198,1,0,0,0,439,209,1,0,0,0,439,
-		216,1,0,0,0,439,221,1,0,0,0,439,224,1,0,0,0,439,244,1,0,0,0,439,248,1,
-		0,0,0,439,250,1,0,0,0,439,257,1,0,0,0,439,280,1,0,0,0,439,288,1,0,0,0,
-		439,292,1,0,0,0,439,296,1,0,0,0,439,298,1,0,0,0,439,320,1,0,0,0,439,342,
-		1,0,0,0,439,361,1,0,0,0,439,380,1,0,0,0,439,391,1,0,0,0,439,400,1,0,0,
-		0,439,415,1,0,0,0,439,422,1,0,0,0,439,433,1,0,0,0,440,5,1,0,0,0,441,442,
-		5,73,0,0,442,444,5,79,0,0,443,445,3,100,50,0,444,443,1,0,0,0,445,446,1,
-		0,0,0,446,444,1,0,0,0,446,447,1,0,0,0,447,451,1,0,0,0,448,449,5,108,0,
-		0,449,451,7,9,0,0,450,441,1,0,0,0,450,448,1,0,0,0,451,7,1,0,0,0,452,454,
-		5,176,0,0,453,452,1,0,0,0,453,454,1,0,0,0,454,455,1,0,0,0,455,462,3,92,
-		46,0,456,462,5,192,0,0,457,462,3,100,50,0,458,462,5,146,0,0,459,462,5,
-		48,0,0,460,462,5,93,0,0,461,453,1,0,0,0,461,456,1,0,0,0,461,457,1,0,0,
-		0,461,458,1,0,0,0,461,459,1,0,0,0,461,460,1,0,0,0,462,9,1,0,0,0,463,464,
-		5,185,0,0,464,469,3,12,6,0,465,466,5,189,0,0,466,468,3,12,6,0,467,465,
-		1,0,0,0,468,471,1,0,0,0,469,467,1,0,0,0,469,470,1,0,0,0,470,472,1,0,0,
-		0,471,469,1,0,0,0,472,473,5,186,0,0,473,11,1,0,0,0,474,475,3,100,50,0,
-		475,477,3,94,47,0,476,478,3,14,7,0,477,476,1,0,0,0,477,478,1,0,0,0,478,
-		13,1,0,0,0,479,488,5,75,0,0,480,481,5,104,0,0,481,488,5,75,0,0,482,488,
-		5,60,0,0,483,484,5,59,0,0,484,485,5,185,0,0,485,486,5,192,0,0,486,488,
-		5,186,0,0,487,479,1,0,0,0,487,480,1,0,0,0,487,482,1,0,0,0,487,483,1,0,
-		0,0,488,15,1,0,0,0,489,491,5,2,0,0,490,492,5,24,0,0,491,490,1,0,0,0,491,
-		492,1,0,0,0,492,493,1,0,0,0,493,494,3,100,50,0,494,495,3,94,47,0,495,17,
-		1,0,0,0,496,497,5,185,0,0,497,502,3,20,10,0,498,499,5,189,0,0,499,501,
-		3,20,10,0,500,498,1,0,0,0,501,504,1,0,0,0,502,500,1,0,0,0,502,503,1,0,
-		0,0,503,505,1,0,0,0,504,502,1,0,0,0,505,506,5,186,0,0,506,19,1,0,0,0,507,
-		510,3,100,50,0,508,510,5,192,0,0,509,507,1,0,0,0,509,508,1,0,0,0,510,511,
-		1,0,0,0,511,515,5,165,0,0,512,516,3,90,45,0,513,514,5,176,0,0,514,516,
-		5,194,0,0,515,512,1,0,0,0,515,513,1,0,0,0,516,21,1,0,0,0,517,518,5,185,
-		0,0,518,523,3,100,50,0,519,520,5,189,0,0,520,522,3,100,50,0,521,519,1,
-		0,0,0,522,525,1,0,0,0,523,521,1,0,0,0,523,524,1,0,0,0,524,526,1,0,0,0,
-		525,523,1,0,0,0,526,527,5,186,0,0,527,23,1,0,0,0,528,529,5,185,0,0,529,
-		534,3,72,36,0,530,531,5,189,0,0,531,533,3,72,36,0,532,530,1,0,0,0,533,
-		536,1,0,0,0,534,532,1,0,0,0,534,535,1,0,0,0,535,537,1,0,0,0,536,534,1,
-		0,0,0,537,538,5,186,0,0,538,25,1,0,0,0,539,541,3,28,14,0,540,539,1,0,0,
-		0,540,541,1,0,0,0,541,542,1,0,0,0,542,544,3,32,16,0,543,545,3,36,18,0,
-		544,543,1,0,0,0,544,545,1,0,0,0,545,547,1,0,0,0,546,548,3,40,20,0,547,
-		546,1,0,0,0,547,548,1,0,0,0,548,550,1,0,0,0,549,551,3,42,21,0,550,549,
-		1,0,0,0,550,551,1,0,0,0,551,553,1,0,0,0,552,554,3,44,22,0,553,552,1,0,
-		0,0,553,554,1,0,0,0,554,27,1,0,0,0,555,557,5,159,0,0,556,558,5,109,0,0,
-		557,556,1,0,0,0,557,558,1,0,0,0,558,559,1,0,0,0,559,564,3,30,15,0,560,
-		561,5,189,0,0,561,563,3,30,15,0,562,560,1,0,0,0,563,566,1,0,0,0,564,562,
-		1,0,0,0,564,565,1,0,0,0,565,29,1,0,0,0,566,564,1,0,0,0,567,569,3,100,50,
-		0,568,570,3,22,11,0,569,568,1,0,0,0,569,570,1,0,0,0,570,571,1,0,0,0,571,
-		572,5,11,0,0,572,573,5,185,0,0,573,574,3,26,13,0,574,575,5,186,0,0,575,
-		31,1,0,0,0,576,577,6,16,-1,0,577,578,3,34,17,0,578,587,1,0,0,0,579,580,
-		10,1,0,0,580,582,7,10,0,0,581,583,5,4,0,0,582,581,1,0,0,0,582,583,1,0,
-		0,0,583,584,1,0,0,0,584,586,3,32,16,2,585,579,1,0,0,0,586,589,1,0,0,0,
-		587,585,1,0,0,0,587,588,1,0,0,0,588,33,1,0,0,0,589,587,1,0,0,0,590,592,
-		5,119,0,0,591,593,7,11,0,0,592,591,1,0,0,0,592,593,1,0,0,0,593,594,1,0,
-		0,0,594,599,3,46,23,0,595,596,5,189,0,0,596,598,3,46,23,0,597,595,1,0,
-		0,0,598,601,1,0,0,0,599,597,1,0,0,0,599,600,1,0,0,0,600,611,1,0,0,0,601,
-		599,1,0,0,0,602,603,5,52,0,0,603,608,3,48,24,0,604,605,5,189,0,0,605,607,
-		3,48,24,0,606,604,1,0,0,0,607,610,1,0,0,0,608,606,1,0,0,0,608,609,1,0,
-		0,0,609,612,1,0,0,0,610,608,1,0,0,0,611,602,1,0,0,0,611,612,1,0,0,0,612,
-		614,1,0,0,0,613,615,3,60,30,0,614,613,1,0,0,0,614,615,1,0,0,0,615,618,
-		1,0,0,0,616,617,5,157,0,0,617,619,3,72,36,0,618,616,1,0,0,0,618,619,1,
-		0,0,0,619,630,1,0,0,0,620,621,5,57,0,0,621,622,5,18,0,0,622,627,3,72,36,
-		0,623,624,5,189,0,0,624,626,3,72,36,0,625,623,1,0,0,0,626,629,1,0,0,0,
-		627,625,1,0,0,0,627,628,1,0,0,0,628,631,1,0,0,0,629,627,1,0,0,0,630,620,
-		1,0,0,0,630,631,1,0,0,0,631,634,1,0,0,0,632,633,5,58,0,0,633,635,3,72,
-		36,0,634,632,1,0,0,0,634,635,1,0,0,0,635,646,1,0,0,0,636,637,5,100,0,0,
-		637,638,5,18,0,0,638,643,3,72,36,0,639,640,5,189,0,0,640,642,3,72,36,0,
-		641,639,1,0,0,0,642,645,1,0,0,0,643,641,1,0,0,0,643,644,1,0,0,0,644,647,
-		1,0,0,0,645,643,1,0,0,0,646,636,1,0,0,0,646,647,1,0,0,0,647,653,1,0,0,
-		0,648,649,5,185,0,0,649,650,3,26,13,0,650,651,5,186,0,0,651,653,1,0,0,
-		0,652,590,1,0,0,0,652,648,1,0,0,0,653,35,1,0,0,0,654,655,5,97,0,0,655,
-		656,5,18,0,0,656,661,3,38,19,0,657,658,5,189,0,0,658,660,3,38,19,0,659,
-		657,1,0,0,0,660,663,1,0,0,0,661,659,1,0,0,0,661,662,1,0,0,0,662,37,1,0,
-		0,0,663,661,1,0,0,0,664,666,3,72,36,0,665,667,7,12,0,0,666,665,1,0,0,0,
-		666,667,1,0,0,0,667,670,1,0,0,0,668,669,5,91,0,0,669,671,7,13,0,0,670,
-		668,1,0,0,0,670,671,1,0,0,0,671,39,1,0,0,0,672,673,5,40,0,0,673,674,7,
-		14,0,0,674,41,1,0,0,0,675,678,5,81,0,0,676,679,3,72,36,0,677,679,5,4,0,
-		0,678,676,1,0,0,0,678,677,1,0,0,0,679,43,1,0,0,0,680,681,5,92,0,0,681,
-		683,3,72,36,0,682,684,7,15,0,0,683,682,1,0,0,0,683,684,1,0,0,0,684,45,
-		1,0,0,0,685,698,5,177,0,0,686,687,3,100,50,0,687,688,5,190,0,0,688,689,
-		5,177,0,0,689,698,1,0,0,0,690,695,3,72,36,0,691,693,5,11,0,0,692,691,1,
-		0,0,0,692,693,1,0,0,0,693,694,1,0,0,0,694,696,3,100,50,0,695,692,1,0,0,
-		0,695,696,1,0,0,0,696,698,1,0,0,0,697,685,1,0,0,0,697,686,1,0,0,0,697,
-		690,1,0,0,0,698,47,1,0,0,0,699,700,6,24,-1,0,700,701,3,56,28,0,701,718,
-		1,0,0,0,702,703,10,3,0,0,703,704,3,50,25,0,704,705,5,74,0,0,705,707,3,
-		56,28,0,706,708,3,54,27,0,707,706,1,0,0,0,707,708,1,0,0,0,708,710,1,0,
-		0,0,709,711,3,52,26,0,710,709,1,0,0,0,710,711,1,0,0,0,711,717,1,0,0,0,
-		712,713,10,2,0,0,713,714,5,27,0,0,714,715,5,74,0,0,715,717,3,56,28,0,716,
-		702,1,0,0,0,716,712,1,0,0,0,717,720,1,0,0,0,718,716,1,0,0,0,718,719,1,
-		0,0,0,719,49,1,0,0,0,720,718,1,0,0,0,721,723,5,67,0,0,722,721,1,0,0,0,
-		722,723,1,0,0,0,723,737,1,0,0,0,724,726,5,78,0,0,725,727,5,98,0,0,726,
-		725,1,0,0,0,726,727,1,0,0,0,727,737,1,0,0,0,728,730,5,112,0,0,729,731,
-		5,98,0,0,730,729,1,0,0,0,730,731,1,0,0,0,731,737,1,0,0,0,732,734,5,53,
-		0,0,733,735,5,98,0,0,734,733,1,0,0,0,734,735,1,0,0,0,735,737,1,0,0,0,736,
-		722,1,0,0,0,736,724,1,0,0,0,736,728,1,0,0,0,736,732,1,0,0,0,737,51,1,0,
-		0,0,738,739,5,93,0,0,739,753,3,72,36,0,740,741,5,152,0,0,741,742,5,185,
-		0,0,742,747,3,100,50,0,743,744,5,189,0,0,744,746,3,100,50,0,745,743,1,
-		0,0,0,746,749,1,0,0,0,747,745,1,0,0,0,747,748,1,0,0,0,748,750,1,0,0,0,
-		749,747,1,0,0,0,750,751,5,186,0,0,751,753,1,0,0,0,752,738,1,0,0,0,752,
-		740,1,0,0,0,753,53,1,0,0,0,754,766,5,160,0,0,755,767,3,68,34,0,756,757,
-		5,185,0,0,757,758,3,68,34,0,758,759,5,186,0,0,759,767,1,0,0,0,760,761,
-		5,185,0,0,761,762,3,68,34,0,762,763,5,189,0,0,763,764,3,68,34,0,764,765,
-		5,186,0,0,765,767,1,0,0,0,766,755,1,0,0,0,766,756,1,0,0,0,766,760,1,0,
-		0,0,767,769,1,0,0,0,768,770,3,66,33,0,769,768,1,0,0,0,769,770,1,0,0,0,
-		770,55,1,0,0,0,771,773,3,98,49,0,772,774,3,58,29,0,773,772,1,0,0,0,773,
-		774,1,0,0,0,774,809,1,0,0,0,775,776,5,185,0,0,776,777,3,26,13,0,777,779,
-		5,186,0,0,778,780,3,58,29,0,779,778,1,0,0,0,779,780,1,0,0,0,780,809,1,
-		0,0,0,781,782,3,98,49,0,782,791,5,185,0,0,783,788,3,72,36,0,784,785,5,
-		189,0,0,785,787,3,72,36,0,786,784,1,0,0,0,787,790,1,0,0,0,788,786,1,0,
-		0,0,788,789,1,0,0,0,789,792,1,0,0,0,790,788,1,0,0,0,791,783,1,0,0,0,791,
-		792,1,0,0,0,792,793,1,0,0,0,793,795,5,186,0,0,794,796,3,58,29,0,795,794,
-		1,0,0,0,795,796,1,0,0,0,796,809,1,0,0,0,797,798,5,185,0,0,798,803,3,48,
-		24,0,799,800,5,189,0,0,800,802,3,48,24,0,801,799,1,0,0,0,802,805,1,0,0,
-		0,803,801,1,0,0,0,803,804,1,0,0,0,804,806,1,0,0,0,805,803,1,0,0,0,806,
-		807,5,186,0,0,807,809,1,0,0,0,808,771,1,0,0,0,808,775,1,0,0,0,808,781,
-		1,0,0,0,808,797,1,0,0,0,809,57,1,0,0,0,810,812,5,11,0,0,811,810,1,0,0,
-		0,811,812,1,0,0,0,812,813,1,0,0,0,813,815,3,100,50,0,814,816,3,22,11,0,
-		815,814,1,0,0,0,815,816,1,0,0,0,816,59,1,0,0,0,817,818,5,158,0,0,818,819,
-		3,62,31,0,819,61,1,0,0,0,820,821,5,147,0,0,821,822,5,185,0,0,822,823,5,
-		124,0,0,823,827,3,68,34,0,824,826,3,64,32,0,825,824,1,0,0,0,826,829,1,
-		0,0,0,827,825,1,0,0,0,827,828,1,0,0,0,828,830,1,0,0,0,829,827,1,0,0,0,
-		830,831,5,186,0,0,831,860,1,0,0,0,832,833,5,61,0,0,833,834,5,185,0,0,834,
-		835,5,124,0,0,835,836,3,68,34,0,836,837,5,189,0,0,837,838,5,3,0,0,838,
-		839,5,18,0,0,839,843,3,68,34,0,840,842,3,64,32,0,841,840,1,0,0,0,842,845,
-		1,0,0,0,843,841,1,0,0,0,843,844,1,0,0,0,844,846,1,0,0,0,845,843,1,0,0,
-		0,846,847,5,186,0,0,847,860,1,0,0,0,848,849,5,121,0,0,849,850,5,185,0,
-		0,850,854,3,68,34,0,851,853,3,64,32,0,852,851,1,0,0,0,853,856,1,0,0,0,
-		854,852,1,0,0,0,854,855,1,0,0,0,855,857,1,0,0,0,856,854,1,0,0,0,857,858,
-		5,186,0,0,858,860,1,0,0,0,859,820,1,0,0,0,859,832,1,0,0,0,859,848,1,0,
-		0,0,860,63,1,0,0,0,861,862,5,189,0,0,862,863,5,111,0,0,863,867,3,68,34,
-		0,864,865,5,189,0,0,865,867,3,66,33,0,866,861,1,0,0,0,866,864,1,0,0,0,
-		867,65,1,0,0,0,868,869,5,56,0,0,869,870,5,101,0,0,870,871,3,68,34,0,871,
-		67,1,0,0,0,872,873,5,194,0,0,873,874,3,70,35,0,874,69,1,0,0,0,875,876,
-		7,16,0,0,876,71,1,0,0,0,877,878,6,36,-1,0,878,880,3,76,38,0,879,881,3,
-		74,37,0,880,879,1,0,0,0,880,881,1,0,0,0,881,885,1,0,0,0,882,883,5,89,0,
-		0,883,885,3,72,36,3,884,877,1,0,0,0,884,882,1,0,0,0,885,894,1,0,0,0,886,
-		887,10,2,0,0,887,888,5,6,0,0,888,893,3,72,36,3,889,890,10,1,0,0,890,891,
-		5,96,0,0,891,893,3,72,36,2,892,886,1,0,0,0,892,889,1,0,0,0,893,896,1,0,
-		0,0,894,892,1,0,0,0,894,895,1,0,0,0,895,73,1,0,0,0,896,894,1,0,0,0,897,
-		898,3,88,44,0,898,899,3,76,38,0,899,962,1,0,0,0,900,901,3,88,44,0,901,
-		902,7,17,0,0,902,905,5,185,0,0,903,906,3,26,13,0,904,906,3,72,36,0,905,
-		903,1,0,0,0,905,904,1,0,0,0,906,907,1,0,0,0,907,908,5,186,0,0,908,962,
-		1,0,0,0,909,911,5,89,0,0,910,909,1,0,0,0,910,911,1,0,0,0,911,912,1,0,0,
-		0,912,913,5,16,0,0,913,914,3,76,38,0,914,915,5,6,0,0,915,916,3,76,38,0,
-		916,962,1,0,0,0,917,919,5,89,0,0,918,917,1,0,0,0,918,919,1,0,0,0,919,920,
-		1,0,0,0,920,921,5,66,0,0,921,922,5,185,0,0,922,923,3,26,13,0,923,924,5,
-		186,0,0,924,962,1,0,0,0,925,927,5,89,0,0,926,925,1,0,0,0,926,927,1,0,0,
-		0,927,928,1,0,0,0,928,929,5,66,0,0,929,930,5,185,0,0,930,935,3,72,36,0,
-		931,932,5,189,0,0,932,934,3,72,36,0,933,931,1,0,0,0,934,937,1,0,0,0,935,
-		933,1,0,0,0,935,936,1,0,0,0,936,938,1,0,0,0,937,935,1,0,0,0,938,939,5,
-		186,0,0,939,962,1,0,0,0,940,942,5,89,0,0,941,940,1,0,0,0,941,942,1,0,0,
-		0,942,943,1,0,0,0,943,944,7,18,0,0,944,947,3,76,38,0,945,946,5,42,0,0,
-		946,948,5,192,0,0,947,945,1,0,0,0,947,948,1,0,0,0,948,962,1,0,0,0,949,
-		951,5,72,0,0,950,952,5,89,0,0,951,950,1,0,0,0,951,952,1,0,0,0,952,953,
-		1,0,0,0,953,962,5,90,0,0,954,956,5,72,0,0,955,957,5,89,0,0,956,955,1,0,
-		0,0,956,957,1,0,0,0,957,958,1,0,0,0,958,959,5,36,0,0,959,960,5,52,0,0,
-		960,962,3,76,38,0,961,897,1,0,0,0,961,900,1,0,0,0,961,910,1,0,0,0,961,
-		918,1,0,0,0,961,926,1,0,0,0,961,941,1,0,0,0,961,949,1,0,0,0,961,954,1,
-		0,0,0,962,75,1,0,0,0,963,964,6,38,-1,0,964,1131,3,90,45,0,965,1131,5,197,
-		0,0,966,967,5,19,0,0,967,969,3,72,36,0,968,970,3,86,43,0,969,968,1,0,0,
-		0,970,971,1,0,0,0,971,969,1,0,0,0,971,972,1,0,0,0,972,975,1,0,0,0,973,
-		974,5,39,0,0,974,976,3,72,36,0,975,973,1,0,0,0,975,976,1,0,0,0,976,977,
-		1,0,0,0,977,978,5,41,0,0,978,1131,1,0,0,0,979,981,5,19,0,0,980,982,3,86,
-		43,0,981,980,1,0,0,0,982,983,1,0,0,0,983,981,1,0,0,0,983,984,1,0,0,0,984,
-		987,1,0,0,0,985,986,5,39,0,0,986,988,3,72,36,0,987,985,1,0,0,0,987,988,
-		1,0,0,0,988,989,1,0,0,0,989,990,5,41,0,0,990,1131,1,0,0,0,991,992,5,20,
-		0,0,992,993,5,185,0,0,993,994,3,72,36,0,994,995,5,11,0,0,995,996,3,94,
-		47,0,996,997,5,186,0,0,997,1131,1,0,0,0,998,999,5,10,0,0,999,1008,5,187,
-		0,0,1000,1005,3,72,36,0,1001,1002,5,189,0,0,1002,1004,3,72,36,0,1003,1001,
-		1,0,0,0,1004,1007,1,0,0,0,1005,1003,1,0,0,0,1005,1006,1,0,0,0,1006,1009,
-		1,0,0,0,1007,1005,1,0,0,0,1008,1000,1,0,0,0,1008,1009,1,0,0,0,1009,1010,
-		1,0,0,0,1010,1131,5,188,0,0,1011,1012,5,10,0,0,1012,1013,5,185,0,0,1013,
-		1014,3,26,13,0,1014,1015,5,186,0,0,1015,1131,1,0,0,0,1016,1017,5,84,0,
-		0,1017,1026,5,185,0,0,1018,1023,3,82,41,0,1019,1020,5,189,0,0,1020,1022,
-		3,82,41,0,1021,1019,1,0,0,0,1022,1025,1,0,0,0,1023,1021,1,0,0,0,1023,1024,
-		1,0,0,0,1024,1027,1,0,0,0,1025,1023,1,0,0,0,1026,1018,1,0,0,0,1026,1027,
-		1,0,0,0,1027,1028,1,0,0,0,1028,1131,5,186,0,0,1029,1030,5,130,0,0,1030,
-		1039,5,185,0,0,1031,1036,3,84,42,0,1032,1033,5,189,0,0,1033,1035,3,84,
-		42,0,1034,1032,1,0,0,0,1035,1038,1,0,0,0,1036,1034,1,0,0,0,1036,1037,1,
-		0,0,0,1037,1040,1,0,0,0,1038,1036,1,0,0,0,1039,1031,1,0,0,0,1039,1040,
-		1,0,0,0,1040,1041,1,0,0,0,1041,1131,5,186,0,0,1042,1043,5,44,0,0,1043,
-		1044,5,185,0,0,1044,1045,3,26,13,0,1045,1046,5,186,0,0,1046,1131,1,0,0,
-		0,1047,1048,3,98,49,0,1048,1049,5,185,0,0,1049,1050,5,177,0,0,1050,1052,
-		5,186,0,0,1051,1053,3,80,40,0,1052,1051,1,0,0,0,1052,1053,1,0,0,0,1053,
-		1131,1,0,0,0,1054,1055,5,47,0,0,1055,1058,5,185,0,0,1056,1059,3,100,50,
-		0,1057,1059,5,192,0,0,1058,1056,1,0,0,0,1058,1057,1,0,0,0,1059,1060,1,
-		0,0,0,1060,1061,5,52,0,0,1061,1062,3,76,38,0,1062,1063,5,186,0,0,1063,
-		1131,1,0,0,0,1064,1065,5,131,0,0,1065,1066,5,185,0,0,1066,1067,3,76,38,
-		0,1067,1068,5,52,0,0,1068,1071,3,76,38,0,1069,1070,5,51,0,0,1070,1072,
-		3,76,38,0,1071,1069,1,0,0,0,1071,1072,1,0,0,0,1072,1073,1,0,0,0,1073,1074,
-		5,186,0,0,1074,1131,1,0,0,0,1075,1076,5,145,0,0,1076,1078,5,185,0,0,1077,
-		1079,7,19,0,0,1078,1077,1,0,0,0,1078,1079,1,0,0,0,1079,1081,1,0,0,0,1080,
-		1082,3,76,38,0,1081,1080,1,0,0,0,1081,1082,1,0,0,0,1082,1083,1,0,0,0,1083,
-		1084,5,52,0,0,1084,1085,3,76,38,0,1085,1086,5,186,0,0,1086,1131,1,0,0,
-		0,1087,1088,3,98,49,0,1088,1103,5,185,0,0,1089,1091,5,36,0,0,1090,1089,
-		1,0,0,0,1090,1091,1,0,0,0,1091,1092,1,0,0,0,1092,1097,3,78,39,0,1093,1094,
-		5,189,0,0,1094,1096,3,78,39,0,1095,1093,1,0,0,0,1096,1099,1,0,0,0,1097,
-		1095,1,0,0,0,1097,1098,1,0,0,0,1098,1101,1,0,0,0,1099,1097,1,0,0,0,1100,
-		1102,3,36,18,0,1101,1100,1,0,0,0,1101,1102,1,0,0,0,1102,1104,1,0,0,0,1103,
-		1090,1,0,0,0,1103,1104,1,0,0,0,1104,1105,1,0,0,0,1105,1107,5,186,0,0,1106,
-		1108,3,80,40,0,1107,1106,1,0,0,0,1107,1108,1,0,0,0,1108,1131,1,0,0,0,1109,
-		1110,5,185,0,0,1110,1111,3,26,13,0,1111,1112,5,186,0,0,1112,1131,1,0,0,
-		0,1113,1131,3,100,50,0,1114,1115,3,100,50,0,1115,1116,5,190,0,0,1116,1117,
-		3,100,50,0,1117,1131,1,0,0,0,1118,1119,5,185,0,0,1119,1120,3,72,36,0,1120,
-		1121,5,186,0,0,1121,1131,1,0,0,0,1122,1123,5,185,0,0,1123,1124,3,72,36,
-		0,1124,1125,5,186,0,0,1125,1126,5,190,0,0,1126,1127,3,100,50,0,1127,1131,
-		1,0,0,0,1128,1129,7,20,0,0,1129,1131,3,76,38,4,1130,963,1,0,0,0,1130,965,
-		1,0,0,0,1130,966,1,0,0,0,1130,979,1,0,0,0,1130,991,1,0,0,0,1130,998,1,
-		0,0,0,1130,1011,1,0,0,0,1130,1016,1,0,0,0,1130,1029,1,0,0,0,1130,1042,
-		1,0,0,0,1130,1047,1,0,0,0,1130,1054,1,0,0,0,1130,1064,1,0,0,0,1130,1075,
-		1,0,0,0,1130,1087,1,0,0,0,1130,1109,1,0,0,0,1130,1113,1,0,0,0,1130,1114,
-		1,0,0,0,1130,1118,1,0,0,0,1130,1122,1,0,0,0,1130,1128,1,0,0,0,1131,1162,
-		1,0,0,0,1132,1133,10,5,0,0,1133,1134,5,13,0,0,1134,1135,5,138,0,0,1135,
-		1136,5,164,0,0,1136,1161,3,76,38,6,1137,1138,10,3,0,0,1138,1139,7,21,0,
-		0,1139,1161,3,76,38,4,1140,1141,10,2,0,0,1141,1142,7,20,0,0,1142,1161,
-		3,76,38,3,1143,1144,10,1,0,0,1144,1145,5,180,0,0,1145,1161,3,76,38,2,1146,
-		1147,10,9,0,0,1147,1148,5,187,0,0,1148,1149,3,76,38,0,1149,1150,5,188,
-		0,0,1150,1161,1,0,0,0,1151,1152,10,8,0,0,1152,1153,5,183,0,0,1153,1161,
-		3,100,50,0,1154,1155,10,7,0,0,1155,1156,5,182,0,0,1156,1161,3,94,47,0,
-		1157,1158,10,6,0,0,1158,1159,5,23,0,0,1159,1161,3,98,49,0,1160,1132,1,
-		0,0,0,1160,1137,1,0,0,0,1160,1140,1,0,0,0,1160,1143,1,0,0,0,1160,1146,
-		1,0,0,0,1160,1151,1,0,0,0,1160,1154,1,0,0,0,1160,1157,1,0,0,0,1161,1164,
-		1,0,0,0,1162,1160,1,0,0,0,1162,1163,1,0,0,0,1163,77,1,0,0,0,1164,1162,
-		1,0,0,0,1165,1166,3,100,50,0,1166,1167,5,184,0,0,1167,1168,3,72,36,0,1168,
-		1184,1,0,0,0,1169,1170,5,185,0,0,1170,1175,3,100,50,0,1171,1172,5,189,
-		0,0,1172,1174,3,100,50,0,1173,1171,1,0,0,0,1174,1177,1,0,0,0,1175,1173,
-		1,0,0,0,1175,1176,1,0,0,0,1176,1178,1,0,0,0,1177,1175,1,0,0,0,1178,1179,
-		5,186,0,0,1179,1180,5,184,0,0,1180,1181,3,72,36,0,1181,1184,1,0,0,0,1182,
-		1184,3,72,36,0,1183,1165,1,0,0,0,1183,1169,1,0,0,0,1183,1182,1,0,0,0,1184,
-		79,1,0,0,0,1185,1186,5,99,0,0,1186,1197,5,185,0,0,1187,1188,5,100,0,0,
-		1188,1189,5,18,0,0,1189,1194,3,72,36,0,1190,1191,5,189,0,0,1191,1193,3,
-		72,36,0,1192,1190,1,0,0,0,1193,1196,1,0,0,0,1194,1192,1,0,0,0,1194,1195,
-		1,0,0,0,1195,1198,1,0,0,0,1196,1194,1,0,0,0,1197,1187,1,0,0,0,1197,1198,
-		1,0,0,0,1198,1200,1,0,0,0,1199,1201,3,36,18,0,1200,1199,1,0,0,0,1200,1201,
-		1,0,0,0,1201,1202,1,0,0,0,1202,1203,5,186,0,0,1203,81,1,0,0,0,1204,1205,
-		3,72,36,0,1205,1206,5,181,0,0,1206,1207,3,72,36,0,1207,83,1,0,0,0,1208,
-		1209,3,100,50,0,1209,1210,5,181,0,0,1210,1211,3,72,36,0,1211,85,1,0,0,
-		0,1212,1213,5,156,0,0,1213,1214,3,72,36,0,1214,1215,5,137,0,0,1215,1216,
-		3,72,36,0,1216,87,1,0,0,0,1217,1241,5,165,0,0,1218,1241,5,166,0,0,1219,
-		1241,5,169,0,0,1220,1241,5,167,0,0,1221,1241,5,170,0,0,1222,1241,5,168,
-		0,0,1223,1241,5,174,0,0,1224,1241,5,172,0,0,1225,1241,5,173,0,0,1226,1241,
-		5,171,0,0,1227,1228,5,95,0,0,1228,1234,5,185,0,0,1229,1230,3,100,50,0,
-		1230,1231,5,190,0,0,1231,1233,1,0,0,0,1232,1229,1,0,0,0,1233,1236,1,0,
-		0,0,1234,1232,1,0,0,0,1234,1235,1,0,0,0,1235,1237,1,0,0,0,1236,1234,1,
-		0,0,0,1237,1238,3,88,44,0,1238,1239,5,186,0,0,1239,1241,1,0,0,0,1240,1217,
-		1,0,0,0,1240,1218,1,0,0,0,1240,1219,1,0,0,0,1240,1220,1,0,0,0,1240,1221,
-		1,0,0,0,1240,1222,1,0,0,0,1240,1223,1,0,0,0,1240,1224,1,0,0,0,1240,1225,
-		1,0,0,0,1240,1226,1,0,0,0,1240,1227,1,0,0,0,1241,89,1,0,0,0,1242,1259,
-		5,90,0,0,1243,1259,7,22,0,0,1244,1259,3,92,46,0,1245,1259,5,192,0,0,1246,
-		1259,5,193,0,0,1247,1248,5,139,0,0,1248,1259,5,192,0,0,1249,1250,5,28,
-		0,0,1250,1259,5,192,0,0,1251,1252,5,138,0,0,1252,1259,5,192,0,0,1253,1254,
-		5,70,0,0,1254,1256,5,192,0,0,1255,1257,3,70,35,0,1256,1255,1,0,0,0,1256,
-		1257,1,0,0,0,1257,1259,1,0,0,0,1258,1242,1,0,0,0,1258,1243,1,0,0,0,1258,
-		1244,1,0,0,0,1258,1245,1,0,0,0,1258,1246,1,0,0,0,1258,1247,1,0,0,0,1258,
-		1249,1,0,0,0,1258,1251,1,0,0,0,1258,1253,1,0,0,0,1259,91,1,0,0,0,1260,
-		1261,7,23,0,0,1261,93,1,0,0,0,1262,1263,6,47,-1,0,1263,1264,5,10,0,0,1264,
-		1265,5,169,0,0,1265,1266,3,94,47,0,1266,1267,5,170,0,0,1267,1308,1,0,0,
-		0,1268,1269,5,84,0,0,1269,1270,5,169,0,0,1270,1271,3,94,47,0,1271,1272,
-		5,189,0,0,1272,1273,3,94,47,0,1273,1274,5,170,0,0,1274,1308,1,0,0,0,1275,
-		1292,5,130,0,0,1276,1288,5,169,0,0,1277,1278,3,100,50,0,1278,1285,3,94,
-		47,0,1279,1280,5,189,0,0,1280,1281,3,100,50,0,1281,1282,3,94,47,0,1282,
-		1284,1,0,0,0,1283,1279,1,0,0,0,1284,1287,1,0,0,0,1285,1283,1,0,0,0,1285,
-		1286,1,0,0,0,1286,1289,1,0,0,0,1287,1285,1,0,0,0,1288,1277,1,0,0,0,1288,
-		1289,1,0,0,0,1289,1290,1,0,0,0,1290,1293,5,170,0,0,1291,1293,5,166,0,0,
-		1292,1276,1,0,0,0,1292,1291,1,0,0,0,1293,1308,1,0,0,0,1294,1305,3,96,48,
-		0,1295,1296,5,185,0,0,1296,1301,5,194,0,0,1297,1298,5,189,0,0,1298,1300,
-		5,194,0,0,1299,1297,1,0,0,0,1300,1303,1,0,0,0,1301,1299,1,0,0,0,1301,1302,
-		1,0,0,0,1302,1304,1,0,0,0,1303,1301,1,0,0,0,1304,1306,5,186,0,0,1305,1295,
-		1,0,0,0,1305,1306,1,0,0,0,1306,1308,1,0,0,0,1307,1262,1,0,0,0,1307,1268,
-		1,0,0,0,1307,1275,1,0,0,0,1307,1294,1,0,0,0,1308,1317,1,0,0,0,1309,1310,
-		10,5,0,0,1310,1312,5,187,0,0,1311,1313,5,194,0,0,1312,1311,1,0,0,0,1312,
-		1313,1,0,0,0,1313,1314,1,0,0,0,1314,1316,5,188,0,0,1315,1309,1,0,0,0,1316,
-		1319,1,0,0,0,1317,1315,1,0,0,0,1317,1318,1,0,0,0,1318,95,1,0,0,0,1319,
-		1317,1,0,0,0,1320,1321,5,37,0,0,1321,1331,5,103,0,0,1322,1323,5,22,0,0,
-		1323,1331,5,155,0,0,1324,1325,7,24,0,0,1325,1326,7,25,0,0,1326,1327,5,
-		138,0,0,1327,1331,5,164,0,0,1328,1331,5,70,0,0,1329,1331,3,98,49,0,1330,
-		1320,1,0,0,0,1330,1322,1,0,0,0,1330,1324,1,0,0,0,1330,1328,1,0,0,0,1330,
-		1329,1,0,0,0,1331,97,1,0,0,0,1332,1337,3,100,50,0,1333,1334,5,190,0,0,
-		1334,1336,3,100,50,0,1335,1333,1,0,0,0,1336,1339,1,0,0,0,1337,1335,1,0,
-		0,0,1337,1338,1,0,0,0,1338,99,1,0,0,0,1339,1337,1,0,0,0,1340,1346,5,198,
-		0,0,1341,1346,5,199,0,0,1342,1346,5,200,0,0,1343,1346,5,201,0,0,1344,1346,
-		3,102,51,0,1345,1340,1,0,0,0,1345,1341,1,0,0,0,1345,1342,1,0,0,0,1345,
-		1343,1,0,0,0,1345,1344,1,0,0,0,1346,101,1,0,0,0,1347,1348,7,26,0,0,1348,
-		103,1,0,0,0,182,107,114,119,125,128,139,144,149,156,160,164,179,186,196,
-		202,207,213,219,227,231,235,238,242,252,259,269,272,276,280,285,290,294,
-		301,304,310,314,318,323,326,332,336,340,345,351,356,364,370,375,385,396,
-		404,412,420,430,439,446,450,453,461,469,477,487,491,502,509,515,523,534,
-		540,544,547,550,553,557,564,569,582,587,592,599,608,611,614,618,627,630,
-		634,643,646,652,661,666,670,678,683,692,695,697,707,710,716,718,722,726,
-		730,734,736,747,752,766,769,773,779,788,791,795,803,808,811,815,827,843,
-		854,859,866,880,884,892,894,905,910,918,926,935,941,947,951,956,961,971,
-		975,983,987,1005,1008,1023,1026,1036,1039,1052,1058,1071,1078,1081,1090,
-		1097,1101,1103,1107,1130,1160,1162,1175,1183,1194,1197,1200,1234,1240,
-		1256,1258,1285,1288,1292,1301,1305,1307,1312,1317,1330,1337,1345
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1165,
+		8,38,10,38,12,38,1168,9,38,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,5,39,
+		1178,8,39,10,39,12,39,1181,9,39,1,39,1,39,1,39,1,39,1,39,3,39,1188,8,39,
+		1,40,1,40,1,40,1,40,1,40,1,40,1,40,5,40,1197,8,40,10,40,12,40,1200,9,40,
+		3,40,1202,8,40,1,40,3,40,1205,8,40,1,40,3,40,1208,8,40,1,40,1,40,1,41,
+		1,41,1,41,1,41,1,41,1,41,1,41,1,41,3,41,1220,8,41,1,42,1,42,1,42,1,42,
+		1,42,1,42,1,42,1,42,1,42,3,42,1231,8,42,1,43,1,43,1,43,1,43,1,44,1,44,
+		1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,46,1,46,1,46,1,46,1,46,1,46,1,46,
+		1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,5,46,1261,8,46,10,46,12,46,1264,
+		9,46,1,46,1,46,1,46,3,46,1269,8,46,1,47,1,47,1,47,1,47,1,47,1,47,1,47,
+		1,47,1,47,1,47,1,47,1,47,1,47,1,47,3,47,1285,8,47,3,47,1287,8,47,1,48,
+		1,48,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,
+		1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,5,49,1312,8,49,10,49,12,49,1315,
+		9,49,3,49,1317,8,49,1,49,1,49,3,49,1321,8,49,1,49,1,49,1,49,1,49,1,49,
+		5,49,1328,8,49,10,49,12,49,1331,9,49,1,49,3,49,1334,8,49,3,49,1336,8,49,
+		1,49,1,49,1,49,3,49,1341,8,49,1,49,5,49,1344,8,49,10,49,12,49,1347,9,49,
+		1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,3,50,1359,8,50,1,51,
+		1,51,1,51,5,51,1364,8,51,10,51,12,51,1367,9,51,1,52,1,52,1,52,1,52,1,52,
+		3,52,1374,8,52,1,53,1,53,1,53,0,5,32,48,72,76,98,54,0,2,4,6,8,10,12,14,
+		16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,
+		64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,104,106,
+		0,29,2,0,84,84,127,127,2,0,132,132,136,136,2,0,72,72,120,120,2,0,85,85,
+		125,125,2,0,144,144,170,170,2,0,148,148,167,167,2,0,25,25,42,42,2,0,1,
+		1,117,117,4,0,4,4,104,104,124,124,138,139,2,0,96,96,168,168,3,0,44,44,
+		71,71,154,154,2,0,4,4,37,37,2,0,12,12,34,34,2,0,51,51,78,78,2,0,21,21,
+		50,50,1,0,118,119,4,0,30,31,64,65,87,90,121,122,3,0,4,4,7,7,129,129,2,
+		0,67,67,82,82,3,0,17,17,79,79,147,147,1,0,180,181,1,0,182,184,2,0,111,
+		111,119,119,2,0,52,52,105,105,2,0,49,49,150,150,1,0,199,201,1,0,142,143,
+		2,0,164,164,166,166,35,0,1,3,8,9,13,15,17,17,21,22,24,25,27,27,29,32,35,
+		36,38,38,46,48,50,53,56,58,61,65,75,75,77,79,81,81,84,85,87,90,93,94,96,
+		97,103,106,108,115,117,122,124,125,127,128,130,133,135,135,137,140,142,
+		143,145,149,151,153,155,156,159,160,166,169,1616,0,111,1,0,0,0,2,136,1,
+		0,0,0,4,443,1,0,0,0,6,454,1,0,0,0,8,465,1,0,0,0,10,467,1,0,0,0,12,478,
+		1,0,0,0,14,491,1,0,0,0,16,493,1,0,0,0,18,500,1,0,0,0,20,513,1,0,0,0,22,
+		521,1,0,0,0,24,532,1,0,0,0,26,544,1,0,0,0,28,559,1,0,0,0,30,571,1,0,0,
+		0,32,580,1,0,0,0,34,656,1,0,0,0,36,658,1,0,0,0,38,668,1,0,0,0,40,676,1,
+		0,0,0,42,679,1,0,0,0,44,684,1,0,0,0,46,701,1,0,0,0,48,703,1,0,0,0,50,740,
+		1,0,0,0,52,756,1,0,0,0,54,758,1,0,0,0,56,812,1,0,0,0,58,815,1,0,0,0,60,
+		821,1,0,0,0,62,863,1,0,0,0,64,870,1,0,0,0,66,872,1,0,0,0,68,876,1,0,0,
+		0,70,879,1,0,0,0,72,888,1,0,0,0,74,965,1,0,0,0,76,1134,1,0,0,0,78,1187,
+		1,0,0,0,80,1189,1,0,0,0,82,1219,1,0,0,0,84,1230,1,0,0,0,86,1232,1,0,0,
+		0,88,1236,1,0,0,0,90,1240,1,0,0,0,92,1268,1,0,0,0,94,1286,1,0,0,0,96,1288,
+		1,0,0,0,98,1335,1,0,0,0,100,1358,1,0,0,0,102,1360,1,0,0,0,104,1373,1,0,
+		0,0,106,1375,1,0,0,0,108,110,5,196,0,0,109,108,1,0,0,0,110,113,1,0,0,0,
+		111,109,1,0,0,0,111,112,1,0,0,0,112,132,1,0,0,0,113,111,1,0,0,0,114,123,
+		3,4,2,0,115,117,5,196,0,0,116,115,1,0,0,0,117,118,1,0,0,0,118,116,1,0,
+		0,0,118,119,1,0,0,0,119,120,1,0,0,0,120,122,3,4,2,0,121,116,1,0,0,0,122,
+		125,1,0,0,0,123,121,1,0,0,0,123,124,1,0,0,0,124,129,1,0,0,0,125,123,1,
+		0,0,0,126,128,5,196,0,0,127,126,1,0,0,0,128,131,1,0,0,0,129,127,1,0,0,
+		0,129,130,1,0,0,0,130,133,1,0,0,0,131,129,1,0,0,0,132,114,1,0,0,0,132,
+		133,1,0,0,0,133,134,1,0,0,0,134,135,5,0,0,1,135,1,1,0,0,0,136,137,3,72,
+		36,0,137,138,5,0,0,1,138,3,1,0,0,0,139,444,3,26,13,0,140,141,7,0,0,0,141,
+		143,5,133,0,0,142,144,5,47,0,0,143,142,1,0,0,0,143,144,1,0,0,0,144,444,
+		1,0,0,0,145,146,7,0,0,0,146,148,5,137,0,0,147,149,5,47,0,0,148,147,1,0,
+		0,0,148,149,1,0,0,0,149,444,1,0,0,0,150,151,7,0,0,0,151,153,5,110,0,0,
+		152,154,5,47,0,0,153,152,1,0,0,0,153,154,1,0,0,0,154,444,1,0,0,0,155,156,
+		7,0,0,0,156,444,5,109,0,0,157,158,7,0,0,0,158,160,5,57,0,0,159,161,5,47,
+		0,0,160,159,1,0,0,0,160,161,1,0,0,0,161,444,1,0,0,0,162,164,7,0,0,0,163,
+		165,5,4,0,0,164,163,1,0,0,0,164,165,1,0,0,0,165,166,1,0,0,0,166,168,5,
+		146,0,0,167,169,5,47,0,0,168,167,1,0,0,0,168,169,1,0,0,0,169,444,1,0,0,
+		0,170,171,7,0,0,0,171,444,5,153,0,0,172,173,7,0,0,0,173,444,5,159,0,0,
+		174,175,7,0,0,0,175,444,5,8,0,0,176,177,5,127,0,0,177,178,5,148,0,0,178,
+		179,5,75,0,0,179,444,5,81,0,0,180,183,5,127,0,0,181,184,3,102,51,0,182,
+		184,5,4,0,0,183,181,1,0,0,0,183,182,1,0,0,0,184,444,1,0,0,0,185,186,5,
+		35,0,0,186,187,5,56,0,0,187,444,3,104,52,0,188,190,5,35,0,0,189,191,5,
+		47,0,0,190,189,1,0,0,0,190,191,1,0,0,0,191,192,1,0,0,0,192,444,3,102,51,
+		0,193,194,5,35,0,0,194,195,3,102,51,0,195,196,5,47,0,0,196,444,1,0,0,0,
+		197,200,5,46,0,0,198,201,3,4,2,0,199,201,3,104,52,0,200,198,1,0,0,0,200,
+		199,1,0,0,0,201,444,1,0,0,0,202,203,5,39,0,0,203,206,7,1,0,0,204,205,5,
+		66,0,0,205,207,5,45,0,0,206,204,1,0,0,0,206,207,1,0,0,0,207,208,1,0,0,
+		0,208,211,3,102,51,0,209,210,5,33,0,0,210,212,5,145,0,0,211,209,1,0,0,
+		0,211,212,1,0,0,0,212,444,1,0,0,0,213,214,5,39,0,0,214,217,5,152,0,0,215,
+		216,5,66,0,0,216,218,5,45,0,0,217,215,1,0,0,0,217,218,1,0,0,0,218,219,
+		1,0,0,0,219,444,3,104,52,0,220,223,5,140,0,0,221,224,3,104,52,0,222,224,
+		5,4,0,0,223,221,1,0,0,0,223,222,1,0,0,0,224,444,1,0,0,0,225,226,5,9,0,
+		0,226,227,5,132,0,0,227,444,3,102,51,0,228,231,5,108,0,0,229,232,3,104,
+		52,0,230,232,5,197,0,0,231,229,1,0,0,0,231,230,1,0,0,0,232,235,1,0,0,0,
+		233,234,5,54,0,0,234,236,5,15,0,0,235,233,1,0,0,0,235,236,1,0,0,0,236,
+		242,1,0,0,0,237,239,7,2,0,0,238,240,5,170,0,0,239,238,1,0,0,0,239,240,
+		1,0,0,0,240,241,1,0,0,0,241,243,5,199,0,0,242,237,1,0,0,0,242,243,1,0,
+		0,0,243,246,1,0,0,0,244,245,5,83,0,0,245,247,5,199,0,0,246,244,1,0,0,0,
+		246,247,1,0,0,0,247,444,1,0,0,0,248,249,5,126,0,0,249,250,5,197,0,0,250,
+		251,5,170,0,0,251,444,5,197,0,0,252,253,5,156,0,0,253,444,5,197,0,0,254,
+		256,5,126,0,0,255,257,7,3,0,0,256,255,1,0,0,0,256,257,1,0,0,0,257,258,
+		1,0,0,0,258,259,5,142,0,0,259,260,5,169,0,0,260,444,3,8,4,0,261,263,5,
+		126,0,0,262,264,7,3,0,0,263,262,1,0,0,0,263,264,1,0,0,0,264,265,1,0,0,
+		0,265,266,3,102,51,0,266,276,7,4,0,0,267,277,5,32,0,0,268,273,3,8,4,0,
+		269,270,5,194,0,0,270,272,3,8,4,0,271,269,1,0,0,0,272,275,1,0,0,0,273,
+		271,1,0,0,0,273,274,1,0,0,0,274,277,1,0,0,0,275,273,1,0,0,0,276,267,1,
+		0,0,0,276,268,1,0,0,0,277,444,1,0,0,0,278,280,5,14,0,0,279,281,7,5,0,0,
+		280,279,1,0,0,0,280,281,1,0,0,0,281,285,1,0,0,0,282,283,5,131,0,0,283,
+		285,5,148,0,0,284,278,1,0,0,0,284,282,1,0,0,0,285,289,1,0,0,0,286,288,
+		3,6,3,0,287,286,1,0,0,0,288,291,1,0,0,0,289,287,1,0,0,0,289,290,1,0,0,
+		0,290,444,1,0,0,0,291,289,1,0,0,0,292,294,7,6,0,0,293,295,7,5,0,0,294,
+		293,1,0,0,0,294,295,1,0,0,0,295,444,1,0,0,0,296,298,7,7,0,0,297,299,7,
+		5,0,0,298,297,1,0,0,0,298,299,1,0,0,0,299,444,1,0,0,0,300,301,5,36,0,0,
+		301,444,7,8,0,0,302,305,5,26,0,0,303,304,5,98,0,0,304,306,5,114,0,0,305,
+		303,1,0,0,0,305,306,1,0,0,0,306,308,1,0,0,0,307,309,5,130,0,0,308,307,
+		1,0,0,0,308,309,1,0,0,0,309,310,1,0,0,0,310,314,5,132,0,0,311,312,5,66,
+		0,0,312,313,5,91,0,0,313,315,5,45,0,0,314,311,1,0,0,0,314,315,1,0,0,0,
+		315,316,1,0,0,0,316,318,3,102,51,0,317,319,3,10,5,0,318,317,1,0,0,0,318,
+		319,1,0,0,0,319,322,1,0,0,0,320,321,5,164,0,0,321,323,3,18,9,0,322,320,
+		1,0,0,0,322,323,1,0,0,0,323,444,1,0,0,0,324,327,5,26,0,0,325,326,5,98,
+		0,0,326,328,5,114,0,0,327,325,1,0,0,0,327,328,1,0,0,0,328,330,1,0,0,0,
+		329,331,5,130,0,0,330,329,1,0,0,0,330,331,1,0,0,0,331,332,1,0,0,0,332,
+		336,5,136,0,0,333,334,5,66,0,0,334,335,5,91,0,0,335,337,5,45,0,0,336,333,
+		1,0,0,0,336,337,1,0,0,0,337,338,1,0,0,0,338,340,3,102,51,0,339,341,3,10,
+		5,0,340,339,1,0,0,0,340,341,1,0,0,0,341,344,1,0,0,0,342,343,5,164,0,0,
+		343,345,3,18,9,0,344,342,1,0,0,0,344,345,1,0,0,0,345,444,1,0,0,0,346,349,
+		5,26,0,0,347,348,5,98,0,0,348,350,5,114,0,0,349,347,1,0,0,0,349,350,1,
+		0,0,0,350,351,1,0,0,0,351,355,5,132,0,0,352,353,5,66,0,0,353,354,5,91,
+		0,0,354,356,5,45,0,0,355,352,1,0,0,0,355,356,1,0,0,0,356,357,1,0,0,0,357,
+		360,3,102,51,0,358,359,5,164,0,0,359,361,3,18,9,0,360,358,1,0,0,0,360,
+		361,1,0,0,0,361,362,1,0,0,0,362,363,5,11,0,0,363,364,3,26,13,0,364,444,
+		1,0,0,0,365,368,5,26,0,0,366,367,5,98,0,0,367,369,5,114,0,0,368,366,1,
+		0,0,0,368,369,1,0,0,0,369,370,1,0,0,0,370,374,5,136,0,0,371,372,5,66,0,
+		0,372,373,5,91,0,0,373,375,5,45,0,0,374,371,1,0,0,0,374,375,1,0,0,0,375,
+		376,1,0,0,0,376,379,3,102,51,0,377,378,5,164,0,0,378,380,3,18,9,0,379,
+		377,1,0,0,0,379,380,1,0,0,0,380,381,1,0,0,0,381,382,5,11,0,0,382,383,3,
+		26,13,0,383,444,1,0,0,0,384,385,5,26,0,0,385,389,5,152,0,0,386,387,5,66,
+		0,0,387,388,5,91,0,0,388,390,5,45,0,0,389,386,1,0,0,0,389,390,1,0,0,0,
+		390,391,1,0,0,0,391,392,3,104,52,0,392,393,5,11,0,0,393,394,3,98,49,0,
+		394,444,1,0,0,0,395,396,5,70,0,0,396,397,5,73,0,0,397,400,3,102,51,0,398,
+		399,5,164,0,0,399,401,3,18,9,0,400,398,1,0,0,0,400,401,1,0,0,0,401,402,
+		1,0,0,0,402,403,3,26,13,0,403,444,1,0,0,0,404,405,5,70,0,0,405,406,5,73,
+		0,0,406,408,3,102,51,0,407,409,3,22,11,0,408,407,1,0,0,0,408,409,1,0,0,
+		0,409,410,1,0,0,0,410,411,5,158,0,0,411,416,3,24,12,0,412,413,5,194,0,
+		0,413,415,3,24,12,0,414,412,1,0,0,0,415,418,1,0,0,0,416,414,1,0,0,0,416,
+		417,1,0,0,0,417,444,1,0,0,0,418,416,1,0,0,0,419,420,5,33,0,0,420,421,5,
+		54,0,0,421,424,3,102,51,0,422,423,5,162,0,0,423,425,3,72,36,0,424,422,
+		1,0,0,0,424,425,1,0,0,0,425,444,1,0,0,0,426,427,5,5,0,0,427,428,7,1,0,
+		0,428,429,3,102,51,0,429,434,3,16,8,0,430,431,5,194,0,0,431,433,3,16,8,
+		0,432,430,1,0,0,0,433,436,1,0,0,0,434,432,1,0,0,0,434,435,1,0,0,0,435,
+		444,1,0,0,0,436,434,1,0,0,0,437,438,5,5,0,0,438,439,7,1,0,0,439,440,3,
+		102,51,0,440,441,5,126,0,0,441,442,3,18,9,0,442,444,1,0,0,0,443,139,1,
+		0,0,0,443,140,1,0,0,0,443,145,1,0,0,0,443,150,1,0,0,0,443,155,1,0,0,0,
+		443,157,1,0,0,0,443,162,1,0,0,0,443,170,1,0,0,0,443,172,1,0,0,0,443,174,
+		1,0,0,0,443,176,1,0,0,0,443,180,1,0,0,0,443,185,1,0,0,0,443,188,1,0,0,
+		0,443,193,1,0,0,0,443,197,1,0,0,0,443,202,1,0,0,0,443,213,1,0,0,0,443,
+		220,1,0,0,0,443,225,1,0,0,0,443,228,1,0,0,0,443,248,1,0,0,0,443,252,1,
+		0,0,0,443,254,1,0,0,0,443,261,1,0,0,0,443,284,1,0,0,0,443,292,1,0,0,0,
+		443,296,1,0,0,0,443,300,1,0,0,0,443,302,1,0,0,0,443,324,1,0,0,0,443,346,
+		1,0,0,0,443,365,1,0,0,0,443,384,1,0,0,0,443,395,1,0,0,0,443,404,1,0,0,
+		0,443,419,1,0,0,0,443,426,1,0,0,0,443,437,1,0,0,0,444,5,1,0,0,0,445,446,
+		5,75,0,0,446,448,5,81,0,0,447,449,3,104,52,0,448,447,1,0,0,0,449,450,1,
+		0,0,0,450,448,1,0,0,0,450,451,1,0,0,0,451,455,1,0,0,0,452,453,5,112,0,
+		0,453,455,7,9,0,0,454,445,1,0,0,0,454,452,1,0,0,0,455,7,1,0,0,0,456,458,
+		5,181,0,0,457,456,1,0,0,0,457,458,1,0,0,0,458,459,1,0,0,0,459,466,3,96,
+		48,0,460,466,5,197,0,0,461,466,3,104,52,0,462,466,5,150,0,0,463,466,5,
+		49,0,0,464,466,5,95,0,0,465,457,1,0,0,0,465,460,1,0,0,0,465,461,1,0,0,
+		0,465,462,1,0,0,0,465,463,1,0,0,0,465,464,1,0,0,0,466,9,1,0,0,0,467,468,
+		5,190,0,0,468,473,3,12,6,0,469,470,5,194,0,0,470,472,3,12,6,0,471,469,
+		1,0,0,0,472,475,1,0,0,0,473,471,1,0,0,0,473,474,1,0,0,0,474,476,1,0,0,
+		0,475,473,1,0,0,0,476,477,5,191,0,0,477,11,1,0,0,0,478,479,3,104,52,0,
+		479,481,3,98,49,0,480,482,3,14,7,0,481,480,1,0,0,0,481,482,1,0,0,0,482,
+		13,1,0,0,0,483,492,5,77,0,0,484,485,5,107,0,0,485,492,5,77,0,0,486,492,
+		5,62,0,0,487,488,5,61,0,0,488,489,5,190,0,0,489,490,5,197,0,0,490,492,
+		5,191,0,0,491,483,1,0,0,0,491,484,1,0,0,0,491,486,1,0,0,0,491,487,1,0,
+		0,0,492,15,1,0,0,0,493,495,5,2,0,0,494,496,5,24,0,0,495,494,1,0,0,0,495,
+		496,1,0,0,0,496,497,1,0,0,0,497,498,3,104,52,0,498,499,3,98,49,0,499,17,
+		1,0,0,0,500,501,5,190,0,0,501,506,3,20,10,0,502,503,5,194,0,0,503,505,
+		3,20,10,0,504,502,1,0,0,0,505,508,1,0,0,0,506,504,1,0,0,0,506,507,1,0,
+		0,0,507,509,1,0,0,0,508,506,1,0,0,0,509,510,5,191,0,0,510,19,1,0,0,0,511,
+		514,3,104,52,0,512,514,5,197,0,0,513,511,1,0,0,0,513,512,1,0,0,0,514,515,
+		1,0,0,0,515,519,5,170,0,0,516,520,3,94,47,0,517,518,5,181,0,0,518,520,
+		5,199,0,0,519,516,1,0,0,0,519,517,1,0,0,0,520,21,1,0,0,0,521,522,5,190,
+		0,0,522,527,3,104,52,0,523,524,5,194,0,0,524,526,3,104,52,0,525,523,1,
+		0,0,0,526,529,1,0,0,0,527,525,1,0,0,0,527,528,1,0,0,0,528,530,1,0,0,0,
+		529,527,1,0,0,0,530,531,5,191,0,0,531,23,1,0,0,0,532,533,5,190,0,0,533,
+		538,3,72,36,0,534,535,5,194,0,0,535,537,3,72,36,0,536,534,1,0,0,0,537,
+		540,1,0,0,0,538,536,1,0,0,0,538,539,1,0,0,0,539,541,1,0,0,0,540,538,1,
+		0,0,0,541,542,5,191,0,0,542,25,1,0,0,0,543,545,3,28,14,0,544,543,1,0,0,
+		0,544,545,1,0,0,0,545,546,1,0,0,0,546,548,3,32,16,0,547,549,3,36,18,0,
+		548,547,1,0,0,0,548,549,1,0,0,0,549,551,1,0,0,0,550,552,3,40,20,0,551,
+		550,1,0,0,0,551,552,1,0,0,0,552,554,1,0,0,0,553,555,3,42,21,0,554,553,
+		1,0,0,0,554,555,1,0,0,0,555,557,1,0,0,0,556,558,3,44,22,0,557,556,1,0,
+		0,0,557,558,1,0,0,0,558,27,1,0,0,0,559,561,5,164,0,0,560,562,5,113,0,0,
+		561,560,1,0,0,0,561,562,1,0,0,0,562,563,1,0,0,0,563,568,3,30,15,0,564,
+		565,5,194,0,0,565,567,3,30,15,0,566,564,1,0,0,0,567,570,1,0,0,0,568,566,
+		1,0,0,0,568,569,1,0,0,0,569,29,1,0,0,0,570,568,1,0,0,0,571,573,3,104,52,
+		0,572,574,3,22,11,0,573,572,1,0,0,0,573,574,1,0,0,0,574,575,1,0,0,0,575,
+		576,5,11,0,0,576,577,5,190,0,0,577,578,3,26,13,0,578,579,5,191,0,0,579,
+		31,1,0,0,0,580,581,6,16,-1,0,581,582,3,34,17,0,582,591,1,0,0,0,583,584,
+		10,1,0,0,584,586,7,10,0,0,585,587,5,4,0,0,586,585,1,0,0,0,586,587,1,0,
+		0,0,587,588,1,0,0,0,588,590,3,32,16,2,589,583,1,0,0,0,590,593,1,0,0,0,
+		591,589,1,0,0,0,591,592,1,0,0,0,592,33,1,0,0,0,593,591,1,0,0,0,594,596,
+		5,123,0,0,595,597,7,11,0,0,596,595,1,0,0,0,596,597,1,0,0,0,597,598,1,0,
+		0,0,598,603,3,46,23,0,599,600,5,194,0,0,600,602,3,46,23,0,601,599,1,0,
+		0,0,602,605,1,0,0,0,603,601,1,0,0,0,603,604,1,0,0,0,604,615,1,0,0,0,605,
+		603,1,0,0,0,606,607,5,54,0,0,607,612,3,48,24,0,608,609,5,194,0,0,609,611,
+		3,48,24,0,610,608,1,0,0,0,611,614,1,0,0,0,612,610,1,0,0,0,612,613,1,0,
+		0,0,613,616,1,0,0,0,614,612,1,0,0,0,615,606,1,0,0,0,615,616,1,0,0,0,616,
+		618,1,0,0,0,617,619,3,60,30,0,618,617,1,0,0,0,618,619,1,0,0,0,619,622,
+		1,0,0,0,620,621,5,162,0,0,621,623,3,72,36,0,622,620,1,0,0,0,622,623,1,
+		0,0,0,623,634,1,0,0,0,624,625,5,59,0,0,625,626,5,18,0,0,626,631,3,72,36,
+		0,627,628,5,194,0,0,628,630,3,72,36,0,629,627,1,0,0,0,630,633,1,0,0,0,
+		631,629,1,0,0,0,631,632,1,0,0,0,632,635,1,0,0,0,633,631,1,0,0,0,634,624,
+		1,0,0,0,634,635,1,0,0,0,635,638,1,0,0,0,636,637,5,60,0,0,637,639,3,72,
+		36,0,638,636,1,0,0,0,638,639,1,0,0,0,639,650,1,0,0,0,640,641,5,102,0,0,
+		641,642,5,18,0,0,642,647,3,72,36,0,643,644,5,194,0,0,644,646,3,72,36,0,
+		645,643,1,0,0,0,646,649,1,0,0,0,647,645,1,0,0,0,647,648,1,0,0,0,648,651,
+		1,0,0,0,649,647,1,0,0,0,650,640,1,0,0,0,650,651,1,0,0,0,651,657,1,0,0,
+		0,652,653,5,190,0,0,653,654,3,26,13,0,654,655,5,191,0,0,655,657,1,0,0,
+		0,656,594,1,0,0,0,656,652,1,0,0,0,657,35,1,0,0,0,658,659,5,99,0,0,659,
+		660,5,18,0,0,660,665,3,38,19,0,661,662,5,194,0,0,662,664,3,38,19,0,663,
+		661,1,0,0,0,664,667,1,0,0,0,665,663,1,0,0,0,665,666,1,0,0,0,666,37,1,0,
+		0,0,667,665,1,0,0,0,668,670,3,72,36,0,669,671,7,12,0,0,670,669,1,0,0,0,
+		670,671,1,0,0,0,671,674,1,0,0,0,672,673,5,93,0,0,673,675,7,13,0,0,674,
+		672,1,0,0,0,674,675,1,0,0,0,675,39,1,0,0,0,676,677,5,41,0,0,677,678,7,
+		14,0,0,678,41,1,0,0,0,679,682,5,83,0,0,680,683,3,72,36,0,681,683,5,4,0,
+		0,682,680,1,0,0,0,682,681,1,0,0,0,683,43,1,0,0,0,684,685,5,94,0,0,685,
+		687,3,72,36,0,686,688,7,15,0,0,687,686,1,0,0,0,687,688,1,0,0,0,688,45,
+		1,0,0,0,689,702,5,182,0,0,690,691,3,104,52,0,691,692,5,195,0,0,692,693,
+		5,182,0,0,693,702,1,0,0,0,694,699,3,72,36,0,695,697,5,11,0,0,696,695,1,
+		0,0,0,696,697,1,0,0,0,697,698,1,0,0,0,698,700,3,104,52,0,699,696,1,0,0,
+		0,699,700,1,0,0,0,700,702,1,0,0,0,701,689,1,0,0,0,701,690,1,0,0,0,701,
+		694,1,0,0,0,702,47,1,0,0,0,703,704,6,24,-1,0,704,705,3,56,28,0,705,722,
+		1,0,0,0,706,707,10,3,0,0,707,708,3,50,25,0,708,709,5,76,0,0,709,711,3,
+		56,28,0,710,712,3,54,27,0,711,710,1,0,0,0,711,712,1,0,0,0,712,714,1,0,
+		0,0,713,715,3,52,26,0,714,713,1,0,0,0,714,715,1,0,0,0,715,721,1,0,0,0,
+		716,717,10,2,0,0,717,718,5,28,0,0,718,719,5,76,0,0,719,721,3,56,28,0,720,
+		706,1,0,0,0,720,716,1,0,0,0,721,724,1,0,0,0,722,720,1,0,0,0,722,723,1,
+		0,0,0,723,49,1,0,0,0,724,722,1,0,0,0,725,727,5,69,0,0,726,725,1,0,0,0,
+		726,727,1,0,0,0,727,741,1,0,0,0,728,730,5,80,0,0,729,731,5,100,0,0,730,
+		729,1,0,0,0,730,731,1,0,0,0,731,741,1,0,0,0,732,734,5,116,0,0,733,735,
+		5,100,0,0,734,733,1,0,0,0,734,735,1,0,0,0,735,741,1,0,0,0,736,738,5,55,
+		0,0,737,739,5,100,0,0,738,737,1,0,0,0,738,739,1,0,0,0,739,741,1,0,0,0,
+		740,726,1,0,0,0,740,728,1,0,0,0,740,732,1,0,0,0,740,736,1,0,0,0,741,51,
+		1,0,0,0,742,743,5,95,0,0,743,757,3,72,36,0,744,745,5,157,0,0,745,746,5,
+		190,0,0,746,751,3,104,52,0,747,748,5,194,0,0,748,750,3,104,52,0,749,747,
+		1,0,0,0,750,753,1,0,0,0,751,749,1,0,0,0,751,752,1,0,0,0,752,754,1,0,0,
+		0,753,751,1,0,0,0,754,755,5,191,0,0,755,757,1,0,0,0,756,742,1,0,0,0,756,
+		744,1,0,0,0,757,53,1,0,0,0,758,770,5,165,0,0,759,771,3,68,34,0,760,761,
+		5,190,0,0,761,762,3,68,34,0,762,763,5,191,0,0,763,771,1,0,0,0,764,765,
+		5,190,0,0,765,766,3,68,34,0,766,767,5,194,0,0,767,768,3,68,34,0,768,769,
+		5,191,0,0,769,771,1,0,0,0,770,759,1,0,0,0,770,760,1,0,0,0,770,764,1,0,
+		0,0,771,773,1,0,0,0,772,774,3,66,33,0,773,772,1,0,0,0,773,774,1,0,0,0,
+		774,55,1,0,0,0,775,777,3,102,51,0,776,778,3,58,29,0,777,776,1,0,0,0,777,
+		778,1,0,0,0,778,813,1,0,0,0,779,780,5,190,0,0,780,781,3,26,13,0,781,783,
+		5,191,0,0,782,784,3,58,29,0,783,782,1,0,0,0,783,784,1,0,0,0,784,813,1,
+		0,0,0,785,786,3,102,51,0,786,795,5,190,0,0,787,792,3,72,36,0,788,789,5,
+		194,0,0,789,791,3,72,36,0,790,788,1,0,0,0,791,794,1,0,0,0,792,790,1,0,
+		0,0,792,793,1,0,0,0,793,796,1,0,0,0,794,792,1,0,0,0,795,787,1,0,0,0,795,
+		796,1,0,0,0,796,797,1,0,0,0,797,799,5,191,0,0,798,800,3,58,29,0,799,798,
+		1,0,0,0,799,800,1,0,0,0,800,813,1,0,0,0,801,802,5,190,0,0,802,807,3,48,
+		24,0,803,804,5,194,0,0,804,806,3,48,24,0,805,803,1,0,0,0,806,809,1,0,0,
+		0,807,805,1,0,0,0,807,808,1,0,0,0,808,810,1,0,0,0,809,807,1,0,0,0,810,
+		811,5,191,0,0,811,813,1,0,0,0,812,775,1,0,0,0,812,779,1,0,0,0,812,785,
+		1,0,0,0,812,801,1,0,0,0,813,57,1,0,0,0,814,816,5,11,0,0,815,814,1,0,0,
+		0,815,816,1,0,0,0,816,817,1,0,0,0,817,819,3,104,52,0,818,820,3,22,11,0,
+		819,818,1,0,0,0,819,820,1,0,0,0,820,59,1,0,0,0,821,822,5,163,0,0,822,823,
+		3,62,31,0,823,61,1,0,0,0,824,825,5,151,0,0,825,826,5,190,0,0,826,827,5,
+		128,0,0,827,831,3,68,34,0,828,830,3,64,32,0,829,828,1,0,0,0,830,833,1,
+		0,0,0,831,829,1,0,0,0,831,832,1,0,0,0,832,834,1,0,0,0,833,831,1,0,0,0,
+		834,835,5,191,0,0,835,864,1,0,0,0,836,837,5,63,0,0,837,838,5,190,0,0,838,
+		839,5,128,0,0,839,840,3,68,34,0,840,841,5,194,0,0,841,842,5,3,0,0,842,
+		843,5,18,0,0,843,847,3,68,34,0,844,846,3,64,32,0,845,844,1,0,0,0,846,849,
+		1,0,0,0,847,845,1,0,0,0,847,848,1,0,0,0,848,850,1,0,0,0,849,847,1,0,0,
+		0,850,851,5,191,0,0,851,864,1,0,0,0,852,853,5,125,0,0,853,854,5,190,0,
+		0,854,858,3,68,34,0,855,857,3,64,32,0,856,855,1,0,0,0,857,860,1,0,0,0,
+		858,856,1,0,0,0,858,859,1,0,0,0,859,861,1,0,0,0,860,858,1,0,0,0,861,862,
+		5,191,0,0,862,864,1,0,0,0,863,824,1,0,0,0,863,836,1,0,0,0,863,852,1,0,
+		0,0,864,63,1,0,0,0,865,866,5,194,0,0,866,867,5,115,0,0,867,871,3,68,34,
+		0,868,869,5,194,0,0,869,871,3,66,33,0,870,865,1,0,0,0,870,868,1,0,0,0,
+		871,65,1,0,0,0,872,873,5,58,0,0,873,874,5,103,0,0,874,875,3,68,34,0,875,
+		67,1,0,0,0,876,877,5,199,0,0,877,878,3,70,35,0,878,69,1,0,0,0,879,880,
+		7,16,0,0,880,71,1,0,0,0,881,882,6,36,-1,0,882,884,3,76,38,0,883,885,3,
+		74,37,0,884,883,1,0,0,0,884,885,1,0,0,0,885,889,1,0,0,0,886,887,5,91,0,
+		0,887,889,3,72,36,3,888,881,1,0,0,0,888,886,1,0,0,0,889,898,1,0,0,0,890,
+		891,10,2,0,0,891,892,5,6,0,0,892,897,3,72,36,3,893,894,10,1,0,0,894,895,
+		5,98,0,0,895,897,3,72,36,2,896,890,1,0,0,0,896,893,1,0,0,0,897,900,1,0,
+		0,0,898,896,1,0,0,0,898,899,1,0,0,0,899,73,1,0,0,0,900,898,1,0,0,0,901,
+		902,3,92,46,0,902,903,3,76,38,0,903,966,1,0,0,0,904,905,3,92,46,0,905,
+		906,7,17,0,0,906,909,5,190,0,0,907,910,3,26,13,0,908,910,3,72,36,0,909,
+		907,1,0,0,0,909,908,1,0,0,0,910,911,1,0,0,0,911,912,5,191,0,0,912,966,
+		1,0,0,0,913,915,5,91,0,0,914,913,1,0,0,0,914,915,1,0,0,0,915,916,1,0,0,
+		0,916,917,5,16,0,0,917,918,3,76,38,0,918,919,5,6,0,0,919,920,3,76,38,0,
+		920,966,1,0,0,0,921,923,5,91,0,0,922,921,1,0,0,0,922,923,1,0,0,0,923,924,
+		1,0,0,0,924,925,5,68,0,0,925,926,5,190,0,0,926,927,3,26,13,0,927,928,5,
+		191,0,0,928,966,1,0,0,0,929,931,5,91,0,0,930,929,1,0,0,0,930,931,1,0,0,
+		0,931,932,1,0,0,0,932,933,5,68,0,0,933,934,5,190,0,0,934,939,3,72,36,0,
+		935,936,5,194,0,0,936,938,3,72,36,0,937,935,1,0,0,0,938,941,1,0,0,0,939,
+		937,1,0,0,0,939,940,1,0,0,0,940,942,1,0,0,0,941,939,1,0,0,0,942,943,5,
+		191,0,0,943,966,1,0,0,0,944,946,5,91,0,0,945,944,1,0,0,0,945,946,1,0,0,
+		0,946,947,1,0,0,0,947,948,7,18,0,0,948,951,3,76,38,0,949,950,5,43,0,0,
+		950,952,5,197,0,0,951,949,1,0,0,0,951,952,1,0,0,0,952,966,1,0,0,0,953,
+		955,5,74,0,0,954,956,5,91,0,0,955,954,1,0,0,0,955,956,1,0,0,0,956,957,
+		1,0,0,0,957,966,5,92,0,0,958,960,5,74,0,0,959,961,5,91,0,0,960,959,1,0,
+		0,0,960,961,1,0,0,0,961,962,1,0,0,0,962,963,5,37,0,0,963,964,5,54,0,0,
+		964,966,3,76,38,0,965,901,1,0,0,0,965,904,1,0,0,0,965,914,1,0,0,0,965,
+		922,1,0,0,0,965,930,1,0,0,0,965,945,1,0,0,0,965,953,1,0,0,0,965,958,1,
+		0,0,0,966,75,1,0,0,0,967,968,6,38,-1,0,968,1135,3,94,47,0,969,1135,5,202,
+		0,0,970,971,5,19,0,0,971,973,3,72,36,0,972,974,3,90,45,0,973,972,1,0,0,
+		0,974,975,1,0,0,0,975,973,1,0,0,0,975,976,1,0,0,0,976,979,1,0,0,0,977,
+		978,5,40,0,0,978,980,3,72,36,0,979,977,1,0,0,0,979,980,1,0,0,0,980,981,
+		1,0,0,0,981,982,5,42,0,0,982,1135,1,0,0,0,983,985,5,19,0,0,984,986,3,90,
+		45,0,985,984,1,0,0,0,986,987,1,0,0,0,987,985,1,0,0,0,987,988,1,0,0,0,988,
+		991,1,0,0,0,989,990,5,40,0,0,990,992,3,72,36,0,991,989,1,0,0,0,991,992,
+		1,0,0,0,992,993,1,0,0,0,993,994,5,42,0,0,994,1135,1,0,0,0,995,996,5,20,
+		0,0,996,997,5,190,0,0,997,998,3,72,36,0,998,999,5,11,0,0,999,1000,3,98,
+		49,0,1000,1001,5,191,0,0,1001,1135,1,0,0,0,1002,1003,5,10,0,0,1003,1012,
+		5,192,0,0,1004,1009,3,72,36,0,1005,1006,5,194,0,0,1006,1008,3,72,36,0,
+		1007,1005,1,0,0,0,1008,1011,1,0,0,0,1009,1007,1,0,0,0,1009,1010,1,0,0,
+		0,1010,1013,1,0,0,0,1011,1009,1,0,0,0,1012,1004,1,0,0,0,1012,1013,1,0,
+		0,0,1013,1014,1,0,0,0,1014,1135,5,193,0,0,1015,1016,5,10,0,0,1016,1017,
+		5,190,0,0,1017,1018,3,26,13,0,1018,1019,5,191,0,0,1019,1135,1,0,0,0,1020,
+		1021,5,86,0,0,1021,1030,5,190,0,0,1022,1027,3,86,43,0,1023,1024,5,194,
+		0,0,1024,1026,3,86,43,0,1025,1023,1,0,0,0,1026,1029,1,0,0,0,1027,1025,
+		1,0,0,0,1027,1028,1,0,0,0,1028,1031,1,0,0,0,1029,1027,1,0,0,0,1030,1022,
+		1,0,0,0,1030,1031,1,0,0,0,1031,1032,1,0,0,0,1032,1135,5,191,0,0,1033,1034,
+		5,134,0,0,1034,1043,5,190,0,0,1035,1040,3,88,44,0,1036,1037,5,194,0,0,
+		1037,1039,3,88,44,0,1038,1036,1,0,0,0,1039,1042,1,0,0,0,1040,1038,1,0,
+		0,0,1040,1041,1,0,0,0,1041,1044,1,0,0,0,1042,1040,1,0,0,0,1043,1035,1,
+		0,0,0,1043,1044,1,0,0,0,1044,1045,1,0,0,0,1045,1135,5,191,0,0,1046,1047,
+		5,45,0,0,1047,1048,5,190,0,0,1048,1049,3,26,13,0,1049,1050,5,191,0,0,1050,
+		1135,1,0,0,0,1051,1052,3,102,51,0,1052,1053,5,190,0,0,1053,1054,5,182,
+		0,0,1054,1056,5,191,0,0,1055,1057,3,80,40,0,1056,1055,1,0,0,0,1056,1057,
+		1,0,0,0,1057,1135,1,0,0,0,1058,1059,5,48,0,0,1059,1062,5,190,0,0,1060,
+		1063,3,104,52,0,1061,1063,5,197,0,0,1062,1060,1,0,0,0,1062,1061,1,0,0,
+		0,1063,1064,1,0,0,0,1064,1065,5,54,0,0,1065,1066,3,76,38,0,1066,1067,5,
+		191,0,0,1067,1135,1,0,0,0,1068,1069,5,135,0,0,1069,1070,5,190,0,0,1070,
+		1071,3,76,38,0,1071,1072,5,54,0,0,1072,1075,3,76,38,0,1073,1074,5,53,0,
+		0,1074,1076,3,76,38,0,1075,1073,1,0,0,0,1075,1076,1,0,0,0,1076,1077,1,
+		0,0,0,1077,1078,5,191,0,0,1078,1135,1,0,0,0,1079,1080,5,149,0,0,1080,1082,
+		5,190,0,0,1081,1083,7,19,0,0,1082,1081,1,0,0,0,1082,1083,1,0,0,0,1083,
+		1085,1,0,0,0,1084,1086,3,76,38,0,1085,1084,1,0,0,0,1085,1086,1,0,0,0,1086,
+		1087,1,0,0,0,1087,1088,5,54,0,0,1088,1089,3,76,38,0,1089,1090,5,191,0,
+		0,1090,1135,1,0,0,0,1091,1092,3,102,51,0,1092,1107,5,190,0,0,1093,1095,
+		5,37,0,0,1094,1093,1,0,0,0,1094,1095,1,0,0,0,1095,1096,1,0,0,0,1096,1101,
+		3,78,39,0,1097,1098,5,194,0,0,1098,1100,3,78,39,0,1099,1097,1,0,0,0,1100,
+		1103,1,0,0,0,1101,1099,1,0,0,0,1101,1102,1,0,0,0,1102,1105,1,0,0,0,1103,
+		1101,1,0,0,0,1104,1106,3,36,18,0,1105,1104,1,0,0,0,1105,1106,1,0,0,0,1106,
+		1108,1,0,0,0,1107,1094,1,0,0,0,1107,1108,1,0,0,0,1108,1109,1,0,0,0,1109,
+		1111,5,191,0,0,1110,1112,3,80,40,0,1111,1110,1,0,0,0,1111,1112,1,0,0,0,
+		1112,1135,1,0,0,0,1113,1114,5,190,0,0,1114,1115,3,26,13,0,1115,1116,5,
+		191,0,0,1116,1135,1,0,0,0,1117,1135,3,104,52,0,1118,1119,3,104,52,0,1119,
+		1120,5,195,0,0,1120,1121,3,104,52,0,1121,1135,1,0,0,0,1122,1123,5,190,
+		0,0,1123,1124,3,72,36,0,1124,1125,5,191,0,0,1125,1135,1,0,0,0,1126,1127,
+		5,190,0,0,1127,1128,3,72,36,0,1128,1129,5,191,0,0,1129,1130,5,195,0,0,
+		1130,1131,3,104,52,0,1131,1135,1,0,0,0,1132,1133,7,20,0,0,1133,1135,3,
+		76,38,4,1134,967,1,0,0,0,1134,969,1,0,0,0,1134,970,1,0,0,0,1134,983,1,
+		0,0,0,1134,995,1,0,0,0,1134,1002,1,0,0,0,1134,1015,1,0,0,0,1134,1020,1,
+		0,0,0,1134,1033,1,0,0,0,1134,1046,1,0,0,0,1134,1051,1,0,0,0,1134,1058,
+		1,0,0,0,1134,1068,1,0,0,0,1134,1079,1,0,0,0,1134,1091,1,0,0,0,1134,1113,
+		1,0,0,0,1134,1117,1,0,0,0,1134,1118,1,0,0,0,1134,1122,1,0,0,0,1134,1126,
+		1,0,0,0,1134,1132,1,0,0,0,1135,1166,1,0,0,0,1136,1137,10,5,0,0,1137,1138,
+		5,13,0,0,1138,1139,5,142,0,0,1139,1140,5,169,0,0,1140,1165,3,76,38,6,1141,
+		1142,10,3,0,0,1142,1143,7,21,0,0,1143,1165,3,76,38,4,1144,1145,10,2,0,
+		0,1145,1146,7,20,0,0,1146,1165,3,76,38,3,1147,1148,10,1,0,0,1148,1149,
+		5,185,0,0,1149,1165,3,76,38,2,1150,1151,10,9,0,0,1151,1152,5,192,0,0,1152,
+		1153,3,76,38,0,1153,1154,5,193,0,0,1154,1165,1,0,0,0,1155,1156,10,8,0,
+		0,1156,1157,5,188,0,0,1157,1165,3,104,52,0,1158,1159,10,7,0,0,1159,1160,
+		5,187,0,0,1160,1165,3,98,49,0,1161,1162,10,6,0,0,1162,1163,5,23,0,0,1163,
+		1165,3,102,51,0,1164,1136,1,0,0,0,1164,1141,1,0,0,0,1164,1144,1,0,0,0,
+		1164,1147,1,0,0,0,1164,1150,1,0,0,0,1164,1155,1,0,0,0,1164,1158,1,0,0,
+		0,1164,1161,1,0,0,0,1165,1168,1,0,0,0,1166,1164,1,0,0,0,1166,1167,1,0,
+		0,0,1167,77,1,0,0,0,1168,1166,1,0,0,0,1169,1170,3,104,52,0,1170,1171,5,
+		189,0,0,1171,1172,3,72,36,0,1172,1188,1,0,0,0,1173,1174,5,190,0,0,1174,
+		1179,3,104,52,0,1175,1176,5,194,0,0,1176,1178,3,104,52,0,1177,1175,1,0,
+		0,0,1178,1181,1,0,0,0,1179,1177,1,0,0,0,1179,1180,1,0,0,0,1180,1182,1,
+		0,0,0,1181,1179,1,0,0,0,1182,1183,5,191,0,0,1183,1184,5,189,0,0,1184,1185,
+		3,72,36,0,1185,1188,1,0,0,0,1186,1188,3,72,36,0,1187,1169,1,0,0,0,1187,
+		1173,1,0,0,0,1187,1186,1,0,0,0,1188,79,1,0,0,0,1189,1190,5,101,0,0,1190,
+		1201,5,190,0,0,1191,1192,5,102,0,0,1192,1193,5,18,0,0,1193,1198,3,72,36,
+		0,1194,1195,5,194,0,0,1195,1197,3,72,36,0,1196,1194,1,0,0,0,1197,1200,
+		1,0,0,0,1198,1196,1,0,0,0,1198,1199,1,0,0,0,1199,1202,1,0,0,0,1200,1198,
+		1,0,0,0,1201,1191,1,0,0,0,1201,1202,1,0,0,0,1202,1204,1,0,0,0,1203,1205,
+		3,36,18,0,1204,1203,1,0,0,0,1204,1205,1,0,0,0,1205,1207,1,0,0,0,1206,1208,
+		3,82,41,0,1207,1206,1,0,0,0,1207,1208,1,0,0,0,1208,1209,1,0,0,0,1209,1210,
+		5,191,0,0,1210,81,1,0,0,0,1211,1212,7,22,0,0,1212,1213,5,16,0,0,1213,1214,
+		3,84,42,0,1214,1215,5,6,0,0,1215,1216,3,84,42,0,1216,1220,1,0,0,0,1217,
+		1218,7,22,0,0,1218,1220,3,84,42,0,1219,1211,1,0,0,0,1219,1217,1,0,0,0,
+		1220,83,1,0,0,0,1221,1222,5,155,0,0,1222,1231,5,105,0,0,1223,1224,5,155,
+		0,0,1224,1231,5,52,0,0,1225,1226,5,27,0,0,1226,1231,5,118,0,0,1227,1228,
+		3,76,38,0,1228,1229,7,23,0,0,1229,1231,1,0,0,0,1230,1221,1,0,0,0,1230,
+		1223,1,0,0,0,1230,1225,1,0,0,0,1230,1227,1,0,0,0,1231,85,1,0,0,0,1232,
+		1233,3,72,36,0,1233,1234,5,186,0,0,1234,1235,3,72,36,0,1235,87,1,0,0,0,
+		1236,1237,3,104,52,0,1237,1238,5,186,0,0,1238,1239,3,72,36,0,1239,89,1,
+		0,0,0,1240,1241,5,161,0,0,1241,1242,3,72,36,0,1242,1243,5,141,0,0,1243,
+		1244,3,72,36,0,1244,91,1,0,0,0,1245,1269,5,170,0,0,1246,1269,5,171,0,0,
+		1247,1269,5,174,0,0,1248,1269,5,172,0,0,1249,1269,5,175,0,0,1250,1269,
+		5,173,0,0,1251,1269,5,179,0,0,1252,1269,5,177,0,0,1253,1269,5,178,0,0,
+		1254,1269,5,176,0,0,1255,1256,5,97,0,0,1256,1262,5,190,0,0,1257,1258,3,
+		104,52,0,1258,1259,5,195,0,0,1259,1261,1,0,0,0,1260,1257,1,0,0,0,1261,
+		1264,1,0,0,0,1262,1260,1,0,0,0,1262,1263,1,0,0,0,1263,1265,1,0,0,0,1264,
+		1262,1,0,0,0,1265,1266,3,92,46,0,1266,1267,5,191,0,0,1267,1269,1,0,0,0,
+		1268,1245,1,0,0,0,1268,1246,1,0,0,0,1268,1247,1,0,0,0,1268,1248,1,0,0,
+		0,1268,1249,1,0,0,0,1268,1250,1,0,0,0,1268,1251,1,0,0,0,1268,1252,1,0,
+		0,0,1268,1253,1,0,0,0,1268,1254,1,0,0,0,1268,1255,1,0,0,0,1269,93,1,0,
+		0,0,1270,1287,5,92,0,0,1271,1287,7,24,0,0,1272,1287,3,96,48,0,1273,1287,
+		5,197,0,0,1274,1287,5,198,0,0,1275,1276,5,143,0,0,1276,1287,5,197,0,0,
+		1277,1278,5,29,0,0,1278,1287,5,197,0,0,1279,1280,5,142,0,0,1280,1287,5,
+		197,0,0,1281,1282,5,72,0,0,1282,1284,5,197,0,0,1283,1285,3,70,35,0,1284,
+		1283,1,0,0,0,1284,1285,1,0,0,0,1285,1287,1,0,0,0,1286,1270,1,0,0,0,1286,
+		1271,1,0,0,0,1286,1272,1,0,0,0,1286,1273,1,0,0,0,1286,1274,1,0,0,0,1286,
+		1275,1,0,0,0,1286,1277,1,0,0,0,1286,1279,1,0,0,0,1286,1281,1,0,0,0,1287,
+		95,1,0,0,0,1288,1289,7,25,0,0,1289,97,1,0,0,0,1290,1291,6,49,-1,0,1291,
+		1292,5,10,0,0,1292,1293,5,174,0,0,1293,1294,3,98,49,0,1294,1295,5,175,
+		0,0,1295,1336,1,0,0,0,1296,1297,5,86,0,0,1297,1298,5,174,0,0,1298,1299,
+		3,98,49,0,1299,1300,5,194,0,0,1300,1301,3,98,49,0,1301,1302,5,175,0,0,
+		1302,1336,1,0,0,0,1303,1320,5,134,0,0,1304,1316,5,174,0,0,1305,1306,3,
+		104,52,0,1306,1313,3,98,49,0,1307,1308,5,194,0,0,1308,1309,3,104,52,0,
+		1309,1310,3,98,49,0,1310,1312,1,0,0,0,1311,1307,1,0,0,0,1312,1315,1,0,
+		0,0,1313,1311,1,0,0,0,1313,1314,1,0,0,0,1314,1317,1,0,0,0,1315,1313,1,
+		0,0,0,1316,1305,1,0,0,0,1316,1317,1,0,0,0,1317,1318,1,0,0,0,1318,1321,
+		5,175,0,0,1319,1321,5,171,0,0,1320,1304,1,0,0,0,1320,1319,1,0,0,0,1321,
+		1336,1,0,0,0,1322,1333,3,100,50,0,1323,1324,5,190,0,0,1324,1329,5,199,
+		0,0,1325,1326,5,194,0,0,1326,1328,5,199,0,0,1327,1325,1,0,0,0,1328,1331,
+		1,0,0,0,1329,1327,1,0,0,0,1329,1330,1,0,0,0,1330,1332,1,0,0,0,1331,1329,
+		1,0,0,0,1332,1334,5,191,0,0,1333,1323,1,0,0,0,1333,1334,1,0,0,0,1334,1336,
+		1,0,0,0,1335,1290,1,0,0,0,1335,1296,1,0,0,0,1335,1303,1,0,0,0,1335,1322,
+		1,0,0,0,1336,1345,1,0,0,0,1337,1338,10,5,0,0,1338,1340,5,192,0,0,1339,
+		1341,5,199,0,0,1340,1339,1,0,0,0,1340,1341,1,0,0,0,1341,1342,1,0,0,0,1342,
+		1344,5,193,0,0,1343,1337,1,0,0,0,1344,1347,1,0,0,0,1345,1343,1,0,0,0,1345,
+		1346,1,0,0,0,1346,99,1,0,0,0,1347,1345,1,0,0,0,1348,1349,5,38,0,0,1349,
+		1359,5,106,0,0,1350,1351,5,22,0,0,1351,1359,5,160,0,0,1352,1353,7,26,0,
+		0,1353,1354,7,27,0,0,1354,1355,5,142,0,0,1355,1359,5,169,0,0,1356,1359,
+		5,72,0,0,1357,1359,3,102,51,0,1358,1348,1,0,0,0,1358,1350,1,0,0,0,1358,
+		1352,1,0,0,0,1358,1356,1,0,0,0,1358,1357,1,0,0,0,1359,101,1,0,0,0,1360,
+		1365,3,104,52,0,1361,1362,5,195,0,0,1362,1364,3,104,52,0,1363,1361,1,0,
+		0,0,1364,1367,1,0,0,0,1365,1363,1,0,0,0,1365,1366,1,0,0,0,1366,103,1,0,
+		0,0,1367,1365,1,0,0,0,1368,1374,5,203,0,0,1369,1374,5,204,0,0,1370,1374,
+		5,205,0,0,1371,1374,5,206,0,0,1372,1374,3,106,53,0,1373,1368,1,0,0,0,1373,
+		1369,1,0,0,0,1373,1370,1,0,0,0,1373,1371,1,0,0,0,1373,1372,1,0,0,0,1374,
+		105,1,0,0,0,1375,1376,7,28,0,0,1376,107,1,0,0,0,185,111,118,123,129,132,
+		143,148,153,160,164,168,183,190,200,206,211,217,223,231,235,239,242,246,
+		256,263,273,276,280,284,289,294,298,305,308,314,318,322,327,330,336,340,
+		344,349,355,360,368,374,379,389,400,408,416,424,434,443,450,454,457,465,
+		473,481,491,495,506,513,519,527,538,544,548,551,554,557,561,568,573,586,
+		591,596,603,612,615,618,622,631,634,638,647,650,656,665,670,674,682,687,
+		696,699,701,711,714,720,722,726,730,734,738,740,751,756,770,773,777,783,
+		792,795,799,807,812,815,819,831,847,858,863,870,884,888,896,898,909,914,
+		922,930,939,945,951,955,960,965,975,979,987,991,1009,1012,1027,1030,1040,
+		1043,1056,1062,1075,1082,1085,1094,1101,1105,1107,1111,1134,1164,1166,
+		1179,1187,1198,1201,1204,1207,1219,1230,1262,1268,1284,1286,1313,1316,
+		1320,1329,1333,1335,1340,1345,1358,1365,1373
 	};
 
 	public static readonly ATN _ATN =
