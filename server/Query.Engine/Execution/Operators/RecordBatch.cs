@@ -23,7 +23,9 @@ public sealed class RecordBatch
     private readonly int[] _headerCounts;
     private readonly bool[] _retractions;
     private readonly long[] _changeTimes;
+    private readonly bool[] _nullValues;
     private bool _anyRetraction;
+    private bool _anyNullValue;
 
     public RecordBatch(int capacity, int maxBytes, RecordCursor cursor, int initialBytes = 64 * 1024)
     {
@@ -41,6 +43,7 @@ public sealed class RecordBatch
         _headerCounts = new int[capacity];
         _retractions = new bool[capacity];
         _changeTimes = new long[capacity];
+        _nullValues = new bool[capacity];
         Selection = new int[capacity];
         Cursor = cursor;
     }
@@ -71,7 +74,47 @@ public sealed class RecordBatch
             Array.Clear(_retractions);
             _anyRetraction = false;
         }
+        if (_anyNullValue)
+        {
+            Array.Clear(_nullValues);
+            _anyNullValue = false;
+        }
     }
+
+    /// <summary>
+    /// Adds a stream record whose value is null (see ContinuousQueryHooks.NullValueRows): the cursor reads its key
+    /// columns and NULL for the others; false when its key does not decode (counted).
+    /// </summary>
+    public bool AddNullValue(ReadOnlySpan<byte> key, bool hasKey, long offset, long timestampMs, int partition)
+    {
+        if (_bytesUsed + key.Length > _bytes.Length)
+            Array.Resize(ref _bytes, Math.Max(_bytesUsed + key.Length, Math.Min(_maxBytes, _bytes.Length * 2)));
+        key.CopyTo(_bytes.AsSpan(_bytesUsed));
+        if (!Cursor.PositionNullValue(key, hasKey, offset, timestampMs, partition, admit: true))
+            return false;
+        var row = RecordCount;
+        _starts[row] = _bytesUsed;
+        _keyLengths[row] = key.Length;
+        _hasKeys[row] = hasKey;
+        _lengths[row] = 0;
+        _offsets[row] = offset;
+        _partitions[row] = partition;
+        _headerLengths[row] = 0;
+        _headerCounts[row] = 0;
+        _timestamps[row] = Cursor.TimestampMs;
+        _nullValues[row] = true;
+        _anyNullValue = true;
+        _bytesUsed += key.Length;
+        RecordCount++;
+        Selection[Count++] = row;
+        return true;
+    }
+
+    /// <summary>Whether any record of the batch has a null value.</summary>
+    public bool AnyNullValue => _anyNullValue;
+
+    /// <summary>Whether the i-th selected record has a null value (see <see cref="AddNullValue"/>).</summary>
+    public bool IsNullValue(int i) => _anyNullValue && _nullValues[Selection[i]];
 
     /// <summary>
     /// Adds the previous row of a table source's key, to be taken back out of an aggregate (the key changed or was
@@ -189,6 +232,12 @@ public sealed class RecordBatch
         var row = Selection[i];
         var start = _starts[row];
         var keyLength = _keyLengths[row];
+        if (_anyNullValue && _nullValues[row])
+        {
+            Cursor.PositionNullValue(_bytes.AsSpan(start, keyLength), _hasKeys[row], _offsets[row], _timestamps[row],
+                _partitions[row], admit: false);
+            return Cursor;
+        }
         Cursor.Position(_bytes, start + keyLength, _lengths[row], _bytes.AsSpan(start, keyLength), _hasKeys[row],
             _offsets[row], _timestamps[row], _partitions[row], admit: false,
             _bytes.AsSpan(start + keyLength + _lengths[row], _headerLengths[row]), _headerCounts[row]);
