@@ -60,13 +60,13 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
                 TailScanOperator.PlanStarts(source, pushdown, context.ReplayFromEarliest), context.Statistics,
                 context.Limits, context.Hooks, new TableChangeTracker(context.Budget)), null);
         }
+        var columns = _scanColumns;
         if (scan.Unbounded)
         {
             return new Node(context => new TailScanOperator(source,
                 TailScanOperator.PlanStarts(source, pushdown, context.ReplayFromEarliest), context.Statistics,
-                context.Limits, context.Hooks), null);
+                context.Limits, context.Hooks, columns: columns), null);
         }
-        var columns = _scanColumns;
         return new Node(context => new ScanOperator(
             context.ScanSlice ?? ScanPlan.ForPull(source, pushdown) with { Columns = columns }, context.Statistics,
             context.Limits), null);
