@@ -42,13 +42,13 @@ internal static class TieringBench
         var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
 
         var coldScan = await BestAsync(() => EngineBench.DrainAsync(session, count));
-        var glob = Path.Combine(cold.Root, "EVENTS", "*", "*", "*.parquet");
+        var glob = Path.Combine(cold.Root, "events", "*", "*", "*.parquet");
         using var duck = new DuckDBConnection("DataSource=:memory:");
         duck.Open();
         var duckSql = $"SELECT count(*) FROM read_parquet('{glob}') WHERE {Filter}";
         var duckScan = await BestAsync(() => Task.FromResult(DuckTime(duck, duckSql)));
 
-        var tier = cold.GetTier("EVENTS", 0);
+        var tier = cold.GetTier("events", 0);
         var manifest = tier.Manifest;
         var totalRowGroups = manifest.Files.Sum(f => f.RowGroupCount);
         var middle = EngineBench.BaseMs + 43_200_000;
@@ -56,7 +56,7 @@ internal static class TieringBench
         var narrowSql = $"SELECT count(*) FROM events WHERE ROWTIME >= {middle} AND ROWTIME < {middle + window}";
         var narrow = await BestAsync(() => EngineBench.DrainAsync(session, narrowSql));
         // The same range read by the cold reader itself, for its statistics (files and row groups opened).
-        using var reader = new ColdPartitionReader(tier, engine.GetColumnLayout("EVENTS"),
+        using var reader = new ColdPartitionReader(tier, engine.GetColumnLayout("events"),
             new ColdScanRange(0, long.MaxValue, middle, middle + window - 1));
         while (reader.TryRead(out _))
         {
