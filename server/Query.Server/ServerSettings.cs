@@ -59,6 +59,10 @@ public sealed class ServerSettings
     /// <summary>Memory the build side of one join of a pull query may hold (53200 past it).</summary>
     public long JoinBuildMaxBytes { get; set; } = 128L * 1024 * 1024;
 
+    /// <summary>Memory the rows of one window node (window functions) of a pull query may hold (53200 past it).
+    /// </summary>
+    public long WindowMaxBytes { get; set; } = 128L * 1024 * 1024;
+
     /// <summary>Threads one pull GROUP BY over a stream may scan its partitions with (1: one thread).</summary>
     public int QueryScanWorkers { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
 
@@ -100,6 +104,7 @@ public sealed class ServerSettings
         MaxInListItems = MaxInListItems,
         QueryMemoryBytes = QueryMemoryBytes,
         JoinBuildMaxBytes = JoinBuildMaxBytes,
+        WindowMaxBytes = WindowMaxBytes,
         QueryScanWorkers = (int)AtLeast(QueryScanWorkers, 1, nameof(QueryScanWorkers)),
         StateMemoryBytes = StateMemoryBytes,
         PersistentSnapshotMinRecords =
@@ -140,6 +145,7 @@ public sealed class ServerSettings
         ["--max-in-list-items"] = nameof(MaxInListItems),
         ["--query-memory-bytes"] = nameof(QueryMemoryBytes),
         ["--join-build-max-bytes"] = nameof(JoinBuildMaxBytes),
+        ["--window-max-bytes"] = nameof(WindowMaxBytes),
         ["--query-scan-workers"] = nameof(QueryScanWorkers),
         ["--state-memory-bytes"] = nameof(StateMemoryBytes),
         ["--persistent-snapshot-min-records"] = nameof(PersistentSnapshotMinRecords),

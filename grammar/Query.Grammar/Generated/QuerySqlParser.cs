@@ -38,35 +38,36 @@ public partial class QuerySqlParser : Parser {
 		ABORT=1, ADD=2, ADVANCE=3, ALL=4, ALTER=5, AND=6, ANY=7, ARCHIVALS=8,
 		ARCHIVE=9, ARRAY=10, AS=11, ASC=12, AT=13, BEGIN=14, BEGINNING=15, BETWEEN=16,
 		BOTH=17, BY=18, CASE=19, CAST=20, CHANGES=21, CHARACTER=22, COLLATE=23,
-		COLUMN=24, COMMIT=25, COMPACT=26, CREATE=27, CROSS=28, DATE=29, DAY=30,
-		DAYS=31, DEFAULT=32, DELETE=33, DESC=34, DESCRIBE=35, DISCARD=36, DISTINCT=37,
-		DOUBLE=38, DROP=39, ELSE=40, EMIT=41, END=42, ESCAPE=43, EXCEPT=44, EXISTS=45,
-		EXPLAIN=46, EXTENDED=47, EXTRACT=48, FALSE=49, FINAL=50, FIRST=51, FOR=52,
-		FROM=53, FULL=54, FUNCTION=55, FUNCTIONS=56, GRACE=57, GROUP=58, HAVING=59,
-		HEADER=60, HEADERS=61, HOPPING=62, HOUR=63, HOURS=64, IF=65, ILIKE=66,
-		IN=67, INNER=68, INSERT=69, INTERSECT=70, INTERVAL=71, INTO=72, IS=73,
-		ISOLATION=74, JOIN=75, KEY=76, LAST=77, LEADING=78, LEFT=79, LEVEL=80,
-		LIKE=81, LIMIT=82, LIST=83, LOCAL=84, MAP=85, MILLISECOND=86, MILLISECONDS=87,
-		MINUTE=88, MINUTES=89, NOT=90, NULL=91, NULLS=92, OFFSET=93, ON=94, ONLY=95,
-		OPERATOR=96, OR=97, ORDER=98, OUTER=99, OVER=100, PARTITION=101, PERIOD=102,
-		PLANS=103, PRECISION=104, PRIMARY=105, PRINT=106, PROPERTIES=107, QUERIES=108,
-		READ=109, RECURSIVE=110, REPLACE=111, RETENTION=112, RIGHT=113, ROLLBACK=114,
-		ROW=115, ROWS=116, SAMPLE=117, SECOND=118, SECONDS=119, SELECT=120, SEQUENCES=121,
-		SESSION=122, SET=123, SHOW=124, SIZE=125, SOME=126, SOURCE=127, START=128,
-		STREAM=129, STREAMS=130, STRUCT=131, SUBSTRING=132, TABLE=133, TABLES=134,
-		TEMP=135, TEMPORARY=136, TERMINATE=137, THEN=138, TIME=139, TIMESTAMP=140,
-		TO=141, TOPIC=142, TOPICS=143, TRAILING=144, TRANSACTION=145, TRIM=146,
-		TRUE=147, TUMBLING=148, TYPE=149, TYPES=150, UNION=151, UNSET=152, USING=153,
-		VALUES=154, VARIABLES=155, VARYING=156, WHEN=157, WHERE=158, WINDOW=159,
-		WITH=160, WITHIN=161, WITHOUT=162, WORK=163, WRITE=164, ZONE=165, EQ=166,
-		NEQ=167, LTE=168, GTE=169, LT=170, GT=171, NOT_TILDE_STAR=172, NOT_TILDE=173,
-		TILDE_STAR=174, TILDE=175, PLUS=176, MINUS=177, ASTERISK=178, SLASH=179,
-		PERCENT=180, CONCAT=181, ASSIGN=182, DOUBLE_COLON=183, ARROW=184, LAMBDA_ARROW=185,
-		LPAREN=186, RPAREN=187, LBRACKET=188, RBRACKET=189, COMMA=190, DOT=191,
-		SEMICOLON=192, STRING=193, ESCAPE_STRING=194, INTEGER_VALUE=195, DECIMAL_VALUE=196,
-		DOUBLE_VALUE=197, PARAMETER=198, IDENTIFIER=199, DIGIT_IDENTIFIER=200,
-		QUOTED_IDENTIFIER=201, BACKQUOTED_IDENTIFIER=202, SIMPLE_COMMENT=203,
-		BRACKETED_COMMENT=204, WS=205, UNRECOGNIZED=206;
+		COLUMN=24, COMMIT=25, COMPACT=26, CREATE=27, CURRENT=28, CROSS=29, DATE=30,
+		DAY=31, DAYS=32, DEFAULT=33, DELETE=34, DESC=35, DESCRIBE=36, DISCARD=37,
+		DISTINCT=38, DOUBLE=39, DROP=40, ELSE=41, EMIT=42, END=43, ESCAPE=44,
+		EXCEPT=45, EXISTS=46, EXPLAIN=47, EXTENDED=48, EXTRACT=49, FALSE=50, FINAL=51,
+		FIRST=52, FOLLOWING=53, FOR=54, FROM=55, FULL=56, FUNCTION=57, FUNCTIONS=58,
+		GRACE=59, GROUP=60, HAVING=61, HEADER=62, HEADERS=63, HOPPING=64, HOUR=65,
+		HOURS=66, IF=67, ILIKE=68, IN=69, INNER=70, INSERT=71, INTERSECT=72, INTERVAL=73,
+		INTO=74, IS=75, ISOLATION=76, JOIN=77, KEY=78, LAST=79, LEADING=80, LEFT=81,
+		LEVEL=82, LIKE=83, LIMIT=84, LIST=85, LOCAL=86, MAP=87, MILLISECOND=88,
+		MILLISECONDS=89, MINUTE=90, MINUTES=91, NOT=92, NULL=93, NULLS=94, OFFSET=95,
+		ON=96, ONLY=97, OPERATOR=98, OR=99, ORDER=100, OUTER=101, OVER=102, PARTITION=103,
+		PERIOD=104, PLANS=105, PRECEDING=106, PRECISION=107, PRIMARY=108, PRINT=109,
+		PROPERTIES=110, QUERIES=111, RANGE=112, READ=113, RECURSIVE=114, REPLACE=115,
+		RETENTION=116, RIGHT=117, ROLLBACK=118, ROW=119, ROWS=120, SAMPLE=121,
+		SECOND=122, SECONDS=123, SELECT=124, SEQUENCES=125, SESSION=126, SET=127,
+		SHOW=128, SIZE=129, SOME=130, SOURCE=131, START=132, STREAM=133, STREAMS=134,
+		STRUCT=135, SUBSTRING=136, TABLE=137, TABLES=138, TEMP=139, TEMPORARY=140,
+		TERMINATE=141, THEN=142, TIME=143, TIMESTAMP=144, TO=145, TOPIC=146, TOPICS=147,
+		TRAILING=148, TRANSACTION=149, TRIM=150, TRUE=151, TUMBLING=152, TYPE=153,
+		TYPES=154, UNION=155, UNBOUNDED=156, UNSET=157, USING=158, VALUES=159,
+		VARIABLES=160, VARYING=161, WHEN=162, WHERE=163, WINDOW=164, WITH=165,
+		WITHIN=166, WITHOUT=167, WORK=168, WRITE=169, ZONE=170, EQ=171, NEQ=172,
+		LTE=173, GTE=174, LT=175, GT=176, NOT_TILDE_STAR=177, NOT_TILDE=178, TILDE_STAR=179,
+		TILDE=180, PLUS=181, MINUS=182, ASTERISK=183, SLASH=184, PERCENT=185,
+		CONCAT=186, ASSIGN=187, DOUBLE_COLON=188, ARROW=189, LAMBDA_ARROW=190,
+		LPAREN=191, RPAREN=192, LBRACKET=193, RBRACKET=194, COMMA=195, DOT=196,
+		SEMICOLON=197, STRING=198, ESCAPE_STRING=199, INTEGER_VALUE=200, DECIMAL_VALUE=201,
+		DOUBLE_VALUE=202, PARAMETER=203, IDENTIFIER=204, DIGIT_IDENTIFIER=205,
+		QUOTED_IDENTIFIER=206, BACKQUOTED_IDENTIFIER=207, SIMPLE_COMMENT=208,
+		BRACKETED_COMMENT=209, WS=210, UNRECOGNIZED=211;
 	public const int
 		RULE_statements = 0, RULE_singleExpression = 1, RULE_statement = 2, RULE_transactionMode = 3,
 		RULE_setValue = 4, RULE_tableElements = 5, RULE_tableElement = 6, RULE_columnConstraint = 7,
@@ -79,9 +80,10 @@ public partial class QuerySqlParser : Parser {
 		RULE_windowClause = 30, RULE_windowExpression = 31, RULE_retentionOrGrace = 32,
 		RULE_gracePeriod = 33, RULE_duration = 34, RULE_timeUnit = 35, RULE_expression = 36,
 		RULE_predicate = 37, RULE_valueExpression = 38, RULE_functionArgument = 39,
-		RULE_overClause = 40, RULE_mapEntry = 41, RULE_structField = 42, RULE_whenClause = 43,
-		RULE_comparisonOperator = 44, RULE_literal = 45, RULE_number = 46, RULE_type = 47,
-		RULE_typeName = 48, RULE_qualifiedName = 49, RULE_identifier = 50, RULE_nonReserved = 51;
+		RULE_overClause = 40, RULE_windowFrame = 41, RULE_frameBound = 42, RULE_mapEntry = 43,
+		RULE_structField = 44, RULE_whenClause = 45, RULE_comparisonOperator = 46,
+		RULE_literal = 47, RULE_number = 48, RULE_type = 49, RULE_typeName = 50,
+		RULE_qualifiedName = 51, RULE_identifier = 52, RULE_nonReserved = 53;
 	public static readonly string[] ruleNames = {
 		"statements", "singleExpression", "statement", "transactionMode", "setValue",
 		"tableElements", "tableElement", "columnConstraint", "alterColumn", "tableProperties",
@@ -90,9 +92,10 @@ public partial class QuerySqlParser : Parser {
 		"offsetClause", "selectItem", "relation", "joinType", "joinCriteria",
 		"withinClause", "relationPrimary", "aliasClause", "windowClause", "windowExpression",
 		"retentionOrGrace", "gracePeriod", "duration", "timeUnit", "expression",
-		"predicate", "valueExpression", "functionArgument", "overClause", "mapEntry",
-		"structField", "whenClause", "comparisonOperator", "literal", "number",
-		"type", "typeName", "qualifiedName", "identifier", "nonReserved"
+		"predicate", "valueExpression", "functionArgument", "overClause", "windowFrame",
+		"frameBound", "mapEntry", "structField", "whenClause", "comparisonOperator",
+		"literal", "number", "type", "typeName", "qualifiedName", "identifier",
+		"nonReserved"
 	};
 
 	private static readonly string[] _LiteralNames = {
@@ -100,58 +103,59 @@ public partial class QuerySqlParser : Parser {
 		"'ARCHIVALS'", "'ARCHIVE'", "'ARRAY'", "'AS'", "'ASC'", "'AT'", "'BEGIN'",
 		"'BEGINNING'", "'BETWEEN'", "'BOTH'", "'BY'", "'CASE'", "'CAST'", "'CHANGES'",
 		"'CHARACTER'", "'COLLATE'", "'COLUMN'", "'COMMIT'", "'COMPACT'", "'CREATE'",
-		"'CROSS'", "'DATE'", "'DAY'", "'DAYS'", "'DEFAULT'", "'DELETE'", "'DESC'",
-		"'DESCRIBE'", "'DISCARD'", "'DISTINCT'", "'DOUBLE'", "'DROP'", "'ELSE'",
-		"'EMIT'", "'END'", "'ESCAPE'", "'EXCEPT'", "'EXISTS'", "'EXPLAIN'", "'EXTENDED'",
-		"'EXTRACT'", "'FALSE'", "'FINAL'", "'FIRST'", "'FOR'", "'FROM'", "'FULL'",
-		"'FUNCTION'", "'FUNCTIONS'", "'GRACE'", "'GROUP'", "'HAVING'", "'HEADER'",
-		"'HEADERS'", "'HOPPING'", "'HOUR'", "'HOURS'", "'IF'", "'ILIKE'", "'IN'",
-		"'INNER'", "'INSERT'", "'INTERSECT'", "'INTERVAL'", "'INTO'", "'IS'",
-		"'ISOLATION'", "'JOIN'", "'KEY'", "'LAST'", "'LEADING'", "'LEFT'", "'LEVEL'",
-		"'LIKE'", "'LIMIT'", "'LIST'", "'LOCAL'", "'MAP'", "'MILLISECOND'", "'MILLISECONDS'",
-		"'MINUTE'", "'MINUTES'", "'NOT'", "'NULL'", "'NULLS'", "'OFFSET'", "'ON'",
-		"'ONLY'", "'OPERATOR'", "'OR'", "'ORDER'", "'OUTER'", "'OVER'", "'PARTITION'",
-		"'PERIOD'", "'PLANS'", "'PRECISION'", "'PRIMARY'", "'PRINT'", "'PROPERTIES'",
-		"'QUERIES'", "'READ'", "'RECURSIVE'", "'REPLACE'", "'RETENTION'", "'RIGHT'",
-		"'ROLLBACK'", "'ROW'", "'ROWS'", "'SAMPLE'", "'SECOND'", "'SECONDS'",
-		"'SELECT'", "'SEQUENCES'", "'SESSION'", "'SET'", "'SHOW'", "'SIZE'", "'SOME'",
-		"'SOURCE'", "'START'", "'STREAM'", "'STREAMS'", "'STRUCT'", "'SUBSTRING'",
-		"'TABLE'", "'TABLES'", "'TEMP'", "'TEMPORARY'", "'TERMINATE'", "'THEN'",
-		"'TIME'", "'TIMESTAMP'", "'TO'", "'TOPIC'", "'TOPICS'", "'TRAILING'",
-		"'TRANSACTION'", "'TRIM'", "'TRUE'", "'TUMBLING'", "'TYPE'", "'TYPES'",
-		"'UNION'", "'UNSET'", "'USING'", "'VALUES'", "'VARIABLES'", "'VARYING'",
-		"'WHEN'", "'WHERE'", "'WINDOW'", "'WITH'", "'WITHIN'", "'WITHOUT'", "'WORK'",
-		"'WRITE'", "'ZONE'", "'='", null, "'<='", "'>='", "'<'", "'>'", "'!~*'",
-		"'!~'", "'~*'", "'~'", "'+'", "'-'", "'*'", "'/'", "'%'", "'||'", "':='",
-		"'::'", "'->'", "'=>'", "'('", "')'", "'['", "']'", "','", "'.'", "';'"
+		"'CURRENT'", "'CROSS'", "'DATE'", "'DAY'", "'DAYS'", "'DEFAULT'", "'DELETE'",
+		"'DESC'", "'DESCRIBE'", "'DISCARD'", "'DISTINCT'", "'DOUBLE'", "'DROP'",
+		"'ELSE'", "'EMIT'", "'END'", "'ESCAPE'", "'EXCEPT'", "'EXISTS'", "'EXPLAIN'",
+		"'EXTENDED'", "'EXTRACT'", "'FALSE'", "'FINAL'", "'FIRST'", "'FOLLOWING'",
+		"'FOR'", "'FROM'", "'FULL'", "'FUNCTION'", "'FUNCTIONS'", "'GRACE'", "'GROUP'",
+		"'HAVING'", "'HEADER'", "'HEADERS'", "'HOPPING'", "'HOUR'", "'HOURS'",
+		"'IF'", "'ILIKE'", "'IN'", "'INNER'", "'INSERT'", "'INTERSECT'", "'INTERVAL'",
+		"'INTO'", "'IS'", "'ISOLATION'", "'JOIN'", "'KEY'", "'LAST'", "'LEADING'",
+		"'LEFT'", "'LEVEL'", "'LIKE'", "'LIMIT'", "'LIST'", "'LOCAL'", "'MAP'",
+		"'MILLISECOND'", "'MILLISECONDS'", "'MINUTE'", "'MINUTES'", "'NOT'", "'NULL'",
+		"'NULLS'", "'OFFSET'", "'ON'", "'ONLY'", "'OPERATOR'", "'OR'", "'ORDER'",
+		"'OUTER'", "'OVER'", "'PARTITION'", "'PERIOD'", "'PLANS'", "'PRECEDING'",
+		"'PRECISION'", "'PRIMARY'", "'PRINT'", "'PROPERTIES'", "'QUERIES'", "'RANGE'",
+		"'READ'", "'RECURSIVE'", "'REPLACE'", "'RETENTION'", "'RIGHT'", "'ROLLBACK'",
+		"'ROW'", "'ROWS'", "'SAMPLE'", "'SECOND'", "'SECONDS'", "'SELECT'", "'SEQUENCES'",
+		"'SESSION'", "'SET'", "'SHOW'", "'SIZE'", "'SOME'", "'SOURCE'", "'START'",
+		"'STREAM'", "'STREAMS'", "'STRUCT'", "'SUBSTRING'", "'TABLE'", "'TABLES'",
+		"'TEMP'", "'TEMPORARY'", "'TERMINATE'", "'THEN'", "'TIME'", "'TIMESTAMP'",
+		"'TO'", "'TOPIC'", "'TOPICS'", "'TRAILING'", "'TRANSACTION'", "'TRIM'",
+		"'TRUE'", "'TUMBLING'", "'TYPE'", "'TYPES'", "'UNION'", "'UNBOUNDED'",
+		"'UNSET'", "'USING'", "'VALUES'", "'VARIABLES'", "'VARYING'", "'WHEN'",
+		"'WHERE'", "'WINDOW'", "'WITH'", "'WITHIN'", "'WITHOUT'", "'WORK'", "'WRITE'",
+		"'ZONE'", "'='", null, "'<='", "'>='", "'<'", "'>'", "'!~*'", "'!~'",
+		"'~*'", "'~'", "'+'", "'-'", "'*'", "'/'", "'%'", "'||'", "':='", "'::'",
+		"'->'", "'=>'", "'('", "')'", "'['", "']'", "','", "'.'", "';'"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, "ABORT", "ADD", "ADVANCE", "ALL", "ALTER", "AND", "ANY", "ARCHIVALS",
 		"ARCHIVE", "ARRAY", "AS", "ASC", "AT", "BEGIN", "BEGINNING", "BETWEEN",
 		"BOTH", "BY", "CASE", "CAST", "CHANGES", "CHARACTER", "COLLATE", "COLUMN",
-		"COMMIT", "COMPACT", "CREATE", "CROSS", "DATE", "DAY", "DAYS", "DEFAULT",
-		"DELETE", "DESC", "DESCRIBE", "DISCARD", "DISTINCT", "DOUBLE", "DROP",
-		"ELSE", "EMIT", "END", "ESCAPE", "EXCEPT", "EXISTS", "EXPLAIN", "EXTENDED",
-		"EXTRACT", "FALSE", "FINAL", "FIRST", "FOR", "FROM", "FULL", "FUNCTION",
-		"FUNCTIONS", "GRACE", "GROUP", "HAVING", "HEADER", "HEADERS", "HOPPING",
-		"HOUR", "HOURS", "IF", "ILIKE", "IN", "INNER", "INSERT", "INTERSECT",
-		"INTERVAL", "INTO", "IS", "ISOLATION", "JOIN", "KEY", "LAST", "LEADING",
-		"LEFT", "LEVEL", "LIKE", "LIMIT", "LIST", "LOCAL", "MAP", "MILLISECOND",
+		"COMMIT", "COMPACT", "CREATE", "CURRENT", "CROSS", "DATE", "DAY", "DAYS",
+		"DEFAULT", "DELETE", "DESC", "DESCRIBE", "DISCARD", "DISTINCT", "DOUBLE",
+		"DROP", "ELSE", "EMIT", "END", "ESCAPE", "EXCEPT", "EXISTS", "EXPLAIN",
+		"EXTENDED", "EXTRACT", "FALSE", "FINAL", "FIRST", "FOLLOWING", "FOR",
+		"FROM", "FULL", "FUNCTION", "FUNCTIONS", "GRACE", "GROUP", "HAVING", "HEADER",
+		"HEADERS", "HOPPING", "HOUR", "HOURS", "IF", "ILIKE", "IN", "INNER", "INSERT",
+		"INTERSECT", "INTERVAL", "INTO", "IS", "ISOLATION", "JOIN", "KEY", "LAST",
+		"LEADING", "LEFT", "LEVEL", "LIKE", "LIMIT", "LIST", "LOCAL", "MAP", "MILLISECOND",
 		"MILLISECONDS", "MINUTE", "MINUTES", "NOT", "NULL", "NULLS", "OFFSET",
 		"ON", "ONLY", "OPERATOR", "OR", "ORDER", "OUTER", "OVER", "PARTITION",
-		"PERIOD", "PLANS", "PRECISION", "PRIMARY", "PRINT", "PROPERTIES", "QUERIES",
-		"READ", "RECURSIVE", "REPLACE", "RETENTION", "RIGHT", "ROLLBACK", "ROW",
-		"ROWS", "SAMPLE", "SECOND", "SECONDS", "SELECT", "SEQUENCES", "SESSION",
-		"SET", "SHOW", "SIZE", "SOME", "SOURCE", "START", "STREAM", "STREAMS",
-		"STRUCT", "SUBSTRING", "TABLE", "TABLES", "TEMP", "TEMPORARY", "TERMINATE",
-		"THEN", "TIME", "TIMESTAMP", "TO", "TOPIC", "TOPICS", "TRAILING", "TRANSACTION",
-		"TRIM", "TRUE", "TUMBLING", "TYPE", "TYPES", "UNION", "UNSET", "USING",
-		"VALUES", "VARIABLES", "VARYING", "WHEN", "WHERE", "WINDOW", "WITH", "WITHIN",
-		"WITHOUT", "WORK", "WRITE", "ZONE", "EQ", "NEQ", "LTE", "GTE", "LT", "GT",
-		"NOT_TILDE_STAR", "NOT_TILDE", "TILDE_STAR", "TILDE", "PLUS", "MINUS",
-		"ASTERISK", "SLASH", "PERCENT", "CONCAT", "ASSIGN", "DOUBLE_COLON", "ARROW",
-		"LAMBDA_ARROW", "LPAREN", "RPAREN", "LBRACKET", "RBRACKET", "COMMA", "DOT",
-		"SEMICOLON", "STRING", "ESCAPE_STRING", "INTEGER_VALUE", "DECIMAL_VALUE",
+		"PERIOD", "PLANS", "PRECEDING", "PRECISION", "PRIMARY", "PRINT", "PROPERTIES",
+		"QUERIES", "RANGE", "READ", "RECURSIVE", "REPLACE", "RETENTION", "RIGHT",
+		"ROLLBACK", "ROW", "ROWS", "SAMPLE", "SECOND", "SECONDS", "SELECT", "SEQUENCES",
+		"SESSION", "SET", "SHOW", "SIZE", "SOME", "SOURCE", "START", "STREAM",
+		"STREAMS", "STRUCT", "SUBSTRING", "TABLE", "TABLES", "TEMP", "TEMPORARY",
+		"TERMINATE", "THEN", "TIME", "TIMESTAMP", "TO", "TOPIC", "TOPICS", "TRAILING",
+		"TRANSACTION", "TRIM", "TRUE", "TUMBLING", "TYPE", "TYPES", "UNION", "UNBOUNDED",
+		"UNSET", "USING", "VALUES", "VARIABLES", "VARYING", "WHEN", "WHERE", "WINDOW",
+		"WITH", "WITHIN", "WITHOUT", "WORK", "WRITE", "ZONE", "EQ", "NEQ", "LTE",
+		"GTE", "LT", "GT", "NOT_TILDE_STAR", "NOT_TILDE", "TILDE_STAR", "TILDE",
+		"PLUS", "MINUS", "ASTERISK", "SLASH", "PERCENT", "CONCAT", "ASSIGN", "DOUBLE_COLON",
+		"ARROW", "LAMBDA_ARROW", "LPAREN", "RPAREN", "LBRACKET", "RBRACKET", "COMMA",
+		"DOT", "SEMICOLON", "STRING", "ESCAPE_STRING", "INTEGER_VALUE", "DECIMAL_VALUE",
 		"DOUBLE_VALUE", "PARAMETER", "IDENTIFIER", "DIGIT_IDENTIFIER", "QUOTED_IDENTIFIER",
 		"BACKQUOTED_IDENTIFIER", "SIMPLE_COMMENT", "BRACKETED_COMMENT", "WS",
 		"UNRECOGNIZED"
@@ -222,75 +226,75 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 107;
+			State = 111;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==SEMICOLON) {
 				{
 				{
-				State = 104;
+				State = 108;
 				Match(SEMICOLON);
 				}
 				}
-				State = 109;
+				State = 113;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 128;
+			State = 132;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 75428450550306L) != 0) || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & 632791069456613377L) != 0) || ((((_la - 137)) & ~0x3f) == 0 && ((1L << (_la - 137)) & 562949961842689L) != 0)) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 150856666202658L) != 0) || ((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 2531164002948497409L) != 0) || ((((_la - 141)) & ~0x3f) == 0 && ((1L << (_la - 141)) & 1125899923685377L) != 0)) {
 				{
-				State = 110;
+				State = 114;
 				statement();
-				State = 119;
+				State = 123;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,2,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 112;
+						State = 116;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						do {
 							{
 							{
-							State = 111;
+							State = 115;
 							Match(SEMICOLON);
 							}
 							}
-							State = 114;
+							State = 118;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						} while ( _la==SEMICOLON );
-						State = 116;
+						State = 120;
 						statement();
 						}
 						}
 					}
-					State = 121;
+					State = 125;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,2,Context);
 				}
-				State = 125;
+				State = 129;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==SEMICOLON) {
 					{
 					{
-					State = 122;
+					State = 126;
 					Match(SEMICOLON);
 					}
 					}
-					State = 127;
+					State = 131;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 130;
+			State = 134;
 			Match(Eof);
 			}
 		}
@@ -330,9 +334,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 132;
+			State = 136;
 			expression(0);
-			State = 133;
+			State = 137;
 			Match(Eof);
 			}
 		}
@@ -1052,14 +1056,14 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 442;
+			State = 446;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,54,Context) ) {
 			case 1:
 				_localctx = new QueryStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 135;
+				State = 139;
 				query();
 				}
 				break;
@@ -1067,7 +1071,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListStreamsContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 136;
+				State = 140;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1076,14 +1080,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 137;
+				State = 141;
 				Match(STREAMS);
-				State = 139;
+				State = 143;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 138;
+					State = 142;
 					Match(EXTENDED);
 					}
 				}
@@ -1094,7 +1098,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListTablesContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 141;
+				State = 145;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1103,14 +1107,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 142;
+				State = 146;
 				Match(TABLES);
-				State = 144;
+				State = 148;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 143;
+					State = 147;
 					Match(EXTENDED);
 					}
 				}
@@ -1121,7 +1125,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListQueriesContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 146;
+				State = 150;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1130,14 +1134,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 147;
+				State = 151;
 				Match(QUERIES);
-				State = 149;
+				State = 153;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 148;
+					State = 152;
 					Match(EXTENDED);
 					}
 				}
@@ -1148,7 +1152,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListPropertiesContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 151;
+				State = 155;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1157,7 +1161,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 152;
+				State = 156;
 				Match(PROPERTIES);
 				}
 				break;
@@ -1165,7 +1169,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListFunctionsContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 153;
+				State = 157;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1174,14 +1178,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 154;
+				State = 158;
 				Match(FUNCTIONS);
-				State = 156;
+				State = 160;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 155;
+					State = 159;
 					Match(EXTENDED);
 					}
 				}
@@ -1192,7 +1196,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListTopicsContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 158;
+				State = 162;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1201,24 +1205,24 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 160;
+				State = 164;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ALL) {
 					{
-					State = 159;
+					State = 163;
 					Match(ALL);
 					}
 				}
 
-				State = 162;
+				State = 166;
 				Match(TOPICS);
-				State = 164;
+				State = 168;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 163;
+					State = 167;
 					Match(EXTENDED);
 					}
 				}
@@ -1228,40 +1232,6 @@ public partial class QuerySqlParser : Parser {
 			case 8:
 				_localctx = new ListTypesContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
-				{
-				State = 166;
-				_la = TokenStream.LA(1);
-				if ( !(_la==LIST || _la==SHOW) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 167;
-				Match(TYPES);
-				}
-				break;
-			case 9:
-				_localctx = new ListVariablesContext(_localctx);
-				EnterOuterAlt(_localctx, 9);
-				{
-				State = 168;
-				_la = TokenStream.LA(1);
-				if ( !(_la==LIST || _la==SHOW) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 169;
-				Match(VARIABLES);
-				}
-				break;
-			case 10:
-				_localctx = new ListArchivalsContext(_localctx);
-				EnterOuterAlt(_localctx, 10);
 				{
 				State = 170;
 				_la = TokenStream.LA(1);
@@ -1273,6 +1243,40 @@ public partial class QuerySqlParser : Parser {
 				    Consume();
 				}
 				State = 171;
+				Match(TYPES);
+				}
+				break;
+			case 9:
+				_localctx = new ListVariablesContext(_localctx);
+				EnterOuterAlt(_localctx, 9);
+				{
+				State = 172;
+				_la = TokenStream.LA(1);
+				if ( !(_la==LIST || _la==SHOW) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 173;
+				Match(VARIABLES);
+				}
+				break;
+			case 10:
+				_localctx = new ListArchivalsContext(_localctx);
+				EnterOuterAlt(_localctx, 10);
+				{
+				State = 174;
+				_la = TokenStream.LA(1);
+				if ( !(_la==LIST || _la==SHOW) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 175;
 				Match(ARCHIVALS);
 				}
 				break;
@@ -1280,13 +1284,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ShowTransactionIsolationContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 172;
+				State = 176;
 				Match(SHOW);
-				State = 173;
+				State = 177;
 				Match(TRANSACTION);
-				State = 174;
+				State = 178;
 				Match(ISOLATION);
-				State = 175;
+				State = 179;
 				Match(LEVEL);
 				}
 				break;
@@ -1294,9 +1298,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ShowVariableContext(_localctx);
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 176;
+				State = 180;
 				Match(SHOW);
-				State = 179;
+				State = 183;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1313,6 +1317,7 @@ public partial class QuerySqlParser : Parser {
 				case COLUMN:
 				case COMMIT:
 				case COMPACT:
+				case CURRENT:
 				case DATE:
 				case DAY:
 				case DAYS:
@@ -1325,6 +1330,7 @@ public partial class QuerySqlParser : Parser {
 				case EXTRACT:
 				case FINAL:
 				case FIRST:
+				case FOLLOWING:
 				case FOR:
 				case FUNCTION:
 				case FUNCTIONS:
@@ -1351,10 +1357,12 @@ public partial class QuerySqlParser : Parser {
 				case OPERATOR:
 				case PERIOD:
 				case PLANS:
+				case PRECEDING:
 				case PRECISION:
 				case PRINT:
 				case PROPERTIES:
 				case QUERIES:
+				case RANGE:
 				case READ:
 				case RECURSIVE:
 				case REPLACE:
@@ -1388,6 +1396,7 @@ public partial class QuerySqlParser : Parser {
 				case TUMBLING:
 				case TYPE:
 				case TYPES:
+				case UNBOUNDED:
 				case UNSET:
 				case VARIABLES:
 				case VARYING:
@@ -1400,13 +1409,13 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 177;
+					State = 181;
 					qualifiedName();
 					}
 					break;
 				case ALL:
 					{
-					State = 178;
+					State = 182;
 					Match(ALL);
 					}
 					break;
@@ -1419,11 +1428,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeFunctionContext(_localctx);
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 181;
+				State = 185;
 				Match(DESCRIBE);
-				State = 182;
+				State = 186;
 				Match(FUNCTION);
-				State = 183;
+				State = 187;
 				identifier();
 				}
 				break;
@@ -1431,19 +1440,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 184;
+				State = 188;
 				Match(DESCRIBE);
-				State = 186;
+				State = 190;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,12,Context) ) {
 				case 1:
 					{
-					State = 185;
+					State = 189;
 					Match(EXTENDED);
 					}
 					break;
 				}
-				State = 188;
+				State = 192;
 				qualifiedName();
 				}
 				break;
@@ -1451,11 +1460,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeSourceExtendedContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 189;
+				State = 193;
 				Match(DESCRIBE);
-				State = 190;
+				State = 194;
 				qualifiedName();
-				State = 191;
+				State = 195;
 				Match(EXTENDED);
 				}
 				break;
@@ -1463,20 +1472,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExplainContext(_localctx);
 				EnterOuterAlt(_localctx, 16);
 				{
-				State = 193;
+				State = 197;
 				Match(EXPLAIN);
-				State = 196;
+				State = 200;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,13,Context) ) {
 				case 1:
 					{
-					State = 194;
+					State = 198;
 					statement();
 					}
 					break;
 				case 2:
 					{
-					State = 195;
+					State = 199;
 					identifier();
 					}
 					break;
@@ -1487,9 +1496,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DropSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 17);
 				{
-				State = 198;
+				State = 202;
 				Match(DROP);
-				State = 199;
+				State = 203;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1498,28 +1507,28 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 202;
+				State = 206;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 200;
+					State = 204;
 					Match(IF);
-					State = 201;
+					State = 205;
 					Match(EXISTS);
 					}
 				}
 
-				State = 204;
+				State = 208;
 				qualifiedName();
-				State = 207;
+				State = 211;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==DELETE) {
 					{
-					State = 205;
+					State = 209;
 					Match(DELETE);
-					State = 206;
+					State = 210;
 					Match(TOPIC);
 					}
 				}
@@ -1530,23 +1539,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DropTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 18);
 				{
-				State = 209;
-				Match(DROP);
-				State = 210;
-				Match(TYPE);
 				State = 213;
+				Match(DROP);
+				State = 214;
+				Match(TYPE);
+				State = 217;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 211;
+					State = 215;
 					Match(IF);
-					State = 212;
+					State = 216;
 					Match(EXISTS);
 					}
 				}
 
-				State = 215;
+				State = 219;
 				identifier();
 				}
 				break;
@@ -1554,9 +1563,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TerminateQueryContext(_localctx);
 				EnterOuterAlt(_localctx, 19);
 				{
-				State = 216;
+				State = 220;
 				Match(TERMINATE);
-				State = 219;
+				State = 223;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1573,6 +1582,7 @@ public partial class QuerySqlParser : Parser {
 				case COLUMN:
 				case COMMIT:
 				case COMPACT:
+				case CURRENT:
 				case DATE:
 				case DAY:
 				case DAYS:
@@ -1585,6 +1595,7 @@ public partial class QuerySqlParser : Parser {
 				case EXTRACT:
 				case FINAL:
 				case FIRST:
+				case FOLLOWING:
 				case FOR:
 				case FUNCTION:
 				case FUNCTIONS:
@@ -1611,10 +1622,12 @@ public partial class QuerySqlParser : Parser {
 				case OPERATOR:
 				case PERIOD:
 				case PLANS:
+				case PRECEDING:
 				case PRECISION:
 				case PRINT:
 				case PROPERTIES:
 				case QUERIES:
+				case RANGE:
 				case READ:
 				case RECURSIVE:
 				case REPLACE:
@@ -1648,6 +1661,7 @@ public partial class QuerySqlParser : Parser {
 				case TUMBLING:
 				case TYPE:
 				case TYPES:
+				case UNBOUNDED:
 				case UNSET:
 				case VARIABLES:
 				case VARYING:
@@ -1660,13 +1674,13 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 217;
+					State = 221;
 					identifier();
 					}
 					break;
 				case ALL:
 					{
-					State = 218;
+					State = 222;
 					Match(ALL);
 					}
 					break;
@@ -1679,11 +1693,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArchiveStreamContext(_localctx);
 				EnterOuterAlt(_localctx, 20);
 				{
-				State = 221;
+				State = 225;
 				Match(ARCHIVE);
-				State = 222;
+				State = 226;
 				Match(STREAM);
-				State = 223;
+				State = 227;
 				qualifiedName();
 				}
 				break;
@@ -1691,11 +1705,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CompactStreamContext(_localctx);
 				EnterOuterAlt(_localctx, 21);
 				{
-				State = 224;
+				State = 228;
 				Match(COMPACT);
-				State = 225;
+				State = 229;
 				Match(STREAM);
-				State = 226;
+				State = 230;
 				qualifiedName();
 				}
 				break;
@@ -1703,9 +1717,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrintTopicContext(_localctx);
 				EnterOuterAlt(_localctx, 22);
 				{
-				State = 227;
+				State = 231;
 				Match(PRINT);
-				State = 230;
+				State = 234;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1722,6 +1736,7 @@ public partial class QuerySqlParser : Parser {
 				case COLUMN:
 				case COMMIT:
 				case COMPACT:
+				case CURRENT:
 				case DATE:
 				case DAY:
 				case DAYS:
@@ -1734,6 +1749,7 @@ public partial class QuerySqlParser : Parser {
 				case EXTRACT:
 				case FINAL:
 				case FIRST:
+				case FOLLOWING:
 				case FOR:
 				case FUNCTION:
 				case FUNCTIONS:
@@ -1760,10 +1776,12 @@ public partial class QuerySqlParser : Parser {
 				case OPERATOR:
 				case PERIOD:
 				case PLANS:
+				case PRECEDING:
 				case PRECISION:
 				case PRINT:
 				case PROPERTIES:
 				case QUERIES:
+				case RANGE:
 				case READ:
 				case RECURSIVE:
 				case REPLACE:
@@ -1797,6 +1815,7 @@ public partial class QuerySqlParser : Parser {
 				case TUMBLING:
 				case TYPE:
 				case TYPES:
+				case UNBOUNDED:
 				case UNSET:
 				case VARIABLES:
 				case VARYING:
@@ -1809,37 +1828,37 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 228;
+					State = 232;
 					identifier();
 					}
 					break;
 				case STRING:
 					{
-					State = 229;
+					State = 233;
 					Match(STRING);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 234;
+				State = 238;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==FROM) {
 					{
-					State = 232;
+					State = 236;
 					Match(FROM);
-					State = 233;
+					State = 237;
 					Match(BEGINNING);
 					}
 				}
 
-				State = 241;
+				State = 245;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INTERVAL || _la==SAMPLE) {
 					{
-					State = 236;
+					State = 240;
 					_la = TokenStream.LA(1);
 					if ( !(_la==INTERVAL || _la==SAMPLE) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1848,29 +1867,29 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 238;
+					State = 242;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==EQ) {
 						{
-						State = 237;
+						State = 241;
 						Match(EQ);
 						}
 					}
 
-					State = 240;
+					State = 244;
 					Match(INTEGER_VALUE);
 					}
 				}
 
-				State = 245;
+				State = 249;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LIMIT) {
 					{
-					State = 243;
+					State = 247;
 					Match(LIMIT);
-					State = 244;
+					State = 248;
 					Match(INTEGER_VALUE);
 					}
 				}
@@ -1881,13 +1900,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SetPropertyContext(_localctx);
 				EnterOuterAlt(_localctx, 23);
 				{
-				State = 247;
+				State = 251;
 				Match(SET);
-				State = 248;
+				State = 252;
 				((SetPropertyContext)_localctx).name = Match(STRING);
-				State = 249;
+				State = 253;
 				Match(EQ);
-				State = 250;
+				State = 254;
 				((SetPropertyContext)_localctx).value = Match(STRING);
 				}
 				break;
@@ -1895,9 +1914,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new UnsetPropertyContext(_localctx);
 				EnterOuterAlt(_localctx, 24);
 				{
-				State = 251;
+				State = 255;
 				Match(UNSET);
-				State = 252;
+				State = 256;
 				Match(STRING);
 				}
 				break;
@@ -1905,14 +1924,14 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SetTimeZoneContext(_localctx);
 				EnterOuterAlt(_localctx, 25);
 				{
-				State = 253;
+				State = 257;
 				Match(SET);
-				State = 255;
+				State = 259;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOCAL || _la==SESSION) {
 					{
-					State = 254;
+					State = 258;
 					_la = TokenStream.LA(1);
 					if ( !(_la==LOCAL || _la==SESSION) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1924,11 +1943,11 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 257;
+				State = 261;
 				Match(TIME);
-				State = 258;
+				State = 262;
 				Match(ZONE);
-				State = 259;
+				State = 263;
 				setValue();
 				}
 				break;
@@ -1936,14 +1955,14 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SetVariableContext(_localctx);
 				EnterOuterAlt(_localctx, 26);
 				{
-				State = 260;
+				State = 264;
 				Match(SET);
-				State = 262;
+				State = 266;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,24,Context) ) {
 				case 1:
 					{
-					State = 261;
+					State = 265;
 					_la = TokenStream.LA(1);
 					if ( !(_la==LOCAL || _la==SESSION) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1955,9 +1974,9 @@ public partial class QuerySqlParser : Parser {
 					}
 					break;
 				}
-				State = 264;
+				State = 268;
 				qualifiedName();
-				State = 265;
+				State = 269;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TO || _la==EQ) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1966,32 +1985,32 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 275;
+				State = 279;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,26,Context) ) {
 				case 1:
 					{
-					State = 266;
+					State = 270;
 					Match(DEFAULT);
 					}
 					break;
 				case 2:
 					{
-					State = 267;
+					State = 271;
 					setValue();
-					State = 272;
+					State = 276;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 268;
+						State = 272;
 						Match(COMMA);
-						State = 269;
+						State = 273;
 						setValue();
 						}
 						}
-						State = 274;
+						State = 278;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
@@ -2004,19 +2023,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BeginTransactionContext(_localctx);
 				EnterOuterAlt(_localctx, 27);
 				{
-				State = 283;
+				State = 287;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case BEGIN:
 					{
-					State = 277;
+					State = 281;
 					Match(BEGIN);
-					State = 279;
+					State = 283;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==TRANSACTION || _la==WORK) {
 						{
-						State = 278;
+						State = 282;
 						_la = TokenStream.LA(1);
 						if ( !(_la==TRANSACTION || _la==WORK) ) {
 						ErrorHandler.RecoverInline(this);
@@ -2032,26 +2051,26 @@ public partial class QuerySqlParser : Parser {
 					break;
 				case START:
 					{
-					State = 281;
+					State = 285;
 					Match(START);
-					State = 282;
+					State = 286;
 					Match(TRANSACTION);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 288;
+				State = 292;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==ISOLATION || _la==READ) {
 					{
 					{
-					State = 285;
+					State = 289;
 					transactionMode();
 					}
 					}
-					State = 290;
+					State = 294;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2061,41 +2080,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CommitTransactionContext(_localctx);
 				EnterOuterAlt(_localctx, 28);
 				{
-				State = 291;
-				_la = TokenStream.LA(1);
-				if ( !(_la==COMMIT || _la==END) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 293;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==TRANSACTION || _la==WORK) {
-					{
-					State = 292;
-					_la = TokenStream.LA(1);
-					if ( !(_la==TRANSACTION || _la==WORK) ) {
-					ErrorHandler.RecoverInline(this);
-					}
-					else {
-						ErrorHandler.ReportMatch(this);
-					    Consume();
-					}
-					}
-				}
-
-				}
-				break;
-			case 29:
-				_localctx = new RollbackTransactionContext(_localctx);
-				EnterOuterAlt(_localctx, 29);
-				{
 				State = 295;
 				_la = TokenStream.LA(1);
-				if ( !(_la==ABORT || _la==ROLLBACK) ) {
+				if ( !(_la==COMMIT || _la==END) ) {
 				ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -2121,15 +2108,47 @@ public partial class QuerySqlParser : Parser {
 
 				}
 				break;
+			case 29:
+				_localctx = new RollbackTransactionContext(_localctx);
+				EnterOuterAlt(_localctx, 29);
+				{
+				State = 299;
+				_la = TokenStream.LA(1);
+				if ( !(_la==ABORT || _la==ROLLBACK) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 301;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==TRANSACTION || _la==WORK) {
+					{
+					State = 300;
+					_la = TokenStream.LA(1);
+					if ( !(_la==TRANSACTION || _la==WORK) ) {
+					ErrorHandler.RecoverInline(this);
+					}
+					else {
+						ErrorHandler.ReportMatch(this);
+					    Consume();
+					}
+					}
+				}
+
+				}
+				break;
 			case 30:
 				_localctx = new DiscardContext(_localctx);
 				EnterOuterAlt(_localctx, 30);
 				{
-				State = 299;
+				State = 303;
 				Match(DISCARD);
-				State = 300;
+				State = 304;
 				_la = TokenStream.LA(1);
-				if ( !(_la==ALL || ((((_la - 103)) & ~0x3f) == 0 && ((1L << (_la - 103)) & 12885164033L) != 0)) ) {
+				if ( !(_la==ALL || ((((_la - 105)) & ~0x3f) == 0 && ((1L << (_la - 105)) & 51540656129L) != 0)) ) {
 				ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -2142,66 +2161,66 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateStreamContext(_localctx);
 				EnterOuterAlt(_localctx, 31);
 				{
-				State = 301;
+				State = 305;
 				Match(CREATE);
-				State = 304;
+				State = 308;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 302;
+					State = 306;
 					Match(OR);
-					State = 303;
+					State = 307;
 					Match(REPLACE);
 					}
 				}
 
-				State = 307;
+				State = 311;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==SOURCE) {
 					{
-					State = 306;
+					State = 310;
 					Match(SOURCE);
 					}
 				}
 
-				State = 309;
-				Match(STREAM);
 				State = 313;
+				Match(STREAM);
+				State = 317;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 310;
+					State = 314;
 					Match(IF);
-					State = 311;
+					State = 315;
 					Match(NOT);
-					State = 312;
+					State = 316;
 					Match(EXISTS);
 					}
 				}
 
-				State = 315;
+				State = 319;
 				qualifiedName();
-				State = 317;
+				State = 321;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 316;
+					State = 320;
 					tableElements();
 					}
 				}
 
-				State = 321;
+				State = 325;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 319;
+					State = 323;
 					Match(WITH);
-					State = 320;
+					State = 324;
 					tableProperties();
 					}
 				}
@@ -2212,66 +2231,66 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateTableContext(_localctx);
 				EnterOuterAlt(_localctx, 32);
 				{
-				State = 323;
+				State = 327;
 				Match(CREATE);
-				State = 326;
+				State = 330;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 324;
+					State = 328;
 					Match(OR);
-					State = 325;
+					State = 329;
 					Match(REPLACE);
 					}
 				}
 
-				State = 329;
+				State = 333;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==SOURCE) {
 					{
-					State = 328;
+					State = 332;
 					Match(SOURCE);
 					}
 				}
 
-				State = 331;
-				Match(TABLE);
 				State = 335;
+				Match(TABLE);
+				State = 339;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 332;
+					State = 336;
 					Match(IF);
-					State = 333;
+					State = 337;
 					Match(NOT);
-					State = 334;
+					State = 338;
 					Match(EXISTS);
 					}
 				}
 
-				State = 337;
+				State = 341;
 				qualifiedName();
-				State = 339;
+				State = 343;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 338;
+					State = 342;
 					tableElements();
 					}
 				}
 
-				State = 343;
+				State = 347;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 341;
+					State = 345;
 					Match(WITH);
-					State = 342;
+					State = 346;
 					tableProperties();
 					}
 				}
@@ -2282,53 +2301,53 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateStreamAsContext(_localctx);
 				EnterOuterAlt(_localctx, 33);
 				{
-				State = 345;
+				State = 349;
 				Match(CREATE);
-				State = 348;
+				State = 352;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 346;
+					State = 350;
 					Match(OR);
-					State = 347;
+					State = 351;
 					Match(REPLACE);
 					}
 				}
 
-				State = 350;
-				Match(STREAM);
 				State = 354;
+				Match(STREAM);
+				State = 358;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 351;
+					State = 355;
 					Match(IF);
-					State = 352;
+					State = 356;
 					Match(NOT);
-					State = 353;
+					State = 357;
 					Match(EXISTS);
 					}
 				}
 
-				State = 356;
+				State = 360;
 				qualifiedName();
-				State = 359;
+				State = 363;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 357;
+					State = 361;
 					Match(WITH);
-					State = 358;
+					State = 362;
 					tableProperties();
 					}
 				}
 
-				State = 361;
+				State = 365;
 				Match(AS);
-				State = 362;
+				State = 366;
 				query();
 				}
 				break;
@@ -2336,53 +2355,53 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateTableAsContext(_localctx);
 				EnterOuterAlt(_localctx, 34);
 				{
-				State = 364;
+				State = 368;
 				Match(CREATE);
-				State = 367;
+				State = 371;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 365;
+					State = 369;
 					Match(OR);
-					State = 366;
+					State = 370;
 					Match(REPLACE);
 					}
 				}
 
-				State = 369;
-				Match(TABLE);
 				State = 373;
+				Match(TABLE);
+				State = 377;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 370;
+					State = 374;
 					Match(IF);
-					State = 371;
+					State = 375;
 					Match(NOT);
-					State = 372;
+					State = 376;
 					Match(EXISTS);
 					}
 				}
 
-				State = 375;
+				State = 379;
 				qualifiedName();
-				State = 378;
+				State = 382;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 376;
+					State = 380;
 					Match(WITH);
-					State = 377;
+					State = 381;
 					tableProperties();
 					}
 				}
 
-				State = 380;
+				State = 384;
 				Match(AS);
-				State = 381;
+				State = 385;
 				query();
 				}
 				break;
@@ -2390,29 +2409,29 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 35);
 				{
-				State = 383;
+				State = 387;
 				Match(CREATE);
-				State = 384;
-				Match(TYPE);
 				State = 388;
+				Match(TYPE);
+				State = 392;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 385;
+					State = 389;
 					Match(IF);
-					State = 386;
+					State = 390;
 					Match(NOT);
-					State = 387;
+					State = 391;
 					Match(EXISTS);
 					}
 				}
 
-				State = 390;
+				State = 394;
 				identifier();
-				State = 391;
+				State = 395;
 				Match(AS);
-				State = 392;
+				State = 396;
 				type(0);
 				}
 				break;
@@ -2420,25 +2439,25 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InsertIntoContext(_localctx);
 				EnterOuterAlt(_localctx, 36);
 				{
-				State = 394;
+				State = 398;
 				Match(INSERT);
-				State = 395;
-				Match(INTO);
-				State = 396;
-				qualifiedName();
 				State = 399;
+				Match(INTO);
+				State = 400;
+				qualifiedName();
+				State = 403;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,49,Context) ) {
 				case 1:
 					{
-					State = 397;
+					State = 401;
 					Match(WITH);
-					State = 398;
+					State = 402;
 					tableProperties();
 					}
 					break;
 				}
-				State = 401;
+				State = 405;
 				query();
 				}
 				break;
@@ -2446,39 +2465,39 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InsertValuesContext(_localctx);
 				EnterOuterAlt(_localctx, 37);
 				{
-				State = 403;
-				Match(INSERT);
-				State = 404;
-				Match(INTO);
-				State = 405;
-				qualifiedName();
 				State = 407;
+				Match(INSERT);
+				State = 408;
+				Match(INTO);
+				State = 409;
+				qualifiedName();
+				State = 411;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 406;
+					State = 410;
 					columnList();
 					}
 				}
 
-				State = 409;
+				State = 413;
 				Match(VALUES);
-				State = 410;
+				State = 414;
 				valuesRow();
-				State = 415;
+				State = 419;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 411;
+					State = 415;
 					Match(COMMA);
-					State = 412;
+					State = 416;
 					valuesRow();
 					}
 					}
-					State = 417;
+					State = 421;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2488,20 +2507,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DeleteRowsContext(_localctx);
 				EnterOuterAlt(_localctx, 38);
 				{
-				State = 418;
+				State = 422;
 				Match(DELETE);
-				State = 419;
-				Match(FROM);
-				State = 420;
-				qualifiedName();
 				State = 423;
+				Match(FROM);
+				State = 424;
+				qualifiedName();
+				State = 427;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WHERE) {
 					{
-					State = 421;
+					State = 425;
 					Match(WHERE);
-					State = 422;
+					State = 426;
 					((DeleteRowsContext)_localctx).where = expression(0);
 					}
 				}
@@ -2512,9 +2531,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new AlterSourceAddColumnsContext(_localctx);
 				EnterOuterAlt(_localctx, 39);
 				{
-				State = 425;
+				State = 429;
 				Match(ALTER);
-				State = 426;
+				State = 430;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2523,23 +2542,23 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 427;
+				State = 431;
 				qualifiedName();
-				State = 428;
+				State = 432;
 				alterColumn();
-				State = 433;
+				State = 437;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 429;
+					State = 433;
 					Match(COMMA);
-					State = 430;
+					State = 434;
 					alterColumn();
 					}
 					}
-					State = 435;
+					State = 439;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2549,9 +2568,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new AlterSourceSetPropertiesContext(_localctx);
 				EnterOuterAlt(_localctx, 40);
 				{
-				State = 436;
+				State = 440;
 				Match(ALTER);
-				State = 437;
+				State = 441;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2560,11 +2579,11 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 438;
+				State = 442;
 				qualifiedName();
-				State = 439;
+				State = 443;
 				Match(SET);
-				State = 440;
+				State = 444;
 				tableProperties();
 				}
 				break;
@@ -2613,17 +2632,17 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 453;
+			State = 457;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ISOLATION:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 444;
+				State = 448;
 				Match(ISOLATION);
-				State = 445;
+				State = 449;
 				Match(LEVEL);
-				State = 447;
+				State = 451;
 				ErrorHandler.Sync(this);
 				_alt = 1;
 				do {
@@ -2631,7 +2650,7 @@ public partial class QuerySqlParser : Parser {
 					case 1:
 						{
 						{
-						State = 446;
+						State = 450;
 						identifier();
 						}
 						}
@@ -2639,7 +2658,7 @@ public partial class QuerySqlParser : Parser {
 					default:
 						throw new NoViableAltException(this);
 					}
-					State = 449;
+					State = 453;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,55,Context);
 				} while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER );
@@ -2648,9 +2667,9 @@ public partial class QuerySqlParser : Parser {
 			case READ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 451;
+				State = 455;
 				Match(READ);
-				State = 452;
+				State = 456;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ONLY || _la==WRITE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2707,7 +2726,7 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 8, RULE_setValue);
 		int _la;
 		try {
-			State = 464;
+			State = 468;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MINUS:
@@ -2716,24 +2735,24 @@ public partial class QuerySqlParser : Parser {
 			case DOUBLE_VALUE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 456;
+				State = 460;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==MINUS) {
 					{
-					State = 455;
+					State = 459;
 					Match(MINUS);
 					}
 				}
 
-				State = 458;
+				State = 462;
 				number();
 				}
 				break;
 			case STRING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 459;
+				State = 463;
 				Match(STRING);
 				}
 				break;
@@ -2751,6 +2770,7 @@ public partial class QuerySqlParser : Parser {
 			case COLUMN:
 			case COMMIT:
 			case COMPACT:
+			case CURRENT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -2763,6 +2783,7 @@ public partial class QuerySqlParser : Parser {
 			case EXTRACT:
 			case FINAL:
 			case FIRST:
+			case FOLLOWING:
 			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
@@ -2789,10 +2810,12 @@ public partial class QuerySqlParser : Parser {
 			case OPERATOR:
 			case PERIOD:
 			case PLANS:
+			case PRECEDING:
 			case PRECISION:
 			case PRINT:
 			case PROPERTIES:
 			case QUERIES:
+			case RANGE:
 			case READ:
 			case RECURSIVE:
 			case REPLACE:
@@ -2826,6 +2849,7 @@ public partial class QuerySqlParser : Parser {
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
+			case UNBOUNDED:
 			case UNSET:
 			case VARIABLES:
 			case VARYING:
@@ -2839,28 +2863,28 @@ public partial class QuerySqlParser : Parser {
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 460;
+				State = 464;
 				identifier();
 				}
 				break;
 			case TRUE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 461;
+				State = 465;
 				Match(TRUE);
 				}
 				break;
 			case FALSE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 462;
+				State = 466;
 				Match(FALSE);
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 463;
+				State = 467;
 				Match(ON);
 				}
 				break;
@@ -2913,27 +2937,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 466;
+			State = 470;
 			Match(LPAREN);
-			State = 467;
+			State = 471;
 			tableElement();
-			State = 472;
+			State = 476;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 468;
+				State = 472;
 				Match(COMMA);
-				State = 469;
+				State = 473;
 				tableElement();
 				}
 				}
-				State = 474;
+				State = 478;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 475;
+			State = 479;
 			Match(RPAREN);
 			}
 		}
@@ -2979,16 +3003,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 477;
+			State = 481;
 			identifier();
-			State = 478;
+			State = 482;
 			type(0);
-			State = 480;
+			State = 484;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (((((_la - 60)) & ~0x3f) == 0 && ((1L << (_la - 60)) & 35184372154371L) != 0)) {
+			if (((((_la - 62)) & ~0x3f) == 0 && ((1L << (_la - 62)) & 70368744243203L) != 0)) {
 				{
-				State = 479;
+				State = 483;
 				columnConstraint();
 				}
 			}
@@ -3032,42 +3056,42 @@ public partial class QuerySqlParser : Parser {
 		ColumnConstraintContext _localctx = new ColumnConstraintContext(Context, State);
 		EnterRule(_localctx, 14, RULE_columnConstraint);
 		try {
-			State = 490;
+			State = 494;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case KEY:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 482;
+				State = 486;
 				Match(KEY);
 				}
 				break;
 			case PRIMARY:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 483;
+				State = 487;
 				Match(PRIMARY);
-				State = 484;
+				State = 488;
 				Match(KEY);
 				}
 				break;
 			case HEADERS:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 485;
+				State = 489;
 				Match(HEADERS);
 				}
 				break;
 			case HEADER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 486;
+				State = 490;
 				Match(HEADER);
-				State = 487;
+				State = 491;
 				Match(LPAREN);
-				State = 488;
+				State = 492;
 				Match(STRING);
-				State = 489;
+				State = 493;
 				Match(RPAREN);
 				}
 				break;
@@ -3115,21 +3139,21 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 492;
+			State = 496;
 			Match(ADD);
-			State = 494;
+			State = 498;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,62,Context) ) {
 			case 1:
 				{
-				State = 493;
+				State = 497;
 				Match(COLUMN);
 				}
 				break;
 			}
-			State = 496;
+			State = 500;
 			identifier();
-			State = 497;
+			State = 501;
 			type(0);
 			}
 		}
@@ -3178,27 +3202,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 499;
+			State = 503;
 			Match(LPAREN);
-			State = 500;
+			State = 504;
 			tableProperty();
-			State = 505;
+			State = 509;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 501;
+				State = 505;
 				Match(COMMA);
-				State = 502;
+				State = 506;
 				tableProperty();
 				}
 				}
-				State = 507;
+				State = 511;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 508;
+			State = 512;
 			Match(RPAREN);
 			}
 		}
@@ -3244,7 +3268,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 512;
+			State = 516;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -3261,6 +3285,7 @@ public partial class QuerySqlParser : Parser {
 			case COLUMN:
 			case COMMIT:
 			case COMPACT:
+			case CURRENT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -3273,6 +3298,7 @@ public partial class QuerySqlParser : Parser {
 			case EXTRACT:
 			case FINAL:
 			case FIRST:
+			case FOLLOWING:
 			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
@@ -3299,10 +3325,12 @@ public partial class QuerySqlParser : Parser {
 			case OPERATOR:
 			case PERIOD:
 			case PLANS:
+			case PRECEDING:
 			case PRECISION:
 			case PRINT:
 			case PROPERTIES:
 			case QUERIES:
+			case RANGE:
 			case READ:
 			case RECURSIVE:
 			case REPLACE:
@@ -3336,6 +3364,7 @@ public partial class QuerySqlParser : Parser {
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
+			case UNBOUNDED:
 			case UNSET:
 			case VARIABLES:
 			case VARYING:
@@ -3348,22 +3377,22 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 510;
+				State = 514;
 				identifier();
 				}
 				break;
 			case STRING:
 				{
-				State = 511;
+				State = 515;
 				Match(STRING);
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 514;
-			Match(EQ);
 			State = 518;
+			Match(EQ);
+			State = 522;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DATE:
@@ -3379,15 +3408,15 @@ public partial class QuerySqlParser : Parser {
 			case DECIMAL_VALUE:
 			case DOUBLE_VALUE:
 				{
-				State = 515;
+				State = 519;
 				literal();
 				}
 				break;
 			case MINUS:
 				{
-				State = 516;
+				State = 520;
 				Match(MINUS);
-				State = 517;
+				State = 521;
 				Match(INTEGER_VALUE);
 				}
 				break;
@@ -3441,27 +3470,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 520;
+			State = 524;
 			Match(LPAREN);
-			State = 521;
+			State = 525;
 			identifier();
-			State = 526;
+			State = 530;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 522;
+				State = 526;
 				Match(COMMA);
-				State = 523;
+				State = 527;
 				identifier();
 				}
 				}
-				State = 528;
+				State = 532;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 529;
+			State = 533;
 			Match(RPAREN);
 			}
 		}
@@ -3510,27 +3539,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 531;
+			State = 535;
 			Match(LPAREN);
-			State = 532;
+			State = 536;
 			expression(0);
-			State = 537;
+			State = 541;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 533;
+				State = 537;
 				Match(COMMA);
-				State = 534;
+				State = 538;
 				expression(0);
 				}
 				}
-				State = 539;
+				State = 543;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 540;
+			State = 544;
 			Match(RPAREN);
 			}
 		}
@@ -3585,54 +3614,54 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 543;
+			State = 547;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==WITH) {
 				{
-				State = 542;
+				State = 546;
 				withClause();
 				}
 			}
 
-			State = 545;
+			State = 549;
 			queryTerm(0);
-			State = 547;
+			State = 551;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 546;
+				State = 550;
 				orderBy();
 				}
 			}
 
-			State = 550;
+			State = 554;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==EMIT) {
 				{
-				State = 549;
+				State = 553;
 				emitClause();
 				}
 			}
 
-			State = 553;
+			State = 557;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LIMIT) {
 				{
-				State = 552;
+				State = 556;
 				limitClause();
 				}
 			}
 
-			State = 556;
+			State = 560;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==OFFSET) {
 				{
-				State = 555;
+				State = 559;
 				offsetClause();
 				}
 			}
@@ -3684,33 +3713,33 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 558;
+			State = 562;
 			Match(WITH);
-			State = 560;
+			State = 564;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,73,Context) ) {
 			case 1:
 				{
-				State = 559;
+				State = 563;
 				Match(RECURSIVE);
 				}
 				break;
 			}
-			State = 562;
+			State = 566;
 			namedQuery();
-			State = 567;
+			State = 571;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 563;
+				State = 567;
 				Match(COMMA);
-				State = 564;
+				State = 568;
 				namedQuery();
 				}
 				}
-				State = 569;
+				State = 573;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -3761,25 +3790,25 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 570;
+			State = 574;
 			identifier();
-			State = 572;
+			State = 576;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LPAREN) {
 				{
-				State = 571;
+				State = 575;
 				columnList();
 				}
 			}
 
-			State = 574;
+			State = 578;
 			Match(AS);
-			State = 575;
+			State = 579;
 			Match(LPAREN);
-			State = 576;
+			State = 580;
 			query();
-			State = 577;
+			State = 581;
 			Match(RPAREN);
 			}
 		}
@@ -3863,11 +3892,11 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 580;
+			State = 584;
 			queryPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 590;
+			State = 594;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,77,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -3880,9 +3909,9 @@ public partial class QuerySqlParser : Parser {
 					_localctx = new SetOperationContext(new QueryTermContext(_parentctx, _parentState));
 					((SetOperationContext)_localctx).left = _prevctx;
 					PushNewRecursionContext(_localctx, _startState, RULE_queryTerm);
-					State = 582;
+					State = 586;
 					if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-					State = 583;
+					State = 587;
 					((SetOperationContext)_localctx).@operator = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==EXCEPT || _la==INTERSECT || _la==UNION) ) {
@@ -3892,22 +3921,22 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 585;
+					State = 589;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ALL) {
 						{
-						State = 584;
+						State = 588;
 						Match(ALL);
 						}
 					}
 
-					State = 587;
+					State = 591;
 					((SetOperationContext)_localctx).right = queryTerm(2);
 					}
 					}
 				}
-				State = 592;
+				State = 596;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,77,Context);
 			}
@@ -4009,21 +4038,21 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 655;
+			State = 659;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SELECT:
 				_localctx = new QuerySpecificationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 593;
+				State = 597;
 				Match(SELECT);
-				State = 595;
+				State = 599;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ALL || _la==DISTINCT) {
 					{
-					State = 594;
+					State = 598;
 					_la = TokenStream.LA(1);
 					if ( !(_la==ALL || _la==DISTINCT) ) {
 					ErrorHandler.RecoverInline(this);
@@ -4035,152 +4064,152 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 597;
+				State = 601;
 				selectItem();
-				State = 602;
+				State = 606;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 598;
+						State = 602;
 						Match(COMMA);
-						State = 599;
+						State = 603;
 						selectItem();
 						}
 						}
 					}
-					State = 604;
+					State = 608;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
 				}
-				State = 614;
+				State = 618;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,81,Context) ) {
 				case 1:
 					{
-					State = 605;
+					State = 609;
 					Match(FROM);
-					State = 606;
+					State = 610;
 					relation(0);
-					State = 611;
+					State = 615;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,80,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 607;
+							State = 611;
 							Match(COMMA);
-							State = 608;
+							State = 612;
 							relation(0);
 							}
 							}
 						}
-						State = 613;
+						State = 617;
 						ErrorHandler.Sync(this);
 						_alt = Interpreter.AdaptivePredict(TokenStream,80,Context);
 					}
 					}
 					break;
 				}
-				State = 617;
+				State = 621;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,82,Context) ) {
 				case 1:
 					{
-					State = 616;
+					State = 620;
 					windowClause();
 					}
 					break;
 				}
-				State = 621;
+				State = 625;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,83,Context) ) {
 				case 1:
 					{
-					State = 619;
+					State = 623;
 					Match(WHERE);
-					State = 620;
+					State = 624;
 					((QuerySpecificationContext)_localctx).where = expression(0);
 					}
 					break;
 				}
-				State = 633;
+				State = 637;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,85,Context) ) {
 				case 1:
 					{
-					State = 623;
+					State = 627;
 					Match(GROUP);
-					State = 624;
+					State = 628;
 					Match(BY);
-					State = 625;
+					State = 629;
 					((QuerySpecificationContext)_localctx)._expression = expression(0);
 					((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 630;
+					State = 634;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,84,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 626;
+							State = 630;
 							Match(COMMA);
-							State = 627;
+							State = 631;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 632;
+						State = 636;
 						ErrorHandler.Sync(this);
 						_alt = Interpreter.AdaptivePredict(TokenStream,84,Context);
 					}
 					}
 					break;
 				}
-				State = 637;
+				State = 641;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,86,Context) ) {
 				case 1:
 					{
-					State = 635;
+					State = 639;
 					Match(HAVING);
-					State = 636;
+					State = 640;
 					((QuerySpecificationContext)_localctx).having = expression(0);
 					}
 					break;
 				}
-				State = 649;
+				State = 653;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,88,Context) ) {
 				case 1:
 					{
-					State = 639;
+					State = 643;
 					Match(PARTITION);
-					State = 640;
+					State = 644;
 					Match(BY);
-					State = 641;
+					State = 645;
 					((QuerySpecificationContext)_localctx)._expression = expression(0);
 					((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 646;
+					State = 650;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,87,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 642;
+							State = 646;
 							Match(COMMA);
-							State = 643;
+							State = 647;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 648;
+						State = 652;
 						ErrorHandler.Sync(this);
 						_alt = Interpreter.AdaptivePredict(TokenStream,87,Context);
 					}
@@ -4193,11 +4222,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedQueryContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 651;
+				State = 655;
 				Match(LPAREN);
-				State = 652;
+				State = 656;
 				query();
-				State = 653;
+				State = 657;
 				Match(RPAREN);
 				}
 				break;
@@ -4250,25 +4279,25 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 657;
+			State = 661;
 			Match(ORDER);
-			State = 658;
+			State = 662;
 			Match(BY);
-			State = 659;
+			State = 663;
 			sortItem();
-			State = 664;
+			State = 668;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 660;
+				State = 664;
 				Match(COMMA);
-				State = 661;
+				State = 665;
 				sortItem();
 				}
 				}
-				State = 666;
+				State = 670;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -4317,14 +4346,14 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 667;
+			State = 671;
 			expression(0);
-			State = 669;
+			State = 673;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ASC || _la==DESC) {
 				{
-				State = 668;
+				State = 672;
 				_localctx.ordering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ASC || _la==DESC) ) {
@@ -4337,14 +4366,14 @@ public partial class QuerySqlParser : Parser {
 				}
 			}
 
-			State = 673;
+			State = 677;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==NULLS) {
 				{
-				State = 671;
+				State = 675;
 				Match(NULLS);
-				State = 672;
+				State = 676;
 				_localctx.nullOrdering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==FIRST || _la==LAST) ) {
@@ -4395,9 +4424,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 675;
+			State = 679;
 			Match(EMIT);
-			State = 676;
+			State = 680;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CHANGES || _la==FINAL) ) {
 			ErrorHandler.RecoverInline(this);
@@ -4445,9 +4474,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 678;
+			State = 682;
 			Match(LIMIT);
-			State = 681;
+			State = 685;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -4467,6 +4496,7 @@ public partial class QuerySqlParser : Parser {
 			case COLUMN:
 			case COMMIT:
 			case COMPACT:
+			case CURRENT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -4481,6 +4511,7 @@ public partial class QuerySqlParser : Parser {
 			case FALSE:
 			case FINAL:
 			case FIRST:
+			case FOLLOWING:
 			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
@@ -4511,10 +4542,12 @@ public partial class QuerySqlParser : Parser {
 			case OPERATOR:
 			case PERIOD:
 			case PLANS:
+			case PRECEDING:
 			case PRECISION:
 			case PRINT:
 			case PROPERTIES:
 			case QUERIES:
+			case RANGE:
 			case READ:
 			case RECURSIVE:
 			case REPLACE:
@@ -4550,6 +4583,7 @@ public partial class QuerySqlParser : Parser {
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
+			case UNBOUNDED:
 			case UNSET:
 			case VARIABLES:
 			case VARYING:
@@ -4571,13 +4605,13 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 679;
+				State = 683;
 				expression(0);
 				}
 				break;
 			case ALL:
 				{
-				State = 680;
+				State = 684;
 				Match(ALL);
 				}
 				break;
@@ -4625,16 +4659,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 683;
+			State = 687;
 			Match(OFFSET);
-			State = 684;
+			State = 688;
 			expression(0);
-			State = 686;
+			State = 690;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ROW || _la==ROWS) {
 				{
-				State = 685;
+				State = 689;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ROW || _la==ROWS) ) {
 				ErrorHandler.RecoverInline(this);
@@ -4688,48 +4722,48 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 46, RULE_selectItem);
 		int _la;
 		try {
-			State = 700;
+			State = 704;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,97,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 688;
+				State = 692;
 				Match(ASTERISK);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 689;
+				State = 693;
 				identifier();
-				State = 690;
+				State = 694;
 				Match(DOT);
-				State = 691;
+				State = 695;
 				Match(ASTERISK);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 693;
+				State = 697;
 				expression(0);
-				State = 698;
+				State = 702;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,96,Context) ) {
 				case 1:
 					{
-					State = 695;
+					State = 699;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==AS) {
 						{
-						State = 694;
+						State = 698;
 						Match(AS);
 						}
 					}
 
-					State = 697;
+					State = 701;
 					identifier();
 					}
 					break;
@@ -4841,11 +4875,11 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 703;
+			State = 707;
 			relationPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 721;
+			State = 725;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,101,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -4854,7 +4888,7 @@ public partial class QuerySqlParser : Parser {
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 719;
+					State = 723;
 					ErrorHandler.Sync(this);
 					switch ( Interpreter.AdaptivePredict(TokenStream,100,Context) ) {
 					case 1:
@@ -4862,30 +4896,30 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new JoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((JoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 705;
+						State = 709;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 706;
-						joinType();
-						State = 707;
-						Match(JOIN);
-						State = 708;
-						((JoinRelationContext)_localctx).right = relationPrimary();
 						State = 710;
+						joinType();
+						State = 711;
+						Match(JOIN);
+						State = 712;
+						((JoinRelationContext)_localctx).right = relationPrimary();
+						State = 714;
 						ErrorHandler.Sync(this);
 						switch ( Interpreter.AdaptivePredict(TokenStream,98,Context) ) {
 						case 1:
 							{
-							State = 709;
+							State = 713;
 							withinClause();
 							}
 							break;
 						}
-						State = 713;
+						State = 717;
 						ErrorHandler.Sync(this);
 						switch ( Interpreter.AdaptivePredict(TokenStream,99,Context) ) {
 						case 1:
 							{
-							State = 712;
+							State = 716;
 							joinCriteria();
 							}
 							break;
@@ -4897,20 +4931,20 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new CrossJoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((CrossJoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 715;
+						State = 719;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 716;
+						State = 720;
 						Match(CROSS);
-						State = 717;
+						State = 721;
 						Match(JOIN);
-						State = 718;
+						State = 722;
 						((CrossJoinRelationContext)_localctx).right = relationPrimary();
 						}
 						break;
 					}
 					}
 				}
-				State = 723;
+				State = 727;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,101,Context);
 			}
@@ -4952,19 +4986,19 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 50, RULE_joinType);
 		int _la;
 		try {
-			State = 739;
+			State = 743;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INNER:
 			case JOIN:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 725;
+				State = 729;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INNER) {
 					{
-					State = 724;
+					State = 728;
 					Match(INNER);
 					}
 				}
@@ -4974,25 +5008,8 @@ public partial class QuerySqlParser : Parser {
 			case LEFT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 727;
-				Match(LEFT);
-				State = 729;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==OUTER) {
-					{
-					State = 728;
-					Match(OUTER);
-					}
-				}
-
-				}
-				break;
-			case RIGHT:
-				EnterOuterAlt(_localctx, 3);
-				{
 				State = 731;
-				Match(RIGHT);
+				Match(LEFT);
 				State = 733;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
@@ -5005,17 +5022,34 @@ public partial class QuerySqlParser : Parser {
 
 				}
 				break;
-			case FULL:
-				EnterOuterAlt(_localctx, 4);
+			case RIGHT:
+				EnterOuterAlt(_localctx, 3);
 				{
 				State = 735;
-				Match(FULL);
+				Match(RIGHT);
 				State = 737;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
 					State = 736;
+					Match(OUTER);
+					}
+				}
+
+				}
+				break;
+			case FULL:
+				EnterOuterAlt(_localctx, 4);
+				{
+				State = 739;
+				Match(FULL);
+				State = 741;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==OUTER) {
+					{
+					State = 740;
 					Match(OUTER);
 					}
 				}
@@ -5074,44 +5108,44 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 52, RULE_joinCriteria);
 		int _la;
 		try {
-			State = 755;
+			State = 759;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ON:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 741;
+				State = 745;
 				Match(ON);
-				State = 742;
+				State = 746;
 				expression(0);
 				}
 				break;
 			case USING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 743;
+				State = 747;
 				Match(USING);
-				State = 744;
+				State = 748;
 				Match(LPAREN);
-				State = 745;
+				State = 749;
 				identifier();
-				State = 750;
+				State = 754;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 746;
+					State = 750;
 					Match(COMMA);
-					State = 747;
+					State = 751;
 					identifier();
 					}
 					}
-					State = 752;
+					State = 756;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 753;
+				State = 757;
 				Match(RPAREN);
 				}
 				break;
@@ -5164,48 +5198,48 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 757;
+			State = 761;
 			Match(WITHIN);
-			State = 769;
+			State = 773;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,109,Context) ) {
 			case 1:
 				{
-				State = 758;
+				State = 762;
 				duration();
 				}
 				break;
 			case 2:
-				{
-				State = 759;
-				Match(LPAREN);
-				State = 760;
-				duration();
-				State = 761;
-				Match(RPAREN);
-				}
-				break;
-			case 3:
 				{
 				State = 763;
 				Match(LPAREN);
 				State = 764;
 				duration();
 				State = 765;
-				Match(COMMA);
-				State = 766;
-				duration();
+				Match(RPAREN);
+				}
+				break;
+			case 3:
+				{
 				State = 767;
+				Match(LPAREN);
+				State = 768;
+				duration();
+				State = 769;
+				Match(COMMA);
+				State = 770;
+				duration();
+				State = 771;
 				Match(RPAREN);
 				}
 				break;
 			}
-			State = 772;
+			State = 776;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,110,Context) ) {
 			case 1:
 				{
-				State = 771;
+				State = 775;
 				gracePeriod();
 				}
 				break;
@@ -5322,21 +5356,21 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 56, RULE_relationPrimary);
 		int _la;
 		try {
-			State = 811;
+			State = 815;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,117,Context) ) {
 			case 1:
 				_localctx = new TableRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 774;
+				State = 778;
 				qualifiedName();
-				State = 776;
+				State = 780;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,111,Context) ) {
 				case 1:
 					{
-					State = 775;
+					State = 779;
 					aliasClause();
 					}
 					break;
@@ -5347,18 +5381,18 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 778;
-				Match(LPAREN);
-				State = 779;
-				query();
-				State = 780;
-				Match(RPAREN);
 				State = 782;
+				Match(LPAREN);
+				State = 783;
+				query();
+				State = 784;
+				Match(RPAREN);
+				State = 786;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,112,Context) ) {
 				case 1:
 					{
-					State = 781;
+					State = 785;
 					aliasClause();
 					}
 					break;
@@ -5369,44 +5403,44 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 784;
+				State = 788;
 				qualifiedName();
-				State = 785;
+				State = 789;
 				Match(LPAREN);
-				State = 794;
+				State = 798;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -891747524455766258L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5260769781107559295L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 289075059207691231L) != 0) || ((((_la - 193)) & ~0x3f) == 0 && ((1L << (_la - 193)) & 1023L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920501207308530L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671358571015L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
 					{
-					State = 786;
+					State = 790;
 					expression(0);
-					State = 791;
+					State = 795;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 787;
+						State = 791;
 						Match(COMMA);
-						State = 788;
+						State = 792;
 						expression(0);
 						}
 						}
-						State = 793;
+						State = 797;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 796;
+				State = 800;
 				Match(RPAREN);
-				State = 798;
+				State = 802;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,115,Context) ) {
 				case 1:
 					{
-					State = 797;
+					State = 801;
 					aliasClause();
 					}
 					break;
@@ -5417,27 +5451,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 800;
+				State = 804;
 				Match(LPAREN);
-				State = 801;
+				State = 805;
 				relation(0);
-				State = 806;
+				State = 810;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 802;
+					State = 806;
 					Match(COMMA);
-					State = 803;
+					State = 807;
 					relation(0);
 					}
 					}
-					State = 808;
+					State = 812;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 809;
+				State = 813;
 				Match(RPAREN);
 				}
 				break;
@@ -5483,24 +5517,24 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 814;
+			State = 818;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==AS) {
 				{
-				State = 813;
+				State = 817;
 				Match(AS);
 				}
 			}
 
-			State = 816;
+			State = 820;
 			identifier();
-			State = 818;
+			State = 822;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,119,Context) ) {
 			case 1:
 				{
-				State = 817;
+				State = 821;
 				columnList();
 				}
 				break;
@@ -5543,9 +5577,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 820;
+			State = 824;
 			Match(WINDOW);
-			State = 821;
+			State = 825;
 			windowExpression();
 			}
 		}
@@ -5650,36 +5684,36 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 62, RULE_windowExpression);
 		int _la;
 		try {
-			State = 862;
+			State = 866;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case TUMBLING:
 				_localctx = new TumblingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 823;
+				State = 827;
 				Match(TUMBLING);
-				State = 824;
+				State = 828;
 				Match(LPAREN);
-				State = 825;
+				State = 829;
 				Match(SIZE);
-				State = 826;
-				duration();
 				State = 830;
+				duration();
+				State = 834;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 827;
+					State = 831;
 					retentionOrGrace();
 					}
 					}
-					State = 832;
+					State = 836;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 833;
+				State = 837;
 				Match(RPAREN);
 				}
 				break;
@@ -5687,37 +5721,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new HoppingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 835;
-				Match(HOPPING);
-				State = 836;
-				Match(LPAREN);
-				State = 837;
-				Match(SIZE);
-				State = 838;
-				duration();
 				State = 839;
-				Match(COMMA);
+				Match(HOPPING);
 				State = 840;
-				Match(ADVANCE);
+				Match(LPAREN);
 				State = 841;
-				Match(BY);
+				Match(SIZE);
 				State = 842;
 				duration();
+				State = 843;
+				Match(COMMA);
+				State = 844;
+				Match(ADVANCE);
+				State = 845;
+				Match(BY);
 				State = 846;
+				duration();
+				State = 850;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 843;
+					State = 847;
 					retentionOrGrace();
 					}
 					}
-					State = 848;
+					State = 852;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 849;
+				State = 853;
 				Match(RPAREN);
 				}
 				break;
@@ -5725,27 +5759,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SessionWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 851;
+				State = 855;
 				Match(SESSION);
-				State = 852;
+				State = 856;
 				Match(LPAREN);
-				State = 853;
-				duration();
 				State = 857;
+				duration();
+				State = 861;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 854;
+					State = 858;
 					retentionOrGrace();
 					}
 					}
-					State = 859;
+					State = 863;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 860;
+				State = 864;
 				Match(RPAREN);
 				}
 				break;
@@ -5791,26 +5825,26 @@ public partial class QuerySqlParser : Parser {
 		RetentionOrGraceContext _localctx = new RetentionOrGraceContext(Context, State);
 		EnterRule(_localctx, 64, RULE_retentionOrGrace);
 		try {
-			State = 869;
+			State = 873;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,124,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 864;
+				State = 868;
 				Match(COMMA);
-				State = 865;
+				State = 869;
 				Match(RETENTION);
-				State = 866;
+				State = 870;
 				duration();
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 867;
+				State = 871;
 				Match(COMMA);
-				State = 868;
+				State = 872;
 				gracePeriod();
 				}
 				break;
@@ -5853,11 +5887,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 871;
+			State = 875;
 			Match(GRACE);
-			State = 872;
+			State = 876;
 			Match(PERIOD);
-			State = 873;
+			State = 877;
 			duration();
 			}
 		}
@@ -5897,9 +5931,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 875;
+			State = 879;
 			Match(INTEGER_VALUE);
-			State = 876;
+			State = 880;
 			timeUnit();
 			}
 		}
@@ -5946,9 +5980,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 878;
+			State = 882;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -9223372033633550336L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 54043195591360513L) != 0)) ) {
+			if ( !(_la==DAY || _la==DAYS || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 432345564353396739L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6016,7 +6050,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 887;
+			State = 891;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -6036,6 +6070,7 @@ public partial class QuerySqlParser : Parser {
 			case COLUMN:
 			case COMMIT:
 			case COMPACT:
+			case CURRENT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -6050,6 +6085,7 @@ public partial class QuerySqlParser : Parser {
 			case FALSE:
 			case FINAL:
 			case FIRST:
+			case FOLLOWING:
 			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
@@ -6079,10 +6115,12 @@ public partial class QuerySqlParser : Parser {
 			case OPERATOR:
 			case PERIOD:
 			case PLANS:
+			case PRECEDING:
 			case PRECISION:
 			case PRINT:
 			case PROPERTIES:
 			case QUERIES:
+			case RANGE:
 			case READ:
 			case RECURSIVE:
 			case REPLACE:
@@ -6118,6 +6156,7 @@ public partial class QuerySqlParser : Parser {
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
+			case UNBOUNDED:
 			case UNSET:
 			case VARIABLES:
 			case VARYING:
@@ -6139,14 +6178,14 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 881;
+				State = 885;
 				valueExpression(0);
-				State = 883;
+				State = 887;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,125,Context) ) {
 				case 1:
 					{
-					State = 882;
+					State = 886;
 					predicate();
 					}
 					break;
@@ -6155,9 +6194,9 @@ public partial class QuerySqlParser : Parser {
 				break;
 			case NOT:
 				{
-				State = 885;
+				State = 889;
 				Match(NOT);
-				State = 886;
+				State = 890;
 				expression(3);
 				}
 				break;
@@ -6165,7 +6204,7 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 897;
+			State = 901;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,128,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -6174,7 +6213,7 @@ public partial class QuerySqlParser : Parser {
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 895;
+					State = 899;
 					ErrorHandler.Sync(this);
 					switch ( Interpreter.AdaptivePredict(TokenStream,127,Context) ) {
 					case 1:
@@ -6182,11 +6221,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 889;
+						State = 893;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 890;
+						State = 894;
 						_localctx.@operator = Match(AND);
-						State = 891;
+						State = 895;
 						_localctx.right = expression(3);
 						}
 						break;
@@ -6195,18 +6234,18 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 892;
+						State = 896;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 893;
+						State = 897;
 						_localctx.@operator = Match(OR);
-						State = 894;
+						State = 898;
 						_localctx.right = expression(2);
 						}
 						break;
 					}
 					}
 				}
-				State = 899;
+				State = 903;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,128,Context);
 			}
@@ -6389,16 +6428,16 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 74, RULE_predicate);
 		int _la;
 		try {
-			State = 964;
+			State = 968;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,138,Context) ) {
 			case 1:
 				_localctx = new ComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 900;
+				State = 904;
 				comparisonOperator();
-				State = 901;
+				State = 905;
 				((ComparisonContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6406,9 +6445,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QuantifiedComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 903;
+				State = 907;
 				comparisonOperator();
-				State = 904;
+				State = 908;
 				((QuantifiedComparisonContext)_localctx).quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ALL || _la==ANY || _la==SOME) ) {
@@ -6418,25 +6457,25 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 905;
+				State = 909;
 				Match(LPAREN);
-				State = 908;
+				State = 912;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,129,Context) ) {
 				case 1:
 					{
-					State = 906;
+					State = 910;
 					query();
 					}
 					break;
 				case 2:
 					{
-					State = 907;
+					State = 911;
 					expression(0);
 					}
 					break;
 				}
-				State = 910;
+				State = 914;
 				Match(RPAREN);
 				}
 				break;
@@ -6444,23 +6483,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BetweenContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 913;
+				State = 917;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 912;
+					State = 916;
 					Match(NOT);
 					}
 				}
 
-				State = 915;
+				State = 919;
 				Match(BETWEEN);
-				State = 916;
+				State = 920;
 				((BetweenContext)_localctx).lower = valueExpression(0);
-				State = 917;
+				State = 921;
 				Match(AND);
-				State = 918;
+				State = 922;
 				((BetweenContext)_localctx).upper = valueExpression(0);
 				}
 				break;
@@ -6468,23 +6507,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InSubqueryContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 921;
+				State = 925;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 920;
+					State = 924;
 					Match(NOT);
 					}
 				}
 
-				State = 923;
+				State = 927;
 				Match(IN);
-				State = 924;
+				State = 928;
 				Match(LPAREN);
-				State = 925;
+				State = 929;
 				query();
-				State = 926;
+				State = 930;
 				Match(RPAREN);
 				}
 				break;
@@ -6492,39 +6531,39 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InListContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 929;
+				State = 933;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 928;
+					State = 932;
 					Match(NOT);
 					}
 				}
 
-				State = 931;
+				State = 935;
 				Match(IN);
-				State = 932;
+				State = 936;
 				Match(LPAREN);
-				State = 933;
+				State = 937;
 				expression(0);
-				State = 938;
+				State = 942;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 934;
+					State = 938;
 					Match(COMMA);
-					State = 935;
+					State = 939;
 					expression(0);
 					}
 					}
-					State = 940;
+					State = 944;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 941;
+				State = 945;
 				Match(RPAREN);
 				}
 				break;
@@ -6532,17 +6571,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new LikeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 944;
+				State = 948;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 943;
+					State = 947;
 					Match(NOT);
 					}
 				}
 
-				State = 946;
+				State = 950;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ILIKE || _la==LIKE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -6551,16 +6590,16 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 947;
+				State = 951;
 				((LikeContext)_localctx).pattern = valueExpression(0);
-				State = 950;
+				State = 954;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,135,Context) ) {
 				case 1:
 					{
-					State = 948;
+					State = 952;
 					Match(ESCAPE);
-					State = 949;
+					State = 953;
 					((LikeContext)_localctx).escape = Match(STRING);
 					}
 					break;
@@ -6571,19 +6610,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NullPredicateContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 952;
+				State = 956;
 				Match(IS);
-				State = 954;
+				State = 958;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 953;
+					State = 957;
 					Match(NOT);
 					}
 				}
 
-				State = 956;
+				State = 960;
 				Match(NULL);
 				}
 				break;
@@ -6591,23 +6630,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DistinctFromContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 957;
+				State = 961;
 				Match(IS);
-				State = 959;
+				State = 963;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 958;
+					State = 962;
 					Match(NOT);
 					}
 				}
 
-				State = 961;
+				State = 965;
 				Match(DISTINCT);
-				State = 962;
+				State = 966;
 				Match(FROM);
-				State = 963;
+				State = 967;
 				((DistinctFromContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -7174,7 +7213,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1133;
+			State = 1137;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,159,Context) ) {
 			case 1:
@@ -7183,7 +7222,7 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 967;
+				State = 971;
 				literal();
 				}
 				break;
@@ -7192,7 +7231,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParameterContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 968;
+				State = 972;
 				Match(PARAMETER);
 				}
 				break;
@@ -7201,37 +7240,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SimpleCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 969;
+				State = 973;
 				Match(CASE);
-				State = 970;
+				State = 974;
 				((SimpleCaseContext)_localctx).operand = expression(0);
-				State = 972;
+				State = 976;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 971;
+					State = 975;
 					whenClause();
 					}
 					}
-					State = 974;
+					State = 978;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 978;
+				State = 982;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 976;
+					State = 980;
 					Match(ELSE);
-					State = 977;
+					State = 981;
 					((SimpleCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 980;
+				State = 984;
 				Match(END);
 				}
 				break;
@@ -7240,35 +7279,35 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SearchedCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 982;
+				State = 986;
 				Match(CASE);
-				State = 984;
+				State = 988;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 983;
+					State = 987;
 					whenClause();
 					}
 					}
-					State = 986;
+					State = 990;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 990;
+				State = 994;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 988;
+					State = 992;
 					Match(ELSE);
-					State = 989;
+					State = 993;
 					((SearchedCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 992;
+				State = 996;
 				Match(END);
 				}
 				break;
@@ -7277,17 +7316,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CastContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 994;
-				Match(CAST);
-				State = 995;
-				Match(LPAREN);
-				State = 996;
-				expression(0);
-				State = 997;
-				Match(AS);
 				State = 998;
-				type(0);
+				Match(CAST);
 				State = 999;
+				Match(LPAREN);
+				State = 1000;
+				expression(0);
+				State = 1001;
+				Match(AS);
+				State = 1002;
+				type(0);
+				State = 1003;
 				Match(RPAREN);
 				}
 				break;
@@ -7296,37 +7335,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArrayConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1001;
+				State = 1005;
 				Match(ARRAY);
-				State = 1002;
+				State = 1006;
 				Match(LBRACKET);
-				State = 1011;
+				State = 1015;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -891747524455766258L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5260769781107559295L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 289075059207691231L) != 0) || ((((_la - 193)) & ~0x3f) == 0 && ((1L << (_la - 193)) & 1023L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920501207308530L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671358571015L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
 					{
-					State = 1003;
+					State = 1007;
 					expression(0);
-					State = 1008;
+					State = 1012;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1004;
+						State = 1008;
 						Match(COMMA);
-						State = 1005;
+						State = 1009;
 						expression(0);
 						}
 						}
-						State = 1010;
+						State = 1014;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1013;
+				State = 1017;
 				Match(RBRACKET);
 				}
 				break;
@@ -7335,13 +7374,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArraySubqueryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1014;
+				State = 1018;
 				Match(ARRAY);
-				State = 1015;
+				State = 1019;
 				Match(LPAREN);
-				State = 1016;
+				State = 1020;
 				query();
-				State = 1017;
+				State = 1021;
 				Match(RPAREN);
 				}
 				break;
@@ -7350,37 +7389,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1019;
+				State = 1023;
 				Match(MAP);
-				State = 1020;
+				State = 1024;
 				Match(LPAREN);
-				State = 1029;
+				State = 1033;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -891747524455766258L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5260769781107559295L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 289075059207691231L) != 0) || ((((_la - 193)) & ~0x3f) == 0 && ((1L << (_la - 193)) & 1023L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920501207308530L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671358571015L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
 					{
-					State = 1021;
+					State = 1025;
 					mapEntry();
-					State = 1026;
+					State = 1030;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1022;
+						State = 1026;
 						Match(COMMA);
-						State = 1023;
+						State = 1027;
 						mapEntry();
 						}
 						}
-						State = 1028;
+						State = 1032;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1031;
+				State = 1035;
 				Match(RPAREN);
 				}
 				break;
@@ -7389,37 +7428,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1032;
+				State = 1036;
 				Match(STRUCT);
-				State = 1033;
+				State = 1037;
 				Match(LPAREN);
-				State = 1042;
+				State = 1046;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if (((((_la - 1)) & ~0x3f) == 0 && ((1L << (_la - 1)) & -446172829391425145L) != 0) || ((((_la - 74)) & ~0x3f) == 0 && ((1L << (_la - 74)) & -725713410868840867L) != 0) || ((((_la - 139)) & ~0x3f) == 0 && ((1L << (_la - 139)) & -1152921504480809221L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3568116769859902706L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424670544875527L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 8260153097595L) != 0) || ((((_la - 204)) & ~0x3f) == 0 && ((1L << (_la - 204)) & 15L) != 0)) {
 					{
-					State = 1034;
+					State = 1038;
 					structField();
-					State = 1039;
+					State = 1043;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1035;
+						State = 1039;
 						Match(COMMA);
-						State = 1036;
+						State = 1040;
 						structField();
 						}
 						}
-						State = 1041;
+						State = 1045;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1044;
+				State = 1048;
 				Match(RPAREN);
 				}
 				break;
@@ -7428,13 +7467,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExistsContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1045;
+				State = 1049;
 				Match(EXISTS);
-				State = 1046;
+				State = 1050;
 				Match(LPAREN);
-				State = 1047;
+				State = 1051;
 				query();
-				State = 1048;
+				State = 1052;
 				Match(RPAREN);
 				}
 				break;
@@ -7443,20 +7482,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallStarContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1050;
+				State = 1054;
 				qualifiedName();
-				State = 1051;
-				Match(LPAREN);
-				State = 1052;
-				Match(ASTERISK);
-				State = 1053;
-				Match(RPAREN);
 				State = 1055;
+				Match(LPAREN);
+				State = 1056;
+				Match(ASTERISK);
+				State = 1057;
+				Match(RPAREN);
+				State = 1059;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,149,Context) ) {
 				case 1:
 					{
-					State = 1054;
+					State = 1058;
 					overClause();
 					}
 					break;
@@ -7468,11 +7507,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExtractContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1057;
-				Match(EXTRACT);
-				State = 1058;
-				Match(LPAREN);
 				State = 1061;
+				Match(EXTRACT);
+				State = 1062;
+				Match(LPAREN);
+				State = 1065;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -7489,6 +7528,7 @@ public partial class QuerySqlParser : Parser {
 				case COLUMN:
 				case COMMIT:
 				case COMPACT:
+				case CURRENT:
 				case DATE:
 				case DAY:
 				case DAYS:
@@ -7501,6 +7541,7 @@ public partial class QuerySqlParser : Parser {
 				case EXTRACT:
 				case FINAL:
 				case FIRST:
+				case FOLLOWING:
 				case FOR:
 				case FUNCTION:
 				case FUNCTIONS:
@@ -7527,10 +7568,12 @@ public partial class QuerySqlParser : Parser {
 				case OPERATOR:
 				case PERIOD:
 				case PLANS:
+				case PRECEDING:
 				case PRECISION:
 				case PRINT:
 				case PROPERTIES:
 				case QUERIES:
+				case RANGE:
 				case READ:
 				case RECURSIVE:
 				case REPLACE:
@@ -7564,6 +7607,7 @@ public partial class QuerySqlParser : Parser {
 				case TUMBLING:
 				case TYPE:
 				case TYPES:
+				case UNBOUNDED:
 				case UNSET:
 				case VARIABLES:
 				case VARYING:
@@ -7576,24 +7620,24 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 1059;
+					State = 1063;
 					identifier();
 					}
 					break;
 				case STRING:
 					{
-					State = 1060;
+					State = 1064;
 					Match(STRING);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 1063;
+				State = 1067;
 				Match(FROM);
-				State = 1064;
+				State = 1068;
 				valueExpression(0);
-				State = 1065;
+				State = 1069;
 				Match(RPAREN);
 				}
 				break;
@@ -7602,29 +7646,29 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubstringFromContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1067;
-				Match(SUBSTRING);
-				State = 1068;
-				Match(LPAREN);
-				State = 1069;
-				valueExpression(0);
-				State = 1070;
-				Match(FROM);
 				State = 1071;
-				((SubstringFromContext)_localctx).start = valueExpression(0);
+				Match(SUBSTRING);
+				State = 1072;
+				Match(LPAREN);
+				State = 1073;
+				valueExpression(0);
 				State = 1074;
+				Match(FROM);
+				State = 1075;
+				((SubstringFromContext)_localctx).start = valueExpression(0);
+				State = 1078;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==FOR) {
 					{
-					State = 1072;
+					State = 1076;
 					Match(FOR);
-					State = 1073;
+					State = 1077;
 					((SubstringFromContext)_localctx).length = valueExpression(0);
 					}
 				}
 
-				State = 1076;
+				State = 1080;
 				Match(RPAREN);
 				}
 				break;
@@ -7633,16 +7677,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TrimFromContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1078;
+				State = 1082;
 				Match(TRIM);
-				State = 1079;
+				State = 1083;
 				Match(LPAREN);
-				State = 1081;
+				State = 1085;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,152,Context) ) {
 				case 1:
 					{
-					State = 1080;
+					State = 1084;
 					((TrimFromContext)_localctx).side = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==BOTH || _la==LEADING || _la==TRAILING) ) {
@@ -7655,21 +7699,21 @@ public partial class QuerySqlParser : Parser {
 					}
 					break;
 				}
-				State = 1084;
+				State = 1088;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -891747524455766258L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5260769781174668159L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 289075059207691231L) != 0) || ((((_la - 193)) & ~0x3f) == 0 && ((1L << (_la - 193)) & 1023L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920501207308530L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671090135559L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
 					{
-					State = 1083;
+					State = 1087;
 					((TrimFromContext)_localctx).characters = valueExpression(0);
 					}
 				}
 
-				State = 1086;
+				State = 1090;
 				Match(FROM);
-				State = 1087;
+				State = 1091;
 				valueExpression(0);
-				State = 1088;
+				State = 1092;
 				Match(RPAREN);
 				}
 				break;
@@ -7678,49 +7722,49 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1090;
+				State = 1094;
 				qualifiedName();
-				State = 1091;
+				State = 1095;
 				Match(LPAREN);
-				State = 1106;
+				State = 1110;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -891747387016812786L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5260769781107559295L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 289075059207691231L) != 0) || ((((_la - 193)) & ~0x3f) == 0 && ((1L << (_la - 193)) & 1023L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920226329401586L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671358571015L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
 					{
-					State = 1093;
+					State = 1097;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==DISTINCT) {
 						{
-						State = 1092;
+						State = 1096;
 						Match(DISTINCT);
 						}
 					}
 
-					State = 1095;
+					State = 1099;
 					functionArgument();
-					State = 1100;
+					State = 1104;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1096;
+						State = 1100;
 						Match(COMMA);
-						State = 1097;
+						State = 1101;
 						functionArgument();
 						}
 						}
-						State = 1102;
+						State = 1106;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1104;
+					State = 1108;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ORDER) {
 						{
-						State = 1103;
+						State = 1107;
 						orderBy();
 						}
 					}
@@ -7728,14 +7772,14 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 1108;
+				State = 1112;
 				Match(RPAREN);
-				State = 1110;
+				State = 1114;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,158,Context) ) {
 				case 1:
 					{
-					State = 1109;
+					State = 1113;
 					overClause();
 					}
 					break;
@@ -7747,11 +7791,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1112;
+				State = 1116;
 				Match(LPAREN);
-				State = 1113;
+				State = 1117;
 				query();
-				State = 1114;
+				State = 1118;
 				Match(RPAREN);
 				}
 				break;
@@ -7760,7 +7804,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1116;
+				State = 1120;
 				identifier();
 				}
 				break;
@@ -7769,11 +7813,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QualifiedColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1117;
+				State = 1121;
 				((QualifiedColumnReferenceContext)_localctx).qualifier = identifier();
-				State = 1118;
+				State = 1122;
 				Match(DOT);
-				State = 1119;
+				State = 1123;
 				((QualifiedColumnReferenceContext)_localctx).name = identifier();
 				}
 				break;
@@ -7782,11 +7826,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1121;
+				State = 1125;
 				Match(LPAREN);
-				State = 1122;
+				State = 1126;
 				expression(0);
-				State = 1123;
+				State = 1127;
 				Match(RPAREN);
 				}
 				break;
@@ -7795,15 +7839,15 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedFieldAccessContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1125;
-				Match(LPAREN);
-				State = 1126;
-				expression(0);
-				State = 1127;
-				Match(RPAREN);
-				State = 1128;
-				Match(DOT);
 				State = 1129;
+				Match(LPAREN);
+				State = 1130;
+				expression(0);
+				State = 1131;
+				Match(RPAREN);
+				State = 1132;
+				Match(DOT);
+				State = 1133;
 				identifier();
 				}
 				break;
@@ -7812,7 +7856,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArithmeticUnaryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1131;
+				State = 1135;
 				((ArithmeticUnaryContext)_localctx).@operator = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7822,13 +7866,13 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1132;
+				State = 1136;
 				valueExpression(4);
 				}
 				break;
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1165;
+			State = 1169;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,161,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -7837,22 +7881,22 @@ public partial class QuerySqlParser : Parser {
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 1163;
+					State = 1167;
 					ErrorHandler.Sync(this);
 					switch ( Interpreter.AdaptivePredict(TokenStream,160,Context) ) {
 					case 1:
 						{
 						_localctx = new AtTimeZoneContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1135;
-						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-						State = 1136;
-						Match(AT);
-						State = 1137;
-						Match(TIME);
-						State = 1138;
-						Match(ZONE);
 						State = 1139;
+						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
+						State = 1140;
+						Match(AT);
+						State = 1141;
+						Match(TIME);
+						State = 1142;
+						Match(ZONE);
+						State = 1143;
 						((AtTimeZoneContext)_localctx).zone = valueExpression(6);
 						}
 						break;
@@ -7861,19 +7905,19 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1140;
+						State = 1144;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 1141;
+						State = 1145;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(((((_la - 178)) & ~0x3f) == 0 && ((1L << (_la - 178)) & 7L) != 0)) ) {
+						if ( !(((((_la - 183)) & ~0x3f) == 0 && ((1L << (_la - 183)) & 7L) != 0)) ) {
 							((ArithmeticBinaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1142;
+						State = 1146;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
 						}
 						break;
@@ -7882,9 +7926,9 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1143;
+						State = 1147;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 1144;
+						State = 1148;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7894,7 +7938,7 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1145;
+						State = 1149;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(3);
 						}
 						break;
@@ -7903,11 +7947,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ConcatenationContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ConcatenationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1146;
+						State = 1150;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 1147;
+						State = 1151;
 						Match(CONCAT);
-						State = 1148;
+						State = 1152;
 						((ConcatenationContext)_localctx).right = valueExpression(2);
 						}
 						break;
@@ -7916,13 +7960,13 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new SubscriptContext(new ValueExpressionContext(_parentctx, _parentState));
 						((SubscriptContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1149;
+						State = 1153;
 						if (!(Precpred(Context, 9))) throw new FailedPredicateException(this, "Precpred(Context, 9)");
-						State = 1150;
+						State = 1154;
 						Match(LBRACKET);
-						State = 1151;
+						State = 1155;
 						((SubscriptContext)_localctx).index = valueExpression(0);
-						State = 1152;
+						State = 1156;
 						Match(RBRACKET);
 						}
 						break;
@@ -7931,11 +7975,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new DereferenceContext(new ValueExpressionContext(_parentctx, _parentState));
 						((DereferenceContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1154;
+						State = 1158;
 						if (!(Precpred(Context, 8))) throw new FailedPredicateException(this, "Precpred(Context, 8)");
-						State = 1155;
+						State = 1159;
 						Match(ARROW);
-						State = 1156;
+						State = 1160;
 						((DereferenceContext)_localctx).field = identifier();
 						}
 						break;
@@ -7943,11 +7987,11 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new PostgresCastContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1157;
+						State = 1161;
 						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 1158;
+						State = 1162;
 						Match(DOUBLE_COLON);
-						State = 1159;
+						State = 1163;
 						type(0);
 						}
 						break;
@@ -7955,18 +7999,18 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new CollateContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1160;
+						State = 1164;
 						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 1161;
+						State = 1165;
 						Match(COLLATE);
-						State = 1162;
+						State = 1166;
 						qualifiedName();
 						}
 						break;
 					}
 					}
 				}
-				State = 1167;
+				State = 1171;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,161,Context);
 			}
@@ -8055,18 +8099,18 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 78, RULE_functionArgument);
 		int _la;
 		try {
-			State = 1186;
+			State = 1190;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,163,Context) ) {
 			case 1:
 				_localctx = new SingleParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1168;
+				State = 1172;
 				identifier();
-				State = 1169;
+				State = 1173;
 				Match(LAMBDA_ARROW);
-				State = 1170;
+				State = 1174;
 				expression(0);
 				}
 				break;
@@ -8074,31 +8118,31 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MultiParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1172;
+				State = 1176;
 				Match(LPAREN);
-				State = 1173;
+				State = 1177;
 				identifier();
-				State = 1178;
+				State = 1182;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1174;
+					State = 1178;
 					Match(COMMA);
-					State = 1175;
+					State = 1179;
 					identifier();
 					}
 					}
-					State = 1180;
+					State = 1184;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1181;
+				State = 1185;
 				Match(RPAREN);
-				State = 1182;
+				State = 1186;
 				Match(LAMBDA_ARROW);
-				State = 1183;
+				State = 1187;
 				expression(0);
 				}
 				break;
@@ -8106,7 +8150,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1185;
+				State = 1189;
 				expression(0);
 				}
 				break;
@@ -8138,6 +8182,9 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public OrderByContext orderBy() {
 			return GetRuleContext<OrderByContext>(0);
 		}
+		[System.Diagnostics.DebuggerNonUserCode] public WindowFrameContext windowFrame() {
+			return GetRuleContext<WindowFrameContext>(0);
+		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(QuerySqlParser.COMMA); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
 			return GetToken(QuerySqlParser.COMMA, i);
@@ -8163,52 +8210,282 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1188;
+			State = 1192;
 			Match(OVER);
-			State = 1189;
+			State = 1193;
 			Match(LPAREN);
-			State = 1200;
+			State = 1204;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==PARTITION) {
 				{
-				State = 1190;
+				State = 1194;
 				Match(PARTITION);
-				State = 1191;
+				State = 1195;
 				Match(BY);
-				State = 1192;
+				State = 1196;
 				expression(0);
-				State = 1197;
+				State = 1201;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1193;
+					State = 1197;
 					Match(COMMA);
-					State = 1194;
+					State = 1198;
 					expression(0);
 					}
 					}
-					State = 1199;
+					State = 1203;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 1203;
+			State = 1207;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 1202;
+				State = 1206;
 				orderBy();
 				}
 			}
 
-			State = 1205;
+			State = 1210;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			if (_la==RANGE || _la==ROWS) {
+				{
+				State = 1209;
+				windowFrame();
+				}
+			}
+
+			State = 1212;
 			Match(RPAREN);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class WindowFrameContext : Query.Grammar.SqlRuleContext {
+		public IToken unit;
+		public FrameBoundContext start;
+		public FrameBoundContext end;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BETWEEN() { return GetToken(QuerySqlParser.BETWEEN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AND() { return GetToken(QuerySqlParser.AND, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public FrameBoundContext[] frameBound() {
+			return GetRuleContexts<FrameBoundContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public FrameBoundContext frameBound(int i) {
+			return GetRuleContext<FrameBoundContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ROWS() { return GetToken(QuerySqlParser.ROWS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RANGE() { return GetToken(QuerySqlParser.RANGE, 0); }
+		public WindowFrameContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_windowFrame; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitWindowFrame(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public WindowFrameContext windowFrame() {
+		WindowFrameContext _localctx = new WindowFrameContext(Context, State);
+		EnterRule(_localctx, 82, RULE_windowFrame);
+		int _la;
+		try {
+			State = 1222;
+			ErrorHandler.Sync(this);
+			switch ( Interpreter.AdaptivePredict(TokenStream,168,Context) ) {
+			case 1:
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 1214;
+				_localctx.unit = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !(_la==RANGE || _la==ROWS) ) {
+					_localctx.unit = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 1215;
+				Match(BETWEEN);
+				State = 1216;
+				_localctx.start = frameBound();
+				State = 1217;
+				Match(AND);
+				State = 1218;
+				_localctx.end = frameBound();
+				}
+				break;
+			case 2:
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 1220;
+				_localctx.unit = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !(_la==RANGE || _la==ROWS) ) {
+					_localctx.unit = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 1221;
+				_localctx.start = frameBound();
+				}
+				break;
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class FrameBoundContext : Query.Grammar.SqlRuleContext {
+		public FrameBoundContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_frameBound; } }
+
+		public FrameBoundContext() { }
+		public virtual void CopyFrom(FrameBoundContext context) {
+			base.CopyFrom(context);
+		}
+	}
+	public partial class UnboundedPrecedingBoundContext : FrameBoundContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode UNBOUNDED() { return GetToken(QuerySqlParser.UNBOUNDED, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PRECEDING() { return GetToken(QuerySqlParser.PRECEDING, 0); }
+		public UnboundedPrecedingBoundContext(FrameBoundContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitUnboundedPrecedingBound(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class UnboundedFollowingBoundContext : FrameBoundContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode UNBOUNDED() { return GetToken(QuerySqlParser.UNBOUNDED, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FOLLOWING() { return GetToken(QuerySqlParser.FOLLOWING, 0); }
+		public UnboundedFollowingBoundContext(FrameBoundContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitUnboundedFollowingBound(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class CurrentRowBoundContext : FrameBoundContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CURRENT() { return GetToken(QuerySqlParser.CURRENT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ROW() { return GetToken(QuerySqlParser.ROW, 0); }
+		public CurrentRowBoundContext(FrameBoundContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitCurrentRowBound(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class OffsetBoundContext : FrameBoundContext {
+		public IToken direction;
+		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext valueExpression() {
+			return GetRuleContext<ValueExpressionContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PRECEDING() { return GetToken(QuerySqlParser.PRECEDING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FOLLOWING() { return GetToken(QuerySqlParser.FOLLOWING, 0); }
+		public OffsetBoundContext(FrameBoundContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitOffsetBound(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public FrameBoundContext frameBound() {
+		FrameBoundContext _localctx = new FrameBoundContext(Context, State);
+		EnterRule(_localctx, 84, RULE_frameBound);
+		int _la;
+		try {
+			State = 1233;
+			ErrorHandler.Sync(this);
+			switch ( Interpreter.AdaptivePredict(TokenStream,169,Context) ) {
+			case 1:
+				_localctx = new UnboundedPrecedingBoundContext(_localctx);
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 1224;
+				Match(UNBOUNDED);
+				State = 1225;
+				Match(PRECEDING);
+				}
+				break;
+			case 2:
+				_localctx = new UnboundedFollowingBoundContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 1226;
+				Match(UNBOUNDED);
+				State = 1227;
+				Match(FOLLOWING);
+				}
+				break;
+			case 3:
+				_localctx = new CurrentRowBoundContext(_localctx);
+				EnterOuterAlt(_localctx, 3);
+				{
+				State = 1228;
+				Match(CURRENT);
+				State = 1229;
+				Match(ROW);
+				}
+				break;
+			case 4:
+				_localctx = new OffsetBoundContext(_localctx);
+				EnterOuterAlt(_localctx, 4);
+				{
+				State = 1230;
+				valueExpression(0);
+				State = 1231;
+				((OffsetBoundContext)_localctx).direction = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !(_la==FOLLOWING || _la==PRECEDING) ) {
+					((OffsetBoundContext)_localctx).direction = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				}
+				break;
 			}
 		}
 		catch (RecognitionException re) {
@@ -8248,15 +8525,15 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public MapEntryContext mapEntry() {
 		MapEntryContext _localctx = new MapEntryContext(Context, State);
-		EnterRule(_localctx, 82, RULE_mapEntry);
+		EnterRule(_localctx, 86, RULE_mapEntry);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1207;
+			State = 1235;
 			_localctx.key = expression(0);
-			State = 1208;
+			State = 1236;
 			Match(ASSIGN);
-			State = 1209;
+			State = 1237;
 			_localctx.value = expression(0);
 			}
 		}
@@ -8295,15 +8572,15 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public StructFieldContext structField() {
 		StructFieldContext _localctx = new StructFieldContext(Context, State);
-		EnterRule(_localctx, 84, RULE_structField);
+		EnterRule(_localctx, 88, RULE_structField);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1211;
+			State = 1239;
 			identifier();
-			State = 1212;
+			State = 1240;
 			Match(ASSIGN);
-			State = 1213;
+			State = 1241;
 			expression(0);
 			}
 		}
@@ -8345,17 +8622,17 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public WhenClauseContext whenClause() {
 		WhenClauseContext _localctx = new WhenClauseContext(Context, State);
-		EnterRule(_localctx, 86, RULE_whenClause);
+		EnterRule(_localctx, 90, RULE_whenClause);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1215;
+			State = 1243;
 			Match(WHEN);
-			State = 1216;
+			State = 1244;
 			_localctx.condition = expression(0);
-			State = 1217;
+			State = 1245;
 			Match(THEN);
-			State = 1218;
+			State = 1246;
 			_localctx.result = expression(0);
 			}
 		}
@@ -8413,110 +8690,110 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public ComparisonOperatorContext comparisonOperator() {
 		ComparisonOperatorContext _localctx = new ComparisonOperatorContext(Context, State);
-		EnterRule(_localctx, 88, RULE_comparisonOperator);
+		EnterRule(_localctx, 92, RULE_comparisonOperator);
 		try {
 			int _alt;
-			State = 1243;
+			State = 1271;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQ:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1220;
+				State = 1248;
 				Match(EQ);
 				}
 				break;
 			case NEQ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1221;
+				State = 1249;
 				Match(NEQ);
 				}
 				break;
 			case LT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1222;
+				State = 1250;
 				Match(LT);
 				}
 				break;
 			case LTE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1223;
+				State = 1251;
 				Match(LTE);
 				}
 				break;
 			case GT:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1224;
+				State = 1252;
 				Match(GT);
 				}
 				break;
 			case GTE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1225;
+				State = 1253;
 				Match(GTE);
 				}
 				break;
 			case TILDE:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1226;
+				State = 1254;
 				Match(TILDE);
 				}
 				break;
 			case NOT_TILDE:
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1227;
+				State = 1255;
 				Match(NOT_TILDE);
 				}
 				break;
 			case TILDE_STAR:
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1228;
+				State = 1256;
 				Match(TILDE_STAR);
 				}
 				break;
 			case NOT_TILDE_STAR:
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 1229;
+				State = 1257;
 				Match(NOT_TILDE_STAR);
 				}
 				break;
 			case OPERATOR:
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 1230;
+				State = 1258;
 				Match(OPERATOR);
-				State = 1231;
+				State = 1259;
 				Match(LPAREN);
-				State = 1237;
+				State = 1265;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,167,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 1232;
+						State = 1260;
 						identifier();
-						State = 1233;
+						State = 1261;
 						Match(DOT);
 						}
 						}
 					}
-					State = 1239;
+					State = 1267;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,167,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
 				}
-				State = 1240;
+				State = 1268;
 				comparisonOperator();
-				State = 1241;
+				State = 1269;
 				Match(RPAREN);
 				}
 				break;
@@ -8651,17 +8928,17 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public LiteralContext literal() {
 		LiteralContext _localctx = new LiteralContext(Context, State);
-		EnterRule(_localctx, 90, RULE_literal);
+		EnterRule(_localctx, 94, RULE_literal);
 		int _la;
 		try {
-			State = 1261;
+			State = 1289;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case NULL:
 				_localctx = new NullLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1245;
+				State = 1273;
 				Match(NULL);
 				}
 				break;
@@ -8670,7 +8947,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BooleanLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1246;
+				State = 1274;
 				_la = TokenStream.LA(1);
 				if ( !(_la==FALSE || _la==TRUE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8687,7 +8964,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NumericLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1247;
+				State = 1275;
 				number();
 				}
 				break;
@@ -8695,7 +8972,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1248;
+				State = 1276;
 				Match(STRING);
 				}
 				break;
@@ -8703,7 +8980,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new EscapeStringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1249;
+				State = 1277;
 				Match(ESCAPE_STRING);
 				}
 				break;
@@ -8711,9 +8988,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimestampLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1250;
+				State = 1278;
 				Match(TIMESTAMP);
-				State = 1251;
+				State = 1279;
 				Match(STRING);
 				}
 				break;
@@ -8721,9 +8998,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DateLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1252;
+				State = 1280;
 				Match(DATE);
-				State = 1253;
+				State = 1281;
 				Match(STRING);
 				}
 				break;
@@ -8731,9 +9008,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimeLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1254;
+				State = 1282;
 				Match(TIME);
-				State = 1255;
+				State = 1283;
 				Match(STRING);
 				}
 				break;
@@ -8741,16 +9018,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new IntervalLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1256;
+				State = 1284;
 				Match(INTERVAL);
-				State = 1257;
+				State = 1285;
 				Match(STRING);
-				State = 1259;
+				State = 1287;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,169,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,172,Context) ) {
 				case 1:
 					{
-					State = 1258;
+					State = 1286;
 					timeUnit();
 					}
 					break;
@@ -8792,14 +9069,14 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public NumberContext number() {
 		NumberContext _localctx = new NumberContext(Context, State);
-		EnterRule(_localctx, 92, RULE_number);
+		EnterRule(_localctx, 96, RULE_number);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1263;
+			State = 1291;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 195)) & ~0x3f) == 0 && ((1L << (_la - 195)) & 7L) != 0)) ) {
+			if ( !(((((_la - 200)) & ~0x3f) == 0 && ((1L << (_la - 200)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -8944,14 +9221,14 @@ public partial class QuerySqlParser : Parser {
 		int _parentState = State;
 		TypeContext _localctx = new TypeContext(Context, _parentState);
 		TypeContext _prevctx = _localctx;
-		int _startState = 94;
-		EnterRecursionRule(_localctx, 94, RULE_type, _p);
+		int _startState = 98;
+		EnterRecursionRule(_localctx, 98, RULE_type, _p);
 		int _la;
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1310;
+			State = 1338;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ARRAY:
@@ -8960,13 +9237,13 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 1266;
+				State = 1294;
 				Match(ARRAY);
-				State = 1267;
+				State = 1295;
 				Match(LT);
-				State = 1268;
+				State = 1296;
 				type(0);
-				State = 1269;
+				State = 1297;
 				Match(GT);
 				}
 				break;
@@ -8975,17 +9252,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1271;
+				State = 1299;
 				Match(MAP);
-				State = 1272;
+				State = 1300;
 				Match(LT);
-				State = 1273;
+				State = 1301;
 				((MapTypeContext)_localctx).key = type(0);
-				State = 1274;
+				State = 1302;
 				Match(COMMA);
-				State = 1275;
+				State = 1303;
 				((MapTypeContext)_localctx).value = type(0);
-				State = 1276;
+				State = 1304;
 				Match(GT);
 				}
 				break;
@@ -8994,52 +9271,52 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1278;
+				State = 1306;
 				Match(STRUCT);
-				State = 1295;
+				State = 1323;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LT:
 					{
-					State = 1279;
+					State = 1307;
 					Match(LT);
-					State = 1291;
+					State = 1319;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					if (((((_la - 1)) & ~0x3f) == 0 && ((1L << (_la - 1)) & -446172829391425145L) != 0) || ((((_la - 74)) & ~0x3f) == 0 && ((1L << (_la - 74)) & -725713410868840867L) != 0) || ((((_la - 139)) & ~0x3f) == 0 && ((1L << (_la - 139)) & -1152921504480809221L) != 0)) {
+					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3568116769859902706L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424670544875527L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 8260153097595L) != 0) || ((((_la - 204)) & ~0x3f) == 0 && ((1L << (_la - 204)) & 15L) != 0)) {
 						{
-						State = 1280;
+						State = 1308;
 						identifier();
-						State = 1281;
+						State = 1309;
 						type(0);
-						State = 1288;
+						State = 1316;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						while (_la==COMMA) {
 							{
 							{
-							State = 1282;
+							State = 1310;
 							Match(COMMA);
-							State = 1283;
+							State = 1311;
 							identifier();
-							State = 1284;
+							State = 1312;
 							type(0);
 							}
 							}
-							State = 1290;
+							State = 1318;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						}
 						}
 					}
 
-					State = 1293;
+					State = 1321;
 					Match(GT);
 					}
 					break;
 				case NEQ:
 					{
-					State = 1294;
+					State = 1322;
 					Match(NEQ);
 					}
 					break;
@@ -9062,6 +9339,7 @@ public partial class QuerySqlParser : Parser {
 			case COLUMN:
 			case COMMIT:
 			case COMPACT:
+			case CURRENT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -9074,6 +9352,7 @@ public partial class QuerySqlParser : Parser {
 			case EXTRACT:
 			case FINAL:
 			case FIRST:
+			case FOLLOWING:
 			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
@@ -9101,10 +9380,12 @@ public partial class QuerySqlParser : Parser {
 			case OPERATOR:
 			case PERIOD:
 			case PLANS:
+			case PRECEDING:
 			case PRECISION:
 			case PRINT:
 			case PROPERTIES:
 			case QUERIES:
+			case RANGE:
 			case READ:
 			case RECURSIVE:
 			case REPLACE:
@@ -9138,6 +9419,7 @@ public partial class QuerySqlParser : Parser {
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
+			case UNBOUNDED:
 			case UNSET:
 			case VARIABLES:
 			case VARYING:
@@ -9153,34 +9435,34 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrimitiveTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1297;
+				State = 1325;
 				typeName();
-				State = 1308;
+				State = 1336;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,175,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,178,Context) ) {
 				case 1:
 					{
-					State = 1298;
+					State = 1326;
 					Match(LPAREN);
-					State = 1299;
+					State = 1327;
 					Match(INTEGER_VALUE);
-					State = 1304;
+					State = 1332;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1300;
+						State = 1328;
 						Match(COMMA);
-						State = 1301;
+						State = 1329;
 						Match(INTEGER_VALUE);
 						}
 						}
-						State = 1306;
+						State = 1334;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1307;
+					State = 1335;
 					Match(RPAREN);
 					}
 					break;
@@ -9191,9 +9473,9 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1320;
+			State = 1348;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,178,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,181,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -9203,28 +9485,28 @@ public partial class QuerySqlParser : Parser {
 					{
 					_localctx = new ArraySuffixTypeContext(new TypeContext(_parentctx, _parentState));
 					PushNewRecursionContext(_localctx, _startState, RULE_type);
-					State = 1312;
+					State = 1340;
 					if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-					State = 1313;
+					State = 1341;
 					Match(LBRACKET);
-					State = 1315;
+					State = 1343;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==INTEGER_VALUE) {
 						{
-						State = 1314;
+						State = 1342;
 						Match(INTEGER_VALUE);
 						}
 					}
 
-					State = 1317;
+					State = 1345;
 					Match(RBRACKET);
 					}
 					}
 				}
-				State = 1322;
+				State = 1350;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,178,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,181,Context);
 			}
 			}
 		}
@@ -9272,34 +9554,34 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public TypeNameContext typeName() {
 		TypeNameContext _localctx = new TypeNameContext(Context, State);
-		EnterRule(_localctx, 96, RULE_typeName);
+		EnterRule(_localctx, 100, RULE_typeName);
 		int _la;
 		try {
-			State = 1333;
+			State = 1361;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,179,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,182,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1323;
+				State = 1351;
 				Match(DOUBLE);
-				State = 1324;
+				State = 1352;
 				Match(PRECISION);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1325;
+				State = 1353;
 				Match(CHARACTER);
-				State = 1326;
+				State = 1354;
 				Match(VARYING);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1327;
+				State = 1355;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TIME || _la==TIMESTAMP) ) {
 				ErrorHandler.RecoverInline(this);
@@ -9308,7 +9590,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1328;
+				State = 1356;
 				_la = TokenStream.LA(1);
 				if ( !(_la==WITH || _la==WITHOUT) ) {
 				ErrorHandler.RecoverInline(this);
@@ -9317,23 +9599,23 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1329;
+				State = 1357;
 				Match(TIME);
-				State = 1330;
+				State = 1358;
 				Match(ZONE);
 				}
 				break;
 			case 4:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1331;
+				State = 1359;
 				Match(INTERVAL);
 				}
 				break;
 			case 5:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1332;
+				State = 1360;
 				qualifiedName();
 				}
 				break;
@@ -9377,30 +9659,30 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public QualifiedNameContext qualifiedName() {
 		QualifiedNameContext _localctx = new QualifiedNameContext(Context, State);
-		EnterRule(_localctx, 98, RULE_qualifiedName);
+		EnterRule(_localctx, 102, RULE_qualifiedName);
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1335;
+			State = 1363;
 			identifier();
-			State = 1340;
+			State = 1368;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,180,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,183,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					{
 					{
-					State = 1336;
+					State = 1364;
 					Match(DOT);
-					State = 1337;
+					State = 1365;
 					identifier();
 					}
 					}
 				}
-				State = 1342;
+				State = 1370;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,180,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,183,Context);
 			}
 			}
 		}
@@ -9439,36 +9721,36 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public IdentifierContext identifier() {
 		IdentifierContext _localctx = new IdentifierContext(Context, State);
-		EnterRule(_localctx, 100, RULE_identifier);
+		EnterRule(_localctx, 104, RULE_identifier);
 		try {
-			State = 1348;
+			State = 1376;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENTIFIER:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1343;
+				State = 1371;
 				Match(IDENTIFIER);
 				}
 				break;
 			case DIGIT_IDENTIFIER:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1344;
+				State = 1372;
 				Match(DIGIT_IDENTIFIER);
 				}
 				break;
 			case QUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1345;
+				State = 1373;
 				Match(QUOTED_IDENTIFIER);
 				}
 				break;
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1346;
+				State = 1374;
 				Match(BACKQUOTED_IDENTIFIER);
 				}
 				break;
@@ -9486,6 +9768,7 @@ public partial class QuerySqlParser : Parser {
 			case COLUMN:
 			case COMMIT:
 			case COMPACT:
+			case CURRENT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -9498,6 +9781,7 @@ public partial class QuerySqlParser : Parser {
 			case EXTRACT:
 			case FINAL:
 			case FIRST:
+			case FOLLOWING:
 			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
@@ -9524,10 +9808,12 @@ public partial class QuerySqlParser : Parser {
 			case OPERATOR:
 			case PERIOD:
 			case PLANS:
+			case PRECEDING:
 			case PRECISION:
 			case PRINT:
 			case PROPERTIES:
 			case QUERIES:
+			case RANGE:
 			case READ:
 			case RECURSIVE:
 			case REPLACE:
@@ -9561,6 +9847,7 @@ public partial class QuerySqlParser : Parser {
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
+			case UNBOUNDED:
 			case UNSET:
 			case VARIABLES:
 			case VARYING:
@@ -9570,7 +9857,7 @@ public partial class QuerySqlParser : Parser {
 			case ZONE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1347;
+				State = 1375;
 				nonReserved();
 				}
 				break;
@@ -9604,6 +9891,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COLUMN() { return GetToken(QuerySqlParser.COLUMN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMIT() { return GetToken(QuerySqlParser.COMMIT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMPACT() { return GetToken(QuerySqlParser.COMPACT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CURRENT() { return GetToken(QuerySqlParser.CURRENT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DATE() { return GetToken(QuerySqlParser.DATE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DAY() { return GetToken(QuerySqlParser.DAY, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DAYS() { return GetToken(QuerySqlParser.DAYS, 0); }
@@ -9617,6 +9905,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FINAL() { return GetToken(QuerySqlParser.FINAL, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FIRST() { return GetToken(QuerySqlParser.FIRST, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FUNCTION() { return GetToken(QuerySqlParser.FUNCTION, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FOLLOWING() { return GetToken(QuerySqlParser.FOLLOWING, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FOR() { return GetToken(QuerySqlParser.FOR, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FUNCTIONS() { return GetToken(QuerySqlParser.FUNCTIONS, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GRACE() { return GetToken(QuerySqlParser.GRACE, 0); }
@@ -9642,6 +9931,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OPERATOR() { return GetToken(QuerySqlParser.OPERATOR, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PERIOD() { return GetToken(QuerySqlParser.PERIOD, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PLANS() { return GetToken(QuerySqlParser.PLANS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PRECEDING() { return GetToken(QuerySqlParser.PRECEDING, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PRECISION() { return GetToken(QuerySqlParser.PRECISION, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PRINT() { return GetToken(QuerySqlParser.PRINT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PROPERTIES() { return GetToken(QuerySqlParser.PROPERTIES, 0); }
@@ -9651,6 +9941,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REPLACE() { return GetToken(QuerySqlParser.REPLACE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RETENTION() { return GetToken(QuerySqlParser.RETENTION, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ROLLBACK() { return GetToken(QuerySqlParser.ROLLBACK, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RANGE() { return GetToken(QuerySqlParser.RANGE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ROW() { return GetToken(QuerySqlParser.ROW, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ROWS() { return GetToken(QuerySqlParser.ROWS, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SAMPLE() { return GetToken(QuerySqlParser.SAMPLE, 0); }
@@ -9679,6 +9970,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TUMBLING() { return GetToken(QuerySqlParser.TUMBLING, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TYPE() { return GetToken(QuerySqlParser.TYPE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TYPES() { return GetToken(QuerySqlParser.TYPES, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode UNBOUNDED() { return GetToken(QuerySqlParser.UNBOUNDED, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode UNSET() { return GetToken(QuerySqlParser.UNSET, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode VARIABLES() { return GetToken(QuerySqlParser.VARIABLES, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode VARYING() { return GetToken(QuerySqlParser.VARYING, 0); }
@@ -9702,14 +9994,14 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public NonReservedContext nonReserved() {
 		NonReservedContext _localctx = new NonReservedContext(Context, State);
-		EnterRule(_localctx, 102, RULE_nonReserved);
+		EnterRule(_localctx, 106, RULE_nonReserved);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1350;
+			State = 1378;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -892345658782850290L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5260769781310983167L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 258125323223L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -3568116769859902706L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424670544875527L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 8260153097595L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -9735,7 +10027,7 @@ public partial class QuerySqlParser : Parser {
 		case 24: return relation_sempred((RelationContext)_localctx, predIndex);
 		case 36: return expression_sempred((ExpressionContext)_localctx, predIndex);
 		case 38: return valueExpression_sempred((ValueExpressionContext)_localctx, predIndex);
-		case 47: return type_sempred((TypeContext)_localctx, predIndex);
+		case 49: return type_sempred((TypeContext)_localctx, predIndex);
 		}
 		return true;
 	}
@@ -9780,519 +10072,531 @@ public partial class QuerySqlParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,206,1353,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,211,1381,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
 		2,29,7,29,2,30,7,30,2,31,7,31,2,32,7,32,2,33,7,33,2,34,7,34,2,35,7,35,
 		2,36,7,36,2,37,7,37,2,38,7,38,2,39,7,39,2,40,7,40,2,41,7,41,2,42,7,42,
 		2,43,7,43,2,44,7,44,2,45,7,45,2,46,7,46,2,47,7,47,2,48,7,48,2,49,7,49,
-		2,50,7,50,2,51,7,51,1,0,5,0,106,8,0,10,0,12,0,109,9,0,1,0,1,0,4,0,113,
-		8,0,11,0,12,0,114,1,0,5,0,118,8,0,10,0,12,0,121,9,0,1,0,5,0,124,8,0,10,
-		0,12,0,127,9,0,3,0,129,8,0,1,0,1,0,1,1,1,1,1,1,1,2,1,2,1,2,1,2,3,2,140,
-		8,2,1,2,1,2,1,2,3,2,145,8,2,1,2,1,2,1,2,3,2,150,8,2,1,2,1,2,1,2,1,2,1,
-		2,3,2,157,8,2,1,2,1,2,3,2,161,8,2,1,2,1,2,3,2,165,8,2,1,2,1,2,1,2,1,2,
-		1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,180,8,2,1,2,1,2,1,2,1,2,1,2,3,
-		2,187,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,197,8,2,1,2,1,2,1,2,1,2,
-		3,2,203,8,2,1,2,1,2,1,2,3,2,208,8,2,1,2,1,2,1,2,1,2,3,2,214,8,2,1,2,1,
-		2,1,2,1,2,3,2,220,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,231,8,2,
-		1,2,1,2,3,2,235,8,2,1,2,1,2,3,2,239,8,2,1,2,3,2,242,8,2,1,2,1,2,3,2,246,
-		8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,256,8,2,1,2,1,2,1,2,1,2,1,2,3,
-		2,263,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,271,8,2,10,2,12,2,274,9,2,3,2,276,
-		8,2,1,2,1,2,3,2,280,8,2,1,2,1,2,3,2,284,8,2,1,2,5,2,287,8,2,10,2,12,2,
-		290,9,2,1,2,1,2,3,2,294,8,2,1,2,1,2,3,2,298,8,2,1,2,1,2,1,2,1,2,1,2,3,
-		2,305,8,2,1,2,3,2,308,8,2,1,2,1,2,1,2,1,2,3,2,314,8,2,1,2,1,2,3,2,318,
-		8,2,1,2,1,2,3,2,322,8,2,1,2,1,2,1,2,3,2,327,8,2,1,2,3,2,330,8,2,1,2,1,
-		2,1,2,1,2,3,2,336,8,2,1,2,1,2,3,2,340,8,2,1,2,1,2,3,2,344,8,2,1,2,1,2,
-		1,2,3,2,349,8,2,1,2,1,2,1,2,1,2,3,2,355,8,2,1,2,1,2,1,2,3,2,360,8,2,1,
-		2,1,2,1,2,1,2,1,2,1,2,3,2,368,8,2,1,2,1,2,1,2,1,2,3,2,374,8,2,1,2,1,2,
-		1,2,3,2,379,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,389,8,2,1,2,1,2,1,
-		2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,400,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,408,
-		8,2,1,2,1,2,1,2,1,2,5,2,414,8,2,10,2,12,2,417,9,2,1,2,1,2,1,2,1,2,1,2,
-		3,2,424,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,432,8,2,10,2,12,2,435,9,2,1,2,
-		1,2,1,2,1,2,1,2,1,2,3,2,443,8,2,1,3,1,3,1,3,4,3,448,8,3,11,3,12,3,449,
-		1,3,1,3,3,3,454,8,3,1,4,3,4,457,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,465,8,
-		4,1,5,1,5,1,5,1,5,5,5,471,8,5,10,5,12,5,474,9,5,1,5,1,5,1,6,1,6,1,6,3,
-		6,481,8,6,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,491,8,7,1,8,1,8,3,8,495,
-		8,8,1,8,1,8,1,8,1,9,1,9,1,9,1,9,5,9,504,8,9,10,9,12,9,507,9,9,1,9,1,9,
-		1,10,1,10,3,10,513,8,10,1,10,1,10,1,10,1,10,3,10,519,8,10,1,11,1,11,1,
-		11,1,11,5,11,525,8,11,10,11,12,11,528,9,11,1,11,1,11,1,12,1,12,1,12,1,
-		12,5,12,536,8,12,10,12,12,12,539,9,12,1,12,1,12,1,13,3,13,544,8,13,1,13,
-		1,13,3,13,548,8,13,1,13,3,13,551,8,13,1,13,3,13,554,8,13,1,13,3,13,557,
-		8,13,1,14,1,14,3,14,561,8,14,1,14,1,14,1,14,5,14,566,8,14,10,14,12,14,
-		569,9,14,1,15,1,15,3,15,573,8,15,1,15,1,15,1,15,1,15,1,15,1,16,1,16,1,
-		16,1,16,1,16,1,16,3,16,586,8,16,1,16,5,16,589,8,16,10,16,12,16,592,9,16,
-		1,17,1,17,3,17,596,8,17,1,17,1,17,1,17,5,17,601,8,17,10,17,12,17,604,9,
-		17,1,17,1,17,1,17,1,17,5,17,610,8,17,10,17,12,17,613,9,17,3,17,615,8,17,
-		1,17,3,17,618,8,17,1,17,1,17,3,17,622,8,17,1,17,1,17,1,17,1,17,1,17,5,
-		17,629,8,17,10,17,12,17,632,9,17,3,17,634,8,17,1,17,1,17,3,17,638,8,17,
-		1,17,1,17,1,17,1,17,1,17,5,17,645,8,17,10,17,12,17,648,9,17,3,17,650,8,
-		17,1,17,1,17,1,17,1,17,3,17,656,8,17,1,18,1,18,1,18,1,18,1,18,5,18,663,
-		8,18,10,18,12,18,666,9,18,1,19,1,19,3,19,670,8,19,1,19,1,19,3,19,674,8,
-		19,1,20,1,20,1,20,1,21,1,21,1,21,3,21,682,8,21,1,22,1,22,1,22,3,22,687,
-		8,22,1,23,1,23,1,23,1,23,1,23,1,23,1,23,3,23,696,8,23,1,23,3,23,699,8,
-		23,3,23,701,8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,3,24,711,8,24,
-		1,24,3,24,714,8,24,1,24,1,24,1,24,1,24,5,24,720,8,24,10,24,12,24,723,9,
-		24,1,25,3,25,726,8,25,1,25,1,25,3,25,730,8,25,1,25,1,25,3,25,734,8,25,
-		1,25,1,25,3,25,738,8,25,3,25,740,8,25,1,26,1,26,1,26,1,26,1,26,1,26,1,
-		26,5,26,749,8,26,10,26,12,26,752,9,26,1,26,1,26,3,26,756,8,26,1,27,1,27,
-		1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,3,27,770,8,27,1,27,3,
-		27,773,8,27,1,28,1,28,3,28,777,8,28,1,28,1,28,1,28,1,28,3,28,783,8,28,
-		1,28,1,28,1,28,1,28,1,28,5,28,790,8,28,10,28,12,28,793,9,28,3,28,795,8,
-		28,1,28,1,28,3,28,799,8,28,1,28,1,28,1,28,1,28,5,28,805,8,28,10,28,12,
-		28,808,9,28,1,28,1,28,3,28,812,8,28,1,29,3,29,815,8,29,1,29,1,29,3,29,
-		819,8,29,1,30,1,30,1,30,1,31,1,31,1,31,1,31,1,31,5,31,829,8,31,10,31,12,
-		31,832,9,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,5,31,
-		845,8,31,10,31,12,31,848,9,31,1,31,1,31,1,31,1,31,1,31,1,31,5,31,856,8,
-		31,10,31,12,31,859,9,31,1,31,1,31,3,31,863,8,31,1,32,1,32,1,32,1,32,1,
-		32,3,32,870,8,32,1,33,1,33,1,33,1,33,1,34,1,34,1,34,1,35,1,35,1,36,1,36,
-		1,36,3,36,884,8,36,1,36,1,36,3,36,888,8,36,1,36,1,36,1,36,1,36,1,36,1,
-		36,5,36,896,8,36,10,36,12,36,899,9,36,1,37,1,37,1,37,1,37,1,37,1,37,1,
-		37,1,37,3,37,909,8,37,1,37,1,37,1,37,3,37,914,8,37,1,37,1,37,1,37,1,37,
-		1,37,1,37,3,37,922,8,37,1,37,1,37,1,37,1,37,1,37,1,37,3,37,930,8,37,1,
-		37,1,37,1,37,1,37,1,37,5,37,937,8,37,10,37,12,37,940,9,37,1,37,1,37,1,
-		37,3,37,945,8,37,1,37,1,37,1,37,1,37,3,37,951,8,37,1,37,1,37,3,37,955,
-		8,37,1,37,1,37,1,37,3,37,960,8,37,1,37,1,37,1,37,3,37,965,8,37,1,38,1,
-		38,1,38,1,38,1,38,1,38,4,38,973,8,38,11,38,12,38,974,1,38,1,38,3,38,979,
-		8,38,1,38,1,38,1,38,1,38,4,38,985,8,38,11,38,12,38,986,1,38,1,38,3,38,
-		991,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,
-		38,1,38,5,38,1007,8,38,10,38,12,38,1010,9,38,3,38,1012,8,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1025,8,38,10,38,12,38,
-		1028,9,38,3,38,1030,8,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1038,8,38,
-		10,38,12,38,1041,9,38,3,38,1043,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,3,38,1056,8,38,1,38,1,38,1,38,1,38,3,38,1062,8,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1075,8,38,
-		1,38,1,38,1,38,1,38,1,38,3,38,1082,8,38,1,38,3,38,1085,8,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,3,38,1094,8,38,1,38,1,38,1,38,5,38,1099,8,38,
-		10,38,12,38,1102,9,38,1,38,3,38,1105,8,38,3,38,1107,8,38,1,38,1,38,3,38,
-		1111,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1134,8,38,1,38,1,38,
+		2,50,7,50,2,51,7,51,2,52,7,52,2,53,7,53,1,0,5,0,110,8,0,10,0,12,0,113,
+		9,0,1,0,1,0,4,0,117,8,0,11,0,12,0,118,1,0,5,0,122,8,0,10,0,12,0,125,9,
+		0,1,0,5,0,128,8,0,10,0,12,0,131,9,0,3,0,133,8,0,1,0,1,0,1,1,1,1,1,1,1,
+		2,1,2,1,2,1,2,3,2,144,8,2,1,2,1,2,1,2,3,2,149,8,2,1,2,1,2,1,2,3,2,154,
+		8,2,1,2,1,2,1,2,1,2,1,2,3,2,161,8,2,1,2,1,2,3,2,165,8,2,1,2,1,2,3,2,169,
+		8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,184,8,2,1,
+		2,1,2,1,2,1,2,1,2,3,2,191,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,201,
+		8,2,1,2,1,2,1,2,1,2,3,2,207,8,2,1,2,1,2,1,2,3,2,212,8,2,1,2,1,2,1,2,1,
+		2,3,2,218,8,2,1,2,1,2,1,2,1,2,3,2,224,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,
+		1,2,1,2,3,2,235,8,2,1,2,1,2,3,2,239,8,2,1,2,1,2,3,2,243,8,2,1,2,3,2,246,
+		8,2,1,2,1,2,3,2,250,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,260,8,2,1,
+		2,1,2,1,2,1,2,1,2,3,2,267,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,275,8,2,10,2,
+		12,2,278,9,2,3,2,280,8,2,1,2,1,2,3,2,284,8,2,1,2,1,2,3,2,288,8,2,1,2,5,
+		2,291,8,2,10,2,12,2,294,9,2,1,2,1,2,3,2,298,8,2,1,2,1,2,3,2,302,8,2,1,
+		2,1,2,1,2,1,2,1,2,3,2,309,8,2,1,2,3,2,312,8,2,1,2,1,2,1,2,1,2,3,2,318,
+		8,2,1,2,1,2,3,2,322,8,2,1,2,1,2,3,2,326,8,2,1,2,1,2,1,2,3,2,331,8,2,1,
+		2,3,2,334,8,2,1,2,1,2,1,2,1,2,3,2,340,8,2,1,2,1,2,3,2,344,8,2,1,2,1,2,
+		3,2,348,8,2,1,2,1,2,1,2,3,2,353,8,2,1,2,1,2,1,2,1,2,3,2,359,8,2,1,2,1,
+		2,1,2,3,2,364,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,372,8,2,1,2,1,2,1,2,1,2,
+		3,2,378,8,2,1,2,1,2,1,2,3,2,383,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,
+		2,393,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,404,8,2,1,2,1,2,1,2,
+		1,2,1,2,1,2,3,2,412,8,2,1,2,1,2,1,2,1,2,5,2,418,8,2,10,2,12,2,421,9,2,
+		1,2,1,2,1,2,1,2,1,2,3,2,428,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,436,8,2,10,
+		2,12,2,439,9,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,447,8,2,1,3,1,3,1,3,4,3,452,
+		8,3,11,3,12,3,453,1,3,1,3,3,3,458,8,3,1,4,3,4,461,8,4,1,4,1,4,1,4,1,4,
+		1,4,1,4,3,4,469,8,4,1,5,1,5,1,5,1,5,5,5,475,8,5,10,5,12,5,478,9,5,1,5,
+		1,5,1,6,1,6,1,6,3,6,485,8,6,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,495,8,
+		7,1,8,1,8,3,8,499,8,8,1,8,1,8,1,8,1,9,1,9,1,9,1,9,5,9,508,8,9,10,9,12,
+		9,511,9,9,1,9,1,9,1,10,1,10,3,10,517,8,10,1,10,1,10,1,10,1,10,3,10,523,
+		8,10,1,11,1,11,1,11,1,11,5,11,529,8,11,10,11,12,11,532,9,11,1,11,1,11,
+		1,12,1,12,1,12,1,12,5,12,540,8,12,10,12,12,12,543,9,12,1,12,1,12,1,13,
+		3,13,548,8,13,1,13,1,13,3,13,552,8,13,1,13,3,13,555,8,13,1,13,3,13,558,
+		8,13,1,13,3,13,561,8,13,1,14,1,14,3,14,565,8,14,1,14,1,14,1,14,5,14,570,
+		8,14,10,14,12,14,573,9,14,1,15,1,15,3,15,577,8,15,1,15,1,15,1,15,1,15,
+		1,15,1,16,1,16,1,16,1,16,1,16,1,16,3,16,590,8,16,1,16,5,16,593,8,16,10,
+		16,12,16,596,9,16,1,17,1,17,3,17,600,8,17,1,17,1,17,1,17,5,17,605,8,17,
+		10,17,12,17,608,9,17,1,17,1,17,1,17,1,17,5,17,614,8,17,10,17,12,17,617,
+		9,17,3,17,619,8,17,1,17,3,17,622,8,17,1,17,1,17,3,17,626,8,17,1,17,1,17,
+		1,17,1,17,1,17,5,17,633,8,17,10,17,12,17,636,9,17,3,17,638,8,17,1,17,1,
+		17,3,17,642,8,17,1,17,1,17,1,17,1,17,1,17,5,17,649,8,17,10,17,12,17,652,
+		9,17,3,17,654,8,17,1,17,1,17,1,17,1,17,3,17,660,8,17,1,18,1,18,1,18,1,
+		18,1,18,5,18,667,8,18,10,18,12,18,670,9,18,1,19,1,19,3,19,674,8,19,1,19,
+		1,19,3,19,678,8,19,1,20,1,20,1,20,1,21,1,21,1,21,3,21,686,8,21,1,22,1,
+		22,1,22,3,22,691,8,22,1,23,1,23,1,23,1,23,1,23,1,23,1,23,3,23,700,8,23,
+		1,23,3,23,703,8,23,3,23,705,8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,
+		24,3,24,715,8,24,1,24,3,24,718,8,24,1,24,1,24,1,24,1,24,5,24,724,8,24,
+		10,24,12,24,727,9,24,1,25,3,25,730,8,25,1,25,1,25,3,25,734,8,25,1,25,1,
+		25,3,25,738,8,25,1,25,1,25,3,25,742,8,25,3,25,744,8,25,1,26,1,26,1,26,
+		1,26,1,26,1,26,1,26,5,26,753,8,26,10,26,12,26,756,9,26,1,26,1,26,3,26,
+		760,8,26,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,3,
+		27,774,8,27,1,27,3,27,777,8,27,1,28,1,28,3,28,781,8,28,1,28,1,28,1,28,
+		1,28,3,28,787,8,28,1,28,1,28,1,28,1,28,1,28,5,28,794,8,28,10,28,12,28,
+		797,9,28,3,28,799,8,28,1,28,1,28,3,28,803,8,28,1,28,1,28,1,28,1,28,5,28,
+		809,8,28,10,28,12,28,812,9,28,1,28,1,28,3,28,816,8,28,1,29,3,29,819,8,
+		29,1,29,1,29,3,29,823,8,29,1,30,1,30,1,30,1,31,1,31,1,31,1,31,1,31,5,31,
+		833,8,31,10,31,12,31,836,9,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,
+		1,31,1,31,1,31,5,31,849,8,31,10,31,12,31,852,9,31,1,31,1,31,1,31,1,31,
+		1,31,1,31,5,31,860,8,31,10,31,12,31,863,9,31,1,31,1,31,3,31,867,8,31,1,
+		32,1,32,1,32,1,32,1,32,3,32,874,8,32,1,33,1,33,1,33,1,33,1,34,1,34,1,34,
+		1,35,1,35,1,36,1,36,1,36,3,36,888,8,36,1,36,1,36,3,36,892,8,36,1,36,1,
+		36,1,36,1,36,1,36,1,36,5,36,900,8,36,10,36,12,36,903,9,36,1,37,1,37,1,
+		37,1,37,1,37,1,37,1,37,1,37,3,37,913,8,37,1,37,1,37,1,37,3,37,918,8,37,
+		1,37,1,37,1,37,1,37,1,37,1,37,3,37,926,8,37,1,37,1,37,1,37,1,37,1,37,1,
+		37,3,37,934,8,37,1,37,1,37,1,37,1,37,1,37,5,37,941,8,37,10,37,12,37,944,
+		9,37,1,37,1,37,1,37,3,37,949,8,37,1,37,1,37,1,37,1,37,3,37,955,8,37,1,
+		37,1,37,3,37,959,8,37,1,37,1,37,1,37,3,37,964,8,37,1,37,1,37,1,37,3,37,
+		969,8,37,1,38,1,38,1,38,1,38,1,38,1,38,4,38,977,8,38,11,38,12,38,978,1,
+		38,1,38,3,38,983,8,38,1,38,1,38,1,38,1,38,4,38,989,8,38,11,38,12,38,990,
+		1,38,1,38,3,38,995,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,
+		38,1,38,1,38,1,38,1,38,5,38,1011,8,38,10,38,12,38,1014,9,38,3,38,1016,
+		8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1029,
+		8,38,10,38,12,38,1032,9,38,3,38,1034,8,38,1,38,1,38,1,38,1,38,1,38,1,38,
+		5,38,1042,8,38,10,38,12,38,1045,9,38,3,38,1047,8,38,1,38,1,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1060,8,38,1,38,1,38,1,38,1,38,
+		3,38,1066,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
+		3,38,1079,8,38,1,38,1,38,1,38,1,38,1,38,3,38,1086,8,38,1,38,3,38,1089,
+		8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1098,8,38,1,38,1,38,1,38,
+		5,38,1103,8,38,10,38,12,38,1106,9,38,1,38,3,38,1109,8,38,3,38,1111,8,38,
+		1,38,1,38,3,38,1115,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1138,
+		8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
 		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1164,
-		8,38,10,38,12,38,1167,9,38,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,5,39,
-		1177,8,39,10,39,12,39,1180,9,39,1,39,1,39,1,39,1,39,1,39,3,39,1187,8,39,
-		1,40,1,40,1,40,1,40,1,40,1,40,1,40,5,40,1196,8,40,10,40,12,40,1199,9,40,
-		3,40,1201,8,40,1,40,3,40,1204,8,40,1,40,1,40,1,41,1,41,1,41,1,41,1,42,
-		1,42,1,42,1,42,1,43,1,43,1,43,1,43,1,43,1,44,1,44,1,44,1,44,1,44,1,44,
-		1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,5,44,1236,8,44,10,44,12,44,
-		1239,9,44,1,44,1,44,1,44,3,44,1244,8,44,1,45,1,45,1,45,1,45,1,45,1,45,
-		1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,3,45,1260,8,45,3,45,1262,8,45,
-		1,46,1,46,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,
-		1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,5,47,1287,8,47,10,47,12,47,
-		1290,9,47,3,47,1292,8,47,1,47,1,47,3,47,1296,8,47,1,47,1,47,1,47,1,47,
-		1,47,5,47,1303,8,47,10,47,12,47,1306,9,47,1,47,3,47,1309,8,47,3,47,1311,
-		8,47,1,47,1,47,1,47,3,47,1316,8,47,1,47,5,47,1319,8,47,10,47,12,47,1322,
-		9,47,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,3,48,1334,8,48,
-		1,49,1,49,1,49,5,49,1339,8,49,10,49,12,49,1342,9,49,1,50,1,50,1,50,1,50,
-		1,50,3,50,1349,8,50,1,51,1,51,1,51,0,5,32,48,72,76,94,52,0,2,4,6,8,10,
-		12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,
-		60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,0,
-		27,2,0,83,83,124,124,2,0,129,129,133,133,2,0,71,71,117,117,2,0,84,84,122,
-		122,2,0,141,141,166,166,2,0,145,145,163,163,2,0,25,25,42,42,2,0,1,1,114,
-		114,4,0,4,4,103,103,121,121,135,136,2,0,95,95,164,164,3,0,44,44,70,70,
-		151,151,2,0,4,4,37,37,2,0,12,12,34,34,2,0,51,51,77,77,2,0,21,21,50,50,
-		1,0,115,116,4,0,30,31,63,64,86,89,118,119,3,0,4,4,7,7,126,126,2,0,66,66,
-		81,81,3,0,17,17,78,78,144,144,1,0,176,177,1,0,178,180,2,0,49,49,147,147,
-		1,0,195,197,1,0,139,140,2,0,160,160,162,162,34,0,1,3,8,9,13,15,17,17,21,
-		22,24,26,29,32,35,36,38,38,46,48,50,52,55,57,60,64,74,74,76,78,80,80,83,
-		84,86,89,92,93,95,96,102,104,106,112,114,119,121,122,124,125,127,130,132,
-		132,134,137,139,140,142,146,148,150,152,152,155,156,162,165,1589,0,107,
-		1,0,0,0,2,132,1,0,0,0,4,442,1,0,0,0,6,453,1,0,0,0,8,464,1,0,0,0,10,466,
-		1,0,0,0,12,477,1,0,0,0,14,490,1,0,0,0,16,492,1,0,0,0,18,499,1,0,0,0,20,
-		512,1,0,0,0,22,520,1,0,0,0,24,531,1,0,0,0,26,543,1,0,0,0,28,558,1,0,0,
-		0,30,570,1,0,0,0,32,579,1,0,0,0,34,655,1,0,0,0,36,657,1,0,0,0,38,667,1,
-		0,0,0,40,675,1,0,0,0,42,678,1,0,0,0,44,683,1,0,0,0,46,700,1,0,0,0,48,702,
-		1,0,0,0,50,739,1,0,0,0,52,755,1,0,0,0,54,757,1,0,0,0,56,811,1,0,0,0,58,
-		814,1,0,0,0,60,820,1,0,0,0,62,862,1,0,0,0,64,869,1,0,0,0,66,871,1,0,0,
-		0,68,875,1,0,0,0,70,878,1,0,0,0,72,887,1,0,0,0,74,964,1,0,0,0,76,1133,
-		1,0,0,0,78,1186,1,0,0,0,80,1188,1,0,0,0,82,1207,1,0,0,0,84,1211,1,0,0,
-		0,86,1215,1,0,0,0,88,1243,1,0,0,0,90,1261,1,0,0,0,92,1263,1,0,0,0,94,1310,
-		1,0,0,0,96,1333,1,0,0,0,98,1335,1,0,0,0,100,1348,1,0,0,0,102,1350,1,0,
-		0,0,104,106,5,192,0,0,105,104,1,0,0,0,106,109,1,0,0,0,107,105,1,0,0,0,
-		107,108,1,0,0,0,108,128,1,0,0,0,109,107,1,0,0,0,110,119,3,4,2,0,111,113,
-		5,192,0,0,112,111,1,0,0,0,113,114,1,0,0,0,114,112,1,0,0,0,114,115,1,0,
-		0,0,115,116,1,0,0,0,116,118,3,4,2,0,117,112,1,0,0,0,118,121,1,0,0,0,119,
-		117,1,0,0,0,119,120,1,0,0,0,120,125,1,0,0,0,121,119,1,0,0,0,122,124,5,
-		192,0,0,123,122,1,0,0,0,124,127,1,0,0,0,125,123,1,0,0,0,125,126,1,0,0,
-		0,126,129,1,0,0,0,127,125,1,0,0,0,128,110,1,0,0,0,128,129,1,0,0,0,129,
-		130,1,0,0,0,130,131,5,0,0,1,131,1,1,0,0,0,132,133,3,72,36,0,133,134,5,
-		0,0,1,134,3,1,0,0,0,135,443,3,26,13,0,136,137,7,0,0,0,137,139,5,130,0,
-		0,138,140,5,47,0,0,139,138,1,0,0,0,139,140,1,0,0,0,140,443,1,0,0,0,141,
-		142,7,0,0,0,142,144,5,134,0,0,143,145,5,47,0,0,144,143,1,0,0,0,144,145,
-		1,0,0,0,145,443,1,0,0,0,146,147,7,0,0,0,147,149,5,108,0,0,148,150,5,47,
-		0,0,149,148,1,0,0,0,149,150,1,0,0,0,150,443,1,0,0,0,151,152,7,0,0,0,152,
-		443,5,107,0,0,153,154,7,0,0,0,154,156,5,56,0,0,155,157,5,47,0,0,156,155,
-		1,0,0,0,156,157,1,0,0,0,157,443,1,0,0,0,158,160,7,0,0,0,159,161,5,4,0,
-		0,160,159,1,0,0,0,160,161,1,0,0,0,161,162,1,0,0,0,162,164,5,143,0,0,163,
-		165,5,47,0,0,164,163,1,0,0,0,164,165,1,0,0,0,165,443,1,0,0,0,166,167,7,
-		0,0,0,167,443,5,150,0,0,168,169,7,0,0,0,169,443,5,155,0,0,170,171,7,0,
-		0,0,171,443,5,8,0,0,172,173,5,124,0,0,173,174,5,145,0,0,174,175,5,74,0,
-		0,175,443,5,80,0,0,176,179,5,124,0,0,177,180,3,98,49,0,178,180,5,4,0,0,
-		179,177,1,0,0,0,179,178,1,0,0,0,180,443,1,0,0,0,181,182,5,35,0,0,182,183,
-		5,55,0,0,183,443,3,100,50,0,184,186,5,35,0,0,185,187,5,47,0,0,186,185,
-		1,0,0,0,186,187,1,0,0,0,187,188,1,0,0,0,188,443,3,98,49,0,189,190,5,35,
-		0,0,190,191,3,98,49,0,191,192,5,47,0,0,192,443,1,0,0,0,193,196,5,46,0,
-		0,194,197,3,4,2,0,195,197,3,100,50,0,196,194,1,0,0,0,196,195,1,0,0,0,197,
-		443,1,0,0,0,198,199,5,39,0,0,199,202,7,1,0,0,200,201,5,65,0,0,201,203,
-		5,45,0,0,202,200,1,0,0,0,202,203,1,0,0,0,203,204,1,0,0,0,204,207,3,98,
-		49,0,205,206,5,33,0,0,206,208,5,142,0,0,207,205,1,0,0,0,207,208,1,0,0,
-		0,208,443,1,0,0,0,209,210,5,39,0,0,210,213,5,149,0,0,211,212,5,65,0,0,
-		212,214,5,45,0,0,213,211,1,0,0,0,213,214,1,0,0,0,214,215,1,0,0,0,215,443,
-		3,100,50,0,216,219,5,137,0,0,217,220,3,100,50,0,218,220,5,4,0,0,219,217,
-		1,0,0,0,219,218,1,0,0,0,220,443,1,0,0,0,221,222,5,9,0,0,222,223,5,129,
-		0,0,223,443,3,98,49,0,224,225,5,26,0,0,225,226,5,129,0,0,226,443,3,98,
-		49,0,227,230,5,106,0,0,228,231,3,100,50,0,229,231,5,193,0,0,230,228,1,
-		0,0,0,230,229,1,0,0,0,231,234,1,0,0,0,232,233,5,53,0,0,233,235,5,15,0,
-		0,234,232,1,0,0,0,234,235,1,0,0,0,235,241,1,0,0,0,236,238,7,2,0,0,237,
-		239,5,166,0,0,238,237,1,0,0,0,238,239,1,0,0,0,239,240,1,0,0,0,240,242,
-		5,195,0,0,241,236,1,0,0,0,241,242,1,0,0,0,242,245,1,0,0,0,243,244,5,82,
-		0,0,244,246,5,195,0,0,245,243,1,0,0,0,245,246,1,0,0,0,246,443,1,0,0,0,
-		247,248,5,123,0,0,248,249,5,193,0,0,249,250,5,166,0,0,250,443,5,193,0,
-		0,251,252,5,152,0,0,252,443,5,193,0,0,253,255,5,123,0,0,254,256,7,3,0,
-		0,255,254,1,0,0,0,255,256,1,0,0,0,256,257,1,0,0,0,257,258,5,139,0,0,258,
-		259,5,165,0,0,259,443,3,8,4,0,260,262,5,123,0,0,261,263,7,3,0,0,262,261,
-		1,0,0,0,262,263,1,0,0,0,263,264,1,0,0,0,264,265,3,98,49,0,265,275,7,4,
-		0,0,266,276,5,32,0,0,267,272,3,8,4,0,268,269,5,190,0,0,269,271,3,8,4,0,
-		270,268,1,0,0,0,271,274,1,0,0,0,272,270,1,0,0,0,272,273,1,0,0,0,273,276,
-		1,0,0,0,274,272,1,0,0,0,275,266,1,0,0,0,275,267,1,0,0,0,276,443,1,0,0,
-		0,277,279,5,14,0,0,278,280,7,5,0,0,279,278,1,0,0,0,279,280,1,0,0,0,280,
-		284,1,0,0,0,281,282,5,128,0,0,282,284,5,145,0,0,283,277,1,0,0,0,283,281,
-		1,0,0,0,284,288,1,0,0,0,285,287,3,6,3,0,286,285,1,0,0,0,287,290,1,0,0,
-		0,288,286,1,0,0,0,288,289,1,0,0,0,289,443,1,0,0,0,290,288,1,0,0,0,291,
-		293,7,6,0,0,292,294,7,5,0,0,293,292,1,0,0,0,293,294,1,0,0,0,294,443,1,
-		0,0,0,295,297,7,7,0,0,296,298,7,5,0,0,297,296,1,0,0,0,297,298,1,0,0,0,
-		298,443,1,0,0,0,299,300,5,36,0,0,300,443,7,8,0,0,301,304,5,27,0,0,302,
-		303,5,97,0,0,303,305,5,111,0,0,304,302,1,0,0,0,304,305,1,0,0,0,305,307,
-		1,0,0,0,306,308,5,127,0,0,307,306,1,0,0,0,307,308,1,0,0,0,308,309,1,0,
-		0,0,309,313,5,129,0,0,310,311,5,65,0,0,311,312,5,90,0,0,312,314,5,45,0,
-		0,313,310,1,0,0,0,313,314,1,0,0,0,314,315,1,0,0,0,315,317,3,98,49,0,316,
-		318,3,10,5,0,317,316,1,0,0,0,317,318,1,0,0,0,318,321,1,0,0,0,319,320,5,
-		160,0,0,320,322,3,18,9,0,321,319,1,0,0,0,321,322,1,0,0,0,322,443,1,0,0,
-		0,323,326,5,27,0,0,324,325,5,97,0,0,325,327,5,111,0,0,326,324,1,0,0,0,
-		326,327,1,0,0,0,327,329,1,0,0,0,328,330,5,127,0,0,329,328,1,0,0,0,329,
-		330,1,0,0,0,330,331,1,0,0,0,331,335,5,133,0,0,332,333,5,65,0,0,333,334,
-		5,90,0,0,334,336,5,45,0,0,335,332,1,0,0,0,335,336,1,0,0,0,336,337,1,0,
-		0,0,337,339,3,98,49,0,338,340,3,10,5,0,339,338,1,0,0,0,339,340,1,0,0,0,
-		340,343,1,0,0,0,341,342,5,160,0,0,342,344,3,18,9,0,343,341,1,0,0,0,343,
-		344,1,0,0,0,344,443,1,0,0,0,345,348,5,27,0,0,346,347,5,97,0,0,347,349,
-		5,111,0,0,348,346,1,0,0,0,348,349,1,0,0,0,349,350,1,0,0,0,350,354,5,129,
-		0,0,351,352,5,65,0,0,352,353,5,90,0,0,353,355,5,45,0,0,354,351,1,0,0,0,
-		354,355,1,0,0,0,355,356,1,0,0,0,356,359,3,98,49,0,357,358,5,160,0,0,358,
-		360,3,18,9,0,359,357,1,0,0,0,359,360,1,0,0,0,360,361,1,0,0,0,361,362,5,
-		11,0,0,362,363,3,26,13,0,363,443,1,0,0,0,364,367,5,27,0,0,365,366,5,97,
-		0,0,366,368,5,111,0,0,367,365,1,0,0,0,367,368,1,0,0,0,368,369,1,0,0,0,
-		369,373,5,133,0,0,370,371,5,65,0,0,371,372,5,90,0,0,372,374,5,45,0,0,373,
-		370,1,0,0,0,373,374,1,0,0,0,374,375,1,0,0,0,375,378,3,98,49,0,376,377,
-		5,160,0,0,377,379,3,18,9,0,378,376,1,0,0,0,378,379,1,0,0,0,379,380,1,0,
-		0,0,380,381,5,11,0,0,381,382,3,26,13,0,382,443,1,0,0,0,383,384,5,27,0,
-		0,384,388,5,149,0,0,385,386,5,65,0,0,386,387,5,90,0,0,387,389,5,45,0,0,
-		388,385,1,0,0,0,388,389,1,0,0,0,389,390,1,0,0,0,390,391,3,100,50,0,391,
-		392,5,11,0,0,392,393,3,94,47,0,393,443,1,0,0,0,394,395,5,69,0,0,395,396,
-		5,72,0,0,396,399,3,98,49,0,397,398,5,160,0,0,398,400,3,18,9,0,399,397,
-		1,0,0,0,399,400,1,0,0,0,400,401,1,0,0,0,401,402,3,26,13,0,402,443,1,0,
-		0,0,403,404,5,69,0,0,404,405,5,72,0,0,405,407,3,98,49,0,406,408,3,22,11,
-		0,407,406,1,0,0,0,407,408,1,0,0,0,408,409,1,0,0,0,409,410,5,154,0,0,410,
-		415,3,24,12,0,411,412,5,190,0,0,412,414,3,24,12,0,413,411,1,0,0,0,414,
-		417,1,0,0,0,415,413,1,0,0,0,415,416,1,0,0,0,416,443,1,0,0,0,417,415,1,
-		0,0,0,418,419,5,33,0,0,419,420,5,53,0,0,420,423,3,98,49,0,421,422,5,158,
-		0,0,422,424,3,72,36,0,423,421,1,0,0,0,423,424,1,0,0,0,424,443,1,0,0,0,
-		425,426,5,5,0,0,426,427,7,1,0,0,427,428,3,98,49,0,428,433,3,16,8,0,429,
-		430,5,190,0,0,430,432,3,16,8,0,431,429,1,0,0,0,432,435,1,0,0,0,433,431,
-		1,0,0,0,433,434,1,0,0,0,434,443,1,0,0,0,435,433,1,0,0,0,436,437,5,5,0,
-		0,437,438,7,1,0,0,438,439,3,98,49,0,439,440,5,123,0,0,440,441,3,18,9,0,
-		441,443,1,0,0,0,442,135,1,0,0,0,442,136,1,0,0,0,442,141,1,0,0,0,442,146,
-		1,0,0,0,442,151,1,0,0,0,442,153,1,0,0,0,442,158,1,0,0,0,442,166,1,0,0,
-		0,442,168,1,0,0,0,442,170,1,0,0,0,442,172,1,0,0,0,442,176,1,0,0,0,442,
-		181,1,0,0,0,442,184,1,0,0,0,442,189,1,0,0,0,442,193,1,0,0,0,442,198,1,
-		0,0,0,442,209,1,0,0,0,442,216,1,0,0,0,442,221,1,0,0,0,442,224,1,0,0,0,
-		442,227,1,0,0,0,442,247,1,0,0,0,442,251,1,0,0,0,442,253,1,0,0,0,442,260,
-		1,0,0,0,442,283,1,0,0,0,442,291,1,0,0,0,442,295,1,0,0,0,442,299,1,0,0,
-		0,442,301,1,0,0,0,442,323,1,0,0,0,442,345,1,0,0,0,442,364,1,0,0,0,442,
-		383,1,0,0,0,442,394,1,0,0,0,442,403,1,0,0,0,442,418,1,0,0,0,442,425,1,
-		0,0,0,442,436,1,0,0,0,443,5,1,0,0,0,444,445,5,74,0,0,445,447,5,80,0,0,
-		446,448,3,100,50,0,447,446,1,0,0,0,448,449,1,0,0,0,449,447,1,0,0,0,449,
-		450,1,0,0,0,450,454,1,0,0,0,451,452,5,109,0,0,452,454,7,9,0,0,453,444,
-		1,0,0,0,453,451,1,0,0,0,454,7,1,0,0,0,455,457,5,177,0,0,456,455,1,0,0,
-		0,456,457,1,0,0,0,457,458,1,0,0,0,458,465,3,92,46,0,459,465,5,193,0,0,
-		460,465,3,100,50,0,461,465,5,147,0,0,462,465,5,49,0,0,463,465,5,94,0,0,
-		464,456,1,0,0,0,464,459,1,0,0,0,464,460,1,0,0,0,464,461,1,0,0,0,464,462,
-		1,0,0,0,464,463,1,0,0,0,465,9,1,0,0,0,466,467,5,186,0,0,467,472,3,12,6,
-		0,468,469,5,190,0,0,469,471,3,12,6,0,470,468,1,0,0,0,471,474,1,0,0,0,472,
-		470,1,0,0,0,472,473,1,0,0,0,473,475,1,0,0,0,474,472,1,0,0,0,475,476,5,
-		187,0,0,476,11,1,0,0,0,477,478,3,100,50,0,478,480,3,94,47,0,479,481,3,
-		14,7,0,480,479,1,0,0,0,480,481,1,0,0,0,481,13,1,0,0,0,482,491,5,76,0,0,
-		483,484,5,105,0,0,484,491,5,76,0,0,485,491,5,61,0,0,486,487,5,60,0,0,487,
-		488,5,186,0,0,488,489,5,193,0,0,489,491,5,187,0,0,490,482,1,0,0,0,490,
-		483,1,0,0,0,490,485,1,0,0,0,490,486,1,0,0,0,491,15,1,0,0,0,492,494,5,2,
-		0,0,493,495,5,24,0,0,494,493,1,0,0,0,494,495,1,0,0,0,495,496,1,0,0,0,496,
-		497,3,100,50,0,497,498,3,94,47,0,498,17,1,0,0,0,499,500,5,186,0,0,500,
-		505,3,20,10,0,501,502,5,190,0,0,502,504,3,20,10,0,503,501,1,0,0,0,504,
-		507,1,0,0,0,505,503,1,0,0,0,505,506,1,0,0,0,506,508,1,0,0,0,507,505,1,
-		0,0,0,508,509,5,187,0,0,509,19,1,0,0,0,510,513,3,100,50,0,511,513,5,193,
-		0,0,512,510,1,0,0,0,512,511,1,0,0,0,513,514,1,0,0,0,514,518,5,166,0,0,
-		515,519,3,90,45,0,516,517,5,177,0,0,517,519,5,195,0,0,518,515,1,0,0,0,
-		518,516,1,0,0,0,519,21,1,0,0,0,520,521,5,186,0,0,521,526,3,100,50,0,522,
-		523,5,190,0,0,523,525,3,100,50,0,524,522,1,0,0,0,525,528,1,0,0,0,526,524,
-		1,0,0,0,526,527,1,0,0,0,527,529,1,0,0,0,528,526,1,0,0,0,529,530,5,187,
-		0,0,530,23,1,0,0,0,531,532,5,186,0,0,532,537,3,72,36,0,533,534,5,190,0,
-		0,534,536,3,72,36,0,535,533,1,0,0,0,536,539,1,0,0,0,537,535,1,0,0,0,537,
-		538,1,0,0,0,538,540,1,0,0,0,539,537,1,0,0,0,540,541,5,187,0,0,541,25,1,
-		0,0,0,542,544,3,28,14,0,543,542,1,0,0,0,543,544,1,0,0,0,544,545,1,0,0,
-		0,545,547,3,32,16,0,546,548,3,36,18,0,547,546,1,0,0,0,547,548,1,0,0,0,
-		548,550,1,0,0,0,549,551,3,40,20,0,550,549,1,0,0,0,550,551,1,0,0,0,551,
-		553,1,0,0,0,552,554,3,42,21,0,553,552,1,0,0,0,553,554,1,0,0,0,554,556,
-		1,0,0,0,555,557,3,44,22,0,556,555,1,0,0,0,556,557,1,0,0,0,557,27,1,0,0,
-		0,558,560,5,160,0,0,559,561,5,110,0,0,560,559,1,0,0,0,560,561,1,0,0,0,
-		561,562,1,0,0,0,562,567,3,30,15,0,563,564,5,190,0,0,564,566,3,30,15,0,
-		565,563,1,0,0,0,566,569,1,0,0,0,567,565,1,0,0,0,567,568,1,0,0,0,568,29,
-		1,0,0,0,569,567,1,0,0,0,570,572,3,100,50,0,571,573,3,22,11,0,572,571,1,
-		0,0,0,572,573,1,0,0,0,573,574,1,0,0,0,574,575,5,11,0,0,575,576,5,186,0,
-		0,576,577,3,26,13,0,577,578,5,187,0,0,578,31,1,0,0,0,579,580,6,16,-1,0,
-		580,581,3,34,17,0,581,590,1,0,0,0,582,583,10,1,0,0,583,585,7,10,0,0,584,
-		586,5,4,0,0,585,584,1,0,0,0,585,586,1,0,0,0,586,587,1,0,0,0,587,589,3,
-		32,16,2,588,582,1,0,0,0,589,592,1,0,0,0,590,588,1,0,0,0,590,591,1,0,0,
-		0,591,33,1,0,0,0,592,590,1,0,0,0,593,595,5,120,0,0,594,596,7,11,0,0,595,
-		594,1,0,0,0,595,596,1,0,0,0,596,597,1,0,0,0,597,602,3,46,23,0,598,599,
-		5,190,0,0,599,601,3,46,23,0,600,598,1,0,0,0,601,604,1,0,0,0,602,600,1,
-		0,0,0,602,603,1,0,0,0,603,614,1,0,0,0,604,602,1,0,0,0,605,606,5,53,0,0,
-		606,611,3,48,24,0,607,608,5,190,0,0,608,610,3,48,24,0,609,607,1,0,0,0,
-		610,613,1,0,0,0,611,609,1,0,0,0,611,612,1,0,0,0,612,615,1,0,0,0,613,611,
-		1,0,0,0,614,605,1,0,0,0,614,615,1,0,0,0,615,617,1,0,0,0,616,618,3,60,30,
-		0,617,616,1,0,0,0,617,618,1,0,0,0,618,621,1,0,0,0,619,620,5,158,0,0,620,
-		622,3,72,36,0,621,619,1,0,0,0,621,622,1,0,0,0,622,633,1,0,0,0,623,624,
-		5,58,0,0,624,625,5,18,0,0,625,630,3,72,36,0,626,627,5,190,0,0,627,629,
-		3,72,36,0,628,626,1,0,0,0,629,632,1,0,0,0,630,628,1,0,0,0,630,631,1,0,
-		0,0,631,634,1,0,0,0,632,630,1,0,0,0,633,623,1,0,0,0,633,634,1,0,0,0,634,
-		637,1,0,0,0,635,636,5,59,0,0,636,638,3,72,36,0,637,635,1,0,0,0,637,638,
-		1,0,0,0,638,649,1,0,0,0,639,640,5,101,0,0,640,641,5,18,0,0,641,646,3,72,
-		36,0,642,643,5,190,0,0,643,645,3,72,36,0,644,642,1,0,0,0,645,648,1,0,0,
-		0,646,644,1,0,0,0,646,647,1,0,0,0,647,650,1,0,0,0,648,646,1,0,0,0,649,
-		639,1,0,0,0,649,650,1,0,0,0,650,656,1,0,0,0,651,652,5,186,0,0,652,653,
-		3,26,13,0,653,654,5,187,0,0,654,656,1,0,0,0,655,593,1,0,0,0,655,651,1,
-		0,0,0,656,35,1,0,0,0,657,658,5,98,0,0,658,659,5,18,0,0,659,664,3,38,19,
-		0,660,661,5,190,0,0,661,663,3,38,19,0,662,660,1,0,0,0,663,666,1,0,0,0,
-		664,662,1,0,0,0,664,665,1,0,0,0,665,37,1,0,0,0,666,664,1,0,0,0,667,669,
-		3,72,36,0,668,670,7,12,0,0,669,668,1,0,0,0,669,670,1,0,0,0,670,673,1,0,
-		0,0,671,672,5,92,0,0,672,674,7,13,0,0,673,671,1,0,0,0,673,674,1,0,0,0,
-		674,39,1,0,0,0,675,676,5,41,0,0,676,677,7,14,0,0,677,41,1,0,0,0,678,681,
-		5,82,0,0,679,682,3,72,36,0,680,682,5,4,0,0,681,679,1,0,0,0,681,680,1,0,
-		0,0,682,43,1,0,0,0,683,684,5,93,0,0,684,686,3,72,36,0,685,687,7,15,0,0,
-		686,685,1,0,0,0,686,687,1,0,0,0,687,45,1,0,0,0,688,701,5,178,0,0,689,690,
-		3,100,50,0,690,691,5,191,0,0,691,692,5,178,0,0,692,701,1,0,0,0,693,698,
-		3,72,36,0,694,696,5,11,0,0,695,694,1,0,0,0,695,696,1,0,0,0,696,697,1,0,
-		0,0,697,699,3,100,50,0,698,695,1,0,0,0,698,699,1,0,0,0,699,701,1,0,0,0,
-		700,688,1,0,0,0,700,689,1,0,0,0,700,693,1,0,0,0,701,47,1,0,0,0,702,703,
-		6,24,-1,0,703,704,3,56,28,0,704,721,1,0,0,0,705,706,10,3,0,0,706,707,3,
-		50,25,0,707,708,5,75,0,0,708,710,3,56,28,0,709,711,3,54,27,0,710,709,1,
-		0,0,0,710,711,1,0,0,0,711,713,1,0,0,0,712,714,3,52,26,0,713,712,1,0,0,
-		0,713,714,1,0,0,0,714,720,1,0,0,0,715,716,10,2,0,0,716,717,5,28,0,0,717,
-		718,5,75,0,0,718,720,3,56,28,0,719,705,1,0,0,0,719,715,1,0,0,0,720,723,
-		1,0,0,0,721,719,1,0,0,0,721,722,1,0,0,0,722,49,1,0,0,0,723,721,1,0,0,0,
-		724,726,5,68,0,0,725,724,1,0,0,0,725,726,1,0,0,0,726,740,1,0,0,0,727,729,
-		5,79,0,0,728,730,5,99,0,0,729,728,1,0,0,0,729,730,1,0,0,0,730,740,1,0,
-		0,0,731,733,5,113,0,0,732,734,5,99,0,0,733,732,1,0,0,0,733,734,1,0,0,0,
-		734,740,1,0,0,0,735,737,5,54,0,0,736,738,5,99,0,0,737,736,1,0,0,0,737,
-		738,1,0,0,0,738,740,1,0,0,0,739,725,1,0,0,0,739,727,1,0,0,0,739,731,1,
-		0,0,0,739,735,1,0,0,0,740,51,1,0,0,0,741,742,5,94,0,0,742,756,3,72,36,
-		0,743,744,5,153,0,0,744,745,5,186,0,0,745,750,3,100,50,0,746,747,5,190,
-		0,0,747,749,3,100,50,0,748,746,1,0,0,0,749,752,1,0,0,0,750,748,1,0,0,0,
-		750,751,1,0,0,0,751,753,1,0,0,0,752,750,1,0,0,0,753,754,5,187,0,0,754,
-		756,1,0,0,0,755,741,1,0,0,0,755,743,1,0,0,0,756,53,1,0,0,0,757,769,5,161,
-		0,0,758,770,3,68,34,0,759,760,5,186,0,0,760,761,3,68,34,0,761,762,5,187,
-		0,0,762,770,1,0,0,0,763,764,5,186,0,0,764,765,3,68,34,0,765,766,5,190,
-		0,0,766,767,3,68,34,0,767,768,5,187,0,0,768,770,1,0,0,0,769,758,1,0,0,
-		0,769,759,1,0,0,0,769,763,1,0,0,0,770,772,1,0,0,0,771,773,3,66,33,0,772,
-		771,1,0,0,0,772,773,1,0,0,0,773,55,1,0,0,0,774,776,3,98,49,0,775,777,3,
-		58,29,0,776,775,1,0,0,0,776,777,1,0,0,0,777,812,1,0,0,0,778,779,5,186,
-		0,0,779,780,3,26,13,0,780,782,5,187,0,0,781,783,3,58,29,0,782,781,1,0,
-		0,0,782,783,1,0,0,0,783,812,1,0,0,0,784,785,3,98,49,0,785,794,5,186,0,
-		0,786,791,3,72,36,0,787,788,5,190,0,0,788,790,3,72,36,0,789,787,1,0,0,
-		0,790,793,1,0,0,0,791,789,1,0,0,0,791,792,1,0,0,0,792,795,1,0,0,0,793,
-		791,1,0,0,0,794,786,1,0,0,0,794,795,1,0,0,0,795,796,1,0,0,0,796,798,5,
-		187,0,0,797,799,3,58,29,0,798,797,1,0,0,0,798,799,1,0,0,0,799,812,1,0,
-		0,0,800,801,5,186,0,0,801,806,3,48,24,0,802,803,5,190,0,0,803,805,3,48,
-		24,0,804,802,1,0,0,0,805,808,1,0,0,0,806,804,1,0,0,0,806,807,1,0,0,0,807,
-		809,1,0,0,0,808,806,1,0,0,0,809,810,5,187,0,0,810,812,1,0,0,0,811,774,
-		1,0,0,0,811,778,1,0,0,0,811,784,1,0,0,0,811,800,1,0,0,0,812,57,1,0,0,0,
-		813,815,5,11,0,0,814,813,1,0,0,0,814,815,1,0,0,0,815,816,1,0,0,0,816,818,
-		3,100,50,0,817,819,3,22,11,0,818,817,1,0,0,0,818,819,1,0,0,0,819,59,1,
-		0,0,0,820,821,5,159,0,0,821,822,3,62,31,0,822,61,1,0,0,0,823,824,5,148,
-		0,0,824,825,5,186,0,0,825,826,5,125,0,0,826,830,3,68,34,0,827,829,3,64,
-		32,0,828,827,1,0,0,0,829,832,1,0,0,0,830,828,1,0,0,0,830,831,1,0,0,0,831,
-		833,1,0,0,0,832,830,1,0,0,0,833,834,5,187,0,0,834,863,1,0,0,0,835,836,
-		5,62,0,0,836,837,5,186,0,0,837,838,5,125,0,0,838,839,3,68,34,0,839,840,
-		5,190,0,0,840,841,5,3,0,0,841,842,5,18,0,0,842,846,3,68,34,0,843,845,3,
-		64,32,0,844,843,1,0,0,0,845,848,1,0,0,0,846,844,1,0,0,0,846,847,1,0,0,
-		0,847,849,1,0,0,0,848,846,1,0,0,0,849,850,5,187,0,0,850,863,1,0,0,0,851,
-		852,5,122,0,0,852,853,5,186,0,0,853,857,3,68,34,0,854,856,3,64,32,0,855,
-		854,1,0,0,0,856,859,1,0,0,0,857,855,1,0,0,0,857,858,1,0,0,0,858,860,1,
-		0,0,0,859,857,1,0,0,0,860,861,5,187,0,0,861,863,1,0,0,0,862,823,1,0,0,
-		0,862,835,1,0,0,0,862,851,1,0,0,0,863,63,1,0,0,0,864,865,5,190,0,0,865,
-		866,5,112,0,0,866,870,3,68,34,0,867,868,5,190,0,0,868,870,3,66,33,0,869,
-		864,1,0,0,0,869,867,1,0,0,0,870,65,1,0,0,0,871,872,5,57,0,0,872,873,5,
-		102,0,0,873,874,3,68,34,0,874,67,1,0,0,0,875,876,5,195,0,0,876,877,3,70,
-		35,0,877,69,1,0,0,0,878,879,7,16,0,0,879,71,1,0,0,0,880,881,6,36,-1,0,
-		881,883,3,76,38,0,882,884,3,74,37,0,883,882,1,0,0,0,883,884,1,0,0,0,884,
-		888,1,0,0,0,885,886,5,90,0,0,886,888,3,72,36,3,887,880,1,0,0,0,887,885,
-		1,0,0,0,888,897,1,0,0,0,889,890,10,2,0,0,890,891,5,6,0,0,891,896,3,72,
-		36,3,892,893,10,1,0,0,893,894,5,97,0,0,894,896,3,72,36,2,895,889,1,0,0,
-		0,895,892,1,0,0,0,896,899,1,0,0,0,897,895,1,0,0,0,897,898,1,0,0,0,898,
-		73,1,0,0,0,899,897,1,0,0,0,900,901,3,88,44,0,901,902,3,76,38,0,902,965,
-		1,0,0,0,903,904,3,88,44,0,904,905,7,17,0,0,905,908,5,186,0,0,906,909,3,
-		26,13,0,907,909,3,72,36,0,908,906,1,0,0,0,908,907,1,0,0,0,909,910,1,0,
-		0,0,910,911,5,187,0,0,911,965,1,0,0,0,912,914,5,90,0,0,913,912,1,0,0,0,
-		913,914,1,0,0,0,914,915,1,0,0,0,915,916,5,16,0,0,916,917,3,76,38,0,917,
-		918,5,6,0,0,918,919,3,76,38,0,919,965,1,0,0,0,920,922,5,90,0,0,921,920,
-		1,0,0,0,921,922,1,0,0,0,922,923,1,0,0,0,923,924,5,67,0,0,924,925,5,186,
-		0,0,925,926,3,26,13,0,926,927,5,187,0,0,927,965,1,0,0,0,928,930,5,90,0,
-		0,929,928,1,0,0,0,929,930,1,0,0,0,930,931,1,0,0,0,931,932,5,67,0,0,932,
-		933,5,186,0,0,933,938,3,72,36,0,934,935,5,190,0,0,935,937,3,72,36,0,936,
-		934,1,0,0,0,937,940,1,0,0,0,938,936,1,0,0,0,938,939,1,0,0,0,939,941,1,
-		0,0,0,940,938,1,0,0,0,941,942,5,187,0,0,942,965,1,0,0,0,943,945,5,90,0,
-		0,944,943,1,0,0,0,944,945,1,0,0,0,945,946,1,0,0,0,946,947,7,18,0,0,947,
-		950,3,76,38,0,948,949,5,43,0,0,949,951,5,193,0,0,950,948,1,0,0,0,950,951,
-		1,0,0,0,951,965,1,0,0,0,952,954,5,73,0,0,953,955,5,90,0,0,954,953,1,0,
-		0,0,954,955,1,0,0,0,955,956,1,0,0,0,956,965,5,91,0,0,957,959,5,73,0,0,
-		958,960,5,90,0,0,959,958,1,0,0,0,959,960,1,0,0,0,960,961,1,0,0,0,961,962,
-		5,37,0,0,962,963,5,53,0,0,963,965,3,76,38,0,964,900,1,0,0,0,964,903,1,
-		0,0,0,964,913,1,0,0,0,964,921,1,0,0,0,964,929,1,0,0,0,964,944,1,0,0,0,
-		964,952,1,0,0,0,964,957,1,0,0,0,965,75,1,0,0,0,966,967,6,38,-1,0,967,1134,
-		3,90,45,0,968,1134,5,198,0,0,969,970,5,19,0,0,970,972,3,72,36,0,971,973,
-		3,86,43,0,972,971,1,0,0,0,973,974,1,0,0,0,974,972,1,0,0,0,974,975,1,0,
-		0,0,975,978,1,0,0,0,976,977,5,40,0,0,977,979,3,72,36,0,978,976,1,0,0,0,
-		978,979,1,0,0,0,979,980,1,0,0,0,980,981,5,42,0,0,981,1134,1,0,0,0,982,
-		984,5,19,0,0,983,985,3,86,43,0,984,983,1,0,0,0,985,986,1,0,0,0,986,984,
-		1,0,0,0,986,987,1,0,0,0,987,990,1,0,0,0,988,989,5,40,0,0,989,991,3,72,
-		36,0,990,988,1,0,0,0,990,991,1,0,0,0,991,992,1,0,0,0,992,993,5,42,0,0,
-		993,1134,1,0,0,0,994,995,5,20,0,0,995,996,5,186,0,0,996,997,3,72,36,0,
-		997,998,5,11,0,0,998,999,3,94,47,0,999,1000,5,187,0,0,1000,1134,1,0,0,
-		0,1001,1002,5,10,0,0,1002,1011,5,188,0,0,1003,1008,3,72,36,0,1004,1005,
-		5,190,0,0,1005,1007,3,72,36,0,1006,1004,1,0,0,0,1007,1010,1,0,0,0,1008,
-		1006,1,0,0,0,1008,1009,1,0,0,0,1009,1012,1,0,0,0,1010,1008,1,0,0,0,1011,
-		1003,1,0,0,0,1011,1012,1,0,0,0,1012,1013,1,0,0,0,1013,1134,5,189,0,0,1014,
-		1015,5,10,0,0,1015,1016,5,186,0,0,1016,1017,3,26,13,0,1017,1018,5,187,
-		0,0,1018,1134,1,0,0,0,1019,1020,5,85,0,0,1020,1029,5,186,0,0,1021,1026,
-		3,82,41,0,1022,1023,5,190,0,0,1023,1025,3,82,41,0,1024,1022,1,0,0,0,1025,
-		1028,1,0,0,0,1026,1024,1,0,0,0,1026,1027,1,0,0,0,1027,1030,1,0,0,0,1028,
-		1026,1,0,0,0,1029,1021,1,0,0,0,1029,1030,1,0,0,0,1030,1031,1,0,0,0,1031,
-		1134,5,187,0,0,1032,1033,5,131,0,0,1033,1042,5,186,0,0,1034,1039,3,84,
-		42,0,1035,1036,5,190,0,0,1036,1038,3,84,42,0,1037,1035,1,0,0,0,1038,1041,
-		1,0,0,0,1039,1037,1,0,0,0,1039,1040,1,0,0,0,1040,1043,1,0,0,0,1041,1039,
-		1,0,0,0,1042,1034,1,0,0,0,1042,1043,1,0,0,0,1043,1044,1,0,0,0,1044,1134,
-		5,187,0,0,1045,1046,5,45,0,0,1046,1047,5,186,0,0,1047,1048,3,26,13,0,1048,
-		1049,5,187,0,0,1049,1134,1,0,0,0,1050,1051,3,98,49,0,1051,1052,5,186,0,
-		0,1052,1053,5,178,0,0,1053,1055,5,187,0,0,1054,1056,3,80,40,0,1055,1054,
-		1,0,0,0,1055,1056,1,0,0,0,1056,1134,1,0,0,0,1057,1058,5,48,0,0,1058,1061,
-		5,186,0,0,1059,1062,3,100,50,0,1060,1062,5,193,0,0,1061,1059,1,0,0,0,1061,
-		1060,1,0,0,0,1062,1063,1,0,0,0,1063,1064,5,53,0,0,1064,1065,3,76,38,0,
-		1065,1066,5,187,0,0,1066,1134,1,0,0,0,1067,1068,5,132,0,0,1068,1069,5,
-		186,0,0,1069,1070,3,76,38,0,1070,1071,5,53,0,0,1071,1074,3,76,38,0,1072,
-		1073,5,52,0,0,1073,1075,3,76,38,0,1074,1072,1,0,0,0,1074,1075,1,0,0,0,
-		1075,1076,1,0,0,0,1076,1077,5,187,0,0,1077,1134,1,0,0,0,1078,1079,5,146,
-		0,0,1079,1081,5,186,0,0,1080,1082,7,19,0,0,1081,1080,1,0,0,0,1081,1082,
-		1,0,0,0,1082,1084,1,0,0,0,1083,1085,3,76,38,0,1084,1083,1,0,0,0,1084,1085,
-		1,0,0,0,1085,1086,1,0,0,0,1086,1087,5,53,0,0,1087,1088,3,76,38,0,1088,
-		1089,5,187,0,0,1089,1134,1,0,0,0,1090,1091,3,98,49,0,1091,1106,5,186,0,
-		0,1092,1094,5,37,0,0,1093,1092,1,0,0,0,1093,1094,1,0,0,0,1094,1095,1,0,
-		0,0,1095,1100,3,78,39,0,1096,1097,5,190,0,0,1097,1099,3,78,39,0,1098,1096,
-		1,0,0,0,1099,1102,1,0,0,0,1100,1098,1,0,0,0,1100,1101,1,0,0,0,1101,1104,
-		1,0,0,0,1102,1100,1,0,0,0,1103,1105,3,36,18,0,1104,1103,1,0,0,0,1104,1105,
-		1,0,0,0,1105,1107,1,0,0,0,1106,1093,1,0,0,0,1106,1107,1,0,0,0,1107,1108,
-		1,0,0,0,1108,1110,5,187,0,0,1109,1111,3,80,40,0,1110,1109,1,0,0,0,1110,
-		1111,1,0,0,0,1111,1134,1,0,0,0,1112,1113,5,186,0,0,1113,1114,3,26,13,0,
-		1114,1115,5,187,0,0,1115,1134,1,0,0,0,1116,1134,3,100,50,0,1117,1118,3,
-		100,50,0,1118,1119,5,191,0,0,1119,1120,3,100,50,0,1120,1134,1,0,0,0,1121,
-		1122,5,186,0,0,1122,1123,3,72,36,0,1123,1124,5,187,0,0,1124,1134,1,0,0,
-		0,1125,1126,5,186,0,0,1126,1127,3,72,36,0,1127,1128,5,187,0,0,1128,1129,
-		5,191,0,0,1129,1130,3,100,50,0,1130,1134,1,0,0,0,1131,1132,7,20,0,0,1132,
-		1134,3,76,38,4,1133,966,1,0,0,0,1133,968,1,0,0,0,1133,969,1,0,0,0,1133,
-		982,1,0,0,0,1133,994,1,0,0,0,1133,1001,1,0,0,0,1133,1014,1,0,0,0,1133,
-		1019,1,0,0,0,1133,1032,1,0,0,0,1133,1045,1,0,0,0,1133,1050,1,0,0,0,1133,
-		1057,1,0,0,0,1133,1067,1,0,0,0,1133,1078,1,0,0,0,1133,1090,1,0,0,0,1133,
-		1112,1,0,0,0,1133,1116,1,0,0,0,1133,1117,1,0,0,0,1133,1121,1,0,0,0,1133,
-		1125,1,0,0,0,1133,1131,1,0,0,0,1134,1165,1,0,0,0,1135,1136,10,5,0,0,1136,
-		1137,5,13,0,0,1137,1138,5,139,0,0,1138,1139,5,165,0,0,1139,1164,3,76,38,
-		6,1140,1141,10,3,0,0,1141,1142,7,21,0,0,1142,1164,3,76,38,4,1143,1144,
-		10,2,0,0,1144,1145,7,20,0,0,1145,1164,3,76,38,3,1146,1147,10,1,0,0,1147,
-		1148,5,181,0,0,1148,1164,3,76,38,2,1149,1150,10,9,0,0,1150,1151,5,188,
-		0,0,1151,1152,3,76,38,0,1152,1153,5,189,0,0,1153,1164,1,0,0,0,1154,1155,
-		10,8,0,0,1155,1156,5,184,0,0,1156,1164,3,100,50,0,1157,1158,10,7,0,0,1158,
-		1159,5,183,0,0,1159,1164,3,94,47,0,1160,1161,10,6,0,0,1161,1162,5,23,0,
-		0,1162,1164,3,98,49,0,1163,1135,1,0,0,0,1163,1140,1,0,0,0,1163,1143,1,
-		0,0,0,1163,1146,1,0,0,0,1163,1149,1,0,0,0,1163,1154,1,0,0,0,1163,1157,
-		1,0,0,0,1163,1160,1,0,0,0,1164,1167,1,0,0,0,1165,1163,1,0,0,0,1165,1166,
-		1,0,0,0,1166,77,1,0,0,0,1167,1165,1,0,0,0,1168,1169,3,100,50,0,1169,1170,
-		5,185,0,0,1170,1171,3,72,36,0,1171,1187,1,0,0,0,1172,1173,5,186,0,0,1173,
-		1178,3,100,50,0,1174,1175,5,190,0,0,1175,1177,3,100,50,0,1176,1174,1,0,
-		0,0,1177,1180,1,0,0,0,1178,1176,1,0,0,0,1178,1179,1,0,0,0,1179,1181,1,
-		0,0,0,1180,1178,1,0,0,0,1181,1182,5,187,0,0,1182,1183,5,185,0,0,1183,1184,
-		3,72,36,0,1184,1187,1,0,0,0,1185,1187,3,72,36,0,1186,1168,1,0,0,0,1186,
-		1172,1,0,0,0,1186,1185,1,0,0,0,1187,79,1,0,0,0,1188,1189,5,100,0,0,1189,
-		1200,5,186,0,0,1190,1191,5,101,0,0,1191,1192,5,18,0,0,1192,1197,3,72,36,
-		0,1193,1194,5,190,0,0,1194,1196,3,72,36,0,1195,1193,1,0,0,0,1196,1199,
-		1,0,0,0,1197,1195,1,0,0,0,1197,1198,1,0,0,0,1198,1201,1,0,0,0,1199,1197,
-		1,0,0,0,1200,1190,1,0,0,0,1200,1201,1,0,0,0,1201,1203,1,0,0,0,1202,1204,
-		3,36,18,0,1203,1202,1,0,0,0,1203,1204,1,0,0,0,1204,1205,1,0,0,0,1205,1206,
-		5,187,0,0,1206,81,1,0,0,0,1207,1208,3,72,36,0,1208,1209,5,182,0,0,1209,
-		1210,3,72,36,0,1210,83,1,0,0,0,1211,1212,3,100,50,0,1212,1213,5,182,0,
-		0,1213,1214,3,72,36,0,1214,85,1,0,0,0,1215,1216,5,157,0,0,1216,1217,3,
-		72,36,0,1217,1218,5,138,0,0,1218,1219,3,72,36,0,1219,87,1,0,0,0,1220,1244,
-		5,166,0,0,1221,1244,5,167,0,0,1222,1244,5,170,0,0,1223,1244,5,168,0,0,
-		1224,1244,5,171,0,0,1225,1244,5,169,0,0,1226,1244,5,175,0,0,1227,1244,
-		5,173,0,0,1228,1244,5,174,0,0,1229,1244,5,172,0,0,1230,1231,5,96,0,0,1231,
-		1237,5,186,0,0,1232,1233,3,100,50,0,1233,1234,5,191,0,0,1234,1236,1,0,
-		0,0,1235,1232,1,0,0,0,1236,1239,1,0,0,0,1237,1235,1,0,0,0,1237,1238,1,
-		0,0,0,1238,1240,1,0,0,0,1239,1237,1,0,0,0,1240,1241,3,88,44,0,1241,1242,
-		5,187,0,0,1242,1244,1,0,0,0,1243,1220,1,0,0,0,1243,1221,1,0,0,0,1243,1222,
-		1,0,0,0,1243,1223,1,0,0,0,1243,1224,1,0,0,0,1243,1225,1,0,0,0,1243,1226,
-		1,0,0,0,1243,1227,1,0,0,0,1243,1228,1,0,0,0,1243,1229,1,0,0,0,1243,1230,
-		1,0,0,0,1244,89,1,0,0,0,1245,1262,5,91,0,0,1246,1262,7,22,0,0,1247,1262,
-		3,92,46,0,1248,1262,5,193,0,0,1249,1262,5,194,0,0,1250,1251,5,140,0,0,
-		1251,1262,5,193,0,0,1252,1253,5,29,0,0,1253,1262,5,193,0,0,1254,1255,5,
-		139,0,0,1255,1262,5,193,0,0,1256,1257,5,71,0,0,1257,1259,5,193,0,0,1258,
-		1260,3,70,35,0,1259,1258,1,0,0,0,1259,1260,1,0,0,0,1260,1262,1,0,0,0,1261,
-		1245,1,0,0,0,1261,1246,1,0,0,0,1261,1247,1,0,0,0,1261,1248,1,0,0,0,1261,
-		1249,1,0,0,0,1261,1250,1,0,0,0,1261,1252,1,0,0,0,1261,1254,1,0,0,0,1261,
-		1256,1,0,0,0,1262,91,1,0,0,0,1263,1264,7,23,0,0,1264,93,1,0,0,0,1265,1266,
-		6,47,-1,0,1266,1267,5,10,0,0,1267,1268,5,170,0,0,1268,1269,3,94,47,0,1269,
-		1270,5,171,0,0,1270,1311,1,0,0,0,1271,1272,5,85,0,0,1272,1273,5,170,0,
-		0,1273,1274,3,94,47,0,1274,1275,5,190,0,0,1275,1276,3,94,47,0,1276,1277,
-		5,171,0,0,1277,1311,1,0,0,0,1278,1295,5,131,0,0,1279,1291,5,170,0,0,1280,
-		1281,3,100,50,0,1281,1288,3,94,47,0,1282,1283,5,190,0,0,1283,1284,3,100,
-		50,0,1284,1285,3,94,47,0,1285,1287,1,0,0,0,1286,1282,1,0,0,0,1287,1290,
-		1,0,0,0,1288,1286,1,0,0,0,1288,1289,1,0,0,0,1289,1292,1,0,0,0,1290,1288,
-		1,0,0,0,1291,1280,1,0,0,0,1291,1292,1,0,0,0,1292,1293,1,0,0,0,1293,1296,
-		5,171,0,0,1294,1296,5,167,0,0,1295,1279,1,0,0,0,1295,1294,1,0,0,0,1296,
-		1311,1,0,0,0,1297,1308,3,96,48,0,1298,1299,5,186,0,0,1299,1304,5,195,0,
-		0,1300,1301,5,190,0,0,1301,1303,5,195,0,0,1302,1300,1,0,0,0,1303,1306,
-		1,0,0,0,1304,1302,1,0,0,0,1304,1305,1,0,0,0,1305,1307,1,0,0,0,1306,1304,
-		1,0,0,0,1307,1309,5,187,0,0,1308,1298,1,0,0,0,1308,1309,1,0,0,0,1309,1311,
-		1,0,0,0,1310,1265,1,0,0,0,1310,1271,1,0,0,0,1310,1278,1,0,0,0,1310,1297,
-		1,0,0,0,1311,1320,1,0,0,0,1312,1313,10,5,0,0,1313,1315,5,188,0,0,1314,
-		1316,5,195,0,0,1315,1314,1,0,0,0,1315,1316,1,0,0,0,1316,1317,1,0,0,0,1317,
-		1319,5,189,0,0,1318,1312,1,0,0,0,1319,1322,1,0,0,0,1320,1318,1,0,0,0,1320,
-		1321,1,0,0,0,1321,95,1,0,0,0,1322,1320,1,0,0,0,1323,1324,5,38,0,0,1324,
-		1334,5,104,0,0,1325,1326,5,22,0,0,1326,1334,5,156,0,0,1327,1328,7,24,0,
-		0,1328,1329,7,25,0,0,1329,1330,5,139,0,0,1330,1334,5,165,0,0,1331,1334,
-		5,71,0,0,1332,1334,3,98,49,0,1333,1323,1,0,0,0,1333,1325,1,0,0,0,1333,
-		1327,1,0,0,0,1333,1331,1,0,0,0,1333,1332,1,0,0,0,1334,97,1,0,0,0,1335,
-		1340,3,100,50,0,1336,1337,5,191,0,0,1337,1339,3,100,50,0,1338,1336,1,0,
-		0,0,1339,1342,1,0,0,0,1340,1338,1,0,0,0,1340,1341,1,0,0,0,1341,99,1,0,
-		0,0,1342,1340,1,0,0,0,1343,1349,5,199,0,0,1344,1349,5,200,0,0,1345,1349,
-		5,201,0,0,1346,1349,5,202,0,0,1347,1349,3,102,51,0,1348,1343,1,0,0,0,1348,
-		1344,1,0,0,0,1348,1345,1,0,0,0,1348,1346,1,0,0,0,1348,1347,1,0,0,0,1349,
-		101,1,0,0,0,1350,1351,7,26,0,0,1351,103,1,0,0,0,182,107,114,119,125,128,
-		139,144,149,156,160,164,179,186,196,202,207,213,219,230,234,238,241,245,
-		255,262,272,275,279,283,288,293,297,304,307,313,317,321,326,329,335,339,
-		343,348,354,359,367,373,378,388,399,407,415,423,433,442,449,453,456,464,
-		472,480,490,494,505,512,518,526,537,543,547,550,553,556,560,567,572,585,
-		590,595,602,611,614,617,621,630,633,637,646,649,655,664,669,673,681,686,
-		695,698,700,710,713,719,721,725,729,733,737,739,750,755,769,772,776,782,
-		791,794,798,806,811,814,818,830,846,857,862,869,883,887,895,897,908,913,
-		921,929,938,944,950,954,959,964,974,978,986,990,1008,1011,1026,1029,1039,
-		1042,1055,1061,1074,1081,1084,1093,1100,1104,1106,1110,1133,1163,1165,
-		1178,1186,1197,1200,1203,1237,1243,1259,1261,1288,1291,1295,1304,1308,
-		1310,1315,1320,1333,1340,1348
+		1,38,5,38,1168,8,38,10,38,12,38,1171,9,38,1,39,1,39,1,39,1,39,1,39,1,39,
+		1,39,1,39,5,39,1181,8,39,10,39,12,39,1184,9,39,1,39,1,39,1,39,1,39,1,39,
+		3,39,1191,8,39,1,40,1,40,1,40,1,40,1,40,1,40,1,40,5,40,1200,8,40,10,40,
+		12,40,1203,9,40,3,40,1205,8,40,1,40,3,40,1208,8,40,1,40,3,40,1211,8,40,
+		1,40,1,40,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,3,41,1223,8,41,1,42,
+		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,3,42,1234,8,42,1,43,1,43,1,43,
+		1,43,1,44,1,44,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,46,1,46,1,46,1,46,
+		1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,5,46,1264,8,46,
+		10,46,12,46,1267,9,46,1,46,1,46,1,46,3,46,1272,8,46,1,47,1,47,1,47,1,47,
+		1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,3,47,1288,8,47,3,47,
+		1290,8,47,1,48,1,48,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,
+		1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,5,49,1315,8,49,
+		10,49,12,49,1318,9,49,3,49,1320,8,49,1,49,1,49,3,49,1324,8,49,1,49,1,49,
+		1,49,1,49,1,49,5,49,1331,8,49,10,49,12,49,1334,9,49,1,49,3,49,1337,8,49,
+		3,49,1339,8,49,1,49,1,49,1,49,3,49,1344,8,49,1,49,5,49,1347,8,49,10,49,
+		12,49,1350,9,49,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,3,50,
+		1362,8,50,1,51,1,51,1,51,5,51,1367,8,51,10,51,12,51,1370,9,51,1,52,1,52,
+		1,52,1,52,1,52,3,52,1377,8,52,1,53,1,53,1,53,0,5,32,48,72,76,98,54,0,2,
+		4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,
+		54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,
+		102,104,106,0,29,2,0,85,85,128,128,2,0,133,133,137,137,2,0,73,73,121,121,
+		2,0,86,86,126,126,2,0,145,145,171,171,2,0,149,149,168,168,2,0,25,25,43,
+		43,2,0,1,1,118,118,4,0,4,4,105,105,125,125,139,140,2,0,97,97,169,169,3,
+		0,45,45,72,72,155,155,2,0,4,4,38,38,2,0,12,12,35,35,2,0,52,52,79,79,2,
+		0,21,21,51,51,1,0,119,120,4,0,31,32,65,66,88,91,122,123,3,0,4,4,7,7,130,
+		130,2,0,68,68,83,83,3,0,17,17,80,80,148,148,1,0,181,182,1,0,183,185,2,
+		0,112,112,120,120,2,0,53,53,106,106,2,0,50,50,151,151,1,0,200,202,1,0,
+		143,144,2,0,165,165,167,167,35,0,1,3,8,9,13,15,17,17,21,22,24,26,28,28,
+		30,33,36,37,39,39,47,49,51,54,57,59,62,66,76,76,78,80,82,82,85,86,88,91,
+		94,95,97,98,104,107,109,116,118,123,125,126,128,129,131,134,136,136,138,
+		141,143,144,146,150,152,154,156,157,160,161,167,170,1620,0,111,1,0,0,0,
+		2,136,1,0,0,0,4,446,1,0,0,0,6,457,1,0,0,0,8,468,1,0,0,0,10,470,1,0,0,0,
+		12,481,1,0,0,0,14,494,1,0,0,0,16,496,1,0,0,0,18,503,1,0,0,0,20,516,1,0,
+		0,0,22,524,1,0,0,0,24,535,1,0,0,0,26,547,1,0,0,0,28,562,1,0,0,0,30,574,
+		1,0,0,0,32,583,1,0,0,0,34,659,1,0,0,0,36,661,1,0,0,0,38,671,1,0,0,0,40,
+		679,1,0,0,0,42,682,1,0,0,0,44,687,1,0,0,0,46,704,1,0,0,0,48,706,1,0,0,
+		0,50,743,1,0,0,0,52,759,1,0,0,0,54,761,1,0,0,0,56,815,1,0,0,0,58,818,1,
+		0,0,0,60,824,1,0,0,0,62,866,1,0,0,0,64,873,1,0,0,0,66,875,1,0,0,0,68,879,
+		1,0,0,0,70,882,1,0,0,0,72,891,1,0,0,0,74,968,1,0,0,0,76,1137,1,0,0,0,78,
+		1190,1,0,0,0,80,1192,1,0,0,0,82,1222,1,0,0,0,84,1233,1,0,0,0,86,1235,1,
+		0,0,0,88,1239,1,0,0,0,90,1243,1,0,0,0,92,1271,1,0,0,0,94,1289,1,0,0,0,
+		96,1291,1,0,0,0,98,1338,1,0,0,0,100,1361,1,0,0,0,102,1363,1,0,0,0,104,
+		1376,1,0,0,0,106,1378,1,0,0,0,108,110,5,197,0,0,109,108,1,0,0,0,110,113,
+		1,0,0,0,111,109,1,0,0,0,111,112,1,0,0,0,112,132,1,0,0,0,113,111,1,0,0,
+		0,114,123,3,4,2,0,115,117,5,197,0,0,116,115,1,0,0,0,117,118,1,0,0,0,118,
+		116,1,0,0,0,118,119,1,0,0,0,119,120,1,0,0,0,120,122,3,4,2,0,121,116,1,
+		0,0,0,122,125,1,0,0,0,123,121,1,0,0,0,123,124,1,0,0,0,124,129,1,0,0,0,
+		125,123,1,0,0,0,126,128,5,197,0,0,127,126,1,0,0,0,128,131,1,0,0,0,129,
+		127,1,0,0,0,129,130,1,0,0,0,130,133,1,0,0,0,131,129,1,0,0,0,132,114,1,
+		0,0,0,132,133,1,0,0,0,133,134,1,0,0,0,134,135,5,0,0,1,135,1,1,0,0,0,136,
+		137,3,72,36,0,137,138,5,0,0,1,138,3,1,0,0,0,139,447,3,26,13,0,140,141,
+		7,0,0,0,141,143,5,134,0,0,142,144,5,48,0,0,143,142,1,0,0,0,143,144,1,0,
+		0,0,144,447,1,0,0,0,145,146,7,0,0,0,146,148,5,138,0,0,147,149,5,48,0,0,
+		148,147,1,0,0,0,148,149,1,0,0,0,149,447,1,0,0,0,150,151,7,0,0,0,151,153,
+		5,111,0,0,152,154,5,48,0,0,153,152,1,0,0,0,153,154,1,0,0,0,154,447,1,0,
+		0,0,155,156,7,0,0,0,156,447,5,110,0,0,157,158,7,0,0,0,158,160,5,58,0,0,
+		159,161,5,48,0,0,160,159,1,0,0,0,160,161,1,0,0,0,161,447,1,0,0,0,162,164,
+		7,0,0,0,163,165,5,4,0,0,164,163,1,0,0,0,164,165,1,0,0,0,165,166,1,0,0,
+		0,166,168,5,147,0,0,167,169,5,48,0,0,168,167,1,0,0,0,168,169,1,0,0,0,169,
+		447,1,0,0,0,170,171,7,0,0,0,171,447,5,154,0,0,172,173,7,0,0,0,173,447,
+		5,160,0,0,174,175,7,0,0,0,175,447,5,8,0,0,176,177,5,128,0,0,177,178,5,
+		149,0,0,178,179,5,76,0,0,179,447,5,82,0,0,180,183,5,128,0,0,181,184,3,
+		102,51,0,182,184,5,4,0,0,183,181,1,0,0,0,183,182,1,0,0,0,184,447,1,0,0,
+		0,185,186,5,36,0,0,186,187,5,57,0,0,187,447,3,104,52,0,188,190,5,36,0,
+		0,189,191,5,48,0,0,190,189,1,0,0,0,190,191,1,0,0,0,191,192,1,0,0,0,192,
+		447,3,102,51,0,193,194,5,36,0,0,194,195,3,102,51,0,195,196,5,48,0,0,196,
+		447,1,0,0,0,197,200,5,47,0,0,198,201,3,4,2,0,199,201,3,104,52,0,200,198,
+		1,0,0,0,200,199,1,0,0,0,201,447,1,0,0,0,202,203,5,40,0,0,203,206,7,1,0,
+		0,204,205,5,67,0,0,205,207,5,46,0,0,206,204,1,0,0,0,206,207,1,0,0,0,207,
+		208,1,0,0,0,208,211,3,102,51,0,209,210,5,34,0,0,210,212,5,146,0,0,211,
+		209,1,0,0,0,211,212,1,0,0,0,212,447,1,0,0,0,213,214,5,40,0,0,214,217,5,
+		153,0,0,215,216,5,67,0,0,216,218,5,46,0,0,217,215,1,0,0,0,217,218,1,0,
+		0,0,218,219,1,0,0,0,219,447,3,104,52,0,220,223,5,141,0,0,221,224,3,104,
+		52,0,222,224,5,4,0,0,223,221,1,0,0,0,223,222,1,0,0,0,224,447,1,0,0,0,225,
+		226,5,9,0,0,226,227,5,133,0,0,227,447,3,102,51,0,228,229,5,26,0,0,229,
+		230,5,133,0,0,230,447,3,102,51,0,231,234,5,109,0,0,232,235,3,104,52,0,
+		233,235,5,198,0,0,234,232,1,0,0,0,234,233,1,0,0,0,235,238,1,0,0,0,236,
+		237,5,55,0,0,237,239,5,15,0,0,238,236,1,0,0,0,238,239,1,0,0,0,239,245,
+		1,0,0,0,240,242,7,2,0,0,241,243,5,171,0,0,242,241,1,0,0,0,242,243,1,0,
+		0,0,243,244,1,0,0,0,244,246,5,200,0,0,245,240,1,0,0,0,245,246,1,0,0,0,
+		246,249,1,0,0,0,247,248,5,84,0,0,248,250,5,200,0,0,249,247,1,0,0,0,249,
+		250,1,0,0,0,250,447,1,0,0,0,251,252,5,127,0,0,252,253,5,198,0,0,253,254,
+		5,171,0,0,254,447,5,198,0,0,255,256,5,157,0,0,256,447,5,198,0,0,257,259,
+		5,127,0,0,258,260,7,3,0,0,259,258,1,0,0,0,259,260,1,0,0,0,260,261,1,0,
+		0,0,261,262,5,143,0,0,262,263,5,170,0,0,263,447,3,8,4,0,264,266,5,127,
+		0,0,265,267,7,3,0,0,266,265,1,0,0,0,266,267,1,0,0,0,267,268,1,0,0,0,268,
+		269,3,102,51,0,269,279,7,4,0,0,270,280,5,33,0,0,271,276,3,8,4,0,272,273,
+		5,195,0,0,273,275,3,8,4,0,274,272,1,0,0,0,275,278,1,0,0,0,276,274,1,0,
+		0,0,276,277,1,0,0,0,277,280,1,0,0,0,278,276,1,0,0,0,279,270,1,0,0,0,279,
+		271,1,0,0,0,280,447,1,0,0,0,281,283,5,14,0,0,282,284,7,5,0,0,283,282,1,
+		0,0,0,283,284,1,0,0,0,284,288,1,0,0,0,285,286,5,132,0,0,286,288,5,149,
+		0,0,287,281,1,0,0,0,287,285,1,0,0,0,288,292,1,0,0,0,289,291,3,6,3,0,290,
+		289,1,0,0,0,291,294,1,0,0,0,292,290,1,0,0,0,292,293,1,0,0,0,293,447,1,
+		0,0,0,294,292,1,0,0,0,295,297,7,6,0,0,296,298,7,5,0,0,297,296,1,0,0,0,
+		297,298,1,0,0,0,298,447,1,0,0,0,299,301,7,7,0,0,300,302,7,5,0,0,301,300,
+		1,0,0,0,301,302,1,0,0,0,302,447,1,0,0,0,303,304,5,37,0,0,304,447,7,8,0,
+		0,305,308,5,27,0,0,306,307,5,99,0,0,307,309,5,115,0,0,308,306,1,0,0,0,
+		308,309,1,0,0,0,309,311,1,0,0,0,310,312,5,131,0,0,311,310,1,0,0,0,311,
+		312,1,0,0,0,312,313,1,0,0,0,313,317,5,133,0,0,314,315,5,67,0,0,315,316,
+		5,92,0,0,316,318,5,46,0,0,317,314,1,0,0,0,317,318,1,0,0,0,318,319,1,0,
+		0,0,319,321,3,102,51,0,320,322,3,10,5,0,321,320,1,0,0,0,321,322,1,0,0,
+		0,322,325,1,0,0,0,323,324,5,165,0,0,324,326,3,18,9,0,325,323,1,0,0,0,325,
+		326,1,0,0,0,326,447,1,0,0,0,327,330,5,27,0,0,328,329,5,99,0,0,329,331,
+		5,115,0,0,330,328,1,0,0,0,330,331,1,0,0,0,331,333,1,0,0,0,332,334,5,131,
+		0,0,333,332,1,0,0,0,333,334,1,0,0,0,334,335,1,0,0,0,335,339,5,137,0,0,
+		336,337,5,67,0,0,337,338,5,92,0,0,338,340,5,46,0,0,339,336,1,0,0,0,339,
+		340,1,0,0,0,340,341,1,0,0,0,341,343,3,102,51,0,342,344,3,10,5,0,343,342,
+		1,0,0,0,343,344,1,0,0,0,344,347,1,0,0,0,345,346,5,165,0,0,346,348,3,18,
+		9,0,347,345,1,0,0,0,347,348,1,0,0,0,348,447,1,0,0,0,349,352,5,27,0,0,350,
+		351,5,99,0,0,351,353,5,115,0,0,352,350,1,0,0,0,352,353,1,0,0,0,353,354,
+		1,0,0,0,354,358,5,133,0,0,355,356,5,67,0,0,356,357,5,92,0,0,357,359,5,
+		46,0,0,358,355,1,0,0,0,358,359,1,0,0,0,359,360,1,0,0,0,360,363,3,102,51,
+		0,361,362,5,165,0,0,362,364,3,18,9,0,363,361,1,0,0,0,363,364,1,0,0,0,364,
+		365,1,0,0,0,365,366,5,11,0,0,366,367,3,26,13,0,367,447,1,0,0,0,368,371,
+		5,27,0,0,369,370,5,99,0,0,370,372,5,115,0,0,371,369,1,0,0,0,371,372,1,
+		0,0,0,372,373,1,0,0,0,373,377,5,137,0,0,374,375,5,67,0,0,375,376,5,92,
+		0,0,376,378,5,46,0,0,377,374,1,0,0,0,377,378,1,0,0,0,378,379,1,0,0,0,379,
+		382,3,102,51,0,380,381,5,165,0,0,381,383,3,18,9,0,382,380,1,0,0,0,382,
+		383,1,0,0,0,383,384,1,0,0,0,384,385,5,11,0,0,385,386,3,26,13,0,386,447,
+		1,0,0,0,387,388,5,27,0,0,388,392,5,153,0,0,389,390,5,67,0,0,390,391,5,
+		92,0,0,391,393,5,46,0,0,392,389,1,0,0,0,392,393,1,0,0,0,393,394,1,0,0,
+		0,394,395,3,104,52,0,395,396,5,11,0,0,396,397,3,98,49,0,397,447,1,0,0,
+		0,398,399,5,71,0,0,399,400,5,74,0,0,400,403,3,102,51,0,401,402,5,165,0,
+		0,402,404,3,18,9,0,403,401,1,0,0,0,403,404,1,0,0,0,404,405,1,0,0,0,405,
+		406,3,26,13,0,406,447,1,0,0,0,407,408,5,71,0,0,408,409,5,74,0,0,409,411,
+		3,102,51,0,410,412,3,22,11,0,411,410,1,0,0,0,411,412,1,0,0,0,412,413,1,
+		0,0,0,413,414,5,159,0,0,414,419,3,24,12,0,415,416,5,195,0,0,416,418,3,
+		24,12,0,417,415,1,0,0,0,418,421,1,0,0,0,419,417,1,0,0,0,419,420,1,0,0,
+		0,420,447,1,0,0,0,421,419,1,0,0,0,422,423,5,34,0,0,423,424,5,55,0,0,424,
+		427,3,102,51,0,425,426,5,163,0,0,426,428,3,72,36,0,427,425,1,0,0,0,427,
+		428,1,0,0,0,428,447,1,0,0,0,429,430,5,5,0,0,430,431,7,1,0,0,431,432,3,
+		102,51,0,432,437,3,16,8,0,433,434,5,195,0,0,434,436,3,16,8,0,435,433,1,
+		0,0,0,436,439,1,0,0,0,437,435,1,0,0,0,437,438,1,0,0,0,438,447,1,0,0,0,
+		439,437,1,0,0,0,440,441,5,5,0,0,441,442,7,1,0,0,442,443,3,102,51,0,443,
+		444,5,127,0,0,444,445,3,18,9,0,445,447,1,0,0,0,446,139,1,0,0,0,446,140,
+		1,0,0,0,446,145,1,0,0,0,446,150,1,0,0,0,446,155,1,0,0,0,446,157,1,0,0,
+		0,446,162,1,0,0,0,446,170,1,0,0,0,446,172,1,0,0,0,446,174,1,0,0,0,446,
+		176,1,0,0,0,446,180,1,0,0,0,446,185,1,0,0,0,446,188,1,0,0,0,446,193,1,
+		0,0,0,446,197,1,0,0,0,446,202,1,0,0,0,446,213,1,0,0,0,446,220,1,0,0,0,
+		446,225,1,0,0,0,446,228,1,0,0,0,446,231,1,0,0,0,446,251,1,0,0,0,446,255,
+		1,0,0,0,446,257,1,0,0,0,446,264,1,0,0,0,446,287,1,0,0,0,446,295,1,0,0,
+		0,446,299,1,0,0,0,446,303,1,0,0,0,446,305,1,0,0,0,446,327,1,0,0,0,446,
+		349,1,0,0,0,446,368,1,0,0,0,446,387,1,0,0,0,446,398,1,0,0,0,446,407,1,
+		0,0,0,446,422,1,0,0,0,446,429,1,0,0,0,446,440,1,0,0,0,447,5,1,0,0,0,448,
+		449,5,76,0,0,449,451,5,82,0,0,450,452,3,104,52,0,451,450,1,0,0,0,452,453,
+		1,0,0,0,453,451,1,0,0,0,453,454,1,0,0,0,454,458,1,0,0,0,455,456,5,113,
+		0,0,456,458,7,9,0,0,457,448,1,0,0,0,457,455,1,0,0,0,458,7,1,0,0,0,459,
+		461,5,182,0,0,460,459,1,0,0,0,460,461,1,0,0,0,461,462,1,0,0,0,462,469,
+		3,96,48,0,463,469,5,198,0,0,464,469,3,104,52,0,465,469,5,151,0,0,466,469,
+		5,50,0,0,467,469,5,96,0,0,468,460,1,0,0,0,468,463,1,0,0,0,468,464,1,0,
+		0,0,468,465,1,0,0,0,468,466,1,0,0,0,468,467,1,0,0,0,469,9,1,0,0,0,470,
+		471,5,191,0,0,471,476,3,12,6,0,472,473,5,195,0,0,473,475,3,12,6,0,474,
+		472,1,0,0,0,475,478,1,0,0,0,476,474,1,0,0,0,476,477,1,0,0,0,477,479,1,
+		0,0,0,478,476,1,0,0,0,479,480,5,192,0,0,480,11,1,0,0,0,481,482,3,104,52,
+		0,482,484,3,98,49,0,483,485,3,14,7,0,484,483,1,0,0,0,484,485,1,0,0,0,485,
+		13,1,0,0,0,486,495,5,78,0,0,487,488,5,108,0,0,488,495,5,78,0,0,489,495,
+		5,63,0,0,490,491,5,62,0,0,491,492,5,191,0,0,492,493,5,198,0,0,493,495,
+		5,192,0,0,494,486,1,0,0,0,494,487,1,0,0,0,494,489,1,0,0,0,494,490,1,0,
+		0,0,495,15,1,0,0,0,496,498,5,2,0,0,497,499,5,24,0,0,498,497,1,0,0,0,498,
+		499,1,0,0,0,499,500,1,0,0,0,500,501,3,104,52,0,501,502,3,98,49,0,502,17,
+		1,0,0,0,503,504,5,191,0,0,504,509,3,20,10,0,505,506,5,195,0,0,506,508,
+		3,20,10,0,507,505,1,0,0,0,508,511,1,0,0,0,509,507,1,0,0,0,509,510,1,0,
+		0,0,510,512,1,0,0,0,511,509,1,0,0,0,512,513,5,192,0,0,513,19,1,0,0,0,514,
+		517,3,104,52,0,515,517,5,198,0,0,516,514,1,0,0,0,516,515,1,0,0,0,517,518,
+		1,0,0,0,518,522,5,171,0,0,519,523,3,94,47,0,520,521,5,182,0,0,521,523,
+		5,200,0,0,522,519,1,0,0,0,522,520,1,0,0,0,523,21,1,0,0,0,524,525,5,191,
+		0,0,525,530,3,104,52,0,526,527,5,195,0,0,527,529,3,104,52,0,528,526,1,
+		0,0,0,529,532,1,0,0,0,530,528,1,0,0,0,530,531,1,0,0,0,531,533,1,0,0,0,
+		532,530,1,0,0,0,533,534,5,192,0,0,534,23,1,0,0,0,535,536,5,191,0,0,536,
+		541,3,72,36,0,537,538,5,195,0,0,538,540,3,72,36,0,539,537,1,0,0,0,540,
+		543,1,0,0,0,541,539,1,0,0,0,541,542,1,0,0,0,542,544,1,0,0,0,543,541,1,
+		0,0,0,544,545,5,192,0,0,545,25,1,0,0,0,546,548,3,28,14,0,547,546,1,0,0,
+		0,547,548,1,0,0,0,548,549,1,0,0,0,549,551,3,32,16,0,550,552,3,36,18,0,
+		551,550,1,0,0,0,551,552,1,0,0,0,552,554,1,0,0,0,553,555,3,40,20,0,554,
+		553,1,0,0,0,554,555,1,0,0,0,555,557,1,0,0,0,556,558,3,42,21,0,557,556,
+		1,0,0,0,557,558,1,0,0,0,558,560,1,0,0,0,559,561,3,44,22,0,560,559,1,0,
+		0,0,560,561,1,0,0,0,561,27,1,0,0,0,562,564,5,165,0,0,563,565,5,114,0,0,
+		564,563,1,0,0,0,564,565,1,0,0,0,565,566,1,0,0,0,566,571,3,30,15,0,567,
+		568,5,195,0,0,568,570,3,30,15,0,569,567,1,0,0,0,570,573,1,0,0,0,571,569,
+		1,0,0,0,571,572,1,0,0,0,572,29,1,0,0,0,573,571,1,0,0,0,574,576,3,104,52,
+		0,575,577,3,22,11,0,576,575,1,0,0,0,576,577,1,0,0,0,577,578,1,0,0,0,578,
+		579,5,11,0,0,579,580,5,191,0,0,580,581,3,26,13,0,581,582,5,192,0,0,582,
+		31,1,0,0,0,583,584,6,16,-1,0,584,585,3,34,17,0,585,594,1,0,0,0,586,587,
+		10,1,0,0,587,589,7,10,0,0,588,590,5,4,0,0,589,588,1,0,0,0,589,590,1,0,
+		0,0,590,591,1,0,0,0,591,593,3,32,16,2,592,586,1,0,0,0,593,596,1,0,0,0,
+		594,592,1,0,0,0,594,595,1,0,0,0,595,33,1,0,0,0,596,594,1,0,0,0,597,599,
+		5,124,0,0,598,600,7,11,0,0,599,598,1,0,0,0,599,600,1,0,0,0,600,601,1,0,
+		0,0,601,606,3,46,23,0,602,603,5,195,0,0,603,605,3,46,23,0,604,602,1,0,
+		0,0,605,608,1,0,0,0,606,604,1,0,0,0,606,607,1,0,0,0,607,618,1,0,0,0,608,
+		606,1,0,0,0,609,610,5,55,0,0,610,615,3,48,24,0,611,612,5,195,0,0,612,614,
+		3,48,24,0,613,611,1,0,0,0,614,617,1,0,0,0,615,613,1,0,0,0,615,616,1,0,
+		0,0,616,619,1,0,0,0,617,615,1,0,0,0,618,609,1,0,0,0,618,619,1,0,0,0,619,
+		621,1,0,0,0,620,622,3,60,30,0,621,620,1,0,0,0,621,622,1,0,0,0,622,625,
+		1,0,0,0,623,624,5,163,0,0,624,626,3,72,36,0,625,623,1,0,0,0,625,626,1,
+		0,0,0,626,637,1,0,0,0,627,628,5,60,0,0,628,629,5,18,0,0,629,634,3,72,36,
+		0,630,631,5,195,0,0,631,633,3,72,36,0,632,630,1,0,0,0,633,636,1,0,0,0,
+		634,632,1,0,0,0,634,635,1,0,0,0,635,638,1,0,0,0,636,634,1,0,0,0,637,627,
+		1,0,0,0,637,638,1,0,0,0,638,641,1,0,0,0,639,640,5,61,0,0,640,642,3,72,
+		36,0,641,639,1,0,0,0,641,642,1,0,0,0,642,653,1,0,0,0,643,644,5,103,0,0,
+		644,645,5,18,0,0,645,650,3,72,36,0,646,647,5,195,0,0,647,649,3,72,36,0,
+		648,646,1,0,0,0,649,652,1,0,0,0,650,648,1,0,0,0,650,651,1,0,0,0,651,654,
+		1,0,0,0,652,650,1,0,0,0,653,643,1,0,0,0,653,654,1,0,0,0,654,660,1,0,0,
+		0,655,656,5,191,0,0,656,657,3,26,13,0,657,658,5,192,0,0,658,660,1,0,0,
+		0,659,597,1,0,0,0,659,655,1,0,0,0,660,35,1,0,0,0,661,662,5,100,0,0,662,
+		663,5,18,0,0,663,668,3,38,19,0,664,665,5,195,0,0,665,667,3,38,19,0,666,
+		664,1,0,0,0,667,670,1,0,0,0,668,666,1,0,0,0,668,669,1,0,0,0,669,37,1,0,
+		0,0,670,668,1,0,0,0,671,673,3,72,36,0,672,674,7,12,0,0,673,672,1,0,0,0,
+		673,674,1,0,0,0,674,677,1,0,0,0,675,676,5,94,0,0,676,678,7,13,0,0,677,
+		675,1,0,0,0,677,678,1,0,0,0,678,39,1,0,0,0,679,680,5,42,0,0,680,681,7,
+		14,0,0,681,41,1,0,0,0,682,685,5,84,0,0,683,686,3,72,36,0,684,686,5,4,0,
+		0,685,683,1,0,0,0,685,684,1,0,0,0,686,43,1,0,0,0,687,688,5,95,0,0,688,
+		690,3,72,36,0,689,691,7,15,0,0,690,689,1,0,0,0,690,691,1,0,0,0,691,45,
+		1,0,0,0,692,705,5,183,0,0,693,694,3,104,52,0,694,695,5,196,0,0,695,696,
+		5,183,0,0,696,705,1,0,0,0,697,702,3,72,36,0,698,700,5,11,0,0,699,698,1,
+		0,0,0,699,700,1,0,0,0,700,701,1,0,0,0,701,703,3,104,52,0,702,699,1,0,0,
+		0,702,703,1,0,0,0,703,705,1,0,0,0,704,692,1,0,0,0,704,693,1,0,0,0,704,
+		697,1,0,0,0,705,47,1,0,0,0,706,707,6,24,-1,0,707,708,3,56,28,0,708,725,
+		1,0,0,0,709,710,10,3,0,0,710,711,3,50,25,0,711,712,5,77,0,0,712,714,3,
+		56,28,0,713,715,3,54,27,0,714,713,1,0,0,0,714,715,1,0,0,0,715,717,1,0,
+		0,0,716,718,3,52,26,0,717,716,1,0,0,0,717,718,1,0,0,0,718,724,1,0,0,0,
+		719,720,10,2,0,0,720,721,5,29,0,0,721,722,5,77,0,0,722,724,3,56,28,0,723,
+		709,1,0,0,0,723,719,1,0,0,0,724,727,1,0,0,0,725,723,1,0,0,0,725,726,1,
+		0,0,0,726,49,1,0,0,0,727,725,1,0,0,0,728,730,5,70,0,0,729,728,1,0,0,0,
+		729,730,1,0,0,0,730,744,1,0,0,0,731,733,5,81,0,0,732,734,5,101,0,0,733,
+		732,1,0,0,0,733,734,1,0,0,0,734,744,1,0,0,0,735,737,5,117,0,0,736,738,
+		5,101,0,0,737,736,1,0,0,0,737,738,1,0,0,0,738,744,1,0,0,0,739,741,5,56,
+		0,0,740,742,5,101,0,0,741,740,1,0,0,0,741,742,1,0,0,0,742,744,1,0,0,0,
+		743,729,1,0,0,0,743,731,1,0,0,0,743,735,1,0,0,0,743,739,1,0,0,0,744,51,
+		1,0,0,0,745,746,5,96,0,0,746,760,3,72,36,0,747,748,5,158,0,0,748,749,5,
+		191,0,0,749,754,3,104,52,0,750,751,5,195,0,0,751,753,3,104,52,0,752,750,
+		1,0,0,0,753,756,1,0,0,0,754,752,1,0,0,0,754,755,1,0,0,0,755,757,1,0,0,
+		0,756,754,1,0,0,0,757,758,5,192,0,0,758,760,1,0,0,0,759,745,1,0,0,0,759,
+		747,1,0,0,0,760,53,1,0,0,0,761,773,5,166,0,0,762,774,3,68,34,0,763,764,
+		5,191,0,0,764,765,3,68,34,0,765,766,5,192,0,0,766,774,1,0,0,0,767,768,
+		5,191,0,0,768,769,3,68,34,0,769,770,5,195,0,0,770,771,3,68,34,0,771,772,
+		5,192,0,0,772,774,1,0,0,0,773,762,1,0,0,0,773,763,1,0,0,0,773,767,1,0,
+		0,0,774,776,1,0,0,0,775,777,3,66,33,0,776,775,1,0,0,0,776,777,1,0,0,0,
+		777,55,1,0,0,0,778,780,3,102,51,0,779,781,3,58,29,0,780,779,1,0,0,0,780,
+		781,1,0,0,0,781,816,1,0,0,0,782,783,5,191,0,0,783,784,3,26,13,0,784,786,
+		5,192,0,0,785,787,3,58,29,0,786,785,1,0,0,0,786,787,1,0,0,0,787,816,1,
+		0,0,0,788,789,3,102,51,0,789,798,5,191,0,0,790,795,3,72,36,0,791,792,5,
+		195,0,0,792,794,3,72,36,0,793,791,1,0,0,0,794,797,1,0,0,0,795,793,1,0,
+		0,0,795,796,1,0,0,0,796,799,1,0,0,0,797,795,1,0,0,0,798,790,1,0,0,0,798,
+		799,1,0,0,0,799,800,1,0,0,0,800,802,5,192,0,0,801,803,3,58,29,0,802,801,
+		1,0,0,0,802,803,1,0,0,0,803,816,1,0,0,0,804,805,5,191,0,0,805,810,3,48,
+		24,0,806,807,5,195,0,0,807,809,3,48,24,0,808,806,1,0,0,0,809,812,1,0,0,
+		0,810,808,1,0,0,0,810,811,1,0,0,0,811,813,1,0,0,0,812,810,1,0,0,0,813,
+		814,5,192,0,0,814,816,1,0,0,0,815,778,1,0,0,0,815,782,1,0,0,0,815,788,
+		1,0,0,0,815,804,1,0,0,0,816,57,1,0,0,0,817,819,5,11,0,0,818,817,1,0,0,
+		0,818,819,1,0,0,0,819,820,1,0,0,0,820,822,3,104,52,0,821,823,3,22,11,0,
+		822,821,1,0,0,0,822,823,1,0,0,0,823,59,1,0,0,0,824,825,5,164,0,0,825,826,
+		3,62,31,0,826,61,1,0,0,0,827,828,5,152,0,0,828,829,5,191,0,0,829,830,5,
+		129,0,0,830,834,3,68,34,0,831,833,3,64,32,0,832,831,1,0,0,0,833,836,1,
+		0,0,0,834,832,1,0,0,0,834,835,1,0,0,0,835,837,1,0,0,0,836,834,1,0,0,0,
+		837,838,5,192,0,0,838,867,1,0,0,0,839,840,5,64,0,0,840,841,5,191,0,0,841,
+		842,5,129,0,0,842,843,3,68,34,0,843,844,5,195,0,0,844,845,5,3,0,0,845,
+		846,5,18,0,0,846,850,3,68,34,0,847,849,3,64,32,0,848,847,1,0,0,0,849,852,
+		1,0,0,0,850,848,1,0,0,0,850,851,1,0,0,0,851,853,1,0,0,0,852,850,1,0,0,
+		0,853,854,5,192,0,0,854,867,1,0,0,0,855,856,5,126,0,0,856,857,5,191,0,
+		0,857,861,3,68,34,0,858,860,3,64,32,0,859,858,1,0,0,0,860,863,1,0,0,0,
+		861,859,1,0,0,0,861,862,1,0,0,0,862,864,1,0,0,0,863,861,1,0,0,0,864,865,
+		5,192,0,0,865,867,1,0,0,0,866,827,1,0,0,0,866,839,1,0,0,0,866,855,1,0,
+		0,0,867,63,1,0,0,0,868,869,5,195,0,0,869,870,5,116,0,0,870,874,3,68,34,
+		0,871,872,5,195,0,0,872,874,3,66,33,0,873,868,1,0,0,0,873,871,1,0,0,0,
+		874,65,1,0,0,0,875,876,5,59,0,0,876,877,5,104,0,0,877,878,3,68,34,0,878,
+		67,1,0,0,0,879,880,5,200,0,0,880,881,3,70,35,0,881,69,1,0,0,0,882,883,
+		7,16,0,0,883,71,1,0,0,0,884,885,6,36,-1,0,885,887,3,76,38,0,886,888,3,
+		74,37,0,887,886,1,0,0,0,887,888,1,0,0,0,888,892,1,0,0,0,889,890,5,92,0,
+		0,890,892,3,72,36,3,891,884,1,0,0,0,891,889,1,0,0,0,892,901,1,0,0,0,893,
+		894,10,2,0,0,894,895,5,6,0,0,895,900,3,72,36,3,896,897,10,1,0,0,897,898,
+		5,99,0,0,898,900,3,72,36,2,899,893,1,0,0,0,899,896,1,0,0,0,900,903,1,0,
+		0,0,901,899,1,0,0,0,901,902,1,0,0,0,902,73,1,0,0,0,903,901,1,0,0,0,904,
+		905,3,92,46,0,905,906,3,76,38,0,906,969,1,0,0,0,907,908,3,92,46,0,908,
+		909,7,17,0,0,909,912,5,191,0,0,910,913,3,26,13,0,911,913,3,72,36,0,912,
+		910,1,0,0,0,912,911,1,0,0,0,913,914,1,0,0,0,914,915,5,192,0,0,915,969,
+		1,0,0,0,916,918,5,92,0,0,917,916,1,0,0,0,917,918,1,0,0,0,918,919,1,0,0,
+		0,919,920,5,16,0,0,920,921,3,76,38,0,921,922,5,6,0,0,922,923,3,76,38,0,
+		923,969,1,0,0,0,924,926,5,92,0,0,925,924,1,0,0,0,925,926,1,0,0,0,926,927,
+		1,0,0,0,927,928,5,69,0,0,928,929,5,191,0,0,929,930,3,26,13,0,930,931,5,
+		192,0,0,931,969,1,0,0,0,932,934,5,92,0,0,933,932,1,0,0,0,933,934,1,0,0,
+		0,934,935,1,0,0,0,935,936,5,69,0,0,936,937,5,191,0,0,937,942,3,72,36,0,
+		938,939,5,195,0,0,939,941,3,72,36,0,940,938,1,0,0,0,941,944,1,0,0,0,942,
+		940,1,0,0,0,942,943,1,0,0,0,943,945,1,0,0,0,944,942,1,0,0,0,945,946,5,
+		192,0,0,946,969,1,0,0,0,947,949,5,92,0,0,948,947,1,0,0,0,948,949,1,0,0,
+		0,949,950,1,0,0,0,950,951,7,18,0,0,951,954,3,76,38,0,952,953,5,44,0,0,
+		953,955,5,198,0,0,954,952,1,0,0,0,954,955,1,0,0,0,955,969,1,0,0,0,956,
+		958,5,75,0,0,957,959,5,92,0,0,958,957,1,0,0,0,958,959,1,0,0,0,959,960,
+		1,0,0,0,960,969,5,93,0,0,961,963,5,75,0,0,962,964,5,92,0,0,963,962,1,0,
+		0,0,963,964,1,0,0,0,964,965,1,0,0,0,965,966,5,38,0,0,966,967,5,55,0,0,
+		967,969,3,76,38,0,968,904,1,0,0,0,968,907,1,0,0,0,968,917,1,0,0,0,968,
+		925,1,0,0,0,968,933,1,0,0,0,968,948,1,0,0,0,968,956,1,0,0,0,968,961,1,
+		0,0,0,969,75,1,0,0,0,970,971,6,38,-1,0,971,1138,3,94,47,0,972,1138,5,203,
+		0,0,973,974,5,19,0,0,974,976,3,72,36,0,975,977,3,90,45,0,976,975,1,0,0,
+		0,977,978,1,0,0,0,978,976,1,0,0,0,978,979,1,0,0,0,979,982,1,0,0,0,980,
+		981,5,41,0,0,981,983,3,72,36,0,982,980,1,0,0,0,982,983,1,0,0,0,983,984,
+		1,0,0,0,984,985,5,43,0,0,985,1138,1,0,0,0,986,988,5,19,0,0,987,989,3,90,
+		45,0,988,987,1,0,0,0,989,990,1,0,0,0,990,988,1,0,0,0,990,991,1,0,0,0,991,
+		994,1,0,0,0,992,993,5,41,0,0,993,995,3,72,36,0,994,992,1,0,0,0,994,995,
+		1,0,0,0,995,996,1,0,0,0,996,997,5,43,0,0,997,1138,1,0,0,0,998,999,5,20,
+		0,0,999,1000,5,191,0,0,1000,1001,3,72,36,0,1001,1002,5,11,0,0,1002,1003,
+		3,98,49,0,1003,1004,5,192,0,0,1004,1138,1,0,0,0,1005,1006,5,10,0,0,1006,
+		1015,5,193,0,0,1007,1012,3,72,36,0,1008,1009,5,195,0,0,1009,1011,3,72,
+		36,0,1010,1008,1,0,0,0,1011,1014,1,0,0,0,1012,1010,1,0,0,0,1012,1013,1,
+		0,0,0,1013,1016,1,0,0,0,1014,1012,1,0,0,0,1015,1007,1,0,0,0,1015,1016,
+		1,0,0,0,1016,1017,1,0,0,0,1017,1138,5,194,0,0,1018,1019,5,10,0,0,1019,
+		1020,5,191,0,0,1020,1021,3,26,13,0,1021,1022,5,192,0,0,1022,1138,1,0,0,
+		0,1023,1024,5,87,0,0,1024,1033,5,191,0,0,1025,1030,3,86,43,0,1026,1027,
+		5,195,0,0,1027,1029,3,86,43,0,1028,1026,1,0,0,0,1029,1032,1,0,0,0,1030,
+		1028,1,0,0,0,1030,1031,1,0,0,0,1031,1034,1,0,0,0,1032,1030,1,0,0,0,1033,
+		1025,1,0,0,0,1033,1034,1,0,0,0,1034,1035,1,0,0,0,1035,1138,5,192,0,0,1036,
+		1037,5,135,0,0,1037,1046,5,191,0,0,1038,1043,3,88,44,0,1039,1040,5,195,
+		0,0,1040,1042,3,88,44,0,1041,1039,1,0,0,0,1042,1045,1,0,0,0,1043,1041,
+		1,0,0,0,1043,1044,1,0,0,0,1044,1047,1,0,0,0,1045,1043,1,0,0,0,1046,1038,
+		1,0,0,0,1046,1047,1,0,0,0,1047,1048,1,0,0,0,1048,1138,5,192,0,0,1049,1050,
+		5,46,0,0,1050,1051,5,191,0,0,1051,1052,3,26,13,0,1052,1053,5,192,0,0,1053,
+		1138,1,0,0,0,1054,1055,3,102,51,0,1055,1056,5,191,0,0,1056,1057,5,183,
+		0,0,1057,1059,5,192,0,0,1058,1060,3,80,40,0,1059,1058,1,0,0,0,1059,1060,
+		1,0,0,0,1060,1138,1,0,0,0,1061,1062,5,49,0,0,1062,1065,5,191,0,0,1063,
+		1066,3,104,52,0,1064,1066,5,198,0,0,1065,1063,1,0,0,0,1065,1064,1,0,0,
+		0,1066,1067,1,0,0,0,1067,1068,5,55,0,0,1068,1069,3,76,38,0,1069,1070,5,
+		192,0,0,1070,1138,1,0,0,0,1071,1072,5,136,0,0,1072,1073,5,191,0,0,1073,
+		1074,3,76,38,0,1074,1075,5,55,0,0,1075,1078,3,76,38,0,1076,1077,5,54,0,
+		0,1077,1079,3,76,38,0,1078,1076,1,0,0,0,1078,1079,1,0,0,0,1079,1080,1,
+		0,0,0,1080,1081,5,192,0,0,1081,1138,1,0,0,0,1082,1083,5,150,0,0,1083,1085,
+		5,191,0,0,1084,1086,7,19,0,0,1085,1084,1,0,0,0,1085,1086,1,0,0,0,1086,
+		1088,1,0,0,0,1087,1089,3,76,38,0,1088,1087,1,0,0,0,1088,1089,1,0,0,0,1089,
+		1090,1,0,0,0,1090,1091,5,55,0,0,1091,1092,3,76,38,0,1092,1093,5,192,0,
+		0,1093,1138,1,0,0,0,1094,1095,3,102,51,0,1095,1110,5,191,0,0,1096,1098,
+		5,38,0,0,1097,1096,1,0,0,0,1097,1098,1,0,0,0,1098,1099,1,0,0,0,1099,1104,
+		3,78,39,0,1100,1101,5,195,0,0,1101,1103,3,78,39,0,1102,1100,1,0,0,0,1103,
+		1106,1,0,0,0,1104,1102,1,0,0,0,1104,1105,1,0,0,0,1105,1108,1,0,0,0,1106,
+		1104,1,0,0,0,1107,1109,3,36,18,0,1108,1107,1,0,0,0,1108,1109,1,0,0,0,1109,
+		1111,1,0,0,0,1110,1097,1,0,0,0,1110,1111,1,0,0,0,1111,1112,1,0,0,0,1112,
+		1114,5,192,0,0,1113,1115,3,80,40,0,1114,1113,1,0,0,0,1114,1115,1,0,0,0,
+		1115,1138,1,0,0,0,1116,1117,5,191,0,0,1117,1118,3,26,13,0,1118,1119,5,
+		192,0,0,1119,1138,1,0,0,0,1120,1138,3,104,52,0,1121,1122,3,104,52,0,1122,
+		1123,5,196,0,0,1123,1124,3,104,52,0,1124,1138,1,0,0,0,1125,1126,5,191,
+		0,0,1126,1127,3,72,36,0,1127,1128,5,192,0,0,1128,1138,1,0,0,0,1129,1130,
+		5,191,0,0,1130,1131,3,72,36,0,1131,1132,5,192,0,0,1132,1133,5,196,0,0,
+		1133,1134,3,104,52,0,1134,1138,1,0,0,0,1135,1136,7,20,0,0,1136,1138,3,
+		76,38,4,1137,970,1,0,0,0,1137,972,1,0,0,0,1137,973,1,0,0,0,1137,986,1,
+		0,0,0,1137,998,1,0,0,0,1137,1005,1,0,0,0,1137,1018,1,0,0,0,1137,1023,1,
+		0,0,0,1137,1036,1,0,0,0,1137,1049,1,0,0,0,1137,1054,1,0,0,0,1137,1061,
+		1,0,0,0,1137,1071,1,0,0,0,1137,1082,1,0,0,0,1137,1094,1,0,0,0,1137,1116,
+		1,0,0,0,1137,1120,1,0,0,0,1137,1121,1,0,0,0,1137,1125,1,0,0,0,1137,1129,
+		1,0,0,0,1137,1135,1,0,0,0,1138,1169,1,0,0,0,1139,1140,10,5,0,0,1140,1141,
+		5,13,0,0,1141,1142,5,143,0,0,1142,1143,5,170,0,0,1143,1168,3,76,38,6,1144,
+		1145,10,3,0,0,1145,1146,7,21,0,0,1146,1168,3,76,38,4,1147,1148,10,2,0,
+		0,1148,1149,7,20,0,0,1149,1168,3,76,38,3,1150,1151,10,1,0,0,1151,1152,
+		5,186,0,0,1152,1168,3,76,38,2,1153,1154,10,9,0,0,1154,1155,5,193,0,0,1155,
+		1156,3,76,38,0,1156,1157,5,194,0,0,1157,1168,1,0,0,0,1158,1159,10,8,0,
+		0,1159,1160,5,189,0,0,1160,1168,3,104,52,0,1161,1162,10,7,0,0,1162,1163,
+		5,188,0,0,1163,1168,3,98,49,0,1164,1165,10,6,0,0,1165,1166,5,23,0,0,1166,
+		1168,3,102,51,0,1167,1139,1,0,0,0,1167,1144,1,0,0,0,1167,1147,1,0,0,0,
+		1167,1150,1,0,0,0,1167,1153,1,0,0,0,1167,1158,1,0,0,0,1167,1161,1,0,0,
+		0,1167,1164,1,0,0,0,1168,1171,1,0,0,0,1169,1167,1,0,0,0,1169,1170,1,0,
+		0,0,1170,77,1,0,0,0,1171,1169,1,0,0,0,1172,1173,3,104,52,0,1173,1174,5,
+		190,0,0,1174,1175,3,72,36,0,1175,1191,1,0,0,0,1176,1177,5,191,0,0,1177,
+		1182,3,104,52,0,1178,1179,5,195,0,0,1179,1181,3,104,52,0,1180,1178,1,0,
+		0,0,1181,1184,1,0,0,0,1182,1180,1,0,0,0,1182,1183,1,0,0,0,1183,1185,1,
+		0,0,0,1184,1182,1,0,0,0,1185,1186,5,192,0,0,1186,1187,5,190,0,0,1187,1188,
+		3,72,36,0,1188,1191,1,0,0,0,1189,1191,3,72,36,0,1190,1172,1,0,0,0,1190,
+		1176,1,0,0,0,1190,1189,1,0,0,0,1191,79,1,0,0,0,1192,1193,5,102,0,0,1193,
+		1204,5,191,0,0,1194,1195,5,103,0,0,1195,1196,5,18,0,0,1196,1201,3,72,36,
+		0,1197,1198,5,195,0,0,1198,1200,3,72,36,0,1199,1197,1,0,0,0,1200,1203,
+		1,0,0,0,1201,1199,1,0,0,0,1201,1202,1,0,0,0,1202,1205,1,0,0,0,1203,1201,
+		1,0,0,0,1204,1194,1,0,0,0,1204,1205,1,0,0,0,1205,1207,1,0,0,0,1206,1208,
+		3,36,18,0,1207,1206,1,0,0,0,1207,1208,1,0,0,0,1208,1210,1,0,0,0,1209,1211,
+		3,82,41,0,1210,1209,1,0,0,0,1210,1211,1,0,0,0,1211,1212,1,0,0,0,1212,1213,
+		5,192,0,0,1213,81,1,0,0,0,1214,1215,7,22,0,0,1215,1216,5,16,0,0,1216,1217,
+		3,84,42,0,1217,1218,5,6,0,0,1218,1219,3,84,42,0,1219,1223,1,0,0,0,1220,
+		1221,7,22,0,0,1221,1223,3,84,42,0,1222,1214,1,0,0,0,1222,1220,1,0,0,0,
+		1223,83,1,0,0,0,1224,1225,5,156,0,0,1225,1234,5,106,0,0,1226,1227,5,156,
+		0,0,1227,1234,5,53,0,0,1228,1229,5,28,0,0,1229,1234,5,119,0,0,1230,1231,
+		3,76,38,0,1231,1232,7,23,0,0,1232,1234,1,0,0,0,1233,1224,1,0,0,0,1233,
+		1226,1,0,0,0,1233,1228,1,0,0,0,1233,1230,1,0,0,0,1234,85,1,0,0,0,1235,
+		1236,3,72,36,0,1236,1237,5,187,0,0,1237,1238,3,72,36,0,1238,87,1,0,0,0,
+		1239,1240,3,104,52,0,1240,1241,5,187,0,0,1241,1242,3,72,36,0,1242,89,1,
+		0,0,0,1243,1244,5,162,0,0,1244,1245,3,72,36,0,1245,1246,5,142,0,0,1246,
+		1247,3,72,36,0,1247,91,1,0,0,0,1248,1272,5,171,0,0,1249,1272,5,172,0,0,
+		1250,1272,5,175,0,0,1251,1272,5,173,0,0,1252,1272,5,176,0,0,1253,1272,
+		5,174,0,0,1254,1272,5,180,0,0,1255,1272,5,178,0,0,1256,1272,5,179,0,0,
+		1257,1272,5,177,0,0,1258,1259,5,98,0,0,1259,1265,5,191,0,0,1260,1261,3,
+		104,52,0,1261,1262,5,196,0,0,1262,1264,1,0,0,0,1263,1260,1,0,0,0,1264,
+		1267,1,0,0,0,1265,1263,1,0,0,0,1265,1266,1,0,0,0,1266,1268,1,0,0,0,1267,
+		1265,1,0,0,0,1268,1269,3,92,46,0,1269,1270,5,192,0,0,1270,1272,1,0,0,0,
+		1271,1248,1,0,0,0,1271,1249,1,0,0,0,1271,1250,1,0,0,0,1271,1251,1,0,0,
+		0,1271,1252,1,0,0,0,1271,1253,1,0,0,0,1271,1254,1,0,0,0,1271,1255,1,0,
+		0,0,1271,1256,1,0,0,0,1271,1257,1,0,0,0,1271,1258,1,0,0,0,1272,93,1,0,
+		0,0,1273,1290,5,93,0,0,1274,1290,7,24,0,0,1275,1290,3,96,48,0,1276,1290,
+		5,198,0,0,1277,1290,5,199,0,0,1278,1279,5,144,0,0,1279,1290,5,198,0,0,
+		1280,1281,5,30,0,0,1281,1290,5,198,0,0,1282,1283,5,143,0,0,1283,1290,5,
+		198,0,0,1284,1285,5,73,0,0,1285,1287,5,198,0,0,1286,1288,3,70,35,0,1287,
+		1286,1,0,0,0,1287,1288,1,0,0,0,1288,1290,1,0,0,0,1289,1273,1,0,0,0,1289,
+		1274,1,0,0,0,1289,1275,1,0,0,0,1289,1276,1,0,0,0,1289,1277,1,0,0,0,1289,
+		1278,1,0,0,0,1289,1280,1,0,0,0,1289,1282,1,0,0,0,1289,1284,1,0,0,0,1290,
+		95,1,0,0,0,1291,1292,7,25,0,0,1292,97,1,0,0,0,1293,1294,6,49,-1,0,1294,
+		1295,5,10,0,0,1295,1296,5,175,0,0,1296,1297,3,98,49,0,1297,1298,5,176,
+		0,0,1298,1339,1,0,0,0,1299,1300,5,87,0,0,1300,1301,5,175,0,0,1301,1302,
+		3,98,49,0,1302,1303,5,195,0,0,1303,1304,3,98,49,0,1304,1305,5,176,0,0,
+		1305,1339,1,0,0,0,1306,1323,5,135,0,0,1307,1319,5,175,0,0,1308,1309,3,
+		104,52,0,1309,1316,3,98,49,0,1310,1311,5,195,0,0,1311,1312,3,104,52,0,
+		1312,1313,3,98,49,0,1313,1315,1,0,0,0,1314,1310,1,0,0,0,1315,1318,1,0,
+		0,0,1316,1314,1,0,0,0,1316,1317,1,0,0,0,1317,1320,1,0,0,0,1318,1316,1,
+		0,0,0,1319,1308,1,0,0,0,1319,1320,1,0,0,0,1320,1321,1,0,0,0,1321,1324,
+		5,176,0,0,1322,1324,5,172,0,0,1323,1307,1,0,0,0,1323,1322,1,0,0,0,1324,
+		1339,1,0,0,0,1325,1336,3,100,50,0,1326,1327,5,191,0,0,1327,1332,5,200,
+		0,0,1328,1329,5,195,0,0,1329,1331,5,200,0,0,1330,1328,1,0,0,0,1331,1334,
+		1,0,0,0,1332,1330,1,0,0,0,1332,1333,1,0,0,0,1333,1335,1,0,0,0,1334,1332,
+		1,0,0,0,1335,1337,5,192,0,0,1336,1326,1,0,0,0,1336,1337,1,0,0,0,1337,1339,
+		1,0,0,0,1338,1293,1,0,0,0,1338,1299,1,0,0,0,1338,1306,1,0,0,0,1338,1325,
+		1,0,0,0,1339,1348,1,0,0,0,1340,1341,10,5,0,0,1341,1343,5,193,0,0,1342,
+		1344,5,200,0,0,1343,1342,1,0,0,0,1343,1344,1,0,0,0,1344,1345,1,0,0,0,1345,
+		1347,5,194,0,0,1346,1340,1,0,0,0,1347,1350,1,0,0,0,1348,1346,1,0,0,0,1348,
+		1349,1,0,0,0,1349,99,1,0,0,0,1350,1348,1,0,0,0,1351,1352,5,39,0,0,1352,
+		1362,5,107,0,0,1353,1354,5,22,0,0,1354,1362,5,161,0,0,1355,1356,7,26,0,
+		0,1356,1357,7,27,0,0,1357,1358,5,143,0,0,1358,1362,5,170,0,0,1359,1362,
+		5,73,0,0,1360,1362,3,102,51,0,1361,1351,1,0,0,0,1361,1353,1,0,0,0,1361,
+		1355,1,0,0,0,1361,1359,1,0,0,0,1361,1360,1,0,0,0,1362,101,1,0,0,0,1363,
+		1368,3,104,52,0,1364,1365,5,196,0,0,1365,1367,3,104,52,0,1366,1364,1,0,
+		0,0,1367,1370,1,0,0,0,1368,1366,1,0,0,0,1368,1369,1,0,0,0,1369,103,1,0,
+		0,0,1370,1368,1,0,0,0,1371,1377,5,204,0,0,1372,1377,5,205,0,0,1373,1377,
+		5,206,0,0,1374,1377,5,207,0,0,1375,1377,3,106,53,0,1376,1371,1,0,0,0,1376,
+		1372,1,0,0,0,1376,1373,1,0,0,0,1376,1374,1,0,0,0,1376,1375,1,0,0,0,1377,
+		105,1,0,0,0,1378,1379,7,28,0,0,1379,107,1,0,0,0,185,111,118,123,129,132,
+		143,148,153,160,164,168,183,190,200,206,211,217,223,234,238,242,245,249,
+		259,266,276,279,283,287,292,297,301,308,311,317,321,325,330,333,339,343,
+		347,352,358,363,371,377,382,392,403,411,419,427,437,446,453,457,460,468,
+		476,484,494,498,509,516,522,530,541,547,551,554,557,560,564,571,576,589,
+		594,599,606,615,618,621,625,634,637,641,650,653,659,668,673,677,685,690,
+		699,702,704,714,717,723,725,729,733,737,741,743,754,759,773,776,780,786,
+		795,798,802,810,815,818,822,834,850,861,866,873,887,891,899,901,912,917,
+		925,933,942,948,954,958,963,968,978,982,990,994,1012,1015,1030,1033,1043,
+		1046,1059,1065,1078,1085,1088,1097,1104,1108,1110,1114,1137,1167,1169,
+		1182,1190,1201,1204,1207,1210,1222,1233,1265,1271,1287,1289,1316,1319,
+		1323,1332,1336,1338,1343,1348,1361,1368,1376
 	};
 
 	public static readonly ATN _ATN =
