@@ -74,6 +74,18 @@ internal static class TieringBench
             $"ours/DuckDB {coldScan / duckScan:F1}x |");
         Console.WriteLine($"| 0.1% ROWTIME range over cold rows | {Ms(narrow)} ms, row groups read " +
             $"{reader.Statistics.RowGroupsRead} of {totalRowGroups}, files opened {reader.Statistics.FilesOpened} |");
+
+        // Last, as it changes the files: COMPACT STREAM merges every file of the date folder (row groups copied).
+        reader.Dispose();
+        cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        wall.Restart();
+        var compacted = await engine.CompactStreamAsync("events");
+        var compactSeconds = wall.Elapsed.TotalSeconds;
+        var compactCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        var compactedScan = await BestAsync(() => EngineBench.DrainAsync(session, count));
+        Console.WriteLine($"| compaction: {compacted.FilesIn} files into {compacted.Runs} | {Mb(compacted.BytesIn)} MB " +
+            $"Parquet in {compactSeconds:F2} s wall, {compactCpu:F2} s CPU: {compacted.BytesIn / 1e6 / compactCpu:F0} " +
+            $"MB/s per core; {Mb(compacted.BytesOut)} MB out; cold scan after it {Ms(compactedScan)} ms |");
     }
 
     private static async Task ExecuteAsync(EngineSession session, string sql)
