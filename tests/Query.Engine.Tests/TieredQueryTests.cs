@@ -72,6 +72,27 @@ public sealed class TieredQueryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Push_and_persistent_queries_from_earliest_answer_the_same_over_cold_and_hot()
+    {
+        // LIMIT is every matching row, so the answer does not depend on how partitions interleave.
+        var matching = (long)(await QueryAsync("SELECT count(*) FROM ev WHERE amount > 50.5"))[0][0]!;
+        var push = $"SELECT id, amount, info->city FROM ev WHERE amount > 50.5 EMIT CHANGES LIMIT {matching}";
+        await ExecAsync("SET 'auto.offset.reset' = 'earliest'");
+        var before = Render(await QueryAsync(push), ordered: false);
+        await _engine.ArchiveStreamAsync("ev");
+
+        Assert.Equal(before, Render(await QueryAsync(push), ordered: false));
+        await ExecAsync("CREATE STREAM rich AS SELECT id, amount, qty FROM ev WHERE amount > 50.5");
+        var expected = await QueryAsync("SELECT count(*), sum(qty) FROM ev WHERE amount > 50.5");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await QueryAsync("SELECT count(*), sum(qty) FROM rich"))[0].SequenceEqual(expected[0]))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the persistent query did not read every cold and hot row");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
     public async Task Cold_rows_written_before_add_column_read_the_new_column_as_null()
     {
         await _engine.ArchiveStreamAsync("ev");

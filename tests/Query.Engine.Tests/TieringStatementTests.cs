@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Query.Engine.Errors;
 using Query.Engine.Tiering;
 using Query.Testing;
@@ -194,6 +196,37 @@ public sealed class TieringStatementTests : IAsyncLifetime
         Assert.Contains(jobRuns, r => (string?)r[14] == "compaction" && (string?)r[2] == "job" && (long)r[4]! >= 2
             && (string?)r[3] == "done");
     }
+
+    [Fact]
+    public async Task Explain_lists_the_row_groups_it_will_read_and_counts_those_pruned()
+    {
+        await _engine.DisposeAsync();
+        Open(new TieringDefaults { ColdFiles = new ColdFileOptions { RowGroupMaxRows = 20 } });
+        await ExecAsync("CREATE STREAM rg (id BIGINT, note STRING) WITH (PARTITIONS = 1, SEGMENT_BYTES = 4096)");
+        for (var batch = 0; batch < 8; batch++)
+            await ExecAsync(Insert("rg", batch * 50, 50, daysAgo: 3));
+        await ExecAsync("ARCHIVE STREAM rg");
+        await ExecAsync("COMPACT STREAM rg");
+        Assert.Equal(1, await ColdFilesAsync("rg"));
+        var first = (long)(await QueryAsync("SELECT min(ROWTIME) FROM rg"))[0][0]!;
+
+        // Offsets 100-119 are one row group of twenty.
+        var byOffset = await ExplainAsync("SELECT * FROM rg WHERE ROWOFFSET >= 100 AND ROWOFFSET < 120");
+        Assert.Single(Regex.Matches(byOffset, @"row group \d+ offsets \[100, 120\) rowtime \["));
+        Assert.Matches(@"row groups of those files: 1 to read, [1-9]\d* pruned by offset, 0 pruned by rowtime",
+            byOffset);
+
+        // The first 30 ms hold rows 0-29 (a millisecond apart): two row groups by their ROWTIME statistics.
+        var until = (first + 29).ToString(CultureInfo.InvariantCulture);
+        var byTime = await ExplainAsync($"SELECT * FROM rg WHERE ROWTIME <= {until}");
+        Assert.Equal(2, Regex.Matches(byTime, @"row group \d+ offsets").Count);
+        Assert.Matches(@"row groups of those files: 2 to read, 0 pruned by offset, [1-9]\d* pruned by rowtime",
+            byTime);
+        Assert.Equal(30L, (await QueryAsync($"SELECT count(*) FROM rg WHERE ROWTIME <= {until}"))[0][0]);
+    }
+
+    private async Task<string> ExplainAsync(string query) =>
+        string.Join("\n", (await QueryAsync("EXPLAIN " + query)).Select(r => (string)r[0]!));
 
     private async Task<long> ColdFilesAsync(string stream)
     {

@@ -76,8 +76,10 @@ public sealed record ScanPlan(StreamRuntime Stream, IReadOnlyList<PartitionScan>
     // ROWOFFSET and the manifest's ranges, time from ROWTIME and each file's rowtime range).
     private void DescribeSegments(StringBuilder builder, PartitionScan partition)
     {
-        var extents = Stream.Sources[partition.Partition].DescribeExtents();
+        var source = Stream.Sources[partition.Partition];
+        var extents = source.DescribeExtents();
         int coldRead = 0, prunedByOffset = 0, prunedByTime = 0;
+        var groups = new PartCounts();
         foreach (var extent in extents)
         {
             var overlapsOffsets = false;
@@ -94,9 +96,50 @@ public sealed record ScanPlan(StreamRuntime Stream, IReadOnlyList<PartitionScan>
             builder.Append("      ").Append(extent.Kind).Append(' ').Append(extent.Name).Append(" offsets [")
                 .Append(extent.BaseOffset).Append(", ").Append(extent.EndOffset).Append(") ")
                 .Append(extent.SizeBytes).Append(" bytes").AppendLine();
+            if (cold && source is Query.Storage.Reading.IProjectingPartitionSource columnar)
+                DescribeParts(builder, partition, columnar.DescribeParts(extent), groups);
         }
         if (coldRead + prunedByOffset + prunedByTime > 0)
+        {
             builder.Append("      cold files: ").Append(coldRead).Append(" to read, ").Append(prunedByOffset)
                 .Append(" pruned by offset, ").Append(prunedByTime).Append(" pruned by rowtime").AppendLine();
+            builder.Append("      row groups of those files: ").Append(groups.Read).Append(" to read, ")
+                .Append(groups.PrunedByOffset).Append(" pruned by offset, ").Append(groups.PrunedByTime)
+                .Append(" pruned by rowtime").AppendLine();
+        }
+    }
+
+    // The row groups of a cold file to read, by the file's own statistics (what the reader skips by).
+    private static void DescribeParts(StringBuilder builder, PartitionScan partition,
+        IReadOnlyList<Query.Storage.Reading.SourceExtent> parts, PartCounts counts)
+    {
+        foreach (var part in parts)
+        {
+            var overlapsOffsets = false;
+            foreach (var (start, end) in partition.Ranges)
+                overlapsOffsets |= part.BaseOffset < end && part.EndOffset > start;
+            if (!overlapsOffsets)
+            {
+                counts.PrunedByOffset++;
+                continue;
+            }
+            if (!part.OverlapsTime(partition.MinTimestampMs, partition.MaxTimestampMs))
+            {
+                counts.PrunedByTime++;
+                continue;
+            }
+            counts.Read++;
+            builder.Append("        ").Append(part.Kind).Append(' ').Append(part.Name).Append(" offsets [")
+                .Append(part.BaseOffset).Append(", ").Append(part.EndOffset).Append(") rowtime [")
+                .Append(Bound(part.MinTimestampMs)).Append(", ").Append(Bound(part.MaxTimestampMs)).Append("] ")
+                .Append(part.SizeBytes).Append(" bytes").AppendLine();
+        }
+    }
+
+    private sealed class PartCounts
+    {
+        public int Read;
+        public int PrunedByOffset;
+        public int PrunedByTime;
     }
 }

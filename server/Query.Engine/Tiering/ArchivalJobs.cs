@@ -16,8 +16,9 @@ namespace Query.Engine.Tiering;
 /// </summary>
 internal sealed class ArchivalJobs(QueryEngine engine)
 {
-    private readonly SegmentArchiver _archiver = new(null, engine.TimeProvider);
-    private readonly ColdCompactor _compactor = new(engine.Options.Tiering.Compaction);
+    private readonly SegmentArchiver _archiver = new(engine.Options.Tiering.ColdFiles, engine.TimeProvider);
+    private readonly ColdCompactor _compactor = new(engine.Options.Tiering.Compaction,
+        engine.Options.Tiering.ColdFiles);
     private readonly LinkedList<ArchivalRun> _runs = new();
 
     public IReadOnlyList<ArchivalRun> Runs

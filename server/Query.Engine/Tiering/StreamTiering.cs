@@ -28,4 +28,7 @@ public sealed record TieringDefaults
 
     /// <summary>Which small cold files the job (and COMPACT STREAM) merge.</summary>
     public Query.Tiering.Compaction.CompactionOptions Compaction { get; init; } = new();
+
+    /// <summary>How cold files are cut (row groups) and compressed, by archival and compaction alike.</summary>
+    public Query.Tiering.ColdFileOptions ColdFiles { get; init; } = new();
 }

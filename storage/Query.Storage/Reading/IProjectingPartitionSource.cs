@@ -13,4 +13,11 @@ public interface IProjectingPartitionSource : IPartitionSource
     /// </summary>
     IRecordReader OpenReader(long startOffset, long endOffsetExclusive, long minTimestampMs, long maxTimestampMs,
         IReadOnlySet<int>? valueColumns);
+
+    /// <summary>
+    /// For EXPLAIN: the parts a reader can skip inside <paramref name="extent"/> (one of
+    /// <see cref="IPartitionSource.DescribeExtents"/>), with their offset and time ranges as the source's own
+    /// statistics say; empty for an extent that has none (a hot segment). Reads metadata only.
+    /// </summary>
+    IReadOnlyList<SourceExtent> DescribeParts(SourceExtent extent);
 }

@@ -42,13 +42,13 @@ internal static class TieringBench
         var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
 
         var coldScan = await BestAsync(() => EngineBench.DrainAsync(session, count));
-        var glob = Path.Combine(cold.Root, "EVENTS", "*", "*", "*.parquet");
+        var glob = Path.Combine(cold.Root, "events", "*", "*", "*.parquet");
         using var duck = new DuckDBConnection("DataSource=:memory:");
         duck.Open();
         var duckSql = $"SELECT count(*) FROM read_parquet('{glob}') WHERE {Filter}";
         var duckScan = await BestAsync(() => Task.FromResult(DuckTime(duck, duckSql)));
 
-        var tier = cold.GetTier("EVENTS", 0);
+        var tier = cold.GetTier("events", 0);
         var manifest = tier.Manifest;
         var totalRowGroups = manifest.Files.Sum(f => f.RowGroupCount);
         var middle = EngineBench.BaseMs + 43_200_000;
@@ -56,7 +56,7 @@ internal static class TieringBench
         var narrowSql = $"SELECT count(*) FROM events WHERE ROWTIME >= {middle} AND ROWTIME < {middle + window}";
         var narrow = await BestAsync(() => EngineBench.DrainAsync(session, narrowSql));
         // The same range read by the cold reader itself, for its statistics (files and row groups opened).
-        using var reader = new ColdPartitionReader(tier, engine.GetColumnLayout("EVENTS"),
+        using var reader = new ColdPartitionReader(tier, engine.GetColumnLayout("events"),
             new ColdScanRange(0, long.MaxValue, middle, middle + window - 1));
         while (reader.TryRead(out _))
         {
@@ -74,6 +74,18 @@ internal static class TieringBench
             $"ours/DuckDB {coldScan / duckScan:F1}x |");
         Console.WriteLine($"| 0.1% ROWTIME range over cold rows | {Ms(narrow)} ms, row groups read " +
             $"{reader.Statistics.RowGroupsRead} of {totalRowGroups}, files opened {reader.Statistics.FilesOpened} |");
+
+        // Last, as it changes the files: COMPACT STREAM merges every file of the date folder (row groups copied).
+        reader.Dispose();
+        cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        wall.Restart();
+        var compacted = await engine.CompactStreamAsync("events");
+        var compactSeconds = wall.Elapsed.TotalSeconds;
+        var compactCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        var compactedScan = await BestAsync(() => EngineBench.DrainAsync(session, count));
+        Console.WriteLine($"| compaction: {compacted.FilesIn} files into {compacted.Runs} | {Mb(compacted.BytesIn)} MB " +
+            $"Parquet in {compactSeconds:F2} s wall, {compactCpu:F2} s CPU: {compacted.BytesIn / 1e6 / compactCpu:F0} " +
+            $"MB/s per core; {Mb(compacted.BytesOut)} MB out; cold scan after it {Ms(compactedScan)} ms |");
     }
 
     private static async Task ExecuteAsync(EngineSession session, string sql)

@@ -258,7 +258,7 @@ internal sealed class ColdFileReader : IAsyncDisposable
     }
 
     // Parquet.Net returns TIMESTAMP statistics as raw epoch units (milliseconds here), not DateTime.
-    private static long? StatisticMs(object? value) => value switch
+    internal static long? StatisticMs(object? value) => value switch
     {
         long ms => ms,
         DateTime time => ColdFields.ToEpochMs(time),

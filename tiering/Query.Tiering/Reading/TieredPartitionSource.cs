@@ -91,5 +91,20 @@ public sealed class TieredPartitionSource : IProjectingPartitionSource
         return extents;
     }
 
+    /// <summary>The row groups of a cold file (from its footer); nothing for a hot segment.</summary>
+    public IReadOnlyList<SourceExtent> DescribeParts(SourceExtent extent)
+    {
+        ArgumentNullException.ThrowIfNull(extent);
+        if (extent.Kind != FileKind)
+            return [];
+        using var lease = Tier.Lease();      // the file stays while its footer is read, even if merged meanwhile
+        foreach (var file in lease.Manifest.Files)
+        {
+            if (file.RelativePath == extent.Name)
+                return Parquet.ColdFileRowGroups.Describe(Tier.FullPath(file));
+        }
+        return [];                           // merged or expired since the extent was listed
+    }
+
     public override string ToString() => $"{LogName}/{Partition} (cold files, then hot log)";
 }

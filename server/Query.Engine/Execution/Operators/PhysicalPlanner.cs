@@ -60,12 +60,13 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
                 TailScanOperator.PlanStarts(source, pushdown, context.ReplayFromEarliest), context.Statistics,
                 context.Limits, context.Hooks, new TableChangeTracker(context.Budget)), null);
         }
+        var columns = _scanColumns;
         if (scan.Unbounded)
         {
             var partitionBase = scan.CheckpointPartitionBase;
             return new Node(context => new TailScanOperator(source,
                 TailScanOperator.PlanStarts(source, pushdown, context.ReplayFromEarliest), context.Statistics,
-                context.Limits, context.Hooks, partitionIdBase: partitionBase), null);
+                context.Limits, context.Hooks, partitionIdBase: partitionBase, columns: columns), null);
         }
         return new Node(BoundedScan(scan, predicate: null), null);
     }

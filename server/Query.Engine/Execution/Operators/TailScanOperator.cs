@@ -27,6 +27,7 @@ public sealed class TailScanOperator : RecordOperator
     private readonly TableChangeTracker? _tableRows;
     private TombstoneRows? _tombstones;
     private readonly int _partitionIdBase;
+    private readonly IReadOnlySet<int>? _columns;
     private int _current;
     private bool _caughtUpSignalled;
 
@@ -48,10 +49,13 @@ public sealed class TailScanOperator : RecordOperator
     /// delete first retracts the key's previous row (<see cref="RecordBatch.AddRetraction"/>).</param>
     /// <param name="partitionIdBase">Added to each partition number in <see cref="Positions"/> and the resume
     /// offsets, so that a query reading two streams (a stream-stream join) keeps both in one checkpoint.</param>
+    /// <param name="columns">The stream columns the query reads (null: all): a source that stores columns apart
+    /// (cold files) reads only those, as a pull query's scan does; other columns come back NULL.</param>
     public TailScanOperator(StreamRuntime stream, IReadOnlyList<PushStart> starts, ScanStatistics statistics,
         BatchLimits limits, ContinuousQueryHooks? hooks = null, TableChangeTracker? tableRows = null,
-        int partitionIdBase = 0)
+        int partitionIdBase = 0, IReadOnlySet<int>? columns = null)
     {
+        _columns = columns;
         _stream = stream;
         _hooks = hooks;
         _tableRows = tableRows;
@@ -146,7 +150,7 @@ public sealed class TailScanOperator : RecordOperator
     /// <summary>Adds what the partition holds now to the batch, until the batch is full.</summary>
     private void ReadAvailable(PartitionState state)
     {
-        var reader = state.Reader ??= OpenReader(state);
+        var reader = state.Reader ??= OpenReader(state, _columns);
         while (HasRoom())
         {
             if (!reader.TryRead(out var record))
@@ -215,12 +219,16 @@ public sealed class TailScanOperator : RecordOperator
             tracker.Remove(record.Key);
     }
 
-    private static IRecordReader OpenReader(PartitionState state)
+    private static IRecordReader OpenReader(PartitionState state, IReadOnlySet<int>? columns)
     {
         // A consumer slower than retention loses the deleted records: the source moves the reader on to what
         // remains (and counts what it skipped), so the saved position follows the reader.
-        var reader = state.Source.OpenReader(state.NextOffset, state.Start.EndOffsetExclusive,
-            state.Start.MinTimestampMs, state.Start.MaxTimestampMs);
+        var start = state.Start;
+        var reader = state.Source is IProjectingPartitionSource projecting && columns is not null
+            ? projecting.OpenReader(state.NextOffset, start.EndOffsetExclusive, start.MinTimestampMs,
+                start.MaxTimestampMs, columns)
+            : state.Source.OpenReader(state.NextOffset, start.EndOffsetExclusive, start.MinTimestampMs,
+                start.MaxTimestampMs);
         state.NextOffset = reader.NextOffset;
         return reader;
     }
