@@ -37,6 +37,7 @@ statement
     | DROP TYPE (IF EXISTS)? identifier                                         #dropType
     | TERMINATE (identifier | ALL)                                              #terminateQuery
     | ARCHIVE STREAM qualifiedName                                              #archiveStream
+    | COMPACT STREAM qualifiedName                                              #compactStream
     | PRINT (identifier | STRING) (FROM BEGINNING)?
         ((INTERVAL | SAMPLE) EQ? INTEGER_VALUE)? (LIMIT INTEGER_VALUE)?         #printTopic
     | SET name=STRING EQ value=STRING                                           #setProperty
@@ -386,6 +387,7 @@ identifier
 
 nonReserved
     : ABORT | ADD | ADVANCE | ARCHIVALS | ARCHIVE | AT | BEGIN | BOTH | BEGINNING | CHANGES | CHARACTER | COLUMN | COMMIT
+    | COMPACT
     | CURRENT | DATE | DAY | DAYS
     | DEFAULT | DESCRIBE | DISCARD | DOUBLE | EXPLAIN | EXTENDED | EXTRACT | FINAL | FIRST | FUNCTION
     | FOLLOWING | FOR | FUNCTIONS | GRACE | HEADER | HEADERS | HOPPING | HOUR | HOURS | ISOLATION | KEY | LAST | LEADING
@@ -426,6 +428,7 @@ CHARACTER: 'CHARACTER';
 COLLATE: 'COLLATE';
 COLUMN: 'COLUMN';
 COMMIT: 'COMMIT';
+COMPACT: 'COMPACT';
 CREATE: 'CREATE';
 CURRENT: 'CURRENT';
 CROSS: 'CROSS';

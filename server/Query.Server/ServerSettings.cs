@@ -90,6 +90,12 @@ public sealed class ServerSettings
     /// <summary>Finished archival runs SHOW ARCHIVALS keeps.</summary>
     public int ArchivalHistoryRuns { get; set; } = 256;
 
+    /// <summary>Compaction merges adjacent small cold files into files of at most this many bytes.</summary>
+    public long CompactionTargetFileBytes { get; set; } = 128L * 1024 * 1024;
+
+    /// <summary>The archival job merges a run of small cold files once it has at least this many.</summary>
+    public int CompactionMinFiles { get; set; } = 4;
+
     public Engine.EngineOptions ToEngineOptions() => new()
     {
         DataDirectory = DataDirectory,
@@ -110,6 +116,11 @@ public sealed class ServerSettings
             LocalRetentionMs = AtLeast(LocalRetentionMs, -1, nameof(LocalRetentionMs)),
             LocalRetentionBytes = AtLeast(LocalRetentionBytes, -1, nameof(LocalRetentionBytes)),
             HistoryRuns = (int)AtLeast(ArchivalHistoryRuns, 1, nameof(ArchivalHistoryRuns)),
+            Compaction = new Tiering.Compaction.CompactionOptions
+            {
+                TargetFileBytes = AtLeast(CompactionTargetFileBytes, 1024, nameof(CompactionTargetFileBytes)),
+                MinFilesToMerge = (int)AtLeast(CompactionMinFiles, 2, nameof(CompactionMinFiles)),
+            },
         },
     };
 
@@ -150,6 +161,8 @@ public sealed class ServerSettings
         ["--local-retention-bytes"] = nameof(LocalRetentionBytes),
         ["--archival-interval-seconds"] = nameof(ArchivalIntervalSeconds),
         ["--archival-history-runs"] = nameof(ArchivalHistoryRuns),
+        ["--compaction-target-file-bytes"] = nameof(CompactionTargetFileBytes),
+        ["--compaction-min-files"] = nameof(CompactionMinFiles),
     };
 
     /// <summary>Flags that take no value: given alone they mean <c>true</c>.</summary>

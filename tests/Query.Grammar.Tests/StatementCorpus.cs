@@ -33,6 +33,7 @@ internal static class StatementCorpus
         "ALTER TABLE t ADD COLUMN x ARRAY<INT>",
         "ALTER STREAM s SET (retention_ms = 1000)",
         "ARCHIVE STREAM s",
+        "COMPACT STREAM s",
         "ALTER STREAM s SET (tiered = TRUE, local_retention_ms = -1)",
         "SHOW ARCHIVALS",
         "ALTER TABLE t SET ('Quoted.Prop' = 'v', b = 2)",

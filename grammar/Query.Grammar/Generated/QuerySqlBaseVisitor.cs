@@ -274,6 +274,17 @@ public partial class QuerySqlBaseVisitor<Result> : AbstractParseTreeVisitor<Resu
 	/// <return>The visitor result.</return>
 	public virtual Result VisitArchiveStream([NotNull] QuerySqlParser.ArchiveStreamContext context) { return VisitChildren(context); }
 	/// <summary>
+	/// Visit a parse tree produced by the <c>compactStream</c>
+	/// labeled alternative in <see cref="QuerySqlParser.statement"/>.
+	/// <para>
+	/// The default implementation returns the result of calling <see cref="AbstractParseTreeVisitor{Result}.VisitChildren(IRuleNode)"/>
+	/// on <paramref name="context"/>.
+	/// </para>
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	public virtual Result VisitCompactStream([NotNull] QuerySqlParser.CompactStreamContext context) { return VisitChildren(context); }
+	/// <summary>
 	/// Visit a parse tree produced by the <c>printTopic</c>
 	/// labeled alternative in <see cref="QuerySqlParser.statement"/>.
 	/// <para>

@@ -38,36 +38,36 @@ public partial class QuerySqlParser : Parser {
 		ABORT=1, ADD=2, ADVANCE=3, ALL=4, ALTER=5, AND=6, ANY=7, ARCHIVALS=8,
 		ARCHIVE=9, ARRAY=10, AS=11, ASC=12, AT=13, BEGIN=14, BEGINNING=15, BETWEEN=16,
 		BOTH=17, BY=18, CASE=19, CAST=20, CHANGES=21, CHARACTER=22, COLLATE=23,
-		COLUMN=24, COMMIT=25, CREATE=26, CURRENT=27, CROSS=28, DATE=29, DAY=30,
-		DAYS=31, DEFAULT=32, DELETE=33, DESC=34, DESCRIBE=35, DISCARD=36, DISTINCT=37,
-		DOUBLE=38, DROP=39, ELSE=40, EMIT=41, END=42, ESCAPE=43, EXCEPT=44, EXISTS=45,
-		EXPLAIN=46, EXTENDED=47, EXTRACT=48, FALSE=49, FINAL=50, FIRST=51, FOLLOWING=52,
-		FOR=53, FROM=54, FULL=55, FUNCTION=56, FUNCTIONS=57, GRACE=58, GROUP=59,
-		HAVING=60, HEADER=61, HEADERS=62, HOPPING=63, HOUR=64, HOURS=65, IF=66,
-		ILIKE=67, IN=68, INNER=69, INSERT=70, INTERSECT=71, INTERVAL=72, INTO=73,
-		IS=74, ISOLATION=75, JOIN=76, KEY=77, LAST=78, LEADING=79, LEFT=80, LEVEL=81,
-		LIKE=82, LIMIT=83, LIST=84, LOCAL=85, MAP=86, MILLISECOND=87, MILLISECONDS=88,
-		MINUTE=89, MINUTES=90, NOT=91, NULL=92, NULLS=93, OFFSET=94, ON=95, ONLY=96,
-		OPERATOR=97, OR=98, ORDER=99, OUTER=100, OVER=101, PARTITION=102, PERIOD=103,
-		PLANS=104, PRECEDING=105, PRECISION=106, PRIMARY=107, PRINT=108, PROPERTIES=109,
-		QUERIES=110, RANGE=111, READ=112, RECURSIVE=113, REPLACE=114, RETENTION=115,
-		RIGHT=116, ROLLBACK=117, ROW=118, ROWS=119, SAMPLE=120, SECOND=121, SECONDS=122,
-		SELECT=123, SEQUENCES=124, SESSION=125, SET=126, SHOW=127, SIZE=128, SOME=129,
-		SOURCE=130, START=131, STREAM=132, STREAMS=133, STRUCT=134, SUBSTRING=135,
-		TABLE=136, TABLES=137, TEMP=138, TEMPORARY=139, TERMINATE=140, THEN=141,
-		TIME=142, TIMESTAMP=143, TO=144, TOPIC=145, TOPICS=146, TRAILING=147,
-		TRANSACTION=148, TRIM=149, TRUE=150, TUMBLING=151, TYPE=152, TYPES=153,
-		UNION=154, UNBOUNDED=155, UNSET=156, USING=157, VALUES=158, VARIABLES=159,
-		VARYING=160, WHEN=161, WHERE=162, WINDOW=163, WITH=164, WITHIN=165, WITHOUT=166,
-		WORK=167, WRITE=168, ZONE=169, EQ=170, NEQ=171, LTE=172, GTE=173, LT=174,
-		GT=175, NOT_TILDE_STAR=176, NOT_TILDE=177, TILDE_STAR=178, TILDE=179,
-		PLUS=180, MINUS=181, ASTERISK=182, SLASH=183, PERCENT=184, CONCAT=185,
-		ASSIGN=186, DOUBLE_COLON=187, ARROW=188, LAMBDA_ARROW=189, LPAREN=190,
-		RPAREN=191, LBRACKET=192, RBRACKET=193, COMMA=194, DOT=195, SEMICOLON=196,
-		STRING=197, ESCAPE_STRING=198, INTEGER_VALUE=199, DECIMAL_VALUE=200, DOUBLE_VALUE=201,
-		PARAMETER=202, IDENTIFIER=203, DIGIT_IDENTIFIER=204, QUOTED_IDENTIFIER=205,
-		BACKQUOTED_IDENTIFIER=206, SIMPLE_COMMENT=207, BRACKETED_COMMENT=208,
-		WS=209, UNRECOGNIZED=210;
+		COLUMN=24, COMMIT=25, COMPACT=26, CREATE=27, CURRENT=28, CROSS=29, DATE=30,
+		DAY=31, DAYS=32, DEFAULT=33, DELETE=34, DESC=35, DESCRIBE=36, DISCARD=37,
+		DISTINCT=38, DOUBLE=39, DROP=40, ELSE=41, EMIT=42, END=43, ESCAPE=44,
+		EXCEPT=45, EXISTS=46, EXPLAIN=47, EXTENDED=48, EXTRACT=49, FALSE=50, FINAL=51,
+		FIRST=52, FOLLOWING=53, FOR=54, FROM=55, FULL=56, FUNCTION=57, FUNCTIONS=58,
+		GRACE=59, GROUP=60, HAVING=61, HEADER=62, HEADERS=63, HOPPING=64, HOUR=65,
+		HOURS=66, IF=67, ILIKE=68, IN=69, INNER=70, INSERT=71, INTERSECT=72, INTERVAL=73,
+		INTO=74, IS=75, ISOLATION=76, JOIN=77, KEY=78, LAST=79, LEADING=80, LEFT=81,
+		LEVEL=82, LIKE=83, LIMIT=84, LIST=85, LOCAL=86, MAP=87, MILLISECOND=88,
+		MILLISECONDS=89, MINUTE=90, MINUTES=91, NOT=92, NULL=93, NULLS=94, OFFSET=95,
+		ON=96, ONLY=97, OPERATOR=98, OR=99, ORDER=100, OUTER=101, OVER=102, PARTITION=103,
+		PERIOD=104, PLANS=105, PRECEDING=106, PRECISION=107, PRIMARY=108, PRINT=109,
+		PROPERTIES=110, QUERIES=111, RANGE=112, READ=113, RECURSIVE=114, REPLACE=115,
+		RETENTION=116, RIGHT=117, ROLLBACK=118, ROW=119, ROWS=120, SAMPLE=121,
+		SECOND=122, SECONDS=123, SELECT=124, SEQUENCES=125, SESSION=126, SET=127,
+		SHOW=128, SIZE=129, SOME=130, SOURCE=131, START=132, STREAM=133, STREAMS=134,
+		STRUCT=135, SUBSTRING=136, TABLE=137, TABLES=138, TEMP=139, TEMPORARY=140,
+		TERMINATE=141, THEN=142, TIME=143, TIMESTAMP=144, TO=145, TOPIC=146, TOPICS=147,
+		TRAILING=148, TRANSACTION=149, TRIM=150, TRUE=151, TUMBLING=152, TYPE=153,
+		TYPES=154, UNION=155, UNBOUNDED=156, UNSET=157, USING=158, VALUES=159,
+		VARIABLES=160, VARYING=161, WHEN=162, WHERE=163, WINDOW=164, WITH=165,
+		WITHIN=166, WITHOUT=167, WORK=168, WRITE=169, ZONE=170, EQ=171, NEQ=172,
+		LTE=173, GTE=174, LT=175, GT=176, NOT_TILDE_STAR=177, NOT_TILDE=178, TILDE_STAR=179,
+		TILDE=180, PLUS=181, MINUS=182, ASTERISK=183, SLASH=184, PERCENT=185,
+		CONCAT=186, ASSIGN=187, DOUBLE_COLON=188, ARROW=189, LAMBDA_ARROW=190,
+		LPAREN=191, RPAREN=192, LBRACKET=193, RBRACKET=194, COMMA=195, DOT=196,
+		SEMICOLON=197, STRING=198, ESCAPE_STRING=199, INTEGER_VALUE=200, DECIMAL_VALUE=201,
+		DOUBLE_VALUE=202, PARAMETER=203, IDENTIFIER=204, DIGIT_IDENTIFIER=205,
+		QUOTED_IDENTIFIER=206, BACKQUOTED_IDENTIFIER=207, SIMPLE_COMMENT=208,
+		BRACKETED_COMMENT=209, WS=210, UNRECOGNIZED=211;
 	public const int
 		RULE_statements = 0, RULE_singleExpression = 1, RULE_statement = 2, RULE_transactionMode = 3,
 		RULE_setValue = 4, RULE_tableElements = 5, RULE_tableElement = 6, RULE_columnConstraint = 7,
@@ -102,12 +102,12 @@ public partial class QuerySqlParser : Parser {
 		null, "'ABORT'", "'ADD'", "'ADVANCE'", "'ALL'", "'ALTER'", "'AND'", "'ANY'",
 		"'ARCHIVALS'", "'ARCHIVE'", "'ARRAY'", "'AS'", "'ASC'", "'AT'", "'BEGIN'",
 		"'BEGINNING'", "'BETWEEN'", "'BOTH'", "'BY'", "'CASE'", "'CAST'", "'CHANGES'",
-		"'CHARACTER'", "'COLLATE'", "'COLUMN'", "'COMMIT'", "'CREATE'", "'CURRENT'",
-		"'CROSS'", "'DATE'", "'DAY'", "'DAYS'", "'DEFAULT'", "'DELETE'", "'DESC'",
-		"'DESCRIBE'", "'DISCARD'", "'DISTINCT'", "'DOUBLE'", "'DROP'", "'ELSE'",
-		"'EMIT'", "'END'", "'ESCAPE'", "'EXCEPT'", "'EXISTS'", "'EXPLAIN'", "'EXTENDED'",
-		"'EXTRACT'", "'FALSE'", "'FINAL'", "'FIRST'", "'FOLLOWING'", "'FOR'",
-		"'FROM'", "'FULL'", "'FUNCTION'", "'FUNCTIONS'", "'GRACE'", "'GROUP'",
+		"'CHARACTER'", "'COLLATE'", "'COLUMN'", "'COMMIT'", "'COMPACT'", "'CREATE'",
+		"'CURRENT'", "'CROSS'", "'DATE'", "'DAY'", "'DAYS'", "'DEFAULT'", "'DELETE'",
+		"'DESC'", "'DESCRIBE'", "'DISCARD'", "'DISTINCT'", "'DOUBLE'", "'DROP'",
+		"'ELSE'", "'EMIT'", "'END'", "'ESCAPE'", "'EXCEPT'", "'EXISTS'", "'EXPLAIN'",
+		"'EXTENDED'", "'EXTRACT'", "'FALSE'", "'FINAL'", "'FIRST'", "'FOLLOWING'",
+		"'FOR'", "'FROM'", "'FULL'", "'FUNCTION'", "'FUNCTIONS'", "'GRACE'", "'GROUP'",
 		"'HAVING'", "'HEADER'", "'HEADERS'", "'HOPPING'", "'HOUR'", "'HOURS'",
 		"'IF'", "'ILIKE'", "'IN'", "'INNER'", "'INSERT'", "'INTERSECT'", "'INTERVAL'",
 		"'INTO'", "'IS'", "'ISOLATION'", "'JOIN'", "'KEY'", "'LAST'", "'LEADING'",
@@ -133,14 +133,14 @@ public partial class QuerySqlParser : Parser {
 		null, "ABORT", "ADD", "ADVANCE", "ALL", "ALTER", "AND", "ANY", "ARCHIVALS",
 		"ARCHIVE", "ARRAY", "AS", "ASC", "AT", "BEGIN", "BEGINNING", "BETWEEN",
 		"BOTH", "BY", "CASE", "CAST", "CHANGES", "CHARACTER", "COLLATE", "COLUMN",
-		"COMMIT", "CREATE", "CURRENT", "CROSS", "DATE", "DAY", "DAYS", "DEFAULT",
-		"DELETE", "DESC", "DESCRIBE", "DISCARD", "DISTINCT", "DOUBLE", "DROP",
-		"ELSE", "EMIT", "END", "ESCAPE", "EXCEPT", "EXISTS", "EXPLAIN", "EXTENDED",
-		"EXTRACT", "FALSE", "FINAL", "FIRST", "FOLLOWING", "FOR", "FROM", "FULL",
-		"FUNCTION", "FUNCTIONS", "GRACE", "GROUP", "HAVING", "HEADER", "HEADERS",
-		"HOPPING", "HOUR", "HOURS", "IF", "ILIKE", "IN", "INNER", "INSERT", "INTERSECT",
-		"INTERVAL", "INTO", "IS", "ISOLATION", "JOIN", "KEY", "LAST", "LEADING",
-		"LEFT", "LEVEL", "LIKE", "LIMIT", "LIST", "LOCAL", "MAP", "MILLISECOND",
+		"COMMIT", "COMPACT", "CREATE", "CURRENT", "CROSS", "DATE", "DAY", "DAYS",
+		"DEFAULT", "DELETE", "DESC", "DESCRIBE", "DISCARD", "DISTINCT", "DOUBLE",
+		"DROP", "ELSE", "EMIT", "END", "ESCAPE", "EXCEPT", "EXISTS", "EXPLAIN",
+		"EXTENDED", "EXTRACT", "FALSE", "FINAL", "FIRST", "FOLLOWING", "FOR",
+		"FROM", "FULL", "FUNCTION", "FUNCTIONS", "GRACE", "GROUP", "HAVING", "HEADER",
+		"HEADERS", "HOPPING", "HOUR", "HOURS", "IF", "ILIKE", "IN", "INNER", "INSERT",
+		"INTERSECT", "INTERVAL", "INTO", "IS", "ISOLATION", "JOIN", "KEY", "LAST",
+		"LEADING", "LEFT", "LEVEL", "LIKE", "LIMIT", "LIST", "LOCAL", "MAP", "MILLISECOND",
 		"MILLISECONDS", "MINUTE", "MINUTES", "NOT", "NULL", "NULLS", "OFFSET",
 		"ON", "ONLY", "OPERATOR", "OR", "ORDER", "OUTER", "OVER", "PARTITION",
 		"PERIOD", "PLANS", "PRECEDING", "PRECISION", "PRIMARY", "PRINT", "PROPERTIES",
@@ -243,7 +243,7 @@ public partial class QuerySqlParser : Parser {
 			State = 132;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 75428316332578L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 2531164002948497409L) != 0) || ((((_la - 140)) & ~0x3f) == 0 && ((1L << (_la - 140)) & 1125899923685377L) != 0)) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 150856666202658L) != 0) || ((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 2531164002948497409L) != 0) || ((((_la - 141)) & ~0x3f) == 0 && ((1L << (_la - 141)) & 1125899923685377L) != 0)) {
 				{
 				State = 114;
 				statement();
@@ -634,6 +634,20 @@ public partial class QuerySqlParser : Parser {
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
 			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
 			if (typedVisitor != null) return typedVisitor.VisitArchiveStream(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class CompactStreamContext : StatementContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMPACT() { return GetToken(QuerySqlParser.COMPACT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STREAM() { return GetToken(QuerySqlParser.STREAM, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public QualifiedNameContext qualifiedName() {
+			return GetRuleContext<QualifiedNameContext>(0);
+		}
+		public CompactStreamContext(StatementContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitCompactStream(this);
 			else return visitor.VisitChildren(this);
 		}
 	}
@@ -1042,7 +1056,7 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 443;
+			State = 446;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,54,Context) ) {
 			case 1:
@@ -1302,6 +1316,7 @@ public partial class QuerySqlParser : Parser {
 				case CHARACTER:
 				case COLUMN:
 				case COMMIT:
+				case COMPACT:
 				case CURRENT:
 				case DATE:
 				case DAY:
@@ -1566,6 +1581,7 @@ public partial class QuerySqlParser : Parser {
 				case CHARACTER:
 				case COLUMN:
 				case COMMIT:
+				case COMPACT:
 				case CURRENT:
 				case DATE:
 				case DAY:
@@ -1686,12 +1702,24 @@ public partial class QuerySqlParser : Parser {
 				}
 				break;
 			case 21:
-				_localctx = new PrintTopicContext(_localctx);
+				_localctx = new CompactStreamContext(_localctx);
 				EnterOuterAlt(_localctx, 21);
 				{
 				State = 228;
-				Match(PRINT);
+				Match(COMPACT);
+				State = 229;
+				Match(STREAM);
+				State = 230;
+				qualifiedName();
+				}
+				break;
+			case 22:
+				_localctx = new PrintTopicContext(_localctx);
+				EnterOuterAlt(_localctx, 22);
+				{
 				State = 231;
+				Match(PRINT);
+				State = 234;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1707,6 +1735,7 @@ public partial class QuerySqlParser : Parser {
 				case CHARACTER:
 				case COLUMN:
 				case COMMIT:
+				case COMPACT:
 				case CURRENT:
 				case DATE:
 				case DAY:
@@ -1799,37 +1828,37 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 229;
+					State = 232;
 					identifier();
 					}
 					break;
 				case STRING:
 					{
-					State = 230;
+					State = 233;
 					Match(STRING);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 235;
+				State = 238;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==FROM) {
 					{
-					State = 233;
+					State = 236;
 					Match(FROM);
-					State = 234;
+					State = 237;
 					Match(BEGINNING);
 					}
 				}
 
-				State = 242;
+				State = 245;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INTERVAL || _la==SAMPLE) {
 					{
-					State = 237;
+					State = 240;
 					_la = TokenStream.LA(1);
 					if ( !(_la==INTERVAL || _la==SAMPLE) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1838,71 +1867,71 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 239;
+					State = 242;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==EQ) {
 						{
-						State = 238;
+						State = 241;
 						Match(EQ);
 						}
 					}
 
-					State = 241;
+					State = 244;
 					Match(INTEGER_VALUE);
 					}
 				}
 
-				State = 246;
+				State = 249;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LIMIT) {
 					{
-					State = 244;
+					State = 247;
 					Match(LIMIT);
-					State = 245;
+					State = 248;
 					Match(INTEGER_VALUE);
 					}
 				}
 
 				}
 				break;
-			case 22:
+			case 23:
 				_localctx = new SetPropertyContext(_localctx);
-				EnterOuterAlt(_localctx, 22);
+				EnterOuterAlt(_localctx, 23);
 				{
-				State = 248;
-				Match(SET);
-				State = 249;
-				((SetPropertyContext)_localctx).name = Match(STRING);
-				State = 250;
-				Match(EQ);
 				State = 251;
+				Match(SET);
+				State = 252;
+				((SetPropertyContext)_localctx).name = Match(STRING);
+				State = 253;
+				Match(EQ);
+				State = 254;
 				((SetPropertyContext)_localctx).value = Match(STRING);
 				}
 				break;
-			case 23:
+			case 24:
 				_localctx = new UnsetPropertyContext(_localctx);
-				EnterOuterAlt(_localctx, 23);
+				EnterOuterAlt(_localctx, 24);
 				{
-				State = 252;
+				State = 255;
 				Match(UNSET);
-				State = 253;
+				State = 256;
 				Match(STRING);
 				}
 				break;
-			case 24:
+			case 25:
 				_localctx = new SetTimeZoneContext(_localctx);
-				EnterOuterAlt(_localctx, 24);
+				EnterOuterAlt(_localctx, 25);
 				{
-				State = 254;
+				State = 257;
 				Match(SET);
-				State = 256;
+				State = 259;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOCAL || _la==SESSION) {
 					{
-					State = 255;
+					State = 258;
 					_la = TokenStream.LA(1);
 					if ( !(_la==LOCAL || _la==SESSION) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1914,26 +1943,26 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 258;
+				State = 261;
 				Match(TIME);
-				State = 259;
+				State = 262;
 				Match(ZONE);
-				State = 260;
+				State = 263;
 				setValue();
 				}
 				break;
-			case 25:
+			case 26:
 				_localctx = new SetVariableContext(_localctx);
-				EnterOuterAlt(_localctx, 25);
+				EnterOuterAlt(_localctx, 26);
 				{
-				State = 261;
+				State = 264;
 				Match(SET);
-				State = 263;
+				State = 266;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,24,Context) ) {
 				case 1:
 					{
-					State = 262;
+					State = 265;
 					_la = TokenStream.LA(1);
 					if ( !(_la==LOCAL || _la==SESSION) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1945,9 +1974,9 @@ public partial class QuerySqlParser : Parser {
 					}
 					break;
 				}
-				State = 265;
+				State = 268;
 				qualifiedName();
-				State = 266;
+				State = 269;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TO || _la==EQ) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1956,32 +1985,32 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 276;
+				State = 279;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,26,Context) ) {
 				case 1:
 					{
-					State = 267;
+					State = 270;
 					Match(DEFAULT);
 					}
 					break;
 				case 2:
 					{
-					State = 268;
+					State = 271;
 					setValue();
-					State = 273;
+					State = 276;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 269;
+						State = 272;
 						Match(COMMA);
-						State = 270;
+						State = 273;
 						setValue();
 						}
 						}
-						State = 275;
+						State = 278;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
@@ -1990,23 +2019,23 @@ public partial class QuerySqlParser : Parser {
 				}
 				}
 				break;
-			case 26:
+			case 27:
 				_localctx = new BeginTransactionContext(_localctx);
-				EnterOuterAlt(_localctx, 26);
+				EnterOuterAlt(_localctx, 27);
 				{
-				State = 284;
+				State = 287;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case BEGIN:
 					{
-					State = 278;
+					State = 281;
 					Match(BEGIN);
-					State = 280;
+					State = 283;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==TRANSACTION || _la==WORK) {
 						{
-						State = 279;
+						State = 282;
 						_la = TokenStream.LA(1);
 						if ( !(_la==TRANSACTION || _la==WORK) ) {
 						ErrorHandler.RecoverInline(this);
@@ -2022,36 +2051,36 @@ public partial class QuerySqlParser : Parser {
 					break;
 				case START:
 					{
-					State = 282;
+					State = 285;
 					Match(START);
-					State = 283;
+					State = 286;
 					Match(TRANSACTION);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 289;
+				State = 292;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==ISOLATION || _la==READ) {
 					{
 					{
-					State = 286;
+					State = 289;
 					transactionMode();
 					}
 					}
-					State = 291;
+					State = 294;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 				break;
-			case 27:
+			case 28:
 				_localctx = new CommitTransactionContext(_localctx);
-				EnterOuterAlt(_localctx, 27);
+				EnterOuterAlt(_localctx, 28);
 				{
-				State = 292;
+				State = 295;
 				_la = TokenStream.LA(1);
 				if ( !(_la==COMMIT || _la==END) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2060,44 +2089,12 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 294;
+				State = 297;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==TRANSACTION || _la==WORK) {
 					{
-					State = 293;
-					_la = TokenStream.LA(1);
-					if ( !(_la==TRANSACTION || _la==WORK) ) {
-					ErrorHandler.RecoverInline(this);
-					}
-					else {
-						ErrorHandler.ReportMatch(this);
-					    Consume();
-					}
-					}
-				}
-
-				}
-				break;
-			case 28:
-				_localctx = new RollbackTransactionContext(_localctx);
-				EnterOuterAlt(_localctx, 28);
-				{
-				State = 296;
-				_la = TokenStream.LA(1);
-				if ( !(_la==ABORT || _la==ROLLBACK) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 298;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==TRANSACTION || _la==WORK) {
-					{
-					State = 297;
+					State = 296;
 					_la = TokenStream.LA(1);
 					if ( !(_la==TRANSACTION || _la==WORK) ) {
 					ErrorHandler.RecoverInline(this);
@@ -2112,14 +2109,46 @@ public partial class QuerySqlParser : Parser {
 				}
 				break;
 			case 29:
-				_localctx = new DiscardContext(_localctx);
+				_localctx = new RollbackTransactionContext(_localctx);
 				EnterOuterAlt(_localctx, 29);
 				{
-				State = 300;
-				Match(DISCARD);
-				State = 301;
+				State = 299;
 				_la = TokenStream.LA(1);
-				if ( !(_la==ALL || ((((_la - 104)) & ~0x3f) == 0 && ((1L << (_la - 104)) & 51540656129L) != 0)) ) {
+				if ( !(_la==ABORT || _la==ROLLBACK) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 301;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==TRANSACTION || _la==WORK) {
+					{
+					State = 300;
+					_la = TokenStream.LA(1);
+					if ( !(_la==TRANSACTION || _la==WORK) ) {
+					ErrorHandler.RecoverInline(this);
+					}
+					else {
+						ErrorHandler.ReportMatch(this);
+					    Consume();
+					}
+					}
+				}
+
+				}
+				break;
+			case 30:
+				_localctx = new DiscardContext(_localctx);
+				EnterOuterAlt(_localctx, 30);
+				{
+				State = 303;
+				Match(DISCARD);
+				State = 304;
+				_la = TokenStream.LA(1);
+				if ( !(_la==ALL || ((((_la - 105)) & ~0x3f) == 0 && ((1L << (_la - 105)) & 51540656129L) != 0)) ) {
 				ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -2128,140 +2157,70 @@ public partial class QuerySqlParser : Parser {
 				}
 				}
 				break;
-			case 30:
+			case 31:
 				_localctx = new CreateStreamContext(_localctx);
-				EnterOuterAlt(_localctx, 30);
+				EnterOuterAlt(_localctx, 31);
 				{
-				State = 302;
-				Match(CREATE);
 				State = 305;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==OR) {
-					{
-					State = 303;
-					Match(OR);
-					State = 304;
-					Match(REPLACE);
-					}
-				}
-
+				Match(CREATE);
 				State = 308;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if (_la==SOURCE) {
-					{
-					State = 307;
-					Match(SOURCE);
-					}
-				}
-
-				State = 310;
-				Match(STREAM);
-				State = 314;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==IF) {
-					{
-					State = 311;
-					Match(IF);
-					State = 312;
-					Match(NOT);
-					State = 313;
-					Match(EXISTS);
-					}
-				}
-
-				State = 316;
-				qualifiedName();
-				State = 318;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==LPAREN) {
-					{
-					State = 317;
-					tableElements();
-					}
-				}
-
-				State = 322;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==WITH) {
-					{
-					State = 320;
-					Match(WITH);
-					State = 321;
-					tableProperties();
-					}
-				}
-
-				}
-				break;
-			case 31:
-				_localctx = new CreateTableContext(_localctx);
-				EnterOuterAlt(_localctx, 31);
-				{
-				State = 324;
-				Match(CREATE);
-				State = 327;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 325;
+					State = 306;
 					Match(OR);
-					State = 326;
+					State = 307;
 					Match(REPLACE);
 					}
 				}
 
-				State = 330;
+				State = 311;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==SOURCE) {
 					{
-					State = 329;
+					State = 310;
 					Match(SOURCE);
 					}
 				}
 
-				State = 332;
-				Match(TABLE);
-				State = 336;
+				State = 313;
+				Match(STREAM);
+				State = 317;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 333;
+					State = 314;
 					Match(IF);
-					State = 334;
+					State = 315;
 					Match(NOT);
-					State = 335;
+					State = 316;
 					Match(EXISTS);
 					}
 				}
 
-				State = 338;
+				State = 319;
 				qualifiedName();
-				State = 340;
+				State = 321;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 339;
+					State = 320;
 					tableElements();
 					}
 				}
 
-				State = 344;
+				State = 325;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 342;
+					State = 323;
 					Match(WITH);
-					State = 343;
+					State = 324;
 					tableProperties();
 					}
 				}
@@ -2269,242 +2228,312 @@ public partial class QuerySqlParser : Parser {
 				}
 				break;
 			case 32:
-				_localctx = new CreateStreamAsContext(_localctx);
+				_localctx = new CreateTableContext(_localctx);
 				EnterOuterAlt(_localctx, 32);
 				{
-				State = 346;
+				State = 327;
 				Match(CREATE);
-				State = 349;
+				State = 330;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 347;
+					State = 328;
 					Match(OR);
-					State = 348;
+					State = 329;
 					Match(REPLACE);
 					}
 				}
 
-				State = 351;
-				Match(STREAM);
-				State = 355;
+				State = 333;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if (_la==IF) {
+				if (_la==SOURCE) {
 					{
-					State = 352;
-					Match(IF);
-					State = 353;
-					Match(NOT);
-					State = 354;
-					Match(EXISTS);
+					State = 332;
+					Match(SOURCE);
 					}
 				}
 
-				State = 357;
-				qualifiedName();
-				State = 360;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==WITH) {
-					{
-					State = 358;
-					Match(WITH);
-					State = 359;
-					tableProperties();
-					}
-				}
-
-				State = 362;
-				Match(AS);
-				State = 363;
-				query();
-				}
-				break;
-			case 33:
-				_localctx = new CreateTableAsContext(_localctx);
-				EnterOuterAlt(_localctx, 33);
-				{
-				State = 365;
-				Match(CREATE);
-				State = 368;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==OR) {
-					{
-					State = 366;
-					Match(OR);
-					State = 367;
-					Match(REPLACE);
-					}
-				}
-
-				State = 370;
+				State = 335;
 				Match(TABLE);
-				State = 374;
+				State = 339;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 371;
+					State = 336;
 					Match(IF);
-					State = 372;
+					State = 337;
 					Match(NOT);
-					State = 373;
+					State = 338;
 					Match(EXISTS);
 					}
 				}
 
-				State = 376;
+				State = 341;
 				qualifiedName();
-				State = 379;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==WITH) {
-					{
-					State = 377;
-					Match(WITH);
-					State = 378;
-					tableProperties();
-					}
-				}
-
-				State = 381;
-				Match(AS);
-				State = 382;
-				query();
-				}
-				break;
-			case 34:
-				_localctx = new CreateTypeContext(_localctx);
-				EnterOuterAlt(_localctx, 34);
-				{
-				State = 384;
-				Match(CREATE);
-				State = 385;
-				Match(TYPE);
-				State = 389;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==IF) {
-					{
-					State = 386;
-					Match(IF);
-					State = 387;
-					Match(NOT);
-					State = 388;
-					Match(EXISTS);
-					}
-				}
-
-				State = 391;
-				identifier();
-				State = 392;
-				Match(AS);
-				State = 393;
-				type(0);
-				}
-				break;
-			case 35:
-				_localctx = new InsertIntoContext(_localctx);
-				EnterOuterAlt(_localctx, 35);
-				{
-				State = 395;
-				Match(INSERT);
-				State = 396;
-				Match(INTO);
-				State = 397;
-				qualifiedName();
-				State = 400;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,49,Context) ) {
-				case 1:
-					{
-					State = 398;
-					Match(WITH);
-					State = 399;
-					tableProperties();
-					}
-					break;
-				}
-				State = 402;
-				query();
-				}
-				break;
-			case 36:
-				_localctx = new InsertValuesContext(_localctx);
-				EnterOuterAlt(_localctx, 36);
-				{
-				State = 404;
-				Match(INSERT);
-				State = 405;
-				Match(INTO);
-				State = 406;
-				qualifiedName();
-				State = 408;
+				State = 343;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 407;
+					State = 342;
+					tableElements();
+					}
+				}
+
+				State = 347;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==WITH) {
+					{
+					State = 345;
+					Match(WITH);
+					State = 346;
+					tableProperties();
+					}
+				}
+
+				}
+				break;
+			case 33:
+				_localctx = new CreateStreamAsContext(_localctx);
+				EnterOuterAlt(_localctx, 33);
+				{
+				State = 349;
+				Match(CREATE);
+				State = 352;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==OR) {
+					{
+					State = 350;
+					Match(OR);
+					State = 351;
+					Match(REPLACE);
+					}
+				}
+
+				State = 354;
+				Match(STREAM);
+				State = 358;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==IF) {
+					{
+					State = 355;
+					Match(IF);
+					State = 356;
+					Match(NOT);
+					State = 357;
+					Match(EXISTS);
+					}
+				}
+
+				State = 360;
+				qualifiedName();
+				State = 363;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==WITH) {
+					{
+					State = 361;
+					Match(WITH);
+					State = 362;
+					tableProperties();
+					}
+				}
+
+				State = 365;
+				Match(AS);
+				State = 366;
+				query();
+				}
+				break;
+			case 34:
+				_localctx = new CreateTableAsContext(_localctx);
+				EnterOuterAlt(_localctx, 34);
+				{
+				State = 368;
+				Match(CREATE);
+				State = 371;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==OR) {
+					{
+					State = 369;
+					Match(OR);
+					State = 370;
+					Match(REPLACE);
+					}
+				}
+
+				State = 373;
+				Match(TABLE);
+				State = 377;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==IF) {
+					{
+					State = 374;
+					Match(IF);
+					State = 375;
+					Match(NOT);
+					State = 376;
+					Match(EXISTS);
+					}
+				}
+
+				State = 379;
+				qualifiedName();
+				State = 382;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==WITH) {
+					{
+					State = 380;
+					Match(WITH);
+					State = 381;
+					tableProperties();
+					}
+				}
+
+				State = 384;
+				Match(AS);
+				State = 385;
+				query();
+				}
+				break;
+			case 35:
+				_localctx = new CreateTypeContext(_localctx);
+				EnterOuterAlt(_localctx, 35);
+				{
+				State = 387;
+				Match(CREATE);
+				State = 388;
+				Match(TYPE);
+				State = 392;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==IF) {
+					{
+					State = 389;
+					Match(IF);
+					State = 390;
+					Match(NOT);
+					State = 391;
+					Match(EXISTS);
+					}
+				}
+
+				State = 394;
+				identifier();
+				State = 395;
+				Match(AS);
+				State = 396;
+				type(0);
+				}
+				break;
+			case 36:
+				_localctx = new InsertIntoContext(_localctx);
+				EnterOuterAlt(_localctx, 36);
+				{
+				State = 398;
+				Match(INSERT);
+				State = 399;
+				Match(INTO);
+				State = 400;
+				qualifiedName();
+				State = 403;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,49,Context) ) {
+				case 1:
+					{
+					State = 401;
+					Match(WITH);
+					State = 402;
+					tableProperties();
+					}
+					break;
+				}
+				State = 405;
+				query();
+				}
+				break;
+			case 37:
+				_localctx = new InsertValuesContext(_localctx);
+				EnterOuterAlt(_localctx, 37);
+				{
+				State = 407;
+				Match(INSERT);
+				State = 408;
+				Match(INTO);
+				State = 409;
+				qualifiedName();
+				State = 411;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==LPAREN) {
+					{
+					State = 410;
 					columnList();
 					}
 				}
 
-				State = 410;
+				State = 413;
 				Match(VALUES);
-				State = 411;
+				State = 414;
 				valuesRow();
-				State = 416;
+				State = 419;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 412;
+					State = 415;
 					Match(COMMA);
-					State = 413;
+					State = 416;
 					valuesRow();
 					}
 					}
-					State = 418;
+					State = 421;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 				break;
-			case 37:
+			case 38:
 				_localctx = new DeleteRowsContext(_localctx);
-				EnterOuterAlt(_localctx, 37);
+				EnterOuterAlt(_localctx, 38);
 				{
-				State = 419;
+				State = 422;
 				Match(DELETE);
-				State = 420;
+				State = 423;
 				Match(FROM);
-				State = 421;
-				qualifiedName();
 				State = 424;
+				qualifiedName();
+				State = 427;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WHERE) {
 					{
-					State = 422;
+					State = 425;
 					Match(WHERE);
-					State = 423;
+					State = 426;
 					((DeleteRowsContext)_localctx).where = expression(0);
 					}
 				}
 
 				}
 				break;
-			case 38:
+			case 39:
 				_localctx = new AlterSourceAddColumnsContext(_localctx);
-				EnterOuterAlt(_localctx, 38);
+				EnterOuterAlt(_localctx, 39);
 				{
-				State = 426;
+				State = 429;
 				Match(ALTER);
-				State = 427;
+				State = 430;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2513,35 +2542,35 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 428;
+				State = 431;
 				qualifiedName();
-				State = 429;
+				State = 432;
 				alterColumn();
-				State = 434;
+				State = 437;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 430;
+					State = 433;
 					Match(COMMA);
-					State = 431;
+					State = 434;
 					alterColumn();
 					}
 					}
-					State = 436;
+					State = 439;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 				break;
-			case 39:
+			case 40:
 				_localctx = new AlterSourceSetPropertiesContext(_localctx);
-				EnterOuterAlt(_localctx, 39);
+				EnterOuterAlt(_localctx, 40);
 				{
-				State = 437;
+				State = 440;
 				Match(ALTER);
-				State = 438;
+				State = 441;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2550,11 +2579,11 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 439;
+				State = 442;
 				qualifiedName();
-				State = 440;
+				State = 443;
 				Match(SET);
-				State = 441;
+				State = 444;
 				tableProperties();
 				}
 				break;
@@ -2603,17 +2632,17 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 454;
+			State = 457;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ISOLATION:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 445;
-				Match(ISOLATION);
-				State = 446;
-				Match(LEVEL);
 				State = 448;
+				Match(ISOLATION);
+				State = 449;
+				Match(LEVEL);
+				State = 451;
 				ErrorHandler.Sync(this);
 				_alt = 1;
 				do {
@@ -2621,7 +2650,7 @@ public partial class QuerySqlParser : Parser {
 					case 1:
 						{
 						{
-						State = 447;
+						State = 450;
 						identifier();
 						}
 						}
@@ -2629,7 +2658,7 @@ public partial class QuerySqlParser : Parser {
 					default:
 						throw new NoViableAltException(this);
 					}
-					State = 450;
+					State = 453;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,55,Context);
 				} while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER );
@@ -2638,9 +2667,9 @@ public partial class QuerySqlParser : Parser {
 			case READ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 452;
+				State = 455;
 				Match(READ);
-				State = 453;
+				State = 456;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ONLY || _la==WRITE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2697,7 +2726,7 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 8, RULE_setValue);
 		int _la;
 		try {
-			State = 465;
+			State = 468;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MINUS:
@@ -2706,24 +2735,24 @@ public partial class QuerySqlParser : Parser {
 			case DOUBLE_VALUE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 457;
+				State = 460;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==MINUS) {
 					{
-					State = 456;
+					State = 459;
 					Match(MINUS);
 					}
 				}
 
-				State = 459;
+				State = 462;
 				number();
 				}
 				break;
 			case STRING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 460;
+				State = 463;
 				Match(STRING);
 				}
 				break;
@@ -2740,6 +2769,7 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case COMPACT:
 			case CURRENT:
 			case DATE:
 			case DAY:
@@ -2833,28 +2863,28 @@ public partial class QuerySqlParser : Parser {
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 461;
+				State = 464;
 				identifier();
 				}
 				break;
 			case TRUE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 462;
+				State = 465;
 				Match(TRUE);
 				}
 				break;
 			case FALSE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 463;
+				State = 466;
 				Match(FALSE);
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 464;
+				State = 467;
 				Match(ON);
 				}
 				break;
@@ -2907,27 +2937,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 467;
+			State = 470;
 			Match(LPAREN);
-			State = 468;
+			State = 471;
 			tableElement();
-			State = 473;
+			State = 476;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 469;
+				State = 472;
 				Match(COMMA);
-				State = 470;
+				State = 473;
 				tableElement();
 				}
 				}
-				State = 475;
+				State = 478;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 476;
+			State = 479;
 			Match(RPAREN);
 			}
 		}
@@ -2973,16 +3003,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 478;
-			identifier();
-			State = 479;
-			type(0);
 			State = 481;
+			identifier();
+			State = 482;
+			type(0);
+			State = 484;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (((((_la - 61)) & ~0x3f) == 0 && ((1L << (_la - 61)) & 70368744243203L) != 0)) {
+			if (((((_la - 62)) & ~0x3f) == 0 && ((1L << (_la - 62)) & 70368744243203L) != 0)) {
 				{
-				State = 480;
+				State = 483;
 				columnConstraint();
 				}
 			}
@@ -3026,42 +3056,42 @@ public partial class QuerySqlParser : Parser {
 		ColumnConstraintContext _localctx = new ColumnConstraintContext(Context, State);
 		EnterRule(_localctx, 14, RULE_columnConstraint);
 		try {
-			State = 491;
+			State = 494;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case KEY:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 483;
+				State = 486;
 				Match(KEY);
 				}
 				break;
 			case PRIMARY:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 484;
+				State = 487;
 				Match(PRIMARY);
-				State = 485;
+				State = 488;
 				Match(KEY);
 				}
 				break;
 			case HEADERS:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 486;
+				State = 489;
 				Match(HEADERS);
 				}
 				break;
 			case HEADER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 487;
-				Match(HEADER);
-				State = 488;
-				Match(LPAREN);
-				State = 489;
-				Match(STRING);
 				State = 490;
+				Match(HEADER);
+				State = 491;
+				Match(LPAREN);
+				State = 492;
+				Match(STRING);
+				State = 493;
 				Match(RPAREN);
 				}
 				break;
@@ -3109,21 +3139,21 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 493;
+			State = 496;
 			Match(ADD);
-			State = 495;
+			State = 498;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,62,Context) ) {
 			case 1:
 				{
-				State = 494;
+				State = 497;
 				Match(COLUMN);
 				}
 				break;
 			}
-			State = 497;
+			State = 500;
 			identifier();
-			State = 498;
+			State = 501;
 			type(0);
 			}
 		}
@@ -3172,27 +3202,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 500;
+			State = 503;
 			Match(LPAREN);
-			State = 501;
+			State = 504;
 			tableProperty();
-			State = 506;
+			State = 509;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 502;
+				State = 505;
 				Match(COMMA);
-				State = 503;
+				State = 506;
 				tableProperty();
 				}
 				}
-				State = 508;
+				State = 511;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 509;
+			State = 512;
 			Match(RPAREN);
 			}
 		}
@@ -3238,7 +3268,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 513;
+			State = 516;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -3254,6 +3284,7 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case COMPACT:
 			case CURRENT:
 			case DATE:
 			case DAY:
@@ -3346,22 +3377,22 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 511;
+				State = 514;
 				identifier();
 				}
 				break;
 			case STRING:
 				{
-				State = 512;
+				State = 515;
 				Match(STRING);
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 515;
+			State = 518;
 			Match(EQ);
-			State = 519;
+			State = 522;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DATE:
@@ -3377,15 +3408,15 @@ public partial class QuerySqlParser : Parser {
 			case DECIMAL_VALUE:
 			case DOUBLE_VALUE:
 				{
-				State = 516;
+				State = 519;
 				literal();
 				}
 				break;
 			case MINUS:
 				{
-				State = 517;
+				State = 520;
 				Match(MINUS);
-				State = 518;
+				State = 521;
 				Match(INTEGER_VALUE);
 				}
 				break;
@@ -3439,27 +3470,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 521;
+			State = 524;
 			Match(LPAREN);
-			State = 522;
+			State = 525;
 			identifier();
-			State = 527;
+			State = 530;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 523;
+				State = 526;
 				Match(COMMA);
-				State = 524;
+				State = 527;
 				identifier();
 				}
 				}
-				State = 529;
+				State = 532;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 530;
+			State = 533;
 			Match(RPAREN);
 			}
 		}
@@ -3508,27 +3539,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 532;
+			State = 535;
 			Match(LPAREN);
-			State = 533;
+			State = 536;
 			expression(0);
-			State = 538;
+			State = 541;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 534;
+				State = 537;
 				Match(COMMA);
-				State = 535;
+				State = 538;
 				expression(0);
 				}
 				}
-				State = 540;
+				State = 543;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 541;
+			State = 544;
 			Match(RPAREN);
 			}
 		}
@@ -3583,54 +3614,54 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 544;
+			State = 547;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==WITH) {
 				{
-				State = 543;
+				State = 546;
 				withClause();
 				}
 			}
 
-			State = 546;
+			State = 549;
 			queryTerm(0);
-			State = 548;
+			State = 551;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 547;
-				orderBy();
-				}
-			}
-
-			State = 551;
-			ErrorHandler.Sync(this);
-			_la = TokenStream.LA(1);
-			if (_la==EMIT) {
-				{
 				State = 550;
-				emitClause();
+				orderBy();
 				}
 			}
 
 			State = 554;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (_la==LIMIT) {
+			if (_la==EMIT) {
 				{
 				State = 553;
-				limitClause();
+				emitClause();
 				}
 			}
 
 			State = 557;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (_la==OFFSET) {
+			if (_la==LIMIT) {
 				{
 				State = 556;
+				limitClause();
+				}
+			}
+
+			State = 560;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			if (_la==OFFSET) {
+				{
+				State = 559;
 				offsetClause();
 				}
 			}
@@ -3682,33 +3713,33 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 559;
+			State = 562;
 			Match(WITH);
-			State = 561;
+			State = 564;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,73,Context) ) {
 			case 1:
 				{
-				State = 560;
+				State = 563;
 				Match(RECURSIVE);
 				}
 				break;
 			}
-			State = 563;
+			State = 566;
 			namedQuery();
-			State = 568;
+			State = 571;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 564;
+				State = 567;
 				Match(COMMA);
-				State = 565;
+				State = 568;
 				namedQuery();
 				}
 				}
-				State = 570;
+				State = 573;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -3759,25 +3790,25 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 571;
+			State = 574;
 			identifier();
-			State = 573;
+			State = 576;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LPAREN) {
 				{
-				State = 572;
+				State = 575;
 				columnList();
 				}
 			}
 
-			State = 575;
-			Match(AS);
-			State = 576;
-			Match(LPAREN);
-			State = 577;
-			query();
 			State = 578;
+			Match(AS);
+			State = 579;
+			Match(LPAREN);
+			State = 580;
+			query();
+			State = 581;
 			Match(RPAREN);
 			}
 		}
@@ -3861,11 +3892,11 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 581;
+			State = 584;
 			queryPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 591;
+			State = 594;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,77,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -3878,9 +3909,9 @@ public partial class QuerySqlParser : Parser {
 					_localctx = new SetOperationContext(new QueryTermContext(_parentctx, _parentState));
 					((SetOperationContext)_localctx).left = _prevctx;
 					PushNewRecursionContext(_localctx, _startState, RULE_queryTerm);
-					State = 583;
+					State = 586;
 					if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-					State = 584;
+					State = 587;
 					((SetOperationContext)_localctx).@operator = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==EXCEPT || _la==INTERSECT || _la==UNION) ) {
@@ -3890,22 +3921,22 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 586;
+					State = 589;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ALL) {
 						{
-						State = 585;
+						State = 588;
 						Match(ALL);
 						}
 					}
 
-					State = 588;
+					State = 591;
 					((SetOperationContext)_localctx).right = queryTerm(2);
 					}
 					}
 				}
-				State = 593;
+				State = 596;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,77,Context);
 			}
@@ -4007,21 +4038,21 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 656;
+			State = 659;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SELECT:
 				_localctx = new QuerySpecificationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 594;
+				State = 597;
 				Match(SELECT);
-				State = 596;
+				State = 599;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ALL || _la==DISTINCT) {
 					{
-					State = 595;
+					State = 598;
 					_la = TokenStream.LA(1);
 					if ( !(_la==ALL || _la==DISTINCT) ) {
 					ErrorHandler.RecoverInline(this);
@@ -4033,152 +4064,152 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 598;
+				State = 601;
 				selectItem();
-				State = 603;
+				State = 606;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 599;
+						State = 602;
 						Match(COMMA);
-						State = 600;
+						State = 603;
 						selectItem();
 						}
 						}
 					}
-					State = 605;
+					State = 608;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
 				}
-				State = 615;
+				State = 618;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,81,Context) ) {
 				case 1:
 					{
-					State = 606;
+					State = 609;
 					Match(FROM);
-					State = 607;
+					State = 610;
 					relation(0);
-					State = 612;
+					State = 615;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,80,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 608;
+							State = 611;
 							Match(COMMA);
-							State = 609;
+							State = 612;
 							relation(0);
 							}
 							}
 						}
-						State = 614;
+						State = 617;
 						ErrorHandler.Sync(this);
 						_alt = Interpreter.AdaptivePredict(TokenStream,80,Context);
 					}
 					}
 					break;
 				}
-				State = 618;
+				State = 621;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,82,Context) ) {
 				case 1:
 					{
-					State = 617;
+					State = 620;
 					windowClause();
 					}
 					break;
 				}
-				State = 622;
+				State = 625;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,83,Context) ) {
 				case 1:
 					{
-					State = 620;
+					State = 623;
 					Match(WHERE);
-					State = 621;
+					State = 624;
 					((QuerySpecificationContext)_localctx).where = expression(0);
 					}
 					break;
 				}
-				State = 634;
+				State = 637;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,85,Context) ) {
 				case 1:
 					{
-					State = 624;
+					State = 627;
 					Match(GROUP);
-					State = 625;
+					State = 628;
 					Match(BY);
-					State = 626;
+					State = 629;
 					((QuerySpecificationContext)_localctx)._expression = expression(0);
 					((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 631;
+					State = 634;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,84,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 627;
+							State = 630;
 							Match(COMMA);
-							State = 628;
+							State = 631;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 633;
+						State = 636;
 						ErrorHandler.Sync(this);
 						_alt = Interpreter.AdaptivePredict(TokenStream,84,Context);
 					}
 					}
 					break;
 				}
-				State = 638;
+				State = 641;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,86,Context) ) {
 				case 1:
 					{
-					State = 636;
+					State = 639;
 					Match(HAVING);
-					State = 637;
+					State = 640;
 					((QuerySpecificationContext)_localctx).having = expression(0);
 					}
 					break;
 				}
-				State = 650;
+				State = 653;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,88,Context) ) {
 				case 1:
 					{
-					State = 640;
+					State = 643;
 					Match(PARTITION);
-					State = 641;
+					State = 644;
 					Match(BY);
-					State = 642;
+					State = 645;
 					((QuerySpecificationContext)_localctx)._expression = expression(0);
 					((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 647;
+					State = 650;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,87,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 643;
+							State = 646;
 							Match(COMMA);
-							State = 644;
+							State = 647;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 649;
+						State = 652;
 						ErrorHandler.Sync(this);
 						_alt = Interpreter.AdaptivePredict(TokenStream,87,Context);
 					}
@@ -4191,11 +4222,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedQueryContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 652;
+				State = 655;
 				Match(LPAREN);
-				State = 653;
+				State = 656;
 				query();
-				State = 654;
+				State = 657;
 				Match(RPAREN);
 				}
 				break;
@@ -4248,25 +4279,25 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 658;
+			State = 661;
 			Match(ORDER);
-			State = 659;
+			State = 662;
 			Match(BY);
-			State = 660;
+			State = 663;
 			sortItem();
-			State = 665;
+			State = 668;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 661;
+				State = 664;
 				Match(COMMA);
-				State = 662;
+				State = 665;
 				sortItem();
 				}
 				}
-				State = 667;
+				State = 670;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -4315,14 +4346,14 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 668;
+			State = 671;
 			expression(0);
-			State = 670;
+			State = 673;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ASC || _la==DESC) {
 				{
-				State = 669;
+				State = 672;
 				_localctx.ordering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ASC || _la==DESC) ) {
@@ -4335,14 +4366,14 @@ public partial class QuerySqlParser : Parser {
 				}
 			}
 
-			State = 674;
+			State = 677;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==NULLS) {
 				{
-				State = 672;
+				State = 675;
 				Match(NULLS);
-				State = 673;
+				State = 676;
 				_localctx.nullOrdering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==FIRST || _la==LAST) ) {
@@ -4393,9 +4424,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 676;
+			State = 679;
 			Match(EMIT);
-			State = 677;
+			State = 680;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CHANGES || _la==FINAL) ) {
 			ErrorHandler.RecoverInline(this);
@@ -4443,9 +4474,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 679;
-			Match(LIMIT);
 			State = 682;
+			Match(LIMIT);
+			State = 685;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -4464,6 +4495,7 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case COMPACT:
 			case CURRENT:
 			case DATE:
 			case DAY:
@@ -4573,13 +4605,13 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 680;
+				State = 683;
 				expression(0);
 				}
 				break;
 			case ALL:
 				{
-				State = 681;
+				State = 684;
 				Match(ALL);
 				}
 				break;
@@ -4627,16 +4659,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 684;
-			Match(OFFSET);
-			State = 685;
-			expression(0);
 			State = 687;
+			Match(OFFSET);
+			State = 688;
+			expression(0);
+			State = 690;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ROW || _la==ROWS) {
 				{
-				State = 686;
+				State = 689;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ROW || _la==ROWS) ) {
 				ErrorHandler.RecoverInline(this);
@@ -4690,48 +4722,48 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 46, RULE_selectItem);
 		int _la;
 		try {
-			State = 701;
+			State = 704;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,97,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 689;
+				State = 692;
 				Match(ASTERISK);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 690;
+				State = 693;
 				identifier();
-				State = 691;
+				State = 694;
 				Match(DOT);
-				State = 692;
+				State = 695;
 				Match(ASTERISK);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 694;
+				State = 697;
 				expression(0);
-				State = 699;
+				State = 702;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,96,Context) ) {
 				case 1:
 					{
-					State = 696;
+					State = 699;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==AS) {
 						{
-						State = 695;
+						State = 698;
 						Match(AS);
 						}
 					}
 
-					State = 698;
+					State = 701;
 					identifier();
 					}
 					break;
@@ -4843,11 +4875,11 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 704;
+			State = 707;
 			relationPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 722;
+			State = 725;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,101,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -4856,7 +4888,7 @@ public partial class QuerySqlParser : Parser {
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 720;
+					State = 723;
 					ErrorHandler.Sync(this);
 					switch ( Interpreter.AdaptivePredict(TokenStream,100,Context) ) {
 					case 1:
@@ -4864,30 +4896,30 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new JoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((JoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 706;
-						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 707;
-						joinType();
-						State = 708;
-						Match(JOIN);
 						State = 709;
-						((JoinRelationContext)_localctx).right = relationPrimary();
+						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
+						State = 710;
+						joinType();
 						State = 711;
+						Match(JOIN);
+						State = 712;
+						((JoinRelationContext)_localctx).right = relationPrimary();
+						State = 714;
 						ErrorHandler.Sync(this);
 						switch ( Interpreter.AdaptivePredict(TokenStream,98,Context) ) {
 						case 1:
 							{
-							State = 710;
+							State = 713;
 							withinClause();
 							}
 							break;
 						}
-						State = 714;
+						State = 717;
 						ErrorHandler.Sync(this);
 						switch ( Interpreter.AdaptivePredict(TokenStream,99,Context) ) {
 						case 1:
 							{
-							State = 713;
+							State = 716;
 							joinCriteria();
 							}
 							break;
@@ -4899,20 +4931,20 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new CrossJoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((CrossJoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 716;
-						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 717;
-						Match(CROSS);
-						State = 718;
-						Match(JOIN);
 						State = 719;
+						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
+						State = 720;
+						Match(CROSS);
+						State = 721;
+						Match(JOIN);
+						State = 722;
 						((CrossJoinRelationContext)_localctx).right = relationPrimary();
 						}
 						break;
 					}
 					}
 				}
-				State = 724;
+				State = 727;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,101,Context);
 			}
@@ -4954,19 +4986,19 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 50, RULE_joinType);
 		int _la;
 		try {
-			State = 740;
+			State = 743;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INNER:
 			case JOIN:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 726;
+				State = 729;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INNER) {
 					{
-					State = 725;
+					State = 728;
 					Match(INNER);
 					}
 				}
@@ -4976,14 +5008,14 @@ public partial class QuerySqlParser : Parser {
 			case LEFT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 728;
+				State = 731;
 				Match(LEFT);
-				State = 730;
+				State = 733;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 729;
+					State = 732;
 					Match(OUTER);
 					}
 				}
@@ -4993,14 +5025,14 @@ public partial class QuerySqlParser : Parser {
 			case RIGHT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 732;
+				State = 735;
 				Match(RIGHT);
-				State = 734;
+				State = 737;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 733;
+					State = 736;
 					Match(OUTER);
 					}
 				}
@@ -5010,14 +5042,14 @@ public partial class QuerySqlParser : Parser {
 			case FULL:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 736;
+				State = 739;
 				Match(FULL);
-				State = 738;
+				State = 741;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 737;
+					State = 740;
 					Match(OUTER);
 					}
 				}
@@ -5076,44 +5108,44 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 52, RULE_joinCriteria);
 		int _la;
 		try {
-			State = 756;
+			State = 759;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ON:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 742;
+				State = 745;
 				Match(ON);
-				State = 743;
+				State = 746;
 				expression(0);
 				}
 				break;
 			case USING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 744;
+				State = 747;
 				Match(USING);
-				State = 745;
+				State = 748;
 				Match(LPAREN);
-				State = 746;
+				State = 749;
 				identifier();
-				State = 751;
+				State = 754;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 747;
+					State = 750;
 					Match(COMMA);
-					State = 748;
+					State = 751;
 					identifier();
 					}
 					}
-					State = 753;
+					State = 756;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 754;
+				State = 757;
 				Match(RPAREN);
 				}
 				break;
@@ -5166,48 +5198,48 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 758;
+			State = 761;
 			Match(WITHIN);
-			State = 770;
+			State = 773;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,109,Context) ) {
 			case 1:
 				{
-				State = 759;
+				State = 762;
 				duration();
 				}
 				break;
 			case 2:
 				{
-				State = 760;
+				State = 763;
 				Match(LPAREN);
-				State = 761;
+				State = 764;
 				duration();
-				State = 762;
+				State = 765;
 				Match(RPAREN);
 				}
 				break;
 			case 3:
 				{
-				State = 764;
-				Match(LPAREN);
-				State = 765;
-				duration();
-				State = 766;
-				Match(COMMA);
 				State = 767;
-				duration();
+				Match(LPAREN);
 				State = 768;
+				duration();
+				State = 769;
+				Match(COMMA);
+				State = 770;
+				duration();
+				State = 771;
 				Match(RPAREN);
 				}
 				break;
 			}
-			State = 773;
+			State = 776;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,110,Context) ) {
 			case 1:
 				{
-				State = 772;
+				State = 775;
 				gracePeriod();
 				}
 				break;
@@ -5324,21 +5356,21 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 56, RULE_relationPrimary);
 		int _la;
 		try {
-			State = 812;
+			State = 815;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,117,Context) ) {
 			case 1:
 				_localctx = new TableRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 775;
+				State = 778;
 				qualifiedName();
-				State = 777;
+				State = 780;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,111,Context) ) {
 				case 1:
 					{
-					State = 776;
+					State = 779;
 					aliasClause();
 					}
 					break;
@@ -5349,18 +5381,18 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 779;
+				State = 782;
 				Match(LPAREN);
-				State = 780;
-				query();
-				State = 781;
-				Match(RPAREN);
 				State = 783;
+				query();
+				State = 784;
+				Match(RPAREN);
+				State = 786;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,112,Context) ) {
 				case 1:
 					{
-					State = 782;
+					State = 785;
 					aliasClause();
 					}
 					break;
@@ -5371,44 +5403,44 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 785;
+				State = 788;
 				qualifiedName();
-				State = 786;
+				State = 789;
 				Match(LPAREN);
-				State = 795;
+				State = 798;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -1783460250608015602L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5192659701175490301L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 4625200947390242557L) != 0) || ((((_la - 197)) & ~0x3f) == 0 && ((1L << (_la - 197)) & 1023L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920501207308530L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671358571015L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
 					{
-					State = 787;
+					State = 790;
 					expression(0);
-					State = 792;
+					State = 795;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 788;
+						State = 791;
 						Match(COMMA);
-						State = 789;
+						State = 792;
 						expression(0);
 						}
 						}
-						State = 794;
+						State = 797;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 797;
+				State = 800;
 				Match(RPAREN);
-				State = 799;
+				State = 802;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,115,Context) ) {
 				case 1:
 					{
-					State = 798;
+					State = 801;
 					aliasClause();
 					}
 					break;
@@ -5419,27 +5451,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 801;
+				State = 804;
 				Match(LPAREN);
-				State = 802;
+				State = 805;
 				relation(0);
-				State = 807;
+				State = 810;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 803;
+					State = 806;
 					Match(COMMA);
-					State = 804;
+					State = 807;
 					relation(0);
 					}
 					}
-					State = 809;
+					State = 812;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 810;
+				State = 813;
 				Match(RPAREN);
 				}
 				break;
@@ -5485,24 +5517,24 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 815;
+			State = 818;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==AS) {
 				{
-				State = 814;
+				State = 817;
 				Match(AS);
 				}
 			}
 
-			State = 817;
+			State = 820;
 			identifier();
-			State = 819;
+			State = 822;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,119,Context) ) {
 			case 1:
 				{
-				State = 818;
+				State = 821;
 				columnList();
 				}
 				break;
@@ -5545,9 +5577,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 821;
+			State = 824;
 			Match(WINDOW);
-			State = 822;
+			State = 825;
 			windowExpression();
 			}
 		}
@@ -5652,36 +5684,36 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 62, RULE_windowExpression);
 		int _la;
 		try {
-			State = 863;
+			State = 866;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case TUMBLING:
 				_localctx = new TumblingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 824;
-				Match(TUMBLING);
-				State = 825;
-				Match(LPAREN);
-				State = 826;
-				Match(SIZE);
 				State = 827;
+				Match(TUMBLING);
+				State = 828;
+				Match(LPAREN);
+				State = 829;
+				Match(SIZE);
+				State = 830;
 				duration();
-				State = 831;
+				State = 834;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 828;
+					State = 831;
 					retentionOrGrace();
 					}
 					}
-					State = 833;
+					State = 836;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 834;
+				State = 837;
 				Match(RPAREN);
 				}
 				break;
@@ -5689,37 +5721,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new HoppingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 836;
-				Match(HOPPING);
-				State = 837;
-				Match(LPAREN);
-				State = 838;
-				Match(SIZE);
 				State = 839;
-				duration();
+				Match(HOPPING);
 				State = 840;
-				Match(COMMA);
+				Match(LPAREN);
 				State = 841;
-				Match(ADVANCE);
+				Match(SIZE);
 				State = 842;
-				Match(BY);
-				State = 843;
 				duration();
-				State = 847;
+				State = 843;
+				Match(COMMA);
+				State = 844;
+				Match(ADVANCE);
+				State = 845;
+				Match(BY);
+				State = 846;
+				duration();
+				State = 850;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 844;
+					State = 847;
 					retentionOrGrace();
 					}
 					}
-					State = 849;
+					State = 852;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 850;
+				State = 853;
 				Match(RPAREN);
 				}
 				break;
@@ -5727,27 +5759,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SessionWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 852;
+				State = 855;
 				Match(SESSION);
-				State = 853;
+				State = 856;
 				Match(LPAREN);
-				State = 854;
+				State = 857;
 				duration();
-				State = 858;
+				State = 861;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 855;
+					State = 858;
 					retentionOrGrace();
 					}
 					}
-					State = 860;
+					State = 863;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 861;
+				State = 864;
 				Match(RPAREN);
 				}
 				break;
@@ -5793,26 +5825,26 @@ public partial class QuerySqlParser : Parser {
 		RetentionOrGraceContext _localctx = new RetentionOrGraceContext(Context, State);
 		EnterRule(_localctx, 64, RULE_retentionOrGrace);
 		try {
-			State = 870;
+			State = 873;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,124,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 865;
+				State = 868;
 				Match(COMMA);
-				State = 866;
+				State = 869;
 				Match(RETENTION);
-				State = 867;
+				State = 870;
 				duration();
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 868;
+				State = 871;
 				Match(COMMA);
-				State = 869;
+				State = 872;
 				gracePeriod();
 				}
 				break;
@@ -5855,11 +5887,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 872;
+			State = 875;
 			Match(GRACE);
-			State = 873;
+			State = 876;
 			Match(PERIOD);
-			State = 874;
+			State = 877;
 			duration();
 			}
 		}
@@ -5899,9 +5931,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 876;
+			State = 879;
 			Match(INTEGER_VALUE);
-			State = 877;
+			State = 880;
 			timeUnit();
 			}
 		}
@@ -5948,9 +5980,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 879;
+			State = 882;
 			_la = TokenStream.LA(1);
-			if ( !(_la==DAY || _la==DAYS || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 432345564353396739L) != 0)) ) {
+			if ( !(_la==DAY || _la==DAYS || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 432345564353396739L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6018,7 +6050,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 888;
+			State = 891;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -6037,6 +6069,7 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case COMPACT:
 			case CURRENT:
 			case DATE:
 			case DAY:
@@ -6145,14 +6178,14 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 882;
+				State = 885;
 				valueExpression(0);
-				State = 884;
+				State = 887;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,125,Context) ) {
 				case 1:
 					{
-					State = 883;
+					State = 886;
 					predicate();
 					}
 					break;
@@ -6161,9 +6194,9 @@ public partial class QuerySqlParser : Parser {
 				break;
 			case NOT:
 				{
-				State = 886;
+				State = 889;
 				Match(NOT);
-				State = 887;
+				State = 890;
 				expression(3);
 				}
 				break;
@@ -6171,7 +6204,7 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 898;
+			State = 901;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,128,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -6180,7 +6213,7 @@ public partial class QuerySqlParser : Parser {
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 896;
+					State = 899;
 					ErrorHandler.Sync(this);
 					switch ( Interpreter.AdaptivePredict(TokenStream,127,Context) ) {
 					case 1:
@@ -6188,11 +6221,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 890;
+						State = 893;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 891;
+						State = 894;
 						_localctx.@operator = Match(AND);
-						State = 892;
+						State = 895;
 						_localctx.right = expression(3);
 						}
 						break;
@@ -6201,18 +6234,18 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 893;
+						State = 896;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 894;
+						State = 897;
 						_localctx.@operator = Match(OR);
-						State = 895;
+						State = 898;
 						_localctx.right = expression(2);
 						}
 						break;
 					}
 					}
 				}
-				State = 900;
+				State = 903;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,128,Context);
 			}
@@ -6395,16 +6428,16 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 74, RULE_predicate);
 		int _la;
 		try {
-			State = 965;
+			State = 968;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,138,Context) ) {
 			case 1:
 				_localctx = new ComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 901;
+				State = 904;
 				comparisonOperator();
-				State = 902;
+				State = 905;
 				((ComparisonContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6412,9 +6445,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QuantifiedComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 904;
+				State = 907;
 				comparisonOperator();
-				State = 905;
+				State = 908;
 				((QuantifiedComparisonContext)_localctx).quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ALL || _la==ANY || _la==SOME) ) {
@@ -6424,25 +6457,25 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 906;
-				Match(LPAREN);
 				State = 909;
+				Match(LPAREN);
+				State = 912;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,129,Context) ) {
 				case 1:
 					{
-					State = 907;
+					State = 910;
 					query();
 					}
 					break;
 				case 2:
 					{
-					State = 908;
+					State = 911;
 					expression(0);
 					}
 					break;
 				}
-				State = 911;
+				State = 914;
 				Match(RPAREN);
 				}
 				break;
@@ -6450,23 +6483,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BetweenContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 914;
+				State = 917;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 913;
+					State = 916;
 					Match(NOT);
 					}
 				}
 
-				State = 916;
-				Match(BETWEEN);
-				State = 917;
-				((BetweenContext)_localctx).lower = valueExpression(0);
-				State = 918;
-				Match(AND);
 				State = 919;
+				Match(BETWEEN);
+				State = 920;
+				((BetweenContext)_localctx).lower = valueExpression(0);
+				State = 921;
+				Match(AND);
+				State = 922;
 				((BetweenContext)_localctx).upper = valueExpression(0);
 				}
 				break;
@@ -6474,23 +6507,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InSubqueryContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 922;
+				State = 925;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 921;
+					State = 924;
 					Match(NOT);
 					}
 				}
 
-				State = 924;
-				Match(IN);
-				State = 925;
-				Match(LPAREN);
-				State = 926;
-				query();
 				State = 927;
+				Match(IN);
+				State = 928;
+				Match(LPAREN);
+				State = 929;
+				query();
+				State = 930;
 				Match(RPAREN);
 				}
 				break;
@@ -6498,39 +6531,39 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InListContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 930;
+				State = 933;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 929;
+					State = 932;
 					Match(NOT);
 					}
 				}
 
-				State = 932;
+				State = 935;
 				Match(IN);
-				State = 933;
+				State = 936;
 				Match(LPAREN);
-				State = 934;
+				State = 937;
 				expression(0);
-				State = 939;
+				State = 942;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 935;
+					State = 938;
 					Match(COMMA);
-					State = 936;
+					State = 939;
 					expression(0);
 					}
 					}
-					State = 941;
+					State = 944;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 942;
+				State = 945;
 				Match(RPAREN);
 				}
 				break;
@@ -6538,17 +6571,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new LikeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 945;
+				State = 948;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 944;
+					State = 947;
 					Match(NOT);
 					}
 				}
 
-				State = 947;
+				State = 950;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ILIKE || _la==LIKE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -6557,16 +6590,16 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 948;
-				((LikeContext)_localctx).pattern = valueExpression(0);
 				State = 951;
+				((LikeContext)_localctx).pattern = valueExpression(0);
+				State = 954;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,135,Context) ) {
 				case 1:
 					{
-					State = 949;
+					State = 952;
 					Match(ESCAPE);
-					State = 950;
+					State = 953;
 					((LikeContext)_localctx).escape = Match(STRING);
 					}
 					break;
@@ -6577,19 +6610,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NullPredicateContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 953;
+				State = 956;
 				Match(IS);
-				State = 955;
+				State = 958;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 954;
+					State = 957;
 					Match(NOT);
 					}
 				}
 
-				State = 957;
+				State = 960;
 				Match(NULL);
 				}
 				break;
@@ -6597,23 +6630,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DistinctFromContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 958;
+				State = 961;
 				Match(IS);
-				State = 960;
+				State = 963;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 959;
+					State = 962;
 					Match(NOT);
 					}
 				}
 
-				State = 962;
+				State = 965;
 				Match(DISTINCT);
-				State = 963;
+				State = 966;
 				Match(FROM);
-				State = 964;
+				State = 967;
 				((DistinctFromContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -7180,7 +7213,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1134;
+			State = 1137;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,159,Context) ) {
 			case 1:
@@ -7189,7 +7222,7 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 968;
+				State = 971;
 				literal();
 				}
 				break;
@@ -7198,7 +7231,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParameterContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 969;
+				State = 972;
 				Match(PARAMETER);
 				}
 				break;
@@ -7207,37 +7240,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SimpleCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 970;
-				Match(CASE);
-				State = 971;
-				((SimpleCaseContext)_localctx).operand = expression(0);
 				State = 973;
+				Match(CASE);
+				State = 974;
+				((SimpleCaseContext)_localctx).operand = expression(0);
+				State = 976;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 972;
+					State = 975;
 					whenClause();
 					}
 					}
-					State = 975;
+					State = 978;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 979;
+				State = 982;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 977;
+					State = 980;
 					Match(ELSE);
-					State = 978;
+					State = 981;
 					((SimpleCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 981;
+				State = 984;
 				Match(END);
 				}
 				break;
@@ -7246,35 +7279,35 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SearchedCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 983;
+				State = 986;
 				Match(CASE);
-				State = 985;
+				State = 988;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 984;
+					State = 987;
 					whenClause();
 					}
 					}
-					State = 987;
+					State = 990;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 991;
+				State = 994;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 989;
+					State = 992;
 					Match(ELSE);
-					State = 990;
+					State = 993;
 					((SearchedCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 993;
+				State = 996;
 				Match(END);
 				}
 				break;
@@ -7283,17 +7316,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CastContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 995;
-				Match(CAST);
-				State = 996;
-				Match(LPAREN);
-				State = 997;
-				expression(0);
 				State = 998;
-				Match(AS);
+				Match(CAST);
 				State = 999;
-				type(0);
+				Match(LPAREN);
 				State = 1000;
+				expression(0);
+				State = 1001;
+				Match(AS);
+				State = 1002;
+				type(0);
+				State = 1003;
 				Match(RPAREN);
 				}
 				break;
@@ -7302,37 +7335,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArrayConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1002;
+				State = 1005;
 				Match(ARRAY);
-				State = 1003;
+				State = 1006;
 				Match(LBRACKET);
-				State = 1012;
+				State = 1015;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -1783460250608015602L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5192659701175490301L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 4625200947390242557L) != 0) || ((((_la - 197)) & ~0x3f) == 0 && ((1L << (_la - 197)) & 1023L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920501207308530L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671358571015L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
 					{
-					State = 1004;
+					State = 1007;
 					expression(0);
-					State = 1009;
+					State = 1012;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1005;
+						State = 1008;
 						Match(COMMA);
-						State = 1006;
+						State = 1009;
 						expression(0);
 						}
 						}
-						State = 1011;
+						State = 1014;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1014;
+				State = 1017;
 				Match(RBRACKET);
 				}
 				break;
@@ -7341,13 +7374,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArraySubqueryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1015;
-				Match(ARRAY);
-				State = 1016;
-				Match(LPAREN);
-				State = 1017;
-				query();
 				State = 1018;
+				Match(ARRAY);
+				State = 1019;
+				Match(LPAREN);
+				State = 1020;
+				query();
+				State = 1021;
 				Match(RPAREN);
 				}
 				break;
@@ -7356,37 +7389,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1020;
+				State = 1023;
 				Match(MAP);
-				State = 1021;
+				State = 1024;
 				Match(LPAREN);
-				State = 1030;
+				State = 1033;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -1783460250608015602L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5192659701175490301L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 4625200947390242557L) != 0) || ((((_la - 197)) & ~0x3f) == 0 && ((1L << (_la - 197)) & 1023L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920501207308530L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671358571015L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
 					{
-					State = 1022;
+					State = 1025;
 					mapEntry();
-					State = 1027;
+					State = 1030;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1023;
+						State = 1026;
 						Match(COMMA);
-						State = 1024;
+						State = 1027;
 						mapEntry();
 						}
 						}
-						State = 1029;
+						State = 1032;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1032;
+				State = 1035;
 				Match(RPAREN);
 				}
 				break;
@@ -7395,37 +7428,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1033;
+				State = 1036;
 				Match(STRUCT);
-				State = 1034;
+				State = 1037;
 				Match(LPAREN);
-				State = 1043;
+				State = 1046;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -1784058384935099634L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5192659701582338045L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 4130076548797L) != 0) || ((((_la - 203)) & ~0x3f) == 0 && ((1L << (_la - 203)) & 15L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3568116769859902706L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424670544875527L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 8260153097595L) != 0) || ((((_la - 204)) & ~0x3f) == 0 && ((1L << (_la - 204)) & 15L) != 0)) {
 					{
-					State = 1035;
+					State = 1038;
 					structField();
-					State = 1040;
+					State = 1043;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1036;
+						State = 1039;
 						Match(COMMA);
-						State = 1037;
+						State = 1040;
 						structField();
 						}
 						}
-						State = 1042;
+						State = 1045;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1045;
+				State = 1048;
 				Match(RPAREN);
 				}
 				break;
@@ -7434,13 +7467,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExistsContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1046;
-				Match(EXISTS);
-				State = 1047;
-				Match(LPAREN);
-				State = 1048;
-				query();
 				State = 1049;
+				Match(EXISTS);
+				State = 1050;
+				Match(LPAREN);
+				State = 1051;
+				query();
+				State = 1052;
 				Match(RPAREN);
 				}
 				break;
@@ -7449,20 +7482,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallStarContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1051;
-				qualifiedName();
-				State = 1052;
-				Match(LPAREN);
-				State = 1053;
-				Match(ASTERISK);
 				State = 1054;
-				Match(RPAREN);
+				qualifiedName();
+				State = 1055;
+				Match(LPAREN);
 				State = 1056;
+				Match(ASTERISK);
+				State = 1057;
+				Match(RPAREN);
+				State = 1059;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,149,Context) ) {
 				case 1:
 					{
-					State = 1055;
+					State = 1058;
 					overClause();
 					}
 					break;
@@ -7474,11 +7507,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExtractContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1058;
+				State = 1061;
 				Match(EXTRACT);
-				State = 1059;
-				Match(LPAREN);
 				State = 1062;
+				Match(LPAREN);
+				State = 1065;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -7494,6 +7527,7 @@ public partial class QuerySqlParser : Parser {
 				case CHARACTER:
 				case COLUMN:
 				case COMMIT:
+				case COMPACT:
 				case CURRENT:
 				case DATE:
 				case DAY:
@@ -7586,24 +7620,24 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 1060;
+					State = 1063;
 					identifier();
 					}
 					break;
 				case STRING:
 					{
-					State = 1061;
+					State = 1064;
 					Match(STRING);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 1064;
+				State = 1067;
 				Match(FROM);
-				State = 1065;
+				State = 1068;
 				valueExpression(0);
-				State = 1066;
+				State = 1069;
 				Match(RPAREN);
 				}
 				break;
@@ -7612,29 +7646,29 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubstringFromContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1068;
-				Match(SUBSTRING);
-				State = 1069;
-				Match(LPAREN);
-				State = 1070;
-				valueExpression(0);
 				State = 1071;
-				Match(FROM);
+				Match(SUBSTRING);
 				State = 1072;
-				((SubstringFromContext)_localctx).start = valueExpression(0);
+				Match(LPAREN);
+				State = 1073;
+				valueExpression(0);
+				State = 1074;
+				Match(FROM);
 				State = 1075;
+				((SubstringFromContext)_localctx).start = valueExpression(0);
+				State = 1078;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==FOR) {
 					{
-					State = 1073;
+					State = 1076;
 					Match(FOR);
-					State = 1074;
+					State = 1077;
 					((SubstringFromContext)_localctx).length = valueExpression(0);
 					}
 				}
 
-				State = 1077;
+				State = 1080;
 				Match(RPAREN);
 				}
 				break;
@@ -7643,16 +7677,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TrimFromContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1079;
-				Match(TRIM);
-				State = 1080;
-				Match(LPAREN);
 				State = 1082;
+				Match(TRIM);
+				State = 1083;
+				Match(LPAREN);
+				State = 1085;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,152,Context) ) {
 				case 1:
 					{
-					State = 1081;
+					State = 1084;
 					((TrimFromContext)_localctx).side = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==BOTH || _la==LEADING || _la==TRAILING) ) {
@@ -7665,21 +7699,21 @@ public partial class QuerySqlParser : Parser {
 					}
 					break;
 				}
-				State = 1085;
+				State = 1088;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -1783460250608015602L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5192659701309708029L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 4625200947390242557L) != 0) || ((((_la - 197)) & ~0x3f) == 0 && ((1L << (_la - 197)) & 1023L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920501207308530L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671090135559L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
 					{
-					State = 1084;
+					State = 1087;
 					((TrimFromContext)_localctx).characters = valueExpression(0);
 					}
 				}
 
-				State = 1087;
+				State = 1090;
 				Match(FROM);
-				State = 1088;
+				State = 1091;
 				valueExpression(0);
-				State = 1089;
+				State = 1092;
 				Match(RPAREN);
 				}
 				break;
@@ -7688,49 +7722,49 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1091;
+				State = 1094;
 				qualifiedName();
-				State = 1092;
+				State = 1095;
 				Match(LPAREN);
-				State = 1107;
+				State = 1110;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -1783460113169062130L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5192659701175490301L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 4625200947390242557L) != 0) || ((((_la - 197)) & ~0x3f) == 0 && ((1L << (_la - 197)) & 1023L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920226329401586L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671358571015L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
 					{
-					State = 1094;
+					State = 1097;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==DISTINCT) {
 						{
-						State = 1093;
+						State = 1096;
 						Match(DISTINCT);
 						}
 					}
 
-					State = 1096;
+					State = 1099;
 					functionArgument();
-					State = 1101;
+					State = 1104;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1097;
+						State = 1100;
 						Match(COMMA);
-						State = 1098;
+						State = 1101;
 						functionArgument();
 						}
 						}
-						State = 1103;
+						State = 1106;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1105;
+					State = 1108;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ORDER) {
 						{
-						State = 1104;
+						State = 1107;
 						orderBy();
 						}
 					}
@@ -7738,14 +7772,14 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 1109;
+				State = 1112;
 				Match(RPAREN);
-				State = 1111;
+				State = 1114;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,158,Context) ) {
 				case 1:
 					{
-					State = 1110;
+					State = 1113;
 					overClause();
 					}
 					break;
@@ -7757,11 +7791,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1113;
+				State = 1116;
 				Match(LPAREN);
-				State = 1114;
+				State = 1117;
 				query();
-				State = 1115;
+				State = 1118;
 				Match(RPAREN);
 				}
 				break;
@@ -7770,7 +7804,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1117;
+				State = 1120;
 				identifier();
 				}
 				break;
@@ -7779,11 +7813,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QualifiedColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1118;
+				State = 1121;
 				((QualifiedColumnReferenceContext)_localctx).qualifier = identifier();
-				State = 1119;
+				State = 1122;
 				Match(DOT);
-				State = 1120;
+				State = 1123;
 				((QualifiedColumnReferenceContext)_localctx).name = identifier();
 				}
 				break;
@@ -7792,11 +7826,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1122;
+				State = 1125;
 				Match(LPAREN);
-				State = 1123;
+				State = 1126;
 				expression(0);
-				State = 1124;
+				State = 1127;
 				Match(RPAREN);
 				}
 				break;
@@ -7805,15 +7839,15 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedFieldAccessContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1126;
-				Match(LPAREN);
-				State = 1127;
-				expression(0);
-				State = 1128;
-				Match(RPAREN);
 				State = 1129;
-				Match(DOT);
+				Match(LPAREN);
 				State = 1130;
+				expression(0);
+				State = 1131;
+				Match(RPAREN);
+				State = 1132;
+				Match(DOT);
+				State = 1133;
 				identifier();
 				}
 				break;
@@ -7822,7 +7856,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArithmeticUnaryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1132;
+				State = 1135;
 				((ArithmeticUnaryContext)_localctx).@operator = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7832,13 +7866,13 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1133;
+				State = 1136;
 				valueExpression(4);
 				}
 				break;
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1166;
+			State = 1169;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,161,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -7847,22 +7881,22 @@ public partial class QuerySqlParser : Parser {
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 1164;
+					State = 1167;
 					ErrorHandler.Sync(this);
 					switch ( Interpreter.AdaptivePredict(TokenStream,160,Context) ) {
 					case 1:
 						{
 						_localctx = new AtTimeZoneContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1136;
-						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-						State = 1137;
-						Match(AT);
-						State = 1138;
-						Match(TIME);
 						State = 1139;
-						Match(ZONE);
+						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
 						State = 1140;
+						Match(AT);
+						State = 1141;
+						Match(TIME);
+						State = 1142;
+						Match(ZONE);
+						State = 1143;
 						((AtTimeZoneContext)_localctx).zone = valueExpression(6);
 						}
 						break;
@@ -7871,19 +7905,19 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1141;
+						State = 1144;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 1142;
+						State = 1145;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(((((_la - 182)) & ~0x3f) == 0 && ((1L << (_la - 182)) & 7L) != 0)) ) {
+						if ( !(((((_la - 183)) & ~0x3f) == 0 && ((1L << (_la - 183)) & 7L) != 0)) ) {
 							((ArithmeticBinaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1143;
+						State = 1146;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
 						}
 						break;
@@ -7892,9 +7926,9 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1144;
+						State = 1147;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 1145;
+						State = 1148;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7904,7 +7938,7 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1146;
+						State = 1149;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(3);
 						}
 						break;
@@ -7913,11 +7947,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ConcatenationContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ConcatenationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1147;
+						State = 1150;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 1148;
+						State = 1151;
 						Match(CONCAT);
-						State = 1149;
+						State = 1152;
 						((ConcatenationContext)_localctx).right = valueExpression(2);
 						}
 						break;
@@ -7926,13 +7960,13 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new SubscriptContext(new ValueExpressionContext(_parentctx, _parentState));
 						((SubscriptContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1150;
-						if (!(Precpred(Context, 9))) throw new FailedPredicateException(this, "Precpred(Context, 9)");
-						State = 1151;
-						Match(LBRACKET);
-						State = 1152;
-						((SubscriptContext)_localctx).index = valueExpression(0);
 						State = 1153;
+						if (!(Precpred(Context, 9))) throw new FailedPredicateException(this, "Precpred(Context, 9)");
+						State = 1154;
+						Match(LBRACKET);
+						State = 1155;
+						((SubscriptContext)_localctx).index = valueExpression(0);
+						State = 1156;
 						Match(RBRACKET);
 						}
 						break;
@@ -7941,11 +7975,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new DereferenceContext(new ValueExpressionContext(_parentctx, _parentState));
 						((DereferenceContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1155;
+						State = 1158;
 						if (!(Precpred(Context, 8))) throw new FailedPredicateException(this, "Precpred(Context, 8)");
-						State = 1156;
+						State = 1159;
 						Match(ARROW);
-						State = 1157;
+						State = 1160;
 						((DereferenceContext)_localctx).field = identifier();
 						}
 						break;
@@ -7953,11 +7987,11 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new PostgresCastContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1158;
+						State = 1161;
 						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 1159;
+						State = 1162;
 						Match(DOUBLE_COLON);
-						State = 1160;
+						State = 1163;
 						type(0);
 						}
 						break;
@@ -7965,18 +7999,18 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new CollateContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1161;
+						State = 1164;
 						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 1162;
+						State = 1165;
 						Match(COLLATE);
-						State = 1163;
+						State = 1166;
 						qualifiedName();
 						}
 						break;
 					}
 					}
 				}
-				State = 1168;
+				State = 1171;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,161,Context);
 			}
@@ -8065,18 +8099,18 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 78, RULE_functionArgument);
 		int _la;
 		try {
-			State = 1187;
+			State = 1190;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,163,Context) ) {
 			case 1:
 				_localctx = new SingleParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1169;
+				State = 1172;
 				identifier();
-				State = 1170;
+				State = 1173;
 				Match(LAMBDA_ARROW);
-				State = 1171;
+				State = 1174;
 				expression(0);
 				}
 				break;
@@ -8084,31 +8118,31 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MultiParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1173;
+				State = 1176;
 				Match(LPAREN);
-				State = 1174;
+				State = 1177;
 				identifier();
-				State = 1179;
+				State = 1182;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1175;
+					State = 1178;
 					Match(COMMA);
-					State = 1176;
+					State = 1179;
 					identifier();
 					}
 					}
-					State = 1181;
+					State = 1184;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1182;
+				State = 1185;
 				Match(RPAREN);
-				State = 1183;
+				State = 1186;
 				Match(LAMBDA_ARROW);
-				State = 1184;
+				State = 1187;
 				expression(0);
 				}
 				break;
@@ -8116,7 +8150,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1186;
+				State = 1189;
 				expression(0);
 				}
 				break;
@@ -8176,61 +8210,61 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1189;
+			State = 1192;
 			Match(OVER);
-			State = 1190;
+			State = 1193;
 			Match(LPAREN);
-			State = 1201;
+			State = 1204;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==PARTITION) {
 				{
-				State = 1191;
+				State = 1194;
 				Match(PARTITION);
-				State = 1192;
+				State = 1195;
 				Match(BY);
-				State = 1193;
+				State = 1196;
 				expression(0);
-				State = 1198;
+				State = 1201;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1194;
+					State = 1197;
 					Match(COMMA);
-					State = 1195;
+					State = 1198;
 					expression(0);
 					}
 					}
-					State = 1200;
+					State = 1203;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 1204;
+			State = 1207;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 1203;
+				State = 1206;
 				orderBy();
 				}
 			}
 
-			State = 1207;
+			State = 1210;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==RANGE || _la==ROWS) {
 				{
-				State = 1206;
+				State = 1209;
 				windowFrame();
 				}
 			}
 
-			State = 1209;
+			State = 1212;
 			Match(RPAREN);
 			}
 		}
@@ -8278,13 +8312,13 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 82, RULE_windowFrame);
 		int _la;
 		try {
-			State = 1219;
+			State = 1222;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,168,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1211;
+				State = 1214;
 				_localctx.unit = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==RANGE || _la==ROWS) ) {
@@ -8294,20 +8328,20 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1212;
-				Match(BETWEEN);
-				State = 1213;
-				_localctx.start = frameBound();
-				State = 1214;
-				Match(AND);
 				State = 1215;
+				Match(BETWEEN);
+				State = 1216;
+				_localctx.start = frameBound();
+				State = 1217;
+				Match(AND);
+				State = 1218;
 				_localctx.end = frameBound();
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1217;
+				State = 1220;
 				_localctx.unit = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==RANGE || _la==ROWS) ) {
@@ -8317,7 +8351,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1218;
+				State = 1221;
 				_localctx.start = frameBound();
 				}
 				break;
@@ -8401,16 +8435,16 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 84, RULE_frameBound);
 		int _la;
 		try {
-			State = 1230;
+			State = 1233;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,169,Context) ) {
 			case 1:
 				_localctx = new UnboundedPrecedingBoundContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1221;
+				State = 1224;
 				Match(UNBOUNDED);
-				State = 1222;
+				State = 1225;
 				Match(PRECEDING);
 				}
 				break;
@@ -8418,9 +8452,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new UnboundedFollowingBoundContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1223;
+				State = 1226;
 				Match(UNBOUNDED);
-				State = 1224;
+				State = 1227;
 				Match(FOLLOWING);
 				}
 				break;
@@ -8428,9 +8462,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CurrentRowBoundContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1225;
+				State = 1228;
 				Match(CURRENT);
-				State = 1226;
+				State = 1229;
 				Match(ROW);
 				}
 				break;
@@ -8438,9 +8472,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new OffsetBoundContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1227;
+				State = 1230;
 				valueExpression(0);
-				State = 1228;
+				State = 1231;
 				((OffsetBoundContext)_localctx).direction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==FOLLOWING || _la==PRECEDING) ) {
@@ -8495,11 +8529,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1232;
+			State = 1235;
 			_localctx.key = expression(0);
-			State = 1233;
+			State = 1236;
 			Match(ASSIGN);
-			State = 1234;
+			State = 1237;
 			_localctx.value = expression(0);
 			}
 		}
@@ -8542,11 +8576,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1236;
+			State = 1239;
 			identifier();
-			State = 1237;
+			State = 1240;
 			Match(ASSIGN);
-			State = 1238;
+			State = 1241;
 			expression(0);
 			}
 		}
@@ -8592,13 +8626,13 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1240;
-			Match(WHEN);
-			State = 1241;
-			_localctx.condition = expression(0);
-			State = 1242;
-			Match(THEN);
 			State = 1243;
+			Match(WHEN);
+			State = 1244;
+			_localctx.condition = expression(0);
+			State = 1245;
+			Match(THEN);
+			State = 1246;
 			_localctx.result = expression(0);
 			}
 		}
@@ -8659,107 +8693,107 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 92, RULE_comparisonOperator);
 		try {
 			int _alt;
-			State = 1268;
+			State = 1271;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQ:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1245;
+				State = 1248;
 				Match(EQ);
 				}
 				break;
 			case NEQ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1246;
+				State = 1249;
 				Match(NEQ);
 				}
 				break;
 			case LT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1247;
+				State = 1250;
 				Match(LT);
 				}
 				break;
 			case LTE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1248;
+				State = 1251;
 				Match(LTE);
 				}
 				break;
 			case GT:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1249;
+				State = 1252;
 				Match(GT);
 				}
 				break;
 			case GTE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1250;
+				State = 1253;
 				Match(GTE);
 				}
 				break;
 			case TILDE:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1251;
+				State = 1254;
 				Match(TILDE);
 				}
 				break;
 			case NOT_TILDE:
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1252;
+				State = 1255;
 				Match(NOT_TILDE);
 				}
 				break;
 			case TILDE_STAR:
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1253;
+				State = 1256;
 				Match(TILDE_STAR);
 				}
 				break;
 			case NOT_TILDE_STAR:
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 1254;
+				State = 1257;
 				Match(NOT_TILDE_STAR);
 				}
 				break;
 			case OPERATOR:
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 1255;
+				State = 1258;
 				Match(OPERATOR);
-				State = 1256;
+				State = 1259;
 				Match(LPAREN);
-				State = 1262;
+				State = 1265;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 1257;
+						State = 1260;
 						identifier();
-						State = 1258;
+						State = 1261;
 						Match(DOT);
 						}
 						}
 					}
-					State = 1264;
+					State = 1267;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
 				}
-				State = 1265;
+				State = 1268;
 				comparisonOperator();
-				State = 1266;
+				State = 1269;
 				Match(RPAREN);
 				}
 				break;
@@ -8897,14 +8931,14 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 94, RULE_literal);
 		int _la;
 		try {
-			State = 1286;
+			State = 1289;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case NULL:
 				_localctx = new NullLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1270;
+				State = 1273;
 				Match(NULL);
 				}
 				break;
@@ -8913,7 +8947,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BooleanLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1271;
+				State = 1274;
 				_la = TokenStream.LA(1);
 				if ( !(_la==FALSE || _la==TRUE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8930,7 +8964,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NumericLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1272;
+				State = 1275;
 				number();
 				}
 				break;
@@ -8938,7 +8972,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1273;
+				State = 1276;
 				Match(STRING);
 				}
 				break;
@@ -8946,7 +8980,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new EscapeStringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1274;
+				State = 1277;
 				Match(ESCAPE_STRING);
 				}
 				break;
@@ -8954,9 +8988,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimestampLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1275;
+				State = 1278;
 				Match(TIMESTAMP);
-				State = 1276;
+				State = 1279;
 				Match(STRING);
 				}
 				break;
@@ -8964,9 +8998,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DateLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1277;
+				State = 1280;
 				Match(DATE);
-				State = 1278;
+				State = 1281;
 				Match(STRING);
 				}
 				break;
@@ -8974,9 +9008,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimeLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1279;
+				State = 1282;
 				Match(TIME);
-				State = 1280;
+				State = 1283;
 				Match(STRING);
 				}
 				break;
@@ -8984,16 +9018,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new IntervalLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1281;
-				Match(INTERVAL);
-				State = 1282;
-				Match(STRING);
 				State = 1284;
+				Match(INTERVAL);
+				State = 1285;
+				Match(STRING);
+				State = 1287;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,172,Context) ) {
 				case 1:
 					{
-					State = 1283;
+					State = 1286;
 					timeUnit();
 					}
 					break;
@@ -9040,9 +9074,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1288;
+			State = 1291;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 199)) & ~0x3f) == 0 && ((1L << (_la - 199)) & 7L) != 0)) ) {
+			if ( !(((((_la - 200)) & ~0x3f) == 0 && ((1L << (_la - 200)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -9194,7 +9228,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1335;
+			State = 1338;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ARRAY:
@@ -9203,13 +9237,13 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 1291;
-				Match(ARRAY);
-				State = 1292;
-				Match(LT);
-				State = 1293;
-				type(0);
 				State = 1294;
+				Match(ARRAY);
+				State = 1295;
+				Match(LT);
+				State = 1296;
+				type(0);
+				State = 1297;
 				Match(GT);
 				}
 				break;
@@ -9218,17 +9252,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1296;
-				Match(MAP);
-				State = 1297;
-				Match(LT);
-				State = 1298;
-				((MapTypeContext)_localctx).key = type(0);
 				State = 1299;
-				Match(COMMA);
+				Match(MAP);
 				State = 1300;
-				((MapTypeContext)_localctx).value = type(0);
+				Match(LT);
 				State = 1301;
+				((MapTypeContext)_localctx).key = type(0);
+				State = 1302;
+				Match(COMMA);
+				State = 1303;
+				((MapTypeContext)_localctx).value = type(0);
+				State = 1304;
 				Match(GT);
 				}
 				break;
@@ -9237,52 +9271,52 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1303;
+				State = 1306;
 				Match(STRUCT);
-				State = 1320;
+				State = 1323;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LT:
 					{
-					State = 1304;
+					State = 1307;
 					Match(LT);
-					State = 1316;
+					State = 1319;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -1784058384935099634L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5192659701582338045L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 4130076548797L) != 0) || ((((_la - 203)) & ~0x3f) == 0 && ((1L << (_la - 203)) & 15L) != 0)) {
+					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3568116769859902706L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424670544875527L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 8260153097595L) != 0) || ((((_la - 204)) & ~0x3f) == 0 && ((1L << (_la - 204)) & 15L) != 0)) {
 						{
-						State = 1305;
+						State = 1308;
 						identifier();
-						State = 1306;
+						State = 1309;
 						type(0);
-						State = 1313;
+						State = 1316;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						while (_la==COMMA) {
 							{
 							{
-							State = 1307;
+							State = 1310;
 							Match(COMMA);
-							State = 1308;
+							State = 1311;
 							identifier();
-							State = 1309;
+							State = 1312;
 							type(0);
 							}
 							}
-							State = 1315;
+							State = 1318;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						}
 						}
 					}
 
-					State = 1318;
+					State = 1321;
 					Match(GT);
 					}
 					break;
 				case NEQ:
 					{
-					State = 1319;
+					State = 1322;
 					Match(NEQ);
 					}
 					break;
@@ -9304,6 +9338,7 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case COMPACT:
 			case CURRENT:
 			case DATE:
 			case DAY:
@@ -9400,34 +9435,34 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrimitiveTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1322;
+				State = 1325;
 				typeName();
-				State = 1333;
+				State = 1336;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,178,Context) ) {
 				case 1:
 					{
-					State = 1323;
+					State = 1326;
 					Match(LPAREN);
-					State = 1324;
+					State = 1327;
 					Match(INTEGER_VALUE);
-					State = 1329;
+					State = 1332;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1325;
+						State = 1328;
 						Match(COMMA);
-						State = 1326;
+						State = 1329;
 						Match(INTEGER_VALUE);
 						}
 						}
-						State = 1331;
+						State = 1334;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1332;
+					State = 1335;
 					Match(RPAREN);
 					}
 					break;
@@ -9438,7 +9473,7 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1345;
+			State = 1348;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,181,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -9450,26 +9485,26 @@ public partial class QuerySqlParser : Parser {
 					{
 					_localctx = new ArraySuffixTypeContext(new TypeContext(_parentctx, _parentState));
 					PushNewRecursionContext(_localctx, _startState, RULE_type);
-					State = 1337;
-					if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-					State = 1338;
-					Match(LBRACKET);
 					State = 1340;
+					if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
+					State = 1341;
+					Match(LBRACKET);
+					State = 1343;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==INTEGER_VALUE) {
 						{
-						State = 1339;
+						State = 1342;
 						Match(INTEGER_VALUE);
 						}
 					}
 
-					State = 1342;
+					State = 1345;
 					Match(RBRACKET);
 					}
 					}
 				}
-				State = 1347;
+				State = 1350;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,181,Context);
 			}
@@ -9522,31 +9557,31 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 100, RULE_typeName);
 		int _la;
 		try {
-			State = 1358;
+			State = 1361;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,182,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1348;
+				State = 1351;
 				Match(DOUBLE);
-				State = 1349;
+				State = 1352;
 				Match(PRECISION);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1350;
+				State = 1353;
 				Match(CHARACTER);
-				State = 1351;
+				State = 1354;
 				Match(VARYING);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1352;
+				State = 1355;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TIME || _la==TIMESTAMP) ) {
 				ErrorHandler.RecoverInline(this);
@@ -9555,7 +9590,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1353;
+				State = 1356;
 				_la = TokenStream.LA(1);
 				if ( !(_la==WITH || _la==WITHOUT) ) {
 				ErrorHandler.RecoverInline(this);
@@ -9564,23 +9599,23 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1354;
+				State = 1357;
 				Match(TIME);
-				State = 1355;
+				State = 1358;
 				Match(ZONE);
 				}
 				break;
 			case 4:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1356;
+				State = 1359;
 				Match(INTERVAL);
 				}
 				break;
 			case 5:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1357;
+				State = 1360;
 				qualifiedName();
 				}
 				break;
@@ -9629,23 +9664,23 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1360;
+			State = 1363;
 			identifier();
-			State = 1365;
+			State = 1368;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,183,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					{
 					{
-					State = 1361;
+					State = 1364;
 					Match(DOT);
-					State = 1362;
+					State = 1365;
 					identifier();
 					}
 					}
 				}
-				State = 1367;
+				State = 1370;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,183,Context);
 			}
@@ -9688,34 +9723,34 @@ public partial class QuerySqlParser : Parser {
 		IdentifierContext _localctx = new IdentifierContext(Context, State);
 		EnterRule(_localctx, 104, RULE_identifier);
 		try {
-			State = 1373;
+			State = 1376;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENTIFIER:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1368;
+				State = 1371;
 				Match(IDENTIFIER);
 				}
 				break;
 			case DIGIT_IDENTIFIER:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1369;
+				State = 1372;
 				Match(DIGIT_IDENTIFIER);
 				}
 				break;
 			case QUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1370;
+				State = 1373;
 				Match(QUOTED_IDENTIFIER);
 				}
 				break;
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1371;
+				State = 1374;
 				Match(BACKQUOTED_IDENTIFIER);
 				}
 				break;
@@ -9732,6 +9767,7 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case COMPACT:
 			case CURRENT:
 			case DATE:
 			case DAY:
@@ -9821,7 +9857,7 @@ public partial class QuerySqlParser : Parser {
 			case ZONE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1372;
+				State = 1375;
 				nonReserved();
 				}
 				break;
@@ -9854,6 +9890,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CHARACTER() { return GetToken(QuerySqlParser.CHARACTER, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COLUMN() { return GetToken(QuerySqlParser.COLUMN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMIT() { return GetToken(QuerySqlParser.COMMIT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMPACT() { return GetToken(QuerySqlParser.COMPACT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CURRENT() { return GetToken(QuerySqlParser.CURRENT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DATE() { return GetToken(QuerySqlParser.DATE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DAY() { return GetToken(QuerySqlParser.DAY, 0); }
@@ -9962,9 +9999,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1375;
+			State = 1378;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -1784058384935099634L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & -5192659701582338045L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 4130076548797L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -3568116769859902706L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424670544875527L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 8260153097595L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -10035,7 +10072,7 @@ public partial class QuerySqlParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,210,1378,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,211,1381,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -10050,515 +10087,516 @@ public partial class QuerySqlParser : Parser {
 		8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,184,8,2,1,
 		2,1,2,1,2,1,2,1,2,3,2,191,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,201,
 		8,2,1,2,1,2,1,2,1,2,3,2,207,8,2,1,2,1,2,1,2,3,2,212,8,2,1,2,1,2,1,2,1,
-		2,3,2,218,8,2,1,2,1,2,1,2,1,2,3,2,224,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,
-		232,8,2,1,2,1,2,3,2,236,8,2,1,2,1,2,3,2,240,8,2,1,2,3,2,243,8,2,1,2,1,
-		2,3,2,247,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,257,8,2,1,2,1,2,1,2,
-		1,2,1,2,3,2,264,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,272,8,2,10,2,12,2,275,
-		9,2,3,2,277,8,2,1,2,1,2,3,2,281,8,2,1,2,1,2,3,2,285,8,2,1,2,5,2,288,8,
-		2,10,2,12,2,291,9,2,1,2,1,2,3,2,295,8,2,1,2,1,2,3,2,299,8,2,1,2,1,2,1,
-		2,1,2,1,2,3,2,306,8,2,1,2,3,2,309,8,2,1,2,1,2,1,2,1,2,3,2,315,8,2,1,2,
-		1,2,3,2,319,8,2,1,2,1,2,3,2,323,8,2,1,2,1,2,1,2,3,2,328,8,2,1,2,3,2,331,
-		8,2,1,2,1,2,1,2,1,2,3,2,337,8,2,1,2,1,2,3,2,341,8,2,1,2,1,2,3,2,345,8,
-		2,1,2,1,2,1,2,3,2,350,8,2,1,2,1,2,1,2,1,2,3,2,356,8,2,1,2,1,2,1,2,3,2,
-		361,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,369,8,2,1,2,1,2,1,2,1,2,3,2,375,8,
-		2,1,2,1,2,1,2,3,2,380,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,390,8,2,
-		1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,401,8,2,1,2,1,2,1,2,1,2,1,2,1,
-		2,3,2,409,8,2,1,2,1,2,1,2,1,2,5,2,415,8,2,10,2,12,2,418,9,2,1,2,1,2,1,
-		2,1,2,1,2,3,2,425,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,433,8,2,10,2,12,2,436,
-		9,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,444,8,2,1,3,1,3,1,3,4,3,449,8,3,11,3,12,
-		3,450,1,3,1,3,3,3,455,8,3,1,4,3,4,458,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,
-		466,8,4,1,5,1,5,1,5,1,5,5,5,472,8,5,10,5,12,5,475,9,5,1,5,1,5,1,6,1,6,
-		1,6,3,6,482,8,6,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,492,8,7,1,8,1,8,3,
-		8,496,8,8,1,8,1,8,1,8,1,9,1,9,1,9,1,9,5,9,505,8,9,10,9,12,9,508,9,9,1,
-		9,1,9,1,10,1,10,3,10,514,8,10,1,10,1,10,1,10,1,10,3,10,520,8,10,1,11,1,
-		11,1,11,1,11,5,11,526,8,11,10,11,12,11,529,9,11,1,11,1,11,1,12,1,12,1,
-		12,1,12,5,12,537,8,12,10,12,12,12,540,9,12,1,12,1,12,1,13,3,13,545,8,13,
-		1,13,1,13,3,13,549,8,13,1,13,3,13,552,8,13,1,13,3,13,555,8,13,1,13,3,13,
-		558,8,13,1,14,1,14,3,14,562,8,14,1,14,1,14,1,14,5,14,567,8,14,10,14,12,
-		14,570,9,14,1,15,1,15,3,15,574,8,15,1,15,1,15,1,15,1,15,1,15,1,16,1,16,
-		1,16,1,16,1,16,1,16,3,16,587,8,16,1,16,5,16,590,8,16,10,16,12,16,593,9,
-		16,1,17,1,17,3,17,597,8,17,1,17,1,17,1,17,5,17,602,8,17,10,17,12,17,605,
-		9,17,1,17,1,17,1,17,1,17,5,17,611,8,17,10,17,12,17,614,9,17,3,17,616,8,
-		17,1,17,3,17,619,8,17,1,17,1,17,3,17,623,8,17,1,17,1,17,1,17,1,17,1,17,
-		5,17,630,8,17,10,17,12,17,633,9,17,3,17,635,8,17,1,17,1,17,3,17,639,8,
-		17,1,17,1,17,1,17,1,17,1,17,5,17,646,8,17,10,17,12,17,649,9,17,3,17,651,
-		8,17,1,17,1,17,1,17,1,17,3,17,657,8,17,1,18,1,18,1,18,1,18,1,18,5,18,664,
-		8,18,10,18,12,18,667,9,18,1,19,1,19,3,19,671,8,19,1,19,1,19,3,19,675,8,
-		19,1,20,1,20,1,20,1,21,1,21,1,21,3,21,683,8,21,1,22,1,22,1,22,3,22,688,
-		8,22,1,23,1,23,1,23,1,23,1,23,1,23,1,23,3,23,697,8,23,1,23,3,23,700,8,
-		23,3,23,702,8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,3,24,712,8,24,
-		1,24,3,24,715,8,24,1,24,1,24,1,24,1,24,5,24,721,8,24,10,24,12,24,724,9,
-		24,1,25,3,25,727,8,25,1,25,1,25,3,25,731,8,25,1,25,1,25,3,25,735,8,25,
-		1,25,1,25,3,25,739,8,25,3,25,741,8,25,1,26,1,26,1,26,1,26,1,26,1,26,1,
-		26,5,26,750,8,26,10,26,12,26,753,9,26,1,26,1,26,3,26,757,8,26,1,27,1,27,
-		1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,3,27,771,8,27,1,27,3,
-		27,774,8,27,1,28,1,28,3,28,778,8,28,1,28,1,28,1,28,1,28,3,28,784,8,28,
-		1,28,1,28,1,28,1,28,1,28,5,28,791,8,28,10,28,12,28,794,9,28,3,28,796,8,
-		28,1,28,1,28,3,28,800,8,28,1,28,1,28,1,28,1,28,5,28,806,8,28,10,28,12,
-		28,809,9,28,1,28,1,28,3,28,813,8,28,1,29,3,29,816,8,29,1,29,1,29,3,29,
-		820,8,29,1,30,1,30,1,30,1,31,1,31,1,31,1,31,1,31,5,31,830,8,31,10,31,12,
-		31,833,9,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,5,31,
-		846,8,31,10,31,12,31,849,9,31,1,31,1,31,1,31,1,31,1,31,1,31,5,31,857,8,
-		31,10,31,12,31,860,9,31,1,31,1,31,3,31,864,8,31,1,32,1,32,1,32,1,32,1,
-		32,3,32,871,8,32,1,33,1,33,1,33,1,33,1,34,1,34,1,34,1,35,1,35,1,36,1,36,
-		1,36,3,36,885,8,36,1,36,1,36,3,36,889,8,36,1,36,1,36,1,36,1,36,1,36,1,
-		36,5,36,897,8,36,10,36,12,36,900,9,36,1,37,1,37,1,37,1,37,1,37,1,37,1,
-		37,1,37,3,37,910,8,37,1,37,1,37,1,37,3,37,915,8,37,1,37,1,37,1,37,1,37,
-		1,37,1,37,3,37,923,8,37,1,37,1,37,1,37,1,37,1,37,1,37,3,37,931,8,37,1,
-		37,1,37,1,37,1,37,1,37,5,37,938,8,37,10,37,12,37,941,9,37,1,37,1,37,1,
-		37,3,37,946,8,37,1,37,1,37,1,37,1,37,3,37,952,8,37,1,37,1,37,3,37,956,
-		8,37,1,37,1,37,1,37,3,37,961,8,37,1,37,1,37,1,37,3,37,966,8,37,1,38,1,
-		38,1,38,1,38,1,38,1,38,4,38,974,8,38,11,38,12,38,975,1,38,1,38,3,38,980,
-		8,38,1,38,1,38,1,38,1,38,4,38,986,8,38,11,38,12,38,987,1,38,1,38,3,38,
-		992,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,
-		38,1,38,5,38,1008,8,38,10,38,12,38,1011,9,38,3,38,1013,8,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1026,8,38,10,38,12,38,
-		1029,9,38,3,38,1031,8,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1039,8,38,
-		10,38,12,38,1042,9,38,3,38,1044,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,3,38,1057,8,38,1,38,1,38,1,38,1,38,3,38,1063,8,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1076,8,38,
-		1,38,1,38,1,38,1,38,1,38,3,38,1083,8,38,1,38,3,38,1086,8,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,3,38,1095,8,38,1,38,1,38,1,38,5,38,1100,8,38,
-		10,38,12,38,1103,9,38,1,38,3,38,1106,8,38,3,38,1108,8,38,1,38,1,38,3,38,
-		1112,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1135,8,38,1,38,1,38,
+		2,3,2,218,8,2,1,2,1,2,1,2,1,2,3,2,224,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,
+		1,2,1,2,3,2,235,8,2,1,2,1,2,3,2,239,8,2,1,2,1,2,3,2,243,8,2,1,2,3,2,246,
+		8,2,1,2,1,2,3,2,250,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,260,8,2,1,
+		2,1,2,1,2,1,2,1,2,3,2,267,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,275,8,2,10,2,
+		12,2,278,9,2,3,2,280,8,2,1,2,1,2,3,2,284,8,2,1,2,1,2,3,2,288,8,2,1,2,5,
+		2,291,8,2,10,2,12,2,294,9,2,1,2,1,2,3,2,298,8,2,1,2,1,2,3,2,302,8,2,1,
+		2,1,2,1,2,1,2,1,2,3,2,309,8,2,1,2,3,2,312,8,2,1,2,1,2,1,2,1,2,3,2,318,
+		8,2,1,2,1,2,3,2,322,8,2,1,2,1,2,3,2,326,8,2,1,2,1,2,1,2,3,2,331,8,2,1,
+		2,3,2,334,8,2,1,2,1,2,1,2,1,2,3,2,340,8,2,1,2,1,2,3,2,344,8,2,1,2,1,2,
+		3,2,348,8,2,1,2,1,2,1,2,3,2,353,8,2,1,2,1,2,1,2,1,2,3,2,359,8,2,1,2,1,
+		2,1,2,3,2,364,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,372,8,2,1,2,1,2,1,2,1,2,
+		3,2,378,8,2,1,2,1,2,1,2,3,2,383,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,
+		2,393,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,404,8,2,1,2,1,2,1,2,
+		1,2,1,2,1,2,3,2,412,8,2,1,2,1,2,1,2,1,2,5,2,418,8,2,10,2,12,2,421,9,2,
+		1,2,1,2,1,2,1,2,1,2,3,2,428,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,436,8,2,10,
+		2,12,2,439,9,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,447,8,2,1,3,1,3,1,3,4,3,452,
+		8,3,11,3,12,3,453,1,3,1,3,3,3,458,8,3,1,4,3,4,461,8,4,1,4,1,4,1,4,1,4,
+		1,4,1,4,3,4,469,8,4,1,5,1,5,1,5,1,5,5,5,475,8,5,10,5,12,5,478,9,5,1,5,
+		1,5,1,6,1,6,1,6,3,6,485,8,6,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,495,8,
+		7,1,8,1,8,3,8,499,8,8,1,8,1,8,1,8,1,9,1,9,1,9,1,9,5,9,508,8,9,10,9,12,
+		9,511,9,9,1,9,1,9,1,10,1,10,3,10,517,8,10,1,10,1,10,1,10,1,10,3,10,523,
+		8,10,1,11,1,11,1,11,1,11,5,11,529,8,11,10,11,12,11,532,9,11,1,11,1,11,
+		1,12,1,12,1,12,1,12,5,12,540,8,12,10,12,12,12,543,9,12,1,12,1,12,1,13,
+		3,13,548,8,13,1,13,1,13,3,13,552,8,13,1,13,3,13,555,8,13,1,13,3,13,558,
+		8,13,1,13,3,13,561,8,13,1,14,1,14,3,14,565,8,14,1,14,1,14,1,14,5,14,570,
+		8,14,10,14,12,14,573,9,14,1,15,1,15,3,15,577,8,15,1,15,1,15,1,15,1,15,
+		1,15,1,16,1,16,1,16,1,16,1,16,1,16,3,16,590,8,16,1,16,5,16,593,8,16,10,
+		16,12,16,596,9,16,1,17,1,17,3,17,600,8,17,1,17,1,17,1,17,5,17,605,8,17,
+		10,17,12,17,608,9,17,1,17,1,17,1,17,1,17,5,17,614,8,17,10,17,12,17,617,
+		9,17,3,17,619,8,17,1,17,3,17,622,8,17,1,17,1,17,3,17,626,8,17,1,17,1,17,
+		1,17,1,17,1,17,5,17,633,8,17,10,17,12,17,636,9,17,3,17,638,8,17,1,17,1,
+		17,3,17,642,8,17,1,17,1,17,1,17,1,17,1,17,5,17,649,8,17,10,17,12,17,652,
+		9,17,3,17,654,8,17,1,17,1,17,1,17,1,17,3,17,660,8,17,1,18,1,18,1,18,1,
+		18,1,18,5,18,667,8,18,10,18,12,18,670,9,18,1,19,1,19,3,19,674,8,19,1,19,
+		1,19,3,19,678,8,19,1,20,1,20,1,20,1,21,1,21,1,21,3,21,686,8,21,1,22,1,
+		22,1,22,3,22,691,8,22,1,23,1,23,1,23,1,23,1,23,1,23,1,23,3,23,700,8,23,
+		1,23,3,23,703,8,23,3,23,705,8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,
+		24,3,24,715,8,24,1,24,3,24,718,8,24,1,24,1,24,1,24,1,24,5,24,724,8,24,
+		10,24,12,24,727,9,24,1,25,3,25,730,8,25,1,25,1,25,3,25,734,8,25,1,25,1,
+		25,3,25,738,8,25,1,25,1,25,3,25,742,8,25,3,25,744,8,25,1,26,1,26,1,26,
+		1,26,1,26,1,26,1,26,5,26,753,8,26,10,26,12,26,756,9,26,1,26,1,26,3,26,
+		760,8,26,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,3,
+		27,774,8,27,1,27,3,27,777,8,27,1,28,1,28,3,28,781,8,28,1,28,1,28,1,28,
+		1,28,3,28,787,8,28,1,28,1,28,1,28,1,28,1,28,5,28,794,8,28,10,28,12,28,
+		797,9,28,3,28,799,8,28,1,28,1,28,3,28,803,8,28,1,28,1,28,1,28,1,28,5,28,
+		809,8,28,10,28,12,28,812,9,28,1,28,1,28,3,28,816,8,28,1,29,3,29,819,8,
+		29,1,29,1,29,3,29,823,8,29,1,30,1,30,1,30,1,31,1,31,1,31,1,31,1,31,5,31,
+		833,8,31,10,31,12,31,836,9,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,
+		1,31,1,31,1,31,5,31,849,8,31,10,31,12,31,852,9,31,1,31,1,31,1,31,1,31,
+		1,31,1,31,5,31,860,8,31,10,31,12,31,863,9,31,1,31,1,31,3,31,867,8,31,1,
+		32,1,32,1,32,1,32,1,32,3,32,874,8,32,1,33,1,33,1,33,1,33,1,34,1,34,1,34,
+		1,35,1,35,1,36,1,36,1,36,3,36,888,8,36,1,36,1,36,3,36,892,8,36,1,36,1,
+		36,1,36,1,36,1,36,1,36,5,36,900,8,36,10,36,12,36,903,9,36,1,37,1,37,1,
+		37,1,37,1,37,1,37,1,37,1,37,3,37,913,8,37,1,37,1,37,1,37,3,37,918,8,37,
+		1,37,1,37,1,37,1,37,1,37,1,37,3,37,926,8,37,1,37,1,37,1,37,1,37,1,37,1,
+		37,3,37,934,8,37,1,37,1,37,1,37,1,37,1,37,5,37,941,8,37,10,37,12,37,944,
+		9,37,1,37,1,37,1,37,3,37,949,8,37,1,37,1,37,1,37,1,37,3,37,955,8,37,1,
+		37,1,37,3,37,959,8,37,1,37,1,37,1,37,3,37,964,8,37,1,37,1,37,1,37,3,37,
+		969,8,37,1,38,1,38,1,38,1,38,1,38,1,38,4,38,977,8,38,11,38,12,38,978,1,
+		38,1,38,3,38,983,8,38,1,38,1,38,1,38,1,38,4,38,989,8,38,11,38,12,38,990,
+		1,38,1,38,3,38,995,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,
+		38,1,38,1,38,1,38,1,38,5,38,1011,8,38,10,38,12,38,1014,9,38,3,38,1016,
+		8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1029,
+		8,38,10,38,12,38,1032,9,38,3,38,1034,8,38,1,38,1,38,1,38,1,38,1,38,1,38,
+		5,38,1042,8,38,10,38,12,38,1045,9,38,3,38,1047,8,38,1,38,1,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1060,8,38,1,38,1,38,1,38,1,38,
+		3,38,1066,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
+		3,38,1079,8,38,1,38,1,38,1,38,1,38,1,38,3,38,1086,8,38,1,38,3,38,1089,
+		8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1098,8,38,1,38,1,38,1,38,
+		5,38,1103,8,38,10,38,12,38,1106,9,38,1,38,3,38,1109,8,38,3,38,1111,8,38,
+		1,38,1,38,3,38,1115,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1138,
+		8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
 		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1165,
-		8,38,10,38,12,38,1168,9,38,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,5,39,
-		1178,8,39,10,39,12,39,1181,9,39,1,39,1,39,1,39,1,39,1,39,3,39,1188,8,39,
-		1,40,1,40,1,40,1,40,1,40,1,40,1,40,5,40,1197,8,40,10,40,12,40,1200,9,40,
-		3,40,1202,8,40,1,40,3,40,1205,8,40,1,40,3,40,1208,8,40,1,40,1,40,1,41,
-		1,41,1,41,1,41,1,41,1,41,1,41,1,41,3,41,1220,8,41,1,42,1,42,1,42,1,42,
-		1,42,1,42,1,42,1,42,1,42,3,42,1231,8,42,1,43,1,43,1,43,1,43,1,44,1,44,
-		1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,46,1,46,1,46,1,46,1,46,1,46,1,46,
-		1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,5,46,1261,8,46,10,46,12,46,1264,
-		9,46,1,46,1,46,1,46,3,46,1269,8,46,1,47,1,47,1,47,1,47,1,47,1,47,1,47,
-		1,47,1,47,1,47,1,47,1,47,1,47,1,47,3,47,1285,8,47,3,47,1287,8,47,1,48,
-		1,48,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,
-		1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,5,49,1312,8,49,10,49,12,49,1315,
-		9,49,3,49,1317,8,49,1,49,1,49,3,49,1321,8,49,1,49,1,49,1,49,1,49,1,49,
-		5,49,1328,8,49,10,49,12,49,1331,9,49,1,49,3,49,1334,8,49,3,49,1336,8,49,
-		1,49,1,49,1,49,3,49,1341,8,49,1,49,5,49,1344,8,49,10,49,12,49,1347,9,49,
-		1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,3,50,1359,8,50,1,51,
-		1,51,1,51,5,51,1364,8,51,10,51,12,51,1367,9,51,1,52,1,52,1,52,1,52,1,52,
-		3,52,1374,8,52,1,53,1,53,1,53,0,5,32,48,72,76,98,54,0,2,4,6,8,10,12,14,
-		16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,
-		64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,104,106,
-		0,29,2,0,84,84,127,127,2,0,132,132,136,136,2,0,72,72,120,120,2,0,85,85,
-		125,125,2,0,144,144,170,170,2,0,148,148,167,167,2,0,25,25,42,42,2,0,1,
-		1,117,117,4,0,4,4,104,104,124,124,138,139,2,0,96,96,168,168,3,0,44,44,
-		71,71,154,154,2,0,4,4,37,37,2,0,12,12,34,34,2,0,51,51,78,78,2,0,21,21,
-		50,50,1,0,118,119,4,0,30,31,64,65,87,90,121,122,3,0,4,4,7,7,129,129,2,
-		0,67,67,82,82,3,0,17,17,79,79,147,147,1,0,180,181,1,0,182,184,2,0,111,
-		111,119,119,2,0,52,52,105,105,2,0,49,49,150,150,1,0,199,201,1,0,142,143,
-		2,0,164,164,166,166,35,0,1,3,8,9,13,15,17,17,21,22,24,25,27,27,29,32,35,
-		36,38,38,46,48,50,53,56,58,61,65,75,75,77,79,81,81,84,85,87,90,93,94,96,
-		97,103,106,108,115,117,122,124,125,127,128,130,133,135,135,137,140,142,
-		143,145,149,151,153,155,156,159,160,166,169,1616,0,111,1,0,0,0,2,136,1,
-		0,0,0,4,443,1,0,0,0,6,454,1,0,0,0,8,465,1,0,0,0,10,467,1,0,0,0,12,478,
-		1,0,0,0,14,491,1,0,0,0,16,493,1,0,0,0,18,500,1,0,0,0,20,513,1,0,0,0,22,
-		521,1,0,0,0,24,532,1,0,0,0,26,544,1,0,0,0,28,559,1,0,0,0,30,571,1,0,0,
-		0,32,580,1,0,0,0,34,656,1,0,0,0,36,658,1,0,0,0,38,668,1,0,0,0,40,676,1,
-		0,0,0,42,679,1,0,0,0,44,684,1,0,0,0,46,701,1,0,0,0,48,703,1,0,0,0,50,740,
-		1,0,0,0,52,756,1,0,0,0,54,758,1,0,0,0,56,812,1,0,0,0,58,815,1,0,0,0,60,
-		821,1,0,0,0,62,863,1,0,0,0,64,870,1,0,0,0,66,872,1,0,0,0,68,876,1,0,0,
-		0,70,879,1,0,0,0,72,888,1,0,0,0,74,965,1,0,0,0,76,1134,1,0,0,0,78,1187,
-		1,0,0,0,80,1189,1,0,0,0,82,1219,1,0,0,0,84,1230,1,0,0,0,86,1232,1,0,0,
-		0,88,1236,1,0,0,0,90,1240,1,0,0,0,92,1268,1,0,0,0,94,1286,1,0,0,0,96,1288,
-		1,0,0,0,98,1335,1,0,0,0,100,1358,1,0,0,0,102,1360,1,0,0,0,104,1373,1,0,
-		0,0,106,1375,1,0,0,0,108,110,5,196,0,0,109,108,1,0,0,0,110,113,1,0,0,0,
-		111,109,1,0,0,0,111,112,1,0,0,0,112,132,1,0,0,0,113,111,1,0,0,0,114,123,
-		3,4,2,0,115,117,5,196,0,0,116,115,1,0,0,0,117,118,1,0,0,0,118,116,1,0,
-		0,0,118,119,1,0,0,0,119,120,1,0,0,0,120,122,3,4,2,0,121,116,1,0,0,0,122,
-		125,1,0,0,0,123,121,1,0,0,0,123,124,1,0,0,0,124,129,1,0,0,0,125,123,1,
-		0,0,0,126,128,5,196,0,0,127,126,1,0,0,0,128,131,1,0,0,0,129,127,1,0,0,
-		0,129,130,1,0,0,0,130,133,1,0,0,0,131,129,1,0,0,0,132,114,1,0,0,0,132,
-		133,1,0,0,0,133,134,1,0,0,0,134,135,5,0,0,1,135,1,1,0,0,0,136,137,3,72,
-		36,0,137,138,5,0,0,1,138,3,1,0,0,0,139,444,3,26,13,0,140,141,7,0,0,0,141,
-		143,5,133,0,0,142,144,5,47,0,0,143,142,1,0,0,0,143,144,1,0,0,0,144,444,
-		1,0,0,0,145,146,7,0,0,0,146,148,5,137,0,0,147,149,5,47,0,0,148,147,1,0,
-		0,0,148,149,1,0,0,0,149,444,1,0,0,0,150,151,7,0,0,0,151,153,5,110,0,0,
-		152,154,5,47,0,0,153,152,1,0,0,0,153,154,1,0,0,0,154,444,1,0,0,0,155,156,
-		7,0,0,0,156,444,5,109,0,0,157,158,7,0,0,0,158,160,5,57,0,0,159,161,5,47,
-		0,0,160,159,1,0,0,0,160,161,1,0,0,0,161,444,1,0,0,0,162,164,7,0,0,0,163,
-		165,5,4,0,0,164,163,1,0,0,0,164,165,1,0,0,0,165,166,1,0,0,0,166,168,5,
-		146,0,0,167,169,5,47,0,0,168,167,1,0,0,0,168,169,1,0,0,0,169,444,1,0,0,
-		0,170,171,7,0,0,0,171,444,5,153,0,0,172,173,7,0,0,0,173,444,5,159,0,0,
-		174,175,7,0,0,0,175,444,5,8,0,0,176,177,5,127,0,0,177,178,5,148,0,0,178,
-		179,5,75,0,0,179,444,5,81,0,0,180,183,5,127,0,0,181,184,3,102,51,0,182,
-		184,5,4,0,0,183,181,1,0,0,0,183,182,1,0,0,0,184,444,1,0,0,0,185,186,5,
-		35,0,0,186,187,5,56,0,0,187,444,3,104,52,0,188,190,5,35,0,0,189,191,5,
-		47,0,0,190,189,1,0,0,0,190,191,1,0,0,0,191,192,1,0,0,0,192,444,3,102,51,
-		0,193,194,5,35,0,0,194,195,3,102,51,0,195,196,5,47,0,0,196,444,1,0,0,0,
-		197,200,5,46,0,0,198,201,3,4,2,0,199,201,3,104,52,0,200,198,1,0,0,0,200,
-		199,1,0,0,0,201,444,1,0,0,0,202,203,5,39,0,0,203,206,7,1,0,0,204,205,5,
-		66,0,0,205,207,5,45,0,0,206,204,1,0,0,0,206,207,1,0,0,0,207,208,1,0,0,
-		0,208,211,3,102,51,0,209,210,5,33,0,0,210,212,5,145,0,0,211,209,1,0,0,
-		0,211,212,1,0,0,0,212,444,1,0,0,0,213,214,5,39,0,0,214,217,5,152,0,0,215,
-		216,5,66,0,0,216,218,5,45,0,0,217,215,1,0,0,0,217,218,1,0,0,0,218,219,
-		1,0,0,0,219,444,3,104,52,0,220,223,5,140,0,0,221,224,3,104,52,0,222,224,
-		5,4,0,0,223,221,1,0,0,0,223,222,1,0,0,0,224,444,1,0,0,0,225,226,5,9,0,
-		0,226,227,5,132,0,0,227,444,3,102,51,0,228,231,5,108,0,0,229,232,3,104,
-		52,0,230,232,5,197,0,0,231,229,1,0,0,0,231,230,1,0,0,0,232,235,1,0,0,0,
-		233,234,5,54,0,0,234,236,5,15,0,0,235,233,1,0,0,0,235,236,1,0,0,0,236,
-		242,1,0,0,0,237,239,7,2,0,0,238,240,5,170,0,0,239,238,1,0,0,0,239,240,
-		1,0,0,0,240,241,1,0,0,0,241,243,5,199,0,0,242,237,1,0,0,0,242,243,1,0,
-		0,0,243,246,1,0,0,0,244,245,5,83,0,0,245,247,5,199,0,0,246,244,1,0,0,0,
-		246,247,1,0,0,0,247,444,1,0,0,0,248,249,5,126,0,0,249,250,5,197,0,0,250,
-		251,5,170,0,0,251,444,5,197,0,0,252,253,5,156,0,0,253,444,5,197,0,0,254,
-		256,5,126,0,0,255,257,7,3,0,0,256,255,1,0,0,0,256,257,1,0,0,0,257,258,
-		1,0,0,0,258,259,5,142,0,0,259,260,5,169,0,0,260,444,3,8,4,0,261,263,5,
-		126,0,0,262,264,7,3,0,0,263,262,1,0,0,0,263,264,1,0,0,0,264,265,1,0,0,
-		0,265,266,3,102,51,0,266,276,7,4,0,0,267,277,5,32,0,0,268,273,3,8,4,0,
-		269,270,5,194,0,0,270,272,3,8,4,0,271,269,1,0,0,0,272,275,1,0,0,0,273,
-		271,1,0,0,0,273,274,1,0,0,0,274,277,1,0,0,0,275,273,1,0,0,0,276,267,1,
-		0,0,0,276,268,1,0,0,0,277,444,1,0,0,0,278,280,5,14,0,0,279,281,7,5,0,0,
-		280,279,1,0,0,0,280,281,1,0,0,0,281,285,1,0,0,0,282,283,5,131,0,0,283,
-		285,5,148,0,0,284,278,1,0,0,0,284,282,1,0,0,0,285,289,1,0,0,0,286,288,
-		3,6,3,0,287,286,1,0,0,0,288,291,1,0,0,0,289,287,1,0,0,0,289,290,1,0,0,
-		0,290,444,1,0,0,0,291,289,1,0,0,0,292,294,7,6,0,0,293,295,7,5,0,0,294,
-		293,1,0,0,0,294,295,1,0,0,0,295,444,1,0,0,0,296,298,7,7,0,0,297,299,7,
-		5,0,0,298,297,1,0,0,0,298,299,1,0,0,0,299,444,1,0,0,0,300,301,5,36,0,0,
-		301,444,7,8,0,0,302,305,5,26,0,0,303,304,5,98,0,0,304,306,5,114,0,0,305,
-		303,1,0,0,0,305,306,1,0,0,0,306,308,1,0,0,0,307,309,5,130,0,0,308,307,
-		1,0,0,0,308,309,1,0,0,0,309,310,1,0,0,0,310,314,5,132,0,0,311,312,5,66,
-		0,0,312,313,5,91,0,0,313,315,5,45,0,0,314,311,1,0,0,0,314,315,1,0,0,0,
-		315,316,1,0,0,0,316,318,3,102,51,0,317,319,3,10,5,0,318,317,1,0,0,0,318,
-		319,1,0,0,0,319,322,1,0,0,0,320,321,5,164,0,0,321,323,3,18,9,0,322,320,
-		1,0,0,0,322,323,1,0,0,0,323,444,1,0,0,0,324,327,5,26,0,0,325,326,5,98,
-		0,0,326,328,5,114,0,0,327,325,1,0,0,0,327,328,1,0,0,0,328,330,1,0,0,0,
-		329,331,5,130,0,0,330,329,1,0,0,0,330,331,1,0,0,0,331,332,1,0,0,0,332,
-		336,5,136,0,0,333,334,5,66,0,0,334,335,5,91,0,0,335,337,5,45,0,0,336,333,
-		1,0,0,0,336,337,1,0,0,0,337,338,1,0,0,0,338,340,3,102,51,0,339,341,3,10,
-		5,0,340,339,1,0,0,0,340,341,1,0,0,0,341,344,1,0,0,0,342,343,5,164,0,0,
-		343,345,3,18,9,0,344,342,1,0,0,0,344,345,1,0,0,0,345,444,1,0,0,0,346,349,
-		5,26,0,0,347,348,5,98,0,0,348,350,5,114,0,0,349,347,1,0,0,0,349,350,1,
-		0,0,0,350,351,1,0,0,0,351,355,5,132,0,0,352,353,5,66,0,0,353,354,5,91,
-		0,0,354,356,5,45,0,0,355,352,1,0,0,0,355,356,1,0,0,0,356,357,1,0,0,0,357,
-		360,3,102,51,0,358,359,5,164,0,0,359,361,3,18,9,0,360,358,1,0,0,0,360,
-		361,1,0,0,0,361,362,1,0,0,0,362,363,5,11,0,0,363,364,3,26,13,0,364,444,
-		1,0,0,0,365,368,5,26,0,0,366,367,5,98,0,0,367,369,5,114,0,0,368,366,1,
-		0,0,0,368,369,1,0,0,0,369,370,1,0,0,0,370,374,5,136,0,0,371,372,5,66,0,
-		0,372,373,5,91,0,0,373,375,5,45,0,0,374,371,1,0,0,0,374,375,1,0,0,0,375,
-		376,1,0,0,0,376,379,3,102,51,0,377,378,5,164,0,0,378,380,3,18,9,0,379,
-		377,1,0,0,0,379,380,1,0,0,0,380,381,1,0,0,0,381,382,5,11,0,0,382,383,3,
-		26,13,0,383,444,1,0,0,0,384,385,5,26,0,0,385,389,5,152,0,0,386,387,5,66,
-		0,0,387,388,5,91,0,0,388,390,5,45,0,0,389,386,1,0,0,0,389,390,1,0,0,0,
-		390,391,1,0,0,0,391,392,3,104,52,0,392,393,5,11,0,0,393,394,3,98,49,0,
-		394,444,1,0,0,0,395,396,5,70,0,0,396,397,5,73,0,0,397,400,3,102,51,0,398,
-		399,5,164,0,0,399,401,3,18,9,0,400,398,1,0,0,0,400,401,1,0,0,0,401,402,
-		1,0,0,0,402,403,3,26,13,0,403,444,1,0,0,0,404,405,5,70,0,0,405,406,5,73,
-		0,0,406,408,3,102,51,0,407,409,3,22,11,0,408,407,1,0,0,0,408,409,1,0,0,
-		0,409,410,1,0,0,0,410,411,5,158,0,0,411,416,3,24,12,0,412,413,5,194,0,
-		0,413,415,3,24,12,0,414,412,1,0,0,0,415,418,1,0,0,0,416,414,1,0,0,0,416,
-		417,1,0,0,0,417,444,1,0,0,0,418,416,1,0,0,0,419,420,5,33,0,0,420,421,5,
-		54,0,0,421,424,3,102,51,0,422,423,5,162,0,0,423,425,3,72,36,0,424,422,
-		1,0,0,0,424,425,1,0,0,0,425,444,1,0,0,0,426,427,5,5,0,0,427,428,7,1,0,
-		0,428,429,3,102,51,0,429,434,3,16,8,0,430,431,5,194,0,0,431,433,3,16,8,
-		0,432,430,1,0,0,0,433,436,1,0,0,0,434,432,1,0,0,0,434,435,1,0,0,0,435,
-		444,1,0,0,0,436,434,1,0,0,0,437,438,5,5,0,0,438,439,7,1,0,0,439,440,3,
-		102,51,0,440,441,5,126,0,0,441,442,3,18,9,0,442,444,1,0,0,0,443,139,1,
-		0,0,0,443,140,1,0,0,0,443,145,1,0,0,0,443,150,1,0,0,0,443,155,1,0,0,0,
-		443,157,1,0,0,0,443,162,1,0,0,0,443,170,1,0,0,0,443,172,1,0,0,0,443,174,
-		1,0,0,0,443,176,1,0,0,0,443,180,1,0,0,0,443,185,1,0,0,0,443,188,1,0,0,
-		0,443,193,1,0,0,0,443,197,1,0,0,0,443,202,1,0,0,0,443,213,1,0,0,0,443,
-		220,1,0,0,0,443,225,1,0,0,0,443,228,1,0,0,0,443,248,1,0,0,0,443,252,1,
-		0,0,0,443,254,1,0,0,0,443,261,1,0,0,0,443,284,1,0,0,0,443,292,1,0,0,0,
-		443,296,1,0,0,0,443,300,1,0,0,0,443,302,1,0,0,0,443,324,1,0,0,0,443,346,
-		1,0,0,0,443,365,1,0,0,0,443,384,1,0,0,0,443,395,1,0,0,0,443,404,1,0,0,
-		0,443,419,1,0,0,0,443,426,1,0,0,0,443,437,1,0,0,0,444,5,1,0,0,0,445,446,
-		5,75,0,0,446,448,5,81,0,0,447,449,3,104,52,0,448,447,1,0,0,0,449,450,1,
-		0,0,0,450,448,1,0,0,0,450,451,1,0,0,0,451,455,1,0,0,0,452,453,5,112,0,
-		0,453,455,7,9,0,0,454,445,1,0,0,0,454,452,1,0,0,0,455,7,1,0,0,0,456,458,
-		5,181,0,0,457,456,1,0,0,0,457,458,1,0,0,0,458,459,1,0,0,0,459,466,3,96,
-		48,0,460,466,5,197,0,0,461,466,3,104,52,0,462,466,5,150,0,0,463,466,5,
-		49,0,0,464,466,5,95,0,0,465,457,1,0,0,0,465,460,1,0,0,0,465,461,1,0,0,
-		0,465,462,1,0,0,0,465,463,1,0,0,0,465,464,1,0,0,0,466,9,1,0,0,0,467,468,
-		5,190,0,0,468,473,3,12,6,0,469,470,5,194,0,0,470,472,3,12,6,0,471,469,
-		1,0,0,0,472,475,1,0,0,0,473,471,1,0,0,0,473,474,1,0,0,0,474,476,1,0,0,
-		0,475,473,1,0,0,0,476,477,5,191,0,0,477,11,1,0,0,0,478,479,3,104,52,0,
-		479,481,3,98,49,0,480,482,3,14,7,0,481,480,1,0,0,0,481,482,1,0,0,0,482,
-		13,1,0,0,0,483,492,5,77,0,0,484,485,5,107,0,0,485,492,5,77,0,0,486,492,
-		5,62,0,0,487,488,5,61,0,0,488,489,5,190,0,0,489,490,5,197,0,0,490,492,
-		5,191,0,0,491,483,1,0,0,0,491,484,1,0,0,0,491,486,1,0,0,0,491,487,1,0,
-		0,0,492,15,1,0,0,0,493,495,5,2,0,0,494,496,5,24,0,0,495,494,1,0,0,0,495,
-		496,1,0,0,0,496,497,1,0,0,0,497,498,3,104,52,0,498,499,3,98,49,0,499,17,
-		1,0,0,0,500,501,5,190,0,0,501,506,3,20,10,0,502,503,5,194,0,0,503,505,
-		3,20,10,0,504,502,1,0,0,0,505,508,1,0,0,0,506,504,1,0,0,0,506,507,1,0,
-		0,0,507,509,1,0,0,0,508,506,1,0,0,0,509,510,5,191,0,0,510,19,1,0,0,0,511,
-		514,3,104,52,0,512,514,5,197,0,0,513,511,1,0,0,0,513,512,1,0,0,0,514,515,
-		1,0,0,0,515,519,5,170,0,0,516,520,3,94,47,0,517,518,5,181,0,0,518,520,
-		5,199,0,0,519,516,1,0,0,0,519,517,1,0,0,0,520,21,1,0,0,0,521,522,5,190,
-		0,0,522,527,3,104,52,0,523,524,5,194,0,0,524,526,3,104,52,0,525,523,1,
-		0,0,0,526,529,1,0,0,0,527,525,1,0,0,0,527,528,1,0,0,0,528,530,1,0,0,0,
-		529,527,1,0,0,0,530,531,5,191,0,0,531,23,1,0,0,0,532,533,5,190,0,0,533,
-		538,3,72,36,0,534,535,5,194,0,0,535,537,3,72,36,0,536,534,1,0,0,0,537,
-		540,1,0,0,0,538,536,1,0,0,0,538,539,1,0,0,0,539,541,1,0,0,0,540,538,1,
-		0,0,0,541,542,5,191,0,0,542,25,1,0,0,0,543,545,3,28,14,0,544,543,1,0,0,
-		0,544,545,1,0,0,0,545,546,1,0,0,0,546,548,3,32,16,0,547,549,3,36,18,0,
-		548,547,1,0,0,0,548,549,1,0,0,0,549,551,1,0,0,0,550,552,3,40,20,0,551,
-		550,1,0,0,0,551,552,1,0,0,0,552,554,1,0,0,0,553,555,3,42,21,0,554,553,
-		1,0,0,0,554,555,1,0,0,0,555,557,1,0,0,0,556,558,3,44,22,0,557,556,1,0,
-		0,0,557,558,1,0,0,0,558,27,1,0,0,0,559,561,5,164,0,0,560,562,5,113,0,0,
-		561,560,1,0,0,0,561,562,1,0,0,0,562,563,1,0,0,0,563,568,3,30,15,0,564,
-		565,5,194,0,0,565,567,3,30,15,0,566,564,1,0,0,0,567,570,1,0,0,0,568,566,
-		1,0,0,0,568,569,1,0,0,0,569,29,1,0,0,0,570,568,1,0,0,0,571,573,3,104,52,
-		0,572,574,3,22,11,0,573,572,1,0,0,0,573,574,1,0,0,0,574,575,1,0,0,0,575,
-		576,5,11,0,0,576,577,5,190,0,0,577,578,3,26,13,0,578,579,5,191,0,0,579,
-		31,1,0,0,0,580,581,6,16,-1,0,581,582,3,34,17,0,582,591,1,0,0,0,583,584,
-		10,1,0,0,584,586,7,10,0,0,585,587,5,4,0,0,586,585,1,0,0,0,586,587,1,0,
-		0,0,587,588,1,0,0,0,588,590,3,32,16,2,589,583,1,0,0,0,590,593,1,0,0,0,
-		591,589,1,0,0,0,591,592,1,0,0,0,592,33,1,0,0,0,593,591,1,0,0,0,594,596,
-		5,123,0,0,595,597,7,11,0,0,596,595,1,0,0,0,596,597,1,0,0,0,597,598,1,0,
-		0,0,598,603,3,46,23,0,599,600,5,194,0,0,600,602,3,46,23,0,601,599,1,0,
-		0,0,602,605,1,0,0,0,603,601,1,0,0,0,603,604,1,0,0,0,604,615,1,0,0,0,605,
-		603,1,0,0,0,606,607,5,54,0,0,607,612,3,48,24,0,608,609,5,194,0,0,609,611,
-		3,48,24,0,610,608,1,0,0,0,611,614,1,0,0,0,612,610,1,0,0,0,612,613,1,0,
-		0,0,613,616,1,0,0,0,614,612,1,0,0,0,615,606,1,0,0,0,615,616,1,0,0,0,616,
-		618,1,0,0,0,617,619,3,60,30,0,618,617,1,0,0,0,618,619,1,0,0,0,619,622,
-		1,0,0,0,620,621,5,162,0,0,621,623,3,72,36,0,622,620,1,0,0,0,622,623,1,
-		0,0,0,623,634,1,0,0,0,624,625,5,59,0,0,625,626,5,18,0,0,626,631,3,72,36,
-		0,627,628,5,194,0,0,628,630,3,72,36,0,629,627,1,0,0,0,630,633,1,0,0,0,
-		631,629,1,0,0,0,631,632,1,0,0,0,632,635,1,0,0,0,633,631,1,0,0,0,634,624,
-		1,0,0,0,634,635,1,0,0,0,635,638,1,0,0,0,636,637,5,60,0,0,637,639,3,72,
-		36,0,638,636,1,0,0,0,638,639,1,0,0,0,639,650,1,0,0,0,640,641,5,102,0,0,
-		641,642,5,18,0,0,642,647,3,72,36,0,643,644,5,194,0,0,644,646,3,72,36,0,
-		645,643,1,0,0,0,646,649,1,0,0,0,647,645,1,0,0,0,647,648,1,0,0,0,648,651,
-		1,0,0,0,649,647,1,0,0,0,650,640,1,0,0,0,650,651,1,0,0,0,651,657,1,0,0,
-		0,652,653,5,190,0,0,653,654,3,26,13,0,654,655,5,191,0,0,655,657,1,0,0,
-		0,656,594,1,0,0,0,656,652,1,0,0,0,657,35,1,0,0,0,658,659,5,99,0,0,659,
-		660,5,18,0,0,660,665,3,38,19,0,661,662,5,194,0,0,662,664,3,38,19,0,663,
-		661,1,0,0,0,664,667,1,0,0,0,665,663,1,0,0,0,665,666,1,0,0,0,666,37,1,0,
-		0,0,667,665,1,0,0,0,668,670,3,72,36,0,669,671,7,12,0,0,670,669,1,0,0,0,
-		670,671,1,0,0,0,671,674,1,0,0,0,672,673,5,93,0,0,673,675,7,13,0,0,674,
-		672,1,0,0,0,674,675,1,0,0,0,675,39,1,0,0,0,676,677,5,41,0,0,677,678,7,
-		14,0,0,678,41,1,0,0,0,679,682,5,83,0,0,680,683,3,72,36,0,681,683,5,4,0,
-		0,682,680,1,0,0,0,682,681,1,0,0,0,683,43,1,0,0,0,684,685,5,94,0,0,685,
-		687,3,72,36,0,686,688,7,15,0,0,687,686,1,0,0,0,687,688,1,0,0,0,688,45,
-		1,0,0,0,689,702,5,182,0,0,690,691,3,104,52,0,691,692,5,195,0,0,692,693,
-		5,182,0,0,693,702,1,0,0,0,694,699,3,72,36,0,695,697,5,11,0,0,696,695,1,
-		0,0,0,696,697,1,0,0,0,697,698,1,0,0,0,698,700,3,104,52,0,699,696,1,0,0,
-		0,699,700,1,0,0,0,700,702,1,0,0,0,701,689,1,0,0,0,701,690,1,0,0,0,701,
-		694,1,0,0,0,702,47,1,0,0,0,703,704,6,24,-1,0,704,705,3,56,28,0,705,722,
-		1,0,0,0,706,707,10,3,0,0,707,708,3,50,25,0,708,709,5,76,0,0,709,711,3,
-		56,28,0,710,712,3,54,27,0,711,710,1,0,0,0,711,712,1,0,0,0,712,714,1,0,
-		0,0,713,715,3,52,26,0,714,713,1,0,0,0,714,715,1,0,0,0,715,721,1,0,0,0,
-		716,717,10,2,0,0,717,718,5,28,0,0,718,719,5,76,0,0,719,721,3,56,28,0,720,
-		706,1,0,0,0,720,716,1,0,0,0,721,724,1,0,0,0,722,720,1,0,0,0,722,723,1,
-		0,0,0,723,49,1,0,0,0,724,722,1,0,0,0,725,727,5,69,0,0,726,725,1,0,0,0,
-		726,727,1,0,0,0,727,741,1,0,0,0,728,730,5,80,0,0,729,731,5,100,0,0,730,
-		729,1,0,0,0,730,731,1,0,0,0,731,741,1,0,0,0,732,734,5,116,0,0,733,735,
-		5,100,0,0,734,733,1,0,0,0,734,735,1,0,0,0,735,741,1,0,0,0,736,738,5,55,
-		0,0,737,739,5,100,0,0,738,737,1,0,0,0,738,739,1,0,0,0,739,741,1,0,0,0,
-		740,726,1,0,0,0,740,728,1,0,0,0,740,732,1,0,0,0,740,736,1,0,0,0,741,51,
-		1,0,0,0,742,743,5,95,0,0,743,757,3,72,36,0,744,745,5,157,0,0,745,746,5,
-		190,0,0,746,751,3,104,52,0,747,748,5,194,0,0,748,750,3,104,52,0,749,747,
-		1,0,0,0,750,753,1,0,0,0,751,749,1,0,0,0,751,752,1,0,0,0,752,754,1,0,0,
-		0,753,751,1,0,0,0,754,755,5,191,0,0,755,757,1,0,0,0,756,742,1,0,0,0,756,
-		744,1,0,0,0,757,53,1,0,0,0,758,770,5,165,0,0,759,771,3,68,34,0,760,761,
-		5,190,0,0,761,762,3,68,34,0,762,763,5,191,0,0,763,771,1,0,0,0,764,765,
-		5,190,0,0,765,766,3,68,34,0,766,767,5,194,0,0,767,768,3,68,34,0,768,769,
-		5,191,0,0,769,771,1,0,0,0,770,759,1,0,0,0,770,760,1,0,0,0,770,764,1,0,
-		0,0,771,773,1,0,0,0,772,774,3,66,33,0,773,772,1,0,0,0,773,774,1,0,0,0,
-		774,55,1,0,0,0,775,777,3,102,51,0,776,778,3,58,29,0,777,776,1,0,0,0,777,
-		778,1,0,0,0,778,813,1,0,0,0,779,780,5,190,0,0,780,781,3,26,13,0,781,783,
-		5,191,0,0,782,784,3,58,29,0,783,782,1,0,0,0,783,784,1,0,0,0,784,813,1,
-		0,0,0,785,786,3,102,51,0,786,795,5,190,0,0,787,792,3,72,36,0,788,789,5,
-		194,0,0,789,791,3,72,36,0,790,788,1,0,0,0,791,794,1,0,0,0,792,790,1,0,
-		0,0,792,793,1,0,0,0,793,796,1,0,0,0,794,792,1,0,0,0,795,787,1,0,0,0,795,
-		796,1,0,0,0,796,797,1,0,0,0,797,799,5,191,0,0,798,800,3,58,29,0,799,798,
-		1,0,0,0,799,800,1,0,0,0,800,813,1,0,0,0,801,802,5,190,0,0,802,807,3,48,
-		24,0,803,804,5,194,0,0,804,806,3,48,24,0,805,803,1,0,0,0,806,809,1,0,0,
-		0,807,805,1,0,0,0,807,808,1,0,0,0,808,810,1,0,0,0,809,807,1,0,0,0,810,
-		811,5,191,0,0,811,813,1,0,0,0,812,775,1,0,0,0,812,779,1,0,0,0,812,785,
-		1,0,0,0,812,801,1,0,0,0,813,57,1,0,0,0,814,816,5,11,0,0,815,814,1,0,0,
-		0,815,816,1,0,0,0,816,817,1,0,0,0,817,819,3,104,52,0,818,820,3,22,11,0,
-		819,818,1,0,0,0,819,820,1,0,0,0,820,59,1,0,0,0,821,822,5,163,0,0,822,823,
-		3,62,31,0,823,61,1,0,0,0,824,825,5,151,0,0,825,826,5,190,0,0,826,827,5,
-		128,0,0,827,831,3,68,34,0,828,830,3,64,32,0,829,828,1,0,0,0,830,833,1,
-		0,0,0,831,829,1,0,0,0,831,832,1,0,0,0,832,834,1,0,0,0,833,831,1,0,0,0,
-		834,835,5,191,0,0,835,864,1,0,0,0,836,837,5,63,0,0,837,838,5,190,0,0,838,
-		839,5,128,0,0,839,840,3,68,34,0,840,841,5,194,0,0,841,842,5,3,0,0,842,
-		843,5,18,0,0,843,847,3,68,34,0,844,846,3,64,32,0,845,844,1,0,0,0,846,849,
-		1,0,0,0,847,845,1,0,0,0,847,848,1,0,0,0,848,850,1,0,0,0,849,847,1,0,0,
-		0,850,851,5,191,0,0,851,864,1,0,0,0,852,853,5,125,0,0,853,854,5,190,0,
-		0,854,858,3,68,34,0,855,857,3,64,32,0,856,855,1,0,0,0,857,860,1,0,0,0,
-		858,856,1,0,0,0,858,859,1,0,0,0,859,861,1,0,0,0,860,858,1,0,0,0,861,862,
-		5,191,0,0,862,864,1,0,0,0,863,824,1,0,0,0,863,836,1,0,0,0,863,852,1,0,
-		0,0,864,63,1,0,0,0,865,866,5,194,0,0,866,867,5,115,0,0,867,871,3,68,34,
-		0,868,869,5,194,0,0,869,871,3,66,33,0,870,865,1,0,0,0,870,868,1,0,0,0,
-		871,65,1,0,0,0,872,873,5,58,0,0,873,874,5,103,0,0,874,875,3,68,34,0,875,
-		67,1,0,0,0,876,877,5,199,0,0,877,878,3,70,35,0,878,69,1,0,0,0,879,880,
-		7,16,0,0,880,71,1,0,0,0,881,882,6,36,-1,0,882,884,3,76,38,0,883,885,3,
-		74,37,0,884,883,1,0,0,0,884,885,1,0,0,0,885,889,1,0,0,0,886,887,5,91,0,
-		0,887,889,3,72,36,3,888,881,1,0,0,0,888,886,1,0,0,0,889,898,1,0,0,0,890,
-		891,10,2,0,0,891,892,5,6,0,0,892,897,3,72,36,3,893,894,10,1,0,0,894,895,
-		5,98,0,0,895,897,3,72,36,2,896,890,1,0,0,0,896,893,1,0,0,0,897,900,1,0,
-		0,0,898,896,1,0,0,0,898,899,1,0,0,0,899,73,1,0,0,0,900,898,1,0,0,0,901,
-		902,3,92,46,0,902,903,3,76,38,0,903,966,1,0,0,0,904,905,3,92,46,0,905,
-		906,7,17,0,0,906,909,5,190,0,0,907,910,3,26,13,0,908,910,3,72,36,0,909,
-		907,1,0,0,0,909,908,1,0,0,0,910,911,1,0,0,0,911,912,5,191,0,0,912,966,
-		1,0,0,0,913,915,5,91,0,0,914,913,1,0,0,0,914,915,1,0,0,0,915,916,1,0,0,
-		0,916,917,5,16,0,0,917,918,3,76,38,0,918,919,5,6,0,0,919,920,3,76,38,0,
-		920,966,1,0,0,0,921,923,5,91,0,0,922,921,1,0,0,0,922,923,1,0,0,0,923,924,
-		1,0,0,0,924,925,5,68,0,0,925,926,5,190,0,0,926,927,3,26,13,0,927,928,5,
-		191,0,0,928,966,1,0,0,0,929,931,5,91,0,0,930,929,1,0,0,0,930,931,1,0,0,
-		0,931,932,1,0,0,0,932,933,5,68,0,0,933,934,5,190,0,0,934,939,3,72,36,0,
-		935,936,5,194,0,0,936,938,3,72,36,0,937,935,1,0,0,0,938,941,1,0,0,0,939,
-		937,1,0,0,0,939,940,1,0,0,0,940,942,1,0,0,0,941,939,1,0,0,0,942,943,5,
-		191,0,0,943,966,1,0,0,0,944,946,5,91,0,0,945,944,1,0,0,0,945,946,1,0,0,
-		0,946,947,1,0,0,0,947,948,7,18,0,0,948,951,3,76,38,0,949,950,5,43,0,0,
-		950,952,5,197,0,0,951,949,1,0,0,0,951,952,1,0,0,0,952,966,1,0,0,0,953,
-		955,5,74,0,0,954,956,5,91,0,0,955,954,1,0,0,0,955,956,1,0,0,0,956,957,
-		1,0,0,0,957,966,5,92,0,0,958,960,5,74,0,0,959,961,5,91,0,0,960,959,1,0,
-		0,0,960,961,1,0,0,0,961,962,1,0,0,0,962,963,5,37,0,0,963,964,5,54,0,0,
-		964,966,3,76,38,0,965,901,1,0,0,0,965,904,1,0,0,0,965,914,1,0,0,0,965,
-		922,1,0,0,0,965,930,1,0,0,0,965,945,1,0,0,0,965,953,1,0,0,0,965,958,1,
-		0,0,0,966,75,1,0,0,0,967,968,6,38,-1,0,968,1135,3,94,47,0,969,1135,5,202,
-		0,0,970,971,5,19,0,0,971,973,3,72,36,0,972,974,3,90,45,0,973,972,1,0,0,
-		0,974,975,1,0,0,0,975,973,1,0,0,0,975,976,1,0,0,0,976,979,1,0,0,0,977,
-		978,5,40,0,0,978,980,3,72,36,0,979,977,1,0,0,0,979,980,1,0,0,0,980,981,
-		1,0,0,0,981,982,5,42,0,0,982,1135,1,0,0,0,983,985,5,19,0,0,984,986,3,90,
-		45,0,985,984,1,0,0,0,986,987,1,0,0,0,987,985,1,0,0,0,987,988,1,0,0,0,988,
-		991,1,0,0,0,989,990,5,40,0,0,990,992,3,72,36,0,991,989,1,0,0,0,991,992,
-		1,0,0,0,992,993,1,0,0,0,993,994,5,42,0,0,994,1135,1,0,0,0,995,996,5,20,
-		0,0,996,997,5,190,0,0,997,998,3,72,36,0,998,999,5,11,0,0,999,1000,3,98,
-		49,0,1000,1001,5,191,0,0,1001,1135,1,0,0,0,1002,1003,5,10,0,0,1003,1012,
-		5,192,0,0,1004,1009,3,72,36,0,1005,1006,5,194,0,0,1006,1008,3,72,36,0,
-		1007,1005,1,0,0,0,1008,1011,1,0,0,0,1009,1007,1,0,0,0,1009,1010,1,0,0,
-		0,1010,1013,1,0,0,0,1011,1009,1,0,0,0,1012,1004,1,0,0,0,1012,1013,1,0,
-		0,0,1013,1014,1,0,0,0,1014,1135,5,193,0,0,1015,1016,5,10,0,0,1016,1017,
-		5,190,0,0,1017,1018,3,26,13,0,1018,1019,5,191,0,0,1019,1135,1,0,0,0,1020,
-		1021,5,86,0,0,1021,1030,5,190,0,0,1022,1027,3,86,43,0,1023,1024,5,194,
-		0,0,1024,1026,3,86,43,0,1025,1023,1,0,0,0,1026,1029,1,0,0,0,1027,1025,
-		1,0,0,0,1027,1028,1,0,0,0,1028,1031,1,0,0,0,1029,1027,1,0,0,0,1030,1022,
-		1,0,0,0,1030,1031,1,0,0,0,1031,1032,1,0,0,0,1032,1135,5,191,0,0,1033,1034,
-		5,134,0,0,1034,1043,5,190,0,0,1035,1040,3,88,44,0,1036,1037,5,194,0,0,
-		1037,1039,3,88,44,0,1038,1036,1,0,0,0,1039,1042,1,0,0,0,1040,1038,1,0,
-		0,0,1040,1041,1,0,0,0,1041,1044,1,0,0,0,1042,1040,1,0,0,0,1043,1035,1,
-		0,0,0,1043,1044,1,0,0,0,1044,1045,1,0,0,0,1045,1135,5,191,0,0,1046,1047,
-		5,45,0,0,1047,1048,5,190,0,0,1048,1049,3,26,13,0,1049,1050,5,191,0,0,1050,
-		1135,1,0,0,0,1051,1052,3,102,51,0,1052,1053,5,190,0,0,1053,1054,5,182,
-		0,0,1054,1056,5,191,0,0,1055,1057,3,80,40,0,1056,1055,1,0,0,0,1056,1057,
-		1,0,0,0,1057,1135,1,0,0,0,1058,1059,5,48,0,0,1059,1062,5,190,0,0,1060,
-		1063,3,104,52,0,1061,1063,5,197,0,0,1062,1060,1,0,0,0,1062,1061,1,0,0,
-		0,1063,1064,1,0,0,0,1064,1065,5,54,0,0,1065,1066,3,76,38,0,1066,1067,5,
-		191,0,0,1067,1135,1,0,0,0,1068,1069,5,135,0,0,1069,1070,5,190,0,0,1070,
-		1071,3,76,38,0,1071,1072,5,54,0,0,1072,1075,3,76,38,0,1073,1074,5,53,0,
-		0,1074,1076,3,76,38,0,1075,1073,1,0,0,0,1075,1076,1,0,0,0,1076,1077,1,
-		0,0,0,1077,1078,5,191,0,0,1078,1135,1,0,0,0,1079,1080,5,149,0,0,1080,1082,
-		5,190,0,0,1081,1083,7,19,0,0,1082,1081,1,0,0,0,1082,1083,1,0,0,0,1083,
-		1085,1,0,0,0,1084,1086,3,76,38,0,1085,1084,1,0,0,0,1085,1086,1,0,0,0,1086,
-		1087,1,0,0,0,1087,1088,5,54,0,0,1088,1089,3,76,38,0,1089,1090,5,191,0,
-		0,1090,1135,1,0,0,0,1091,1092,3,102,51,0,1092,1107,5,190,0,0,1093,1095,
-		5,37,0,0,1094,1093,1,0,0,0,1094,1095,1,0,0,0,1095,1096,1,0,0,0,1096,1101,
-		3,78,39,0,1097,1098,5,194,0,0,1098,1100,3,78,39,0,1099,1097,1,0,0,0,1100,
-		1103,1,0,0,0,1101,1099,1,0,0,0,1101,1102,1,0,0,0,1102,1105,1,0,0,0,1103,
-		1101,1,0,0,0,1104,1106,3,36,18,0,1105,1104,1,0,0,0,1105,1106,1,0,0,0,1106,
-		1108,1,0,0,0,1107,1094,1,0,0,0,1107,1108,1,0,0,0,1108,1109,1,0,0,0,1109,
-		1111,5,191,0,0,1110,1112,3,80,40,0,1111,1110,1,0,0,0,1111,1112,1,0,0,0,
-		1112,1135,1,0,0,0,1113,1114,5,190,0,0,1114,1115,3,26,13,0,1115,1116,5,
-		191,0,0,1116,1135,1,0,0,0,1117,1135,3,104,52,0,1118,1119,3,104,52,0,1119,
-		1120,5,195,0,0,1120,1121,3,104,52,0,1121,1135,1,0,0,0,1122,1123,5,190,
-		0,0,1123,1124,3,72,36,0,1124,1125,5,191,0,0,1125,1135,1,0,0,0,1126,1127,
-		5,190,0,0,1127,1128,3,72,36,0,1128,1129,5,191,0,0,1129,1130,5,195,0,0,
-		1130,1131,3,104,52,0,1131,1135,1,0,0,0,1132,1133,7,20,0,0,1133,1135,3,
-		76,38,4,1134,967,1,0,0,0,1134,969,1,0,0,0,1134,970,1,0,0,0,1134,983,1,
-		0,0,0,1134,995,1,0,0,0,1134,1002,1,0,0,0,1134,1015,1,0,0,0,1134,1020,1,
-		0,0,0,1134,1033,1,0,0,0,1134,1046,1,0,0,0,1134,1051,1,0,0,0,1134,1058,
-		1,0,0,0,1134,1068,1,0,0,0,1134,1079,1,0,0,0,1134,1091,1,0,0,0,1134,1113,
-		1,0,0,0,1134,1117,1,0,0,0,1134,1118,1,0,0,0,1134,1122,1,0,0,0,1134,1126,
-		1,0,0,0,1134,1132,1,0,0,0,1135,1166,1,0,0,0,1136,1137,10,5,0,0,1137,1138,
-		5,13,0,0,1138,1139,5,142,0,0,1139,1140,5,169,0,0,1140,1165,3,76,38,6,1141,
-		1142,10,3,0,0,1142,1143,7,21,0,0,1143,1165,3,76,38,4,1144,1145,10,2,0,
-		0,1145,1146,7,20,0,0,1146,1165,3,76,38,3,1147,1148,10,1,0,0,1148,1149,
-		5,185,0,0,1149,1165,3,76,38,2,1150,1151,10,9,0,0,1151,1152,5,192,0,0,1152,
-		1153,3,76,38,0,1153,1154,5,193,0,0,1154,1165,1,0,0,0,1155,1156,10,8,0,
-		0,1156,1157,5,188,0,0,1157,1165,3,104,52,0,1158,1159,10,7,0,0,1159,1160,
-		5,187,0,0,1160,1165,3,98,49,0,1161,1162,10,6,0,0,1162,1163,5,23,0,0,1163,
-		1165,3,102,51,0,1164,1136,1,0,0,0,1164,1141,1,0,0,0,1164,1144,1,0,0,0,
-		1164,1147,1,0,0,0,1164,1150,1,0,0,0,1164,1155,1,0,0,0,1164,1158,1,0,0,
-		0,1164,1161,1,0,0,0,1165,1168,1,0,0,0,1166,1164,1,0,0,0,1166,1167,1,0,
-		0,0,1167,77,1,0,0,0,1168,1166,1,0,0,0,1169,1170,3,104,52,0,1170,1171,5,
-		189,0,0,1171,1172,3,72,36,0,1172,1188,1,0,0,0,1173,1174,5,190,0,0,1174,
-		1179,3,104,52,0,1175,1176,5,194,0,0,1176,1178,3,104,52,0,1177,1175,1,0,
-		0,0,1178,1181,1,0,0,0,1179,1177,1,0,0,0,1179,1180,1,0,0,0,1180,1182,1,
-		0,0,0,1181,1179,1,0,0,0,1182,1183,5,191,0,0,1183,1184,5,189,0,0,1184,1185,
-		3,72,36,0,1185,1188,1,0,0,0,1186,1188,3,72,36,0,1187,1169,1,0,0,0,1187,
-		1173,1,0,0,0,1187,1186,1,0,0,0,1188,79,1,0,0,0,1189,1190,5,101,0,0,1190,
-		1201,5,190,0,0,1191,1192,5,102,0,0,1192,1193,5,18,0,0,1193,1198,3,72,36,
-		0,1194,1195,5,194,0,0,1195,1197,3,72,36,0,1196,1194,1,0,0,0,1197,1200,
-		1,0,0,0,1198,1196,1,0,0,0,1198,1199,1,0,0,0,1199,1202,1,0,0,0,1200,1198,
-		1,0,0,0,1201,1191,1,0,0,0,1201,1202,1,0,0,0,1202,1204,1,0,0,0,1203,1205,
-		3,36,18,0,1204,1203,1,0,0,0,1204,1205,1,0,0,0,1205,1207,1,0,0,0,1206,1208,
-		3,82,41,0,1207,1206,1,0,0,0,1207,1208,1,0,0,0,1208,1209,1,0,0,0,1209,1210,
-		5,191,0,0,1210,81,1,0,0,0,1211,1212,7,22,0,0,1212,1213,5,16,0,0,1213,1214,
-		3,84,42,0,1214,1215,5,6,0,0,1215,1216,3,84,42,0,1216,1220,1,0,0,0,1217,
-		1218,7,22,0,0,1218,1220,3,84,42,0,1219,1211,1,0,0,0,1219,1217,1,0,0,0,
-		1220,83,1,0,0,0,1221,1222,5,155,0,0,1222,1231,5,105,0,0,1223,1224,5,155,
-		0,0,1224,1231,5,52,0,0,1225,1226,5,27,0,0,1226,1231,5,118,0,0,1227,1228,
-		3,76,38,0,1228,1229,7,23,0,0,1229,1231,1,0,0,0,1230,1221,1,0,0,0,1230,
-		1223,1,0,0,0,1230,1225,1,0,0,0,1230,1227,1,0,0,0,1231,85,1,0,0,0,1232,
-		1233,3,72,36,0,1233,1234,5,186,0,0,1234,1235,3,72,36,0,1235,87,1,0,0,0,
-		1236,1237,3,104,52,0,1237,1238,5,186,0,0,1238,1239,3,72,36,0,1239,89,1,
-		0,0,0,1240,1241,5,161,0,0,1241,1242,3,72,36,0,1242,1243,5,141,0,0,1243,
-		1244,3,72,36,0,1244,91,1,0,0,0,1245,1269,5,170,0,0,1246,1269,5,171,0,0,
-		1247,1269,5,174,0,0,1248,1269,5,172,0,0,1249,1269,5,175,0,0,1250,1269,
-		5,173,0,0,1251,1269,5,179,0,0,1252,1269,5,177,0,0,1253,1269,5,178,0,0,
-		1254,1269,5,176,0,0,1255,1256,5,97,0,0,1256,1262,5,190,0,0,1257,1258,3,
-		104,52,0,1258,1259,5,195,0,0,1259,1261,1,0,0,0,1260,1257,1,0,0,0,1261,
-		1264,1,0,0,0,1262,1260,1,0,0,0,1262,1263,1,0,0,0,1263,1265,1,0,0,0,1264,
-		1262,1,0,0,0,1265,1266,3,92,46,0,1266,1267,5,191,0,0,1267,1269,1,0,0,0,
-		1268,1245,1,0,0,0,1268,1246,1,0,0,0,1268,1247,1,0,0,0,1268,1248,1,0,0,
-		0,1268,1249,1,0,0,0,1268,1250,1,0,0,0,1268,1251,1,0,0,0,1268,1252,1,0,
-		0,0,1268,1253,1,0,0,0,1268,1254,1,0,0,0,1268,1255,1,0,0,0,1269,93,1,0,
-		0,0,1270,1287,5,92,0,0,1271,1287,7,24,0,0,1272,1287,3,96,48,0,1273,1287,
-		5,197,0,0,1274,1287,5,198,0,0,1275,1276,5,143,0,0,1276,1287,5,197,0,0,
-		1277,1278,5,29,0,0,1278,1287,5,197,0,0,1279,1280,5,142,0,0,1280,1287,5,
-		197,0,0,1281,1282,5,72,0,0,1282,1284,5,197,0,0,1283,1285,3,70,35,0,1284,
-		1283,1,0,0,0,1284,1285,1,0,0,0,1285,1287,1,0,0,0,1286,1270,1,0,0,0,1286,
-		1271,1,0,0,0,1286,1272,1,0,0,0,1286,1273,1,0,0,0,1286,1274,1,0,0,0,1286,
-		1275,1,0,0,0,1286,1277,1,0,0,0,1286,1279,1,0,0,0,1286,1281,1,0,0,0,1287,
-		95,1,0,0,0,1288,1289,7,25,0,0,1289,97,1,0,0,0,1290,1291,6,49,-1,0,1291,
-		1292,5,10,0,0,1292,1293,5,174,0,0,1293,1294,3,98,49,0,1294,1295,5,175,
-		0,0,1295,1336,1,0,0,0,1296,1297,5,86,0,0,1297,1298,5,174,0,0,1298,1299,
-		3,98,49,0,1299,1300,5,194,0,0,1300,1301,3,98,49,0,1301,1302,5,175,0,0,
-		1302,1336,1,0,0,0,1303,1320,5,134,0,0,1304,1316,5,174,0,0,1305,1306,3,
-		104,52,0,1306,1313,3,98,49,0,1307,1308,5,194,0,0,1308,1309,3,104,52,0,
-		1309,1310,3,98,49,0,1310,1312,1,0,0,0,1311,1307,1,0,0,0,1312,1315,1,0,
-		0,0,1313,1311,1,0,0,0,1313,1314,1,0,0,0,1314,1317,1,0,0,0,1315,1313,1,
-		0,0,0,1316,1305,1,0,0,0,1316,1317,1,0,0,0,1317,1318,1,0,0,0,1318,1321,
-		5,175,0,0,1319,1321,5,171,0,0,1320,1304,1,0,0,0,1320,1319,1,0,0,0,1321,
-		1336,1,0,0,0,1322,1333,3,100,50,0,1323,1324,5,190,0,0,1324,1329,5,199,
-		0,0,1325,1326,5,194,0,0,1326,1328,5,199,0,0,1327,1325,1,0,0,0,1328,1331,
-		1,0,0,0,1329,1327,1,0,0,0,1329,1330,1,0,0,0,1330,1332,1,0,0,0,1331,1329,
-		1,0,0,0,1332,1334,5,191,0,0,1333,1323,1,0,0,0,1333,1334,1,0,0,0,1334,1336,
-		1,0,0,0,1335,1290,1,0,0,0,1335,1296,1,0,0,0,1335,1303,1,0,0,0,1335,1322,
-		1,0,0,0,1336,1345,1,0,0,0,1337,1338,10,5,0,0,1338,1340,5,192,0,0,1339,
-		1341,5,199,0,0,1340,1339,1,0,0,0,1340,1341,1,0,0,0,1341,1342,1,0,0,0,1342,
-		1344,5,193,0,0,1343,1337,1,0,0,0,1344,1347,1,0,0,0,1345,1343,1,0,0,0,1345,
-		1346,1,0,0,0,1346,99,1,0,0,0,1347,1345,1,0,0,0,1348,1349,5,38,0,0,1349,
-		1359,5,106,0,0,1350,1351,5,22,0,0,1351,1359,5,160,0,0,1352,1353,7,26,0,
-		0,1353,1354,7,27,0,0,1354,1355,5,142,0,0,1355,1359,5,169,0,0,1356,1359,
-		5,72,0,0,1357,1359,3,102,51,0,1358,1348,1,0,0,0,1358,1350,1,0,0,0,1358,
-		1352,1,0,0,0,1358,1356,1,0,0,0,1358,1357,1,0,0,0,1359,101,1,0,0,0,1360,
-		1365,3,104,52,0,1361,1362,5,195,0,0,1362,1364,3,104,52,0,1363,1361,1,0,
-		0,0,1364,1367,1,0,0,0,1365,1363,1,0,0,0,1365,1366,1,0,0,0,1366,103,1,0,
-		0,0,1367,1365,1,0,0,0,1368,1374,5,203,0,0,1369,1374,5,204,0,0,1370,1374,
-		5,205,0,0,1371,1374,5,206,0,0,1372,1374,3,106,53,0,1373,1368,1,0,0,0,1373,
-		1369,1,0,0,0,1373,1370,1,0,0,0,1373,1371,1,0,0,0,1373,1372,1,0,0,0,1374,
-		105,1,0,0,0,1375,1376,7,28,0,0,1376,107,1,0,0,0,185,111,118,123,129,132,
-		143,148,153,160,164,168,183,190,200,206,211,217,223,231,235,239,242,246,
-		256,263,273,276,280,284,289,294,298,305,308,314,318,322,327,330,336,340,
-		344,349,355,360,368,374,379,389,400,408,416,424,434,443,450,454,457,465,
-		473,481,491,495,506,513,519,527,538,544,548,551,554,557,561,568,573,586,
-		591,596,603,612,615,618,622,631,634,638,647,650,656,665,670,674,682,687,
-		696,699,701,711,714,720,722,726,730,734,738,740,751,756,770,773,777,783,
-		792,795,799,807,812,815,819,831,847,858,863,870,884,888,896,898,909,914,
-		922,930,939,945,951,955,960,965,975,979,987,991,1009,1012,1027,1030,1040,
-		1043,1056,1062,1075,1082,1085,1094,1101,1105,1107,1111,1134,1164,1166,
-		1179,1187,1198,1201,1204,1207,1219,1230,1262,1268,1284,1286,1313,1316,
-		1320,1329,1333,1335,1340,1345,1358,1365,1373
+		1,38,5,38,1168,8,38,10,38,12,38,1171,9,38,1,39,1,39,1,39,1,39,1,39,1,39,
+		1,39,1,39,5,39,1181,8,39,10,39,12,39,1184,9,39,1,39,1,39,1,39,1,39,1,39,
+		3,39,1191,8,39,1,40,1,40,1,40,1,40,1,40,1,40,1,40,5,40,1200,8,40,10,40,
+		12,40,1203,9,40,3,40,1205,8,40,1,40,3,40,1208,8,40,1,40,3,40,1211,8,40,
+		1,40,1,40,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,3,41,1223,8,41,1,42,
+		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,3,42,1234,8,42,1,43,1,43,1,43,
+		1,43,1,44,1,44,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,46,1,46,1,46,1,46,
+		1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,5,46,1264,8,46,
+		10,46,12,46,1267,9,46,1,46,1,46,1,46,3,46,1272,8,46,1,47,1,47,1,47,1,47,
+		1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,3,47,1288,8,47,3,47,
+		1290,8,47,1,48,1,48,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,
+		1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,5,49,1315,8,49,
+		10,49,12,49,1318,9,49,3,49,1320,8,49,1,49,1,49,3,49,1324,8,49,1,49,1,49,
+		1,49,1,49,1,49,5,49,1331,8,49,10,49,12,49,1334,9,49,1,49,3,49,1337,8,49,
+		3,49,1339,8,49,1,49,1,49,1,49,3,49,1344,8,49,1,49,5,49,1347,8,49,10,49,
+		12,49,1350,9,49,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,3,50,
+		1362,8,50,1,51,1,51,1,51,5,51,1367,8,51,10,51,12,51,1370,9,51,1,52,1,52,
+		1,52,1,52,1,52,3,52,1377,8,52,1,53,1,53,1,53,0,5,32,48,72,76,98,54,0,2,
+		4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,
+		54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,
+		102,104,106,0,29,2,0,85,85,128,128,2,0,133,133,137,137,2,0,73,73,121,121,
+		2,0,86,86,126,126,2,0,145,145,171,171,2,0,149,149,168,168,2,0,25,25,43,
+		43,2,0,1,1,118,118,4,0,4,4,105,105,125,125,139,140,2,0,97,97,169,169,3,
+		0,45,45,72,72,155,155,2,0,4,4,38,38,2,0,12,12,35,35,2,0,52,52,79,79,2,
+		0,21,21,51,51,1,0,119,120,4,0,31,32,65,66,88,91,122,123,3,0,4,4,7,7,130,
+		130,2,0,68,68,83,83,3,0,17,17,80,80,148,148,1,0,181,182,1,0,183,185,2,
+		0,112,112,120,120,2,0,53,53,106,106,2,0,50,50,151,151,1,0,200,202,1,0,
+		143,144,2,0,165,165,167,167,35,0,1,3,8,9,13,15,17,17,21,22,24,26,28,28,
+		30,33,36,37,39,39,47,49,51,54,57,59,62,66,76,76,78,80,82,82,85,86,88,91,
+		94,95,97,98,104,107,109,116,118,123,125,126,128,129,131,134,136,136,138,
+		141,143,144,146,150,152,154,156,157,160,161,167,170,1620,0,111,1,0,0,0,
+		2,136,1,0,0,0,4,446,1,0,0,0,6,457,1,0,0,0,8,468,1,0,0,0,10,470,1,0,0,0,
+		12,481,1,0,0,0,14,494,1,0,0,0,16,496,1,0,0,0,18,503,1,0,0,0,20,516,1,0,
+		0,0,22,524,1,0,0,0,24,535,1,0,0,0,26,547,1,0,0,0,28,562,1,0,0,0,30,574,
+		1,0,0,0,32,583,1,0,0,0,34,659,1,0,0,0,36,661,1,0,0,0,38,671,1,0,0,0,40,
+		679,1,0,0,0,42,682,1,0,0,0,44,687,1,0,0,0,46,704,1,0,0,0,48,706,1,0,0,
+		0,50,743,1,0,0,0,52,759,1,0,0,0,54,761,1,0,0,0,56,815,1,0,0,0,58,818,1,
+		0,0,0,60,824,1,0,0,0,62,866,1,0,0,0,64,873,1,0,0,0,66,875,1,0,0,0,68,879,
+		1,0,0,0,70,882,1,0,0,0,72,891,1,0,0,0,74,968,1,0,0,0,76,1137,1,0,0,0,78,
+		1190,1,0,0,0,80,1192,1,0,0,0,82,1222,1,0,0,0,84,1233,1,0,0,0,86,1235,1,
+		0,0,0,88,1239,1,0,0,0,90,1243,1,0,0,0,92,1271,1,0,0,0,94,1289,1,0,0,0,
+		96,1291,1,0,0,0,98,1338,1,0,0,0,100,1361,1,0,0,0,102,1363,1,0,0,0,104,
+		1376,1,0,0,0,106,1378,1,0,0,0,108,110,5,197,0,0,109,108,1,0,0,0,110,113,
+		1,0,0,0,111,109,1,0,0,0,111,112,1,0,0,0,112,132,1,0,0,0,113,111,1,0,0,
+		0,114,123,3,4,2,0,115,117,5,197,0,0,116,115,1,0,0,0,117,118,1,0,0,0,118,
+		116,1,0,0,0,118,119,1,0,0,0,119,120,1,0,0,0,120,122,3,4,2,0,121,116,1,
+		0,0,0,122,125,1,0,0,0,123,121,1,0,0,0,123,124,1,0,0,0,124,129,1,0,0,0,
+		125,123,1,0,0,0,126,128,5,197,0,0,127,126,1,0,0,0,128,131,1,0,0,0,129,
+		127,1,0,0,0,129,130,1,0,0,0,130,133,1,0,0,0,131,129,1,0,0,0,132,114,1,
+		0,0,0,132,133,1,0,0,0,133,134,1,0,0,0,134,135,5,0,0,1,135,1,1,0,0,0,136,
+		137,3,72,36,0,137,138,5,0,0,1,138,3,1,0,0,0,139,447,3,26,13,0,140,141,
+		7,0,0,0,141,143,5,134,0,0,142,144,5,48,0,0,143,142,1,0,0,0,143,144,1,0,
+		0,0,144,447,1,0,0,0,145,146,7,0,0,0,146,148,5,138,0,0,147,149,5,48,0,0,
+		148,147,1,0,0,0,148,149,1,0,0,0,149,447,1,0,0,0,150,151,7,0,0,0,151,153,
+		5,111,0,0,152,154,5,48,0,0,153,152,1,0,0,0,153,154,1,0,0,0,154,447,1,0,
+		0,0,155,156,7,0,0,0,156,447,5,110,0,0,157,158,7,0,0,0,158,160,5,58,0,0,
+		159,161,5,48,0,0,160,159,1,0,0,0,160,161,1,0,0,0,161,447,1,0,0,0,162,164,
+		7,0,0,0,163,165,5,4,0,0,164,163,1,0,0,0,164,165,1,0,0,0,165,166,1,0,0,
+		0,166,168,5,147,0,0,167,169,5,48,0,0,168,167,1,0,0,0,168,169,1,0,0,0,169,
+		447,1,0,0,0,170,171,7,0,0,0,171,447,5,154,0,0,172,173,7,0,0,0,173,447,
+		5,160,0,0,174,175,7,0,0,0,175,447,5,8,0,0,176,177,5,128,0,0,177,178,5,
+		149,0,0,178,179,5,76,0,0,179,447,5,82,0,0,180,183,5,128,0,0,181,184,3,
+		102,51,0,182,184,5,4,0,0,183,181,1,0,0,0,183,182,1,0,0,0,184,447,1,0,0,
+		0,185,186,5,36,0,0,186,187,5,57,0,0,187,447,3,104,52,0,188,190,5,36,0,
+		0,189,191,5,48,0,0,190,189,1,0,0,0,190,191,1,0,0,0,191,192,1,0,0,0,192,
+		447,3,102,51,0,193,194,5,36,0,0,194,195,3,102,51,0,195,196,5,48,0,0,196,
+		447,1,0,0,0,197,200,5,47,0,0,198,201,3,4,2,0,199,201,3,104,52,0,200,198,
+		1,0,0,0,200,199,1,0,0,0,201,447,1,0,0,0,202,203,5,40,0,0,203,206,7,1,0,
+		0,204,205,5,67,0,0,205,207,5,46,0,0,206,204,1,0,0,0,206,207,1,0,0,0,207,
+		208,1,0,0,0,208,211,3,102,51,0,209,210,5,34,0,0,210,212,5,146,0,0,211,
+		209,1,0,0,0,211,212,1,0,0,0,212,447,1,0,0,0,213,214,5,40,0,0,214,217,5,
+		153,0,0,215,216,5,67,0,0,216,218,5,46,0,0,217,215,1,0,0,0,217,218,1,0,
+		0,0,218,219,1,0,0,0,219,447,3,104,52,0,220,223,5,141,0,0,221,224,3,104,
+		52,0,222,224,5,4,0,0,223,221,1,0,0,0,223,222,1,0,0,0,224,447,1,0,0,0,225,
+		226,5,9,0,0,226,227,5,133,0,0,227,447,3,102,51,0,228,229,5,26,0,0,229,
+		230,5,133,0,0,230,447,3,102,51,0,231,234,5,109,0,0,232,235,3,104,52,0,
+		233,235,5,198,0,0,234,232,1,0,0,0,234,233,1,0,0,0,235,238,1,0,0,0,236,
+		237,5,55,0,0,237,239,5,15,0,0,238,236,1,0,0,0,238,239,1,0,0,0,239,245,
+		1,0,0,0,240,242,7,2,0,0,241,243,5,171,0,0,242,241,1,0,0,0,242,243,1,0,
+		0,0,243,244,1,0,0,0,244,246,5,200,0,0,245,240,1,0,0,0,245,246,1,0,0,0,
+		246,249,1,0,0,0,247,248,5,84,0,0,248,250,5,200,0,0,249,247,1,0,0,0,249,
+		250,1,0,0,0,250,447,1,0,0,0,251,252,5,127,0,0,252,253,5,198,0,0,253,254,
+		5,171,0,0,254,447,5,198,0,0,255,256,5,157,0,0,256,447,5,198,0,0,257,259,
+		5,127,0,0,258,260,7,3,0,0,259,258,1,0,0,0,259,260,1,0,0,0,260,261,1,0,
+		0,0,261,262,5,143,0,0,262,263,5,170,0,0,263,447,3,8,4,0,264,266,5,127,
+		0,0,265,267,7,3,0,0,266,265,1,0,0,0,266,267,1,0,0,0,267,268,1,0,0,0,268,
+		269,3,102,51,0,269,279,7,4,0,0,270,280,5,33,0,0,271,276,3,8,4,0,272,273,
+		5,195,0,0,273,275,3,8,4,0,274,272,1,0,0,0,275,278,1,0,0,0,276,274,1,0,
+		0,0,276,277,1,0,0,0,277,280,1,0,0,0,278,276,1,0,0,0,279,270,1,0,0,0,279,
+		271,1,0,0,0,280,447,1,0,0,0,281,283,5,14,0,0,282,284,7,5,0,0,283,282,1,
+		0,0,0,283,284,1,0,0,0,284,288,1,0,0,0,285,286,5,132,0,0,286,288,5,149,
+		0,0,287,281,1,0,0,0,287,285,1,0,0,0,288,292,1,0,0,0,289,291,3,6,3,0,290,
+		289,1,0,0,0,291,294,1,0,0,0,292,290,1,0,0,0,292,293,1,0,0,0,293,447,1,
+		0,0,0,294,292,1,0,0,0,295,297,7,6,0,0,296,298,7,5,0,0,297,296,1,0,0,0,
+		297,298,1,0,0,0,298,447,1,0,0,0,299,301,7,7,0,0,300,302,7,5,0,0,301,300,
+		1,0,0,0,301,302,1,0,0,0,302,447,1,0,0,0,303,304,5,37,0,0,304,447,7,8,0,
+		0,305,308,5,27,0,0,306,307,5,99,0,0,307,309,5,115,0,0,308,306,1,0,0,0,
+		308,309,1,0,0,0,309,311,1,0,0,0,310,312,5,131,0,0,311,310,1,0,0,0,311,
+		312,1,0,0,0,312,313,1,0,0,0,313,317,5,133,0,0,314,315,5,67,0,0,315,316,
+		5,92,0,0,316,318,5,46,0,0,317,314,1,0,0,0,317,318,1,0,0,0,318,319,1,0,
+		0,0,319,321,3,102,51,0,320,322,3,10,5,0,321,320,1,0,0,0,321,322,1,0,0,
+		0,322,325,1,0,0,0,323,324,5,165,0,0,324,326,3,18,9,0,325,323,1,0,0,0,325,
+		326,1,0,0,0,326,447,1,0,0,0,327,330,5,27,0,0,328,329,5,99,0,0,329,331,
+		5,115,0,0,330,328,1,0,0,0,330,331,1,0,0,0,331,333,1,0,0,0,332,334,5,131,
+		0,0,333,332,1,0,0,0,333,334,1,0,0,0,334,335,1,0,0,0,335,339,5,137,0,0,
+		336,337,5,67,0,0,337,338,5,92,0,0,338,340,5,46,0,0,339,336,1,0,0,0,339,
+		340,1,0,0,0,340,341,1,0,0,0,341,343,3,102,51,0,342,344,3,10,5,0,343,342,
+		1,0,0,0,343,344,1,0,0,0,344,347,1,0,0,0,345,346,5,165,0,0,346,348,3,18,
+		9,0,347,345,1,0,0,0,347,348,1,0,0,0,348,447,1,0,0,0,349,352,5,27,0,0,350,
+		351,5,99,0,0,351,353,5,115,0,0,352,350,1,0,0,0,352,353,1,0,0,0,353,354,
+		1,0,0,0,354,358,5,133,0,0,355,356,5,67,0,0,356,357,5,92,0,0,357,359,5,
+		46,0,0,358,355,1,0,0,0,358,359,1,0,0,0,359,360,1,0,0,0,360,363,3,102,51,
+		0,361,362,5,165,0,0,362,364,3,18,9,0,363,361,1,0,0,0,363,364,1,0,0,0,364,
+		365,1,0,0,0,365,366,5,11,0,0,366,367,3,26,13,0,367,447,1,0,0,0,368,371,
+		5,27,0,0,369,370,5,99,0,0,370,372,5,115,0,0,371,369,1,0,0,0,371,372,1,
+		0,0,0,372,373,1,0,0,0,373,377,5,137,0,0,374,375,5,67,0,0,375,376,5,92,
+		0,0,376,378,5,46,0,0,377,374,1,0,0,0,377,378,1,0,0,0,378,379,1,0,0,0,379,
+		382,3,102,51,0,380,381,5,165,0,0,381,383,3,18,9,0,382,380,1,0,0,0,382,
+		383,1,0,0,0,383,384,1,0,0,0,384,385,5,11,0,0,385,386,3,26,13,0,386,447,
+		1,0,0,0,387,388,5,27,0,0,388,392,5,153,0,0,389,390,5,67,0,0,390,391,5,
+		92,0,0,391,393,5,46,0,0,392,389,1,0,0,0,392,393,1,0,0,0,393,394,1,0,0,
+		0,394,395,3,104,52,0,395,396,5,11,0,0,396,397,3,98,49,0,397,447,1,0,0,
+		0,398,399,5,71,0,0,399,400,5,74,0,0,400,403,3,102,51,0,401,402,5,165,0,
+		0,402,404,3,18,9,0,403,401,1,0,0,0,403,404,1,0,0,0,404,405,1,0,0,0,405,
+		406,3,26,13,0,406,447,1,0,0,0,407,408,5,71,0,0,408,409,5,74,0,0,409,411,
+		3,102,51,0,410,412,3,22,11,0,411,410,1,0,0,0,411,412,1,0,0,0,412,413,1,
+		0,0,0,413,414,5,159,0,0,414,419,3,24,12,0,415,416,5,195,0,0,416,418,3,
+		24,12,0,417,415,1,0,0,0,418,421,1,0,0,0,419,417,1,0,0,0,419,420,1,0,0,
+		0,420,447,1,0,0,0,421,419,1,0,0,0,422,423,5,34,0,0,423,424,5,55,0,0,424,
+		427,3,102,51,0,425,426,5,163,0,0,426,428,3,72,36,0,427,425,1,0,0,0,427,
+		428,1,0,0,0,428,447,1,0,0,0,429,430,5,5,0,0,430,431,7,1,0,0,431,432,3,
+		102,51,0,432,437,3,16,8,0,433,434,5,195,0,0,434,436,3,16,8,0,435,433,1,
+		0,0,0,436,439,1,0,0,0,437,435,1,0,0,0,437,438,1,0,0,0,438,447,1,0,0,0,
+		439,437,1,0,0,0,440,441,5,5,0,0,441,442,7,1,0,0,442,443,3,102,51,0,443,
+		444,5,127,0,0,444,445,3,18,9,0,445,447,1,0,0,0,446,139,1,0,0,0,446,140,
+		1,0,0,0,446,145,1,0,0,0,446,150,1,0,0,0,446,155,1,0,0,0,446,157,1,0,0,
+		0,446,162,1,0,0,0,446,170,1,0,0,0,446,172,1,0,0,0,446,174,1,0,0,0,446,
+		176,1,0,0,0,446,180,1,0,0,0,446,185,1,0,0,0,446,188,1,0,0,0,446,193,1,
+		0,0,0,446,197,1,0,0,0,446,202,1,0,0,0,446,213,1,0,0,0,446,220,1,0,0,0,
+		446,225,1,0,0,0,446,228,1,0,0,0,446,231,1,0,0,0,446,251,1,0,0,0,446,255,
+		1,0,0,0,446,257,1,0,0,0,446,264,1,0,0,0,446,287,1,0,0,0,446,295,1,0,0,
+		0,446,299,1,0,0,0,446,303,1,0,0,0,446,305,1,0,0,0,446,327,1,0,0,0,446,
+		349,1,0,0,0,446,368,1,0,0,0,446,387,1,0,0,0,446,398,1,0,0,0,446,407,1,
+		0,0,0,446,422,1,0,0,0,446,429,1,0,0,0,446,440,1,0,0,0,447,5,1,0,0,0,448,
+		449,5,76,0,0,449,451,5,82,0,0,450,452,3,104,52,0,451,450,1,0,0,0,452,453,
+		1,0,0,0,453,451,1,0,0,0,453,454,1,0,0,0,454,458,1,0,0,0,455,456,5,113,
+		0,0,456,458,7,9,0,0,457,448,1,0,0,0,457,455,1,0,0,0,458,7,1,0,0,0,459,
+		461,5,182,0,0,460,459,1,0,0,0,460,461,1,0,0,0,461,462,1,0,0,0,462,469,
+		3,96,48,0,463,469,5,198,0,0,464,469,3,104,52,0,465,469,5,151,0,0,466,469,
+		5,50,0,0,467,469,5,96,0,0,468,460,1,0,0,0,468,463,1,0,0,0,468,464,1,0,
+		0,0,468,465,1,0,0,0,468,466,1,0,0,0,468,467,1,0,0,0,469,9,1,0,0,0,470,
+		471,5,191,0,0,471,476,3,12,6,0,472,473,5,195,0,0,473,475,3,12,6,0,474,
+		472,1,0,0,0,475,478,1,0,0,0,476,474,1,0,0,0,476,477,1,0,0,0,477,479,1,
+		0,0,0,478,476,1,0,0,0,479,480,5,192,0,0,480,11,1,0,0,0,481,482,3,104,52,
+		0,482,484,3,98,49,0,483,485,3,14,7,0,484,483,1,0,0,0,484,485,1,0,0,0,485,
+		13,1,0,0,0,486,495,5,78,0,0,487,488,5,108,0,0,488,495,5,78,0,0,489,495,
+		5,63,0,0,490,491,5,62,0,0,491,492,5,191,0,0,492,493,5,198,0,0,493,495,
+		5,192,0,0,494,486,1,0,0,0,494,487,1,0,0,0,494,489,1,0,0,0,494,490,1,0,
+		0,0,495,15,1,0,0,0,496,498,5,2,0,0,497,499,5,24,0,0,498,497,1,0,0,0,498,
+		499,1,0,0,0,499,500,1,0,0,0,500,501,3,104,52,0,501,502,3,98,49,0,502,17,
+		1,0,0,0,503,504,5,191,0,0,504,509,3,20,10,0,505,506,5,195,0,0,506,508,
+		3,20,10,0,507,505,1,0,0,0,508,511,1,0,0,0,509,507,1,0,0,0,509,510,1,0,
+		0,0,510,512,1,0,0,0,511,509,1,0,0,0,512,513,5,192,0,0,513,19,1,0,0,0,514,
+		517,3,104,52,0,515,517,5,198,0,0,516,514,1,0,0,0,516,515,1,0,0,0,517,518,
+		1,0,0,0,518,522,5,171,0,0,519,523,3,94,47,0,520,521,5,182,0,0,521,523,
+		5,200,0,0,522,519,1,0,0,0,522,520,1,0,0,0,523,21,1,0,0,0,524,525,5,191,
+		0,0,525,530,3,104,52,0,526,527,5,195,0,0,527,529,3,104,52,0,528,526,1,
+		0,0,0,529,532,1,0,0,0,530,528,1,0,0,0,530,531,1,0,0,0,531,533,1,0,0,0,
+		532,530,1,0,0,0,533,534,5,192,0,0,534,23,1,0,0,0,535,536,5,191,0,0,536,
+		541,3,72,36,0,537,538,5,195,0,0,538,540,3,72,36,0,539,537,1,0,0,0,540,
+		543,1,0,0,0,541,539,1,0,0,0,541,542,1,0,0,0,542,544,1,0,0,0,543,541,1,
+		0,0,0,544,545,5,192,0,0,545,25,1,0,0,0,546,548,3,28,14,0,547,546,1,0,0,
+		0,547,548,1,0,0,0,548,549,1,0,0,0,549,551,3,32,16,0,550,552,3,36,18,0,
+		551,550,1,0,0,0,551,552,1,0,0,0,552,554,1,0,0,0,553,555,3,40,20,0,554,
+		553,1,0,0,0,554,555,1,0,0,0,555,557,1,0,0,0,556,558,3,42,21,0,557,556,
+		1,0,0,0,557,558,1,0,0,0,558,560,1,0,0,0,559,561,3,44,22,0,560,559,1,0,
+		0,0,560,561,1,0,0,0,561,27,1,0,0,0,562,564,5,165,0,0,563,565,5,114,0,0,
+		564,563,1,0,0,0,564,565,1,0,0,0,565,566,1,0,0,0,566,571,3,30,15,0,567,
+		568,5,195,0,0,568,570,3,30,15,0,569,567,1,0,0,0,570,573,1,0,0,0,571,569,
+		1,0,0,0,571,572,1,0,0,0,572,29,1,0,0,0,573,571,1,0,0,0,574,576,3,104,52,
+		0,575,577,3,22,11,0,576,575,1,0,0,0,576,577,1,0,0,0,577,578,1,0,0,0,578,
+		579,5,11,0,0,579,580,5,191,0,0,580,581,3,26,13,0,581,582,5,192,0,0,582,
+		31,1,0,0,0,583,584,6,16,-1,0,584,585,3,34,17,0,585,594,1,0,0,0,586,587,
+		10,1,0,0,587,589,7,10,0,0,588,590,5,4,0,0,589,588,1,0,0,0,589,590,1,0,
+		0,0,590,591,1,0,0,0,591,593,3,32,16,2,592,586,1,0,0,0,593,596,1,0,0,0,
+		594,592,1,0,0,0,594,595,1,0,0,0,595,33,1,0,0,0,596,594,1,0,0,0,597,599,
+		5,124,0,0,598,600,7,11,0,0,599,598,1,0,0,0,599,600,1,0,0,0,600,601,1,0,
+		0,0,601,606,3,46,23,0,602,603,5,195,0,0,603,605,3,46,23,0,604,602,1,0,
+		0,0,605,608,1,0,0,0,606,604,1,0,0,0,606,607,1,0,0,0,607,618,1,0,0,0,608,
+		606,1,0,0,0,609,610,5,55,0,0,610,615,3,48,24,0,611,612,5,195,0,0,612,614,
+		3,48,24,0,613,611,1,0,0,0,614,617,1,0,0,0,615,613,1,0,0,0,615,616,1,0,
+		0,0,616,619,1,0,0,0,617,615,1,0,0,0,618,609,1,0,0,0,618,619,1,0,0,0,619,
+		621,1,0,0,0,620,622,3,60,30,0,621,620,1,0,0,0,621,622,1,0,0,0,622,625,
+		1,0,0,0,623,624,5,163,0,0,624,626,3,72,36,0,625,623,1,0,0,0,625,626,1,
+		0,0,0,626,637,1,0,0,0,627,628,5,60,0,0,628,629,5,18,0,0,629,634,3,72,36,
+		0,630,631,5,195,0,0,631,633,3,72,36,0,632,630,1,0,0,0,633,636,1,0,0,0,
+		634,632,1,0,0,0,634,635,1,0,0,0,635,638,1,0,0,0,636,634,1,0,0,0,637,627,
+		1,0,0,0,637,638,1,0,0,0,638,641,1,0,0,0,639,640,5,61,0,0,640,642,3,72,
+		36,0,641,639,1,0,0,0,641,642,1,0,0,0,642,653,1,0,0,0,643,644,5,103,0,0,
+		644,645,5,18,0,0,645,650,3,72,36,0,646,647,5,195,0,0,647,649,3,72,36,0,
+		648,646,1,0,0,0,649,652,1,0,0,0,650,648,1,0,0,0,650,651,1,0,0,0,651,654,
+		1,0,0,0,652,650,1,0,0,0,653,643,1,0,0,0,653,654,1,0,0,0,654,660,1,0,0,
+		0,655,656,5,191,0,0,656,657,3,26,13,0,657,658,5,192,0,0,658,660,1,0,0,
+		0,659,597,1,0,0,0,659,655,1,0,0,0,660,35,1,0,0,0,661,662,5,100,0,0,662,
+		663,5,18,0,0,663,668,3,38,19,0,664,665,5,195,0,0,665,667,3,38,19,0,666,
+		664,1,0,0,0,667,670,1,0,0,0,668,666,1,0,0,0,668,669,1,0,0,0,669,37,1,0,
+		0,0,670,668,1,0,0,0,671,673,3,72,36,0,672,674,7,12,0,0,673,672,1,0,0,0,
+		673,674,1,0,0,0,674,677,1,0,0,0,675,676,5,94,0,0,676,678,7,13,0,0,677,
+		675,1,0,0,0,677,678,1,0,0,0,678,39,1,0,0,0,679,680,5,42,0,0,680,681,7,
+		14,0,0,681,41,1,0,0,0,682,685,5,84,0,0,683,686,3,72,36,0,684,686,5,4,0,
+		0,685,683,1,0,0,0,685,684,1,0,0,0,686,43,1,0,0,0,687,688,5,95,0,0,688,
+		690,3,72,36,0,689,691,7,15,0,0,690,689,1,0,0,0,690,691,1,0,0,0,691,45,
+		1,0,0,0,692,705,5,183,0,0,693,694,3,104,52,0,694,695,5,196,0,0,695,696,
+		5,183,0,0,696,705,1,0,0,0,697,702,3,72,36,0,698,700,5,11,0,0,699,698,1,
+		0,0,0,699,700,1,0,0,0,700,701,1,0,0,0,701,703,3,104,52,0,702,699,1,0,0,
+		0,702,703,1,0,0,0,703,705,1,0,0,0,704,692,1,0,0,0,704,693,1,0,0,0,704,
+		697,1,0,0,0,705,47,1,0,0,0,706,707,6,24,-1,0,707,708,3,56,28,0,708,725,
+		1,0,0,0,709,710,10,3,0,0,710,711,3,50,25,0,711,712,5,77,0,0,712,714,3,
+		56,28,0,713,715,3,54,27,0,714,713,1,0,0,0,714,715,1,0,0,0,715,717,1,0,
+		0,0,716,718,3,52,26,0,717,716,1,0,0,0,717,718,1,0,0,0,718,724,1,0,0,0,
+		719,720,10,2,0,0,720,721,5,29,0,0,721,722,5,77,0,0,722,724,3,56,28,0,723,
+		709,1,0,0,0,723,719,1,0,0,0,724,727,1,0,0,0,725,723,1,0,0,0,725,726,1,
+		0,0,0,726,49,1,0,0,0,727,725,1,0,0,0,728,730,5,70,0,0,729,728,1,0,0,0,
+		729,730,1,0,0,0,730,744,1,0,0,0,731,733,5,81,0,0,732,734,5,101,0,0,733,
+		732,1,0,0,0,733,734,1,0,0,0,734,744,1,0,0,0,735,737,5,117,0,0,736,738,
+		5,101,0,0,737,736,1,0,0,0,737,738,1,0,0,0,738,744,1,0,0,0,739,741,5,56,
+		0,0,740,742,5,101,0,0,741,740,1,0,0,0,741,742,1,0,0,0,742,744,1,0,0,0,
+		743,729,1,0,0,0,743,731,1,0,0,0,743,735,1,0,0,0,743,739,1,0,0,0,744,51,
+		1,0,0,0,745,746,5,96,0,0,746,760,3,72,36,0,747,748,5,158,0,0,748,749,5,
+		191,0,0,749,754,3,104,52,0,750,751,5,195,0,0,751,753,3,104,52,0,752,750,
+		1,0,0,0,753,756,1,0,0,0,754,752,1,0,0,0,754,755,1,0,0,0,755,757,1,0,0,
+		0,756,754,1,0,0,0,757,758,5,192,0,0,758,760,1,0,0,0,759,745,1,0,0,0,759,
+		747,1,0,0,0,760,53,1,0,0,0,761,773,5,166,0,0,762,774,3,68,34,0,763,764,
+		5,191,0,0,764,765,3,68,34,0,765,766,5,192,0,0,766,774,1,0,0,0,767,768,
+		5,191,0,0,768,769,3,68,34,0,769,770,5,195,0,0,770,771,3,68,34,0,771,772,
+		5,192,0,0,772,774,1,0,0,0,773,762,1,0,0,0,773,763,1,0,0,0,773,767,1,0,
+		0,0,774,776,1,0,0,0,775,777,3,66,33,0,776,775,1,0,0,0,776,777,1,0,0,0,
+		777,55,1,0,0,0,778,780,3,102,51,0,779,781,3,58,29,0,780,779,1,0,0,0,780,
+		781,1,0,0,0,781,816,1,0,0,0,782,783,5,191,0,0,783,784,3,26,13,0,784,786,
+		5,192,0,0,785,787,3,58,29,0,786,785,1,0,0,0,786,787,1,0,0,0,787,816,1,
+		0,0,0,788,789,3,102,51,0,789,798,5,191,0,0,790,795,3,72,36,0,791,792,5,
+		195,0,0,792,794,3,72,36,0,793,791,1,0,0,0,794,797,1,0,0,0,795,793,1,0,
+		0,0,795,796,1,0,0,0,796,799,1,0,0,0,797,795,1,0,0,0,798,790,1,0,0,0,798,
+		799,1,0,0,0,799,800,1,0,0,0,800,802,5,192,0,0,801,803,3,58,29,0,802,801,
+		1,0,0,0,802,803,1,0,0,0,803,816,1,0,0,0,804,805,5,191,0,0,805,810,3,48,
+		24,0,806,807,5,195,0,0,807,809,3,48,24,0,808,806,1,0,0,0,809,812,1,0,0,
+		0,810,808,1,0,0,0,810,811,1,0,0,0,811,813,1,0,0,0,812,810,1,0,0,0,813,
+		814,5,192,0,0,814,816,1,0,0,0,815,778,1,0,0,0,815,782,1,0,0,0,815,788,
+		1,0,0,0,815,804,1,0,0,0,816,57,1,0,0,0,817,819,5,11,0,0,818,817,1,0,0,
+		0,818,819,1,0,0,0,819,820,1,0,0,0,820,822,3,104,52,0,821,823,3,22,11,0,
+		822,821,1,0,0,0,822,823,1,0,0,0,823,59,1,0,0,0,824,825,5,164,0,0,825,826,
+		3,62,31,0,826,61,1,0,0,0,827,828,5,152,0,0,828,829,5,191,0,0,829,830,5,
+		129,0,0,830,834,3,68,34,0,831,833,3,64,32,0,832,831,1,0,0,0,833,836,1,
+		0,0,0,834,832,1,0,0,0,834,835,1,0,0,0,835,837,1,0,0,0,836,834,1,0,0,0,
+		837,838,5,192,0,0,838,867,1,0,0,0,839,840,5,64,0,0,840,841,5,191,0,0,841,
+		842,5,129,0,0,842,843,3,68,34,0,843,844,5,195,0,0,844,845,5,3,0,0,845,
+		846,5,18,0,0,846,850,3,68,34,0,847,849,3,64,32,0,848,847,1,0,0,0,849,852,
+		1,0,0,0,850,848,1,0,0,0,850,851,1,0,0,0,851,853,1,0,0,0,852,850,1,0,0,
+		0,853,854,5,192,0,0,854,867,1,0,0,0,855,856,5,126,0,0,856,857,5,191,0,
+		0,857,861,3,68,34,0,858,860,3,64,32,0,859,858,1,0,0,0,860,863,1,0,0,0,
+		861,859,1,0,0,0,861,862,1,0,0,0,862,864,1,0,0,0,863,861,1,0,0,0,864,865,
+		5,192,0,0,865,867,1,0,0,0,866,827,1,0,0,0,866,839,1,0,0,0,866,855,1,0,
+		0,0,867,63,1,0,0,0,868,869,5,195,0,0,869,870,5,116,0,0,870,874,3,68,34,
+		0,871,872,5,195,0,0,872,874,3,66,33,0,873,868,1,0,0,0,873,871,1,0,0,0,
+		874,65,1,0,0,0,875,876,5,59,0,0,876,877,5,104,0,0,877,878,3,68,34,0,878,
+		67,1,0,0,0,879,880,5,200,0,0,880,881,3,70,35,0,881,69,1,0,0,0,882,883,
+		7,16,0,0,883,71,1,0,0,0,884,885,6,36,-1,0,885,887,3,76,38,0,886,888,3,
+		74,37,0,887,886,1,0,0,0,887,888,1,0,0,0,888,892,1,0,0,0,889,890,5,92,0,
+		0,890,892,3,72,36,3,891,884,1,0,0,0,891,889,1,0,0,0,892,901,1,0,0,0,893,
+		894,10,2,0,0,894,895,5,6,0,0,895,900,3,72,36,3,896,897,10,1,0,0,897,898,
+		5,99,0,0,898,900,3,72,36,2,899,893,1,0,0,0,899,896,1,0,0,0,900,903,1,0,
+		0,0,901,899,1,0,0,0,901,902,1,0,0,0,902,73,1,0,0,0,903,901,1,0,0,0,904,
+		905,3,92,46,0,905,906,3,76,38,0,906,969,1,0,0,0,907,908,3,92,46,0,908,
+		909,7,17,0,0,909,912,5,191,0,0,910,913,3,26,13,0,911,913,3,72,36,0,912,
+		910,1,0,0,0,912,911,1,0,0,0,913,914,1,0,0,0,914,915,5,192,0,0,915,969,
+		1,0,0,0,916,918,5,92,0,0,917,916,1,0,0,0,917,918,1,0,0,0,918,919,1,0,0,
+		0,919,920,5,16,0,0,920,921,3,76,38,0,921,922,5,6,0,0,922,923,3,76,38,0,
+		923,969,1,0,0,0,924,926,5,92,0,0,925,924,1,0,0,0,925,926,1,0,0,0,926,927,
+		1,0,0,0,927,928,5,69,0,0,928,929,5,191,0,0,929,930,3,26,13,0,930,931,5,
+		192,0,0,931,969,1,0,0,0,932,934,5,92,0,0,933,932,1,0,0,0,933,934,1,0,0,
+		0,934,935,1,0,0,0,935,936,5,69,0,0,936,937,5,191,0,0,937,942,3,72,36,0,
+		938,939,5,195,0,0,939,941,3,72,36,0,940,938,1,0,0,0,941,944,1,0,0,0,942,
+		940,1,0,0,0,942,943,1,0,0,0,943,945,1,0,0,0,944,942,1,0,0,0,945,946,5,
+		192,0,0,946,969,1,0,0,0,947,949,5,92,0,0,948,947,1,0,0,0,948,949,1,0,0,
+		0,949,950,1,0,0,0,950,951,7,18,0,0,951,954,3,76,38,0,952,953,5,44,0,0,
+		953,955,5,198,0,0,954,952,1,0,0,0,954,955,1,0,0,0,955,969,1,0,0,0,956,
+		958,5,75,0,0,957,959,5,92,0,0,958,957,1,0,0,0,958,959,1,0,0,0,959,960,
+		1,0,0,0,960,969,5,93,0,0,961,963,5,75,0,0,962,964,5,92,0,0,963,962,1,0,
+		0,0,963,964,1,0,0,0,964,965,1,0,0,0,965,966,5,38,0,0,966,967,5,55,0,0,
+		967,969,3,76,38,0,968,904,1,0,0,0,968,907,1,0,0,0,968,917,1,0,0,0,968,
+		925,1,0,0,0,968,933,1,0,0,0,968,948,1,0,0,0,968,956,1,0,0,0,968,961,1,
+		0,0,0,969,75,1,0,0,0,970,971,6,38,-1,0,971,1138,3,94,47,0,972,1138,5,203,
+		0,0,973,974,5,19,0,0,974,976,3,72,36,0,975,977,3,90,45,0,976,975,1,0,0,
+		0,977,978,1,0,0,0,978,976,1,0,0,0,978,979,1,0,0,0,979,982,1,0,0,0,980,
+		981,5,41,0,0,981,983,3,72,36,0,982,980,1,0,0,0,982,983,1,0,0,0,983,984,
+		1,0,0,0,984,985,5,43,0,0,985,1138,1,0,0,0,986,988,5,19,0,0,987,989,3,90,
+		45,0,988,987,1,0,0,0,989,990,1,0,0,0,990,988,1,0,0,0,990,991,1,0,0,0,991,
+		994,1,0,0,0,992,993,5,41,0,0,993,995,3,72,36,0,994,992,1,0,0,0,994,995,
+		1,0,0,0,995,996,1,0,0,0,996,997,5,43,0,0,997,1138,1,0,0,0,998,999,5,20,
+		0,0,999,1000,5,191,0,0,1000,1001,3,72,36,0,1001,1002,5,11,0,0,1002,1003,
+		3,98,49,0,1003,1004,5,192,0,0,1004,1138,1,0,0,0,1005,1006,5,10,0,0,1006,
+		1015,5,193,0,0,1007,1012,3,72,36,0,1008,1009,5,195,0,0,1009,1011,3,72,
+		36,0,1010,1008,1,0,0,0,1011,1014,1,0,0,0,1012,1010,1,0,0,0,1012,1013,1,
+		0,0,0,1013,1016,1,0,0,0,1014,1012,1,0,0,0,1015,1007,1,0,0,0,1015,1016,
+		1,0,0,0,1016,1017,1,0,0,0,1017,1138,5,194,0,0,1018,1019,5,10,0,0,1019,
+		1020,5,191,0,0,1020,1021,3,26,13,0,1021,1022,5,192,0,0,1022,1138,1,0,0,
+		0,1023,1024,5,87,0,0,1024,1033,5,191,0,0,1025,1030,3,86,43,0,1026,1027,
+		5,195,0,0,1027,1029,3,86,43,0,1028,1026,1,0,0,0,1029,1032,1,0,0,0,1030,
+		1028,1,0,0,0,1030,1031,1,0,0,0,1031,1034,1,0,0,0,1032,1030,1,0,0,0,1033,
+		1025,1,0,0,0,1033,1034,1,0,0,0,1034,1035,1,0,0,0,1035,1138,5,192,0,0,1036,
+		1037,5,135,0,0,1037,1046,5,191,0,0,1038,1043,3,88,44,0,1039,1040,5,195,
+		0,0,1040,1042,3,88,44,0,1041,1039,1,0,0,0,1042,1045,1,0,0,0,1043,1041,
+		1,0,0,0,1043,1044,1,0,0,0,1044,1047,1,0,0,0,1045,1043,1,0,0,0,1046,1038,
+		1,0,0,0,1046,1047,1,0,0,0,1047,1048,1,0,0,0,1048,1138,5,192,0,0,1049,1050,
+		5,46,0,0,1050,1051,5,191,0,0,1051,1052,3,26,13,0,1052,1053,5,192,0,0,1053,
+		1138,1,0,0,0,1054,1055,3,102,51,0,1055,1056,5,191,0,0,1056,1057,5,183,
+		0,0,1057,1059,5,192,0,0,1058,1060,3,80,40,0,1059,1058,1,0,0,0,1059,1060,
+		1,0,0,0,1060,1138,1,0,0,0,1061,1062,5,49,0,0,1062,1065,5,191,0,0,1063,
+		1066,3,104,52,0,1064,1066,5,198,0,0,1065,1063,1,0,0,0,1065,1064,1,0,0,
+		0,1066,1067,1,0,0,0,1067,1068,5,55,0,0,1068,1069,3,76,38,0,1069,1070,5,
+		192,0,0,1070,1138,1,0,0,0,1071,1072,5,136,0,0,1072,1073,5,191,0,0,1073,
+		1074,3,76,38,0,1074,1075,5,55,0,0,1075,1078,3,76,38,0,1076,1077,5,54,0,
+		0,1077,1079,3,76,38,0,1078,1076,1,0,0,0,1078,1079,1,0,0,0,1079,1080,1,
+		0,0,0,1080,1081,5,192,0,0,1081,1138,1,0,0,0,1082,1083,5,150,0,0,1083,1085,
+		5,191,0,0,1084,1086,7,19,0,0,1085,1084,1,0,0,0,1085,1086,1,0,0,0,1086,
+		1088,1,0,0,0,1087,1089,3,76,38,0,1088,1087,1,0,0,0,1088,1089,1,0,0,0,1089,
+		1090,1,0,0,0,1090,1091,5,55,0,0,1091,1092,3,76,38,0,1092,1093,5,192,0,
+		0,1093,1138,1,0,0,0,1094,1095,3,102,51,0,1095,1110,5,191,0,0,1096,1098,
+		5,38,0,0,1097,1096,1,0,0,0,1097,1098,1,0,0,0,1098,1099,1,0,0,0,1099,1104,
+		3,78,39,0,1100,1101,5,195,0,0,1101,1103,3,78,39,0,1102,1100,1,0,0,0,1103,
+		1106,1,0,0,0,1104,1102,1,0,0,0,1104,1105,1,0,0,0,1105,1108,1,0,0,0,1106,
+		1104,1,0,0,0,1107,1109,3,36,18,0,1108,1107,1,0,0,0,1108,1109,1,0,0,0,1109,
+		1111,1,0,0,0,1110,1097,1,0,0,0,1110,1111,1,0,0,0,1111,1112,1,0,0,0,1112,
+		1114,5,192,0,0,1113,1115,3,80,40,0,1114,1113,1,0,0,0,1114,1115,1,0,0,0,
+		1115,1138,1,0,0,0,1116,1117,5,191,0,0,1117,1118,3,26,13,0,1118,1119,5,
+		192,0,0,1119,1138,1,0,0,0,1120,1138,3,104,52,0,1121,1122,3,104,52,0,1122,
+		1123,5,196,0,0,1123,1124,3,104,52,0,1124,1138,1,0,0,0,1125,1126,5,191,
+		0,0,1126,1127,3,72,36,0,1127,1128,5,192,0,0,1128,1138,1,0,0,0,1129,1130,
+		5,191,0,0,1130,1131,3,72,36,0,1131,1132,5,192,0,0,1132,1133,5,196,0,0,
+		1133,1134,3,104,52,0,1134,1138,1,0,0,0,1135,1136,7,20,0,0,1136,1138,3,
+		76,38,4,1137,970,1,0,0,0,1137,972,1,0,0,0,1137,973,1,0,0,0,1137,986,1,
+		0,0,0,1137,998,1,0,0,0,1137,1005,1,0,0,0,1137,1018,1,0,0,0,1137,1023,1,
+		0,0,0,1137,1036,1,0,0,0,1137,1049,1,0,0,0,1137,1054,1,0,0,0,1137,1061,
+		1,0,0,0,1137,1071,1,0,0,0,1137,1082,1,0,0,0,1137,1094,1,0,0,0,1137,1116,
+		1,0,0,0,1137,1120,1,0,0,0,1137,1121,1,0,0,0,1137,1125,1,0,0,0,1137,1129,
+		1,0,0,0,1137,1135,1,0,0,0,1138,1169,1,0,0,0,1139,1140,10,5,0,0,1140,1141,
+		5,13,0,0,1141,1142,5,143,0,0,1142,1143,5,170,0,0,1143,1168,3,76,38,6,1144,
+		1145,10,3,0,0,1145,1146,7,21,0,0,1146,1168,3,76,38,4,1147,1148,10,2,0,
+		0,1148,1149,7,20,0,0,1149,1168,3,76,38,3,1150,1151,10,1,0,0,1151,1152,
+		5,186,0,0,1152,1168,3,76,38,2,1153,1154,10,9,0,0,1154,1155,5,193,0,0,1155,
+		1156,3,76,38,0,1156,1157,5,194,0,0,1157,1168,1,0,0,0,1158,1159,10,8,0,
+		0,1159,1160,5,189,0,0,1160,1168,3,104,52,0,1161,1162,10,7,0,0,1162,1163,
+		5,188,0,0,1163,1168,3,98,49,0,1164,1165,10,6,0,0,1165,1166,5,23,0,0,1166,
+		1168,3,102,51,0,1167,1139,1,0,0,0,1167,1144,1,0,0,0,1167,1147,1,0,0,0,
+		1167,1150,1,0,0,0,1167,1153,1,0,0,0,1167,1158,1,0,0,0,1167,1161,1,0,0,
+		0,1167,1164,1,0,0,0,1168,1171,1,0,0,0,1169,1167,1,0,0,0,1169,1170,1,0,
+		0,0,1170,77,1,0,0,0,1171,1169,1,0,0,0,1172,1173,3,104,52,0,1173,1174,5,
+		190,0,0,1174,1175,3,72,36,0,1175,1191,1,0,0,0,1176,1177,5,191,0,0,1177,
+		1182,3,104,52,0,1178,1179,5,195,0,0,1179,1181,3,104,52,0,1180,1178,1,0,
+		0,0,1181,1184,1,0,0,0,1182,1180,1,0,0,0,1182,1183,1,0,0,0,1183,1185,1,
+		0,0,0,1184,1182,1,0,0,0,1185,1186,5,192,0,0,1186,1187,5,190,0,0,1187,1188,
+		3,72,36,0,1188,1191,1,0,0,0,1189,1191,3,72,36,0,1190,1172,1,0,0,0,1190,
+		1176,1,0,0,0,1190,1189,1,0,0,0,1191,79,1,0,0,0,1192,1193,5,102,0,0,1193,
+		1204,5,191,0,0,1194,1195,5,103,0,0,1195,1196,5,18,0,0,1196,1201,3,72,36,
+		0,1197,1198,5,195,0,0,1198,1200,3,72,36,0,1199,1197,1,0,0,0,1200,1203,
+		1,0,0,0,1201,1199,1,0,0,0,1201,1202,1,0,0,0,1202,1205,1,0,0,0,1203,1201,
+		1,0,0,0,1204,1194,1,0,0,0,1204,1205,1,0,0,0,1205,1207,1,0,0,0,1206,1208,
+		3,36,18,0,1207,1206,1,0,0,0,1207,1208,1,0,0,0,1208,1210,1,0,0,0,1209,1211,
+		3,82,41,0,1210,1209,1,0,0,0,1210,1211,1,0,0,0,1211,1212,1,0,0,0,1212,1213,
+		5,192,0,0,1213,81,1,0,0,0,1214,1215,7,22,0,0,1215,1216,5,16,0,0,1216,1217,
+		3,84,42,0,1217,1218,5,6,0,0,1218,1219,3,84,42,0,1219,1223,1,0,0,0,1220,
+		1221,7,22,0,0,1221,1223,3,84,42,0,1222,1214,1,0,0,0,1222,1220,1,0,0,0,
+		1223,83,1,0,0,0,1224,1225,5,156,0,0,1225,1234,5,106,0,0,1226,1227,5,156,
+		0,0,1227,1234,5,53,0,0,1228,1229,5,28,0,0,1229,1234,5,119,0,0,1230,1231,
+		3,76,38,0,1231,1232,7,23,0,0,1232,1234,1,0,0,0,1233,1224,1,0,0,0,1233,
+		1226,1,0,0,0,1233,1228,1,0,0,0,1233,1230,1,0,0,0,1234,85,1,0,0,0,1235,
+		1236,3,72,36,0,1236,1237,5,187,0,0,1237,1238,3,72,36,0,1238,87,1,0,0,0,
+		1239,1240,3,104,52,0,1240,1241,5,187,0,0,1241,1242,3,72,36,0,1242,89,1,
+		0,0,0,1243,1244,5,162,0,0,1244,1245,3,72,36,0,1245,1246,5,142,0,0,1246,
+		1247,3,72,36,0,1247,91,1,0,0,0,1248,1272,5,171,0,0,1249,1272,5,172,0,0,
+		1250,1272,5,175,0,0,1251,1272,5,173,0,0,1252,1272,5,176,0,0,1253,1272,
+		5,174,0,0,1254,1272,5,180,0,0,1255,1272,5,178,0,0,1256,1272,5,179,0,0,
+		1257,1272,5,177,0,0,1258,1259,5,98,0,0,1259,1265,5,191,0,0,1260,1261,3,
+		104,52,0,1261,1262,5,196,0,0,1262,1264,1,0,0,0,1263,1260,1,0,0,0,1264,
+		1267,1,0,0,0,1265,1263,1,0,0,0,1265,1266,1,0,0,0,1266,1268,1,0,0,0,1267,
+		1265,1,0,0,0,1268,1269,3,92,46,0,1269,1270,5,192,0,0,1270,1272,1,0,0,0,
+		1271,1248,1,0,0,0,1271,1249,1,0,0,0,1271,1250,1,0,0,0,1271,1251,1,0,0,
+		0,1271,1252,1,0,0,0,1271,1253,1,0,0,0,1271,1254,1,0,0,0,1271,1255,1,0,
+		0,0,1271,1256,1,0,0,0,1271,1257,1,0,0,0,1271,1258,1,0,0,0,1272,93,1,0,
+		0,0,1273,1290,5,93,0,0,1274,1290,7,24,0,0,1275,1290,3,96,48,0,1276,1290,
+		5,198,0,0,1277,1290,5,199,0,0,1278,1279,5,144,0,0,1279,1290,5,198,0,0,
+		1280,1281,5,30,0,0,1281,1290,5,198,0,0,1282,1283,5,143,0,0,1283,1290,5,
+		198,0,0,1284,1285,5,73,0,0,1285,1287,5,198,0,0,1286,1288,3,70,35,0,1287,
+		1286,1,0,0,0,1287,1288,1,0,0,0,1288,1290,1,0,0,0,1289,1273,1,0,0,0,1289,
+		1274,1,0,0,0,1289,1275,1,0,0,0,1289,1276,1,0,0,0,1289,1277,1,0,0,0,1289,
+		1278,1,0,0,0,1289,1280,1,0,0,0,1289,1282,1,0,0,0,1289,1284,1,0,0,0,1290,
+		95,1,0,0,0,1291,1292,7,25,0,0,1292,97,1,0,0,0,1293,1294,6,49,-1,0,1294,
+		1295,5,10,0,0,1295,1296,5,175,0,0,1296,1297,3,98,49,0,1297,1298,5,176,
+		0,0,1298,1339,1,0,0,0,1299,1300,5,87,0,0,1300,1301,5,175,0,0,1301,1302,
+		3,98,49,0,1302,1303,5,195,0,0,1303,1304,3,98,49,0,1304,1305,5,176,0,0,
+		1305,1339,1,0,0,0,1306,1323,5,135,0,0,1307,1319,5,175,0,0,1308,1309,3,
+		104,52,0,1309,1316,3,98,49,0,1310,1311,5,195,0,0,1311,1312,3,104,52,0,
+		1312,1313,3,98,49,0,1313,1315,1,0,0,0,1314,1310,1,0,0,0,1315,1318,1,0,
+		0,0,1316,1314,1,0,0,0,1316,1317,1,0,0,0,1317,1320,1,0,0,0,1318,1316,1,
+		0,0,0,1319,1308,1,0,0,0,1319,1320,1,0,0,0,1320,1321,1,0,0,0,1321,1324,
+		5,176,0,0,1322,1324,5,172,0,0,1323,1307,1,0,0,0,1323,1322,1,0,0,0,1324,
+		1339,1,0,0,0,1325,1336,3,100,50,0,1326,1327,5,191,0,0,1327,1332,5,200,
+		0,0,1328,1329,5,195,0,0,1329,1331,5,200,0,0,1330,1328,1,0,0,0,1331,1334,
+		1,0,0,0,1332,1330,1,0,0,0,1332,1333,1,0,0,0,1333,1335,1,0,0,0,1334,1332,
+		1,0,0,0,1335,1337,5,192,0,0,1336,1326,1,0,0,0,1336,1337,1,0,0,0,1337,1339,
+		1,0,0,0,1338,1293,1,0,0,0,1338,1299,1,0,0,0,1338,1306,1,0,0,0,1338,1325,
+		1,0,0,0,1339,1348,1,0,0,0,1340,1341,10,5,0,0,1341,1343,5,193,0,0,1342,
+		1344,5,200,0,0,1343,1342,1,0,0,0,1343,1344,1,0,0,0,1344,1345,1,0,0,0,1345,
+		1347,5,194,0,0,1346,1340,1,0,0,0,1347,1350,1,0,0,0,1348,1346,1,0,0,0,1348,
+		1349,1,0,0,0,1349,99,1,0,0,0,1350,1348,1,0,0,0,1351,1352,5,39,0,0,1352,
+		1362,5,107,0,0,1353,1354,5,22,0,0,1354,1362,5,161,0,0,1355,1356,7,26,0,
+		0,1356,1357,7,27,0,0,1357,1358,5,143,0,0,1358,1362,5,170,0,0,1359,1362,
+		5,73,0,0,1360,1362,3,102,51,0,1361,1351,1,0,0,0,1361,1353,1,0,0,0,1361,
+		1355,1,0,0,0,1361,1359,1,0,0,0,1361,1360,1,0,0,0,1362,101,1,0,0,0,1363,
+		1368,3,104,52,0,1364,1365,5,196,0,0,1365,1367,3,104,52,0,1366,1364,1,0,
+		0,0,1367,1370,1,0,0,0,1368,1366,1,0,0,0,1368,1369,1,0,0,0,1369,103,1,0,
+		0,0,1370,1368,1,0,0,0,1371,1377,5,204,0,0,1372,1377,5,205,0,0,1373,1377,
+		5,206,0,0,1374,1377,5,207,0,0,1375,1377,3,106,53,0,1376,1371,1,0,0,0,1376,
+		1372,1,0,0,0,1376,1373,1,0,0,0,1376,1374,1,0,0,0,1376,1375,1,0,0,0,1377,
+		105,1,0,0,0,1378,1379,7,28,0,0,1379,107,1,0,0,0,185,111,118,123,129,132,
+		143,148,153,160,164,168,183,190,200,206,211,217,223,234,238,242,245,249,
+		259,266,276,279,283,287,292,297,301,308,311,317,321,325,330,333,339,343,
+		347,352,358,363,371,377,382,392,403,411,419,427,437,446,453,457,460,468,
+		476,484,494,498,509,516,522,530,541,547,551,554,557,560,564,571,576,589,
+		594,599,606,615,618,621,625,634,637,641,650,653,659,668,673,677,685,690,
+		699,702,704,714,717,723,725,729,733,737,741,743,754,759,773,776,780,786,
+		795,798,802,810,815,818,822,834,850,861,866,873,887,891,899,901,912,917,
+		925,933,942,948,954,958,963,968,978,982,990,994,1012,1015,1030,1033,1043,
+		1046,1059,1065,1078,1085,1088,1097,1104,1108,1110,1114,1137,1167,1169,
+		1182,1190,1201,1204,1207,1210,1222,1233,1265,1271,1287,1289,1316,1319,
+		1323,1332,1336,1338,1343,1348,1361,1368,1376
 	};
 
 	public static readonly ATN _ATN =

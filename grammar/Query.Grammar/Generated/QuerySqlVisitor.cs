@@ -183,6 +183,13 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitArchiveStream([NotNull] QuerySqlParser.ArchiveStreamContext context);
 	/// <summary>
+	/// Visit a parse tree produced by the <c>compactStream</c>
+	/// labeled alternative in <see cref="QuerySqlParser.statement"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitCompactStream([NotNull] QuerySqlParser.CompactStreamContext context);
+	/// <summary>
 	/// Visit a parse tree produced by the <c>printTopic</c>
 	/// labeled alternative in <see cref="QuerySqlParser.statement"/>.
 	/// </summary>
