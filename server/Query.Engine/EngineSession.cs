@@ -65,7 +65,10 @@ public sealed partial class EngineSession
             try
             {
                 var columns = Translate(() => Describe(statement, parameters));
-                prepared.Add(new PreparedStatement(text, statement, columns, parameters.ToList()));
+                prepared.Add(new PreparedStatement(text, statement, columns, parameters.ToList())
+                {
+                    ParameterPgTypeOids = parameters.PgTypeOids(),
+                });
             }
             catch (SqlException) when (deferDescribeErrors && statements.Length > 1)
             {
@@ -103,7 +106,10 @@ public sealed partial class EngineSession
         {
             var types = new ParameterTypes();
             var columns = Translate(() => Describe(statement.Statement, types));
-            statement = new PreparedStatement(statement.Sql, statement.Statement, columns, types.ToList());
+            statement = new PreparedStatement(statement.Sql, statement.Statement, columns, types.ToList())
+            {
+                ParameterPgTypeOids = types.PgTypeOids(),
+            };
         }
         if (statement.ParameterTypes.Count > (parameters?.Count ?? 0))
             throw new SqlException(SqlState.InvalidParameterCount,

@@ -30,6 +30,10 @@ public sealed class PreparedStatement
     /// <summary>Inferred types of $1..$n (STRING where nothing constrains a parameter).</summary>
     public IReadOnlyList<SqlType> ParameterTypes { get; }
 
+    /// <summary>The PostgreSQL type each parameter was cast to where it differs from its engine type's mapping
+    /// (<c>$1::oid[]</c>); 0 (or no entry) elsewhere.</summary>
+    public IReadOnlyList<int> ParameterPgTypeOids { get; init; } = [];
+
     /// <summary>
     /// False when describing had to wait for execution (see <see cref="EngineSession.PrepareBatch"/>).
     /// </summary>

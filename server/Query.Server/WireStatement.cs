@@ -20,7 +20,9 @@ internal sealed class WireStatement : IPgStatement
             // A type the client declared wins: it decides how the client encodes the value.
             oids[i] = i < declaredOids.Length && declaredOids[i] != 0
                 ? declaredOids[i]
-                : PgTypeMapping.OidOf(prepared.ParameterTypes[i]);
+                : i < prepared.ParameterPgTypeOids.Count && prepared.ParameterPgTypeOids[i] != 0
+                    ? prepared.ParameterPgTypeOids[i]
+                    : PgTypeMapping.OidOf(prepared.ParameterTypes[i]);
         }
         ParameterTypeOids = oids;
         if (prepared.ReturnsRows)

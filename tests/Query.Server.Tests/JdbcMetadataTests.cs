@@ -21,8 +21,7 @@ public sealed class JdbcMetadataTests : IClassFixture<ServerFixture>
     [Fact]
     public Task Get_columns_gives_jdbc_types_positions_and_nullability() => RunAsync("columns");
 
-    [Fact(Skip = "waits for information_schema._pg_expandarray, a set-returning function of a composite whose "
-        + "fields getPrimaryKeys reads as (...).n and (...).x")]
+    [Fact]
     public Task Get_primary_keys_names_the_key_column_and_its_constraint() => RunAsync("keys");
 
     [Fact]

@@ -177,7 +177,12 @@ public sealed class AggregationContext
         {
             var columns = new List<ColumnInfo>();
             for (var i = 0; i < GroupKeys.Count; i++)
-                columns.Add(new ColumnInfo(GroupKeyNames[i], GroupKeys[i].Type));
+            {
+                columns.Add(new ColumnInfo(GroupKeyNames[i], GroupKeys[i].Type)
+                {
+                    PgTypeOid = PgTypeOids.Of(GroupKeys[i], _source.Columns),
+                });
+            }
             if (IsWindowed)
             {
                 columns.Add(new ColumnInfo(Catalog.StreamDefinition.WindowStartName, SqlType.BigInt));
@@ -185,7 +190,12 @@ public sealed class AggregationContext
                 columns.Add(new ColumnInfo(RetractionColumn, SqlType.Boolean));
             }
             foreach (var aggregate in Aggregates)
-                columns.Add(new ColumnInfo(aggregate.Kind.ToString(), aggregate.ResultType));
+            {
+                columns.Add(new ColumnInfo(aggregate.Kind.ToString(), aggregate.ResultType)
+                {
+                    PgTypeOid = PgTypeOids.OfAggregate(aggregate, _source.Columns),
+                });
+            }
             return columns;
         }
     }

@@ -166,6 +166,26 @@ public sealed class ParameterTypes
         return type ?? SqlType.String;
     }
 
+    private readonly Dictionary<int, int> _pgTypeOids = [];
+
+    /// <summary>Records the PostgreSQL type a parameter is cast to where the engine's type would describe it as
+    /// another (<c>$1::oid[]</c> is <c>oid[]</c>, not <c>int4[]</c>: asyncpg encodes only the first without asking).
+    /// </summary>
+    public void DeclarePgType(int index, int oid) => _pgTypeOids[index] = oid;
+
+    /// <summary>Each parameter's declared PostgreSQL type in $1..$n order, 0 where its engine type's mapping holds.
+    /// </summary>
+    public IReadOnlyList<int> PgTypeOids()
+    {
+        var oids = new int[_types.Count];
+        foreach (var (index, oid) in _pgTypeOids)
+        {
+            if (index < oids.Length)
+                oids[index] = oid;
+        }
+        return oids;
+    }
+
     /// <summary>Types in $1..$n order; a parameter never constrained is STRING (PostgreSQL's text).</summary>
     public IReadOnlyList<SqlType> ToList()
     {

@@ -60,7 +60,7 @@ public sealed partial class ExpressionBinder
                 return BindNullIf(call, position);
             case "TRANSFORM" or "FILTER" or "REDUCE":
                 return BindLambdaCall(call, name, position);
-            case "EXPLODE" or "CUBE_EXPLODE" or "UNNEST":
+            case "EXPLODE" or "CUBE_EXPLODE" or "UNNEST" or TableFunctions.PgExpandArrayName:
                 throw SqlException.FeatureNotSupported(
                     $"table function {name} inside an expression (it stands only as a whole SELECT item)", position);
         }

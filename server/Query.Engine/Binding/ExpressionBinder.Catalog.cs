@@ -228,6 +228,9 @@ public sealed partial class ExpressionBinder
             && elements[0].Name is "OID" or "REGTYPE" or "REGCLASS")
         {
             var target = new ArrayType(SqlType.Int);
+            if (cast.Operand is Ast.Parameter parameter
+                && SystemCatalog.PgTypes.TryGetByName(elements[0].Name.ToLowerInvariant(), out var element))
+                _parameters.DeclarePgType(parameter.Index - 1, element.ArrayOid);
             bound = Coerce(Bind(cast.Operand, target), target, CastContext.Explicit, position);
             return true;
         }
@@ -242,6 +245,8 @@ public sealed partial class ExpressionBinder
         // A parameter cast to regclass or regtype is the name (psycopg's TypeInfo.fetch sends 'int4').
         var hint = cast.Operand is Ast.Parameter && cast.Type.Name is "REGCLASS" or "REGTYPE"
             ? SqlType.String : SqlType.Int;
+        if (cast.Operand is Ast.Parameter parameter && cast.Type.Name == "OID")
+            _parameters.DeclarePgType(parameter.Index - 1, SystemCatalog.PgTypes.Oid);
         var operand = Bind(cast.Operand, hint);
         if (operand.Type.Kind is SqlTypeKind.Int or SqlTypeKind.BigInt or SqlTypeKind.Null)
             return Coerce(operand, SqlType.Int, CastContext.Explicit, position);

@@ -214,7 +214,8 @@ public sealed partial class ExpressionBinder
         if (like.Escape is { Length: > 1 })
             throw new SqlException(SqlState.InvalidEscapeSequence, "invalid escape string",
                 hint: "Escape string must be empty or one character.", position: PositionOf(like));
-        char? escape = like.Escape is { Length: 1 } e ? e[0] : null;
+        // PostgreSQL's default escape is a backslash (psql completes `ev\_a%`); ESCAPE '' means none.
+        char? escape = like.Escape is null ? '\\' : like.Escape is { Length: 1 } e ? e[0] : null;
         return new BoundLike(value, pattern, escape, like.Negated);
     }
 

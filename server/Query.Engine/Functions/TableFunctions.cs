@@ -15,6 +15,10 @@ public enum TableFunctionKind
     /// <summary>GENERATE_SUBSCRIPTS(ARRAY&lt;T&gt;, 1) -> INTEGER: a row per subscript, 1 to the length
     /// (SQLAlchemy and pgcli pair it with unnest to number a key's columns).</summary>
     GenerateSubscripts,
+
+    /// <summary>information_schema._pg_expandarray(ARRAY&lt;T&gt;) -> STRUCT&lt;x T, n INTEGER&gt;: a row per element
+    /// with its subscript (pgjdbc's getPrimaryKeys and getIndexInfo read its fields).</summary>
+    PgExpandArray,
 }
 
 /// <summary>
@@ -33,6 +37,13 @@ public static class TableFunctions
             "A row per subscript of the array's one dimension, 1 to its length."),
     ];
 
+    /// <summary>The name and signature of a kind (the internal _pg_expandarray is not in <see cref="Catalog"/>).
+    /// </summary>
+    public static (string Name, string Signature) Describe(TableFunctionKind kind) =>
+        kind == TableFunctionKind.PgExpandArray
+            ? ("_pg_expandarray", "information_schema._pg_expandarray(ARRAY<T>) -> STRUCT<x T, n INTEGER>")
+            : (Catalog[(int)kind].Name, Catalog[(int)kind].Signature);
+
     /// <summary>Most elements CUBE_EXPLODE takes (2^n rows per input row).</summary>
     public const int MaxCubeElements = 30;
 
@@ -49,6 +60,9 @@ public static class TableFunctions
             case "GENERATE_SUBSCRIPTS":
                 kind = TableFunctionKind.GenerateSubscripts;
                 return true;
+            case PgExpandArrayName:
+                kind = TableFunctionKind.PgExpandArray;
+                return true;
             default:
                 kind = default;
                 return false;
@@ -60,15 +74,22 @@ public static class TableFunctions
     {
         TableFunctionKind.Explode => array.Element,
         TableFunctionKind.GenerateSubscripts => SqlType.Int,
+        TableFunctionKind.PgExpandArray => new StructType(new([new StructField("x", array.Element),
+            new StructField("n", SqlType.Int)])),
         _ => array,
     };
+
+    /// <summary>PostgreSQL's name (in information_schema) of the function pgjdbc calls; internal, not listed.
+    /// </summary>
+    public const string PgExpandArrayName = "_PG_EXPANDARRAY";
 
     /// <summary>How many rows the function gives for <paramref name="array"/>.</summary>
     public static long RowCount(TableFunctionKind kind, SqlArray? array)
     {
         if (array is null || array.Count == 0)
             return 0;
-        if (kind is TableFunctionKind.Explode or TableFunctionKind.GenerateSubscripts)
+        if (kind is TableFunctionKind.Explode or TableFunctionKind.GenerateSubscripts
+            or TableFunctionKind.PgExpandArray)
             return array.Count;
         var nonNull = 0;
         foreach (var item in array.Items)
@@ -83,6 +104,8 @@ public static class TableFunctions
             return array.Items[(int)row];
         if (kind == TableFunctionKind.GenerateSubscripts)
             return (int)(row + 1);
+        if (kind == TableFunctionKind.PgExpandArray)
+            return new SqlStruct([array.Items[(int)row], (int)(row + 1)]);
         // The bits of row say which non-NULL elements are kept, the first element the highest bit: [1, 2] gives
         // [NULL, NULL], [NULL, 2], [1, NULL], [1, 2] as ksqlDB; a NULL element has no "kept" variant.
         var items = new object?[array.Count];

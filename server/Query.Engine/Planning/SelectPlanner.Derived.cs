@@ -187,6 +187,8 @@ public sealed partial class SelectPlanner
         var name = call.Name.Name.Value;
         var position = PositionOf(function);
         var binder = NewBinder(BindScope.Empty, null);
+        if (name.Equals(TableFunctions.PgExpandArrayName, StringComparison.OrdinalIgnoreCase))
+            return ExpandArrayLeaf(function, binder);
         var setReturning = name.ToUpperInvariant() is "UNNEST" or "GENERATE_SERIES";
         var array = name.Equals("unnest", StringComparison.OrdinalIgnoreCase) && call.Arguments.Count == 1
             ? binder.Bind(call.Arguments[0]) : binder.Bind(call);
@@ -206,6 +208,29 @@ public sealed partial class SelectPlanner
         plan = new LogicalTableFunction(plan, new([0]), new([TableFunctionKind.Explode]), new([column]));
         return new JoinLeaf(function.Alias?.Value ?? name, function.Alias?.Value, [column],
             where => Filtered(plan, where), position);
+    }
+
+    /// <summary><c>information_schema._pg_expandarray(a) [AS] e[(x, n)]</c>: a row per element, columns x (the
+    /// element) and n (its subscript).</summary>
+    private static JoinLeaf ExpandArrayLeaf(Ast.FunctionRef function, ExpressionBinder binder)
+    {
+        var position = PositionOf(function);
+        var call = function.Call;
+        if (call.Arguments.Count != 1)
+            throw new SqlException(SqlState.UndefinedFunction, "function _pg_expandarray takes exactly one array",
+                position: position);
+        var array = binder.Bind(call.Arguments[0]);
+        if (array.Type is not ArrayType arrayType)
+            throw new SqlException(SqlState.UndefinedFunction, $"function _pg_expandarray({array.Type}) does not exist",
+                position: position);
+        var name = function.Alias?.Value ?? "_pg_expandarray";
+        var columns = Renamed(new([new ColumnInfo("x", arrayType.Element), new ColumnInfo("n", SqlType.Int)]),
+            function.ColumnAliases, name, position);
+        LogicalPlan plan = new LogicalProject(new LogicalValues(), new([array, array]),
+            new([new ColumnInfo(columns[0].Name, arrayType), new ColumnInfo(columns[1].Name, arrayType)]));
+        plan = new LogicalTableFunction(plan, new([0, 1]),
+            new([TableFunctionKind.Explode, TableFunctionKind.GenerateSubscripts]), new([.. columns]));
+        return new JoinLeaf(name, function.Alias?.Value, [.. columns], where => Filtered(plan, where), position);
     }
 
     /// <summary>A function that is not set-returning, in FROM: one row holding its value (PostgreSQL's rule).

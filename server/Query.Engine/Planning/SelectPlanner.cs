@@ -63,7 +63,8 @@ public sealed partial class SelectPlanner
         }
         var tableFunctions = new List<(int Column, Functions.TableFunctionKind Kind)>();
         var (itemBinder, windows) = WindowBinding(query, select, scope, aggregation, binder, isPush);
-        var (projection, columns) = BindItems(select, scope, itemBinder, tableFunctions);
+        var (projection, columns) = BindItems(select, scope, itemBinder, tableFunctions,
+            () => aggregation?.Columns ?? scope.Columns);
         if (aggregation is not null)
             aggregation.WindowBoundsVisible = false;   // ksqlDB: window bounds only in the SELECT list
         BoundExpr? having = select.Having is null ? null
@@ -275,8 +276,11 @@ public sealed partial class SelectPlanner
         return column.Expression;
     }
 
+    // row: the columns of the row the items are computed over (the source's, or the aggregated row, which grows
+    // as items name aggregates); PostgreSQL types of catalog columns carry through references to them.
     private static (List<BoundExpr>, List<ColumnInfo>) BindItems(Ast.Select select, BindScope scope,
-        ExpressionBinder binder, List<(int Column, Functions.TableFunctionKind Kind)> tableFunctions)
+        ExpressionBinder binder, List<(int Column, Functions.TableFunctionKind Kind)> tableFunctions,
+        Func<IReadOnlyList<ColumnInfo>> row)
     {
         var projection = new List<BoundExpr>();
         var columns = new List<ColumnInfo>();
@@ -289,7 +293,10 @@ public sealed partial class SelectPlanner
                 {
                     var key = binder.Bind(reference);
                     projection.Add(key);
-                    columns.Add(new ColumnInfo(((Ast.ColumnRef)reference).Name.Value, key.Type));
+                    columns.Add(new ColumnInfo(((Ast.ColumnRef)reference).Name.Value, key.Type)
+                    {
+                        PgTypeOid = PgTypeOids.Of(key, row()),
+                    });
                 }
                 continue;
             }
@@ -324,9 +331,7 @@ public sealed partial class SelectPlanner
             projection.Add(bound);
             columns.Add(new ColumnInfo(single.Alias?.Value ?? ResultColumnNames.Of(single.Expression), bound.Type)
             {
-                PgTypeOid = bound is BoundColumn column && column.Ordinal < scope.Columns.Count
-                    && scope.Columns[column.Ordinal].Type.Equals(column.Type)
-                    ? scope.Columns[column.Ordinal].PgTypeOid : 0,
+                PgTypeOid = PgTypeOids.Of(bound, row()),
             });
         }
         return (projection, columns);

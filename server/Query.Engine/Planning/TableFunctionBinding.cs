@@ -18,12 +18,16 @@ internal static class TableFunctionBinding
         array = null!;
         resultType = null!;
         kind = default;
-        if (item.Expression is not Ast.FunctionCall { Over: null } call
-            || !TableFunctions.TryGetKind(call.Name.Name.Value, out kind))
+        var expression = item.Expression;
+        if (PgExpandArrayField(expression) is { } field)
+            (expression, kind) = field;
+        else if (expression is not Ast.FunctionCall { Over: null } named
+            || !TableFunctions.TryGetKind(named.Name.Name.Value, out kind))
             return false;
+        var call = (Ast.FunctionCall)expression;
         var position = call.Span.Start + 1;
         var name = call.Name.Name.Value.ToUpperInvariant();
-        var arity = kind == TableFunctionKind.GenerateSubscripts ? 2 : 1;
+        var arity = kind == TableFunctionKind.GenerateSubscripts && !IsPgExpandArray(call) ? 2 : 1;
         if (call.Arguments.Count != arity || call.Star || call.Distinct)
             throw new SqlException(SqlState.UndefinedFunction, arity == 1 ? $"function {name} takes exactly one array"
                 : $"function {name} takes an array and its dimension", position: position);
@@ -33,8 +37,27 @@ internal static class TableFunctionBinding
         array = binder.Bind(call.Arguments[0]);
         if (array.Type is not ArrayType arrayType)
             throw new SqlException(SqlState.UndefinedFunction, $"function {name}({array.Type}) does not exist",
-                position: position, hint: $"Signature: {TableFunctions.Catalog[(int)kind].Signature}");
+                position: position, hint: $"Signature: {TableFunctions.Describe(kind).Signature}");
         resultType = TableFunctions.ResultType(kind, arrayType);
         return true;
     }
+
+    /// <summary><c>(_pg_expandarray(a)).x</c> is <c>unnest(a)</c> and <c>.n</c> is <c>generate_subscripts(a, 1)</c>,
+    /// row for row (pgjdbc selects both beside the whole function, which keeps them in step).</summary>
+    private static (Ast.FunctionCall Call, TableFunctionKind Kind)? PgExpandArrayField(Ast.Expr expression)
+    {
+        if (expression is not Ast.FieldAccessExpr { Base: Ast.FunctionCall { Over: null } call } access
+            || !IsPgExpandArray(call))
+            return null;
+        return access.Field.Value switch
+        {
+            "x" => (call, TableFunctionKind.Explode),
+            "n" => (call, TableFunctionKind.GenerateSubscripts),
+            _ => throw new SqlException(SqlState.UndefinedColumn,
+                $"column \"{access.Field.Value}\" not found in data type record", position: access.Span.Start + 1),
+        };
+    }
+
+    private static bool IsPgExpandArray(Ast.FunctionCall call) =>
+        call.Name.Name.Value.Equals(TableFunctions.PgExpandArrayName, StringComparison.OrdinalIgnoreCase);
 }

@@ -28,7 +28,7 @@ public static class PgTypes
         Bpchar = 1042, Varchar = 1043, Date = 1082, Time = 1083, Timestamp = 1114, TimestampTz = 1184,
         Interval = 1186, Numeric = 1700, RegType = 2206, RegClass = 2205, Uuid = 2950, Jsonb = 3802, Record = 2249,
         Void = 2278, AnyArray = 2277, Int4Range = 3904, RegNamespace = 4089, Trigger = 2279, PgNodeTree = 194,
-        AclItem = 1033, Internal = 2281;
+        AclItem = 1033, Internal = 2281, OidArray = 1028;
 
     private static readonly PgType[] BaseTypes =
     [

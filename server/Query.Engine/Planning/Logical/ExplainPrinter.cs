@@ -196,7 +196,7 @@ public sealed partial class ExplainPrinter : LogicalPlanVisitor<bool>
         for (var i = 0; i < tableFunction.FunctionColumns.Count; i++)
         {
             var column = tableFunction.FunctionColumns[i];
-            var name = TableFunctions.Catalog[(int)tableFunction.Kinds[i]].Name;
+            var name = TableFunctions.Describe(tableFunction.Kinds[i]).Name;
             _builder.Append(i == 0 ? " " : ", ").Append(tableFunction.Output[column].Name).Append(' ')
                 .Append(tableFunction.Output[column].Type).Append(" := ").Append(name).Append('(')
                 .Append(tableFunction.Input is LogicalProject project
