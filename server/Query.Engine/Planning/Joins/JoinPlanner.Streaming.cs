@@ -71,6 +71,7 @@ public sealed partial class JoinPlanner
         new(source, Unbounded: true, Pushdown: null)
         {
             CheckpointPartitionBase = _tailedLogs++ * LogicalScan.CheckpointPartitionStep,
+            WithPseudoColumns = !source.Definition.IsTable,
         };
 
     /// <summary>The streaming plan of a join and the joins left of it: each a binary join operator over the plan
