@@ -228,7 +228,8 @@ public sealed partial class ExpressionBinder
             if (_scope.Columns[i].Name == column.Name.Value)
                 return new BoundColumn(i, _scope.DisplayName(i), _scope.Columns[i].Type);
         }
-        throw SqlException.FeatureNotSupported($"{column.Name.Value} of a table in a push or persistent join", position);
+        throw SqlException.FeatureNotSupported($"{column.Name.Value} of a table in a push or persistent join",
+            position);
     }
 
     /// <summary>
