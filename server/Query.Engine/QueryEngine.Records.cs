@@ -24,12 +24,12 @@ public sealed partial class QueryEngine
     /// puts it, an unkeyed one to partition 0.
     /// </summary>
     public ValueTask<long> ProduceAsync(string logName, int? partition, long timestampMs, byte[]? key,
-        byte[] value, CancellationToken cancellationToken = default) =>
+        byte[]? value, CancellationToken cancellationToken = default) =>
         ProduceAsync(logName, partition, timestampMs, key, value, [], cancellationToken);
 
     /// <summary>Appends one record with headers (read by HEADERS and HEADER('key') columns).</summary>
     public async ValueTask<long> ProduceAsync(string logName, int? partition, long timestampMs, byte[]? key,
-        byte[] value, RecordHeader[] headers, CancellationToken cancellationToken = default)
+        byte[]? value, RecordHeader[] headers, CancellationToken cancellationToken = default)
     {
         if (!Logs.TryGetLog(logName, out var log))
             throw SqlException.UndefinedTable(logName);
@@ -38,7 +38,10 @@ public sealed partial class QueryEngine
             throw new SqlException(SqlState.InvalidParameterValue,
                 $"log \"{logName}\" has no partition {target}");
         using var batch = new RecordBatchBuilder();
-        batch.Add(timestampMs, key, key is not null, value, headers);
+        if (value is null)
+            batch.AddNullValue(timestampMs, key, key is not null);   // Kafka's null value (a tombstone)
+        else
+            batch.Add(timestampMs, key, key is not null, value, headers);
         var result = await log.GetPartition(target).AppendAsync(batch, cancellationToken);
         return result.BaseOffset;
     }

@@ -37,5 +37,5 @@ public interface ICaseTarget : IAsyncDisposable
 }
 
 /// <summary>An input record of a case: bytes in the stream's formats, its time, partition and headers.</summary>
-public sealed record QttInput(byte[]? Key, byte[] Value, long TimestampMs, int? Partition,
+public sealed record QttInput(byte[]? Key, byte[]? Value, long TimestampMs, int? Partition,
     IReadOnlyList<KeyValuePair<string, byte[]?>> Headers, JsonElement KeyJson, JsonElement ValueJson);

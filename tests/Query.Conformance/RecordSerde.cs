@@ -59,9 +59,12 @@ public static class RecordSerde
         }
     }
 
-    public static byte[] Value(JsonElement value, StreamDefinition stream, byte[]? key)
+    /// <summary>The record value of an input; null for a JSON null (Kafka's null value, a tombstone).</summary>
+    public static byte[]? Value(JsonElement value, StreamDefinition stream, byte[]? key)
     {
-        if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        if (value.ValueKind is JsonValueKind.Null)
+            return null;
+        if (value.ValueKind is JsonValueKind.Undefined)
             return [];
         switch (stream.ValueFormat)
         {

@@ -74,7 +74,7 @@ public sealed class WireTarget : ICaseTarget
             ? (new RecordCodec(stream with { ValueFormat = ValueFormat.Json, WrapSingleValue = true }),
                 input.ValueJson.ValueKind == JsonValueKind.Undefined ? []
                     : Encoding.UTF8.GetBytes(input.ValueJson.GetRawText()))
-            : (new RecordCodec(stream), input.Value);
+            : (new RecordCodec(stream), input.Value ?? []);
         if (!codec.TryDecode(input.Key, input.Key is not null, value, cells))
             return;
         var names = new StringBuilder();

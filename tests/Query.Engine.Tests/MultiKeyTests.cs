@@ -42,7 +42,7 @@ public sealed class MultiKeyTests : IAsyncLifetime
     [InlineData("CREATE STREAM e (a INT KEY, b INT KEY, v INT) WITH (VALUE_FORMAT = 'JSON')", "42P16")]
     [InlineData("CREATE TABLE e (a INT PRIMARY KEY, b INT PRIMARY KEY, v INT)", "42P16")]
     [InlineData("CREATE STREAM e (a INT KEY, v INT) WITH (FORMAT = 'JSON', KEY_DELIMITER = ';')", "22023")]
-    [InlineData("CREATE STREAM e (a INT KEY, b ARRAY<INT> KEY, v INT) WITH (FORMAT = 'DELIMITED')", "0A000")]
+    [InlineData("CREATE STREAM e (a INT KEY, b ARRAY<INT> KEY, v INT) WITH (FORMAT = 'DELIMITED')", "42P16")]
     public async Task Key_formats_that_cannot_hold_the_key_are_refused(string sql, string state) =>
         Assert.Equal(state, (await _db.FailsAsync(sql)).SqlState);
 

@@ -89,6 +89,24 @@ public sealed class RecordCursor
         return !admit || ApplyTimestampColumn();
     }
 
+    /// <summary>
+    /// Points the cursor at a record whose value is null: its key columns, every other column NULL (a persistent
+    /// stream query passes it on as a null value). With <paramref name="admit"/> a key that does not decode, or a
+    /// timestamp column that gives no row time, refuses (and counts) the record.
+    /// </summary>
+    public bool PositionNullValue(ReadOnlySpan<byte> key, bool hasKey, long offset, long timestampMs, int partition,
+        bool admit)
+    {
+        Offset = offset;
+        TimestampMs = timestampMs;
+        Partition = partition;
+        _jsonCells ??= new Cell[_types.Length];
+        _jsonDecoded = _codec is not null && _codec.TryDecodeKeyOnly(key, hasKey, _jsonCells);
+        if (!_jsonDecoded)
+            return admit && Skip();
+        return !admit || ApplyTimestampColumn();
+    }
+
     private bool Decode(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, long offset,
         long timestampMs, int partition, ReadOnlySpan<byte> rawHeaders = default, int headerCount = 0)
     {

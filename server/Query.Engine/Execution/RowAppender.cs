@@ -166,6 +166,23 @@ public sealed class RowAppender : IDisposable
         RowCount++;
     }
 
+    /// <summary>
+    /// Adds a record with the key of <paramref name="row"/> (none when its key columns are NULL) and a null value:
+    /// a stream's tombstone passed through a persistent query, as ksqlDB does. A table takes none without a key.
+    /// </summary>
+    internal void AddNullValueForRow(ReadOnlySpan<Cell> row, long? timestampMs)
+    {
+        ObjectDisposedException.ThrowIf(_committed, this);
+        var key = KeyEncoding.Encode(_stream, row);
+        if (key is null && _stream.Definition.IsTable)
+            return;
+        var partition = key is not null
+            ? KafkaPartitioner.Partition(key, _stream.Log.PartitionCount)
+            : _stream.NextRoundRobinPartition();
+        BuilderFor(partition).AddNullValue(timestampMs ?? RecordBatchBuilder.UseAppendTime, key, key is not null);
+        RowCount++;
+    }
+
     private static long TimestampOf(ReadOnlySpan<Cell> row, StreamDefinition definition)
     {
         if (definition.TimestampColumn < 0 || row[definition.TimestampColumn].IsNull)

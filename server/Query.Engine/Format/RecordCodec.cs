@@ -81,6 +81,30 @@ public sealed class RecordCodec
         }
     }
 
+    /// <summary>
+    /// A record whose value is null (a stream's tombstone): the key columns from the key, every other column NULL.
+    /// ksqlDB passes such a record through a projection as a null value (see ContinuousQueryHooks.NullValueRows).
+    /// </summary>
+    public bool TryDecodeKeyOnly(ReadOnlySpan<byte> key, bool hasKey, Cell[] cells)
+    {
+        cells.AsSpan(0, _types.Length).Fill(Cell.Null);
+        if (!hasKey || _definition.KeyColumn < 0)
+            return true;
+        try
+        {
+            if (_definition.Window is { } window)
+                DecodeWindowedKey(key, window, cells);
+            else
+                _key.Decode(key, cells);
+            return true;
+        }
+        catch (Exception e) when (e is SqlException or JsonException or FormatException or OverflowException
+            or InvalidOperationException or ArgumentException or DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>A windowed key: the key columns, and WINDOWSTART / WINDOWEND from the window after them.</summary>
     private void DecodeWindowedKey(ReadOnlySpan<byte> key, TableWindow window, Cell[] cells)
     {

@@ -200,6 +200,7 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
             BeforeWait = CommitAsync,
             RowError = OnRowError,
             EmitDue = plan.IsAggregate ? CommitDue : null,
+            NullValueRows = plan.PassesNullValues,
         };
         var context = new OperatorContext(_statistics, Definition.ReplayFromEarliest, _engine.BatchLimits,
             new Limits.QueryMemoryBudget(_engine.Options.PersistentStateBytes), _hooks);
@@ -216,8 +217,15 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
                 var appender = Appender();
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    if (writer.Write(appender, batch.Rows[i]))
+                    if (batch.IsNullValue(i))
+                    {
+                        writer.WriteNullValue(appender, batch.Rows[i], plan.PartitionKeyIndex >= 0);
                         _pendingOut++;
+                    }
+                    else if (writer.Write(appender, batch.Rows[i]))
+                    {
+                        _pendingOut++;
+                    }
                 }
             }
             if (CommitDue() && _hooks.Aggregate?.HasPendingOutput != true)

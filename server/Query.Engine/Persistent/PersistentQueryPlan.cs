@@ -62,6 +62,13 @@ internal sealed class PersistentQueryPlan
     /// </summary>
     public int HavingIndex { get; private init; } = -1;
 
+    /// <summary>
+    /// Whether a source record with a null value becomes an output record with a null value (ksqlDB): a query that
+    /// only filters and projects a stream in an external format (no aggregate, join, window or table function).
+    /// </summary>
+    public bool PassesNullValues => !IsAggregate && Source.Codec is not null && !Source.Definition.IsTable
+        && Bound.Root is LogicalProject { Input: LogicalScan or LogicalFilter { Input: LogicalScan } };
+
     /// <summary>The output column <paramref name="index"/>.</summary>
     public ColumnInfo Column(int index) => Bound.Columns[index];
 

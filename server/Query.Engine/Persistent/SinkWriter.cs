@@ -51,6 +51,19 @@ internal sealed class SinkWriter
         return true;
     }
 
+    /// <summary>
+    /// Adds a record with a null value for <paramref name="output"/>, the row of a source record whose value was
+    /// null (ContinuousQueryHooks.NullValueRows): it keeps its source key, or, re-keyed by PARTITION BY, has none
+    /// (ksqlDB's output for a null value).
+    /// </summary>
+    public void WriteNullValue(RowAppender appender, Cell[] output, bool partitioned)
+    {
+        for (var i = 0; i < _sources.Length; i++)
+            _row[i] = partitioned ? Cell.Null : output[_sources[i]];
+        long? time = _rowTime >= 0 && !output[_rowTime].IsNull ? output[_rowTime].Bits : null;
+        appender.AddNullValueForRow(_row, time);
+    }
+
     /// <summary>The columns and key columns (sink column indexes, in key order) of a new sink stream for
     /// <paramref name="plan"/>, and the output column each sink column takes.</summary>
     public static (List<ColumnInfo> Columns, List<int> Keys, int[] Sources) NewStreamShape(PersistentQueryPlan plan)

@@ -29,6 +29,14 @@ public sealed class ContinuousQueryHooks
     /// </summary>
     public Func<bool>? EmitDue { get; init; }
 
+    /// <summary>
+    /// Set by a persistent query that filters and projects a stream in an external format: a record with a null
+    /// value (a stream's tombstone) is not dropped by the scan but passed on, as ksqlDB does, with its key columns
+    /// and NULL in the others. A filter drops it; a projection marks its row (<see cref="RowBatch.IsNullValue"/>)
+    /// and the sink writes a record with the row's key and a null value.
+    /// </summary>
+    public bool NullValueRows { get; init; }
+
     private readonly List<TailScanOperator> _scans = [];
 
     /// <summary>The query's (first) tail scan, once built.</summary>

@@ -23,7 +23,9 @@ public sealed class RecordBatch
     private readonly int[] _headerCounts;
     private readonly bool[] _retractions;
     private readonly long[] _changeTimes;
+    private readonly bool[] _nullValues;
     private bool _anyRetraction;
+    private bool _anyNullValue;
 
     public RecordBatch(int capacity, int maxBytes, RecordCursor cursor, int initialBytes = 64 * 1024)
     {
@@ -41,6 +43,7 @@ public sealed class RecordBatch
         _headerCounts = new int[capacity];
         _retractions = new bool[capacity];
         _changeTimes = new long[capacity];
+        _nullValues = new bool[capacity];
         Selection = new int[capacity];
         Cursor = cursor;
     }
@@ -71,7 +74,47 @@ public sealed class RecordBatch
             Array.Clear(_retractions);
             _anyRetraction = false;
         }
+        if (_anyNullValue)
+        {
+            Array.Clear(_nullValues);
+            _anyNullValue = false;
+        }
     }
+
+    /// <summary>
+    /// Adds a stream record whose value is null (see ContinuousQueryHooks.NullValueRows): the cursor reads its key
+    /// columns and NULL for the others; false when its key does not decode (counted).
+    /// </summary>
+    public bool AddNullValue(ReadOnlySpan<byte> key, bool hasKey, long offset, long timestampMs, int partition)
+    {
+        if (_bytesUsed + key.Length > _bytes.Length)
+            Array.Resize(ref _bytes, Math.Max(_bytesUsed + key.Length, Math.Min(_maxBytes, _bytes.Length * 2)));
+        key.CopyTo(_bytes.AsSpan(_bytesUsed));
+        if (!Cursor.PositionNullValue(key, hasKey, offset, timestampMs, partition, admit: true))
+            return false;
+        var row = RecordCount;
+        _starts[row] = _bytesUsed;
+        _keyLengths[row] = key.Length;
+        _hasKeys[row] = hasKey;
+        _lengths[row] = 0;
+        _offsets[row] = offset;
+        _partitions[row] = partition;
+        _headerLengths[row] = 0;
+        _headerCounts[row] = 0;
+        _timestamps[row] = Cursor.TimestampMs;
+        _nullValues[row] = true;
+        _anyNullValue = true;
+        _bytesUsed += key.Length;
+        RecordCount++;
+        Selection[Count++] = row;
+        return true;
+    }
+
+    /// <summary>Whether any record of the batch has a null value.</summary>
+    public bool AnyNullValue => _anyNullValue;
+
+    /// <summary>Whether the i-th selected record has a null value (see <see cref="AddNullValue"/>).</summary>
+    public bool IsNullValue(int i) => _anyNullValue && _nullValues[Selection[i]];
 
     /// <summary>
     /// Adds the previous row of a table source's key, to be taken back out of an aggregate (the key changed or was
@@ -140,15 +183,61 @@ public sealed class RecordBatch
         return true;
     }
 
-    /// <summary>Positions <see cref="Cursor"/> on the i-th selected record.</summary>
+    /// <summary>
+    /// Replaces this batch's records with the selected records of <paramref name="source"/>: their bytes and admitted
+    /// row times are copied as they are, nothing is decoded again. A parallel scan hands its workers' records over
+    /// this way, since a batch belongs to the operator that produced it. Retractions are not carried (a bounded
+    /// scan has none).
+    /// </summary>
+    public void CopySelected(RecordBatch source)
+    {
+        Clear();
+        if (source._bytes.Length > _bytes.Length)
+            _bytes = new byte[source._bytes.Length];
+        for (var i = 0; i < source.Count; i++)
+        {
+            var from = source.Selection[i];
+            var bytes = source._keyLengths[from] + source._lengths[from] + source._headerLengths[from];
+            source._bytes.AsSpan(source._starts[from], bytes).CopyTo(_bytes.AsSpan(_bytesUsed));
+            var row = RecordCount;
+            _starts[row] = _bytesUsed;
+            _keyLengths[row] = source._keyLengths[from];
+            _hasKeys[row] = source._hasKeys[from];
+            _lengths[row] = source._lengths[from];
+            _offsets[row] = source._offsets[from];
+            _timestamps[row] = source._timestamps[from];
+            _partitions[row] = source._partitions[from];
+            _headerLengths[row] = source._headerLengths[from];
+            _headerCounts[row] = source._headerCounts[from];
+            _bytesUsed += bytes;
+            RecordCount++;
+            Selection[Count++] = row;
+        }
+    }
+
     /// <summary>The stored time of the <paramref name="i"/>-th selected record (without decoding it).</summary>
     public long TimestampAt(int i) => _timestamps[Selection[i]];
 
+    /// <summary>Takes back the record the last <see cref="Add"/> admitted (a scan's predicate refused it).</summary>
+    public void RemoveLast()
+    {
+        RecordCount--;
+        Count--;
+        _bytesUsed = _starts[RecordCount];
+    }
+
+    /// <summary>Positions <see cref="Cursor"/> on the i-th selected record.</summary>
     public RecordCursor Select(int i)
     {
         var row = Selection[i];
         var start = _starts[row];
         var keyLength = _keyLengths[row];
+        if (_anyNullValue && _nullValues[row])
+        {
+            Cursor.PositionNullValue(_bytes.AsSpan(start, keyLength), _hasKeys[row], _offsets[row], _timestamps[row],
+                _partitions[row], admit: false);
+            return Cursor;
+        }
         Cursor.Position(_bytes, start + keyLength, _lengths[row], _bytes.AsSpan(start, keyLength), _hasKeys[row],
             _offsets[row], _timestamps[row], _partitions[row], admit: false,
             _bytes.AsSpan(start + keyLength + _lengths[row], _headerLengths[row]), _headerCounts[row]);

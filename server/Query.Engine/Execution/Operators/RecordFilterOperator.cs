@@ -41,6 +41,9 @@ public sealed class RecordFilterOperator(RecordOperator input, Func<RecordCursor
             // Per row, not per batch: a predicate may take milliseconds a row, and a cancel must not wait a batch.
             if (cancellationToken.IsCancellationRequested)
                 throw Errors.SqlException.Canceled();
+            // A record with a null value (ContinuousQueryHooks.NullValueRows) never passes a filter (ksqlDB).
+            if (batch.IsNullValue(i))
+                continue;
             if (RowError is null ? predicate(batch.Select(i)) : TryPredicate(batch.Select(i)))
                 selection[kept++] = selection[i];
         }

@@ -43,6 +43,7 @@ public sealed class RecordProjectOperator : RowOperator
             if (cancellationToken.IsCancellationRequested)
                 throw Errors.SqlException.Canceled();
             _projection(batch.Select(i), rows[i]);
+            _output.SetNullValue(i, batch.IsNullValue(i));
         }
         _output.Count = batch.Count;
         return _output;
@@ -63,6 +64,7 @@ public sealed class RecordProjectOperator : RowOperator
             try
             {
                 _projection(row, rows[count]);
+                _output.SetNullValue(count, batch.IsNullValue(i));
                 count++;
             }
             catch (Exception e) when (ContinuousQueryHooks.IsRowError(e))

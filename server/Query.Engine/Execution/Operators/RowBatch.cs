@@ -26,4 +26,21 @@ public sealed class RowBatch
     public int Capacity => Rows.Length;
 
     public int Count { get; set; }
+
+    private bool[]? _nullValues;
+
+    /// <summary>
+    /// Marks which rows stand for a source record with a null value (see ContinuousQueryHooks.NullValueRows); only
+    /// a record projection sets them, for the rows it writes.
+    /// </summary>
+    internal void SetNullValue(int row, bool nullValue)
+    {
+        if (!nullValue && _nullValues is null)
+            return;
+        _nullValues ??= new bool[Capacity];
+        _nullValues[row] = nullValue;
+    }
+
+    /// <summary>Whether row <paramref name="row"/> stands for a record with a null value.</summary>
+    public bool IsNullValue(int row) => _nullValues is not null && _nullValues[row];
 }

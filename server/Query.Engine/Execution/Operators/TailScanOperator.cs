@@ -176,10 +176,16 @@ public sealed class TailScanOperator : RecordOperator
 
     /// <summary>
     /// A table's tombstone is streamed as its key with NULL values (<see cref="TombstoneRows"/>); in a stream a
-    /// record without a value has no row.
+    /// record without a value has no row, unless a persistent query passes it on
+    /// (<see cref="ContinuousQueryHooks.NullValueRows"/>).
     /// </summary>
     private void AddDelete(in LogRecord record, int partition)
     {
+        if (_hooks?.NullValueRows == true && !_stream.Definition.IsTable && _stream.Codec is not null)
+        {
+            _batch.AddNullValue(record.Key, record.HasKey, record.Offset, record.TimestampMs, partition);
+            return;
+        }
         if (!record.HasKey || !_stream.Definition.IsTable)
             return;
         _tombstones ??= new TombstoneRows(_stream);
