@@ -46,6 +46,10 @@ public sealed class BindScope
     /// </summary>
     public int RowTimeOrdinal { get; init; } = -1;
 
+    /// <summary>A streaming join's scope: <c>a.ROWTIME</c>, <c>a.ROWPARTITION</c> and <c>a.ROWOFFSET</c> are
+    /// stream a's hidden columns.</summary>
+    public bool JoinSidePseudoColumns { get; init; }
+
     /// <summary>The columns <c>SELECT *</c> lists: every relation's (a hidden column after them is not).</summary>
     public int VisibleCount => _relations.Count == 0 ? Columns.Count
         : _relations[^1].Start + _relations[^1].Count;

@@ -195,6 +195,10 @@ public sealed partial class ExpressionBinder
 
     private BoundExpr BindPseudoColumn(Ast.ColumnRef column, int position)
     {
+        if (_scope.JoinSidePseudoColumns && column.Qualifier is { } side
+            && column.PseudoColumn is Ast.PseudoColumn.RowTime or Ast.PseudoColumn.RowOffset
+                or Ast.PseudoColumn.RowPartition)
+            return BindJoinSidePseudoColumn(side.Value, column, position);
         if (_scope.RowTimeOrdinal >= 0 && column.PseudoColumn == Ast.PseudoColumn.RowTime)
             return new BoundColumn(_scope.RowTimeOrdinal, "ROWTIME", SqlType.BigInt);
         if (column.PseudoColumn is Ast.PseudoColumn.WindowStart or Ast.PseudoColumn.WindowEnd)
@@ -216,6 +220,20 @@ public sealed partial class ExpressionBinder
             _ => throw SqlException.FeatureNotSupported($"{column.Name.Value} outside a windowed aggregation",
                 position),
         };
+    }
+
+    /// <summary>A stream's own ROWTIME, ROWPARTITION or ROWOFFSET in a streaming join (a hidden column of its
+    /// relation); a table's are not kept (0A000).</summary>
+    private BoundColumn BindJoinSidePseudoColumn(string qualifier, Ast.ColumnRef column, int position)
+    {
+        var (start, count) = _scope.RangeOf(qualifier, position);
+        for (var i = start; i < start + count; i++)
+        {
+            if (_scope.Columns[i].Name == column.Name.Value)
+                return new BoundColumn(i, _scope.DisplayName(i), _scope.Columns[i].Type);
+        }
+        throw SqlException.FeatureNotSupported($"{column.Name.Value} of a table in a push or persistent join",
+            position);
     }
 
     /// <summary>

@@ -108,6 +108,10 @@ internal sealed class PersistentQueryPlan
         var havingIndex = hidden.IndexOf(HavingColumn) is var h and >= 0 ? visible + h : -1;
         if (tableJoin is not null)
             bound = TableJoinColumns.Append(bound, tableJoin, out partitionKey, out havingIndex, out partitionKeyName);
+        else if (partitionKey < 0 && StreamJoinKeyColumns.Find(bound) is { } streamJoin
+            && StreamJoinKeyColumns.Append(bound, streamJoin, visible, out var joinKey, out var joinKeyName)
+                is { } keyed)
+            (bound, partitionKey, partitionKeyName) = (keyed, joinKey, joinKeyName);
         return new PersistentQueryPlan(bound, new CompiledQuery(bound, engine.TimeProvider), visible, rowTime,
             partitionKey, partitionKeyName, isAggregate)
         {

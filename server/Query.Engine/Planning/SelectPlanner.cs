@@ -35,6 +35,8 @@ public sealed partial class SelectPlanner
         CheckUnsupported(select);
         CheckDistinctWindows(select);
         var (source, joins, scope) = ResolveFrom(select.From, isPush);
+        if (isPush && joins is not null)
+            select = StreamingJoinNames.Apply(select, scope);
         if (joins is not null && select.Window is not null)
             throw SqlException.FeatureNotSupported("WINDOW over a join", select.Window.Span.Start + 1);
         var window = Windows.WindowPlanning.Check(query, select, source);

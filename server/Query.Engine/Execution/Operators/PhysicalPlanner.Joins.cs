@@ -45,9 +45,8 @@ internal sealed partial class PhysicalPlanner
         var table = ((LogicalTableScan)join.Right).Source;
         var streamColumns = join.Left.Columns;
         var streamRow = new BoundExpr[streamColumns.Count + 1];
-        for (var i = 0; i < streamColumns.Count; i++)
-            streamRow[i] = new BoundColumn(i, streamColumns[i].Name, streamColumns[i].Type);
-        streamRow[^1] = join.LeftKeys[0];
+        JoinScanColumns((LogicalScan)join.Left).CopyTo(streamRow, 0);
+        streamRow[^1] = OverRecords((LogicalScan)join.Left, join.LeftKeys[0]);
         var tableRow = TableColumns(table);
         var compiledStream = ExpressionCompiler<RecordCursor>.CompileProjection(streamRow, _interpret, _clock);
         var compiledTable = ExpressionCompiler<RecordCursor>.CompileProjection(tableRow, _interpret, _clock);

@@ -55,6 +55,33 @@ internal sealed partial class PhysicalPlanner
         };
     }
 
+    /// <summary>A streaming join's scan's columns over its records: the stream's columns, then (a stream of a
+    /// streaming join) its pseudo-columns.</summary>
+    private static BoundExpr[] JoinScanColumns(LogicalScan scan)
+    {
+        var columns = scan.Columns;
+        var expressions = new BoundExpr[columns.Count];
+        for (var i = 0; i < columns.Count; i++)
+            expressions[i] = OverRecords(scan, new BoundColumn(i, columns[i].Name, columns[i].Type));
+        return expressions;
+    }
+
+    /// <summary>An expression over a streaming join's scan's row as it reads records: a hidden pseudo-column of
+    /// the row is the record's.</summary>
+    private static BoundExpr OverRecords(LogicalScan scan, BoundExpr expression)
+    {
+        var own = scan.Source.Definition.Columns.Count;
+        if (!scan.WithPseudoColumns)
+            return expression;
+        return BoundColumns.Rewrite(expression, column => column.Ordinal < own ? column
+            : new BoundPseudoColumn((column.Ordinal - own) switch
+            {
+                0 => PseudoColumn.RowTime,   // the order of StreamingJoinNames.HiddenColumns
+                1 => PseudoColumn.RowPartition,
+                _ => PseudoColumn.RowOffset,
+            }), _ => { });
+    }
+
     private static TailScanOperator Scan(LogicalScan scan, OperatorContext context) =>
         new(scan.Source, TailScanOperator.PlanStarts(scan.Source, scan.Pushdown, context.ReplayFromEarliest),
             context.Statistics, context.Limits, context.Hooks, partitionIdBase: scan.CheckpointPartitionBase);
@@ -65,12 +92,10 @@ internal sealed partial class PhysicalPlanner
         var columns = scan.Columns;
         var expressions = new BoundExpr[columns.Count + 1];
         var types = new SqlType[columns.Count + 1];
+        JoinScanColumns(scan).CopyTo(expressions, 0);
         for (var i = 0; i < columns.Count; i++)
-        {
-            expressions[i] = new BoundColumn(i, columns[i].Name, columns[i].Type);
             types[i] = columns[i].Type;
-        }
-        expressions[^1] = key;
+        expressions[^1] = OverRecords(scan, key);
         types[^1] = key.Type;
         return (ExpressionCompiler<RecordCursor>.CompileProjection(expressions, _interpret, _clock), types);
     }

@@ -71,6 +71,7 @@ public sealed partial class JoinPlanner
         new(source, Unbounded: true, Pushdown: null)
         {
             CheckpointPartitionBase = _tailedLogs++ * LogicalScan.CheckpointPartitionStep,
+            WithPseudoColumns = !source.Definition.IsTable,
         };
 
     /// <summary>The streaming plan of a join and the joins left of it: each a binary join operator over the plan
@@ -94,7 +95,8 @@ public sealed partial class JoinPlanner
         var key = table.Definition.KeyColumn;
         if (table.Definition.KeyColumns.Count > 1)
             throw SqlException.FeatureNotSupported($"a stream-table join with table \"{table.Definition.Name}\" of "
-                + "several PRIMARY KEY columns");
+                + $"several PRIMARY KEY columns ({KeyList(table)}): as in ksqlDB, a join compares one expression with "
+                + "the table's key, and JOINs on multiple conditions are not supported");
         BoundExpr? streamKey = null;
         var condition = new List<BoundExpr>();
         foreach (var predicate in node.Predicates)
@@ -146,6 +148,9 @@ public sealed partial class JoinPlanner
         return new LogicalJoin(left, right, node.Type, new([leftKey]), new([rightKey]), BoundColumns.And(condition))
         { StreamTime = true, Within = window };
     }
+
+    private static string KeyList(Execution.StreamRuntime table) =>
+        string.Join(", ", table.Definition.KeyColumns.Select(k => table.Names[k]));
 
     private static bool IsTableKey(BoundExpr expression, int key) => expression switch
     {

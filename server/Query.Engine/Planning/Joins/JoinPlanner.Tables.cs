@@ -18,9 +18,14 @@ public sealed partial class JoinPlanner
             throw SqlException.FeatureNotSupported("CROSS joins of two tables", position);
         if (left.Definition.Window is not null || right.Definition.Window is not null)
             throw SqlException.FeatureNotSupported("table-table joins of windowed tables", position);
-        if (left.Definition.KeyColumns.Count > 1 || right.Definition.KeyColumns.Count > 1)
-            throw SqlException.FeatureNotSupported("table-table joins of a table of several PRIMARY KEY columns",
-                position);
+        foreach (var table in (ReadOnlySpan<StreamRuntime>)[left, right])
+        {
+            if (table.Definition.KeyColumns.Count > 1)
+                throw SqlException.FeatureNotSupported($"a table-table join with table \"{table.Definition.Name}\" "
+                    + $"of several PRIMARY KEY columns ({KeyList(table)}): as in ksqlDB, a table-table join compares "
+                    + "one expression with each table's key, and JOINs on multiple conditions are not supported",
+                    position);
+        }
     }
 
     private static LogicalJoin PlanTableTable(JoinTreeNode node, StreamRuntime left, StreamRuntime right,

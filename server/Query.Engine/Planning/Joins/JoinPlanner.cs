@@ -38,7 +38,11 @@ public sealed partial class JoinPlanner
         {
             CheckStreamingShape(_root);
             _columns.Add(new ColumnInfo("ROWTIME", SqlType.BigInt));
-            Scope = new BindScope(_relations, _columns) { RowTimeOrdinal = _columns.Count - 1 };
+            Scope = new BindScope(_relations, _columns)
+            {
+                RowTimeOrdinal = _columns.Count - 1,
+                JoinSidePseudoColumns = true,
+            };
         }
         else
         {
@@ -155,6 +159,9 @@ public sealed partial class JoinPlanner
 
     private JoinTreeLeaf AddLeaf(JoinLeaf leaf)
     {
+        // A stream of a streaming join carries its rows' pseudo-columns (a.ROWTIME, ...) hidden after its columns.
+        if (_streaming && leaf.Source is { Definition.IsTable: false })
+            leaf = leaf with { Columns = [.. leaf.Columns, .. StreamingJoinNames.HiddenColumns] };
         foreach (var relation in _relations)
         {
             if ((relation.Alias ?? relation.Name) == leaf.EffectiveName)
@@ -176,7 +183,10 @@ public sealed partial class JoinPlanner
             if (relation.Start >= node.Start && relation.Start < node.Start + node.Width)
                 relations.Add(relation with { Start = relation.Start - node.Start });
         }
-        var scope = new BindScope(relations, _columns.GetRange(node.Start, node.Width));
+        var scope = new BindScope(relations, _columns.GetRange(node.Start, node.Width))
+        {
+            JoinSidePseudoColumns = _streaming,
+        };
         var bound = _newBinder(scope).BindAs(on, SqlType.Boolean, CastContext.Implicit);
         return BoundColumns.Shift(bound, node.Start);
     }

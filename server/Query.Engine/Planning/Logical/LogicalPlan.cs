@@ -34,7 +34,13 @@ public sealed record LogicalValues : LogicalPlan
 /// </summary>
 public sealed record LogicalScan(StreamRuntime Source, bool Unbounded, BoundExpr? Pushdown) : LogicalPlan
 {
-    public override EquatableArray<ColumnInfo> Columns => new([.. Source.Definition.Columns]);
+    public override EquatableArray<ColumnInfo> Columns => WithPseudoColumns
+        ? new([.. Source.Definition.Columns, .. Joins.StreamingJoinNames.HiddenColumns])
+        : new([.. Source.Definition.Columns]);
+
+    /// <summary>A stream of a streaming join: its rows end with their ROWTIME, ROWPARTITION and ROWOFFSET (which
+    /// <c>a.ROWTIME</c> and the like read).</summary>
+    public bool WithPseudoColumns { get; init; }
 
     /// <summary>A streaming join tails several logs: this scan's partitions are numbered from here in its query's
     /// checkpoint (the n-th log a join tails, left to right, from n * 2^20).</summary>
