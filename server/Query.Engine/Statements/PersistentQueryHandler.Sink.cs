@@ -34,7 +34,7 @@ internal static partial class PersistentQueryHandler
         if (tableKeys is not null)
             keys = [.. tableKeys.Select(output => Array.IndexOf(sources, output))];
         var key = keys.Count > 0 ? keys[0] : -1;
-        var timestamp = TimestampColumn(properties, columns, position);
+        var timestamp = DdlHandler.TimestampColumn(properties, columns, position);
         FormatChecks.Check(properties, columns, keys, position);
         var logName = properties.LogName ?? name;
         if (logName == plan.Source.Definition.LogName)

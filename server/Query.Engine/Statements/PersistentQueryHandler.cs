@@ -1,9 +1,7 @@
-using Query.Engine.Binding;
 using Query.Engine.Catalog;
 using Query.Engine.Errors;
 using Query.Engine.Execution.Operators;
 using Query.Engine.Persistent;
-using Query.Engine.Types;
 using Ast = Query.Grammar.Ast;
 
 namespace Query.Engine.Statements;
@@ -73,23 +71,6 @@ internal static partial class PersistentQueryHandler
             session.ReplayFromEarliest, engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
         var withState = plan.IsAggregate || StreamJoinSources.RightStream(plan) is not null;
         return engine.Queries.Create(definition, starts, withState);
-    }
-
-    private static int TimestampColumn(StreamProperties properties, List<ColumnInfo> columns, int position)
-    {
-        if (properties.TimestampColumn is not { } wanted)
-            return -1;
-        for (var i = 0; i < columns.Count; i++)
-        {
-            if (string.Equals(columns[i].Name, wanted, StringComparison.OrdinalIgnoreCase))
-            {
-                if (columns[i].Type.Kind is not (SqlTypeKind.BigInt or SqlTypeKind.Timestamp))
-                    throw new SqlException(SqlState.DatatypeMismatch,
-                        $"TIMESTAMP column \"{columns[i].Name}\" must be BIGINT or TIMESTAMP", position: position);
-                return i;
-            }
-        }
-        throw SqlException.UndefinedColumn(wanted, position: position);
     }
 
     public static async ValueTask<StatementResult> TerminateAsync(EngineSession session, Ast.Terminate terminate)
