@@ -101,9 +101,11 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
         if (input.Records is { } records)
         {
             var predicate = ExpressionCompiler<RecordCursor>.CompilePredicate(filter.Predicate, _interpret, _clock);
+            var overTable = filter.Input is LogicalScan { Source.Definition.IsTable: true };
             return new Node(context => new RecordFilterOperator(records(context), predicate)
             {
                 RowError = context.Hooks?.RowError,
+                TableDeletes = overTable && context.Hooks?.NullValueRows == true,
             }, null)
             {
                 MaxRecords = input.MaxRecords,
