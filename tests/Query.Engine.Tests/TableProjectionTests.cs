@@ -44,5 +44,6 @@ public sealed class TableProjectionTests : IAsyncLifetime
         await _db.ExecAsync("CREATE TABLE t (id INT PRIMARY KEY, n INT)");
         Assert.Equal(SqlState.GroupingError, (await _db.FailsAsync("CREATE TABLE x AS SELECT n FROM t")).SqlState);
         Assert.Equal(SqlState.WrongObjectType, (await _db.FailsAsync("CREATE STREAM s AS SELECT * FROM t")).SqlState);
+        Assert.Equal("42P16", (await _db.FailsAsync("CREATE TABLE k AS SELECT id FROM t")).SqlState);
     }
 }
