@@ -69,6 +69,8 @@ public sealed class ValueFormatTests : IAsyncLifetime
     [InlineData("CREATE STREAM e (a STRUCT<m MAP<BIGINT, INT>>) WITH (VALUE_FORMAT = 'JSON')", "42P16")]
     [InlineData("CREATE STREAM e (k MAP<STRING, INT> KEY, v INT) WITH (FORMAT = 'JSON')", "42P16")]
     [InlineData("CREATE STREAM e (k ARRAY<MAP<STRING, INT>> KEY, v INT) WITH (FORMAT = 'JSON')", "42P16")]
+    [InlineData("CREATE STREAM e (k BOOLEAN KEY, v INT) WITH (KEY_FORMAT = 'KAFKA', VALUE_FORMAT = 'JSON')", "42P16")]
+    [InlineData("CREATE STREAM e (v BOOLEAN) WITH (VALUE_FORMAT = 'KAFKA')", "42P16")]
     public async Task What_a_format_cannot_hold_is_refused(string sql, string state) =>
         Assert.Equal(state, (await _db.FailsAsync(sql)).SqlState);
 

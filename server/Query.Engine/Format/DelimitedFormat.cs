@@ -7,7 +7,8 @@ namespace Query.Engine.Format;
 
 /// <summary>
 /// ksqlDB's DELIMITED format: one line of fields separated by a delimiter, CSV quoting (a field holding the
-/// delimiter, a quote or a line break is quoted, quotes doubled), an empty field is NULL. TIMESTAMP, DATE and TIME
+/// delimiter, a quote or a line break is quoted, quotes doubled), an empty field is NULL (so an empty STRING, written
+/// empty as ksqlDB writes it, reads back as NULL, as in ksqlDB). TIMESTAMP, DATE and TIME
 /// are epoch milliseconds, days and milliseconds of the day; BYTES base64; ARRAY, MAP and STRUCT are not allowed.
 /// </summary>
 public static class DelimitedFormat
@@ -72,7 +73,14 @@ public static class DelimitedFormat
         };
     }
 
-    public static void AppendField(StringBuilder line, in Cell cell, SqlType type, char delimiter)
+    /// <summary>
+    /// Appends one field, quoted where ksqlDB's CSV printer (Commons CSV, minimal quoting) quotes it: a delimiter,
+    /// quote or line break inside, a first character up to '#' (space, tab, '!', '"'), a last character up to a
+    /// space, and, in the first field of a value (<paramref name="firstOfValue"/>), any first character that is not
+    /// a letter or digit (so "-1.5" is quoted there). DOUBLE as Java writes it (<see cref="JavaDoubleText"/>).
+    /// </summary>
+    public static void AppendField(StringBuilder line, in Cell cell, SqlType type, char delimiter,
+        bool firstOfValue = false)
     {
         if (cell.IsNull)
             return;
@@ -81,15 +89,27 @@ public static class DelimitedFormat
             SqlTypeKind.Timestamp or SqlTypeKind.BigInt or SqlTypeKind.Date or SqlTypeKind.Time or SqlTypeKind.Int =>
                 cell.Bits.ToString(CultureInfo.InvariantCulture),
             SqlTypeKind.Boolean => cell.Bits != 0 ? "true" : "false",
+            SqlTypeKind.Double => JavaDoubleText.Format(BitConverter.Int64BitsToDouble(cell.Bits)),
             SqlTypeKind.Bytes => Convert.ToBase64String((byte[])cell.Ref!),
             SqlTypeKind.Array or SqlTypeKind.Map or SqlTypeKind.Struct => throw Unsupported(type),
             _ => ValueText.Format(cell.ToObject(type), type),
         };
-        if (text.Contains(delimiter) || text.Contains('"') || text.Contains('\n') || text.Contains('\r')
-            || (text.Length == 0 && type.Kind == SqlTypeKind.String))
+        // An empty STRING is written empty as ksqlDB writes it (and reads back as NULL), except as the first field
+        // of a value, where Commons CSV quotes it.
+        if (NeedsQuotes(text, delimiter, firstOfValue) || (text.Length == 0 && firstOfValue))
             line.Append('"').Append(text.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
         else
             line.Append(text);
+    }
+
+    private static bool NeedsQuotes(string text, char delimiter, bool firstOfValue)
+    {
+        if (text.Length == 0)
+            return false;
+        var first = text[0];
+        if (first <= '#' || (firstOfValue && !char.IsAsciiLetterOrDigit(first)) || text[^1] <= ' ')
+            return true;
+        return text.AsSpan().IndexOfAny(delimiter, '"', '\n') >= 0 || text.Contains('\r');
     }
 
     public static SqlException Unsupported(SqlType type) =>

@@ -88,9 +88,11 @@ public static class JsonRowFormat
         SqlTypeKind.Boolean => element.ValueKind == JsonValueKind.String
             ? bool.Parse(element.GetString()!) : element.GetBoolean(),
         SqlTypeKind.Int or SqlTypeKind.Date or SqlTypeKind.Time => element.ValueKind == JsonValueKind.String
-            ? int.Parse(element.GetString()!, CultureInfo.InvariantCulture) : element.GetInt32(),
+            ? int.Parse(element.GetString()!, CultureInfo.InvariantCulture)
+            : element.TryGetInt32(out var i) ? i : (int)WholePart(element),
         SqlTypeKind.BigInt or SqlTypeKind.Timestamp => element.ValueKind == JsonValueKind.String
-            ? long.Parse(element.GetString()!, CultureInfo.InvariantCulture) : element.GetInt64(),
+            ? long.Parse(element.GetString()!, CultureInfo.InvariantCulture)
+            : element.TryGetInt64(out var l) ? l : (long)WholePart(element),
         SqlTypeKind.Double => element.ValueKind == JsonValueKind.String
             ? double.Parse(element.GetString()!, CultureInfo.InvariantCulture) : element.GetDouble(),
         SqlTypeKind.Decimal => element.ValueKind == JsonValueKind.String
@@ -99,6 +101,11 @@ public static class JsonRowFormat
         SqlTypeKind.String => element.ValueKind == JsonValueKind.String ? element.GetString()! : element.GetRawText(),
         _ => throw NestedValueCodec.Corrupt(),
     };
+
+    /// <summary>A JSON number with a fraction read into an integer column: cut toward zero, as ksqlDB's JSON
+    /// deserializer reads it (Jackson's intValue); beyond the column's range it overflows (the record is skipped).
+    /// </summary>
+    private static decimal WholePart(JsonElement element) => decimal.Truncate(element.GetDecimal());
 
     private static object?[] MapArray(JsonElement element, SqlType elementType)
     {

@@ -27,7 +27,9 @@ public static class KafkaSerde
 
     public static byte[] Write(in Cell cell, SqlType type) => KafkaPartitioner.SerializeKey(cell, type);
 
+    /// <summary>What a KAFKA key or value column may be declared as. BOOLEAN is refused as ksqlDB refuses it (Kafka
+    /// has no boolean serializer), though a one-byte value still reads for records written before.</summary>
     public static bool Supports(SqlType type) => type.Kind is SqlTypeKind.Int or SqlTypeKind.Date or SqlTypeKind.Time
-        or SqlTypeKind.BigInt or SqlTypeKind.Timestamp or SqlTypeKind.Double or SqlTypeKind.Boolean
-        or SqlTypeKind.String or SqlTypeKind.Bytes;
+        or SqlTypeKind.BigInt or SqlTypeKind.Timestamp or SqlTypeKind.Double or SqlTypeKind.String
+        or SqlTypeKind.Bytes;
 }

@@ -193,7 +193,7 @@ public sealed class RecordCodec
                     if (i > 0)
                         line.Append(_definition.ValueDelimiter);
                     DelimitedFormat.AppendField(line, row[_valueColumns[i]], _types[_valueColumns[i]],
-                        _definition.ValueDelimiter);
+                        _definition.ValueDelimiter, firstOfValue: i == 0);
                 }
                 Encoding.UTF8.GetBytes(line.ToString(), buffer);
                 break;

@@ -22,13 +22,26 @@ public static class Rounding
         if (double.IsNaN(value) || double.IsInfinity(value))
             return value;
         if (Math.Abs(value) < DecimalLimit)
-            return (double)Scale((decimal)value, Math.Min(places, 28), truncate);
+            return (double)Scale(ToDecimal(value), Math.Min(places, 28), truncate);
         // Beyond decimal's range every double is an integer: only negative places can change it.
         if (places >= 0)
             return value;
         var unit = Math.Pow(10, -places);
         var scaled = value / unit;
         return (truncate ? Math.Truncate(scaled) : Math.Floor(scaled + 0.5)) * unit;
+    }
+
+    /// <summary>
+    /// The decimal digits of the double's shortest round-trip text, as Java's BigDecimal.valueOf takes them (a plain
+    /// conversion keeps only 15 significant digits, so ROUND(4477.646407574158, 13) lost its last two).
+    /// </summary>
+    private static decimal ToDecimal(double value)
+    {
+        Span<char> text = stackalloc char[32];
+        return value.TryFormat(text, out var written, "R", System.Globalization.CultureInfo.InvariantCulture)
+            && decimal.TryParse(text[..written], System.Globalization.NumberStyles.Float,
+                System.Globalization.CultureInfo.InvariantCulture, out var exact)
+            ? exact : (decimal)value;
     }
 
     private static decimal Scale(decimal value, int places, bool truncate)

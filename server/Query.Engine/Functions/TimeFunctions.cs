@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Query.Engine.Errors;
 using Query.Engine.Types;
 
@@ -25,8 +24,9 @@ public static class TimeFunctions
     public static string FormatTimestamp(long timestamp, string format, string zone)
     {
         var utc = Temporal.ToDateTime(timestamp);
-        var local = TimeZoneInfo.ConvertTimeFromUtc(utc, FindZone(zone));
-        return local.ToString(ToDotNetPattern(format), CultureInfo.InvariantCulture);
+        var timeZone = FindZone(zone);
+        var local = TimeZoneInfo.ConvertTimeFromUtc(utc, timeZone);
+        return local.ToString(JavaTimePattern.ForFormat(format, utc, timeZone), CultureInfo.InvariantCulture);
     }
 
     public static long? ParseTimestamp(string text, string format) => ParseTimestamp(text, format, "UTC");
@@ -37,8 +37,10 @@ public static class TimeFunctions
     /// </summary>
     public static long? ParseTimestamp(string text, string format, string zone)
     {
-        if (!DateTime.TryParseExact(text, ToDotNetPattern(format), CultureInfo.InvariantCulture,
-                DateTimeStyles.AllowWhiteSpaces, out var parsed))
+        if (JavaTimePattern.HasOffset(format))
+            text = JavaTimePattern.NormalizeOffset(text);
+        if (!DateTime.TryParseExact(text, JavaTimePattern.ForParse(format), CultureInfo.InvariantCulture,
+                DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AdjustToUniversal, out var parsed))
             return null;
         var utc = parsed.Kind == DateTimeKind.Unspecified
             ? TimeZoneInfo.ConvertTimeToUtc(parsed, FindZone(zone)) : parsed.ToUniversalTime();
@@ -46,12 +48,14 @@ public static class TimeFunctions
     }
 
     public static int? ParseTime(string text, string format) =>
-        DateTime.TryParseExact(text, ToDotNetPattern(format), CultureInfo.InvariantCulture,
+        DateTime.TryParseExact(text, JavaTimePattern.ForParse(format), CultureInfo.InvariantCulture,
             DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.NoCurrentDateDefault, out var parsed)
             ? (int)(parsed.TimeOfDay.Ticks / TimeSpan.TicksPerMillisecond) : null;
 
     public static string FormatDate(int days, string format) =>
-        DateTime.UnixEpoch.AddDays(days).ToString(ToDotNetPattern(format), CultureInfo.InvariantCulture);
+        DateTime.UnixEpoch.AddDays(days).ToString(
+            JavaTimePattern.ForFormat(format, DateTime.UnixEpoch.AddDays(days), TimeZoneInfo.Utc),
+            CultureInfo.InvariantCulture);
 
     public static int? ParseDate(string text, string format) =>
         ParseTimestamp(text, format, "UTC") is { } timestamp ? Temporal.DaysOf(timestamp) : null;
@@ -61,7 +65,8 @@ public static class TimeFunctions
     public static int UnixDateOf(int days) => days;
 
     public static string FormatTime(int msOfDay, string format) =>
-        DateTime.UnixEpoch.AddMilliseconds(msOfDay).ToString(ToDotNetPattern(format), CultureInfo.InvariantCulture);
+        DateTime.UnixEpoch.AddMilliseconds(msOfDay).ToString(
+            JavaTimePattern.ForFormat(format, DateTime.UnixEpoch, TimeZoneInfo.Utc), CultureInfo.InvariantCulture);
 
     public static string TimestampToString(long timestamp, string format) => FormatTimestamp(timestamp, format);
 
@@ -167,38 +172,5 @@ public static class TimeFunctions
         {
             throw new SqlException(SqlState.InvalidParameterValue, $"time zone \"{zone}\" not recognized");
         }
-    }
-
-    /// <summary>
-    /// Java pattern letters to .NET: S→f, a→tt, E→ddd, X/Z→zzz, quoted text kept, others shared.
-    /// </summary>
-    public static string ToDotNetPattern(string java)
-    {
-        var builder = new StringBuilder(java.Length + 4);
-        for (var i = 0; i < java.Length; i++)
-        {
-            var c = java[i];
-            if (c == '\'')
-            {
-                var end = java.IndexOf('\'', i + 1);
-                if (end < 0)
-                    end = java.Length;
-                builder.Append('\'').Append(java, i + 1, Math.Max(0, end - i - 1)).Append('\'');
-                i = end;
-                continue;
-            }
-            builder.Append(c switch
-            {
-                'S' => "f",
-                'a' => "tt",
-                'E' => "ddd",
-                'X' or 'Z' or 'x' => "zzz",
-                'u' => "d",
-                _ => c.ToString(),
-            });
-            while (c is 'E' or 'X' or 'Z' or 'x' or 'a' && i + 1 < java.Length && java[i + 1] == c)
-                i++;
-        }
-        return builder.ToString();
     }
 }

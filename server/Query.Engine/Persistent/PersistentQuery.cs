@@ -222,6 +222,10 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
                         writer.WriteNullValue(appender, batch.Rows[i], plan.PartitionKeyIndex >= 0);
                         _pendingOut++;
                     }
+                    else if (!writer.HasRowTime(batch.Rows[i]))
+                    {
+                        OnSinkRowTimeMissing();
+                    }
                     else if (writer.Write(appender, batch.Rows[i]))
                     {
                         _pendingOut++;
@@ -271,6 +275,22 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
         Interlocked.Increment(ref _pendingSkipped);
         var message = $"query {Definition.Id} skipped the record at partition {row.Partition} offset {row.Offset} "
             + $"of {Definition.Source}: {(EngineSession.TranslateException(error) ?? error).Message}";
+        lock (_recentErrors)
+        {
+            if (_recentErrors.Count == RecentErrorsKept)
+                _recentErrors.Dequeue();
+            _recentErrors.Enqueue(message);
+        }
+        _engine.Options.ProcessingLog?.Invoke(message);
+    }
+
+    /// <summary>An output row whose sink TIMESTAMP column gives no row time: skipped and counted, as ksqlDB drops
+    /// it.</summary>
+    private void OnSinkRowTimeMissing()
+    {
+        Interlocked.Increment(ref _pendingSkipped);
+        var message = $"query {Definition.Id} skipped an output row: its TIMESTAMP column in {Definition.Sink} is NULL, "
+            + "negative or does not parse";
         lock (_recentErrors)
         {
             if (_recentErrors.Count == RecentErrorsKept)

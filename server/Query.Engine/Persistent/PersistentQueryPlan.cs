@@ -63,10 +63,17 @@ internal sealed class PersistentQueryPlan
     public int HavingIndex { get; private init; } = -1;
 
     /// <summary>
-    /// Whether a source record with a null value becomes an output record with a null value (ksqlDB): a query that
-    /// only filters and projects a stream in an external format (no aggregate, join, window or table function).
+    /// A query over a table that only filters and projects it (no GROUP BY, no join): its result is a table keyed by
+    /// the source's key, which only CREATE TABLE AS SELECT can hold (ksqlDB: a CSAS over a table is refused).
     /// </summary>
-    public bool PassesNullValues => !IsAggregate && Source.Codec is not null && !Source.Definition.IsTable
+    public bool IsTableProjection { get; private init; }
+
+    /// <summary>
+    /// Whether a source record with a null value becomes an output record with a null value (ksqlDB): a query that
+    /// only filters and projects a stream in an external format, or a table in any format (a delete, and a row that
+    /// stops passing WHERE, deletes the key from the sink table); no aggregate, join, window or table function.
+    /// </summary>
+    public bool PassesNullValues => !IsAggregate && (IsTableProjection || Source.Codec is not null)
         && Bound.Root is LogicalProject { Input: LogicalScan or LogicalFilter { Input: LogicalScan } };
 
     /// <summary>The output column <paramref name="index"/>.</summary>
@@ -89,15 +96,15 @@ internal sealed class PersistentQueryPlan
         if (bound.Scan is null)
             throw SqlException.FeatureNotSupported("a persistent query without FROM", position);
         var tableJoin = TableJoinColumns.Find(bound);
-        if (bound.Scan.Source.Definition.IsTable && tableJoin is null)
-        {
-            // A stream of a table's changes (no GROUP BY) is what EMIT CHANGES on the table gives.
-            if (!isAggregate)
-                throw new SqlException(SqlState.WrongObjectType,
-                    $"\"{bound.Scan.Source.Definition.Name}\" is a table: a persistent query over it needs GROUP BY",
-                    position: position);
+        // Over a table without GROUP BY: a table projection (CREATE TABLE AS SELECT ... FROM table [WHERE]), each
+        // change of the source a change of the sink, a delete a delete; only CTAS takes it (see TableProjection).
+        var tableProjection = bound.Scan.Source.Definition.IsTable && tableJoin is null && !isAggregate;
+        if (tableProjection && select.PartitionBy.Count > 0)
+            throw new SqlException(SqlState.WrongObjectType,
+                $"\"{bound.Scan.Source.Definition.Name}\" is a table: PARTITION BY needs a stream source",
+                position: select.PartitionBy[0].Span.Start + 1);
+        if (bound.Scan.Source.Definition.IsTable && tableJoin is null && isAggregate)
             (bound, hidden) = Rewrite(engine, query, select, isAggregate, overTable: true, out partitionKeyName);
-        }
         var visible = bound.Columns.Count - hidden.Count;
         if (hidden.IndexOf(HavingColumn) is var having and >= 0 && bound.Columns[visible + having].Type.Kind
                 is not (Types.SqlTypeKind.Boolean or Types.SqlTypeKind.Null))
@@ -119,6 +126,7 @@ internal sealed class PersistentQueryPlan
                 : new WindowedSinkColumns(Windows.WindowSpec.From(select.Window).TableWindow, hidden, visible),
             HavingIndex = havingIndex,
             IsTableJoin = tableJoin is not null,
+            IsTableProjection = tableProjection,
         };
     }
 

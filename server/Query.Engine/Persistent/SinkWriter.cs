@@ -28,6 +28,25 @@ internal sealed class SinkWriter
         _row = new Cell[sources.Length];
     }
 
+    /// <summary>The sink's TIMESTAMP column (sink column index, -1 without one) and its TIMESTAMP_FORMAT.</summary>
+    public (int Column, string? Format) SinkTimestamp { get; init; } = (-1, null);
+
+    /// <summary>
+    /// Whether the row's sink TIMESTAMP column gives a row time: ksqlDB drops (and logs) an output row whose
+    /// timestamp column is NULL, negative or does not parse with TIMESTAMP_FORMAT.
+    /// </summary>
+    public bool HasRowTime(Cell[] output)
+    {
+        if (SinkTimestamp.Column < 0)
+            return true;
+        var cell = output[_sources[SinkTimestamp.Column]];
+        if (cell.IsNull)
+            return false;
+        if (SinkTimestamp.Format is { } format)
+            return RowTimeText.Parse((string)cell.Ref!, format) is >= 0;
+        return cell.Bits >= 0;
+    }
+
     /// <summary>A CTAS with HAVING: rows that fail it delete their key from the table, when it shows one.</summary>
     public HavingTombstones? Having { get; init; }
 
@@ -197,6 +216,7 @@ internal sealed class SinkWriter
         {
             Having = plan.HavingIndex >= 0 && sink.Table is not null ? new HavingTombstones(sink, plan.HavingIndex)
                 : null,
+            SinkTimestamp = (sink.Definition.TimestampColumn, sink.Definition.TimestampFormat),
         };
 
     /// <summary>
@@ -235,7 +255,10 @@ internal sealed class SinkWriter
             if (!used[i])
                 throw Mismatch(sink, $"stream \"{sink.Name}\" has no column \"{plan.Column(i).Name}\"");
         }
-        return new SinkWriter(sources, plan.RowTimeIndex);
+        return new SinkWriter(sources, plan.RowTimeIndex)
+        {
+            SinkTimestamp = (sink.TimestampColumn, sink.TimestampFormat),
+        };
     }
 
     private static SqlException Mismatch(StreamDefinition sink, string detail) =>

@@ -40,6 +40,8 @@ internal static partial class PersistentQueryHandler
     {
         if (plan.IsTableJoin)
             return null;   // keyed by the join (NewStreamShape's key from the join's hidden key column)
+        if (plan.IsTableProjection)
+            return TableProjectionKeys(plan, position);
         if (!plan.IsAggregate)
             throw SqlException.FeatureNotSupported(
                 "CREATE TABLE AS SELECT without GROUP BY (use CREATE STREAM AS SELECT for a stream)", position);
@@ -66,6 +68,25 @@ internal static partial class PersistentQueryHandler
                 + $"grouping expression{(missing.Count > 1 ? "s" : "")} "
                 + string.Join(", ", missing.Select(k => plan.GroupKeyText(k)))
                 + " in its projection (they are the table's PRIMARY KEY)", position: position);
+        return keys;
+    }
+
+    /// <summary>
+    /// A table projection keeps its source's key: every key column must be selected as is (ksqlDB: "Key missing
+    /// from projection"); the sink's key columns are them, in the source's key order.
+    /// </summary>
+    private static List<int> TableProjectionKeys(PersistentQueryPlan plan, int position)
+    {
+        var keys = new List<int>();
+        foreach (var sourceKey in plan.Source.Definition.KeyColumns)
+        {
+            var selected = plan.SelectedSourceColumn(sourceKey);
+            if (selected < 0)
+                throw new SqlException(SqlState.GroupingError, "Key missing from projection: the query must select "
+                    + $"the key column \"{plan.Source.Definition.Columns[sourceKey].Name}\" of table "
+                    + $"\"{plan.Source.Definition.Name}\"", position: position);
+            keys.Add(selected);
+        }
         return keys;
     }
 

@@ -33,8 +33,12 @@ internal static partial class PersistentQueryHandler
         var (columns, keys, sources) = SinkWriter.NewStreamShape(plan);
         if (tableKeys is not null)
             keys = [.. tableKeys.Select(output => Array.IndexOf(sources, output))];
+        // ksqlDB: a table's value needs at least one column (its changelog's value would be empty, a delete).
+        if (kind == RelationKind.Table && columns.Count == keys.Count)
+            throw new SqlException("42P16", $"The projection contains no value columns: table \"{name}\" needs a "
+                + "column besides its key", position: position);
         var key = keys.Count > 0 ? keys[0] : -1;
-        var timestamp = TimestampColumn(properties, columns, position);
+        var timestamp = DdlHandler.TimestampColumn(properties, columns, position);
         FormatChecks.Check(properties, columns, keys, position);
         var logName = properties.LogName ?? name;
         if (logName == plan.Source.Definition.LogName)

@@ -1,9 +1,7 @@
-using Query.Engine.Binding;
 using Query.Engine.Catalog;
 using Query.Engine.Errors;
 using Query.Engine.Execution.Operators;
 using Query.Engine.Persistent;
-using Query.Engine.Types;
 using Ast = Query.Grammar.Ast;
 
 namespace Query.Engine.Statements;
@@ -25,6 +23,7 @@ internal static partial class PersistentQueryHandler
             if (engine.TryGetStream(name, out _))
                 return SinkExists(name, "STREAM", create.IfNotExists, create.OrReplace, position);
             var plan = PersistentQueryPlan.Build(engine, create.Query);
+            RefuseTableProjection(plan, create.Span.Start + 1);
             if (plan.IsAggregate || plan.IsTableJoin)
                 throw new SqlException(SqlState.WrongObjectType,
                     "Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT "
@@ -46,6 +45,7 @@ internal static partial class PersistentQueryHandler
         {
             var sink = engine.GetStream(name, insert.Target.Span.Start + 1);
             var plan = PersistentQueryPlan.Build(engine, insert.Query);
+            RefuseTableProjection(plan, insert.Span.Start + 1);
             if (plan.IsAggregate || plan.IsTableJoin)
                 throw new SqlException(SqlState.WrongObjectType,
                     "INSERT INTO ... SELECT with GROUP BY or aggregates is not supported (it produces a table)",
@@ -57,6 +57,14 @@ internal static partial class PersistentQueryHandler
             Start(session, PersistentQueryKind.InsertInto, insert, name, plan);
         }
         return StatementResult.Command("INSERT 0 0");
+    }
+
+    /// <summary>A stream's query over a table without GROUP BY: ksqlDB refuses it (its result is a table).</summary>
+    private static void RefuseTableProjection(PersistentQueryPlan plan, int position)
+    {
+        if (plan.IsTableProjection)
+            throw new SqlException(SqlState.WrongObjectType, $"\"{plan.Source.Definition.Name}\" is a table: a query "
+                + "over it without GROUP BY produces a table; use CREATE TABLE AS SELECT", position: position);
     }
 
     /// <summary>Adds the query to the registry, starting at the source's start ('earliest') or end ('latest').
@@ -73,23 +81,6 @@ internal static partial class PersistentQueryHandler
             session.ReplayFromEarliest, engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
         var withState = plan.IsAggregate || StreamJoinSources.TailsSeveral(plan);
         return engine.Queries.Create(definition, starts, withState);
-    }
-
-    private static int TimestampColumn(StreamProperties properties, List<ColumnInfo> columns, int position)
-    {
-        if (properties.TimestampColumn is not { } wanted)
-            return -1;
-        for (var i = 0; i < columns.Count; i++)
-        {
-            if (string.Equals(columns[i].Name, wanted, StringComparison.OrdinalIgnoreCase))
-            {
-                if (columns[i].Type.Kind is not (SqlTypeKind.BigInt or SqlTypeKind.Timestamp))
-                    throw new SqlException(SqlState.DatatypeMismatch,
-                        $"TIMESTAMP column \"{columns[i].Name}\" must be BIGINT or TIMESTAMP", position: position);
-                return i;
-            }
-        }
-        throw SqlException.UndefinedColumn(wanted, position: position);
     }
 
     public static async ValueTask<StatementResult> TerminateAsync(EngineSession session, Ast.Terminate terminate)

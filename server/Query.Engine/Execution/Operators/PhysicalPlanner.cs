@@ -108,18 +108,25 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
         if (input.Records is { } records)
         {
             var predicate = ExpressionCompiler<RecordCursor>.CompilePredicate(filter.Predicate, _interpret, _clock);
+            var overTable = filter.Input is LogicalScan { Source.Definition.IsTable: true };
             if (filter.Input is LogicalScan { Unbounded: false } scan)
             {
                 // Filtered while read (ScanSource.Predicate), unless a persistent query's hooks skip bad rows.
                 var scanned = BoundedScan(scan, predicate);
                 var unfused = records;
-                return new Node(context => context.Hooks?.RowError is null ? scanned(context)
-                    : new RecordFilterOperator(unfused(context), predicate) { RowError = context.Hooks.RowError },
+                return new Node(context => context.Hooks is null
+                    || (context.Hooks.RowError is null && !context.Hooks.NullValueRows) ? scanned(context)
+                    : new RecordFilterOperator(unfused(context), predicate)
+                    {
+                        RowError = context.Hooks.RowError,
+                        TableDeletes = overTable && context.Hooks.NullValueRows,
+                    },
                     null);
             }
             return new Node(context => new RecordFilterOperator(records(context), predicate)
             {
                 RowError = context.Hooks?.RowError,
+                TableDeletes = overTable && context.Hooks?.NullValueRows == true,
             }, null)
             {
                 MaxRecords = input.MaxRecords,

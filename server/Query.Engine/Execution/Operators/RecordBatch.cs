@@ -110,6 +110,16 @@ public sealed class RecordBatch
         return true;
     }
 
+    /// <summary>
+    /// Marks the i-th selected record as one whose value is null: a table's delete (its key and NULL values, added
+    /// as a row), or a table row that no longer passes a persistent query's WHERE, which deletes its key downstream.
+    /// </summary>
+    public void MarkNullValue(int i)
+    {
+        _nullValues[Selection[i]] = true;
+        _anyNullValue = true;
+    }
+
     /// <summary>Whether any record of the batch has a null value.</summary>
     public bool AnyNullValue => _anyNullValue;
 
@@ -232,7 +242,7 @@ public sealed class RecordBatch
         var row = Selection[i];
         var start = _starts[row];
         var keyLength = _keyLengths[row];
-        if (_anyNullValue && _nullValues[row])
+        if (_anyNullValue && _nullValues[row] && _lengths[row] == 0 && _headerLengths[row] == 0)
         {
             Cursor.PositionNullValue(_bytes.AsSpan(start, keyLength), _hasKeys[row], _offsets[row], _timestamps[row],
                 _partitions[row], admit: false);

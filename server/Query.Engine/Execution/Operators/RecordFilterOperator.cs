@@ -41,15 +41,34 @@ public sealed class RecordFilterOperator(RecordOperator input, Func<RecordCursor
             // Per row, not per batch: a predicate may take milliseconds a row, and a cancel must not wait a batch.
             if (cancellationToken.IsCancellationRequested)
                 throw Errors.SqlException.Canceled();
-            // A record with a null value (ContinuousQueryHooks.NullValueRows) never passes a filter (ksqlDB).
+            // A record with a null value (ContinuousQueryHooks.NullValueRows) never passes a filter over a stream
+            // (ksqlDB); over a table it is a delete, and a row that fails the predicate becomes one.
             if (batch.IsNullValue(i))
+            {
+                if (TableDeletes)
+                    selection[kept++] = selection[i];
                 continue;
+            }
             if (RowError is null ? predicate(batch.Select(i)) : TryPredicate(batch.Select(i)))
+            {
                 selection[kept++] = selection[i];
+            }
+            else if (TableDeletes)
+            {
+                batch.MarkNullValue(i);
+                selection[kept++] = selection[i];
+            }
         }
         batch.Count = kept;
         return kept > 0;
     }
+
+    /// <summary>
+    /// A persistent table projection (CREATE TABLE AS SELECT ... FROM table WHERE ...): rows that fail the predicate
+    /// pass on marked as deletes (their key leaves the sink table, as in a Kafka Streams table filter), and deletes
+    /// pass on too.
+    /// </summary>
+    public bool TableDeletes { get; init; }
 
     /// <summary>Where a persistent query's bad rows go (skipped); null: a bad row fails the query.</summary>
     public Action<RecordCursor, Exception>? RowError { get; init; }

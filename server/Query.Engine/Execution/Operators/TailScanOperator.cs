@@ -185,7 +185,8 @@ public sealed class TailScanOperator : RecordOperator
     /// </summary>
     private void AddDelete(in LogRecord record, int partition)
     {
-        if (_hooks?.NullValueRows == true && !_stream.Definition.IsTable && _stream.Codec is not null)
+        var nullValueRows = _hooks?.NullValueRows == true;
+        if (nullValueRows && !_stream.Definition.IsTable)
         {
             _batch.AddNullValue(record.Key, record.HasKey, record.Offset, record.TimestampMs, partition);
             return;
@@ -193,8 +194,9 @@ public sealed class TailScanOperator : RecordOperator
         if (!record.HasKey || !_stream.Definition.IsTable)
             return;
         _tombstones ??= new TombstoneRows(_stream);
-        if (_tombstones.TryEncode(record.Key, out var value))
-            _batch.Add(record.Key, true, value, record.Offset, record.TimestampMs, partition);
+        if (_tombstones.TryEncode(record.Key, out var value)
+            && _batch.Add(record.Key, true, value, record.Offset, record.TimestampMs, partition) && nullValueRows)
+            _batch.MarkNullValue(_batch.Count - 1);
     }
 
     private bool HasRoom() => _tableRows is null ? !_batch.IsFull
