@@ -278,6 +278,34 @@ internal sealed partial class AstBuilder
     public override SyntaxNode VisitOverClause(OverClauseContext context) =>
         new OverClause(BuildAll<Expr>(context.expression()),
             context.orderBy() is { } o ? BuildAll<SortItem>(o.sortItem()) : default)
+        {
+            Frame = BuildOrNull<WindowFrame>(context.windowFrame()),
+            Span = SpanOf(context),
+        };
+
+    public override SyntaxNode VisitWindowFrame(WindowFrameContext context)
+    {
+        var start = Build<FrameBound>(context.start);
+        var end = context.end is null ? new FrameBound(FrameBoundKind.CurrentRow, null) { Span = start.Span }
+            : Build<FrameBound>(context.end);
+        return new WindowFrame(context.unit.Type == RANGE ? FrameUnit.Range : FrameUnit.Rows, start, end)
+        {
+            Span = SpanOf(context),
+        };
+    }
+
+    public override SyntaxNode VisitUnboundedPrecedingBound(UnboundedPrecedingBoundContext context) =>
+        new FrameBound(FrameBoundKind.UnboundedPreceding, null) { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitUnboundedFollowingBound(UnboundedFollowingBoundContext context) =>
+        new FrameBound(FrameBoundKind.UnboundedFollowing, null) { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitCurrentRowBound(CurrentRowBoundContext context) =>
+        new FrameBound(FrameBoundKind.CurrentRow, null) { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitOffsetBound(OffsetBoundContext context) =>
+        new FrameBound(context.direction.Type == PRECEDING ? FrameBoundKind.Preceding : FrameBoundKind.Following,
+            Build<Expr>(context.valueExpression()))
         { Span = SpanOf(context) };
 
     public override SyntaxNode VisitExpressionArgument(ExpressionArgumentContext context) =>

@@ -125,6 +125,9 @@ internal sealed partial class AstBuilder : QuerySqlBaseVisitor<SyntaxNode>
     public override SyntaxNode VisitArchiveStream(ArchiveStreamContext context) =>
         new ArchiveStream(Build<QualifiedName>(context.qualifiedName())) { Span = SpanOf(context) };
 
+    public override SyntaxNode VisitCompactStream(CompactStreamContext context) =>
+        new CompactStream(Build<QualifiedName>(context.qualifiedName())) { Span = SpanOf(context) };
+
     private static Show ShowOf(ParserRuleContext context, ShowKind kind, bool extended) =>
         new(kind, extended, All: false) { Span = SpanOf(context) };
 

@@ -37,6 +37,7 @@ statement
     | DROP TYPE (IF EXISTS)? identifier                                         #dropType
     | TERMINATE (identifier | ALL)                                              #terminateQuery
     | ARCHIVE STREAM qualifiedName                                              #archiveStream
+    | COMPACT STREAM qualifiedName                                              #compactStream
     | PRINT (identifier | STRING) (FROM BEGINNING)?
         ((INTERVAL | SAMPLE) EQ? INTEGER_VALUE)? (LIMIT INTEGER_VALUE)?         #printTopic
     | SET name=STRING EQ value=STRING                                           #setProperty
@@ -302,7 +303,19 @@ functionArgument
     ;
 
 overClause
-    : OVER LPAREN (PARTITION BY expression (COMMA expression)*)? orderBy? RPAREN
+    : OVER LPAREN (PARTITION BY expression (COMMA expression)*)? orderBy? windowFrame? RPAREN
+    ;
+
+windowFrame
+    : unit=(ROWS | RANGE) BETWEEN start=frameBound AND end=frameBound
+    | unit=(ROWS | RANGE) start=frameBound
+    ;
+
+frameBound
+    : UNBOUNDED PRECEDING                                                       #unboundedPrecedingBound
+    | UNBOUNDED FOLLOWING                                                       #unboundedFollowingBound
+    | CURRENT ROW                                                               #currentRowBound
+    | valueExpression direction=(PRECEDING | FOLLOWING)                         #offsetBound
     ;
 
 mapEntry
@@ -374,16 +387,18 @@ identifier
 
 nonReserved
     : ABORT | ADD | ADVANCE | ARCHIVALS | ARCHIVE | AT | BEGIN | BOTH | BEGINNING | CHANGES | CHARACTER | COLUMN | COMMIT
-    | DATE | DAY | DAYS
+    | COMPACT
+    | CURRENT | DATE | DAY | DAYS
     | DEFAULT | DESCRIBE | DISCARD | DOUBLE | EXPLAIN | EXTENDED | EXTRACT | FINAL | FIRST | FUNCTION
-    | FOR | FUNCTIONS | GRACE | HEADER | HEADERS | HOPPING | HOUR | HOURS | ISOLATION | KEY | LAST | LEADING
+    | FOLLOWING | FOR | FUNCTIONS | GRACE | HEADER | HEADERS | HOPPING | HOUR | HOURS | ISOLATION | KEY | LAST | LEADING
     | LEVEL
     | LIST | LOCAL | MILLISECOND | MILLISECONDS | MINUTE | MINUTES | NULLS | OFFSET | ONLY | OPERATOR
-    | PERIOD | PLANS | PRECISION | PRINT | PROPERTIES | QUERIES | READ | RECURSIVE | REPLACE | RETENTION | ROLLBACK
-    | ROW | ROWS | SAMPLE | SECOND | SECONDS | SEQUENCES | SESSION | SHOW | SIZE | SOURCE | START
+    | PERIOD | PLANS | PRECEDING | PRECISION | PRINT | PROPERTIES | QUERIES | READ | RECURSIVE | REPLACE | RETENTION
+    | ROLLBACK
+    | RANGE | ROW | ROWS | SAMPLE | SECOND | SECONDS | SEQUENCES | SESSION | SHOW | SIZE | SOURCE | START
     | STREAM | STREAMS | SUBSTRING | TABLES | TEMP | TEMPORARY | TERMINATE | TIME | TIMESTAMP | TOPIC | TOPICS
     | TRAILING | TRIM
-    | TRANSACTION | TUMBLING | TYPE | TYPES | UNSET | VARIABLES | VARYING | WITHOUT | WORK | WRITE | ZONE
+    | TRANSACTION | TUMBLING | TYPE | TYPES | UNBOUNDED | UNSET | VARIABLES | VARYING | WITHOUT | WORK | WRITE | ZONE
     ;
 
 // ---------------------------------------------------------------- lexer
@@ -413,7 +428,9 @@ CHARACTER: 'CHARACTER';
 COLLATE: 'COLLATE';
 COLUMN: 'COLUMN';
 COMMIT: 'COMMIT';
+COMPACT: 'COMPACT';
 CREATE: 'CREATE';
+CURRENT: 'CURRENT';
 CROSS: 'CROSS';
 DATE: 'DATE';
 DAY: 'DAY';
@@ -438,6 +455,7 @@ EXTRACT: 'EXTRACT';
 FALSE: 'FALSE';
 FINAL: 'FINAL';
 FIRST: 'FIRST';
+FOLLOWING: 'FOLLOWING';
 FOR: 'FOR';
 FROM: 'FROM';
 FULL: 'FULL';
@@ -490,11 +508,13 @@ OVER: 'OVER';
 PARTITION: 'PARTITION';
 PERIOD: 'PERIOD';
 PLANS: 'PLANS';
+PRECEDING: 'PRECEDING';
 PRECISION: 'PRECISION';
 PRIMARY: 'PRIMARY';
 PRINT: 'PRINT';
 PROPERTIES: 'PROPERTIES';
 QUERIES: 'QUERIES';
+RANGE: 'RANGE';
 READ: 'READ';
 RECURSIVE: 'RECURSIVE';
 REPLACE: 'REPLACE';
@@ -538,6 +558,7 @@ TUMBLING: 'TUMBLING';
 TYPE: 'TYPE';
 TYPES: 'TYPES';
 UNION: 'UNION';
+UNBOUNDED: 'UNBOUNDED';
 UNSET: 'UNSET';
 USING: 'USING';
 VALUES: 'VALUES';

@@ -46,6 +46,13 @@ public sealed record EngineOptions
     public long JoinBuildMaxBytes { get; init; } = 128L * 1024 * 1024;
 
     /// <summary>
+    /// Memory the rows of one window node of a pull query may hold (<c>row_number() OVER (...)</c> keeps every row
+    /// with its results; setting <c>window_max_bytes</c>): past it the query fails with 53200 and the server goes
+    /// on. Also charged to <see cref="QueryMemoryBytes"/>. 128 MiB by default.
+    /// </summary>
+    public long WindowMaxBytes { get; init; } = 128L * 1024 * 1024;
+
+    /// <summary>
     /// Memory every state store together may hold (setting <c>state_memory_bytes</c>): tables' latest row per key
     /// and persistent aggregates. Past it the write to state fails with 53200 naming this setting; the server goes
     /// on. 2 GiB by default.

@@ -42,6 +42,8 @@ public sealed partial class EngineSession
                 return TieringHandler.SetProperties(this, alter);
             case Ast.ArchiveStream archive:
                 return await TieringHandler.ArchiveAsync(this, archive, cancellationToken);
+            case Ast.CompactStream compact:
+                return await TieringHandler.CompactAsync(this, compact, cancellationToken);
             case Ast.Explain explain:
                 return QueryHandler.Explain(this, explain, parameters);
             case Ast.Show or Ast.Describe or Ast.DescribeFunction or Ast.ShowVariable:

@@ -19,6 +19,14 @@ public sealed partial class QueryEngine
         Archival.ArchiveNowAsync(GetStream(name, null), cancellationToken);
 
     /// <summary>
+    /// Merges every run of two or more adjacent small cold files of stream <paramref name="name"/> now (COMPACT
+    /// STREAM); the background job merges only runs that can no longer grow.
+    /// </summary>
+    public Task<Query.Tiering.Compaction.CompactionResult> CompactStreamAsync(string name,
+        CancellationToken cancellationToken = default) =>
+        Archival.CompactNowAsync(GetStream(name, null), cancellationToken);
+
+    /// <summary>
     /// One pass of the archival job over every tiered stream (sealed segments past the hot limits, oldest first;
     /// then cold files past the total retention). The host calls it on a timer; it never throws for a failed
     /// partition (see <see cref="ArchivalRuns"/>), only for cancellation.

@@ -6,9 +6,9 @@ namespace Query.Server;
 
 /// <summary>
 /// The archival job: every <see cref="ServerSettings.ArchivalInterval"/> it runs the engine's pass over every
-/// tiered stream (archive sealed segments past the hot limits, expire cold files past the total retention) and
-/// logs what moved and what failed. A failed partition keeps its hot data and is retried at the next pass; the
-/// job itself never stops on an error. The engine owns the work; this is only the schedule.
+/// tiered stream (archive sealed segments past the hot limits, expire cold files past the total retention, merge
+/// small cold files) and logs what moved and what failed. A failed partition keeps its hot data and is retried at
+/// the next pass; the job itself never stops on an error. The engine owns the work; this is only the schedule.
 /// </summary>
 public sealed class ArchivalService(QueryEngine engine, TimeSpan interval, ILogger<ArchivalService> logger)
     : BackgroundService
@@ -37,6 +37,10 @@ public sealed class ArchivalService(QueryEngine engine, TimeSpan interval, ILogg
                 + "log bytes) moved to {Files} cold files of {BytesOut} bytes, {Expired} cold files expired",
                 pass.Streams, pass.Archived.Segments, pass.Archived.Rows, pass.Archived.BytesIn, pass.Archived.Files,
                 pass.Archived.BytesOut, pass.FilesExpired);
+        if (pass.Compacted.Runs > 0)
+            logger.LogInformation("compaction: {FilesIn} cold files ({Rows} rows, {BytesIn} bytes) merged into {Runs} "
+                + "files of {BytesOut} bytes", pass.Compacted.FilesIn, pass.Compacted.Rows, pass.Compacted.BytesIn,
+                pass.Compacted.Runs, pass.Compacted.BytesOut);
         if (pass.Failures == 0)
             return;
         foreach (var run in engine.ArchivalRuns)

@@ -59,6 +59,10 @@ public sealed class ServerSettings
     /// <summary>Memory the build side of one join of a pull query may hold (53200 past it).</summary>
     public long JoinBuildMaxBytes { get; set; } = 128L * 1024 * 1024;
 
+    /// <summary>Memory the rows of one window node (window functions) of a pull query may hold (53200 past it).
+    /// </summary>
+    public long WindowMaxBytes { get; set; } = 128L * 1024 * 1024;
+
     /// <summary>Threads one pull GROUP BY over a stream may scan its partitions with (1: one thread).</summary>
     public int QueryScanWorkers { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
 
@@ -86,6 +90,12 @@ public sealed class ServerSettings
     /// <summary>Finished archival runs SHOW ARCHIVALS keeps.</summary>
     public int ArchivalHistoryRuns { get; set; } = 256;
 
+    /// <summary>Compaction merges adjacent small cold files into files of at most this many bytes.</summary>
+    public long CompactionTargetFileBytes { get; set; } = 128L * 1024 * 1024;
+
+    /// <summary>The archival job merges a run of small cold files once it has at least this many.</summary>
+    public int CompactionMinFiles { get; set; } = 4;
+
     public Engine.EngineOptions ToEngineOptions() => new()
     {
         DataDirectory = DataDirectory,
@@ -94,6 +104,7 @@ public sealed class ServerSettings
         MaxInListItems = MaxInListItems,
         QueryMemoryBytes = QueryMemoryBytes,
         JoinBuildMaxBytes = JoinBuildMaxBytes,
+        WindowMaxBytes = WindowMaxBytes,
         QueryScanWorkers = (int)AtLeast(QueryScanWorkers, 1, nameof(QueryScanWorkers)),
         StateMemoryBytes = StateMemoryBytes,
         PersistentSnapshotMinRecords =
@@ -105,6 +116,11 @@ public sealed class ServerSettings
             LocalRetentionMs = AtLeast(LocalRetentionMs, -1, nameof(LocalRetentionMs)),
             LocalRetentionBytes = AtLeast(LocalRetentionBytes, -1, nameof(LocalRetentionBytes)),
             HistoryRuns = (int)AtLeast(ArchivalHistoryRuns, 1, nameof(ArchivalHistoryRuns)),
+            Compaction = new Tiering.Compaction.CompactionOptions
+            {
+                TargetFileBytes = AtLeast(CompactionTargetFileBytes, 1024, nameof(CompactionTargetFileBytes)),
+                MinFilesToMerge = (int)AtLeast(CompactionMinFiles, 2, nameof(CompactionMinFiles)),
+            },
         },
     };
 
@@ -129,6 +145,7 @@ public sealed class ServerSettings
         ["--max-in-list-items"] = nameof(MaxInListItems),
         ["--query-memory-bytes"] = nameof(QueryMemoryBytes),
         ["--join-build-max-bytes"] = nameof(JoinBuildMaxBytes),
+        ["--window-max-bytes"] = nameof(WindowMaxBytes),
         ["--query-scan-workers"] = nameof(QueryScanWorkers),
         ["--state-memory-bytes"] = nameof(StateMemoryBytes),
         ["--persistent-snapshot-min-records"] = nameof(PersistentSnapshotMinRecords),
@@ -144,6 +161,8 @@ public sealed class ServerSettings
         ["--local-retention-bytes"] = nameof(LocalRetentionBytes),
         ["--archival-interval-seconds"] = nameof(ArchivalIntervalSeconds),
         ["--archival-history-runs"] = nameof(ArchivalHistoryRuns),
+        ["--compaction-target-file-bytes"] = nameof(CompactionTargetFileBytes),
+        ["--compaction-min-files"] = nameof(CompactionMinFiles),
     };
 
     /// <summary>Flags that take no value: given alone they mean <c>true</c>.</summary>

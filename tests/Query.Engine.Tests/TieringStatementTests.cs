@@ -144,6 +144,69 @@ public sealed class TieringStatementTests : IAsyncLifetime
         Assert.Contains(runs, r => (string)r[0]! == "byage" && (long)r[10]! > 0);
     }
 
+    [Fact]
+    public async Task Compact_stream_and_the_job_merge_small_cold_files_and_every_row_reads_the_same()
+    {
+        await _engine.DisposeAsync();
+        Open(new TieringDefaults
+        {
+            Compaction = new Query.Tiering.Compaction.CompactionOptions
+            {
+                TargetFileBytes = 1 << 20,
+                MinFilesToMerge = 2,
+            },
+        });
+        await ExecAsync("CREATE STREAM ev (id BIGINT, note STRING) WITH (PARTITIONS = 2, SEGMENT_BYTES = 4096)");
+        await ExecAsync("CREATE STREAM jb (id BIGINT, note STRING) WITH (PARTITIONS = 2, SEGMENT_BYTES = 4096, "
+            + "TIERED = TRUE, LOCAL_RETENTION_MS = 86400000)");
+        foreach (var stream in new[] { "ev", "jb" })
+        {
+            for (var batch = 0; batch < 16; batch++)
+                await ExecAsync(Insert(stream, batch * 50, 50, daysAgo: batch < 8 ? 3 : 2));
+        }
+        const string Summary = "SELECT count(*), sum(id), min(ROWOFFSET), max(ROWOFFSET), max(note) FROM ";
+        var before = await QueryAsync(Summary + "ev");
+        await ExecAsync("ARCHIVE STREAM ev");
+        var filesBefore = await ColdFilesAsync("ev");
+        Assert.True(filesBefore >= 6, $"{filesBefore} cold files");
+
+        var compacted = Assert.Single(await QueryAsync("COMPACT STREAM ev"));
+
+        // One file per partition and date folder (the rows are three and two days old).
+        var filesAfter = await ColdFilesAsync("ev");
+        Assert.Equal(4, filesAfter);
+        Assert.Equal(["ev", (long)filesBefore, 4L], compacted[..3]);
+        Assert.InRange((long)compacted[3]!, 400, (long)before[0][0]!);
+        Assert.Equal(before, await QueryAsync(Summary + "ev"));
+        var runs = (await QueryAsync("SHOW ARCHIVALS")).Where(r => (string?)r[14] == "compaction").ToList();
+        Assert.Equal(2, runs.Count);
+        Assert.All(runs, r => Assert.Equal(["ev", "statement", "done"], [r[0], r[2], r[3]]));
+        Assert.Equal(filesBefore, runs.Sum(r => (long)r[4]!));
+
+        // The job: archives jb (older than a day), then merges the runs of the three-day-old folder, which can no
+        // longer grow; the two-day-old files at the end of each partition's tier wait for more.
+        var jbBefore = await QueryAsync(Summary + "jb");
+        var pass = await _engine.RunArchivalPassAsync();
+        Assert.Equal(0, pass.Failures);
+        Assert.Equal(jbBefore, await QueryAsync(Summary + "jb"));
+        var jobRuns = (await QueryAsync("SHOW ARCHIVALS")).Where(r => (string?)r[0] == "jb").ToList();
+        Assert.Contains(jobRuns, r => (string?)r[14] == "archival" && (string?)r[2] == "job");
+        Assert.Contains(jobRuns, r => (string?)r[14] == "compaction" && (string?)r[2] == "job" && (long)r[4]! >= 2
+            && (string?)r[3] == "done");
+    }
+
+    private async Task<long> ColdFilesAsync(string stream)
+    {
+        long files = 0;
+        foreach (var row in await QueryAsync($"DESCRIBE EXTENDED {stream}"))
+        {
+            if ((string?)row[1] == "TIERS")
+                files += long.Parse(System.Text.RegularExpressions.Regex.Match((string)row[2]!, @" files (\d+)")
+                    .Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return files;
+    }
+
     private async Task<string> TieringRowAsync(string stream) =>
         (string)(await QueryAsync($"DESCRIBE EXTENDED {stream}")).Single(r => (string?)r[1] == "TIERING")[2]!;
 

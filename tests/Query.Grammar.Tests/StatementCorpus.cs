@@ -33,6 +33,7 @@ internal static class StatementCorpus
         "ALTER TABLE t ADD COLUMN x ARRAY<INT>",
         "ALTER STREAM s SET (retention_ms = 1000)",
         "ARCHIVE STREAM s",
+        "COMPACT STREAM s",
         "ALTER STREAM s SET (tiered = TRUE, local_retention_ms = -1)",
         "SHOW ARCHIVALS",
         "ALTER TABLE t SET ('Quoted.Prop' = 'v', b = 2)",
@@ -104,6 +105,9 @@ internal static class StatementCorpus
         "SELECT CAST(a AS ARRAY<MAP<STRING, INT>>), CAST(b AS STRUCT<x INT>) FROM s",
         "SELECT COUNT(*), COUNT(DISTINCT a), COUNT(a), SUM(a + 1), pg_catalog.pg_get_expr(a, b) FROM s",
         "SELECT row_number() OVER (PARTITION BY a ORDER BY b DESC), rank() OVER (ORDER BY c), f() OVER () FROM s",
+        "SELECT sum(a) OVER (ORDER BY b ROWS BETWEEN 2 PRECEDING AND 1 FOLLOWING), "
+            + "count(*) OVER (RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING), "
+            + "max(a) OVER (PARTITION BY c ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) FROM s",
         "SELECT arr[1], m['k'], s->f, s->g->h, (s).f, arr[i + 1][2], f(x)[0] FROM s",
         "SELECT ARRAY[1, 2, 3], ARRAY[], MAP('a' := 1, 'b' := 2), MAP(), STRUCT(x := 1, y := 'b'), STRUCT() FROM s",
         "SELECT TRANSFORM(arr, x => x + 1), FILTER(arr, x => x > 0), REDUCE(arr, 0, (s, x) => s + x) FROM s",

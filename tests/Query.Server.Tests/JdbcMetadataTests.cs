@@ -18,7 +18,7 @@ public sealed class JdbcMetadataTests : IClassFixture<ServerFixture>
     [Fact]
     public Task Get_tables_lists_a_table_as_a_table() => RunAsync("tables");
 
-    [Fact(Skip = "waits for window functions: getColumns numbers columns with row_number() OVER (PARTITION BY ...)")]
+    [Fact]
     public Task Get_columns_gives_jdbc_types_positions_and_nullability() => RunAsync("columns");
 
     [Fact(Skip = "waits for information_schema._pg_expandarray, a set-returning function of a composite whose "

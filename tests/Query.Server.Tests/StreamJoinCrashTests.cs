@@ -14,7 +14,9 @@ namespace Query.Server.Tests;
 /// 3 partitions) that a CREATE STREAM AS SELECT joins with LEFT JOIN WITHIN 30 SECONDS GRACE PERIOD 1 HOUR on a
 /// value column (not either stream's key). After the last restart a row far in the future closes every window;
 /// once the query has caught up, the joined stream equals a batch recomputation from both sources row for row:
-/// every pair within the window once, every left row without one padded once.
+/// every pair within the window once, every left row without one padded once. A second query joins three streams
+/// (the third has 2 partitions), INNER JOIN WITHIN twice, as a chain of two stream-stream join operators sharing one
+/// state log; its output equals the batch recomputation of the three-way join.
 /// </summary>
 public sealed class StreamJoinCrashTests
 {
@@ -27,7 +29,7 @@ public sealed class StreamJoinCrashTests
     public StreamJoinCrashTests(ITestOutputHelper output) => _output = output;
 
     [Fact]
-    public async Task A_stream_stream_left_join_is_exactly_once_across_sigkills()
+    public async Task A_stream_stream_left_join_and_a_three_way_join_are_exactly_once_across_sigkills()
     {
         using var data = new TempDirectory("query-stream-join-crash");
         var acknowledged = new ConcurrentDictionary<string, bool>();
@@ -40,9 +42,9 @@ public sealed class StreamJoinCrashTests
                 await CreateAsync(port);
             var before = acknowledged.Count;
             var r = round;
-            var writers = new[] { "sja", "sjb" }
+            var writers = new[] { "sja", "sjb", "sjc" }
                 .Select((stream, w) => Task.Run(() => SwallowAsync(
-                    InsertLoopAsync(port, stream, (r * 2) + w, acknowledged))))
+                    InsertLoopAsync(port, stream, (r * 3) + w, acknowledged))))
                 .ToArray();
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
             while (acknowledged.Count < before + 200)
@@ -66,6 +68,10 @@ public sealed class StreamJoinCrashTests
         await conn.ExecuteAsync("CREATE STREAM sjb (k BIGINT KEY, g BIGINT, x INT) WITH (PARTITIONS = 3)");
         await conn.ExecuteAsync("CREATE STREAM sjout AS SELECT a.k AS ak, b.k AS bk, a.x AS ax, b.x AS bx FROM sja a "
             + "LEFT JOIN sjb b WITHIN 30 SECONDS GRACE PERIOD 1 HOUR ON a.g = b.g EMIT CHANGES");
+        await conn.ExecuteAsync("CREATE STREAM sjc (k BIGINT KEY, g BIGINT, x INT) WITH (PARTITIONS = 2)");
+        await conn.ExecuteAsync("CREATE STREAM sj3 AS SELECT a.k AS ak, b.k AS bk, c.k AS ck FROM sja a "
+            + "JOIN sjb b WITHIN 30 SECONDS GRACE PERIOD 1 HOUR ON a.g = b.g "
+            + "JOIN sjc c WITHIN 30 SECONDS GRACE PERIOD 1 HOUR ON b.g = c.g EMIT CHANGES");
     }
 
     private async Task VerifyAsync(string dataDirectory, ConcurrentDictionary<string, bool> acknowledged)
@@ -79,10 +85,12 @@ public sealed class StreamJoinCrashTests
         await WaitForCatchUpAsync(conn);
         var a = await RowsAsync(conn, "sja");
         var b = await RowsAsync(conn, "sjb");
+        var c = await RowsAsync(conn, "sjc");
         foreach (var key in acknowledged.Keys)
         {
             var (stream, k) = (key[..3], long.Parse(key[4..], CultureInfo.InvariantCulture));
-            Assert.True((stream == "sja" ? a : b).Any(row => row.K == k), $"acknowledged row {key} is missing");
+            var rows = stream switch { "sja" => a, "sjb" => b, _ => c };
+            Assert.True(rows.Any(row => row.K == k), $"acknowledged row {key} is missing");
         }
         var expected = new List<(long, long?, int, int?)>();
         foreach (var left in a.Where(row => row.K >= 0))
@@ -98,10 +106,35 @@ public sealed class StreamJoinCrashTests
         joined.Sort();
         Assert.Equal(expected.Count, joined.Count);
         Assert.Equal(expected, joined);
-        _output.WriteLine($"{Rounds} SIGKILLs: {acknowledged.Count} rows acknowledged, {a.Count} + {b.Count} in the "
-            + $"sources, {joined.Count} joined ({joined.Count(j => j.Item2 is null)} padded)");
+        var threeWay = await VerifyThreeWayAsync(conn, a, b, c);
+        _output.WriteLine($"{Rounds} SIGKILLs: {acknowledged.Count} rows acknowledged, {a.Count} + {b.Count} + "
+            + $"{c.Count} in the sources, {joined.Count} joined ({joined.Count(j => j.Item2 is null)} padded), "
+            + $"{threeWay} joined three ways");
         server.Terminate();
         await server.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>The three-way join equals its recomputation: a joined (a, b) row has the later of their times, and
+    /// joins each c within the window of that time.</summary>
+    private static async Task<int> VerifyThreeWayAsync(NpgsqlConnection conn, List<(long K, long G, int X, long T)> a,
+        List<(long K, long G, int X, long T)> b, List<(long K, long G, int X, long T)> c)
+    {
+        var expected = new List<(long, long, long)>();
+        foreach (var left in a.Where(row => row.K >= 0))
+        {
+            foreach (var middle in b.Where(m => m.G == left.G && Math.Abs(m.T - left.T) <= WindowMs))
+            {
+                var time = Math.Max(left.T, middle.T);
+                expected.AddRange(c.Where(right => right.G == middle.G && Math.Abs(right.T - time) <= WindowMs)
+                    .Select(right => (left.K, middle.K, right.K)));
+            }
+        }
+        expected.Sort();
+        var joined = (await conn.QueryAsync<(long, long, long)>("SELECT ak, bk, ck FROM sj3")).ToList();
+        joined.Sort();
+        Assert.Equal(expected.Count, joined.Count);
+        Assert.Equal(expected, joined);
+        return joined.Count;
     }
 
     private static async Task<List<(long K, long G, int X, long T)>> RowsAsync(NpgsqlConnection conn, string stream) =>
@@ -112,12 +145,16 @@ public sealed class StreamJoinCrashTests
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
         while (true)
         {
-            var row = (await conn.QueryAsync("SHOW QUERIES EXTENDED")).Cast<IDictionary<string, object>>().Single();
-            var query = new Dictionary<string, object>(row, StringComparer.OrdinalIgnoreCase);
-            Assert.True((string)query["status"] == "RUNNING", $"{query["query_id"]}: {query["error"]}");
-            if (Convert.ToInt64(query["lag"], CultureInfo.InvariantCulture) == 0)
+            var lag = 0L;
+            foreach (var row in (await conn.QueryAsync("SHOW QUERIES EXTENDED")).Cast<IDictionary<string, object>>())
+            {
+                var query = new Dictionary<string, object>(row, StringComparer.OrdinalIgnoreCase);
+                Assert.True((string)query["status"] == "RUNNING", $"{query["query_id"]}: {query["error"]}");
+                lag += Convert.ToInt64(query["lag"], CultureInfo.InvariantCulture);
+            }
+            if (lag == 0)
                 return;
-            Assert.True(DateTime.UtcNow < deadline, "the persistent query did not catch up in 120 s");
+            Assert.True(DateTime.UtcNow < deadline, "the persistent queries did not catch up in 120 s");
             await Task.Delay(100);
         }
     }

@@ -12,7 +12,8 @@ public sealed class TieringSettingsTests
         var settings = new ServerSettings();
         new ConfigurationBuilder().AddCommandLine(ServerSettings.ExpandSwitches(["--tiered-by-default",
             "--local-retention-ms", "5000", "--local-retention-bytes", "-1", "--archival-interval-seconds", "2.5",
-            "--archival-history-runs", "9", "--data-dir", "/tmp/x"]), ServerSettings.CommandLineFlags).Build()
+            "--archival-history-runs", "9", "--compaction-target-file-bytes", "65536", "--compaction-min-files", "3",
+            "--data-dir", "/tmp/x"]), ServerSettings.CommandLineFlags).Build()
             .Bind(settings);
         Assert.True(settings.TieredByDefault);
         Assert.Equal(TimeSpan.FromSeconds(2.5), settings.ArchivalInterval);
@@ -26,6 +27,7 @@ public sealed class TieringSettingsTests
             LocalRetentionMs = 5000,
             LocalRetentionBytes = -1,
             HistoryRuns = 9,
+            Compaction = new Tiering.Compaction.CompactionOptions { TargetFileBytes = 65536, MinFilesToMerge = 3 },
         }, options.Tiering);
 
         settings.ColdRoot = Path.Combine(data.Path, "elsewhere");
@@ -47,6 +49,12 @@ public sealed class TieringSettingsTests
             DataDirectory = data.Path,
             Port = 0,
             LocalRetentionMs = -2,
+        }));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => QueryServer.StartAsync(new ServerSettings
+        {
+            DataDirectory = data.Path,
+            Port = 0,
+            CompactionMinFiles = 1,
         }));
     }
 }

@@ -23,6 +23,10 @@ public static class ColdPaths
     /// <summary>The file's path relative to its partition folder (what the manifest records).</summary>
     public static string RelativeFilePath(DateOnly date, long firstOffset, long lastOffset) =>
         DateKey + "=" + date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "/"
-        + firstOffset.ToString("D20", CultureInfo.InvariantCulture) + "-"
+        + FileName(firstOffset, lastOffset);
+
+    /// <summary>A cold file's name: its first and last offsets, zero-padded so names sort by offset.</summary>
+    public static string FileName(long firstOffset, long lastOffset) =>
+        firstOffset.ToString("D20", CultureInfo.InvariantCulture) + "-"
         + lastOffset.ToString("D20", CultureInfo.InvariantCulture) + ".parquet";
 }

@@ -10,6 +10,7 @@ namespace Query.Tiering;
 /// </summary>
 public sealed class PartitionTier
 {
+    private readonly ManifestPins _pins = new();
     private TierManifest _manifest;
 
     private PartitionTier(string stream, int partition, string directory, TierManifest manifest)
@@ -26,6 +27,18 @@ public sealed class PartitionTier
 
     /// <summary>The committed manifest; immutable, safe to read from any thread.</summary>
     public TierManifest Manifest => Volatile.Read(ref _manifest);
+
+    /// <summary>
+    /// Takes the committed manifest and holds it: files it names stay on disk until the lease is disposed, even
+    /// if compaction replaces them meanwhile. Every reader of cold files reads through one.
+    /// </summary>
+    public ManifestLease Lease() => new(_pins, _pins.Pin(() => Manifest));
+
+    /// <summary>Cold files replaced at <paramref name="generation"/>, deleted once no older lease holds them.</summary>
+    internal void Retire(long generation, string[] paths) => _pins.Retire(generation, paths);
+
+    /// <summary>Replaced files not yet deleted because a reader still holds an older manifest.</summary>
+    public int FilesAwaitingReaders => _pins.WaitingFiles;
 
     /// <summary>Held by whoever changes the manifest (archival, compaction, expiry); never by readers.</summary>
     internal SemaphoreSlim MutationLock { get; } = new(1, 1);

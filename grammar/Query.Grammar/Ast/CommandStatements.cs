@@ -39,6 +39,9 @@ public sealed record Explain(Statement? Statement, Identifier? QueryId) : Statem
 /// <summary><c>ARCHIVE STREAM name</c>: move the stream's sealed segments to the cold tier now.</summary>
 public sealed record ArchiveStream(QualifiedName Name) : Statement;
 
+/// <summary><c>COMPACT STREAM name</c>: merge the stream's small cold files now.</summary>
+public sealed record CompactStream(QualifiedName Name) : Statement;
+
 /// <summary><c>TERMINATE query_id</c>, or <c>TERMINATE ALL</c> when <see cref="QueryId"/> is null.</summary>
 public sealed record Terminate(Identifier? QueryId) : Statement;
 

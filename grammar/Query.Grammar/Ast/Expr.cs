@@ -119,8 +119,37 @@ public sealed record FunctionCall(
     public EquatableArray<SortItem> OrderBy { get; init; }
 }
 
-/// <summary><c>OVER (PARTITION BY ... ORDER BY ...)</c> of a window function.</summary>
-public sealed record OverClause(EquatableArray<Expr> PartitionBy, EquatableArray<SortItem> OrderBy) : SyntaxNode;
+/// <summary><c>OVER (PARTITION BY ... ORDER BY ... [frame])</c> of a window function.</summary>
+public sealed record OverClause(EquatableArray<Expr> PartitionBy, EquatableArray<SortItem> OrderBy) : SyntaxNode
+{
+    /// <summary><c>ROWS | RANGE [BETWEEN] ...</c>; null: PostgreSQL's default frame.</summary>
+    public WindowFrame? Frame { get; init; }
+}
+
+/// <summary>Whether a frame counts rows (<c>ROWS</c>) or peers and values of the ORDER BY key (<c>RANGE</c>).
+/// </summary>
+public enum FrameUnit
+{
+    Rows,
+    Range,
+}
+
+/// <summary>Where a frame starts or ends.</summary>
+public enum FrameBoundKind
+{
+    UnboundedPreceding,
+    Preceding,
+    CurrentRow,
+    Following,
+    UnboundedFollowing,
+}
+
+/// <summary>A window frame: <c>ROWS BETWEEN 1 PRECEDING AND CURRENT ROW</c>; <c>ROWS x</c> ends at the current
+/// row.</summary>
+public sealed record WindowFrame(FrameUnit Unit, FrameBound Start, FrameBound End) : SyntaxNode;
+
+/// <summary>One end of a frame; <see cref="Offset"/> for <c>n PRECEDING</c> / <c>n FOLLOWING</c>.</summary>
+public sealed record FrameBound(FrameBoundKind Kind, Expr? Offset) : SyntaxNode;
 
 /// <summary><c>x => expr</c> or <c>(x, y) => expr</c>, only as a function argument.</summary>
 public sealed record LambdaExpr(EquatableArray<Identifier> Parameters, Expr Body) : Expr;

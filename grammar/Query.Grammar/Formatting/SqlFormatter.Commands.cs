@@ -16,6 +16,7 @@ public sealed partial class SqlFormatter
             case Explain s: ExplainStatement(s); break;
             case Terminate s: TerminateStatement(s); break;
             case ArchiveStream s: Append("ARCHIVE STREAM ").Name(s.Name); break;
+            case CompactStream s: Append("COMPACT STREAM ").Name(s.Name); break;
             case Print s: PrintStatement(s); break;
             case SetProperty s:
                 Append("SET ").StringLiteralText(s.Name).Append(" = ").StringLiteralText(s.Value);

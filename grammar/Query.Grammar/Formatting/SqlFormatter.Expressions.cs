@@ -268,7 +268,35 @@ public sealed partial class SqlFormatter
             Append(call.Over.PartitionBy.IsEmpty ? "ORDER BY " : " ORDER BY ");
             SortItems(call.Over.OrderBy);
         }
+        if (call.Over.Frame is { } frame)
+        {
+            Append(call.Over.PartitionBy.IsEmpty && call.Over.OrderBy.IsEmpty ? "" : " ");
+            Append(frame.Unit == FrameUnit.Rows ? "ROWS BETWEEN " : "RANGE BETWEEN ");
+            FrameBoundText(frame.Start);
+            Append(" AND ");
+            FrameBoundText(frame.End);
+        }
         Append(")");
+    }
+
+    private void FrameBoundText(FrameBound bound)
+    {
+        switch (bound.Kind)
+        {
+            case FrameBoundKind.UnboundedPreceding:
+                Append("UNBOUNDED PRECEDING");
+                break;
+            case FrameBoundKind.UnboundedFollowing:
+                Append("UNBOUNDED FOLLOWING");
+                break;
+            case FrameBoundKind.CurrentRow:
+                Append("CURRENT ROW");
+                break;
+            default:
+                Expression(bound.Offset!);
+                Append(bound.Kind == FrameBoundKind.Preceding ? " PRECEDING" : " FOLLOWING");
+                break;
+        }
     }
 
     private void Lambda(LambdaExpr lambda)

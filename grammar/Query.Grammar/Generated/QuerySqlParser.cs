@@ -38,35 +38,36 @@ public partial class QuerySqlParser : Parser {
 		ABORT=1, ADD=2, ADVANCE=3, ALL=4, ALTER=5, AND=6, ANY=7, ARCHIVALS=8,
 		ARCHIVE=9, ARRAY=10, AS=11, ASC=12, AT=13, BEGIN=14, BEGINNING=15, BETWEEN=16,
 		BOTH=17, BY=18, CASE=19, CAST=20, CHANGES=21, CHARACTER=22, COLLATE=23,
-		COLUMN=24, COMMIT=25, CREATE=26, CROSS=27, DATE=28, DAY=29, DAYS=30, DEFAULT=31,
-		DELETE=32, DESC=33, DESCRIBE=34, DISCARD=35, DISTINCT=36, DOUBLE=37, DROP=38,
-		ELSE=39, EMIT=40, END=41, ESCAPE=42, EXCEPT=43, EXISTS=44, EXPLAIN=45,
-		EXTENDED=46, EXTRACT=47, FALSE=48, FINAL=49, FIRST=50, FOR=51, FROM=52,
-		FULL=53, FUNCTION=54, FUNCTIONS=55, GRACE=56, GROUP=57, HAVING=58, HEADER=59,
-		HEADERS=60, HOPPING=61, HOUR=62, HOURS=63, IF=64, ILIKE=65, IN=66, INNER=67,
-		INSERT=68, INTERSECT=69, INTERVAL=70, INTO=71, IS=72, ISOLATION=73, JOIN=74,
-		KEY=75, LAST=76, LEADING=77, LEFT=78, LEVEL=79, LIKE=80, LIMIT=81, LIST=82,
-		LOCAL=83, MAP=84, MILLISECOND=85, MILLISECONDS=86, MINUTE=87, MINUTES=88,
-		NOT=89, NULL=90, NULLS=91, OFFSET=92, ON=93, ONLY=94, OPERATOR=95, OR=96,
-		ORDER=97, OUTER=98, OVER=99, PARTITION=100, PERIOD=101, PLANS=102, PRECISION=103,
-		PRIMARY=104, PRINT=105, PROPERTIES=106, QUERIES=107, READ=108, RECURSIVE=109,
-		REPLACE=110, RETENTION=111, RIGHT=112, ROLLBACK=113, ROW=114, ROWS=115,
-		SAMPLE=116, SECOND=117, SECONDS=118, SELECT=119, SEQUENCES=120, SESSION=121,
-		SET=122, SHOW=123, SIZE=124, SOME=125, SOURCE=126, START=127, STREAM=128,
-		STREAMS=129, STRUCT=130, SUBSTRING=131, TABLE=132, TABLES=133, TEMP=134,
-		TEMPORARY=135, TERMINATE=136, THEN=137, TIME=138, TIMESTAMP=139, TO=140,
-		TOPIC=141, TOPICS=142, TRAILING=143, TRANSACTION=144, TRIM=145, TRUE=146,
-		TUMBLING=147, TYPE=148, TYPES=149, UNION=150, UNSET=151, USING=152, VALUES=153,
-		VARIABLES=154, VARYING=155, WHEN=156, WHERE=157, WINDOW=158, WITH=159,
-		WITHIN=160, WITHOUT=161, WORK=162, WRITE=163, ZONE=164, EQ=165, NEQ=166,
-		LTE=167, GTE=168, LT=169, GT=170, NOT_TILDE_STAR=171, NOT_TILDE=172, TILDE_STAR=173,
-		TILDE=174, PLUS=175, MINUS=176, ASTERISK=177, SLASH=178, PERCENT=179,
-		CONCAT=180, ASSIGN=181, DOUBLE_COLON=182, ARROW=183, LAMBDA_ARROW=184,
-		LPAREN=185, RPAREN=186, LBRACKET=187, RBRACKET=188, COMMA=189, DOT=190,
-		SEMICOLON=191, STRING=192, ESCAPE_STRING=193, INTEGER_VALUE=194, DECIMAL_VALUE=195,
-		DOUBLE_VALUE=196, PARAMETER=197, IDENTIFIER=198, DIGIT_IDENTIFIER=199,
-		QUOTED_IDENTIFIER=200, BACKQUOTED_IDENTIFIER=201, SIMPLE_COMMENT=202,
-		BRACKETED_COMMENT=203, WS=204, UNRECOGNIZED=205;
+		COLUMN=24, COMMIT=25, COMPACT=26, CREATE=27, CURRENT=28, CROSS=29, DATE=30,
+		DAY=31, DAYS=32, DEFAULT=33, DELETE=34, DESC=35, DESCRIBE=36, DISCARD=37,
+		DISTINCT=38, DOUBLE=39, DROP=40, ELSE=41, EMIT=42, END=43, ESCAPE=44,
+		EXCEPT=45, EXISTS=46, EXPLAIN=47, EXTENDED=48, EXTRACT=49, FALSE=50, FINAL=51,
+		FIRST=52, FOLLOWING=53, FOR=54, FROM=55, FULL=56, FUNCTION=57, FUNCTIONS=58,
+		GRACE=59, GROUP=60, HAVING=61, HEADER=62, HEADERS=63, HOPPING=64, HOUR=65,
+		HOURS=66, IF=67, ILIKE=68, IN=69, INNER=70, INSERT=71, INTERSECT=72, INTERVAL=73,
+		INTO=74, IS=75, ISOLATION=76, JOIN=77, KEY=78, LAST=79, LEADING=80, LEFT=81,
+		LEVEL=82, LIKE=83, LIMIT=84, LIST=85, LOCAL=86, MAP=87, MILLISECOND=88,
+		MILLISECONDS=89, MINUTE=90, MINUTES=91, NOT=92, NULL=93, NULLS=94, OFFSET=95,
+		ON=96, ONLY=97, OPERATOR=98, OR=99, ORDER=100, OUTER=101, OVER=102, PARTITION=103,
+		PERIOD=104, PLANS=105, PRECEDING=106, PRECISION=107, PRIMARY=108, PRINT=109,
+		PROPERTIES=110, QUERIES=111, RANGE=112, READ=113, RECURSIVE=114, REPLACE=115,
+		RETENTION=116, RIGHT=117, ROLLBACK=118, ROW=119, ROWS=120, SAMPLE=121,
+		SECOND=122, SECONDS=123, SELECT=124, SEQUENCES=125, SESSION=126, SET=127,
+		SHOW=128, SIZE=129, SOME=130, SOURCE=131, START=132, STREAM=133, STREAMS=134,
+		STRUCT=135, SUBSTRING=136, TABLE=137, TABLES=138, TEMP=139, TEMPORARY=140,
+		TERMINATE=141, THEN=142, TIME=143, TIMESTAMP=144, TO=145, TOPIC=146, TOPICS=147,
+		TRAILING=148, TRANSACTION=149, TRIM=150, TRUE=151, TUMBLING=152, TYPE=153,
+		TYPES=154, UNION=155, UNBOUNDED=156, UNSET=157, USING=158, VALUES=159,
+		VARIABLES=160, VARYING=161, WHEN=162, WHERE=163, WINDOW=164, WITH=165,
+		WITHIN=166, WITHOUT=167, WORK=168, WRITE=169, ZONE=170, EQ=171, NEQ=172,
+		LTE=173, GTE=174, LT=175, GT=176, NOT_TILDE_STAR=177, NOT_TILDE=178, TILDE_STAR=179,
+		TILDE=180, PLUS=181, MINUS=182, ASTERISK=183, SLASH=184, PERCENT=185,
+		CONCAT=186, ASSIGN=187, DOUBLE_COLON=188, ARROW=189, LAMBDA_ARROW=190,
+		LPAREN=191, RPAREN=192, LBRACKET=193, RBRACKET=194, COMMA=195, DOT=196,
+		SEMICOLON=197, STRING=198, ESCAPE_STRING=199, INTEGER_VALUE=200, DECIMAL_VALUE=201,
+		DOUBLE_VALUE=202, PARAMETER=203, IDENTIFIER=204, DIGIT_IDENTIFIER=205,
+		QUOTED_IDENTIFIER=206, BACKQUOTED_IDENTIFIER=207, SIMPLE_COMMENT=208,
+		BRACKETED_COMMENT=209, WS=210, UNRECOGNIZED=211;
 	public const int
 		RULE_statements = 0, RULE_singleExpression = 1, RULE_statement = 2, RULE_transactionMode = 3,
 		RULE_setValue = 4, RULE_tableElements = 5, RULE_tableElement = 6, RULE_columnConstraint = 7,
@@ -79,9 +80,10 @@ public partial class QuerySqlParser : Parser {
 		RULE_windowClause = 30, RULE_windowExpression = 31, RULE_retentionOrGrace = 32,
 		RULE_gracePeriod = 33, RULE_duration = 34, RULE_timeUnit = 35, RULE_expression = 36,
 		RULE_predicate = 37, RULE_valueExpression = 38, RULE_functionArgument = 39,
-		RULE_overClause = 40, RULE_mapEntry = 41, RULE_structField = 42, RULE_whenClause = 43,
-		RULE_comparisonOperator = 44, RULE_literal = 45, RULE_number = 46, RULE_type = 47,
-		RULE_typeName = 48, RULE_qualifiedName = 49, RULE_identifier = 50, RULE_nonReserved = 51;
+		RULE_overClause = 40, RULE_windowFrame = 41, RULE_frameBound = 42, RULE_mapEntry = 43,
+		RULE_structField = 44, RULE_whenClause = 45, RULE_comparisonOperator = 46,
+		RULE_literal = 47, RULE_number = 48, RULE_type = 49, RULE_typeName = 50,
+		RULE_qualifiedName = 51, RULE_identifier = 52, RULE_nonReserved = 53;
 	public static readonly string[] ruleNames = {
 		"statements", "singleExpression", "statement", "transactionMode", "setValue",
 		"tableElements", "tableElement", "columnConstraint", "alterColumn", "tableProperties",
@@ -90,70 +92,73 @@ public partial class QuerySqlParser : Parser {
 		"offsetClause", "selectItem", "relation", "joinType", "joinCriteria",
 		"withinClause", "relationPrimary", "aliasClause", "windowClause", "windowExpression",
 		"retentionOrGrace", "gracePeriod", "duration", "timeUnit", "expression",
-		"predicate", "valueExpression", "functionArgument", "overClause", "mapEntry",
-		"structField", "whenClause", "comparisonOperator", "literal", "number",
-		"type", "typeName", "qualifiedName", "identifier", "nonReserved"
+		"predicate", "valueExpression", "functionArgument", "overClause", "windowFrame",
+		"frameBound", "mapEntry", "structField", "whenClause", "comparisonOperator",
+		"literal", "number", "type", "typeName", "qualifiedName", "identifier",
+		"nonReserved"
 	};
 
 	private static readonly string[] _LiteralNames = {
 		null, "'ABORT'", "'ADD'", "'ADVANCE'", "'ALL'", "'ALTER'", "'AND'", "'ANY'",
 		"'ARCHIVALS'", "'ARCHIVE'", "'ARRAY'", "'AS'", "'ASC'", "'AT'", "'BEGIN'",
 		"'BEGINNING'", "'BETWEEN'", "'BOTH'", "'BY'", "'CASE'", "'CAST'", "'CHANGES'",
-		"'CHARACTER'", "'COLLATE'", "'COLUMN'", "'COMMIT'", "'CREATE'", "'CROSS'",
-		"'DATE'", "'DAY'", "'DAYS'", "'DEFAULT'", "'DELETE'", "'DESC'", "'DESCRIBE'",
-		"'DISCARD'", "'DISTINCT'", "'DOUBLE'", "'DROP'", "'ELSE'", "'EMIT'", "'END'",
-		"'ESCAPE'", "'EXCEPT'", "'EXISTS'", "'EXPLAIN'", "'EXTENDED'", "'EXTRACT'",
-		"'FALSE'", "'FINAL'", "'FIRST'", "'FOR'", "'FROM'", "'FULL'", "'FUNCTION'",
-		"'FUNCTIONS'", "'GRACE'", "'GROUP'", "'HAVING'", "'HEADER'", "'HEADERS'",
-		"'HOPPING'", "'HOUR'", "'HOURS'", "'IF'", "'ILIKE'", "'IN'", "'INNER'",
-		"'INSERT'", "'INTERSECT'", "'INTERVAL'", "'INTO'", "'IS'", "'ISOLATION'",
-		"'JOIN'", "'KEY'", "'LAST'", "'LEADING'", "'LEFT'", "'LEVEL'", "'LIKE'",
-		"'LIMIT'", "'LIST'", "'LOCAL'", "'MAP'", "'MILLISECOND'", "'MILLISECONDS'",
-		"'MINUTE'", "'MINUTES'", "'NOT'", "'NULL'", "'NULLS'", "'OFFSET'", "'ON'",
-		"'ONLY'", "'OPERATOR'", "'OR'", "'ORDER'", "'OUTER'", "'OVER'", "'PARTITION'",
-		"'PERIOD'", "'PLANS'", "'PRECISION'", "'PRIMARY'", "'PRINT'", "'PROPERTIES'",
-		"'QUERIES'", "'READ'", "'RECURSIVE'", "'REPLACE'", "'RETENTION'", "'RIGHT'",
-		"'ROLLBACK'", "'ROW'", "'ROWS'", "'SAMPLE'", "'SECOND'", "'SECONDS'",
-		"'SELECT'", "'SEQUENCES'", "'SESSION'", "'SET'", "'SHOW'", "'SIZE'", "'SOME'",
-		"'SOURCE'", "'START'", "'STREAM'", "'STREAMS'", "'STRUCT'", "'SUBSTRING'",
-		"'TABLE'", "'TABLES'", "'TEMP'", "'TEMPORARY'", "'TERMINATE'", "'THEN'",
-		"'TIME'", "'TIMESTAMP'", "'TO'", "'TOPIC'", "'TOPICS'", "'TRAILING'",
-		"'TRANSACTION'", "'TRIM'", "'TRUE'", "'TUMBLING'", "'TYPE'", "'TYPES'",
-		"'UNION'", "'UNSET'", "'USING'", "'VALUES'", "'VARIABLES'", "'VARYING'",
-		"'WHEN'", "'WHERE'", "'WINDOW'", "'WITH'", "'WITHIN'", "'WITHOUT'", "'WORK'",
-		"'WRITE'", "'ZONE'", "'='", null, "'<='", "'>='", "'<'", "'>'", "'!~*'",
-		"'!~'", "'~*'", "'~'", "'+'", "'-'", "'*'", "'/'", "'%'", "'||'", "':='",
-		"'::'", "'->'", "'=>'", "'('", "')'", "'['", "']'", "','", "'.'", "';'"
+		"'CHARACTER'", "'COLLATE'", "'COLUMN'", "'COMMIT'", "'COMPACT'", "'CREATE'",
+		"'CURRENT'", "'CROSS'", "'DATE'", "'DAY'", "'DAYS'", "'DEFAULT'", "'DELETE'",
+		"'DESC'", "'DESCRIBE'", "'DISCARD'", "'DISTINCT'", "'DOUBLE'", "'DROP'",
+		"'ELSE'", "'EMIT'", "'END'", "'ESCAPE'", "'EXCEPT'", "'EXISTS'", "'EXPLAIN'",
+		"'EXTENDED'", "'EXTRACT'", "'FALSE'", "'FINAL'", "'FIRST'", "'FOLLOWING'",
+		"'FOR'", "'FROM'", "'FULL'", "'FUNCTION'", "'FUNCTIONS'", "'GRACE'", "'GROUP'",
+		"'HAVING'", "'HEADER'", "'HEADERS'", "'HOPPING'", "'HOUR'", "'HOURS'",
+		"'IF'", "'ILIKE'", "'IN'", "'INNER'", "'INSERT'", "'INTERSECT'", "'INTERVAL'",
+		"'INTO'", "'IS'", "'ISOLATION'", "'JOIN'", "'KEY'", "'LAST'", "'LEADING'",
+		"'LEFT'", "'LEVEL'", "'LIKE'", "'LIMIT'", "'LIST'", "'LOCAL'", "'MAP'",
+		"'MILLISECOND'", "'MILLISECONDS'", "'MINUTE'", "'MINUTES'", "'NOT'", "'NULL'",
+		"'NULLS'", "'OFFSET'", "'ON'", "'ONLY'", "'OPERATOR'", "'OR'", "'ORDER'",
+		"'OUTER'", "'OVER'", "'PARTITION'", "'PERIOD'", "'PLANS'", "'PRECEDING'",
+		"'PRECISION'", "'PRIMARY'", "'PRINT'", "'PROPERTIES'", "'QUERIES'", "'RANGE'",
+		"'READ'", "'RECURSIVE'", "'REPLACE'", "'RETENTION'", "'RIGHT'", "'ROLLBACK'",
+		"'ROW'", "'ROWS'", "'SAMPLE'", "'SECOND'", "'SECONDS'", "'SELECT'", "'SEQUENCES'",
+		"'SESSION'", "'SET'", "'SHOW'", "'SIZE'", "'SOME'", "'SOURCE'", "'START'",
+		"'STREAM'", "'STREAMS'", "'STRUCT'", "'SUBSTRING'", "'TABLE'", "'TABLES'",
+		"'TEMP'", "'TEMPORARY'", "'TERMINATE'", "'THEN'", "'TIME'", "'TIMESTAMP'",
+		"'TO'", "'TOPIC'", "'TOPICS'", "'TRAILING'", "'TRANSACTION'", "'TRIM'",
+		"'TRUE'", "'TUMBLING'", "'TYPE'", "'TYPES'", "'UNION'", "'UNBOUNDED'",
+		"'UNSET'", "'USING'", "'VALUES'", "'VARIABLES'", "'VARYING'", "'WHEN'",
+		"'WHERE'", "'WINDOW'", "'WITH'", "'WITHIN'", "'WITHOUT'", "'WORK'", "'WRITE'",
+		"'ZONE'", "'='", null, "'<='", "'>='", "'<'", "'>'", "'!~*'", "'!~'",
+		"'~*'", "'~'", "'+'", "'-'", "'*'", "'/'", "'%'", "'||'", "':='", "'::'",
+		"'->'", "'=>'", "'('", "')'", "'['", "']'", "','", "'.'", "';'"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, "ABORT", "ADD", "ADVANCE", "ALL", "ALTER", "AND", "ANY", "ARCHIVALS",
 		"ARCHIVE", "ARRAY", "AS", "ASC", "AT", "BEGIN", "BEGINNING", "BETWEEN",
 		"BOTH", "BY", "CASE", "CAST", "CHANGES", "CHARACTER", "COLLATE", "COLUMN",
-		"COMMIT", "CREATE", "CROSS", "DATE", "DAY", "DAYS", "DEFAULT", "DELETE",
-		"DESC", "DESCRIBE", "DISCARD", "DISTINCT", "DOUBLE", "DROP", "ELSE", "EMIT",
-		"END", "ESCAPE", "EXCEPT", "EXISTS", "EXPLAIN", "EXTENDED", "EXTRACT",
-		"FALSE", "FINAL", "FIRST", "FOR", "FROM", "FULL", "FUNCTION", "FUNCTIONS",
-		"GRACE", "GROUP", "HAVING", "HEADER", "HEADERS", "HOPPING", "HOUR", "HOURS",
-		"IF", "ILIKE", "IN", "INNER", "INSERT", "INTERSECT", "INTERVAL", "INTO",
-		"IS", "ISOLATION", "JOIN", "KEY", "LAST", "LEADING", "LEFT", "LEVEL",
-		"LIKE", "LIMIT", "LIST", "LOCAL", "MAP", "MILLISECOND", "MILLISECONDS",
-		"MINUTE", "MINUTES", "NOT", "NULL", "NULLS", "OFFSET", "ON", "ONLY", "OPERATOR",
-		"OR", "ORDER", "OUTER", "OVER", "PARTITION", "PERIOD", "PLANS", "PRECISION",
-		"PRIMARY", "PRINT", "PROPERTIES", "QUERIES", "READ", "RECURSIVE", "REPLACE",
-		"RETENTION", "RIGHT", "ROLLBACK", "ROW", "ROWS", "SAMPLE", "SECOND", "SECONDS",
-		"SELECT", "SEQUENCES", "SESSION", "SET", "SHOW", "SIZE", "SOME", "SOURCE",
-		"START", "STREAM", "STREAMS", "STRUCT", "SUBSTRING", "TABLE", "TABLES",
-		"TEMP", "TEMPORARY", "TERMINATE", "THEN", "TIME", "TIMESTAMP", "TO", "TOPIC",
-		"TOPICS", "TRAILING", "TRANSACTION", "TRIM", "TRUE", "TUMBLING", "TYPE",
-		"TYPES", "UNION", "UNSET", "USING", "VALUES", "VARIABLES", "VARYING",
-		"WHEN", "WHERE", "WINDOW", "WITH", "WITHIN", "WITHOUT", "WORK", "WRITE",
-		"ZONE", "EQ", "NEQ", "LTE", "GTE", "LT", "GT", "NOT_TILDE_STAR", "NOT_TILDE",
-		"TILDE_STAR", "TILDE", "PLUS", "MINUS", "ASTERISK", "SLASH", "PERCENT",
-		"CONCAT", "ASSIGN", "DOUBLE_COLON", "ARROW", "LAMBDA_ARROW", "LPAREN",
-		"RPAREN", "LBRACKET", "RBRACKET", "COMMA", "DOT", "SEMICOLON", "STRING",
-		"ESCAPE_STRING", "INTEGER_VALUE", "DECIMAL_VALUE", "DOUBLE_VALUE", "PARAMETER",
-		"IDENTIFIER", "DIGIT_IDENTIFIER", "QUOTED_IDENTIFIER", "BACKQUOTED_IDENTIFIER",
-		"SIMPLE_COMMENT", "BRACKETED_COMMENT", "WS", "UNRECOGNIZED"
+		"COMMIT", "COMPACT", "CREATE", "CURRENT", "CROSS", "DATE", "DAY", "DAYS",
+		"DEFAULT", "DELETE", "DESC", "DESCRIBE", "DISCARD", "DISTINCT", "DOUBLE",
+		"DROP", "ELSE", "EMIT", "END", "ESCAPE", "EXCEPT", "EXISTS", "EXPLAIN",
+		"EXTENDED", "EXTRACT", "FALSE", "FINAL", "FIRST", "FOLLOWING", "FOR",
+		"FROM", "FULL", "FUNCTION", "FUNCTIONS", "GRACE", "GROUP", "HAVING", "HEADER",
+		"HEADERS", "HOPPING", "HOUR", "HOURS", "IF", "ILIKE", "IN", "INNER", "INSERT",
+		"INTERSECT", "INTERVAL", "INTO", "IS", "ISOLATION", "JOIN", "KEY", "LAST",
+		"LEADING", "LEFT", "LEVEL", "LIKE", "LIMIT", "LIST", "LOCAL", "MAP", "MILLISECOND",
+		"MILLISECONDS", "MINUTE", "MINUTES", "NOT", "NULL", "NULLS", "OFFSET",
+		"ON", "ONLY", "OPERATOR", "OR", "ORDER", "OUTER", "OVER", "PARTITION",
+		"PERIOD", "PLANS", "PRECEDING", "PRECISION", "PRIMARY", "PRINT", "PROPERTIES",
+		"QUERIES", "RANGE", "READ", "RECURSIVE", "REPLACE", "RETENTION", "RIGHT",
+		"ROLLBACK", "ROW", "ROWS", "SAMPLE", "SECOND", "SECONDS", "SELECT", "SEQUENCES",
+		"SESSION", "SET", "SHOW", "SIZE", "SOME", "SOURCE", "START", "STREAM",
+		"STREAMS", "STRUCT", "SUBSTRING", "TABLE", "TABLES", "TEMP", "TEMPORARY",
+		"TERMINATE", "THEN", "TIME", "TIMESTAMP", "TO", "TOPIC", "TOPICS", "TRAILING",
+		"TRANSACTION", "TRIM", "TRUE", "TUMBLING", "TYPE", "TYPES", "UNION", "UNBOUNDED",
+		"UNSET", "USING", "VALUES", "VARIABLES", "VARYING", "WHEN", "WHERE", "WINDOW",
+		"WITH", "WITHIN", "WITHOUT", "WORK", "WRITE", "ZONE", "EQ", "NEQ", "LTE",
+		"GTE", "LT", "GT", "NOT_TILDE_STAR", "NOT_TILDE", "TILDE_STAR", "TILDE",
+		"PLUS", "MINUS", "ASTERISK", "SLASH", "PERCENT", "CONCAT", "ASSIGN", "DOUBLE_COLON",
+		"ARROW", "LAMBDA_ARROW", "LPAREN", "RPAREN", "LBRACKET", "RBRACKET", "COMMA",
+		"DOT", "SEMICOLON", "STRING", "ESCAPE_STRING", "INTEGER_VALUE", "DECIMAL_VALUE",
+		"DOUBLE_VALUE", "PARAMETER", "IDENTIFIER", "DIGIT_IDENTIFIER", "QUOTED_IDENTIFIER",
+		"BACKQUOTED_IDENTIFIER", "SIMPLE_COMMENT", "BRACKETED_COMMENT", "WS",
+		"UNRECOGNIZED"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -221,75 +226,75 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 107;
+			State = 111;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==SEMICOLON) {
 				{
 				{
-				State = 104;
+				State = 108;
 				Match(SEMICOLON);
 				}
 				}
-				State = 109;
+				State = 113;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 128;
+			State = 132;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 37714208506402L) != 0) || ((((_la - 68)) & ~0x3f) == 0 && ((1L << (_la - 68)) & 632791069456613377L) != 0) || ((((_la - 136)) & ~0x3f) == 0 && ((1L << (_la - 136)) & 562949961842689L) != 0)) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 150856666202658L) != 0) || ((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 2531164002948497409L) != 0) || ((((_la - 141)) & ~0x3f) == 0 && ((1L << (_la - 141)) & 1125899923685377L) != 0)) {
 				{
-				State = 110;
+				State = 114;
 				statement();
-				State = 119;
+				State = 123;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,2,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 112;
+						State = 116;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						do {
 							{
 							{
-							State = 111;
+							State = 115;
 							Match(SEMICOLON);
 							}
 							}
-							State = 114;
+							State = 118;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						} while ( _la==SEMICOLON );
-						State = 116;
+						State = 120;
 						statement();
 						}
 						}
 					}
-					State = 121;
+					State = 125;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,2,Context);
 				}
-				State = 125;
+				State = 129;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==SEMICOLON) {
 					{
 					{
-					State = 122;
+					State = 126;
 					Match(SEMICOLON);
 					}
 					}
-					State = 127;
+					State = 131;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 130;
+			State = 134;
 			Match(Eof);
 			}
 		}
@@ -329,9 +334,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 132;
+			State = 136;
 			expression(0);
-			State = 133;
+			State = 137;
 			Match(Eof);
 			}
 		}
@@ -629,6 +634,20 @@ public partial class QuerySqlParser : Parser {
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
 			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
 			if (typedVisitor != null) return typedVisitor.VisitArchiveStream(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class CompactStreamContext : StatementContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMPACT() { return GetToken(QuerySqlParser.COMPACT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STREAM() { return GetToken(QuerySqlParser.STREAM, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public QualifiedNameContext qualifiedName() {
+			return GetRuleContext<QualifiedNameContext>(0);
+		}
+		public CompactStreamContext(StatementContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitCompactStream(this);
 			else return visitor.VisitChildren(this);
 		}
 	}
@@ -1037,14 +1056,14 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 439;
+			State = 446;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,54,Context) ) {
 			case 1:
 				_localctx = new QueryStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 135;
+				State = 139;
 				query();
 				}
 				break;
@@ -1052,7 +1071,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListStreamsContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 136;
+				State = 140;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1061,14 +1080,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 137;
+				State = 141;
 				Match(STREAMS);
-				State = 139;
+				State = 143;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 138;
+					State = 142;
 					Match(EXTENDED);
 					}
 				}
@@ -1079,7 +1098,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListTablesContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 141;
+				State = 145;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1088,14 +1107,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 142;
+				State = 146;
 				Match(TABLES);
-				State = 144;
+				State = 148;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 143;
+					State = 147;
 					Match(EXTENDED);
 					}
 				}
@@ -1106,7 +1125,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListQueriesContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 146;
+				State = 150;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1115,14 +1134,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 147;
+				State = 151;
 				Match(QUERIES);
-				State = 149;
+				State = 153;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 148;
+					State = 152;
 					Match(EXTENDED);
 					}
 				}
@@ -1133,7 +1152,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListPropertiesContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 151;
+				State = 155;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1142,7 +1161,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 152;
+				State = 156;
 				Match(PROPERTIES);
 				}
 				break;
@@ -1150,7 +1169,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListFunctionsContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 153;
+				State = 157;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1159,14 +1178,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 154;
+				State = 158;
 				Match(FUNCTIONS);
-				State = 156;
+				State = 160;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 155;
+					State = 159;
 					Match(EXTENDED);
 					}
 				}
@@ -1177,7 +1196,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListTopicsContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 158;
+				State = 162;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1186,24 +1205,24 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 160;
+				State = 164;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ALL) {
 					{
-					State = 159;
+					State = 163;
 					Match(ALL);
 					}
 				}
 
-				State = 162;
+				State = 166;
 				Match(TOPICS);
-				State = 164;
+				State = 168;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 163;
+					State = 167;
 					Match(EXTENDED);
 					}
 				}
@@ -1213,40 +1232,6 @@ public partial class QuerySqlParser : Parser {
 			case 8:
 				_localctx = new ListTypesContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
-				{
-				State = 166;
-				_la = TokenStream.LA(1);
-				if ( !(_la==LIST || _la==SHOW) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 167;
-				Match(TYPES);
-				}
-				break;
-			case 9:
-				_localctx = new ListVariablesContext(_localctx);
-				EnterOuterAlt(_localctx, 9);
-				{
-				State = 168;
-				_la = TokenStream.LA(1);
-				if ( !(_la==LIST || _la==SHOW) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 169;
-				Match(VARIABLES);
-				}
-				break;
-			case 10:
-				_localctx = new ListArchivalsContext(_localctx);
-				EnterOuterAlt(_localctx, 10);
 				{
 				State = 170;
 				_la = TokenStream.LA(1);
@@ -1258,6 +1243,40 @@ public partial class QuerySqlParser : Parser {
 				    Consume();
 				}
 				State = 171;
+				Match(TYPES);
+				}
+				break;
+			case 9:
+				_localctx = new ListVariablesContext(_localctx);
+				EnterOuterAlt(_localctx, 9);
+				{
+				State = 172;
+				_la = TokenStream.LA(1);
+				if ( !(_la==LIST || _la==SHOW) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 173;
+				Match(VARIABLES);
+				}
+				break;
+			case 10:
+				_localctx = new ListArchivalsContext(_localctx);
+				EnterOuterAlt(_localctx, 10);
+				{
+				State = 174;
+				_la = TokenStream.LA(1);
+				if ( !(_la==LIST || _la==SHOW) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 175;
 				Match(ARCHIVALS);
 				}
 				break;
@@ -1265,13 +1284,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ShowTransactionIsolationContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 172;
+				State = 176;
 				Match(SHOW);
-				State = 173;
+				State = 177;
 				Match(TRANSACTION);
-				State = 174;
+				State = 178;
 				Match(ISOLATION);
-				State = 175;
+				State = 179;
 				Match(LEVEL);
 				}
 				break;
@@ -1279,9 +1298,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ShowVariableContext(_localctx);
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 176;
+				State = 180;
 				Match(SHOW);
-				State = 179;
+				State = 183;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1297,6 +1316,8 @@ public partial class QuerySqlParser : Parser {
 				case CHARACTER:
 				case COLUMN:
 				case COMMIT:
+				case COMPACT:
+				case CURRENT:
 				case DATE:
 				case DAY:
 				case DAYS:
@@ -1309,6 +1330,7 @@ public partial class QuerySqlParser : Parser {
 				case EXTRACT:
 				case FINAL:
 				case FIRST:
+				case FOLLOWING:
 				case FOR:
 				case FUNCTION:
 				case FUNCTIONS:
@@ -1335,10 +1357,12 @@ public partial class QuerySqlParser : Parser {
 				case OPERATOR:
 				case PERIOD:
 				case PLANS:
+				case PRECEDING:
 				case PRECISION:
 				case PRINT:
 				case PROPERTIES:
 				case QUERIES:
+				case RANGE:
 				case READ:
 				case RECURSIVE:
 				case REPLACE:
@@ -1372,6 +1396,7 @@ public partial class QuerySqlParser : Parser {
 				case TUMBLING:
 				case TYPE:
 				case TYPES:
+				case UNBOUNDED:
 				case UNSET:
 				case VARIABLES:
 				case VARYING:
@@ -1384,13 +1409,13 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 177;
+					State = 181;
 					qualifiedName();
 					}
 					break;
 				case ALL:
 					{
-					State = 178;
+					State = 182;
 					Match(ALL);
 					}
 					break;
@@ -1403,11 +1428,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeFunctionContext(_localctx);
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 181;
+				State = 185;
 				Match(DESCRIBE);
-				State = 182;
+				State = 186;
 				Match(FUNCTION);
-				State = 183;
+				State = 187;
 				identifier();
 				}
 				break;
@@ -1415,19 +1440,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 184;
+				State = 188;
 				Match(DESCRIBE);
-				State = 186;
+				State = 190;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,12,Context) ) {
 				case 1:
 					{
-					State = 185;
+					State = 189;
 					Match(EXTENDED);
 					}
 					break;
 				}
-				State = 188;
+				State = 192;
 				qualifiedName();
 				}
 				break;
@@ -1435,11 +1460,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeSourceExtendedContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 189;
+				State = 193;
 				Match(DESCRIBE);
-				State = 190;
+				State = 194;
 				qualifiedName();
-				State = 191;
+				State = 195;
 				Match(EXTENDED);
 				}
 				break;
@@ -1447,20 +1472,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExplainContext(_localctx);
 				EnterOuterAlt(_localctx, 16);
 				{
-				State = 193;
+				State = 197;
 				Match(EXPLAIN);
-				State = 196;
+				State = 200;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,13,Context) ) {
 				case 1:
 					{
-					State = 194;
+					State = 198;
 					statement();
 					}
 					break;
 				case 2:
 					{
-					State = 195;
+					State = 199;
 					identifier();
 					}
 					break;
@@ -1471,9 +1496,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DropSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 17);
 				{
-				State = 198;
+				State = 202;
 				Match(DROP);
-				State = 199;
+				State = 203;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1482,28 +1507,28 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 202;
+				State = 206;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 200;
+					State = 204;
 					Match(IF);
-					State = 201;
+					State = 205;
 					Match(EXISTS);
 					}
 				}
 
-				State = 204;
+				State = 208;
 				qualifiedName();
-				State = 207;
+				State = 211;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==DELETE) {
 					{
-					State = 205;
+					State = 209;
 					Match(DELETE);
-					State = 206;
+					State = 210;
 					Match(TOPIC);
 					}
 				}
@@ -1514,23 +1539,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DropTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 18);
 				{
-				State = 209;
-				Match(DROP);
-				State = 210;
-				Match(TYPE);
 				State = 213;
+				Match(DROP);
+				State = 214;
+				Match(TYPE);
+				State = 217;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 211;
+					State = 215;
 					Match(IF);
-					State = 212;
+					State = 216;
 					Match(EXISTS);
 					}
 				}
 
-				State = 215;
+				State = 219;
 				identifier();
 				}
 				break;
@@ -1538,9 +1563,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TerminateQueryContext(_localctx);
 				EnterOuterAlt(_localctx, 19);
 				{
-				State = 216;
+				State = 220;
 				Match(TERMINATE);
-				State = 219;
+				State = 223;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1556,6 +1581,8 @@ public partial class QuerySqlParser : Parser {
 				case CHARACTER:
 				case COLUMN:
 				case COMMIT:
+				case COMPACT:
+				case CURRENT:
 				case DATE:
 				case DAY:
 				case DAYS:
@@ -1568,6 +1595,7 @@ public partial class QuerySqlParser : Parser {
 				case EXTRACT:
 				case FINAL:
 				case FIRST:
+				case FOLLOWING:
 				case FOR:
 				case FUNCTION:
 				case FUNCTIONS:
@@ -1594,10 +1622,12 @@ public partial class QuerySqlParser : Parser {
 				case OPERATOR:
 				case PERIOD:
 				case PLANS:
+				case PRECEDING:
 				case PRECISION:
 				case PRINT:
 				case PROPERTIES:
 				case QUERIES:
+				case RANGE:
 				case READ:
 				case RECURSIVE:
 				case REPLACE:
@@ -1631,6 +1661,7 @@ public partial class QuerySqlParser : Parser {
 				case TUMBLING:
 				case TYPE:
 				case TYPES:
+				case UNBOUNDED:
 				case UNSET:
 				case VARIABLES:
 				case VARYING:
@@ -1643,13 +1674,13 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 217;
+					State = 221;
 					identifier();
 					}
 					break;
 				case ALL:
 					{
-					State = 218;
+					State = 222;
 					Match(ALL);
 					}
 					break;
@@ -1662,21 +1693,33 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArchiveStreamContext(_localctx);
 				EnterOuterAlt(_localctx, 20);
 				{
-				State = 221;
+				State = 225;
 				Match(ARCHIVE);
-				State = 222;
+				State = 226;
 				Match(STREAM);
-				State = 223;
+				State = 227;
 				qualifiedName();
 				}
 				break;
 			case 21:
-				_localctx = new PrintTopicContext(_localctx);
+				_localctx = new CompactStreamContext(_localctx);
 				EnterOuterAlt(_localctx, 21);
 				{
-				State = 224;
+				State = 228;
+				Match(COMPACT);
+				State = 229;
+				Match(STREAM);
+				State = 230;
+				qualifiedName();
+				}
+				break;
+			case 22:
+				_localctx = new PrintTopicContext(_localctx);
+				EnterOuterAlt(_localctx, 22);
+				{
+				State = 231;
 				Match(PRINT);
-				State = 227;
+				State = 234;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1692,6 +1735,8 @@ public partial class QuerySqlParser : Parser {
 				case CHARACTER:
 				case COLUMN:
 				case COMMIT:
+				case COMPACT:
+				case CURRENT:
 				case DATE:
 				case DAY:
 				case DAYS:
@@ -1704,6 +1749,7 @@ public partial class QuerySqlParser : Parser {
 				case EXTRACT:
 				case FINAL:
 				case FIRST:
+				case FOLLOWING:
 				case FOR:
 				case FUNCTION:
 				case FUNCTIONS:
@@ -1730,10 +1776,12 @@ public partial class QuerySqlParser : Parser {
 				case OPERATOR:
 				case PERIOD:
 				case PLANS:
+				case PRECEDING:
 				case PRECISION:
 				case PRINT:
 				case PROPERTIES:
 				case QUERIES:
+				case RANGE:
 				case READ:
 				case RECURSIVE:
 				case REPLACE:
@@ -1767,6 +1815,7 @@ public partial class QuerySqlParser : Parser {
 				case TUMBLING:
 				case TYPE:
 				case TYPES:
+				case UNBOUNDED:
 				case UNSET:
 				case VARIABLES:
 				case VARYING:
@@ -1779,37 +1828,37 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 225;
+					State = 232;
 					identifier();
 					}
 					break;
 				case STRING:
 					{
-					State = 226;
+					State = 233;
 					Match(STRING);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 231;
+				State = 238;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==FROM) {
 					{
-					State = 229;
+					State = 236;
 					Match(FROM);
-					State = 230;
+					State = 237;
 					Match(BEGINNING);
 					}
 				}
 
-				State = 238;
+				State = 245;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INTERVAL || _la==SAMPLE) {
 					{
-					State = 233;
+					State = 240;
 					_la = TokenStream.LA(1);
 					if ( !(_la==INTERVAL || _la==SAMPLE) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1818,100 +1867,69 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 235;
+					State = 242;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==EQ) {
 						{
-						State = 234;
+						State = 241;
 						Match(EQ);
 						}
 					}
 
-					State = 237;
+					State = 244;
 					Match(INTEGER_VALUE);
 					}
 				}
 
-				State = 242;
+				State = 249;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LIMIT) {
 					{
-					State = 240;
+					State = 247;
 					Match(LIMIT);
-					State = 241;
+					State = 248;
 					Match(INTEGER_VALUE);
 					}
 				}
 
 				}
 				break;
-			case 22:
+			case 23:
 				_localctx = new SetPropertyContext(_localctx);
-				EnterOuterAlt(_localctx, 22);
+				EnterOuterAlt(_localctx, 23);
 				{
-				State = 244;
+				State = 251;
 				Match(SET);
-				State = 245;
+				State = 252;
 				((SetPropertyContext)_localctx).name = Match(STRING);
-				State = 246;
+				State = 253;
 				Match(EQ);
-				State = 247;
+				State = 254;
 				((SetPropertyContext)_localctx).value = Match(STRING);
 				}
 				break;
-			case 23:
+			case 24:
 				_localctx = new UnsetPropertyContext(_localctx);
-				EnterOuterAlt(_localctx, 23);
+				EnterOuterAlt(_localctx, 24);
 				{
-				State = 248;
+				State = 255;
 				Match(UNSET);
-				State = 249;
+				State = 256;
 				Match(STRING);
 				}
 				break;
-			case 24:
-				_localctx = new SetTimeZoneContext(_localctx);
-				EnterOuterAlt(_localctx, 24);
-				{
-				State = 250;
-				Match(SET);
-				State = 252;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==LOCAL || _la==SESSION) {
-					{
-					State = 251;
-					_la = TokenStream.LA(1);
-					if ( !(_la==LOCAL || _la==SESSION) ) {
-					ErrorHandler.RecoverInline(this);
-					}
-					else {
-						ErrorHandler.ReportMatch(this);
-					    Consume();
-					}
-					}
-				}
-
-				State = 254;
-				Match(TIME);
-				State = 255;
-				Match(ZONE);
-				State = 256;
-				setValue();
-				}
-				break;
 			case 25:
-				_localctx = new SetVariableContext(_localctx);
+				_localctx = new SetTimeZoneContext(_localctx);
 				EnterOuterAlt(_localctx, 25);
 				{
 				State = 257;
 				Match(SET);
 				State = 259;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,24,Context) ) {
-				case 1:
+				_la = TokenStream.LA(1);
+				if (_la==LOCAL || _la==SESSION) {
 					{
 					State = 258;
 					_la = TokenStream.LA(1);
@@ -1923,11 +1941,42 @@ public partial class QuerySqlParser : Parser {
 					    Consume();
 					}
 					}
+				}
+
+				State = 261;
+				Match(TIME);
+				State = 262;
+				Match(ZONE);
+				State = 263;
+				setValue();
+				}
+				break;
+			case 26:
+				_localctx = new SetVariableContext(_localctx);
+				EnterOuterAlt(_localctx, 26);
+				{
+				State = 264;
+				Match(SET);
+				State = 266;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,24,Context) ) {
+				case 1:
+					{
+					State = 265;
+					_la = TokenStream.LA(1);
+					if ( !(_la==LOCAL || _la==SESSION) ) {
+					ErrorHandler.RecoverInline(this);
+					}
+					else {
+						ErrorHandler.ReportMatch(this);
+					    Consume();
+					}
+					}
 					break;
 				}
-				State = 261;
+				State = 268;
 				qualifiedName();
-				State = 262;
+				State = 269;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TO || _la==EQ) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1936,32 +1985,32 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 272;
+				State = 279;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,26,Context) ) {
 				case 1:
 					{
-					State = 263;
+					State = 270;
 					Match(DEFAULT);
 					}
 					break;
 				case 2:
 					{
-					State = 264;
+					State = 271;
 					setValue();
-					State = 269;
+					State = 276;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 265;
+						State = 272;
 						Match(COMMA);
-						State = 266;
+						State = 273;
 						setValue();
 						}
 						}
-						State = 271;
+						State = 278;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
@@ -1970,23 +2019,23 @@ public partial class QuerySqlParser : Parser {
 				}
 				}
 				break;
-			case 26:
+			case 27:
 				_localctx = new BeginTransactionContext(_localctx);
-				EnterOuterAlt(_localctx, 26);
+				EnterOuterAlt(_localctx, 27);
 				{
-				State = 280;
+				State = 287;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case BEGIN:
 					{
-					State = 274;
+					State = 281;
 					Match(BEGIN);
-					State = 276;
+					State = 283;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==TRANSACTION || _la==WORK) {
 						{
-						State = 275;
+						State = 282;
 						_la = TokenStream.LA(1);
 						if ( !(_la==TRANSACTION || _la==WORK) ) {
 						ErrorHandler.RecoverInline(this);
@@ -2002,36 +2051,36 @@ public partial class QuerySqlParser : Parser {
 					break;
 				case START:
 					{
-					State = 278;
+					State = 285;
 					Match(START);
-					State = 279;
+					State = 286;
 					Match(TRANSACTION);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 285;
+				State = 292;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==ISOLATION || _la==READ) {
 					{
 					{
-					State = 282;
+					State = 289;
 					transactionMode();
 					}
 					}
-					State = 287;
+					State = 294;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 				break;
-			case 27:
+			case 28:
 				_localctx = new CommitTransactionContext(_localctx);
-				EnterOuterAlt(_localctx, 27);
+				EnterOuterAlt(_localctx, 28);
 				{
-				State = 288;
+				State = 295;
 				_la = TokenStream.LA(1);
 				if ( !(_la==COMMIT || _la==END) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2040,44 +2089,12 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 290;
+				State = 297;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==TRANSACTION || _la==WORK) {
 					{
-					State = 289;
-					_la = TokenStream.LA(1);
-					if ( !(_la==TRANSACTION || _la==WORK) ) {
-					ErrorHandler.RecoverInline(this);
-					}
-					else {
-						ErrorHandler.ReportMatch(this);
-					    Consume();
-					}
-					}
-				}
-
-				}
-				break;
-			case 28:
-				_localctx = new RollbackTransactionContext(_localctx);
-				EnterOuterAlt(_localctx, 28);
-				{
-				State = 292;
-				_la = TokenStream.LA(1);
-				if ( !(_la==ABORT || _la==ROLLBACK) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 294;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==TRANSACTION || _la==WORK) {
-					{
-					State = 293;
+					State = 296;
 					_la = TokenStream.LA(1);
 					if ( !(_la==TRANSACTION || _la==WORK) ) {
 					ErrorHandler.RecoverInline(this);
@@ -2092,14 +2109,46 @@ public partial class QuerySqlParser : Parser {
 				}
 				break;
 			case 29:
-				_localctx = new DiscardContext(_localctx);
+				_localctx = new RollbackTransactionContext(_localctx);
 				EnterOuterAlt(_localctx, 29);
 				{
-				State = 296;
-				Match(DISCARD);
-				State = 297;
+				State = 299;
 				_la = TokenStream.LA(1);
-				if ( !(_la==ALL || ((((_la - 102)) & ~0x3f) == 0 && ((1L << (_la - 102)) & 12885164033L) != 0)) ) {
+				if ( !(_la==ABORT || _la==ROLLBACK) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 301;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==TRANSACTION || _la==WORK) {
+					{
+					State = 300;
+					_la = TokenStream.LA(1);
+					if ( !(_la==TRANSACTION || _la==WORK) ) {
+					ErrorHandler.RecoverInline(this);
+					}
+					else {
+						ErrorHandler.ReportMatch(this);
+					    Consume();
+					}
+					}
+				}
+
+				}
+				break;
+			case 30:
+				_localctx = new DiscardContext(_localctx);
+				EnterOuterAlt(_localctx, 30);
+				{
+				State = 303;
+				Match(DISCARD);
+				State = 304;
+				_la = TokenStream.LA(1);
+				if ( !(_la==ALL || ((((_la - 105)) & ~0x3f) == 0 && ((1L << (_la - 105)) & 51540656129L) != 0)) ) {
 				ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -2108,140 +2157,70 @@ public partial class QuerySqlParser : Parser {
 				}
 				}
 				break;
-			case 30:
-				_localctx = new CreateStreamContext(_localctx);
-				EnterOuterAlt(_localctx, 30);
-				{
-				State = 298;
-				Match(CREATE);
-				State = 301;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==OR) {
-					{
-					State = 299;
-					Match(OR);
-					State = 300;
-					Match(REPLACE);
-					}
-				}
-
-				State = 304;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==SOURCE) {
-					{
-					State = 303;
-					Match(SOURCE);
-					}
-				}
-
-				State = 306;
-				Match(STREAM);
-				State = 310;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==IF) {
-					{
-					State = 307;
-					Match(IF);
-					State = 308;
-					Match(NOT);
-					State = 309;
-					Match(EXISTS);
-					}
-				}
-
-				State = 312;
-				qualifiedName();
-				State = 314;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==LPAREN) {
-					{
-					State = 313;
-					tableElements();
-					}
-				}
-
-				State = 318;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==WITH) {
-					{
-					State = 316;
-					Match(WITH);
-					State = 317;
-					tableProperties();
-					}
-				}
-
-				}
-				break;
 			case 31:
-				_localctx = new CreateTableContext(_localctx);
+				_localctx = new CreateStreamContext(_localctx);
 				EnterOuterAlt(_localctx, 31);
 				{
-				State = 320;
+				State = 305;
 				Match(CREATE);
-				State = 323;
+				State = 308;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 321;
+					State = 306;
 					Match(OR);
-					State = 322;
+					State = 307;
 					Match(REPLACE);
 					}
 				}
 
-				State = 326;
+				State = 311;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==SOURCE) {
 					{
-					State = 325;
+					State = 310;
 					Match(SOURCE);
 					}
 				}
 
-				State = 328;
-				Match(TABLE);
-				State = 332;
+				State = 313;
+				Match(STREAM);
+				State = 317;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 329;
+					State = 314;
 					Match(IF);
-					State = 330;
+					State = 315;
 					Match(NOT);
-					State = 331;
+					State = 316;
 					Match(EXISTS);
 					}
 				}
 
-				State = 334;
+				State = 319;
 				qualifiedName();
-				State = 336;
+				State = 321;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 335;
+					State = 320;
 					tableElements();
 					}
 				}
 
-				State = 340;
+				State = 325;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 338;
+					State = 323;
 					Match(WITH);
-					State = 339;
+					State = 324;
 					tableProperties();
 					}
 				}
@@ -2249,242 +2228,312 @@ public partial class QuerySqlParser : Parser {
 				}
 				break;
 			case 32:
-				_localctx = new CreateStreamAsContext(_localctx);
+				_localctx = new CreateTableContext(_localctx);
 				EnterOuterAlt(_localctx, 32);
 				{
-				State = 342;
+				State = 327;
 				Match(CREATE);
-				State = 345;
+				State = 330;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 343;
+					State = 328;
 					Match(OR);
-					State = 344;
+					State = 329;
 					Match(REPLACE);
 					}
 				}
 
-				State = 347;
-				Match(STREAM);
-				State = 351;
+				State = 333;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if (_la==IF) {
+				if (_la==SOURCE) {
 					{
-					State = 348;
-					Match(IF);
-					State = 349;
-					Match(NOT);
-					State = 350;
-					Match(EXISTS);
+					State = 332;
+					Match(SOURCE);
 					}
 				}
 
-				State = 353;
-				qualifiedName();
-				State = 356;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==WITH) {
-					{
-					State = 354;
-					Match(WITH);
-					State = 355;
-					tableProperties();
-					}
-				}
-
-				State = 358;
-				Match(AS);
-				State = 359;
-				query();
-				}
-				break;
-			case 33:
-				_localctx = new CreateTableAsContext(_localctx);
-				EnterOuterAlt(_localctx, 33);
-				{
-				State = 361;
-				Match(CREATE);
-				State = 364;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==OR) {
-					{
-					State = 362;
-					Match(OR);
-					State = 363;
-					Match(REPLACE);
-					}
-				}
-
-				State = 366;
+				State = 335;
 				Match(TABLE);
-				State = 370;
+				State = 339;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 367;
+					State = 336;
 					Match(IF);
-					State = 368;
+					State = 337;
 					Match(NOT);
-					State = 369;
+					State = 338;
 					Match(EXISTS);
 					}
 				}
 
-				State = 372;
+				State = 341;
 				qualifiedName();
-				State = 375;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==WITH) {
-					{
-					State = 373;
-					Match(WITH);
-					State = 374;
-					tableProperties();
-					}
-				}
-
-				State = 377;
-				Match(AS);
-				State = 378;
-				query();
-				}
-				break;
-			case 34:
-				_localctx = new CreateTypeContext(_localctx);
-				EnterOuterAlt(_localctx, 34);
-				{
-				State = 380;
-				Match(CREATE);
-				State = 381;
-				Match(TYPE);
-				State = 385;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==IF) {
-					{
-					State = 382;
-					Match(IF);
-					State = 383;
-					Match(NOT);
-					State = 384;
-					Match(EXISTS);
-					}
-				}
-
-				State = 387;
-				identifier();
-				State = 388;
-				Match(AS);
-				State = 389;
-				type(0);
-				}
-				break;
-			case 35:
-				_localctx = new InsertIntoContext(_localctx);
-				EnterOuterAlt(_localctx, 35);
-				{
-				State = 391;
-				Match(INSERT);
-				State = 392;
-				Match(INTO);
-				State = 393;
-				qualifiedName();
-				State = 396;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,49,Context) ) {
-				case 1:
-					{
-					State = 394;
-					Match(WITH);
-					State = 395;
-					tableProperties();
-					}
-					break;
-				}
-				State = 398;
-				query();
-				}
-				break;
-			case 36:
-				_localctx = new InsertValuesContext(_localctx);
-				EnterOuterAlt(_localctx, 36);
-				{
-				State = 400;
-				Match(INSERT);
-				State = 401;
-				Match(INTO);
-				State = 402;
-				qualifiedName();
-				State = 404;
+				State = 343;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 403;
+					State = 342;
+					tableElements();
+					}
+				}
+
+				State = 347;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==WITH) {
+					{
+					State = 345;
+					Match(WITH);
+					State = 346;
+					tableProperties();
+					}
+				}
+
+				}
+				break;
+			case 33:
+				_localctx = new CreateStreamAsContext(_localctx);
+				EnterOuterAlt(_localctx, 33);
+				{
+				State = 349;
+				Match(CREATE);
+				State = 352;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==OR) {
+					{
+					State = 350;
+					Match(OR);
+					State = 351;
+					Match(REPLACE);
+					}
+				}
+
+				State = 354;
+				Match(STREAM);
+				State = 358;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==IF) {
+					{
+					State = 355;
+					Match(IF);
+					State = 356;
+					Match(NOT);
+					State = 357;
+					Match(EXISTS);
+					}
+				}
+
+				State = 360;
+				qualifiedName();
+				State = 363;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==WITH) {
+					{
+					State = 361;
+					Match(WITH);
+					State = 362;
+					tableProperties();
+					}
+				}
+
+				State = 365;
+				Match(AS);
+				State = 366;
+				query();
+				}
+				break;
+			case 34:
+				_localctx = new CreateTableAsContext(_localctx);
+				EnterOuterAlt(_localctx, 34);
+				{
+				State = 368;
+				Match(CREATE);
+				State = 371;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==OR) {
+					{
+					State = 369;
+					Match(OR);
+					State = 370;
+					Match(REPLACE);
+					}
+				}
+
+				State = 373;
+				Match(TABLE);
+				State = 377;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==IF) {
+					{
+					State = 374;
+					Match(IF);
+					State = 375;
+					Match(NOT);
+					State = 376;
+					Match(EXISTS);
+					}
+				}
+
+				State = 379;
+				qualifiedName();
+				State = 382;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==WITH) {
+					{
+					State = 380;
+					Match(WITH);
+					State = 381;
+					tableProperties();
+					}
+				}
+
+				State = 384;
+				Match(AS);
+				State = 385;
+				query();
+				}
+				break;
+			case 35:
+				_localctx = new CreateTypeContext(_localctx);
+				EnterOuterAlt(_localctx, 35);
+				{
+				State = 387;
+				Match(CREATE);
+				State = 388;
+				Match(TYPE);
+				State = 392;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==IF) {
+					{
+					State = 389;
+					Match(IF);
+					State = 390;
+					Match(NOT);
+					State = 391;
+					Match(EXISTS);
+					}
+				}
+
+				State = 394;
+				identifier();
+				State = 395;
+				Match(AS);
+				State = 396;
+				type(0);
+				}
+				break;
+			case 36:
+				_localctx = new InsertIntoContext(_localctx);
+				EnterOuterAlt(_localctx, 36);
+				{
+				State = 398;
+				Match(INSERT);
+				State = 399;
+				Match(INTO);
+				State = 400;
+				qualifiedName();
+				State = 403;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,49,Context) ) {
+				case 1:
+					{
+					State = 401;
+					Match(WITH);
+					State = 402;
+					tableProperties();
+					}
+					break;
+				}
+				State = 405;
+				query();
+				}
+				break;
+			case 37:
+				_localctx = new InsertValuesContext(_localctx);
+				EnterOuterAlt(_localctx, 37);
+				{
+				State = 407;
+				Match(INSERT);
+				State = 408;
+				Match(INTO);
+				State = 409;
+				qualifiedName();
+				State = 411;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==LPAREN) {
+					{
+					State = 410;
 					columnList();
 					}
 				}
 
-				State = 406;
+				State = 413;
 				Match(VALUES);
-				State = 407;
+				State = 414;
 				valuesRow();
-				State = 412;
+				State = 419;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 408;
+					State = 415;
 					Match(COMMA);
-					State = 409;
+					State = 416;
 					valuesRow();
 					}
 					}
-					State = 414;
+					State = 421;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 				break;
-			case 37:
+			case 38:
 				_localctx = new DeleteRowsContext(_localctx);
-				EnterOuterAlt(_localctx, 37);
+				EnterOuterAlt(_localctx, 38);
 				{
-				State = 415;
+				State = 422;
 				Match(DELETE);
-				State = 416;
+				State = 423;
 				Match(FROM);
-				State = 417;
+				State = 424;
 				qualifiedName();
-				State = 420;
+				State = 427;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WHERE) {
 					{
-					State = 418;
+					State = 425;
 					Match(WHERE);
-					State = 419;
+					State = 426;
 					((DeleteRowsContext)_localctx).where = expression(0);
 					}
 				}
 
 				}
 				break;
-			case 38:
+			case 39:
 				_localctx = new AlterSourceAddColumnsContext(_localctx);
-				EnterOuterAlt(_localctx, 38);
+				EnterOuterAlt(_localctx, 39);
 				{
-				State = 422;
+				State = 429;
 				Match(ALTER);
-				State = 423;
+				State = 430;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2493,35 +2542,35 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 424;
+				State = 431;
 				qualifiedName();
-				State = 425;
+				State = 432;
 				alterColumn();
-				State = 430;
+				State = 437;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 426;
+					State = 433;
 					Match(COMMA);
-					State = 427;
+					State = 434;
 					alterColumn();
 					}
 					}
-					State = 432;
+					State = 439;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 				break;
-			case 39:
+			case 40:
 				_localctx = new AlterSourceSetPropertiesContext(_localctx);
-				EnterOuterAlt(_localctx, 39);
+				EnterOuterAlt(_localctx, 40);
 				{
-				State = 433;
+				State = 440;
 				Match(ALTER);
-				State = 434;
+				State = 441;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2530,11 +2579,11 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 435;
+				State = 442;
 				qualifiedName();
-				State = 436;
+				State = 443;
 				Match(SET);
-				State = 437;
+				State = 444;
 				tableProperties();
 				}
 				break;
@@ -2583,17 +2632,17 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 450;
+			State = 457;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ISOLATION:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 441;
+				State = 448;
 				Match(ISOLATION);
-				State = 442;
+				State = 449;
 				Match(LEVEL);
-				State = 444;
+				State = 451;
 				ErrorHandler.Sync(this);
 				_alt = 1;
 				do {
@@ -2601,7 +2650,7 @@ public partial class QuerySqlParser : Parser {
 					case 1:
 						{
 						{
-						State = 443;
+						State = 450;
 						identifier();
 						}
 						}
@@ -2609,7 +2658,7 @@ public partial class QuerySqlParser : Parser {
 					default:
 						throw new NoViableAltException(this);
 					}
-					State = 446;
+					State = 453;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,55,Context);
 				} while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER );
@@ -2618,9 +2667,9 @@ public partial class QuerySqlParser : Parser {
 			case READ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 448;
+				State = 455;
 				Match(READ);
-				State = 449;
+				State = 456;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ONLY || _la==WRITE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2677,7 +2726,7 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 8, RULE_setValue);
 		int _la;
 		try {
-			State = 461;
+			State = 468;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MINUS:
@@ -2686,24 +2735,24 @@ public partial class QuerySqlParser : Parser {
 			case DOUBLE_VALUE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 453;
+				State = 460;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==MINUS) {
 					{
-					State = 452;
+					State = 459;
 					Match(MINUS);
 					}
 				}
 
-				State = 455;
+				State = 462;
 				number();
 				}
 				break;
 			case STRING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 456;
+				State = 463;
 				Match(STRING);
 				}
 				break;
@@ -2720,6 +2769,8 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case COMPACT:
+			case CURRENT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -2732,6 +2783,7 @@ public partial class QuerySqlParser : Parser {
 			case EXTRACT:
 			case FINAL:
 			case FIRST:
+			case FOLLOWING:
 			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
@@ -2758,10 +2810,12 @@ public partial class QuerySqlParser : Parser {
 			case OPERATOR:
 			case PERIOD:
 			case PLANS:
+			case PRECEDING:
 			case PRECISION:
 			case PRINT:
 			case PROPERTIES:
 			case QUERIES:
+			case RANGE:
 			case READ:
 			case RECURSIVE:
 			case REPLACE:
@@ -2795,6 +2849,7 @@ public partial class QuerySqlParser : Parser {
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
+			case UNBOUNDED:
 			case UNSET:
 			case VARIABLES:
 			case VARYING:
@@ -2808,28 +2863,28 @@ public partial class QuerySqlParser : Parser {
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 457;
+				State = 464;
 				identifier();
 				}
 				break;
 			case TRUE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 458;
+				State = 465;
 				Match(TRUE);
 				}
 				break;
 			case FALSE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 459;
+				State = 466;
 				Match(FALSE);
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 460;
+				State = 467;
 				Match(ON);
 				}
 				break;
@@ -2882,27 +2937,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 463;
+			State = 470;
 			Match(LPAREN);
-			State = 464;
+			State = 471;
 			tableElement();
-			State = 469;
+			State = 476;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 465;
+				State = 472;
 				Match(COMMA);
-				State = 466;
+				State = 473;
 				tableElement();
 				}
 				}
-				State = 471;
+				State = 478;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 472;
+			State = 479;
 			Match(RPAREN);
 			}
 		}
@@ -2948,16 +3003,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 474;
+			State = 481;
 			identifier();
-			State = 475;
+			State = 482;
 			type(0);
-			State = 477;
+			State = 484;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (((((_la - 59)) & ~0x3f) == 0 && ((1L << (_la - 59)) & 35184372154371L) != 0)) {
+			if (((((_la - 62)) & ~0x3f) == 0 && ((1L << (_la - 62)) & 70368744243203L) != 0)) {
 				{
-				State = 476;
+				State = 483;
 				columnConstraint();
 				}
 			}
@@ -3001,42 +3056,42 @@ public partial class QuerySqlParser : Parser {
 		ColumnConstraintContext _localctx = new ColumnConstraintContext(Context, State);
 		EnterRule(_localctx, 14, RULE_columnConstraint);
 		try {
-			State = 487;
+			State = 494;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case KEY:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 479;
+				State = 486;
 				Match(KEY);
 				}
 				break;
 			case PRIMARY:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 480;
+				State = 487;
 				Match(PRIMARY);
-				State = 481;
+				State = 488;
 				Match(KEY);
 				}
 				break;
 			case HEADERS:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 482;
+				State = 489;
 				Match(HEADERS);
 				}
 				break;
 			case HEADER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 483;
+				State = 490;
 				Match(HEADER);
-				State = 484;
+				State = 491;
 				Match(LPAREN);
-				State = 485;
+				State = 492;
 				Match(STRING);
-				State = 486;
+				State = 493;
 				Match(RPAREN);
 				}
 				break;
@@ -3084,21 +3139,21 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 489;
+			State = 496;
 			Match(ADD);
-			State = 491;
+			State = 498;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,62,Context) ) {
 			case 1:
 				{
-				State = 490;
+				State = 497;
 				Match(COLUMN);
 				}
 				break;
 			}
-			State = 493;
+			State = 500;
 			identifier();
-			State = 494;
+			State = 501;
 			type(0);
 			}
 		}
@@ -3147,27 +3202,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 496;
+			State = 503;
 			Match(LPAREN);
-			State = 497;
+			State = 504;
 			tableProperty();
-			State = 502;
+			State = 509;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 498;
+				State = 505;
 				Match(COMMA);
-				State = 499;
+				State = 506;
 				tableProperty();
 				}
 				}
-				State = 504;
+				State = 511;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 505;
+			State = 512;
 			Match(RPAREN);
 			}
 		}
@@ -3213,7 +3268,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 509;
+			State = 516;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -3229,6 +3284,8 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case COMPACT:
+			case CURRENT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -3241,6 +3298,7 @@ public partial class QuerySqlParser : Parser {
 			case EXTRACT:
 			case FINAL:
 			case FIRST:
+			case FOLLOWING:
 			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
@@ -3267,10 +3325,12 @@ public partial class QuerySqlParser : Parser {
 			case OPERATOR:
 			case PERIOD:
 			case PLANS:
+			case PRECEDING:
 			case PRECISION:
 			case PRINT:
 			case PROPERTIES:
 			case QUERIES:
+			case RANGE:
 			case READ:
 			case RECURSIVE:
 			case REPLACE:
@@ -3304,6 +3364,7 @@ public partial class QuerySqlParser : Parser {
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
+			case UNBOUNDED:
 			case UNSET:
 			case VARIABLES:
 			case VARYING:
@@ -3316,22 +3377,22 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 507;
+				State = 514;
 				identifier();
 				}
 				break;
 			case STRING:
 				{
-				State = 508;
+				State = 515;
 				Match(STRING);
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 511;
+			State = 518;
 			Match(EQ);
-			State = 515;
+			State = 522;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DATE:
@@ -3347,15 +3408,15 @@ public partial class QuerySqlParser : Parser {
 			case DECIMAL_VALUE:
 			case DOUBLE_VALUE:
 				{
-				State = 512;
+				State = 519;
 				literal();
 				}
 				break;
 			case MINUS:
 				{
-				State = 513;
+				State = 520;
 				Match(MINUS);
-				State = 514;
+				State = 521;
 				Match(INTEGER_VALUE);
 				}
 				break;
@@ -3409,27 +3470,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 517;
+			State = 524;
 			Match(LPAREN);
-			State = 518;
+			State = 525;
 			identifier();
-			State = 523;
+			State = 530;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 519;
+				State = 526;
 				Match(COMMA);
-				State = 520;
+				State = 527;
 				identifier();
 				}
 				}
-				State = 525;
+				State = 532;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 526;
+			State = 533;
 			Match(RPAREN);
 			}
 		}
@@ -3478,27 +3539,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 528;
+			State = 535;
 			Match(LPAREN);
-			State = 529;
+			State = 536;
 			expression(0);
-			State = 534;
+			State = 541;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 530;
+				State = 537;
 				Match(COMMA);
-				State = 531;
+				State = 538;
 				expression(0);
 				}
 				}
-				State = 536;
+				State = 543;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 537;
+			State = 544;
 			Match(RPAREN);
 			}
 		}
@@ -3553,54 +3614,54 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 540;
+			State = 547;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==WITH) {
 				{
-				State = 539;
+				State = 546;
 				withClause();
 				}
 			}
 
-			State = 542;
+			State = 549;
 			queryTerm(0);
-			State = 544;
+			State = 551;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 543;
+				State = 550;
 				orderBy();
 				}
 			}
 
-			State = 547;
+			State = 554;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==EMIT) {
 				{
-				State = 546;
+				State = 553;
 				emitClause();
 				}
 			}
 
-			State = 550;
+			State = 557;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LIMIT) {
 				{
-				State = 549;
+				State = 556;
 				limitClause();
 				}
 			}
 
-			State = 553;
+			State = 560;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==OFFSET) {
 				{
-				State = 552;
+				State = 559;
 				offsetClause();
 				}
 			}
@@ -3652,33 +3713,33 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 555;
+			State = 562;
 			Match(WITH);
-			State = 557;
+			State = 564;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,73,Context) ) {
 			case 1:
 				{
-				State = 556;
+				State = 563;
 				Match(RECURSIVE);
 				}
 				break;
 			}
-			State = 559;
+			State = 566;
 			namedQuery();
-			State = 564;
+			State = 571;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 560;
+				State = 567;
 				Match(COMMA);
-				State = 561;
+				State = 568;
 				namedQuery();
 				}
 				}
-				State = 566;
+				State = 573;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -3729,25 +3790,25 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 567;
+			State = 574;
 			identifier();
-			State = 569;
+			State = 576;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LPAREN) {
 				{
-				State = 568;
+				State = 575;
 				columnList();
 				}
 			}
 
-			State = 571;
+			State = 578;
 			Match(AS);
-			State = 572;
+			State = 579;
 			Match(LPAREN);
-			State = 573;
+			State = 580;
 			query();
-			State = 574;
+			State = 581;
 			Match(RPAREN);
 			}
 		}
@@ -3831,11 +3892,11 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 577;
+			State = 584;
 			queryPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 587;
+			State = 594;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,77,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -3848,9 +3909,9 @@ public partial class QuerySqlParser : Parser {
 					_localctx = new SetOperationContext(new QueryTermContext(_parentctx, _parentState));
 					((SetOperationContext)_localctx).left = _prevctx;
 					PushNewRecursionContext(_localctx, _startState, RULE_queryTerm);
-					State = 579;
+					State = 586;
 					if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-					State = 580;
+					State = 587;
 					((SetOperationContext)_localctx).@operator = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==EXCEPT || _la==INTERSECT || _la==UNION) ) {
@@ -3860,22 +3921,22 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 582;
+					State = 589;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ALL) {
 						{
-						State = 581;
+						State = 588;
 						Match(ALL);
 						}
 					}
 
-					State = 584;
+					State = 591;
 					((SetOperationContext)_localctx).right = queryTerm(2);
 					}
 					}
 				}
-				State = 589;
+				State = 596;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,77,Context);
 			}
@@ -3977,21 +4038,21 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 652;
+			State = 659;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SELECT:
 				_localctx = new QuerySpecificationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 590;
+				State = 597;
 				Match(SELECT);
-				State = 592;
+				State = 599;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ALL || _la==DISTINCT) {
 					{
-					State = 591;
+					State = 598;
 					_la = TokenStream.LA(1);
 					if ( !(_la==ALL || _la==DISTINCT) ) {
 					ErrorHandler.RecoverInline(this);
@@ -4003,152 +4064,152 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 594;
+				State = 601;
 				selectItem();
-				State = 599;
+				State = 606;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 595;
+						State = 602;
 						Match(COMMA);
-						State = 596;
+						State = 603;
 						selectItem();
 						}
 						}
 					}
-					State = 601;
+					State = 608;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
 				}
-				State = 611;
+				State = 618;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,81,Context) ) {
 				case 1:
 					{
-					State = 602;
+					State = 609;
 					Match(FROM);
-					State = 603;
+					State = 610;
 					relation(0);
-					State = 608;
+					State = 615;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,80,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 604;
+							State = 611;
 							Match(COMMA);
-							State = 605;
+							State = 612;
 							relation(0);
 							}
 							}
 						}
-						State = 610;
+						State = 617;
 						ErrorHandler.Sync(this);
 						_alt = Interpreter.AdaptivePredict(TokenStream,80,Context);
 					}
 					}
 					break;
 				}
-				State = 614;
+				State = 621;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,82,Context) ) {
 				case 1:
 					{
-					State = 613;
+					State = 620;
 					windowClause();
 					}
 					break;
 				}
-				State = 618;
+				State = 625;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,83,Context) ) {
 				case 1:
 					{
-					State = 616;
+					State = 623;
 					Match(WHERE);
-					State = 617;
+					State = 624;
 					((QuerySpecificationContext)_localctx).where = expression(0);
 					}
 					break;
 				}
-				State = 630;
+				State = 637;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,85,Context) ) {
 				case 1:
 					{
-					State = 620;
+					State = 627;
 					Match(GROUP);
-					State = 621;
+					State = 628;
 					Match(BY);
-					State = 622;
+					State = 629;
 					((QuerySpecificationContext)_localctx)._expression = expression(0);
 					((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 627;
+					State = 634;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,84,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 623;
+							State = 630;
 							Match(COMMA);
-							State = 624;
+							State = 631;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 629;
+						State = 636;
 						ErrorHandler.Sync(this);
 						_alt = Interpreter.AdaptivePredict(TokenStream,84,Context);
 					}
 					}
 					break;
 				}
-				State = 634;
+				State = 641;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,86,Context) ) {
 				case 1:
 					{
-					State = 632;
+					State = 639;
 					Match(HAVING);
-					State = 633;
+					State = 640;
 					((QuerySpecificationContext)_localctx).having = expression(0);
 					}
 					break;
 				}
-				State = 646;
+				State = 653;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,88,Context) ) {
 				case 1:
 					{
-					State = 636;
+					State = 643;
 					Match(PARTITION);
-					State = 637;
+					State = 644;
 					Match(BY);
-					State = 638;
+					State = 645;
 					((QuerySpecificationContext)_localctx)._expression = expression(0);
 					((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 643;
+					State = 650;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,87,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 639;
+							State = 646;
 							Match(COMMA);
-							State = 640;
+							State = 647;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 645;
+						State = 652;
 						ErrorHandler.Sync(this);
 						_alt = Interpreter.AdaptivePredict(TokenStream,87,Context);
 					}
@@ -4161,11 +4222,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedQueryContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 648;
+				State = 655;
 				Match(LPAREN);
-				State = 649;
+				State = 656;
 				query();
-				State = 650;
+				State = 657;
 				Match(RPAREN);
 				}
 				break;
@@ -4218,25 +4279,25 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 654;
-			Match(ORDER);
-			State = 655;
-			Match(BY);
-			State = 656;
-			sortItem();
 			State = 661;
+			Match(ORDER);
+			State = 662;
+			Match(BY);
+			State = 663;
+			sortItem();
+			State = 668;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 657;
+				State = 664;
 				Match(COMMA);
-				State = 658;
+				State = 665;
 				sortItem();
 				}
 				}
-				State = 663;
+				State = 670;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -4285,14 +4346,14 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 664;
+			State = 671;
 			expression(0);
-			State = 666;
+			State = 673;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ASC || _la==DESC) {
 				{
-				State = 665;
+				State = 672;
 				_localctx.ordering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ASC || _la==DESC) ) {
@@ -4305,14 +4366,14 @@ public partial class QuerySqlParser : Parser {
 				}
 			}
 
-			State = 670;
+			State = 677;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==NULLS) {
 				{
-				State = 668;
+				State = 675;
 				Match(NULLS);
-				State = 669;
+				State = 676;
 				_localctx.nullOrdering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==FIRST || _la==LAST) ) {
@@ -4363,9 +4424,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 672;
+			State = 679;
 			Match(EMIT);
-			State = 673;
+			State = 680;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CHANGES || _la==FINAL) ) {
 			ErrorHandler.RecoverInline(this);
@@ -4413,9 +4474,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 675;
+			State = 682;
 			Match(LIMIT);
-			State = 678;
+			State = 685;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -4434,6 +4495,8 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case COMPACT:
+			case CURRENT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -4448,6 +4511,7 @@ public partial class QuerySqlParser : Parser {
 			case FALSE:
 			case FINAL:
 			case FIRST:
+			case FOLLOWING:
 			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
@@ -4478,10 +4542,12 @@ public partial class QuerySqlParser : Parser {
 			case OPERATOR:
 			case PERIOD:
 			case PLANS:
+			case PRECEDING:
 			case PRECISION:
 			case PRINT:
 			case PROPERTIES:
 			case QUERIES:
+			case RANGE:
 			case READ:
 			case RECURSIVE:
 			case REPLACE:
@@ -4517,6 +4583,7 @@ public partial class QuerySqlParser : Parser {
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
+			case UNBOUNDED:
 			case UNSET:
 			case VARIABLES:
 			case VARYING:
@@ -4538,13 +4605,13 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 676;
+				State = 683;
 				expression(0);
 				}
 				break;
 			case ALL:
 				{
-				State = 677;
+				State = 684;
 				Match(ALL);
 				}
 				break;
@@ -4592,16 +4659,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 680;
+			State = 687;
 			Match(OFFSET);
-			State = 681;
+			State = 688;
 			expression(0);
-			State = 683;
+			State = 690;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ROW || _la==ROWS) {
 				{
-				State = 682;
+				State = 689;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ROW || _la==ROWS) ) {
 				ErrorHandler.RecoverInline(this);
@@ -4655,48 +4722,48 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 46, RULE_selectItem);
 		int _la;
 		try {
-			State = 697;
+			State = 704;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,97,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 685;
+				State = 692;
 				Match(ASTERISK);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 686;
+				State = 693;
 				identifier();
-				State = 687;
+				State = 694;
 				Match(DOT);
-				State = 688;
+				State = 695;
 				Match(ASTERISK);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 690;
+				State = 697;
 				expression(0);
-				State = 695;
+				State = 702;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,96,Context) ) {
 				case 1:
 					{
-					State = 692;
+					State = 699;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==AS) {
 						{
-						State = 691;
+						State = 698;
 						Match(AS);
 						}
 					}
 
-					State = 694;
+					State = 701;
 					identifier();
 					}
 					break;
@@ -4808,11 +4875,11 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 700;
+			State = 707;
 			relationPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 718;
+			State = 725;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,101,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -4821,7 +4888,7 @@ public partial class QuerySqlParser : Parser {
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 716;
+					State = 723;
 					ErrorHandler.Sync(this);
 					switch ( Interpreter.AdaptivePredict(TokenStream,100,Context) ) {
 					case 1:
@@ -4829,30 +4896,30 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new JoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((JoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 702;
+						State = 709;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 703;
+						State = 710;
 						joinType();
-						State = 704;
+						State = 711;
 						Match(JOIN);
-						State = 705;
+						State = 712;
 						((JoinRelationContext)_localctx).right = relationPrimary();
-						State = 707;
+						State = 714;
 						ErrorHandler.Sync(this);
 						switch ( Interpreter.AdaptivePredict(TokenStream,98,Context) ) {
 						case 1:
 							{
-							State = 706;
+							State = 713;
 							withinClause();
 							}
 							break;
 						}
-						State = 710;
+						State = 717;
 						ErrorHandler.Sync(this);
 						switch ( Interpreter.AdaptivePredict(TokenStream,99,Context) ) {
 						case 1:
 							{
-							State = 709;
+							State = 716;
 							joinCriteria();
 							}
 							break;
@@ -4864,20 +4931,20 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new CrossJoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((CrossJoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 712;
+						State = 719;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 713;
+						State = 720;
 						Match(CROSS);
-						State = 714;
+						State = 721;
 						Match(JOIN);
-						State = 715;
+						State = 722;
 						((CrossJoinRelationContext)_localctx).right = relationPrimary();
 						}
 						break;
 					}
 					}
 				}
-				State = 720;
+				State = 727;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,101,Context);
 			}
@@ -4919,19 +4986,19 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 50, RULE_joinType);
 		int _la;
 		try {
-			State = 736;
+			State = 743;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INNER:
 			case JOIN:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 722;
+				State = 729;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INNER) {
 					{
-					State = 721;
+					State = 728;
 					Match(INNER);
 					}
 				}
@@ -4941,14 +5008,14 @@ public partial class QuerySqlParser : Parser {
 			case LEFT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 724;
+				State = 731;
 				Match(LEFT);
-				State = 726;
+				State = 733;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 725;
+					State = 732;
 					Match(OUTER);
 					}
 				}
@@ -4958,14 +5025,14 @@ public partial class QuerySqlParser : Parser {
 			case RIGHT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 728;
+				State = 735;
 				Match(RIGHT);
-				State = 730;
+				State = 737;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 729;
+					State = 736;
 					Match(OUTER);
 					}
 				}
@@ -4975,14 +5042,14 @@ public partial class QuerySqlParser : Parser {
 			case FULL:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 732;
+				State = 739;
 				Match(FULL);
-				State = 734;
+				State = 741;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 733;
+					State = 740;
 					Match(OUTER);
 					}
 				}
@@ -5041,44 +5108,44 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 52, RULE_joinCriteria);
 		int _la;
 		try {
-			State = 752;
+			State = 759;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ON:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 738;
+				State = 745;
 				Match(ON);
-				State = 739;
+				State = 746;
 				expression(0);
 				}
 				break;
 			case USING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 740;
-				Match(USING);
-				State = 741;
-				Match(LPAREN);
-				State = 742;
-				identifier();
 				State = 747;
+				Match(USING);
+				State = 748;
+				Match(LPAREN);
+				State = 749;
+				identifier();
+				State = 754;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 743;
+					State = 750;
 					Match(COMMA);
-					State = 744;
+					State = 751;
 					identifier();
 					}
 					}
-					State = 749;
+					State = 756;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 750;
+				State = 757;
 				Match(RPAREN);
 				}
 				break;
@@ -5131,48 +5198,48 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 754;
+			State = 761;
 			Match(WITHIN);
-			State = 766;
+			State = 773;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,109,Context) ) {
 			case 1:
 				{
-				State = 755;
+				State = 762;
 				duration();
 				}
 				break;
 			case 2:
 				{
-				State = 756;
+				State = 763;
 				Match(LPAREN);
-				State = 757;
+				State = 764;
 				duration();
-				State = 758;
+				State = 765;
 				Match(RPAREN);
 				}
 				break;
 			case 3:
 				{
-				State = 760;
+				State = 767;
 				Match(LPAREN);
-				State = 761;
+				State = 768;
 				duration();
-				State = 762;
+				State = 769;
 				Match(COMMA);
-				State = 763;
+				State = 770;
 				duration();
-				State = 764;
+				State = 771;
 				Match(RPAREN);
 				}
 				break;
 			}
-			State = 769;
+			State = 776;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,110,Context) ) {
 			case 1:
 				{
-				State = 768;
+				State = 775;
 				gracePeriod();
 				}
 				break;
@@ -5289,21 +5356,21 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 56, RULE_relationPrimary);
 		int _la;
 		try {
-			State = 808;
+			State = 815;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,117,Context) ) {
 			case 1:
 				_localctx = new TableRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 771;
+				State = 778;
 				qualifiedName();
-				State = 773;
+				State = 780;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,111,Context) ) {
 				case 1:
 					{
-					State = 772;
+					State = 779;
 					aliasClause();
 					}
 					break;
@@ -5314,18 +5381,18 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 775;
+				State = 782;
 				Match(LPAREN);
-				State = 776;
+				State = 783;
 				query();
-				State = 777;
+				State = 784;
 				Match(RPAREN);
-				State = 779;
+				State = 786;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,112,Context) ) {
 				case 1:
 					{
-					State = 778;
+					State = 785;
 					aliasClause();
 					}
 					break;
@@ -5336,44 +5403,44 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 781;
+				State = 788;
 				qualifiedName();
-				State = 782;
+				State = 789;
 				Match(LPAREN);
-				State = 791;
+				State = 798;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -445873762232244466L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & -4652785782342290711L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & -285971977251651657L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 15L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920501207308530L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671358571015L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
 					{
-					State = 783;
+					State = 790;
 					expression(0);
-					State = 788;
+					State = 795;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 784;
+						State = 791;
 						Match(COMMA);
-						State = 785;
+						State = 792;
 						expression(0);
 						}
 						}
-						State = 790;
+						State = 797;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 793;
+				State = 800;
 				Match(RPAREN);
-				State = 795;
+				State = 802;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,115,Context) ) {
 				case 1:
 					{
-					State = 794;
+					State = 801;
 					aliasClause();
 					}
 					break;
@@ -5384,27 +5451,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 797;
+				State = 804;
 				Match(LPAREN);
-				State = 798;
+				State = 805;
 				relation(0);
-				State = 803;
+				State = 810;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 799;
+					State = 806;
 					Match(COMMA);
-					State = 800;
+					State = 807;
 					relation(0);
 					}
 					}
-					State = 805;
+					State = 812;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 806;
+				State = 813;
 				Match(RPAREN);
 				}
 				break;
@@ -5450,24 +5517,24 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 811;
+			State = 818;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==AS) {
 				{
-				State = 810;
+				State = 817;
 				Match(AS);
 				}
 			}
 
-			State = 813;
+			State = 820;
 			identifier();
-			State = 815;
+			State = 822;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,119,Context) ) {
 			case 1:
 				{
-				State = 814;
+				State = 821;
 				columnList();
 				}
 				break;
@@ -5510,9 +5577,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 817;
+			State = 824;
 			Match(WINDOW);
-			State = 818;
+			State = 825;
 			windowExpression();
 			}
 		}
@@ -5617,36 +5684,36 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 62, RULE_windowExpression);
 		int _la;
 		try {
-			State = 859;
+			State = 866;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case TUMBLING:
 				_localctx = new TumblingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 820;
-				Match(TUMBLING);
-				State = 821;
-				Match(LPAREN);
-				State = 822;
-				Match(SIZE);
-				State = 823;
-				duration();
 				State = 827;
+				Match(TUMBLING);
+				State = 828;
+				Match(LPAREN);
+				State = 829;
+				Match(SIZE);
+				State = 830;
+				duration();
+				State = 834;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 824;
+					State = 831;
 					retentionOrGrace();
 					}
 					}
-					State = 829;
+					State = 836;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 830;
+				State = 837;
 				Match(RPAREN);
 				}
 				break;
@@ -5654,37 +5721,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new HoppingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 832;
-				Match(HOPPING);
-				State = 833;
-				Match(LPAREN);
-				State = 834;
-				Match(SIZE);
-				State = 835;
-				duration();
-				State = 836;
-				Match(COMMA);
-				State = 837;
-				Match(ADVANCE);
-				State = 838;
-				Match(BY);
 				State = 839;
+				Match(HOPPING);
+				State = 840;
+				Match(LPAREN);
+				State = 841;
+				Match(SIZE);
+				State = 842;
 				duration();
 				State = 843;
+				Match(COMMA);
+				State = 844;
+				Match(ADVANCE);
+				State = 845;
+				Match(BY);
+				State = 846;
+				duration();
+				State = 850;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 840;
+					State = 847;
 					retentionOrGrace();
 					}
 					}
-					State = 845;
+					State = 852;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 846;
+				State = 853;
 				Match(RPAREN);
 				}
 				break;
@@ -5692,27 +5759,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SessionWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 848;
+				State = 855;
 				Match(SESSION);
-				State = 849;
+				State = 856;
 				Match(LPAREN);
-				State = 850;
+				State = 857;
 				duration();
-				State = 854;
+				State = 861;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 851;
+					State = 858;
 					retentionOrGrace();
 					}
 					}
-					State = 856;
+					State = 863;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 857;
+				State = 864;
 				Match(RPAREN);
 				}
 				break;
@@ -5758,26 +5825,26 @@ public partial class QuerySqlParser : Parser {
 		RetentionOrGraceContext _localctx = new RetentionOrGraceContext(Context, State);
 		EnterRule(_localctx, 64, RULE_retentionOrGrace);
 		try {
-			State = 866;
+			State = 873;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,124,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 861;
+				State = 868;
 				Match(COMMA);
-				State = 862;
+				State = 869;
 				Match(RETENTION);
-				State = 863;
+				State = 870;
 				duration();
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 864;
+				State = 871;
 				Match(COMMA);
-				State = 865;
+				State = 872;
 				gracePeriod();
 				}
 				break;
@@ -5820,11 +5887,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 868;
+			State = 875;
 			Match(GRACE);
-			State = 869;
+			State = 876;
 			Match(PERIOD);
-			State = 870;
+			State = 877;
 			duration();
 			}
 		}
@@ -5864,9 +5931,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 872;
+			State = 879;
 			Match(INTEGER_VALUE);
-			State = 873;
+			State = 880;
 			timeUnit();
 			}
 		}
@@ -5913,9 +5980,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 875;
+			State = 882;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -4611686016816775168L) != 0) || ((((_la - 85)) & ~0x3f) == 0 && ((1L << (_la - 85)) & 12884901903L) != 0)) ) {
+			if ( !(_la==DAY || _la==DAYS || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 432345564353396739L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -5983,7 +6050,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 884;
+			State = 891;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -6002,6 +6069,8 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case COMPACT:
+			case CURRENT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -6016,6 +6085,7 @@ public partial class QuerySqlParser : Parser {
 			case FALSE:
 			case FINAL:
 			case FIRST:
+			case FOLLOWING:
 			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
@@ -6045,10 +6115,12 @@ public partial class QuerySqlParser : Parser {
 			case OPERATOR:
 			case PERIOD:
 			case PLANS:
+			case PRECEDING:
 			case PRECISION:
 			case PRINT:
 			case PROPERTIES:
 			case QUERIES:
+			case RANGE:
 			case READ:
 			case RECURSIVE:
 			case REPLACE:
@@ -6084,6 +6156,7 @@ public partial class QuerySqlParser : Parser {
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
+			case UNBOUNDED:
 			case UNSET:
 			case VARIABLES:
 			case VARYING:
@@ -6105,14 +6178,14 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 878;
+				State = 885;
 				valueExpression(0);
-				State = 880;
+				State = 887;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,125,Context) ) {
 				case 1:
 					{
-					State = 879;
+					State = 886;
 					predicate();
 					}
 					break;
@@ -6121,9 +6194,9 @@ public partial class QuerySqlParser : Parser {
 				break;
 			case NOT:
 				{
-				State = 882;
+				State = 889;
 				Match(NOT);
-				State = 883;
+				State = 890;
 				expression(3);
 				}
 				break;
@@ -6131,7 +6204,7 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 894;
+			State = 901;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,128,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -6140,7 +6213,7 @@ public partial class QuerySqlParser : Parser {
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 892;
+					State = 899;
 					ErrorHandler.Sync(this);
 					switch ( Interpreter.AdaptivePredict(TokenStream,127,Context) ) {
 					case 1:
@@ -6148,11 +6221,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 886;
+						State = 893;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 887;
+						State = 894;
 						_localctx.@operator = Match(AND);
-						State = 888;
+						State = 895;
 						_localctx.right = expression(3);
 						}
 						break;
@@ -6161,18 +6234,18 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 889;
+						State = 896;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 890;
+						State = 897;
 						_localctx.@operator = Match(OR);
-						State = 891;
+						State = 898;
 						_localctx.right = expression(2);
 						}
 						break;
 					}
 					}
 				}
-				State = 896;
+				State = 903;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,128,Context);
 			}
@@ -6355,16 +6428,16 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 74, RULE_predicate);
 		int _la;
 		try {
-			State = 961;
+			State = 968;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,138,Context) ) {
 			case 1:
 				_localctx = new ComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 897;
+				State = 904;
 				comparisonOperator();
-				State = 898;
+				State = 905;
 				((ComparisonContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6372,9 +6445,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QuantifiedComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 900;
+				State = 907;
 				comparisonOperator();
-				State = 901;
+				State = 908;
 				((QuantifiedComparisonContext)_localctx).quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ALL || _la==ANY || _la==SOME) ) {
@@ -6384,25 +6457,25 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 902;
+				State = 909;
 				Match(LPAREN);
-				State = 905;
+				State = 912;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,129,Context) ) {
 				case 1:
 					{
-					State = 903;
+					State = 910;
 					query();
 					}
 					break;
 				case 2:
 					{
-					State = 904;
+					State = 911;
 					expression(0);
 					}
 					break;
 				}
-				State = 907;
+				State = 914;
 				Match(RPAREN);
 				}
 				break;
@@ -6410,23 +6483,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BetweenContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 910;
+				State = 917;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 909;
+					State = 916;
 					Match(NOT);
 					}
 				}
 
-				State = 912;
+				State = 919;
 				Match(BETWEEN);
-				State = 913;
+				State = 920;
 				((BetweenContext)_localctx).lower = valueExpression(0);
-				State = 914;
+				State = 921;
 				Match(AND);
-				State = 915;
+				State = 922;
 				((BetweenContext)_localctx).upper = valueExpression(0);
 				}
 				break;
@@ -6434,23 +6507,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InSubqueryContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 918;
+				State = 925;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 917;
+					State = 924;
 					Match(NOT);
 					}
 				}
 
-				State = 920;
+				State = 927;
 				Match(IN);
-				State = 921;
+				State = 928;
 				Match(LPAREN);
-				State = 922;
+				State = 929;
 				query();
-				State = 923;
+				State = 930;
 				Match(RPAREN);
 				}
 				break;
@@ -6458,39 +6531,39 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InListContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 926;
+				State = 933;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 925;
+					State = 932;
 					Match(NOT);
 					}
 				}
 
-				State = 928;
-				Match(IN);
-				State = 929;
-				Match(LPAREN);
-				State = 930;
-				expression(0);
 				State = 935;
+				Match(IN);
+				State = 936;
+				Match(LPAREN);
+				State = 937;
+				expression(0);
+				State = 942;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 931;
+					State = 938;
 					Match(COMMA);
-					State = 932;
+					State = 939;
 					expression(0);
 					}
 					}
-					State = 937;
+					State = 944;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 938;
+				State = 945;
 				Match(RPAREN);
 				}
 				break;
@@ -6498,17 +6571,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new LikeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 941;
+				State = 948;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 940;
+					State = 947;
 					Match(NOT);
 					}
 				}
 
-				State = 943;
+				State = 950;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ILIKE || _la==LIKE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -6517,16 +6590,16 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 944;
+				State = 951;
 				((LikeContext)_localctx).pattern = valueExpression(0);
-				State = 947;
+				State = 954;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,135,Context) ) {
 				case 1:
 					{
-					State = 945;
+					State = 952;
 					Match(ESCAPE);
-					State = 946;
+					State = 953;
 					((LikeContext)_localctx).escape = Match(STRING);
 					}
 					break;
@@ -6537,19 +6610,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NullPredicateContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 949;
+				State = 956;
 				Match(IS);
-				State = 951;
+				State = 958;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 950;
+					State = 957;
 					Match(NOT);
 					}
 				}
 
-				State = 953;
+				State = 960;
 				Match(NULL);
 				}
 				break;
@@ -6557,23 +6630,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DistinctFromContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 954;
+				State = 961;
 				Match(IS);
-				State = 956;
+				State = 963;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 955;
+					State = 962;
 					Match(NOT);
 					}
 				}
 
-				State = 958;
+				State = 965;
 				Match(DISTINCT);
-				State = 959;
+				State = 966;
 				Match(FROM);
-				State = 960;
+				State = 967;
 				((DistinctFromContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -7140,7 +7213,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1130;
+			State = 1137;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,159,Context) ) {
 			case 1:
@@ -7149,7 +7222,7 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 964;
+				State = 971;
 				literal();
 				}
 				break;
@@ -7158,7 +7231,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParameterContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 965;
+				State = 972;
 				Match(PARAMETER);
 				}
 				break;
@@ -7167,37 +7240,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SimpleCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 966;
+				State = 973;
 				Match(CASE);
-				State = 967;
+				State = 974;
 				((SimpleCaseContext)_localctx).operand = expression(0);
-				State = 969;
+				State = 976;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 968;
+					State = 975;
 					whenClause();
 					}
 					}
-					State = 971;
+					State = 978;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 975;
+				State = 982;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 973;
+					State = 980;
 					Match(ELSE);
-					State = 974;
+					State = 981;
 					((SimpleCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 977;
+				State = 984;
 				Match(END);
 				}
 				break;
@@ -7206,35 +7279,35 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SearchedCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 979;
+				State = 986;
 				Match(CASE);
-				State = 981;
+				State = 988;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 980;
+					State = 987;
 					whenClause();
 					}
 					}
-					State = 983;
+					State = 990;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 987;
+				State = 994;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 985;
+					State = 992;
 					Match(ELSE);
-					State = 986;
+					State = 993;
 					((SearchedCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 989;
+				State = 996;
 				Match(END);
 				}
 				break;
@@ -7243,17 +7316,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CastContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 991;
+				State = 998;
 				Match(CAST);
-				State = 992;
+				State = 999;
 				Match(LPAREN);
-				State = 993;
+				State = 1000;
 				expression(0);
-				State = 994;
+				State = 1001;
 				Match(AS);
-				State = 995;
+				State = 1002;
 				type(0);
-				State = 996;
+				State = 1003;
 				Match(RPAREN);
 				}
 				break;
@@ -7262,37 +7335,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArrayConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 998;
+				State = 1005;
 				Match(ARRAY);
-				State = 999;
+				State = 1006;
 				Match(LBRACKET);
-				State = 1008;
+				State = 1015;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -445873762232244466L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & -4652785782342290711L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & -285971977251651657L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 15L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920501207308530L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671358571015L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
 					{
-					State = 1000;
+					State = 1007;
 					expression(0);
-					State = 1005;
+					State = 1012;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1001;
+						State = 1008;
 						Match(COMMA);
-						State = 1002;
+						State = 1009;
 						expression(0);
 						}
 						}
-						State = 1007;
+						State = 1014;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1010;
+				State = 1017;
 				Match(RBRACKET);
 				}
 				break;
@@ -7301,13 +7374,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArraySubqueryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1011;
+				State = 1018;
 				Match(ARRAY);
-				State = 1012;
+				State = 1019;
 				Match(LPAREN);
-				State = 1013;
+				State = 1020;
 				query();
-				State = 1014;
+				State = 1021;
 				Match(RPAREN);
 				}
 				break;
@@ -7316,37 +7389,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1016;
+				State = 1023;
 				Match(MAP);
-				State = 1017;
+				State = 1024;
 				Match(LPAREN);
-				State = 1026;
+				State = 1033;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -445873762232244466L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & -4652785782342290711L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & -285971977251651657L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 15L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920501207308530L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671358571015L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
 					{
-					State = 1018;
+					State = 1025;
 					mapEntry();
-					State = 1023;
+					State = 1030;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1019;
+						State = 1026;
 						Match(COMMA);
-						State = 1020;
+						State = 1027;
 						mapEntry();
 						}
 						}
-						State = 1025;
+						State = 1032;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1028;
+				State = 1035;
 				Match(RPAREN);
 				}
 				break;
@@ -7355,37 +7428,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1029;
+				State = 1036;
 				Match(STRUCT);
-				State = 1030;
+				State = 1037;
 				Match(LPAREN);
-				State = 1039;
+				State = 1046;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -446172829396573426L) != 0) || ((((_la - 73)) & ~0x3f) == 0 && ((1L << (_la - 73)) & -725713410868840867L) != 0) || ((((_la - 138)) & ~0x3f) == 0 && ((1L << (_la - 138)) & -1152921504480809221L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3568116769859902706L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424670544875527L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 8260153097595L) != 0) || ((((_la - 204)) & ~0x3f) == 0 && ((1L << (_la - 204)) & 15L) != 0)) {
 					{
-					State = 1031;
+					State = 1038;
 					structField();
-					State = 1036;
+					State = 1043;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1032;
+						State = 1039;
 						Match(COMMA);
-						State = 1033;
+						State = 1040;
 						structField();
 						}
 						}
-						State = 1038;
+						State = 1045;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1041;
+				State = 1048;
 				Match(RPAREN);
 				}
 				break;
@@ -7394,13 +7467,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExistsContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1042;
+				State = 1049;
 				Match(EXISTS);
-				State = 1043;
+				State = 1050;
 				Match(LPAREN);
-				State = 1044;
+				State = 1051;
 				query();
-				State = 1045;
+				State = 1052;
 				Match(RPAREN);
 				}
 				break;
@@ -7409,20 +7482,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallStarContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1047;
+				State = 1054;
 				qualifiedName();
-				State = 1048;
+				State = 1055;
 				Match(LPAREN);
-				State = 1049;
+				State = 1056;
 				Match(ASTERISK);
-				State = 1050;
+				State = 1057;
 				Match(RPAREN);
-				State = 1052;
+				State = 1059;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,149,Context) ) {
 				case 1:
 					{
-					State = 1051;
+					State = 1058;
 					overClause();
 					}
 					break;
@@ -7434,11 +7507,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExtractContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1054;
+				State = 1061;
 				Match(EXTRACT);
-				State = 1055;
+				State = 1062;
 				Match(LPAREN);
-				State = 1058;
+				State = 1065;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -7454,6 +7527,8 @@ public partial class QuerySqlParser : Parser {
 				case CHARACTER:
 				case COLUMN:
 				case COMMIT:
+				case COMPACT:
+				case CURRENT:
 				case DATE:
 				case DAY:
 				case DAYS:
@@ -7466,6 +7541,7 @@ public partial class QuerySqlParser : Parser {
 				case EXTRACT:
 				case FINAL:
 				case FIRST:
+				case FOLLOWING:
 				case FOR:
 				case FUNCTION:
 				case FUNCTIONS:
@@ -7492,10 +7568,12 @@ public partial class QuerySqlParser : Parser {
 				case OPERATOR:
 				case PERIOD:
 				case PLANS:
+				case PRECEDING:
 				case PRECISION:
 				case PRINT:
 				case PROPERTIES:
 				case QUERIES:
+				case RANGE:
 				case READ:
 				case RECURSIVE:
 				case REPLACE:
@@ -7529,6 +7607,7 @@ public partial class QuerySqlParser : Parser {
 				case TUMBLING:
 				case TYPE:
 				case TYPES:
+				case UNBOUNDED:
 				case UNSET:
 				case VARIABLES:
 				case VARYING:
@@ -7541,24 +7620,24 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 1056;
+					State = 1063;
 					identifier();
 					}
 					break;
 				case STRING:
 					{
-					State = 1057;
+					State = 1064;
 					Match(STRING);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 1060;
+				State = 1067;
 				Match(FROM);
-				State = 1061;
+				State = 1068;
 				valueExpression(0);
-				State = 1062;
+				State = 1069;
 				Match(RPAREN);
 				}
 				break;
@@ -7567,29 +7646,29 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubstringFromContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1064;
-				Match(SUBSTRING);
-				State = 1065;
-				Match(LPAREN);
-				State = 1066;
-				valueExpression(0);
-				State = 1067;
-				Match(FROM);
-				State = 1068;
-				((SubstringFromContext)_localctx).start = valueExpression(0);
 				State = 1071;
+				Match(SUBSTRING);
+				State = 1072;
+				Match(LPAREN);
+				State = 1073;
+				valueExpression(0);
+				State = 1074;
+				Match(FROM);
+				State = 1075;
+				((SubstringFromContext)_localctx).start = valueExpression(0);
+				State = 1078;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==FOR) {
 					{
-					State = 1069;
+					State = 1076;
 					Match(FOR);
-					State = 1070;
+					State = 1077;
 					((SubstringFromContext)_localctx).length = valueExpression(0);
 					}
 				}
 
-				State = 1073;
+				State = 1080;
 				Match(RPAREN);
 				}
 				break;
@@ -7598,16 +7677,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TrimFromContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1075;
+				State = 1082;
 				Match(TRIM);
-				State = 1076;
+				State = 1083;
 				Match(LPAREN);
-				State = 1078;
+				State = 1085;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,152,Context) ) {
 				case 1:
 					{
-					State = 1077;
+					State = 1084;
 					((TrimFromContext)_localctx).side = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==BOTH || _la==LEADING || _la==TRAILING) ) {
@@ -7620,21 +7699,21 @@ public partial class QuerySqlParser : Parser {
 					}
 					break;
 				}
-				State = 1081;
+				State = 1088;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -445873762232244466L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & -4652785782342814999L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & -285971977251651657L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 15L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920501207308530L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671090135559L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
 					{
-					State = 1080;
+					State = 1087;
 					((TrimFromContext)_localctx).characters = valueExpression(0);
 					}
 				}
 
-				State = 1083;
+				State = 1090;
 				Match(FROM);
-				State = 1084;
+				State = 1091;
 				valueExpression(0);
-				State = 1085;
+				State = 1092;
 				Match(RPAREN);
 				}
 				break;
@@ -7643,49 +7722,49 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1087;
+				State = 1094;
 				qualifiedName();
-				State = 1088;
+				State = 1095;
 				Match(LPAREN);
-				State = 1103;
+				State = 1110;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -445873693512767730L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & -4652785782342290711L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & -285971977251651657L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 15L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920226329401586L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671358571015L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
 					{
-					State = 1090;
+					State = 1097;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==DISTINCT) {
 						{
-						State = 1089;
+						State = 1096;
 						Match(DISTINCT);
 						}
 					}
 
-					State = 1092;
+					State = 1099;
 					functionArgument();
-					State = 1097;
+					State = 1104;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1093;
+						State = 1100;
 						Match(COMMA);
-						State = 1094;
+						State = 1101;
 						functionArgument();
 						}
 						}
-						State = 1099;
+						State = 1106;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1101;
+					State = 1108;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ORDER) {
 						{
-						State = 1100;
+						State = 1107;
 						orderBy();
 						}
 					}
@@ -7693,14 +7772,14 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 1105;
+				State = 1112;
 				Match(RPAREN);
-				State = 1107;
+				State = 1114;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,158,Context) ) {
 				case 1:
 					{
-					State = 1106;
+					State = 1113;
 					overClause();
 					}
 					break;
@@ -7712,11 +7791,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1109;
+				State = 1116;
 				Match(LPAREN);
-				State = 1110;
+				State = 1117;
 				query();
-				State = 1111;
+				State = 1118;
 				Match(RPAREN);
 				}
 				break;
@@ -7725,7 +7804,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1113;
+				State = 1120;
 				identifier();
 				}
 				break;
@@ -7734,11 +7813,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QualifiedColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1114;
+				State = 1121;
 				((QualifiedColumnReferenceContext)_localctx).qualifier = identifier();
-				State = 1115;
+				State = 1122;
 				Match(DOT);
-				State = 1116;
+				State = 1123;
 				((QualifiedColumnReferenceContext)_localctx).name = identifier();
 				}
 				break;
@@ -7747,11 +7826,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1118;
+				State = 1125;
 				Match(LPAREN);
-				State = 1119;
+				State = 1126;
 				expression(0);
-				State = 1120;
+				State = 1127;
 				Match(RPAREN);
 				}
 				break;
@@ -7760,15 +7839,15 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedFieldAccessContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1122;
+				State = 1129;
 				Match(LPAREN);
-				State = 1123;
+				State = 1130;
 				expression(0);
-				State = 1124;
+				State = 1131;
 				Match(RPAREN);
-				State = 1125;
+				State = 1132;
 				Match(DOT);
-				State = 1126;
+				State = 1133;
 				identifier();
 				}
 				break;
@@ -7777,7 +7856,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArithmeticUnaryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1128;
+				State = 1135;
 				((ArithmeticUnaryContext)_localctx).@operator = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7787,13 +7866,13 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1129;
+				State = 1136;
 				valueExpression(4);
 				}
 				break;
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1162;
+			State = 1169;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,161,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -7802,22 +7881,22 @@ public partial class QuerySqlParser : Parser {
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 1160;
+					State = 1167;
 					ErrorHandler.Sync(this);
 					switch ( Interpreter.AdaptivePredict(TokenStream,160,Context) ) {
 					case 1:
 						{
 						_localctx = new AtTimeZoneContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1132;
+						State = 1139;
 						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-						State = 1133;
+						State = 1140;
 						Match(AT);
-						State = 1134;
+						State = 1141;
 						Match(TIME);
-						State = 1135;
+						State = 1142;
 						Match(ZONE);
-						State = 1136;
+						State = 1143;
 						((AtTimeZoneContext)_localctx).zone = valueExpression(6);
 						}
 						break;
@@ -7826,19 +7905,19 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1137;
+						State = 1144;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 1138;
+						State = 1145;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(((((_la - 177)) & ~0x3f) == 0 && ((1L << (_la - 177)) & 7L) != 0)) ) {
+						if ( !(((((_la - 183)) & ~0x3f) == 0 && ((1L << (_la - 183)) & 7L) != 0)) ) {
 							((ArithmeticBinaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1139;
+						State = 1146;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
 						}
 						break;
@@ -7847,9 +7926,9 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1140;
+						State = 1147;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 1141;
+						State = 1148;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7859,7 +7938,7 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1142;
+						State = 1149;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(3);
 						}
 						break;
@@ -7868,11 +7947,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ConcatenationContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ConcatenationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1143;
+						State = 1150;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 1144;
+						State = 1151;
 						Match(CONCAT);
-						State = 1145;
+						State = 1152;
 						((ConcatenationContext)_localctx).right = valueExpression(2);
 						}
 						break;
@@ -7881,13 +7960,13 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new SubscriptContext(new ValueExpressionContext(_parentctx, _parentState));
 						((SubscriptContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1146;
+						State = 1153;
 						if (!(Precpred(Context, 9))) throw new FailedPredicateException(this, "Precpred(Context, 9)");
-						State = 1147;
+						State = 1154;
 						Match(LBRACKET);
-						State = 1148;
+						State = 1155;
 						((SubscriptContext)_localctx).index = valueExpression(0);
-						State = 1149;
+						State = 1156;
 						Match(RBRACKET);
 						}
 						break;
@@ -7896,11 +7975,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new DereferenceContext(new ValueExpressionContext(_parentctx, _parentState));
 						((DereferenceContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1151;
+						State = 1158;
 						if (!(Precpred(Context, 8))) throw new FailedPredicateException(this, "Precpred(Context, 8)");
-						State = 1152;
+						State = 1159;
 						Match(ARROW);
-						State = 1153;
+						State = 1160;
 						((DereferenceContext)_localctx).field = identifier();
 						}
 						break;
@@ -7908,11 +7987,11 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new PostgresCastContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1154;
+						State = 1161;
 						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 1155;
+						State = 1162;
 						Match(DOUBLE_COLON);
-						State = 1156;
+						State = 1163;
 						type(0);
 						}
 						break;
@@ -7920,18 +7999,18 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new CollateContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1157;
+						State = 1164;
 						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 1158;
+						State = 1165;
 						Match(COLLATE);
-						State = 1159;
+						State = 1166;
 						qualifiedName();
 						}
 						break;
 					}
 					}
 				}
-				State = 1164;
+				State = 1171;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,161,Context);
 			}
@@ -8020,18 +8099,18 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 78, RULE_functionArgument);
 		int _la;
 		try {
-			State = 1183;
+			State = 1190;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,163,Context) ) {
 			case 1:
 				_localctx = new SingleParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1165;
+				State = 1172;
 				identifier();
-				State = 1166;
+				State = 1173;
 				Match(LAMBDA_ARROW);
-				State = 1167;
+				State = 1174;
 				expression(0);
 				}
 				break;
@@ -8039,31 +8118,31 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MultiParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1169;
+				State = 1176;
 				Match(LPAREN);
-				State = 1170;
+				State = 1177;
 				identifier();
-				State = 1175;
+				State = 1182;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1171;
+					State = 1178;
 					Match(COMMA);
-					State = 1172;
+					State = 1179;
 					identifier();
 					}
 					}
-					State = 1177;
+					State = 1184;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1178;
+				State = 1185;
 				Match(RPAREN);
-				State = 1179;
+				State = 1186;
 				Match(LAMBDA_ARROW);
-				State = 1180;
+				State = 1187;
 				expression(0);
 				}
 				break;
@@ -8071,7 +8150,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1182;
+				State = 1189;
 				expression(0);
 				}
 				break;
@@ -8103,6 +8182,9 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public OrderByContext orderBy() {
 			return GetRuleContext<OrderByContext>(0);
 		}
+		[System.Diagnostics.DebuggerNonUserCode] public WindowFrameContext windowFrame() {
+			return GetRuleContext<WindowFrameContext>(0);
+		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(QuerySqlParser.COMMA); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
 			return GetToken(QuerySqlParser.COMMA, i);
@@ -8128,52 +8210,282 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1185;
+			State = 1192;
 			Match(OVER);
-			State = 1186;
+			State = 1193;
 			Match(LPAREN);
-			State = 1197;
+			State = 1204;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==PARTITION) {
 				{
-				State = 1187;
-				Match(PARTITION);
-				State = 1188;
-				Match(BY);
-				State = 1189;
-				expression(0);
 				State = 1194;
+				Match(PARTITION);
+				State = 1195;
+				Match(BY);
+				State = 1196;
+				expression(0);
+				State = 1201;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1190;
+					State = 1197;
 					Match(COMMA);
-					State = 1191;
+					State = 1198;
 					expression(0);
 					}
 					}
-					State = 1196;
+					State = 1203;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 1200;
+			State = 1207;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 1199;
+				State = 1206;
 				orderBy();
 				}
 			}
 
-			State = 1202;
+			State = 1210;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			if (_la==RANGE || _la==ROWS) {
+				{
+				State = 1209;
+				windowFrame();
+				}
+			}
+
+			State = 1212;
 			Match(RPAREN);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class WindowFrameContext : Query.Grammar.SqlRuleContext {
+		public IToken unit;
+		public FrameBoundContext start;
+		public FrameBoundContext end;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BETWEEN() { return GetToken(QuerySqlParser.BETWEEN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AND() { return GetToken(QuerySqlParser.AND, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public FrameBoundContext[] frameBound() {
+			return GetRuleContexts<FrameBoundContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public FrameBoundContext frameBound(int i) {
+			return GetRuleContext<FrameBoundContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ROWS() { return GetToken(QuerySqlParser.ROWS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RANGE() { return GetToken(QuerySqlParser.RANGE, 0); }
+		public WindowFrameContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_windowFrame; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitWindowFrame(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public WindowFrameContext windowFrame() {
+		WindowFrameContext _localctx = new WindowFrameContext(Context, State);
+		EnterRule(_localctx, 82, RULE_windowFrame);
+		int _la;
+		try {
+			State = 1222;
+			ErrorHandler.Sync(this);
+			switch ( Interpreter.AdaptivePredict(TokenStream,168,Context) ) {
+			case 1:
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 1214;
+				_localctx.unit = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !(_la==RANGE || _la==ROWS) ) {
+					_localctx.unit = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 1215;
+				Match(BETWEEN);
+				State = 1216;
+				_localctx.start = frameBound();
+				State = 1217;
+				Match(AND);
+				State = 1218;
+				_localctx.end = frameBound();
+				}
+				break;
+			case 2:
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 1220;
+				_localctx.unit = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !(_la==RANGE || _la==ROWS) ) {
+					_localctx.unit = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 1221;
+				_localctx.start = frameBound();
+				}
+				break;
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class FrameBoundContext : Query.Grammar.SqlRuleContext {
+		public FrameBoundContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_frameBound; } }
+
+		public FrameBoundContext() { }
+		public virtual void CopyFrom(FrameBoundContext context) {
+			base.CopyFrom(context);
+		}
+	}
+	public partial class UnboundedPrecedingBoundContext : FrameBoundContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode UNBOUNDED() { return GetToken(QuerySqlParser.UNBOUNDED, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PRECEDING() { return GetToken(QuerySqlParser.PRECEDING, 0); }
+		public UnboundedPrecedingBoundContext(FrameBoundContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitUnboundedPrecedingBound(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class UnboundedFollowingBoundContext : FrameBoundContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode UNBOUNDED() { return GetToken(QuerySqlParser.UNBOUNDED, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FOLLOWING() { return GetToken(QuerySqlParser.FOLLOWING, 0); }
+		public UnboundedFollowingBoundContext(FrameBoundContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitUnboundedFollowingBound(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class CurrentRowBoundContext : FrameBoundContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CURRENT() { return GetToken(QuerySqlParser.CURRENT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ROW() { return GetToken(QuerySqlParser.ROW, 0); }
+		public CurrentRowBoundContext(FrameBoundContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitCurrentRowBound(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class OffsetBoundContext : FrameBoundContext {
+		public IToken direction;
+		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext valueExpression() {
+			return GetRuleContext<ValueExpressionContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PRECEDING() { return GetToken(QuerySqlParser.PRECEDING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FOLLOWING() { return GetToken(QuerySqlParser.FOLLOWING, 0); }
+		public OffsetBoundContext(FrameBoundContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitOffsetBound(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public FrameBoundContext frameBound() {
+		FrameBoundContext _localctx = new FrameBoundContext(Context, State);
+		EnterRule(_localctx, 84, RULE_frameBound);
+		int _la;
+		try {
+			State = 1233;
+			ErrorHandler.Sync(this);
+			switch ( Interpreter.AdaptivePredict(TokenStream,169,Context) ) {
+			case 1:
+				_localctx = new UnboundedPrecedingBoundContext(_localctx);
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 1224;
+				Match(UNBOUNDED);
+				State = 1225;
+				Match(PRECEDING);
+				}
+				break;
+			case 2:
+				_localctx = new UnboundedFollowingBoundContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 1226;
+				Match(UNBOUNDED);
+				State = 1227;
+				Match(FOLLOWING);
+				}
+				break;
+			case 3:
+				_localctx = new CurrentRowBoundContext(_localctx);
+				EnterOuterAlt(_localctx, 3);
+				{
+				State = 1228;
+				Match(CURRENT);
+				State = 1229;
+				Match(ROW);
+				}
+				break;
+			case 4:
+				_localctx = new OffsetBoundContext(_localctx);
+				EnterOuterAlt(_localctx, 4);
+				{
+				State = 1230;
+				valueExpression(0);
+				State = 1231;
+				((OffsetBoundContext)_localctx).direction = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !(_la==FOLLOWING || _la==PRECEDING) ) {
+					((OffsetBoundContext)_localctx).direction = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				}
+				break;
 			}
 		}
 		catch (RecognitionException re) {
@@ -8213,15 +8525,15 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public MapEntryContext mapEntry() {
 		MapEntryContext _localctx = new MapEntryContext(Context, State);
-		EnterRule(_localctx, 82, RULE_mapEntry);
+		EnterRule(_localctx, 86, RULE_mapEntry);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1204;
+			State = 1235;
 			_localctx.key = expression(0);
-			State = 1205;
+			State = 1236;
 			Match(ASSIGN);
-			State = 1206;
+			State = 1237;
 			_localctx.value = expression(0);
 			}
 		}
@@ -8260,15 +8572,15 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public StructFieldContext structField() {
 		StructFieldContext _localctx = new StructFieldContext(Context, State);
-		EnterRule(_localctx, 84, RULE_structField);
+		EnterRule(_localctx, 88, RULE_structField);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1208;
+			State = 1239;
 			identifier();
-			State = 1209;
+			State = 1240;
 			Match(ASSIGN);
-			State = 1210;
+			State = 1241;
 			expression(0);
 			}
 		}
@@ -8310,17 +8622,17 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public WhenClauseContext whenClause() {
 		WhenClauseContext _localctx = new WhenClauseContext(Context, State);
-		EnterRule(_localctx, 86, RULE_whenClause);
+		EnterRule(_localctx, 90, RULE_whenClause);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1212;
+			State = 1243;
 			Match(WHEN);
-			State = 1213;
+			State = 1244;
 			_localctx.condition = expression(0);
-			State = 1214;
+			State = 1245;
 			Match(THEN);
-			State = 1215;
+			State = 1246;
 			_localctx.result = expression(0);
 			}
 		}
@@ -8378,110 +8690,110 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public ComparisonOperatorContext comparisonOperator() {
 		ComparisonOperatorContext _localctx = new ComparisonOperatorContext(Context, State);
-		EnterRule(_localctx, 88, RULE_comparisonOperator);
+		EnterRule(_localctx, 92, RULE_comparisonOperator);
 		try {
 			int _alt;
-			State = 1240;
+			State = 1271;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQ:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1217;
+				State = 1248;
 				Match(EQ);
 				}
 				break;
 			case NEQ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1218;
+				State = 1249;
 				Match(NEQ);
 				}
 				break;
 			case LT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1219;
+				State = 1250;
 				Match(LT);
 				}
 				break;
 			case LTE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1220;
+				State = 1251;
 				Match(LTE);
 				}
 				break;
 			case GT:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1221;
+				State = 1252;
 				Match(GT);
 				}
 				break;
 			case GTE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1222;
+				State = 1253;
 				Match(GTE);
 				}
 				break;
 			case TILDE:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1223;
+				State = 1254;
 				Match(TILDE);
 				}
 				break;
 			case NOT_TILDE:
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1224;
+				State = 1255;
 				Match(NOT_TILDE);
 				}
 				break;
 			case TILDE_STAR:
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1225;
+				State = 1256;
 				Match(TILDE_STAR);
 				}
 				break;
 			case NOT_TILDE_STAR:
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 1226;
+				State = 1257;
 				Match(NOT_TILDE_STAR);
 				}
 				break;
 			case OPERATOR:
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 1227;
+				State = 1258;
 				Match(OPERATOR);
-				State = 1228;
+				State = 1259;
 				Match(LPAREN);
-				State = 1234;
+				State = 1265;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,167,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 1229;
+						State = 1260;
 						identifier();
-						State = 1230;
+						State = 1261;
 						Match(DOT);
 						}
 						}
 					}
-					State = 1236;
+					State = 1267;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,167,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
 				}
-				State = 1237;
+				State = 1268;
 				comparisonOperator();
-				State = 1238;
+				State = 1269;
 				Match(RPAREN);
 				}
 				break;
@@ -8616,17 +8928,17 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public LiteralContext literal() {
 		LiteralContext _localctx = new LiteralContext(Context, State);
-		EnterRule(_localctx, 90, RULE_literal);
+		EnterRule(_localctx, 94, RULE_literal);
 		int _la;
 		try {
-			State = 1258;
+			State = 1289;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case NULL:
 				_localctx = new NullLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1242;
+				State = 1273;
 				Match(NULL);
 				}
 				break;
@@ -8635,7 +8947,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BooleanLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1243;
+				State = 1274;
 				_la = TokenStream.LA(1);
 				if ( !(_la==FALSE || _la==TRUE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8652,7 +8964,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NumericLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1244;
+				State = 1275;
 				number();
 				}
 				break;
@@ -8660,7 +8972,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1245;
+				State = 1276;
 				Match(STRING);
 				}
 				break;
@@ -8668,7 +8980,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new EscapeStringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1246;
+				State = 1277;
 				Match(ESCAPE_STRING);
 				}
 				break;
@@ -8676,9 +8988,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimestampLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1247;
+				State = 1278;
 				Match(TIMESTAMP);
-				State = 1248;
+				State = 1279;
 				Match(STRING);
 				}
 				break;
@@ -8686,9 +8998,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DateLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1249;
+				State = 1280;
 				Match(DATE);
-				State = 1250;
+				State = 1281;
 				Match(STRING);
 				}
 				break;
@@ -8696,9 +9008,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimeLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1251;
+				State = 1282;
 				Match(TIME);
-				State = 1252;
+				State = 1283;
 				Match(STRING);
 				}
 				break;
@@ -8706,16 +9018,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new IntervalLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1253;
+				State = 1284;
 				Match(INTERVAL);
-				State = 1254;
+				State = 1285;
 				Match(STRING);
-				State = 1256;
+				State = 1287;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,169,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,172,Context) ) {
 				case 1:
 					{
-					State = 1255;
+					State = 1286;
 					timeUnit();
 					}
 					break;
@@ -8757,14 +9069,14 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public NumberContext number() {
 		NumberContext _localctx = new NumberContext(Context, State);
-		EnterRule(_localctx, 92, RULE_number);
+		EnterRule(_localctx, 96, RULE_number);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1260;
+			State = 1291;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 194)) & ~0x3f) == 0 && ((1L << (_la - 194)) & 7L) != 0)) ) {
+			if ( !(((((_la - 200)) & ~0x3f) == 0 && ((1L << (_la - 200)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -8909,14 +9221,14 @@ public partial class QuerySqlParser : Parser {
 		int _parentState = State;
 		TypeContext _localctx = new TypeContext(Context, _parentState);
 		TypeContext _prevctx = _localctx;
-		int _startState = 94;
-		EnterRecursionRule(_localctx, 94, RULE_type, _p);
+		int _startState = 98;
+		EnterRecursionRule(_localctx, 98, RULE_type, _p);
 		int _la;
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1307;
+			State = 1338;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ARRAY:
@@ -8925,13 +9237,13 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 1263;
+				State = 1294;
 				Match(ARRAY);
-				State = 1264;
+				State = 1295;
 				Match(LT);
-				State = 1265;
+				State = 1296;
 				type(0);
-				State = 1266;
+				State = 1297;
 				Match(GT);
 				}
 				break;
@@ -8940,17 +9252,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1268;
+				State = 1299;
 				Match(MAP);
-				State = 1269;
+				State = 1300;
 				Match(LT);
-				State = 1270;
+				State = 1301;
 				((MapTypeContext)_localctx).key = type(0);
-				State = 1271;
+				State = 1302;
 				Match(COMMA);
-				State = 1272;
+				State = 1303;
 				((MapTypeContext)_localctx).value = type(0);
-				State = 1273;
+				State = 1304;
 				Match(GT);
 				}
 				break;
@@ -8959,52 +9271,52 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1275;
+				State = 1306;
 				Match(STRUCT);
-				State = 1292;
+				State = 1323;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LT:
 					{
-					State = 1276;
+					State = 1307;
 					Match(LT);
-					State = 1288;
+					State = 1319;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -446172829396573426L) != 0) || ((((_la - 73)) & ~0x3f) == 0 && ((1L << (_la - 73)) & -725713410868840867L) != 0) || ((((_la - 138)) & ~0x3f) == 0 && ((1L << (_la - 138)) & -1152921504480809221L) != 0)) {
+					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3568116769859902706L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424670544875527L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 8260153097595L) != 0) || ((((_la - 204)) & ~0x3f) == 0 && ((1L << (_la - 204)) & 15L) != 0)) {
 						{
-						State = 1277;
+						State = 1308;
 						identifier();
-						State = 1278;
+						State = 1309;
 						type(0);
-						State = 1285;
+						State = 1316;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						while (_la==COMMA) {
 							{
 							{
-							State = 1279;
+							State = 1310;
 							Match(COMMA);
-							State = 1280;
+							State = 1311;
 							identifier();
-							State = 1281;
+							State = 1312;
 							type(0);
 							}
 							}
-							State = 1287;
+							State = 1318;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						}
 						}
 					}
 
-					State = 1290;
+					State = 1321;
 					Match(GT);
 					}
 					break;
 				case NEQ:
 					{
-					State = 1291;
+					State = 1322;
 					Match(NEQ);
 					}
 					break;
@@ -9026,6 +9338,8 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case COMPACT:
+			case CURRENT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -9038,6 +9352,7 @@ public partial class QuerySqlParser : Parser {
 			case EXTRACT:
 			case FINAL:
 			case FIRST:
+			case FOLLOWING:
 			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
@@ -9065,10 +9380,12 @@ public partial class QuerySqlParser : Parser {
 			case OPERATOR:
 			case PERIOD:
 			case PLANS:
+			case PRECEDING:
 			case PRECISION:
 			case PRINT:
 			case PROPERTIES:
 			case QUERIES:
+			case RANGE:
 			case READ:
 			case RECURSIVE:
 			case REPLACE:
@@ -9102,6 +9419,7 @@ public partial class QuerySqlParser : Parser {
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
+			case UNBOUNDED:
 			case UNSET:
 			case VARIABLES:
 			case VARYING:
@@ -9117,34 +9435,34 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrimitiveTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1294;
+				State = 1325;
 				typeName();
-				State = 1305;
+				State = 1336;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,175,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,178,Context) ) {
 				case 1:
 					{
-					State = 1295;
+					State = 1326;
 					Match(LPAREN);
-					State = 1296;
+					State = 1327;
 					Match(INTEGER_VALUE);
-					State = 1301;
+					State = 1332;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1297;
+						State = 1328;
 						Match(COMMA);
-						State = 1298;
+						State = 1329;
 						Match(INTEGER_VALUE);
 						}
 						}
-						State = 1303;
+						State = 1334;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1304;
+					State = 1335;
 					Match(RPAREN);
 					}
 					break;
@@ -9155,9 +9473,9 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1317;
+			State = 1348;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,178,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,181,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -9167,28 +9485,28 @@ public partial class QuerySqlParser : Parser {
 					{
 					_localctx = new ArraySuffixTypeContext(new TypeContext(_parentctx, _parentState));
 					PushNewRecursionContext(_localctx, _startState, RULE_type);
-					State = 1309;
+					State = 1340;
 					if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-					State = 1310;
+					State = 1341;
 					Match(LBRACKET);
-					State = 1312;
+					State = 1343;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==INTEGER_VALUE) {
 						{
-						State = 1311;
+						State = 1342;
 						Match(INTEGER_VALUE);
 						}
 					}
 
-					State = 1314;
+					State = 1345;
 					Match(RBRACKET);
 					}
 					}
 				}
-				State = 1319;
+				State = 1350;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,178,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,181,Context);
 			}
 			}
 		}
@@ -9236,34 +9554,34 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public TypeNameContext typeName() {
 		TypeNameContext _localctx = new TypeNameContext(Context, State);
-		EnterRule(_localctx, 96, RULE_typeName);
+		EnterRule(_localctx, 100, RULE_typeName);
 		int _la;
 		try {
-			State = 1330;
+			State = 1361;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,179,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,182,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1320;
+				State = 1351;
 				Match(DOUBLE);
-				State = 1321;
+				State = 1352;
 				Match(PRECISION);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1322;
+				State = 1353;
 				Match(CHARACTER);
-				State = 1323;
+				State = 1354;
 				Match(VARYING);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1324;
+				State = 1355;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TIME || _la==TIMESTAMP) ) {
 				ErrorHandler.RecoverInline(this);
@@ -9272,7 +9590,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1325;
+				State = 1356;
 				_la = TokenStream.LA(1);
 				if ( !(_la==WITH || _la==WITHOUT) ) {
 				ErrorHandler.RecoverInline(this);
@@ -9281,23 +9599,23 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1326;
+				State = 1357;
 				Match(TIME);
-				State = 1327;
+				State = 1358;
 				Match(ZONE);
 				}
 				break;
 			case 4:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1328;
+				State = 1359;
 				Match(INTERVAL);
 				}
 				break;
 			case 5:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1329;
+				State = 1360;
 				qualifiedName();
 				}
 				break;
@@ -9341,30 +9659,30 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public QualifiedNameContext qualifiedName() {
 		QualifiedNameContext _localctx = new QualifiedNameContext(Context, State);
-		EnterRule(_localctx, 98, RULE_qualifiedName);
+		EnterRule(_localctx, 102, RULE_qualifiedName);
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1332;
+			State = 1363;
 			identifier();
-			State = 1337;
+			State = 1368;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,180,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,183,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					{
 					{
-					State = 1333;
+					State = 1364;
 					Match(DOT);
-					State = 1334;
+					State = 1365;
 					identifier();
 					}
 					}
 				}
-				State = 1339;
+				State = 1370;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,180,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,183,Context);
 			}
 			}
 		}
@@ -9403,36 +9721,36 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public IdentifierContext identifier() {
 		IdentifierContext _localctx = new IdentifierContext(Context, State);
-		EnterRule(_localctx, 100, RULE_identifier);
+		EnterRule(_localctx, 104, RULE_identifier);
 		try {
-			State = 1345;
+			State = 1376;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENTIFIER:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1340;
+				State = 1371;
 				Match(IDENTIFIER);
 				}
 				break;
 			case DIGIT_IDENTIFIER:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1341;
+				State = 1372;
 				Match(DIGIT_IDENTIFIER);
 				}
 				break;
 			case QUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1342;
+				State = 1373;
 				Match(QUOTED_IDENTIFIER);
 				}
 				break;
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1343;
+				State = 1374;
 				Match(BACKQUOTED_IDENTIFIER);
 				}
 				break;
@@ -9449,6 +9767,8 @@ public partial class QuerySqlParser : Parser {
 			case CHARACTER:
 			case COLUMN:
 			case COMMIT:
+			case COMPACT:
+			case CURRENT:
 			case DATE:
 			case DAY:
 			case DAYS:
@@ -9461,6 +9781,7 @@ public partial class QuerySqlParser : Parser {
 			case EXTRACT:
 			case FINAL:
 			case FIRST:
+			case FOLLOWING:
 			case FOR:
 			case FUNCTION:
 			case FUNCTIONS:
@@ -9487,10 +9808,12 @@ public partial class QuerySqlParser : Parser {
 			case OPERATOR:
 			case PERIOD:
 			case PLANS:
+			case PRECEDING:
 			case PRECISION:
 			case PRINT:
 			case PROPERTIES:
 			case QUERIES:
+			case RANGE:
 			case READ:
 			case RECURSIVE:
 			case REPLACE:
@@ -9524,6 +9847,7 @@ public partial class QuerySqlParser : Parser {
 			case TUMBLING:
 			case TYPE:
 			case TYPES:
+			case UNBOUNDED:
 			case UNSET:
 			case VARIABLES:
 			case VARYING:
@@ -9533,7 +9857,7 @@ public partial class QuerySqlParser : Parser {
 			case ZONE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1344;
+				State = 1375;
 				nonReserved();
 				}
 				break;
@@ -9566,6 +9890,8 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CHARACTER() { return GetToken(QuerySqlParser.CHARACTER, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COLUMN() { return GetToken(QuerySqlParser.COLUMN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMIT() { return GetToken(QuerySqlParser.COMMIT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMPACT() { return GetToken(QuerySqlParser.COMPACT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CURRENT() { return GetToken(QuerySqlParser.CURRENT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DATE() { return GetToken(QuerySqlParser.DATE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DAY() { return GetToken(QuerySqlParser.DAY, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DAYS() { return GetToken(QuerySqlParser.DAYS, 0); }
@@ -9579,6 +9905,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FINAL() { return GetToken(QuerySqlParser.FINAL, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FIRST() { return GetToken(QuerySqlParser.FIRST, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FUNCTION() { return GetToken(QuerySqlParser.FUNCTION, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FOLLOWING() { return GetToken(QuerySqlParser.FOLLOWING, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FOR() { return GetToken(QuerySqlParser.FOR, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FUNCTIONS() { return GetToken(QuerySqlParser.FUNCTIONS, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GRACE() { return GetToken(QuerySqlParser.GRACE, 0); }
@@ -9604,6 +9931,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OPERATOR() { return GetToken(QuerySqlParser.OPERATOR, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PERIOD() { return GetToken(QuerySqlParser.PERIOD, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PLANS() { return GetToken(QuerySqlParser.PLANS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PRECEDING() { return GetToken(QuerySqlParser.PRECEDING, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PRECISION() { return GetToken(QuerySqlParser.PRECISION, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PRINT() { return GetToken(QuerySqlParser.PRINT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PROPERTIES() { return GetToken(QuerySqlParser.PROPERTIES, 0); }
@@ -9613,6 +9941,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REPLACE() { return GetToken(QuerySqlParser.REPLACE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RETENTION() { return GetToken(QuerySqlParser.RETENTION, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ROLLBACK() { return GetToken(QuerySqlParser.ROLLBACK, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RANGE() { return GetToken(QuerySqlParser.RANGE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ROW() { return GetToken(QuerySqlParser.ROW, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ROWS() { return GetToken(QuerySqlParser.ROWS, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SAMPLE() { return GetToken(QuerySqlParser.SAMPLE, 0); }
@@ -9641,6 +9970,7 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TUMBLING() { return GetToken(QuerySqlParser.TUMBLING, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TYPE() { return GetToken(QuerySqlParser.TYPE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TYPES() { return GetToken(QuerySqlParser.TYPES, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode UNBOUNDED() { return GetToken(QuerySqlParser.UNBOUNDED, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode UNSET() { return GetToken(QuerySqlParser.UNSET, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode VARIABLES() { return GetToken(QuerySqlParser.VARIABLES, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode VARYING() { return GetToken(QuerySqlParser.VARYING, 0); }
@@ -9664,14 +9994,14 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public NonReservedContext nonReserved() {
 		NonReservedContext _localctx = new NonReservedContext(Context, State);
-		EnterRule(_localctx, 102, RULE_nonReserved);
+		EnterRule(_localctx, 106, RULE_nonReserved);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1347;
+			State = 1378;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -446172829396573426L) != 0) || ((((_la - 73)) & ~0x3f) == 0 && ((1L << (_la - 73)) & -725713410868840867L) != 0) || ((((_la - 138)) & ~0x3f) == 0 && ((1L << (_la - 138)) & 126037755L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -3568116769859902706L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424670544875527L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 8260153097595L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -9697,7 +10027,7 @@ public partial class QuerySqlParser : Parser {
 		case 24: return relation_sempred((RelationContext)_localctx, predIndex);
 		case 36: return expression_sempred((ExpressionContext)_localctx, predIndex);
 		case 38: return valueExpression_sempred((ValueExpressionContext)_localctx, predIndex);
-		case 47: return type_sempred((TypeContext)_localctx, predIndex);
+		case 49: return type_sempred((TypeContext)_localctx, predIndex);
 		}
 		return true;
 	}
@@ -9742,517 +10072,531 @@ public partial class QuerySqlParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,205,1350,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,211,1381,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
 		2,29,7,29,2,30,7,30,2,31,7,31,2,32,7,32,2,33,7,33,2,34,7,34,2,35,7,35,
 		2,36,7,36,2,37,7,37,2,38,7,38,2,39,7,39,2,40,7,40,2,41,7,41,2,42,7,42,
 		2,43,7,43,2,44,7,44,2,45,7,45,2,46,7,46,2,47,7,47,2,48,7,48,2,49,7,49,
-		2,50,7,50,2,51,7,51,1,0,5,0,106,8,0,10,0,12,0,109,9,0,1,0,1,0,4,0,113,
-		8,0,11,0,12,0,114,1,0,5,0,118,8,0,10,0,12,0,121,9,0,1,0,5,0,124,8,0,10,
-		0,12,0,127,9,0,3,0,129,8,0,1,0,1,0,1,1,1,1,1,1,1,2,1,2,1,2,1,2,3,2,140,
-		8,2,1,2,1,2,1,2,3,2,145,8,2,1,2,1,2,1,2,3,2,150,8,2,1,2,1,2,1,2,1,2,1,
-		2,3,2,157,8,2,1,2,1,2,3,2,161,8,2,1,2,1,2,3,2,165,8,2,1,2,1,2,1,2,1,2,
-		1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,180,8,2,1,2,1,2,1,2,1,2,1,2,3,
-		2,187,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,197,8,2,1,2,1,2,1,2,1,2,
-		3,2,203,8,2,1,2,1,2,1,2,3,2,208,8,2,1,2,1,2,1,2,1,2,3,2,214,8,2,1,2,1,
-		2,1,2,1,2,3,2,220,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,228,8,2,1,2,1,2,3,2,
-		232,8,2,1,2,1,2,3,2,236,8,2,1,2,3,2,239,8,2,1,2,1,2,3,2,243,8,2,1,2,1,
-		2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,253,8,2,1,2,1,2,1,2,1,2,1,2,3,2,260,8,2,
-		1,2,1,2,1,2,1,2,1,2,1,2,5,2,268,8,2,10,2,12,2,271,9,2,3,2,273,8,2,1,2,
-		1,2,3,2,277,8,2,1,2,1,2,3,2,281,8,2,1,2,5,2,284,8,2,10,2,12,2,287,9,2,
-		1,2,1,2,3,2,291,8,2,1,2,1,2,3,2,295,8,2,1,2,1,2,1,2,1,2,1,2,3,2,302,8,
-		2,1,2,3,2,305,8,2,1,2,1,2,1,2,1,2,3,2,311,8,2,1,2,1,2,3,2,315,8,2,1,2,
-		1,2,3,2,319,8,2,1,2,1,2,1,2,3,2,324,8,2,1,2,3,2,327,8,2,1,2,1,2,1,2,1,
-		2,3,2,333,8,2,1,2,1,2,3,2,337,8,2,1,2,1,2,3,2,341,8,2,1,2,1,2,1,2,3,2,
-		346,8,2,1,2,1,2,1,2,1,2,3,2,352,8,2,1,2,1,2,1,2,3,2,357,8,2,1,2,1,2,1,
-		2,1,2,1,2,1,2,3,2,365,8,2,1,2,1,2,1,2,1,2,3,2,371,8,2,1,2,1,2,1,2,3,2,
-		376,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,386,8,2,1,2,1,2,1,2,1,2,1,
-		2,1,2,1,2,1,2,1,2,3,2,397,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,405,8,2,1,2,
-		1,2,1,2,1,2,5,2,411,8,2,10,2,12,2,414,9,2,1,2,1,2,1,2,1,2,1,2,3,2,421,
-		8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,429,8,2,10,2,12,2,432,9,2,1,2,1,2,1,2,
-		1,2,1,2,1,2,3,2,440,8,2,1,3,1,3,1,3,4,3,445,8,3,11,3,12,3,446,1,3,1,3,
-		3,3,451,8,3,1,4,3,4,454,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,462,8,4,1,5,1,
-		5,1,5,1,5,5,5,468,8,5,10,5,12,5,471,9,5,1,5,1,5,1,6,1,6,1,6,3,6,478,8,
-		6,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,488,8,7,1,8,1,8,3,8,492,8,8,1,8,
-		1,8,1,8,1,9,1,9,1,9,1,9,5,9,501,8,9,10,9,12,9,504,9,9,1,9,1,9,1,10,1,10,
-		3,10,510,8,10,1,10,1,10,1,10,1,10,3,10,516,8,10,1,11,1,11,1,11,1,11,5,
-		11,522,8,11,10,11,12,11,525,9,11,1,11,1,11,1,12,1,12,1,12,1,12,5,12,533,
-		8,12,10,12,12,12,536,9,12,1,12,1,12,1,13,3,13,541,8,13,1,13,1,13,3,13,
-		545,8,13,1,13,3,13,548,8,13,1,13,3,13,551,8,13,1,13,3,13,554,8,13,1,14,
-		1,14,3,14,558,8,14,1,14,1,14,1,14,5,14,563,8,14,10,14,12,14,566,9,14,1,
-		15,1,15,3,15,570,8,15,1,15,1,15,1,15,1,15,1,15,1,16,1,16,1,16,1,16,1,16,
-		1,16,3,16,583,8,16,1,16,5,16,586,8,16,10,16,12,16,589,9,16,1,17,1,17,3,
-		17,593,8,17,1,17,1,17,1,17,5,17,598,8,17,10,17,12,17,601,9,17,1,17,1,17,
-		1,17,1,17,5,17,607,8,17,10,17,12,17,610,9,17,3,17,612,8,17,1,17,3,17,615,
-		8,17,1,17,1,17,3,17,619,8,17,1,17,1,17,1,17,1,17,1,17,5,17,626,8,17,10,
-		17,12,17,629,9,17,3,17,631,8,17,1,17,1,17,3,17,635,8,17,1,17,1,17,1,17,
-		1,17,1,17,5,17,642,8,17,10,17,12,17,645,9,17,3,17,647,8,17,1,17,1,17,1,
-		17,1,17,3,17,653,8,17,1,18,1,18,1,18,1,18,1,18,5,18,660,8,18,10,18,12,
-		18,663,9,18,1,19,1,19,3,19,667,8,19,1,19,1,19,3,19,671,8,19,1,20,1,20,
-		1,20,1,21,1,21,1,21,3,21,679,8,21,1,22,1,22,1,22,3,22,684,8,22,1,23,1,
-		23,1,23,1,23,1,23,1,23,1,23,3,23,693,8,23,1,23,3,23,696,8,23,3,23,698,
-		8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,3,24,708,8,24,1,24,3,24,711,
-		8,24,1,24,1,24,1,24,1,24,5,24,717,8,24,10,24,12,24,720,9,24,1,25,3,25,
-		723,8,25,1,25,1,25,3,25,727,8,25,1,25,1,25,3,25,731,8,25,1,25,1,25,3,25,
-		735,8,25,3,25,737,8,25,1,26,1,26,1,26,1,26,1,26,1,26,1,26,5,26,746,8,26,
-		10,26,12,26,749,9,26,1,26,1,26,3,26,753,8,26,1,27,1,27,1,27,1,27,1,27,
-		1,27,1,27,1,27,1,27,1,27,1,27,1,27,3,27,767,8,27,1,27,3,27,770,8,27,1,
-		28,1,28,3,28,774,8,28,1,28,1,28,1,28,1,28,3,28,780,8,28,1,28,1,28,1,28,
-		1,28,1,28,5,28,787,8,28,10,28,12,28,790,9,28,3,28,792,8,28,1,28,1,28,3,
-		28,796,8,28,1,28,1,28,1,28,1,28,5,28,802,8,28,10,28,12,28,805,9,28,1,28,
-		1,28,3,28,809,8,28,1,29,3,29,812,8,29,1,29,1,29,3,29,816,8,29,1,30,1,30,
-		1,30,1,31,1,31,1,31,1,31,1,31,5,31,826,8,31,10,31,12,31,829,9,31,1,31,
-		1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,5,31,842,8,31,10,31,
-		12,31,845,9,31,1,31,1,31,1,31,1,31,1,31,1,31,5,31,853,8,31,10,31,12,31,
-		856,9,31,1,31,1,31,3,31,860,8,31,1,32,1,32,1,32,1,32,1,32,3,32,867,8,32,
-		1,33,1,33,1,33,1,33,1,34,1,34,1,34,1,35,1,35,1,36,1,36,1,36,3,36,881,8,
-		36,1,36,1,36,3,36,885,8,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,893,8,36,
-		10,36,12,36,896,9,36,1,37,1,37,1,37,1,37,1,37,1,37,1,37,1,37,3,37,906,
-		8,37,1,37,1,37,1,37,3,37,911,8,37,1,37,1,37,1,37,1,37,1,37,1,37,3,37,919,
-		8,37,1,37,1,37,1,37,1,37,1,37,1,37,3,37,927,8,37,1,37,1,37,1,37,1,37,1,
-		37,5,37,934,8,37,10,37,12,37,937,9,37,1,37,1,37,1,37,3,37,942,8,37,1,37,
-		1,37,1,37,1,37,3,37,948,8,37,1,37,1,37,3,37,952,8,37,1,37,1,37,1,37,3,
-		37,957,8,37,1,37,1,37,1,37,3,37,962,8,37,1,38,1,38,1,38,1,38,1,38,1,38,
-		4,38,970,8,38,11,38,12,38,971,1,38,1,38,3,38,976,8,38,1,38,1,38,1,38,1,
-		38,4,38,982,8,38,11,38,12,38,983,1,38,1,38,3,38,988,8,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1004,8,38,
-		10,38,12,38,1007,9,38,3,38,1009,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,5,38,1022,8,38,10,38,12,38,1025,9,38,3,38,1027,8,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,5,38,1035,8,38,10,38,12,38,1038,9,38,3,38,
-		1040,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,
-		1053,8,38,1,38,1,38,1,38,1,38,3,38,1059,8,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,3,38,1072,8,38,1,38,1,38,1,38,1,38,1,38,
-		3,38,1079,8,38,1,38,3,38,1082,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		3,38,1091,8,38,1,38,1,38,1,38,5,38,1096,8,38,10,38,12,38,1099,9,38,1,38,
-		3,38,1102,8,38,3,38,1104,8,38,1,38,1,38,3,38,1108,8,38,1,38,1,38,1,38,
+		2,50,7,50,2,51,7,51,2,52,7,52,2,53,7,53,1,0,5,0,110,8,0,10,0,12,0,113,
+		9,0,1,0,1,0,4,0,117,8,0,11,0,12,0,118,1,0,5,0,122,8,0,10,0,12,0,125,9,
+		0,1,0,5,0,128,8,0,10,0,12,0,131,9,0,3,0,133,8,0,1,0,1,0,1,1,1,1,1,1,1,
+		2,1,2,1,2,1,2,3,2,144,8,2,1,2,1,2,1,2,3,2,149,8,2,1,2,1,2,1,2,3,2,154,
+		8,2,1,2,1,2,1,2,1,2,1,2,3,2,161,8,2,1,2,1,2,3,2,165,8,2,1,2,1,2,3,2,169,
+		8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,184,8,2,1,
+		2,1,2,1,2,1,2,1,2,3,2,191,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,201,
+		8,2,1,2,1,2,1,2,1,2,3,2,207,8,2,1,2,1,2,1,2,3,2,212,8,2,1,2,1,2,1,2,1,
+		2,3,2,218,8,2,1,2,1,2,1,2,1,2,3,2,224,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,
+		1,2,1,2,3,2,235,8,2,1,2,1,2,3,2,239,8,2,1,2,1,2,3,2,243,8,2,1,2,3,2,246,
+		8,2,1,2,1,2,3,2,250,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,260,8,2,1,
+		2,1,2,1,2,1,2,1,2,3,2,267,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,275,8,2,10,2,
+		12,2,278,9,2,3,2,280,8,2,1,2,1,2,3,2,284,8,2,1,2,1,2,3,2,288,8,2,1,2,5,
+		2,291,8,2,10,2,12,2,294,9,2,1,2,1,2,3,2,298,8,2,1,2,1,2,3,2,302,8,2,1,
+		2,1,2,1,2,1,2,1,2,3,2,309,8,2,1,2,3,2,312,8,2,1,2,1,2,1,2,1,2,3,2,318,
+		8,2,1,2,1,2,3,2,322,8,2,1,2,1,2,3,2,326,8,2,1,2,1,2,1,2,3,2,331,8,2,1,
+		2,3,2,334,8,2,1,2,1,2,1,2,1,2,3,2,340,8,2,1,2,1,2,3,2,344,8,2,1,2,1,2,
+		3,2,348,8,2,1,2,1,2,1,2,3,2,353,8,2,1,2,1,2,1,2,1,2,3,2,359,8,2,1,2,1,
+		2,1,2,3,2,364,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,372,8,2,1,2,1,2,1,2,1,2,
+		3,2,378,8,2,1,2,1,2,1,2,3,2,383,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,
+		2,393,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,404,8,2,1,2,1,2,1,2,
+		1,2,1,2,1,2,3,2,412,8,2,1,2,1,2,1,2,1,2,5,2,418,8,2,10,2,12,2,421,9,2,
+		1,2,1,2,1,2,1,2,1,2,3,2,428,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,436,8,2,10,
+		2,12,2,439,9,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,447,8,2,1,3,1,3,1,3,4,3,452,
+		8,3,11,3,12,3,453,1,3,1,3,3,3,458,8,3,1,4,3,4,461,8,4,1,4,1,4,1,4,1,4,
+		1,4,1,4,3,4,469,8,4,1,5,1,5,1,5,1,5,5,5,475,8,5,10,5,12,5,478,9,5,1,5,
+		1,5,1,6,1,6,1,6,3,6,485,8,6,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,495,8,
+		7,1,8,1,8,3,8,499,8,8,1,8,1,8,1,8,1,9,1,9,1,9,1,9,5,9,508,8,9,10,9,12,
+		9,511,9,9,1,9,1,9,1,10,1,10,3,10,517,8,10,1,10,1,10,1,10,1,10,3,10,523,
+		8,10,1,11,1,11,1,11,1,11,5,11,529,8,11,10,11,12,11,532,9,11,1,11,1,11,
+		1,12,1,12,1,12,1,12,5,12,540,8,12,10,12,12,12,543,9,12,1,12,1,12,1,13,
+		3,13,548,8,13,1,13,1,13,3,13,552,8,13,1,13,3,13,555,8,13,1,13,3,13,558,
+		8,13,1,13,3,13,561,8,13,1,14,1,14,3,14,565,8,14,1,14,1,14,1,14,5,14,570,
+		8,14,10,14,12,14,573,9,14,1,15,1,15,3,15,577,8,15,1,15,1,15,1,15,1,15,
+		1,15,1,16,1,16,1,16,1,16,1,16,1,16,3,16,590,8,16,1,16,5,16,593,8,16,10,
+		16,12,16,596,9,16,1,17,1,17,3,17,600,8,17,1,17,1,17,1,17,5,17,605,8,17,
+		10,17,12,17,608,9,17,1,17,1,17,1,17,1,17,5,17,614,8,17,10,17,12,17,617,
+		9,17,3,17,619,8,17,1,17,3,17,622,8,17,1,17,1,17,3,17,626,8,17,1,17,1,17,
+		1,17,1,17,1,17,5,17,633,8,17,10,17,12,17,636,9,17,3,17,638,8,17,1,17,1,
+		17,3,17,642,8,17,1,17,1,17,1,17,1,17,1,17,5,17,649,8,17,10,17,12,17,652,
+		9,17,3,17,654,8,17,1,17,1,17,1,17,1,17,3,17,660,8,17,1,18,1,18,1,18,1,
+		18,1,18,5,18,667,8,18,10,18,12,18,670,9,18,1,19,1,19,3,19,674,8,19,1,19,
+		1,19,3,19,678,8,19,1,20,1,20,1,20,1,21,1,21,1,21,3,21,686,8,21,1,22,1,
+		22,1,22,3,22,691,8,22,1,23,1,23,1,23,1,23,1,23,1,23,1,23,3,23,700,8,23,
+		1,23,3,23,703,8,23,3,23,705,8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,
+		24,3,24,715,8,24,1,24,3,24,718,8,24,1,24,1,24,1,24,1,24,5,24,724,8,24,
+		10,24,12,24,727,9,24,1,25,3,25,730,8,25,1,25,1,25,3,25,734,8,25,1,25,1,
+		25,3,25,738,8,25,1,25,1,25,3,25,742,8,25,3,25,744,8,25,1,26,1,26,1,26,
+		1,26,1,26,1,26,1,26,5,26,753,8,26,10,26,12,26,756,9,26,1,26,1,26,3,26,
+		760,8,26,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,3,
+		27,774,8,27,1,27,3,27,777,8,27,1,28,1,28,3,28,781,8,28,1,28,1,28,1,28,
+		1,28,3,28,787,8,28,1,28,1,28,1,28,1,28,1,28,5,28,794,8,28,10,28,12,28,
+		797,9,28,3,28,799,8,28,1,28,1,28,3,28,803,8,28,1,28,1,28,1,28,1,28,5,28,
+		809,8,28,10,28,12,28,812,9,28,1,28,1,28,3,28,816,8,28,1,29,3,29,819,8,
+		29,1,29,1,29,3,29,823,8,29,1,30,1,30,1,30,1,31,1,31,1,31,1,31,1,31,5,31,
+		833,8,31,10,31,12,31,836,9,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,
+		1,31,1,31,1,31,5,31,849,8,31,10,31,12,31,852,9,31,1,31,1,31,1,31,1,31,
+		1,31,1,31,5,31,860,8,31,10,31,12,31,863,9,31,1,31,1,31,3,31,867,8,31,1,
+		32,1,32,1,32,1,32,1,32,3,32,874,8,32,1,33,1,33,1,33,1,33,1,34,1,34,1,34,
+		1,35,1,35,1,36,1,36,1,36,3,36,888,8,36,1,36,1,36,3,36,892,8,36,1,36,1,
+		36,1,36,1,36,1,36,1,36,5,36,900,8,36,10,36,12,36,903,9,36,1,37,1,37,1,
+		37,1,37,1,37,1,37,1,37,1,37,3,37,913,8,37,1,37,1,37,1,37,3,37,918,8,37,
+		1,37,1,37,1,37,1,37,1,37,1,37,3,37,926,8,37,1,37,1,37,1,37,1,37,1,37,1,
+		37,3,37,934,8,37,1,37,1,37,1,37,1,37,1,37,5,37,941,8,37,10,37,12,37,944,
+		9,37,1,37,1,37,1,37,3,37,949,8,37,1,37,1,37,1,37,1,37,3,37,955,8,37,1,
+		37,1,37,3,37,959,8,37,1,37,1,37,1,37,3,37,964,8,37,1,37,1,37,1,37,3,37,
+		969,8,37,1,38,1,38,1,38,1,38,1,38,1,38,4,38,977,8,38,11,38,12,38,978,1,
+		38,1,38,3,38,983,8,38,1,38,1,38,1,38,1,38,4,38,989,8,38,11,38,12,38,990,
+		1,38,1,38,3,38,995,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,
+		38,1,38,1,38,1,38,1,38,5,38,1011,8,38,10,38,12,38,1014,9,38,3,38,1016,
+		8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1029,
+		8,38,10,38,12,38,1032,9,38,3,38,1034,8,38,1,38,1,38,1,38,1,38,1,38,1,38,
+		5,38,1042,8,38,10,38,12,38,1045,9,38,3,38,1047,8,38,1,38,1,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1060,8,38,1,38,1,38,1,38,1,38,
+		3,38,1066,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
+		3,38,1079,8,38,1,38,1,38,1,38,1,38,1,38,3,38,1086,8,38,1,38,3,38,1089,
+		8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1098,8,38,1,38,1,38,1,38,
+		5,38,1103,8,38,10,38,12,38,1106,9,38,1,38,3,38,1109,8,38,3,38,1111,8,38,
+		1,38,1,38,3,38,1115,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
+		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1138,
+		8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
 		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,3,38,1131,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1161,8,38,10,38,12,38,1164,9,38,
-		1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,5,39,1174,8,39,10,39,12,39,1177,
-		9,39,1,39,1,39,1,39,1,39,1,39,3,39,1184,8,39,1,40,1,40,1,40,1,40,1,40,
-		1,40,1,40,5,40,1193,8,40,10,40,12,40,1196,9,40,3,40,1198,8,40,1,40,3,40,
-		1201,8,40,1,40,1,40,1,41,1,41,1,41,1,41,1,42,1,42,1,42,1,42,1,43,1,43,
-		1,43,1,43,1,43,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,
-		1,44,1,44,1,44,1,44,5,44,1233,8,44,10,44,12,44,1236,9,44,1,44,1,44,1,44,
-		3,44,1241,8,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
-		1,45,1,45,1,45,3,45,1257,8,45,3,45,1259,8,45,1,46,1,46,1,47,1,47,1,47,
-		1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,
-		1,47,1,47,1,47,1,47,5,47,1284,8,47,10,47,12,47,1287,9,47,3,47,1289,8,47,
-		1,47,1,47,3,47,1293,8,47,1,47,1,47,1,47,1,47,1,47,5,47,1300,8,47,10,47,
-		12,47,1303,9,47,1,47,3,47,1306,8,47,3,47,1308,8,47,1,47,1,47,1,47,3,47,
-		1313,8,47,1,47,5,47,1316,8,47,10,47,12,47,1319,9,47,1,48,1,48,1,48,1,48,
-		1,48,1,48,1,48,1,48,1,48,1,48,3,48,1331,8,48,1,49,1,49,1,49,5,49,1336,
-		8,49,10,49,12,49,1339,9,49,1,50,1,50,1,50,1,50,1,50,3,50,1346,8,50,1,51,
-		1,51,1,51,0,5,32,48,72,76,94,52,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,
-		30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,
-		78,80,82,84,86,88,90,92,94,96,98,100,102,0,27,2,0,82,82,123,123,2,0,128,
-		128,132,132,2,0,70,70,116,116,2,0,83,83,121,121,2,0,140,140,165,165,2,
-		0,144,144,162,162,2,0,25,25,41,41,2,0,1,1,113,113,4,0,4,4,102,102,120,
-		120,134,135,2,0,94,94,163,163,3,0,43,43,69,69,150,150,2,0,4,4,36,36,2,
-		0,12,12,33,33,2,0,50,50,76,76,2,0,21,21,49,49,1,0,114,115,4,0,29,30,62,
-		63,85,88,117,118,3,0,4,4,7,7,125,125,2,0,65,65,80,80,3,0,17,17,77,77,143,
-		143,1,0,175,176,1,0,177,179,2,0,48,48,146,146,1,0,194,196,1,0,138,139,
-		2,0,159,159,161,161,34,0,1,3,8,9,13,15,17,17,21,22,24,25,28,31,34,35,37,
-		37,45,47,49,51,54,56,59,63,73,73,75,77,79,79,82,83,85,88,91,92,94,95,101,
-		103,105,111,113,118,120,121,123,124,126,129,131,131,133,136,138,139,141,
-		145,147,149,151,151,154,155,161,164,1585,0,107,1,0,0,0,2,132,1,0,0,0,4,
-		439,1,0,0,0,6,450,1,0,0,0,8,461,1,0,0,0,10,463,1,0,0,0,12,474,1,0,0,0,
-		14,487,1,0,0,0,16,489,1,0,0,0,18,496,1,0,0,0,20,509,1,0,0,0,22,517,1,0,
-		0,0,24,528,1,0,0,0,26,540,1,0,0,0,28,555,1,0,0,0,30,567,1,0,0,0,32,576,
-		1,0,0,0,34,652,1,0,0,0,36,654,1,0,0,0,38,664,1,0,0,0,40,672,1,0,0,0,42,
-		675,1,0,0,0,44,680,1,0,0,0,46,697,1,0,0,0,48,699,1,0,0,0,50,736,1,0,0,
-		0,52,752,1,0,0,0,54,754,1,0,0,0,56,808,1,0,0,0,58,811,1,0,0,0,60,817,1,
-		0,0,0,62,859,1,0,0,0,64,866,1,0,0,0,66,868,1,0,0,0,68,872,1,0,0,0,70,875,
-		1,0,0,0,72,884,1,0,0,0,74,961,1,0,0,0,76,1130,1,0,0,0,78,1183,1,0,0,0,
-		80,1185,1,0,0,0,82,1204,1,0,0,0,84,1208,1,0,0,0,86,1212,1,0,0,0,88,1240,
-		1,0,0,0,90,1258,1,0,0,0,92,1260,1,0,0,0,94,1307,1,0,0,0,96,1330,1,0,0,
-		0,98,1332,1,0,0,0,100,1345,1,0,0,0,102,1347,1,0,0,0,104,106,5,191,0,0,
-		105,104,1,0,0,0,106,109,1,0,0,0,107,105,1,0,0,0,107,108,1,0,0,0,108,128,
-		1,0,0,0,109,107,1,0,0,0,110,119,3,4,2,0,111,113,5,191,0,0,112,111,1,0,
-		0,0,113,114,1,0,0,0,114,112,1,0,0,0,114,115,1,0,0,0,115,116,1,0,0,0,116,
-		118,3,4,2,0,117,112,1,0,0,0,118,121,1,0,0,0,119,117,1,0,0,0,119,120,1,
-		0,0,0,120,125,1,0,0,0,121,119,1,0,0,0,122,124,5,191,0,0,123,122,1,0,0,
-		0,124,127,1,0,0,0,125,123,1,0,0,0,125,126,1,0,0,0,126,129,1,0,0,0,127,
-		125,1,0,0,0,128,110,1,0,0,0,128,129,1,0,0,0,129,130,1,0,0,0,130,131,5,
-		0,0,1,131,1,1,0,0,0,132,133,3,72,36,0,133,134,5,0,0,1,134,3,1,0,0,0,135,
-		440,3,26,13,0,136,137,7,0,0,0,137,139,5,129,0,0,138,140,5,46,0,0,139,138,
-		1,0,0,0,139,140,1,0,0,0,140,440,1,0,0,0,141,142,7,0,0,0,142,144,5,133,
-		0,0,143,145,5,46,0,0,144,143,1,0,0,0,144,145,1,0,0,0,145,440,1,0,0,0,146,
-		147,7,0,0,0,147,149,5,107,0,0,148,150,5,46,0,0,149,148,1,0,0,0,149,150,
-		1,0,0,0,150,440,1,0,0,0,151,152,7,0,0,0,152,440,5,106,0,0,153,154,7,0,
-		0,0,154,156,5,55,0,0,155,157,5,46,0,0,156,155,1,0,0,0,156,157,1,0,0,0,
-		157,440,1,0,0,0,158,160,7,0,0,0,159,161,5,4,0,0,160,159,1,0,0,0,160,161,
-		1,0,0,0,161,162,1,0,0,0,162,164,5,142,0,0,163,165,5,46,0,0,164,163,1,0,
-		0,0,164,165,1,0,0,0,165,440,1,0,0,0,166,167,7,0,0,0,167,440,5,149,0,0,
-		168,169,7,0,0,0,169,440,5,154,0,0,170,171,7,0,0,0,171,440,5,8,0,0,172,
-		173,5,123,0,0,173,174,5,144,0,0,174,175,5,73,0,0,175,440,5,79,0,0,176,
-		179,5,123,0,0,177,180,3,98,49,0,178,180,5,4,0,0,179,177,1,0,0,0,179,178,
-		1,0,0,0,180,440,1,0,0,0,181,182,5,34,0,0,182,183,5,54,0,0,183,440,3,100,
-		50,0,184,186,5,34,0,0,185,187,5,46,0,0,186,185,1,0,0,0,186,187,1,0,0,0,
-		187,188,1,0,0,0,188,440,3,98,49,0,189,190,5,34,0,0,190,191,3,98,49,0,191,
-		192,5,46,0,0,192,440,1,0,0,0,193,196,5,45,0,0,194,197,3,4,2,0,195,197,
-		3,100,50,0,196,194,1,0,0,0,196,195,1,0,0,0,197,440,1,0,0,0,198,199,5,38,
-		0,0,199,202,7,1,0,0,200,201,5,64,0,0,201,203,5,44,0,0,202,200,1,0,0,0,
-		202,203,1,0,0,0,203,204,1,0,0,0,204,207,3,98,49,0,205,206,5,32,0,0,206,
-		208,5,141,0,0,207,205,1,0,0,0,207,208,1,0,0,0,208,440,1,0,0,0,209,210,
-		5,38,0,0,210,213,5,148,0,0,211,212,5,64,0,0,212,214,5,44,0,0,213,211,1,
-		0,0,0,213,214,1,0,0,0,214,215,1,0,0,0,215,440,3,100,50,0,216,219,5,136,
-		0,0,217,220,3,100,50,0,218,220,5,4,0,0,219,217,1,0,0,0,219,218,1,0,0,0,
-		220,440,1,0,0,0,221,222,5,9,0,0,222,223,5,128,0,0,223,440,3,98,49,0,224,
-		227,5,105,0,0,225,228,3,100,50,0,226,228,5,192,0,0,227,225,1,0,0,0,227,
-		226,1,0,0,0,228,231,1,0,0,0,229,230,5,52,0,0,230,232,5,15,0,0,231,229,
-		1,0,0,0,231,232,1,0,0,0,232,238,1,0,0,0,233,235,7,2,0,0,234,236,5,165,
-		0,0,235,234,1,0,0,0,235,236,1,0,0,0,236,237,1,0,0,0,237,239,5,194,0,0,
-		238,233,1,0,0,0,238,239,1,0,0,0,239,242,1,0,0,0,240,241,5,81,0,0,241,243,
-		5,194,0,0,242,240,1,0,0,0,242,243,1,0,0,0,243,440,1,0,0,0,244,245,5,122,
-		0,0,245,246,5,192,0,0,246,247,5,165,0,0,247,440,5,192,0,0,248,249,5,151,
-		0,0,249,440,5,192,0,0,250,252,5,122,0,0,251,253,7,3,0,0,252,251,1,0,0,
-		0,252,253,1,0,0,0,253,254,1,0,0,0,254,255,5,138,0,0,255,256,5,164,0,0,
-		256,440,3,8,4,0,257,259,5,122,0,0,258,260,7,3,0,0,259,258,1,0,0,0,259,
-		260,1,0,0,0,260,261,1,0,0,0,261,262,3,98,49,0,262,272,7,4,0,0,263,273,
-		5,31,0,0,264,269,3,8,4,0,265,266,5,189,0,0,266,268,3,8,4,0,267,265,1,0,
-		0,0,268,271,1,0,0,0,269,267,1,0,0,0,269,270,1,0,0,0,270,273,1,0,0,0,271,
-		269,1,0,0,0,272,263,1,0,0,0,272,264,1,0,0,0,273,440,1,0,0,0,274,276,5,
-		14,0,0,275,277,7,5,0,0,276,275,1,0,0,0,276,277,1,0,0,0,277,281,1,0,0,0,
-		278,279,5,127,0,0,279,281,5,144,0,0,280,274,1,0,0,0,280,278,1,0,0,0,281,
-		285,1,0,0,0,282,284,3,6,3,0,283,282,1,0,0,0,284,287,1,0,0,0,285,283,1,
-		0,0,0,285,286,1,0,0,0,286,440,1,0,0,0,287,285,1,0,0,0,288,290,7,6,0,0,
-		289,291,7,5,0,0,290,289,1,0,0,0,290,291,1,0,0,0,291,440,1,0,0,0,292,294,
-		7,7,0,0,293,295,7,5,0,0,294,293,1,0,0,0,294,295,1,0,0,0,295,440,1,0,0,
-		0,296,297,5,35,0,0,297,440,7,8,0,0,298,301,5,26,0,0,299,300,5,96,0,0,300,
-		302,5,110,0,0,301,299,1,0,0,0,301,302,1,0,0,0,302,304,1,0,0,0,303,305,
-		5,126,0,0,304,303,1,0,0,0,304,305,1,0,0,0,305,306,1,0,0,0,306,310,5,128,
-		0,0,307,308,5,64,0,0,308,309,5,89,0,0,309,311,5,44,0,0,310,307,1,0,0,0,
-		310,311,1,0,0,0,311,312,1,0,0,0,312,314,3,98,49,0,313,315,3,10,5,0,314,
-		313,1,0,0,0,314,315,1,0,0,0,315,318,1,0,0,0,316,317,5,159,0,0,317,319,
-		3,18,9,0,318,316,1,0,0,0,318,319,1,0,0,0,319,440,1,0,0,0,320,323,5,26,
-		0,0,321,322,5,96,0,0,322,324,5,110,0,0,323,321,1,0,0,0,323,324,1,0,0,0,
-		324,326,1,0,0,0,325,327,5,126,0,0,326,325,1,0,0,0,326,327,1,0,0,0,327,
-		328,1,0,0,0,328,332,5,132,0,0,329,330,5,64,0,0,330,331,5,89,0,0,331,333,
-		5,44,0,0,332,329,1,0,0,0,332,333,1,0,0,0,333,334,1,0,0,0,334,336,3,98,
-		49,0,335,337,3,10,5,0,336,335,1,0,0,0,336,337,1,0,0,0,337,340,1,0,0,0,
-		338,339,5,159,0,0,339,341,3,18,9,0,340,338,1,0,0,0,340,341,1,0,0,0,341,
-		440,1,0,0,0,342,345,5,26,0,0,343,344,5,96,0,0,344,346,5,110,0,0,345,343,
-		1,0,0,0,345,346,1,0,0,0,346,347,1,0,0,0,347,351,5,128,0,0,348,349,5,64,
-		0,0,349,350,5,89,0,0,350,352,5,44,0,0,351,348,1,0,0,0,351,352,1,0,0,0,
-		352,353,1,0,0,0,353,356,3,98,49,0,354,355,5,159,0,0,355,357,3,18,9,0,356,
-		354,1,0,0,0,356,357,1,0,0,0,357,358,1,0,0,0,358,359,5,11,0,0,359,360,3,
-		26,13,0,360,440,1,0,0,0,361,364,5,26,0,0,362,363,5,96,0,0,363,365,5,110,
-		0,0,364,362,1,0,0,0,364,365,1,0,0,0,365,366,1,0,0,0,366,370,5,132,0,0,
-		367,368,5,64,0,0,368,369,5,89,0,0,369,371,5,44,0,0,370,367,1,0,0,0,370,
-		371,1,0,0,0,371,372,1,0,0,0,372,375,3,98,49,0,373,374,5,159,0,0,374,376,
-		3,18,9,0,375,373,1,0,0,0,375,376,1,0,0,0,376,377,1,0,0,0,377,378,5,11,
-		0,0,378,379,3,26,13,0,379,440,1,0,0,0,380,381,5,26,0,0,381,385,5,148,0,
-		0,382,383,5,64,0,0,383,384,5,89,0,0,384,386,5,44,0,0,385,382,1,0,0,0,385,
-		386,1,0,0,0,386,387,1,0,0,0,387,388,3,100,50,0,388,389,5,11,0,0,389,390,
-		3,94,47,0,390,440,1,0,0,0,391,392,5,68,0,0,392,393,5,71,0,0,393,396,3,
-		98,49,0,394,395,5,159,0,0,395,397,3,18,9,0,396,394,1,0,0,0,396,397,1,0,
-		0,0,397,398,1,0,0,0,398,399,3,26,13,0,399,440,1,0,0,0,400,401,5,68,0,0,
-		401,402,5,71,0,0,402,404,3,98,49,0,403,405,3,22,11,0,404,403,1,0,0,0,404,
-		405,1,0,0,0,405,406,1,0,0,0,406,407,5,153,0,0,407,412,3,24,12,0,408,409,
-		5,189,0,0,409,411,3,24,12,0,410,408,1,0,0,0,411,414,1,0,0,0,412,410,1,
-		0,0,0,412,413,1,0,0,0,413,440,1,0,0,0,414,412,1,0,0,0,415,416,5,32,0,0,
-		416,417,5,52,0,0,417,420,3,98,49,0,418,419,5,157,0,0,419,421,3,72,36,0,
-		420,418,1,0,0,0,420,421,1,0,0,0,421,440,1,0,0,0,422,423,5,5,0,0,423,424,
-		7,1,0,0,424,425,3,98,49,0,425,430,3,16,8,0,426,427,5,189,0,0,427,429,3,
-		16,8,0,428,426,1,0,0,0,429,432,1,0,0,0,430,428,1,0,0,0,430,431,1,0,0,0,
-		431,440,1,0,0,0,432,430,1,0,0,0,433,434,5,5,0,0,434,435,7,1,0,0,435,436,
-		3,98,49,0,436,437,5,122,0,0,437,438,3,18,9,0,438,440,1,0,0,0,439,135,1,
-		0,0,0,439,136,1,0,0,0,439,141,1,0,0,0,439,146,1,0,0,0,439,151,1,0,0,0,
-		439,153,1,0,0,0,439,158,1,0,0,0,439,166,1,0,0,0,439,168,1,0,0,0,439,170,
-		1,0,0,0,439,172,1,0,0,0,439,176,1,0,0,0,439,181,1,0,0,0,439,184,1,0,0,
-		0,439,189,1,0,0,0,439,193,1,0,0,0,439,198,1,0,0,0,439,209,1,0,0,0,439,
-		216,1,0,0,0,439,221,1,0,0,0,439,224,1,0,0,0,439,244,1,0,0,0,439,248,1,
-		0,0,0,439,250,1,0,0,0,439,257,1,0,0,0,439,280,1,0,0,0,439,288,1,0,0,0,
-		439,292,1,0,0,0,439,296,1,0,0,0,439,298,1,0,0,0,439,320,1,0,0,0,439,342,
-		1,0,0,0,439,361,1,0,0,0,439,380,1,0,0,0,439,391,1,0,0,0,439,400,1,0,0,
-		0,439,415,1,0,0,0,439,422,1,0,0,0,439,433,1,0,0,0,440,5,1,0,0,0,441,442,
-		5,73,0,0,442,444,5,79,0,0,443,445,3,100,50,0,444,443,1,0,0,0,445,446,1,
-		0,0,0,446,444,1,0,0,0,446,447,1,0,0,0,447,451,1,0,0,0,448,449,5,108,0,
-		0,449,451,7,9,0,0,450,441,1,0,0,0,450,448,1,0,0,0,451,7,1,0,0,0,452,454,
-		5,176,0,0,453,452,1,0,0,0,453,454,1,0,0,0,454,455,1,0,0,0,455,462,3,92,
-		46,0,456,462,5,192,0,0,457,462,3,100,50,0,458,462,5,146,0,0,459,462,5,
-		48,0,0,460,462,5,93,0,0,461,453,1,0,0,0,461,456,1,0,0,0,461,457,1,0,0,
-		0,461,458,1,0,0,0,461,459,1,0,0,0,461,460,1,0,0,0,462,9,1,0,0,0,463,464,
-		5,185,0,0,464,469,3,12,6,0,465,466,5,189,0,0,466,468,3,12,6,0,467,465,
-		1,0,0,0,468,471,1,0,0,0,469,467,1,0,0,0,469,470,1,0,0,0,470,472,1,0,0,
-		0,471,469,1,0,0,0,472,473,5,186,0,0,473,11,1,0,0,0,474,475,3,100,50,0,
-		475,477,3,94,47,0,476,478,3,14,7,0,477,476,1,0,0,0,477,478,1,0,0,0,478,
-		13,1,0,0,0,479,488,5,75,0,0,480,481,5,104,0,0,481,488,5,75,0,0,482,488,
-		5,60,0,0,483,484,5,59,0,0,484,485,5,185,0,0,485,486,5,192,0,0,486,488,
-		5,186,0,0,487,479,1,0,0,0,487,480,1,0,0,0,487,482,1,0,0,0,487,483,1,0,
-		0,0,488,15,1,0,0,0,489,491,5,2,0,0,490,492,5,24,0,0,491,490,1,0,0,0,491,
-		492,1,0,0,0,492,493,1,0,0,0,493,494,3,100,50,0,494,495,3,94,47,0,495,17,
-		1,0,0,0,496,497,5,185,0,0,497,502,3,20,10,0,498,499,5,189,0,0,499,501,
-		3,20,10,0,500,498,1,0,0,0,501,504,1,0,0,0,502,500,1,0,0,0,502,503,1,0,
-		0,0,503,505,1,0,0,0,504,502,1,0,0,0,505,506,5,186,0,0,506,19,1,0,0,0,507,
-		510,3,100,50,0,508,510,5,192,0,0,509,507,1,0,0,0,509,508,1,0,0,0,510,511,
-		1,0,0,0,511,515,5,165,0,0,512,516,3,90,45,0,513,514,5,176,0,0,514,516,
-		5,194,0,0,515,512,1,0,0,0,515,513,1,0,0,0,516,21,1,0,0,0,517,518,5,185,
-		0,0,518,523,3,100,50,0,519,520,5,189,0,0,520,522,3,100,50,0,521,519,1,
-		0,0,0,522,525,1,0,0,0,523,521,1,0,0,0,523,524,1,0,0,0,524,526,1,0,0,0,
-		525,523,1,0,0,0,526,527,5,186,0,0,527,23,1,0,0,0,528,529,5,185,0,0,529,
-		534,3,72,36,0,530,531,5,189,0,0,531,533,3,72,36,0,532,530,1,0,0,0,533,
-		536,1,0,0,0,534,532,1,0,0,0,534,535,1,0,0,0,535,537,1,0,0,0,536,534,1,
-		0,0,0,537,538,5,186,0,0,538,25,1,0,0,0,539,541,3,28,14,0,540,539,1,0,0,
-		0,540,541,1,0,0,0,541,542,1,0,0,0,542,544,3,32,16,0,543,545,3,36,18,0,
-		544,543,1,0,0,0,544,545,1,0,0,0,545,547,1,0,0,0,546,548,3,40,20,0,547,
-		546,1,0,0,0,547,548,1,0,0,0,548,550,1,0,0,0,549,551,3,42,21,0,550,549,
-		1,0,0,0,550,551,1,0,0,0,551,553,1,0,0,0,552,554,3,44,22,0,553,552,1,0,
-		0,0,553,554,1,0,0,0,554,27,1,0,0,0,555,557,5,159,0,0,556,558,5,109,0,0,
-		557,556,1,0,0,0,557,558,1,0,0,0,558,559,1,0,0,0,559,564,3,30,15,0,560,
-		561,5,189,0,0,561,563,3,30,15,0,562,560,1,0,0,0,563,566,1,0,0,0,564,562,
-		1,0,0,0,564,565,1,0,0,0,565,29,1,0,0,0,566,564,1,0,0,0,567,569,3,100,50,
-		0,568,570,3,22,11,0,569,568,1,0,0,0,569,570,1,0,0,0,570,571,1,0,0,0,571,
-		572,5,11,0,0,572,573,5,185,0,0,573,574,3,26,13,0,574,575,5,186,0,0,575,
-		31,1,0,0,0,576,577,6,16,-1,0,577,578,3,34,17,0,578,587,1,0,0,0,579,580,
-		10,1,0,0,580,582,7,10,0,0,581,583,5,4,0,0,582,581,1,0,0,0,582,583,1,0,
-		0,0,583,584,1,0,0,0,584,586,3,32,16,2,585,579,1,0,0,0,586,589,1,0,0,0,
-		587,585,1,0,0,0,587,588,1,0,0,0,588,33,1,0,0,0,589,587,1,0,0,0,590,592,
-		5,119,0,0,591,593,7,11,0,0,592,591,1,0,0,0,592,593,1,0,0,0,593,594,1,0,
-		0,0,594,599,3,46,23,0,595,596,5,189,0,0,596,598,3,46,23,0,597,595,1,0,
-		0,0,598,601,1,0,0,0,599,597,1,0,0,0,599,600,1,0,0,0,600,611,1,0,0,0,601,
-		599,1,0,0,0,602,603,5,52,0,0,603,608,3,48,24,0,604,605,5,189,0,0,605,607,
-		3,48,24,0,606,604,1,0,0,0,607,610,1,0,0,0,608,606,1,0,0,0,608,609,1,0,
-		0,0,609,612,1,0,0,0,610,608,1,0,0,0,611,602,1,0,0,0,611,612,1,0,0,0,612,
-		614,1,0,0,0,613,615,3,60,30,0,614,613,1,0,0,0,614,615,1,0,0,0,615,618,
-		1,0,0,0,616,617,5,157,0,0,617,619,3,72,36,0,618,616,1,0,0,0,618,619,1,
-		0,0,0,619,630,1,0,0,0,620,621,5,57,0,0,621,622,5,18,0,0,622,627,3,72,36,
-		0,623,624,5,189,0,0,624,626,3,72,36,0,625,623,1,0,0,0,626,629,1,0,0,0,
-		627,625,1,0,0,0,627,628,1,0,0,0,628,631,1,0,0,0,629,627,1,0,0,0,630,620,
-		1,0,0,0,630,631,1,0,0,0,631,634,1,0,0,0,632,633,5,58,0,0,633,635,3,72,
-		36,0,634,632,1,0,0,0,634,635,1,0,0,0,635,646,1,0,0,0,636,637,5,100,0,0,
-		637,638,5,18,0,0,638,643,3,72,36,0,639,640,5,189,0,0,640,642,3,72,36,0,
-		641,639,1,0,0,0,642,645,1,0,0,0,643,641,1,0,0,0,643,644,1,0,0,0,644,647,
-		1,0,0,0,645,643,1,0,0,0,646,636,1,0,0,0,646,647,1,0,0,0,647,653,1,0,0,
-		0,648,649,5,185,0,0,649,650,3,26,13,0,650,651,5,186,0,0,651,653,1,0,0,
-		0,652,590,1,0,0,0,652,648,1,0,0,0,653,35,1,0,0,0,654,655,5,97,0,0,655,
-		656,5,18,0,0,656,661,3,38,19,0,657,658,5,189,0,0,658,660,3,38,19,0,659,
-		657,1,0,0,0,660,663,1,0,0,0,661,659,1,0,0,0,661,662,1,0,0,0,662,37,1,0,
-		0,0,663,661,1,0,0,0,664,666,3,72,36,0,665,667,7,12,0,0,666,665,1,0,0,0,
-		666,667,1,0,0,0,667,670,1,0,0,0,668,669,5,91,0,0,669,671,7,13,0,0,670,
-		668,1,0,0,0,670,671,1,0,0,0,671,39,1,0,0,0,672,673,5,40,0,0,673,674,7,
-		14,0,0,674,41,1,0,0,0,675,678,5,81,0,0,676,679,3,72,36,0,677,679,5,4,0,
-		0,678,676,1,0,0,0,678,677,1,0,0,0,679,43,1,0,0,0,680,681,5,92,0,0,681,
-		683,3,72,36,0,682,684,7,15,0,0,683,682,1,0,0,0,683,684,1,0,0,0,684,45,
-		1,0,0,0,685,698,5,177,0,0,686,687,3,100,50,0,687,688,5,190,0,0,688,689,
-		5,177,0,0,689,698,1,0,0,0,690,695,3,72,36,0,691,693,5,11,0,0,692,691,1,
-		0,0,0,692,693,1,0,0,0,693,694,1,0,0,0,694,696,3,100,50,0,695,692,1,0,0,
-		0,695,696,1,0,0,0,696,698,1,0,0,0,697,685,1,0,0,0,697,686,1,0,0,0,697,
-		690,1,0,0,0,698,47,1,0,0,0,699,700,6,24,-1,0,700,701,3,56,28,0,701,718,
-		1,0,0,0,702,703,10,3,0,0,703,704,3,50,25,0,704,705,5,74,0,0,705,707,3,
-		56,28,0,706,708,3,54,27,0,707,706,1,0,0,0,707,708,1,0,0,0,708,710,1,0,
-		0,0,709,711,3,52,26,0,710,709,1,0,0,0,710,711,1,0,0,0,711,717,1,0,0,0,
-		712,713,10,2,0,0,713,714,5,27,0,0,714,715,5,74,0,0,715,717,3,56,28,0,716,
-		702,1,0,0,0,716,712,1,0,0,0,717,720,1,0,0,0,718,716,1,0,0,0,718,719,1,
-		0,0,0,719,49,1,0,0,0,720,718,1,0,0,0,721,723,5,67,0,0,722,721,1,0,0,0,
-		722,723,1,0,0,0,723,737,1,0,0,0,724,726,5,78,0,0,725,727,5,98,0,0,726,
-		725,1,0,0,0,726,727,1,0,0,0,727,737,1,0,0,0,728,730,5,112,0,0,729,731,
-		5,98,0,0,730,729,1,0,0,0,730,731,1,0,0,0,731,737,1,0,0,0,732,734,5,53,
-		0,0,733,735,5,98,0,0,734,733,1,0,0,0,734,735,1,0,0,0,735,737,1,0,0,0,736,
-		722,1,0,0,0,736,724,1,0,0,0,736,728,1,0,0,0,736,732,1,0,0,0,737,51,1,0,
-		0,0,738,739,5,93,0,0,739,753,3,72,36,0,740,741,5,152,0,0,741,742,5,185,
-		0,0,742,747,3,100,50,0,743,744,5,189,0,0,744,746,3,100,50,0,745,743,1,
-		0,0,0,746,749,1,0,0,0,747,745,1,0,0,0,747,748,1,0,0,0,748,750,1,0,0,0,
-		749,747,1,0,0,0,750,751,5,186,0,0,751,753,1,0,0,0,752,738,1,0,0,0,752,
-		740,1,0,0,0,753,53,1,0,0,0,754,766,5,160,0,0,755,767,3,68,34,0,756,757,
-		5,185,0,0,757,758,3,68,34,0,758,759,5,186,0,0,759,767,1,0,0,0,760,761,
-		5,185,0,0,761,762,3,68,34,0,762,763,5,189,0,0,763,764,3,68,34,0,764,765,
-		5,186,0,0,765,767,1,0,0,0,766,755,1,0,0,0,766,756,1,0,0,0,766,760,1,0,
-		0,0,767,769,1,0,0,0,768,770,3,66,33,0,769,768,1,0,0,0,769,770,1,0,0,0,
-		770,55,1,0,0,0,771,773,3,98,49,0,772,774,3,58,29,0,773,772,1,0,0,0,773,
-		774,1,0,0,0,774,809,1,0,0,0,775,776,5,185,0,0,776,777,3,26,13,0,777,779,
-		5,186,0,0,778,780,3,58,29,0,779,778,1,0,0,0,779,780,1,0,0,0,780,809,1,
-		0,0,0,781,782,3,98,49,0,782,791,5,185,0,0,783,788,3,72,36,0,784,785,5,
-		189,0,0,785,787,3,72,36,0,786,784,1,0,0,0,787,790,1,0,0,0,788,786,1,0,
-		0,0,788,789,1,0,0,0,789,792,1,0,0,0,790,788,1,0,0,0,791,783,1,0,0,0,791,
-		792,1,0,0,0,792,793,1,0,0,0,793,795,5,186,0,0,794,796,3,58,29,0,795,794,
-		1,0,0,0,795,796,1,0,0,0,796,809,1,0,0,0,797,798,5,185,0,0,798,803,3,48,
-		24,0,799,800,5,189,0,0,800,802,3,48,24,0,801,799,1,0,0,0,802,805,1,0,0,
-		0,803,801,1,0,0,0,803,804,1,0,0,0,804,806,1,0,0,0,805,803,1,0,0,0,806,
-		807,5,186,0,0,807,809,1,0,0,0,808,771,1,0,0,0,808,775,1,0,0,0,808,781,
-		1,0,0,0,808,797,1,0,0,0,809,57,1,0,0,0,810,812,5,11,0,0,811,810,1,0,0,
-		0,811,812,1,0,0,0,812,813,1,0,0,0,813,815,3,100,50,0,814,816,3,22,11,0,
-		815,814,1,0,0,0,815,816,1,0,0,0,816,59,1,0,0,0,817,818,5,158,0,0,818,819,
-		3,62,31,0,819,61,1,0,0,0,820,821,5,147,0,0,821,822,5,185,0,0,822,823,5,
-		124,0,0,823,827,3,68,34,0,824,826,3,64,32,0,825,824,1,0,0,0,826,829,1,
-		0,0,0,827,825,1,0,0,0,827,828,1,0,0,0,828,830,1,0,0,0,829,827,1,0,0,0,
-		830,831,5,186,0,0,831,860,1,0,0,0,832,833,5,61,0,0,833,834,5,185,0,0,834,
-		835,5,124,0,0,835,836,3,68,34,0,836,837,5,189,0,0,837,838,5,3,0,0,838,
-		839,5,18,0,0,839,843,3,68,34,0,840,842,3,64,32,0,841,840,1,0,0,0,842,845,
-		1,0,0,0,843,841,1,0,0,0,843,844,1,0,0,0,844,846,1,0,0,0,845,843,1,0,0,
-		0,846,847,5,186,0,0,847,860,1,0,0,0,848,849,5,121,0,0,849,850,5,185,0,
-		0,850,854,3,68,34,0,851,853,3,64,32,0,852,851,1,0,0,0,853,856,1,0,0,0,
-		854,852,1,0,0,0,854,855,1,0,0,0,855,857,1,0,0,0,856,854,1,0,0,0,857,858,
-		5,186,0,0,858,860,1,0,0,0,859,820,1,0,0,0,859,832,1,0,0,0,859,848,1,0,
-		0,0,860,63,1,0,0,0,861,862,5,189,0,0,862,863,5,111,0,0,863,867,3,68,34,
-		0,864,865,5,189,0,0,865,867,3,66,33,0,866,861,1,0,0,0,866,864,1,0,0,0,
-		867,65,1,0,0,0,868,869,5,56,0,0,869,870,5,101,0,0,870,871,3,68,34,0,871,
-		67,1,0,0,0,872,873,5,194,0,0,873,874,3,70,35,0,874,69,1,0,0,0,875,876,
-		7,16,0,0,876,71,1,0,0,0,877,878,6,36,-1,0,878,880,3,76,38,0,879,881,3,
-		74,37,0,880,879,1,0,0,0,880,881,1,0,0,0,881,885,1,0,0,0,882,883,5,89,0,
-		0,883,885,3,72,36,3,884,877,1,0,0,0,884,882,1,0,0,0,885,894,1,0,0,0,886,
-		887,10,2,0,0,887,888,5,6,0,0,888,893,3,72,36,3,889,890,10,1,0,0,890,891,
-		5,96,0,0,891,893,3,72,36,2,892,886,1,0,0,0,892,889,1,0,0,0,893,896,1,0,
-		0,0,894,892,1,0,0,0,894,895,1,0,0,0,895,73,1,0,0,0,896,894,1,0,0,0,897,
-		898,3,88,44,0,898,899,3,76,38,0,899,962,1,0,0,0,900,901,3,88,44,0,901,
-		902,7,17,0,0,902,905,5,185,0,0,903,906,3,26,13,0,904,906,3,72,36,0,905,
-		903,1,0,0,0,905,904,1,0,0,0,906,907,1,0,0,0,907,908,5,186,0,0,908,962,
-		1,0,0,0,909,911,5,89,0,0,910,909,1,0,0,0,910,911,1,0,0,0,911,912,1,0,0,
-		0,912,913,5,16,0,0,913,914,3,76,38,0,914,915,5,6,0,0,915,916,3,76,38,0,
-		916,962,1,0,0,0,917,919,5,89,0,0,918,917,1,0,0,0,918,919,1,0,0,0,919,920,
-		1,0,0,0,920,921,5,66,0,0,921,922,5,185,0,0,922,923,3,26,13,0,923,924,5,
-		186,0,0,924,962,1,0,0,0,925,927,5,89,0,0,926,925,1,0,0,0,926,927,1,0,0,
-		0,927,928,1,0,0,0,928,929,5,66,0,0,929,930,5,185,0,0,930,935,3,72,36,0,
-		931,932,5,189,0,0,932,934,3,72,36,0,933,931,1,0,0,0,934,937,1,0,0,0,935,
-		933,1,0,0,0,935,936,1,0,0,0,936,938,1,0,0,0,937,935,1,0,0,0,938,939,5,
-		186,0,0,939,962,1,0,0,0,940,942,5,89,0,0,941,940,1,0,0,0,941,942,1,0,0,
-		0,942,943,1,0,0,0,943,944,7,18,0,0,944,947,3,76,38,0,945,946,5,42,0,0,
-		946,948,5,192,0,0,947,945,1,0,0,0,947,948,1,0,0,0,948,962,1,0,0,0,949,
-		951,5,72,0,0,950,952,5,89,0,0,951,950,1,0,0,0,951,952,1,0,0,0,952,953,
-		1,0,0,0,953,962,5,90,0,0,954,956,5,72,0,0,955,957,5,89,0,0,956,955,1,0,
-		0,0,956,957,1,0,0,0,957,958,1,0,0,0,958,959,5,36,0,0,959,960,5,52,0,0,
-		960,962,3,76,38,0,961,897,1,0,0,0,961,900,1,0,0,0,961,910,1,0,0,0,961,
-		918,1,0,0,0,961,926,1,0,0,0,961,941,1,0,0,0,961,949,1,0,0,0,961,954,1,
-		0,0,0,962,75,1,0,0,0,963,964,6,38,-1,0,964,1131,3,90,45,0,965,1131,5,197,
-		0,0,966,967,5,19,0,0,967,969,3,72,36,0,968,970,3,86,43,0,969,968,1,0,0,
-		0,970,971,1,0,0,0,971,969,1,0,0,0,971,972,1,0,0,0,972,975,1,0,0,0,973,
-		974,5,39,0,0,974,976,3,72,36,0,975,973,1,0,0,0,975,976,1,0,0,0,976,977,
-		1,0,0,0,977,978,5,41,0,0,978,1131,1,0,0,0,979,981,5,19,0,0,980,982,3,86,
-		43,0,981,980,1,0,0,0,982,983,1,0,0,0,983,981,1,0,0,0,983,984,1,0,0,0,984,
-		987,1,0,0,0,985,986,5,39,0,0,986,988,3,72,36,0,987,985,1,0,0,0,987,988,
-		1,0,0,0,988,989,1,0,0,0,989,990,5,41,0,0,990,1131,1,0,0,0,991,992,5,20,
-		0,0,992,993,5,185,0,0,993,994,3,72,36,0,994,995,5,11,0,0,995,996,3,94,
-		47,0,996,997,5,186,0,0,997,1131,1,0,0,0,998,999,5,10,0,0,999,1008,5,187,
-		0,0,1000,1005,3,72,36,0,1001,1002,5,189,0,0,1002,1004,3,72,36,0,1003,1001,
-		1,0,0,0,1004,1007,1,0,0,0,1005,1003,1,0,0,0,1005,1006,1,0,0,0,1006,1009,
-		1,0,0,0,1007,1005,1,0,0,0,1008,1000,1,0,0,0,1008,1009,1,0,0,0,1009,1010,
-		1,0,0,0,1010,1131,5,188,0,0,1011,1012,5,10,0,0,1012,1013,5,185,0,0,1013,
-		1014,3,26,13,0,1014,1015,5,186,0,0,1015,1131,1,0,0,0,1016,1017,5,84,0,
-		0,1017,1026,5,185,0,0,1018,1023,3,82,41,0,1019,1020,5,189,0,0,1020,1022,
-		3,82,41,0,1021,1019,1,0,0,0,1022,1025,1,0,0,0,1023,1021,1,0,0,0,1023,1024,
-		1,0,0,0,1024,1027,1,0,0,0,1025,1023,1,0,0,0,1026,1018,1,0,0,0,1026,1027,
-		1,0,0,0,1027,1028,1,0,0,0,1028,1131,5,186,0,0,1029,1030,5,130,0,0,1030,
-		1039,5,185,0,0,1031,1036,3,84,42,0,1032,1033,5,189,0,0,1033,1035,3,84,
-		42,0,1034,1032,1,0,0,0,1035,1038,1,0,0,0,1036,1034,1,0,0,0,1036,1037,1,
-		0,0,0,1037,1040,1,0,0,0,1038,1036,1,0,0,0,1039,1031,1,0,0,0,1039,1040,
-		1,0,0,0,1040,1041,1,0,0,0,1041,1131,5,186,0,0,1042,1043,5,44,0,0,1043,
-		1044,5,185,0,0,1044,1045,3,26,13,0,1045,1046,5,186,0,0,1046,1131,1,0,0,
-		0,1047,1048,3,98,49,0,1048,1049,5,185,0,0,1049,1050,5,177,0,0,1050,1052,
-		5,186,0,0,1051,1053,3,80,40,0,1052,1051,1,0,0,0,1052,1053,1,0,0,0,1053,
-		1131,1,0,0,0,1054,1055,5,47,0,0,1055,1058,5,185,0,0,1056,1059,3,100,50,
-		0,1057,1059,5,192,0,0,1058,1056,1,0,0,0,1058,1057,1,0,0,0,1059,1060,1,
-		0,0,0,1060,1061,5,52,0,0,1061,1062,3,76,38,0,1062,1063,5,186,0,0,1063,
-		1131,1,0,0,0,1064,1065,5,131,0,0,1065,1066,5,185,0,0,1066,1067,3,76,38,
-		0,1067,1068,5,52,0,0,1068,1071,3,76,38,0,1069,1070,5,51,0,0,1070,1072,
-		3,76,38,0,1071,1069,1,0,0,0,1071,1072,1,0,0,0,1072,1073,1,0,0,0,1073,1074,
-		5,186,0,0,1074,1131,1,0,0,0,1075,1076,5,145,0,0,1076,1078,5,185,0,0,1077,
-		1079,7,19,0,0,1078,1077,1,0,0,0,1078,1079,1,0,0,0,1079,1081,1,0,0,0,1080,
-		1082,3,76,38,0,1081,1080,1,0,0,0,1081,1082,1,0,0,0,1082,1083,1,0,0,0,1083,
-		1084,5,52,0,0,1084,1085,3,76,38,0,1085,1086,5,186,0,0,1086,1131,1,0,0,
-		0,1087,1088,3,98,49,0,1088,1103,5,185,0,0,1089,1091,5,36,0,0,1090,1089,
-		1,0,0,0,1090,1091,1,0,0,0,1091,1092,1,0,0,0,1092,1097,3,78,39,0,1093,1094,
-		5,189,0,0,1094,1096,3,78,39,0,1095,1093,1,0,0,0,1096,1099,1,0,0,0,1097,
-		1095,1,0,0,0,1097,1098,1,0,0,0,1098,1101,1,0,0,0,1099,1097,1,0,0,0,1100,
-		1102,3,36,18,0,1101,1100,1,0,0,0,1101,1102,1,0,0,0,1102,1104,1,0,0,0,1103,
-		1090,1,0,0,0,1103,1104,1,0,0,0,1104,1105,1,0,0,0,1105,1107,5,186,0,0,1106,
-		1108,3,80,40,0,1107,1106,1,0,0,0,1107,1108,1,0,0,0,1108,1131,1,0,0,0,1109,
-		1110,5,185,0,0,1110,1111,3,26,13,0,1111,1112,5,186,0,0,1112,1131,1,0,0,
-		0,1113,1131,3,100,50,0,1114,1115,3,100,50,0,1115,1116,5,190,0,0,1116,1117,
-		3,100,50,0,1117,1131,1,0,0,0,1118,1119,5,185,0,0,1119,1120,3,72,36,0,1120,
-		1121,5,186,0,0,1121,1131,1,0,0,0,1122,1123,5,185,0,0,1123,1124,3,72,36,
-		0,1124,1125,5,186,0,0,1125,1126,5,190,0,0,1126,1127,3,100,50,0,1127,1131,
-		1,0,0,0,1128,1129,7,20,0,0,1129,1131,3,76,38,4,1130,963,1,0,0,0,1130,965,
-		1,0,0,0,1130,966,1,0,0,0,1130,979,1,0,0,0,1130,991,1,0,0,0,1130,998,1,
-		0,0,0,1130,1011,1,0,0,0,1130,1016,1,0,0,0,1130,1029,1,0,0,0,1130,1042,
-		1,0,0,0,1130,1047,1,0,0,0,1130,1054,1,0,0,0,1130,1064,1,0,0,0,1130,1075,
-		1,0,0,0,1130,1087,1,0,0,0,1130,1109,1,0,0,0,1130,1113,1,0,0,0,1130,1114,
-		1,0,0,0,1130,1118,1,0,0,0,1130,1122,1,0,0,0,1130,1128,1,0,0,0,1131,1162,
-		1,0,0,0,1132,1133,10,5,0,0,1133,1134,5,13,0,0,1134,1135,5,138,0,0,1135,
-		1136,5,164,0,0,1136,1161,3,76,38,6,1137,1138,10,3,0,0,1138,1139,7,21,0,
-		0,1139,1161,3,76,38,4,1140,1141,10,2,0,0,1141,1142,7,20,0,0,1142,1161,
-		3,76,38,3,1143,1144,10,1,0,0,1144,1145,5,180,0,0,1145,1161,3,76,38,2,1146,
-		1147,10,9,0,0,1147,1148,5,187,0,0,1148,1149,3,76,38,0,1149,1150,5,188,
-		0,0,1150,1161,1,0,0,0,1151,1152,10,8,0,0,1152,1153,5,183,0,0,1153,1161,
-		3,100,50,0,1154,1155,10,7,0,0,1155,1156,5,182,0,0,1156,1161,3,94,47,0,
-		1157,1158,10,6,0,0,1158,1159,5,23,0,0,1159,1161,3,98,49,0,1160,1132,1,
-		0,0,0,1160,1137,1,0,0,0,1160,1140,1,0,0,0,1160,1143,1,0,0,0,1160,1146,
-		1,0,0,0,1160,1151,1,0,0,0,1160,1154,1,0,0,0,1160,1157,1,0,0,0,1161,1164,
-		1,0,0,0,1162,1160,1,0,0,0,1162,1163,1,0,0,0,1163,77,1,0,0,0,1164,1162,
-		1,0,0,0,1165,1166,3,100,50,0,1166,1167,5,184,0,0,1167,1168,3,72,36,0,1168,
-		1184,1,0,0,0,1169,1170,5,185,0,0,1170,1175,3,100,50,0,1171,1172,5,189,
-		0,0,1172,1174,3,100,50,0,1173,1171,1,0,0,0,1174,1177,1,0,0,0,1175,1173,
-		1,0,0,0,1175,1176,1,0,0,0,1176,1178,1,0,0,0,1177,1175,1,0,0,0,1178,1179,
-		5,186,0,0,1179,1180,5,184,0,0,1180,1181,3,72,36,0,1181,1184,1,0,0,0,1182,
-		1184,3,72,36,0,1183,1165,1,0,0,0,1183,1169,1,0,0,0,1183,1182,1,0,0,0,1184,
-		79,1,0,0,0,1185,1186,5,99,0,0,1186,1197,5,185,0,0,1187,1188,5,100,0,0,
-		1188,1189,5,18,0,0,1189,1194,3,72,36,0,1190,1191,5,189,0,0,1191,1193,3,
-		72,36,0,1192,1190,1,0,0,0,1193,1196,1,0,0,0,1194,1192,1,0,0,0,1194,1195,
-		1,0,0,0,1195,1198,1,0,0,0,1196,1194,1,0,0,0,1197,1187,1,0,0,0,1197,1198,
-		1,0,0,0,1198,1200,1,0,0,0,1199,1201,3,36,18,0,1200,1199,1,0,0,0,1200,1201,
-		1,0,0,0,1201,1202,1,0,0,0,1202,1203,5,186,0,0,1203,81,1,0,0,0,1204,1205,
-		3,72,36,0,1205,1206,5,181,0,0,1206,1207,3,72,36,0,1207,83,1,0,0,0,1208,
-		1209,3,100,50,0,1209,1210,5,181,0,0,1210,1211,3,72,36,0,1211,85,1,0,0,
-		0,1212,1213,5,156,0,0,1213,1214,3,72,36,0,1214,1215,5,137,0,0,1215,1216,
-		3,72,36,0,1216,87,1,0,0,0,1217,1241,5,165,0,0,1218,1241,5,166,0,0,1219,
-		1241,5,169,0,0,1220,1241,5,167,0,0,1221,1241,5,170,0,0,1222,1241,5,168,
-		0,0,1223,1241,5,174,0,0,1224,1241,5,172,0,0,1225,1241,5,173,0,0,1226,1241,
-		5,171,0,0,1227,1228,5,95,0,0,1228,1234,5,185,0,0,1229,1230,3,100,50,0,
-		1230,1231,5,190,0,0,1231,1233,1,0,0,0,1232,1229,1,0,0,0,1233,1236,1,0,
-		0,0,1234,1232,1,0,0,0,1234,1235,1,0,0,0,1235,1237,1,0,0,0,1236,1234,1,
-		0,0,0,1237,1238,3,88,44,0,1238,1239,5,186,0,0,1239,1241,1,0,0,0,1240,1217,
-		1,0,0,0,1240,1218,1,0,0,0,1240,1219,1,0,0,0,1240,1220,1,0,0,0,1240,1221,
-		1,0,0,0,1240,1222,1,0,0,0,1240,1223,1,0,0,0,1240,1224,1,0,0,0,1240,1225,
-		1,0,0,0,1240,1226,1,0,0,0,1240,1227,1,0,0,0,1241,89,1,0,0,0,1242,1259,
-		5,90,0,0,1243,1259,7,22,0,0,1244,1259,3,92,46,0,1245,1259,5,192,0,0,1246,
-		1259,5,193,0,0,1247,1248,5,139,0,0,1248,1259,5,192,0,0,1249,1250,5,28,
-		0,0,1250,1259,5,192,0,0,1251,1252,5,138,0,0,1252,1259,5,192,0,0,1253,1254,
-		5,70,0,0,1254,1256,5,192,0,0,1255,1257,3,70,35,0,1256,1255,1,0,0,0,1256,
-		1257,1,0,0,0,1257,1259,1,0,0,0,1258,1242,1,0,0,0,1258,1243,1,0,0,0,1258,
-		1244,1,0,0,0,1258,1245,1,0,0,0,1258,1246,1,0,0,0,1258,1247,1,0,0,0,1258,
-		1249,1,0,0,0,1258,1251,1,0,0,0,1258,1253,1,0,0,0,1259,91,1,0,0,0,1260,
-		1261,7,23,0,0,1261,93,1,0,0,0,1262,1263,6,47,-1,0,1263,1264,5,10,0,0,1264,
-		1265,5,169,0,0,1265,1266,3,94,47,0,1266,1267,5,170,0,0,1267,1308,1,0,0,
-		0,1268,1269,5,84,0,0,1269,1270,5,169,0,0,1270,1271,3,94,47,0,1271,1272,
-		5,189,0,0,1272,1273,3,94,47,0,1273,1274,5,170,0,0,1274,1308,1,0,0,0,1275,
-		1292,5,130,0,0,1276,1288,5,169,0,0,1277,1278,3,100,50,0,1278,1285,3,94,
-		47,0,1279,1280,5,189,0,0,1280,1281,3,100,50,0,1281,1282,3,94,47,0,1282,
-		1284,1,0,0,0,1283,1279,1,0,0,0,1284,1287,1,0,0,0,1285,1283,1,0,0,0,1285,
-		1286,1,0,0,0,1286,1289,1,0,0,0,1287,1285,1,0,0,0,1288,1277,1,0,0,0,1288,
-		1289,1,0,0,0,1289,1290,1,0,0,0,1290,1293,5,170,0,0,1291,1293,5,166,0,0,
-		1292,1276,1,0,0,0,1292,1291,1,0,0,0,1293,1308,1,0,0,0,1294,1305,3,96,48,
-		0,1295,1296,5,185,0,0,1296,1301,5,194,0,0,1297,1298,5,189,0,0,1298,1300,
-		5,194,0,0,1299,1297,1,0,0,0,1300,1303,1,0,0,0,1301,1299,1,0,0,0,1301,1302,
-		1,0,0,0,1302,1304,1,0,0,0,1303,1301,1,0,0,0,1304,1306,5,186,0,0,1305,1295,
-		1,0,0,0,1305,1306,1,0,0,0,1306,1308,1,0,0,0,1307,1262,1,0,0,0,1307,1268,
-		1,0,0,0,1307,1275,1,0,0,0,1307,1294,1,0,0,0,1308,1317,1,0,0,0,1309,1310,
-		10,5,0,0,1310,1312,5,187,0,0,1311,1313,5,194,0,0,1312,1311,1,0,0,0,1312,
-		1313,1,0,0,0,1313,1314,1,0,0,0,1314,1316,5,188,0,0,1315,1309,1,0,0,0,1316,
-		1319,1,0,0,0,1317,1315,1,0,0,0,1317,1318,1,0,0,0,1318,95,1,0,0,0,1319,
-		1317,1,0,0,0,1320,1321,5,37,0,0,1321,1331,5,103,0,0,1322,1323,5,22,0,0,
-		1323,1331,5,155,0,0,1324,1325,7,24,0,0,1325,1326,7,25,0,0,1326,1327,5,
-		138,0,0,1327,1331,5,164,0,0,1328,1331,5,70,0,0,1329,1331,3,98,49,0,1330,
-		1320,1,0,0,0,1330,1322,1,0,0,0,1330,1324,1,0,0,0,1330,1328,1,0,0,0,1330,
-		1329,1,0,0,0,1331,97,1,0,0,0,1332,1337,3,100,50,0,1333,1334,5,190,0,0,
-		1334,1336,3,100,50,0,1335,1333,1,0,0,0,1336,1339,1,0,0,0,1337,1335,1,0,
-		0,0,1337,1338,1,0,0,0,1338,99,1,0,0,0,1339,1337,1,0,0,0,1340,1346,5,198,
-		0,0,1341,1346,5,199,0,0,1342,1346,5,200,0,0,1343,1346,5,201,0,0,1344,1346,
-		3,102,51,0,1345,1340,1,0,0,0,1345,1341,1,0,0,0,1345,1342,1,0,0,0,1345,
-		1343,1,0,0,0,1345,1344,1,0,0,0,1346,101,1,0,0,0,1347,1348,7,26,0,0,1348,
-		103,1,0,0,0,182,107,114,119,125,128,139,144,149,156,160,164,179,186,196,
-		202,207,213,219,227,231,235,238,242,252,259,269,272,276,280,285,290,294,
-		301,304,310,314,318,323,326,332,336,340,345,351,356,364,370,375,385,396,
-		404,412,420,430,439,446,450,453,461,469,477,487,491,502,509,515,523,534,
-		540,544,547,550,553,557,564,569,582,587,592,599,608,611,614,618,627,630,
-		634,643,646,652,661,666,670,678,683,692,695,697,707,710,716,718,722,726,
-		730,734,736,747,752,766,769,773,779,788,791,795,803,808,811,815,827,843,
-		854,859,866,880,884,892,894,905,910,918,926,935,941,947,951,956,961,971,
-		975,983,987,1005,1008,1023,1026,1036,1039,1052,1058,1071,1078,1081,1090,
-		1097,1101,1103,1107,1130,1160,1162,1175,1183,1194,1197,1200,1234,1240,
-		1256,1258,1285,1288,1292,1301,1305,1307,1312,1317,1330,1337,1345
+		1,38,5,38,1168,8,38,10,38,12,38,1171,9,38,1,39,1,39,1,39,1,39,1,39,1,39,
+		1,39,1,39,5,39,1181,8,39,10,39,12,39,1184,9,39,1,39,1,39,1,39,1,39,1,39,
+		3,39,1191,8,39,1,40,1,40,1,40,1,40,1,40,1,40,1,40,5,40,1200,8,40,10,40,
+		12,40,1203,9,40,3,40,1205,8,40,1,40,3,40,1208,8,40,1,40,3,40,1211,8,40,
+		1,40,1,40,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,3,41,1223,8,41,1,42,
+		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,3,42,1234,8,42,1,43,1,43,1,43,
+		1,43,1,44,1,44,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,46,1,46,1,46,1,46,
+		1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,5,46,1264,8,46,
+		10,46,12,46,1267,9,46,1,46,1,46,1,46,3,46,1272,8,46,1,47,1,47,1,47,1,47,
+		1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,3,47,1288,8,47,3,47,
+		1290,8,47,1,48,1,48,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,
+		1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,5,49,1315,8,49,
+		10,49,12,49,1318,9,49,3,49,1320,8,49,1,49,1,49,3,49,1324,8,49,1,49,1,49,
+		1,49,1,49,1,49,5,49,1331,8,49,10,49,12,49,1334,9,49,1,49,3,49,1337,8,49,
+		3,49,1339,8,49,1,49,1,49,1,49,3,49,1344,8,49,1,49,5,49,1347,8,49,10,49,
+		12,49,1350,9,49,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,3,50,
+		1362,8,50,1,51,1,51,1,51,5,51,1367,8,51,10,51,12,51,1370,9,51,1,52,1,52,
+		1,52,1,52,1,52,3,52,1377,8,52,1,53,1,53,1,53,0,5,32,48,72,76,98,54,0,2,
+		4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,
+		54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,
+		102,104,106,0,29,2,0,85,85,128,128,2,0,133,133,137,137,2,0,73,73,121,121,
+		2,0,86,86,126,126,2,0,145,145,171,171,2,0,149,149,168,168,2,0,25,25,43,
+		43,2,0,1,1,118,118,4,0,4,4,105,105,125,125,139,140,2,0,97,97,169,169,3,
+		0,45,45,72,72,155,155,2,0,4,4,38,38,2,0,12,12,35,35,2,0,52,52,79,79,2,
+		0,21,21,51,51,1,0,119,120,4,0,31,32,65,66,88,91,122,123,3,0,4,4,7,7,130,
+		130,2,0,68,68,83,83,3,0,17,17,80,80,148,148,1,0,181,182,1,0,183,185,2,
+		0,112,112,120,120,2,0,53,53,106,106,2,0,50,50,151,151,1,0,200,202,1,0,
+		143,144,2,0,165,165,167,167,35,0,1,3,8,9,13,15,17,17,21,22,24,26,28,28,
+		30,33,36,37,39,39,47,49,51,54,57,59,62,66,76,76,78,80,82,82,85,86,88,91,
+		94,95,97,98,104,107,109,116,118,123,125,126,128,129,131,134,136,136,138,
+		141,143,144,146,150,152,154,156,157,160,161,167,170,1620,0,111,1,0,0,0,
+		2,136,1,0,0,0,4,446,1,0,0,0,6,457,1,0,0,0,8,468,1,0,0,0,10,470,1,0,0,0,
+		12,481,1,0,0,0,14,494,1,0,0,0,16,496,1,0,0,0,18,503,1,0,0,0,20,516,1,0,
+		0,0,22,524,1,0,0,0,24,535,1,0,0,0,26,547,1,0,0,0,28,562,1,0,0,0,30,574,
+		1,0,0,0,32,583,1,0,0,0,34,659,1,0,0,0,36,661,1,0,0,0,38,671,1,0,0,0,40,
+		679,1,0,0,0,42,682,1,0,0,0,44,687,1,0,0,0,46,704,1,0,0,0,48,706,1,0,0,
+		0,50,743,1,0,0,0,52,759,1,0,0,0,54,761,1,0,0,0,56,815,1,0,0,0,58,818,1,
+		0,0,0,60,824,1,0,0,0,62,866,1,0,0,0,64,873,1,0,0,0,66,875,1,0,0,0,68,879,
+		1,0,0,0,70,882,1,0,0,0,72,891,1,0,0,0,74,968,1,0,0,0,76,1137,1,0,0,0,78,
+		1190,1,0,0,0,80,1192,1,0,0,0,82,1222,1,0,0,0,84,1233,1,0,0,0,86,1235,1,
+		0,0,0,88,1239,1,0,0,0,90,1243,1,0,0,0,92,1271,1,0,0,0,94,1289,1,0,0,0,
+		96,1291,1,0,0,0,98,1338,1,0,0,0,100,1361,1,0,0,0,102,1363,1,0,0,0,104,
+		1376,1,0,0,0,106,1378,1,0,0,0,108,110,5,197,0,0,109,108,1,0,0,0,110,113,
+		1,0,0,0,111,109,1,0,0,0,111,112,1,0,0,0,112,132,1,0,0,0,113,111,1,0,0,
+		0,114,123,3,4,2,0,115,117,5,197,0,0,116,115,1,0,0,0,117,118,1,0,0,0,118,
+		116,1,0,0,0,118,119,1,0,0,0,119,120,1,0,0,0,120,122,3,4,2,0,121,116,1,
+		0,0,0,122,125,1,0,0,0,123,121,1,0,0,0,123,124,1,0,0,0,124,129,1,0,0,0,
+		125,123,1,0,0,0,126,128,5,197,0,0,127,126,1,0,0,0,128,131,1,0,0,0,129,
+		127,1,0,0,0,129,130,1,0,0,0,130,133,1,0,0,0,131,129,1,0,0,0,132,114,1,
+		0,0,0,132,133,1,0,0,0,133,134,1,0,0,0,134,135,5,0,0,1,135,1,1,0,0,0,136,
+		137,3,72,36,0,137,138,5,0,0,1,138,3,1,0,0,0,139,447,3,26,13,0,140,141,
+		7,0,0,0,141,143,5,134,0,0,142,144,5,48,0,0,143,142,1,0,0,0,143,144,1,0,
+		0,0,144,447,1,0,0,0,145,146,7,0,0,0,146,148,5,138,0,0,147,149,5,48,0,0,
+		148,147,1,0,0,0,148,149,1,0,0,0,149,447,1,0,0,0,150,151,7,0,0,0,151,153,
+		5,111,0,0,152,154,5,48,0,0,153,152,1,0,0,0,153,154,1,0,0,0,154,447,1,0,
+		0,0,155,156,7,0,0,0,156,447,5,110,0,0,157,158,7,0,0,0,158,160,5,58,0,0,
+		159,161,5,48,0,0,160,159,1,0,0,0,160,161,1,0,0,0,161,447,1,0,0,0,162,164,
+		7,0,0,0,163,165,5,4,0,0,164,163,1,0,0,0,164,165,1,0,0,0,165,166,1,0,0,
+		0,166,168,5,147,0,0,167,169,5,48,0,0,168,167,1,0,0,0,168,169,1,0,0,0,169,
+		447,1,0,0,0,170,171,7,0,0,0,171,447,5,154,0,0,172,173,7,0,0,0,173,447,
+		5,160,0,0,174,175,7,0,0,0,175,447,5,8,0,0,176,177,5,128,0,0,177,178,5,
+		149,0,0,178,179,5,76,0,0,179,447,5,82,0,0,180,183,5,128,0,0,181,184,3,
+		102,51,0,182,184,5,4,0,0,183,181,1,0,0,0,183,182,1,0,0,0,184,447,1,0,0,
+		0,185,186,5,36,0,0,186,187,5,57,0,0,187,447,3,104,52,0,188,190,5,36,0,
+		0,189,191,5,48,0,0,190,189,1,0,0,0,190,191,1,0,0,0,191,192,1,0,0,0,192,
+		447,3,102,51,0,193,194,5,36,0,0,194,195,3,102,51,0,195,196,5,48,0,0,196,
+		447,1,0,0,0,197,200,5,47,0,0,198,201,3,4,2,0,199,201,3,104,52,0,200,198,
+		1,0,0,0,200,199,1,0,0,0,201,447,1,0,0,0,202,203,5,40,0,0,203,206,7,1,0,
+		0,204,205,5,67,0,0,205,207,5,46,0,0,206,204,1,0,0,0,206,207,1,0,0,0,207,
+		208,1,0,0,0,208,211,3,102,51,0,209,210,5,34,0,0,210,212,5,146,0,0,211,
+		209,1,0,0,0,211,212,1,0,0,0,212,447,1,0,0,0,213,214,5,40,0,0,214,217,5,
+		153,0,0,215,216,5,67,0,0,216,218,5,46,0,0,217,215,1,0,0,0,217,218,1,0,
+		0,0,218,219,1,0,0,0,219,447,3,104,52,0,220,223,5,141,0,0,221,224,3,104,
+		52,0,222,224,5,4,0,0,223,221,1,0,0,0,223,222,1,0,0,0,224,447,1,0,0,0,225,
+		226,5,9,0,0,226,227,5,133,0,0,227,447,3,102,51,0,228,229,5,26,0,0,229,
+		230,5,133,0,0,230,447,3,102,51,0,231,234,5,109,0,0,232,235,3,104,52,0,
+		233,235,5,198,0,0,234,232,1,0,0,0,234,233,1,0,0,0,235,238,1,0,0,0,236,
+		237,5,55,0,0,237,239,5,15,0,0,238,236,1,0,0,0,238,239,1,0,0,0,239,245,
+		1,0,0,0,240,242,7,2,0,0,241,243,5,171,0,0,242,241,1,0,0,0,242,243,1,0,
+		0,0,243,244,1,0,0,0,244,246,5,200,0,0,245,240,1,0,0,0,245,246,1,0,0,0,
+		246,249,1,0,0,0,247,248,5,84,0,0,248,250,5,200,0,0,249,247,1,0,0,0,249,
+		250,1,0,0,0,250,447,1,0,0,0,251,252,5,127,0,0,252,253,5,198,0,0,253,254,
+		5,171,0,0,254,447,5,198,0,0,255,256,5,157,0,0,256,447,5,198,0,0,257,259,
+		5,127,0,0,258,260,7,3,0,0,259,258,1,0,0,0,259,260,1,0,0,0,260,261,1,0,
+		0,0,261,262,5,143,0,0,262,263,5,170,0,0,263,447,3,8,4,0,264,266,5,127,
+		0,0,265,267,7,3,0,0,266,265,1,0,0,0,266,267,1,0,0,0,267,268,1,0,0,0,268,
+		269,3,102,51,0,269,279,7,4,0,0,270,280,5,33,0,0,271,276,3,8,4,0,272,273,
+		5,195,0,0,273,275,3,8,4,0,274,272,1,0,0,0,275,278,1,0,0,0,276,274,1,0,
+		0,0,276,277,1,0,0,0,277,280,1,0,0,0,278,276,1,0,0,0,279,270,1,0,0,0,279,
+		271,1,0,0,0,280,447,1,0,0,0,281,283,5,14,0,0,282,284,7,5,0,0,283,282,1,
+		0,0,0,283,284,1,0,0,0,284,288,1,0,0,0,285,286,5,132,0,0,286,288,5,149,
+		0,0,287,281,1,0,0,0,287,285,1,0,0,0,288,292,1,0,0,0,289,291,3,6,3,0,290,
+		289,1,0,0,0,291,294,1,0,0,0,292,290,1,0,0,0,292,293,1,0,0,0,293,447,1,
+		0,0,0,294,292,1,0,0,0,295,297,7,6,0,0,296,298,7,5,0,0,297,296,1,0,0,0,
+		297,298,1,0,0,0,298,447,1,0,0,0,299,301,7,7,0,0,300,302,7,5,0,0,301,300,
+		1,0,0,0,301,302,1,0,0,0,302,447,1,0,0,0,303,304,5,37,0,0,304,447,7,8,0,
+		0,305,308,5,27,0,0,306,307,5,99,0,0,307,309,5,115,0,0,308,306,1,0,0,0,
+		308,309,1,0,0,0,309,311,1,0,0,0,310,312,5,131,0,0,311,310,1,0,0,0,311,
+		312,1,0,0,0,312,313,1,0,0,0,313,317,5,133,0,0,314,315,5,67,0,0,315,316,
+		5,92,0,0,316,318,5,46,0,0,317,314,1,0,0,0,317,318,1,0,0,0,318,319,1,0,
+		0,0,319,321,3,102,51,0,320,322,3,10,5,0,321,320,1,0,0,0,321,322,1,0,0,
+		0,322,325,1,0,0,0,323,324,5,165,0,0,324,326,3,18,9,0,325,323,1,0,0,0,325,
+		326,1,0,0,0,326,447,1,0,0,0,327,330,5,27,0,0,328,329,5,99,0,0,329,331,
+		5,115,0,0,330,328,1,0,0,0,330,331,1,0,0,0,331,333,1,0,0,0,332,334,5,131,
+		0,0,333,332,1,0,0,0,333,334,1,0,0,0,334,335,1,0,0,0,335,339,5,137,0,0,
+		336,337,5,67,0,0,337,338,5,92,0,0,338,340,5,46,0,0,339,336,1,0,0,0,339,
+		340,1,0,0,0,340,341,1,0,0,0,341,343,3,102,51,0,342,344,3,10,5,0,343,342,
+		1,0,0,0,343,344,1,0,0,0,344,347,1,0,0,0,345,346,5,165,0,0,346,348,3,18,
+		9,0,347,345,1,0,0,0,347,348,1,0,0,0,348,447,1,0,0,0,349,352,5,27,0,0,350,
+		351,5,99,0,0,351,353,5,115,0,0,352,350,1,0,0,0,352,353,1,0,0,0,353,354,
+		1,0,0,0,354,358,5,133,0,0,355,356,5,67,0,0,356,357,5,92,0,0,357,359,5,
+		46,0,0,358,355,1,0,0,0,358,359,1,0,0,0,359,360,1,0,0,0,360,363,3,102,51,
+		0,361,362,5,165,0,0,362,364,3,18,9,0,363,361,1,0,0,0,363,364,1,0,0,0,364,
+		365,1,0,0,0,365,366,5,11,0,0,366,367,3,26,13,0,367,447,1,0,0,0,368,371,
+		5,27,0,0,369,370,5,99,0,0,370,372,5,115,0,0,371,369,1,0,0,0,371,372,1,
+		0,0,0,372,373,1,0,0,0,373,377,5,137,0,0,374,375,5,67,0,0,375,376,5,92,
+		0,0,376,378,5,46,0,0,377,374,1,0,0,0,377,378,1,0,0,0,378,379,1,0,0,0,379,
+		382,3,102,51,0,380,381,5,165,0,0,381,383,3,18,9,0,382,380,1,0,0,0,382,
+		383,1,0,0,0,383,384,1,0,0,0,384,385,5,11,0,0,385,386,3,26,13,0,386,447,
+		1,0,0,0,387,388,5,27,0,0,388,392,5,153,0,0,389,390,5,67,0,0,390,391,5,
+		92,0,0,391,393,5,46,0,0,392,389,1,0,0,0,392,393,1,0,0,0,393,394,1,0,0,
+		0,394,395,3,104,52,0,395,396,5,11,0,0,396,397,3,98,49,0,397,447,1,0,0,
+		0,398,399,5,71,0,0,399,400,5,74,0,0,400,403,3,102,51,0,401,402,5,165,0,
+		0,402,404,3,18,9,0,403,401,1,0,0,0,403,404,1,0,0,0,404,405,1,0,0,0,405,
+		406,3,26,13,0,406,447,1,0,0,0,407,408,5,71,0,0,408,409,5,74,0,0,409,411,
+		3,102,51,0,410,412,3,22,11,0,411,410,1,0,0,0,411,412,1,0,0,0,412,413,1,
+		0,0,0,413,414,5,159,0,0,414,419,3,24,12,0,415,416,5,195,0,0,416,418,3,
+		24,12,0,417,415,1,0,0,0,418,421,1,0,0,0,419,417,1,0,0,0,419,420,1,0,0,
+		0,420,447,1,0,0,0,421,419,1,0,0,0,422,423,5,34,0,0,423,424,5,55,0,0,424,
+		427,3,102,51,0,425,426,5,163,0,0,426,428,3,72,36,0,427,425,1,0,0,0,427,
+		428,1,0,0,0,428,447,1,0,0,0,429,430,5,5,0,0,430,431,7,1,0,0,431,432,3,
+		102,51,0,432,437,3,16,8,0,433,434,5,195,0,0,434,436,3,16,8,0,435,433,1,
+		0,0,0,436,439,1,0,0,0,437,435,1,0,0,0,437,438,1,0,0,0,438,447,1,0,0,0,
+		439,437,1,0,0,0,440,441,5,5,0,0,441,442,7,1,0,0,442,443,3,102,51,0,443,
+		444,5,127,0,0,444,445,3,18,9,0,445,447,1,0,0,0,446,139,1,0,0,0,446,140,
+		1,0,0,0,446,145,1,0,0,0,446,150,1,0,0,0,446,155,1,0,0,0,446,157,1,0,0,
+		0,446,162,1,0,0,0,446,170,1,0,0,0,446,172,1,0,0,0,446,174,1,0,0,0,446,
+		176,1,0,0,0,446,180,1,0,0,0,446,185,1,0,0,0,446,188,1,0,0,0,446,193,1,
+		0,0,0,446,197,1,0,0,0,446,202,1,0,0,0,446,213,1,0,0,0,446,220,1,0,0,0,
+		446,225,1,0,0,0,446,228,1,0,0,0,446,231,1,0,0,0,446,251,1,0,0,0,446,255,
+		1,0,0,0,446,257,1,0,0,0,446,264,1,0,0,0,446,287,1,0,0,0,446,295,1,0,0,
+		0,446,299,1,0,0,0,446,303,1,0,0,0,446,305,1,0,0,0,446,327,1,0,0,0,446,
+		349,1,0,0,0,446,368,1,0,0,0,446,387,1,0,0,0,446,398,1,0,0,0,446,407,1,
+		0,0,0,446,422,1,0,0,0,446,429,1,0,0,0,446,440,1,0,0,0,447,5,1,0,0,0,448,
+		449,5,76,0,0,449,451,5,82,0,0,450,452,3,104,52,0,451,450,1,0,0,0,452,453,
+		1,0,0,0,453,451,1,0,0,0,453,454,1,0,0,0,454,458,1,0,0,0,455,456,5,113,
+		0,0,456,458,7,9,0,0,457,448,1,0,0,0,457,455,1,0,0,0,458,7,1,0,0,0,459,
+		461,5,182,0,0,460,459,1,0,0,0,460,461,1,0,0,0,461,462,1,0,0,0,462,469,
+		3,96,48,0,463,469,5,198,0,0,464,469,3,104,52,0,465,469,5,151,0,0,466,469,
+		5,50,0,0,467,469,5,96,0,0,468,460,1,0,0,0,468,463,1,0,0,0,468,464,1,0,
+		0,0,468,465,1,0,0,0,468,466,1,0,0,0,468,467,1,0,0,0,469,9,1,0,0,0,470,
+		471,5,191,0,0,471,476,3,12,6,0,472,473,5,195,0,0,473,475,3,12,6,0,474,
+		472,1,0,0,0,475,478,1,0,0,0,476,474,1,0,0,0,476,477,1,0,0,0,477,479,1,
+		0,0,0,478,476,1,0,0,0,479,480,5,192,0,0,480,11,1,0,0,0,481,482,3,104,52,
+		0,482,484,3,98,49,0,483,485,3,14,7,0,484,483,1,0,0,0,484,485,1,0,0,0,485,
+		13,1,0,0,0,486,495,5,78,0,0,487,488,5,108,0,0,488,495,5,78,0,0,489,495,
+		5,63,0,0,490,491,5,62,0,0,491,492,5,191,0,0,492,493,5,198,0,0,493,495,
+		5,192,0,0,494,486,1,0,0,0,494,487,1,0,0,0,494,489,1,0,0,0,494,490,1,0,
+		0,0,495,15,1,0,0,0,496,498,5,2,0,0,497,499,5,24,0,0,498,497,1,0,0,0,498,
+		499,1,0,0,0,499,500,1,0,0,0,500,501,3,104,52,0,501,502,3,98,49,0,502,17,
+		1,0,0,0,503,504,5,191,0,0,504,509,3,20,10,0,505,506,5,195,0,0,506,508,
+		3,20,10,0,507,505,1,0,0,0,508,511,1,0,0,0,509,507,1,0,0,0,509,510,1,0,
+		0,0,510,512,1,0,0,0,511,509,1,0,0,0,512,513,5,192,0,0,513,19,1,0,0,0,514,
+		517,3,104,52,0,515,517,5,198,0,0,516,514,1,0,0,0,516,515,1,0,0,0,517,518,
+		1,0,0,0,518,522,5,171,0,0,519,523,3,94,47,0,520,521,5,182,0,0,521,523,
+		5,200,0,0,522,519,1,0,0,0,522,520,1,0,0,0,523,21,1,0,0,0,524,525,5,191,
+		0,0,525,530,3,104,52,0,526,527,5,195,0,0,527,529,3,104,52,0,528,526,1,
+		0,0,0,529,532,1,0,0,0,530,528,1,0,0,0,530,531,1,0,0,0,531,533,1,0,0,0,
+		532,530,1,0,0,0,533,534,5,192,0,0,534,23,1,0,0,0,535,536,5,191,0,0,536,
+		541,3,72,36,0,537,538,5,195,0,0,538,540,3,72,36,0,539,537,1,0,0,0,540,
+		543,1,0,0,0,541,539,1,0,0,0,541,542,1,0,0,0,542,544,1,0,0,0,543,541,1,
+		0,0,0,544,545,5,192,0,0,545,25,1,0,0,0,546,548,3,28,14,0,547,546,1,0,0,
+		0,547,548,1,0,0,0,548,549,1,0,0,0,549,551,3,32,16,0,550,552,3,36,18,0,
+		551,550,1,0,0,0,551,552,1,0,0,0,552,554,1,0,0,0,553,555,3,40,20,0,554,
+		553,1,0,0,0,554,555,1,0,0,0,555,557,1,0,0,0,556,558,3,42,21,0,557,556,
+		1,0,0,0,557,558,1,0,0,0,558,560,1,0,0,0,559,561,3,44,22,0,560,559,1,0,
+		0,0,560,561,1,0,0,0,561,27,1,0,0,0,562,564,5,165,0,0,563,565,5,114,0,0,
+		564,563,1,0,0,0,564,565,1,0,0,0,565,566,1,0,0,0,566,571,3,30,15,0,567,
+		568,5,195,0,0,568,570,3,30,15,0,569,567,1,0,0,0,570,573,1,0,0,0,571,569,
+		1,0,0,0,571,572,1,0,0,0,572,29,1,0,0,0,573,571,1,0,0,0,574,576,3,104,52,
+		0,575,577,3,22,11,0,576,575,1,0,0,0,576,577,1,0,0,0,577,578,1,0,0,0,578,
+		579,5,11,0,0,579,580,5,191,0,0,580,581,3,26,13,0,581,582,5,192,0,0,582,
+		31,1,0,0,0,583,584,6,16,-1,0,584,585,3,34,17,0,585,594,1,0,0,0,586,587,
+		10,1,0,0,587,589,7,10,0,0,588,590,5,4,0,0,589,588,1,0,0,0,589,590,1,0,
+		0,0,590,591,1,0,0,0,591,593,3,32,16,2,592,586,1,0,0,0,593,596,1,0,0,0,
+		594,592,1,0,0,0,594,595,1,0,0,0,595,33,1,0,0,0,596,594,1,0,0,0,597,599,
+		5,124,0,0,598,600,7,11,0,0,599,598,1,0,0,0,599,600,1,0,0,0,600,601,1,0,
+		0,0,601,606,3,46,23,0,602,603,5,195,0,0,603,605,3,46,23,0,604,602,1,0,
+		0,0,605,608,1,0,0,0,606,604,1,0,0,0,606,607,1,0,0,0,607,618,1,0,0,0,608,
+		606,1,0,0,0,609,610,5,55,0,0,610,615,3,48,24,0,611,612,5,195,0,0,612,614,
+		3,48,24,0,613,611,1,0,0,0,614,617,1,0,0,0,615,613,1,0,0,0,615,616,1,0,
+		0,0,616,619,1,0,0,0,617,615,1,0,0,0,618,609,1,0,0,0,618,619,1,0,0,0,619,
+		621,1,0,0,0,620,622,3,60,30,0,621,620,1,0,0,0,621,622,1,0,0,0,622,625,
+		1,0,0,0,623,624,5,163,0,0,624,626,3,72,36,0,625,623,1,0,0,0,625,626,1,
+		0,0,0,626,637,1,0,0,0,627,628,5,60,0,0,628,629,5,18,0,0,629,634,3,72,36,
+		0,630,631,5,195,0,0,631,633,3,72,36,0,632,630,1,0,0,0,633,636,1,0,0,0,
+		634,632,1,0,0,0,634,635,1,0,0,0,635,638,1,0,0,0,636,634,1,0,0,0,637,627,
+		1,0,0,0,637,638,1,0,0,0,638,641,1,0,0,0,639,640,5,61,0,0,640,642,3,72,
+		36,0,641,639,1,0,0,0,641,642,1,0,0,0,642,653,1,0,0,0,643,644,5,103,0,0,
+		644,645,5,18,0,0,645,650,3,72,36,0,646,647,5,195,0,0,647,649,3,72,36,0,
+		648,646,1,0,0,0,649,652,1,0,0,0,650,648,1,0,0,0,650,651,1,0,0,0,651,654,
+		1,0,0,0,652,650,1,0,0,0,653,643,1,0,0,0,653,654,1,0,0,0,654,660,1,0,0,
+		0,655,656,5,191,0,0,656,657,3,26,13,0,657,658,5,192,0,0,658,660,1,0,0,
+		0,659,597,1,0,0,0,659,655,1,0,0,0,660,35,1,0,0,0,661,662,5,100,0,0,662,
+		663,5,18,0,0,663,668,3,38,19,0,664,665,5,195,0,0,665,667,3,38,19,0,666,
+		664,1,0,0,0,667,670,1,0,0,0,668,666,1,0,0,0,668,669,1,0,0,0,669,37,1,0,
+		0,0,670,668,1,0,0,0,671,673,3,72,36,0,672,674,7,12,0,0,673,672,1,0,0,0,
+		673,674,1,0,0,0,674,677,1,0,0,0,675,676,5,94,0,0,676,678,7,13,0,0,677,
+		675,1,0,0,0,677,678,1,0,0,0,678,39,1,0,0,0,679,680,5,42,0,0,680,681,7,
+		14,0,0,681,41,1,0,0,0,682,685,5,84,0,0,683,686,3,72,36,0,684,686,5,4,0,
+		0,685,683,1,0,0,0,685,684,1,0,0,0,686,43,1,0,0,0,687,688,5,95,0,0,688,
+		690,3,72,36,0,689,691,7,15,0,0,690,689,1,0,0,0,690,691,1,0,0,0,691,45,
+		1,0,0,0,692,705,5,183,0,0,693,694,3,104,52,0,694,695,5,196,0,0,695,696,
+		5,183,0,0,696,705,1,0,0,0,697,702,3,72,36,0,698,700,5,11,0,0,699,698,1,
+		0,0,0,699,700,1,0,0,0,700,701,1,0,0,0,701,703,3,104,52,0,702,699,1,0,0,
+		0,702,703,1,0,0,0,703,705,1,0,0,0,704,692,1,0,0,0,704,693,1,0,0,0,704,
+		697,1,0,0,0,705,47,1,0,0,0,706,707,6,24,-1,0,707,708,3,56,28,0,708,725,
+		1,0,0,0,709,710,10,3,0,0,710,711,3,50,25,0,711,712,5,77,0,0,712,714,3,
+		56,28,0,713,715,3,54,27,0,714,713,1,0,0,0,714,715,1,0,0,0,715,717,1,0,
+		0,0,716,718,3,52,26,0,717,716,1,0,0,0,717,718,1,0,0,0,718,724,1,0,0,0,
+		719,720,10,2,0,0,720,721,5,29,0,0,721,722,5,77,0,0,722,724,3,56,28,0,723,
+		709,1,0,0,0,723,719,1,0,0,0,724,727,1,0,0,0,725,723,1,0,0,0,725,726,1,
+		0,0,0,726,49,1,0,0,0,727,725,1,0,0,0,728,730,5,70,0,0,729,728,1,0,0,0,
+		729,730,1,0,0,0,730,744,1,0,0,0,731,733,5,81,0,0,732,734,5,101,0,0,733,
+		732,1,0,0,0,733,734,1,0,0,0,734,744,1,0,0,0,735,737,5,117,0,0,736,738,
+		5,101,0,0,737,736,1,0,0,0,737,738,1,0,0,0,738,744,1,0,0,0,739,741,5,56,
+		0,0,740,742,5,101,0,0,741,740,1,0,0,0,741,742,1,0,0,0,742,744,1,0,0,0,
+		743,729,1,0,0,0,743,731,1,0,0,0,743,735,1,0,0,0,743,739,1,0,0,0,744,51,
+		1,0,0,0,745,746,5,96,0,0,746,760,3,72,36,0,747,748,5,158,0,0,748,749,5,
+		191,0,0,749,754,3,104,52,0,750,751,5,195,0,0,751,753,3,104,52,0,752,750,
+		1,0,0,0,753,756,1,0,0,0,754,752,1,0,0,0,754,755,1,0,0,0,755,757,1,0,0,
+		0,756,754,1,0,0,0,757,758,5,192,0,0,758,760,1,0,0,0,759,745,1,0,0,0,759,
+		747,1,0,0,0,760,53,1,0,0,0,761,773,5,166,0,0,762,774,3,68,34,0,763,764,
+		5,191,0,0,764,765,3,68,34,0,765,766,5,192,0,0,766,774,1,0,0,0,767,768,
+		5,191,0,0,768,769,3,68,34,0,769,770,5,195,0,0,770,771,3,68,34,0,771,772,
+		5,192,0,0,772,774,1,0,0,0,773,762,1,0,0,0,773,763,1,0,0,0,773,767,1,0,
+		0,0,774,776,1,0,0,0,775,777,3,66,33,0,776,775,1,0,0,0,776,777,1,0,0,0,
+		777,55,1,0,0,0,778,780,3,102,51,0,779,781,3,58,29,0,780,779,1,0,0,0,780,
+		781,1,0,0,0,781,816,1,0,0,0,782,783,5,191,0,0,783,784,3,26,13,0,784,786,
+		5,192,0,0,785,787,3,58,29,0,786,785,1,0,0,0,786,787,1,0,0,0,787,816,1,
+		0,0,0,788,789,3,102,51,0,789,798,5,191,0,0,790,795,3,72,36,0,791,792,5,
+		195,0,0,792,794,3,72,36,0,793,791,1,0,0,0,794,797,1,0,0,0,795,793,1,0,
+		0,0,795,796,1,0,0,0,796,799,1,0,0,0,797,795,1,0,0,0,798,790,1,0,0,0,798,
+		799,1,0,0,0,799,800,1,0,0,0,800,802,5,192,0,0,801,803,3,58,29,0,802,801,
+		1,0,0,0,802,803,1,0,0,0,803,816,1,0,0,0,804,805,5,191,0,0,805,810,3,48,
+		24,0,806,807,5,195,0,0,807,809,3,48,24,0,808,806,1,0,0,0,809,812,1,0,0,
+		0,810,808,1,0,0,0,810,811,1,0,0,0,811,813,1,0,0,0,812,810,1,0,0,0,813,
+		814,5,192,0,0,814,816,1,0,0,0,815,778,1,0,0,0,815,782,1,0,0,0,815,788,
+		1,0,0,0,815,804,1,0,0,0,816,57,1,0,0,0,817,819,5,11,0,0,818,817,1,0,0,
+		0,818,819,1,0,0,0,819,820,1,0,0,0,820,822,3,104,52,0,821,823,3,22,11,0,
+		822,821,1,0,0,0,822,823,1,0,0,0,823,59,1,0,0,0,824,825,5,164,0,0,825,826,
+		3,62,31,0,826,61,1,0,0,0,827,828,5,152,0,0,828,829,5,191,0,0,829,830,5,
+		129,0,0,830,834,3,68,34,0,831,833,3,64,32,0,832,831,1,0,0,0,833,836,1,
+		0,0,0,834,832,1,0,0,0,834,835,1,0,0,0,835,837,1,0,0,0,836,834,1,0,0,0,
+		837,838,5,192,0,0,838,867,1,0,0,0,839,840,5,64,0,0,840,841,5,191,0,0,841,
+		842,5,129,0,0,842,843,3,68,34,0,843,844,5,195,0,0,844,845,5,3,0,0,845,
+		846,5,18,0,0,846,850,3,68,34,0,847,849,3,64,32,0,848,847,1,0,0,0,849,852,
+		1,0,0,0,850,848,1,0,0,0,850,851,1,0,0,0,851,853,1,0,0,0,852,850,1,0,0,
+		0,853,854,5,192,0,0,854,867,1,0,0,0,855,856,5,126,0,0,856,857,5,191,0,
+		0,857,861,3,68,34,0,858,860,3,64,32,0,859,858,1,0,0,0,860,863,1,0,0,0,
+		861,859,1,0,0,0,861,862,1,0,0,0,862,864,1,0,0,0,863,861,1,0,0,0,864,865,
+		5,192,0,0,865,867,1,0,0,0,866,827,1,0,0,0,866,839,1,0,0,0,866,855,1,0,
+		0,0,867,63,1,0,0,0,868,869,5,195,0,0,869,870,5,116,0,0,870,874,3,68,34,
+		0,871,872,5,195,0,0,872,874,3,66,33,0,873,868,1,0,0,0,873,871,1,0,0,0,
+		874,65,1,0,0,0,875,876,5,59,0,0,876,877,5,104,0,0,877,878,3,68,34,0,878,
+		67,1,0,0,0,879,880,5,200,0,0,880,881,3,70,35,0,881,69,1,0,0,0,882,883,
+		7,16,0,0,883,71,1,0,0,0,884,885,6,36,-1,0,885,887,3,76,38,0,886,888,3,
+		74,37,0,887,886,1,0,0,0,887,888,1,0,0,0,888,892,1,0,0,0,889,890,5,92,0,
+		0,890,892,3,72,36,3,891,884,1,0,0,0,891,889,1,0,0,0,892,901,1,0,0,0,893,
+		894,10,2,0,0,894,895,5,6,0,0,895,900,3,72,36,3,896,897,10,1,0,0,897,898,
+		5,99,0,0,898,900,3,72,36,2,899,893,1,0,0,0,899,896,1,0,0,0,900,903,1,0,
+		0,0,901,899,1,0,0,0,901,902,1,0,0,0,902,73,1,0,0,0,903,901,1,0,0,0,904,
+		905,3,92,46,0,905,906,3,76,38,0,906,969,1,0,0,0,907,908,3,92,46,0,908,
+		909,7,17,0,0,909,912,5,191,0,0,910,913,3,26,13,0,911,913,3,72,36,0,912,
+		910,1,0,0,0,912,911,1,0,0,0,913,914,1,0,0,0,914,915,5,192,0,0,915,969,
+		1,0,0,0,916,918,5,92,0,0,917,916,1,0,0,0,917,918,1,0,0,0,918,919,1,0,0,
+		0,919,920,5,16,0,0,920,921,3,76,38,0,921,922,5,6,0,0,922,923,3,76,38,0,
+		923,969,1,0,0,0,924,926,5,92,0,0,925,924,1,0,0,0,925,926,1,0,0,0,926,927,
+		1,0,0,0,927,928,5,69,0,0,928,929,5,191,0,0,929,930,3,26,13,0,930,931,5,
+		192,0,0,931,969,1,0,0,0,932,934,5,92,0,0,933,932,1,0,0,0,933,934,1,0,0,
+		0,934,935,1,0,0,0,935,936,5,69,0,0,936,937,5,191,0,0,937,942,3,72,36,0,
+		938,939,5,195,0,0,939,941,3,72,36,0,940,938,1,0,0,0,941,944,1,0,0,0,942,
+		940,1,0,0,0,942,943,1,0,0,0,943,945,1,0,0,0,944,942,1,0,0,0,945,946,5,
+		192,0,0,946,969,1,0,0,0,947,949,5,92,0,0,948,947,1,0,0,0,948,949,1,0,0,
+		0,949,950,1,0,0,0,950,951,7,18,0,0,951,954,3,76,38,0,952,953,5,44,0,0,
+		953,955,5,198,0,0,954,952,1,0,0,0,954,955,1,0,0,0,955,969,1,0,0,0,956,
+		958,5,75,0,0,957,959,5,92,0,0,958,957,1,0,0,0,958,959,1,0,0,0,959,960,
+		1,0,0,0,960,969,5,93,0,0,961,963,5,75,0,0,962,964,5,92,0,0,963,962,1,0,
+		0,0,963,964,1,0,0,0,964,965,1,0,0,0,965,966,5,38,0,0,966,967,5,55,0,0,
+		967,969,3,76,38,0,968,904,1,0,0,0,968,907,1,0,0,0,968,917,1,0,0,0,968,
+		925,1,0,0,0,968,933,1,0,0,0,968,948,1,0,0,0,968,956,1,0,0,0,968,961,1,
+		0,0,0,969,75,1,0,0,0,970,971,6,38,-1,0,971,1138,3,94,47,0,972,1138,5,203,
+		0,0,973,974,5,19,0,0,974,976,3,72,36,0,975,977,3,90,45,0,976,975,1,0,0,
+		0,977,978,1,0,0,0,978,976,1,0,0,0,978,979,1,0,0,0,979,982,1,0,0,0,980,
+		981,5,41,0,0,981,983,3,72,36,0,982,980,1,0,0,0,982,983,1,0,0,0,983,984,
+		1,0,0,0,984,985,5,43,0,0,985,1138,1,0,0,0,986,988,5,19,0,0,987,989,3,90,
+		45,0,988,987,1,0,0,0,989,990,1,0,0,0,990,988,1,0,0,0,990,991,1,0,0,0,991,
+		994,1,0,0,0,992,993,5,41,0,0,993,995,3,72,36,0,994,992,1,0,0,0,994,995,
+		1,0,0,0,995,996,1,0,0,0,996,997,5,43,0,0,997,1138,1,0,0,0,998,999,5,20,
+		0,0,999,1000,5,191,0,0,1000,1001,3,72,36,0,1001,1002,5,11,0,0,1002,1003,
+		3,98,49,0,1003,1004,5,192,0,0,1004,1138,1,0,0,0,1005,1006,5,10,0,0,1006,
+		1015,5,193,0,0,1007,1012,3,72,36,0,1008,1009,5,195,0,0,1009,1011,3,72,
+		36,0,1010,1008,1,0,0,0,1011,1014,1,0,0,0,1012,1010,1,0,0,0,1012,1013,1,
+		0,0,0,1013,1016,1,0,0,0,1014,1012,1,0,0,0,1015,1007,1,0,0,0,1015,1016,
+		1,0,0,0,1016,1017,1,0,0,0,1017,1138,5,194,0,0,1018,1019,5,10,0,0,1019,
+		1020,5,191,0,0,1020,1021,3,26,13,0,1021,1022,5,192,0,0,1022,1138,1,0,0,
+		0,1023,1024,5,87,0,0,1024,1033,5,191,0,0,1025,1030,3,86,43,0,1026,1027,
+		5,195,0,0,1027,1029,3,86,43,0,1028,1026,1,0,0,0,1029,1032,1,0,0,0,1030,
+		1028,1,0,0,0,1030,1031,1,0,0,0,1031,1034,1,0,0,0,1032,1030,1,0,0,0,1033,
+		1025,1,0,0,0,1033,1034,1,0,0,0,1034,1035,1,0,0,0,1035,1138,5,192,0,0,1036,
+		1037,5,135,0,0,1037,1046,5,191,0,0,1038,1043,3,88,44,0,1039,1040,5,195,
+		0,0,1040,1042,3,88,44,0,1041,1039,1,0,0,0,1042,1045,1,0,0,0,1043,1041,
+		1,0,0,0,1043,1044,1,0,0,0,1044,1047,1,0,0,0,1045,1043,1,0,0,0,1046,1038,
+		1,0,0,0,1046,1047,1,0,0,0,1047,1048,1,0,0,0,1048,1138,5,192,0,0,1049,1050,
+		5,46,0,0,1050,1051,5,191,0,0,1051,1052,3,26,13,0,1052,1053,5,192,0,0,1053,
+		1138,1,0,0,0,1054,1055,3,102,51,0,1055,1056,5,191,0,0,1056,1057,5,183,
+		0,0,1057,1059,5,192,0,0,1058,1060,3,80,40,0,1059,1058,1,0,0,0,1059,1060,
+		1,0,0,0,1060,1138,1,0,0,0,1061,1062,5,49,0,0,1062,1065,5,191,0,0,1063,
+		1066,3,104,52,0,1064,1066,5,198,0,0,1065,1063,1,0,0,0,1065,1064,1,0,0,
+		0,1066,1067,1,0,0,0,1067,1068,5,55,0,0,1068,1069,3,76,38,0,1069,1070,5,
+		192,0,0,1070,1138,1,0,0,0,1071,1072,5,136,0,0,1072,1073,5,191,0,0,1073,
+		1074,3,76,38,0,1074,1075,5,55,0,0,1075,1078,3,76,38,0,1076,1077,5,54,0,
+		0,1077,1079,3,76,38,0,1078,1076,1,0,0,0,1078,1079,1,0,0,0,1079,1080,1,
+		0,0,0,1080,1081,5,192,0,0,1081,1138,1,0,0,0,1082,1083,5,150,0,0,1083,1085,
+		5,191,0,0,1084,1086,7,19,0,0,1085,1084,1,0,0,0,1085,1086,1,0,0,0,1086,
+		1088,1,0,0,0,1087,1089,3,76,38,0,1088,1087,1,0,0,0,1088,1089,1,0,0,0,1089,
+		1090,1,0,0,0,1090,1091,5,55,0,0,1091,1092,3,76,38,0,1092,1093,5,192,0,
+		0,1093,1138,1,0,0,0,1094,1095,3,102,51,0,1095,1110,5,191,0,0,1096,1098,
+		5,38,0,0,1097,1096,1,0,0,0,1097,1098,1,0,0,0,1098,1099,1,0,0,0,1099,1104,
+		3,78,39,0,1100,1101,5,195,0,0,1101,1103,3,78,39,0,1102,1100,1,0,0,0,1103,
+		1106,1,0,0,0,1104,1102,1,0,0,0,1104,1105,1,0,0,0,1105,1108,1,0,0,0,1106,
+		1104,1,0,0,0,1107,1109,3,36,18,0,1108,1107,1,0,0,0,1108,1109,1,0,0,0,1109,
+		1111,1,0,0,0,1110,1097,1,0,0,0,1110,1111,1,0,0,0,1111,1112,1,0,0,0,1112,
+		1114,5,192,0,0,1113,1115,3,80,40,0,1114,1113,1,0,0,0,1114,1115,1,0,0,0,
+		1115,1138,1,0,0,0,1116,1117,5,191,0,0,1117,1118,3,26,13,0,1118,1119,5,
+		192,0,0,1119,1138,1,0,0,0,1120,1138,3,104,52,0,1121,1122,3,104,52,0,1122,
+		1123,5,196,0,0,1123,1124,3,104,52,0,1124,1138,1,0,0,0,1125,1126,5,191,
+		0,0,1126,1127,3,72,36,0,1127,1128,5,192,0,0,1128,1138,1,0,0,0,1129,1130,
+		5,191,0,0,1130,1131,3,72,36,0,1131,1132,5,192,0,0,1132,1133,5,196,0,0,
+		1133,1134,3,104,52,0,1134,1138,1,0,0,0,1135,1136,7,20,0,0,1136,1138,3,
+		76,38,4,1137,970,1,0,0,0,1137,972,1,0,0,0,1137,973,1,0,0,0,1137,986,1,
+		0,0,0,1137,998,1,0,0,0,1137,1005,1,0,0,0,1137,1018,1,0,0,0,1137,1023,1,
+		0,0,0,1137,1036,1,0,0,0,1137,1049,1,0,0,0,1137,1054,1,0,0,0,1137,1061,
+		1,0,0,0,1137,1071,1,0,0,0,1137,1082,1,0,0,0,1137,1094,1,0,0,0,1137,1116,
+		1,0,0,0,1137,1120,1,0,0,0,1137,1121,1,0,0,0,1137,1125,1,0,0,0,1137,1129,
+		1,0,0,0,1137,1135,1,0,0,0,1138,1169,1,0,0,0,1139,1140,10,5,0,0,1140,1141,
+		5,13,0,0,1141,1142,5,143,0,0,1142,1143,5,170,0,0,1143,1168,3,76,38,6,1144,
+		1145,10,3,0,0,1145,1146,7,21,0,0,1146,1168,3,76,38,4,1147,1148,10,2,0,
+		0,1148,1149,7,20,0,0,1149,1168,3,76,38,3,1150,1151,10,1,0,0,1151,1152,
+		5,186,0,0,1152,1168,3,76,38,2,1153,1154,10,9,0,0,1154,1155,5,193,0,0,1155,
+		1156,3,76,38,0,1156,1157,5,194,0,0,1157,1168,1,0,0,0,1158,1159,10,8,0,
+		0,1159,1160,5,189,0,0,1160,1168,3,104,52,0,1161,1162,10,7,0,0,1162,1163,
+		5,188,0,0,1163,1168,3,98,49,0,1164,1165,10,6,0,0,1165,1166,5,23,0,0,1166,
+		1168,3,102,51,0,1167,1139,1,0,0,0,1167,1144,1,0,0,0,1167,1147,1,0,0,0,
+		1167,1150,1,0,0,0,1167,1153,1,0,0,0,1167,1158,1,0,0,0,1167,1161,1,0,0,
+		0,1167,1164,1,0,0,0,1168,1171,1,0,0,0,1169,1167,1,0,0,0,1169,1170,1,0,
+		0,0,1170,77,1,0,0,0,1171,1169,1,0,0,0,1172,1173,3,104,52,0,1173,1174,5,
+		190,0,0,1174,1175,3,72,36,0,1175,1191,1,0,0,0,1176,1177,5,191,0,0,1177,
+		1182,3,104,52,0,1178,1179,5,195,0,0,1179,1181,3,104,52,0,1180,1178,1,0,
+		0,0,1181,1184,1,0,0,0,1182,1180,1,0,0,0,1182,1183,1,0,0,0,1183,1185,1,
+		0,0,0,1184,1182,1,0,0,0,1185,1186,5,192,0,0,1186,1187,5,190,0,0,1187,1188,
+		3,72,36,0,1188,1191,1,0,0,0,1189,1191,3,72,36,0,1190,1172,1,0,0,0,1190,
+		1176,1,0,0,0,1190,1189,1,0,0,0,1191,79,1,0,0,0,1192,1193,5,102,0,0,1193,
+		1204,5,191,0,0,1194,1195,5,103,0,0,1195,1196,5,18,0,0,1196,1201,3,72,36,
+		0,1197,1198,5,195,0,0,1198,1200,3,72,36,0,1199,1197,1,0,0,0,1200,1203,
+		1,0,0,0,1201,1199,1,0,0,0,1201,1202,1,0,0,0,1202,1205,1,0,0,0,1203,1201,
+		1,0,0,0,1204,1194,1,0,0,0,1204,1205,1,0,0,0,1205,1207,1,0,0,0,1206,1208,
+		3,36,18,0,1207,1206,1,0,0,0,1207,1208,1,0,0,0,1208,1210,1,0,0,0,1209,1211,
+		3,82,41,0,1210,1209,1,0,0,0,1210,1211,1,0,0,0,1211,1212,1,0,0,0,1212,1213,
+		5,192,0,0,1213,81,1,0,0,0,1214,1215,7,22,0,0,1215,1216,5,16,0,0,1216,1217,
+		3,84,42,0,1217,1218,5,6,0,0,1218,1219,3,84,42,0,1219,1223,1,0,0,0,1220,
+		1221,7,22,0,0,1221,1223,3,84,42,0,1222,1214,1,0,0,0,1222,1220,1,0,0,0,
+		1223,83,1,0,0,0,1224,1225,5,156,0,0,1225,1234,5,106,0,0,1226,1227,5,156,
+		0,0,1227,1234,5,53,0,0,1228,1229,5,28,0,0,1229,1234,5,119,0,0,1230,1231,
+		3,76,38,0,1231,1232,7,23,0,0,1232,1234,1,0,0,0,1233,1224,1,0,0,0,1233,
+		1226,1,0,0,0,1233,1228,1,0,0,0,1233,1230,1,0,0,0,1234,85,1,0,0,0,1235,
+		1236,3,72,36,0,1236,1237,5,187,0,0,1237,1238,3,72,36,0,1238,87,1,0,0,0,
+		1239,1240,3,104,52,0,1240,1241,5,187,0,0,1241,1242,3,72,36,0,1242,89,1,
+		0,0,0,1243,1244,5,162,0,0,1244,1245,3,72,36,0,1245,1246,5,142,0,0,1246,
+		1247,3,72,36,0,1247,91,1,0,0,0,1248,1272,5,171,0,0,1249,1272,5,172,0,0,
+		1250,1272,5,175,0,0,1251,1272,5,173,0,0,1252,1272,5,176,0,0,1253,1272,
+		5,174,0,0,1254,1272,5,180,0,0,1255,1272,5,178,0,0,1256,1272,5,179,0,0,
+		1257,1272,5,177,0,0,1258,1259,5,98,0,0,1259,1265,5,191,0,0,1260,1261,3,
+		104,52,0,1261,1262,5,196,0,0,1262,1264,1,0,0,0,1263,1260,1,0,0,0,1264,
+		1267,1,0,0,0,1265,1263,1,0,0,0,1265,1266,1,0,0,0,1266,1268,1,0,0,0,1267,
+		1265,1,0,0,0,1268,1269,3,92,46,0,1269,1270,5,192,0,0,1270,1272,1,0,0,0,
+		1271,1248,1,0,0,0,1271,1249,1,0,0,0,1271,1250,1,0,0,0,1271,1251,1,0,0,
+		0,1271,1252,1,0,0,0,1271,1253,1,0,0,0,1271,1254,1,0,0,0,1271,1255,1,0,
+		0,0,1271,1256,1,0,0,0,1271,1257,1,0,0,0,1271,1258,1,0,0,0,1272,93,1,0,
+		0,0,1273,1290,5,93,0,0,1274,1290,7,24,0,0,1275,1290,3,96,48,0,1276,1290,
+		5,198,0,0,1277,1290,5,199,0,0,1278,1279,5,144,0,0,1279,1290,5,198,0,0,
+		1280,1281,5,30,0,0,1281,1290,5,198,0,0,1282,1283,5,143,0,0,1283,1290,5,
+		198,0,0,1284,1285,5,73,0,0,1285,1287,5,198,0,0,1286,1288,3,70,35,0,1287,
+		1286,1,0,0,0,1287,1288,1,0,0,0,1288,1290,1,0,0,0,1289,1273,1,0,0,0,1289,
+		1274,1,0,0,0,1289,1275,1,0,0,0,1289,1276,1,0,0,0,1289,1277,1,0,0,0,1289,
+		1278,1,0,0,0,1289,1280,1,0,0,0,1289,1282,1,0,0,0,1289,1284,1,0,0,0,1290,
+		95,1,0,0,0,1291,1292,7,25,0,0,1292,97,1,0,0,0,1293,1294,6,49,-1,0,1294,
+		1295,5,10,0,0,1295,1296,5,175,0,0,1296,1297,3,98,49,0,1297,1298,5,176,
+		0,0,1298,1339,1,0,0,0,1299,1300,5,87,0,0,1300,1301,5,175,0,0,1301,1302,
+		3,98,49,0,1302,1303,5,195,0,0,1303,1304,3,98,49,0,1304,1305,5,176,0,0,
+		1305,1339,1,0,0,0,1306,1323,5,135,0,0,1307,1319,5,175,0,0,1308,1309,3,
+		104,52,0,1309,1316,3,98,49,0,1310,1311,5,195,0,0,1311,1312,3,104,52,0,
+		1312,1313,3,98,49,0,1313,1315,1,0,0,0,1314,1310,1,0,0,0,1315,1318,1,0,
+		0,0,1316,1314,1,0,0,0,1316,1317,1,0,0,0,1317,1320,1,0,0,0,1318,1316,1,
+		0,0,0,1319,1308,1,0,0,0,1319,1320,1,0,0,0,1320,1321,1,0,0,0,1321,1324,
+		5,176,0,0,1322,1324,5,172,0,0,1323,1307,1,0,0,0,1323,1322,1,0,0,0,1324,
+		1339,1,0,0,0,1325,1336,3,100,50,0,1326,1327,5,191,0,0,1327,1332,5,200,
+		0,0,1328,1329,5,195,0,0,1329,1331,5,200,0,0,1330,1328,1,0,0,0,1331,1334,
+		1,0,0,0,1332,1330,1,0,0,0,1332,1333,1,0,0,0,1333,1335,1,0,0,0,1334,1332,
+		1,0,0,0,1335,1337,5,192,0,0,1336,1326,1,0,0,0,1336,1337,1,0,0,0,1337,1339,
+		1,0,0,0,1338,1293,1,0,0,0,1338,1299,1,0,0,0,1338,1306,1,0,0,0,1338,1325,
+		1,0,0,0,1339,1348,1,0,0,0,1340,1341,10,5,0,0,1341,1343,5,193,0,0,1342,
+		1344,5,200,0,0,1343,1342,1,0,0,0,1343,1344,1,0,0,0,1344,1345,1,0,0,0,1345,
+		1347,5,194,0,0,1346,1340,1,0,0,0,1347,1350,1,0,0,0,1348,1346,1,0,0,0,1348,
+		1349,1,0,0,0,1349,99,1,0,0,0,1350,1348,1,0,0,0,1351,1352,5,39,0,0,1352,
+		1362,5,107,0,0,1353,1354,5,22,0,0,1354,1362,5,161,0,0,1355,1356,7,26,0,
+		0,1356,1357,7,27,0,0,1357,1358,5,143,0,0,1358,1362,5,170,0,0,1359,1362,
+		5,73,0,0,1360,1362,3,102,51,0,1361,1351,1,0,0,0,1361,1353,1,0,0,0,1361,
+		1355,1,0,0,0,1361,1359,1,0,0,0,1361,1360,1,0,0,0,1362,101,1,0,0,0,1363,
+		1368,3,104,52,0,1364,1365,5,196,0,0,1365,1367,3,104,52,0,1366,1364,1,0,
+		0,0,1367,1370,1,0,0,0,1368,1366,1,0,0,0,1368,1369,1,0,0,0,1369,103,1,0,
+		0,0,1370,1368,1,0,0,0,1371,1377,5,204,0,0,1372,1377,5,205,0,0,1373,1377,
+		5,206,0,0,1374,1377,5,207,0,0,1375,1377,3,106,53,0,1376,1371,1,0,0,0,1376,
+		1372,1,0,0,0,1376,1373,1,0,0,0,1376,1374,1,0,0,0,1376,1375,1,0,0,0,1377,
+		105,1,0,0,0,1378,1379,7,28,0,0,1379,107,1,0,0,0,185,111,118,123,129,132,
+		143,148,153,160,164,168,183,190,200,206,211,217,223,234,238,242,245,249,
+		259,266,276,279,283,287,292,297,301,308,311,317,321,325,330,333,339,343,
+		347,352,358,363,371,377,382,392,403,411,419,427,437,446,453,457,460,468,
+		476,484,494,498,509,516,522,530,541,547,551,554,557,560,564,571,576,589,
+		594,599,606,615,618,621,625,634,637,641,650,653,659,668,673,677,685,690,
+		699,702,704,714,717,723,725,729,733,737,741,743,754,759,773,776,780,786,
+		795,798,802,810,815,818,822,834,850,861,866,873,887,891,899,901,912,917,
+		925,933,942,948,954,958,963,968,978,982,990,994,1012,1015,1030,1033,1043,
+		1046,1059,1065,1078,1085,1088,1097,1104,1108,1110,1114,1137,1167,1169,
+		1182,1190,1201,1204,1207,1210,1222,1233,1265,1271,1287,1289,1316,1319,
+		1323,1332,1336,1338,1343,1348,1361,1368,1376
 	};
 
 	public static readonly ATN _ATN =

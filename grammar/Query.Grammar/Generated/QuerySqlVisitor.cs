@@ -183,6 +183,13 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitArchiveStream([NotNull] QuerySqlParser.ArchiveStreamContext context);
 	/// <summary>
+	/// Visit a parse tree produced by the <c>compactStream</c>
+	/// labeled alternative in <see cref="QuerySqlParser.statement"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitCompactStream([NotNull] QuerySqlParser.CompactStreamContext context);
+	/// <summary>
 	/// Visit a parse tree produced by the <c>printTopic</c>
 	/// labeled alternative in <see cref="QuerySqlParser.statement"/>.
 	/// </summary>
@@ -866,6 +873,40 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitOverClause([NotNull] QuerySqlParser.OverClauseContext context);
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="QuerySqlParser.windowFrame"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitWindowFrame([NotNull] QuerySqlParser.WindowFrameContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>unboundedPrecedingBound</c>
+	/// labeled alternative in <see cref="QuerySqlParser.frameBound"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitUnboundedPrecedingBound([NotNull] QuerySqlParser.UnboundedPrecedingBoundContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>unboundedFollowingBound</c>
+	/// labeled alternative in <see cref="QuerySqlParser.frameBound"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitUnboundedFollowingBound([NotNull] QuerySqlParser.UnboundedFollowingBoundContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>currentRowBound</c>
+	/// labeled alternative in <see cref="QuerySqlParser.frameBound"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitCurrentRowBound([NotNull] QuerySqlParser.CurrentRowBoundContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>offsetBound</c>
+	/// labeled alternative in <see cref="QuerySqlParser.frameBound"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitOffsetBound([NotNull] QuerySqlParser.OffsetBoundContext context);
 	/// <summary>
 	/// Visit a parse tree produced by <see cref="QuerySqlParser.mapEntry"/>.
 	/// </summary>

@@ -23,7 +23,9 @@ public sealed partial class ExpressionBinder
         var position = PositionOf(call);
         var name = call.Name.Name.Value.ToUpperInvariant();
         if (call.Over is not null)
-            throw SqlException.FeatureNotSupported("window functions (OVER)", position);
+            return Windows?.Add(call, position) ?? throw new SqlException(SqlState.WindowingError,
+                "window functions are not allowed here", position: position,
+                hint: "Window functions are allowed in the SELECT list and ORDER BY of a pull query.");
         if (name == "STRING_AGG" && call.Arguments.Count == 2)
             return BindStringAgg(call, hint);
         if (!call.OrderBy.IsEmpty)

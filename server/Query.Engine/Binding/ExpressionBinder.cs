@@ -31,6 +31,10 @@ public sealed partial class ExpressionBinder
 
     public bool IsAggregating => _aggregation is not null;
 
+    /// <summary>Where window function calls (<c>... OVER (...)</c>) go: the select list and ORDER BY of a pull query
+    /// have one; elsewhere (WHERE, GROUP BY, HAVING, arguments of a window function) a call is 42P20.</summary>
+    public WindowFunctions.WindowContext? Windows { get; init; }
+
     public BoundExpr Bind(Ast.Expr expression, SqlType? hint = null)
     {
         Limits.DepthGuard.Enter();

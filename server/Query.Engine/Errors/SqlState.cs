@@ -14,6 +14,7 @@ public static class SqlState
     public const string UndefinedFunction = "42883";
     public const string AmbiguousColumn = "42702";
     public const string GroupingError = "42803";
+    public const string WindowingError = "42P20";
     public const string InvalidParameterValue = "22023";
     public const string InvalidTextRepresentation = "22P02";
     public const string InvalidDatetimeFormat = "22007";

@@ -30,6 +30,13 @@ public sealed class ScanSource : IDisposable
     /// </summary>
     public CancellationToken CancellationToken { get; set; }
 
+    /// <summary>
+    /// A WHERE predicate evaluated on each record as it is added, while its bytes are still in the cache: a record
+    /// it refuses is taken back out at once, so batches carry only kept records and nothing is positioned twice.
+    /// Null: every record is kept.
+    /// </summary>
+    public Func<RecordCursor, bool>? Predicate { get; init; }
+
     /// <summary>Refills <paramref name="batch"/> with the next records; false when the plan is exhausted.</summary>
     public bool Fill(RecordBatch batch)
     {
@@ -48,8 +55,9 @@ public sealed class ScanSource : IDisposable
                 throw Errors.SqlException.Canceled();
             if (record.ValueIsNull)
                 continue;   // a tombstone (a table's delete) is no row of a stream over the same log
-            batch.Add(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs, _partition,
-                record.RawHeaders, record.HeaderCount);
+            if (batch.Add(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs, _partition,
+                    record.RawHeaders, record.HeaderCount) && Predicate is { } predicate && !predicate(batch.Cursor))
+                batch.RemoveLast();
         }
         return batch.RecordCount > 0;
     }

@@ -96,6 +96,8 @@ internal sealed partial class PersistentQuery
             live = plain.GroupCount + (_hooks!.TableChanges?.Count ?? 0);
         else if (aggregate is Execution.Operators.Joins.StreamStreamJoinOperator join)
             live = join.RowsHeld;
+        else if (aggregate is Execution.Operators.ContinuousStateChain chain)
+            live = chain.RowsHeld;
         else
             return false;
         return replay >= _engine.Options.PersistentSnapshotMinRecords && replay > 2 * live;
@@ -120,6 +122,8 @@ internal sealed partial class PersistentQuery
         {
             if (aggregate is Execution.Operators.Joins.StreamStreamJoinOperator join)
                 join.WriteAll(WriteGroup);
+            else if (aggregate is Execution.Operators.ContinuousStateChain chain)
+                chain.WriteAll(WriteGroup);
             else
                 ((Execution.Operators.ContinuousAggregateOperator)aggregate).WriteAll(WriteGroup);
             tableRows?.WriteAll(WriteRow);

@@ -115,12 +115,11 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
     public IReadOnlyList<(int Partition, long Committed, long End)> Lag()
     {
         var result = new List<(int, long, long)>();
-        if (Committed() is not { } committed || !_engine.TryGetStream(Definition.Source, out var source))
+        if (Committed() is not { } committed || TailedLogs() is not { } tailed)
             return result;
-        var right = RightStream();
         foreach (var (partition, next) in committed.Offsets)
         {
-            if (StreamJoinSources.End(source, right, partition) is { } end)
+            if (StreamJoinSources.End(tailed, partition) is { } end)
                 result.Add((partition, next, end));
         }
         result.Sort((a, b) => a.Item1.CompareTo(b.Item1));
@@ -132,29 +131,31 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
     {
         get
         {
-            if (Committed() is not { } committed || !_engine.TryGetStream(Definition.Source, out var source))
+            if (Committed() is not { } committed || TailedLogs() is not { } tailed)
                 return false;
-            var right = RightStream();
             foreach (var (partition, next) in committed.Offsets)
             {
-                if (StreamJoinSources.End(source, right, partition) is { } end && next < end)
+                if (StreamJoinSources.End(tailed, partition) is { } end && next < end)
                     return false;
             }
             return true;
         }
     }
 
-    /// <summary>The second stream a stream-stream join reads (null for other queries, or a plan that fails).
-    /// </summary>
-    private Execution.StreamRuntime? RightStream()
+    /// <summary>The logs the query tails with their checkpoint numbering: its source, and the other streams (or
+    /// tables) a join tails; null when the source is gone.</summary>
+    private List<(Execution.StreamRuntime Source, int PartitionBase)>? TailedLogs()
     {
+        if (!_engine.TryGetStream(Definition.Source, out var source))
+            return null;
         try
         {
-            return StreamJoinSources.RightStream(CurrentPlan());
+            var tailed = StreamJoinSources.Tailed(CurrentPlan());
+            return tailed.Count > 0 ? tailed : [(source, 0)];
         }
         catch (SqlException)
         {
-            return null;
+            return [(source, 0)];
         }
     }
 

@@ -33,6 +33,7 @@ public sealed partial class SelectPlanner
     {
         var isPush = query.Emit != Ast.EmitKind.None;
         CheckUnsupported(select);
+        CheckDistinctWindows(select);
         var (source, joins, scope) = ResolveFrom(select.From, isPush);
         if (joins is not null && select.Window is not null)
             throw SqlException.FeatureNotSupported("WINDOW over a join", select.Window.Span.Start + 1);
@@ -61,12 +62,13 @@ public sealed partial class SelectPlanner
             binder = NewBinder(scope.WithoutColumns(), aggregation);
         }
         var tableFunctions = new List<(int Column, Functions.TableFunctionKind Kind)>();
-        var (projection, columns) = BindItems(select, scope, binder, tableFunctions);
+        var (itemBinder, windows) = WindowBinding(query, select, scope, aggregation, binder, isPush);
+        var (projection, columns) = BindItems(select, scope, itemBinder, tableFunctions);
         if (aggregation is not null)
             aggregation.WindowBoundsVisible = false;   // ksqlDB: window bounds only in the SELECT list
         BoundExpr? having = select.Having is null ? null
             : binder.BindAs(select.Having, SqlType.Boolean, CastContext.Implicit);
-        var orderBy = BindOrderBy(query, projection, columns, binder, isPush);
+        var orderBy = BindOrderBy(query, projection, columns, itemBinder, isPush);
         var limit = Count(query.Limit, "LIMIT");
         var offset = Count(query.Offset, "OFFSET") ?? 0;
         if (isPush && select.Distinct)
@@ -80,7 +82,7 @@ public sealed partial class SelectPlanner
         var inputOrder = aggregation is { InputOrder.IsEmpty: false }
             ? BindInputOrder(aggregation, scope, isPush || window is not null) : null;
         var tree = BuildTree(source, reader, where, aggregation, having, projection, columns, orderBy, limit, offset,
-            isPush, tableFunctions, window, inputOrder);
+            isPush, tableFunctions, window, inputOrder, windows);
         return new BoundQuery(tree, new EquatableArray<ColumnInfo>([.. columns]), isPush);
     }
 
@@ -89,7 +91,8 @@ public sealed partial class SelectPlanner
         AggregationContext? aggregation,
         BoundExpr? having, List<BoundExpr> projection, List<ColumnInfo> columns, List<SortKey> orderBy, long? limit,
         long offset, bool isPush, List<(int Column, Functions.TableFunctionKind Kind)> tableFunctions,
-        LogicalWindowedAggregate? window, List<(BoundExpr Key, bool Descending, bool NullsFirst)>? inputOrder)
+        LogicalWindowedAggregate? window, List<(BoundExpr Key, bool Descending, bool NullsFirst)>? inputOrder,
+        WindowFunctions.WindowContext? windows)
     {
         var whereIsExact = false;
         LogicalPlan plan;
@@ -118,6 +121,8 @@ public sealed partial class SelectPlanner
             if (having is not null)
                 plan = new LogicalFilter(plan, having);
         }
+        if (windows is not null)
+            plan = WindowNode(plan, windows, projection, tableFunctions.Count > 0);
         var output = new ColumnInfo[projection.Count];
         for (var i = 0; i < output.Length; i++)
             output[i] = i < columns.Count ? columns[i] : new ColumnInfo($"ORDER_BY_{i - columns.Count + 1}",
@@ -178,9 +183,11 @@ public sealed partial class SelectPlanner
         return columns;
     }
 
-    private ExpressionBinder NewBinder(BindScope scope, AggregationContext? aggregation) =>
+    private ExpressionBinder NewBinder(BindScope scope, AggregationContext? aggregation,
+        WindowFunctions.WindowContext? windows = null) =>
         new(scope, _parameters, aggregation)
         {
+            Windows = windows,
             ParameterValues = _parameterValues,
             Session = Session,
             Outer = _outer,

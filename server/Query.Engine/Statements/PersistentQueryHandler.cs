@@ -75,11 +75,11 @@ internal static partial class PersistentQueryHandler
         var engine = session.Engine;
         var scan = plan.Bound.Scan!;
         var starts = TailScanOperator.PlanStarts(scan.Source, scan.Pushdown, session.ReplayFromEarliest);
-        starts.AddRange(StreamJoinSources.RightStarts(plan, session.ReplayFromEarliest));
+        starts.AddRange(StreamJoinSources.OtherStarts(plan, session.ReplayFromEarliest));
         var definition = new PersistentQueryDefinition(engine.Queries.NextId(kind, sink), kind,
             Grammar.Formatting.SqlFormatter.Format(statement), sink, scan.Source.Definition.Name,
             session.ReplayFromEarliest, engine.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
-        var withState = plan.IsAggregate || StreamJoinSources.RightStream(plan) is not null;
+        var withState = plan.IsAggregate || StreamJoinSources.TailsSeveral(plan);
         return engine.Queries.Create(definition, starts, withState);
     }
 

@@ -23,6 +23,7 @@ internal static class QueryHandler
         {
             Parameters = parameters,
             JoinBuildMaxBytes = session.Engine.Options.JoinBuildMaxBytes,
+            WindowMaxBytes = session.Engine.Options.WindowMaxBytes,
             MaxRecursion = session.Engine.Options.RecursionMaxIterations,
             ScanWorkers = session.Engine.Options.QueryScanWorkers,
             ScanWorkerMinRecords = session.Engine.Options.QueryScanWorkerMinRecords,

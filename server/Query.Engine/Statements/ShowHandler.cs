@@ -56,6 +56,7 @@ internal static partial class ShowHandler
         Ast.Show { Kind: Ast.ShowKind.Types } => PropertyColumns,
         Ast.Show { Kind: Ast.ShowKind.Archivals } => TieringHandler.RunColumns,
         Ast.ArchiveStream => TieringHandler.ArchiveColumns,
+        Ast.CompactStream => TieringHandler.CompactColumns,
         Ast.Describe => DescribeColumns,
         Ast.DescribeFunction => FunctionDetailColumns,
         Ast.ShowVariable show => VariableColumns(show),

@@ -7,10 +7,10 @@ using Ast = Query.Grammar.Ast;
 namespace Query.Engine.Statements;
 
 /// <summary>
-/// ALTER STREAM ... SET (tiering properties), ARCHIVE STREAM and SHOW ARCHIVALS. ALTER SET changes TIERED,
-/// LOCAL_RETENTION_MS / _BYTES and, for a tiered stream, RETENTION_MS / _BYTES (the total retention the archival
-/// job applies to the cold tier; below it the hot log only deletes archived segments); every other property is
-/// fixed at creation (0A000).
+/// ALTER STREAM ... SET (tiering properties), ARCHIVE STREAM, COMPACT STREAM and SHOW ARCHIVALS. ALTER SET changes
+/// TIERED, LOCAL_RETENTION_MS / _BYTES and, for a tiered stream, RETENTION_MS / _BYTES (the total retention the
+/// archival job applies to the cold tier; below it the hot log only deletes archived segments); every other
+/// property is fixed at creation (0A000).
 /// </summary>
 internal static class TieringHandler
 {
@@ -32,6 +32,13 @@ internal static class TieringHandler
         new("BYTES_DONE", SqlType.BigInt), new("BYTES_LEFT", SqlType.BigInt), new("ROWS", SqlType.BigInt),
         new("ROWS_PER_SEC", SqlType.BigInt), new("FILES_EXPIRED", SqlType.BigInt),
         new("STARTED", SqlType.Timestamp), new("FINISHED", SqlType.Timestamp), new("LAST_ERROR", SqlType.String),
+        new("KIND", SqlType.String),
+    ];
+
+    public static readonly IReadOnlyList<ColumnInfo> CompactColumns =
+    [
+        new("STREAM", SqlType.String), new("FILES_IN", SqlType.BigInt), new("FILES_OUT", SqlType.BigInt),
+        new("ROWS", SqlType.BigInt), new("BYTES_IN", SqlType.BigInt), new("BYTES_OUT", SqlType.BigInt),
     ];
 
     public static StatementResult SetProperties(EngineSession session, Ast.AlterSourceSetProperties alter)
@@ -99,6 +106,18 @@ internal static class TieringHandler
         return StatementResult.Query(new BufferedRowReader(ArchiveColumns, rows));
     }
 
+    public static async Task<StatementResult> CompactAsync(EngineSession session, Ast.CompactStream compact,
+        CancellationToken cancellationToken)
+    {
+        var name = EngineSession.SourceName(compact.Name);
+        var stream = session.Engine.GetStream(name, compact.Name.Span.Start + 1);
+        var result = await session.Engine.Archival.CompactNowAsync(stream, cancellationToken);
+        List<Cell[]> rows =
+            [EngineSession.TextRow(name, (long)result.FilesIn, (long)result.Runs, result.Rows, result.BytesIn,
+                result.BytesOut)];
+        return StatementResult.Query(new BufferedRowReader(CompactColumns, rows));
+    }
+
     public static StatementResult ShowRuns(EngineSession session)
     {
         var now = session.Engine.TimeProvider.GetUtcNow();
@@ -110,7 +129,7 @@ internal static class TieringHandler
             var status = finished is null ? "running" : p.LastError is null ? "done" : "failed";
             rows.Add(EngineSession.TextRow(p.Stream, p.Partition, run.Trigger, status, p.SegmentsDone,
                 p.SegmentsLeft, p.BytesDone, p.BytesLeft, p.Rows, (long)p.RowsPerSecond(now), p.FilesExpired,
-                p.Started.ToUnixTimeMilliseconds(), finished?.ToUnixTimeMilliseconds(), p.LastError));
+                p.Started.ToUnixTimeMilliseconds(), finished?.ToUnixTimeMilliseconds(), p.LastError, run.Kind));
         }
         return StatementResult.Query(new BufferedRowReader(RunColumns, rows));
     }

@@ -2,12 +2,14 @@ using Query.Engine.Errors;
 using Query.Engine.Execution;
 using Query.Tiering;
 using Query.Tiering.Archival;
+using Query.Tiering.Compaction;
 
 namespace Query.Engine.Tiering;
 
 /// <summary>
-/// Runs archival and cold retention for the engine: <see cref="RunPassAsync"/> is the background job's pass
-/// (the host schedules it), <see cref="ArchiveNowAsync"/> is ARCHIVE STREAM. Every run of a partition is listed
+/// Runs archival, cold retention and compaction for the engine: <see cref="RunPassAsync"/> is the background
+/// job's pass (the host schedules it), <see cref="ArchiveNowAsync"/> is ARCHIVE STREAM and
+/// <see cref="CompactNowAsync"/> COMPACT STREAM. Every run of a partition is listed
 /// with its progress while it runs and after (a bounded history, newest kept). A failed partition records its
 /// error, keeps its hot data (the archiver's guarantee) and is retried by the next pass; it never stops the
 /// pass, ingestion or queries.
@@ -15,6 +17,7 @@ namespace Query.Engine.Tiering;
 internal sealed class ArchivalJobs(QueryEngine engine)
 {
     private readonly SegmentArchiver _archiver = new(null, engine.TimeProvider);
+    private readonly ColdCompactor _compactor = new(engine.Options.Tiering.Compaction);
     private readonly LinkedList<ArchivalRun> _runs = new();
 
     public IReadOnlyList<ArchivalRun> Runs
@@ -51,17 +54,44 @@ internal sealed class ArchivalJobs(QueryEngine engine)
         return result;
     }
 
+    /// <summary>Merges every run of two or more small cold files of <paramref name="stream"/> now.</summary>
+    public async Task<CompactionResult> CompactNowAsync(StreamRuntime stream, CancellationToken cancellationToken)
+    {
+        var cold = RequireCold();
+        var layout = Layout(stream);
+        var result = CompactionResult.None;
+        for (var p = 0; p < stream.Log.PartitionCount; p++)
+        {
+            var progress = Start("statement", stream, p, ArchivalRun.Compaction);
+            try
+            {
+                var one = await _compactor.CompactAsync(cold.GetTier(stream.Definition.Name, p), layout, force: true,
+                    progress, cancellationToken).ConfigureAwait(false);
+                result = result.Add(one);
+                progress.Finish(Now, null);
+            }
+            catch (Exception e)
+            {
+                progress.Finish(Now, e.Message);
+                throw Translate(e);
+            }
+        }
+        return result;
+    }
+
     /// <summary>
-    /// One pass over every tiered stream: archive sealed segments past the hot limits (oldest first), then expire
-    /// cold files past the total retention. Failures are recorded per partition and counted, never thrown.
+    /// One pass over every tiered stream: archive sealed segments past the hot limits (oldest first), expire
+    /// cold files past the total retention, then merge runs of small cold files that can no longer grow. Failures
+    /// are recorded per partition and counted, never thrown.
     /// </summary>
     public async Task<ArchivalPassResult> RunPassAsync(CancellationToken cancellationToken)
     {
         var cold = engine.Options.ColdStore;
         if (cold is null)
-            return new ArchivalPassResult(0, ArchiveResult.None, 0, 0);
+            return new ArchivalPassResult(0, ArchiveResult.None, 0, 0, CompactionResult.None);
         int streams = 0, expired = 0, failures = 0;
         var archived = ArchiveResult.None;
+        var compacted = CompactionResult.None;
         foreach (var definition in engine.ListStreams())
         {
             var settings = EffectiveTiering.Of(definition, engine.Options.Tiering);
@@ -79,6 +109,11 @@ internal sealed class ArchivalJobs(QueryEngine engine)
                     archived = archived.Add(one);
                     expired += files;
                     progress.Finish(Now, null);
+                    var merged = await CompactPartitionAsync(cold, stream, p, cancellationToken).ConfigureAwait(false);
+                    if (merged is null)
+                        failures++;
+                    else
+                        compacted = compacted.Add(merged);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -92,7 +127,7 @@ internal sealed class ArchivalJobs(QueryEngine engine)
                 }
             }
         }
-        return new ArchivalPassResult(streams, archived, expired, failures);
+        return new ArchivalPassResult(streams, archived, expired, failures, compacted);
     }
 
     private async Task<(ArchiveResult, int)> PassPartitionAsync(ColdStore cold, StreamRuntime stream, int partition,
@@ -109,6 +144,36 @@ internal sealed class ArchivalJobs(QueryEngine engine)
         return (result, expiry.Files);
     }
 
+    // A run is recorded only when there is something to merge, so quiet passes do not fill the history. Null:
+    // it failed (recorded in the history).
+    private async Task<CompactionResult?> CompactPartitionAsync(ColdStore cold, StreamRuntime stream, int partition,
+        CancellationToken cancellationToken)
+    {
+        var tier = cold.GetTier(stream.Definition.Name, partition);
+        var layout = Layout(stream);
+        if (CompactionPlan.Choose(tier.Manifest, layout.SchemaVersion, engine.Options.Tiering.Compaction, false)
+            .Count == 0)
+            return CompactionResult.None;
+        var progress = Start("job", stream, partition, ArchivalRun.Compaction);
+        try
+        {
+            var result = await _compactor.CompactAsync(tier, layout, force: false, progress, cancellationToken)
+                .ConfigureAwait(false);
+            progress.Finish(Now, null);
+            return result;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            progress.Finish(Now, "canceled: the server is stopping");
+            throw;
+        }
+        catch (Exception e)
+        {
+            progress.Finish(Now, e.Message);
+            return null;
+        }
+    }
+
     private static long HotBytes(Query.Storage.PartitionLog log)
     {
         long bytes = 0;
@@ -117,12 +182,13 @@ internal sealed class ArchivalJobs(QueryEngine engine)
         return bytes;
     }
 
-    private ArchiveProgress Start(string trigger, StreamRuntime stream, int partition)
+    private ArchiveProgress Start(string trigger, StreamRuntime stream, int partition,
+        string kind = ArchivalRun.Archival)
     {
         var progress = new ArchiveProgress(stream.Definition.Name, partition, Now);
         lock (_runs)
         {
-            _runs.AddLast(new ArchivalRun(trigger, progress));
+            _runs.AddLast(new ArchivalRun(trigger, progress, kind));
             while (_runs.Count > engine.Options.Tiering.HistoryRuns)
                 _runs.RemoveFirst();
         }

@@ -25,4 +25,7 @@ public sealed record TieringDefaults
 
     /// <summary>Finished archival runs kept for SHOW ARCHIVALS (older ones are forgotten).</summary>
     public int HistoryRuns { get; init; } = 256;
+
+    /// <summary>Which small cold files the job (and COMPACT STREAM) merge.</summary>
+    public Query.Tiering.Compaction.CompactionOptions Compaction { get; init; } = new();
 }

@@ -64,22 +64,29 @@ if [[ "$counted_ours" != "$rows" || "$counted_pg" != "$rows" ]]; then
 fi
 results=$(node tests/Query.Benchmarks/Server/node/compare.js "$our_port" "$pg_port")
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-# COMPARE_CPU_RUNS=N: the server CPU per pull GROUP BY, which a loaded machine disturbs far less than wall time:
-# ours from our process's /proc stat; PostgreSQL's from the postmaster with its reaped children (the backend
-# and parallel workers of each psql session have exited and been waited for when psql returns).
+# COMPARE_CPU_RUNS=N: the server CPU per pull query (the filter scan, the top 10 and the GROUP BY; with
+# COMPARE_CPU_ONLY=text those whose SQL contains text), which a loaded machine disturbs far less than wall time:
+# ours from our process's /proc stat; PostgreSQL's from the postmaster with its reaped children (the backend and
+# parallel workers of each psql session have exited and been waited for when psql returns).
 if [[ "${COMPARE_CPU_RUNS:-0}" -gt 0 ]]; then
   ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat"; }
   pg_pid=$(head -1 "$work/pg/postmaster.pid")
-  group_ours="SELECT user_id % 100000 AS u, COUNT(*) AS n, SUM(amount) AS total FROM events GROUP BY user_id % 100000"
-  for _ in 1 2; do $ours -q -c "$group_ours" >/dev/null; $theirs -q -c "$group_ours" >/dev/null; done
-  before=$(ticks "$server_pid")
-  for _ in $(seq "$COMPARE_CPU_RUNS"); do $ours -q -c "$group_ours" >/dev/null; done
-  ours_ms=$(( ($(ticks "$server_pid") - before) * 1000 / $(getconf CLK_TCK) / COMPARE_CPU_RUNS ))
-  before=$(ticks "$pg_pid")
-  for _ in $(seq "$COMPARE_CPU_RUNS"); do $theirs -q -c "$group_ours" >/dev/null; done
-  sleep 0.5   # the last backend is reaped
-  pg_ms=$(( ($(ticks "$pg_pid") - before) * 1000 / $(getconf CLK_TCK) / COMPARE_CPU_RUNS ))
-  echo "server CPU per GROUP BY user_id % 100000 ($COMPARE_CPU_RUNS runs each): ours $ours_ms ms, PostgreSQL $pg_ms ms"
+  for sql in "SELECT user_id, amount FROM events WHERE amount > 990 AND page LIKE '%-7/%'" \
+      "SELECT amount FROM events WHERE user_id = 4242 ORDER BY amount DESC LIMIT 10" \
+      "SELECT user_id % 100000 AS u, COUNT(*) AS n, SUM(amount) AS total FROM events GROUP BY user_id % 100000"; do
+    only=${COMPARE_CPU_ONLY:-}
+    if [[ -n "$only" && "$sql" != *"$only"* ]]; then continue; fi
+    for _ in 1 2; do $ours -q -c "$sql" >/dev/null; $theirs -q -c "$sql" >/dev/null; done
+    before=$(ticks "$server_pid")
+    for _ in $(seq "$COMPARE_CPU_RUNS"); do $ours -q -c "$sql" >/dev/null; done
+    ours_ms=$(( ($(ticks "$server_pid") - before) * 1000 / $(getconf CLK_TCK) / COMPARE_CPU_RUNS ))
+    before=$(ticks "$pg_pid")
+    for _ in $(seq "$COMPARE_CPU_RUNS"); do $theirs -q -c "$sql" >/dev/null; done
+    sleep 0.5   # the last backend is reaped
+    pg_ms=$(( ($(ticks "$pg_pid") - before) * 1000 / $(getconf CLK_TCK) / COMPARE_CPU_RUNS ))
+    echo "server CPU per query ($COMPARE_CPU_RUNS runs each): ours $ours_ms ms, PostgreSQL $pg_ms ms: $sql"
+  done
+  echo "load average after CPU runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
 echo
 echo "| operation | ours | PostgreSQL 15 | ratio (PostgreSQL time / ours) |"

@@ -70,6 +70,18 @@ internal sealed class ColdFileReader : IAsyncDisposable
 
     public int RowGroupCount => _reader.RowGroupCount;
 
+    /// <summary>Whether every column of the schema is read (compaction copies only such readers' row groups).</summary>
+    public bool ReadsEveryColumn => Array.TrueForAll(_readNode, read => read);
+
+    /// <summary>The schema whose leaves hold the loaded row group's columns.</summary>
+    public ColdFileSchema Schema => _schema;
+
+    /// <summary>Rows of the loaded row group, and their offsets and ROWTIMEs.</summary>
+    public int LoadedRows => _rowCount;
+
+    public ReadOnlySpan<long> LoadedOffsets => _offsets.AsSpan(0, _rowCount);
+    public ReadOnlySpan<DateTime> LoadedTimes => _times.AsSpan(0, _rowCount);
+
     /// <summary>Whether row group <paramref name="index"/> may hold rows of the range (by its statistics).</summary>
     public bool MayMatch(int index)
     {

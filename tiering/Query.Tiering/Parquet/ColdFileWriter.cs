@@ -67,7 +67,7 @@ internal sealed class ColdFileWriter : IAsyncDisposable
         if (!ColdFields.FitsTimestamp(record.TimestampMs))
             throw new ColdArchiveException(
                 $"the record at offset {record.Offset} has ROWTIME {record.TimestampMs} ms, outside years 1-9999");
-        EnsureSystemCapacity();
+        EnsureSystemCapacity(_buffered + 1);
         _rowTimes[_buffered] = ColdFields.ToDateTime(record.TimestampMs);
         _rowOffsets[_buffered] = record.Offset;
         _rowPartitions[_buffered] = _partition;
@@ -83,6 +83,38 @@ internal sealed class ColdFileWriter : IAsyncDisposable
         RowShredder.Shred(columns[_schema.RowValueColumn], raw);
         if (!exact)
             RawValueRows++;
+    }
+
+    /// <summary>Rows buffered for the running row group.</summary>
+    public int BufferedRows => _buffered;
+
+    /// <summary>
+    /// Appends the row group <paramref name="source"/> has loaded (every column, same schema) as it was read:
+    /// compaction copies values and levels, so each offset keeps exactly the values it had.
+    /// </summary>
+    public void AppendLoaded(ColdFileReader source)
+    {
+        if (!source.ReadsEveryColumn || source.Schema.Columns.Length != _schema.Columns.Length)
+            throw new InvalidOperationException("a row group is copied only from a reader of every column");
+        var rows = source.LoadedRows;
+        EnsureSystemCapacity(_buffered + rows);
+        var offsets = source.LoadedOffsets;
+        var times = source.LoadedTimes;
+        for (var i = 0; i < rows; i++)
+        {
+            _rowTimes[_buffered] = times[i];
+            _rowOffsets[_buffered] = offsets[i];
+            _rowPartitions[_buffered] = _partition;
+            _buffered++;
+            Track(offsets[i], ColdFields.ToEpochMs(times[i]));
+        }
+        var from = source.Schema.Columns;
+        for (var node = 0; node < _schema.Columns.Length; node++)
+        {
+            var leaves = _schema.Columns[node].Leaves;
+            for (var leaf = 0; leaf < leaves.Length; leaf++)
+                leaves[leaf].AppendFrom(from[node].Leaves[leaf]);
+        }
     }
 
     public async Task FlushRowGroupAsync(CancellationToken cancellationToken)
@@ -186,11 +218,11 @@ internal sealed class ColdFileWriter : IAsyncDisposable
         return bytes;
     }
 
-    private void EnsureSystemCapacity()
+    private void EnsureSystemCapacity(int rows)
     {
-        if (_buffered < _rowTimes.Length)
+        if (rows <= _rowTimes.Length)
             return;
-        var size = _rowTimes.Length * 2;
+        var size = Math.Max(_rowTimes.Length * 2, rows);
         Array.Resize(ref _rowTimes, size);
         Array.Resize(ref _rowOffsets, size);
         Array.Resize(ref _rowPartitions, size);

@@ -50,6 +50,40 @@ internal abstract class LeafColumn
 
     public abstract void AddValue(in ColdValue value);
 
+    /// <summary>
+    /// Appends every level entry and value that <paramref name="source"/> (a leaf of the same field) holds after a
+    /// read: compaction copies a row group column by column, so values cross without being assembled into rows.
+    /// </summary>
+    public abstract void AppendFrom(LeafColumn source);
+
+    protected void AppendLevels(LeafColumn source)
+    {
+        var count = source._levelCount;
+        if (_definitions.Length < _levelCount + count)
+        {
+            var size = Math.Max(_definitions.Length * 2, _levelCount + count);
+            Array.Resize(ref _definitions, size);
+            if (IsRepeated)
+                Array.Resize(ref _repetitions, size);
+        }
+        Array.Copy(source._definitions, 0, _definitions, _levelCount, count);
+        if (IsRepeated)
+            Array.Copy(source._repetitions, 0, _repetitions, _levelCount, count);
+        _levelCount += count;
+    }
+
+    /// <summary>How many of the read level entries carry a value (the values are dense).</summary>
+    protected int DefinedCount()
+    {
+        var defined = 0;
+        foreach (var definition in _definitions.AsSpan(0, _levelCount))
+        {
+            if (definition == MaxDefinition)
+                defined++;
+        }
+        return defined;
+    }
+
     public abstract Task WriteAsync(ParquetRowGroupWriter rowGroup, CancellationToken cancellationToken);
 
     public virtual void Clear()
@@ -124,6 +158,24 @@ internal sealed class LeafColumn<T> : LeafColumn
         BufferedBytes += _fixedBytes > 0 ? _fixedBytes : VariableBytes(converted);
     }
 
+    public override void AppendFrom(LeafColumn source)
+    {
+        var other = (LeafColumn<T>)source;
+        var count = other.DefinedCount();
+        if (_values.Length < _valueCount + count)
+            Array.Resize(ref _values, Math.Max(_values.Length * 2, _valueCount + count));
+        var from = other._values.AsSpan(0, count);
+        var to = _values.AsSpan(_valueCount, count);
+        for (var i = 0; i < count; i++)
+        {
+            // Text and bytes may be views of the library's read buffers, which the next read reuses: own them.
+            to[i] = Own(from[i]);
+            BufferedBytes += _fixedBytes > 0 ? _fixedBytes : VariableBytes(to[i]);
+        }
+        _valueCount += count;
+        AppendLevels(other);
+    }
+
     public override Task WriteAsync(ParquetRowGroupWriter rowGroup, CancellationToken cancellationToken) =>
         rowGroup.WriteAllPartsAsync<T>(Field, _values.AsMemory(0, _valueCount), Definitions, Repetitions,
             cancellationToken);
@@ -148,6 +200,21 @@ internal sealed class LeafColumn<T> : LeafColumn
     }
 
     protected override ColdValue TakeValue() => _toCold(_values[_valuePosition++]);
+
+    private static T Own(T value)
+    {
+        if (typeof(T) == typeof(ReadOnlyMemory<byte>))
+        {
+            var bytes = (ReadOnlyMemory<byte>)(object)value;
+            return (T)(object)new ReadOnlyMemory<byte>(bytes.ToArray());
+        }
+        if (typeof(T) == typeof(ReadOnlyMemory<char>))
+        {
+            var text = (ReadOnlyMemory<char>)(object)value;
+            return (T)(object)text.ToString().AsMemory();
+        }
+        return value;
+    }
 
     private static long VariableBytes(T value) => value switch
     {

@@ -8,8 +8,10 @@ namespace Query.Tiering.Reading;
 /// <summary>
 /// Reads the cold tier of one partition in offset order, file by file from a manifest snapshot: files outside
 /// the offset or ROWTIME range are not opened, row groups are skipped by statistics, only projected columns are
-/// read. A file that disappears before it is opened (expired or replaced by compaction after the snapshot) is
-/// looked up again in the current manifest; offsets that expired meanwhile are stepped over and counted.
+/// read. The snapshot is leased (<see cref="PartitionTier.Lease"/>), so files that compaction replaces meanwhile
+/// stay on disk until the reader is disposed. A file that disappears before it is opened (expired by total
+/// retention after the snapshot) is looked up again in the current manifest; offsets that expired meanwhile are
+/// stepped over and counted.
 /// <para>Reads are synchronous: Parquet.Net's reads of a FileStream complete synchronously in practice, and
 /// the record views of <see cref="TryRead"/> cannot cross an await. Not thread-safe; dispose it.</para>
 /// </summary>
@@ -19,6 +21,7 @@ public sealed class ColdPartitionReader : IDisposable
     private readonly ColdFileSchema _schema;
     private readonly IColumnLayout _layout;
     private readonly ColdScanRange _range;
+    private ManifestLease _lease;
     private TierManifest _manifest;
     private int _fileIndex;
     private ColdFileReader? _file;
@@ -34,7 +37,8 @@ public sealed class ColdPartitionReader : IDisposable
         _layout = layout;
         _schema = ColdFileSchema.Create(layout.Columns);
         _range = range;
-        _manifest = tier.Manifest;
+        _lease = tier.Lease();
+        _manifest = _lease.Manifest;
         NextOffset = Math.Max(range.StartOffset, _manifest.StartOffset);
         _fileIndex = _manifest.FindFile(NextOffset);
     }
@@ -72,7 +76,11 @@ public sealed class ColdPartitionReader : IDisposable
         }
     }
 
-    public void Dispose() => CloseFile();
+    public void Dispose()
+    {
+        CloseFile();
+        _lease.Dispose();
+    }
 
     private bool LoadNextRowGroup()
     {
@@ -116,9 +124,15 @@ public sealed class ColdPartitionReader : IDisposable
 
     private void Resnapshot(Exception missing)
     {
-        var current = _tier.Manifest;
+        var lease = _tier.Lease();
+        var current = lease.Manifest;
         if (current.Generation == _manifest.Generation)
+        {
+            lease.Dispose();
             throw new TierManifestCorruptException(_tier.Directory, "a file the manifest names is missing", missing);
+        }
+        _lease.Dispose();
+        _lease = lease;
         _manifest = current;
         if (NextOffset < current.StartOffset)
         {

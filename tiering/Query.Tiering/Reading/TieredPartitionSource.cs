@@ -53,8 +53,8 @@ public sealed class TieredPartitionSource : IProjectingPartitionSource
     public long FindOffsetForTimestamp(long timestampMs)
     {
         var hotStart = Log.StartOffset;
-        var manifest = Tier.Manifest;
-        foreach (var file in manifest.Files)
+        using var lease = Tier.Lease();      // compaction may replace the files meanwhile; they stay until then
+        foreach (var file in lease.Manifest.Files)
         {
             if (file.BaseOffset >= hotStart || file.MaxTimestampMs < timestampMs)
                 continue;

@@ -63,6 +63,18 @@ public sealed class ContinuousQueryHooks
     /// </summary>
     public IContinuousAggregate? Aggregate { get; internal set; }
 
+    /// <summary>Registers a stateful operator: the query's <see cref="Aggregate"/>, or with several (a multi-way
+    /// join) a <see cref="ContinuousStateChain"/> of them in the order they register.</summary>
+    internal void AddState(IContinuousAggregate state)
+    {
+        if (Aggregate is null)
+            Aggregate = state;
+        else if (Aggregate is ContinuousStateChain chain)
+            chain.Add(state);
+        else
+            Aggregate = new ContinuousStateChain(Aggregate, state);
+    }
+
     /// <summary>
     /// Whether <paramref name="exception"/> comes from one row's data (22xxx, arithmetic), so that the row is
     /// skipped; anything else (storage, cancellation, memory limits) still ends the query.

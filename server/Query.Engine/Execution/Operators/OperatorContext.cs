@@ -17,6 +17,10 @@ public sealed record OperatorContext(ScanStatistics Statistics, bool ReplayFromE
     /// </summary>
     public long JoinBuildMaxBytes { get; init; } = long.MaxValue;
 
+    /// <summary>Most bytes the rows of one window node may hold (<see cref="EngineOptions.WindowMaxBytes"/>; a
+    /// subquery's run keeps the default).</summary>
+    public long WindowMaxBytes { get; init; } = 128L * 1024 * 1024;
+
     /// <summary>Most iterations of a recursive WITH query (<see cref="EngineOptions.RecursionMaxIterations"/>).
     /// </summary>
     public int MaxRecursion { get; init; } = Binding.SubquerySettings.Default.MaxRecursion;

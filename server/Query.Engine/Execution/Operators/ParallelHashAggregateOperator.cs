@@ -1,5 +1,3 @@
-using System.Runtime.ExceptionServices;
-using Query.Engine.Errors;
 using Query.Engine.Planning;
 using Query.Engine.Planning.Logical;
 
@@ -50,7 +48,7 @@ public sealed class ParallelHashAggregateOperator : RowOperator
         Func<OperatorContext, HashAggregateOperator> aggregate)
     {
         var full = plan();
-        var shares = Shares(full, context.ScanWorkers, context.ScanWorkerMinRecords);
+        var shares = ScanShares.Split(full, context.ScanWorkers, context.ScanWorkerMinRecords);
         if (shares.Count <= 1)
             return aggregate(context with { ScanSlice = full });
         var workers = new HashAggregateOperator[shares.Count];
@@ -70,58 +68,6 @@ public sealed class ParallelHashAggregateOperator : RowOperator
             throw;
         }
         return new ParallelHashAggregateOperator(workers, statistics, context.Statistics);
-    }
-
-    /// <summary>
-    /// Contiguous runs of partitions, about equal in records, at most <paramref name="workers"/>; none when one
-    /// thread should do it all.
-    /// </summary>
-    private static List<ScanPlan> Shares(ScanPlan plan, int workers, long minRecords)
-    {
-        var shares = new List<ScanPlan>();
-        long total = 0;
-        foreach (var partition in plan.Partitions)
-        {
-            // A ROWTIME upper bound ends reads early, so the offsets say nothing of the work: stay on one thread.
-            if (partition.MaxTimestampMs != long.MaxValue)
-                return shares;
-            total += Records(partition);
-        }
-        var count = (int)Math.Min(Math.Min(workers, plan.Partitions.Count), total / Math.Max(1, minRecords));
-        if (count <= 1)
-            return shares;
-        var start = 0;
-        long taken = 0;
-        for (var i = 0; i < plan.Partitions.Count; i++)
-        {
-            taken += Records(plan.Partitions[i]);
-            var left = plan.Partitions.Count - i - 1;
-            var sharesLeft = count - shares.Count - 1;
-            // Close a share at its fair part of the records, or when each later share still needs a partition.
-            if (i == plan.Partitions.Count - 1 || (sharesLeft > 0
-                && (taken * count >= total * (shares.Count + 1) || left == sharesLeft)))
-            {
-                shares.Add(plan with { Partitions = Slice(plan.Partitions, start, i + 1) });
-                start = i + 1;
-            }
-        }
-        return shares;
-    }
-
-    private static long Records(PartitionScan partition)
-    {
-        long records = 0;
-        foreach (var (start, end) in partition.Ranges)
-            records += end - start;
-        return records;
-    }
-
-    private static List<PartitionScan> Slice(IReadOnlyList<PartitionScan> partitions, int from, int to)
-    {
-        var slice = new List<PartitionScan>(to - from);
-        for (var i = from; i < to; i++)
-            slice.Add(partitions[i]);
-        return slice;
     }
 
     public override async ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)
@@ -152,12 +98,7 @@ public sealed class ParallelHashAggregateOperator : RowOperator
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            // The first real failure, not a worker canceled because another failed.
-            foreach (var task in tasks)
-            {
-                if (task.Exception?.InnerException is { } error && !IsCancel(error))
-                    ExceptionDispatchInfo.Throw(error);
-            }
+            ScanShares.ThrowFirstFailure(tasks);
             throw;
         }
         finally
@@ -179,9 +120,6 @@ public sealed class ParallelHashAggregateOperator : RowOperator
             throw;
         }
     }
-
-    private static bool IsCancel(Exception error) =>
-        error is OperationCanceledException || error is SqlException { SqlState: SqlState.QueryCanceled };
 
     public override void Dispose()
     {

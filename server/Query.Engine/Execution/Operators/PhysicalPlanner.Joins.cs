@@ -38,6 +38,8 @@ internal sealed partial class PhysicalPlanner
     /// </summary>
     private Node StreamTableJoin(LogicalJoin join)
     {
+        if (join.Left is LogicalJoin)
+            return ChainedStreamTableJoin(join);
         var stream = Visit(join.Left).Records
             ?? throw new InvalidOperationException("a streaming join reads its stream as records");
         var table = ((LogicalTableScan)join.Right).Source;
@@ -46,9 +48,7 @@ internal sealed partial class PhysicalPlanner
         for (var i = 0; i < streamColumns.Count; i++)
             streamRow[i] = new BoundColumn(i, streamColumns[i].Name, streamColumns[i].Type);
         streamRow[^1] = join.LeftKeys[0];
-        var tableRow = new BoundExpr[table.Types.Length];
-        for (var i = 0; i < tableRow.Length; i++)
-            tableRow[i] = new BoundColumn(i, table.Names[i], table.Types[i]);
+        var tableRow = TableColumns(table);
         var compiledStream = ExpressionCompiler<RecordCursor>.CompileProjection(streamRow, _interpret, _clock);
         var compiledTable = ExpressionCompiler<RecordCursor>.CompileProjection(tableRow, _interpret, _clock);
         var condition = join.Condition is null ? null
@@ -57,6 +57,28 @@ internal sealed partial class PhysicalPlanner
         var width = streamColumns.Count;
         return new Node(null, context => new StreamTableJoinOperator(stream(context), table, compiledStream,
             compiledTable, condition, type, width, context.Limits, context.Hooks?.RowError));
+    }
+
+    /// <summary>A step of a multi-way join: the rows of the join before it joined with a table.</summary>
+    private Node ChainedStreamTableJoin(LogicalJoin join)
+    {
+        var rows = Visit(join.Left).Rows!;
+        var table = ((LogicalTableScan)join.Right).Source;
+        var key = ExpressionCompiler<CellRow>.CompileProjection([join.LeftKeys[0]], _interpret, _clock);
+        var tableRow = ExpressionCompiler<RecordCursor>.CompileProjection(TableColumns(table), _interpret, _clock);
+        var condition = join.Condition is null ? null
+            : ExpressionCompiler<CellRow>.CompilePredicate(join.Condition, _interpret, _clock);
+        var (type, width) = (join.Type, join.Left.Columns.Count - 1);
+        return new Node(null, context => new StreamTableJoinOperator(rows(context), table, key, tableRow, condition,
+            type, width, context.Limits, context.Hooks?.RowError));
+    }
+
+    private static BoundExpr[] TableColumns(StreamRuntime table)
+    {
+        var columns = new BoundExpr[table.Types.Length];
+        for (var i = 0; i < columns.Length; i++)
+            columns[i] = new BoundColumn(i, table.Names[i], table.Types[i]);
+        return columns;
     }
 
     /// <summary>The input as rows: records become rows of every column of the input.</summary>

@@ -17,8 +17,8 @@ internal sealed partial class PhysicalPlanner
             : ExpressionCompiler<CellRow>.CompilePredicate(spec.Filter, _interpret, _clock);
         var (type, keyType) = (join.Type, join.RightKeys[0].Type);
         return new Node(null, context => new TableTableJoinOperator(
-            new TableJoinInput(Scan(leftScan, context, 0), leftScan.Source, left, keyType, context.Limits),
-            new TableJoinInput(Scan(rightScan, context, RightStreamPartitionBase), rightScan.Source, right, keyType,
+            new TableJoinInput(Scan(leftScan, context), leftScan.Source, left, keyType, context.Limits),
+            new TableJoinInput(Scan(rightScan, context), rightScan.Source, right, keyType,
                 context.Limits),
             type, spec.ForeignKey, filter, context.Limits, context.Hooks));
     }

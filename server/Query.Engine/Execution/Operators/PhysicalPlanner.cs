@@ -62,14 +62,20 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
         }
         if (scan.Unbounded)
         {
+            var partitionBase = scan.CheckpointPartitionBase;
             return new Node(context => new TailScanOperator(source,
                 TailScanOperator.PlanStarts(source, pushdown, context.ReplayFromEarliest), context.Statistics,
-                context.Limits, context.Hooks), null);
+                context.Limits, context.Hooks, partitionIdBase: partitionBase), null);
         }
+        return new Node(BoundedScan(scan, predicate: null), null);
+    }
+
+    private Func<OperatorContext, RecordOperator> BoundedScan(LogicalScan scan, Func<RecordCursor, bool>? predicate)
+    {
         var columns = _scanColumns;
-        return new Node(context => new ScanOperator(
-            context.ScanSlice ?? ScanPlan.ForPull(source, pushdown) with { Columns = columns }, context.Statistics,
-            context.Limits), null);
+        return context => new ScanOperator(
+            context.ScanSlice ?? ScanPlan.ForPull(scan.Source, scan.Pushdown) with { Columns = columns },
+            context.Statistics, context.Limits, predicate);
     }
 
     public override Node VisitTableScan(LogicalTableScan scan)
@@ -101,6 +107,15 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
         if (input.Records is { } records)
         {
             var predicate = ExpressionCompiler<RecordCursor>.CompilePredicate(filter.Predicate, _interpret, _clock);
+            if (filter.Input is LogicalScan { Unbounded: false } scan)
+            {
+                // Filtered while read (ScanSource.Predicate), unless a persistent query's hooks skip bad rows.
+                var scanned = BoundedScan(scan, predicate);
+                var unfused = records;
+                return new Node(context => context.Hooks?.RowError is null ? scanned(context)
+                    : new RecordFilterOperator(unfused(context), predicate) { RowError = context.Hooks.RowError },
+                    null);
+            }
             var overTable = filter.Input is LogicalScan { Source.Definition.IsTable: true };
             return new Node(context => new RecordFilterOperator(records(context), predicate)
             {
@@ -122,6 +137,9 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
         var width = project.Expressions.Count;
         if (input.Records is { } records)
         {
+            // A stream scanned under filters only: its partitions can be read on several threads, in order.
+            if (ParallelHashAggregateOperator.ScanOf(project.Input) is { } scan)
+                records = ParallelScanOperator.Over(scan, _scanColumns, records);
             var projection = ExpressionCompiler<RecordCursor>.CompileProjection([.. project.Expressions], _interpret,
                 _clock);
             var maxRecords = input.MaxRecords;

@@ -193,10 +193,50 @@ public sealed class RecordBatch
         return true;
     }
 
-    /// <summary>Positions <see cref="Cursor"/> on the i-th selected record.</summary>
+    /// <summary>
+    /// Replaces this batch's records with the selected records of <paramref name="source"/>: their bytes and admitted
+    /// row times are copied as they are, nothing is decoded again. A parallel scan hands its workers' records over
+    /// this way, since a batch belongs to the operator that produced it. Retractions are not carried (a bounded
+    /// scan has none).
+    /// </summary>
+    public void CopySelected(RecordBatch source)
+    {
+        Clear();
+        if (source._bytes.Length > _bytes.Length)
+            _bytes = new byte[source._bytes.Length];
+        for (var i = 0; i < source.Count; i++)
+        {
+            var from = source.Selection[i];
+            var bytes = source._keyLengths[from] + source._lengths[from] + source._headerLengths[from];
+            source._bytes.AsSpan(source._starts[from], bytes).CopyTo(_bytes.AsSpan(_bytesUsed));
+            var row = RecordCount;
+            _starts[row] = _bytesUsed;
+            _keyLengths[row] = source._keyLengths[from];
+            _hasKeys[row] = source._hasKeys[from];
+            _lengths[row] = source._lengths[from];
+            _offsets[row] = source._offsets[from];
+            _timestamps[row] = source._timestamps[from];
+            _partitions[row] = source._partitions[from];
+            _headerLengths[row] = source._headerLengths[from];
+            _headerCounts[row] = source._headerCounts[from];
+            _bytesUsed += bytes;
+            RecordCount++;
+            Selection[Count++] = row;
+        }
+    }
+
     /// <summary>The stored time of the <paramref name="i"/>-th selected record (without decoding it).</summary>
     public long TimestampAt(int i) => _timestamps[Selection[i]];
 
+    /// <summary>Takes back the record the last <see cref="Add"/> admitted (a scan's predicate refused it).</summary>
+    public void RemoveLast()
+    {
+        RecordCount--;
+        Count--;
+        _bytesUsed = _starts[RecordCount];
+    }
+
+    /// <summary>Positions <see cref="Cursor"/> on the i-th selected record.</summary>
     public RecordCursor Select(int i)
     {
         var row = Selection[i];

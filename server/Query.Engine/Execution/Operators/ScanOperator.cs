@@ -12,9 +12,15 @@ public sealed class ScanOperator : RecordOperator
     private readonly RecordBatch _batch;
     private bool _done;
 
-    public ScanOperator(ScanPlan plan, ScanStatistics statistics, BatchLimits limits)
+    /// <param name="plan">What to read.</param>
+    /// <param name="statistics">Where the reads are counted.</param>
+    /// <param name="limits">Batch sizes.</param>
+    /// <param name="predicate">The WHERE above the scan, evaluated as each record is read (see
+    /// <see cref="ScanSource.Predicate"/>); null: every record.</param>
+    public ScanOperator(ScanPlan plan, ScanStatistics statistics, BatchLimits limits,
+        Func<RecordCursor, bool>? predicate = null)
     {
-        _source = new ScanSource(plan, statistics);
+        _source = new ScanSource(plan, statistics) { Predicate = predicate };
         _batch = new RecordBatch(limits.Rows, limits.Bytes, plan.Stream.CreateCursor());
     }
 

@@ -23,8 +23,8 @@ public sealed partial class JoinPlanner
                 position);
     }
 
-    private static LogicalPlan PlanTableTable(JoinTreeNode node, StreamRuntime left, StreamRuntime right,
-        BoundExpr? where)
+    private static LogicalJoin PlanTableTable(JoinTreeNode node, StreamRuntime left, StreamRuntime right,
+        BoundExpr? where, LogicalScan leftScan, LogicalScan rightScan)
     {
         var rightKey = right.Definition.KeyColumn;
         var leftKeyColumn = left.Definition.KeyColumn;
@@ -61,8 +61,7 @@ public sealed partial class JoinPlanner
         var rightKeyColumn = new BoundColumn(rightKey, right.Names[rightKey], right.Types[rightKey]);
         var spec = new TableJoinSpec(foreignKey, BoundColumns.And(filter),
             foreignKey ? left.Types[leftKeyColumn] : right.Types[rightKey]);
-        return new LogicalJoin(new LogicalScan(left, Unbounded: true, Pushdown: null),
-            new LogicalScan(right, Unbounded: true, Pushdown: null), node.Type, new([leftKey]),
+        return new LogicalJoin(leftScan, rightScan, node.Type, new([leftKey]),
             new([rightKeyColumn]), null)
         {
             StreamTime = true,

@@ -33,11 +33,10 @@ public sealed partial class JoinPlanner
         _resolveLeaf = resolveLeaf;
         _newBinder = newBinder;
         _streaming = streaming;
-        _syntax = from;
         _root = Build(from);
         if (streaming)
         {
-            CheckStreamingShape(_root, from);
+            CheckStreamingShape(_root);
             _columns.Add(new ColumnInfo("ROWTIME", SqlType.BigInt));
             Scope = new BindScope(_relations, _columns) { RowTimeOrdinal = _columns.Count - 1 };
         }
@@ -48,7 +47,6 @@ public sealed partial class JoinPlanner
     }
 
     private readonly bool _streaming;
-    private readonly Ast.Join _syntax;
 
     /// <summary>The joined row's columns, qualified by each relation's name or alias.</summary>
     public BindScope Scope { get; }
@@ -63,7 +61,7 @@ public sealed partial class JoinPlanner
     {
         if (_streaming)
         {
-            var streaming = PlanStreaming((JoinTreeNode)_root, _syntax, where);
+            var streaming = PlanStreaming((JoinTreeNode)_root, where);
             return (streaming, streaming is LogicalJoin { TableTable: not null } ? null : where);
         }
         var remaining = new List<BoundExpr>();
@@ -96,7 +94,7 @@ public sealed partial class JoinPlanner
             Ast.JoinKind.Full => JoinType.Full,
             _ => JoinType.Cross,
         };
-        var node = new JoinTreeNode(type, left, right);
+        var node = new JoinTreeNode(type, left, right) { Syntax = join };
         if (join.Using.Count > 0)
             node.Predicates.Add(BindOn(UsingCondition(join, left, right), node));
         else if (join.On is { } on)

@@ -41,6 +41,9 @@ internal sealed class JoinTreeNode(JoinType type, JoinTree left, JoinTree right)
 
     public JoinTree Right { get; } = right;
 
+    /// <summary>The join as written (its WITHIN clause, and where it is for errors).</summary>
+    public Grammar.Ast.Join? Syntax { get; init; }
+
     /// <summary>Whether a WHERE conjunct over the left side alone may filter it below the join (the join keeps
     /// no left row that the predicate would reject, padded with NULLs).</summary>
     public bool PreservesLeftFilter => Type is JoinType.Inner or JoinType.Cross or JoinType.Left;

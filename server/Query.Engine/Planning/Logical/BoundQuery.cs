@@ -104,5 +104,7 @@ public sealed record BoundQuery(LogicalPlan Root, EquatableArray<ColumnInfo> Col
         public override LogicalPlan? VisitRecursiveUnion(LogicalRecursiveUnion union) => union;
 
         public override LogicalPlan? VisitWorkTableScan(LogicalWorkTableScan scan) => null;
+
+        public override LogicalPlan? VisitWindow(LogicalWindow window) => Visit(window.Input);
     }
 }

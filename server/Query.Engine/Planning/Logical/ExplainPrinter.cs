@@ -10,7 +10,7 @@ namespace Query.Engine.Planning.Logical;
 /// What a scan will read (offset ranges, segments, where a push query starts) comes from the caller, which knows
 /// the storage; it is printed under the scan, one level deeper.
 /// </summary>
-public sealed class ExplainPrinter : LogicalPlanVisitor<bool>
+public sealed partial class ExplainPrinter : LogicalPlanVisitor<bool>
 {
     private readonly StringBuilder _builder = new();
     private readonly Func<LogicalScan, IReadOnlyList<string>> _describeScan;

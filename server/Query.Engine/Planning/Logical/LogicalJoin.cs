@@ -25,8 +25,8 @@ public sealed record LogicalJoin(LogicalPlan Left, LogicalPlan Right, JoinType T
     EquatableArray<BoundExpr> LeftKeys, EquatableArray<BoundExpr> RightKeys, BoundExpr? Condition) : LogicalPlan
 {
     public override EquatableArray<ColumnInfo> Columns => TableTable is null
-        ? Concat(Left.Columns, Right.Columns, StreamTime)
-        : new([.. Concat(Left.Columns, Right.Columns, StreamTime).AsSpan(),
+        ? Concat(Left, Right.Columns, StreamTime)
+        : new([.. Concat(Left, Right.Columns, StreamTime).AsSpan(),
             new ColumnInfo(Joins.TableJoinSpec.KeyColumnName, TableTable.ResultKeyType),
             new ColumnInfo(Joins.TableJoinSpec.ExistsColumnName, SqlType.Boolean)]);
 
@@ -47,12 +47,16 @@ public sealed record LogicalJoin(LogicalPlan Left, LogicalPlan Right, JoinType T
 
     public override TResult Accept<TResult>(LogicalPlanVisitor<TResult> visitor) => visitor.VisitJoin(this);
 
-    private static EquatableArray<ColumnInfo> Concat(EquatableArray<ColumnInfo> left, EquatableArray<ColumnInfo> right,
+    // A streaming join over another (a multi-way join) drops its input's trailing ROWTIME: the joined row has one.
+    private static EquatableArray<ColumnInfo> Concat(LogicalPlan leftInput, EquatableArray<ColumnInfo> right,
         bool streamTime)
     {
-        var all = new ColumnInfo[left.Count + right.Count + (streamTime ? 1 : 0)];
-        left.AsSpan().CopyTo(all);
-        right.AsSpan().CopyTo(all.AsSpan(left.Count));
+        var left = leftInput.Columns.AsSpan();
+        if (streamTime && leftInput is LogicalJoin { StreamTime: true, TableTable: null })
+            left = left[..^1];
+        var all = new ColumnInfo[left.Length + right.Count + (streamTime ? 1 : 0)];
+        left.CopyTo(all);
+        right.AsSpan().CopyTo(all.AsSpan(left.Length));
         if (streamTime)
             all[^1] = new ColumnInfo("ROWTIME", SqlType.BigInt);
         return new(all);

@@ -36,6 +36,13 @@ public sealed record LogicalScan(StreamRuntime Source, bool Unbounded, BoundExpr
 {
     public override EquatableArray<ColumnInfo> Columns => new([.. Source.Definition.Columns]);
 
+    /// <summary>A streaming join tails several logs: this scan's partitions are numbered from here in its query's
+    /// checkpoint (the n-th log a join tails, left to right, from n * 2^20).</summary>
+    public int CheckpointPartitionBase { get; init; }
+
+    /// <summary>How far apart the partition numbers of two logs a streaming join tails are.</summary>
+    public const int CheckpointPartitionStep = 1 << 20;
+
     public override TResult Accept<TResult>(LogicalPlanVisitor<TResult> visitor) => visitor.VisitScan(this);
 }
 

@@ -39,4 +39,6 @@ public abstract class LogicalPlanVisitor<TResult>
     public abstract TResult VisitRecursiveUnion(LogicalRecursiveUnion union);
 
     public abstract TResult VisitWorkTableScan(LogicalWorkTableScan scan);
+
+    public abstract TResult VisitWindow(LogicalWindow window);
 }

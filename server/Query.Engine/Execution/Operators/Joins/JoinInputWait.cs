@@ -7,19 +7,16 @@ internal static class JoinInputWait
     /// Returns when <paramref name="left"/> or <paramref name="right"/> has data; an input that has ended is not
     /// waited for. The other input's wait is cancelled once one has data.
     /// </summary>
-    public static async ValueTask WaitForEitherAsync(TailScanOperator left, bool leftEnded, TailScanOperator right,
-        bool rightEnded, CancellationToken cancellationToken)
+    public static async ValueTask WaitForEitherAsync(Func<CancellationToken, ValueTask> left, bool leftEnded,
+        Func<CancellationToken, ValueTask> right, bool rightEnded, CancellationToken cancellationToken)
     {
         if (leftEnded || rightEnded)
         {
-            await (leftEnded ? right : left).WaitForDataAsync(cancellationToken);
+            await (leftEnded ? right : left)(cancellationToken);
             return;
         }
         using var any = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var waits = new[]
-        {
-            left.WaitForDataAsync(any.Token).AsTask(), right.WaitForDataAsync(any.Token).AsTask(),
-        };
+        var waits = new[] { left(any.Token).AsTask(), right(any.Token).AsTask() };
         var first = await Task.WhenAny(waits);
         await any.CancelAsync();
         try

@@ -40,16 +40,43 @@ internal sealed class KeyRows
 }
 
 /// <summary>
-/// One input of a stream-stream join: its tail scan, how a record becomes the side's columns followed by the join
-/// key, and the rows it holds within the join window, by key and in time order (for expiry).
+/// One input of a stream-stream join: a stream's tail scan and how a record becomes the side's columns followed by
+/// the join key, or (a multi-way join) the join before it and how its row's key is computed; and the rows it holds
+/// within the join window, by key and in time order (for expiry).
 /// </summary>
 internal sealed class StreamJoinSide
 {
+    private readonly Action<RecordCursor, Cell[]>? _project;
+    private readonly Action<CellRow, Cell[]>? _rowKey;
+    private readonly Cell[] _keyCell = new Cell[1];
+    private readonly CellRow _inputRow = new([]);
+    private RecordBatch? _records;
+    private RowBatch? _rows;
+
     public StreamJoinSide(TailScanOperator scan, Action<RecordCursor, Cell[]> project, SqlType[] types, bool isLeft,
         bool keepsUnmatched, IEqualityComparer<Cell> keys)
+        : this(types, isLeft, keepsUnmatched, keys)
     {
         Scan = scan;
-        Project = project;
+        _project = project;
+    }
+
+    /// <param name="input">The join before this one (its rows: columns, then ROWTIME).</param>
+    /// <param name="key">Writes the join key of one of its rows into a one-cell array.</param>
+    /// <param name="types">The input's column types (without ROWTIME), then the key's.</param>
+    /// <param name="isLeft">The join's left side.</param>
+    /// <param name="keepsUnmatched">An outer side.</param>
+    /// <param name="keys">How join keys compare.</param>
+    public StreamJoinSide(IStreamingJoinInput input, Action<CellRow, Cell[]> key, SqlType[] types, bool isLeft,
+        bool keepsUnmatched, IEqualityComparer<Cell> keys)
+        : this(types, isLeft, keepsUnmatched, keys)
+    {
+        Input = input;
+        _rowKey = key;
+    }
+
+    private StreamJoinSide(SqlType[] types, bool isLeft, bool keepsUnmatched, IEqualityComparer<Cell> keys)
+    {
         Types = types;
         Width = types.Length - 1;
         IsLeft = isLeft;
@@ -58,10 +85,11 @@ internal sealed class StreamJoinSide
         Scratch = new Cell[types.Length];
     }
 
-    public TailScanOperator Scan { get; }
+    /// <summary>The stream's scan (null when the side reads the join before it).</summary>
+    public TailScanOperator? Scan { get; }
 
-    /// <summary>Writes the side's columns, then the join key.</summary>
-    public Action<RecordCursor, Cell[]> Project { get; }
+    /// <summary>The join before this one (null when the side reads a stream).</summary>
+    public IStreamingJoinInput? Input { get; }
 
     /// <summary>The column types, then the key's.</summary>
     public SqlType[] Types { get; }
@@ -81,22 +109,66 @@ internal sealed class StreamJoinSide
 
     public Cell[] Scratch { get; }
 
-    /// <summary>The batch being merged (null: none, or the scan has ended).</summary>
-    public RecordBatch? Batch { get; set; }
-
-    /// <summary>The next record of <see cref="Batch"/> to merge.</summary>
+    /// <summary>The next record (or row) of the batch read to merge.</summary>
     public int Next { get; set; }
 
-    /// <summary>Every partition of the scan has reached its end (a ROWOFFSET bound).</summary>
-    public bool Ended { get; set; }
+    /// <summary>Every partition of the scan has reached its end (a ROWOFFSET bound), or the input has ended.</summary>
+    public bool Ended { get; private set; }
 
-    /// <summary>The last read found nothing new (or the scan has ended): the side does not read again until the
+    /// <summary>The last read found nothing new (or the input has ended): the side does not read again until the
     /// next round of the join.</summary>
-    public bool CaughtUp { get; set; }
+    public bool CaughtUp { get; private set; }
 
-    public bool HasNext => Batch is not null && Next < Batch.Count;
+    private int Count => _records?.Count ?? _rows?.Count ?? 0;
 
-    public long NextTimestampMs => Batch!.TimestampAt(Next);
+    public bool HasNext => Next < Count;
+
+    public long NextTimestampMs => _records is not null ? _records.TimestampAt(Next) : _rows!.Rows[Next][Width].Bits;
+
+    /// <summary>Takes what the input holds now, without waiting.</summary>
+    public void Read(CancellationToken cancellationToken)
+    {
+        Next = 0;
+        if (Scan is not null)
+            _records = Ended ? null : Scan.ReadAvailable();
+        else
+            _rows = Ended ? null : Input!.ReadAvailable(cancellationToken);
+        Ended = _records is null && _rows is null;
+        CaughtUp = Count == 0;
+    }
+
+    /// <summary>The record <see cref="ProjectNext"/> read last (null when it read a row of a join), for a bad
+    /// row's report.</summary>
+    public RecordCursor? LastRecord { get; private set; }
+
+    /// <summary>Writes the next record's (or row's) columns and key into <see cref="Scratch"/> and returns its time.
+    /// </summary>
+    public long ProjectNext()
+    {
+        if (_records is not null)
+        {
+            var cursor = _records.Select(Next++);
+            LastRecord = cursor;
+            _project!(cursor, Scratch);
+            return cursor.TimestampMs;
+        }
+        LastRecord = null;
+        var row = _rows!.Rows[Next++];
+        Array.Copy(row, Scratch, Width);
+        _inputRow.Cells = row;
+        _rowKey!(_inputRow, _keyCell);
+        Scratch[Width] = _keyCell[0];
+        return row[Width].Bits;
+    }
+
+    public ValueTask WaitForDataAsync(CancellationToken cancellationToken) =>
+        Scan is not null ? Scan.WaitForDataAsync(cancellationToken) : Input!.WaitForDataAsync(cancellationToken);
+
+    public void Dispose()
+    {
+        Scan?.Dispose();
+        (Input as IDisposable)?.Dispose();
+    }
 }
 
 /// <summary>Join keys compared by SQL value; DOUBLE hashes by value so that 0.0 and -0.0 meet.</summary>

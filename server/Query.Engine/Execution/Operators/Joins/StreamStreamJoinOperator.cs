@@ -27,7 +27,7 @@ namespace Query.Engine.Execution.Operators.Joins;
 /// and both streams' offsets. While a merged batch is not fully joined and emitted, <see cref="HasPendingOutput"/>
 /// keeps the query from committing, so the offsets never run ahead of the output.</para>
 /// </summary>
-public sealed partial class StreamStreamJoinOperator : RowOperator, IContinuousAggregate
+public sealed partial class StreamStreamJoinOperator : RowOperator, IContinuousAggregate, IStreamingJoinInput
 {
     private readonly StreamJoinSide _left;
     private readonly StreamJoinSide _right;
@@ -47,26 +47,24 @@ public sealed partial class StreamStreamJoinOperator : RowOperator, IContinuousA
     private long _lateRecords;
     private long _nextId;
 
-    /// <param name="left">The left stream's scan, how its records become its columns plus the key, and the types of
-    /// those (columns, then key).</param>
-    /// <param name="right">The same for the right stream.</param>
+    /// <param name="left">The left input: a stream's scan and how its records become its columns plus the key, or
+    /// (a multi-way join) the join before this one and how its rows' key is computed.</param>
+    /// <param name="right">The right stream.</param>
+    /// <param name="keyKind">The join key's type.</param>
     /// <param name="type">Which unmatched rows are kept.</param>
     /// <param name="window">The WITHIN window and grace.</param>
     /// <param name="condition">The rest of ON, over the joined row (null: none).</param>
     /// <param name="limits">Batch sizes.</param>
     /// <param name="budget">The query's memory budget (charged per held row).</param>
     /// <param name="hooks">A persistent query's commit and bad-row handling (null for a push query).</param>
-    public StreamStreamJoinOperator(
-        (TailScanOperator Scan, Action<RecordCursor, Cell[]> Project, SqlType[] Types) left,
-        (TailScanOperator Scan, Action<RecordCursor, Cell[]> Project, SqlType[] Types) right,
+    internal StreamStreamJoinOperator(Func<bool, IEqualityComparer<Cell>, StreamJoinSide> left,
+        Func<bool, IEqualityComparer<Cell>, StreamJoinSide> right, SqlTypeKind keyKind,
         JoinType type, StreamJoinWindow window, Func<CellRow, bool>? condition, BatchLimits limits,
         QueryMemoryBudget budget, ContinuousQueryHooks? hooks)
     {
-        var keys = new JoinKeyComparer(left.Types[^1].Kind);
-        _left = new StreamJoinSide(left.Scan, left.Project, left.Types, isLeft: true,
-            type is JoinType.Left or JoinType.Full, keys);
-        _right = new StreamJoinSide(right.Scan, right.Project, right.Types, isLeft: false,
-            type is JoinType.Right or JoinType.Full, keys);
+        var keys = new JoinKeyComparer(keyKind);
+        _left = left(type is JoinType.Left or JoinType.Full, keys);
+        _right = right(type is JoinType.Right or JoinType.Full, keys);
         _window = window;
         _condition = condition;
         _budget = budget;
@@ -74,8 +72,7 @@ public sealed partial class StreamStreamJoinOperator : RowOperator, IContinuousA
         _rowError = hooks?.RowError;
         _outputWidth = _left.Width + _right.Width + 1;
         _output = new RowBatch(Math.Max(1, limits.Rows));
-        if (hooks is not null)
-            hooks.Aggregate = this;
+        hooks?.AddState(this);
     }
 
     /// <summary>Rows dropped because their window had closed when they arrived.</summary>
@@ -93,6 +90,22 @@ public sealed partial class StreamStreamJoinOperator : RowOperator, IContinuousA
 
     public override async ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)
     {
+        while (true)
+        {
+            if (ReadAvailable(cancellationToken) is not { } batch)
+                return null;
+            if (batch.Count > 0)
+                return batch;
+            if (_hooks?.BeforeWait is { } beforeWait)
+                await beforeWait(cancellationToken);
+            await WaitForDataAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Joins what both inputs hold now, without waiting: a batch of joined rows, an empty batch when both
+    /// are caught up, null when both have ended. (A join after this one in a multi-way join reads it so.)</summary>
+    public RowBatch? ReadAvailable(CancellationToken cancellationToken)
+    {
         if (_restored is not null)
             ApplyRestoredRows();
         while (true)
@@ -105,32 +118,15 @@ public sealed partial class StreamStreamJoinOperator : RowOperator, IContinuousA
                 Merge(cancellationToken);
                 continue;
             }
-            if (ReadBoth() is not { } count)
+            _left.Read(cancellationToken);
+            _right.Read(cancellationToken);
+            if (_left.Ended && _right.Ended)
                 return null;
-            if (count > 0)
+            if (_left.HasNext || _right.HasNext)
                 continue;
-            if (_hooks?.BeforeWait is { } beforeWait)
-                await beforeWait(cancellationToken);
-            await WaitForEitherAsync(cancellationToken);
+            _output.Count = 0;
+            return _output;
         }
-    }
-
-    /// <summary>Takes what each stream holds now; null when both have ended, else the records to merge.</summary>
-    private int? ReadBoth()
-    {
-        Read(_left);
-        Read(_right);
-        if (_left.Ended && _right.Ended)
-            return null;
-        return (_left.Batch?.Count ?? 0) + (_right.Batch?.Count ?? 0);
-    }
-
-    private static void Read(StreamJoinSide side)
-    {
-        side.Next = 0;
-        side.Batch = side.Ended ? null : side.Scan.ReadAvailable();
-        side.Ended = side.Batch is null;
-        side.CaughtUp = side.Batch?.Count is null or 0;
     }
 
     /// <summary>
@@ -145,22 +141,26 @@ public sealed partial class StreamStreamJoinOperator : RowOperator, IContinuousA
             if (cancellationToken.IsCancellationRequested)
                 throw SqlException.Canceled();
             if (!_left.HasNext && !_left.CaughtUp)
-                Read(_left);
+                _left.Read(cancellationToken);
             else if (!_right.HasNext && !_right.CaughtUp)
-                Read(_right);
+                _right.Read(cancellationToken);
             var fromLeft = !_right.HasNext || (_left.HasNext && _left.NextTimestampMs <= _right.NextTimestampMs);
             var (side, other) = fromLeft ? (_left, _right) : (_right, _left);
-            var record = side.Batch!.Select(side.Next++);
+            if (!side.HasNext)
+                continue;
+            long timestampMs;
             try
             {
-                side.Project(record, side.Scratch);
+                timestampMs = side.ProjectNext();
             }
             catch (Exception e) when (_rowError is not null && ContinuousQueryHooks.IsRowError(e))
             {
-                _rowError(record, e);
+                // A row of the join before this one has no record of its own to report: it is dropped.
+                if (side.LastRecord is { } record)
+                    _rowError(record, e);
                 continue;
             }
-            Process(side, other, record.TimestampMs);
+            Process(side, other, timestampMs);
         }
     }
 
@@ -174,13 +174,15 @@ public sealed partial class StreamStreamJoinOperator : RowOperator, IContinuousA
         return _output;
     }
 
-    private ValueTask WaitForEitherAsync(CancellationToken cancellationToken) =>
-        JoinInputWait.WaitForEitherAsync(_left.Scan, _left.Ended, _right.Scan, _right.Ended, cancellationToken);
+    /// <summary>Returns when either input may have data.</summary>
+    public ValueTask WaitForDataAsync(CancellationToken cancellationToken) =>
+        JoinInputWait.WaitForEitherAsync(_left.WaitForDataAsync, _left.Ended, _right.WaitForDataAsync,
+            _right.Ended, cancellationToken);
 
     public override void Dispose()
     {
-        _left.Scan.Dispose();
-        _right.Scan.Dispose();
+        _left.Dispose();
+        _right.Dispose();
         base.Dispose();
     }
 }

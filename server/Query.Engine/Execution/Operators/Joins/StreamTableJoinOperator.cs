@@ -11,13 +11,18 @@ namespace Query.Engine.Execution.Operators.Joins;
 /// the table row found, or NULLs for a LEFT join, completes the output row, which ends with the stream record's
 /// ROWTIME. Each input batch becomes one output batch (at most one table row per key), so a persistent query's
 /// committed scan offsets always match its output.
+/// <para><b>Multi-way joins.</b> The stream may also be the joined rows of the join before this one (their
+/// columns, then ROWTIME): the key is then computed from such a row, and the output row keeps its ROWTIME.</para>
 /// </summary>
-public sealed class StreamTableJoinOperator : RowOperator
+public sealed class StreamTableJoinOperator : RowOperator, IStreamingJoinInput
 {
-    private readonly RecordOperator _stream;
+    private readonly RecordOperator? _stream;
+    private readonly RowOperator? _rows;
+    private readonly Action<CellRow, Cell[]>? _rowKey;
+    private readonly CellRow _inputRow = new([]);
     private readonly StreamRuntime _table;
     private readonly State.TableState _state;
-    private readonly Action<RecordCursor, Cell[]> _streamRow;
+    private readonly Action<RecordCursor, Cell[]>? _streamRow;
     private readonly Action<RecordCursor, Cell[]> _tableRow;
     private readonly Func<CellRow, bool>? _condition;
     private readonly JoinType _type;
@@ -29,6 +34,7 @@ public sealed class StreamTableJoinOperator : RowOperator
     private readonly Cell[] _streamScratch;
     private readonly Cell[] _tableScratch;
     private readonly CellRow _joined = new([]);
+    private readonly Cell[] _keyCell = new Cell[1];
     private readonly Action<RecordCursor, Exception>? _rowError;
 
     /// <param name="stream">The stream's records (a tail scan).</param>
@@ -43,11 +49,40 @@ public sealed class StreamTableJoinOperator : RowOperator
     public StreamTableJoinOperator(RecordOperator stream, StreamRuntime table, Action<RecordCursor, Cell[]> streamRow,
         Action<RecordCursor, Cell[]> tableRow, Func<CellRow, bool>? condition, JoinType type, int streamWidth,
         BatchLimits limits, Action<RecordCursor, Exception>? rowError)
+        : this(table, tableRow, condition, type, streamWidth, limits, rowError)
     {
         _stream = stream;
+        _streamRow = streamRow;
+    }
+
+    /// <summary>A multi-way join's step: the rows of the join before it joined with a table.</summary>
+    /// <param name="rows">The join before this one (its rows: <paramref name="streamWidth"/> columns, then
+    /// ROWTIME); it reads as an <see cref="IStreamingJoinInput"/> too.</param>
+    /// <param name="table">The table.</param>
+    /// <param name="rowKey">Writes the join key of one of its rows (in the table key's type) into a one-cell
+    /// array.</param>
+    /// <param name="tableRow">Writes the table's columns from a record of its state.</param>
+    /// <param name="condition">The rest of ON, over the joined row (null: none).</param>
+    /// <param name="type">INNER or LEFT.</param>
+    /// <param name="streamWidth">The input's column count (before its ROWTIME).</param>
+    /// <param name="limits">Batch sizes.</param>
+    /// <param name="rowError">Set in a persistent query: a row whose key fails is dropped (else the query fails).
+    /// </param>
+    internal StreamTableJoinOperator(RowOperator rows, StreamRuntime table, Action<CellRow, Cell[]> rowKey,
+        Action<RecordCursor, Cell[]> tableRow, Func<CellRow, bool>? condition, JoinType type, int streamWidth,
+        BatchLimits limits, Action<RecordCursor, Exception>? rowError)
+        : this(table, tableRow, condition, type, streamWidth, limits, rowError)
+    {
+        _rows = rows;
+        _rowKey = rowKey;
+    }
+
+    private StreamTableJoinOperator(StreamRuntime table, Action<RecordCursor, Cell[]> tableRow,
+        Func<CellRow, bool>? condition, JoinType type, int streamWidth, BatchLimits limits,
+        Action<RecordCursor, Exception>? rowError)
+    {
         _table = table;
         _state = table.Table ?? throw new ArgumentException($"\"{table.Definition.Name}\" is not a table");
-        _streamRow = streamRow;
         _tableRow = tableRow;
         _condition = condition;
         _type = type;
@@ -64,9 +99,27 @@ public sealed class StreamTableJoinOperator : RowOperator
 
     public override async ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)
     {
-        var batch = await _stream.NextAsync(cancellationToken);
-        if (batch is null)
-            return null;
+        if (_rows is not null)
+            return await _rows.NextAsync(cancellationToken) is { } rows ? JoinRows(rows, cancellationToken) : null;
+        return await _stream!.NextAsync(cancellationToken) is { } batch ? JoinRecords(batch, cancellationToken) : null;
+    }
+
+    public RowBatch? ReadAvailable(CancellationToken cancellationToken)
+    {
+        if (_rows is not null)
+        {
+            return ((IStreamingJoinInput)_rows).ReadAvailable(cancellationToken) is { } rows
+                ? JoinRows(rows, cancellationToken) : null;
+        }
+        return ((TailScanOperator)_stream!).ReadAvailable() is { } batch ? JoinRecords(batch, cancellationToken) : null;
+    }
+
+    public ValueTask WaitForDataAsync(CancellationToken cancellationToken) => _rows is not null
+        ? ((IStreamingJoinInput)_rows).WaitForDataAsync(cancellationToken)
+        : ((TailScanOperator)_stream!).WaitForDataAsync(cancellationToken);
+
+    private RowBatch JoinRecords(RecordBatch batch, CancellationToken cancellationToken)
+    {
         _state.CatchUp(cancellationToken);
         _output.Count = 0;
         for (var i = 0; i < batch.Count; i++)
@@ -76,7 +129,8 @@ public sealed class StreamTableJoinOperator : RowOperator
             var record = batch.Select(i);
             try
             {
-                if (Join(record, _output.Rows[_output.Count]))
+                _streamRow!(record, _streamScratch);
+                if (Join(record.TimestampMs, _output.Rows[_output.Count]))
                     _output.Count++;
             }
             catch (Exception e) when (_rowError is not null && ContinuousQueryHooks.IsRowError(e))
@@ -87,12 +141,40 @@ public sealed class StreamTableJoinOperator : RowOperator
         return _output;
     }
 
-    /// <summary>Builds the joined row of one stream record; false when the join drops it.</summary>
-    private bool Join(RecordCursor record, Cell[] row)
+    // A bad key of a joined row (a failed cast) fails the query only without a persistent query's row handling:
+    // the row has no record of its own to report, so it is dropped.
+    private RowBatch JoinRows(RowBatch rows, CancellationToken cancellationToken)
     {
-        _streamRow(record, _streamScratch);
+        _state.CatchUp(cancellationToken);
+        _output.Count = 0;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+                throw SqlException.Canceled();
+            var input = rows.Rows[i];
+            _inputRow.Cells = input;
+            try
+            {
+                Array.Copy(input, _streamScratch, _streamWidth);
+                _rowKey!(_inputRow, _keyCell);
+                _streamScratch[_streamWidth] = _keyCell[0];
+            }
+            catch (Exception e) when (_rowError is not null && ContinuousQueryHooks.IsRowError(e))
+            {
+                continue;
+            }
+            if (Join(input[_streamWidth].Bits, _output.Rows[_output.Count]))
+                _output.Count++;
+        }
+        return _output;
+    }
+
+    /// <summary>Builds the joined row of the stream row in the scratch (its columns, then the key); false when the
+    /// join drops it.</summary>
+    private bool Join(long timestampMs, Cell[] row)
+    {
         Array.Copy(_streamScratch, row, _streamWidth);
-        row[_streamWidth + _tableWidth] = Cell.FromInt64(record.TimestampMs);
+        row[_streamWidth + _tableWidth] = Cell.FromInt64(timestampMs);
         var matched = false;
         ref readonly var key = ref _streamScratch[_streamWidth];
         if (!key.IsNull)
@@ -118,7 +200,8 @@ public sealed class StreamTableJoinOperator : RowOperator
 
     public override void Dispose()
     {
-        _stream.Dispose();
+        _stream?.Dispose();
+        _rows?.Dispose();
         base.Dispose();
     }
 }

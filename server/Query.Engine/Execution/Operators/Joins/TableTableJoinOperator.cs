@@ -60,8 +60,7 @@ public sealed partial class TableTableJoinOperator : RowOperator, IContinuousAgg
             _leftKeysByForeignKey = new Dictionary<Cell, HashSet<Cell>>(comparer);
             _foreignKeyOfLeft = new Dictionary<Cell, Cell>(new JoinKeyComparer(left.KeyType.Kind));
         }
-        if (hooks is not null)
-            hooks.Aggregate = this;
+        hooks?.AddState(this);
     }
 
     public bool HasChanges => false;
@@ -155,7 +154,8 @@ public sealed partial class TableTableJoinOperator : RowOperator, IContinuousAgg
     }
 
     private ValueTask WaitForEitherAsync(CancellationToken cancellationToken) =>
-        JoinInputWait.WaitForEitherAsync(_left.Scan, _left.Ended, _right.Scan, _right.Ended, cancellationToken);
+        JoinInputWait.WaitForEitherAsync(_left.Scan.WaitForDataAsync, _left.Ended, _right.Scan.WaitForDataAsync,
+            _right.Ended, cancellationToken);
 
     public override void Dispose()
     {
