@@ -91,8 +91,13 @@ public sealed class WireModeTests(ITestOutputHelper output)
         Assert.Empty(missing.Except(WireOnlyDifferences));
     }
 
-    /// <summary>Cases that cannot pass over the wire, with the reason (none today).</summary>
-    private static readonly string[] WireOnlyDifferences = [];
+    /// <summary>Cases that cannot pass over the wire, with the reason.</summary>
+    private static readonly string[] WireOnlyDifferences =
+    [
+        // The wire target reads a sink's topic with a pull query over a stream; a table sink's topic is its
+        // changelog, which no SQL statement reads back record by record (a pull query answers the latest rows).
+        "query-validation-tests/formats.json | override key format - create table as select",
+    ];
 
     private static Task<QueryServer> StartServerAsync(string directory) =>
         QueryServer.StartAsync(new ServerSettings { DataDirectory = directory, Port = 0 });
