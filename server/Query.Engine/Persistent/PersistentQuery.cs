@@ -289,8 +289,8 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
     private void OnSinkRowTimeMissing()
     {
         Interlocked.Increment(ref _pendingSkipped);
-        var message = $"query {Definition.Id} skipped an output row: its TIMESTAMP column in {Definition.Sink} is NULL, "
-            + "negative or does not parse";
+        var message = $"query {Definition.Id} skipped an output row: its TIMESTAMP column in {Definition.Sink} "
+            + "is NULL, negative or does not parse";
         lock (_recentErrors)
         {
             if (_recentErrors.Count == RecentErrorsKept)

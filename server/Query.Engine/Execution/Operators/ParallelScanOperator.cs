@@ -195,11 +195,13 @@ public sealed class ParallelScanOperator : RecordOperator
 
         /// <summary>Filled batches, in order, for the consumer.</summary>
         public Channel<RecordBatch> Full { get; } =
-            Channel.CreateUnbounded<RecordBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            Channel.CreateUnbounded<RecordBatch>(
+                new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
         /// <summary>Batches the consumer is done with.</summary>
         public Channel<RecordBatch> Free { get; } =
-            Channel.CreateUnbounded<RecordBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            Channel.CreateUnbounded<RecordBatch>(
+                new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
         /// <summary>A batch to fill: a free one, a new one while fewer than the bound exist, or the next one freed.
         /// </summary>
