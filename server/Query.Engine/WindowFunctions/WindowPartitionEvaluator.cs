@@ -129,7 +129,8 @@ internal sealed class WindowPartitionEvaluator
         var perBucket = size / buckets.Bits;
         var larger = size % buckets.Bits;       // the first `larger` buckets hold perBucket + 1 rows
         var inLarger = larger * (perBucket + 1);
-        var bucket = index < inLarger ? index / (perBucket + 1) : larger + ((index - inLarger) / Math.Max(1, perBucket));
+        var bucket = index < inLarger ? index / (perBucket + 1)
+            : larger + ((index - inLarger) / Math.Max(1, perBucket));
         return Cell.FromInt64(bucket + 1);
     }
 
