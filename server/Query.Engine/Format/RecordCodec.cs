@@ -66,12 +66,7 @@ public sealed class RecordCodec
             if (!DecodeValue(value, cells, takeKey: !hasKey))
                 return false;
             if (hasKey && _definition.KeyColumn >= 0)
-            {
-                if (_definition.Window is { } window)
-                    DecodeWindowedKey(key, window, cells);
-                else
-                    _key.Decode(key, cells);
-            }
+                DecodeKey(key, cells);
             return true;
         }
         catch (Exception e) when (e is SqlException or JsonException or FormatException or OverflowException
@@ -92,10 +87,7 @@ public sealed class RecordCodec
             return true;
         try
         {
-            if (_definition.Window is { } window)
-                DecodeWindowedKey(key, window, cells);
-            else
-                _key.Decode(key, cells);
+            DecodeKey(key, cells);
             return true;
         }
         catch (Exception e) when (e is SqlException or JsonException or FormatException or OverflowException
@@ -106,6 +98,14 @@ public sealed class RecordCodec
     }
 
     /// <summary>A windowed key: the key columns, and WINDOWSTART / WINDOWEND from the window after them.</summary>
+    private void DecodeKey(ReadOnlySpan<byte> key, Cell[] cells)
+    {
+        if (_definition.Window is { } window)
+            DecodeWindowedKey(key, window, cells);
+        else
+            _key.Decode(key, cells);
+    }
+
     private void DecodeWindowedKey(ReadOnlySpan<byte> key, TableWindow window, Cell[] cells)
     {
         if (!Windows.WindowedKey.TrySplit(key, window, out var inner, out var start, out var end))

@@ -31,44 +31,36 @@ internal sealed class ArchivalJobs(QueryEngine engine)
     }
 
     /// <summary>Archives every sealed segment of <paramref name="stream"/> now, whatever its hot limits.</summary>
-    public async Task<ArchiveResult> ArchiveNowAsync(StreamRuntime stream, CancellationToken cancellationToken)
+    public Task<ArchiveResult> ArchiveNowAsync(StreamRuntime stream, CancellationToken cancellationToken)
     {
         var cold = RequireCold();
         var layout = Layout(stream);
-        var result = ArchiveResult.None;
-        for (var p = 0; p < stream.Log.PartitionCount; p++)
-        {
-            var progress = Start("statement", stream, p);
-            try
-            {
-                var one = await _archiver.ArchiveAsync(stream.Log.GetPartition(p), cold.GetTier(stream.Definition.Name,
-                    p), layout, _ => true, progress, cancellationToken).ConfigureAwait(false);
-                result = result.Add(one);
-                progress.Finish(Now, null);
-            }
-            catch (Exception e)
-            {
-                progress.Finish(Now, e.Message);
-                throw Translate(e);
-            }
-        }
-        return result;
+        return EveryPartitionNowAsync(stream, ArchivalRun.Archival, ArchiveResult.None, (p, progress) =>
+            _archiver.ArchiveAsync(stream.Log.GetPartition(p), cold.GetTier(stream.Definition.Name, p), layout,
+                _ => true, progress, cancellationToken), (sum, one) => sum.Add(one));
     }
 
     /// <summary>Merges every run of two or more small cold files of <paramref name="stream"/> now.</summary>
-    public async Task<CompactionResult> CompactNowAsync(StreamRuntime stream, CancellationToken cancellationToken)
+    public Task<CompactionResult> CompactNowAsync(StreamRuntime stream, CancellationToken cancellationToken)
     {
         var cold = RequireCold();
         var layout = Layout(stream);
-        var result = CompactionResult.None;
+        return EveryPartitionNowAsync(stream, ArchivalRun.Compaction, CompactionResult.None, (p, progress) =>
+            _compactor.CompactAsync(cold.GetTier(stream.Definition.Name, p), layout, force: true, progress,
+                cancellationToken), (sum, one) => sum.Add(one));
+    }
+
+    // A statement's run: partition by partition, each visible as a run of its own, the first failure the answer.
+    private async Task<TResult> EveryPartitionNowAsync<TResult>(StreamRuntime stream, string kind, TResult none,
+        Func<int, ArchiveProgress, Task<TResult>> runAsync, Func<TResult, TResult, TResult> add)
+    {
+        var result = none;
         for (var p = 0; p < stream.Log.PartitionCount; p++)
         {
-            var progress = Start("statement", stream, p, ArchivalRun.Compaction);
+            var progress = Start("statement", stream, p, kind);
             try
             {
-                var one = await _compactor.CompactAsync(cold.GetTier(stream.Definition.Name, p), layout, force: true,
-                    progress, cancellationToken).ConfigureAwait(false);
-                result = result.Add(one);
+                result = add(result, await runAsync(p, progress).ConfigureAwait(false));
                 progress.Finish(Now, null);
             }
             catch (Exception e)

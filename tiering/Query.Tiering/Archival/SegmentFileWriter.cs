@@ -111,19 +111,8 @@ internal sealed class SegmentFileWriter(PartitionLog log, PartitionTier tier, IC
     private async Task<WrittenFile> FinishAsync(OpenFile file, long baseOffset, long endOffset)
     {
         var writer = file.Writer;
-        var metadata = new Dictionary<string, string>
-        {
-            ["query.stream"] = tier.Stream,
-            ["query.partition"] = Text(log.Partition),
-            ["query.baseOffset"] = Text(baseOffset),
-            ["query.lastOffset"] = Text(endOffset - 1),
-            ["query.rowCount"] = Text(writer.RowCount),
-            ["query.minRowtime"] = Text(writer.MinTimestampMs),
-            ["query.maxRowtime"] = Text(writer.MaxTimestampMs),
-            ["query.schemaVersion"] = Text(layout.SchemaVersion),
-            ["query.schema"] = layout.SchemaText,
-        };
-        await writer.CompleteAsync(metadata, CancellationToken.None).ConfigureAwait(false);
+        await writer.CompleteAsync(tier.Stream, log.Partition, baseOffset, endOffset, layout, CancellationToken.None)
+            .ConfigureAwait(false);
         step(ArchiveStep.SyncFile);
         file.Stream.Flush(flushToDisk: true);
         var size = file.Stream.Length;
@@ -133,8 +122,6 @@ internal sealed class SegmentFileWriter(PartitionLog log, PartitionTier tier, IC
             writer.MaxTimestampMs, size, writer.RowGroupCount, layout.SchemaVersion);
         return new WrittenFile(file.TemporaryPath, Path.Combine(tier.Directory, relative), entry);
     }
-
-    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private sealed class OpenFile(double day, DateOnly date, string temporaryPath, FileStream stream,
         ColdFileWriter writer)

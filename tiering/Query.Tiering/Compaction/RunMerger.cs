@@ -61,8 +61,8 @@ internal sealed class RunMerger(PartitionTier tier, IColumnLayout layout, ColdFi
                     + $"says {expectedRows}: the merged file is not committed");
             var baseOffset = inputs[0].BaseOffset;
             var endOffset = inputs[^1].EndOffset;
-            await writer.CompleteAsync(Metadata(writer, baseOffset, endOffset), CancellationToken.None)
-                .ConfigureAwait(false);
+            await writer.CompleteAsync(tier.Stream, tier.Partition, baseOffset, endOffset, layout,
+                CancellationToken.None).ConfigureAwait(false);
             step(CompactionStep.SyncFile);
             stream.Flush(flushToDisk: true);
             var size = stream.Length;
@@ -102,20 +102,6 @@ internal sealed class RunMerger(PartitionTier tier, IColumnLayout layout, ColdFi
         }
     }
 
-    private Dictionary<string, string> Metadata(ColdFileWriter writer, long baseOffset, long endOffset) => new()
-    {
-        ["query.stream"] = tier.Stream,
-        ["query.partition"] = Text(tier.Partition),
-        ["query.baseOffset"] = Text(baseOffset),
-        ["query.lastOffset"] = Text(endOffset - 1),
-        ["query.rowCount"] = Text(writer.RowCount),
-        ["query.minRowtime"] = Text(writer.MinTimestampMs),
-        ["query.maxRowtime"] = Text(writer.MaxTimestampMs),
-        ["query.schemaVersion"] = Text(layout.SchemaVersion),
-        ["query.schema"] = layout.SchemaText,
-    };
-
-    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>A merged file: where it is now, where it goes, its manifest entry.</summary>

@@ -153,6 +153,26 @@ internal sealed class ColdFileWriter : IAsyncDisposable
         await _writer.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Completes the file with the key-value metadata every cold file carries (archived or merged alike): the
+    /// stream, partition, offset range, row count, ROWTIME range and the schema it was written with.
+    /// </summary>
+    public Task CompleteAsync(string stream, int partition, long baseOffset, long endOffset, IColumnLayout layout,
+        CancellationToken cancellationToken) => CompleteAsync(new Dictionary<string, string>
+        {
+            ["query.stream"] = stream,
+            ["query.partition"] = Text(partition),
+            ["query.baseOffset"] = Text(baseOffset),
+            ["query.lastOffset"] = Text(endOffset - 1),
+            ["query.rowCount"] = Text(RowCount),
+            ["query.minRowtime"] = Text(MinTimestampMs),
+            ["query.maxRowtime"] = Text(MaxTimestampMs),
+            ["query.schemaVersion"] = Text(layout.SchemaVersion),
+            ["query.schema"] = layout.SchemaText,
+        }, cancellationToken);
+
+    private static string Text(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
     // A value the layout cannot decode is kept whole in rowvalue, its typed columns NULL: archival never drops
