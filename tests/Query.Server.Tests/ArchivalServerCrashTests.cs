@@ -4,7 +4,7 @@ using System.Text;
 using Dapper;
 using Npgsql;
 using Query.Testing;
-using static Query.Server.Tests.CrashServer;
+using static Query.Testing.CrashServer;
 
 namespace Query.Server.Tests;
 

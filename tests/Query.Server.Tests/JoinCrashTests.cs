@@ -5,7 +5,7 @@ using Dapper;
 using Npgsql;
 using Query.Testing;
 using Xunit.Abstractions;
-using static Query.Server.Tests.CrashServer;
+using static Query.Testing.CrashServer;
 
 namespace Query.Server.Tests;
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using DuckDB.NET.Data;
 using Npgsql;
 using Query.Testing;
+using static Query.Testing.CrashServer;
 
 namespace Query.Tiering.Interop.Tests;
 
@@ -210,29 +211,6 @@ public sealed class CompactionServerCrashTests
         await using var command = new NpgsqlCommand(sql, conn);
         await command.ExecuteNonQueryAsync();
     }
-
-    private static async Task SwallowAsync(Task loop)
-    {
-        try
-        {
-            await loop;
-        }
-        catch (Exception exception) when (exception is NpgsqlException or IOException or ObjectDisposedException
-            or InvalidOperationException or TimeoutException)
-        {
-        }
-    }
-
-    private static async Task<NpgsqlConnection> OpenAsync(int port)
-    {
-        var conn = new NpgsqlConnection(
-            $"Host=127.0.0.1;Port={port};Username=query;Database=query;Timeout=15;Pooling=false;CommandTimeout=60");
-        await conn.OpenAsync();
-        return conn;
-    }
-
-    private static int ParsePort(string line) =>
-        int.Parse(line[(line.LastIndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture);
 
     private static string Note(long id) => "note " + id.ToString(CultureInfo.InvariantCulture) + " " + new string(
         (char)('a' + (id % 26)), (int)(id % 50));

@@ -1,13 +1,13 @@
 using System.Globalization;
 using Npgsql;
 
-namespace Query.Server.Tests;
+namespace Query.Testing;
 
 /// <summary>
 /// What the crash tests (a real server process killed with SIGKILL) share: the port the child prints, a
 /// connection that fails fast when the server is gone, and client loops that end quietly when it is killed.
 /// </summary>
-internal static class CrashServer
+public static class CrashServer
 {
     /// <summary>Awaits a client loop that ends with a connection error when the server is killed under it.</summary>
     public static async Task SwallowAsync(Task loop)
