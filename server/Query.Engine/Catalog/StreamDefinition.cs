@@ -20,6 +20,10 @@ public enum ValueFormat
 
     /// <summary>No value columns; the record value is ignored.</summary>
     None,
+
+    /// <summary>ksqlDB's PROTOBUF_NOSR: the value columns as one protobuf message, no schema registry
+    /// (<see cref="Format.ProtobufFormat"/>).</summary>
+    ProtobufNoSr,
 }
 
 /// <summary>What a source is: a stream (every record is an event) or a table (its log is a changelog).</summary>
