@@ -148,7 +148,11 @@ internal sealed partial class AstBuilder
     public override SyntaxNode VisitSubqueryRelation(SubqueryRelationContext context)
     {
         var (alias, columns) = Alias(context.aliasClause());
-        return new SubqueryRef(Build<SelectQuery>(context.query()), alias, columns) { Span = SpanOf(context) };
+        return new SubqueryRef(Build<SelectQuery>(context.query()), alias, columns)
+        {
+            Span = SpanOf(context),
+            Lateral = context.LATERAL() is not null,
+        };
     }
 
     public override SyntaxNode VisitFunctionRelation(FunctionRelationContext context)
@@ -161,7 +165,7 @@ internal sealed partial class AstBuilder
             Span = new TextSpan(nameContext.Start.StartIndex,
                 context.RPAREN().Symbol.StopIndex - nameContext.Start.StartIndex + 1),
         };
-        return new FunctionRef(call, alias, columns) { Span = SpanOf(context) };
+        return new FunctionRef(call, alias, columns) { Span = SpanOf(context), Lateral = context.LATERAL() is not null };
     }
 
     public override SyntaxNode VisitParenthesizedRelation(ParenthesizedRelationContext context) =>

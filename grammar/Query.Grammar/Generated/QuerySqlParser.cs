@@ -38,127 +38,132 @@ public partial class QuerySqlParser : Parser {
 		ABORT=1, ADD=2, ADVANCE=3, ALL=4, ALTER=5, AND=6, ANY=7, ARCHIVALS=8,
 		ARCHIVE=9, ARRAY=10, AS=11, ASC=12, AT=13, BEGIN=14, BEGINNING=15, BETWEEN=16,
 		BOTH=17, BY=18, CASE=19, CAST=20, CHANGES=21, CHARACTER=22, COLLATE=23,
-		COLUMN=24, COMMIT=25, COMPACT=26, CREATE=27, CURRENT=28, CROSS=29, DATE=30,
-		DAY=31, DAYS=32, DEFAULT=33, DELETE=34, DESC=35, DESCRIBE=36, DISCARD=37,
-		DISTINCT=38, DOUBLE=39, DROP=40, ELSE=41, EMIT=42, END=43, ESCAPE=44,
-		EXCEPT=45, EXISTS=46, EXPLAIN=47, EXTENDED=48, EXTRACT=49, FALSE=50, FINAL=51,
-		FIRST=52, FOLLOWING=53, FOR=54, FROM=55, FULL=56, FUNCTION=57, FUNCTIONS=58,
-		GRACE=59, GROUP=60, HAVING=61, HEADER=62, HEADERS=63, HOPPING=64, HOUR=65,
-		HOURS=66, IF=67, ILIKE=68, IN=69, INNER=70, INSERT=71, INTERSECT=72, INTERVAL=73,
-		INTO=74, IS=75, ISOLATION=76, JOIN=77, KEY=78, LAST=79, LEADING=80, LEFT=81,
-		LEVEL=82, LIKE=83, LIMIT=84, LIST=85, LOCAL=86, MAP=87, MILLISECOND=88,
-		MILLISECONDS=89, MINUTE=90, MINUTES=91, NOT=92, NULL=93, NULLS=94, OFFSET=95,
-		ON=96, ONLY=97, OPERATOR=98, OR=99, ORDER=100, OUTER=101, OVER=102, PARTITION=103,
-		PERIOD=104, PLANS=105, PRECEDING=106, PRECISION=107, PRIMARY=108, PRINT=109,
-		PROPERTIES=110, QUERIES=111, RANGE=112, READ=113, RECURSIVE=114, REPLACE=115,
-		RETENTION=116, RIGHT=117, ROLLBACK=118, ROW=119, ROWS=120, SAMPLE=121,
-		SECOND=122, SECONDS=123, SELECT=124, SEQUENCES=125, SESSION=126, SET=127,
-		SHOW=128, SIZE=129, SOME=130, SOURCE=131, START=132, STREAM=133, STREAMS=134,
-		STRUCT=135, SUBSTRING=136, TABLE=137, TABLES=138, TEMP=139, TEMPORARY=140,
-		TERMINATE=141, THEN=142, TIME=143, TIMESTAMP=144, TO=145, TOPIC=146, TOPICS=147,
-		TRAILING=148, TRANSACTION=149, TRIM=150, TRUE=151, TUMBLING=152, TYPE=153,
-		TYPES=154, UNION=155, UNBOUNDED=156, UNSET=157, USING=158, VALUES=159,
-		VARIABLES=160, VARYING=161, WHEN=162, WHERE=163, WINDOW=164, WITH=165,
-		WITHIN=166, WITHOUT=167, WORK=168, WRITE=169, ZONE=170, EQ=171, NEQ=172,
-		LTE=173, GTE=174, LT=175, GT=176, NOT_TILDE_STAR=177, NOT_TILDE=178, TILDE_STAR=179,
-		TILDE=180, PLUS=181, MINUS=182, ASTERISK=183, SLASH=184, PERCENT=185,
-		CONCAT=186, ASSIGN=187, DOUBLE_COLON=188, ARROW=189, LAMBDA_ARROW=190,
-		LPAREN=191, RPAREN=192, LBRACKET=193, RBRACKET=194, COMMA=195, DOT=196,
-		SEMICOLON=197, STRING=198, ESCAPE_STRING=199, INTEGER_VALUE=200, DECIMAL_VALUE=201,
-		DOUBLE_VALUE=202, PARAMETER=203, IDENTIFIER=204, DIGIT_IDENTIFIER=205,
-		QUOTED_IDENTIFIER=206, BACKQUOTED_IDENTIFIER=207, SIMPLE_COMMENT=208,
-		BRACKETED_COMMENT=209, WS=210, UNRECOGNIZED=211;
+		COLUMN=24, COMMIT=25, COMPACT=26, CONFLICT=27, CONSTRAINT=28, CREATE=29,
+		CURRENT=30, CROSS=31, DATE=32, DAY=33, DAYS=34, DEFAULT=35, DELETE=36,
+		DESC=37, DESCRIBE=38, DISCARD=39, DISTINCT=40, DO=41, DOUBLE=42, DROP=43,
+		ELSE=44, EMIT=45, END=46, ESCAPE=47, EXCEPT=48, EXISTS=49, EXPLAIN=50,
+		EXTENDED=51, EXTRACT=52, FALSE=53, FINAL=54, FIRST=55, FOLLOWING=56, FOR=57,
+		FROM=58, FULL=59, FUNCTION=60, FUNCTIONS=61, GRACE=62, GROUP=63, HAVING=64,
+		HEADER=65, HEADERS=66, HOPPING=67, HOUR=68, HOURS=69, IF=70, ILIKE=71,
+		IN=72, INNER=73, INSERT=74, INTERSECT=75, INTERVAL=76, INTO=77, IS=78,
+		ISOLATION=79, JOIN=80, KEY=81, LAST=82, LATERAL=83, LEADING=84, LEFT=85,
+		LEVEL=86, LIKE=87, LIMIT=88, LIST=89, LOCAL=90, MAP=91, MILLISECOND=92,
+		MILLISECONDS=93, MINUTE=94, MINUTES=95, NOT=96, NOTHING=97, NULL=98, NULLS=99,
+		OFFSET=100, ON=101, ONLY=102, OPERATOR=103, OR=104, ORDER=105, OUTER=106,
+		OVER=107, PARTITION=108, PERIOD=109, PLANS=110, PRECEDING=111, PRECISION=112,
+		PRIMARY=113, PRINT=114, PROPERTIES=115, QUERIES=116, RANGE=117, READ=118,
+		RECURSIVE=119, REPLACE=120, RETENTION=121, RIGHT=122, ROLLBACK=123, ROW=124,
+		ROWS=125, SAMPLE=126, SECOND=127, SECONDS=128, SELECT=129, SEQUENCES=130,
+		SESSION=131, SET=132, SHOW=133, SIZE=134, SOME=135, SOURCE=136, START=137,
+		STREAM=138, STREAMS=139, STRUCT=140, SUBSTRING=141, TABLE=142, TABLES=143,
+		TEMP=144, TEMPORARY=145, TERMINATE=146, THEN=147, TIME=148, TIMESTAMP=149,
+		TO=150, TOPIC=151, TOPICS=152, TRAILING=153, TRANSACTION=154, TRIM=155,
+		TRUE=156, TUMBLING=157, TYPE=158, TYPES=159, UNION=160, UNBOUNDED=161,
+		UNSET=162, UPDATE=163, USING=164, VALUES=165, VARIABLES=166, VARYING=167,
+		WHEN=168, WHERE=169, WINDOW=170, WITH=171, WITHIN=172, WITHOUT=173, WORK=174,
+		WRITE=175, ZONE=176, EQ=177, NEQ=178, LTE=179, GTE=180, LT=181, GT=182,
+		NOT_TILDE_STAR=183, NOT_TILDE=184, TILDE_STAR=185, TILDE=186, PLUS=187,
+		MINUS=188, ASTERISK=189, SLASH=190, PERCENT=191, CONCAT=192, AMPERSAND=193,
+		PIPE=194, HASH=195, ASSIGN=196, DOUBLE_COLON=197, ARROW=198, LAMBDA_ARROW=199,
+		LPAREN=200, RPAREN=201, LBRACKET=202, RBRACKET=203, COMMA=204, DOT=205,
+		SEMICOLON=206, STRING=207, ESCAPE_STRING=208, INTEGER_VALUE=209, DECIMAL_VALUE=210,
+		DOUBLE_VALUE=211, PARAMETER=212, IDENTIFIER=213, DIGIT_IDENTIFIER=214,
+		QUOTED_IDENTIFIER=215, BACKQUOTED_IDENTIFIER=216, SIMPLE_COMMENT=217,
+		BRACKETED_COMMENT=218, WS=219, UNRECOGNIZED=220;
 	public const int
 		RULE_statements = 0, RULE_singleExpression = 1, RULE_statement = 2, RULE_transactionMode = 3,
 		RULE_setValue = 4, RULE_tableElements = 5, RULE_tableElement = 6, RULE_columnConstraint = 7,
 		RULE_alterColumn = 8, RULE_tableProperties = 9, RULE_tableProperty = 10,
-		RULE_columnList = 11, RULE_valuesRow = 12, RULE_query = 13, RULE_withClause = 14,
-		RULE_namedQuery = 15, RULE_queryTerm = 16, RULE_queryPrimary = 17, RULE_orderBy = 18,
-		RULE_sortItem = 19, RULE_emitClause = 20, RULE_limitClause = 21, RULE_offsetClause = 22,
-		RULE_selectItem = 23, RULE_relation = 24, RULE_joinType = 25, RULE_joinCriteria = 26,
-		RULE_withinClause = 27, RULE_relationPrimary = 28, RULE_aliasClause = 29,
-		RULE_windowClause = 30, RULE_windowExpression = 31, RULE_retentionOrGrace = 32,
-		RULE_gracePeriod = 33, RULE_duration = 34, RULE_timeUnit = 35, RULE_expression = 36,
-		RULE_predicate = 37, RULE_valueExpression = 38, RULE_functionArgument = 39,
-		RULE_overClause = 40, RULE_windowFrame = 41, RULE_frameBound = 42, RULE_mapEntry = 43,
-		RULE_structField = 44, RULE_whenClause = 45, RULE_comparisonOperator = 46,
-		RULE_literal = 47, RULE_number = 48, RULE_type = 49, RULE_typeName = 50,
-		RULE_qualifiedName = 51, RULE_identifier = 52, RULE_nonReserved = 53;
+		RULE_columnList = 11, RULE_valuesRow = 12, RULE_onConflict = 13, RULE_assignment = 14,
+		RULE_query = 15, RULE_withClause = 16, RULE_namedQuery = 17, RULE_queryTerm = 18,
+		RULE_queryPrimary = 19, RULE_orderBy = 20, RULE_sortItem = 21, RULE_emitClause = 22,
+		RULE_limitClause = 23, RULE_offsetClause = 24, RULE_selectItem = 25, RULE_relation = 26,
+		RULE_joinType = 27, RULE_joinCriteria = 28, RULE_withinClause = 29, RULE_relationPrimary = 30,
+		RULE_aliasClause = 31, RULE_windowClause = 32, RULE_windowExpression = 33,
+		RULE_retentionOrGrace = 34, RULE_gracePeriod = 35, RULE_duration = 36,
+		RULE_timeUnit = 37, RULE_expression = 38, RULE_predicate = 39, RULE_valueExpression = 40,
+		RULE_functionArgument = 41, RULE_overClause = 42, RULE_windowFrame = 43,
+		RULE_frameBound = 44, RULE_mapEntry = 45, RULE_structField = 46, RULE_whenClause = 47,
+		RULE_comparisonOperator = 48, RULE_literal = 49, RULE_number = 50, RULE_type = 51,
+		RULE_typeName = 52, RULE_qualifiedName = 53, RULE_identifier = 54, RULE_nonReserved = 55;
 	public static readonly string[] ruleNames = {
 		"statements", "singleExpression", "statement", "transactionMode", "setValue",
 		"tableElements", "tableElement", "columnConstraint", "alterColumn", "tableProperties",
-		"tableProperty", "columnList", "valuesRow", "query", "withClause", "namedQuery",
-		"queryTerm", "queryPrimary", "orderBy", "sortItem", "emitClause", "limitClause",
-		"offsetClause", "selectItem", "relation", "joinType", "joinCriteria",
-		"withinClause", "relationPrimary", "aliasClause", "windowClause", "windowExpression",
-		"retentionOrGrace", "gracePeriod", "duration", "timeUnit", "expression",
-		"predicate", "valueExpression", "functionArgument", "overClause", "windowFrame",
-		"frameBound", "mapEntry", "structField", "whenClause", "comparisonOperator",
-		"literal", "number", "type", "typeName", "qualifiedName", "identifier",
-		"nonReserved"
+		"tableProperty", "columnList", "valuesRow", "onConflict", "assignment",
+		"query", "withClause", "namedQuery", "queryTerm", "queryPrimary", "orderBy",
+		"sortItem", "emitClause", "limitClause", "offsetClause", "selectItem",
+		"relation", "joinType", "joinCriteria", "withinClause", "relationPrimary",
+		"aliasClause", "windowClause", "windowExpression", "retentionOrGrace",
+		"gracePeriod", "duration", "timeUnit", "expression", "predicate", "valueExpression",
+		"functionArgument", "overClause", "windowFrame", "frameBound", "mapEntry",
+		"structField", "whenClause", "comparisonOperator", "literal", "number",
+		"type", "typeName", "qualifiedName", "identifier", "nonReserved"
 	};
 
 	private static readonly string[] _LiteralNames = {
 		null, "'ABORT'", "'ADD'", "'ADVANCE'", "'ALL'", "'ALTER'", "'AND'", "'ANY'",
 		"'ARCHIVALS'", "'ARCHIVE'", "'ARRAY'", "'AS'", "'ASC'", "'AT'", "'BEGIN'",
 		"'BEGINNING'", "'BETWEEN'", "'BOTH'", "'BY'", "'CASE'", "'CAST'", "'CHANGES'",
-		"'CHARACTER'", "'COLLATE'", "'COLUMN'", "'COMMIT'", "'COMPACT'", "'CREATE'",
-		"'CURRENT'", "'CROSS'", "'DATE'", "'DAY'", "'DAYS'", "'DEFAULT'", "'DELETE'",
-		"'DESC'", "'DESCRIBE'", "'DISCARD'", "'DISTINCT'", "'DOUBLE'", "'DROP'",
-		"'ELSE'", "'EMIT'", "'END'", "'ESCAPE'", "'EXCEPT'", "'EXISTS'", "'EXPLAIN'",
-		"'EXTENDED'", "'EXTRACT'", "'FALSE'", "'FINAL'", "'FIRST'", "'FOLLOWING'",
-		"'FOR'", "'FROM'", "'FULL'", "'FUNCTION'", "'FUNCTIONS'", "'GRACE'", "'GROUP'",
-		"'HAVING'", "'HEADER'", "'HEADERS'", "'HOPPING'", "'HOUR'", "'HOURS'",
-		"'IF'", "'ILIKE'", "'IN'", "'INNER'", "'INSERT'", "'INTERSECT'", "'INTERVAL'",
-		"'INTO'", "'IS'", "'ISOLATION'", "'JOIN'", "'KEY'", "'LAST'", "'LEADING'",
+		"'CHARACTER'", "'COLLATE'", "'COLUMN'", "'COMMIT'", "'COMPACT'", "'CONFLICT'",
+		"'CONSTRAINT'", "'CREATE'", "'CURRENT'", "'CROSS'", "'DATE'", "'DAY'",
+		"'DAYS'", "'DEFAULT'", "'DELETE'", "'DESC'", "'DESCRIBE'", "'DISCARD'",
+		"'DISTINCT'", "'DO'", "'DOUBLE'", "'DROP'", "'ELSE'", "'EMIT'", "'END'",
+		"'ESCAPE'", "'EXCEPT'", "'EXISTS'", "'EXPLAIN'", "'EXTENDED'", "'EXTRACT'",
+		"'FALSE'", "'FINAL'", "'FIRST'", "'FOLLOWING'", "'FOR'", "'FROM'", "'FULL'",
+		"'FUNCTION'", "'FUNCTIONS'", "'GRACE'", "'GROUP'", "'HAVING'", "'HEADER'",
+		"'HEADERS'", "'HOPPING'", "'HOUR'", "'HOURS'", "'IF'", "'ILIKE'", "'IN'",
+		"'INNER'", "'INSERT'", "'INTERSECT'", "'INTERVAL'", "'INTO'", "'IS'",
+		"'ISOLATION'", "'JOIN'", "'KEY'", "'LAST'", "'LATERAL'", "'LEADING'",
 		"'LEFT'", "'LEVEL'", "'LIKE'", "'LIMIT'", "'LIST'", "'LOCAL'", "'MAP'",
-		"'MILLISECOND'", "'MILLISECONDS'", "'MINUTE'", "'MINUTES'", "'NOT'", "'NULL'",
-		"'NULLS'", "'OFFSET'", "'ON'", "'ONLY'", "'OPERATOR'", "'OR'", "'ORDER'",
-		"'OUTER'", "'OVER'", "'PARTITION'", "'PERIOD'", "'PLANS'", "'PRECEDING'",
-		"'PRECISION'", "'PRIMARY'", "'PRINT'", "'PROPERTIES'", "'QUERIES'", "'RANGE'",
-		"'READ'", "'RECURSIVE'", "'REPLACE'", "'RETENTION'", "'RIGHT'", "'ROLLBACK'",
-		"'ROW'", "'ROWS'", "'SAMPLE'", "'SECOND'", "'SECONDS'", "'SELECT'", "'SEQUENCES'",
-		"'SESSION'", "'SET'", "'SHOW'", "'SIZE'", "'SOME'", "'SOURCE'", "'START'",
-		"'STREAM'", "'STREAMS'", "'STRUCT'", "'SUBSTRING'", "'TABLE'", "'TABLES'",
-		"'TEMP'", "'TEMPORARY'", "'TERMINATE'", "'THEN'", "'TIME'", "'TIMESTAMP'",
-		"'TO'", "'TOPIC'", "'TOPICS'", "'TRAILING'", "'TRANSACTION'", "'TRIM'",
-		"'TRUE'", "'TUMBLING'", "'TYPE'", "'TYPES'", "'UNION'", "'UNBOUNDED'",
-		"'UNSET'", "'USING'", "'VALUES'", "'VARIABLES'", "'VARYING'", "'WHEN'",
-		"'WHERE'", "'WINDOW'", "'WITH'", "'WITHIN'", "'WITHOUT'", "'WORK'", "'WRITE'",
-		"'ZONE'", "'='", null, "'<='", "'>='", "'<'", "'>'", "'!~*'", "'!~'",
-		"'~*'", "'~'", "'+'", "'-'", "'*'", "'/'", "'%'", "'||'", "':='", "'::'",
-		"'->'", "'=>'", "'('", "')'", "'['", "']'", "','", "'.'", "';'"
+		"'MILLISECOND'", "'MILLISECONDS'", "'MINUTE'", "'MINUTES'", "'NOT'", "'NOTHING'",
+		"'NULL'", "'NULLS'", "'OFFSET'", "'ON'", "'ONLY'", "'OPERATOR'", "'OR'",
+		"'ORDER'", "'OUTER'", "'OVER'", "'PARTITION'", "'PERIOD'", "'PLANS'",
+		"'PRECEDING'", "'PRECISION'", "'PRIMARY'", "'PRINT'", "'PROPERTIES'",
+		"'QUERIES'", "'RANGE'", "'READ'", "'RECURSIVE'", "'REPLACE'", "'RETENTION'",
+		"'RIGHT'", "'ROLLBACK'", "'ROW'", "'ROWS'", "'SAMPLE'", "'SECOND'", "'SECONDS'",
+		"'SELECT'", "'SEQUENCES'", "'SESSION'", "'SET'", "'SHOW'", "'SIZE'", "'SOME'",
+		"'SOURCE'", "'START'", "'STREAM'", "'STREAMS'", "'STRUCT'", "'SUBSTRING'",
+		"'TABLE'", "'TABLES'", "'TEMP'", "'TEMPORARY'", "'TERMINATE'", "'THEN'",
+		"'TIME'", "'TIMESTAMP'", "'TO'", "'TOPIC'", "'TOPICS'", "'TRAILING'",
+		"'TRANSACTION'", "'TRIM'", "'TRUE'", "'TUMBLING'", "'TYPE'", "'TYPES'",
+		"'UNION'", "'UNBOUNDED'", "'UNSET'", "'UPDATE'", "'USING'", "'VALUES'",
+		"'VARIABLES'", "'VARYING'", "'WHEN'", "'WHERE'", "'WINDOW'", "'WITH'",
+		"'WITHIN'", "'WITHOUT'", "'WORK'", "'WRITE'", "'ZONE'", "'='", null, "'<='",
+		"'>='", "'<'", "'>'", "'!~*'", "'!~'", "'~*'", "'~'", "'+'", "'-'", "'*'",
+		"'/'", "'%'", "'||'", "'&'", "'|'", "'#'", "':='", "'::'", "'->'", "'=>'",
+		"'('", "')'", "'['", "']'", "','", "'.'", "';'"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, "ABORT", "ADD", "ADVANCE", "ALL", "ALTER", "AND", "ANY", "ARCHIVALS",
 		"ARCHIVE", "ARRAY", "AS", "ASC", "AT", "BEGIN", "BEGINNING", "BETWEEN",
 		"BOTH", "BY", "CASE", "CAST", "CHANGES", "CHARACTER", "COLLATE", "COLUMN",
-		"COMMIT", "COMPACT", "CREATE", "CURRENT", "CROSS", "DATE", "DAY", "DAYS",
-		"DEFAULT", "DELETE", "DESC", "DESCRIBE", "DISCARD", "DISTINCT", "DOUBLE",
-		"DROP", "ELSE", "EMIT", "END", "ESCAPE", "EXCEPT", "EXISTS", "EXPLAIN",
-		"EXTENDED", "EXTRACT", "FALSE", "FINAL", "FIRST", "FOLLOWING", "FOR",
-		"FROM", "FULL", "FUNCTION", "FUNCTIONS", "GRACE", "GROUP", "HAVING", "HEADER",
-		"HEADERS", "HOPPING", "HOUR", "HOURS", "IF", "ILIKE", "IN", "INNER", "INSERT",
-		"INTERSECT", "INTERVAL", "INTO", "IS", "ISOLATION", "JOIN", "KEY", "LAST",
-		"LEADING", "LEFT", "LEVEL", "LIKE", "LIMIT", "LIST", "LOCAL", "MAP", "MILLISECOND",
-		"MILLISECONDS", "MINUTE", "MINUTES", "NOT", "NULL", "NULLS", "OFFSET",
-		"ON", "ONLY", "OPERATOR", "OR", "ORDER", "OUTER", "OVER", "PARTITION",
-		"PERIOD", "PLANS", "PRECEDING", "PRECISION", "PRIMARY", "PRINT", "PROPERTIES",
-		"QUERIES", "RANGE", "READ", "RECURSIVE", "REPLACE", "RETENTION", "RIGHT",
-		"ROLLBACK", "ROW", "ROWS", "SAMPLE", "SECOND", "SECONDS", "SELECT", "SEQUENCES",
-		"SESSION", "SET", "SHOW", "SIZE", "SOME", "SOURCE", "START", "STREAM",
-		"STREAMS", "STRUCT", "SUBSTRING", "TABLE", "TABLES", "TEMP", "TEMPORARY",
-		"TERMINATE", "THEN", "TIME", "TIMESTAMP", "TO", "TOPIC", "TOPICS", "TRAILING",
-		"TRANSACTION", "TRIM", "TRUE", "TUMBLING", "TYPE", "TYPES", "UNION", "UNBOUNDED",
-		"UNSET", "USING", "VALUES", "VARIABLES", "VARYING", "WHEN", "WHERE", "WINDOW",
-		"WITH", "WITHIN", "WITHOUT", "WORK", "WRITE", "ZONE", "EQ", "NEQ", "LTE",
-		"GTE", "LT", "GT", "NOT_TILDE_STAR", "NOT_TILDE", "TILDE_STAR", "TILDE",
-		"PLUS", "MINUS", "ASTERISK", "SLASH", "PERCENT", "CONCAT", "ASSIGN", "DOUBLE_COLON",
-		"ARROW", "LAMBDA_ARROW", "LPAREN", "RPAREN", "LBRACKET", "RBRACKET", "COMMA",
-		"DOT", "SEMICOLON", "STRING", "ESCAPE_STRING", "INTEGER_VALUE", "DECIMAL_VALUE",
-		"DOUBLE_VALUE", "PARAMETER", "IDENTIFIER", "DIGIT_IDENTIFIER", "QUOTED_IDENTIFIER",
-		"BACKQUOTED_IDENTIFIER", "SIMPLE_COMMENT", "BRACKETED_COMMENT", "WS",
-		"UNRECOGNIZED"
+		"COMMIT", "COMPACT", "CONFLICT", "CONSTRAINT", "CREATE", "CURRENT", "CROSS",
+		"DATE", "DAY", "DAYS", "DEFAULT", "DELETE", "DESC", "DESCRIBE", "DISCARD",
+		"DISTINCT", "DO", "DOUBLE", "DROP", "ELSE", "EMIT", "END", "ESCAPE", "EXCEPT",
+		"EXISTS", "EXPLAIN", "EXTENDED", "EXTRACT", "FALSE", "FINAL", "FIRST",
+		"FOLLOWING", "FOR", "FROM", "FULL", "FUNCTION", "FUNCTIONS", "GRACE",
+		"GROUP", "HAVING", "HEADER", "HEADERS", "HOPPING", "HOUR", "HOURS", "IF",
+		"ILIKE", "IN", "INNER", "INSERT", "INTERSECT", "INTERVAL", "INTO", "IS",
+		"ISOLATION", "JOIN", "KEY", "LAST", "LATERAL", "LEADING", "LEFT", "LEVEL",
+		"LIKE", "LIMIT", "LIST", "LOCAL", "MAP", "MILLISECOND", "MILLISECONDS",
+		"MINUTE", "MINUTES", "NOT", "NOTHING", "NULL", "NULLS", "OFFSET", "ON",
+		"ONLY", "OPERATOR", "OR", "ORDER", "OUTER", "OVER", "PARTITION", "PERIOD",
+		"PLANS", "PRECEDING", "PRECISION", "PRIMARY", "PRINT", "PROPERTIES", "QUERIES",
+		"RANGE", "READ", "RECURSIVE", "REPLACE", "RETENTION", "RIGHT", "ROLLBACK",
+		"ROW", "ROWS", "SAMPLE", "SECOND", "SECONDS", "SELECT", "SEQUENCES", "SESSION",
+		"SET", "SHOW", "SIZE", "SOME", "SOURCE", "START", "STREAM", "STREAMS",
+		"STRUCT", "SUBSTRING", "TABLE", "TABLES", "TEMP", "TEMPORARY", "TERMINATE",
+		"THEN", "TIME", "TIMESTAMP", "TO", "TOPIC", "TOPICS", "TRAILING", "TRANSACTION",
+		"TRIM", "TRUE", "TUMBLING", "TYPE", "TYPES", "UNION", "UNBOUNDED", "UNSET",
+		"UPDATE", "USING", "VALUES", "VARIABLES", "VARYING", "WHEN", "WHERE",
+		"WINDOW", "WITH", "WITHIN", "WITHOUT", "WORK", "WRITE", "ZONE", "EQ",
+		"NEQ", "LTE", "GTE", "LT", "GT", "NOT_TILDE_STAR", "NOT_TILDE", "TILDE_STAR",
+		"TILDE", "PLUS", "MINUS", "ASTERISK", "SLASH", "PERCENT", "CONCAT", "AMPERSAND",
+		"PIPE", "HASH", "ASSIGN", "DOUBLE_COLON", "ARROW", "LAMBDA_ARROW", "LPAREN",
+		"RPAREN", "LBRACKET", "RBRACKET", "COMMA", "DOT", "SEMICOLON", "STRING",
+		"ESCAPE_STRING", "INTEGER_VALUE", "DECIMAL_VALUE", "DOUBLE_VALUE", "PARAMETER",
+		"IDENTIFIER", "DIGIT_IDENTIFIER", "QUOTED_IDENTIFIER", "BACKQUOTED_IDENTIFIER",
+		"SIMPLE_COMMENT", "BRACKETED_COMMENT", "WS", "UNRECOGNIZED"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -226,75 +231,75 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 111;
+			State = 115;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==SEMICOLON) {
 				{
 				{
-				State = 108;
+				State = 112;
 				Match(SEMICOLON);
 				}
 				}
-				State = 113;
+				State = 117;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 132;
+			State = 136;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 150856666202658L) != 0) || ((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 2531164002948497409L) != 0) || ((((_la - 141)) & ~0x3f) == 0 && ((1L << (_la - 141)) & 1125899923685377L) != 0)) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1205958734791202L) != 0) || ((((_la - 74)) & ~0x3f) == 0 && ((1L << (_la - 74)) & -8322088061915594751L) != 0) || ((((_la - 146)) & ~0x3f) == 0 && ((1L << (_la - 146)) & 18014398543101953L) != 0)) {
 				{
-				State = 114;
+				State = 118;
 				statement();
-				State = 123;
+				State = 127;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,2,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 116;
+						State = 120;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						do {
 							{
 							{
-							State = 115;
+							State = 119;
 							Match(SEMICOLON);
 							}
 							}
-							State = 118;
+							State = 122;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						} while ( _la==SEMICOLON );
-						State = 120;
+						State = 124;
 						statement();
 						}
 						}
 					}
-					State = 125;
+					State = 129;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,2,Context);
 				}
-				State = 129;
+				State = 133;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==SEMICOLON) {
 					{
 					{
-					State = 126;
+					State = 130;
 					Match(SEMICOLON);
 					}
 					}
-					State = 131;
+					State = 135;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 134;
+			State = 138;
 			Match(Eof);
 			}
 		}
@@ -334,9 +339,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 136;
+			State = 140;
 			expression(0);
-			State = 137;
+			State = 141;
 			Match(Eof);
 			}
 		}
@@ -978,6 +983,9 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
 			return GetToken(QuerySqlParser.COMMA, i);
 		}
+		[System.Diagnostics.DebuggerNonUserCode] public OnConflictContext onConflict() {
+			return GetRuleContext<OnConflictContext>(0);
+		}
 		public InsertValuesContext(StatementContext context) { CopyFrom(context); }
 		[System.Diagnostics.DebuggerNonUserCode]
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
@@ -1056,14 +1064,14 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 446;
+			State = 453;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,54,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,55,Context) ) {
 			case 1:
 				_localctx = new QueryStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 139;
+				State = 143;
 				query();
 				}
 				break;
@@ -1071,7 +1079,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListStreamsContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 140;
+				State = 144;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1080,14 +1088,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 141;
+				State = 145;
 				Match(STREAMS);
-				State = 143;
+				State = 147;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 142;
+					State = 146;
 					Match(EXTENDED);
 					}
 				}
@@ -1098,7 +1106,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListTablesContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 145;
+				State = 149;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1107,14 +1115,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 146;
+				State = 150;
 				Match(TABLES);
-				State = 148;
+				State = 152;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 147;
+					State = 151;
 					Match(EXTENDED);
 					}
 				}
@@ -1125,7 +1133,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListQueriesContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 150;
+				State = 154;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1134,14 +1142,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 151;
+				State = 155;
 				Match(QUERIES);
-				State = 153;
+				State = 157;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 152;
+					State = 156;
 					Match(EXTENDED);
 					}
 				}
@@ -1152,7 +1160,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListPropertiesContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 155;
+				State = 159;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1161,7 +1169,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 156;
+				State = 160;
 				Match(PROPERTIES);
 				}
 				break;
@@ -1169,7 +1177,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListFunctionsContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 157;
+				State = 161;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1178,14 +1186,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 158;
+				State = 162;
 				Match(FUNCTIONS);
-				State = 160;
+				State = 164;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 159;
+					State = 163;
 					Match(EXTENDED);
 					}
 				}
@@ -1196,7 +1204,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListTopicsContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 162;
+				State = 166;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1205,24 +1213,24 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 164;
+				State = 168;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ALL) {
 					{
-					State = 163;
+					State = 167;
 					Match(ALL);
 					}
 				}
 
-				State = 166;
+				State = 170;
 				Match(TOPICS);
-				State = 168;
+				State = 172;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 167;
+					State = 171;
 					Match(EXTENDED);
 					}
 				}
@@ -1232,40 +1240,6 @@ public partial class QuerySqlParser : Parser {
 			case 8:
 				_localctx = new ListTypesContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
-				{
-				State = 170;
-				_la = TokenStream.LA(1);
-				if ( !(_la==LIST || _la==SHOW) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 171;
-				Match(TYPES);
-				}
-				break;
-			case 9:
-				_localctx = new ListVariablesContext(_localctx);
-				EnterOuterAlt(_localctx, 9);
-				{
-				State = 172;
-				_la = TokenStream.LA(1);
-				if ( !(_la==LIST || _la==SHOW) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 173;
-				Match(VARIABLES);
-				}
-				break;
-			case 10:
-				_localctx = new ListArchivalsContext(_localctx);
-				EnterOuterAlt(_localctx, 10);
 				{
 				State = 174;
 				_la = TokenStream.LA(1);
@@ -1277,6 +1251,40 @@ public partial class QuerySqlParser : Parser {
 				    Consume();
 				}
 				State = 175;
+				Match(TYPES);
+				}
+				break;
+			case 9:
+				_localctx = new ListVariablesContext(_localctx);
+				EnterOuterAlt(_localctx, 9);
+				{
+				State = 176;
+				_la = TokenStream.LA(1);
+				if ( !(_la==LIST || _la==SHOW) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 177;
+				Match(VARIABLES);
+				}
+				break;
+			case 10:
+				_localctx = new ListArchivalsContext(_localctx);
+				EnterOuterAlt(_localctx, 10);
+				{
+				State = 178;
+				_la = TokenStream.LA(1);
+				if ( !(_la==LIST || _la==SHOW) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 179;
 				Match(ARCHIVALS);
 				}
 				break;
@@ -1284,13 +1292,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ShowTransactionIsolationContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 176;
+				State = 180;
 				Match(SHOW);
-				State = 177;
+				State = 181;
 				Match(TRANSACTION);
-				State = 178;
+				State = 182;
 				Match(ISOLATION);
-				State = 179;
+				State = 183;
 				Match(LEVEL);
 				}
 				break;
@@ -1298,9 +1306,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ShowVariableContext(_localctx);
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 180;
+				State = 184;
 				Match(SHOW);
-				State = 183;
+				State = 187;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1317,6 +1325,8 @@ public partial class QuerySqlParser : Parser {
 				case COLUMN:
 				case COMMIT:
 				case COMPACT:
+				case CONFLICT:
+				case CONSTRAINT:
 				case CURRENT:
 				case DATE:
 				case DAY:
@@ -1324,6 +1334,7 @@ public partial class QuerySqlParser : Parser {
 				case DEFAULT:
 				case DESCRIBE:
 				case DISCARD:
+				case DO:
 				case DOUBLE:
 				case EXPLAIN:
 				case EXTENDED:
@@ -1351,6 +1362,7 @@ public partial class QuerySqlParser : Parser {
 				case MILLISECONDS:
 				case MINUTE:
 				case MINUTES:
+				case NOTHING:
 				case NULLS:
 				case OFFSET:
 				case ONLY:
@@ -1398,6 +1410,7 @@ public partial class QuerySqlParser : Parser {
 				case TYPES:
 				case UNBOUNDED:
 				case UNSET:
+				case UPDATE:
 				case VARIABLES:
 				case VARYING:
 				case WITHOUT:
@@ -1409,13 +1422,13 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 181;
+					State = 185;
 					qualifiedName();
 					}
 					break;
 				case ALL:
 					{
-					State = 182;
+					State = 186;
 					Match(ALL);
 					}
 					break;
@@ -1428,11 +1441,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeFunctionContext(_localctx);
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 185;
+				State = 189;
 				Match(DESCRIBE);
-				State = 186;
+				State = 190;
 				Match(FUNCTION);
-				State = 187;
+				State = 191;
 				identifier();
 				}
 				break;
@@ -1440,19 +1453,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 188;
+				State = 192;
 				Match(DESCRIBE);
-				State = 190;
+				State = 194;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,12,Context) ) {
 				case 1:
 					{
-					State = 189;
+					State = 193;
 					Match(EXTENDED);
 					}
 					break;
 				}
-				State = 192;
+				State = 196;
 				qualifiedName();
 				}
 				break;
@@ -1460,11 +1473,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeSourceExtendedContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 193;
+				State = 197;
 				Match(DESCRIBE);
-				State = 194;
+				State = 198;
 				qualifiedName();
-				State = 195;
+				State = 199;
 				Match(EXTENDED);
 				}
 				break;
@@ -1472,20 +1485,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExplainContext(_localctx);
 				EnterOuterAlt(_localctx, 16);
 				{
-				State = 197;
+				State = 201;
 				Match(EXPLAIN);
-				State = 200;
+				State = 204;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,13,Context) ) {
 				case 1:
 					{
-					State = 198;
+					State = 202;
 					statement();
 					}
 					break;
 				case 2:
 					{
-					State = 199;
+					State = 203;
 					identifier();
 					}
 					break;
@@ -1496,9 +1509,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DropSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 17);
 				{
-				State = 202;
+				State = 206;
 				Match(DROP);
-				State = 203;
+				State = 207;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1507,28 +1520,28 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 206;
+				State = 210;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 204;
+					State = 208;
 					Match(IF);
-					State = 205;
+					State = 209;
 					Match(EXISTS);
 					}
 				}
 
-				State = 208;
+				State = 212;
 				qualifiedName();
-				State = 211;
+				State = 215;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==DELETE) {
 					{
-					State = 209;
+					State = 213;
 					Match(DELETE);
-					State = 210;
+					State = 214;
 					Match(TOPIC);
 					}
 				}
@@ -1539,23 +1552,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DropTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 18);
 				{
-				State = 213;
-				Match(DROP);
-				State = 214;
-				Match(TYPE);
 				State = 217;
+				Match(DROP);
+				State = 218;
+				Match(TYPE);
+				State = 221;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 215;
+					State = 219;
 					Match(IF);
-					State = 216;
+					State = 220;
 					Match(EXISTS);
 					}
 				}
 
-				State = 219;
+				State = 223;
 				identifier();
 				}
 				break;
@@ -1563,9 +1576,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TerminateQueryContext(_localctx);
 				EnterOuterAlt(_localctx, 19);
 				{
-				State = 220;
+				State = 224;
 				Match(TERMINATE);
-				State = 223;
+				State = 227;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1582,6 +1595,8 @@ public partial class QuerySqlParser : Parser {
 				case COLUMN:
 				case COMMIT:
 				case COMPACT:
+				case CONFLICT:
+				case CONSTRAINT:
 				case CURRENT:
 				case DATE:
 				case DAY:
@@ -1589,6 +1604,7 @@ public partial class QuerySqlParser : Parser {
 				case DEFAULT:
 				case DESCRIBE:
 				case DISCARD:
+				case DO:
 				case DOUBLE:
 				case EXPLAIN:
 				case EXTENDED:
@@ -1616,6 +1632,7 @@ public partial class QuerySqlParser : Parser {
 				case MILLISECONDS:
 				case MINUTE:
 				case MINUTES:
+				case NOTHING:
 				case NULLS:
 				case OFFSET:
 				case ONLY:
@@ -1663,6 +1680,7 @@ public partial class QuerySqlParser : Parser {
 				case TYPES:
 				case UNBOUNDED:
 				case UNSET:
+				case UPDATE:
 				case VARIABLES:
 				case VARYING:
 				case WITHOUT:
@@ -1674,13 +1692,13 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 221;
+					State = 225;
 					identifier();
 					}
 					break;
 				case ALL:
 					{
-					State = 222;
+					State = 226;
 					Match(ALL);
 					}
 					break;
@@ -1693,11 +1711,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArchiveStreamContext(_localctx);
 				EnterOuterAlt(_localctx, 20);
 				{
-				State = 225;
+				State = 229;
 				Match(ARCHIVE);
-				State = 226;
+				State = 230;
 				Match(STREAM);
-				State = 227;
+				State = 231;
 				qualifiedName();
 				}
 				break;
@@ -1705,11 +1723,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CompactStreamContext(_localctx);
 				EnterOuterAlt(_localctx, 21);
 				{
-				State = 228;
+				State = 232;
 				Match(COMPACT);
-				State = 229;
+				State = 233;
 				Match(STREAM);
-				State = 230;
+				State = 234;
 				qualifiedName();
 				}
 				break;
@@ -1717,9 +1735,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrintTopicContext(_localctx);
 				EnterOuterAlt(_localctx, 22);
 				{
-				State = 231;
+				State = 235;
 				Match(PRINT);
-				State = 234;
+				State = 238;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1736,6 +1754,8 @@ public partial class QuerySqlParser : Parser {
 				case COLUMN:
 				case COMMIT:
 				case COMPACT:
+				case CONFLICT:
+				case CONSTRAINT:
 				case CURRENT:
 				case DATE:
 				case DAY:
@@ -1743,6 +1763,7 @@ public partial class QuerySqlParser : Parser {
 				case DEFAULT:
 				case DESCRIBE:
 				case DISCARD:
+				case DO:
 				case DOUBLE:
 				case EXPLAIN:
 				case EXTENDED:
@@ -1770,6 +1791,7 @@ public partial class QuerySqlParser : Parser {
 				case MILLISECONDS:
 				case MINUTE:
 				case MINUTES:
+				case NOTHING:
 				case NULLS:
 				case OFFSET:
 				case ONLY:
@@ -1817,6 +1839,7 @@ public partial class QuerySqlParser : Parser {
 				case TYPES:
 				case UNBOUNDED:
 				case UNSET:
+				case UPDATE:
 				case VARIABLES:
 				case VARYING:
 				case WITHOUT:
@@ -1828,37 +1851,37 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 232;
+					State = 236;
 					identifier();
 					}
 					break;
 				case STRING:
 					{
-					State = 233;
+					State = 237;
 					Match(STRING);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 238;
+				State = 242;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==FROM) {
 					{
-					State = 236;
+					State = 240;
 					Match(FROM);
-					State = 237;
+					State = 241;
 					Match(BEGINNING);
 					}
 				}
 
-				State = 245;
+				State = 249;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INTERVAL || _la==SAMPLE) {
 					{
-					State = 240;
+					State = 244;
 					_la = TokenStream.LA(1);
 					if ( !(_la==INTERVAL || _la==SAMPLE) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1867,29 +1890,29 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 242;
+					State = 246;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==EQ) {
 						{
-						State = 241;
+						State = 245;
 						Match(EQ);
 						}
 					}
 
-					State = 244;
+					State = 248;
 					Match(INTEGER_VALUE);
 					}
 				}
 
-				State = 249;
+				State = 253;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LIMIT) {
 					{
-					State = 247;
+					State = 251;
 					Match(LIMIT);
-					State = 248;
+					State = 252;
 					Match(INTEGER_VALUE);
 					}
 				}
@@ -1900,13 +1923,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SetPropertyContext(_localctx);
 				EnterOuterAlt(_localctx, 23);
 				{
-				State = 251;
+				State = 255;
 				Match(SET);
-				State = 252;
+				State = 256;
 				((SetPropertyContext)_localctx).name = Match(STRING);
-				State = 253;
+				State = 257;
 				Match(EQ);
-				State = 254;
+				State = 258;
 				((SetPropertyContext)_localctx).value = Match(STRING);
 				}
 				break;
@@ -1914,9 +1937,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new UnsetPropertyContext(_localctx);
 				EnterOuterAlt(_localctx, 24);
 				{
-				State = 255;
+				State = 259;
 				Match(UNSET);
-				State = 256;
+				State = 260;
 				Match(STRING);
 				}
 				break;
@@ -1924,14 +1947,14 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SetTimeZoneContext(_localctx);
 				EnterOuterAlt(_localctx, 25);
 				{
-				State = 257;
+				State = 261;
 				Match(SET);
-				State = 259;
+				State = 263;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOCAL || _la==SESSION) {
 					{
-					State = 258;
+					State = 262;
 					_la = TokenStream.LA(1);
 					if ( !(_la==LOCAL || _la==SESSION) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1943,11 +1966,11 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 261;
+				State = 265;
 				Match(TIME);
-				State = 262;
+				State = 266;
 				Match(ZONE);
-				State = 263;
+				State = 267;
 				setValue();
 				}
 				break;
@@ -1955,14 +1978,14 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SetVariableContext(_localctx);
 				EnterOuterAlt(_localctx, 26);
 				{
-				State = 264;
+				State = 268;
 				Match(SET);
-				State = 266;
+				State = 270;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,24,Context) ) {
 				case 1:
 					{
-					State = 265;
+					State = 269;
 					_la = TokenStream.LA(1);
 					if ( !(_la==LOCAL || _la==SESSION) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1974,9 +1997,9 @@ public partial class QuerySqlParser : Parser {
 					}
 					break;
 				}
-				State = 268;
+				State = 272;
 				qualifiedName();
-				State = 269;
+				State = 273;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TO || _la==EQ) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1985,32 +2008,32 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 279;
+				State = 283;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,26,Context) ) {
 				case 1:
 					{
-					State = 270;
+					State = 274;
 					Match(DEFAULT);
 					}
 					break;
 				case 2:
 					{
-					State = 271;
+					State = 275;
 					setValue();
-					State = 276;
+					State = 280;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 272;
+						State = 276;
 						Match(COMMA);
-						State = 273;
+						State = 277;
 						setValue();
 						}
 						}
-						State = 278;
+						State = 282;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
@@ -2023,19 +2046,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BeginTransactionContext(_localctx);
 				EnterOuterAlt(_localctx, 27);
 				{
-				State = 287;
+				State = 291;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case BEGIN:
 					{
-					State = 281;
+					State = 285;
 					Match(BEGIN);
-					State = 283;
+					State = 287;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==TRANSACTION || _la==WORK) {
 						{
-						State = 282;
+						State = 286;
 						_la = TokenStream.LA(1);
 						if ( !(_la==TRANSACTION || _la==WORK) ) {
 						ErrorHandler.RecoverInline(this);
@@ -2051,26 +2074,26 @@ public partial class QuerySqlParser : Parser {
 					break;
 				case START:
 					{
-					State = 285;
+					State = 289;
 					Match(START);
-					State = 286;
+					State = 290;
 					Match(TRANSACTION);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 292;
+				State = 296;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==ISOLATION || _la==READ) {
 					{
 					{
-					State = 289;
+					State = 293;
 					transactionMode();
 					}
 					}
-					State = 294;
+					State = 298;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2080,41 +2103,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CommitTransactionContext(_localctx);
 				EnterOuterAlt(_localctx, 28);
 				{
-				State = 295;
-				_la = TokenStream.LA(1);
-				if ( !(_la==COMMIT || _la==END) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 297;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==TRANSACTION || _la==WORK) {
-					{
-					State = 296;
-					_la = TokenStream.LA(1);
-					if ( !(_la==TRANSACTION || _la==WORK) ) {
-					ErrorHandler.RecoverInline(this);
-					}
-					else {
-						ErrorHandler.ReportMatch(this);
-					    Consume();
-					}
-					}
-				}
-
-				}
-				break;
-			case 29:
-				_localctx = new RollbackTransactionContext(_localctx);
-				EnterOuterAlt(_localctx, 29);
-				{
 				State = 299;
 				_la = TokenStream.LA(1);
-				if ( !(_la==ABORT || _la==ROLLBACK) ) {
+				if ( !(_la==COMMIT || _la==END) ) {
 				ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -2140,15 +2131,47 @@ public partial class QuerySqlParser : Parser {
 
 				}
 				break;
+			case 29:
+				_localctx = new RollbackTransactionContext(_localctx);
+				EnterOuterAlt(_localctx, 29);
+				{
+				State = 303;
+				_la = TokenStream.LA(1);
+				if ( !(_la==ABORT || _la==ROLLBACK) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 305;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==TRANSACTION || _la==WORK) {
+					{
+					State = 304;
+					_la = TokenStream.LA(1);
+					if ( !(_la==TRANSACTION || _la==WORK) ) {
+					ErrorHandler.RecoverInline(this);
+					}
+					else {
+						ErrorHandler.ReportMatch(this);
+					    Consume();
+					}
+					}
+				}
+
+				}
+				break;
 			case 30:
 				_localctx = new DiscardContext(_localctx);
 				EnterOuterAlt(_localctx, 30);
 				{
-				State = 303;
+				State = 307;
 				Match(DISCARD);
-				State = 304;
+				State = 308;
 				_la = TokenStream.LA(1);
-				if ( !(_la==ALL || ((((_la - 105)) & ~0x3f) == 0 && ((1L << (_la - 105)) & 51540656129L) != 0)) ) {
+				if ( !(_la==ALL || ((((_la - 110)) & ~0x3f) == 0 && ((1L << (_la - 110)) & 51540656129L) != 0)) ) {
 				ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -2161,66 +2184,66 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateStreamContext(_localctx);
 				EnterOuterAlt(_localctx, 31);
 				{
-				State = 305;
+				State = 309;
 				Match(CREATE);
-				State = 308;
+				State = 312;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 306;
+					State = 310;
 					Match(OR);
-					State = 307;
+					State = 311;
 					Match(REPLACE);
 					}
 				}
 
-				State = 311;
+				State = 315;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==SOURCE) {
 					{
-					State = 310;
+					State = 314;
 					Match(SOURCE);
 					}
 				}
 
-				State = 313;
-				Match(STREAM);
 				State = 317;
+				Match(STREAM);
+				State = 321;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 314;
+					State = 318;
 					Match(IF);
-					State = 315;
+					State = 319;
 					Match(NOT);
-					State = 316;
+					State = 320;
 					Match(EXISTS);
 					}
 				}
 
-				State = 319;
+				State = 323;
 				qualifiedName();
-				State = 321;
+				State = 325;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 320;
+					State = 324;
 					tableElements();
 					}
 				}
 
-				State = 325;
+				State = 329;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 323;
+					State = 327;
 					Match(WITH);
-					State = 324;
+					State = 328;
 					tableProperties();
 					}
 				}
@@ -2231,66 +2254,66 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateTableContext(_localctx);
 				EnterOuterAlt(_localctx, 32);
 				{
-				State = 327;
+				State = 331;
 				Match(CREATE);
-				State = 330;
+				State = 334;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 328;
+					State = 332;
 					Match(OR);
-					State = 329;
+					State = 333;
 					Match(REPLACE);
 					}
 				}
 
-				State = 333;
+				State = 337;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==SOURCE) {
 					{
-					State = 332;
+					State = 336;
 					Match(SOURCE);
 					}
 				}
 
-				State = 335;
-				Match(TABLE);
 				State = 339;
+				Match(TABLE);
+				State = 343;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 336;
+					State = 340;
 					Match(IF);
-					State = 337;
+					State = 341;
 					Match(NOT);
-					State = 338;
+					State = 342;
 					Match(EXISTS);
 					}
 				}
 
-				State = 341;
+				State = 345;
 				qualifiedName();
-				State = 343;
+				State = 347;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 342;
+					State = 346;
 					tableElements();
 					}
 				}
 
-				State = 347;
+				State = 351;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 345;
+					State = 349;
 					Match(WITH);
-					State = 346;
+					State = 350;
 					tableProperties();
 					}
 				}
@@ -2301,53 +2324,53 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateStreamAsContext(_localctx);
 				EnterOuterAlt(_localctx, 33);
 				{
-				State = 349;
+				State = 353;
 				Match(CREATE);
-				State = 352;
+				State = 356;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 350;
+					State = 354;
 					Match(OR);
-					State = 351;
+					State = 355;
 					Match(REPLACE);
 					}
 				}
 
-				State = 354;
-				Match(STREAM);
 				State = 358;
+				Match(STREAM);
+				State = 362;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 355;
+					State = 359;
 					Match(IF);
-					State = 356;
+					State = 360;
 					Match(NOT);
-					State = 357;
+					State = 361;
 					Match(EXISTS);
 					}
 				}
 
-				State = 360;
+				State = 364;
 				qualifiedName();
-				State = 363;
+				State = 367;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 361;
+					State = 365;
 					Match(WITH);
-					State = 362;
+					State = 366;
 					tableProperties();
 					}
 				}
 
-				State = 365;
+				State = 369;
 				Match(AS);
-				State = 366;
+				State = 370;
 				query();
 				}
 				break;
@@ -2355,53 +2378,53 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateTableAsContext(_localctx);
 				EnterOuterAlt(_localctx, 34);
 				{
-				State = 368;
+				State = 372;
 				Match(CREATE);
-				State = 371;
+				State = 375;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 369;
+					State = 373;
 					Match(OR);
-					State = 370;
+					State = 374;
 					Match(REPLACE);
 					}
 				}
 
-				State = 373;
-				Match(TABLE);
 				State = 377;
+				Match(TABLE);
+				State = 381;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 374;
+					State = 378;
 					Match(IF);
-					State = 375;
+					State = 379;
 					Match(NOT);
-					State = 376;
+					State = 380;
 					Match(EXISTS);
 					}
 				}
 
-				State = 379;
+				State = 383;
 				qualifiedName();
-				State = 382;
+				State = 386;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 380;
+					State = 384;
 					Match(WITH);
-					State = 381;
+					State = 385;
 					tableProperties();
 					}
 				}
 
-				State = 384;
+				State = 388;
 				Match(AS);
-				State = 385;
+				State = 389;
 				query();
 				}
 				break;
@@ -2409,29 +2432,29 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 35);
 				{
-				State = 387;
+				State = 391;
 				Match(CREATE);
-				State = 388;
-				Match(TYPE);
 				State = 392;
+				Match(TYPE);
+				State = 396;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 389;
+					State = 393;
 					Match(IF);
-					State = 390;
+					State = 394;
 					Match(NOT);
-					State = 391;
+					State = 395;
 					Match(EXISTS);
 					}
 				}
 
-				State = 394;
+				State = 398;
 				identifier();
-				State = 395;
+				State = 399;
 				Match(AS);
-				State = 396;
+				State = 400;
 				type(0);
 				}
 				break;
@@ -2439,25 +2462,25 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InsertIntoContext(_localctx);
 				EnterOuterAlt(_localctx, 36);
 				{
-				State = 398;
+				State = 402;
 				Match(INSERT);
-				State = 399;
-				Match(INTO);
-				State = 400;
-				qualifiedName();
 				State = 403;
+				Match(INTO);
+				State = 404;
+				qualifiedName();
+				State = 407;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,49,Context) ) {
 				case 1:
 					{
-					State = 401;
+					State = 405;
 					Match(WITH);
-					State = 402;
+					State = 406;
 					tableProperties();
 					}
 					break;
 				}
-				State = 405;
+				State = 409;
 				query();
 				}
 				break;
@@ -2465,62 +2488,72 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InsertValuesContext(_localctx);
 				EnterOuterAlt(_localctx, 37);
 				{
-				State = 407;
-				Match(INSERT);
-				State = 408;
-				Match(INTO);
-				State = 409;
-				qualifiedName();
 				State = 411;
+				Match(INSERT);
+				State = 412;
+				Match(INTO);
+				State = 413;
+				qualifiedName();
+				State = 415;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 410;
+					State = 414;
 					columnList();
 					}
 				}
 
-				State = 413;
+				State = 417;
 				Match(VALUES);
-				State = 414;
+				State = 418;
 				valuesRow();
-				State = 419;
+				State = 423;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 415;
+					State = 419;
 					Match(COMMA);
-					State = 416;
+					State = 420;
 					valuesRow();
 					}
 					}
-					State = 421;
+					State = 425;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
+				State = 427;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==ON) {
+					{
+					State = 426;
+					onConflict();
+					}
+				}
+
 				}
 				break;
 			case 38:
 				_localctx = new DeleteRowsContext(_localctx);
 				EnterOuterAlt(_localctx, 38);
 				{
-				State = 422;
+				State = 429;
 				Match(DELETE);
-				State = 423;
+				State = 430;
 				Match(FROM);
-				State = 424;
+				State = 431;
 				qualifiedName();
-				State = 427;
+				State = 434;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WHERE) {
 					{
-					State = 425;
+					State = 432;
 					Match(WHERE);
-					State = 426;
+					State = 433;
 					((DeleteRowsContext)_localctx).where = expression(0);
 					}
 				}
@@ -2531,9 +2564,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new AlterSourceAddColumnsContext(_localctx);
 				EnterOuterAlt(_localctx, 39);
 				{
-				State = 429;
+				State = 436;
 				Match(ALTER);
-				State = 430;
+				State = 437;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2542,23 +2575,23 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 431;
+				State = 438;
 				qualifiedName();
-				State = 432;
+				State = 439;
 				alterColumn();
-				State = 437;
+				State = 444;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 433;
+					State = 440;
 					Match(COMMA);
-					State = 434;
+					State = 441;
 					alterColumn();
 					}
 					}
-					State = 439;
+					State = 446;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2568,9 +2601,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new AlterSourceSetPropertiesContext(_localctx);
 				EnterOuterAlt(_localctx, 40);
 				{
-				State = 440;
+				State = 447;
 				Match(ALTER);
-				State = 441;
+				State = 448;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2579,11 +2612,11 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 442;
+				State = 449;
 				qualifiedName();
-				State = 443;
+				State = 450;
 				Match(SET);
-				State = 444;
+				State = 451;
 				tableProperties();
 				}
 				break;
@@ -2632,17 +2665,17 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 457;
+			State = 464;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ISOLATION:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 448;
+				State = 455;
 				Match(ISOLATION);
-				State = 449;
+				State = 456;
 				Match(LEVEL);
-				State = 451;
+				State = 458;
 				ErrorHandler.Sync(this);
 				_alt = 1;
 				do {
@@ -2650,7 +2683,7 @@ public partial class QuerySqlParser : Parser {
 					case 1:
 						{
 						{
-						State = 450;
+						State = 457;
 						identifier();
 						}
 						}
@@ -2658,18 +2691,18 @@ public partial class QuerySqlParser : Parser {
 					default:
 						throw new NoViableAltException(this);
 					}
-					State = 453;
+					State = 460;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,55,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,56,Context);
 				} while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER );
 				}
 				break;
 			case READ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 455;
+				State = 462;
 				Match(READ);
-				State = 456;
+				State = 463;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ONLY || _la==WRITE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2726,7 +2759,7 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 8, RULE_setValue);
 		int _la;
 		try {
-			State = 468;
+			State = 475;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MINUS:
@@ -2735,24 +2768,24 @@ public partial class QuerySqlParser : Parser {
 			case DOUBLE_VALUE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 460;
+				State = 467;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==MINUS) {
 					{
-					State = 459;
+					State = 466;
 					Match(MINUS);
 					}
 				}
 
-				State = 462;
+				State = 469;
 				number();
 				}
 				break;
 			case STRING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 463;
+				State = 470;
 				Match(STRING);
 				}
 				break;
@@ -2770,6 +2803,8 @@ public partial class QuerySqlParser : Parser {
 			case COLUMN:
 			case COMMIT:
 			case COMPACT:
+			case CONFLICT:
+			case CONSTRAINT:
 			case CURRENT:
 			case DATE:
 			case DAY:
@@ -2777,6 +2812,7 @@ public partial class QuerySqlParser : Parser {
 			case DEFAULT:
 			case DESCRIBE:
 			case DISCARD:
+			case DO:
 			case DOUBLE:
 			case EXPLAIN:
 			case EXTENDED:
@@ -2804,6 +2840,7 @@ public partial class QuerySqlParser : Parser {
 			case MILLISECONDS:
 			case MINUTE:
 			case MINUTES:
+			case NOTHING:
 			case NULLS:
 			case OFFSET:
 			case ONLY:
@@ -2851,6 +2888,7 @@ public partial class QuerySqlParser : Parser {
 			case TYPES:
 			case UNBOUNDED:
 			case UNSET:
+			case UPDATE:
 			case VARIABLES:
 			case VARYING:
 			case WITHOUT:
@@ -2863,28 +2901,28 @@ public partial class QuerySqlParser : Parser {
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 464;
+				State = 471;
 				identifier();
 				}
 				break;
 			case TRUE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 465;
+				State = 472;
 				Match(TRUE);
 				}
 				break;
 			case FALSE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 466;
+				State = 473;
 				Match(FALSE);
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 467;
+				State = 474;
 				Match(ON);
 				}
 				break;
@@ -2937,27 +2975,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 470;
+			State = 477;
 			Match(LPAREN);
-			State = 471;
+			State = 478;
 			tableElement();
-			State = 476;
+			State = 483;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 472;
+				State = 479;
 				Match(COMMA);
-				State = 473;
+				State = 480;
 				tableElement();
 				}
 				}
-				State = 478;
+				State = 485;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 479;
+			State = 486;
 			Match(RPAREN);
 			}
 		}
@@ -3003,16 +3041,16 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 481;
+			State = 488;
 			identifier();
-			State = 482;
+			State = 489;
 			type(0);
-			State = 484;
+			State = 491;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (((((_la - 62)) & ~0x3f) == 0 && ((1L << (_la - 62)) & 70368744243203L) != 0)) {
+			if (((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 281474976776195L) != 0)) {
 				{
-				State = 483;
+				State = 490;
 				columnConstraint();
 				}
 			}
@@ -3056,42 +3094,42 @@ public partial class QuerySqlParser : Parser {
 		ColumnConstraintContext _localctx = new ColumnConstraintContext(Context, State);
 		EnterRule(_localctx, 14, RULE_columnConstraint);
 		try {
-			State = 494;
+			State = 501;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case KEY:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 486;
+				State = 493;
 				Match(KEY);
 				}
 				break;
 			case PRIMARY:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 487;
+				State = 494;
 				Match(PRIMARY);
-				State = 488;
+				State = 495;
 				Match(KEY);
 				}
 				break;
 			case HEADERS:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 489;
+				State = 496;
 				Match(HEADERS);
 				}
 				break;
 			case HEADER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 490;
+				State = 497;
 				Match(HEADER);
-				State = 491;
+				State = 498;
 				Match(LPAREN);
-				State = 492;
+				State = 499;
 				Match(STRING);
-				State = 493;
+				State = 500;
 				Match(RPAREN);
 				}
 				break;
@@ -3139,21 +3177,21 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 496;
+			State = 503;
 			Match(ADD);
-			State = 498;
+			State = 505;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,62,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,63,Context) ) {
 			case 1:
 				{
-				State = 497;
+				State = 504;
 				Match(COLUMN);
 				}
 				break;
 			}
-			State = 500;
+			State = 507;
 			identifier();
-			State = 501;
+			State = 508;
 			type(0);
 			}
 		}
@@ -3202,27 +3240,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 503;
+			State = 510;
 			Match(LPAREN);
-			State = 504;
+			State = 511;
 			tableProperty();
-			State = 509;
+			State = 516;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 505;
+				State = 512;
 				Match(COMMA);
-				State = 506;
+				State = 513;
 				tableProperty();
 				}
 				}
-				State = 511;
+				State = 518;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 512;
+			State = 519;
 			Match(RPAREN);
 			}
 		}
@@ -3268,7 +3306,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 516;
+			State = 523;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -3285,6 +3323,8 @@ public partial class QuerySqlParser : Parser {
 			case COLUMN:
 			case COMMIT:
 			case COMPACT:
+			case CONFLICT:
+			case CONSTRAINT:
 			case CURRENT:
 			case DATE:
 			case DAY:
@@ -3292,6 +3332,7 @@ public partial class QuerySqlParser : Parser {
 			case DEFAULT:
 			case DESCRIBE:
 			case DISCARD:
+			case DO:
 			case DOUBLE:
 			case EXPLAIN:
 			case EXTENDED:
@@ -3319,6 +3360,7 @@ public partial class QuerySqlParser : Parser {
 			case MILLISECONDS:
 			case MINUTE:
 			case MINUTES:
+			case NOTHING:
 			case NULLS:
 			case OFFSET:
 			case ONLY:
@@ -3366,6 +3408,7 @@ public partial class QuerySqlParser : Parser {
 			case TYPES:
 			case UNBOUNDED:
 			case UNSET:
+			case UPDATE:
 			case VARIABLES:
 			case VARYING:
 			case WITHOUT:
@@ -3377,22 +3420,22 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 514;
+				State = 521;
 				identifier();
 				}
 				break;
 			case STRING:
 				{
-				State = 515;
+				State = 522;
 				Match(STRING);
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 518;
+			State = 525;
 			Match(EQ);
-			State = 522;
+			State = 529;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DATE:
@@ -3408,15 +3451,15 @@ public partial class QuerySqlParser : Parser {
 			case DECIMAL_VALUE:
 			case DOUBLE_VALUE:
 				{
-				State = 519;
+				State = 526;
 				literal();
 				}
 				break;
 			case MINUS:
 				{
-				State = 520;
+				State = 527;
 				Match(MINUS);
-				State = 521;
+				State = 528;
 				Match(INTEGER_VALUE);
 				}
 				break;
@@ -3470,27 +3513,27 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 524;
+			State = 531;
 			Match(LPAREN);
-			State = 525;
+			State = 532;
 			identifier();
-			State = 530;
+			State = 537;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 526;
+				State = 533;
 				Match(COMMA);
-				State = 527;
+				State = 534;
 				identifier();
 				}
 				}
-				State = 532;
+				State = 539;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 533;
+			State = 540;
 			Match(RPAREN);
 			}
 		}
@@ -3539,28 +3582,249 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 535;
+			State = 542;
 			Match(LPAREN);
-			State = 536;
+			State = 543;
 			expression(0);
-			State = 541;
+			State = 548;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 537;
+				State = 544;
 				Match(COMMA);
-				State = 538;
+				State = 545;
 				expression(0);
 				}
 				}
-				State = 543;
+				State = 550;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 544;
+			State = 551;
 			Match(RPAREN);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class OnConflictContext : Query.Grammar.SqlRuleContext {
+		public IdentifierContext constraint;
+		public ExpressionContext where;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] ON() { return GetTokens(QuerySqlParser.ON); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ON(int i) {
+			return GetToken(QuerySqlParser.ON, i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CONFLICT() { return GetToken(QuerySqlParser.CONFLICT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DO() { return GetToken(QuerySqlParser.DO, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NOTHING() { return GetToken(QuerySqlParser.NOTHING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ColumnListContext columnList() {
+			return GetRuleContext<ColumnListContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CONSTRAINT() { return GetToken(QuerySqlParser.CONSTRAINT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
+			return GetRuleContext<IdentifierContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode UPDATE() { return GetToken(QuerySqlParser.UPDATE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SET() { return GetToken(QuerySqlParser.SET, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public AssignmentContext[] assignment() {
+			return GetRuleContexts<AssignmentContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public AssignmentContext assignment(int i) {
+			return GetRuleContext<AssignmentContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(QuerySqlParser.COMMA); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
+			return GetToken(QuerySqlParser.COMMA, i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WHERE() { return GetToken(QuerySqlParser.WHERE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
+			return GetRuleContext<ExpressionContext>(0);
+		}
+		public OnConflictContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_onConflict; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitOnConflict(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public OnConflictContext onConflict() {
+		OnConflictContext _localctx = new OnConflictContext(Context, State);
+		EnterRule(_localctx, 26, RULE_onConflict);
+		int _la;
+		try {
+			State = 586;
+			ErrorHandler.Sync(this);
+			switch ( Interpreter.AdaptivePredict(TokenStream,73,Context) ) {
+			case 1:
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 553;
+				Match(ON);
+				State = 554;
+				Match(CONFLICT);
+				State = 559;
+				ErrorHandler.Sync(this);
+				switch (TokenStream.LA(1)) {
+				case LPAREN:
+					{
+					State = 555;
+					columnList();
+					}
+					break;
+				case ON:
+					{
+					State = 556;
+					Match(ON);
+					State = 557;
+					Match(CONSTRAINT);
+					State = 558;
+					_localctx.constraint = identifier();
+					}
+					break;
+				case DO:
+					break;
+				default:
+					break;
+				}
+				State = 561;
+				Match(DO);
+				State = 562;
+				Match(NOTHING);
+				}
+				break;
+			case 2:
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 563;
+				Match(ON);
+				State = 564;
+				Match(CONFLICT);
+				State = 569;
+				ErrorHandler.Sync(this);
+				switch (TokenStream.LA(1)) {
+				case LPAREN:
+					{
+					State = 565;
+					columnList();
+					}
+					break;
+				case ON:
+					{
+					State = 566;
+					Match(ON);
+					State = 567;
+					Match(CONSTRAINT);
+					State = 568;
+					_localctx.constraint = identifier();
+					}
+					break;
+				case DO:
+					break;
+				default:
+					break;
+				}
+				State = 571;
+				Match(DO);
+				State = 572;
+				Match(UPDATE);
+				State = 573;
+				Match(SET);
+				State = 574;
+				assignment();
+				State = 579;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				while (_la==COMMA) {
+					{
+					{
+					State = 575;
+					Match(COMMA);
+					State = 576;
+					assignment();
+					}
+					}
+					State = 581;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				}
+				State = 584;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==WHERE) {
+					{
+					State = 582;
+					Match(WHERE);
+					State = 583;
+					_localctx.where = expression(0);
+					}
+				}
+
+				}
+				break;
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class AssignmentContext : Query.Grammar.SqlRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
+			return GetRuleContext<IdentifierContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EQ() { return GetToken(QuerySqlParser.EQ, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
+			return GetRuleContext<ExpressionContext>(0);
+		}
+		public AssignmentContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_assignment; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitAssignment(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public AssignmentContext assignment() {
+		AssignmentContext _localctx = new AssignmentContext(Context, State);
+		EnterRule(_localctx, 28, RULE_assignment);
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 588;
+			identifier();
+			State = 589;
+			Match(EQ);
+			State = 590;
+			expression(0);
 			}
 		}
 		catch (RecognitionException re) {
@@ -3609,59 +3873,59 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public QueryContext query() {
 		QueryContext _localctx = new QueryContext(Context, State);
-		EnterRule(_localctx, 26, RULE_query);
+		EnterRule(_localctx, 30, RULE_query);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 547;
+			State = 593;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==WITH) {
 				{
-				State = 546;
+				State = 592;
 				withClause();
 				}
 			}
 
-			State = 549;
+			State = 595;
 			queryTerm(0);
-			State = 551;
+			State = 597;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 550;
+				State = 596;
 				orderBy();
 				}
 			}
 
-			State = 554;
+			State = 600;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==EMIT) {
 				{
-				State = 553;
+				State = 599;
 				emitClause();
 				}
 			}
 
-			State = 557;
+			State = 603;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LIMIT) {
 				{
-				State = 556;
+				State = 602;
 				limitClause();
 				}
 			}
 
-			State = 560;
+			State = 606;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==OFFSET) {
 				{
-				State = 559;
+				State = 605;
 				offsetClause();
 				}
 			}
@@ -3708,38 +3972,38 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public WithClauseContext withClause() {
 		WithClauseContext _localctx = new WithClauseContext(Context, State);
-		EnterRule(_localctx, 28, RULE_withClause);
+		EnterRule(_localctx, 32, RULE_withClause);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 562;
+			State = 608;
 			Match(WITH);
-			State = 564;
+			State = 610;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,73,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,79,Context) ) {
 			case 1:
 				{
-				State = 563;
+				State = 609;
 				Match(RECURSIVE);
 				}
 				break;
 			}
-			State = 566;
+			State = 612;
 			namedQuery();
-			State = 571;
+			State = 617;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 567;
+				State = 613;
 				Match(COMMA);
-				State = 568;
+				State = 614;
 				namedQuery();
 				}
 				}
-				State = 573;
+				State = 619;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -3785,30 +4049,30 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public NamedQueryContext namedQuery() {
 		NamedQueryContext _localctx = new NamedQueryContext(Context, State);
-		EnterRule(_localctx, 30, RULE_namedQuery);
+		EnterRule(_localctx, 34, RULE_namedQuery);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 574;
+			State = 620;
 			identifier();
-			State = 576;
+			State = 622;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LPAREN) {
 				{
-				State = 575;
+				State = 621;
 				columnList();
 				}
 			}
 
-			State = 578;
+			State = 624;
 			Match(AS);
-			State = 579;
+			State = 625;
 			Match(LPAREN);
-			State = 580;
+			State = 626;
 			query();
-			State = 581;
+			State = 627;
 			Match(RPAREN);
 			}
 		}
@@ -3880,8 +4144,8 @@ public partial class QuerySqlParser : Parser {
 		int _parentState = State;
 		QueryTermContext _localctx = new QueryTermContext(Context, _parentState);
 		QueryTermContext _prevctx = _localctx;
-		int _startState = 32;
-		EnterRecursionRule(_localctx, 32, RULE_queryTerm, _p);
+		int _startState = 36;
+		EnterRecursionRule(_localctx, 36, RULE_queryTerm, _p);
 		int _la;
 		try {
 			int _alt;
@@ -3892,13 +4156,13 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 584;
+			State = 630;
 			queryPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 594;
+			State = 640;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,77,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,83,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -3909,9 +4173,9 @@ public partial class QuerySqlParser : Parser {
 					_localctx = new SetOperationContext(new QueryTermContext(_parentctx, _parentState));
 					((SetOperationContext)_localctx).left = _prevctx;
 					PushNewRecursionContext(_localctx, _startState, RULE_queryTerm);
-					State = 586;
+					State = 632;
 					if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-					State = 587;
+					State = 633;
 					((SetOperationContext)_localctx).@operator = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==EXCEPT || _la==INTERSECT || _la==UNION) ) {
@@ -3921,24 +4185,24 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 589;
+					State = 635;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ALL) {
 						{
-						State = 588;
+						State = 634;
 						Match(ALL);
 						}
 					}
 
-					State = 591;
+					State = 637;
 					((SetOperationContext)_localctx).right = queryTerm(2);
 					}
 					}
 				}
-				State = 596;
+				State = 642;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,77,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,83,Context);
 			}
 			}
 		}
@@ -4034,25 +4298,25 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public QueryPrimaryContext queryPrimary() {
 		QueryPrimaryContext _localctx = new QueryPrimaryContext(Context, State);
-		EnterRule(_localctx, 34, RULE_queryPrimary);
+		EnterRule(_localctx, 38, RULE_queryPrimary);
 		int _la;
 		try {
 			int _alt;
-			State = 659;
+			State = 705;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SELECT:
 				_localctx = new QuerySpecificationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 597;
+				State = 643;
 				Match(SELECT);
-				State = 599;
+				State = 645;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ALL || _la==DISTINCT) {
 					{
-					State = 598;
+					State = 644;
 					_la = TokenStream.LA(1);
 					if ( !(_la==ALL || _la==DISTINCT) ) {
 					ErrorHandler.RecoverInline(this);
@@ -4064,154 +4328,154 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 601;
+				State = 647;
 				selectItem();
-				State = 606;
+				State = 652;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,85,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 602;
+						State = 648;
 						Match(COMMA);
-						State = 603;
+						State = 649;
 						selectItem();
 						}
 						}
 					}
-					State = 608;
+					State = 654;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,85,Context);
 				}
-				State = 618;
+				State = 664;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,81,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,87,Context) ) {
 				case 1:
 					{
-					State = 609;
+					State = 655;
 					Match(FROM);
-					State = 610;
+					State = 656;
 					relation(0);
-					State = 615;
+					State = 661;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,80,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,86,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 611;
+							State = 657;
 							Match(COMMA);
-							State = 612;
+							State = 658;
 							relation(0);
 							}
 							}
 						}
-						State = 617;
+						State = 663;
 						ErrorHandler.Sync(this);
-						_alt = Interpreter.AdaptivePredict(TokenStream,80,Context);
+						_alt = Interpreter.AdaptivePredict(TokenStream,86,Context);
 					}
 					}
 					break;
 				}
-				State = 621;
+				State = 667;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,82,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,88,Context) ) {
 				case 1:
 					{
-					State = 620;
+					State = 666;
 					windowClause();
 					}
 					break;
 				}
-				State = 625;
+				State = 671;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,83,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,89,Context) ) {
 				case 1:
 					{
-					State = 623;
+					State = 669;
 					Match(WHERE);
-					State = 624;
+					State = 670;
 					((QuerySpecificationContext)_localctx).where = expression(0);
 					}
 					break;
 				}
-				State = 637;
+				State = 683;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,85,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,91,Context) ) {
 				case 1:
 					{
-					State = 627;
+					State = 673;
 					Match(GROUP);
-					State = 628;
+					State = 674;
 					Match(BY);
-					State = 629;
+					State = 675;
 					((QuerySpecificationContext)_localctx)._expression = expression(0);
 					((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 634;
+					State = 680;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,84,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,90,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 630;
+							State = 676;
 							Match(COMMA);
-							State = 631;
+							State = 677;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 636;
+						State = 682;
 						ErrorHandler.Sync(this);
-						_alt = Interpreter.AdaptivePredict(TokenStream,84,Context);
+						_alt = Interpreter.AdaptivePredict(TokenStream,90,Context);
 					}
 					}
 					break;
 				}
-				State = 641;
+				State = 687;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,86,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,92,Context) ) {
 				case 1:
 					{
-					State = 639;
+					State = 685;
 					Match(HAVING);
-					State = 640;
+					State = 686;
 					((QuerySpecificationContext)_localctx).having = expression(0);
 					}
 					break;
 				}
-				State = 653;
+				State = 699;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,88,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,94,Context) ) {
 				case 1:
 					{
-					State = 643;
+					State = 689;
 					Match(PARTITION);
-					State = 644;
+					State = 690;
 					Match(BY);
-					State = 645;
+					State = 691;
 					((QuerySpecificationContext)_localctx)._expression = expression(0);
 					((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 650;
+					State = 696;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,87,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,93,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 646;
+							State = 692;
 							Match(COMMA);
-							State = 647;
+							State = 693;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 652;
+						State = 698;
 						ErrorHandler.Sync(this);
-						_alt = Interpreter.AdaptivePredict(TokenStream,87,Context);
+						_alt = Interpreter.AdaptivePredict(TokenStream,93,Context);
 					}
 					}
 					break;
@@ -4222,11 +4486,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedQueryContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 655;
+				State = 701;
 				Match(LPAREN);
-				State = 656;
+				State = 702;
 				query();
-				State = 657;
+				State = 703;
 				Match(RPAREN);
 				}
 				break;
@@ -4274,30 +4538,30 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public OrderByContext orderBy() {
 		OrderByContext _localctx = new OrderByContext(Context, State);
-		EnterRule(_localctx, 36, RULE_orderBy);
+		EnterRule(_localctx, 40, RULE_orderBy);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 661;
+			State = 707;
 			Match(ORDER);
-			State = 662;
+			State = 708;
 			Match(BY);
-			State = 663;
+			State = 709;
 			sortItem();
-			State = 668;
+			State = 714;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 664;
+				State = 710;
 				Match(COMMA);
-				State = 665;
+				State = 711;
 				sortItem();
 				}
 				}
-				State = 670;
+				State = 716;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -4341,19 +4605,19 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public SortItemContext sortItem() {
 		SortItemContext _localctx = new SortItemContext(Context, State);
-		EnterRule(_localctx, 38, RULE_sortItem);
+		EnterRule(_localctx, 42, RULE_sortItem);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 671;
+			State = 717;
 			expression(0);
-			State = 673;
+			State = 719;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ASC || _la==DESC) {
 				{
-				State = 672;
+				State = 718;
 				_localctx.ordering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ASC || _la==DESC) ) {
@@ -4366,14 +4630,14 @@ public partial class QuerySqlParser : Parser {
 				}
 			}
 
-			State = 677;
+			State = 723;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==NULLS) {
 				{
-				State = 675;
+				State = 721;
 				Match(NULLS);
-				State = 676;
+				State = 722;
 				_localctx.nullOrdering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==FIRST || _la==LAST) ) {
@@ -4419,14 +4683,14 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public EmitClauseContext emitClause() {
 		EmitClauseContext _localctx = new EmitClauseContext(Context, State);
-		EnterRule(_localctx, 40, RULE_emitClause);
+		EnterRule(_localctx, 44, RULE_emitClause);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 679;
+			State = 725;
 			Match(EMIT);
-			State = 680;
+			State = 726;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CHANGES || _la==FINAL) ) {
 			ErrorHandler.RecoverInline(this);
@@ -4470,13 +4734,13 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public LimitClauseContext limitClause() {
 		LimitClauseContext _localctx = new LimitClauseContext(Context, State);
-		EnterRule(_localctx, 42, RULE_limitClause);
+		EnterRule(_localctx, 46, RULE_limitClause);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 682;
+			State = 728;
 			Match(LIMIT);
-			State = 685;
+			State = 731;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -4496,6 +4760,8 @@ public partial class QuerySqlParser : Parser {
 			case COLUMN:
 			case COMMIT:
 			case COMPACT:
+			case CONFLICT:
+			case CONSTRAINT:
 			case CURRENT:
 			case DATE:
 			case DAY:
@@ -4503,6 +4769,7 @@ public partial class QuerySqlParser : Parser {
 			case DEFAULT:
 			case DESCRIBE:
 			case DISCARD:
+			case DO:
 			case DOUBLE:
 			case EXISTS:
 			case EXPLAIN:
@@ -4535,6 +4802,7 @@ public partial class QuerySqlParser : Parser {
 			case MINUTE:
 			case MINUTES:
 			case NOT:
+			case NOTHING:
 			case NULL:
 			case NULLS:
 			case OFFSET:
@@ -4585,12 +4853,14 @@ public partial class QuerySqlParser : Parser {
 			case TYPES:
 			case UNBOUNDED:
 			case UNSET:
+			case UPDATE:
 			case VARIABLES:
 			case VARYING:
 			case WITHOUT:
 			case WORK:
 			case WRITE:
 			case ZONE:
+			case TILDE:
 			case PLUS:
 			case MINUS:
 			case LPAREN:
@@ -4605,13 +4875,13 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 683;
+				State = 729;
 				expression(0);
 				}
 				break;
 			case ALL:
 				{
-				State = 684;
+				State = 730;
 				Match(ALL);
 				}
 				break;
@@ -4654,21 +4924,21 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public OffsetClauseContext offsetClause() {
 		OffsetClauseContext _localctx = new OffsetClauseContext(Context, State);
-		EnterRule(_localctx, 44, RULE_offsetClause);
+		EnterRule(_localctx, 48, RULE_offsetClause);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 687;
+			State = 733;
 			Match(OFFSET);
-			State = 688;
+			State = 734;
 			expression(0);
-			State = 690;
+			State = 736;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ROW || _la==ROWS) {
 				{
-				State = 689;
+				State = 735;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ROW || _la==ROWS) ) {
 				ErrorHandler.RecoverInline(this);
@@ -4719,51 +4989,51 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public SelectItemContext selectItem() {
 		SelectItemContext _localctx = new SelectItemContext(Context, State);
-		EnterRule(_localctx, 46, RULE_selectItem);
+		EnterRule(_localctx, 50, RULE_selectItem);
 		int _la;
 		try {
-			State = 704;
+			State = 750;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,97,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,103,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 692;
+				State = 738;
 				Match(ASTERISK);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 693;
+				State = 739;
 				identifier();
-				State = 694;
+				State = 740;
 				Match(DOT);
-				State = 695;
+				State = 741;
 				Match(ASTERISK);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 697;
+				State = 743;
 				expression(0);
-				State = 702;
+				State = 748;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,96,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,102,Context) ) {
 				case 1:
 					{
-					State = 699;
+					State = 745;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==AS) {
 						{
-						State = 698;
+						State = 744;
 						Match(AS);
 						}
 					}
 
-					State = 701;
+					State = 747;
 					identifier();
 					}
 					break;
@@ -4864,8 +5134,8 @@ public partial class QuerySqlParser : Parser {
 		int _parentState = State;
 		RelationContext _localctx = new RelationContext(Context, _parentState);
 		RelationContext _prevctx = _localctx;
-		int _startState = 48;
-		EnterRecursionRule(_localctx, 48, RULE_relation, _p);
+		int _startState = 52;
+		EnterRecursionRule(_localctx, 52, RULE_relation, _p);
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
@@ -4875,51 +5145,51 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 707;
+			State = 753;
 			relationPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 725;
+			State = 771;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,101,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,107,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 723;
+					State = 769;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,100,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,106,Context) ) {
 					case 1:
 						{
 						_localctx = new JoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((JoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 709;
+						State = 755;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 710;
+						State = 756;
 						joinType();
-						State = 711;
+						State = 757;
 						Match(JOIN);
-						State = 712;
+						State = 758;
 						((JoinRelationContext)_localctx).right = relationPrimary();
-						State = 714;
+						State = 760;
 						ErrorHandler.Sync(this);
-						switch ( Interpreter.AdaptivePredict(TokenStream,98,Context) ) {
+						switch ( Interpreter.AdaptivePredict(TokenStream,104,Context) ) {
 						case 1:
 							{
-							State = 713;
+							State = 759;
 							withinClause();
 							}
 							break;
 						}
-						State = 717;
+						State = 763;
 						ErrorHandler.Sync(this);
-						switch ( Interpreter.AdaptivePredict(TokenStream,99,Context) ) {
+						switch ( Interpreter.AdaptivePredict(TokenStream,105,Context) ) {
 						case 1:
 							{
-							State = 716;
+							State = 762;
 							joinCriteria();
 							}
 							break;
@@ -4931,22 +5201,22 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new CrossJoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((CrossJoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 719;
+						State = 765;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 720;
+						State = 766;
 						Match(CROSS);
-						State = 721;
+						State = 767;
 						Match(JOIN);
-						State = 722;
+						State = 768;
 						((CrossJoinRelationContext)_localctx).right = relationPrimary();
 						}
 						break;
 					}
 					}
 				}
-				State = 727;
+				State = 773;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,101,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,107,Context);
 			}
 			}
 		}
@@ -4983,22 +5253,22 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public JoinTypeContext joinType() {
 		JoinTypeContext _localctx = new JoinTypeContext(Context, State);
-		EnterRule(_localctx, 50, RULE_joinType);
+		EnterRule(_localctx, 54, RULE_joinType);
 		int _la;
 		try {
-			State = 743;
+			State = 789;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INNER:
 			case JOIN:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 729;
+				State = 775;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INNER) {
 					{
-					State = 728;
+					State = 774;
 					Match(INNER);
 					}
 				}
@@ -5008,14 +5278,14 @@ public partial class QuerySqlParser : Parser {
 			case LEFT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 731;
+				State = 777;
 				Match(LEFT);
-				State = 733;
+				State = 779;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 732;
+					State = 778;
 					Match(OUTER);
 					}
 				}
@@ -5025,14 +5295,14 @@ public partial class QuerySqlParser : Parser {
 			case RIGHT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 735;
+				State = 781;
 				Match(RIGHT);
-				State = 737;
+				State = 783;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 736;
+					State = 782;
 					Match(OUTER);
 					}
 				}
@@ -5042,14 +5312,14 @@ public partial class QuerySqlParser : Parser {
 			case FULL:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 739;
+				State = 785;
 				Match(FULL);
-				State = 741;
+				State = 787;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 740;
+					State = 786;
 					Match(OUTER);
 					}
 				}
@@ -5105,47 +5375,47 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public JoinCriteriaContext joinCriteria() {
 		JoinCriteriaContext _localctx = new JoinCriteriaContext(Context, State);
-		EnterRule(_localctx, 52, RULE_joinCriteria);
+		EnterRule(_localctx, 56, RULE_joinCriteria);
 		int _la;
 		try {
-			State = 759;
+			State = 805;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ON:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 745;
+				State = 791;
 				Match(ON);
-				State = 746;
+				State = 792;
 				expression(0);
 				}
 				break;
 			case USING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 747;
+				State = 793;
 				Match(USING);
-				State = 748;
+				State = 794;
 				Match(LPAREN);
-				State = 749;
+				State = 795;
 				identifier();
-				State = 754;
+				State = 800;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 750;
+					State = 796;
 					Match(COMMA);
-					State = 751;
+					State = 797;
 					identifier();
 					}
 					}
-					State = 756;
+					State = 802;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 757;
+				State = 803;
 				Match(RPAREN);
 				}
 				break;
@@ -5194,52 +5464,52 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public WithinClauseContext withinClause() {
 		WithinClauseContext _localctx = new WithinClauseContext(Context, State);
-		EnterRule(_localctx, 54, RULE_withinClause);
+		EnterRule(_localctx, 58, RULE_withinClause);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 761;
+			State = 807;
 			Match(WITHIN);
-			State = 773;
+			State = 819;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,109,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,115,Context) ) {
 			case 1:
 				{
-				State = 762;
+				State = 808;
 				duration();
 				}
 				break;
 			case 2:
 				{
-				State = 763;
+				State = 809;
 				Match(LPAREN);
-				State = 764;
+				State = 810;
 				duration();
-				State = 765;
+				State = 811;
 				Match(RPAREN);
 				}
 				break;
 			case 3:
 				{
-				State = 767;
+				State = 813;
 				Match(LPAREN);
-				State = 768;
+				State = 814;
 				duration();
-				State = 769;
+				State = 815;
 				Match(COMMA);
-				State = 770;
+				State = 816;
 				duration();
-				State = 771;
+				State = 817;
 				Match(RPAREN);
 				}
 				break;
 			}
-			State = 776;
+			State = 822;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,110,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,116,Context) ) {
 			case 1:
 				{
-				State = 775;
+				State = 821;
 				gracePeriod();
 				}
 				break;
@@ -5290,6 +5560,7 @@ public partial class QuerySqlParser : Parser {
 			return GetRuleContext<QueryContext>(0);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LATERAL() { return GetToken(QuerySqlParser.LATERAL, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public AliasClauseContext aliasClause() {
 			return GetRuleContext<AliasClauseContext>(0);
 		}
@@ -5307,6 +5578,7 @@ public partial class QuerySqlParser : Parser {
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LATERAL() { return GetToken(QuerySqlParser.LATERAL, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext[] expression() {
 			return GetRuleContexts<ExpressionContext>();
 		}
@@ -5353,24 +5625,24 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public RelationPrimaryContext relationPrimary() {
 		RelationPrimaryContext _localctx = new RelationPrimaryContext(Context, State);
-		EnterRule(_localctx, 56, RULE_relationPrimary);
+		EnterRule(_localctx, 60, RULE_relationPrimary);
 		int _la;
 		try {
-			State = 815;
+			State = 867;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,117,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,125,Context) ) {
 			case 1:
 				_localctx = new TableRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 778;
+				State = 824;
 				qualifiedName();
-				State = 780;
+				State = 826;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,111,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,117,Context) ) {
 				case 1:
 					{
-					State = 779;
+					State = 825;
 					aliasClause();
 					}
 					break;
@@ -5381,18 +5653,28 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 782;
-				Match(LPAREN);
-				State = 783;
-				query();
-				State = 784;
-				Match(RPAREN);
-				State = 786;
+				State = 829;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,112,Context) ) {
+				_la = TokenStream.LA(1);
+				if (_la==LATERAL) {
+					{
+					State = 828;
+					Match(LATERAL);
+					}
+				}
+
+				State = 831;
+				Match(LPAREN);
+				State = 832;
+				query();
+				State = 833;
+				Match(RPAREN);
+				State = 835;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,119,Context) ) {
 				case 1:
 					{
-					State = 785;
+					State = 834;
 					aliasClause();
 					}
 					break;
@@ -5403,44 +5685,54 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 788;
-				qualifiedName();
-				State = 789;
-				Match(LPAREN);
-				State = 798;
+				State = 838;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920501207308530L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671358571015L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
+				if (_la==LATERAL) {
 					{
-					State = 790;
+					State = 837;
+					Match(LATERAL);
+					}
+				}
+
+				State = 840;
+				qualifiedName();
+				State = 841;
+				Match(LPAREN);
+				State = 850;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8358125446176106254L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413774216214497L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 504535321924202459L) != 0) || ((((_la - 200)) & ~0x3f) == 0 && ((1L << (_la - 200)) & 130945L) != 0)) {
+					{
+					State = 842;
 					expression(0);
-					State = 795;
+					State = 847;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 791;
+						State = 843;
 						Match(COMMA);
-						State = 792;
+						State = 844;
 						expression(0);
 						}
 						}
-						State = 797;
+						State = 849;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 800;
+				State = 852;
 				Match(RPAREN);
-				State = 802;
+				State = 854;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,115,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,123,Context) ) {
 				case 1:
 					{
-					State = 801;
+					State = 853;
 					aliasClause();
 					}
 					break;
@@ -5451,27 +5743,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 804;
+				State = 856;
 				Match(LPAREN);
-				State = 805;
+				State = 857;
 				relation(0);
-				State = 810;
+				State = 862;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 806;
+					State = 858;
 					Match(COMMA);
-					State = 807;
+					State = 859;
 					relation(0);
 					}
 					}
-					State = 812;
+					State = 864;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 813;
+				State = 865;
 				Match(RPAREN);
 				}
 				break;
@@ -5512,29 +5804,29 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public AliasClauseContext aliasClause() {
 		AliasClauseContext _localctx = new AliasClauseContext(Context, State);
-		EnterRule(_localctx, 58, RULE_aliasClause);
+		EnterRule(_localctx, 62, RULE_aliasClause);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 818;
+			State = 870;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==AS) {
 				{
-				State = 817;
+				State = 869;
 				Match(AS);
 				}
 			}
 
-			State = 820;
+			State = 872;
 			identifier();
-			State = 822;
+			State = 874;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,119,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,127,Context) ) {
 			case 1:
 				{
-				State = 821;
+				State = 873;
 				columnList();
 				}
 				break;
@@ -5573,13 +5865,13 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public WindowClauseContext windowClause() {
 		WindowClauseContext _localctx = new WindowClauseContext(Context, State);
-		EnterRule(_localctx, 60, RULE_windowClause);
+		EnterRule(_localctx, 64, RULE_windowClause);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 824;
+			State = 876;
 			Match(WINDOW);
-			State = 825;
+			State = 877;
 			windowExpression();
 			}
 		}
@@ -5681,39 +5973,39 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public WindowExpressionContext windowExpression() {
 		WindowExpressionContext _localctx = new WindowExpressionContext(Context, State);
-		EnterRule(_localctx, 62, RULE_windowExpression);
+		EnterRule(_localctx, 66, RULE_windowExpression);
 		int _la;
 		try {
-			State = 866;
+			State = 918;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case TUMBLING:
 				_localctx = new TumblingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 827;
+				State = 879;
 				Match(TUMBLING);
-				State = 828;
+				State = 880;
 				Match(LPAREN);
-				State = 829;
+				State = 881;
 				Match(SIZE);
-				State = 830;
+				State = 882;
 				duration();
-				State = 834;
+				State = 886;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 831;
+					State = 883;
 					retentionOrGrace();
 					}
 					}
-					State = 836;
+					State = 888;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 837;
+				State = 889;
 				Match(RPAREN);
 				}
 				break;
@@ -5721,37 +6013,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new HoppingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 839;
+				State = 891;
 				Match(HOPPING);
-				State = 840;
+				State = 892;
 				Match(LPAREN);
-				State = 841;
+				State = 893;
 				Match(SIZE);
-				State = 842;
+				State = 894;
 				duration();
-				State = 843;
+				State = 895;
 				Match(COMMA);
-				State = 844;
+				State = 896;
 				Match(ADVANCE);
-				State = 845;
+				State = 897;
 				Match(BY);
-				State = 846;
+				State = 898;
 				duration();
-				State = 850;
+				State = 902;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 847;
+					State = 899;
 					retentionOrGrace();
 					}
 					}
-					State = 852;
+					State = 904;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 853;
+				State = 905;
 				Match(RPAREN);
 				}
 				break;
@@ -5759,27 +6051,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SessionWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 855;
+				State = 907;
 				Match(SESSION);
-				State = 856;
+				State = 908;
 				Match(LPAREN);
-				State = 857;
+				State = 909;
 				duration();
-				State = 861;
+				State = 913;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 858;
+					State = 910;
 					retentionOrGrace();
 					}
 					}
-					State = 863;
+					State = 915;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 864;
+				State = 916;
 				Match(RPAREN);
 				}
 				break;
@@ -5823,28 +6115,28 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public RetentionOrGraceContext retentionOrGrace() {
 		RetentionOrGraceContext _localctx = new RetentionOrGraceContext(Context, State);
-		EnterRule(_localctx, 64, RULE_retentionOrGrace);
+		EnterRule(_localctx, 68, RULE_retentionOrGrace);
 		try {
-			State = 873;
+			State = 925;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,124,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,132,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 868;
+				State = 920;
 				Match(COMMA);
-				State = 869;
+				State = 921;
 				Match(RETENTION);
-				State = 870;
+				State = 922;
 				duration();
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 871;
+				State = 923;
 				Match(COMMA);
-				State = 872;
+				State = 924;
 				gracePeriod();
 				}
 				break;
@@ -5883,15 +6175,15 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public GracePeriodContext gracePeriod() {
 		GracePeriodContext _localctx = new GracePeriodContext(Context, State);
-		EnterRule(_localctx, 66, RULE_gracePeriod);
+		EnterRule(_localctx, 70, RULE_gracePeriod);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 875;
+			State = 927;
 			Match(GRACE);
-			State = 876;
+			State = 928;
 			Match(PERIOD);
-			State = 877;
+			State = 929;
 			duration();
 			}
 		}
@@ -5927,13 +6219,13 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public DurationContext duration() {
 		DurationContext _localctx = new DurationContext(Context, State);
-		EnterRule(_localctx, 68, RULE_duration);
+		EnterRule(_localctx, 72, RULE_duration);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 879;
+			State = 931;
 			Match(INTEGER_VALUE);
-			State = 880;
+			State = 932;
 			timeUnit();
 			}
 		}
@@ -5975,14 +6267,14 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public TimeUnitContext timeUnit() {
 		TimeUnitContext _localctx = new TimeUnitContext(Context, State);
-		EnterRule(_localctx, 70, RULE_timeUnit);
+		EnterRule(_localctx, 74, RULE_timeUnit);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 882;
+			State = 934;
 			_la = TokenStream.LA(1);
-			if ( !(_la==DAY || _la==DAYS || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 432345564353396739L) != 0)) ) {
+			if ( !(_la==DAY || _la==DAYS || ((((_la - 68)) & ~0x3f) == 0 && ((1L << (_la - 68)) & 1729382257161928707L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6044,13 +6336,13 @@ public partial class QuerySqlParser : Parser {
 		int _parentState = State;
 		ExpressionContext _localctx = new ExpressionContext(Context, _parentState);
 		ExpressionContext _prevctx = _localctx;
-		int _startState = 72;
-		EnterRecursionRule(_localctx, 72, RULE_expression, _p);
+		int _startState = 76;
+		EnterRecursionRule(_localctx, 76, RULE_expression, _p);
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 891;
+			State = 943;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -6070,6 +6362,8 @@ public partial class QuerySqlParser : Parser {
 			case COLUMN:
 			case COMMIT:
 			case COMPACT:
+			case CONFLICT:
+			case CONSTRAINT:
 			case CURRENT:
 			case DATE:
 			case DAY:
@@ -6077,6 +6371,7 @@ public partial class QuerySqlParser : Parser {
 			case DEFAULT:
 			case DESCRIBE:
 			case DISCARD:
+			case DO:
 			case DOUBLE:
 			case EXISTS:
 			case EXPLAIN:
@@ -6108,6 +6403,7 @@ public partial class QuerySqlParser : Parser {
 			case MILLISECONDS:
 			case MINUTE:
 			case MINUTES:
+			case NOTHING:
 			case NULL:
 			case NULLS:
 			case OFFSET:
@@ -6158,12 +6454,14 @@ public partial class QuerySqlParser : Parser {
 			case TYPES:
 			case UNBOUNDED:
 			case UNSET:
+			case UPDATE:
 			case VARIABLES:
 			case VARYING:
 			case WITHOUT:
 			case WORK:
 			case WRITE:
 			case ZONE:
+			case TILDE:
 			case PLUS:
 			case MINUS:
 			case LPAREN:
@@ -6178,14 +6476,14 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 885;
+				State = 937;
 				valueExpression(0);
-				State = 887;
+				State = 939;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,125,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,133,Context) ) {
 				case 1:
 					{
-					State = 886;
+					State = 938;
 					predicate();
 					}
 					break;
@@ -6194,9 +6492,9 @@ public partial class QuerySqlParser : Parser {
 				break;
 			case NOT:
 				{
-				State = 889;
+				State = 941;
 				Match(NOT);
-				State = 890;
+				State = 942;
 				expression(3);
 				}
 				break;
@@ -6204,28 +6502,28 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 901;
+			State = 953;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,128,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,136,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 899;
+					State = 951;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,127,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,135,Context) ) {
 					case 1:
 						{
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 893;
+						State = 945;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 894;
+						State = 946;
 						_localctx.@operator = Match(AND);
-						State = 895;
+						State = 947;
 						_localctx.right = expression(3);
 						}
 						break;
@@ -6234,20 +6532,20 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 896;
+						State = 948;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 897;
+						State = 949;
 						_localctx.@operator = Match(OR);
-						State = 898;
+						State = 950;
 						_localctx.right = expression(2);
 						}
 						break;
 					}
 					}
 				}
-				State = 903;
+				State = 955;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,128,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,136,Context);
 			}
 			}
 		}
@@ -6425,19 +6723,19 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public PredicateContext predicate() {
 		PredicateContext _localctx = new PredicateContext(Context, State);
-		EnterRule(_localctx, 74, RULE_predicate);
+		EnterRule(_localctx, 78, RULE_predicate);
 		int _la;
 		try {
-			State = 968;
+			State = 1020;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,138,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,146,Context) ) {
 			case 1:
 				_localctx = new ComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 904;
+				State = 956;
 				comparisonOperator();
-				State = 905;
+				State = 957;
 				((ComparisonContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6445,9 +6743,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QuantifiedComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 907;
+				State = 959;
 				comparisonOperator();
-				State = 908;
+				State = 960;
 				((QuantifiedComparisonContext)_localctx).quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ALL || _la==ANY || _la==SOME) ) {
@@ -6457,25 +6755,25 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 909;
+				State = 961;
 				Match(LPAREN);
-				State = 912;
+				State = 964;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,129,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,137,Context) ) {
 				case 1:
 					{
-					State = 910;
+					State = 962;
 					query();
 					}
 					break;
 				case 2:
 					{
-					State = 911;
+					State = 963;
 					expression(0);
 					}
 					break;
 				}
-				State = 914;
+				State = 966;
 				Match(RPAREN);
 				}
 				break;
@@ -6483,23 +6781,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BetweenContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 917;
+				State = 969;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 916;
+					State = 968;
 					Match(NOT);
 					}
 				}
 
-				State = 919;
+				State = 971;
 				Match(BETWEEN);
-				State = 920;
+				State = 972;
 				((BetweenContext)_localctx).lower = valueExpression(0);
-				State = 921;
+				State = 973;
 				Match(AND);
-				State = 922;
+				State = 974;
 				((BetweenContext)_localctx).upper = valueExpression(0);
 				}
 				break;
@@ -6507,23 +6805,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InSubqueryContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 925;
+				State = 977;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 924;
+					State = 976;
 					Match(NOT);
 					}
 				}
 
-				State = 927;
+				State = 979;
 				Match(IN);
-				State = 928;
+				State = 980;
 				Match(LPAREN);
-				State = 929;
+				State = 981;
 				query();
-				State = 930;
+				State = 982;
 				Match(RPAREN);
 				}
 				break;
@@ -6531,39 +6829,39 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InListContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 933;
+				State = 985;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 932;
+					State = 984;
 					Match(NOT);
 					}
 				}
 
-				State = 935;
+				State = 987;
 				Match(IN);
-				State = 936;
+				State = 988;
 				Match(LPAREN);
-				State = 937;
+				State = 989;
 				expression(0);
-				State = 942;
+				State = 994;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 938;
+					State = 990;
 					Match(COMMA);
-					State = 939;
+					State = 991;
 					expression(0);
 					}
 					}
-					State = 944;
+					State = 996;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 945;
+				State = 997;
 				Match(RPAREN);
 				}
 				break;
@@ -6571,17 +6869,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new LikeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 948;
+				State = 1000;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 947;
+					State = 999;
 					Match(NOT);
 					}
 				}
 
-				State = 950;
+				State = 1002;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ILIKE || _la==LIKE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -6590,16 +6888,16 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 951;
+				State = 1003;
 				((LikeContext)_localctx).pattern = valueExpression(0);
-				State = 954;
+				State = 1006;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,135,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,143,Context) ) {
 				case 1:
 					{
-					State = 952;
+					State = 1004;
 					Match(ESCAPE);
-					State = 953;
+					State = 1005;
 					((LikeContext)_localctx).escape = Match(STRING);
 					}
 					break;
@@ -6610,19 +6908,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NullPredicateContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 956;
+				State = 1008;
 				Match(IS);
-				State = 958;
+				State = 1010;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 957;
+					State = 1009;
 					Match(NOT);
 					}
 				}
 
-				State = 960;
+				State = 1012;
 				Match(NULL);
 				}
 				break;
@@ -6630,23 +6928,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DistinctFromContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 961;
+				State = 1013;
 				Match(IS);
-				State = 963;
+				State = 1015;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 962;
+					State = 1014;
 					Match(NOT);
 					}
 				}
 
-				State = 965;
+				State = 1017;
 				Match(DISTINCT);
-				State = 966;
+				State = 1018;
 				Match(FROM);
-				State = 967;
+				State = 1019;
 				((DistinctFromContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -7058,6 +7356,7 @@ public partial class QuerySqlParser : Parser {
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MINUS() { return GetToken(QuerySqlParser.MINUS, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PLUS() { return GetToken(QuerySqlParser.PLUS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TILDE() { return GetToken(QuerySqlParser.TILDE, 0); }
 		public ArithmeticUnaryContext(ValueExpressionContext context) { CopyFrom(context); }
 		[System.Diagnostics.DebuggerNonUserCode]
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
@@ -7123,6 +7422,37 @@ public partial class QuerySqlParser : Parser {
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
 			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
 			if (typedVisitor != null) return typedVisitor.VisitConcatenation(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class BitwiseBinaryContext : ValueExpressionContext {
+		public ValueExpressionContext left;
+		public IToken @operator;
+		public IToken shiftLeft;
+		public IToken shiftRight;
+		public ValueExpressionContext right;
+		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext[] valueExpression() {
+			return GetRuleContexts<ValueExpressionContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext valueExpression(int i) {
+			return GetRuleContext<ValueExpressionContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] LT() { return GetTokens(QuerySqlParser.LT); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LT(int i) {
+			return GetToken(QuerySqlParser.LT, i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] GT() { return GetTokens(QuerySqlParser.GT); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GT(int i) {
+			return GetToken(QuerySqlParser.GT, i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AMPERSAND() { return GetToken(QuerySqlParser.AMPERSAND, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PIPE() { return GetToken(QuerySqlParser.PIPE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode HASH() { return GetToken(QuerySqlParser.HASH, 0); }
+		public BitwiseBinaryContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitBitwiseBinary(this);
 			else return visitor.VisitChildren(this);
 		}
 	}
@@ -7206,23 +7536,23 @@ public partial class QuerySqlParser : Parser {
 		int _parentState = State;
 		ValueExpressionContext _localctx = new ValueExpressionContext(Context, _parentState);
 		ValueExpressionContext _prevctx = _localctx;
-		int _startState = 76;
-		EnterRecursionRule(_localctx, 76, RULE_valueExpression, _p);
+		int _startState = 80;
+		EnterRecursionRule(_localctx, 80, RULE_valueExpression, _p);
 		int _la;
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1137;
+			State = 1189;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,159,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,167,Context) ) {
 			case 1:
 				{
 				_localctx = new LiteralExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 971;
+				State = 1023;
 				literal();
 				}
 				break;
@@ -7231,7 +7561,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParameterContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 972;
+				State = 1024;
 				Match(PARAMETER);
 				}
 				break;
@@ -7240,37 +7570,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SimpleCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 973;
+				State = 1025;
 				Match(CASE);
-				State = 974;
+				State = 1026;
 				((SimpleCaseContext)_localctx).operand = expression(0);
-				State = 976;
+				State = 1028;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 975;
+					State = 1027;
 					whenClause();
 					}
 					}
-					State = 978;
+					State = 1030;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 982;
+				State = 1034;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 980;
+					State = 1032;
 					Match(ELSE);
-					State = 981;
+					State = 1033;
 					((SimpleCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 984;
+				State = 1036;
 				Match(END);
 				}
 				break;
@@ -7279,35 +7609,35 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SearchedCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 986;
+				State = 1038;
 				Match(CASE);
-				State = 988;
+				State = 1040;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 987;
+					State = 1039;
 					whenClause();
 					}
 					}
-					State = 990;
+					State = 1042;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 994;
+				State = 1046;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 992;
+					State = 1044;
 					Match(ELSE);
-					State = 993;
+					State = 1045;
 					((SearchedCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 996;
+				State = 1048;
 				Match(END);
 				}
 				break;
@@ -7316,17 +7646,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CastContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 998;
+				State = 1050;
 				Match(CAST);
-				State = 999;
+				State = 1051;
 				Match(LPAREN);
-				State = 1000;
+				State = 1052;
 				expression(0);
-				State = 1001;
+				State = 1053;
 				Match(AS);
-				State = 1002;
+				State = 1054;
 				type(0);
-				State = 1003;
+				State = 1055;
 				Match(RPAREN);
 				}
 				break;
@@ -7335,37 +7665,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArrayConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1005;
+				State = 1057;
 				Match(ARRAY);
-				State = 1006;
+				State = 1058;
 				Match(LBRACKET);
-				State = 1015;
+				State = 1067;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920501207308530L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671358571015L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8358125446176106254L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413774216214497L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 504535321924202459L) != 0) || ((((_la - 200)) & ~0x3f) == 0 && ((1L << (_la - 200)) & 130945L) != 0)) {
 					{
-					State = 1007;
+					State = 1059;
 					expression(0);
-					State = 1012;
+					State = 1064;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1008;
+						State = 1060;
 						Match(COMMA);
-						State = 1009;
+						State = 1061;
 						expression(0);
 						}
 						}
-						State = 1014;
+						State = 1066;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1017;
+				State = 1069;
 				Match(RBRACKET);
 				}
 				break;
@@ -7374,13 +7704,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArraySubqueryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1018;
+				State = 1070;
 				Match(ARRAY);
-				State = 1019;
+				State = 1071;
 				Match(LPAREN);
-				State = 1020;
+				State = 1072;
 				query();
-				State = 1021;
+				State = 1073;
 				Match(RPAREN);
 				}
 				break;
@@ -7389,37 +7719,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1023;
+				State = 1075;
 				Match(MAP);
-				State = 1024;
+				State = 1076;
 				Match(LPAREN);
-				State = 1033;
+				State = 1085;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920501207308530L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671358571015L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8358125446176106254L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413774216214497L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 504535321924202459L) != 0) || ((((_la - 200)) & ~0x3f) == 0 && ((1L << (_la - 200)) & 130945L) != 0)) {
 					{
-					State = 1025;
+					State = 1077;
 					mapEntry();
-					State = 1030;
+					State = 1082;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1026;
+						State = 1078;
 						Match(COMMA);
-						State = 1027;
+						State = 1079;
 						mapEntry();
 						}
 						}
-						State = 1032;
+						State = 1084;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1035;
+				State = 1087;
 				Match(RPAREN);
 				}
 				break;
@@ -7428,37 +7758,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1036;
+				State = 1088;
 				Match(STRUCT);
-				State = 1037;
+				State = 1089;
 				Match(LPAREN);
-				State = 1046;
+				State = 1098;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3568116769859902706L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424670544875527L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 8260153097595L) != 0) || ((((_la - 204)) & ~0x3f) == 0 && ((1L << (_la - 204)) & 15L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8348555296966370062L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413785020743649L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 132163591597019L) != 0) || ((((_la - 213)) & ~0x3f) == 0 && ((1L << (_la - 213)) & 15L) != 0)) {
 					{
-					State = 1038;
+					State = 1090;
 					structField();
-					State = 1043;
+					State = 1095;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1039;
+						State = 1091;
 						Match(COMMA);
-						State = 1040;
+						State = 1092;
 						structField();
 						}
 						}
-						State = 1045;
+						State = 1097;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1048;
+				State = 1100;
 				Match(RPAREN);
 				}
 				break;
@@ -7467,13 +7797,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExistsContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1049;
+				State = 1101;
 				Match(EXISTS);
-				State = 1050;
+				State = 1102;
 				Match(LPAREN);
-				State = 1051;
+				State = 1103;
 				query();
-				State = 1052;
+				State = 1104;
 				Match(RPAREN);
 				}
 				break;
@@ -7482,20 +7812,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallStarContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1054;
+				State = 1106;
 				qualifiedName();
-				State = 1055;
+				State = 1107;
 				Match(LPAREN);
-				State = 1056;
+				State = 1108;
 				Match(ASTERISK);
-				State = 1057;
+				State = 1109;
 				Match(RPAREN);
-				State = 1059;
+				State = 1111;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,149,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,157,Context) ) {
 				case 1:
 					{
-					State = 1058;
+					State = 1110;
 					overClause();
 					}
 					break;
@@ -7507,11 +7837,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExtractContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1061;
+				State = 1113;
 				Match(EXTRACT);
-				State = 1062;
+				State = 1114;
 				Match(LPAREN);
-				State = 1065;
+				State = 1117;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -7528,6 +7858,8 @@ public partial class QuerySqlParser : Parser {
 				case COLUMN:
 				case COMMIT:
 				case COMPACT:
+				case CONFLICT:
+				case CONSTRAINT:
 				case CURRENT:
 				case DATE:
 				case DAY:
@@ -7535,6 +7867,7 @@ public partial class QuerySqlParser : Parser {
 				case DEFAULT:
 				case DESCRIBE:
 				case DISCARD:
+				case DO:
 				case DOUBLE:
 				case EXPLAIN:
 				case EXTENDED:
@@ -7562,6 +7895,7 @@ public partial class QuerySqlParser : Parser {
 				case MILLISECONDS:
 				case MINUTE:
 				case MINUTES:
+				case NOTHING:
 				case NULLS:
 				case OFFSET:
 				case ONLY:
@@ -7609,6 +7943,7 @@ public partial class QuerySqlParser : Parser {
 				case TYPES:
 				case UNBOUNDED:
 				case UNSET:
+				case UPDATE:
 				case VARIABLES:
 				case VARYING:
 				case WITHOUT:
@@ -7620,24 +7955,24 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 1063;
+					State = 1115;
 					identifier();
 					}
 					break;
 				case STRING:
 					{
-					State = 1064;
+					State = 1116;
 					Match(STRING);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 1067;
+				State = 1119;
 				Match(FROM);
-				State = 1068;
+				State = 1120;
 				valueExpression(0);
-				State = 1069;
+				State = 1121;
 				Match(RPAREN);
 				}
 				break;
@@ -7646,29 +7981,29 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubstringFromContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1071;
+				State = 1123;
 				Match(SUBSTRING);
-				State = 1072;
+				State = 1124;
 				Match(LPAREN);
-				State = 1073;
+				State = 1125;
 				valueExpression(0);
-				State = 1074;
+				State = 1126;
 				Match(FROM);
-				State = 1075;
+				State = 1127;
 				((SubstringFromContext)_localctx).start = valueExpression(0);
-				State = 1078;
+				State = 1130;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==FOR) {
 					{
-					State = 1076;
+					State = 1128;
 					Match(FOR);
-					State = 1077;
+					State = 1129;
 					((SubstringFromContext)_localctx).length = valueExpression(0);
 					}
 				}
 
-				State = 1080;
+				State = 1132;
 				Match(RPAREN);
 				}
 				break;
@@ -7677,16 +8012,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TrimFromContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1082;
+				State = 1134;
 				Match(TRIM);
-				State = 1083;
+				State = 1135;
 				Match(LPAREN);
-				State = 1085;
+				State = 1137;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,152,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,160,Context) ) {
 				case 1:
 					{
-					State = 1084;
+					State = 1136;
 					((TrimFromContext)_localctx).side = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==BOTH || _la==LEADING || _la==TRAILING) ) {
@@ -7699,21 +8034,21 @@ public partial class QuerySqlParser : Parser {
 					}
 					break;
 				}
-				State = 1088;
+				State = 1140;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920501207308530L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671090135559L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8358125446176106254L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413776363698145L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 504535321924202459L) != 0) || ((((_la - 200)) & ~0x3f) == 0 && ((1L << (_la - 200)) & 130945L) != 0)) {
 					{
-					State = 1087;
+					State = 1139;
 					((TrimFromContext)_localctx).characters = valueExpression(0);
 					}
 				}
 
-				State = 1090;
+				State = 1142;
 				Match(FROM);
-				State = 1091;
+				State = 1143;
 				valueExpression(0);
-				State = 1092;
+				State = 1144;
 				Match(RPAREN);
 				}
 				break;
@@ -7722,49 +8057,49 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1094;
+				State = 1146;
 				qualifiedName();
-				State = 1095;
+				State = 1147;
 				Match(LPAREN);
-				State = 1110;
+				State = 1162;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920226329401586L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671358571015L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8358126545687734030L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413774216214497L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 504535321924202459L) != 0) || ((((_la - 200)) & ~0x3f) == 0 && ((1L << (_la - 200)) & 130945L) != 0)) {
 					{
-					State = 1097;
+					State = 1149;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==DISTINCT) {
 						{
-						State = 1096;
+						State = 1148;
 						Match(DISTINCT);
 						}
 					}
 
-					State = 1099;
+					State = 1151;
 					functionArgument();
-					State = 1104;
+					State = 1156;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1100;
+						State = 1152;
 						Match(COMMA);
-						State = 1101;
+						State = 1153;
 						functionArgument();
 						}
 						}
-						State = 1106;
+						State = 1158;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1108;
+					State = 1160;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ORDER) {
 						{
-						State = 1107;
+						State = 1159;
 						orderBy();
 						}
 					}
@@ -7772,14 +8107,14 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 1112;
+				State = 1164;
 				Match(RPAREN);
-				State = 1114;
+				State = 1166;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,158,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,166,Context) ) {
 				case 1:
 					{
-					State = 1113;
+					State = 1165;
 					overClause();
 					}
 					break;
@@ -7791,11 +8126,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1116;
+				State = 1168;
 				Match(LPAREN);
-				State = 1117;
+				State = 1169;
 				query();
-				State = 1118;
+				State = 1170;
 				Match(RPAREN);
 				}
 				break;
@@ -7804,7 +8139,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1120;
+				State = 1172;
 				identifier();
 				}
 				break;
@@ -7813,11 +8148,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QualifiedColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1121;
+				State = 1173;
 				((QualifiedColumnReferenceContext)_localctx).qualifier = identifier();
-				State = 1122;
+				State = 1174;
 				Match(DOT);
-				State = 1123;
+				State = 1175;
 				((QualifiedColumnReferenceContext)_localctx).name = identifier();
 				}
 				break;
@@ -7826,11 +8161,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1125;
+				State = 1177;
 				Match(LPAREN);
-				State = 1126;
+				State = 1178;
 				expression(0);
-				State = 1127;
+				State = 1179;
 				Match(RPAREN);
 				}
 				break;
@@ -7839,15 +8174,15 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedFieldAccessContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1129;
+				State = 1181;
 				Match(LPAREN);
-				State = 1130;
+				State = 1182;
 				expression(0);
-				State = 1131;
+				State = 1183;
 				Match(RPAREN);
-				State = 1132;
+				State = 1184;
 				Match(DOT);
-				State = 1133;
+				State = 1185;
 				identifier();
 				}
 				break;
@@ -7856,48 +8191,48 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArithmeticUnaryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1135;
+				State = 1187;
 				((ArithmeticUnaryContext)_localctx).@operator = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !(_la==PLUS || _la==MINUS) ) {
+				if ( !(((((_la - 186)) & ~0x3f) == 0 && ((1L << (_la - 186)) & 7L) != 0)) ) {
 					((ArithmeticUnaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1136;
-				valueExpression(4);
+				State = 1188;
+				valueExpression(5);
 				}
 				break;
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1169;
+			State = 1230;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,161,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 1167;
+					State = 1228;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,160,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,169,Context) ) {
 					case 1:
 						{
 						_localctx = new AtTimeZoneContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1139;
-						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-						State = 1140;
+						State = 1191;
+						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
+						State = 1192;
 						Match(AT);
-						State = 1141;
+						State = 1193;
 						Match(TIME);
-						State = 1142;
+						State = 1194;
 						Match(ZONE);
-						State = 1143;
-						((AtTimeZoneContext)_localctx).zone = valueExpression(6);
+						State = 1195;
+						((AtTimeZoneContext)_localctx).zone = valueExpression(7);
 						}
 						break;
 					case 2:
@@ -7905,20 +8240,20 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1144;
-						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 1145;
+						State = 1196;
+						if (!(Precpred(Context, 4))) throw new FailedPredicateException(this, "Precpred(Context, 4)");
+						State = 1197;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(((((_la - 183)) & ~0x3f) == 0 && ((1L << (_la - 183)) & 7L) != 0)) ) {
+						if ( !(((((_la - 189)) & ~0x3f) == 0 && ((1L << (_la - 189)) & 7L) != 0)) ) {
 							((ArithmeticBinaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1146;
-						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
+						State = 1198;
+						((ArithmeticBinaryContext)_localctx).right = valueExpression(5);
 						}
 						break;
 					case 3:
@@ -7926,9 +8261,9 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1147;
-						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 1148;
+						State = 1199;
+						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
+						State = 1200;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7938,8 +8273,8 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1149;
-						((ArithmeticBinaryContext)_localctx).right = valueExpression(3);
+						State = 1201;
+						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
 						}
 						break;
 					case 4:
@@ -7947,72 +8282,121 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ConcatenationContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ConcatenationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1150;
-						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 1151;
+						State = 1202;
+						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
+						State = 1203;
 						Match(CONCAT);
-						State = 1152;
-						((ConcatenationContext)_localctx).right = valueExpression(2);
+						State = 1204;
+						((ConcatenationContext)_localctx).right = valueExpression(3);
 						}
 						break;
 					case 5:
 						{
-						_localctx = new SubscriptContext(new ValueExpressionContext(_parentctx, _parentState));
-						((SubscriptContext)_localctx).container = _prevctx;
+						_localctx = new BitwiseBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
+						((BitwiseBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1153;
-						if (!(Precpred(Context, 9))) throw new FailedPredicateException(this, "Precpred(Context, 9)");
-						State = 1154;
-						Match(LBRACKET);
-						State = 1155;
-						((SubscriptContext)_localctx).index = valueExpression(0);
-						State = 1156;
-						Match(RBRACKET);
+						State = 1205;
+						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
+						State = 1211;
+						ErrorHandler.Sync(this);
+						switch (TokenStream.LA(1)) {
+						case AMPERSAND:
+						case PIPE:
+						case HASH:
+							{
+							State = 1206;
+							((BitwiseBinaryContext)_localctx).@operator = TokenStream.LT(1);
+							_la = TokenStream.LA(1);
+							if ( !(((((_la - 193)) & ~0x3f) == 0 && ((1L << (_la - 193)) & 7L) != 0)) ) {
+								((BitwiseBinaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
+							}
+							else {
+								ErrorHandler.ReportMatch(this);
+							    Consume();
+							}
+							}
+							break;
+						case LT:
+							{
+							State = 1207;
+							((BitwiseBinaryContext)_localctx).shiftLeft = Match(LT);
+							State = 1208;
+							Match(LT);
+							}
+							break;
+						case GT:
+							{
+							State = 1209;
+							((BitwiseBinaryContext)_localctx).shiftRight = Match(GT);
+							State = 1210;
+							Match(GT);
+							}
+							break;
+						default:
+							throw new NoViableAltException(this);
+						}
+						State = 1213;
+						((BitwiseBinaryContext)_localctx).right = valueExpression(2);
 						}
 						break;
 					case 6:
 						{
-						_localctx = new DereferenceContext(new ValueExpressionContext(_parentctx, _parentState));
-						((DereferenceContext)_localctx).container = _prevctx;
+						_localctx = new SubscriptContext(new ValueExpressionContext(_parentctx, _parentState));
+						((SubscriptContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1158;
-						if (!(Precpred(Context, 8))) throw new FailedPredicateException(this, "Precpred(Context, 8)");
-						State = 1159;
-						Match(ARROW);
-						State = 1160;
-						((DereferenceContext)_localctx).field = identifier();
+						State = 1214;
+						if (!(Precpred(Context, 10))) throw new FailedPredicateException(this, "Precpred(Context, 10)");
+						State = 1215;
+						Match(LBRACKET);
+						State = 1216;
+						((SubscriptContext)_localctx).index = valueExpression(0);
+						State = 1217;
+						Match(RBRACKET);
 						}
 						break;
 					case 7:
 						{
-						_localctx = new PostgresCastContext(new ValueExpressionContext(_parentctx, _parentState));
+						_localctx = new DereferenceContext(new ValueExpressionContext(_parentctx, _parentState));
+						((DereferenceContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1161;
-						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 1162;
-						Match(DOUBLE_COLON);
-						State = 1163;
-						type(0);
+						State = 1219;
+						if (!(Precpred(Context, 9))) throw new FailedPredicateException(this, "Precpred(Context, 9)");
+						State = 1220;
+						Match(ARROW);
+						State = 1221;
+						((DereferenceContext)_localctx).field = identifier();
 						}
 						break;
 					case 8:
 						{
+						_localctx = new PostgresCastContext(new ValueExpressionContext(_parentctx, _parentState));
+						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
+						State = 1222;
+						if (!(Precpred(Context, 8))) throw new FailedPredicateException(this, "Precpred(Context, 8)");
+						State = 1223;
+						Match(DOUBLE_COLON);
+						State = 1224;
+						type(0);
+						}
+						break;
+					case 9:
+						{
 						_localctx = new CollateContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1164;
-						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 1165;
+						State = 1225;
+						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
+						State = 1226;
 						Match(COLLATE);
-						State = 1166;
+						State = 1227;
 						qualifiedName();
 						}
 						break;
 					}
 					}
 				}
-				State = 1171;
+				State = 1232;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,161,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
 			}
 			}
 		}
@@ -8096,21 +8480,21 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public FunctionArgumentContext functionArgument() {
 		FunctionArgumentContext _localctx = new FunctionArgumentContext(Context, State);
-		EnterRule(_localctx, 78, RULE_functionArgument);
+		EnterRule(_localctx, 82, RULE_functionArgument);
 		int _la;
 		try {
-			State = 1190;
+			State = 1251;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,163,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,172,Context) ) {
 			case 1:
 				_localctx = new SingleParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1172;
+				State = 1233;
 				identifier();
-				State = 1173;
+				State = 1234;
 				Match(LAMBDA_ARROW);
-				State = 1174;
+				State = 1235;
 				expression(0);
 				}
 				break;
@@ -8118,31 +8502,31 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MultiParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1176;
+				State = 1237;
 				Match(LPAREN);
-				State = 1177;
+				State = 1238;
 				identifier();
-				State = 1182;
+				State = 1243;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1178;
+					State = 1239;
 					Match(COMMA);
-					State = 1179;
+					State = 1240;
 					identifier();
 					}
 					}
-					State = 1184;
+					State = 1245;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1185;
+				State = 1246;
 				Match(RPAREN);
-				State = 1186;
+				State = 1247;
 				Match(LAMBDA_ARROW);
-				State = 1187;
+				State = 1248;
 				expression(0);
 				}
 				break;
@@ -8150,7 +8534,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1189;
+				State = 1250;
 				expression(0);
 				}
 				break;
@@ -8205,66 +8589,66 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public OverClauseContext overClause() {
 		OverClauseContext _localctx = new OverClauseContext(Context, State);
-		EnterRule(_localctx, 80, RULE_overClause);
+		EnterRule(_localctx, 84, RULE_overClause);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1192;
+			State = 1253;
 			Match(OVER);
-			State = 1193;
+			State = 1254;
 			Match(LPAREN);
-			State = 1204;
+			State = 1265;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==PARTITION) {
 				{
-				State = 1194;
+				State = 1255;
 				Match(PARTITION);
-				State = 1195;
+				State = 1256;
 				Match(BY);
-				State = 1196;
+				State = 1257;
 				expression(0);
-				State = 1201;
+				State = 1262;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1197;
+					State = 1258;
 					Match(COMMA);
-					State = 1198;
+					State = 1259;
 					expression(0);
 					}
 					}
-					State = 1203;
+					State = 1264;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 1207;
+			State = 1268;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 1206;
+				State = 1267;
 				orderBy();
 				}
 			}
 
-			State = 1210;
+			State = 1271;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==RANGE || _la==ROWS) {
 				{
-				State = 1209;
+				State = 1270;
 				windowFrame();
 				}
 			}
 
-			State = 1212;
+			State = 1273;
 			Match(RPAREN);
 			}
 		}
@@ -8309,16 +8693,16 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public WindowFrameContext windowFrame() {
 		WindowFrameContext _localctx = new WindowFrameContext(Context, State);
-		EnterRule(_localctx, 82, RULE_windowFrame);
+		EnterRule(_localctx, 86, RULE_windowFrame);
 		int _la;
 		try {
-			State = 1222;
+			State = 1283;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,168,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,177,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1214;
+				State = 1275;
 				_localctx.unit = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==RANGE || _la==ROWS) ) {
@@ -8328,20 +8712,20 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1215;
+				State = 1276;
 				Match(BETWEEN);
-				State = 1216;
+				State = 1277;
 				_localctx.start = frameBound();
-				State = 1217;
+				State = 1278;
 				Match(AND);
-				State = 1218;
+				State = 1279;
 				_localctx.end = frameBound();
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1220;
+				State = 1281;
 				_localctx.unit = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==RANGE || _la==ROWS) ) {
@@ -8351,7 +8735,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1221;
+				State = 1282;
 				_localctx.start = frameBound();
 				}
 				break;
@@ -8432,19 +8816,19 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public FrameBoundContext frameBound() {
 		FrameBoundContext _localctx = new FrameBoundContext(Context, State);
-		EnterRule(_localctx, 84, RULE_frameBound);
+		EnterRule(_localctx, 88, RULE_frameBound);
 		int _la;
 		try {
-			State = 1233;
+			State = 1294;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,169,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,178,Context) ) {
 			case 1:
 				_localctx = new UnboundedPrecedingBoundContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1224;
+				State = 1285;
 				Match(UNBOUNDED);
-				State = 1225;
+				State = 1286;
 				Match(PRECEDING);
 				}
 				break;
@@ -8452,9 +8836,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new UnboundedFollowingBoundContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1226;
+				State = 1287;
 				Match(UNBOUNDED);
-				State = 1227;
+				State = 1288;
 				Match(FOLLOWING);
 				}
 				break;
@@ -8462,9 +8846,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CurrentRowBoundContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1228;
+				State = 1289;
 				Match(CURRENT);
-				State = 1229;
+				State = 1290;
 				Match(ROW);
 				}
 				break;
@@ -8472,9 +8856,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new OffsetBoundContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1230;
+				State = 1291;
 				valueExpression(0);
-				State = 1231;
+				State = 1292;
 				((OffsetBoundContext)_localctx).direction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==FOLLOWING || _la==PRECEDING) ) {
@@ -8525,15 +8909,15 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public MapEntryContext mapEntry() {
 		MapEntryContext _localctx = new MapEntryContext(Context, State);
-		EnterRule(_localctx, 86, RULE_mapEntry);
+		EnterRule(_localctx, 90, RULE_mapEntry);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1235;
+			State = 1296;
 			_localctx.key = expression(0);
-			State = 1236;
+			State = 1297;
 			Match(ASSIGN);
-			State = 1237;
+			State = 1298;
 			_localctx.value = expression(0);
 			}
 		}
@@ -8572,15 +8956,15 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public StructFieldContext structField() {
 		StructFieldContext _localctx = new StructFieldContext(Context, State);
-		EnterRule(_localctx, 88, RULE_structField);
+		EnterRule(_localctx, 92, RULE_structField);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1239;
+			State = 1300;
 			identifier();
-			State = 1240;
+			State = 1301;
 			Match(ASSIGN);
-			State = 1241;
+			State = 1302;
 			expression(0);
 			}
 		}
@@ -8622,17 +9006,17 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public WhenClauseContext whenClause() {
 		WhenClauseContext _localctx = new WhenClauseContext(Context, State);
-		EnterRule(_localctx, 90, RULE_whenClause);
+		EnterRule(_localctx, 94, RULE_whenClause);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1243;
+			State = 1304;
 			Match(WHEN);
-			State = 1244;
+			State = 1305;
 			_localctx.condition = expression(0);
-			State = 1245;
+			State = 1306;
 			Match(THEN);
-			State = 1246;
+			State = 1307;
 			_localctx.result = expression(0);
 			}
 		}
@@ -8690,110 +9074,110 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public ComparisonOperatorContext comparisonOperator() {
 		ComparisonOperatorContext _localctx = new ComparisonOperatorContext(Context, State);
-		EnterRule(_localctx, 92, RULE_comparisonOperator);
+		EnterRule(_localctx, 96, RULE_comparisonOperator);
 		try {
 			int _alt;
-			State = 1271;
+			State = 1332;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQ:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1248;
+				State = 1309;
 				Match(EQ);
 				}
 				break;
 			case NEQ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1249;
+				State = 1310;
 				Match(NEQ);
 				}
 				break;
 			case LT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1250;
+				State = 1311;
 				Match(LT);
 				}
 				break;
 			case LTE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1251;
+				State = 1312;
 				Match(LTE);
 				}
 				break;
 			case GT:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1252;
+				State = 1313;
 				Match(GT);
 				}
 				break;
 			case GTE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1253;
+				State = 1314;
 				Match(GTE);
 				}
 				break;
 			case TILDE:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1254;
+				State = 1315;
 				Match(TILDE);
 				}
 				break;
 			case NOT_TILDE:
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1255;
+				State = 1316;
 				Match(NOT_TILDE);
 				}
 				break;
 			case TILDE_STAR:
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1256;
+				State = 1317;
 				Match(TILDE_STAR);
 				}
 				break;
 			case NOT_TILDE_STAR:
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 1257;
+				State = 1318;
 				Match(NOT_TILDE_STAR);
 				}
 				break;
 			case OPERATOR:
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 1258;
+				State = 1319;
 				Match(OPERATOR);
-				State = 1259;
+				State = 1320;
 				Match(LPAREN);
-				State = 1265;
+				State = 1326;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,179,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 1260;
+						State = 1321;
 						identifier();
-						State = 1261;
+						State = 1322;
 						Match(DOT);
 						}
 						}
 					}
-					State = 1267;
+					State = 1328;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,179,Context);
 				}
-				State = 1268;
+				State = 1329;
 				comparisonOperator();
-				State = 1269;
+				State = 1330;
 				Match(RPAREN);
 				}
 				break;
@@ -8928,17 +9312,17 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public LiteralContext literal() {
 		LiteralContext _localctx = new LiteralContext(Context, State);
-		EnterRule(_localctx, 94, RULE_literal);
+		EnterRule(_localctx, 98, RULE_literal);
 		int _la;
 		try {
-			State = 1289;
+			State = 1350;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case NULL:
 				_localctx = new NullLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1273;
+				State = 1334;
 				Match(NULL);
 				}
 				break;
@@ -8947,7 +9331,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BooleanLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1274;
+				State = 1335;
 				_la = TokenStream.LA(1);
 				if ( !(_la==FALSE || _la==TRUE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8964,7 +9348,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NumericLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1275;
+				State = 1336;
 				number();
 				}
 				break;
@@ -8972,7 +9356,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1276;
+				State = 1337;
 				Match(STRING);
 				}
 				break;
@@ -8980,7 +9364,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new EscapeStringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1277;
+				State = 1338;
 				Match(ESCAPE_STRING);
 				}
 				break;
@@ -8988,9 +9372,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimestampLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1278;
+				State = 1339;
 				Match(TIMESTAMP);
-				State = 1279;
+				State = 1340;
 				Match(STRING);
 				}
 				break;
@@ -8998,9 +9382,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DateLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1280;
+				State = 1341;
 				Match(DATE);
-				State = 1281;
+				State = 1342;
 				Match(STRING);
 				}
 				break;
@@ -9008,9 +9392,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimeLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1282;
+				State = 1343;
 				Match(TIME);
-				State = 1283;
+				State = 1344;
 				Match(STRING);
 				}
 				break;
@@ -9018,16 +9402,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new IntervalLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1284;
+				State = 1345;
 				Match(INTERVAL);
-				State = 1285;
+				State = 1346;
 				Match(STRING);
-				State = 1287;
+				State = 1348;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,172,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,181,Context) ) {
 				case 1:
 					{
-					State = 1286;
+					State = 1347;
 					timeUnit();
 					}
 					break;
@@ -9069,14 +9453,14 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public NumberContext number() {
 		NumberContext _localctx = new NumberContext(Context, State);
-		EnterRule(_localctx, 96, RULE_number);
+		EnterRule(_localctx, 100, RULE_number);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1291;
+			State = 1352;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 200)) & ~0x3f) == 0 && ((1L << (_la - 200)) & 7L) != 0)) ) {
+			if ( !(((((_la - 209)) & ~0x3f) == 0 && ((1L << (_la - 209)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -9221,14 +9605,14 @@ public partial class QuerySqlParser : Parser {
 		int _parentState = State;
 		TypeContext _localctx = new TypeContext(Context, _parentState);
 		TypeContext _prevctx = _localctx;
-		int _startState = 98;
-		EnterRecursionRule(_localctx, 98, RULE_type, _p);
+		int _startState = 102;
+		EnterRecursionRule(_localctx, 102, RULE_type, _p);
 		int _la;
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1338;
+			State = 1399;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ARRAY:
@@ -9237,13 +9621,13 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 1294;
+				State = 1355;
 				Match(ARRAY);
-				State = 1295;
+				State = 1356;
 				Match(LT);
-				State = 1296;
+				State = 1357;
 				type(0);
-				State = 1297;
+				State = 1358;
 				Match(GT);
 				}
 				break;
@@ -9252,17 +9636,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1299;
+				State = 1360;
 				Match(MAP);
-				State = 1300;
+				State = 1361;
 				Match(LT);
-				State = 1301;
+				State = 1362;
 				((MapTypeContext)_localctx).key = type(0);
-				State = 1302;
+				State = 1363;
 				Match(COMMA);
-				State = 1303;
+				State = 1364;
 				((MapTypeContext)_localctx).value = type(0);
-				State = 1304;
+				State = 1365;
 				Match(GT);
 				}
 				break;
@@ -9271,52 +9655,52 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1306;
+				State = 1367;
 				Match(STRUCT);
-				State = 1323;
+				State = 1384;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LT:
 					{
-					State = 1307;
+					State = 1368;
 					Match(LT);
-					State = 1319;
+					State = 1380;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3568116769859902706L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424670544875527L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 8260153097595L) != 0) || ((((_la - 204)) & ~0x3f) == 0 && ((1L << (_la - 204)) & 15L) != 0)) {
+					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8348555296966370062L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413785020743649L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 132163591597019L) != 0) || ((((_la - 213)) & ~0x3f) == 0 && ((1L << (_la - 213)) & 15L) != 0)) {
 						{
-						State = 1308;
+						State = 1369;
 						identifier();
-						State = 1309;
+						State = 1370;
 						type(0);
-						State = 1316;
+						State = 1377;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						while (_la==COMMA) {
 							{
 							{
-							State = 1310;
+							State = 1371;
 							Match(COMMA);
-							State = 1311;
+							State = 1372;
 							identifier();
-							State = 1312;
+							State = 1373;
 							type(0);
 							}
 							}
-							State = 1318;
+							State = 1379;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						}
 						}
 					}
 
-					State = 1321;
+					State = 1382;
 					Match(GT);
 					}
 					break;
 				case NEQ:
 					{
-					State = 1322;
+					State = 1383;
 					Match(NEQ);
 					}
 					break;
@@ -9339,6 +9723,8 @@ public partial class QuerySqlParser : Parser {
 			case COLUMN:
 			case COMMIT:
 			case COMPACT:
+			case CONFLICT:
+			case CONSTRAINT:
 			case CURRENT:
 			case DATE:
 			case DAY:
@@ -9346,6 +9732,7 @@ public partial class QuerySqlParser : Parser {
 			case DEFAULT:
 			case DESCRIBE:
 			case DISCARD:
+			case DO:
 			case DOUBLE:
 			case EXPLAIN:
 			case EXTENDED:
@@ -9374,6 +9761,7 @@ public partial class QuerySqlParser : Parser {
 			case MILLISECONDS:
 			case MINUTE:
 			case MINUTES:
+			case NOTHING:
 			case NULLS:
 			case OFFSET:
 			case ONLY:
@@ -9421,6 +9809,7 @@ public partial class QuerySqlParser : Parser {
 			case TYPES:
 			case UNBOUNDED:
 			case UNSET:
+			case UPDATE:
 			case VARIABLES:
 			case VARYING:
 			case WITHOUT:
@@ -9435,34 +9824,34 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrimitiveTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1325;
+				State = 1386;
 				typeName();
-				State = 1336;
+				State = 1397;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,178,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,187,Context) ) {
 				case 1:
 					{
-					State = 1326;
+					State = 1387;
 					Match(LPAREN);
-					State = 1327;
+					State = 1388;
 					Match(INTEGER_VALUE);
-					State = 1332;
+					State = 1393;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1328;
+						State = 1389;
 						Match(COMMA);
-						State = 1329;
+						State = 1390;
 						Match(INTEGER_VALUE);
 						}
 						}
-						State = 1334;
+						State = 1395;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1335;
+					State = 1396;
 					Match(RPAREN);
 					}
 					break;
@@ -9473,9 +9862,9 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1348;
+			State = 1409;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,181,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,190,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -9485,28 +9874,28 @@ public partial class QuerySqlParser : Parser {
 					{
 					_localctx = new ArraySuffixTypeContext(new TypeContext(_parentctx, _parentState));
 					PushNewRecursionContext(_localctx, _startState, RULE_type);
-					State = 1340;
+					State = 1401;
 					if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-					State = 1341;
+					State = 1402;
 					Match(LBRACKET);
-					State = 1343;
+					State = 1404;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==INTEGER_VALUE) {
 						{
-						State = 1342;
+						State = 1403;
 						Match(INTEGER_VALUE);
 						}
 					}
 
-					State = 1345;
+					State = 1406;
 					Match(RBRACKET);
 					}
 					}
 				}
-				State = 1350;
+				State = 1411;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,181,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,190,Context);
 			}
 			}
 		}
@@ -9554,34 +9943,34 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public TypeNameContext typeName() {
 		TypeNameContext _localctx = new TypeNameContext(Context, State);
-		EnterRule(_localctx, 100, RULE_typeName);
+		EnterRule(_localctx, 104, RULE_typeName);
 		int _la;
 		try {
-			State = 1361;
+			State = 1422;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,182,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,191,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1351;
+				State = 1412;
 				Match(DOUBLE);
-				State = 1352;
+				State = 1413;
 				Match(PRECISION);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1353;
+				State = 1414;
 				Match(CHARACTER);
-				State = 1354;
+				State = 1415;
 				Match(VARYING);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1355;
+				State = 1416;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TIME || _la==TIMESTAMP) ) {
 				ErrorHandler.RecoverInline(this);
@@ -9590,7 +9979,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1356;
+				State = 1417;
 				_la = TokenStream.LA(1);
 				if ( !(_la==WITH || _la==WITHOUT) ) {
 				ErrorHandler.RecoverInline(this);
@@ -9599,23 +9988,23 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1357;
+				State = 1418;
 				Match(TIME);
-				State = 1358;
+				State = 1419;
 				Match(ZONE);
 				}
 				break;
 			case 4:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1359;
+				State = 1420;
 				Match(INTERVAL);
 				}
 				break;
 			case 5:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1360;
+				State = 1421;
 				qualifiedName();
 				}
 				break;
@@ -9659,30 +10048,30 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public QualifiedNameContext qualifiedName() {
 		QualifiedNameContext _localctx = new QualifiedNameContext(Context, State);
-		EnterRule(_localctx, 102, RULE_qualifiedName);
+		EnterRule(_localctx, 106, RULE_qualifiedName);
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1363;
+			State = 1424;
 			identifier();
-			State = 1368;
+			State = 1429;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,183,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,192,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					{
 					{
-					State = 1364;
+					State = 1425;
 					Match(DOT);
-					State = 1365;
+					State = 1426;
 					identifier();
 					}
 					}
 				}
-				State = 1370;
+				State = 1431;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,183,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,192,Context);
 			}
 			}
 		}
@@ -9721,36 +10110,36 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public IdentifierContext identifier() {
 		IdentifierContext _localctx = new IdentifierContext(Context, State);
-		EnterRule(_localctx, 104, RULE_identifier);
+		EnterRule(_localctx, 108, RULE_identifier);
 		try {
-			State = 1376;
+			State = 1437;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENTIFIER:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1371;
+				State = 1432;
 				Match(IDENTIFIER);
 				}
 				break;
 			case DIGIT_IDENTIFIER:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1372;
+				State = 1433;
 				Match(DIGIT_IDENTIFIER);
 				}
 				break;
 			case QUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1373;
+				State = 1434;
 				Match(QUOTED_IDENTIFIER);
 				}
 				break;
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1374;
+				State = 1435;
 				Match(BACKQUOTED_IDENTIFIER);
 				}
 				break;
@@ -9768,6 +10157,8 @@ public partial class QuerySqlParser : Parser {
 			case COLUMN:
 			case COMMIT:
 			case COMPACT:
+			case CONFLICT:
+			case CONSTRAINT:
 			case CURRENT:
 			case DATE:
 			case DAY:
@@ -9775,6 +10166,7 @@ public partial class QuerySqlParser : Parser {
 			case DEFAULT:
 			case DESCRIBE:
 			case DISCARD:
+			case DO:
 			case DOUBLE:
 			case EXPLAIN:
 			case EXTENDED:
@@ -9802,6 +10194,7 @@ public partial class QuerySqlParser : Parser {
 			case MILLISECONDS:
 			case MINUTE:
 			case MINUTES:
+			case NOTHING:
 			case NULLS:
 			case OFFSET:
 			case ONLY:
@@ -9849,6 +10242,7 @@ public partial class QuerySqlParser : Parser {
 			case TYPES:
 			case UNBOUNDED:
 			case UNSET:
+			case UPDATE:
 			case VARIABLES:
 			case VARYING:
 			case WITHOUT:
@@ -9857,7 +10251,7 @@ public partial class QuerySqlParser : Parser {
 			case ZONE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1375;
+				State = 1436;
 				nonReserved();
 				}
 				break;
@@ -9891,6 +10285,11 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COLUMN() { return GetToken(QuerySqlParser.COLUMN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMIT() { return GetToken(QuerySqlParser.COMMIT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMPACT() { return GetToken(QuerySqlParser.COMPACT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CONFLICT() { return GetToken(QuerySqlParser.CONFLICT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CONSTRAINT() { return GetToken(QuerySqlParser.CONSTRAINT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DO() { return GetToken(QuerySqlParser.DO, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NOTHING() { return GetToken(QuerySqlParser.NOTHING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode UPDATE() { return GetToken(QuerySqlParser.UPDATE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CURRENT() { return GetToken(QuerySqlParser.CURRENT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DATE() { return GetToken(QuerySqlParser.DATE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DAY() { return GetToken(QuerySqlParser.DAY, 0); }
@@ -9994,14 +10393,14 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public NonReservedContext nonReserved() {
 		NonReservedContext _localctx = new NonReservedContext(Context, State);
-		EnterRule(_localctx, 106, RULE_nonReserved);
+		EnterRule(_localctx, 110, RULE_nonReserved);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1378;
+			State = 1439;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -3568116769859902706L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424670544875527L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 8260153097595L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 8348555296966370062L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413785020743649L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 132163591597019L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -10023,11 +10422,11 @@ public partial class QuerySqlParser : Parser {
 
 	public override bool Sempred(RuleContext _localctx, int ruleIndex, int predIndex) {
 		switch (ruleIndex) {
-		case 16: return queryTerm_sempred((QueryTermContext)_localctx, predIndex);
-		case 24: return relation_sempred((RelationContext)_localctx, predIndex);
-		case 36: return expression_sempred((ExpressionContext)_localctx, predIndex);
-		case 38: return valueExpression_sempred((ValueExpressionContext)_localctx, predIndex);
-		case 49: return type_sempred((TypeContext)_localctx, predIndex);
+		case 18: return queryTerm_sempred((QueryTermContext)_localctx, predIndex);
+		case 26: return relation_sempred((RelationContext)_localctx, predIndex);
+		case 38: return expression_sempred((ExpressionContext)_localctx, predIndex);
+		case 40: return valueExpression_sempred((ValueExpressionContext)_localctx, predIndex);
+		case 51: return type_sempred((TypeContext)_localctx, predIndex);
 		}
 		return true;
 	}
@@ -10053,550 +10452,576 @@ public partial class QuerySqlParser : Parser {
 	}
 	private bool valueExpression_sempred(ValueExpressionContext _localctx, int predIndex) {
 		switch (predIndex) {
-		case 5: return Precpred(Context, 5);
-		case 6: return Precpred(Context, 3);
-		case 7: return Precpred(Context, 2);
-		case 8: return Precpred(Context, 1);
-		case 9: return Precpred(Context, 9);
-		case 10: return Precpred(Context, 8);
-		case 11: return Precpred(Context, 7);
-		case 12: return Precpred(Context, 6);
+		case 5: return Precpred(Context, 6);
+		case 6: return Precpred(Context, 4);
+		case 7: return Precpred(Context, 3);
+		case 8: return Precpred(Context, 2);
+		case 9: return Precpred(Context, 1);
+		case 10: return Precpred(Context, 10);
+		case 11: return Precpred(Context, 9);
+		case 12: return Precpred(Context, 8);
+		case 13: return Precpred(Context, 7);
 		}
 		return true;
 	}
 	private bool type_sempred(TypeContext _localctx, int predIndex) {
 		switch (predIndex) {
-		case 13: return Precpred(Context, 5);
+		case 14: return Precpred(Context, 5);
 		}
 		return true;
 	}
 
 	private static int[] _serializedATN = {
-		4,1,211,1381,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,220,1442,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
 		2,29,7,29,2,30,7,30,2,31,7,31,2,32,7,32,2,33,7,33,2,34,7,34,2,35,7,35,
 		2,36,7,36,2,37,7,37,2,38,7,38,2,39,7,39,2,40,7,40,2,41,7,41,2,42,7,42,
 		2,43,7,43,2,44,7,44,2,45,7,45,2,46,7,46,2,47,7,47,2,48,7,48,2,49,7,49,
-		2,50,7,50,2,51,7,51,2,52,7,52,2,53,7,53,1,0,5,0,110,8,0,10,0,12,0,113,
-		9,0,1,0,1,0,4,0,117,8,0,11,0,12,0,118,1,0,5,0,122,8,0,10,0,12,0,125,9,
-		0,1,0,5,0,128,8,0,10,0,12,0,131,9,0,3,0,133,8,0,1,0,1,0,1,1,1,1,1,1,1,
-		2,1,2,1,2,1,2,3,2,144,8,2,1,2,1,2,1,2,3,2,149,8,2,1,2,1,2,1,2,3,2,154,
-		8,2,1,2,1,2,1,2,1,2,1,2,3,2,161,8,2,1,2,1,2,3,2,165,8,2,1,2,1,2,3,2,169,
-		8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,184,8,2,1,
-		2,1,2,1,2,1,2,1,2,3,2,191,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,201,
-		8,2,1,2,1,2,1,2,1,2,3,2,207,8,2,1,2,1,2,1,2,3,2,212,8,2,1,2,1,2,1,2,1,
-		2,3,2,218,8,2,1,2,1,2,1,2,1,2,3,2,224,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,
-		1,2,1,2,3,2,235,8,2,1,2,1,2,3,2,239,8,2,1,2,1,2,3,2,243,8,2,1,2,3,2,246,
-		8,2,1,2,1,2,3,2,250,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,260,8,2,1,
-		2,1,2,1,2,1,2,1,2,3,2,267,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,275,8,2,10,2,
-		12,2,278,9,2,3,2,280,8,2,1,2,1,2,3,2,284,8,2,1,2,1,2,3,2,288,8,2,1,2,5,
-		2,291,8,2,10,2,12,2,294,9,2,1,2,1,2,3,2,298,8,2,1,2,1,2,3,2,302,8,2,1,
-		2,1,2,1,2,1,2,1,2,3,2,309,8,2,1,2,3,2,312,8,2,1,2,1,2,1,2,1,2,3,2,318,
-		8,2,1,2,1,2,3,2,322,8,2,1,2,1,2,3,2,326,8,2,1,2,1,2,1,2,3,2,331,8,2,1,
-		2,3,2,334,8,2,1,2,1,2,1,2,1,2,3,2,340,8,2,1,2,1,2,3,2,344,8,2,1,2,1,2,
-		3,2,348,8,2,1,2,1,2,1,2,3,2,353,8,2,1,2,1,2,1,2,1,2,3,2,359,8,2,1,2,1,
-		2,1,2,3,2,364,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,372,8,2,1,2,1,2,1,2,1,2,
-		3,2,378,8,2,1,2,1,2,1,2,3,2,383,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,
-		2,393,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,404,8,2,1,2,1,2,1,2,
-		1,2,1,2,1,2,3,2,412,8,2,1,2,1,2,1,2,1,2,5,2,418,8,2,10,2,12,2,421,9,2,
-		1,2,1,2,1,2,1,2,1,2,3,2,428,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,436,8,2,10,
-		2,12,2,439,9,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,447,8,2,1,3,1,3,1,3,4,3,452,
-		8,3,11,3,12,3,453,1,3,1,3,3,3,458,8,3,1,4,3,4,461,8,4,1,4,1,4,1,4,1,4,
-		1,4,1,4,3,4,469,8,4,1,5,1,5,1,5,1,5,5,5,475,8,5,10,5,12,5,478,9,5,1,5,
-		1,5,1,6,1,6,1,6,3,6,485,8,6,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,495,8,
-		7,1,8,1,8,3,8,499,8,8,1,8,1,8,1,8,1,9,1,9,1,9,1,9,5,9,508,8,9,10,9,12,
-		9,511,9,9,1,9,1,9,1,10,1,10,3,10,517,8,10,1,10,1,10,1,10,1,10,3,10,523,
-		8,10,1,11,1,11,1,11,1,11,5,11,529,8,11,10,11,12,11,532,9,11,1,11,1,11,
-		1,12,1,12,1,12,1,12,5,12,540,8,12,10,12,12,12,543,9,12,1,12,1,12,1,13,
-		3,13,548,8,13,1,13,1,13,3,13,552,8,13,1,13,3,13,555,8,13,1,13,3,13,558,
-		8,13,1,13,3,13,561,8,13,1,14,1,14,3,14,565,8,14,1,14,1,14,1,14,5,14,570,
-		8,14,10,14,12,14,573,9,14,1,15,1,15,3,15,577,8,15,1,15,1,15,1,15,1,15,
-		1,15,1,16,1,16,1,16,1,16,1,16,1,16,3,16,590,8,16,1,16,5,16,593,8,16,10,
-		16,12,16,596,9,16,1,17,1,17,3,17,600,8,17,1,17,1,17,1,17,5,17,605,8,17,
-		10,17,12,17,608,9,17,1,17,1,17,1,17,1,17,5,17,614,8,17,10,17,12,17,617,
-		9,17,3,17,619,8,17,1,17,3,17,622,8,17,1,17,1,17,3,17,626,8,17,1,17,1,17,
-		1,17,1,17,1,17,5,17,633,8,17,10,17,12,17,636,9,17,3,17,638,8,17,1,17,1,
-		17,3,17,642,8,17,1,17,1,17,1,17,1,17,1,17,5,17,649,8,17,10,17,12,17,652,
-		9,17,3,17,654,8,17,1,17,1,17,1,17,1,17,3,17,660,8,17,1,18,1,18,1,18,1,
-		18,1,18,5,18,667,8,18,10,18,12,18,670,9,18,1,19,1,19,3,19,674,8,19,1,19,
-		1,19,3,19,678,8,19,1,20,1,20,1,20,1,21,1,21,1,21,3,21,686,8,21,1,22,1,
-		22,1,22,3,22,691,8,22,1,23,1,23,1,23,1,23,1,23,1,23,1,23,3,23,700,8,23,
-		1,23,3,23,703,8,23,3,23,705,8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,
-		24,3,24,715,8,24,1,24,3,24,718,8,24,1,24,1,24,1,24,1,24,5,24,724,8,24,
-		10,24,12,24,727,9,24,1,25,3,25,730,8,25,1,25,1,25,3,25,734,8,25,1,25,1,
-		25,3,25,738,8,25,1,25,1,25,3,25,742,8,25,3,25,744,8,25,1,26,1,26,1,26,
-		1,26,1,26,1,26,1,26,5,26,753,8,26,10,26,12,26,756,9,26,1,26,1,26,3,26,
-		760,8,26,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,3,
-		27,774,8,27,1,27,3,27,777,8,27,1,28,1,28,3,28,781,8,28,1,28,1,28,1,28,
-		1,28,3,28,787,8,28,1,28,1,28,1,28,1,28,1,28,5,28,794,8,28,10,28,12,28,
-		797,9,28,3,28,799,8,28,1,28,1,28,3,28,803,8,28,1,28,1,28,1,28,1,28,5,28,
-		809,8,28,10,28,12,28,812,9,28,1,28,1,28,3,28,816,8,28,1,29,3,29,819,8,
-		29,1,29,1,29,3,29,823,8,29,1,30,1,30,1,30,1,31,1,31,1,31,1,31,1,31,5,31,
-		833,8,31,10,31,12,31,836,9,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,
-		1,31,1,31,1,31,5,31,849,8,31,10,31,12,31,852,9,31,1,31,1,31,1,31,1,31,
-		1,31,1,31,5,31,860,8,31,10,31,12,31,863,9,31,1,31,1,31,3,31,867,8,31,1,
-		32,1,32,1,32,1,32,1,32,3,32,874,8,32,1,33,1,33,1,33,1,33,1,34,1,34,1,34,
-		1,35,1,35,1,36,1,36,1,36,3,36,888,8,36,1,36,1,36,3,36,892,8,36,1,36,1,
-		36,1,36,1,36,1,36,1,36,5,36,900,8,36,10,36,12,36,903,9,36,1,37,1,37,1,
-		37,1,37,1,37,1,37,1,37,1,37,3,37,913,8,37,1,37,1,37,1,37,3,37,918,8,37,
-		1,37,1,37,1,37,1,37,1,37,1,37,3,37,926,8,37,1,37,1,37,1,37,1,37,1,37,1,
-		37,3,37,934,8,37,1,37,1,37,1,37,1,37,1,37,5,37,941,8,37,10,37,12,37,944,
-		9,37,1,37,1,37,1,37,3,37,949,8,37,1,37,1,37,1,37,1,37,3,37,955,8,37,1,
-		37,1,37,3,37,959,8,37,1,37,1,37,1,37,3,37,964,8,37,1,37,1,37,1,37,3,37,
-		969,8,37,1,38,1,38,1,38,1,38,1,38,1,38,4,38,977,8,38,11,38,12,38,978,1,
-		38,1,38,3,38,983,8,38,1,38,1,38,1,38,1,38,4,38,989,8,38,11,38,12,38,990,
-		1,38,1,38,3,38,995,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,
-		38,1,38,1,38,1,38,1,38,5,38,1011,8,38,10,38,12,38,1014,9,38,3,38,1016,
-		8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1029,
-		8,38,10,38,12,38,1032,9,38,3,38,1034,8,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		5,38,1042,8,38,10,38,12,38,1045,9,38,3,38,1047,8,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1060,8,38,1,38,1,38,1,38,1,38,
-		3,38,1066,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		3,38,1079,8,38,1,38,1,38,1,38,1,38,1,38,3,38,1086,8,38,1,38,3,38,1089,
-		8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1098,8,38,1,38,1,38,1,38,
-		5,38,1103,8,38,10,38,12,38,1106,9,38,1,38,3,38,1109,8,38,3,38,1111,8,38,
-		1,38,1,38,3,38,1115,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1138,
-		8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,5,38,1168,8,38,10,38,12,38,1171,9,38,1,39,1,39,1,39,1,39,1,39,1,39,
-		1,39,1,39,5,39,1181,8,39,10,39,12,39,1184,9,39,1,39,1,39,1,39,1,39,1,39,
-		3,39,1191,8,39,1,40,1,40,1,40,1,40,1,40,1,40,1,40,5,40,1200,8,40,10,40,
-		12,40,1203,9,40,3,40,1205,8,40,1,40,3,40,1208,8,40,1,40,3,40,1211,8,40,
-		1,40,1,40,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,3,41,1223,8,41,1,42,
-		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,3,42,1234,8,42,1,43,1,43,1,43,
-		1,43,1,44,1,44,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,46,1,46,1,46,1,46,
-		1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,5,46,1264,8,46,
-		10,46,12,46,1267,9,46,1,46,1,46,1,46,3,46,1272,8,46,1,47,1,47,1,47,1,47,
-		1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,3,47,1288,8,47,3,47,
-		1290,8,47,1,48,1,48,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,
-		1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,5,49,1315,8,49,
-		10,49,12,49,1318,9,49,3,49,1320,8,49,1,49,1,49,3,49,1324,8,49,1,49,1,49,
-		1,49,1,49,1,49,5,49,1331,8,49,10,49,12,49,1334,9,49,1,49,3,49,1337,8,49,
-		3,49,1339,8,49,1,49,1,49,1,49,3,49,1344,8,49,1,49,5,49,1347,8,49,10,49,
-		12,49,1350,9,49,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,3,50,
-		1362,8,50,1,51,1,51,1,51,5,51,1367,8,51,10,51,12,51,1370,9,51,1,52,1,52,
-		1,52,1,52,1,52,3,52,1377,8,52,1,53,1,53,1,53,0,5,32,48,72,76,98,54,0,2,
-		4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,
-		54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,
-		102,104,106,0,29,2,0,85,85,128,128,2,0,133,133,137,137,2,0,73,73,121,121,
-		2,0,86,86,126,126,2,0,145,145,171,171,2,0,149,149,168,168,2,0,25,25,43,
-		43,2,0,1,1,118,118,4,0,4,4,105,105,125,125,139,140,2,0,97,97,169,169,3,
-		0,45,45,72,72,155,155,2,0,4,4,38,38,2,0,12,12,35,35,2,0,52,52,79,79,2,
-		0,21,21,51,51,1,0,119,120,4,0,31,32,65,66,88,91,122,123,3,0,4,4,7,7,130,
-		130,2,0,68,68,83,83,3,0,17,17,80,80,148,148,1,0,181,182,1,0,183,185,2,
-		0,112,112,120,120,2,0,53,53,106,106,2,0,50,50,151,151,1,0,200,202,1,0,
-		143,144,2,0,165,165,167,167,35,0,1,3,8,9,13,15,17,17,21,22,24,26,28,28,
-		30,33,36,37,39,39,47,49,51,54,57,59,62,66,76,76,78,80,82,82,85,86,88,91,
-		94,95,97,98,104,107,109,116,118,123,125,126,128,129,131,134,136,136,138,
-		141,143,144,146,150,152,154,156,157,160,161,167,170,1620,0,111,1,0,0,0,
-		2,136,1,0,0,0,4,446,1,0,0,0,6,457,1,0,0,0,8,468,1,0,0,0,10,470,1,0,0,0,
-		12,481,1,0,0,0,14,494,1,0,0,0,16,496,1,0,0,0,18,503,1,0,0,0,20,516,1,0,
-		0,0,22,524,1,0,0,0,24,535,1,0,0,0,26,547,1,0,0,0,28,562,1,0,0,0,30,574,
-		1,0,0,0,32,583,1,0,0,0,34,659,1,0,0,0,36,661,1,0,0,0,38,671,1,0,0,0,40,
-		679,1,0,0,0,42,682,1,0,0,0,44,687,1,0,0,0,46,704,1,0,0,0,48,706,1,0,0,
-		0,50,743,1,0,0,0,52,759,1,0,0,0,54,761,1,0,0,0,56,815,1,0,0,0,58,818,1,
-		0,0,0,60,824,1,0,0,0,62,866,1,0,0,0,64,873,1,0,0,0,66,875,1,0,0,0,68,879,
-		1,0,0,0,70,882,1,0,0,0,72,891,1,0,0,0,74,968,1,0,0,0,76,1137,1,0,0,0,78,
-		1190,1,0,0,0,80,1192,1,0,0,0,82,1222,1,0,0,0,84,1233,1,0,0,0,86,1235,1,
-		0,0,0,88,1239,1,0,0,0,90,1243,1,0,0,0,92,1271,1,0,0,0,94,1289,1,0,0,0,
-		96,1291,1,0,0,0,98,1338,1,0,0,0,100,1361,1,0,0,0,102,1363,1,0,0,0,104,
-		1376,1,0,0,0,106,1378,1,0,0,0,108,110,5,197,0,0,109,108,1,0,0,0,110,113,
-		1,0,0,0,111,109,1,0,0,0,111,112,1,0,0,0,112,132,1,0,0,0,113,111,1,0,0,
-		0,114,123,3,4,2,0,115,117,5,197,0,0,116,115,1,0,0,0,117,118,1,0,0,0,118,
-		116,1,0,0,0,118,119,1,0,0,0,119,120,1,0,0,0,120,122,3,4,2,0,121,116,1,
-		0,0,0,122,125,1,0,0,0,123,121,1,0,0,0,123,124,1,0,0,0,124,129,1,0,0,0,
-		125,123,1,0,0,0,126,128,5,197,0,0,127,126,1,0,0,0,128,131,1,0,0,0,129,
-		127,1,0,0,0,129,130,1,0,0,0,130,133,1,0,0,0,131,129,1,0,0,0,132,114,1,
-		0,0,0,132,133,1,0,0,0,133,134,1,0,0,0,134,135,5,0,0,1,135,1,1,0,0,0,136,
-		137,3,72,36,0,137,138,5,0,0,1,138,3,1,0,0,0,139,447,3,26,13,0,140,141,
-		7,0,0,0,141,143,5,134,0,0,142,144,5,48,0,0,143,142,1,0,0,0,143,144,1,0,
-		0,0,144,447,1,0,0,0,145,146,7,0,0,0,146,148,5,138,0,0,147,149,5,48,0,0,
-		148,147,1,0,0,0,148,149,1,0,0,0,149,447,1,0,0,0,150,151,7,0,0,0,151,153,
-		5,111,0,0,152,154,5,48,0,0,153,152,1,0,0,0,153,154,1,0,0,0,154,447,1,0,
-		0,0,155,156,7,0,0,0,156,447,5,110,0,0,157,158,7,0,0,0,158,160,5,58,0,0,
-		159,161,5,48,0,0,160,159,1,0,0,0,160,161,1,0,0,0,161,447,1,0,0,0,162,164,
-		7,0,0,0,163,165,5,4,0,0,164,163,1,0,0,0,164,165,1,0,0,0,165,166,1,0,0,
-		0,166,168,5,147,0,0,167,169,5,48,0,0,168,167,1,0,0,0,168,169,1,0,0,0,169,
-		447,1,0,0,0,170,171,7,0,0,0,171,447,5,154,0,0,172,173,7,0,0,0,173,447,
-		5,160,0,0,174,175,7,0,0,0,175,447,5,8,0,0,176,177,5,128,0,0,177,178,5,
-		149,0,0,178,179,5,76,0,0,179,447,5,82,0,0,180,183,5,128,0,0,181,184,3,
-		102,51,0,182,184,5,4,0,0,183,181,1,0,0,0,183,182,1,0,0,0,184,447,1,0,0,
-		0,185,186,5,36,0,0,186,187,5,57,0,0,187,447,3,104,52,0,188,190,5,36,0,
-		0,189,191,5,48,0,0,190,189,1,0,0,0,190,191,1,0,0,0,191,192,1,0,0,0,192,
-		447,3,102,51,0,193,194,5,36,0,0,194,195,3,102,51,0,195,196,5,48,0,0,196,
-		447,1,0,0,0,197,200,5,47,0,0,198,201,3,4,2,0,199,201,3,104,52,0,200,198,
-		1,0,0,0,200,199,1,0,0,0,201,447,1,0,0,0,202,203,5,40,0,0,203,206,7,1,0,
-		0,204,205,5,67,0,0,205,207,5,46,0,0,206,204,1,0,0,0,206,207,1,0,0,0,207,
-		208,1,0,0,0,208,211,3,102,51,0,209,210,5,34,0,0,210,212,5,146,0,0,211,
-		209,1,0,0,0,211,212,1,0,0,0,212,447,1,0,0,0,213,214,5,40,0,0,214,217,5,
-		153,0,0,215,216,5,67,0,0,216,218,5,46,0,0,217,215,1,0,0,0,217,218,1,0,
-		0,0,218,219,1,0,0,0,219,447,3,104,52,0,220,223,5,141,0,0,221,224,3,104,
-		52,0,222,224,5,4,0,0,223,221,1,0,0,0,223,222,1,0,0,0,224,447,1,0,0,0,225,
-		226,5,9,0,0,226,227,5,133,0,0,227,447,3,102,51,0,228,229,5,26,0,0,229,
-		230,5,133,0,0,230,447,3,102,51,0,231,234,5,109,0,0,232,235,3,104,52,0,
-		233,235,5,198,0,0,234,232,1,0,0,0,234,233,1,0,0,0,235,238,1,0,0,0,236,
-		237,5,55,0,0,237,239,5,15,0,0,238,236,1,0,0,0,238,239,1,0,0,0,239,245,
-		1,0,0,0,240,242,7,2,0,0,241,243,5,171,0,0,242,241,1,0,0,0,242,243,1,0,
-		0,0,243,244,1,0,0,0,244,246,5,200,0,0,245,240,1,0,0,0,245,246,1,0,0,0,
-		246,249,1,0,0,0,247,248,5,84,0,0,248,250,5,200,0,0,249,247,1,0,0,0,249,
-		250,1,0,0,0,250,447,1,0,0,0,251,252,5,127,0,0,252,253,5,198,0,0,253,254,
-		5,171,0,0,254,447,5,198,0,0,255,256,5,157,0,0,256,447,5,198,0,0,257,259,
-		5,127,0,0,258,260,7,3,0,0,259,258,1,0,0,0,259,260,1,0,0,0,260,261,1,0,
-		0,0,261,262,5,143,0,0,262,263,5,170,0,0,263,447,3,8,4,0,264,266,5,127,
-		0,0,265,267,7,3,0,0,266,265,1,0,0,0,266,267,1,0,0,0,267,268,1,0,0,0,268,
-		269,3,102,51,0,269,279,7,4,0,0,270,280,5,33,0,0,271,276,3,8,4,0,272,273,
-		5,195,0,0,273,275,3,8,4,0,274,272,1,0,0,0,275,278,1,0,0,0,276,274,1,0,
-		0,0,276,277,1,0,0,0,277,280,1,0,0,0,278,276,1,0,0,0,279,270,1,0,0,0,279,
-		271,1,0,0,0,280,447,1,0,0,0,281,283,5,14,0,0,282,284,7,5,0,0,283,282,1,
-		0,0,0,283,284,1,0,0,0,284,288,1,0,0,0,285,286,5,132,0,0,286,288,5,149,
-		0,0,287,281,1,0,0,0,287,285,1,0,0,0,288,292,1,0,0,0,289,291,3,6,3,0,290,
-		289,1,0,0,0,291,294,1,0,0,0,292,290,1,0,0,0,292,293,1,0,0,0,293,447,1,
-		0,0,0,294,292,1,0,0,0,295,297,7,6,0,0,296,298,7,5,0,0,297,296,1,0,0,0,
-		297,298,1,0,0,0,298,447,1,0,0,0,299,301,7,7,0,0,300,302,7,5,0,0,301,300,
-		1,0,0,0,301,302,1,0,0,0,302,447,1,0,0,0,303,304,5,37,0,0,304,447,7,8,0,
-		0,305,308,5,27,0,0,306,307,5,99,0,0,307,309,5,115,0,0,308,306,1,0,0,0,
-		308,309,1,0,0,0,309,311,1,0,0,0,310,312,5,131,0,0,311,310,1,0,0,0,311,
-		312,1,0,0,0,312,313,1,0,0,0,313,317,5,133,0,0,314,315,5,67,0,0,315,316,
-		5,92,0,0,316,318,5,46,0,0,317,314,1,0,0,0,317,318,1,0,0,0,318,319,1,0,
-		0,0,319,321,3,102,51,0,320,322,3,10,5,0,321,320,1,0,0,0,321,322,1,0,0,
-		0,322,325,1,0,0,0,323,324,5,165,0,0,324,326,3,18,9,0,325,323,1,0,0,0,325,
-		326,1,0,0,0,326,447,1,0,0,0,327,330,5,27,0,0,328,329,5,99,0,0,329,331,
-		5,115,0,0,330,328,1,0,0,0,330,331,1,0,0,0,331,333,1,0,0,0,332,334,5,131,
-		0,0,333,332,1,0,0,0,333,334,1,0,0,0,334,335,1,0,0,0,335,339,5,137,0,0,
-		336,337,5,67,0,0,337,338,5,92,0,0,338,340,5,46,0,0,339,336,1,0,0,0,339,
-		340,1,0,0,0,340,341,1,0,0,0,341,343,3,102,51,0,342,344,3,10,5,0,343,342,
-		1,0,0,0,343,344,1,0,0,0,344,347,1,0,0,0,345,346,5,165,0,0,346,348,3,18,
-		9,0,347,345,1,0,0,0,347,348,1,0,0,0,348,447,1,0,0,0,349,352,5,27,0,0,350,
-		351,5,99,0,0,351,353,5,115,0,0,352,350,1,0,0,0,352,353,1,0,0,0,353,354,
-		1,0,0,0,354,358,5,133,0,0,355,356,5,67,0,0,356,357,5,92,0,0,357,359,5,
-		46,0,0,358,355,1,0,0,0,358,359,1,0,0,0,359,360,1,0,0,0,360,363,3,102,51,
-		0,361,362,5,165,0,0,362,364,3,18,9,0,363,361,1,0,0,0,363,364,1,0,0,0,364,
-		365,1,0,0,0,365,366,5,11,0,0,366,367,3,26,13,0,367,447,1,0,0,0,368,371,
-		5,27,0,0,369,370,5,99,0,0,370,372,5,115,0,0,371,369,1,0,0,0,371,372,1,
-		0,0,0,372,373,1,0,0,0,373,377,5,137,0,0,374,375,5,67,0,0,375,376,5,92,
-		0,0,376,378,5,46,0,0,377,374,1,0,0,0,377,378,1,0,0,0,378,379,1,0,0,0,379,
-		382,3,102,51,0,380,381,5,165,0,0,381,383,3,18,9,0,382,380,1,0,0,0,382,
-		383,1,0,0,0,383,384,1,0,0,0,384,385,5,11,0,0,385,386,3,26,13,0,386,447,
-		1,0,0,0,387,388,5,27,0,0,388,392,5,153,0,0,389,390,5,67,0,0,390,391,5,
-		92,0,0,391,393,5,46,0,0,392,389,1,0,0,0,392,393,1,0,0,0,393,394,1,0,0,
-		0,394,395,3,104,52,0,395,396,5,11,0,0,396,397,3,98,49,0,397,447,1,0,0,
-		0,398,399,5,71,0,0,399,400,5,74,0,0,400,403,3,102,51,0,401,402,5,165,0,
-		0,402,404,3,18,9,0,403,401,1,0,0,0,403,404,1,0,0,0,404,405,1,0,0,0,405,
-		406,3,26,13,0,406,447,1,0,0,0,407,408,5,71,0,0,408,409,5,74,0,0,409,411,
-		3,102,51,0,410,412,3,22,11,0,411,410,1,0,0,0,411,412,1,0,0,0,412,413,1,
-		0,0,0,413,414,5,159,0,0,414,419,3,24,12,0,415,416,5,195,0,0,416,418,3,
-		24,12,0,417,415,1,0,0,0,418,421,1,0,0,0,419,417,1,0,0,0,419,420,1,0,0,
-		0,420,447,1,0,0,0,421,419,1,0,0,0,422,423,5,34,0,0,423,424,5,55,0,0,424,
-		427,3,102,51,0,425,426,5,163,0,0,426,428,3,72,36,0,427,425,1,0,0,0,427,
-		428,1,0,0,0,428,447,1,0,0,0,429,430,5,5,0,0,430,431,7,1,0,0,431,432,3,
-		102,51,0,432,437,3,16,8,0,433,434,5,195,0,0,434,436,3,16,8,0,435,433,1,
-		0,0,0,436,439,1,0,0,0,437,435,1,0,0,0,437,438,1,0,0,0,438,447,1,0,0,0,
-		439,437,1,0,0,0,440,441,5,5,0,0,441,442,7,1,0,0,442,443,3,102,51,0,443,
-		444,5,127,0,0,444,445,3,18,9,0,445,447,1,0,0,0,446,139,1,0,0,0,446,140,
-		1,0,0,0,446,145,1,0,0,0,446,150,1,0,0,0,446,155,1,0,0,0,446,157,1,0,0,
-		0,446,162,1,0,0,0,446,170,1,0,0,0,446,172,1,0,0,0,446,174,1,0,0,0,446,
-		176,1,0,0,0,446,180,1,0,0,0,446,185,1,0,0,0,446,188,1,0,0,0,446,193,1,
-		0,0,0,446,197,1,0,0,0,446,202,1,0,0,0,446,213,1,0,0,0,446,220,1,0,0,0,
-		446,225,1,0,0,0,446,228,1,0,0,0,446,231,1,0,0,0,446,251,1,0,0,0,446,255,
-		1,0,0,0,446,257,1,0,0,0,446,264,1,0,0,0,446,287,1,0,0,0,446,295,1,0,0,
-		0,446,299,1,0,0,0,446,303,1,0,0,0,446,305,1,0,0,0,446,327,1,0,0,0,446,
-		349,1,0,0,0,446,368,1,0,0,0,446,387,1,0,0,0,446,398,1,0,0,0,446,407,1,
-		0,0,0,446,422,1,0,0,0,446,429,1,0,0,0,446,440,1,0,0,0,447,5,1,0,0,0,448,
-		449,5,76,0,0,449,451,5,82,0,0,450,452,3,104,52,0,451,450,1,0,0,0,452,453,
-		1,0,0,0,453,451,1,0,0,0,453,454,1,0,0,0,454,458,1,0,0,0,455,456,5,113,
-		0,0,456,458,7,9,0,0,457,448,1,0,0,0,457,455,1,0,0,0,458,7,1,0,0,0,459,
-		461,5,182,0,0,460,459,1,0,0,0,460,461,1,0,0,0,461,462,1,0,0,0,462,469,
-		3,96,48,0,463,469,5,198,0,0,464,469,3,104,52,0,465,469,5,151,0,0,466,469,
-		5,50,0,0,467,469,5,96,0,0,468,460,1,0,0,0,468,463,1,0,0,0,468,464,1,0,
-		0,0,468,465,1,0,0,0,468,466,1,0,0,0,468,467,1,0,0,0,469,9,1,0,0,0,470,
-		471,5,191,0,0,471,476,3,12,6,0,472,473,5,195,0,0,473,475,3,12,6,0,474,
-		472,1,0,0,0,475,478,1,0,0,0,476,474,1,0,0,0,476,477,1,0,0,0,477,479,1,
-		0,0,0,478,476,1,0,0,0,479,480,5,192,0,0,480,11,1,0,0,0,481,482,3,104,52,
-		0,482,484,3,98,49,0,483,485,3,14,7,0,484,483,1,0,0,0,484,485,1,0,0,0,485,
-		13,1,0,0,0,486,495,5,78,0,0,487,488,5,108,0,0,488,495,5,78,0,0,489,495,
-		5,63,0,0,490,491,5,62,0,0,491,492,5,191,0,0,492,493,5,198,0,0,493,495,
-		5,192,0,0,494,486,1,0,0,0,494,487,1,0,0,0,494,489,1,0,0,0,494,490,1,0,
-		0,0,495,15,1,0,0,0,496,498,5,2,0,0,497,499,5,24,0,0,498,497,1,0,0,0,498,
-		499,1,0,0,0,499,500,1,0,0,0,500,501,3,104,52,0,501,502,3,98,49,0,502,17,
-		1,0,0,0,503,504,5,191,0,0,504,509,3,20,10,0,505,506,5,195,0,0,506,508,
-		3,20,10,0,507,505,1,0,0,0,508,511,1,0,0,0,509,507,1,0,0,0,509,510,1,0,
-		0,0,510,512,1,0,0,0,511,509,1,0,0,0,512,513,5,192,0,0,513,19,1,0,0,0,514,
-		517,3,104,52,0,515,517,5,198,0,0,516,514,1,0,0,0,516,515,1,0,0,0,517,518,
-		1,0,0,0,518,522,5,171,0,0,519,523,3,94,47,0,520,521,5,182,0,0,521,523,
-		5,200,0,0,522,519,1,0,0,0,522,520,1,0,0,0,523,21,1,0,0,0,524,525,5,191,
-		0,0,525,530,3,104,52,0,526,527,5,195,0,0,527,529,3,104,52,0,528,526,1,
-		0,0,0,529,532,1,0,0,0,530,528,1,0,0,0,530,531,1,0,0,0,531,533,1,0,0,0,
-		532,530,1,0,0,0,533,534,5,192,0,0,534,23,1,0,0,0,535,536,5,191,0,0,536,
-		541,3,72,36,0,537,538,5,195,0,0,538,540,3,72,36,0,539,537,1,0,0,0,540,
-		543,1,0,0,0,541,539,1,0,0,0,541,542,1,0,0,0,542,544,1,0,0,0,543,541,1,
-		0,0,0,544,545,5,192,0,0,545,25,1,0,0,0,546,548,3,28,14,0,547,546,1,0,0,
-		0,547,548,1,0,0,0,548,549,1,0,0,0,549,551,3,32,16,0,550,552,3,36,18,0,
-		551,550,1,0,0,0,551,552,1,0,0,0,552,554,1,0,0,0,553,555,3,40,20,0,554,
-		553,1,0,0,0,554,555,1,0,0,0,555,557,1,0,0,0,556,558,3,42,21,0,557,556,
-		1,0,0,0,557,558,1,0,0,0,558,560,1,0,0,0,559,561,3,44,22,0,560,559,1,0,
-		0,0,560,561,1,0,0,0,561,27,1,0,0,0,562,564,5,165,0,0,563,565,5,114,0,0,
-		564,563,1,0,0,0,564,565,1,0,0,0,565,566,1,0,0,0,566,571,3,30,15,0,567,
-		568,5,195,0,0,568,570,3,30,15,0,569,567,1,0,0,0,570,573,1,0,0,0,571,569,
-		1,0,0,0,571,572,1,0,0,0,572,29,1,0,0,0,573,571,1,0,0,0,574,576,3,104,52,
-		0,575,577,3,22,11,0,576,575,1,0,0,0,576,577,1,0,0,0,577,578,1,0,0,0,578,
-		579,5,11,0,0,579,580,5,191,0,0,580,581,3,26,13,0,581,582,5,192,0,0,582,
-		31,1,0,0,0,583,584,6,16,-1,0,584,585,3,34,17,0,585,594,1,0,0,0,586,587,
-		10,1,0,0,587,589,7,10,0,0,588,590,5,4,0,0,589,588,1,0,0,0,589,590,1,0,
-		0,0,590,591,1,0,0,0,591,593,3,32,16,2,592,586,1,0,0,0,593,596,1,0,0,0,
-		594,592,1,0,0,0,594,595,1,0,0,0,595,33,1,0,0,0,596,594,1,0,0,0,597,599,
-		5,124,0,0,598,600,7,11,0,0,599,598,1,0,0,0,599,600,1,0,0,0,600,601,1,0,
-		0,0,601,606,3,46,23,0,602,603,5,195,0,0,603,605,3,46,23,0,604,602,1,0,
-		0,0,605,608,1,0,0,0,606,604,1,0,0,0,606,607,1,0,0,0,607,618,1,0,0,0,608,
-		606,1,0,0,0,609,610,5,55,0,0,610,615,3,48,24,0,611,612,5,195,0,0,612,614,
-		3,48,24,0,613,611,1,0,0,0,614,617,1,0,0,0,615,613,1,0,0,0,615,616,1,0,
-		0,0,616,619,1,0,0,0,617,615,1,0,0,0,618,609,1,0,0,0,618,619,1,0,0,0,619,
-		621,1,0,0,0,620,622,3,60,30,0,621,620,1,0,0,0,621,622,1,0,0,0,622,625,
-		1,0,0,0,623,624,5,163,0,0,624,626,3,72,36,0,625,623,1,0,0,0,625,626,1,
-		0,0,0,626,637,1,0,0,0,627,628,5,60,0,0,628,629,5,18,0,0,629,634,3,72,36,
-		0,630,631,5,195,0,0,631,633,3,72,36,0,632,630,1,0,0,0,633,636,1,0,0,0,
-		634,632,1,0,0,0,634,635,1,0,0,0,635,638,1,0,0,0,636,634,1,0,0,0,637,627,
-		1,0,0,0,637,638,1,0,0,0,638,641,1,0,0,0,639,640,5,61,0,0,640,642,3,72,
-		36,0,641,639,1,0,0,0,641,642,1,0,0,0,642,653,1,0,0,0,643,644,5,103,0,0,
-		644,645,5,18,0,0,645,650,3,72,36,0,646,647,5,195,0,0,647,649,3,72,36,0,
-		648,646,1,0,0,0,649,652,1,0,0,0,650,648,1,0,0,0,650,651,1,0,0,0,651,654,
-		1,0,0,0,652,650,1,0,0,0,653,643,1,0,0,0,653,654,1,0,0,0,654,660,1,0,0,
-		0,655,656,5,191,0,0,656,657,3,26,13,0,657,658,5,192,0,0,658,660,1,0,0,
-		0,659,597,1,0,0,0,659,655,1,0,0,0,660,35,1,0,0,0,661,662,5,100,0,0,662,
-		663,5,18,0,0,663,668,3,38,19,0,664,665,5,195,0,0,665,667,3,38,19,0,666,
-		664,1,0,0,0,667,670,1,0,0,0,668,666,1,0,0,0,668,669,1,0,0,0,669,37,1,0,
-		0,0,670,668,1,0,0,0,671,673,3,72,36,0,672,674,7,12,0,0,673,672,1,0,0,0,
-		673,674,1,0,0,0,674,677,1,0,0,0,675,676,5,94,0,0,676,678,7,13,0,0,677,
-		675,1,0,0,0,677,678,1,0,0,0,678,39,1,0,0,0,679,680,5,42,0,0,680,681,7,
-		14,0,0,681,41,1,0,0,0,682,685,5,84,0,0,683,686,3,72,36,0,684,686,5,4,0,
-		0,685,683,1,0,0,0,685,684,1,0,0,0,686,43,1,0,0,0,687,688,5,95,0,0,688,
-		690,3,72,36,0,689,691,7,15,0,0,690,689,1,0,0,0,690,691,1,0,0,0,691,45,
-		1,0,0,0,692,705,5,183,0,0,693,694,3,104,52,0,694,695,5,196,0,0,695,696,
-		5,183,0,0,696,705,1,0,0,0,697,702,3,72,36,0,698,700,5,11,0,0,699,698,1,
-		0,0,0,699,700,1,0,0,0,700,701,1,0,0,0,701,703,3,104,52,0,702,699,1,0,0,
-		0,702,703,1,0,0,0,703,705,1,0,0,0,704,692,1,0,0,0,704,693,1,0,0,0,704,
-		697,1,0,0,0,705,47,1,0,0,0,706,707,6,24,-1,0,707,708,3,56,28,0,708,725,
-		1,0,0,0,709,710,10,3,0,0,710,711,3,50,25,0,711,712,5,77,0,0,712,714,3,
-		56,28,0,713,715,3,54,27,0,714,713,1,0,0,0,714,715,1,0,0,0,715,717,1,0,
-		0,0,716,718,3,52,26,0,717,716,1,0,0,0,717,718,1,0,0,0,718,724,1,0,0,0,
-		719,720,10,2,0,0,720,721,5,29,0,0,721,722,5,77,0,0,722,724,3,56,28,0,723,
-		709,1,0,0,0,723,719,1,0,0,0,724,727,1,0,0,0,725,723,1,0,0,0,725,726,1,
-		0,0,0,726,49,1,0,0,0,727,725,1,0,0,0,728,730,5,70,0,0,729,728,1,0,0,0,
-		729,730,1,0,0,0,730,744,1,0,0,0,731,733,5,81,0,0,732,734,5,101,0,0,733,
-		732,1,0,0,0,733,734,1,0,0,0,734,744,1,0,0,0,735,737,5,117,0,0,736,738,
-		5,101,0,0,737,736,1,0,0,0,737,738,1,0,0,0,738,744,1,0,0,0,739,741,5,56,
-		0,0,740,742,5,101,0,0,741,740,1,0,0,0,741,742,1,0,0,0,742,744,1,0,0,0,
-		743,729,1,0,0,0,743,731,1,0,0,0,743,735,1,0,0,0,743,739,1,0,0,0,744,51,
-		1,0,0,0,745,746,5,96,0,0,746,760,3,72,36,0,747,748,5,158,0,0,748,749,5,
-		191,0,0,749,754,3,104,52,0,750,751,5,195,0,0,751,753,3,104,52,0,752,750,
-		1,0,0,0,753,756,1,0,0,0,754,752,1,0,0,0,754,755,1,0,0,0,755,757,1,0,0,
-		0,756,754,1,0,0,0,757,758,5,192,0,0,758,760,1,0,0,0,759,745,1,0,0,0,759,
-		747,1,0,0,0,760,53,1,0,0,0,761,773,5,166,0,0,762,774,3,68,34,0,763,764,
-		5,191,0,0,764,765,3,68,34,0,765,766,5,192,0,0,766,774,1,0,0,0,767,768,
-		5,191,0,0,768,769,3,68,34,0,769,770,5,195,0,0,770,771,3,68,34,0,771,772,
-		5,192,0,0,772,774,1,0,0,0,773,762,1,0,0,0,773,763,1,0,0,0,773,767,1,0,
-		0,0,774,776,1,0,0,0,775,777,3,66,33,0,776,775,1,0,0,0,776,777,1,0,0,0,
-		777,55,1,0,0,0,778,780,3,102,51,0,779,781,3,58,29,0,780,779,1,0,0,0,780,
-		781,1,0,0,0,781,816,1,0,0,0,782,783,5,191,0,0,783,784,3,26,13,0,784,786,
-		5,192,0,0,785,787,3,58,29,0,786,785,1,0,0,0,786,787,1,0,0,0,787,816,1,
-		0,0,0,788,789,3,102,51,0,789,798,5,191,0,0,790,795,3,72,36,0,791,792,5,
-		195,0,0,792,794,3,72,36,0,793,791,1,0,0,0,794,797,1,0,0,0,795,793,1,0,
-		0,0,795,796,1,0,0,0,796,799,1,0,0,0,797,795,1,0,0,0,798,790,1,0,0,0,798,
-		799,1,0,0,0,799,800,1,0,0,0,800,802,5,192,0,0,801,803,3,58,29,0,802,801,
-		1,0,0,0,802,803,1,0,0,0,803,816,1,0,0,0,804,805,5,191,0,0,805,810,3,48,
-		24,0,806,807,5,195,0,0,807,809,3,48,24,0,808,806,1,0,0,0,809,812,1,0,0,
-		0,810,808,1,0,0,0,810,811,1,0,0,0,811,813,1,0,0,0,812,810,1,0,0,0,813,
-		814,5,192,0,0,814,816,1,0,0,0,815,778,1,0,0,0,815,782,1,0,0,0,815,788,
-		1,0,0,0,815,804,1,0,0,0,816,57,1,0,0,0,817,819,5,11,0,0,818,817,1,0,0,
-		0,818,819,1,0,0,0,819,820,1,0,0,0,820,822,3,104,52,0,821,823,3,22,11,0,
-		822,821,1,0,0,0,822,823,1,0,0,0,823,59,1,0,0,0,824,825,5,164,0,0,825,826,
-		3,62,31,0,826,61,1,0,0,0,827,828,5,152,0,0,828,829,5,191,0,0,829,830,5,
-		129,0,0,830,834,3,68,34,0,831,833,3,64,32,0,832,831,1,0,0,0,833,836,1,
-		0,0,0,834,832,1,0,0,0,834,835,1,0,0,0,835,837,1,0,0,0,836,834,1,0,0,0,
-		837,838,5,192,0,0,838,867,1,0,0,0,839,840,5,64,0,0,840,841,5,191,0,0,841,
-		842,5,129,0,0,842,843,3,68,34,0,843,844,5,195,0,0,844,845,5,3,0,0,845,
-		846,5,18,0,0,846,850,3,68,34,0,847,849,3,64,32,0,848,847,1,0,0,0,849,852,
-		1,0,0,0,850,848,1,0,0,0,850,851,1,0,0,0,851,853,1,0,0,0,852,850,1,0,0,
-		0,853,854,5,192,0,0,854,867,1,0,0,0,855,856,5,126,0,0,856,857,5,191,0,
-		0,857,861,3,68,34,0,858,860,3,64,32,0,859,858,1,0,0,0,860,863,1,0,0,0,
-		861,859,1,0,0,0,861,862,1,0,0,0,862,864,1,0,0,0,863,861,1,0,0,0,864,865,
-		5,192,0,0,865,867,1,0,0,0,866,827,1,0,0,0,866,839,1,0,0,0,866,855,1,0,
-		0,0,867,63,1,0,0,0,868,869,5,195,0,0,869,870,5,116,0,0,870,874,3,68,34,
-		0,871,872,5,195,0,0,872,874,3,66,33,0,873,868,1,0,0,0,873,871,1,0,0,0,
-		874,65,1,0,0,0,875,876,5,59,0,0,876,877,5,104,0,0,877,878,3,68,34,0,878,
-		67,1,0,0,0,879,880,5,200,0,0,880,881,3,70,35,0,881,69,1,0,0,0,882,883,
-		7,16,0,0,883,71,1,0,0,0,884,885,6,36,-1,0,885,887,3,76,38,0,886,888,3,
-		74,37,0,887,886,1,0,0,0,887,888,1,0,0,0,888,892,1,0,0,0,889,890,5,92,0,
-		0,890,892,3,72,36,3,891,884,1,0,0,0,891,889,1,0,0,0,892,901,1,0,0,0,893,
-		894,10,2,0,0,894,895,5,6,0,0,895,900,3,72,36,3,896,897,10,1,0,0,897,898,
-		5,99,0,0,898,900,3,72,36,2,899,893,1,0,0,0,899,896,1,0,0,0,900,903,1,0,
-		0,0,901,899,1,0,0,0,901,902,1,0,0,0,902,73,1,0,0,0,903,901,1,0,0,0,904,
-		905,3,92,46,0,905,906,3,76,38,0,906,969,1,0,0,0,907,908,3,92,46,0,908,
-		909,7,17,0,0,909,912,5,191,0,0,910,913,3,26,13,0,911,913,3,72,36,0,912,
-		910,1,0,0,0,912,911,1,0,0,0,913,914,1,0,0,0,914,915,5,192,0,0,915,969,
-		1,0,0,0,916,918,5,92,0,0,917,916,1,0,0,0,917,918,1,0,0,0,918,919,1,0,0,
-		0,919,920,5,16,0,0,920,921,3,76,38,0,921,922,5,6,0,0,922,923,3,76,38,0,
-		923,969,1,0,0,0,924,926,5,92,0,0,925,924,1,0,0,0,925,926,1,0,0,0,926,927,
-		1,0,0,0,927,928,5,69,0,0,928,929,5,191,0,0,929,930,3,26,13,0,930,931,5,
-		192,0,0,931,969,1,0,0,0,932,934,5,92,0,0,933,932,1,0,0,0,933,934,1,0,0,
-		0,934,935,1,0,0,0,935,936,5,69,0,0,936,937,5,191,0,0,937,942,3,72,36,0,
-		938,939,5,195,0,0,939,941,3,72,36,0,940,938,1,0,0,0,941,944,1,0,0,0,942,
-		940,1,0,0,0,942,943,1,0,0,0,943,945,1,0,0,0,944,942,1,0,0,0,945,946,5,
-		192,0,0,946,969,1,0,0,0,947,949,5,92,0,0,948,947,1,0,0,0,948,949,1,0,0,
-		0,949,950,1,0,0,0,950,951,7,18,0,0,951,954,3,76,38,0,952,953,5,44,0,0,
-		953,955,5,198,0,0,954,952,1,0,0,0,954,955,1,0,0,0,955,969,1,0,0,0,956,
-		958,5,75,0,0,957,959,5,92,0,0,958,957,1,0,0,0,958,959,1,0,0,0,959,960,
-		1,0,0,0,960,969,5,93,0,0,961,963,5,75,0,0,962,964,5,92,0,0,963,962,1,0,
-		0,0,963,964,1,0,0,0,964,965,1,0,0,0,965,966,5,38,0,0,966,967,5,55,0,0,
-		967,969,3,76,38,0,968,904,1,0,0,0,968,907,1,0,0,0,968,917,1,0,0,0,968,
-		925,1,0,0,0,968,933,1,0,0,0,968,948,1,0,0,0,968,956,1,0,0,0,968,961,1,
-		0,0,0,969,75,1,0,0,0,970,971,6,38,-1,0,971,1138,3,94,47,0,972,1138,5,203,
-		0,0,973,974,5,19,0,0,974,976,3,72,36,0,975,977,3,90,45,0,976,975,1,0,0,
-		0,977,978,1,0,0,0,978,976,1,0,0,0,978,979,1,0,0,0,979,982,1,0,0,0,980,
-		981,5,41,0,0,981,983,3,72,36,0,982,980,1,0,0,0,982,983,1,0,0,0,983,984,
-		1,0,0,0,984,985,5,43,0,0,985,1138,1,0,0,0,986,988,5,19,0,0,987,989,3,90,
-		45,0,988,987,1,0,0,0,989,990,1,0,0,0,990,988,1,0,0,0,990,991,1,0,0,0,991,
-		994,1,0,0,0,992,993,5,41,0,0,993,995,3,72,36,0,994,992,1,0,0,0,994,995,
-		1,0,0,0,995,996,1,0,0,0,996,997,5,43,0,0,997,1138,1,0,0,0,998,999,5,20,
-		0,0,999,1000,5,191,0,0,1000,1001,3,72,36,0,1001,1002,5,11,0,0,1002,1003,
-		3,98,49,0,1003,1004,5,192,0,0,1004,1138,1,0,0,0,1005,1006,5,10,0,0,1006,
-		1015,5,193,0,0,1007,1012,3,72,36,0,1008,1009,5,195,0,0,1009,1011,3,72,
-		36,0,1010,1008,1,0,0,0,1011,1014,1,0,0,0,1012,1010,1,0,0,0,1012,1013,1,
-		0,0,0,1013,1016,1,0,0,0,1014,1012,1,0,0,0,1015,1007,1,0,0,0,1015,1016,
-		1,0,0,0,1016,1017,1,0,0,0,1017,1138,5,194,0,0,1018,1019,5,10,0,0,1019,
-		1020,5,191,0,0,1020,1021,3,26,13,0,1021,1022,5,192,0,0,1022,1138,1,0,0,
-		0,1023,1024,5,87,0,0,1024,1033,5,191,0,0,1025,1030,3,86,43,0,1026,1027,
-		5,195,0,0,1027,1029,3,86,43,0,1028,1026,1,0,0,0,1029,1032,1,0,0,0,1030,
-		1028,1,0,0,0,1030,1031,1,0,0,0,1031,1034,1,0,0,0,1032,1030,1,0,0,0,1033,
-		1025,1,0,0,0,1033,1034,1,0,0,0,1034,1035,1,0,0,0,1035,1138,5,192,0,0,1036,
-		1037,5,135,0,0,1037,1046,5,191,0,0,1038,1043,3,88,44,0,1039,1040,5,195,
-		0,0,1040,1042,3,88,44,0,1041,1039,1,0,0,0,1042,1045,1,0,0,0,1043,1041,
-		1,0,0,0,1043,1044,1,0,0,0,1044,1047,1,0,0,0,1045,1043,1,0,0,0,1046,1038,
-		1,0,0,0,1046,1047,1,0,0,0,1047,1048,1,0,0,0,1048,1138,5,192,0,0,1049,1050,
-		5,46,0,0,1050,1051,5,191,0,0,1051,1052,3,26,13,0,1052,1053,5,192,0,0,1053,
-		1138,1,0,0,0,1054,1055,3,102,51,0,1055,1056,5,191,0,0,1056,1057,5,183,
-		0,0,1057,1059,5,192,0,0,1058,1060,3,80,40,0,1059,1058,1,0,0,0,1059,1060,
-		1,0,0,0,1060,1138,1,0,0,0,1061,1062,5,49,0,0,1062,1065,5,191,0,0,1063,
-		1066,3,104,52,0,1064,1066,5,198,0,0,1065,1063,1,0,0,0,1065,1064,1,0,0,
-		0,1066,1067,1,0,0,0,1067,1068,5,55,0,0,1068,1069,3,76,38,0,1069,1070,5,
-		192,0,0,1070,1138,1,0,0,0,1071,1072,5,136,0,0,1072,1073,5,191,0,0,1073,
-		1074,3,76,38,0,1074,1075,5,55,0,0,1075,1078,3,76,38,0,1076,1077,5,54,0,
-		0,1077,1079,3,76,38,0,1078,1076,1,0,0,0,1078,1079,1,0,0,0,1079,1080,1,
-		0,0,0,1080,1081,5,192,0,0,1081,1138,1,0,0,0,1082,1083,5,150,0,0,1083,1085,
-		5,191,0,0,1084,1086,7,19,0,0,1085,1084,1,0,0,0,1085,1086,1,0,0,0,1086,
-		1088,1,0,0,0,1087,1089,3,76,38,0,1088,1087,1,0,0,0,1088,1089,1,0,0,0,1089,
-		1090,1,0,0,0,1090,1091,5,55,0,0,1091,1092,3,76,38,0,1092,1093,5,192,0,
-		0,1093,1138,1,0,0,0,1094,1095,3,102,51,0,1095,1110,5,191,0,0,1096,1098,
-		5,38,0,0,1097,1096,1,0,0,0,1097,1098,1,0,0,0,1098,1099,1,0,0,0,1099,1104,
-		3,78,39,0,1100,1101,5,195,0,0,1101,1103,3,78,39,0,1102,1100,1,0,0,0,1103,
-		1106,1,0,0,0,1104,1102,1,0,0,0,1104,1105,1,0,0,0,1105,1108,1,0,0,0,1106,
-		1104,1,0,0,0,1107,1109,3,36,18,0,1108,1107,1,0,0,0,1108,1109,1,0,0,0,1109,
-		1111,1,0,0,0,1110,1097,1,0,0,0,1110,1111,1,0,0,0,1111,1112,1,0,0,0,1112,
-		1114,5,192,0,0,1113,1115,3,80,40,0,1114,1113,1,0,0,0,1114,1115,1,0,0,0,
-		1115,1138,1,0,0,0,1116,1117,5,191,0,0,1117,1118,3,26,13,0,1118,1119,5,
-		192,0,0,1119,1138,1,0,0,0,1120,1138,3,104,52,0,1121,1122,3,104,52,0,1122,
-		1123,5,196,0,0,1123,1124,3,104,52,0,1124,1138,1,0,0,0,1125,1126,5,191,
-		0,0,1126,1127,3,72,36,0,1127,1128,5,192,0,0,1128,1138,1,0,0,0,1129,1130,
-		5,191,0,0,1130,1131,3,72,36,0,1131,1132,5,192,0,0,1132,1133,5,196,0,0,
-		1133,1134,3,104,52,0,1134,1138,1,0,0,0,1135,1136,7,20,0,0,1136,1138,3,
-		76,38,4,1137,970,1,0,0,0,1137,972,1,0,0,0,1137,973,1,0,0,0,1137,986,1,
-		0,0,0,1137,998,1,0,0,0,1137,1005,1,0,0,0,1137,1018,1,0,0,0,1137,1023,1,
-		0,0,0,1137,1036,1,0,0,0,1137,1049,1,0,0,0,1137,1054,1,0,0,0,1137,1061,
-		1,0,0,0,1137,1071,1,0,0,0,1137,1082,1,0,0,0,1137,1094,1,0,0,0,1137,1116,
-		1,0,0,0,1137,1120,1,0,0,0,1137,1121,1,0,0,0,1137,1125,1,0,0,0,1137,1129,
-		1,0,0,0,1137,1135,1,0,0,0,1138,1169,1,0,0,0,1139,1140,10,5,0,0,1140,1141,
-		5,13,0,0,1141,1142,5,143,0,0,1142,1143,5,170,0,0,1143,1168,3,76,38,6,1144,
-		1145,10,3,0,0,1145,1146,7,21,0,0,1146,1168,3,76,38,4,1147,1148,10,2,0,
-		0,1148,1149,7,20,0,0,1149,1168,3,76,38,3,1150,1151,10,1,0,0,1151,1152,
-		5,186,0,0,1152,1168,3,76,38,2,1153,1154,10,9,0,0,1154,1155,5,193,0,0,1155,
-		1156,3,76,38,0,1156,1157,5,194,0,0,1157,1168,1,0,0,0,1158,1159,10,8,0,
-		0,1159,1160,5,189,0,0,1160,1168,3,104,52,0,1161,1162,10,7,0,0,1162,1163,
-		5,188,0,0,1163,1168,3,98,49,0,1164,1165,10,6,0,0,1165,1166,5,23,0,0,1166,
-		1168,3,102,51,0,1167,1139,1,0,0,0,1167,1144,1,0,0,0,1167,1147,1,0,0,0,
-		1167,1150,1,0,0,0,1167,1153,1,0,0,0,1167,1158,1,0,0,0,1167,1161,1,0,0,
-		0,1167,1164,1,0,0,0,1168,1171,1,0,0,0,1169,1167,1,0,0,0,1169,1170,1,0,
-		0,0,1170,77,1,0,0,0,1171,1169,1,0,0,0,1172,1173,3,104,52,0,1173,1174,5,
-		190,0,0,1174,1175,3,72,36,0,1175,1191,1,0,0,0,1176,1177,5,191,0,0,1177,
-		1182,3,104,52,0,1178,1179,5,195,0,0,1179,1181,3,104,52,0,1180,1178,1,0,
-		0,0,1181,1184,1,0,0,0,1182,1180,1,0,0,0,1182,1183,1,0,0,0,1183,1185,1,
-		0,0,0,1184,1182,1,0,0,0,1185,1186,5,192,0,0,1186,1187,5,190,0,0,1187,1188,
-		3,72,36,0,1188,1191,1,0,0,0,1189,1191,3,72,36,0,1190,1172,1,0,0,0,1190,
-		1176,1,0,0,0,1190,1189,1,0,0,0,1191,79,1,0,0,0,1192,1193,5,102,0,0,1193,
-		1204,5,191,0,0,1194,1195,5,103,0,0,1195,1196,5,18,0,0,1196,1201,3,72,36,
-		0,1197,1198,5,195,0,0,1198,1200,3,72,36,0,1199,1197,1,0,0,0,1200,1203,
-		1,0,0,0,1201,1199,1,0,0,0,1201,1202,1,0,0,0,1202,1205,1,0,0,0,1203,1201,
-		1,0,0,0,1204,1194,1,0,0,0,1204,1205,1,0,0,0,1205,1207,1,0,0,0,1206,1208,
-		3,36,18,0,1207,1206,1,0,0,0,1207,1208,1,0,0,0,1208,1210,1,0,0,0,1209,1211,
-		3,82,41,0,1210,1209,1,0,0,0,1210,1211,1,0,0,0,1211,1212,1,0,0,0,1212,1213,
-		5,192,0,0,1213,81,1,0,0,0,1214,1215,7,22,0,0,1215,1216,5,16,0,0,1216,1217,
-		3,84,42,0,1217,1218,5,6,0,0,1218,1219,3,84,42,0,1219,1223,1,0,0,0,1220,
-		1221,7,22,0,0,1221,1223,3,84,42,0,1222,1214,1,0,0,0,1222,1220,1,0,0,0,
-		1223,83,1,0,0,0,1224,1225,5,156,0,0,1225,1234,5,106,0,0,1226,1227,5,156,
-		0,0,1227,1234,5,53,0,0,1228,1229,5,28,0,0,1229,1234,5,119,0,0,1230,1231,
-		3,76,38,0,1231,1232,7,23,0,0,1232,1234,1,0,0,0,1233,1224,1,0,0,0,1233,
-		1226,1,0,0,0,1233,1228,1,0,0,0,1233,1230,1,0,0,0,1234,85,1,0,0,0,1235,
-		1236,3,72,36,0,1236,1237,5,187,0,0,1237,1238,3,72,36,0,1238,87,1,0,0,0,
-		1239,1240,3,104,52,0,1240,1241,5,187,0,0,1241,1242,3,72,36,0,1242,89,1,
-		0,0,0,1243,1244,5,162,0,0,1244,1245,3,72,36,0,1245,1246,5,142,0,0,1246,
-		1247,3,72,36,0,1247,91,1,0,0,0,1248,1272,5,171,0,0,1249,1272,5,172,0,0,
-		1250,1272,5,175,0,0,1251,1272,5,173,0,0,1252,1272,5,176,0,0,1253,1272,
-		5,174,0,0,1254,1272,5,180,0,0,1255,1272,5,178,0,0,1256,1272,5,179,0,0,
-		1257,1272,5,177,0,0,1258,1259,5,98,0,0,1259,1265,5,191,0,0,1260,1261,3,
-		104,52,0,1261,1262,5,196,0,0,1262,1264,1,0,0,0,1263,1260,1,0,0,0,1264,
-		1267,1,0,0,0,1265,1263,1,0,0,0,1265,1266,1,0,0,0,1266,1268,1,0,0,0,1267,
-		1265,1,0,0,0,1268,1269,3,92,46,0,1269,1270,5,192,0,0,1270,1272,1,0,0,0,
-		1271,1248,1,0,0,0,1271,1249,1,0,0,0,1271,1250,1,0,0,0,1271,1251,1,0,0,
-		0,1271,1252,1,0,0,0,1271,1253,1,0,0,0,1271,1254,1,0,0,0,1271,1255,1,0,
-		0,0,1271,1256,1,0,0,0,1271,1257,1,0,0,0,1271,1258,1,0,0,0,1272,93,1,0,
-		0,0,1273,1290,5,93,0,0,1274,1290,7,24,0,0,1275,1290,3,96,48,0,1276,1290,
-		5,198,0,0,1277,1290,5,199,0,0,1278,1279,5,144,0,0,1279,1290,5,198,0,0,
-		1280,1281,5,30,0,0,1281,1290,5,198,0,0,1282,1283,5,143,0,0,1283,1290,5,
-		198,0,0,1284,1285,5,73,0,0,1285,1287,5,198,0,0,1286,1288,3,70,35,0,1287,
-		1286,1,0,0,0,1287,1288,1,0,0,0,1288,1290,1,0,0,0,1289,1273,1,0,0,0,1289,
-		1274,1,0,0,0,1289,1275,1,0,0,0,1289,1276,1,0,0,0,1289,1277,1,0,0,0,1289,
-		1278,1,0,0,0,1289,1280,1,0,0,0,1289,1282,1,0,0,0,1289,1284,1,0,0,0,1290,
-		95,1,0,0,0,1291,1292,7,25,0,0,1292,97,1,0,0,0,1293,1294,6,49,-1,0,1294,
-		1295,5,10,0,0,1295,1296,5,175,0,0,1296,1297,3,98,49,0,1297,1298,5,176,
-		0,0,1298,1339,1,0,0,0,1299,1300,5,87,0,0,1300,1301,5,175,0,0,1301,1302,
-		3,98,49,0,1302,1303,5,195,0,0,1303,1304,3,98,49,0,1304,1305,5,176,0,0,
-		1305,1339,1,0,0,0,1306,1323,5,135,0,0,1307,1319,5,175,0,0,1308,1309,3,
-		104,52,0,1309,1316,3,98,49,0,1310,1311,5,195,0,0,1311,1312,3,104,52,0,
-		1312,1313,3,98,49,0,1313,1315,1,0,0,0,1314,1310,1,0,0,0,1315,1318,1,0,
-		0,0,1316,1314,1,0,0,0,1316,1317,1,0,0,0,1317,1320,1,0,0,0,1318,1316,1,
-		0,0,0,1319,1308,1,0,0,0,1319,1320,1,0,0,0,1320,1321,1,0,0,0,1321,1324,
-		5,176,0,0,1322,1324,5,172,0,0,1323,1307,1,0,0,0,1323,1322,1,0,0,0,1324,
-		1339,1,0,0,0,1325,1336,3,100,50,0,1326,1327,5,191,0,0,1327,1332,5,200,
-		0,0,1328,1329,5,195,0,0,1329,1331,5,200,0,0,1330,1328,1,0,0,0,1331,1334,
-		1,0,0,0,1332,1330,1,0,0,0,1332,1333,1,0,0,0,1333,1335,1,0,0,0,1334,1332,
-		1,0,0,0,1335,1337,5,192,0,0,1336,1326,1,0,0,0,1336,1337,1,0,0,0,1337,1339,
-		1,0,0,0,1338,1293,1,0,0,0,1338,1299,1,0,0,0,1338,1306,1,0,0,0,1338,1325,
-		1,0,0,0,1339,1348,1,0,0,0,1340,1341,10,5,0,0,1341,1343,5,193,0,0,1342,
-		1344,5,200,0,0,1343,1342,1,0,0,0,1343,1344,1,0,0,0,1344,1345,1,0,0,0,1345,
-		1347,5,194,0,0,1346,1340,1,0,0,0,1347,1350,1,0,0,0,1348,1346,1,0,0,0,1348,
-		1349,1,0,0,0,1349,99,1,0,0,0,1350,1348,1,0,0,0,1351,1352,5,39,0,0,1352,
-		1362,5,107,0,0,1353,1354,5,22,0,0,1354,1362,5,161,0,0,1355,1356,7,26,0,
-		0,1356,1357,7,27,0,0,1357,1358,5,143,0,0,1358,1362,5,170,0,0,1359,1362,
-		5,73,0,0,1360,1362,3,102,51,0,1361,1351,1,0,0,0,1361,1353,1,0,0,0,1361,
-		1355,1,0,0,0,1361,1359,1,0,0,0,1361,1360,1,0,0,0,1362,101,1,0,0,0,1363,
-		1368,3,104,52,0,1364,1365,5,196,0,0,1365,1367,3,104,52,0,1366,1364,1,0,
-		0,0,1367,1370,1,0,0,0,1368,1366,1,0,0,0,1368,1369,1,0,0,0,1369,103,1,0,
-		0,0,1370,1368,1,0,0,0,1371,1377,5,204,0,0,1372,1377,5,205,0,0,1373,1377,
-		5,206,0,0,1374,1377,5,207,0,0,1375,1377,3,106,53,0,1376,1371,1,0,0,0,1376,
-		1372,1,0,0,0,1376,1373,1,0,0,0,1376,1374,1,0,0,0,1376,1375,1,0,0,0,1377,
-		105,1,0,0,0,1378,1379,7,28,0,0,1379,107,1,0,0,0,185,111,118,123,129,132,
-		143,148,153,160,164,168,183,190,200,206,211,217,223,234,238,242,245,249,
-		259,266,276,279,283,287,292,297,301,308,311,317,321,325,330,333,339,343,
-		347,352,358,363,371,377,382,392,403,411,419,427,437,446,453,457,460,468,
-		476,484,494,498,509,516,522,530,541,547,551,554,557,560,564,571,576,589,
-		594,599,606,615,618,621,625,634,637,641,650,653,659,668,673,677,685,690,
-		699,702,704,714,717,723,725,729,733,737,741,743,754,759,773,776,780,786,
-		795,798,802,810,815,818,822,834,850,861,866,873,887,891,899,901,912,917,
-		925,933,942,948,954,958,963,968,978,982,990,994,1012,1015,1030,1033,1043,
-		1046,1059,1065,1078,1085,1088,1097,1104,1108,1110,1114,1137,1167,1169,
-		1182,1190,1201,1204,1207,1210,1222,1233,1265,1271,1287,1289,1316,1319,
-		1323,1332,1336,1338,1343,1348,1361,1368,1376
+		2,50,7,50,2,51,7,51,2,52,7,52,2,53,7,53,2,54,7,54,2,55,7,55,1,0,5,0,114,
+		8,0,10,0,12,0,117,9,0,1,0,1,0,4,0,121,8,0,11,0,12,0,122,1,0,5,0,126,8,
+		0,10,0,12,0,129,9,0,1,0,5,0,132,8,0,10,0,12,0,135,9,0,3,0,137,8,0,1,0,
+		1,0,1,1,1,1,1,1,1,2,1,2,1,2,1,2,3,2,148,8,2,1,2,1,2,1,2,3,2,153,8,2,1,
+		2,1,2,1,2,3,2,158,8,2,1,2,1,2,1,2,1,2,1,2,3,2,165,8,2,1,2,1,2,3,2,169,
+		8,2,1,2,1,2,3,2,173,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,
+		2,1,2,3,2,188,8,2,1,2,1,2,1,2,1,2,1,2,3,2,195,8,2,1,2,1,2,1,2,1,2,1,2,
+		1,2,1,2,1,2,3,2,205,8,2,1,2,1,2,1,2,1,2,3,2,211,8,2,1,2,1,2,1,2,3,2,216,
+		8,2,1,2,1,2,1,2,1,2,3,2,222,8,2,1,2,1,2,1,2,1,2,3,2,228,8,2,1,2,1,2,1,
+		2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,239,8,2,1,2,1,2,3,2,243,8,2,1,2,1,2,3,2,
+		247,8,2,1,2,3,2,250,8,2,1,2,1,2,3,2,254,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,
+		2,1,2,3,2,264,8,2,1,2,1,2,1,2,1,2,1,2,3,2,271,8,2,1,2,1,2,1,2,1,2,1,2,
+		1,2,5,2,279,8,2,10,2,12,2,282,9,2,3,2,284,8,2,1,2,1,2,3,2,288,8,2,1,2,
+		1,2,3,2,292,8,2,1,2,5,2,295,8,2,10,2,12,2,298,9,2,1,2,1,2,3,2,302,8,2,
+		1,2,1,2,3,2,306,8,2,1,2,1,2,1,2,1,2,1,2,3,2,313,8,2,1,2,3,2,316,8,2,1,
+		2,1,2,1,2,1,2,3,2,322,8,2,1,2,1,2,3,2,326,8,2,1,2,1,2,3,2,330,8,2,1,2,
+		1,2,1,2,3,2,335,8,2,1,2,3,2,338,8,2,1,2,1,2,1,2,1,2,3,2,344,8,2,1,2,1,
+		2,3,2,348,8,2,1,2,1,2,3,2,352,8,2,1,2,1,2,1,2,3,2,357,8,2,1,2,1,2,1,2,
+		1,2,3,2,363,8,2,1,2,1,2,1,2,3,2,368,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,376,
+		8,2,1,2,1,2,1,2,1,2,3,2,382,8,2,1,2,1,2,1,2,3,2,387,8,2,1,2,1,2,1,2,1,
+		2,1,2,1,2,1,2,1,2,3,2,397,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,
+		408,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,416,8,2,1,2,1,2,1,2,1,2,5,2,422,8,
+		2,10,2,12,2,425,9,2,1,2,3,2,428,8,2,1,2,1,2,1,2,1,2,1,2,3,2,435,8,2,1,
+		2,1,2,1,2,1,2,1,2,1,2,5,2,443,8,2,10,2,12,2,446,9,2,1,2,1,2,1,2,1,2,1,
+		2,1,2,3,2,454,8,2,1,3,1,3,1,3,4,3,459,8,3,11,3,12,3,460,1,3,1,3,3,3,465,
+		8,3,1,4,3,4,468,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,476,8,4,1,5,1,5,1,5,1,
+		5,5,5,482,8,5,10,5,12,5,485,9,5,1,5,1,5,1,6,1,6,1,6,3,6,492,8,6,1,7,1,
+		7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,502,8,7,1,8,1,8,3,8,506,8,8,1,8,1,8,1,8,
+		1,9,1,9,1,9,1,9,5,9,515,8,9,10,9,12,9,518,9,9,1,9,1,9,1,10,1,10,3,10,524,
+		8,10,1,10,1,10,1,10,1,10,3,10,530,8,10,1,11,1,11,1,11,1,11,5,11,536,8,
+		11,10,11,12,11,539,9,11,1,11,1,11,1,12,1,12,1,12,1,12,5,12,547,8,12,10,
+		12,12,12,550,9,12,1,12,1,12,1,13,1,13,1,13,1,13,1,13,1,13,3,13,560,8,13,
+		1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,3,13,570,8,13,1,13,1,13,1,13,1,
+		13,1,13,1,13,5,13,578,8,13,10,13,12,13,581,9,13,1,13,1,13,3,13,585,8,13,
+		3,13,587,8,13,1,14,1,14,1,14,1,14,1,15,3,15,594,8,15,1,15,1,15,3,15,598,
+		8,15,1,15,3,15,601,8,15,1,15,3,15,604,8,15,1,15,3,15,607,8,15,1,16,1,16,
+		3,16,611,8,16,1,16,1,16,1,16,5,16,616,8,16,10,16,12,16,619,9,16,1,17,1,
+		17,3,17,623,8,17,1,17,1,17,1,17,1,17,1,17,1,18,1,18,1,18,1,18,1,18,1,18,
+		3,18,636,8,18,1,18,5,18,639,8,18,10,18,12,18,642,9,18,1,19,1,19,3,19,646,
+		8,19,1,19,1,19,1,19,5,19,651,8,19,10,19,12,19,654,9,19,1,19,1,19,1,19,
+		1,19,5,19,660,8,19,10,19,12,19,663,9,19,3,19,665,8,19,1,19,3,19,668,8,
+		19,1,19,1,19,3,19,672,8,19,1,19,1,19,1,19,1,19,1,19,5,19,679,8,19,10,19,
+		12,19,682,9,19,3,19,684,8,19,1,19,1,19,3,19,688,8,19,1,19,1,19,1,19,1,
+		19,1,19,5,19,695,8,19,10,19,12,19,698,9,19,3,19,700,8,19,1,19,1,19,1,19,
+		1,19,3,19,706,8,19,1,20,1,20,1,20,1,20,1,20,5,20,713,8,20,10,20,12,20,
+		716,9,20,1,21,1,21,3,21,720,8,21,1,21,1,21,3,21,724,8,21,1,22,1,22,1,22,
+		1,23,1,23,1,23,3,23,732,8,23,1,24,1,24,1,24,3,24,737,8,24,1,25,1,25,1,
+		25,1,25,1,25,1,25,1,25,3,25,746,8,25,1,25,3,25,749,8,25,3,25,751,8,25,
+		1,26,1,26,1,26,1,26,1,26,1,26,1,26,1,26,3,26,761,8,26,1,26,3,26,764,8,
+		26,1,26,1,26,1,26,1,26,5,26,770,8,26,10,26,12,26,773,9,26,1,27,3,27,776,
+		8,27,1,27,1,27,3,27,780,8,27,1,27,1,27,3,27,784,8,27,1,27,1,27,3,27,788,
+		8,27,3,27,790,8,27,1,28,1,28,1,28,1,28,1,28,1,28,1,28,5,28,799,8,28,10,
+		28,12,28,802,9,28,1,28,1,28,3,28,806,8,28,1,29,1,29,1,29,1,29,1,29,1,29,
+		1,29,1,29,1,29,1,29,1,29,1,29,3,29,820,8,29,1,29,3,29,823,8,29,1,30,1,
+		30,3,30,827,8,30,1,30,3,30,830,8,30,1,30,1,30,1,30,1,30,3,30,836,8,30,
+		1,30,3,30,839,8,30,1,30,1,30,1,30,1,30,1,30,5,30,846,8,30,10,30,12,30,
+		849,9,30,3,30,851,8,30,1,30,1,30,3,30,855,8,30,1,30,1,30,1,30,1,30,5,30,
+		861,8,30,10,30,12,30,864,9,30,1,30,1,30,3,30,868,8,30,1,31,3,31,871,8,
+		31,1,31,1,31,3,31,875,8,31,1,32,1,32,1,32,1,33,1,33,1,33,1,33,1,33,5,33,
+		885,8,33,10,33,12,33,888,9,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,
+		1,33,1,33,1,33,5,33,901,8,33,10,33,12,33,904,9,33,1,33,1,33,1,33,1,33,
+		1,33,1,33,5,33,912,8,33,10,33,12,33,915,9,33,1,33,1,33,3,33,919,8,33,1,
+		34,1,34,1,34,1,34,1,34,3,34,926,8,34,1,35,1,35,1,35,1,35,1,36,1,36,1,36,
+		1,37,1,37,1,38,1,38,1,38,3,38,940,8,38,1,38,1,38,3,38,944,8,38,1,38,1,
+		38,1,38,1,38,1,38,1,38,5,38,952,8,38,10,38,12,38,955,9,38,1,39,1,39,1,
+		39,1,39,1,39,1,39,1,39,1,39,3,39,965,8,39,1,39,1,39,1,39,3,39,970,8,39,
+		1,39,1,39,1,39,1,39,1,39,1,39,3,39,978,8,39,1,39,1,39,1,39,1,39,1,39,1,
+		39,3,39,986,8,39,1,39,1,39,1,39,1,39,1,39,5,39,993,8,39,10,39,12,39,996,
+		9,39,1,39,1,39,1,39,3,39,1001,8,39,1,39,1,39,1,39,1,39,3,39,1007,8,39,
+		1,39,1,39,3,39,1011,8,39,1,39,1,39,1,39,3,39,1016,8,39,1,39,1,39,1,39,
+		3,39,1021,8,39,1,40,1,40,1,40,1,40,1,40,1,40,4,40,1029,8,40,11,40,12,40,
+		1030,1,40,1,40,3,40,1035,8,40,1,40,1,40,1,40,1,40,4,40,1041,8,40,11,40,
+		12,40,1042,1,40,1,40,3,40,1047,8,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,
+		1,40,1,40,1,40,1,40,1,40,1,40,1,40,5,40,1063,8,40,10,40,12,40,1066,9,40,
+		3,40,1068,8,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,
+		5,40,1081,8,40,10,40,12,40,1084,9,40,3,40,1086,8,40,1,40,1,40,1,40,1,40,
+		1,40,1,40,5,40,1094,8,40,10,40,12,40,1097,9,40,3,40,1099,8,40,1,40,1,40,
+		1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,3,40,1112,8,40,1,40,1,40,
+		1,40,1,40,3,40,1118,8,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,
+		1,40,1,40,3,40,1131,8,40,1,40,1,40,1,40,1,40,1,40,3,40,1138,8,40,1,40,
+		3,40,1141,8,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,3,40,1150,8,40,1,40,
+		1,40,1,40,5,40,1155,8,40,10,40,12,40,1158,9,40,1,40,3,40,1161,8,40,3,40,
+		1163,8,40,1,40,1,40,3,40,1167,8,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,
+		1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,
+		3,40,1190,8,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,
+		1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,3,40,1212,8,40,1,40,1,40,
+		1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,5,40,
+		1229,8,40,10,40,12,40,1232,9,40,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,
+		5,41,1242,8,41,10,41,12,41,1245,9,41,1,41,1,41,1,41,1,41,1,41,3,41,1252,
+		8,41,1,42,1,42,1,42,1,42,1,42,1,42,1,42,5,42,1261,8,42,10,42,12,42,1264,
+		9,42,3,42,1266,8,42,1,42,3,42,1269,8,42,1,42,3,42,1272,8,42,1,42,1,42,
+		1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,3,43,1284,8,43,1,44,1,44,1,44,
+		1,44,1,44,1,44,1,44,1,44,1,44,3,44,1295,8,44,1,45,1,45,1,45,1,45,1,46,
+		1,46,1,46,1,46,1,47,1,47,1,47,1,47,1,47,1,48,1,48,1,48,1,48,1,48,1,48,
+		1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,5,48,1325,8,48,10,48,12,48,
+		1328,9,48,1,48,1,48,1,48,3,48,1333,8,48,1,49,1,49,1,49,1,49,1,49,1,49,
+		1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,3,49,1349,8,49,3,49,1351,8,49,
+		1,50,1,50,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,
+		1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,5,51,1376,8,51,10,51,12,51,
+		1379,9,51,3,51,1381,8,51,1,51,1,51,3,51,1385,8,51,1,51,1,51,1,51,1,51,
+		1,51,5,51,1392,8,51,10,51,12,51,1395,9,51,1,51,3,51,1398,8,51,3,51,1400,
+		8,51,1,51,1,51,1,51,3,51,1405,8,51,1,51,5,51,1408,8,51,10,51,12,51,1411,
+		9,51,1,52,1,52,1,52,1,52,1,52,1,52,1,52,1,52,1,52,1,52,3,52,1423,8,52,
+		1,53,1,53,1,53,5,53,1428,8,53,10,53,12,53,1431,9,53,1,54,1,54,1,54,1,54,
+		1,54,3,54,1438,8,54,1,55,1,55,1,55,0,5,36,52,76,80,102,56,0,2,4,6,8,10,
+		12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,
+		60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,104,
+		106,108,110,0,31,2,0,89,89,133,133,2,0,138,138,142,142,2,0,76,76,126,126,
+		2,0,90,90,131,131,2,0,150,150,177,177,2,0,154,154,174,174,2,0,25,25,46,
+		46,2,0,1,1,123,123,4,0,4,4,110,110,130,130,144,145,2,0,102,102,175,175,
+		3,0,48,48,75,75,160,160,2,0,4,4,40,40,2,0,12,12,37,37,2,0,55,55,82,82,
+		2,0,21,21,54,54,1,0,124,125,4,0,33,34,68,69,92,95,127,128,3,0,4,4,7,7,
+		135,135,2,0,71,71,87,87,3,0,17,17,84,84,153,153,1,0,186,188,1,0,189,191,
+		1,0,187,188,1,0,193,195,2,0,117,117,125,125,2,0,56,56,111,111,2,0,53,53,
+		156,156,1,0,209,211,1,0,148,149,2,0,171,171,173,173,37,0,1,3,8,9,13,15,
+		17,17,21,22,24,28,30,30,32,35,38,39,41,42,50,52,54,57,60,62,65,69,79,79,
+		81,82,84,84,86,86,89,90,92,95,97,97,99,100,102,103,109,112,114,121,123,
+		128,130,131,133,134,136,139,141,141,143,146,148,149,151,155,157,159,161,
+		163,166,167,173,176,1692,0,115,1,0,0,0,2,140,1,0,0,0,4,453,1,0,0,0,6,464,
+		1,0,0,0,8,475,1,0,0,0,10,477,1,0,0,0,12,488,1,0,0,0,14,501,1,0,0,0,16,
+		503,1,0,0,0,18,510,1,0,0,0,20,523,1,0,0,0,22,531,1,0,0,0,24,542,1,0,0,
+		0,26,586,1,0,0,0,28,588,1,0,0,0,30,593,1,0,0,0,32,608,1,0,0,0,34,620,1,
+		0,0,0,36,629,1,0,0,0,38,705,1,0,0,0,40,707,1,0,0,0,42,717,1,0,0,0,44,725,
+		1,0,0,0,46,728,1,0,0,0,48,733,1,0,0,0,50,750,1,0,0,0,52,752,1,0,0,0,54,
+		789,1,0,0,0,56,805,1,0,0,0,58,807,1,0,0,0,60,867,1,0,0,0,62,870,1,0,0,
+		0,64,876,1,0,0,0,66,918,1,0,0,0,68,925,1,0,0,0,70,927,1,0,0,0,72,931,1,
+		0,0,0,74,934,1,0,0,0,76,943,1,0,0,0,78,1020,1,0,0,0,80,1189,1,0,0,0,82,
+		1251,1,0,0,0,84,1253,1,0,0,0,86,1283,1,0,0,0,88,1294,1,0,0,0,90,1296,1,
+		0,0,0,92,1300,1,0,0,0,94,1304,1,0,0,0,96,1332,1,0,0,0,98,1350,1,0,0,0,
+		100,1352,1,0,0,0,102,1399,1,0,0,0,104,1422,1,0,0,0,106,1424,1,0,0,0,108,
+		1437,1,0,0,0,110,1439,1,0,0,0,112,114,5,206,0,0,113,112,1,0,0,0,114,117,
+		1,0,0,0,115,113,1,0,0,0,115,116,1,0,0,0,116,136,1,0,0,0,117,115,1,0,0,
+		0,118,127,3,4,2,0,119,121,5,206,0,0,120,119,1,0,0,0,121,122,1,0,0,0,122,
+		120,1,0,0,0,122,123,1,0,0,0,123,124,1,0,0,0,124,126,3,4,2,0,125,120,1,
+		0,0,0,126,129,1,0,0,0,127,125,1,0,0,0,127,128,1,0,0,0,128,133,1,0,0,0,
+		129,127,1,0,0,0,130,132,5,206,0,0,131,130,1,0,0,0,132,135,1,0,0,0,133,
+		131,1,0,0,0,133,134,1,0,0,0,134,137,1,0,0,0,135,133,1,0,0,0,136,118,1,
+		0,0,0,136,137,1,0,0,0,137,138,1,0,0,0,138,139,5,0,0,1,139,1,1,0,0,0,140,
+		141,3,76,38,0,141,142,5,0,0,1,142,3,1,0,0,0,143,454,3,30,15,0,144,145,
+		7,0,0,0,145,147,5,139,0,0,146,148,5,51,0,0,147,146,1,0,0,0,147,148,1,0,
+		0,0,148,454,1,0,0,0,149,150,7,0,0,0,150,152,5,143,0,0,151,153,5,51,0,0,
+		152,151,1,0,0,0,152,153,1,0,0,0,153,454,1,0,0,0,154,155,7,0,0,0,155,157,
+		5,116,0,0,156,158,5,51,0,0,157,156,1,0,0,0,157,158,1,0,0,0,158,454,1,0,
+		0,0,159,160,7,0,0,0,160,454,5,115,0,0,161,162,7,0,0,0,162,164,5,61,0,0,
+		163,165,5,51,0,0,164,163,1,0,0,0,164,165,1,0,0,0,165,454,1,0,0,0,166,168,
+		7,0,0,0,167,169,5,4,0,0,168,167,1,0,0,0,168,169,1,0,0,0,169,170,1,0,0,
+		0,170,172,5,152,0,0,171,173,5,51,0,0,172,171,1,0,0,0,172,173,1,0,0,0,173,
+		454,1,0,0,0,174,175,7,0,0,0,175,454,5,159,0,0,176,177,7,0,0,0,177,454,
+		5,166,0,0,178,179,7,0,0,0,179,454,5,8,0,0,180,181,5,133,0,0,181,182,5,
+		154,0,0,182,183,5,79,0,0,183,454,5,86,0,0,184,187,5,133,0,0,185,188,3,
+		106,53,0,186,188,5,4,0,0,187,185,1,0,0,0,187,186,1,0,0,0,188,454,1,0,0,
+		0,189,190,5,38,0,0,190,191,5,60,0,0,191,454,3,108,54,0,192,194,5,38,0,
+		0,193,195,5,51,0,0,194,193,1,0,0,0,194,195,1,0,0,0,195,196,1,0,0,0,196,
+		454,3,106,53,0,197,198,5,38,0,0,198,199,3,106,53,0,199,200,5,51,0,0,200,
+		454,1,0,0,0,201,204,5,50,0,0,202,205,3,4,2,0,203,205,3,108,54,0,204,202,
+		1,0,0,0,204,203,1,0,0,0,205,454,1,0,0,0,206,207,5,43,0,0,207,210,7,1,0,
+		0,208,209,5,70,0,0,209,211,5,49,0,0,210,208,1,0,0,0,210,211,1,0,0,0,211,
+		212,1,0,0,0,212,215,3,106,53,0,213,214,5,36,0,0,214,216,5,151,0,0,215,
+		213,1,0,0,0,215,216,1,0,0,0,216,454,1,0,0,0,217,218,5,43,0,0,218,221,5,
+		158,0,0,219,220,5,70,0,0,220,222,5,49,0,0,221,219,1,0,0,0,221,222,1,0,
+		0,0,222,223,1,0,0,0,223,454,3,108,54,0,224,227,5,146,0,0,225,228,3,108,
+		54,0,226,228,5,4,0,0,227,225,1,0,0,0,227,226,1,0,0,0,228,454,1,0,0,0,229,
+		230,5,9,0,0,230,231,5,138,0,0,231,454,3,106,53,0,232,233,5,26,0,0,233,
+		234,5,138,0,0,234,454,3,106,53,0,235,238,5,114,0,0,236,239,3,108,54,0,
+		237,239,5,207,0,0,238,236,1,0,0,0,238,237,1,0,0,0,239,242,1,0,0,0,240,
+		241,5,58,0,0,241,243,5,15,0,0,242,240,1,0,0,0,242,243,1,0,0,0,243,249,
+		1,0,0,0,244,246,7,2,0,0,245,247,5,177,0,0,246,245,1,0,0,0,246,247,1,0,
+		0,0,247,248,1,0,0,0,248,250,5,209,0,0,249,244,1,0,0,0,249,250,1,0,0,0,
+		250,253,1,0,0,0,251,252,5,88,0,0,252,254,5,209,0,0,253,251,1,0,0,0,253,
+		254,1,0,0,0,254,454,1,0,0,0,255,256,5,132,0,0,256,257,5,207,0,0,257,258,
+		5,177,0,0,258,454,5,207,0,0,259,260,5,162,0,0,260,454,5,207,0,0,261,263,
+		5,132,0,0,262,264,7,3,0,0,263,262,1,0,0,0,263,264,1,0,0,0,264,265,1,0,
+		0,0,265,266,5,148,0,0,266,267,5,176,0,0,267,454,3,8,4,0,268,270,5,132,
+		0,0,269,271,7,3,0,0,270,269,1,0,0,0,270,271,1,0,0,0,271,272,1,0,0,0,272,
+		273,3,106,53,0,273,283,7,4,0,0,274,284,5,35,0,0,275,280,3,8,4,0,276,277,
+		5,204,0,0,277,279,3,8,4,0,278,276,1,0,0,0,279,282,1,0,0,0,280,278,1,0,
+		0,0,280,281,1,0,0,0,281,284,1,0,0,0,282,280,1,0,0,0,283,274,1,0,0,0,283,
+		275,1,0,0,0,284,454,1,0,0,0,285,287,5,14,0,0,286,288,7,5,0,0,287,286,1,
+		0,0,0,287,288,1,0,0,0,288,292,1,0,0,0,289,290,5,137,0,0,290,292,5,154,
+		0,0,291,285,1,0,0,0,291,289,1,0,0,0,292,296,1,0,0,0,293,295,3,6,3,0,294,
+		293,1,0,0,0,295,298,1,0,0,0,296,294,1,0,0,0,296,297,1,0,0,0,297,454,1,
+		0,0,0,298,296,1,0,0,0,299,301,7,6,0,0,300,302,7,5,0,0,301,300,1,0,0,0,
+		301,302,1,0,0,0,302,454,1,0,0,0,303,305,7,7,0,0,304,306,7,5,0,0,305,304,
+		1,0,0,0,305,306,1,0,0,0,306,454,1,0,0,0,307,308,5,39,0,0,308,454,7,8,0,
+		0,309,312,5,29,0,0,310,311,5,104,0,0,311,313,5,120,0,0,312,310,1,0,0,0,
+		312,313,1,0,0,0,313,315,1,0,0,0,314,316,5,136,0,0,315,314,1,0,0,0,315,
+		316,1,0,0,0,316,317,1,0,0,0,317,321,5,138,0,0,318,319,5,70,0,0,319,320,
+		5,96,0,0,320,322,5,49,0,0,321,318,1,0,0,0,321,322,1,0,0,0,322,323,1,0,
+		0,0,323,325,3,106,53,0,324,326,3,10,5,0,325,324,1,0,0,0,325,326,1,0,0,
+		0,326,329,1,0,0,0,327,328,5,171,0,0,328,330,3,18,9,0,329,327,1,0,0,0,329,
+		330,1,0,0,0,330,454,1,0,0,0,331,334,5,29,0,0,332,333,5,104,0,0,333,335,
+		5,120,0,0,334,332,1,0,0,0,334,335,1,0,0,0,335,337,1,0,0,0,336,338,5,136,
+		0,0,337,336,1,0,0,0,337,338,1,0,0,0,338,339,1,0,0,0,339,343,5,142,0,0,
+		340,341,5,70,0,0,341,342,5,96,0,0,342,344,5,49,0,0,343,340,1,0,0,0,343,
+		344,1,0,0,0,344,345,1,0,0,0,345,347,3,106,53,0,346,348,3,10,5,0,347,346,
+		1,0,0,0,347,348,1,0,0,0,348,351,1,0,0,0,349,350,5,171,0,0,350,352,3,18,
+		9,0,351,349,1,0,0,0,351,352,1,0,0,0,352,454,1,0,0,0,353,356,5,29,0,0,354,
+		355,5,104,0,0,355,357,5,120,0,0,356,354,1,0,0,0,356,357,1,0,0,0,357,358,
+		1,0,0,0,358,362,5,138,0,0,359,360,5,70,0,0,360,361,5,96,0,0,361,363,5,
+		49,0,0,362,359,1,0,0,0,362,363,1,0,0,0,363,364,1,0,0,0,364,367,3,106,53,
+		0,365,366,5,171,0,0,366,368,3,18,9,0,367,365,1,0,0,0,367,368,1,0,0,0,368,
+		369,1,0,0,0,369,370,5,11,0,0,370,371,3,30,15,0,371,454,1,0,0,0,372,375,
+		5,29,0,0,373,374,5,104,0,0,374,376,5,120,0,0,375,373,1,0,0,0,375,376,1,
+		0,0,0,376,377,1,0,0,0,377,381,5,142,0,0,378,379,5,70,0,0,379,380,5,96,
+		0,0,380,382,5,49,0,0,381,378,1,0,0,0,381,382,1,0,0,0,382,383,1,0,0,0,383,
+		386,3,106,53,0,384,385,5,171,0,0,385,387,3,18,9,0,386,384,1,0,0,0,386,
+		387,1,0,0,0,387,388,1,0,0,0,388,389,5,11,0,0,389,390,3,30,15,0,390,454,
+		1,0,0,0,391,392,5,29,0,0,392,396,5,158,0,0,393,394,5,70,0,0,394,395,5,
+		96,0,0,395,397,5,49,0,0,396,393,1,0,0,0,396,397,1,0,0,0,397,398,1,0,0,
+		0,398,399,3,108,54,0,399,400,5,11,0,0,400,401,3,102,51,0,401,454,1,0,0,
+		0,402,403,5,74,0,0,403,404,5,77,0,0,404,407,3,106,53,0,405,406,5,171,0,
+		0,406,408,3,18,9,0,407,405,1,0,0,0,407,408,1,0,0,0,408,409,1,0,0,0,409,
+		410,3,30,15,0,410,454,1,0,0,0,411,412,5,74,0,0,412,413,5,77,0,0,413,415,
+		3,106,53,0,414,416,3,22,11,0,415,414,1,0,0,0,415,416,1,0,0,0,416,417,1,
+		0,0,0,417,418,5,165,0,0,418,423,3,24,12,0,419,420,5,204,0,0,420,422,3,
+		24,12,0,421,419,1,0,0,0,422,425,1,0,0,0,423,421,1,0,0,0,423,424,1,0,0,
+		0,424,427,1,0,0,0,425,423,1,0,0,0,426,428,3,26,13,0,427,426,1,0,0,0,427,
+		428,1,0,0,0,428,454,1,0,0,0,429,430,5,36,0,0,430,431,5,58,0,0,431,434,
+		3,106,53,0,432,433,5,169,0,0,433,435,3,76,38,0,434,432,1,0,0,0,434,435,
+		1,0,0,0,435,454,1,0,0,0,436,437,5,5,0,0,437,438,7,1,0,0,438,439,3,106,
+		53,0,439,444,3,16,8,0,440,441,5,204,0,0,441,443,3,16,8,0,442,440,1,0,0,
+		0,443,446,1,0,0,0,444,442,1,0,0,0,444,445,1,0,0,0,445,454,1,0,0,0,446,
+		444,1,0,0,0,447,448,5,5,0,0,448,449,7,1,0,0,449,450,3,106,53,0,450,451,
+		5,132,0,0,451,452,3,18,9,0,452,454,1,0,0,0,453,143,1,0,0,0,453,144,1,0,
+		0,0,453,149,1,0,0,0,453,154,1,0,0,0,453,159,1,0,0,0,453,161,1,0,0,0,453,
+		166,1,0,0,0,453,174,1,0,0,0,453,176,1,0,0,0,453,178,1,0,0,0,453,180,1,
+		0,0,0,453,184,1,0,0,0,453,189,1,0,0,0,453,192,1,0,0,0,453,197,1,0,0,0,
+		453,201,1,0,0,0,453,206,1,0,0,0,453,217,1,0,0,0,453,224,1,0,0,0,453,229,
+		1,0,0,0,453,232,1,0,0,0,453,235,1,0,0,0,453,255,1,0,0,0,453,259,1,0,0,
+		0,453,261,1,0,0,0,453,268,1,0,0,0,453,291,1,0,0,0,453,299,1,0,0,0,453,
+		303,1,0,0,0,453,307,1,0,0,0,453,309,1,0,0,0,453,331,1,0,0,0,453,353,1,
+		0,0,0,453,372,1,0,0,0,453,391,1,0,0,0,453,402,1,0,0,0,453,411,1,0,0,0,
+		453,429,1,0,0,0,453,436,1,0,0,0,453,447,1,0,0,0,454,5,1,0,0,0,455,456,
+		5,79,0,0,456,458,5,86,0,0,457,459,3,108,54,0,458,457,1,0,0,0,459,460,1,
+		0,0,0,460,458,1,0,0,0,460,461,1,0,0,0,461,465,1,0,0,0,462,463,5,118,0,
+		0,463,465,7,9,0,0,464,455,1,0,0,0,464,462,1,0,0,0,465,7,1,0,0,0,466,468,
+		5,188,0,0,467,466,1,0,0,0,467,468,1,0,0,0,468,469,1,0,0,0,469,476,3,100,
+		50,0,470,476,5,207,0,0,471,476,3,108,54,0,472,476,5,156,0,0,473,476,5,
+		53,0,0,474,476,5,101,0,0,475,467,1,0,0,0,475,470,1,0,0,0,475,471,1,0,0,
+		0,475,472,1,0,0,0,475,473,1,0,0,0,475,474,1,0,0,0,476,9,1,0,0,0,477,478,
+		5,200,0,0,478,483,3,12,6,0,479,480,5,204,0,0,480,482,3,12,6,0,481,479,
+		1,0,0,0,482,485,1,0,0,0,483,481,1,0,0,0,483,484,1,0,0,0,484,486,1,0,0,
+		0,485,483,1,0,0,0,486,487,5,201,0,0,487,11,1,0,0,0,488,489,3,108,54,0,
+		489,491,3,102,51,0,490,492,3,14,7,0,491,490,1,0,0,0,491,492,1,0,0,0,492,
+		13,1,0,0,0,493,502,5,81,0,0,494,495,5,113,0,0,495,502,5,81,0,0,496,502,
+		5,66,0,0,497,498,5,65,0,0,498,499,5,200,0,0,499,500,5,207,0,0,500,502,
+		5,201,0,0,501,493,1,0,0,0,501,494,1,0,0,0,501,496,1,0,0,0,501,497,1,0,
+		0,0,502,15,1,0,0,0,503,505,5,2,0,0,504,506,5,24,0,0,505,504,1,0,0,0,505,
+		506,1,0,0,0,506,507,1,0,0,0,507,508,3,108,54,0,508,509,3,102,51,0,509,
+		17,1,0,0,0,510,511,5,200,0,0,511,516,3,20,10,0,512,513,5,204,0,0,513,515,
+		3,20,10,0,514,512,1,0,0,0,515,518,1,0,0,0,516,514,1,0,0,0,516,517,1,0,
+		0,0,517,519,1,0,0,0,518,516,1,0,0,0,519,520,5,201,0,0,520,19,1,0,0,0,521,
+		524,3,108,54,0,522,524,5,207,0,0,523,521,1,0,0,0,523,522,1,0,0,0,524,525,
+		1,0,0,0,525,529,5,177,0,0,526,530,3,98,49,0,527,528,5,188,0,0,528,530,
+		5,209,0,0,529,526,1,0,0,0,529,527,1,0,0,0,530,21,1,0,0,0,531,532,5,200,
+		0,0,532,537,3,108,54,0,533,534,5,204,0,0,534,536,3,108,54,0,535,533,1,
+		0,0,0,536,539,1,0,0,0,537,535,1,0,0,0,537,538,1,0,0,0,538,540,1,0,0,0,
+		539,537,1,0,0,0,540,541,5,201,0,0,541,23,1,0,0,0,542,543,5,200,0,0,543,
+		548,3,76,38,0,544,545,5,204,0,0,545,547,3,76,38,0,546,544,1,0,0,0,547,
+		550,1,0,0,0,548,546,1,0,0,0,548,549,1,0,0,0,549,551,1,0,0,0,550,548,1,
+		0,0,0,551,552,5,201,0,0,552,25,1,0,0,0,553,554,5,101,0,0,554,559,5,27,
+		0,0,555,560,3,22,11,0,556,557,5,101,0,0,557,558,5,28,0,0,558,560,3,108,
+		54,0,559,555,1,0,0,0,559,556,1,0,0,0,559,560,1,0,0,0,560,561,1,0,0,0,561,
+		562,5,41,0,0,562,587,5,97,0,0,563,564,5,101,0,0,564,569,5,27,0,0,565,570,
+		3,22,11,0,566,567,5,101,0,0,567,568,5,28,0,0,568,570,3,108,54,0,569,565,
+		1,0,0,0,569,566,1,0,0,0,569,570,1,0,0,0,570,571,1,0,0,0,571,572,5,41,0,
+		0,572,573,5,163,0,0,573,574,5,132,0,0,574,579,3,28,14,0,575,576,5,204,
+		0,0,576,578,3,28,14,0,577,575,1,0,0,0,578,581,1,0,0,0,579,577,1,0,0,0,
+		579,580,1,0,0,0,580,584,1,0,0,0,581,579,1,0,0,0,582,583,5,169,0,0,583,
+		585,3,76,38,0,584,582,1,0,0,0,584,585,1,0,0,0,585,587,1,0,0,0,586,553,
+		1,0,0,0,586,563,1,0,0,0,587,27,1,0,0,0,588,589,3,108,54,0,589,590,5,177,
+		0,0,590,591,3,76,38,0,591,29,1,0,0,0,592,594,3,32,16,0,593,592,1,0,0,0,
+		593,594,1,0,0,0,594,595,1,0,0,0,595,597,3,36,18,0,596,598,3,40,20,0,597,
+		596,1,0,0,0,597,598,1,0,0,0,598,600,1,0,0,0,599,601,3,44,22,0,600,599,
+		1,0,0,0,600,601,1,0,0,0,601,603,1,0,0,0,602,604,3,46,23,0,603,602,1,0,
+		0,0,603,604,1,0,0,0,604,606,1,0,0,0,605,607,3,48,24,0,606,605,1,0,0,0,
+		606,607,1,0,0,0,607,31,1,0,0,0,608,610,5,171,0,0,609,611,5,119,0,0,610,
+		609,1,0,0,0,610,611,1,0,0,0,611,612,1,0,0,0,612,617,3,34,17,0,613,614,
+		5,204,0,0,614,616,3,34,17,0,615,613,1,0,0,0,616,619,1,0,0,0,617,615,1,
+		0,0,0,617,618,1,0,0,0,618,33,1,0,0,0,619,617,1,0,0,0,620,622,3,108,54,
+		0,621,623,3,22,11,0,622,621,1,0,0,0,622,623,1,0,0,0,623,624,1,0,0,0,624,
+		625,5,11,0,0,625,626,5,200,0,0,626,627,3,30,15,0,627,628,5,201,0,0,628,
+		35,1,0,0,0,629,630,6,18,-1,0,630,631,3,38,19,0,631,640,1,0,0,0,632,633,
+		10,1,0,0,633,635,7,10,0,0,634,636,5,4,0,0,635,634,1,0,0,0,635,636,1,0,
+		0,0,636,637,1,0,0,0,637,639,3,36,18,2,638,632,1,0,0,0,639,642,1,0,0,0,
+		640,638,1,0,0,0,640,641,1,0,0,0,641,37,1,0,0,0,642,640,1,0,0,0,643,645,
+		5,129,0,0,644,646,7,11,0,0,645,644,1,0,0,0,645,646,1,0,0,0,646,647,1,0,
+		0,0,647,652,3,50,25,0,648,649,5,204,0,0,649,651,3,50,25,0,650,648,1,0,
+		0,0,651,654,1,0,0,0,652,650,1,0,0,0,652,653,1,0,0,0,653,664,1,0,0,0,654,
+		652,1,0,0,0,655,656,5,58,0,0,656,661,3,52,26,0,657,658,5,204,0,0,658,660,
+		3,52,26,0,659,657,1,0,0,0,660,663,1,0,0,0,661,659,1,0,0,0,661,662,1,0,
+		0,0,662,665,1,0,0,0,663,661,1,0,0,0,664,655,1,0,0,0,664,665,1,0,0,0,665,
+		667,1,0,0,0,666,668,3,64,32,0,667,666,1,0,0,0,667,668,1,0,0,0,668,671,
+		1,0,0,0,669,670,5,169,0,0,670,672,3,76,38,0,671,669,1,0,0,0,671,672,1,
+		0,0,0,672,683,1,0,0,0,673,674,5,63,0,0,674,675,5,18,0,0,675,680,3,76,38,
+		0,676,677,5,204,0,0,677,679,3,76,38,0,678,676,1,0,0,0,679,682,1,0,0,0,
+		680,678,1,0,0,0,680,681,1,0,0,0,681,684,1,0,0,0,682,680,1,0,0,0,683,673,
+		1,0,0,0,683,684,1,0,0,0,684,687,1,0,0,0,685,686,5,64,0,0,686,688,3,76,
+		38,0,687,685,1,0,0,0,687,688,1,0,0,0,688,699,1,0,0,0,689,690,5,108,0,0,
+		690,691,5,18,0,0,691,696,3,76,38,0,692,693,5,204,0,0,693,695,3,76,38,0,
+		694,692,1,0,0,0,695,698,1,0,0,0,696,694,1,0,0,0,696,697,1,0,0,0,697,700,
+		1,0,0,0,698,696,1,0,0,0,699,689,1,0,0,0,699,700,1,0,0,0,700,706,1,0,0,
+		0,701,702,5,200,0,0,702,703,3,30,15,0,703,704,5,201,0,0,704,706,1,0,0,
+		0,705,643,1,0,0,0,705,701,1,0,0,0,706,39,1,0,0,0,707,708,5,105,0,0,708,
+		709,5,18,0,0,709,714,3,42,21,0,710,711,5,204,0,0,711,713,3,42,21,0,712,
+		710,1,0,0,0,713,716,1,0,0,0,714,712,1,0,0,0,714,715,1,0,0,0,715,41,1,0,
+		0,0,716,714,1,0,0,0,717,719,3,76,38,0,718,720,7,12,0,0,719,718,1,0,0,0,
+		719,720,1,0,0,0,720,723,1,0,0,0,721,722,5,99,0,0,722,724,7,13,0,0,723,
+		721,1,0,0,0,723,724,1,0,0,0,724,43,1,0,0,0,725,726,5,45,0,0,726,727,7,
+		14,0,0,727,45,1,0,0,0,728,731,5,88,0,0,729,732,3,76,38,0,730,732,5,4,0,
+		0,731,729,1,0,0,0,731,730,1,0,0,0,732,47,1,0,0,0,733,734,5,100,0,0,734,
+		736,3,76,38,0,735,737,7,15,0,0,736,735,1,0,0,0,736,737,1,0,0,0,737,49,
+		1,0,0,0,738,751,5,189,0,0,739,740,3,108,54,0,740,741,5,205,0,0,741,742,
+		5,189,0,0,742,751,1,0,0,0,743,748,3,76,38,0,744,746,5,11,0,0,745,744,1,
+		0,0,0,745,746,1,0,0,0,746,747,1,0,0,0,747,749,3,108,54,0,748,745,1,0,0,
+		0,748,749,1,0,0,0,749,751,1,0,0,0,750,738,1,0,0,0,750,739,1,0,0,0,750,
+		743,1,0,0,0,751,51,1,0,0,0,752,753,6,26,-1,0,753,754,3,60,30,0,754,771,
+		1,0,0,0,755,756,10,3,0,0,756,757,3,54,27,0,757,758,5,80,0,0,758,760,3,
+		60,30,0,759,761,3,58,29,0,760,759,1,0,0,0,760,761,1,0,0,0,761,763,1,0,
+		0,0,762,764,3,56,28,0,763,762,1,0,0,0,763,764,1,0,0,0,764,770,1,0,0,0,
+		765,766,10,2,0,0,766,767,5,31,0,0,767,768,5,80,0,0,768,770,3,60,30,0,769,
+		755,1,0,0,0,769,765,1,0,0,0,770,773,1,0,0,0,771,769,1,0,0,0,771,772,1,
+		0,0,0,772,53,1,0,0,0,773,771,1,0,0,0,774,776,5,73,0,0,775,774,1,0,0,0,
+		775,776,1,0,0,0,776,790,1,0,0,0,777,779,5,85,0,0,778,780,5,106,0,0,779,
+		778,1,0,0,0,779,780,1,0,0,0,780,790,1,0,0,0,781,783,5,122,0,0,782,784,
+		5,106,0,0,783,782,1,0,0,0,783,784,1,0,0,0,784,790,1,0,0,0,785,787,5,59,
+		0,0,786,788,5,106,0,0,787,786,1,0,0,0,787,788,1,0,0,0,788,790,1,0,0,0,
+		789,775,1,0,0,0,789,777,1,0,0,0,789,781,1,0,0,0,789,785,1,0,0,0,790,55,
+		1,0,0,0,791,792,5,101,0,0,792,806,3,76,38,0,793,794,5,164,0,0,794,795,
+		5,200,0,0,795,800,3,108,54,0,796,797,5,204,0,0,797,799,3,108,54,0,798,
+		796,1,0,0,0,799,802,1,0,0,0,800,798,1,0,0,0,800,801,1,0,0,0,801,803,1,
+		0,0,0,802,800,1,0,0,0,803,804,5,201,0,0,804,806,1,0,0,0,805,791,1,0,0,
+		0,805,793,1,0,0,0,806,57,1,0,0,0,807,819,5,172,0,0,808,820,3,72,36,0,809,
+		810,5,200,0,0,810,811,3,72,36,0,811,812,5,201,0,0,812,820,1,0,0,0,813,
+		814,5,200,0,0,814,815,3,72,36,0,815,816,5,204,0,0,816,817,3,72,36,0,817,
+		818,5,201,0,0,818,820,1,0,0,0,819,808,1,0,0,0,819,809,1,0,0,0,819,813,
+		1,0,0,0,820,822,1,0,0,0,821,823,3,70,35,0,822,821,1,0,0,0,822,823,1,0,
+		0,0,823,59,1,0,0,0,824,826,3,106,53,0,825,827,3,62,31,0,826,825,1,0,0,
+		0,826,827,1,0,0,0,827,868,1,0,0,0,828,830,5,83,0,0,829,828,1,0,0,0,829,
+		830,1,0,0,0,830,831,1,0,0,0,831,832,5,200,0,0,832,833,3,30,15,0,833,835,
+		5,201,0,0,834,836,3,62,31,0,835,834,1,0,0,0,835,836,1,0,0,0,836,868,1,
+		0,0,0,837,839,5,83,0,0,838,837,1,0,0,0,838,839,1,0,0,0,839,840,1,0,0,0,
+		840,841,3,106,53,0,841,850,5,200,0,0,842,847,3,76,38,0,843,844,5,204,0,
+		0,844,846,3,76,38,0,845,843,1,0,0,0,846,849,1,0,0,0,847,845,1,0,0,0,847,
+		848,1,0,0,0,848,851,1,0,0,0,849,847,1,0,0,0,850,842,1,0,0,0,850,851,1,
+		0,0,0,851,852,1,0,0,0,852,854,5,201,0,0,853,855,3,62,31,0,854,853,1,0,
+		0,0,854,855,1,0,0,0,855,868,1,0,0,0,856,857,5,200,0,0,857,862,3,52,26,
+		0,858,859,5,204,0,0,859,861,3,52,26,0,860,858,1,0,0,0,861,864,1,0,0,0,
+		862,860,1,0,0,0,862,863,1,0,0,0,863,865,1,0,0,0,864,862,1,0,0,0,865,866,
+		5,201,0,0,866,868,1,0,0,0,867,824,1,0,0,0,867,829,1,0,0,0,867,838,1,0,
+		0,0,867,856,1,0,0,0,868,61,1,0,0,0,869,871,5,11,0,0,870,869,1,0,0,0,870,
+		871,1,0,0,0,871,872,1,0,0,0,872,874,3,108,54,0,873,875,3,22,11,0,874,873,
+		1,0,0,0,874,875,1,0,0,0,875,63,1,0,0,0,876,877,5,170,0,0,877,878,3,66,
+		33,0,878,65,1,0,0,0,879,880,5,157,0,0,880,881,5,200,0,0,881,882,5,134,
+		0,0,882,886,3,72,36,0,883,885,3,68,34,0,884,883,1,0,0,0,885,888,1,0,0,
+		0,886,884,1,0,0,0,886,887,1,0,0,0,887,889,1,0,0,0,888,886,1,0,0,0,889,
+		890,5,201,0,0,890,919,1,0,0,0,891,892,5,67,0,0,892,893,5,200,0,0,893,894,
+		5,134,0,0,894,895,3,72,36,0,895,896,5,204,0,0,896,897,5,3,0,0,897,898,
+		5,18,0,0,898,902,3,72,36,0,899,901,3,68,34,0,900,899,1,0,0,0,901,904,1,
+		0,0,0,902,900,1,0,0,0,902,903,1,0,0,0,903,905,1,0,0,0,904,902,1,0,0,0,
+		905,906,5,201,0,0,906,919,1,0,0,0,907,908,5,131,0,0,908,909,5,200,0,0,
+		909,913,3,72,36,0,910,912,3,68,34,0,911,910,1,0,0,0,912,915,1,0,0,0,913,
+		911,1,0,0,0,913,914,1,0,0,0,914,916,1,0,0,0,915,913,1,0,0,0,916,917,5,
+		201,0,0,917,919,1,0,0,0,918,879,1,0,0,0,918,891,1,0,0,0,918,907,1,0,0,
+		0,919,67,1,0,0,0,920,921,5,204,0,0,921,922,5,121,0,0,922,926,3,72,36,0,
+		923,924,5,204,0,0,924,926,3,70,35,0,925,920,1,0,0,0,925,923,1,0,0,0,926,
+		69,1,0,0,0,927,928,5,62,0,0,928,929,5,109,0,0,929,930,3,72,36,0,930,71,
+		1,0,0,0,931,932,5,209,0,0,932,933,3,74,37,0,933,73,1,0,0,0,934,935,7,16,
+		0,0,935,75,1,0,0,0,936,937,6,38,-1,0,937,939,3,80,40,0,938,940,3,78,39,
+		0,939,938,1,0,0,0,939,940,1,0,0,0,940,944,1,0,0,0,941,942,5,96,0,0,942,
+		944,3,76,38,3,943,936,1,0,0,0,943,941,1,0,0,0,944,953,1,0,0,0,945,946,
+		10,2,0,0,946,947,5,6,0,0,947,952,3,76,38,3,948,949,10,1,0,0,949,950,5,
+		104,0,0,950,952,3,76,38,2,951,945,1,0,0,0,951,948,1,0,0,0,952,955,1,0,
+		0,0,953,951,1,0,0,0,953,954,1,0,0,0,954,77,1,0,0,0,955,953,1,0,0,0,956,
+		957,3,96,48,0,957,958,3,80,40,0,958,1021,1,0,0,0,959,960,3,96,48,0,960,
+		961,7,17,0,0,961,964,5,200,0,0,962,965,3,30,15,0,963,965,3,76,38,0,964,
+		962,1,0,0,0,964,963,1,0,0,0,965,966,1,0,0,0,966,967,5,201,0,0,967,1021,
+		1,0,0,0,968,970,5,96,0,0,969,968,1,0,0,0,969,970,1,0,0,0,970,971,1,0,0,
+		0,971,972,5,16,0,0,972,973,3,80,40,0,973,974,5,6,0,0,974,975,3,80,40,0,
+		975,1021,1,0,0,0,976,978,5,96,0,0,977,976,1,0,0,0,977,978,1,0,0,0,978,
+		979,1,0,0,0,979,980,5,72,0,0,980,981,5,200,0,0,981,982,3,30,15,0,982,983,
+		5,201,0,0,983,1021,1,0,0,0,984,986,5,96,0,0,985,984,1,0,0,0,985,986,1,
+		0,0,0,986,987,1,0,0,0,987,988,5,72,0,0,988,989,5,200,0,0,989,994,3,76,
+		38,0,990,991,5,204,0,0,991,993,3,76,38,0,992,990,1,0,0,0,993,996,1,0,0,
+		0,994,992,1,0,0,0,994,995,1,0,0,0,995,997,1,0,0,0,996,994,1,0,0,0,997,
+		998,5,201,0,0,998,1021,1,0,0,0,999,1001,5,96,0,0,1000,999,1,0,0,0,1000,
+		1001,1,0,0,0,1001,1002,1,0,0,0,1002,1003,7,18,0,0,1003,1006,3,80,40,0,
+		1004,1005,5,47,0,0,1005,1007,5,207,0,0,1006,1004,1,0,0,0,1006,1007,1,0,
+		0,0,1007,1021,1,0,0,0,1008,1010,5,78,0,0,1009,1011,5,96,0,0,1010,1009,
+		1,0,0,0,1010,1011,1,0,0,0,1011,1012,1,0,0,0,1012,1021,5,98,0,0,1013,1015,
+		5,78,0,0,1014,1016,5,96,0,0,1015,1014,1,0,0,0,1015,1016,1,0,0,0,1016,1017,
+		1,0,0,0,1017,1018,5,40,0,0,1018,1019,5,58,0,0,1019,1021,3,80,40,0,1020,
+		956,1,0,0,0,1020,959,1,0,0,0,1020,969,1,0,0,0,1020,977,1,0,0,0,1020,985,
+		1,0,0,0,1020,1000,1,0,0,0,1020,1008,1,0,0,0,1020,1013,1,0,0,0,1021,79,
+		1,0,0,0,1022,1023,6,40,-1,0,1023,1190,3,98,49,0,1024,1190,5,212,0,0,1025,
+		1026,5,19,0,0,1026,1028,3,76,38,0,1027,1029,3,94,47,0,1028,1027,1,0,0,
+		0,1029,1030,1,0,0,0,1030,1028,1,0,0,0,1030,1031,1,0,0,0,1031,1034,1,0,
+		0,0,1032,1033,5,44,0,0,1033,1035,3,76,38,0,1034,1032,1,0,0,0,1034,1035,
+		1,0,0,0,1035,1036,1,0,0,0,1036,1037,5,46,0,0,1037,1190,1,0,0,0,1038,1040,
+		5,19,0,0,1039,1041,3,94,47,0,1040,1039,1,0,0,0,1041,1042,1,0,0,0,1042,
+		1040,1,0,0,0,1042,1043,1,0,0,0,1043,1046,1,0,0,0,1044,1045,5,44,0,0,1045,
+		1047,3,76,38,0,1046,1044,1,0,0,0,1046,1047,1,0,0,0,1047,1048,1,0,0,0,1048,
+		1049,5,46,0,0,1049,1190,1,0,0,0,1050,1051,5,20,0,0,1051,1052,5,200,0,0,
+		1052,1053,3,76,38,0,1053,1054,5,11,0,0,1054,1055,3,102,51,0,1055,1056,
+		5,201,0,0,1056,1190,1,0,0,0,1057,1058,5,10,0,0,1058,1067,5,202,0,0,1059,
+		1064,3,76,38,0,1060,1061,5,204,0,0,1061,1063,3,76,38,0,1062,1060,1,0,0,
+		0,1063,1066,1,0,0,0,1064,1062,1,0,0,0,1064,1065,1,0,0,0,1065,1068,1,0,
+		0,0,1066,1064,1,0,0,0,1067,1059,1,0,0,0,1067,1068,1,0,0,0,1068,1069,1,
+		0,0,0,1069,1190,5,203,0,0,1070,1071,5,10,0,0,1071,1072,5,200,0,0,1072,
+		1073,3,30,15,0,1073,1074,5,201,0,0,1074,1190,1,0,0,0,1075,1076,5,91,0,
+		0,1076,1085,5,200,0,0,1077,1082,3,90,45,0,1078,1079,5,204,0,0,1079,1081,
+		3,90,45,0,1080,1078,1,0,0,0,1081,1084,1,0,0,0,1082,1080,1,0,0,0,1082,1083,
+		1,0,0,0,1083,1086,1,0,0,0,1084,1082,1,0,0,0,1085,1077,1,0,0,0,1085,1086,
+		1,0,0,0,1086,1087,1,0,0,0,1087,1190,5,201,0,0,1088,1089,5,140,0,0,1089,
+		1098,5,200,0,0,1090,1095,3,92,46,0,1091,1092,5,204,0,0,1092,1094,3,92,
+		46,0,1093,1091,1,0,0,0,1094,1097,1,0,0,0,1095,1093,1,0,0,0,1095,1096,1,
+		0,0,0,1096,1099,1,0,0,0,1097,1095,1,0,0,0,1098,1090,1,0,0,0,1098,1099,
+		1,0,0,0,1099,1100,1,0,0,0,1100,1190,5,201,0,0,1101,1102,5,49,0,0,1102,
+		1103,5,200,0,0,1103,1104,3,30,15,0,1104,1105,5,201,0,0,1105,1190,1,0,0,
+		0,1106,1107,3,106,53,0,1107,1108,5,200,0,0,1108,1109,5,189,0,0,1109,1111,
+		5,201,0,0,1110,1112,3,84,42,0,1111,1110,1,0,0,0,1111,1112,1,0,0,0,1112,
+		1190,1,0,0,0,1113,1114,5,52,0,0,1114,1117,5,200,0,0,1115,1118,3,108,54,
+		0,1116,1118,5,207,0,0,1117,1115,1,0,0,0,1117,1116,1,0,0,0,1118,1119,1,
+		0,0,0,1119,1120,5,58,0,0,1120,1121,3,80,40,0,1121,1122,5,201,0,0,1122,
+		1190,1,0,0,0,1123,1124,5,141,0,0,1124,1125,5,200,0,0,1125,1126,3,80,40,
+		0,1126,1127,5,58,0,0,1127,1130,3,80,40,0,1128,1129,5,57,0,0,1129,1131,
+		3,80,40,0,1130,1128,1,0,0,0,1130,1131,1,0,0,0,1131,1132,1,0,0,0,1132,1133,
+		5,201,0,0,1133,1190,1,0,0,0,1134,1135,5,155,0,0,1135,1137,5,200,0,0,1136,
+		1138,7,19,0,0,1137,1136,1,0,0,0,1137,1138,1,0,0,0,1138,1140,1,0,0,0,1139,
+		1141,3,80,40,0,1140,1139,1,0,0,0,1140,1141,1,0,0,0,1141,1142,1,0,0,0,1142,
+		1143,5,58,0,0,1143,1144,3,80,40,0,1144,1145,5,201,0,0,1145,1190,1,0,0,
+		0,1146,1147,3,106,53,0,1147,1162,5,200,0,0,1148,1150,5,40,0,0,1149,1148,
+		1,0,0,0,1149,1150,1,0,0,0,1150,1151,1,0,0,0,1151,1156,3,82,41,0,1152,1153,
+		5,204,0,0,1153,1155,3,82,41,0,1154,1152,1,0,0,0,1155,1158,1,0,0,0,1156,
+		1154,1,0,0,0,1156,1157,1,0,0,0,1157,1160,1,0,0,0,1158,1156,1,0,0,0,1159,
+		1161,3,40,20,0,1160,1159,1,0,0,0,1160,1161,1,0,0,0,1161,1163,1,0,0,0,1162,
+		1149,1,0,0,0,1162,1163,1,0,0,0,1163,1164,1,0,0,0,1164,1166,5,201,0,0,1165,
+		1167,3,84,42,0,1166,1165,1,0,0,0,1166,1167,1,0,0,0,1167,1190,1,0,0,0,1168,
+		1169,5,200,0,0,1169,1170,3,30,15,0,1170,1171,5,201,0,0,1171,1190,1,0,0,
+		0,1172,1190,3,108,54,0,1173,1174,3,108,54,0,1174,1175,5,205,0,0,1175,1176,
+		3,108,54,0,1176,1190,1,0,0,0,1177,1178,5,200,0,0,1178,1179,3,76,38,0,1179,
+		1180,5,201,0,0,1180,1190,1,0,0,0,1181,1182,5,200,0,0,1182,1183,3,76,38,
+		0,1183,1184,5,201,0,0,1184,1185,5,205,0,0,1185,1186,3,108,54,0,1186,1190,
+		1,0,0,0,1187,1188,7,20,0,0,1188,1190,3,80,40,5,1189,1022,1,0,0,0,1189,
+		1024,1,0,0,0,1189,1025,1,0,0,0,1189,1038,1,0,0,0,1189,1050,1,0,0,0,1189,
+		1057,1,0,0,0,1189,1070,1,0,0,0,1189,1075,1,0,0,0,1189,1088,1,0,0,0,1189,
+		1101,1,0,0,0,1189,1106,1,0,0,0,1189,1113,1,0,0,0,1189,1123,1,0,0,0,1189,
+		1134,1,0,0,0,1189,1146,1,0,0,0,1189,1168,1,0,0,0,1189,1172,1,0,0,0,1189,
+		1173,1,0,0,0,1189,1177,1,0,0,0,1189,1181,1,0,0,0,1189,1187,1,0,0,0,1190,
+		1230,1,0,0,0,1191,1192,10,6,0,0,1192,1193,5,13,0,0,1193,1194,5,148,0,0,
+		1194,1195,5,176,0,0,1195,1229,3,80,40,7,1196,1197,10,4,0,0,1197,1198,7,
+		21,0,0,1198,1229,3,80,40,5,1199,1200,10,3,0,0,1200,1201,7,22,0,0,1201,
+		1229,3,80,40,4,1202,1203,10,2,0,0,1203,1204,5,192,0,0,1204,1229,3,80,40,
+		3,1205,1211,10,1,0,0,1206,1212,7,23,0,0,1207,1208,5,181,0,0,1208,1212,
+		5,181,0,0,1209,1210,5,182,0,0,1210,1212,5,182,0,0,1211,1206,1,0,0,0,1211,
+		1207,1,0,0,0,1211,1209,1,0,0,0,1212,1213,1,0,0,0,1213,1229,3,80,40,2,1214,
+		1215,10,10,0,0,1215,1216,5,202,0,0,1216,1217,3,80,40,0,1217,1218,5,203,
+		0,0,1218,1229,1,0,0,0,1219,1220,10,9,0,0,1220,1221,5,198,0,0,1221,1229,
+		3,108,54,0,1222,1223,10,8,0,0,1223,1224,5,197,0,0,1224,1229,3,102,51,0,
+		1225,1226,10,7,0,0,1226,1227,5,23,0,0,1227,1229,3,106,53,0,1228,1191,1,
+		0,0,0,1228,1196,1,0,0,0,1228,1199,1,0,0,0,1228,1202,1,0,0,0,1228,1205,
+		1,0,0,0,1228,1214,1,0,0,0,1228,1219,1,0,0,0,1228,1222,1,0,0,0,1228,1225,
+		1,0,0,0,1229,1232,1,0,0,0,1230,1228,1,0,0,0,1230,1231,1,0,0,0,1231,81,
+		1,0,0,0,1232,1230,1,0,0,0,1233,1234,3,108,54,0,1234,1235,5,199,0,0,1235,
+		1236,3,76,38,0,1236,1252,1,0,0,0,1237,1238,5,200,0,0,1238,1243,3,108,54,
+		0,1239,1240,5,204,0,0,1240,1242,3,108,54,0,1241,1239,1,0,0,0,1242,1245,
+		1,0,0,0,1243,1241,1,0,0,0,1243,1244,1,0,0,0,1244,1246,1,0,0,0,1245,1243,
+		1,0,0,0,1246,1247,5,201,0,0,1247,1248,5,199,0,0,1248,1249,3,76,38,0,1249,
+		1252,1,0,0,0,1250,1252,3,76,38,0,1251,1233,1,0,0,0,1251,1237,1,0,0,0,1251,
+		1250,1,0,0,0,1252,83,1,0,0,0,1253,1254,5,107,0,0,1254,1265,5,200,0,0,1255,
+		1256,5,108,0,0,1256,1257,5,18,0,0,1257,1262,3,76,38,0,1258,1259,5,204,
+		0,0,1259,1261,3,76,38,0,1260,1258,1,0,0,0,1261,1264,1,0,0,0,1262,1260,
+		1,0,0,0,1262,1263,1,0,0,0,1263,1266,1,0,0,0,1264,1262,1,0,0,0,1265,1255,
+		1,0,0,0,1265,1266,1,0,0,0,1266,1268,1,0,0,0,1267,1269,3,40,20,0,1268,1267,
+		1,0,0,0,1268,1269,1,0,0,0,1269,1271,1,0,0,0,1270,1272,3,86,43,0,1271,1270,
+		1,0,0,0,1271,1272,1,0,0,0,1272,1273,1,0,0,0,1273,1274,5,201,0,0,1274,85,
+		1,0,0,0,1275,1276,7,24,0,0,1276,1277,5,16,0,0,1277,1278,3,88,44,0,1278,
+		1279,5,6,0,0,1279,1280,3,88,44,0,1280,1284,1,0,0,0,1281,1282,7,24,0,0,
+		1282,1284,3,88,44,0,1283,1275,1,0,0,0,1283,1281,1,0,0,0,1284,87,1,0,0,
+		0,1285,1286,5,161,0,0,1286,1295,5,111,0,0,1287,1288,5,161,0,0,1288,1295,
+		5,56,0,0,1289,1290,5,30,0,0,1290,1295,5,124,0,0,1291,1292,3,80,40,0,1292,
+		1293,7,25,0,0,1293,1295,1,0,0,0,1294,1285,1,0,0,0,1294,1287,1,0,0,0,1294,
+		1289,1,0,0,0,1294,1291,1,0,0,0,1295,89,1,0,0,0,1296,1297,3,76,38,0,1297,
+		1298,5,196,0,0,1298,1299,3,76,38,0,1299,91,1,0,0,0,1300,1301,3,108,54,
+		0,1301,1302,5,196,0,0,1302,1303,3,76,38,0,1303,93,1,0,0,0,1304,1305,5,
+		168,0,0,1305,1306,3,76,38,0,1306,1307,5,147,0,0,1307,1308,3,76,38,0,1308,
+		95,1,0,0,0,1309,1333,5,177,0,0,1310,1333,5,178,0,0,1311,1333,5,181,0,0,
+		1312,1333,5,179,0,0,1313,1333,5,182,0,0,1314,1333,5,180,0,0,1315,1333,
+		5,186,0,0,1316,1333,5,184,0,0,1317,1333,5,185,0,0,1318,1333,5,183,0,0,
+		1319,1320,5,103,0,0,1320,1326,5,200,0,0,1321,1322,3,108,54,0,1322,1323,
+		5,205,0,0,1323,1325,1,0,0,0,1324,1321,1,0,0,0,1325,1328,1,0,0,0,1326,1324,
+		1,0,0,0,1326,1327,1,0,0,0,1327,1329,1,0,0,0,1328,1326,1,0,0,0,1329,1330,
+		3,96,48,0,1330,1331,5,201,0,0,1331,1333,1,0,0,0,1332,1309,1,0,0,0,1332,
+		1310,1,0,0,0,1332,1311,1,0,0,0,1332,1312,1,0,0,0,1332,1313,1,0,0,0,1332,
+		1314,1,0,0,0,1332,1315,1,0,0,0,1332,1316,1,0,0,0,1332,1317,1,0,0,0,1332,
+		1318,1,0,0,0,1332,1319,1,0,0,0,1333,97,1,0,0,0,1334,1351,5,98,0,0,1335,
+		1351,7,26,0,0,1336,1351,3,100,50,0,1337,1351,5,207,0,0,1338,1351,5,208,
+		0,0,1339,1340,5,149,0,0,1340,1351,5,207,0,0,1341,1342,5,32,0,0,1342,1351,
+		5,207,0,0,1343,1344,5,148,0,0,1344,1351,5,207,0,0,1345,1346,5,76,0,0,1346,
+		1348,5,207,0,0,1347,1349,3,74,37,0,1348,1347,1,0,0,0,1348,1349,1,0,0,0,
+		1349,1351,1,0,0,0,1350,1334,1,0,0,0,1350,1335,1,0,0,0,1350,1336,1,0,0,
+		0,1350,1337,1,0,0,0,1350,1338,1,0,0,0,1350,1339,1,0,0,0,1350,1341,1,0,
+		0,0,1350,1343,1,0,0,0,1350,1345,1,0,0,0,1351,99,1,0,0,0,1352,1353,7,27,
+		0,0,1353,101,1,0,0,0,1354,1355,6,51,-1,0,1355,1356,5,10,0,0,1356,1357,
+		5,181,0,0,1357,1358,3,102,51,0,1358,1359,5,182,0,0,1359,1400,1,0,0,0,1360,
+		1361,5,91,0,0,1361,1362,5,181,0,0,1362,1363,3,102,51,0,1363,1364,5,204,
+		0,0,1364,1365,3,102,51,0,1365,1366,5,182,0,0,1366,1400,1,0,0,0,1367,1384,
+		5,140,0,0,1368,1380,5,181,0,0,1369,1370,3,108,54,0,1370,1377,3,102,51,
+		0,1371,1372,5,204,0,0,1372,1373,3,108,54,0,1373,1374,3,102,51,0,1374,1376,
+		1,0,0,0,1375,1371,1,0,0,0,1376,1379,1,0,0,0,1377,1375,1,0,0,0,1377,1378,
+		1,0,0,0,1378,1381,1,0,0,0,1379,1377,1,0,0,0,1380,1369,1,0,0,0,1380,1381,
+		1,0,0,0,1381,1382,1,0,0,0,1382,1385,5,182,0,0,1383,1385,5,178,0,0,1384,
+		1368,1,0,0,0,1384,1383,1,0,0,0,1385,1400,1,0,0,0,1386,1397,3,104,52,0,
+		1387,1388,5,200,0,0,1388,1393,5,209,0,0,1389,1390,5,204,0,0,1390,1392,
+		5,209,0,0,1391,1389,1,0,0,0,1392,1395,1,0,0,0,1393,1391,1,0,0,0,1393,1394,
+		1,0,0,0,1394,1396,1,0,0,0,1395,1393,1,0,0,0,1396,1398,5,201,0,0,1397,1387,
+		1,0,0,0,1397,1398,1,0,0,0,1398,1400,1,0,0,0,1399,1354,1,0,0,0,1399,1360,
+		1,0,0,0,1399,1367,1,0,0,0,1399,1386,1,0,0,0,1400,1409,1,0,0,0,1401,1402,
+		10,5,0,0,1402,1404,5,202,0,0,1403,1405,5,209,0,0,1404,1403,1,0,0,0,1404,
+		1405,1,0,0,0,1405,1406,1,0,0,0,1406,1408,5,203,0,0,1407,1401,1,0,0,0,1408,
+		1411,1,0,0,0,1409,1407,1,0,0,0,1409,1410,1,0,0,0,1410,103,1,0,0,0,1411,
+		1409,1,0,0,0,1412,1413,5,42,0,0,1413,1423,5,112,0,0,1414,1415,5,22,0,0,
+		1415,1423,5,167,0,0,1416,1417,7,28,0,0,1417,1418,7,29,0,0,1418,1419,5,
+		148,0,0,1419,1423,5,176,0,0,1420,1423,5,76,0,0,1421,1423,3,106,53,0,1422,
+		1412,1,0,0,0,1422,1414,1,0,0,0,1422,1416,1,0,0,0,1422,1420,1,0,0,0,1422,
+		1421,1,0,0,0,1423,105,1,0,0,0,1424,1429,3,108,54,0,1425,1426,5,205,0,0,
+		1426,1428,3,108,54,0,1427,1425,1,0,0,0,1428,1431,1,0,0,0,1429,1427,1,0,
+		0,0,1429,1430,1,0,0,0,1430,107,1,0,0,0,1431,1429,1,0,0,0,1432,1438,5,213,
+		0,0,1433,1438,5,214,0,0,1434,1438,5,215,0,0,1435,1438,5,216,0,0,1436,1438,
+		3,110,55,0,1437,1432,1,0,0,0,1437,1433,1,0,0,0,1437,1434,1,0,0,0,1437,
+		1435,1,0,0,0,1437,1436,1,0,0,0,1438,109,1,0,0,0,1439,1440,7,30,0,0,1440,
+		111,1,0,0,0,194,115,122,127,133,136,147,152,157,164,168,172,187,194,204,
+		210,215,221,227,238,242,246,249,253,263,270,280,283,287,291,296,301,305,
+		312,315,321,325,329,334,337,343,347,351,356,362,367,375,381,386,396,407,
+		415,423,427,434,444,453,460,464,467,475,483,491,501,505,516,523,529,537,
+		548,559,569,579,584,586,593,597,600,603,606,610,617,622,635,640,645,652,
+		661,664,667,671,680,683,687,696,699,705,714,719,723,731,736,745,748,750,
+		760,763,769,771,775,779,783,787,789,800,805,819,822,826,829,835,838,847,
+		850,854,862,867,870,874,886,902,913,918,925,939,943,951,953,964,969,977,
+		985,994,1000,1006,1010,1015,1020,1030,1034,1042,1046,1064,1067,1082,1085,
+		1095,1098,1111,1117,1130,1137,1140,1149,1156,1160,1162,1166,1189,1211,
+		1228,1230,1243,1251,1262,1265,1268,1271,1283,1294,1326,1332,1348,1350,
+		1377,1380,1384,1393,1397,1399,1404,1409,1422,1429,1437
 	};
 
 	public static readonly ATN _ATN =
