@@ -122,8 +122,11 @@ public static class AggregateFunctions
             case AggregateKind.Histogram:
                 return (SqlType.String, new MapType(SqlType.String, SqlType.BigInt));
             case AggregateKind.SumList:
-                if (argument is not ArrayType { Element.Kind: SqlTypeKind.Int or SqlTypeKind.BigInt
-                    or SqlTypeKind.Double } list)
+                if (argument is not ArrayType
+                    {
+                        Element.Kind: SqlTypeKind.Int or SqlTypeKind.BigInt
+                    or SqlTypeKind.Double
+                    } list)
                     throw new SqlException(SqlState.UndefinedFunction,
                         $"function SUM_LIST({argument}) does not exist", position: position,
                         hint: "SUM_LIST takes an ARRAY<INT>, ARRAY<BIGINT> or ARRAY<DOUBLE>.");

@@ -226,7 +226,8 @@ public sealed partial class SelectPlanner
                 var source = _resolveSource(table.Name);
                 var columns = source.Definition.Columns;
                 return (source, null, new BindScope(source.Definition.Name, table.Alias?.Value, columns,
-                    allowPseudoColumns: true) { StarOrder = source.Definition.StarOrder() });
+                    allowPseudoColumns: true)
+                { StarOrder = source.Definition.StarOrder() });
             case Ast.Join join:
                 var joins = new JoinPlanner(join, ResolveJoinLeaf, scope => NewBinder(scope, null), isPush);
                 return (null, joins, joins.Scope);
