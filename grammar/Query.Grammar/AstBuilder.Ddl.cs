@@ -60,7 +60,21 @@ internal sealed partial class AstBuilder
         new InsertValues(
             Build<QualifiedName>(context.qualifiedName()),
             IdentifierList(context.columnList()),
-            BuildAll<ValuesRow>(context.valuesRow()))
+            BuildAll<ValuesRow>(context.valuesRow()),
+            BuildOrNull<OnConflict>(context.onConflict()))
+        { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitOnConflict(OnConflictContext context) =>
+        new OnConflict(
+            IdentifierList(context.columnList()),
+            BuildOrNull<Identifier>(context.constraint),
+            DoUpdate: context.UPDATE() is not null,
+            BuildAll<Assignment>(context.assignment()),
+            BuildOrNull<Expr>(context.where))
+        { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitAssignment(AssignmentContext context) =>
+        new Assignment(Build<Identifier>(context.identifier()), Build<Expr>(context.expression()))
         { Span = SpanOf(context) };
 
     public override SyntaxNode VisitDeleteRows(DeleteRowsContext context) =>

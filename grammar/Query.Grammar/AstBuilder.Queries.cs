@@ -162,7 +162,11 @@ internal sealed partial class AstBuilder
     public override SyntaxNode VisitSubqueryRelation(SubqueryRelationContext context)
     {
         var (alias, columns) = Alias(context.aliasClause());
-        return new SubqueryRef(Build<SelectQuery>(context.query()), alias, columns) { Span = SpanOf(context) };
+        return new SubqueryRef(Build<SelectQuery>(context.query()), alias, columns)
+        {
+            Span = SpanOf(context),
+            Lateral = context.LATERAL() is not null,
+        };
     }
 
     public override SyntaxNode VisitFunctionRelation(FunctionRelationContext context)
@@ -175,7 +179,7 @@ internal sealed partial class AstBuilder
             Span = new TextSpan(nameContext.Start.StartIndex,
                 context.RPAREN().Symbol.StopIndex - nameContext.Start.StartIndex + 1),
         };
-        return new FunctionRef(call, alias, columns) { Span = SpanOf(context) };
+        return new FunctionRef(call, alias, columns) { Span = SpanOf(context), Lateral = context.LATERAL() is not null };
     }
 
     public override SyntaxNode VisitParenthesizedRelation(ParenthesizedRelationContext context) =>

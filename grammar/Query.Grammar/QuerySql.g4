@@ -58,7 +58,8 @@ statement
         (WITH tableProperties)? AS query                                        #createTableAs
     | CREATE TYPE (IF NOT EXISTS)? identifier AS type                           #createType
     | INSERT INTO qualifiedName (WITH tableProperties)? query                   #insertInto
-    | INSERT INTO qualifiedName columnList? VALUES valuesRow (COMMA valuesRow)* #insertValues
+    | INSERT INTO qualifiedName columnList? VALUES valuesRow (COMMA valuesRow)*
+        onConflict?                                                             #insertValues
     | DELETE FROM qualifiedName (WHERE where=expression)?                       #deleteRows
     | ALTER (STREAM | TABLE) qualifiedName
         alterColumn (COMMA alterColumn)*                                        #alterSourceAddColumns
@@ -116,6 +117,17 @@ columnList
 
 valuesRow
     : LPAREN expression (COMMA expression)* RPAREN
+    ;
+
+// PostgreSQL's upsert: ON CONFLICT [(key columns) | ON CONSTRAINT name] DO NOTHING | DO UPDATE SET ... [WHERE ...].
+onConflict
+    : ON CONFLICT (columnList | ON CONSTRAINT constraint=identifier)? DO NOTHING
+    | ON CONFLICT (columnList | ON CONSTRAINT constraint=identifier)? DO UPDATE SET
+        assignment (COMMA assignment)* (WHERE where=expression)?
+    ;
+
+assignment
+    : identifier EQ expression
     ;
 
 // ---------------------------------------------------------------- queries
@@ -207,8 +219,9 @@ withinClause
 
 relationPrimary
     : qualifiedName aliasClause?                                                #tableRelation
-    | LPAREN query RPAREN aliasClause?                                          #subqueryRelation
-    | qualifiedName LPAREN (expression (COMMA expression)*)? RPAREN aliasClause? #functionRelation
+    | LATERAL? LPAREN query RPAREN aliasClause?                                 #subqueryRelation
+    | LATERAL? qualifiedName LPAREN (expression (COMMA expression)*)? RPAREN
+        aliasClause?                                                            #functionRelation
     | LPAREN relation (COMMA relation)* RPAREN                                  #parenthesizedRelation
     ;
 
@@ -300,10 +313,14 @@ valueExpression
     | valueExpression DOUBLE_COLON type                                         #postgresCast
     | valueExpression COLLATE qualifiedName                                     #collate
     | valueExpression AT TIME ZONE zone=valueExpression                         #atTimeZone
-    | operator=(MINUS | PLUS) valueExpression                                   #arithmeticUnary
+    | operator=(MINUS | PLUS | TILDE) valueExpression                           #arithmeticUnary
     | left=valueExpression operator=(ASTERISK | SLASH | PERCENT) right=valueExpression #arithmeticBinary
     | left=valueExpression operator=(PLUS | MINUS) right=valueExpression        #arithmeticBinary
     | left=valueExpression CONCAT right=valueExpression                         #concatenation
+    // PostgreSQL's bit operators on integers, at the level of || ("any other operator"). << and >> are two
+    // tokens each (so ARRAY<ARRAY<INT>> still closes); AstBuilder requires them adjacent.
+    | left=valueExpression (operator=(AMPERSAND | PIPE | HASH) | shiftLeft=LT LT | shiftRight=GT GT)
+        right=valueExpression                                                   #bitwiseBinary
     ;
 
 functionArgument
@@ -397,7 +414,7 @@ identifier
 
 nonReserved
     : ABORT | ADD | ADVANCE | ARCHIVALS | ARCHIVE | AT | BEGIN | BOTH | BEGINNING | CHANGES | CHARACTER | COLUMN | COMMIT
-    | COMPACT
+    | COMPACT | CONFLICT | CONSTRAINT | DO | NOTHING | UPDATE
     | CURRENT | DATE | DAY | DAYS
     | DEFAULT | DESCRIBE | DISCARD | DOUBLE | EXPLAIN | EXTENDED | EXTRACT | FINAL | FIRST | FUNCTION
     | FOLLOWING | FOR | FUNCTIONS | GRACE | HEADER | HEADERS | HOPPING | HOUR | HOURS | ISOLATION | KEY | LAST | LEADING
@@ -439,6 +456,8 @@ COLLATE: 'COLLATE';
 COLUMN: 'COLUMN';
 COMMIT: 'COMMIT';
 COMPACT: 'COMPACT';
+CONFLICT: 'CONFLICT';
+CONSTRAINT: 'CONSTRAINT';
 CREATE: 'CREATE';
 CURRENT: 'CURRENT';
 CROSS: 'CROSS';
@@ -451,6 +470,7 @@ DESC: 'DESC';
 DESCRIBE: 'DESCRIBE';
 DISCARD: 'DISCARD';
 DISTINCT: 'DISTINCT';
+DO: 'DO';
 DOUBLE: 'DOUBLE';
 DROP: 'DROP';
 ELSE: 'ELSE';
@@ -492,6 +512,7 @@ ISOLATION: 'ISOLATION';
 JOIN: 'JOIN';
 KEY: 'KEY';
 LAST: 'LAST';
+LATERAL: 'LATERAL';
 LEADING: 'LEADING';
 LEFT: 'LEFT';
 LEVEL: 'LEVEL';
@@ -505,6 +526,7 @@ MILLISECONDS: 'MILLISECONDS';
 MINUTE: 'MINUTE';
 MINUTES: 'MINUTES';
 NOT: 'NOT';
+NOTHING: 'NOTHING';
 NULL: 'NULL';
 NULLS: 'NULLS';
 OFFSET: 'OFFSET';
@@ -570,6 +592,7 @@ TYPES: 'TYPES';
 UNION: 'UNION';
 UNBOUNDED: 'UNBOUNDED';
 UNSET: 'UNSET';
+UPDATE: 'UPDATE';
 USING: 'USING';
 VALUES: 'VALUES';
 VARIABLES: 'VARIABLES';
@@ -600,6 +623,9 @@ ASTERISK: '*';
 SLASH: '/';
 PERCENT: '%';
 CONCAT: '||';
+AMPERSAND: '&';
+PIPE: '|';
+HASH: '#';
 ASSIGN: ':=';
 DOUBLE_COLON: '::';
 ARROW: '->';

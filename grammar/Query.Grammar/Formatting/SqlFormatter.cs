@@ -219,6 +219,8 @@ public sealed partial class SqlFormatter
             ExpressionList(statement.Rows[i].Values);
             Append(")");
         }
+        if (statement.Conflict is { } conflict)
+            OnConflictClause(conflict);
     }
 
     private void AlterAddColumns(AlterSourceAddColumns statement)
