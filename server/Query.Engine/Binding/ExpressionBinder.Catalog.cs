@@ -82,6 +82,8 @@ public sealed partial class ExpressionBinder
             case "DATE_PART" or "EXTRACT":
                 bound = CatalogCall(call, "DatePart", SqlType.Double, [SqlType.String, SqlType.Timestamp], null,
                     position);
+                if (name == "EXTRACT")
+                    bound = Coerce(bound, ExtractType(call), CastContext.Explicit, position);
                 return true;
             case "TIMEZONE" when call.Arguments.Count == 2:
                 bound = Bind(call with
@@ -164,6 +166,21 @@ public sealed partial class ExpressionBinder
 
     private Func<CatalogSnapshot> Snapshot(int position) => Session?.Snapshot
         ?? throw SqlException.FeatureNotSupported("catalog lookups outside a session's query", position);
+
+    /// <summary>PostgreSQL 15's extract gives numeric (date_part stays double precision): six decimals for the
+    /// fields with fractions of a second (epoch, second, julian), three for milliseconds, none for the rest.</summary>
+    private static DecimalType ExtractType(Ast.FunctionCall call)
+    {
+        var field = call.Arguments.Count > 0 && call.Arguments[0] is Ast.StringLiteral literal
+            ? literal.Value.ToLowerInvariant() : "epoch";
+        var scale = field switch
+        {
+            "epoch" or "second" or "seconds" or "julian" => 6,
+            "milliseconds" or "millisecond" => 3,
+            _ => 0,
+        };
+        return new DecimalType(28, scale);
+    }
 
     private BoundExpr CatalogCall(Ast.FunctionCall call, string method, SqlType result, SqlType[] parameters,
         object? context, int position)

@@ -47,6 +47,10 @@ public static partial class CatalogFunctions
         var (schema, relation) = SplitName(name);
         if (schema is null or "public" && snapshot().TryGetRelation(relation, out var user))
             return user.Oid;
+        // A table's key index, t_pkey (pg_class lists it; pgjdbc and psql name it).
+        if (schema is null or "public" && relation.EndsWith("_pkey", StringComparison.Ordinal)
+            && snapshot().TryGetRelation(relation[..^5], out var keyed) && keyed.KeyIndexOid != 0)
+            return keyed.KeyIndexOid;
         if (PgCatalog.Find(schema, relation) is { } system)
             return system.Oid;
         throw new SqlException(SqlState.UndefinedTable, $"relation \"{name}\" does not exist");
@@ -57,6 +61,8 @@ public static partial class CatalogFunctions
     {
         if (snapshot().TryGetRelation(oid, out var user))
             return user.Definition.Name;
+        if (snapshot().TryGetRelation(oid - 2, out var keyed) && keyed.KeyIndexOid == oid)
+            return keyed.Definition.Name + "_pkey";
         foreach (var system in PgCatalog.All)
         {
             if (system.Oid == oid)
