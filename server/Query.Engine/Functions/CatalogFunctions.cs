@@ -121,6 +121,22 @@ public static partial class CatalogFunctions
         return null;
     }
 
+    /// <summary><c>pg_get_indexdef(oid, column, pretty)</c>: the index's definition for column 0, else the name of
+    /// its column-th key column (empty past the last, as PostgreSQL).</summary>
+    public static string? IndexColumnDefinition(Func<CatalogSnapshot> snapshot, int oid, int column)
+    {
+        if (column == 0)
+            return IndexDefinition(snapshot, oid);
+        foreach (var relation in snapshot().Relations)
+        {
+            if (relation.KeyIndexOid != oid || relation.Definition.KeyColumn < 0)
+                continue;
+            var keys = relation.Definition.KeyColumns;
+            return column > 0 && column <= keys.Count ? relation.Definition.Columns[keys[column - 1]].Name : "";
+        }
+        return null;
+    }
+
     /// <summary>The key columns, in key order, as an index or constraint definition lists them.</summary>
     private static string KeyList(Catalog.StreamDefinition definition) =>
         string.Join(", ", definition.KeyColumns.Select(k => definition.Columns[k].Name));
