@@ -7207,8 +7207,8 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext valueExpression(int i) {
 			return GetRuleContext<ValueExpressionContext>(i);
 		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FROM() { return GetToken(QuerySqlParser.FROM, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FROM() { return GetToken(QuerySqlParser.FROM, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FOR() { return GetToken(QuerySqlParser.FOR, 0); }
 		public SubstringFromContext(ValueExpressionContext context) { CopyFrom(context); }
 		[System.Diagnostics.DebuggerNonUserCode]
@@ -7543,9 +7543,9 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1189;
+			State = 1193;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,167,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,168,Context) ) {
 			case 1:
 				{
 				_localctx = new LiteralExpressionContext(_localctx);
@@ -7987,23 +7987,41 @@ public partial class QuerySqlParser : Parser {
 				Match(LPAREN);
 				State = 1125;
 				valueExpression(0);
-				State = 1126;
-				Match(FROM);
-				State = 1127;
-				((SubstringFromContext)_localctx).start = valueExpression(0);
-				State = 1130;
+				State = 1134;
 				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==FOR) {
+				switch (TokenStream.LA(1)) {
+				case FROM:
 					{
-					State = 1128;
+					State = 1126;
+					Match(FROM);
+					State = 1127;
+					((SubstringFromContext)_localctx).start = valueExpression(0);
+					State = 1130;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+					if (_la==FOR) {
+						{
+						State = 1128;
+						Match(FOR);
+						State = 1129;
+						((SubstringFromContext)_localctx).length = valueExpression(0);
+						}
+					}
+
+					}
+					break;
+				case FOR:
+					{
+					State = 1132;
 					Match(FOR);
-					State = 1129;
+					State = 1133;
 					((SubstringFromContext)_localctx).length = valueExpression(0);
 					}
+					break;
+				default:
+					throw new NoViableAltException(this);
 				}
-
-				State = 1132;
+				State = 1136;
 				Match(RPAREN);
 				}
 				break;
@@ -8012,16 +8030,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TrimFromContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1134;
+				State = 1138;
 				Match(TRIM);
-				State = 1135;
+				State = 1139;
 				Match(LPAREN);
-				State = 1137;
+				State = 1141;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,160,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,161,Context) ) {
 				case 1:
 					{
-					State = 1136;
+					State = 1140;
 					((TrimFromContext)_localctx).side = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==BOTH || _la==LEADING || _la==TRAILING) ) {
@@ -8034,21 +8052,21 @@ public partial class QuerySqlParser : Parser {
 					}
 					break;
 				}
-				State = 1140;
+				State = 1144;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8358125446176106254L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413776363698145L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 504535321924202459L) != 0) || ((((_la - 200)) & ~0x3f) == 0 && ((1L << (_la - 200)) & 130945L) != 0)) {
 					{
-					State = 1139;
+					State = 1143;
 					((TrimFromContext)_localctx).characters = valueExpression(0);
 					}
 				}
 
-				State = 1142;
+				State = 1146;
 				Match(FROM);
-				State = 1143;
+				State = 1147;
 				valueExpression(0);
-				State = 1144;
+				State = 1148;
 				Match(RPAREN);
 				}
 				break;
@@ -8057,49 +8075,49 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1146;
+				State = 1150;
 				qualifiedName();
-				State = 1147;
+				State = 1151;
 				Match(LPAREN);
-				State = 1162;
+				State = 1166;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8358126545687734030L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413774216214497L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 504535321924202459L) != 0) || ((((_la - 200)) & ~0x3f) == 0 && ((1L << (_la - 200)) & 130945L) != 0)) {
 					{
-					State = 1149;
+					State = 1153;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==DISTINCT) {
 						{
-						State = 1148;
+						State = 1152;
 						Match(DISTINCT);
 						}
 					}
 
-					State = 1151;
+					State = 1155;
 					functionArgument();
-					State = 1156;
+					State = 1160;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1152;
+						State = 1156;
 						Match(COMMA);
-						State = 1153;
+						State = 1157;
 						functionArgument();
 						}
 						}
-						State = 1158;
+						State = 1162;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1160;
+					State = 1164;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ORDER) {
 						{
-						State = 1159;
+						State = 1163;
 						orderBy();
 						}
 					}
@@ -8107,14 +8125,14 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 1164;
+				State = 1168;
 				Match(RPAREN);
-				State = 1166;
+				State = 1170;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,166,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,167,Context) ) {
 				case 1:
 					{
-					State = 1165;
+					State = 1169;
 					overClause();
 					}
 					break;
@@ -8126,11 +8144,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1168;
+				State = 1172;
 				Match(LPAREN);
-				State = 1169;
+				State = 1173;
 				query();
-				State = 1170;
+				State = 1174;
 				Match(RPAREN);
 				}
 				break;
@@ -8139,7 +8157,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1172;
+				State = 1176;
 				identifier();
 				}
 				break;
@@ -8148,11 +8166,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QualifiedColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1173;
+				State = 1177;
 				((QualifiedColumnReferenceContext)_localctx).qualifier = identifier();
-				State = 1174;
+				State = 1178;
 				Match(DOT);
-				State = 1175;
+				State = 1179;
 				((QualifiedColumnReferenceContext)_localctx).name = identifier();
 				}
 				break;
@@ -8161,11 +8179,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1177;
+				State = 1181;
 				Match(LPAREN);
-				State = 1178;
+				State = 1182;
 				expression(0);
-				State = 1179;
+				State = 1183;
 				Match(RPAREN);
 				}
 				break;
@@ -8174,15 +8192,15 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedFieldAccessContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1181;
-				Match(LPAREN);
-				State = 1182;
-				expression(0);
-				State = 1183;
-				Match(RPAREN);
-				State = 1184;
-				Match(DOT);
 				State = 1185;
+				Match(LPAREN);
+				State = 1186;
+				expression(0);
+				State = 1187;
+				Match(RPAREN);
+				State = 1188;
+				Match(DOT);
+				State = 1189;
 				identifier();
 				}
 				break;
@@ -8191,7 +8209,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArithmeticUnaryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1187;
+				State = 1191;
 				((ArithmeticUnaryContext)_localctx).@operator = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(((((_la - 186)) & ~0x3f) == 0 && ((1L << (_la - 186)) & 7L) != 0)) ) {
@@ -8201,37 +8219,37 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1188;
+				State = 1192;
 				valueExpression(5);
 				}
 				break;
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1230;
+			State = 1234;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,171,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 1228;
+					State = 1232;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,169,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,170,Context) ) {
 					case 1:
 						{
 						_localctx = new AtTimeZoneContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1191;
-						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 1192;
-						Match(AT);
-						State = 1193;
-						Match(TIME);
-						State = 1194;
-						Match(ZONE);
 						State = 1195;
+						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
+						State = 1196;
+						Match(AT);
+						State = 1197;
+						Match(TIME);
+						State = 1198;
+						Match(ZONE);
+						State = 1199;
 						((AtTimeZoneContext)_localctx).zone = valueExpression(7);
 						}
 						break;
@@ -8240,9 +8258,9 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1196;
+						State = 1200;
 						if (!(Precpred(Context, 4))) throw new FailedPredicateException(this, "Precpred(Context, 4)");
-						State = 1197;
+						State = 1201;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(((((_la - 189)) & ~0x3f) == 0 && ((1L << (_la - 189)) & 7L) != 0)) ) {
@@ -8252,7 +8270,7 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1198;
+						State = 1202;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(5);
 						}
 						break;
@@ -8261,9 +8279,9 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1199;
+						State = 1203;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 1200;
+						State = 1204;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -8273,7 +8291,7 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1201;
+						State = 1205;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
 						}
 						break;
@@ -8282,11 +8300,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ConcatenationContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ConcatenationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1202;
+						State = 1206;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 1203;
+						State = 1207;
 						Match(CONCAT);
-						State = 1204;
+						State = 1208;
 						((ConcatenationContext)_localctx).right = valueExpression(3);
 						}
 						break;
@@ -8295,16 +8313,16 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new BitwiseBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((BitwiseBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1205;
+						State = 1209;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 1211;
+						State = 1215;
 						ErrorHandler.Sync(this);
 						switch (TokenStream.LA(1)) {
 						case AMPERSAND:
 						case PIPE:
 						case HASH:
 							{
-							State = 1206;
+							State = 1210;
 							((BitwiseBinaryContext)_localctx).@operator = TokenStream.LT(1);
 							_la = TokenStream.LA(1);
 							if ( !(((((_la - 193)) & ~0x3f) == 0 && ((1L << (_la - 193)) & 7L) != 0)) ) {
@@ -8318,24 +8336,24 @@ public partial class QuerySqlParser : Parser {
 							break;
 						case LT:
 							{
-							State = 1207;
+							State = 1211;
 							((BitwiseBinaryContext)_localctx).shiftLeft = Match(LT);
-							State = 1208;
+							State = 1212;
 							Match(LT);
 							}
 							break;
 						case GT:
 							{
-							State = 1209;
+							State = 1213;
 							((BitwiseBinaryContext)_localctx).shiftRight = Match(GT);
-							State = 1210;
+							State = 1214;
 							Match(GT);
 							}
 							break;
 						default:
 							throw new NoViableAltException(this);
 						}
-						State = 1213;
+						State = 1217;
 						((BitwiseBinaryContext)_localctx).right = valueExpression(2);
 						}
 						break;
@@ -8344,13 +8362,13 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new SubscriptContext(new ValueExpressionContext(_parentctx, _parentState));
 						((SubscriptContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1214;
+						State = 1218;
 						if (!(Precpred(Context, 10))) throw new FailedPredicateException(this, "Precpred(Context, 10)");
-						State = 1215;
+						State = 1219;
 						Match(LBRACKET);
-						State = 1216;
+						State = 1220;
 						((SubscriptContext)_localctx).index = valueExpression(0);
-						State = 1217;
+						State = 1221;
 						Match(RBRACKET);
 						}
 						break;
@@ -8359,11 +8377,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new DereferenceContext(new ValueExpressionContext(_parentctx, _parentState));
 						((DereferenceContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1219;
+						State = 1223;
 						if (!(Precpred(Context, 9))) throw new FailedPredicateException(this, "Precpred(Context, 9)");
-						State = 1220;
+						State = 1224;
 						Match(ARROW);
-						State = 1221;
+						State = 1225;
 						((DereferenceContext)_localctx).field = identifier();
 						}
 						break;
@@ -8371,11 +8389,11 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new PostgresCastContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1222;
+						State = 1226;
 						if (!(Precpred(Context, 8))) throw new FailedPredicateException(this, "Precpred(Context, 8)");
-						State = 1223;
+						State = 1227;
 						Match(DOUBLE_COLON);
-						State = 1224;
+						State = 1228;
 						type(0);
 						}
 						break;
@@ -8383,20 +8401,20 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new CollateContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1225;
+						State = 1229;
 						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 1226;
+						State = 1230;
 						Match(COLLATE);
-						State = 1227;
+						State = 1231;
 						qualifiedName();
 						}
 						break;
 					}
 					}
 				}
-				State = 1232;
+				State = 1236;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,171,Context);
 			}
 			}
 		}
@@ -8483,18 +8501,18 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 82, RULE_functionArgument);
 		int _la;
 		try {
-			State = 1251;
+			State = 1255;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,172,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,173,Context) ) {
 			case 1:
 				_localctx = new SingleParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1233;
+				State = 1237;
 				identifier();
-				State = 1234;
+				State = 1238;
 				Match(LAMBDA_ARROW);
-				State = 1235;
+				State = 1239;
 				expression(0);
 				}
 				break;
@@ -8502,31 +8520,31 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MultiParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1237;
+				State = 1241;
 				Match(LPAREN);
-				State = 1238;
+				State = 1242;
 				identifier();
-				State = 1243;
+				State = 1247;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1239;
+					State = 1243;
 					Match(COMMA);
-					State = 1240;
+					State = 1244;
 					identifier();
 					}
 					}
-					State = 1245;
+					State = 1249;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1246;
+				State = 1250;
 				Match(RPAREN);
-				State = 1247;
+				State = 1251;
 				Match(LAMBDA_ARROW);
-				State = 1248;
+				State = 1252;
 				expression(0);
 				}
 				break;
@@ -8534,7 +8552,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1250;
+				State = 1254;
 				expression(0);
 				}
 				break;
@@ -8594,61 +8612,61 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1253;
+			State = 1257;
 			Match(OVER);
-			State = 1254;
+			State = 1258;
 			Match(LPAREN);
-			State = 1265;
+			State = 1269;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==PARTITION) {
 				{
-				State = 1255;
+				State = 1259;
 				Match(PARTITION);
-				State = 1256;
+				State = 1260;
 				Match(BY);
-				State = 1257;
+				State = 1261;
 				expression(0);
-				State = 1262;
+				State = 1266;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1258;
+					State = 1262;
 					Match(COMMA);
-					State = 1259;
+					State = 1263;
 					expression(0);
 					}
 					}
-					State = 1264;
+					State = 1268;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 1268;
+			State = 1272;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 1267;
+				State = 1271;
 				orderBy();
 				}
 			}
 
-			State = 1271;
+			State = 1275;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==RANGE || _la==ROWS) {
 				{
-				State = 1270;
+				State = 1274;
 				windowFrame();
 				}
 			}
 
-			State = 1273;
+			State = 1277;
 			Match(RPAREN);
 			}
 		}
@@ -8696,13 +8714,13 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 86, RULE_windowFrame);
 		int _la;
 		try {
-			State = 1283;
+			State = 1287;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,177,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,178,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1275;
+				State = 1279;
 				_localctx.unit = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==RANGE || _la==ROWS) ) {
@@ -8712,20 +8730,20 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1276;
+				State = 1280;
 				Match(BETWEEN);
-				State = 1277;
+				State = 1281;
 				_localctx.start = frameBound();
-				State = 1278;
+				State = 1282;
 				Match(AND);
-				State = 1279;
+				State = 1283;
 				_localctx.end = frameBound();
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1281;
+				State = 1285;
 				_localctx.unit = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==RANGE || _la==ROWS) ) {
@@ -8735,7 +8753,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1282;
+				State = 1286;
 				_localctx.start = frameBound();
 				}
 				break;
@@ -8819,16 +8837,16 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 88, RULE_frameBound);
 		int _la;
 		try {
-			State = 1294;
+			State = 1298;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,178,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,179,Context) ) {
 			case 1:
 				_localctx = new UnboundedPrecedingBoundContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1285;
+				State = 1289;
 				Match(UNBOUNDED);
-				State = 1286;
+				State = 1290;
 				Match(PRECEDING);
 				}
 				break;
@@ -8836,9 +8854,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new UnboundedFollowingBoundContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1287;
+				State = 1291;
 				Match(UNBOUNDED);
-				State = 1288;
+				State = 1292;
 				Match(FOLLOWING);
 				}
 				break;
@@ -8846,9 +8864,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CurrentRowBoundContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1289;
+				State = 1293;
 				Match(CURRENT);
-				State = 1290;
+				State = 1294;
 				Match(ROW);
 				}
 				break;
@@ -8856,9 +8874,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new OffsetBoundContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1291;
+				State = 1295;
 				valueExpression(0);
-				State = 1292;
+				State = 1296;
 				((OffsetBoundContext)_localctx).direction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==FOLLOWING || _la==PRECEDING) ) {
@@ -8913,11 +8931,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1296;
+			State = 1300;
 			_localctx.key = expression(0);
-			State = 1297;
+			State = 1301;
 			Match(ASSIGN);
-			State = 1298;
+			State = 1302;
 			_localctx.value = expression(0);
 			}
 		}
@@ -8960,11 +8978,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1300;
+			State = 1304;
 			identifier();
-			State = 1301;
+			State = 1305;
 			Match(ASSIGN);
-			State = 1302;
+			State = 1306;
 			expression(0);
 			}
 		}
@@ -9010,13 +9028,13 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1304;
+			State = 1308;
 			Match(WHEN);
-			State = 1305;
+			State = 1309;
 			_localctx.condition = expression(0);
-			State = 1306;
+			State = 1310;
 			Match(THEN);
-			State = 1307;
+			State = 1311;
 			_localctx.result = expression(0);
 			}
 		}
@@ -9077,107 +9095,107 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 96, RULE_comparisonOperator);
 		try {
 			int _alt;
-			State = 1332;
+			State = 1336;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQ:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1309;
+				State = 1313;
 				Match(EQ);
 				}
 				break;
 			case NEQ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1310;
+				State = 1314;
 				Match(NEQ);
 				}
 				break;
 			case LT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1311;
+				State = 1315;
 				Match(LT);
 				}
 				break;
 			case LTE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1312;
+				State = 1316;
 				Match(LTE);
 				}
 				break;
 			case GT:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1313;
+				State = 1317;
 				Match(GT);
 				}
 				break;
 			case GTE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1314;
+				State = 1318;
 				Match(GTE);
 				}
 				break;
 			case TILDE:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1315;
+				State = 1319;
 				Match(TILDE);
 				}
 				break;
 			case NOT_TILDE:
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1316;
+				State = 1320;
 				Match(NOT_TILDE);
 				}
 				break;
 			case TILDE_STAR:
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1317;
+				State = 1321;
 				Match(TILDE_STAR);
 				}
 				break;
 			case NOT_TILDE_STAR:
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 1318;
+				State = 1322;
 				Match(NOT_TILDE_STAR);
 				}
 				break;
 			case OPERATOR:
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 1319;
+				State = 1323;
 				Match(OPERATOR);
-				State = 1320;
+				State = 1324;
 				Match(LPAREN);
-				State = 1326;
+				State = 1330;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,179,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,180,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 1321;
+						State = 1325;
 						identifier();
-						State = 1322;
+						State = 1326;
 						Match(DOT);
 						}
 						}
 					}
-					State = 1328;
+					State = 1332;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,179,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,180,Context);
 				}
-				State = 1329;
+				State = 1333;
 				comparisonOperator();
-				State = 1330;
+				State = 1334;
 				Match(RPAREN);
 				}
 				break;
@@ -9315,14 +9333,14 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 98, RULE_literal);
 		int _la;
 		try {
-			State = 1350;
+			State = 1354;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case NULL:
 				_localctx = new NullLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1334;
+				State = 1338;
 				Match(NULL);
 				}
 				break;
@@ -9331,7 +9349,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BooleanLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1335;
+				State = 1339;
 				_la = TokenStream.LA(1);
 				if ( !(_la==FALSE || _la==TRUE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -9348,7 +9366,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NumericLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1336;
+				State = 1340;
 				number();
 				}
 				break;
@@ -9356,7 +9374,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1337;
+				State = 1341;
 				Match(STRING);
 				}
 				break;
@@ -9364,7 +9382,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new EscapeStringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1338;
+				State = 1342;
 				Match(ESCAPE_STRING);
 				}
 				break;
@@ -9372,9 +9390,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimestampLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1339;
+				State = 1343;
 				Match(TIMESTAMP);
-				State = 1340;
+				State = 1344;
 				Match(STRING);
 				}
 				break;
@@ -9382,9 +9400,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DateLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1341;
+				State = 1345;
 				Match(DATE);
-				State = 1342;
+				State = 1346;
 				Match(STRING);
 				}
 				break;
@@ -9392,9 +9410,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimeLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1343;
+				State = 1347;
 				Match(TIME);
-				State = 1344;
+				State = 1348;
 				Match(STRING);
 				}
 				break;
@@ -9402,16 +9420,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new IntervalLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1345;
+				State = 1349;
 				Match(INTERVAL);
-				State = 1346;
+				State = 1350;
 				Match(STRING);
-				State = 1348;
+				State = 1352;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,181,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,182,Context) ) {
 				case 1:
 					{
-					State = 1347;
+					State = 1351;
 					timeUnit();
 					}
 					break;
@@ -9458,7 +9476,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1352;
+			State = 1356;
 			_la = TokenStream.LA(1);
 			if ( !(((((_la - 209)) & ~0x3f) == 0 && ((1L << (_la - 209)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -9612,7 +9630,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1399;
+			State = 1403;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ARRAY:
@@ -9621,13 +9639,13 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 1355;
+				State = 1359;
 				Match(ARRAY);
-				State = 1356;
+				State = 1360;
 				Match(LT);
-				State = 1357;
+				State = 1361;
 				type(0);
-				State = 1358;
+				State = 1362;
 				Match(GT);
 				}
 				break;
@@ -9636,17 +9654,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1360;
-				Match(MAP);
-				State = 1361;
-				Match(LT);
-				State = 1362;
-				((MapTypeContext)_localctx).key = type(0);
-				State = 1363;
-				Match(COMMA);
 				State = 1364;
-				((MapTypeContext)_localctx).value = type(0);
+				Match(MAP);
 				State = 1365;
+				Match(LT);
+				State = 1366;
+				((MapTypeContext)_localctx).key = type(0);
+				State = 1367;
+				Match(COMMA);
+				State = 1368;
+				((MapTypeContext)_localctx).value = type(0);
+				State = 1369;
 				Match(GT);
 				}
 				break;
@@ -9655,52 +9673,52 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1367;
+				State = 1371;
 				Match(STRUCT);
-				State = 1384;
+				State = 1388;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LT:
 					{
-					State = 1368;
+					State = 1372;
 					Match(LT);
-					State = 1380;
+					State = 1384;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8348555296966370062L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413785020743649L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 132163591597019L) != 0) || ((((_la - 213)) & ~0x3f) == 0 && ((1L << (_la - 213)) & 15L) != 0)) {
 						{
-						State = 1369;
+						State = 1373;
 						identifier();
-						State = 1370;
+						State = 1374;
 						type(0);
-						State = 1377;
+						State = 1381;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						while (_la==COMMA) {
 							{
 							{
-							State = 1371;
+							State = 1375;
 							Match(COMMA);
-							State = 1372;
+							State = 1376;
 							identifier();
-							State = 1373;
+							State = 1377;
 							type(0);
 							}
 							}
-							State = 1379;
+							State = 1383;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						}
 						}
 					}
 
-					State = 1382;
+					State = 1386;
 					Match(GT);
 					}
 					break;
 				case NEQ:
 					{
-					State = 1383;
+					State = 1387;
 					Match(NEQ);
 					}
 					break;
@@ -9824,34 +9842,34 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrimitiveTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1386;
+				State = 1390;
 				typeName();
-				State = 1397;
+				State = 1401;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,187,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,188,Context) ) {
 				case 1:
 					{
-					State = 1387;
+					State = 1391;
 					Match(LPAREN);
-					State = 1388;
+					State = 1392;
 					Match(INTEGER_VALUE);
-					State = 1393;
+					State = 1397;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1389;
+						State = 1393;
 						Match(COMMA);
-						State = 1390;
+						State = 1394;
 						Match(INTEGER_VALUE);
 						}
 						}
-						State = 1395;
+						State = 1399;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1396;
+					State = 1400;
 					Match(RPAREN);
 					}
 					break;
@@ -9862,9 +9880,9 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1409;
+			State = 1413;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,190,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,191,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -9874,28 +9892,28 @@ public partial class QuerySqlParser : Parser {
 					{
 					_localctx = new ArraySuffixTypeContext(new TypeContext(_parentctx, _parentState));
 					PushNewRecursionContext(_localctx, _startState, RULE_type);
-					State = 1401;
+					State = 1405;
 					if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-					State = 1402;
+					State = 1406;
 					Match(LBRACKET);
-					State = 1404;
+					State = 1408;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==INTEGER_VALUE) {
 						{
-						State = 1403;
+						State = 1407;
 						Match(INTEGER_VALUE);
 						}
 					}
 
-					State = 1406;
+					State = 1410;
 					Match(RBRACKET);
 					}
 					}
 				}
-				State = 1411;
+				State = 1415;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,190,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,191,Context);
 			}
 			}
 		}
@@ -9946,31 +9964,31 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 104, RULE_typeName);
 		int _la;
 		try {
-			State = 1422;
+			State = 1426;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,191,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,192,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1412;
+				State = 1416;
 				Match(DOUBLE);
-				State = 1413;
+				State = 1417;
 				Match(PRECISION);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1414;
+				State = 1418;
 				Match(CHARACTER);
-				State = 1415;
+				State = 1419;
 				Match(VARYING);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1416;
+				State = 1420;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TIME || _la==TIMESTAMP) ) {
 				ErrorHandler.RecoverInline(this);
@@ -9979,7 +9997,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1417;
+				State = 1421;
 				_la = TokenStream.LA(1);
 				if ( !(_la==WITH || _la==WITHOUT) ) {
 				ErrorHandler.RecoverInline(this);
@@ -9988,23 +10006,23 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1418;
+				State = 1422;
 				Match(TIME);
-				State = 1419;
+				State = 1423;
 				Match(ZONE);
 				}
 				break;
 			case 4:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1420;
+				State = 1424;
 				Match(INTERVAL);
 				}
 				break;
 			case 5:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1421;
+				State = 1425;
 				qualifiedName();
 				}
 				break;
@@ -10053,25 +10071,25 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1424;
+			State = 1428;
 			identifier();
-			State = 1429;
+			State = 1433;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,192,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,193,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					{
 					{
-					State = 1425;
+					State = 1429;
 					Match(DOT);
-					State = 1426;
+					State = 1430;
 					identifier();
 					}
 					}
 				}
-				State = 1431;
+				State = 1435;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,192,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,193,Context);
 			}
 			}
 		}
@@ -10112,34 +10130,34 @@ public partial class QuerySqlParser : Parser {
 		IdentifierContext _localctx = new IdentifierContext(Context, State);
 		EnterRule(_localctx, 108, RULE_identifier);
 		try {
-			State = 1437;
+			State = 1441;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENTIFIER:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1432;
+				State = 1436;
 				Match(IDENTIFIER);
 				}
 				break;
 			case DIGIT_IDENTIFIER:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1433;
+				State = 1437;
 				Match(DIGIT_IDENTIFIER);
 				}
 				break;
 			case QUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1434;
+				State = 1438;
 				Match(QUOTED_IDENTIFIER);
 				}
 				break;
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1435;
+				State = 1439;
 				Match(BACKQUOTED_IDENTIFIER);
 				}
 				break;
@@ -10251,7 +10269,7 @@ public partial class QuerySqlParser : Parser {
 			case ZONE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1436;
+				State = 1440;
 				nonReserved();
 				}
 				break;
@@ -10398,7 +10416,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1439;
+			State = 1443;
 			_la = TokenStream.LA(1);
 			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 8348555296966370062L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413785020743649L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 132163591597019L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -10472,7 +10490,7 @@ public partial class QuerySqlParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,220,1442,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,220,1446,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -10558,470 +10576,472 @@ public partial class QuerySqlParser : Parser {
 		1,40,1,40,5,40,1094,8,40,10,40,12,40,1097,9,40,3,40,1099,8,40,1,40,1,40,
 		1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,3,40,1112,8,40,1,40,1,40,
 		1,40,1,40,3,40,1118,8,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,
-		1,40,1,40,3,40,1131,8,40,1,40,1,40,1,40,1,40,1,40,3,40,1138,8,40,1,40,
-		3,40,1141,8,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,3,40,1150,8,40,1,40,
-		1,40,1,40,5,40,1155,8,40,10,40,12,40,1158,9,40,1,40,3,40,1161,8,40,3,40,
-		1163,8,40,1,40,1,40,3,40,1167,8,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,
+		1,40,1,40,3,40,1131,8,40,1,40,1,40,3,40,1135,8,40,1,40,1,40,1,40,1,40,
+		1,40,3,40,1142,8,40,1,40,3,40,1145,8,40,1,40,1,40,1,40,1,40,1,40,1,40,
+		1,40,3,40,1154,8,40,1,40,1,40,1,40,5,40,1159,8,40,10,40,12,40,1162,9,40,
+		1,40,3,40,1165,8,40,3,40,1167,8,40,1,40,1,40,3,40,1171,8,40,1,40,1,40,
 		1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,
-		3,40,1190,8,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,
-		1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,3,40,1212,8,40,1,40,1,40,
-		1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,5,40,
-		1229,8,40,10,40,12,40,1232,9,40,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,
-		5,41,1242,8,41,10,41,12,41,1245,9,41,1,41,1,41,1,41,1,41,1,41,3,41,1252,
-		8,41,1,42,1,42,1,42,1,42,1,42,1,42,1,42,5,42,1261,8,42,10,42,12,42,1264,
-		9,42,3,42,1266,8,42,1,42,3,42,1269,8,42,1,42,3,42,1272,8,42,1,42,1,42,
-		1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,3,43,1284,8,43,1,44,1,44,1,44,
-		1,44,1,44,1,44,1,44,1,44,1,44,3,44,1295,8,44,1,45,1,45,1,45,1,45,1,46,
-		1,46,1,46,1,46,1,47,1,47,1,47,1,47,1,47,1,48,1,48,1,48,1,48,1,48,1,48,
-		1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,5,48,1325,8,48,10,48,12,48,
-		1328,9,48,1,48,1,48,1,48,3,48,1333,8,48,1,49,1,49,1,49,1,49,1,49,1,49,
-		1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,3,49,1349,8,49,3,49,1351,8,49,
-		1,50,1,50,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,
-		1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,5,51,1376,8,51,10,51,12,51,
-		1379,9,51,3,51,1381,8,51,1,51,1,51,3,51,1385,8,51,1,51,1,51,1,51,1,51,
-		1,51,5,51,1392,8,51,10,51,12,51,1395,9,51,1,51,3,51,1398,8,51,3,51,1400,
-		8,51,1,51,1,51,1,51,3,51,1405,8,51,1,51,5,51,1408,8,51,10,51,12,51,1411,
-		9,51,1,52,1,52,1,52,1,52,1,52,1,52,1,52,1,52,1,52,1,52,3,52,1423,8,52,
-		1,53,1,53,1,53,5,53,1428,8,53,10,53,12,53,1431,9,53,1,54,1,54,1,54,1,54,
-		1,54,3,54,1438,8,54,1,55,1,55,1,55,0,5,36,52,76,80,102,56,0,2,4,6,8,10,
-		12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,
-		60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,104,
-		106,108,110,0,31,2,0,89,89,133,133,2,0,138,138,142,142,2,0,76,76,126,126,
-		2,0,90,90,131,131,2,0,150,150,177,177,2,0,154,154,174,174,2,0,25,25,46,
-		46,2,0,1,1,123,123,4,0,4,4,110,110,130,130,144,145,2,0,102,102,175,175,
-		3,0,48,48,75,75,160,160,2,0,4,4,40,40,2,0,12,12,37,37,2,0,55,55,82,82,
-		2,0,21,21,54,54,1,0,124,125,4,0,33,34,68,69,92,95,127,128,3,0,4,4,7,7,
-		135,135,2,0,71,71,87,87,3,0,17,17,84,84,153,153,1,0,186,188,1,0,189,191,
-		1,0,187,188,1,0,193,195,2,0,117,117,125,125,2,0,56,56,111,111,2,0,53,53,
-		156,156,1,0,209,211,1,0,148,149,2,0,171,171,173,173,37,0,1,3,8,9,13,15,
-		17,17,21,22,24,28,30,30,32,35,38,39,41,42,50,52,54,57,60,62,65,69,79,79,
-		81,82,84,84,86,86,89,90,92,95,97,97,99,100,102,103,109,112,114,121,123,
-		128,130,131,133,134,136,139,141,141,143,146,148,149,151,155,157,159,161,
-		163,166,167,173,176,1692,0,115,1,0,0,0,2,140,1,0,0,0,4,453,1,0,0,0,6,464,
-		1,0,0,0,8,475,1,0,0,0,10,477,1,0,0,0,12,488,1,0,0,0,14,501,1,0,0,0,16,
-		503,1,0,0,0,18,510,1,0,0,0,20,523,1,0,0,0,22,531,1,0,0,0,24,542,1,0,0,
-		0,26,586,1,0,0,0,28,588,1,0,0,0,30,593,1,0,0,0,32,608,1,0,0,0,34,620,1,
-		0,0,0,36,629,1,0,0,0,38,705,1,0,0,0,40,707,1,0,0,0,42,717,1,0,0,0,44,725,
-		1,0,0,0,46,728,1,0,0,0,48,733,1,0,0,0,50,750,1,0,0,0,52,752,1,0,0,0,54,
-		789,1,0,0,0,56,805,1,0,0,0,58,807,1,0,0,0,60,867,1,0,0,0,62,870,1,0,0,
-		0,64,876,1,0,0,0,66,918,1,0,0,0,68,925,1,0,0,0,70,927,1,0,0,0,72,931,1,
-		0,0,0,74,934,1,0,0,0,76,943,1,0,0,0,78,1020,1,0,0,0,80,1189,1,0,0,0,82,
-		1251,1,0,0,0,84,1253,1,0,0,0,86,1283,1,0,0,0,88,1294,1,0,0,0,90,1296,1,
-		0,0,0,92,1300,1,0,0,0,94,1304,1,0,0,0,96,1332,1,0,0,0,98,1350,1,0,0,0,
-		100,1352,1,0,0,0,102,1399,1,0,0,0,104,1422,1,0,0,0,106,1424,1,0,0,0,108,
-		1437,1,0,0,0,110,1439,1,0,0,0,112,114,5,206,0,0,113,112,1,0,0,0,114,117,
-		1,0,0,0,115,113,1,0,0,0,115,116,1,0,0,0,116,136,1,0,0,0,117,115,1,0,0,
-		0,118,127,3,4,2,0,119,121,5,206,0,0,120,119,1,0,0,0,121,122,1,0,0,0,122,
-		120,1,0,0,0,122,123,1,0,0,0,123,124,1,0,0,0,124,126,3,4,2,0,125,120,1,
-		0,0,0,126,129,1,0,0,0,127,125,1,0,0,0,127,128,1,0,0,0,128,133,1,0,0,0,
-		129,127,1,0,0,0,130,132,5,206,0,0,131,130,1,0,0,0,132,135,1,0,0,0,133,
-		131,1,0,0,0,133,134,1,0,0,0,134,137,1,0,0,0,135,133,1,0,0,0,136,118,1,
-		0,0,0,136,137,1,0,0,0,137,138,1,0,0,0,138,139,5,0,0,1,139,1,1,0,0,0,140,
-		141,3,76,38,0,141,142,5,0,0,1,142,3,1,0,0,0,143,454,3,30,15,0,144,145,
-		7,0,0,0,145,147,5,139,0,0,146,148,5,51,0,0,147,146,1,0,0,0,147,148,1,0,
-		0,0,148,454,1,0,0,0,149,150,7,0,0,0,150,152,5,143,0,0,151,153,5,51,0,0,
-		152,151,1,0,0,0,152,153,1,0,0,0,153,454,1,0,0,0,154,155,7,0,0,0,155,157,
-		5,116,0,0,156,158,5,51,0,0,157,156,1,0,0,0,157,158,1,0,0,0,158,454,1,0,
-		0,0,159,160,7,0,0,0,160,454,5,115,0,0,161,162,7,0,0,0,162,164,5,61,0,0,
-		163,165,5,51,0,0,164,163,1,0,0,0,164,165,1,0,0,0,165,454,1,0,0,0,166,168,
-		7,0,0,0,167,169,5,4,0,0,168,167,1,0,0,0,168,169,1,0,0,0,169,170,1,0,0,
-		0,170,172,5,152,0,0,171,173,5,51,0,0,172,171,1,0,0,0,172,173,1,0,0,0,173,
-		454,1,0,0,0,174,175,7,0,0,0,175,454,5,159,0,0,176,177,7,0,0,0,177,454,
-		5,166,0,0,178,179,7,0,0,0,179,454,5,8,0,0,180,181,5,133,0,0,181,182,5,
-		154,0,0,182,183,5,79,0,0,183,454,5,86,0,0,184,187,5,133,0,0,185,188,3,
-		106,53,0,186,188,5,4,0,0,187,185,1,0,0,0,187,186,1,0,0,0,188,454,1,0,0,
-		0,189,190,5,38,0,0,190,191,5,60,0,0,191,454,3,108,54,0,192,194,5,38,0,
-		0,193,195,5,51,0,0,194,193,1,0,0,0,194,195,1,0,0,0,195,196,1,0,0,0,196,
-		454,3,106,53,0,197,198,5,38,0,0,198,199,3,106,53,0,199,200,5,51,0,0,200,
-		454,1,0,0,0,201,204,5,50,0,0,202,205,3,4,2,0,203,205,3,108,54,0,204,202,
-		1,0,0,0,204,203,1,0,0,0,205,454,1,0,0,0,206,207,5,43,0,0,207,210,7,1,0,
-		0,208,209,5,70,0,0,209,211,5,49,0,0,210,208,1,0,0,0,210,211,1,0,0,0,211,
-		212,1,0,0,0,212,215,3,106,53,0,213,214,5,36,0,0,214,216,5,151,0,0,215,
-		213,1,0,0,0,215,216,1,0,0,0,216,454,1,0,0,0,217,218,5,43,0,0,218,221,5,
-		158,0,0,219,220,5,70,0,0,220,222,5,49,0,0,221,219,1,0,0,0,221,222,1,0,
-		0,0,222,223,1,0,0,0,223,454,3,108,54,0,224,227,5,146,0,0,225,228,3,108,
-		54,0,226,228,5,4,0,0,227,225,1,0,0,0,227,226,1,0,0,0,228,454,1,0,0,0,229,
-		230,5,9,0,0,230,231,5,138,0,0,231,454,3,106,53,0,232,233,5,26,0,0,233,
-		234,5,138,0,0,234,454,3,106,53,0,235,238,5,114,0,0,236,239,3,108,54,0,
-		237,239,5,207,0,0,238,236,1,0,0,0,238,237,1,0,0,0,239,242,1,0,0,0,240,
-		241,5,58,0,0,241,243,5,15,0,0,242,240,1,0,0,0,242,243,1,0,0,0,243,249,
-		1,0,0,0,244,246,7,2,0,0,245,247,5,177,0,0,246,245,1,0,0,0,246,247,1,0,
-		0,0,247,248,1,0,0,0,248,250,5,209,0,0,249,244,1,0,0,0,249,250,1,0,0,0,
-		250,253,1,0,0,0,251,252,5,88,0,0,252,254,5,209,0,0,253,251,1,0,0,0,253,
-		254,1,0,0,0,254,454,1,0,0,0,255,256,5,132,0,0,256,257,5,207,0,0,257,258,
-		5,177,0,0,258,454,5,207,0,0,259,260,5,162,0,0,260,454,5,207,0,0,261,263,
-		5,132,0,0,262,264,7,3,0,0,263,262,1,0,0,0,263,264,1,0,0,0,264,265,1,0,
-		0,0,265,266,5,148,0,0,266,267,5,176,0,0,267,454,3,8,4,0,268,270,5,132,
-		0,0,269,271,7,3,0,0,270,269,1,0,0,0,270,271,1,0,0,0,271,272,1,0,0,0,272,
-		273,3,106,53,0,273,283,7,4,0,0,274,284,5,35,0,0,275,280,3,8,4,0,276,277,
-		5,204,0,0,277,279,3,8,4,0,278,276,1,0,0,0,279,282,1,0,0,0,280,278,1,0,
-		0,0,280,281,1,0,0,0,281,284,1,0,0,0,282,280,1,0,0,0,283,274,1,0,0,0,283,
-		275,1,0,0,0,284,454,1,0,0,0,285,287,5,14,0,0,286,288,7,5,0,0,287,286,1,
-		0,0,0,287,288,1,0,0,0,288,292,1,0,0,0,289,290,5,137,0,0,290,292,5,154,
-		0,0,291,285,1,0,0,0,291,289,1,0,0,0,292,296,1,0,0,0,293,295,3,6,3,0,294,
-		293,1,0,0,0,295,298,1,0,0,0,296,294,1,0,0,0,296,297,1,0,0,0,297,454,1,
-		0,0,0,298,296,1,0,0,0,299,301,7,6,0,0,300,302,7,5,0,0,301,300,1,0,0,0,
-		301,302,1,0,0,0,302,454,1,0,0,0,303,305,7,7,0,0,304,306,7,5,0,0,305,304,
-		1,0,0,0,305,306,1,0,0,0,306,454,1,0,0,0,307,308,5,39,0,0,308,454,7,8,0,
-		0,309,312,5,29,0,0,310,311,5,104,0,0,311,313,5,120,0,0,312,310,1,0,0,0,
-		312,313,1,0,0,0,313,315,1,0,0,0,314,316,5,136,0,0,315,314,1,0,0,0,315,
-		316,1,0,0,0,316,317,1,0,0,0,317,321,5,138,0,0,318,319,5,70,0,0,319,320,
-		5,96,0,0,320,322,5,49,0,0,321,318,1,0,0,0,321,322,1,0,0,0,322,323,1,0,
-		0,0,323,325,3,106,53,0,324,326,3,10,5,0,325,324,1,0,0,0,325,326,1,0,0,
-		0,326,329,1,0,0,0,327,328,5,171,0,0,328,330,3,18,9,0,329,327,1,0,0,0,329,
-		330,1,0,0,0,330,454,1,0,0,0,331,334,5,29,0,0,332,333,5,104,0,0,333,335,
-		5,120,0,0,334,332,1,0,0,0,334,335,1,0,0,0,335,337,1,0,0,0,336,338,5,136,
-		0,0,337,336,1,0,0,0,337,338,1,0,0,0,338,339,1,0,0,0,339,343,5,142,0,0,
-		340,341,5,70,0,0,341,342,5,96,0,0,342,344,5,49,0,0,343,340,1,0,0,0,343,
-		344,1,0,0,0,344,345,1,0,0,0,345,347,3,106,53,0,346,348,3,10,5,0,347,346,
-		1,0,0,0,347,348,1,0,0,0,348,351,1,0,0,0,349,350,5,171,0,0,350,352,3,18,
-		9,0,351,349,1,0,0,0,351,352,1,0,0,0,352,454,1,0,0,0,353,356,5,29,0,0,354,
-		355,5,104,0,0,355,357,5,120,0,0,356,354,1,0,0,0,356,357,1,0,0,0,357,358,
-		1,0,0,0,358,362,5,138,0,0,359,360,5,70,0,0,360,361,5,96,0,0,361,363,5,
-		49,0,0,362,359,1,0,0,0,362,363,1,0,0,0,363,364,1,0,0,0,364,367,3,106,53,
-		0,365,366,5,171,0,0,366,368,3,18,9,0,367,365,1,0,0,0,367,368,1,0,0,0,368,
-		369,1,0,0,0,369,370,5,11,0,0,370,371,3,30,15,0,371,454,1,0,0,0,372,375,
-		5,29,0,0,373,374,5,104,0,0,374,376,5,120,0,0,375,373,1,0,0,0,375,376,1,
-		0,0,0,376,377,1,0,0,0,377,381,5,142,0,0,378,379,5,70,0,0,379,380,5,96,
-		0,0,380,382,5,49,0,0,381,378,1,0,0,0,381,382,1,0,0,0,382,383,1,0,0,0,383,
-		386,3,106,53,0,384,385,5,171,0,0,385,387,3,18,9,0,386,384,1,0,0,0,386,
-		387,1,0,0,0,387,388,1,0,0,0,388,389,5,11,0,0,389,390,3,30,15,0,390,454,
-		1,0,0,0,391,392,5,29,0,0,392,396,5,158,0,0,393,394,5,70,0,0,394,395,5,
-		96,0,0,395,397,5,49,0,0,396,393,1,0,0,0,396,397,1,0,0,0,397,398,1,0,0,
-		0,398,399,3,108,54,0,399,400,5,11,0,0,400,401,3,102,51,0,401,454,1,0,0,
-		0,402,403,5,74,0,0,403,404,5,77,0,0,404,407,3,106,53,0,405,406,5,171,0,
-		0,406,408,3,18,9,0,407,405,1,0,0,0,407,408,1,0,0,0,408,409,1,0,0,0,409,
-		410,3,30,15,0,410,454,1,0,0,0,411,412,5,74,0,0,412,413,5,77,0,0,413,415,
-		3,106,53,0,414,416,3,22,11,0,415,414,1,0,0,0,415,416,1,0,0,0,416,417,1,
-		0,0,0,417,418,5,165,0,0,418,423,3,24,12,0,419,420,5,204,0,0,420,422,3,
-		24,12,0,421,419,1,0,0,0,422,425,1,0,0,0,423,421,1,0,0,0,423,424,1,0,0,
-		0,424,427,1,0,0,0,425,423,1,0,0,0,426,428,3,26,13,0,427,426,1,0,0,0,427,
-		428,1,0,0,0,428,454,1,0,0,0,429,430,5,36,0,0,430,431,5,58,0,0,431,434,
-		3,106,53,0,432,433,5,169,0,0,433,435,3,76,38,0,434,432,1,0,0,0,434,435,
-		1,0,0,0,435,454,1,0,0,0,436,437,5,5,0,0,437,438,7,1,0,0,438,439,3,106,
-		53,0,439,444,3,16,8,0,440,441,5,204,0,0,441,443,3,16,8,0,442,440,1,0,0,
-		0,443,446,1,0,0,0,444,442,1,0,0,0,444,445,1,0,0,0,445,454,1,0,0,0,446,
-		444,1,0,0,0,447,448,5,5,0,0,448,449,7,1,0,0,449,450,3,106,53,0,450,451,
-		5,132,0,0,451,452,3,18,9,0,452,454,1,0,0,0,453,143,1,0,0,0,453,144,1,0,
-		0,0,453,149,1,0,0,0,453,154,1,0,0,0,453,159,1,0,0,0,453,161,1,0,0,0,453,
-		166,1,0,0,0,453,174,1,0,0,0,453,176,1,0,0,0,453,178,1,0,0,0,453,180,1,
-		0,0,0,453,184,1,0,0,0,453,189,1,0,0,0,453,192,1,0,0,0,453,197,1,0,0,0,
-		453,201,1,0,0,0,453,206,1,0,0,0,453,217,1,0,0,0,453,224,1,0,0,0,453,229,
-		1,0,0,0,453,232,1,0,0,0,453,235,1,0,0,0,453,255,1,0,0,0,453,259,1,0,0,
-		0,453,261,1,0,0,0,453,268,1,0,0,0,453,291,1,0,0,0,453,299,1,0,0,0,453,
-		303,1,0,0,0,453,307,1,0,0,0,453,309,1,0,0,0,453,331,1,0,0,0,453,353,1,
-		0,0,0,453,372,1,0,0,0,453,391,1,0,0,0,453,402,1,0,0,0,453,411,1,0,0,0,
-		453,429,1,0,0,0,453,436,1,0,0,0,453,447,1,0,0,0,454,5,1,0,0,0,455,456,
-		5,79,0,0,456,458,5,86,0,0,457,459,3,108,54,0,458,457,1,0,0,0,459,460,1,
-		0,0,0,460,458,1,0,0,0,460,461,1,0,0,0,461,465,1,0,0,0,462,463,5,118,0,
-		0,463,465,7,9,0,0,464,455,1,0,0,0,464,462,1,0,0,0,465,7,1,0,0,0,466,468,
-		5,188,0,0,467,466,1,0,0,0,467,468,1,0,0,0,468,469,1,0,0,0,469,476,3,100,
-		50,0,470,476,5,207,0,0,471,476,3,108,54,0,472,476,5,156,0,0,473,476,5,
-		53,0,0,474,476,5,101,0,0,475,467,1,0,0,0,475,470,1,0,0,0,475,471,1,0,0,
-		0,475,472,1,0,0,0,475,473,1,0,0,0,475,474,1,0,0,0,476,9,1,0,0,0,477,478,
-		5,200,0,0,478,483,3,12,6,0,479,480,5,204,0,0,480,482,3,12,6,0,481,479,
-		1,0,0,0,482,485,1,0,0,0,483,481,1,0,0,0,483,484,1,0,0,0,484,486,1,0,0,
-		0,485,483,1,0,0,0,486,487,5,201,0,0,487,11,1,0,0,0,488,489,3,108,54,0,
-		489,491,3,102,51,0,490,492,3,14,7,0,491,490,1,0,0,0,491,492,1,0,0,0,492,
-		13,1,0,0,0,493,502,5,81,0,0,494,495,5,113,0,0,495,502,5,81,0,0,496,502,
-		5,66,0,0,497,498,5,65,0,0,498,499,5,200,0,0,499,500,5,207,0,0,500,502,
-		5,201,0,0,501,493,1,0,0,0,501,494,1,0,0,0,501,496,1,0,0,0,501,497,1,0,
-		0,0,502,15,1,0,0,0,503,505,5,2,0,0,504,506,5,24,0,0,505,504,1,0,0,0,505,
-		506,1,0,0,0,506,507,1,0,0,0,507,508,3,108,54,0,508,509,3,102,51,0,509,
-		17,1,0,0,0,510,511,5,200,0,0,511,516,3,20,10,0,512,513,5,204,0,0,513,515,
-		3,20,10,0,514,512,1,0,0,0,515,518,1,0,0,0,516,514,1,0,0,0,516,517,1,0,
-		0,0,517,519,1,0,0,0,518,516,1,0,0,0,519,520,5,201,0,0,520,19,1,0,0,0,521,
-		524,3,108,54,0,522,524,5,207,0,0,523,521,1,0,0,0,523,522,1,0,0,0,524,525,
-		1,0,0,0,525,529,5,177,0,0,526,530,3,98,49,0,527,528,5,188,0,0,528,530,
-		5,209,0,0,529,526,1,0,0,0,529,527,1,0,0,0,530,21,1,0,0,0,531,532,5,200,
-		0,0,532,537,3,108,54,0,533,534,5,204,0,0,534,536,3,108,54,0,535,533,1,
-		0,0,0,536,539,1,0,0,0,537,535,1,0,0,0,537,538,1,0,0,0,538,540,1,0,0,0,
-		539,537,1,0,0,0,540,541,5,201,0,0,541,23,1,0,0,0,542,543,5,200,0,0,543,
-		548,3,76,38,0,544,545,5,204,0,0,545,547,3,76,38,0,546,544,1,0,0,0,547,
-		550,1,0,0,0,548,546,1,0,0,0,548,549,1,0,0,0,549,551,1,0,0,0,550,548,1,
-		0,0,0,551,552,5,201,0,0,552,25,1,0,0,0,553,554,5,101,0,0,554,559,5,27,
-		0,0,555,560,3,22,11,0,556,557,5,101,0,0,557,558,5,28,0,0,558,560,3,108,
-		54,0,559,555,1,0,0,0,559,556,1,0,0,0,559,560,1,0,0,0,560,561,1,0,0,0,561,
-		562,5,41,0,0,562,587,5,97,0,0,563,564,5,101,0,0,564,569,5,27,0,0,565,570,
-		3,22,11,0,566,567,5,101,0,0,567,568,5,28,0,0,568,570,3,108,54,0,569,565,
-		1,0,0,0,569,566,1,0,0,0,569,570,1,0,0,0,570,571,1,0,0,0,571,572,5,41,0,
-		0,572,573,5,163,0,0,573,574,5,132,0,0,574,579,3,28,14,0,575,576,5,204,
-		0,0,576,578,3,28,14,0,577,575,1,0,0,0,578,581,1,0,0,0,579,577,1,0,0,0,
-		579,580,1,0,0,0,580,584,1,0,0,0,581,579,1,0,0,0,582,583,5,169,0,0,583,
-		585,3,76,38,0,584,582,1,0,0,0,584,585,1,0,0,0,585,587,1,0,0,0,586,553,
-		1,0,0,0,586,563,1,0,0,0,587,27,1,0,0,0,588,589,3,108,54,0,589,590,5,177,
-		0,0,590,591,3,76,38,0,591,29,1,0,0,0,592,594,3,32,16,0,593,592,1,0,0,0,
-		593,594,1,0,0,0,594,595,1,0,0,0,595,597,3,36,18,0,596,598,3,40,20,0,597,
-		596,1,0,0,0,597,598,1,0,0,0,598,600,1,0,0,0,599,601,3,44,22,0,600,599,
-		1,0,0,0,600,601,1,0,0,0,601,603,1,0,0,0,602,604,3,46,23,0,603,602,1,0,
-		0,0,603,604,1,0,0,0,604,606,1,0,0,0,605,607,3,48,24,0,606,605,1,0,0,0,
-		606,607,1,0,0,0,607,31,1,0,0,0,608,610,5,171,0,0,609,611,5,119,0,0,610,
-		609,1,0,0,0,610,611,1,0,0,0,611,612,1,0,0,0,612,617,3,34,17,0,613,614,
-		5,204,0,0,614,616,3,34,17,0,615,613,1,0,0,0,616,619,1,0,0,0,617,615,1,
-		0,0,0,617,618,1,0,0,0,618,33,1,0,0,0,619,617,1,0,0,0,620,622,3,108,54,
-		0,621,623,3,22,11,0,622,621,1,0,0,0,622,623,1,0,0,0,623,624,1,0,0,0,624,
-		625,5,11,0,0,625,626,5,200,0,0,626,627,3,30,15,0,627,628,5,201,0,0,628,
-		35,1,0,0,0,629,630,6,18,-1,0,630,631,3,38,19,0,631,640,1,0,0,0,632,633,
-		10,1,0,0,633,635,7,10,0,0,634,636,5,4,0,0,635,634,1,0,0,0,635,636,1,0,
-		0,0,636,637,1,0,0,0,637,639,3,36,18,2,638,632,1,0,0,0,639,642,1,0,0,0,
-		640,638,1,0,0,0,640,641,1,0,0,0,641,37,1,0,0,0,642,640,1,0,0,0,643,645,
-		5,129,0,0,644,646,7,11,0,0,645,644,1,0,0,0,645,646,1,0,0,0,646,647,1,0,
-		0,0,647,652,3,50,25,0,648,649,5,204,0,0,649,651,3,50,25,0,650,648,1,0,
-		0,0,651,654,1,0,0,0,652,650,1,0,0,0,652,653,1,0,0,0,653,664,1,0,0,0,654,
-		652,1,0,0,0,655,656,5,58,0,0,656,661,3,52,26,0,657,658,5,204,0,0,658,660,
-		3,52,26,0,659,657,1,0,0,0,660,663,1,0,0,0,661,659,1,0,0,0,661,662,1,0,
-		0,0,662,665,1,0,0,0,663,661,1,0,0,0,664,655,1,0,0,0,664,665,1,0,0,0,665,
-		667,1,0,0,0,666,668,3,64,32,0,667,666,1,0,0,0,667,668,1,0,0,0,668,671,
-		1,0,0,0,669,670,5,169,0,0,670,672,3,76,38,0,671,669,1,0,0,0,671,672,1,
-		0,0,0,672,683,1,0,0,0,673,674,5,63,0,0,674,675,5,18,0,0,675,680,3,76,38,
-		0,676,677,5,204,0,0,677,679,3,76,38,0,678,676,1,0,0,0,679,682,1,0,0,0,
-		680,678,1,0,0,0,680,681,1,0,0,0,681,684,1,0,0,0,682,680,1,0,0,0,683,673,
-		1,0,0,0,683,684,1,0,0,0,684,687,1,0,0,0,685,686,5,64,0,0,686,688,3,76,
-		38,0,687,685,1,0,0,0,687,688,1,0,0,0,688,699,1,0,0,0,689,690,5,108,0,0,
-		690,691,5,18,0,0,691,696,3,76,38,0,692,693,5,204,0,0,693,695,3,76,38,0,
-		694,692,1,0,0,0,695,698,1,0,0,0,696,694,1,0,0,0,696,697,1,0,0,0,697,700,
-		1,0,0,0,698,696,1,0,0,0,699,689,1,0,0,0,699,700,1,0,0,0,700,706,1,0,0,
-		0,701,702,5,200,0,0,702,703,3,30,15,0,703,704,5,201,0,0,704,706,1,0,0,
-		0,705,643,1,0,0,0,705,701,1,0,0,0,706,39,1,0,0,0,707,708,5,105,0,0,708,
-		709,5,18,0,0,709,714,3,42,21,0,710,711,5,204,0,0,711,713,3,42,21,0,712,
-		710,1,0,0,0,713,716,1,0,0,0,714,712,1,0,0,0,714,715,1,0,0,0,715,41,1,0,
-		0,0,716,714,1,0,0,0,717,719,3,76,38,0,718,720,7,12,0,0,719,718,1,0,0,0,
-		719,720,1,0,0,0,720,723,1,0,0,0,721,722,5,99,0,0,722,724,7,13,0,0,723,
-		721,1,0,0,0,723,724,1,0,0,0,724,43,1,0,0,0,725,726,5,45,0,0,726,727,7,
-		14,0,0,727,45,1,0,0,0,728,731,5,88,0,0,729,732,3,76,38,0,730,732,5,4,0,
-		0,731,729,1,0,0,0,731,730,1,0,0,0,732,47,1,0,0,0,733,734,5,100,0,0,734,
-		736,3,76,38,0,735,737,7,15,0,0,736,735,1,0,0,0,736,737,1,0,0,0,737,49,
-		1,0,0,0,738,751,5,189,0,0,739,740,3,108,54,0,740,741,5,205,0,0,741,742,
-		5,189,0,0,742,751,1,0,0,0,743,748,3,76,38,0,744,746,5,11,0,0,745,744,1,
-		0,0,0,745,746,1,0,0,0,746,747,1,0,0,0,747,749,3,108,54,0,748,745,1,0,0,
-		0,748,749,1,0,0,0,749,751,1,0,0,0,750,738,1,0,0,0,750,739,1,0,0,0,750,
-		743,1,0,0,0,751,51,1,0,0,0,752,753,6,26,-1,0,753,754,3,60,30,0,754,771,
-		1,0,0,0,755,756,10,3,0,0,756,757,3,54,27,0,757,758,5,80,0,0,758,760,3,
-		60,30,0,759,761,3,58,29,0,760,759,1,0,0,0,760,761,1,0,0,0,761,763,1,0,
-		0,0,762,764,3,56,28,0,763,762,1,0,0,0,763,764,1,0,0,0,764,770,1,0,0,0,
-		765,766,10,2,0,0,766,767,5,31,0,0,767,768,5,80,0,0,768,770,3,60,30,0,769,
-		755,1,0,0,0,769,765,1,0,0,0,770,773,1,0,0,0,771,769,1,0,0,0,771,772,1,
-		0,0,0,772,53,1,0,0,0,773,771,1,0,0,0,774,776,5,73,0,0,775,774,1,0,0,0,
-		775,776,1,0,0,0,776,790,1,0,0,0,777,779,5,85,0,0,778,780,5,106,0,0,779,
-		778,1,0,0,0,779,780,1,0,0,0,780,790,1,0,0,0,781,783,5,122,0,0,782,784,
-		5,106,0,0,783,782,1,0,0,0,783,784,1,0,0,0,784,790,1,0,0,0,785,787,5,59,
-		0,0,786,788,5,106,0,0,787,786,1,0,0,0,787,788,1,0,0,0,788,790,1,0,0,0,
-		789,775,1,0,0,0,789,777,1,0,0,0,789,781,1,0,0,0,789,785,1,0,0,0,790,55,
-		1,0,0,0,791,792,5,101,0,0,792,806,3,76,38,0,793,794,5,164,0,0,794,795,
-		5,200,0,0,795,800,3,108,54,0,796,797,5,204,0,0,797,799,3,108,54,0,798,
-		796,1,0,0,0,799,802,1,0,0,0,800,798,1,0,0,0,800,801,1,0,0,0,801,803,1,
-		0,0,0,802,800,1,0,0,0,803,804,5,201,0,0,804,806,1,0,0,0,805,791,1,0,0,
-		0,805,793,1,0,0,0,806,57,1,0,0,0,807,819,5,172,0,0,808,820,3,72,36,0,809,
-		810,5,200,0,0,810,811,3,72,36,0,811,812,5,201,0,0,812,820,1,0,0,0,813,
-		814,5,200,0,0,814,815,3,72,36,0,815,816,5,204,0,0,816,817,3,72,36,0,817,
-		818,5,201,0,0,818,820,1,0,0,0,819,808,1,0,0,0,819,809,1,0,0,0,819,813,
-		1,0,0,0,820,822,1,0,0,0,821,823,3,70,35,0,822,821,1,0,0,0,822,823,1,0,
-		0,0,823,59,1,0,0,0,824,826,3,106,53,0,825,827,3,62,31,0,826,825,1,0,0,
-		0,826,827,1,0,0,0,827,868,1,0,0,0,828,830,5,83,0,0,829,828,1,0,0,0,829,
-		830,1,0,0,0,830,831,1,0,0,0,831,832,5,200,0,0,832,833,3,30,15,0,833,835,
-		5,201,0,0,834,836,3,62,31,0,835,834,1,0,0,0,835,836,1,0,0,0,836,868,1,
-		0,0,0,837,839,5,83,0,0,838,837,1,0,0,0,838,839,1,0,0,0,839,840,1,0,0,0,
-		840,841,3,106,53,0,841,850,5,200,0,0,842,847,3,76,38,0,843,844,5,204,0,
-		0,844,846,3,76,38,0,845,843,1,0,0,0,846,849,1,0,0,0,847,845,1,0,0,0,847,
-		848,1,0,0,0,848,851,1,0,0,0,849,847,1,0,0,0,850,842,1,0,0,0,850,851,1,
-		0,0,0,851,852,1,0,0,0,852,854,5,201,0,0,853,855,3,62,31,0,854,853,1,0,
-		0,0,854,855,1,0,0,0,855,868,1,0,0,0,856,857,5,200,0,0,857,862,3,52,26,
-		0,858,859,5,204,0,0,859,861,3,52,26,0,860,858,1,0,0,0,861,864,1,0,0,0,
-		862,860,1,0,0,0,862,863,1,0,0,0,863,865,1,0,0,0,864,862,1,0,0,0,865,866,
-		5,201,0,0,866,868,1,0,0,0,867,824,1,0,0,0,867,829,1,0,0,0,867,838,1,0,
-		0,0,867,856,1,0,0,0,868,61,1,0,0,0,869,871,5,11,0,0,870,869,1,0,0,0,870,
-		871,1,0,0,0,871,872,1,0,0,0,872,874,3,108,54,0,873,875,3,22,11,0,874,873,
-		1,0,0,0,874,875,1,0,0,0,875,63,1,0,0,0,876,877,5,170,0,0,877,878,3,66,
-		33,0,878,65,1,0,0,0,879,880,5,157,0,0,880,881,5,200,0,0,881,882,5,134,
-		0,0,882,886,3,72,36,0,883,885,3,68,34,0,884,883,1,0,0,0,885,888,1,0,0,
-		0,886,884,1,0,0,0,886,887,1,0,0,0,887,889,1,0,0,0,888,886,1,0,0,0,889,
-		890,5,201,0,0,890,919,1,0,0,0,891,892,5,67,0,0,892,893,5,200,0,0,893,894,
-		5,134,0,0,894,895,3,72,36,0,895,896,5,204,0,0,896,897,5,3,0,0,897,898,
-		5,18,0,0,898,902,3,72,36,0,899,901,3,68,34,0,900,899,1,0,0,0,901,904,1,
-		0,0,0,902,900,1,0,0,0,902,903,1,0,0,0,903,905,1,0,0,0,904,902,1,0,0,0,
-		905,906,5,201,0,0,906,919,1,0,0,0,907,908,5,131,0,0,908,909,5,200,0,0,
-		909,913,3,72,36,0,910,912,3,68,34,0,911,910,1,0,0,0,912,915,1,0,0,0,913,
-		911,1,0,0,0,913,914,1,0,0,0,914,916,1,0,0,0,915,913,1,0,0,0,916,917,5,
-		201,0,0,917,919,1,0,0,0,918,879,1,0,0,0,918,891,1,0,0,0,918,907,1,0,0,
-		0,919,67,1,0,0,0,920,921,5,204,0,0,921,922,5,121,0,0,922,926,3,72,36,0,
-		923,924,5,204,0,0,924,926,3,70,35,0,925,920,1,0,0,0,925,923,1,0,0,0,926,
-		69,1,0,0,0,927,928,5,62,0,0,928,929,5,109,0,0,929,930,3,72,36,0,930,71,
-		1,0,0,0,931,932,5,209,0,0,932,933,3,74,37,0,933,73,1,0,0,0,934,935,7,16,
-		0,0,935,75,1,0,0,0,936,937,6,38,-1,0,937,939,3,80,40,0,938,940,3,78,39,
-		0,939,938,1,0,0,0,939,940,1,0,0,0,940,944,1,0,0,0,941,942,5,96,0,0,942,
-		944,3,76,38,3,943,936,1,0,0,0,943,941,1,0,0,0,944,953,1,0,0,0,945,946,
-		10,2,0,0,946,947,5,6,0,0,947,952,3,76,38,3,948,949,10,1,0,0,949,950,5,
-		104,0,0,950,952,3,76,38,2,951,945,1,0,0,0,951,948,1,0,0,0,952,955,1,0,
-		0,0,953,951,1,0,0,0,953,954,1,0,0,0,954,77,1,0,0,0,955,953,1,0,0,0,956,
-		957,3,96,48,0,957,958,3,80,40,0,958,1021,1,0,0,0,959,960,3,96,48,0,960,
-		961,7,17,0,0,961,964,5,200,0,0,962,965,3,30,15,0,963,965,3,76,38,0,964,
-		962,1,0,0,0,964,963,1,0,0,0,965,966,1,0,0,0,966,967,5,201,0,0,967,1021,
-		1,0,0,0,968,970,5,96,0,0,969,968,1,0,0,0,969,970,1,0,0,0,970,971,1,0,0,
-		0,971,972,5,16,0,0,972,973,3,80,40,0,973,974,5,6,0,0,974,975,3,80,40,0,
-		975,1021,1,0,0,0,976,978,5,96,0,0,977,976,1,0,0,0,977,978,1,0,0,0,978,
-		979,1,0,0,0,979,980,5,72,0,0,980,981,5,200,0,0,981,982,3,30,15,0,982,983,
-		5,201,0,0,983,1021,1,0,0,0,984,986,5,96,0,0,985,984,1,0,0,0,985,986,1,
-		0,0,0,986,987,1,0,0,0,987,988,5,72,0,0,988,989,5,200,0,0,989,994,3,76,
-		38,0,990,991,5,204,0,0,991,993,3,76,38,0,992,990,1,0,0,0,993,996,1,0,0,
-		0,994,992,1,0,0,0,994,995,1,0,0,0,995,997,1,0,0,0,996,994,1,0,0,0,997,
-		998,5,201,0,0,998,1021,1,0,0,0,999,1001,5,96,0,0,1000,999,1,0,0,0,1000,
-		1001,1,0,0,0,1001,1002,1,0,0,0,1002,1003,7,18,0,0,1003,1006,3,80,40,0,
-		1004,1005,5,47,0,0,1005,1007,5,207,0,0,1006,1004,1,0,0,0,1006,1007,1,0,
-		0,0,1007,1021,1,0,0,0,1008,1010,5,78,0,0,1009,1011,5,96,0,0,1010,1009,
-		1,0,0,0,1010,1011,1,0,0,0,1011,1012,1,0,0,0,1012,1021,5,98,0,0,1013,1015,
-		5,78,0,0,1014,1016,5,96,0,0,1015,1014,1,0,0,0,1015,1016,1,0,0,0,1016,1017,
-		1,0,0,0,1017,1018,5,40,0,0,1018,1019,5,58,0,0,1019,1021,3,80,40,0,1020,
-		956,1,0,0,0,1020,959,1,0,0,0,1020,969,1,0,0,0,1020,977,1,0,0,0,1020,985,
-		1,0,0,0,1020,1000,1,0,0,0,1020,1008,1,0,0,0,1020,1013,1,0,0,0,1021,79,
-		1,0,0,0,1022,1023,6,40,-1,0,1023,1190,3,98,49,0,1024,1190,5,212,0,0,1025,
-		1026,5,19,0,0,1026,1028,3,76,38,0,1027,1029,3,94,47,0,1028,1027,1,0,0,
-		0,1029,1030,1,0,0,0,1030,1028,1,0,0,0,1030,1031,1,0,0,0,1031,1034,1,0,
-		0,0,1032,1033,5,44,0,0,1033,1035,3,76,38,0,1034,1032,1,0,0,0,1034,1035,
-		1,0,0,0,1035,1036,1,0,0,0,1036,1037,5,46,0,0,1037,1190,1,0,0,0,1038,1040,
-		5,19,0,0,1039,1041,3,94,47,0,1040,1039,1,0,0,0,1041,1042,1,0,0,0,1042,
-		1040,1,0,0,0,1042,1043,1,0,0,0,1043,1046,1,0,0,0,1044,1045,5,44,0,0,1045,
-		1047,3,76,38,0,1046,1044,1,0,0,0,1046,1047,1,0,0,0,1047,1048,1,0,0,0,1048,
-		1049,5,46,0,0,1049,1190,1,0,0,0,1050,1051,5,20,0,0,1051,1052,5,200,0,0,
-		1052,1053,3,76,38,0,1053,1054,5,11,0,0,1054,1055,3,102,51,0,1055,1056,
-		5,201,0,0,1056,1190,1,0,0,0,1057,1058,5,10,0,0,1058,1067,5,202,0,0,1059,
-		1064,3,76,38,0,1060,1061,5,204,0,0,1061,1063,3,76,38,0,1062,1060,1,0,0,
-		0,1063,1066,1,0,0,0,1064,1062,1,0,0,0,1064,1065,1,0,0,0,1065,1068,1,0,
-		0,0,1066,1064,1,0,0,0,1067,1059,1,0,0,0,1067,1068,1,0,0,0,1068,1069,1,
-		0,0,0,1069,1190,5,203,0,0,1070,1071,5,10,0,0,1071,1072,5,200,0,0,1072,
-		1073,3,30,15,0,1073,1074,5,201,0,0,1074,1190,1,0,0,0,1075,1076,5,91,0,
+		1,40,1,40,1,40,1,40,1,40,3,40,1194,8,40,1,40,1,40,1,40,1,40,1,40,1,40,
+		1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,
+		3,40,1216,8,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,
+		1,40,1,40,1,40,1,40,5,40,1233,8,40,10,40,12,40,1236,9,40,1,41,1,41,1,41,
+		1,41,1,41,1,41,1,41,1,41,5,41,1246,8,41,10,41,12,41,1249,9,41,1,41,1,41,
+		1,41,1,41,1,41,3,41,1256,8,41,1,42,1,42,1,42,1,42,1,42,1,42,1,42,5,42,
+		1265,8,42,10,42,12,42,1268,9,42,3,42,1270,8,42,1,42,3,42,1273,8,42,1,42,
+		3,42,1276,8,42,1,42,1,42,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,3,43,
+		1288,8,43,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,3,44,1299,8,44,
+		1,45,1,45,1,45,1,45,1,46,1,46,1,46,1,46,1,47,1,47,1,47,1,47,1,47,1,48,
+		1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,
+		5,48,1329,8,48,10,48,12,48,1332,9,48,1,48,1,48,1,48,3,48,1337,8,48,1,49,
+		1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,3,49,
+		1353,8,49,3,49,1355,8,49,1,50,1,50,1,51,1,51,1,51,1,51,1,51,1,51,1,51,
+		1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,
+		5,51,1380,8,51,10,51,12,51,1383,9,51,3,51,1385,8,51,1,51,1,51,3,51,1389,
+		8,51,1,51,1,51,1,51,1,51,1,51,5,51,1396,8,51,10,51,12,51,1399,9,51,1,51,
+		3,51,1402,8,51,3,51,1404,8,51,1,51,1,51,1,51,3,51,1409,8,51,1,51,5,51,
+		1412,8,51,10,51,12,51,1415,9,51,1,52,1,52,1,52,1,52,1,52,1,52,1,52,1,52,
+		1,52,1,52,3,52,1427,8,52,1,53,1,53,1,53,5,53,1432,8,53,10,53,12,53,1435,
+		9,53,1,54,1,54,1,54,1,54,1,54,3,54,1442,8,54,1,55,1,55,1,55,0,5,36,52,
+		76,80,102,56,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,
+		42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,
+		90,92,94,96,98,100,102,104,106,108,110,0,31,2,0,89,89,133,133,2,0,138,
+		138,142,142,2,0,76,76,126,126,2,0,90,90,131,131,2,0,150,150,177,177,2,
+		0,154,154,174,174,2,0,25,25,46,46,2,0,1,1,123,123,4,0,4,4,110,110,130,
+		130,144,145,2,0,102,102,175,175,3,0,48,48,75,75,160,160,2,0,4,4,40,40,
+		2,0,12,12,37,37,2,0,55,55,82,82,2,0,21,21,54,54,1,0,124,125,4,0,33,34,
+		68,69,92,95,127,128,3,0,4,4,7,7,135,135,2,0,71,71,87,87,3,0,17,17,84,84,
+		153,153,1,0,186,188,1,0,189,191,1,0,187,188,1,0,193,195,2,0,117,117,125,
+		125,2,0,56,56,111,111,2,0,53,53,156,156,1,0,209,211,1,0,148,149,2,0,171,
+		171,173,173,37,0,1,3,8,9,13,15,17,17,21,22,24,28,30,30,32,35,38,39,41,
+		42,50,52,54,57,60,62,65,69,79,79,81,82,84,84,86,86,89,90,92,95,97,97,99,
+		100,102,103,109,112,114,121,123,128,130,131,133,134,136,139,141,141,143,
+		146,148,149,151,155,157,159,161,163,166,167,173,176,1697,0,115,1,0,0,0,
+		2,140,1,0,0,0,4,453,1,0,0,0,6,464,1,0,0,0,8,475,1,0,0,0,10,477,1,0,0,0,
+		12,488,1,0,0,0,14,501,1,0,0,0,16,503,1,0,0,0,18,510,1,0,0,0,20,523,1,0,
+		0,0,22,531,1,0,0,0,24,542,1,0,0,0,26,586,1,0,0,0,28,588,1,0,0,0,30,593,
+		1,0,0,0,32,608,1,0,0,0,34,620,1,0,0,0,36,629,1,0,0,0,38,705,1,0,0,0,40,
+		707,1,0,0,0,42,717,1,0,0,0,44,725,1,0,0,0,46,728,1,0,0,0,48,733,1,0,0,
+		0,50,750,1,0,0,0,52,752,1,0,0,0,54,789,1,0,0,0,56,805,1,0,0,0,58,807,1,
+		0,0,0,60,867,1,0,0,0,62,870,1,0,0,0,64,876,1,0,0,0,66,918,1,0,0,0,68,925,
+		1,0,0,0,70,927,1,0,0,0,72,931,1,0,0,0,74,934,1,0,0,0,76,943,1,0,0,0,78,
+		1020,1,0,0,0,80,1193,1,0,0,0,82,1255,1,0,0,0,84,1257,1,0,0,0,86,1287,1,
+		0,0,0,88,1298,1,0,0,0,90,1300,1,0,0,0,92,1304,1,0,0,0,94,1308,1,0,0,0,
+		96,1336,1,0,0,0,98,1354,1,0,0,0,100,1356,1,0,0,0,102,1403,1,0,0,0,104,
+		1426,1,0,0,0,106,1428,1,0,0,0,108,1441,1,0,0,0,110,1443,1,0,0,0,112,114,
+		5,206,0,0,113,112,1,0,0,0,114,117,1,0,0,0,115,113,1,0,0,0,115,116,1,0,
+		0,0,116,136,1,0,0,0,117,115,1,0,0,0,118,127,3,4,2,0,119,121,5,206,0,0,
+		120,119,1,0,0,0,121,122,1,0,0,0,122,120,1,0,0,0,122,123,1,0,0,0,123,124,
+		1,0,0,0,124,126,3,4,2,0,125,120,1,0,0,0,126,129,1,0,0,0,127,125,1,0,0,
+		0,127,128,1,0,0,0,128,133,1,0,0,0,129,127,1,0,0,0,130,132,5,206,0,0,131,
+		130,1,0,0,0,132,135,1,0,0,0,133,131,1,0,0,0,133,134,1,0,0,0,134,137,1,
+		0,0,0,135,133,1,0,0,0,136,118,1,0,0,0,136,137,1,0,0,0,137,138,1,0,0,0,
+		138,139,5,0,0,1,139,1,1,0,0,0,140,141,3,76,38,0,141,142,5,0,0,1,142,3,
+		1,0,0,0,143,454,3,30,15,0,144,145,7,0,0,0,145,147,5,139,0,0,146,148,5,
+		51,0,0,147,146,1,0,0,0,147,148,1,0,0,0,148,454,1,0,0,0,149,150,7,0,0,0,
+		150,152,5,143,0,0,151,153,5,51,0,0,152,151,1,0,0,0,152,153,1,0,0,0,153,
+		454,1,0,0,0,154,155,7,0,0,0,155,157,5,116,0,0,156,158,5,51,0,0,157,156,
+		1,0,0,0,157,158,1,0,0,0,158,454,1,0,0,0,159,160,7,0,0,0,160,454,5,115,
+		0,0,161,162,7,0,0,0,162,164,5,61,0,0,163,165,5,51,0,0,164,163,1,0,0,0,
+		164,165,1,0,0,0,165,454,1,0,0,0,166,168,7,0,0,0,167,169,5,4,0,0,168,167,
+		1,0,0,0,168,169,1,0,0,0,169,170,1,0,0,0,170,172,5,152,0,0,171,173,5,51,
+		0,0,172,171,1,0,0,0,172,173,1,0,0,0,173,454,1,0,0,0,174,175,7,0,0,0,175,
+		454,5,159,0,0,176,177,7,0,0,0,177,454,5,166,0,0,178,179,7,0,0,0,179,454,
+		5,8,0,0,180,181,5,133,0,0,181,182,5,154,0,0,182,183,5,79,0,0,183,454,5,
+		86,0,0,184,187,5,133,0,0,185,188,3,106,53,0,186,188,5,4,0,0,187,185,1,
+		0,0,0,187,186,1,0,0,0,188,454,1,0,0,0,189,190,5,38,0,0,190,191,5,60,0,
+		0,191,454,3,108,54,0,192,194,5,38,0,0,193,195,5,51,0,0,194,193,1,0,0,0,
+		194,195,1,0,0,0,195,196,1,0,0,0,196,454,3,106,53,0,197,198,5,38,0,0,198,
+		199,3,106,53,0,199,200,5,51,0,0,200,454,1,0,0,0,201,204,5,50,0,0,202,205,
+		3,4,2,0,203,205,3,108,54,0,204,202,1,0,0,0,204,203,1,0,0,0,205,454,1,0,
+		0,0,206,207,5,43,0,0,207,210,7,1,0,0,208,209,5,70,0,0,209,211,5,49,0,0,
+		210,208,1,0,0,0,210,211,1,0,0,0,211,212,1,0,0,0,212,215,3,106,53,0,213,
+		214,5,36,0,0,214,216,5,151,0,0,215,213,1,0,0,0,215,216,1,0,0,0,216,454,
+		1,0,0,0,217,218,5,43,0,0,218,221,5,158,0,0,219,220,5,70,0,0,220,222,5,
+		49,0,0,221,219,1,0,0,0,221,222,1,0,0,0,222,223,1,0,0,0,223,454,3,108,54,
+		0,224,227,5,146,0,0,225,228,3,108,54,0,226,228,5,4,0,0,227,225,1,0,0,0,
+		227,226,1,0,0,0,228,454,1,0,0,0,229,230,5,9,0,0,230,231,5,138,0,0,231,
+		454,3,106,53,0,232,233,5,26,0,0,233,234,5,138,0,0,234,454,3,106,53,0,235,
+		238,5,114,0,0,236,239,3,108,54,0,237,239,5,207,0,0,238,236,1,0,0,0,238,
+		237,1,0,0,0,239,242,1,0,0,0,240,241,5,58,0,0,241,243,5,15,0,0,242,240,
+		1,0,0,0,242,243,1,0,0,0,243,249,1,0,0,0,244,246,7,2,0,0,245,247,5,177,
+		0,0,246,245,1,0,0,0,246,247,1,0,0,0,247,248,1,0,0,0,248,250,5,209,0,0,
+		249,244,1,0,0,0,249,250,1,0,0,0,250,253,1,0,0,0,251,252,5,88,0,0,252,254,
+		5,209,0,0,253,251,1,0,0,0,253,254,1,0,0,0,254,454,1,0,0,0,255,256,5,132,
+		0,0,256,257,5,207,0,0,257,258,5,177,0,0,258,454,5,207,0,0,259,260,5,162,
+		0,0,260,454,5,207,0,0,261,263,5,132,0,0,262,264,7,3,0,0,263,262,1,0,0,
+		0,263,264,1,0,0,0,264,265,1,0,0,0,265,266,5,148,0,0,266,267,5,176,0,0,
+		267,454,3,8,4,0,268,270,5,132,0,0,269,271,7,3,0,0,270,269,1,0,0,0,270,
+		271,1,0,0,0,271,272,1,0,0,0,272,273,3,106,53,0,273,283,7,4,0,0,274,284,
+		5,35,0,0,275,280,3,8,4,0,276,277,5,204,0,0,277,279,3,8,4,0,278,276,1,0,
+		0,0,279,282,1,0,0,0,280,278,1,0,0,0,280,281,1,0,0,0,281,284,1,0,0,0,282,
+		280,1,0,0,0,283,274,1,0,0,0,283,275,1,0,0,0,284,454,1,0,0,0,285,287,5,
+		14,0,0,286,288,7,5,0,0,287,286,1,0,0,0,287,288,1,0,0,0,288,292,1,0,0,0,
+		289,290,5,137,0,0,290,292,5,154,0,0,291,285,1,0,0,0,291,289,1,0,0,0,292,
+		296,1,0,0,0,293,295,3,6,3,0,294,293,1,0,0,0,295,298,1,0,0,0,296,294,1,
+		0,0,0,296,297,1,0,0,0,297,454,1,0,0,0,298,296,1,0,0,0,299,301,7,6,0,0,
+		300,302,7,5,0,0,301,300,1,0,0,0,301,302,1,0,0,0,302,454,1,0,0,0,303,305,
+		7,7,0,0,304,306,7,5,0,0,305,304,1,0,0,0,305,306,1,0,0,0,306,454,1,0,0,
+		0,307,308,5,39,0,0,308,454,7,8,0,0,309,312,5,29,0,0,310,311,5,104,0,0,
+		311,313,5,120,0,0,312,310,1,0,0,0,312,313,1,0,0,0,313,315,1,0,0,0,314,
+		316,5,136,0,0,315,314,1,0,0,0,315,316,1,0,0,0,316,317,1,0,0,0,317,321,
+		5,138,0,0,318,319,5,70,0,0,319,320,5,96,0,0,320,322,5,49,0,0,321,318,1,
+		0,0,0,321,322,1,0,0,0,322,323,1,0,0,0,323,325,3,106,53,0,324,326,3,10,
+		5,0,325,324,1,0,0,0,325,326,1,0,0,0,326,329,1,0,0,0,327,328,5,171,0,0,
+		328,330,3,18,9,0,329,327,1,0,0,0,329,330,1,0,0,0,330,454,1,0,0,0,331,334,
+		5,29,0,0,332,333,5,104,0,0,333,335,5,120,0,0,334,332,1,0,0,0,334,335,1,
+		0,0,0,335,337,1,0,0,0,336,338,5,136,0,0,337,336,1,0,0,0,337,338,1,0,0,
+		0,338,339,1,0,0,0,339,343,5,142,0,0,340,341,5,70,0,0,341,342,5,96,0,0,
+		342,344,5,49,0,0,343,340,1,0,0,0,343,344,1,0,0,0,344,345,1,0,0,0,345,347,
+		3,106,53,0,346,348,3,10,5,0,347,346,1,0,0,0,347,348,1,0,0,0,348,351,1,
+		0,0,0,349,350,5,171,0,0,350,352,3,18,9,0,351,349,1,0,0,0,351,352,1,0,0,
+		0,352,454,1,0,0,0,353,356,5,29,0,0,354,355,5,104,0,0,355,357,5,120,0,0,
+		356,354,1,0,0,0,356,357,1,0,0,0,357,358,1,0,0,0,358,362,5,138,0,0,359,
+		360,5,70,0,0,360,361,5,96,0,0,361,363,5,49,0,0,362,359,1,0,0,0,362,363,
+		1,0,0,0,363,364,1,0,0,0,364,367,3,106,53,0,365,366,5,171,0,0,366,368,3,
+		18,9,0,367,365,1,0,0,0,367,368,1,0,0,0,368,369,1,0,0,0,369,370,5,11,0,
+		0,370,371,3,30,15,0,371,454,1,0,0,0,372,375,5,29,0,0,373,374,5,104,0,0,
+		374,376,5,120,0,0,375,373,1,0,0,0,375,376,1,0,0,0,376,377,1,0,0,0,377,
+		381,5,142,0,0,378,379,5,70,0,0,379,380,5,96,0,0,380,382,5,49,0,0,381,378,
+		1,0,0,0,381,382,1,0,0,0,382,383,1,0,0,0,383,386,3,106,53,0,384,385,5,171,
+		0,0,385,387,3,18,9,0,386,384,1,0,0,0,386,387,1,0,0,0,387,388,1,0,0,0,388,
+		389,5,11,0,0,389,390,3,30,15,0,390,454,1,0,0,0,391,392,5,29,0,0,392,396,
+		5,158,0,0,393,394,5,70,0,0,394,395,5,96,0,0,395,397,5,49,0,0,396,393,1,
+		0,0,0,396,397,1,0,0,0,397,398,1,0,0,0,398,399,3,108,54,0,399,400,5,11,
+		0,0,400,401,3,102,51,0,401,454,1,0,0,0,402,403,5,74,0,0,403,404,5,77,0,
+		0,404,407,3,106,53,0,405,406,5,171,0,0,406,408,3,18,9,0,407,405,1,0,0,
+		0,407,408,1,0,0,0,408,409,1,0,0,0,409,410,3,30,15,0,410,454,1,0,0,0,411,
+		412,5,74,0,0,412,413,5,77,0,0,413,415,3,106,53,0,414,416,3,22,11,0,415,
+		414,1,0,0,0,415,416,1,0,0,0,416,417,1,0,0,0,417,418,5,165,0,0,418,423,
+		3,24,12,0,419,420,5,204,0,0,420,422,3,24,12,0,421,419,1,0,0,0,422,425,
+		1,0,0,0,423,421,1,0,0,0,423,424,1,0,0,0,424,427,1,0,0,0,425,423,1,0,0,
+		0,426,428,3,26,13,0,427,426,1,0,0,0,427,428,1,0,0,0,428,454,1,0,0,0,429,
+		430,5,36,0,0,430,431,5,58,0,0,431,434,3,106,53,0,432,433,5,169,0,0,433,
+		435,3,76,38,0,434,432,1,0,0,0,434,435,1,0,0,0,435,454,1,0,0,0,436,437,
+		5,5,0,0,437,438,7,1,0,0,438,439,3,106,53,0,439,444,3,16,8,0,440,441,5,
+		204,0,0,441,443,3,16,8,0,442,440,1,0,0,0,443,446,1,0,0,0,444,442,1,0,0,
+		0,444,445,1,0,0,0,445,454,1,0,0,0,446,444,1,0,0,0,447,448,5,5,0,0,448,
+		449,7,1,0,0,449,450,3,106,53,0,450,451,5,132,0,0,451,452,3,18,9,0,452,
+		454,1,0,0,0,453,143,1,0,0,0,453,144,1,0,0,0,453,149,1,0,0,0,453,154,1,
+		0,0,0,453,159,1,0,0,0,453,161,1,0,0,0,453,166,1,0,0,0,453,174,1,0,0,0,
+		453,176,1,0,0,0,453,178,1,0,0,0,453,180,1,0,0,0,453,184,1,0,0,0,453,189,
+		1,0,0,0,453,192,1,0,0,0,453,197,1,0,0,0,453,201,1,0,0,0,453,206,1,0,0,
+		0,453,217,1,0,0,0,453,224,1,0,0,0,453,229,1,0,0,0,453,232,1,0,0,0,453,
+		235,1,0,0,0,453,255,1,0,0,0,453,259,1,0,0,0,453,261,1,0,0,0,453,268,1,
+		0,0,0,453,291,1,0,0,0,453,299,1,0,0,0,453,303,1,0,0,0,453,307,1,0,0,0,
+		453,309,1,0,0,0,453,331,1,0,0,0,453,353,1,0,0,0,453,372,1,0,0,0,453,391,
+		1,0,0,0,453,402,1,0,0,0,453,411,1,0,0,0,453,429,1,0,0,0,453,436,1,0,0,
+		0,453,447,1,0,0,0,454,5,1,0,0,0,455,456,5,79,0,0,456,458,5,86,0,0,457,
+		459,3,108,54,0,458,457,1,0,0,0,459,460,1,0,0,0,460,458,1,0,0,0,460,461,
+		1,0,0,0,461,465,1,0,0,0,462,463,5,118,0,0,463,465,7,9,0,0,464,455,1,0,
+		0,0,464,462,1,0,0,0,465,7,1,0,0,0,466,468,5,188,0,0,467,466,1,0,0,0,467,
+		468,1,0,0,0,468,469,1,0,0,0,469,476,3,100,50,0,470,476,5,207,0,0,471,476,
+		3,108,54,0,472,476,5,156,0,0,473,476,5,53,0,0,474,476,5,101,0,0,475,467,
+		1,0,0,0,475,470,1,0,0,0,475,471,1,0,0,0,475,472,1,0,0,0,475,473,1,0,0,
+		0,475,474,1,0,0,0,476,9,1,0,0,0,477,478,5,200,0,0,478,483,3,12,6,0,479,
+		480,5,204,0,0,480,482,3,12,6,0,481,479,1,0,0,0,482,485,1,0,0,0,483,481,
+		1,0,0,0,483,484,1,0,0,0,484,486,1,0,0,0,485,483,1,0,0,0,486,487,5,201,
+		0,0,487,11,1,0,0,0,488,489,3,108,54,0,489,491,3,102,51,0,490,492,3,14,
+		7,0,491,490,1,0,0,0,491,492,1,0,0,0,492,13,1,0,0,0,493,502,5,81,0,0,494,
+		495,5,113,0,0,495,502,5,81,0,0,496,502,5,66,0,0,497,498,5,65,0,0,498,499,
+		5,200,0,0,499,500,5,207,0,0,500,502,5,201,0,0,501,493,1,0,0,0,501,494,
+		1,0,0,0,501,496,1,0,0,0,501,497,1,0,0,0,502,15,1,0,0,0,503,505,5,2,0,0,
+		504,506,5,24,0,0,505,504,1,0,0,0,505,506,1,0,0,0,506,507,1,0,0,0,507,508,
+		3,108,54,0,508,509,3,102,51,0,509,17,1,0,0,0,510,511,5,200,0,0,511,516,
+		3,20,10,0,512,513,5,204,0,0,513,515,3,20,10,0,514,512,1,0,0,0,515,518,
+		1,0,0,0,516,514,1,0,0,0,516,517,1,0,0,0,517,519,1,0,0,0,518,516,1,0,0,
+		0,519,520,5,201,0,0,520,19,1,0,0,0,521,524,3,108,54,0,522,524,5,207,0,
+		0,523,521,1,0,0,0,523,522,1,0,0,0,524,525,1,0,0,0,525,529,5,177,0,0,526,
+		530,3,98,49,0,527,528,5,188,0,0,528,530,5,209,0,0,529,526,1,0,0,0,529,
+		527,1,0,0,0,530,21,1,0,0,0,531,532,5,200,0,0,532,537,3,108,54,0,533,534,
+		5,204,0,0,534,536,3,108,54,0,535,533,1,0,0,0,536,539,1,0,0,0,537,535,1,
+		0,0,0,537,538,1,0,0,0,538,540,1,0,0,0,539,537,1,0,0,0,540,541,5,201,0,
+		0,541,23,1,0,0,0,542,543,5,200,0,0,543,548,3,76,38,0,544,545,5,204,0,0,
+		545,547,3,76,38,0,546,544,1,0,0,0,547,550,1,0,0,0,548,546,1,0,0,0,548,
+		549,1,0,0,0,549,551,1,0,0,0,550,548,1,0,0,0,551,552,5,201,0,0,552,25,1,
+		0,0,0,553,554,5,101,0,0,554,559,5,27,0,0,555,560,3,22,11,0,556,557,5,101,
+		0,0,557,558,5,28,0,0,558,560,3,108,54,0,559,555,1,0,0,0,559,556,1,0,0,
+		0,559,560,1,0,0,0,560,561,1,0,0,0,561,562,5,41,0,0,562,587,5,97,0,0,563,
+		564,5,101,0,0,564,569,5,27,0,0,565,570,3,22,11,0,566,567,5,101,0,0,567,
+		568,5,28,0,0,568,570,3,108,54,0,569,565,1,0,0,0,569,566,1,0,0,0,569,570,
+		1,0,0,0,570,571,1,0,0,0,571,572,5,41,0,0,572,573,5,163,0,0,573,574,5,132,
+		0,0,574,579,3,28,14,0,575,576,5,204,0,0,576,578,3,28,14,0,577,575,1,0,
+		0,0,578,581,1,0,0,0,579,577,1,0,0,0,579,580,1,0,0,0,580,584,1,0,0,0,581,
+		579,1,0,0,0,582,583,5,169,0,0,583,585,3,76,38,0,584,582,1,0,0,0,584,585,
+		1,0,0,0,585,587,1,0,0,0,586,553,1,0,0,0,586,563,1,0,0,0,587,27,1,0,0,0,
+		588,589,3,108,54,0,589,590,5,177,0,0,590,591,3,76,38,0,591,29,1,0,0,0,
+		592,594,3,32,16,0,593,592,1,0,0,0,593,594,1,0,0,0,594,595,1,0,0,0,595,
+		597,3,36,18,0,596,598,3,40,20,0,597,596,1,0,0,0,597,598,1,0,0,0,598,600,
+		1,0,0,0,599,601,3,44,22,0,600,599,1,0,0,0,600,601,1,0,0,0,601,603,1,0,
+		0,0,602,604,3,46,23,0,603,602,1,0,0,0,603,604,1,0,0,0,604,606,1,0,0,0,
+		605,607,3,48,24,0,606,605,1,0,0,0,606,607,1,0,0,0,607,31,1,0,0,0,608,610,
+		5,171,0,0,609,611,5,119,0,0,610,609,1,0,0,0,610,611,1,0,0,0,611,612,1,
+		0,0,0,612,617,3,34,17,0,613,614,5,204,0,0,614,616,3,34,17,0,615,613,1,
+		0,0,0,616,619,1,0,0,0,617,615,1,0,0,0,617,618,1,0,0,0,618,33,1,0,0,0,619,
+		617,1,0,0,0,620,622,3,108,54,0,621,623,3,22,11,0,622,621,1,0,0,0,622,623,
+		1,0,0,0,623,624,1,0,0,0,624,625,5,11,0,0,625,626,5,200,0,0,626,627,3,30,
+		15,0,627,628,5,201,0,0,628,35,1,0,0,0,629,630,6,18,-1,0,630,631,3,38,19,
+		0,631,640,1,0,0,0,632,633,10,1,0,0,633,635,7,10,0,0,634,636,5,4,0,0,635,
+		634,1,0,0,0,635,636,1,0,0,0,636,637,1,0,0,0,637,639,3,36,18,2,638,632,
+		1,0,0,0,639,642,1,0,0,0,640,638,1,0,0,0,640,641,1,0,0,0,641,37,1,0,0,0,
+		642,640,1,0,0,0,643,645,5,129,0,0,644,646,7,11,0,0,645,644,1,0,0,0,645,
+		646,1,0,0,0,646,647,1,0,0,0,647,652,3,50,25,0,648,649,5,204,0,0,649,651,
+		3,50,25,0,650,648,1,0,0,0,651,654,1,0,0,0,652,650,1,0,0,0,652,653,1,0,
+		0,0,653,664,1,0,0,0,654,652,1,0,0,0,655,656,5,58,0,0,656,661,3,52,26,0,
+		657,658,5,204,0,0,658,660,3,52,26,0,659,657,1,0,0,0,660,663,1,0,0,0,661,
+		659,1,0,0,0,661,662,1,0,0,0,662,665,1,0,0,0,663,661,1,0,0,0,664,655,1,
+		0,0,0,664,665,1,0,0,0,665,667,1,0,0,0,666,668,3,64,32,0,667,666,1,0,0,
+		0,667,668,1,0,0,0,668,671,1,0,0,0,669,670,5,169,0,0,670,672,3,76,38,0,
+		671,669,1,0,0,0,671,672,1,0,0,0,672,683,1,0,0,0,673,674,5,63,0,0,674,675,
+		5,18,0,0,675,680,3,76,38,0,676,677,5,204,0,0,677,679,3,76,38,0,678,676,
+		1,0,0,0,679,682,1,0,0,0,680,678,1,0,0,0,680,681,1,0,0,0,681,684,1,0,0,
+		0,682,680,1,0,0,0,683,673,1,0,0,0,683,684,1,0,0,0,684,687,1,0,0,0,685,
+		686,5,64,0,0,686,688,3,76,38,0,687,685,1,0,0,0,687,688,1,0,0,0,688,699,
+		1,0,0,0,689,690,5,108,0,0,690,691,5,18,0,0,691,696,3,76,38,0,692,693,5,
+		204,0,0,693,695,3,76,38,0,694,692,1,0,0,0,695,698,1,0,0,0,696,694,1,0,
+		0,0,696,697,1,0,0,0,697,700,1,0,0,0,698,696,1,0,0,0,699,689,1,0,0,0,699,
+		700,1,0,0,0,700,706,1,0,0,0,701,702,5,200,0,0,702,703,3,30,15,0,703,704,
+		5,201,0,0,704,706,1,0,0,0,705,643,1,0,0,0,705,701,1,0,0,0,706,39,1,0,0,
+		0,707,708,5,105,0,0,708,709,5,18,0,0,709,714,3,42,21,0,710,711,5,204,0,
+		0,711,713,3,42,21,0,712,710,1,0,0,0,713,716,1,0,0,0,714,712,1,0,0,0,714,
+		715,1,0,0,0,715,41,1,0,0,0,716,714,1,0,0,0,717,719,3,76,38,0,718,720,7,
+		12,0,0,719,718,1,0,0,0,719,720,1,0,0,0,720,723,1,0,0,0,721,722,5,99,0,
+		0,722,724,7,13,0,0,723,721,1,0,0,0,723,724,1,0,0,0,724,43,1,0,0,0,725,
+		726,5,45,0,0,726,727,7,14,0,0,727,45,1,0,0,0,728,731,5,88,0,0,729,732,
+		3,76,38,0,730,732,5,4,0,0,731,729,1,0,0,0,731,730,1,0,0,0,732,47,1,0,0,
+		0,733,734,5,100,0,0,734,736,3,76,38,0,735,737,7,15,0,0,736,735,1,0,0,0,
+		736,737,1,0,0,0,737,49,1,0,0,0,738,751,5,189,0,0,739,740,3,108,54,0,740,
+		741,5,205,0,0,741,742,5,189,0,0,742,751,1,0,0,0,743,748,3,76,38,0,744,
+		746,5,11,0,0,745,744,1,0,0,0,745,746,1,0,0,0,746,747,1,0,0,0,747,749,3,
+		108,54,0,748,745,1,0,0,0,748,749,1,0,0,0,749,751,1,0,0,0,750,738,1,0,0,
+		0,750,739,1,0,0,0,750,743,1,0,0,0,751,51,1,0,0,0,752,753,6,26,-1,0,753,
+		754,3,60,30,0,754,771,1,0,0,0,755,756,10,3,0,0,756,757,3,54,27,0,757,758,
+		5,80,0,0,758,760,3,60,30,0,759,761,3,58,29,0,760,759,1,0,0,0,760,761,1,
+		0,0,0,761,763,1,0,0,0,762,764,3,56,28,0,763,762,1,0,0,0,763,764,1,0,0,
+		0,764,770,1,0,0,0,765,766,10,2,0,0,766,767,5,31,0,0,767,768,5,80,0,0,768,
+		770,3,60,30,0,769,755,1,0,0,0,769,765,1,0,0,0,770,773,1,0,0,0,771,769,
+		1,0,0,0,771,772,1,0,0,0,772,53,1,0,0,0,773,771,1,0,0,0,774,776,5,73,0,
+		0,775,774,1,0,0,0,775,776,1,0,0,0,776,790,1,0,0,0,777,779,5,85,0,0,778,
+		780,5,106,0,0,779,778,1,0,0,0,779,780,1,0,0,0,780,790,1,0,0,0,781,783,
+		5,122,0,0,782,784,5,106,0,0,783,782,1,0,0,0,783,784,1,0,0,0,784,790,1,
+		0,0,0,785,787,5,59,0,0,786,788,5,106,0,0,787,786,1,0,0,0,787,788,1,0,0,
+		0,788,790,1,0,0,0,789,775,1,0,0,0,789,777,1,0,0,0,789,781,1,0,0,0,789,
+		785,1,0,0,0,790,55,1,0,0,0,791,792,5,101,0,0,792,806,3,76,38,0,793,794,
+		5,164,0,0,794,795,5,200,0,0,795,800,3,108,54,0,796,797,5,204,0,0,797,799,
+		3,108,54,0,798,796,1,0,0,0,799,802,1,0,0,0,800,798,1,0,0,0,800,801,1,0,
+		0,0,801,803,1,0,0,0,802,800,1,0,0,0,803,804,5,201,0,0,804,806,1,0,0,0,
+		805,791,1,0,0,0,805,793,1,0,0,0,806,57,1,0,0,0,807,819,5,172,0,0,808,820,
+		3,72,36,0,809,810,5,200,0,0,810,811,3,72,36,0,811,812,5,201,0,0,812,820,
+		1,0,0,0,813,814,5,200,0,0,814,815,3,72,36,0,815,816,5,204,0,0,816,817,
+		3,72,36,0,817,818,5,201,0,0,818,820,1,0,0,0,819,808,1,0,0,0,819,809,1,
+		0,0,0,819,813,1,0,0,0,820,822,1,0,0,0,821,823,3,70,35,0,822,821,1,0,0,
+		0,822,823,1,0,0,0,823,59,1,0,0,0,824,826,3,106,53,0,825,827,3,62,31,0,
+		826,825,1,0,0,0,826,827,1,0,0,0,827,868,1,0,0,0,828,830,5,83,0,0,829,828,
+		1,0,0,0,829,830,1,0,0,0,830,831,1,0,0,0,831,832,5,200,0,0,832,833,3,30,
+		15,0,833,835,5,201,0,0,834,836,3,62,31,0,835,834,1,0,0,0,835,836,1,0,0,
+		0,836,868,1,0,0,0,837,839,5,83,0,0,838,837,1,0,0,0,838,839,1,0,0,0,839,
+		840,1,0,0,0,840,841,3,106,53,0,841,850,5,200,0,0,842,847,3,76,38,0,843,
+		844,5,204,0,0,844,846,3,76,38,0,845,843,1,0,0,0,846,849,1,0,0,0,847,845,
+		1,0,0,0,847,848,1,0,0,0,848,851,1,0,0,0,849,847,1,0,0,0,850,842,1,0,0,
+		0,850,851,1,0,0,0,851,852,1,0,0,0,852,854,5,201,0,0,853,855,3,62,31,0,
+		854,853,1,0,0,0,854,855,1,0,0,0,855,868,1,0,0,0,856,857,5,200,0,0,857,
+		862,3,52,26,0,858,859,5,204,0,0,859,861,3,52,26,0,860,858,1,0,0,0,861,
+		864,1,0,0,0,862,860,1,0,0,0,862,863,1,0,0,0,863,865,1,0,0,0,864,862,1,
+		0,0,0,865,866,5,201,0,0,866,868,1,0,0,0,867,824,1,0,0,0,867,829,1,0,0,
+		0,867,838,1,0,0,0,867,856,1,0,0,0,868,61,1,0,0,0,869,871,5,11,0,0,870,
+		869,1,0,0,0,870,871,1,0,0,0,871,872,1,0,0,0,872,874,3,108,54,0,873,875,
+		3,22,11,0,874,873,1,0,0,0,874,875,1,0,0,0,875,63,1,0,0,0,876,877,5,170,
+		0,0,877,878,3,66,33,0,878,65,1,0,0,0,879,880,5,157,0,0,880,881,5,200,0,
+		0,881,882,5,134,0,0,882,886,3,72,36,0,883,885,3,68,34,0,884,883,1,0,0,
+		0,885,888,1,0,0,0,886,884,1,0,0,0,886,887,1,0,0,0,887,889,1,0,0,0,888,
+		886,1,0,0,0,889,890,5,201,0,0,890,919,1,0,0,0,891,892,5,67,0,0,892,893,
+		5,200,0,0,893,894,5,134,0,0,894,895,3,72,36,0,895,896,5,204,0,0,896,897,
+		5,3,0,0,897,898,5,18,0,0,898,902,3,72,36,0,899,901,3,68,34,0,900,899,1,
+		0,0,0,901,904,1,0,0,0,902,900,1,0,0,0,902,903,1,0,0,0,903,905,1,0,0,0,
+		904,902,1,0,0,0,905,906,5,201,0,0,906,919,1,0,0,0,907,908,5,131,0,0,908,
+		909,5,200,0,0,909,913,3,72,36,0,910,912,3,68,34,0,911,910,1,0,0,0,912,
+		915,1,0,0,0,913,911,1,0,0,0,913,914,1,0,0,0,914,916,1,0,0,0,915,913,1,
+		0,0,0,916,917,5,201,0,0,917,919,1,0,0,0,918,879,1,0,0,0,918,891,1,0,0,
+		0,918,907,1,0,0,0,919,67,1,0,0,0,920,921,5,204,0,0,921,922,5,121,0,0,922,
+		926,3,72,36,0,923,924,5,204,0,0,924,926,3,70,35,0,925,920,1,0,0,0,925,
+		923,1,0,0,0,926,69,1,0,0,0,927,928,5,62,0,0,928,929,5,109,0,0,929,930,
+		3,72,36,0,930,71,1,0,0,0,931,932,5,209,0,0,932,933,3,74,37,0,933,73,1,
+		0,0,0,934,935,7,16,0,0,935,75,1,0,0,0,936,937,6,38,-1,0,937,939,3,80,40,
+		0,938,940,3,78,39,0,939,938,1,0,0,0,939,940,1,0,0,0,940,944,1,0,0,0,941,
+		942,5,96,0,0,942,944,3,76,38,3,943,936,1,0,0,0,943,941,1,0,0,0,944,953,
+		1,0,0,0,945,946,10,2,0,0,946,947,5,6,0,0,947,952,3,76,38,3,948,949,10,
+		1,0,0,949,950,5,104,0,0,950,952,3,76,38,2,951,945,1,0,0,0,951,948,1,0,
+		0,0,952,955,1,0,0,0,953,951,1,0,0,0,953,954,1,0,0,0,954,77,1,0,0,0,955,
+		953,1,0,0,0,956,957,3,96,48,0,957,958,3,80,40,0,958,1021,1,0,0,0,959,960,
+		3,96,48,0,960,961,7,17,0,0,961,964,5,200,0,0,962,965,3,30,15,0,963,965,
+		3,76,38,0,964,962,1,0,0,0,964,963,1,0,0,0,965,966,1,0,0,0,966,967,5,201,
+		0,0,967,1021,1,0,0,0,968,970,5,96,0,0,969,968,1,0,0,0,969,970,1,0,0,0,
+		970,971,1,0,0,0,971,972,5,16,0,0,972,973,3,80,40,0,973,974,5,6,0,0,974,
+		975,3,80,40,0,975,1021,1,0,0,0,976,978,5,96,0,0,977,976,1,0,0,0,977,978,
+		1,0,0,0,978,979,1,0,0,0,979,980,5,72,0,0,980,981,5,200,0,0,981,982,3,30,
+		15,0,982,983,5,201,0,0,983,1021,1,0,0,0,984,986,5,96,0,0,985,984,1,0,0,
+		0,985,986,1,0,0,0,986,987,1,0,0,0,987,988,5,72,0,0,988,989,5,200,0,0,989,
+		994,3,76,38,0,990,991,5,204,0,0,991,993,3,76,38,0,992,990,1,0,0,0,993,
+		996,1,0,0,0,994,992,1,0,0,0,994,995,1,0,0,0,995,997,1,0,0,0,996,994,1,
+		0,0,0,997,998,5,201,0,0,998,1021,1,0,0,0,999,1001,5,96,0,0,1000,999,1,
+		0,0,0,1000,1001,1,0,0,0,1001,1002,1,0,0,0,1002,1003,7,18,0,0,1003,1006,
+		3,80,40,0,1004,1005,5,47,0,0,1005,1007,5,207,0,0,1006,1004,1,0,0,0,1006,
+		1007,1,0,0,0,1007,1021,1,0,0,0,1008,1010,5,78,0,0,1009,1011,5,96,0,0,1010,
+		1009,1,0,0,0,1010,1011,1,0,0,0,1011,1012,1,0,0,0,1012,1021,5,98,0,0,1013,
+		1015,5,78,0,0,1014,1016,5,96,0,0,1015,1014,1,0,0,0,1015,1016,1,0,0,0,1016,
+		1017,1,0,0,0,1017,1018,5,40,0,0,1018,1019,5,58,0,0,1019,1021,3,80,40,0,
+		1020,956,1,0,0,0,1020,959,1,0,0,0,1020,969,1,0,0,0,1020,977,1,0,0,0,1020,
+		985,1,0,0,0,1020,1000,1,0,0,0,1020,1008,1,0,0,0,1020,1013,1,0,0,0,1021,
+		79,1,0,0,0,1022,1023,6,40,-1,0,1023,1194,3,98,49,0,1024,1194,5,212,0,0,
+		1025,1026,5,19,0,0,1026,1028,3,76,38,0,1027,1029,3,94,47,0,1028,1027,1,
+		0,0,0,1029,1030,1,0,0,0,1030,1028,1,0,0,0,1030,1031,1,0,0,0,1031,1034,
+		1,0,0,0,1032,1033,5,44,0,0,1033,1035,3,76,38,0,1034,1032,1,0,0,0,1034,
+		1035,1,0,0,0,1035,1036,1,0,0,0,1036,1037,5,46,0,0,1037,1194,1,0,0,0,1038,
+		1040,5,19,0,0,1039,1041,3,94,47,0,1040,1039,1,0,0,0,1041,1042,1,0,0,0,
+		1042,1040,1,0,0,0,1042,1043,1,0,0,0,1043,1046,1,0,0,0,1044,1045,5,44,0,
+		0,1045,1047,3,76,38,0,1046,1044,1,0,0,0,1046,1047,1,0,0,0,1047,1048,1,
+		0,0,0,1048,1049,5,46,0,0,1049,1194,1,0,0,0,1050,1051,5,20,0,0,1051,1052,
+		5,200,0,0,1052,1053,3,76,38,0,1053,1054,5,11,0,0,1054,1055,3,102,51,0,
+		1055,1056,5,201,0,0,1056,1194,1,0,0,0,1057,1058,5,10,0,0,1058,1067,5,202,
+		0,0,1059,1064,3,76,38,0,1060,1061,5,204,0,0,1061,1063,3,76,38,0,1062,1060,
+		1,0,0,0,1063,1066,1,0,0,0,1064,1062,1,0,0,0,1064,1065,1,0,0,0,1065,1068,
+		1,0,0,0,1066,1064,1,0,0,0,1067,1059,1,0,0,0,1067,1068,1,0,0,0,1068,1069,
+		1,0,0,0,1069,1194,5,203,0,0,1070,1071,5,10,0,0,1071,1072,5,200,0,0,1072,
+		1073,3,30,15,0,1073,1074,5,201,0,0,1074,1194,1,0,0,0,1075,1076,5,91,0,
 		0,1076,1085,5,200,0,0,1077,1082,3,90,45,0,1078,1079,5,204,0,0,1079,1081,
 		3,90,45,0,1080,1078,1,0,0,0,1081,1084,1,0,0,0,1082,1080,1,0,0,0,1082,1083,
 		1,0,0,0,1083,1086,1,0,0,0,1084,1082,1,0,0,0,1085,1077,1,0,0,0,1085,1086,
-		1,0,0,0,1086,1087,1,0,0,0,1087,1190,5,201,0,0,1088,1089,5,140,0,0,1089,
+		1,0,0,0,1086,1087,1,0,0,0,1087,1194,5,201,0,0,1088,1089,5,140,0,0,1089,
 		1098,5,200,0,0,1090,1095,3,92,46,0,1091,1092,5,204,0,0,1092,1094,3,92,
 		46,0,1093,1091,1,0,0,0,1094,1097,1,0,0,0,1095,1093,1,0,0,0,1095,1096,1,
 		0,0,0,1096,1099,1,0,0,0,1097,1095,1,0,0,0,1098,1090,1,0,0,0,1098,1099,
-		1,0,0,0,1099,1100,1,0,0,0,1100,1190,5,201,0,0,1101,1102,5,49,0,0,1102,
-		1103,5,200,0,0,1103,1104,3,30,15,0,1104,1105,5,201,0,0,1105,1190,1,0,0,
+		1,0,0,0,1099,1100,1,0,0,0,1100,1194,5,201,0,0,1101,1102,5,49,0,0,1102,
+		1103,5,200,0,0,1103,1104,3,30,15,0,1104,1105,5,201,0,0,1105,1194,1,0,0,
 		0,1106,1107,3,106,53,0,1107,1108,5,200,0,0,1108,1109,5,189,0,0,1109,1111,
 		5,201,0,0,1110,1112,3,84,42,0,1111,1110,1,0,0,0,1111,1112,1,0,0,0,1112,
-		1190,1,0,0,0,1113,1114,5,52,0,0,1114,1117,5,200,0,0,1115,1118,3,108,54,
+		1194,1,0,0,0,1113,1114,5,52,0,0,1114,1117,5,200,0,0,1115,1118,3,108,54,
 		0,1116,1118,5,207,0,0,1117,1115,1,0,0,0,1117,1116,1,0,0,0,1118,1119,1,
 		0,0,0,1119,1120,5,58,0,0,1120,1121,3,80,40,0,1121,1122,5,201,0,0,1122,
-		1190,1,0,0,0,1123,1124,5,141,0,0,1124,1125,5,200,0,0,1125,1126,3,80,40,
+		1194,1,0,0,0,1123,1124,5,141,0,0,1124,1125,5,200,0,0,1125,1134,3,80,40,
 		0,1126,1127,5,58,0,0,1127,1130,3,80,40,0,1128,1129,5,57,0,0,1129,1131,
-		3,80,40,0,1130,1128,1,0,0,0,1130,1131,1,0,0,0,1131,1132,1,0,0,0,1132,1133,
-		5,201,0,0,1133,1190,1,0,0,0,1134,1135,5,155,0,0,1135,1137,5,200,0,0,1136,
-		1138,7,19,0,0,1137,1136,1,0,0,0,1137,1138,1,0,0,0,1138,1140,1,0,0,0,1139,
-		1141,3,80,40,0,1140,1139,1,0,0,0,1140,1141,1,0,0,0,1141,1142,1,0,0,0,1142,
-		1143,5,58,0,0,1143,1144,3,80,40,0,1144,1145,5,201,0,0,1145,1190,1,0,0,
-		0,1146,1147,3,106,53,0,1147,1162,5,200,0,0,1148,1150,5,40,0,0,1149,1148,
-		1,0,0,0,1149,1150,1,0,0,0,1150,1151,1,0,0,0,1151,1156,3,82,41,0,1152,1153,
-		5,204,0,0,1153,1155,3,82,41,0,1154,1152,1,0,0,0,1155,1158,1,0,0,0,1156,
-		1154,1,0,0,0,1156,1157,1,0,0,0,1157,1160,1,0,0,0,1158,1156,1,0,0,0,1159,
-		1161,3,40,20,0,1160,1159,1,0,0,0,1160,1161,1,0,0,0,1161,1163,1,0,0,0,1162,
-		1149,1,0,0,0,1162,1163,1,0,0,0,1163,1164,1,0,0,0,1164,1166,5,201,0,0,1165,
-		1167,3,84,42,0,1166,1165,1,0,0,0,1166,1167,1,0,0,0,1167,1190,1,0,0,0,1168,
-		1169,5,200,0,0,1169,1170,3,30,15,0,1170,1171,5,201,0,0,1171,1190,1,0,0,
-		0,1172,1190,3,108,54,0,1173,1174,3,108,54,0,1174,1175,5,205,0,0,1175,1176,
-		3,108,54,0,1176,1190,1,0,0,0,1177,1178,5,200,0,0,1178,1179,3,76,38,0,1179,
-		1180,5,201,0,0,1180,1190,1,0,0,0,1181,1182,5,200,0,0,1182,1183,3,76,38,
-		0,1183,1184,5,201,0,0,1184,1185,5,205,0,0,1185,1186,3,108,54,0,1186,1190,
-		1,0,0,0,1187,1188,7,20,0,0,1188,1190,3,80,40,5,1189,1022,1,0,0,0,1189,
-		1024,1,0,0,0,1189,1025,1,0,0,0,1189,1038,1,0,0,0,1189,1050,1,0,0,0,1189,
-		1057,1,0,0,0,1189,1070,1,0,0,0,1189,1075,1,0,0,0,1189,1088,1,0,0,0,1189,
-		1101,1,0,0,0,1189,1106,1,0,0,0,1189,1113,1,0,0,0,1189,1123,1,0,0,0,1189,
-		1134,1,0,0,0,1189,1146,1,0,0,0,1189,1168,1,0,0,0,1189,1172,1,0,0,0,1189,
-		1173,1,0,0,0,1189,1177,1,0,0,0,1189,1181,1,0,0,0,1189,1187,1,0,0,0,1190,
-		1230,1,0,0,0,1191,1192,10,6,0,0,1192,1193,5,13,0,0,1193,1194,5,148,0,0,
-		1194,1195,5,176,0,0,1195,1229,3,80,40,7,1196,1197,10,4,0,0,1197,1198,7,
-		21,0,0,1198,1229,3,80,40,5,1199,1200,10,3,0,0,1200,1201,7,22,0,0,1201,
-		1229,3,80,40,4,1202,1203,10,2,0,0,1203,1204,5,192,0,0,1204,1229,3,80,40,
-		3,1205,1211,10,1,0,0,1206,1212,7,23,0,0,1207,1208,5,181,0,0,1208,1212,
-		5,181,0,0,1209,1210,5,182,0,0,1210,1212,5,182,0,0,1211,1206,1,0,0,0,1211,
-		1207,1,0,0,0,1211,1209,1,0,0,0,1212,1213,1,0,0,0,1213,1229,3,80,40,2,1214,
-		1215,10,10,0,0,1215,1216,5,202,0,0,1216,1217,3,80,40,0,1217,1218,5,203,
-		0,0,1218,1229,1,0,0,0,1219,1220,10,9,0,0,1220,1221,5,198,0,0,1221,1229,
-		3,108,54,0,1222,1223,10,8,0,0,1223,1224,5,197,0,0,1224,1229,3,102,51,0,
-		1225,1226,10,7,0,0,1226,1227,5,23,0,0,1227,1229,3,106,53,0,1228,1191,1,
-		0,0,0,1228,1196,1,0,0,0,1228,1199,1,0,0,0,1228,1202,1,0,0,0,1228,1205,
-		1,0,0,0,1228,1214,1,0,0,0,1228,1219,1,0,0,0,1228,1222,1,0,0,0,1228,1225,
-		1,0,0,0,1229,1232,1,0,0,0,1230,1228,1,0,0,0,1230,1231,1,0,0,0,1231,81,
-		1,0,0,0,1232,1230,1,0,0,0,1233,1234,3,108,54,0,1234,1235,5,199,0,0,1235,
-		1236,3,76,38,0,1236,1252,1,0,0,0,1237,1238,5,200,0,0,1238,1243,3,108,54,
-		0,1239,1240,5,204,0,0,1240,1242,3,108,54,0,1241,1239,1,0,0,0,1242,1245,
-		1,0,0,0,1243,1241,1,0,0,0,1243,1244,1,0,0,0,1244,1246,1,0,0,0,1245,1243,
-		1,0,0,0,1246,1247,5,201,0,0,1247,1248,5,199,0,0,1248,1249,3,76,38,0,1249,
-		1252,1,0,0,0,1250,1252,3,76,38,0,1251,1233,1,0,0,0,1251,1237,1,0,0,0,1251,
-		1250,1,0,0,0,1252,83,1,0,0,0,1253,1254,5,107,0,0,1254,1265,5,200,0,0,1255,
-		1256,5,108,0,0,1256,1257,5,18,0,0,1257,1262,3,76,38,0,1258,1259,5,204,
-		0,0,1259,1261,3,76,38,0,1260,1258,1,0,0,0,1261,1264,1,0,0,0,1262,1260,
-		1,0,0,0,1262,1263,1,0,0,0,1263,1266,1,0,0,0,1264,1262,1,0,0,0,1265,1255,
-		1,0,0,0,1265,1266,1,0,0,0,1266,1268,1,0,0,0,1267,1269,3,40,20,0,1268,1267,
-		1,0,0,0,1268,1269,1,0,0,0,1269,1271,1,0,0,0,1270,1272,3,86,43,0,1271,1270,
-		1,0,0,0,1271,1272,1,0,0,0,1272,1273,1,0,0,0,1273,1274,5,201,0,0,1274,85,
-		1,0,0,0,1275,1276,7,24,0,0,1276,1277,5,16,0,0,1277,1278,3,88,44,0,1278,
-		1279,5,6,0,0,1279,1280,3,88,44,0,1280,1284,1,0,0,0,1281,1282,7,24,0,0,
-		1282,1284,3,88,44,0,1283,1275,1,0,0,0,1283,1281,1,0,0,0,1284,87,1,0,0,
-		0,1285,1286,5,161,0,0,1286,1295,5,111,0,0,1287,1288,5,161,0,0,1288,1295,
-		5,56,0,0,1289,1290,5,30,0,0,1290,1295,5,124,0,0,1291,1292,3,80,40,0,1292,
-		1293,7,25,0,0,1293,1295,1,0,0,0,1294,1285,1,0,0,0,1294,1287,1,0,0,0,1294,
-		1289,1,0,0,0,1294,1291,1,0,0,0,1295,89,1,0,0,0,1296,1297,3,76,38,0,1297,
-		1298,5,196,0,0,1298,1299,3,76,38,0,1299,91,1,0,0,0,1300,1301,3,108,54,
-		0,1301,1302,5,196,0,0,1302,1303,3,76,38,0,1303,93,1,0,0,0,1304,1305,5,
-		168,0,0,1305,1306,3,76,38,0,1306,1307,5,147,0,0,1307,1308,3,76,38,0,1308,
-		95,1,0,0,0,1309,1333,5,177,0,0,1310,1333,5,178,0,0,1311,1333,5,181,0,0,
-		1312,1333,5,179,0,0,1313,1333,5,182,0,0,1314,1333,5,180,0,0,1315,1333,
-		5,186,0,0,1316,1333,5,184,0,0,1317,1333,5,185,0,0,1318,1333,5,183,0,0,
-		1319,1320,5,103,0,0,1320,1326,5,200,0,0,1321,1322,3,108,54,0,1322,1323,
-		5,205,0,0,1323,1325,1,0,0,0,1324,1321,1,0,0,0,1325,1328,1,0,0,0,1326,1324,
-		1,0,0,0,1326,1327,1,0,0,0,1327,1329,1,0,0,0,1328,1326,1,0,0,0,1329,1330,
-		3,96,48,0,1330,1331,5,201,0,0,1331,1333,1,0,0,0,1332,1309,1,0,0,0,1332,
-		1310,1,0,0,0,1332,1311,1,0,0,0,1332,1312,1,0,0,0,1332,1313,1,0,0,0,1332,
-		1314,1,0,0,0,1332,1315,1,0,0,0,1332,1316,1,0,0,0,1332,1317,1,0,0,0,1332,
-		1318,1,0,0,0,1332,1319,1,0,0,0,1333,97,1,0,0,0,1334,1351,5,98,0,0,1335,
-		1351,7,26,0,0,1336,1351,3,100,50,0,1337,1351,5,207,0,0,1338,1351,5,208,
-		0,0,1339,1340,5,149,0,0,1340,1351,5,207,0,0,1341,1342,5,32,0,0,1342,1351,
-		5,207,0,0,1343,1344,5,148,0,0,1344,1351,5,207,0,0,1345,1346,5,76,0,0,1346,
-		1348,5,207,0,0,1347,1349,3,74,37,0,1348,1347,1,0,0,0,1348,1349,1,0,0,0,
-		1349,1351,1,0,0,0,1350,1334,1,0,0,0,1350,1335,1,0,0,0,1350,1336,1,0,0,
-		0,1350,1337,1,0,0,0,1350,1338,1,0,0,0,1350,1339,1,0,0,0,1350,1341,1,0,
-		0,0,1350,1343,1,0,0,0,1350,1345,1,0,0,0,1351,99,1,0,0,0,1352,1353,7,27,
-		0,0,1353,101,1,0,0,0,1354,1355,6,51,-1,0,1355,1356,5,10,0,0,1356,1357,
-		5,181,0,0,1357,1358,3,102,51,0,1358,1359,5,182,0,0,1359,1400,1,0,0,0,1360,
-		1361,5,91,0,0,1361,1362,5,181,0,0,1362,1363,3,102,51,0,1363,1364,5,204,
-		0,0,1364,1365,3,102,51,0,1365,1366,5,182,0,0,1366,1400,1,0,0,0,1367,1384,
-		5,140,0,0,1368,1380,5,181,0,0,1369,1370,3,108,54,0,1370,1377,3,102,51,
-		0,1371,1372,5,204,0,0,1372,1373,3,108,54,0,1373,1374,3,102,51,0,1374,1376,
-		1,0,0,0,1375,1371,1,0,0,0,1376,1379,1,0,0,0,1377,1375,1,0,0,0,1377,1378,
-		1,0,0,0,1378,1381,1,0,0,0,1379,1377,1,0,0,0,1380,1369,1,0,0,0,1380,1381,
-		1,0,0,0,1381,1382,1,0,0,0,1382,1385,5,182,0,0,1383,1385,5,178,0,0,1384,
-		1368,1,0,0,0,1384,1383,1,0,0,0,1385,1400,1,0,0,0,1386,1397,3,104,52,0,
-		1387,1388,5,200,0,0,1388,1393,5,209,0,0,1389,1390,5,204,0,0,1390,1392,
-		5,209,0,0,1391,1389,1,0,0,0,1392,1395,1,0,0,0,1393,1391,1,0,0,0,1393,1394,
-		1,0,0,0,1394,1396,1,0,0,0,1395,1393,1,0,0,0,1396,1398,5,201,0,0,1397,1387,
-		1,0,0,0,1397,1398,1,0,0,0,1398,1400,1,0,0,0,1399,1354,1,0,0,0,1399,1360,
-		1,0,0,0,1399,1367,1,0,0,0,1399,1386,1,0,0,0,1400,1409,1,0,0,0,1401,1402,
-		10,5,0,0,1402,1404,5,202,0,0,1403,1405,5,209,0,0,1404,1403,1,0,0,0,1404,
-		1405,1,0,0,0,1405,1406,1,0,0,0,1406,1408,5,203,0,0,1407,1401,1,0,0,0,1408,
-		1411,1,0,0,0,1409,1407,1,0,0,0,1409,1410,1,0,0,0,1410,103,1,0,0,0,1411,
-		1409,1,0,0,0,1412,1413,5,42,0,0,1413,1423,5,112,0,0,1414,1415,5,22,0,0,
-		1415,1423,5,167,0,0,1416,1417,7,28,0,0,1417,1418,7,29,0,0,1418,1419,5,
-		148,0,0,1419,1423,5,176,0,0,1420,1423,5,76,0,0,1421,1423,3,106,53,0,1422,
-		1412,1,0,0,0,1422,1414,1,0,0,0,1422,1416,1,0,0,0,1422,1420,1,0,0,0,1422,
-		1421,1,0,0,0,1423,105,1,0,0,0,1424,1429,3,108,54,0,1425,1426,5,205,0,0,
-		1426,1428,3,108,54,0,1427,1425,1,0,0,0,1428,1431,1,0,0,0,1429,1427,1,0,
-		0,0,1429,1430,1,0,0,0,1430,107,1,0,0,0,1431,1429,1,0,0,0,1432,1438,5,213,
-		0,0,1433,1438,5,214,0,0,1434,1438,5,215,0,0,1435,1438,5,216,0,0,1436,1438,
-		3,110,55,0,1437,1432,1,0,0,0,1437,1433,1,0,0,0,1437,1434,1,0,0,0,1437,
-		1435,1,0,0,0,1437,1436,1,0,0,0,1438,109,1,0,0,0,1439,1440,7,30,0,0,1440,
-		111,1,0,0,0,194,115,122,127,133,136,147,152,157,164,168,172,187,194,204,
-		210,215,221,227,238,242,246,249,253,263,270,280,283,287,291,296,301,305,
-		312,315,321,325,329,334,337,343,347,351,356,362,367,375,381,386,396,407,
-		415,423,427,434,444,453,460,464,467,475,483,491,501,505,516,523,529,537,
-		548,559,569,579,584,586,593,597,600,603,606,610,617,622,635,640,645,652,
-		661,664,667,671,680,683,687,696,699,705,714,719,723,731,736,745,748,750,
-		760,763,769,771,775,779,783,787,789,800,805,819,822,826,829,835,838,847,
-		850,854,862,867,870,874,886,902,913,918,925,939,943,951,953,964,969,977,
-		985,994,1000,1006,1010,1015,1020,1030,1034,1042,1046,1064,1067,1082,1085,
-		1095,1098,1111,1117,1130,1137,1140,1149,1156,1160,1162,1166,1189,1211,
-		1228,1230,1243,1251,1262,1265,1268,1271,1283,1294,1326,1332,1348,1350,
-		1377,1380,1384,1393,1397,1399,1404,1409,1422,1429,1437
+		3,80,40,0,1130,1128,1,0,0,0,1130,1131,1,0,0,0,1131,1135,1,0,0,0,1132,1133,
+		5,57,0,0,1133,1135,3,80,40,0,1134,1126,1,0,0,0,1134,1132,1,0,0,0,1135,
+		1136,1,0,0,0,1136,1137,5,201,0,0,1137,1194,1,0,0,0,1138,1139,5,155,0,0,
+		1139,1141,5,200,0,0,1140,1142,7,19,0,0,1141,1140,1,0,0,0,1141,1142,1,0,
+		0,0,1142,1144,1,0,0,0,1143,1145,3,80,40,0,1144,1143,1,0,0,0,1144,1145,
+		1,0,0,0,1145,1146,1,0,0,0,1146,1147,5,58,0,0,1147,1148,3,80,40,0,1148,
+		1149,5,201,0,0,1149,1194,1,0,0,0,1150,1151,3,106,53,0,1151,1166,5,200,
+		0,0,1152,1154,5,40,0,0,1153,1152,1,0,0,0,1153,1154,1,0,0,0,1154,1155,1,
+		0,0,0,1155,1160,3,82,41,0,1156,1157,5,204,0,0,1157,1159,3,82,41,0,1158,
+		1156,1,0,0,0,1159,1162,1,0,0,0,1160,1158,1,0,0,0,1160,1161,1,0,0,0,1161,
+		1164,1,0,0,0,1162,1160,1,0,0,0,1163,1165,3,40,20,0,1164,1163,1,0,0,0,1164,
+		1165,1,0,0,0,1165,1167,1,0,0,0,1166,1153,1,0,0,0,1166,1167,1,0,0,0,1167,
+		1168,1,0,0,0,1168,1170,5,201,0,0,1169,1171,3,84,42,0,1170,1169,1,0,0,0,
+		1170,1171,1,0,0,0,1171,1194,1,0,0,0,1172,1173,5,200,0,0,1173,1174,3,30,
+		15,0,1174,1175,5,201,0,0,1175,1194,1,0,0,0,1176,1194,3,108,54,0,1177,1178,
+		3,108,54,0,1178,1179,5,205,0,0,1179,1180,3,108,54,0,1180,1194,1,0,0,0,
+		1181,1182,5,200,0,0,1182,1183,3,76,38,0,1183,1184,5,201,0,0,1184,1194,
+		1,0,0,0,1185,1186,5,200,0,0,1186,1187,3,76,38,0,1187,1188,5,201,0,0,1188,
+		1189,5,205,0,0,1189,1190,3,108,54,0,1190,1194,1,0,0,0,1191,1192,7,20,0,
+		0,1192,1194,3,80,40,5,1193,1022,1,0,0,0,1193,1024,1,0,0,0,1193,1025,1,
+		0,0,0,1193,1038,1,0,0,0,1193,1050,1,0,0,0,1193,1057,1,0,0,0,1193,1070,
+		1,0,0,0,1193,1075,1,0,0,0,1193,1088,1,0,0,0,1193,1101,1,0,0,0,1193,1106,
+		1,0,0,0,1193,1113,1,0,0,0,1193,1123,1,0,0,0,1193,1138,1,0,0,0,1193,1150,
+		1,0,0,0,1193,1172,1,0,0,0,1193,1176,1,0,0,0,1193,1177,1,0,0,0,1193,1181,
+		1,0,0,0,1193,1185,1,0,0,0,1193,1191,1,0,0,0,1194,1234,1,0,0,0,1195,1196,
+		10,6,0,0,1196,1197,5,13,0,0,1197,1198,5,148,0,0,1198,1199,5,176,0,0,1199,
+		1233,3,80,40,7,1200,1201,10,4,0,0,1201,1202,7,21,0,0,1202,1233,3,80,40,
+		5,1203,1204,10,3,0,0,1204,1205,7,22,0,0,1205,1233,3,80,40,4,1206,1207,
+		10,2,0,0,1207,1208,5,192,0,0,1208,1233,3,80,40,3,1209,1215,10,1,0,0,1210,
+		1216,7,23,0,0,1211,1212,5,181,0,0,1212,1216,5,181,0,0,1213,1214,5,182,
+		0,0,1214,1216,5,182,0,0,1215,1210,1,0,0,0,1215,1211,1,0,0,0,1215,1213,
+		1,0,0,0,1216,1217,1,0,0,0,1217,1233,3,80,40,2,1218,1219,10,10,0,0,1219,
+		1220,5,202,0,0,1220,1221,3,80,40,0,1221,1222,5,203,0,0,1222,1233,1,0,0,
+		0,1223,1224,10,9,0,0,1224,1225,5,198,0,0,1225,1233,3,108,54,0,1226,1227,
+		10,8,0,0,1227,1228,5,197,0,0,1228,1233,3,102,51,0,1229,1230,10,7,0,0,1230,
+		1231,5,23,0,0,1231,1233,3,106,53,0,1232,1195,1,0,0,0,1232,1200,1,0,0,0,
+		1232,1203,1,0,0,0,1232,1206,1,0,0,0,1232,1209,1,0,0,0,1232,1218,1,0,0,
+		0,1232,1223,1,0,0,0,1232,1226,1,0,0,0,1232,1229,1,0,0,0,1233,1236,1,0,
+		0,0,1234,1232,1,0,0,0,1234,1235,1,0,0,0,1235,81,1,0,0,0,1236,1234,1,0,
+		0,0,1237,1238,3,108,54,0,1238,1239,5,199,0,0,1239,1240,3,76,38,0,1240,
+		1256,1,0,0,0,1241,1242,5,200,0,0,1242,1247,3,108,54,0,1243,1244,5,204,
+		0,0,1244,1246,3,108,54,0,1245,1243,1,0,0,0,1246,1249,1,0,0,0,1247,1245,
+		1,0,0,0,1247,1248,1,0,0,0,1248,1250,1,0,0,0,1249,1247,1,0,0,0,1250,1251,
+		5,201,0,0,1251,1252,5,199,0,0,1252,1253,3,76,38,0,1253,1256,1,0,0,0,1254,
+		1256,3,76,38,0,1255,1237,1,0,0,0,1255,1241,1,0,0,0,1255,1254,1,0,0,0,1256,
+		83,1,0,0,0,1257,1258,5,107,0,0,1258,1269,5,200,0,0,1259,1260,5,108,0,0,
+		1260,1261,5,18,0,0,1261,1266,3,76,38,0,1262,1263,5,204,0,0,1263,1265,3,
+		76,38,0,1264,1262,1,0,0,0,1265,1268,1,0,0,0,1266,1264,1,0,0,0,1266,1267,
+		1,0,0,0,1267,1270,1,0,0,0,1268,1266,1,0,0,0,1269,1259,1,0,0,0,1269,1270,
+		1,0,0,0,1270,1272,1,0,0,0,1271,1273,3,40,20,0,1272,1271,1,0,0,0,1272,1273,
+		1,0,0,0,1273,1275,1,0,0,0,1274,1276,3,86,43,0,1275,1274,1,0,0,0,1275,1276,
+		1,0,0,0,1276,1277,1,0,0,0,1277,1278,5,201,0,0,1278,85,1,0,0,0,1279,1280,
+		7,24,0,0,1280,1281,5,16,0,0,1281,1282,3,88,44,0,1282,1283,5,6,0,0,1283,
+		1284,3,88,44,0,1284,1288,1,0,0,0,1285,1286,7,24,0,0,1286,1288,3,88,44,
+		0,1287,1279,1,0,0,0,1287,1285,1,0,0,0,1288,87,1,0,0,0,1289,1290,5,161,
+		0,0,1290,1299,5,111,0,0,1291,1292,5,161,0,0,1292,1299,5,56,0,0,1293,1294,
+		5,30,0,0,1294,1299,5,124,0,0,1295,1296,3,80,40,0,1296,1297,7,25,0,0,1297,
+		1299,1,0,0,0,1298,1289,1,0,0,0,1298,1291,1,0,0,0,1298,1293,1,0,0,0,1298,
+		1295,1,0,0,0,1299,89,1,0,0,0,1300,1301,3,76,38,0,1301,1302,5,196,0,0,1302,
+		1303,3,76,38,0,1303,91,1,0,0,0,1304,1305,3,108,54,0,1305,1306,5,196,0,
+		0,1306,1307,3,76,38,0,1307,93,1,0,0,0,1308,1309,5,168,0,0,1309,1310,3,
+		76,38,0,1310,1311,5,147,0,0,1311,1312,3,76,38,0,1312,95,1,0,0,0,1313,1337,
+		5,177,0,0,1314,1337,5,178,0,0,1315,1337,5,181,0,0,1316,1337,5,179,0,0,
+		1317,1337,5,182,0,0,1318,1337,5,180,0,0,1319,1337,5,186,0,0,1320,1337,
+		5,184,0,0,1321,1337,5,185,0,0,1322,1337,5,183,0,0,1323,1324,5,103,0,0,
+		1324,1330,5,200,0,0,1325,1326,3,108,54,0,1326,1327,5,205,0,0,1327,1329,
+		1,0,0,0,1328,1325,1,0,0,0,1329,1332,1,0,0,0,1330,1328,1,0,0,0,1330,1331,
+		1,0,0,0,1331,1333,1,0,0,0,1332,1330,1,0,0,0,1333,1334,3,96,48,0,1334,1335,
+		5,201,0,0,1335,1337,1,0,0,0,1336,1313,1,0,0,0,1336,1314,1,0,0,0,1336,1315,
+		1,0,0,0,1336,1316,1,0,0,0,1336,1317,1,0,0,0,1336,1318,1,0,0,0,1336,1319,
+		1,0,0,0,1336,1320,1,0,0,0,1336,1321,1,0,0,0,1336,1322,1,0,0,0,1336,1323,
+		1,0,0,0,1337,97,1,0,0,0,1338,1355,5,98,0,0,1339,1355,7,26,0,0,1340,1355,
+		3,100,50,0,1341,1355,5,207,0,0,1342,1355,5,208,0,0,1343,1344,5,149,0,0,
+		1344,1355,5,207,0,0,1345,1346,5,32,0,0,1346,1355,5,207,0,0,1347,1348,5,
+		148,0,0,1348,1355,5,207,0,0,1349,1350,5,76,0,0,1350,1352,5,207,0,0,1351,
+		1353,3,74,37,0,1352,1351,1,0,0,0,1352,1353,1,0,0,0,1353,1355,1,0,0,0,1354,
+		1338,1,0,0,0,1354,1339,1,0,0,0,1354,1340,1,0,0,0,1354,1341,1,0,0,0,1354,
+		1342,1,0,0,0,1354,1343,1,0,0,0,1354,1345,1,0,0,0,1354,1347,1,0,0,0,1354,
+		1349,1,0,0,0,1355,99,1,0,0,0,1356,1357,7,27,0,0,1357,101,1,0,0,0,1358,
+		1359,6,51,-1,0,1359,1360,5,10,0,0,1360,1361,5,181,0,0,1361,1362,3,102,
+		51,0,1362,1363,5,182,0,0,1363,1404,1,0,0,0,1364,1365,5,91,0,0,1365,1366,
+		5,181,0,0,1366,1367,3,102,51,0,1367,1368,5,204,0,0,1368,1369,3,102,51,
+		0,1369,1370,5,182,0,0,1370,1404,1,0,0,0,1371,1388,5,140,0,0,1372,1384,
+		5,181,0,0,1373,1374,3,108,54,0,1374,1381,3,102,51,0,1375,1376,5,204,0,
+		0,1376,1377,3,108,54,0,1377,1378,3,102,51,0,1378,1380,1,0,0,0,1379,1375,
+		1,0,0,0,1380,1383,1,0,0,0,1381,1379,1,0,0,0,1381,1382,1,0,0,0,1382,1385,
+		1,0,0,0,1383,1381,1,0,0,0,1384,1373,1,0,0,0,1384,1385,1,0,0,0,1385,1386,
+		1,0,0,0,1386,1389,5,182,0,0,1387,1389,5,178,0,0,1388,1372,1,0,0,0,1388,
+		1387,1,0,0,0,1389,1404,1,0,0,0,1390,1401,3,104,52,0,1391,1392,5,200,0,
+		0,1392,1397,5,209,0,0,1393,1394,5,204,0,0,1394,1396,5,209,0,0,1395,1393,
+		1,0,0,0,1396,1399,1,0,0,0,1397,1395,1,0,0,0,1397,1398,1,0,0,0,1398,1400,
+		1,0,0,0,1399,1397,1,0,0,0,1400,1402,5,201,0,0,1401,1391,1,0,0,0,1401,1402,
+		1,0,0,0,1402,1404,1,0,0,0,1403,1358,1,0,0,0,1403,1364,1,0,0,0,1403,1371,
+		1,0,0,0,1403,1390,1,0,0,0,1404,1413,1,0,0,0,1405,1406,10,5,0,0,1406,1408,
+		5,202,0,0,1407,1409,5,209,0,0,1408,1407,1,0,0,0,1408,1409,1,0,0,0,1409,
+		1410,1,0,0,0,1410,1412,5,203,0,0,1411,1405,1,0,0,0,1412,1415,1,0,0,0,1413,
+		1411,1,0,0,0,1413,1414,1,0,0,0,1414,103,1,0,0,0,1415,1413,1,0,0,0,1416,
+		1417,5,42,0,0,1417,1427,5,112,0,0,1418,1419,5,22,0,0,1419,1427,5,167,0,
+		0,1420,1421,7,28,0,0,1421,1422,7,29,0,0,1422,1423,5,148,0,0,1423,1427,
+		5,176,0,0,1424,1427,5,76,0,0,1425,1427,3,106,53,0,1426,1416,1,0,0,0,1426,
+		1418,1,0,0,0,1426,1420,1,0,0,0,1426,1424,1,0,0,0,1426,1425,1,0,0,0,1427,
+		105,1,0,0,0,1428,1433,3,108,54,0,1429,1430,5,205,0,0,1430,1432,3,108,54,
+		0,1431,1429,1,0,0,0,1432,1435,1,0,0,0,1433,1431,1,0,0,0,1433,1434,1,0,
+		0,0,1434,107,1,0,0,0,1435,1433,1,0,0,0,1436,1442,5,213,0,0,1437,1442,5,
+		214,0,0,1438,1442,5,215,0,0,1439,1442,5,216,0,0,1440,1442,3,110,55,0,1441,
+		1436,1,0,0,0,1441,1437,1,0,0,0,1441,1438,1,0,0,0,1441,1439,1,0,0,0,1441,
+		1440,1,0,0,0,1442,109,1,0,0,0,1443,1444,7,30,0,0,1444,111,1,0,0,0,195,
+		115,122,127,133,136,147,152,157,164,168,172,187,194,204,210,215,221,227,
+		238,242,246,249,253,263,270,280,283,287,291,296,301,305,312,315,321,325,
+		329,334,337,343,347,351,356,362,367,375,381,386,396,407,415,423,427,434,
+		444,453,460,464,467,475,483,491,501,505,516,523,529,537,548,559,569,579,
+		584,586,593,597,600,603,606,610,617,622,635,640,645,652,661,664,667,671,
+		680,683,687,696,699,705,714,719,723,731,736,745,748,750,760,763,769,771,
+		775,779,783,787,789,800,805,819,822,826,829,835,838,847,850,854,862,867,
+		870,874,886,902,913,918,925,939,943,951,953,964,969,977,985,994,1000,1006,
+		1010,1015,1020,1030,1034,1042,1046,1064,1067,1082,1085,1095,1098,1111,
+		1117,1130,1134,1141,1144,1153,1160,1164,1166,1170,1193,1215,1232,1234,
+		1247,1255,1266,1269,1272,1275,1287,1298,1330,1336,1352,1354,1381,1384,
+		1388,1397,1401,1403,1408,1413,1426,1433,1441
 	};
 
 	public static readonly ATN _ATN =

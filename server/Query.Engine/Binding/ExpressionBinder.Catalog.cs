@@ -30,6 +30,15 @@ public sealed partial class ExpressionBinder
 
     private bool TryBindSessionName(Ast.ColumnRef column, out BoundExpr bound)
     {
+        // SQL's CURRENT_TIMESTAMP / LOCALTIMESTAMP / CURRENT_DATE (no parentheses): now(), as a DATE for the last.
+        if (column.Qualifier is null && column.Name.Value is "current_timestamp" or "localtimestamp" or "current_date")
+        {
+            var now = Bind(new Ast.FunctionCall(Ast.QualifiedName.Of("now"), default, Distinct: false, Star: false,
+                Over: null) { Span = column.Span });
+            bound = column.Name.Value == "current_date"
+                ? Coerce(now, SqlType.Date, CastContext.Explicit, PositionOf(column)) : now;
+            return true;
+        }
         string? value = column.Qualifier is not null ? null : column.Name.Value switch
         {
             "current_user" or "session_user" or "user" or "current_role" => SessionUser,

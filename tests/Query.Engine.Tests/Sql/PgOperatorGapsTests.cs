@@ -99,4 +99,13 @@ public sealed class PgOperatorGapsTests : IAsyncLifetime
         Assert.Equal(SqlState.FeatureNotSupported,
             (await _db.FailsAsync("SELECT * FROM a, LATERAL generate_series(1, a.k) g")).SqlState);
     }
+
+    [Fact]
+    public async Task Current_timestamp_current_date_and_localtimestamp_read_the_clock()
+    {
+        var (names, rows) = await TextAsync("SELECT current_timestamp, current_date, localtimestamp, "
+            + "current_timestamp <= now(), current_date = CAST(now() AS DATE)");
+        Assert.Equal(["current_timestamp", "current_date", "localtimestamp", "?column?", "?column?"], names);
+        Assert.EndsWith("|t|t", Assert.Single(rows));
+    }
 }

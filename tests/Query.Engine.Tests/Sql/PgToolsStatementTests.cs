@@ -124,6 +124,11 @@ public sealed class PgToolsStatementTests(ITestOutputHelper output) : IAsyncLife
         "SELECT 5 & 3, 5 | 3, 5 # 3, ~5, 1 << 4, 256 >> 2",
         "SELECT array_to_string(reloptions || ARRAY['x'], ', ') FROM pg_class WHERE relname = 'events'",
         "INSERT INTO events VALUES (1, NULL, 1, NULL, NULL) ON CONFLICT (id) DO NOTHING",
+        // Found trying the tools: pgcli's \d (SUBSTRING ... FOR), psql's and pgcli's \df+ (pg_language), SQL's
+        // niladic clock names.
+        "SELECT substring(pg_get_expr(d.adbin, d.adrelid, true) for 128) FROM pg_attrdef d",
+        "SELECT p.proname, l.lanname FROM pg_proc p LEFT JOIN pg_language l ON l.oid = p.prolang",
+        "SELECT current_timestamp, current_date, localtimestamp",
     ];
 
     [Theory]
