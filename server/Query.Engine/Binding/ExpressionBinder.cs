@@ -262,6 +262,8 @@ public sealed partial class ExpressionBinder
             return -v is >= int.MinValue and <= int.MaxValue
                 ? new BoundLiteral((int)-v, SqlType.Int) : new BoundLiteral(-v, SqlType.BigInt);
         var operand = Bind(unary.Operand, hint);
+        if (unary.Operator == Ast.UnaryOperator.BitNot)
+            return BindBitNot(operand, position);
         if (operand is BoundLiteral { IsUntypedString: true })
             operand = Coerce(operand, SqlType.Double, CastContext.Implicit, position);
         if (!operand.Type.IsNumeric && operand.Type.Kind != SqlTypeKind.Null)
