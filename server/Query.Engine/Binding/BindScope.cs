@@ -50,6 +50,14 @@ public sealed class BindScope
     /// stream a's hidden columns.</summary>
     public bool JoinSidePseudoColumns { get; init; }
 
+    /// <summary>The order <c>SELECT *</c> lists a single source's columns in (a windowed source's keys and window
+    /// bounds first); null: in order.</summary>
+    public IReadOnlyList<int>? StarOrder { get; init; }
+
+    /// <summary>The ordinals <c>*</c> (or <c>alias.*</c>, range <paramref name="start"/>..) lists, in order.</summary>
+    public int StarOrdinal(int start, int count, int index) =>
+        StarOrder is { } order && start == 0 && count == order.Count ? order[index] : start + index;
+
     /// <summary>The columns <c>SELECT *</c> lists: every relation's (a hidden column after them is not).</summary>
     public int VisibleCount => _relations.Count == 0 ? Columns.Count
         : _relations[^1].Start + _relations[^1].Count;

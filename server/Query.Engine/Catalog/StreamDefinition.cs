@@ -145,6 +145,30 @@ public sealed record StreamDefinition(
         return -1;
     }
 
+    /// <summary>
+    /// The order <c>SELECT *</c> lists a windowed source's columns in, as ksqlDB does: the key columns, WINDOWSTART,
+    /// WINDOWEND, then the value columns (each group in declaration order). Null: declaration order (not windowed).
+    /// </summary>
+    public int[]? StarOrder()
+    {
+        if (Window is null || KeyColumn < 0)
+            return null;
+        var order = new List<int>(Columns.Count);
+        for (var i = 0; i < Columns.Count; i++)
+        {
+            if (IsKeyColumn(i))
+                order.Add(i);
+        }
+        if (WindowStartColumn >= 0 && WindowEndColumn >= 0)
+            order.AddRange([WindowStartColumn, WindowEndColumn]);
+        for (var i = 0; i < Columns.Count; i++)
+        {
+            if (!order.Contains(i))
+                order.Add(i);
+        }
+        return [.. order];
+    }
+
     public const string WindowStartName = "windowstart";
 
     public const string WindowEndName = "windowend";

@@ -170,8 +170,9 @@ public sealed partial class SelectPlanner
         var (start, count) = all.Qualifier is null ? (0, scope.VisibleCount)
             : scope.RangeOf(all.Qualifier.Value, PositionOf(all));
         var columns = new List<Ast.Expr>(count);
-        for (var i = start; i < start + count; i++)
+        for (var n = 0; n < count; n++)
         {
+            var i = scope.StarOrdinal(start, count, n);
             Ast.Identifier? qualifier = null;
             foreach (var relation in scope.Relations)
             {
@@ -225,7 +226,7 @@ public sealed partial class SelectPlanner
                 var source = _resolveSource(table.Name);
                 var columns = source.Definition.Columns;
                 return (source, null, new BindScope(source.Definition.Name, table.Alias?.Value, columns,
-                    allowPseudoColumns: true));
+                    allowPseudoColumns: true) { StarOrder = source.Definition.StarOrder() });
             case Ast.Join join:
                 var joins = new JoinPlanner(join, ResolveJoinLeaf, scope => NewBinder(scope, null), isPush);
                 return (null, joins, joins.Scope);
@@ -306,8 +307,9 @@ public sealed partial class SelectPlanner
             {
                 var (start, count) = all.Qualifier is null ? (0, scope.VisibleCount)
                     : scope.RangeOf(all.Qualifier.Value, PositionOf(all));
-                for (var i = start; i < start + count; i++)
+                for (var n = 0; n < count; n++)
                 {
+                    var i = scope.StarOrdinal(start, count, n);
                     // With GROUP BY, * is every column as if named: each must be grouped (42803 otherwise, as
                     // PostgreSQL and ksqlDB say).
                     projection.Add(binder.IsAggregating
