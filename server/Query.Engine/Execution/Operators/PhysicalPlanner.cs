@@ -76,7 +76,7 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
         var columns = _scanColumns;
         return context => new ScanOperator(
             context.ScanSlice ?? ScanPlan.ForPull(scan.Source, scan.Pushdown) with { Columns = columns },
-            context.Statistics, context.Limits, predicate);
+            context.Statistics, context.Limits, predicate, context.ScanCache);
     }
 
     public override Node VisitTableScan(LogicalTableScan scan)

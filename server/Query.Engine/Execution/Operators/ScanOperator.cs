@@ -17,10 +17,15 @@ public sealed class ScanOperator : RecordOperator
     /// <param name="limits">Batch sizes.</param>
     /// <param name="predicate">The WHERE above the scan, evaluated as each record is read (see
     /// <see cref="ScanSource.Predicate"/>); null: every record.</param>
+    /// <param name="cache">Where records the hot log's ranges were read as are kept (null: none); used only when a
+    /// chunk fits in a batch of <paramref name="limits"/>.</param>
     public ScanOperator(ScanPlan plan, ScanStatistics statistics, BatchLimits limits,
-        Func<RecordCursor, bool>? predicate = null)
+        Func<RecordCursor, bool>? predicate = null, ScanCache? cache = null)
     {
-        _source = new ScanSource(plan, statistics) { Predicate = predicate };
+        _source = new ScanSource(plan, statistics, cache?.ChunkRecords <= limits.Rows ? cache : null)
+        {
+            Predicate = predicate,
+        };
         _batch = new RecordBatch(limits.Rows, limits.Bytes, plan.Stream.CreateCursor());
     }
 
@@ -29,13 +34,13 @@ public sealed class ScanOperator : RecordOperator
         if (cancellationToken.IsCancellationRequested)
             throw SqlException.Canceled();
         _source.CancellationToken = cancellationToken;
-        if (_done || !_source.Fill(_batch))
+        var batch = _done ? null : _source.Next(_batch);
+        if (batch is null)
         {
             _done = true;
             _source.Dispose();
-            return new ValueTask<RecordBatch?>((RecordBatch?)null);
         }
-        return new ValueTask<RecordBatch?>(_batch);
+        return new ValueTask<RecordBatch?>(batch);
     }
 
     public override void Dispose()
