@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Query.Engine.Catalog;
 using Query.Engine.Execution.Operators;
+using Query.Engine.Types;
 using Query.Storage;
 using Query.Storage.Reading;
 
@@ -98,8 +99,10 @@ public sealed class ScanCache
             Interlocked.Add(ref _bytes, -chunk.SizeBytes);
             return false;
         }
+        chunk.MarkKept();
         if (_chunks.TryAdd(new ChunkKey(source, chunkIndex), chunk))
             return true;
+        chunk.Release();
         Interlocked.Add(ref _bytes, -chunk.SizeBytes);   // another scan kept the same chunk first
         return false;
     }
@@ -148,8 +151,21 @@ public sealed class ScanCache
     private void Remove(ChunkKey key, CachedChunk chunk)
     {
         if (_chunks.TryRemove(new KeyValuePair<ChunkKey, CachedChunk>(key, chunk)))
-            Interlocked.Add(ref _bytes, -chunk.SizeBytes);
+            Interlocked.Add(ref _bytes, -chunk.Release());
     }
+
+    /// <summary>Takes <paramref name="bytes"/> of the bound for a kept chunk's decoded column; false when full.
+    /// </summary>
+    internal bool TryCharge(long bytes)
+    {
+        if (Interlocked.Add(ref _bytes, bytes) <= MaxBytes)
+            return true;
+        Interlocked.Add(ref _bytes, -bytes);
+        return false;
+    }
+
+    /// <summary>Gives back what <see cref="TryCharge"/> took.</summary>
+    internal void Release(long bytes) => Interlocked.Add(ref _bytes, -bytes);
 
     private readonly record struct ChunkKey(HotPartitionSource Source, long Index);
 }
@@ -157,10 +173,72 @@ public sealed class ScanCache
 /// <summary>
 /// One kept chunk: the admitted records of offsets [<see cref="StartOffset"/>, <see cref="EndOffset"/>) of one
 /// partition, compacted; the offsets of the records admission refused (counted again by every scan that reads
-/// them, as a scan of the log would), and what it was read under.
+/// them, as a scan of the log would), and what it was read under. Prefilters add decoded columns to it.
 /// </summary>
-internal sealed record CachedChunk(RecordBatch Records, long StartOffset, long EndOffset, long[] SkippedOffsets,
-    int TruncationSequence, StreamDefinition Definition)
+internal sealed class CachedChunk(RecordBatch records, long startOffset, long endOffset, long[] skippedOffsets,
+    int truncationSequence, StreamDefinition definition)
 {
-    public long SizeBytes { get; } = Records.SizeBytes + (SkippedOffsets.Length * 8L) + 128;
+    private DecodedColumn?[]? _columns;
+    private long _columnBytes;
+    private bool _released;
+    private bool _kept;
+
+    public RecordBatch Records { get; } = records;
+
+    public long StartOffset { get; } = startOffset;
+
+    public long EndOffset { get; } = endOffset;
+
+    public long[] SkippedOffsets { get; } = skippedOffsets;
+
+    public int TruncationSequence { get; } = truncationSequence;
+
+    public StreamDefinition Definition { get; } = definition;
+
+    /// <summary>Bytes of the records (decoded columns are charged as they are added).</summary>
+    public long SizeBytes { get; } = records.SizeBytes + (skippedOffsets.Length * 8L) + 128;
+
+    /// <summary>
+    /// Column <paramref name="ordinal"/> decoded; kept with the chunk if the chunk is in <paramref name="cache"/> and
+    /// it has room, else decoded for this one use.
+    /// </summary>
+    public DecodedColumn Column(int ordinal, SqlTypeKind kind, RecordCursor cursor, ScanCache cache)
+    {
+        if (Volatile.Read(ref _columns) is { } columns && Volatile.Read(ref columns[ordinal]) is { } found)
+            return found;
+        var decoded = DecodedColumn.Decode(Records, ordinal, kind, cursor);
+        lock (this)
+        {
+            if (!_kept || _released || !cache.TryCharge(decoded.SizeBytes))
+                return decoded;
+            _columns ??= new DecodedColumn?[Definition.Columns.Count];
+            if (_columns[ordinal] is { } other)
+            {
+                cache.Release(decoded.SizeBytes);
+                return other;
+            }
+            Volatile.Write(ref _columns[ordinal], decoded);
+            _columnBytes += decoded.SizeBytes;
+            return decoded;
+        }
+    }
+
+    /// <summary>Marks the chunk as held by the cache (its decoded columns are then kept too).</summary>
+    public void MarkKept()
+    {
+        lock (this)
+            _kept = true;
+    }
+
+    /// <summary>Leaves the cache: every byte it holds, decoded columns included; later columns are not kept.</summary>
+    public long Release()
+    {
+        lock (this)
+        {
+            if (_released)
+                return 0;
+            _released = true;
+            return SizeBytes + _columnBytes;
+        }
+    }
 }

@@ -12,6 +12,13 @@ public sealed partial class ScanSource
     private HotPartitionSource? _hot;                        // the current range's source when read through the cache
     private RecordBatch? _building;
     private int[]? _selection;
+    private int[]? _candidates;
+
+    /// <summary>
+    /// The WHERE's comparisons of fixed-width columns with constants, run over kept chunks' decoded columns before
+    /// <see cref="Predicate"/> (which must be the whole WHERE they were taken from); null: none.
+    /// </summary>
+    internal ScanPrefilter? Prefilter { get; init; }
 
     // A range is read through the cache when it has no time window (a time range reads few batches of the log).
     private HotPartitionSource? CachedSource(PartitionScan partition) =>
@@ -64,13 +71,30 @@ public sealed partial class ScanSource
         var kept = 0;
         var predicate = Predicate;
         var token = CancellationToken;
-        for (var r = first; r < last; r++)
+        if (Prefilter is { } prefilter && predicate is not null)
         {
-            if (token.IsCancellationRequested)
-                throw Errors.SqlException.Canceled();
-            _selection[kept] = r;
-            if (predicate is null || predicate(view.Select(kept)))
-                kept++;
+            // The comparisons with constants over decoded columns first; the whole predicate on what they leave.
+            _candidates ??= new int[_selection.Length];
+            var count = prefilter.Select(chunk, cursor, _cache!, first, last, _candidates);
+            for (var c = 0; c < count; c++)
+            {
+                if (token.IsCancellationRequested)
+                    throw Errors.SqlException.Canceled();
+                _selection[kept] = _candidates[c];
+                if (predicate(view.Select(kept)))
+                    kept++;
+            }
+        }
+        else
+        {
+            for (var r = first; r < last; r++)
+            {
+                if (token.IsCancellationRequested)
+                    throw Errors.SqlException.Canceled();
+                _selection[kept] = r;
+                if (predicate is null || predicate(view.Select(kept)))
+                    kept++;
+            }
         }
         view.Count = kept;
         if (!fresh)

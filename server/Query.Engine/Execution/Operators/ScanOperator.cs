@@ -21,10 +21,24 @@ public sealed class ScanOperator : RecordOperator
     /// chunk fits in a batch of <paramref name="limits"/>.</param>
     public ScanOperator(ScanPlan plan, ScanStatistics statistics, BatchLimits limits,
         Func<RecordCursor, bool>? predicate = null, ScanCache? cache = null)
+        : this(plan, statistics, limits, predicate, cache, prefilter: null)
+    {
+    }
+
+    /// <summary>As the public constructor, with the comparisons of the WHERE that kept chunks run first.</summary>
+    /// <param name="plan">What to read.</param>
+    /// <param name="statistics">Where the reads are counted.</param>
+    /// <param name="limits">Batch sizes.</param>
+    /// <param name="predicate">The WHERE above the scan.</param>
+    /// <param name="cache">Where the hot log's records are kept (null: none).</param>
+    /// <param name="prefilter">Comparisons taken from <paramref name="predicate"/>'s WHERE, for kept chunks.</param>
+    internal ScanOperator(ScanPlan plan, ScanStatistics statistics, BatchLimits limits,
+        Func<RecordCursor, bool>? predicate, ScanCache? cache, ScanPrefilter? prefilter)
     {
         _source = new ScanSource(plan, statistics, cache?.ChunkRecords <= limits.Rows ? cache : null)
         {
             Predicate = predicate,
+            Prefilter = predicate is null ? null : prefilter,
         };
         _batch = new RecordBatch(limits.Rows, limits.Bytes, plan.Stream.CreateCursor());
     }
