@@ -70,6 +70,9 @@ public sealed class ServerSettings
     /// <summary>Threads one pull GROUP BY over a stream may scan its partitions with (1: one thread).</summary>
     public int QueryScanWorkers { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
 
+    /// <summary>Memory the scan cache may hold (the hot log's records as pull queries read them; 0: off).</summary>
+    public long ScanCacheBytes { get; set; } = 512L * 1024 * 1024;
+
     /// <summary>Memory all tables' state (latest row per key) may hold together (53200 past it).</summary>
     public long StateMemoryBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
@@ -110,6 +113,7 @@ public sealed class ServerSettings
         JoinBuildMaxBytes = JoinBuildMaxBytes,
         WindowMaxBytes = WindowMaxBytes,
         QueryScanWorkers = (int)AtLeast(QueryScanWorkers, 1, nameof(QueryScanWorkers)),
+        ScanCacheBytes = AtLeast(ScanCacheBytes, 0, nameof(ScanCacheBytes)),
         StateMemoryBytes = StateMemoryBytes,
         PersistentSnapshotMinRecords =
             (int)AtLeast(PersistentSnapshotMinRecords, 1, nameof(PersistentSnapshotMinRecords)),
@@ -151,6 +155,7 @@ public sealed class ServerSettings
         ["--join-build-max-bytes"] = nameof(JoinBuildMaxBytes),
         ["--window-max-bytes"] = nameof(WindowMaxBytes),
         ["--query-scan-workers"] = nameof(QueryScanWorkers),
+        ["--scan-cache-bytes"] = nameof(ScanCacheBytes),
         ["--state-memory-bytes"] = nameof(StateMemoryBytes),
         ["--persistent-snapshot-min-records"] = nameof(PersistentSnapshotMinRecords),
         ["--max-unauthenticated-message-bytes"] = nameof(MaxUnauthenticatedMessageBytes),
