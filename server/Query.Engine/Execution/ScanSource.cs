@@ -72,7 +72,10 @@ public sealed class ScanSource : IDisposable
                 var (start, end) = partition.Ranges[_rangeIndex];
                 _partition = partition.Partition;
                 var source = _plan.Stream.Sources[partition.Partition];
-                _reader = source is IProjectingPartitionSource projecting && _plan.Columns is { } columns
+                _reader = source is IFilteringPartitionSource filtering && _plan.Filter.Count > 0
+                    ? filtering.OpenReader(start, end, partition.MinTimestampMs, partition.MaxTimestampMs,
+                        _plan.Columns, _plan.Filter)
+                    : source is IProjectingPartitionSource projecting && _plan.Columns is { } columns
                     ? projecting.OpenReader(start, end, partition.MinTimestampMs, partition.MaxTimestampMs, columns)
                     : source.OpenReader(start, end, partition.MinTimestampMs, partition.MaxTimestampMs);
                 return true;
