@@ -34,7 +34,8 @@ public sealed partial class ExpressionBinder
         if (column.Qualifier is null && column.Name.Value is "current_timestamp" or "localtimestamp" or "current_date")
         {
             var now = Bind(new Ast.FunctionCall(Ast.QualifiedName.Of("now"), default, Distinct: false, Star: false,
-                Over: null) { Span = column.Span });
+                Over: null)
+            { Span = column.Span });
             bound = column.Name.Value == "current_date"
                 ? Coerce(now, SqlType.Date, CastContext.Explicit, PositionOf(column)) : now;
             return true;
