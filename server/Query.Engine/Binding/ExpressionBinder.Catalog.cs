@@ -119,8 +119,9 @@ public sealed partial class ExpressionBinder
             case "PG_GET_INDEXDEF" when call.Arguments.Count >= 2:
                 // pg_get_indexdef(index, column, pretty): one column's definition (pgjdbc's getIndexInfo), 0 all.
                 BindAll(call);
-                bound = CatalogCall(call with { Arguments = Ast.EquatableArray.Of(call.Arguments[0], call.Arguments[1]) },
-                    "IndexColumnDefinition", SqlType.String, [SqlType.Int, SqlType.Int], Snapshot(position), position);
+                var indexAndColumn = Ast.EquatableArray.Of(call.Arguments[0], call.Arguments[1]);
+                bound = CatalogCall(call with { Arguments = indexAndColumn }, "IndexColumnDefinition",
+                    SqlType.String, [SqlType.Int, SqlType.Int], Snapshot(position), position);
                 return true;
             case "PG_GET_INDEXDEF" or "PG_GET_CONSTRAINTDEF" when call.Arguments.Count >= 1:
                 BindAll(call);

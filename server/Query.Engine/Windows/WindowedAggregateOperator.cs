@@ -149,7 +149,8 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
             _streamTimeMs = time;
             _metaDirty = true;
         }
-        var accepted = _window.Kind == WindowKind.Session ? AccumulateSession(time) : AccumulateTimeWindows(values, time);
+        var accepted = _window.Kind == WindowKind.Session
+            ? AccumulateSession(time) : AccumulateTimeWindows(values, time);
         if (!accepted)
         {
             _lateRecords++;
