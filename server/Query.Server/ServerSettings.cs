@@ -26,6 +26,10 @@ public sealed class ServerSettings
     /// <summary>Sockets allowed to be authenticating at once; more are refused with 53300.</summary>
     public int MaxUnauthenticatedConnections { get; set; } = 256;
 
+    /// <summary>Connections served by a thread of their own (blocking receive); the rest share the thread pool.
+    /// </summary>
+    public int ConnectionThreads { get; set; } = 64;
+
     /// <summary>Seconds from connect to a ready session (PostgreSQL's authentication_timeout).</summary>
     public double AuthenticationTimeoutSeconds { get; set; } = 60;
 
@@ -157,6 +161,7 @@ public sealed class ServerSettings
         ["--max-unauthenticated-message-bytes"] = nameof(MaxUnauthenticatedMessageBytes),
         ["--max-unauthenticated-connections"] = nameof(MaxUnauthenticatedConnections),
         ["--authentication-timeout-seconds"] = nameof(AuthenticationTimeoutSeconds),
+        ["--connection-threads"] = nameof(ConnectionThreads),
         ["--reserved-connections"] = nameof(ReservedConnections),
         ["--admin-users"] = nameof(AdminUsers),
         ["--allow-trust-on-network"] = nameof(AllowTrustOnNetwork),
@@ -215,6 +220,8 @@ public sealed class ServerSettings
                 Positive(MaxUnauthenticatedMessageBytes, nameof(MaxUnauthenticatedMessageBytes)),
             MaxUnauthenticatedConnections =
                 Positive(MaxUnauthenticatedConnections, nameof(MaxUnauthenticatedConnections)),
+            ConnectionThreads = ConnectionThreads >= 0 ? ConnectionThreads
+                : throw new InvalidOperationException($"ConnectionThreads ({ConnectionThreads}) must be at least 0"),
             AuthenticationTimeout = TimeSpan.FromSeconds(Positive(AuthenticationTimeoutSeconds,
                 nameof(AuthenticationTimeoutSeconds))),
             ReservedConnections = ReservedConnections >= 0 && ReservedConnections < MaxConnections

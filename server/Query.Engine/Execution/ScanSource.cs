@@ -125,7 +125,9 @@ public sealed partial class ScanSource : IDisposable
     private void OpenReader(long end)
     {
         var source = _plan.Stream.Sources[_partition];
-        _reader = source is IProjectingPartitionSource projecting && _plan.Columns is { } columns
+        _reader = source is IFilteringPartitionSource filtering && _plan.Filter.Count > 0
+            ? filtering.OpenReader(_position, end, _minTimestampMs, _maxTimestampMs, _plan.Columns, _plan.Filter)
+            : source is IProjectingPartitionSource projecting && _plan.Columns is { } columns
             ? projecting.OpenReader(_position, end, _minTimestampMs, _maxTimestampMs, columns)
             : source.OpenReader(_position, end, _minTimestampMs, _maxTimestampMs);
         _position = end;
