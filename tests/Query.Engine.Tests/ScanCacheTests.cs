@@ -199,6 +199,25 @@ public sealed class ScanCacheTests : IAsyncLifetime
         Assert.Equal(0, small.Engine.ScanCache.ChunkCount);
     }
 
+    [Fact]
+    public async Task The_hot_records_of_a_tiered_stream_are_kept()
+    {
+        using var cold = new Query.Testing.TempDirectory("scan-cache-cold");
+        await using var tiered = new EngineFixture(options => options with
+        {
+            BatchRows = 64,
+            ColdStore = new Query.Tiering.ColdStore(cold.Path),
+        });
+        await tiered.ExecAsync("CREATE STREAM s (k INT KEY, g STRING, x INT, d DOUBLE) WITH (PARTITIONS = 3)");
+        await InsertAsync(tiered, 0, Rows);
+        const string sql = "SELECT k, g, x FROM s WHERE x > 100 AND d < 200";
+        var expected = await _plain.QueryAsync(sql);
+        Assert.Equal(expected, await tiered.QueryAsync(sql));
+        var (again, statistics) = await RunAsync(tiered, sql);
+        Assert.Equal(expected, again);
+        Assert.True(statistics.RecordsFromCache > Rows / 2, $"{statistics.RecordsFromCache} records from the cache");
+    }
+
     private static async Task FillAsync(EngineFixture db, string stream, int from, int count)
     {
         await using var insert = db.Session.BeginBulkInsert(stream);

@@ -20,10 +20,17 @@ public sealed partial class ScanSource
     /// </summary>
     internal ScanPrefilter? Prefilter { get; init; }
 
-    // A range is read through the cache when it has no time window (a time range reads few batches of the log).
+    // A range is read through the cache when it has no time window (a time range reads few batches of the log);
+    // of a tiered partition, only the hot log's records are kept (cold ones are read through the partition's source).
     private HotPartitionSource? CachedSource(PartitionScan partition) =>
         _cache is not null && partition.MinTimestampMs == long.MinValue && partition.MaxTimestampMs == long.MaxValue
-            && _plan.Stream.Sources[partition.Partition] is HotPartitionSource hot ? hot : null;
+            ? _plan.Stream.Sources[partition.Partition] switch
+            {
+                HotPartitionSource hot => hot,
+                Query.Tiering.Reading.TieredPartitionSource tiered => tiered.HotSource,   // kept: its hot records
+                _ => null,
+            }
+            : null;
 
     // The chunk holding _position: kept, read now, or (when it cannot be kept) the range goes on from the log.
     private RecordBatch? NextChunk(RecordCursor cursor)
@@ -36,11 +43,15 @@ public sealed partial class ScanSource
         {
             if (ReadChunks(chunkIndex))
                 return null;
-            // Not read as chunks: a short range (a few offsets) or a chunk partly removed by retention is read alone
-            // from the log, a cache without room for more sends the rest of the range there.
+            // Not read as chunks: records below the hot log's start (cold, or removed) are read through the source up
+            // to the first whole hot chunk; a short range (a few offsets) only to the chunk's end; a cache without
+            // room for more sends the rest of the range there.
             var chunkEnd = (chunkIndex + 1) * size;
-            OpenReader(_rangeEnd - _position < size || chunkIndex * size < SafeStart()
-                ? Math.Min(_rangeEnd, chunkEnd) : _rangeEnd);
+            var hotStart = SafeStart();
+            var firstWholeChunk = (hotStart + size - 1) / size * size;
+            OpenReader(_position < hotStart ? Math.Min(_rangeEnd, Math.Max(chunkEnd, firstWholeChunk))
+                : _rangeEnd - _position < size || chunkIndex * size < hotStart ? Math.Min(_rangeEnd, chunkEnd)
+                : _rangeEnd);
             return null;
         }
         var view = Select(chunk, cursor, fresh);

@@ -32,7 +32,9 @@ public sealed class TieredPartitionSource : IFilteringPartitionSource
     internal PartitionLog Log { get; }
     internal PartitionTier Tier { get; }
     internal IColumnLayout Layout => _layout();
-    internal HotPartitionSource HotSource => _hotSource;
+    /// <summary>The hot log's part of the partition: records at and after its start are read from it as they are.
+    /// </summary>
+    public HotPartitionSource HotSource => _hotSource;
 
     public string LogName => _hotSource.LogName;
     public int Partition => Log.Partition;
