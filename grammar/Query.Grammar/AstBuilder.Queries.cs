@@ -165,7 +165,11 @@ internal sealed partial class AstBuilder
             Span = new TextSpan(nameContext.Start.StartIndex,
                 context.RPAREN().Symbol.StopIndex - nameContext.Start.StartIndex + 1),
         };
-        return new FunctionRef(call, alias, columns) { Span = SpanOf(context), Lateral = context.LATERAL() is not null };
+        return new FunctionRef(call, alias, columns)
+        {
+            Span = SpanOf(context),
+            Lateral = context.LATERAL() is not null,
+        };
     }
 
     public override SyntaxNode VisitParenthesizedRelation(ParenthesizedRelationContext context) =>
