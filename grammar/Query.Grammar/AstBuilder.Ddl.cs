@@ -14,7 +14,7 @@ internal sealed partial class AstBuilder
             OrReplace: context.OR() is not null,
             IfNotExists: context.IF() is not null,
             IsSource: context.SOURCE() is not null)
-        { Span = SpanOf(context) };
+        { Span = SpanOf(context), PrimaryKey = PrimaryKeyConstraint(context.tableElements()) };
 
     public override SyntaxNode VisitCreateTable(CreateTableContext context) =>
         new CreateTable(
@@ -24,7 +24,7 @@ internal sealed partial class AstBuilder
             OrReplace: context.OR() is not null,
             IfNotExists: context.IF() is not null,
             IsSource: context.SOURCE() is not null)
-        { Span = SpanOf(context) };
+        { Span = SpanOf(context), PrimaryKey = PrimaryKeyConstraint(context.tableElements()) };
 
     public override SyntaxNode VisitCreateStreamAs(CreateStreamAsContext context) =>
         new CreateStreamAsSelect(
@@ -140,6 +140,9 @@ internal sealed partial class AstBuilder
 
     private EquatableArray<ColumnDefinition> Columns(TableElementsContext? context) =>
         context is null ? default : BuildAll<ColumnDefinition>(context.tableElement());
+
+    private EquatableArray<Identifier> PrimaryKeyConstraint(TableElementsContext? context) =>
+        context?.primaryKeyConstraint() is { } constraint ? IdentifierList(constraint.columnList()) : default;
 
     private EquatableArray<TableProperty> Properties(TablePropertiesContext? context) =>
         context is null ? default : BuildAll<TableProperty>(context.tableProperty());

@@ -72,10 +72,24 @@ internal sealed partial class AstBuilder
             from,
             BuildOrNull<WindowExpr>(context.Child<WindowClauseContext>()?.Child<WindowExpressionContext>()),
             BuildOrNull<Expr>(context.where),
-            BuildAll<Expr>((IReadOnlyList<ExpressionContext>)context._groupBy),
+            GroupBy(context._groupBy),
             BuildOrNull<Expr>(context.having),
             BuildAll<Expr>((IReadOnlyList<ExpressionContext>)context._partitionBy))
         { Span = SpanOf(context) };
+    }
+
+    /// <summary>GROUP BY's elements, a grouping set <c>(a, b)</c> flattened into its expressions.</summary>
+    private EquatableArray<Expr> GroupBy(IList<GroupingElementContext> elements)
+    {
+        if (elements.Count == 0)
+            return default;
+        var expressions = new List<Expr>(elements.Count);
+        foreach (var element in elements)
+        {
+            foreach (var expression in element.expression())
+                expressions.Add(Build<Expr>(expression));
+        }
+        return new EquatableArray<Expr>([.. expressions]);
     }
 
     public override SyntaxNode VisitSortItem(SortItemContext context)

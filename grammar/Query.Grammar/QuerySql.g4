@@ -81,7 +81,11 @@ setValue
     ;
 
 tableElements
-    : LPAREN tableElement (COMMA tableElement)* RPAREN
+    : LPAREN tableElement (COMMA tableElement)* (COMMA primaryKeyConstraint)? RPAREN
+    ;
+
+primaryKeyConstraint
+    : PRIMARY KEY columnList
     ;
 
 tableElement
@@ -151,10 +155,16 @@ queryPrimary
       (FROM relation (COMMA relation)*)?
       windowClause?
       (WHERE where=expression)?
-      (GROUP BY groupBy+=expression (COMMA groupBy+=expression)*)?
+      (GROUP BY groupBy+=groupingElement (COMMA groupBy+=groupingElement)*)?
       (HAVING having=expression)?
       (PARTITION BY partitionBy+=expression (COMMA partitionBy+=expression)*)?  #querySpecification
     | LPAREN query RPAREN                                                       #parenthesizedQuery
+    ;
+
+// `GROUP BY (a, b)`: a grouping set of several expressions, the same as `GROUP BY a, b` (ksqlDB, PostgreSQL).
+groupingElement
+    : LPAREN expression (COMMA expression)+ RPAREN
+    | expression
     ;
 
 orderBy

@@ -15,6 +15,8 @@ internal static class StatementCorpus
         "CREATE STREAM s (h ARRAY<STRUCT<key STRING, value BYTES>> HEADERS, one BYTES HEADER('k1'))",
         "CREATE TABLE users (id STRING PRIMARY KEY, name STRING, age INT) WITH (KAFKA_TOPIC='users', FORMAT='JSON')",
         "CREATE OR REPLACE SOURCE TABLE IF NOT EXISTS t (id INT PRIMARY KEY)",
+        "CREATE TABLE orders (region STRING, id INT, total DOUBLE, PRIMARY KEY (id, region)) WITH (format = 'JSON')",
+        "CREATE TABLE by_pair AS SELECT a, b, COUNT(*) FROM s GROUP BY (b, a), c",
         "CREATE TABLE t (a int4, b int8, c float8, d text, e timestamptz, f numeric(5, 1), g bool, h bytea, i character varying(20), j double precision, k timestamp with time zone, l int2[])",
         "CREATE STREAM enriched WITH (kafka_topic = 'enriched') AS SELECT * FROM pageviews EMIT CHANGES",
         "CREATE OR REPLACE STREAM IF NOT EXISTS s2 AS SELECT a, b FROM s WHERE a > 1",

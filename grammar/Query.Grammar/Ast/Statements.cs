@@ -42,16 +42,25 @@ public sealed record CreateStream(
     EquatableArray<TableProperty> Properties,
     bool OrReplace,
     bool IfNotExists,
-    bool IsSource) : Statement;
+    bool IsSource) : Statement
+{
+    /// <summary>A trailing <c>PRIMARY KEY (a, b)</c> constraint's columns, in key order (empty: none).</summary>
+    public EquatableArray<Identifier> PrimaryKey { get; init; }
+}
 
-/// <summary><c>CREATE [OR REPLACE] [SOURCE] TABLE [IF NOT EXISTS] name (columns) WITH (...)</c>.</summary>
+/// <summary><c>CREATE [OR REPLACE] [SOURCE] TABLE [IF NOT EXISTS] name (columns [, PRIMARY KEY (a, b)]) WITH (...)
+/// </c>.</summary>
 public sealed record CreateTable(
     QualifiedName Name,
     EquatableArray<ColumnDefinition> Columns,
     EquatableArray<TableProperty> Properties,
     bool OrReplace,
     bool IfNotExists,
-    bool IsSource) : Statement;
+    bool IsSource) : Statement
+{
+    /// <summary>A trailing <c>PRIMARY KEY (a, b)</c> constraint's columns, in key order (empty: none).</summary>
+    public EquatableArray<Identifier> PrimaryKey { get; init; }
+}
 
 /// <summary><c>CREATE [OR REPLACE] STREAM [IF NOT EXISTS] name [WITH (...)] AS SELECT ...</c>.</summary>
 public sealed record CreateStreamAsSelect(

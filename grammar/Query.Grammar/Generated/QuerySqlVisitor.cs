@@ -341,6 +341,12 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitTableElements([NotNull] QuerySqlParser.TableElementsContext context);
 	/// <summary>
+	/// Visit a parse tree produced by <see cref="QuerySqlParser.primaryKeyConstraint"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitPrimaryKeyConstraint([NotNull] QuerySqlParser.PrimaryKeyConstraintContext context);
+	/// <summary>
 	/// Visit a parse tree produced by <see cref="QuerySqlParser.tableElement"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
@@ -440,6 +446,12 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitParenthesizedQuery([NotNull] QuerySqlParser.ParenthesizedQueryContext context);
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="QuerySqlParser.groupingElement"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitGroupingElement([NotNull] QuerySqlParser.GroupingElementContext context);
 	/// <summary>
 	/// Visit a parse tree produced by <see cref="QuerySqlParser.orderBy"/>.
 	/// </summary>

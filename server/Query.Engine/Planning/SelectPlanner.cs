@@ -223,8 +223,10 @@ public sealed partial class SelectPlanner
                     throw SqlException.FeatureNotSupported("column aliases in FROM", PositionOf(table));
                 var source = _resolveSource(table.Name);
                 var columns = source.Definition.Columns;
-                return (source, null, new BindScope(source.Definition.Name, table.Alias?.Value, columns,
-                    allowPseudoColumns: true));
+                var tableScope = new BindScope(source.Definition.Name, table.Alias?.Value, columns,
+                    allowPseudoColumns: true)
+                { StarOrdinals = source.Definition.StarOrder() };
+                return (source, null, tableScope);
             case Ast.Join join:
                 var joins = new JoinPlanner(join, ResolveJoinLeaf, scope => NewBinder(scope, null), isPush);
                 return (null, joins, joins.Scope);
