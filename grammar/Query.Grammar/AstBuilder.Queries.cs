@@ -181,7 +181,8 @@ internal sealed partial class AstBuilder
         };
         return new FunctionRef(call, alias, columns)
         {
-            Span = SpanOf(context), Lateral = context.LATERAL() is not null,
+            Span = SpanOf(context),
+            Lateral = context.LATERAL() is not null,
         };
     }
 

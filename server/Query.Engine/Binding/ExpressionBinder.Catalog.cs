@@ -33,9 +33,12 @@ public sealed partial class ExpressionBinder
         // SQL's CURRENT_TIMESTAMP / LOCALTIMESTAMP / CURRENT_DATE (no parentheses): now(), as a DATE for the last.
         if (column.Qualifier is null && column.Name.Value is "current_timestamp" or "localtimestamp" or "current_date")
         {
-            var now = Bind(new Ast.FunctionCall(Ast.QualifiedName.Of("now"), default, Distinct: false, Star: false,
+            var call = new Ast.FunctionCall(Ast.QualifiedName.Of("now"), default, Distinct: false, Star: false,
                 Over: null)
-            { Span = column.Span });
+            {
+                Span = column.Span,
+            };
+            var now = Bind(call);
             bound = column.Name.Value == "current_date"
                 ? Coerce(now, SqlType.Date, CastContext.Explicit, PositionOf(column)) : now;
             return true;
@@ -120,8 +123,8 @@ public sealed partial class ExpressionBinder
                 // pg_get_indexdef(index, column, pretty): one column's definition (pgjdbc's getIndexInfo), 0 all.
                 BindAll(call);
                 var indexAndColumn = Ast.EquatableArray.Of(call.Arguments[0], call.Arguments[1]);
-                bound = CatalogCall(call with { Arguments = indexAndColumn }, "IndexColumnDefinition",
-                    SqlType.String, [SqlType.Int, SqlType.Int], Snapshot(position), position);
+                bound = CatalogCall(call with { Arguments = indexAndColumn }, "IndexColumnDefinition", SqlType.String,
+                    [SqlType.Int, SqlType.Int], Snapshot(position), position);
                 return true;
             case "PG_GET_INDEXDEF" or "PG_GET_CONSTRAINTDEF" when call.Arguments.Count >= 1:
                 BindAll(call);

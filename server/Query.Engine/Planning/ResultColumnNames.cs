@@ -3,12 +3,13 @@ using Ast = Query.Grammar.Ast;
 namespace Query.Engine.Planning;
 
 /// <summary>
-/// Names of result columns without an alias, as PostgreSQL gives them (its FigureColname): a column reference or field
-/// selection is named after the column or field, a function call after the function (<c>count</c>), a cast after its
-/// operand or else its type (<c>1::int</c> is <c>int4</c>), CASE after its ELSE's name or else its keyword, ARRAY and
-/// EXISTS after their keyword, a scalar subquery after its one column, and anything else is <c>?column?</c>. Clients
-/// key rows by these names (node's <c>row.count</c>, pandas' columns), so they follow PostgreSQL rather than ksqlDB's
-/// KSQL_COL_n; persistent queries keep ksqlDB's names for the columns of the relations they create.
+/// Names of result columns without an alias, as PostgreSQL gives them (its FigureColname): a column reference
+/// or field selection is named after the column or field, a function call after the function (<c>count</c>),
+/// a cast after its operand or else its type (<c>1::int</c> is <c>int4</c>), CASE after its ELSE's name or else
+/// its keyword, ARRAY and EXISTS after their keyword, a scalar subquery after its one column, and anything else is
+/// <c>?column?</c>. Clients key rows by these names (node's <c>row.count</c>, pandas' columns), so they follow
+/// PostgreSQL rather than ksqlDB's KSQL_COL_n; persistent queries keep ksqlDB's names for the columns of the
+/// relations they create.
 /// </summary>
 internal static class ResultColumnNames
 {

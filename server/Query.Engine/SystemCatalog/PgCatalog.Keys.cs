@@ -62,8 +62,8 @@ public static partial class PgCatalog
         _ => [[2, "heap", "heap_tableam_handler", 't'], [403, "btree", "bthandler", 'i'],
             [405, "hash", "hashhandler", 'i']]);
 
-    /// <summary>Every function is <c>internal</c> (pg_proc.prolang 12); psql's and pgcli's <c>\df+</c> join here.
-    /// </summary>
+    /// <summary>Every function is <c>internal</c> (pg_proc.prolang 12); psql's and pgcli's <c>\df+</c> join
+    /// here.</summary>
     private static readonly SystemRelation LanguageRelation = new("pg_catalog", "pg_language", 2612, 'r',
         "oid:oid, lanname:name, lanowner:oid, lanispl:bool, lanpltrusted:bool, lanplcallfoid:oid, laninline:oid, "
         + "lanvalidator:oid, lanacl:aclitem[]",

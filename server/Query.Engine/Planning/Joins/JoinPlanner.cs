@@ -110,11 +110,11 @@ public sealed partial class JoinPlanner
     }
 
     /// <summary>
-    /// <c>JOIN ... USING (a, b)</c> as <c>ON l.a = r.a AND l.b = r.b</c>, each name found in exactly one relation of
-    /// each side (pgjdbc's type cache and pgcli's foreign-key query join this way). The two columns are not merged into
-    /// one value, but <c>SELECT *</c> lists an INNER or LEFT join's USING column once, and in such a join an
-    /// unqualified reference to a USING column means the left one, as PostgreSQL's merged column does; in a RIGHT or
-    /// FULL join it is ambiguous.
+    /// <c>JOIN ... USING (a, b)</c> as <c>ON l.a = r.a AND l.b = r.b</c>, each name found in exactly one relation
+    /// of each side (pgjdbc's type cache and pgcli's foreign-key query join this way). The two columns are not
+    /// merged into one value, but <c>SELECT *</c> lists an INNER or LEFT join's USING column once, and in such a
+    /// join an unqualified reference to a USING column means the left one, as PostgreSQL's merged column does; in
+    /// a RIGHT or FULL join it is ambiguous.
     /// </summary>
     private Ast.Expr UsingCondition(Ast.Join join, JoinTree left, JoinTree right)
     {
