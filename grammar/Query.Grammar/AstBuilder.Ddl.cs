@@ -14,7 +14,7 @@ internal sealed partial class AstBuilder
             OrReplace: context.OR() is not null,
             IfNotExists: context.IF() is not null,
             IsSource: context.SOURCE() is not null)
-        { Span = SpanOf(context) };
+        { Span = SpanOf(context), PrimaryKey = PrimaryKeyConstraint(context.tableElements()) };
 
     public override SyntaxNode VisitCreateTable(CreateTableContext context) =>
         new CreateTable(
@@ -24,7 +24,7 @@ internal sealed partial class AstBuilder
             OrReplace: context.OR() is not null,
             IfNotExists: context.IF() is not null,
             IsSource: context.SOURCE() is not null)
-        { Span = SpanOf(context) };
+        { Span = SpanOf(context), PrimaryKey = PrimaryKeyConstraint(context.tableElements()) };
 
     public override SyntaxNode VisitCreateStreamAs(CreateStreamAsContext context) =>
         new CreateStreamAsSelect(
@@ -60,7 +60,21 @@ internal sealed partial class AstBuilder
         new InsertValues(
             Build<QualifiedName>(context.qualifiedName()),
             IdentifierList(context.columnList()),
-            BuildAll<ValuesRow>(context.valuesRow()))
+            BuildAll<ValuesRow>(context.valuesRow()),
+            BuildOrNull<OnConflict>(context.onConflict()))
+        { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitOnConflict(OnConflictContext context) =>
+        new OnConflict(
+            IdentifierList(context.columnList()),
+            BuildOrNull<Identifier>(context.constraint),
+            DoUpdate: context.UPDATE() is not null,
+            BuildAll<Assignment>(context.assignment()),
+            BuildOrNull<Expr>(context.where))
+        { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitAssignment(AssignmentContext context) =>
+        new Assignment(Build<Identifier>(context.identifier()), Build<Expr>(context.expression()))
         { Span = SpanOf(context) };
 
     public override SyntaxNode VisitDeleteRows(DeleteRowsContext context) =>
@@ -126,6 +140,9 @@ internal sealed partial class AstBuilder
 
     private EquatableArray<ColumnDefinition> Columns(TableElementsContext? context) =>
         context is null ? default : BuildAll<ColumnDefinition>(context.tableElement());
+
+    private EquatableArray<Identifier> PrimaryKeyConstraint(TableElementsContext? context) =>
+        context?.primaryKeyConstraint() is { } constraint ? IdentifierList(constraint.columnList()) : default;
 
     private EquatableArray<TableProperty> Properties(TablePropertiesContext? context) =>
         context is null ? default : BuildAll<TableProperty>(context.tableProperty());

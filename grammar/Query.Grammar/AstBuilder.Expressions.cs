@@ -98,9 +98,37 @@ internal sealed partial class AstBuilder
     }
 
     public override SyntaxNode VisitArithmeticUnary(ArithmeticUnaryContext context) =>
-        new UnaryExpr(context.@operator.Type == MINUS ? UnaryOperator.Negate : UnaryOperator.Plus,
-            Build<Expr>(context.Child<ValueExpressionContext>()!))
+        new UnaryExpr(context.@operator.Type switch
+        {
+            MINUS => UnaryOperator.Negate,
+            PLUS => UnaryOperator.Plus,
+            _ => UnaryOperator.BitNot,
+        }, Build<Expr>(context.Child<ValueExpressionContext>()!))
         { Span = SpanOf(context) };
+
+    public override SyntaxNode VisitBitwiseBinary(BitwiseBinaryContext context)
+    {
+        BinaryOperator op;
+        if ((context.shiftLeft ?? context.shiftRight) is { } first)
+        {
+            // << and >> are two tokens (so that ARRAY<ARRAY<INT>> closes); written apart they are not an operator.
+            var second = ((Antlr4.Runtime.Tree.ITerminalNode)context.GetChild(2)).Symbol;
+            if (second.StartIndex != first.StopIndex + 1)
+                throw SqlSyntaxException.At(_sql, second.StartIndex, second.Text.Length,
+                    $"syntax error at or near \"{second.Text}\"");
+            op = context.shiftLeft is not null ? BinaryOperator.ShiftLeft : BinaryOperator.ShiftRight;
+        }
+        else
+        {
+            op = context.@operator.Type switch
+            {
+                AMPERSAND => BinaryOperator.BitAnd,
+                PIPE => BinaryOperator.BitOr,
+                _ => BinaryOperator.BitXor,
+            };
+        }
+        return new BinaryExpr(op, Build<Expr>(context.left), Build<Expr>(context.right)) { Span = SpanOf(context) };
+    }
 
     public override SyntaxNode VisitArithmeticBinary(ArithmeticBinaryContext context)
     {
@@ -232,7 +260,11 @@ internal sealed partial class AstBuilder
     /// </summary>
     public override SyntaxNode VisitSubstringFrom(SubstringFromContext context)
     {
-        var arguments = new List<Expr> { Build<Expr>(context.valueExpression(0)), Build<Expr>(context.start) };
+        // SUBSTRING(x FOR n) starts at 1 (pgcli's \d sends it).
+        var start = context.start is null
+            ? new IntegerLiteral(1) { Span = SpanOf(context.SUBSTRING().Symbol) }
+            : Build<Expr>(context.start);
+        var arguments = new List<Expr> { Build<Expr>(context.valueExpression(0)), start };
         if (context.length is not null)
             arguments.Add(Build<Expr>(context.length));
         return Call("substring", context.SUBSTRING().Symbol, [.. arguments], context);

@@ -72,10 +72,24 @@ internal sealed partial class AstBuilder
             from,
             BuildOrNull<WindowExpr>(context.Child<WindowClauseContext>()?.Child<WindowExpressionContext>()),
             BuildOrNull<Expr>(context.where),
-            BuildAll<Expr>((IReadOnlyList<ExpressionContext>)context._groupBy),
+            GroupBy(context._groupBy),
             BuildOrNull<Expr>(context.having),
             BuildAll<Expr>((IReadOnlyList<ExpressionContext>)context._partitionBy))
         { Span = SpanOf(context) };
+    }
+
+    /// <summary>GROUP BY's elements, a grouping set <c>(a, b)</c> flattened into its expressions.</summary>
+    private EquatableArray<Expr> GroupBy(IList<GroupingElementContext> elements)
+    {
+        if (elements.Count == 0)
+            return default;
+        var expressions = new List<Expr>(elements.Count);
+        foreach (var element in elements)
+        {
+            foreach (var expression in element.expression())
+                expressions.Add(Build<Expr>(expression));
+        }
+        return new EquatableArray<Expr>([.. expressions]);
     }
 
     public override SyntaxNode VisitSortItem(SortItemContext context)
@@ -148,7 +162,11 @@ internal sealed partial class AstBuilder
     public override SyntaxNode VisitSubqueryRelation(SubqueryRelationContext context)
     {
         var (alias, columns) = Alias(context.aliasClause());
-        return new SubqueryRef(Build<SelectQuery>(context.query()), alias, columns) { Span = SpanOf(context) };
+        return new SubqueryRef(Build<SelectQuery>(context.query()), alias, columns)
+        {
+            Span = SpanOf(context),
+            Lateral = context.LATERAL() is not null,
+        };
     }
 
     public override SyntaxNode VisitFunctionRelation(FunctionRelationContext context)
@@ -161,7 +179,7 @@ internal sealed partial class AstBuilder
             Span = new TextSpan(nameContext.Start.StartIndex,
                 context.RPAREN().Symbol.StopIndex - nameContext.Start.StartIndex + 1),
         };
-        return new FunctionRef(call, alias, columns) { Span = SpanOf(context) };
+        return new FunctionRef(call, alias, columns) { Span = SpanOf(context), Lateral = context.LATERAL() is not null };
     }
 
     public override SyntaxNode VisitParenthesizedRelation(ParenthesizedRelationContext context) =>

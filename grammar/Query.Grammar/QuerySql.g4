@@ -58,7 +58,8 @@ statement
         (WITH tableProperties)? AS query                                        #createTableAs
     | CREATE TYPE (IF NOT EXISTS)? identifier AS type                           #createType
     | INSERT INTO qualifiedName (WITH tableProperties)? query                   #insertInto
-    | INSERT INTO qualifiedName columnList? VALUES valuesRow (COMMA valuesRow)* #insertValues
+    | INSERT INTO qualifiedName columnList? VALUES valuesRow (COMMA valuesRow)*
+        onConflict?                                                             #insertValues
     | DELETE FROM qualifiedName (WHERE where=expression)?                       #deleteRows
     | ALTER (STREAM | TABLE) qualifiedName
         alterColumn (COMMA alterColumn)*                                        #alterSourceAddColumns
@@ -80,7 +81,11 @@ setValue
     ;
 
 tableElements
-    : LPAREN tableElement (COMMA tableElement)* RPAREN
+    : LPAREN tableElement (COMMA tableElement)* (COMMA primaryKeyConstraint)? RPAREN
+    ;
+
+primaryKeyConstraint
+    : PRIMARY KEY columnList
     ;
 
 tableElement
@@ -114,6 +119,17 @@ valuesRow
     : LPAREN expression (COMMA expression)* RPAREN
     ;
 
+// PostgreSQL's upsert: ON CONFLICT [(key columns) | ON CONSTRAINT name] DO NOTHING | DO UPDATE SET ... [WHERE ...].
+onConflict
+    : ON CONFLICT (columnList | ON CONSTRAINT constraint=identifier)? DO NOTHING
+    | ON CONFLICT (columnList | ON CONSTRAINT constraint=identifier)? DO UPDATE SET
+        assignment (COMMA assignment)* (WHERE where=expression)?
+    ;
+
+assignment
+    : identifier EQ expression
+    ;
+
 // ---------------------------------------------------------------- queries
 
 query
@@ -139,10 +155,16 @@ queryPrimary
       (FROM relation (COMMA relation)*)?
       windowClause?
       (WHERE where=expression)?
-      (GROUP BY groupBy+=expression (COMMA groupBy+=expression)*)?
+      (GROUP BY groupBy+=groupingElement (COMMA groupBy+=groupingElement)*)?
       (HAVING having=expression)?
       (PARTITION BY partitionBy+=expression (COMMA partitionBy+=expression)*)?  #querySpecification
     | LPAREN query RPAREN                                                       #parenthesizedQuery
+    ;
+
+// `GROUP BY (a, b)`: a grouping set of several expressions, the same as `GROUP BY a, b` (ksqlDB, PostgreSQL).
+groupingElement
+    : LPAREN expression (COMMA expression)+ RPAREN
+    | expression
     ;
 
 orderBy
@@ -197,8 +219,9 @@ withinClause
 
 relationPrimary
     : qualifiedName aliasClause?                                                #tableRelation
-    | LPAREN query RPAREN aliasClause?                                          #subqueryRelation
-    | qualifiedName LPAREN (expression (COMMA expression)*)? RPAREN aliasClause? #functionRelation
+    | LATERAL? LPAREN query RPAREN aliasClause?                                 #subqueryRelation
+    | LATERAL? qualifiedName LPAREN (expression (COMMA expression)*)? RPAREN
+        aliasClause?                                                            #functionRelation
     | LPAREN relation (COMMA relation)* RPAREN                                  #parenthesizedRelation
     ;
 
@@ -274,8 +297,8 @@ valueExpression
     | EXISTS LPAREN query RPAREN                                                #exists
     | qualifiedName LPAREN ASTERISK RPAREN overClause?                          #functionCallStar
     | EXTRACT LPAREN (identifier | STRING) FROM valueExpression RPAREN         #extract
-    | SUBSTRING LPAREN valueExpression FROM start=valueExpression
-        (FOR length=valueExpression)? RPAREN                                    #substringFrom
+    | SUBSTRING LPAREN valueExpression (FROM start=valueExpression (FOR length=valueExpression)?
+        | FOR length=valueExpression) RPAREN                                    #substringFrom
     | TRIM LPAREN side=(BOTH | LEADING | TRAILING)? characters=valueExpression?
         FROM valueExpression RPAREN                                             #trimFrom
     | qualifiedName LPAREN (DISTINCT? functionArgument (COMMA functionArgument)* orderBy?)? RPAREN
@@ -290,10 +313,14 @@ valueExpression
     | valueExpression DOUBLE_COLON type                                         #postgresCast
     | valueExpression COLLATE qualifiedName                                     #collate
     | valueExpression AT TIME ZONE zone=valueExpression                         #atTimeZone
-    | operator=(MINUS | PLUS) valueExpression                                   #arithmeticUnary
+    | operator=(MINUS | PLUS | TILDE) valueExpression                           #arithmeticUnary
     | left=valueExpression operator=(ASTERISK | SLASH | PERCENT) right=valueExpression #arithmeticBinary
     | left=valueExpression operator=(PLUS | MINUS) right=valueExpression        #arithmeticBinary
     | left=valueExpression CONCAT right=valueExpression                         #concatenation
+    // PostgreSQL's bit operators on integers, at the level of || ("any other operator"). << and >> are two
+    // tokens each (so ARRAY<ARRAY<INT>> still closes); AstBuilder requires them adjacent.
+    | left=valueExpression (operator=(AMPERSAND | PIPE | HASH) | shiftLeft=LT LT | shiftRight=GT GT)
+        right=valueExpression                                                   #bitwiseBinary
     ;
 
 functionArgument
@@ -387,7 +414,7 @@ identifier
 
 nonReserved
     : ABORT | ADD | ADVANCE | ARCHIVALS | ARCHIVE | AT | BEGIN | BOTH | BEGINNING | CHANGES | CHARACTER | COLUMN | COMMIT
-    | COMPACT
+    | COMPACT | CONFLICT | CONSTRAINT | DO | NOTHING | UPDATE
     | CURRENT | DATE | DAY | DAYS
     | DEFAULT | DESCRIBE | DISCARD | DOUBLE | EXPLAIN | EXTENDED | EXTRACT | FINAL | FIRST | FUNCTION
     | FOLLOWING | FOR | FUNCTIONS | GRACE | HEADER | HEADERS | HOPPING | HOUR | HOURS | ISOLATION | KEY | LAST | LEADING
@@ -429,6 +456,8 @@ COLLATE: 'COLLATE';
 COLUMN: 'COLUMN';
 COMMIT: 'COMMIT';
 COMPACT: 'COMPACT';
+CONFLICT: 'CONFLICT';
+CONSTRAINT: 'CONSTRAINT';
 CREATE: 'CREATE';
 CURRENT: 'CURRENT';
 CROSS: 'CROSS';
@@ -441,6 +470,7 @@ DESC: 'DESC';
 DESCRIBE: 'DESCRIBE';
 DISCARD: 'DISCARD';
 DISTINCT: 'DISTINCT';
+DO: 'DO';
 DOUBLE: 'DOUBLE';
 DROP: 'DROP';
 ELSE: 'ELSE';
@@ -482,6 +512,7 @@ ISOLATION: 'ISOLATION';
 JOIN: 'JOIN';
 KEY: 'KEY';
 LAST: 'LAST';
+LATERAL: 'LATERAL';
 LEADING: 'LEADING';
 LEFT: 'LEFT';
 LEVEL: 'LEVEL';
@@ -495,6 +526,7 @@ MILLISECONDS: 'MILLISECONDS';
 MINUTE: 'MINUTE';
 MINUTES: 'MINUTES';
 NOT: 'NOT';
+NOTHING: 'NOTHING';
 NULL: 'NULL';
 NULLS: 'NULLS';
 OFFSET: 'OFFSET';
@@ -560,6 +592,7 @@ TYPES: 'TYPES';
 UNION: 'UNION';
 UNBOUNDED: 'UNBOUNDED';
 UNSET: 'UNSET';
+UPDATE: 'UPDATE';
 USING: 'USING';
 VALUES: 'VALUES';
 VARIABLES: 'VARIABLES';
@@ -590,6 +623,9 @@ ASTERISK: '*';
 SLASH: '/';
 PERCENT: '%';
 CONCAT: '||';
+AMPERSAND: '&';
+PIPE: '|';
+HASH: '#';
 ASSIGN: ':=';
 DOUBLE_COLON: '::';
 ARROW: '->';

@@ -8,7 +8,8 @@ public enum Verdict
     /// <summary>Listed in intended-differences.txt with a reason.</summary>
     IntendedDifference,
 
-    /// <summary>Needs a schema registry (AVRO, PROTOBUF, JSON_SR), or is disabled in the file.</summary>
+    /// <summary>Needs a schema registry (AVRO, PROTOBUF, JSON_SR) or a UDF of ksqlDB's test classpath, or is
+    /// disabled in the file.</summary>
     NotApplicable,
 
     Fail,
@@ -38,4 +39,5 @@ public static class Categories
     public const string UnexpectedError = "unexpected error";
     public const string SchemaRegistry = "schema registry format";
     public const string Disabled = "disabled in file";
+    public const string TestOnlyUdf = "ksqlDB test-only UDF";
 }

@@ -13,6 +13,13 @@ public static class CaseRunner
 {
     private static readonly string[] SchemaRegistryFormats = ["AVRO", "PROTOBUF", "JSON_SR"];
 
+    /// <summary>
+    /// Functions that only ksqlDB's test classpath defines (its functional tests load them as user UDFs; ksqlDB
+    /// itself has none of them): a case calling one is not applicable, as a case needing a schema registry is.
+    /// </summary>
+    private static readonly System.Text.RegularExpressions.Regex TestOnlyUdfs = new(
+        @"\b(bad_udf|whencondition)\s*\(", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
     /// <summary>Runs a case on the engine in process.</summary>
     public static Task<CaseOutcome> RunAsync(QttCase c) => RunAsync(c, async () => await InProcessTarget.OpenAsync());
 
@@ -23,6 +30,8 @@ public static class CaseRunner
             return new CaseOutcome(c, Verdict.NotApplicable, Categories.Disabled, "");
         if (NeedsSchemaRegistry(c))
             return new CaseOutcome(c, Verdict.NotApplicable, Categories.SchemaRegistry, "");
+        if (c.Statements.Any(TestOnlyUdfs.IsMatch))
+            return new CaseOutcome(c, Verdict.NotApplicable, Categories.TestOnlyUdf, "");
         await using var target = await openTarget();
         return await RunAsync(c, target);
     }

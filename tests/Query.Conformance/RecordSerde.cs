@@ -70,6 +70,8 @@ public static class RecordSerde
         {
             case ValueFormat.Binary:
                 return Binary(value, stream, key);
+            case ValueFormat.ProtobufNoSr:
+                return Protobuf(value, stream, key);
             case ValueFormat.Delimited:
                 return Encoding.UTF8.GetBytes(Text(value));
             case ValueFormat.Kafka:
@@ -96,6 +98,19 @@ public static class RecordSerde
             return [];
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         BinaryRowFormat.Write(buffer, cells, stream.ColumnTypes());
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>PROTOBUF_NOSR: the input's JSON value (ksqlDB's harness writes protobuf inputs from JSON too), read
+    /// as the stream's columns and written as the stream's protobuf message.</summary>
+    private static byte[] Protobuf(JsonElement value, StreamDefinition stream, byte[]? key)
+    {
+        var json = new RecordCodec(stream with { ValueFormat = ValueFormat.Json, WrapSingleValue = true });
+        var cells = new Cell[stream.Columns.Count];
+        if (!json.TryDecode(key, key is not null, Encoding.UTF8.GetBytes(value.GetRawText()), cells))
+            return Encoding.UTF8.GetBytes(value.GetRawText());
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        new RecordCodec(stream).EncodeValue(buffer, cells);
         return buffer.WrittenSpan.ToArray();
     }
 
@@ -160,6 +175,10 @@ public static class RecordSerde
                         return KafkaJson(value, stream.Columns[i].Type);
                 }
                 return JsonCompare.Null;
+            case ValueFormat.ProtobufNoSr:
+                var cells = new Cell[stream.Columns.Count];
+                return new RecordCodec(stream).TryDecode(default, false, value, cells)
+                    ? ValueColumnsJson(cells, stream) : JsonCompare.String("malformed protobuf message");
             case ValueFormat.Binary:
                 try
                 {
@@ -180,6 +199,16 @@ public static class RecordSerde
         var types = stream.ColumnTypes();
         var cursor = new Engine.Execution.RecordCursor(types, stream.ColumnNames(), codec: null);
         cursor.Load(value, 0, 0, 0);
+        var cells = new Cell[types.Length];
+        for (var i = 0; i < types.Length; i++)
+            cells[i] = cursor.GetCell(i);
+        return ValueColumnsJson(cells, stream);
+    }
+
+    /// <summary>A row's value columns as the JSON object ksqlDB's JSON format would hold.</summary>
+    private static JsonElement ValueColumnsJson(Cell[] cells, StreamDefinition stream)
+    {
+        var types = stream.ColumnTypes();
         var json = new StringBuilder("{");
         for (var i = 0; i < types.Length; i++)
         {
@@ -188,7 +217,7 @@ public static class RecordSerde
             if (json.Length > 1)
                 json.Append(',');
             json.Append(JsonSerializer.Serialize(stream.Columns[i].Name)).Append(':')
-                .Append(ValueText.ToJson(cursor.GetCell(i).ToObject(types[i]), types[i]));
+                .Append(ValueText.ToJson(cells[i].ToObject(types[i]), types[i]));
         }
         return JsonCompare.Parse(json.Append('}').ToString());
     }

@@ -40,6 +40,25 @@ public class StatementTests
     }
 
     [Fact]
+    public void Create_table_keeps_a_primary_key_constraint_in_key_order()
+    {
+        var t = Sql.Statement<CreateTable>("CREATE TABLE t (a INT, b STRING, c INT, PRIMARY KEY (b, a))");
+        Assert.Equal([Identifier.Unquoted("b"), Identifier.Unquoted("a")], t.PrimaryKey);
+        Assert.All(t.Columns, c => Assert.Equal(ColumnRole.Value, c.Role));
+        Assert.Empty(Sql.Statement<CreateTable>("CREATE TABLE t (a INT PRIMARY KEY)").PrimaryKey);
+    }
+
+    [Fact]
+    public void Group_by_a_grouping_set_is_its_expressions()
+    {
+        var select = Assert.IsType<Select>(Sql.Statement<QueryStatement>(
+            "SELECT a, b, c, COUNT(*) FROM s GROUP BY (c, b), a").Query.Body);
+        Assert.Equal(["c", "b", "a"], select.GroupBy.Select(e => ((ColumnRef)e).Name.Value));
+        Assert.Single(Assert.IsType<Select>(Sql.Statement<QueryStatement>(
+            "SELECT COUNT(*) FROM s GROUP BY (a + 1)").Query.Body).GroupBy);
+    }
+
+    [Fact]
     public void Create_stream_and_table_as_select_keep_the_query()
     {
         var csas = Sql.Statement<CreateStreamAsSelect>("CREATE STREAM s2 WITH (kafka_topic = 'x') AS SELECT * FROM s EMIT CHANGES");

@@ -47,6 +47,8 @@ public enum UnaryOperator
     Negate,
     Plus,
     Not,
+    /// <summary>PostgreSQL <c>~x</c>: bitwise NOT of an integer.</summary>
+    BitNot,
 }
 
 public sealed record UnaryExpr(UnaryOperator Operator, Expr Operand) : Expr;
@@ -77,6 +79,13 @@ public enum BinaryOperator
     Multiply,
     Divide,
     Modulo,
+    /// <summary>PostgreSQL's bit operators on integers: <c>&amp;</c>, <c>|</c>, <c>#</c> (XOR), <c>&lt;&lt;</c>,
+    /// <c>&gt;&gt;</c>.</summary>
+    BitAnd,
+    BitOr,
+    BitXor,
+    ShiftLeft,
+    ShiftRight,
 }
 
 public sealed record BinaryExpr(BinaryOperator Operator, Expr Left, Expr Right) : Expr;

@@ -7,13 +7,21 @@ public abstract record Relation : SyntaxNode;
 public sealed record TableRef(QualifiedName Name, Identifier? Alias, EquatableArray<Identifier> ColumnAliases)
     : Relation;
 
-/// <summary><c>(SELECT ...) [AS] alias</c>.</summary>
+/// <summary><c>[LATERAL] (SELECT ...) [AS] alias</c>.</summary>
 public sealed record SubqueryRef(SelectQuery Query, Identifier? Alias, EquatableArray<Identifier> ColumnAliases)
-    : Relation;
+    : Relation
+{
+    /// <summary>Written with <c>LATERAL</c>: it may read columns of the FROM items before it.</summary>
+    public bool Lateral { get; init; }
+}
 
-/// <summary>A table function such as <c>generate_series(1, 5) AS s(r)</c>.</summary>
+/// <summary>A table function such as <c>generate_series(1, 5) AS s(r)</c>, optionally <c>LATERAL</c>.</summary>
 public sealed record FunctionRef(FunctionCall Call, Identifier? Alias, EquatableArray<Identifier> ColumnAliases)
-    : Relation;
+    : Relation
+{
+    /// <summary>Written with <c>LATERAL</c>.</summary>
+    public bool Lateral { get; init; }
+}
 
 public enum JoinKind
 {

@@ -42,16 +42,25 @@ public sealed record CreateStream(
     EquatableArray<TableProperty> Properties,
     bool OrReplace,
     bool IfNotExists,
-    bool IsSource) : Statement;
+    bool IsSource) : Statement
+{
+    /// <summary>A trailing <c>PRIMARY KEY (a, b)</c> constraint's columns, in key order (empty: none).</summary>
+    public EquatableArray<Identifier> PrimaryKey { get; init; }
+}
 
-/// <summary><c>CREATE [OR REPLACE] [SOURCE] TABLE [IF NOT EXISTS] name (columns) WITH (...)</c>.</summary>
+/// <summary><c>CREATE [OR REPLACE] [SOURCE] TABLE [IF NOT EXISTS] name (columns [, PRIMARY KEY (a, b)]) WITH (...)
+/// </c>.</summary>
 public sealed record CreateTable(
     QualifiedName Name,
     EquatableArray<ColumnDefinition> Columns,
     EquatableArray<TableProperty> Properties,
     bool OrReplace,
     bool IfNotExists,
-    bool IsSource) : Statement;
+    bool IsSource) : Statement
+{
+    /// <summary>A trailing <c>PRIMARY KEY (a, b)</c> constraint's columns, in key order (empty: none).</summary>
+    public EquatableArray<Identifier> PrimaryKey { get; init; }
+}
 
 /// <summary><c>CREATE [OR REPLACE] STREAM [IF NOT EXISTS] name [WITH (...)] AS SELECT ...</c>.</summary>
 public sealed record CreateStreamAsSelect(
@@ -76,9 +85,21 @@ public sealed record CreateType(Identifier Name, SqlTypeSyntax Type, bool IfNotE
 public sealed record InsertInto(QualifiedName Target, EquatableArray<TableProperty> Properties, SelectQuery Query)
     : Statement;
 
-/// <summary><c>INSERT INTO name [(columns)] VALUES (...), (...)</c>.</summary>
+/// <summary><c>INSERT INTO name [(columns)] VALUES (...), (...) [ON CONFLICT ...]</c>.</summary>
 public sealed record InsertValues(
-    QualifiedName Target, EquatableArray<Identifier> Columns, EquatableArray<ValuesRow> Rows) : Statement;
+    QualifiedName Target, EquatableArray<Identifier> Columns, EquatableArray<ValuesRow> Rows,
+    OnConflict? Conflict = null) : Statement;
+
+/// <summary>
+/// PostgreSQL's <c>ON CONFLICT [(columns) | ON CONSTRAINT name] DO NOTHING | DO UPDATE SET c = e, ... [WHERE e]</c>
+/// (<see cref="Assignments"/> empty for DO NOTHING).
+/// </summary>
+public sealed record OnConflict(
+    EquatableArray<Identifier> Target, Identifier? Constraint, bool DoUpdate, EquatableArray<Assignment> Assignments,
+    Expr? Where) : SyntaxNode;
+
+/// <summary><c>column = expression</c> of <c>DO UPDATE SET</c>.</summary>
+public sealed record Assignment(Identifier Column, Expr Value) : SyntaxNode;
 
 /// <summary><c>DELETE FROM name [WHERE expression]</c> (PostgreSQL's; ksqlDB has none).</summary>
 public sealed record DeleteRows(QualifiedName Target, Expr? Where) : Statement;

@@ -118,4 +118,37 @@ public sealed partial class SqlFormatter
         DiscardTarget.Sequences => "SEQUENCES",
         _ => "TEMP",
     };
+
+    private void OnConflictClause(OnConflict conflict)
+    {
+        Append(" ON CONFLICT");
+        if (!conflict.Target.IsEmpty)
+        {
+            Append(" (");
+            NameList(conflict.Target);
+            Append(")");
+        }
+        else if (conflict.Constraint is { } constraint)
+        {
+            Append(" ON CONSTRAINT ").Name(constraint);
+        }
+        if (!conflict.DoUpdate)
+        {
+            Append(" DO NOTHING");
+            return;
+        }
+        Append(" DO UPDATE SET ");
+        for (var i = 0; i < conflict.Assignments.Count; i++)
+        {
+            if (i > 0)
+                Append(", ");
+            Name(conflict.Assignments[i].Column).Append(" = ");
+            Expression(conflict.Assignments[i].Value);
+        }
+        if (conflict.Where is { } where)
+        {
+            Append(" WHERE ");
+            Expression(where);
+        }
+    }
 }

@@ -6,17 +6,18 @@ namespace Query.Grammar.Formatting;
 /// <summary>Expressions, printed with the fewest parentheses the grammar's precedence allows.</summary>
 public sealed partial class SqlFormatter
 {
-    // Binding strength, loosest first, matching the grammar: OR < AND < NOT < predicates < || < + - < * / % <
-    // unary < primary. An operand weaker than its slot requires is parenthesized.
+    // Binding strength, loosest first, matching the grammar: OR < AND < NOT < predicates < & | # << >> < || <
+    // + - < * / % < unary < primary. An operand weaker than its slot requires is parenthesized.
     private const int OrLevel = 1;
     private const int AndLevel = 2;
     private const int NotLevel = 3;
     private const int PredicateLevel = 4;
-    private const int ConcatLevel = 5;
-    private const int AdditiveLevel = 6;
-    private const int MultiplicativeLevel = 7;
-    private const int UnaryLevel = 8;
-    private const int PrimaryLevel = 9;
+    private const int BitwiseLevel = 5;
+    private const int ConcatLevel = 6;
+    private const int AdditiveLevel = 7;
+    private const int MultiplicativeLevel = 8;
+    private const int UnaryLevel = 9;
+    private const int PrimaryLevel = 10;
 
     private static int Level(Expr expression) => expression switch
     {
@@ -25,6 +26,8 @@ public sealed partial class SqlFormatter
             BinaryOperator.Or => OrLevel,
             BinaryOperator.And => AndLevel,
             BinaryOperator.Concat => ConcatLevel,
+            BinaryOperator.BitAnd or BinaryOperator.BitOr or BinaryOperator.BitXor or BinaryOperator.ShiftLeft
+                or BinaryOperator.ShiftRight => BitwiseLevel,
             BinaryOperator.Add or BinaryOperator.Subtract => AdditiveLevel,
             BinaryOperator.Multiply or BinaryOperator.Divide or BinaryOperator.Modulo => MultiplicativeLevel,
             _ => PredicateLevel,
@@ -65,7 +68,7 @@ public sealed partial class SqlFormatter
             case ColumnRef c: ColumnReference(c); break;
             case BinaryExpr b: Binary(b); break;
             case UnaryExpr u: Unary(u); break;
-            case IsNullExpr n: Operand(n.Operand, ConcatLevel); Append(n.Negated ? " IS NOT NULL" : " IS NULL"); break;
+            case IsNullExpr n: Operand(n.Operand, BitwiseLevel); Append(n.Negated ? " IS NOT NULL" : " IS NULL"); break;
             case BetweenExpr b: Between(b); break;
             case InListExpr i: InList(i); break;
             case InSubqueryExpr i: InSubquery(i); break;
@@ -86,7 +89,7 @@ public sealed partial class SqlFormatter
             case SubscriptExpr s:
                 Operand(s.Base, PrimaryLevel);
                 Append("[");
-                Operand(s.Index, ConcatLevel);
+                Operand(s.Index, BitwiseLevel);
                 Append("]");
                 break;
             case FieldAccessExpr f: Operand(f.Base, PrimaryLevel); Append("->").Name(f.Field); break;
@@ -115,9 +118,9 @@ public sealed partial class SqlFormatter
         if (level == PredicateLevel)
         {
             // Comparisons take value expressions on both sides and do not chain.
-            Operand(binary.Left, ConcatLevel);
+            Operand(binary.Left, BitwiseLevel);
             Append(" ").Append(OperatorText(binary.Operator)).Append(" ");
-            Operand(binary.Right, ConcatLevel);
+            Operand(binary.Right, BitwiseLevel);
             return;
         }
         // Left-associative: the right operand must bind strictly tighter. AND/OR operands are boolean
@@ -148,6 +151,11 @@ public sealed partial class SqlFormatter
         BinaryOperator.Subtract => "-",
         BinaryOperator.Multiply => "*",
         BinaryOperator.Divide => "/",
+        BinaryOperator.BitAnd => "&",
+        BinaryOperator.BitOr => "|",
+        BinaryOperator.BitXor => "#",
+        BinaryOperator.ShiftLeft => "<<",
+        BinaryOperator.ShiftRight => ">>",
         _ => "%",
     };
 
@@ -159,23 +167,28 @@ public sealed partial class SqlFormatter
             Operand(unary.Operand, NotLevel);
             return;
         }
-        Append(unary.Operator == UnaryOperator.Negate ? "-" : "+");
+        Append(unary.Operator switch
+        {
+            UnaryOperator.Negate => "-",
+            UnaryOperator.Plus => "+",
+            _ => "~",
+        });
         // "- -x" must not become the comment "--x"; a nested sign is parenthesized instead.
         Operand(unary.Operand, unary.Operand is UnaryExpr ? PrimaryLevel : UnaryLevel);
     }
 
     private void Between(BetweenExpr between)
     {
-        Operand(between.Operand, ConcatLevel);
+        Operand(between.Operand, BitwiseLevel);
         Append(between.Negated ? " NOT BETWEEN " : " BETWEEN ");
-        Operand(between.Low, ConcatLevel);
+        Operand(between.Low, BitwiseLevel);
         Append(" AND ");
-        Operand(between.High, ConcatLevel);
+        Operand(between.High, BitwiseLevel);
     }
 
     private void InList(InListExpr inList)
     {
-        Operand(inList.Operand, ConcatLevel);
+        Operand(inList.Operand, BitwiseLevel);
         Append(inList.Negated ? " NOT IN (" : " IN (");
         ExpressionList(inList.Items);
         Append(")");
@@ -183,7 +196,7 @@ public sealed partial class SqlFormatter
 
     private void InSubquery(InSubqueryExpr inSubquery)
     {
-        Operand(inSubquery.Operand, ConcatLevel);
+        Operand(inSubquery.Operand, BitwiseLevel);
         Append(inSubquery.Negated ? " NOT IN (" : " IN (");
         Query(inSubquery.Subquery);
         Append(")");
@@ -191,16 +204,16 @@ public sealed partial class SqlFormatter
 
     private void Like(LikeExpr like)
     {
-        Operand(like.Operand, ConcatLevel);
+        Operand(like.Operand, BitwiseLevel);
         Append(like.Negated ? " NOT" : "").Append(like.CaseInsensitive ? " ILIKE " : " LIKE ");
-        Operand(like.Pattern, ConcatLevel);
+        Operand(like.Pattern, BitwiseLevel);
         if (like.Escape is not null)
             Append(" ESCAPE ").StringLiteralText(like.Escape);
     }
 
     private void Quantified(QuantifiedComparisonExpr quantified)
     {
-        Operand(quantified.Left, ConcatLevel);
+        Operand(quantified.Left, BitwiseLevel);
         Append(" ").Append(OperatorText(quantified.Operator))
             .Append(quantified.Quantifier == Quantifier.All ? " ALL " : " ANY ");
         if (quantified.Right is SubqueryExpr subquery)

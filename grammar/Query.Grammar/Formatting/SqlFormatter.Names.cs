@@ -15,7 +15,7 @@ public sealed partial class SqlFormatter
         "ALL", "ALTER", "AND", "ANY", "ARRAY", "AS", "ASC", "BETWEEN", "BY", "CASE", "CAST", "COLLATE", "CREATE",
         "CROSS", "DELETE", "DESC", "DISTINCT", "DROP", "ELSE", "EMIT", "END", "ESCAPE", "EXCEPT", "EXISTS", "FALSE",
         "FROM", "FULL", "GROUP", "HAVING", "IF", "ILIKE", "IN", "INNER", "INSERT", "INTERSECT", "INTERVAL", "INTO",
-        "IS", "JOIN", "LEFT", "LIKE", "LIMIT", "MAP", "NOT", "NULL", "ON", "OR", "ORDER", "OUTER", "OVER",
+        "IS", "JOIN", "LATERAL", "LEFT", "LIKE", "LIMIT", "MAP", "NOT", "NULL", "ON", "OR", "ORDER", "OUTER", "OVER",
         "PARTITION", "PRIMARY", "RIGHT", "SELECT", "SET", "SOME", "STRUCT", "TABLE", "THEN", "TO", "TRUE", "UNION",
         "USING", "VALUES", "WHEN", "WHERE", "WINDOW", "WITH", "WITHIN",
     ]);

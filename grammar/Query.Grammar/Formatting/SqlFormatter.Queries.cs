@@ -174,8 +174,17 @@ public sealed partial class SqlFormatter
         switch (relation)
         {
             case TableRef t: Name(t.Name).Alias(t.Alias, t.ColumnAliases); break;
-            case SubqueryRef s: Append("("); Query(s.Query); Append(")"); Alias(s.Alias, s.ColumnAliases); break;
-            case FunctionRef f: Expression(f.Call); Alias(f.Alias, f.ColumnAliases); break;
+            case SubqueryRef s:
+                Append(s.Lateral ? "LATERAL (" : "(");
+                Query(s.Query);
+                Append(")");
+                Alias(s.Alias, s.ColumnAliases);
+                break;
+            case FunctionRef f:
+                Append(f.Lateral ? "LATERAL " : "");
+                Expression(f.Call);
+                Alias(f.Alias, f.ColumnAliases);
+                break;
             case Join j: JoinRelation(j); break;
             default: throw new ArgumentException($"cannot format relation {relation.GetType().Name}", nameof(relation));
         }

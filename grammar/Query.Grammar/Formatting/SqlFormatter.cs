@@ -78,10 +78,12 @@ public sealed partial class SqlFormatter
         {
             case QueryStatement s: Query(s.Query); break;
             case CreateStream s:
-                CreateSource("STREAM", s.Name, s.Columns, s.Properties, s.OrReplace, s.IfNotExists, s.IsSource);
+                CreateSource("STREAM", s.Name, s.Columns, s.PrimaryKey, s.Properties, s.OrReplace, s.IfNotExists,
+                    s.IsSource);
                 break;
             case CreateTable s:
-                CreateSource("TABLE", s.Name, s.Columns, s.Properties, s.OrReplace, s.IfNotExists, s.IsSource);
+                CreateSource("TABLE", s.Name, s.Columns, s.PrimaryKey, s.Properties, s.OrReplace, s.IfNotExists,
+                    s.IsSource);
                 break;
             case CreateStreamAsSelect s:
                 CreateAsSelect("STREAM", s.Name, s.Properties, s.Query, s.OrReplace, s.IfNotExists);
@@ -106,7 +108,8 @@ public sealed partial class SqlFormatter
         System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
 
     private void CreateSource(string kind, QualifiedName name, EquatableArray<ColumnDefinition> columns,
-        EquatableArray<TableProperty> properties, bool orReplace, bool ifNotExists, bool isSource)
+        EquatableArray<Identifier> primaryKey, EquatableArray<TableProperty> properties, bool orReplace,
+        bool ifNotExists, bool isSource)
     {
         Append("CREATE ").Append(orReplace ? "OR REPLACE " : "").Append(isSource ? "SOURCE " : "")
             .Append(kind).Append(' ').Append(ifNotExists ? "IF NOT EXISTS " : "").Name(name);
@@ -119,7 +122,9 @@ public sealed partial class SqlFormatter
                     Append(", ");
                 Column(columns[i]);
             }
-            Append(")");
+            for (var i = 0; i < primaryKey.Count; i++)
+                Append(i == 0 ? ", PRIMARY KEY (" : ", ").Name(primaryKey[i]);
+            Append(primaryKey.IsEmpty ? ")" : "))");
         }
         With(properties);
     }
@@ -214,6 +219,8 @@ public sealed partial class SqlFormatter
             ExpressionList(statement.Rows[i].Values);
             Append(")");
         }
+        if (statement.Conflict is { } conflict)
+            OnConflictClause(conflict);
     }
 
     private void AlterAddColumns(AlterSourceAddColumns statement)

@@ -38,58 +38,62 @@ public partial class QuerySqlParser : Parser {
 		ABORT=1, ADD=2, ADVANCE=3, ALL=4, ALTER=5, AND=6, ANY=7, ARCHIVALS=8,
 		ARCHIVE=9, ARRAY=10, AS=11, ASC=12, AT=13, BEGIN=14, BEGINNING=15, BETWEEN=16,
 		BOTH=17, BY=18, CASE=19, CAST=20, CHANGES=21, CHARACTER=22, COLLATE=23,
-		COLUMN=24, COMMIT=25, COMPACT=26, CREATE=27, CURRENT=28, CROSS=29, DATE=30,
-		DAY=31, DAYS=32, DEFAULT=33, DELETE=34, DESC=35, DESCRIBE=36, DISCARD=37,
-		DISTINCT=38, DOUBLE=39, DROP=40, ELSE=41, EMIT=42, END=43, ESCAPE=44,
-		EXCEPT=45, EXISTS=46, EXPLAIN=47, EXTENDED=48, EXTRACT=49, FALSE=50, FINAL=51,
-		FIRST=52, FOLLOWING=53, FOR=54, FROM=55, FULL=56, FUNCTION=57, FUNCTIONS=58,
-		GRACE=59, GROUP=60, HAVING=61, HEADER=62, HEADERS=63, HOPPING=64, HOUR=65,
-		HOURS=66, IF=67, ILIKE=68, IN=69, INNER=70, INSERT=71, INTERSECT=72, INTERVAL=73,
-		INTO=74, IS=75, ISOLATION=76, JOIN=77, KEY=78, LAST=79, LEADING=80, LEFT=81,
-		LEVEL=82, LIKE=83, LIMIT=84, LIST=85, LOCAL=86, MAP=87, MILLISECOND=88,
-		MILLISECONDS=89, MINUTE=90, MINUTES=91, NOT=92, NULL=93, NULLS=94, OFFSET=95,
-		ON=96, ONLY=97, OPERATOR=98, OR=99, ORDER=100, OUTER=101, OVER=102, PARTITION=103,
-		PERIOD=104, PLANS=105, PRECEDING=106, PRECISION=107, PRIMARY=108, PRINT=109,
-		PROPERTIES=110, QUERIES=111, RANGE=112, READ=113, RECURSIVE=114, REPLACE=115,
-		RETENTION=116, RIGHT=117, ROLLBACK=118, ROW=119, ROWS=120, SAMPLE=121,
-		SECOND=122, SECONDS=123, SELECT=124, SEQUENCES=125, SESSION=126, SET=127,
-		SHOW=128, SIZE=129, SOME=130, SOURCE=131, START=132, STREAM=133, STREAMS=134,
-		STRUCT=135, SUBSTRING=136, TABLE=137, TABLES=138, TEMP=139, TEMPORARY=140,
-		TERMINATE=141, THEN=142, TIME=143, TIMESTAMP=144, TO=145, TOPIC=146, TOPICS=147,
-		TRAILING=148, TRANSACTION=149, TRIM=150, TRUE=151, TUMBLING=152, TYPE=153,
-		TYPES=154, UNION=155, UNBOUNDED=156, UNSET=157, USING=158, VALUES=159,
-		VARIABLES=160, VARYING=161, WHEN=162, WHERE=163, WINDOW=164, WITH=165,
-		WITHIN=166, WITHOUT=167, WORK=168, WRITE=169, ZONE=170, EQ=171, NEQ=172,
-		LTE=173, GTE=174, LT=175, GT=176, NOT_TILDE_STAR=177, NOT_TILDE=178, TILDE_STAR=179,
-		TILDE=180, PLUS=181, MINUS=182, ASTERISK=183, SLASH=184, PERCENT=185,
-		CONCAT=186, ASSIGN=187, DOUBLE_COLON=188, ARROW=189, LAMBDA_ARROW=190,
-		LPAREN=191, RPAREN=192, LBRACKET=193, RBRACKET=194, COMMA=195, DOT=196,
-		SEMICOLON=197, STRING=198, ESCAPE_STRING=199, INTEGER_VALUE=200, DECIMAL_VALUE=201,
-		DOUBLE_VALUE=202, PARAMETER=203, IDENTIFIER=204, DIGIT_IDENTIFIER=205,
-		QUOTED_IDENTIFIER=206, BACKQUOTED_IDENTIFIER=207, SIMPLE_COMMENT=208,
-		BRACKETED_COMMENT=209, WS=210, UNRECOGNIZED=211;
+		COLUMN=24, COMMIT=25, COMPACT=26, CONFLICT=27, CONSTRAINT=28, CREATE=29,
+		CURRENT=30, CROSS=31, DATE=32, DAY=33, DAYS=34, DEFAULT=35, DELETE=36,
+		DESC=37, DESCRIBE=38, DISCARD=39, DISTINCT=40, DO=41, DOUBLE=42, DROP=43,
+		ELSE=44, EMIT=45, END=46, ESCAPE=47, EXCEPT=48, EXISTS=49, EXPLAIN=50,
+		EXTENDED=51, EXTRACT=52, FALSE=53, FINAL=54, FIRST=55, FOLLOWING=56, FOR=57,
+		FROM=58, FULL=59, FUNCTION=60, FUNCTIONS=61, GRACE=62, GROUP=63, HAVING=64,
+		HEADER=65, HEADERS=66, HOPPING=67, HOUR=68, HOURS=69, IF=70, ILIKE=71,
+		IN=72, INNER=73, INSERT=74, INTERSECT=75, INTERVAL=76, INTO=77, IS=78,
+		ISOLATION=79, JOIN=80, KEY=81, LAST=82, LATERAL=83, LEADING=84, LEFT=85,
+		LEVEL=86, LIKE=87, LIMIT=88, LIST=89, LOCAL=90, MAP=91, MILLISECOND=92,
+		MILLISECONDS=93, MINUTE=94, MINUTES=95, NOT=96, NOTHING=97, NULL=98, NULLS=99,
+		OFFSET=100, ON=101, ONLY=102, OPERATOR=103, OR=104, ORDER=105, OUTER=106,
+		OVER=107, PARTITION=108, PERIOD=109, PLANS=110, PRECEDING=111, PRECISION=112,
+		PRIMARY=113, PRINT=114, PROPERTIES=115, QUERIES=116, RANGE=117, READ=118,
+		RECURSIVE=119, REPLACE=120, RETENTION=121, RIGHT=122, ROLLBACK=123, ROW=124,
+		ROWS=125, SAMPLE=126, SECOND=127, SECONDS=128, SELECT=129, SEQUENCES=130,
+		SESSION=131, SET=132, SHOW=133, SIZE=134, SOME=135, SOURCE=136, START=137,
+		STREAM=138, STREAMS=139, STRUCT=140, SUBSTRING=141, TABLE=142, TABLES=143,
+		TEMP=144, TEMPORARY=145, TERMINATE=146, THEN=147, TIME=148, TIMESTAMP=149,
+		TO=150, TOPIC=151, TOPICS=152, TRAILING=153, TRANSACTION=154, TRIM=155,
+		TRUE=156, TUMBLING=157, TYPE=158, TYPES=159, UNION=160, UNBOUNDED=161,
+		UNSET=162, UPDATE=163, USING=164, VALUES=165, VARIABLES=166, VARYING=167,
+		WHEN=168, WHERE=169, WINDOW=170, WITH=171, WITHIN=172, WITHOUT=173, WORK=174,
+		WRITE=175, ZONE=176, EQ=177, NEQ=178, LTE=179, GTE=180, LT=181, GT=182,
+		NOT_TILDE_STAR=183, NOT_TILDE=184, TILDE_STAR=185, TILDE=186, PLUS=187,
+		MINUS=188, ASTERISK=189, SLASH=190, PERCENT=191, CONCAT=192, AMPERSAND=193,
+		PIPE=194, HASH=195, ASSIGN=196, DOUBLE_COLON=197, ARROW=198, LAMBDA_ARROW=199,
+		LPAREN=200, RPAREN=201, LBRACKET=202, RBRACKET=203, COMMA=204, DOT=205,
+		SEMICOLON=206, STRING=207, ESCAPE_STRING=208, INTEGER_VALUE=209, DECIMAL_VALUE=210,
+		DOUBLE_VALUE=211, PARAMETER=212, IDENTIFIER=213, DIGIT_IDENTIFIER=214,
+		QUOTED_IDENTIFIER=215, BACKQUOTED_IDENTIFIER=216, SIMPLE_COMMENT=217,
+		BRACKETED_COMMENT=218, WS=219, UNRECOGNIZED=220;
 	public const int
 		RULE_statements = 0, RULE_singleExpression = 1, RULE_statement = 2, RULE_transactionMode = 3,
-		RULE_setValue = 4, RULE_tableElements = 5, RULE_tableElement = 6, RULE_columnConstraint = 7,
-		RULE_alterColumn = 8, RULE_tableProperties = 9, RULE_tableProperty = 10,
-		RULE_columnList = 11, RULE_valuesRow = 12, RULE_query = 13, RULE_withClause = 14,
-		RULE_namedQuery = 15, RULE_queryTerm = 16, RULE_queryPrimary = 17, RULE_orderBy = 18,
-		RULE_sortItem = 19, RULE_emitClause = 20, RULE_limitClause = 21, RULE_offsetClause = 22,
-		RULE_selectItem = 23, RULE_relation = 24, RULE_joinType = 25, RULE_joinCriteria = 26,
-		RULE_withinClause = 27, RULE_relationPrimary = 28, RULE_aliasClause = 29,
-		RULE_windowClause = 30, RULE_windowExpression = 31, RULE_retentionOrGrace = 32,
-		RULE_gracePeriod = 33, RULE_duration = 34, RULE_timeUnit = 35, RULE_expression = 36,
-		RULE_predicate = 37, RULE_valueExpression = 38, RULE_functionArgument = 39,
-		RULE_overClause = 40, RULE_windowFrame = 41, RULE_frameBound = 42, RULE_mapEntry = 43,
-		RULE_structField = 44, RULE_whenClause = 45, RULE_comparisonOperator = 46,
-		RULE_literal = 47, RULE_number = 48, RULE_type = 49, RULE_typeName = 50,
-		RULE_qualifiedName = 51, RULE_identifier = 52, RULE_nonReserved = 53;
+		RULE_setValue = 4, RULE_tableElements = 5, RULE_primaryKeyConstraint = 6,
+		RULE_tableElement = 7, RULE_columnConstraint = 8, RULE_alterColumn = 9,
+		RULE_tableProperties = 10, RULE_tableProperty = 11, RULE_columnList = 12,
+		RULE_valuesRow = 13, RULE_onConflict = 14, RULE_assignment = 15, RULE_query = 16,
+		RULE_withClause = 17, RULE_namedQuery = 18, RULE_queryTerm = 19, RULE_queryPrimary = 20,
+		RULE_groupingElement = 21, RULE_orderBy = 22, RULE_sortItem = 23, RULE_emitClause = 24,
+		RULE_limitClause = 25, RULE_offsetClause = 26, RULE_selectItem = 27, RULE_relation = 28,
+		RULE_joinType = 29, RULE_joinCriteria = 30, RULE_withinClause = 31, RULE_relationPrimary = 32,
+		RULE_aliasClause = 33, RULE_windowClause = 34, RULE_windowExpression = 35,
+		RULE_retentionOrGrace = 36, RULE_gracePeriod = 37, RULE_duration = 38,
+		RULE_timeUnit = 39, RULE_expression = 40, RULE_predicate = 41, RULE_valueExpression = 42,
+		RULE_functionArgument = 43, RULE_overClause = 44, RULE_windowFrame = 45,
+		RULE_frameBound = 46, RULE_mapEntry = 47, RULE_structField = 48, RULE_whenClause = 49,
+		RULE_comparisonOperator = 50, RULE_literal = 51, RULE_number = 52, RULE_type = 53,
+		RULE_typeName = 54, RULE_qualifiedName = 55, RULE_identifier = 56, RULE_nonReserved = 57;
 	public static readonly string[] ruleNames = {
 		"statements", "singleExpression", "statement", "transactionMode", "setValue",
-		"tableElements", "tableElement", "columnConstraint", "alterColumn", "tableProperties",
-		"tableProperty", "columnList", "valuesRow", "query", "withClause", "namedQuery",
-		"queryTerm", "queryPrimary", "orderBy", "sortItem", "emitClause", "limitClause",
-		"offsetClause", "selectItem", "relation", "joinType", "joinCriteria",
+		"tableElements", "primaryKeyConstraint", "tableElement", "columnConstraint",
+		"alterColumn", "tableProperties", "tableProperty", "columnList", "valuesRow",
+		"onConflict", "assignment", "query", "withClause", "namedQuery", "queryTerm",
+		"queryPrimary", "groupingElement", "orderBy", "sortItem", "emitClause",
+		"limitClause", "offsetClause", "selectItem", "relation", "joinType", "joinCriteria",
 		"withinClause", "relationPrimary", "aliasClause", "windowClause", "windowExpression",
 		"retentionOrGrace", "gracePeriod", "duration", "timeUnit", "expression",
 		"predicate", "valueExpression", "functionArgument", "overClause", "windowFrame",
@@ -102,63 +106,66 @@ public partial class QuerySqlParser : Parser {
 		null, "'ABORT'", "'ADD'", "'ADVANCE'", "'ALL'", "'ALTER'", "'AND'", "'ANY'",
 		"'ARCHIVALS'", "'ARCHIVE'", "'ARRAY'", "'AS'", "'ASC'", "'AT'", "'BEGIN'",
 		"'BEGINNING'", "'BETWEEN'", "'BOTH'", "'BY'", "'CASE'", "'CAST'", "'CHANGES'",
-		"'CHARACTER'", "'COLLATE'", "'COLUMN'", "'COMMIT'", "'COMPACT'", "'CREATE'",
-		"'CURRENT'", "'CROSS'", "'DATE'", "'DAY'", "'DAYS'", "'DEFAULT'", "'DELETE'",
-		"'DESC'", "'DESCRIBE'", "'DISCARD'", "'DISTINCT'", "'DOUBLE'", "'DROP'",
-		"'ELSE'", "'EMIT'", "'END'", "'ESCAPE'", "'EXCEPT'", "'EXISTS'", "'EXPLAIN'",
-		"'EXTENDED'", "'EXTRACT'", "'FALSE'", "'FINAL'", "'FIRST'", "'FOLLOWING'",
-		"'FOR'", "'FROM'", "'FULL'", "'FUNCTION'", "'FUNCTIONS'", "'GRACE'", "'GROUP'",
-		"'HAVING'", "'HEADER'", "'HEADERS'", "'HOPPING'", "'HOUR'", "'HOURS'",
-		"'IF'", "'ILIKE'", "'IN'", "'INNER'", "'INSERT'", "'INTERSECT'", "'INTERVAL'",
-		"'INTO'", "'IS'", "'ISOLATION'", "'JOIN'", "'KEY'", "'LAST'", "'LEADING'",
+		"'CHARACTER'", "'COLLATE'", "'COLUMN'", "'COMMIT'", "'COMPACT'", "'CONFLICT'",
+		"'CONSTRAINT'", "'CREATE'", "'CURRENT'", "'CROSS'", "'DATE'", "'DAY'",
+		"'DAYS'", "'DEFAULT'", "'DELETE'", "'DESC'", "'DESCRIBE'", "'DISCARD'",
+		"'DISTINCT'", "'DO'", "'DOUBLE'", "'DROP'", "'ELSE'", "'EMIT'", "'END'",
+		"'ESCAPE'", "'EXCEPT'", "'EXISTS'", "'EXPLAIN'", "'EXTENDED'", "'EXTRACT'",
+		"'FALSE'", "'FINAL'", "'FIRST'", "'FOLLOWING'", "'FOR'", "'FROM'", "'FULL'",
+		"'FUNCTION'", "'FUNCTIONS'", "'GRACE'", "'GROUP'", "'HAVING'", "'HEADER'",
+		"'HEADERS'", "'HOPPING'", "'HOUR'", "'HOURS'", "'IF'", "'ILIKE'", "'IN'",
+		"'INNER'", "'INSERT'", "'INTERSECT'", "'INTERVAL'", "'INTO'", "'IS'",
+		"'ISOLATION'", "'JOIN'", "'KEY'", "'LAST'", "'LATERAL'", "'LEADING'",
 		"'LEFT'", "'LEVEL'", "'LIKE'", "'LIMIT'", "'LIST'", "'LOCAL'", "'MAP'",
-		"'MILLISECOND'", "'MILLISECONDS'", "'MINUTE'", "'MINUTES'", "'NOT'", "'NULL'",
-		"'NULLS'", "'OFFSET'", "'ON'", "'ONLY'", "'OPERATOR'", "'OR'", "'ORDER'",
-		"'OUTER'", "'OVER'", "'PARTITION'", "'PERIOD'", "'PLANS'", "'PRECEDING'",
-		"'PRECISION'", "'PRIMARY'", "'PRINT'", "'PROPERTIES'", "'QUERIES'", "'RANGE'",
-		"'READ'", "'RECURSIVE'", "'REPLACE'", "'RETENTION'", "'RIGHT'", "'ROLLBACK'",
-		"'ROW'", "'ROWS'", "'SAMPLE'", "'SECOND'", "'SECONDS'", "'SELECT'", "'SEQUENCES'",
-		"'SESSION'", "'SET'", "'SHOW'", "'SIZE'", "'SOME'", "'SOURCE'", "'START'",
-		"'STREAM'", "'STREAMS'", "'STRUCT'", "'SUBSTRING'", "'TABLE'", "'TABLES'",
-		"'TEMP'", "'TEMPORARY'", "'TERMINATE'", "'THEN'", "'TIME'", "'TIMESTAMP'",
-		"'TO'", "'TOPIC'", "'TOPICS'", "'TRAILING'", "'TRANSACTION'", "'TRIM'",
-		"'TRUE'", "'TUMBLING'", "'TYPE'", "'TYPES'", "'UNION'", "'UNBOUNDED'",
-		"'UNSET'", "'USING'", "'VALUES'", "'VARIABLES'", "'VARYING'", "'WHEN'",
-		"'WHERE'", "'WINDOW'", "'WITH'", "'WITHIN'", "'WITHOUT'", "'WORK'", "'WRITE'",
-		"'ZONE'", "'='", null, "'<='", "'>='", "'<'", "'>'", "'!~*'", "'!~'",
-		"'~*'", "'~'", "'+'", "'-'", "'*'", "'/'", "'%'", "'||'", "':='", "'::'",
-		"'->'", "'=>'", "'('", "')'", "'['", "']'", "','", "'.'", "';'"
+		"'MILLISECOND'", "'MILLISECONDS'", "'MINUTE'", "'MINUTES'", "'NOT'", "'NOTHING'",
+		"'NULL'", "'NULLS'", "'OFFSET'", "'ON'", "'ONLY'", "'OPERATOR'", "'OR'",
+		"'ORDER'", "'OUTER'", "'OVER'", "'PARTITION'", "'PERIOD'", "'PLANS'",
+		"'PRECEDING'", "'PRECISION'", "'PRIMARY'", "'PRINT'", "'PROPERTIES'",
+		"'QUERIES'", "'RANGE'", "'READ'", "'RECURSIVE'", "'REPLACE'", "'RETENTION'",
+		"'RIGHT'", "'ROLLBACK'", "'ROW'", "'ROWS'", "'SAMPLE'", "'SECOND'", "'SECONDS'",
+		"'SELECT'", "'SEQUENCES'", "'SESSION'", "'SET'", "'SHOW'", "'SIZE'", "'SOME'",
+		"'SOURCE'", "'START'", "'STREAM'", "'STREAMS'", "'STRUCT'", "'SUBSTRING'",
+		"'TABLE'", "'TABLES'", "'TEMP'", "'TEMPORARY'", "'TERMINATE'", "'THEN'",
+		"'TIME'", "'TIMESTAMP'", "'TO'", "'TOPIC'", "'TOPICS'", "'TRAILING'",
+		"'TRANSACTION'", "'TRIM'", "'TRUE'", "'TUMBLING'", "'TYPE'", "'TYPES'",
+		"'UNION'", "'UNBOUNDED'", "'UNSET'", "'UPDATE'", "'USING'", "'VALUES'",
+		"'VARIABLES'", "'VARYING'", "'WHEN'", "'WHERE'", "'WINDOW'", "'WITH'",
+		"'WITHIN'", "'WITHOUT'", "'WORK'", "'WRITE'", "'ZONE'", "'='", null, "'<='",
+		"'>='", "'<'", "'>'", "'!~*'", "'!~'", "'~*'", "'~'", "'+'", "'-'", "'*'",
+		"'/'", "'%'", "'||'", "'&'", "'|'", "'#'", "':='", "'::'", "'->'", "'=>'",
+		"'('", "')'", "'['", "']'", "','", "'.'", "';'"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, "ABORT", "ADD", "ADVANCE", "ALL", "ALTER", "AND", "ANY", "ARCHIVALS",
 		"ARCHIVE", "ARRAY", "AS", "ASC", "AT", "BEGIN", "BEGINNING", "BETWEEN",
 		"BOTH", "BY", "CASE", "CAST", "CHANGES", "CHARACTER", "COLLATE", "COLUMN",
-		"COMMIT", "COMPACT", "CREATE", "CURRENT", "CROSS", "DATE", "DAY", "DAYS",
-		"DEFAULT", "DELETE", "DESC", "DESCRIBE", "DISCARD", "DISTINCT", "DOUBLE",
-		"DROP", "ELSE", "EMIT", "END", "ESCAPE", "EXCEPT", "EXISTS", "EXPLAIN",
-		"EXTENDED", "EXTRACT", "FALSE", "FINAL", "FIRST", "FOLLOWING", "FOR",
-		"FROM", "FULL", "FUNCTION", "FUNCTIONS", "GRACE", "GROUP", "HAVING", "HEADER",
-		"HEADERS", "HOPPING", "HOUR", "HOURS", "IF", "ILIKE", "IN", "INNER", "INSERT",
-		"INTERSECT", "INTERVAL", "INTO", "IS", "ISOLATION", "JOIN", "KEY", "LAST",
-		"LEADING", "LEFT", "LEVEL", "LIKE", "LIMIT", "LIST", "LOCAL", "MAP", "MILLISECOND",
-		"MILLISECONDS", "MINUTE", "MINUTES", "NOT", "NULL", "NULLS", "OFFSET",
-		"ON", "ONLY", "OPERATOR", "OR", "ORDER", "OUTER", "OVER", "PARTITION",
-		"PERIOD", "PLANS", "PRECEDING", "PRECISION", "PRIMARY", "PRINT", "PROPERTIES",
-		"QUERIES", "RANGE", "READ", "RECURSIVE", "REPLACE", "RETENTION", "RIGHT",
-		"ROLLBACK", "ROW", "ROWS", "SAMPLE", "SECOND", "SECONDS", "SELECT", "SEQUENCES",
-		"SESSION", "SET", "SHOW", "SIZE", "SOME", "SOURCE", "START", "STREAM",
-		"STREAMS", "STRUCT", "SUBSTRING", "TABLE", "TABLES", "TEMP", "TEMPORARY",
-		"TERMINATE", "THEN", "TIME", "TIMESTAMP", "TO", "TOPIC", "TOPICS", "TRAILING",
-		"TRANSACTION", "TRIM", "TRUE", "TUMBLING", "TYPE", "TYPES", "UNION", "UNBOUNDED",
-		"UNSET", "USING", "VALUES", "VARIABLES", "VARYING", "WHEN", "WHERE", "WINDOW",
-		"WITH", "WITHIN", "WITHOUT", "WORK", "WRITE", "ZONE", "EQ", "NEQ", "LTE",
-		"GTE", "LT", "GT", "NOT_TILDE_STAR", "NOT_TILDE", "TILDE_STAR", "TILDE",
-		"PLUS", "MINUS", "ASTERISK", "SLASH", "PERCENT", "CONCAT", "ASSIGN", "DOUBLE_COLON",
-		"ARROW", "LAMBDA_ARROW", "LPAREN", "RPAREN", "LBRACKET", "RBRACKET", "COMMA",
-		"DOT", "SEMICOLON", "STRING", "ESCAPE_STRING", "INTEGER_VALUE", "DECIMAL_VALUE",
-		"DOUBLE_VALUE", "PARAMETER", "IDENTIFIER", "DIGIT_IDENTIFIER", "QUOTED_IDENTIFIER",
-		"BACKQUOTED_IDENTIFIER", "SIMPLE_COMMENT", "BRACKETED_COMMENT", "WS",
-		"UNRECOGNIZED"
+		"COMMIT", "COMPACT", "CONFLICT", "CONSTRAINT", "CREATE", "CURRENT", "CROSS",
+		"DATE", "DAY", "DAYS", "DEFAULT", "DELETE", "DESC", "DESCRIBE", "DISCARD",
+		"DISTINCT", "DO", "DOUBLE", "DROP", "ELSE", "EMIT", "END", "ESCAPE", "EXCEPT",
+		"EXISTS", "EXPLAIN", "EXTENDED", "EXTRACT", "FALSE", "FINAL", "FIRST",
+		"FOLLOWING", "FOR", "FROM", "FULL", "FUNCTION", "FUNCTIONS", "GRACE",
+		"GROUP", "HAVING", "HEADER", "HEADERS", "HOPPING", "HOUR", "HOURS", "IF",
+		"ILIKE", "IN", "INNER", "INSERT", "INTERSECT", "INTERVAL", "INTO", "IS",
+		"ISOLATION", "JOIN", "KEY", "LAST", "LATERAL", "LEADING", "LEFT", "LEVEL",
+		"LIKE", "LIMIT", "LIST", "LOCAL", "MAP", "MILLISECOND", "MILLISECONDS",
+		"MINUTE", "MINUTES", "NOT", "NOTHING", "NULL", "NULLS", "OFFSET", "ON",
+		"ONLY", "OPERATOR", "OR", "ORDER", "OUTER", "OVER", "PARTITION", "PERIOD",
+		"PLANS", "PRECEDING", "PRECISION", "PRIMARY", "PRINT", "PROPERTIES", "QUERIES",
+		"RANGE", "READ", "RECURSIVE", "REPLACE", "RETENTION", "RIGHT", "ROLLBACK",
+		"ROW", "ROWS", "SAMPLE", "SECOND", "SECONDS", "SELECT", "SEQUENCES", "SESSION",
+		"SET", "SHOW", "SIZE", "SOME", "SOURCE", "START", "STREAM", "STREAMS",
+		"STRUCT", "SUBSTRING", "TABLE", "TABLES", "TEMP", "TEMPORARY", "TERMINATE",
+		"THEN", "TIME", "TIMESTAMP", "TO", "TOPIC", "TOPICS", "TRAILING", "TRANSACTION",
+		"TRIM", "TRUE", "TUMBLING", "TYPE", "TYPES", "UNION", "UNBOUNDED", "UNSET",
+		"UPDATE", "USING", "VALUES", "VARIABLES", "VARYING", "WHEN", "WHERE",
+		"WINDOW", "WITH", "WITHIN", "WITHOUT", "WORK", "WRITE", "ZONE", "EQ",
+		"NEQ", "LTE", "GTE", "LT", "GT", "NOT_TILDE_STAR", "NOT_TILDE", "TILDE_STAR",
+		"TILDE", "PLUS", "MINUS", "ASTERISK", "SLASH", "PERCENT", "CONCAT", "AMPERSAND",
+		"PIPE", "HASH", "ASSIGN", "DOUBLE_COLON", "ARROW", "LAMBDA_ARROW", "LPAREN",
+		"RPAREN", "LBRACKET", "RBRACKET", "COMMA", "DOT", "SEMICOLON", "STRING",
+		"ESCAPE_STRING", "INTEGER_VALUE", "DECIMAL_VALUE", "DOUBLE_VALUE", "PARAMETER",
+		"IDENTIFIER", "DIGIT_IDENTIFIER", "QUOTED_IDENTIFIER", "BACKQUOTED_IDENTIFIER",
+		"SIMPLE_COMMENT", "BRACKETED_COMMENT", "WS", "UNRECOGNIZED"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -226,75 +233,75 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 111;
+			State = 119;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==SEMICOLON) {
 				{
 				{
-				State = 108;
+				State = 116;
 				Match(SEMICOLON);
 				}
 				}
-				State = 113;
+				State = 121;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 132;
+			State = 140;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 150856666202658L) != 0) || ((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 2531164002948497409L) != 0) || ((((_la - 141)) & ~0x3f) == 0 && ((1L << (_la - 141)) & 1125899923685377L) != 0)) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1205958734791202L) != 0) || ((((_la - 74)) & ~0x3f) == 0 && ((1L << (_la - 74)) & -8322088061915594751L) != 0) || ((((_la - 146)) & ~0x3f) == 0 && ((1L << (_la - 146)) & 18014398543101953L) != 0)) {
 				{
-				State = 114;
+				State = 122;
 				statement();
-				State = 123;
+				State = 131;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,2,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 116;
+						State = 124;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						do {
 							{
 							{
-							State = 115;
+							State = 123;
 							Match(SEMICOLON);
 							}
 							}
-							State = 118;
+							State = 126;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						} while ( _la==SEMICOLON );
-						State = 120;
+						State = 128;
 						statement();
 						}
 						}
 					}
-					State = 125;
+					State = 133;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,2,Context);
 				}
-				State = 129;
+				State = 137;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==SEMICOLON) {
 					{
 					{
-					State = 126;
+					State = 134;
 					Match(SEMICOLON);
 					}
 					}
-					State = 131;
+					State = 139;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 134;
+			State = 142;
 			Match(Eof);
 			}
 		}
@@ -334,9 +341,9 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 136;
+			State = 144;
 			expression(0);
-			State = 137;
+			State = 145;
 			Match(Eof);
 			}
 		}
@@ -978,6 +985,9 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
 			return GetToken(QuerySqlParser.COMMA, i);
 		}
+		[System.Diagnostics.DebuggerNonUserCode] public OnConflictContext onConflict() {
+			return GetRuleContext<OnConflictContext>(0);
+		}
 		public InsertValuesContext(StatementContext context) { CopyFrom(context); }
 		[System.Diagnostics.DebuggerNonUserCode]
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
@@ -1056,14 +1066,14 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 446;
+			State = 457;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,54,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,55,Context) ) {
 			case 1:
 				_localctx = new QueryStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 139;
+				State = 147;
 				query();
 				}
 				break;
@@ -1071,7 +1081,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListStreamsContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 140;
+				State = 148;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1080,14 +1090,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 141;
+				State = 149;
 				Match(STREAMS);
-				State = 143;
+				State = 151;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 142;
+					State = 150;
 					Match(EXTENDED);
 					}
 				}
@@ -1098,7 +1108,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListTablesContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 145;
+				State = 153;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1107,14 +1117,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 146;
+				State = 154;
 				Match(TABLES);
-				State = 148;
+				State = 156;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 147;
+					State = 155;
 					Match(EXTENDED);
 					}
 				}
@@ -1125,7 +1135,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListQueriesContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 150;
+				State = 158;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1134,14 +1144,14 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 151;
+				State = 159;
 				Match(QUERIES);
-				State = 153;
+				State = 161;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXTENDED) {
 					{
-					State = 152;
+					State = 160;
 					Match(EXTENDED);
 					}
 				}
@@ -1152,51 +1162,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListPropertiesContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 155;
-				_la = TokenStream.LA(1);
-				if ( !(_la==LIST || _la==SHOW) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 156;
-				Match(PROPERTIES);
-				}
-				break;
-			case 6:
-				_localctx = new ListFunctionsContext(_localctx);
-				EnterOuterAlt(_localctx, 6);
-				{
-				State = 157;
-				_la = TokenStream.LA(1);
-				if ( !(_la==LIST || _la==SHOW) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 158;
-				Match(FUNCTIONS);
-				State = 160;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==EXTENDED) {
-					{
-					State = 159;
-					Match(EXTENDED);
-					}
-				}
-
-				}
-				break;
-			case 7:
-				_localctx = new ListTopicsContext(_localctx);
-				EnterOuterAlt(_localctx, 7);
-				{
-				State = 162;
+				State = 163;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1206,17 +1172,24 @@ public partial class QuerySqlParser : Parser {
 				    Consume();
 				}
 				State = 164;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==ALL) {
-					{
-					State = 163;
-					Match(ALL);
-					}
+				Match(PROPERTIES);
 				}
-
+				break;
+			case 6:
+				_localctx = new ListFunctionsContext(_localctx);
+				EnterOuterAlt(_localctx, 6);
+				{
+				State = 165;
+				_la = TokenStream.LA(1);
+				if ( !(_la==LIST || _la==SHOW) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
 				State = 166;
-				Match(TOPICS);
+				Match(FUNCTIONS);
 				State = 168;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
@@ -1229,9 +1202,9 @@ public partial class QuerySqlParser : Parser {
 
 				}
 				break;
-			case 8:
-				_localctx = new ListTypesContext(_localctx);
-				EnterOuterAlt(_localctx, 8);
+			case 7:
+				_localctx = new ListTopicsContext(_localctx);
+				EnterOuterAlt(_localctx, 7);
 				{
 				State = 170;
 				_la = TokenStream.LA(1);
@@ -1242,7 +1215,44 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 171;
+				State = 172;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==ALL) {
+					{
+					State = 171;
+					Match(ALL);
+					}
+				}
+
+				State = 174;
+				Match(TOPICS);
+				State = 176;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==EXTENDED) {
+					{
+					State = 175;
+					Match(EXTENDED);
+					}
+				}
+
+				}
+				break;
+			case 8:
+				_localctx = new ListTypesContext(_localctx);
+				EnterOuterAlt(_localctx, 8);
+				{
+				State = 178;
+				_la = TokenStream.LA(1);
+				if ( !(_la==LIST || _la==SHOW) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 179;
 				Match(TYPES);
 				}
 				break;
@@ -1250,7 +1260,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListVariablesContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 172;
+				State = 180;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1259,7 +1269,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 173;
+				State = 181;
 				Match(VARIABLES);
 				}
 				break;
@@ -1267,7 +1277,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ListArchivalsContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 174;
+				State = 182;
 				_la = TokenStream.LA(1);
 				if ( !(_la==LIST || _la==SHOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1276,7 +1286,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 175;
+				State = 183;
 				Match(ARCHIVALS);
 				}
 				break;
@@ -1284,13 +1294,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ShowTransactionIsolationContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 176;
+				State = 184;
 				Match(SHOW);
-				State = 177;
+				State = 185;
 				Match(TRANSACTION);
-				State = 178;
+				State = 186;
 				Match(ISOLATION);
-				State = 179;
+				State = 187;
 				Match(LEVEL);
 				}
 				break;
@@ -1298,9 +1308,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ShowVariableContext(_localctx);
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 180;
+				State = 188;
 				Match(SHOW);
-				State = 183;
+				State = 191;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1317,6 +1327,8 @@ public partial class QuerySqlParser : Parser {
 				case COLUMN:
 				case COMMIT:
 				case COMPACT:
+				case CONFLICT:
+				case CONSTRAINT:
 				case CURRENT:
 				case DATE:
 				case DAY:
@@ -1324,6 +1336,7 @@ public partial class QuerySqlParser : Parser {
 				case DEFAULT:
 				case DESCRIBE:
 				case DISCARD:
+				case DO:
 				case DOUBLE:
 				case EXPLAIN:
 				case EXTENDED:
@@ -1351,6 +1364,7 @@ public partial class QuerySqlParser : Parser {
 				case MILLISECONDS:
 				case MINUTE:
 				case MINUTES:
+				case NOTHING:
 				case NULLS:
 				case OFFSET:
 				case ONLY:
@@ -1398,6 +1412,7 @@ public partial class QuerySqlParser : Parser {
 				case TYPES:
 				case UNBOUNDED:
 				case UNSET:
+				case UPDATE:
 				case VARIABLES:
 				case VARYING:
 				case WITHOUT:
@@ -1409,13 +1424,13 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 181;
+					State = 189;
 					qualifiedName();
 					}
 					break;
 				case ALL:
 					{
-					State = 182;
+					State = 190;
 					Match(ALL);
 					}
 					break;
@@ -1428,11 +1443,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeFunctionContext(_localctx);
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 185;
+				State = 193;
 				Match(DESCRIBE);
-				State = 186;
+				State = 194;
 				Match(FUNCTION);
-				State = 187;
+				State = 195;
 				identifier();
 				}
 				break;
@@ -1440,19 +1455,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 188;
+				State = 196;
 				Match(DESCRIBE);
-				State = 190;
+				State = 198;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,12,Context) ) {
 				case 1:
 					{
-					State = 189;
+					State = 197;
 					Match(EXTENDED);
 					}
 					break;
 				}
-				State = 192;
+				State = 200;
 				qualifiedName();
 				}
 				break;
@@ -1460,11 +1475,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DescribeSourceExtendedContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 193;
+				State = 201;
 				Match(DESCRIBE);
-				State = 194;
+				State = 202;
 				qualifiedName();
-				State = 195;
+				State = 203;
 				Match(EXTENDED);
 				}
 				break;
@@ -1472,20 +1487,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExplainContext(_localctx);
 				EnterOuterAlt(_localctx, 16);
 				{
-				State = 197;
+				State = 205;
 				Match(EXPLAIN);
-				State = 200;
+				State = 208;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,13,Context) ) {
 				case 1:
 					{
-					State = 198;
+					State = 206;
 					statement();
 					}
 					break;
 				case 2:
 					{
-					State = 199;
+					State = 207;
 					identifier();
 					}
 					break;
@@ -1496,9 +1511,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DropSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 17);
 				{
-				State = 202;
+				State = 210;
 				Match(DROP);
-				State = 203;
+				State = 211;
 				_la = TokenStream.LA(1);
 				if ( !(_la==STREAM || _la==TABLE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1507,28 +1522,28 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 206;
+				State = 214;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 204;
+					State = 212;
 					Match(IF);
-					State = 205;
+					State = 213;
 					Match(EXISTS);
 					}
 				}
 
-				State = 208;
+				State = 216;
 				qualifiedName();
-				State = 211;
+				State = 219;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==DELETE) {
 					{
-					State = 209;
+					State = 217;
 					Match(DELETE);
-					State = 210;
+					State = 218;
 					Match(TOPIC);
 					}
 				}
@@ -1539,23 +1554,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DropTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 18);
 				{
-				State = 213;
+				State = 221;
 				Match(DROP);
-				State = 214;
+				State = 222;
 				Match(TYPE);
-				State = 217;
+				State = 225;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 215;
+					State = 223;
 					Match(IF);
-					State = 216;
+					State = 224;
 					Match(EXISTS);
 					}
 				}
 
-				State = 219;
+				State = 227;
 				identifier();
 				}
 				break;
@@ -1563,9 +1578,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TerminateQueryContext(_localctx);
 				EnterOuterAlt(_localctx, 19);
 				{
-				State = 220;
+				State = 228;
 				Match(TERMINATE);
-				State = 223;
+				State = 231;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1582,6 +1597,8 @@ public partial class QuerySqlParser : Parser {
 				case COLUMN:
 				case COMMIT:
 				case COMPACT:
+				case CONFLICT:
+				case CONSTRAINT:
 				case CURRENT:
 				case DATE:
 				case DAY:
@@ -1589,6 +1606,7 @@ public partial class QuerySqlParser : Parser {
 				case DEFAULT:
 				case DESCRIBE:
 				case DISCARD:
+				case DO:
 				case DOUBLE:
 				case EXPLAIN:
 				case EXTENDED:
@@ -1616,6 +1634,7 @@ public partial class QuerySqlParser : Parser {
 				case MILLISECONDS:
 				case MINUTE:
 				case MINUTES:
+				case NOTHING:
 				case NULLS:
 				case OFFSET:
 				case ONLY:
@@ -1663,6 +1682,7 @@ public partial class QuerySqlParser : Parser {
 				case TYPES:
 				case UNBOUNDED:
 				case UNSET:
+				case UPDATE:
 				case VARIABLES:
 				case VARYING:
 				case WITHOUT:
@@ -1674,13 +1694,13 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 221;
+					State = 229;
 					identifier();
 					}
 					break;
 				case ALL:
 					{
-					State = 222;
+					State = 230;
 					Match(ALL);
 					}
 					break;
@@ -1693,11 +1713,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArchiveStreamContext(_localctx);
 				EnterOuterAlt(_localctx, 20);
 				{
-				State = 225;
+				State = 233;
 				Match(ARCHIVE);
-				State = 226;
+				State = 234;
 				Match(STREAM);
-				State = 227;
+				State = 235;
 				qualifiedName();
 				}
 				break;
@@ -1705,11 +1725,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CompactStreamContext(_localctx);
 				EnterOuterAlt(_localctx, 21);
 				{
-				State = 228;
+				State = 236;
 				Match(COMPACT);
-				State = 229;
+				State = 237;
 				Match(STREAM);
-				State = 230;
+				State = 238;
 				qualifiedName();
 				}
 				break;
@@ -1717,9 +1737,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrintTopicContext(_localctx);
 				EnterOuterAlt(_localctx, 22);
 				{
-				State = 231;
+				State = 239;
 				Match(PRINT);
-				State = 234;
+				State = 242;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -1736,6 +1756,8 @@ public partial class QuerySqlParser : Parser {
 				case COLUMN:
 				case COMMIT:
 				case COMPACT:
+				case CONFLICT:
+				case CONSTRAINT:
 				case CURRENT:
 				case DATE:
 				case DAY:
@@ -1743,6 +1765,7 @@ public partial class QuerySqlParser : Parser {
 				case DEFAULT:
 				case DESCRIBE:
 				case DISCARD:
+				case DO:
 				case DOUBLE:
 				case EXPLAIN:
 				case EXTENDED:
@@ -1770,6 +1793,7 @@ public partial class QuerySqlParser : Parser {
 				case MILLISECONDS:
 				case MINUTE:
 				case MINUTES:
+				case NOTHING:
 				case NULLS:
 				case OFFSET:
 				case ONLY:
@@ -1817,6 +1841,7 @@ public partial class QuerySqlParser : Parser {
 				case TYPES:
 				case UNBOUNDED:
 				case UNSET:
+				case UPDATE:
 				case VARIABLES:
 				case VARYING:
 				case WITHOUT:
@@ -1828,37 +1853,37 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 232;
+					State = 240;
 					identifier();
 					}
 					break;
 				case STRING:
 					{
-					State = 233;
+					State = 241;
 					Match(STRING);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 238;
+				State = 246;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==FROM) {
 					{
-					State = 236;
+					State = 244;
 					Match(FROM);
-					State = 237;
+					State = 245;
 					Match(BEGINNING);
 					}
 				}
 
-				State = 245;
+				State = 253;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INTERVAL || _la==SAMPLE) {
 					{
-					State = 240;
+					State = 248;
 					_la = TokenStream.LA(1);
 					if ( !(_la==INTERVAL || _la==SAMPLE) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1867,29 +1892,29 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 242;
+					State = 250;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==EQ) {
 						{
-						State = 241;
+						State = 249;
 						Match(EQ);
 						}
 					}
 
-					State = 244;
+					State = 252;
 					Match(INTEGER_VALUE);
 					}
 				}
 
-				State = 249;
+				State = 257;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LIMIT) {
 					{
-					State = 247;
+					State = 255;
 					Match(LIMIT);
-					State = 248;
+					State = 256;
 					Match(INTEGER_VALUE);
 					}
 				}
@@ -1900,13 +1925,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SetPropertyContext(_localctx);
 				EnterOuterAlt(_localctx, 23);
 				{
-				State = 251;
+				State = 259;
 				Match(SET);
-				State = 252;
+				State = 260;
 				((SetPropertyContext)_localctx).name = Match(STRING);
-				State = 253;
+				State = 261;
 				Match(EQ);
-				State = 254;
+				State = 262;
 				((SetPropertyContext)_localctx).value = Match(STRING);
 				}
 				break;
@@ -1914,9 +1939,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new UnsetPropertyContext(_localctx);
 				EnterOuterAlt(_localctx, 24);
 				{
-				State = 255;
+				State = 263;
 				Match(UNSET);
-				State = 256;
+				State = 264;
 				Match(STRING);
 				}
 				break;
@@ -1924,14 +1949,14 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SetTimeZoneContext(_localctx);
 				EnterOuterAlt(_localctx, 25);
 				{
-				State = 257;
+				State = 265;
 				Match(SET);
-				State = 259;
+				State = 267;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOCAL || _la==SESSION) {
 					{
-					State = 258;
+					State = 266;
 					_la = TokenStream.LA(1);
 					if ( !(_la==LOCAL || _la==SESSION) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1943,11 +1968,11 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 261;
+				State = 269;
 				Match(TIME);
-				State = 262;
+				State = 270;
 				Match(ZONE);
-				State = 263;
+				State = 271;
 				setValue();
 				}
 				break;
@@ -1955,14 +1980,14 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SetVariableContext(_localctx);
 				EnterOuterAlt(_localctx, 26);
 				{
-				State = 264;
+				State = 272;
 				Match(SET);
-				State = 266;
+				State = 274;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,24,Context) ) {
 				case 1:
 					{
-					State = 265;
+					State = 273;
 					_la = TokenStream.LA(1);
 					if ( !(_la==LOCAL || _la==SESSION) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1974,9 +1999,9 @@ public partial class QuerySqlParser : Parser {
 					}
 					break;
 				}
-				State = 268;
+				State = 276;
 				qualifiedName();
-				State = 269;
+				State = 277;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TO || _la==EQ) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1985,32 +2010,32 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 279;
+				State = 287;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,26,Context) ) {
 				case 1:
 					{
-					State = 270;
+					State = 278;
 					Match(DEFAULT);
 					}
 					break;
 				case 2:
 					{
-					State = 271;
+					State = 279;
 					setValue();
-					State = 276;
+					State = 284;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 272;
+						State = 280;
 						Match(COMMA);
-						State = 273;
+						State = 281;
 						setValue();
 						}
 						}
-						State = 278;
+						State = 286;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
@@ -2023,19 +2048,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BeginTransactionContext(_localctx);
 				EnterOuterAlt(_localctx, 27);
 				{
-				State = 287;
+				State = 295;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case BEGIN:
 					{
-					State = 281;
+					State = 289;
 					Match(BEGIN);
-					State = 283;
+					State = 291;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==TRANSACTION || _la==WORK) {
 						{
-						State = 282;
+						State = 290;
 						_la = TokenStream.LA(1);
 						if ( !(_la==TRANSACTION || _la==WORK) ) {
 						ErrorHandler.RecoverInline(this);
@@ -2051,26 +2076,26 @@ public partial class QuerySqlParser : Parser {
 					break;
 				case START:
 					{
-					State = 285;
+					State = 293;
 					Match(START);
-					State = 286;
+					State = 294;
 					Match(TRANSACTION);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 292;
+				State = 300;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==ISOLATION || _la==READ) {
 					{
 					{
-					State = 289;
+					State = 297;
 					transactionMode();
 					}
 					}
-					State = 294;
+					State = 302;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2080,7 +2105,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CommitTransactionContext(_localctx);
 				EnterOuterAlt(_localctx, 28);
 				{
-				State = 295;
+				State = 303;
 				_la = TokenStream.LA(1);
 				if ( !(_la==COMMIT || _la==END) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2089,12 +2114,12 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 297;
+				State = 305;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==TRANSACTION || _la==WORK) {
 					{
-					State = 296;
+					State = 304;
 					_la = TokenStream.LA(1);
 					if ( !(_la==TRANSACTION || _la==WORK) ) {
 					ErrorHandler.RecoverInline(this);
@@ -2112,7 +2137,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new RollbackTransactionContext(_localctx);
 				EnterOuterAlt(_localctx, 29);
 				{
-				State = 299;
+				State = 307;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ABORT || _la==ROLLBACK) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2121,12 +2146,12 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 301;
+				State = 309;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==TRANSACTION || _la==WORK) {
 					{
-					State = 300;
+					State = 308;
 					_la = TokenStream.LA(1);
 					if ( !(_la==TRANSACTION || _la==WORK) ) {
 					ErrorHandler.RecoverInline(this);
@@ -2144,11 +2169,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DiscardContext(_localctx);
 				EnterOuterAlt(_localctx, 30);
 				{
-				State = 303;
+				State = 311;
 				Match(DISCARD);
-				State = 304;
+				State = 312;
 				_la = TokenStream.LA(1);
-				if ( !(_la==ALL || ((((_la - 105)) & ~0x3f) == 0 && ((1L << (_la - 105)) & 51540656129L) != 0)) ) {
+				if ( !(_la==ALL || ((((_la - 110)) & ~0x3f) == 0 && ((1L << (_la - 110)) & 51540656129L) != 0)) ) {
 				ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -2161,66 +2186,66 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateStreamContext(_localctx);
 				EnterOuterAlt(_localctx, 31);
 				{
-				State = 305;
+				State = 313;
 				Match(CREATE);
-				State = 308;
+				State = 316;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 306;
+					State = 314;
 					Match(OR);
-					State = 307;
+					State = 315;
 					Match(REPLACE);
 					}
 				}
 
-				State = 311;
+				State = 319;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==SOURCE) {
 					{
-					State = 310;
+					State = 318;
 					Match(SOURCE);
 					}
 				}
 
-				State = 313;
+				State = 321;
 				Match(STREAM);
-				State = 317;
+				State = 325;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 314;
+					State = 322;
 					Match(IF);
-					State = 315;
+					State = 323;
 					Match(NOT);
-					State = 316;
+					State = 324;
 					Match(EXISTS);
 					}
 				}
 
-				State = 319;
+				State = 327;
 				qualifiedName();
-				State = 321;
+				State = 329;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 320;
+					State = 328;
 					tableElements();
 					}
 				}
 
-				State = 325;
+				State = 333;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 323;
+					State = 331;
 					Match(WITH);
-					State = 324;
+					State = 332;
 					tableProperties();
 					}
 				}
@@ -2231,66 +2256,66 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateTableContext(_localctx);
 				EnterOuterAlt(_localctx, 32);
 				{
-				State = 327;
+				State = 335;
 				Match(CREATE);
-				State = 330;
+				State = 338;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 328;
+					State = 336;
 					Match(OR);
-					State = 329;
+					State = 337;
 					Match(REPLACE);
 					}
 				}
 
-				State = 333;
+				State = 341;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==SOURCE) {
 					{
-					State = 332;
+					State = 340;
 					Match(SOURCE);
 					}
 				}
 
-				State = 335;
+				State = 343;
 				Match(TABLE);
-				State = 339;
+				State = 347;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 336;
+					State = 344;
 					Match(IF);
-					State = 337;
+					State = 345;
 					Match(NOT);
-					State = 338;
+					State = 346;
 					Match(EXISTS);
 					}
 				}
 
-				State = 341;
+				State = 349;
 				qualifiedName();
-				State = 343;
+				State = 351;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 342;
+					State = 350;
 					tableElements();
 					}
 				}
 
-				State = 347;
+				State = 355;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 345;
+					State = 353;
 					Match(WITH);
-					State = 346;
+					State = 354;
 					tableProperties();
 					}
 				}
@@ -2301,53 +2326,53 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateStreamAsContext(_localctx);
 				EnterOuterAlt(_localctx, 33);
 				{
-				State = 349;
+				State = 357;
 				Match(CREATE);
-				State = 352;
+				State = 360;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 350;
+					State = 358;
 					Match(OR);
-					State = 351;
+					State = 359;
 					Match(REPLACE);
 					}
 				}
 
-				State = 354;
+				State = 362;
 				Match(STREAM);
-				State = 358;
+				State = 366;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 355;
+					State = 363;
 					Match(IF);
-					State = 356;
+					State = 364;
 					Match(NOT);
-					State = 357;
+					State = 365;
 					Match(EXISTS);
 					}
 				}
 
-				State = 360;
+				State = 368;
 				qualifiedName();
-				State = 363;
+				State = 371;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 361;
+					State = 369;
 					Match(WITH);
-					State = 362;
+					State = 370;
 					tableProperties();
 					}
 				}
 
-				State = 365;
+				State = 373;
 				Match(AS);
-				State = 366;
+				State = 374;
 				query();
 				}
 				break;
@@ -2355,53 +2380,53 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateTableAsContext(_localctx);
 				EnterOuterAlt(_localctx, 34);
 				{
-				State = 368;
+				State = 376;
 				Match(CREATE);
-				State = 371;
+				State = 379;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OR) {
 					{
-					State = 369;
+					State = 377;
 					Match(OR);
-					State = 370;
+					State = 378;
 					Match(REPLACE);
 					}
 				}
 
-				State = 373;
+				State = 381;
 				Match(TABLE);
-				State = 377;
+				State = 385;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 374;
+					State = 382;
 					Match(IF);
-					State = 375;
+					State = 383;
 					Match(NOT);
-					State = 376;
+					State = 384;
 					Match(EXISTS);
 					}
 				}
 
-				State = 379;
+				State = 387;
 				qualifiedName();
-				State = 382;
+				State = 390;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WITH) {
 					{
-					State = 380;
+					State = 388;
 					Match(WITH);
-					State = 381;
+					State = 389;
 					tableProperties();
 					}
 				}
 
-				State = 384;
+				State = 392;
 				Match(AS);
-				State = 385;
+				State = 393;
 				query();
 				}
 				break;
@@ -2409,29 +2434,29 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CreateTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 35);
 				{
-				State = 387;
+				State = 395;
 				Match(CREATE);
-				State = 388;
+				State = 396;
 				Match(TYPE);
-				State = 392;
+				State = 400;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==IF) {
 					{
-					State = 389;
+					State = 397;
 					Match(IF);
-					State = 390;
+					State = 398;
 					Match(NOT);
-					State = 391;
+					State = 399;
 					Match(EXISTS);
 					}
 				}
 
-				State = 394;
+				State = 402;
 				identifier();
-				State = 395;
+				State = 403;
 				Match(AS);
-				State = 396;
+				State = 404;
 				type(0);
 				}
 				break;
@@ -2439,25 +2464,25 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InsertIntoContext(_localctx);
 				EnterOuterAlt(_localctx, 36);
 				{
-				State = 398;
+				State = 406;
 				Match(INSERT);
-				State = 399;
+				State = 407;
 				Match(INTO);
-				State = 400;
+				State = 408;
 				qualifiedName();
-				State = 403;
+				State = 411;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,49,Context) ) {
 				case 1:
 					{
-					State = 401;
+					State = 409;
 					Match(WITH);
-					State = 402;
+					State = 410;
 					tableProperties();
 					}
 					break;
 				}
-				State = 405;
+				State = 413;
 				query();
 				}
 				break;
@@ -2465,62 +2490,72 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InsertValuesContext(_localctx);
 				EnterOuterAlt(_localctx, 37);
 				{
-				State = 407;
+				State = 415;
 				Match(INSERT);
-				State = 408;
+				State = 416;
 				Match(INTO);
-				State = 409;
+				State = 417;
 				qualifiedName();
-				State = 411;
+				State = 419;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 410;
+					State = 418;
 					columnList();
 					}
 				}
 
-				State = 413;
+				State = 421;
 				Match(VALUES);
-				State = 414;
+				State = 422;
 				valuesRow();
-				State = 419;
+				State = 427;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 415;
+					State = 423;
 					Match(COMMA);
-					State = 416;
+					State = 424;
 					valuesRow();
 					}
 					}
-					State = 421;
+					State = 429;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
+				State = 431;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==ON) {
+					{
+					State = 430;
+					onConflict();
+					}
+				}
+
 				}
 				break;
 			case 38:
 				_localctx = new DeleteRowsContext(_localctx);
 				EnterOuterAlt(_localctx, 38);
 				{
-				State = 422;
+				State = 433;
 				Match(DELETE);
-				State = 423;
+				State = 434;
 				Match(FROM);
-				State = 424;
+				State = 435;
 				qualifiedName();
-				State = 427;
+				State = 438;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WHERE) {
 					{
-					State = 425;
+					State = 436;
 					Match(WHERE);
-					State = 426;
+					State = 437;
 					((DeleteRowsContext)_localctx).where = expression(0);
 					}
 				}
@@ -2530,43 +2565,6 @@ public partial class QuerySqlParser : Parser {
 			case 39:
 				_localctx = new AlterSourceAddColumnsContext(_localctx);
 				EnterOuterAlt(_localctx, 39);
-				{
-				State = 429;
-				Match(ALTER);
-				State = 430;
-				_la = TokenStream.LA(1);
-				if ( !(_la==STREAM || _la==TABLE) ) {
-				ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 431;
-				qualifiedName();
-				State = 432;
-				alterColumn();
-				State = 437;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				while (_la==COMMA) {
-					{
-					{
-					State = 433;
-					Match(COMMA);
-					State = 434;
-					alterColumn();
-					}
-					}
-					State = 439;
-					ErrorHandler.Sync(this);
-					_la = TokenStream.LA(1);
-				}
-				}
-				break;
-			case 40:
-				_localctx = new AlterSourceSetPropertiesContext(_localctx);
-				EnterOuterAlt(_localctx, 40);
 				{
 				State = 440;
 				Match(ALTER);
@@ -2582,8 +2580,45 @@ public partial class QuerySqlParser : Parser {
 				State = 442;
 				qualifiedName();
 				State = 443;
+				alterColumn();
+				State = 448;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				while (_la==COMMA) {
+					{
+					{
+					State = 444;
+					Match(COMMA);
+					State = 445;
+					alterColumn();
+					}
+					}
+					State = 450;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				}
+				}
+				break;
+			case 40:
+				_localctx = new AlterSourceSetPropertiesContext(_localctx);
+				EnterOuterAlt(_localctx, 40);
+				{
+				State = 451;
+				Match(ALTER);
+				State = 452;
+				_la = TokenStream.LA(1);
+				if ( !(_la==STREAM || _la==TABLE) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 453;
+				qualifiedName();
+				State = 454;
 				Match(SET);
-				State = 444;
+				State = 455;
 				tableProperties();
 				}
 				break;
@@ -2632,17 +2667,17 @@ public partial class QuerySqlParser : Parser {
 		int _la;
 		try {
 			int _alt;
-			State = 457;
+			State = 468;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ISOLATION:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 448;
+				State = 459;
 				Match(ISOLATION);
-				State = 449;
+				State = 460;
 				Match(LEVEL);
-				State = 451;
+				State = 462;
 				ErrorHandler.Sync(this);
 				_alt = 1;
 				do {
@@ -2650,7 +2685,7 @@ public partial class QuerySqlParser : Parser {
 					case 1:
 						{
 						{
-						State = 450;
+						State = 461;
 						identifier();
 						}
 						}
@@ -2658,18 +2693,18 @@ public partial class QuerySqlParser : Parser {
 					default:
 						throw new NoViableAltException(this);
 					}
-					State = 453;
+					State = 464;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,55,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,56,Context);
 				} while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER );
 				}
 				break;
 			case READ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 455;
+				State = 466;
 				Match(READ);
-				State = 456;
+				State = 467;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ONLY || _la==WRITE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2726,7 +2761,7 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 8, RULE_setValue);
 		int _la;
 		try {
-			State = 468;
+			State = 479;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MINUS:
@@ -2735,24 +2770,24 @@ public partial class QuerySqlParser : Parser {
 			case DOUBLE_VALUE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 460;
+				State = 471;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==MINUS) {
 					{
-					State = 459;
+					State = 470;
 					Match(MINUS);
 					}
 				}
 
-				State = 462;
+				State = 473;
 				number();
 				}
 				break;
 			case STRING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 463;
+				State = 474;
 				Match(STRING);
 				}
 				break;
@@ -2770,6 +2805,8 @@ public partial class QuerySqlParser : Parser {
 			case COLUMN:
 			case COMMIT:
 			case COMPACT:
+			case CONFLICT:
+			case CONSTRAINT:
 			case CURRENT:
 			case DATE:
 			case DAY:
@@ -2777,6 +2814,7 @@ public partial class QuerySqlParser : Parser {
 			case DEFAULT:
 			case DESCRIBE:
 			case DISCARD:
+			case DO:
 			case DOUBLE:
 			case EXPLAIN:
 			case EXTENDED:
@@ -2804,6 +2842,7 @@ public partial class QuerySqlParser : Parser {
 			case MILLISECONDS:
 			case MINUTE:
 			case MINUTES:
+			case NOTHING:
 			case NULLS:
 			case OFFSET:
 			case ONLY:
@@ -2851,6 +2890,7 @@ public partial class QuerySqlParser : Parser {
 			case TYPES:
 			case UNBOUNDED:
 			case UNSET:
+			case UPDATE:
 			case VARIABLES:
 			case VARYING:
 			case WITHOUT:
@@ -2863,28 +2903,28 @@ public partial class QuerySqlParser : Parser {
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 464;
+				State = 475;
 				identifier();
 				}
 				break;
 			case TRUE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 465;
+				State = 476;
 				Match(TRUE);
 				}
 				break;
 			case FALSE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 466;
+				State = 477;
 				Match(FALSE);
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 467;
+				State = 478;
 				Match(ON);
 				}
 				break;
@@ -2916,6 +2956,9 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
 			return GetToken(QuerySqlParser.COMMA, i);
 		}
+		[System.Diagnostics.DebuggerNonUserCode] public PrimaryKeyConstraintContext primaryKeyConstraint() {
+			return GetRuleContext<PrimaryKeyConstraintContext>(0);
+		}
 		public TableElementsContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -2935,30 +2978,90 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 10, RULE_tableElements);
 		int _la;
 		try {
+			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 470;
+			State = 481;
 			Match(LPAREN);
-			State = 471;
+			State = 482;
 			tableElement();
-			State = 476;
+			State = 487;
+			ErrorHandler.Sync(this);
+			_alt = Interpreter.AdaptivePredict(TokenStream,60,Context);
+			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
+				if ( _alt==1 ) {
+					{
+					{
+					State = 483;
+					Match(COMMA);
+					State = 484;
+					tableElement();
+					}
+					}
+				}
+				State = 489;
+				ErrorHandler.Sync(this);
+				_alt = Interpreter.AdaptivePredict(TokenStream,60,Context);
+			}
+			State = 492;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==COMMA) {
+			if (_la==COMMA) {
 				{
-				{
-				State = 472;
+				State = 490;
 				Match(COMMA);
-				State = 473;
-				tableElement();
+				State = 491;
+				primaryKeyConstraint();
 				}
-				}
-				State = 478;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
 			}
-			State = 479;
+
+			State = 494;
 			Match(RPAREN);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class PrimaryKeyConstraintContext : Query.Grammar.SqlRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PRIMARY() { return GetToken(QuerySqlParser.PRIMARY, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode KEY() { return GetToken(QuerySqlParser.KEY, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ColumnListContext columnList() {
+			return GetRuleContext<ColumnListContext>(0);
+		}
+		public PrimaryKeyConstraintContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_primaryKeyConstraint; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitPrimaryKeyConstraint(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public PrimaryKeyConstraintContext primaryKeyConstraint() {
+		PrimaryKeyConstraintContext _localctx = new PrimaryKeyConstraintContext(Context, State);
+		EnterRule(_localctx, 12, RULE_primaryKeyConstraint);
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 496;
+			Match(PRIMARY);
+			State = 497;
+			Match(KEY);
+			State = 498;
+			columnList();
 			}
 		}
 		catch (RecognitionException re) {
@@ -2998,21 +3101,21 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public TableElementContext tableElement() {
 		TableElementContext _localctx = new TableElementContext(Context, State);
-		EnterRule(_localctx, 12, RULE_tableElement);
+		EnterRule(_localctx, 14, RULE_tableElement);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 481;
+			State = 500;
 			identifier();
-			State = 482;
+			State = 501;
 			type(0);
-			State = 484;
+			State = 503;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (((((_la - 62)) & ~0x3f) == 0 && ((1L << (_la - 62)) & 70368744243203L) != 0)) {
+			if (((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 281474976776195L) != 0)) {
 				{
-				State = 483;
+				State = 502;
 				columnConstraint();
 				}
 			}
@@ -3054,44 +3157,44 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public ColumnConstraintContext columnConstraint() {
 		ColumnConstraintContext _localctx = new ColumnConstraintContext(Context, State);
-		EnterRule(_localctx, 14, RULE_columnConstraint);
+		EnterRule(_localctx, 16, RULE_columnConstraint);
 		try {
-			State = 494;
+			State = 513;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case KEY:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 486;
+				State = 505;
 				Match(KEY);
 				}
 				break;
 			case PRIMARY:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 487;
+				State = 506;
 				Match(PRIMARY);
-				State = 488;
+				State = 507;
 				Match(KEY);
 				}
 				break;
 			case HEADERS:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 489;
+				State = 508;
 				Match(HEADERS);
 				}
 				break;
 			case HEADER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 490;
+				State = 509;
 				Match(HEADER);
-				State = 491;
+				State = 510;
 				Match(LPAREN);
-				State = 492;
+				State = 511;
 				Match(STRING);
-				State = 493;
+				State = 512;
 				Match(RPAREN);
 				}
 				break;
@@ -3135,25 +3238,25 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public AlterColumnContext alterColumn() {
 		AlterColumnContext _localctx = new AlterColumnContext(Context, State);
-		EnterRule(_localctx, 16, RULE_alterColumn);
+		EnterRule(_localctx, 18, RULE_alterColumn);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 496;
+			State = 515;
 			Match(ADD);
-			State = 498;
+			State = 517;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,62,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,64,Context) ) {
 			case 1:
 				{
-				State = 497;
+				State = 516;
 				Match(COLUMN);
 				}
 				break;
 			}
-			State = 500;
+			State = 519;
 			identifier();
-			State = 501;
+			State = 520;
 			type(0);
 			}
 		}
@@ -3197,32 +3300,32 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public TablePropertiesContext tableProperties() {
 		TablePropertiesContext _localctx = new TablePropertiesContext(Context, State);
-		EnterRule(_localctx, 18, RULE_tableProperties);
+		EnterRule(_localctx, 20, RULE_tableProperties);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 503;
+			State = 522;
 			Match(LPAREN);
-			State = 504;
+			State = 523;
 			tableProperty();
-			State = 509;
+			State = 528;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 505;
+				State = 524;
 				Match(COMMA);
-				State = 506;
+				State = 525;
 				tableProperty();
 				}
 				}
-				State = 511;
+				State = 530;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 512;
+			State = 531;
 			Match(RPAREN);
 			}
 		}
@@ -3264,11 +3367,11 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public TablePropertyContext tableProperty() {
 		TablePropertyContext _localctx = new TablePropertyContext(Context, State);
-		EnterRule(_localctx, 20, RULE_tableProperty);
+		EnterRule(_localctx, 22, RULE_tableProperty);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 516;
+			State = 535;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -3285,6 +3388,8 @@ public partial class QuerySqlParser : Parser {
 			case COLUMN:
 			case COMMIT:
 			case COMPACT:
+			case CONFLICT:
+			case CONSTRAINT:
 			case CURRENT:
 			case DATE:
 			case DAY:
@@ -3292,6 +3397,7 @@ public partial class QuerySqlParser : Parser {
 			case DEFAULT:
 			case DESCRIBE:
 			case DISCARD:
+			case DO:
 			case DOUBLE:
 			case EXPLAIN:
 			case EXTENDED:
@@ -3319,6 +3425,7 @@ public partial class QuerySqlParser : Parser {
 			case MILLISECONDS:
 			case MINUTE:
 			case MINUTES:
+			case NOTHING:
 			case NULLS:
 			case OFFSET:
 			case ONLY:
@@ -3366,6 +3473,7 @@ public partial class QuerySqlParser : Parser {
 			case TYPES:
 			case UNBOUNDED:
 			case UNSET:
+			case UPDATE:
 			case VARIABLES:
 			case VARYING:
 			case WITHOUT:
@@ -3377,22 +3485,22 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 514;
+				State = 533;
 				identifier();
 				}
 				break;
 			case STRING:
 				{
-				State = 515;
+				State = 534;
 				Match(STRING);
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 518;
+			State = 537;
 			Match(EQ);
-			State = 522;
+			State = 541;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DATE:
@@ -3408,15 +3516,15 @@ public partial class QuerySqlParser : Parser {
 			case DECIMAL_VALUE:
 			case DOUBLE_VALUE:
 				{
-				State = 519;
+				State = 538;
 				literal();
 				}
 				break;
 			case MINUS:
 				{
-				State = 520;
+				State = 539;
 				Match(MINUS);
-				State = 521;
+				State = 540;
 				Match(INTEGER_VALUE);
 				}
 				break;
@@ -3465,32 +3573,32 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public ColumnListContext columnList() {
 		ColumnListContext _localctx = new ColumnListContext(Context, State);
-		EnterRule(_localctx, 22, RULE_columnList);
+		EnterRule(_localctx, 24, RULE_columnList);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 524;
+			State = 543;
 			Match(LPAREN);
-			State = 525;
+			State = 544;
 			identifier();
-			State = 530;
+			State = 549;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 526;
+				State = 545;
 				Match(COMMA);
-				State = 527;
+				State = 546;
 				identifier();
 				}
 				}
-				State = 532;
+				State = 551;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 533;
+			State = 552;
 			Match(RPAREN);
 			}
 		}
@@ -3534,33 +3642,254 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public ValuesRowContext valuesRow() {
 		ValuesRowContext _localctx = new ValuesRowContext(Context, State);
-		EnterRule(_localctx, 24, RULE_valuesRow);
+		EnterRule(_localctx, 26, RULE_valuesRow);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 535;
+			State = 554;
 			Match(LPAREN);
-			State = 536;
+			State = 555;
 			expression(0);
-			State = 541;
+			State = 560;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 537;
+				State = 556;
 				Match(COMMA);
-				State = 538;
+				State = 557;
 				expression(0);
 				}
 				}
-				State = 543;
+				State = 562;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 544;
+			State = 563;
 			Match(RPAREN);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class OnConflictContext : Query.Grammar.SqlRuleContext {
+		public IdentifierContext constraint;
+		public ExpressionContext where;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] ON() { return GetTokens(QuerySqlParser.ON); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ON(int i) {
+			return GetToken(QuerySqlParser.ON, i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CONFLICT() { return GetToken(QuerySqlParser.CONFLICT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DO() { return GetToken(QuerySqlParser.DO, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NOTHING() { return GetToken(QuerySqlParser.NOTHING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ColumnListContext columnList() {
+			return GetRuleContext<ColumnListContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CONSTRAINT() { return GetToken(QuerySqlParser.CONSTRAINT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
+			return GetRuleContext<IdentifierContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode UPDATE() { return GetToken(QuerySqlParser.UPDATE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SET() { return GetToken(QuerySqlParser.SET, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public AssignmentContext[] assignment() {
+			return GetRuleContexts<AssignmentContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public AssignmentContext assignment(int i) {
+			return GetRuleContext<AssignmentContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(QuerySqlParser.COMMA); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
+			return GetToken(QuerySqlParser.COMMA, i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WHERE() { return GetToken(QuerySqlParser.WHERE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
+			return GetRuleContext<ExpressionContext>(0);
+		}
+		public OnConflictContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_onConflict; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitOnConflict(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public OnConflictContext onConflict() {
+		OnConflictContext _localctx = new OnConflictContext(Context, State);
+		EnterRule(_localctx, 28, RULE_onConflict);
+		int _la;
+		try {
+			State = 598;
+			ErrorHandler.Sync(this);
+			switch ( Interpreter.AdaptivePredict(TokenStream,74,Context) ) {
+			case 1:
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 565;
+				Match(ON);
+				State = 566;
+				Match(CONFLICT);
+				State = 571;
+				ErrorHandler.Sync(this);
+				switch (TokenStream.LA(1)) {
+				case LPAREN:
+					{
+					State = 567;
+					columnList();
+					}
+					break;
+				case ON:
+					{
+					State = 568;
+					Match(ON);
+					State = 569;
+					Match(CONSTRAINT);
+					State = 570;
+					_localctx.constraint = identifier();
+					}
+					break;
+				case DO:
+					break;
+				default:
+					break;
+				}
+				State = 573;
+				Match(DO);
+				State = 574;
+				Match(NOTHING);
+				}
+				break;
+			case 2:
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 575;
+				Match(ON);
+				State = 576;
+				Match(CONFLICT);
+				State = 581;
+				ErrorHandler.Sync(this);
+				switch (TokenStream.LA(1)) {
+				case LPAREN:
+					{
+					State = 577;
+					columnList();
+					}
+					break;
+				case ON:
+					{
+					State = 578;
+					Match(ON);
+					State = 579;
+					Match(CONSTRAINT);
+					State = 580;
+					_localctx.constraint = identifier();
+					}
+					break;
+				case DO:
+					break;
+				default:
+					break;
+				}
+				State = 583;
+				Match(DO);
+				State = 584;
+				Match(UPDATE);
+				State = 585;
+				Match(SET);
+				State = 586;
+				assignment();
+				State = 591;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				while (_la==COMMA) {
+					{
+					{
+					State = 587;
+					Match(COMMA);
+					State = 588;
+					assignment();
+					}
+					}
+					State = 593;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				}
+				State = 596;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==WHERE) {
+					{
+					State = 594;
+					Match(WHERE);
+					State = 595;
+					_localctx.where = expression(0);
+					}
+				}
+
+				}
+				break;
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class AssignmentContext : Query.Grammar.SqlRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
+			return GetRuleContext<IdentifierContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EQ() { return GetToken(QuerySqlParser.EQ, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
+			return GetRuleContext<ExpressionContext>(0);
+		}
+		public AssignmentContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_assignment; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitAssignment(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public AssignmentContext assignment() {
+		AssignmentContext _localctx = new AssignmentContext(Context, State);
+		EnterRule(_localctx, 30, RULE_assignment);
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 600;
+			identifier();
+			State = 601;
+			Match(EQ);
+			State = 602;
+			expression(0);
 			}
 		}
 		catch (RecognitionException re) {
@@ -3609,59 +3938,59 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public QueryContext query() {
 		QueryContext _localctx = new QueryContext(Context, State);
-		EnterRule(_localctx, 26, RULE_query);
+		EnterRule(_localctx, 32, RULE_query);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 547;
+			State = 605;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==WITH) {
 				{
-				State = 546;
+				State = 604;
 				withClause();
 				}
 			}
 
-			State = 549;
+			State = 607;
 			queryTerm(0);
-			State = 551;
+			State = 609;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 550;
+				State = 608;
 				orderBy();
 				}
 			}
 
-			State = 554;
+			State = 612;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==EMIT) {
 				{
-				State = 553;
+				State = 611;
 				emitClause();
 				}
 			}
 
-			State = 557;
+			State = 615;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LIMIT) {
 				{
-				State = 556;
+				State = 614;
 				limitClause();
 				}
 			}
 
-			State = 560;
+			State = 618;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==OFFSET) {
 				{
-				State = 559;
+				State = 617;
 				offsetClause();
 				}
 			}
@@ -3708,38 +4037,38 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public WithClauseContext withClause() {
 		WithClauseContext _localctx = new WithClauseContext(Context, State);
-		EnterRule(_localctx, 28, RULE_withClause);
+		EnterRule(_localctx, 34, RULE_withClause);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 562;
+			State = 620;
 			Match(WITH);
-			State = 564;
+			State = 622;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,73,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,80,Context) ) {
 			case 1:
 				{
-				State = 563;
+				State = 621;
 				Match(RECURSIVE);
 				}
 				break;
 			}
-			State = 566;
+			State = 624;
 			namedQuery();
-			State = 571;
+			State = 629;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 567;
+				State = 625;
 				Match(COMMA);
-				State = 568;
+				State = 626;
 				namedQuery();
 				}
 				}
-				State = 573;
+				State = 631;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -3785,30 +4114,30 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public NamedQueryContext namedQuery() {
 		NamedQueryContext _localctx = new NamedQueryContext(Context, State);
-		EnterRule(_localctx, 30, RULE_namedQuery);
+		EnterRule(_localctx, 36, RULE_namedQuery);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 574;
+			State = 632;
 			identifier();
-			State = 576;
+			State = 634;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LPAREN) {
 				{
-				State = 575;
+				State = 633;
 				columnList();
 				}
 			}
 
-			State = 578;
+			State = 636;
 			Match(AS);
-			State = 579;
+			State = 637;
 			Match(LPAREN);
-			State = 580;
+			State = 638;
 			query();
-			State = 581;
+			State = 639;
 			Match(RPAREN);
 			}
 		}
@@ -3880,8 +4209,8 @@ public partial class QuerySqlParser : Parser {
 		int _parentState = State;
 		QueryTermContext _localctx = new QueryTermContext(Context, _parentState);
 		QueryTermContext _prevctx = _localctx;
-		int _startState = 32;
-		EnterRecursionRule(_localctx, 32, RULE_queryTerm, _p);
+		int _startState = 38;
+		EnterRecursionRule(_localctx, 38, RULE_queryTerm, _p);
 		int _la;
 		try {
 			int _alt;
@@ -3892,13 +4221,13 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 584;
+			State = 642;
 			queryPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 594;
+			State = 652;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,77,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,84,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -3909,9 +4238,9 @@ public partial class QuerySqlParser : Parser {
 					_localctx = new SetOperationContext(new QueryTermContext(_parentctx, _parentState));
 					((SetOperationContext)_localctx).left = _prevctx;
 					PushNewRecursionContext(_localctx, _startState, RULE_queryTerm);
-					State = 586;
+					State = 644;
 					if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-					State = 587;
+					State = 645;
 					((SetOperationContext)_localctx).@operator = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==EXCEPT || _la==INTERSECT || _la==UNION) ) {
@@ -3921,24 +4250,24 @@ public partial class QuerySqlParser : Parser {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					State = 589;
+					State = 647;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ALL) {
 						{
-						State = 588;
+						State = 646;
 						Match(ALL);
 						}
 					}
 
-					State = 591;
+					State = 649;
 					((SetOperationContext)_localctx).right = queryTerm(2);
 					}
 					}
 				}
-				State = 596;
+				State = 654;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,77,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,84,Context);
 			}
 			}
 		}
@@ -3967,9 +4296,10 @@ public partial class QuerySqlParser : Parser {
 	}
 	public partial class QuerySpecificationContext : QueryPrimaryContext {
 		public ExpressionContext where;
-		public ExpressionContext _expression;
-		public IList<ExpressionContext> _groupBy = new List<ExpressionContext>();
+		public GroupingElementContext _groupingElement;
+		public IList<GroupingElementContext> _groupBy = new List<GroupingElementContext>();
 		public ExpressionContext having;
+		public ExpressionContext _expression;
 		public IList<ExpressionContext> _partitionBy = new List<ExpressionContext>();
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SELECT() { return GetToken(QuerySqlParser.SELECT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public SelectItemContext[] selectItem() {
@@ -4008,6 +4338,12 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression(int i) {
 			return GetRuleContext<ExpressionContext>(i);
 		}
+		[System.Diagnostics.DebuggerNonUserCode] public GroupingElementContext[] groupingElement() {
+			return GetRuleContexts<GroupingElementContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public GroupingElementContext groupingElement(int i) {
+			return GetRuleContext<GroupingElementContext>(i);
+		}
 		public QuerySpecificationContext(QueryPrimaryContext context) { CopyFrom(context); }
 		[System.Diagnostics.DebuggerNonUserCode]
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
@@ -4034,25 +4370,25 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public QueryPrimaryContext queryPrimary() {
 		QueryPrimaryContext _localctx = new QueryPrimaryContext(Context, State);
-		EnterRule(_localctx, 34, RULE_queryPrimary);
+		EnterRule(_localctx, 40, RULE_queryPrimary);
 		int _la;
 		try {
 			int _alt;
-			State = 659;
+			State = 717;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SELECT:
 				_localctx = new QuerySpecificationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 597;
+				State = 655;
 				Match(SELECT);
-				State = 599;
+				State = 657;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ALL || _la==DISTINCT) {
 					{
-					State = 598;
+					State = 656;
 					_la = TokenStream.LA(1);
 					if ( !(_la==ALL || _la==DISTINCT) ) {
 					ErrorHandler.RecoverInline(this);
@@ -4064,154 +4400,154 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 601;
+				State = 659;
 				selectItem();
-				State = 606;
+				State = 664;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,86,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 602;
+						State = 660;
 						Match(COMMA);
-						State = 603;
+						State = 661;
 						selectItem();
 						}
 						}
 					}
-					State = 608;
+					State = 666;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,79,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,86,Context);
 				}
-				State = 618;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,81,Context) ) {
-				case 1:
-					{
-					State = 609;
-					Match(FROM);
-					State = 610;
-					relation(0);
-					State = 615;
-					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,80,Context);
-					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
-						if ( _alt==1 ) {
-							{
-							{
-							State = 611;
-							Match(COMMA);
-							State = 612;
-							relation(0);
-							}
-							}
-						}
-						State = 617;
-						ErrorHandler.Sync(this);
-						_alt = Interpreter.AdaptivePredict(TokenStream,80,Context);
-					}
-					}
-					break;
-				}
-				State = 621;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,82,Context) ) {
-				case 1:
-					{
-					State = 620;
-					windowClause();
-					}
-					break;
-				}
-				State = 625;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,83,Context) ) {
-				case 1:
-					{
-					State = 623;
-					Match(WHERE);
-					State = 624;
-					((QuerySpecificationContext)_localctx).where = expression(0);
-					}
-					break;
-				}
-				State = 637;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,85,Context) ) {
-				case 1:
-					{
-					State = 627;
-					Match(GROUP);
-					State = 628;
-					Match(BY);
-					State = 629;
-					((QuerySpecificationContext)_localctx)._expression = expression(0);
-					((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 634;
-					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,84,Context);
-					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
-						if ( _alt==1 ) {
-							{
-							{
-							State = 630;
-							Match(COMMA);
-							State = 631;
-							((QuerySpecificationContext)_localctx)._expression = expression(0);
-							((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._expression);
-							}
-							}
-						}
-						State = 636;
-						ErrorHandler.Sync(this);
-						_alt = Interpreter.AdaptivePredict(TokenStream,84,Context);
-					}
-					}
-					break;
-				}
-				State = 641;
-				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,86,Context) ) {
-				case 1:
-					{
-					State = 639;
-					Match(HAVING);
-					State = 640;
-					((QuerySpecificationContext)_localctx).having = expression(0);
-					}
-					break;
-				}
-				State = 653;
+				State = 676;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,88,Context) ) {
 				case 1:
 					{
-					State = 643;
-					Match(PARTITION);
-					State = 644;
-					Match(BY);
-					State = 645;
-					((QuerySpecificationContext)_localctx)._expression = expression(0);
-					((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
-					State = 650;
+					State = 667;
+					Match(FROM);
+					State = 668;
+					relation(0);
+					State = 673;
 					ErrorHandler.Sync(this);
 					_alt = Interpreter.AdaptivePredict(TokenStream,87,Context);
 					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 						if ( _alt==1 ) {
 							{
 							{
-							State = 646;
+							State = 669;
 							Match(COMMA);
-							State = 647;
+							State = 670;
+							relation(0);
+							}
+							}
+						}
+						State = 675;
+						ErrorHandler.Sync(this);
+						_alt = Interpreter.AdaptivePredict(TokenStream,87,Context);
+					}
+					}
+					break;
+				}
+				State = 679;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,89,Context) ) {
+				case 1:
+					{
+					State = 678;
+					windowClause();
+					}
+					break;
+				}
+				State = 683;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,90,Context) ) {
+				case 1:
+					{
+					State = 681;
+					Match(WHERE);
+					State = 682;
+					((QuerySpecificationContext)_localctx).where = expression(0);
+					}
+					break;
+				}
+				State = 695;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,92,Context) ) {
+				case 1:
+					{
+					State = 685;
+					Match(GROUP);
+					State = 686;
+					Match(BY);
+					State = 687;
+					((QuerySpecificationContext)_localctx)._groupingElement = groupingElement();
+					((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._groupingElement);
+					State = 692;
+					ErrorHandler.Sync(this);
+					_alt = Interpreter.AdaptivePredict(TokenStream,91,Context);
+					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
+						if ( _alt==1 ) {
+							{
+							{
+							State = 688;
+							Match(COMMA);
+							State = 689;
+							((QuerySpecificationContext)_localctx)._groupingElement = groupingElement();
+							((QuerySpecificationContext)_localctx)._groupBy.Add(((QuerySpecificationContext)_localctx)._groupingElement);
+							}
+							}
+						}
+						State = 694;
+						ErrorHandler.Sync(this);
+						_alt = Interpreter.AdaptivePredict(TokenStream,91,Context);
+					}
+					}
+					break;
+				}
+				State = 699;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,93,Context) ) {
+				case 1:
+					{
+					State = 697;
+					Match(HAVING);
+					State = 698;
+					((QuerySpecificationContext)_localctx).having = expression(0);
+					}
+					break;
+				}
+				State = 711;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,95,Context) ) {
+				case 1:
+					{
+					State = 701;
+					Match(PARTITION);
+					State = 702;
+					Match(BY);
+					State = 703;
+					((QuerySpecificationContext)_localctx)._expression = expression(0);
+					((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
+					State = 708;
+					ErrorHandler.Sync(this);
+					_alt = Interpreter.AdaptivePredict(TokenStream,94,Context);
+					while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
+						if ( _alt==1 ) {
+							{
+							{
+							State = 704;
+							Match(COMMA);
+							State = 705;
 							((QuerySpecificationContext)_localctx)._expression = expression(0);
 							((QuerySpecificationContext)_localctx)._partitionBy.Add(((QuerySpecificationContext)_localctx)._expression);
 							}
 							}
 						}
-						State = 652;
+						State = 710;
 						ErrorHandler.Sync(this);
-						_alt = Interpreter.AdaptivePredict(TokenStream,87,Context);
+						_alt = Interpreter.AdaptivePredict(TokenStream,94,Context);
 					}
 					}
 					break;
@@ -4222,16 +4558,98 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedQueryContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 655;
+				State = 713;
 				Match(LPAREN);
-				State = 656;
+				State = 714;
 				query();
-				State = 657;
+				State = 715;
 				Match(RPAREN);
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class GroupingElementContext : Query.Grammar.SqlRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext[] expression() {
+			return GetRuleContexts<ExpressionContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression(int i) {
+			return GetRuleContext<ExpressionContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(QuerySqlParser.COMMA); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
+			return GetToken(QuerySqlParser.COMMA, i);
+		}
+		public GroupingElementContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_groupingElement; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitGroupingElement(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public GroupingElementContext groupingElement() {
+		GroupingElementContext _localctx = new GroupingElementContext(Context, State);
+		EnterRule(_localctx, 42, RULE_groupingElement);
+		int _la;
+		try {
+			State = 730;
+			ErrorHandler.Sync(this);
+			switch ( Interpreter.AdaptivePredict(TokenStream,98,Context) ) {
+			case 1:
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 719;
+				Match(LPAREN);
+				State = 720;
+				expression(0);
+				State = 723;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				do {
+					{
+					{
+					State = 721;
+					Match(COMMA);
+					State = 722;
+					expression(0);
+					}
+					}
+					State = 725;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				} while ( _la==COMMA );
+				State = 727;
+				Match(RPAREN);
+				}
+				break;
+			case 2:
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 729;
+				expression(0);
+				}
+				break;
 			}
 		}
 		catch (RecognitionException re) {
@@ -4274,30 +4692,30 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public OrderByContext orderBy() {
 		OrderByContext _localctx = new OrderByContext(Context, State);
-		EnterRule(_localctx, 36, RULE_orderBy);
+		EnterRule(_localctx, 44, RULE_orderBy);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 661;
+			State = 732;
 			Match(ORDER);
-			State = 662;
+			State = 733;
 			Match(BY);
-			State = 663;
+			State = 734;
 			sortItem();
-			State = 668;
+			State = 739;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==COMMA) {
 				{
 				{
-				State = 664;
+				State = 735;
 				Match(COMMA);
-				State = 665;
+				State = 736;
 				sortItem();
 				}
 				}
-				State = 670;
+				State = 741;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -4341,19 +4759,19 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public SortItemContext sortItem() {
 		SortItemContext _localctx = new SortItemContext(Context, State);
-		EnterRule(_localctx, 38, RULE_sortItem);
+		EnterRule(_localctx, 46, RULE_sortItem);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 671;
+			State = 742;
 			expression(0);
-			State = 673;
+			State = 744;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ASC || _la==DESC) {
 				{
-				State = 672;
+				State = 743;
 				_localctx.ordering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ASC || _la==DESC) ) {
@@ -4366,14 +4784,14 @@ public partial class QuerySqlParser : Parser {
 				}
 			}
 
-			State = 677;
+			State = 748;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==NULLS) {
 				{
-				State = 675;
+				State = 746;
 				Match(NULLS);
-				State = 676;
+				State = 747;
 				_localctx.nullOrdering = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==FIRST || _la==LAST) ) {
@@ -4419,14 +4837,14 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public EmitClauseContext emitClause() {
 		EmitClauseContext _localctx = new EmitClauseContext(Context, State);
-		EnterRule(_localctx, 40, RULE_emitClause);
+		EnterRule(_localctx, 48, RULE_emitClause);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 679;
+			State = 750;
 			Match(EMIT);
-			State = 680;
+			State = 751;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CHANGES || _la==FINAL) ) {
 			ErrorHandler.RecoverInline(this);
@@ -4470,13 +4888,13 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public LimitClauseContext limitClause() {
 		LimitClauseContext _localctx = new LimitClauseContext(Context, State);
-		EnterRule(_localctx, 42, RULE_limitClause);
+		EnterRule(_localctx, 50, RULE_limitClause);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 682;
+			State = 753;
 			Match(LIMIT);
-			State = 685;
+			State = 756;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -4496,6 +4914,8 @@ public partial class QuerySqlParser : Parser {
 			case COLUMN:
 			case COMMIT:
 			case COMPACT:
+			case CONFLICT:
+			case CONSTRAINT:
 			case CURRENT:
 			case DATE:
 			case DAY:
@@ -4503,6 +4923,7 @@ public partial class QuerySqlParser : Parser {
 			case DEFAULT:
 			case DESCRIBE:
 			case DISCARD:
+			case DO:
 			case DOUBLE:
 			case EXISTS:
 			case EXPLAIN:
@@ -4535,6 +4956,7 @@ public partial class QuerySqlParser : Parser {
 			case MINUTE:
 			case MINUTES:
 			case NOT:
+			case NOTHING:
 			case NULL:
 			case NULLS:
 			case OFFSET:
@@ -4585,12 +5007,14 @@ public partial class QuerySqlParser : Parser {
 			case TYPES:
 			case UNBOUNDED:
 			case UNSET:
+			case UPDATE:
 			case VARIABLES:
 			case VARYING:
 			case WITHOUT:
 			case WORK:
 			case WRITE:
 			case ZONE:
+			case TILDE:
 			case PLUS:
 			case MINUS:
 			case LPAREN:
@@ -4605,13 +5029,13 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 683;
+				State = 754;
 				expression(0);
 				}
 				break;
 			case ALL:
 				{
-				State = 684;
+				State = 755;
 				Match(ALL);
 				}
 				break;
@@ -4654,21 +5078,21 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public OffsetClauseContext offsetClause() {
 		OffsetClauseContext _localctx = new OffsetClauseContext(Context, State);
-		EnterRule(_localctx, 44, RULE_offsetClause);
+		EnterRule(_localctx, 52, RULE_offsetClause);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 687;
+			State = 758;
 			Match(OFFSET);
-			State = 688;
+			State = 759;
 			expression(0);
-			State = 690;
+			State = 761;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ROW || _la==ROWS) {
 				{
-				State = 689;
+				State = 760;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ROW || _la==ROWS) ) {
 				ErrorHandler.RecoverInline(this);
@@ -4719,51 +5143,51 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public SelectItemContext selectItem() {
 		SelectItemContext _localctx = new SelectItemContext(Context, State);
-		EnterRule(_localctx, 46, RULE_selectItem);
+		EnterRule(_localctx, 54, RULE_selectItem);
 		int _la;
 		try {
-			State = 704;
+			State = 775;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,97,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,106,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 692;
+				State = 763;
 				Match(ASTERISK);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 693;
+				State = 764;
 				identifier();
-				State = 694;
+				State = 765;
 				Match(DOT);
-				State = 695;
+				State = 766;
 				Match(ASTERISK);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 697;
+				State = 768;
 				expression(0);
-				State = 702;
+				State = 773;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,96,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,105,Context) ) {
 				case 1:
 					{
-					State = 699;
+					State = 770;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==AS) {
 						{
-						State = 698;
+						State = 769;
 						Match(AS);
 						}
 					}
 
-					State = 701;
+					State = 772;
 					identifier();
 					}
 					break;
@@ -4864,8 +5288,8 @@ public partial class QuerySqlParser : Parser {
 		int _parentState = State;
 		RelationContext _localctx = new RelationContext(Context, _parentState);
 		RelationContext _prevctx = _localctx;
-		int _startState = 48;
-		EnterRecursionRule(_localctx, 48, RULE_relation, _p);
+		int _startState = 56;
+		EnterRecursionRule(_localctx, 56, RULE_relation, _p);
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
@@ -4875,51 +5299,51 @@ public partial class QuerySqlParser : Parser {
 			Context = _localctx;
 			_prevctx = _localctx;
 
-			State = 707;
+			State = 778;
 			relationPrimary();
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 725;
+			State = 796;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,101,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,110,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 723;
+					State = 794;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,100,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,109,Context) ) {
 					case 1:
 						{
 						_localctx = new JoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((JoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 709;
+						State = 780;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 710;
+						State = 781;
 						joinType();
-						State = 711;
+						State = 782;
 						Match(JOIN);
-						State = 712;
+						State = 783;
 						((JoinRelationContext)_localctx).right = relationPrimary();
-						State = 714;
+						State = 785;
 						ErrorHandler.Sync(this);
-						switch ( Interpreter.AdaptivePredict(TokenStream,98,Context) ) {
+						switch ( Interpreter.AdaptivePredict(TokenStream,107,Context) ) {
 						case 1:
 							{
-							State = 713;
+							State = 784;
 							withinClause();
 							}
 							break;
 						}
-						State = 717;
+						State = 788;
 						ErrorHandler.Sync(this);
-						switch ( Interpreter.AdaptivePredict(TokenStream,99,Context) ) {
+						switch ( Interpreter.AdaptivePredict(TokenStream,108,Context) ) {
 						case 1:
 							{
-							State = 716;
+							State = 787;
 							joinCriteria();
 							}
 							break;
@@ -4931,22 +5355,22 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new CrossJoinRelationContext(new RelationContext(_parentctx, _parentState));
 						((CrossJoinRelationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_relation);
-						State = 719;
+						State = 790;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 720;
+						State = 791;
 						Match(CROSS);
-						State = 721;
+						State = 792;
 						Match(JOIN);
-						State = 722;
+						State = 793;
 						((CrossJoinRelationContext)_localctx).right = relationPrimary();
 						}
 						break;
 					}
 					}
 				}
-				State = 727;
+				State = 798;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,101,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,110,Context);
 			}
 			}
 		}
@@ -4983,22 +5407,22 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public JoinTypeContext joinType() {
 		JoinTypeContext _localctx = new JoinTypeContext(Context, State);
-		EnterRule(_localctx, 50, RULE_joinType);
+		EnterRule(_localctx, 58, RULE_joinType);
 		int _la;
 		try {
-			State = 743;
+			State = 814;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INNER:
 			case JOIN:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 729;
+				State = 800;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INNER) {
 					{
-					State = 728;
+					State = 799;
 					Match(INNER);
 					}
 				}
@@ -5008,14 +5432,14 @@ public partial class QuerySqlParser : Parser {
 			case LEFT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 731;
+				State = 802;
 				Match(LEFT);
-				State = 733;
+				State = 804;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 732;
+					State = 803;
 					Match(OUTER);
 					}
 				}
@@ -5025,14 +5449,14 @@ public partial class QuerySqlParser : Parser {
 			case RIGHT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 735;
+				State = 806;
 				Match(RIGHT);
-				State = 737;
+				State = 808;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 736;
+					State = 807;
 					Match(OUTER);
 					}
 				}
@@ -5042,14 +5466,14 @@ public partial class QuerySqlParser : Parser {
 			case FULL:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 739;
+				State = 810;
 				Match(FULL);
-				State = 741;
+				State = 812;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==OUTER) {
 					{
-					State = 740;
+					State = 811;
 					Match(OUTER);
 					}
 				}
@@ -5105,47 +5529,47 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public JoinCriteriaContext joinCriteria() {
 		JoinCriteriaContext _localctx = new JoinCriteriaContext(Context, State);
-		EnterRule(_localctx, 52, RULE_joinCriteria);
+		EnterRule(_localctx, 60, RULE_joinCriteria);
 		int _la;
 		try {
-			State = 759;
+			State = 830;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ON:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 745;
+				State = 816;
 				Match(ON);
-				State = 746;
+				State = 817;
 				expression(0);
 				}
 				break;
 			case USING:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 747;
+				State = 818;
 				Match(USING);
-				State = 748;
+				State = 819;
 				Match(LPAREN);
-				State = 749;
+				State = 820;
 				identifier();
-				State = 754;
+				State = 825;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 750;
+					State = 821;
 					Match(COMMA);
-					State = 751;
+					State = 822;
 					identifier();
 					}
 					}
-					State = 756;
+					State = 827;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 757;
+				State = 828;
 				Match(RPAREN);
 				}
 				break;
@@ -5194,52 +5618,52 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public WithinClauseContext withinClause() {
 		WithinClauseContext _localctx = new WithinClauseContext(Context, State);
-		EnterRule(_localctx, 54, RULE_withinClause);
+		EnterRule(_localctx, 62, RULE_withinClause);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 761;
+			State = 832;
 			Match(WITHIN);
-			State = 773;
+			State = 844;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,109,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,118,Context) ) {
 			case 1:
 				{
-				State = 762;
+				State = 833;
 				duration();
 				}
 				break;
 			case 2:
 				{
-				State = 763;
+				State = 834;
 				Match(LPAREN);
-				State = 764;
+				State = 835;
 				duration();
-				State = 765;
+				State = 836;
 				Match(RPAREN);
 				}
 				break;
 			case 3:
 				{
-				State = 767;
+				State = 838;
 				Match(LPAREN);
-				State = 768;
+				State = 839;
 				duration();
-				State = 769;
+				State = 840;
 				Match(COMMA);
-				State = 770;
+				State = 841;
 				duration();
-				State = 771;
+				State = 842;
 				Match(RPAREN);
 				}
 				break;
 			}
-			State = 776;
+			State = 847;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,110,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,119,Context) ) {
 			case 1:
 				{
-				State = 775;
+				State = 846;
 				gracePeriod();
 				}
 				break;
@@ -5290,6 +5714,7 @@ public partial class QuerySqlParser : Parser {
 			return GetRuleContext<QueryContext>(0);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LATERAL() { return GetToken(QuerySqlParser.LATERAL, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public AliasClauseContext aliasClause() {
 			return GetRuleContext<AliasClauseContext>(0);
 		}
@@ -5307,6 +5732,7 @@ public partial class QuerySqlParser : Parser {
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LPAREN() { return GetToken(QuerySqlParser.LPAREN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LATERAL() { return GetToken(QuerySqlParser.LATERAL, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext[] expression() {
 			return GetRuleContexts<ExpressionContext>();
 		}
@@ -5353,24 +5779,24 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public RelationPrimaryContext relationPrimary() {
 		RelationPrimaryContext _localctx = new RelationPrimaryContext(Context, State);
-		EnterRule(_localctx, 56, RULE_relationPrimary);
+		EnterRule(_localctx, 64, RULE_relationPrimary);
 		int _la;
 		try {
-			State = 815;
+			State = 892;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,117,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,128,Context) ) {
 			case 1:
 				_localctx = new TableRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 778;
+				State = 849;
 				qualifiedName();
-				State = 780;
+				State = 851;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,111,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,120,Context) ) {
 				case 1:
 					{
-					State = 779;
+					State = 850;
 					aliasClause();
 					}
 					break;
@@ -5381,18 +5807,28 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 782;
-				Match(LPAREN);
-				State = 783;
-				query();
-				State = 784;
-				Match(RPAREN);
-				State = 786;
+				State = 854;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,112,Context) ) {
+				_la = TokenStream.LA(1);
+				if (_la==LATERAL) {
+					{
+					State = 853;
+					Match(LATERAL);
+					}
+				}
+
+				State = 856;
+				Match(LPAREN);
+				State = 857;
+				query();
+				State = 858;
+				Match(RPAREN);
+				State = 860;
+				ErrorHandler.Sync(this);
+				switch ( Interpreter.AdaptivePredict(TokenStream,122,Context) ) {
 				case 1:
 					{
-					State = 785;
+					State = 859;
 					aliasClause();
 					}
 					break;
@@ -5403,44 +5839,54 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 788;
-				qualifiedName();
-				State = 789;
-				Match(LPAREN);
-				State = 798;
+				State = 863;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920501207308530L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671358571015L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
+				if (_la==LATERAL) {
 					{
-					State = 790;
+					State = 862;
+					Match(LATERAL);
+					}
+				}
+
+				State = 865;
+				qualifiedName();
+				State = 866;
+				Match(LPAREN);
+				State = 875;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8358125446176106254L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413774216214497L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 504535321924202459L) != 0) || ((((_la - 200)) & ~0x3f) == 0 && ((1L << (_la - 200)) & 130945L) != 0)) {
+					{
+					State = 867;
 					expression(0);
-					State = 795;
+					State = 872;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 791;
+						State = 868;
 						Match(COMMA);
-						State = 792;
+						State = 869;
 						expression(0);
 						}
 						}
-						State = 797;
+						State = 874;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 800;
+				State = 877;
 				Match(RPAREN);
-				State = 802;
+				State = 879;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,115,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,126,Context) ) {
 				case 1:
 					{
-					State = 801;
+					State = 878;
 					aliasClause();
 					}
 					break;
@@ -5451,27 +5897,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedRelationContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 804;
+				State = 881;
 				Match(LPAREN);
-				State = 805;
+				State = 882;
 				relation(0);
-				State = 810;
+				State = 887;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 806;
+					State = 883;
 					Match(COMMA);
-					State = 807;
+					State = 884;
 					relation(0);
 					}
 					}
-					State = 812;
+					State = 889;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 813;
+				State = 890;
 				Match(RPAREN);
 				}
 				break;
@@ -5512,29 +5958,29 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public AliasClauseContext aliasClause() {
 		AliasClauseContext _localctx = new AliasClauseContext(Context, State);
-		EnterRule(_localctx, 58, RULE_aliasClause);
+		EnterRule(_localctx, 66, RULE_aliasClause);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 818;
+			State = 895;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==AS) {
 				{
-				State = 817;
+				State = 894;
 				Match(AS);
 				}
 			}
 
-			State = 820;
+			State = 897;
 			identifier();
-			State = 822;
+			State = 899;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,119,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,130,Context) ) {
 			case 1:
 				{
-				State = 821;
+				State = 898;
 				columnList();
 				}
 				break;
@@ -5573,13 +6019,13 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public WindowClauseContext windowClause() {
 		WindowClauseContext _localctx = new WindowClauseContext(Context, State);
-		EnterRule(_localctx, 60, RULE_windowClause);
+		EnterRule(_localctx, 68, RULE_windowClause);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 824;
+			State = 901;
 			Match(WINDOW);
-			State = 825;
+			State = 902;
 			windowExpression();
 			}
 		}
@@ -5681,39 +6127,39 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public WindowExpressionContext windowExpression() {
 		WindowExpressionContext _localctx = new WindowExpressionContext(Context, State);
-		EnterRule(_localctx, 62, RULE_windowExpression);
+		EnterRule(_localctx, 70, RULE_windowExpression);
 		int _la;
 		try {
-			State = 866;
+			State = 943;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case TUMBLING:
 				_localctx = new TumblingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 827;
+				State = 904;
 				Match(TUMBLING);
-				State = 828;
+				State = 905;
 				Match(LPAREN);
-				State = 829;
+				State = 906;
 				Match(SIZE);
-				State = 830;
+				State = 907;
 				duration();
-				State = 834;
+				State = 911;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 831;
+					State = 908;
 					retentionOrGrace();
 					}
 					}
-					State = 836;
+					State = 913;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 837;
+				State = 914;
 				Match(RPAREN);
 				}
 				break;
@@ -5721,37 +6167,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new HoppingWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 839;
+				State = 916;
 				Match(HOPPING);
-				State = 840;
+				State = 917;
 				Match(LPAREN);
-				State = 841;
+				State = 918;
 				Match(SIZE);
-				State = 842;
+				State = 919;
 				duration();
-				State = 843;
+				State = 920;
 				Match(COMMA);
-				State = 844;
+				State = 921;
 				Match(ADVANCE);
-				State = 845;
+				State = 922;
 				Match(BY);
-				State = 846;
+				State = 923;
 				duration();
-				State = 850;
+				State = 927;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 847;
+					State = 924;
 					retentionOrGrace();
 					}
 					}
-					State = 852;
+					State = 929;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 853;
+				State = 930;
 				Match(RPAREN);
 				}
 				break;
@@ -5759,27 +6205,27 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SessionWindowContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 855;
+				State = 932;
 				Match(SESSION);
-				State = 856;
+				State = 933;
 				Match(LPAREN);
-				State = 857;
+				State = 934;
 				duration();
-				State = 861;
+				State = 938;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 858;
+					State = 935;
 					retentionOrGrace();
 					}
 					}
-					State = 863;
+					State = 940;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 864;
+				State = 941;
 				Match(RPAREN);
 				}
 				break;
@@ -5823,28 +6269,28 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public RetentionOrGraceContext retentionOrGrace() {
 		RetentionOrGraceContext _localctx = new RetentionOrGraceContext(Context, State);
-		EnterRule(_localctx, 64, RULE_retentionOrGrace);
+		EnterRule(_localctx, 72, RULE_retentionOrGrace);
 		try {
-			State = 873;
+			State = 950;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,124,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,135,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 868;
+				State = 945;
 				Match(COMMA);
-				State = 869;
+				State = 946;
 				Match(RETENTION);
-				State = 870;
+				State = 947;
 				duration();
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 871;
+				State = 948;
 				Match(COMMA);
-				State = 872;
+				State = 949;
 				gracePeriod();
 				}
 				break;
@@ -5883,15 +6329,15 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public GracePeriodContext gracePeriod() {
 		GracePeriodContext _localctx = new GracePeriodContext(Context, State);
-		EnterRule(_localctx, 66, RULE_gracePeriod);
+		EnterRule(_localctx, 74, RULE_gracePeriod);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 875;
+			State = 952;
 			Match(GRACE);
-			State = 876;
+			State = 953;
 			Match(PERIOD);
-			State = 877;
+			State = 954;
 			duration();
 			}
 		}
@@ -5927,13 +6373,13 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public DurationContext duration() {
 		DurationContext _localctx = new DurationContext(Context, State);
-		EnterRule(_localctx, 68, RULE_duration);
+		EnterRule(_localctx, 76, RULE_duration);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 879;
+			State = 956;
 			Match(INTEGER_VALUE);
-			State = 880;
+			State = 957;
 			timeUnit();
 			}
 		}
@@ -5975,14 +6421,14 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public TimeUnitContext timeUnit() {
 		TimeUnitContext _localctx = new TimeUnitContext(Context, State);
-		EnterRule(_localctx, 70, RULE_timeUnit);
+		EnterRule(_localctx, 78, RULE_timeUnit);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 882;
+			State = 959;
 			_la = TokenStream.LA(1);
-			if ( !(_la==DAY || _la==DAYS || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 432345564353396739L) != 0)) ) {
+			if ( !(_la==DAY || _la==DAYS || ((((_la - 68)) & ~0x3f) == 0 && ((1L << (_la - 68)) & 1729382257161928707L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6044,13 +6490,13 @@ public partial class QuerySqlParser : Parser {
 		int _parentState = State;
 		ExpressionContext _localctx = new ExpressionContext(Context, _parentState);
 		ExpressionContext _prevctx = _localctx;
-		int _startState = 72;
-		EnterRecursionRule(_localctx, 72, RULE_expression, _p);
+		int _startState = 80;
+		EnterRecursionRule(_localctx, 80, RULE_expression, _p);
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 891;
+			State = 968;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ABORT:
@@ -6070,6 +6516,8 @@ public partial class QuerySqlParser : Parser {
 			case COLUMN:
 			case COMMIT:
 			case COMPACT:
+			case CONFLICT:
+			case CONSTRAINT:
 			case CURRENT:
 			case DATE:
 			case DAY:
@@ -6077,6 +6525,7 @@ public partial class QuerySqlParser : Parser {
 			case DEFAULT:
 			case DESCRIBE:
 			case DISCARD:
+			case DO:
 			case DOUBLE:
 			case EXISTS:
 			case EXPLAIN:
@@ -6108,6 +6557,7 @@ public partial class QuerySqlParser : Parser {
 			case MILLISECONDS:
 			case MINUTE:
 			case MINUTES:
+			case NOTHING:
 			case NULL:
 			case NULLS:
 			case OFFSET:
@@ -6158,12 +6608,14 @@ public partial class QuerySqlParser : Parser {
 			case TYPES:
 			case UNBOUNDED:
 			case UNSET:
+			case UPDATE:
 			case VARIABLES:
 			case VARYING:
 			case WITHOUT:
 			case WORK:
 			case WRITE:
 			case ZONE:
+			case TILDE:
 			case PLUS:
 			case MINUS:
 			case LPAREN:
@@ -6178,14 +6630,14 @@ public partial class QuerySqlParser : Parser {
 			case QUOTED_IDENTIFIER:
 			case BACKQUOTED_IDENTIFIER:
 				{
-				State = 885;
+				State = 962;
 				valueExpression(0);
-				State = 887;
+				State = 964;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,125,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,136,Context) ) {
 				case 1:
 					{
-					State = 886;
+					State = 963;
 					predicate();
 					}
 					break;
@@ -6194,9 +6646,9 @@ public partial class QuerySqlParser : Parser {
 				break;
 			case NOT:
 				{
-				State = 889;
+				State = 966;
 				Match(NOT);
-				State = 890;
+				State = 967;
 				expression(3);
 				}
 				break;
@@ -6204,28 +6656,28 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 901;
+			State = 978;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,128,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,139,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 899;
+					State = 976;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,127,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,138,Context) ) {
 					case 1:
 						{
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 893;
+						State = 970;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 894;
+						State = 971;
 						_localctx.@operator = Match(AND);
-						State = 895;
+						State = 972;
 						_localctx.right = expression(3);
 						}
 						break;
@@ -6234,20 +6686,20 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ExpressionContext(_parentctx, _parentState);
 						_localctx.left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 896;
+						State = 973;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 897;
+						State = 974;
 						_localctx.@operator = Match(OR);
-						State = 898;
+						State = 975;
 						_localctx.right = expression(2);
 						}
 						break;
 					}
 					}
 				}
-				State = 903;
+				State = 980;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,128,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,139,Context);
 			}
 			}
 		}
@@ -6425,19 +6877,19 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public PredicateContext predicate() {
 		PredicateContext _localctx = new PredicateContext(Context, State);
-		EnterRule(_localctx, 74, RULE_predicate);
+		EnterRule(_localctx, 82, RULE_predicate);
 		int _la;
 		try {
-			State = 968;
+			State = 1045;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,138,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,149,Context) ) {
 			case 1:
 				_localctx = new ComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 904;
+				State = 981;
 				comparisonOperator();
-				State = 905;
+				State = 982;
 				((ComparisonContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6445,9 +6897,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QuantifiedComparisonContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 907;
+				State = 984;
 				comparisonOperator();
-				State = 908;
+				State = 985;
 				((QuantifiedComparisonContext)_localctx).quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ALL || _la==ANY || _la==SOME) ) {
@@ -6457,25 +6909,25 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 909;
+				State = 986;
 				Match(LPAREN);
-				State = 912;
+				State = 989;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,129,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,140,Context) ) {
 				case 1:
 					{
-					State = 910;
+					State = 987;
 					query();
 					}
 					break;
 				case 2:
 					{
-					State = 911;
+					State = 988;
 					expression(0);
 					}
 					break;
 				}
-				State = 914;
+				State = 991;
 				Match(RPAREN);
 				}
 				break;
@@ -6483,23 +6935,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BetweenContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 917;
+				State = 994;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 916;
+					State = 993;
 					Match(NOT);
 					}
 				}
 
-				State = 919;
+				State = 996;
 				Match(BETWEEN);
-				State = 920;
+				State = 997;
 				((BetweenContext)_localctx).lower = valueExpression(0);
-				State = 921;
+				State = 998;
 				Match(AND);
-				State = 922;
+				State = 999;
 				((BetweenContext)_localctx).upper = valueExpression(0);
 				}
 				break;
@@ -6507,23 +6959,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InSubqueryContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 925;
+				State = 1002;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 924;
+					State = 1001;
 					Match(NOT);
 					}
 				}
 
-				State = 927;
+				State = 1004;
 				Match(IN);
-				State = 928;
+				State = 1005;
 				Match(LPAREN);
-				State = 929;
+				State = 1006;
 				query();
-				State = 930;
+				State = 1007;
 				Match(RPAREN);
 				}
 				break;
@@ -6531,39 +6983,39 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new InListContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 933;
+				State = 1010;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 932;
+					State = 1009;
 					Match(NOT);
 					}
 				}
 
-				State = 935;
+				State = 1012;
 				Match(IN);
-				State = 936;
+				State = 1013;
 				Match(LPAREN);
-				State = 937;
+				State = 1014;
 				expression(0);
-				State = 942;
+				State = 1019;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 938;
+					State = 1015;
 					Match(COMMA);
-					State = 939;
+					State = 1016;
 					expression(0);
 					}
 					}
-					State = 944;
+					State = 1021;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 945;
+				State = 1022;
 				Match(RPAREN);
 				}
 				break;
@@ -6571,17 +7023,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new LikeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 948;
+				State = 1025;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 947;
+					State = 1024;
 					Match(NOT);
 					}
 				}
 
-				State = 950;
+				State = 1027;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ILIKE || _la==LIKE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -6590,16 +7042,16 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 951;
+				State = 1028;
 				((LikeContext)_localctx).pattern = valueExpression(0);
-				State = 954;
+				State = 1031;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,135,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,146,Context) ) {
 				case 1:
 					{
-					State = 952;
+					State = 1029;
 					Match(ESCAPE);
-					State = 953;
+					State = 1030;
 					((LikeContext)_localctx).escape = Match(STRING);
 					}
 					break;
@@ -6610,19 +7062,19 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NullPredicateContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 956;
+				State = 1033;
 				Match(IS);
-				State = 958;
+				State = 1035;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 957;
+					State = 1034;
 					Match(NOT);
 					}
 				}
 
-				State = 960;
+				State = 1037;
 				Match(NULL);
 				}
 				break;
@@ -6630,23 +7082,23 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DistinctFromContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 961;
+				State = 1038;
 				Match(IS);
-				State = 963;
+				State = 1040;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 962;
+					State = 1039;
 					Match(NOT);
 					}
 				}
 
-				State = 965;
+				State = 1042;
 				Match(DISTINCT);
-				State = 966;
+				State = 1043;
 				Match(FROM);
-				State = 967;
+				State = 1044;
 				((DistinctFromContext)_localctx).right = valueExpression(0);
 				}
 				break;
@@ -6909,8 +7361,8 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext valueExpression(int i) {
 			return GetRuleContext<ValueExpressionContext>(i);
 		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FROM() { return GetToken(QuerySqlParser.FROM, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FROM() { return GetToken(QuerySqlParser.FROM, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FOR() { return GetToken(QuerySqlParser.FOR, 0); }
 		public SubstringFromContext(ValueExpressionContext context) { CopyFrom(context); }
 		[System.Diagnostics.DebuggerNonUserCode]
@@ -7058,6 +7510,7 @@ public partial class QuerySqlParser : Parser {
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MINUS() { return GetToken(QuerySqlParser.MINUS, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PLUS() { return GetToken(QuerySqlParser.PLUS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TILDE() { return GetToken(QuerySqlParser.TILDE, 0); }
 		public ArithmeticUnaryContext(ValueExpressionContext context) { CopyFrom(context); }
 		[System.Diagnostics.DebuggerNonUserCode]
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
@@ -7123,6 +7576,37 @@ public partial class QuerySqlParser : Parser {
 		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
 			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
 			if (typedVisitor != null) return typedVisitor.VisitConcatenation(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class BitwiseBinaryContext : ValueExpressionContext {
+		public ValueExpressionContext left;
+		public IToken @operator;
+		public IToken shiftLeft;
+		public IToken shiftRight;
+		public ValueExpressionContext right;
+		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext[] valueExpression() {
+			return GetRuleContexts<ValueExpressionContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext valueExpression(int i) {
+			return GetRuleContext<ValueExpressionContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] LT() { return GetTokens(QuerySqlParser.LT); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LT(int i) {
+			return GetToken(QuerySqlParser.LT, i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] GT() { return GetTokens(QuerySqlParser.GT); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GT(int i) {
+			return GetToken(QuerySqlParser.GT, i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AMPERSAND() { return GetToken(QuerySqlParser.AMPERSAND, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PIPE() { return GetToken(QuerySqlParser.PIPE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode HASH() { return GetToken(QuerySqlParser.HASH, 0); }
+		public BitwiseBinaryContext(ValueExpressionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IQuerySqlVisitor<TResult> typedVisitor = visitor as IQuerySqlVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitBitwiseBinary(this);
 			else return visitor.VisitChildren(this);
 		}
 	}
@@ -7206,23 +7690,23 @@ public partial class QuerySqlParser : Parser {
 		int _parentState = State;
 		ValueExpressionContext _localctx = new ValueExpressionContext(Context, _parentState);
 		ValueExpressionContext _prevctx = _localctx;
-		int _startState = 76;
-		EnterRecursionRule(_localctx, 76, RULE_valueExpression, _p);
+		int _startState = 84;
+		EnterRecursionRule(_localctx, 84, RULE_valueExpression, _p);
 		int _la;
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1137;
+			State = 1218;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,159,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,171,Context) ) {
 			case 1:
 				{
 				_localctx = new LiteralExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 971;
+				State = 1048;
 				literal();
 				}
 				break;
@@ -7231,7 +7715,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParameterContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 972;
+				State = 1049;
 				Match(PARAMETER);
 				}
 				break;
@@ -7240,37 +7724,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SimpleCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 973;
+				State = 1050;
 				Match(CASE);
-				State = 974;
+				State = 1051;
 				((SimpleCaseContext)_localctx).operand = expression(0);
-				State = 976;
+				State = 1053;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 975;
+					State = 1052;
 					whenClause();
 					}
 					}
-					State = 978;
+					State = 1055;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 982;
+				State = 1059;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 980;
+					State = 1057;
 					Match(ELSE);
-					State = 981;
+					State = 1058;
 					((SimpleCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 984;
+				State = 1061;
 				Match(END);
 				}
 				break;
@@ -7279,35 +7763,35 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SearchedCaseContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 986;
+				State = 1063;
 				Match(CASE);
-				State = 988;
+				State = 1065;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 987;
+					State = 1064;
 					whenClause();
 					}
 					}
-					State = 990;
+					State = 1067;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==WHEN );
-				State = 994;
+				State = 1071;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ELSE) {
 					{
-					State = 992;
+					State = 1069;
 					Match(ELSE);
-					State = 993;
+					State = 1070;
 					((SearchedCaseContext)_localctx).elseExpression = expression(0);
 					}
 				}
 
-				State = 996;
+				State = 1073;
 				Match(END);
 				}
 				break;
@@ -7316,17 +7800,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CastContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 998;
+				State = 1075;
 				Match(CAST);
-				State = 999;
+				State = 1076;
 				Match(LPAREN);
-				State = 1000;
+				State = 1077;
 				expression(0);
-				State = 1001;
+				State = 1078;
 				Match(AS);
-				State = 1002;
+				State = 1079;
 				type(0);
-				State = 1003;
+				State = 1080;
 				Match(RPAREN);
 				}
 				break;
@@ -7335,37 +7819,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArrayConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1005;
+				State = 1082;
 				Match(ARRAY);
-				State = 1006;
+				State = 1083;
 				Match(LBRACKET);
-				State = 1015;
+				State = 1092;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920501207308530L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671358571015L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8358125446176106254L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413774216214497L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 504535321924202459L) != 0) || ((((_la - 200)) & ~0x3f) == 0 && ((1L << (_la - 200)) & 130945L) != 0)) {
 					{
-					State = 1007;
+					State = 1084;
 					expression(0);
-					State = 1012;
+					State = 1089;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1008;
+						State = 1085;
 						Match(COMMA);
-						State = 1009;
+						State = 1086;
 						expression(0);
 						}
 						}
-						State = 1014;
+						State = 1091;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1017;
+				State = 1094;
 				Match(RBRACKET);
 				}
 				break;
@@ -7374,13 +7858,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArraySubqueryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1018;
+				State = 1095;
 				Match(ARRAY);
-				State = 1019;
+				State = 1096;
 				Match(LPAREN);
-				State = 1020;
+				State = 1097;
 				query();
-				State = 1021;
+				State = 1098;
 				Match(RPAREN);
 				}
 				break;
@@ -7389,37 +7873,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1023;
+				State = 1100;
 				Match(MAP);
-				State = 1024;
+				State = 1101;
 				Match(LPAREN);
-				State = 1033;
+				State = 1110;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920501207308530L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671358571015L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8358125446176106254L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413774216214497L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 504535321924202459L) != 0) || ((((_la - 200)) & ~0x3f) == 0 && ((1L << (_la - 200)) & 130945L) != 0)) {
 					{
-					State = 1025;
+					State = 1102;
 					mapEntry();
-					State = 1030;
+					State = 1107;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1026;
+						State = 1103;
 						Match(COMMA);
-						State = 1027;
+						State = 1104;
 						mapEntry();
 						}
 						}
-						State = 1032;
+						State = 1109;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1035;
+				State = 1112;
 				Match(RPAREN);
 				}
 				break;
@@ -7428,37 +7912,37 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructConstructorContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1036;
+				State = 1113;
 				Match(STRUCT);
-				State = 1037;
+				State = 1114;
 				Match(LPAREN);
-				State = 1046;
+				State = 1123;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3568116769859902706L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424670544875527L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 8260153097595L) != 0) || ((((_la - 204)) & ~0x3f) == 0 && ((1L << (_la - 204)) & 15L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8348555296966370062L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413785020743649L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 132163591597019L) != 0) || ((((_la - 213)) & ~0x3f) == 0 && ((1L << (_la - 213)) & 15L) != 0)) {
 					{
-					State = 1038;
+					State = 1115;
 					structField();
-					State = 1043;
+					State = 1120;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1039;
+						State = 1116;
 						Match(COMMA);
-						State = 1040;
+						State = 1117;
 						structField();
 						}
 						}
-						State = 1045;
+						State = 1122;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 1048;
+				State = 1125;
 				Match(RPAREN);
 				}
 				break;
@@ -7467,13 +7951,13 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExistsContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1049;
+				State = 1126;
 				Match(EXISTS);
-				State = 1050;
+				State = 1127;
 				Match(LPAREN);
-				State = 1051;
+				State = 1128;
 				query();
-				State = 1052;
+				State = 1129;
 				Match(RPAREN);
 				}
 				break;
@@ -7482,20 +7966,20 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallStarContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1054;
+				State = 1131;
 				qualifiedName();
-				State = 1055;
+				State = 1132;
 				Match(LPAREN);
-				State = 1056;
+				State = 1133;
 				Match(ASTERISK);
-				State = 1057;
+				State = 1134;
 				Match(RPAREN);
-				State = 1059;
+				State = 1136;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,149,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,160,Context) ) {
 				case 1:
 					{
-					State = 1058;
+					State = 1135;
 					overClause();
 					}
 					break;
@@ -7507,11 +7991,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExtractContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1061;
+				State = 1138;
 				Match(EXTRACT);
-				State = 1062;
+				State = 1139;
 				Match(LPAREN);
-				State = 1065;
+				State = 1142;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case ABORT:
@@ -7528,6 +8012,8 @@ public partial class QuerySqlParser : Parser {
 				case COLUMN:
 				case COMMIT:
 				case COMPACT:
+				case CONFLICT:
+				case CONSTRAINT:
 				case CURRENT:
 				case DATE:
 				case DAY:
@@ -7535,6 +8021,7 @@ public partial class QuerySqlParser : Parser {
 				case DEFAULT:
 				case DESCRIBE:
 				case DISCARD:
+				case DO:
 				case DOUBLE:
 				case EXPLAIN:
 				case EXTENDED:
@@ -7562,6 +8049,7 @@ public partial class QuerySqlParser : Parser {
 				case MILLISECONDS:
 				case MINUTE:
 				case MINUTES:
+				case NOTHING:
 				case NULLS:
 				case OFFSET:
 				case ONLY:
@@ -7609,6 +8097,7 @@ public partial class QuerySqlParser : Parser {
 				case TYPES:
 				case UNBOUNDED:
 				case UNSET:
+				case UPDATE:
 				case VARIABLES:
 				case VARYING:
 				case WITHOUT:
@@ -7620,24 +8109,24 @@ public partial class QuerySqlParser : Parser {
 				case QUOTED_IDENTIFIER:
 				case BACKQUOTED_IDENTIFIER:
 					{
-					State = 1063;
+					State = 1140;
 					identifier();
 					}
 					break;
 				case STRING:
 					{
-					State = 1064;
+					State = 1141;
 					Match(STRING);
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 1067;
+				State = 1144;
 				Match(FROM);
-				State = 1068;
+				State = 1145;
 				valueExpression(0);
-				State = 1069;
+				State = 1146;
 				Match(RPAREN);
 				}
 				break;
@@ -7646,29 +8135,47 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubstringFromContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1071;
+				State = 1148;
 				Match(SUBSTRING);
-				State = 1072;
+				State = 1149;
 				Match(LPAREN);
-				State = 1073;
+				State = 1150;
 				valueExpression(0);
-				State = 1074;
-				Match(FROM);
-				State = 1075;
-				((SubstringFromContext)_localctx).start = valueExpression(0);
-				State = 1078;
+				State = 1159;
 				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==FOR) {
+				switch (TokenStream.LA(1)) {
+				case FROM:
 					{
-					State = 1076;
+					State = 1151;
+					Match(FROM);
+					State = 1152;
+					((SubstringFromContext)_localctx).start = valueExpression(0);
+					State = 1155;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+					if (_la==FOR) {
+						{
+						State = 1153;
+						Match(FOR);
+						State = 1154;
+						((SubstringFromContext)_localctx).length = valueExpression(0);
+						}
+					}
+
+					}
+					break;
+				case FOR:
+					{
+					State = 1157;
 					Match(FOR);
-					State = 1077;
+					State = 1158;
 					((SubstringFromContext)_localctx).length = valueExpression(0);
 					}
+					break;
+				default:
+					throw new NoViableAltException(this);
 				}
-
-				State = 1080;
+				State = 1161;
 				Match(RPAREN);
 				}
 				break;
@@ -7677,16 +8184,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TrimFromContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1082;
+				State = 1163;
 				Match(TRIM);
-				State = 1083;
+				State = 1164;
 				Match(LPAREN);
-				State = 1085;
+				State = 1166;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,152,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,164,Context) ) {
 				case 1:
 					{
-					State = 1084;
+					State = 1165;
 					((TrimFromContext)_localctx).side = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==BOTH || _la==LEADING || _la==TRAILING) ) {
@@ -7699,21 +8206,21 @@ public partial class QuerySqlParser : Parser {
 					}
 					break;
 				}
-				State = 1088;
+				State = 1169;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920501207308530L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671090135559L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8358125446176106254L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413776363698145L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 504535321924202459L) != 0) || ((((_la - 200)) & ~0x3f) == 0 && ((1L << (_la - 200)) & 130945L) != 0)) {
 					{
-					State = 1087;
+					State = 1168;
 					((TrimFromContext)_localctx).characters = valueExpression(0);
 					}
 				}
 
-				State = 1090;
+				State = 1171;
 				Match(FROM);
-				State = 1091;
+				State = 1172;
 				valueExpression(0);
-				State = 1092;
+				State = 1173;
 				Match(RPAREN);
 				}
 				break;
@@ -7722,49 +8229,49 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1094;
+				State = 1175;
 				qualifiedName();
-				State = 1095;
+				State = 1176;
 				Match(LPAREN);
-				State = 1110;
+				State = 1191;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3566920226329401586L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424671358571015L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & -9196342178929066501L) != 0) || ((((_la - 198)) & ~0x3f) == 0 && ((1L << (_la - 198)) & 1023L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8358126545687734030L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413774216214497L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 504535321924202459L) != 0) || ((((_la - 200)) & ~0x3f) == 0 && ((1L << (_la - 200)) & 130945L) != 0)) {
 					{
-					State = 1097;
+					State = 1178;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==DISTINCT) {
 						{
-						State = 1096;
+						State = 1177;
 						Match(DISTINCT);
 						}
 					}
 
-					State = 1099;
+					State = 1180;
 					functionArgument();
-					State = 1104;
+					State = 1185;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1100;
+						State = 1181;
 						Match(COMMA);
-						State = 1101;
+						State = 1182;
 						functionArgument();
 						}
 						}
-						State = 1106;
+						State = 1187;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1108;
+					State = 1189;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ORDER) {
 						{
-						State = 1107;
+						State = 1188;
 						orderBy();
 						}
 					}
@@ -7772,14 +8279,14 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 1112;
+				State = 1193;
 				Match(RPAREN);
-				State = 1114;
+				State = 1195;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,158,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,170,Context) ) {
 				case 1:
 					{
-					State = 1113;
+					State = 1194;
 					overClause();
 					}
 					break;
@@ -7791,11 +8298,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1116;
+				State = 1197;
 				Match(LPAREN);
-				State = 1117;
+				State = 1198;
 				query();
-				State = 1118;
+				State = 1199;
 				Match(RPAREN);
 				}
 				break;
@@ -7804,7 +8311,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1120;
+				State = 1201;
 				identifier();
 				}
 				break;
@@ -7813,11 +8320,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QualifiedColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1121;
+				State = 1202;
 				((QualifiedColumnReferenceContext)_localctx).qualifier = identifier();
-				State = 1122;
+				State = 1203;
 				Match(DOT);
-				State = 1123;
+				State = 1204;
 				((QualifiedColumnReferenceContext)_localctx).name = identifier();
 				}
 				break;
@@ -7826,11 +8333,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1125;
+				State = 1206;
 				Match(LPAREN);
-				State = 1126;
+				State = 1207;
 				expression(0);
-				State = 1127;
+				State = 1208;
 				Match(RPAREN);
 				}
 				break;
@@ -7839,15 +8346,15 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedFieldAccessContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1129;
+				State = 1210;
 				Match(LPAREN);
-				State = 1130;
+				State = 1211;
 				expression(0);
-				State = 1131;
+				State = 1212;
 				Match(RPAREN);
-				State = 1132;
+				State = 1213;
 				Match(DOT);
-				State = 1133;
+				State = 1214;
 				identifier();
 				}
 				break;
@@ -7856,48 +8363,48 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArithmeticUnaryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1135;
+				State = 1216;
 				((ArithmeticUnaryContext)_localctx).@operator = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !(_la==PLUS || _la==MINUS) ) {
+				if ( !(((((_la - 186)) & ~0x3f) == 0 && ((1L << (_la - 186)) & 7L) != 0)) ) {
 					((ArithmeticUnaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1136;
-				valueExpression(4);
+				State = 1217;
+				valueExpression(5);
 				}
 				break;
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1169;
+			State = 1259;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,161,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,174,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 1167;
+					State = 1257;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,160,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,173,Context) ) {
 					case 1:
 						{
 						_localctx = new AtTimeZoneContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1139;
-						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-						State = 1140;
+						State = 1220;
+						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
+						State = 1221;
 						Match(AT);
-						State = 1141;
+						State = 1222;
 						Match(TIME);
-						State = 1142;
+						State = 1223;
 						Match(ZONE);
-						State = 1143;
-						((AtTimeZoneContext)_localctx).zone = valueExpression(6);
+						State = 1224;
+						((AtTimeZoneContext)_localctx).zone = valueExpression(7);
 						}
 						break;
 					case 2:
@@ -7905,20 +8412,20 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1144;
-						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 1145;
+						State = 1225;
+						if (!(Precpred(Context, 4))) throw new FailedPredicateException(this, "Precpred(Context, 4)");
+						State = 1226;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(((((_la - 183)) & ~0x3f) == 0 && ((1L << (_la - 183)) & 7L) != 0)) ) {
+						if ( !(((((_la - 189)) & ~0x3f) == 0 && ((1L << (_la - 189)) & 7L) != 0)) ) {
 							((ArithmeticBinaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1146;
-						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
+						State = 1227;
+						((ArithmeticBinaryContext)_localctx).right = valueExpression(5);
 						}
 						break;
 					case 3:
@@ -7926,9 +8433,9 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1147;
-						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 1148;
+						State = 1228;
+						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
+						State = 1229;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -7938,8 +8445,8 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1149;
-						((ArithmeticBinaryContext)_localctx).right = valueExpression(3);
+						State = 1230;
+						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
 						}
 						break;
 					case 4:
@@ -7947,72 +8454,121 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ConcatenationContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ConcatenationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1150;
-						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 1151;
+						State = 1231;
+						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
+						State = 1232;
 						Match(CONCAT);
-						State = 1152;
-						((ConcatenationContext)_localctx).right = valueExpression(2);
+						State = 1233;
+						((ConcatenationContext)_localctx).right = valueExpression(3);
 						}
 						break;
 					case 5:
 						{
-						_localctx = new SubscriptContext(new ValueExpressionContext(_parentctx, _parentState));
-						((SubscriptContext)_localctx).container = _prevctx;
+						_localctx = new BitwiseBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
+						((BitwiseBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1153;
-						if (!(Precpred(Context, 9))) throw new FailedPredicateException(this, "Precpred(Context, 9)");
-						State = 1154;
-						Match(LBRACKET);
-						State = 1155;
-						((SubscriptContext)_localctx).index = valueExpression(0);
-						State = 1156;
-						Match(RBRACKET);
+						State = 1234;
+						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
+						State = 1240;
+						ErrorHandler.Sync(this);
+						switch (TokenStream.LA(1)) {
+						case AMPERSAND:
+						case PIPE:
+						case HASH:
+							{
+							State = 1235;
+							((BitwiseBinaryContext)_localctx).@operator = TokenStream.LT(1);
+							_la = TokenStream.LA(1);
+							if ( !(((((_la - 193)) & ~0x3f) == 0 && ((1L << (_la - 193)) & 7L) != 0)) ) {
+								((BitwiseBinaryContext)_localctx).@operator = ErrorHandler.RecoverInline(this);
+							}
+							else {
+								ErrorHandler.ReportMatch(this);
+							    Consume();
+							}
+							}
+							break;
+						case LT:
+							{
+							State = 1236;
+							((BitwiseBinaryContext)_localctx).shiftLeft = Match(LT);
+							State = 1237;
+							Match(LT);
+							}
+							break;
+						case GT:
+							{
+							State = 1238;
+							((BitwiseBinaryContext)_localctx).shiftRight = Match(GT);
+							State = 1239;
+							Match(GT);
+							}
+							break;
+						default:
+							throw new NoViableAltException(this);
+						}
+						State = 1242;
+						((BitwiseBinaryContext)_localctx).right = valueExpression(2);
 						}
 						break;
 					case 6:
 						{
-						_localctx = new DereferenceContext(new ValueExpressionContext(_parentctx, _parentState));
-						((DereferenceContext)_localctx).container = _prevctx;
+						_localctx = new SubscriptContext(new ValueExpressionContext(_parentctx, _parentState));
+						((SubscriptContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1158;
-						if (!(Precpred(Context, 8))) throw new FailedPredicateException(this, "Precpred(Context, 8)");
-						State = 1159;
-						Match(ARROW);
-						State = 1160;
-						((DereferenceContext)_localctx).field = identifier();
+						State = 1243;
+						if (!(Precpred(Context, 10))) throw new FailedPredicateException(this, "Precpred(Context, 10)");
+						State = 1244;
+						Match(LBRACKET);
+						State = 1245;
+						((SubscriptContext)_localctx).index = valueExpression(0);
+						State = 1246;
+						Match(RBRACKET);
 						}
 						break;
 					case 7:
 						{
-						_localctx = new PostgresCastContext(new ValueExpressionContext(_parentctx, _parentState));
+						_localctx = new DereferenceContext(new ValueExpressionContext(_parentctx, _parentState));
+						((DereferenceContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1161;
-						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 1162;
-						Match(DOUBLE_COLON);
-						State = 1163;
-						type(0);
+						State = 1248;
+						if (!(Precpred(Context, 9))) throw new FailedPredicateException(this, "Precpred(Context, 9)");
+						State = 1249;
+						Match(ARROW);
+						State = 1250;
+						((DereferenceContext)_localctx).field = identifier();
 						}
 						break;
 					case 8:
 						{
+						_localctx = new PostgresCastContext(new ValueExpressionContext(_parentctx, _parentState));
+						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
+						State = 1251;
+						if (!(Precpred(Context, 8))) throw new FailedPredicateException(this, "Precpred(Context, 8)");
+						State = 1252;
+						Match(DOUBLE_COLON);
+						State = 1253;
+						type(0);
+						}
+						break;
+					case 9:
+						{
 						_localctx = new CollateContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1164;
-						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 1165;
+						State = 1254;
+						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
+						State = 1255;
 						Match(COLLATE);
-						State = 1166;
+						State = 1256;
 						qualifiedName();
 						}
 						break;
 					}
 					}
 				}
-				State = 1171;
+				State = 1261;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,161,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,174,Context);
 			}
 			}
 		}
@@ -8096,21 +8652,21 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public FunctionArgumentContext functionArgument() {
 		FunctionArgumentContext _localctx = new FunctionArgumentContext(Context, State);
-		EnterRule(_localctx, 78, RULE_functionArgument);
+		EnterRule(_localctx, 86, RULE_functionArgument);
 		int _la;
 		try {
-			State = 1190;
+			State = 1280;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,163,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,176,Context) ) {
 			case 1:
 				_localctx = new SingleParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1172;
+				State = 1262;
 				identifier();
-				State = 1173;
+				State = 1263;
 				Match(LAMBDA_ARROW);
-				State = 1174;
+				State = 1264;
 				expression(0);
 				}
 				break;
@@ -8118,31 +8674,31 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MultiParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1176;
+				State = 1266;
 				Match(LPAREN);
-				State = 1177;
+				State = 1267;
 				identifier();
-				State = 1182;
+				State = 1272;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1178;
+					State = 1268;
 					Match(COMMA);
-					State = 1179;
+					State = 1269;
 					identifier();
 					}
 					}
-					State = 1184;
+					State = 1274;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1185;
+				State = 1275;
 				Match(RPAREN);
-				State = 1186;
+				State = 1276;
 				Match(LAMBDA_ARROW);
-				State = 1187;
+				State = 1277;
 				expression(0);
 				}
 				break;
@@ -8150,7 +8706,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1189;
+				State = 1279;
 				expression(0);
 				}
 				break;
@@ -8205,66 +8761,66 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public OverClauseContext overClause() {
 		OverClauseContext _localctx = new OverClauseContext(Context, State);
-		EnterRule(_localctx, 80, RULE_overClause);
+		EnterRule(_localctx, 88, RULE_overClause);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1192;
+			State = 1282;
 			Match(OVER);
-			State = 1193;
+			State = 1283;
 			Match(LPAREN);
-			State = 1204;
+			State = 1294;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==PARTITION) {
 				{
-				State = 1194;
+				State = 1284;
 				Match(PARTITION);
-				State = 1195;
+				State = 1285;
 				Match(BY);
-				State = 1196;
+				State = 1286;
 				expression(0);
-				State = 1201;
+				State = 1291;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1197;
+					State = 1287;
 					Match(COMMA);
-					State = 1198;
+					State = 1288;
 					expression(0);
 					}
 					}
-					State = 1203;
+					State = 1293;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 1207;
+			State = 1297;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 1206;
+				State = 1296;
 				orderBy();
 				}
 			}
 
-			State = 1210;
+			State = 1300;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==RANGE || _la==ROWS) {
 				{
-				State = 1209;
+				State = 1299;
 				windowFrame();
 				}
 			}
 
-			State = 1212;
+			State = 1302;
 			Match(RPAREN);
 			}
 		}
@@ -8309,16 +8865,16 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public WindowFrameContext windowFrame() {
 		WindowFrameContext _localctx = new WindowFrameContext(Context, State);
-		EnterRule(_localctx, 82, RULE_windowFrame);
+		EnterRule(_localctx, 90, RULE_windowFrame);
 		int _la;
 		try {
-			State = 1222;
+			State = 1312;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,168,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,181,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1214;
+				State = 1304;
 				_localctx.unit = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==RANGE || _la==ROWS) ) {
@@ -8328,20 +8884,20 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1215;
+				State = 1305;
 				Match(BETWEEN);
-				State = 1216;
+				State = 1306;
 				_localctx.start = frameBound();
-				State = 1217;
+				State = 1307;
 				Match(AND);
-				State = 1218;
+				State = 1308;
 				_localctx.end = frameBound();
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1220;
+				State = 1310;
 				_localctx.unit = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==RANGE || _la==ROWS) ) {
@@ -8351,7 +8907,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1221;
+				State = 1311;
 				_localctx.start = frameBound();
 				}
 				break;
@@ -8432,19 +8988,19 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public FrameBoundContext frameBound() {
 		FrameBoundContext _localctx = new FrameBoundContext(Context, State);
-		EnterRule(_localctx, 84, RULE_frameBound);
+		EnterRule(_localctx, 92, RULE_frameBound);
 		int _la;
 		try {
-			State = 1233;
+			State = 1323;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,169,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,182,Context) ) {
 			case 1:
 				_localctx = new UnboundedPrecedingBoundContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1224;
+				State = 1314;
 				Match(UNBOUNDED);
-				State = 1225;
+				State = 1315;
 				Match(PRECEDING);
 				}
 				break;
@@ -8452,9 +9008,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new UnboundedFollowingBoundContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1226;
+				State = 1316;
 				Match(UNBOUNDED);
-				State = 1227;
+				State = 1317;
 				Match(FOLLOWING);
 				}
 				break;
@@ -8462,9 +9018,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CurrentRowBoundContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1228;
+				State = 1318;
 				Match(CURRENT);
-				State = 1229;
+				State = 1319;
 				Match(ROW);
 				}
 				break;
@@ -8472,9 +9028,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new OffsetBoundContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1230;
+				State = 1320;
 				valueExpression(0);
-				State = 1231;
+				State = 1321;
 				((OffsetBoundContext)_localctx).direction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==FOLLOWING || _la==PRECEDING) ) {
@@ -8525,15 +9081,15 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public MapEntryContext mapEntry() {
 		MapEntryContext _localctx = new MapEntryContext(Context, State);
-		EnterRule(_localctx, 86, RULE_mapEntry);
+		EnterRule(_localctx, 94, RULE_mapEntry);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1235;
+			State = 1325;
 			_localctx.key = expression(0);
-			State = 1236;
+			State = 1326;
 			Match(ASSIGN);
-			State = 1237;
+			State = 1327;
 			_localctx.value = expression(0);
 			}
 		}
@@ -8572,15 +9128,15 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public StructFieldContext structField() {
 		StructFieldContext _localctx = new StructFieldContext(Context, State);
-		EnterRule(_localctx, 88, RULE_structField);
+		EnterRule(_localctx, 96, RULE_structField);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1239;
+			State = 1329;
 			identifier();
-			State = 1240;
+			State = 1330;
 			Match(ASSIGN);
-			State = 1241;
+			State = 1331;
 			expression(0);
 			}
 		}
@@ -8622,17 +9178,17 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public WhenClauseContext whenClause() {
 		WhenClauseContext _localctx = new WhenClauseContext(Context, State);
-		EnterRule(_localctx, 90, RULE_whenClause);
+		EnterRule(_localctx, 98, RULE_whenClause);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1243;
+			State = 1333;
 			Match(WHEN);
-			State = 1244;
+			State = 1334;
 			_localctx.condition = expression(0);
-			State = 1245;
+			State = 1335;
 			Match(THEN);
-			State = 1246;
+			State = 1336;
 			_localctx.result = expression(0);
 			}
 		}
@@ -8690,110 +9246,110 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public ComparisonOperatorContext comparisonOperator() {
 		ComparisonOperatorContext _localctx = new ComparisonOperatorContext(Context, State);
-		EnterRule(_localctx, 92, RULE_comparisonOperator);
+		EnterRule(_localctx, 100, RULE_comparisonOperator);
 		try {
 			int _alt;
-			State = 1271;
+			State = 1361;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQ:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1248;
+				State = 1338;
 				Match(EQ);
 				}
 				break;
 			case NEQ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1249;
+				State = 1339;
 				Match(NEQ);
 				}
 				break;
 			case LT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1250;
+				State = 1340;
 				Match(LT);
 				}
 				break;
 			case LTE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1251;
+				State = 1341;
 				Match(LTE);
 				}
 				break;
 			case GT:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1252;
+				State = 1342;
 				Match(GT);
 				}
 				break;
 			case GTE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1253;
+				State = 1343;
 				Match(GTE);
 				}
 				break;
 			case TILDE:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1254;
+				State = 1344;
 				Match(TILDE);
 				}
 				break;
 			case NOT_TILDE:
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1255;
+				State = 1345;
 				Match(NOT_TILDE);
 				}
 				break;
 			case TILDE_STAR:
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1256;
+				State = 1346;
 				Match(TILDE_STAR);
 				}
 				break;
 			case NOT_TILDE_STAR:
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 1257;
+				State = 1347;
 				Match(NOT_TILDE_STAR);
 				}
 				break;
 			case OPERATOR:
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 1258;
+				State = 1348;
 				Match(OPERATOR);
-				State = 1259;
+				State = 1349;
 				Match(LPAREN);
-				State = 1265;
+				State = 1355;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,183,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 1260;
+						State = 1350;
 						identifier();
-						State = 1261;
+						State = 1351;
 						Match(DOT);
 						}
 						}
 					}
-					State = 1267;
+					State = 1357;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,170,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,183,Context);
 				}
-				State = 1268;
+				State = 1358;
 				comparisonOperator();
-				State = 1269;
+				State = 1359;
 				Match(RPAREN);
 				}
 				break;
@@ -8928,17 +9484,17 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public LiteralContext literal() {
 		LiteralContext _localctx = new LiteralContext(Context, State);
-		EnterRule(_localctx, 94, RULE_literal);
+		EnterRule(_localctx, 102, RULE_literal);
 		int _la;
 		try {
-			State = 1289;
+			State = 1379;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case NULL:
 				_localctx = new NullLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1273;
+				State = 1363;
 				Match(NULL);
 				}
 				break;
@@ -8947,7 +9503,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BooleanLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1274;
+				State = 1364;
 				_la = TokenStream.LA(1);
 				if ( !(_la==FALSE || _la==TRUE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -8964,7 +9520,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NumericLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1275;
+				State = 1365;
 				number();
 				}
 				break;
@@ -8972,7 +9528,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1276;
+				State = 1366;
 				Match(STRING);
 				}
 				break;
@@ -8980,7 +9536,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new EscapeStringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1277;
+				State = 1367;
 				Match(ESCAPE_STRING);
 				}
 				break;
@@ -8988,9 +9544,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimestampLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1278;
+				State = 1368;
 				Match(TIMESTAMP);
-				State = 1279;
+				State = 1369;
 				Match(STRING);
 				}
 				break;
@@ -8998,9 +9554,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DateLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1280;
+				State = 1370;
 				Match(DATE);
-				State = 1281;
+				State = 1371;
 				Match(STRING);
 				}
 				break;
@@ -9008,9 +9564,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimeLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1282;
+				State = 1372;
 				Match(TIME);
-				State = 1283;
+				State = 1373;
 				Match(STRING);
 				}
 				break;
@@ -9018,16 +9574,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new IntervalLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1284;
+				State = 1374;
 				Match(INTERVAL);
-				State = 1285;
+				State = 1375;
 				Match(STRING);
-				State = 1287;
+				State = 1377;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,172,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,185,Context) ) {
 				case 1:
 					{
-					State = 1286;
+					State = 1376;
 					timeUnit();
 					}
 					break;
@@ -9069,14 +9625,14 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public NumberContext number() {
 		NumberContext _localctx = new NumberContext(Context, State);
-		EnterRule(_localctx, 96, RULE_number);
+		EnterRule(_localctx, 104, RULE_number);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1291;
+			State = 1381;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 200)) & ~0x3f) == 0 && ((1L << (_la - 200)) & 7L) != 0)) ) {
+			if ( !(((((_la - 209)) & ~0x3f) == 0 && ((1L << (_la - 209)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -9221,14 +9777,14 @@ public partial class QuerySqlParser : Parser {
 		int _parentState = State;
 		TypeContext _localctx = new TypeContext(Context, _parentState);
 		TypeContext _prevctx = _localctx;
-		int _startState = 98;
-		EnterRecursionRule(_localctx, 98, RULE_type, _p);
+		int _startState = 106;
+		EnterRecursionRule(_localctx, 106, RULE_type, _p);
 		int _la;
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1338;
+			State = 1428;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ARRAY:
@@ -9237,13 +9793,13 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 1294;
+				State = 1384;
 				Match(ARRAY);
-				State = 1295;
+				State = 1385;
 				Match(LT);
-				State = 1296;
+				State = 1386;
 				type(0);
-				State = 1297;
+				State = 1387;
 				Match(GT);
 				}
 				break;
@@ -9252,17 +9808,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1299;
+				State = 1389;
 				Match(MAP);
-				State = 1300;
+				State = 1390;
 				Match(LT);
-				State = 1301;
+				State = 1391;
 				((MapTypeContext)_localctx).key = type(0);
-				State = 1302;
+				State = 1392;
 				Match(COMMA);
-				State = 1303;
+				State = 1393;
 				((MapTypeContext)_localctx).value = type(0);
-				State = 1304;
+				State = 1394;
 				Match(GT);
 				}
 				break;
@@ -9271,52 +9827,52 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1306;
+				State = 1396;
 				Match(STRUCT);
-				State = 1323;
+				State = 1413;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LT:
 					{
-					State = 1307;
+					State = 1397;
 					Match(LT);
-					State = 1319;
+					State = 1409;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3568116769859902706L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424670544875527L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 8260153097595L) != 0) || ((((_la - 204)) & ~0x3f) == 0 && ((1L << (_la - 204)) & 15L) != 0)) {
+					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8348555296966370062L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413785020743649L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 132163591597019L) != 0) || ((((_la - 213)) & ~0x3f) == 0 && ((1L << (_la - 213)) & 15L) != 0)) {
 						{
-						State = 1308;
+						State = 1398;
 						identifier();
-						State = 1309;
+						State = 1399;
 						type(0);
-						State = 1316;
+						State = 1406;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						while (_la==COMMA) {
 							{
 							{
-							State = 1310;
+							State = 1400;
 							Match(COMMA);
-							State = 1311;
+							State = 1401;
 							identifier();
-							State = 1312;
+							State = 1402;
 							type(0);
 							}
 							}
-							State = 1318;
+							State = 1408;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						}
 						}
 					}
 
-					State = 1321;
+					State = 1411;
 					Match(GT);
 					}
 					break;
 				case NEQ:
 					{
-					State = 1322;
+					State = 1412;
 					Match(NEQ);
 					}
 					break;
@@ -9339,6 +9895,8 @@ public partial class QuerySqlParser : Parser {
 			case COLUMN:
 			case COMMIT:
 			case COMPACT:
+			case CONFLICT:
+			case CONSTRAINT:
 			case CURRENT:
 			case DATE:
 			case DAY:
@@ -9346,6 +9904,7 @@ public partial class QuerySqlParser : Parser {
 			case DEFAULT:
 			case DESCRIBE:
 			case DISCARD:
+			case DO:
 			case DOUBLE:
 			case EXPLAIN:
 			case EXTENDED:
@@ -9374,6 +9933,7 @@ public partial class QuerySqlParser : Parser {
 			case MILLISECONDS:
 			case MINUTE:
 			case MINUTES:
+			case NOTHING:
 			case NULLS:
 			case OFFSET:
 			case ONLY:
@@ -9421,6 +9981,7 @@ public partial class QuerySqlParser : Parser {
 			case TYPES:
 			case UNBOUNDED:
 			case UNSET:
+			case UPDATE:
 			case VARIABLES:
 			case VARYING:
 			case WITHOUT:
@@ -9435,34 +9996,34 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrimitiveTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1325;
+				State = 1415;
 				typeName();
-				State = 1336;
+				State = 1426;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,178,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,191,Context) ) {
 				case 1:
 					{
-					State = 1326;
+					State = 1416;
 					Match(LPAREN);
-					State = 1327;
+					State = 1417;
 					Match(INTEGER_VALUE);
-					State = 1332;
+					State = 1422;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1328;
+						State = 1418;
 						Match(COMMA);
-						State = 1329;
+						State = 1419;
 						Match(INTEGER_VALUE);
 						}
 						}
-						State = 1334;
+						State = 1424;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1335;
+					State = 1425;
 					Match(RPAREN);
 					}
 					break;
@@ -9473,9 +10034,9 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1348;
+			State = 1438;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,181,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,194,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -9485,28 +10046,28 @@ public partial class QuerySqlParser : Parser {
 					{
 					_localctx = new ArraySuffixTypeContext(new TypeContext(_parentctx, _parentState));
 					PushNewRecursionContext(_localctx, _startState, RULE_type);
-					State = 1340;
+					State = 1430;
 					if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-					State = 1341;
+					State = 1431;
 					Match(LBRACKET);
-					State = 1343;
+					State = 1433;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==INTEGER_VALUE) {
 						{
-						State = 1342;
+						State = 1432;
 						Match(INTEGER_VALUE);
 						}
 					}
 
-					State = 1345;
+					State = 1435;
 					Match(RBRACKET);
 					}
 					}
 				}
-				State = 1350;
+				State = 1440;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,181,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,194,Context);
 			}
 			}
 		}
@@ -9554,34 +10115,34 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public TypeNameContext typeName() {
 		TypeNameContext _localctx = new TypeNameContext(Context, State);
-		EnterRule(_localctx, 100, RULE_typeName);
+		EnterRule(_localctx, 108, RULE_typeName);
 		int _la;
 		try {
-			State = 1361;
+			State = 1451;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,182,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,195,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1351;
+				State = 1441;
 				Match(DOUBLE);
-				State = 1352;
+				State = 1442;
 				Match(PRECISION);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1353;
+				State = 1443;
 				Match(CHARACTER);
-				State = 1354;
+				State = 1444;
 				Match(VARYING);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1355;
+				State = 1445;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TIME || _la==TIMESTAMP) ) {
 				ErrorHandler.RecoverInline(this);
@@ -9590,7 +10151,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1356;
+				State = 1446;
 				_la = TokenStream.LA(1);
 				if ( !(_la==WITH || _la==WITHOUT) ) {
 				ErrorHandler.RecoverInline(this);
@@ -9599,23 +10160,23 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1357;
+				State = 1447;
 				Match(TIME);
-				State = 1358;
+				State = 1448;
 				Match(ZONE);
 				}
 				break;
 			case 4:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1359;
+				State = 1449;
 				Match(INTERVAL);
 				}
 				break;
 			case 5:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1360;
+				State = 1450;
 				qualifiedName();
 				}
 				break;
@@ -9659,30 +10220,30 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public QualifiedNameContext qualifiedName() {
 		QualifiedNameContext _localctx = new QualifiedNameContext(Context, State);
-		EnterRule(_localctx, 102, RULE_qualifiedName);
+		EnterRule(_localctx, 110, RULE_qualifiedName);
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1363;
+			State = 1453;
 			identifier();
-			State = 1368;
+			State = 1458;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,183,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,196,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					{
 					{
-					State = 1364;
+					State = 1454;
 					Match(DOT);
-					State = 1365;
+					State = 1455;
 					identifier();
 					}
 					}
 				}
-				State = 1370;
+				State = 1460;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,183,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,196,Context);
 			}
 			}
 		}
@@ -9721,36 +10282,36 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public IdentifierContext identifier() {
 		IdentifierContext _localctx = new IdentifierContext(Context, State);
-		EnterRule(_localctx, 104, RULE_identifier);
+		EnterRule(_localctx, 112, RULE_identifier);
 		try {
-			State = 1376;
+			State = 1466;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENTIFIER:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1371;
+				State = 1461;
 				Match(IDENTIFIER);
 				}
 				break;
 			case DIGIT_IDENTIFIER:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1372;
+				State = 1462;
 				Match(DIGIT_IDENTIFIER);
 				}
 				break;
 			case QUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1373;
+				State = 1463;
 				Match(QUOTED_IDENTIFIER);
 				}
 				break;
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1374;
+				State = 1464;
 				Match(BACKQUOTED_IDENTIFIER);
 				}
 				break;
@@ -9768,6 +10329,8 @@ public partial class QuerySqlParser : Parser {
 			case COLUMN:
 			case COMMIT:
 			case COMPACT:
+			case CONFLICT:
+			case CONSTRAINT:
 			case CURRENT:
 			case DATE:
 			case DAY:
@@ -9775,6 +10338,7 @@ public partial class QuerySqlParser : Parser {
 			case DEFAULT:
 			case DESCRIBE:
 			case DISCARD:
+			case DO:
 			case DOUBLE:
 			case EXPLAIN:
 			case EXTENDED:
@@ -9802,6 +10366,7 @@ public partial class QuerySqlParser : Parser {
 			case MILLISECONDS:
 			case MINUTE:
 			case MINUTES:
+			case NOTHING:
 			case NULLS:
 			case OFFSET:
 			case ONLY:
@@ -9849,6 +10414,7 @@ public partial class QuerySqlParser : Parser {
 			case TYPES:
 			case UNBOUNDED:
 			case UNSET:
+			case UPDATE:
 			case VARIABLES:
 			case VARYING:
 			case WITHOUT:
@@ -9857,7 +10423,7 @@ public partial class QuerySqlParser : Parser {
 			case ZONE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1375;
+				State = 1465;
 				nonReserved();
 				}
 				break;
@@ -9891,6 +10457,11 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COLUMN() { return GetToken(QuerySqlParser.COLUMN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMIT() { return GetToken(QuerySqlParser.COMMIT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMPACT() { return GetToken(QuerySqlParser.COMPACT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CONFLICT() { return GetToken(QuerySqlParser.CONFLICT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CONSTRAINT() { return GetToken(QuerySqlParser.CONSTRAINT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DO() { return GetToken(QuerySqlParser.DO, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NOTHING() { return GetToken(QuerySqlParser.NOTHING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode UPDATE() { return GetToken(QuerySqlParser.UPDATE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CURRENT() { return GetToken(QuerySqlParser.CURRENT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DATE() { return GetToken(QuerySqlParser.DATE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DAY() { return GetToken(QuerySqlParser.DAY, 0); }
@@ -9994,14 +10565,14 @@ public partial class QuerySqlParser : Parser {
 	[RuleVersion(0)]
 	public NonReservedContext nonReserved() {
 		NonReservedContext _localctx = new NonReservedContext(Context, State);
-		EnterRule(_localctx, 106, RULE_nonReserved);
+		EnterRule(_localctx, 114, RULE_nonReserved);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1378;
+			State = 1468;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -3568116769859902706L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 8061424670544875527L) != 0) || ((((_la - 128)) & ~0x3f) == 0 && ((1L << (_la - 128)) & 8260153097595L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 8348555296966370062L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413785020743649L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 132163591597019L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -10023,11 +10594,11 @@ public partial class QuerySqlParser : Parser {
 
 	public override bool Sempred(RuleContext _localctx, int ruleIndex, int predIndex) {
 		switch (ruleIndex) {
-		case 16: return queryTerm_sempred((QueryTermContext)_localctx, predIndex);
-		case 24: return relation_sempred((RelationContext)_localctx, predIndex);
-		case 36: return expression_sempred((ExpressionContext)_localctx, predIndex);
-		case 38: return valueExpression_sempred((ValueExpressionContext)_localctx, predIndex);
-		case 49: return type_sempred((TypeContext)_localctx, predIndex);
+		case 19: return queryTerm_sempred((QueryTermContext)_localctx, predIndex);
+		case 28: return relation_sempred((RelationContext)_localctx, predIndex);
+		case 40: return expression_sempred((ExpressionContext)_localctx, predIndex);
+		case 42: return valueExpression_sempred((ValueExpressionContext)_localctx, predIndex);
+		case 53: return type_sempred((TypeContext)_localctx, predIndex);
 		}
 		return true;
 	}
@@ -10053,550 +10624,587 @@ public partial class QuerySqlParser : Parser {
 	}
 	private bool valueExpression_sempred(ValueExpressionContext _localctx, int predIndex) {
 		switch (predIndex) {
-		case 5: return Precpred(Context, 5);
-		case 6: return Precpred(Context, 3);
-		case 7: return Precpred(Context, 2);
-		case 8: return Precpred(Context, 1);
-		case 9: return Precpred(Context, 9);
-		case 10: return Precpred(Context, 8);
-		case 11: return Precpred(Context, 7);
-		case 12: return Precpred(Context, 6);
+		case 5: return Precpred(Context, 6);
+		case 6: return Precpred(Context, 4);
+		case 7: return Precpred(Context, 3);
+		case 8: return Precpred(Context, 2);
+		case 9: return Precpred(Context, 1);
+		case 10: return Precpred(Context, 10);
+		case 11: return Precpred(Context, 9);
+		case 12: return Precpred(Context, 8);
+		case 13: return Precpred(Context, 7);
 		}
 		return true;
 	}
 	private bool type_sempred(TypeContext _localctx, int predIndex) {
 		switch (predIndex) {
-		case 13: return Precpred(Context, 5);
+		case 14: return Precpred(Context, 5);
 		}
 		return true;
 	}
 
 	private static int[] _serializedATN = {
-		4,1,211,1381,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,220,1471,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
 		2,29,7,29,2,30,7,30,2,31,7,31,2,32,7,32,2,33,7,33,2,34,7,34,2,35,7,35,
 		2,36,7,36,2,37,7,37,2,38,7,38,2,39,7,39,2,40,7,40,2,41,7,41,2,42,7,42,
 		2,43,7,43,2,44,7,44,2,45,7,45,2,46,7,46,2,47,7,47,2,48,7,48,2,49,7,49,
-		2,50,7,50,2,51,7,51,2,52,7,52,2,53,7,53,1,0,5,0,110,8,0,10,0,12,0,113,
-		9,0,1,0,1,0,4,0,117,8,0,11,0,12,0,118,1,0,5,0,122,8,0,10,0,12,0,125,9,
-		0,1,0,5,0,128,8,0,10,0,12,0,131,9,0,3,0,133,8,0,1,0,1,0,1,1,1,1,1,1,1,
-		2,1,2,1,2,1,2,3,2,144,8,2,1,2,1,2,1,2,3,2,149,8,2,1,2,1,2,1,2,3,2,154,
-		8,2,1,2,1,2,1,2,1,2,1,2,3,2,161,8,2,1,2,1,2,3,2,165,8,2,1,2,1,2,3,2,169,
-		8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,184,8,2,1,
-		2,1,2,1,2,1,2,1,2,3,2,191,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,201,
-		8,2,1,2,1,2,1,2,1,2,3,2,207,8,2,1,2,1,2,1,2,3,2,212,8,2,1,2,1,2,1,2,1,
-		2,3,2,218,8,2,1,2,1,2,1,2,1,2,3,2,224,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,
-		1,2,1,2,3,2,235,8,2,1,2,1,2,3,2,239,8,2,1,2,1,2,3,2,243,8,2,1,2,3,2,246,
-		8,2,1,2,1,2,3,2,250,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,260,8,2,1,
-		2,1,2,1,2,1,2,1,2,3,2,267,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,275,8,2,10,2,
-		12,2,278,9,2,3,2,280,8,2,1,2,1,2,3,2,284,8,2,1,2,1,2,3,2,288,8,2,1,2,5,
-		2,291,8,2,10,2,12,2,294,9,2,1,2,1,2,3,2,298,8,2,1,2,1,2,3,2,302,8,2,1,
-		2,1,2,1,2,1,2,1,2,3,2,309,8,2,1,2,3,2,312,8,2,1,2,1,2,1,2,1,2,3,2,318,
-		8,2,1,2,1,2,3,2,322,8,2,1,2,1,2,3,2,326,8,2,1,2,1,2,1,2,3,2,331,8,2,1,
-		2,3,2,334,8,2,1,2,1,2,1,2,1,2,3,2,340,8,2,1,2,1,2,3,2,344,8,2,1,2,1,2,
-		3,2,348,8,2,1,2,1,2,1,2,3,2,353,8,2,1,2,1,2,1,2,1,2,3,2,359,8,2,1,2,1,
-		2,1,2,3,2,364,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,372,8,2,1,2,1,2,1,2,1,2,
-		3,2,378,8,2,1,2,1,2,1,2,3,2,383,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,
-		2,393,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,404,8,2,1,2,1,2,1,2,
-		1,2,1,2,1,2,3,2,412,8,2,1,2,1,2,1,2,1,2,5,2,418,8,2,10,2,12,2,421,9,2,
-		1,2,1,2,1,2,1,2,1,2,3,2,428,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,436,8,2,10,
-		2,12,2,439,9,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,447,8,2,1,3,1,3,1,3,4,3,452,
-		8,3,11,3,12,3,453,1,3,1,3,3,3,458,8,3,1,4,3,4,461,8,4,1,4,1,4,1,4,1,4,
-		1,4,1,4,3,4,469,8,4,1,5,1,5,1,5,1,5,5,5,475,8,5,10,5,12,5,478,9,5,1,5,
-		1,5,1,6,1,6,1,6,3,6,485,8,6,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,495,8,
-		7,1,8,1,8,3,8,499,8,8,1,8,1,8,1,8,1,9,1,9,1,9,1,9,5,9,508,8,9,10,9,12,
-		9,511,9,9,1,9,1,9,1,10,1,10,3,10,517,8,10,1,10,1,10,1,10,1,10,3,10,523,
-		8,10,1,11,1,11,1,11,1,11,5,11,529,8,11,10,11,12,11,532,9,11,1,11,1,11,
-		1,12,1,12,1,12,1,12,5,12,540,8,12,10,12,12,12,543,9,12,1,12,1,12,1,13,
-		3,13,548,8,13,1,13,1,13,3,13,552,8,13,1,13,3,13,555,8,13,1,13,3,13,558,
-		8,13,1,13,3,13,561,8,13,1,14,1,14,3,14,565,8,14,1,14,1,14,1,14,5,14,570,
-		8,14,10,14,12,14,573,9,14,1,15,1,15,3,15,577,8,15,1,15,1,15,1,15,1,15,
-		1,15,1,16,1,16,1,16,1,16,1,16,1,16,3,16,590,8,16,1,16,5,16,593,8,16,10,
-		16,12,16,596,9,16,1,17,1,17,3,17,600,8,17,1,17,1,17,1,17,5,17,605,8,17,
-		10,17,12,17,608,9,17,1,17,1,17,1,17,1,17,5,17,614,8,17,10,17,12,17,617,
-		9,17,3,17,619,8,17,1,17,3,17,622,8,17,1,17,1,17,3,17,626,8,17,1,17,1,17,
-		1,17,1,17,1,17,5,17,633,8,17,10,17,12,17,636,9,17,3,17,638,8,17,1,17,1,
-		17,3,17,642,8,17,1,17,1,17,1,17,1,17,1,17,5,17,649,8,17,10,17,12,17,652,
-		9,17,3,17,654,8,17,1,17,1,17,1,17,1,17,3,17,660,8,17,1,18,1,18,1,18,1,
-		18,1,18,5,18,667,8,18,10,18,12,18,670,9,18,1,19,1,19,3,19,674,8,19,1,19,
-		1,19,3,19,678,8,19,1,20,1,20,1,20,1,21,1,21,1,21,3,21,686,8,21,1,22,1,
-		22,1,22,3,22,691,8,22,1,23,1,23,1,23,1,23,1,23,1,23,1,23,3,23,700,8,23,
-		1,23,3,23,703,8,23,3,23,705,8,23,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,
-		24,3,24,715,8,24,1,24,3,24,718,8,24,1,24,1,24,1,24,1,24,5,24,724,8,24,
-		10,24,12,24,727,9,24,1,25,3,25,730,8,25,1,25,1,25,3,25,734,8,25,1,25,1,
-		25,3,25,738,8,25,1,25,1,25,3,25,742,8,25,3,25,744,8,25,1,26,1,26,1,26,
-		1,26,1,26,1,26,1,26,5,26,753,8,26,10,26,12,26,756,9,26,1,26,1,26,3,26,
-		760,8,26,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,1,27,3,
-		27,774,8,27,1,27,3,27,777,8,27,1,28,1,28,3,28,781,8,28,1,28,1,28,1,28,
-		1,28,3,28,787,8,28,1,28,1,28,1,28,1,28,1,28,5,28,794,8,28,10,28,12,28,
-		797,9,28,3,28,799,8,28,1,28,1,28,3,28,803,8,28,1,28,1,28,1,28,1,28,5,28,
-		809,8,28,10,28,12,28,812,9,28,1,28,1,28,3,28,816,8,28,1,29,3,29,819,8,
-		29,1,29,1,29,3,29,823,8,29,1,30,1,30,1,30,1,31,1,31,1,31,1,31,1,31,5,31,
-		833,8,31,10,31,12,31,836,9,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,
-		1,31,1,31,1,31,5,31,849,8,31,10,31,12,31,852,9,31,1,31,1,31,1,31,1,31,
-		1,31,1,31,5,31,860,8,31,10,31,12,31,863,9,31,1,31,1,31,3,31,867,8,31,1,
-		32,1,32,1,32,1,32,1,32,3,32,874,8,32,1,33,1,33,1,33,1,33,1,34,1,34,1,34,
-		1,35,1,35,1,36,1,36,1,36,3,36,888,8,36,1,36,1,36,3,36,892,8,36,1,36,1,
-		36,1,36,1,36,1,36,1,36,5,36,900,8,36,10,36,12,36,903,9,36,1,37,1,37,1,
-		37,1,37,1,37,1,37,1,37,1,37,3,37,913,8,37,1,37,1,37,1,37,3,37,918,8,37,
-		1,37,1,37,1,37,1,37,1,37,1,37,3,37,926,8,37,1,37,1,37,1,37,1,37,1,37,1,
-		37,3,37,934,8,37,1,37,1,37,1,37,1,37,1,37,5,37,941,8,37,10,37,12,37,944,
-		9,37,1,37,1,37,1,37,3,37,949,8,37,1,37,1,37,1,37,1,37,3,37,955,8,37,1,
-		37,1,37,3,37,959,8,37,1,37,1,37,1,37,3,37,964,8,37,1,37,1,37,1,37,3,37,
-		969,8,37,1,38,1,38,1,38,1,38,1,38,1,38,4,38,977,8,38,11,38,12,38,978,1,
-		38,1,38,3,38,983,8,38,1,38,1,38,1,38,1,38,4,38,989,8,38,11,38,12,38,990,
-		1,38,1,38,3,38,995,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,
-		38,1,38,1,38,1,38,1,38,5,38,1011,8,38,10,38,12,38,1014,9,38,3,38,1016,
-		8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,5,38,1029,
-		8,38,10,38,12,38,1032,9,38,3,38,1034,8,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		5,38,1042,8,38,10,38,12,38,1045,9,38,3,38,1047,8,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1060,8,38,1,38,1,38,1,38,1,38,
-		3,38,1066,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		3,38,1079,8,38,1,38,1,38,1,38,1,38,1,38,3,38,1086,8,38,1,38,3,38,1089,
-		8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1098,8,38,1,38,1,38,1,38,
-		5,38,1103,8,38,10,38,12,38,1106,9,38,1,38,3,38,1109,8,38,3,38,1111,8,38,
-		1,38,1,38,3,38,1115,8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,1138,
-		8,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,
-		1,38,5,38,1168,8,38,10,38,12,38,1171,9,38,1,39,1,39,1,39,1,39,1,39,1,39,
-		1,39,1,39,5,39,1181,8,39,10,39,12,39,1184,9,39,1,39,1,39,1,39,1,39,1,39,
-		3,39,1191,8,39,1,40,1,40,1,40,1,40,1,40,1,40,1,40,5,40,1200,8,40,10,40,
-		12,40,1203,9,40,3,40,1205,8,40,1,40,3,40,1208,8,40,1,40,3,40,1211,8,40,
-		1,40,1,40,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,3,41,1223,8,41,1,42,
-		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,3,42,1234,8,42,1,43,1,43,1,43,
-		1,43,1,44,1,44,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,46,1,46,1,46,1,46,
-		1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,5,46,1264,8,46,
-		10,46,12,46,1267,9,46,1,46,1,46,1,46,3,46,1272,8,46,1,47,1,47,1,47,1,47,
-		1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,3,47,1288,8,47,3,47,
-		1290,8,47,1,48,1,48,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,
-		1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,5,49,1315,8,49,
-		10,49,12,49,1318,9,49,3,49,1320,8,49,1,49,1,49,3,49,1324,8,49,1,49,1,49,
-		1,49,1,49,1,49,5,49,1331,8,49,10,49,12,49,1334,9,49,1,49,3,49,1337,8,49,
-		3,49,1339,8,49,1,49,1,49,1,49,3,49,1344,8,49,1,49,5,49,1347,8,49,10,49,
-		12,49,1350,9,49,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,3,50,
-		1362,8,50,1,51,1,51,1,51,5,51,1367,8,51,10,51,12,51,1370,9,51,1,52,1,52,
-		1,52,1,52,1,52,3,52,1377,8,52,1,53,1,53,1,53,0,5,32,48,72,76,98,54,0,2,
-		4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,
-		54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,
-		102,104,106,0,29,2,0,85,85,128,128,2,0,133,133,137,137,2,0,73,73,121,121,
-		2,0,86,86,126,126,2,0,145,145,171,171,2,0,149,149,168,168,2,0,25,25,43,
-		43,2,0,1,1,118,118,4,0,4,4,105,105,125,125,139,140,2,0,97,97,169,169,3,
-		0,45,45,72,72,155,155,2,0,4,4,38,38,2,0,12,12,35,35,2,0,52,52,79,79,2,
-		0,21,21,51,51,1,0,119,120,4,0,31,32,65,66,88,91,122,123,3,0,4,4,7,7,130,
-		130,2,0,68,68,83,83,3,0,17,17,80,80,148,148,1,0,181,182,1,0,183,185,2,
-		0,112,112,120,120,2,0,53,53,106,106,2,0,50,50,151,151,1,0,200,202,1,0,
-		143,144,2,0,165,165,167,167,35,0,1,3,8,9,13,15,17,17,21,22,24,26,28,28,
-		30,33,36,37,39,39,47,49,51,54,57,59,62,66,76,76,78,80,82,82,85,86,88,91,
-		94,95,97,98,104,107,109,116,118,123,125,126,128,129,131,134,136,136,138,
-		141,143,144,146,150,152,154,156,157,160,161,167,170,1620,0,111,1,0,0,0,
-		2,136,1,0,0,0,4,446,1,0,0,0,6,457,1,0,0,0,8,468,1,0,0,0,10,470,1,0,0,0,
-		12,481,1,0,0,0,14,494,1,0,0,0,16,496,1,0,0,0,18,503,1,0,0,0,20,516,1,0,
-		0,0,22,524,1,0,0,0,24,535,1,0,0,0,26,547,1,0,0,0,28,562,1,0,0,0,30,574,
-		1,0,0,0,32,583,1,0,0,0,34,659,1,0,0,0,36,661,1,0,0,0,38,671,1,0,0,0,40,
-		679,1,0,0,0,42,682,1,0,0,0,44,687,1,0,0,0,46,704,1,0,0,0,48,706,1,0,0,
-		0,50,743,1,0,0,0,52,759,1,0,0,0,54,761,1,0,0,0,56,815,1,0,0,0,58,818,1,
-		0,0,0,60,824,1,0,0,0,62,866,1,0,0,0,64,873,1,0,0,0,66,875,1,0,0,0,68,879,
-		1,0,0,0,70,882,1,0,0,0,72,891,1,0,0,0,74,968,1,0,0,0,76,1137,1,0,0,0,78,
-		1190,1,0,0,0,80,1192,1,0,0,0,82,1222,1,0,0,0,84,1233,1,0,0,0,86,1235,1,
-		0,0,0,88,1239,1,0,0,0,90,1243,1,0,0,0,92,1271,1,0,0,0,94,1289,1,0,0,0,
-		96,1291,1,0,0,0,98,1338,1,0,0,0,100,1361,1,0,0,0,102,1363,1,0,0,0,104,
-		1376,1,0,0,0,106,1378,1,0,0,0,108,110,5,197,0,0,109,108,1,0,0,0,110,113,
-		1,0,0,0,111,109,1,0,0,0,111,112,1,0,0,0,112,132,1,0,0,0,113,111,1,0,0,
-		0,114,123,3,4,2,0,115,117,5,197,0,0,116,115,1,0,0,0,117,118,1,0,0,0,118,
-		116,1,0,0,0,118,119,1,0,0,0,119,120,1,0,0,0,120,122,3,4,2,0,121,116,1,
-		0,0,0,122,125,1,0,0,0,123,121,1,0,0,0,123,124,1,0,0,0,124,129,1,0,0,0,
-		125,123,1,0,0,0,126,128,5,197,0,0,127,126,1,0,0,0,128,131,1,0,0,0,129,
-		127,1,0,0,0,129,130,1,0,0,0,130,133,1,0,0,0,131,129,1,0,0,0,132,114,1,
-		0,0,0,132,133,1,0,0,0,133,134,1,0,0,0,134,135,5,0,0,1,135,1,1,0,0,0,136,
-		137,3,72,36,0,137,138,5,0,0,1,138,3,1,0,0,0,139,447,3,26,13,0,140,141,
-		7,0,0,0,141,143,5,134,0,0,142,144,5,48,0,0,143,142,1,0,0,0,143,144,1,0,
-		0,0,144,447,1,0,0,0,145,146,7,0,0,0,146,148,5,138,0,0,147,149,5,48,0,0,
-		148,147,1,0,0,0,148,149,1,0,0,0,149,447,1,0,0,0,150,151,7,0,0,0,151,153,
-		5,111,0,0,152,154,5,48,0,0,153,152,1,0,0,0,153,154,1,0,0,0,154,447,1,0,
-		0,0,155,156,7,0,0,0,156,447,5,110,0,0,157,158,7,0,0,0,158,160,5,58,0,0,
-		159,161,5,48,0,0,160,159,1,0,0,0,160,161,1,0,0,0,161,447,1,0,0,0,162,164,
-		7,0,0,0,163,165,5,4,0,0,164,163,1,0,0,0,164,165,1,0,0,0,165,166,1,0,0,
-		0,166,168,5,147,0,0,167,169,5,48,0,0,168,167,1,0,0,0,168,169,1,0,0,0,169,
-		447,1,0,0,0,170,171,7,0,0,0,171,447,5,154,0,0,172,173,7,0,0,0,173,447,
-		5,160,0,0,174,175,7,0,0,0,175,447,5,8,0,0,176,177,5,128,0,0,177,178,5,
-		149,0,0,178,179,5,76,0,0,179,447,5,82,0,0,180,183,5,128,0,0,181,184,3,
-		102,51,0,182,184,5,4,0,0,183,181,1,0,0,0,183,182,1,0,0,0,184,447,1,0,0,
-		0,185,186,5,36,0,0,186,187,5,57,0,0,187,447,3,104,52,0,188,190,5,36,0,
-		0,189,191,5,48,0,0,190,189,1,0,0,0,190,191,1,0,0,0,191,192,1,0,0,0,192,
-		447,3,102,51,0,193,194,5,36,0,0,194,195,3,102,51,0,195,196,5,48,0,0,196,
-		447,1,0,0,0,197,200,5,47,0,0,198,201,3,4,2,0,199,201,3,104,52,0,200,198,
-		1,0,0,0,200,199,1,0,0,0,201,447,1,0,0,0,202,203,5,40,0,0,203,206,7,1,0,
-		0,204,205,5,67,0,0,205,207,5,46,0,0,206,204,1,0,0,0,206,207,1,0,0,0,207,
-		208,1,0,0,0,208,211,3,102,51,0,209,210,5,34,0,0,210,212,5,146,0,0,211,
-		209,1,0,0,0,211,212,1,0,0,0,212,447,1,0,0,0,213,214,5,40,0,0,214,217,5,
-		153,0,0,215,216,5,67,0,0,216,218,5,46,0,0,217,215,1,0,0,0,217,218,1,0,
-		0,0,218,219,1,0,0,0,219,447,3,104,52,0,220,223,5,141,0,0,221,224,3,104,
-		52,0,222,224,5,4,0,0,223,221,1,0,0,0,223,222,1,0,0,0,224,447,1,0,0,0,225,
-		226,5,9,0,0,226,227,5,133,0,0,227,447,3,102,51,0,228,229,5,26,0,0,229,
-		230,5,133,0,0,230,447,3,102,51,0,231,234,5,109,0,0,232,235,3,104,52,0,
-		233,235,5,198,0,0,234,232,1,0,0,0,234,233,1,0,0,0,235,238,1,0,0,0,236,
-		237,5,55,0,0,237,239,5,15,0,0,238,236,1,0,0,0,238,239,1,0,0,0,239,245,
-		1,0,0,0,240,242,7,2,0,0,241,243,5,171,0,0,242,241,1,0,0,0,242,243,1,0,
-		0,0,243,244,1,0,0,0,244,246,5,200,0,0,245,240,1,0,0,0,245,246,1,0,0,0,
-		246,249,1,0,0,0,247,248,5,84,0,0,248,250,5,200,0,0,249,247,1,0,0,0,249,
-		250,1,0,0,0,250,447,1,0,0,0,251,252,5,127,0,0,252,253,5,198,0,0,253,254,
-		5,171,0,0,254,447,5,198,0,0,255,256,5,157,0,0,256,447,5,198,0,0,257,259,
-		5,127,0,0,258,260,7,3,0,0,259,258,1,0,0,0,259,260,1,0,0,0,260,261,1,0,
-		0,0,261,262,5,143,0,0,262,263,5,170,0,0,263,447,3,8,4,0,264,266,5,127,
-		0,0,265,267,7,3,0,0,266,265,1,0,0,0,266,267,1,0,0,0,267,268,1,0,0,0,268,
-		269,3,102,51,0,269,279,7,4,0,0,270,280,5,33,0,0,271,276,3,8,4,0,272,273,
-		5,195,0,0,273,275,3,8,4,0,274,272,1,0,0,0,275,278,1,0,0,0,276,274,1,0,
-		0,0,276,277,1,0,0,0,277,280,1,0,0,0,278,276,1,0,0,0,279,270,1,0,0,0,279,
-		271,1,0,0,0,280,447,1,0,0,0,281,283,5,14,0,0,282,284,7,5,0,0,283,282,1,
-		0,0,0,283,284,1,0,0,0,284,288,1,0,0,0,285,286,5,132,0,0,286,288,5,149,
-		0,0,287,281,1,0,0,0,287,285,1,0,0,0,288,292,1,0,0,0,289,291,3,6,3,0,290,
-		289,1,0,0,0,291,294,1,0,0,0,292,290,1,0,0,0,292,293,1,0,0,0,293,447,1,
-		0,0,0,294,292,1,0,0,0,295,297,7,6,0,0,296,298,7,5,0,0,297,296,1,0,0,0,
-		297,298,1,0,0,0,298,447,1,0,0,0,299,301,7,7,0,0,300,302,7,5,0,0,301,300,
-		1,0,0,0,301,302,1,0,0,0,302,447,1,0,0,0,303,304,5,37,0,0,304,447,7,8,0,
-		0,305,308,5,27,0,0,306,307,5,99,0,0,307,309,5,115,0,0,308,306,1,0,0,0,
-		308,309,1,0,0,0,309,311,1,0,0,0,310,312,5,131,0,0,311,310,1,0,0,0,311,
-		312,1,0,0,0,312,313,1,0,0,0,313,317,5,133,0,0,314,315,5,67,0,0,315,316,
-		5,92,0,0,316,318,5,46,0,0,317,314,1,0,0,0,317,318,1,0,0,0,318,319,1,0,
-		0,0,319,321,3,102,51,0,320,322,3,10,5,0,321,320,1,0,0,0,321,322,1,0,0,
-		0,322,325,1,0,0,0,323,324,5,165,0,0,324,326,3,18,9,0,325,323,1,0,0,0,325,
-		326,1,0,0,0,326,447,1,0,0,0,327,330,5,27,0,0,328,329,5,99,0,0,329,331,
-		5,115,0,0,330,328,1,0,0,0,330,331,1,0,0,0,331,333,1,0,0,0,332,334,5,131,
-		0,0,333,332,1,0,0,0,333,334,1,0,0,0,334,335,1,0,0,0,335,339,5,137,0,0,
-		336,337,5,67,0,0,337,338,5,92,0,0,338,340,5,46,0,0,339,336,1,0,0,0,339,
-		340,1,0,0,0,340,341,1,0,0,0,341,343,3,102,51,0,342,344,3,10,5,0,343,342,
-		1,0,0,0,343,344,1,0,0,0,344,347,1,0,0,0,345,346,5,165,0,0,346,348,3,18,
-		9,0,347,345,1,0,0,0,347,348,1,0,0,0,348,447,1,0,0,0,349,352,5,27,0,0,350,
-		351,5,99,0,0,351,353,5,115,0,0,352,350,1,0,0,0,352,353,1,0,0,0,353,354,
-		1,0,0,0,354,358,5,133,0,0,355,356,5,67,0,0,356,357,5,92,0,0,357,359,5,
-		46,0,0,358,355,1,0,0,0,358,359,1,0,0,0,359,360,1,0,0,0,360,363,3,102,51,
-		0,361,362,5,165,0,0,362,364,3,18,9,0,363,361,1,0,0,0,363,364,1,0,0,0,364,
-		365,1,0,0,0,365,366,5,11,0,0,366,367,3,26,13,0,367,447,1,0,0,0,368,371,
-		5,27,0,0,369,370,5,99,0,0,370,372,5,115,0,0,371,369,1,0,0,0,371,372,1,
-		0,0,0,372,373,1,0,0,0,373,377,5,137,0,0,374,375,5,67,0,0,375,376,5,92,
-		0,0,376,378,5,46,0,0,377,374,1,0,0,0,377,378,1,0,0,0,378,379,1,0,0,0,379,
-		382,3,102,51,0,380,381,5,165,0,0,381,383,3,18,9,0,382,380,1,0,0,0,382,
-		383,1,0,0,0,383,384,1,0,0,0,384,385,5,11,0,0,385,386,3,26,13,0,386,447,
-		1,0,0,0,387,388,5,27,0,0,388,392,5,153,0,0,389,390,5,67,0,0,390,391,5,
-		92,0,0,391,393,5,46,0,0,392,389,1,0,0,0,392,393,1,0,0,0,393,394,1,0,0,
-		0,394,395,3,104,52,0,395,396,5,11,0,0,396,397,3,98,49,0,397,447,1,0,0,
-		0,398,399,5,71,0,0,399,400,5,74,0,0,400,403,3,102,51,0,401,402,5,165,0,
-		0,402,404,3,18,9,0,403,401,1,0,0,0,403,404,1,0,0,0,404,405,1,0,0,0,405,
-		406,3,26,13,0,406,447,1,0,0,0,407,408,5,71,0,0,408,409,5,74,0,0,409,411,
-		3,102,51,0,410,412,3,22,11,0,411,410,1,0,0,0,411,412,1,0,0,0,412,413,1,
-		0,0,0,413,414,5,159,0,0,414,419,3,24,12,0,415,416,5,195,0,0,416,418,3,
-		24,12,0,417,415,1,0,0,0,418,421,1,0,0,0,419,417,1,0,0,0,419,420,1,0,0,
-		0,420,447,1,0,0,0,421,419,1,0,0,0,422,423,5,34,0,0,423,424,5,55,0,0,424,
-		427,3,102,51,0,425,426,5,163,0,0,426,428,3,72,36,0,427,425,1,0,0,0,427,
-		428,1,0,0,0,428,447,1,0,0,0,429,430,5,5,0,0,430,431,7,1,0,0,431,432,3,
-		102,51,0,432,437,3,16,8,0,433,434,5,195,0,0,434,436,3,16,8,0,435,433,1,
-		0,0,0,436,439,1,0,0,0,437,435,1,0,0,0,437,438,1,0,0,0,438,447,1,0,0,0,
-		439,437,1,0,0,0,440,441,5,5,0,0,441,442,7,1,0,0,442,443,3,102,51,0,443,
-		444,5,127,0,0,444,445,3,18,9,0,445,447,1,0,0,0,446,139,1,0,0,0,446,140,
-		1,0,0,0,446,145,1,0,0,0,446,150,1,0,0,0,446,155,1,0,0,0,446,157,1,0,0,
-		0,446,162,1,0,0,0,446,170,1,0,0,0,446,172,1,0,0,0,446,174,1,0,0,0,446,
-		176,1,0,0,0,446,180,1,0,0,0,446,185,1,0,0,0,446,188,1,0,0,0,446,193,1,
-		0,0,0,446,197,1,0,0,0,446,202,1,0,0,0,446,213,1,0,0,0,446,220,1,0,0,0,
-		446,225,1,0,0,0,446,228,1,0,0,0,446,231,1,0,0,0,446,251,1,0,0,0,446,255,
-		1,0,0,0,446,257,1,0,0,0,446,264,1,0,0,0,446,287,1,0,0,0,446,295,1,0,0,
-		0,446,299,1,0,0,0,446,303,1,0,0,0,446,305,1,0,0,0,446,327,1,0,0,0,446,
-		349,1,0,0,0,446,368,1,0,0,0,446,387,1,0,0,0,446,398,1,0,0,0,446,407,1,
-		0,0,0,446,422,1,0,0,0,446,429,1,0,0,0,446,440,1,0,0,0,447,5,1,0,0,0,448,
-		449,5,76,0,0,449,451,5,82,0,0,450,452,3,104,52,0,451,450,1,0,0,0,452,453,
-		1,0,0,0,453,451,1,0,0,0,453,454,1,0,0,0,454,458,1,0,0,0,455,456,5,113,
-		0,0,456,458,7,9,0,0,457,448,1,0,0,0,457,455,1,0,0,0,458,7,1,0,0,0,459,
-		461,5,182,0,0,460,459,1,0,0,0,460,461,1,0,0,0,461,462,1,0,0,0,462,469,
-		3,96,48,0,463,469,5,198,0,0,464,469,3,104,52,0,465,469,5,151,0,0,466,469,
-		5,50,0,0,467,469,5,96,0,0,468,460,1,0,0,0,468,463,1,0,0,0,468,464,1,0,
-		0,0,468,465,1,0,0,0,468,466,1,0,0,0,468,467,1,0,0,0,469,9,1,0,0,0,470,
-		471,5,191,0,0,471,476,3,12,6,0,472,473,5,195,0,0,473,475,3,12,6,0,474,
-		472,1,0,0,0,475,478,1,0,0,0,476,474,1,0,0,0,476,477,1,0,0,0,477,479,1,
-		0,0,0,478,476,1,0,0,0,479,480,5,192,0,0,480,11,1,0,0,0,481,482,3,104,52,
-		0,482,484,3,98,49,0,483,485,3,14,7,0,484,483,1,0,0,0,484,485,1,0,0,0,485,
-		13,1,0,0,0,486,495,5,78,0,0,487,488,5,108,0,0,488,495,5,78,0,0,489,495,
-		5,63,0,0,490,491,5,62,0,0,491,492,5,191,0,0,492,493,5,198,0,0,493,495,
-		5,192,0,0,494,486,1,0,0,0,494,487,1,0,0,0,494,489,1,0,0,0,494,490,1,0,
-		0,0,495,15,1,0,0,0,496,498,5,2,0,0,497,499,5,24,0,0,498,497,1,0,0,0,498,
-		499,1,0,0,0,499,500,1,0,0,0,500,501,3,104,52,0,501,502,3,98,49,0,502,17,
-		1,0,0,0,503,504,5,191,0,0,504,509,3,20,10,0,505,506,5,195,0,0,506,508,
-		3,20,10,0,507,505,1,0,0,0,508,511,1,0,0,0,509,507,1,0,0,0,509,510,1,0,
-		0,0,510,512,1,0,0,0,511,509,1,0,0,0,512,513,5,192,0,0,513,19,1,0,0,0,514,
-		517,3,104,52,0,515,517,5,198,0,0,516,514,1,0,0,0,516,515,1,0,0,0,517,518,
-		1,0,0,0,518,522,5,171,0,0,519,523,3,94,47,0,520,521,5,182,0,0,521,523,
-		5,200,0,0,522,519,1,0,0,0,522,520,1,0,0,0,523,21,1,0,0,0,524,525,5,191,
-		0,0,525,530,3,104,52,0,526,527,5,195,0,0,527,529,3,104,52,0,528,526,1,
-		0,0,0,529,532,1,0,0,0,530,528,1,0,0,0,530,531,1,0,0,0,531,533,1,0,0,0,
-		532,530,1,0,0,0,533,534,5,192,0,0,534,23,1,0,0,0,535,536,5,191,0,0,536,
-		541,3,72,36,0,537,538,5,195,0,0,538,540,3,72,36,0,539,537,1,0,0,0,540,
-		543,1,0,0,0,541,539,1,0,0,0,541,542,1,0,0,0,542,544,1,0,0,0,543,541,1,
-		0,0,0,544,545,5,192,0,0,545,25,1,0,0,0,546,548,3,28,14,0,547,546,1,0,0,
-		0,547,548,1,0,0,0,548,549,1,0,0,0,549,551,3,32,16,0,550,552,3,36,18,0,
-		551,550,1,0,0,0,551,552,1,0,0,0,552,554,1,0,0,0,553,555,3,40,20,0,554,
-		553,1,0,0,0,554,555,1,0,0,0,555,557,1,0,0,0,556,558,3,42,21,0,557,556,
-		1,0,0,0,557,558,1,0,0,0,558,560,1,0,0,0,559,561,3,44,22,0,560,559,1,0,
-		0,0,560,561,1,0,0,0,561,27,1,0,0,0,562,564,5,165,0,0,563,565,5,114,0,0,
-		564,563,1,0,0,0,564,565,1,0,0,0,565,566,1,0,0,0,566,571,3,30,15,0,567,
-		568,5,195,0,0,568,570,3,30,15,0,569,567,1,0,0,0,570,573,1,0,0,0,571,569,
-		1,0,0,0,571,572,1,0,0,0,572,29,1,0,0,0,573,571,1,0,0,0,574,576,3,104,52,
-		0,575,577,3,22,11,0,576,575,1,0,0,0,576,577,1,0,0,0,577,578,1,0,0,0,578,
-		579,5,11,0,0,579,580,5,191,0,0,580,581,3,26,13,0,581,582,5,192,0,0,582,
-		31,1,0,0,0,583,584,6,16,-1,0,584,585,3,34,17,0,585,594,1,0,0,0,586,587,
-		10,1,0,0,587,589,7,10,0,0,588,590,5,4,0,0,589,588,1,0,0,0,589,590,1,0,
-		0,0,590,591,1,0,0,0,591,593,3,32,16,2,592,586,1,0,0,0,593,596,1,0,0,0,
-		594,592,1,0,0,0,594,595,1,0,0,0,595,33,1,0,0,0,596,594,1,0,0,0,597,599,
-		5,124,0,0,598,600,7,11,0,0,599,598,1,0,0,0,599,600,1,0,0,0,600,601,1,0,
-		0,0,601,606,3,46,23,0,602,603,5,195,0,0,603,605,3,46,23,0,604,602,1,0,
-		0,0,605,608,1,0,0,0,606,604,1,0,0,0,606,607,1,0,0,0,607,618,1,0,0,0,608,
-		606,1,0,0,0,609,610,5,55,0,0,610,615,3,48,24,0,611,612,5,195,0,0,612,614,
-		3,48,24,0,613,611,1,0,0,0,614,617,1,0,0,0,615,613,1,0,0,0,615,616,1,0,
-		0,0,616,619,1,0,0,0,617,615,1,0,0,0,618,609,1,0,0,0,618,619,1,0,0,0,619,
-		621,1,0,0,0,620,622,3,60,30,0,621,620,1,0,0,0,621,622,1,0,0,0,622,625,
-		1,0,0,0,623,624,5,163,0,0,624,626,3,72,36,0,625,623,1,0,0,0,625,626,1,
-		0,0,0,626,637,1,0,0,0,627,628,5,60,0,0,628,629,5,18,0,0,629,634,3,72,36,
-		0,630,631,5,195,0,0,631,633,3,72,36,0,632,630,1,0,0,0,633,636,1,0,0,0,
-		634,632,1,0,0,0,634,635,1,0,0,0,635,638,1,0,0,0,636,634,1,0,0,0,637,627,
-		1,0,0,0,637,638,1,0,0,0,638,641,1,0,0,0,639,640,5,61,0,0,640,642,3,72,
-		36,0,641,639,1,0,0,0,641,642,1,0,0,0,642,653,1,0,0,0,643,644,5,103,0,0,
-		644,645,5,18,0,0,645,650,3,72,36,0,646,647,5,195,0,0,647,649,3,72,36,0,
-		648,646,1,0,0,0,649,652,1,0,0,0,650,648,1,0,0,0,650,651,1,0,0,0,651,654,
-		1,0,0,0,652,650,1,0,0,0,653,643,1,0,0,0,653,654,1,0,0,0,654,660,1,0,0,
-		0,655,656,5,191,0,0,656,657,3,26,13,0,657,658,5,192,0,0,658,660,1,0,0,
-		0,659,597,1,0,0,0,659,655,1,0,0,0,660,35,1,0,0,0,661,662,5,100,0,0,662,
-		663,5,18,0,0,663,668,3,38,19,0,664,665,5,195,0,0,665,667,3,38,19,0,666,
-		664,1,0,0,0,667,670,1,0,0,0,668,666,1,0,0,0,668,669,1,0,0,0,669,37,1,0,
-		0,0,670,668,1,0,0,0,671,673,3,72,36,0,672,674,7,12,0,0,673,672,1,0,0,0,
-		673,674,1,0,0,0,674,677,1,0,0,0,675,676,5,94,0,0,676,678,7,13,0,0,677,
-		675,1,0,0,0,677,678,1,0,0,0,678,39,1,0,0,0,679,680,5,42,0,0,680,681,7,
-		14,0,0,681,41,1,0,0,0,682,685,5,84,0,0,683,686,3,72,36,0,684,686,5,4,0,
-		0,685,683,1,0,0,0,685,684,1,0,0,0,686,43,1,0,0,0,687,688,5,95,0,0,688,
-		690,3,72,36,0,689,691,7,15,0,0,690,689,1,0,0,0,690,691,1,0,0,0,691,45,
-		1,0,0,0,692,705,5,183,0,0,693,694,3,104,52,0,694,695,5,196,0,0,695,696,
-		5,183,0,0,696,705,1,0,0,0,697,702,3,72,36,0,698,700,5,11,0,0,699,698,1,
-		0,0,0,699,700,1,0,0,0,700,701,1,0,0,0,701,703,3,104,52,0,702,699,1,0,0,
-		0,702,703,1,0,0,0,703,705,1,0,0,0,704,692,1,0,0,0,704,693,1,0,0,0,704,
-		697,1,0,0,0,705,47,1,0,0,0,706,707,6,24,-1,0,707,708,3,56,28,0,708,725,
-		1,0,0,0,709,710,10,3,0,0,710,711,3,50,25,0,711,712,5,77,0,0,712,714,3,
-		56,28,0,713,715,3,54,27,0,714,713,1,0,0,0,714,715,1,0,0,0,715,717,1,0,
-		0,0,716,718,3,52,26,0,717,716,1,0,0,0,717,718,1,0,0,0,718,724,1,0,0,0,
-		719,720,10,2,0,0,720,721,5,29,0,0,721,722,5,77,0,0,722,724,3,56,28,0,723,
-		709,1,0,0,0,723,719,1,0,0,0,724,727,1,0,0,0,725,723,1,0,0,0,725,726,1,
-		0,0,0,726,49,1,0,0,0,727,725,1,0,0,0,728,730,5,70,0,0,729,728,1,0,0,0,
-		729,730,1,0,0,0,730,744,1,0,0,0,731,733,5,81,0,0,732,734,5,101,0,0,733,
-		732,1,0,0,0,733,734,1,0,0,0,734,744,1,0,0,0,735,737,5,117,0,0,736,738,
-		5,101,0,0,737,736,1,0,0,0,737,738,1,0,0,0,738,744,1,0,0,0,739,741,5,56,
-		0,0,740,742,5,101,0,0,741,740,1,0,0,0,741,742,1,0,0,0,742,744,1,0,0,0,
-		743,729,1,0,0,0,743,731,1,0,0,0,743,735,1,0,0,0,743,739,1,0,0,0,744,51,
-		1,0,0,0,745,746,5,96,0,0,746,760,3,72,36,0,747,748,5,158,0,0,748,749,5,
-		191,0,0,749,754,3,104,52,0,750,751,5,195,0,0,751,753,3,104,52,0,752,750,
-		1,0,0,0,753,756,1,0,0,0,754,752,1,0,0,0,754,755,1,0,0,0,755,757,1,0,0,
-		0,756,754,1,0,0,0,757,758,5,192,0,0,758,760,1,0,0,0,759,745,1,0,0,0,759,
-		747,1,0,0,0,760,53,1,0,0,0,761,773,5,166,0,0,762,774,3,68,34,0,763,764,
-		5,191,0,0,764,765,3,68,34,0,765,766,5,192,0,0,766,774,1,0,0,0,767,768,
-		5,191,0,0,768,769,3,68,34,0,769,770,5,195,0,0,770,771,3,68,34,0,771,772,
-		5,192,0,0,772,774,1,0,0,0,773,762,1,0,0,0,773,763,1,0,0,0,773,767,1,0,
-		0,0,774,776,1,0,0,0,775,777,3,66,33,0,776,775,1,0,0,0,776,777,1,0,0,0,
-		777,55,1,0,0,0,778,780,3,102,51,0,779,781,3,58,29,0,780,779,1,0,0,0,780,
-		781,1,0,0,0,781,816,1,0,0,0,782,783,5,191,0,0,783,784,3,26,13,0,784,786,
-		5,192,0,0,785,787,3,58,29,0,786,785,1,0,0,0,786,787,1,0,0,0,787,816,1,
-		0,0,0,788,789,3,102,51,0,789,798,5,191,0,0,790,795,3,72,36,0,791,792,5,
-		195,0,0,792,794,3,72,36,0,793,791,1,0,0,0,794,797,1,0,0,0,795,793,1,0,
-		0,0,795,796,1,0,0,0,796,799,1,0,0,0,797,795,1,0,0,0,798,790,1,0,0,0,798,
-		799,1,0,0,0,799,800,1,0,0,0,800,802,5,192,0,0,801,803,3,58,29,0,802,801,
-		1,0,0,0,802,803,1,0,0,0,803,816,1,0,0,0,804,805,5,191,0,0,805,810,3,48,
-		24,0,806,807,5,195,0,0,807,809,3,48,24,0,808,806,1,0,0,0,809,812,1,0,0,
-		0,810,808,1,0,0,0,810,811,1,0,0,0,811,813,1,0,0,0,812,810,1,0,0,0,813,
-		814,5,192,0,0,814,816,1,0,0,0,815,778,1,0,0,0,815,782,1,0,0,0,815,788,
-		1,0,0,0,815,804,1,0,0,0,816,57,1,0,0,0,817,819,5,11,0,0,818,817,1,0,0,
-		0,818,819,1,0,0,0,819,820,1,0,0,0,820,822,3,104,52,0,821,823,3,22,11,0,
-		822,821,1,0,0,0,822,823,1,0,0,0,823,59,1,0,0,0,824,825,5,164,0,0,825,826,
-		3,62,31,0,826,61,1,0,0,0,827,828,5,152,0,0,828,829,5,191,0,0,829,830,5,
-		129,0,0,830,834,3,68,34,0,831,833,3,64,32,0,832,831,1,0,0,0,833,836,1,
-		0,0,0,834,832,1,0,0,0,834,835,1,0,0,0,835,837,1,0,0,0,836,834,1,0,0,0,
-		837,838,5,192,0,0,838,867,1,0,0,0,839,840,5,64,0,0,840,841,5,191,0,0,841,
-		842,5,129,0,0,842,843,3,68,34,0,843,844,5,195,0,0,844,845,5,3,0,0,845,
-		846,5,18,0,0,846,850,3,68,34,0,847,849,3,64,32,0,848,847,1,0,0,0,849,852,
-		1,0,0,0,850,848,1,0,0,0,850,851,1,0,0,0,851,853,1,0,0,0,852,850,1,0,0,
-		0,853,854,5,192,0,0,854,867,1,0,0,0,855,856,5,126,0,0,856,857,5,191,0,
-		0,857,861,3,68,34,0,858,860,3,64,32,0,859,858,1,0,0,0,860,863,1,0,0,0,
-		861,859,1,0,0,0,861,862,1,0,0,0,862,864,1,0,0,0,863,861,1,0,0,0,864,865,
-		5,192,0,0,865,867,1,0,0,0,866,827,1,0,0,0,866,839,1,0,0,0,866,855,1,0,
-		0,0,867,63,1,0,0,0,868,869,5,195,0,0,869,870,5,116,0,0,870,874,3,68,34,
-		0,871,872,5,195,0,0,872,874,3,66,33,0,873,868,1,0,0,0,873,871,1,0,0,0,
-		874,65,1,0,0,0,875,876,5,59,0,0,876,877,5,104,0,0,877,878,3,68,34,0,878,
-		67,1,0,0,0,879,880,5,200,0,0,880,881,3,70,35,0,881,69,1,0,0,0,882,883,
-		7,16,0,0,883,71,1,0,0,0,884,885,6,36,-1,0,885,887,3,76,38,0,886,888,3,
-		74,37,0,887,886,1,0,0,0,887,888,1,0,0,0,888,892,1,0,0,0,889,890,5,92,0,
-		0,890,892,3,72,36,3,891,884,1,0,0,0,891,889,1,0,0,0,892,901,1,0,0,0,893,
-		894,10,2,0,0,894,895,5,6,0,0,895,900,3,72,36,3,896,897,10,1,0,0,897,898,
-		5,99,0,0,898,900,3,72,36,2,899,893,1,0,0,0,899,896,1,0,0,0,900,903,1,0,
-		0,0,901,899,1,0,0,0,901,902,1,0,0,0,902,73,1,0,0,0,903,901,1,0,0,0,904,
-		905,3,92,46,0,905,906,3,76,38,0,906,969,1,0,0,0,907,908,3,92,46,0,908,
-		909,7,17,0,0,909,912,5,191,0,0,910,913,3,26,13,0,911,913,3,72,36,0,912,
-		910,1,0,0,0,912,911,1,0,0,0,913,914,1,0,0,0,914,915,5,192,0,0,915,969,
-		1,0,0,0,916,918,5,92,0,0,917,916,1,0,0,0,917,918,1,0,0,0,918,919,1,0,0,
-		0,919,920,5,16,0,0,920,921,3,76,38,0,921,922,5,6,0,0,922,923,3,76,38,0,
-		923,969,1,0,0,0,924,926,5,92,0,0,925,924,1,0,0,0,925,926,1,0,0,0,926,927,
-		1,0,0,0,927,928,5,69,0,0,928,929,5,191,0,0,929,930,3,26,13,0,930,931,5,
-		192,0,0,931,969,1,0,0,0,932,934,5,92,0,0,933,932,1,0,0,0,933,934,1,0,0,
-		0,934,935,1,0,0,0,935,936,5,69,0,0,936,937,5,191,0,0,937,942,3,72,36,0,
-		938,939,5,195,0,0,939,941,3,72,36,0,940,938,1,0,0,0,941,944,1,0,0,0,942,
-		940,1,0,0,0,942,943,1,0,0,0,943,945,1,0,0,0,944,942,1,0,0,0,945,946,5,
-		192,0,0,946,969,1,0,0,0,947,949,5,92,0,0,948,947,1,0,0,0,948,949,1,0,0,
-		0,949,950,1,0,0,0,950,951,7,18,0,0,951,954,3,76,38,0,952,953,5,44,0,0,
-		953,955,5,198,0,0,954,952,1,0,0,0,954,955,1,0,0,0,955,969,1,0,0,0,956,
-		958,5,75,0,0,957,959,5,92,0,0,958,957,1,0,0,0,958,959,1,0,0,0,959,960,
-		1,0,0,0,960,969,5,93,0,0,961,963,5,75,0,0,962,964,5,92,0,0,963,962,1,0,
-		0,0,963,964,1,0,0,0,964,965,1,0,0,0,965,966,5,38,0,0,966,967,5,55,0,0,
-		967,969,3,76,38,0,968,904,1,0,0,0,968,907,1,0,0,0,968,917,1,0,0,0,968,
-		925,1,0,0,0,968,933,1,0,0,0,968,948,1,0,0,0,968,956,1,0,0,0,968,961,1,
-		0,0,0,969,75,1,0,0,0,970,971,6,38,-1,0,971,1138,3,94,47,0,972,1138,5,203,
-		0,0,973,974,5,19,0,0,974,976,3,72,36,0,975,977,3,90,45,0,976,975,1,0,0,
-		0,977,978,1,0,0,0,978,976,1,0,0,0,978,979,1,0,0,0,979,982,1,0,0,0,980,
-		981,5,41,0,0,981,983,3,72,36,0,982,980,1,0,0,0,982,983,1,0,0,0,983,984,
-		1,0,0,0,984,985,5,43,0,0,985,1138,1,0,0,0,986,988,5,19,0,0,987,989,3,90,
-		45,0,988,987,1,0,0,0,989,990,1,0,0,0,990,988,1,0,0,0,990,991,1,0,0,0,991,
-		994,1,0,0,0,992,993,5,41,0,0,993,995,3,72,36,0,994,992,1,0,0,0,994,995,
-		1,0,0,0,995,996,1,0,0,0,996,997,5,43,0,0,997,1138,1,0,0,0,998,999,5,20,
-		0,0,999,1000,5,191,0,0,1000,1001,3,72,36,0,1001,1002,5,11,0,0,1002,1003,
-		3,98,49,0,1003,1004,5,192,0,0,1004,1138,1,0,0,0,1005,1006,5,10,0,0,1006,
-		1015,5,193,0,0,1007,1012,3,72,36,0,1008,1009,5,195,0,0,1009,1011,3,72,
-		36,0,1010,1008,1,0,0,0,1011,1014,1,0,0,0,1012,1010,1,0,0,0,1012,1013,1,
-		0,0,0,1013,1016,1,0,0,0,1014,1012,1,0,0,0,1015,1007,1,0,0,0,1015,1016,
-		1,0,0,0,1016,1017,1,0,0,0,1017,1138,5,194,0,0,1018,1019,5,10,0,0,1019,
-		1020,5,191,0,0,1020,1021,3,26,13,0,1021,1022,5,192,0,0,1022,1138,1,0,0,
-		0,1023,1024,5,87,0,0,1024,1033,5,191,0,0,1025,1030,3,86,43,0,1026,1027,
-		5,195,0,0,1027,1029,3,86,43,0,1028,1026,1,0,0,0,1029,1032,1,0,0,0,1030,
-		1028,1,0,0,0,1030,1031,1,0,0,0,1031,1034,1,0,0,0,1032,1030,1,0,0,0,1033,
-		1025,1,0,0,0,1033,1034,1,0,0,0,1034,1035,1,0,0,0,1035,1138,5,192,0,0,1036,
-		1037,5,135,0,0,1037,1046,5,191,0,0,1038,1043,3,88,44,0,1039,1040,5,195,
-		0,0,1040,1042,3,88,44,0,1041,1039,1,0,0,0,1042,1045,1,0,0,0,1043,1041,
-		1,0,0,0,1043,1044,1,0,0,0,1044,1047,1,0,0,0,1045,1043,1,0,0,0,1046,1038,
-		1,0,0,0,1046,1047,1,0,0,0,1047,1048,1,0,0,0,1048,1138,5,192,0,0,1049,1050,
-		5,46,0,0,1050,1051,5,191,0,0,1051,1052,3,26,13,0,1052,1053,5,192,0,0,1053,
-		1138,1,0,0,0,1054,1055,3,102,51,0,1055,1056,5,191,0,0,1056,1057,5,183,
-		0,0,1057,1059,5,192,0,0,1058,1060,3,80,40,0,1059,1058,1,0,0,0,1059,1060,
-		1,0,0,0,1060,1138,1,0,0,0,1061,1062,5,49,0,0,1062,1065,5,191,0,0,1063,
-		1066,3,104,52,0,1064,1066,5,198,0,0,1065,1063,1,0,0,0,1065,1064,1,0,0,
-		0,1066,1067,1,0,0,0,1067,1068,5,55,0,0,1068,1069,3,76,38,0,1069,1070,5,
-		192,0,0,1070,1138,1,0,0,0,1071,1072,5,136,0,0,1072,1073,5,191,0,0,1073,
-		1074,3,76,38,0,1074,1075,5,55,0,0,1075,1078,3,76,38,0,1076,1077,5,54,0,
-		0,1077,1079,3,76,38,0,1078,1076,1,0,0,0,1078,1079,1,0,0,0,1079,1080,1,
-		0,0,0,1080,1081,5,192,0,0,1081,1138,1,0,0,0,1082,1083,5,150,0,0,1083,1085,
-		5,191,0,0,1084,1086,7,19,0,0,1085,1084,1,0,0,0,1085,1086,1,0,0,0,1086,
-		1088,1,0,0,0,1087,1089,3,76,38,0,1088,1087,1,0,0,0,1088,1089,1,0,0,0,1089,
-		1090,1,0,0,0,1090,1091,5,55,0,0,1091,1092,3,76,38,0,1092,1093,5,192,0,
-		0,1093,1138,1,0,0,0,1094,1095,3,102,51,0,1095,1110,5,191,0,0,1096,1098,
-		5,38,0,0,1097,1096,1,0,0,0,1097,1098,1,0,0,0,1098,1099,1,0,0,0,1099,1104,
-		3,78,39,0,1100,1101,5,195,0,0,1101,1103,3,78,39,0,1102,1100,1,0,0,0,1103,
-		1106,1,0,0,0,1104,1102,1,0,0,0,1104,1105,1,0,0,0,1105,1108,1,0,0,0,1106,
-		1104,1,0,0,0,1107,1109,3,36,18,0,1108,1107,1,0,0,0,1108,1109,1,0,0,0,1109,
-		1111,1,0,0,0,1110,1097,1,0,0,0,1110,1111,1,0,0,0,1111,1112,1,0,0,0,1112,
-		1114,5,192,0,0,1113,1115,3,80,40,0,1114,1113,1,0,0,0,1114,1115,1,0,0,0,
-		1115,1138,1,0,0,0,1116,1117,5,191,0,0,1117,1118,3,26,13,0,1118,1119,5,
-		192,0,0,1119,1138,1,0,0,0,1120,1138,3,104,52,0,1121,1122,3,104,52,0,1122,
-		1123,5,196,0,0,1123,1124,3,104,52,0,1124,1138,1,0,0,0,1125,1126,5,191,
-		0,0,1126,1127,3,72,36,0,1127,1128,5,192,0,0,1128,1138,1,0,0,0,1129,1130,
-		5,191,0,0,1130,1131,3,72,36,0,1131,1132,5,192,0,0,1132,1133,5,196,0,0,
-		1133,1134,3,104,52,0,1134,1138,1,0,0,0,1135,1136,7,20,0,0,1136,1138,3,
-		76,38,4,1137,970,1,0,0,0,1137,972,1,0,0,0,1137,973,1,0,0,0,1137,986,1,
-		0,0,0,1137,998,1,0,0,0,1137,1005,1,0,0,0,1137,1018,1,0,0,0,1137,1023,1,
-		0,0,0,1137,1036,1,0,0,0,1137,1049,1,0,0,0,1137,1054,1,0,0,0,1137,1061,
-		1,0,0,0,1137,1071,1,0,0,0,1137,1082,1,0,0,0,1137,1094,1,0,0,0,1137,1116,
-		1,0,0,0,1137,1120,1,0,0,0,1137,1121,1,0,0,0,1137,1125,1,0,0,0,1137,1129,
-		1,0,0,0,1137,1135,1,0,0,0,1138,1169,1,0,0,0,1139,1140,10,5,0,0,1140,1141,
-		5,13,0,0,1141,1142,5,143,0,0,1142,1143,5,170,0,0,1143,1168,3,76,38,6,1144,
-		1145,10,3,0,0,1145,1146,7,21,0,0,1146,1168,3,76,38,4,1147,1148,10,2,0,
-		0,1148,1149,7,20,0,0,1149,1168,3,76,38,3,1150,1151,10,1,0,0,1151,1152,
-		5,186,0,0,1152,1168,3,76,38,2,1153,1154,10,9,0,0,1154,1155,5,193,0,0,1155,
-		1156,3,76,38,0,1156,1157,5,194,0,0,1157,1168,1,0,0,0,1158,1159,10,8,0,
-		0,1159,1160,5,189,0,0,1160,1168,3,104,52,0,1161,1162,10,7,0,0,1162,1163,
-		5,188,0,0,1163,1168,3,98,49,0,1164,1165,10,6,0,0,1165,1166,5,23,0,0,1166,
-		1168,3,102,51,0,1167,1139,1,0,0,0,1167,1144,1,0,0,0,1167,1147,1,0,0,0,
-		1167,1150,1,0,0,0,1167,1153,1,0,0,0,1167,1158,1,0,0,0,1167,1161,1,0,0,
-		0,1167,1164,1,0,0,0,1168,1171,1,0,0,0,1169,1167,1,0,0,0,1169,1170,1,0,
-		0,0,1170,77,1,0,0,0,1171,1169,1,0,0,0,1172,1173,3,104,52,0,1173,1174,5,
-		190,0,0,1174,1175,3,72,36,0,1175,1191,1,0,0,0,1176,1177,5,191,0,0,1177,
-		1182,3,104,52,0,1178,1179,5,195,0,0,1179,1181,3,104,52,0,1180,1178,1,0,
-		0,0,1181,1184,1,0,0,0,1182,1180,1,0,0,0,1182,1183,1,0,0,0,1183,1185,1,
-		0,0,0,1184,1182,1,0,0,0,1185,1186,5,192,0,0,1186,1187,5,190,0,0,1187,1188,
-		3,72,36,0,1188,1191,1,0,0,0,1189,1191,3,72,36,0,1190,1172,1,0,0,0,1190,
-		1176,1,0,0,0,1190,1189,1,0,0,0,1191,79,1,0,0,0,1192,1193,5,102,0,0,1193,
-		1204,5,191,0,0,1194,1195,5,103,0,0,1195,1196,5,18,0,0,1196,1201,3,72,36,
-		0,1197,1198,5,195,0,0,1198,1200,3,72,36,0,1199,1197,1,0,0,0,1200,1203,
-		1,0,0,0,1201,1199,1,0,0,0,1201,1202,1,0,0,0,1202,1205,1,0,0,0,1203,1201,
-		1,0,0,0,1204,1194,1,0,0,0,1204,1205,1,0,0,0,1205,1207,1,0,0,0,1206,1208,
-		3,36,18,0,1207,1206,1,0,0,0,1207,1208,1,0,0,0,1208,1210,1,0,0,0,1209,1211,
-		3,82,41,0,1210,1209,1,0,0,0,1210,1211,1,0,0,0,1211,1212,1,0,0,0,1212,1213,
-		5,192,0,0,1213,81,1,0,0,0,1214,1215,7,22,0,0,1215,1216,5,16,0,0,1216,1217,
-		3,84,42,0,1217,1218,5,6,0,0,1218,1219,3,84,42,0,1219,1223,1,0,0,0,1220,
-		1221,7,22,0,0,1221,1223,3,84,42,0,1222,1214,1,0,0,0,1222,1220,1,0,0,0,
-		1223,83,1,0,0,0,1224,1225,5,156,0,0,1225,1234,5,106,0,0,1226,1227,5,156,
-		0,0,1227,1234,5,53,0,0,1228,1229,5,28,0,0,1229,1234,5,119,0,0,1230,1231,
-		3,76,38,0,1231,1232,7,23,0,0,1232,1234,1,0,0,0,1233,1224,1,0,0,0,1233,
-		1226,1,0,0,0,1233,1228,1,0,0,0,1233,1230,1,0,0,0,1234,85,1,0,0,0,1235,
-		1236,3,72,36,0,1236,1237,5,187,0,0,1237,1238,3,72,36,0,1238,87,1,0,0,0,
-		1239,1240,3,104,52,0,1240,1241,5,187,0,0,1241,1242,3,72,36,0,1242,89,1,
-		0,0,0,1243,1244,5,162,0,0,1244,1245,3,72,36,0,1245,1246,5,142,0,0,1246,
-		1247,3,72,36,0,1247,91,1,0,0,0,1248,1272,5,171,0,0,1249,1272,5,172,0,0,
-		1250,1272,5,175,0,0,1251,1272,5,173,0,0,1252,1272,5,176,0,0,1253,1272,
-		5,174,0,0,1254,1272,5,180,0,0,1255,1272,5,178,0,0,1256,1272,5,179,0,0,
-		1257,1272,5,177,0,0,1258,1259,5,98,0,0,1259,1265,5,191,0,0,1260,1261,3,
-		104,52,0,1261,1262,5,196,0,0,1262,1264,1,0,0,0,1263,1260,1,0,0,0,1264,
-		1267,1,0,0,0,1265,1263,1,0,0,0,1265,1266,1,0,0,0,1266,1268,1,0,0,0,1267,
-		1265,1,0,0,0,1268,1269,3,92,46,0,1269,1270,5,192,0,0,1270,1272,1,0,0,0,
-		1271,1248,1,0,0,0,1271,1249,1,0,0,0,1271,1250,1,0,0,0,1271,1251,1,0,0,
-		0,1271,1252,1,0,0,0,1271,1253,1,0,0,0,1271,1254,1,0,0,0,1271,1255,1,0,
-		0,0,1271,1256,1,0,0,0,1271,1257,1,0,0,0,1271,1258,1,0,0,0,1272,93,1,0,
-		0,0,1273,1290,5,93,0,0,1274,1290,7,24,0,0,1275,1290,3,96,48,0,1276,1290,
-		5,198,0,0,1277,1290,5,199,0,0,1278,1279,5,144,0,0,1279,1290,5,198,0,0,
-		1280,1281,5,30,0,0,1281,1290,5,198,0,0,1282,1283,5,143,0,0,1283,1290,5,
-		198,0,0,1284,1285,5,73,0,0,1285,1287,5,198,0,0,1286,1288,3,70,35,0,1287,
-		1286,1,0,0,0,1287,1288,1,0,0,0,1288,1290,1,0,0,0,1289,1273,1,0,0,0,1289,
-		1274,1,0,0,0,1289,1275,1,0,0,0,1289,1276,1,0,0,0,1289,1277,1,0,0,0,1289,
-		1278,1,0,0,0,1289,1280,1,0,0,0,1289,1282,1,0,0,0,1289,1284,1,0,0,0,1290,
-		95,1,0,0,0,1291,1292,7,25,0,0,1292,97,1,0,0,0,1293,1294,6,49,-1,0,1294,
-		1295,5,10,0,0,1295,1296,5,175,0,0,1296,1297,3,98,49,0,1297,1298,5,176,
-		0,0,1298,1339,1,0,0,0,1299,1300,5,87,0,0,1300,1301,5,175,0,0,1301,1302,
-		3,98,49,0,1302,1303,5,195,0,0,1303,1304,3,98,49,0,1304,1305,5,176,0,0,
-		1305,1339,1,0,0,0,1306,1323,5,135,0,0,1307,1319,5,175,0,0,1308,1309,3,
-		104,52,0,1309,1316,3,98,49,0,1310,1311,5,195,0,0,1311,1312,3,104,52,0,
-		1312,1313,3,98,49,0,1313,1315,1,0,0,0,1314,1310,1,0,0,0,1315,1318,1,0,
-		0,0,1316,1314,1,0,0,0,1316,1317,1,0,0,0,1317,1320,1,0,0,0,1318,1316,1,
-		0,0,0,1319,1308,1,0,0,0,1319,1320,1,0,0,0,1320,1321,1,0,0,0,1321,1324,
-		5,176,0,0,1322,1324,5,172,0,0,1323,1307,1,0,0,0,1323,1322,1,0,0,0,1324,
-		1339,1,0,0,0,1325,1336,3,100,50,0,1326,1327,5,191,0,0,1327,1332,5,200,
-		0,0,1328,1329,5,195,0,0,1329,1331,5,200,0,0,1330,1328,1,0,0,0,1331,1334,
-		1,0,0,0,1332,1330,1,0,0,0,1332,1333,1,0,0,0,1333,1335,1,0,0,0,1334,1332,
-		1,0,0,0,1335,1337,5,192,0,0,1336,1326,1,0,0,0,1336,1337,1,0,0,0,1337,1339,
-		1,0,0,0,1338,1293,1,0,0,0,1338,1299,1,0,0,0,1338,1306,1,0,0,0,1338,1325,
-		1,0,0,0,1339,1348,1,0,0,0,1340,1341,10,5,0,0,1341,1343,5,193,0,0,1342,
-		1344,5,200,0,0,1343,1342,1,0,0,0,1343,1344,1,0,0,0,1344,1345,1,0,0,0,1345,
-		1347,5,194,0,0,1346,1340,1,0,0,0,1347,1350,1,0,0,0,1348,1346,1,0,0,0,1348,
-		1349,1,0,0,0,1349,99,1,0,0,0,1350,1348,1,0,0,0,1351,1352,5,39,0,0,1352,
-		1362,5,107,0,0,1353,1354,5,22,0,0,1354,1362,5,161,0,0,1355,1356,7,26,0,
-		0,1356,1357,7,27,0,0,1357,1358,5,143,0,0,1358,1362,5,170,0,0,1359,1362,
-		5,73,0,0,1360,1362,3,102,51,0,1361,1351,1,0,0,0,1361,1353,1,0,0,0,1361,
-		1355,1,0,0,0,1361,1359,1,0,0,0,1361,1360,1,0,0,0,1362,101,1,0,0,0,1363,
-		1368,3,104,52,0,1364,1365,5,196,0,0,1365,1367,3,104,52,0,1366,1364,1,0,
-		0,0,1367,1370,1,0,0,0,1368,1366,1,0,0,0,1368,1369,1,0,0,0,1369,103,1,0,
-		0,0,1370,1368,1,0,0,0,1371,1377,5,204,0,0,1372,1377,5,205,0,0,1373,1377,
-		5,206,0,0,1374,1377,5,207,0,0,1375,1377,3,106,53,0,1376,1371,1,0,0,0,1376,
-		1372,1,0,0,0,1376,1373,1,0,0,0,1376,1374,1,0,0,0,1376,1375,1,0,0,0,1377,
-		105,1,0,0,0,1378,1379,7,28,0,0,1379,107,1,0,0,0,185,111,118,123,129,132,
-		143,148,153,160,164,168,183,190,200,206,211,217,223,234,238,242,245,249,
-		259,266,276,279,283,287,292,297,301,308,311,317,321,325,330,333,339,343,
-		347,352,358,363,371,377,382,392,403,411,419,427,437,446,453,457,460,468,
-		476,484,494,498,509,516,522,530,541,547,551,554,557,560,564,571,576,589,
-		594,599,606,615,618,621,625,634,637,641,650,653,659,668,673,677,685,690,
-		699,702,704,714,717,723,725,729,733,737,741,743,754,759,773,776,780,786,
-		795,798,802,810,815,818,822,834,850,861,866,873,887,891,899,901,912,917,
-		925,933,942,948,954,958,963,968,978,982,990,994,1012,1015,1030,1033,1043,
-		1046,1059,1065,1078,1085,1088,1097,1104,1108,1110,1114,1137,1167,1169,
-		1182,1190,1201,1204,1207,1210,1222,1233,1265,1271,1287,1289,1316,1319,
-		1323,1332,1336,1338,1343,1348,1361,1368,1376
+		2,50,7,50,2,51,7,51,2,52,7,52,2,53,7,53,2,54,7,54,2,55,7,55,2,56,7,56,
+		2,57,7,57,1,0,5,0,118,8,0,10,0,12,0,121,9,0,1,0,1,0,4,0,125,8,0,11,0,12,
+		0,126,1,0,5,0,130,8,0,10,0,12,0,133,9,0,1,0,5,0,136,8,0,10,0,12,0,139,
+		9,0,3,0,141,8,0,1,0,1,0,1,1,1,1,1,1,1,2,1,2,1,2,1,2,3,2,152,8,2,1,2,1,
+		2,1,2,3,2,157,8,2,1,2,1,2,1,2,3,2,162,8,2,1,2,1,2,1,2,1,2,1,2,3,2,169,
+		8,2,1,2,1,2,3,2,173,8,2,1,2,1,2,3,2,177,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,
+		2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,192,8,2,1,2,1,2,1,2,1,2,1,2,3,2,199,8,2,
+		1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,209,8,2,1,2,1,2,1,2,1,2,3,2,215,8,
+		2,1,2,1,2,1,2,3,2,220,8,2,1,2,1,2,1,2,1,2,3,2,226,8,2,1,2,1,2,1,2,1,2,
+		3,2,232,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,243,8,2,1,2,1,2,3,
+		2,247,8,2,1,2,1,2,3,2,251,8,2,1,2,3,2,254,8,2,1,2,1,2,3,2,258,8,2,1,2,
+		1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,268,8,2,1,2,1,2,1,2,1,2,1,2,3,2,275,8,
+		2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,283,8,2,10,2,12,2,286,9,2,3,2,288,8,2,1,
+		2,1,2,3,2,292,8,2,1,2,1,2,3,2,296,8,2,1,2,5,2,299,8,2,10,2,12,2,302,9,
+		2,1,2,1,2,3,2,306,8,2,1,2,1,2,3,2,310,8,2,1,2,1,2,1,2,1,2,1,2,3,2,317,
+		8,2,1,2,3,2,320,8,2,1,2,1,2,1,2,1,2,3,2,326,8,2,1,2,1,2,3,2,330,8,2,1,
+		2,1,2,3,2,334,8,2,1,2,1,2,1,2,3,2,339,8,2,1,2,3,2,342,8,2,1,2,1,2,1,2,
+		1,2,3,2,348,8,2,1,2,1,2,3,2,352,8,2,1,2,1,2,3,2,356,8,2,1,2,1,2,1,2,3,
+		2,361,8,2,1,2,1,2,1,2,1,2,3,2,367,8,2,1,2,1,2,1,2,3,2,372,8,2,1,2,1,2,
+		1,2,1,2,1,2,1,2,3,2,380,8,2,1,2,1,2,1,2,1,2,3,2,386,8,2,1,2,1,2,1,2,3,
+		2,391,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,401,8,2,1,2,1,2,1,2,1,2,
+		1,2,1,2,1,2,1,2,1,2,3,2,412,8,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,420,8,2,1,
+		2,1,2,1,2,1,2,5,2,426,8,2,10,2,12,2,429,9,2,1,2,3,2,432,8,2,1,2,1,2,1,
+		2,1,2,1,2,3,2,439,8,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,447,8,2,10,2,12,2,450,
+		9,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,458,8,2,1,3,1,3,1,3,4,3,463,8,3,11,3,12,
+		3,464,1,3,1,3,3,3,469,8,3,1,4,3,4,472,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,
+		480,8,4,1,5,1,5,1,5,1,5,5,5,486,8,5,10,5,12,5,489,9,5,1,5,1,5,3,5,493,
+		8,5,1,5,1,5,1,6,1,6,1,6,1,6,1,7,1,7,1,7,3,7,504,8,7,1,8,1,8,1,8,1,8,1,
+		8,1,8,1,8,1,8,3,8,514,8,8,1,9,1,9,3,9,518,8,9,1,9,1,9,1,9,1,10,1,10,1,
+		10,1,10,5,10,527,8,10,10,10,12,10,530,9,10,1,10,1,10,1,11,1,11,3,11,536,
+		8,11,1,11,1,11,1,11,1,11,3,11,542,8,11,1,12,1,12,1,12,1,12,5,12,548,8,
+		12,10,12,12,12,551,9,12,1,12,1,12,1,13,1,13,1,13,1,13,5,13,559,8,13,10,
+		13,12,13,562,9,13,1,13,1,13,1,14,1,14,1,14,1,14,1,14,1,14,3,14,572,8,14,
+		1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,3,14,582,8,14,1,14,1,14,1,14,1,
+		14,1,14,1,14,5,14,590,8,14,10,14,12,14,593,9,14,1,14,1,14,3,14,597,8,14,
+		3,14,599,8,14,1,15,1,15,1,15,1,15,1,16,3,16,606,8,16,1,16,1,16,3,16,610,
+		8,16,1,16,3,16,613,8,16,1,16,3,16,616,8,16,1,16,3,16,619,8,16,1,17,1,17,
+		3,17,623,8,17,1,17,1,17,1,17,5,17,628,8,17,10,17,12,17,631,9,17,1,18,1,
+		18,3,18,635,8,18,1,18,1,18,1,18,1,18,1,18,1,19,1,19,1,19,1,19,1,19,1,19,
+		3,19,648,8,19,1,19,5,19,651,8,19,10,19,12,19,654,9,19,1,20,1,20,3,20,658,
+		8,20,1,20,1,20,1,20,5,20,663,8,20,10,20,12,20,666,9,20,1,20,1,20,1,20,
+		1,20,5,20,672,8,20,10,20,12,20,675,9,20,3,20,677,8,20,1,20,3,20,680,8,
+		20,1,20,1,20,3,20,684,8,20,1,20,1,20,1,20,1,20,1,20,5,20,691,8,20,10,20,
+		12,20,694,9,20,3,20,696,8,20,1,20,1,20,3,20,700,8,20,1,20,1,20,1,20,1,
+		20,1,20,5,20,707,8,20,10,20,12,20,710,9,20,3,20,712,8,20,1,20,1,20,1,20,
+		1,20,3,20,718,8,20,1,21,1,21,1,21,1,21,4,21,724,8,21,11,21,12,21,725,1,
+		21,1,21,1,21,3,21,731,8,21,1,22,1,22,1,22,1,22,1,22,5,22,738,8,22,10,22,
+		12,22,741,9,22,1,23,1,23,3,23,745,8,23,1,23,1,23,3,23,749,8,23,1,24,1,
+		24,1,24,1,25,1,25,1,25,3,25,757,8,25,1,26,1,26,1,26,3,26,762,8,26,1,27,
+		1,27,1,27,1,27,1,27,1,27,1,27,3,27,771,8,27,1,27,3,27,774,8,27,3,27,776,
+		8,27,1,28,1,28,1,28,1,28,1,28,1,28,1,28,1,28,3,28,786,8,28,1,28,3,28,789,
+		8,28,1,28,1,28,1,28,1,28,5,28,795,8,28,10,28,12,28,798,9,28,1,29,3,29,
+		801,8,29,1,29,1,29,3,29,805,8,29,1,29,1,29,3,29,809,8,29,1,29,1,29,3,29,
+		813,8,29,3,29,815,8,29,1,30,1,30,1,30,1,30,1,30,1,30,1,30,5,30,824,8,30,
+		10,30,12,30,827,9,30,1,30,1,30,3,30,831,8,30,1,31,1,31,1,31,1,31,1,31,
+		1,31,1,31,1,31,1,31,1,31,1,31,1,31,3,31,845,8,31,1,31,3,31,848,8,31,1,
+		32,1,32,3,32,852,8,32,1,32,3,32,855,8,32,1,32,1,32,1,32,1,32,3,32,861,
+		8,32,1,32,3,32,864,8,32,1,32,1,32,1,32,1,32,1,32,5,32,871,8,32,10,32,12,
+		32,874,9,32,3,32,876,8,32,1,32,1,32,3,32,880,8,32,1,32,1,32,1,32,1,32,
+		5,32,886,8,32,10,32,12,32,889,9,32,1,32,1,32,3,32,893,8,32,1,33,3,33,896,
+		8,33,1,33,1,33,3,33,900,8,33,1,34,1,34,1,34,1,35,1,35,1,35,1,35,1,35,5,
+		35,910,8,35,10,35,12,35,913,9,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,
+		35,1,35,1,35,1,35,5,35,926,8,35,10,35,12,35,929,9,35,1,35,1,35,1,35,1,
+		35,1,35,1,35,5,35,937,8,35,10,35,12,35,940,9,35,1,35,1,35,3,35,944,8,35,
+		1,36,1,36,1,36,1,36,1,36,3,36,951,8,36,1,37,1,37,1,37,1,37,1,38,1,38,1,
+		38,1,39,1,39,1,40,1,40,1,40,3,40,965,8,40,1,40,1,40,3,40,969,8,40,1,40,
+		1,40,1,40,1,40,1,40,1,40,5,40,977,8,40,10,40,12,40,980,9,40,1,41,1,41,
+		1,41,1,41,1,41,1,41,1,41,1,41,3,41,990,8,41,1,41,1,41,1,41,3,41,995,8,
+		41,1,41,1,41,1,41,1,41,1,41,1,41,3,41,1003,8,41,1,41,1,41,1,41,1,41,1,
+		41,1,41,3,41,1011,8,41,1,41,1,41,1,41,1,41,1,41,5,41,1018,8,41,10,41,12,
+		41,1021,9,41,1,41,1,41,1,41,3,41,1026,8,41,1,41,1,41,1,41,1,41,3,41,1032,
+		8,41,1,41,1,41,3,41,1036,8,41,1,41,1,41,1,41,3,41,1041,8,41,1,41,1,41,
+		1,41,3,41,1046,8,41,1,42,1,42,1,42,1,42,1,42,1,42,4,42,1054,8,42,11,42,
+		12,42,1055,1,42,1,42,3,42,1060,8,42,1,42,1,42,1,42,1,42,4,42,1066,8,42,
+		11,42,12,42,1067,1,42,1,42,3,42,1072,8,42,1,42,1,42,1,42,1,42,1,42,1,42,
+		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,5,42,1088,8,42,10,42,12,42,1091,
+		9,42,3,42,1093,8,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
+		1,42,5,42,1106,8,42,10,42,12,42,1109,9,42,3,42,1111,8,42,1,42,1,42,1,42,
+		1,42,1,42,1,42,5,42,1119,8,42,10,42,12,42,1122,9,42,3,42,1124,8,42,1,42,
+		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,3,42,1137,8,42,1,42,
+		1,42,1,42,1,42,3,42,1143,8,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
+		1,42,1,42,1,42,3,42,1156,8,42,1,42,1,42,3,42,1160,8,42,1,42,1,42,1,42,
+		1,42,1,42,3,42,1167,8,42,1,42,3,42,1170,8,42,1,42,1,42,1,42,1,42,1,42,
+		1,42,1,42,3,42,1179,8,42,1,42,1,42,1,42,5,42,1184,8,42,10,42,12,42,1187,
+		9,42,1,42,3,42,1190,8,42,3,42,1192,8,42,1,42,1,42,3,42,1196,8,42,1,42,
+		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
+		1,42,1,42,1,42,1,42,1,42,1,42,3,42,1219,8,42,1,42,1,42,1,42,1,42,1,42,
+		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
+		1,42,3,42,1241,8,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
+		1,42,1,42,1,42,1,42,1,42,5,42,1258,8,42,10,42,12,42,1261,9,42,1,43,1,43,
+		1,43,1,43,1,43,1,43,1,43,1,43,5,43,1271,8,43,10,43,12,43,1274,9,43,1,43,
+		1,43,1,43,1,43,1,43,3,43,1281,8,43,1,44,1,44,1,44,1,44,1,44,1,44,1,44,
+		5,44,1290,8,44,10,44,12,44,1293,9,44,3,44,1295,8,44,1,44,3,44,1298,8,44,
+		1,44,3,44,1301,8,44,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
+		3,45,1313,8,45,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,3,46,1324,
+		8,46,1,47,1,47,1,47,1,47,1,48,1,48,1,48,1,48,1,49,1,49,1,49,1,49,1,49,
+		1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,
+		1,50,5,50,1354,8,50,10,50,12,50,1357,9,50,1,50,1,50,1,50,3,50,1362,8,50,
+		1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,
+		3,51,1378,8,51,3,51,1380,8,51,1,52,1,52,1,53,1,53,1,53,1,53,1,53,1,53,
+		1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,
+		1,53,5,53,1405,8,53,10,53,12,53,1408,9,53,3,53,1410,8,53,1,53,1,53,3,53,
+		1414,8,53,1,53,1,53,1,53,1,53,1,53,5,53,1421,8,53,10,53,12,53,1424,9,53,
+		1,53,3,53,1427,8,53,3,53,1429,8,53,1,53,1,53,1,53,3,53,1434,8,53,1,53,
+		5,53,1437,8,53,10,53,12,53,1440,9,53,1,54,1,54,1,54,1,54,1,54,1,54,1,54,
+		1,54,1,54,1,54,3,54,1452,8,54,1,55,1,55,1,55,5,55,1457,8,55,10,55,12,55,
+		1460,9,55,1,56,1,56,1,56,1,56,1,56,3,56,1467,8,56,1,57,1,57,1,57,0,5,38,
+		56,80,84,106,58,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,
+		40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,
+		88,90,92,94,96,98,100,102,104,106,108,110,112,114,0,31,2,0,89,89,133,133,
+		2,0,138,138,142,142,2,0,76,76,126,126,2,0,90,90,131,131,2,0,150,150,177,
+		177,2,0,154,154,174,174,2,0,25,25,46,46,2,0,1,1,123,123,4,0,4,4,110,110,
+		130,130,144,145,2,0,102,102,175,175,3,0,48,48,75,75,160,160,2,0,4,4,40,
+		40,2,0,12,12,37,37,2,0,55,55,82,82,2,0,21,21,54,54,1,0,124,125,4,0,33,
+		34,68,69,92,95,127,128,3,0,4,4,7,7,135,135,2,0,71,71,87,87,3,0,17,17,84,
+		84,153,153,1,0,186,188,1,0,189,191,1,0,187,188,1,0,193,195,2,0,117,117,
+		125,125,2,0,56,56,111,111,2,0,53,53,156,156,1,0,209,211,1,0,148,149,2,
+		0,171,171,173,173,37,0,1,3,8,9,13,15,17,17,21,22,24,28,30,30,32,35,38,
+		39,41,42,50,52,54,57,60,62,65,69,79,79,81,82,84,84,86,86,89,90,92,95,97,
+		97,99,100,102,103,109,112,114,121,123,128,130,131,133,134,136,139,141,
+		141,143,146,148,149,151,155,157,159,161,163,166,167,173,176,1723,0,119,
+		1,0,0,0,2,144,1,0,0,0,4,457,1,0,0,0,6,468,1,0,0,0,8,479,1,0,0,0,10,481,
+		1,0,0,0,12,496,1,0,0,0,14,500,1,0,0,0,16,513,1,0,0,0,18,515,1,0,0,0,20,
+		522,1,0,0,0,22,535,1,0,0,0,24,543,1,0,0,0,26,554,1,0,0,0,28,598,1,0,0,
+		0,30,600,1,0,0,0,32,605,1,0,0,0,34,620,1,0,0,0,36,632,1,0,0,0,38,641,1,
+		0,0,0,40,717,1,0,0,0,42,730,1,0,0,0,44,732,1,0,0,0,46,742,1,0,0,0,48,750,
+		1,0,0,0,50,753,1,0,0,0,52,758,1,0,0,0,54,775,1,0,0,0,56,777,1,0,0,0,58,
+		814,1,0,0,0,60,830,1,0,0,0,62,832,1,0,0,0,64,892,1,0,0,0,66,895,1,0,0,
+		0,68,901,1,0,0,0,70,943,1,0,0,0,72,950,1,0,0,0,74,952,1,0,0,0,76,956,1,
+		0,0,0,78,959,1,0,0,0,80,968,1,0,0,0,82,1045,1,0,0,0,84,1218,1,0,0,0,86,
+		1280,1,0,0,0,88,1282,1,0,0,0,90,1312,1,0,0,0,92,1323,1,0,0,0,94,1325,1,
+		0,0,0,96,1329,1,0,0,0,98,1333,1,0,0,0,100,1361,1,0,0,0,102,1379,1,0,0,
+		0,104,1381,1,0,0,0,106,1428,1,0,0,0,108,1451,1,0,0,0,110,1453,1,0,0,0,
+		112,1466,1,0,0,0,114,1468,1,0,0,0,116,118,5,206,0,0,117,116,1,0,0,0,118,
+		121,1,0,0,0,119,117,1,0,0,0,119,120,1,0,0,0,120,140,1,0,0,0,121,119,1,
+		0,0,0,122,131,3,4,2,0,123,125,5,206,0,0,124,123,1,0,0,0,125,126,1,0,0,
+		0,126,124,1,0,0,0,126,127,1,0,0,0,127,128,1,0,0,0,128,130,3,4,2,0,129,
+		124,1,0,0,0,130,133,1,0,0,0,131,129,1,0,0,0,131,132,1,0,0,0,132,137,1,
+		0,0,0,133,131,1,0,0,0,134,136,5,206,0,0,135,134,1,0,0,0,136,139,1,0,0,
+		0,137,135,1,0,0,0,137,138,1,0,0,0,138,141,1,0,0,0,139,137,1,0,0,0,140,
+		122,1,0,0,0,140,141,1,0,0,0,141,142,1,0,0,0,142,143,5,0,0,1,143,1,1,0,
+		0,0,144,145,3,80,40,0,145,146,5,0,0,1,146,3,1,0,0,0,147,458,3,32,16,0,
+		148,149,7,0,0,0,149,151,5,139,0,0,150,152,5,51,0,0,151,150,1,0,0,0,151,
+		152,1,0,0,0,152,458,1,0,0,0,153,154,7,0,0,0,154,156,5,143,0,0,155,157,
+		5,51,0,0,156,155,1,0,0,0,156,157,1,0,0,0,157,458,1,0,0,0,158,159,7,0,0,
+		0,159,161,5,116,0,0,160,162,5,51,0,0,161,160,1,0,0,0,161,162,1,0,0,0,162,
+		458,1,0,0,0,163,164,7,0,0,0,164,458,5,115,0,0,165,166,7,0,0,0,166,168,
+		5,61,0,0,167,169,5,51,0,0,168,167,1,0,0,0,168,169,1,0,0,0,169,458,1,0,
+		0,0,170,172,7,0,0,0,171,173,5,4,0,0,172,171,1,0,0,0,172,173,1,0,0,0,173,
+		174,1,0,0,0,174,176,5,152,0,0,175,177,5,51,0,0,176,175,1,0,0,0,176,177,
+		1,0,0,0,177,458,1,0,0,0,178,179,7,0,0,0,179,458,5,159,0,0,180,181,7,0,
+		0,0,181,458,5,166,0,0,182,183,7,0,0,0,183,458,5,8,0,0,184,185,5,133,0,
+		0,185,186,5,154,0,0,186,187,5,79,0,0,187,458,5,86,0,0,188,191,5,133,0,
+		0,189,192,3,110,55,0,190,192,5,4,0,0,191,189,1,0,0,0,191,190,1,0,0,0,192,
+		458,1,0,0,0,193,194,5,38,0,0,194,195,5,60,0,0,195,458,3,112,56,0,196,198,
+		5,38,0,0,197,199,5,51,0,0,198,197,1,0,0,0,198,199,1,0,0,0,199,200,1,0,
+		0,0,200,458,3,110,55,0,201,202,5,38,0,0,202,203,3,110,55,0,203,204,5,51,
+		0,0,204,458,1,0,0,0,205,208,5,50,0,0,206,209,3,4,2,0,207,209,3,112,56,
+		0,208,206,1,0,0,0,208,207,1,0,0,0,209,458,1,0,0,0,210,211,5,43,0,0,211,
+		214,7,1,0,0,212,213,5,70,0,0,213,215,5,49,0,0,214,212,1,0,0,0,214,215,
+		1,0,0,0,215,216,1,0,0,0,216,219,3,110,55,0,217,218,5,36,0,0,218,220,5,
+		151,0,0,219,217,1,0,0,0,219,220,1,0,0,0,220,458,1,0,0,0,221,222,5,43,0,
+		0,222,225,5,158,0,0,223,224,5,70,0,0,224,226,5,49,0,0,225,223,1,0,0,0,
+		225,226,1,0,0,0,226,227,1,0,0,0,227,458,3,112,56,0,228,231,5,146,0,0,229,
+		232,3,112,56,0,230,232,5,4,0,0,231,229,1,0,0,0,231,230,1,0,0,0,232,458,
+		1,0,0,0,233,234,5,9,0,0,234,235,5,138,0,0,235,458,3,110,55,0,236,237,5,
+		26,0,0,237,238,5,138,0,0,238,458,3,110,55,0,239,242,5,114,0,0,240,243,
+		3,112,56,0,241,243,5,207,0,0,242,240,1,0,0,0,242,241,1,0,0,0,243,246,1,
+		0,0,0,244,245,5,58,0,0,245,247,5,15,0,0,246,244,1,0,0,0,246,247,1,0,0,
+		0,247,253,1,0,0,0,248,250,7,2,0,0,249,251,5,177,0,0,250,249,1,0,0,0,250,
+		251,1,0,0,0,251,252,1,0,0,0,252,254,5,209,0,0,253,248,1,0,0,0,253,254,
+		1,0,0,0,254,257,1,0,0,0,255,256,5,88,0,0,256,258,5,209,0,0,257,255,1,0,
+		0,0,257,258,1,0,0,0,258,458,1,0,0,0,259,260,5,132,0,0,260,261,5,207,0,
+		0,261,262,5,177,0,0,262,458,5,207,0,0,263,264,5,162,0,0,264,458,5,207,
+		0,0,265,267,5,132,0,0,266,268,7,3,0,0,267,266,1,0,0,0,267,268,1,0,0,0,
+		268,269,1,0,0,0,269,270,5,148,0,0,270,271,5,176,0,0,271,458,3,8,4,0,272,
+		274,5,132,0,0,273,275,7,3,0,0,274,273,1,0,0,0,274,275,1,0,0,0,275,276,
+		1,0,0,0,276,277,3,110,55,0,277,287,7,4,0,0,278,288,5,35,0,0,279,284,3,
+		8,4,0,280,281,5,204,0,0,281,283,3,8,4,0,282,280,1,0,0,0,283,286,1,0,0,
+		0,284,282,1,0,0,0,284,285,1,0,0,0,285,288,1,0,0,0,286,284,1,0,0,0,287,
+		278,1,0,0,0,287,279,1,0,0,0,288,458,1,0,0,0,289,291,5,14,0,0,290,292,7,
+		5,0,0,291,290,1,0,0,0,291,292,1,0,0,0,292,296,1,0,0,0,293,294,5,137,0,
+		0,294,296,5,154,0,0,295,289,1,0,0,0,295,293,1,0,0,0,296,300,1,0,0,0,297,
+		299,3,6,3,0,298,297,1,0,0,0,299,302,1,0,0,0,300,298,1,0,0,0,300,301,1,
+		0,0,0,301,458,1,0,0,0,302,300,1,0,0,0,303,305,7,6,0,0,304,306,7,5,0,0,
+		305,304,1,0,0,0,305,306,1,0,0,0,306,458,1,0,0,0,307,309,7,7,0,0,308,310,
+		7,5,0,0,309,308,1,0,0,0,309,310,1,0,0,0,310,458,1,0,0,0,311,312,5,39,0,
+		0,312,458,7,8,0,0,313,316,5,29,0,0,314,315,5,104,0,0,315,317,5,120,0,0,
+		316,314,1,0,0,0,316,317,1,0,0,0,317,319,1,0,0,0,318,320,5,136,0,0,319,
+		318,1,0,0,0,319,320,1,0,0,0,320,321,1,0,0,0,321,325,5,138,0,0,322,323,
+		5,70,0,0,323,324,5,96,0,0,324,326,5,49,0,0,325,322,1,0,0,0,325,326,1,0,
+		0,0,326,327,1,0,0,0,327,329,3,110,55,0,328,330,3,10,5,0,329,328,1,0,0,
+		0,329,330,1,0,0,0,330,333,1,0,0,0,331,332,5,171,0,0,332,334,3,20,10,0,
+		333,331,1,0,0,0,333,334,1,0,0,0,334,458,1,0,0,0,335,338,5,29,0,0,336,337,
+		5,104,0,0,337,339,5,120,0,0,338,336,1,0,0,0,338,339,1,0,0,0,339,341,1,
+		0,0,0,340,342,5,136,0,0,341,340,1,0,0,0,341,342,1,0,0,0,342,343,1,0,0,
+		0,343,347,5,142,0,0,344,345,5,70,0,0,345,346,5,96,0,0,346,348,5,49,0,0,
+		347,344,1,0,0,0,347,348,1,0,0,0,348,349,1,0,0,0,349,351,3,110,55,0,350,
+		352,3,10,5,0,351,350,1,0,0,0,351,352,1,0,0,0,352,355,1,0,0,0,353,354,5,
+		171,0,0,354,356,3,20,10,0,355,353,1,0,0,0,355,356,1,0,0,0,356,458,1,0,
+		0,0,357,360,5,29,0,0,358,359,5,104,0,0,359,361,5,120,0,0,360,358,1,0,0,
+		0,360,361,1,0,0,0,361,362,1,0,0,0,362,366,5,138,0,0,363,364,5,70,0,0,364,
+		365,5,96,0,0,365,367,5,49,0,0,366,363,1,0,0,0,366,367,1,0,0,0,367,368,
+		1,0,0,0,368,371,3,110,55,0,369,370,5,171,0,0,370,372,3,20,10,0,371,369,
+		1,0,0,0,371,372,1,0,0,0,372,373,1,0,0,0,373,374,5,11,0,0,374,375,3,32,
+		16,0,375,458,1,0,0,0,376,379,5,29,0,0,377,378,5,104,0,0,378,380,5,120,
+		0,0,379,377,1,0,0,0,379,380,1,0,0,0,380,381,1,0,0,0,381,385,5,142,0,0,
+		382,383,5,70,0,0,383,384,5,96,0,0,384,386,5,49,0,0,385,382,1,0,0,0,385,
+		386,1,0,0,0,386,387,1,0,0,0,387,390,3,110,55,0,388,389,5,171,0,0,389,391,
+		3,20,10,0,390,388,1,0,0,0,390,391,1,0,0,0,391,392,1,0,0,0,392,393,5,11,
+		0,0,393,394,3,32,16,0,394,458,1,0,0,0,395,396,5,29,0,0,396,400,5,158,0,
+		0,397,398,5,70,0,0,398,399,5,96,0,0,399,401,5,49,0,0,400,397,1,0,0,0,400,
+		401,1,0,0,0,401,402,1,0,0,0,402,403,3,112,56,0,403,404,5,11,0,0,404,405,
+		3,106,53,0,405,458,1,0,0,0,406,407,5,74,0,0,407,408,5,77,0,0,408,411,3,
+		110,55,0,409,410,5,171,0,0,410,412,3,20,10,0,411,409,1,0,0,0,411,412,1,
+		0,0,0,412,413,1,0,0,0,413,414,3,32,16,0,414,458,1,0,0,0,415,416,5,74,0,
+		0,416,417,5,77,0,0,417,419,3,110,55,0,418,420,3,24,12,0,419,418,1,0,0,
+		0,419,420,1,0,0,0,420,421,1,0,0,0,421,422,5,165,0,0,422,427,3,26,13,0,
+		423,424,5,204,0,0,424,426,3,26,13,0,425,423,1,0,0,0,426,429,1,0,0,0,427,
+		425,1,0,0,0,427,428,1,0,0,0,428,431,1,0,0,0,429,427,1,0,0,0,430,432,3,
+		28,14,0,431,430,1,0,0,0,431,432,1,0,0,0,432,458,1,0,0,0,433,434,5,36,0,
+		0,434,435,5,58,0,0,435,438,3,110,55,0,436,437,5,169,0,0,437,439,3,80,40,
+		0,438,436,1,0,0,0,438,439,1,0,0,0,439,458,1,0,0,0,440,441,5,5,0,0,441,
+		442,7,1,0,0,442,443,3,110,55,0,443,448,3,18,9,0,444,445,5,204,0,0,445,
+		447,3,18,9,0,446,444,1,0,0,0,447,450,1,0,0,0,448,446,1,0,0,0,448,449,1,
+		0,0,0,449,458,1,0,0,0,450,448,1,0,0,0,451,452,5,5,0,0,452,453,7,1,0,0,
+		453,454,3,110,55,0,454,455,5,132,0,0,455,456,3,20,10,0,456,458,1,0,0,0,
+		457,147,1,0,0,0,457,148,1,0,0,0,457,153,1,0,0,0,457,158,1,0,0,0,457,163,
+		1,0,0,0,457,165,1,0,0,0,457,170,1,0,0,0,457,178,1,0,0,0,457,180,1,0,0,
+		0,457,182,1,0,0,0,457,184,1,0,0,0,457,188,1,0,0,0,457,193,1,0,0,0,457,
+		196,1,0,0,0,457,201,1,0,0,0,457,205,1,0,0,0,457,210,1,0,0,0,457,221,1,
+		0,0,0,457,228,1,0,0,0,457,233,1,0,0,0,457,236,1,0,0,0,457,239,1,0,0,0,
+		457,259,1,0,0,0,457,263,1,0,0,0,457,265,1,0,0,0,457,272,1,0,0,0,457,295,
+		1,0,0,0,457,303,1,0,0,0,457,307,1,0,0,0,457,311,1,0,0,0,457,313,1,0,0,
+		0,457,335,1,0,0,0,457,357,1,0,0,0,457,376,1,0,0,0,457,395,1,0,0,0,457,
+		406,1,0,0,0,457,415,1,0,0,0,457,433,1,0,0,0,457,440,1,0,0,0,457,451,1,
+		0,0,0,458,5,1,0,0,0,459,460,5,79,0,0,460,462,5,86,0,0,461,463,3,112,56,
+		0,462,461,1,0,0,0,463,464,1,0,0,0,464,462,1,0,0,0,464,465,1,0,0,0,465,
+		469,1,0,0,0,466,467,5,118,0,0,467,469,7,9,0,0,468,459,1,0,0,0,468,466,
+		1,0,0,0,469,7,1,0,0,0,470,472,5,188,0,0,471,470,1,0,0,0,471,472,1,0,0,
+		0,472,473,1,0,0,0,473,480,3,104,52,0,474,480,5,207,0,0,475,480,3,112,56,
+		0,476,480,5,156,0,0,477,480,5,53,0,0,478,480,5,101,0,0,479,471,1,0,0,0,
+		479,474,1,0,0,0,479,475,1,0,0,0,479,476,1,0,0,0,479,477,1,0,0,0,479,478,
+		1,0,0,0,480,9,1,0,0,0,481,482,5,200,0,0,482,487,3,14,7,0,483,484,5,204,
+		0,0,484,486,3,14,7,0,485,483,1,0,0,0,486,489,1,0,0,0,487,485,1,0,0,0,487,
+		488,1,0,0,0,488,492,1,0,0,0,489,487,1,0,0,0,490,491,5,204,0,0,491,493,
+		3,12,6,0,492,490,1,0,0,0,492,493,1,0,0,0,493,494,1,0,0,0,494,495,5,201,
+		0,0,495,11,1,0,0,0,496,497,5,113,0,0,497,498,5,81,0,0,498,499,3,24,12,
+		0,499,13,1,0,0,0,500,501,3,112,56,0,501,503,3,106,53,0,502,504,3,16,8,
+		0,503,502,1,0,0,0,503,504,1,0,0,0,504,15,1,0,0,0,505,514,5,81,0,0,506,
+		507,5,113,0,0,507,514,5,81,0,0,508,514,5,66,0,0,509,510,5,65,0,0,510,511,
+		5,200,0,0,511,512,5,207,0,0,512,514,5,201,0,0,513,505,1,0,0,0,513,506,
+		1,0,0,0,513,508,1,0,0,0,513,509,1,0,0,0,514,17,1,0,0,0,515,517,5,2,0,0,
+		516,518,5,24,0,0,517,516,1,0,0,0,517,518,1,0,0,0,518,519,1,0,0,0,519,520,
+		3,112,56,0,520,521,3,106,53,0,521,19,1,0,0,0,522,523,5,200,0,0,523,528,
+		3,22,11,0,524,525,5,204,0,0,525,527,3,22,11,0,526,524,1,0,0,0,527,530,
+		1,0,0,0,528,526,1,0,0,0,528,529,1,0,0,0,529,531,1,0,0,0,530,528,1,0,0,
+		0,531,532,5,201,0,0,532,21,1,0,0,0,533,536,3,112,56,0,534,536,5,207,0,
+		0,535,533,1,0,0,0,535,534,1,0,0,0,536,537,1,0,0,0,537,541,5,177,0,0,538,
+		542,3,102,51,0,539,540,5,188,0,0,540,542,5,209,0,0,541,538,1,0,0,0,541,
+		539,1,0,0,0,542,23,1,0,0,0,543,544,5,200,0,0,544,549,3,112,56,0,545,546,
+		5,204,0,0,546,548,3,112,56,0,547,545,1,0,0,0,548,551,1,0,0,0,549,547,1,
+		0,0,0,549,550,1,0,0,0,550,552,1,0,0,0,551,549,1,0,0,0,552,553,5,201,0,
+		0,553,25,1,0,0,0,554,555,5,200,0,0,555,560,3,80,40,0,556,557,5,204,0,0,
+		557,559,3,80,40,0,558,556,1,0,0,0,559,562,1,0,0,0,560,558,1,0,0,0,560,
+		561,1,0,0,0,561,563,1,0,0,0,562,560,1,0,0,0,563,564,5,201,0,0,564,27,1,
+		0,0,0,565,566,5,101,0,0,566,571,5,27,0,0,567,572,3,24,12,0,568,569,5,101,
+		0,0,569,570,5,28,0,0,570,572,3,112,56,0,571,567,1,0,0,0,571,568,1,0,0,
+		0,571,572,1,0,0,0,572,573,1,0,0,0,573,574,5,41,0,0,574,599,5,97,0,0,575,
+		576,5,101,0,0,576,581,5,27,0,0,577,582,3,24,12,0,578,579,5,101,0,0,579,
+		580,5,28,0,0,580,582,3,112,56,0,581,577,1,0,0,0,581,578,1,0,0,0,581,582,
+		1,0,0,0,582,583,1,0,0,0,583,584,5,41,0,0,584,585,5,163,0,0,585,586,5,132,
+		0,0,586,591,3,30,15,0,587,588,5,204,0,0,588,590,3,30,15,0,589,587,1,0,
+		0,0,590,593,1,0,0,0,591,589,1,0,0,0,591,592,1,0,0,0,592,596,1,0,0,0,593,
+		591,1,0,0,0,594,595,5,169,0,0,595,597,3,80,40,0,596,594,1,0,0,0,596,597,
+		1,0,0,0,597,599,1,0,0,0,598,565,1,0,0,0,598,575,1,0,0,0,599,29,1,0,0,0,
+		600,601,3,112,56,0,601,602,5,177,0,0,602,603,3,80,40,0,603,31,1,0,0,0,
+		604,606,3,34,17,0,605,604,1,0,0,0,605,606,1,0,0,0,606,607,1,0,0,0,607,
+		609,3,38,19,0,608,610,3,44,22,0,609,608,1,0,0,0,609,610,1,0,0,0,610,612,
+		1,0,0,0,611,613,3,48,24,0,612,611,1,0,0,0,612,613,1,0,0,0,613,615,1,0,
+		0,0,614,616,3,50,25,0,615,614,1,0,0,0,615,616,1,0,0,0,616,618,1,0,0,0,
+		617,619,3,52,26,0,618,617,1,0,0,0,618,619,1,0,0,0,619,33,1,0,0,0,620,622,
+		5,171,0,0,621,623,5,119,0,0,622,621,1,0,0,0,622,623,1,0,0,0,623,624,1,
+		0,0,0,624,629,3,36,18,0,625,626,5,204,0,0,626,628,3,36,18,0,627,625,1,
+		0,0,0,628,631,1,0,0,0,629,627,1,0,0,0,629,630,1,0,0,0,630,35,1,0,0,0,631,
+		629,1,0,0,0,632,634,3,112,56,0,633,635,3,24,12,0,634,633,1,0,0,0,634,635,
+		1,0,0,0,635,636,1,0,0,0,636,637,5,11,0,0,637,638,5,200,0,0,638,639,3,32,
+		16,0,639,640,5,201,0,0,640,37,1,0,0,0,641,642,6,19,-1,0,642,643,3,40,20,
+		0,643,652,1,0,0,0,644,645,10,1,0,0,645,647,7,10,0,0,646,648,5,4,0,0,647,
+		646,1,0,0,0,647,648,1,0,0,0,648,649,1,0,0,0,649,651,3,38,19,2,650,644,
+		1,0,0,0,651,654,1,0,0,0,652,650,1,0,0,0,652,653,1,0,0,0,653,39,1,0,0,0,
+		654,652,1,0,0,0,655,657,5,129,0,0,656,658,7,11,0,0,657,656,1,0,0,0,657,
+		658,1,0,0,0,658,659,1,0,0,0,659,664,3,54,27,0,660,661,5,204,0,0,661,663,
+		3,54,27,0,662,660,1,0,0,0,663,666,1,0,0,0,664,662,1,0,0,0,664,665,1,0,
+		0,0,665,676,1,0,0,0,666,664,1,0,0,0,667,668,5,58,0,0,668,673,3,56,28,0,
+		669,670,5,204,0,0,670,672,3,56,28,0,671,669,1,0,0,0,672,675,1,0,0,0,673,
+		671,1,0,0,0,673,674,1,0,0,0,674,677,1,0,0,0,675,673,1,0,0,0,676,667,1,
+		0,0,0,676,677,1,0,0,0,677,679,1,0,0,0,678,680,3,68,34,0,679,678,1,0,0,
+		0,679,680,1,0,0,0,680,683,1,0,0,0,681,682,5,169,0,0,682,684,3,80,40,0,
+		683,681,1,0,0,0,683,684,1,0,0,0,684,695,1,0,0,0,685,686,5,63,0,0,686,687,
+		5,18,0,0,687,692,3,42,21,0,688,689,5,204,0,0,689,691,3,42,21,0,690,688,
+		1,0,0,0,691,694,1,0,0,0,692,690,1,0,0,0,692,693,1,0,0,0,693,696,1,0,0,
+		0,694,692,1,0,0,0,695,685,1,0,0,0,695,696,1,0,0,0,696,699,1,0,0,0,697,
+		698,5,64,0,0,698,700,3,80,40,0,699,697,1,0,0,0,699,700,1,0,0,0,700,711,
+		1,0,0,0,701,702,5,108,0,0,702,703,5,18,0,0,703,708,3,80,40,0,704,705,5,
+		204,0,0,705,707,3,80,40,0,706,704,1,0,0,0,707,710,1,0,0,0,708,706,1,0,
+		0,0,708,709,1,0,0,0,709,712,1,0,0,0,710,708,1,0,0,0,711,701,1,0,0,0,711,
+		712,1,0,0,0,712,718,1,0,0,0,713,714,5,200,0,0,714,715,3,32,16,0,715,716,
+		5,201,0,0,716,718,1,0,0,0,717,655,1,0,0,0,717,713,1,0,0,0,718,41,1,0,0,
+		0,719,720,5,200,0,0,720,723,3,80,40,0,721,722,5,204,0,0,722,724,3,80,40,
+		0,723,721,1,0,0,0,724,725,1,0,0,0,725,723,1,0,0,0,725,726,1,0,0,0,726,
+		727,1,0,0,0,727,728,5,201,0,0,728,731,1,0,0,0,729,731,3,80,40,0,730,719,
+		1,0,0,0,730,729,1,0,0,0,731,43,1,0,0,0,732,733,5,105,0,0,733,734,5,18,
+		0,0,734,739,3,46,23,0,735,736,5,204,0,0,736,738,3,46,23,0,737,735,1,0,
+		0,0,738,741,1,0,0,0,739,737,1,0,0,0,739,740,1,0,0,0,740,45,1,0,0,0,741,
+		739,1,0,0,0,742,744,3,80,40,0,743,745,7,12,0,0,744,743,1,0,0,0,744,745,
+		1,0,0,0,745,748,1,0,0,0,746,747,5,99,0,0,747,749,7,13,0,0,748,746,1,0,
+		0,0,748,749,1,0,0,0,749,47,1,0,0,0,750,751,5,45,0,0,751,752,7,14,0,0,752,
+		49,1,0,0,0,753,756,5,88,0,0,754,757,3,80,40,0,755,757,5,4,0,0,756,754,
+		1,0,0,0,756,755,1,0,0,0,757,51,1,0,0,0,758,759,5,100,0,0,759,761,3,80,
+		40,0,760,762,7,15,0,0,761,760,1,0,0,0,761,762,1,0,0,0,762,53,1,0,0,0,763,
+		776,5,189,0,0,764,765,3,112,56,0,765,766,5,205,0,0,766,767,5,189,0,0,767,
+		776,1,0,0,0,768,773,3,80,40,0,769,771,5,11,0,0,770,769,1,0,0,0,770,771,
+		1,0,0,0,771,772,1,0,0,0,772,774,3,112,56,0,773,770,1,0,0,0,773,774,1,0,
+		0,0,774,776,1,0,0,0,775,763,1,0,0,0,775,764,1,0,0,0,775,768,1,0,0,0,776,
+		55,1,0,0,0,777,778,6,28,-1,0,778,779,3,64,32,0,779,796,1,0,0,0,780,781,
+		10,3,0,0,781,782,3,58,29,0,782,783,5,80,0,0,783,785,3,64,32,0,784,786,
+		3,62,31,0,785,784,1,0,0,0,785,786,1,0,0,0,786,788,1,0,0,0,787,789,3,60,
+		30,0,788,787,1,0,0,0,788,789,1,0,0,0,789,795,1,0,0,0,790,791,10,2,0,0,
+		791,792,5,31,0,0,792,793,5,80,0,0,793,795,3,64,32,0,794,780,1,0,0,0,794,
+		790,1,0,0,0,795,798,1,0,0,0,796,794,1,0,0,0,796,797,1,0,0,0,797,57,1,0,
+		0,0,798,796,1,0,0,0,799,801,5,73,0,0,800,799,1,0,0,0,800,801,1,0,0,0,801,
+		815,1,0,0,0,802,804,5,85,0,0,803,805,5,106,0,0,804,803,1,0,0,0,804,805,
+		1,0,0,0,805,815,1,0,0,0,806,808,5,122,0,0,807,809,5,106,0,0,808,807,1,
+		0,0,0,808,809,1,0,0,0,809,815,1,0,0,0,810,812,5,59,0,0,811,813,5,106,0,
+		0,812,811,1,0,0,0,812,813,1,0,0,0,813,815,1,0,0,0,814,800,1,0,0,0,814,
+		802,1,0,0,0,814,806,1,0,0,0,814,810,1,0,0,0,815,59,1,0,0,0,816,817,5,101,
+		0,0,817,831,3,80,40,0,818,819,5,164,0,0,819,820,5,200,0,0,820,825,3,112,
+		56,0,821,822,5,204,0,0,822,824,3,112,56,0,823,821,1,0,0,0,824,827,1,0,
+		0,0,825,823,1,0,0,0,825,826,1,0,0,0,826,828,1,0,0,0,827,825,1,0,0,0,828,
+		829,5,201,0,0,829,831,1,0,0,0,830,816,1,0,0,0,830,818,1,0,0,0,831,61,1,
+		0,0,0,832,844,5,172,0,0,833,845,3,76,38,0,834,835,5,200,0,0,835,836,3,
+		76,38,0,836,837,5,201,0,0,837,845,1,0,0,0,838,839,5,200,0,0,839,840,3,
+		76,38,0,840,841,5,204,0,0,841,842,3,76,38,0,842,843,5,201,0,0,843,845,
+		1,0,0,0,844,833,1,0,0,0,844,834,1,0,0,0,844,838,1,0,0,0,845,847,1,0,0,
+		0,846,848,3,74,37,0,847,846,1,0,0,0,847,848,1,0,0,0,848,63,1,0,0,0,849,
+		851,3,110,55,0,850,852,3,66,33,0,851,850,1,0,0,0,851,852,1,0,0,0,852,893,
+		1,0,0,0,853,855,5,83,0,0,854,853,1,0,0,0,854,855,1,0,0,0,855,856,1,0,0,
+		0,856,857,5,200,0,0,857,858,3,32,16,0,858,860,5,201,0,0,859,861,3,66,33,
+		0,860,859,1,0,0,0,860,861,1,0,0,0,861,893,1,0,0,0,862,864,5,83,0,0,863,
+		862,1,0,0,0,863,864,1,0,0,0,864,865,1,0,0,0,865,866,3,110,55,0,866,875,
+		5,200,0,0,867,872,3,80,40,0,868,869,5,204,0,0,869,871,3,80,40,0,870,868,
+		1,0,0,0,871,874,1,0,0,0,872,870,1,0,0,0,872,873,1,0,0,0,873,876,1,0,0,
+		0,874,872,1,0,0,0,875,867,1,0,0,0,875,876,1,0,0,0,876,877,1,0,0,0,877,
+		879,5,201,0,0,878,880,3,66,33,0,879,878,1,0,0,0,879,880,1,0,0,0,880,893,
+		1,0,0,0,881,882,5,200,0,0,882,887,3,56,28,0,883,884,5,204,0,0,884,886,
+		3,56,28,0,885,883,1,0,0,0,886,889,1,0,0,0,887,885,1,0,0,0,887,888,1,0,
+		0,0,888,890,1,0,0,0,889,887,1,0,0,0,890,891,5,201,0,0,891,893,1,0,0,0,
+		892,849,1,0,0,0,892,854,1,0,0,0,892,863,1,0,0,0,892,881,1,0,0,0,893,65,
+		1,0,0,0,894,896,5,11,0,0,895,894,1,0,0,0,895,896,1,0,0,0,896,897,1,0,0,
+		0,897,899,3,112,56,0,898,900,3,24,12,0,899,898,1,0,0,0,899,900,1,0,0,0,
+		900,67,1,0,0,0,901,902,5,170,0,0,902,903,3,70,35,0,903,69,1,0,0,0,904,
+		905,5,157,0,0,905,906,5,200,0,0,906,907,5,134,0,0,907,911,3,76,38,0,908,
+		910,3,72,36,0,909,908,1,0,0,0,910,913,1,0,0,0,911,909,1,0,0,0,911,912,
+		1,0,0,0,912,914,1,0,0,0,913,911,1,0,0,0,914,915,5,201,0,0,915,944,1,0,
+		0,0,916,917,5,67,0,0,917,918,5,200,0,0,918,919,5,134,0,0,919,920,3,76,
+		38,0,920,921,5,204,0,0,921,922,5,3,0,0,922,923,5,18,0,0,923,927,3,76,38,
+		0,924,926,3,72,36,0,925,924,1,0,0,0,926,929,1,0,0,0,927,925,1,0,0,0,927,
+		928,1,0,0,0,928,930,1,0,0,0,929,927,1,0,0,0,930,931,5,201,0,0,931,944,
+		1,0,0,0,932,933,5,131,0,0,933,934,5,200,0,0,934,938,3,76,38,0,935,937,
+		3,72,36,0,936,935,1,0,0,0,937,940,1,0,0,0,938,936,1,0,0,0,938,939,1,0,
+		0,0,939,941,1,0,0,0,940,938,1,0,0,0,941,942,5,201,0,0,942,944,1,0,0,0,
+		943,904,1,0,0,0,943,916,1,0,0,0,943,932,1,0,0,0,944,71,1,0,0,0,945,946,
+		5,204,0,0,946,947,5,121,0,0,947,951,3,76,38,0,948,949,5,204,0,0,949,951,
+		3,74,37,0,950,945,1,0,0,0,950,948,1,0,0,0,951,73,1,0,0,0,952,953,5,62,
+		0,0,953,954,5,109,0,0,954,955,3,76,38,0,955,75,1,0,0,0,956,957,5,209,0,
+		0,957,958,3,78,39,0,958,77,1,0,0,0,959,960,7,16,0,0,960,79,1,0,0,0,961,
+		962,6,40,-1,0,962,964,3,84,42,0,963,965,3,82,41,0,964,963,1,0,0,0,964,
+		965,1,0,0,0,965,969,1,0,0,0,966,967,5,96,0,0,967,969,3,80,40,3,968,961,
+		1,0,0,0,968,966,1,0,0,0,969,978,1,0,0,0,970,971,10,2,0,0,971,972,5,6,0,
+		0,972,977,3,80,40,3,973,974,10,1,0,0,974,975,5,104,0,0,975,977,3,80,40,
+		2,976,970,1,0,0,0,976,973,1,0,0,0,977,980,1,0,0,0,978,976,1,0,0,0,978,
+		979,1,0,0,0,979,81,1,0,0,0,980,978,1,0,0,0,981,982,3,100,50,0,982,983,
+		3,84,42,0,983,1046,1,0,0,0,984,985,3,100,50,0,985,986,7,17,0,0,986,989,
+		5,200,0,0,987,990,3,32,16,0,988,990,3,80,40,0,989,987,1,0,0,0,989,988,
+		1,0,0,0,990,991,1,0,0,0,991,992,5,201,0,0,992,1046,1,0,0,0,993,995,5,96,
+		0,0,994,993,1,0,0,0,994,995,1,0,0,0,995,996,1,0,0,0,996,997,5,16,0,0,997,
+		998,3,84,42,0,998,999,5,6,0,0,999,1000,3,84,42,0,1000,1046,1,0,0,0,1001,
+		1003,5,96,0,0,1002,1001,1,0,0,0,1002,1003,1,0,0,0,1003,1004,1,0,0,0,1004,
+		1005,5,72,0,0,1005,1006,5,200,0,0,1006,1007,3,32,16,0,1007,1008,5,201,
+		0,0,1008,1046,1,0,0,0,1009,1011,5,96,0,0,1010,1009,1,0,0,0,1010,1011,1,
+		0,0,0,1011,1012,1,0,0,0,1012,1013,5,72,0,0,1013,1014,5,200,0,0,1014,1019,
+		3,80,40,0,1015,1016,5,204,0,0,1016,1018,3,80,40,0,1017,1015,1,0,0,0,1018,
+		1021,1,0,0,0,1019,1017,1,0,0,0,1019,1020,1,0,0,0,1020,1022,1,0,0,0,1021,
+		1019,1,0,0,0,1022,1023,5,201,0,0,1023,1046,1,0,0,0,1024,1026,5,96,0,0,
+		1025,1024,1,0,0,0,1025,1026,1,0,0,0,1026,1027,1,0,0,0,1027,1028,7,18,0,
+		0,1028,1031,3,84,42,0,1029,1030,5,47,0,0,1030,1032,5,207,0,0,1031,1029,
+		1,0,0,0,1031,1032,1,0,0,0,1032,1046,1,0,0,0,1033,1035,5,78,0,0,1034,1036,
+		5,96,0,0,1035,1034,1,0,0,0,1035,1036,1,0,0,0,1036,1037,1,0,0,0,1037,1046,
+		5,98,0,0,1038,1040,5,78,0,0,1039,1041,5,96,0,0,1040,1039,1,0,0,0,1040,
+		1041,1,0,0,0,1041,1042,1,0,0,0,1042,1043,5,40,0,0,1043,1044,5,58,0,0,1044,
+		1046,3,84,42,0,1045,981,1,0,0,0,1045,984,1,0,0,0,1045,994,1,0,0,0,1045,
+		1002,1,0,0,0,1045,1010,1,0,0,0,1045,1025,1,0,0,0,1045,1033,1,0,0,0,1045,
+		1038,1,0,0,0,1046,83,1,0,0,0,1047,1048,6,42,-1,0,1048,1219,3,102,51,0,
+		1049,1219,5,212,0,0,1050,1051,5,19,0,0,1051,1053,3,80,40,0,1052,1054,3,
+		98,49,0,1053,1052,1,0,0,0,1054,1055,1,0,0,0,1055,1053,1,0,0,0,1055,1056,
+		1,0,0,0,1056,1059,1,0,0,0,1057,1058,5,44,0,0,1058,1060,3,80,40,0,1059,
+		1057,1,0,0,0,1059,1060,1,0,0,0,1060,1061,1,0,0,0,1061,1062,5,46,0,0,1062,
+		1219,1,0,0,0,1063,1065,5,19,0,0,1064,1066,3,98,49,0,1065,1064,1,0,0,0,
+		1066,1067,1,0,0,0,1067,1065,1,0,0,0,1067,1068,1,0,0,0,1068,1071,1,0,0,
+		0,1069,1070,5,44,0,0,1070,1072,3,80,40,0,1071,1069,1,0,0,0,1071,1072,1,
+		0,0,0,1072,1073,1,0,0,0,1073,1074,5,46,0,0,1074,1219,1,0,0,0,1075,1076,
+		5,20,0,0,1076,1077,5,200,0,0,1077,1078,3,80,40,0,1078,1079,5,11,0,0,1079,
+		1080,3,106,53,0,1080,1081,5,201,0,0,1081,1219,1,0,0,0,1082,1083,5,10,0,
+		0,1083,1092,5,202,0,0,1084,1089,3,80,40,0,1085,1086,5,204,0,0,1086,1088,
+		3,80,40,0,1087,1085,1,0,0,0,1088,1091,1,0,0,0,1089,1087,1,0,0,0,1089,1090,
+		1,0,0,0,1090,1093,1,0,0,0,1091,1089,1,0,0,0,1092,1084,1,0,0,0,1092,1093,
+		1,0,0,0,1093,1094,1,0,0,0,1094,1219,5,203,0,0,1095,1096,5,10,0,0,1096,
+		1097,5,200,0,0,1097,1098,3,32,16,0,1098,1099,5,201,0,0,1099,1219,1,0,0,
+		0,1100,1101,5,91,0,0,1101,1110,5,200,0,0,1102,1107,3,94,47,0,1103,1104,
+		5,204,0,0,1104,1106,3,94,47,0,1105,1103,1,0,0,0,1106,1109,1,0,0,0,1107,
+		1105,1,0,0,0,1107,1108,1,0,0,0,1108,1111,1,0,0,0,1109,1107,1,0,0,0,1110,
+		1102,1,0,0,0,1110,1111,1,0,0,0,1111,1112,1,0,0,0,1112,1219,5,201,0,0,1113,
+		1114,5,140,0,0,1114,1123,5,200,0,0,1115,1120,3,96,48,0,1116,1117,5,204,
+		0,0,1117,1119,3,96,48,0,1118,1116,1,0,0,0,1119,1122,1,0,0,0,1120,1118,
+		1,0,0,0,1120,1121,1,0,0,0,1121,1124,1,0,0,0,1122,1120,1,0,0,0,1123,1115,
+		1,0,0,0,1123,1124,1,0,0,0,1124,1125,1,0,0,0,1125,1219,5,201,0,0,1126,1127,
+		5,49,0,0,1127,1128,5,200,0,0,1128,1129,3,32,16,0,1129,1130,5,201,0,0,1130,
+		1219,1,0,0,0,1131,1132,3,110,55,0,1132,1133,5,200,0,0,1133,1134,5,189,
+		0,0,1134,1136,5,201,0,0,1135,1137,3,88,44,0,1136,1135,1,0,0,0,1136,1137,
+		1,0,0,0,1137,1219,1,0,0,0,1138,1139,5,52,0,0,1139,1142,5,200,0,0,1140,
+		1143,3,112,56,0,1141,1143,5,207,0,0,1142,1140,1,0,0,0,1142,1141,1,0,0,
+		0,1143,1144,1,0,0,0,1144,1145,5,58,0,0,1145,1146,3,84,42,0,1146,1147,5,
+		201,0,0,1147,1219,1,0,0,0,1148,1149,5,141,0,0,1149,1150,5,200,0,0,1150,
+		1159,3,84,42,0,1151,1152,5,58,0,0,1152,1155,3,84,42,0,1153,1154,5,57,0,
+		0,1154,1156,3,84,42,0,1155,1153,1,0,0,0,1155,1156,1,0,0,0,1156,1160,1,
+		0,0,0,1157,1158,5,57,0,0,1158,1160,3,84,42,0,1159,1151,1,0,0,0,1159,1157,
+		1,0,0,0,1160,1161,1,0,0,0,1161,1162,5,201,0,0,1162,1219,1,0,0,0,1163,1164,
+		5,155,0,0,1164,1166,5,200,0,0,1165,1167,7,19,0,0,1166,1165,1,0,0,0,1166,
+		1167,1,0,0,0,1167,1169,1,0,0,0,1168,1170,3,84,42,0,1169,1168,1,0,0,0,1169,
+		1170,1,0,0,0,1170,1171,1,0,0,0,1171,1172,5,58,0,0,1172,1173,3,84,42,0,
+		1173,1174,5,201,0,0,1174,1219,1,0,0,0,1175,1176,3,110,55,0,1176,1191,5,
+		200,0,0,1177,1179,5,40,0,0,1178,1177,1,0,0,0,1178,1179,1,0,0,0,1179,1180,
+		1,0,0,0,1180,1185,3,86,43,0,1181,1182,5,204,0,0,1182,1184,3,86,43,0,1183,
+		1181,1,0,0,0,1184,1187,1,0,0,0,1185,1183,1,0,0,0,1185,1186,1,0,0,0,1186,
+		1189,1,0,0,0,1187,1185,1,0,0,0,1188,1190,3,44,22,0,1189,1188,1,0,0,0,1189,
+		1190,1,0,0,0,1190,1192,1,0,0,0,1191,1178,1,0,0,0,1191,1192,1,0,0,0,1192,
+		1193,1,0,0,0,1193,1195,5,201,0,0,1194,1196,3,88,44,0,1195,1194,1,0,0,0,
+		1195,1196,1,0,0,0,1196,1219,1,0,0,0,1197,1198,5,200,0,0,1198,1199,3,32,
+		16,0,1199,1200,5,201,0,0,1200,1219,1,0,0,0,1201,1219,3,112,56,0,1202,1203,
+		3,112,56,0,1203,1204,5,205,0,0,1204,1205,3,112,56,0,1205,1219,1,0,0,0,
+		1206,1207,5,200,0,0,1207,1208,3,80,40,0,1208,1209,5,201,0,0,1209,1219,
+		1,0,0,0,1210,1211,5,200,0,0,1211,1212,3,80,40,0,1212,1213,5,201,0,0,1213,
+		1214,5,205,0,0,1214,1215,3,112,56,0,1215,1219,1,0,0,0,1216,1217,7,20,0,
+		0,1217,1219,3,84,42,5,1218,1047,1,0,0,0,1218,1049,1,0,0,0,1218,1050,1,
+		0,0,0,1218,1063,1,0,0,0,1218,1075,1,0,0,0,1218,1082,1,0,0,0,1218,1095,
+		1,0,0,0,1218,1100,1,0,0,0,1218,1113,1,0,0,0,1218,1126,1,0,0,0,1218,1131,
+		1,0,0,0,1218,1138,1,0,0,0,1218,1148,1,0,0,0,1218,1163,1,0,0,0,1218,1175,
+		1,0,0,0,1218,1197,1,0,0,0,1218,1201,1,0,0,0,1218,1202,1,0,0,0,1218,1206,
+		1,0,0,0,1218,1210,1,0,0,0,1218,1216,1,0,0,0,1219,1259,1,0,0,0,1220,1221,
+		10,6,0,0,1221,1222,5,13,0,0,1222,1223,5,148,0,0,1223,1224,5,176,0,0,1224,
+		1258,3,84,42,7,1225,1226,10,4,0,0,1226,1227,7,21,0,0,1227,1258,3,84,42,
+		5,1228,1229,10,3,0,0,1229,1230,7,22,0,0,1230,1258,3,84,42,4,1231,1232,
+		10,2,0,0,1232,1233,5,192,0,0,1233,1258,3,84,42,3,1234,1240,10,1,0,0,1235,
+		1241,7,23,0,0,1236,1237,5,181,0,0,1237,1241,5,181,0,0,1238,1239,5,182,
+		0,0,1239,1241,5,182,0,0,1240,1235,1,0,0,0,1240,1236,1,0,0,0,1240,1238,
+		1,0,0,0,1241,1242,1,0,0,0,1242,1258,3,84,42,2,1243,1244,10,10,0,0,1244,
+		1245,5,202,0,0,1245,1246,3,84,42,0,1246,1247,5,203,0,0,1247,1258,1,0,0,
+		0,1248,1249,10,9,0,0,1249,1250,5,198,0,0,1250,1258,3,112,56,0,1251,1252,
+		10,8,0,0,1252,1253,5,197,0,0,1253,1258,3,106,53,0,1254,1255,10,7,0,0,1255,
+		1256,5,23,0,0,1256,1258,3,110,55,0,1257,1220,1,0,0,0,1257,1225,1,0,0,0,
+		1257,1228,1,0,0,0,1257,1231,1,0,0,0,1257,1234,1,0,0,0,1257,1243,1,0,0,
+		0,1257,1248,1,0,0,0,1257,1251,1,0,0,0,1257,1254,1,0,0,0,1258,1261,1,0,
+		0,0,1259,1257,1,0,0,0,1259,1260,1,0,0,0,1260,85,1,0,0,0,1261,1259,1,0,
+		0,0,1262,1263,3,112,56,0,1263,1264,5,199,0,0,1264,1265,3,80,40,0,1265,
+		1281,1,0,0,0,1266,1267,5,200,0,0,1267,1272,3,112,56,0,1268,1269,5,204,
+		0,0,1269,1271,3,112,56,0,1270,1268,1,0,0,0,1271,1274,1,0,0,0,1272,1270,
+		1,0,0,0,1272,1273,1,0,0,0,1273,1275,1,0,0,0,1274,1272,1,0,0,0,1275,1276,
+		5,201,0,0,1276,1277,5,199,0,0,1277,1278,3,80,40,0,1278,1281,1,0,0,0,1279,
+		1281,3,80,40,0,1280,1262,1,0,0,0,1280,1266,1,0,0,0,1280,1279,1,0,0,0,1281,
+		87,1,0,0,0,1282,1283,5,107,0,0,1283,1294,5,200,0,0,1284,1285,5,108,0,0,
+		1285,1286,5,18,0,0,1286,1291,3,80,40,0,1287,1288,5,204,0,0,1288,1290,3,
+		80,40,0,1289,1287,1,0,0,0,1290,1293,1,0,0,0,1291,1289,1,0,0,0,1291,1292,
+		1,0,0,0,1292,1295,1,0,0,0,1293,1291,1,0,0,0,1294,1284,1,0,0,0,1294,1295,
+		1,0,0,0,1295,1297,1,0,0,0,1296,1298,3,44,22,0,1297,1296,1,0,0,0,1297,1298,
+		1,0,0,0,1298,1300,1,0,0,0,1299,1301,3,90,45,0,1300,1299,1,0,0,0,1300,1301,
+		1,0,0,0,1301,1302,1,0,0,0,1302,1303,5,201,0,0,1303,89,1,0,0,0,1304,1305,
+		7,24,0,0,1305,1306,5,16,0,0,1306,1307,3,92,46,0,1307,1308,5,6,0,0,1308,
+		1309,3,92,46,0,1309,1313,1,0,0,0,1310,1311,7,24,0,0,1311,1313,3,92,46,
+		0,1312,1304,1,0,0,0,1312,1310,1,0,0,0,1313,91,1,0,0,0,1314,1315,5,161,
+		0,0,1315,1324,5,111,0,0,1316,1317,5,161,0,0,1317,1324,5,56,0,0,1318,1319,
+		5,30,0,0,1319,1324,5,124,0,0,1320,1321,3,84,42,0,1321,1322,7,25,0,0,1322,
+		1324,1,0,0,0,1323,1314,1,0,0,0,1323,1316,1,0,0,0,1323,1318,1,0,0,0,1323,
+		1320,1,0,0,0,1324,93,1,0,0,0,1325,1326,3,80,40,0,1326,1327,5,196,0,0,1327,
+		1328,3,80,40,0,1328,95,1,0,0,0,1329,1330,3,112,56,0,1330,1331,5,196,0,
+		0,1331,1332,3,80,40,0,1332,97,1,0,0,0,1333,1334,5,168,0,0,1334,1335,3,
+		80,40,0,1335,1336,5,147,0,0,1336,1337,3,80,40,0,1337,99,1,0,0,0,1338,1362,
+		5,177,0,0,1339,1362,5,178,0,0,1340,1362,5,181,0,0,1341,1362,5,179,0,0,
+		1342,1362,5,182,0,0,1343,1362,5,180,0,0,1344,1362,5,186,0,0,1345,1362,
+		5,184,0,0,1346,1362,5,185,0,0,1347,1362,5,183,0,0,1348,1349,5,103,0,0,
+		1349,1355,5,200,0,0,1350,1351,3,112,56,0,1351,1352,5,205,0,0,1352,1354,
+		1,0,0,0,1353,1350,1,0,0,0,1354,1357,1,0,0,0,1355,1353,1,0,0,0,1355,1356,
+		1,0,0,0,1356,1358,1,0,0,0,1357,1355,1,0,0,0,1358,1359,3,100,50,0,1359,
+		1360,5,201,0,0,1360,1362,1,0,0,0,1361,1338,1,0,0,0,1361,1339,1,0,0,0,1361,
+		1340,1,0,0,0,1361,1341,1,0,0,0,1361,1342,1,0,0,0,1361,1343,1,0,0,0,1361,
+		1344,1,0,0,0,1361,1345,1,0,0,0,1361,1346,1,0,0,0,1361,1347,1,0,0,0,1361,
+		1348,1,0,0,0,1362,101,1,0,0,0,1363,1380,5,98,0,0,1364,1380,7,26,0,0,1365,
+		1380,3,104,52,0,1366,1380,5,207,0,0,1367,1380,5,208,0,0,1368,1369,5,149,
+		0,0,1369,1380,5,207,0,0,1370,1371,5,32,0,0,1371,1380,5,207,0,0,1372,1373,
+		5,148,0,0,1373,1380,5,207,0,0,1374,1375,5,76,0,0,1375,1377,5,207,0,0,1376,
+		1378,3,78,39,0,1377,1376,1,0,0,0,1377,1378,1,0,0,0,1378,1380,1,0,0,0,1379,
+		1363,1,0,0,0,1379,1364,1,0,0,0,1379,1365,1,0,0,0,1379,1366,1,0,0,0,1379,
+		1367,1,0,0,0,1379,1368,1,0,0,0,1379,1370,1,0,0,0,1379,1372,1,0,0,0,1379,
+		1374,1,0,0,0,1380,103,1,0,0,0,1381,1382,7,27,0,0,1382,105,1,0,0,0,1383,
+		1384,6,53,-1,0,1384,1385,5,10,0,0,1385,1386,5,181,0,0,1386,1387,3,106,
+		53,0,1387,1388,5,182,0,0,1388,1429,1,0,0,0,1389,1390,5,91,0,0,1390,1391,
+		5,181,0,0,1391,1392,3,106,53,0,1392,1393,5,204,0,0,1393,1394,3,106,53,
+		0,1394,1395,5,182,0,0,1395,1429,1,0,0,0,1396,1413,5,140,0,0,1397,1409,
+		5,181,0,0,1398,1399,3,112,56,0,1399,1406,3,106,53,0,1400,1401,5,204,0,
+		0,1401,1402,3,112,56,0,1402,1403,3,106,53,0,1403,1405,1,0,0,0,1404,1400,
+		1,0,0,0,1405,1408,1,0,0,0,1406,1404,1,0,0,0,1406,1407,1,0,0,0,1407,1410,
+		1,0,0,0,1408,1406,1,0,0,0,1409,1398,1,0,0,0,1409,1410,1,0,0,0,1410,1411,
+		1,0,0,0,1411,1414,5,182,0,0,1412,1414,5,178,0,0,1413,1397,1,0,0,0,1413,
+		1412,1,0,0,0,1414,1429,1,0,0,0,1415,1426,3,108,54,0,1416,1417,5,200,0,
+		0,1417,1422,5,209,0,0,1418,1419,5,204,0,0,1419,1421,5,209,0,0,1420,1418,
+		1,0,0,0,1421,1424,1,0,0,0,1422,1420,1,0,0,0,1422,1423,1,0,0,0,1423,1425,
+		1,0,0,0,1424,1422,1,0,0,0,1425,1427,5,201,0,0,1426,1416,1,0,0,0,1426,1427,
+		1,0,0,0,1427,1429,1,0,0,0,1428,1383,1,0,0,0,1428,1389,1,0,0,0,1428,1396,
+		1,0,0,0,1428,1415,1,0,0,0,1429,1438,1,0,0,0,1430,1431,10,5,0,0,1431,1433,
+		5,202,0,0,1432,1434,5,209,0,0,1433,1432,1,0,0,0,1433,1434,1,0,0,0,1434,
+		1435,1,0,0,0,1435,1437,5,203,0,0,1436,1430,1,0,0,0,1437,1440,1,0,0,0,1438,
+		1436,1,0,0,0,1438,1439,1,0,0,0,1439,107,1,0,0,0,1440,1438,1,0,0,0,1441,
+		1442,5,42,0,0,1442,1452,5,112,0,0,1443,1444,5,22,0,0,1444,1452,5,167,0,
+		0,1445,1446,7,28,0,0,1446,1447,7,29,0,0,1447,1448,5,148,0,0,1448,1452,
+		5,176,0,0,1449,1452,5,76,0,0,1450,1452,3,110,55,0,1451,1441,1,0,0,0,1451,
+		1443,1,0,0,0,1451,1445,1,0,0,0,1451,1449,1,0,0,0,1451,1450,1,0,0,0,1452,
+		109,1,0,0,0,1453,1458,3,112,56,0,1454,1455,5,205,0,0,1455,1457,3,112,56,
+		0,1456,1454,1,0,0,0,1457,1460,1,0,0,0,1458,1456,1,0,0,0,1458,1459,1,0,
+		0,0,1459,111,1,0,0,0,1460,1458,1,0,0,0,1461,1467,5,213,0,0,1462,1467,5,
+		214,0,0,1463,1467,5,215,0,0,1464,1467,5,216,0,0,1465,1467,3,114,57,0,1466,
+		1461,1,0,0,0,1466,1462,1,0,0,0,1466,1463,1,0,0,0,1466,1464,1,0,0,0,1466,
+		1465,1,0,0,0,1467,113,1,0,0,0,1468,1469,7,30,0,0,1469,115,1,0,0,0,198,
+		119,126,131,137,140,151,156,161,168,172,176,191,198,208,214,219,225,231,
+		242,246,250,253,257,267,274,284,287,291,295,300,305,309,316,319,325,329,
+		333,338,341,347,351,355,360,366,371,379,385,390,400,411,419,427,431,438,
+		448,457,464,468,471,479,487,492,503,513,517,528,535,541,549,560,571,581,
+		591,596,598,605,609,612,615,618,622,629,634,647,652,657,664,673,676,679,
+		683,692,695,699,708,711,717,725,730,739,744,748,756,761,770,773,775,785,
+		788,794,796,800,804,808,812,814,825,830,844,847,851,854,860,863,872,875,
+		879,887,892,895,899,911,927,938,943,950,964,968,976,978,989,994,1002,1010,
+		1019,1025,1031,1035,1040,1045,1055,1059,1067,1071,1089,1092,1107,1110,
+		1120,1123,1136,1142,1155,1159,1166,1169,1178,1185,1189,1191,1195,1218,
+		1240,1257,1259,1272,1280,1291,1294,1297,1300,1312,1323,1355,1361,1377,
+		1379,1406,1409,1413,1422,1426,1428,1433,1438,1451,1458,1466
 	};
 
 	public static readonly ATN _ATN =

@@ -341,6 +341,12 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitTableElements([NotNull] QuerySqlParser.TableElementsContext context);
 	/// <summary>
+	/// Visit a parse tree produced by <see cref="QuerySqlParser.primaryKeyConstraint"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitPrimaryKeyConstraint([NotNull] QuerySqlParser.PrimaryKeyConstraintContext context);
+	/// <summary>
 	/// Visit a parse tree produced by <see cref="QuerySqlParser.tableElement"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
@@ -382,6 +388,18 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitValuesRow([NotNull] QuerySqlParser.ValuesRowContext context);
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="QuerySqlParser.onConflict"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitOnConflict([NotNull] QuerySqlParser.OnConflictContext context);
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="QuerySqlParser.assignment"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitAssignment([NotNull] QuerySqlParser.AssignmentContext context);
 	/// <summary>
 	/// Visit a parse tree produced by <see cref="QuerySqlParser.query"/>.
 	/// </summary>
@@ -428,6 +446,12 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitParenthesizedQuery([NotNull] QuerySqlParser.ParenthesizedQueryContext context);
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="QuerySqlParser.groupingElement"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitGroupingElement([NotNull] QuerySqlParser.GroupingElementContext context);
 	/// <summary>
 	/// Visit a parse tree produced by <see cref="QuerySqlParser.orderBy"/>.
 	/// </summary>
@@ -818,6 +842,13 @@ public interface IQuerySqlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitConcatenation([NotNull] QuerySqlParser.ConcatenationContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>bitwiseBinary</c>
+	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitBitwiseBinary([NotNull] QuerySqlParser.BitwiseBinaryContext context);
 	/// <summary>
 	/// Visit a parse tree produced by the <c>subscript</c>
 	/// labeled alternative in <see cref="QuerySqlParser.valueExpression"/>.

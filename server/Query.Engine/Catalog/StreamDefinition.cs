@@ -20,6 +20,10 @@ public enum ValueFormat
 
     /// <summary>No value columns; the record value is ignored.</summary>
     None,
+
+    /// <summary>ksqlDB's PROTOBUF_NOSR: the value columns as one protobuf message, no schema registry
+    /// (<see cref="Format.ProtobufFormat"/>).</summary>
+    ProtobufNoSr,
 }
 
 /// <summary>What a source is: a stream (every record is an event) or a table (its log is a changelog).</summary>
@@ -143,6 +147,30 @@ public sealed record StreamDefinition(
                 return i;
         }
         return -1;
+    }
+
+    /// <summary>
+    /// The order <c>SELECT *</c> lists a windowed source's columns in, as ksqlDB does: the key columns, WINDOWSTART,
+    /// WINDOWEND, then the value columns (each group in declaration order). Null: declaration order (not windowed).
+    /// </summary>
+    public int[]? StarOrder()
+    {
+        if (Window is null || KeyColumn < 0)
+            return null;
+        var order = new List<int>(Columns.Count);
+        for (var i = 0; i < Columns.Count; i++)
+        {
+            if (IsKeyColumn(i))
+                order.Add(i);
+        }
+        if (WindowStartColumn >= 0 && WindowEndColumn >= 0)
+            order.AddRange([WindowStartColumn, WindowEndColumn]);
+        for (var i = 0; i < Columns.Count; i++)
+        {
+            if (!order.Contains(i))
+                order.Add(i);
+        }
+        return [.. order];
     }
 
     public const string WindowStartName = "windowstart";

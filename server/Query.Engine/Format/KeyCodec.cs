@@ -70,7 +70,8 @@ public sealed class KeyCodec
                 return Encoding.UTF8.GetBytes(ValueText.ToJson(cell.ToObject(type), type));
             case KeyFormat.Delimited:
                 var line = new StringBuilder();
-                DelimitedFormat.AppendField(line, cell, type, _delimiter);
+                // The key is a line of its own to ksqlDB's CSV printer: its first field is quoted as a value's is.
+                DelimitedFormat.AppendField(line, cell, type, _delimiter, firstOfValue: true);
                 return Encoding.UTF8.GetBytes(line.ToString());
             default:
                 return KafkaSerde.Write(cell, type);
@@ -84,7 +85,7 @@ public sealed class KeyCodec
         {
             if (i > 0)
                 line.Append(_delimiter);
-            DelimitedFormat.AppendField(line, row[_columns[i]], _types[i], _delimiter);
+            DelimitedFormat.AppendField(line, row[_columns[i]], _types[i], _delimiter, firstOfValue: i == 0);
         }
         return Encoding.UTF8.GetBytes(line.ToString());
     }

@@ -8,9 +8,9 @@ using Query.Engine.Types;
 namespace Query.Engine.Format;
 
 /// <summary>
-/// A record of a stream in an external format (VALUE_FORMAT JSON, DELIMITED, KAFKA or NONE), as ksqlDB lays it
-/// out: the KEY columns are in the record key (KEY_FORMAT KAFKA, JSON or DELIMITED: <see cref="KeyCodec"/>), the other
-/// columns in the value.
+/// A record of a stream in an external format (VALUE_FORMAT JSON, DELIMITED, KAFKA, PROTOBUF_NOSR or NONE), as
+/// ksqlDB lays it out: the KEY columns are in the record key (KEY_FORMAT KAFKA, JSON or DELIMITED:
+/// <see cref="KeyCodec"/>), the other columns in the value.
 /// Records other tools wrote can be malformed: <c>TryDecode</c> says so instead of throwing, and the reader
 /// skips and counts them (ksqlDB's processing log). JSON rows written before keys moved out of the value still read:
 /// a record without a key takes the key column from the value.
@@ -136,10 +136,21 @@ public sealed class RecordCodec
                 if (_valueColumns.Length == 1 && !value.IsEmpty)
                     cells[_valueColumns[0]] = KafkaSerde.Read(value, _types[_valueColumns[0]]);
                 return true;
+            case ValueFormat.ProtobufNoSr:
+                var values = new object?[_valueColumns.Length];
+                ProtobufFormat.ReadMessage(value, ValueTypes, values);
+                for (var i = 0; i < values.Length; i++)
+                    cells[_valueColumns[i]] = Cell.FromObject(values[i], _types[_valueColumns[i]]);
+                return true;
             default:
                 return true;
         }
     }
+
+    /// <summary>The value columns' types, in value order.</summary>
+    private SqlType[] ValueTypes => _valueTypes ??= [.. _valueColumns.Select(c => _types[c])];
+
+    private SqlType[]? _valueTypes;
 
     private bool DecodeJson(ReadOnlySpan<byte> value, Cell[] cells, bool takeKey)
     {
@@ -196,6 +207,12 @@ public sealed class RecordCodec
                         _definition.ValueDelimiter, firstOfValue: i == 0);
                 }
                 Encoding.UTF8.GetBytes(line.ToString(), buffer);
+                break;
+            case ValueFormat.ProtobufNoSr:
+                var values = new object?[_valueColumns.Length];
+                for (var i = 0; i < values.Length; i++)
+                    values[i] = row[_valueColumns[i]].ToObject(_types[_valueColumns[i]]);
+                ProtobufFormat.WriteMessage(buffer, values, ValueTypes);
                 break;
             case ValueFormat.Kafka when _valueColumns.Length == 1 && !row[_valueColumns[0]].IsNull:
                 buffer.Write(KafkaSerde.Write(row[_valueColumns[0]], _types[_valueColumns[0]]));

@@ -21,6 +21,8 @@ public enum AggregateKind
     TopKDistinct,
     Histogram,
     Correlation,
+    SumList,
+    Attr,
 
     /// <summary>
     /// Internal (not listed): the time of a group's last change, added or retracted. A persistent aggregate over a
@@ -54,6 +56,9 @@ public static class AggregateFunctions
         ("HISTOGRAM", "HISTOGRAM(STRING) -> MAP<STRING, BIGINT>",
             "How often each value occurs (at most 1000 distinct values)."),
         ("CORRELATION", "CORRELATION(DOUBLE, DOUBLE) -> DOUBLE", "Pearson correlation of the non-NULL pairs."),
+        ("SUM_LIST", "SUM_LIST(ARRAY<INT | BIGINT | DOUBLE>) -> INT | BIGINT | DOUBLE",
+            "Sum of the non-NULL elements of every list (0 before any)."),
+        ("ATTR", "ATTR(T) -> T", "The value every row has (NULL counts as one), NULL when rows differ."),
     ];
 
     /// <summary>The internal name of <see cref="AggregateKind.ChangeTime"/> (a persistent query adds it).</summary>
@@ -87,6 +92,8 @@ public static class AggregateFunctions
             "TOPKDISTINCT" => AggregateKind.TopKDistinct,
             "HISTOGRAM" => AggregateKind.Histogram,
             "CORRELATION" => AggregateKind.Correlation,
+            "SUM_LIST" => AggregateKind.SumList,
+            "ATTR" => AggregateKind.Attr,
             ChangeTimeName => AggregateKind.ChangeTime,
             _ => (AggregateKind)(-1),
         };
@@ -114,6 +121,13 @@ public static class AggregateFunctions
                 return (SqlType.BigInt, SqlType.BigInt);
             case AggregateKind.Histogram:
                 return (SqlType.String, new MapType(SqlType.String, SqlType.BigInt));
+            case AggregateKind.SumList:
+                if (argument is not ArrayType list
+                    || list.Element.Kind is not (SqlTypeKind.Int or SqlTypeKind.BigInt or SqlTypeKind.Double))
+                    throw new SqlException(SqlState.UndefinedFunction,
+                        $"function SUM_LIST({argument}) does not exist", position: position,
+                        hint: "SUM_LIST takes an ARRAY<INT>, ARRAY<BIGINT> or ARRAY<DOUBLE>.");
+                return (list, list.Element);
             case AggregateKind.Correlation:
                 return (new ArrayType(SqlType.Double), SqlType.Double);
             case AggregateKind.TopK or AggregateKind.TopKDistinct:
@@ -167,6 +181,8 @@ public static class AggregateFunctions
         AggregateKind.EarliestByOffset => new ByOffsetAccumulator(input ?? SqlType.String, latest: false),
         AggregateKind.CollectList => new CollectAccumulator(input!, distinct: false),
         AggregateKind.ChangeTime => new ChangeTimeAccumulator(input ?? SqlType.BigInt),
+        AggregateKind.SumList => new SumListAccumulator(((ArrayType)input!).Element.Kind),
+        AggregateKind.Attr => new AttrAccumulator(input ?? SqlType.String),
         _ => new CollectAccumulator(input!, distinct: true),
     };
 }

@@ -86,9 +86,6 @@ internal sealed class PersistentQueryPlan
             throw SqlException.FeatureNotSupported("UNION / INTERSECT / EXCEPT and nested queries", position);
         if (query.Limit is not null)
             throw SqlException.FeatureNotSupported("LIMIT in a persistent query", query.Limit.Span.Start + 1);
-        if (select.PartitionBy.Count > 1)
-            throw SqlException.FeatureNotSupported("PARTITION BY more than one expression",
-                select.PartitionBy[1].Span.Start + 1);
         var isAggregate = select.GroupBy.Count > 0 || AnyAggregate(select.Items);
         if (isAggregate && select.PartitionBy.Count > 0)
             throw SqlException.FeatureNotSupported("PARTITION BY with GROUP BY", select.PartitionBy[0].Span.Start + 1);
@@ -112,6 +109,9 @@ internal sealed class PersistentQueryPlan
                 + bound.Columns[visible + having].Type, position: position);
         var rowTime = hidden.IndexOf(RowTimeColumn) is var r and >= 0 ? visible + r : -1;
         var partitionKey = hidden.IndexOf(PartitionKeyColumn) is var k and >= 0 ? visible + k : -1;
+        var partitionByKeys = new List<int>(select.PartitionBy.Count);
+        for (var p = 0; p < select.PartitionBy.Count; p++)
+            partitionByKeys.Add(visible + hidden.IndexOf(PartitionKeyHidden(p)));
         var havingIndex = hidden.IndexOf(HavingColumn) is var h and >= 0 ? visible + h : -1;
         if (tableJoin is not null)
             bound = TableJoinColumns.Append(bound, tableJoin, out partitionKey, out havingIndex, out partitionKeyName);
@@ -127,8 +127,41 @@ internal sealed class PersistentQueryPlan
             HavingIndex = havingIndex,
             IsTableJoin = tableJoin is not null,
             IsTableProjection = tableProjection,
+            PartitionKeys = PartitionKeyList(partitionKey, partitionKeyName, partitionByKeys, select.PartitionBy),
         };
     }
+
+    /// <summary>The hidden output column of PARTITION BY expression <paramref name="p"/>.</summary>
+    private static string PartitionKeyHidden(int p) => p == 0 ? PartitionKeyColumn : PartitionKeyColumn + p;
+
+    /// <summary>Every PARTITION BY key (output index, new column name), or the join's key, or none.</summary>
+    private static IReadOnlyList<(int Index, string Name)> PartitionKeyList(int first, string? firstName,
+        List<int> partitionBy, Ast.EquatableArray<Ast.Expr> expressions)
+    {
+        if (first < 0)
+            return [];
+        if (partitionBy.Count == 0 || partitionBy[0] != first)
+            return [(first, firstName!)];
+        var keys = new List<(int, string)>(partitionBy.Count);
+        var unnamed = 0;
+        for (var p = 0; p < partitionBy.Count; p++)
+            keys.Add((partitionBy[p], PartitionByName(expressions[p], ref unnamed)));
+        return keys;
+    }
+
+    /// <summary>ksqlDB's name of a PARTITION BY key: a column's, a struct field's, else KSQL_COL_n.</summary>
+    private static string PartitionByName(Ast.Expr expression, ref int unnamed) => expression switch
+    {
+        Ast.ColumnRef column => column.Name.Value,
+        Ast.FieldAccessExpr field => field.Field.Value,
+        _ => $"ksql_col_{unnamed++}",
+    };
+
+    /// <summary>
+    /// The new key columns PARTITION BY gives (output index and name, in PARTITION BY order; several make a key of
+    /// several columns, as in ksqlDB), or a stream-stream join's key; empty otherwise.
+    /// </summary>
+    public IReadOnlyList<(int Index, string Name)> PartitionKeys { get; private init; } = [];
 
     /// <summary>
     /// The query with its hidden trailing columns, bound: the row time (an aggregate's: the latest time of its
@@ -157,17 +190,14 @@ internal sealed class PersistentQueryPlan
             items.Add(new Ast.SingleColumn(having, Ast.Identifier.Unquoted(HavingColumn)));
             select = select with { Having = null };
         }
-        if (select.PartitionBy.Count == 1)
+        var unnamed = 0;
+        for (var p = 0; p < select.PartitionBy.Count; p++)
         {
-            hidden.Add(PartitionKeyColumn);
-            var expression = select.PartitionBy[0];
-            partitionKeyName = expression switch
-            {
-                Ast.ColumnRef column => column.Name.Value,
-                Ast.FieldAccessExpr field => field.Field.Value,
-                _ => "ksql_col_0",
-            };
-            items.Add(new Ast.SingleColumn(expression, Ast.Identifier.Unquoted(PartitionKeyColumn)));
+            hidden.Add(PartitionKeyHidden(p));
+            var expression = select.PartitionBy[p];
+            var name = PartitionByName(expression, ref unnamed);
+            partitionKeyName ??= name;
+            items.Add(new Ast.SingleColumn(expression, Ast.Identifier.Unquoted(PartitionKeyHidden(p))));
         }
         var rewritten = query with
         {

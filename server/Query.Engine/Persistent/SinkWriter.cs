@@ -90,27 +90,28 @@ internal sealed class SinkWriter
         var columns = new List<ColumnInfo>();
         var sources = new List<int>();
         var keys = new List<int>();
-        var selectedKey = -1;   // the visible column that takes the PARTITION BY value
-        if (plan.PartitionKeyIndex >= 0)
+        // A PARTITION BY key that the query also selects (same name and type) is that column; any other is a new
+        // column in front, in PARTITION BY order.
+        var selectedKeys = new Dictionary<int, int>();   // visible column -> the PARTITION BY value it takes
+        var keyAt = new List<int>();   // per key: ~sink column of a new column, or the visible column
+        foreach (var (index, name) in plan.PartitionKeys)
         {
-            var keyType = plan.Column(plan.PartitionKeyIndex).Type;
-            var selected = plan.VisibleColumn(plan.PartitionKeyName!);
-            if (selected >= 0 && plan.Column(selected).Type == keyType)
+            var keyType = plan.Column(index).Type;
+            var selected = plan.VisibleColumn(name);
+            if (selected >= 0 && plan.Column(selected).Type == keyType && selectedKeys.TryAdd(selected, index))
             {
-                selectedKey = selected;
-                keys.Add(selected);
+                keyAt.Add(selected);
+                continue;
             }
-            else
-            {
-                keys.Add(0);
-                columns.Add(new ColumnInfo(plan.PartitionKeyName!, keyType));
-                sources.Add(plan.PartitionKeyIndex);
-            }
+            keyAt.Add(~columns.Count);
+            columns.Add(new ColumnInfo(name, keyType));
+            sources.Add(index);
         }
-        else
-        {
+        var lead = columns.Count;
+        foreach (var at in keyAt)
+            keys.Add(at >= 0 ? lead + at : ~at);
+        if (plan.PartitionKeys.Count == 0)
             keys.AddRange(SelectedSourceKeys(plan));
-        }
         for (var i = 0; i < plan.VisibleColumns; i++)
         {
             var column = plan.Column(i);
@@ -118,7 +119,7 @@ internal sealed class SinkWriter
                 throw new SqlException("42939", $"column name \"{column.Name}\" is reserved for a pseudo-column",
                     hint: "Give the expression another name with AS.");
             columns.Add(column);
-            sources.Add(i == selectedKey ? plan.PartitionKeyIndex : i);
+            sources.Add(selectedKeys.TryGetValue(i, out var keyValue) ? keyValue : i);
         }
         if (plan.Window is { } window)
             InsertWindowColumns(plan, window, columns, sources);
@@ -232,12 +233,14 @@ internal sealed class SinkWriter
         {
             var column = sink.Columns[i];
             var found = plan.VisibleColumn(column.Name);
-            if (i == sink.KeyColumn && plan.PartitionKeyIndex >= 0 && sink.KeyColumns.Count == 1)
+            var keyOrder = IndexOf(sink.KeyColumns, i);
+            if (keyOrder >= 0 && plan.PartitionKeys.Count == sink.KeyColumns.Count)
             {
-                if (plan.Column(plan.PartitionKeyIndex).Type != column.Type)
-                    throw Mismatch(sink, $"PARTITION BY gives {plan.Column(plan.PartitionKeyIndex).Type}, key column "
+                var partitionKey = plan.PartitionKeys[keyOrder].Index;
+                if (plan.Column(partitionKey).Type != column.Type)
+                    throw Mismatch(sink, $"PARTITION BY gives {plan.Column(partitionKey).Type}, key column "
                         + $"\"{column.Name}\" is {column.Type}");
-                sources[i] = plan.PartitionKeyIndex;
+                sources[i] = partitionKey;
                 if (found >= 0)
                     used[found] = true;
                 continue;
@@ -259,6 +262,16 @@ internal sealed class SinkWriter
         {
             SinkTimestamp = (sink.TimestampColumn, sink.TimestampFormat),
         };
+    }
+
+    private static int IndexOf(IReadOnlyList<int> list, int value)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] == value)
+                return i;
+        }
+        return -1;
     }
 
     private static SqlException Mismatch(StreamDefinition sink, string detail) =>

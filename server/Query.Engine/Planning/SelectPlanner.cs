@@ -167,10 +167,9 @@ public sealed partial class SelectPlanner
     /// <summary><c>*</c> or <c>alias.*</c> as references to each column, for SELECT DISTINCT *.</summary>
     private static List<Ast.Expr> StarColumns(Ast.AllColumns all, BindScope scope)
     {
-        var (start, count) = all.Qualifier is null ? (0, scope.VisibleCount)
-            : scope.RangeOf(all.Qualifier.Value, PositionOf(all));
-        var columns = new List<Ast.Expr>(count);
-        for (var i = start; i < start + count; i++)
+        var ordinals = scope.Star(all.Qualifier?.Value, PositionOf(all));
+        var columns = new List<Ast.Expr>(ordinals.Count);
+        foreach (var i in ordinals)
         {
             Ast.Identifier? qualifier = null;
             foreach (var relation in scope.Relations)
@@ -224,8 +223,10 @@ public sealed partial class SelectPlanner
                     throw SqlException.FeatureNotSupported("column aliases in FROM", PositionOf(table));
                 var source = _resolveSource(table.Name);
                 var columns = source.Definition.Columns;
-                return (source, null, new BindScope(source.Definition.Name, table.Alias?.Value, columns,
-                    allowPseudoColumns: true));
+                var tableScope = new BindScope(source.Definition.Name, table.Alias?.Value, columns,
+                    allowPseudoColumns: true)
+                { StarOrdinals = source.Definition.StarOrder() };
+                return (source, null, tableScope);
             case Ast.Join join:
                 var joins = new JoinPlanner(join, ResolveJoinLeaf, scope => NewBinder(scope, null), isPush);
                 return (null, joins, joins.Scope);
@@ -304,9 +305,7 @@ public sealed partial class SelectPlanner
             }
             if (item is Ast.AllColumns all)
             {
-                var (start, count) = all.Qualifier is null ? (0, scope.VisibleCount)
-                    : scope.RangeOf(all.Qualifier.Value, PositionOf(all));
-                for (var i = start; i < start + count; i++)
+                foreach (var i in scope.Star(all.Qualifier?.Value, PositionOf(all)))
                 {
                     // With GROUP BY, * is every column as if named: each must be grouped (42803 otherwise, as
                     // PostgreSQL and ksqlDB say).

@@ -10,11 +10,11 @@ namespace Query.Engine.Planning;
 /// SUM, AVG, STDDEV_SAMP, COLLECT_LIST, HISTOGRAM and CORRELATION can; MIN, MAX, COUNT_DISTINCT, COLLECT_SET,
 /// TOPK, TOPKDISTINCT, LATEST_BY_OFFSET and EARLIEST_BY_OFFSET cannot without keeping every value of the group.
 /// That is ksqlDB's split too ("applies to: stream, table" in its function reference); it refuses the rest with
-/// the same message shape, and so do we (0A000).
+/// the same message shape, and so do we (42809: the function does not apply to that kind of source).
 /// </summary>
 public static class TableSourceAggregates
 {
-    /// <summary>Throws 0A000 when <paramref name="aggregate"/> reads a table and an aggregate cannot retract.</summary>
+    /// <summary>Throws 42809 when <paramref name="aggregate"/> reads a table and an aggregate cannot retract.</summary>
     public static void CheckRetractable(LogicalAggregate aggregate)
     {
         if (ScanOf(aggregate.Input) is not { Source.Definition.IsTable: true })
@@ -32,7 +32,7 @@ public static class TableSourceAggregates
             return;
         var list = refused.Count == 1 ? refused[0]
             : string.Join(", ", refused.GetRange(0, refused.Count - 1)) + " and " + refused[^1];
-        throw new SqlException(SqlState.FeatureNotSupported,
+        throw new SqlException(SqlState.WrongObjectType,
             $"The aggregation function{(refused.Count == 1 ? "" : "s")} {list} cannot be applied to a table source, "
             + "only to a stream source.",
             detail: "An update or delete of a table row takes its old value back out of its group; these "

@@ -23,7 +23,7 @@ internal static class DdlHandler
         var engine = session.Engine;
         var name = EngineSession.SourceName(create.Name);
         var properties = StreamProperties.Parse(create.Properties);
-        var (columns, keys) = Columns(create.Columns);
+        var (columns, keys) = Columns(create.Columns, primaryKey: create.PrimaryKey);
         var key = keys.Count > 0 ? keys[0] : -1;
         properties.AddWindowColumns(columns, key, create.Span.Start + 1);
         var timestamp = TimestampColumn(properties, columns, create.Span.Start + 1);
@@ -110,7 +110,8 @@ internal static class DdlHandler
 
     /// <summary>The declared columns and the key columns (in declaration order: ksqlDB's key order).</summary>
     internal static (List<ColumnInfo> Columns, List<int> Keys) Columns(
-        Ast.EquatableArray<Ast.ColumnDefinition> definitions, bool table = false)
+        Ast.EquatableArray<Ast.ColumnDefinition> definitions, bool table = false,
+        Ast.EquatableArray<Ast.Identifier> primaryKey = default)
     {
         var columns = new List<ColumnInfo>();
         var keys = new List<int>();
@@ -143,6 +144,8 @@ internal static class DdlHandler
         }
         if (columns.Count == 0)
             throw new SqlException(SqlState.SyntaxError, $"a {(table ? "table" : "stream")} needs at least one column");
+        if (!primaryKey.IsEmpty)
+            keys = PrimaryKeyConstraint.Keys(primaryKey, columns, keys, table);
         if (columns.Count > ushort.MaxValue)
             throw new SqlException(SqlState.ProgramLimitExceeded, "too many columns");
         return (columns, keys);

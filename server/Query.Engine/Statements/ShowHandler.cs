@@ -109,7 +109,8 @@ internal static partial class ShowHandler
     }
 
     private static string Format(Catalog.StreamDefinition stream) =>
-        stream.ValueFormat.ToString().ToUpperInvariant();
+        stream.ValueFormat == Catalog.ValueFormat.ProtobufNoSr ? "PROTOBUF_NOSR"
+            : stream.ValueFormat.ToString().ToUpperInvariant();
 
     private static List<Cell[]> Topics(EngineSession session)
     {

@@ -138,8 +138,7 @@ internal sealed partial class StreamProperties
         }
     }
 
-    private static readonly string[] SchemaRegistryFormats =
-        ["AVRO", "PROTOBUF", "PROTOBUF_NOSR", "JSON_SR"];
+    private static readonly string[] SchemaRegistryFormats = ["AVRO", "PROTOBUF", "JSON_SR"];
 
     private static ValueFormat ValueFormatOf(string text, string name, int position)
     {
@@ -150,6 +149,7 @@ internal sealed partial class StreamProperties
             "DELIMITED" => ValueFormat.Delimited,
             "KAFKA" => ValueFormat.Kafka,
             "NONE" => ValueFormat.None,
+            "PROTOBUF_NOSR" or "PROTOBUFNOSR" => ValueFormat.ProtobufNoSr,
             "BINARY" or "KSQL_BINARY" => ValueFormat.Binary,
             _ => throw UnknownFormat(name, format, position),
         };
@@ -164,6 +164,9 @@ internal sealed partial class StreamProperties
             "JSON" => KeyFormat.Json,
             "DELIMITED" => KeyFormat.Delimited,
             "NONE" => KeyFormat.None,
+            "PROTOBUF_NOSR" => throw SqlException.FeatureNotSupported(
+                $"{name} 'PROTOBUF_NOSR' for keys (it is a value format here: give KEY_FORMAT and VALUE_FORMAT)",
+                position),
             _ => throw UnknownFormat(name, format, position),
         };
     }
@@ -171,7 +174,7 @@ internal sealed partial class StreamProperties
     private static SqlException UnknownFormat(string name, string format, int position) =>
         Array.IndexOf(SchemaRegistryFormats, format) >= 0
             ? SqlException.FeatureNotSupported($"{name} '{format}' (formats that need a schema registry)", position)
-            : Invalid(name, format, "JSON, DELIMITED, KAFKA, NONE or BINARY", position);
+            : Invalid(name, format, "JSON, DELIMITED, KAFKA, NONE, PROTOBUF_NOSR or BINARY", position);
 
     /// <summary>ksqlDB's VALUE_DELIMITER and KEY_DELIMITER: one character, or the words TAB and SPACE.</summary>
     private static char Delimiter(string text, string name, int position) => text.ToUpperInvariant() switch

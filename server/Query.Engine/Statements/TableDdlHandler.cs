@@ -19,7 +19,7 @@ internal static class TableDdlHandler
         var name = EngineSession.SourceName(create.Name);
         var position = create.Span.Start + 1;
         var properties = StreamProperties.Parse(create.Properties);
-        var (columns, keys) = DdlHandler.Columns(create.Columns, table: true);
+        var (columns, keys) = DdlHandler.Columns(create.Columns, table: true, create.PrimaryKey);
         var key = keys.Count > 0 ? keys[0] : -1;
         if (key < 0)
             throw new SqlException(SqlState.SyntaxError, $"table \"{name}\" has no PRIMARY KEY column",

@@ -173,6 +173,10 @@ public sealed class TailScanOperator : RecordOperator
                 AddDelete(record, state.Start.Partition);
                 continue;
             }
+            // A table's record without a key addresses no row: the table ignores it, and so does its stream of
+            // changes (ksqlDB drops it as invalid).
+            if (!record.HasKey && _stream.Definition.IsTable)
+                continue;
             _batch.Add(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs,
                 state.Start.Partition, record.RawHeaders, record.HeaderCount);
         }

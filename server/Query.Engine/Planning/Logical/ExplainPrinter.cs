@@ -234,6 +234,7 @@ public sealed partial class ExplainPrinter : LogicalPlanVisitor<bool>
         AggregateKind.CollectList => "COLLECT_LIST",
         AggregateKind.CollectSet => "COLLECT_SET",
         AggregateKind.StddevSamp => "STDDEV_SAMP",
+        AggregateKind.SumList => "SUM_LIST",
         _ => kind.ToString().ToUpperInvariant(),
     };
 }
