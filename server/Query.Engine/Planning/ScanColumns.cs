@@ -62,7 +62,13 @@ internal static class ScanColumns
                 return false;
             node = filter.Input;
         }
-        return node is LogicalScan;
+        if (node is not LogicalScan scan)
+            return false;
+        // A stream with a TIMESTAMP column takes each record's ROWTIME from it as it is read (a record whose
+        // column is NULL is skipped), so that column is read whatever the query uses.
+        if (scan.Source.Definition.TimestampColumn >= 0)
+            used.Add(scan.Source.Definition.TimestampColumn);
+        return true;
     }
 
     private static bool AddAll(IEnumerable<BoundExpr> expressions, HashSet<int> used)

@@ -17,6 +17,10 @@ internal static partial class BenchRegistry
         BenchCommands.Register("tiering", args => EngineBench.Run(() => TieringBench.RunAsync(Arg(args, 0, 1_000_000))));
         BenchCommands.Register("tiering-scan", args => EngineBench.Run(() => TieringBench.ScanLoopAsync(
             Arg(args, 0, 1_000_000), Arg(args, 1, 20))));
+        BenchCommands.Register("tiering-range", args => EngineBench.Run(() => TieringRangeBench.RunAsync(
+            Arg(args, 0, 10_000_000), Arg(args, 1, 1_000_000), Arg(args, 2, 0) != 0)));
+        BenchCommands.Register("tiering-archive", args => EngineBench.Run(() => TieringBench.ArchiveOnceAsync(
+            Arg(args, 0, 1_000_000))));
     }
 }
 
@@ -61,6 +65,8 @@ internal static class TieringBench
         var duckSumScan = await BestAsync(() => Task.FromResult(DuckTime(duck, duckSum)));
         var duckSumCpu = await BestCpuAsync(() => Task.FromResult(DuckTime(duck, duckSum)));
         var explain = await ExplainCountsAsync(session, "EXPLAIN " + count);
+        var oursCount = await CountAsync(session, count);
+        var duckCount = DuckTime(duck, duckSql);
 
         var tier = cold.GetTier("events", 0);
         var manifest = tier.Manifest;
@@ -86,7 +92,7 @@ internal static class TieringBench
             $"{totalRowGroups} row groups |");
         Console.WriteLine($"| `{count}` | hot {Ms(hot)} ms, cold {Ms(coldScan)} ms, DuckDB {Ms(duckScan)} ms: " +
             $"ours/DuckDB {coldScan / duckScan:F1}x wall; CPU ours {Ms(coldCpu)} ms, DuckDB {Ms(duckCpu)} ms: " +
-            $"{coldCpu / duckCpu:F1}x; {explain} |");
+            $"{coldCpu / duckCpu:F1}x; count ours {oursCount:N0}, DuckDB {duckCount:N0}; {explain} |");
         Console.WriteLine($"| `{Sum}` (cold, every row) | ours {Ms(sumScan)} ms, DuckDB {Ms(duckSumScan)} ms: " +
             $"{sumScan / duckSumScan:F1}x wall; CPU ours {Ms(sumCpu)} ms, DuckDB {Ms(duckSumCpu)} ms: " +
             $"{sumCpu / duckSumCpu:F1}x |");
@@ -130,6 +136,28 @@ internal static class TieringBench
         }
     }
 
+    /// <summary><c>tiering-archive [rows]</c>: loads the data set, prints "ready" and the process id, waits 3 s
+    /// (for a profiler to attach), archives it and prints the CPU time it took.</summary>
+    public static async Task ArchiveOnceAsync(int rows)
+    {
+        using var directory = new TempDirectory("tiering-archive");
+        await using var engine = QueryEngine.Open(new EngineOptions
+        {
+            DataDirectory = Path.Combine(directory.Path, "data"),
+            ColdStore = new ColdStore(Path.Combine(directory.Path, "cold")),
+        });
+        await EngineBench.LoadEventsAsync(engine.CreateSession(), rows, 16L << 20);
+        Console.WriteLine($"ready {Environment.ProcessId}");
+        await Task.Delay(3000);
+        var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var archived = await engine.ArchiveStreamAsync("events");
+        process.Refresh();
+        var seconds = (process.TotalProcessorTime - cpu).TotalSeconds;
+        Console.WriteLine($"archived {Mb(archived.BytesIn)} MB in {seconds:F2} s CPU: " +
+            $"{archived.BytesIn / 1e6 / seconds:F0} MB/s per core");
+    }
+
     private static async Task ExecuteAsync(EngineSession session, string sql)
     {
         await using var result = await session.ExecuteAsync(sql);
@@ -161,6 +189,13 @@ internal static class TieringBench
             best = Math.Min(best, (process.TotalProcessorTime - before).TotalMilliseconds);
         }
         return best;
+    }
+
+    private static async Task<long> CountAsync(EngineSession session, string sql)
+    {
+        await using var result = await session.ExecuteAsync(sql);
+        await result.Rows!.ReadAsync();
+        return result.Rows.GetInt64(0);
     }
 
     // The EXPLAIN line that counts the cold row groups read and pruned.
