@@ -260,7 +260,11 @@ internal sealed partial class AstBuilder
     /// </summary>
     public override SyntaxNode VisitSubstringFrom(SubstringFromContext context)
     {
-        var arguments = new List<Expr> { Build<Expr>(context.valueExpression(0)), Build<Expr>(context.start) };
+        // SUBSTRING(x FOR n) starts at 1 (pgcli's \d sends it).
+        var start = context.start is null
+            ? new IntegerLiteral(1) { Span = SpanOf(context.SUBSTRING().Symbol) }
+            : Build<Expr>(context.start);
+        var arguments = new List<Expr> { Build<Expr>(context.valueExpression(0)), start };
         if (context.length is not null)
             arguments.Add(Build<Expr>(context.length));
         return Call("substring", context.SUBSTRING().Symbol, [.. arguments], context);

@@ -297,8 +297,8 @@ valueExpression
     | EXISTS LPAREN query RPAREN                                                #exists
     | qualifiedName LPAREN ASTERISK RPAREN overClause?                          #functionCallStar
     | EXTRACT LPAREN (identifier | STRING) FROM valueExpression RPAREN         #extract
-    | SUBSTRING LPAREN valueExpression FROM start=valueExpression
-        (FOR length=valueExpression)? RPAREN                                    #substringFrom
+    | SUBSTRING LPAREN valueExpression (FROM start=valueExpression (FOR length=valueExpression)?
+        | FOR length=valueExpression) RPAREN                                    #substringFrom
     | TRIM LPAREN side=(BOTH | LEADING | TRAILING)? characters=valueExpression?
         FROM valueExpression RPAREN                                             #trimFrom
     | qualifiedName LPAREN (DISTINCT? functionArgument (COMMA functionArgument)* orderBy?)? RPAREN

@@ -159,6 +159,18 @@ public sealed record EngineOptions
     /// </summary>
     public long QueryScanWorkerMinRecords { get; init; } = 100_000;
 
+    /// <summary>
+    /// Memory the scan cache may hold: the hot log's records as pull queries last read them, kept so that the next
+    /// pull query over them reads memory instead of the log (see <see cref="Execution.ScanCache"/>). 0 turns it off.
+    /// </summary>
+    public long ScanCacheBytes
+    {
+        get => _scanCacheBytes;
+        init => _scanCacheBytes = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(ScanCacheBytes));
+    }
+
+    private readonly long _scanCacheBytes = 512L * 1024 * 1024;
+
     private readonly int _queryScanWorkers = Math.Clamp(Environment.ProcessorCount, 1, 4);
     private readonly int _batchRows = 1024;
     private readonly int _batchBytes = 1 << 20;

@@ -34,6 +34,7 @@ public sealed partial class QueryEngine : IAsyncDisposable
         Logs = logs;
         TimeProvider = options.TimeProvider ?? TimeProvider.System;
         BatchLimits = new BatchLimits(options.BatchRows, options.BatchBytes);
+        ScanCache = new ScanCache(options.ScanCacheBytes, options.BatchRows);
         StateBudget = new State.StateMemoryBudget(options.StateMemoryBytes);
         Archival = new ArchivalJobs(this);
     }
@@ -48,6 +49,10 @@ public sealed partial class QueryEngine : IAsyncDisposable
 
     /// <summary>How many records (and bytes of them) operators move per batch.</summary>
     internal BatchLimits BatchLimits { get; }
+
+    /// <summary>The hot log's records as pull queries last read them (<see cref="EngineOptions.ScanCacheBytes"/>).
+    /// </summary>
+    public ScanCache ScanCache { get; }
 
     internal object DdlLock => _ddlLock;
 
@@ -150,7 +155,8 @@ public sealed partial class QueryEngine : IAsyncDisposable
     {
         lock (_streams)
         {
-            _streams.Remove(name);
+            if (_streams.Remove(name, out var removed))
+                ScanCache.Forget(removed.Sources);
             Interlocked.Increment(ref _catalogVersion);
         }
     }

@@ -186,6 +186,7 @@ internal sealed partial class PgConnection
                 if (!more.IsCompleted)
                 {
                     await FlushAsync();
+                    _receiver.Watching = true;
                     _input.StartWatching(OnClientGone);
                 }
                 if (!await more)
@@ -197,6 +198,7 @@ internal sealed partial class PgConnection
             portal.RowsSent += sent;
             _active = null;
             await _input.StopWatchingAsync();
+            _receiver.Watching = false;
         }
     }
 

@@ -26,6 +26,7 @@ internal sealed partial class PgConnection : IAsyncDisposable
     private readonly PgServerOptions _options;
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
+    private readonly SocketReceiveStream _receiver;
     private readonly PgInput _input;
     private readonly PgOutputBuffer _out = new();
     private readonly PgRowWriter _rows;
@@ -40,6 +41,7 @@ internal sealed partial class PgConnection : IAsyncDisposable
     private bool _skipUntilSync;
     private volatile Portal? _active;
     private volatile bool _clientGone;
+    private ConnectionThread? _thread;
     private CancellationToken _startupToken;
 
     public PgConnection(PgServer server, Socket socket, int processId, ILogger logger, CancellationToken shutdown)
@@ -48,7 +50,9 @@ internal sealed partial class PgConnection : IAsyncDisposable
         _options = server.Options;
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
-        _input = new PgInput(PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024)),
+        _receiver = new SocketReceiveStream(socket);
+        _input = new PgInput(PipeReader.Create(_receiver,
+                new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true)),
             _options.MaxUnauthenticatedMessageBytes);
         _rows = new PgRowWriter(_out);
         _logger = logger;
@@ -74,8 +78,12 @@ internal sealed partial class PgConnection : IAsyncDisposable
         }
     }
 
-    public async Task RunAsync()
+    /// <summary>Serves the connection to its end; on <paramref name="thread"/> when it has a thread of its own.
+    /// </summary>
+    public async Task RunAsync(ConnectionThread? thread = null)
     {
+        _thread = thread;
+        _receiver.Thread = thread;
         try
         {
             if (await StartupWithinTimeoutAsync())
@@ -140,6 +148,8 @@ internal sealed partial class PgConnection : IAsyncDisposable
     {
         while (true)
         {
+            if (_thread is not null)
+                await _thread.SwitchTo();   // back from wherever the last statement completed, to block in receive
             int type = await _input.ReadMessageAsync(_lifetime.Token);
             if (type < 0 || type == 'X')
                 return;

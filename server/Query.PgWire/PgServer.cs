@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Query.PgWire.Framing;
 
 namespace Query.PgWire;
 
@@ -21,6 +22,7 @@ public sealed class PgServer : IAsyncDisposable
     private Task? _acceptLoop;
     private int _nextProcessId = Environment.ProcessId % 10_000 * 1000;
     private int _unauthenticated;
+    private int _connectionThreads;
 
     public PgServer(PgServerOptions options, IPgSessionFactory sessionFactory, ILoggerFactory? loggerFactory = null)
     {
@@ -104,10 +106,24 @@ public sealed class PgServer : IAsyncDisposable
             }
             int processId = Interlocked.Increment(ref _nextProcessId);
             var connection = new PgConnection(this, socket, processId, _logger, _shutdown.Token);
-            var task = Task.Run(connection.RunAsync);
+            var task = StartConnection(connection);
             _running[task] = 0;
             _ = task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
         }
+    }
+
+    /// <summary>On a thread of its own while fewer than <see cref="PgServerOptions.ConnectionThreads"/> have one,
+    /// otherwise on the thread pool.</summary>
+    private Task StartConnection(PgConnection connection)
+    {
+        if (Interlocked.Increment(ref _connectionThreads) > Options.ConnectionThreads)
+        {
+            Interlocked.Decrement(ref _connectionThreads);
+            return Task.Run(() => connection.RunAsync());
+        }
+        var task = ConnectionThread.Start(connection.RunAsync, $"pg connection {connection.ProcessId}");
+        _ = task.ContinueWith(_ => Interlocked.Decrement(ref _connectionThreads), TaskScheduler.Default);
+        return task;
     }
 
     /// <summary>
@@ -135,6 +151,10 @@ public sealed class PgServer : IAsyncDisposable
 
     /// <summary>A connection left the startup phase (authenticated, refused or gone).</summary>
     internal void EndStartup() => Interlocked.Decrement(ref _unauthenticated);
+
+    /// <summary>Connections served by a thread of their own now (at most
+    /// <see cref="PgServerOptions.ConnectionThreads"/>).</summary>
+    public int ConnectionThreadsInUse => Volatile.Read(ref _connectionThreads);
 
     /// <summary>Connections that have not finished authenticating yet.</summary>
     public int UnauthenticatedCount => Volatile.Read(ref _unauthenticated);

@@ -51,6 +51,13 @@ public sealed class PgServerOptions
     /// <summary>Reported as server_version; clients parse the leading digits, so keep it 15.x.</summary>
     public string ServerVersion { get; set; } = "15.0";
 
+    /// <summary>
+    /// Connections served by a thread of their own, which waits for the client's next message in a blocking
+    /// receive as PostgreSQL's backend does (one wake-up per round trip instead of the socket engine's epoll thread
+    /// and a thread-pool hop); connections beyond this many share the thread pool. 0: every connection shares it.
+    /// </summary>
+    public int ConnectionThreads { get; set; } = 64;
+
     /// <summary>How long <c>PgServer.StopAsync</c> waits for sessions to end before abandoning them.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -26,6 +26,10 @@ public sealed class ServerSettings
     /// <summary>Sockets allowed to be authenticating at once; more are refused with 53300.</summary>
     public int MaxUnauthenticatedConnections { get; set; } = 256;
 
+    /// <summary>Connections served by a thread of their own (blocking receive); the rest share the thread pool.
+    /// </summary>
+    public int ConnectionThreads { get; set; } = 64;
+
     /// <summary>Seconds from connect to a ready session (PostgreSQL's authentication_timeout).</summary>
     public double AuthenticationTimeoutSeconds { get; set; } = 60;
 
@@ -65,6 +69,9 @@ public sealed class ServerSettings
 
     /// <summary>Threads one pull GROUP BY over a stream may scan its partitions with (1: one thread).</summary>
     public int QueryScanWorkers { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>Memory the scan cache may hold (the hot log's records as pull queries read them; 0: off).</summary>
+    public long ScanCacheBytes { get; set; } = 512L * 1024 * 1024;
 
     /// <summary>Memory all tables' state (latest row per key) may hold together (53200 past it).</summary>
     public long StateMemoryBytes { get; set; } = 2L * 1024 * 1024 * 1024;
@@ -106,6 +113,7 @@ public sealed class ServerSettings
         JoinBuildMaxBytes = JoinBuildMaxBytes,
         WindowMaxBytes = WindowMaxBytes,
         QueryScanWorkers = (int)AtLeast(QueryScanWorkers, 1, nameof(QueryScanWorkers)),
+        ScanCacheBytes = AtLeast(ScanCacheBytes, 0, nameof(ScanCacheBytes)),
         StateMemoryBytes = StateMemoryBytes,
         PersistentSnapshotMinRecords =
             (int)AtLeast(PersistentSnapshotMinRecords, 1, nameof(PersistentSnapshotMinRecords)),
@@ -147,11 +155,13 @@ public sealed class ServerSettings
         ["--join-build-max-bytes"] = nameof(JoinBuildMaxBytes),
         ["--window-max-bytes"] = nameof(WindowMaxBytes),
         ["--query-scan-workers"] = nameof(QueryScanWorkers),
+        ["--scan-cache-bytes"] = nameof(ScanCacheBytes),
         ["--state-memory-bytes"] = nameof(StateMemoryBytes),
         ["--persistent-snapshot-min-records"] = nameof(PersistentSnapshotMinRecords),
         ["--max-unauthenticated-message-bytes"] = nameof(MaxUnauthenticatedMessageBytes),
         ["--max-unauthenticated-connections"] = nameof(MaxUnauthenticatedConnections),
         ["--authentication-timeout-seconds"] = nameof(AuthenticationTimeoutSeconds),
+        ["--connection-threads"] = nameof(ConnectionThreads),
         ["--reserved-connections"] = nameof(ReservedConnections),
         ["--admin-users"] = nameof(AdminUsers),
         ["--allow-trust-on-network"] = nameof(AllowTrustOnNetwork),
@@ -210,6 +220,8 @@ public sealed class ServerSettings
                 Positive(MaxUnauthenticatedMessageBytes, nameof(MaxUnauthenticatedMessageBytes)),
             MaxUnauthenticatedConnections =
                 Positive(MaxUnauthenticatedConnections, nameof(MaxUnauthenticatedConnections)),
+            ConnectionThreads = ConnectionThreads >= 0 ? ConnectionThreads
+                : throw new InvalidOperationException($"ConnectionThreads ({ConnectionThreads}) must be at least 0"),
             AuthenticationTimeout = TimeSpan.FromSeconds(Positive(AuthenticationTimeoutSeconds,
                 nameof(AuthenticationTimeoutSeconds))),
             ReservedConnections = ReservedConnections >= 0 && ReservedConnections < MaxConnections

@@ -124,7 +124,7 @@ public sealed class ExplainGoldenTests : IAsyncLifetime
     {
         Assert.Equal("""
             Pull query
-              Project case STRING := CASE WHEN (amount IS NULL) THEN 'none' ELSE CAST(amount AS STRING) END, ?column? BOOLEAN := (page IN ('a', 'b'))
+              Project amount STRING := CASE WHEN (amount IS NULL) THEN 'none' ELSE CAST(amount AS STRING) END, ?column? BOOLEAN := (page IN ('a', 'b'))
                 Filter NOT (user_id = 1)
                   Scan ev (ranges narrowed by WHERE)
                     2 partitions, 0 to read

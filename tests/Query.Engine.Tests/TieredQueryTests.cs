@@ -25,6 +25,15 @@ public sealed class TieredQueryTests : IAsyncLifetime
         "SELECT id, tags[1], attrs['a'], info->city FROM ev WHERE ok",
         "SELECT id, day, tod, blob FROM ev ORDER BY id DESC LIMIT 7",
         "SELECT DISTINCT name FROM ev",
+        // Column predicates the cold reader uses on its own (row group statistics, typed columns): with NULLs, each
+        // type, widened integers and a key column, the answers must not change.
+        "SELECT id, qty, name FROM ev WHERE qty >= 7 AND name = 'n3'",
+        "SELECT count(*), sum(qty) FROM ev WHERE name < 'n2'",
+        "SELECT id FROM ev WHERE ratio < 20.5 AND qty > CAST(2.5 AS DOUBLE)",
+        $"SELECT id FROM ev WHERE ts >= '{Iso(900)}' AND ok = true",
+        "SELECT id FROM ev WHERE day = '2026-01-05' OR day IS NULL",
+        "SELECT id, name FROM ev WHERE id > 300 AND id <= 333",
+        "SELECT count(*) FROM ev WHERE 5 > qty",
     ];
 
     private readonly TempDirectory _directory = new("engine-tiered");

@@ -225,6 +225,48 @@ public sealed class TieringStatementTests : IAsyncLifetime
         Assert.Equal(30L, (await QueryAsync($"SELECT count(*) FROM rg WHERE ROWTIME <= {until}"))[0][0]);
     }
 
+    [Fact]
+    public async Task Explain_counts_the_row_groups_that_column_statistics_prune_and_answers_stay_the_same()
+    {
+        await _engine.DisposeAsync();
+        Open(new TieringDefaults { ColdFiles = new ColdFileOptions { RowGroupMaxRows = 20 } });
+        await ExecAsync("CREATE STREAM cs (id BIGINT, note STRING, amount DOUBLE) WITH (PARTITIONS = 1, "
+            + "SEGMENT_BYTES = 4096)");
+        for (var batch = 0; batch < 8; batch++)
+            await ExecAsync(Insert("cs", batch * 50, 50, daysAgo: 3).Replace("(id, note,", "(id, amount, note,",
+                StringComparison.Ordinal).Replace(", 'note", ", NULL, 'note", StringComparison.Ordinal));
+        var queries = new[]
+        {
+            "SELECT id FROM cs WHERE id >= 100 AND id < 120",
+            "SELECT count(*) FROM cs WHERE note = 'note number 333'",
+            "SELECT count(*) FROM cs WHERE 250 < id",
+            "SELECT count(*) FROM cs WHERE amount > 1",
+            "SELECT count(*) FROM cs WHERE id > 390.5 AND note >= 'note number 395'",
+        };
+        var before = new List<string>();
+        foreach (var query in queries)
+            before.Add(Render(await QueryAsync(query)));
+        await ExecAsync("ARCHIVE STREAM cs");
+        await ExecAsync("COMPACT STREAM cs");
+        for (var i = 0; i < queries.Length; i++)
+            Assert.Equal(before[i], Render(await QueryAsync(queries[i])));
+
+        // id rises with the offset: rows 100-119 are one row group of twenty, the others are pruned.
+        var byId = await ExplainAsync(queries[0]);
+        Assert.Matches(@"row groups of those files: 1 to read, 0 pruned by offset, 0 pruned by rowtime, "
+            + @"[1-9]\d* pruned by column statistics \(id >= 100 AND id < 120\)", byId);
+        Assert.Matches(@"row groups of those files: [1-9]\d* to read, 0 pruned by offset, 0 pruned by rowtime, "
+            + @"[1-9]\d* pruned by column statistics \(note = 'note number 333'\)", await ExplainAsync(queries[1]));
+        // amount is NULL in every row: every row group is pruned by its null count.
+        Assert.Matches(@"row groups of those files: 0 to read, .*, [1-9]\d* pruned by column statistics \(amount > 1\)",
+            await ExplainAsync(queries[3]));
+        Assert.Equal("0", before[3]);
+    }
+
+    private static string Render(List<object?[]> rows) =>
+        string.Join("\n", rows.Select(r => string.Join("|", r.Select(v => Convert.ToString(v,
+            CultureInfo.InvariantCulture)))));
+
     private async Task<string> ExplainAsync(string query) =>
         string.Join("\n", (await QueryAsync("EXPLAIN " + query)).Select(r => (string)r[0]!));
 

@@ -34,6 +34,7 @@ internal static class StatementCorpus
         "INSERT INTO t (id, n) VALUES (1, 2) ON CONFLICT ON CONSTRAINT t_pkey DO NOTHING",
         "INSERT INTO t (id, n) VALUES (1, 2) ON CONFLICT (id) DO UPDATE SET n = t.n + excluded.n, m = 0 WHERE t.n < 9",
         "SELECT a & 1, a | 2, a # 3, ~a, a << 2, a >> 1, (a | b) & c, a & b = c FROM s",
+        "SELECT SUBSTRING(a FOR 3), SUBSTRING(a FROM 2 FOR 3), SUBSTRING(a FROM 2) FROM s",
         "SELECT * FROM s, LATERAL (SELECT s.a) AS l, LATERAL unnest(s.tags) AS u (x)",
         "INSERT INTO sink SELECT * FROM src",
         "INSERT INTO sink WITH (query_id = 'q1') SELECT a FROM src EMIT CHANGES",

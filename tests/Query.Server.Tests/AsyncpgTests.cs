@@ -17,4 +17,7 @@ public sealed class AsyncpgTests : IClassFixture<ServerFixture>
 
     [Fact]
     public Task Array_columns_insert_and_select_as_lists() => RunAsync("arrays");
+
+    [Fact]
+    public Task Insert_on_conflict_do_nothing_counts_the_rows_written() => RunAsync("upsert");
 }

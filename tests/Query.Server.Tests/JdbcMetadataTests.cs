@@ -26,4 +26,7 @@ public sealed class JdbcMetadataTests : IClassFixture<ServerFixture>
 
     [Fact]
     public Task Get_type_info_maps_postgresql_types_to_jdbc_types() => RunAsync("types");
+
+    [Fact]
+    public Task Imported_keys_index_info_functions_procedures_and_map_columns_answer() => RunAsync("browse");
 }

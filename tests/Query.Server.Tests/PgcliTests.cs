@@ -31,4 +31,24 @@ public sealed class PgcliTests : IClassFixture<ServerFixture>
         var log = await File.ReadAllTextAsync(Path.Combine(home.Path, ".config", "pgcli", "log"));
         Assert.DoesNotContain(" ERROR ", log, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Backslash_d_name_describes_columns_and_backslash_df_plus_lists_functions()
+    {
+        // pgcli's \d sends SUBSTRING(x FOR 128) and its \df+ joins pg_language.
+        var name = ServerFixture.UniqueName("cld");
+        await using (var connection = await _server.OpenConnectionAsync())
+        {
+            await using var command = new Npgsql.NpgsqlCommand($"CREATE TABLE {name} (id BIGINT PRIMARY KEY, v INT)",
+                connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        using var home = new TempDirectory("pgcli-home");
+        var screen = await Terminal.RunAsync(
+            $"env HOME={home.Path} pgcli -h 127.0.0.1 -p {_server.Port} -U query -d query --less-chatty",
+            "query>", [$@"\d {name}", "Enter", @"\df+", "Enter"], "Source code");
+        Assert.Matches(@"\|\s*v\s*\|\s*integer", screen);
+        Assert.Contains("Source code", screen, StringComparison.Ordinal);
+        Assert.DoesNotContain("error", screen, StringComparison.OrdinalIgnoreCase);
+    }
 }

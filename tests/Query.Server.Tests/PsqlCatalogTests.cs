@@ -151,10 +151,20 @@ public sealed class PsqlCatalogTests : IClassFixture<PsqlCatalogTests.Relations>
     [Fact]
     public async Task Tab_completes_stream_names_in_a_terminal()
     {
-        // The prefix stops before the name's underscore: psql escapes it as \_ in its LIKE pattern, and LIKE here
-        // has no default escape character (PostgreSQL's is the backslash).
         var screen = await Terminal.PsqlAsync(_db.Server.Port, [$"SELECT * FROM {_db.Stream[..2]}", "Tab"],
             _db.Stream);
         Assert.Contains($"SELECT * FROM {_db.Stream}", screen, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tab_completes_a_prefix_holding_an_underscore()
+    {
+        // psql escapes the _ as \_ in its LIKE pattern ('ev\_1%'); LIKE's default escape is the backslash.
+        var screen = await Terminal.PsqlAsync(_db.Server.Port, [$"SELECT * FROM {_db.Stream[..4]}", "Tab"],
+            _db.Stream);
+        Assert.Contains($"SELECT * FROM {_db.Stream}", screen, StringComparison.Ordinal);
+        var column = await Terminal.PsqlAsync(_db.Server.Port,
+            [$"SELECT * FROM {_db.Stream} WHERE user_", "Tab"], "WHERE user_id");
+        Assert.Contains("WHERE user_id", column, StringComparison.Ordinal);
     }
 }

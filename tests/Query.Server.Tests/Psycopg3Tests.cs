@@ -14,4 +14,7 @@ public sealed class Psycopg3Tests : IClassFixture<ServerFixture>
 
     [Fact]
     public Task Any_of_an_array_parameter_and_of_an_array_column_filters_rows() => RunAsync("any");
+
+    [Fact]
+    public Task Insert_on_conflict_upserts_a_table_and_is_refused_on_a_stream() => RunAsync("upsert");
 }

@@ -25,4 +25,7 @@ public sealed class SqlAlchemyTests : IClassFixture<ServerFixture>
 
     [Fact]
     public Task Pandas_read_sql_table_reads_every_column() => RunAsync("pandas_table");
+
+    [Fact]
+    public Task Array_map_and_struct_columns_reflect_and_to_sql_appends_timestamps_and_decimals() => RunAsync("nested");
 }

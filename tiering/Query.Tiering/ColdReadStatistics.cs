@@ -6,6 +6,28 @@ public sealed class ColdReadStatistics
     public int FilesOpened;
     public int FilesSkipped;
     public int RowGroupsRead;
+
+    /// <summary>Row groups skipped by their statistics, whatever excluded them (offsets, ROWTIME,
+    /// predicates).</summary>
     public int RowGroupsSkipped;
+
+    /// <summary>Of <see cref="RowGroupsSkipped"/>, those the column predicates excluded.</summary>
+    public int RowGroupsSkippedByFilter;
     public long RowsRead;
+
+    /// <summary>Rows of row groups read that the column predicates left out before they were rebuilt.</summary>
+    public long RowsFilteredOut;
+
+    /// <summary>Adds another read's counters (a file's into its partition's, a partition's into a query's).</summary>
+    public void Add(ColdReadStatistics other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        FilesOpened += other.FilesOpened;
+        FilesSkipped += other.FilesSkipped;
+        RowGroupsRead += other.RowGroupsRead;
+        RowGroupsSkipped += other.RowGroupsSkipped;
+        RowGroupsSkippedByFilter += other.RowGroupsSkippedByFilter;
+        RowsRead += other.RowsRead;
+        RowsFilteredOut += other.RowsFilteredOut;
+    }
 }

@@ -7361,8 +7361,8 @@ public partial class QuerySqlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ValueExpressionContext valueExpression(int i) {
 			return GetRuleContext<ValueExpressionContext>(i);
 		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FROM() { return GetToken(QuerySqlParser.FROM, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(QuerySqlParser.RPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FROM() { return GetToken(QuerySqlParser.FROM, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FOR() { return GetToken(QuerySqlParser.FOR, 0); }
 		public SubstringFromContext(ValueExpressionContext context) { CopyFrom(context); }
 		[System.Diagnostics.DebuggerNonUserCode]
@@ -7697,9 +7697,9 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1214;
+			State = 1218;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,170,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,171,Context) ) {
 			case 1:
 				{
 				_localctx = new LiteralExpressionContext(_localctx);
@@ -8141,23 +8141,41 @@ public partial class QuerySqlParser : Parser {
 				Match(LPAREN);
 				State = 1150;
 				valueExpression(0);
-				State = 1151;
-				Match(FROM);
-				State = 1152;
-				((SubstringFromContext)_localctx).start = valueExpression(0);
-				State = 1155;
+				State = 1159;
 				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==FOR) {
+				switch (TokenStream.LA(1)) {
+				case FROM:
 					{
-					State = 1153;
+					State = 1151;
+					Match(FROM);
+					State = 1152;
+					((SubstringFromContext)_localctx).start = valueExpression(0);
+					State = 1155;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+					if (_la==FOR) {
+						{
+						State = 1153;
+						Match(FOR);
+						State = 1154;
+						((SubstringFromContext)_localctx).length = valueExpression(0);
+						}
+					}
+
+					}
+					break;
+				case FOR:
+					{
+					State = 1157;
 					Match(FOR);
-					State = 1154;
+					State = 1158;
 					((SubstringFromContext)_localctx).length = valueExpression(0);
 					}
+					break;
+				default:
+					throw new NoViableAltException(this);
 				}
-
-				State = 1157;
+				State = 1161;
 				Match(RPAREN);
 				}
 				break;
@@ -8166,16 +8184,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TrimFromContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1159;
+				State = 1163;
 				Match(TRIM);
-				State = 1160;
+				State = 1164;
 				Match(LPAREN);
-				State = 1162;
+				State = 1166;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,163,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,164,Context) ) {
 				case 1:
 					{
-					State = 1161;
+					State = 1165;
 					((TrimFromContext)_localctx).side = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==BOTH || _la==LEADING || _la==TRAILING) ) {
@@ -8188,21 +8206,21 @@ public partial class QuerySqlParser : Parser {
 					}
 					break;
 				}
-				State = 1165;
+				State = 1169;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8358125446176106254L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413776363698145L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 504535321924202459L) != 0) || ((((_la - 200)) & ~0x3f) == 0 && ((1L << (_la - 200)) & 130945L) != 0)) {
 					{
-					State = 1164;
+					State = 1168;
 					((TrimFromContext)_localctx).characters = valueExpression(0);
 					}
 				}
 
-				State = 1167;
+				State = 1171;
 				Match(FROM);
-				State = 1168;
+				State = 1172;
 				valueExpression(0);
-				State = 1169;
+				State = 1173;
 				Match(RPAREN);
 				}
 				break;
@@ -8211,49 +8229,49 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new FunctionCallContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1171;
+				State = 1175;
 				qualifiedName();
-				State = 1172;
+				State = 1176;
 				Match(LPAREN);
-				State = 1187;
+				State = 1191;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8358126545687734030L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413774216214497L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 504535321924202459L) != 0) || ((((_la - 200)) & ~0x3f) == 0 && ((1L << (_la - 200)) & 130945L) != 0)) {
 					{
-					State = 1174;
+					State = 1178;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==DISTINCT) {
 						{
-						State = 1173;
+						State = 1177;
 						Match(DISTINCT);
 						}
 					}
 
-					State = 1176;
+					State = 1180;
 					functionArgument();
-					State = 1181;
+					State = 1185;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1177;
+						State = 1181;
 						Match(COMMA);
-						State = 1178;
+						State = 1182;
 						functionArgument();
 						}
 						}
-						State = 1183;
+						State = 1187;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1185;
+					State = 1189;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==ORDER) {
 						{
-						State = 1184;
+						State = 1188;
 						orderBy();
 						}
 					}
@@ -8261,14 +8279,14 @@ public partial class QuerySqlParser : Parser {
 					}
 				}
 
-				State = 1189;
+				State = 1193;
 				Match(RPAREN);
-				State = 1191;
+				State = 1195;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,169,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,170,Context) ) {
 				case 1:
 					{
-					State = 1190;
+					State = 1194;
 					overClause();
 					}
 					break;
@@ -8280,11 +8298,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new SubqueryExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1193;
+				State = 1197;
 				Match(LPAREN);
-				State = 1194;
+				State = 1198;
 				query();
-				State = 1195;
+				State = 1199;
 				Match(RPAREN);
 				}
 				break;
@@ -8293,7 +8311,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1197;
+				State = 1201;
 				identifier();
 				}
 				break;
@@ -8302,11 +8320,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new QualifiedColumnReferenceContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1198;
+				State = 1202;
 				((QualifiedColumnReferenceContext)_localctx).qualifier = identifier();
-				State = 1199;
+				State = 1203;
 				Match(DOT);
-				State = 1200;
+				State = 1204;
 				((QualifiedColumnReferenceContext)_localctx).name = identifier();
 				}
 				break;
@@ -8315,11 +8333,11 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1202;
+				State = 1206;
 				Match(LPAREN);
-				State = 1203;
+				State = 1207;
 				expression(0);
-				State = 1204;
+				State = 1208;
 				Match(RPAREN);
 				}
 				break;
@@ -8328,15 +8346,15 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ParenthesizedFieldAccessContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1206;
-				Match(LPAREN);
-				State = 1207;
-				expression(0);
-				State = 1208;
-				Match(RPAREN);
-				State = 1209;
-				Match(DOT);
 				State = 1210;
+				Match(LPAREN);
+				State = 1211;
+				expression(0);
+				State = 1212;
+				Match(RPAREN);
+				State = 1213;
+				Match(DOT);
+				State = 1214;
 				identifier();
 				}
 				break;
@@ -8345,7 +8363,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ArithmeticUnaryContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1212;
+				State = 1216;
 				((ArithmeticUnaryContext)_localctx).@operator = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(((((_la - 186)) & ~0x3f) == 0 && ((1L << (_la - 186)) & 7L) != 0)) ) {
@@ -8355,37 +8373,37 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1213;
+				State = 1217;
 				valueExpression(5);
 				}
 				break;
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1255;
+			State = 1259;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,173,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,174,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 1253;
+					State = 1257;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,172,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,173,Context) ) {
 					case 1:
 						{
 						_localctx = new AtTimeZoneContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1216;
-						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 1217;
-						Match(AT);
-						State = 1218;
-						Match(TIME);
-						State = 1219;
-						Match(ZONE);
 						State = 1220;
+						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
+						State = 1221;
+						Match(AT);
+						State = 1222;
+						Match(TIME);
+						State = 1223;
+						Match(ZONE);
+						State = 1224;
 						((AtTimeZoneContext)_localctx).zone = valueExpression(7);
 						}
 						break;
@@ -8394,9 +8412,9 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1221;
+						State = 1225;
 						if (!(Precpred(Context, 4))) throw new FailedPredicateException(this, "Precpred(Context, 4)");
-						State = 1222;
+						State = 1226;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(((((_la - 189)) & ~0x3f) == 0 && ((1L << (_la - 189)) & 7L) != 0)) ) {
@@ -8406,7 +8424,7 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1223;
+						State = 1227;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(5);
 						}
 						break;
@@ -8415,9 +8433,9 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ArithmeticBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ArithmeticBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1224;
+						State = 1228;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 1225;
+						State = 1229;
 						((ArithmeticBinaryContext)_localctx).@operator = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -8427,7 +8445,7 @@ public partial class QuerySqlParser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 1226;
+						State = 1230;
 						((ArithmeticBinaryContext)_localctx).right = valueExpression(4);
 						}
 						break;
@@ -8436,11 +8454,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new ConcatenationContext(new ValueExpressionContext(_parentctx, _parentState));
 						((ConcatenationContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1227;
+						State = 1231;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 1228;
+						State = 1232;
 						Match(CONCAT);
-						State = 1229;
+						State = 1233;
 						((ConcatenationContext)_localctx).right = valueExpression(3);
 						}
 						break;
@@ -8449,16 +8467,16 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new BitwiseBinaryContext(new ValueExpressionContext(_parentctx, _parentState));
 						((BitwiseBinaryContext)_localctx).left = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1230;
+						State = 1234;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 1236;
+						State = 1240;
 						ErrorHandler.Sync(this);
 						switch (TokenStream.LA(1)) {
 						case AMPERSAND:
 						case PIPE:
 						case HASH:
 							{
-							State = 1231;
+							State = 1235;
 							((BitwiseBinaryContext)_localctx).@operator = TokenStream.LT(1);
 							_la = TokenStream.LA(1);
 							if ( !(((((_la - 193)) & ~0x3f) == 0 && ((1L << (_la - 193)) & 7L) != 0)) ) {
@@ -8472,24 +8490,24 @@ public partial class QuerySqlParser : Parser {
 							break;
 						case LT:
 							{
-							State = 1232;
+							State = 1236;
 							((BitwiseBinaryContext)_localctx).shiftLeft = Match(LT);
-							State = 1233;
+							State = 1237;
 							Match(LT);
 							}
 							break;
 						case GT:
 							{
-							State = 1234;
+							State = 1238;
 							((BitwiseBinaryContext)_localctx).shiftRight = Match(GT);
-							State = 1235;
+							State = 1239;
 							Match(GT);
 							}
 							break;
 						default:
 							throw new NoViableAltException(this);
 						}
-						State = 1238;
+						State = 1242;
 						((BitwiseBinaryContext)_localctx).right = valueExpression(2);
 						}
 						break;
@@ -8498,13 +8516,13 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new SubscriptContext(new ValueExpressionContext(_parentctx, _parentState));
 						((SubscriptContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1239;
+						State = 1243;
 						if (!(Precpred(Context, 10))) throw new FailedPredicateException(this, "Precpred(Context, 10)");
-						State = 1240;
+						State = 1244;
 						Match(LBRACKET);
-						State = 1241;
+						State = 1245;
 						((SubscriptContext)_localctx).index = valueExpression(0);
-						State = 1242;
+						State = 1246;
 						Match(RBRACKET);
 						}
 						break;
@@ -8513,11 +8531,11 @@ public partial class QuerySqlParser : Parser {
 						_localctx = new DereferenceContext(new ValueExpressionContext(_parentctx, _parentState));
 						((DereferenceContext)_localctx).container = _prevctx;
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1244;
+						State = 1248;
 						if (!(Precpred(Context, 9))) throw new FailedPredicateException(this, "Precpred(Context, 9)");
-						State = 1245;
+						State = 1249;
 						Match(ARROW);
-						State = 1246;
+						State = 1250;
 						((DereferenceContext)_localctx).field = identifier();
 						}
 						break;
@@ -8525,11 +8543,11 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new PostgresCastContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1247;
+						State = 1251;
 						if (!(Precpred(Context, 8))) throw new FailedPredicateException(this, "Precpred(Context, 8)");
-						State = 1248;
+						State = 1252;
 						Match(DOUBLE_COLON);
-						State = 1249;
+						State = 1253;
 						type(0);
 						}
 						break;
@@ -8537,20 +8555,20 @@ public partial class QuerySqlParser : Parser {
 						{
 						_localctx = new CollateContext(new ValueExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_valueExpression);
-						State = 1250;
+						State = 1254;
 						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 1251;
+						State = 1255;
 						Match(COLLATE);
-						State = 1252;
+						State = 1256;
 						qualifiedName();
 						}
 						break;
 					}
 					}
 				}
-				State = 1257;
+				State = 1261;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,173,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,174,Context);
 			}
 			}
 		}
@@ -8637,18 +8655,18 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 86, RULE_functionArgument);
 		int _la;
 		try {
-			State = 1276;
+			State = 1280;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,175,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,176,Context) ) {
 			case 1:
 				_localctx = new SingleParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1258;
+				State = 1262;
 				identifier();
-				State = 1259;
+				State = 1263;
 				Match(LAMBDA_ARROW);
-				State = 1260;
+				State = 1264;
 				expression(0);
 				}
 				break;
@@ -8656,31 +8674,31 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MultiParameterLambdaContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1262;
+				State = 1266;
 				Match(LPAREN);
-				State = 1263;
+				State = 1267;
 				identifier();
-				State = 1268;
+				State = 1272;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1264;
+					State = 1268;
 					Match(COMMA);
-					State = 1265;
+					State = 1269;
 					identifier();
 					}
 					}
-					State = 1270;
+					State = 1274;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1271;
+				State = 1275;
 				Match(RPAREN);
-				State = 1272;
+				State = 1276;
 				Match(LAMBDA_ARROW);
-				State = 1273;
+				State = 1277;
 				expression(0);
 				}
 				break;
@@ -8688,7 +8706,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1275;
+				State = 1279;
 				expression(0);
 				}
 				break;
@@ -8748,61 +8766,61 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1278;
+			State = 1282;
 			Match(OVER);
-			State = 1279;
+			State = 1283;
 			Match(LPAREN);
-			State = 1290;
+			State = 1294;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==PARTITION) {
 				{
-				State = 1280;
+				State = 1284;
 				Match(PARTITION);
-				State = 1281;
+				State = 1285;
 				Match(BY);
-				State = 1282;
+				State = 1286;
 				expression(0);
-				State = 1287;
+				State = 1291;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 1283;
+					State = 1287;
 					Match(COMMA);
-					State = 1284;
+					State = 1288;
 					expression(0);
 					}
 					}
-					State = 1289;
+					State = 1293;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 1293;
+			State = 1297;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==ORDER) {
 				{
-				State = 1292;
+				State = 1296;
 				orderBy();
 				}
 			}
 
-			State = 1296;
+			State = 1300;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==RANGE || _la==ROWS) {
 				{
-				State = 1295;
+				State = 1299;
 				windowFrame();
 				}
 			}
 
-			State = 1298;
+			State = 1302;
 			Match(RPAREN);
 			}
 		}
@@ -8850,13 +8868,13 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 90, RULE_windowFrame);
 		int _la;
 		try {
-			State = 1308;
+			State = 1312;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,180,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,181,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1300;
+				State = 1304;
 				_localctx.unit = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==RANGE || _la==ROWS) ) {
@@ -8866,20 +8884,20 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1301;
+				State = 1305;
 				Match(BETWEEN);
-				State = 1302;
+				State = 1306;
 				_localctx.start = frameBound();
-				State = 1303;
+				State = 1307;
 				Match(AND);
-				State = 1304;
+				State = 1308;
 				_localctx.end = frameBound();
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1306;
+				State = 1310;
 				_localctx.unit = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==RANGE || _la==ROWS) ) {
@@ -8889,7 +8907,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1307;
+				State = 1311;
 				_localctx.start = frameBound();
 				}
 				break;
@@ -8973,16 +8991,16 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 92, RULE_frameBound);
 		int _la;
 		try {
-			State = 1319;
+			State = 1323;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,181,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,182,Context) ) {
 			case 1:
 				_localctx = new UnboundedPrecedingBoundContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1310;
+				State = 1314;
 				Match(UNBOUNDED);
-				State = 1311;
+				State = 1315;
 				Match(PRECEDING);
 				}
 				break;
@@ -8990,9 +9008,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new UnboundedFollowingBoundContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1312;
+				State = 1316;
 				Match(UNBOUNDED);
-				State = 1313;
+				State = 1317;
 				Match(FOLLOWING);
 				}
 				break;
@@ -9000,9 +9018,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new CurrentRowBoundContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1314;
+				State = 1318;
 				Match(CURRENT);
-				State = 1315;
+				State = 1319;
 				Match(ROW);
 				}
 				break;
@@ -9010,9 +9028,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new OffsetBoundContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1316;
+				State = 1320;
 				valueExpression(0);
-				State = 1317;
+				State = 1321;
 				((OffsetBoundContext)_localctx).direction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==FOLLOWING || _la==PRECEDING) ) {
@@ -9067,11 +9085,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1321;
+			State = 1325;
 			_localctx.key = expression(0);
-			State = 1322;
+			State = 1326;
 			Match(ASSIGN);
-			State = 1323;
+			State = 1327;
 			_localctx.value = expression(0);
 			}
 		}
@@ -9114,11 +9132,11 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1325;
+			State = 1329;
 			identifier();
-			State = 1326;
+			State = 1330;
 			Match(ASSIGN);
-			State = 1327;
+			State = 1331;
 			expression(0);
 			}
 		}
@@ -9164,13 +9182,13 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1329;
+			State = 1333;
 			Match(WHEN);
-			State = 1330;
+			State = 1334;
 			_localctx.condition = expression(0);
-			State = 1331;
+			State = 1335;
 			Match(THEN);
-			State = 1332;
+			State = 1336;
 			_localctx.result = expression(0);
 			}
 		}
@@ -9231,107 +9249,107 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 100, RULE_comparisonOperator);
 		try {
 			int _alt;
-			State = 1357;
+			State = 1361;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQ:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1334;
+				State = 1338;
 				Match(EQ);
 				}
 				break;
 			case NEQ:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1335;
+				State = 1339;
 				Match(NEQ);
 				}
 				break;
 			case LT:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1336;
+				State = 1340;
 				Match(LT);
 				}
 				break;
 			case LTE:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1337;
+				State = 1341;
 				Match(LTE);
 				}
 				break;
 			case GT:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1338;
+				State = 1342;
 				Match(GT);
 				}
 				break;
 			case GTE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1339;
+				State = 1343;
 				Match(GTE);
 				}
 				break;
 			case TILDE:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1340;
+				State = 1344;
 				Match(TILDE);
 				}
 				break;
 			case NOT_TILDE:
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1341;
+				State = 1345;
 				Match(NOT_TILDE);
 				}
 				break;
 			case TILDE_STAR:
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1342;
+				State = 1346;
 				Match(TILDE_STAR);
 				}
 				break;
 			case NOT_TILDE_STAR:
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 1343;
+				State = 1347;
 				Match(NOT_TILDE_STAR);
 				}
 				break;
 			case OPERATOR:
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 1344;
+				State = 1348;
 				Match(OPERATOR);
-				State = 1345;
+				State = 1349;
 				Match(LPAREN);
-				State = 1351;
+				State = 1355;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,182,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,183,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 1346;
+						State = 1350;
 						identifier();
-						State = 1347;
+						State = 1351;
 						Match(DOT);
 						}
 						}
 					}
-					State = 1353;
+					State = 1357;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,182,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,183,Context);
 				}
-				State = 1354;
+				State = 1358;
 				comparisonOperator();
-				State = 1355;
+				State = 1359;
 				Match(RPAREN);
 				}
 				break;
@@ -9469,14 +9487,14 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 102, RULE_literal);
 		int _la;
 		try {
-			State = 1375;
+			State = 1379;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case NULL:
 				_localctx = new NullLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1359;
+				State = 1363;
 				Match(NULL);
 				}
 				break;
@@ -9485,7 +9503,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new BooleanLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1360;
+				State = 1364;
 				_la = TokenStream.LA(1);
 				if ( !(_la==FALSE || _la==TRUE) ) {
 				ErrorHandler.RecoverInline(this);
@@ -9502,7 +9520,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new NumericLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1361;
+				State = 1365;
 				number();
 				}
 				break;
@@ -9510,7 +9528,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1362;
+				State = 1366;
 				Match(STRING);
 				}
 				break;
@@ -9518,7 +9536,7 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new EscapeStringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1363;
+				State = 1367;
 				Match(ESCAPE_STRING);
 				}
 				break;
@@ -9526,9 +9544,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimestampLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1364;
+				State = 1368;
 				Match(TIMESTAMP);
-				State = 1365;
+				State = 1369;
 				Match(STRING);
 				}
 				break;
@@ -9536,9 +9554,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new DateLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 1366;
+				State = 1370;
 				Match(DATE);
-				State = 1367;
+				State = 1371;
 				Match(STRING);
 				}
 				break;
@@ -9546,9 +9564,9 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new TimeLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 1368;
+				State = 1372;
 				Match(TIME);
-				State = 1369;
+				State = 1373;
 				Match(STRING);
 				}
 				break;
@@ -9556,16 +9574,16 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new IntervalLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 1370;
+				State = 1374;
 				Match(INTERVAL);
-				State = 1371;
+				State = 1375;
 				Match(STRING);
-				State = 1373;
+				State = 1377;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,184,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,185,Context) ) {
 				case 1:
 					{
-					State = 1372;
+					State = 1376;
 					timeUnit();
 					}
 					break;
@@ -9612,7 +9630,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1377;
+			State = 1381;
 			_la = TokenStream.LA(1);
 			if ( !(((((_la - 209)) & ~0x3f) == 0 && ((1L << (_la - 209)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -9766,7 +9784,7 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1424;
+			State = 1428;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ARRAY:
@@ -9775,13 +9793,13 @@ public partial class QuerySqlParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 1380;
+				State = 1384;
 				Match(ARRAY);
-				State = 1381;
+				State = 1385;
 				Match(LT);
-				State = 1382;
+				State = 1386;
 				type(0);
-				State = 1383;
+				State = 1387;
 				Match(GT);
 				}
 				break;
@@ -9790,17 +9808,17 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new MapTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1385;
-				Match(MAP);
-				State = 1386;
-				Match(LT);
-				State = 1387;
-				((MapTypeContext)_localctx).key = type(0);
-				State = 1388;
-				Match(COMMA);
 				State = 1389;
-				((MapTypeContext)_localctx).value = type(0);
+				Match(MAP);
 				State = 1390;
+				Match(LT);
+				State = 1391;
+				((MapTypeContext)_localctx).key = type(0);
+				State = 1392;
+				Match(COMMA);
+				State = 1393;
+				((MapTypeContext)_localctx).value = type(0);
+				State = 1394;
 				Match(GT);
 				}
 				break;
@@ -9809,52 +9827,52 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new StructTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1392;
+				State = 1396;
 				Match(STRUCT);
-				State = 1409;
+				State = 1413;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LT:
 					{
-					State = 1393;
+					State = 1397;
 					Match(LT);
-					State = 1405;
+					State = 1409;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8348555296966370062L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413785020743649L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 132163591597019L) != 0) || ((((_la - 213)) & ~0x3f) == 0 && ((1L << (_la - 213)) & 15L) != 0)) {
 						{
-						State = 1394;
+						State = 1398;
 						identifier();
-						State = 1395;
+						State = 1399;
 						type(0);
-						State = 1402;
+						State = 1406;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						while (_la==COMMA) {
 							{
 							{
-							State = 1396;
+							State = 1400;
 							Match(COMMA);
-							State = 1397;
+							State = 1401;
 							identifier();
-							State = 1398;
+							State = 1402;
 							type(0);
 							}
 							}
-							State = 1404;
+							State = 1408;
 							ErrorHandler.Sync(this);
 							_la = TokenStream.LA(1);
 						}
 						}
 					}
 
-					State = 1407;
+					State = 1411;
 					Match(GT);
 					}
 					break;
 				case NEQ:
 					{
-					State = 1408;
+					State = 1412;
 					Match(NEQ);
 					}
 					break;
@@ -9978,34 +9996,34 @@ public partial class QuerySqlParser : Parser {
 				_localctx = new PrimitiveTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 1411;
+				State = 1415;
 				typeName();
-				State = 1422;
+				State = 1426;
 				ErrorHandler.Sync(this);
-				switch ( Interpreter.AdaptivePredict(TokenStream,190,Context) ) {
+				switch ( Interpreter.AdaptivePredict(TokenStream,191,Context) ) {
 				case 1:
 					{
-					State = 1412;
+					State = 1416;
 					Match(LPAREN);
-					State = 1413;
+					State = 1417;
 					Match(INTEGER_VALUE);
-					State = 1418;
+					State = 1422;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 1414;
+						State = 1418;
 						Match(COMMA);
-						State = 1415;
+						State = 1419;
 						Match(INTEGER_VALUE);
 						}
 						}
-						State = 1420;
+						State = 1424;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 1421;
+					State = 1425;
 					Match(RPAREN);
 					}
 					break;
@@ -10016,9 +10034,9 @@ public partial class QuerySqlParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 1434;
+			State = 1438;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,193,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,194,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -10028,28 +10046,28 @@ public partial class QuerySqlParser : Parser {
 					{
 					_localctx = new ArraySuffixTypeContext(new TypeContext(_parentctx, _parentState));
 					PushNewRecursionContext(_localctx, _startState, RULE_type);
-					State = 1426;
+					State = 1430;
 					if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-					State = 1427;
+					State = 1431;
 					Match(LBRACKET);
-					State = 1429;
+					State = 1433;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					if (_la==INTEGER_VALUE) {
 						{
-						State = 1428;
+						State = 1432;
 						Match(INTEGER_VALUE);
 						}
 					}
 
-					State = 1431;
+					State = 1435;
 					Match(RBRACKET);
 					}
 					}
 				}
-				State = 1436;
+				State = 1440;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,193,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,194,Context);
 			}
 			}
 		}
@@ -10100,31 +10118,31 @@ public partial class QuerySqlParser : Parser {
 		EnterRule(_localctx, 108, RULE_typeName);
 		int _la;
 		try {
-			State = 1447;
+			State = 1451;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,194,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,195,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1437;
+				State = 1441;
 				Match(DOUBLE);
-				State = 1438;
+				State = 1442;
 				Match(PRECISION);
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1439;
+				State = 1443;
 				Match(CHARACTER);
-				State = 1440;
+				State = 1444;
 				Match(VARYING);
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1441;
+				State = 1445;
 				_la = TokenStream.LA(1);
 				if ( !(_la==TIME || _la==TIMESTAMP) ) {
 				ErrorHandler.RecoverInline(this);
@@ -10133,7 +10151,7 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1442;
+				State = 1446;
 				_la = TokenStream.LA(1);
 				if ( !(_la==WITH || _la==WITHOUT) ) {
 				ErrorHandler.RecoverInline(this);
@@ -10142,23 +10160,23 @@ public partial class QuerySqlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 1443;
+				State = 1447;
 				Match(TIME);
-				State = 1444;
+				State = 1448;
 				Match(ZONE);
 				}
 				break;
 			case 4:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1445;
+				State = 1449;
 				Match(INTERVAL);
 				}
 				break;
 			case 5:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1446;
+				State = 1450;
 				qualifiedName();
 				}
 				break;
@@ -10207,25 +10225,25 @@ public partial class QuerySqlParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1449;
+			State = 1453;
 			identifier();
-			State = 1454;
+			State = 1458;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,195,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,196,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					{
 					{
-					State = 1450;
+					State = 1454;
 					Match(DOT);
-					State = 1451;
+					State = 1455;
 					identifier();
 					}
 					}
 				}
-				State = 1456;
+				State = 1460;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,195,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,196,Context);
 			}
 			}
 		}
@@ -10266,34 +10284,34 @@ public partial class QuerySqlParser : Parser {
 		IdentifierContext _localctx = new IdentifierContext(Context, State);
 		EnterRule(_localctx, 112, RULE_identifier);
 		try {
-			State = 1462;
+			State = 1466;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENTIFIER:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1457;
+				State = 1461;
 				Match(IDENTIFIER);
 				}
 				break;
 			case DIGIT_IDENTIFIER:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1458;
+				State = 1462;
 				Match(DIGIT_IDENTIFIER);
 				}
 				break;
 			case QUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1459;
+				State = 1463;
 				Match(QUOTED_IDENTIFIER);
 				}
 				break;
 			case BACKQUOTED_IDENTIFIER:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1460;
+				State = 1464;
 				Match(BACKQUOTED_IDENTIFIER);
 				}
 				break;
@@ -10405,7 +10423,7 @@ public partial class QuerySqlParser : Parser {
 			case ZONE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1461;
+				State = 1465;
 				nonReserved();
 				}
 				break;
@@ -10552,7 +10570,7 @@ public partial class QuerySqlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1464;
+			State = 1468;
 			_la = TokenStream.LA(1);
 			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 8348555296966370062L) != 0) || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & -144413785020743649L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 132163591597019L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -10626,7 +10644,7 @@ public partial class QuerySqlParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,220,1467,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,220,1471,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -10714,465 +10732,467 @@ public partial class QuerySqlParser : Parser {
 		1,42,1,42,1,42,5,42,1119,8,42,10,42,12,42,1122,9,42,3,42,1124,8,42,1,42,
 		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,3,42,1137,8,42,1,42,
 		1,42,1,42,1,42,3,42,1143,8,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
-		1,42,1,42,1,42,3,42,1156,8,42,1,42,1,42,1,42,1,42,1,42,3,42,1163,8,42,
-		1,42,3,42,1166,8,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,3,42,1175,8,42,
-		1,42,1,42,1,42,5,42,1180,8,42,10,42,12,42,1183,9,42,1,42,3,42,1186,8,42,
-		3,42,1188,8,42,1,42,1,42,3,42,1192,8,42,1,42,1,42,1,42,1,42,1,42,1,42,
+		1,42,1,42,1,42,3,42,1156,8,42,1,42,1,42,3,42,1160,8,42,1,42,1,42,1,42,
+		1,42,1,42,3,42,1167,8,42,1,42,3,42,1170,8,42,1,42,1,42,1,42,1,42,1,42,
+		1,42,1,42,3,42,1179,8,42,1,42,1,42,1,42,5,42,1184,8,42,10,42,12,42,1187,
+		9,42,1,42,3,42,1190,8,42,3,42,1192,8,42,1,42,1,42,3,42,1196,8,42,1,42,
 		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
-		1,42,3,42,1215,8,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
-		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,3,42,1237,8,42,1,42,
+		1,42,1,42,1,42,1,42,1,42,1,42,3,42,1219,8,42,1,42,1,42,1,42,1,42,1,42,
 		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
-		5,42,1254,8,42,10,42,12,42,1257,9,42,1,43,1,43,1,43,1,43,1,43,1,43,1,43,
-		1,43,5,43,1267,8,43,10,43,12,43,1270,9,43,1,43,1,43,1,43,1,43,1,43,3,43,
-		1277,8,43,1,44,1,44,1,44,1,44,1,44,1,44,1,44,5,44,1286,8,44,10,44,12,44,
-		1289,9,44,3,44,1291,8,44,1,44,3,44,1294,8,44,1,44,3,44,1297,8,44,1,44,
-		1,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,3,45,1309,8,45,1,46,1,46,
-		1,46,1,46,1,46,1,46,1,46,1,46,1,46,3,46,1320,8,46,1,47,1,47,1,47,1,47,
-		1,48,1,48,1,48,1,48,1,49,1,49,1,49,1,49,1,49,1,50,1,50,1,50,1,50,1,50,
-		1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,5,50,1350,8,50,10,50,
-		12,50,1353,9,50,1,50,1,50,1,50,3,50,1358,8,50,1,51,1,51,1,51,1,51,1,51,
-		1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,3,51,1374,8,51,3,51,1376,
-		8,51,1,52,1,52,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,
-		1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,5,53,1401,8,53,10,53,
-		12,53,1404,9,53,3,53,1406,8,53,1,53,1,53,3,53,1410,8,53,1,53,1,53,1,53,
-		1,53,1,53,5,53,1417,8,53,10,53,12,53,1420,9,53,1,53,3,53,1423,8,53,3,53,
-		1425,8,53,1,53,1,53,1,53,3,53,1430,8,53,1,53,5,53,1433,8,53,10,53,12,53,
-		1436,9,53,1,54,1,54,1,54,1,54,1,54,1,54,1,54,1,54,1,54,1,54,3,54,1448,
-		8,54,1,55,1,55,1,55,5,55,1453,8,55,10,55,12,55,1456,9,55,1,56,1,56,1,56,
-		1,56,1,56,3,56,1463,8,56,1,57,1,57,1,57,0,5,38,56,80,84,106,58,0,2,4,6,
-		8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,
-		56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,
-		102,104,106,108,110,112,114,0,31,2,0,89,89,133,133,2,0,138,138,142,142,
-		2,0,76,76,126,126,2,0,90,90,131,131,2,0,150,150,177,177,2,0,154,154,174,
-		174,2,0,25,25,46,46,2,0,1,1,123,123,4,0,4,4,110,110,130,130,144,145,2,
-		0,102,102,175,175,3,0,48,48,75,75,160,160,2,0,4,4,40,40,2,0,12,12,37,37,
-		2,0,55,55,82,82,2,0,21,21,54,54,1,0,124,125,4,0,33,34,68,69,92,95,127,
-		128,3,0,4,4,7,7,135,135,2,0,71,71,87,87,3,0,17,17,84,84,153,153,1,0,186,
-		188,1,0,189,191,1,0,187,188,1,0,193,195,2,0,117,117,125,125,2,0,56,56,
-		111,111,2,0,53,53,156,156,1,0,209,211,1,0,148,149,2,0,171,171,173,173,
-		37,0,1,3,8,9,13,15,17,17,21,22,24,28,30,30,32,35,38,39,41,42,50,52,54,
-		57,60,62,65,69,79,79,81,82,84,84,86,86,89,90,92,95,97,97,99,100,102,103,
-		109,112,114,121,123,128,130,131,133,134,136,139,141,141,143,146,148,149,
-		151,155,157,159,161,163,166,167,173,176,1718,0,119,1,0,0,0,2,144,1,0,0,
-		0,4,457,1,0,0,0,6,468,1,0,0,0,8,479,1,0,0,0,10,481,1,0,0,0,12,496,1,0,
-		0,0,14,500,1,0,0,0,16,513,1,0,0,0,18,515,1,0,0,0,20,522,1,0,0,0,22,535,
-		1,0,0,0,24,543,1,0,0,0,26,554,1,0,0,0,28,598,1,0,0,0,30,600,1,0,0,0,32,
-		605,1,0,0,0,34,620,1,0,0,0,36,632,1,0,0,0,38,641,1,0,0,0,40,717,1,0,0,
-		0,42,730,1,0,0,0,44,732,1,0,0,0,46,742,1,0,0,0,48,750,1,0,0,0,50,753,1,
-		0,0,0,52,758,1,0,0,0,54,775,1,0,0,0,56,777,1,0,0,0,58,814,1,0,0,0,60,830,
-		1,0,0,0,62,832,1,0,0,0,64,892,1,0,0,0,66,895,1,0,0,0,68,901,1,0,0,0,70,
-		943,1,0,0,0,72,950,1,0,0,0,74,952,1,0,0,0,76,956,1,0,0,0,78,959,1,0,0,
-		0,80,968,1,0,0,0,82,1045,1,0,0,0,84,1214,1,0,0,0,86,1276,1,0,0,0,88,1278,
-		1,0,0,0,90,1308,1,0,0,0,92,1319,1,0,0,0,94,1321,1,0,0,0,96,1325,1,0,0,
-		0,98,1329,1,0,0,0,100,1357,1,0,0,0,102,1375,1,0,0,0,104,1377,1,0,0,0,106,
-		1424,1,0,0,0,108,1447,1,0,0,0,110,1449,1,0,0,0,112,1462,1,0,0,0,114,1464,
-		1,0,0,0,116,118,5,206,0,0,117,116,1,0,0,0,118,121,1,0,0,0,119,117,1,0,
-		0,0,119,120,1,0,0,0,120,140,1,0,0,0,121,119,1,0,0,0,122,131,3,4,2,0,123,
-		125,5,206,0,0,124,123,1,0,0,0,125,126,1,0,0,0,126,124,1,0,0,0,126,127,
-		1,0,0,0,127,128,1,0,0,0,128,130,3,4,2,0,129,124,1,0,0,0,130,133,1,0,0,
-		0,131,129,1,0,0,0,131,132,1,0,0,0,132,137,1,0,0,0,133,131,1,0,0,0,134,
-		136,5,206,0,0,135,134,1,0,0,0,136,139,1,0,0,0,137,135,1,0,0,0,137,138,
-		1,0,0,0,138,141,1,0,0,0,139,137,1,0,0,0,140,122,1,0,0,0,140,141,1,0,0,
-		0,141,142,1,0,0,0,142,143,5,0,0,1,143,1,1,0,0,0,144,145,3,80,40,0,145,
-		146,5,0,0,1,146,3,1,0,0,0,147,458,3,32,16,0,148,149,7,0,0,0,149,151,5,
-		139,0,0,150,152,5,51,0,0,151,150,1,0,0,0,151,152,1,0,0,0,152,458,1,0,0,
-		0,153,154,7,0,0,0,154,156,5,143,0,0,155,157,5,51,0,0,156,155,1,0,0,0,156,
-		157,1,0,0,0,157,458,1,0,0,0,158,159,7,0,0,0,159,161,5,116,0,0,160,162,
-		5,51,0,0,161,160,1,0,0,0,161,162,1,0,0,0,162,458,1,0,0,0,163,164,7,0,0,
-		0,164,458,5,115,0,0,165,166,7,0,0,0,166,168,5,61,0,0,167,169,5,51,0,0,
-		168,167,1,0,0,0,168,169,1,0,0,0,169,458,1,0,0,0,170,172,7,0,0,0,171,173,
-		5,4,0,0,172,171,1,0,0,0,172,173,1,0,0,0,173,174,1,0,0,0,174,176,5,152,
-		0,0,175,177,5,51,0,0,176,175,1,0,0,0,176,177,1,0,0,0,177,458,1,0,0,0,178,
-		179,7,0,0,0,179,458,5,159,0,0,180,181,7,0,0,0,181,458,5,166,0,0,182,183,
-		7,0,0,0,183,458,5,8,0,0,184,185,5,133,0,0,185,186,5,154,0,0,186,187,5,
-		79,0,0,187,458,5,86,0,0,188,191,5,133,0,0,189,192,3,110,55,0,190,192,5,
-		4,0,0,191,189,1,0,0,0,191,190,1,0,0,0,192,458,1,0,0,0,193,194,5,38,0,0,
-		194,195,5,60,0,0,195,458,3,112,56,0,196,198,5,38,0,0,197,199,5,51,0,0,
-		198,197,1,0,0,0,198,199,1,0,0,0,199,200,1,0,0,0,200,458,3,110,55,0,201,
-		202,5,38,0,0,202,203,3,110,55,0,203,204,5,51,0,0,204,458,1,0,0,0,205,208,
-		5,50,0,0,206,209,3,4,2,0,207,209,3,112,56,0,208,206,1,0,0,0,208,207,1,
-		0,0,0,209,458,1,0,0,0,210,211,5,43,0,0,211,214,7,1,0,0,212,213,5,70,0,
-		0,213,215,5,49,0,0,214,212,1,0,0,0,214,215,1,0,0,0,215,216,1,0,0,0,216,
-		219,3,110,55,0,217,218,5,36,0,0,218,220,5,151,0,0,219,217,1,0,0,0,219,
-		220,1,0,0,0,220,458,1,0,0,0,221,222,5,43,0,0,222,225,5,158,0,0,223,224,
-		5,70,0,0,224,226,5,49,0,0,225,223,1,0,0,0,225,226,1,0,0,0,226,227,1,0,
-		0,0,227,458,3,112,56,0,228,231,5,146,0,0,229,232,3,112,56,0,230,232,5,
-		4,0,0,231,229,1,0,0,0,231,230,1,0,0,0,232,458,1,0,0,0,233,234,5,9,0,0,
-		234,235,5,138,0,0,235,458,3,110,55,0,236,237,5,26,0,0,237,238,5,138,0,
-		0,238,458,3,110,55,0,239,242,5,114,0,0,240,243,3,112,56,0,241,243,5,207,
-		0,0,242,240,1,0,0,0,242,241,1,0,0,0,243,246,1,0,0,0,244,245,5,58,0,0,245,
-		247,5,15,0,0,246,244,1,0,0,0,246,247,1,0,0,0,247,253,1,0,0,0,248,250,7,
-		2,0,0,249,251,5,177,0,0,250,249,1,0,0,0,250,251,1,0,0,0,251,252,1,0,0,
-		0,252,254,5,209,0,0,253,248,1,0,0,0,253,254,1,0,0,0,254,257,1,0,0,0,255,
-		256,5,88,0,0,256,258,5,209,0,0,257,255,1,0,0,0,257,258,1,0,0,0,258,458,
-		1,0,0,0,259,260,5,132,0,0,260,261,5,207,0,0,261,262,5,177,0,0,262,458,
-		5,207,0,0,263,264,5,162,0,0,264,458,5,207,0,0,265,267,5,132,0,0,266,268,
-		7,3,0,0,267,266,1,0,0,0,267,268,1,0,0,0,268,269,1,0,0,0,269,270,5,148,
-		0,0,270,271,5,176,0,0,271,458,3,8,4,0,272,274,5,132,0,0,273,275,7,3,0,
-		0,274,273,1,0,0,0,274,275,1,0,0,0,275,276,1,0,0,0,276,277,3,110,55,0,277,
-		287,7,4,0,0,278,288,5,35,0,0,279,284,3,8,4,0,280,281,5,204,0,0,281,283,
-		3,8,4,0,282,280,1,0,0,0,283,286,1,0,0,0,284,282,1,0,0,0,284,285,1,0,0,
-		0,285,288,1,0,0,0,286,284,1,0,0,0,287,278,1,0,0,0,287,279,1,0,0,0,288,
-		458,1,0,0,0,289,291,5,14,0,0,290,292,7,5,0,0,291,290,1,0,0,0,291,292,1,
-		0,0,0,292,296,1,0,0,0,293,294,5,137,0,0,294,296,5,154,0,0,295,289,1,0,
-		0,0,295,293,1,0,0,0,296,300,1,0,0,0,297,299,3,6,3,0,298,297,1,0,0,0,299,
-		302,1,0,0,0,300,298,1,0,0,0,300,301,1,0,0,0,301,458,1,0,0,0,302,300,1,
-		0,0,0,303,305,7,6,0,0,304,306,7,5,0,0,305,304,1,0,0,0,305,306,1,0,0,0,
-		306,458,1,0,0,0,307,309,7,7,0,0,308,310,7,5,0,0,309,308,1,0,0,0,309,310,
-		1,0,0,0,310,458,1,0,0,0,311,312,5,39,0,0,312,458,7,8,0,0,313,316,5,29,
-		0,0,314,315,5,104,0,0,315,317,5,120,0,0,316,314,1,0,0,0,316,317,1,0,0,
-		0,317,319,1,0,0,0,318,320,5,136,0,0,319,318,1,0,0,0,319,320,1,0,0,0,320,
-		321,1,0,0,0,321,325,5,138,0,0,322,323,5,70,0,0,323,324,5,96,0,0,324,326,
-		5,49,0,0,325,322,1,0,0,0,325,326,1,0,0,0,326,327,1,0,0,0,327,329,3,110,
-		55,0,328,330,3,10,5,0,329,328,1,0,0,0,329,330,1,0,0,0,330,333,1,0,0,0,
-		331,332,5,171,0,0,332,334,3,20,10,0,333,331,1,0,0,0,333,334,1,0,0,0,334,
-		458,1,0,0,0,335,338,5,29,0,0,336,337,5,104,0,0,337,339,5,120,0,0,338,336,
-		1,0,0,0,338,339,1,0,0,0,339,341,1,0,0,0,340,342,5,136,0,0,341,340,1,0,
-		0,0,341,342,1,0,0,0,342,343,1,0,0,0,343,347,5,142,0,0,344,345,5,70,0,0,
-		345,346,5,96,0,0,346,348,5,49,0,0,347,344,1,0,0,0,347,348,1,0,0,0,348,
-		349,1,0,0,0,349,351,3,110,55,0,350,352,3,10,5,0,351,350,1,0,0,0,351,352,
-		1,0,0,0,352,355,1,0,0,0,353,354,5,171,0,0,354,356,3,20,10,0,355,353,1,
-		0,0,0,355,356,1,0,0,0,356,458,1,0,0,0,357,360,5,29,0,0,358,359,5,104,0,
-		0,359,361,5,120,0,0,360,358,1,0,0,0,360,361,1,0,0,0,361,362,1,0,0,0,362,
-		366,5,138,0,0,363,364,5,70,0,0,364,365,5,96,0,0,365,367,5,49,0,0,366,363,
-		1,0,0,0,366,367,1,0,0,0,367,368,1,0,0,0,368,371,3,110,55,0,369,370,5,171,
-		0,0,370,372,3,20,10,0,371,369,1,0,0,0,371,372,1,0,0,0,372,373,1,0,0,0,
-		373,374,5,11,0,0,374,375,3,32,16,0,375,458,1,0,0,0,376,379,5,29,0,0,377,
-		378,5,104,0,0,378,380,5,120,0,0,379,377,1,0,0,0,379,380,1,0,0,0,380,381,
-		1,0,0,0,381,385,5,142,0,0,382,383,5,70,0,0,383,384,5,96,0,0,384,386,5,
-		49,0,0,385,382,1,0,0,0,385,386,1,0,0,0,386,387,1,0,0,0,387,390,3,110,55,
-		0,388,389,5,171,0,0,389,391,3,20,10,0,390,388,1,0,0,0,390,391,1,0,0,0,
-		391,392,1,0,0,0,392,393,5,11,0,0,393,394,3,32,16,0,394,458,1,0,0,0,395,
-		396,5,29,0,0,396,400,5,158,0,0,397,398,5,70,0,0,398,399,5,96,0,0,399,401,
-		5,49,0,0,400,397,1,0,0,0,400,401,1,0,0,0,401,402,1,0,0,0,402,403,3,112,
-		56,0,403,404,5,11,0,0,404,405,3,106,53,0,405,458,1,0,0,0,406,407,5,74,
-		0,0,407,408,5,77,0,0,408,411,3,110,55,0,409,410,5,171,0,0,410,412,3,20,
-		10,0,411,409,1,0,0,0,411,412,1,0,0,0,412,413,1,0,0,0,413,414,3,32,16,0,
-		414,458,1,0,0,0,415,416,5,74,0,0,416,417,5,77,0,0,417,419,3,110,55,0,418,
-		420,3,24,12,0,419,418,1,0,0,0,419,420,1,0,0,0,420,421,1,0,0,0,421,422,
-		5,165,0,0,422,427,3,26,13,0,423,424,5,204,0,0,424,426,3,26,13,0,425,423,
-		1,0,0,0,426,429,1,0,0,0,427,425,1,0,0,0,427,428,1,0,0,0,428,431,1,0,0,
-		0,429,427,1,0,0,0,430,432,3,28,14,0,431,430,1,0,0,0,431,432,1,0,0,0,432,
-		458,1,0,0,0,433,434,5,36,0,0,434,435,5,58,0,0,435,438,3,110,55,0,436,437,
-		5,169,0,0,437,439,3,80,40,0,438,436,1,0,0,0,438,439,1,0,0,0,439,458,1,
-		0,0,0,440,441,5,5,0,0,441,442,7,1,0,0,442,443,3,110,55,0,443,448,3,18,
-		9,0,444,445,5,204,0,0,445,447,3,18,9,0,446,444,1,0,0,0,447,450,1,0,0,0,
-		448,446,1,0,0,0,448,449,1,0,0,0,449,458,1,0,0,0,450,448,1,0,0,0,451,452,
-		5,5,0,0,452,453,7,1,0,0,453,454,3,110,55,0,454,455,5,132,0,0,455,456,3,
-		20,10,0,456,458,1,0,0,0,457,147,1,0,0,0,457,148,1,0,0,0,457,153,1,0,0,
-		0,457,158,1,0,0,0,457,163,1,0,0,0,457,165,1,0,0,0,457,170,1,0,0,0,457,
-		178,1,0,0,0,457,180,1,0,0,0,457,182,1,0,0,0,457,184,1,0,0,0,457,188,1,
-		0,0,0,457,193,1,0,0,0,457,196,1,0,0,0,457,201,1,0,0,0,457,205,1,0,0,0,
-		457,210,1,0,0,0,457,221,1,0,0,0,457,228,1,0,0,0,457,233,1,0,0,0,457,236,
-		1,0,0,0,457,239,1,0,0,0,457,259,1,0,0,0,457,263,1,0,0,0,457,265,1,0,0,
-		0,457,272,1,0,0,0,457,295,1,0,0,0,457,303,1,0,0,0,457,307,1,0,0,0,457,
-		311,1,0,0,0,457,313,1,0,0,0,457,335,1,0,0,0,457,357,1,0,0,0,457,376,1,
-		0,0,0,457,395,1,0,0,0,457,406,1,0,0,0,457,415,1,0,0,0,457,433,1,0,0,0,
-		457,440,1,0,0,0,457,451,1,0,0,0,458,5,1,0,0,0,459,460,5,79,0,0,460,462,
-		5,86,0,0,461,463,3,112,56,0,462,461,1,0,0,0,463,464,1,0,0,0,464,462,1,
-		0,0,0,464,465,1,0,0,0,465,469,1,0,0,0,466,467,5,118,0,0,467,469,7,9,0,
-		0,468,459,1,0,0,0,468,466,1,0,0,0,469,7,1,0,0,0,470,472,5,188,0,0,471,
-		470,1,0,0,0,471,472,1,0,0,0,472,473,1,0,0,0,473,480,3,104,52,0,474,480,
-		5,207,0,0,475,480,3,112,56,0,476,480,5,156,0,0,477,480,5,53,0,0,478,480,
-		5,101,0,0,479,471,1,0,0,0,479,474,1,0,0,0,479,475,1,0,0,0,479,476,1,0,
-		0,0,479,477,1,0,0,0,479,478,1,0,0,0,480,9,1,0,0,0,481,482,5,200,0,0,482,
-		487,3,14,7,0,483,484,5,204,0,0,484,486,3,14,7,0,485,483,1,0,0,0,486,489,
-		1,0,0,0,487,485,1,0,0,0,487,488,1,0,0,0,488,492,1,0,0,0,489,487,1,0,0,
-		0,490,491,5,204,0,0,491,493,3,12,6,0,492,490,1,0,0,0,492,493,1,0,0,0,493,
-		494,1,0,0,0,494,495,5,201,0,0,495,11,1,0,0,0,496,497,5,113,0,0,497,498,
-		5,81,0,0,498,499,3,24,12,0,499,13,1,0,0,0,500,501,3,112,56,0,501,503,3,
-		106,53,0,502,504,3,16,8,0,503,502,1,0,0,0,503,504,1,0,0,0,504,15,1,0,0,
-		0,505,514,5,81,0,0,506,507,5,113,0,0,507,514,5,81,0,0,508,514,5,66,0,0,
-		509,510,5,65,0,0,510,511,5,200,0,0,511,512,5,207,0,0,512,514,5,201,0,0,
-		513,505,1,0,0,0,513,506,1,0,0,0,513,508,1,0,0,0,513,509,1,0,0,0,514,17,
-		1,0,0,0,515,517,5,2,0,0,516,518,5,24,0,0,517,516,1,0,0,0,517,518,1,0,0,
-		0,518,519,1,0,0,0,519,520,3,112,56,0,520,521,3,106,53,0,521,19,1,0,0,0,
-		522,523,5,200,0,0,523,528,3,22,11,0,524,525,5,204,0,0,525,527,3,22,11,
-		0,526,524,1,0,0,0,527,530,1,0,0,0,528,526,1,0,0,0,528,529,1,0,0,0,529,
-		531,1,0,0,0,530,528,1,0,0,0,531,532,5,201,0,0,532,21,1,0,0,0,533,536,3,
-		112,56,0,534,536,5,207,0,0,535,533,1,0,0,0,535,534,1,0,0,0,536,537,1,0,
-		0,0,537,541,5,177,0,0,538,542,3,102,51,0,539,540,5,188,0,0,540,542,5,209,
-		0,0,541,538,1,0,0,0,541,539,1,0,0,0,542,23,1,0,0,0,543,544,5,200,0,0,544,
-		549,3,112,56,0,545,546,5,204,0,0,546,548,3,112,56,0,547,545,1,0,0,0,548,
-		551,1,0,0,0,549,547,1,0,0,0,549,550,1,0,0,0,550,552,1,0,0,0,551,549,1,
-		0,0,0,552,553,5,201,0,0,553,25,1,0,0,0,554,555,5,200,0,0,555,560,3,80,
-		40,0,556,557,5,204,0,0,557,559,3,80,40,0,558,556,1,0,0,0,559,562,1,0,0,
-		0,560,558,1,0,0,0,560,561,1,0,0,0,561,563,1,0,0,0,562,560,1,0,0,0,563,
-		564,5,201,0,0,564,27,1,0,0,0,565,566,5,101,0,0,566,571,5,27,0,0,567,572,
-		3,24,12,0,568,569,5,101,0,0,569,570,5,28,0,0,570,572,3,112,56,0,571,567,
-		1,0,0,0,571,568,1,0,0,0,571,572,1,0,0,0,572,573,1,0,0,0,573,574,5,41,0,
-		0,574,599,5,97,0,0,575,576,5,101,0,0,576,581,5,27,0,0,577,582,3,24,12,
-		0,578,579,5,101,0,0,579,580,5,28,0,0,580,582,3,112,56,0,581,577,1,0,0,
-		0,581,578,1,0,0,0,581,582,1,0,0,0,582,583,1,0,0,0,583,584,5,41,0,0,584,
-		585,5,163,0,0,585,586,5,132,0,0,586,591,3,30,15,0,587,588,5,204,0,0,588,
-		590,3,30,15,0,589,587,1,0,0,0,590,593,1,0,0,0,591,589,1,0,0,0,591,592,
-		1,0,0,0,592,596,1,0,0,0,593,591,1,0,0,0,594,595,5,169,0,0,595,597,3,80,
-		40,0,596,594,1,0,0,0,596,597,1,0,0,0,597,599,1,0,0,0,598,565,1,0,0,0,598,
-		575,1,0,0,0,599,29,1,0,0,0,600,601,3,112,56,0,601,602,5,177,0,0,602,603,
-		3,80,40,0,603,31,1,0,0,0,604,606,3,34,17,0,605,604,1,0,0,0,605,606,1,0,
-		0,0,606,607,1,0,0,0,607,609,3,38,19,0,608,610,3,44,22,0,609,608,1,0,0,
-		0,609,610,1,0,0,0,610,612,1,0,0,0,611,613,3,48,24,0,612,611,1,0,0,0,612,
-		613,1,0,0,0,613,615,1,0,0,0,614,616,3,50,25,0,615,614,1,0,0,0,615,616,
-		1,0,0,0,616,618,1,0,0,0,617,619,3,52,26,0,618,617,1,0,0,0,618,619,1,0,
-		0,0,619,33,1,0,0,0,620,622,5,171,0,0,621,623,5,119,0,0,622,621,1,0,0,0,
-		622,623,1,0,0,0,623,624,1,0,0,0,624,629,3,36,18,0,625,626,5,204,0,0,626,
-		628,3,36,18,0,627,625,1,0,0,0,628,631,1,0,0,0,629,627,1,0,0,0,629,630,
-		1,0,0,0,630,35,1,0,0,0,631,629,1,0,0,0,632,634,3,112,56,0,633,635,3,24,
-		12,0,634,633,1,0,0,0,634,635,1,0,0,0,635,636,1,0,0,0,636,637,5,11,0,0,
-		637,638,5,200,0,0,638,639,3,32,16,0,639,640,5,201,0,0,640,37,1,0,0,0,641,
-		642,6,19,-1,0,642,643,3,40,20,0,643,652,1,0,0,0,644,645,10,1,0,0,645,647,
-		7,10,0,0,646,648,5,4,0,0,647,646,1,0,0,0,647,648,1,0,0,0,648,649,1,0,0,
-		0,649,651,3,38,19,2,650,644,1,0,0,0,651,654,1,0,0,0,652,650,1,0,0,0,652,
-		653,1,0,0,0,653,39,1,0,0,0,654,652,1,0,0,0,655,657,5,129,0,0,656,658,7,
-		11,0,0,657,656,1,0,0,0,657,658,1,0,0,0,658,659,1,0,0,0,659,664,3,54,27,
-		0,660,661,5,204,0,0,661,663,3,54,27,0,662,660,1,0,0,0,663,666,1,0,0,0,
-		664,662,1,0,0,0,664,665,1,0,0,0,665,676,1,0,0,0,666,664,1,0,0,0,667,668,
-		5,58,0,0,668,673,3,56,28,0,669,670,5,204,0,0,670,672,3,56,28,0,671,669,
-		1,0,0,0,672,675,1,0,0,0,673,671,1,0,0,0,673,674,1,0,0,0,674,677,1,0,0,
-		0,675,673,1,0,0,0,676,667,1,0,0,0,676,677,1,0,0,0,677,679,1,0,0,0,678,
-		680,3,68,34,0,679,678,1,0,0,0,679,680,1,0,0,0,680,683,1,0,0,0,681,682,
-		5,169,0,0,682,684,3,80,40,0,683,681,1,0,0,0,683,684,1,0,0,0,684,695,1,
-		0,0,0,685,686,5,63,0,0,686,687,5,18,0,0,687,692,3,42,21,0,688,689,5,204,
-		0,0,689,691,3,42,21,0,690,688,1,0,0,0,691,694,1,0,0,0,692,690,1,0,0,0,
-		692,693,1,0,0,0,693,696,1,0,0,0,694,692,1,0,0,0,695,685,1,0,0,0,695,696,
-		1,0,0,0,696,699,1,0,0,0,697,698,5,64,0,0,698,700,3,80,40,0,699,697,1,0,
-		0,0,699,700,1,0,0,0,700,711,1,0,0,0,701,702,5,108,0,0,702,703,5,18,0,0,
-		703,708,3,80,40,0,704,705,5,204,0,0,705,707,3,80,40,0,706,704,1,0,0,0,
-		707,710,1,0,0,0,708,706,1,0,0,0,708,709,1,0,0,0,709,712,1,0,0,0,710,708,
-		1,0,0,0,711,701,1,0,0,0,711,712,1,0,0,0,712,718,1,0,0,0,713,714,5,200,
-		0,0,714,715,3,32,16,0,715,716,5,201,0,0,716,718,1,0,0,0,717,655,1,0,0,
-		0,717,713,1,0,0,0,718,41,1,0,0,0,719,720,5,200,0,0,720,723,3,80,40,0,721,
-		722,5,204,0,0,722,724,3,80,40,0,723,721,1,0,0,0,724,725,1,0,0,0,725,723,
-		1,0,0,0,725,726,1,0,0,0,726,727,1,0,0,0,727,728,5,201,0,0,728,731,1,0,
-		0,0,729,731,3,80,40,0,730,719,1,0,0,0,730,729,1,0,0,0,731,43,1,0,0,0,732,
-		733,5,105,0,0,733,734,5,18,0,0,734,739,3,46,23,0,735,736,5,204,0,0,736,
-		738,3,46,23,0,737,735,1,0,0,0,738,741,1,0,0,0,739,737,1,0,0,0,739,740,
-		1,0,0,0,740,45,1,0,0,0,741,739,1,0,0,0,742,744,3,80,40,0,743,745,7,12,
-		0,0,744,743,1,0,0,0,744,745,1,0,0,0,745,748,1,0,0,0,746,747,5,99,0,0,747,
-		749,7,13,0,0,748,746,1,0,0,0,748,749,1,0,0,0,749,47,1,0,0,0,750,751,5,
-		45,0,0,751,752,7,14,0,0,752,49,1,0,0,0,753,756,5,88,0,0,754,757,3,80,40,
-		0,755,757,5,4,0,0,756,754,1,0,0,0,756,755,1,0,0,0,757,51,1,0,0,0,758,759,
-		5,100,0,0,759,761,3,80,40,0,760,762,7,15,0,0,761,760,1,0,0,0,761,762,1,
-		0,0,0,762,53,1,0,0,0,763,776,5,189,0,0,764,765,3,112,56,0,765,766,5,205,
-		0,0,766,767,5,189,0,0,767,776,1,0,0,0,768,773,3,80,40,0,769,771,5,11,0,
-		0,770,769,1,0,0,0,770,771,1,0,0,0,771,772,1,0,0,0,772,774,3,112,56,0,773,
-		770,1,0,0,0,773,774,1,0,0,0,774,776,1,0,0,0,775,763,1,0,0,0,775,764,1,
-		0,0,0,775,768,1,0,0,0,776,55,1,0,0,0,777,778,6,28,-1,0,778,779,3,64,32,
-		0,779,796,1,0,0,0,780,781,10,3,0,0,781,782,3,58,29,0,782,783,5,80,0,0,
-		783,785,3,64,32,0,784,786,3,62,31,0,785,784,1,0,0,0,785,786,1,0,0,0,786,
-		788,1,0,0,0,787,789,3,60,30,0,788,787,1,0,0,0,788,789,1,0,0,0,789,795,
-		1,0,0,0,790,791,10,2,0,0,791,792,5,31,0,0,792,793,5,80,0,0,793,795,3,64,
-		32,0,794,780,1,0,0,0,794,790,1,0,0,0,795,798,1,0,0,0,796,794,1,0,0,0,796,
-		797,1,0,0,0,797,57,1,0,0,0,798,796,1,0,0,0,799,801,5,73,0,0,800,799,1,
-		0,0,0,800,801,1,0,0,0,801,815,1,0,0,0,802,804,5,85,0,0,803,805,5,106,0,
-		0,804,803,1,0,0,0,804,805,1,0,0,0,805,815,1,0,0,0,806,808,5,122,0,0,807,
-		809,5,106,0,0,808,807,1,0,0,0,808,809,1,0,0,0,809,815,1,0,0,0,810,812,
-		5,59,0,0,811,813,5,106,0,0,812,811,1,0,0,0,812,813,1,0,0,0,813,815,1,0,
-		0,0,814,800,1,0,0,0,814,802,1,0,0,0,814,806,1,0,0,0,814,810,1,0,0,0,815,
-		59,1,0,0,0,816,817,5,101,0,0,817,831,3,80,40,0,818,819,5,164,0,0,819,820,
-		5,200,0,0,820,825,3,112,56,0,821,822,5,204,0,0,822,824,3,112,56,0,823,
-		821,1,0,0,0,824,827,1,0,0,0,825,823,1,0,0,0,825,826,1,0,0,0,826,828,1,
-		0,0,0,827,825,1,0,0,0,828,829,5,201,0,0,829,831,1,0,0,0,830,816,1,0,0,
-		0,830,818,1,0,0,0,831,61,1,0,0,0,832,844,5,172,0,0,833,845,3,76,38,0,834,
-		835,5,200,0,0,835,836,3,76,38,0,836,837,5,201,0,0,837,845,1,0,0,0,838,
-		839,5,200,0,0,839,840,3,76,38,0,840,841,5,204,0,0,841,842,3,76,38,0,842,
-		843,5,201,0,0,843,845,1,0,0,0,844,833,1,0,0,0,844,834,1,0,0,0,844,838,
-		1,0,0,0,845,847,1,0,0,0,846,848,3,74,37,0,847,846,1,0,0,0,847,848,1,0,
-		0,0,848,63,1,0,0,0,849,851,3,110,55,0,850,852,3,66,33,0,851,850,1,0,0,
-		0,851,852,1,0,0,0,852,893,1,0,0,0,853,855,5,83,0,0,854,853,1,0,0,0,854,
-		855,1,0,0,0,855,856,1,0,0,0,856,857,5,200,0,0,857,858,3,32,16,0,858,860,
-		5,201,0,0,859,861,3,66,33,0,860,859,1,0,0,0,860,861,1,0,0,0,861,893,1,
-		0,0,0,862,864,5,83,0,0,863,862,1,0,0,0,863,864,1,0,0,0,864,865,1,0,0,0,
-		865,866,3,110,55,0,866,875,5,200,0,0,867,872,3,80,40,0,868,869,5,204,0,
-		0,869,871,3,80,40,0,870,868,1,0,0,0,871,874,1,0,0,0,872,870,1,0,0,0,872,
-		873,1,0,0,0,873,876,1,0,0,0,874,872,1,0,0,0,875,867,1,0,0,0,875,876,1,
-		0,0,0,876,877,1,0,0,0,877,879,5,201,0,0,878,880,3,66,33,0,879,878,1,0,
-		0,0,879,880,1,0,0,0,880,893,1,0,0,0,881,882,5,200,0,0,882,887,3,56,28,
-		0,883,884,5,204,0,0,884,886,3,56,28,0,885,883,1,0,0,0,886,889,1,0,0,0,
-		887,885,1,0,0,0,887,888,1,0,0,0,888,890,1,0,0,0,889,887,1,0,0,0,890,891,
-		5,201,0,0,891,893,1,0,0,0,892,849,1,0,0,0,892,854,1,0,0,0,892,863,1,0,
-		0,0,892,881,1,0,0,0,893,65,1,0,0,0,894,896,5,11,0,0,895,894,1,0,0,0,895,
-		896,1,0,0,0,896,897,1,0,0,0,897,899,3,112,56,0,898,900,3,24,12,0,899,898,
-		1,0,0,0,899,900,1,0,0,0,900,67,1,0,0,0,901,902,5,170,0,0,902,903,3,70,
-		35,0,903,69,1,0,0,0,904,905,5,157,0,0,905,906,5,200,0,0,906,907,5,134,
-		0,0,907,911,3,76,38,0,908,910,3,72,36,0,909,908,1,0,0,0,910,913,1,0,0,
-		0,911,909,1,0,0,0,911,912,1,0,0,0,912,914,1,0,0,0,913,911,1,0,0,0,914,
-		915,5,201,0,0,915,944,1,0,0,0,916,917,5,67,0,0,917,918,5,200,0,0,918,919,
-		5,134,0,0,919,920,3,76,38,0,920,921,5,204,0,0,921,922,5,3,0,0,922,923,
-		5,18,0,0,923,927,3,76,38,0,924,926,3,72,36,0,925,924,1,0,0,0,926,929,1,
-		0,0,0,927,925,1,0,0,0,927,928,1,0,0,0,928,930,1,0,0,0,929,927,1,0,0,0,
-		930,931,5,201,0,0,931,944,1,0,0,0,932,933,5,131,0,0,933,934,5,200,0,0,
-		934,938,3,76,38,0,935,937,3,72,36,0,936,935,1,0,0,0,937,940,1,0,0,0,938,
-		936,1,0,0,0,938,939,1,0,0,0,939,941,1,0,0,0,940,938,1,0,0,0,941,942,5,
-		201,0,0,942,944,1,0,0,0,943,904,1,0,0,0,943,916,1,0,0,0,943,932,1,0,0,
-		0,944,71,1,0,0,0,945,946,5,204,0,0,946,947,5,121,0,0,947,951,3,76,38,0,
-		948,949,5,204,0,0,949,951,3,74,37,0,950,945,1,0,0,0,950,948,1,0,0,0,951,
-		73,1,0,0,0,952,953,5,62,0,0,953,954,5,109,0,0,954,955,3,76,38,0,955,75,
-		1,0,0,0,956,957,5,209,0,0,957,958,3,78,39,0,958,77,1,0,0,0,959,960,7,16,
-		0,0,960,79,1,0,0,0,961,962,6,40,-1,0,962,964,3,84,42,0,963,965,3,82,41,
-		0,964,963,1,0,0,0,964,965,1,0,0,0,965,969,1,0,0,0,966,967,5,96,0,0,967,
-		969,3,80,40,3,968,961,1,0,0,0,968,966,1,0,0,0,969,978,1,0,0,0,970,971,
-		10,2,0,0,971,972,5,6,0,0,972,977,3,80,40,3,973,974,10,1,0,0,974,975,5,
-		104,0,0,975,977,3,80,40,2,976,970,1,0,0,0,976,973,1,0,0,0,977,980,1,0,
-		0,0,978,976,1,0,0,0,978,979,1,0,0,0,979,81,1,0,0,0,980,978,1,0,0,0,981,
-		982,3,100,50,0,982,983,3,84,42,0,983,1046,1,0,0,0,984,985,3,100,50,0,985,
-		986,7,17,0,0,986,989,5,200,0,0,987,990,3,32,16,0,988,990,3,80,40,0,989,
-		987,1,0,0,0,989,988,1,0,0,0,990,991,1,0,0,0,991,992,5,201,0,0,992,1046,
-		1,0,0,0,993,995,5,96,0,0,994,993,1,0,0,0,994,995,1,0,0,0,995,996,1,0,0,
-		0,996,997,5,16,0,0,997,998,3,84,42,0,998,999,5,6,0,0,999,1000,3,84,42,
-		0,1000,1046,1,0,0,0,1001,1003,5,96,0,0,1002,1001,1,0,0,0,1002,1003,1,0,
-		0,0,1003,1004,1,0,0,0,1004,1005,5,72,0,0,1005,1006,5,200,0,0,1006,1007,
-		3,32,16,0,1007,1008,5,201,0,0,1008,1046,1,0,0,0,1009,1011,5,96,0,0,1010,
-		1009,1,0,0,0,1010,1011,1,0,0,0,1011,1012,1,0,0,0,1012,1013,5,72,0,0,1013,
-		1014,5,200,0,0,1014,1019,3,80,40,0,1015,1016,5,204,0,0,1016,1018,3,80,
-		40,0,1017,1015,1,0,0,0,1018,1021,1,0,0,0,1019,1017,1,0,0,0,1019,1020,1,
-		0,0,0,1020,1022,1,0,0,0,1021,1019,1,0,0,0,1022,1023,5,201,0,0,1023,1046,
-		1,0,0,0,1024,1026,5,96,0,0,1025,1024,1,0,0,0,1025,1026,1,0,0,0,1026,1027,
-		1,0,0,0,1027,1028,7,18,0,0,1028,1031,3,84,42,0,1029,1030,5,47,0,0,1030,
-		1032,5,207,0,0,1031,1029,1,0,0,0,1031,1032,1,0,0,0,1032,1046,1,0,0,0,1033,
-		1035,5,78,0,0,1034,1036,5,96,0,0,1035,1034,1,0,0,0,1035,1036,1,0,0,0,1036,
-		1037,1,0,0,0,1037,1046,5,98,0,0,1038,1040,5,78,0,0,1039,1041,5,96,0,0,
-		1040,1039,1,0,0,0,1040,1041,1,0,0,0,1041,1042,1,0,0,0,1042,1043,5,40,0,
-		0,1043,1044,5,58,0,0,1044,1046,3,84,42,0,1045,981,1,0,0,0,1045,984,1,0,
-		0,0,1045,994,1,0,0,0,1045,1002,1,0,0,0,1045,1010,1,0,0,0,1045,1025,1,0,
-		0,0,1045,1033,1,0,0,0,1045,1038,1,0,0,0,1046,83,1,0,0,0,1047,1048,6,42,
-		-1,0,1048,1215,3,102,51,0,1049,1215,5,212,0,0,1050,1051,5,19,0,0,1051,
-		1053,3,80,40,0,1052,1054,3,98,49,0,1053,1052,1,0,0,0,1054,1055,1,0,0,0,
-		1055,1053,1,0,0,0,1055,1056,1,0,0,0,1056,1059,1,0,0,0,1057,1058,5,44,0,
-		0,1058,1060,3,80,40,0,1059,1057,1,0,0,0,1059,1060,1,0,0,0,1060,1061,1,
-		0,0,0,1061,1062,5,46,0,0,1062,1215,1,0,0,0,1063,1065,5,19,0,0,1064,1066,
-		3,98,49,0,1065,1064,1,0,0,0,1066,1067,1,0,0,0,1067,1065,1,0,0,0,1067,1068,
-		1,0,0,0,1068,1071,1,0,0,0,1069,1070,5,44,0,0,1070,1072,3,80,40,0,1071,
-		1069,1,0,0,0,1071,1072,1,0,0,0,1072,1073,1,0,0,0,1073,1074,5,46,0,0,1074,
-		1215,1,0,0,0,1075,1076,5,20,0,0,1076,1077,5,200,0,0,1077,1078,3,80,40,
-		0,1078,1079,5,11,0,0,1079,1080,3,106,53,0,1080,1081,5,201,0,0,1081,1215,
-		1,0,0,0,1082,1083,5,10,0,0,1083,1092,5,202,0,0,1084,1089,3,80,40,0,1085,
-		1086,5,204,0,0,1086,1088,3,80,40,0,1087,1085,1,0,0,0,1088,1091,1,0,0,0,
-		1089,1087,1,0,0,0,1089,1090,1,0,0,0,1090,1093,1,0,0,0,1091,1089,1,0,0,
-		0,1092,1084,1,0,0,0,1092,1093,1,0,0,0,1093,1094,1,0,0,0,1094,1215,5,203,
-		0,0,1095,1096,5,10,0,0,1096,1097,5,200,0,0,1097,1098,3,32,16,0,1098,1099,
-		5,201,0,0,1099,1215,1,0,0,0,1100,1101,5,91,0,0,1101,1110,5,200,0,0,1102,
-		1107,3,94,47,0,1103,1104,5,204,0,0,1104,1106,3,94,47,0,1105,1103,1,0,0,
-		0,1106,1109,1,0,0,0,1107,1105,1,0,0,0,1107,1108,1,0,0,0,1108,1111,1,0,
-		0,0,1109,1107,1,0,0,0,1110,1102,1,0,0,0,1110,1111,1,0,0,0,1111,1112,1,
-		0,0,0,1112,1215,5,201,0,0,1113,1114,5,140,0,0,1114,1123,5,200,0,0,1115,
-		1120,3,96,48,0,1116,1117,5,204,0,0,1117,1119,3,96,48,0,1118,1116,1,0,0,
-		0,1119,1122,1,0,0,0,1120,1118,1,0,0,0,1120,1121,1,0,0,0,1121,1124,1,0,
-		0,0,1122,1120,1,0,0,0,1123,1115,1,0,0,0,1123,1124,1,0,0,0,1124,1125,1,
-		0,0,0,1125,1215,5,201,0,0,1126,1127,5,49,0,0,1127,1128,5,200,0,0,1128,
-		1129,3,32,16,0,1129,1130,5,201,0,0,1130,1215,1,0,0,0,1131,1132,3,110,55,
-		0,1132,1133,5,200,0,0,1133,1134,5,189,0,0,1134,1136,5,201,0,0,1135,1137,
-		3,88,44,0,1136,1135,1,0,0,0,1136,1137,1,0,0,0,1137,1215,1,0,0,0,1138,1139,
-		5,52,0,0,1139,1142,5,200,0,0,1140,1143,3,112,56,0,1141,1143,5,207,0,0,
-		1142,1140,1,0,0,0,1142,1141,1,0,0,0,1143,1144,1,0,0,0,1144,1145,5,58,0,
-		0,1145,1146,3,84,42,0,1146,1147,5,201,0,0,1147,1215,1,0,0,0,1148,1149,
-		5,141,0,0,1149,1150,5,200,0,0,1150,1151,3,84,42,0,1151,1152,5,58,0,0,1152,
-		1155,3,84,42,0,1153,1154,5,57,0,0,1154,1156,3,84,42,0,1155,1153,1,0,0,
-		0,1155,1156,1,0,0,0,1156,1157,1,0,0,0,1157,1158,5,201,0,0,1158,1215,1,
-		0,0,0,1159,1160,5,155,0,0,1160,1162,5,200,0,0,1161,1163,7,19,0,0,1162,
-		1161,1,0,0,0,1162,1163,1,0,0,0,1163,1165,1,0,0,0,1164,1166,3,84,42,0,1165,
-		1164,1,0,0,0,1165,1166,1,0,0,0,1166,1167,1,0,0,0,1167,1168,5,58,0,0,1168,
-		1169,3,84,42,0,1169,1170,5,201,0,0,1170,1215,1,0,0,0,1171,1172,3,110,55,
-		0,1172,1187,5,200,0,0,1173,1175,5,40,0,0,1174,1173,1,0,0,0,1174,1175,1,
-		0,0,0,1175,1176,1,0,0,0,1176,1181,3,86,43,0,1177,1178,5,204,0,0,1178,1180,
-		3,86,43,0,1179,1177,1,0,0,0,1180,1183,1,0,0,0,1181,1179,1,0,0,0,1181,1182,
-		1,0,0,0,1182,1185,1,0,0,0,1183,1181,1,0,0,0,1184,1186,3,44,22,0,1185,1184,
-		1,0,0,0,1185,1186,1,0,0,0,1186,1188,1,0,0,0,1187,1174,1,0,0,0,1187,1188,
-		1,0,0,0,1188,1189,1,0,0,0,1189,1191,5,201,0,0,1190,1192,3,88,44,0,1191,
-		1190,1,0,0,0,1191,1192,1,0,0,0,1192,1215,1,0,0,0,1193,1194,5,200,0,0,1194,
-		1195,3,32,16,0,1195,1196,5,201,0,0,1196,1215,1,0,0,0,1197,1215,3,112,56,
-		0,1198,1199,3,112,56,0,1199,1200,5,205,0,0,1200,1201,3,112,56,0,1201,1215,
-		1,0,0,0,1202,1203,5,200,0,0,1203,1204,3,80,40,0,1204,1205,5,201,0,0,1205,
-		1215,1,0,0,0,1206,1207,5,200,0,0,1207,1208,3,80,40,0,1208,1209,5,201,0,
-		0,1209,1210,5,205,0,0,1210,1211,3,112,56,0,1211,1215,1,0,0,0,1212,1213,
-		7,20,0,0,1213,1215,3,84,42,5,1214,1047,1,0,0,0,1214,1049,1,0,0,0,1214,
-		1050,1,0,0,0,1214,1063,1,0,0,0,1214,1075,1,0,0,0,1214,1082,1,0,0,0,1214,
-		1095,1,0,0,0,1214,1100,1,0,0,0,1214,1113,1,0,0,0,1214,1126,1,0,0,0,1214,
-		1131,1,0,0,0,1214,1138,1,0,0,0,1214,1148,1,0,0,0,1214,1159,1,0,0,0,1214,
-		1171,1,0,0,0,1214,1193,1,0,0,0,1214,1197,1,0,0,0,1214,1198,1,0,0,0,1214,
-		1202,1,0,0,0,1214,1206,1,0,0,0,1214,1212,1,0,0,0,1215,1255,1,0,0,0,1216,
-		1217,10,6,0,0,1217,1218,5,13,0,0,1218,1219,5,148,0,0,1219,1220,5,176,0,
-		0,1220,1254,3,84,42,7,1221,1222,10,4,0,0,1222,1223,7,21,0,0,1223,1254,
-		3,84,42,5,1224,1225,10,3,0,0,1225,1226,7,22,0,0,1226,1254,3,84,42,4,1227,
-		1228,10,2,0,0,1228,1229,5,192,0,0,1229,1254,3,84,42,3,1230,1236,10,1,0,
-		0,1231,1237,7,23,0,0,1232,1233,5,181,0,0,1233,1237,5,181,0,0,1234,1235,
-		5,182,0,0,1235,1237,5,182,0,0,1236,1231,1,0,0,0,1236,1232,1,0,0,0,1236,
-		1234,1,0,0,0,1237,1238,1,0,0,0,1238,1254,3,84,42,2,1239,1240,10,10,0,0,
-		1240,1241,5,202,0,0,1241,1242,3,84,42,0,1242,1243,5,203,0,0,1243,1254,
-		1,0,0,0,1244,1245,10,9,0,0,1245,1246,5,198,0,0,1246,1254,3,112,56,0,1247,
-		1248,10,8,0,0,1248,1249,5,197,0,0,1249,1254,3,106,53,0,1250,1251,10,7,
-		0,0,1251,1252,5,23,0,0,1252,1254,3,110,55,0,1253,1216,1,0,0,0,1253,1221,
-		1,0,0,0,1253,1224,1,0,0,0,1253,1227,1,0,0,0,1253,1230,1,0,0,0,1253,1239,
-		1,0,0,0,1253,1244,1,0,0,0,1253,1247,1,0,0,0,1253,1250,1,0,0,0,1254,1257,
-		1,0,0,0,1255,1253,1,0,0,0,1255,1256,1,0,0,0,1256,85,1,0,0,0,1257,1255,
-		1,0,0,0,1258,1259,3,112,56,0,1259,1260,5,199,0,0,1260,1261,3,80,40,0,1261,
-		1277,1,0,0,0,1262,1263,5,200,0,0,1263,1268,3,112,56,0,1264,1265,5,204,
-		0,0,1265,1267,3,112,56,0,1266,1264,1,0,0,0,1267,1270,1,0,0,0,1268,1266,
-		1,0,0,0,1268,1269,1,0,0,0,1269,1271,1,0,0,0,1270,1268,1,0,0,0,1271,1272,
-		5,201,0,0,1272,1273,5,199,0,0,1273,1274,3,80,40,0,1274,1277,1,0,0,0,1275,
-		1277,3,80,40,0,1276,1258,1,0,0,0,1276,1262,1,0,0,0,1276,1275,1,0,0,0,1277,
-		87,1,0,0,0,1278,1279,5,107,0,0,1279,1290,5,200,0,0,1280,1281,5,108,0,0,
-		1281,1282,5,18,0,0,1282,1287,3,80,40,0,1283,1284,5,204,0,0,1284,1286,3,
-		80,40,0,1285,1283,1,0,0,0,1286,1289,1,0,0,0,1287,1285,1,0,0,0,1287,1288,
-		1,0,0,0,1288,1291,1,0,0,0,1289,1287,1,0,0,0,1290,1280,1,0,0,0,1290,1291,
-		1,0,0,0,1291,1293,1,0,0,0,1292,1294,3,44,22,0,1293,1292,1,0,0,0,1293,1294,
-		1,0,0,0,1294,1296,1,0,0,0,1295,1297,3,90,45,0,1296,1295,1,0,0,0,1296,1297,
-		1,0,0,0,1297,1298,1,0,0,0,1298,1299,5,201,0,0,1299,89,1,0,0,0,1300,1301,
-		7,24,0,0,1301,1302,5,16,0,0,1302,1303,3,92,46,0,1303,1304,5,6,0,0,1304,
-		1305,3,92,46,0,1305,1309,1,0,0,0,1306,1307,7,24,0,0,1307,1309,3,92,46,
-		0,1308,1300,1,0,0,0,1308,1306,1,0,0,0,1309,91,1,0,0,0,1310,1311,5,161,
-		0,0,1311,1320,5,111,0,0,1312,1313,5,161,0,0,1313,1320,5,56,0,0,1314,1315,
-		5,30,0,0,1315,1320,5,124,0,0,1316,1317,3,84,42,0,1317,1318,7,25,0,0,1318,
-		1320,1,0,0,0,1319,1310,1,0,0,0,1319,1312,1,0,0,0,1319,1314,1,0,0,0,1319,
-		1316,1,0,0,0,1320,93,1,0,0,0,1321,1322,3,80,40,0,1322,1323,5,196,0,0,1323,
-		1324,3,80,40,0,1324,95,1,0,0,0,1325,1326,3,112,56,0,1326,1327,5,196,0,
-		0,1327,1328,3,80,40,0,1328,97,1,0,0,0,1329,1330,5,168,0,0,1330,1331,3,
-		80,40,0,1331,1332,5,147,0,0,1332,1333,3,80,40,0,1333,99,1,0,0,0,1334,1358,
-		5,177,0,0,1335,1358,5,178,0,0,1336,1358,5,181,0,0,1337,1358,5,179,0,0,
-		1338,1358,5,182,0,0,1339,1358,5,180,0,0,1340,1358,5,186,0,0,1341,1358,
-		5,184,0,0,1342,1358,5,185,0,0,1343,1358,5,183,0,0,1344,1345,5,103,0,0,
-		1345,1351,5,200,0,0,1346,1347,3,112,56,0,1347,1348,5,205,0,0,1348,1350,
-		1,0,0,0,1349,1346,1,0,0,0,1350,1353,1,0,0,0,1351,1349,1,0,0,0,1351,1352,
-		1,0,0,0,1352,1354,1,0,0,0,1353,1351,1,0,0,0,1354,1355,3,100,50,0,1355,
-		1356,5,201,0,0,1356,1358,1,0,0,0,1357,1334,1,0,0,0,1357,1335,1,0,0,0,1357,
-		1336,1,0,0,0,1357,1337,1,0,0,0,1357,1338,1,0,0,0,1357,1339,1,0,0,0,1357,
-		1340,1,0,0,0,1357,1341,1,0,0,0,1357,1342,1,0,0,0,1357,1343,1,0,0,0,1357,
-		1344,1,0,0,0,1358,101,1,0,0,0,1359,1376,5,98,0,0,1360,1376,7,26,0,0,1361,
-		1376,3,104,52,0,1362,1376,5,207,0,0,1363,1376,5,208,0,0,1364,1365,5,149,
-		0,0,1365,1376,5,207,0,0,1366,1367,5,32,0,0,1367,1376,5,207,0,0,1368,1369,
-		5,148,0,0,1369,1376,5,207,0,0,1370,1371,5,76,0,0,1371,1373,5,207,0,0,1372,
-		1374,3,78,39,0,1373,1372,1,0,0,0,1373,1374,1,0,0,0,1374,1376,1,0,0,0,1375,
-		1359,1,0,0,0,1375,1360,1,0,0,0,1375,1361,1,0,0,0,1375,1362,1,0,0,0,1375,
-		1363,1,0,0,0,1375,1364,1,0,0,0,1375,1366,1,0,0,0,1375,1368,1,0,0,0,1375,
-		1370,1,0,0,0,1376,103,1,0,0,0,1377,1378,7,27,0,0,1378,105,1,0,0,0,1379,
-		1380,6,53,-1,0,1380,1381,5,10,0,0,1381,1382,5,181,0,0,1382,1383,3,106,
-		53,0,1383,1384,5,182,0,0,1384,1425,1,0,0,0,1385,1386,5,91,0,0,1386,1387,
-		5,181,0,0,1387,1388,3,106,53,0,1388,1389,5,204,0,0,1389,1390,3,106,53,
-		0,1390,1391,5,182,0,0,1391,1425,1,0,0,0,1392,1409,5,140,0,0,1393,1405,
-		5,181,0,0,1394,1395,3,112,56,0,1395,1402,3,106,53,0,1396,1397,5,204,0,
-		0,1397,1398,3,112,56,0,1398,1399,3,106,53,0,1399,1401,1,0,0,0,1400,1396,
-		1,0,0,0,1401,1404,1,0,0,0,1402,1400,1,0,0,0,1402,1403,1,0,0,0,1403,1406,
-		1,0,0,0,1404,1402,1,0,0,0,1405,1394,1,0,0,0,1405,1406,1,0,0,0,1406,1407,
-		1,0,0,0,1407,1410,5,182,0,0,1408,1410,5,178,0,0,1409,1393,1,0,0,0,1409,
-		1408,1,0,0,0,1410,1425,1,0,0,0,1411,1422,3,108,54,0,1412,1413,5,200,0,
-		0,1413,1418,5,209,0,0,1414,1415,5,204,0,0,1415,1417,5,209,0,0,1416,1414,
-		1,0,0,0,1417,1420,1,0,0,0,1418,1416,1,0,0,0,1418,1419,1,0,0,0,1419,1421,
-		1,0,0,0,1420,1418,1,0,0,0,1421,1423,5,201,0,0,1422,1412,1,0,0,0,1422,1423,
-		1,0,0,0,1423,1425,1,0,0,0,1424,1379,1,0,0,0,1424,1385,1,0,0,0,1424,1392,
-		1,0,0,0,1424,1411,1,0,0,0,1425,1434,1,0,0,0,1426,1427,10,5,0,0,1427,1429,
-		5,202,0,0,1428,1430,5,209,0,0,1429,1428,1,0,0,0,1429,1430,1,0,0,0,1430,
-		1431,1,0,0,0,1431,1433,5,203,0,0,1432,1426,1,0,0,0,1433,1436,1,0,0,0,1434,
-		1432,1,0,0,0,1434,1435,1,0,0,0,1435,107,1,0,0,0,1436,1434,1,0,0,0,1437,
-		1438,5,42,0,0,1438,1448,5,112,0,0,1439,1440,5,22,0,0,1440,1448,5,167,0,
-		0,1441,1442,7,28,0,0,1442,1443,7,29,0,0,1443,1444,5,148,0,0,1444,1448,
-		5,176,0,0,1445,1448,5,76,0,0,1446,1448,3,110,55,0,1447,1437,1,0,0,0,1447,
-		1439,1,0,0,0,1447,1441,1,0,0,0,1447,1445,1,0,0,0,1447,1446,1,0,0,0,1448,
-		109,1,0,0,0,1449,1454,3,112,56,0,1450,1451,5,205,0,0,1451,1453,3,112,56,
-		0,1452,1450,1,0,0,0,1453,1456,1,0,0,0,1454,1452,1,0,0,0,1454,1455,1,0,
-		0,0,1455,111,1,0,0,0,1456,1454,1,0,0,0,1457,1463,5,213,0,0,1458,1463,5,
-		214,0,0,1459,1463,5,215,0,0,1460,1463,5,216,0,0,1461,1463,3,114,57,0,1462,
-		1457,1,0,0,0,1462,1458,1,0,0,0,1462,1459,1,0,0,0,1462,1460,1,0,0,0,1462,
-		1461,1,0,0,0,1463,113,1,0,0,0,1464,1465,7,30,0,0,1465,115,1,0,0,0,197,
+		1,42,3,42,1241,8,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
+		1,42,1,42,1,42,1,42,1,42,5,42,1258,8,42,10,42,12,42,1261,9,42,1,43,1,43,
+		1,43,1,43,1,43,1,43,1,43,1,43,5,43,1271,8,43,10,43,12,43,1274,9,43,1,43,
+		1,43,1,43,1,43,1,43,3,43,1281,8,43,1,44,1,44,1,44,1,44,1,44,1,44,1,44,
+		5,44,1290,8,44,10,44,12,44,1293,9,44,3,44,1295,8,44,1,44,3,44,1298,8,44,
+		1,44,3,44,1301,8,44,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
+		3,45,1313,8,45,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,3,46,1324,
+		8,46,1,47,1,47,1,47,1,47,1,48,1,48,1,48,1,48,1,49,1,49,1,49,1,49,1,49,
+		1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,
+		1,50,5,50,1354,8,50,10,50,12,50,1357,9,50,1,50,1,50,1,50,3,50,1362,8,50,
+		1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,
+		3,51,1378,8,51,3,51,1380,8,51,1,52,1,52,1,53,1,53,1,53,1,53,1,53,1,53,
+		1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,
+		1,53,5,53,1405,8,53,10,53,12,53,1408,9,53,3,53,1410,8,53,1,53,1,53,3,53,
+		1414,8,53,1,53,1,53,1,53,1,53,1,53,5,53,1421,8,53,10,53,12,53,1424,9,53,
+		1,53,3,53,1427,8,53,3,53,1429,8,53,1,53,1,53,1,53,3,53,1434,8,53,1,53,
+		5,53,1437,8,53,10,53,12,53,1440,9,53,1,54,1,54,1,54,1,54,1,54,1,54,1,54,
+		1,54,1,54,1,54,3,54,1452,8,54,1,55,1,55,1,55,5,55,1457,8,55,10,55,12,55,
+		1460,9,55,1,56,1,56,1,56,1,56,1,56,3,56,1467,8,56,1,57,1,57,1,57,0,5,38,
+		56,80,84,106,58,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,
+		40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,
+		88,90,92,94,96,98,100,102,104,106,108,110,112,114,0,31,2,0,89,89,133,133,
+		2,0,138,138,142,142,2,0,76,76,126,126,2,0,90,90,131,131,2,0,150,150,177,
+		177,2,0,154,154,174,174,2,0,25,25,46,46,2,0,1,1,123,123,4,0,4,4,110,110,
+		130,130,144,145,2,0,102,102,175,175,3,0,48,48,75,75,160,160,2,0,4,4,40,
+		40,2,0,12,12,37,37,2,0,55,55,82,82,2,0,21,21,54,54,1,0,124,125,4,0,33,
+		34,68,69,92,95,127,128,3,0,4,4,7,7,135,135,2,0,71,71,87,87,3,0,17,17,84,
+		84,153,153,1,0,186,188,1,0,189,191,1,0,187,188,1,0,193,195,2,0,117,117,
+		125,125,2,0,56,56,111,111,2,0,53,53,156,156,1,0,209,211,1,0,148,149,2,
+		0,171,171,173,173,37,0,1,3,8,9,13,15,17,17,21,22,24,28,30,30,32,35,38,
+		39,41,42,50,52,54,57,60,62,65,69,79,79,81,82,84,84,86,86,89,90,92,95,97,
+		97,99,100,102,103,109,112,114,121,123,128,130,131,133,134,136,139,141,
+		141,143,146,148,149,151,155,157,159,161,163,166,167,173,176,1723,0,119,
+		1,0,0,0,2,144,1,0,0,0,4,457,1,0,0,0,6,468,1,0,0,0,8,479,1,0,0,0,10,481,
+		1,0,0,0,12,496,1,0,0,0,14,500,1,0,0,0,16,513,1,0,0,0,18,515,1,0,0,0,20,
+		522,1,0,0,0,22,535,1,0,0,0,24,543,1,0,0,0,26,554,1,0,0,0,28,598,1,0,0,
+		0,30,600,1,0,0,0,32,605,1,0,0,0,34,620,1,0,0,0,36,632,1,0,0,0,38,641,1,
+		0,0,0,40,717,1,0,0,0,42,730,1,0,0,0,44,732,1,0,0,0,46,742,1,0,0,0,48,750,
+		1,0,0,0,50,753,1,0,0,0,52,758,1,0,0,0,54,775,1,0,0,0,56,777,1,0,0,0,58,
+		814,1,0,0,0,60,830,1,0,0,0,62,832,1,0,0,0,64,892,1,0,0,0,66,895,1,0,0,
+		0,68,901,1,0,0,0,70,943,1,0,0,0,72,950,1,0,0,0,74,952,1,0,0,0,76,956,1,
+		0,0,0,78,959,1,0,0,0,80,968,1,0,0,0,82,1045,1,0,0,0,84,1218,1,0,0,0,86,
+		1280,1,0,0,0,88,1282,1,0,0,0,90,1312,1,0,0,0,92,1323,1,0,0,0,94,1325,1,
+		0,0,0,96,1329,1,0,0,0,98,1333,1,0,0,0,100,1361,1,0,0,0,102,1379,1,0,0,
+		0,104,1381,1,0,0,0,106,1428,1,0,0,0,108,1451,1,0,0,0,110,1453,1,0,0,0,
+		112,1466,1,0,0,0,114,1468,1,0,0,0,116,118,5,206,0,0,117,116,1,0,0,0,118,
+		121,1,0,0,0,119,117,1,0,0,0,119,120,1,0,0,0,120,140,1,0,0,0,121,119,1,
+		0,0,0,122,131,3,4,2,0,123,125,5,206,0,0,124,123,1,0,0,0,125,126,1,0,0,
+		0,126,124,1,0,0,0,126,127,1,0,0,0,127,128,1,0,0,0,128,130,3,4,2,0,129,
+		124,1,0,0,0,130,133,1,0,0,0,131,129,1,0,0,0,131,132,1,0,0,0,132,137,1,
+		0,0,0,133,131,1,0,0,0,134,136,5,206,0,0,135,134,1,0,0,0,136,139,1,0,0,
+		0,137,135,1,0,0,0,137,138,1,0,0,0,138,141,1,0,0,0,139,137,1,0,0,0,140,
+		122,1,0,0,0,140,141,1,0,0,0,141,142,1,0,0,0,142,143,5,0,0,1,143,1,1,0,
+		0,0,144,145,3,80,40,0,145,146,5,0,0,1,146,3,1,0,0,0,147,458,3,32,16,0,
+		148,149,7,0,0,0,149,151,5,139,0,0,150,152,5,51,0,0,151,150,1,0,0,0,151,
+		152,1,0,0,0,152,458,1,0,0,0,153,154,7,0,0,0,154,156,5,143,0,0,155,157,
+		5,51,0,0,156,155,1,0,0,0,156,157,1,0,0,0,157,458,1,0,0,0,158,159,7,0,0,
+		0,159,161,5,116,0,0,160,162,5,51,0,0,161,160,1,0,0,0,161,162,1,0,0,0,162,
+		458,1,0,0,0,163,164,7,0,0,0,164,458,5,115,0,0,165,166,7,0,0,0,166,168,
+		5,61,0,0,167,169,5,51,0,0,168,167,1,0,0,0,168,169,1,0,0,0,169,458,1,0,
+		0,0,170,172,7,0,0,0,171,173,5,4,0,0,172,171,1,0,0,0,172,173,1,0,0,0,173,
+		174,1,0,0,0,174,176,5,152,0,0,175,177,5,51,0,0,176,175,1,0,0,0,176,177,
+		1,0,0,0,177,458,1,0,0,0,178,179,7,0,0,0,179,458,5,159,0,0,180,181,7,0,
+		0,0,181,458,5,166,0,0,182,183,7,0,0,0,183,458,5,8,0,0,184,185,5,133,0,
+		0,185,186,5,154,0,0,186,187,5,79,0,0,187,458,5,86,0,0,188,191,5,133,0,
+		0,189,192,3,110,55,0,190,192,5,4,0,0,191,189,1,0,0,0,191,190,1,0,0,0,192,
+		458,1,0,0,0,193,194,5,38,0,0,194,195,5,60,0,0,195,458,3,112,56,0,196,198,
+		5,38,0,0,197,199,5,51,0,0,198,197,1,0,0,0,198,199,1,0,0,0,199,200,1,0,
+		0,0,200,458,3,110,55,0,201,202,5,38,0,0,202,203,3,110,55,0,203,204,5,51,
+		0,0,204,458,1,0,0,0,205,208,5,50,0,0,206,209,3,4,2,0,207,209,3,112,56,
+		0,208,206,1,0,0,0,208,207,1,0,0,0,209,458,1,0,0,0,210,211,5,43,0,0,211,
+		214,7,1,0,0,212,213,5,70,0,0,213,215,5,49,0,0,214,212,1,0,0,0,214,215,
+		1,0,0,0,215,216,1,0,0,0,216,219,3,110,55,0,217,218,5,36,0,0,218,220,5,
+		151,0,0,219,217,1,0,0,0,219,220,1,0,0,0,220,458,1,0,0,0,221,222,5,43,0,
+		0,222,225,5,158,0,0,223,224,5,70,0,0,224,226,5,49,0,0,225,223,1,0,0,0,
+		225,226,1,0,0,0,226,227,1,0,0,0,227,458,3,112,56,0,228,231,5,146,0,0,229,
+		232,3,112,56,0,230,232,5,4,0,0,231,229,1,0,0,0,231,230,1,0,0,0,232,458,
+		1,0,0,0,233,234,5,9,0,0,234,235,5,138,0,0,235,458,3,110,55,0,236,237,5,
+		26,0,0,237,238,5,138,0,0,238,458,3,110,55,0,239,242,5,114,0,0,240,243,
+		3,112,56,0,241,243,5,207,0,0,242,240,1,0,0,0,242,241,1,0,0,0,243,246,1,
+		0,0,0,244,245,5,58,0,0,245,247,5,15,0,0,246,244,1,0,0,0,246,247,1,0,0,
+		0,247,253,1,0,0,0,248,250,7,2,0,0,249,251,5,177,0,0,250,249,1,0,0,0,250,
+		251,1,0,0,0,251,252,1,0,0,0,252,254,5,209,0,0,253,248,1,0,0,0,253,254,
+		1,0,0,0,254,257,1,0,0,0,255,256,5,88,0,0,256,258,5,209,0,0,257,255,1,0,
+		0,0,257,258,1,0,0,0,258,458,1,0,0,0,259,260,5,132,0,0,260,261,5,207,0,
+		0,261,262,5,177,0,0,262,458,5,207,0,0,263,264,5,162,0,0,264,458,5,207,
+		0,0,265,267,5,132,0,0,266,268,7,3,0,0,267,266,1,0,0,0,267,268,1,0,0,0,
+		268,269,1,0,0,0,269,270,5,148,0,0,270,271,5,176,0,0,271,458,3,8,4,0,272,
+		274,5,132,0,0,273,275,7,3,0,0,274,273,1,0,0,0,274,275,1,0,0,0,275,276,
+		1,0,0,0,276,277,3,110,55,0,277,287,7,4,0,0,278,288,5,35,0,0,279,284,3,
+		8,4,0,280,281,5,204,0,0,281,283,3,8,4,0,282,280,1,0,0,0,283,286,1,0,0,
+		0,284,282,1,0,0,0,284,285,1,0,0,0,285,288,1,0,0,0,286,284,1,0,0,0,287,
+		278,1,0,0,0,287,279,1,0,0,0,288,458,1,0,0,0,289,291,5,14,0,0,290,292,7,
+		5,0,0,291,290,1,0,0,0,291,292,1,0,0,0,292,296,1,0,0,0,293,294,5,137,0,
+		0,294,296,5,154,0,0,295,289,1,0,0,0,295,293,1,0,0,0,296,300,1,0,0,0,297,
+		299,3,6,3,0,298,297,1,0,0,0,299,302,1,0,0,0,300,298,1,0,0,0,300,301,1,
+		0,0,0,301,458,1,0,0,0,302,300,1,0,0,0,303,305,7,6,0,0,304,306,7,5,0,0,
+		305,304,1,0,0,0,305,306,1,0,0,0,306,458,1,0,0,0,307,309,7,7,0,0,308,310,
+		7,5,0,0,309,308,1,0,0,0,309,310,1,0,0,0,310,458,1,0,0,0,311,312,5,39,0,
+		0,312,458,7,8,0,0,313,316,5,29,0,0,314,315,5,104,0,0,315,317,5,120,0,0,
+		316,314,1,0,0,0,316,317,1,0,0,0,317,319,1,0,0,0,318,320,5,136,0,0,319,
+		318,1,0,0,0,319,320,1,0,0,0,320,321,1,0,0,0,321,325,5,138,0,0,322,323,
+		5,70,0,0,323,324,5,96,0,0,324,326,5,49,0,0,325,322,1,0,0,0,325,326,1,0,
+		0,0,326,327,1,0,0,0,327,329,3,110,55,0,328,330,3,10,5,0,329,328,1,0,0,
+		0,329,330,1,0,0,0,330,333,1,0,0,0,331,332,5,171,0,0,332,334,3,20,10,0,
+		333,331,1,0,0,0,333,334,1,0,0,0,334,458,1,0,0,0,335,338,5,29,0,0,336,337,
+		5,104,0,0,337,339,5,120,0,0,338,336,1,0,0,0,338,339,1,0,0,0,339,341,1,
+		0,0,0,340,342,5,136,0,0,341,340,1,0,0,0,341,342,1,0,0,0,342,343,1,0,0,
+		0,343,347,5,142,0,0,344,345,5,70,0,0,345,346,5,96,0,0,346,348,5,49,0,0,
+		347,344,1,0,0,0,347,348,1,0,0,0,348,349,1,0,0,0,349,351,3,110,55,0,350,
+		352,3,10,5,0,351,350,1,0,0,0,351,352,1,0,0,0,352,355,1,0,0,0,353,354,5,
+		171,0,0,354,356,3,20,10,0,355,353,1,0,0,0,355,356,1,0,0,0,356,458,1,0,
+		0,0,357,360,5,29,0,0,358,359,5,104,0,0,359,361,5,120,0,0,360,358,1,0,0,
+		0,360,361,1,0,0,0,361,362,1,0,0,0,362,366,5,138,0,0,363,364,5,70,0,0,364,
+		365,5,96,0,0,365,367,5,49,0,0,366,363,1,0,0,0,366,367,1,0,0,0,367,368,
+		1,0,0,0,368,371,3,110,55,0,369,370,5,171,0,0,370,372,3,20,10,0,371,369,
+		1,0,0,0,371,372,1,0,0,0,372,373,1,0,0,0,373,374,5,11,0,0,374,375,3,32,
+		16,0,375,458,1,0,0,0,376,379,5,29,0,0,377,378,5,104,0,0,378,380,5,120,
+		0,0,379,377,1,0,0,0,379,380,1,0,0,0,380,381,1,0,0,0,381,385,5,142,0,0,
+		382,383,5,70,0,0,383,384,5,96,0,0,384,386,5,49,0,0,385,382,1,0,0,0,385,
+		386,1,0,0,0,386,387,1,0,0,0,387,390,3,110,55,0,388,389,5,171,0,0,389,391,
+		3,20,10,0,390,388,1,0,0,0,390,391,1,0,0,0,391,392,1,0,0,0,392,393,5,11,
+		0,0,393,394,3,32,16,0,394,458,1,0,0,0,395,396,5,29,0,0,396,400,5,158,0,
+		0,397,398,5,70,0,0,398,399,5,96,0,0,399,401,5,49,0,0,400,397,1,0,0,0,400,
+		401,1,0,0,0,401,402,1,0,0,0,402,403,3,112,56,0,403,404,5,11,0,0,404,405,
+		3,106,53,0,405,458,1,0,0,0,406,407,5,74,0,0,407,408,5,77,0,0,408,411,3,
+		110,55,0,409,410,5,171,0,0,410,412,3,20,10,0,411,409,1,0,0,0,411,412,1,
+		0,0,0,412,413,1,0,0,0,413,414,3,32,16,0,414,458,1,0,0,0,415,416,5,74,0,
+		0,416,417,5,77,0,0,417,419,3,110,55,0,418,420,3,24,12,0,419,418,1,0,0,
+		0,419,420,1,0,0,0,420,421,1,0,0,0,421,422,5,165,0,0,422,427,3,26,13,0,
+		423,424,5,204,0,0,424,426,3,26,13,0,425,423,1,0,0,0,426,429,1,0,0,0,427,
+		425,1,0,0,0,427,428,1,0,0,0,428,431,1,0,0,0,429,427,1,0,0,0,430,432,3,
+		28,14,0,431,430,1,0,0,0,431,432,1,0,0,0,432,458,1,0,0,0,433,434,5,36,0,
+		0,434,435,5,58,0,0,435,438,3,110,55,0,436,437,5,169,0,0,437,439,3,80,40,
+		0,438,436,1,0,0,0,438,439,1,0,0,0,439,458,1,0,0,0,440,441,5,5,0,0,441,
+		442,7,1,0,0,442,443,3,110,55,0,443,448,3,18,9,0,444,445,5,204,0,0,445,
+		447,3,18,9,0,446,444,1,0,0,0,447,450,1,0,0,0,448,446,1,0,0,0,448,449,1,
+		0,0,0,449,458,1,0,0,0,450,448,1,0,0,0,451,452,5,5,0,0,452,453,7,1,0,0,
+		453,454,3,110,55,0,454,455,5,132,0,0,455,456,3,20,10,0,456,458,1,0,0,0,
+		457,147,1,0,0,0,457,148,1,0,0,0,457,153,1,0,0,0,457,158,1,0,0,0,457,163,
+		1,0,0,0,457,165,1,0,0,0,457,170,1,0,0,0,457,178,1,0,0,0,457,180,1,0,0,
+		0,457,182,1,0,0,0,457,184,1,0,0,0,457,188,1,0,0,0,457,193,1,0,0,0,457,
+		196,1,0,0,0,457,201,1,0,0,0,457,205,1,0,0,0,457,210,1,0,0,0,457,221,1,
+		0,0,0,457,228,1,0,0,0,457,233,1,0,0,0,457,236,1,0,0,0,457,239,1,0,0,0,
+		457,259,1,0,0,0,457,263,1,0,0,0,457,265,1,0,0,0,457,272,1,0,0,0,457,295,
+		1,0,0,0,457,303,1,0,0,0,457,307,1,0,0,0,457,311,1,0,0,0,457,313,1,0,0,
+		0,457,335,1,0,0,0,457,357,1,0,0,0,457,376,1,0,0,0,457,395,1,0,0,0,457,
+		406,1,0,0,0,457,415,1,0,0,0,457,433,1,0,0,0,457,440,1,0,0,0,457,451,1,
+		0,0,0,458,5,1,0,0,0,459,460,5,79,0,0,460,462,5,86,0,0,461,463,3,112,56,
+		0,462,461,1,0,0,0,463,464,1,0,0,0,464,462,1,0,0,0,464,465,1,0,0,0,465,
+		469,1,0,0,0,466,467,5,118,0,0,467,469,7,9,0,0,468,459,1,0,0,0,468,466,
+		1,0,0,0,469,7,1,0,0,0,470,472,5,188,0,0,471,470,1,0,0,0,471,472,1,0,0,
+		0,472,473,1,0,0,0,473,480,3,104,52,0,474,480,5,207,0,0,475,480,3,112,56,
+		0,476,480,5,156,0,0,477,480,5,53,0,0,478,480,5,101,0,0,479,471,1,0,0,0,
+		479,474,1,0,0,0,479,475,1,0,0,0,479,476,1,0,0,0,479,477,1,0,0,0,479,478,
+		1,0,0,0,480,9,1,0,0,0,481,482,5,200,0,0,482,487,3,14,7,0,483,484,5,204,
+		0,0,484,486,3,14,7,0,485,483,1,0,0,0,486,489,1,0,0,0,487,485,1,0,0,0,487,
+		488,1,0,0,0,488,492,1,0,0,0,489,487,1,0,0,0,490,491,5,204,0,0,491,493,
+		3,12,6,0,492,490,1,0,0,0,492,493,1,0,0,0,493,494,1,0,0,0,494,495,5,201,
+		0,0,495,11,1,0,0,0,496,497,5,113,0,0,497,498,5,81,0,0,498,499,3,24,12,
+		0,499,13,1,0,0,0,500,501,3,112,56,0,501,503,3,106,53,0,502,504,3,16,8,
+		0,503,502,1,0,0,0,503,504,1,0,0,0,504,15,1,0,0,0,505,514,5,81,0,0,506,
+		507,5,113,0,0,507,514,5,81,0,0,508,514,5,66,0,0,509,510,5,65,0,0,510,511,
+		5,200,0,0,511,512,5,207,0,0,512,514,5,201,0,0,513,505,1,0,0,0,513,506,
+		1,0,0,0,513,508,1,0,0,0,513,509,1,0,0,0,514,17,1,0,0,0,515,517,5,2,0,0,
+		516,518,5,24,0,0,517,516,1,0,0,0,517,518,1,0,0,0,518,519,1,0,0,0,519,520,
+		3,112,56,0,520,521,3,106,53,0,521,19,1,0,0,0,522,523,5,200,0,0,523,528,
+		3,22,11,0,524,525,5,204,0,0,525,527,3,22,11,0,526,524,1,0,0,0,527,530,
+		1,0,0,0,528,526,1,0,0,0,528,529,1,0,0,0,529,531,1,0,0,0,530,528,1,0,0,
+		0,531,532,5,201,0,0,532,21,1,0,0,0,533,536,3,112,56,0,534,536,5,207,0,
+		0,535,533,1,0,0,0,535,534,1,0,0,0,536,537,1,0,0,0,537,541,5,177,0,0,538,
+		542,3,102,51,0,539,540,5,188,0,0,540,542,5,209,0,0,541,538,1,0,0,0,541,
+		539,1,0,0,0,542,23,1,0,0,0,543,544,5,200,0,0,544,549,3,112,56,0,545,546,
+		5,204,0,0,546,548,3,112,56,0,547,545,1,0,0,0,548,551,1,0,0,0,549,547,1,
+		0,0,0,549,550,1,0,0,0,550,552,1,0,0,0,551,549,1,0,0,0,552,553,5,201,0,
+		0,553,25,1,0,0,0,554,555,5,200,0,0,555,560,3,80,40,0,556,557,5,204,0,0,
+		557,559,3,80,40,0,558,556,1,0,0,0,559,562,1,0,0,0,560,558,1,0,0,0,560,
+		561,1,0,0,0,561,563,1,0,0,0,562,560,1,0,0,0,563,564,5,201,0,0,564,27,1,
+		0,0,0,565,566,5,101,0,0,566,571,5,27,0,0,567,572,3,24,12,0,568,569,5,101,
+		0,0,569,570,5,28,0,0,570,572,3,112,56,0,571,567,1,0,0,0,571,568,1,0,0,
+		0,571,572,1,0,0,0,572,573,1,0,0,0,573,574,5,41,0,0,574,599,5,97,0,0,575,
+		576,5,101,0,0,576,581,5,27,0,0,577,582,3,24,12,0,578,579,5,101,0,0,579,
+		580,5,28,0,0,580,582,3,112,56,0,581,577,1,0,0,0,581,578,1,0,0,0,581,582,
+		1,0,0,0,582,583,1,0,0,0,583,584,5,41,0,0,584,585,5,163,0,0,585,586,5,132,
+		0,0,586,591,3,30,15,0,587,588,5,204,0,0,588,590,3,30,15,0,589,587,1,0,
+		0,0,590,593,1,0,0,0,591,589,1,0,0,0,591,592,1,0,0,0,592,596,1,0,0,0,593,
+		591,1,0,0,0,594,595,5,169,0,0,595,597,3,80,40,0,596,594,1,0,0,0,596,597,
+		1,0,0,0,597,599,1,0,0,0,598,565,1,0,0,0,598,575,1,0,0,0,599,29,1,0,0,0,
+		600,601,3,112,56,0,601,602,5,177,0,0,602,603,3,80,40,0,603,31,1,0,0,0,
+		604,606,3,34,17,0,605,604,1,0,0,0,605,606,1,0,0,0,606,607,1,0,0,0,607,
+		609,3,38,19,0,608,610,3,44,22,0,609,608,1,0,0,0,609,610,1,0,0,0,610,612,
+		1,0,0,0,611,613,3,48,24,0,612,611,1,0,0,0,612,613,1,0,0,0,613,615,1,0,
+		0,0,614,616,3,50,25,0,615,614,1,0,0,0,615,616,1,0,0,0,616,618,1,0,0,0,
+		617,619,3,52,26,0,618,617,1,0,0,0,618,619,1,0,0,0,619,33,1,0,0,0,620,622,
+		5,171,0,0,621,623,5,119,0,0,622,621,1,0,0,0,622,623,1,0,0,0,623,624,1,
+		0,0,0,624,629,3,36,18,0,625,626,5,204,0,0,626,628,3,36,18,0,627,625,1,
+		0,0,0,628,631,1,0,0,0,629,627,1,0,0,0,629,630,1,0,0,0,630,35,1,0,0,0,631,
+		629,1,0,0,0,632,634,3,112,56,0,633,635,3,24,12,0,634,633,1,0,0,0,634,635,
+		1,0,0,0,635,636,1,0,0,0,636,637,5,11,0,0,637,638,5,200,0,0,638,639,3,32,
+		16,0,639,640,5,201,0,0,640,37,1,0,0,0,641,642,6,19,-1,0,642,643,3,40,20,
+		0,643,652,1,0,0,0,644,645,10,1,0,0,645,647,7,10,0,0,646,648,5,4,0,0,647,
+		646,1,0,0,0,647,648,1,0,0,0,648,649,1,0,0,0,649,651,3,38,19,2,650,644,
+		1,0,0,0,651,654,1,0,0,0,652,650,1,0,0,0,652,653,1,0,0,0,653,39,1,0,0,0,
+		654,652,1,0,0,0,655,657,5,129,0,0,656,658,7,11,0,0,657,656,1,0,0,0,657,
+		658,1,0,0,0,658,659,1,0,0,0,659,664,3,54,27,0,660,661,5,204,0,0,661,663,
+		3,54,27,0,662,660,1,0,0,0,663,666,1,0,0,0,664,662,1,0,0,0,664,665,1,0,
+		0,0,665,676,1,0,0,0,666,664,1,0,0,0,667,668,5,58,0,0,668,673,3,56,28,0,
+		669,670,5,204,0,0,670,672,3,56,28,0,671,669,1,0,0,0,672,675,1,0,0,0,673,
+		671,1,0,0,0,673,674,1,0,0,0,674,677,1,0,0,0,675,673,1,0,0,0,676,667,1,
+		0,0,0,676,677,1,0,0,0,677,679,1,0,0,0,678,680,3,68,34,0,679,678,1,0,0,
+		0,679,680,1,0,0,0,680,683,1,0,0,0,681,682,5,169,0,0,682,684,3,80,40,0,
+		683,681,1,0,0,0,683,684,1,0,0,0,684,695,1,0,0,0,685,686,5,63,0,0,686,687,
+		5,18,0,0,687,692,3,42,21,0,688,689,5,204,0,0,689,691,3,42,21,0,690,688,
+		1,0,0,0,691,694,1,0,0,0,692,690,1,0,0,0,692,693,1,0,0,0,693,696,1,0,0,
+		0,694,692,1,0,0,0,695,685,1,0,0,0,695,696,1,0,0,0,696,699,1,0,0,0,697,
+		698,5,64,0,0,698,700,3,80,40,0,699,697,1,0,0,0,699,700,1,0,0,0,700,711,
+		1,0,0,0,701,702,5,108,0,0,702,703,5,18,0,0,703,708,3,80,40,0,704,705,5,
+		204,0,0,705,707,3,80,40,0,706,704,1,0,0,0,707,710,1,0,0,0,708,706,1,0,
+		0,0,708,709,1,0,0,0,709,712,1,0,0,0,710,708,1,0,0,0,711,701,1,0,0,0,711,
+		712,1,0,0,0,712,718,1,0,0,0,713,714,5,200,0,0,714,715,3,32,16,0,715,716,
+		5,201,0,0,716,718,1,0,0,0,717,655,1,0,0,0,717,713,1,0,0,0,718,41,1,0,0,
+		0,719,720,5,200,0,0,720,723,3,80,40,0,721,722,5,204,0,0,722,724,3,80,40,
+		0,723,721,1,0,0,0,724,725,1,0,0,0,725,723,1,0,0,0,725,726,1,0,0,0,726,
+		727,1,0,0,0,727,728,5,201,0,0,728,731,1,0,0,0,729,731,3,80,40,0,730,719,
+		1,0,0,0,730,729,1,0,0,0,731,43,1,0,0,0,732,733,5,105,0,0,733,734,5,18,
+		0,0,734,739,3,46,23,0,735,736,5,204,0,0,736,738,3,46,23,0,737,735,1,0,
+		0,0,738,741,1,0,0,0,739,737,1,0,0,0,739,740,1,0,0,0,740,45,1,0,0,0,741,
+		739,1,0,0,0,742,744,3,80,40,0,743,745,7,12,0,0,744,743,1,0,0,0,744,745,
+		1,0,0,0,745,748,1,0,0,0,746,747,5,99,0,0,747,749,7,13,0,0,748,746,1,0,
+		0,0,748,749,1,0,0,0,749,47,1,0,0,0,750,751,5,45,0,0,751,752,7,14,0,0,752,
+		49,1,0,0,0,753,756,5,88,0,0,754,757,3,80,40,0,755,757,5,4,0,0,756,754,
+		1,0,0,0,756,755,1,0,0,0,757,51,1,0,0,0,758,759,5,100,0,0,759,761,3,80,
+		40,0,760,762,7,15,0,0,761,760,1,0,0,0,761,762,1,0,0,0,762,53,1,0,0,0,763,
+		776,5,189,0,0,764,765,3,112,56,0,765,766,5,205,0,0,766,767,5,189,0,0,767,
+		776,1,0,0,0,768,773,3,80,40,0,769,771,5,11,0,0,770,769,1,0,0,0,770,771,
+		1,0,0,0,771,772,1,0,0,0,772,774,3,112,56,0,773,770,1,0,0,0,773,774,1,0,
+		0,0,774,776,1,0,0,0,775,763,1,0,0,0,775,764,1,0,0,0,775,768,1,0,0,0,776,
+		55,1,0,0,0,777,778,6,28,-1,0,778,779,3,64,32,0,779,796,1,0,0,0,780,781,
+		10,3,0,0,781,782,3,58,29,0,782,783,5,80,0,0,783,785,3,64,32,0,784,786,
+		3,62,31,0,785,784,1,0,0,0,785,786,1,0,0,0,786,788,1,0,0,0,787,789,3,60,
+		30,0,788,787,1,0,0,0,788,789,1,0,0,0,789,795,1,0,0,0,790,791,10,2,0,0,
+		791,792,5,31,0,0,792,793,5,80,0,0,793,795,3,64,32,0,794,780,1,0,0,0,794,
+		790,1,0,0,0,795,798,1,0,0,0,796,794,1,0,0,0,796,797,1,0,0,0,797,57,1,0,
+		0,0,798,796,1,0,0,0,799,801,5,73,0,0,800,799,1,0,0,0,800,801,1,0,0,0,801,
+		815,1,0,0,0,802,804,5,85,0,0,803,805,5,106,0,0,804,803,1,0,0,0,804,805,
+		1,0,0,0,805,815,1,0,0,0,806,808,5,122,0,0,807,809,5,106,0,0,808,807,1,
+		0,0,0,808,809,1,0,0,0,809,815,1,0,0,0,810,812,5,59,0,0,811,813,5,106,0,
+		0,812,811,1,0,0,0,812,813,1,0,0,0,813,815,1,0,0,0,814,800,1,0,0,0,814,
+		802,1,0,0,0,814,806,1,0,0,0,814,810,1,0,0,0,815,59,1,0,0,0,816,817,5,101,
+		0,0,817,831,3,80,40,0,818,819,5,164,0,0,819,820,5,200,0,0,820,825,3,112,
+		56,0,821,822,5,204,0,0,822,824,3,112,56,0,823,821,1,0,0,0,824,827,1,0,
+		0,0,825,823,1,0,0,0,825,826,1,0,0,0,826,828,1,0,0,0,827,825,1,0,0,0,828,
+		829,5,201,0,0,829,831,1,0,0,0,830,816,1,0,0,0,830,818,1,0,0,0,831,61,1,
+		0,0,0,832,844,5,172,0,0,833,845,3,76,38,0,834,835,5,200,0,0,835,836,3,
+		76,38,0,836,837,5,201,0,0,837,845,1,0,0,0,838,839,5,200,0,0,839,840,3,
+		76,38,0,840,841,5,204,0,0,841,842,3,76,38,0,842,843,5,201,0,0,843,845,
+		1,0,0,0,844,833,1,0,0,0,844,834,1,0,0,0,844,838,1,0,0,0,845,847,1,0,0,
+		0,846,848,3,74,37,0,847,846,1,0,0,0,847,848,1,0,0,0,848,63,1,0,0,0,849,
+		851,3,110,55,0,850,852,3,66,33,0,851,850,1,0,0,0,851,852,1,0,0,0,852,893,
+		1,0,0,0,853,855,5,83,0,0,854,853,1,0,0,0,854,855,1,0,0,0,855,856,1,0,0,
+		0,856,857,5,200,0,0,857,858,3,32,16,0,858,860,5,201,0,0,859,861,3,66,33,
+		0,860,859,1,0,0,0,860,861,1,0,0,0,861,893,1,0,0,0,862,864,5,83,0,0,863,
+		862,1,0,0,0,863,864,1,0,0,0,864,865,1,0,0,0,865,866,3,110,55,0,866,875,
+		5,200,0,0,867,872,3,80,40,0,868,869,5,204,0,0,869,871,3,80,40,0,870,868,
+		1,0,0,0,871,874,1,0,0,0,872,870,1,0,0,0,872,873,1,0,0,0,873,876,1,0,0,
+		0,874,872,1,0,0,0,875,867,1,0,0,0,875,876,1,0,0,0,876,877,1,0,0,0,877,
+		879,5,201,0,0,878,880,3,66,33,0,879,878,1,0,0,0,879,880,1,0,0,0,880,893,
+		1,0,0,0,881,882,5,200,0,0,882,887,3,56,28,0,883,884,5,204,0,0,884,886,
+		3,56,28,0,885,883,1,0,0,0,886,889,1,0,0,0,887,885,1,0,0,0,887,888,1,0,
+		0,0,888,890,1,0,0,0,889,887,1,0,0,0,890,891,5,201,0,0,891,893,1,0,0,0,
+		892,849,1,0,0,0,892,854,1,0,0,0,892,863,1,0,0,0,892,881,1,0,0,0,893,65,
+		1,0,0,0,894,896,5,11,0,0,895,894,1,0,0,0,895,896,1,0,0,0,896,897,1,0,0,
+		0,897,899,3,112,56,0,898,900,3,24,12,0,899,898,1,0,0,0,899,900,1,0,0,0,
+		900,67,1,0,0,0,901,902,5,170,0,0,902,903,3,70,35,0,903,69,1,0,0,0,904,
+		905,5,157,0,0,905,906,5,200,0,0,906,907,5,134,0,0,907,911,3,76,38,0,908,
+		910,3,72,36,0,909,908,1,0,0,0,910,913,1,0,0,0,911,909,1,0,0,0,911,912,
+		1,0,0,0,912,914,1,0,0,0,913,911,1,0,0,0,914,915,5,201,0,0,915,944,1,0,
+		0,0,916,917,5,67,0,0,917,918,5,200,0,0,918,919,5,134,0,0,919,920,3,76,
+		38,0,920,921,5,204,0,0,921,922,5,3,0,0,922,923,5,18,0,0,923,927,3,76,38,
+		0,924,926,3,72,36,0,925,924,1,0,0,0,926,929,1,0,0,0,927,925,1,0,0,0,927,
+		928,1,0,0,0,928,930,1,0,0,0,929,927,1,0,0,0,930,931,5,201,0,0,931,944,
+		1,0,0,0,932,933,5,131,0,0,933,934,5,200,0,0,934,938,3,76,38,0,935,937,
+		3,72,36,0,936,935,1,0,0,0,937,940,1,0,0,0,938,936,1,0,0,0,938,939,1,0,
+		0,0,939,941,1,0,0,0,940,938,1,0,0,0,941,942,5,201,0,0,942,944,1,0,0,0,
+		943,904,1,0,0,0,943,916,1,0,0,0,943,932,1,0,0,0,944,71,1,0,0,0,945,946,
+		5,204,0,0,946,947,5,121,0,0,947,951,3,76,38,0,948,949,5,204,0,0,949,951,
+		3,74,37,0,950,945,1,0,0,0,950,948,1,0,0,0,951,73,1,0,0,0,952,953,5,62,
+		0,0,953,954,5,109,0,0,954,955,3,76,38,0,955,75,1,0,0,0,956,957,5,209,0,
+		0,957,958,3,78,39,0,958,77,1,0,0,0,959,960,7,16,0,0,960,79,1,0,0,0,961,
+		962,6,40,-1,0,962,964,3,84,42,0,963,965,3,82,41,0,964,963,1,0,0,0,964,
+		965,1,0,0,0,965,969,1,0,0,0,966,967,5,96,0,0,967,969,3,80,40,3,968,961,
+		1,0,0,0,968,966,1,0,0,0,969,978,1,0,0,0,970,971,10,2,0,0,971,972,5,6,0,
+		0,972,977,3,80,40,3,973,974,10,1,0,0,974,975,5,104,0,0,975,977,3,80,40,
+		2,976,970,1,0,0,0,976,973,1,0,0,0,977,980,1,0,0,0,978,976,1,0,0,0,978,
+		979,1,0,0,0,979,81,1,0,0,0,980,978,1,0,0,0,981,982,3,100,50,0,982,983,
+		3,84,42,0,983,1046,1,0,0,0,984,985,3,100,50,0,985,986,7,17,0,0,986,989,
+		5,200,0,0,987,990,3,32,16,0,988,990,3,80,40,0,989,987,1,0,0,0,989,988,
+		1,0,0,0,990,991,1,0,0,0,991,992,5,201,0,0,992,1046,1,0,0,0,993,995,5,96,
+		0,0,994,993,1,0,0,0,994,995,1,0,0,0,995,996,1,0,0,0,996,997,5,16,0,0,997,
+		998,3,84,42,0,998,999,5,6,0,0,999,1000,3,84,42,0,1000,1046,1,0,0,0,1001,
+		1003,5,96,0,0,1002,1001,1,0,0,0,1002,1003,1,0,0,0,1003,1004,1,0,0,0,1004,
+		1005,5,72,0,0,1005,1006,5,200,0,0,1006,1007,3,32,16,0,1007,1008,5,201,
+		0,0,1008,1046,1,0,0,0,1009,1011,5,96,0,0,1010,1009,1,0,0,0,1010,1011,1,
+		0,0,0,1011,1012,1,0,0,0,1012,1013,5,72,0,0,1013,1014,5,200,0,0,1014,1019,
+		3,80,40,0,1015,1016,5,204,0,0,1016,1018,3,80,40,0,1017,1015,1,0,0,0,1018,
+		1021,1,0,0,0,1019,1017,1,0,0,0,1019,1020,1,0,0,0,1020,1022,1,0,0,0,1021,
+		1019,1,0,0,0,1022,1023,5,201,0,0,1023,1046,1,0,0,0,1024,1026,5,96,0,0,
+		1025,1024,1,0,0,0,1025,1026,1,0,0,0,1026,1027,1,0,0,0,1027,1028,7,18,0,
+		0,1028,1031,3,84,42,0,1029,1030,5,47,0,0,1030,1032,5,207,0,0,1031,1029,
+		1,0,0,0,1031,1032,1,0,0,0,1032,1046,1,0,0,0,1033,1035,5,78,0,0,1034,1036,
+		5,96,0,0,1035,1034,1,0,0,0,1035,1036,1,0,0,0,1036,1037,1,0,0,0,1037,1046,
+		5,98,0,0,1038,1040,5,78,0,0,1039,1041,5,96,0,0,1040,1039,1,0,0,0,1040,
+		1041,1,0,0,0,1041,1042,1,0,0,0,1042,1043,5,40,0,0,1043,1044,5,58,0,0,1044,
+		1046,3,84,42,0,1045,981,1,0,0,0,1045,984,1,0,0,0,1045,994,1,0,0,0,1045,
+		1002,1,0,0,0,1045,1010,1,0,0,0,1045,1025,1,0,0,0,1045,1033,1,0,0,0,1045,
+		1038,1,0,0,0,1046,83,1,0,0,0,1047,1048,6,42,-1,0,1048,1219,3,102,51,0,
+		1049,1219,5,212,0,0,1050,1051,5,19,0,0,1051,1053,3,80,40,0,1052,1054,3,
+		98,49,0,1053,1052,1,0,0,0,1054,1055,1,0,0,0,1055,1053,1,0,0,0,1055,1056,
+		1,0,0,0,1056,1059,1,0,0,0,1057,1058,5,44,0,0,1058,1060,3,80,40,0,1059,
+		1057,1,0,0,0,1059,1060,1,0,0,0,1060,1061,1,0,0,0,1061,1062,5,46,0,0,1062,
+		1219,1,0,0,0,1063,1065,5,19,0,0,1064,1066,3,98,49,0,1065,1064,1,0,0,0,
+		1066,1067,1,0,0,0,1067,1065,1,0,0,0,1067,1068,1,0,0,0,1068,1071,1,0,0,
+		0,1069,1070,5,44,0,0,1070,1072,3,80,40,0,1071,1069,1,0,0,0,1071,1072,1,
+		0,0,0,1072,1073,1,0,0,0,1073,1074,5,46,0,0,1074,1219,1,0,0,0,1075,1076,
+		5,20,0,0,1076,1077,5,200,0,0,1077,1078,3,80,40,0,1078,1079,5,11,0,0,1079,
+		1080,3,106,53,0,1080,1081,5,201,0,0,1081,1219,1,0,0,0,1082,1083,5,10,0,
+		0,1083,1092,5,202,0,0,1084,1089,3,80,40,0,1085,1086,5,204,0,0,1086,1088,
+		3,80,40,0,1087,1085,1,0,0,0,1088,1091,1,0,0,0,1089,1087,1,0,0,0,1089,1090,
+		1,0,0,0,1090,1093,1,0,0,0,1091,1089,1,0,0,0,1092,1084,1,0,0,0,1092,1093,
+		1,0,0,0,1093,1094,1,0,0,0,1094,1219,5,203,0,0,1095,1096,5,10,0,0,1096,
+		1097,5,200,0,0,1097,1098,3,32,16,0,1098,1099,5,201,0,0,1099,1219,1,0,0,
+		0,1100,1101,5,91,0,0,1101,1110,5,200,0,0,1102,1107,3,94,47,0,1103,1104,
+		5,204,0,0,1104,1106,3,94,47,0,1105,1103,1,0,0,0,1106,1109,1,0,0,0,1107,
+		1105,1,0,0,0,1107,1108,1,0,0,0,1108,1111,1,0,0,0,1109,1107,1,0,0,0,1110,
+		1102,1,0,0,0,1110,1111,1,0,0,0,1111,1112,1,0,0,0,1112,1219,5,201,0,0,1113,
+		1114,5,140,0,0,1114,1123,5,200,0,0,1115,1120,3,96,48,0,1116,1117,5,204,
+		0,0,1117,1119,3,96,48,0,1118,1116,1,0,0,0,1119,1122,1,0,0,0,1120,1118,
+		1,0,0,0,1120,1121,1,0,0,0,1121,1124,1,0,0,0,1122,1120,1,0,0,0,1123,1115,
+		1,0,0,0,1123,1124,1,0,0,0,1124,1125,1,0,0,0,1125,1219,5,201,0,0,1126,1127,
+		5,49,0,0,1127,1128,5,200,0,0,1128,1129,3,32,16,0,1129,1130,5,201,0,0,1130,
+		1219,1,0,0,0,1131,1132,3,110,55,0,1132,1133,5,200,0,0,1133,1134,5,189,
+		0,0,1134,1136,5,201,0,0,1135,1137,3,88,44,0,1136,1135,1,0,0,0,1136,1137,
+		1,0,0,0,1137,1219,1,0,0,0,1138,1139,5,52,0,0,1139,1142,5,200,0,0,1140,
+		1143,3,112,56,0,1141,1143,5,207,0,0,1142,1140,1,0,0,0,1142,1141,1,0,0,
+		0,1143,1144,1,0,0,0,1144,1145,5,58,0,0,1145,1146,3,84,42,0,1146,1147,5,
+		201,0,0,1147,1219,1,0,0,0,1148,1149,5,141,0,0,1149,1150,5,200,0,0,1150,
+		1159,3,84,42,0,1151,1152,5,58,0,0,1152,1155,3,84,42,0,1153,1154,5,57,0,
+		0,1154,1156,3,84,42,0,1155,1153,1,0,0,0,1155,1156,1,0,0,0,1156,1160,1,
+		0,0,0,1157,1158,5,57,0,0,1158,1160,3,84,42,0,1159,1151,1,0,0,0,1159,1157,
+		1,0,0,0,1160,1161,1,0,0,0,1161,1162,5,201,0,0,1162,1219,1,0,0,0,1163,1164,
+		5,155,0,0,1164,1166,5,200,0,0,1165,1167,7,19,0,0,1166,1165,1,0,0,0,1166,
+		1167,1,0,0,0,1167,1169,1,0,0,0,1168,1170,3,84,42,0,1169,1168,1,0,0,0,1169,
+		1170,1,0,0,0,1170,1171,1,0,0,0,1171,1172,5,58,0,0,1172,1173,3,84,42,0,
+		1173,1174,5,201,0,0,1174,1219,1,0,0,0,1175,1176,3,110,55,0,1176,1191,5,
+		200,0,0,1177,1179,5,40,0,0,1178,1177,1,0,0,0,1178,1179,1,0,0,0,1179,1180,
+		1,0,0,0,1180,1185,3,86,43,0,1181,1182,5,204,0,0,1182,1184,3,86,43,0,1183,
+		1181,1,0,0,0,1184,1187,1,0,0,0,1185,1183,1,0,0,0,1185,1186,1,0,0,0,1186,
+		1189,1,0,0,0,1187,1185,1,0,0,0,1188,1190,3,44,22,0,1189,1188,1,0,0,0,1189,
+		1190,1,0,0,0,1190,1192,1,0,0,0,1191,1178,1,0,0,0,1191,1192,1,0,0,0,1192,
+		1193,1,0,0,0,1193,1195,5,201,0,0,1194,1196,3,88,44,0,1195,1194,1,0,0,0,
+		1195,1196,1,0,0,0,1196,1219,1,0,0,0,1197,1198,5,200,0,0,1198,1199,3,32,
+		16,0,1199,1200,5,201,0,0,1200,1219,1,0,0,0,1201,1219,3,112,56,0,1202,1203,
+		3,112,56,0,1203,1204,5,205,0,0,1204,1205,3,112,56,0,1205,1219,1,0,0,0,
+		1206,1207,5,200,0,0,1207,1208,3,80,40,0,1208,1209,5,201,0,0,1209,1219,
+		1,0,0,0,1210,1211,5,200,0,0,1211,1212,3,80,40,0,1212,1213,5,201,0,0,1213,
+		1214,5,205,0,0,1214,1215,3,112,56,0,1215,1219,1,0,0,0,1216,1217,7,20,0,
+		0,1217,1219,3,84,42,5,1218,1047,1,0,0,0,1218,1049,1,0,0,0,1218,1050,1,
+		0,0,0,1218,1063,1,0,0,0,1218,1075,1,0,0,0,1218,1082,1,0,0,0,1218,1095,
+		1,0,0,0,1218,1100,1,0,0,0,1218,1113,1,0,0,0,1218,1126,1,0,0,0,1218,1131,
+		1,0,0,0,1218,1138,1,0,0,0,1218,1148,1,0,0,0,1218,1163,1,0,0,0,1218,1175,
+		1,0,0,0,1218,1197,1,0,0,0,1218,1201,1,0,0,0,1218,1202,1,0,0,0,1218,1206,
+		1,0,0,0,1218,1210,1,0,0,0,1218,1216,1,0,0,0,1219,1259,1,0,0,0,1220,1221,
+		10,6,0,0,1221,1222,5,13,0,0,1222,1223,5,148,0,0,1223,1224,5,176,0,0,1224,
+		1258,3,84,42,7,1225,1226,10,4,0,0,1226,1227,7,21,0,0,1227,1258,3,84,42,
+		5,1228,1229,10,3,0,0,1229,1230,7,22,0,0,1230,1258,3,84,42,4,1231,1232,
+		10,2,0,0,1232,1233,5,192,0,0,1233,1258,3,84,42,3,1234,1240,10,1,0,0,1235,
+		1241,7,23,0,0,1236,1237,5,181,0,0,1237,1241,5,181,0,0,1238,1239,5,182,
+		0,0,1239,1241,5,182,0,0,1240,1235,1,0,0,0,1240,1236,1,0,0,0,1240,1238,
+		1,0,0,0,1241,1242,1,0,0,0,1242,1258,3,84,42,2,1243,1244,10,10,0,0,1244,
+		1245,5,202,0,0,1245,1246,3,84,42,0,1246,1247,5,203,0,0,1247,1258,1,0,0,
+		0,1248,1249,10,9,0,0,1249,1250,5,198,0,0,1250,1258,3,112,56,0,1251,1252,
+		10,8,0,0,1252,1253,5,197,0,0,1253,1258,3,106,53,0,1254,1255,10,7,0,0,1255,
+		1256,5,23,0,0,1256,1258,3,110,55,0,1257,1220,1,0,0,0,1257,1225,1,0,0,0,
+		1257,1228,1,0,0,0,1257,1231,1,0,0,0,1257,1234,1,0,0,0,1257,1243,1,0,0,
+		0,1257,1248,1,0,0,0,1257,1251,1,0,0,0,1257,1254,1,0,0,0,1258,1261,1,0,
+		0,0,1259,1257,1,0,0,0,1259,1260,1,0,0,0,1260,85,1,0,0,0,1261,1259,1,0,
+		0,0,1262,1263,3,112,56,0,1263,1264,5,199,0,0,1264,1265,3,80,40,0,1265,
+		1281,1,0,0,0,1266,1267,5,200,0,0,1267,1272,3,112,56,0,1268,1269,5,204,
+		0,0,1269,1271,3,112,56,0,1270,1268,1,0,0,0,1271,1274,1,0,0,0,1272,1270,
+		1,0,0,0,1272,1273,1,0,0,0,1273,1275,1,0,0,0,1274,1272,1,0,0,0,1275,1276,
+		5,201,0,0,1276,1277,5,199,0,0,1277,1278,3,80,40,0,1278,1281,1,0,0,0,1279,
+		1281,3,80,40,0,1280,1262,1,0,0,0,1280,1266,1,0,0,0,1280,1279,1,0,0,0,1281,
+		87,1,0,0,0,1282,1283,5,107,0,0,1283,1294,5,200,0,0,1284,1285,5,108,0,0,
+		1285,1286,5,18,0,0,1286,1291,3,80,40,0,1287,1288,5,204,0,0,1288,1290,3,
+		80,40,0,1289,1287,1,0,0,0,1290,1293,1,0,0,0,1291,1289,1,0,0,0,1291,1292,
+		1,0,0,0,1292,1295,1,0,0,0,1293,1291,1,0,0,0,1294,1284,1,0,0,0,1294,1295,
+		1,0,0,0,1295,1297,1,0,0,0,1296,1298,3,44,22,0,1297,1296,1,0,0,0,1297,1298,
+		1,0,0,0,1298,1300,1,0,0,0,1299,1301,3,90,45,0,1300,1299,1,0,0,0,1300,1301,
+		1,0,0,0,1301,1302,1,0,0,0,1302,1303,5,201,0,0,1303,89,1,0,0,0,1304,1305,
+		7,24,0,0,1305,1306,5,16,0,0,1306,1307,3,92,46,0,1307,1308,5,6,0,0,1308,
+		1309,3,92,46,0,1309,1313,1,0,0,0,1310,1311,7,24,0,0,1311,1313,3,92,46,
+		0,1312,1304,1,0,0,0,1312,1310,1,0,0,0,1313,91,1,0,0,0,1314,1315,5,161,
+		0,0,1315,1324,5,111,0,0,1316,1317,5,161,0,0,1317,1324,5,56,0,0,1318,1319,
+		5,30,0,0,1319,1324,5,124,0,0,1320,1321,3,84,42,0,1321,1322,7,25,0,0,1322,
+		1324,1,0,0,0,1323,1314,1,0,0,0,1323,1316,1,0,0,0,1323,1318,1,0,0,0,1323,
+		1320,1,0,0,0,1324,93,1,0,0,0,1325,1326,3,80,40,0,1326,1327,5,196,0,0,1327,
+		1328,3,80,40,0,1328,95,1,0,0,0,1329,1330,3,112,56,0,1330,1331,5,196,0,
+		0,1331,1332,3,80,40,0,1332,97,1,0,0,0,1333,1334,5,168,0,0,1334,1335,3,
+		80,40,0,1335,1336,5,147,0,0,1336,1337,3,80,40,0,1337,99,1,0,0,0,1338,1362,
+		5,177,0,0,1339,1362,5,178,0,0,1340,1362,5,181,0,0,1341,1362,5,179,0,0,
+		1342,1362,5,182,0,0,1343,1362,5,180,0,0,1344,1362,5,186,0,0,1345,1362,
+		5,184,0,0,1346,1362,5,185,0,0,1347,1362,5,183,0,0,1348,1349,5,103,0,0,
+		1349,1355,5,200,0,0,1350,1351,3,112,56,0,1351,1352,5,205,0,0,1352,1354,
+		1,0,0,0,1353,1350,1,0,0,0,1354,1357,1,0,0,0,1355,1353,1,0,0,0,1355,1356,
+		1,0,0,0,1356,1358,1,0,0,0,1357,1355,1,0,0,0,1358,1359,3,100,50,0,1359,
+		1360,5,201,0,0,1360,1362,1,0,0,0,1361,1338,1,0,0,0,1361,1339,1,0,0,0,1361,
+		1340,1,0,0,0,1361,1341,1,0,0,0,1361,1342,1,0,0,0,1361,1343,1,0,0,0,1361,
+		1344,1,0,0,0,1361,1345,1,0,0,0,1361,1346,1,0,0,0,1361,1347,1,0,0,0,1361,
+		1348,1,0,0,0,1362,101,1,0,0,0,1363,1380,5,98,0,0,1364,1380,7,26,0,0,1365,
+		1380,3,104,52,0,1366,1380,5,207,0,0,1367,1380,5,208,0,0,1368,1369,5,149,
+		0,0,1369,1380,5,207,0,0,1370,1371,5,32,0,0,1371,1380,5,207,0,0,1372,1373,
+		5,148,0,0,1373,1380,5,207,0,0,1374,1375,5,76,0,0,1375,1377,5,207,0,0,1376,
+		1378,3,78,39,0,1377,1376,1,0,0,0,1377,1378,1,0,0,0,1378,1380,1,0,0,0,1379,
+		1363,1,0,0,0,1379,1364,1,0,0,0,1379,1365,1,0,0,0,1379,1366,1,0,0,0,1379,
+		1367,1,0,0,0,1379,1368,1,0,0,0,1379,1370,1,0,0,0,1379,1372,1,0,0,0,1379,
+		1374,1,0,0,0,1380,103,1,0,0,0,1381,1382,7,27,0,0,1382,105,1,0,0,0,1383,
+		1384,6,53,-1,0,1384,1385,5,10,0,0,1385,1386,5,181,0,0,1386,1387,3,106,
+		53,0,1387,1388,5,182,0,0,1388,1429,1,0,0,0,1389,1390,5,91,0,0,1390,1391,
+		5,181,0,0,1391,1392,3,106,53,0,1392,1393,5,204,0,0,1393,1394,3,106,53,
+		0,1394,1395,5,182,0,0,1395,1429,1,0,0,0,1396,1413,5,140,0,0,1397,1409,
+		5,181,0,0,1398,1399,3,112,56,0,1399,1406,3,106,53,0,1400,1401,5,204,0,
+		0,1401,1402,3,112,56,0,1402,1403,3,106,53,0,1403,1405,1,0,0,0,1404,1400,
+		1,0,0,0,1405,1408,1,0,0,0,1406,1404,1,0,0,0,1406,1407,1,0,0,0,1407,1410,
+		1,0,0,0,1408,1406,1,0,0,0,1409,1398,1,0,0,0,1409,1410,1,0,0,0,1410,1411,
+		1,0,0,0,1411,1414,5,182,0,0,1412,1414,5,178,0,0,1413,1397,1,0,0,0,1413,
+		1412,1,0,0,0,1414,1429,1,0,0,0,1415,1426,3,108,54,0,1416,1417,5,200,0,
+		0,1417,1422,5,209,0,0,1418,1419,5,204,0,0,1419,1421,5,209,0,0,1420,1418,
+		1,0,0,0,1421,1424,1,0,0,0,1422,1420,1,0,0,0,1422,1423,1,0,0,0,1423,1425,
+		1,0,0,0,1424,1422,1,0,0,0,1425,1427,5,201,0,0,1426,1416,1,0,0,0,1426,1427,
+		1,0,0,0,1427,1429,1,0,0,0,1428,1383,1,0,0,0,1428,1389,1,0,0,0,1428,1396,
+		1,0,0,0,1428,1415,1,0,0,0,1429,1438,1,0,0,0,1430,1431,10,5,0,0,1431,1433,
+		5,202,0,0,1432,1434,5,209,0,0,1433,1432,1,0,0,0,1433,1434,1,0,0,0,1434,
+		1435,1,0,0,0,1435,1437,5,203,0,0,1436,1430,1,0,0,0,1437,1440,1,0,0,0,1438,
+		1436,1,0,0,0,1438,1439,1,0,0,0,1439,107,1,0,0,0,1440,1438,1,0,0,0,1441,
+		1442,5,42,0,0,1442,1452,5,112,0,0,1443,1444,5,22,0,0,1444,1452,5,167,0,
+		0,1445,1446,7,28,0,0,1446,1447,7,29,0,0,1447,1448,5,148,0,0,1448,1452,
+		5,176,0,0,1449,1452,5,76,0,0,1450,1452,3,110,55,0,1451,1441,1,0,0,0,1451,
+		1443,1,0,0,0,1451,1445,1,0,0,0,1451,1449,1,0,0,0,1451,1450,1,0,0,0,1452,
+		109,1,0,0,0,1453,1458,3,112,56,0,1454,1455,5,205,0,0,1455,1457,3,112,56,
+		0,1456,1454,1,0,0,0,1457,1460,1,0,0,0,1458,1456,1,0,0,0,1458,1459,1,0,
+		0,0,1459,111,1,0,0,0,1460,1458,1,0,0,0,1461,1467,5,213,0,0,1462,1467,5,
+		214,0,0,1463,1467,5,215,0,0,1464,1467,5,216,0,0,1465,1467,3,114,57,0,1466,
+		1461,1,0,0,0,1466,1462,1,0,0,0,1466,1463,1,0,0,0,1466,1464,1,0,0,0,1466,
+		1465,1,0,0,0,1467,113,1,0,0,0,1468,1469,7,30,0,0,1469,115,1,0,0,0,198,
 		119,126,131,137,140,151,156,161,168,172,176,191,198,208,214,219,225,231,
 		242,246,250,253,257,267,274,284,287,291,295,300,305,309,316,319,325,329,
 		333,338,341,347,351,355,360,366,371,379,385,390,400,411,419,427,431,438,
@@ -11182,9 +11202,9 @@ public partial class QuerySqlParser : Parser {
 		788,794,796,800,804,808,812,814,825,830,844,847,851,854,860,863,872,875,
 		879,887,892,895,899,911,927,938,943,950,964,968,976,978,989,994,1002,1010,
 		1019,1025,1031,1035,1040,1045,1055,1059,1067,1071,1089,1092,1107,1110,
-		1120,1123,1136,1142,1155,1162,1165,1174,1181,1185,1187,1191,1214,1236,
-		1253,1255,1268,1276,1287,1290,1293,1296,1308,1319,1351,1357,1373,1375,
-		1402,1405,1409,1418,1422,1424,1429,1434,1447,1454,1462
+		1120,1123,1136,1142,1155,1159,1166,1169,1178,1185,1189,1191,1195,1218,
+		1240,1257,1259,1272,1280,1291,1294,1297,1300,1312,1323,1355,1361,1377,
+		1379,1406,1409,1413,1422,1426,1428,1433,1438,1451,1458,1466
 	};
 
 	public static readonly ATN _ATN =

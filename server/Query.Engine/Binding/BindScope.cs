@@ -34,6 +34,24 @@ public sealed class BindScope
     /// <summary>Names a join's USING merged: unqualified, each means its first relation's column.</summary>
     public IReadOnlySet<string>? MergedNames { get; init; }
 
+    /// <summary>The columns an unqualified <c>*</c> lists, in order, when not all of them in declaration order (a
+    /// join's USING column once; a windowed source's keys and window bounds first); null for every visible column.
+    /// </summary>
+    public IReadOnlyList<int>? StarOrdinals { get; init; }
+
+    /// <summary>The ordinals <c>*</c> (<paramref name="qualifier"/> null) or <c>qualifier.*</c> lists.</summary>
+    public List<int> Star(string? qualifier, int position)
+    {
+        var (start, count) = qualifier is null ? (0, VisibleCount) : RangeOf(qualifier, position);
+        // A single source's alias.* means the same as *; a join's alias.* is that relation's columns in order.
+        if (StarOrdinals is { } ordinals && (qualifier is null || (_relations.Count <= 1 && start == 0)))
+            return [.. ordinals];
+        var all = new List<int>(count);
+        for (var i = start; i < start + count; i++)
+            all.Add(i);
+        return all;
+    }
+
     public string? Alias { get; }
 
     public IReadOnlyList<ColumnInfo> Columns { get; }
@@ -49,14 +67,6 @@ public sealed class BindScope
     /// <summary>A streaming join's scope: <c>a.ROWTIME</c>, <c>a.ROWPARTITION</c> and <c>a.ROWOFFSET</c> are
     /// stream a's hidden columns.</summary>
     public bool JoinSidePseudoColumns { get; init; }
-
-    /// <summary>The order <c>SELECT *</c> lists a single source's columns in (a windowed source's keys and window
-    /// bounds first); null: in order.</summary>
-    public IReadOnlyList<int>? StarOrder { get; init; }
-
-    /// <summary>The ordinals <c>*</c> (or <c>alias.*</c>, range <paramref name="start"/>..) lists, in order.</summary>
-    public int StarOrdinal(int start, int count, int index) =>
-        StarOrder is { } order && start == 0 && count == order.Count ? order[index] : start + index;
 
     /// <summary>The columns <c>SELECT *</c> lists: every relation's (a hidden column after them is not).</summary>
     public int VisibleCount => _relations.Count == 0 ? Columns.Count

@@ -30,6 +30,15 @@ public sealed partial class ExpressionBinder
 
     private bool TryBindSessionName(Ast.ColumnRef column, out BoundExpr bound)
     {
+        // SQL's CURRENT_TIMESTAMP / LOCALTIMESTAMP / CURRENT_DATE (no parentheses): now(), as a DATE for the last.
+        if (column.Qualifier is null && column.Name.Value is "current_timestamp" or "localtimestamp" or "current_date")
+        {
+            var now = Bind(new Ast.FunctionCall(Ast.QualifiedName.Of("now"), default, Distinct: false, Star: false,
+                Over: null) { Span = column.Span });
+            bound = column.Name.Value == "current_date"
+                ? Coerce(now, SqlType.Date, CastContext.Explicit, PositionOf(column)) : now;
+            return true;
+        }
         string? value = column.Qualifier is not null ? null : column.Name.Value switch
         {
             "current_user" or "session_user" or "user" or "current_role" => SessionUser,
@@ -82,6 +91,8 @@ public sealed partial class ExpressionBinder
             case "DATE_PART" or "EXTRACT":
                 bound = CatalogCall(call, "DatePart", SqlType.Double, [SqlType.String, SqlType.Timestamp], null,
                     position);
+                if (name == "EXTRACT")
+                    bound = Coerce(bound, ExtractType(call), CastContext.Explicit, position);
                 return true;
             case "TIMEZONE" when call.Arguments.Count == 2:
                 bound = Bind(call with
@@ -103,6 +114,12 @@ public sealed partial class ExpressionBinder
                 return true;
             case "OCTET_LENGTH":
                 bound = CatalogCall(call, "OctetLength", SqlType.Int, [SqlType.String], null, position);
+                return true;
+            case "PG_GET_INDEXDEF" when call.Arguments.Count >= 2:
+                // pg_get_indexdef(index, column, pretty): one column's definition (pgjdbc's getIndexInfo), 0 all.
+                BindAll(call);
+                bound = CatalogCall(call with { Arguments = Ast.EquatableArray.Of(call.Arguments[0], call.Arguments[1]) },
+                    "IndexColumnDefinition", SqlType.String, [SqlType.Int, SqlType.Int], Snapshot(position), position);
                 return true;
             case "PG_GET_INDEXDEF" or "PG_GET_CONSTRAINTDEF" when call.Arguments.Count >= 1:
                 BindAll(call);
@@ -164,6 +181,21 @@ public sealed partial class ExpressionBinder
 
     private Func<CatalogSnapshot> Snapshot(int position) => Session?.Snapshot
         ?? throw SqlException.FeatureNotSupported("catalog lookups outside a session's query", position);
+
+    /// <summary>PostgreSQL 15's extract gives numeric (date_part stays double precision): six decimals for the
+    /// fields with fractions of a second (epoch, second, julian), three for milliseconds, none for the rest.</summary>
+    private static DecimalType ExtractType(Ast.FunctionCall call)
+    {
+        var field = call.Arguments.Count > 0 && call.Arguments[0] is Ast.StringLiteral literal
+            ? literal.Value.ToLowerInvariant() : "epoch";
+        var scale = field switch
+        {
+            "epoch" or "second" or "seconds" or "julian" => 6,
+            "milliseconds" or "millisecond" => 3,
+            _ => 0,
+        };
+        return new DecimalType(28, scale);
+    }
 
     private BoundExpr CatalogCall(Ast.FunctionCall call, string method, SqlType result, SqlType[] parameters,
         object? context, int position)

@@ -33,6 +33,8 @@ public sealed partial class ExpressionBinder
                 return BindRegexMatch(binary, position);
         }
         var (l, r) = BindPair(binary.Left, binary.Right);
+        if (IsBitwise(binary.Operator))
+            return BindBitwise(binary.Operator, l, r, position);
         if (binary.Operator == Ast.BinaryOperator.Concat && (l.Type is ArrayType || r.Type is ArrayType))
             return BindArrayConcat(l, r, position);
         return binary.Operator switch

@@ -244,6 +244,16 @@ public sealed partial class ExpressionBinder
     {
         _scope.CheckQualifier(column.Qualifier?.Value, position);
         var name = column.PseudoColumn == Ast.PseudoColumn.WindowStart ? "WINDOWSTART" : "WINDOWEND";
+        if (column.Qualifier is { } qualifier && _scope.JoinSidePseudoColumns)
+        {
+            // A join of windowed streams: that relation's own bounds.
+            var (start, count) = _scope.RangeOf(qualifier.Value, position);
+            for (var i = start; i < start + count; i++)
+            {
+                if (string.Equals(_scope.Columns[i].Name, name, StringComparison.OrdinalIgnoreCase))
+                    return new BoundColumn(i, _scope.DisplayName(i), _scope.Columns[i].Type);
+            }
+        }
         var index = _scope.IndexOf(name.ToLowerInvariant());
         if (index < 0)
             index = _scope.IndexOf(name);
@@ -262,6 +272,8 @@ public sealed partial class ExpressionBinder
             return -v is >= int.MinValue and <= int.MaxValue
                 ? new BoundLiteral((int)-v, SqlType.Int) : new BoundLiteral(-v, SqlType.BigInt);
         var operand = Bind(unary.Operand, hint);
+        if (unary.Operator == Ast.UnaryOperator.BitNot)
+            return BindBitNot(operand, position);
         if (operand is BoundLiteral { IsUntypedString: true })
             operand = Coerce(operand, SqlType.Double, CastContext.Implicit, position);
         if (!operand.Type.IsNumeric && operand.Type.Kind != SqlTypeKind.Null)

@@ -7,9 +7,12 @@ namespace Query.Engine.Execution;
 /// <summary>
 /// Walks a <see cref="ScanPlan"/>: one reader per offset range, opened on the partition's source (which skips
 /// what retention removed since planning), records copied batch by batch into a <see cref="RecordBatch"/>
-/// (undecoded: the filter above decides what gets decoded).
+/// (undecoded: the filter above decides what gets decoded). With a <see cref="ScanCache"/>, a range of the hot
+/// log without a time window is read chunk by chunk instead: a kept chunk is handed up as a read-only view (no
+/// storage read, no copy), and a missing one is read from the log, kept and handed up the same way
+/// (ScanSource.Chunks.cs).
 /// </summary>
-public sealed class ScanSource : IDisposable
+public sealed partial class ScanSource : IDisposable
 {
     private readonly ScanPlan _plan;
     private readonly ScanStatistics _statistics;
@@ -17,11 +20,16 @@ public sealed class ScanSource : IDisposable
     private int _rangeIndex = -1;
     private IRecordReader? _reader;
     private int _partition;
+    private long _position;            // the next offset of the current range not yet handed to a reader or a chunk
+    private long _rangeEnd;
+    private long _minTimestampMs;
+    private long _maxTimestampMs;
 
-    public ScanSource(ScanPlan plan, ScanStatistics statistics)
+    public ScanSource(ScanPlan plan, ScanStatistics statistics, ScanCache? cache = null)
     {
         _plan = plan;
         _statistics = statistics;
+        _cache = cache is { Enabled: true } ? cache : null;
         statistics.PartitionsScanned = plan.Partitions.Count;
     }
 
@@ -37,18 +45,47 @@ public sealed class ScanSource : IDisposable
     /// </summary>
     public Func<RecordCursor, bool>? Predicate { get; init; }
 
-    /// <summary>Refills <paramref name="batch"/> with the next records; false when the plan is exhausted.</summary>
-    public bool Fill(RecordBatch batch)
+    /// <summary>
+    /// The next records: <paramref name="own"/> refilled from the log, or a view of a kept chunk (valid until the
+    /// next call); null when the plan is exhausted.
+    /// </summary>
+    public RecordBatch? Next(RecordBatch own)
+    {
+        while (true)
+        {
+            if (_reader is not null)
+            {
+                if (Fill(own))
+                    return own;
+                continue;
+            }
+            if (_position >= _rangeEnd)
+            {
+                if (!NextRange())
+                    return null;
+                continue;
+            }
+            if (_hot is null)
+            {
+                OpenReader(_rangeEnd);
+                continue;
+            }
+            if (NextChunk(own.Cursor) is { } view)
+                return view;
+        }
+    }
+
+    /// <summary>Refills <paramref name="batch"/> from the open reader; true when it holds records. The reader is
+    /// closed when it ends.</summary>
+    private bool Fill(RecordBatch batch)
     {
         batch.Clear();
         while (!batch.IsFull)
         {
-            if (_reader is null && !OpenNextRange())
-                break;
             if (!_reader!.TryRead(out var record))
             {
                 CloseReader();
-                continue;
+                break;
             }
             _statistics.RecordsScanned++;
             if (CancellationToken.IsCancellationRequested)
@@ -62,25 +99,38 @@ public sealed class ScanSource : IDisposable
         return batch.RecordCount > 0;
     }
 
-    private bool OpenNextRange()
+    private bool NextRange()
     {
+        _pending.Clear();
+        CloseChunkReader();
         while (_partitionIndex < _plan.Partitions.Count)
         {
             var partition = _plan.Partitions[_partitionIndex];
             if (++_rangeIndex < partition.Ranges.Count)
             {
-                var (start, end) = partition.Ranges[_rangeIndex];
+                (_position, _rangeEnd) = partition.Ranges[_rangeIndex];
                 _partition = partition.Partition;
-                var source = _plan.Stream.Sources[partition.Partition];
-                _reader = source is IProjectingPartitionSource projecting && _plan.Columns is { } columns
-                    ? projecting.OpenReader(start, end, partition.MinTimestampMs, partition.MaxTimestampMs, columns)
-                    : source.OpenReader(start, end, partition.MinTimestampMs, partition.MaxTimestampMs);
+                _minTimestampMs = partition.MinTimestampMs;
+                _maxTimestampMs = partition.MaxTimestampMs;
+                _hot = CachedSource(partition);
                 return true;
             }
             _partitionIndex++;
             _rangeIndex = -1;
         }
         return false;
+    }
+
+    // Reads [_position, end) of the current range from the log.
+    private void OpenReader(long end)
+    {
+        var source = _plan.Stream.Sources[_partition];
+        _reader = source is IFilteringPartitionSource filtering && _plan.Filter.Count > 0
+            ? filtering.OpenReader(_position, end, _minTimestampMs, _maxTimestampMs, _plan.Columns, _plan.Filter)
+            : source is IProjectingPartitionSource projecting && _plan.Columns is { } columns
+            ? projecting.OpenReader(_position, end, _minTimestampMs, _maxTimestampMs, columns)
+            : source.OpenReader(_position, end, _minTimestampMs, _maxTimestampMs);
+        _position = end;
     }
 
     private void CloseReader()
@@ -92,5 +142,9 @@ public sealed class ScanSource : IDisposable
         _reader = null;
     }
 
-    public void Dispose() => CloseReader();
+    public void Dispose()
+    {
+        CloseReader();
+        CloseChunkReader();
+    }
 }

@@ -18,6 +18,9 @@ public sealed class ScanStatistics
 
     public int PartitionsScanned { get; internal set; }
 
+    /// <summary>Records read from the <see cref="ScanCache"/> instead of the log.</summary>
+    public long RecordsFromCache { get; internal set; }
+
     /// <summary>Adds another scan's counters (a worker of a parallel aggregation, once it is done).</summary>
     internal void Add(ScanStatistics other)
     {
@@ -28,6 +31,7 @@ public sealed class ScanStatistics
         OffsetsSkippedByRetention += other.OffsetsSkippedByRetention;
         RecordsScanned += other.RecordsScanned;
         PartitionsScanned += other.PartitionsScanned;
+        RecordsFromCache += other.RecordsFromCache;
     }
 
     internal void Add(Query.Storage.ReadStatistics statistics)

@@ -47,6 +47,10 @@ public static partial class CatalogFunctions
         var (schema, relation) = SplitName(name);
         if (schema is null or "public" && snapshot().TryGetRelation(relation, out var user))
             return user.Oid;
+        // A table's key index, t_pkey (pg_class lists it; pgjdbc and psql name it).
+        if (schema is null or "public" && relation.EndsWith("_pkey", StringComparison.Ordinal)
+            && snapshot().TryGetRelation(relation[..^5], out var keyed) && keyed.KeyIndexOid != 0)
+            return keyed.KeyIndexOid;
         if (PgCatalog.Find(schema, relation) is { } system)
             return system.Oid;
         throw new SqlException(SqlState.UndefinedTable, $"relation \"{name}\" does not exist");
@@ -57,6 +61,8 @@ public static partial class CatalogFunctions
     {
         if (snapshot().TryGetRelation(oid, out var user))
             return user.Definition.Name;
+        if (snapshot().TryGetRelation(oid - 2, out var keyed) && keyed.KeyIndexOid == oid)
+            return keyed.Definition.Name + "_pkey";
         foreach (var system in PgCatalog.All)
         {
             if (system.Oid == oid)
@@ -111,6 +117,22 @@ public static partial class CatalogFunctions
                 return $"CREATE UNIQUE INDEX {definition.Name}_pkey ON public.{definition.Name} USING btree "
                     + $"({KeyList(definition)})";
             }
+        }
+        return null;
+    }
+
+    /// <summary><c>pg_get_indexdef(oid, column, pretty)</c>: the index's definition for column 0, else the name of
+    /// its column-th key column (empty past the last, as PostgreSQL).</summary>
+    public static string? IndexColumnDefinition(Func<CatalogSnapshot> snapshot, int oid, int column)
+    {
+        if (column == 0)
+            return IndexDefinition(snapshot, oid);
+        foreach (var relation in snapshot().Relations)
+        {
+            if (relation.KeyIndexOid != oid || relation.Definition.KeyColumn < 0)
+                continue;
+            var keys = relation.Definition.KeyColumns;
+            return column > 0 && column <= keys.Count ? relation.Definition.Columns[keys[column - 1]].Name : "";
         }
         return null;
     }

@@ -29,7 +29,8 @@ public static class PgTimeFunctions
     {
         if (stepMs == 0)
             throw new SqlException(SqlState.InvalidParameterValue, "step size cannot equal zero");
-        var count = (endMs - startMs) / stepMs + 1;
+        var away = stepMs > 0 ? startMs > endMs : startMs < endMs;
+        var count = away ? 0 : ((endMs - startMs) / stepMs) + 1;
         var items = ResultAllocation.Items(Math.Max(0, count));
         for (var i = 0L; i < items.Length; i++)
             items[i] = startMs + (i * stepMs);

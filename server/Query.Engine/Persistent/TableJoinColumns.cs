@@ -50,19 +50,41 @@ internal static class TableJoinColumns
     }
 
     /// <summary>The selected column that is a key of the join (either table's for a primary-key join, the left's
-    /// for a foreign-key join), else the left key's name (the sink then gets a key column of that name).</summary>
+    /// for a foreign-key join; of a multi-way join, the first table's or that of a table joined on it), else the
+    /// left key's name (the sink then gets a key column of that name).</summary>
     private static string KeyName(BoundQuery bound, LogicalProject project, LogicalJoin join)
     {
-        var left = ((LogicalScan)join.Left).Source;
-        var right = ((LogicalScan)join.Right).Source;
-        var leftKey = left.Definition.KeyColumn;
-        var rightKey = left.Types.Length + right.Definition.KeyColumn;
+        var keys = new List<int>();
+        var left = KeyOrdinals(join, keys);
         for (var i = 0; i < project.Expressions.Count; i++)
         {
-            if (project.Expressions[i] is BoundColumn column
-                && (column.Ordinal == leftKey || (!join.TableTable!.ForeignKey && column.Ordinal == rightKey)))
+            if (project.Expressions[i] is BoundColumn column && keys.Contains(column.Ordinal))
                 return bound.Columns[i].Name;
         }
-        return join.Type == JoinType.Right ? right.Names[right.Definition.KeyColumn] : left.Names[leftKey];
+        var right = ((LogicalScan)join.Right).Source;
+        return join.Type == JoinType.Right ? right.Names[right.Definition.KeyColumn]
+            : left.Names[left.Definition.KeyColumn];
+    }
+
+    /// <summary>Adds the ordinals of the joined row's columns that hold the result key; returns the first table.
+    /// </summary>
+    private static Execution.StreamRuntime KeyOrdinals(LogicalJoin join, List<int> keys)
+    {
+        Execution.StreamRuntime first;
+        if (join.Left is LogicalJoin inner)
+        {
+            first = KeyOrdinals(inner, keys);
+        }
+        else
+        {
+            first = ((LogicalScan)join.Left).Source;
+            keys.Add(first.Definition.KeyColumn);
+        }
+        if (!join.TableTable!.ForeignKey)
+        {
+            var right = ((LogicalScan)join.Right).Source;
+            keys.Add(join.Columns.Count - 3 - right.Types.Length + right.Definition.KeyColumn);
+        }
+        return first;
     }
 }

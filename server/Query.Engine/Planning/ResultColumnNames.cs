@@ -5,8 +5,8 @@ namespace Query.Engine.Planning;
 /// <summary>
 /// Names of result columns without an alias, as PostgreSQL gives them (its FigureColname): a column reference
 /// or field selection is named after the column or field, a function call after the function (<c>count</c>),
-/// a cast after its operand or else its type (<c>1::int</c> is <c>int4</c>), CASE, ARRAY and EXISTS after their
-/// keyword, a scalar subquery after its one column, and anything else is <c>?column?</c>. Clients key rows by
+/// a cast after its operand or else its type (<c>1::int</c> is <c>int4</c>), CASE after its ELSE's name or else
+/// its keyword, ARRAY and EXISTS after their keyword, a scalar subquery after its one column, and anything else is <c>?column?</c>. Clients key rows by
 /// these names (node's <c>row.count</c>, pandas' columns), so they follow PostgreSQL rather than ksqlDB's
 /// KSQL_COL_n; persistent queries keep ksqlDB's names for the columns of the relations they create.
 /// </summary>
@@ -25,11 +25,22 @@ internal static class ResultColumnNames
         Ast.FunctionCall call => call.Name.Name.Value,
         Ast.CastExpr cast => Figure(cast.Operand) ?? TypeName(cast.Type),
         Ast.CollateExpr collate => Figure(collate.Operand),
-        Ast.CaseExpr => "case",
+        Ast.CaseExpr c => (c.Else is { } otherwise ? Strong(otherwise) : null) ?? "case",
         Ast.ArrayConstructor or Ast.ArraySubqueryExpr => "array",
         Ast.ExistsExpr => "exists",
         Ast.SubqueryExpr subquery => OnlyColumn(subquery.Query),
         _ => null,
+    };
+
+    /// <summary>A name PostgreSQL ranks strong: not a cast's type name nor CASE's keyword (a CASE is named after its
+    /// ELSE when that has a strong name: <c>CASE WHEN .. THEN '' ELSE c.x::text END</c> is <c>x</c>).</summary>
+    private static string? Strong(Ast.Expr expression) => expression switch
+    {
+        Ast.CastExpr cast => Strong(cast.Operand),
+        Ast.CollateExpr collate => Strong(collate.Operand),
+        Ast.SubscriptExpr subscript => Strong(subscript.Base),
+        Ast.CaseExpr c => c.Else is { } otherwise ? Strong(otherwise) : null,
+        _ => Figure(expression),
     };
 
     private static string? OnlyColumn(Ast.SelectQuery query) =>

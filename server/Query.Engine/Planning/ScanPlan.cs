@@ -18,6 +18,10 @@ public sealed record ScanPlan(StreamRuntime Stream, IReadOnlyList<PartitionScan>
     /// <summary>The stream columns the query reads (null: all); sources that can, read only those.</summary>
     public IReadOnlySet<int>? Columns { get; init; }
 
+    /// <summary>Column predicates every row the query keeps satisfies (<see cref="ColumnFilterAnalyzer"/>), for
+    /// sources that skip parts and rows by them; empty: none.</summary>
+    public IReadOnlyList<Query.Storage.Reading.ColumnPredicate> Filter { get; init; } = [];
+
     /// <summary>
     /// Plans a bounded scan: per partition, the predicate's region within [StartOffset, LastStableOffset).
     /// </summary>
@@ -41,7 +45,7 @@ public sealed record ScanPlan(StreamRuntime Stream, IReadOnlyList<PartitionScan>
             if (ranges.Count > 0)
                 partitions.Add(new PartitionScan(p, ranges, minTs, maxTs));
         }
-        return new ScanPlan(stream, partitions);
+        return new ScanPlan(stream, partitions) { Filter = ColumnFilterAnalyzer.Of(where, stream.Definition) };
     }
 
     internal static (long Min, long Max) TimeWindow(ScanRegion region) =>
@@ -97,7 +101,7 @@ public sealed record ScanPlan(StreamRuntime Stream, IReadOnlyList<PartitionScan>
                 .Append(extent.BaseOffset).Append(", ").Append(extent.EndOffset).Append(") ")
                 .Append(extent.SizeBytes).Append(" bytes").AppendLine();
             if (cold && source is Query.Storage.Reading.IProjectingPartitionSource columnar)
-                DescribeParts(builder, partition, columnar.DescribeParts(extent), groups);
+                DescribeParts(builder, partition, PartsOf(columnar, extent), groups);
         }
         if (coldRead + prunedByOffset + prunedByTime > 0)
         {
@@ -105,8 +109,29 @@ public sealed record ScanPlan(StreamRuntime Stream, IReadOnlyList<PartitionScan>
                 .Append(" pruned by offset, ").Append(prunedByTime).Append(" pruned by rowtime").AppendLine();
             builder.Append("      row groups of those files: ").Append(groups.Read).Append(" to read, ")
                 .Append(groups.PrunedByOffset).Append(" pruned by offset, ").Append(groups.PrunedByTime)
-                .Append(" pruned by rowtime").AppendLine();
+                .Append(" pruned by rowtime");
+            if (Filter.Count > 0)
+                builder.Append(", ").Append(groups.PrunedByFilter).Append(" pruned by column statistics (")
+                    .Append(FilterText()).Append(')');
+            builder.AppendLine();
         }
+    }
+
+    private IReadOnlyList<Query.Storage.Reading.SourceExtent> PartsOf(
+        Query.Storage.Reading.IProjectingPartitionSource columnar, Query.Storage.Reading.SourceExtent extent) =>
+        Filter.Count > 0 && columnar is Query.Storage.Reading.IFilteringPartitionSource filtering
+            ? filtering.DescribeParts(extent, Filter) : columnar.DescribeParts(extent);
+
+    // The column predicates as SQL, with the stream's column names.
+    private string FilterText()
+    {
+        var text = new StringBuilder();
+        foreach (var predicate in Filter)
+        {
+            text.Append(text.Length == 0 ? "" : " AND ")
+                .Append(predicate.Describe(Stream.Definition.Columns[predicate.Column].Name));
+        }
+        return text.ToString();
     }
 
     // The row groups of a cold file to read, by the file's own statistics (what the reader skips by).
@@ -128,6 +153,11 @@ public sealed record ScanPlan(StreamRuntime Stream, IReadOnlyList<PartitionScan>
                 counts.PrunedByTime++;
                 continue;
             }
+            if (part.ExcludedByFilter)
+            {
+                counts.PrunedByFilter++;
+                continue;
+            }
             counts.Read++;
             builder.Append("        ").Append(part.Kind).Append(' ').Append(part.Name).Append(" offsets [")
                 .Append(part.BaseOffset).Append(", ").Append(part.EndOffset).Append(") rowtime [")
@@ -141,5 +171,6 @@ public sealed record ScanPlan(StreamRuntime Stream, IReadOnlyList<PartitionScan>
         public int Read;
         public int PrunedByOffset;
         public int PrunedByTime;
+        public int PrunedByFilter;
     }
 }

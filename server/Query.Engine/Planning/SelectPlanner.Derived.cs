@@ -94,6 +94,9 @@ public sealed partial class SelectPlanner
     /// subquery, or a table function; null for the others.</summary>
     private JoinLeaf? DerivedLeaf(Ast.Relation relation, bool isPush)
     {
+        if (relation is Ast.SubqueryRef { Lateral: true } or Ast.FunctionRef { Lateral: true })
+            throw SqlException.FeatureNotSupported("LATERAL (a FROM item reading columns of the items before it; "
+                + "a correlated subquery in the select list or WHERE can often say the same)", PositionOf(relation));
         JoinLeaf? leaf = relation switch
         {
             Ast.TableRef { Name.Parts.Count: 1 } table when _ctes?.Find(table.Name.Name.Value) is { } cte =>
@@ -191,7 +194,8 @@ public sealed partial class SelectPlanner
             return ExpandArrayLeaf(function, binder);
         var setReturning = name.ToUpperInvariant() is "UNNEST" or "GENERATE_SERIES";
         var array = name.Equals("unnest", StringComparison.OrdinalIgnoreCase) && call.Arguments.Count == 1
-            ? binder.Bind(call.Arguments[0]) : binder.Bind(call);
+            ? binder.Bind(call.Arguments[0])
+            : PgSeriesFunctions.BindInFrom(call, binder, position) ?? binder.Bind(call);
         if (!setReturning)
             return ValueLeaf(function, array, name, position);
         if (array.Type is not ArrayType arrayType)

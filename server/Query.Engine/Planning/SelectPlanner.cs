@@ -167,12 +167,10 @@ public sealed partial class SelectPlanner
     /// <summary><c>*</c> or <c>alias.*</c> as references to each column, for SELECT DISTINCT *.</summary>
     private static List<Ast.Expr> StarColumns(Ast.AllColumns all, BindScope scope)
     {
-        var (start, count) = all.Qualifier is null ? (0, scope.VisibleCount)
-            : scope.RangeOf(all.Qualifier.Value, PositionOf(all));
-        var columns = new List<Ast.Expr>(count);
-        for (var n = 0; n < count; n++)
+        var ordinals = scope.Star(all.Qualifier?.Value, PositionOf(all));
+        var columns = new List<Ast.Expr>(ordinals.Count);
+        foreach (var i in ordinals)
         {
-            var i = scope.StarOrdinal(start, count, n);
             Ast.Identifier? qualifier = null;
             foreach (var relation in scope.Relations)
             {
@@ -227,7 +225,7 @@ public sealed partial class SelectPlanner
                 var columns = source.Definition.Columns;
                 var tableScope = new BindScope(source.Definition.Name, table.Alias?.Value, columns,
                     allowPseudoColumns: true)
-                { StarOrder = source.Definition.StarOrder() };
+                { StarOrdinals = source.Definition.StarOrder() };
                 return (source, null, tableScope);
             case Ast.Join join:
                 var joins = new JoinPlanner(join, ResolveJoinLeaf, scope => NewBinder(scope, null), isPush);
@@ -307,11 +305,8 @@ public sealed partial class SelectPlanner
             }
             if (item is Ast.AllColumns all)
             {
-                var (start, count) = all.Qualifier is null ? (0, scope.VisibleCount)
-                    : scope.RangeOf(all.Qualifier.Value, PositionOf(all));
-                for (var n = 0; n < count; n++)
+                foreach (var i in scope.Star(all.Qualifier?.Value, PositionOf(all)))
                 {
-                    var i = scope.StarOrdinal(start, count, n);
                     // With GROUP BY, * is every column as if named: each must be grouped (42803 otherwise, as
                     // PostgreSQL and ksqlDB say).
                     projection.Add(binder.IsAggregating

@@ -11,6 +11,8 @@ namespace Query.Engine.Statements;
 /// evaluated before anything is written; the statement is all or nothing. ROWTIME may be listed as a target to
 /// set the record time (as ksqlDB allows); ROWOFFSET and ROWPARTITION may not.
 /// </summary>
+internal delegate void RowAppenderAdd(ReadOnlySpan<Cell> row, long? explicitTimestampMs);
+
 internal static class InsertHandler
 {
     private const int RowTimeTarget = -1;
@@ -18,22 +20,28 @@ internal static class InsertHandler
     public static IReadOnlyList<ColumnInfo> Describe(EngineSession session, Ast.InsertValues insert,
         ParameterTypes parameters)
     {
-        Bind(session, insert, parameters, values: null, appender: null);
+        Bind(session, insert, parameters, values: null, add: null);
+        if (insert.Conflict is not null)
+            UpsertHandler.Describe(session, insert, parameters);
         return [];
     }
 
     public static async ValueTask<StatementResult> ExecuteAsync(EngineSession session, Ast.InsertValues insert,
         IReadOnlyList<object?> parameters, CancellationToken cancellationToken)
     {
+        if (insert.Conflict is not null)
+            return await UpsertHandler.ExecuteAsync(session, insert, parameters, cancellationToken);
         var stream = session.Engine.GetStream(EngineSession.SourceName(insert.Target), insert.Target.Span.Start + 1);
         using var appender = new RowAppender(stream);
-        Bind(session, insert, new ParameterTypes(), parameters, appender);
+        Bind(session, insert, new ParameterTypes(), parameters, appender.Add);
         var count = await appender.CommitAsync(cancellationToken);
         return StatementResult.Command($"INSERT 0 {count}");
     }
 
-    private static void Bind(EngineSession session, Ast.InsertValues insert, ParameterTypes parameters,
-        IReadOnlyList<object?>? values, RowAppender? appender)
+    /// <summary>Binds every row; with <paramref name="values"/> evaluates each into a full-width row (the array is
+    /// reused: <paramref name="add"/> copies what it keeps) with its explicit ROWTIME, if any.</summary>
+    internal static void Bind(EngineSession session, Ast.InsertValues insert, ParameterTypes parameters,
+        IReadOnlyList<object?>? values, RowAppenderAdd? add)
     {
         var stream = session.Engine.GetStream(EngineSession.SourceName(insert.Target), insert.Target.Span.Start + 1);
         var columns = stream.Definition.Columns;
@@ -61,7 +69,8 @@ internal static class InsertHandler
                 else
                     row[target] = Cell.FromObject(value, type);
             }
-            appender?.Add(row, timestamp);
+            if (values is not null)
+                add?.Invoke(row, timestamp);
         }
     }
 

@@ -27,6 +27,7 @@ internal static class QueryHandler
             MaxRecursion = session.Engine.Options.RecursionMaxIterations,
             ScanWorkers = session.Engine.Options.QueryScanWorkers,
             ScanWorkerMinRecords = session.Engine.Options.QueryScanWorkerMinRecords,
+            ScanCache = session.Engine.ScanCache,
         };
         return StatementResult.Query(compiled.Start(context));
     }

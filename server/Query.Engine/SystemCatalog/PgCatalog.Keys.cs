@@ -62,6 +62,13 @@ public static partial class PgCatalog
         _ => [[2, "heap", "heap_tableam_handler", 't'], [403, "btree", "bthandler", 'i'],
             [405, "hash", "hashhandler", 'i']]);
 
+    /// <summary>Every function is <c>internal</c> (pg_proc.prolang 12); psql's and pgcli's <c>\df+</c> join here.</summary>
+    private static readonly SystemRelation LanguageRelation = new("pg_catalog", "pg_language", 2612, 'r',
+        "oid:oid, lanname:name, lanowner:oid, lanispl:bool, lanpltrusted:bool, lanplcallfoid:oid, laninline:oid, "
+        + "lanvalidator:oid, lanacl:aclitem[]",
+        _ => [[12, "internal", 10, false, false, 0, 0, 2246, null], [13, "c", 10, false, false, 0, 0, 2247, null],
+            [14, "sql", 10, false, true, 0, 0, 2248, null]]);
+
     private static readonly SystemRelation AttributeDefaultRelation = new("pg_catalog", "pg_attrdef", 2604, 'r',
         "oid:oid, adrelid:oid, adnum:int2, adbin:text", _ => []);
 

@@ -65,7 +65,7 @@ public static partial class PgCatalog
         NamespaceRelation, ClassRelation, AttributeRelation, TypeRelation, ProcRelation, IndexRelation,
         ConstraintRelation, DatabaseRelation, RolesRelation, UserRelation, SettingsRelation, DescriptionRelation,
         AccessMethodRelation, ExtensionRelation, RangeRelation, EnumRelation, CollationRelation,
-        AttributeDefaultRelation, InheritsRelation, TablespaceRelation, .. EmptyRelations,
+        AttributeDefaultRelation, InheritsRelation, TablespaceRelation, LanguageRelation, .. EmptyRelations,
         .. InformationSchema.Relations,
     ];
 

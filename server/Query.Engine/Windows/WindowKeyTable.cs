@@ -32,30 +32,6 @@ internal abstract class WindowKeyTable
         or SqlTypeKind.BigInt or SqlTypeKind.Date or SqlTypeKind.Time or SqlTypeKind.Timestamp;
 }
 
-/// <summary>One integer-like key: (key bits, start) hashed as two longs, no boxing.</summary>
-internal sealed class Int64WindowKeyTable : WindowKeyTable
-{
-    private readonly Dictionary<(long Key, long Start), int> _slots = [];
-    private (long Key, long Start)[] _keys = new (long, long)[16];
-
-    public override int Count => _slots.Count;
-
-    public override int Find(Cell[] row, long startMs) =>
-        _slots.TryGetValue((row[0].Bits, startMs), out var slot) ? slot : -1;
-
-    public override void Add(Cell[] row, long startMs, int slot)
-    {
-        if (slot >= _keys.Length)
-            Array.Resize(ref _keys, Math.Max(_keys.Length * 2, slot + 1));
-        _keys[slot] = (row[0].Bits, startMs);
-        _slots.Add(_keys[slot], slot);
-    }
-
-    public override void Remove(int slot) => _slots.Remove(_keys[slot]);
-
-    public override void CopyKey(int slot, Cell[] row) => row[0] = Cell.FromInt64(_keys[slot].Key);
-}
-
 /// <summary>Any other key: the key cells are copied once per entry and compared by SQL value equality.</summary>
 internal sealed class CellWindowKeyTable : WindowKeyTable
 {

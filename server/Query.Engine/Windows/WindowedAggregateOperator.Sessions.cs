@@ -39,15 +39,15 @@ public sealed partial class WindowedAggregateOperator
             return false;
         if (_merging.Count == 1 && _groups.Start[_merging[0]] == start && _groups.End[_merging[0]] == end)
         {
-            AddValues(_merging[0]);
+            AddValues(_scratch, _merging[0]);
             return true;
         }
         if (keyEntry < 0)
             keyEntry = NewKeyEntry();
-        var merged = NewGroup(start, end, keyEntry);
+        var merged = NewGroup(_scratch, start, end, keyEntry);
         _sessionsOfKey[keyEntry]!.Add(merged);
         MergeInto(merged);
-        AddValues(merged);
+        AddValues(_scratch, merged);
         return true;
     }
 

@@ -23,7 +23,9 @@ public sealed partial class WindowedAggregateOperator
     private readonly PriorityQueue<(int Slot, int Generation), long> _expiries = new();
     private readonly PriorityQueue<(int Slot, int Generation), long> _closes = new();
     private readonly List<int> _changedSinceCommit = [];
-    private readonly List<byte[]> _pendingRemovals = [];
+    // The state keys of windows removed since the last commit, back to back (reused: no allocation per removal).
+    private readonly ArrayBufferWriter<byte> _removedKeys = new(256);
+    private readonly List<int> _removedKeyEnds = [];
     private readonly ArrayBufferWriter<byte> _stateKey = new(64);
     private readonly ArrayBufferWriter<byte> _stateValue = new(256);
     private readonly Cell[] _keyRow;
@@ -79,7 +81,8 @@ public sealed partial class WindowedAggregateOperator
         if (writeRemoval && _groups.Written[slot])
         {
             EncodeStateKey(slot);
-            _pendingRemovals.Add(_stateKey.WrittenSpan.ToArray());
+            _removedKeys.Write(_stateKey.WrittenSpan);
+            _removedKeyEnds.Add(_removedKeys.WrittenCount);
         }
         if (_window.Kind == WindowKind.Session)
             DetachSession(slot);
@@ -111,14 +114,19 @@ public sealed partial class WindowedAggregateOperator
         _changedSinceCommit.Add(slot);
     }
 
-    public bool HasChanges => _metaDirty || _changedSinceCommit.Count > 0 || _pendingRemovals.Count > 0;
+    public bool HasChanges => _metaDirty || _changedSinceCommit.Count > 0 || _removedKeyEnds.Count > 0;
 
     public void WriteChanges(Action<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>> write)
     {
         ArgumentNullException.ThrowIfNull(write);
-        foreach (var removal in _pendingRemovals)
-            write(removal, ReadOnlyMemory<byte>.Empty);
-        _pendingRemovals.Clear();
+        var removalStart = 0;
+        foreach (var end in _removedKeyEnds)
+        {
+            write(_removedKeys.WrittenMemory[removalStart..end], ReadOnlyMemory<byte>.Empty);
+            removalStart = end;
+        }
+        _removedKeyEnds.Clear();
+        _removedKeys.ResetWrittenCount();
         foreach (var slot in _changedSinceCommit)
         {
             if (!_groups.Alive[slot] || !_groups.Dirty[slot])
@@ -208,14 +216,14 @@ public sealed partial class WindowedAggregateOperator
     {
         if (_window.Kind != WindowKind.Session)
         {
-            var slot = NewGroup(start, end, keyEntry: -1);
+            var slot = NewGroup(_scratch, start, end, keyEntry: -1);
             _keys.Add(_scratch, start, slot);
             return slot;
         }
         var entry = _keys.Find(_scratch, 0);
         if (entry < 0)
             entry = NewKeyEntry();
-        var session = NewGroup(start, end, entry);
+        var session = NewGroup(_scratch, start, end, entry);
         _sessionsOfKey[entry]!.Add(session);
         return session;
     }

@@ -1,6 +1,5 @@
 using Query.Engine.Binding;
 using Query.Engine.Catalog;
-using Query.Engine.Errors;
 using Query.Engine.Execution;
 using Query.Engine.Execution.Operators;
 using Query.Engine.Functions;
@@ -123,12 +122,7 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
                     return EmitPending();
                 return null;
             }
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (cancellationToken.IsCancellationRequested)
-                    throw SqlException.Canceled();
-                Accumulate(batch.Select(i));
-            }
+            AccumulateBatch(batch, cancellationToken);
             if (_emitFinal)
                 CloseWindows();
             // An empty batch is the scan saying it has caught up: the query commits next, so emit now.
@@ -142,21 +136,20 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
 
     private void Accumulate(RecordCursor row)
     {
-        if (!TryComputeInputs(row))
+        if (!TryComputeInputs(row, _scratch))
             return;
-        // ksqlDB leaves out a row whose GROUP BY key is NULL: a table cannot hold a NULL key.
-        for (var k = 0; k < _keyTypes.Length; k++)
-        {
-            if (_scratch[k].IsNull)
-                return;
-        }
-        var time = row.TimestampMs;
+        AccumulateComputed(_scratch, row.TimestampMs);
+    }
+
+    /// <summary>Folds a record whose keys and arguments are in <paramref name="values"/> into its windows.</summary>
+    private void AccumulateComputed(Cell[] values, long time)
+    {
         if (time > _streamTimeMs)
         {
             _streamTimeMs = time;
             _metaDirty = true;
         }
-        var accepted = _window.Kind == WindowKind.Session ? AccumulateSession(time) : AccumulateTimeWindows(time);
+        var accepted = _window.Kind == WindowKind.Session ? AccumulateSession(time) : AccumulateTimeWindows(values, time);
         if (!accepted)
         {
             _lateRecords++;
@@ -164,55 +157,69 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
         }
     }
 
-    private bool TryComputeInputs(RecordCursor row)
+    /// <summary>Evaluates the record's keys and aggregate arguments into <paramref name="target"/>; false when the
+    /// record is left out: an expression failed on it (reported), or its key is NULL (ksqlDB leaves out a row whose
+    /// GROUP BY key is NULL: a table cannot hold a NULL key).</summary>
+    private bool TryComputeInputs(RecordCursor row, Cell[] target)
     {
         if (_rowError is null)
         {
-            _inputs(row, _scratch);
-            return true;
+            _inputs(row, target);
         }
-        try
+        else
         {
-            _inputs(row, _scratch);
-            return true;
+            try
+            {
+                _inputs(row, target);
+            }
+            catch (Exception e) when (ContinuousQueryHooks.IsRowError(e))
+            {
+                _rowError(row, e);
+                return false;
+            }
         }
-        catch (Exception e) when (ContinuousQueryHooks.IsRowError(e))
+        for (var k = 0; k < _keyTypes.Length; k++)
         {
-            _rowError(row, e);
-            return false;
+            if (target[k].IsNull)
+                return false;
         }
+        return true;
     }
+
+    /// <summary>The first window (Kafka Streams' windowsFor) that may contain <paramref name="time"/>.</summary>
+    private long FirstWindowStart(long time) =>
+        Math.Max(0, time - _window.SizeMs + _window.AdvanceMs) / _window.AdvanceMs * _window.AdvanceMs;
 
     /// <summary>Folds the record into each tumbling or hopping window containing <paramref name="time"/> that is
     /// still open (Kafka Streams' windowsFor); false when none is.</summary>
-    private bool AccumulateTimeWindows(long time)
+    private bool AccumulateTimeWindows(Cell[] values, long time)
     {
         var size = _window.SizeMs;
         var advance = _window.AdvanceMs;
         var closedBefore = _streamTimeMs - _window.GraceMs;   // a window ending at or before this has closed
         var accepted = false;
-        for (var start = Math.Max(0, time - size + advance) / advance * advance; start <= time; start += advance)
+        for (var start = FirstWindowStart(time); start <= time; start += advance)
         {
             var end = start + size;
             if (end <= closedBefore)
                 continue;
             accepted = true;
-            var slot = _keys.Find(_scratch, start);
+            var slot = _keys.Find(values, start);
             if (slot < 0)
             {
-                slot = NewGroup(start, end, keyEntry: -1);
-                _keys.Add(_scratch, start, slot);
+                slot = NewGroup(values, start, end, keyEntry: -1);
+                _keys.Add(values, start, slot);
             }
-            AddValues(slot);
+            AddValues(values, slot);
         }
         return accepted;
     }
 
-    private void AddValues(int slot)
+    private void AddValues(Cell[] values, int slot)
     {
         if (_flat is not null)
         {
-            _flat.Add(slot, _scratch.AsSpan(_keyTypes.Length));
+            _flat.Add(slot, values.AsSpan(_keyTypes.Length));
         }
         else
         {
@@ -220,7 +227,7 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
             var first = slot * width;
             var accumulators = _groups.Accumulators;
             for (var a = 0; a < width; a++)
-                accumulators[first + a].Add(_scratch[_keyTypes.Length + a]);
+                accumulators[first + a].Add(values[_keyTypes.Length + a]);
         }
         Touch(slot);
     }
@@ -236,11 +243,11 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
     }
 
     /// <summary>A new window group: its accumulators, its place in the expiry (and close) order, its memory.</summary>
-    private int NewGroup(long start, long end, int keyEntry)
+    private int NewGroup(Cell[] keys, long start, long end, int keyEntry)
     {
         var slot = _groups.Allocate(start, end, keyEntry);
         InitAggregates(slot);
-        var bytes = QueryMemoryBudget.EstimateRow(_scratch.AsSpan(0, _keyTypes.Length)) + 96
+        var bytes = QueryMemoryBudget.EstimateRow(keys.AsSpan(0, _keyTypes.Length)) + 96
             + (_flat?.GroupBytes ?? (_aggregates.Length * 64L));
         _budget.Charge(bytes);
         _groups.Charged[slot] = bytes;

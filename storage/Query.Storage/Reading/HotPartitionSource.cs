@@ -27,6 +27,13 @@ public sealed class HotPartitionSource : IPartitionSource
 
     public long LastStableOffset => _log.EndOffset;
 
+    /// <summary>
+    /// Counts the truncations of this partition (<see cref="PartitionLog.TruncateAfterAsync"/>), odd while one runs:
+    /// records read below <see cref="LastStableOffset"/> stay as they are while it does not change, so a reader may
+    /// keep what it decoded of them.
+    /// </summary>
+    public int TruncationSequence => _log.TruncationSequence;
+
     public long FindOffsetForTimestamp(long timestampMs) => _log.FindOffsetForTimestamp(timestampMs);
 
     public IRecordReader OpenReader(long startOffset, long endOffsetExclusive = long.MaxValue,

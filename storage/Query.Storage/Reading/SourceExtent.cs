@@ -12,4 +12,8 @@ public sealed record SourceExtent(string Kind, string Name, long BaseOffset, lon
     /// <summary>True when some record of this extent may lie in [minTimestampMs, maxTimestampMs].</summary>
     public bool OverlapsTime(long minTimestampMs, long maxTimestampMs) =>
         MaxTimestampMs >= minTimestampMs && MinTimestampMs <= maxTimestampMs;
+
+    /// <summary>For a part described against a filter (<see cref="IFilteringPartitionSource.DescribeParts"/>):
+    /// its statistics show that none of its records satisfies the filter, so readers skip it.</summary>
+    public bool ExcludedByFilter { get; init; }
 }

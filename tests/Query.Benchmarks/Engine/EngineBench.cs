@@ -36,6 +36,8 @@ internal static partial class BenchRegistry
             Arg(args, 0, 1_000_000), Arg(args, 1, 1_000_000))));
         BenchCommands.Register("pq-sjoin", args => EngineBench.Run(() => EngineBench.StreamStreamJoinAsync(
             Arg(args, 0, 500_000), Arg(args, 1, 500_000))));
+        BenchCommands.Register("engine-fixed-cost", args => EngineBench.Run(() => EngineBench.FixedCostAsync(
+            Arg(args, 0, 2_000_000), Arg(args, 1, 5000))));
         BenchCommands.Register("engine-push-fanout",
             args => EngineBench.Run(() => EngineBench.FanoutAsync(Arg(args, 0, 1000), Arg(args, 1, 1000))));
     }
@@ -159,10 +161,14 @@ internal static partial class EngineBench
         // BENCH_SCAN_WORKERS=1 measures a GROUP BY on one thread (EngineOptions.QueryScanWorkers).
         var workers = Environment.GetEnvironmentVariable("BENCH_SCAN_WORKERS") is { Length: > 0 } text
             ? int.Parse(text, CultureInfo.InvariantCulture) : Math.Clamp(Environment.ProcessorCount, 1, 4);
+        // BENCH_SCAN_CACHE_BYTES=N sets EngineOptions.ScanCacheBytes (default 512 MiB, as the engine; 0: off).
+        var cacheBytes = Environment.GetEnvironmentVariable("BENCH_SCAN_CACHE_BYTES") is { Length: > 0 } cacheText
+            ? long.Parse(cacheText, CultureInfo.InvariantCulture) : 512L << 20;
         await using var engine = QueryEngine.Open(new EngineOptions
         {
             DataDirectory = directory.Path,
             QueryScanWorkers = workers,
+            ScanCacheBytes = cacheBytes,
         });
         var session = engine.CreateSession();
         var load = Stopwatch.StartNew();
@@ -208,5 +214,9 @@ internal static partial class EngineBench
             Console.WriteLine($"| `{sql}` | {count:N0} | {best.TotalMilliseconds:F0} ms | "
                 + $"{bestCpu.TotalMilliseconds:F0} ms | {rows / best.TotalSeconds / 1e6:F2} M rows/s |");
         }
+        var cache = engine.ScanCache;
+        Console.WriteLine();
+        Console.WriteLine($"scan cache: {cache.Bytes / 1e6:F0} MB of {cache.MaxBytes / 1e6:F0} MB in "
+            + $"{cache.ChunkCount:N0} chunks; {cache.Hits:N0} chunks found, {cache.Misses:N0} read from the log");
     }
 }

@@ -3,7 +3,7 @@ import java.util.*;
 
 /**
  * pgjdbc's DatabaseMetaData, as DBeaver and Metabase call it on connect. Usage: PORT NAME PART, PART one of
- * schemas, tables, columns, keys, types. Prints "ok" when every check of the part holds.
+ * schemas, tables, columns, keys, types, browse. Prints "ok" when every check of the part holds.
  */
 public class JdbcMetadataClient {
     public static void main(String[] args) throws Exception {
@@ -22,6 +22,7 @@ public class JdbcMetadataClient {
                 case "columns" -> columns(meta, name);
                 case "keys" -> keys(meta, name);
                 case "types" -> types(meta);
+                case "browse" -> browse(conn, meta, name);
                 default -> throw new IllegalArgumentException(part);
             }
         }
@@ -83,5 +84,52 @@ public class JdbcMetadataClient {
         check(types.get("int4") == Types.INTEGER && types.get("int8") == Types.BIGINT
             && types.get("text") == Types.VARCHAR && types.get("_int4") == Types.ARRAY
             && types.get("timestamp") == Types.TIMESTAMP, "types " + types);
+    }
+
+    /** What DBeaver calls next when a table is opened: keys, indexes, functions, procedures, MAP / STRUCT columns. */
+    private static void browse(Connection conn, DatabaseMetaData meta, String name) throws SQLException {
+        try (Statement st = conn.createStatement()) {
+            st.execute("CREATE STREAM " + name + "_s (id INT KEY, m MAP<STRING, INT>, s STRUCT<a INT, b STRING>)");
+        }
+        try (ResultSet rs = meta.getImportedKeys(null, "public", name)) {
+            check(rs.getMetaData().getColumnCount() == 14 && !rs.next(), "imported keys");
+        }
+        try (ResultSet rs = meta.getExportedKeys(null, "public", name)) {
+            check(rs.getMetaData().getColumnCount() == 14 && !rs.next(), "exported keys");
+        }
+        List<String> indexes = new ArrayList<>();
+        try (ResultSet rs = meta.getIndexInfo(null, "public", name, false, false)) {
+            while (rs.next())
+                indexes.add(rs.getString("INDEX_NAME") + ":" + rs.getString("COLUMN_NAME") + ":" + rs.getBoolean("NON_UNIQUE")
+                    + ":" + rs.getString("ASC_OR_DESC"));
+        }
+        check(indexes.equals(List.of(name + "_pkey:id:false:A")), "indexes " + indexes);
+        try (ResultSet rs = meta.getFunctions(null, "public", "%")) {
+            check(rs.getMetaData().getColumnCount() == 6, "functions");
+            while (rs.next())
+                rs.getString("FUNCTION_NAME");
+        }
+        try (ResultSet rs = meta.getProcedures(null, "public", "%")) {
+            while (rs.next())
+                rs.getString("PROCEDURE_NAME");
+        }
+        List<String> tableTypes = new ArrayList<>();
+        try (ResultSet rs = meta.getTableTypes()) {
+            while (rs.next())
+                tableTypes.add(rs.getString(1));
+        }
+        check(tableTypes.contains("TABLE"), "table types " + tableTypes);
+        List<String> columns = new ArrayList<>();
+        try (ResultSet rs = meta.getColumns(null, null, name + "_s", "%")) {
+            while (rs.next())
+                columns.add(rs.getString("COLUMN_NAME") + ":" + rs.getString("TYPE_NAME"));
+        }
+        check(columns.equals(List.of("id:int4", "m:json", "s:json")), "map and struct columns " + columns);
+        try (PreparedStatement ps = conn.prepareStatement("SELECT m, s FROM " + name + "_s WHERE id = ANY(?)")) {
+            ps.setArray(1, conn.createArrayOf("int4", new Integer[] {1, 2}));
+            try (ResultSet rs = ps.executeQuery()) {
+                check(!rs.next(), "empty stream");
+            }
+        }
     }
 }

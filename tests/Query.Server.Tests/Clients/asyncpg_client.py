@@ -1,6 +1,6 @@
 """asyncpg against the server: named statements described before binding, binary parameters and results.
 
-Usage: asyncpg_client.py PORT NAME PART, PART one of json_codec, arrays.
+Usage: asyncpg_client.py PORT NAME PART, PART one of json_codec, arrays, upsert.
 """
 import asyncio
 import json
@@ -32,6 +32,14 @@ async def main():
             assert [(r["id"], r["tags"]) for r in rows] == [(2, [4, 5, 6]), (3, [7]), (4, [])], rows
             ids = await conn.fetch(f"SELECT id FROM {name} WHERE id = ANY($1::int[]) ORDER BY id", [2, 4])
             assert [r["id"] for r in ids] == [2, 4], ids
+        elif part == "upsert":
+            # The reference capture: INSERT ... ON CONFLICT DO NOTHING, described first, parameters in binary.
+            table = name + "_t"
+            await conn.execute(f"CREATE TABLE {table} (id BIGINT PRIMARY KEY, tags ARRAY<INT>, doc STRING)")
+            sql = f"INSERT INTO {table} (id, tags, doc) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+            assert await conn.execute(sql, 102, [1], "a") == "INSERT 0 1"
+            assert await conn.execute(sql, 102, [2], "b") == "INSERT 0 0"
+            assert await conn.fetchval(f"SELECT doc FROM {table} WHERE id = $1", 102) == "a"
         else:
             raise SystemExit(f"unknown part {part}")
     finally:

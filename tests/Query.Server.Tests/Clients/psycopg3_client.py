@@ -1,6 +1,6 @@
 """psycopg 3 against the server: arrays as parameters and results, COPY in both directions, ANY(array).
 
-Usage: psycopg3_client.py PORT NAME PART, PART one of arrays_copy, any.
+Usage: psycopg3_client.py PORT NAME PART, PART one of arrays_copy, any, upsert.
 """
 import sys
 
@@ -28,6 +28,21 @@ with psycopg.connect(f"host=127.0.0.1 port={port} user=query dbname=query", auto
                 copied = [tuple(row) for row in copy.rows()]
             assert sorted(copied) == [("4", "four"), ("5", "five")], copied
         assert conn.execute(f"SELECT count(*) FROM {name}").fetchone() == (5,)
+    elif part == "upsert":
+        # The reference capture's upsert: binary int2 parameters, an int2[] list, now() and ON CONFLICT on a table.
+        table = name + "_t"
+        conn.execute(f"CREATE TABLE {table} (id BIGINT PRIMARY KEY, ts TIMESTAMP, user_id INT, tags ARRAY<INT>)")
+        sql = f"INSERT INTO {table} (id, ts, user_id, tags) VALUES (%s, now(), %s, %s) ON CONFLICT (id) DO NOTHING"
+        assert conn.execute(sql, [101, 7, [1, 2, 3]]).rowcount == 1
+        assert conn.execute(sql, [101, 8, [4]]).rowcount == 0
+        conn.execute(f"INSERT INTO {table} (id, user_id) VALUES (%s, %s) ON CONFLICT (id) "
+                     f"DO UPDATE SET user_id = {table}.user_id + excluded.user_id", [101, 5])
+        assert conn.execute(f"SELECT user_id, tags FROM {table}").fetchall() == [(12, [1, 2, 3])]
+        try:
+            conn.execute(f"INSERT INTO {name} (id, note) VALUES (%s, %s) ON CONFLICT DO NOTHING", [1, "x"])
+            raise SystemExit("ON CONFLICT on a stream was accepted")
+        except psycopg.errors.FeatureNotSupported as e:
+            assert "append-only" in str(e), e
     elif part == "any":
         conn.execute(f"INSERT INTO {name} (id, tags, note) VALUES (%s, %s, %s)", [1, [1, 2, 3], "one"])
         rows = conn.execute(f"SELECT id FROM {name} WHERE id = ANY(%s) AND %s = ANY(tags)", [[1, 9], 2]).fetchall()

@@ -1,8 +1,9 @@
 """SQLAlchemy 1.4 (psycopg2, its default PostgreSQL driver) and pandas against the server, as their users start.
 
-Usage: sqlalchemy_client.py PORT NAME PART, PART one of connect, inspect, pandas_query, pandas_table.
+Usage: sqlalchemy_client.py PORT NAME PART, PART one of connect, inspect, pandas_query, pandas_table, nested.
 """
 import datetime
+import decimal
 import sys
 
 import pandas as pd
@@ -58,6 +59,26 @@ elif part == "pandas_table":
     pd.DataFrame({"id": [4], "user_id": [10], "note": ["fourth"]}).to_sql(
         name, engine, if_exists="append", index=False)
     assert len(pd.read_sql_table(name, engine)) == 2
+elif part == "nested":
+    # Reflection of ARRAY / MAP / STRUCT columns, then to_sql appends of timestamps (naive, NaT, tz-aware) and
+    # decimals, read back by read_sql_table.
+    nested = name + "_n"
+    with engine.connect() as conn:
+        conn.execute(text(f"CREATE STREAM {nested} (id INT KEY, tags ARRAY<INT>, m MAP<STRING, INT>, "
+                          "s STRUCT<a INT, b STRING>, ts TIMESTAMP, amount DECIMAL(10, 2))"))
+    columns = [(c["name"], str(c["type"])) for c in inspect(engine).get_columns(nested)]
+    assert columns == [("id", "INTEGER"), ("tags", "ARRAY"), ("m", "JSON"), ("s", "JSON"), ("ts", "TIMESTAMP"),
+                       ("amount", "NUMERIC(10, 2)")], columns
+    reflected = sqlalchemy.Table(nested, sqlalchemy.MetaData(), autoload_with=engine)
+    assert reflected.columns.keys() == ["id", "tags", "m", "s", "ts", "amount"], reflected.columns.keys()
+    pd.DataFrame({"id": [1, 2], "ts": [datetime.datetime(2024, 1, 1, 10, 0, 0, 123000), pd.NaT],
+                  "amount": [decimal.Decimal("1.25"), decimal.Decimal("3.50")]}).to_sql(
+        nested, engine, if_exists="append", index=False)
+    pd.DataFrame({"id": [3], "ts": [pd.Timestamp("2024-02-01 00:00:00", tz="UTC")], "amount": [2.5]}).to_sql(
+        nested, engine, if_exists="append", index=False)
+    frame = pd.read_sql_table(nested, engine).sort_values("id")
+    assert list(frame["amount"]) == [decimal.Decimal("1.25"), decimal.Decimal("3.50"), decimal.Decimal("2.50")], frame
+    assert list(frame["ts"].astype(str)) == ["2024-01-01 10:00:00.123", "NaT", "2024-02-01 00:00:00.000"], frame
 else:
     raise SystemExit(f"unknown part {part}")
 print("ok")

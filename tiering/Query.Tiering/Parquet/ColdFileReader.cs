@@ -8,10 +8,11 @@ using Query.Tiering.Layout;
 namespace Query.Tiering.Parquet;
 
 /// <summary>
-/// Reads one cold file back as log records in offset order: row groups outside the offset or ROWTIME range
-/// are skipped by their statistics, only the projected stream columns are read (others come back NULL), and
-/// each row is re-encoded by the layout (or returned raw from <c>rowvalue</c>). Columns the file lacks (it
-/// predates ADD COLUMN) read as NULL. Not thread-safe.
+/// Reads one cold file back as log records in offset order: row groups outside the offset or ROWTIME range, or
+/// excluded by the column predicates' statistics, are skipped; only the projected stream columns are read
+/// (others come back NULL); rows that fail a column predicate are left out on the typed columns; each row kept
+/// is re-encoded by the layout (or returned raw from <c>rowvalue</c>). Columns the file lacks (it predates ADD
+/// COLUMN) read as NULL. Not thread-safe.
 /// </summary>
 internal sealed class ColdFileReader : IAsyncDisposable
 {
@@ -20,6 +21,7 @@ internal sealed class ColdFileReader : IAsyncDisposable
     private readonly IColumnLayout _layout;
     private readonly ColdScanRange _range;
     private readonly bool[] _readNode;
+    private readonly ColdRowFilter? _filter;
     private readonly ColdValue[] _row;
     private readonly ArrayBufferWriter<byte> _key = new();
     private readonly ArrayBufferWriter<byte> _value = new();
@@ -29,6 +31,7 @@ internal sealed class ColdFileReader : IAsyncDisposable
     private int _rowGroup = -1;
     private int _rowCount;
     private int _rowPosition;
+    private bool[] _keep = [];          // rows of the loaded row group to return: in range, kept by the filter
 
     private ColdFileReader(ParquetReader reader, ColdFileSchema schema, IColumnLayout layout, ColdScanRange range,
         bool[] readNode)
@@ -38,6 +41,7 @@ internal sealed class ColdFileReader : IAsyncDisposable
         _layout = layout;
         _range = range;
         _readNode = readNode;
+        _filter = ColdRowFilter.Bind(schema, layout, range.Filter, node => readNode[node]);
         _row = new ColdValue[layout.Columns.Count];
     }
 
@@ -62,7 +66,7 @@ internal sealed class ColdFileReader : IAsyncDisposable
         for (var i = 0; i < readNode.Length; i++)
         {
             var user = i - 1;
-            var wanted = user < 0 || user >= schema.UserColumnCount || range.IsProjected(user);
+            var wanted = user < 0 || user >= schema.UserColumnCount || range.IsRead(user);
             readNode[i] = wanted && reader.Schema.Fields.Any(f => f.Name == schema.Schema.Fields[i + 3].Name);
         }
         return new ColdFileReader(reader, schema, layout, range, readNode);
@@ -96,6 +100,9 @@ internal sealed class ColdFileReader : IAsyncDisposable
         return !(minMs is { } lo && maxMs is { } hi && (hi < _range.MinTimestampMs || lo > _range.MaxTimestampMs));
     }
 
+    /// <summary>Whether the column predicates may hold for some row of row group <paramref name="index"/>.</summary>
+    public bool FilterMayMatch(int index) => _filter?.MayMatch(_reader.OpenRowGroupReader(index)) ?? true;
+
     /// <summary>Loads the next row group that may match; false at the end of the file.</summary>
     public async ValueTask<bool> LoadNextRowGroupAsync(CancellationToken cancellationToken)
     {
@@ -104,6 +111,12 @@ internal sealed class ColdFileReader : IAsyncDisposable
             if (!MayMatch(_rowGroup))
             {
                 Statistics.RowGroupsSkipped++;
+                continue;
+            }
+            if (!FilterMayMatch(_rowGroup))
+            {
+                Statistics.RowGroupsSkipped++;
+                Statistics.RowGroupsSkippedByFilter++;
                 continue;
             }
             await LoadRowGroupAsync(_reader.OpenRowGroupReader(_rowGroup), cancellationToken).ConfigureAwait(false);
@@ -115,22 +128,24 @@ internal sealed class ColdFileReader : IAsyncDisposable
     /// <summary>The next row of the loaded row group inside the offset range; false when it is used up.</summary>
     public bool TryRead(out LogRecord record)
     {
-        while (_rowPosition < _rowCount)
+        if (_rowPosition < _rowCount)
         {
-            var position = _rowPosition++;
-            var offset = _offsets[position];
-            var timestampMs = ColdFields.ToEpochMs(_times[position]);
-            // Rows outside the ROWTIME range are dropped here too (allowed by the source's contract): a narrow
-            // range then costs one row group's columns, not its rows re-encoded.
-            if (offset < _range.StartOffset || offset >= _range.EndOffsetExclusive
-                || timestampMs < _range.MinTimestampMs || timestampMs > _range.MaxTimestampMs)
+            // Rows left out are stepped over in one run per leaf: a selective read costs a search, not a loop.
+            var rest = _keep.AsSpan(_rowPosition, _rowCount - _rowPosition);
+            var next = rest.IndexOf(true);
+            var skipped = next < 0 ? rest.Length : next;
+            if (skipped > 0)
             {
-                SkipRow();
-                continue;
+                SkipRows(skipped);
+                _rowPosition += skipped;
             }
-            record = BuildRecord(offset, timestampMs);
-            Statistics.RowsRead++;
-            return true;
+            if (next >= 0)
+            {
+                var position = _rowPosition++;
+                record = BuildRecord(_offsets[position], ColdFields.ToEpochMs(_times[position]));
+                Statistics.RowsRead++;
+                return true;
+            }
         }
         record = default;
         return false;
@@ -192,14 +207,52 @@ internal sealed class ColdFileReader : IAsyncDisposable
         _rowCount = rows;
         _rowPosition = 0;
         Statistics.RowGroupsRead++;
+        SelectRows(rows);
     }
 
-    private void SkipRow()
+    // Which rows of the loaded row group to return: inside the offset range, inside the ROWTIME range (rows
+    // outside it are dropped too, as the source's contract allows: a narrow range then costs one row group's
+    // columns, not its rows re-encoded), and kept by the column predicates.
+    private void SelectRows(int rows)
     {
+        if (_keep.Length < rows)
+            _keep = new bool[rows];
+        var keep = _keep.AsSpan(0, rows);
+        if (rows == 0)
+            return;
+        if (_filter is null)
+            keep.Fill(true);
+        else
+        {
+            _filter.Select(rows).CopyTo(keep);
+            Statistics.RowsFilteredOut += rows - keep.Count(true);
+        }
+        var offsets = _offsets.AsSpan(0, rows);
+        if (offsets[0] < _range.StartOffset || offsets[^1] >= _range.EndOffsetExclusive)
+        {
+            for (var row = 0; row < rows; row++)
+                keep[row] &= offsets[row] >= _range.StartOffset && offsets[row] < _range.EndOffsetExclusive;
+        }
+        if (_range.MinTimestampMs == long.MinValue && _range.MaxTimestampMs == long.MaxValue)
+            return;
+        var times = _times.AsSpan(0, rows);
+        for (var row = 0; row < rows; row++)
+        {
+            var ms = ColdFields.ToEpochMs(times[row]);
+            keep[row] &= ms >= _range.MinTimestampMs && ms <= _range.MaxTimestampMs;
+        }
+    }
+
+    // Steps every read column past the next rows without building their values.
+    private void SkipRows(int rows)
+    {
+        var columns = _schema.Columns;
         for (var i = 0; i < _readNode.Length; i++)
         {
-            if (_readNode[i])
-                RowAssembler.Assemble(_schema.Columns[i]);
+            if (!_readNode[i])
+                continue;
+            foreach (var leaf in columns[i].Leaves)
+                leaf.SkipRows(rows);
         }
     }
 

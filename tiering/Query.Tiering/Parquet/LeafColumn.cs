@@ -96,7 +96,10 @@ internal abstract class LeafColumn
     /// <summary>Reads this column of <paramref name="rowGroup"/> into the buffers and rewinds them.</summary>
     public async ValueTask ReadAsync(ParquetRowGroupReader rowGroup, CancellationToken cancellationToken)
     {
-        Clear();
+        // Counters only: the read overwrites the values, so clearing them first (Clear) would be wasted work.
+        _levelCount = 0;
+        _levelPosition = 0;
+        BufferedBytes = 0;
         var levels = checked((int)(rowGroup.GetMetadata(Field)?.MetaData?.NumValues ?? 0));
         if (_definitions.Length < levels)
             _definitions = new int[levels];
@@ -125,7 +128,43 @@ internal abstract class LeafColumn
     /// <summary>Consumes one level entry that stands for a NULL or empty ancestor.</summary>
     public void Skip() => _levelPosition++;
 
+    /// <summary>
+    /// Consumes every level entry (and value) of the current row without converting a value: a row the reader
+    /// leaves out costs a few increments, not the strings and arrays its values would become.
+    /// </summary>
+    public void SkipRow()
+    {
+        do
+        {
+            if (_definitions[_levelPosition++] == MaxDefinition)
+                SkipValue();
+        }
+        while (IsRepeated && _levelPosition < _levelCount && _repetitions[_levelPosition] != 0);
+    }
+
+    /// <summary>Consumes the next <paramref name="rows"/> rows: a flat column by counting its values, a repeated
+    /// one row by row.</summary>
+    public void SkipRows(int rows)
+    {
+        if (IsRepeated)
+        {
+            for (var i = 0; i < rows; i++)
+                SkipRow();
+            return;
+        }
+        var defined = _definitions.AsSpan(_levelPosition, rows).Count(MaxDefinition);
+        _levelPosition += rows;
+        SkipValues(defined);
+    }
+
+    /// <summary>The definition levels read for the loaded row group (one per row for a flat column).</summary>
+    public ReadOnlySpan<int> LoadedDefinitions => _definitions.AsSpan(0, _levelCount);
+
     protected abstract ColdValue TakeValue();
+
+    protected abstract void SkipValue();
+
+    protected abstract void SkipValues(int count);
 }
 
 /// <summary>A leaf whose Parquet values are <typeparamref name="T"/>, converted from and to cold values.</summary>
@@ -195,11 +234,19 @@ internal sealed class LeafColumn<T> : LeafColumn
         if (_values.Length < levels)
             _values = new T[levels];
         _valueCount = levels;
+        _valuePosition = 0;
         return rowGroup.ReadRawAsync<T>(Field, _values.AsMemory(0, levels), definitions, repetitions,
             cancellationToken);
     }
 
     protected override ColdValue TakeValue() => _toCold(_values[_valuePosition++]);
+
+    protected override void SkipValue() => _valuePosition++;
+
+    protected override void SkipValues(int count) => _valuePosition += count;
+
+    /// <summary>The values read for the loaded row group, dense (NULLs have no value, only a level).</summary>
+    public ReadOnlySpan<T> LoadedValues => _values.AsSpan(0, _valueCount);
 
     private static T Own(T value)
     {

@@ -146,9 +146,9 @@ public sealed class ColdPartitionReader : IDisposable
     {
         if (_file is null)
             return;
-        Statistics.RowGroupsRead += _file.Statistics.RowGroupsRead;
-        Statistics.RowGroupsSkipped += _file.Statistics.RowGroupsSkipped;
-        Statistics.RowsRead += _file.Statistics.RowsRead;
+        var files = Statistics.FilesOpened;
+        Statistics.Add(_file.Statistics);
+        Statistics.FilesOpened = files;         // a file reader counts no files of its own
         _file.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _file = null;
         NextOffset = Math.Max(NextOffset, Math.Min(_openFileEnd, _range.EndOffsetExclusive));

@@ -10,7 +10,7 @@ namespace Query.Tiering.Reading;
 /// both copies of a range may exist for a moment; the boundary is the hot start at the time of each switch, so
 /// no offset is returned twice and none is missed. The engine sees only <see cref="IPartitionSource"/>.
 /// </summary>
-public sealed class TieredPartitionSource : IProjectingPartitionSource
+public sealed class TieredPartitionSource : IFilteringPartitionSource
 {
     /// <summary>What <see cref="SourceExtent.Kind"/> says for a cold file.</summary>
     public const string FileKind = "file";
@@ -67,12 +67,20 @@ public sealed class TieredPartitionSource : IProjectingPartitionSource
 
     public IRecordReader OpenReader(long startOffset, long endOffsetExclusive = long.MaxValue,
         long minTimestampMs = long.MinValue, long maxTimestampMs = long.MaxValue) =>
-        new TieredRecordReader(this, startOffset, endOffsetExclusive, minTimestampMs, maxTimestampMs, null);
+        new TieredRecordReader(this, startOffset, endOffsetExclusive, minTimestampMs, maxTimestampMs, null, null);
 
     /// <summary>Cold files read only <paramref name="valueColumns"/>; hot records come whole.</summary>
     public IRecordReader OpenReader(long startOffset, long endOffsetExclusive, long minTimestampMs,
         long maxTimestampMs, IReadOnlySet<int>? valueColumns) =>
-        new TieredRecordReader(this, startOffset, endOffsetExclusive, minTimestampMs, maxTimestampMs, valueColumns);
+        new TieredRecordReader(this, startOffset, endOffsetExclusive, minTimestampMs, maxTimestampMs, valueColumns,
+            null);
+
+    /// <summary>Cold files read only <paramref name="valueColumns"/> and the filter's columns, skip row groups the
+    /// filter's statistics exclude and leave out rows that fail it; hot records come whole.</summary>
+    public IRecordReader OpenReader(long startOffset, long endOffsetExclusive, long minTimestampMs,
+        long maxTimestampMs, IReadOnlySet<int>? valueColumns, IReadOnlyList<ColumnPredicate> filter) =>
+        new TieredRecordReader(this, startOffset, endOffsetExclusive, minTimestampMs, maxTimestampMs, valueColumns,
+            filter);
 
     public ValueTask WaitForDataAsync(long offset, CancellationToken cancellationToken) =>
         _hotSource.WaitForDataAsync(offset, cancellationToken);
@@ -92,16 +100,21 @@ public sealed class TieredPartitionSource : IProjectingPartitionSource
     }
 
     /// <summary>The row groups of a cold file (from its footer); nothing for a hot segment.</summary>
-    public IReadOnlyList<SourceExtent> DescribeParts(SourceExtent extent)
+    public IReadOnlyList<SourceExtent> DescribeParts(SourceExtent extent) => DescribeParts(extent, []);
+
+    /// <summary>The row groups of a cold file, those the filter's statistics exclude marked; nothing for a hot
+    /// segment.</summary>
+    public IReadOnlyList<SourceExtent> DescribeParts(SourceExtent extent, IReadOnlyList<ColumnPredicate> filter)
     {
         ArgumentNullException.ThrowIfNull(extent);
+        ArgumentNullException.ThrowIfNull(filter);
         if (extent.Kind != FileKind)
             return [];
         using var lease = Tier.Lease();      // the file stays while its footer is read, even if merged meanwhile
         foreach (var file in lease.Manifest.Files)
         {
             if (file.RelativePath == extent.Name)
-                return Parquet.ColdFileRowGroups.Describe(Tier.FullPath(file));
+                return Parquet.ColdFileRowGroups.Describe(Tier.FullPath(file), Layout, filter);
         }
         return [];                           // merged or expired since the extent was listed
     }

@@ -17,16 +17,18 @@ public sealed class TieredRecordReader : IRecordReader
     private readonly long _minTimestampMs;
     private readonly long _maxTimestampMs;
     private readonly IReadOnlySet<int>? _columns;
+    private readonly IReadOnlyList<ColumnPredicate>? _filter;
     private ColdPartitionReader? _cold;
     private IRecordReader? _hot;
     private long _hotSkippedAtOpen;
     private readonly ReadStatistics _closed = new();     // readers already closed, and offsets skipped
 
     internal TieredRecordReader(TieredPartitionSource source, long startOffset, long endOffsetExclusive,
-        long minTimestampMs, long maxTimestampMs, IReadOnlySet<int>? columns)
+        long minTimestampMs, long maxTimestampMs, IReadOnlySet<int>? columns, IReadOnlyList<ColumnPredicate>? filter)
     {
         _source = source;
         _columns = columns;
+        _filter = filter;
         NextOffset = startOffset;
         _endOffsetExclusive = endOffsetExclusive;
         _minTimestampMs = minTimestampMs;
@@ -113,7 +115,8 @@ public sealed class TieredRecordReader : IRecordReader
             if (NextOffset < coldEnd)
             {
                 _cold = new ColdPartitionReader(_source.Tier, _source.Layout, new ColdScanRange(NextOffset,
-                    Math.Min(_endOffsetExclusive, coldEnd), _minTimestampMs, _maxTimestampMs, _columns));
+                    Math.Min(_endOffsetExclusive, coldEnd), _minTimestampMs, _maxTimestampMs, _columns)
+                { Filter = _filter });
                 return true;
             }
             Skip(hotStart);                 // expired from cold, or never archived before retention took it
@@ -143,11 +146,7 @@ public sealed class TieredRecordReader : IRecordReader
     {
         if (_cold is null)
             return;
-        ColdStatistics.FilesOpened += _cold.Statistics.FilesOpened;
-        ColdStatistics.FilesSkipped += _cold.Statistics.FilesSkipped;
-        ColdStatistics.RowGroupsRead += _cold.Statistics.RowGroupsRead;
-        ColdStatistics.RowGroupsSkipped += _cold.Statistics.RowGroupsSkipped;
-        ColdStatistics.RowsRead += _cold.Statistics.RowsRead;
+        ColdStatistics.Add(_cold.Statistics);
         _closed.OffsetsSkippedByRetention += _cold.OffsetsSkippedByRetention;
         _cold.Dispose();
         _cold = null;

@@ -35,6 +35,8 @@ internal sealed partial class FlatAggregates
     private readonly Kind[] _kinds;
     private readonly SqlType?[] _inputTypes;
     private readonly int _stride;
+    // Grows by doubling (AddGroup); small at first, since most runs of a global aggregate hold one group.
+    private const int InitialGroups = 16;
     private long[] _slots;
 
     private FlatAggregates(Kind[] kinds, SqlType?[] inputTypes)
@@ -42,7 +44,7 @@ internal sealed partial class FlatAggregates
         _kinds = kinds;
         _inputTypes = inputTypes;
         _stride = 2 * kinds.Length;
-        _slots = new long[Math.Max(2, _stride) * 1024];
+        _slots = new long[Math.Max(2, _stride) * InitialGroups];
     }
 
     /// <summary>Bytes one group's state takes.</summary>

@@ -51,7 +51,7 @@ public sealed partial class HashAggregateOperator : RowOperator
         _aggregates = aggregates;
         _keyCount = keyKinds.Length;
         _groups = GroupKeyTable.For(keyKinds);
-        _output = RowBatch.WithRows(limits.Rows, _keyCount + aggregates.Length);
+        _output = RowBatch.Lazy(limits.Rows, _keyCount + aggregates.Length);
         _flat = FlatAggregates.TryCreate(aggregates);
     }
 
@@ -160,6 +160,7 @@ public sealed partial class HashAggregateOperator : RowOperator
         if (count <= 0)
             return null;
         var width = _aggregates.Length;
+        _output.EnsureRows(count);
         for (var i = 0; i < count; i++)
         {
             var group = _nextGroup + i;

@@ -36,4 +36,8 @@ public sealed record OperatorContext(ScanStatistics Statistics, bool ReplayFromE
     /// worker reads the same snapshot); null: the scan plans itself.
     /// </summary>
     public Planning.ScanPlan? ScanSlice { get; init; }
+
+    /// <summary>Where bounded scans of the hot log keep the records they read
+    /// (<see cref="EngineOptions.ScanCacheBytes"/>); null: none.</summary>
+    public ScanCache? ScanCache { get; init; }
 }

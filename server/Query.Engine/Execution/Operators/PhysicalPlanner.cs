@@ -71,12 +71,13 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
         return new Node(BoundedScan(scan, predicate: null), null);
     }
 
-    private Func<OperatorContext, RecordOperator> BoundedScan(LogicalScan scan, Func<RecordCursor, bool>? predicate)
+    private Func<OperatorContext, RecordOperator> BoundedScan(LogicalScan scan, Func<RecordCursor, bool>? predicate,
+        ScanPrefilter? prefilter = null)
     {
         var columns = _scanColumns;
         return context => new ScanOperator(
             context.ScanSlice ?? ScanPlan.ForPull(scan.Source, scan.Pushdown) with { Columns = columns },
-            context.Statistics, context.Limits, predicate);
+            context.Statistics, context.Limits, predicate, context.ScanCache, prefilter);
     }
 
     public override Node VisitTableScan(LogicalTableScan scan)
@@ -112,7 +113,7 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
             if (filter.Input is LogicalScan { Unbounded: false } scan)
             {
                 // Filtered while read (ScanSource.Predicate), unless a persistent query's hooks skip bad rows.
-                var scanned = BoundedScan(scan, predicate);
+                var scanned = BoundedScan(scan, predicate, ScanPrefilter.From(filter.Predicate));
                 var unfused = records;
                 return new Node(context => context.Hooks is null
                     || (context.Hooks.RowError is null && !context.Hooks.NullValueRows) ? scanned(context)

@@ -27,6 +27,8 @@ public sealed class RecordBatch
     private bool _anyRetraction;
     private bool _anyNullValue;
 
+    private readonly bool _shared;
+
     public RecordBatch(int capacity, int maxBytes, RecordCursor cursor, int initialBytes = 64 * 1024)
     {
         Capacity = capacity;
@@ -48,6 +50,53 @@ public sealed class RecordBatch
         Cursor = cursor;
     }
 
+    // A compact copy (shared: false) or a read-only view (shared: true) of another batch's records.
+    private RecordBatch(RecordBatch source, RecordCursor cursor, int[] selection, bool shared, bool compact)
+    {
+        var count = source.RecordCount;
+        Capacity = compact ? count : source.Capacity;
+        _maxBytes = source._maxBytes;
+        _bytes = compact ? source._bytes.AsSpan(0, source._bytesUsed).ToArray() : source._bytes;
+        _bytesUsed = source._bytesUsed;
+        _starts = compact ? source._starts[..count] : source._starts;
+        _lengths = compact ? source._lengths[..count] : source._lengths;
+        _keyLengths = compact ? source._keyLengths[..count] : source._keyLengths;
+        _hasKeys = compact ? source._hasKeys[..count] : source._hasKeys;
+        _offsets = compact ? source._offsets[..count] : source._offsets;
+        _timestamps = compact ? source._timestamps[..count] : source._timestamps;
+        _partitions = compact ? source._partitions[..count] : source._partitions;
+        _headerLengths = compact ? source._headerLengths[..count] : source._headerLengths;
+        _headerCounts = compact ? source._headerCounts[..count] : source._headerCounts;
+        _retractions = compact ? new bool[count] : source._retractions;
+        _changeTimes = compact ? new long[count] : source._changeTimes;
+        _nullValues = compact ? new bool[count] : source._nullValues;
+        RecordCount = count;
+        Selection = selection;
+        Cursor = cursor;
+        _shared = shared;
+    }
+
+    /// <summary>
+    /// A copy of this batch's records that holds nothing more than they need (every array cut to
+    /// <see cref="RecordCount"/>), for keeping (<see cref="ScanCache"/>); retractions and null values are not
+    /// carried (a bounded scan's batches have none). Share it with <see cref="ViewOf"/>, never fill it.
+    /// </summary>
+    internal RecordBatch Compact() => new(this, Cursor, [], shared: true, compact: true);
+
+    /// <summary>
+    /// A read-only view of <paramref name="stored"/>'s records for one scan: its own cursor and selection vector
+    /// (<paramref name="selection"/>, at least <see cref="RecordCount"/> long; <see cref="Count"/> starts at 0), the
+    /// records' bytes and arrays shared, so that several scans on several threads read one copy.
+    /// </summary>
+    internal static RecordBatch ViewOf(RecordBatch stored, RecordCursor cursor, int[] selection) =>
+        new(stored, cursor, selection, shared: true, compact: false);
+
+    /// <summary>Bytes the records' buffer and per-record arrays take.</summary>
+    internal long SizeBytes => _bytes.Length + (long)Capacity * ((4 * 6) + (8 * 3) + 3) + Selection.Length * 4L;
+
+    /// <summary>The offset of the r-th record held (selected or not).</summary>
+    internal long OffsetOfRecord(int r) => _offsets[r];
+
     public int Capacity { get; }
 
     /// <summary>Records held (selected or not).</summary>
@@ -66,6 +115,7 @@ public sealed class RecordBatch
 
     public void Clear()
     {
+        ThrowIfShared();
         RecordCount = 0;
         Count = 0;
         _bytesUsed = 0;
@@ -87,6 +137,7 @@ public sealed class RecordBatch
     /// </summary>
     public bool AddNullValue(ReadOnlySpan<byte> key, bool hasKey, long offset, long timestampMs, int partition)
     {
+        ThrowIfShared();
         if (_bytesUsed + key.Length > _bytes.Length)
             Array.Resize(ref _bytes, Math.Max(_bytesUsed + key.Length, Math.Min(_maxBytes, _bytes.Length * 2)));
         key.CopyTo(_bytes.AsSpan(_bytesUsed));
@@ -116,6 +167,7 @@ public sealed class RecordBatch
     /// </summary>
     public void MarkNullValue(int i)
     {
+        ThrowIfShared();
         _nullValues[Selection[i]] = true;
         _anyNullValue = true;
     }
@@ -165,6 +217,7 @@ public sealed class RecordBatch
     public bool Add(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, long offset, long timestampMs,
         int partition, ReadOnlySpan<byte> rawHeaders = default, int headerCount = 0)
     {
+        ThrowIfShared();
         // The headers (kept only when there are some) follow the value: header columns read them.
         if (headerCount == 0)
             rawHeaders = default;
@@ -223,6 +276,13 @@ public sealed class RecordBatch
             RecordCount++;
             Selection[Count++] = row;
         }
+    }
+
+    // Records other scans read at the same time: only the selection of a view is its own.
+    private void ThrowIfShared()
+    {
+        if (_shared)
+            throw new InvalidOperationException("a shared record batch is read-only");
     }
 
     /// <summary>The stored time of the <paramref name="i"/>-th selected record (without decoding it).</summary>

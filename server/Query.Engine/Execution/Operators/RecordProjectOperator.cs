@@ -17,7 +17,7 @@ public sealed class RecordProjectOperator : RowOperator
     {
         _input = input;
         _projection = projection;
-        _output = RowBatch.WithRows(limits.Rows, width);
+        _output = RowBatch.Lazy(limits.Rows, width);
     }
 
     public override ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)
@@ -35,6 +35,7 @@ public sealed class RecordProjectOperator : RowOperator
     {
         if (batch is null)
             return null;
+        _output.EnsureRows(batch.Count);
         var rows = _output.Rows;
         if (RowError is not null)
             return ProjectSkippingBadRows(batch, cancellationToken);

@@ -21,6 +21,24 @@ public sealed class RowBatch
         return batch;
     }
 
+    /// <summary>
+    /// A batch whose rows are arrays of <paramref name="width"/> cells made on first use (<see cref="EnsureRows"/>):
+    /// a run that produces one row (SELECT 1, COUNT(*)) allocates one row, not a batch's worth (64 KiB for 1,024
+    /// rows of one cell, zeroed by the allocator on every statement).
+    /// </summary>
+    public static RowBatch Lazy(int capacity, int width) => new(capacity) { _width = Math.Max(1, width) };
+
+    private int _width;
+    private int _rowsMade;
+
+    /// <summary>Makes rows [0, <paramref name="count"/>) of a <see cref="Lazy"/> batch exist before they are written.
+    /// </summary>
+    public void EnsureRows(int count)
+    {
+        for (; _rowsMade < count; _rowsMade++)
+            Rows[_rowsMade] ??= new Cell[_width];
+    }
+
     public Cell[][] Rows { get; }
 
     public int Capacity => Rows.Length;

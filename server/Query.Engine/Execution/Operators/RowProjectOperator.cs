@@ -14,7 +14,7 @@ public sealed class RowProjectOperator : RowOperator
     {
         _input = input;
         _projection = projection;
-        _output = RowBatch.WithRows(limits.Rows, width);
+        _output = RowBatch.Lazy(limits.Rows, width);
     }
 
     public override ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)
@@ -29,6 +29,7 @@ public sealed class RowProjectOperator : RowOperator
     {
         if (batch is null)
             return null;
+        _output.EnsureRows(batch.Count);
         var output = _output.Rows;
         // Every operator batches by the same BatchLimits.Rows, so the input never holds more rows than the output.
         for (var i = 0; i < batch.Count; i++)

@@ -17,10 +17,29 @@ public sealed class ScanOperator : RecordOperator
     /// <param name="limits">Batch sizes.</param>
     /// <param name="predicate">The WHERE above the scan, evaluated as each record is read (see
     /// <see cref="ScanSource.Predicate"/>); null: every record.</param>
+    /// <param name="cache">Where records the hot log's ranges were read as are kept (null: none); used only when a
+    /// chunk fits in a batch of <paramref name="limits"/>.</param>
     public ScanOperator(ScanPlan plan, ScanStatistics statistics, BatchLimits limits,
-        Func<RecordCursor, bool>? predicate = null)
+        Func<RecordCursor, bool>? predicate = null, ScanCache? cache = null)
+        : this(plan, statistics, limits, predicate, cache, prefilter: null)
     {
-        _source = new ScanSource(plan, statistics) { Predicate = predicate };
+    }
+
+    /// <summary>As the public constructor, with the comparisons of the WHERE that kept chunks run first.</summary>
+    /// <param name="plan">What to read.</param>
+    /// <param name="statistics">Where the reads are counted.</param>
+    /// <param name="limits">Batch sizes.</param>
+    /// <param name="predicate">The WHERE above the scan.</param>
+    /// <param name="cache">Where the hot log's records are kept (null: none).</param>
+    /// <param name="prefilter">Comparisons taken from <paramref name="predicate"/>'s WHERE, for kept chunks.</param>
+    internal ScanOperator(ScanPlan plan, ScanStatistics statistics, BatchLimits limits,
+        Func<RecordCursor, bool>? predicate, ScanCache? cache, ScanPrefilter? prefilter)
+    {
+        _source = new ScanSource(plan, statistics, cache?.ChunkRecords <= limits.Rows ? cache : null)
+        {
+            Predicate = predicate,
+            Prefilter = predicate is null ? null : prefilter,
+        };
         _batch = new RecordBatch(limits.Rows, limits.Bytes, plan.Stream.CreateCursor());
     }
 
@@ -29,13 +48,13 @@ public sealed class ScanOperator : RecordOperator
         if (cancellationToken.IsCancellationRequested)
             throw SqlException.Canceled();
         _source.CancellationToken = cancellationToken;
-        if (_done || !_source.Fill(_batch))
+        var batch = _done ? null : _source.Next(_batch);
+        if (batch is null)
         {
             _done = true;
             _source.Dispose();
-            return new ValueTask<RecordBatch?>((RecordBatch?)null);
         }
-        return new ValueTask<RecordBatch?>(_batch);
+        return new ValueTask<RecordBatch?>(batch);
     }
 
     public override void Dispose()

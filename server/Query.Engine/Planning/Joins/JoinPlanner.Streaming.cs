@@ -35,6 +35,7 @@ public sealed partial class JoinPlanner
                 + "query (write the joins left to right: a JOIN b ON ... JOIN c ON ...)", position);
         var leftIsTable = CheckStreamingShape(node.Left);
         var rightTable = right.Leaf.Source!;
+        CheckWindowedSources(node, rightTable, position);
         if (!leftIsTable && !rightTable.Definition.IsTable)
         {
             if (syntax.Within is null)
@@ -49,10 +50,10 @@ public sealed partial class JoinPlanner
                 position: syntax.Within.Span.Start + 1);
         if (leftIsTable && rightTable.Definition.IsTable)
         {
-            if (node.Left is not JoinTreeLeaf { Leaf.Source: { } leftTable })
-                throw SqlException.FeatureNotSupported("a table-table join whose left side is itself a join (joins "
-                    + "of more than two tables)", position);
-            CheckTableTableShape(node, leftTable, rightTable, position);
+            if (node.Left is JoinTreeLeaf { Leaf.Source: { } leftTable })
+                CheckTableTableShape(node, leftTable, rightTable, position);
+            else
+                CheckTableChainShape((JoinTreeNode)node.Left, node, rightTable, position);
             return true;
         }
         if (leftIsTable)
@@ -81,6 +82,8 @@ public sealed partial class JoinPlanner
         var right = ((JoinTreeLeaf)node.Right).Leaf.Source!;
         if (node.Left is JoinTreeLeaf { Leaf.Source: { Definition.IsTable: true } leftTable })
             return PlanTableTable(node, leftTable, right, where, TailedScan(leftTable), TailedScan(right));
+        if (right.Definition.IsTable && LeftmostSource(node).Definition.IsTable)
+            return PlanTableChainStep(node, (LogicalJoin)PlanStreaming((JoinTreeNode)node.Left, null), right, where);
         var left = node.Left is JoinTreeLeaf leaf ? TailedScan(leaf.Leaf.Source!)
             : PlanStreaming((JoinTreeNode)node.Left, null);
         if (!right.Definition.IsTable)
@@ -97,20 +100,8 @@ public sealed partial class JoinPlanner
             throw SqlException.FeatureNotSupported($"a stream-table join with table \"{table.Definition.Name}\" of "
                 + $"several PRIMARY KEY columns ({KeyList(table)}): as in ksqlDB, a join compares one expression with "
                 + "the table's key, and JOINs on multiple conditions are not supported");
-        BoundExpr? streamKey = null;
         var condition = new List<BoundExpr>();
-        foreach (var predicate in node.Predicates)
-        {
-            foreach (var conjunct in BoundColumns.Conjuncts(predicate))
-            {
-                if (streamKey is null
-                    && TrySplitKey(conjunct, node.Left.Width, node.Right.Width, out var leftKey, out var rightKey)
-                    && IsTableKey(rightKey, key))
-                    streamKey = leftKey;
-                else
-                    condition.Add(conjunct);
-            }
-        }
+        var streamKey = SplitJoinKey(node, key, condition)?.Left;
         if (streamKey is null)
             throw SqlException.FeatureNotSupported($"a stream-table join whose ON does not compare the PRIMARY KEY "
                 + $"of \"{table.Definition.Name}\" with an expression of the stream");
@@ -129,22 +120,12 @@ public sealed partial class JoinPlanner
     private static LogicalJoin PlanStreamStream(JoinTreeNode node, LogicalPlan left, LogicalScan right,
         StreamJoinWindow window)
     {
-        BoundExpr? leftKey = null, rightKey = null;
         var condition = new List<BoundExpr>();
-        foreach (var predicate in node.Predicates)
-        {
-            foreach (var conjunct in BoundColumns.Conjuncts(predicate))
-            {
-                if (leftKey is null
-                    && TrySplitKey(conjunct, node.Left.Width, node.Right.Width, out var l, out var r))
-                    (leftKey, rightKey) = (l, r);
-                else
-                    condition.Add(conjunct);
-            }
-        }
-        if (leftKey is null || rightKey is null)
-            throw SqlException.FeatureNotSupported("a stream-stream join whose ON has no equality between an "
+        var (leftKey, rightKey) = SplitJoinKey(node, null, condition)
+            ?? throw SqlException.FeatureNotSupported("a stream-stream join whose ON has no equality between an "
                 + "expression of each stream");
+        if (node.Left is JoinTreeLeaf)
+            AddWindowMatch(node, leftKey, rightKey, condition);
         return new LogicalJoin(left, right, node.Type, new([leftKey]), new([rightKey]), BoundColumns.And(condition))
         { StreamTime = true, Within = window };
     }

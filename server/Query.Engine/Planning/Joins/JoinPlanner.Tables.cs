@@ -33,20 +33,8 @@ public sealed partial class JoinPlanner
     {
         var rightKey = right.Definition.KeyColumn;
         var leftKeyColumn = left.Definition.KeyColumn;
-        BoundExpr? leftKey = null;
         var filter = new List<BoundExpr>();
-        foreach (var predicate in node.Predicates)
-        {
-            foreach (var conjunct in BoundColumns.Conjuncts(predicate))
-            {
-                if (leftKey is null
-                    && TrySplitKey(conjunct, node.Left.Width, node.Right.Width, out var l, out var r)
-                    && IsTableKey(r, rightKey))
-                    leftKey = l;
-                else
-                    filter.Add(conjunct);
-            }
-        }
+        var leftKey = SplitJoinKey(node, rightKey, filter)?.Left;
         if (leftKey is null)
             throw SqlException.FeatureNotSupported($"a table-table join whose ON does not compare the PRIMARY KEY of "
                 + $"\"{right.Definition.Name}\" with an expression of \"{left.Definition.Name}\"");

@@ -46,7 +46,7 @@ public sealed partial class JoinPlanner
         }
         else
         {
-            Scope = new BindScope(_relations, _columns) { MergedNames = _usingNames };
+            Scope = new BindScope(_relations, _columns) { MergedNames = _usingNames, StarOrdinals = StarOrdinals() };
         }
     }
 
@@ -112,7 +112,7 @@ public sealed partial class JoinPlanner
     /// <summary>
     /// <c>JOIN ... USING (a, b)</c> as <c>ON l.a = r.a AND l.b = r.b</c>, each name found in exactly one relation
     /// of each side (pgjdbc's type cache and pgcli's foreign-key query join this way). The two columns are not
-    /// merged into one (<c>SELECT *</c> shows both), but in an INNER or LEFT join an unqualified reference to a
+    /// merged into one value, but <c>SELECT *</c> lists an INNER or LEFT join's USING column once, and in such a join an unqualified reference to a
     /// USING column means the left one, as PostgreSQL's merged column does; in a RIGHT or FULL join it is ambiguous.
     /// </summary>
     private Ast.Expr UsingCondition(Ast.Join join, JoinTree left, JoinTree right)
@@ -120,20 +120,45 @@ public sealed partial class JoinPlanner
         Ast.Expr? condition = null;
         foreach (var name in join.Using)
         {
+            var leftColumn = UsingColumn(name, left, "left", join, out var leftOrdinal);
+            var rightColumn = UsingColumn(name, right, "right", join, out var rightOrdinal);
             if (join.Kind is Ast.JoinKind.Inner or Ast.JoinKind.Left)
+            {
                 _usingNames.Add(name.Value);
-            var equal = new Ast.BinaryExpr(Ast.BinaryOperator.Equal, UsingColumn(name, left, "left", join),
-                UsingColumn(name, right, "right", join));
+                _usingFirst.Add(leftOrdinal);
+                _usingHidden.Add(rightOrdinal);
+            }
+            var equal = new Ast.BinaryExpr(Ast.BinaryOperator.Equal, leftColumn, rightColumn);
             condition = condition is null ? equal : new Ast.BinaryExpr(Ast.BinaryOperator.And, condition, equal);
         }
         return condition!;
     }
 
     private readonly HashSet<string> _usingNames = [];
+    private readonly List<int> _usingFirst = [];
+    private readonly HashSet<int> _usingHidden = [];
 
-    private Ast.ColumnRef UsingColumn(Ast.Identifier name, JoinTree side, string sideName, Ast.Join join)
+    /// <summary>What <c>SELECT *</c> lists: as PostgreSQL, an INNER or LEFT join's USING columns once and first (the
+    /// left side's), then every other column; null when no join merges columns.</summary>
+    private List<int>? StarOrdinals()
+    {
+        if (_usingFirst.Count == 0)
+            return null;
+        var ordinals = new List<int>(_columns.Count);
+        ordinals.AddRange(_usingFirst);
+        for (var i = 0; i < _columns.Count; i++)
+        {
+            if (!_usingHidden.Contains(i) && !_usingFirst.Contains(i))
+                ordinals.Add(i);
+        }
+        return ordinals;
+    }
+
+    private Ast.ColumnRef UsingColumn(Ast.Identifier name, JoinTree side, string sideName, Ast.Join join,
+        out int ordinal)
     {
         ScopeRelation? found = null;
+        ordinal = -1;
         foreach (var relation in _relations)
         {
             if (relation.Start < side.Start || relation.Start >= side.Start + side.Width)
@@ -147,6 +172,7 @@ public sealed partial class JoinPlanner
                         $"common column name \"{name.Value}\" appears more than once in {sideName} table",
                         position: PositionOf(join));
                 found = relation;
+                ordinal = i;
             }
         }
         var qualifier = found?.Alias ?? found?.Name;

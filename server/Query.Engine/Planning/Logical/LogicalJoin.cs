@@ -47,13 +47,14 @@ public sealed record LogicalJoin(LogicalPlan Left, LogicalPlan Right, JoinType T
 
     public override TResult Accept<TResult>(LogicalPlanVisitor<TResult> visitor) => visitor.VisitJoin(this);
 
-    // A streaming join over another (a multi-way join) drops its input's trailing ROWTIME: the joined row has one.
+    // A streaming join over another (a multi-way join) drops its input's trailing ROWTIME (and a table-table join's
+    // result key and exists flag): the joined row has its own.
     private static EquatableArray<ColumnInfo> Concat(LogicalPlan leftInput, EquatableArray<ColumnInfo> right,
         bool streamTime)
     {
         var left = leftInput.Columns.AsSpan();
-        if (streamTime && leftInput is LogicalJoin { StreamTime: true, TableTable: null })
-            left = left[..^1];
+        if (streamTime && leftInput is LogicalJoin { StreamTime: true } inner)
+            left = left[..^(inner.TableTable is null ? 1 : 3)];
         var all = new ColumnInfo[left.Length + right.Count + (streamTime ? 1 : 0)];
         left.CopyTo(all);
         right.AsSpan().CopyTo(all.AsSpan(left.Length));

@@ -28,4 +28,30 @@ internal static class JoinInputWait
             // The other wait was cancelled because one input has data.
         }
     }
+
+    /// <summary>Returns when any input not ended has data (a join of more than two tables); the other waits are
+    /// cancelled once one has data.</summary>
+    public static async ValueTask WaitForAnyAsync(IReadOnlyList<(Func<CancellationToken, ValueTask> Wait, bool Ended)>
+        inputs, CancellationToken cancellationToken)
+    {
+        using var any = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var waits = new List<Task>(inputs.Count);
+        foreach (var (wait, ended) in inputs)
+        {
+            if (!ended)
+                waits.Add(wait(any.Token).AsTask());
+        }
+        if (waits.Count == 0)
+            return;
+        var first = await Task.WhenAny(waits);
+        await any.CancelAsync();
+        try
+        {
+            await Task.WhenAll(waits);
+        }
+        catch (Exception) when (first.IsCompletedSuccessfully && !cancellationToken.IsCancellationRequested)
+        {
+            // The other waits were cancelled because one input has data.
+        }
+    }
 }

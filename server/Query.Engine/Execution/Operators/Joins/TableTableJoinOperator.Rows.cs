@@ -17,32 +17,7 @@ public sealed partial class TableTableJoinOperator
         _left.ForEachRow(new BatchLimits(1024, 1 << 20), row => Index(row[_left.KeyColumn], row[_left.Width]));
     }
 
-    /// <summary>Records that left key <paramref name="leftKey"/> now has foreign key <paramref name="foreignKey"/>
-    /// (NULL: none, or no row).</summary>
-    private void Index(Cell leftKey, Cell foreignKey)
-    {
-        if (_foreignKeyOfLeft!.TryGetValue(leftKey, out var old))
-        {
-            if (!foreignKey.IsNull && old.ValueEquals(foreignKey, _left.JoinKeyType.Kind))
-                return;
-            if (_leftKeysByForeignKey!.TryGetValue(old, out var keys))
-            {
-                keys.Remove(leftKey);
-                if (keys.Count == 0)
-                    _leftKeysByForeignKey.Remove(old);
-            }
-            _foreignKeyOfLeft.Remove(leftKey);
-        }
-        if (foreignKey.IsNull)
-            return;
-        _foreignKeyOfLeft[leftKey] = foreignKey;
-        if (!_leftKeysByForeignKey!.TryGetValue(foreignKey, out var set))
-        {
-            set = new HashSet<Cell>(new JoinKeyComparer(_left.KeyType.Kind));
-            _leftKeysByForeignKey.Add(foreignKey, set);
-        }
-        set.Add(leftKey);
-    }
+    private void Index(Cell leftKey, Cell foreignKey) => _foreignKeys!.Set(leftKey, foreignKey);
 
     /// <summary>The joined row of result key <paramref name="key"/> as the tables stand now, or its delete.
     /// </summary>

@@ -29,8 +29,7 @@ public sealed partial class TableTableJoinOperator : RowOperator, IContinuousAgg
     private readonly RowBatch _output;
     private readonly List<Cell[]> _outRows = [];
     private readonly CellRow _joined = new([]);
-    private readonly Dictionary<Cell, HashSet<Cell>>? _leftKeysByForeignKey;
-    private readonly Dictionary<Cell, Cell>? _foreignKeyOfLeft;
+    private readonly JoinKeyIndex? _foreignKeys;   // a foreign-key join: the left keys by foreign key
     private int _outCount;
     private int _pendingNext;
     private bool _started;
@@ -55,11 +54,7 @@ public sealed partial class TableTableJoinOperator : RowOperator, IContinuousAgg
         _outputWidth = left.Width + right.Width + 3;
         _output = new RowBatch(Math.Max(1, limits.Rows));
         if (foreignKey)
-        {
-            var comparer = new JoinKeyComparer(left.JoinKeyType.Kind);
-            _leftKeysByForeignKey = new Dictionary<Cell, HashSet<Cell>>(comparer);
-            _foreignKeyOfLeft = new Dictionary<Cell, Cell>(new JoinKeyComparer(left.KeyType.Kind));
-        }
+            _foreignKeys = new JoinKeyIndex(left.JoinKeyType.Kind, left.KeyType.Kind);
         hooks?.AddState(this);
     }
 
@@ -131,15 +126,14 @@ public sealed partial class TableTableJoinOperator : RowOperator, IContinuousAgg
                 continue;
             if (fromLeft || !_foreignKey)
                 EmitKey(key, record.TimestampMs);
-            else if (_leftKeysByForeignKey!.TryGetValue(key, out var leftKeys))
+            else if (_foreignKeys!.KeysOf(key) is { } leftKeys)
                 EmitEach(leftKeys, record.TimestampMs);
         }
     }
 
-    private void EmitEach(HashSet<Cell> leftKeys, long timestampMs)
+    private void EmitEach(Cell[] leftKeys, long timestampMs)
     {
-        // The set may change as rows are emitted (a left row's foreign key is re-read): emit a copy.
-        foreach (var leftKey in (Cell[])[.. leftKeys])
+        foreach (var leftKey in leftKeys)
             EmitKey(leftKey, timestampMs);
     }
 

@@ -1,0 +1,82 @@
+using Query.Engine.Binding;
+using Query.Engine.Catalog;
+using Query.Engine.Errors;
+using Query.Engine.Execution;
+using Query.Engine.Types;
+
+namespace Query.Engine.Planning.Joins;
+
+/// <summary>
+/// Windowed sources in streaming joins, as ksqlDB has them (its JoinNode / analyzer rules): two windowed streams join
+/// on their keys, and a pair matches only when both rows are of the same window, because Kafka Streams matches the
+/// windowed keys' bytes (a time window's key holds its start, a session's its start and end). So the join key is
+/// the two keys and the windows' bounds are compared on each pair. Tumbling and hopping windows join each other,
+/// sessions only sessions; a windowed source never joins a non-windowed one; a join of windowed sources on anything
+/// but their keys would need a repartition of a windowed source, which ksqlDB does not do either.
+/// </summary>
+public sealed partial class JoinPlanner
+{
+    /// <summary>Refuses the joins of windowed sources ksqlDB refuses, with its reasons.</summary>
+    private static void CheckWindowedSources(JoinTreeNode node, StreamRuntime right, int position)
+    {
+        var left = LeftmostSource(node.Left);
+        var (leftWindow, rightWindow) = (left.Definition.Window, right.Definition.Window);
+        if (leftWindow is null && rightWindow is null)
+            return;
+        if (leftWindow is null || rightWindow is null)
+            throw SqlException.FeatureNotSupported("Can not join windowed source to non-windowed source: "
+                + $"\"{left.Definition.Name}\" is {Describe(leftWindow)} windowed, \"{right.Definition.Name}\" is "
+                + $"{Describe(rightWindow)} windowed", position);
+        var compatible = leftWindow.Kind == WindowKind.Session
+            ? rightWindow.Kind == WindowKind.Session : rightWindow.Kind != WindowKind.Session;
+        if (!compatible)
+            throw SqlException.FeatureNotSupported($"Incompatible windowed sources: \"{left.Definition.Name}\" is "
+                + $"{Describe(leftWindow)} windowed, \"{right.Definition.Name}\" is {Describe(rightWindow)} windowed "
+                + "(session windowed sources join only session windowed sources, hopping and tumbling windowed "
+                + "sources only hopping and tumbling ones)", position);
+        if (node.Left is not JoinTreeLeaf)
+            throw SqlException.FeatureNotSupported("multi-way joins of windowed sources", position);
+        if (left.Definition.IsTable || right.Definition.IsTable)
+            throw SqlException.FeatureNotSupported("joins of windowed tables (windowed streams join each other)",
+                position);
+        if (left.Definition.KeyColumns.Count != 1 || right.Definition.KeyColumns.Count != 1)
+            throw SqlException.FeatureNotSupported("joins of windowed sources with several key columns", position);
+    }
+
+    private static string Describe(TableWindow? window) => window?.Kind.ToString().ToUpperInvariant() ?? "not";
+
+    /// <summary>
+    /// For two windowed streams: checks that the join key is both streams' keys and adds the equality of the two
+    /// rows' windows (WINDOWSTART, and WINDOWEND for sessions) to the conditions checked on each pair.
+    /// </summary>
+    private static void AddWindowMatch(JoinTreeNode node, BoundExpr leftKey, BoundExpr rightKey,
+        List<BoundExpr> condition)
+    {
+        var leftLeaf = (JoinTreeLeaf)node.Left;
+        var rightLeaf = (JoinTreeLeaf)node.Right;
+        var (left, right) = (leftLeaf.Leaf.Source!, rightLeaf.Leaf.Source!);
+        if (left.Definition.Window is null)
+            return;
+        if (!IsColumn(leftKey, leftLeaf.Start + left.Definition.KeyColumn)
+            || !IsColumn(rightKey, right.Definition.KeyColumn))
+            throw SqlException.FeatureNotSupported("Implicit repartitioning of windowed sources is not supported: a "
+                + $"join of windowed sources compares their keys (\"{left.Names[left.Definition.KeyColumn]}\" and "
+                + $"\"{right.Names[right.Definition.KeyColumn]}\")");
+        condition.Add(BoundsEqual(leftLeaf, left.Definition.WindowStartColumn, rightLeaf,
+            right.Definition.WindowStartColumn));
+        if (left.Definition.Window.Kind == WindowKind.Session)
+            condition.Add(BoundsEqual(leftLeaf, left.Definition.WindowEndColumn, rightLeaf,
+                right.Definition.WindowEndColumn));
+    }
+
+    private static bool IsColumn(BoundExpr expression, int ordinal) =>
+        expression is BoundColumn column && column.Ordinal == ordinal;
+
+    private static BoundBinary BoundsEqual(JoinTreeLeaf left, int leftColumn, JoinTreeLeaf right, int rightColumn)
+    {
+        var (l, r) = (left.Leaf.Source!, right.Leaf.Source!);
+        return new BoundBinary(BinaryOp.Equal,
+            new BoundColumn(left.Start + leftColumn, l.Names[leftColumn], l.Types[leftColumn]),
+            new BoundColumn(right.Start + rightColumn, r.Names[rightColumn], r.Types[rightColumn]), SqlType.Boolean);
+    }
+}
