@@ -48,6 +48,13 @@ public sealed class KsqlConformanceGapTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Md5_is_the_hex_digest_of_the_utf8_bytes()
+    {
+        Assert.Equal([["900150983cd24fb0d6963f7d28e17f72", "d41d8cd98f00b204e9800998ecf8427e", null]],
+            await _db.QueryAsync("SELECT MD5('abc'), MD5(''), MD5(CAST(NULL AS STRING))"));
+    }
+
+    [Fact]
     public async Task Attr_is_the_one_value_of_a_group_or_null()
     {
         await _db.ExecAllAsync("CREATE STREAM s (g INT KEY, v STRING) WITH (FORMAT = 'JSON')",

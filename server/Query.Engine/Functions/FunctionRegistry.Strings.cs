@@ -20,6 +20,8 @@ public static partial class FunctionRegistry
         add(F("LTRIM", "STRING", "Removes leading whitespace.").Fixed(t, "LTrim", S, S));
         add(F("RTRIM", "STRING", "Removes trailing whitespace.").Fixed(t, "RTrim", S, S));
         add(F("REVERSE", "STRING", "Reverses a string.").Fixed(t, "Reverse", S, S));
+        add(F("MD5", "STRING", "The MD5 hash of the string's UTF-8 bytes, as 32 lower-case hex digits.")
+            .Fixed(t, "Md5", S, S));
         add(F("SUBSTRING", "STRING", "Substring (or sub-BYTES) from a 1-based position, optionally of a length.")
             .Fixed(t, "Substring", S, S, I).Fixed(t, "Substring", S, S, I, I)
             .Fixed(b, "Substring", By, By, I).Fixed(b, "Substring", By, By, I, I));

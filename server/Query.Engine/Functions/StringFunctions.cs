@@ -27,6 +27,12 @@ public static class StringFunctions
         return new string(chars);
     }
 
+    /// <summary>MD5(s): ksqlDB's and PostgreSQL's md5, the hex digest of the UTF-8 bytes in lower case.</summary>
+#pragma warning disable CA5351 // MD5 is what the SQL function computes (a checksum), not a security measure.
+    public static string Md5(string value) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(value)));
+#pragma warning restore CA5351
+
     /// <summary>SUBSTRING(s, pos): from pos (1-based; negative counts from the end) to the end.</summary>
     public static string Substring(string value, int position) => Substring(value, position, int.MaxValue);
 
