@@ -44,6 +44,17 @@ public sealed class CompatibilityFixesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_integer_column_compares_with_a_decimal_literal_of_fewer_digits()
+    {
+        // The INT column used to be cast into the literal's DECIMAL(2, 1): 22003 "numeric field overflow".
+        await _db.ExecAsync("CREATE STREAM q (qty INT, big BIGINT)");
+        await _db.ExecAsync("INSERT INTO q VALUES (1, 9000000000), (3, 1), (2000000000, 2)");
+        Assert.Equal([[3], [2000000000]], await _db.QueryAsync("SELECT qty FROM q WHERE qty > 2.5 ORDER BY qty"));
+        Assert.Equal([[9000000000L]], await _db.QueryAsync("SELECT big FROM q WHERE big >= 8999999999.5"));
+        Assert.Equal([[1]], await _db.QueryAsync("SELECT qty FROM q WHERE qty BETWEEN 0.5 AND 1.5"));
+    }
+
+    [Fact]
     public async Task Insert_without_a_column_list_takes_the_key_first_as_ksqldb()
     {
         await _db.ExecAsync("CREATE STREAM test (id INT, name STRING KEY)");

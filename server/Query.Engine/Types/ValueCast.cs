@@ -77,7 +77,7 @@ public static class ValueCast
             return a;
         if (a.IsNumeric && b.IsNumeric)
         {
-            if (a is DecimalType x && b is DecimalType y)
+            if (AsDecimal(a) is { } x && AsDecimal(b) is { } y && (a is DecimalType || b is DecimalType))
                 return WiderDecimal(x, y);
             return NumericRank(a) >= NumericRank(b) ? a : b;
         }
@@ -89,6 +89,16 @@ public static class ValueCast
             return SqlType.BigInt;
         return null;
     }
+
+    // An integer meets a DECIMAL as the DECIMAL that holds every value of it (as ksqlDB and PostgreSQL widen), so
+    // `int_col > 2.5` compares rather than squeezing the column into DECIMAL(2, 1).
+    private static DecimalType? AsDecimal(SqlType type) => type switch
+    {
+        DecimalType d => d,
+        { Kind: SqlTypeKind.Int } => new DecimalType(10, 0),
+        { Kind: SqlTypeKind.BigInt } => new DecimalType(19, 0),
+        _ => null,
+    };
 
     private static DecimalType WiderDecimal(DecimalType x, DecimalType y)
     {
