@@ -25,8 +25,15 @@ public sealed class NodePostgresTests : IClassFixture<ServerFixture>
         Assert.Contains("ok", output, StringComparison.Ordinal);
     }
 
-    /// <summary>Installs the pinned packages (pg, postgres) from the lock file unless they are there.</summary>
-    internal static async Task InstallAsync()
+    private static readonly Lazy<Task> Install = new(InstallOnceAsync);
+
+    /// <summary>
+    /// Installs the pinned packages (pg, postgres) from the lock file unless they are there, once per test run:
+    /// test classes run in parallel, and a second <c>npm ci</c> deletes node_modules under a client already running.
+    /// </summary>
+    internal static Task InstallAsync() => Install.Value;
+
+    private static async Task InstallOnceAsync()
     {
         if (Directory.Exists(Path.Combine(ClientDirectory, "node_modules", "pg"))
             && Directory.Exists(Path.Combine(ClientDirectory, "node_modules", "postgres")))
