@@ -54,6 +54,12 @@ public sealed partial class ScanSource : IDisposable
     {
         while (true)
         {
+            if (_columnReader is not null)
+            {
+                if (FillColumns(own))
+                    return own;
+                continue;
+            }
             if (_reader is not null)
             {
                 var batch = own();
@@ -104,6 +110,7 @@ public sealed partial class ScanSource : IDisposable
     private bool NextRange()
     {
         _pending.Clear();
+        CloseColumnReader();
         CloseChunkReader();
         while (_partitionIndex < _plan.Partitions.Count)
         {
@@ -123,10 +130,21 @@ public sealed partial class ScanSource : IDisposable
         return false;
     }
 
-    // Reads [_position, end) of the current range from the log.
+    // Reads [_position, end) of the current range: by column where the source can (ScanSource.Columns.cs), else
+    // as records.
     private void OpenReader(long end)
     {
         var source = _plan.Stream.Sources[_partition];
+        if (OpenColumnReader(source, end))
+        {
+            _position = end;
+            return;
+        }
+        OpenRecordReader(source, end);
+    }
+
+    private void OpenRecordReader(IPartitionSource source, long end)
+    {
         _reader = source is IFilteringPartitionSource filtering && _plan.Filter.Count > 0
             ? filtering.OpenReader(_position, end, _minTimestampMs, _maxTimestampMs, _plan.Columns, _plan.Filter)
             : source is IProjectingPartitionSource projecting && _plan.Columns is { } columns
@@ -146,6 +164,7 @@ public sealed partial class ScanSource : IDisposable
 
     public void Dispose()
     {
+        CloseColumnReader();
         CloseReader();
         CloseChunkReader();
     }
