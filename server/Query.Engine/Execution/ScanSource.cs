@@ -46,10 +46,11 @@ public sealed partial class ScanSource : IDisposable
     public Func<RecordCursor, bool>? Predicate { get; init; }
 
     /// <summary>
-    /// The next records: <paramref name="own"/> refilled from the log, or a view of a kept chunk (valid until the
-    /// next call); null when the plan is exhausted.
+    /// The next records: the batch <paramref name="own"/> gives (made when first needed: a scan answered from kept
+    /// chunks, or with nothing to read, never makes it) refilled from the log, or a view of a kept chunk through
+    /// <paramref name="cursor"/> (valid until the next call); null when the plan is exhausted.
     /// </summary>
-    public RecordBatch? Next(RecordBatch own)
+    public RecordBatch? Next(RecordCursor cursor, Func<RecordBatch> own)
     {
         while (true)
         {
@@ -61,8 +62,9 @@ public sealed partial class ScanSource : IDisposable
             }
             if (_reader is not null)
             {
-                if (Fill(own))
-                    return own;
+                var batch = own();
+                if (Fill(batch))
+                    return batch;
                 continue;
             }
             if (_position >= _rangeEnd)
@@ -76,7 +78,7 @@ public sealed partial class ScanSource : IDisposable
                 OpenReader(_rangeEnd);
                 continue;
             }
-            if (NextChunk(own.Cursor) is { } view)
+            if (NextChunk(cursor) is { } view)
                 return view;
         }
     }

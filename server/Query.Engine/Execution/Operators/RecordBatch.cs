@@ -98,6 +98,10 @@ public sealed partial class RecordBatch
     /// <summary>Bytes the records' buffer and per-record arrays take.</summary>
     internal long SizeBytes => _bytes.Length + (long)Capacity * ((4 * 6) + (8 * 3) + 3) + Selection.Length * 4L;
 
+    /// <summary>The row time of every record held (selected or not), by record; valid up to
+    /// <see cref="RecordCount"/>.</summary>
+    internal long[] RecordTimestamps => _timestamps;
+
     /// <summary>The offset of the r-th record held (selected or not).</summary>
     internal long OffsetOfRecord(int r) => _offsets[r];
 
