@@ -56,8 +56,9 @@ public sealed partial class ScanSource : IDisposable
         {
             if (_columnReader is not null)
             {
-                if (FillColumns(own))
-                    return own;
+                var columns = own();
+                if (FillColumns(columns))
+                    return columns;
                 continue;
             }
             if (_reader is not null)
