@@ -134,5 +134,10 @@ public sealed class WideDecimalEngineTests : IAsyncLifetime
         Assert.Equal(SqlState.FeatureNotSupported, error.SqlState);
         Assert.Contains("DECIMAL of more than 28 digits", error.Message, StringComparison.Ordinal);
         await tiered.ExecAsync("CREATE STREAM t28 (v DECIMAL(28, 2)) WITH (TIERED = TRUE)");
+        Assert.Equal(SqlState.FeatureNotSupported,
+            (await tiered.FailsAsync("ALTER STREAM t28 ADD COLUMN w ARRAY<DECIMAL(38, 0)>")).SqlState);
+        await tiered.ExecAsync("CREATE STREAM untiered (v DECIMAL(38, 2))");
+        Assert.Equal(SqlState.FeatureNotSupported,
+            (await tiered.FailsAsync("ALTER STREAM untiered SET (TIERED = TRUE)")).SqlState);
     }
 }
