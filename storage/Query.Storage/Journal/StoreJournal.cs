@@ -139,7 +139,7 @@ internal sealed class StoreJournal : IDisposable
             RunFlush(lead, buffer!, length, recycle: false);
         if (mine.Failure is { } failure)
             throw failure is IOException io && StorageFullException.IsDiskFull(io)
-                ? new IOException(io.Message, io)
+                ? new IOException(io.Message, io.HResult)
                 : new StorageException("the store's journal failed: " + failure.Message, failure);
     }
 

@@ -22,6 +22,7 @@ chown postgres "$work"
 pg_port=${PG_COMPARE_PORT:-54381}
 cleanup() {
   [[ -n "${server_pid:-}" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  [[ -n "${plain_pid:-}" ]] && kill "$plain_pid" 2>/dev/null && wait "$plain_pid" 2>/dev/null || true
   su postgres -c "$bin/pg_ctl -D $work/pg -m fast stop" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -34,8 +35,12 @@ pg_pid=$(head -1 "$work/pg/postmaster.pid")
 [[ "${INSERT_COMPARE_BUILD:-1}" == 1 ]] && dotnet build -c Release server/Query.Server -v q -nologo >/dev/null
 dotnet server/Query.Server/bin/Release/net10.0/Query.Server.dll --data-dir "$work/query" --port 0 >"$work/query.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 100); do grep -q '^listening on' "$work/query.log" && break; sleep 0.1; done
+dotnet server/Query.Server/bin/Release/net10.0/Query.Server.dll --data-dir "$work/plain" --port 0 \
+  --storage-journal false >"$work/plain.log" 2>&1 &
+plain_pid=$!
+for _ in $(seq 1 100); do grep -q '^listening on' "$work/query.log" && grep -q '^listening on' "$work/plain.log" && break; sleep 0.1; done
 our_port=$(grep '^listening on' "$work/query.log" | sed 's/.*://')
+plain_port=$(grep '^listening on' "$work/plain.log" | sed 's/.*://')
 
 # CPU ticks of a process tree: the process, its live children, and the children it has reaped.
 ticks() {
@@ -48,9 +53,10 @@ ticks() {
 }
 perf_ok=0
 if perf stat -e syscalls:sys_enter_fdatasync true >/dev/null 2>&1; then perf_ok=1; fi
-# Runs the INSERT step against one server (node's target `ours` or `pg`); prints "rows/s cpu_us_per_row fsyncs".
+# Runs the INSERT step against one server (node's target `ours` or `pg`, our port); prints "rows/s cpu_us_per_row
+# fsyncs rows".
 measure() {
-  local target=$1 pid=$2 before after out perf_out syncs=-1 rate rows
+  local target=$1 pid=$2 port=$3 before after out perf_out syncs=-1 rate rows
   perf_out="$work/perf-$target.txt"
   if [[ $perf_ok == 1 ]]; then
     perf stat -x, -e syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync -p "$pid" -o "$perf_out" &
@@ -58,7 +64,7 @@ measure() {
     sleep 0.3
   fi
   before=$(ticks "$pid")
-  out=$(INSERT_TARGET=$target node tests/Query.Benchmarks/Server/node/insert.js "$our_port" "$pg_port")
+  out=$(INSERT_TARGET=$target node tests/Query.Benchmarks/Server/node/insert.js "$port" "$pg_port")
   sleep 0.5   # the backends are reaped
   after=$(ticks "$pid")
   if [[ $perf_ok == 1 ]]; then
@@ -70,14 +76,15 @@ measure() {
   echo "$rate $(( (after - before) * 1000000 / $(getconf CLK_TCK) / rows )) $syncs $rows"
 }
 echo "machine: $(nproc) vCPU, $(free -g | awk '/Mem:/ {print $2}') GiB; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "| round | ours rows/s | PostgreSQL rows/s | ratio | ours CPU us/row | PostgreSQL CPU us/row | ours rows/fsync | PostgreSQL rows/fsync |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+per_fsync() { [[ $1 -gt 0 ]] && echo "scale=1; $2 / $1" | bc || echo n/a; }
+echo "| round | ours rows/s | PostgreSQL rows/s | ratio | ours CPU us/row | PostgreSQL CPU us/row | ours rows/fsync | PostgreSQL rows/fsync | ours, journal off: rows/s, CPU us/row, rows/fsync |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
 for round in $(seq 1 "$rounds"); do
-  read -r q_rate q_cpu q_syncs q_rows < <(measure ours "$server_pid")
-  read -r p_rate p_cpu p_syncs p_rows < <(measure pg "$pg_pid")
-  printf '| %d | %.0f | %.0f | %.2f | %d | %d | %s | %s |\n' "$round" "$q_rate" "$p_rate" \
-    "$(echo "$q_rate / $p_rate" | bc -l)" "$q_cpu" "$p_cpu" \
-    "$( [[ $q_syncs -gt 0 ]] && echo "scale=1; $q_rows / $q_syncs" | bc || echo n/a)" \
-    "$( [[ $p_syncs -gt 0 ]] && echo "scale=1; $p_rows / $p_syncs" | bc || echo n/a)"
+  read -r q_rate q_cpu q_syncs q_rows < <(measure ours "$server_pid" "$our_port")
+  read -r p_rate p_cpu p_syncs p_rows < <(measure pg "$pg_pid" "$our_port")
+  read -r o_rate o_cpu o_syncs o_rows < <(measure ours "$plain_pid" "$plain_port")
+  printf '| %d | %.0f | %.0f | %.2f | %d | %d | %s | %s | %.0f, %d, %s |\n' "$round" "$q_rate" "$p_rate" \
+    "$(echo "$q_rate / $p_rate" | bc -l)" "$q_cpu" "$p_cpu" "$(per_fsync "$q_syncs" "$q_rows")" \
+    "$(per_fsync "$p_syncs" "$p_rows")" "$o_rate" "$o_cpu" "$(per_fsync "$o_syncs" "$o_rows")"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
