@@ -18,10 +18,10 @@ public sealed record LogStoreOptions
 
     /// <summary>A group of appends to one partition larger than this bypasses the journal and fdatasyncs its
     /// segment (a large write gains nothing from sharing an fsync, and would be written twice).</summary>
-    public int JournalMaxRecordBytes { get; init; } = 256 << 10;
+    public int JournalMaxRecordBytes { get; init; } = 64 << 10;
 
     /// <summary>Bytes of records waiting for the journal's next write; appenders beyond it wait (bounded).</summary>
-    public int JournalBufferBytes { get; init; } = 8 << 20;
+    public int JournalBufferBytes { get; init; } = 1 << 20;
 
     internal void Validate()
     {
