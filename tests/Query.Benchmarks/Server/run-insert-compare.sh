@@ -7,7 +7,8 @@
 # server CPU per acknowledged INSERT (ours from our process's /proc stat; PostgreSQL's from every process of the
 # cluster, reaped backends included) and the fsync calls each server made (perf's syscall tracepoints, when perf
 # works here), so rows per fsync.
-# Usage: tests/Query.Benchmarks/Server/run-insert-compare.sh [rounds]   (default 1; each round runs both servers)
+# Usage: tests/Query.Benchmarks/Server/run-insert-compare.sh [rounds]   (default 1, after one unreported warm-up
+# round; each round runs every server)
 # Environment: PG_COMPARE_PORT (default 54381), INSERT_SECONDS, QUERY_* settings passed to our server,
 # INSERT_COMPARE_BUILD=0 to run the Release server already built.
 set -euo pipefail
@@ -76,6 +77,10 @@ measure() {
   echo "$rate $(( (after - before) * 1000000 / $(getconf CLK_TCK) / rows )) $syncs $rows"
 }
 echo "machine: $(nproc) vCPU, $(free -g | awk '/Mem:/ {print $2}') GiB; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+# One unreported round first: our servers start cold (the JIT's first tiers), PostgreSQL's caches too.
+measure ours "$server_pid" "$our_port" >/dev/null
+measure pg "$pg_pid" "$our_port" >/dev/null
+measure ours "$plain_pid" "$plain_port" >/dev/null
 per_fsync() { [[ $1 -gt 0 ]] && echo "scale=1; $2 / $1" | bc || echo n/a; }
 echo "| round | ours rows/s | PostgreSQL rows/s | ratio | ours CPU us/row | PostgreSQL CPU us/row | ours rows/fsync | PostgreSQL rows/fsync | ours, journal off: rows/s, CPU us/row, rows/fsync |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
