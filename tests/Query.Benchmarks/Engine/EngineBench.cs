@@ -40,6 +40,8 @@ internal static partial class BenchRegistry
             EngineBench.StreamStreamJoinLatencyAsync(Arg(args, 0, 10), Arg(args, 1, 100_000))));
         BenchCommands.Register("engine-fixed-cost", args => EngineBench.Run(() => EngineBench.FixedCostAsync(
             Arg(args, 0, 2_000_000), Arg(args, 1, 5000))));
+        BenchCommands.Register("engine-range", args => EngineBench.Run(() => EngineBench.RangeAsync(
+            Arg(args, 0, 2_000_000), Arg(args, 1, 2000))));
         BenchCommands.Register("engine-push-fanout",
             args => EngineBench.Run(() => EngineBench.FanoutAsync(Arg(args, 0, 1000), Arg(args, 1, 1000))));
     }
