@@ -30,21 +30,31 @@ internal sealed class TestLayout : IColumnLayout
         new("Matrix", new ColdListType(new ColdListType(ColdType.String))),
     ];
 
-    public TestLayout(IReadOnlyList<ColdColumn> columns, int schemaVersion = 1)
+    private readonly bool _decodeRanges;
+
+    // decodeRanges: whether TryDecodeRanges returns top-level STRING and BYTES values as ranges of the value
+    // bytes (as the engine's layout does); false leaves it to the interface's default (strings and arrays).
+    public TestLayout(IReadOnlyList<ColdColumn> columns, int schemaVersion = 1, bool decodeRanges = true)
     {
         Columns = columns;
         SchemaVersion = schemaVersion;
+        _decodeRanges = decodeRanges;
     }
 
     public IReadOnlyList<ColdColumn> Columns { get; }
     public string SchemaText => string.Join(", ", Columns.Select(c => c.Name + " " + c.Type.Kind));
     public int SchemaVersion { get; }
 
-    public bool TryDecode(ReadOnlySpan<byte> value, Span<ColdValue> row)
+    public bool TryDecode(ReadOnlySpan<byte> value, Span<ColdValue> row) => TryDecode(value, row, ranges: false);
+
+    public bool TryDecodeRanges(ReadOnlySpan<byte> value, Span<ColdValue> row) =>
+        TryDecode(value, row, ranges: _decodeRanges);
+
+    private bool TryDecode(ReadOnlySpan<byte> value, Span<ColdValue> row, bool ranges)
     {
         try
         {
-            return Decode(value, row);
+            return Decode(value, row, ranges);
         }
         catch (ArgumentOutOfRangeException e)
         {
@@ -52,12 +62,20 @@ internal sealed class TestLayout : IColumnLayout
         }
     }
 
-    private bool Decode(ReadOnlySpan<byte> value, Span<ColdValue> row)
+    private bool Decode(ReadOnlySpan<byte> value, Span<ColdValue> row, bool ranges)
     {
         var count = BinaryPrimitives.ReadUInt16LittleEndian(value);
         var position = 2;
         for (var i = 0; i < row.Length; i++)
-            row[i] = i < count ? Read(Columns[i].Type, value, ref position) : ColdValue.Null;
+        {
+            var type = Columns[i].Type;
+            if (i >= count)
+                row[i] = ColdValue.Null;
+            else if (ranges && type.Kind is ColdTypeKind.String or ColdTypeKind.Bytes)
+                row[i] = ReadRange(value, ref position);
+            else
+                row[i] = Read(type, value, ref position);
+        }
         if (position != value.Length)
             throw new FormatException("trailing bytes");
         return count == row.Length;
@@ -129,6 +147,18 @@ internal sealed class TestLayout : IColumnLayout
                 w.Advance(8);
                 return;
         }
+    }
+
+    private static ColdValue ReadRange(ReadOnlySpan<byte> s, ref int p)
+    {
+        if (s[p++] == 0)
+            return ColdValue.Null;
+        var length = GetInt(s, ref p);
+        if (p + length > s.Length)
+            throw new ArgumentOutOfRangeException(nameof(s), "truncated value");
+        var range = ColdValue.FromValueRange(p, length);
+        p += length;
+        return range;
     }
 
     private static ColdValue Read(ColdType type, ReadOnlySpan<byte> s, ref int p)

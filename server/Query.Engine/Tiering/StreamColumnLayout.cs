@@ -40,11 +40,19 @@ internal sealed class StreamColumnLayout : IColumnLayout
     public string SchemaText { get; }
     public int SchemaVersion { get; }
 
-    public bool TryDecode(ReadOnlySpan<byte> value, Span<ColdValue> row)
+    public bool TryDecode(ReadOnlySpan<byte> value, Span<ColdValue> row) => Decode(value, row, ranges: false);
+
+    // Archival: top-level STRING and BYTES columns of a BINARY row come back as ranges of the value bytes (their
+    // UTF-8 / raw bytes as the row holds them), which the archiver copies without a string or array per value.
+    public bool TryDecodeRanges(ReadOnlySpan<byte> value, Span<ColdValue> row) => Decode(value, row, ranges: true);
+
+    private bool Decode(ReadOnlySpan<byte> value, Span<ColdValue> row, bool ranges)
     {
         try
         {
-            return _definition.ValueFormat == ValueFormat.Json ? DecodeJson(value, row) : DecodeBinary(value, row);
+            return _definition.ValueFormat == ValueFormat.Json
+                ? DecodeJson(value, row)
+                : DecodeBinary(value, row, ranges);
         }
         catch (Exception e) when (e is SqlException or IndexOutOfRangeException or ArgumentOutOfRangeException)
         {
@@ -79,7 +87,7 @@ internal sealed class StreamColumnLayout : IColumnLayout
     }
 
     // [u8 version][u16 count][null bitmap][u32 end per column][data] (see BinaryRowFormat).
-    private bool DecodeBinary(ReadOnlySpan<byte> value, Span<ColdValue> row)
+    private bool DecodeBinary(ReadOnlySpan<byte> value, Span<ColdValue> row, bool ranges)
     {
         if (value.Length < 3 || value[0] != BinaryRowFormat.Version)
             throw new FormatException("not a binary row");
@@ -100,7 +108,12 @@ internal sealed class StreamColumnLayout : IColumnLayout
             if (end < start || end > data.Length)
                 throw new FormatException("bad column offset in binary row");
             var isNull = (value[3 + (i >> 3)] & (1 << (i & 7))) != 0;
-            row[i] = isNull ? ColdValue.Null : ReadCold(data[start..end], _types[i]);
+            if (isNull)
+                row[i] = ColdValue.Null;
+            else if (ranges && _types[i].Kind is SqlTypeKind.String or SqlTypeKind.Bytes)
+                row[i] = ColdValue.FromValueRange(header + start, end - start);
+            else
+                row[i] = ReadCold(data[start..end], _types[i]);
             start = end;
         }
         return count == row.Length;
@@ -117,6 +130,7 @@ internal sealed class StreamColumnLayout : IColumnLayout
             ColdValue.FromInt64(BinaryPrimitives.ReadInt32LittleEndian(data)),
         SqlTypeKind.BigInt or SqlTypeKind.Timestamp or SqlTypeKind.Double =>
             ColdValue.FromInt64(BinaryPrimitives.ReadInt64LittleEndian(data)),
+        SqlTypeKind.String => ColdValue.FromRef(System.Text.Encoding.UTF8.GetString(data)),
         _ => ColdTypes.ToCold(ReadColumn(data, type), type),
     };
 

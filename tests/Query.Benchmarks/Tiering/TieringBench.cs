@@ -16,17 +16,20 @@ internal static partial class BenchRegistry
     {
         BenchCommands.Register("tiering", args => EngineBench.Run(() => TieringBench.RunAsync(Arg(args, 0, 1_000_000))));
         BenchCommands.Register("tiering-scan", args => EngineBench.Run(() => TieringBench.ScanLoopAsync(
-            Arg(args, 0, 1_000_000), Arg(args, 1, 20))));
+            Arg(args, 0, 1_000_000), Arg(args, 1, 20), Arg(args, 2, 0) != 0)));
         BenchCommands.Register("tiering-range", args => EngineBench.Run(() => TieringRangeBench.RunAsync(
-            Arg(args, 0, 10_000_000), Arg(args, 1, 1_000_000), Arg(args, 2, 0) != 0)));
+            Arg(args, 0, 10_000_000), Arg(args, 1, 1_000_000), Arg(args, 2, 0) != 0, args.Length > 3 ? args[3] : null)));
         BenchCommands.Register("tiering-archive", args => EngineBench.Run(() => TieringBench.ArchiveOnceAsync(
             Arg(args, 0, 1_000_000))));
+        BenchCommands.Register("tiering-writer", args => EngineBench.Run(() => ParquetWriterBench.RunAsync(
+            Arg(args, 0, 1_000_000), Arg(args, 1, 128 * 1024))));
     }
 }
 
 internal static class TieringBench
 {
     private const string Filter = "user_id < 10000 AND country = 'NO'";
+    private const string Sum = "SELECT count(*), sum(amount) FROM events WHERE ROWOFFSET >= 0";
 
     public static async Task RunAsync(int rows)
     {
@@ -57,13 +60,24 @@ internal static class TieringBench
         var duckSql = $"SELECT count(*) FROM read_parquet('{glob}') WHERE {Filter}";
         var duckScan = await BestAsync(() => Task.FromResult(DuckTime(duck, duckSql)));
         var duckCpu = await BestCpuAsync(() => Task.FromResult(DuckTime(duck, duckSql)));
-        // A full cold scan no predicate can narrow: every row is rebuilt and aggregated.
-        const string Sum = "SELECT count(*), sum(amount) FROM events WHERE ROWOFFSET >= 0";
+        // A full cold scan no predicate can narrow: every row is read and aggregated.
         var sumScan = await BestAsync(() => EngineBench.DrainAsync(session, Sum));
         var sumCpu = await BestCpuAsync(() => EngineBench.DrainAsync(session, Sum));
         var duckSum = $"SELECT count(*), sum(amount) FROM read_parquet('{glob}') WHERE rowoffset >= 0";
         var duckSumScan = await BestAsync(() => Task.FromResult(DuckTime(duck, duckSum)));
         var duckSumCpu = await BestCpuAsync(() => Task.FromResult(DuckTime(duck, duckSum)));
+        // Parquet.Net alone over the same files: the columns DuckDB reads, and those our scan needs besides (ts gives
+        // each row its ROWTIME, so it decides which rows exist; rowoffset orders them).
+        var files = Directory.GetFiles(Path.Combine(cold.Root, "events"), "*.parquet", SearchOption.AllDirectories);
+        var libraryFilterCpu = await BestCpuAsync(() => ParquetDecodeBench.ReadColumnsAsync(files,
+            ["user_id", "country"]));
+        var libraryFilterOursCpu = await BestCpuAsync(() => ParquetDecodeBench.ReadColumnsAsync(files,
+            ["user_id", "country", "ts", "rowoffset"]));
+        var librarySumCpu = await BestCpuAsync(() => ParquetDecodeBench.ReadColumnsAsync(files,
+            ["amount", "rowoffset"]));
+        var librarySumOursCpu = await BestCpuAsync(() => ParquetDecodeBench.ReadColumnsAsync(files,
+            ["amount", "rowoffset", "ts"]));
+        Console.WriteLine("strings as UTF-8: " + await ParquetDecodeBench.ProbeUtf8Async(files[0], "country"));
         var explain = await ExplainCountsAsync(session, "EXPLAIN " + count);
         var oursCount = await CountAsync(session, count);
         var duckCount = DuckTime(duck, duckSql);
@@ -96,6 +110,11 @@ internal static class TieringBench
         Console.WriteLine($"| `{Sum}` (cold, every row) | ours {Ms(sumScan)} ms, DuckDB {Ms(duckSumScan)} ms: " +
             $"{sumScan / duckSumScan:F1}x wall; CPU ours {Ms(sumCpu)} ms, DuckDB {Ms(duckSumCpu)} ms: " +
             $"{sumCpu / duckSumCpu:F1}x |");
+        Console.WriteLine($"| Parquet.Net alone, CPU (x DuckDB's CPU of the same query) | filter's columns " +
+            $"(user_id, country) {Ms(libraryFilterCpu)} ms ({libraryFilterCpu / duckCpu:F1}x), with ts, rowoffset " +
+            $"{Ms(libraryFilterOursCpu)} ms ({libraryFilterOursCpu / duckCpu:F1}x); sum's columns (amount, rowoffset) " +
+            $"{Ms(librarySumCpu)} ms ({librarySumCpu / duckSumCpu:F1}x), with ts {Ms(librarySumOursCpu)} ms " +
+            $"({librarySumOursCpu / duckSumCpu:F1}x) |");
         Console.WriteLine($"| 0.1% ROWTIME range over cold rows | {Ms(narrow)} ms, row groups read " +
             $"{reader.Statistics.RowGroupsRead} of {totalRowGroups}, files opened {reader.Statistics.FilesOpened} |");
 
@@ -112,9 +131,10 @@ internal static class TieringBench
             $"MB/s per core; {Mb(compacted.BytesOut)} MB out; cold scan after it {Ms(compactedScan)} ms |");
     }
 
-    /// <summary><c>tiering-scan [rows] [repeats]</c>: archives the data set, prints "ready" and the process id,
-    /// then runs the filtered cold count <paramref name="repeats"/> times (for a profiler attached meanwhile).</summary>
-    public static async Task ScanLoopAsync(int rows, int repeats)
+    /// <summary><c>tiering-scan [rows] [repeats] [full]</c>: archives the data set, prints "ready" and the process
+    /// id, then runs the filtered cold count (or with <paramref name="full"/> the full scan's sum)
+    /// <paramref name="repeats"/> times (for a profiler attached meanwhile).</summary>
+    public static async Task ScanLoopAsync(int rows, int repeats, bool full)
     {
         using var directory = new TempDirectory("tiering-scan");
         await using var engine = QueryEngine.Open(new EngineOptions
@@ -125,7 +145,7 @@ internal static class TieringBench
         var session = engine.CreateSession();
         await EngineBench.LoadEventsAsync(session, rows, 16L << 20);
         await engine.ArchiveStreamAsync("events");
-        var count = $"SELECT count(*) FROM events WHERE {Filter}";
+        var count = full ? Sum : $"SELECT count(*) FROM events WHERE {Filter}";
         await EngineBench.DrainAsync(session, count);
         Console.WriteLine($"ready {Environment.ProcessId}");
         await Task.Delay(2000);
@@ -136,9 +156,45 @@ internal static class TieringBench
         }
     }
 
-    /// <summary><c>tiering-archive [rows]</c>: loads the data set, prints "ready" and the process id, waits 3 s
-    /// (for a profiler to attach), archives it and prints the CPU time it took.</summary>
+    /// <summary><c>tiering-archive [rows]</c>: archives a small stream first in another engine (so the runtime
+    /// has compiled the archival path, as in a server that has been running), then loads the data set, prints
+    /// "ready" and the process id, waits 3 s (for a profiler to attach), archives it and prints the CPU time it
+    /// took, the first (JIT-cold) archival's too.</summary>
     public static async Task ArchiveOnceAsync(int rows)
+    {
+        var (coldBytes, coldSeconds, _) = await ArchiveFreshAsync(Math.Max(rows / 2, 10_000), warmUp: false);
+        Console.WriteLine($"first archival in the process (JIT-cold): {Mb(coldBytes)} MB in {coldSeconds:F2} s CPU: " +
+            $"{coldBytes / 1e6 / coldSeconds:F0} MB/s per core");
+        var (bytes, seconds, jit) = await ArchiveFreshAsync(rows, warmUp: true);
+        Console.WriteLine($"archived {Mb(bytes)} MB in {seconds:F2} s CPU: {bytes / 1e6 / seconds:F0} MB/s per core " +
+            $"(load {Load()}); the runtime's background JIT thread used {jit:F2} s of it, " +
+            $"without it {bytes / 1e6 / (seconds - jit):F0} MB/s per core");
+    }
+
+    // CPU seconds of the runtime's tiered-compilation (background JIT) threads so far, from /proc.
+    private static double TieredCompilationSeconds()
+    {
+        var ticks = 0L;
+        foreach (var task in Directory.GetDirectories("/proc/self/task"))
+        {
+            try
+            {
+                if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered", StringComparison.Ordinal))
+                    continue;
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) +
+                    long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                // the thread ended meanwhile
+            }
+        }
+        return ticks / 100.0;       // USER_HZ
+    }
+
+    private static async Task<(long Bytes, double CpuSeconds, double JitSeconds)> ArchiveFreshAsync(int rows, bool warmUp)
     {
         using var directory = new TempDirectory("tiering-archive");
         await using var engine = QueryEngine.Open(new EngineOptions
@@ -147,15 +203,18 @@ internal static class TieringBench
             ColdStore = new ColdStore(Path.Combine(directory.Path, "cold")),
         });
         await EngineBench.LoadEventsAsync(engine.CreateSession(), rows, 16L << 20);
-        Console.WriteLine($"ready {Environment.ProcessId}");
-        await Task.Delay(3000);
+        if (warmUp)
+        {
+            Console.WriteLine($"ready {Environment.ProcessId}");
+            await Task.Delay(3000);
+        }
         var process = Process.GetCurrentProcess();
+        process.Refresh();
         var cpu = process.TotalProcessorTime;
+        var jit = TieredCompilationSeconds();
         var archived = await engine.ArchiveStreamAsync("events");
         process.Refresh();
-        var seconds = (process.TotalProcessorTime - cpu).TotalSeconds;
-        Console.WriteLine($"archived {Mb(archived.BytesIn)} MB in {seconds:F2} s CPU: " +
-            $"{archived.BytesIn / 1e6 / seconds:F0} MB/s per core");
+        return (archived.BytesIn, (process.TotalProcessorTime - cpu).TotalSeconds, TieredCompilationSeconds() - jit);
     }
 
     private static async Task ExecuteAsync(EngineSession session, string sql)

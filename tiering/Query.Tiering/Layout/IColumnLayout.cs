@@ -22,6 +22,14 @@ public interface IColumnLayout
     /// <summary>Fills <paramref name="row"/> (one slot per column); false: keep the raw bytes too.</summary>
     bool TryDecode(ReadOnlySpan<byte> value, Span<ColdValue> row);
 
+    /// <summary>
+    /// <see cref="TryDecode"/> for archival: a layout may return a top-level STRING or BYTES column as
+    /// <see cref="ColdValue.FromValueRange"/> (a range of <paramref name="value"/>, UTF-8 for STRING) rather than a
+    /// string or byte[], which saves an allocation per value. Nested values and other types are as for
+    /// <see cref="TryDecode"/>; by default it is <see cref="TryDecode"/>.
+    /// </summary>
+    bool TryDecodeRanges(ReadOnlySpan<byte> value, Span<ColdValue> row) => TryDecode(value, row);
+
     /// <summary>Appends the value bytes of <paramref name="row"/>; columns a query did not ask for are NULL.</summary>
     void Encode(ReadOnlySpan<ColdValue> row, System.Buffers.IBufferWriter<byte> value);
 }

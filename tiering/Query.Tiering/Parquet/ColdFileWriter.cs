@@ -21,6 +21,10 @@ internal sealed class ColdFileWriter : IAsyncDisposable
     private readonly ParquetWriter _writer;
     private readonly int _partition;
     private readonly ColdValue[] _row;
+    private readonly LeafColumn _keyLeaf;
+    private readonly LeafColumn _rowValueLeaf;
+    private readonly LeafColumn?[] _flatLeaves;     // per stream column: its leaf when it is top-level scalar
+    private readonly bool[] _checkFits;             // per stream column: whether a value may not fit (TIMESTAMP)
     private DateTime[] _rowTimes;
     private long[] _rowOffsets;
     private int[] _rowPartitions;
@@ -35,6 +39,15 @@ internal sealed class ColdFileWriter : IAsyncDisposable
         _writer = writer;
         _partition = partition;
         _row = new ColdValue[layout.Columns.Count];
+        _keyLeaf = ((LeafNode)schema.Columns[0]).Column;
+        _rowValueLeaf = ((LeafNode)schema.Columns[schema.RowValueColumn]).Column;
+        _flatLeaves = new LeafColumn?[_row.Length];
+        _checkFits = new bool[_row.Length];
+        for (var i = 0; i < _row.Length; i++)
+        {
+            _flatLeaves[i] = (schema.Columns[ColdFileSchema.UserColumnNode(i)] as LeafNode)?.Column;
+            _checkFits[i] = !ColdValueCheck.AlwaysFits(layout.Columns[i].Type);
+        }
         var initial = Math.Min(options.RowGroupMaxRows, 4096);
         _rowTimes = new DateTime[initial];
         _rowOffsets = new long[initial];
@@ -74,15 +87,50 @@ internal sealed class ColdFileWriter : IAsyncDisposable
         _buffered++;
         Track(record.Offset, record.TimestampMs);
         var columns = _schema.Columns;
-        RowShredder.Shred(columns[0], record.HasKey ? ColdValue.FromRef(record.Key.ToArray()) : ColdValue.Null);
+        AddBytesOrNull(_keyLeaf, record.HasKey, record.Key);
         var exact = DecodeValue(record.Value);
         for (var i = 0; i < _row.Length; i++)
-            RowShredder.Shred(columns[ColdFileSchema.UserColumnNode(i)], _row[i]);
-        RowShredder.Shred(columns[_schema.HeadersColumn], HeadersOf(record));
-        var raw = exact ? ColdValue.Null : ColdValue.FromRef(record.Value.ToArray());
-        RowShredder.Shred(columns[_schema.RowValueColumn], raw);
+        {
+            var leaf = _flatLeaves[i];
+            if (leaf is null)
+                RowShredder.Shred(columns[ColdFileSchema.UserColumnNode(i)], _row[i]);
+            else
+                AddFlat(leaf, _row[i], record.Value);
+        }
+        if (record.HeaderCount == 0)
+            RowShredder.Shred(columns[_schema.HeadersColumn], EmptyHeaders);
+        else
+            RowShredder.Shred(columns[_schema.HeadersColumn], HeadersOf(record));
+        AddBytesOrNull(_rowValueLeaf, !exact, record.Value);
         if (!exact)
             RawValueRows++;
+    }
+
+    // A top-level column is one leaf at definition 1 (present) or 0 (NULL): no tree walk per value. Text and
+    // bytes given as ranges of the value bytes are copied into the leaf's arena.
+    private static void AddFlat(LeafColumn leaf, in ColdValue value, ReadOnlySpan<byte> valueBytes)
+    {
+        if (value.IsNull)
+        {
+            leaf.AddLevels(0, 0);
+            return;
+        }
+        if (value.IsValueRange)
+            leaf.AddBytes(valueBytes.Slice(value.RangeStart, value.RangeLength));
+        else
+            leaf.AddValue(value);
+        leaf.AddLevels(1, 0);
+    }
+
+    private static void AddBytesOrNull(LeafColumn leaf, bool present, ReadOnlySpan<byte> bytes)
+    {
+        if (!present)
+        {
+            leaf.AddLevels(0, 0);
+            return;
+        }
+        leaf.AddBytes(bytes);
+        leaf.AddLevels(1, 0);
     }
 
     /// <summary>Rows buffered for the running row group.</summary>
@@ -182,7 +230,7 @@ internal sealed class ColdFileWriter : IAsyncDisposable
         bool exact;
         try
         {
-            exact = _layout.TryDecode(value, _row);
+            exact = _layout.TryDecodeRanges(value, _row);
         }
         catch (FormatException)
         {
@@ -191,7 +239,7 @@ internal sealed class ColdFileWriter : IAsyncDisposable
         }
         for (var i = 0; i < _row.Length; i++)
         {
-            if (!ColdValueCheck.Fits(_layout.Columns[i].Type, _row[i]))
+            if (_checkFits[i] && !ColdValueCheck.Fits(_layout.Columns[i].Type, _row[i]))
             {
                 _row[i] = ColdValue.Null;
                 exact = false;

@@ -40,6 +40,9 @@ internal static class ColdValueCheck
         }
     }
 
+    /// <summary>Whether every value of <paramref name="type"/> fits, so <see cref="Fits"/> need not be asked.</summary>
+    public static bool AlwaysFits(ColdType type) => !Contains(type, ColdTypeKind.Timestamp);
+
     private static bool Contains(ColdType type, ColdTypeKind kind) => type switch
     {
         ColdListType list => Contains(list.Element, kind),

@@ -50,6 +50,9 @@ internal abstract class LeafColumn
 
     public abstract void AddValue(in ColdValue value);
 
+    /// <summary>Adds a STRING value from its UTF-8 bytes, or a BYTES value, copied into the leaf's arena.</summary>
+    public abstract void AddBytes(ReadOnlySpan<byte> bytes);
+
     /// <summary>
     /// Appends every level entry and value that <paramref name="source"/> (a leaf of the same field) holds after a
     /// read: compaction copies a row group column by column, so values cross without being assembled into rows.
@@ -177,6 +180,8 @@ internal sealed class LeafColumn<T> : LeafColumn
     private readonly Func<T, ColdValue> _toCold;
     private readonly int _fixedBytes;
     private T[] _values = new T[1024];
+    private ValueArena<char>? _chars;
+    private ValueArena<byte>? _bytes;
     private int _valueCount;
     private int _valuePosition;
 
@@ -195,6 +200,35 @@ internal sealed class LeafColumn<T> : LeafColumn
         var converted = _fromCold(value);
         _values[_valueCount++] = converted;
         BufferedBytes += _fixedBytes > 0 ? _fixedBytes : VariableBytes(converted);
+    }
+
+    /// <summary>
+    /// Adds a STRING value from its UTF-8 bytes or a BYTES value from its bytes (by this leaf's type), copied
+    /// into the leaf's arena: no string or array per value. Decodes as <see cref="System.Text.Encoding.UTF8"/>'s
+    /// GetString does.
+    /// </summary>
+    public override void AddBytes(ReadOnlySpan<byte> bytes)
+    {
+        if (_valueCount == _values.Length)
+            Array.Resize(ref _values, _valueCount * 2);
+        if (typeof(T) == typeof(ReadOnlyMemory<char>))
+        {
+            _chars ??= new ValueArena<char>();
+            var room = _chars.Reserve(System.Text.Encoding.UTF8.GetMaxCharCount(bytes.Length));
+            var text = _chars.Commit(System.Text.Encoding.UTF8.GetChars(bytes, room));
+            _values[_valueCount++] = (T)(object)text;
+            BufferedBytes += text.Length;
+        }
+        else if (typeof(T) == typeof(ReadOnlyMemory<byte>))
+        {
+            _bytes ??= new ValueArena<byte>();
+            _values[_valueCount++] = (T)(object)_bytes.Copy(bytes);
+            BufferedBytes += bytes.Length;
+        }
+        else
+        {
+            throw new InvalidOperationException($"{Field.Path} holds neither text nor bytes");
+        }
     }
 
     public override void AppendFrom(LeafColumn source)
@@ -224,6 +258,8 @@ internal sealed class LeafColumn<T> : LeafColumn
         base.Clear();
         if (!typeof(T).IsPrimitive)
             Array.Clear(_values, 0, _valueCount);     // drop references to strings and byte arrays
+        _chars?.Reset();
+        _bytes?.Reset();
         _valueCount = 0;
         _valuePosition = 0;
     }

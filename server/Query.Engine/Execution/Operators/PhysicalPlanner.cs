@@ -64,9 +64,10 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
         if (scan.Unbounded)
         {
             var partitionBase = scan.CheckpointPartitionBase;
+            var filter = ColumnFilterAnalyzer.Of(pushdown, source.Definition);
             return new Node(context => new TailScanOperator(source,
                 TailScanOperator.PlanStarts(source, pushdown, context.ReplayFromEarliest), context.Statistics,
-                context.Limits, context.Hooks, partitionIdBase: partitionBase, columns: columns), null);
+                context.Limits, context.Hooks, partitionIdBase: partitionBase, columns: columns, filter: filter), null);
         }
         return new Node(BoundedScan(scan, predicate: null), null);
     }
