@@ -272,6 +272,19 @@ public sealed partial class RecordCursor
         return found;
     }
 
+    public bool TryGetWideDecimal(int column, out WideDecimal value)
+    {
+        if (_json)
+        {
+            ref readonly var cell = ref JsonCell(column);
+            value = cell.Ref is WideDecimal wide ? wide : default;
+            return !cell.IsNull;
+        }
+        var found = TryGetSpan(column, out var data);
+        value = found ? NestedValueCodec.ReadWideDecimal(data) : default;
+        return found;
+    }
+
     public bool TryGetString(int column, out string value)
     {
         if (_vectors is not null)
@@ -337,6 +350,8 @@ public sealed partial class RecordCursor
                 return TryGetInt32(column, out var i) ? Cell.FromInt64(i) : Cell.Null;
             case SqlTypeKind.BigInt or SqlTypeKind.Timestamp or SqlTypeKind.Double:
                 return TryGetInt64(column, out var l) ? Cell.FromInt64(l) : Cell.Null;
+            case SqlTypeKind.Decimal when type is DecimalType { IsWide: true }:
+                return TryGetWideDecimal(column, out var w) ? Cell.FromWideDecimal(w) : Cell.Null;
             case SqlTypeKind.Decimal:
                 return TryGetDecimal(column, out var d) ? Cell.FromDecimal(d) : Cell.Null;
             case SqlTypeKind.String:

@@ -124,7 +124,8 @@ public static class AggregateFunctions
                 if (kind == AggregateKind.StddevSamp)
                     return (SqlType.Double, SqlType.Double);
                 if (argument is DecimalType d)
-                    return (d, new DecimalType(DecimalType.MaxPrecision, d.Scale));
+                    return (d, new DecimalType(d.IsWide ? DecimalType.WideMaxPrecision : DecimalType.MaxPrecision,
+                        d.Scale));
                 if (argument.Kind == SqlTypeKind.Double || kind == AggregateKind.Avg)
                     return (SqlType.Double, SqlType.Double);
                 return (SqlType.BigInt, SqlType.BigInt);
@@ -184,9 +185,13 @@ public static class AggregateFunctions
         AggregateKind.Sum => input!.Kind switch
         {
             SqlTypeKind.Double => new DoubleSumAccumulator(average: false),
+            SqlTypeKind.Decimal when input is DecimalType { IsWide: true } wide
+                => new WideDecimalSumAccumulator(average: false, wide.Scale),
             SqlTypeKind.Decimal => new DecimalSumAccumulator(average: false),
             _ => new Int64SumAccumulator(),
         },
+        AggregateKind.Avg when input is DecimalType { IsWide: true } wide
+            => new WideDecimalSumAccumulator(average: true, wide.Scale),
         AggregateKind.Avg => input!.Kind == SqlTypeKind.Decimal
             ? new DecimalSumAccumulator(average: true) : new DoubleSumAccumulator(average: true),
         AggregateKind.StddevSamp => new StddevAccumulator(),

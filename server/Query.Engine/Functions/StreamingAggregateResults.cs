@@ -24,6 +24,8 @@ internal static class StreamingAggregateResults
     public static Cell OrZero(in Cell result, SqlType type) => !result.IsNull ? result : type.Kind switch
     {
         SqlTypeKind.Double => Cell.FromDouble(0),
+        SqlTypeKind.Decimal when type is DecimalType { IsWide: true } wide
+            => Cell.FromWideDecimal(new WideDecimal(0, wide.Scale)),
         SqlTypeKind.Decimal => Cell.FromDecimal(0m),
         _ => Cell.FromInt64(0),
     };
