@@ -11,6 +11,9 @@ public sealed record EngineOptions
     /// <summary>Clock for append times and UNIX_TIMESTAMP(); the system clock when null.</summary>
     public TimeProvider? TimeProvider { get; init; }
 
+    /// <summary>Store-wide storage settings of the <c>logs/</c> folder (the shared durable journal).</summary>
+    public Storage.LogStoreOptions StoreOptions { get; init; } = new();
+
     /// <summary>
     /// Deepest syntax tree a statement may have (54001 past it); see <see cref="Limits.DepthGuard"/>.
     /// </summary>

@@ -59,6 +59,8 @@ public sealed partial class QueryEngine
         var cold = Options.ColdStore;
         if (tiered && cold is null)
             throw SqlException.FeatureNotSupported("TIERED streams without a cold tier (set the cold root folder)");
+        if (tiered)
+            ColdTypes.CheckTierable(definition);
         for (var p = 0; p < log.PartitionCount; p++)
         {
             var partition = log.GetPartition(p);

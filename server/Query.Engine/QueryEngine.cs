@@ -68,7 +68,8 @@ public sealed partial class QueryEngine : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         Directory.CreateDirectory(options.DataDirectory);
         var catalog = CatalogStore.Open(options.DataDirectory);
-        var logs = LogStore.Open(Path.Combine(options.DataDirectory, "logs"), options.TimeProvider);
+        var logs = LogStore.Open(Path.Combine(options.DataDirectory, "logs"), options.StoreOptions,
+            options.TimeProvider);
         Limits.ValueSizeLimits.MaxValueBytes = options.MaxValueBytes;
         Limits.ValueSizeLimits.MaxInListItems = options.MaxInListItems;
         var engine = new QueryEngine(options, catalog, logs);

@@ -73,6 +73,13 @@ public sealed class ServerSettings
     /// <summary>Memory the scan cache may hold (the hot log's records as pull queries read them; 0: off).</summary>
     public long ScanCacheBytes { get; set; } = 512L * 1024 * 1024;
 
+    /// <summary>Durable appends of every partition share the store's journal (one write and one fdatasync for all of
+    /// them) instead of each partition fsyncing its own segment.</summary>
+    public bool StorageJournal { get; set; } = true;
+
+    /// <summary>The journal file's largest size before it is recycled (every segment it covers synced).</summary>
+    public long StorageJournalMaxBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Memory all tables' state (latest row per key) may hold together (53200 past it).</summary>
     public long StateMemoryBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
@@ -106,6 +113,11 @@ public sealed class ServerSettings
     public Engine.EngineOptions ToEngineOptions() => new()
     {
         DataDirectory = DataDirectory,
+        StoreOptions = new Storage.LogStoreOptions
+        {
+            Journal = StorageJournal,
+            JournalMaxBytes = AtLeast(StorageJournalMaxBytes, 4L << 20, nameof(StorageJournalMaxBytes)),
+        },
         MaxStatementDepth = MaxStatementDepth,
         MaxValueBytes = MaxValueBytes,
         MaxInListItems = MaxInListItems,
@@ -156,6 +168,8 @@ public sealed class ServerSettings
         ["--window-max-bytes"] = nameof(WindowMaxBytes),
         ["--query-scan-workers"] = nameof(QueryScanWorkers),
         ["--scan-cache-bytes"] = nameof(ScanCacheBytes),
+        ["--storage-journal"] = nameof(StorageJournal),
+        ["--storage-journal-max-bytes"] = nameof(StorageJournalMaxBytes),
         ["--state-memory-bytes"] = nameof(StateMemoryBytes),
         ["--persistent-snapshot-min-records"] = nameof(PersistentSnapshotMinRecords),
         ["--max-unauthenticated-message-bytes"] = nameof(MaxUnauthenticatedMessageBytes),

@@ -33,6 +33,9 @@ internal static class WireArrayWriter
             case SqlTypeKind.Int: writer.WriteInt32((int)item); break;
             case SqlTypeKind.BigInt: writer.WriteInt64((long)item); break;
             case SqlTypeKind.Double: writer.WriteFloat8((double)item); break;
+            case SqlTypeKind.Decimal when item is WideDecimal wide:
+                writer.WriteNumeric(wide.Unscaled, wide.Scale);
+                break;
             case SqlTypeKind.Decimal: writer.WriteNumeric((decimal)item); break;
             case SqlTypeKind.String: writer.WriteText((string)item); break;
             case SqlTypeKind.Bytes: writer.WriteBytes((byte[])item); break;

@@ -124,6 +124,10 @@ internal sealed class WireRowsResult : IPgResult
                 case SqlTypeKind.Int: writer.WriteInt32(_rows.GetInt32(i)); break;
                 case SqlTypeKind.BigInt: writer.WriteInt64(_rows.GetInt64(i)); break;
                 case SqlTypeKind.Double: writer.WriteFloat8(_rows.GetDouble(i)); break;
+                case SqlTypeKind.Decimal when _rows.Columns[i].Type is DecimalType { IsWide: true }:
+                    var wide = (WideDecimal)_rows.GetValue(i)!;
+                    writer.WriteNumeric(wide.Unscaled, wide.Scale);
+                    break;
                 case SqlTypeKind.Decimal: writer.WriteNumeric(_rows.GetDecimal(i)); break;
                 case SqlTypeKind.String: writer.WriteText(_rows.GetString(i)); break;
                 case SqlTypeKind.Bytes: writer.WriteBytes(_rows.GetBytes(i)); break;

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Query.Storage.Journal;
 using Query.Storage.Log;
 using Query.Storage.Native;
 using Query.Storage.Recovery;
@@ -18,6 +19,7 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
     private readonly Dictionary<string, PartitionedLog> _logs = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly TransactionCoordinator _coordinator;
+    private StoreJournal? _journal;
     private bool _disposed;
 
     private LogStore(string directory, TimeProvider time, TransactionCoordinator coordinator)
@@ -42,14 +44,22 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
         }
     }
 
-    public static LogStore Open(string directory, TimeProvider? timeProvider = null)
+    public static LogStore Open(string directory, TimeProvider? timeProvider = null) =>
+        Open(directory, new LogStoreOptions(), timeProvider);
+
+    /// <summary>Opens (recovers) the store in <paramref name="directory"/> with store-wide settings.</summary>
+    public static LogStore Open(string directory, LogStoreOptions options, TimeProvider? timeProvider = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var root = Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(root);
         // Commit records first: they finish staged shares' renames before partition recovery deletes *.tmp.
         var store = new LogStore(root, timeProvider ?? TimeProvider.System, TransactionCoordinator.Open(root));
         try
         {
+            // Then the journal: its records go back into the segments before any partition is scanned.
+            store._journal = StoreJournal.Open(root, options);
             foreach (var path in System.IO.Directory.EnumerateDirectories(root))
             {
                 var name = Path.GetFileName(path);
@@ -108,6 +118,9 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
     /// <summary>The store's transaction coordinator (tests watch its fsyncs and inject faults).</summary>
     internal TransactionCoordinator Coordinator => _coordinator;
 
+    /// <summary>The store's shared journal, or null when <see cref="LogStoreOptions.Journal"/> is off.</summary>
+    internal StoreJournal? Journal => _journal;
+
     public bool TryGetLog(string name, [NotNullWhen(true)] out PartitionedLog? log)
     {
         lock (_lock)
@@ -125,6 +138,8 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
             if (!_logs.Remove(name, out var log))
                 throw new LogNotFoundException(name);
             log.CloseAsync(delete: true).GetAwaiter().GetResult();
+            // No journal record may name the log any more: a log created later under its name must not get them.
+            _journal?.Checkpoint();
             var trash = Path.Combine(Directory, ".trash-" + Guid.NewGuid().ToString("N"));
             System.IO.Directory.Move(log.Directory, trash);
             FileSync.SyncDirectory(Directory);
@@ -146,9 +161,31 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
             logs = [.. _logs.Values];
             _logs.Clear();
         }
+        var failed = false;
         foreach (var log in logs)
+        {
             await log.CloseAsync(delete: false).ConfigureAwait(false);
+            failed |= log.HasFailedPartition;
+        }
+        // Every segment is synced now (sealed ones when sealed, active ones by the close): the journal's records
+        // are no longer needed, so a new epoch voids them and the next open replays nothing. After a partition
+        // failed they stay, for recovery.
+        if (!failed)
+            TryEndJournal();
+        _journal?.Dispose();
         _coordinator.Dispose();
+    }
+
+    private void TryEndJournal()
+    {
+        try
+        {
+            _journal?.Checkpoint();
+        }
+        catch (StorageException)
+        {
+            // The records stay valid: the next open replays them, which is harmless.
+        }
     }
 
     private PartitionedLog OpenLog(string name, string path, LogOptions options)
@@ -161,7 +198,8 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
             {
                 var directory = Path.Combine(path, p.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 var segments = PartitionRecovery.Recover(directory, options, nowMs, _coordinator.RecordedEnd(name, p));
-                partitions[p] = new PartitionLog(name, p, directory, options, _time, segments, _coordinator);
+                partitions[p] = new PartitionLog(name, p, directory, options, _time, segments, _coordinator,
+                    options.Durability == DurabilityMode.Sync ? _journal : null);
                 partitions[p].EnforceRetention(nowMs);
             }
         }
@@ -174,7 +212,7 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
         return new PartitionedLog(name, options, path, partitions, _coordinator);
     }
 
-    private static bool IsValidName(string name)
+    internal static bool IsValidName(string name)
     {
         if (string.IsNullOrEmpty(name) || name.Length > 200 || name[0] == '.')
             return false;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Query.Storage.Commit;
+using Query.Storage.Journal;
 using Query.Storage.Log;
 using Query.Storage.Transactions;
 
@@ -26,10 +27,11 @@ public sealed partial class PartitionLog
     private volatile int _state;
 
     internal PartitionLog(string logName, int partition, string directory, LogOptions options, TimeProvider time,
-        Segment[] segments, TransactionCoordinator coordinator)
+        Segment[] segments, TransactionCoordinator coordinator, StoreJournal? journal = null)
     {
         LogName = logName;
         Coordinator = coordinator;
+        Journal = journal;
         Partition = partition;
         Directory = directory;
         Options = options;
@@ -50,14 +52,19 @@ public sealed partial class PartitionLog
 
     internal string LogName { get; }
     internal TransactionCoordinator Coordinator { get; }
+
+    /// <summary>The store's shared journal when this log's durable appends go through it (durability Sync).</summary>
+    internal StoreJournal? Journal { get; }
     internal string Directory { get; }
     internal LogOptions Options { get; }
     internal TimeProvider Time { get; }
     internal Segment[] Segments => Volatile.Read(ref _segments);
     internal Segment ActiveSegment => Volatile.Read(ref _segments)[^1];
     internal bool IsDeleted => _state == Deleted;
+    internal bool HasFailed => _failure is not null;
 
-    /// <summary>fsyncs of segment data so far (tests and benchmarks watch group commit with it).</summary>
+    /// <summary>Durable writes the writer waited for so far: fsyncs of segment data, or journal writes carrying
+    /// a group of this partition (tests and benchmarks watch group commit with it).</summary>
     internal long SyncCount => _writer.SyncCount;
 
     /// <summary>Test hook run before each data write: throw an IOException to simulate a full disk.</summary>

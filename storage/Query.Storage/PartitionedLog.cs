@@ -36,6 +36,20 @@ public sealed class PartitionedLog
         return _partitions[partition];
     }
 
+    /// <summary>True when a partition failed (and so may not have synced what the journal holds for it).</summary>
+    internal bool HasFailedPartition
+    {
+        get
+        {
+            foreach (var partition in _partitions)
+            {
+                if (partition.HasFailed)
+                    return true;
+            }
+            return false;
+        }
+    }
+
     internal async Task CloseAsync(bool delete)
     {
         foreach (var partition in _partitions)

@@ -35,10 +35,12 @@ public sealed class ConformanceReport(IReadOnlyList<CaseOutcome> outcomes)
             + $"{Of(Verdict.IntendedDifference)} | {Of(Verdict.Fail)} |");
     }
 
-    public string Details()
+    /// <summary>One line per case; not-applicable cases (schema registry formats, disabled, test-only UDFs) only
+    /// with <paramref name="withNotApplicable"/>.</summary>
+    public string Details(bool withNotApplicable = false)
     {
         var text = new StringBuilder();
-        foreach (var outcome in Outcomes.Where(o => o.Verdict != Verdict.NotApplicable))
+        foreach (var outcome in Outcomes.Where(o => withNotApplicable || o.Verdict != Verdict.NotApplicable))
         {
             text.AppendLine($"{outcome.Verdict} [{outcome.Category}] {outcome.Case.File} :: {outcome.Case.Name}"
                 + (outcome.Detail.Length > 0 ? $" -- {outcome.Detail.ReplaceLineEndings(" ")}" : ""));

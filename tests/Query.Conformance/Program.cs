@@ -1,6 +1,6 @@
 using Query.Conformance;
 
-// dotnet run --project tests/Query.Conformance -- [folder] [--details] [--wire CONNECTION_STRING]
+// dotnet run --project tests/Query.Conformance -- [folder] [--details | --details-all] [--wire CONNECTION_STRING]
 // The folder holds QTT files (query-validation-tests/, rest-query-validation-tests/); without an argument it comes
 // from QUERY_QTT_DIR. --wire (or QUERY_QTT_WIRE) runs the cases against a running server over the PostgreSQL wire
 // instead of the engine in process; the server must be a scratch one (each case drops every stream first).
@@ -18,8 +18,8 @@ if (folder is null || !Directory.Exists(folder))
 }
 var report = await ConformanceRun.RunAsync(folder, wire);
 Console.WriteLine(report.ToMarkdown());
-if (args.Contains("--details"))
-    Console.WriteLine(report.Details());
+if (args.Contains("--details") || args.Contains("--details-all"))
+    Console.WriteLine(report.Details(withNotApplicable: args.Contains("--details-all")));
 if (wire is not null)
     return 0;
 var below = Floor.Check(report, Floor.Load(ConformanceRun.DataFile("floor.txt")));

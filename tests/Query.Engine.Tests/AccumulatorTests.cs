@@ -60,7 +60,10 @@ public sealed class AccumulatorTests
     private static Accumulator Create(AggregateKind kind, SqlType argument)
     {
         var (input, result) = AggregateFunctions.Types(kind, Argument(kind, argument), null);
-        return AggregateFunctions.Create(new Binding.BoundAggregate(kind, null, input, result) { Parameter = 5 });
+        // k = 5 for TOPK; a by-offset aggregate with a count would be the list form (LATEST_BY_OFFSET(x, n)).
+        var parameter = AggregateFunctions.Arity(kind) == 2 ? 5 : 0;
+        return AggregateFunctions.Create(
+            new Binding.BoundAggregate(kind, null, input, result) { Parameter = parameter });
     }
 
     private static Cell Input(AggregateKind kind, SqlType argument, Cell value)

@@ -88,6 +88,44 @@ public sealed class FunctionCatalogTests : IAsyncLifetime
         Assert.Equal(["b", 1L], rows[1][..2]);
     }
 
+    /// <summary>ksqlDB's aggregate and table functions (its UDAF sources and reference), by name.</summary>
+    private static readonly string[] KsqlAggregateAndTableFunctions =
+    [
+        "AVG", "ATTR", "COLLECT_LIST", "COLLECT_SET", "CORRELATION", "COUNT", "COUNT_DISTINCT", "EARLIEST_BY_OFFSET",
+        "HISTOGRAM", "LATEST_BY_OFFSET", "MAX", "MIN", "STDDEV_SAMP", "STDDEV_SAMPLE", "SUM", "SUM_LIST", "TOPK",
+        "TOPKDISTINCT", "EXPLODE", "CUBE_EXPLODE",
+    ];
+
+    [Fact]
+    public async Task Show_functions_lists_every_ksqldb_aggregate_and_table_function()
+    {
+        var listed = new HashSet<string>();
+        foreach (var row in await _db.QueryAsync("SHOW FUNCTIONS"))
+            listed.Add((string)row[0]!);
+        Assert.Equal([], Array.FindAll(KsqlAggregateAndTableFunctions, name => !listed.Contains(name)));
+    }
+
+    [Fact]
+    public async Task By_offset_aggregates_take_ksqldb_n_and_ignore_nulls_overloads()
+    {
+        await _db.ExecAllAsync(
+            "CREATE STREAM readings (id INT KEY, k STRING, v INT) WITH (VALUE_FORMAT = 'JSON', PARTITIONS = 1)",
+            "INSERT INTO readings (id, k, v) VALUES (1, 'a', NULL), (2, 'a', 1), (3, 'a', 2), (4, 'a', 3), "
+                + "(5, 'a', NULL)");
+        var row = Assert.Single(await _db.QueryAsync("""
+            SELECT LATEST_BY_OFFSET(v), LATEST_BY_OFFSET(v, false), EARLIEST_BY_OFFSET(v),
+              EARLIEST_BY_OFFSET(v, false), TO_JSON_STRING(LATEST_BY_OFFSET(v, 2)),
+              TO_JSON_STRING(EARLIEST_BY_OFFSET(v, 2)), TO_JSON_STRING(LATEST_BY_OFFSET(v, 2, false)),
+              TO_JSON_STRING(EARLIEST_BY_OFFSET(v, 2, false)), STDDEV_SAMPLE(v)
+            FROM readings GROUP BY k
+            """));
+        Assert.Equal([3, null, 1, null, "[2,3]", "[1,2]", "[3,null]", "[null,1]", 1.0], row);
+        Assert.Equal(SqlState.InvalidParameterValue,
+            (await _db.FailsAsync("SELECT LATEST_BY_OFFSET(v, 0) FROM readings GROUP BY k")).SqlState);
+        Assert.Equal(SqlState.UndefinedFunction,
+            (await _db.FailsAsync("SELECT LATEST_BY_OFFSET(v, 'x') FROM readings GROUP BY k")).SqlState);
+    }
+
     [Theory]
     [InlineData("SELECT EXPLODE(xs) + 1 FROM nums", SqlState.FeatureNotSupported)]
     [InlineData("SELECT GREATEST() FROM nums", SqlState.UndefinedFunction)]

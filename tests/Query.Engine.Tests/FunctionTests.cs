@@ -264,6 +264,8 @@ public sealed class FunctionTests
     [Theory]
     [InlineData("PARSE_DATE('abcd', 'yyyy-MM-dd')", "NULL")]
     [InlineData("PARSE_DATE('2021-10-11', 'yyyy-MM-dd')", "2021-10-11")]
+    [InlineData("PARSE_DATE('2003-12-24-01-01', 'yyyy-MM-dd')", "2003-12-24")]   // ksqlDB ignores trailing text
+    [InlineData("PARSE_DATE('2004', 'yyyy-MM-dd')", "NULL")]
     [InlineData("PARSE_TIMESTAMP('abcd', 'yyyy-MM-dd')", "NULL")]
     [InlineData("PARSE_TIME('13:25', 'HH:mm')", "13:25:00")]
     [InlineData("PARSE_TIME('xx', 'HH:mm')", "NULL")]

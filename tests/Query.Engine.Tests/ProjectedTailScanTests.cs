@@ -35,10 +35,12 @@ public sealed class ProjectedTailScanTests : IAsyncLifetime
             Assert.Equal([1, 3], rows.Select(r => r[0]));
         }
         Assert.Equal("0,2", source.LastColumns);
+        Assert.Equal("column 2 > 1", source.LastFilter);
 
         await using (var all = await _db.Session.ExecuteAsync("SELECT * FROM s EMIT CHANGES LIMIT 1"))
             await EngineFixture.ReadAllAsync(all.Rows!).WaitAsync(Timeout);
         Assert.Equal("0,1,2,3", source.LastColumns);
+        Assert.Equal("none", source.LastFilter);
     }
 
     [Fact]
@@ -54,6 +56,7 @@ public sealed class ProjectedTailScanTests : IAsyncLifetime
         }
         Assert.Equal([[1, 10L], [3, 30L]], await _db.QueryAsync("SELECT a, d FROM big ORDER BY a"));
         Assert.Equal("0,2,3", source.LastColumns);
+        Assert.Equal("column 2 > 1", source.LastFilter);
     }
 
     /// <summary>Hot sources that claim the columnar capability and record what each reader asked for.</summary>
@@ -72,9 +75,13 @@ public sealed class ProjectedTailScanTests : IAsyncLifetime
         public ProjectingSource Get(string logName) => _sources[logName];
     }
 
-    private sealed class ProjectingSource(IPartitionSource inner) : IProjectingPartitionSource
+    private sealed class ProjectingSource(IPartitionSource inner) : IFilteringPartitionSource
     {
         private string? _lastColumns;
+        private string? _lastFilter;
+
+        /// <summary>The column predicates the last reader opened was given, or "none".</summary>
+        public string? LastFilter => Volatile.Read(ref _lastFilter);
 
         /// <summary>The columns the last reader opened asked for, in order, or "whole".</summary>
         public string? LastColumns => Volatile.Read(ref _lastColumns);
@@ -90,6 +97,7 @@ public sealed class ProjectedTailScanTests : IAsyncLifetime
             long minTimestampMs = long.MinValue, long maxTimestampMs = long.MaxValue)
         {
             Volatile.Write(ref _lastColumns, "whole");
+            Volatile.Write(ref _lastFilter, "none");
             return inner.OpenReader(startOffset, endOffsetExclusive, minTimestampMs, maxTimestampMs);
         }
 
@@ -98,8 +106,21 @@ public sealed class ProjectedTailScanTests : IAsyncLifetime
             long maxTimestampMs, IReadOnlySet<int>? valueColumns)
         {
             Volatile.Write(ref _lastColumns, valueColumns is null ? "whole" : string.Join(",", valueColumns.Order()));
+            Volatile.Write(ref _lastFilter, "none");
             return inner.OpenReader(startOffset, endOffsetExclusive, minTimestampMs, maxTimestampMs);
         }
+
+        // Leaving no row out is allowed too: the caller evaluates its whole WHERE anyway.
+        public IRecordReader OpenReader(long startOffset, long endOffsetExclusive, long minTimestampMs,
+            long maxTimestampMs, IReadOnlySet<int>? valueColumns, IReadOnlyList<ColumnPredicate> filter)
+        {
+            Volatile.Write(ref _lastColumns, valueColumns is null ? "whole" : string.Join(",", valueColumns.Order()));
+            Volatile.Write(ref _lastFilter, string.Join(" AND ", filter));
+            return inner.OpenReader(startOffset, endOffsetExclusive, minTimestampMs, maxTimestampMs);
+        }
+
+        public IReadOnlyList<SourceExtent> DescribeParts(SourceExtent extent, IReadOnlyList<ColumnPredicate> filter) =>
+            [];
 
         public ValueTask WaitForDataAsync(long offset, CancellationToken cancellationToken) =>
             inner.WaitForDataAsync(offset, cancellationToken);

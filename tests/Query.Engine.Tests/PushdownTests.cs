@@ -51,8 +51,11 @@ public sealed class PushdownTests : IAsyncLifetime
         Assert.Equal(10, rows.Count);
         Assert.Equal(all.Select(r => r[0]), rows.Select(r => r[0]));
         Assert.Equal(Batches, full.BatchesRead);
-        Assert.InRange(narrow.BatchesRead, 1, 2);
+        // The full scan filled the scan cache, so the range is read there: the records of the index blocks
+        // (about 4 KiB each) that overlap it, no batch of the log.
+        Assert.InRange(narrow.BatchesRead, 0, 2);
         Assert.True(narrow.BytesRead * 20 < full.BytesRead, $"{narrow.BytesRead} vs {full.BytesRead}");
+        Assert.InRange(narrow.RecordsScanned, 10, 4 * RowsPerBatch);
     }
 
     [Fact]

@@ -103,6 +103,29 @@ public sealed class TableChainJoinTests : IAsyncLifetime
         Assert.Equal(["ann", "red", "eu"], Assert.Single(rows));
     }
 
+    [Fact]
+    public async Task Right_and_full_steps_on_one_primary_key_keep_every_tables_rows_of_a_key()
+    {
+        await _db.ExecAllAsync("CREATE TABLE extra (id INT PRIMARY KEY, note STRING) WITH (PARTITIONS = 2)",
+            "INSERT INTO users VALUES (1, 'ann', 7), (2, 'bob', 8)", "INSERT INTO scores VALUES (2, 20), (3, 30)",
+            "INSERT INTO extra VALUES (3, 'z'), (4, 'w')",
+            "CREATE TABLE full3 AS SELECT u.id, s.id AS sid, e.id AS eid, u.name, s.score, e.note FROM users u "
+            + "FULL JOIN scores s ON u.id = s.id FULL JOIN extra e ON u.id = e.id",
+            "CREATE TABLE right3 AS SELECT u.id, s.score, e.id AS eid, e.note FROM users u JOIN scores s "
+            + "ON u.id = s.id RIGHT JOIN extra e ON u.id = e.id");
+        // One result row per key value: the rows every table has for it (ksqlDB's tables join on one key), keyed
+        // by that value also where the first table has no row.
+        Assert.Equal(["1|null|null|ann|null|null", "2|2|null|bob|20|null", "3|3|3|null|30|z", "4|null|4|null|null|w"],
+            await RowsAsync("SELECT * FROM full3"));
+        // RIGHT keeps extra's rows; the inner step before it has a row only for key 2, which extra lacks.
+        Assert.Equal(["3|null|3|z", "4|null|4|w"], await RowsAsync("SELECT * FROM right3"));
+        await _db.ExecAllAsync("DELETE FROM users WHERE id = 1", "DELETE FROM extra WHERE id = 4",
+            "INSERT INTO users VALUES (3, 'cid', 9)", "INSERT INTO scores VALUES (3, 33)");
+        Assert.Equal(["2|2|null|bob|20|null", "3|3|3|cid|33|z"], await RowsAsync("SELECT * FROM full3"));
+        Assert.Equal(["3|33|3|z"], await RowsAsync("SELECT * FROM right3"));
+        Assert.Equal(2, _db.Engine.ReadRecords("full3").Count(r => r.ValueIsNull));
+    }
+
     [Theory]
     [InlineData("CREATE TABLE j AS SELECT u.id FROM users u FULL JOIN scores s ON u.id = s.id "
         + "JOIN teams t ON u.team = t.tid")]
@@ -110,7 +133,7 @@ public sealed class TableChainJoinTests : IAsyncLifetime
         + "RIGHT JOIN teams t ON u.team = t.tid")]
     [InlineData("CREATE TABLE j AS SELECT u.id FROM users u JOIN scores s ON u.id = s.id "
         + "JOIN teams t ON u.name = t.title")]
-    public async Task Steps_other_than_inner_or_left_on_a_key_are_refused(string sql)
+    public async Task Outer_steps_beside_foreign_key_steps_and_steps_off_a_key_are_refused(string sql)
     {
         Assert.Equal(SqlState.FeatureNotSupported, (await _db.FailsAsync(sql)).SqlState);
     }

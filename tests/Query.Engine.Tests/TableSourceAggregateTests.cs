@@ -74,7 +74,19 @@ public sealed class TableSourceAggregateTests : IAsyncLifetime
         Assert.Equal("us|1|7|7|[7]", rows["us"]);
         await _db.ExecAsync("DELETE FROM users WHERE id = 2");
         await _db.Engine.WaitForPersistentQueriesAsync(Timeout);
-        Assert.Equal("us|0|null|null|[]", (await ByRegionAsync())["us"]);   // an emptied group stays, as ksqlDB's
+        // An emptied group stays, as ksqlDB's, with its SUM and AVG at 0 (ksqlDB's streaming SUM / AVG start at 0).
+        Assert.Equal("us|0|0|0|[]", (await ByRegionAsync())["us"]);
+    }
+
+    [Fact]
+    public async Task Streaming_sum_and_avg_of_only_nulls_are_zero_as_in_ksqldb_but_null_in_a_pull_query()
+    {
+        await _db.ExecAllAsync("CREATE STREAM ev (k INT KEY, v INT)", "INSERT INTO ev VALUES (1, NULL), (1, NULL)",
+            "CREATE TABLE sums AS SELECT k, SUM(v) AS s, AVG(v) AS a, COUNT(v) AS c FROM ev GROUP BY k");
+        await _db.Engine.WaitForPersistentQueriesAsync(Timeout);
+        Assert.Equal([[1, 0L, 0.0, 0L]], await _db.QueryAsync("SELECT k, s, a, c FROM sums"));
+        Assert.Equal([[1, null, null, 0L]],
+            await _db.QueryAsync("SELECT k, SUM(v), AVG(v), COUNT(v) FROM ev GROUP BY k"));
     }
 
     [Fact]
@@ -149,7 +161,7 @@ public sealed class TableSourceAggregateTests : IAsyncLifetime
         rows.AddRange(await EngineFixture.ReadAllAsync(push.Rows!, 2).WaitAsync(Timeout));
         await _db.ExecAsync("DELETE FROM users WHERE id = 1");
         rows.AddRange(await EngineFixture.ReadAllAsync(push.Rows!, 1).WaitAsync(Timeout));
-        Assert.Equal(["eu|0|null", "eu|1|10", "us|0|null", "us|1|3"],
+        Assert.Equal(["eu|0|0", "eu|1|10", "us|0|0", "us|1|3"],
             rows.Select(r => string.Join("|", r.Select(Text))).Order());
     }
 }

@@ -47,6 +47,24 @@ public sealed class WindowedJoinTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Star_over_windowed_streams_lists_each_sides_window_after_its_key_and_keeps_a_windowed_sink()
+    {
+        await _db.ExecAllAsync(
+            "INSERT INTO lw (id, v, WINDOWSTART, WINDOWEND, ROWTIME) VALUES (1, 'a', 0, 10000, 1000), "
+            + "(1, 'b', 10000, 20000, 11000)",
+            "INSERT INTO rw (id, w, WINDOWSTART, WINDOWEND, ROWTIME) VALUES (1, 'x', 0, 10000, 3000), "
+            + "(1, 'y', 10000, 20000, 12000)",
+            "CREATE STREAM j AS SELECT * FROM lw l JOIN rw r WITHIN 1 HOUR ON l.id = r.id EMIT CHANGES");
+        // ksqlDB's sink of a join of windowed streams: keyed by the join key and the window, each side's bounds
+        // after its key.
+        Assert.Equal(["1|0|10000|0|10000|a|1|0|10000|x", "1|10000|20000|10000|20000|b|1|10000|20000|y"],
+            await RowsAsync("SELECT * FROM j"));
+        var sink = _db.Engine.GetStream("j", null).Definition;
+        Assert.Equal(Catalog.WindowKind.Tumbling, sink.Window?.Kind);
+        Assert.Equal("l_id", sink.Columns[sink.KeyColumn].Name);
+    }
+
+    [Fact]
     public async Task Session_windowed_streams_match_on_exact_session_bounds()
     {
         await _db.ExecAllAsync(

@@ -2,7 +2,7 @@ namespace Query.Grammar.Tests;
 
 /// <summary>
 /// One or more examples of every statement and expression form of the dialect. The round-trip test runs
-/// all of them (plus <see cref="ClientQueries"/>) through parse, format and parse again.
+/// all of them (and ClientQueryTests the captured client statements) through parse, format and parse again.
 /// </summary>
 internal static class StatementCorpus
 {

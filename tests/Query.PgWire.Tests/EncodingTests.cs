@@ -29,6 +29,31 @@ public sealed class EncodingTests
         Assert.Equal(hex, Encode(PgTypeOid.Numeric, true, w => w.WriteNumeric(decimal.Parse(value,
             System.Globalization.CultureInfo.InvariantCulture))));
 
+    /// <summary>A 38-digit numeric (DECIMAL above System.Decimal's 28 digits) as unscaled value and scale: the same
+    /// bytes as the decimal path where both apply, and its exact digits back where only it applies.</summary>
+    [Theory]
+    [InlineData("1234", 2, "0002000000000002000C0D48")]
+    [InlineData("0", 0, "0000000000000000")]
+    [InlineData("-1", 0, "0001000040000000" + "0001")]
+    [InlineData("100005", 1, "000300010000000100010000" + "1388")]
+    [InlineData("1", 4, "0001FFFF00000004" + "0001")]
+    public void Wide_numeric_binary_matches_postgres(string unscaled, int scale, string hex) =>
+        Assert.Equal(hex, Encode(PgTypeOid.Numeric, true, w => w.WriteNumeric(Int128.Parse(unscaled,
+            System.Globalization.CultureInfo.InvariantCulture), scale)));
+
+    [Theory]
+    [InlineData("123456789876543212345678987654321", 16, "12345678987654321.2345678987654321")]
+    [InlineData("-99999999999999999999999999999999999999", 0, "-99999999999999999999999999999999999999")]
+    [InlineData("-12", 16, "-0.0000000000000012")]
+    [InlineData("99999999999999999999999999999999999999", 38, "0.99999999999999999999999999999999999999")]
+    public void Wide_numeric_round_trips_in_binary_and_text(string unscaled, int scale, string text)
+    {
+        var value = Int128.Parse(unscaled, System.Globalization.CultureInfo.InvariantCulture);
+        var binary = Convert.FromHexString(Encode(PgTypeOid.Numeric, true, w => w.WriteNumeric(value, scale)));
+        Assert.Equal(text, PgNumeric.ReadBinaryAsText(binary));
+        Assert.Equal(text, Encode(PgTypeOid.Numeric, false, w => w.WriteNumeric(value, scale)));
+    }
+
     [Fact]
     public void Numeric_binary_decodes_back_to_its_exact_text()
     {

@@ -10,9 +10,10 @@ using static Query.Testing.CrashServer;
 namespace Query.Server.Tests;
 
 /// <summary>
-/// The real server killed with SIGKILL while one client runs multi-row INSERTs and another runs COPYs (some
-/// large enough to stage) into a 4-partition stream, 10 times over one data directory: after every restart
-/// each statement is there with all of its rows, or not at all, and every acknowledged one is there.
+/// The real server killed with SIGKILL while one client runs multi-row INSERTs, another runs COPYs (some
+/// large enough to stage) and four more run single-row parameterized INSERTs (made durable through the store's
+/// shared journal) into a 4-partition stream, 10 times over one data directory: after every restart each
+/// statement is there with all of its rows, or not at all, and every acknowledged one is there.
 /// </summary>
 public sealed class StatementCrashTests
 {
@@ -43,10 +44,13 @@ public sealed class StatementCrashTests
             var r = round;
             var inserts = Task.Run(() => SwallowAsync(InsertLoopAsync(port, r, acknowledged)));
             var copies = Task.Run(() => SwallowAsync(CopyLoopAsync(port, r, acknowledged)));
+            var singles = Enumerable.Range(0, 4)
+                .Select(c => Task.Run(() => SwallowAsync(SingleRowLoopAsync(port, r, c, acknowledged)))).ToArray();
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
             // Round 0 waits for its first large COPY too, so the staged path is proven to commit at least once.
             while (!(acknowledged.Keys.Any(k => k.StartsWith($"i-{r}-", StringComparison.Ordinal))
                 && acknowledged.Keys.Any(k => k.StartsWith($"c-{r}-", StringComparison.Ordinal))
+                && acknowledged.Keys.Any(k => k.StartsWith($"s-{r}-", StringComparison.Ordinal))
                 && (r > 0 || acknowledged.ContainsKey("c-0-1"))))
             {
                 Assert.True(DateTime.UtcNow < deadline, $"round {round}: no INSERT and COPY acknowledged in 60 s");
@@ -55,7 +59,7 @@ public sealed class StatementCrashTests
             await Task.Delay(random.Next(0, 1_000));
             server.Kill();
             await server.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            await Task.WhenAll(inserts, copies).WaitAsync(TimeSpan.FromSeconds(60));
+            await Task.WhenAll([inserts, copies, .. singles]).WaitAsync(TimeSpan.FromSeconds(60));
             Assert.True(acknowledged.Count > before);
         }
         NpgsqlConnection.ClearAllPools();
@@ -98,6 +102,19 @@ public sealed class StatementCrashTests
                 sql.Append(CultureInfo.InvariantCulture, $"{(n > 0 ? ", " : "")}('{stmt}', {rows}, {n}, 'x')");
             await conn.ExecuteAsync(sql.ToString());
             acknowledged[stmt] = rows;
+        }
+    }
+
+    private static async Task SingleRowLoopAsync(int port, int round, int client,
+        ConcurrentDictionary<string, int> acknowledged)
+    {
+        await using var conn = await OpenAsync(port);
+        for (var sequence = 0; ; sequence++)
+        {
+            var stmt = $"s-{round}-{client}-{sequence}";
+            await conn.ExecuteAsync("INSERT INTO ingest (stmt, expected, n, pad) VALUES (@Stmt, 1, 0, 'y')",
+                new { Stmt = stmt });
+            acknowledged[stmt] = 1;
         }
     }
 

@@ -14,7 +14,7 @@ internal sealed class CrashHarnessProcess : IDisposable
     private CrashHarnessProcess(Process process) => _process = process;
 
     public static CrashHarnessProcess Start(string dataDirectory, int run, double? seconds = null,
-        bool transactions = false)
+        bool transactions = false, string? mode = null)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -25,6 +25,8 @@ internal sealed class CrashHarnessProcess : IDisposable
         info.ArgumentList.Add(HarnessPath());
         if (transactions)
             info.ArgumentList.Add("txn");
+        else if (mode is not null)
+            info.ArgumentList.Add(mode);
         info.ArgumentList.Add(dataDirectory);
         info.ArgumentList.Add(run.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (seconds is { } s)

@@ -13,6 +13,17 @@ public sealed record ColdScanRange(long StartOffset, long EndOffsetExclusive = l
 {
     public IReadOnlyList<ColumnPredicate>? Filter { get; init; }
 
+    /// <summary>Read for column batches: the key and headers are not read, and the records' times only when
+    /// <see cref="Timestamps"/> is set or the time range is bounded.</summary>
+    public bool Columnar { get; init; }
+
+    /// <summary>With <see cref="Columnar"/>: whether the records' times are wanted.</summary>
+    public bool Timestamps { get; init; }
+
+    /// <summary>Whether <c>rowtime</c> must be read: for records, for a bounded time range, or when asked.</summary>
+    public bool ReadsRowTime => !Columnar || Timestamps || MinTimestampMs != long.MinValue
+        || MaxTimestampMs != long.MaxValue;
+
     public bool IsProjected(int column) => Columns is null || Columns.Contains(column);
 
     /// <summary>Whether the column is read: projected, or compared by the filter.</summary>

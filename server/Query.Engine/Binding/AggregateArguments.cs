@@ -31,4 +31,30 @@ internal static class AggregateArguments
         _ => throw new SqlException(SqlState.UndefinedFunction,
             $"{name.ToUpperInvariant()}'s k must be an integer literal", position: position),
     };
+
+    /// <summary>
+    /// LATEST_BY_OFFSET / EARLIEST_BY_OFFSET's optional arguments, as ksqlDB's overloads take them:
+    /// (x, ignoreNulls), (x, n) and (x, n, ignoreNulls), literals. n (from 1) makes the result the n latest /
+    /// earliest values as an ARRAY (0: one value); ignoreNulls defaults to true.
+    /// </summary>
+    public static (int N, bool KeepNulls) ByOffset(Ast.Expr second, Ast.Expr? third, string name, int position)
+    {
+        var upper = name.ToUpperInvariant();
+        if (third is null && second is Ast.BooleanLiteral onlyNulls)
+            return (0, !onlyNulls.Value);
+        var n = second switch
+        {
+            Ast.IntegerLiteral { Value: >= 1 and <= AggregateFunctions.MaxTopK } literal => (int)literal.Value,
+            Ast.IntegerLiteral => throw new SqlException(SqlState.InvalidParameterValue,
+                $"{upper}'s n must be from 1 to {AggregateFunctions.MaxTopK}", position: position),
+            _ => throw new SqlException(SqlState.UndefinedFunction,
+                $"{upper}'s second argument must be an integer literal (n) or a boolean literal (ignoreNulls)",
+                position: position),
+        };
+        if (third is null)
+            return (n, false);
+        return third is Ast.BooleanLiteral ignoreNulls ? (n, !ignoreNulls.Value)
+            : throw new SqlException(SqlState.UndefinedFunction,
+                $"{upper}'s third argument (ignoreNulls) must be a boolean literal", position: position);
+    }
 }

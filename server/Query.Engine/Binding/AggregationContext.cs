@@ -8,8 +8,12 @@ namespace Query.Engine.Binding;
 /// <summary>One aggregate of a query: its function, its argument over the source row, and its types.</summary>
 public sealed record BoundAggregate(AggregateKind Kind, BoundExpr? Argument, SqlType? InputType, SqlType ResultType)
 {
-    /// <summary>A constant argument after the value (TOPK's k); 0 when the aggregate has none.</summary>
+    /// <summary>A constant argument after the value (TOPK's k, LATEST_BY_OFFSET's n); 0 when the aggregate has
+    /// none.</summary>
     public int Parameter { get; init; }
+
+    /// <summary>LATEST_BY_OFFSET / EARLIEST_BY_OFFSET with ignoreNulls = false: NULL values count too.</summary>
+    public bool KeepNulls { get; init; }
 }
 
 /// <summary>
@@ -22,7 +26,8 @@ public sealed class AggregationContext
     private readonly BindScope _source;
     private readonly ParameterTypes _parameters;
     private readonly List<Ast.Expr> _groupSyntax = [];
-    private readonly List<(AggregateKind Kind, Ast.Expr? Argument, Ast.Expr? Second)> _aggregateSyntax = [];
+    private readonly List<(AggregateKind Kind, Ast.Expr? Argument, Ast.Expr? Second, Ast.Expr? Third)>
+        _aggregateSyntax = [];
 
     private readonly IReadOnlyList<object?>? _parameterValues;
 
@@ -140,10 +145,11 @@ public sealed class AggregationContext
     {
         var name = call.Name.Name.Value;
         var second = call.Arguments.Count > 1 ? call.Arguments[1] : null;
+        var third = call.Arguments.Count > 2 ? call.Arguments[2] : null;
         for (var i = 0; i < _aggregateSyntax.Count; i++)
         {
             if (_aggregateSyntax[i].Kind == kind && Equals(_aggregateSyntax[i].Argument, argument)
-                && Equals(_aggregateSyntax[i].Second, second))
+                && Equals(_aggregateSyntax[i].Second, second) && Equals(_aggregateSyntax[i].Third, third))
                 return new BoundColumn(GroupKeys.Count + WindowColumns + i, name, Aggregates[i].ResultType);
         }
         BoundExpr? bound = null;
@@ -163,10 +169,21 @@ public sealed class AggregationContext
             bound = AggregateArguments.Pair(bound, SourceBinder().Bind(second!), position);
         else if (bound is not null && input is not null)
             bound = ExpressionBinder.Coerce(bound, input, CastContext.Implicit, position);
+        var keepNulls = false;
         if (kind is AggregateKind.TopK or AggregateKind.TopKDistinct)
             parameter = AggregateArguments.TopK(second!, call.Name.Name.Value, position);
-        _aggregateSyntax.Add((kind, argument, second));
-        Aggregates.Add(new BoundAggregate(kind, bound, input ?? bound?.Type, result) { Parameter = parameter });
+        else if (kind is AggregateKind.LatestByOffset or AggregateKind.EarliestByOffset && second is not null)
+        {
+            (parameter, keepNulls) = AggregateArguments.ByOffset(second, third, call.Name.Name.Value, position);
+            if (parameter > 0)
+                result = new ArrayType(result);
+        }
+        _aggregateSyntax.Add((kind, argument, second, third));
+        Aggregates.Add(new BoundAggregate(kind, bound, input ?? bound?.Type, result)
+        {
+            Parameter = parameter,
+            KeepNulls = keepNulls,
+        });
         return new BoundColumn(GroupKeys.Count + WindowColumns + Aggregates.Count - 1, name, result);
     }
 

@@ -43,10 +43,15 @@ public sealed partial class ExpressionBinder
             if (_aggregation is null)
                 throw new SqlException(SqlState.GroupingError, $"aggregate function {name} is not allowed here",
                     position: position);
-            if (!star && call.Arguments.Count != AggregateFunctions.Arity(kind))
-                throw new SqlException(SqlState.UndefinedFunction, AggregateFunctions.Arity(kind) == 1
-                    ? $"function {name} takes exactly one argument"
-                    : $"function {name} takes exactly {AggregateFunctions.Arity(kind)} arguments", position: position);
+            if (!star && (call.Arguments.Count < AggregateFunctions.Arity(kind)
+                    || call.Arguments.Count > AggregateFunctions.MaxArity(kind)))
+                throw new SqlException(SqlState.UndefinedFunction, AggregateFunctions.MaxArity(kind) switch
+                {
+                    1 => $"function {name} takes exactly one argument",
+                    var most when most == AggregateFunctions.Arity(kind)
+                        => $"function {name} takes exactly {most} arguments",
+                    var most => $"function {name} takes {AggregateFunctions.Arity(kind)} to {most} arguments",
+                }, position: position);
             return _aggregation.AddAggregate(kind, star ? null : call.Arguments[0], call, position);
         }
         if (call.Star || call.Distinct)

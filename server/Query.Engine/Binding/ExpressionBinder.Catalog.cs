@@ -82,6 +82,11 @@ public sealed partial class ExpressionBinder
                 BindAll(call);
                 bound = BoundLiteral.Null(SqlType.String);
                 return true;
+            case "PG_TYPEOF" when call.Arguments.Count == 1:
+                // PostgreSQL's regtype prints as format_type without a modifier: integer, numeric, text[].
+                var typeOid = PgTypes.OidOf(Bind(call.Arguments[0]).Type);
+                bound = new BoundLiteral(PgTypes.FormatType(typeOid, -1), SqlType.String);
+                return true;
             case "PG_ENCODING_TO_CHAR":
                 BindAll(call);
                 bound = new BoundLiteral("UTF8", SqlType.String);

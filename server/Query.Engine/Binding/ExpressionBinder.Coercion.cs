@@ -18,7 +18,8 @@ public sealed partial class ExpressionBinder
         if (source == target)
             return expression;
         var decimalAssignment = context != CastContext.Implicit && target is DecimalType;
-        if (source.Kind == target.Kind && !source.IsComplex && !decimalAssignment)
+        // A narrow and a wide DECIMAL differ in representation (System.Decimal, WideDecimal): convert even then.
+        if (source.Kind == target.Kind && !source.IsComplex && !decimalAssignment && source.ClrType == target.ClrType)
             return expression;
         try
         {

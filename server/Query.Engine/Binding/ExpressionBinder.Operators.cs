@@ -141,6 +141,8 @@ public sealed partial class ExpressionBinder
 
     private static DecimalType DecimalResult(BinaryOp op, DecimalType common, SqlType left, SqlType right)
     {
+        if (common.IsWide)
+            return WideDecimalResult(op, AsDecimalType(left), AsDecimalType(right));
         var leftScale = (left as DecimalType)?.Scale ?? 0;
         var rightScale = (right as DecimalType)?.Scale ?? 0;
         var scale = op switch
@@ -150,6 +152,41 @@ public sealed partial class ExpressionBinder
             _ => common.Scale,
         };
         return new DecimalType(DecimalType.MaxPrecision, scale);
+    }
+
+    private static DecimalType AsDecimalType(SqlType type) => type switch
+    {
+        DecimalType d => d,
+        { Kind: SqlTypeKind.Int } => new DecimalType(10, 0),
+        { Kind: SqlTypeKind.BigInt } => new DecimalType(19, 0),
+        _ => new DecimalType(DecimalType.MaxPrecision, 0),
+    };
+
+    /// <summary>
+    /// ksqlDB's (and SQL Server's) result type of DECIMAL arithmetic, once an operand is wide: + and - keep the
+    /// larger scale with one more integral digit, * adds precisions and scales, / keeps at least 6 decimals, %
+    /// the smaller integral part. Past 38 digits the scale gives way (to no less than 6) so the integral digits
+    /// stay. The result is wide (at least 29 digits), as the operands are.
+    /// </summary>
+    private static DecimalType WideDecimalResult(BinaryOp op, DecimalType a, DecimalType b)
+    {
+        var (precision, scale) = op switch
+        {
+            BinaryOp.Multiply => (a.Precision + b.Precision + 1, a.Scale + b.Scale),
+            BinaryOp.Divide => (a.Precision - a.Scale + b.Scale + Math.Max(6, a.Scale + b.Precision + 1),
+                Math.Max(6, a.Scale + b.Precision + 1)),
+            BinaryOp.Modulo => (Math.Min(a.Precision - a.Scale, b.Precision - b.Scale) + Math.Max(a.Scale, b.Scale),
+                Math.Max(a.Scale, b.Scale)),
+            _ => (Math.Max(a.Scale, b.Scale) + Math.Max(a.Precision - a.Scale, b.Precision - b.Scale) + 1,
+                Math.Max(a.Scale, b.Scale)),
+        };
+        if (precision > DecimalType.WideMaxPrecision)
+        {
+            scale = Math.Max(Math.Min(scale, 6), scale - (precision - DecimalType.WideMaxPrecision));
+            precision = DecimalType.WideMaxPrecision;
+        }
+        precision = Math.Max(precision, DecimalType.MaxPrecision + 1);
+        return new DecimalType(precision, Math.Min(scale, precision));
     }
 
     private BoundExpr BindRegexMatch(Ast.BinaryExpr binary, int position)

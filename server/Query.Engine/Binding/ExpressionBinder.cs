@@ -128,15 +128,17 @@ public sealed partial class ExpressionBinder
 
     private static BoundLiteral DecimalLiteral(string text, int position)
     {
-        var value = CastMethods.ParseDecimal(text);
         var dot = text.IndexOf('.', StringComparison.Ordinal);
         var scale = dot < 0 ? 0 : text.Length - dot - 1;
         var digits = 0;
         foreach (var c in text)
             digits += char.IsAsciiDigit(c) ? 1 : 0;
-        if (digits > DecimalType.MaxPrecision)
+        if (digits > DecimalType.WideMaxPrecision)
             throw SqlException.OutOfRange("numeric", position);
-        return new BoundLiteral(value, new DecimalType(Math.Max(digits, Math.Max(scale, 1)), scale));
+        var type = new DecimalType(Math.Max(digits, Math.Max(scale, 1)), scale);
+        // Up to 28 digits a literal is a System.Decimal; 29 to 38 digits need the wide DECIMAL.
+        return type.IsWide ? new BoundLiteral(WideDecimal.Parse(text).ToPrecision(type.Precision, scale), type)
+            : new BoundLiteral(CastMethods.ParseDecimal(text), type);
     }
 
     /// <summary>INTERVAL literals are BIGINT milliseconds: TIMESTAMP ± INTERVAL is millisecond arithmetic.</summary>

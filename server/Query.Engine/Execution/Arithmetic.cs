@@ -22,6 +22,21 @@ public static class Arithmetic
     public static decimal DivideDecimal(decimal left, decimal right) =>
         right == 0 ? throw SqlException.DivisionByZero() : left / right;
 
+    public static WideDecimal AddWideDecimal(WideDecimal left, WideDecimal right, int precision, int scale) =>
+        WideDecimal.Add(left, right, negateRight: false, precision, scale);
+
+    public static WideDecimal SubtractWideDecimal(WideDecimal left, WideDecimal right, int precision, int scale) =>
+        WideDecimal.Add(left, right, negateRight: true, precision, scale);
+
+    public static WideDecimal MultiplyWideDecimal(WideDecimal left, WideDecimal right, int precision, int scale) =>
+        WideDecimal.Multiply(left, right, precision, scale);
+
+    public static WideDecimal DivideWideDecimal(WideDecimal left, WideDecimal right, int precision, int scale) =>
+        WideDecimal.Divide(left, right, scale).ToPrecision(precision, scale);
+
+    public static WideDecimal ModuloWideDecimal(WideDecimal left, WideDecimal right, int precision, int scale) =>
+        WideDecimal.Remainder(left, right).ToPrecision(precision, scale);
+
     public static int ModuloInt32(int left, int right) =>
         right == 0 ? throw SqlException.DivisionByZero() : right == -1 ? 0 : left % right;
 

@@ -11,13 +11,23 @@ internal static class CastEmitter
     private static E Call(string method, params E[] args) =>
         E.Call(typeof(CastMethods).GetMethod(method)!, args);
 
+    private static E Wide(string method, params E[] args) =>
+        E.Call(typeof(WideDecimalCasts).GetMethod(method)!, args);
+
+    private static bool IsWide(SqlType type) => type is DecimalType { IsWide: true };
+
     public static E Convert(E value, SqlType from, SqlType to)
     {
         if (to is DecimalType target)
-            return from is DecimalType source && source == target
-                ? value
+        {
+            if (from is DecimalType source && source == target)
+                return value;
+            return target.IsWide
+                ? Wide(nameof(WideDecimalCasts.ToPrecision), ToRawWide(value, from), E.Constant(target.Precision),
+                    E.Constant(target.Scale))
                 : Call(nameof(CastMethods.ToDecimal), ToRawDecimal(value, from), E.Constant(target.Precision),
                     E.Constant(target.Scale));
+        }
         if (from.Kind == to.Kind && !from.IsComplex)
             return value;
         if (to.Kind == SqlTypeKind.String)
@@ -39,8 +49,20 @@ internal static class CastEmitter
         };
     }
 
+    private static E ToRawWide(E value, SqlType from) => from.Kind switch
+    {
+        SqlTypeKind.Decimal when IsWide(from) => value,
+        SqlTypeKind.Decimal => Wide(nameof(WideDecimalCasts.FromDecimal), value),
+        SqlTypeKind.Double => Wide(nameof(WideDecimalCasts.FromDouble), value),
+        SqlTypeKind.String => Wide(nameof(WideDecimalCasts.Parse), value),
+        SqlTypeKind.Int or SqlTypeKind.BigInt => Wide(nameof(WideDecimalCasts.FromInt64), E.Convert(value,
+            typeof(long))),
+        _ => Wide(nameof(WideDecimalCasts.FromValue), E.Convert(value, typeof(object)), E.Constant(from)),
+    };
+
     private static E ToRawDecimal(E value, SqlType from) => from.Kind switch
     {
+        SqlTypeKind.Decimal when IsWide(from) => Wide(nameof(WideDecimalCasts.ToDecimal), value),
         SqlTypeKind.Decimal => value,
         SqlTypeKind.Double => Call(nameof(CastMethods.DoubleToDecimal), value),
         SqlTypeKind.String => Call(nameof(CastMethods.ParseDecimal), value),
@@ -52,6 +74,9 @@ internal static class CastEmitter
         (SqlTypeKind.BigInt, SqlTypeKind.Int) => Call(nameof(CastMethods.Int64ToInt32), value),
         (SqlTypeKind.Double, SqlTypeKind.Int) => Call(nameof(CastMethods.DoubleToInt32), value),
         (SqlTypeKind.Double, SqlTypeKind.BigInt) => Call(nameof(CastMethods.DoubleToInt64), value),
+        (SqlTypeKind.Decimal, SqlTypeKind.Int) when IsWide(from) => Wide(nameof(WideDecimalCasts.ToInt32), value),
+        (SqlTypeKind.Decimal, SqlTypeKind.BigInt) when IsWide(from) => Wide(nameof(WideDecimalCasts.ToInt64), value),
+        (SqlTypeKind.Decimal, SqlTypeKind.Double) when IsWide(from) => Wide(nameof(WideDecimalCasts.ToDouble), value),
         (SqlTypeKind.Decimal, SqlTypeKind.Int) => Call(nameof(CastMethods.DecimalToInt32), value),
         (SqlTypeKind.Decimal, SqlTypeKind.BigInt) => Call(nameof(CastMethods.DecimalToInt64), value),
         (SqlTypeKind.Decimal, SqlTypeKind.Double) => Call(nameof(CastMethods.DecimalToDouble), value),
@@ -64,6 +89,7 @@ internal static class CastEmitter
         SqlTypeKind.Int => Call(nameof(CastMethods.Int32ToString), value),
         SqlTypeKind.BigInt => Call(nameof(CastMethods.Int64ToString), value),
         SqlTypeKind.Double => Call(nameof(CastMethods.DoubleToString), value),
+        SqlTypeKind.Decimal when IsWide(from) => Wide(nameof(WideDecimalCasts.ToText), value),
         SqlTypeKind.Decimal => Call(nameof(CastMethods.DecimalToString), value),
         SqlTypeKind.Timestamp => Call(nameof(CastMethods.TimestampToString), value),
         SqlTypeKind.Date => Call(nameof(CastMethods.DateToString), value),

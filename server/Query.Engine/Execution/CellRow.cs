@@ -49,6 +49,13 @@ public sealed class CellRow(Cell[] cells)
         return !cell.IsNull;
     }
 
+    public bool TryGetWideDecimal(int column, out WideDecimal value)
+    {
+        ref readonly var cell = ref Cells[column];
+        value = cell.Ref is WideDecimal wide ? wide : default;
+        return !cell.IsNull;
+    }
+
     public bool TryGetString(int column, out string value) => TryGetRef(column, out value);
 
     public bool TryGetBytes(int column, out byte[] value) => TryGetRef(column, out value);

@@ -53,6 +53,8 @@ public sealed partial class ExpressionCompiler<TRow>
         if (op == BinaryOp.Concat)
             return E.Call(typeof(Limits.ValueSizeLimits).GetMethod(nameof(Limits.ValueSizeLimits.Concat))!, left,
                 right);
+        if (type is DecimalType { IsWide: true } wide)
+            return WideArithmetic(op, left, right, wide);
         var suffix = type.Kind switch
         {
             SqlTypeKind.Int => "Int32",
@@ -70,6 +72,22 @@ public sealed partial class ExpressionCompiler<TRow>
             BinaryOp.Modulo => E.Call(Helper("Modulo" + suffix), left, right),
             _ => throw new InvalidOperationException($"not an arithmetic operator: {op}"),
         };
+    }
+
+    /// <summary>A wide DECIMAL operation, computed exactly and brought to its static type in one rounding (to the
+    /// scale, 22003 past the precision).</summary>
+    private static E WideArithmetic(BinaryOp op, E left, E right, DecimalType type)
+    {
+        var method = op switch
+        {
+            BinaryOp.Add => nameof(Execution.Arithmetic.AddWideDecimal),
+            BinaryOp.Subtract => nameof(Execution.Arithmetic.SubtractWideDecimal),
+            BinaryOp.Multiply => nameof(Execution.Arithmetic.MultiplyWideDecimal),
+            BinaryOp.Divide => nameof(Execution.Arithmetic.DivideWideDecimal),
+            BinaryOp.Modulo => nameof(Execution.Arithmetic.ModuloWideDecimal),
+            _ => throw new InvalidOperationException($"not an arithmetic operator: {op}"),
+        };
+        return E.Call(Helper(method), left, right, E.Constant(type.Precision), E.Constant(type.Scale));
     }
 
     private static E Compare(BinaryOp op, E left, E right, SqlType type)

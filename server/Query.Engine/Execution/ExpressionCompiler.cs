@@ -70,7 +70,7 @@ public sealed partial class ExpressionCompiler<TRow> where TRow : class
             SqlTypeKind.Int or SqlTypeKind.Date or SqlTypeKind.Time => "SetInt32",
             SqlTypeKind.BigInt or SqlTypeKind.Timestamp => "SetInt64",
             SqlTypeKind.Double => "SetDouble",
-            SqlTypeKind.Decimal => "SetDecimal",
+            SqlTypeKind.Decimal => type is DecimalType { IsWide: true } ? "SetWideDecimal" : "SetDecimal",
             _ => "SetRef",
         };
         var argument = setter == "SetRef" ? E.Convert(value, typeof(object)) : value;
@@ -133,7 +133,7 @@ public sealed partial class ExpressionCompiler<TRow> where TRow : class
         SqlTypeKind.Int or SqlTypeKind.Date or SqlTypeKind.Time => "Int32",
         SqlTypeKind.BigInt or SqlTypeKind.Timestamp => "Int64",
         SqlTypeKind.Double => "Double",
-        SqlTypeKind.Decimal => "Decimal",
+        SqlTypeKind.Decimal => type is DecimalType { IsWide: true } ? "WideDecimal" : "Decimal",
         SqlTypeKind.String => "String",
         SqlTypeKind.Bytes => "Bytes",
         SqlTypeKind.Array => "Array",

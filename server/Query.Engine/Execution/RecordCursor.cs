@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Query.Engine.Format;
 using Query.Engine.Types;
+using Query.Storage.Reading;
 
 namespace Query.Engine.Execution;
 
@@ -14,7 +15,7 @@ namespace Query.Engine.Execution;
 /// (JSON, DELIMITED, KAFKA, NONE) are decoded whole when loaded, key included; a record that does not decode is
 /// refused when loaded, and the scan skips and counts it.
 /// </summary>
-public sealed class RecordCursor
+public sealed partial class RecordCursor
 {
     private readonly SqlType[] _types;
     private readonly string[] _names;
@@ -31,6 +32,8 @@ public sealed class RecordCursor
     private int _dataStart;
     private Cell[]? _jsonCells;
     private bool _jsonDecoded;
+    private ColumnVector?[]? _vectors;     // positioned on a row of a column batch (RecordCursor.Columns.cs)
+    private int _vectorRow;
 
     public long Offset;
     public long TimestampMs;
@@ -100,6 +103,7 @@ public sealed class RecordCursor
         Offset = offset;
         TimestampMs = timestampMs;
         Partition = partition;
+        _vectors = null;
         _jsonCells ??= new Cell[_types.Length];
         _jsonDecoded = _codec is not null && _codec.TryDecodeKeyOnly(key, hasKey, _jsonCells);
         if (!_jsonDecoded)
@@ -160,6 +164,7 @@ public sealed class RecordCursor
 
     private void PositionBinary(byte[] buffer, int start, int length, long offset, long timestampMs, int partition)
     {
+        _vectors = null;
         _row = buffer;
         _rowStart = start;
         _rowLength = length;
@@ -200,6 +205,8 @@ public sealed class RecordCursor
 
     public bool TryGetBoolean(int column, out bool value)
     {
+        if (_vectors is not null)
+            return TryGetVectorBoolean(column, out value);
         if (_json)
         {
             ref readonly var cell = ref JsonCell(column);
@@ -213,6 +220,8 @@ public sealed class RecordCursor
 
     public bool TryGetInt32(int column, out int value)
     {
+        if (_vectors is not null)
+            return TryGetVectorInt32(column, out value);
         if (_json)
         {
             ref readonly var cell = ref JsonCell(column);
@@ -226,6 +235,8 @@ public sealed class RecordCursor
 
     public bool TryGetInt64(int column, out long value)
     {
+        if (_vectors is not null)
+            return TryGetVectorInt64(column, out value);
         if (_json)
         {
             ref readonly var cell = ref JsonCell(column);
@@ -239,6 +250,8 @@ public sealed class RecordCursor
 
     public bool TryGetDouble(int column, out double value)
     {
+        if (_vectors is not null)
+            return TryGetVectorDouble(column, out value);
         var found = TryGetInt64(column, out var bits);
         value = BitConverter.Int64BitsToDouble(bits);
         return found;
@@ -246,6 +259,8 @@ public sealed class RecordCursor
 
     public bool TryGetDecimal(int column, out decimal value)
     {
+        if (_vectors is not null)
+            return TryGetVectorDecimal(column, out value);
         if (_json)
         {
             ref readonly var cell = ref JsonCell(column);
@@ -257,8 +272,23 @@ public sealed class RecordCursor
         return found;
     }
 
+    public bool TryGetWideDecimal(int column, out WideDecimal value)
+    {
+        if (_json)
+        {
+            ref readonly var cell = ref JsonCell(column);
+            value = cell.Ref is WideDecimal wide ? wide : default;
+            return !cell.IsNull;
+        }
+        var found = TryGetSpan(column, out var data);
+        value = found ? NestedValueCodec.ReadWideDecimal(data) : default;
+        return found;
+    }
+
     public bool TryGetString(int column, out string value)
     {
+        if (_vectors is not null)
+            return TryGetVectorString(column, out value);
         if (_json)
             return TryGetJsonRef(column, out value);
         var found = TryGetSpan(column, out var data);
@@ -269,6 +299,8 @@ public sealed class RecordCursor
     /// <summary>Whether a STRING column's UTF-8 equals <paramref name="expected"/>; false when NULL.</summary>
     public bool TryGetUtf8Equals(int column, byte[] expected, out bool equal)
     {
+        if (_vectors is not null)
+            return TryGetVectorUtf8Equals(column, expected, out equal);
         if (_json)
         {
             var found = TryGetJsonRef(column, out string text);
@@ -290,6 +322,8 @@ public sealed class RecordCursor
 
     private bool TryGetObject<T>(int column, out T value) where T : class
     {
+        if (_vectors is not null)
+            return TryGetVectorObject(column, out value);
         if (_json)
             return TryGetJsonRef(column, out value);
         var found = TryGetSpan(column, out var data);
@@ -316,6 +350,8 @@ public sealed class RecordCursor
                 return TryGetInt32(column, out var i) ? Cell.FromInt64(i) : Cell.Null;
             case SqlTypeKind.BigInt or SqlTypeKind.Timestamp or SqlTypeKind.Double:
                 return TryGetInt64(column, out var l) ? Cell.FromInt64(l) : Cell.Null;
+            case SqlTypeKind.Decimal when type is DecimalType { IsWide: true }:
+                return TryGetWideDecimal(column, out var w) ? Cell.FromWideDecimal(w) : Cell.Null;
             case SqlTypeKind.Decimal:
                 return TryGetDecimal(column, out var d) ? Cell.FromDecimal(d) : Cell.Null;
             case SqlTypeKind.String:

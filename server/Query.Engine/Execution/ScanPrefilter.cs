@@ -11,34 +11,48 @@ namespace Query.Engine.Execution;
 /// loop before the whole predicate runs on the records they leave. A record such a conjunct refuses (false or
 /// NULL) fails the whole AND, so the result is the predicate's; only which records the rest of the predicate sees
 /// changes (SQL leaves the order of evaluation open, as PostgreSQL does). The comparisons are those of the compiled
-/// predicate: CLR operators on int, long and double (NaN compares false).
+/// predicate: CLR operators on int, long and double (NaN compares false). Comparisons of ROWTIME with an integer
+/// constant run over the chunk's row times (a ROWTIME range read through the cache).
 /// </summary>
 internal sealed class ScanPrefilter
 {
+    private const int RowTimeColumn = -1;   // a term's column: ROWTIME, not a stream column
     private readonly Term[] _terms;
 
-    private ScanPrefilter(Term[] terms) => _terms = terms;
+    private ScanPrefilter(Term[] terms, bool isWholePredicate)
+    {
+        _terms = terms;
+        IsWholePredicate = isWholePredicate;
+    }
+
+    /// <summary>
+    /// Whether every conjunct of the WHERE is a term: then what the terms keep is what the predicate keeps, and the
+    /// predicate need not run again (a ROWTIME range alone, say).
+    /// </summary>
+    public bool IsWholePredicate { get; }
 
     /// <summary>The prefilter of <paramref name="where"/>; null when no conjunct qualifies.</summary>
     public static ScanPrefilter? From(BoundExpr where)
     {
         var terms = new List<Term>();
-        Collect(where, terms);
-        return terms.Count > 0 ? new ScanPrefilter([.. terms]) : null;
+        var whole = Collect(where, terms);
+        return terms.Count > 0 ? new ScanPrefilter([.. terms], whole) : null;
     }
 
-    private static void Collect(BoundExpr expression, List<Term> terms)
+    // True when the whole expression was taken as terms.
+    private static bool Collect(BoundExpr expression, List<Term> terms)
     {
         if (expression is not BoundBinary binary)
-            return;
+            return false;
         if (binary.Op == BinaryOp.And)
-        {
-            Collect(binary.Left, terms);
-            Collect(binary.Right, terms);
-            return;
-        }
+            return Collect(binary.Left, terms) & Collect(binary.Right, terms);
         if (!binary.IsComparison || terms.Count == 8)
-            return;
+            return false;
+        if (RowTimeTerm(binary) is { } rowTime)
+        {
+            terms.Add(rowTime);
+            return true;
+        }
         var (column, literal, op) = (binary.Left, binary.Right) switch
         {
             (BoundColumn c, BoundLiteral l) => (c, l, binary.Op),
@@ -46,19 +60,38 @@ internal sealed class ScanPrefilter
             _ => (null, null, binary.Op),
         };
         if (column is null || literal!.Value is null || literal.Type.Kind != column.Type.Kind)
-            return;
+            return false;
         switch (literal.Value)
         {
             case int i when column.Type.Kind == SqlTypeKind.Int:
                 terms.Add(new Term(column.Ordinal, SqlTypeKind.Int, op, i, 0));
-                break;
+                return true;
             case long l when column.Type.Kind == SqlTypeKind.BigInt:
                 terms.Add(new Term(column.Ordinal, SqlTypeKind.BigInt, op, l, 0));
-                break;
+                return true;
             case double d when column.Type.Kind == SqlTypeKind.Double:
                 terms.Add(new Term(column.Ordinal, SqlTypeKind.Double, op, 0, d));
-                break;
+                return true;
+            default:
+                return false;
         }
+    }
+
+    // ROWTIME compared with an integer constant: over the chunk's stored row times (what the compiled ROWTIME reads).
+    private static Term? RowTimeTerm(BoundBinary binary)
+    {
+        var (literal, op) = (binary.Left, binary.Right) switch
+        {
+            (BoundPseudoColumn { Column: PseudoColumn.RowTime }, BoundLiteral l) => (l, binary.Op),
+            (BoundLiteral l, BoundPseudoColumn { Column: PseudoColumn.RowTime }) => (l, Mirror(binary.Op)),
+            _ => (null, binary.Op),
+        };
+        return literal?.Value switch
+        {
+            long l => new Term(RowTimeColumn, SqlTypeKind.BigInt, op, l, 0),
+            int i => new Term(RowTimeColumn, SqlTypeKind.BigInt, op, i, 0),
+            _ => null,
+        };
     }
 
     private static BinaryOp Mirror(BinaryOp op) => op switch
@@ -81,6 +114,13 @@ internal sealed class ScanPrefilter
             candidates[count++] = r;
         foreach (var term in _terms)
         {
+            if (term.Column == RowTimeColumn)
+            {
+                count = Keep(null, chunk.Records.RecordTimestamps, term.Op, term.Integer, candidates, count);
+                if (count == 0)
+                    break;
+                continue;
+            }
             var column = chunk.Column(term.Column, term.Kind, cursor, cache);
             count = term.Kind == SqlTypeKind.Double
                 ? Keep(column.Nulls, column.Reals!, term.Op, term.Real, candidates, count)
@@ -92,7 +132,7 @@ internal sealed class ScanPrefilter
     }
 
     // One term over the candidates left, in place. Generic over long and double so the JIT makes each loop tight.
-    private static int Keep<T>(bool[] nulls, T[] values, BinaryOp op, T constant, int[] candidates, int count)
+    private static int Keep<T>(bool[]? nulls, T[] values, BinaryOp op, T constant, int[] candidates, int count)
         where T : struct, IComparisonOperators<T, T, bool>
     {
         var kept = 0;
@@ -100,7 +140,7 @@ internal sealed class ScanPrefilter
         {
             var r = candidates[i];
             var value = values[r];
-            var keep = !nulls[r] && op switch
+            var keep = (nulls is null || !nulls[r]) && op switch
             {
                 BinaryOp.Equal => value == constant,
                 BinaryOp.NotEqual => value != constant,

@@ -20,10 +20,11 @@ public sealed partial class ScanSource
     /// </summary>
     internal ScanPrefilter? Prefilter { get; init; }
 
-    // A range is read through the cache when it has no time window (a time range reads few batches of the log);
-    // of a tiered partition, only the hot log's records are kept (cold ones are read through the partition's source).
+    // A range is read through the cache, also one of a ROWTIME window (its ranges are the index blocks that overlap
+    // the window: the batches a time-bounded read of the log would read too); of a tiered partition, only the hot
+    // log's records are kept (cold ones are read through the partition's source).
     private HotPartitionSource? CachedSource(PartitionScan partition) =>
-        _cache is not null && partition.MinTimestampMs == long.MinValue && partition.MaxTimestampMs == long.MaxValue
+        _cache is not null
             ? _plan.Stream.Sources[partition.Partition] switch
             {
                 HotPartitionSource hot => hot,
@@ -87,7 +88,14 @@ public sealed partial class ScanSource
             // The comparisons with constants over decoded columns first; the whole predicate on what they leave.
             _candidates ??= new int[_selection.Length];
             var count = prefilter.Select(chunk, cursor, _cache!, first, last, _candidates);
-            for (var c = 0; c < count; c++)
+            if (prefilter.IsWholePredicate)
+            {
+                if (token.IsCancellationRequested)
+                    throw Errors.SqlException.Canceled();
+                Array.Copy(_candidates, _selection, count);
+                kept = count;
+            }
+            for (var c = kept; c < count; c++)
             {
                 if (token.IsCancellationRequested)
                     throw Errors.SqlException.Canceled();

@@ -46,17 +46,26 @@ public sealed partial class ScanSource : IDisposable
     public Func<RecordCursor, bool>? Predicate { get; init; }
 
     /// <summary>
-    /// The next records: <paramref name="own"/> refilled from the log, or a view of a kept chunk (valid until the
-    /// next call); null when the plan is exhausted.
+    /// The next records: the batch <paramref name="own"/> gives (made when first needed: a scan answered from kept
+    /// chunks, or with nothing to read, never makes it) refilled from the log, or a view of a kept chunk through
+    /// <paramref name="cursor"/> (valid until the next call); null when the plan is exhausted.
     /// </summary>
-    public RecordBatch? Next(RecordBatch own)
+    public RecordBatch? Next(RecordCursor cursor, Func<RecordBatch> own)
     {
         while (true)
         {
+            if (_columnReader is not null)
+            {
+                var columns = own();
+                if (FillColumns(columns))
+                    return columns;
+                continue;
+            }
             if (_reader is not null)
             {
-                if (Fill(own))
-                    return own;
+                var batch = own();
+                if (Fill(batch))
+                    return batch;
                 continue;
             }
             if (_position >= _rangeEnd)
@@ -70,7 +79,7 @@ public sealed partial class ScanSource : IDisposable
                 OpenReader(_rangeEnd);
                 continue;
             }
-            if (NextChunk(own.Cursor) is { } view)
+            if (NextChunk(cursor) is { } view)
                 return view;
         }
     }
@@ -102,6 +111,7 @@ public sealed partial class ScanSource : IDisposable
     private bool NextRange()
     {
         _pending.Clear();
+        CloseColumnReader();
         CloseChunkReader();
         while (_partitionIndex < _plan.Partitions.Count)
         {
@@ -121,10 +131,21 @@ public sealed partial class ScanSource : IDisposable
         return false;
     }
 
-    // Reads [_position, end) of the current range from the log.
+    // Reads [_position, end) of the current range: by column where the source can (ScanSource.Columns.cs), else
+    // as records.
     private void OpenReader(long end)
     {
         var source = _plan.Stream.Sources[_partition];
+        if (OpenColumnReader(source, end))
+        {
+            _position = end;
+            return;
+        }
+        OpenRecordReader(source, end);
+    }
+
+    private void OpenRecordReader(IPartitionSource source, long end)
+    {
         _reader = source is IFilteringPartitionSource filtering && _plan.Filter.Count > 0
             ? filtering.OpenReader(_position, end, _minTimestampMs, _maxTimestampMs, _plan.Columns, _plan.Filter)
             : source is IProjectingPartitionSource projecting && _plan.Columns is { } columns
@@ -144,6 +165,7 @@ public sealed partial class ScanSource : IDisposable
 
     public void Dispose()
     {
+        CloseColumnReader();
         CloseReader();
         CloseChunkReader();
     }

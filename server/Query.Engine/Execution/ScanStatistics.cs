@@ -21,6 +21,9 @@ public sealed class ScanStatistics
     /// <summary>Records read from the <see cref="ScanCache"/> instead of the log.</summary>
     public long RecordsFromCache { get; internal set; }
 
+    /// <summary>Batches of rows read by column (cold row groups) instead of as records.</summary>
+    public long ColumnBatchesRead { get; internal set; }
+
     /// <summary>Adds another scan's counters (a worker of a parallel aggregation, once it is done).</summary>
     internal void Add(ScanStatistics other)
     {
@@ -32,6 +35,7 @@ public sealed class ScanStatistics
         RecordsScanned += other.RecordsScanned;
         PartitionsScanned += other.PartitionsScanned;
         RecordsFromCache += other.RecordsFromCache;
+        ColumnBatchesRead += other.ColumnBatchesRead;
     }
 
     internal void Add(Query.Storage.ReadStatistics statistics)

@@ -69,6 +69,9 @@ public static class BinaryRowFormat
                 BinaryPrimitives.WriteInt64LittleEndian(writer.GetSpan(8), cell.Bits);
                 writer.Advance(8);
                 break;
+            case SqlTypeKind.Decimal when type is DecimalType { IsWide: true }:
+                NestedValueCodec.WriteWideDecimal(writer, (WideDecimal)cell.Ref!);
+                break;
             case SqlTypeKind.Decimal:
                 NestedValueCodec.WriteDecimal(writer, cell.Decimal);
                 break;

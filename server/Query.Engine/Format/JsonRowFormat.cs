@@ -95,6 +95,9 @@ public static class JsonRowFormat
             : element.TryGetInt64(out var l) ? l : (long)WholePart(element),
         SqlTypeKind.Double => element.ValueKind == JsonValueKind.String
             ? double.Parse(element.GetString()!, CultureInfo.InvariantCulture) : element.GetDouble(),
+        SqlTypeKind.Decimal when type is DecimalType { IsWide: true } wide => WideDecimal.Parse(
+            element.ValueKind == JsonValueKind.String ? element.GetString()! : element.GetRawText())
+                .ToPrecision(wide.Precision, wide.Scale),
         SqlTypeKind.Decimal => element.ValueKind == JsonValueKind.String
             ? decimal.Parse(element.GetString()!, CultureInfo.InvariantCulture) : element.GetDecimal(),
         SqlTypeKind.Bytes => element.GetBytesFromBase64(),

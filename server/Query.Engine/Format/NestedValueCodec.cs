@@ -50,6 +50,9 @@ public static class NestedValueCodec
                 BinaryPrimitives.WriteDoubleLittleEndian(writer.GetSpan(8), (double)value);
                 writer.Advance(8);
                 break;
+            case SqlTypeKind.Decimal when type is DecimalType { IsWide: true }:
+                WriteWideDecimal(writer, value is WideDecimal wide ? wide : WideDecimal.FromDecimal((decimal)value));
+                break;
             case SqlTypeKind.Decimal:
                 WriteDecimal(writer, (decimal)value);
                 break;
@@ -73,6 +76,24 @@ public static class NestedValueCodec
         for (var i = 0; i < 4; i++)
             BinaryPrimitives.WriteInt32LittleEndian(span[(i * 4)..], bits[i]);
         writer.Advance(16);
+    }
+
+    /// <summary>A wide DECIMAL: its unscaled 128-bit value (little-endian), then its scale (one byte).</summary>
+    public static void WriteWideDecimal(IBufferWriter<byte> writer, WideDecimal value)
+    {
+        var span = writer.GetSpan(WideDecimalBytes);
+        BinaryPrimitives.WriteInt128LittleEndian(span, value.Unscaled);
+        span[16] = (byte)value.Scale;
+        writer.Advance(WideDecimalBytes);
+    }
+
+    public const int WideDecimalBytes = 17;
+
+    public static WideDecimal ReadWideDecimal(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < WideDecimalBytes || data[16] > WideDecimal.MaxDigits)
+            throw Corrupt();
+        return new WideDecimal(BinaryPrimitives.ReadInt128LittleEndian(data), data[16]);
     }
 
     public static decimal ReadDecimal(ReadOnlySpan<byte> data)
@@ -148,6 +169,8 @@ public static class NestedValueCodec
             case SqlTypeKind.BigInt or SqlTypeKind.Timestamp:
                 position += 8; return BinaryPrimitives.ReadInt64LittleEndian(Need(rest, 8));
             case SqlTypeKind.Double: position += 8; return BinaryPrimitives.ReadDoubleLittleEndian(Need(rest, 8));
+            case SqlTypeKind.Decimal when type is DecimalType { IsWide: true }:
+                position += WideDecimalBytes; return ReadWideDecimal(rest);
             case SqlTypeKind.Decimal: position += 16; return ReadDecimal(rest);
             case SqlTypeKind.String:
                 var text = ReadLengthPrefixed(rest, out var used);

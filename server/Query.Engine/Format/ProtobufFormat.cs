@@ -128,6 +128,10 @@ internal static class ProtobufFormat
                 for (var i = 0; i < structType.Fields.Count; i++)
                     WriteField(message, i + 1, fields[i], structType.Fields[i].Type, depth + 1);
                 break;
+            case DecimalType decimalType when value is WideDecimal wide:
+                WriteUnscaled(message, WideDecimal.ToBigInteger(wide.ToPrecision(decimalType.Precision,
+                    decimalType.Scale)), decimalType);
+                break;
             case DecimalType decimalType:
                 WriteDecimal(message, (decimal)value, decimalType);
                 break;
@@ -165,6 +169,13 @@ internal static class ProtobufFormat
         if (bits[3] < 0)
             unscaled = -unscaled;
         unscaled *= BigInteger.Pow(10, type.Scale - ((bits[3] >> 16) & 0xFF));
+        WriteUnscaled(writer, unscaled, type);
+    }
+
+    /// <summary>confluent.type.Decimal: the unscaled value at the column's scale, its precision and scale.
+    /// </summary>
+    private static void WriteUnscaled(IBufferWriter<byte> writer, BigInteger unscaled, DecimalType type)
+    {
         WriteBytes(writer, 1, unscaled.ToByteArray(isUnsigned: false, isBigEndian: true));
         WriteVarintField(writer, 2, type.Precision);
         WriteVarintField(writer, 3, type.Scale);
@@ -341,7 +352,7 @@ internal static class ProtobufFormat
         };
     }
 
-    private static decimal ReadDecimal(ReadOnlySpan<byte> message, DecimalType type)
+    private static object ReadDecimal(ReadOnlySpan<byte> message, DecimalType type)
     {
         var unscaled = BigInteger.Zero;
         var scale = 0L;
@@ -362,6 +373,12 @@ internal static class ProtobufFormat
                     Skip(message, ref at, (int)(tag & 7));
                     break;
             }
+        }
+        if (type.IsWide)
+        {
+            if (scale is < 0 or > WideDecimal.MaxDigits)
+                throw NestedValueCodec.Corrupt();
+            return WideDecimal.FromBig(unscaled, (int)scale, type.Precision, type.Scale);
         }
         if (scale is < 0 or > 28)
             throw NestedValueCodec.Corrupt();

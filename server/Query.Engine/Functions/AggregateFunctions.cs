@@ -46,11 +46,15 @@ public static class AggregateFunctions
         ("AVG", "AVG(numeric) -> DOUBLE | DECIMAL", "Mean of non-NULL values."),
         ("MIN", "MIN(T) -> T", "Smallest non-NULL value."),
         ("MAX", "MAX(T) -> T", "Largest non-NULL value."),
-        ("LATEST_BY_OFFSET", "LATEST_BY_OFFSET(T) -> T", "The last non-NULL value read."),
-        ("EARLIEST_BY_OFFSET", "EARLIEST_BY_OFFSET(T) -> T", "The first non-NULL value read."),
+        ("LATEST_BY_OFFSET", "LATEST_BY_OFFSET(T [, ignoreNulls]) -> T | LATEST_BY_OFFSET(T, n [, ignoreNulls]) "
+            + "-> ARRAY<T>", "The last non-NULL value read (or the last n; NULLs too when ignoreNulls is false)."),
+        ("EARLIEST_BY_OFFSET", "EARLIEST_BY_OFFSET(T [, ignoreNulls]) -> T | EARLIEST_BY_OFFSET(T, n "
+            + "[, ignoreNulls]) -> ARRAY<T>",
+            "The first non-NULL value read (or the first n; NULLs too when ignoreNulls is false)."),
         ("COLLECT_LIST", "COLLECT_LIST(T) -> ARRAY<T>", "All non-NULL values."),
         ("COLLECT_SET", "COLLECT_SET(T) -> ARRAY<T>", "Distinct non-NULL values."),
         ("STDDEV_SAMP", "STDDEV_SAMP(numeric) -> DOUBLE", "Sample standard deviation."),
+        ("STDDEV_SAMPLE", "STDDEV_SAMPLE(numeric) -> DOUBLE", "Sample standard deviation (ksqlDB's other name)."),
         ("TOPK", "TOPK(T, k) -> ARRAY<T>", "The k largest non-NULL values, largest first."),
         ("TOPKDISTINCT", "TOPKDISTINCT(T, k) -> ARRAY<T>", "The k largest distinct non-NULL values."),
         ("HISTOGRAM", "HISTOGRAM(STRING) -> MAP<STRING, BIGINT>",
@@ -71,6 +75,11 @@ public static class AggregateFunctions
     public static int Arity(AggregateKind kind) =>
         kind is AggregateKind.TopK or AggregateKind.TopKDistinct or AggregateKind.Correlation ? 2 : 1;
 
+    /// <summary>The most arguments an aggregate takes: LATEST_BY_OFFSET(x, n, ignoreNulls) has optional ones.
+    /// </summary>
+    public static int MaxArity(AggregateKind kind) =>
+        kind is AggregateKind.LatestByOffset or AggregateKind.EarliestByOffset ? 3 : Arity(kind);
+
     public static bool IsAggregate(string name) => TryGetKind(name, distinct: false, star: false, out _);
 
     public static bool TryGetKind(string name, bool distinct, bool star, out AggregateKind kind)
@@ -87,7 +96,7 @@ public static class AggregateFunctions
             "EARLIEST_BY_OFFSET" => AggregateKind.EarliestByOffset,
             "COLLECT_LIST" or "ARRAY_AGG" => AggregateKind.CollectList,
             "COLLECT_SET" => AggregateKind.CollectSet,
-            "STDDEV_SAMP" => AggregateKind.StddevSamp,
+            "STDDEV_SAMP" or "STDDEV_SAMPLE" => AggregateKind.StddevSamp,
             "TOPK" => AggregateKind.TopK,
             "TOPKDISTINCT" => AggregateKind.TopKDistinct,
             "HISTOGRAM" => AggregateKind.Histogram,
@@ -115,7 +124,8 @@ public static class AggregateFunctions
                 if (kind == AggregateKind.StddevSamp)
                     return (SqlType.Double, SqlType.Double);
                 if (argument is DecimalType d)
-                    return (d, new DecimalType(DecimalType.MaxPrecision, d.Scale));
+                    return (d, new DecimalType(d.IsWide ? DecimalType.WideMaxPrecision : DecimalType.MaxPrecision,
+                        d.Scale));
                 if (argument.Kind == SqlTypeKind.Double || kind == AggregateKind.Avg)
                     return (SqlType.Double, SqlType.Double);
                 return (SqlType.BigInt, SqlType.BigInt);
@@ -154,6 +164,12 @@ public static class AggregateFunctions
     {
         AggregateKind.TopK => new TopKAccumulator(aggregate.InputType!, aggregate.Parameter, distinct: false),
         AggregateKind.TopKDistinct => new TopKAccumulator(aggregate.InputType!, aggregate.Parameter, distinct: true),
+        AggregateKind.LatestByOffset or AggregateKind.EarliestByOffset when aggregate.Parameter > 0
+            => new ByOffsetListAccumulator(aggregate.InputType ?? SqlType.String,
+                aggregate.Kind == AggregateKind.LatestByOffset, aggregate.Parameter, aggregate.KeepNulls),
+        AggregateKind.LatestByOffset or AggregateKind.EarliestByOffset when aggregate.KeepNulls
+            => new ByOffsetKeepingNullsAccumulator(aggregate.InputType ?? SqlType.String,
+                aggregate.Kind == AggregateKind.LatestByOffset),
         _ => Create(aggregate.Kind, aggregate.InputType),
     };
 
@@ -169,9 +185,13 @@ public static class AggregateFunctions
         AggregateKind.Sum => input!.Kind switch
         {
             SqlTypeKind.Double => new DoubleSumAccumulator(average: false),
+            SqlTypeKind.Decimal when input is DecimalType { IsWide: true } wide
+                => new WideDecimalSumAccumulator(average: false, wide.Scale),
             SqlTypeKind.Decimal => new DecimalSumAccumulator(average: false),
             _ => new Int64SumAccumulator(),
         },
+        AggregateKind.Avg when input is DecimalType { IsWide: true } wide
+            => new WideDecimalSumAccumulator(average: true, wide.Scale),
         AggregateKind.Avg => input!.Kind == SqlTypeKind.Decimal
             ? new DecimalSumAccumulator(average: true) : new DoubleSumAccumulator(average: true),
         AggregateKind.StddevSamp => new StddevAccumulator(),

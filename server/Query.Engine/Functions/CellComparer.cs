@@ -17,6 +17,7 @@ public sealed class CellComparer(SqlTypeKind kind) : IEqualityComparer<Cell>
         return kind switch
         {
             SqlTypeKind.Double => x.AsDouble.CompareTo(y.AsDouble),
+            SqlTypeKind.Decimal when x.Ref is WideDecimal wide => wide.CompareTo((WideDecimal)y.Ref!),
             SqlTypeKind.Decimal => x.Decimal.CompareTo(y.Decimal),
             SqlTypeKind.String => string.CompareOrdinal((string)x.Ref!, (string)y.Ref!),
             SqlTypeKind.Bytes => ((byte[])x.Ref!).AsSpan().SequenceCompareTo((byte[])y.Ref!),

@@ -9,14 +9,15 @@ public static partial class FunctionRegistry
         var t = typeof(MathFunctions);
         add(F("ABS", "MATHEMATICAL", "Absolute value.")
             .Fixed(t, "AbsInt32", I, I).Fixed(t, "AbsInt64", L, L).Add("ABS(DECIMAL(p, s)) -> DECIMAL(p, s)",
-                args => SameDecimal(args, "ABS", t, "AbsDecimal")).Fixed(t, "AbsDouble", D, D));
+                args => SameDecimal(args, "ABS", t, "AbsDecimal", "Abs")).Fixed(t, "AbsDouble", D, D));
         add(F("CEIL", "MATHEMATICAL", "Smallest integer not less than x.")
             .Fixed(t, "Whole32", I, I).Fixed(t, "Whole64", L, L)
-            .Add("CEIL(DECIMAL(p, s)) -> DECIMAL(p, s)", args => SameDecimal(args, "CEIL", t, "CeilDecimal"))
+            .Add("CEIL(DECIMAL(p, s)) -> DECIMAL(p, s)", args => SameDecimal(args, "CEIL", t, "CeilDecimal", "Ceil"))
             .Fixed(t, "Ceil", D, D));
         add(F("FLOOR", "MATHEMATICAL", "Largest integer not greater than x.")
             .Fixed(t, "Whole32", I, I).Fixed(t, "Whole64", L, L)
-            .Add("FLOOR(DECIMAL(p, s)) -> DECIMAL(p, s)", args => SameDecimal(args, "FLOOR", t, "FloorDecimal"))
+            .Add("FLOOR(DECIMAL(p, s)) -> DECIMAL(p, s)",
+                args => SameDecimal(args, "FLOOR", t, "FloorDecimal", "Floor"))
             .Fixed(t, "Floor", D, D));
         add(RoundLike("ROUND", "Rounds halves toward positive infinity, optionally to d places (d < 0: tens...).",
             "RoundInt32To", "RoundInt64To", "RoundDouble", "RoundDoubleTo", "RoundDecimal", "RoundDecimalTo"));
@@ -24,6 +25,8 @@ public static partial class FunctionRegistry
             "RoundInt32To", "RoundInt64To", "TruncDouble", "TruncDoubleTo", "TruncDecimal", "TruncDecimalTo"));
         AddDoubleFunctions(add, t);
         add(F("SIGN", "MATHEMATICAL", "-1, 0 or 1 (INTEGER).").Fixed(t, "SignInt64", I, L)
+            .Add("SIGN(DECIMAL(p, s)) -> INTEGER", args => args.Count == 1 && args[0] is DecimalType { IsWide: true } d
+                ? Overload("SIGN", typeof(WideDecimalFunctions), "Sign", I, d) : null)
             .Fixed(t, "SignDecimal", I, Dec).Fixed(t, "SignDouble", I, D));
         add(F("PI", "MATHEMATICAL", "The constant pi.").Fixed(t, "Pi", D));
         add(F("LOG", "MATHEMATICAL", "Base-10 logarithm, or LOG(base, x); NaN / -Infinity outside the domain.")
@@ -65,17 +68,34 @@ public static partial class FunctionRegistry
         return F(name, "MATHEMATICAL", description)
             .Fixed(t, "Whole32", I, I).Fixed(t, "Whole64", L, L)
             .Add($"{name}(DECIMAL(p, s)) -> DECIMAL(p - s, 0)", args => args.Count == 1 && args[0] is DecimalType d
-                ? Overload(name, t, toDecimal, new DecimalType(Math.Max(1, d.Precision - d.Scale), 0), d) : null)
+                ? WholeDecimal(name, d, t, toDecimal) : null)
             .Fixed(t, toLong, L, D)
             .Fixed(t, int32, I, I, I).Fixed(t, int64, L, L, I)
             .Add($"{name}(DECIMAL(p, s), INTEGER) -> DECIMAL(p, s)", args => args.Count == 2
                 && args[0] is DecimalType d && ValueCast.CanCast(args[1], I, CastContext.Implicit)
-                    ? Overload(name, t, decimalTo, d, d, I) : null)
+                    ? d.IsWide ? Overload(name, typeof(WideDecimalFunctions), name == "ROUND" ? "RoundTo" : "TruncTo",
+                        d, d, I) : Overload(name, t, decimalTo, d, d, I) : null)
             .Fixed(t, doubleTo, D, D, I);
     }
 
-    private static FunctionOverload? SameDecimal(IReadOnlyList<SqlType> args, string name, Type owner, string method) =>
-        args.Count == 1 && args[0] is DecimalType d ? Overload(name, owner, method, d, d) : null;
+    /// <summary>ROUND / TRUNC of DECIMAL(p, s) without places: DECIMAL(p - s, 0), wide or not by its own
+    /// precision (a wide argument may give a narrow result).</summary>
+    private static FunctionOverload WholeDecimal(string name, DecimalType argument, Type owner, string method)
+    {
+        var result = new DecimalType(Math.Max(1, argument.Precision - argument.Scale), 0);
+        if (!argument.IsWide)
+            return Overload(name, owner, method, result, argument);
+        var wide = (name == "ROUND" ? "Round" : "Trunc") + (result.IsWide ? "" : "Narrow");
+        return Overload(name, typeof(WideDecimalFunctions), wide, result, argument);
+    }
+
+    /// <summary>ABS / CEIL / FLOOR of a DECIMAL keep its type; a wide one goes to
+    /// <see cref="WideDecimalFunctions"/>.<paramref name="wideMethod"/>.</summary>
+    private static FunctionOverload? SameDecimal(IReadOnlyList<SqlType> args, string name, Type owner, string method,
+        string wideMethod) => args.Count == 1 && args[0] is DecimalType d
+            ? d.IsWide ? Overload(name, typeof(WideDecimalFunctions), wideMethod, d, d)
+                : Overload(name, owner, method, d, d)
+            : null;
 
     private static FunctionDefinition Extreme(string name, string description, bool greatest)
     {
@@ -109,7 +129,8 @@ public static partial class FunctionRegistry
             return null;
         var parameters = new SqlType[args.Count];
         Array.Fill(parameters, type);
-        var method = FunctionDefinition.FindMethod(typeof(CollectionFunctions), prefix + "Decimal", 1);
+        var method = type.IsWide ? FunctionDefinition.FindMethod(typeof(WideDecimalFunctions), prefix, 1)
+            : FunctionDefinition.FindMethod(typeof(CollectionFunctions), prefix + "Decimal", 1);
         return new FunctionOverload(name, method, new EquatableArray<SqlType>(parameters), type, NullAware: true,
             Variadic: true);
     }

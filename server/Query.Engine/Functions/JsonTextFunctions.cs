@@ -157,6 +157,7 @@ public static class JsonTextFunctions
             (JsonValueKind.Number, long n) => element.TryGetInt64(out var l) && l == n,
             (JsonValueKind.Number, double d) => element.GetDouble() == d,
             (JsonValueKind.Number, decimal m) => element.TryGetDecimal(out var x) && x == m,
+            (JsonValueKind.Number, WideDecimal w) => WideDecimal.TryParse(element.GetRawText(), out var x) && x == w,
             _ => false,
         };
     }

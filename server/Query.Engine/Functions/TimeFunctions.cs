@@ -57,8 +57,24 @@ public static class TimeFunctions
             JavaTimePattern.ForFormat(format, DateTime.UnixEpoch.AddDays(days), TimeZoneInfo.Utc),
             CultureInfo.InvariantCulture);
 
-    public static int? ParseDate(string text, string format) =>
-        ParseTimestamp(text, format, "UTC") is { } timestamp ? Temporal.DaysOf(timestamp) : null;
+    /// <summary>
+    /// ksqlDB parses dates with a SimpleDateFormat-style parser, which reads a date from the start of the text and
+    /// ignores what follows it: PARSE_DATE('2003-12-24-01-01', 'yyyy-MM-dd') is 2003-12-24 (ksqlDB's own test
+    /// "coalesce - with parse_date"). So the longest prefix that matches the pattern wins.
+    /// </summary>
+    public static int? ParseDate(string text, string format)
+    {
+        if (ParseTimestamp(text, format, "UTC") is { } whole)
+            return Temporal.DaysOf(whole);
+        // A date is never much longer than its pattern (month names, long years): try only such prefixes, so a
+        // long text costs a bounded number of attempts.
+        for (var length = Math.Min(text.Length - 1, (format.Length * 4) + 32); length > 0; length--)
+        {
+            if (ParseTimestamp(text[..length], format, "UTC") is { } timestamp)
+                return Temporal.DaysOf(timestamp);
+        }
+        return null;
+    }
 
     public static int FromDays(int days) => days;
 

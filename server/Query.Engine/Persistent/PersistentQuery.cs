@@ -199,7 +199,8 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
             ResumeOffsets = _committed?.Offsets,
             BeforeWait = CommitAsync,
             RowError = OnRowError,
-            EmitDue = plan.IsAggregate ? CommitDue : null,
+            // An aggregate over a join emits per batch: the join hands no caught-up signal through to coalesce on.
+            EmitDue = plan.IsAggregate && !StreamJoinSources.AggregatesJoin(plan) ? CommitDue : null,
             NullValueRows = plan.PassesNullValues,
         };
         var context = new OperatorContext(_statistics, Definition.ReplayFromEarliest, _engine.BatchLimits,

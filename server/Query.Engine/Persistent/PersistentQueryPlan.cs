@@ -122,8 +122,11 @@ internal sealed class PersistentQueryPlan
         return new PersistentQueryPlan(bound, new CompiledQuery(bound, engine.TimeProvider), visible, rowTime,
             partitionKey, partitionKeyName, isAggregate)
         {
-            Window = select.Window is null ? null
-                : new WindowedSinkColumns(Windows.WindowSpec.From(select.Window).TableWindow, hidden, visible),
+            Window = select.Window is not null
+                ? new WindowedSinkColumns(Windows.WindowSpec.From(select.Window).TableWindow, hidden, visible)
+                : !isAggregate && WindowedJoinLeft(engine, select.From) is { } left
+                    && !SelectsWindowBounds(bound, visible)
+                    ? new WindowedSinkColumns(left.Window, hidden, visible) : null,
             HavingIndex = havingIndex,
             IsTableJoin = tableJoin is not null,
             IsTableProjection = tableProjection,
@@ -184,6 +187,8 @@ internal sealed class PersistentQueryPlan
         items.Add(new Ast.SingleColumn(rowTimeExpression, Ast.Identifier.Unquoted(RowTimeColumn)));
         if (select.Window is not null)
             WindowedSinkColumns.AddHidden(select.Window, items, hidden);
+        else if (!isAggregate && WindowedJoinLeft(engine, select.From) is { } left)
+            WindowedSinkColumns.AddHidden(left.Qualifier, items, hidden);
         if (isAggregate && select.Having is { } having)
         {
             hidden.Add(HavingColumn);
@@ -211,6 +216,40 @@ internal sealed class PersistentQueryPlan
         var planner = new SelectPlanner(name => engine.GetStream(EngineSession.SourceName(name), name.Span.Start + 1),
             new ParameterTypes(), null);
         return (planner.Plan(rewritten), hidden);
+    }
+
+    /// <summary>
+    /// The leftmost stream of a join when it is windowed (a join of windowed streams, which the join planner checks):
+    /// its qualifier in the query and its window; null otherwise.
+    /// </summary>
+    private static (Ast.Identifier Qualifier, Catalog.TableWindow Window)? WindowedJoinLeft(QueryEngine engine,
+        Ast.Relation? from)
+    {
+        if (from is not Ast.Join join)
+            return null;
+        Ast.Relation left = join;
+        while (left is Ast.Join inner)
+            left = inner.Left;
+        if (left is not Ast.TableRef table)
+            return null;
+        var source = engine.GetStream(EngineSession.SourceName(table.Name), table.Name.Span.Start + 1);
+        if (source.Definition.Window is not { } window || source.Definition.IsTable)
+            return null;
+        return (table.Alias ?? table.Name.Name, window);
+    }
+
+    /// <summary>Whether a visible output column is named WINDOWSTART or WINDOWEND (a join's sink then keeps the
+    /// selected bounds as its window, as a CSAS over a windowed stream does, rather than adding its own).</summary>
+    private static bool SelectsWindowBounds(BoundQuery bound, int visible)
+    {
+        for (var i = 0; i < visible; i++)
+        {
+            var name = bound.Columns[i].Name;
+            if (string.Equals(name, Catalog.StreamDefinition.WindowStartName, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(name, Catalog.StreamDefinition.WindowEndName, StringComparison.OrdinalIgnoreCase))
+                return true;
+        }
+        return false;
     }
 
     /// <summary>Where a windowed aggregate's window bounds and retraction flag are in the output; null without

@@ -122,7 +122,7 @@ internal sealed class SinkWriter
             sources.Add(selectedKeys.TryGetValue(i, out var keyValue) ? keyValue : i);
         }
         if (plan.Window is { } window)
-            InsertWindowColumns(plan, window, columns, sources);
+            InsertWindowColumns(plan, window, columns, sources, keys);
         CheckUniqueNames(columns);
         return (columns, keys, [.. sources]);
     }
@@ -148,10 +148,18 @@ internal sealed class SinkWriter
     /// <summary>A windowed table's WINDOWSTART and WINDOWEND: key columns, right after the GROUP BY keys (where
     /// ksqlDB shows them).</summary>
     private static void InsertWindowColumns(PersistentQueryPlan plan, WindowedSinkColumns window,
-        List<ColumnInfo> columns, List<int> sources)
+        List<ColumnInfo> columns, List<int> sources, List<int> keys)
     {
         var at = columns.Count;
         var keyCount = plan.GroupKeyCount;
+        if (!plan.IsAggregate)
+        {
+            // A join of windowed streams: the window follows the sink's key columns (its join key).
+            at = 0;
+            foreach (var key in keys)
+                at = Math.Max(at, key + 1);
+            keyCount = 0;
+        }
         if (plan.Bound.Root is Planning.Logical.LogicalProject project)
         {
             for (var i = plan.VisibleColumns - 1; i >= 0; i--)

@@ -36,8 +36,27 @@ internal static class StreamJoinSources
             case LogicalFilter filter:
                 Walk(filter.Input, tailed);
                 break;
+            case LogicalAggregate aggregate:
+                Walk(aggregate.Input, tailed);
+                break;
+            case LogicalWindowedAggregate windowed:
+                Walk(windowed.Input, tailed);
+                break;
         }
     }
+
+    /// <summary>Whether the query aggregates the rows of a join (GROUP BY over a join).</summary>
+    public static bool AggregatesJoin(PersistentQueryPlan plan) => plan.IsAggregate && HasJoin(plan.Bound.Root);
+
+    private static bool HasJoin(LogicalPlan node) => node switch
+    {
+        LogicalJoin => true,
+        LogicalProject project => HasJoin(project.Input),
+        LogicalFilter filter => HasJoin(filter.Input),
+        LogicalAggregate aggregate => HasJoin(aggregate.Input),
+        LogicalWindowedAggregate windowed => HasJoin(windowed.Input),
+        _ => false,
+    };
 
     /// <summary>Whether the query tails more than one log (a join that keeps state, or may).</summary>
     public static bool TailsSeveral(PersistentQueryPlan plan) => Tailed(plan).Count > 1;

@@ -45,6 +45,19 @@ internal sealed class WindowedSinkColumns
                 RetractionColumn, items, hidden);
     }
 
+    /// <summary>
+    /// Adds the hidden SELECT items of a join of windowed streams: the left stream's window bounds (both sides' are
+    /// equal on every pair), which make the sink a windowed stream keyed by the join key and that window, as ksqlDB's
+    /// sink of such a join is.
+    /// </summary>
+    public static void AddHidden(Ast.Identifier leftQualifier, List<Ast.SelectItem> items, List<string> hidden)
+    {
+        Add(new Ast.ColumnRef(leftQualifier, Ast.Identifier.Unquoted(Catalog.StreamDefinition.WindowStartName)),
+            StartColumn, items, hidden);
+        Add(new Ast.ColumnRef(leftQualifier, Ast.Identifier.Unquoted(Catalog.StreamDefinition.WindowEndName)),
+            EndColumn, items, hidden);
+    }
+
     private static void Add(Ast.Expr expression, string name, List<Ast.SelectItem> items, List<string> hidden)
     {
         hidden.Add(name);

@@ -54,6 +54,12 @@ public sealed class IntervalSet
     {
         var all = new List<(long Low, long High)>(_intervals);
         all.AddRange(other._intervals);
+        return FromRanges(all);
+    }
+
+    /// <summary>The union of closed intervals given in any order (the list is sorted in place).</summary>
+    public static IntervalSet FromRanges(List<(long Low, long High)> all)
+    {
         all.Sort((a, b) => a.Low.CompareTo(b.Low));
         var result = new List<(long, long)>();
         foreach (var (low, high) in all)

@@ -37,8 +37,8 @@ public sealed record ScanPlan(StreamRuntime Stream, IReadOnlyList<PartitionScan>
             var end = source.LastStableOffset;
             var offsets = region.Offsets.Intersect(IntervalSet.Range(source.StartOffset, end - 1));
             var (minTs, maxTs) = TimeWindow(region);
-            if (minTs != long.MinValue && !offsets.IsEmpty)
-                offsets = offsets.Intersect(IntervalSet.AtLeast(source.FindOffsetForTimestamp(minTs)));
+            if (!region.Times.IsAll && !offsets.IsEmpty)
+                offsets = offsets.Intersect(TimeOffsets.Of(source, region.Times, end));
             var ranges = new List<(long, long)>();
             foreach (var (low, high) in offsets.Intervals)
                 ranges.Add((low, high + 1));

@@ -37,9 +37,12 @@ public sealed partial class SelectPlanner
         var (source, joins, scope) = ResolveFrom(select.From, isPush);
         if (isPush && joins is not null)
             select = StreamingJoinNames.Apply(select, scope);
-        if (joins is not null && select.Window is not null)
-            throw SqlException.FeatureNotSupported("WINDOW over a join", select.Window.Span.Start + 1);
-        var window = Windows.WindowPlanning.Check(query, select, source);
+        if (joins is { IsTableResult: true } && (select.GroupBy.Count > 0 || AnyAggregate(select.Items)))
+            throw SqlException.FeatureNotSupported("GROUP BY over a join of tables in a push or persistent query",
+                PositionOf(query));
+        // A streaming join of a stream is a stream: a WINDOW groups its rows by their ROWTIME.
+        var window = Windows.WindowPlanning.Check(query, select, joins is not null && isPush ? joins.FirstSource
+            : source);
         var binder = NewBinder(scope, null);
         BoundExpr? where = select.Where is null ? null
             : binder.BindAs(select.Where, SqlType.Boolean, CastContext.Implicit);

@@ -241,6 +241,8 @@ internal static class DdlHandler
                 columns.Add(column);
             }
             var definition = old with { Columns = columns };
+            if (engine.TieringOf(definition).Enabled)
+                Tiering.ColdTypes.CheckTierable(definition);   // the cold tier holds every column it archives
             engine.Catalog.Put(definition);
             engine.SetStream(stream.WithDefinition(definition));
         }

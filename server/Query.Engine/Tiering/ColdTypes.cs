@@ -1,3 +1,4 @@
+using Query.Engine.Errors;
 using Query.Engine.Types;
 using Query.Tiering.Layout;
 
@@ -6,8 +7,35 @@ namespace Query.Engine.Tiering;
 /// <summary>SQL types and values as tiering's cold types and values (tiering never sees SQL types).</summary>
 internal static class ColdTypes
 {
+    /// <summary>
+    /// 0A000 for a column the cold tier cannot hold: a DECIMAL above 28 digits (the Parquet writer's DECIMAL is
+    /// System.Decimal), also inside an ARRAY, MAP or STRUCT.
+    /// </summary>
+    public static void CheckTierable(Catalog.StreamDefinition definition)
+    {
+        foreach (var column in definition.Columns)
+        {
+            if (HasWideDecimal(column.Type))
+                throw SqlException.FeatureNotSupported($"TIERED streams with a DECIMAL of more than "
+                    + $"{DecimalType.MaxPrecision} digits (column \"{column.Name}\" is {column.Type}): the cold tier "
+                    + "writes DECIMAL as Parquet's 28-digit decimal; use DECIMAL(28, s) or DOUBLE, or keep the stream "
+                    + "untiered");
+        }
+    }
+
+    private static bool HasWideDecimal(SqlType type) => type switch
+    {
+        DecimalType d => d.IsWide,
+        ArrayType a => HasWideDecimal(a.Element),
+        MapType m => HasWideDecimal(m.Key) || HasWideDecimal(m.Value),
+        StructType s => s.Fields.Any(f => HasWideDecimal(f.Type)),
+        _ => false,
+    };
+
     public static ColdType From(SqlType type) => type switch
     {
+        DecimalType { IsWide: true } => throw SqlException.FeatureNotSupported(
+            $"a DECIMAL of more than {DecimalType.MaxPrecision} digits in the cold tier ({type})"),
         DecimalType d => new ColdDecimalType(d.Precision, d.Scale),
         ArrayType a => new ColdListType(From(a.Element)),
         MapType m => new ColdMapType(From(m.Key), From(m.Value)),

@@ -2,8 +2,9 @@ namespace Query.Engine.Types;
 
 /// <summary>
 /// One typed value slot without boxing: fixed-width scalars live in <see cref="Bits"/> (DOUBLE as its IEEE
-/// bits), DECIMAL in <see cref="Decimal"/>, STRING / BYTES / complex values in <see cref="Ref"/>. The SQL type
-/// is known from the column, never stored per value.
+/// bits), DECIMAL in <see cref="Decimal"/> (a wide DECIMAL, precision above 28, as a boxed <see cref="WideDecimal"/>
+/// in <see cref="Ref"/>), STRING / BYTES / complex values in <see cref="Ref"/>. The SQL type is known from the
+/// column, never stored per value.
 /// </summary>
 public struct Cell
 {
@@ -20,6 +21,8 @@ public struct Cell
 
     public static Cell FromDecimal(decimal value) => new() { Decimal = value };
 
+    public static Cell FromWideDecimal(WideDecimal value) => new() { Ref = value };
+
     public static Cell FromRef(object? value) => value is null ? Null : new Cell { Ref = value };
 
     public readonly double AsDouble => BitConverter.Int64BitsToDouble(Bits);
@@ -35,7 +38,7 @@ public struct Cell
             SqlTypeKind.Int or SqlTypeKind.Date or SqlTypeKind.Time => (int)Bits,
             SqlTypeKind.BigInt or SqlTypeKind.Timestamp => Bits,
             SqlTypeKind.Double => AsDouble,
-            SqlTypeKind.Decimal => Decimal,
+            SqlTypeKind.Decimal => Ref ?? Decimal,
             _ => Ref,
         };
     }
@@ -51,7 +54,10 @@ public struct Cell
             SqlTypeKind.Int or SqlTypeKind.Date or SqlTypeKind.Time => FromInt64((int)value),
             SqlTypeKind.BigInt or SqlTypeKind.Timestamp => FromInt64((long)value),
             SqlTypeKind.Double => FromDouble((double)value),
-            SqlTypeKind.Decimal => FromDecimal((decimal)value),
+            SqlTypeKind.Decimal when type is DecimalType { IsWide: true } => FromWideDecimal(value is WideDecimal wide
+                ? wide : WideDecimal.FromDecimal((decimal)value)),
+            SqlTypeKind.Decimal => value is WideDecimal narrowed ? FromDecimal(narrowed.ToDecimal())
+                : FromDecimal((decimal)value),
             _ => FromRef(value),
         };
     }
@@ -63,6 +69,7 @@ public struct Cell
             return IsNull == other.IsNull;
         return kind switch
         {
+            SqlTypeKind.Decimal when Ref is WideDecimal wide => other.Ref is WideDecimal otherWide && wide == otherWide,
             SqlTypeKind.Decimal => Decimal == other.Decimal,
             SqlTypeKind.Double => AsDouble.Equals(other.AsDouble),
             SqlTypeKind.String or SqlTypeKind.Bytes or SqlTypeKind.Array or SqlTypeKind.Map or SqlTypeKind.Struct
@@ -77,7 +84,7 @@ public struct Cell
             return 0;
         return kind switch
         {
-            SqlTypeKind.Decimal => Decimal.GetHashCode(),
+            SqlTypeKind.Decimal => Ref?.GetHashCode() ?? Decimal.GetHashCode(),
             SqlTypeKind.Bytes => ValueEquality.BytesHash((byte[])Ref!),
             SqlTypeKind.String or SqlTypeKind.Array or SqlTypeKind.Map or SqlTypeKind.Struct => Ref!.GetHashCode(),
             _ => Bits.GetHashCode(),

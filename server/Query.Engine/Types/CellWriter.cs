@@ -15,5 +15,8 @@ public static class CellWriter
 
     public static void SetDecimal(Cell[] cells, int index, decimal value) => cells[index] = Cell.FromDecimal(value);
 
+    public static void SetWideDecimal(Cell[] cells, int index, WideDecimal value) =>
+        cells[index] = Cell.FromWideDecimal(value);
+
     public static void SetRef(Cell[] cells, int index, object? value) => cells[index] = Cell.FromRef(value);
 }

@@ -45,6 +45,7 @@ public static class JsonValueWriter
                 else
                     writer.WriteStringValue(ValueText.FormatDouble(d));
                 break;
+            case SqlTypeKind.Decimal when value is WideDecimal wide: writer.WriteRawValue(wide.ToString()); break;
             case SqlTypeKind.Decimal: writer.WriteNumberValue((decimal)value); break;
             case SqlTypeKind.Bytes: writer.WriteBase64StringValue((byte[])value); break;
             default: writer.WriteStringValue(value.ToString()); break;
@@ -88,6 +89,7 @@ public static class JsonValueWriter
         long => SqlType.BigInt,
         double => SqlType.Double,
         decimal => new DecimalType(DecimalType.MaxPrecision, 0),
+        WideDecimal => new DecimalType(DecimalType.WideMaxPrecision, 0),
         byte[] => SqlType.Bytes,
         _ => SqlType.String,
     };

@@ -27,7 +27,7 @@ public abstract record SqlType(SqlTypeKind Kind)
         SqlTypeKind.Int or SqlTypeKind.Date or SqlTypeKind.Time => typeof(int),
         SqlTypeKind.BigInt or SqlTypeKind.Timestamp => typeof(long),
         SqlTypeKind.Double => typeof(double),
-        SqlTypeKind.Decimal => typeof(decimal),
+        SqlTypeKind.Decimal => this is DecimalType { IsWide: true } ? typeof(WideDecimal) : typeof(decimal),
         SqlTypeKind.String => typeof(string),
         SqlTypeKind.Bytes => typeof(byte[]),
         SqlTypeKind.Array => typeof(SqlArray),
@@ -73,10 +73,21 @@ public sealed record ScalarType : SqlType
     });
 }
 
-/// <summary>DECIMAL(precision, scale); precision is at most 28 (what System.Decimal holds exactly).</summary>
+/// <summary>
+/// DECIMAL(precision, scale), precision 1 to 38 as in ksqlDB. Up to 28 digits (what System.Decimal holds exactly)
+/// a value is a System.Decimal; from 29 it is <see cref="WideDecimal"/> (<see cref="IsWide"/>).
+/// </summary>
 public sealed record DecimalType(int Precision, int Scale) : SqlType(SqlTypeKind.Decimal)
 {
+    /// <summary>The largest narrow precision, also the type of unconstrained NUMERIC and of narrow results.
+    /// </summary>
     public const int MaxPrecision = 28;
+
+    /// <summary>The largest precision a DECIMAL may declare (ksqlDB's limit).</summary>
+    public const int WideMaxPrecision = WideDecimal.MaxDigits;
+
+    /// <summary>Whether values are <see cref="WideDecimal"/> (precision above 28).</summary>
+    public bool IsWide => Precision > MaxPrecision;
 
     internal override void Append(StringBuilder builder) => builder.Append($"DECIMAL({Precision}, {Scale})");
 }

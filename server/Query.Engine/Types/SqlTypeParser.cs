@@ -80,12 +80,12 @@ public static class SqlTypeParser
         return Decimal(precision, scale);
     }
 
-    /// <summary>Validates DECIMAL(p, s) as PostgreSQL does (1 &lt;= p &lt;= 28 here, 0 &lt;= s &lt;= p).</summary>
+    /// <summary>Validates DECIMAL(p, s) as ksqlDB does (1 &lt;= p &lt;= 38, 0 &lt;= s &lt;= p).</summary>
     public static DecimalType Decimal(int precision, int scale)
     {
-        if (precision < 1 || precision > DecimalType.MaxPrecision)
+        if (precision < 1 || precision > DecimalType.WideMaxPrecision)
             throw new SqlException(SqlState.InvalidParameterValue,
-                $"DECIMAL precision {precision} must be between 1 and {DecimalType.MaxPrecision}");
+                $"DECIMAL precision {precision} must be between 1 and {DecimalType.WideMaxPrecision}");
         if (scale < 0 || scale > precision)
             throw new SqlException(SqlState.InvalidParameterValue,
                 $"DECIMAL scale {scale} must be between 0 and precision {precision}");

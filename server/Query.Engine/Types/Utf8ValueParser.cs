@@ -28,7 +28,7 @@ public static class Utf8ValueParser
                 return Cell.FromInt64(timestampMs);
             case SqlTypeKind.Boolean when TryParseBoolean(text, out var flag):
                 return Cell.FromInt64(flag ? 1 : 0);
-            case SqlTypeKind.Decimal when type is DecimalType d
+            case SqlTypeKind.Decimal when type is DecimalType { IsWide: false } d
                 && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value):
                 return Cell.FromDecimal(CastMethods.ToDecimal(value, d.Precision, d.Scale));
             default:

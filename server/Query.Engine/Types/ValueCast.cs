@@ -104,12 +104,14 @@ public static class ValueCast
     {
         var scale = Math.Max(x.Scale, y.Scale);
         var integral = Math.Max(x.Precision - x.Scale, y.Precision - y.Scale);
-        return new DecimalType(Math.Min(DecimalType.MaxPrecision, integral + scale), scale);
+        var most = x.IsWide || y.IsWide ? DecimalType.WideMaxPrecision : DecimalType.MaxPrecision;
+        return new DecimalType(Math.Min(most, integral + scale), Math.Min(scale, most));
     }
 
     /// <summary>Parses text into a value of <paramref name="to"/> (literals, text parameters, COPY fields).</summary>
     public static object? ParseText(string text, SqlType to) => to switch
     {
+        DecimalType { IsWide: true } wide => WideDecimal.Parse(text).ToPrecision(wide.Precision, wide.Scale),
         DecimalType d => CastMethods.ToDecimal(CastMethods.ParseDecimal(text), d.Precision, d.Scale),
         ArrayType array when PgArrayLiteral.IsArraySyntax(text) => PgArrayLiteral.Parse(text, array),
         { IsComplex: true } => ParseJson(text, to),
@@ -165,6 +167,8 @@ public static class ValueCast
     {
         if (value is null)
             return null;
+        if (to is DecimalType { IsWide: true } wide)
+            return WideDecimalCasts.FromValue(value, from).ToPrecision(wide.Precision, wide.Scale);
         if (to is DecimalType target)
             return CastMethods.ToDecimal(ToDecimal(value, from), target.Precision, target.Scale);
         if (from == to || (from.Kind == to.Kind && !from.IsComplex))
@@ -194,6 +198,7 @@ public static class ValueCast
     {
         SqlTypeKind.BigInt or SqlTypeKind.Timestamp => CastMethods.Int64ToInt32((long)value),
         SqlTypeKind.Double => CastMethods.DoubleToInt32((double)value),
+        SqlTypeKind.Decimal when value is WideDecimal wide => WideDecimalCasts.ToInt32(wide),
         SqlTypeKind.Decimal => CastMethods.DecimalToInt32((decimal)value),
         _ => (int)value,
     };
@@ -202,6 +207,7 @@ public static class ValueCast
     {
         SqlTypeKind.Int => (int)value,
         SqlTypeKind.Double => CastMethods.DoubleToInt64((double)value),
+        SqlTypeKind.Decimal when value is WideDecimal wide => WideDecimalCasts.ToInt64(wide),
         SqlTypeKind.Decimal => CastMethods.DecimalToInt64((decimal)value),
         _ => (long)value,
     };
@@ -210,6 +216,7 @@ public static class ValueCast
     {
         SqlTypeKind.Int => (int)value,
         SqlTypeKind.BigInt => (long)value,
+        SqlTypeKind.Decimal when value is WideDecimal wide => wide.ToDouble(),
         SqlTypeKind.Decimal => (double)(decimal)value,
         _ => (double)value,
     };
@@ -220,6 +227,7 @@ public static class ValueCast
         SqlTypeKind.BigInt => (long)value,
         SqlTypeKind.Double => CastMethods.DoubleToDecimal((double)value),
         SqlTypeKind.String => CastMethods.ParseDecimal((string)value),
+        _ when value is WideDecimal wide => wide.ToDecimal(),
         _ => (decimal)value,
     };
 }

@@ -21,6 +21,7 @@ public static class ValueText
             SqlTypeKind.Int => ((int)value).ToString(CultureInfo.InvariantCulture),
             SqlTypeKind.BigInt => ((long)value).ToString(CultureInfo.InvariantCulture),
             SqlTypeKind.Double => FormatDouble((double)value),
+            SqlTypeKind.Decimal when value is WideDecimal wide => wide.ToString(),
             SqlTypeKind.Decimal => ((decimal)value).ToString(CultureInfo.InvariantCulture),
             SqlTypeKind.String => (string)value,
             SqlTypeKind.Bytes => "\\x" + Convert.ToHexStringLower((byte[])value),

@@ -27,8 +27,11 @@ public static class WindowPlanning
         }
         var position = window.Span.Start + 1;
         if (query.Emit == Ast.EmitKind.None)
-            throw SqlException.FeatureNotSupported("WINDOW in a pull query (as in ksqlDB: run it with EMIT CHANGES, "
-                + "or CREATE TABLE ... AS SELECT it and query the windowed table)", position);
+            // ksqlDB refuses it as a wrong statement, not as a missing feature: a WINDOW only makes sense on a
+            // query that keeps running.
+            throw new SqlException(SqlState.WindowingError, "Pull queries don't support WINDOW clauses. Add EMIT "
+                + "CHANGES if you intended to issue a push query (or CREATE TABLE ... AS SELECT it and query the "
+                + "windowed table)", position: position);
         if (select.GroupBy.Count == 0)
             throw new SqlException(SqlState.GroupingError, "WINDOW needs a GROUP BY (a windowed aggregation)",
                 position: position);

@@ -36,6 +36,7 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
     private readonly RecordOperator _input;
     private readonly Action<RecordCursor, Cell[]> _inputs;
     private readonly BoundAggregate[] _aggregates;
+    private readonly bool[] _zeroWhenEmpty;
     private readonly SqlType[] _keyTypes;
     private readonly WindowSpec _window;
     private readonly bool _emitFinal;
@@ -69,6 +70,7 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
         _inputs = inputs;
         _keyTypes = keyTypes;
         _aggregates = aggregates;
+        _zeroWhenEmpty = StreamingAggregateResults.ZeroWhenEmpty(aggregates);
         _window = window;
         _emitFinal = emitFinal;
         _emitRetractions = emitRetractions && window.Kind == WindowKind.Session && !emitFinal;
@@ -315,8 +317,11 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
         row[keys + 2] = Cell.FromInt64(0);
         var width = _aggregates.Length;
         for (var a = 0; a < width; a++)
-            row[keys + 3 + a] = _flat is not null ? _flat.Result(slot, a)
-                : _groups.Accumulators[(slot * width) + a].Result();
+        {
+            var result = _flat is not null ? _flat.Result(slot, a) : _groups.Accumulators[(slot * width) + a].Result();
+            row[keys + 3 + a] = _zeroWhenEmpty[a]
+                ? StreamingAggregateResults.OrZero(result, _aggregates[a].ResultType) : result;
+        }
     }
 
     private void CopyGroupKey(int slot, Cell[] row)

@@ -44,6 +44,40 @@ public static class PgNumeric
             output.WriteInt16(groups[i]);
     }
 
+    /// <summary>
+    /// A numeric of up to 38 digits (a DECIMAL above System.Decimal's 28): its unscaled value and scale. The digits
+    /// are grouped from text, so padding the fraction to whole base-10000 groups cannot overflow.
+    /// </summary>
+    public static void WriteBinary(PgOutputBuffer output, Int128 unscaled, int scale)
+    {
+        bool negative = unscaled < 0;
+        string digits = (negative ? -unscaled : unscaled).ToString(CultureInfo.InvariantCulture);
+        if (digits.Length < scale + 1)
+            digits = digits.PadLeft(scale + 1, '0');
+        int integral = digits.Length - scale;
+        int fractionGroups = (scale + 3) / 4;
+        int integralGroups = (integral + 3) / 4;
+        string aligned = digits.PadLeft(integralGroups * 4 + scale, '0').PadRight((integralGroups + fractionGroups) * 4,
+            '0');
+        int count = aligned.Length / 4;
+        Span<short> groups = stackalloc short[count];   // most significant first
+        for (int i = 0; i < count; i++)
+            groups[i] = short.Parse(aligned.AsSpan(i * 4, 4), CultureInfo.InvariantCulture);
+        int first = 0;
+        while (first < count && groups[first] == 0)
+            first++;
+        int last = count - 1;
+        while (last >= first && groups[last] == 0)
+            last--;
+        int ndigits = last - first + 1;
+        output.WriteInt16((short)ndigits);
+        output.WriteInt16((short)(ndigits == 0 ? 0 : integralGroups - 1 - first));
+        output.WriteInt16(unchecked((short)(negative && ndigits > 0 ? Negative : Positive)));
+        output.WriteInt16((short)scale);
+        for (int i = first; i <= last; i++)
+            output.WriteInt16(groups[i]);
+    }
+
     /// <summary>Decodes a binary numeric to its exact text form (e.g. <c>12.34</c>, <c>NaN</c>).</summary>
     public static string ReadBinaryAsText(ReadOnlySpan<byte> value)
     {

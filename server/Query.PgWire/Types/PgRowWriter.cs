@@ -125,6 +125,32 @@ public sealed partial class PgRowWriter
 
     public void WriteFloat8(double value) => WriteFloat8(value, isFloat4: false);
 
+    /// <summary>A numeric of up to 38 digits as its unscaled value and scale (DECIMAL above 28 digits).</summary>
+    public void WriteNumeric(Int128 unscaled, int scale)
+    {
+        Start();
+        int oid = CurrentOid;
+        if (IsBinary && oid == PgTypeOid.Numeric)
+            PgNumeric.WriteBinary(_output, unscaled, scale);
+        else if (IsBinary && oid == PgTypeOid.Float8)
+            _output.WriteInt64(BitConverter.DoubleToInt64Bits(double.Parse(NumericText(unscaled, scale),
+                CultureInfo.InvariantCulture)));
+        else
+            _output.WriteUtf8(NumericText(unscaled, scale));
+        End();
+    }
+
+    private static string NumericText(Int128 unscaled, int scale)
+    {
+        string digits = (unscaled < 0 ? -unscaled : unscaled).ToString(CultureInfo.InvariantCulture);
+        if (scale > 0)
+        {
+            digits = digits.PadLeft(scale + 1, '0');
+            digits = string.Concat(digits.AsSpan(0, digits.Length - scale), ".", digits.AsSpan(digits.Length - scale));
+        }
+        return unscaled < 0 ? "-" + digits : digits;
+    }
+
     public void WriteNumeric(decimal value)
     {
         Start();

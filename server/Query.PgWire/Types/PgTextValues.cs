@@ -110,6 +110,25 @@ internal static class PgTextValues
         return [.. result];
     }
 
+    /// <summary>A numeric parameter as System.Decimal, or as its exact text when it has more digits than
+    /// System.Decimal holds (decimal parsing would round them away; the engine parses the text into its
+    /// 38-digit DECIMAL).</summary>
+    private static object NumericValue(PgValues values, int index)
+    {
+        if (values.IsBinary(index) && values.TypeOid(index) != PgTypeOid.Numeric)
+            return values.GetDecimal(index);
+        string text = values.GetNumericText(index);
+        int digits = 0;
+        foreach (char c in text)
+            digits += char.IsAsciiDigit(c) ? 1 : 0;
+        if (digits <= 28)
+            return values.GetDecimal(index);
+        // Some 29-digit values fit System.Decimal exactly (its maximum is 79228162514264337593543950335).
+        string trimmed = text.Trim();
+        return decimal.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal exact)
+            && exact.ToString(CultureInfo.InvariantCulture) == trimmed ? exact : trimmed;
+    }
+
     public static object? GetValue(PgValues values, int index)
     {
         if (values.IsNull(index))
@@ -124,7 +143,7 @@ internal static class PgTextValues
             PgTypeOid.Oid => (uint)values.GetInt64(index),
             PgTypeOid.Float4 => (float)values.GetDouble(index),
             PgTypeOid.Float8 => values.GetDouble(index),
-            PgTypeOid.Numeric => values.GetDecimal(index),
+            PgTypeOid.Numeric => NumericValue(values, index),
             PgTypeOid.Bytea => values.GetBytes(index),
             PgTypeOid.Uuid => values.GetGuid(index),
             PgTypeOid.Timestamp => DateTime.SpecifyKind(PgTime.FromUnixMicros(values.GetTimestampMicros(index)),

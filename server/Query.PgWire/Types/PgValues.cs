@@ -131,6 +131,10 @@ public sealed class PgValues
         };
     }
 
+    /// <summary>A numeric value's exact text (binary numerics decoded).</summary>
+    public string GetNumericText(int index) =>
+        _binary[index] ? PgNumeric.ReadBinaryAsText(GetRaw(index)) : PgUtf8.Decode(GetRaw(index));
+
     public decimal GetDecimal(int index)
     {
         string text;

@@ -76,6 +76,7 @@ internal sealed partial class PartitionWriter
     private Segment PrepareStaged(TransactionShare share, StagedAppend staged)
     {
         var baseOffset = _partition.EndOffset;
+        SyncBeforeSeal(_partition.ActiveSegment, _partition.NowMs());   // the share's adoption seals it
         _partition.PrepareStaged(staged, baseOffset);
         // The temporary files' directory entries must survive a power loss: the commit record will name them.
         if (_partition.Options.Durability != DurabilityMode.None)

@@ -18,6 +18,9 @@ internal sealed partial class PartitionWriter
     /// truncation fails only its request; any other failure propagates and fails the partition.</summary>
     private Segment Truncate(AppendRequest request, long lastKeptOffset, ref long nextOffset, long nowMs)
     {
+        // Journal records of the bytes about to be cut must not outlive the cut (recovery would write them back);
+        // a failure here fails the partition.
+        _journal?.Checkpoint();
         Segment active;
         try
         {

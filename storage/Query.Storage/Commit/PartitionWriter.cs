@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Threading.Channels;
 using Query.Storage.Format;
+using Query.Storage.Journal;
 using Query.Storage.Log;
 using Query.Storage.Transactions;
 
@@ -21,6 +22,8 @@ internal sealed partial class PartitionWriter
     private const int MaxGroupBytes = 8 << 20;
 
     private readonly PartitionLog _partition;
+    private readonly StoreJournal? _journal;
+    private readonly byte[] _journalName;
     private readonly Channel<AppendRequest> _requests =
         Channel.CreateUnbounded<AppendRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly AppendRequest[] _group = new AppendRequest[MaxGroupRequests];
@@ -37,6 +40,8 @@ internal sealed partial class PartitionWriter
     public PartitionWriter(PartitionLog partition)
     {
         _partition = partition;
+        _journal = partition.Journal;
+        _journalName = _journal is null ? [] : System.Text.Encoding.UTF8.GetBytes(partition.LogName);
         _lastSyncMs = partition.NowMs();
         if (partition.Options.Durability == DurabilityMode.Interval)
         {
@@ -237,6 +242,7 @@ internal sealed partial class PartitionWriter
                 // Everything before it is written and acknowledged first: the staged segments follow it.
                 Commit(segment, group, pendingFrom, i, writeStart, bufferLength, nextOffset,
                     options.Durability != DurabilityMode.None, nowMs);
+                SyncBeforeSeal(segment, nowMs);
                 segment = _partition.AdoptStaged(staged, nextOffset, nowMs);
                 request.BaseOffset = nextOffset;
                 nextOffset += staged.RecordCount;
@@ -256,6 +262,7 @@ internal sealed partial class PartitionWriter
                 // acknowledge what went into it, then roll.
                 Commit(segment, group, pendingFrom, i, writeStart, bufferLength, nextOffset,
                     options.Durability != DurabilityMode.None, nowMs);
+                SyncBeforeSeal(segment, nowMs);
                 segment = _partition.Roll(nextOffset, nowMs);
                 position = writeStart = 0;
                 bufferLength = 0;
@@ -302,7 +309,9 @@ internal sealed partial class PartitionWriter
             }
             _dirty = true;
         }
-        if (sync && _dirty)
+        if (sync && bufferLength > 0 && _journal is not null && bufferLength <= _journal.MaxRecordBytes)
+            JournalOrFail(segment, writeStart, bufferLength);
+        else if (sync && _dirty)
             SyncOrFail(segment, writeStart, nowMs);
         if (bufferLength == 0)
         {
@@ -364,6 +373,39 @@ internal sealed partial class PartitionWriter
         _dirty = false;
         _lastSyncMs = nowMs;
         SyncCount++;
+    }
+
+    /// <summary>
+    /// Makes the group just written to <paramref name="segment"/> durable through the store's journal, shared with
+    /// every other partition's writer (the segment itself stays unsynced: <c>_dirty</c> remains set). A full disk
+    /// fails only the group (cut off here); any other failure fails the partition, as a failed fsync does.
+    /// </summary>
+    private void JournalOrFail(Segment segment, long writeStart, int bufferLength)
+    {
+        try
+        {
+            _journal!.Write(_journalName, _partition.Partition, segment, writeStart, _buffer.AsSpan(0, bufferLength));
+        }
+        catch (IOException exception) when (StorageFullException.IsDiskFull(exception))
+        {
+            TryTruncate(segment, writeStart);
+            throw;
+        }
+        catch (Exception exception)
+        {
+            TryTruncate(segment, writeStart);
+            _partition.Fail(exception);
+            throw;
+        }
+        SyncCount++;
+    }
+
+    /// <summary>A segment about to be sealed (roll, adoption) holds data made durable only by the journal: sync
+    /// it, so a sealed segment is durable by itself, as without the journal.</summary>
+    private void SyncBeforeSeal(Segment segment, long nowMs)
+    {
+        if (_dirty && _journal is not null)
+            SyncOrFail(segment, segment.SizeBytes, nowMs);
     }
 
     // The active segment's index files are rebuilt by recovery anyway, so failing to extend them (a full disk)

@@ -36,6 +36,7 @@ internal sealed class SegmentIndex
     private bool _hasBlockBounds = true;
     private long _lastIndexedPosition = -IntervalBytes;
     private long _maxTimestampSoFar = long.MinValue;
+    private long[]? _suffixMinimums;   // a sealed segment's: the smallest block minimum from each entry on
 
     private struct Entry(int relativeOffset, int filePosition, long maxTimestampBefore)
     {
@@ -129,6 +130,70 @@ internal sealed class SegmentIndex
         return found;
     }
 
+    /// <summary>
+    /// Adds to <paramref name="ranges"/> the offsets [start, end) of every block whose timestamps overlap
+    /// [<paramref name="minTimestampMs"/>, <paramref name="maxTimestampMs"/>], below <paramref name="endOffset"/>,
+    /// in order, adjacent blocks merged: every record of the segment in that time range lies in them, whatever the
+    /// order of timestamps. Blocks before the last entry whose records all precede the range are not looked at; in
+    /// a sealed segment (<paramref name="isSealed"/>) neither are those after the last that can overlap.
+    /// </summary>
+    public void AddBlockRanges(long baseOffset, long endOffset, long minTimestampMs, long maxTimestampMs,
+        bool isSealed, List<(long Start, long End)> ranges)
+    {
+        var count = Volatile.Read(ref _count);
+        var entries = Volatile.Read(ref _entries);
+        var suffixMinimums = isSealed && HasBlockBounds ? SuffixMinimums(entries, count) : null;
+        for (var i = Math.Max(0, FindEntryForTimestamp(entries, count, minTimestampMs)); i < count; i++)
+        {
+            if (suffixMinimums is not null && suffixMinimums[i] > maxTimestampMs)
+                break;
+            ref readonly var entry = ref entries[i];
+            var start = baseOffset + entry.RelativeOffset;
+            if (start >= endOffset)
+                break;
+            if (entry.BlockMinTimestampMs > maxTimestampMs || entry.BlockMaxTimestampMs < minTimestampMs)
+                continue;
+            var end = i + 1 < count ? Math.Min(endOffset, baseOffset + entries[i + 1].RelativeOffset) : endOffset;
+            if (ranges.Count > 0 && ranges[^1].End == start)
+                ranges[^1] = (ranges[^1].Start, end);
+            else
+                ranges.Add((start, end));
+        }
+    }
+
+    // Built once per sealed segment (its entries and bounds no longer change); racing builders build the same.
+    private long[] SuffixMinimums(Entry[] entries, int count)
+    {
+        if (Volatile.Read(ref _suffixMinimums) is { } built && built.Length == count)
+            return built;
+        var minimums = new long[count];
+        var minimum = long.MaxValue;
+        for (var i = count - 1; i >= 0; i--)
+            minimums[i] = minimum = Math.Min(minimum, entries[i].BlockMinTimestampMs);
+        Volatile.Write(ref _suffixMinimums, minimums);
+        return minimums;
+    }
+
+    // The last entry before which every record is older than the timestamp; -1 when none.
+    private static int FindEntryForTimestamp(Entry[] entries, int count, long timestampMs)
+    {
+        int lo = 0, hi = count - 1, found = -1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (entries[mid].MaxTimestampBefore < timestampMs)
+            {
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return found;
+    }
+
     // The last entry at or before the file position; -1 when none.
     private static int FindEntry(Entry[] entries, int count, long filePosition)
     {
@@ -179,20 +244,7 @@ internal sealed class SegmentIndex
     {
         var count = Volatile.Read(ref _count);
         var entries = Volatile.Read(ref _entries);
-        int lo = 0, hi = count - 1, found = -1;
-        while (lo <= hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (entries[mid].MaxTimestampBefore < timestampMs)
-            {
-                found = mid;
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
+        var found = FindEntryForTimestamp(entries, count, timestampMs);
         return found < 0 ? 0 : entries[found].FilePosition;
     }
 

@@ -36,6 +36,15 @@ public sealed class HotPartitionSource : IPartitionSource
 
     public long FindOffsetForTimestamp(long timestampMs) => _log.FindOffsetForTimestamp(timestampMs);
 
+    /// <summary>
+    /// Offset ranges [Start, End) below <paramref name="endOffsetExclusive"/> (a <see cref="LastStableOffset"/> read
+    /// before this call) that hold every record with a timestamp in [<paramref name="minTimestampMs"/>,
+    /// <paramref name="maxTimestampMs"/>], in order and disjoint, from the time index alone (no record is read):
+    /// whole index blocks, so a range's reads can stop where its last block ends.
+    /// </summary>
+    public IReadOnlyList<(long Start, long End)> FindOffsetRangesForTime(long minTimestampMs, long maxTimestampMs,
+        long endOffsetExclusive) => _log.FindOffsetRangesForTime(minTimestampMs, maxTimestampMs, endOffsetExclusive);
+
     public IRecordReader OpenReader(long startOffset, long endOffsetExclusive = long.MaxValue,
         long minTimestampMs = long.MinValue, long maxTimestampMs = long.MaxValue) =>
         _log.OpenRetainedReader(startOffset, endOffsetExclusive, minTimestampMs, maxTimestampMs);

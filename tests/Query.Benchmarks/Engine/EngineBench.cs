@@ -36,8 +36,12 @@ internal static partial class BenchRegistry
             Arg(args, 0, 1_000_000), Arg(args, 1, 1_000_000))));
         BenchCommands.Register("pq-sjoin", args => EngineBench.Run(() => EngineBench.StreamStreamJoinAsync(
             Arg(args, 0, 500_000), Arg(args, 1, 500_000))));
+        BenchCommands.Register("pq-sjoin-latency", args => EngineBench.Run(() =>
+            EngineBench.StreamStreamJoinLatencyAsync(Arg(args, 0, 10), Arg(args, 1, 100_000))));
         BenchCommands.Register("engine-fixed-cost", args => EngineBench.Run(() => EngineBench.FixedCostAsync(
             Arg(args, 0, 2_000_000), Arg(args, 1, 5000))));
+        BenchCommands.Register("engine-range", args => EngineBench.Run(() => EngineBench.RangeAsync(
+            Arg(args, 0, 2_000_000), Arg(args, 1, 2000))));
         BenchCommands.Register("engine-push-fanout",
             args => EngineBench.Run(() => EngineBench.FanoutAsync(Arg(args, 0, 1000), Arg(args, 1, 1000))));
     }

@@ -3,7 +3,8 @@ using Query.Storage;
 
 namespace Query.Benchmarks;
 
-/// <summary>One appender, 100-byte values, batches of 1 / 100 / 1000, durability sync and none.</summary>
+/// <summary>One appender, 100-byte values, batches of 1 / 100 / 1000, durability sync (through the store's journal,
+/// and with it off: an fdatasync of the segment) and none.</summary>
 internal static class StorageAppendBench
 {
     public static int Run(string[] args)
@@ -12,20 +13,21 @@ internal static class StorageAppendBench
         Console.WriteLine();
         Console.WriteLine("| durability | batch | records | records/s | MB/s (values) | MB/s (on disk) | fsyncs |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var durability in new[] { DurabilityMode.Sync, DurabilityMode.None })
+        foreach (var (durability, journal) in new[]
+            { (DurabilityMode.Sync, true), (DurabilityMode.Sync, false), (DurabilityMode.None, true) })
         {
             foreach (var batchSize in new[] { 1, 100, 1000 })
-                RunOne(durability, batchSize).GetAwaiter().GetResult();
+                RunOne(durability, journal, batchSize).GetAwaiter().GetResult();
         }
         Console.WriteLine();
         return 0;
     }
 
-    private static async Task RunOne(DurabilityMode durability, int batchSize)
+    private static async Task RunOne(DurabilityMode durability, bool journal, int batchSize)
     {
         StorageBenchKit.SettleDisk();
         using var directory = StorageBenchKit.NewDirectory();
-        await using var store = LogStore.Open(directory.Path);
+        await using var store = LogStore.Open(directory.Path, new LogStoreOptions { Journal = journal });
         var partition = store.CreateLog("bench", new LogOptions { Durability = durability }).GetPartition(0);
         using var batch = new RecordBatchBuilder(batchSize * 160);
         var value = new byte[StorageBenchKit.ValueBytes];
@@ -42,7 +44,8 @@ internal static class StorageAppendBench
         var elapsed = clock.Elapsed;
         var records = partition.EndOffset - startOffset;
         var diskBytes = partition.GetSegments().Sum(s => s.SizeBytes) - startBytes;
-        Console.WriteLine($"| {durability} | {batchSize} | {records:N0} | {records / elapsed.TotalSeconds:N0} | " +
+        var mode = durability == DurabilityMode.Sync ? journal ? "Sync (journal)" : "Sync (journal off)" : "None";
+        Console.WriteLine($"| {mode} | {batchSize} | {records:N0} | {records / elapsed.TotalSeconds:N0} | " +
             $"{StorageBenchKit.Mb(records * StorageBenchKit.ValueBytes, elapsed):N1} | " +
             $"{StorageBenchKit.Mb(diskBytes, elapsed):N1} | {partition.SyncCount - startSyncs:N0} |");
     }

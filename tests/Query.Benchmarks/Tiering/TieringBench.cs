@@ -16,7 +16,7 @@ internal static partial class BenchRegistry
     {
         BenchCommands.Register("tiering", args => EngineBench.Run(() => TieringBench.RunAsync(Arg(args, 0, 1_000_000))));
         BenchCommands.Register("tiering-scan", args => EngineBench.Run(() => TieringBench.ScanLoopAsync(
-            Arg(args, 0, 1_000_000), Arg(args, 1, 20))));
+            Arg(args, 0, 1_000_000), Arg(args, 1, 20), Arg(args, 2, 0) != 0)));
         BenchCommands.Register("tiering-range", args => EngineBench.Run(() => TieringRangeBench.RunAsync(
             Arg(args, 0, 10_000_000), Arg(args, 1, 1_000_000), Arg(args, 2, 0) != 0, args.Length > 3 ? args[3] : null)));
         BenchCommands.Register("tiering-archive", args => EngineBench.Run(() => TieringBench.ArchiveOnceAsync(
@@ -29,6 +29,7 @@ internal static partial class BenchRegistry
 internal static class TieringBench
 {
     private const string Filter = "user_id < 10000 AND country = 'NO'";
+    private const string Sum = "SELECT count(*), sum(amount) FROM events WHERE ROWOFFSET >= 0";
 
     public static async Task RunAsync(int rows)
     {
@@ -59,13 +60,24 @@ internal static class TieringBench
         var duckSql = $"SELECT count(*) FROM read_parquet('{glob}') WHERE {Filter}";
         var duckScan = await BestAsync(() => Task.FromResult(DuckTime(duck, duckSql)));
         var duckCpu = await BestCpuAsync(() => Task.FromResult(DuckTime(duck, duckSql)));
-        // A full cold scan no predicate can narrow: every row is rebuilt and aggregated.
-        const string Sum = "SELECT count(*), sum(amount) FROM events WHERE ROWOFFSET >= 0";
+        // A full cold scan no predicate can narrow: every row is read and aggregated.
         var sumScan = await BestAsync(() => EngineBench.DrainAsync(session, Sum));
         var sumCpu = await BestCpuAsync(() => EngineBench.DrainAsync(session, Sum));
         var duckSum = $"SELECT count(*), sum(amount) FROM read_parquet('{glob}') WHERE rowoffset >= 0";
         var duckSumScan = await BestAsync(() => Task.FromResult(DuckTime(duck, duckSum)));
         var duckSumCpu = await BestCpuAsync(() => Task.FromResult(DuckTime(duck, duckSum)));
+        // Parquet.Net alone over the same files: the columns DuckDB reads, and those our scan needs besides (ts gives
+        // each row its ROWTIME, so it decides which rows exist; rowoffset orders them).
+        var files = Directory.GetFiles(Path.Combine(cold.Root, "events"), "*.parquet", SearchOption.AllDirectories);
+        var libraryFilterCpu = await BestCpuAsync(() => ParquetDecodeBench.ReadColumnsAsync(files,
+            ["user_id", "country"]));
+        var libraryFilterOursCpu = await BestCpuAsync(() => ParquetDecodeBench.ReadColumnsAsync(files,
+            ["user_id", "country", "ts", "rowoffset"]));
+        var librarySumCpu = await BestCpuAsync(() => ParquetDecodeBench.ReadColumnsAsync(files,
+            ["amount", "rowoffset"]));
+        var librarySumOursCpu = await BestCpuAsync(() => ParquetDecodeBench.ReadColumnsAsync(files,
+            ["amount", "rowoffset", "ts"]));
+        Console.WriteLine("strings as UTF-8: " + await ParquetDecodeBench.ProbeUtf8Async(files[0], "country"));
         var explain = await ExplainCountsAsync(session, "EXPLAIN " + count);
         var oursCount = await CountAsync(session, count);
         var duckCount = DuckTime(duck, duckSql);
@@ -98,6 +110,11 @@ internal static class TieringBench
         Console.WriteLine($"| `{Sum}` (cold, every row) | ours {Ms(sumScan)} ms, DuckDB {Ms(duckSumScan)} ms: " +
             $"{sumScan / duckSumScan:F1}x wall; CPU ours {Ms(sumCpu)} ms, DuckDB {Ms(duckSumCpu)} ms: " +
             $"{sumCpu / duckSumCpu:F1}x |");
+        Console.WriteLine($"| Parquet.Net alone, CPU (x DuckDB's CPU of the same query) | filter's columns " +
+            $"(user_id, country) {Ms(libraryFilterCpu)} ms ({libraryFilterCpu / duckCpu:F1}x), with ts, rowoffset " +
+            $"{Ms(libraryFilterOursCpu)} ms ({libraryFilterOursCpu / duckCpu:F1}x); sum's columns (amount, rowoffset) " +
+            $"{Ms(librarySumCpu)} ms ({librarySumCpu / duckSumCpu:F1}x), with ts {Ms(librarySumOursCpu)} ms " +
+            $"({librarySumOursCpu / duckSumCpu:F1}x) |");
         Console.WriteLine($"| 0.1% ROWTIME range over cold rows | {Ms(narrow)} ms, row groups read " +
             $"{reader.Statistics.RowGroupsRead} of {totalRowGroups}, files opened {reader.Statistics.FilesOpened} |");
 
@@ -114,9 +131,10 @@ internal static class TieringBench
             $"MB/s per core; {Mb(compacted.BytesOut)} MB out; cold scan after it {Ms(compactedScan)} ms |");
     }
 
-    /// <summary><c>tiering-scan [rows] [repeats]</c>: archives the data set, prints "ready" and the process id,
-    /// then runs the filtered cold count <paramref name="repeats"/> times (for a profiler attached meanwhile).</summary>
-    public static async Task ScanLoopAsync(int rows, int repeats)
+    /// <summary><c>tiering-scan [rows] [repeats] [full]</c>: archives the data set, prints "ready" and the process
+    /// id, then runs the filtered cold count (or with <paramref name="full"/> the full scan's sum)
+    /// <paramref name="repeats"/> times (for a profiler attached meanwhile).</summary>
+    public static async Task ScanLoopAsync(int rows, int repeats, bool full)
     {
         using var directory = new TempDirectory("tiering-scan");
         await using var engine = QueryEngine.Open(new EngineOptions
@@ -127,7 +145,7 @@ internal static class TieringBench
         var session = engine.CreateSession();
         await EngineBench.LoadEventsAsync(session, rows, 16L << 20);
         await engine.ArchiveStreamAsync("events");
-        var count = $"SELECT count(*) FROM events WHERE {Filter}";
+        var count = full ? Sum : $"SELECT count(*) FROM events WHERE {Filter}";
         await EngineBench.DrainAsync(session, count);
         Console.WriteLine($"ready {Environment.ProcessId}");
         await Task.Delay(2000);

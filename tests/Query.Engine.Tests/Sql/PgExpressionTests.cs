@@ -31,6 +31,16 @@ public sealed class PgExpressionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pg_typeof_names_the_type_as_postgresql_does()
+    {
+        Assert.Equal(["integer|bigint|double precision|numeric|text|timestamp without time zone|boolean|integer[]"],
+            await RowsAsync("SELECT pg_typeof(1), pg_typeof(CAST(1 AS BIGINT)), pg_typeof(v), pg_typeof(1.5), "
+                + "pg_typeof(host), pg_typeof(ts), pg_typeof(v > 1), pg_typeof(ARRAY[1, 2]) FROM metrics LIMIT 1"));
+        await using var result = await _db.Session.ExecuteAsync(_db.Session.Prepare("SELECT pg_typeof(1)"), []);
+        Assert.Equal("pg_typeof", result.Rows!.Columns[0].Name);
+    }
+
+    [Fact]
     public async Task Escape_strings_decode_backslash_escapes()
     {
         Assert.Equal(["a\tb\n|it's|AAé|\\"], await RowsAsync(@"SELECT E'a\tb\n', E'it''s', E'\x41\101\u00e9', E'\\'"));

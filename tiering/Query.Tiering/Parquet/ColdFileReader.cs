@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Parquet;
 using Query.Storage;
+using Query.Storage.Reading;
 using Query.Tiering.Layout;
 
 namespace Query.Tiering.Parquet;
@@ -66,7 +67,9 @@ internal sealed class ColdFileReader : IAsyncDisposable
         for (var i = 0; i < readNode.Length; i++)
         {
             var user = i - 1;
-            var wanted = user < 0 || user >= schema.UserColumnCount || range.IsRead(user);
+            var wanted = range.Columnar
+                ? i == schema.RowValueColumn || (user >= 0 && user < schema.UserColumnCount && range.IsRead(user))
+                : user < 0 || user >= schema.UserColumnCount || range.IsRead(user);
             readNode[i] = wanted && reader.Schema.Fields.Any(f => f.Name == schema.Schema.Fields[i + 3].Name);
         }
         return new ColdFileReader(reader, schema, layout, range, readNode);
@@ -153,6 +156,57 @@ internal sealed class ColdFileReader : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _reader.DisposeAsync();
 
+    /// <summary>Whether the loaded row group holds rows kept raw in <c>rowvalue</c> (its typed columns may not
+    /// describe them: they are read as records).</summary>
+    public bool LoadedRawRows
+    {
+        get
+        {
+            var rowValue = ((LeafNode)_schema.Columns[_schema.RowValueColumn]).Column;
+            return _readNode[_schema.RowValueColumn] && rowValue.LoadedDefinitions.Contains(rowValue.MaxDefinition);
+        }
+    }
+
+    /// <summary>
+    /// The loaded row group as columns (read with <see cref="ColdScanRange.Columnar"/>): offsets, times when read,
+    /// a vector per read stream column, and the rows <see cref="TryRead"/> would return as the selection. The row
+    /// group is used up by it.
+    /// </summary>
+    public void FillBatch(ColumnBatch batch)
+    {
+        var rows = _rowCount;
+        ColdColumnVectors.EnsureRows(batch, rows, _layout.Columns.Count);
+        _offsets.AsSpan(0, rows).CopyTo(batch.Offsets);
+        var times = batch.TimestampsMs.AsSpan(0, rows);
+        if (_range.ReadsRowTime)
+        {
+            for (var row = 0; row < rows; row++)
+                times[row] = ColdFields.ToEpochMs(_times[row]);
+        }
+        else
+        {
+            times.Clear();
+        }
+        for (var column = 0; column < batch.Columns.Length; column++)
+        {
+            var node = ColdFileSchema.UserColumnNode(column);
+            batch.Columns[column] = _readNode[node] && _schema.Columns[node] is LeafNode leaf
+                ? ColdColumnVectors.Fill(batch.Columns[column], leaf.Column, _layout.Columns[column].Type.Kind, rows)
+                : null;
+        }
+        var selected = 0;
+        var keep = _keep.AsSpan(0, rows);
+        for (var row = 0; row < rows; row++)
+        {
+            batch.Selection[selected] = row;
+            selected += keep[row] ? 1 : 0;
+        }
+        batch.RowCount = rows;
+        batch.SelectedCount = selected;
+        Statistics.RowsRead += selected;
+        _rowPosition = rows;
+    }
+
     /// <summary>The file's first offset with ROWTIME at or after <paramref name="timestampMs"/>; -1: none.</summary>
     public static long FindOffsetForTimestamp(string path, long timestampMs) =>
         FindOffsetForTimestampAsync(path, timestampMs).GetAwaiter().GetResult();
@@ -195,8 +249,11 @@ internal sealed class ColdFileReader : IAsyncDisposable
         }
         await rowGroup.ReadAsync<long>(_schema.RowOffsetField, _offsets.AsMemory(0, rows), null, cancellationToken)
             .ConfigureAwait(false);
-        await rowGroup.ReadAsync<DateTime>(_schema.RowTimeField, _times.AsMemory(0, rows), null, cancellationToken)
-            .ConfigureAwait(false);
+        if (_range.ReadsRowTime)
+        {
+            await rowGroup.ReadAsync<DateTime>(_schema.RowTimeField, _times.AsMemory(0, rows), null,
+                cancellationToken).ConfigureAwait(false);
+        }
         for (var i = 0; i < _readNode.Length; i++)
         {
             if (!_readNode[i])

@@ -1,4 +1,5 @@
 using Query.Storage;
+using Query.Storage.Reading;
 using Query.Tiering.Layout;
 using Query.Tiering.Manifest;
 using Query.Tiering.Parquet;
@@ -71,6 +72,44 @@ public sealed class ColdPartitionReader : IDisposable
             {
                 NextOffset = Math.Max(NextOffset, EndOffset);
                 record = default;
+                return false;
+            }
+        }
+    }
+
+    /// <summary>After <see cref="TryReadBatch"/> stopped at a row group with rows kept raw: the end of that row group
+    /// (offsets [<see cref="NextOffset"/>, this) must be read as records); otherwise -1.</summary>
+    public long RawEndOffset { get; private set; } = -1;
+
+    /// <summary>
+    /// The next row group with a row to return, as columns into <paramref name="batch"/> (the range must be
+    /// <see cref="ColdScanRange.Columnar"/>); false at the end of the cold range, or before a row group holding
+    /// rows kept raw (<see cref="RawEndOffset"/>), which only records can describe.
+    /// </summary>
+    public bool TryReadBatch(ColumnBatch batch)
+    {
+        while (true)
+        {
+            if (_file is not null && LoadNextRowGroup())
+            {
+                var offsets = _file.LoadedOffsets;
+                if (offsets.Length == 0)
+                    continue;
+                if (_file.LoadedRawRows)
+                {
+                    RawEndOffset = Math.Min(offsets[^1] + 1, _range.EndOffsetExclusive);
+                    return false;
+                }
+                _file.FillBatch(batch);
+                NextOffset = Math.Max(NextOffset, Math.Min(offsets[^1] + 1, _range.EndOffsetExclusive));
+                if (batch.SelectedCount > 0)
+                    return true;
+                continue;
+            }
+            CloseFile();
+            if (!OpenNextFile())
+            {
+                NextOffset = Math.Max(NextOffset, EndOffset);
                 return false;
             }
         }

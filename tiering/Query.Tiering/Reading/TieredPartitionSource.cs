@@ -10,7 +10,7 @@ namespace Query.Tiering.Reading;
 /// both copies of a range may exist for a moment; the boundary is the hot start at the time of each switch, so
 /// no offset is returned twice and none is missed. The engine sees only <see cref="IPartitionSource"/>.
 /// </summary>
-public sealed class TieredPartitionSource : IFilteringPartitionSource
+public sealed class TieredPartitionSource : IColumnarPartitionSource
 {
     /// <summary>What <see cref="SourceExtent.Kind"/> says for a cold file.</summary>
     public const string FileKind = "file";
@@ -83,6 +83,33 @@ public sealed class TieredPartitionSource : IFilteringPartitionSource
         long maxTimestampMs, IReadOnlySet<int>? valueColumns, IReadOnlyList<ColumnPredicate> filter) =>
         new TieredRecordReader(this, startOffset, endOffsetExclusive, minTimestampMs, maxTimestampMs, valueColumns,
             filter);
+
+    /// <summary>The cold row groups from <paramref name="startOffset"/> as column batches (none when it is not
+    /// cold now); the record reader takes the rest.</summary>
+    public IColumnBatchReader OpenColumnReader(long startOffset, long endOffsetExclusive, long minTimestampMs,
+        long maxTimestampMs, IReadOnlySet<int> valueColumns, IReadOnlyList<ColumnPredicate> filter, bool timestamps)
+    {
+        ArgumentNullException.ThrowIfNull(valueColumns);
+        ArgumentNullException.ThrowIfNull(filter);
+        foreach (var column in valueColumns)
+        {
+            if (!CanReadAsColumns(column))
+                throw new ArgumentException($"column {column} cannot be read as a column vector", nameof(valueColumns));
+        }
+        var range = new ColdScanRange(startOffset, endOffsetExclusive, minTimestampMs, maxTimestampMs, valueColumns)
+        {
+            Filter = filter,
+            Columnar = true,
+            Timestamps = timestamps,
+        };
+        return new TieredColumnReader(this, startOffset, endOffsetExclusive, range);
+    }
+
+    public bool CanReadAsColumns(int column)
+    {
+        var columns = Layout.Columns;
+        return column >= 0 && column < columns.Count && !columns[column].Type.IsNested;
+    }
 
     public ValueTask WaitForDataAsync(long offset, CancellationToken cancellationToken) =>
         _hotSource.WaitForDataAsync(offset, cancellationToken);

@@ -35,6 +35,7 @@ public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuo
     private readonly ArrayBufferWriter<byte> _key = new(64);
     private readonly ArrayBufferWriter<byte> _state = new(256);
     private readonly FlatAggregates? _flat;
+    private readonly bool[] _zeroWhenEmpty;
     private Accumulator[] _accumulators = new Accumulator[16];
     private long[] _batchStamp = new long[16];
     private bool[] _dirty = new bool[16];
@@ -58,6 +59,7 @@ public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuo
         _emitDue = hooks?.EmitDue;
         _scratch = new Cell[keyTypes.Length + aggregates.Length];
         _flat = FlatAggregates.TryCreate(aggregates);
+        _zeroWhenEmpty = StreamingAggregateResults.ZeroWhenEmpty(aggregates);
         for (var a = 0; a < aggregates.Length; a++)
         {
             if (aggregates[a].Kind == AggregateKind.ChangeTime)
@@ -239,8 +241,10 @@ public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuo
             _groups.CopyKey(group, row);
             for (var a = 0; a < width; a++)
             {
-                row[keys + a] = _flat is not null ? _flat.Result(group, a)
+                var result = _flat is not null ? _flat.Result(group, a)
                     : _accumulators[(group * width) + a].Result();
+                row[keys + a] = _zeroWhenEmpty[a]
+                    ? StreamingAggregateResults.OrZero(result, _aggregates[a].ResultType) : result;
             }
         }
         _output.Count = count;

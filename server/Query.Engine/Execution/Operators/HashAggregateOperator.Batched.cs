@@ -16,10 +16,20 @@ public sealed partial class HashAggregateOperator
 
     private Cell[][] _batchRows = [];   // keys then arguments, per record of the batch (reused)
     private int[] _batchGroups = [];
+    private Cell[]? _countScratch;      // the one (empty) key of a global COUNT(*)
 
     private void AccumulateFlat(FlatAggregates flat, RecordBatch batch, CancellationToken cancellationToken)
     {
         var count = batch.Count;
+        if (_countsRowsOnly)
+        {
+            // COUNT(*) alone without GROUP BY: the batch's row count is all it needs (no record positioned).
+            if (cancellationToken.IsCancellationRequested)
+                throw SqlException.Canceled();
+            _countScratch ??= new Cell[_aggregates.Length];
+            flat.AddRows(GroupOf(_countScratch), count);
+            return;
+        }
         EnsureBatchRows(count);
         var rows = _batchRows;
         for (var i = 0; i < count; i++)

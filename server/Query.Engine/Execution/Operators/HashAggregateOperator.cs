@@ -24,6 +24,7 @@ public sealed partial class HashAggregateOperator : RowOperator
     private readonly Limits.QueryMemoryBudget _budget;
     private readonly bool[] _keepsValues;
     private readonly FlatAggregates? _flat;
+    private readonly bool _countsRowsOnly;
     private Accumulator[] _accumulators = new Accumulator[16];
     private bool _consumed;
     private int _nextGroup;
@@ -53,6 +54,7 @@ public sealed partial class HashAggregateOperator : RowOperator
         _groups = GroupKeyTable.For(keyKinds);
         _output = RowBatch.Lazy(limits.Rows, _keyCount + aggregates.Length);
         _flat = FlatAggregates.TryCreate(aggregates);
+        _countsRowsOnly = _keyCount == 0 && _flat is { CountsRowsOnly: true };
     }
 
     public override async ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Query.Engine.Binding;
+using Query.Engine.Errors;
 using Query.Engine.Execution.Operators.Joins;
 using Query.Engine.Planning.Logical;
 using Query.Engine.Types;
@@ -109,5 +110,26 @@ internal sealed partial class PhysicalPlanner
         var calls = aggregate.Aggregates.AsSpan().ToArray();
         return new Node(null, context => new HashAggregateOperator(rows(context), compiled, keyKinds, calls,
             context.Limits, context.Budget));
+    }
+
+    /// <summary>
+    /// The rows of a streaming join (through WHERE filters) as records, for a push or persistent query's aggregate
+    /// over them (<see cref="JoinedRowRecords"/>); any other computed input is refused.
+    /// </summary>
+    private static Func<OperatorContext, RecordOperator> JoinRecords(LogicalPlan plan, Node input)
+    {
+        var join = plan;
+        while (join is LogicalFilter filter)
+            join = filter.Input;
+        if (join is not LogicalJoin { StreamTime: true, TableTable: null } || input.Rows is not { } rows)
+            throw SqlException.FeatureNotSupported(join is LogicalJoin
+                ? "GROUP BY over a join of tables in a push or persistent query"
+                : "aggregation over computed rows (a nested query)");
+        var columns = plan.Columns;
+        var types = new SqlType[columns.Count];
+        var names = new string[columns.Count];
+        for (var i = 0; i < types.Length; i++)
+            (types[i], names[i]) = (columns[i].Type, columns[i].Name);
+        return context => new JoinedRowRecords(rows(context), types, names, context.Limits);
     }
 }

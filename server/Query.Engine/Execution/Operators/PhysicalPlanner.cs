@@ -64,9 +64,10 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
         if (scan.Unbounded)
         {
             var partitionBase = scan.CheckpointPartitionBase;
+            var filter = ColumnFilterAnalyzer.Of(pushdown, source.Definition);
             return new Node(context => new TailScanOperator(source,
                 TailScanOperator.PlanStarts(source, pushdown, context.ReplayFromEarliest), context.Statistics,
-                context.Limits, context.Hooks, partitionIdBase: partitionBase, columns: columns), null);
+                context.Limits, context.Hooks, partitionIdBase: partitionBase, columns: columns, filter: filter), null);
         }
         return new Node(BoundedScan(scan, predicate: null), null);
     }
@@ -171,8 +172,7 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
         var input = Visit(aggregate.Input);
         if (input.Records is null && !_unbounded)
             return AggregateRows(aggregate, input.Rows!);
-        var records = input.Records
-            ?? throw SqlException.FeatureNotSupported("aggregation over computed rows (a nested query)");
+        var records = input.Records ?? JoinRecords(aggregate.Input, input);
         var inputs = new List<BoundExpr>(aggregate.Keys);
         foreach (var call in aggregate.Aggregates)
             inputs.Add(call.Argument ?? new BoundLiteral(1, SqlType.Int));
@@ -208,8 +208,8 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
         // A table's changelog replaces rows; windows group events (ksqlDB refuses WINDOW over a table too).
         if (TableSourceAggregates.ScanOf(aggregate.Input) is { Source.Definition.IsTable: true })
             throw SqlException.FeatureNotSupported("WINDOW in an aggregation over a table");
-        var records = Visit(aggregate.Input).Records
-            ?? throw SqlException.FeatureNotSupported("aggregation over computed rows (a nested query)");
+        var input = Visit(aggregate.Input);
+        var records = input.Records ?? JoinRecords(aggregate.Input, input);
         var inputs = new List<BoundExpr>(aggregate.Keys);
         foreach (var call in aggregate.Aggregates)
             inputs.Add(call.Argument ?? new BoundLiteral(1, SqlType.Int));

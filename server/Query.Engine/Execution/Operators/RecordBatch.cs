@@ -1,3 +1,5 @@
+using Query.Storage.Reading;
+
 namespace Query.Engine.Execution.Operators;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Query.Engine.Execution.Operators;
 /// only when an expression reads them, through <see cref="Cursor"/> positioned on a row. The batch belongs to
 /// the operator that produced it and is overwritten by its next call.
 /// </summary>
-public sealed class RecordBatch
+public sealed partial class RecordBatch
 {
     private readonly int _maxBytes;
     private byte[] _bytes;
@@ -26,6 +28,8 @@ public sealed class RecordBatch
     private readonly bool[] _nullValues;
     private bool _anyRetraction;
     private bool _anyNullValue;
+    private ColumnBatch? _columns;      // rows of a column batch instead of records (RecordBatch.Columns.cs)
+    private int _columnPartition;
 
     private readonly bool _shared;
 
@@ -94,6 +98,10 @@ public sealed class RecordBatch
     /// <summary>Bytes the records' buffer and per-record arrays take.</summary>
     internal long SizeBytes => _bytes.Length + (long)Capacity * ((4 * 6) + (8 * 3) + 3) + Selection.Length * 4L;
 
+    /// <summary>The row time of every record held (selected or not), by record; valid up to
+    /// <see cref="RecordCount"/>.</summary>
+    internal long[] RecordTimestamps => _timestamps;
+
     /// <summary>The offset of the r-th record held (selected or not).</summary>
     internal long OffsetOfRecord(int r) => _offsets[r];
 
@@ -116,6 +124,7 @@ public sealed class RecordBatch
     public void Clear()
     {
         ThrowIfShared();
+        _columns = null;
         RecordCount = 0;
         Count = 0;
         _bytesUsed = 0;
@@ -254,6 +263,11 @@ public sealed class RecordBatch
     /// </summary>
     public void CopySelected(RecordBatch source)
     {
+        if (source._columns is not null)
+        {
+            CopySelectedColumns(source);
+            return;
+        }
         Clear();
         if (source._bytes.Length > _bytes.Length)
             _bytes = new byte[source._bytes.Length];
@@ -286,20 +300,27 @@ public sealed class RecordBatch
     }
 
     /// <summary>The stored time of the <paramref name="i"/>-th selected record (without decoding it).</summary>
-    public long TimestampAt(int i) => _timestamps[Selection[i]];
+    public long TimestampAt(int i) =>
+        _columns is { } columns ? columns.TimestampsMs[Selection[i]] : _timestamps[Selection[i]];
 
     /// <summary>Takes back the record the last <see cref="Add"/> admitted (a scan's predicate refused it).</summary>
     public void RemoveLast()
     {
         RecordCount--;
         Count--;
-        _bytesUsed = _starts[RecordCount];
+        if (_columns is null)
+            _bytesUsed = _starts[RecordCount];
     }
 
     /// <summary>Positions <see cref="Cursor"/> on the i-th selected record.</summary>
     public RecordCursor Select(int i)
     {
         var row = Selection[i];
+        if (_columns is { } columns)
+        {
+            Cursor.PositionColumns(columns, row, columns.TimestampsMs[row], _columnPartition, admit: false);
+            return Cursor;
+        }
         var start = _starts[row];
         var keyLength = _keyLengths[row];
         if (_anyNullValue && _nullValues[row] && _lengths[row] == 0 && _headerLengths[row] == 0)

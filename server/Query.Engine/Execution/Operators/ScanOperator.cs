@@ -9,7 +9,9 @@ namespace Query.Engine.Execution.Operators;
 public sealed class ScanOperator : RecordOperator
 {
     private readonly ScanSource _source;
-    private readonly RecordBatch _batch;
+    private readonly RecordCursor _cursor;
+    private readonly Func<RecordBatch> _batch;   // the batch refilled from the log, made when first needed
+    private RecordBatch? _ownBatch;
     private bool _done;
 
     /// <param name="plan">What to read.</param>
@@ -40,7 +42,8 @@ public sealed class ScanOperator : RecordOperator
             Predicate = predicate,
             Prefilter = predicate is null ? null : prefilter,
         };
-        _batch = new RecordBatch(limits.Rows, limits.Bytes, plan.Stream.CreateCursor());
+        _cursor = plan.Stream.CreateCursor();
+        _batch = () => _ownBatch ??= new RecordBatch(limits.Rows, limits.Bytes, _cursor);
     }
 
     public override ValueTask<RecordBatch?> NextAsync(CancellationToken cancellationToken)
@@ -48,7 +51,7 @@ public sealed class ScanOperator : RecordOperator
         if (cancellationToken.IsCancellationRequested)
             throw SqlException.Canceled();
         _source.CancellationToken = cancellationToken;
-        var batch = _done ? null : _source.Next(_batch);
+        var batch = _done ? null : _source.Next(_cursor, _batch);
         if (batch is null)
         {
             _done = true;

@@ -28,6 +28,7 @@ public sealed class TailScanOperator : RecordOperator
     private TombstoneRows? _tombstones;
     private readonly int _partitionIdBase;
     private readonly IReadOnlySet<int>? _columns;
+    private readonly IReadOnlyList<ColumnPredicate>? _filter;
     private int _current;
     private bool _caughtUpSignalled;
 
@@ -51,11 +52,17 @@ public sealed class TailScanOperator : RecordOperator
     /// offsets, so that a query reading two streams (a stream-stream join) keeps both in one checkpoint.</param>
     /// <param name="columns">The stream columns the query reads (null: all): a source that stores columns apart
     /// (cold files) reads only those, as a pull query's scan does; other columns come back NULL.</param>
+    /// <param name="filter">Column predicates the WHERE above this scan implies (a stream's, not a table's): such a
+    /// source skips parts and rows that fail them, as for a pull query.</param>
     public TailScanOperator(StreamRuntime stream, IReadOnlyList<PushStart> starts, ScanStatistics statistics,
         BatchLimits limits, ContinuousQueryHooks? hooks = null, TableChangeTracker? tableRows = null,
-        int partitionIdBase = 0, IReadOnlySet<int>? columns = null)
+        int partitionIdBase = 0, IReadOnlySet<int>? columns = null, IReadOnlyList<ColumnPredicate>? filter = null)
     {
         _columns = columns;
+        // Rows a filtering source leaves out are rows the WHERE drops; a query passing on null values or reading a
+        // table's changes must see every record.
+        _filter = filter is { Count: > 0 } && tableRows is null && hooks?.NullValueRows != true
+            && !stream.Definition.IsTable ? filter : null;
         _stream = stream;
         _hooks = hooks;
         _tableRows = tableRows;
@@ -150,7 +157,7 @@ public sealed class TailScanOperator : RecordOperator
     /// <summary>Adds what the partition holds now to the batch, until the batch is full.</summary>
     private void ReadAvailable(PartitionState state)
     {
-        var reader = state.Reader ??= OpenReader(state, _columns);
+        var reader = state.Reader ??= OpenReader(state, _columns, _filter);
         while (HasRoom())
         {
             if (!reader.TryRead(out var record))
@@ -225,12 +232,16 @@ public sealed class TailScanOperator : RecordOperator
             tracker.Remove(record.Key);
     }
 
-    private static IRecordReader OpenReader(PartitionState state, IReadOnlySet<int>? columns)
+    private static IRecordReader OpenReader(PartitionState state, IReadOnlySet<int>? columns,
+        IReadOnlyList<ColumnPredicate>? filter)
     {
         // A consumer slower than retention loses the deleted records: the source moves the reader on to what
         // remains (and counts what it skipped), so the saved position follows the reader.
         var start = state.Start;
-        var reader = state.Source is IProjectingPartitionSource projecting && columns is not null
+        var reader = state.Source is IFilteringPartitionSource filtering && filter is not null
+            ? filtering.OpenReader(state.NextOffset, start.EndOffsetExclusive, start.MinTimestampMs,
+                start.MaxTimestampMs, columns, filter)
+            : state.Source is IProjectingPartitionSource projecting && columns is not null
             ? projecting.OpenReader(state.NextOffset, start.EndOffsetExclusive, start.MinTimestampMs,
                 start.MaxTimestampMs, columns)
             : state.Source.OpenReader(state.NextOffset, start.EndOffsetExclusive, start.MinTimestampMs,

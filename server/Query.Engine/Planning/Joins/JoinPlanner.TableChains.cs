@@ -9,8 +9,9 @@ namespace Query.Engine.Planning.Joins;
 /// Multi-way table-table joins of push and persistent queries (<c>a JOIN b ON ... JOIN c ON ...</c>), as ksqlDB
 /// allows them: left to right, each step joins the table the joins before it make with one more table, on that
 /// table's PRIMARY KEY compared with an expression of the tables before it: the first table's key (a primary-key
-/// step) or any other expression (a foreign-key step). Every step is INNER or LEFT, so each result row has a row of
-/// the first table, and the result is keyed by the first table's key.
+/// step) or any other expression (a foreign-key step). The result is keyed by the first table's key. Foreign-key steps
+/// are INNER or LEFT; a chain with a RIGHT or FULL step has only primary-key steps (every table's row of one key
+/// value makes the result row of that key, as ksqlDB joins tables on one key).
 /// </summary>
 public sealed partial class JoinPlanner
 {
@@ -23,14 +24,9 @@ public sealed partial class JoinPlanner
 
     private static void CheckTableChainShape(JoinTreeNode left, JoinTreeNode node, StreamRuntime right, int position)
     {
-        foreach (var step in (ReadOnlySpan<JoinTreeNode>)[left, node])
-        {
-            if (step.Type is not (JoinType.Inner or JoinType.Left))
-                throw SqlException.FeatureNotSupported($"{step.Type.ToString().ToUpperInvariant()} joins in a join "
-                    + "of more than two tables (each step of a multi-way table join is INNER or LEFT here)",
-                    position);
-        }
-        if (right.Definition.Window is not null)
+        if (node.Type is JoinType.Cross)
+            throw SqlException.FeatureNotSupported("CROSS joins of tables", position);
+        if (right.Definition.Window is not null || LeftmostSource(left).Definition.Window is not null)
             throw SqlException.FeatureNotSupported("table-table joins of windowed tables", position);
         if (right.Definition.KeyColumns.Count > 1)
             throw SqlException.FeatureNotSupported($"a table-table join with table \"{right.Definition.Name}\" of "
@@ -56,6 +52,10 @@ public sealed partial class JoinPlanner
         var first = FirstTable(left);
         var firstKey = first.Definition.KeyColumn;
         var primaryKey = leftKey is BoundColumn { Ordinal: var ordinal } && ordinal == firstKey;
+        if (MixesOuterAndForeignKeys(node.Type, !primaryKey, left))
+            throw SqlException.FeatureNotSupported("RIGHT and FULL joins in a join of more than two tables unless "
+                + $"every step compares its table's key with the first table's key (\"{first.Names[firstKey]}\"): "
+                + "this chain has a foreign-key step", PositionOf(node.Syntax!));
         if (left.TableTable!.Filter is { } before)
             filter.Insert(0, before);
         if (where is not null)
@@ -67,6 +67,22 @@ public sealed partial class JoinPlanner
             StreamTime = true,
             TableTable = spec,
         };
+    }
+
+    /// <summary>Whether a chain has a RIGHT or FULL step (<paramref name="type"/> or one before it) and a foreign-key
+    /// step (this one, <paramref name="foreignKey"/>, or one before it): refused, since RIGHT and FULL steps rest on
+    /// every table sharing one key.</summary>
+    private static bool MixesOuterAndForeignKeys(JoinType type, bool foreignKey, LogicalJoin left)
+    {
+        var outer = type is JoinType.Right or JoinType.Full;
+        LogicalPlan plan = left;
+        while (plan is LogicalJoin step)
+        {
+            outer |= step.Type is JoinType.Right or JoinType.Full;
+            foreignKey |= step.TableTable!.ForeignKey;
+            plan = step.Left;
+        }
+        return outer && foreignKey;
     }
 
     /// <summary>The first (leftmost) table of a table-table join.</summary>

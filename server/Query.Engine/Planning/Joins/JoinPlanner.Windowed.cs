@@ -36,11 +36,24 @@ public sealed partial class JoinPlanner
                 + "sources only hopping and tumbling ones)", position);
         if (node.Left is not JoinTreeLeaf)
             throw SqlException.FeatureNotSupported("multi-way joins of windowed sources", position);
+        if (left.Definition.IsTable && right.Definition.IsTable && IsForeignKeyJoin(node, left, right))
+            throw new SqlException(SqlState.WrongObjectType,
+                "Foreign-key table-table joins are not supported on windowed tables.",
+                hint: "a windowed table joins another on both tables' keys (a row matches the other's row of the same "
+                + "key and window)", position: position);
         if (left.Definition.IsTable || right.Definition.IsTable)
             throw SqlException.FeatureNotSupported("joins of windowed tables (windowed streams join each other)",
                 position);
         if (left.Definition.KeyColumns.Count != 1 || right.Definition.KeyColumns.Count != 1)
             throw SqlException.FeatureNotSupported("joins of windowed sources with several key columns", position);
+    }
+
+    /// <summary>Whether a join of two tables compares the right table's key with anything but the left's key.
+    /// </summary>
+    private static bool IsForeignKeyJoin(JoinTreeNode node, StreamRuntime left, StreamRuntime right)
+    {
+        var leftKey = SplitJoinKey(node, right.Definition.KeyColumn, [])?.Left;
+        return leftKey is not null && !IsTableKey(leftKey, left.Definition.KeyColumn);
     }
 
     private static string Describe(TableWindow? window) => window?.Kind.ToString().ToUpperInvariant() ?? "not";

@@ -36,12 +36,13 @@ public sealed partial class JoinPlanner
         _root = Build(from);
         if (streaming)
         {
-            CheckStreamingShape(_root);
+            IsTableResult = CheckStreamingShape(_root);
             _columns.Add(new ColumnInfo("ROWTIME", SqlType.BigInt));
             Scope = new BindScope(_relations, _columns)
             {
                 RowTimeOrdinal = _columns.Count - 1,
                 JoinSidePseudoColumns = true,
+                StarOrdinals = _windowedStar ? _streamingStar : null,
             };
         }
         else
@@ -51,6 +52,21 @@ public sealed partial class JoinPlanner
     }
 
     private readonly bool _streaming;
+
+    /// <summary>A streaming join whose result is a table (a join of tables).</summary>
+    public bool IsTableResult { get; }
+
+    /// <summary>The first (leftmost) relation's stream or table; null when it is neither.</summary>
+    public Execution.StreamRuntime? FirstSource
+    {
+        get
+        {
+            var tree = _root;
+            while (tree is JoinTreeNode node)
+                tree = node.Left;
+            return ((JoinTreeLeaf)tree).Leaf.Source;
+        }
+    }
 
     /// <summary>The joined row's columns, qualified by each relation's name or alias.</summary>
     public BindScope Scope { get; }
@@ -196,9 +212,25 @@ public sealed partial class JoinPlanner
                     hint: "give each occurrence its own alias", position: leaf.Position);
         }
         var start = _columns.Count;
+        AddStarOrder(leaf, start);
         _relations.Add(new ScopeRelation(leaf.Name, leaf.Alias, start, leaf.Columns.Count));
         _columns.AddRange(leaf.Columns);
         return new JoinTreeLeaf(leaf, start);
+    }
+
+    private readonly List<int> _streamingStar = [];
+    private bool _windowedStar;
+
+    /// <summary>A streaming join's <c>*</c> lists a windowed source's columns as <c>SELECT *</c> of it does (keys,
+    /// WINDOWSTART, WINDOWEND, values: ksqlDB's order); every other relation's in declaration order.</summary>
+    private void AddStarOrder(JoinLeaf leaf, int start)
+    {
+        if (!_streaming)
+            return;
+        var order = leaf.Source?.Definition.StarOrder();
+        _windowedStar |= order is not null;
+        for (var i = 0; i < leaf.Columns.Count; i++)
+            _streamingStar.Add(start + (order is not null && i < order.Length ? order[i] : i));
     }
 
     // ON sees only the relations of its own join (as in PostgreSQL), bound over their part of the row.

@@ -72,8 +72,10 @@ internal static class StreamingJoinNames
                 if (wanted.Value != qualifier)
                     continue;
             }
-            for (var i = relation.Start; i < relation.Start + relation.Count; i++)
+            for (var at = relation.Start; at < relation.Start + relation.Count; at++)
             {
+                // A windowed source lists its keys and window bounds first (BindScope.StarOrdinals).
+                var i = scope.StarOrdinals is { } order ? order[at] : at;
                 var name = scope.Columns[i].Name;
                 if (IsHidden(name))
                     continue;

@@ -8,7 +8,7 @@
 'use strict';
 const { Client } = require('pg');
 
-const [ourPort, pgPort] = process.argv.slice(2).map(Number);
+const [ourPort, pgPort] = process.argv.slice(2, 4).map(Number);
 const ours = { name: 'ours', config: { host: '127.0.0.1', port: ourPort, user: 'query', database: 'query' } };
 const pg = { name: 'pg', config: { host: '127.0.0.1', port: pgPort, user: 'postgres', database: 'postgres' } };
 const WARMUPS = 2;
@@ -92,8 +92,7 @@ async function query(target, sql, answerOf) {
 
 // 16 connections each inserting one row at a time with parameters (extended protocol), for `seconds`;
 // durable on both (our streams default to DURABILITY SYNC; PostgreSQL's synchronous_commit is on).
-async function concurrentInserts(target, seconds) {
-  const table = 'inserts';
+async function concurrentInserts(target, seconds, table = 'inserts') {
   const setup = await connect(target);
   await setup.query(target === ours
     ? `CREATE STREAM ${table} (ts TIMESTAMP, user_id INT KEY, page STRING, amount DOUBLE)
@@ -132,7 +131,7 @@ async function concurrentInserts(target, seconds) {
   await setup.end();
   if (stored !== String(acknowledged))
     throw new Error(`${target.name}: ${acknowledged} inserts acknowledged but ${stored} stored`);
-  return { value: rate, unit: 'rows/s', answer: 'all acknowledged rows stored' };
+  return { value: rate, unit: 'rows/s', answer: 'all acknowledged rows stored', rows: acknowledged };
 }
 
 async function main() {
@@ -166,7 +165,11 @@ async function main() {
   process.exit(failed ? 1 : 0);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(2);
-});
+module.exports = { ours, pg, concurrentInserts };
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(2);
+  });
+}

@@ -6,11 +6,13 @@ namespace Query.Engine.Execution.Operators.Joins;
 
 /// <summary>
 /// Three or more tables joined left to right in a push or persistent query (<c>a JOIN b ON ... JOIN c ON ...</c>),
-/// each step INNER or LEFT on the step's table's PRIMARY KEY compared with an expression of the tables before it.
-/// The result is keyed by the first table's key. As <see cref="TableTableJoinOperator"/> does for two tables, the
-/// operator tails every table's changelog and, for each change, recomputes the joined row of every result key the
-/// change touches from the tables' materialized states (brought up to date before each batch): an upsert when the
-/// row exists, else a delete of the key. A change of the first table touches its key; a change of a later table the
+/// each step on the step's table's PRIMARY KEY compared with an expression of the tables before it (INNER or LEFT),
+/// or with the first table's key (any join type: a chain with a RIGHT or FULL step has only such steps, so every
+/// table's row of the result key belongs to its row, as ksqlDB joins tables on one key). The result is keyed by the
+/// first table's key (by the key value shared by all, when a RIGHT or FULL step keeps rows the first table lacks).
+/// As <see cref="TableTableJoinOperator"/> does for two tables, the operator tails every table's changelog and, for
+/// each change, recomputes the joined row of every result key the change touches from the tables' materialized
+/// states (brought up to date before each batch): an upsert when the row exists, else a delete of the key. A change of the first table touches its key; a change of a later table the
 /// result keys whose step looks that key up: the same key for a primary-key step (the first table's key), else
 /// those a reverse index of that step holds (<see cref="JoinKeyIndex"/>, built from the states when the operator
 /// starts and kept as rows are recomputed). No state of its own: a restarted query recomputes from the states.
@@ -196,11 +198,22 @@ public sealed class TableChainJoinOperator : RowOperator, IContinuousAggregate
         var exists = Place(0, key, output);
         for (var t = 1; t < _tables.Length; t++)
         {
-            var value = exists ? LookupValue(t, key) : Cell.Null;
+            var type = _steps[t].Type;
+            var keepsRight = type is JoinType.Right or JoinType.Full;
+            var value = exists || keepsRight ? LookupValue(t, key) : Cell.Null;
             _indexes[t]?.Set(key, value);
             var found = Place(t, value, output);
-            if (!found && _steps[t].Type == JoinType.Inner)
-                exists = false;
+            // A RIGHT or FULL step keeps its table's row when the tables before it have none for the key: their
+            // columns are NULL in the result row (only primary-key chains have such steps: the key is the same).
+            if (!exists && found && keepsRight)
+                Array.Fill(output, Cell.Null, 0, _starts[t]);
+            exists = type switch
+            {
+                JoinType.Inner => exists && found,
+                JoinType.Left => exists,
+                JoinType.Right => found,
+                _ => exists || found,
+            };
         }
         var at = _outputWidth - 3;
         output[at] = Cell.FromInt64(timestampMs);
@@ -269,7 +282,7 @@ public sealed class TableChainJoinOperator : RowOperator, IContinuousAggregate
     }
 }
 
-/// <summary>How a table after the first of a multi-way table join is joined: INNER or LEFT, on its key equal to
+/// <summary>How a table after the first of a multi-way table join is joined: its join type, on its key equal to
 /// <see cref="LookupKey"/> over the joined row so far (writing one cell), or null: equal to the first table's key.
 /// </summary>
 public sealed record TableChainStep(JoinType Type, Action<CellRow, Cell[]>? LookupKey);

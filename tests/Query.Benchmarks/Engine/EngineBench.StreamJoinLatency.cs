@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using Query.Engine;
+using Query.Testing;
+
+namespace Query.Benchmarks;
+
+/// <summary>
+/// <c>pq-sjoin-latency [seconds] [eventsPerSecondPerSide]</c>: a CREATE STREAM AS SELECT joining two 4-partition
+/// streams <c>WITHIN 1 MINUTE GRACE PERIOD 0 SECONDS</c> while both are produced in real time at the given rate per
+/// side (every 10 ms a batch per side, event time = wall-clock time). Each right row has the key of the left row
+/// produced half a second before it, so every right row joins exactly one left row and the join emits one row per
+/// right row. A push query on the sink reads the joined rows as they become readable (the persistent query's
+/// exactly-once commit makes them so); a row's latency is from the acknowledged append of the later of its two
+/// rows (the right one) to that read. Prints the rate achieved, rows joined per second, process CPU per event, and
+/// p50 / p99 / max latency. The run is short by default (10 s), so no row leaves the one-minute window: the state
+/// grows for the whole run (about 1 KB per held row, see pq-sjoin).
+/// </summary>
+internal static partial class EngineBench
+{
+    private const int LatencyTickMs = 10;
+    private const int LatencyLagTicks = 50;   // a right row's key is that of the left row 0.5 s before it
+
+    public static async Task StreamStreamJoinLatencyAsync(int seconds, int eventsPerSecond)
+    {
+        using var directory = new TempDirectory("pq-sjoin-latency");
+        await using var engine = QueryEngine.Open(new EngineOptions { DataDirectory = directory.Path });
+        var session = engine.CreateSession();
+        foreach (var side in new[] { "l", "r" })
+            await (await session.ExecuteAsync($"CREATE STREAM {side} (k BIGINT, tick INT, ts BIGINT) "
+                + "WITH (PARTITIONS = 4, DURABILITY = 'NONE', TIMESTAMP = 'ts')")).DisposeAsync();
+        await (await session.ExecuteAsync("CREATE STREAM j AS SELECT l.k, r.tick AS rtick FROM l JOIN r "
+            + "WITHIN 1 MINUTE GRACE PERIOD 0 SECONDS ON l.k = r.k EMIT CHANGES")).DisposeAsync();
+        var push = await engine.CreateSession().ExecuteAsync("SELECT rtick FROM j EMIT CHANGES");
+        var perTick = Math.Max(1, eventsPerSecond * LatencyTickMs / 1000);
+        var ticks = seconds * 1000 / LatencyTickMs;
+        var expected = (long)(ticks - LatencyLagTicks) * perTick;
+        var acked = new long[ticks];
+        var latencies = new double[Math.Max(0, expected)];
+        var received = 0L;
+        var reader = Task.Run(async () =>
+        {
+            var rows = push.Rows!;
+            while (received < expected && await rows.ReadAsync())
+            {
+                var now = Stopwatch.GetTimestamp();
+                var ack = Volatile.Read(ref acked[rows.GetInt32(0)]);
+                latencies[received] = ack == 0 ? 0 : Stopwatch.GetElapsedTime(ack, now).TotalMilliseconds;
+                Interlocked.Increment(ref received);
+            }
+        });
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var writer = engine.CreateSession();
+        var values = new object?[3];
+        for (var t = 0; t < ticks; t++)
+        {
+            var eventTime = BaseMs + (long)clock.Elapsed.TotalMilliseconds;
+            await AppendTickAsync(writer, "l", t, perTick, (long)t * perTick, eventTime, values);
+            await AppendTickAsync(writer, "r", t, perTick, (long)(t - LatencyLagTicks) * perTick, eventTime, values);
+            Volatile.Write(ref acked[t], Stopwatch.GetTimestamp());
+            var due = TimeSpan.FromMilliseconds((t + 1) * LatencyTickMs);
+            if (due > clock.Elapsed)
+                await Task.Delay(due - clock.Elapsed);
+        }
+        var produced = clock.Elapsed;
+        var caughtUp = true;
+        try
+        {
+            await reader.WaitAsync(TimeSpan.FromSeconds(seconds + 120));
+        }
+        catch (TimeoutException)
+        {
+            caughtUp = false;   // reported: the rows read so far are measured
+        }
+        var drained = clock.Elapsed;
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
+        await push.DisposeAsync();
+        var measured = latencies.AsSpan(0, (int)Interlocked.Read(ref received)).ToArray();
+        PrintLatency(seconds, eventsPerSecond, ticks * perTick, produced, drained, cpu, measured);
+        if (!caughtUp)
+        {
+            var query = engine.Queries.List().Single(q => q.Definition.Sink == "j");
+            Console.WriteLine($"the join did not catch up: {measured.Length:N0} of {expected:N0} rows read, "
+                + $"{query.RowsOut:N0} written; errors: {string.Join("; ", engine.PersistentQueryErrors())}");
+        }
+    }
+
+    private static async Task AppendTickAsync(EngineSession writer, string side, int tick, int rows, long firstKey,
+        long eventTime, object?[] values)
+    {
+        await using var bulk = writer.BeginBulkInsert(side);
+        for (var i = 0; i < rows; i++)
+        {
+            values[0] = firstKey + i;
+            values[1] = tick;
+            values[2] = eventTime;
+            bulk.AddRow(values);
+        }
+        await bulk.CommitAsync();
+    }
+
+    private static void PrintLatency(int seconds, int rate, long perSide, TimeSpan produced, TimeSpan drained,
+        TimeSpan cpu, double[] latencies)
+    {
+        Array.Sort(latencies);
+        double P(double q) => latencies.Length == 0 ? 0
+            : latencies[(int)Math.Min(latencies.Length - 1, q * latencies.Length)];
+        Console.WriteLine("| target per side | run | achieved per side | rows joined | joined/s (until drained) | "
+            + "CPU per event | p50 | p99 | max |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| {rate:N0}/s | {seconds} s | {perSide / produced.TotalSeconds:N0}/s | "
+            + $"{latencies.Length:N0} | {latencies.Length / drained.TotalSeconds:N0} | "
+            + $"{cpu.TotalMicroseconds / (2.0 * perSide):F2} us | "
+            + $"{P(0.5):F1} ms | {P(0.99):F1} ms | {(latencies.Length == 0 ? 0 : latencies[^1]):F1} ms |");
+    }
+}

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Issue 14's durable INSERT row alone: 16 node-postgres connections each sending one parameterized single-row
+# INSERT at a time for INSERT_SECONDS (default 5) after a 1 s warm-up, against our server (a 4-partition stream
+# of the events shape, DURABILITY SYNC) and a throwaway PostgreSQL 15 cluster (Debian's packages, default
+# settings: fsync and synchronous_commit on), each its own process, in the same run; the same step as
+# run-pg-compare.sh's INSERT row (compare.js), without loading the 2 M events rows first. Prints rows/s, the
+# server CPU per acknowledged INSERT (ours from our process's /proc stat; PostgreSQL's from every process of the
+# cluster, reaped backends included) and the fsync calls each server made (perf's syscall tracepoints, when perf
+# works here), so rows per fsync.
+# Usage: tests/Query.Benchmarks/Server/run-insert-compare.sh [rounds]   (default 1, after one unreported warm-up
+# round; each round runs every server)
+# Environment: PG_COMPARE_PORT (default 54381), INSERT_SECONDS, QUERY_* settings passed to our server,
+# INSERT_COMPARE_BUILD=0 to run the Release server already built.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+rounds=${1:-1}
+if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+work=$(mktemp -d /tmp/query-insert-compare-XXXX)
+chown postgres "$work"
+pg_port=${PG_COMPARE_PORT:-54381}
+cleanup() {
+  [[ -n "${server_pid:-}" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  [[ -n "${plain_pid:-}" ]] && kill "$plain_pid" 2>/dev/null && wait "$plain_pid" 2>/dev/null || true
+  su postgres -c "$bin/pg_ctl -D $work/pg -m fast stop" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+su postgres -c "$bin/initdb -D $work/pg -A trust -U postgres" >/dev/null
+su postgres -c "$bin/pg_ctl -D $work/pg -o '-p $pg_port -k $work' -l $work/pg.log start -w" >/dev/null
+pg_pid=$(head -1 "$work/pg/postmaster.pid")
+
+(cd tests/Query.Benchmarks/Server/node && npm ci --no-audit --no-fund --silent)
+[[ "${INSERT_COMPARE_BUILD:-1}" == 1 ]] && dotnet build -c Release server/Query.Server -v q -nologo >/dev/null
+dotnet server/Query.Server/bin/Release/net10.0/Query.Server.dll --data-dir "$work/query" --port 0 >"$work/query.log" 2>&1 &
+server_pid=$!
+dotnet server/Query.Server/bin/Release/net10.0/Query.Server.dll --data-dir "$work/plain" --port 0 \
+  --storage-journal false >"$work/plain.log" 2>&1 &
+plain_pid=$!
+for _ in $(seq 1 100); do grep -q '^listening on' "$work/query.log" && grep -q '^listening on' "$work/plain.log" && break; sleep 0.1; done
+our_port=$(grep '^listening on' "$work/query.log" | sed 's/.*://')
+plain_port=$(grep '^listening on' "$work/plain.log" | sed 's/.*://')
+
+# CPU ticks of a process tree: the process, its live children, and the children it has reaped.
+ticks() {
+  local total=0 pid
+  total=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat")
+  for pid in $(pgrep -P "$1" || true); do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+perf_ok=0
+if perf stat -e syscalls:sys_enter_fdatasync true >/dev/null 2>&1; then perf_ok=1; fi
+# Runs the INSERT step against one server (node's target `ours` or `pg`, our port); prints "rows/s cpu_us_per_row
+# fsyncs rows".
+measure() {
+  local target=$1 pid=$2 port=$3 before after out perf_out syncs=-1 rate rows
+  perf_out="$work/perf-$target.txt"
+  if [[ $perf_ok == 1 ]]; then
+    perf stat -x, -e syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync -p "$pid" -o "$perf_out" &
+    perf_pid=$!
+    sleep 0.3
+  fi
+  before=$(ticks "$pid")
+  out=$(INSERT_TARGET=$target node tests/Query.Benchmarks/Server/node/insert.js "$port" "$pg_port")
+  sleep 0.5   # the backends are reaped
+  after=$(ticks "$pid")
+  if [[ $perf_ok == 1 ]]; then
+    kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true
+    syncs=$(awk -F, '/sys_enter_f/ {s += $1} END {print s + 0}' "$perf_out")
+  fi
+  rate=$(echo "$out" | awk '{print $1}')
+  rows=$(echo "$out" | awk '{print $2}')
+  echo "$rate $(( (after - before) * 1000000 / $(getconf CLK_TCK) / rows )) $syncs $rows"
+}
+echo "machine: $(nproc) vCPU, $(free -g | awk '/Mem:/ {print $2}') GiB; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+# One unreported round first: our servers start cold (the JIT's first tiers), PostgreSQL's caches too.
+measure ours "$server_pid" "$our_port" >/dev/null
+measure pg "$pg_pid" "$our_port" >/dev/null
+measure ours "$plain_pid" "$plain_port" >/dev/null
+per_fsync() { [[ $1 -gt 0 ]] && echo "scale=1; $2 / $1" | bc || echo n/a; }
+echo "| round | ours rows/s | PostgreSQL rows/s | ratio | ours CPU us/row | PostgreSQL CPU us/row | ours rows/fsync | PostgreSQL rows/fsync | ours, journal off: rows/s, CPU us/row, rows/fsync |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+for round in $(seq 1 "$rounds"); do
+  read -r q_rate q_cpu q_syncs q_rows < <(measure ours "$server_pid" "$our_port")
+  read -r p_rate p_cpu p_syncs p_rows < <(measure pg "$pg_pid" "$our_port")
+  read -r o_rate o_cpu o_syncs o_rows < <(measure ours "$plain_pid" "$plain_port")
+  printf '| %d | %.0f | %.0f | %.2f | %d | %d | %s | %s | %.0f, %d, %s |\n' "$round" "$q_rate" "$p_rate" \
+    "$(echo "$q_rate / $p_rate" | bc -l)" "$q_cpu" "$p_cpu" "$(per_fsync "$q_syncs" "$q_rows")" \
+    "$(per_fsync "$p_syncs" "$p_rows")" "$o_rate" "$o_cpu" "$(per_fsync "$o_syncs" "$o_rows")"
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,136 @@
+using System.Globalization;
+using Query.Storage.Journal;
+using Query.Testing;
+using Xunit.Abstractions;
+
+namespace Query.Storage.Tests;
+
+/// <summary>
+/// SIGKILLs a real process appending durably to four partitions through the shared journal (recycled every few
+/// hundred appends, segments rolling every 32 KiB, one appender bypassing the journal with large batches), many
+/// times over one data directory; after every kill it also zero-fills every segment byte range the journal still
+/// vouches for, as a power loss before the segments were synced could leave them. Then every acknowledged record
+/// must be at its offset with its bytes, offsets dense, nothing twice, nothing that is not a record.
+/// </summary>
+public sealed class JournalCrashTests : IDisposable
+{
+    private const int Rounds = 16;
+    private const int Partitions = 4;
+    private static readonly LogStoreOptions StoreOptions = new()   // as Query.CrashHarness's JournalWorkload
+    {
+        JournalMaxBytes = 96 << 10,
+        JournalBufferBytes = 24 << 10,
+        JournalMaxRecordBytes = 8 << 10,
+    };
+
+    private readonly TempDirectory _directory = new("storage-journal-crash");
+    private readonly ITestOutputHelper _output;
+
+    public JournalCrashTests(ITestOutputHelper output) => _output = output;
+
+    public void Dispose() => _directory.Dispose();
+
+    private readonly record struct Ack(int Partition, long BaseOffset, int Count, int Run, int Task, long Sequence);
+
+    [Fact]
+    public async Task Every_acknowledged_record_survives_sigkill_and_the_loss_of_unsynced_segment_bytes()
+    {
+        var random = new Random(20261207);
+        var acks = new List<Ack>();
+        long zeroed = 0;
+        for (var run = 0; run < Rounds; run++)
+        {
+            using var harness = CrashHarnessProcess.Start(_directory.Path, run, mode: "journal");
+            await harness.Ready.WaitAsync(TimeSpan.FromSeconds(60));
+            await harness.FirstAck.WaitAsync(TimeSpan.FromSeconds(60));
+            await Task.Delay(random.Next(50, 400));
+            harness.Kill();
+            var before = acks.Count;
+            foreach (var line in harness.Lines)
+            {
+                if (TryParseAck(line, out var ack))
+                    acks.Add(ack);
+            }
+            Assert.True(acks.Count > before, $"round {run} acknowledged nothing");
+            zeroed += JournalTestKit.LoseJournaledSegmentBytes(_directory.Path);
+        }
+        var epoch = JournalReplay.ReadEpoch(_directory.Path);
+        _output.WriteLine($"{Rounds} rounds, {acks.Count} acknowledged appends, {zeroed} segment bytes zeroed, " +
+            $"journal epoch {epoch}");
+        Assert.True(zeroed > 0, "no round left journaled bytes to lose: the test proves nothing");
+        Assert.True(epoch > 2 * Rounds, $"journal epoch {epoch}: the journal was not recycled while appending");
+
+        using var store = LogStore.Open(_directory.Path, StoreOptions);
+        Assert.True(store.TryGetLog("jcrash", out var log));
+        for (var p = 0; p < Partitions; p++)
+        {
+            var partition = log.GetPartition(p);
+            Assert.True(partition.GetSegments().Count > 1, $"partition {p} never rolled");
+            VerifyAcknowledged(partition, acks.Where(a => a.Partition == p).ToList());
+            VerifyDenseOnceAndOrdered(partition);
+        }
+        using var batch = new RecordBatchBuilder();
+        batch.Add(1, "after the crashes"u8);
+        var end = log.GetPartition(0).EndOffset;
+        Assert.Equal(new AppendResult(end, 1), await log.GetPartition(0).AppendAsync(batch));
+    }
+
+    private static void VerifyAcknowledged(PartitionLog partition, List<Ack> acks)
+    {
+        acks.Sort((a, b) => a.BaseOffset.CompareTo(b.BaseOffset));
+        Assert.NotEmpty(acks);
+        using var reader = partition.OpenReader(0);
+        foreach (var ack in acks)
+        {
+            for (var index = 0; index < ack.Count; index++)
+            {
+                var offset = ack.BaseOffset + index;
+                LogRecord record;
+                do
+                {
+                    Assert.True(reader.TryRead(out record),
+                        $"partition {partition.Partition}: acknowledged offset {offset} is missing");
+                }
+                while (record.Offset < offset);
+                Assert.Equal(offset, record.Offset);
+                var expected = StorageCrashRecords.Value(ack.Run, ack.Task, ack.Sequence, index);
+                Assert.True(record.Value.SequenceEqual(expected),
+                    $"partition {partition.Partition}: offset {offset} holds different bytes");
+            }
+        }
+    }
+
+    private static void VerifyDenseOnceAndOrdered(PartitionLog partition)
+    {
+        var seen = new HashSet<(int, int, long, int)>();
+        var last = new Dictionary<(int Run, int Task), (long Sequence, int Index)>();
+        using var reader = partition.OpenReader(0);
+        var expectedOffset = 0L;
+        while (reader.TryRead(out var record))
+        {
+            Assert.Equal(expectedOffset++, record.Offset);
+            Assert.True(StorageCrashRecords.TryParseIdentity(record.Value, out var id),
+                $"partition {partition.Partition}: offset {record.Offset} is garbage");
+            Assert.True(StorageCrashRecords.Value(id.Run, id.Task, id.Sequence, id.Index).AsSpan()
+                .SequenceEqual(record.Value), $"partition {partition.Partition}: offset {record.Offset} is damaged");
+            Assert.True(seen.Add(id), $"record {id} appears twice");
+            if (last.TryGetValue((id.Run, id.Task), out var previous))
+                Assert.True(id.Sequence > previous.Sequence
+                    || (id.Sequence == previous.Sequence && id.Index == previous.Index + 1),
+                    $"record {id} is out of order");
+            last[(id.Run, id.Task)] = (id.Sequence, id.Index);
+        }
+        Assert.Equal(partition.EndOffset, expectedOffset);
+    }
+
+    private static bool TryParseAck(string line, out Ack ack)
+    {
+        ack = default;
+        var parts = line.Split(' ');
+        if (parts.Length != 8 || parts[0] != "A" || parts[7] != ".")
+            return false;
+        static long N(string text) => long.Parse(text, CultureInfo.InvariantCulture);
+        ack = new Ack((int)N(parts[1]), N(parts[2]), (int)N(parts[3]), (int)N(parts[4]), (int)N(parts[5]), N(parts[6]));
+        return true;
+    }
+}

@@ -1,0 +1,254 @@
+using Query.Testing;
+
+namespace Query.Storage.Tests;
+
+/// <summary>
+/// The store's shared journal: durable appends of every partition share its writes, and what it acknowledged
+/// survives the loss of every segment byte it covers (a power failure before the segments were synced).
+/// </summary>
+public sealed class JournalTests : IDisposable
+{
+    private static readonly LogOptions FourPartitions = new() { Partitions = 4 };
+    private readonly TempDirectory _directory = new("storage-journal");
+
+    public void Dispose() => _directory.Dispose();
+
+    private string Live => Path.Combine(_directory.Path, "live");
+    private string Image => Path.Combine(_directory.Path, "image");
+
+    [Fact]
+    public async Task Concurrent_appends_to_several_partitions_share_journal_writes()
+    {
+        using var store = LogStore.Open(Live);
+        var log = store.CreateLog("t", FourPartitions);
+        const int Appenders = 32, Each = 20;
+        var tasks = new List<Task>();
+        for (var a = 0; a < Appenders; a++)
+        {
+            var partition = log.GetPartition(a % 4);
+            tasks.Add(Task.Run(async () =>
+            {
+                for (var i = 0; i < Each; i++)
+                    await StorageTestKit.AppendAsync(partition, i, 1);
+            }));
+        }
+        await Task.WhenAll(tasks);
+        var journal = store.Journal!;
+        Assert.Equal(Appenders * Each, Enumerable.Range(0, 4).Sum(p => log.GetPartition(p).EndOffset));
+        Assert.True(journal.SyncCount < Appenders * Each / 2,
+            $"{journal.SyncCount} journal writes for {Appenders * Each} appends");
+        Assert.True(journal.RecordCount > journal.SyncCount,
+            $"{journal.RecordCount} groups in {journal.SyncCount} journal writes: none shared");
+    }
+
+    [Fact]
+    public async Task Every_acknowledged_append_survives_the_loss_of_the_unsynced_segment_bytes()
+    {
+        using (var store = LogStore.Open(Live))
+        {
+            var log = store.CreateLog("t", FourPartitions);
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(p =>
+                StorageTestKit.AppendAsync(log.GetPartition(p), 0, 50 + p, batchSize: p + 1)));
+            JournalTestKit.CopyDirectory(store.Directory, Image);
+        }
+        Assert.True(JournalTestKit.LoseJournaledSegmentBytes(Image) > 0);
+        using (var store = LogStore.Open(Image))
+        {
+            Assert.True(store.TryGetLog("t", out var log));
+            for (var p = 0; p < 4; p++)
+                StorageTestKit.AssertRecords(log.GetPartition(p), 0, 50 + p);
+            await StorageTestKit.AppendAsync(log.GetPartition(0), 50, 5);
+            StorageTestKit.AssertRecords(log.GetPartition(0), 0, 55);
+        }
+        using (var store = LogStore.Open(Image))      // replayed once: a second open changes nothing
+        {
+            Assert.True(store.TryGetLog("t", out var log));
+            StorageTestKit.AssertRecords(log.GetPartition(0), 0, 55);
+        }
+    }
+
+    [Fact]
+    public async Task Recycling_the_journal_syncs_the_segments_it_covered_and_keeps_every_record()
+    {
+        var small = new LogStoreOptions
+        {
+            JournalMaxBytes = 64 << 10,
+            JournalBufferBytes = 16 << 10,
+            JournalMaxRecordBytes = 8 << 10
+        };
+        using (var store = LogStore.Open(Live, small))
+        {
+            var log = store.CreateLog("t", FourPartitions with { SegmentMaxBytes = 32 << 10 });
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(p =>
+                StorageTestKit.AppendAsync(log.GetPartition(p), 0, 600, batchSize: 3)));
+            Assert.True(store.Journal!.RecycleCount >= 3, $"{store.Journal.RecycleCount} recycles");
+            Assert.True(log.GetPartition(0).GetSegments().Count > 2);
+            JournalTestKit.CopyDirectory(store.Directory, Image);
+        }
+        JournalTestKit.LoseJournaledSegmentBytes(Image);
+        using (var store = LogStore.Open(Image, small))
+        {
+            Assert.True(store.TryGetLog("t", out var log));
+            for (var p = 0; p < 4; p++)
+                StorageTestKit.AssertRecords(log.GetPartition(p), 0, 600);
+        }
+    }
+
+    [Fact]
+    public async Task A_group_larger_than_a_journal_record_fsyncs_its_segment_and_both_kinds_recover()
+    {
+        var options = new LogStoreOptions { JournalMaxRecordBytes = 4 << 10 };
+        using (var store = LogStore.Open(Live, options))
+        {
+            var partition = store.CreateLog("t", new LogOptions()).GetPartition(0);
+            await StorageTestKit.AppendAsync(partition, 0, 10);                  // journaled
+            var writes = store.Journal!.SyncCount;
+            await StorageTestKit.AppendAsync(partition, 10, 100, batchSize: 100); // ~12 KiB: its own fsync
+            Assert.Equal(writes, store.Journal.SyncCount);
+            await StorageTestKit.AppendAsync(partition, 110, 10);                // journaled again
+            JournalTestKit.CopyDirectory(store.Directory, Image);
+        }
+        JournalTestKit.LoseJournaledSegmentBytes(Image);
+        using (var store = LogStore.Open(Image, options))
+        {
+            Assert.True(store.TryGetLog("t", out var log));
+            StorageTestKit.AssertRecords(log.GetPartition(0), 0, 120);
+        }
+    }
+
+    [Fact]
+    public async Task A_truncation_leaves_no_journal_record_that_could_write_back_the_cut_records()
+    {
+        using (var store = LogStore.Open(Live))
+        {
+            var partition = store.CreateLog("t", new LogOptions()).GetPartition(0);
+            await StorageTestKit.AppendAsync(partition, 0, 10);
+            Assert.Equal(10, JournalTestKit.RecordsNaming(store.Directory, "t"));
+            await partition.TruncateAfterAsync(4);
+            Assert.Equal(0, JournalTestKit.RecordsNaming(store.Directory, "t"));
+            using var batch = new RecordBatchBuilder();
+            batch.Add(7, new byte[] { 1, 2, 3 });
+            Assert.Equal(5, (await partition.AppendAsync(batch)).BaseOffset);
+            JournalTestKit.CopyDirectory(store.Directory, Image);
+        }
+        JournalTestKit.LoseJournaledSegmentBytes(Image);
+        using (var store = LogStore.Open(Image))
+        {
+            Assert.True(store.TryGetLog("t", out var log));
+            var records = StorageTestKit.ReadAll(log.GetPartition(0));
+            Assert.Equal(6, records.Count);
+            for (var i = 0; i < 5; i++)
+                Assert.Equal(StorageTestKit.ValueFor(i), records[i].Value);
+            Assert.Equal(new byte[] { 1, 2, 3 }, records[5].Value);
+        }
+    }
+
+    [Fact]
+    public async Task A_log_deleted_and_created_again_gets_none_of_the_old_logs_records()
+    {
+        using (var store = LogStore.Open(Live))
+        {
+            var old = store.CreateLog("t", new LogOptions()).GetPartition(0);
+            await StorageTestKit.AppendAsync(old, 0, 20);
+            store.DeleteLog("t");
+            Assert.Equal(0, JournalTestKit.RecordsNaming(store.Directory, "t"));
+            var partition = store.CreateLog("t", new LogOptions()).GetPartition(0);
+            await StorageTestKit.AppendAsync(partition, 0, 3, valueSize: 10);
+            JournalTestKit.CopyDirectory(store.Directory, Image);
+        }
+        JournalTestKit.LoseJournaledSegmentBytes(Image);
+        using (var store = LogStore.Open(Image))
+        {
+            Assert.True(store.TryGetLog("t", out var log));
+            StorageTestKit.AssertRecords(log.GetPartition(0), 0, 3, valueSize: 10);
+            Assert.Equal(3, log.GetPartition(0).EndOffset);
+        }
+    }
+
+    [Fact]
+    public async Task A_torn_last_journal_record_ends_the_journal_and_its_append_is_cut()
+    {
+        using (var store = LogStore.Open(Live))
+        {
+            var partition = store.CreateLog("t", new LogOptions()).GetPartition(0);
+            await StorageTestKit.AppendAsync(partition, 0, 5);
+            JournalTestKit.CopyDirectory(store.Directory, Image);
+        }
+        var records = Query.Storage.Journal.JournalReplay.ListRecords(Image);
+        Assert.Equal(5, records.Count);
+        JournalTestKit.LoseJournaledSegmentBytes(Image);
+        // Tear the last record (its write never completed, so it was never acknowledged).
+        var journalPath = Path.Combine(Image, "journal");
+        var bytes = File.ReadAllBytes(journalPath);
+        var last = 4096 + (records.Count - 1) * RecordSize(records[0].Length);
+        bytes[last + RecordSize(records[^1].Length) - 1] ^= 0xFF;
+        File.WriteAllBytes(journalPath, bytes);
+        using (var store = LogStore.Open(Image))
+        {
+            Assert.True(store.TryGetLog("t", out var log));
+            StorageTestKit.AssertRecords(log.GetPartition(0), 0, 4);
+            Assert.Equal(4, log.GetPartition(0).EndOffset);
+        }
+    }
+
+    [Fact]
+    public async Task A_failed_journal_write_fails_the_partition_until_a_reopen_which_keeps_what_was_acknowledged()
+    {
+        using (var store = LogStore.Open(Live))
+        {
+            var partition = store.CreateLog("t", new LogOptions()).GetPartition(0);
+            await StorageTestKit.AppendAsync(partition, 0, 5);
+            store.Journal!.WriteFault = (_, _) => throw new IOException("simulated EIO", 5);
+            await Assert.ThrowsAsync<StorageException>(() => StorageTestKit.AppendAsync(partition, 5, 1));
+            store.Journal.WriteFault = null;
+            await Assert.ThrowsAsync<StorageException>(() => StorageTestKit.AppendAsync(partition, 5, 1));
+        }
+        using (var store = LogStore.Open(Live))
+        {
+            Assert.True(store.TryGetLog("t", out var log));
+            StorageTestKit.AssertRecords(log.GetPartition(0), 0, 5);
+            await StorageTestKit.AppendAsync(log.GetPartition(0), 5, 1);
+            StorageTestKit.AssertRecords(log.GetPartition(0), 0, 6);
+        }
+    }
+
+    [Fact]
+    public async Task With_the_journal_off_each_partition_fsyncs_its_segment_and_no_journal_file_is_made()
+    {
+        using var store = LogStore.Open(Live, new LogStoreOptions { Journal = false });
+        var partition = store.CreateLog("t", new LogOptions()).GetPartition(0);
+        await StorageTestKit.AppendAsync(partition, 0, 5);
+        Assert.Null(store.Journal);
+        Assert.Equal(5, partition.SyncCount);
+        Assert.False(File.Exists(Path.Combine(store.Directory, "journal")));
+    }
+
+    [Fact]
+    public async Task A_journal_left_by_a_crash_is_replayed_even_when_the_journal_is_then_turned_off()
+    {
+        using (var store = LogStore.Open(Live))
+        {
+            await StorageTestKit.AppendAsync(store.CreateLog("t", new LogOptions()).GetPartition(0), 0, 8);
+            JournalTestKit.CopyDirectory(store.Directory, Image);
+        }
+        JournalTestKit.LoseJournaledSegmentBytes(Image);
+        using (var store = LogStore.Open(Image, new LogStoreOptions { Journal = false }))
+        {
+            Assert.True(store.TryGetLog("t", out var log));
+            StorageTestKit.AssertRecords(log.GetPartition(0), 0, 8);
+            Assert.False(File.Exists(Path.Combine(Image, "journal")));
+        }
+    }
+
+    [Fact]
+    public async Task Logs_without_sync_durability_do_not_use_the_journal()
+    {
+        using var store = LogStore.Open(Live);
+        var partition = store.CreateLog("t", new LogOptions { Durability = DurabilityMode.None }).GetPartition(0);
+        await StorageTestKit.AppendAsync(partition, 0, 5);
+        Assert.Equal(0, store.Journal!.SyncCount);
+    }
+
+    // A record of a 100-byte value (122 bytes) in a one-record batch (40-byte header) journaled under log "t".
+    private static int RecordSize(int dataLength) => 38 + 1 + dataLength;
+}

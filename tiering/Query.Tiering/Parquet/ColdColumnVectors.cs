@@ -1,0 +1,137 @@
+using Query.Storage.Reading;
+using Query.Tiering.Layout;
+
+namespace Query.Tiering.Parquet;
+
+/// <summary>
+/// Turns a loaded flat leaf (dense values, one definition level per row) into a <see cref="ColumnVector"/> with a
+/// slot per row, converting Parquet's values to the engine's (TIMESTAMP to epoch milliseconds, DATE to days,
+/// TIME to milliseconds of the day) in one loop per column. Buffers are reused from row group to row group.
+/// </summary>
+internal static class ColdColumnVectors
+{
+    /// <summary>Makes room in <paramref name="batch"/> for <paramref name="rows"/> rows and its columns.</summary>
+    public static void EnsureRows(ColumnBatch batch, int rows, int columns)
+    {
+        if (batch.Offsets.Length < rows)
+        {
+            batch.Offsets = new long[rows];
+            batch.TimestampsMs = new long[rows];
+            batch.Selection = new int[rows];
+        }
+        if (batch.Columns.Length != columns)
+            batch.Columns = new ColumnVector?[columns];
+    }
+
+    /// <summary>The vector of <paramref name="leaf"/>'s loaded values (<paramref name="reuse"/> when it fits).
+    /// </summary>
+    public static ColumnVector Fill(ColumnVector? reuse, LeafColumn leaf, ColdTypeKind kind, int rows)
+    {
+        var vector = reuse is not null && reuse.Kind == KindOf(kind) ? reuse : new ColumnVector(KindOf(kind));
+        var definitions = leaf.LoadedDefinitions[..rows];
+        var max = leaf.MaxDefinition;
+        switch (leaf)
+        {
+            case LeafColumn<bool> b:
+                Expand<bool, bool, Same<bool>>(vector, definitions, max, b.LoadedValues, ref vector.Booleans);
+                break;
+            case LeafColumn<int> i:
+                Expand<int, int, Same<int>>(vector, definitions, max, i.LoadedValues, ref vector.Int32s);
+                break;
+            case LeafColumn<long> l when kind == ColdTypeKind.Time:
+                Expand<long, int, MicrosToMs>(vector, definitions, max, l.LoadedValues, ref vector.Int32s);
+                break;
+            case LeafColumn<long> l:
+                Expand<long, long, Same<long>>(vector, definitions, max, l.LoadedValues, ref vector.Int64s);
+                break;
+            case LeafColumn<double> d:
+                Expand<double, double, Same<double>>(vector, definitions, max, d.LoadedValues, ref vector.Doubles);
+                break;
+            case LeafColumn<decimal> m:
+                Expand<decimal, decimal, Same<decimal>>(vector, definitions, max, m.LoadedValues, ref vector.Decimals);
+                break;
+            case LeafColumn<DateTime> t:
+                Expand<DateTime, long, EpochMs>(vector, definitions, max, t.LoadedValues, ref vector.Int64s);
+                break;
+            case LeafColumn<DateOnly> d:
+                Expand<DateOnly, int, EpochDays>(vector, definitions, max, d.LoadedValues, ref vector.Int32s);
+                break;
+            case LeafColumn<ReadOnlyMemory<char>> s:
+                Expand<ReadOnlyMemory<char>, ReadOnlyMemory<char>, Same<ReadOnlyMemory<char>>>(vector, definitions,
+                    max, s.LoadedValues, ref vector.Texts);
+                break;
+            case LeafColumn<ReadOnlyMemory<byte>> y:
+                Expand<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>, Same<ReadOnlyMemory<byte>>>(vector, definitions,
+                    max, y.LoadedValues, ref vector.Binaries);
+                break;
+            default:
+                throw new InvalidOperationException($"no column vector for a {kind} leaf");
+        }
+        return vector;
+    }
+
+    private static ColumnVectorKind KindOf(ColdTypeKind kind) => kind switch
+    {
+        ColdTypeKind.Boolean => ColumnVectorKind.Boolean,
+        ColdTypeKind.Int32 or ColdTypeKind.Date or ColdTypeKind.Time => ColumnVectorKind.Int32,
+        ColdTypeKind.Int64 or ColdTypeKind.Timestamp => ColumnVectorKind.Int64,
+        ColdTypeKind.Double => ColumnVectorKind.Double,
+        ColdTypeKind.Decimal => ColumnVectorKind.Decimal,
+        ColdTypeKind.String => ColumnVectorKind.Text,
+        ColdTypeKind.Bytes => ColumnVectorKind.Binary,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a scalar column"),
+    };
+
+    // Dense values (one per defined row) to one slot per row; without NULLs a plain converting loop.
+    private static void Expand<TIn, TOut, TConvert>(ColumnVector vector, ReadOnlySpan<int> definitions, int max,
+        ReadOnlySpan<TIn> dense, ref TOut[] target)
+        where TConvert : IConvert<TIn, TOut>
+    {
+        var rows = definitions.Length;
+        if (target.Length < rows)
+            target = new TOut[rows];
+        if (definitions.Count(max) == rows)
+        {
+            vector.HasNulls = false;
+            for (var row = 0; row < rows; row++)
+                target[row] = TConvert.Of(dense[row]);
+            return;
+        }
+        if (vector.Nulls.Length < rows)
+            vector.Nulls = new bool[rows];
+        vector.HasNulls = true;
+        var nulls = vector.Nulls;
+        var next = 0;
+        for (var row = 0; row < rows; row++)
+        {
+            var present = definitions[row] == max;
+            nulls[row] = !present;
+            target[row] = present ? TConvert.Of(dense[next++]) : default!;
+        }
+    }
+
+    private interface IConvert<TIn, TOut>
+    {
+        static abstract TOut Of(TIn value);
+    }
+
+    private readonly struct Same<T> : IConvert<T, T>
+    {
+        public static T Of(T value) => value;
+    }
+
+    private readonly struct MicrosToMs : IConvert<long, int>
+    {
+        public static int Of(long value) => (int)(value / 1000);
+    }
+
+    private readonly struct EpochMs : IConvert<DateTime, long>
+    {
+        public static long Of(DateTime value) => ColdFields.ToEpochMs(value);
+    }
+
+    private readonly struct EpochDays : IConvert<DateOnly, int>
+    {
+        public static int Of(DateOnly value) => value.DayNumber - 719_162;
+    }
+}
