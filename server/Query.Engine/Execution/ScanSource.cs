@@ -101,6 +101,10 @@ public sealed partial class ScanSource : IDisposable
                 throw Errors.SqlException.Canceled();
             if (record.ValueIsNull)
                 continue;   // a tombstone (a table's delete) is no row of a stream over the same log
+            // Outside the ROWTIME window: not copied nor admitted. The log's record time is the row time written
+            // (from the TIMESTAMP column when the stream has one), which the reader already skips batches by.
+            if (record.TimestampMs < _minTimestampMs || record.TimestampMs > _maxTimestampMs)
+                continue;
             if (batch.Add(record.Key, record.HasKey, record.Value, record.Offset, record.TimestampMs, _partition,
                     record.RawHeaders, record.HeaderCount) && Predicate is { } predicate && !predicate(batch.Cursor))
                 batch.RemoveLast();

@@ -6,9 +6,9 @@ namespace Query.Engine.Planning;
 /// <summary>
 /// The offsets of one partition that can hold a record of a ROWTIME window, before any record is read. On the hot
 /// log: the index blocks whose timestamps overlap the window
-/// (<see cref="HotPartitionSource.FindOffsetRangesForTime"/>), so a range read starts at its first such block and stops after its last, wherever the window lies and whatever
-/// the order of timestamps. Below the hot log (cold files of a tiered partition), or on any other source: from the
-/// first offset at or after the window's start.
+/// (<see cref="HotPartitionSource.FindOffsetRangesForTime"/>), so a range read starts at its first such block and
+/// stops after its last, wherever the window lies and whatever the order of timestamps. Below the hot log (cold
+/// files of a tiered partition), or on any other source: from the first offset at or after the window's start.
 /// </summary>
 internal static class TimeOffsets
 {

@@ -40,11 +40,15 @@ our_port=$(grep '^listening on' "$work/query.log" | sed 's/.*://')
 
 ours="psql -h 127.0.0.1 -p $our_port -U query -d query -v ON_ERROR_STOP=1"
 theirs="psql -h 127.0.0.1 -p $pg_port -U postgres -d postgres -v ON_ERROR_STOP=1"
-copy() {   # psql table -> prints rows/s of a \copy of the file
-  local start end
+ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat"; }   # user + system CPU, with reaped children
+copy() {   # psql table pid -> prints rows/s of a \copy of the file, and the server's CPU ms for it to $work/copy-cpu
+  local start end before
+  before=$(ticks "$3")
   start=$(date +%s.%N)
   $1 -q -c "\\copy $2 (ts, user_id, page, amount) FROM '$file' WITH (FORMAT csv)" >/dev/null
   end=$(date +%s.%N)
+  sleep 0.3   # PostgreSQL's backend is reaped
+  echo $(( ($(ticks "$3") - before) * 1000 / $(getconf CLK_TCK) )) >"$work/copy-cpu"
   echo "$rows / ($end - $start)" | bc -l | xargs printf '%.0f'
 }
 echo "machine: $(nproc) vCPU, $(free -g | awk '/Mem:/ {print $2}') GiB; $rows rows, $(stat -c %s "$file") bytes of CSV"
@@ -53,8 +57,11 @@ $ours -q -c "CREATE STREAM events (ts TIMESTAMP, user_id INT KEY, page STRING, a
   WITH (PARTITIONS = 4, TIMESTAMP = 'ts')" >/dev/null
 $theirs -q -c "CREATE TABLE events (ts timestamp, user_id int, page text, amount float8);
   CREATE INDEX ON events (ts)" >/dev/null
-q=$(copy "$ours" events)
-p=$(copy "$theirs" events)
+pg_pid=$(head -1 "$work/pg/postmaster.pid")
+q=$(copy "$ours" events "$server_pid")
+q_cpu=$(cat "$work/copy-cpu")
+p=$(copy "$theirs" events "$pg_pid")
+p_cpu=$(cat "$work/copy-cpu")
 $theirs -q -c "VACUUM ANALYZE events" >/dev/null
 counted_ours=$($ours -At -c "SELECT COUNT(*) FROM events")
 counted_pg=$($theirs -At -c "SELECT count(*) FROM events")
@@ -62,15 +69,14 @@ if [[ "$counted_ours" != "$rows" || "$counted_pg" != "$rows" ]]; then
   echo "row counts differ: ours $counted_ours, PostgreSQL $counted_pg, expected $rows" >&2
   exit 1
 fi
-results=$(node tests/Query.Benchmarks/Server/node/compare.js "$our_port" "$pg_port")
+results=$(COMPARE_OUR_PID=$server_pid COMPARE_PG_PID=$pg_pid \
+  COMPARE_CLK_TCK=$(getconf CLK_TCK) node tests/Query.Benchmarks/Server/node/compare.js "$our_port" "$pg_port")
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 # COMPARE_CPU_RUNS=N: the server CPU per pull query (the filter scan, the top 10 and the GROUP BY; with
 # COMPARE_CPU_ONLY=text those whose SQL contains text), which a loaded machine disturbs far less than wall time:
 # ours from our process's /proc stat; PostgreSQL's from the postmaster with its reaped children (the backend and
 # parallel workers of each psql session have exited and been waited for when psql returns).
 if [[ "${COMPARE_CPU_RUNS:-0}" -gt 0 ]]; then
-  ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat"; }
-  pg_pid=$(head -1 "$work/pg/postmaster.pid")
   for sql in "SELECT user_id, amount FROM events WHERE amount > 990 AND page LIKE '%-7/%'" \
       "SELECT amount FROM events WHERE user_id = 4242 ORDER BY amount DESC LIMIT 10" \
       "SELECT user_id % 100000 AS u, COUNT(*) AS n, SUM(amount) AS total FROM events GROUP BY user_id % 100000"; do
@@ -89,13 +95,17 @@ if [[ "${COMPARE_CPU_RUNS:-0}" -gt 0 ]]; then
   echo "load average after CPU runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
 echo
-echo "| operation | ours | PostgreSQL 15 | ratio (PostgreSQL time / ours) |"
-echo "|---|---:|---:|---:|"
-printf '| psql \\copy CSV of %s rows into a 4-partition stream (PostgreSQL: ts index) | %.2f M rows/s | %.2f M rows/s | %.2f |\n' \
-  "$rows" "$(echo "$q / 1000000" | bc -l)" "$(echo "$p / 1000000" | bc -l)" "$(echo "$q / $p" | bc -l)"
+echo "| operation | ours | PostgreSQL 15 | ratio (PostgreSQL time / ours) | server CPU per call: ours / PostgreSQL |"
+echo "|---|---:|---:|---:|---:|"
+printf '| psql \\copy CSV of %s rows into a 4-partition stream (PostgreSQL: ts index) | %.2f M rows/s | %.2f M rows/s | %.2f | %s ms / %s ms |\n' \
+  "$rows" "$(echo "$q / 1000000" | bc -l)" "$(echo "$p / 1000000" | bc -l)" "$(echo "$q / $p" | bc -l)" \
+  "$q_cpu" "$p_cpu"
 echo "$results" | node -e '
   const lines = require("fs").readFileSync(0, "utf8").trim().split("\n").map((l) => JSON.parse(l));
   const f = (v, unit) => unit === "rows/s" ? `${Math.round(v).toLocaleString("en-US")} rows/s`
     : unit === "us" ? `${v.toFixed(1)} us` : `${v.toFixed(2)} ms`;
+  const cpu = (v) => v === null || v === undefined ? "?" : v >= 10000 ? `${(v / 1000).toFixed(0)} ms`
+    : `${v.toFixed(0)} us`;
   for (const r of lines)
-    console.log(`| ${r.name} | ${f(r.ours, r.unit)} | ${f(r.pg, r.unit)} | ${r.ratio.toFixed(2)} |`);'
+    console.log(`| ${r.name} | ${f(r.ours, r.unit)} | ${f(r.pg, r.unit)} | ${r.ratio.toFixed(2)} | `
+      + `${cpu(r.oursCpuUs)} / ${cpu(r.pgCpuUs)} |`);'

@@ -20,7 +20,7 @@ internal static partial class BenchRegistry
         BenchCommands.Register("tiering-range", args => EngineBench.Run(() => TieringRangeBench.RunAsync(
             Arg(args, 0, 10_000_000), Arg(args, 1, 1_000_000), Arg(args, 2, 0) != 0, args.Length > 3 ? args[3] : null)));
         BenchCommands.Register("tiering-archive", args => EngineBench.Run(() => TieringBench.ArchiveOnceAsync(
-            Arg(args, 0, 1_000_000))));
+            Arg(args, 0, 1_000_000), Arg(args, 1, 500_000))));
         BenchCommands.Register("tiering-writer", args => EngineBench.Run(() => ParquetWriterBench.RunAsync(
             Arg(args, 0, 1_000_000), Arg(args, 1, 128 * 1024))));
     }
@@ -156,13 +156,13 @@ internal static class TieringBench
         }
     }
 
-    /// <summary><c>tiering-archive [rows]</c>: archives a small stream first in another engine (so the runtime
+    /// <summary><c>tiering-archive [rows] [warm-up rows]</c>: archives a stream first in another engine (so the runtime
     /// has compiled the archival path, as in a server that has been running), then loads the data set, prints
     /// "ready" and the process id, waits 3 s (for a profiler to attach), archives it and prints the CPU time it
     /// took, the first (JIT-cold) archival's too.</summary>
-    public static async Task ArchiveOnceAsync(int rows)
+    public static async Task ArchiveOnceAsync(int rows, int warmUpRows)
     {
-        var (coldBytes, coldSeconds, _) = await ArchiveFreshAsync(Math.Max(rows / 2, 10_000), warmUp: false);
+        var (coldBytes, coldSeconds, _) = await ArchiveFreshAsync(Math.Max(warmUpRows, 10_000), warmUp: false);
         Console.WriteLine($"first archival in the process (JIT-cold): {Mb(coldBytes)} MB in {coldSeconds:F2} s CPU: " +
             $"{coldBytes / 1e6 / coldSeconds:F0} MB/s per core");
         var (bytes, seconds, jit) = await ArchiveFreshAsync(rows, warmUp: true);

@@ -13,8 +13,6 @@ namespace Query.Tiering.Parquet;
 /// </summary>
 internal sealed class ColdFileWriter : IAsyncDisposable
 {
-    private static readonly ColdValue EmptyHeaders = ColdValue.FromRef(Array.Empty<ColdValue>());
-
     private readonly ColdFileSchema _schema;
     private readonly IColumnLayout _layout;
     private readonly ColdFileOptions _options;
@@ -98,7 +96,7 @@ internal sealed class ColdFileWriter : IAsyncDisposable
                 AddFlat(leaf, _row[i], record.Value);
         }
         if (record.HeaderCount == 0)
-            RowShredder.Shred(columns[_schema.HeadersColumn], EmptyHeaders);
+            AddEmptyHeaders(columns[_schema.HeadersColumn]);
         else
             RowShredder.Shred(columns[_schema.HeadersColumn], HeadersOf(record));
         AddBytesOrNull(_rowValueLeaf, !exact, record.Value);
@@ -120,6 +118,13 @@ internal sealed class ColdFileWriter : IAsyncDisposable
         else
             leaf.AddValue(value);
         leaf.AddLevels(1, 0);
+    }
+
+    // What the shredder does for a present, empty list, without its walk: most records carry no headers.
+    private static void AddEmptyHeaders(ColdNode headers)
+    {
+        foreach (var leaf in headers.Leaves)
+            leaf.AddLevels(headers.PresentDefinition, 0);
     }
 
     private static void AddBytesOrNull(LeafColumn leaf, bool present, ReadOnlySpan<byte> bytes)
@@ -250,8 +255,6 @@ internal sealed class ColdFileWriter : IAsyncDisposable
 
     private static ColdValue HeadersOf(in LogRecord record)
     {
-        if (record.HeaderCount == 0)
-            return EmptyHeaders;
         var headers = new ColdValue[record.HeaderCount];
         var count = 0;
         foreach (var header in record.GetHeaders())

@@ -15,6 +15,29 @@ const WARMUPS = 2;
 const RUNS = 7;
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;   // ms
+
+// Server CPU per call (COMPARE_OUR_PID / COMPARE_PG_PID, set by run-pg-compare.sh): the process's user + system
+// time with its reaped children's (PostgreSQL's backends and parallel workers exit when their client disconnects,
+// and the postmaster reaps them), over every call of an operation, warm-ups included, divided by the calls.
+const fs = require('fs');
+let calls = 0;
+function cpuTicks(target) {
+  const pid = process.env[target === ours ? 'COMPARE_OUR_PID' : 'COMPARE_PG_PID'];
+  if (!pid)
+    return null;
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');   // fields[0] is the state (field 3)
+  return fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0);   // utime stime cutime cstime
+}
+const TICK_US = 1e6 / Number(process.env.COMPARE_CLK_TCK || 100);
+async function withCpu(target, run) {
+  const before = cpuTicks(target);
+  calls = 0;
+  const result = await run(target);
+  await new Promise((resolve) => setTimeout(resolve, 300));   // the backend exits and is reaped
+  const after = cpuTicks(target);
+  return { ...result, cpuUs: before === null || calls === 0 ? null : ((after - before) * TICK_US) / calls };
+}
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const first = (result) => String(Object.values(result.rows[0])[0]);
 
@@ -32,12 +55,15 @@ async function timed(fn, perRun = 1) {
   const times = [];
   let answer;
   const warmUntil = now() + WARMUP_MS;
-  for (let i = 0; i < WARMUPS || now() < warmUntil; i++)
+  for (let i = 0; i < WARMUPS || now() < warmUntil; i++) {
     answer = await fn();
+    calls++;
+  }
   for (let i = 0; i < RUNS; i++) {
     const start = now();
     for (let j = 0; j < perRun; j++)
       answer = await fn();
+    calls += perRun;
     times.push((now() - start) / perRun);
   }
   return { ms: median(times), answer };
@@ -110,6 +136,7 @@ async function concurrentInserts(target, seconds, table = 'inserts') {
       await client.query(sql, ['2024-01-02 00:00:00.000', id * 1_000_000 + n, '/shop/x', n / 100]);
       n++;
       acknowledged++;
+      calls++;
     }
   };
   const warm = clients.map((c, i) => worker(c, i));
@@ -153,14 +180,15 @@ async function main() {
   ].filter(([name]) => !process.env.COMPARE_ONLY || name.includes(process.env.COMPARE_ONLY));
   let failed = false;
   for (const [name, run] of operations) {
-    const a = await run(ours);
-    const b = await run(pg);
+    const a = await withCpu(ours, run);
+    const b = await withCpu(pg, run);
     if (a.answer !== b.answer) {
       failed = true;
       console.error(`different answers for "${name}": ours ${a.answer}, PostgreSQL ${b.answer}`);
     }
     const ratio = a.unit === 'rows/s' ? a.value / b.value : b.value / a.value;
-    console.log(JSON.stringify({ name, unit: a.unit, ours: a.value, pg: b.value, ratio, answer: a.answer }));
+    console.log(JSON.stringify({ name, unit: a.unit, ours: a.value, pg: b.value, ratio, answer: a.answer,
+      oursCpuUs: a.cpuUs, pgCpuUs: b.cpuUs }));
   }
   process.exit(failed ? 1 : 0);
 }

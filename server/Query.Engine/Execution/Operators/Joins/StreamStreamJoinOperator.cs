@@ -118,6 +118,7 @@ public sealed partial class StreamStreamJoinOperator : RowOperator, IContinuousA
                 Merge(cancellationToken);
                 continue;
             }
+            _readOns = 0;
             _left.Read(cancellationToken);
             _right.Read(cancellationToken);
             if (_left.Ended && _right.Ended)
@@ -129,10 +130,18 @@ public sealed partial class StreamStreamJoinOperator : RowOperator, IContinuousA
         }
     }
 
+    /// <summary>How many times a round of the merge reads on (see <see cref="Merge"/>).</summary>
+    internal const int MaxReadOnsPerRound = 64;
+
+    private int _readOns;
+
     /// <summary>
     /// Joins the merged batches' records in time order until a batch of output is ready. A side whose batch runs
     /// out while the other's has records left reads on (until it is caught up), so that a backlog in both streams
-    /// (after a restart) is joined in time order rather than one batch of one stream racing ahead of the other.
+    /// (after a restart) is joined in time order rather than one batch of one stream racing ahead of the other. A
+    /// round reads on at most <see cref="MaxReadOnsPerRound"/> times: the query commits only between rounds, so
+    /// streams that are written faster than they are joined still reach a commit (and their rows become readable);
+    /// past that the other side's batch is joined to its end, up to one batch ahead of the side that ran out.
     /// </summary>
     private void Merge(CancellationToken cancellationToken)
     {
@@ -140,10 +149,17 @@ public sealed partial class StreamStreamJoinOperator : RowOperator, IContinuousA
         {
             if (cancellationToken.IsCancellationRequested)
                 throw SqlException.Canceled();
-            if (!_left.HasNext && !_left.CaughtUp)
+            var readOn = _readOns < MaxReadOnsPerRound;
+            if (readOn && !_left.HasNext && !_left.CaughtUp)
+            {
                 _left.Read(cancellationToken);
-            else if (!_right.HasNext && !_right.CaughtUp)
+                _readOns++;
+            }
+            else if (readOn && !_right.HasNext && !_right.CaughtUp)
+            {
                 _right.Read(cancellationToken);
+                _readOns++;
+            }
             var fromLeft = !_right.HasNext || (_left.HasNext && _left.NextTimestampMs <= _right.NextTimestampMs);
             var (side, other) = fromLeft ? (_left, _right) : (_right, _left);
             if (!side.HasNext)

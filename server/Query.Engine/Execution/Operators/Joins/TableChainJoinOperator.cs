@@ -12,8 +12,9 @@ namespace Query.Engine.Execution.Operators.Joins;
 /// first table's key (by the key value shared by all, when a RIGHT or FULL step keeps rows the first table lacks).
 /// As <see cref="TableTableJoinOperator"/> does for two tables, the operator tails every table's changelog and, for
 /// each change, recomputes the joined row of every result key the change touches from the tables' materialized
-/// states (brought up to date before each batch): an upsert when the row exists, else a delete of the key. A change of the first table touches its key; a change of a later table the
-/// result keys whose step looks that key up: the same key for a primary-key step (the first table's key), else
+/// states (brought up to date before each batch): an upsert when the row exists, else a delete of the key. A
+/// change of the first table touches its key; a change of a later table the result keys whose step looks that key
+/// up: the same key for a primary-key step (the first table's key), else
 /// those a reverse index of that step holds (<see cref="JoinKeyIndex"/>, built from the states when the operator
 /// starts and kept as rows are recomputed). No state of its own: a restarted query recomputes from the states.
 /// <para>Output rows: every table's columns, ROWTIME (the change's), the result key, whether the row exists.</para>
