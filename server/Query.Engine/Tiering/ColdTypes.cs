@@ -23,7 +23,7 @@ internal static class ColdTypes
         }
     }
 
-    private static bool HasWideDecimal(SqlType type) => type switch
+    public static bool HasWideDecimal(SqlType type) => type switch
     {
         DecimalType d => d.IsWide,
         ArrayType a => HasWideDecimal(a.Element),
@@ -34,8 +34,6 @@ internal static class ColdTypes
 
     public static ColdType From(SqlType type) => type switch
     {
-        DecimalType { IsWide: true } => throw SqlException.FeatureNotSupported(
-            $"a DECIMAL of more than {DecimalType.MaxPrecision} digits in the cold tier ({type})"),
         DecimalType d => new ColdDecimalType(d.Precision, d.Scale),
         ArrayType a => new ColdListType(From(a.Element)),
         MapType m => new ColdMapType(From(m.Key), From(m.Value)),

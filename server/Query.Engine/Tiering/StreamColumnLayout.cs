@@ -21,6 +21,7 @@ internal sealed class StreamColumnLayout : IColumnLayout
     private readonly string[] _names;
     private readonly Cell[] _cells;
     private readonly ArrayBufferWriter<byte> _scratch = new();
+    private readonly int _wideColumn;
 
     public StreamColumnLayout(StreamDefinition definition, int schemaVersion)
     {
@@ -32,6 +33,9 @@ internal sealed class StreamColumnLayout : IColumnLayout
         for (var i = 0; i < columns.Length; i++)
             columns[i] = new ColdColumn(_names[i], ColdTypes.From(_types[i]));
         Columns = columns;
+        // Every stream's reads go through a layout, but only a tiered stream's rows are ever decoded for the cold
+        // tier, and a tiered stream cannot have a wide DECIMAL (ColdTypes.CheckTierable).
+        _wideColumn = Array.FindIndex(_types, ColdTypes.HasWideDecimal);
         SchemaVersion = schemaVersion;
         SchemaText = string.Join(", ", definition.Columns.Select(c => $"`{c.Name}` {c.Type}"));
     }
@@ -48,6 +52,9 @@ internal sealed class StreamColumnLayout : IColumnLayout
 
     private bool Decode(ReadOnlySpan<byte> value, Span<ColdValue> row, bool ranges)
     {
+        if (_wideColumn >= 0)
+            throw SqlException.FeatureNotSupported($"archiving column \"{_names[_wideColumn]}\" "
+                + $"({_types[_wideColumn]}): the cold tier holds DECIMAL up to {DecimalType.MaxPrecision} digits");
         try
         {
             return _definition.ValueFormat == ValueFormat.Json
