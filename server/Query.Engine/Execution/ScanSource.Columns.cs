@@ -16,7 +16,7 @@ public sealed partial class ScanSource
 
     // The column reader of [_position, end) when the partition's source has one and the scan can use it: a stream
     // of the engine's binary rows (the cursor of an external format needs the record's bytes), not a table's
-    // changelog, whose every column read is a scalar.
+    // changelog, whose every column read is a scalar the vectors hold.
     private bool OpenColumnReader(IPartitionSource source, long end)
     {
         var stream = _plan.Stream;
@@ -25,7 +25,8 @@ public sealed partial class ScanSource
         var columns = _plan.Columns ?? (_allColumns ??= AllColumns(stream.Types.Length));
         foreach (var column in columns)
         {
-            if (!columnar.CanReadAsColumns(column))
+            // A DECIMAL of more than 28 digits has no column vector (the cold tier refuses it).
+            if (!columnar.CanReadAsColumns(column) || stream.Types[column] is Types.DecimalType { IsWide: true })
                 return false;
         }
         _columnReader = columnar.OpenColumnReader(_position, end, _minTimestampMs, _maxTimestampMs, columns,
