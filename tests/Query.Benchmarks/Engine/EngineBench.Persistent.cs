@@ -8,7 +8,7 @@ namespace Query.Benchmarks;
 /// <summary>
 /// Persistent query benches: <c>pq-aggregate [events] [keys]</c> (CREATE TABLE AS SELECT ... GROUP BY with COUNT and
 /// SUM over a preloaded 4-partition stream, exactly-once commits, until caught up), <c>pq-csas [events]</c>
-/// (CREATE STREAM AS SELECT filter + project, until caught up) and <c>pq-latency [seconds] [rowsPerSecond]</c>
+/// (CREATE STREAM AS SELECT filter + project, until caught up) and <c>pq-latency [seconds] [rowsPerSecond] [rowsPerBatch]</c>
 /// (INSERT acknowledgement to the CSAS output row being readable, while ingesting at a fixed rate).
 /// </summary>
 internal static partial class EngineBench
@@ -85,8 +85,9 @@ internal static partial class EngineBench
     }
 
     /// <summary>INSERT acknowledgement to the CSAS output row being readable (a push query on the output sees it).
-    /// </summary>
-    public static async Task PersistentLatencyAsync(int seconds, int rowsPerSecond)
+    /// One writer commits durable batches of <paramref name="batchRows"/> rows, so the ingest rate it can reach is
+    /// bounded by the batch size over the commit's fsync time.</summary>
+    public static async Task PersistentLatencyAsync(int seconds, int rowsPerSecond, int batchRows)
     {
         using var directory = new TempDirectory("pq-bench");
         await using var engine = QueryEngine.Open(new EngineOptions { DataDirectory = directory.Path });
@@ -96,14 +97,13 @@ internal static partial class EngineBench
         await (await session.ExecuteAsync("CREATE STREAM lat_out AS SELECT batch, n * 2 AS n2 FROM lat WHERE n >= 0 "
             + "EMIT CHANGES")).DisposeAsync();
         var push = await engine.CreateSession().ExecuteAsync("SELECT batch FROM lat_out EMIT CHANGES");
-        const int BatchRows = 100;
-        var batches = seconds * rowsPerSecond / BatchRows;
+        var batches = seconds * rowsPerSecond / batchRows;
         var acked = new long[batches];
         var delivered = new ConcurrentBag<double>();
         var reader = Task.Run(async () =>
         {
             var rows = push.Rows!;
-            for (long received = 0; received < (long)batches * BatchRows && await rows.ReadAsync();)
+            for (long received = 0; received < (long)batches * batchRows && await rows.ReadAsync();)
             {
                 received++;
                 var now = Stopwatch.GetTimestamp();
@@ -113,12 +113,12 @@ internal static partial class EngineBench
         });
         var writer = engine.CreateSession();
         var clock = Stopwatch.StartNew();
-        var interval = TimeSpan.FromSeconds((double)BatchRows / rowsPerSecond);
+        var interval = TimeSpan.FromSeconds((double)batchRows / rowsPerSecond);
         for (var b = 0; b < batches; b++)
         {
             await using (var bulk = writer.BeginBulkInsert("lat"))
             {
-                for (var i = 0; i < BatchRows; i++)
+                for (var i = 0; i < batchRows; i++)
                     bulk.AddRow([(long)b, i]);
                 await bulk.CommitAsync();
             }

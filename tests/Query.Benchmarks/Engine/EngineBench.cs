@@ -31,7 +31,7 @@ internal static partial class BenchRegistry
         BenchCommands.Register("pq-csas",
             args => EngineBench.Run(() => EngineBench.PersistentCsasAsync(Arg(args, 0, 10_000_000))));
         BenchCommands.Register("pq-latency", args => EngineBench.Run(() => EngineBench.PersistentLatencyAsync(
-            Arg(args, 0, 5), Arg(args, 1, 100_000))));
+            Arg(args, 0, 5), Arg(args, 1, 100_000), Arg(args, 2, 100))));
         BenchCommands.Register("pq-join", args => EngineBench.Run(() => EngineBench.PersistentJoinAsync(
             Arg(args, 0, 1_000_000), Arg(args, 1, 1_000_000))));
         BenchCommands.Register("pq-sjoin", args => EngineBench.Run(() => EngineBench.StreamStreamJoinAsync(
