@@ -23,6 +23,15 @@ internal sealed class WindowedSinkColumns
         RetractionIndex = retraction < 0 ? -1 : visible + retraction;
     }
 
+    /// <summary>A join of windowed tables: the result's window bounds are the join's own hidden columns.</summary>
+    public WindowedSinkColumns(Catalog.TableWindow window, int startIndex, int endIndex)
+    {
+        Window = window;
+        StartIndex = startIndex;
+        EndIndex = endIndex;
+        RetractionIndex = -1;
+    }
+
     /// <summary>The window of the sink table's keys.</summary>
     public Catalog.TableWindow Window { get; }
 
