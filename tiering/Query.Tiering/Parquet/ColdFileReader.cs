@@ -5,6 +5,7 @@ using Parquet;
 using Query.Storage;
 using Query.Storage.Reading;
 using Query.Tiering.Layout;
+using Query.Tiering.Parquet.Pages;
 
 namespace Query.Tiering.Parquet;
 
@@ -23,6 +24,9 @@ internal sealed class ColdFileReader : IAsyncDisposable
     private readonly ColdScanRange _range;
     private readonly bool[] _readNode;
     private readonly ColdRowFilter? _filter;
+    private readonly ColdChunkReader? _chunks;
+    private readonly ValueArenas _noArenas = new();
+    private int[] _noDefinitions = [];
     private readonly ColdValue[] _row;
     private readonly ArrayBufferWriter<byte> _key = new();
     private readonly ArrayBufferWriter<byte> _value = new();
@@ -35,9 +39,10 @@ internal sealed class ColdFileReader : IAsyncDisposable
     private bool[] _keep = [];          // rows of the loaded row group to return: in range, kept by the filter
 
     private ColdFileReader(ParquetReader reader, ColdFileSchema schema, IColumnLayout layout, ColdScanRange range,
-        bool[] readNode)
+        bool[] readNode, ColdChunkReader? chunks)
     {
         _reader = reader;
+        _chunks = chunks;
         _schema = schema;
         _layout = layout;
         _range = range;
@@ -48,8 +53,10 @@ internal sealed class ColdFileReader : IAsyncDisposable
 
     public ColdReadStatistics Statistics { get; } = new();
 
+    /// <summary>Opens a cold file; <paramref name="ownDecoder"/> overrides <see cref="ColdDecoding.OwnDecoder"/>
+    /// (tests compare both paths).</summary>
     public static async Task<ColdFileReader> OpenAsync(string path, ColdFileSchema schema, IColumnLayout layout,
-        ColdScanRange range, CancellationToken cancellationToken)
+        ColdScanRange range, CancellationToken cancellationToken, bool? ownDecoder = null)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
             64 * 1024);
@@ -72,7 +79,17 @@ internal sealed class ColdFileReader : IAsyncDisposable
                 : user < 0 || user >= schema.UserColumnCount || range.IsRead(user);
             readNode[i] = wanted && reader.Schema.Fields.Any(f => f.Name == schema.Schema.Fields[i + 3].Name);
         }
-        return new ColdFileReader(reader, schema, layout, range, readNode);
+        ColdChunkReader? chunks;
+        try
+        {
+            chunks = ColdChunkReader.Open(path, reader.Schema, ownDecoder);
+        }
+        catch
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return new ColdFileReader(reader, schema, layout, range, readNode, chunks);
     }
 
     public int RowGroupCount => _reader.RowGroupCount;
@@ -154,7 +171,13 @@ internal sealed class ColdFileReader : IAsyncDisposable
         return false;
     }
 
-    public ValueTask DisposeAsync() => _reader.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        Statistics.ColumnChunksDecoded = _chunks?.ChunksDecoded ?? 0;
+        Statistics.ColumnChunksDeclined = _chunks?.ChunksDeclined ?? 0;
+        _chunks?.Dispose();
+        return _reader.DisposeAsync();
+    }
 
     /// <summary>Whether the loaded row group holds rows kept raw in <c>rowvalue</c> (its typed columns may not
     /// describe them: they are read as records).</summary>
@@ -247,9 +270,12 @@ internal sealed class ColdFileReader : IAsyncDisposable
             _offsets = new long[rows];
             _times = new DateTime[rows];
         }
-        await rowGroup.ReadAsync<long>(_schema.RowOffsetField, _offsets.AsMemory(0, rows), null, cancellationToken)
-            .ConfigureAwait(false);
-        if (_range.ReadsRowTime)
+        if (!TryDecodeRequired(rowGroup, _schema.RowOffsetField, ref _offsets, rows))
+        {
+            await rowGroup.ReadAsync<long>(_schema.RowOffsetField, _offsets.AsMemory(0, rows), null,
+                cancellationToken).ConfigureAwait(false);
+        }
+        if (_range.ReadsRowTime && !TryDecodeRequired(rowGroup, _schema.RowTimeField, ref _times, rows))
         {
             await rowGroup.ReadAsync<DateTime>(_schema.RowTimeField, _times.AsMemory(0, rows), null,
                 cancellationToken).ConfigureAwait(false);
@@ -259,13 +285,19 @@ internal sealed class ColdFileReader : IAsyncDisposable
             if (!_readNode[i])
                 continue;
             foreach (var leaf in _schema.Columns[i].Leaves)
-                await leaf.ReadAsync(rowGroup, cancellationToken).ConfigureAwait(false);
+                await leaf.ReadAsync(rowGroup, _chunks, cancellationToken).ConfigureAwait(false);
         }
         _rowCount = rows;
         _rowPosition = 0;
         Statistics.RowGroupsRead++;
         SelectRows(rows);
     }
+
+    // A required system column (rowoffset, rowtime) through the own decoder; false: read it with Parquet.Net.
+    private bool TryDecodeRequired<T>(ParquetRowGroupReader rowGroup, global::Parquet.Schema.DataField field,
+        ref T[] values, int rows) =>
+        _chunks is not null && _chunks.TryRead(rowGroup, field, 0, ref _noDefinitions, ref values, _noArenas,
+            out var decodedRows, out var count) && decodedRows == rows && count == rows;
 
     // Which rows of the loaded row group to return: inside the offset range, inside the ROWTIME range (rows
     // outside it are dropped too, as the source's contract allows: a narrow range then costs one row group's

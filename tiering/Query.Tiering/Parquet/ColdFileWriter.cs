@@ -70,8 +70,8 @@ internal sealed class ColdFileWriter : IAsyncDisposable
     public static async Task<ColdFileWriter> CreateAsync(ColdFileSchema schema, IColumnLayout layout, int partition,
         Stream output, ColdFileOptions options, CancellationToken cancellationToken)
     {
-        var writer = await ParquetWriter.CreateAsync(schema.Schema, output, options.ToParquetOptions(), false,
-            cancellationToken).ConfigureAwait(false);
+        var writer = await ParquetWriter.CreateAsync(schema.Schema, output, options.ToParquetOptions(schema.Schema),
+            false, cancellationToken).ConfigureAwait(false);
         return new ColdFileWriter(schema, layout, options, writer, partition);
     }
 

@@ -55,8 +55,10 @@ internal sealed partial class PhysicalPlanner
             : ExpressionCompiler<CellRow>.CompilePredicate(join.Condition, _interpret, _clock);
         var type = join.Type;
         var width = streamColumns.Count;
+        var window = StreamWindowColumns(join);
         return new Node(null, context => new StreamTableJoinOperator(stream(context), table, compiledStream,
-            compiledTable, condition, type, width, context.Limits, context.Hooks?.RowError));
+            compiledTable, condition, type, width, context.Limits, context.Hooks?.RowError)
+        { StreamWindow = window });
     }
 
     /// <summary>A step of a multi-way join: the rows of the join before it joined with a table.</summary>
@@ -69,8 +71,24 @@ internal sealed partial class PhysicalPlanner
         var condition = join.Condition is null ? null
             : ExpressionCompiler<CellRow>.CompilePredicate(join.Condition, _interpret, _clock);
         var (type, width) = (join.Type, join.Left.Columns.Count - 1);
+        var window = StreamWindowColumns(join);
         return new Node(null, context => new StreamTableJoinOperator(rows(context), table, key, tableRow, condition,
-            type, width, context.Limits, context.Hooks?.RowError));
+            type, width, context.Limits, context.Hooks?.RowError)
+        { StreamWindow = window });
+    }
+
+    /// <summary>A windowed table's join with the (windowed) stream on its left: where the stream's window bounds
+    /// are in its rows (the first stream's columns lead every joined row); null for a table without a window.
+    /// </summary>
+    private static (int Start, int End)? StreamWindowColumns(LogicalJoin join)
+    {
+        if (((LogicalTableScan)join.Right).Source.Definition.Window is null)
+            return null;
+        LogicalPlan left = join.Left;
+        while (left is LogicalJoin inner)
+            left = inner.Left;
+        var stream = ((LogicalScan)left).Source.Definition;
+        return (stream.WindowStartColumn, stream.WindowEndColumn);
     }
 
     private static BoundExpr[] TableColumns(StreamRuntime table)

@@ -101,10 +101,10 @@ public sealed partial class JoinPlanner
                 + $"several PRIMARY KEY columns ({KeyList(table)}): as in ksqlDB, a join compares one expression with "
                 + "the table's key, and JOINs on multiple conditions are not supported");
         var condition = new List<BoundExpr>();
-        var streamKey = SplitJoinKey(node, key, condition)?.Left;
-        if (streamKey is null)
-            throw SqlException.FeatureNotSupported($"a stream-table join whose ON does not compare the PRIMARY KEY "
+        var (streamKey, tableKey) = SplitJoinKey(node, key, condition)
+            ?? throw SqlException.FeatureNotSupported($"a stream-table join whose ON does not compare the PRIMARY KEY "
                 + $"of \"{table.Definition.Name}\" with an expression of the stream");
+        CheckWindowedKeys(node, streamKey, tableKey);
         // The stream's key expression is compared in the key's own type, as the table's state is keyed.
         if (streamKey.Type != table.Types[key])
             streamKey = new BoundCast(streamKey, table.Types[key]);

@@ -41,9 +41,6 @@ public sealed partial class JoinPlanner
                 "Foreign-key table-table joins are not supported on windowed tables.",
                 hint: "a windowed table joins another on both tables' keys (a row matches the other's row of the same "
                 + "key and window)", position: position);
-        if (left.Definition.IsTable || right.Definition.IsTable)
-            throw SqlException.FeatureNotSupported("joins of windowed tables (windowed streams join each other)",
-                position);
         if (left.Definition.KeyColumns.Count != 1 || right.Definition.KeyColumns.Count != 1)
             throw SqlException.FeatureNotSupported("joins of windowed sources with several key columns", position);
     }
@@ -70,17 +67,31 @@ public sealed partial class JoinPlanner
         var (left, right) = (leftLeaf.Leaf.Source!, rightLeaf.Leaf.Source!);
         if (left.Definition.Window is null)
             return;
-        if (!IsColumn(leftKey, leftLeaf.Start + left.Definition.KeyColumn)
-            || !IsColumn(rightKey, right.Definition.KeyColumn))
-            throw SqlException.FeatureNotSupported("Implicit repartitioning of windowed sources is not supported: a "
-                + $"join of windowed sources compares their keys (\"{left.Names[left.Definition.KeyColumn]}\" and "
-                + $"\"{right.Names[right.Definition.KeyColumn]}\")");
+        CheckWindowedKeys(node, leftKey, rightKey);
         condition.Add(BoundsEqual(leftLeaf, left.Definition.WindowStartColumn, rightLeaf,
             right.Definition.WindowStartColumn));
         if (left.Definition.Window.Kind == WindowKind.Session)
             condition.Add(BoundsEqual(leftLeaf, left.Definition.WindowEndColumn, rightLeaf,
                 right.Definition.WindowEndColumn));
     }
+
+    /// <summary>A join of windowed sources compares their keys (a windowed source is not repartitioned); no-op for
+    /// sources without a window.</summary>
+    private static void CheckWindowedKeys(JoinTreeNode node, BoundExpr leftKey, BoundExpr rightKey)
+    {
+        var (left, right) = (LeftmostSource(node.Left), ((JoinTreeLeaf)node.Right).Leaf.Source!);
+        if (left.Definition.Window is null)
+            return;
+        // The first source's columns lead every joined row, so its key is the same column at every step.
+        if (!IsColumn(leftKey, left.Definition.KeyColumn) || !IsKeyColumn(rightKey, right.Definition.KeyColumn))
+            throw SqlException.FeatureNotSupported("Implicit repartitioning of windowed sources is not supported: a "
+                + $"join of windowed sources compares their keys (\"{left.Names[left.Definition.KeyColumn]}\" and "
+                + $"\"{right.Names[right.Definition.KeyColumn]}\")");
+    }
+
+    private static bool IsKeyColumn(BoundExpr expression, int ordinal) =>
+        IsColumn(expression, ordinal)
+        || (expression is BoundCast { Operand: BoundColumn column } && column.Ordinal == ordinal);
 
     private static bool IsColumn(BoundExpr expression, int ordinal) =>
         expression is BoundColumn column && column.Ordinal == ordinal;

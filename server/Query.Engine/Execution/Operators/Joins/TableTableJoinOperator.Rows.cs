@@ -19,11 +19,11 @@ public sealed partial class TableTableJoinOperator
 
     private void Index(Cell leftKey, Cell foreignKey) => _foreignKeys!.Set(leftKey, foreignKey);
 
-    /// <summary>The joined row of result key <paramref name="key"/> as the tables stand now, or its delete.
-    /// </summary>
-    private void EmitKey(Cell key, long timestampMs)
+    /// <summary>The joined row of result key <paramref name="key"/> (of windowed tables: and of the window with these
+    /// bounds) as the tables stand now, or its delete.</summary>
+    private void EmitKey(Cell key, Cell windowStart, Cell windowEnd, long timestampMs)
     {
-        var hasLeft = _left.Lookup(key);
+        var hasLeft = _left.Lookup(key, windowStart, windowEnd);
         bool hasRight;
         if (_foreignKey)
         {
@@ -33,7 +33,7 @@ public sealed partial class TableTableJoinOperator
         }
         else
         {
-            hasRight = _right.Lookup(key);
+            hasRight = _right.Lookup(key, windowStart, windowEnd);
         }
         var exists = _type switch
         {
@@ -56,6 +56,8 @@ public sealed partial class TableTableJoinOperator
         if (!exists && !_emitDeletes)
             return;
         output[at + 2] = Cell.FromInt64(exists ? 1 : 0);
+        if (_windowed)
+            (output[at + 3], output[at + 4]) = (windowStart, windowEnd);
         _outCount++;
     }
 

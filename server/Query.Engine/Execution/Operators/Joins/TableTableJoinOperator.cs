@@ -25,6 +25,7 @@ public sealed partial class TableTableJoinOperator : RowOperator, IContinuousAgg
     private readonly Func<CellRow, bool>? _filter;
     private readonly ContinuousQueryHooks? _hooks;
     private readonly bool _emitDeletes;
+    private readonly bool _windowed;   // windowed tables: a result row is a key and a window
     private readonly int _outputWidth;
     private readonly RowBatch _output;
     private readonly List<Cell[]> _outRows = [];
@@ -51,7 +52,8 @@ public sealed partial class TableTableJoinOperator : RowOperator, IContinuousAgg
         _filter = filter;
         _hooks = hooks;
         _emitDeletes = hooks is not null;
-        _outputWidth = left.Width + right.Width + 3;
+        _windowed = left.WindowStartColumn >= 0;
+        _outputWidth = left.Width + right.Width + (_windowed ? 5 : 3);
         _output = new RowBatch(Math.Max(1, limits.Rows));
         if (foreignKey)
             _foreignKeys = new JoinKeyIndex(left.JoinKeyType.Kind, left.KeyType.Kind);
@@ -124,8 +126,11 @@ public sealed partial class TableTableJoinOperator : RowOperator, IContinuousAgg
             var key = side.Scratch[side.KeyColumn];
             if (key.IsNull)
                 continue;
-            if (fromLeft || !_foreignKey)
-                EmitKey(key, record.TimestampMs);
+            if (_windowed)
+                EmitKey(key, side.Scratch[side.WindowStartColumn], side.Scratch[side.WindowEndColumn],
+                    record.TimestampMs);
+            else if (fromLeft || !_foreignKey)
+                EmitKey(key, Cell.Null, Cell.Null, record.TimestampMs);
             else if (_foreignKeys!.KeysOf(key) is { } leftKeys)
                 EmitEach(leftKeys, record.TimestampMs);
         }
@@ -134,7 +139,7 @@ public sealed partial class TableTableJoinOperator : RowOperator, IContinuousAgg
     private void EmitEach(Cell[] leftKeys, long timestampMs)
     {
         foreach (var leftKey in leftKeys)
-            EmitKey(leftKey, timestampMs);
+            EmitKey(leftKey, Cell.Null, Cell.Null, timestampMs);
     }
 
     private RowBatch EmitPending()
