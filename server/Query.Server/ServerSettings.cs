@@ -104,6 +104,9 @@ public sealed class ServerSettings
     /// <summary>Finished archival runs SHOW ARCHIVALS keeps.</summary>
     public int ArchivalHistoryRuns { get; set; } = 256;
 
+    /// <summary>Cold files kept open between queries (their parsed footers with them); 0 keeps none.</summary>
+    public int ColdOpenFiles { get; set; } = Tiering.Parquet.ColdFileCache.DefaultCapacity;
+
     /// <summary>Partitions of a stream the archival job and ARCHIVE STREAM archive at once.</summary>
     public int ArchivalParallelism { get; set; } = 2;
 
@@ -132,7 +135,8 @@ public sealed class ServerSettings
         StateMemoryBytes = StateMemoryBytes,
         PersistentSnapshotMinRecords =
             (int)AtLeast(PersistentSnapshotMinRecords, 1, nameof(PersistentSnapshotMinRecords)),
-        ColdStore = new Tiering.ColdStore(ColdRoot.Length > 0 ? ColdRoot : Path.Combine(DataDirectory, "cold")),
+        ColdStore = new Tiering.ColdStore(ColdRoot.Length > 0 ? ColdRoot : Path.Combine(DataDirectory, "cold"),
+            (int)AtMost(AtLeast(ColdOpenFiles, 0, nameof(ColdOpenFiles)), 1 << 16, nameof(ColdOpenFiles))),
         Tiering = new Engine.Tiering.TieringDefaults
         {
             Enabled = TieredByDefault,
@@ -194,6 +198,7 @@ public sealed class ServerSettings
         ["--archival-interval-seconds"] = nameof(ArchivalIntervalSeconds),
         ["--archival-history-runs"] = nameof(ArchivalHistoryRuns),
         ["--archival-parallelism"] = nameof(ArchivalParallelism),
+        ["--cold-open-files"] = nameof(ColdOpenFiles),
         ["--compaction-target-file-bytes"] = nameof(CompactionTargetFileBytes),
         ["--compaction-min-files"] = nameof(CompactionMinFiles),
     };
