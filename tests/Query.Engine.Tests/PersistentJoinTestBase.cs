@@ -1,3 +1,5 @@
+using Query.Engine.Errors;
+
 namespace Query.Engine.Tests;
 
 /// <summary>
@@ -30,5 +32,14 @@ public abstract class PersistentJoinTestBase : IAsyncLifetime
         var rows = await Db.QueryAsync(sql);
         return [.. rows.Select(r => string.Join("|", r.Select(v => v?.ToString() ?? "null"))).Order(
             StringComparer.Ordinal)];
+    }
+
+    /// <summary>Asserts that <paramref name="sql"/> is refused as a feature not supported (0A000) for
+    /// <paramref name="reason"/> (ksqlDB's words).</summary>
+    protected async Task AssertRefusedAsync(string sql, string reason)
+    {
+        var error = await Assert.ThrowsAnyAsync<SqlException>(() => Db.ExecAsync(sql));
+        Assert.Equal(SqlState.FeatureNotSupported, error.SqlState);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using Parquet;
 using Query.Storage;
+using Query.Storage.Reading;
 using Query.Testing;
 using Query.Tiering.Layout;
 using Query.Tiering.Parquet;
@@ -41,17 +42,66 @@ public sealed class ColdPageDecoderTests : IDisposable
         Assert.Equal(rowGroups, declined);
     }
 
+    private static readonly string?[] Countries = ["NO", "SE", null, "DK", "Æøå", "\U0001F600 x", ""];
+
     [Fact]
     public async Task Dictionary_encoded_strings_with_nulls_and_any_text_decode_as_parquet_net_decodes_them()
     {
+        var (path, layout) = await WriteCountriesAsync();
+        await using (var reader = await ParquetReader.CreateAsync(path))
+        {
+            var encodings = reader.OpenRowGroupReader(0).GetMetadata(reader.Schema.FindDataField("country"))!
+                .MetaData!.Encodings;
+            Assert.Contains(encodings, e => e is global::Parquet.Meta.Encoding.PLAIN_DICTIONARY
+                or global::Parquet.Meta.Encoding.RLE_DICTIONARY);
+        }
+        var (decoded, declined, rowGroups) = await CompareAsync(path, layout);
+        Assert.Equal(3, rowGroups);
+        Assert.Equal(rowGroups * 7, decoded);      // rowoffset, rowtime, rowkey, country, n, seen, rowvalue
+        Assert.Equal(0, declined);
+    }
+
+    [Theory]
+    [InlineData(ColumnComparison.Equal, "NO")]
+    [InlineData(ColumnComparison.Less, "SE")]
+    [InlineData(ColumnComparison.GreaterOrEqual, "Æøå")]
+    [InlineData(ColumnComparison.Equal, "")]
+    public async Task A_string_predicate_on_dictionary_codes_keeps_exactly_the_matching_rows(
+        ColumnComparison comparison, string constant)
+    {
+        var (path, layout) = await WriteCountriesAsync();
+        var schema = ColdFileSchema.Create(layout.Columns);
+        var range = new ColdScanRange(0) { Filter = [new ColumnPredicate(0, comparison, constant)] };
+        await using var reader = await ColdFileReader.OpenAsync(path, schema, layout, range, default);
+        var country = (LeafColumn<ReadOnlyMemory<char>>)((LeafNode)schema.Columns[1]).Column;
+        var offsets = new List<long>();
+        while (await reader.LoadNextRowGroupAsync(default))
+        {
+            Assert.NotNull(country.LoadedCodes);        // judged on the dictionary, not row by row
+            while (reader.TryRead(out var record))
+                offsets.Add(record.Offset);
+        }
+        var expected = Enumerable.Range(0, 3000).Where(i => Countries[i % Countries.Length] is { } value
+            && comparison switch
+            {
+                ColumnComparison.Equal => string.CompareOrdinal(value, constant) == 0,
+                ColumnComparison.Less => string.CompareOrdinal(value, constant) < 0,
+                _ => string.CompareOrdinal(value, constant) >= 0,
+            }).Select(i => (long)i);
+        Assert.Equal(expected, offsets);
+    }
+
+    // 3,000 rows of a low-cardinality STRING (NULLs, non-ASCII, empty), a BIGINT and a TIMESTAMP with NULLs, in
+    // row groups of 1,024: Parquet.Net dictionary-encodes the strings.
+    private async Task<(string Path, IColumnLayout Layout)> WriteCountriesAsync()
+    {
         await using var store = LogStore.Open(Path.Combine(_directory.Path, "data"));
         var partition = store.CreateLog("s", new LogOptions()).GetPartition(0);
-        string?[] countries = ["NO", "SE", null, "DK", "Æøå", "\U0001F600 x", ""];
         using (var batch = new RecordBatchBuilder())
         {
             for (var i = 0; i < 3000; i++)
             {
-                var country = countries[i % countries.Length];
+                var country = Countries[i % Countries.Length];
                 var row = new[]
                 {
                     country is null ? ColdValue.Null : ColdValue.FromRef(country), ColdValue.FromInt64(i),
@@ -68,18 +118,7 @@ public sealed class ColdPageDecoderTests : IDisposable
         var path = Path.Combine(_directory.Path, "d.parquet");
         var layout = new TestLayout(CountryColumns);
         await WriteAsync(partition, layout, path, new ColdFileOptions { RowGroupMaxRows = 1024 });
-
-        await using (var reader = await ParquetReader.CreateAsync(path))
-        {
-            var encodings = reader.OpenRowGroupReader(0).GetMetadata(reader.Schema.FindDataField("country"))!
-                .MetaData!.Encodings;
-            Assert.Contains(encodings, e => e is global::Parquet.Meta.Encoding.PLAIN_DICTIONARY
-                or global::Parquet.Meta.Encoding.RLE_DICTIONARY);
-        }
-        var (decoded, declined, rowGroups) = await CompareAsync(path, layout);
-        Assert.Equal(3, rowGroups);
-        Assert.Equal(rowGroups * 7, decoded);      // rowoffset, rowtime, rowkey, country, n, seen, rowvalue
-        Assert.Equal(0, declined);
+        return (path, layout);
     }
 
     private static async Task WriteAsync(PartitionLog partition, IColumnLayout layout, string path,

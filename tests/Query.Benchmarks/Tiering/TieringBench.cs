@@ -55,6 +55,9 @@ internal static class TieringBench
 
         var coldScan = await BestAsync(() => EngineBench.DrainAsync(session, count));
         var coldCpu = await BestCpuAsync(() => EngineBench.DrainAsync(session, count));
+        // The same scans with the cold columns decoded by Parquet.Net, and with the managed Zstd port.
+        var (libraryColdCpu, librarySumCpuOurs) = await WithDecodingAsync(false, true, session, count);
+        var (managedZstdCpu, managedZstdSumCpu) = await WithDecodingAsync(true, false, session, count);
         var glob = Path.Combine(cold.Root, "events", "*", "*", "*.parquet");
         using var duck = new DuckDBConnection("DataSource=:memory:");
         duck.Open();
@@ -78,6 +81,9 @@ internal static class TieringBench
             ["amount", "rowoffset"]));
         var librarySumOursCpu = await BestCpuAsync(() => ParquetDecodeBench.ReadColumnsAsync(files,
             ["amount", "rowoffset", "ts"]));
+        var ownFilterCpu = await BestCpuAsync(() => OwnDecodeBench.ReadColumnsAsync(files,
+            ["user_id", "country", "ts", "rowoffset"]));
+        var ownSumCpu = await BestCpuAsync(() => OwnDecodeBench.ReadColumnsAsync(files, ["amount", "rowoffset", "ts"]));
         Console.WriteLine("strings as UTF-8: " + await ParquetDecodeBench.ProbeUtf8Async(files[0], "country"));
         var explain = await ExplainCountsAsync(session, "EXPLAIN " + count);
         var oursCount = await CountAsync(session, count);
@@ -116,6 +122,14 @@ internal static class TieringBench
             $"{Ms(libraryFilterOursCpu)} ms ({libraryFilterOursCpu / duckCpu:F1}x); sum's columns (amount, rowoffset) " +
             $"{Ms(librarySumCpu)} ms ({librarySumCpu / duckSumCpu:F1}x), with ts {Ms(librarySumOursCpu)} ms " +
             $"({librarySumOursCpu / duckSumCpu:F1}x) |");
+        Console.WriteLine($"| our page decoder alone, CPU | filter's columns with ts, rowoffset {Ms(ownFilterCpu)} ms " +
+            $"({ownFilterCpu / duckCpu:F1}x DuckDB); sum's with ts {Ms(ownSumCpu)} ms ({ownSumCpu / duckSumCpu:F1}x) |");
+        Console.WriteLine($"| our scan, cold columns decoded by Parquet.Net (before), CPU | filtered count " +
+            $"{Ms(libraryColdCpu)} ms ({libraryColdCpu / duckCpu:F1}x DuckDB); full scan {Ms(librarySumCpuOurs)} ms " +
+            $"({librarySumCpuOurs / duckSumCpu:F1}x) |");
+        Console.WriteLine($"| our scan, own decoder with managed Zstd (ZstdSharp), CPU | filtered count " +
+            $"{Ms(managedZstdCpu)} ms ({managedZstdCpu / duckCpu:F1}x DuckDB); full scan {Ms(managedZstdSumCpu)} ms " +
+            $"({managedZstdSumCpu / duckSumCpu:F1}x) |");
         Console.WriteLine($"| 0.1% ROWTIME range over cold rows | {Ms(narrow)} ms, row groups read " +
             $"{reader.Statistics.RowGroupsRead} of {totalRowGroups}, files opened {reader.Statistics.FilesOpened} |");
 
@@ -238,6 +252,25 @@ internal static class TieringBench
         process.Refresh();
         return new ArchiveRun(archived.BytesIn, archived.BytesOut, (process.TotalProcessorTime - cpu).TotalSeconds,
             TieredCompilationSeconds() - jit, wallSeconds);
+    }
+
+    // Best CPU of the filtered count and of the full scan with the cold reader's decoding switched as given.
+    private static async Task<(double Count, double Sum)> WithDecodingAsync(bool ownDecoder, bool nativeZstd,
+        EngineSession session, string count)
+    {
+        ColdDecoding.OwnDecoder = ownDecoder;
+        ColdDecoding.NativeZstd = nativeZstd;
+        try
+        {
+            await EngineBench.DrainAsync(session, count);
+            return (await BestCpuAsync(() => EngineBench.DrainAsync(session, count)),
+                await BestCpuAsync(() => EngineBench.DrainAsync(session, Sum)));
+        }
+        finally
+        {
+            ColdDecoding.OwnDecoder = true;
+            ColdDecoding.NativeZstd = true;
+        }
     }
 
     private static async Task ExecuteAsync(EngineSession session, string sql)

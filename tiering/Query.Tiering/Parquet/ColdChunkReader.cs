@@ -41,7 +41,7 @@ internal sealed class ColdChunkReader : IDisposable
     /// <summary>Decodes <paramref name="field"/>'s chunk of <paramref name="rowGroup"/> (a flat column) as
     /// <see cref="ColumnChunkDecoder.TryRead{T}"/> does; false: read it with Parquet.Net.</summary>
     public bool TryRead<T>(ParquetRowGroupReader rowGroup, DataField field, int maxDefinition, ref int[] definitions,
-        ref T[] values, ValueArenas arenas, out int rows, out int valueCount)
+        ref T[] values, ValueArenas arenas, out int rows, out int valueCount, DictionaryCodes<T>? codes = null)
     {
         rows = 0;
         valueCount = 0;
@@ -49,7 +49,8 @@ internal sealed class ColdChunkReader : IDisposable
             ? null
             : rowGroup.GetMetadata(field)?.MetaData;
         if (chunk is not null && chunk.NumValues == rowGroup.RowCount
-            && _decoder.TryRead(chunk, maxDefinition, ref definitions, ref values, arenas, out rows, out valueCount))
+            && _decoder.TryRead(chunk, maxDefinition, ref definitions, ref values, arenas, out rows, out valueCount,
+                codes))
             return true;
         ChunksDeclined++;
         return false;

@@ -215,19 +215,22 @@ internal sealed class ColdFileReader : IAsyncDisposable
         {
             times.Clear();
         }
-        for (var column = 0; column < batch.Columns.Length; column++)
-        {
-            var node = ColdFileSchema.UserColumnNode(column);
-            batch.Columns[column] = _readNode[node] && _schema.Columns[node] is LeafNode leaf
-                ? ColdColumnVectors.Fill(batch.Columns[column], leaf.Column, _layout.Columns[column].Type.Kind, rows)
-                : null;
-        }
         var selected = 0;
         var keep = _keep.AsSpan(0, rows);
         for (var row = 0; row < rows; row++)
         {
             batch.Selection[selected] = row;
             selected += keep[row] ? 1 : 0;
+        }
+        // Few rows kept (a selective filter): only their slots are filled; consumers read selected rows only.
+        var only = selected * 4 < rows ? batch.Selection.AsSpan(0, selected) : default;
+        for (var column = 0; column < batch.Columns.Length && selected > 0; column++)
+        {
+            var node = ColdFileSchema.UserColumnNode(column);
+            batch.Columns[column] = _readNode[node] && _schema.Columns[node] is LeafNode leaf
+                ? ColdColumnVectors.Fill(batch.Columns[column], leaf.Column, _layout.Columns[column].Type.Kind, rows,
+                    only)
+                : null;
         }
         batch.RowCount = rows;
         batch.SelectedCount = selected;

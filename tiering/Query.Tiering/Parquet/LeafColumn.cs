@@ -204,6 +204,8 @@ internal sealed class LeafColumn<T> : LeafColumn
     private ValueArena<char>? _chars;
     private ValueArena<byte>? _bytes;
     private ValueArenas? _readArenas;       // text and bytes the own decoder read, until the next read
+    private readonly DictionaryCodes<T>? _codes =
+        typeof(T) == typeof(ReadOnlyMemory<char>) ? new DictionaryCodes<T>() : null;
     private int _valueCount;
     private int _valuePosition;
 
@@ -289,6 +291,7 @@ internal sealed class LeafColumn<T> : LeafColumn
     protected override ValueTask ReadValuesAsync(ParquetRowGroupReader rowGroup, int levels, Memory<int> definitions,
         Memory<int>? repetitions, CancellationToken cancellationToken)
     {
+        _codes?.Clear();
         if (_values.Length < levels)
             _values = new T[levels];
         _valueCount = levels;
@@ -301,8 +304,11 @@ internal sealed class LeafColumn<T> : LeafColumn
     {
         _readArenas ??= new ValueArenas();
         if (!chunks.TryRead(rowGroup, Field, MaxDefinition, ref DefinitionBuffer, ref _values, _readArenas, out rows,
-            out var values))
+            out var values, _codes))
+        {
+            _codes?.Clear();
             return false;
+        }
         _valueCount = values;
         _valuePosition = 0;
         return true;
@@ -313,6 +319,10 @@ internal sealed class LeafColumn<T> : LeafColumn
     protected override void SkipValue() => _valuePosition++;
 
     protected override void SkipValues(int count) => _valuePosition += count;
+
+    /// <summary>The loaded row group's values as a dictionary and indexes, when the own decoder read a STRING chunk
+    /// whose pages were all dictionary-encoded; null otherwise.</summary>
+    public DictionaryCodes<T>? LoadedCodes => _codes is { IsComplete: true } ? _codes : null;
 
     /// <summary>The values read for the loaded row group, dense (NULLs have no value, only a level).</summary>
     public ReadOnlySpan<T> LoadedValues => _values.AsSpan(0, _valueCount);

@@ -77,19 +77,36 @@ internal sealed partial class PhysicalPlanner
         { StreamWindow = window });
     }
 
-    /// <summary>A windowed table's join with the (windowed) stream on its left: where the stream's window bounds
-    /// are in its rows (the first stream's columns lead every joined row); null for a table without a window.
-    /// </summary>
+    /// <summary>A windowed table's join with the windowed sources on its left: where, in their rows, the window
+    /// bounds of the source whose key the join key is (the planner checked it is one); null for a table without a
+    /// window.</summary>
     private static (int Start, int End)? StreamWindowColumns(LogicalJoin join)
     {
         if (((LogicalTableScan)join.Right).Source.Definition.Window is null)
             return null;
+        var key = join.LeftKeys[0] is BoundCast { Operand: var operand } ? operand : join.LeftKeys[0];
+        var ordinal = ((BoundColumn)key).Ordinal;
         LogicalPlan left = join.Left;
-        while (left is LogicalJoin inner)
-            left = inner.Left;
-        var stream = ((LogicalScan)left).Source.Definition;
-        return (stream.WindowStartColumn, stream.WindowEndColumn);
+        while (true)
+        {
+            // A step's right source starts after the columns of the joins before it (without their ROWTIME).
+            var (source, start) = left switch
+            {
+                LogicalJoin step => (SourceOf(step.Right), step.Columns.Count - 1 - step.Right.Columns.Count),
+                _ => (SourceOf(left), 0),
+            };
+            if (ordinal == start + source.KeyColumn)
+                return (start + source.WindowStartColumn, start + source.WindowEndColumn);
+            left = ((LogicalJoin)left).Left;
+        }
     }
+
+    private static Catalog.StreamDefinition SourceOf(LogicalPlan plan) => plan switch
+    {
+        LogicalScan scan => scan.Source.Definition,
+        LogicalTableScan table => table.Source.Definition,
+        _ => throw new InvalidOperationException("a streaming join's side reads a stream or a table"),
+    };
 
     private static BoundExpr[] TableColumns(StreamRuntime table)
     {

@@ -53,7 +53,7 @@ public sealed partial class JoinPlanner
             if (node.Left is JoinTreeLeaf { Leaf.Source: { } leftTable })
                 CheckTableTableShape(node, leftTable, rightTable, position);
             else
-                CheckTableChainShape((JoinTreeNode)node.Left, node, rightTable, position);
+                CheckTableChainShape(node, rightTable, position);
             return true;
         }
         if (leftIsTable)
@@ -124,8 +124,7 @@ public sealed partial class JoinPlanner
         var (leftKey, rightKey) = SplitJoinKey(node, null, condition)
             ?? throw SqlException.FeatureNotSupported("a stream-stream join whose ON has no equality between an "
                 + "expression of each stream");
-        if (node.Left is JoinTreeLeaf)
-            AddWindowMatch(node, leftKey, rightKey, condition);
+        AddWindowMatch(node, leftKey, rightKey, condition);
         return new LogicalJoin(left, right, node.Type, new([leftKey]), new([rightKey]), BoundColumns.And(condition))
         { StreamTime = true, Within = window };
     }

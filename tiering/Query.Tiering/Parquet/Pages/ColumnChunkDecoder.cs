@@ -31,6 +31,7 @@ internal sealed class ColumnChunkDecoder(SafeFileHandle file) : IDisposable
     private long[] _integers = [];
     private Array? _dictionary;
     private int _dictionaryCount;
+    private bool _onlyDictionaryPages;       // every data page of the chunk read so far was dictionary-encoded
 
     /// <summary>Chunks decoded here.</summary>
     public int ChunksDecoded { get; private set; }
@@ -48,10 +49,12 @@ internal sealed class ColumnChunkDecoder(SafeFileHandle file) : IDisposable
     /// the chunk is not handled.
     /// </summary>
     public bool TryRead<T>(ColumnMetaData chunk, int maxDefinition, ref int[] definitions, ref T[] values,
-        ValueArenas arenas, out int rows, out int valueCount)
+        ValueArenas arenas, out int rows, out int valueCount, DictionaryCodes<T>? codes = null)
     {
         rows = 0;
         valueCount = 0;
+        codes?.Clear();
+        _onlyDictionaryPages = true;
         if (!Handles<T>(chunk) || maxDefinition is < 0 or > 30)
             return Decline();
         var total = (int)chunk.NumValues;
@@ -78,7 +81,7 @@ internal sealed class ColumnChunkDecoder(SafeFileHandle file) : IDisposable
                 PageKind.Data => header.ValueCount >= 0 && header.ValueCount <= total - rows
                     && ReadDataPage(header, body, (int)chunk.Codec, maxDefinition,
                         definitions.AsSpan(rows, maxDefinition > 0 ? header.ValueCount : 0), values, ref valueCount,
-                        arenas),
+                        arenas, codes),
                 PageKind.Index => true,         // nothing to decode
                 _ => false,
             };
@@ -88,6 +91,8 @@ internal sealed class ColumnChunkDecoder(SafeFileHandle file) : IDisposable
                 rows += header.ValueCount;
         }
         ChunksDecoded++;
+        if (codes is not null && _onlyDictionaryPages && _dictionary is T[] dictionary && _dictionaryCount >= 0)
+            codes.Complete(dictionary.AsSpan(0, _dictionaryCount));
         return true;
     }
 
@@ -128,7 +133,7 @@ internal sealed class ColumnChunkDecoder(SafeFileHandle file) : IDisposable
     // A data page v1: levels and values compressed together; the definition levels (RLE, 4-byte length) first.
     // Pages v2 (levels stored apart) are not written by Parquet.Net and are left to it.
     private bool ReadDataPage<T>(in PageHeader header, ReadOnlySpan<byte> body, int codec, int maxDefinition,
-        Span<int> definitions, T[] values, ref int valueCount, ValueArenas arenas)
+        Span<int> definitions, T[] values, ref int valueCount, ValueArenas arenas, DictionaryCodes<T>? codes)
     {
         if (!Decompress(codec, body, header.UncompressedBytes, out var data))
             return false;
@@ -146,12 +151,17 @@ internal sealed class ColumnChunkDecoder(SafeFileHandle file) : IDisposable
             present = definitions.Count(maxDefinition);
         }
         var output = values.AsSpan(valueCount, present);
+        var ok = DecodeValues(header.Encoding, data, output, arenas);
+        if (ok && codes is not null && header.Encoding is PlainDictionary or RleDictionary)
+            codes.AddIndexes(_indexes.AsSpan(0, present), valueCount);
         valueCount += present;
-        return DecodeValues(header.Encoding, data, output, arenas);
+        return ok;
     }
 
     private bool DecodeValues<T>(int encoding, ReadOnlySpan<byte> data, Span<T> output, ValueArenas arenas)
     {
+        if (encoding is not (PlainDictionary or RleDictionary))
+            _onlyDictionaryPages = false;
         switch (encoding)
         {
             case Plain:
@@ -172,9 +182,9 @@ internal sealed class ColumnChunkDecoder(SafeFileHandle file) : IDisposable
     {
         if (_dictionary is not T[] dictionary || _dictionaryCount < 0 || (output.Length > 0 && data.Length < 1))
             return false;
+        Rent(ref _indexes, Math.Max(output.Length, 1));
         if (output.Length == 0)
             return true;
-        Rent(ref _indexes, output.Length);
         var indexes = _indexes.AsSpan(0, output.Length);
         if (!RleBitPackedReader.TryDecode(data[1..], data[0], indexes))
             return false;

@@ -58,15 +58,23 @@ internal static class RleBitPackedReader
     /// <paramref name="packed"/>, which holds at least that many bits.</summary>
     public static void Unpack(ReadOnlySpan<byte> packed, int bitWidth, Span<int> output)
     {
-        if (bitWidth == 1)
+        var mask = (1UL << bitWidth) - 1;
+        var done = 0;
+        if (bitWidth <= 8)
         {
-            for (var i = 0; i < output.Length; i++)
-                output[i] = (packed[i >> 3] >> (i & 7)) & 1;
-            return;
+            // A group of 8 values of up to 8 bits is one 64-bit word: one read, eight shifts.
+            var groups = output.Length / 8;
+            for (var g = 0; g < groups; g++)
+            {
+                var word = ReadBits(packed, (long)g * bitWidth * 8);
+                var group = output.Slice(g * 8, 8);
+                for (var j = 0; j < 8; j++)
+                    group[j] = (int)((word >> (j * bitWidth)) & mask);
+            }
+            done = groups * 8;
         }
-        var mask = bitWidth == 32 ? ulong.MaxValue >> 32 : (1UL << bitWidth) - 1;
-        long bit = 0;
-        for (var i = 0; i < output.Length; i++, bit += bitWidth)
+        long bit = (long)done * bitWidth;
+        for (var i = done; i < output.Length; i++, bit += bitWidth)
             output[i] = (int)(ReadBits(packed, bit) & mask);
     }
 
