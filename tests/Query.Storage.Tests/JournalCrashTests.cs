@@ -153,7 +153,8 @@ public sealed class JournalCrashTests : IDisposable
         if (parts.Length != 5 || parts[0] != "S" || parts[4] != ".")
             return false;
         partition = int.Parse(parts[1], CultureInfo.InvariantCulture);
-        groups = (long.Parse(parts[2], CultureInfo.InvariantCulture), long.Parse(parts[3], CultureInfo.InvariantCulture));
+        groups = (long.Parse(parts[2], CultureInfo.InvariantCulture),
+            long.Parse(parts[3], CultureInfo.InvariantCulture));
         return true;
     }
 

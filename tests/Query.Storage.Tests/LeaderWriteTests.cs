@@ -103,7 +103,7 @@ public sealed class LeaderWriteTests : IDisposable
     }
 
     [Fact]
-    public async Task Threads_pool_tasks_and_transactions_together_keep_every_partition_dense_and_every_transaction_whole()
+    public async Task Threads_pool_tasks_and_transactions_together_keep_partitions_dense_and_transactions_whole()
     {
         var committed = new ConcurrentBag<(int Partition, long Offset, int Count, int Thread, int Sequence)>();
         using (var store = LogStore.Open(_directory.Path))

@@ -21,7 +21,7 @@ internal sealed partial class PartitionWriter
     private readonly object _gate = new();
     private readonly Queue<AppendRequest> _queue = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private bool _driving;     // a thread holds the partition: every request queued will be written by it or a successor
+    private bool _driving;     // a thread holds the partition: what is queued is written by it or a successor
     private bool _stopping;
 
     /// <summary>Groups written by one of their appenders itself (not by the loop) so far.</summary>
