@@ -16,8 +16,16 @@ public static class WindowedKey
     public static byte[] Append(ReadOnlySpan<byte> key, WindowKind kind, long startMs, long endMs)
     {
         var bytes = new byte[key.Length + SuffixBytes(kind)];
-        key.CopyTo(bytes);
-        var suffix = bytes.AsSpan(key.Length);
+        Write(bytes, key, kind, startMs, endMs);
+        return bytes;
+    }
+
+    /// <summary>Writes the record key into <paramref name="target"/> (exactly the key's length plus
+    /// <see cref="SuffixBytes"/>).</summary>
+    public static void Write(Span<byte> target, ReadOnlySpan<byte> key, WindowKind kind, long startMs, long endMs)
+    {
+        key.CopyTo(target);
+        var suffix = target[key.Length..];
         if (kind == WindowKind.Session)
         {
             BinaryPrimitives.WriteInt64BigEndian(suffix, endMs);
@@ -27,7 +35,6 @@ public static class WindowedKey
         {
             BinaryPrimitives.WriteInt64BigEndian(suffix, startMs);
         }
-        return bytes;
     }
 
     /// <summary>Splits a windowed record key; false when it is too short to hold a window.</summary>

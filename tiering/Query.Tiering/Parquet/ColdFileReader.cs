@@ -19,6 +19,8 @@ namespace Query.Tiering.Parquet;
 internal sealed class ColdFileReader : IAsyncDisposable
 {
     private readonly ParquetReader _reader;
+    private readonly ColdOpenFile _file;
+    private readonly ColdFileCache? _cache;      // takes the file back on dispose
     private readonly ColdFileSchema _schema;
     private readonly IColumnLayout _layout;
     private readonly ColdScanRange _range;
@@ -38,10 +40,12 @@ internal sealed class ColdFileReader : IAsyncDisposable
     private int _rowPosition;
     private bool[] _keep = [];          // rows of the loaded row group to return: in range, kept by the filter
 
-    private ColdFileReader(ParquetReader reader, ColdFileSchema schema, IColumnLayout layout, ColdScanRange range,
-        bool[] readNode, ColdChunkReader? chunks)
+    private ColdFileReader(ColdOpenFile file, ColdFileCache? cache, ColdFileSchema schema, IColumnLayout layout,
+        ColdScanRange range, bool[] readNode, ColdChunkReader? chunks)
     {
-        _reader = reader;
+        _file = file;
+        _cache = cache;
+        _reader = file.Reader;
         _chunks = chunks;
         _schema = schema;
         _layout = layout;
@@ -55,21 +59,19 @@ internal sealed class ColdFileReader : IAsyncDisposable
 
     /// <summary>Opens a cold file; <paramref name="ownDecoder"/> overrides <see cref="ColdDecoding.OwnDecoder"/>
     /// (tests compare both paths).</summary>
+    public static Task<ColdFileReader> OpenAsync(string path, ColdFileSchema schema, IColumnLayout layout,
+        ColdScanRange range, CancellationToken cancellationToken, bool? ownDecoder = null) =>
+        OpenAsync(path, schema, layout, range, null, -1, cancellationToken, ownDecoder);
+
+    /// <summary>Opens a cold file through <paramref name="cache"/> (null: opens it), whose manifest says it has
+    /// <paramref name="sizeBytes"/> bytes: an open file kept there is reused, and given back on dispose.</summary>
     public static async Task<ColdFileReader> OpenAsync(string path, ColdFileSchema schema, IColumnLayout layout,
-        ColdScanRange range, CancellationToken cancellationToken, bool? ownDecoder = null)
+        ColdScanRange range, ColdFileCache? cache, long sizeBytes, CancellationToken cancellationToken,
+        bool? ownDecoder = null)
     {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
-            64 * 1024);
-        ParquetReader reader;
-        try
-        {
-            reader = await ParquetReader.CreateAsync(stream, null, false, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await stream.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        var file = cache is null
+            ? await ColdOpenFile.OpenAsync(path, cancellationToken).ConfigureAwait(false)
+            : await cache.TakeAsync(path, sizeBytes, cancellationToken).ConfigureAwait(false);
         var readNode = new bool[schema.Columns.Length];
         for (var i = 0; i < readNode.Length; i++)
         {
@@ -77,20 +79,23 @@ internal sealed class ColdFileReader : IAsyncDisposable
             var wanted = range.Columnar
                 ? i == schema.RowValueColumn || (user >= 0 && user < schema.UserColumnCount && range.IsRead(user))
                 : user < 0 || user >= schema.UserColumnCount || range.IsRead(user);
-            readNode[i] = wanted && reader.Schema.Fields.Any(f => f.Name == schema.Schema.Fields[i + 3].Name);
+            readNode[i] = wanted && file.FieldNames.Contains(schema.Schema.Fields[i + 3].Name);
         }
         ColdChunkReader? chunks;
         try
         {
-            chunks = ColdChunkReader.Open(path, reader.Schema, ownDecoder);
+            chunks = ColdChunkReader.Open(path, file.Schema, ownDecoder);
         }
         catch
         {
-            await reader.DisposeAsync().ConfigureAwait(false);
+            await Release(file, cache).ConfigureAwait(false);
             throw;
         }
-        return new ColdFileReader(reader, schema, layout, range, readNode, chunks);
+        return new ColdFileReader(file, cache, schema, layout, range, readNode, chunks);
     }
+
+    private static ValueTask Release(ColdOpenFile file, ColdFileCache? cache) =>
+        cache is null ? file.DisposeAsync() : cache.ReturnAsync(file);
 
     public int RowGroupCount => _reader.RowGroupCount;
 
@@ -176,7 +181,7 @@ internal sealed class ColdFileReader : IAsyncDisposable
         Statistics.ColumnChunksDecoded = _chunks?.ChunksDecoded ?? 0;
         Statistics.ColumnChunksDeclined = _chunks?.ChunksDeclined ?? 0;
         _chunks?.Dispose();
-        return _reader.DisposeAsync();
+        return Release(_file, _cache);
     }
 
     /// <summary>Whether the loaded row group holds rows kept raw in <c>rowvalue</c> (its typed columns may not
