@@ -124,6 +124,8 @@ internal sealed class PersistentQueryPlan
         {
             Window = select.Window is not null
                 ? new WindowedSinkColumns(Windows.WindowSpec.From(select.Window), hidden, visible)
+                : tableJoin?.TableTable!.Window is { } tableWindow
+                    ? new WindowedSinkColumns(tableWindow, havingIndex + 1, havingIndex + 2)
                 : !isAggregate && WindowedJoinLeft(engine, select.From) is { } left
                     && !SelectsWindowBounds(bound, visible)
                     ? new WindowedSinkColumns(left.Window, hidden, visible) : null,

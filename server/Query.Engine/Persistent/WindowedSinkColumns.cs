@@ -27,6 +27,15 @@ internal sealed class WindowedSinkColumns
     public WindowedSinkColumns(Windows.WindowSpec window, List<string> hidden, int visible)
         : this(window.TableWindow, hidden, visible) => RetentionMs = window.RetentionMs;
 
+    /// <summary>A join of windowed tables: the result's window bounds are the join's own hidden columns.</summary>
+    public WindowedSinkColumns(Catalog.TableWindow window, int startIndex, int endIndex)
+    {
+        Window = window;
+        StartIndex = startIndex;
+        EndIndex = endIndex;
+        RetractionIndex = -1;
+    }
+
     /// <summary>The window of the sink table's keys.</summary>
     public Catalog.TableWindow Window { get; }
 
