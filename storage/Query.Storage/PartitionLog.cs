@@ -39,7 +39,6 @@ public sealed partial class PartitionLog
         _segments = segments;
         _endOffset = segments[^1].EndOffset;
         _writer = new PartitionWriter(this);
-        _writer.Start();
     }
 
     public int Partition { get; }
@@ -66,6 +65,10 @@ public sealed partial class PartitionLog
     /// <summary>Durable writes the writer waited for so far: fsyncs of segment data, or journal writes carrying
     /// a group of this partition (tests and benchmarks watch group commit with it).</summary>
     internal long SyncCount => _writer.SyncCount;
+
+    /// <summary>Groups written by one of their appenders itself, and by the writer's loop (tests watch the write
+    /// path with them).</summary>
+    internal (long LedGroups, long LoopGroups) LeaderCounts => (_writer.LedGroupCount, _writer.LoopGroupCount);
 
     /// <summary>Test hook run before each data write: throw an IOException to simulate a full disk.</summary>
     internal Action<string, long, int>? WriteFault { get; set; }

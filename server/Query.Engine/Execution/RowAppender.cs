@@ -91,7 +91,7 @@ public sealed class RowAppender : IDisposable
         var key = KeyEncoding.Encode(_stream, row);
         int partition;
         if (key is not null)
-            partition = KafkaPartitioner.Partition(key, _stream.Log.PartitionCount);
+            partition = PartitionOf(key);
         else
         {
             CheckKeyed(hasKey: false);
@@ -111,11 +111,15 @@ public sealed class RowAppender : IDisposable
                 $"row of {value.Length} bytes exceeds the stream's limit of {_maxRecordBytes} bytes");
         CheckKeyed(hasKey);
         var partition = hasKey
-            ? KafkaPartitioner.Partition(key, _stream.Log.PartitionCount)
+            ? PartitionOf(key)
             : _stream.NextRoundRobinPartition();
         BuilderFor(partition).Add(timestampMs, key, hasKey, value, default);
         RowCount++;
     }
+
+    /// <summary>Kafka's partition of a record key (of the key without its window, for windowed keys).</summary>
+    private int PartitionOf(ReadOnlySpan<byte> key) =>
+        Windows.WindowedKey.SinkPartition(key, _stream.Definition.Window, _stream.Log.PartitionCount);
 
     /// <summary>A table's row needs its PRIMARY KEY: a record without a key could never be read or deleted.
     /// </summary>
@@ -146,7 +150,7 @@ public sealed class RowAppender : IDisposable
     public void AddTombstone(ReadOnlySpan<byte> key, long timestampMs = RecordBatchBuilder.UseAppendTime)
     {
         ObjectDisposedException.ThrowIf(_committed, this);
-        var partition = KafkaPartitioner.Partition(key, _stream.Log.PartitionCount);
+        var partition = PartitionOf(key);
         BuilderFor(partition).AddNullValue(timestampMs, key, hasKey: true);
         RowCount++;
     }
@@ -161,7 +165,7 @@ public sealed class RowAppender : IDisposable
             return;
         }
         ObjectDisposedException.ThrowIf(_committed, this);
-        var partition = KafkaPartitioner.Partition(key, _stream.Log.PartitionCount);
+        var partition = PartitionOf(key);
         BuilderFor(partition).AddNullValue(timestampMs ?? RecordBatchBuilder.UseAppendTime, key, hasKey: true);
         RowCount++;
     }
@@ -177,7 +181,7 @@ public sealed class RowAppender : IDisposable
         if (key is null && _stream.Definition.IsTable)
             return;
         var partition = key is not null
-            ? KafkaPartitioner.Partition(key, _stream.Log.PartitionCount)
+            ? PartitionOf(key)
             : _stream.NextRoundRobinPartition();
         BuilderFor(partition).AddNullValue(timestampMs ?? RecordBatchBuilder.UseAppendTime, key, key is not null);
         RowCount++;

@@ -18,16 +18,17 @@ internal sealed partial class PartitionWriter
 {
     private const int MaxPendingGroup = 256;
 
-    private List<TransactionShare> TakePendingGroup(TransactionShare first,
-        System.Threading.Channels.ChannelReader<AppendRequest> reader)
+    // Caller holds _gate; the head of the queue is a pending share, which it takes with those right behind it.
+    private List<TransactionShare> TakePendingGroup()
     {
+        var first = _queue.Dequeue().Share!;
         var shares = new List<TransactionShare> { first };
         if (first.Staged is not null)
             return shares;
-        while (shares.Count < MaxPendingGroup && reader.TryPeek(out var next)
+        while (shares.Count < MaxPendingGroup && _queue.TryPeek(out var next)
             && next.Share is { IsPending: true, Staged: null } share)
         {
-            reader.TryRead(out _);
+            _queue.Dequeue();
             shares.Add(share);
         }
         return shares;

@@ -9,8 +9,7 @@ internal sealed partial class PartitionWriter
     {
         var request = new AppendRequest(null) { TruncateAfter = lastKeptOffset };
         var task = request.AsValueTask();
-        if (!_requests.Writer.TryWrite(request))
-            request.Fail(_partition.ClosedException());
+        Submit(request, mayLead: false);
         return task;
     }
 

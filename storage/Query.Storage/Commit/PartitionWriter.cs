@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Threading.Channels;
 using Query.Storage.Format;
 using Query.Storage.Journal;
 using Query.Storage.Log;
@@ -8,9 +7,10 @@ using Query.Storage.Transactions;
 namespace Query.Storage.Commit;
 
 /// <summary>
-/// The single writer of one partition (group commit). Appenders enqueue sealed batches; one loop drains
-/// everything queued, assigns offsets, writes the whole group with one write per segment touched, fsyncs
-/// once (Sync durability), then publishes the new end offset and acknowledges every appender.
+/// The single writer of one partition (group commit). Appenders enqueue sealed batches; whoever holds the
+/// partition (see PartitionWriter.Drive.cs: an appender writing its own group, or a loop on the thread pool) takes
+/// everything queued, assigns offsets, writes the whole group with one write per segment touched, makes it
+/// durable once (Sync durability), then publishes the new end offset and acknowledges every appender.
 /// <para>Fault model: a write that fails because the disk is full is undone (the file is cut back to the
 /// last published size) and fails only the group, with <see cref="StorageFullException"/>; any other write
 /// or fsync failure also fails the partition, since what reached the disk is then unknown. Reopening the
@@ -24,18 +24,14 @@ internal sealed partial class PartitionWriter
     private readonly PartitionLog _partition;
     private readonly StoreJournal? _journal;
     private readonly byte[] _journalName;
-    private readonly Channel<AppendRequest> _requests =
-        Channel.CreateUnbounded<AppendRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly AppendRequest[] _group = new AppendRequest[MaxGroupRequests];
     private readonly Stack<AppendRequest> _pool = new();
     private readonly AppendRequest _flushTick = new(null);
     private readonly ITimer? _flushTimer;
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
-    private AppendRequest? _carried;
     private int _settled;     // group[.._settled] are completed: never touch them again (they are pooled)
     private bool _dirty;
     private long _lastSyncMs;
-    private Task _loop = Task.CompletedTask;
 
     public PartitionWriter(PartitionLog partition)
     {
@@ -53,8 +49,6 @@ internal sealed partial class PartitionWriter
 
     public long SyncCount { get; private set; }
 
-    public void Start() => _loop = Task.Run(RunAsync);
-
     public ValueTask<AppendResult> EnqueueAsync(ReadOnlyMemory<byte> batch, int recordCount,
         CancellationToken cancellation)
     {
@@ -62,12 +56,7 @@ internal sealed partial class PartitionWriter
         request.Batch = batch;
         request.RecordCount = recordCount;
         request.Cancellation = cancellation;
-        var task = request.AsValueTask();
-        if (!_requests.Writer.TryWrite(request))
-        {
-            request.Fail(_partition.ClosedException());
-        }
-        return task;
+        return Append(request);
     }
 
     /// <summary>Queues a staged append for adoption, in order with the batches queued around it.</summary>
@@ -77,8 +66,7 @@ internal sealed partial class PartitionWriter
         request.Staged = staged;
         request.Cancellation = cancellation;
         var task = request.AsValueTask();
-        if (!_requests.Writer.TryWrite(request))
-            request.Fail(_partition.ClosedException());
+        Submit(request, mayLead: false);
         return task;
     }
 
@@ -88,26 +76,15 @@ internal sealed partial class PartitionWriter
         var request = Rent();
         request.Share = share;
         request.RecordCount = checked((int)share.RecordCount);
-        var task = request.AsValueTask();
-        if (!_requests.Writer.TryWrite(request))
-            request.Fail(_partition.ClosedException());
-        return task;
+        return Append(request);
     }
 
     /// <summary>Queues a multi-partition transaction's share: prepared, then held until the decision.</summary>
     public void EnqueuePending(TransactionShare share)
     {
         var request = new AppendRequest(null) { Share = share };
-        if (!_requests.Writer.TryWrite(request))
+        if (Submit(request, mayLead: false, failClosed: false) == Submitted.Refused)
             share.FailPrepare(_partition.ClosedException());
-    }
-
-    /// <summary>Stops taking appends, lets the loop drain what is queued, and waits for it.</summary>
-    public Task StopAsync()
-    {
-        _flushTimer?.Dispose();
-        _requests.Writer.TryComplete();
-        return _loop;
     }
 
     internal void Return(AppendRequest request)
@@ -129,46 +106,7 @@ internal sealed partial class PartitionWriter
         return new AppendRequest(this);
     }
 
-    private void PostFlushTick() => _requests.Writer.TryWrite(_flushTick);
-
-    private async Task RunAsync()
-    {
-        var reader = _requests.Reader;
-        while (_carried is not null || await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            var count = 0;
-            long bytes = 0;
-            AppendRequest? pending = null;
-            if (_carried is not null)
-            {
-                _group[count++] = _carried;
-                bytes += _carried.SizeBytes;
-                _carried = null;
-            }
-            while (count < _group.Length && reader.TryRead(out var request))
-            {
-                if (request.Share is { IsPending: true })
-                {
-                    pending = request;    // everything before it is written first; then the partition is held
-                    break;
-                }
-                if (bytes > 0 && bytes + request.SizeBytes > MaxGroupBytes)
-                {
-                    _carried = request;   // starts the next group, keeping order
-                    break;
-                }
-                _group[count++] = request;
-                bytes += request.SizeBytes;
-            }
-            _settled = 0;
-            if (count > 0)
-                ProcessGroup(_group.AsSpan(0, count));
-            Array.Clear(_group, 0, count);
-            if (pending is not null)
-                await ProcessPendingAsync(TakePendingGroup(pending.Share!, reader)).ConfigureAwait(false);
-        }
-        FinalFlush();
-    }
+    private void PostFlushTick() => Submit(_flushTick, mayLead: false, failClosed: false);
 
     private void ProcessGroup(Span<AppendRequest> group)
     {

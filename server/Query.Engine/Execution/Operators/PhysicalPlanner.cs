@@ -92,6 +92,8 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
         var source = lookup.Source;
         var constants = lookup.Keys;
         var clock = _clock;
+        if (source.Definition.Window is { } window)
+            return WindowedKeyLookup(lookup, window);
         if (TableKeys.HasParameters(constants))
             return new Node(context => new KeyLookupOperator(source,
                 TableKeys.Encode(source, constants, clock, context.Parameters), context.Statistics, context.Limits),
