@@ -66,9 +66,9 @@ public sealed partial class PartitionLog
     /// a group of this partition (tests and benchmarks watch group commit with it).</summary>
     internal long SyncCount => _writer.SyncCount;
 
-    /// <summary>Groups written by one of their appenders itself, and times such an appender handed the partition
-    /// to the next (tests watch the write path with them).</summary>
-    internal (long LedGroups, long Handovers) LeaderCounts => (_writer.LedGroupCount, _writer.HandoverCount);
+    /// <summary>Groups written by one of their appenders itself, and by the writer's loop (tests watch the write
+    /// path with them).</summary>
+    internal (long LedGroups, long LoopGroups) LeaderCounts => (_writer.LedGroupCount, _writer.LoopGroupCount);
 
     /// <summary>Test hook run before each data write: throw an IOException to simulate a full disk.</summary>
     internal Action<string, long, int>? WriteFault { get; set; }

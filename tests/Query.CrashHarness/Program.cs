@@ -13,7 +13,7 @@ namespace Query.CrashHarness;
 /// <c>A baseOffset count run task sequence .</c> — the trailing dot tells a complete line from one cut by
 /// the kill. Runs until killed, or for SECONDS and then closes cleanly.
 /// <para><c>Query.CrashHarness txn DATA_DIR RUN [SECONDS]</c> runs <see cref="TransactionWorkload"/>
-/// instead, <c>Query.CrashHarness journal DATA_DIR RUN [SECONDS]</c> <see cref="JournalWorkload"/>.</para>
+/// instead, <c>Query.CrashHarness journal|leader DATA_DIR RUN [SECONDS]</c> <see cref="JournalWorkload"/>.</para>
 /// </summary>
 internal static class Program
 {
@@ -26,8 +26,8 @@ internal static class Program
     {
         if (args.Length > 0 && args[0] == "txn")
             return await RunTransactionsAsync(args[1..]);
-        if (args.Length > 0 && args[0] == "journal")
-            return await RunJournalAsync(args[1..]);
+        if (args.Length > 0 && args[0] is "journal" or "leader")
+            return await RunJournalAsync(args[1..], threads: args[0] == "leader");
         if (args.Length < 2)
         {
             Console.Error.WriteLine("usage: Query.CrashHarness [txn] DATA_DIR RUN [SECONDS]");
@@ -68,13 +68,13 @@ internal static class Program
         return 0;
     }
 
-    private static async Task<int> RunJournalAsync(string[] args)
+    private static async Task<int> RunJournalAsync(string[] args, bool threads)
     {
         var run = int.Parse(args[1], CultureInfo.InvariantCulture);
         using var stop = args.Length > 2
             ? new CancellationTokenSource(TimeSpan.FromSeconds(double.Parse(args[2], CultureInfo.InvariantCulture)))
             : new CancellationTokenSource();
-        await JournalWorkload.RunAsync(args[0], run, stop.Token);
+        await JournalWorkload.RunAsync(args[0], run, stop.Token, threads);
         return 0;
     }
 

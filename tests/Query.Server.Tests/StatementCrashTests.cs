@@ -11,13 +11,16 @@ namespace Query.Server.Tests;
 
 /// <summary>
 /// The real server killed with SIGKILL while one client runs multi-row INSERTs, another runs COPYs (some
-/// large enough to stage) and four more run single-row parameterized INSERTs (made durable through the store's
-/// shared journal) into a 4-partition stream, 10 times over one data directory: after every restart each
-/// statement is there with all of its rows, or not at all, and every acknowledged one is there.
+/// large enough to stage) and eight more run single-row parameterized INSERTs (made durable through the store's
+/// shared journal; each connection's thread writes its partition's group and leads the journal write itself when
+/// the partition is idle) into a 4-partition stream, 10 times over one data directory: after every restart each
+/// statement is there with all of its rows, or not at all, and every acknowledged one is there, with the values
+/// it was sent; every partition's offsets are dense (no gap, nothing that is not a row).
 /// </summary>
 public sealed class StatementCrashTests
 {
     private const int Rounds = 10;
+    private const int SingleRowClients = 8;
     private const int LargeCopyRows = 130_000;   // ~300 bytes each: over 8 MiB per partition, so COPY stages
     private static readonly string Pad = new('p', 280);
     private readonly ITestOutputHelper _output;
@@ -44,7 +47,7 @@ public sealed class StatementCrashTests
             var r = round;
             var inserts = Task.Run(() => SwallowAsync(InsertLoopAsync(port, r, acknowledged)));
             var copies = Task.Run(() => SwallowAsync(CopyLoopAsync(port, r, acknowledged)));
-            var singles = Enumerable.Range(0, 4)
+            var singles = Enumerable.Range(0, SingleRowClients)
                 .Select(c => Task.Run(() => SwallowAsync(SingleRowLoopAsync(port, r, c, acknowledged)))).ToArray();
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
             // Round 0 waits for its first large COPY too, so the staged path is proven to commit at least once.
@@ -82,6 +85,17 @@ public sealed class StatementCrashTests
         var names = present.Select(p => p.Stmt).ToHashSet();
         foreach (var (stmt, _) in acknowledged)
             Assert.True(names.Contains(stmt), $"acknowledged statement {stmt} is missing");
+        var singles = (await conn.QueryAsync<(string Stmt, int N, string Pad)>(
+            "SELECT stmt, n, pad FROM ingest WHERE stmt LIKE 's-%'")).ToList();
+        Assert.All(singles, row => Assert.True(row is { N: 0, Pad: "y" }, $"single-row statement {row.Stmt} differs"));
+        Assert.Equal(singles.Count, singles.Select(row => row.Stmt).Distinct().Count());
+        var partitions = (await conn.QueryAsync<(int Partition, long Count, long First, long Last)>(
+            "SELECT ROWPARTITION, COUNT(*), MIN(ROWOFFSET), MAX(ROWOFFSET) FROM ingest GROUP BY ROWPARTITION"))
+            .ToList();
+        Assert.Equal(4, partitions.Count);
+        foreach (var (partition, count, first, last) in partitions)
+            Assert.True(first == 0 && last == count - 1,
+                $"partition {partition}: {count} rows at offsets {first}-{last}");
         Assert.True(large > 0, "no large (staged) COPY completed");
         _output.WriteLine($"{Rounds} rounds: {acknowledged.Count} statements acknowledged, {present.Count} present " +
             $"({large} large COPYs), {present.Count - acknowledged.Count} present but cut before their " +

@@ -13,6 +13,16 @@ public static class WindowedKey
     /// <summary>Bytes the window adds to a key of a <paramref name="kind"/> window.</summary>
     public static int SuffixBytes(WindowKind kind) => kind == WindowKind.Session ? 16 : 8;
 
+    /// <summary>
+    /// The partition of a record key a query writes: Kafka's murmur2 partition of the key, and for a windowed key of
+    /// the key without its window, as Kafka Streams' WindowedStreamPartitioner places windowed output (every window
+    /// of a key in one partition).
+    /// </summary>
+    public static int SinkPartition(ReadOnlySpan<byte> key, TableWindow? window, int partitions) =>
+        Format.KafkaPartitioner.Partition(
+            window is not null && key.Length >= SuffixBytes(window.Kind) ? key[..^SuffixBytes(window.Kind)] : key,
+            partitions);
+
     public static byte[] Append(ReadOnlySpan<byte> key, WindowKind kind, long startMs, long endMs)
     {
         var bytes = new byte[key.Length + SuffixBytes(kind)];

@@ -7,17 +7,15 @@ namespace Query.Storage.Commit;
 /// One pending append: the sealed batch bytes and the completion the appender awaits. Pooled by its writer
 /// (returned when the awaiter takes the result), so an append allocates nothing in steady state.
 /// <para>An appender on a thread of its own (<see cref="WaitsSynchronously"/>) does not await: it blocks on the
-/// request until it is completed by whoever wrote its group, or handed the partition to write the next group
-/// itself (<see cref="HandLead"/>); either way one wake-up of that thread, and no continuation on another.</para>
+/// request until whoever wrote its group completes it: one wake-up of that thread, no continuation on another.
+/// </para>
 /// </summary>
 internal sealed class AppendRequest : IValueTaskSource<AppendResult>
 {
-    private const int Waiting = 0, Done = 1, Lead = 2;
-
     private readonly PartitionWriter? _owner;
     private readonly object _syncGate = new();
     private ManualResetValueTaskSourceCore<AppendResult> _core;
-    private int _syncState;
+    private bool _syncDone;
     private AppendResult _syncResult;
     private Exception? _syncFailure;
 
@@ -38,7 +36,7 @@ internal sealed class AppendRequest : IValueTaskSource<AppendResult>
     public StagedAppend? Staged;     // set for a staged append to adopt instead of a batch to write
     public TransactionShare? Share;  // set for a transaction's batches, written together instead of Batch
 
-    /// <summary>The appender blocks on this request (<see cref="WaitForCompletionOrLead"/>) instead of awaiting.
+    /// <summary>The appender blocks on this request (<see cref="WaitForCompletion"/>) instead of awaiting.
     /// </summary>
     public bool WaitsSynchronously;
 
@@ -51,7 +49,7 @@ internal sealed class AppendRequest : IValueTaskSource<AppendResult>
     public void Complete(AppendResult result)
     {
         if (WaitsSynchronously)
-            SetSync(Done, result, null);
+            SetSync(result, null);
         else
             _core.SetResult(result);
     }
@@ -59,26 +57,18 @@ internal sealed class AppendRequest : IValueTaskSource<AppendResult>
     public void Fail(Exception exception)
     {
         if (WaitsSynchronously)
-            SetSync(Done, default, exception);
+            SetSync(default, exception);
         else
             _core.SetException(exception);
     }
 
-    /// <summary>Wakes the blocked appender as the partition's next writer: its request heads the queue.</summary>
-    public void HandLead() => SetSync(Lead, default, null);
-
-    /// <summary>Blocks until the request is completed (false) or its appender is handed the partition (true).
-    /// </summary>
-    public bool WaitForCompletionOrLead()
+    /// <summary>Blocks until the request is completed.</summary>
+    public void WaitForCompletion()
     {
         lock (_syncGate)
         {
-            while (_syncState == Waiting)
+            while (!_syncDone)
                 Monitor.Wait(_syncGate);
-            if (_syncState != Lead)
-                return false;
-            _syncState = Waiting;
-            return true;
         }
     }
 
@@ -92,7 +82,7 @@ internal sealed class AppendRequest : IValueTaskSource<AppendResult>
             outcome = _syncFailure is { } failure
                 ? ValueTask.FromException<AppendResult>(failure)
                 : new ValueTask<AppendResult>(_syncResult);
-            _syncState = Waiting;
+            _syncDone = false;
             _syncFailure = null;
             _syncResult = default;
         }
@@ -101,11 +91,11 @@ internal sealed class AppendRequest : IValueTaskSource<AppendResult>
         return outcome;
     }
 
-    private void SetSync(int state, AppendResult result, Exception? failure)
+    private void SetSync(AppendResult result, Exception? failure)
     {
         lock (_syncGate)
         {
-            _syncState = state;
+            _syncDone = true;
             _syncResult = result;
             _syncFailure = failure;
             Monitor.Pulse(_syncGate);

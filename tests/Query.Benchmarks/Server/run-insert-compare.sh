@@ -10,7 +10,11 @@
 # Usage: tests/Query.Benchmarks/Server/run-insert-compare.sh [rounds]   (default 1, after one unreported warm-up
 # round; each round runs every server)
 # Environment: PG_COMPARE_PORT (default 54381), INSERT_SECONDS, QUERY_* settings passed to our server,
-# INSERT_COMPARE_BUILD=0 to run the Release server already built.
+# INSERT_COMPARE_BUILD=0 to run the Release server already built. The second server of ours is the same build with
+# `--storage-journal false` unless INSERT_COMPARE_SECOND_DLL (another build's Query.Server.dll, e.g. a copy of the
+# base's bin/Release/net10.0) and INSERT_COMPARE_SECOND_ARGS (default `--storage-journal false`) say otherwise.
+# Each server's context switches per INSERT (perf's context-switches event over the process and every thread or
+# backend it starts while measured) are printed too.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 rounds=${1:-1}
@@ -36,8 +40,10 @@ pg_pid=$(head -1 "$work/pg/postmaster.pid")
 [[ "${INSERT_COMPARE_BUILD:-1}" == 1 ]] && dotnet build -c Release server/Query.Server -v q -nologo >/dev/null
 dotnet server/Query.Server/bin/Release/net10.0/Query.Server.dll --data-dir "$work/query" --port 0 >"$work/query.log" 2>&1 &
 server_pid=$!
-dotnet server/Query.Server/bin/Release/net10.0/Query.Server.dll --data-dir "$work/plain" --port 0 \
-  --storage-journal false >"$work/plain.log" 2>&1 &
+second_dll=${INSERT_COMPARE_SECOND_DLL:-server/Query.Server/bin/Release/net10.0/Query.Server.dll}
+second_args=${INSERT_COMPARE_SECOND_ARGS---storage-journal false}
+# shellcheck disable=SC2086
+dotnet "$second_dll" --data-dir "$work/plain" --port 0 $second_args >"$work/plain.log" 2>&1 &
 plain_pid=$!
 for _ in $(seq 1 100); do grep -q '^listening on' "$work/query.log" && grep -q '^listening on' "$work/plain.log" && break; sleep 0.1; done
 our_port=$(grep '^listening on' "$work/query.log" | sed 's/.*://')
@@ -55,12 +61,13 @@ ticks() {
 perf_ok=0
 if perf stat -e syscalls:sys_enter_fdatasync true >/dev/null 2>&1; then perf_ok=1; fi
 # Runs the INSERT step against one server (node's target `ours` or `pg`, our port); prints "rows/s cpu_us_per_row
-# fsyncs rows".
+# fsyncs rows context_switches_per_row".
 measure() {
-  local target=$1 pid=$2 port=$3 before after out perf_out syncs=-1 rate rows
+  local target=$1 pid=$2 port=$3 before after out perf_out syncs=-1 switches=-1 rate rows
   perf_out="$work/perf-$target.txt"
   if [[ $perf_ok == 1 ]]; then
-    perf stat -x, -e syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync -p "$pid" -o "$perf_out" &
+    perf stat -x, -e syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync,context-switches -p "$pid" \
+      -o "$perf_out" &
     perf_pid=$!
     sleep 0.3
   fi
@@ -71,10 +78,12 @@ measure() {
   if [[ $perf_ok == 1 ]]; then
     kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true
     syncs=$(awk -F, '/sys_enter_f/ {s += $1} END {print s + 0}' "$perf_out")
+    switches=$(awk -F, '/context-switches/ {s += $1} END {print s + 0}' "$perf_out")
   fi
   rate=$(echo "$out" | awk '{print $1}')
   rows=$(echo "$out" | awk '{print $2}')
-  echo "$rate $(( (after - before) * 1000000 / $(getconf CLK_TCK) / rows )) $syncs $rows"
+  echo "$rate $(( (after - before) * 1000000 / $(getconf CLK_TCK) / rows )) $syncs $rows \
+    $(echo "scale=1; $switches / $rows" | bc)"
 }
 echo "machine: $(nproc) vCPU, $(free -g | awk '/Mem:/ {print $2}') GiB; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # One unreported round first: our servers start cold (the JIT's first tiers), PostgreSQL's caches too.
@@ -82,14 +91,15 @@ measure ours "$server_pid" "$our_port" >/dev/null
 measure pg "$pg_pid" "$our_port" >/dev/null
 measure ours "$plain_pid" "$plain_port" >/dev/null
 per_fsync() { [[ $1 -gt 0 ]] && echo "scale=1; $2 / $1" | bc || echo n/a; }
-echo "| round | ours rows/s | PostgreSQL rows/s | ratio | ours CPU us/row | PostgreSQL CPU us/row | ours rows/fsync | PostgreSQL rows/fsync | ours, journal off: rows/s, CPU us/row, rows/fsync |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "second server of ours: $second_dll $second_args"
+echo "| round | ours rows/s | PostgreSQL rows/s | ratio | ours CPU us/row | PostgreSQL CPU us/row | ours rows/fsync | PostgreSQL rows/fsync | context switches/row: ours / PostgreSQL | second server: rows/s, CPU us/row, rows/fsync, context switches/row |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 for round in $(seq 1 "$rounds"); do
-  read -r q_rate q_cpu q_syncs q_rows < <(measure ours "$server_pid" "$our_port")
-  read -r p_rate p_cpu p_syncs p_rows < <(measure pg "$pg_pid" "$our_port")
-  read -r o_rate o_cpu o_syncs o_rows < <(measure ours "$plain_pid" "$plain_port")
-  printf '| %d | %.0f | %.0f | %.2f | %d | %d | %s | %s | %.0f, %d, %s |\n' "$round" "$q_rate" "$p_rate" \
+  read -r q_rate q_cpu q_syncs q_rows q_cs < <(measure ours "$server_pid" "$our_port")
+  read -r p_rate p_cpu p_syncs p_rows p_cs < <(measure pg "$pg_pid" "$our_port")
+  read -r o_rate o_cpu o_syncs o_rows o_cs < <(measure ours "$plain_pid" "$plain_port")
+  printf '| %d | %.0f | %.0f | %.2f | %d | %d | %s | %s | %s | %.0f, %d, %s, %s |\n' "$round" "$q_rate" "$p_rate" \
     "$(echo "$q_rate / $p_rate" | bc -l)" "$q_cpu" "$p_cpu" "$(per_fsync "$q_syncs" "$q_rows")" \
-    "$(per_fsync "$p_syncs" "$p_rows")" "$o_rate" "$o_cpu" "$(per_fsync "$o_syncs" "$o_rows")"
+    "$(per_fsync "$p_syncs" "$p_rows")" "$q_cs / $p_cs" "$o_rate" "$o_cpu" "$(per_fsync "$o_syncs" "$o_rows")" "$o_cs"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

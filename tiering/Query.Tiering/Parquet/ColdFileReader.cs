@@ -205,15 +205,12 @@ internal sealed class ColdFileReader : IAsyncDisposable
         var rows = _rowCount;
         ColdColumnVectors.EnsureRows(batch, rows, _layout.Columns.Count);
         _offsets.AsSpan(0, rows).CopyTo(batch.Offsets);
-        var times = batch.TimestampsMs.AsSpan(0, rows);
+        // Times not read are left as they are: the consumer takes them from the timestamp column (ColumnBatch).
         if (_range.ReadsRowTime)
         {
+            var times = batch.TimestampsMs.AsSpan(0, rows);
             for (var row = 0; row < rows; row++)
                 times[row] = ColdFields.ToEpochMs(_times[row]);
-        }
-        else
-        {
-            times.Clear();
         }
         var selected = 0;
         var keep = _keep.AsSpan(0, rows);
