@@ -30,6 +30,13 @@ public sealed class ServerSettings
     /// </summary>
     public int ConnectionThreads { get; set; } = 64;
 
+    /// <summary>Chunks of a large text or CSV COPY parsed at once on threads of their own; 1: the connection's
+    /// thread parses everything.</summary>
+    public int CopyParallelism { get; set; } = 2;
+
+    /// <summary>Bytes of COPY input per parallel chunk (cut at a line end).</summary>
+    public int CopyChunkBytes { get; set; } = 1 << 20;
+
     /// <summary>Seconds from connect to a ready session (PostgreSQL's authentication_timeout).</summary>
     public double AuthenticationTimeoutSeconds { get; set; } = 60;
 
@@ -188,6 +195,8 @@ public sealed class ServerSettings
         ["--max-unauthenticated-connections"] = nameof(MaxUnauthenticatedConnections),
         ["--authentication-timeout-seconds"] = nameof(AuthenticationTimeoutSeconds),
         ["--connection-threads"] = nameof(ConnectionThreads),
+        ["--copy-parallelism"] = nameof(CopyParallelism),
+        ["--copy-chunk-bytes"] = nameof(CopyChunkBytes),
         ["--reserved-connections"] = nameof(ReservedConnections),
         ["--admin-users"] = nameof(AdminUsers),
         ["--allow-trust-on-network"] = nameof(AllowTrustOnNetwork),
@@ -248,6 +257,8 @@ public sealed class ServerSettings
                 Positive(MaxUnauthenticatedMessageBytes, nameof(MaxUnauthenticatedMessageBytes)),
             MaxUnauthenticatedConnections =
                 Positive(MaxUnauthenticatedConnections, nameof(MaxUnauthenticatedConnections)),
+            CopyParallelism = Positive(CopyParallelism, nameof(CopyParallelism)),
+            CopyChunkBytes = Positive(CopyChunkBytes, nameof(CopyChunkBytes)),
             ConnectionThreads = ConnectionThreads >= 0 ? ConnectionThreads
                 : throw new InvalidOperationException($"ConnectionThreads ({ConnectionThreads}) must be at least 0"),
             AuthenticationTimeout = TimeSpan.FromSeconds(Positive(AuthenticationTimeoutSeconds,

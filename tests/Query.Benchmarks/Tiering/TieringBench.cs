@@ -196,11 +196,13 @@ internal static class TieringBench
     }
 
     private static void Print(string label, ArchiveRun run) => Console.WriteLine(
-        $"| {label}: {Mb(run.Bytes)} MB | {run.CpuSeconds:F2} s | {run.JitSeconds:F2} s | " +
+        $"| {label}: {Mb(run.Bytes)} MB of log, {Mb(run.BytesOut)} MB of Parquet | {run.CpuSeconds:F2} s | " +
+        $"{run.JitSeconds:F2} s | " +
         $"{run.Bytes / 1e6 / run.CpuSeconds:F0} | {run.Bytes / 1e6 / (run.CpuSeconds - run.JitSeconds):F0} | " +
         $"{run.WallSeconds:F2} s ({run.Bytes / 1e6 / run.WallSeconds:F0} MB/s) |");
 
-    private readonly record struct ArchiveRun(long Bytes, double CpuSeconds, double JitSeconds, double WallSeconds);
+    private readonly record struct ArchiveRun(long Bytes, long BytesOut, double CpuSeconds, double JitSeconds,
+        double WallSeconds);
 
     // CPU seconds of the runtime's tiered-compilation (background JIT) threads so far, from /proc.
     private static double TieredCompilationSeconds()
@@ -248,7 +250,7 @@ internal static class TieringBench
         var archived = await engine.ArchiveStreamAsync("events");
         var wallSeconds = wall.Elapsed.TotalSeconds;
         process.Refresh();
-        return new ArchiveRun(archived.BytesIn, (process.TotalProcessorTime - cpu).TotalSeconds,
+        return new ArchiveRun(archived.BytesIn, archived.BytesOut, (process.TotalProcessorTime - cpu).TotalSeconds,
             TieredCompilationSeconds() - jit, wallSeconds);
     }
 

@@ -28,7 +28,8 @@ internal sealed class ColdOpenFile : IAsyncDisposable
     /// <summary>The file's top-level column names (a file written before ADD COLUMN lacks the newer ones).</summary>
     public HashSet<string> FieldNames { get; }
 
-    /// <summary>Evictions of the cache when it was taken out of it (see <see cref="ColdFileCache.ReturnAsync"/>).</summary>
+    /// <summary>The cache's eviction count when the file was taken out of it (<see cref="ColdFileCache.ReturnAsync"/>
+    /// keeps it only if no eviction happened since).</summary>
     internal long TakenAtEviction { get; set; }
 
     public static async Task<ColdOpenFile> OpenAsync(string path, CancellationToken cancellationToken)

@@ -155,6 +155,8 @@ public sealed partial class ExplainPrinter : LogicalPlanVisitor<bool>
         Line().Append("WindowedAggregate ").Append(aggregate.Window.ToString())
             .Append(aggregate.EmitFinal ? " EMIT FINAL" : " EMIT CHANGES");
         AppendGrouping(aggregate.Keys, aggregate.Aggregates);
+        if (Windows.WindowPlanning.PartitionClocks(aggregate) is var clocks and > 0)
+            _builder.Append("; stream time per partition (").Append(clocks).Append(')');
         _builder.AppendLine();
         return Child(aggregate.Input);
     }
