@@ -97,7 +97,7 @@ internal sealed partial class PersistentQuery
         else if (aggregate is Execution.Operators.Joins.StreamStreamJoinOperator join)
             live = join.RowsHeld;
         else if (aggregate is Execution.Operators.ContinuousStateChain chain)
-            live = chain.RowsHeld;
+            live = chain.SnapshotWeight;
         else if (aggregate is Windows.WindowedAggregateOperator windowed)
             live = windowed.SnapshotWeight;
         else

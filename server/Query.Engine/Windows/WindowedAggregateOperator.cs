@@ -99,7 +99,7 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
         _groups = new WindowGroups(_flat is null ? aggregates.Length : 0);
         _keyRow = new Cell[Math.Max(1, keyTypes.Length)];
         if (hooks is not null)
-            hooks.Aggregate = this;
+            hooks.AddState(this);   // after a stream-stream join below it, both keep their state
     }
 
     /// <summary>Records dropped because every window they belong to had closed.</summary>

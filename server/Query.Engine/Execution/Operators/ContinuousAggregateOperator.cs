@@ -66,7 +66,7 @@ public sealed partial class ContinuousAggregateOperator : RowOperator, IContinuo
                 _changeTimeAggregate = a;
         }
         if (hooks is not null)
-            hooks.Aggregate = this;
+            hooks.AddState(this);   // after a stream-stream join below it, both keep their state
     }
 
     /// <summary>Groups held.</summary>

@@ -39,15 +39,24 @@ internal sealed class ContinuousStateChain : IContinuousAggregate
         }
     }
 
-    /// <summary>Rows held by the stream-stream joins (what a snapshot writes).</summary>
-    public long RowsHeld
+    /// <summary>Entries a snapshot writes: rows held by the stream-stream joins, an aggregate's groups, a windowed
+    /// aggregate's weight (what the snapshot cadence compares the log's length with).</summary>
+    public long SnapshotWeight
     {
         get
         {
-            long held = 0;
+            long weight = 0;
             foreach (var part in _parts)
-                held += part is StreamStreamJoinOperator join ? join.RowsHeld : 0;
-            return held;
+            {
+                weight += part switch
+                {
+                    StreamStreamJoinOperator join => join.RowsHeld,
+                    ContinuousAggregateOperator aggregate => aggregate.GroupCount,
+                    Windows.WindowedAggregateOperator windowed => windowed.SnapshotWeight,
+                    _ => 0,
+                };
+            }
+            return weight;
         }
     }
 
@@ -57,16 +66,29 @@ internal sealed class ContinuousStateChain : IContinuousAggregate
             _parts[i].WriteChanges(Prefixed(i, write));
     }
 
-    /// <summary>A snapshot: every operator's whole state (an operator without snapshots writes its changes).
-    /// </summary>
+    /// <summary>A snapshot: every operator's whole state. The log before a snapshot is no longer replayed, so
+    /// every part that keeps state writes all of it (an aggregate over a join writes every group, not only those
+    /// changed since the last commit); the table joins keep no state log entries.</summary>
     public void WriteAll(Action<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>> write)
     {
         for (var i = 0; i < _parts.Count; i++)
         {
-            if (_parts[i] is StreamStreamJoinOperator join)
-                join.WriteAll(Prefixed(i, write));
-            else
-                _parts[i].WriteChanges(Prefixed(i, write));
+            var prefixed = Prefixed(i, write);
+            switch (_parts[i])
+            {
+                case StreamStreamJoinOperator join:
+                    join.WriteAll(prefixed);
+                    break;
+                case ContinuousAggregateOperator aggregate:
+                    aggregate.WriteAll(prefixed);
+                    break;
+                case Windows.WindowedAggregateOperator windowed:
+                    windowed.WriteAll(prefixed);
+                    break;
+                default:
+                    _parts[i].WriteChanges(prefixed);
+                    break;
+            }
         }
     }
 
