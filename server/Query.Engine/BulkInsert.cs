@@ -18,6 +18,37 @@ public sealed partial class BulkInsert : IAsyncDisposable
     private readonly RowAppender _appender;
     private readonly SqlType[] _types;   // per field: Columns[i].Type without an interface call per value
 
+    private readonly bool _isLane;
+
+    /// <summary>A lane of <paramref name="main"/>: the same stream and columns, rows encoded apart.</summary>
+    private BulkInsert(BulkInsert main)
+    {
+        _stream = main._stream;
+        _targets = main._targets;
+        _types = main._types;
+        Columns = main.Columns;
+        _row = new Cell[main._row.Length];
+        _appender = RowAppender.Lane(_stream);
+        _isLane = true;
+    }
+
+    /// <summary>
+    /// A lane for rows parsed on another thread (COPY parses chunks of its input in parallel): it converts and
+    /// encodes rows like this insert, but keeps them apart until <see cref="AppendLane"/>. A lane's errors name the
+    /// column, not the line (the caller knows the line).
+    /// </summary>
+    public BulkInsert OpenLane() => _isLane ? throw new InvalidOperationException("a lane has no lanes")
+        : new BulkInsert(this);
+
+    /// <summary>Adds every row of <paramref name="lane"/> after the rows added so far, in its order, and empties it.
+    /// </summary>
+    public void AppendLane(BulkInsert lane)
+    {
+        if (!lane._isLane || lane._stream != _stream)
+            throw new ArgumentException("not a lane of this insert", nameof(lane));
+        _appender.Splice(lane._appender);
+    }
+
     internal BulkInsert(StreamRuntime stream, IReadOnlyList<string>? columns)
     {
         _stream = stream;
@@ -105,7 +136,8 @@ public sealed partial class BulkInsert : IAsyncDisposable
     }
 
     private SqlException WithContext(SqlException e, int field) =>
-        new(e.SqlState, e.Message, $"COPY {_stream.Definition.Name}, line {RowCount + 1}, column {Columns[field].Name}",
+        new(e.SqlState, e.Message, _isLane ? $"COPY {_stream.Definition.Name}, column {Columns[field].Name}"
+            : $"COPY {_stream.Definition.Name}, line {RowCount + 1}, column {Columns[field].Name}",
             e.Hint, e.Position, e);
 
     /// <summary>Writes every added row; returns how many.</summary>

@@ -20,6 +20,29 @@ public sealed record RawRecord(int Partition, long Offset, long TimestampMs, byt
 public sealed partial class QueryEngine
 {
     /// <summary>
+    /// Creates an empty log with <paramref name="partitions"/> partitions, as a Kafka admin creates a topic before
+    /// any stream declares it: a later CREATE STREAM / TABLE naming it (KAFKA_TOPIC) reads it with its partitions.
+    /// A log that exists already is left as it is (false).
+    /// </summary>
+    public bool CreateTopic(string logName, int partitions)
+    {
+        if (partitions < 1)
+            throw new SqlException(SqlState.InvalidParameterValue,
+                $"a log needs at least one partition, not {partitions}");
+        if (Logs.TryGetLog(logName, out _))
+            return false;
+        try
+        {
+            Logs.CreateLog(logName, new LogOptions { Partitions = partitions });
+            return true;
+        }
+        catch (LogAlreadyExistsException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Appends one record to a log; without a partition, a keyed record goes where Kafka's default partitioner
     /// puts it, an unkeyed one to partition 0.
     /// </summary>

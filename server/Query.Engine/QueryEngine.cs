@@ -102,7 +102,11 @@ public sealed partial class QueryEngine : IAsyncDisposable
         return new(definition, log, sources)
         {
             Table = definition.IsTable
-                ? new State.TableState(definition.Name, sources, new State.MemoryStateStore(StateBudget))
+                ? new State.TableState(definition.Name, sources, new State.MemoryStateStore(StateBudget),
+                    definition.Window is { } window
+                        ? new State.WindowedTableIndex(window, definition.WindowRetentionMs, sources.Count,
+                            StateBudget)
+                        : null)
                 : null,
         };
     }

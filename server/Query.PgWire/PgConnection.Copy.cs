@@ -26,7 +26,8 @@ internal sealed partial class PgConnection
         var options = command.Copy!;
         WriteCopyResponse((byte)'G', options, sink.Columns.Count);
         await FlushAsync();
-        using var parser = new CopyInParser(options, sink, command.Name!, _options.MaxMessageBytes);
+        using var parser = new CopyInParser(options, sink, command.Name!, _options.MaxMessageBytes,
+            _options.CopyParallelism, _options.CopyChunkBytes);
         Action<ReadOnlySpan<byte>> feed = parser.Feed;
         while (true)
         {

@@ -58,6 +58,16 @@ public sealed class PgServerOptions
     /// </summary>
     public int ConnectionThreads { get; set; } = 64;
 
+    /// <summary>
+    /// Chunks of a text or CSV COPY FROM STDIN parsed at once on threads of their own, when the sink takes rows from
+    /// several threads (<see cref="IPgCopySink.OpenLane"/>); 1: the connection's thread parses every row. Rows keep
+    /// their order; at most this many chunks are held in memory besides the one being read.
+    /// </summary>
+    public int CopyParallelism { get; set; } = 2;
+
+    /// <summary>Bytes of COPY input per parallel chunk (cut after a complete line).</summary>
+    public int CopyChunkBytes { get; set; } = 1 << 20;
+
     /// <summary>How long <c>PgServer.StopAsync</c> waits for sessions to end before abandoning them.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -30,6 +30,13 @@ public sealed class ServerSettings
     /// </summary>
     public int ConnectionThreads { get; set; } = 64;
 
+    /// <summary>Chunks of a large text or CSV COPY parsed at once on threads of their own; 1: the connection's
+    /// thread parses everything.</summary>
+    public int CopyParallelism { get; set; } = 2;
+
+    /// <summary>Bytes of COPY input per parallel chunk (cut at a line end).</summary>
+    public int CopyChunkBytes { get; set; } = 1 << 20;
+
     /// <summary>Seconds from connect to a ready session (PostgreSQL's authentication_timeout).</summary>
     public double AuthenticationTimeoutSeconds { get; set; } = 60;
 
@@ -104,6 +111,12 @@ public sealed class ServerSettings
     /// <summary>Finished archival runs SHOW ARCHIVALS keeps.</summary>
     public int ArchivalHistoryRuns { get; set; } = 256;
 
+    /// <summary>Cold files kept open between queries (their parsed footers with them); 0 keeps none.</summary>
+    public int ColdOpenFiles { get; set; } = Tiering.Parquet.ColdFileCache.DefaultCapacity;
+
+    /// <summary>Partitions of a stream the archival job and ARCHIVE STREAM archive at once.</summary>
+    public int ArchivalParallelism { get; set; } = 2;
+
     /// <summary>Compaction merges adjacent small cold files into files of at most this many bytes.</summary>
     public long CompactionTargetFileBytes { get; set; } = 128L * 1024 * 1024;
 
@@ -129,13 +142,16 @@ public sealed class ServerSettings
         StateMemoryBytes = StateMemoryBytes,
         PersistentSnapshotMinRecords =
             (int)AtLeast(PersistentSnapshotMinRecords, 1, nameof(PersistentSnapshotMinRecords)),
-        ColdStore = new Tiering.ColdStore(ColdRoot.Length > 0 ? ColdRoot : Path.Combine(DataDirectory, "cold")),
+        ColdStore = new Tiering.ColdStore(ColdRoot.Length > 0 ? ColdRoot : Path.Combine(DataDirectory, "cold"),
+            (int)AtMost(AtLeast(ColdOpenFiles, 0, nameof(ColdOpenFiles)), 1 << 16, nameof(ColdOpenFiles))),
         Tiering = new Engine.Tiering.TieringDefaults
         {
             Enabled = TieredByDefault,
             LocalRetentionMs = AtLeast(LocalRetentionMs, -1, nameof(LocalRetentionMs)),
             LocalRetentionBytes = AtLeast(LocalRetentionBytes, -1, nameof(LocalRetentionBytes)),
             HistoryRuns = (int)AtLeast(ArchivalHistoryRuns, 1, nameof(ArchivalHistoryRuns)),
+            ArchivalParallelism = (int)AtMost(AtLeast(ArchivalParallelism, 1, nameof(ArchivalParallelism)),
+                Tiering.Archival.PartitionParallelism.Max, nameof(ArchivalParallelism)),
             Compaction = new Tiering.Compaction.CompactionOptions
             {
                 TargetFileBytes = AtLeast(CompactionTargetFileBytes, 1024, nameof(CompactionTargetFileBytes)),
@@ -150,6 +166,9 @@ public sealed class ServerSettings
 
     private static long AtLeast(long value, long min, string name) =>
         value >= min ? value : throw new InvalidOperationException($"{name} must be at least {min}, not {value}");
+
+    private static long AtMost(long value, long max, string name) =>
+        value <= max ? value : throw new InvalidOperationException($"{name} must be at most {max}, not {value}");
 
     /// <summary>Flags accepted on the command line, mapped to the keys above.</summary>
     public static IDictionary<string, string> CommandLineFlags { get; } = new Dictionary<string, string>
@@ -176,6 +195,8 @@ public sealed class ServerSettings
         ["--max-unauthenticated-connections"] = nameof(MaxUnauthenticatedConnections),
         ["--authentication-timeout-seconds"] = nameof(AuthenticationTimeoutSeconds),
         ["--connection-threads"] = nameof(ConnectionThreads),
+        ["--copy-parallelism"] = nameof(CopyParallelism),
+        ["--copy-chunk-bytes"] = nameof(CopyChunkBytes),
         ["--reserved-connections"] = nameof(ReservedConnections),
         ["--admin-users"] = nameof(AdminUsers),
         ["--allow-trust-on-network"] = nameof(AllowTrustOnNetwork),
@@ -185,6 +206,8 @@ public sealed class ServerSettings
         ["--local-retention-bytes"] = nameof(LocalRetentionBytes),
         ["--archival-interval-seconds"] = nameof(ArchivalIntervalSeconds),
         ["--archival-history-runs"] = nameof(ArchivalHistoryRuns),
+        ["--archival-parallelism"] = nameof(ArchivalParallelism),
+        ["--cold-open-files"] = nameof(ColdOpenFiles),
         ["--compaction-target-file-bytes"] = nameof(CompactionTargetFileBytes),
         ["--compaction-min-files"] = nameof(CompactionMinFiles),
     };
@@ -234,6 +257,8 @@ public sealed class ServerSettings
                 Positive(MaxUnauthenticatedMessageBytes, nameof(MaxUnauthenticatedMessageBytes)),
             MaxUnauthenticatedConnections =
                 Positive(MaxUnauthenticatedConnections, nameof(MaxUnauthenticatedConnections)),
+            CopyParallelism = Positive(CopyParallelism, nameof(CopyParallelism)),
+            CopyChunkBytes = Positive(CopyChunkBytes, nameof(CopyChunkBytes)),
             ConnectionThreads = ConnectionThreads >= 0 ? ConnectionThreads
                 : throw new InvalidOperationException($"ConnectionThreads ({ConnectionThreads}) must be at least 0"),
             AuthenticationTimeout = TimeSpan.FromSeconds(Positive(AuthenticationTimeoutSeconds,

@@ -120,5 +120,19 @@ internal sealed class WireCopySink : IPgCopySink
         }
     }
 
+    public IPgCopySink OpenLane() => new WireCopySink(_insert.OpenLane());
+
+    public void AppendLane(IPgCopySink lane)
+    {
+        try
+        {
+            _insert.AppendLane(((WireCopySink)lane)._insert);
+        }
+        catch (Exception ex) when (WireErrors.TryTranslate(ex, out var error))
+        {
+            throw error;
+        }
+    }
+
     public ValueTask DisposeAsync() => _insert.DisposeAsync();
 }

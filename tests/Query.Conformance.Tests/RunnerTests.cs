@@ -69,6 +69,30 @@ public sealed class RunnerTests
     }
 
     [Fact]
+    public async Task A_rest_case_s_topics_have_the_partitions_ksqldb_s_harness_creates()
+    {
+        using var folder = new TempDirectory("qtt");
+        var rest = Path.Combine(folder.Path, "rest-query-validation-tests");
+        Directory.CreateDirectory(rest);
+        // Kafka's partitioner puts the KAFKA key "x" in partition 2 of 4 (the harness's default), in 0 of 1.
+        static string Case(string name, string with, string topics, int partition) => $$$"""
+            {"name": "{{{name}}}", {{{topics}}}
+             "statements": ["CREATE STREAM S (K STRING KEY, V INT) WITH (kafka_topic='t', value_format='JSON'{{{with}}});",
+                            "SELECT ROWPARTITION, K FROM S;"],
+             "inputs": [{"topic": "t", "key": "x", "value": {"V": 0}}],
+             "responses": [{"admin": {}}, {"query": [{"row": {"columns": [{{{partition}}}, "x"]}}]}]}
+            """;
+        await File.WriteAllTextAsync(Path.Combine(rest, "partitions.json"), "{\"tests\": ["
+            + Case("default", "", "", 2) + ", " + Case("statement", ", PARTITIONS=1", "", 0) + ", "
+            + Case("topics entry", "", "\"topics\": [{\"name\": \"t\", \"partitions\": 1}],", 0) + ", "
+            + Case("wrong partition", "", "", 0) + "]}");
+        var verdicts = (await ConformanceRun.RunAsync(folder.Path)).Outcomes.ToDictionary(o => o.Case.Name);
+        foreach (var name in new[] { "default", "statement", "topics entry" })
+            Assert.True(verdicts[name].Verdict == Verdict.Pass, $"{name}: {verdicts[name].Detail}");
+        Assert.Equal(Verdict.Fail, verdicts["wrong partition"].Verdict);
+    }
+
+    [Fact]
     public async Task A_persistent_query_runs_in_the_engine_and_its_sink_is_compared()
     {
         using var folder = new TempDirectory("qtt");

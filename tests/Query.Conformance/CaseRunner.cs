@@ -52,6 +52,11 @@ public static class CaseRunner
 
     private static async Task<CaseOutcome> RunAsync(QttCase c, ICaseTarget target)
     {
+        if (c.Rest)
+        {
+            foreach (var (topic, partitions) in CaseTopics.Of(c))
+                await target.CreateTopicAsync(topic, partitions);
+        }
         var runs = new List<StatementRun>();
         var produced = false;
         var responses = c.Array("responses").ToList();

@@ -22,6 +22,10 @@ public interface ICaseTarget : IAsyncDisposable
 
     IReadOnlyList<StreamDefinition> ListStreams();
 
+    /// <summary>Creates an empty topic with its partitions before any statement runs, as ksqlDB's REST harness does
+    /// (<see cref="CaseTopics"/>); a topic that exists is left alone.</summary>
+    Task CreateTopicAsync(string topic, int partitions);
+
     /// <summary>Produces one input record (already in the stream's formats) to the stream's topic.</summary>
     Task ProduceAsync(StreamDefinition stream, QttInput input);
 

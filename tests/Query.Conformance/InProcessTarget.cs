@@ -41,6 +41,12 @@ public sealed class InProcessTarget : ICaseTarget
 
     public IReadOnlyList<StreamDefinition> ListStreams() => _engine.ListStreams();
 
+    public Task CreateTopicAsync(string topic, int partitions)
+    {
+        _engine.CreateTopic(topic, partitions);
+        return Task.CompletedTask;
+    }
+
     public async Task ProduceAsync(StreamDefinition stream, QttInput input) =>
         await _engine.ProduceAsync(stream.LogName, input.Partition, input.TimestampMs, input.Key, input.Value,
             RecordSerde.Headers(input.Headers));

@@ -66,6 +66,11 @@ public sealed class WireTarget : ICaseTarget
 
     public IReadOnlyList<StreamDefinition> ListStreams() => _shadow.ListStreams();
 
+    /// <summary>Not over the wire: no statement creates a bare log, and the per-case cleanup (DROP ... DELETE TOPIC)
+    /// only removes logs that streams declare, so a created topic would outlive its case. The server's sources have
+    /// the partitions their CREATE gives.</summary>
+    public Task CreateTopicAsync(string topic, int partitions) => Task.CompletedTask;
+
     public async Task ProduceAsync(StreamDefinition stream, QttInput input)
     {
         var cells = new Cell[stream.Columns.Count];

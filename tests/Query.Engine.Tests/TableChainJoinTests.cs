@@ -5,28 +5,15 @@ namespace Query.Engine.Tests;
 /// <summary>Multi-way table-table joins in persistent and push queries (<c>a JOIN b ON ... JOIN c ON ...</c>):
 /// primary-key and foreign-key steps, INNER and LEFT, each change of any table retracting or updating the result
 /// rows it touches; the result equals the pull query's join of the tables as they stand.</summary>
-public sealed class TableChainJoinTests : IAsyncLifetime
+public sealed class TableChainJoinTests : PersistentJoinTestBase
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-    private readonly EngineFixture _db = new();
-
-    public async Task InitializeAsync() => await _db.ExecAllAsync(
+    protected override string[] Sources =>
+    [
         "CREATE TABLE users (id INT PRIMARY KEY, name STRING, team INT) WITH (PARTITIONS = 3)",
         "CREATE TABLE scores (id INT PRIMARY KEY, score INT) WITH (PARTITIONS = 2)",
         "CREATE TABLE teams (tid INT PRIMARY KEY, title STRING, region INT) WITH (PARTITIONS = 1)",
         "CREATE TABLE regions (rid INT PRIMARY KEY, rname STRING) WITH (PARTITIONS = 2)",
-        "SET 'auto.offset.reset' = 'earliest'");
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
-
-    private async Task<List<string>> RowsAsync(string sql)
-    {
-        Assert.True(await _db.Engine.WaitForPersistentQueriesAsync(Timeout));
-        Assert.All(_db.Engine.Queries.List(), q => Assert.Null(q.Error));
-        var rows = await _db.QueryAsync(sql);
-        return [.. rows.Select(r => string.Join("|", r.Select(v => v?.ToString() ?? "null"))).Order(
-            StringComparer.Ordinal)];
-    }
+    ];
 
     private const string Chain = "SELECT u.id, u.name, s.score, t.title, r.rname FROM users u "
         + "LEFT JOIN scores s ON u.id = s.id JOIN teams t ON u.team = t.tid LEFT JOIN regions r ON t.region = r.rid";
@@ -34,41 +21,41 @@ public sealed class TableChainJoinTests : IAsyncLifetime
     [Fact]
     public async Task A_chain_of_primary_and_foreign_key_steps_follows_every_table()
     {
-        await _db.ExecAllAsync("INSERT INTO users VALUES (1, 'ann', 7), (2, 'bob', 8), (3, 'cid', 9)",
+        await Db.ExecAllAsync("INSERT INTO users VALUES (1, 'ann', 7), (2, 'bob', 8), (3, 'cid', 9)",
             "INSERT INTO scores VALUES (1, 10)", "INSERT INTO teams VALUES (7, 'red', 100), (8, 'blue', 200)",
             "INSERT INTO regions VALUES (100, 'eu')", $"CREATE TABLE j AS {Chain}");
         Assert.Equal(["1|ann|10|red|eu", "2|bob|null|blue|null"], await RowsAsync("SELECT * FROM j"));
         // A change of each table: a score arrives, a region appears, a team moves, a user changes team.
-        await _db.ExecAllAsync("INSERT INTO scores VALUES (2, 20)", "INSERT INTO regions VALUES (200, 'us')",
+        await Db.ExecAllAsync("INSERT INTO scores VALUES (2, 20)", "INSERT INTO regions VALUES (200, 'us')",
             "INSERT INTO teams VALUES (7, 'crimson', 200), (9, 'green', 100)", "INSERT INTO users VALUES (1, 'ann', 8)");
         Assert.Equal(["1|ann|10|blue|us", "2|bob|20|blue|us", "3|cid|null|green|eu"],
             await RowsAsync("SELECT * FROM j"));
         // Deletes: an inner step's row goes (the result rows go, with tombstones), a left step's row goes (padded).
-        await _db.ExecAllAsync("DELETE FROM teams WHERE tid = 8", "DELETE FROM regions WHERE rid = 100",
+        await Db.ExecAllAsync("DELETE FROM teams WHERE tid = 8", "DELETE FROM regions WHERE rid = 100",
             "DELETE FROM scores WHERE id = 1");
         Assert.Equal(["3|cid|null|green|null"], await RowsAsync("SELECT * FROM j"));
         Assert.Equal(await RowsAsync(Chain), await RowsAsync("SELECT * FROM j"));
-        Assert.Equal(2, _db.Engine.ReadRecords("j").Count(r => r.ValueIsNull));
+        Assert.Equal(2, Db.Engine.ReadRecords("j").Count(r => r.ValueIsNull));
     }
 
     [Fact]
     public async Task Three_tables_on_one_primary_key_and_a_restart()
     {
-        await _db.ExecAllAsync("CREATE TABLE extra (id INT PRIMARY KEY, note STRING)",
+        await Db.ExecAllAsync("CREATE TABLE extra (id INT PRIMARY KEY, note STRING)",
             "INSERT INTO users VALUES (1, 'ann', 7), (2, 'bob', 8)", "INSERT INTO scores VALUES (1, 10), (2, 20)",
             "INSERT INTO extra VALUES (1, 'x')",
             "CREATE TABLE j AS SELECT u.id, u.name, s.score, e.note FROM users u JOIN scores s ON u.id = s.id "
             + "LEFT JOIN extra e ON u.id = e.id WHERE s.score > 5");
         Assert.Equal(["1|ann|10|x", "2|bob|20|null"], await RowsAsync("SELECT * FROM j"));
-        await _db.RestartAsync();
-        await _db.ExecAllAsync("INSERT INTO extra VALUES (2, 'y')", "INSERT INTO scores VALUES (1, 1)");
+        await Db.RestartAsync();
+        await Db.ExecAllAsync("INSERT INTO extra VALUES (2, 'y')", "INSERT INTO scores VALUES (1, 1)");
         Assert.Equal(["2|bob|20|y"], await RowsAsync("SELECT * FROM j"));
     }
 
     [Fact]
     public async Task Random_changes_of_every_table_equal_the_pull_join()
     {
-        await _db.ExecAsync($"CREATE TABLE j AS {Chain}");
+        await Db.ExecAsync($"CREATE TABLE j AS {Chain}");
         var random = new Random(16);
         for (var round = 0; round < 6; round++)
         {
@@ -85,19 +72,19 @@ public sealed class TableChainJoinTests : IAsyncLifetime
                     _ => $"DELETE FROM {(random.Next(2) == 0 ? "teams WHERE tid" : "users WHERE id")} = {id % 4}",
                 });
             }
-            await _db.ExecAllAsync([.. statements]);
+            await Db.ExecAllAsync([.. statements]);
             Assert.Equal(await RowsAsync(Chain), await RowsAsync("SELECT * FROM j"));
             if (round == 3)
-                await _db.RestartAsync();
+                await Db.RestartAsync();
         }
     }
 
     [Fact]
     public async Task A_push_query_shows_each_joined_row_a_change_touches()
     {
-        await _db.ExecAllAsync("INSERT INTO users VALUES (1, 'ann', 7)", "INSERT INTO teams VALUES (7, 'red', 100)",
+        await Db.ExecAllAsync("INSERT INTO users VALUES (1, 'ann', 7)", "INSERT INTO teams VALUES (7, 'red', 100)",
             "INSERT INTO regions VALUES (100, 'eu')");
-        await using var result = await _db.Session.ExecuteAsync("SELECT u.name, t.title, r.rname FROM users u "
+        await using var result = await Db.Session.ExecuteAsync("SELECT u.name, t.title, r.rname FROM users u "
             + "JOIN teams t ON u.team = t.tid JOIN regions r ON t.region = r.rid EMIT CHANGES LIMIT 1");
         var rows = await EngineFixture.ReadAllAsync(result.Rows!);
         Assert.Equal(["ann", "red", "eu"], Assert.Single(rows));
@@ -106,7 +93,7 @@ public sealed class TableChainJoinTests : IAsyncLifetime
     [Fact]
     public async Task Right_and_full_steps_on_one_primary_key_keep_every_tables_rows_of_a_key()
     {
-        await _db.ExecAllAsync("CREATE TABLE extra (id INT PRIMARY KEY, note STRING) WITH (PARTITIONS = 2)",
+        await Db.ExecAllAsync("CREATE TABLE extra (id INT PRIMARY KEY, note STRING) WITH (PARTITIONS = 2)",
             "INSERT INTO users VALUES (1, 'ann', 7), (2, 'bob', 8)", "INSERT INTO scores VALUES (2, 20), (3, 30)",
             "INSERT INTO extra VALUES (3, 'z'), (4, 'w')",
             "CREATE TABLE full3 AS SELECT u.id, s.id AS sid, e.id AS eid, u.name, s.score, e.note FROM users u "
@@ -119,11 +106,11 @@ public sealed class TableChainJoinTests : IAsyncLifetime
             await RowsAsync("SELECT * FROM full3"));
         // RIGHT keeps extra's rows; the inner step before it has a row only for key 2, which extra lacks.
         Assert.Equal(["3|null|3|z", "4|null|4|w"], await RowsAsync("SELECT * FROM right3"));
-        await _db.ExecAllAsync("DELETE FROM users WHERE id = 1", "DELETE FROM extra WHERE id = 4",
+        await Db.ExecAllAsync("DELETE FROM users WHERE id = 1", "DELETE FROM extra WHERE id = 4",
             "INSERT INTO users VALUES (3, 'cid', 9)", "INSERT INTO scores VALUES (3, 33)");
         Assert.Equal(["2|2|null|bob|20|null", "3|3|3|cid|33|z"], await RowsAsync("SELECT * FROM full3"));
         Assert.Equal(["3|33|3|z"], await RowsAsync("SELECT * FROM right3"));
-        Assert.Equal(2, _db.Engine.ReadRecords("full3").Count(r => r.ValueIsNull));
+        Assert.Equal(2, Db.Engine.ReadRecords("full3").Count(r => r.ValueIsNull));
     }
 
     [Theory]
@@ -135,6 +122,6 @@ public sealed class TableChainJoinTests : IAsyncLifetime
         + "JOIN teams t ON u.name = t.title")]
     public async Task Outer_steps_beside_foreign_key_steps_and_steps_off_a_key_are_refused(string sql)
     {
-        Assert.Equal(SqlState.FeatureNotSupported, (await _db.FailsAsync(sql)).SqlState);
+        Assert.Equal(SqlState.FeatureNotSupported, (await Db.FailsAsync(sql)).SqlState);
     }
 }

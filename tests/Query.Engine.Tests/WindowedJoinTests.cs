@@ -1,5 +1,3 @@
-using Query.Engine.Errors;
-
 namespace Query.Engine.Tests;
 
 /// <summary>Joins of windowed sources, as ksqlDB has them: two windowed streams (tumbling or hopping with tumbling or
@@ -7,35 +5,22 @@ namespace Query.Engine.Tests;
 /// (Kafka Streams compares the windowed keys); the result names each side's bounds <c>alias_windowstart</c> /
 /// <c>alias_windowend</c>. A windowed source joined with a non-windowed one, or windows of incompatible types, are
 /// refused with ksqlDB's reasons.</summary>
-public sealed class WindowedJoinTests : IAsyncLifetime
+public sealed class WindowedJoinTests : PersistentJoinTestBase
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-    private readonly EngineFixture _db = new();
-
-    public async Task InitializeAsync() => await _db.ExecAllAsync(
+    protected override string[] Sources =>
+    [
         "CREATE STREAM lw (id INT KEY, v STRING) WITH (WINDOW_TYPE = 'TUMBLING', WINDOW_SIZE = '10 SECONDS', "
         + "PARTITIONS = 2)",
         "CREATE STREAM rw (id INT KEY, w STRING) WITH (WINDOW_TYPE = 'HOPPING', WINDOW_SIZE = '10 SECONDS')",
         "CREATE STREAM ls (id INT KEY, v STRING) WITH (WINDOW_TYPE = 'SESSION')",
         "CREATE STREAM rs (id INT KEY, w STRING) WITH (WINDOW_TYPE = 'SESSION')",
         "CREATE STREAM plain (id INT KEY, p STRING)",
-        "SET 'auto.offset.reset' = 'earliest'");
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
-
-    private async Task<List<string>> RowsAsync(string sql)
-    {
-        Assert.True(await _db.Engine.WaitForPersistentQueriesAsync(Timeout));
-        Assert.All(_db.Engine.Queries.List(), q => Assert.Null(q.Error));
-        var rows = await _db.QueryAsync(sql);
-        return [.. rows.Select(r => string.Join("|", r.Select(v => v?.ToString() ?? "null"))).Order(
-            StringComparer.Ordinal)];
-    }
+    ];
 
     [Fact]
     public async Task Time_windowed_streams_match_on_key_and_window()
     {
-        await _db.ExecAllAsync(
+        await Db.ExecAllAsync(
             "INSERT INTO lw (id, v, WINDOWSTART, WINDOWEND, ROWTIME) VALUES (1, 'a', 0, 10000, 1000), "
             + "(1, 'b', 10000, 20000, 11000), (2, 'c', 0, 10000, 2000)",
             "INSERT INTO rw (id, w, WINDOWSTART, WINDOWEND, ROWTIME) VALUES (1, 'x', 0, 10000, 3000), "
@@ -49,7 +34,7 @@ public sealed class WindowedJoinTests : IAsyncLifetime
     [Fact]
     public async Task Star_over_windowed_streams_lists_each_sides_window_after_its_key_and_keeps_a_windowed_sink()
     {
-        await _db.ExecAllAsync(
+        await Db.ExecAllAsync(
             "INSERT INTO lw (id, v, WINDOWSTART, WINDOWEND, ROWTIME) VALUES (1, 'a', 0, 10000, 1000), "
             + "(1, 'b', 10000, 20000, 11000)",
             "INSERT INTO rw (id, w, WINDOWSTART, WINDOWEND, ROWTIME) VALUES (1, 'x', 0, 10000, 3000), "
@@ -59,7 +44,7 @@ public sealed class WindowedJoinTests : IAsyncLifetime
         // after its key.
         Assert.Equal(["1|0|10000|0|10000|a|1|0|10000|x", "1|10000|20000|10000|20000|b|1|10000|20000|y"],
             await RowsAsync("SELECT * FROM j"));
-        var sink = _db.Engine.GetStream("j", null).Definition;
+        var sink = Db.Engine.GetStream("j", null).Definition;
         Assert.Equal(Catalog.WindowKind.Tumbling, sink.Window?.Kind);
         Assert.Equal("l_id", sink.Columns[sink.KeyColumn].Name);
     }
@@ -67,7 +52,7 @@ public sealed class WindowedJoinTests : IAsyncLifetime
     [Fact]
     public async Task Session_windowed_streams_match_on_exact_session_bounds()
     {
-        await _db.ExecAllAsync(
+        await Db.ExecAllAsync(
             "INSERT INTO ls (id, v, WINDOWSTART, WINDOWEND, ROWTIME) VALUES (1, 'a', 0, 5000, 5000), "
             + "(2, 'b', 0, 5000, 5000)",
             "INSERT INTO rs (id, w, WINDOWSTART, WINDOWEND, ROWTIME) VALUES (1, 'x', 0, 5000, 5000), "
@@ -89,10 +74,6 @@ public sealed class WindowedJoinTests : IAsyncLifetime
         "Incompatible windowed sources")]
     [InlineData("SELECT * FROM lw l JOIN rw r WITHIN 1 MINUTE ON l.v = r.w EMIT CHANGES",
         "Implicit repartitioning of windowed sources is not supported")]
-    public async Task Windowed_joins_ksqldb_refuses_are_refused(string sql, string reason)
-    {
-        var error = await Assert.ThrowsAnyAsync<SqlException>(() => _db.ExecAsync(sql));
-        Assert.Equal(SqlState.FeatureNotSupported, error.SqlState);
-        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
-    }
+    public Task Windowed_joins_ksqldb_refuses_are_refused(string sql, string reason)
+        => AssertRefusedAsync(sql, reason);
 }

@@ -12,7 +12,8 @@ public sealed class TieringSettingsTests
         var settings = new ServerSettings();
         new ConfigurationBuilder().AddCommandLine(ServerSettings.ExpandSwitches(["--tiered-by-default",
             "--local-retention-ms", "5000", "--local-retention-bytes", "-1", "--archival-interval-seconds", "2.5",
-            "--archival-history-runs", "9", "--compaction-target-file-bytes", "65536", "--compaction-min-files", "3",
+            "--archival-history-runs", "9", "--archival-parallelism", "3", "--cold-open-files", "7",
+            "--compaction-target-file-bytes", "65536", "--compaction-min-files", "3",
             "--data-dir", "/tmp/x"]), ServerSettings.CommandLineFlags).Build()
             .Bind(settings);
         Assert.True(settings.TieredByDefault);
@@ -21,12 +22,14 @@ public sealed class TieringSettingsTests
         settings.DataDirectory = data.Path;
         var options = settings.ToEngineOptions();
         Assert.Equal(Path.Combine(data.Path, "cold"), options.ColdStore!.Root);
+        Assert.Equal(7, options.ColdStore.FileCache.Capacity);
         Assert.Equal(new Engine.Tiering.TieringDefaults
         {
             Enabled = true,
             LocalRetentionMs = 5000,
             LocalRetentionBytes = -1,
             HistoryRuns = 9,
+            ArchivalParallelism = 3,
             Compaction = new Tiering.Compaction.CompactionOptions { TargetFileBytes = 65536, MinFilesToMerge = 3 },
         }, options.Tiering);
 
@@ -55,6 +58,12 @@ public sealed class TieringSettingsTests
             DataDirectory = data.Path,
             Port = 0,
             CompactionMinFiles = 1,
+        }));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => QueryServer.StartAsync(new ServerSettings
+        {
+            DataDirectory = data.Path,
+            Port = 0,
+            ArchivalParallelism = 0,
         }));
     }
 }

@@ -10,9 +10,10 @@ namespace Query.Tiering.Tests;
 
 /// <summary>
 /// SIGKILL of a real process while it appends and archives (tests/Query.Tiering.CrashHarness), twelve rounds
-/// on the same folders. After each kill: no temporary file survives start-up, the Parquet files on disk are
-/// exactly those the manifest names, no acknowledged offset is lost, and every offset reads exactly once, with
-/// the bytes it was written with, across the two tiers.
+/// on the same folders: one partition, and two partitions archived at once (each on its own thread). After each
+/// kill: no temporary file survives start-up, the Parquet files on disk are exactly those the manifests name, no
+/// acknowledged offset is lost, and every offset of every partition reads exactly once, with the bytes it was
+/// written with, across the two tiers.
 /// </summary>
 public sealed class ArchivalCrashTests : IDisposable
 {
@@ -22,7 +23,13 @@ public sealed class ArchivalCrashTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Fact]
-    public async Task Killing_the_process_during_archival_loses_nothing_and_duplicates_nothing()
+    public Task Killing_the_process_during_archival_loses_nothing_and_duplicates_nothing() => KillRoundsAsync(1);
+
+    [Fact]
+    public Task Killing_the_process_while_two_partitions_archive_at_once_loses_nothing_and_duplicates_nothing() =>
+        KillRoundsAsync(2);
+
+    private async Task KillRoundsAsync(int partitions)
     {
         var data = Path.Combine(_directory.Path, "data");
         var cold = Path.Combine(_directory.Path, "cold");
@@ -30,7 +37,7 @@ public sealed class ArchivalCrashTests : IDisposable
         long acknowledged = 0, archivedRounds = 0, coldEnd = 0;
         for (var round = 0; round < Rounds; round++)
         {
-            using (var harness = Start(data, cold))
+            using (var harness = Start(data, cold, partitions))
             {
                 // Each acknowledged append is followed by archival: kill a few milliseconds after the k-th one.
                 await harness.WaitForLineAsync("A ", random.Next(2, 10), TimeSpan.FromSeconds(60));
@@ -39,21 +46,35 @@ public sealed class ArchivalCrashTests : IDisposable
                 acknowledged = Math.Max(acknowledged, harness.LastNumber("A "));
                 archivedRounds += harness.Count("R ");
             }
-            coldEnd = await VerifyAsync(data, cold, acknowledged);
+            coldEnd = await VerifyAsync(data, cold, acknowledged, partitions);
         }
         Assert.True(archivedRounds > 0, "the harness never finished an archival round");
         Assert.True(coldEnd > 1000, $"only {coldEnd} offsets archived");
     }
 
-    private static async Task<long> VerifyAsync(string data, string cold, long acknowledged)
+    // The least cold end of the partitions.
+    private static async Task<long> VerifyAsync(string data, string cold, long acknowledged, int partitions)
     {
         await using var store = LogStore.Open(data);
         Assert.True(store.TryGetLog(CrashRecords.LogName, out var log));
-        var partition = log.GetPartition(0);
-        var tier = new ColdStore(cold).GetTier(CrashRecords.LogName, 0);
-        Assert.Empty(TierTestKit.StrayFiles(cold));
-        Assert.Equal(tier.Manifest.Files.Select(f => CrashRecords.LogName + "/partition=0/" + f.RelativePath).Order(),
-            TierTestKit.ParquetFiles(cold).Select(f => f.Replace('\\', '/')));
+        var coldStore = new ColdStore(cold);
+        var tiers = Enumerable.Range(0, partitions).Select(p => coldStore.GetTier(CrashRecords.LogName, p)).ToList();
+        Assert.Empty(TierTestKit.StrayFiles(cold));         // opening the tiers cleaned what the kill left
+        var named = new List<string>();
+        var coldEnd = long.MaxValue;
+        for (var p = 0; p < partitions; p++)
+        {
+            var folder = $"{CrashRecords.LogName}/partition={p}/";
+            named.AddRange(tiers[p].Manifest.Files.Select(f => folder + f.RelativePath));
+            VerifyPartition(log.GetPartition(p), tiers[p], acknowledged);
+            coldEnd = Math.Min(coldEnd, tiers[p].Manifest.EndOffset);
+        }
+        Assert.Equal(named.Order(), TierTestKit.ParquetFiles(cold).Select(f => f.Replace('\\', '/')));
+        return coldEnd;
+    }
+
+    private static void VerifyPartition(PartitionLog partition, PartitionTier tier, long acknowledged)
+    {
         Assert.True(partition.EndOffset >= acknowledged, $"acknowledged {acknowledged}, found {partition.EndOffset}");
         var source = new TieredPartitionSource(partition, tier, () => TierTestKit.Layout);
         using var reader = source.OpenReader(0);
@@ -69,10 +90,9 @@ public sealed class ArchivalCrashTests : IDisposable
         }
         Assert.Equal(partition.EndOffset, expected);
         Assert.Equal(0, reader.Statistics.OffsetsSkippedByRetention);
-        return tier.Manifest.EndOffset;
     }
 
-    private static HarnessProcess Start(string data, string cold)
+    private static HarnessProcess Start(string data, string cold, int partitions)
     {
         var path = typeof(ArchivalCrashTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .First(a => a.Key == "TieringCrashHarnessPath").Value!;
@@ -85,6 +105,7 @@ public sealed class ArchivalCrashTests : IDisposable
         info.ArgumentList.Add(Path.GetFullPath(path));
         info.ArgumentList.Add(data);
         info.ArgumentList.Add(cold);
+        info.ArgumentList.Add(partitions.ToString(CultureInfo.InvariantCulture));
         return new HarnessProcess(Process.Start(info)!);
     }
 

@@ -17,7 +17,12 @@ public sealed record ColdFileOptions
     public System.IO.Compression.CompressionLevel CompressionLevel { get; init; } =
         System.IO.Compression.CompressionLevel.Fastest;
 
-    internal ParquetOptions ToParquetOptions()
+    /// <summary>Whether top-level STRING columns are dictionary-encoded where Parquet.Net's sample finds few
+    /// distinct values (its threshold; otherwise PLAIN as before): readers then decode each distinct string once
+    /// per row group, and the cold reader compares predicates on the dictionary.</summary>
+    public bool DictionaryStrings { get; init; } = true;
+
+    internal ParquetOptions ToParquetOptions(global::Parquet.Schema.ParquetSchema? schema = null)
     {
         var options = new ParquetOptions
         {
@@ -28,6 +33,16 @@ public sealed record ColdFileOptions
             MaximumLargePoolFreeBytes = 128 << 20,
         };
         options.ColumnEncodingHints[Parquet.ColdFileSchema.RowOffset] = EncodingHint.DeltaBinaryPacked;
+        if (DictionaryStrings && schema is not null)
+        {
+            foreach (var field in schema.Fields)
+            {
+                // Parquet.Net 6 gives a STRING field the CLR type ReadOnlyMemory<char>.
+                if (field is global::Parquet.Schema.DataField { ClrType: var type }
+                    && (type == typeof(string) || type == typeof(ReadOnlyMemory<char>)))
+                    options.ColumnEncodingHints[field.Name] = EncodingHint.Dictionary;
+            }
+        }
         return options;
     }
 

@@ -18,6 +18,11 @@ public sealed class ColdReadStatistics
     /// <summary>Rows of row groups read that the column predicates left out before they were rebuilt.</summary>
     public long RowsFilteredOut;
 
+    /// <summary>Column chunks our own page decoder read, and those it left to Parquet.Net (nested columns,
+    /// DECIMAL, encodings or codecs it does not handle).</summary>
+    public int ColumnChunksDecoded;
+    public int ColumnChunksDeclined;
+
     /// <summary>Adds another read's counters (a file's into its partition's, a partition's into a query's).</summary>
     public void Add(ColdReadStatistics other)
     {
@@ -29,5 +34,7 @@ public sealed class ColdReadStatistics
         RowGroupsSkippedByFilter += other.RowGroupsSkippedByFilter;
         RowsRead += other.RowsRead;
         RowsFilteredOut += other.RowsFilteredOut;
+        ColumnChunksDecoded += other.ColumnChunksDecoded;
+        ColumnChunksDeclined += other.ColumnChunksDeclined;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Query.Tiering.Parquet;
 
 namespace Query.Tiering;
 
@@ -11,18 +12,24 @@ public sealed class ColdStore
 {
     private readonly ConcurrentDictionary<(string Stream, int Partition), Lazy<PartitionTier>> _tiers = new();
 
-    public ColdStore(string root)
+    /// <param name="root">The cold root folder.</param>
+    /// <param name="openFiles">Cold files kept open between reads (<see cref="ColdFileCache"/>); 0: none.</param>
+    public ColdStore(string root, int openFiles = ColdFileCache.DefaultCapacity)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         Root = Path.GetFullPath(root);
         Directory.CreateDirectory(Root);
+        FileCache = new ColdFileCache(openFiles);
     }
 
     public string Root { get; }
 
+    /// <summary>The cold files kept open between reads, shared by every tier of the store.</summary>
+    public ColdFileCache FileCache { get; }
+
     public PartitionTier GetTier(string stream, int partition) =>
-        _tiers.GetOrAdd((stream, partition),
-            key => new Lazy<PartitionTier>(() => PartitionTier.Open(Root, key.Stream, key.Partition))).Value;
+        _tiers.GetOrAdd((stream, partition), key => new Lazy<PartitionTier>(() =>
+            PartitionTier.Open(Root, key.Stream, key.Partition, FileCache))).Value;
 
     /// <summary>Forgets a dropped stream's tiers and deletes its cold folder.</summary>
     public void DeleteStream(string stream)
@@ -33,6 +40,7 @@ public sealed class ColdStore
                 _tiers.TryRemove(key, out _);
         }
         var folder = ColdPaths.StreamDirectory(Root, stream);
+        FileCache.EvictUnder(folder);
         if (Directory.Exists(folder))
             Directory.Delete(folder, recursive: true);
     }

@@ -1,4 +1,5 @@
 using Query.Tiering.Manifest;
+using Query.Tiering.Parquet;
 
 namespace Query.Tiering;
 
@@ -10,11 +11,14 @@ namespace Query.Tiering;
 /// </summary>
 public sealed class PartitionTier
 {
-    private readonly ManifestPins _pins = new();
+    private readonly ManifestPins _pins;
     private TierManifest _manifest;
 
-    private PartitionTier(string stream, int partition, string directory, TierManifest manifest)
+    private PartitionTier(string stream, int partition, string directory, TierManifest manifest,
+        ColdFileCache? fileCache)
     {
+        FileCache = fileCache;
+        _pins = new ManifestPins(fileCache is null ? null : fileCache.Evict);
         Stream = stream;
         Partition = partition;
         Directory = directory;
@@ -24,6 +28,10 @@ public sealed class PartitionTier
     public string Stream { get; }
     public int Partition { get; }
     public string Directory { get; }
+
+    /// <summary>Cold files kept open between reads (shared by the store's tiers); null: every read opens its file.
+    /// Whoever deletes one of this tier's files evicts it here first.</summary>
+    public ColdFileCache? FileCache { get; }
 
     /// <summary>The committed manifest; immutable, safe to read from any thread.</summary>
     public TierManifest Manifest => Volatile.Read(ref _manifest);
@@ -46,12 +54,12 @@ public sealed class PartitionTier
     /// <summary>Test hook run in a manifest commit, after the temporary file is synced, before the rename.</summary>
     internal Action? BeforeManifestRename { get; set; }
 
-    public static PartitionTier Open(string coldRoot, string stream, int partition)
+    public static PartitionTier Open(string coldRoot, string stream, int partition, ColdFileCache? fileCache = null)
     {
         var directory = ColdPaths.PartitionDirectory(coldRoot, stream, partition);
         var manifest = TierManifestFile.Read(directory);
         CleanDirectory(directory, manifest);
-        return new PartitionTier(stream, partition, directory, manifest);
+        return new PartitionTier(stream, partition, directory, manifest, fileCache);
     }
 
     public string FullPath(ColdFileEntry file) => Path.Combine(Directory, file.RelativePath);

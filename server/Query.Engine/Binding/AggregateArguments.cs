@@ -22,6 +22,30 @@ internal static class AggregateArguments
         return new BoundConstructor(new EquatableArray<BoundExpr>(items), new ArrayType(SqlType.Double));
     }
 
+    /// <summary>
+    /// TOPK(sort_col, col1, ..., k)'s row: one STRUCT per row with the fields ksqlDB names (<c>sort_col</c>, then
+    /// <c>col0</c>, <c>col1</c>, ... in the order written; a UDAF sees values, not column names). Untyped literals
+    /// and NULLs become STRING, as in a STRUCT constructor.
+    /// </summary>
+    public static BoundExpr TopKRow(BoundExpr sort, IReadOnlyList<BoundExpr> others, int position)
+    {
+        var items = new BoundExpr[others.Count + 1];
+        var fields = new StructField[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            var value = i == 0 ? sort : others[i - 1];
+            if (value is BoundLiteral { IsUntypedString: true } || value.Type.Kind == SqlTypeKind.Null)
+                value = ExpressionBinder.Coerce(value, SqlType.String, CastContext.Implicit, position);
+            items[i] = value;
+            fields[i] = new StructField(i == 0 ? TopKSortField : $"col{i - 1}", value.Type);
+        }
+        return new BoundConstructor(new EquatableArray<BoundExpr>(items),
+            new StructType(new EquatableArray<StructField>(fields)));
+    }
+
+    /// <summary>The field of TOPK's several-column result that holds the ranked value (ksqlDB's name).</summary>
+    public const string TopKSortField = "sort_col";
+
     /// <summary>TOPK's k: an integer literal from 1 to <see cref="AggregateFunctions.MaxTopK"/>.</summary>
     public static int TopK(Ast.Expr k, string name, int position) => k switch
     {

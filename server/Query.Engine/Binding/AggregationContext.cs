@@ -26,7 +26,7 @@ public sealed class AggregationContext
     private readonly BindScope _source;
     private readonly ParameterTypes _parameters;
     private readonly List<Ast.Expr> _groupSyntax = [];
-    private readonly List<(AggregateKind Kind, Ast.Expr? Argument, Ast.Expr? Second, Ast.Expr? Third)>
+    private readonly List<(AggregateKind Kind, Ast.Expr? Argument, Ast.EquatableArray<Ast.Expr> Arguments)>
         _aggregateSyntax = [];
 
     private readonly IReadOnlyList<object?>? _parameterValues;
@@ -149,7 +149,7 @@ public sealed class AggregationContext
         for (var i = 0; i < _aggregateSyntax.Count; i++)
         {
             if (_aggregateSyntax[i].Kind == kind && Equals(_aggregateSyntax[i].Argument, argument)
-                && Equals(_aggregateSyntax[i].Second, second) && Equals(_aggregateSyntax[i].Third, third))
+                && _aggregateSyntax[i].Arguments.Equals(call.Arguments))
                 return new BoundColumn(GroupKeys.Count + WindowColumns + i, name, Aggregates[i].ResultType);
         }
         BoundExpr? bound = null;
@@ -163,28 +163,58 @@ public sealed class AggregationContext
             if (bound.Type.Kind == SqlTypeKind.Null)
                 bound = ExpressionBinder.Coerce(bound, SqlType.String, CastContext.Implicit, position);
         }
+        if (kind is AggregateKind.TopK or AggregateKind.TopKDistinct && bound is { Type.IsComplex: true })
+            throw TopKTypeError(call, position);
         var (input, result) = AggregateFunctions.Types(kind, bound?.Type, position);
         var parameter = 0;
-        if (kind == AggregateKind.Correlation && bound is not null)
+        if (kind == AggregateKind.TopK && call.Arguments.Count > 2)
+            (bound, input, result) = TopKColumns(bound!, call, position);
+        else if (kind == AggregateKind.Correlation && bound is not null)
             bound = AggregateArguments.Pair(bound, SourceBinder().Bind(second!), position);
         else if (bound is not null && input is not null)
             bound = ExpressionBinder.Coerce(bound, input, CastContext.Implicit, position);
         var keepNulls = false;
         if (kind is AggregateKind.TopK or AggregateKind.TopKDistinct)
-            parameter = AggregateArguments.TopK(second!, call.Name.Name.Value, position);
+            parameter = AggregateArguments.TopK(call.Arguments[^1], call.Name.Name.Value, position);
         else if (kind is AggregateKind.LatestByOffset or AggregateKind.EarliestByOffset && second is not null)
         {
             (parameter, keepNulls) = AggregateArguments.ByOffset(second, third, call.Name.Name.Value, position);
             if (parameter > 0)
                 result = new ArrayType(result);
         }
-        _aggregateSyntax.Add((kind, argument, second, third));
+        _aggregateSyntax.Add((kind, argument, call.Arguments));
         Aggregates.Add(new BoundAggregate(kind, bound, input ?? bound?.Type, result)
         {
             Parameter = parameter,
             KeepNulls = keepNulls,
         });
         return new BoundColumn(GroupKeys.Count + WindowColumns + Aggregates.Count - 1, name, result);
+    }
+
+    /// <summary>
+    /// TOPK(sort_col, col1, ..., k), ksqlDB's several-column form: the row's columns as one STRUCT (sort_col, col0,
+    /// col1, ...) per row, ranked by its first field; the result is an ARRAY of those STRUCTs.
+    /// </summary>
+    private (BoundExpr Row, SqlType Input, SqlType Result) TopKColumns(BoundExpr sort, Ast.FunctionCall call,
+        int position)
+    {
+        var others = new BoundExpr[call.Arguments.Count - 2];
+        for (var i = 0; i < others.Length; i++)
+            others[i] = SourceBinder().Bind(call.Arguments[i + 1]);
+        var row = AggregateArguments.TopKRow(sort, others, position);
+        return (row, row.Type, new ArrayType(row.Type));
+    }
+
+    /// <summary>A TOPK over a value it cannot rank, in ksqlDB's words, with every argument's type.</summary>
+    private SqlException TopKTypeError(Ast.FunctionCall call, int position)
+    {
+        var types = new string[call.Arguments.Count];
+        for (var i = 0; i < types.Length; i++)
+            types[i] = SourceBinder().Bind(call.Arguments[i]).Type.ToString();
+        return new SqlException(SqlState.UndefinedFunction, $"Function '{call.Name.Name.Value.ToLowerInvariant()}' "
+            + $"does not accept parameters ({string.Join(", ", types)}).", position: position,
+            hint: "The ranked (first) argument must be a scalar (INT, BIGINT, DOUBLE, STRING, DECIMAL, a date or time, "
+                + "BOOLEAN or BYTES), not an ARRAY, MAP or STRUCT.");
     }
 
     /// <summary>The aggregated row's columns: keys then aggregates.</summary>

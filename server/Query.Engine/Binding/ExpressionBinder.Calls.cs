@@ -50,6 +50,7 @@ public sealed partial class ExpressionBinder
                     1 => $"function {name} takes exactly one argument",
                     var most when most == AggregateFunctions.Arity(kind)
                         => $"function {name} takes exactly {most} arguments",
+                    int.MaxValue => $"function {name} takes at least {AggregateFunctions.Arity(kind)} arguments",
                     var most => $"function {name} takes {AggregateFunctions.Arity(kind)} to {most} arguments",
                 }, position: position);
             return _aggregation.AddAggregate(kind, star ? null : call.Arguments[0], call, position);

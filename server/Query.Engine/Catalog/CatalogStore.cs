@@ -156,6 +156,7 @@ public sealed class CatalogStore
         public long? LocalRetentionBytes { get; set; }
         public string? WindowType { get; set; }
         public long WindowSizeMs { get; set; }
+        public long? WindowRetentionMs { get; set; }
 
         public static CatalogEntry From(StreamDefinition definition)
         {
@@ -182,6 +183,7 @@ public sealed class CatalogStore
                 LocalRetentionBytes = definition.Tiering.LocalRetentionBytes,
                 WindowType = definition.Window?.Kind.ToString().ToUpperInvariant(),
                 WindowSizeMs = definition.Window?.SizeMs ?? 0,
+                WindowRetentionMs = definition.WindowRetentionMs,
             };
             foreach (var column in definition.Columns)
             {
@@ -219,6 +221,7 @@ public sealed class CatalogStore
                     i < HeaderKeys.Count ? HeaderKeys[i] : null))],
                 Window = WindowType is null ? null
                     : new TableWindow(Enum.Parse<WindowKind>(WindowType, ignoreCase: true), WindowSizeMs),
+                WindowRetentionMs = WindowType is null ? null : WindowRetentionMs,
             };
         }
 

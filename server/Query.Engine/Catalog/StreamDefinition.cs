@@ -133,6 +133,13 @@ public sealed record StreamDefinition(
     /// </summary>
     public TableWindow? Window { get; init; }
 
+    /// <summary>
+    /// How long a windowed table's state keeps a window (a CTAS's WINDOW ... RETENTION, by default its size plus
+    /// grace): the table's materialized state drops windows past it, as ksqlDB's window store does. Null: every
+    /// window is kept (a windowed source's table, whose retention is unknown).
+    /// </summary>
+    public long? WindowRetentionMs { get; init; }
+
     /// <summary>The WINDOWSTART column of a windowed source, or -1.</summary>
     public int WindowStartColumn => Window is null ? -1 : WindowColumn(WindowStartName);
 

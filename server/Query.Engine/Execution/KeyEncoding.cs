@@ -34,7 +34,15 @@ public static class KeyEncoding
 
     /// <summary>The record key of the key values alone (one per key column, in key order, already of the key
     /// columns' types); null when any is NULL (a table's key has no NULL part).</summary>
-    public static byte[]? EncodeKeyValues(StreamRuntime stream, ReadOnlySpan<Cell> keyValues)
+    public static byte[]? EncodeKeyValues(StreamRuntime stream, ReadOnlySpan<Cell> keyValues) =>
+        KeyRow(stream, keyValues) is { } row ? Encode(stream, row) : null;
+
+    /// <summary>The key columns' bytes of a windowed source, without a window: what its state's index of windows by
+    /// key is keyed by (null when any value is NULL).</summary>
+    public static byte[]? EncodeKeyValuesWithoutWindow(StreamRuntime stream, ReadOnlySpan<Cell> keyValues) =>
+        KeyRow(stream, keyValues) is { } row ? stream.KeyCodec.Encode(row) : null;
+
+    private static Cell[]? KeyRow(StreamRuntime stream, ReadOnlySpan<Cell> keyValues)
     {
         var row = new Cell[stream.Types.Length];
         row.AsSpan().Fill(Cell.Null);
@@ -45,6 +53,6 @@ public static class KeyEncoding
                 return null;
             row[columns[i]] = keyValues[i];
         }
-        return Encode(stream, row);
+        return row;
     }
 }

@@ -59,14 +59,22 @@ public sealed class RowAppender : IDisposable
     internal RowAppender(StreamRuntime stream, LogTransaction transaction, bool ownsTransaction)
         : this(stream, transaction) => _ownsTransaction = ownsTransaction;
 
-    private RowAppender(StreamRuntime stream, LogTransaction transaction)
+    private RowAppender(StreamRuntime stream, LogTransaction? transaction)
     {
         _stream = stream;
-        _transaction = transaction;
+        _transaction = transaction!;
         _batches = new List<RecordBatchBuilder>[stream.Log.PartitionCount];
         _staged = new StagingLane?[stream.Log.PartitionCount];
         _maxRecordBytes = stream.Log.Options.MaxRecordBytes;
     }
+
+    /// <summary>
+    /// A lane: rows encoded into batches of their own (on another thread), never written; <see cref="Splice"/> adds
+    /// them to an appender after the rows it holds. Its memory is bounded by what the caller adds to it.
+    /// </summary>
+    internal static RowAppender Lane(StreamRuntime stream) => new(stream, transaction: null) { _isLane = true };
+
+    private bool _isLane;
 
     public long RowCount { get; private set; }
 
@@ -91,7 +99,7 @@ public sealed class RowAppender : IDisposable
         var key = KeyEncoding.Encode(_stream, row);
         int partition;
         if (key is not null)
-            partition = KafkaPartitioner.Partition(key, _stream.Log.PartitionCount);
+            partition = PartitionOf(key);
         else
         {
             CheckKeyed(hasKey: false);
@@ -111,11 +119,15 @@ public sealed class RowAppender : IDisposable
                 $"row of {value.Length} bytes exceeds the stream's limit of {_maxRecordBytes} bytes");
         CheckKeyed(hasKey);
         var partition = hasKey
-            ? KafkaPartitioner.Partition(key, _stream.Log.PartitionCount)
+            ? PartitionOf(key)
             : _stream.NextRoundRobinPartition();
         BuilderFor(partition).Add(timestampMs, key, hasKey, value, default);
         RowCount++;
     }
+
+    /// <summary>Kafka's partition of a record key (of the key without its window, for windowed keys).</summary>
+    private int PartitionOf(ReadOnlySpan<byte> key) =>
+        Windows.WindowedKey.SinkPartition(key, _stream.Definition.Window, _stream.Log.PartitionCount);
 
     /// <summary>A table's row needs its PRIMARY KEY: a record without a key could never be read or deleted.
     /// </summary>
@@ -146,7 +158,7 @@ public sealed class RowAppender : IDisposable
     public void AddTombstone(ReadOnlySpan<byte> key, long timestampMs = RecordBatchBuilder.UseAppendTime)
     {
         ObjectDisposedException.ThrowIf(_committed, this);
-        var partition = KafkaPartitioner.Partition(key, _stream.Log.PartitionCount);
+        var partition = PartitionOf(key);
         BuilderFor(partition).AddNullValue(timestampMs, key, hasKey: true);
         RowCount++;
     }
@@ -161,7 +173,7 @@ public sealed class RowAppender : IDisposable
             return;
         }
         ObjectDisposedException.ThrowIf(_committed, this);
-        var partition = KafkaPartitioner.Partition(key, _stream.Log.PartitionCount);
+        var partition = PartitionOf(key);
         BuilderFor(partition).AddNullValue(timestampMs ?? RecordBatchBuilder.UseAppendTime, key, hasKey: true);
         RowCount++;
     }
@@ -177,7 +189,7 @@ public sealed class RowAppender : IDisposable
         if (key is null && _stream.Definition.IsTable)
             return;
         var partition = key is not null
-            ? KafkaPartitioner.Partition(key, _stream.Log.PartitionCount)
+            ? PartitionOf(key)
             : _stream.NextRoundRobinPartition();
         BuilderFor(partition).AddNullValue(timestampMs ?? RecordBatchBuilder.UseAppendTime, key, key is not null);
         RowCount++;
@@ -200,13 +212,68 @@ public sealed class RowAppender : IDisposable
         if (list.Count > 0 && list[^1].SizeBytes <= BatchTargetBytes - BatchCloseMarginBytes)
             return list[^1];
         // Here every builder in the list is full (a partition's first row finds none: nothing to stage yet).
-        if (list.Count > 0 && (_staged[partition] is not null
+        if (list.Count > 0 && !_isLane && (_staged[partition] is not null
             || (long)list.Count * BatchTargetBytes >= StageThresholdBytes
             || (long)_bufferedBatches * BatchTargetBytes >= TotalStageThresholdBytes))
             return StageFullBatches(partition, list);
-        list.Add(new RecordBatchBuilder(list.Count == 0 ? 4096 : BatchTargetBytes));
+        // A lane (a chunk of a large COPY) fills whole batches from its first row.
+        list.Add(new RecordBatchBuilder(list.Count == 0 && !_isLane ? 4096 : BatchTargetBytes));
         _bufferedBatches++;
         return list[^1];
+    }
+
+    /// <summary>
+    /// Takes over every batch of <paramref name="lane"/> (see <see cref="Lane"/>), after the rows added so far: each
+    /// partition keeps its rows in order. Staging applies as if the rows had been added here; the lane is left empty.
+    /// </summary>
+    internal void Splice(RowAppender lane)
+    {
+        ObjectDisposedException.ThrowIf(_committed, this);
+        for (var p = 0; p < lane._batches.Length; p++)
+        {
+            if (lane._batches[p] is not { Count: > 0 } batches)
+                continue;
+            var list = _batches[p] ??= [];
+            foreach (var batch in batches)
+            {
+                if (batch.Count == 0)
+                {
+                    batch.Dispose();
+                    continue;
+                }
+                list.Add(batch);
+                _bufferedBatches++;
+            }
+            batches.Clear();
+            if (list.Count > 1 && (_staged[p] is not null || (long)list.Count * BatchTargetBytes >= StageThresholdBytes
+                || (long)_bufferedBatches * BatchTargetBytes >= TotalStageThresholdBytes))
+                StageAll(p, list);
+        }
+        RowCount += lane.RowCount;
+        lane.RowCount = 0;
+    }
+
+    /// <summary>Writes every batch of a partition into its staged append now; leaves one empty builder.</summary>
+    private void StageAll(int partition, List<RecordBatchBuilder> list)
+    {
+        try
+        {
+            var lane = _staged[partition] ??=
+                new StagingLane(_transaction, _stream.Log.GetPartition(partition), BatchTargetBytes);
+            foreach (var batch in list)
+            {
+                if (batch.Count > 0)
+                    lane.WriteNow(batch);
+                batch.Dispose();
+            }
+            _bufferedBatches -= list.Count - 1;
+            list.Clear();
+            list.Add(new RecordBatchBuilder(BatchTargetBytes));
+        }
+        catch (Exception e) when (StorageError(e) is { } error)
+        {
+            throw error;
+        }
     }
 
     /// <summary>Writes the partition's full batches ahead into its staged append; returns an empty builder.</summary>
@@ -312,7 +379,7 @@ public sealed class RowAppender : IDisposable
             _staged[p]?.Dispose();
             _staged[p] = null;
         }
-        if (_ownsTransaction)
+        if (_ownsTransaction && !_isLane)
             _transaction.Dispose();   // aborts unless committed: nothing was visible
         foreach (var list in _batches)
         {

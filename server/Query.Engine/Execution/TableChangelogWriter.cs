@@ -57,7 +57,7 @@ public sealed class TableChangelogWriter : IDisposable
 
     private RecordBatchBuilder BatchFor(byte[] key)
     {
-        var partition = KafkaPartitioner.Partition(key, _batches.Length);
+        var partition = Windows.WindowedKey.SinkPartition(key, _table.Definition.Window, _batches.Length);
         return _batches[partition] ??= new RecordBatchBuilder();
     }
 

@@ -37,14 +37,16 @@ internal static class TableKeys
                 var value = Evaluate(constants[start + i], clock, parameters);
                 tuple[i] = value is null ? Cell.Null : Cell.FromObject(value, source.Types[columns[i]]);
             }
-            var key = KeyEncoding.EncodeKeyValues(source, tuple);
+            // A windowed table is looked up by key in its index of windows: the key without a window.
+            var key = source.Definition.Window is null ? KeyEncoding.EncodeKeyValues(source, tuple)
+                : KeyEncoding.EncodeKeyValuesWithoutWindow(source, tuple);
             if (key is not null && seen.Add(key))
                 keys.Add(key);
         }
         return [.. keys];
     }
 
-    private static object? Evaluate(BoundExpr constant, TimeProvider clock, IReadOnlyList<object?> parameters) =>
+    internal static object? Evaluate(BoundExpr constant, TimeProvider clock, IReadOnlyList<object?> parameters) =>
         constant is BoundParameter parameter
             ? ParameterConverter.ToEngineValue(parameter.Index < parameters.Count ? parameters[parameter.Index]
                 : throw new Errors.SqlException(Errors.SqlState.InvalidParameterCount,

@@ -44,7 +44,8 @@ internal sealed class TombstoneRows
             return false;
         try
         {
-            _table.KeyCodec.Decode(key, _row);
+            if (!TryDecodeKey(key))
+                return false;
         }
         catch (Exception e) when (e is Errors.SqlException or ArgumentException or FormatException
             or System.Text.DecoderFallbackException or System.Text.Json.JsonException or InvalidOperationException
@@ -55,6 +56,26 @@ internal sealed class TombstoneRows
         _value.ResetWrittenCount();
         BinaryRowFormat.Write(_value, _row, _table.Types);
         value = _value.WrittenSpan;
+        return true;
+    }
+
+    /// <summary>Sets the key columns from a record key; a windowed table's key also gives WINDOWSTART and WINDOWEND
+    /// (the delete is of one window's row).</summary>
+    private bool TryDecodeKey(ReadOnlySpan<byte> key)
+    {
+        var definition = _table.Definition;
+        if (definition.Window is not { } window)
+        {
+            _table.KeyCodec.Decode(key, _row);
+            return true;
+        }
+        if (!Windows.WindowedKey.TrySplit(key, window, out var inner, out var startMs, out var endMs))
+            return false;
+        _table.KeyCodec.Decode(inner, _row);
+        if (definition.WindowStartColumn >= 0)
+            _row[definition.WindowStartColumn] = Cell.FromInt64(startMs);
+        if (definition.WindowEndColumn >= 0)
+            _row[definition.WindowEndColumn] = Cell.FromInt64(endMs);
         return true;
     }
 }

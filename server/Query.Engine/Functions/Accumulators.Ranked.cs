@@ -6,22 +6,34 @@ namespace Query.Engine.Functions;
 /// <summary>
 /// TOPK / TOPKDISTINCT: the <c>k</c> largest non-NULL values, largest first (ksqlDB). Kept as a sorted list of at
 /// most k values, so memory is bounded by k, not by the rows. A value that fell out cannot come back, so nothing
-/// is retracted (ksqlDB's TOPK is for streams only).
+/// is retracted (ksqlDB's TOPK is for streams only). In TOPK's several-column form each value is a STRUCT whose
+/// first field is ranked (the row's other columns ride along); a row whose ranked value is NULL is skipped.
 /// </summary>
 internal sealed class TopKAccumulator(SqlType type, int k, bool distinct) : Accumulator
 {
     private readonly List<Cell> _top = new(Math.Min(k, 64));
 
+    /// <summary>The type compared: the value's, or the first field's of a several-column STRUCT.</summary>
+    private readonly SqlType _rankedType = type is StructType row ? row.Fields[0].Type : type;
+
+    private Cell Ranked(in Cell value) =>
+        type is StructType ? Cell.FromObject(((SqlStruct)value.Ref!).Fields[0], _rankedType) : value;
+
+    private int Compare(in Cell x, in Cell ranked) => CellComparer.Compare(Ranked(x), ranked, _rankedType.Kind);
+
     public override void Add(in Cell value)
     {
         if (value.IsNull)
             return;
-        // The first position whose value is smaller: equal values keep their arrival order.
+        var ranked = Ranked(value);
+        if (ranked.IsNull)
+            return;
+        // The first position whose value is smaller: equal values keep their arrival order (as ksqlDB's tests show).
         int low = 0, high = _top.Count;
         while (low < high)
         {
             var middle = (low + high) >>> 1;
-            var order = CellComparer.Compare(_top[middle], value, type.Kind);
+            var order = Compare(_top[middle], ranked);
             if (distinct && order == 0)
                 return;
             if (order >= 0)
@@ -31,7 +43,7 @@ internal sealed class TopKAccumulator(SqlType type, int k, bool distinct) : Accu
         }
         if (low >= k)
             return;
-        if (distinct && low > 0 && CellComparer.Compare(_top[low - 1], value, type.Kind) == 0)
+        if (distinct && low > 0 && Compare(_top[low - 1], ranked) == 0)
             return;
         _top.Insert(low, value);
         if (_top.Count > k)

@@ -55,7 +55,8 @@ public static class AggregateFunctions
         ("COLLECT_SET", "COLLECT_SET(T) -> ARRAY<T>", "Distinct non-NULL values."),
         ("STDDEV_SAMP", "STDDEV_SAMP(numeric) -> DOUBLE", "Sample standard deviation."),
         ("STDDEV_SAMPLE", "STDDEV_SAMPLE(numeric) -> DOUBLE", "Sample standard deviation (ksqlDB's other name)."),
-        ("TOPK", "TOPK(T, k) -> ARRAY<T>", "The k largest non-NULL values, largest first."),
+        ("TOPK", "TOPK(T, k) -> ARRAY<T> | TOPK(T, col1, ..., k) -> ARRAY<STRUCT<sort_col T, col0, ...>>",
+            "The k largest non-NULL values, largest first (with other columns of their rows)."),
         ("TOPKDISTINCT", "TOPKDISTINCT(T, k) -> ARRAY<T>", "The k largest distinct non-NULL values."),
         ("HISTOGRAM", "HISTOGRAM(STRING) -> MAP<STRING, BIGINT>",
             "How often each value occurs (at most 1000 distinct values)."),
@@ -71,14 +72,18 @@ public static class AggregateFunctions
     /// <summary>Largest k of TOPK / TOPKDISTINCT (the state holds k values per group).</summary>
     public const int MaxTopK = 10_000;
 
-    /// <summary>How many arguments an aggregate takes (COUNT(*) aside).</summary>
+    /// <summary>How many arguments an aggregate takes at least (COUNT(*) aside).</summary>
     public static int Arity(AggregateKind kind) =>
         kind is AggregateKind.TopK or AggregateKind.TopKDistinct or AggregateKind.Correlation ? 2 : 1;
 
-    /// <summary>The most arguments an aggregate takes: LATEST_BY_OFFSET(x, n, ignoreNulls) has optional ones.
-    /// </summary>
-    public static int MaxArity(AggregateKind kind) =>
-        kind is AggregateKind.LatestByOffset or AggregateKind.EarliestByOffset ? 3 : Arity(kind);
+    /// <summary>The most arguments an aggregate takes: LATEST_BY_OFFSET(x, n, ignoreNulls) has optional ones, TOPK
+    /// any number of columns before its k.</summary>
+    public static int MaxArity(AggregateKind kind) => kind switch
+    {
+        AggregateKind.LatestByOffset or AggregateKind.EarliestByOffset => 3,
+        AggregateKind.TopK => int.MaxValue,
+        _ => Arity(kind),
+    };
 
     public static bool IsAggregate(string name) => TryGetKind(name, distinct: false, star: false, out _);
 

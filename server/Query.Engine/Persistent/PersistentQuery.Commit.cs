@@ -30,8 +30,8 @@ internal sealed partial class PersistentQuery
         var skipped = Interlocked.Read(ref _pendingSkipped);
         var stateStart = _committed?.StateStartOffset ?? 0;
         var stateEnd = 0L;
-        // Windowed state is bounded by retention: only a plain aggregate's and a stream-stream join's state logs
-        // are snapshotted.
+        // Every state log is snapshotted once it holds far more records than live entries (a windowed aggregate's
+        // too: its removals keep the state small, but not the log).
         var snapshot = aggregate is not null && SnapshotDue(aggregate, stateStart, out stateEnd);
         if (snapshot)
             stateStart = stateEnd;
@@ -98,6 +98,8 @@ internal sealed partial class PersistentQuery
             live = join.RowsHeld;
         else if (aggregate is Execution.Operators.ContinuousStateChain chain)
             live = chain.RowsHeld;
+        else if (aggregate is Windows.WindowedAggregateOperator windowed)
+            live = windowed.SnapshotWeight;
         else
             return false;
         return replay >= _engine.Options.PersistentSnapshotMinRecords && replay > 2 * live;
@@ -124,6 +126,8 @@ internal sealed partial class PersistentQuery
                 join.WriteAll(WriteGroup);
             else if (aggregate is Execution.Operators.ContinuousStateChain chain)
                 chain.WriteAll(WriteGroup);
+            else if (aggregate is Windows.WindowedAggregateOperator windowed)
+                windowed.WriteAll(WriteGroup);
             else
                 ((Execution.Operators.ContinuousAggregateOperator)aggregate).WriteAll(WriteGroup);
             tableRows?.WriteAll(WriteRow);

@@ -22,30 +22,40 @@ internal static class TableJoinColumns
         _ => null,
     };
 
-    /// <summary>The query with the join's key and exists columns appended (after every other output column).
-    /// </summary>
+    /// <summary>The query with the join's key and exists columns (and, for windowed tables, the result's window
+    /// bounds) appended after every other output column.</summary>
     public static BoundQuery Append(BoundQuery bound, LogicalJoin join, out int keyIndex, out int existsIndex,
         out string keyName)
     {
         var project = (LogicalProject)bound.Root;
-        var width = join.Columns.Count;
-        var key = new BoundColumn(width - 2, TableJoinSpec.KeyColumnName, join.TableTable!.ResultKeyType);
-        var exists = new BoundColumn(width - 1, TableJoinSpec.ExistsColumnName, SqlType.Boolean);
+        var spec = join.TableTable!;
+        var hidden = join.Columns.Count - spec.HiddenColumns;
+        var appended = new List<BoundColumn>
+        {
+            new(hidden, TableJoinSpec.KeyColumnName, spec.ResultKeyType),
+            new(hidden + 1, TableJoinSpec.ExistsColumnName, SqlType.Boolean),
+        };
+        if (spec.Window is not null)
+        {
+            appended.Add(new(hidden + 2, TableJoinSpec.WindowStartColumnName, SqlType.BigInt));
+            appended.Add(new(hidden + 3, TableJoinSpec.WindowEndColumnName, SqlType.BigInt));
+        }
         keyIndex = project.Expressions.Count;
         existsIndex = keyIndex + 1;
         keyName = KeyName(bound, project, join);
-        var expressions = new BoundExpr[project.Expressions.Count + 2];
-        project.Expressions.AsSpan().CopyTo(expressions);
-        expressions[^2] = key;
-        expressions[^1] = exists;
-        ColumnInfo[] columns = [.. bound.Columns.AsSpan(), new ColumnInfo(key.Name, key.Type),
-            new ColumnInfo(exists.Name, exists.Type)];
-        ColumnInfo[] output = [.. project.Output.AsSpan(), new ColumnInfo(key.Name, key.Type),
-            new ColumnInfo(exists.Name, exists.Type)];
+        var expressions = new List<BoundExpr>(project.Expressions.AsSpan().ToArray());
+        var columns = new List<ColumnInfo>(bound.Columns.AsSpan().ToArray());
+        var output = new List<ColumnInfo>(project.Output.AsSpan().ToArray());
+        foreach (var column in appended)
+        {
+            expressions.Add(column);
+            columns.Add(new ColumnInfo(column.Name, column.Type));
+            output.Add(new ColumnInfo(column.Name, column.Type));
+        }
         return bound with
         {
-            Root = project with { Expressions = new(expressions), Output = new(output) },
-            Columns = new(columns),
+            Root = project with { Expressions = new([.. expressions]), Output = new([.. output]) },
+            Columns = new([.. columns]),
         };
     }
 
@@ -83,7 +93,8 @@ internal static class TableJoinColumns
         if (!join.TableTable!.ForeignKey)
         {
             var right = ((LogicalScan)join.Right).Source;
-            keys.Add(join.Columns.Count - 3 - right.Types.Length + right.Definition.KeyColumn);
+            keys.Add(join.Columns.Count - 1 - join.TableTable.HiddenColumns - right.Types.Length
+                + right.Definition.KeyColumn);
         }
         return first;
     }

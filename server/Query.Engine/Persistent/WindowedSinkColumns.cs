@@ -23,8 +23,25 @@ internal sealed class WindowedSinkColumns
         RetractionIndex = retraction < 0 ? -1 : visible + retraction;
     }
 
+    /// <summary>A windowed aggregate's columns: its window, and the retention its table's state keeps.</summary>
+    public WindowedSinkColumns(Windows.WindowSpec window, List<string> hidden, int visible)
+        : this(window.TableWindow, hidden, visible) => RetentionMs = window.RetentionMs;
+
+    /// <summary>A join of windowed tables: the result's window bounds are the join's own hidden columns.</summary>
+    public WindowedSinkColumns(Catalog.TableWindow window, int startIndex, int endIndex)
+    {
+        Window = window;
+        StartIndex = startIndex;
+        EndIndex = endIndex;
+        RetractionIndex = -1;
+    }
+
     /// <summary>The window of the sink table's keys.</summary>
     public Catalog.TableWindow Window { get; }
+
+    /// <summary>How long the sink table keeps a window (the WINDOW's RETENTION); null when the sink only carries a
+    /// source's windows.</summary>
+    public long? RetentionMs { get; }
 
     /// <summary>Output index of WINDOWSTART.</summary>
     public int StartIndex { get; }

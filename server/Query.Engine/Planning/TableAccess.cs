@@ -1,6 +1,7 @@
 using Query.Engine.Binding;
 using Query.Engine.Execution;
 using Query.Engine.Planning.Logical;
+using Query.Engine.Types;
 
 namespace Query.Engine.Planning;
 
@@ -23,14 +24,55 @@ public static class TableAccess
         if (!source.Definition.IsTable || isPush)
             return null;
         var keyColumns = KeyColumns(source);
-        // A windowed table holds a row per key and window: it is scanned, and the filter picks keys and windows.
-        if (!AllCanonical(keyColumns) || source.Definition.Window is not null)
+        if (!AllCanonical(keyColumns))
             return new LogicalTableScan(source);
+        // A windowed table holds a row per key and window: a lookup reads the key's windows (within the bounds the
+        // WHERE puts on WINDOWSTART / WINDOWEND), and the filter above still decides.
+        if (source.Definition.Window is not null)
+        {
+            return where is not null && CoveringTuples(where, keyColumns) is { } keys
+                ? new LogicalKeyLookup(source, new([.. keys])) { WindowBounds = WindowBounds(source, where) }
+                : new LogicalTableScan(source);
+        }
         var tuples = where is null ? null : ExactTuples(where, keyColumns);
         whereIsExact = tuples is not null;
         tuples ??= where is null ? null : CoveringTuples(where, keyColumns);
         return tuples is null ? new LogicalTableScan(source) : new LogicalKeyLookup(source, new([.. tuples]));
     }
+
+    /// <summary>The conjuncts of <paramref name="where"/> comparing WINDOWSTART or WINDOWEND with a constant.
+    /// </summary>
+    private static EquatableArray<WindowBound> WindowBounds(StreamRuntime source, BoundExpr where)
+    {
+        var (start, end) = (source.Definition.WindowStartColumn, source.Definition.WindowEndColumn);
+        var conjuncts = new List<BoundExpr>();
+        Conjuncts(where, conjuncts);
+        var bounds = new List<WindowBound>();
+        foreach (var conjunct in conjuncts)
+        {
+            if (conjunct is not BoundBinary { IsComparison: true, Op: not BinaryOp.NotEqual } comparison)
+                continue;
+            var (column, value, op) = comparison.Left is BoundColumn left
+                ? (left, comparison.Right, comparison.Op)
+                : comparison.Right is BoundColumn right ? (right, comparison.Left, Mirror(comparison.Op))
+                : (null, comparison.Right, comparison.Op);
+            if (column is null || value.Type.Kind != Types.SqlTypeKind.BigInt
+                || !(value is BoundParameter || ConstantEvaluator.IsConstant(value)))
+                continue;
+            if (column.Ordinal == start || column.Ordinal == end)
+                bounds.Add(new WindowBound(column.Ordinal == end, op, value));
+        }
+        return new([.. bounds]);
+    }
+
+    private static BinaryOp Mirror(BinaryOp op) => op switch
+    {
+        BinaryOp.Less => BinaryOp.Greater,
+        BinaryOp.LessOrEqual => BinaryOp.GreaterOrEqual,
+        BinaryOp.Greater => BinaryOp.Less,
+        BinaryOp.GreaterOrEqual => BinaryOp.LessOrEqual,
+        _ => op,
+    };
 
     /// <summary>At most this many keys are looked up for one query (a product of IN lists over several key columns
     /// can be large); above it the state is scanned.</summary>

@@ -41,9 +41,17 @@ internal static class TimeOffsets
         var hotStart = hot.StartOffset;
         if (source.StartOffset < hotStart)
             offsets = offsets.Union(IntervalSet.Range(source.StartOffset, hotStart - 1)
-                .Intersect(FromFirstAtOrAfter(source, times.Min)));
+                .Intersect(ColdFromFirstAtOrAfter(source, times.Min)));
         return offsets;
     }
+
+    // The cold part needs only a lower bound: the scan hands the window to the cold reader, which skips files, row
+    // groups and rows outside it. The manifest gives one without opening a file; the exact first offset would
+    // cost decoding a row group that the scan then decodes again.
+    private static IntervalSet ColdFromFirstAtOrAfter(IPartitionSource source, long minTimestampMs) =>
+        source is TieredPartitionSource tiered && minTimestampMs != long.MinValue
+            ? IntervalSet.AtLeast(tiered.FindColdOffsetBoundForTimestamp(minTimestampMs))
+            : FromFirstAtOrAfter(source, minTimestampMs);
 
     private static IntervalSet FromFirstAtOrAfter(IPartitionSource source, long minTimestampMs) =>
         minTimestampMs == long.MinValue ? IntervalSet.All

@@ -17,7 +17,7 @@ namespace Query.Engine.State;
 /// <para>Restart: the state lives in memory and is rebuilt from the changelog by the first read after the engine
 /// opens (the changelog is the durable copy; no snapshot yet).</para>
 /// </summary>
-public sealed class TableState : IDisposable
+public sealed partial class TableState : IDisposable
 {
     public const int EntryHeaderBytes = 20;
 
@@ -28,11 +28,18 @@ public sealed class TableState : IDisposable
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private byte[] _entry = new byte[256];
 
-    public TableState(string tableName, IReadOnlyList<IPartitionSource> sources, IStateStore store)
+    /// <param name="tableName">For messages.</param>
+    /// <param name="sources">The changelog's partitions.</param>
+    /// <param name="store">Where the latest record per key is kept.</param>
+    /// <param name="windows">A windowed table's index of windows by key, with their retention (null: not
+    /// windowed).</param>
+    public TableState(string tableName, IReadOnlyList<IPartitionSource> sources, IStateStore store,
+        WindowedTableIndex? windows = null)
     {
         _tableName = tableName;
         _sources = sources;
         _store = store;
+        _windows = windows;
         _nextOffsets = new long[sources.Count];
     }
 
@@ -40,7 +47,7 @@ public sealed class TableState : IDisposable
     public long Count => _store.Count;
 
     /// <summary>Bytes the state is charged for.</summary>
-    public long MemoryBytes => _store.MemoryBytes;
+    public long MemoryBytes => _store.MemoryBytes + (_windows?.MemoryBytes ?? 0);
 
     /// <summary>The next changelog offset of <paramref name="partition"/> the state will apply.</summary>
     public long AppliedThrough(int partition) => Volatile.Read(ref _nextOffsets[partition]);
@@ -92,7 +99,11 @@ public sealed class TableState : IDisposable
         while (reader.TryRead(out var record))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (record.HasKey)
+            if (record.HasKey && _windows is not null)
+            {
+                ApplyWindowed(record, partition);
+            }
+            else if (record.HasKey)
             {
                 if (record.ValueIsNull)
                     _store.Delete(record.Key);
@@ -194,6 +205,7 @@ public sealed class TableState : IDisposable
         _lock.EnterWriteLock();
         try
         {
+            _windows?.Clear();
             _store.Dispose();
         }
         finally

@@ -57,6 +57,7 @@ internal static partial class PersistentQueryHandler
             WrapSingleValue = properties.WrapSingleValue ?? true,
             TimestampFormat = properties.TimestampFormat,
             Window = SinkWriter.SinkWindow(plan, columns),
+            WindowRetentionMs = plan.Window?.RetentionMs,
         };
         engine.Catalog.Put(definition);
         engine.SetStream(engine.NewStream(definition, log));

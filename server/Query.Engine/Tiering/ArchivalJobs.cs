@@ -34,41 +34,54 @@ internal sealed class ArchivalJobs(QueryEngine engine)
     public Task<ArchiveResult> ArchiveNowAsync(StreamRuntime stream, CancellationToken cancellationToken)
     {
         var cold = RequireCold();
-        var layout = Layout(stream);
+        Layout(stream);             // 0A000 for a reserved column name before any partition starts
         return EveryPartitionNowAsync(stream, ArchivalRun.Archival, ArchiveResult.None, (p, progress) =>
-            _archiver.ArchiveAsync(stream.Log.GetPartition(p), cold.GetTier(stream.Definition.Name, p), layout,
-                _ => true, progress, cancellationToken), (sum, one) => sum.Add(one));
+            _archiver.ArchiveAsync(stream.Log.GetPartition(p), cold.GetTier(stream.Definition.Name, p),
+                Layout(stream), _ => true, progress, cancellationToken), (sum, one) => sum.Add(one));
     }
 
     /// <summary>Merges every run of two or more small cold files of <paramref name="stream"/> now.</summary>
     public Task<CompactionResult> CompactNowAsync(StreamRuntime stream, CancellationToken cancellationToken)
     {
         var cold = RequireCold();
-        var layout = Layout(stream);
+        Layout(stream);
         return EveryPartitionNowAsync(stream, ArchivalRun.Compaction, CompactionResult.None, (p, progress) =>
-            _compactor.CompactAsync(cold.GetTier(stream.Definition.Name, p), layout, force: true, progress,
+            _compactor.CompactAsync(cold.GetTier(stream.Definition.Name, p), Layout(stream), force: true, progress,
                 cancellationToken), (sum, one) => sum.Add(one));
     }
 
-    // A statement's run: partition by partition, each visible as a run of its own, the first failure the answer.
+    // A statement's run: ArchivalParallelism partitions at once (each with its own layout: layouts keep scratch
+    // rows), each visible as a run of its own; the first failure (by partition) is the answer.
     private async Task<TResult> EveryPartitionNowAsync<TResult>(StreamRuntime stream, string kind, TResult none,
         Func<int, ArchiveProgress, Task<TResult>> runAsync, Func<TResult, TResult, TResult> add)
     {
-        var result = none;
-        for (var p = 0; p < stream.Log.PartitionCount; p++)
+        var partitions = stream.Log.PartitionCount;
+        var results = new TResult[partitions];
+        try
         {
-            var progress = Start("statement", stream, p, kind);
-            try
-            {
-                result = add(result, await runAsync(p, progress).ConfigureAwait(false));
-                progress.Finish(Now, null);
-            }
-            catch (Exception e)
-            {
-                progress.Finish(Now, e.Message);
-                throw Translate(e);
-            }
+            await PartitionParallelism.ForEachAsync(partitions, engine.Options.Tiering.ArchivalParallelism,
+                async p =>
+                {
+                    var progress = Start("statement", stream, p, kind);
+                    try
+                    {
+                        results[p] = await runAsync(p, progress).ConfigureAwait(false);
+                        progress.Finish(Now, null);
+                    }
+                    catch (Exception e)
+                    {
+                        progress.Finish(Now, e.Message);
+                        throw;
+                    }
+                }).ConfigureAwait(false);
         }
+        catch (Exception e)
+        {
+            throw Translate(e);
+        }
+        var result = none;
+        foreach (var one in results)
+            result = add(result, one);
         return result;
     }
 
@@ -85,40 +98,47 @@ internal sealed class ArchivalJobs(QueryEngine engine)
         int streams = 0, expired = 0, failures = 0;
         var archived = ArchiveResult.None;
         var compacted = CompactionResult.None;
+        var sums = new object();
         foreach (var definition in engine.ListStreams())
         {
             var settings = EffectiveTiering.Of(definition, engine.Options.Tiering);
             if (!settings.Enabled || !engine.TryGetStream(definition.Name, out var stream))
                 continue;
             streams++;
-            for (var p = 0; p < stream.Log.PartitionCount; p++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var progress = Start("job", stream, p);
-                try
+            await PartitionParallelism.ForEachAsync(stream.Log.PartitionCount,
+                engine.Options.Tiering.ArchivalParallelism, async p =>
                 {
-                    var (one, files) = await PassPartitionAsync(cold, stream, p, settings, progress, cancellationToken)
-                        .ConfigureAwait(false);
-                    archived = archived.Add(one);
-                    expired += files;
-                    progress.Finish(Now, null);
-                    var merged = await CompactPartitionAsync(cold, stream, p, cancellationToken).ConfigureAwait(false);
-                    if (merged is null)
-                        failures++;
-                    else
-                        compacted = compacted.Add(merged);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    progress.Finish(Now, "canceled: the server is stopping");
-                    throw;
-                }
-                catch (Exception e)
-                {
-                    progress.Finish(Now, e.Message);
-                    failures++;
-                }
-            }
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var progress = Start("job", stream, p);
+                    try
+                    {
+                        var (one, files) = await PassPartitionAsync(cold, stream, p, settings, progress,
+                            cancellationToken).ConfigureAwait(false);
+                        progress.Finish(Now, null);
+                        var merged = await CompactPartitionAsync(cold, stream, p, cancellationToken)
+                            .ConfigureAwait(false);
+                        lock (sums)
+                        {
+                            archived = archived.Add(one);
+                            expired += files;
+                            if (merged is null)
+                                failures++;
+                            else
+                                compacted = compacted.Add(merged);
+                        }
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        progress.Finish(Now, "canceled: the server is stopping");
+                        throw;
+                    }
+                    catch (Exception e)
+                    {
+                        progress.Finish(Now, e.Message);
+                        lock (sums)
+                            failures++;
+                    }
+                }).ConfigureAwait(false);
         }
         return new ArchivalPassResult(streams, archived, expired, failures, compacted);
     }

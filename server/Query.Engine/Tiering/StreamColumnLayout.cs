@@ -22,6 +22,16 @@ internal sealed class StreamColumnLayout : IColumnLayout
     private readonly Cell[] _cells;
     private readonly ArrayBufferWriter<byte> _scratch = new();
     private readonly int _wideColumn;
+    private readonly Fixed[] _fixed;        // per column: how a BINARY row's bytes become its cold value
+
+    private enum Fixed : byte
+    {
+        None,           // through ReadCold
+        Boolean,
+        Int32,
+        Int64,
+        Range,          // STRING / BYTES: a range of the value bytes when the caller takes ranges
+    }
 
     public StreamColumnLayout(StreamDefinition definition, int schemaVersion)
     {
@@ -36,6 +46,14 @@ internal sealed class StreamColumnLayout : IColumnLayout
         // Every stream's reads go through a layout, but only a tiered stream's rows are ever decoded for the cold
         // tier, and a tiered stream cannot have a wide DECIMAL (ColdTypes.CheckTierable).
         _wideColumn = Array.FindIndex(_types, ColdTypes.HasWideDecimal);
+        _fixed = Array.ConvertAll(_types, t => t.Kind switch
+        {
+            SqlTypeKind.Boolean => Fixed.Boolean,
+            SqlTypeKind.Int or SqlTypeKind.Date or SqlTypeKind.Time => Fixed.Int32,
+            SqlTypeKind.BigInt or SqlTypeKind.Timestamp or SqlTypeKind.Double => Fixed.Int64,
+            SqlTypeKind.String or SqlTypeKind.Bytes => Fixed.Range,
+            _ => Fixed.None,
+        });
         SchemaVersion = schemaVersion;
         SchemaText = string.Join(", ", definition.Columns.Select(c => $"`{c.Name}` {c.Type}"));
     }
@@ -103,6 +121,7 @@ internal sealed class StreamColumnLayout : IColumnLayout
         if (value.Length < header)
             throw new FormatException("truncated binary row");
         var data = value[header..];
+        var ends = value[(3 + ((count + 7) / 8))..];
         var start = 0;
         for (var i = 0; i < row.Length; i++)
         {
@@ -111,16 +130,20 @@ internal sealed class StreamColumnLayout : IColumnLayout
                 row[i] = ColdValue.Null;
                 continue;
             }
-            var end = (int)BinaryPrimitives.ReadUInt32LittleEndian(value[(3 + ((count + 7) / 8) + (4 * i))..]);
+            var end = (int)BinaryPrimitives.ReadUInt32LittleEndian(ends[(4 * i)..]);
             if (end < start || end > data.Length)
                 throw new FormatException("bad column offset in binary row");
-            var isNull = (value[3 + (i >> 3)] & (1 << (i & 7))) != 0;
-            if (isNull)
+            if ((value[3 + (i >> 3)] & (1 << (i & 7))) != 0)
                 row[i] = ColdValue.Null;
-            else if (ranges && _types[i].Kind is SqlTypeKind.String or SqlTypeKind.Bytes)
-                row[i] = ColdValue.FromValueRange(header + start, end - start);
             else
-                row[i] = ReadCold(data[start..end], _types[i]);
+                row[i] = _fixed[i] switch
+                {
+                    Fixed.Boolean => ColdValue.FromInt64(data[start..end][0] != 0 ? 1 : 0),
+                    Fixed.Int32 => ColdValue.FromInt64(BinaryPrimitives.ReadInt32LittleEndian(data[start..end])),
+                    Fixed.Int64 => ColdValue.FromInt64(BinaryPrimitives.ReadInt64LittleEndian(data[start..end])),
+                    Fixed.Range when ranges => ColdValue.FromValueRange(header + start, end - start),
+                    _ => ReadCold(data[start..end], _types[i]),
+                };
             start = end;
         }
         return count == row.Length;

@@ -26,6 +26,12 @@ public sealed record TieringDefaults
     /// <summary>Finished archival runs kept for SHOW ARCHIVALS (older ones are forgotten).</summary>
     public int HistoryRuns { get; init; } = 256;
 
+    /// <summary>
+    /// Partitions of a stream archived at once (by the job and ARCHIVE STREAM), each on its own thread with its
+    /// own layout; each running partition buffers up to one row group (<see cref="Query.Tiering.ColdFileOptions"/>).
+    /// </summary>
+    public int ArchivalParallelism { get; init; } = 2;
+
     /// <summary>Which small cold files the job (and COMPACT STREAM) merge.</summary>
     public Query.Tiering.Compaction.CompactionOptions Compaction { get; init; } = new();
 

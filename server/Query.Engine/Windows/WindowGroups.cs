@@ -16,6 +16,9 @@ internal sealed class WindowGroups(int width)
     public long[] Start = new long[16];
     public long[] End = new long[16];
     public int[] KeyEntry = new int[16];
+
+    /// <summary>The stream clock that closes and expires the slot's window (see <see cref="StreamClocks"/>).</summary>
+    public int[] Clock = new int[16];
     public int[] Generation = new int[16];
     public long[] BatchStamp = new long[16];
     public bool[] Alive = new bool[16];
@@ -35,7 +38,7 @@ internal sealed class WindowGroups(int width)
 
     public bool IsLive(int slot) => Alive[slot];
 
-    public int Allocate(long start, long end, int keyEntry)
+    public int Allocate(long start, long end, int keyEntry, int clock)
     {
         var slot = _free.Count > 0 ? _free.Pop() : _high++;
         if (slot >= Start.Length)
@@ -43,6 +46,7 @@ internal sealed class WindowGroups(int width)
         Start[slot] = start;
         End[slot] = end;
         KeyEntry[slot] = keyEntry;
+        Clock[slot] = clock;
         Alive[slot] = true;
         Dirty[slot] = false;
         Written[slot] = false;
@@ -70,6 +74,7 @@ internal sealed class WindowGroups(int width)
         Array.Resize(ref Start, slots);
         Array.Resize(ref End, slots);
         Array.Resize(ref KeyEntry, slots);
+        Array.Resize(ref Clock, slots);
         Array.Resize(ref Generation, slots);
         Array.Resize(ref BatchStamp, slots);
         Array.Resize(ref Alive, slots);

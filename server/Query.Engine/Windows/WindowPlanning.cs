@@ -1,5 +1,6 @@
 using Query.Engine.Errors;
 using Query.Engine.Execution;
+using Query.Engine.Planning;
 using Query.Engine.Planning.Logical;
 using Query.Engine.Types;
 using Ast = Query.Grammar.Ast;
@@ -44,5 +45,28 @@ public static class WindowPlanning
         return new LogicalWindowedAggregate(new LogicalValues(), EquatableArray<Binding.BoundExpr>.Empty, spec,
             EquatableArray<Binding.ColumnInfo>.Empty, EquatableArray<Binding.BoundAggregate>.Empty,
             query.Emit == Ast.EmitKind.Final, Retractions: false);
+    }
+
+    /// <summary>
+    /// The partition clocks a windowed aggregate keeps (see <see cref="StreamClocks"/>): its source's partitions
+    /// when it reads one stream (through filters) and its GROUP BY holds every key column of that stream, so all
+    /// records of a window come from one partition; 0 (one clock over all partitions) otherwise.
+    /// </summary>
+    public static int PartitionClocks(LogicalWindowedAggregate aggregate)
+    {
+        if (TableSourceAggregates.ScanOf(aggregate.Input) is not { } scan || scan.Source.Sources.Count < 2)
+            return 0;
+        var keyColumns = scan.Source.Definition.KeyColumns;
+        if (keyColumns.Count == 0)
+            return 0;
+        foreach (var keyColumn in keyColumns)
+        {
+            var grouped = false;
+            foreach (var key in aggregate.Keys)
+                grouped |= key is Binding.BoundColumn column && column.Ordinal == keyColumn;
+            if (!grouped)
+                return 0;
+        }
+        return scan.Source.Sources.Count;
     }
 }

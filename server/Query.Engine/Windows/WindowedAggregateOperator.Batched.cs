@@ -19,6 +19,7 @@ public sealed partial class WindowedAggregateOperator
 
     private Cell[][] _batchRows = [];   // keys then arguments, per record of the batch (reused)
     private long[] _batchTimes = [];    // the record's ROWTIME
+    private int[] _batchClocks = [];    // the record's stream clock
     private bool[] _batchKept = [];     // false: the record is left out (failed expression, NULL key)
 
     private void AccumulateBatch(RecordBatch batch, CancellationToken cancellationToken)
@@ -42,6 +43,7 @@ public sealed partial class WindowedAggregateOperator
             var record = batch.Select(i);
             _batchKept[i] = TryComputeInputs(record, _batchRows[i]);
             _batchTimes[i] = record.TimestampMs;
+            _batchClocks[i] = _clocks.Of(record.Partition);
         }
         var int64Keys = _keys as Int64WindowKeyTable;
         for (var i = 0; i < count; i++)
@@ -50,7 +52,7 @@ public sealed partial class WindowedAggregateOperator
             if (int64Keys is not null && ahead < count && _batchKept[ahead])
                 int64Keys.Prefetch(_batchRows[ahead][0].Bits, FirstWindowStart(_batchTimes[ahead]));
             if (_batchKept[i])
-                AccumulateComputed(_batchRows[i], _batchTimes[i]);
+                AccumulateComputed(_batchRows[i], _batchTimes[i], _batchClocks[i]);
         }
     }
 
@@ -64,6 +66,7 @@ public sealed partial class WindowedAggregateOperator
             rows[i] = i < _batchRows.Length ? _batchRows[i] : new Cell[width];
         _batchRows = rows;
         _batchTimes = new long[count];
+        _batchClocks = new int[count];
         _batchKept = new bool[count];
     }
 }

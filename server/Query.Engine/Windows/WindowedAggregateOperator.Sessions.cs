@@ -15,7 +15,7 @@ public sealed partial class WindowedAggregateOperator
     /// existing session unchanged, the record is added to it; otherwise a new session takes the merged state and the
     /// old ones are removed and retracted. False when the merged session would already have closed (late).
     /// </summary>
-    private bool AccumulateSession(long time)
+    private bool AccumulateSession(long time, int clock)
     {
         var gap = _window.SizeMs;
         var keyEntry = _keys.Find(_scratch, 0);
@@ -35,7 +35,7 @@ public sealed partial class WindowedAggregateOperator
                 }
             }
         }
-        if (end < _streamTimeMs - gap - _window.GraceMs)
+        if (end < _clocks[clock] - gap - _window.GraceMs)
             return false;
         if (_merging.Count == 1 && _groups.Start[_merging[0]] == start && _groups.End[_merging[0]] == end)
         {
@@ -44,7 +44,7 @@ public sealed partial class WindowedAggregateOperator
         }
         if (keyEntry < 0)
             keyEntry = NewKeyEntry();
-        var merged = NewGroup(_scratch, start, end, keyEntry);
+        var merged = NewGroup(_scratch, start, end, keyEntry, clock);
         _sessionsOfKey[keyEntry]!.Add(merged);
         MergeInto(merged);
         AddValues(_scratch, merged);

@@ -10,13 +10,12 @@ namespace Query.Engine.Windows;
 
 /// <summary>
 /// GROUP BY with WINDOW over an unbounded input (a push query's or a persistent query's windowed aggregate). Event
-/// time is ROWTIME; stream time is the largest ROWTIME seen so far, over all partitions of the source.
+/// time is ROWTIME; stream time is the largest ROWTIME seen so far (see <see cref="StreamClocks"/>: per source
+/// partition when the GROUP BY holds the source's key, as Kafka Streams keeps one per task).
 /// <para><b>Windows.</b> A record joins every tumbling or hopping window that contains its time (Kafka Streams'
 /// alignment: starts are multiples of ADVANCE BY from the epoch), or the session of its key that it falls within a
 /// gap of; a record that bridges several sessions merges them (<see cref="Accumulator.Merge"/>) into one, and the
 /// merged-away sessions are retracted. Each window is a group of its own, keyed by (GROUP BY key, window).</para>
-/// <para>Stream time is one clock over all partitions: with a grace shorter than how far partitions drift apart,
-/// which records are late depends on how their reads interleave (Kafka Streams keeps one per task).</para>
 /// <para><b>Late records.</b> A window accepts records until stream time reaches its end plus the grace period
 /// (a session: its end plus the gap plus the grace); a record that reaches no open window is dropped and counted
 /// (<see cref="LateRecordsDropped"/>).</para>
@@ -59,13 +58,28 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
     // once per input batch, as the plain aggregate does (ContinuousAggregateOperator.Coalescing.cs). Sessions emit
     // per batch: a merged-away session's retraction must follow the rows it retracts in order.
     private readonly Func<bool>? _emitDue;
-    private long _streamTimeMs = long.MinValue;
+    private readonly StreamClocks _clocks;
     private long _lateRecords;
 
+    /// <param name="input">The records (of one source when <paramref name="partitionClocks"/> is above 0).</param>
+    /// <param name="inputs">Evaluates a record's keys, then the aggregates' arguments.</param>
+    /// <param name="keyTypes">The GROUP BY keys' types.</param>
+    /// <param name="aggregates">The aggregates.</param>
+    /// <param name="window">The WINDOW.</param>
+    /// <param name="emitFinal">EMIT FINAL.</param>
+    /// <param name="emitRetractions">Emit the rows that retract merged-away sessions.</param>
+    /// <param name="limits">Batch sizes.</param>
+    /// <param name="budget">The query's memory.</param>
+    /// <param name="hooks">A persistent query's hooks (null for a push query).</param>
+    /// <param name="partitionClocks">The source's partitions when each keeps its own stream time (the GROUP BY
+    /// holds the source's key, so all of a window's records come from one partition); 0: one stream time.</param>
     public WindowedAggregateOperator(RecordOperator input, Action<RecordCursor, Cell[]> inputs, SqlType[] keyTypes,
         BoundAggregate[] aggregates, WindowSpec window, bool emitFinal, bool emitRetractions, BatchLimits limits,
-        QueryMemoryBudget budget, ContinuousQueryHooks? hooks)
+        QueryMemoryBudget budget, ContinuousQueryHooks? hooks, int partitionClocks = 0)
     {
+        _clocks = new StreamClocks(partitionClocks);
+        _expiries = NewQueues(_clocks.Count);
+        _closes = NewQueues(_clocks.Count);
         _input = input;
         _inputs = inputs;
         _keyTypes = keyTypes;
@@ -94,8 +108,13 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
     /// <summary>Windows held in the state.</summary>
     public int WindowCount => _groups.Live;
 
-    /// <summary>Stream time: the largest ROWTIME seen (long.MinValue before the first record).</summary>
-    public long StreamTimeMs => _streamTimeMs;
+    /// <summary>Stream time: the largest ROWTIME seen over all partitions (long.MinValue before the first record).
+    /// </summary>
+    public long StreamTimeMs => _clocks.AllMs;
+
+    /// <summary>The stream time of each source partition (empty: one stream time, <see cref="StreamTimeMs"/>).
+    /// </summary>
+    public ReadOnlySpan<long> PartitionStreamTimesMs => _clocks.PartitionsMs;
 
     public override async ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)
     {
@@ -140,19 +159,17 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
     {
         if (!TryComputeInputs(row, _scratch))
             return;
-        AccumulateComputed(_scratch, row.TimestampMs);
+        AccumulateComputed(_scratch, row.TimestampMs, _clocks.Of(row.Partition));
     }
 
-    /// <summary>Folds a record whose keys and arguments are in <paramref name="values"/> into its windows.</summary>
-    private void AccumulateComputed(Cell[] values, long time)
+    /// <summary>Folds a record whose keys and arguments are in <paramref name="values"/> into its windows, by the
+    /// stream time of <paramref name="clock"/> (its partition's, or the one over all).</summary>
+    private void AccumulateComputed(Cell[] values, long time, int clock)
     {
-        if (time > _streamTimeMs)
-        {
-            _streamTimeMs = time;
+        if (_clocks.Advance(clock, time))
             _metaDirty = true;
-        }
         var accepted = _window.Kind == WindowKind.Session
-            ? AccumulateSession(time) : AccumulateTimeWindows(values, time);
+            ? AccumulateSession(time, clock) : AccumulateTimeWindows(values, time, clock);
         if (!accepted)
         {
             _lateRecords++;
@@ -195,11 +212,11 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
 
     /// <summary>Folds the record into each tumbling or hopping window containing <paramref name="time"/> that is
     /// still open (Kafka Streams' windowsFor); false when none is.</summary>
-    private bool AccumulateTimeWindows(Cell[] values, long time)
+    private bool AccumulateTimeWindows(Cell[] values, long time, int clock)
     {
         var size = _window.SizeMs;
         var advance = _window.AdvanceMs;
-        var closedBefore = _streamTimeMs - _window.GraceMs;   // a window ending at or before this has closed
+        var closedBefore = _clocks[clock] - _window.GraceMs;   // a window ending at or before this has closed
         var accepted = false;
         for (var start = FirstWindowStart(time); start <= time; start += advance)
         {
@@ -210,7 +227,7 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
             var slot = _keys.Find(values, start);
             if (slot < 0)
             {
-                slot = NewGroup(values, start, end, keyEntry: -1);
+                slot = NewGroup(values, start, end, keyEntry: -1, clock);
                 _keys.Add(values, start, slot);
             }
             AddValues(values, slot);
@@ -246,9 +263,9 @@ public sealed partial class WindowedAggregateOperator : RowOperator, IContinuous
     }
 
     /// <summary>A new window group: its accumulators, its place in the expiry (and close) order, its memory.</summary>
-    private int NewGroup(Cell[] keys, long start, long end, int keyEntry)
+    private int NewGroup(Cell[] keys, long start, long end, int keyEntry, int clock)
     {
-        var slot = _groups.Allocate(start, end, keyEntry);
+        var slot = _groups.Allocate(start, end, keyEntry, clock);
         InitAggregates(slot);
         var bytes = QueryMemoryBudget.EstimateRow(keys.AsSpan(0, _keyTypes.Length)) + 96
             + (_flat?.GroupBytes ?? (_aggregates.Length * 64L));

@@ -13,11 +13,29 @@ public static class WindowedKey
     /// <summary>Bytes the window adds to a key of a <paramref name="kind"/> window.</summary>
     public static int SuffixBytes(WindowKind kind) => kind == WindowKind.Session ? 16 : 8;
 
+    /// <summary>
+    /// The partition of a record key a query writes: Kafka's murmur2 partition of the key, and for a windowed key of
+    /// the key without its window, as Kafka Streams' WindowedStreamPartitioner places windowed output (every window
+    /// of a key in one partition).
+    /// </summary>
+    public static int SinkPartition(ReadOnlySpan<byte> key, TableWindow? window, int partitions) =>
+        Format.KafkaPartitioner.Partition(
+            window is not null && key.Length >= SuffixBytes(window.Kind) ? key[..^SuffixBytes(window.Kind)] : key,
+            partitions);
+
     public static byte[] Append(ReadOnlySpan<byte> key, WindowKind kind, long startMs, long endMs)
     {
         var bytes = new byte[key.Length + SuffixBytes(kind)];
-        key.CopyTo(bytes);
-        var suffix = bytes.AsSpan(key.Length);
+        Write(bytes, key, kind, startMs, endMs);
+        return bytes;
+    }
+
+    /// <summary>Writes the record key into <paramref name="target"/> (exactly the key's length plus
+    /// <see cref="SuffixBytes"/>).</summary>
+    public static void Write(Span<byte> target, ReadOnlySpan<byte> key, WindowKind kind, long startMs, long endMs)
+    {
+        key.CopyTo(target);
+        var suffix = target[key.Length..];
         if (kind == WindowKind.Session)
         {
             BinaryPrimitives.WriteInt64BigEndian(suffix, endMs);
@@ -27,7 +45,6 @@ public static class WindowedKey
         {
             BinaryPrimitives.WriteInt64BigEndian(suffix, startMs);
         }
-        return bytes;
     }
 
     /// <summary>Splits a windowed record key; false when it is too short to hold a window.</summary>

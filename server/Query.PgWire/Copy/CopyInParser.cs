@@ -29,8 +29,12 @@ internal sealed partial class CopyInParser : IDisposable
     private readonly int _maxRecordBytes;
 
     // maxRecordBytes: the largest single row accepted; a longer one is refused (54000), never buffered.
-    public CopyInParser(CopyOptions options, IPgCopySink sink, string relation, int maxRecordBytes)
+    // parallelism, chunkBytes: see PgServerOptions.CopyParallelism / CopyChunkBytes (1: parse on this thread only).
+    public CopyInParser(CopyOptions options, IPgCopySink sink, string relation, int maxRecordBytes,
+        int parallelism = 1, int chunkBytes = 1 << 20)
     {
+        _parallelism = options.Format == CopyFormat.Binary ? 1 : Math.Max(1, parallelism);
+        _chunkBytes = Math.Max(1, chunkBytes);
         _maxRecordBytes = maxRecordBytes;
         _options = options;
         _sink = sink;
@@ -50,14 +54,25 @@ internal sealed partial class CopyInParser : IDisposable
         if (_ended)
             return;
         Append(chunk);
-        int consumed = Parse(final: false);
-        Compact(consumed);
+        if (_parallelism > 1 && _headerDone)
+        {
+            // Rows wait for a whole chunk, then are parsed on a worker; what stays is a partial record.
+            if (_pendingLength < _chunkBytes)
+                return;
+            DispatchChunks();
+        }
+        else
+        {
+            int consumed = Parse(final: false);
+            Compact(consumed);
+        }
         if (_pendingLength > _maxRecordBytes)
             throw Error(PgSqlState.ProgramLimitExceeded, $"COPY row exceeds the limit of {_maxRecordBytes} bytes");
     }
 
     public void Finish()
     {
+        CompleteChunks();
         if (_ended)
             return;
         int consumed = Parse(final: true);
@@ -188,6 +203,7 @@ internal sealed partial class CopyInParser : IDisposable
 
     public void Dispose()
     {
+        AbandonChunks();
         ArrayPool<byte>.Shared.Return(_pending);
         ArrayPool<byte>.Shared.Return(_field);
         _pending = [];

@@ -66,7 +66,8 @@ public sealed class ColumnBatch
 
     public long[] Offsets = [];
 
-    /// <summary>The records' times in epoch milliseconds; zero when the reader was told not to read them.</summary>
+    /// <summary>The records' times in epoch milliseconds; unspecified when the reader was told not to read them
+    /// (a stream whose ROWTIME comes from a column: the consumer sets each admitted row's time).</summary>
     public long[] TimestampsMs = [];
 
     /// <summary>Indexed by the stream's column number.</summary>

@@ -41,6 +41,7 @@ internal static partial class EngineBench
         var expected = (long)(ticks - LatencyLagTicks) * perTick;
         var acked = new long[ticks];
         var latencies = new double[Math.Max(0, expected)];
+        var tickWorst = new double[ticks];   // the worst latency of the rows of each tick: when the tail happened
         var received = 0L;
         var reader = Task.Run(async () =>
         {
@@ -48,13 +49,16 @@ internal static partial class EngineBench
             while (received < expected && await rows.ReadAsync())
             {
                 var now = Stopwatch.GetTimestamp();
-                var ack = Volatile.Read(ref acked[rows.GetInt32(0)]);
+                var tick = rows.GetInt32(0);
+                var ack = Volatile.Read(ref acked[tick]);
                 latencies[received] = ack == 0 ? 0 : Stopwatch.GetElapsedTime(ack, now).TotalMilliseconds;
+                tickWorst[tick] = Math.Max(tickWorst[tick], latencies[received]);
                 Interlocked.Increment(ref received);
             }
         });
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
+        var gcBefore = GcCounts.Now();
         var clock = Stopwatch.StartNew();
         var writer = engine.CreateSession();
         var values = new object?[3];
@@ -83,13 +87,40 @@ internal static partial class EngineBench
         var cpu = process.TotalProcessorTime - cpuBefore;
         await push.DisposeAsync();
         var measured = latencies.AsSpan(0, (int)Interlocked.Read(ref received)).ToArray();
+        var gc = GcCounts.Now() - gcBefore;
         PrintLatency(seconds, eventsPerSecond, ticks * perTick, produced, drained, cpu, measured);
+        var query = engine.Queries.List().Single(q => q.Definition.Sink == "j");
+        Console.WriteLine($"GC during the run: {gc}; the join's commits: {query.Commits:N0}; heap at the end "
+            + $"{GC.GetTotalMemory(false) >> 20:N0} MiB");
+        PrintWorstTicks(tickWorst);
         if (!caughtUp)
         {
-            var query = engine.Queries.List().Single(q => q.Definition.Sink == "j");
             Console.WriteLine($"the join did not catch up: {measured.Length:N0} of {expected:N0} rows read, "
                 + $"{query.RowsOut:N0} written; errors: {string.Join("; ", engine.PersistentQueryErrors())}");
         }
+    }
+
+    /// <summary>The ten ticks whose rows waited longest (time into the run, worst latency): one stall or several,
+    /// regular (commits, snapshots) or growing with the state (collections of a growing heap).</summary>
+    private static void PrintWorstTicks(double[] tickWorst)
+    {
+        var order = Enumerable.Range(0, tickWorst.Length).OrderByDescending(t => tickWorst[t]).Take(10);
+        Console.WriteLine("worst ticks (s into the run: ms): " + string.Join(", ",
+            order.Select(t => $"{t * LatencyTickMs / 1000.0:F2}: {tickWorst[t]:F0}")));
+    }
+
+    /// <summary>Collections per generation and their total pause, to tell a collector's pauses from the join's.
+    /// </summary>
+    private readonly record struct GcCounts(int Gen0, int Gen1, int Gen2, TimeSpan Pause)
+    {
+        public static GcCounts Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+            GC.GetTotalPauseDuration());
+
+        public static GcCounts operator -(GcCounts a, GcCounts b) =>
+            new(a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.Pause - b.Pause);
+
+        public override string ToString() =>
+            $"{Gen0} gen0, {Gen1} gen1, {Gen2} gen2 collections, {Pause.TotalMilliseconds:N0} ms paused in all";
     }
 
     private static async Task AppendTickAsync(EngineSession writer, string side, int tick, int rows, long firstKey,

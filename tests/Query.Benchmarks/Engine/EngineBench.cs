@@ -64,10 +64,12 @@ internal static partial class EngineBench
     /// The events data set (bench-data.md) plus two columns, 6 in all; fixed seed, mostly ordered time.
     /// <paramref name="segmentBytes"/> null keeps the storage default segment size.
     /// </summary>
-    public static async Task LoadEventsAsync(EngineSession session, int rows, long? segmentBytes)
+    public static async Task LoadEventsAsync(EngineSession session, int rows, long? segmentBytes, int partitions = 1)
     {
         var segmentOption = segmentBytes is { } bytes
             ? string.Create(CultureInfo.InvariantCulture, $", SEGMENT_BYTES = {bytes}") : "";
+        if (partitions > 1)
+            segmentOption += string.Create(CultureInfo.InvariantCulture, $", PARTITIONS = {partitions}");
         await using (var create = await session.ExecuteAsync(
             "CREATE STREAM events (ts TIMESTAMP, user_id INT, page STRING, amount DOUBLE, country STRING, flag "
                 + "BOOLEAN) "

@@ -7,6 +7,8 @@
 # 3. node-postgres (tests/Query.Benchmarks/Server/node, pinned by its lock file) times SELECT 1, ROWTIME ranges,
 #    a filter scan, a top 10 and 16 concurrent single-row INSERTs against both and checks the answers agree.
 # Usage: tests/Query.Benchmarks/Server/run-pg-compare.sh [rows]   (default 2,000,000)
+# COMPARE_ONLY=copy: the COPY row alone (no node clients); COMPARE_SERVER_ARGS: extra flags for our server (e.g.
+# "--copy-parallelism 1" for the one-thread COPY parser).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 rows=${1:-2000000}
@@ -26,14 +28,17 @@ trap cleanup EXIT
 su postgres -c "$bin/initdb -D $work/pg -A trust -U postgres" >/dev/null
 su postgres -c "$bin/pg_ctl -D $work/pg -o '-p $pg_port -k $work' -l $work/pg.log start -w" >/dev/null
 
-(cd tests/Query.Benchmarks/Server/node && npm ci --no-audit --no-fund --silent)
+only=${COMPARE_ONLY:-}
+[[ "$only" == copy ]] || (cd tests/Query.Benchmarks/Server/node && npm ci --no-audit --no-fund --silent)
 dotnet build -c Release tests/Query.Benchmarks -v q -nologo >/dev/null
 dotnet build -c Release server/Query.Server -v q -nologo >/dev/null
 file="$work/events.csv"
 dotnet tests/Query.Benchmarks/bin/Release/net10.0/Query.Benchmarks.dll bench events-file --rows "$rows" --out "$file" --csv
 chmod a+r "$file"
 
-dotnet server/Query.Server/bin/Release/net10.0/Query.Server.dll --data-dir "$work/query" --port 0 >"$work/query.log" 2>&1 &
+# shellcheck disable=SC2086
+dotnet server/Query.Server/bin/Release/net10.0/Query.Server.dll --data-dir "$work/query" --port 0 \
+  ${COMPARE_SERVER_ARGS:-} >"$work/query.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do grep -q '^listening on' "$work/query.log" && break; sleep 0.1; done
 our_port=$(grep '^listening on' "$work/query.log" | sed 's/.*://')
@@ -62,6 +67,15 @@ q=$(copy "$ours" events "$server_pid")
 q_cpu=$(cat "$work/copy-cpu")
 p=$(copy "$theirs" events "$pg_pid")
 p_cpu=$(cat "$work/copy-cpu")
+if [[ "$only" == copy ]]; then
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); server args: ${COMPARE_SERVER_ARGS:-(defaults)}"
+  echo "| operation | ours | PostgreSQL 15 | ratio (PostgreSQL time / ours) | server CPU per call: ours / PostgreSQL |"
+  echo "|---|---:|---:|---:|---:|"
+  printf '| psql \\copy CSV of %s rows into a 4-partition stream (PostgreSQL: ts index) | %.2f M rows/s | %.2f M rows/s | %.2f | %s ms / %s ms |\n' \
+    "$rows" "$(echo "$q / 1000000" | bc -l)" "$(echo "$p / 1000000" | bc -l)" "$(echo "$q / $p" | bc -l)" \
+    "$q_cpu" "$p_cpu"
+  exit 0
+fi
 $theirs -q -c "VACUUM ANALYZE events" >/dev/null
 counted_ours=$($ours -At -c "SELECT COUNT(*) FROM events")
 counted_pg=$($theirs -At -c "SELECT count(*) FROM events")

@@ -18,9 +18,10 @@ internal static partial class BenchRegistry
         BenchCommands.Register("tiering-scan", args => EngineBench.Run(() => TieringBench.ScanLoopAsync(
             Arg(args, 0, 1_000_000), Arg(args, 1, 20), Arg(args, 2, 0) != 0)));
         BenchCommands.Register("tiering-range", args => EngineBench.Run(() => TieringRangeBench.RunAsync(
-            Arg(args, 0, 10_000_000), Arg(args, 1, 1_000_000), Arg(args, 2, 0) != 0, args.Length > 3 ? args[3] : null)));
+            Arg(args, 0, 10_000_000), Arg(args, 1, 1_000_000), Arg(args, 2, 0) != 0, args.Length > 3 ? args[3] : null,
+            Arg(args, 4, 7))));
         BenchCommands.Register("tiering-archive", args => EngineBench.Run(() => TieringBench.ArchiveOnceAsync(
-            Arg(args, 0, 1_000_000), Arg(args, 1, 500_000))));
+            Arg(args, 0, 1_000_000), Arg(args, 1, 500_000), Arg(args, 2, 3), Arg(args, 3, 2), Arg(args, 4, 2))));
         BenchCommands.Register("tiering-writer", args => EngineBench.Run(() => ParquetWriterBench.RunAsync(
             Arg(args, 0, 1_000_000), Arg(args, 1, 128 * 1024))));
     }
@@ -54,6 +55,9 @@ internal static class TieringBench
 
         var coldScan = await BestAsync(() => EngineBench.DrainAsync(session, count));
         var coldCpu = await BestCpuAsync(() => EngineBench.DrainAsync(session, count));
+        // The same scans with the cold columns decoded by Parquet.Net, and with the managed Zstd port.
+        var (libraryColdCpu, librarySumCpuOurs) = await WithDecodingAsync(false, true, session, count);
+        var (managedZstdCpu, managedZstdSumCpu) = await WithDecodingAsync(true, false, session, count);
         var glob = Path.Combine(cold.Root, "events", "*", "*", "*.parquet");
         using var duck = new DuckDBConnection("DataSource=:memory:");
         duck.Open();
@@ -77,6 +81,9 @@ internal static class TieringBench
             ["amount", "rowoffset"]));
         var librarySumOursCpu = await BestCpuAsync(() => ParquetDecodeBench.ReadColumnsAsync(files,
             ["amount", "rowoffset", "ts"]));
+        var ownFilterCpu = await BestCpuAsync(() => OwnDecodeBench.ReadColumnsAsync(files,
+            ["user_id", "country", "ts", "rowoffset"]));
+        var ownSumCpu = await BestCpuAsync(() => OwnDecodeBench.ReadColumnsAsync(files, ["amount", "rowoffset", "ts"]));
         Console.WriteLine("strings as UTF-8: " + await ParquetDecodeBench.ProbeUtf8Async(files[0], "country"));
         var explain = await ExplainCountsAsync(session, "EXPLAIN " + count);
         var oursCount = await CountAsync(session, count);
@@ -115,6 +122,14 @@ internal static class TieringBench
             $"{Ms(libraryFilterOursCpu)} ms ({libraryFilterOursCpu / duckCpu:F1}x); sum's columns (amount, rowoffset) " +
             $"{Ms(librarySumCpu)} ms ({librarySumCpu / duckSumCpu:F1}x), with ts {Ms(librarySumOursCpu)} ms " +
             $"({librarySumOursCpu / duckSumCpu:F1}x) |");
+        Console.WriteLine($"| our page decoder alone, CPU | filter's columns with ts, rowoffset {Ms(ownFilterCpu)} ms " +
+            $"({ownFilterCpu / duckCpu:F1}x DuckDB); sum's with ts {Ms(ownSumCpu)} ms ({ownSumCpu / duckSumCpu:F1}x) |");
+        Console.WriteLine($"| our scan, cold columns decoded by Parquet.Net (before), CPU | filtered count " +
+            $"{Ms(libraryColdCpu)} ms ({libraryColdCpu / duckCpu:F1}x DuckDB); full scan {Ms(librarySumCpuOurs)} ms " +
+            $"({librarySumCpuOurs / duckSumCpu:F1}x) |");
+        Console.WriteLine($"| our scan, own decoder with managed Zstd (ZstdSharp), CPU | filtered count " +
+            $"{Ms(managedZstdCpu)} ms ({managedZstdCpu / duckCpu:F1}x DuckDB); full scan {Ms(managedZstdSumCpu)} ms " +
+            $"({managedZstdSumCpu / duckSumCpu:F1}x) |");
         Console.WriteLine($"| 0.1% ROWTIME range over cold rows | {Ms(narrow)} ms, row groups read " +
             $"{reader.Statistics.RowGroupsRead} of {totalRowGroups}, files opened {reader.Statistics.FilesOpened} |");
 
@@ -156,20 +171,38 @@ internal static class TieringBench
         }
     }
 
-    /// <summary><c>tiering-archive [rows] [warm-up rows]</c>: archives a stream first in another engine (so the runtime
-    /// has compiled the archival path, as in a server that has been running), then loads the data set, prints
-    /// "ready" and the process id, waits 3 s (for a profiler to attach), archives it and prints the CPU time it
-    /// took, the first (JIT-cold) archival's too.</summary>
-    public static async Task ArchiveOnceAsync(int rows, int warmUpRows)
+    /// <summary><c>tiering-archive [rows] [warm-up rows] [streams] [partitions] [parallelism]</c>: archives a
+    /// warm-up stream first (the JIT-cold figure), then <paramref name="streams"/> streams of
+    /// <paramref name="rows"/> rows one after another in the same process, each in a fresh engine (a server archives
+    /// stream after stream for days: the later ones show the steady state, once the runtime has stopped
+    /// recompiling), then one stream of <paramref name="rows"/> rows in <paramref name="partitions"/> partitions
+    /// archived <paramref name="parallelism"/> partitions at once (CPU per core and elapsed). Prints "ready" and the
+    /// process id before the last single-partition stream's archival, and waits 3 s (for a profiler to
+    /// attach).</summary>
+    public static async Task ArchiveOnceAsync(int rows, int warmUpRows, int streams, int partitions, int parallelism)
     {
-        var (coldBytes, coldSeconds, _) = await ArchiveFreshAsync(Math.Max(warmUpRows, 10_000), warmUp: false);
-        Console.WriteLine($"first archival in the process (JIT-cold): {Mb(coldBytes)} MB in {coldSeconds:F2} s CPU: " +
-            $"{coldBytes / 1e6 / coldSeconds:F0} MB/s per core");
-        var (bytes, seconds, jit) = await ArchiveFreshAsync(rows, warmUp: true);
-        Console.WriteLine($"archived {Mb(bytes)} MB in {seconds:F2} s CPU: {bytes / 1e6 / seconds:F0} MB/s per core " +
-            $"(load {Load()}); the runtime's background JIT thread used {jit:F2} s of it, " +
-            $"without it {bytes / 1e6 / (seconds - jit):F0} MB/s per core");
+        var first = await ArchiveFreshAsync(Math.Max(warmUpRows, 10_000), 1, 1, ready: false);
+        Console.WriteLine($"| archival of {Math.Max(warmUpRows, 10_000):N0} rows, load {Load()} | CPU | of which " +
+            "background JIT | MB/s per core | MB/s per core without the background JIT | wall |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        Print("first in the process (JIT-cold)", first);
+        for (var i = 1; i <= streams; i++)
+            Print($"stream {i} of {streams}, {rows:N0} rows", await ArchiveFreshAsync(rows, 1, 1, ready: i == streams));
+        if (partitions > 1)
+        {
+            Print($"{partitions} partitions, {parallelism} at once, {rows:N0} rows",
+                await ArchiveFreshAsync(rows, partitions, parallelism, ready: false));
+        }
     }
+
+    private static void Print(string label, ArchiveRun run) => Console.WriteLine(
+        $"| {label}: {Mb(run.Bytes)} MB of log, {Mb(run.BytesOut)} MB of Parquet | {run.CpuSeconds:F2} s | " +
+        $"{run.JitSeconds:F2} s | " +
+        $"{run.Bytes / 1e6 / run.CpuSeconds:F0} | {run.Bytes / 1e6 / (run.CpuSeconds - run.JitSeconds):F0} | " +
+        $"{run.WallSeconds:F2} s ({run.Bytes / 1e6 / run.WallSeconds:F0} MB/s) |");
+
+    private readonly record struct ArchiveRun(long Bytes, long BytesOut, double CpuSeconds, double JitSeconds,
+        double WallSeconds);
 
     // CPU seconds of the runtime's tiered-compilation (background JIT) threads so far, from /proc.
     private static double TieredCompilationSeconds()
@@ -194,16 +227,17 @@ internal static class TieringBench
         return ticks / 100.0;       // USER_HZ
     }
 
-    private static async Task<(long Bytes, double CpuSeconds, double JitSeconds)> ArchiveFreshAsync(int rows, bool warmUp)
+    private static async Task<ArchiveRun> ArchiveFreshAsync(int rows, int partitions, int parallelism, bool ready)
     {
         using var directory = new TempDirectory("tiering-archive");
         await using var engine = QueryEngine.Open(new EngineOptions
         {
             DataDirectory = Path.Combine(directory.Path, "data"),
             ColdStore = new ColdStore(Path.Combine(directory.Path, "cold")),
+            Tiering = new Query.Engine.Tiering.TieringDefaults { ArchivalParallelism = parallelism },
         });
-        await EngineBench.LoadEventsAsync(engine.CreateSession(), rows, 16L << 20);
-        if (warmUp)
+        await EngineBench.LoadEventsAsync(engine.CreateSession(), rows, 16L << 20, partitions);
+        if (ready)
         {
             Console.WriteLine($"ready {Environment.ProcessId}");
             await Task.Delay(3000);
@@ -212,9 +246,31 @@ internal static class TieringBench
         process.Refresh();
         var cpu = process.TotalProcessorTime;
         var jit = TieredCompilationSeconds();
+        var wall = Stopwatch.StartNew();
         var archived = await engine.ArchiveStreamAsync("events");
+        var wallSeconds = wall.Elapsed.TotalSeconds;
         process.Refresh();
-        return (archived.BytesIn, (process.TotalProcessorTime - cpu).TotalSeconds, TieredCompilationSeconds() - jit);
+        return new ArchiveRun(archived.BytesIn, archived.BytesOut, (process.TotalProcessorTime - cpu).TotalSeconds,
+            TieredCompilationSeconds() - jit, wallSeconds);
+    }
+
+    // Best CPU of the filtered count and of the full scan with the cold reader's decoding switched as given.
+    private static async Task<(double Count, double Sum)> WithDecodingAsync(bool ownDecoder, bool nativeZstd,
+        EngineSession session, string count)
+    {
+        ColdDecoding.OwnDecoder = ownDecoder;
+        ColdDecoding.NativeZstd = nativeZstd;
+        try
+        {
+            await EngineBench.DrainAsync(session, count);
+            return (await BestCpuAsync(() => EngineBench.DrainAsync(session, count)),
+                await BestCpuAsync(() => EngineBench.DrainAsync(session, Sum)));
+        }
+        finally
+        {
+            ColdDecoding.OwnDecoder = true;
+            ColdDecoding.NativeZstd = true;
+        }
     }
 
     private static async Task ExecuteAsync(EngineSession session, string sql)

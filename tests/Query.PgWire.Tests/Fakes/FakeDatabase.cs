@@ -77,4 +77,10 @@ public sealed class FakeTable
     public string Kind { get; }
     public PgColumn[] Columns { get; }
     public List<object?[]> Rows { get; } = [];
+
+    /// <summary>Whether a COPY into this table may parse on several threads (its sink opens lanes).</summary>
+    public bool CopyLanes { get; set; }
+
+    /// <summary>Lanes opened by COPYs into this table (a test checks the parallel path ran).</summary>
+    public int LanesOpened;
 }

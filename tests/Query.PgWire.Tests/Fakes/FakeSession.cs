@@ -110,6 +110,23 @@ public sealed class FakeCopySink : IPgCopySink
         return ValueTask.FromResult((long)_rows.Count);
     }
 
+    /// <summary>Lanes when the table allows them (<see cref="FakeTable.CopyLanes"/>): rows parsed on other threads.
+    /// </summary>
+    public IPgCopySink? OpenLane()
+    {
+        if (!_table.CopyLanes)
+            return null;
+        Interlocked.Increment(ref _table.LanesOpened);
+        return new FakeCopySink(_table);
+    }
+
+    public void AppendLane(IPgCopySink lane)
+    {
+        var rows = ((FakeCopySink)lane)._rows;
+        _rows.AddRange(rows);
+        rows.Clear();
+    }
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
 

@@ -43,6 +43,7 @@ public static class ColdExpiry
             {
                 rows += file.RowCount;
                 bytes += file.SizeBytes;
+                tier.FileCache?.Evict(tier.FullPath(file));
                 TryDelete(tier.FullPath(file));
             }
             return new ExpiryResult(count, rows, bytes);

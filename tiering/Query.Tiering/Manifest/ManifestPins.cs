@@ -8,7 +8,7 @@ namespace Query.Tiering.Manifest;
 /// after the file was judged free. A crash forgets the waiting files; start-up removes them (no manifest names
 /// them).
 /// </summary>
-internal sealed class ManifestPins
+internal sealed class ManifestPins(Action<string>? beforeDelete = null)
 {
     private readonly object _lock = new();
     private readonly SortedDictionary<long, int> _readers = new();
@@ -86,12 +86,13 @@ internal sealed class ManifestPins
         return free;
     }
 
-    private static void Delete(List<string>? paths)
+    private void Delete(List<string>? paths)
     {
         if (paths is null)
             return;
         foreach (var path in paths)
         {
+            beforeDelete?.Invoke(path);         // the open-file cache lets go of it
             try
             {
                 File.Delete(path);

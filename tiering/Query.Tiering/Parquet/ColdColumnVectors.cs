@@ -23,9 +23,10 @@ internal static class ColdColumnVectors
             batch.Columns = new ColumnVector?[columns];
     }
 
-    /// <summary>The vector of <paramref name="leaf"/>'s loaded values (<paramref name="reuse"/> when it fits).
-    /// </summary>
-    public static ColumnVector Fill(ColumnVector? reuse, LeafColumn leaf, ColdTypeKind kind, int rows)
+    /// <summary>The vector of <paramref name="leaf"/>'s loaded values (<paramref name="reuse"/> when it fits);
+    /// when <paramref name="only"/> is not empty, only those rows' slots need be filled.</summary>
+    public static ColumnVector Fill(ColumnVector? reuse, LeafColumn leaf, ColdTypeKind kind, int rows,
+        ReadOnlySpan<int> only = default)
     {
         var vector = reuse is not null && reuse.Kind == KindOf(kind) ? reuse : new ColumnVector(KindOf(kind));
         var definitions = leaf.LoadedDefinitions[..rows];
@@ -33,36 +34,38 @@ internal static class ColdColumnVectors
         switch (leaf)
         {
             case LeafColumn<bool> b:
-                Expand<bool, bool, Same<bool>>(vector, definitions, max, b.LoadedValues, ref vector.Booleans);
+                Expand<bool, bool, Same<bool>>(vector, definitions, max, b.LoadedValues, ref vector.Booleans, only);
                 break;
             case LeafColumn<int> i:
-                Expand<int, int, Same<int>>(vector, definitions, max, i.LoadedValues, ref vector.Int32s);
+                Expand<int, int, Same<int>>(vector, definitions, max, i.LoadedValues, ref vector.Int32s, only);
                 break;
             case LeafColumn<long> l when kind == ColdTypeKind.Time:
-                Expand<long, int, MicrosToMs>(vector, definitions, max, l.LoadedValues, ref vector.Int32s);
+                Expand<long, int, MicrosToMs>(vector, definitions, max, l.LoadedValues, ref vector.Int32s, only);
                 break;
             case LeafColumn<long> l:
-                Expand<long, long, Same<long>>(vector, definitions, max, l.LoadedValues, ref vector.Int64s);
+                Expand<long, long, Same<long>>(vector, definitions, max, l.LoadedValues, ref vector.Int64s, only);
                 break;
             case LeafColumn<double> d:
-                Expand<double, double, Same<double>>(vector, definitions, max, d.LoadedValues, ref vector.Doubles);
+                Expand<double, double, Same<double>>(vector, definitions, max, d.LoadedValues, ref vector.Doubles,
+                    only);
                 break;
             case LeafColumn<decimal> m:
-                Expand<decimal, decimal, Same<decimal>>(vector, definitions, max, m.LoadedValues, ref vector.Decimals);
+                Expand<decimal, decimal, Same<decimal>>(vector, definitions, max, m.LoadedValues, ref vector.Decimals,
+                    only);
                 break;
             case LeafColumn<DateTime> t:
-                Expand<DateTime, long, EpochMs>(vector, definitions, max, t.LoadedValues, ref vector.Int64s);
+                Expand<DateTime, long, EpochMs>(vector, definitions, max, t.LoadedValues, ref vector.Int64s, only);
                 break;
             case LeafColumn<DateOnly> d:
-                Expand<DateOnly, int, EpochDays>(vector, definitions, max, d.LoadedValues, ref vector.Int32s);
+                Expand<DateOnly, int, EpochDays>(vector, definitions, max, d.LoadedValues, ref vector.Int32s, only);
                 break;
             case LeafColumn<ReadOnlyMemory<char>> s:
                 Expand<ReadOnlyMemory<char>, ReadOnlyMemory<char>, Same<ReadOnlyMemory<char>>>(vector, definitions,
-                    max, s.LoadedValues, ref vector.Texts);
+                    max, s.LoadedValues, ref vector.Texts, only);
                 break;
             case LeafColumn<ReadOnlyMemory<byte>> y:
                 Expand<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>, Same<ReadOnlyMemory<byte>>>(vector, definitions,
-                    max, y.LoadedValues, ref vector.Binaries);
+                    max, y.LoadedValues, ref vector.Binaries, only);
                 break;
             default:
                 throw new InvalidOperationException($"no column vector for a {kind} leaf");
@@ -84,7 +87,7 @@ internal static class ColdColumnVectors
 
     // Dense values (one per defined row) to one slot per row; without NULLs a plain converting loop.
     private static void Expand<TIn, TOut, TConvert>(ColumnVector vector, ReadOnlySpan<int> definitions, int max,
-        ReadOnlySpan<TIn> dense, ref TOut[] target)
+        ReadOnlySpan<TIn> dense, ref TOut[] target, ReadOnlySpan<int> only)
         where TConvert : IConvert<TIn, TOut>
     {
         var rows = definitions.Length;
@@ -92,7 +95,14 @@ internal static class ColdColumnVectors
             target = new TOut[rows];
         if (definitions.Count(max) == rows)
         {
+            // Without NULLs value i belongs to row i: a sparse fill converts the selected rows only.
             vector.HasNulls = false;
+            if (!only.IsEmpty)
+            {
+                foreach (var row in only)
+                    target[row] = TConvert.Of(dense[row]);
+                return;
+            }
             for (var row = 0; row < rows; row++)
                 target[row] = TConvert.Of(dense[row]);
             return;

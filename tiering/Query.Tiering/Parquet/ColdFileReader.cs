@@ -5,6 +5,7 @@ using Parquet;
 using Query.Storage;
 using Query.Storage.Reading;
 using Query.Tiering.Layout;
+using Query.Tiering.Parquet.Pages;
 
 namespace Query.Tiering.Parquet;
 
@@ -18,11 +19,16 @@ namespace Query.Tiering.Parquet;
 internal sealed class ColdFileReader : IAsyncDisposable
 {
     private readonly ParquetReader _reader;
+    private readonly ColdOpenFile _file;
+    private readonly ColdFileCache? _cache;      // takes the file back on dispose
     private readonly ColdFileSchema _schema;
     private readonly IColumnLayout _layout;
     private readonly ColdScanRange _range;
     private readonly bool[] _readNode;
     private readonly ColdRowFilter? _filter;
+    private readonly ColdChunkReader? _chunks;
+    private readonly ValueArenas _noArenas = new();
+    private int[] _noDefinitions = [];
     private readonly ColdValue[] _row;
     private readonly ArrayBufferWriter<byte> _key = new();
     private readonly ArrayBufferWriter<byte> _value = new();
@@ -34,10 +40,13 @@ internal sealed class ColdFileReader : IAsyncDisposable
     private int _rowPosition;
     private bool[] _keep = [];          // rows of the loaded row group to return: in range, kept by the filter
 
-    private ColdFileReader(ParquetReader reader, ColdFileSchema schema, IColumnLayout layout, ColdScanRange range,
-        bool[] readNode)
+    private ColdFileReader(ColdOpenFile file, ColdFileCache? cache, ColdFileSchema schema, IColumnLayout layout,
+        ColdScanRange range, bool[] readNode, ColdChunkReader? chunks)
     {
-        _reader = reader;
+        _file = file;
+        _cache = cache;
+        _reader = file.Reader;
+        _chunks = chunks;
         _schema = schema;
         _layout = layout;
         _range = range;
@@ -48,21 +57,21 @@ internal sealed class ColdFileReader : IAsyncDisposable
 
     public ColdReadStatistics Statistics { get; } = new();
 
+    /// <summary>Opens a cold file; <paramref name="ownDecoder"/> overrides <see cref="ColdDecoding.OwnDecoder"/>
+    /// (tests compare both paths).</summary>
+    public static Task<ColdFileReader> OpenAsync(string path, ColdFileSchema schema, IColumnLayout layout,
+        ColdScanRange range, CancellationToken cancellationToken, bool? ownDecoder = null) =>
+        OpenAsync(path, schema, layout, range, null, -1, cancellationToken, ownDecoder);
+
+    /// <summary>Opens a cold file through <paramref name="cache"/> (null: opens it), whose manifest says it has
+    /// <paramref name="sizeBytes"/> bytes: an open file kept there is reused, and given back on dispose.</summary>
     public static async Task<ColdFileReader> OpenAsync(string path, ColdFileSchema schema, IColumnLayout layout,
-        ColdScanRange range, CancellationToken cancellationToken)
+        ColdScanRange range, ColdFileCache? cache, long sizeBytes, CancellationToken cancellationToken,
+        bool? ownDecoder = null)
     {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
-            64 * 1024);
-        ParquetReader reader;
-        try
-        {
-            reader = await ParquetReader.CreateAsync(stream, null, false, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await stream.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        var file = cache is null
+            ? await ColdOpenFile.OpenAsync(path, cancellationToken).ConfigureAwait(false)
+            : await cache.TakeAsync(path, sizeBytes, cancellationToken).ConfigureAwait(false);
         var readNode = new bool[schema.Columns.Length];
         for (var i = 0; i < readNode.Length; i++)
         {
@@ -70,10 +79,23 @@ internal sealed class ColdFileReader : IAsyncDisposable
             var wanted = range.Columnar
                 ? i == schema.RowValueColumn || (user >= 0 && user < schema.UserColumnCount && range.IsRead(user))
                 : user < 0 || user >= schema.UserColumnCount || range.IsRead(user);
-            readNode[i] = wanted && reader.Schema.Fields.Any(f => f.Name == schema.Schema.Fields[i + 3].Name);
+            readNode[i] = wanted && file.FieldNames.Contains(schema.Schema.Fields[i + 3].Name);
         }
-        return new ColdFileReader(reader, schema, layout, range, readNode);
+        ColdChunkReader? chunks;
+        try
+        {
+            chunks = ColdChunkReader.Open(path, file.Schema, ownDecoder);
+        }
+        catch
+        {
+            await Release(file, cache).ConfigureAwait(false);
+            throw;
+        }
+        return new ColdFileReader(file, cache, schema, layout, range, readNode, chunks);
     }
+
+    private static ValueTask Release(ColdOpenFile file, ColdFileCache? cache) =>
+        cache is null ? file.DisposeAsync() : cache.ReturnAsync(file);
 
     public int RowGroupCount => _reader.RowGroupCount;
 
@@ -154,7 +176,13 @@ internal sealed class ColdFileReader : IAsyncDisposable
         return false;
     }
 
-    public ValueTask DisposeAsync() => _reader.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        Statistics.ColumnChunksDecoded = _chunks?.ChunksDecoded ?? 0;
+        Statistics.ColumnChunksDeclined = _chunks?.ChunksDeclined ?? 0;
+        _chunks?.Dispose();
+        return Release(_file, _cache);
+    }
 
     /// <summary>Whether the loaded row group holds rows kept raw in <c>rowvalue</c> (its typed columns may not
     /// describe them: they are read as records).</summary>
@@ -177,22 +205,12 @@ internal sealed class ColdFileReader : IAsyncDisposable
         var rows = _rowCount;
         ColdColumnVectors.EnsureRows(batch, rows, _layout.Columns.Count);
         _offsets.AsSpan(0, rows).CopyTo(batch.Offsets);
-        var times = batch.TimestampsMs.AsSpan(0, rows);
+        // Times not read are left as they are: the consumer takes them from the timestamp column (ColumnBatch).
         if (_range.ReadsRowTime)
         {
+            var times = batch.TimestampsMs.AsSpan(0, rows);
             for (var row = 0; row < rows; row++)
                 times[row] = ColdFields.ToEpochMs(_times[row]);
-        }
-        else
-        {
-            times.Clear();
-        }
-        for (var column = 0; column < batch.Columns.Length; column++)
-        {
-            var node = ColdFileSchema.UserColumnNode(column);
-            batch.Columns[column] = _readNode[node] && _schema.Columns[node] is LeafNode leaf
-                ? ColdColumnVectors.Fill(batch.Columns[column], leaf.Column, _layout.Columns[column].Type.Kind, rows)
-                : null;
         }
         var selected = 0;
         var keep = _keep.AsSpan(0, rows);
@@ -200,6 +218,16 @@ internal sealed class ColdFileReader : IAsyncDisposable
         {
             batch.Selection[selected] = row;
             selected += keep[row] ? 1 : 0;
+        }
+        // Few rows kept (a selective filter): only their slots are filled; consumers read selected rows only.
+        var only = selected * 4 < rows ? batch.Selection.AsSpan(0, selected) : default;
+        for (var column = 0; column < batch.Columns.Length && selected > 0; column++)
+        {
+            var node = ColdFileSchema.UserColumnNode(column);
+            batch.Columns[column] = _readNode[node] && _schema.Columns[node] is LeafNode leaf
+                ? ColdColumnVectors.Fill(batch.Columns[column], leaf.Column, _layout.Columns[column].Type.Kind, rows,
+                    only)
+                : null;
         }
         batch.RowCount = rows;
         batch.SelectedCount = selected;
@@ -247,9 +275,12 @@ internal sealed class ColdFileReader : IAsyncDisposable
             _offsets = new long[rows];
             _times = new DateTime[rows];
         }
-        await rowGroup.ReadAsync<long>(_schema.RowOffsetField, _offsets.AsMemory(0, rows), null, cancellationToken)
-            .ConfigureAwait(false);
-        if (_range.ReadsRowTime)
+        if (!TryDecodeRequired(rowGroup, _schema.RowOffsetField, ref _offsets, rows))
+        {
+            await rowGroup.ReadAsync<long>(_schema.RowOffsetField, _offsets.AsMemory(0, rows), null,
+                cancellationToken).ConfigureAwait(false);
+        }
+        if (_range.ReadsRowTime && !TryDecodeRequired(rowGroup, _schema.RowTimeField, ref _times, rows))
         {
             await rowGroup.ReadAsync<DateTime>(_schema.RowTimeField, _times.AsMemory(0, rows), null,
                 cancellationToken).ConfigureAwait(false);
@@ -259,13 +290,19 @@ internal sealed class ColdFileReader : IAsyncDisposable
             if (!_readNode[i])
                 continue;
             foreach (var leaf in _schema.Columns[i].Leaves)
-                await leaf.ReadAsync(rowGroup, cancellationToken).ConfigureAwait(false);
+                await leaf.ReadAsync(rowGroup, _chunks, cancellationToken).ConfigureAwait(false);
         }
         _rowCount = rows;
         _rowPosition = 0;
         Statistics.RowGroupsRead++;
         SelectRows(rows);
     }
+
+    // A required system column (rowoffset, rowtime) through the own decoder; false: read it with Parquet.Net.
+    private bool TryDecodeRequired<T>(ParquetRowGroupReader rowGroup, global::Parquet.Schema.DataField field,
+        ref T[] values, int rows) =>
+        _chunks is not null && _chunks.TryRead(rowGroup, field, 0, ref _noDefinitions, ref values, _noArenas,
+            out var decodedRows, out var count) && decodedRows == rows && count == rows;
 
     // Which rows of the loaded row group to return: inside the offset range, inside the ROWTIME range (rows
     // outside it are dropped too, as the source's contract allows: a narrow range then costs one row group's

@@ -22,11 +22,12 @@ internal sealed class ColdFileWriter : IAsyncDisposable
     private readonly LeafColumn _keyLeaf;
     private readonly LeafColumn _rowValueLeaf;
     private readonly LeafColumn?[] _flatLeaves;     // per stream column: its leaf when it is top-level scalar
-    private readonly bool[] _checkFits;             // per stream column: whether a value may not fit (TIMESTAMP)
+    private readonly int[] _checkFits;              // stream columns whose values may not fit (TIMESTAMP)
     private DateTime[] _rowTimes;
     private long[] _rowOffsets;
     private int[] _rowPartitions;
     private int _buffered;
+    private long _bufferedBytes;                    // rough uncompressed bytes of the running row group
 
     private ColdFileWriter(ColdFileSchema schema, IColumnLayout layout, ColdFileOptions options, ParquetWriter writer,
         int partition)
@@ -40,12 +41,14 @@ internal sealed class ColdFileWriter : IAsyncDisposable
         _keyLeaf = ((LeafNode)schema.Columns[0]).Column;
         _rowValueLeaf = ((LeafNode)schema.Columns[schema.RowValueColumn]).Column;
         _flatLeaves = new LeafColumn?[_row.Length];
-        _checkFits = new bool[_row.Length];
+        var checkFits = new List<int>();
         for (var i = 0; i < _row.Length; i++)
         {
             _flatLeaves[i] = (schema.Columns[ColdFileSchema.UserColumnNode(i)] as LeafNode)?.Column;
-            _checkFits[i] = !ColdValueCheck.AlwaysFits(layout.Columns[i].Type);
+            if (!ColdValueCheck.AlwaysFits(layout.Columns[i].Type))
+                checkFits.Add(i);
         }
+        _checkFits = [.. checkFits];
         var initial = Math.Min(options.RowGroupMaxRows, 4096);
         _rowTimes = new DateTime[initial];
         _rowOffsets = new long[initial];
@@ -62,13 +65,13 @@ internal sealed class ColdFileWriter : IAsyncDisposable
     /// <summary>Rows whose value bytes were kept raw because the layout could not re-encode them exactly.</summary>
     public long RawValueRows { get; private set; }
 
-    public bool IsRowGroupFull => _buffered >= _options.RowGroupMaxRows || BufferedBytes() >= _options.RowGroupMaxBytes;
+    public bool IsRowGroupFull => _buffered >= _options.RowGroupMaxRows || _bufferedBytes >= _options.RowGroupMaxBytes;
 
     public static async Task<ColdFileWriter> CreateAsync(ColdFileSchema schema, IColumnLayout layout, int partition,
         Stream output, ColdFileOptions options, CancellationToken cancellationToken)
     {
-        var writer = await ParquetWriter.CreateAsync(schema.Schema, output, options.ToParquetOptions(), false,
-            cancellationToken).ConfigureAwait(false);
+        var writer = await ParquetWriter.CreateAsync(schema.Schema, output, options.ToParquetOptions(schema.Schema),
+            false, cancellationToken).ConfigureAwait(false);
         return new ColdFileWriter(schema, layout, options, writer, partition);
     }
 
@@ -102,7 +105,14 @@ internal sealed class ColdFileWriter : IAsyncDisposable
         AddBytesOrNull(_rowValueLeaf, !exact, record.Value);
         if (!exact)
             RawValueRows++;
+        // Counted per record, not summed over every leaf per record: the typed columns take about the value's
+        // bytes, a raw value as much again.
+        _bufferedBytes += SystemColumnBytes + record.Key.Length + record.RawHeaders.Length
+            + (record.Value.Length * (exact ? 1L : 2L));
     }
+
+    // rowtime, rowoffset, rowpartition.
+    private const int SystemColumnBytes = 20;
 
     // A top-level column is one leaf at definition 1 (present) or 0 (NULL): no tree walk per value. Text and
     // bytes given as ranges of the value bytes are copied into the leaf's arena.
@@ -168,6 +178,7 @@ internal sealed class ColdFileWriter : IAsyncDisposable
             for (var leaf = 0; leaf < leaves.Length; leaf++)
                 leaves[leaf].AppendFrom(from[node].Leaves[leaf]);
         }
+        _bufferedBytes = BufferedBytes();
     }
 
     public async Task FlushRowGroupAsync(CancellationToken cancellationToken)
@@ -195,6 +206,7 @@ internal sealed class ColdFileWriter : IAsyncDisposable
                 leaf.Clear();
         }
         _buffered = 0;
+        _bufferedBytes = 0;
         RowGroupCount++;
     }
 
@@ -242,9 +254,9 @@ internal sealed class ColdFileWriter : IAsyncDisposable
             exact = false;
             _row.AsSpan().Fill(ColdValue.Null);
         }
-        for (var i = 0; i < _row.Length; i++)
+        foreach (var i in _checkFits)
         {
-            if (_checkFits[i] && !ColdValueCheck.Fits(_layout.Columns[i].Type, _row[i]))
+            if (!ColdValueCheck.Fits(_layout.Columns[i].Type, _row[i]))
             {
                 _row[i] = ColdValue.Null;
                 exact = false;
@@ -280,7 +292,7 @@ internal sealed class ColdFileWriter : IAsyncDisposable
 
     private long BufferedBytes()
     {
-        long bytes = _buffered * 20L;
+        long bytes = _buffered * (long)SystemColumnBytes;
         foreach (var node in _schema.Columns)
         {
             foreach (var leaf in node.Leaves)

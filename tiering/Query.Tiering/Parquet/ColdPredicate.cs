@@ -115,8 +115,15 @@ internal sealed class NumericPredicate<T, TKey, TConvert>(LeafColumn<T> leaf, Co
 internal sealed class StringPredicate(LeafColumn<ReadOnlyMemory<char>> leaf, ColumnComparison comparison,
     string constant) : ColdPredicate(leaf, comparison)
 {
+    private bool[] _passes = [];
+
     public override void Filter(Span<bool> keep)
     {
+        if (leaf.LoadedCodes is { } codes)
+        {
+            FilterCodes(keep, codes);
+            return;
+        }
         var definitions = leaf.LoadedDefinitions;
         var values = leaf.LoadedValues;
         var max = leaf.MaxDefinition;
@@ -133,6 +140,34 @@ internal sealed class StringPredicate(LeafColumn<ReadOnlyMemory<char>> leaf, Col
             var value = values[next++].Span;
             var passes = equality ? value.SequenceEqual(target) : Accepts(value.SequenceCompareTo(target));
             if (!passes)
+                keep[row] = false;
+        }
+    }
+
+    // A dictionary-encoded chunk: each distinct value is compared once, each row looks its index up.
+    private void FilterCodes(Span<bool> keep, Pages.DictionaryCodes<ReadOnlyMemory<char>> codes)
+    {
+        var dictionary = codes.Values;
+        if (_passes.Length < dictionary.Length)
+            _passes = new bool[dictionary.Length];
+        var target = constant.AsSpan();
+        for (var i = 0; i < dictionary.Length; i++)
+        {
+            var value = dictionary[i].Span;
+            _passes[i] = Comparison == ColumnComparison.Equal
+                ? value.SequenceEqual(target)
+                : Accepts(value.SequenceCompareTo(target));
+        }
+        var passes = _passes;
+        var indexes = codes.Indexes;
+        var definitions = leaf.LoadedDefinitions;
+        var max = leaf.MaxDefinition;
+        var next = 0;
+        for (var row = 0; row < keep.Length; row++)
+        {
+            if (definitions[row] != max)
+                keep[row] = false;
+            else if (!passes[indexes[next++]])
                 keep[row] = false;
         }
     }

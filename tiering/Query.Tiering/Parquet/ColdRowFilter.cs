@@ -96,6 +96,8 @@ internal sealed class ColdRowFilter
         foreach (var predicate in _predicates)
             predicate.Filter(keep);
         var raw = _rowValue.LoadedDefinitions;
+        if (!raw[..rows].Contains(_rowValue.MaxDefinition))
+            return keep;            // no row kept raw: the usual case, one vectorised search
         for (var row = 0; row < rows; row++)
         {
             if (raw[row] == _rowValue.MaxDefinition)

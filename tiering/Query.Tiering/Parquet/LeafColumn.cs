@@ -1,5 +1,6 @@
 using Parquet;
 using Parquet.Schema;
+using Query.Tiering.Parquet.Pages;
 using Query.Tiering.Layout;
 
 namespace Query.Tiering.Parquet;
@@ -96,13 +97,26 @@ internal abstract class LeafColumn
         BufferedBytes = 0;
     }
 
-    /// <summary>Reads this column of <paramref name="rowGroup"/> into the buffers and rewinds them.</summary>
-    public async ValueTask ReadAsync(ParquetRowGroupReader rowGroup, CancellationToken cancellationToken)
+    /// <summary>Reads this column of <paramref name="rowGroup"/> into the buffers and rewinds them: with the own
+    /// page decoder (<paramref name="chunks"/>) when it handles the chunk, else with Parquet.Net.</summary>
+    public async ValueTask ReadAsync(ParquetRowGroupReader rowGroup, ColdChunkReader? chunks,
+        CancellationToken cancellationToken)
     {
         // Counters only: the read overwrites the values, so clearing them first (Clear) would be wasted work.
         _levelCount = 0;
         _levelPosition = 0;
         BufferedBytes = 0;
+        if (chunks is not null && !IsRepeated && TryDecode(chunks, rowGroup, out var rows))
+        {
+            if (MaxDefinition == 0)
+            {
+                if (_definitions.Length < rows)
+                    _definitions = new int[rows];
+                _definitions.AsSpan(0, rows).Clear();
+            }
+            _levelCount = rows;
+            return;
+        }
         var levels = checked((int)(rowGroup.GetMetadata(Field)?.MetaData?.NumValues ?? 0));
         if (_definitions.Length < levels)
             _definitions = new int[levels];
@@ -112,6 +126,13 @@ internal abstract class LeafColumn
         await ReadValuesAsync(rowGroup, levels, _definitions.AsMemory(0, levels), _repetitions.AsMemory(0, levels),
             cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Reads the chunk with the own decoder; false (nothing changed that matters) when it declines.
+    /// </summary>
+    protected abstract bool TryDecode(ColdChunkReader chunks, ParquetRowGroupReader rowGroup, out int rows);
+
+    /// <summary>The definition level buffer, for decoders that fill it.</summary>
+    protected ref int[] DefinitionBuffer => ref _definitions;
 
     protected abstract ValueTask ReadValuesAsync(ParquetRowGroupReader rowGroup, int levels, Memory<int> definitions,
         Memory<int>? repetitions, CancellationToken cancellationToken);
@@ -182,6 +203,9 @@ internal sealed class LeafColumn<T> : LeafColumn
     private T[] _values = new T[1024];
     private ValueArena<char>? _chars;
     private ValueArena<byte>? _bytes;
+    private ValueArenas? _readArenas;       // text and bytes the own decoder read, until the next read
+    private readonly DictionaryCodes<T>? _codes =
+        typeof(T) == typeof(ReadOnlyMemory<char>) ? new DictionaryCodes<T>() : null;
     private int _valueCount;
     private int _valuePosition;
 
@@ -267,6 +291,7 @@ internal sealed class LeafColumn<T> : LeafColumn
     protected override ValueTask ReadValuesAsync(ParquetRowGroupReader rowGroup, int levels, Memory<int> definitions,
         Memory<int>? repetitions, CancellationToken cancellationToken)
     {
+        _codes?.Clear();
         if (_values.Length < levels)
             _values = new T[levels];
         _valueCount = levels;
@@ -275,11 +300,29 @@ internal sealed class LeafColumn<T> : LeafColumn
             cancellationToken);
     }
 
+    protected override bool TryDecode(ColdChunkReader chunks, ParquetRowGroupReader rowGroup, out int rows)
+    {
+        _readArenas ??= new ValueArenas();
+        if (!chunks.TryRead(rowGroup, Field, MaxDefinition, ref DefinitionBuffer, ref _values, _readArenas, out rows,
+            out var values, _codes))
+        {
+            _codes?.Clear();
+            return false;
+        }
+        _valueCount = values;
+        _valuePosition = 0;
+        return true;
+    }
+
     protected override ColdValue TakeValue() => _toCold(_values[_valuePosition++]);
 
     protected override void SkipValue() => _valuePosition++;
 
     protected override void SkipValues(int count) => _valuePosition += count;
+
+    /// <summary>The loaded row group's values as a dictionary and indexes, when the own decoder read a STRING chunk
+    /// whose pages were all dictionary-encoded; null otherwise.</summary>
+    public DictionaryCodes<T>? LoadedCodes => _codes is { IsComplete: true } ? _codes : null;
 
     /// <summary>The values read for the loaded row group, dense (NULLs have no value, only a level).</summary>
     public ReadOnlySpan<T> LoadedValues => _values.AsSpan(0, _valueCount);

@@ -144,8 +144,8 @@ public sealed class ColdPartitionReader : IDisposable
             var range = _range with { StartOffset = Math.Max(_range.StartOffset, NextOffset) };
             try
             {
-                _file = ColdFileReader.OpenAsync(_tier.FullPath(entry), _schema, _layout, range,
-                    CancellationToken.None).GetAwaiter().GetResult();
+                _file = ColdFileReader.OpenAsync(_tier.FullPath(entry), _schema, _layout, range, _tier.FileCache,
+                    entry.SizeBytes, CancellationToken.None).GetAwaiter().GetResult();
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {

@@ -67,6 +67,26 @@ public sealed class TieredPartitionSource : IColumnarPartitionSource
         return _hotSource.FindOffsetForTimestamp(timestampMs);
     }
 
+    /// <summary>
+    /// A lower bound of the first cold offset whose ROWTIME is at or after <paramref name="timestampMs"/>, from the
+    /// manifest alone (no file is opened): the first offset of the first cold file below the hot start whose
+    /// newest row is at or after it; the hot start when there is none. For callers that read with the time window
+    /// (the cold reader then skips files, row groups and rows outside it); <see cref="FindOffsetForTimestamp"/> is
+    /// exact.
+    /// </summary>
+    public long FindColdOffsetBoundForTimestamp(long timestampMs)
+    {
+        var hotStart = Log.StartOffset;
+        foreach (var file in Tier.Manifest.Files)
+        {
+            if (file.BaseOffset >= hotStart)
+                break;
+            if (file.MaxTimestampMs >= timestampMs)
+                return file.BaseOffset;
+        }
+        return hotStart;
+    }
+
     public IRecordReader OpenReader(long startOffset, long endOffsetExclusive = long.MaxValue,
         long minTimestampMs = long.MinValue, long maxTimestampMs = long.MaxValue) =>
         new TieredRecordReader(this, startOffset, endOffsetExclusive, minTimestampMs, maxTimestampMs, null, null);

@@ -55,8 +55,10 @@ internal sealed partial class PhysicalPlanner
             : ExpressionCompiler<CellRow>.CompilePredicate(join.Condition, _interpret, _clock);
         var type = join.Type;
         var width = streamColumns.Count;
+        var window = StreamWindowColumns(join);
         return new Node(null, context => new StreamTableJoinOperator(stream(context), table, compiledStream,
-            compiledTable, condition, type, width, context.Limits, context.Hooks?.RowError));
+            compiledTable, condition, type, width, context.Limits, context.Hooks?.RowError)
+        { StreamWindow = window });
     }
 
     /// <summary>A step of a multi-way join: the rows of the join before it joined with a table.</summary>
@@ -69,9 +71,42 @@ internal sealed partial class PhysicalPlanner
         var condition = join.Condition is null ? null
             : ExpressionCompiler<CellRow>.CompilePredicate(join.Condition, _interpret, _clock);
         var (type, width) = (join.Type, join.Left.Columns.Count - 1);
+        var window = StreamWindowColumns(join);
         return new Node(null, context => new StreamTableJoinOperator(rows(context), table, key, tableRow, condition,
-            type, width, context.Limits, context.Hooks?.RowError));
+            type, width, context.Limits, context.Hooks?.RowError)
+        { StreamWindow = window });
     }
+
+    /// <summary>A windowed table's join with the windowed sources on its left: where, in their rows, the window
+    /// bounds of the source whose key the join key is (the planner checked it is one); null for a table without a
+    /// window.</summary>
+    private static (int Start, int End)? StreamWindowColumns(LogicalJoin join)
+    {
+        if (((LogicalTableScan)join.Right).Source.Definition.Window is null)
+            return null;
+        var key = join.LeftKeys[0] is BoundCast { Operand: var operand } ? operand : join.LeftKeys[0];
+        var ordinal = ((BoundColumn)key).Ordinal;
+        LogicalPlan left = join.Left;
+        while (true)
+        {
+            // A step's right source starts after the columns of the joins before it (without their ROWTIME).
+            var (source, start) = left switch
+            {
+                LogicalJoin step => (SourceOf(step.Right), step.Columns.Count - 1 - step.Right.Columns.Count),
+                _ => (SourceOf(left), 0),
+            };
+            if (ordinal == start + source.KeyColumn)
+                return (start + source.WindowStartColumn, start + source.WindowEndColumn);
+            left = ((LogicalJoin)left).Left;
+        }
+    }
+
+    private static Catalog.StreamDefinition SourceOf(LogicalPlan plan) => plan switch
+    {
+        LogicalScan scan => scan.Source.Definition,
+        LogicalTableScan table => table.Source.Definition,
+        _ => throw new InvalidOperationException("a streaming join's side reads a stream or a table"),
+    };
 
     private static BoundExpr[] TableColumns(StreamRuntime table)
     {

@@ -92,6 +92,8 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
         var source = lookup.Source;
         var constants = lookup.Keys;
         var clock = _clock;
+        if (source.Definition.Window is { } window)
+            return WindowedKeyLookup(lookup, window);
         if (TableKeys.HasParameters(constants))
             return new Node(context => new KeyLookupOperator(source,
                 TableKeys.Encode(source, constants, clock, context.Parameters), context.Statistics, context.Limits),
@@ -219,8 +221,9 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
             keyTypes[i] = aggregate.Keys[i].Type;
         var calls = aggregate.Aggregates.AsSpan().ToArray();
         var (window, final, retractions) = (aggregate.Window, aggregate.EmitFinal, aggregate.Retractions);
+        var clocks = Windows.WindowPlanning.PartitionClocks(aggregate);
         return new Node(null, context => new Windows.WindowedAggregateOperator(records(context), compiled, keyTypes,
-            calls, window, final, retractions, context.Limits, context.Budget, context.Hooks));
+            calls, window, final, retractions, context.Limits, context.Budget, context.Hooks, clocks));
     }
 
     public override Node VisitSort(LogicalSort sort)

@@ -53,7 +53,7 @@ public sealed partial class JoinPlanner
             if (node.Left is JoinTreeLeaf { Leaf.Source: { } leftTable })
                 CheckTableTableShape(node, leftTable, rightTable, position);
             else
-                CheckTableChainShape((JoinTreeNode)node.Left, node, rightTable, position);
+                CheckTableChainShape(node, rightTable, position);
             return true;
         }
         if (leftIsTable)
@@ -101,10 +101,10 @@ public sealed partial class JoinPlanner
                 + $"several PRIMARY KEY columns ({KeyList(table)}): as in ksqlDB, a join compares one expression with "
                 + "the table's key, and JOINs on multiple conditions are not supported");
         var condition = new List<BoundExpr>();
-        var streamKey = SplitJoinKey(node, key, condition)?.Left;
-        if (streamKey is null)
-            throw SqlException.FeatureNotSupported($"a stream-table join whose ON does not compare the PRIMARY KEY "
+        var (streamKey, tableKey) = SplitJoinKey(node, key, condition)
+            ?? throw SqlException.FeatureNotSupported($"a stream-table join whose ON does not compare the PRIMARY KEY "
                 + $"of \"{table.Definition.Name}\" with an expression of the stream");
+        CheckWindowedKeys(node, streamKey, tableKey);
         // The stream's key expression is compared in the key's own type, as the table's state is keyed.
         if (streamKey.Type != table.Types[key])
             streamKey = new BoundCast(streamKey, table.Types[key]);
@@ -124,8 +124,7 @@ public sealed partial class JoinPlanner
         var (leftKey, rightKey) = SplitJoinKey(node, null, condition)
             ?? throw SqlException.FeatureNotSupported("a stream-stream join whose ON has no equality between an "
                 + "expression of each stream");
-        if (node.Left is JoinTreeLeaf)
-            AddWindowMatch(node, leftKey, rightKey, condition);
+        AddWindowMatch(node, leftKey, rightKey, condition);
         return new LogicalJoin(left, right, node.Type, new([leftKey]), new([rightKey]), BoundColumns.And(condition))
         { StreamTime = true, Within = window };
     }

@@ -22,12 +22,10 @@ public sealed partial class JoinPlanner
         return ((JoinTreeLeaf)tree).Leaf.Source!;
     }
 
-    private static void CheckTableChainShape(JoinTreeNode left, JoinTreeNode node, StreamRuntime right, int position)
+    private static void CheckTableChainShape(JoinTreeNode node, StreamRuntime right, int position)
     {
         if (node.Type is JoinType.Cross)
             throw SqlException.FeatureNotSupported("CROSS joins of tables", position);
-        if (right.Definition.Window is not null || LeftmostSource(left).Definition.Window is not null)
-            throw SqlException.FeatureNotSupported("table-table joins of windowed tables", position);
         if (right.Definition.KeyColumns.Count > 1)
             throw SqlException.FeatureNotSupported($"a table-table join with table \"{right.Definition.Name}\" of "
                 + $"several PRIMARY KEY columns ({KeyList(right)}): as in ksqlDB, a table-table join compares one "
@@ -60,7 +58,8 @@ public sealed partial class JoinPlanner
             filter.Insert(0, before);
         if (where is not null)
             filter.Add(where);
-        var spec = new TableJoinSpec(!primaryKey, BoundColumns.And(filter), first.Types[firstKey]);
+        var spec = new TableJoinSpec(!primaryKey, BoundColumns.And(filter), first.Types[firstKey])
+        { Window = first.Definition.Window };
         var rightKeyColumn = new BoundColumn(rightKey, right.Names[rightKey], right.Types[rightKey]);
         return new LogicalJoin(left, TailedScan(right), node.Type, new([leftKey]), new([rightKeyColumn]), null)
         {

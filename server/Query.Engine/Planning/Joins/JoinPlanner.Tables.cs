@@ -16,8 +16,6 @@ public sealed partial class JoinPlanner
     {
         if (node.Type is JoinType.Cross)
             throw SqlException.FeatureNotSupported("CROSS joins of two tables", position);
-        if (left.Definition.Window is not null || right.Definition.Window is not null)
-            throw SqlException.FeatureNotSupported("table-table joins of windowed tables", position);
         foreach (var table in (ReadOnlySpan<StreamRuntime>)[left, right])
         {
             if (table.Definition.KeyColumns.Count > 1)
@@ -53,7 +51,8 @@ public sealed partial class JoinPlanner
         // the joined key (either side's) or, for a foreign-key join, by the left table's key.
         var rightKeyColumn = new BoundColumn(rightKey, right.Names[rightKey], right.Types[rightKey]);
         var spec = new TableJoinSpec(foreignKey, BoundColumns.And(filter),
-            foreignKey ? left.Types[leftKeyColumn] : right.Types[rightKey]);
+            foreignKey ? left.Types[leftKeyColumn] : right.Types[rightKey])
+        { Window = left.Definition.Window };
         return new LogicalJoin(leftScan, rightScan, node.Type, new([leftKey]),
             new([rightKeyColumn]), null)
         {

@@ -34,16 +34,11 @@ public sealed partial class JoinPlanner
                 + $"{Describe(leftWindow)} windowed, \"{right.Definition.Name}\" is {Describe(rightWindow)} windowed "
                 + "(session windowed sources join only session windowed sources, hopping and tumbling windowed "
                 + "sources only hopping and tumbling ones)", position);
-        if (node.Left is not JoinTreeLeaf)
-            throw SqlException.FeatureNotSupported("multi-way joins of windowed sources", position);
         if (left.Definition.IsTable && right.Definition.IsTable && IsForeignKeyJoin(node, left, right))
             throw new SqlException(SqlState.WrongObjectType,
                 "Foreign-key table-table joins are not supported on windowed tables.",
                 hint: "a windowed table joins another on both tables' keys (a row matches the other's row of the same "
                 + "key and window)", position: position);
-        if (left.Definition.IsTable || right.Definition.IsTable)
-            throw SqlException.FeatureNotSupported("joins of windowed tables (windowed streams join each other)",
-                position);
         if (left.Definition.KeyColumns.Count != 1 || right.Definition.KeyColumns.Count != 1)
             throw SqlException.FeatureNotSupported("joins of windowed sources with several key columns", position);
     }
@@ -59,28 +54,59 @@ public sealed partial class JoinPlanner
     private static string Describe(TableWindow? window) => window?.Kind.ToString().ToUpperInvariant() ?? "not";
 
     /// <summary>
-    /// For two windowed streams: checks that the join key is both streams' keys and adds the equality of the two
+    /// For windowed streams: checks that the join key is two windowed sources' keys and adds the equality of their
     /// rows' windows (WINDOWSTART, and WINDOWEND for sessions) to the conditions checked on each pair.
     /// </summary>
     private static void AddWindowMatch(JoinTreeNode node, BoundExpr leftKey, BoundExpr rightKey,
         List<BoundExpr> condition)
     {
-        var leftLeaf = (JoinTreeLeaf)node.Left;
+        if (CheckWindowedKeys(node, leftKey, rightKey) is not { } leftLeaf)
+            return;
         var rightLeaf = (JoinTreeLeaf)node.Right;
         var (left, right) = (leftLeaf.Leaf.Source!, rightLeaf.Leaf.Source!);
-        if (left.Definition.Window is null)
-            return;
-        if (!IsColumn(leftKey, leftLeaf.Start + left.Definition.KeyColumn)
-            || !IsColumn(rightKey, right.Definition.KeyColumn))
-            throw SqlException.FeatureNotSupported("Implicit repartitioning of windowed sources is not supported: a "
-                + $"join of windowed sources compares their keys (\"{left.Names[left.Definition.KeyColumn]}\" and "
-                + $"\"{right.Names[right.Definition.KeyColumn]}\")");
         condition.Add(BoundsEqual(leftLeaf, left.Definition.WindowStartColumn, rightLeaf,
             right.Definition.WindowStartColumn));
-        if (left.Definition.Window.Kind == WindowKind.Session)
+        if (left.Definition.Window!.Kind == WindowKind.Session)
             condition.Add(BoundsEqual(leftLeaf, left.Definition.WindowEndColumn, rightLeaf,
                 right.Definition.WindowEndColumn));
     }
+
+    /// <summary>
+    /// A join of windowed sources compares their keys (a windowed source is not repartitioned): the right source's
+    /// key with the key of a windowed source on the left (in a multi-way join, any of those before it). Returns that
+    /// left source's leaf, whose window the right row's must equal; null for sources without a window.
+    /// </summary>
+    private static JoinTreeLeaf? CheckWindowedKeys(JoinTreeNode node, BoundExpr leftKey, BoundExpr rightKey)
+    {
+        var right = ((JoinTreeLeaf)node.Right).Leaf.Source!;
+        if (right.Definition.Window is null)
+            return null;
+        // Each side's key is bound over that side's own row; the left side's row starts at the whole row's start.
+        var leaf = WindowedLeafKeyedBy(node.Left, leftKey);
+        if (leaf is null || !IsKeyColumn(rightKey, right.Definition.KeyColumn))
+        {
+            var left = LeftmostSource(node.Left);
+            throw SqlException.FeatureNotSupported("Implicit repartitioning of windowed sources is not supported: a "
+                + $"join of windowed sources compares their keys (\"{left.Names[left.Definition.KeyColumn]}\" and "
+                + $"\"{right.Names[right.Definition.KeyColumn]}\")");
+        }
+        return leaf;
+    }
+
+    /// <summary>The windowed stream or table of <paramref name="tree"/> whose key column <paramref name="key"/> is.
+    /// </summary>
+    private static JoinTreeLeaf? WindowedLeafKeyedBy(JoinTree tree, BoundExpr key)
+    {
+        if (tree is JoinTreeNode node)
+            return WindowedLeafKeyedBy(node.Left, key) ?? WindowedLeafKeyedBy(node.Right, key);
+        var leaf = (JoinTreeLeaf)tree;
+        return leaf.Leaf.Source is { Definition.Window: not null } source
+            && IsColumn(key, leaf.Start + source.Definition.KeyColumn) ? leaf : null;
+    }
+
+    private static bool IsKeyColumn(BoundExpr expression, int ordinal) =>
+        IsColumn(expression, ordinal)
+        || (expression is BoundCast { Operand: BoundColumn column } && column.Ordinal == ordinal);
 
     private static bool IsColumn(BoundExpr expression, int ordinal) =>
         expression is BoundColumn column && column.Ordinal == ordinal;

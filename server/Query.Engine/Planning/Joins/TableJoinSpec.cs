@@ -13,4 +13,20 @@ public sealed record TableJoinSpec(bool ForeignKey, Binding.BoundExpr? Filter, T
     public const string KeyColumnName = "__JOIN_KEY";
 
     public const string ExistsColumnName = "__JOIN_EXISTS";
+
+    public const string WindowStartColumnName = "__JOIN_WINDOWSTART";
+
+    public const string WindowEndColumnName = "__JOIN_WINDOWEND";
+
+    /// <summary>
+    /// A join of windowed tables (on their keys; the planner checks the windows are compatible): the left table's
+    /// window. A result row is then one key and one window, as each table's rows are (Kafka Streams matches the
+    /// windowed keys' bytes), and the joined row carries two more hidden columns after the exists flag: the result
+    /// row's WINDOWSTART and WINDOWEND (those of the change that touched it), which key the windowed result table.
+    /// </summary>
+    public Catalog.TableWindow? Window { get; init; }
+
+    /// <summary>The hidden columns after the joined row's ROWTIME: the key, the exists flag and, windowed, the
+    /// window's bounds.</summary>
+    public int HiddenColumns => Window is null ? 2 : 4;
 }

@@ -35,4 +35,22 @@ public sealed partial class ExplainPrinter
         _builder.AppendLine();
         return Child(window.Input);
     }
+
+    /// <summary>A windowed table's lookup: <c>; windows WINDOWSTART &gt;= 60000, WINDOWEND &lt;= 120000</c>.</summary>
+    private void AppendWindowBounds(LogicalKeyLookup lookup)
+    {
+        for (var i = 0; i < lookup.WindowBounds.Count; i++)
+        {
+            var bound = lookup.WindowBounds[i];
+            _builder.Append(i == 0 ? "; windows " : ", ").Append(bound.End ? "WINDOWEND " : "WINDOWSTART ")
+                .Append(bound.Op switch
+                {
+                    Binding.BinaryOp.Less => "<",
+                    Binding.BinaryOp.LessOrEqual => "<=",
+                    Binding.BinaryOp.Greater => ">",
+                    Binding.BinaryOp.GreaterOrEqual => ">=",
+                    _ => "=",
+                }).Append(' ').Append(BoundExprText.Format(bound.Value));
+        }
+    }
 }

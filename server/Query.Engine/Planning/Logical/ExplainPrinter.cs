@@ -93,12 +93,15 @@ public sealed partial class ExplainPrinter : LogicalPlanVisitor<bool>
     {
         var definition = lookup.Source.Definition;
         var keys = definition.KeyColumns;
-        Line().Append("KeyLookup ").Append(definition.Name).Append(" (materialized state) on ");
+        Line().Append("KeyLookup ").Append(definition.Name)
+            .Append(definition.Window is null ? " (materialized state) on "
+                : " (materialized state, windows by key) on ");
         if (keys.Count == 1)
         {
             _builder.Append(definition.Columns[keys[0]].Name).Append(" = ");
             for (var i = 0; i < lookup.Keys.Count; i++)
                 _builder.Append(i == 0 ? "" : ", ").Append(BoundExprText.Format(lookup.Keys[i]));
+            AppendWindowBounds(lookup);
             _builder.AppendLine();
             return true;
         }
@@ -112,7 +115,9 @@ public sealed partial class ExplainPrinter : LogicalPlanVisitor<bool>
             var k = i % keys.Count;
             _builder.Append(k == 0 ? (i == 0 ? "(" : "), (") : ", ").Append(BoundExprText.Format(lookup.Keys[i]));
         }
-        _builder.AppendLine(")");
+        _builder.Append(')');
+        AppendWindowBounds(lookup);
+        _builder.AppendLine();
         return true;
     }
 
@@ -150,6 +155,8 @@ public sealed partial class ExplainPrinter : LogicalPlanVisitor<bool>
         Line().Append("WindowedAggregate ").Append(aggregate.Window.ToString())
             .Append(aggregate.EmitFinal ? " EMIT FINAL" : " EMIT CHANGES");
         AppendGrouping(aggregate.Keys, aggregate.Aggregates);
+        if (Windows.WindowPlanning.PartitionClocks(aggregate) is var clocks and > 0)
+            _builder.Append("; stream time per partition (").Append(clocks).Append(')');
         _builder.AppendLine();
         return Child(aggregate.Input);
     }

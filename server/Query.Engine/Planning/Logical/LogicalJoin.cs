@@ -24,11 +24,18 @@ public enum JoinType
 public sealed record LogicalJoin(LogicalPlan Left, LogicalPlan Right, JoinType Type,
     EquatableArray<BoundExpr> LeftKeys, EquatableArray<BoundExpr> RightKeys, BoundExpr? Condition) : LogicalPlan
 {
-    public override EquatableArray<ColumnInfo> Columns => TableTable is null
-        ? Concat(Left, Right.Columns, StreamTime)
-        : new([.. Concat(Left, Right.Columns, StreamTime).AsSpan(),
+    public override EquatableArray<ColumnInfo> Columns => TableTable switch
+    {
+        null => Concat(Left, Right.Columns, StreamTime),
+        { Window: null } => new([.. Concat(Left, Right.Columns, StreamTime).AsSpan(),
             new ColumnInfo(Joins.TableJoinSpec.KeyColumnName, TableTable.ResultKeyType),
-            new ColumnInfo(Joins.TableJoinSpec.ExistsColumnName, SqlType.Boolean)]);
+            new ColumnInfo(Joins.TableJoinSpec.ExistsColumnName, SqlType.Boolean)]),
+        _ => new([.. Concat(Left, Right.Columns, StreamTime).AsSpan(),
+            new ColumnInfo(Joins.TableJoinSpec.KeyColumnName, TableTable.ResultKeyType),
+            new ColumnInfo(Joins.TableJoinSpec.ExistsColumnName, SqlType.Boolean),
+            new ColumnInfo(Joins.TableJoinSpec.WindowStartColumnName, SqlType.BigInt),
+            new ColumnInfo(Joins.TableJoinSpec.WindowEndColumnName, SqlType.BigInt)]),
+    };
 
     /// <summary>
     /// A streaming join (a push or persistent query): the left input is a stream read for ever, the right a
@@ -54,7 +61,7 @@ public sealed record LogicalJoin(LogicalPlan Left, LogicalPlan Right, JoinType T
     {
         var left = leftInput.Columns.AsSpan();
         if (streamTime && leftInput is LogicalJoin { StreamTime: true } inner)
-            left = left[..^(inner.TableTable is null ? 1 : 3)];
+            left = left[..^(1 + (inner.TableTable?.HiddenColumns ?? 0))];
         var all = new ColumnInfo[left.Length + right.Count + (streamTime ? 1 : 0)];
         left.CopyTo(all);
         right.AsSpan().CopyTo(all.AsSpan(left.Length));

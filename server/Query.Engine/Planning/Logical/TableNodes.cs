@@ -25,5 +25,14 @@ public sealed record LogicalKeyLookup(StreamRuntime Source, EquatableArray<Bound
 {
     public override EquatableArray<ColumnInfo> Columns => new([.. Source.Definition.Columns]);
 
+    /// <summary>A windowed table's lookup reads each key's windows (from its index of windows by key), only those
+    /// these bounds on WINDOWSTART / WINDOWEND let through (none: every window of the key).</summary>
+    public EquatableArray<WindowBound> WindowBounds { get; init; } = new([]);
+
     public override TResult Accept<TResult>(LogicalPlanVisitor<TResult> visitor) => visitor.VisitKeyLookup(this);
 }
+
+/// <summary>A bound of a windowed table's lookup: WINDOWSTART (or WINDOWEND when <see cref="End"/>) compared with
+/// <see cref="Value"/> (a constant or parameter of type BIGINT) by <see cref="Op"/>, window column on the left.
+/// </summary>
+public sealed record WindowBound(bool End, BinaryOp Op, BoundExpr Value);

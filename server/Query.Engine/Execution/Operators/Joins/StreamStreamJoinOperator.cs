@@ -94,7 +94,9 @@ public sealed partial class StreamStreamJoinOperator : RowOperator, IContinuousA
         {
             if (ReadAvailable(cancellationToken) is not { } batch)
                 return null;
-            if (batch.Count > 0)
+            // A round that ended with more input to read hands its (possibly empty) batch on: a persistent query
+            // may commit there (its offsets then match its output), so a sustained backlog still commits.
+            if (batch.Count > 0 || _roundEnded)
                 return batch;
             if (_hooks?.BeforeWait is { } beforeWait)
                 await beforeWait(cancellationToken);
@@ -108,6 +110,8 @@ public sealed partial class StreamStreamJoinOperator : RowOperator, IContinuousA
     {
         if (_restored is not null)
             ApplyRestoredRows();
+        var merged = false;
+        _roundEnded = false;
         while (true)
         {
             if (_pendingNext < _outCount)
@@ -116,7 +120,15 @@ public sealed partial class StreamStreamJoinOperator : RowOperator, IContinuousA
             if (_left.HasNext || _right.HasNext)
             {
                 Merge(cancellationToken);
+                merged = true;
                 continue;
+            }
+            if (merged && _hooks is not null)
+            {
+                // The end of a round that joined nothing more: a commit point for a persistent query.
+                _roundEnded = true;
+                _output.Count = 0;
+                return _output;
             }
             _readOns = 0;
             _left.Read(cancellationToken);
@@ -130,10 +142,13 @@ public sealed partial class StreamStreamJoinOperator : RowOperator, IContinuousA
         }
     }
 
-    /// <summary>How many times a round of the merge reads on (see <see cref="Merge"/>).</summary>
-    internal const int MaxReadOnsPerRound = 64;
+    /// <summary>How many times a round of the merge reads on (see <see cref="Merge"/>): a persistent query commits
+    /// only between rounds, so this bounds how long joined rows wait for a commit while the join works through a
+    /// backlog (a round joins at most about this many batches of each side).</summary>
+    internal const int MaxReadOnsPerRound = 4;
 
     private int _readOns;
+    private bool _roundEnded;   // the last batch ReadAvailable returned ended a round (more input may be waiting)
 
     /// <summary>
     /// Joins the merged batches' records in time order until a batch of output is ready. A side whose batch runs

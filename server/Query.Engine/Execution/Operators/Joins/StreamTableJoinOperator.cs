@@ -97,6 +97,13 @@ public sealed class StreamTableJoinOperator : RowOperator, IStreamingJoinInput
         _keyRow.AsSpan().Fill(Cell.Null);
     }
 
+    /// <summary>
+    /// A windowed stream joined with a windowed table: the columns of the stream row (or of the joined row before
+    /// this step) that hold its window's bounds. The lookup is then by the key and that window (Kafka Streams looks
+    /// the windowed key up), so a row matches only the table's row of its own window.
+    /// </summary>
+    internal (int Start, int End)? StreamWindow { get; init; }
+
     public override async ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)
     {
         if (_rows is not null)
@@ -180,6 +187,11 @@ public sealed class StreamTableJoinOperator : RowOperator, IStreamingJoinInput
         if (!key.IsNull)
         {
             _keyRow[_table.Definition.KeyColumn] = key;
+            if (StreamWindow is var (start, end))
+            {
+                _keyRow[_table.Definition.WindowStartColumn] = _streamScratch[start];
+                _keyRow[_table.Definition.WindowEndColumn] = _streamScratch[end];
+            }
             _found.Clear();
             if (KeyEncoding.Encode(_table, _keyRow) is { } encoded && _state.Lookup(encoded, _found)
                 && _found.Count > 0)

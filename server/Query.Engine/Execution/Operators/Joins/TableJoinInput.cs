@@ -23,6 +23,7 @@ public sealed class TableJoinInput
         KeyColumn = table.Definition.KeyColumn;
         KeyType = table.Types[KeyColumn];
         JoinKeyType = joinKeyType;
+        (WindowStartColumn, WindowEndColumn) = (table.Definition.WindowStartColumn, table.Definition.WindowEndColumn);
         Scratch = new Cell[Width + 1];
         Row = new Cell[Width + 1];
         _keyRow = new Cell[Width];
@@ -46,13 +47,19 @@ public sealed class TableJoinInput
 
     public SqlType KeyType { get; }
 
+    /// <summary>A windowed table's WINDOWSTART column (part of its rows' keys), else -1.</summary>
+    public int WindowStartColumn { get; }
+
+    /// <summary>A windowed table's WINDOWEND column, else -1.</summary>
+    public int WindowEndColumn { get; }
+
     /// <summary>The type of the join expression (the right key's).</summary>
     public SqlType JoinKeyType { get; }
 
     /// <summary>A changelog record's columns and join expression.</summary>
     public Cell[] Scratch { get; }
 
-    /// <summary>The row found by the last <see cref="Lookup"/>, then its join expression.</summary>
+    /// <summary>The row found by the last lookup, then its join expression.</summary>
     public Cell[] Row { get; }
 
     private RecordBatch? _batch;
@@ -75,11 +82,17 @@ public sealed class TableJoinInput
 
     /// <summary>Reads the current row of <paramref name="key"/> (of the key's type) into <see cref="Row"/>.
     /// </summary>
-    public bool Lookup(in Cell key)
+    public bool Lookup(in Cell key) => Lookup(key, Cell.Null, Cell.Null);
+
+    /// <summary>Reads the current row of <paramref name="key"/> and, in a windowed table, of the window with these
+    /// bounds (a time window's key holds its start, a session's both) into <see cref="Row"/>.</summary>
+    public bool Lookup(in Cell key, in Cell windowStart, in Cell windowEnd)
     {
         if (key.IsNull)
             return false;
         _keyRow[KeyColumn] = key;
+        if (WindowStartColumn >= 0)
+            (_keyRow[WindowStartColumn], _keyRow[WindowEndColumn]) = (windowStart, windowEnd);
         _found.Clear();
         if (KeyEncoding.Encode(Table, _keyRow) is not { } encoded || !State.Lookup(encoded, _found)
             || _found.Count == 0)
