@@ -20,6 +20,7 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly TransactionCoordinator _coordinator;
     private StoreJournal? _journal;
+    private bool _appenderWritesIdlePartition;
     private bool _disposed;
 
     private LogStore(string directory, TimeProvider time, TransactionCoordinator coordinator)
@@ -60,6 +61,7 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
         {
             // Then the journal: its records go back into the segments before any partition is scanned.
             store._journal = StoreJournal.Open(root, options);
+            store._appenderWritesIdlePartition = options.AppenderWritesIdlePartition;
             foreach (var path in System.IO.Directory.EnumerateDirectories(root))
             {
                 var name = Path.GetFileName(path);
@@ -199,7 +201,7 @@ public sealed class LogStore : IDisposable, IAsyncDisposable
                 var directory = Path.Combine(path, p.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 var segments = PartitionRecovery.Recover(directory, options, nowMs, _coordinator.RecordedEnd(name, p));
                 partitions[p] = new PartitionLog(name, p, directory, options, _time, segments, _coordinator,
-                    options.Durability == DurabilityMode.Sync ? _journal : null);
+                    options.Durability == DurabilityMode.Sync ? _journal : null, _appenderWritesIdlePartition);
                 partitions[p].EnforceRetention(nowMs);
             }
         }

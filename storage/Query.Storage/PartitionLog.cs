@@ -27,8 +27,10 @@ public sealed partial class PartitionLog
     private volatile int _state;
 
     internal PartitionLog(string logName, int partition, string directory, LogOptions options, TimeProvider time,
-        Segment[] segments, TransactionCoordinator coordinator, StoreJournal? journal = null)
+        Segment[] segments, TransactionCoordinator coordinator, StoreJournal? journal = null,
+        bool appenderWritesIdlePartition = false)
     {
+        AppenderWritesIdlePartition = appenderWritesIdlePartition;
         LogName = logName;
         Coordinator = coordinator;
         Journal = journal;
@@ -50,6 +52,9 @@ public sealed partial class PartitionLog
     public long EndOffset => Volatile.Read(ref _endOffset);
 
     internal string LogName { get; }
+
+    /// <summary>See <see cref="LogStoreOptions.AppenderWritesIdlePartition"/>.</summary>
+    internal bool AppenderWritesIdlePartition { get; }
     internal TransactionCoordinator Coordinator { get; }
 
     /// <summary>The store's shared journal when this log's durable appends go through it (durability Sync).</summary>

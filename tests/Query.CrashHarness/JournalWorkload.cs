@@ -34,7 +34,8 @@ internal static class JournalWorkload
 
     public static async Task RunAsync(string directory, int run, CancellationToken stop, bool threads = false)
     {
-        await using var store = LogStore.Open(directory, StoreOptions);
+        await using var store = LogStore.Open(directory,
+            StoreOptions with { AppenderWritesIdlePartition = threads });
         if (!store.TryGetLog(LogName, out var log))
             log = store.CreateLog(LogName, new LogOptions
             {
@@ -70,7 +71,8 @@ internal static class JournalWorkload
             var partition = log.GetPartition(id % Partitions);
             threads.Add(new Thread(id < ThreadAppenders
                 ? () => ThreadAppendLoop(partition, run, id, id % 2 == 0 ? 1 : 3, stop)
-                : () => ThreadTransactionLoop(store, partition, run, id, stop)) { Name = $"appender {id}" });
+                : () => ThreadTransactionLoop(store, partition, run, id, stop))
+            { Name = $"appender {id}" });
         }
         foreach (var thread in threads)
             thread.Start();

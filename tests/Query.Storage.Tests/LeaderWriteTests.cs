@@ -13,6 +13,7 @@ namespace Query.Storage.Tests;
 public sealed class LeaderWriteTests : IDisposable
 {
     private const int Partitions = 4;
+    private static readonly LogStoreOptions Leading = new() { AppenderWritesIdlePartition = true };
     private readonly TempDirectory _directory = new("storage-leader");
 
     public void Dispose() => _directory.Dispose();
@@ -58,7 +59,7 @@ public sealed class LeaderWriteTests : IDisposable
     [Fact]
     public void Appenders_on_their_own_threads_write_their_groups_share_journal_writes_and_complete_synchronously()
     {
-        using var store = LogStore.Open(_directory.Path);
+        using var store = LogStore.Open(_directory.Path, Leading);
         var log = store.CreateLog("t", new LogOptions { Partitions = Partitions });
         const int Threads = 16, Each = 40;
         var acks = new ConcurrentBag<(int Partition, long Offset, int Thread, int Sequence)>();
@@ -106,7 +107,7 @@ public sealed class LeaderWriteTests : IDisposable
     public async Task Threads_pool_tasks_and_transactions_together_keep_partitions_dense_and_transactions_whole()
     {
         var committed = new ConcurrentBag<(int Partition, long Offset, int Count, int Thread, int Sequence)>();
-        using (var store = LogStore.Open(_directory.Path))
+        using (var store = LogStore.Open(_directory.Path, Leading))
         {
             var log = store.CreateLog("t", new LogOptions { Partitions = Partitions, SegmentMaxBytes = 8 << 10 });
             const int Each = 30;
@@ -159,7 +160,7 @@ public sealed class LeaderWriteTests : IDisposable
             });
             await Task.WhenAll(pool);
         }
-        using (var store = LogStore.Open(_directory.Path))      // and after a reopen
+        using (var store = LogStore.Open(_directory.Path, Leading))      // and after a reopen
         {
             Assert.True(store.TryGetLog("t", out var log));
             for (var p = 0; p < Partitions; p++)
@@ -184,7 +185,7 @@ public sealed class LeaderWriteTests : IDisposable
     [Fact]
     public void An_io_error_while_an_appender_writes_its_group_fails_it_and_every_waiting_appender_without_a_hang()
     {
-        using var store = LogStore.Open(_directory.Path);
+        using var store = LogStore.Open(_directory.Path, Leading);
         var partition = store.CreateLog("t", new LogOptions()).GetPartition(0);
         var writes = 0;
         partition.WriteFault = (_, _, _) =>
@@ -216,7 +217,7 @@ public sealed class LeaderWriteTests : IDisposable
         Assert.Equal(acknowledged.Count, acknowledged.Distinct().Count());
         partition.WriteFault = null;
         store.Dispose();
-        using var reopened = LogStore.Open(_directory.Path);
+        using var reopened = LogStore.Open(_directory.Path, Leading);
         Assert.True(reopened.TryGetLog("t", out var log));
         var offsets = StorageTestKit.ReadAll(log.GetPartition(0)).Select(r => r.Offset).ToHashSet();
         Assert.All(acknowledged, offset => Assert.Contains(offset, offsets));
@@ -226,7 +227,7 @@ public sealed class LeaderWriteTests : IDisposable
     public void Closing_the_store_while_appenders_write_their_groups_keeps_every_acknowledged_append()
     {
         var acknowledged = new ConcurrentBag<(int Partition, long Offset, int Thread, int Sequence)>();
-        var store = LogStore.Open(_directory.Path);
+        var store = LogStore.Open(_directory.Path, Leading);
         var log = store.CreateLog("t", new LogOptions { Partitions = Partitions });
         var closer = new Thread(() =>
         {
@@ -255,7 +256,7 @@ public sealed class LeaderWriteTests : IDisposable
         });
         Assert.True(closer.Join(TimeSpan.FromMinutes(1)), "closing the store hangs");
         Assert.NotEmpty(acknowledged);
-        using var reopened = LogStore.Open(_directory.Path);
+        using var reopened = LogStore.Open(_directory.Path, Leading);
         Assert.True(reopened.TryGetLog("t", out var reopenedLog));
         for (var p = 0; p < Partitions; p++)
         {

@@ -3,19 +3,18 @@ using Query.Storage.Transactions;
 namespace Query.Storage.Commit;
 
 // Who writes a partition's groups. One thread at a time holds the partition ("drives" it) and writes the group at
-// the head of the queue. An appender on a thread of its own (the server's connection threads) that finds the
-// partition idle writes its own group and leads the journal write itself (as PostgreSQL's backend flushes its own
-// WAL), so a lone durable INSERT crosses no other thread, and returns a completed task. Appenders arriving
-// meanwhile queue behind it; when it is done and more is queued, a loop on the thread pool takes the partition and
-// writes group after group until the queue is empty. (Handing the partition to the next blocked appender instead,
-// as PostgreSQL's WAL lock does, put a thread wake-up on the critical path of every group: at load 48 it made a
-// third of the rows per second, 1,000-1,700 against 3,500.) An appender on a thread of its own that queues blocks
-// until its group is written and is woken by the writer directly, with no continuation on another thread. An
-// appender on the thread pool only queues and awaits, as before: leading its own group there, its continuation
-// (queued last-in-first-out on the loop's thread) barged ahead of the others' and starved them (crash harness at
-// load 50: 2,034 appends of one appender against 175 of its neighbour, which the loop alone keeps even). Only the
-// loop runs a multi-partition transaction's shares (held across an asynchronous
-// wait for the decision), staged adoptions, truncations and interval flushes.
+// the head of the queue: normally a loop on the thread pool, started when something is queued, that writes group
+// after group until the queue is empty. An appender on a thread of its own (the server's connection threads)
+// blocks on its request until its group is written and is woken by the writer directly, with no continuation on
+// another thread, and its append returns completed. With LogStoreOptions.AppenderWritesIdlePartition such an
+// appender that finds the partition idle writes its own group and leads the journal write itself (as PostgreSQL's
+// backend flushes its own WAL); appenders arriving meanwhile queue, and the loop takes over after it. (Handing the
+// partition to the next blocked appender instead, as PostgreSQL's WAL lock does, put a thread wake-up on the
+// critical path of every group: at load 48 it made a third of the rows per second, 1,000-1,700 against 3,500.) An
+// appender on the thread pool only queues and awaits: leading its own group there, its continuation (queued
+// last-in-first-out on the loop's thread) barged ahead of the others' and starved them (crash harness at load 50:
+// 2,034 appends of one appender against 175 of its neighbour). Only the loop runs a multi-partition transaction's
+// shares (held across an asynchronous wait for the decision), staged adoptions, truncations and interval flushes.
 internal sealed partial class PartitionWriter
 {
     private readonly object _gate = new();
@@ -63,7 +62,7 @@ internal sealed partial class PartitionWriter
             return task;
         }
         request.WaitsSynchronously = true;
-        if (Submit(request, mayLead: true) == Submitted.Leads)
+        if (Submit(request, mayLead: _partition.AppenderWritesIdlePartition) == Submitted.Leads)
             LeadOneGroup();
         request.WaitForCompletion();
         return request.TakeSyncResult();
