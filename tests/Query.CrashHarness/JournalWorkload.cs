@@ -70,7 +70,8 @@ internal static class JournalWorkload
             var partition = log.GetPartition(id % Partitions);
             threads.Add(new Thread(id < ThreadAppenders
                 ? () => ThreadAppendLoop(partition, run, id, id % 2 == 0 ? 1 : 3, stop)
-                : () => ThreadTransactionLoop(store, partition, run, id, stop)) { Name = $"appender {id}" });
+                : () => ThreadTransactionLoop(store, partition, run, id, stop))
+            { Name = $"appender {id}" });
         }
         foreach (var thread in threads)
             thread.Start();
