@@ -168,6 +168,8 @@ internal sealed class ColumnChunkDecoder(SafeFileHandle file) : IDisposable
                 return PlainValues.Decode(data, output, arenas) >= 0;
             case PlainDictionary or RleDictionary:
                 return DecodeIndexes(data, output);
+            case DeltaBinaryPacked when typeof(T) == typeof(long):
+                return DeltaBinaryPackedReader.TryDecode(data, PlainValues.As<T, long>(output), out _);
             case DeltaBinaryPacked:
                 Rent(ref _integers, output.Length);
                 return DeltaBinaryPackedReader.TryDecode(data, _integers.AsSpan(0, output.Length), out _)
@@ -188,15 +190,7 @@ internal sealed class ColumnChunkDecoder(SafeFileHandle file) : IDisposable
         var indexes = _indexes.AsSpan(0, output.Length);
         if (!RleBitPackedReader.TryDecode(data[1..], data[0], indexes))
             return false;
-        var count = (uint)_dictionaryCount;
-        for (var i = 0; i < indexes.Length; i++)
-        {
-            var index = indexes[i];
-            if ((uint)index >= count)
-                return false;
-            output[i] = dictionary[index];
-        }
-        return true;
+        return DictionaryValues.TryGather(dictionary.AsSpan(0, _dictionaryCount), indexes, output);
     }
 
     private bool Decompress(int codec, ReadOnlySpan<byte> body, int uncompressedBytes, out ReadOnlySpan<byte> page)

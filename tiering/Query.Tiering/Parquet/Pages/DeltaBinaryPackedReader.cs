@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Query.Tiering.Parquet.Pages;
 
 /// <summary>
@@ -49,22 +52,45 @@ internal static class DeltaBinaryPackedReader
                 if (width > 64)
                     return false;
                 var bytes = miniblockValues / 8 * width;
-                var count = Math.Min(miniblockValues, output.Length - written);
-                var packedNeeded = (count * width + 7) / 8;
+                var target = output.Slice(written, Math.Min(miniblockValues, output.Length - written));
+                var packedNeeded = (int)(((long)target.Length * width + 7) / 8);
                 if (input.Length - position < packedNeeded)
                     return false;
                 var available = Math.Min(bytes, input.Length - position);
-                RleBitPackedReader.Unpack(input.Slice(position, available), width, deltas[..count]);
-                for (var i = 0; i < count; i++)
-                {
-                    previous = unchecked(previous + minDelta + (long)deltas[i]);
-                    output[written++] = previous;
-                }
+                previous = width == 0
+                    ? Steps(target, previous, minDelta)
+                    : Accumulate(input.Slice(position, available), width, deltas[..target.Length], target,
+                        previous, minDelta);
+                written += target.Length;
                 position += available;
             }
         }
         consumed = position;
         return true;
+    }
+
+    // A miniblock of width 0: every delta is the block's minimum.
+    private static long Steps(Span<long> target, long previous, long minDelta)
+    {
+        for (var i = 0; i < target.Length; i++)
+        {
+            previous = unchecked(previous + minDelta);
+            target[i] = previous;
+        }
+        return previous;
+    }
+
+    private static long Accumulate(ReadOnlySpan<byte> packed, int width, Span<ulong> deltas, Span<long> target,
+        long previous, long minDelta)
+    {
+        BitUnpacking.Unpack(packed, width, deltas);
+        ref var delta = ref MemoryMarshal.GetReference(deltas);
+        for (var i = 0; i < target.Length; i++)
+        {
+            previous = unchecked(previous + minDelta + (long)Unsafe.Add(ref delta, i));
+            target[i] = previous;
+        }
+        return previous;
     }
 
     private static long ZigZag(ulong raw) => (long)(raw >> 1) ^ -(long)(raw & 1);
