@@ -1,6 +1,7 @@
 using Parquet.Meta;
 using PhysicalType = global::Parquet.Meta.Type;
 using Query.Testing;
+using Query.Tiering.Parquet;
 using Query.Tiering.Parquet.Pages;
 
 namespace Query.Tiering.Tests;
@@ -216,6 +217,40 @@ public sealed class PageDecodingTests : IDisposable
             PageEncoder.DeltaBinaryPacked);
         Assert.Equal([int.MaxValue - 1, int.MaxValue, int.MinValue], Decode<int>(wrapped, PhysicalType.INT32, 0)
             .Values[..3]);
+    }
+
+    [Fact]
+    public void Timestamps_decode_as_the_constructor_makes_them_and_out_of_range_values_are_declined()
+    {
+        Assert.True(UtcTicks.IsLayoutKnown || !System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated);
+        var random = new Random(3);
+        var min = ColdFields.MinTimestampMs;
+        var max = ColdFields.MaxTimestampMs;
+        foreach (var count in new[] { 1, 3, 4, 5, 17, 1001 })
+        {
+            var ms = new long[count];
+            for (var i = 0; i < count; i++)
+                ms[i] = i % 7 == 0 ? min : i % 7 == 1 ? max : i % 7 == 2 ? -1 : random.NextInt64(min, max);
+            var encoder = new PageEncoder();
+            encoder.AddDataPage(count, null, PageEncoder.PlainLongs(ms), PageEncoder.Plain);
+            var (_, times, rows, decoded) = Decode<DateTime>(encoder, PhysicalType.INT64, 0);
+            Assert.Equal(count, decoded);
+            for (var i = 0; i < count; i++)
+            {
+                var expected = DateTime.UnixEpoch.AddTicks(ms[i] * TimeSpan.TicksPerMillisecond);
+                Assert.Equal(expected, times[i]);
+                Assert.Equal(DateTimeKind.Utc, times[i].Kind);
+            }
+            foreach (var outside in new[] { min - 1, max + 1, long.MinValue, long.MaxValue })
+            {
+                var bad = (long[])ms.Clone();
+                bad[count - 1] = outside;                   // the last, after every whole vector
+                bad[0] = count > 4 ? outside : bad[0];      // and the first, in a vector
+                var page = new PageEncoder();
+                page.AddDataPage(count, null, PageEncoder.PlainLongs(bad), PageEncoder.Plain);
+                Assert.False(TryDecode<DateTime>(page.Bytes, page, PhysicalType.INT64, 0));
+            }
+        }
     }
 
     private (int[] Definitions, T[] Values, int Rows, int Count) Decode<T>(PageEncoder encoder,

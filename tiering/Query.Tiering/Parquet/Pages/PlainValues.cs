@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace Query.Tiering.Parquet.Pages;
@@ -95,8 +96,13 @@ internal static class PlainValues
         if (input.Length < bytes || !BitConverter.IsLittleEndian)
             return -1;
         var milliseconds = MemoryMarshal.Cast<byte, long>(input[..bytes]);
+        var i = 0;
+        if (UtcTicks.IsLayoutKnown && Vector256.IsHardwareAccelerated)
+            i = UtcTicks.Convert(milliseconds, MemoryMarshal.Cast<DateTime, ulong>(output), MinMs, MaxMs);
+        if (i < 0)
+            return -1;
         var range = (ulong)(MaxMs - MinMs);
-        for (var i = 0; i < output.Length && i < milliseconds.Length; i++)
+        for (; i < output.Length && i < milliseconds.Length; i++)
         {
             var ms = milliseconds[i];
             if ((ulong)(ms - MinMs) > range)
