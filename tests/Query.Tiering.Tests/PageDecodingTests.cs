@@ -253,6 +253,55 @@ public sealed class PageDecodingTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_dense_read_leaves_out_the_levels_of_a_chunk_without_nulls_and_writes_them_after_one(bool nullLast)
+    {
+        var random = new Random(9);
+        var encoder = new PageEncoder();
+        var expectedLevels = new List<int>();
+        var expectedValues = new List<long>();
+        foreach (var pageRows in new[] { 700, 0, 300, 1 })
+        {
+            var levels = new int[pageRows];
+            levels.AsSpan().Fill(1);
+            if (nullLast && pageRows == 1)
+                levels[0] = 0;
+            var values = Enumerable.Range(0, levels.Count(l => l == 1)).Select(_ => random.NextInt64()).ToArray();
+            encoder.AddDataPage(pageRows, PageEncoder.Hybrid(levels, 1), PageEncoder.PlainLongs(values),
+                PageEncoder.Plain);
+            expectedLevels.AddRange(levels);
+            expectedValues.AddRange(values);
+        }
+        var definitions = Enumerable.Repeat(-5, 2000).ToArray();
+        var output = Array.Empty<long>();
+        using var file = File.OpenHandle(Write(encoder.Bytes));
+        using var decoder = new ColumnChunkDecoder(file);
+        var chunk = Chunk(encoder, encoder.Bytes.Length, PhysicalType.INT64);
+        Assert.True(decoder.TryReadDense(chunk, 1, ref definitions, ref output, new ValueArenas(), out var rows,
+            out var count, out var allPresent));
+        Assert.Equal(1001, rows);
+        Assert.Equal(expectedValues, output[..count]);
+        Assert.Equal(!nullLast, allPresent);
+        if (allPresent)
+            Assert.All(definitions[..1000], level => Assert.Equal(-5, level));  // RLE runs: not written at all
+        else
+            Assert.Equal(expectedLevels, definitions[..rows]);
+
+        // TryRead writes every level either way; a required column is always all present.
+        Assert.True(decoder.TryRead(chunk, 1, ref definitions, ref output, new ValueArenas(), out rows, out count));
+        Assert.Equal(expectedLevels, definitions[..rows]);
+        var required = new PageEncoder();
+        required.AddDataPage(3, null, PageEncoder.PlainLongs([1, 2, 3]), PageEncoder.Plain);
+        using var requiredFile = File.OpenHandle(Write(required.Bytes));
+        using var requiredDecoder = new ColumnChunkDecoder(requiredFile);
+        Assert.True(requiredDecoder.TryReadDense(Chunk(required, required.Bytes.Length, PhysicalType.INT64), 0,
+            ref definitions, ref output, new ValueArenas(), out _, out count, out allPresent));
+        Assert.True(allPresent);
+        Assert.Equal([1L, 2, 3], output[..count]);
+    }
+
     private (int[] Definitions, T[] Values, int Rows, int Count) Decode<T>(PageEncoder encoder,
         PhysicalType type, int maxDefinition, DictionaryCodes<T>? codes = null)
     {

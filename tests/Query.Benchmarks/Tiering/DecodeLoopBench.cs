@@ -9,19 +9,20 @@ using Query.Tiering.Parquet.Pages;
 namespace Query.Benchmarks;
 
 /// <summary>
-/// <c>tiering-decode [rows] [repeats] [folder]</c>: the own page decoder alone in a loop, over the cold files of the
+/// <c>tiering-decode [rows] [repeats] [folder] [dense]</c>: the own page decoder alone in a loop, over the cold files of the
 /// events data set (built into <c>folder</c> once and reused by later runs, or into a temporary folder). The files'
 /// footers are read once; each repeat decodes the filter's columns (user_id, country, ts, rowoffset) and the sum's
 /// (amount, rowoffset, ts) of every row group and prints the CPU and the bytes allocated. Prints "ready" and the
 /// process id first (for a profiler), and at the end the best of the repeats and <see cref="OwnDecodeBench"/>'s
-/// figure, the one <c>bench tiering</c> prints.
+/// figure, the one <c>bench tiering</c> prints. With <c>dense</c> 1 the repeats read through
+/// <see cref="ColumnChunkDecoder.TryReadDense{T}"/>.
 /// </summary>
 internal static class DecodeLoopBench
 {
     private static readonly string[] FilterColumns = ["user_id", "country", "ts", "rowoffset"];
     private static readonly string[] SumColumns = ["amount", "rowoffset", "ts"];
 
-    public static async Task RunAsync(int rows, int repeats, string? folder)
+    public static async Task RunAsync(int rows, int repeats, string? folder, bool dense)
     {
         using var temporary = folder is null ? new TempDirectory("tiering-decode") : null;
         var root = folder ?? temporary!.Path;
@@ -46,7 +47,7 @@ internal static class DecodeLoopBench
                 }
             }
             Console.WriteLine($"{files.Count} files, {chunks.Count} chunks; ready {Environment.ProcessId}");
-            var state = new Buffers();
+            var state = new Buffers { Dense = dense };
             var bestFilter = double.MaxValue;
             var bestSum = double.MaxValue;
             for (var i = 0; i < repeats; i++)
@@ -98,6 +99,7 @@ internal static class DecodeLoopBench
         public DateTime[] Times = [];
         public ReadOnlyMemory<char>[] Texts = [];
         public Dictionary<string, long> ColumnTicks { get; } = [];
+        public bool Dense { get; init; }
     }
 
     private static (double Cpu, long Allocated, long Values) Time(List<Chunk> chunks, string[] columns, Buffers b)
@@ -116,7 +118,8 @@ internal static class DecodeLoopBench
             var level = chunk.MaxDefinition;
             int count;
             var started = Stopwatch.GetTimestamp();
-            var ok = chunk.Type == typeof(int)
+            var ok = b.Dense ? ReadDense(chunk, b, out count)
+                : chunk.Type == typeof(int)
                 ? d.TryRead(m, level, ref b.Definitions, ref b.Ints, b.Arenas, out _, out count)
                 : chunk.Type == typeof(long)
                 ? d.TryRead(m, level, ref b.Definitions, ref b.Longs, b.Arenas, out _, out count)
@@ -133,6 +136,21 @@ internal static class DecodeLoopBench
         var bytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
         process.Refresh();
         return ((process.TotalProcessorTime - cpu).TotalMilliseconds, bytes, values);
+    }
+
+    // The same through TryReadDense (levels left out of chunks without NULLs).
+    private static bool ReadDense(Chunk chunk, Buffers b, out int count)
+    {
+        var (d, m, level) = (chunk.Decoder, chunk.MetaData, chunk.MaxDefinition);
+        return chunk.Type == typeof(int)
+            ? d.TryReadDense(m, level, ref b.Definitions, ref b.Ints, b.Arenas, out _, out count, out _)
+            : chunk.Type == typeof(long)
+            ? d.TryReadDense(m, level, ref b.Definitions, ref b.Longs, b.Arenas, out _, out count, out _)
+            : chunk.Type == typeof(double)
+            ? d.TryReadDense(m, level, ref b.Definitions, ref b.Doubles, b.Arenas, out _, out count, out _)
+            : chunk.Type == typeof(DateTime)
+            ? d.TryReadDense(m, level, ref b.Definitions, ref b.Times, b.Arenas, out _, out count, out _)
+            : d.TryReadDense(m, level, ref b.Definitions, ref b.Texts, b.Arenas, out _, out count, out _);
     }
 
     private static async Task<double> CpuAsync(Func<Task<long>> run)

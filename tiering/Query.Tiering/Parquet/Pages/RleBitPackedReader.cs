@@ -61,6 +61,23 @@ internal static class RleBitPackedReader
         return true;
     }
 
+    /// <summary>Whether <paramref name="input"/> starts with one RLE run of at least <paramref name="count"/>
+    /// values, all <paramref name="value"/> (a page's levels when none of its rows is NULL).</summary>
+    public static bool StartsWithRun(ReadOnlySpan<byte> input, int bitWidth, int count, int value)
+    {
+        var position = 0;
+        if (bitWidth is < 1 or > 32 || count < 1 || !TryReadVarint(input, ref position, out var header)
+            || (header & 1) != 0 || header >> 1 < (ulong)count)
+            return false;
+        var valueBytes = (bitWidth + 7) / 8;
+        if (input.Length - position < valueBytes)
+            return false;
+        var run = 0;
+        for (var i = 0; i < valueBytes; i++)
+            run |= input[position + i] << (8 * i);
+        return run == value;
+    }
+
     public static bool TryReadVarint(ReadOnlySpan<byte> input, ref int position, out ulong value)
     {
         value = 0;
