@@ -37,7 +37,7 @@ public sealed class PageDecodingTests : IDisposable
             }
             if (width > 0)
                 values[count / 2] = (int)(uint)((1L << width) - 1);
-            foreach (var minRun in new[] { 0, 8 })
+            foreach (var minRun in new[] { 0, 1, 8 })
             {
                 var output = new int[count + 3];
                 output.AsSpan().Fill(-7);

@@ -25,6 +25,18 @@ internal static class RleBitPackedReader
         var valueBytes = (bitWidth + 7) / 8;
         while (written < output.Length)
         {
+            // Parquet.Net writes dictionary indexes as runs of one value each (header 2, one value byte): those
+            // take the first branch without a call.
+            if (valueBytes == 1 && input.Length - position >= 2 && input[position] is var small and < 0x80
+                && (small & 1) == 0 && small != 0)
+            {
+                var value = input[position + 1];
+                position += 2;
+                var end = Math.Min(written + (small >> 1), output.Length);
+                for (; written < end; written++)
+                    output[written] = value;
+                continue;
+            }
             if (!TryReadVarint(input, ref position, out var header))
                 return false;
             var left = input.Length - position;
