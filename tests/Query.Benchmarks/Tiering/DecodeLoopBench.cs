@@ -9,13 +9,13 @@ using Query.Tiering.Parquet.Pages;
 namespace Query.Benchmarks;
 
 /// <summary>
-/// <c>tiering-decode [rows] [repeats] [folder] [dense]</c>: the own page decoder alone in a loop, over the cold files of the
-/// events data set (built into <c>folder</c> once and reused by later runs, or into a temporary folder). The files'
-/// footers are read once; each repeat decodes the filter's columns (user_id, country, ts, rowoffset) and the sum's
-/// (amount, rowoffset, ts) of every row group and prints the CPU and the bytes allocated. Prints "ready" and the
-/// process id first (for a profiler), and at the end the best of the repeats and <see cref="OwnDecodeBench"/>'s
-/// figure, the one <c>bench tiering</c> prints. With <c>dense</c> 1 the repeats read through
-/// <see cref="ColumnChunkDecoder.TryReadDense{T}"/>.
+/// <c>tiering-decode [rows] [repeats] [folder] [dense]</c>: the own page decoder alone in a loop, over the cold
+/// files of the events data set (built into <c>folder</c> once and reused by later runs, or into a temporary
+/// folder). The files' footers are read once; each repeat decodes the filter's columns (user_id, country, ts,
+/// rowoffset) and the sum's (amount, rowoffset, ts) of every row group and prints the CPU and the bytes allocated.
+/// Prints "ready" and the process id first (for a profiler), and at the end the best of the repeats and
+/// <see cref="OwnDecodeBench"/>'s figure, the one <c>bench tiering</c> prints. With <c>dense</c> 1 the repeats
+/// read through <see cref="ColumnChunkDecoder.TryReadDense{T}"/>.
 /// </summary>
 internal static class DecodeLoopBench
 {
@@ -74,8 +74,8 @@ internal static class DecodeLoopBench
             }
             Console.WriteLine();
             Console.WriteLine($"best of {repeats}, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}: filter's " +
-                $"columns {bestFilter:F1} ms CPU, sum's {bestSum:F1} ms; bench tiering's figure (best of 3, the first " +
-                $"reads the footers): {footersFilter:F1} / {footersSum:F1} ms");
+                $"columns {bestFilter:F1} ms CPU, sum's {bestSum:F1} ms; bench tiering's figure (best of 3, the " +
+                $"first reads the footers): {footersFilter:F1} / {footersSum:F1} ms");
         }
         finally
         {
@@ -131,7 +131,8 @@ internal static class DecodeLoopBench
             if (!ok)
                 throw new InvalidOperationException($"the own decoder declined column {chunk.Name}");
             values += count;
-            b.ColumnTicks[chunk.Name] = b.ColumnTicks.GetValueOrDefault(chunk.Name) + Stopwatch.GetTimestamp() - started;
+            var ticks = Stopwatch.GetTimestamp() - started;
+            b.ColumnTicks[chunk.Name] = b.ColumnTicks.GetValueOrDefault(chunk.Name) + ticks;
         }
         var bytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
         process.Refresh();
