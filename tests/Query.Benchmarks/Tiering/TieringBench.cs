@@ -17,6 +17,8 @@ internal static partial class BenchRegistry
         BenchCommands.Register("tiering", args => EngineBench.Run(() => TieringBench.RunAsync(Arg(args, 0, 1_000_000))));
         BenchCommands.Register("tiering-scan", args => EngineBench.Run(() => TieringBench.ScanLoopAsync(
             Arg(args, 0, 1_000_000), Arg(args, 1, 20), Arg(args, 2, 0) != 0)));
+        BenchCommands.Register("tiering-decode", args => EngineBench.Run(() => DecodeLoopBench.RunAsync(
+            Arg(args, 0, 1_000_000), Arg(args, 1, 20), args.Length > 2 ? args[2] : null, Arg(args, 3, 0) != 0)));
         BenchCommands.Register("tiering-range", args => EngineBench.Run(() => TieringRangeBench.RunAsync(
             Arg(args, 0, 10_000_000), Arg(args, 1, 1_000_000), Arg(args, 2, 0) != 0, args.Length > 3 ? args[3] : null,
             Arg(args, 4, 7))));

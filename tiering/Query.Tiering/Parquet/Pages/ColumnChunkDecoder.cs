@@ -32,6 +32,8 @@ internal sealed class ColumnChunkDecoder(SafeFileHandle file) : IDisposable
     private Array? _dictionary;
     private int _dictionaryCount;
     private bool _onlyDictionaryPages;       // every data page of the chunk read so far was dictionary-encoded
+    private bool _omitFullLevels;            // leave all-present levels unwritten while no NULL has been read
+    private int _omittedRows;                // the leading rows whose levels were left unwritten
 
     /// <summary>Chunks decoded here.</summary>
     public int ChunksDecoded { get; private set; }
@@ -51,8 +53,51 @@ internal sealed class ColumnChunkDecoder(SafeFileHandle file) : IDisposable
     public bool TryRead<T>(ColumnMetaData chunk, int maxDefinition, ref int[] definitions, ref T[] values,
         ValueArenas arenas, out int rows, out int valueCount, DictionaryCodes<T>? codes = null)
     {
+        _omitFullLevels = false;
+        return TryReadChunk(chunk, maxDefinition, ref definitions, ref values, arenas, out rows, out valueCount,
+            codes);
+    }
+
+    /// <summary>
+    /// As <see cref="TryRead{T}"/>, but when no row of the chunk is NULL, <paramref name="allPresent"/> is true,
+    /// the values are one per row and the definition levels are undefined: a page whose levels are one run at
+    /// <paramref name="maxDefinition"/> (how writers store a page without NULLs) costs no level written or counted.
+    /// With a NULL anywhere, the levels are written as TryRead writes them and <paramref name="allPresent"/> is
+    /// false. A required column (<paramref name="maxDefinition"/> 0) is always all present.
+    /// </summary>
+    public bool TryReadDense<T>(ColumnMetaData chunk, int maxDefinition, ref int[] definitions, ref T[] values,
+        ValueArenas arenas, out int rows, out int valueCount, out bool allPresent, DictionaryCodes<T>? codes = null)
+    {
+        _omitFullLevels = true;
+        var ok = TryReadChunk(chunk, maxDefinition, ref definitions, ref values, arenas, out rows, out valueCount,
+            codes);
+        allPresent = ok && (maxDefinition == 0 || (_omitFullLevels && _omittedRows == rows));
+        return ok;
+    }
+
+    // The chunk, page and index buffers are rented for one chunk and returned after it: the pool hands the same
+    // arrays to the next chunk on this thread, whichever file's decoder reads it, so they stay in the cache (one
+    // set per decoder, one decoder per open file, was measured slower) and no decoder holds memory between reads.
+    private bool TryReadChunk<T>(ColumnMetaData chunk, int maxDefinition, ref int[] definitions, ref T[] values,
+        ValueArenas arenas, out int rows, out int valueCount, DictionaryCodes<T>? codes)
+    {
+        try
+        {
+            return ReadPages(chunk, maxDefinition, ref definitions, ref values, arenas, out rows, out valueCount,
+                codes);
+        }
+        finally
+        {
+            ReturnBuffers();
+        }
+    }
+
+    private bool ReadPages<T>(ColumnMetaData chunk, int maxDefinition, ref int[] definitions, ref T[] values,
+        ValueArenas arenas, out int rows, out int valueCount, DictionaryCodes<T>? codes)
+    {
         rows = 0;
         valueCount = 0;
+        _omittedRows = 0;
         codes?.Clear();
         _onlyDictionaryPages = true;
         if (!Handles<T>(chunk) || maxDefinition is < 0 or > 30)
@@ -79,9 +124,8 @@ internal sealed class ColumnChunkDecoder(SafeFileHandle file) : IDisposable
             {
                 PageKind.Dictionary => ReadDictionary<T>(header, body, (int)chunk.Codec, arenas),
                 PageKind.Data => header.ValueCount >= 0 && header.ValueCount <= total - rows
-                    && ReadDataPage(header, body, (int)chunk.Codec, maxDefinition,
-                        definitions.AsSpan(rows, maxDefinition > 0 ? header.ValueCount : 0), values, ref valueCount,
-                        arenas, codes),
+                    && ReadDataPage(header, body, (int)chunk.Codec, maxDefinition, definitions, rows, values,
+                        ref valueCount, arenas, codes),
                 PageKind.Index => true,         // nothing to decode
                 _ => false,
             };
@@ -133,7 +177,7 @@ internal sealed class ColumnChunkDecoder(SafeFileHandle file) : IDisposable
     // A data page v1: levels and values compressed together; the definition levels (RLE, 4-byte length) first.
     // Pages v2 (levels stored apart) are not written by Parquet.Net and are left to it.
     private bool ReadDataPage<T>(in PageHeader header, ReadOnlySpan<byte> body, int codec, int maxDefinition,
-        Span<int> definitions, T[] values, ref int valueCount, ValueArenas arenas, DictionaryCodes<T>? codes)
+        int[] definitions, int firstRow, T[] values, ref int valueCount, ValueArenas arenas, DictionaryCodes<T>? codes)
     {
         if (!Decompress(codec, body, header.UncompressedBytes, out var data))
             return false;
@@ -145,10 +189,10 @@ internal sealed class ColumnChunkDecoder(SafeFileHandle file) : IDisposable
             var levelBytes = BinaryPrimitives.ReadInt32LittleEndian(data);
             var bitWidth = 32 - BitOperations.LeadingZeroCount((uint)maxDefinition);
             if (levelBytes < 0 || data.Length - 4 < levelBytes
-                || !RleBitPackedReader.TryDecode(data.Slice(4, levelBytes), bitWidth, definitions))
+                || !ReadLevels(data.Slice(4, levelBytes), bitWidth, maxDefinition, definitions, firstRow,
+                    header.ValueCount, out present))
                 return false;
             data = data[(4 + levelBytes)..];
-            present = definitions.Count(maxDefinition);
         }
         var output = values.AsSpan(valueCount, present);
         var ok = DecodeValues(header.Encoding, data, output, arenas);
@@ -156,6 +200,37 @@ internal sealed class ColumnChunkDecoder(SafeFileHandle file) : IDisposable
             codes.AddIndexes(_indexes.AsSpan(0, present), valueCount);
         valueCount += present;
         return ok;
+    }
+
+    // A page's definition levels; a page without NULLs (one run at the maximum) is a fill, or nothing while the
+    // levels of all-present rows are left out.
+    private bool ReadLevels(ReadOnlySpan<byte> levels, int bitWidth, int maxDefinition, int[] definitions,
+        int firstRow, int count, out int present)
+    {
+        present = count;
+        var omitting = _omitFullLevels && _omittedRows == firstRow;
+        if (count == 0 || RleBitPackedReader.StartsWithRun(levels, bitWidth, count, maxDefinition))
+        {
+            if (omitting)
+                _omittedRows += count;
+            else
+                definitions.AsSpan(firstRow, count).Fill(maxDefinition);
+            return true;
+        }
+        var span = definitions.AsSpan(firstRow, count);
+        if (!RleBitPackedReader.TryDecode(levels, bitWidth, span))
+            return false;
+        present = span.Count(maxDefinition);
+        if (omitting && present == count)
+        {
+            _omittedRows += count;          // written, but still all present
+        }
+        else if (_omitFullLevels)
+        {
+            definitions.AsSpan(0, _omittedRows).Fill(maxDefinition);    // the rows left out so far, then as TryRead
+            _omitFullLevels = false;
+        }
+        return true;
     }
 
     private bool DecodeValues<T>(int encoding, ReadOnlySpan<byte> data, Span<T> output, ValueArenas arenas)
@@ -168,6 +243,8 @@ internal sealed class ColumnChunkDecoder(SafeFileHandle file) : IDisposable
                 return PlainValues.Decode(data, output, arenas) >= 0;
             case PlainDictionary or RleDictionary:
                 return DecodeIndexes(data, output);
+            case DeltaBinaryPacked when typeof(T) == typeof(long):
+                return DeltaBinaryPackedReader.TryDecode(data, PlainValues.As<T, long>(output), out _);
             case DeltaBinaryPacked:
                 Rent(ref _integers, output.Length);
                 return DeltaBinaryPackedReader.TryDecode(data, _integers.AsSpan(0, output.Length), out _)
@@ -188,15 +265,7 @@ internal sealed class ColumnChunkDecoder(SafeFileHandle file) : IDisposable
         var indexes = _indexes.AsSpan(0, output.Length);
         if (!RleBitPackedReader.TryDecode(data[1..], data[0], indexes))
             return false;
-        var count = (uint)_dictionaryCount;
-        for (var i = 0; i < indexes.Length; i++)
-        {
-            var index = indexes[i];
-            if ((uint)index >= count)
-                return false;
-            output[i] = dictionary[index];
-        }
-        return true;
+        return DictionaryValues.TryGather(dictionary.AsSpan(0, _dictionaryCount), indexes, output);
     }
 
     private bool Decompress(int codec, ReadOnlySpan<byte> body, int uncompressedBytes, out ReadOnlySpan<byte> page)
@@ -226,11 +295,16 @@ internal sealed class ColumnChunkDecoder(SafeFileHandle file) : IDisposable
     public void Dispose()
     {
         _decompressor.Dispose();
+        ReturnBuffers();
+        _dictionary = null;
+    }
+
+    private void ReturnBuffers()
+    {
         ReturnBuffer(ref _chunk);
         ReturnBuffer(ref _page);
         ReturnBuffer(ref _indexes);
         ReturnBuffer(ref _integers);
-        _dictionary = null;
     }
 
     private static void ReturnBuffer<TElement>(ref TElement[] buffer)

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Query.Tiering.Parquet.Pages;
 
 /// <summary>
@@ -49,22 +53,58 @@ internal static class DeltaBinaryPackedReader
                 if (width > 64)
                     return false;
                 var bytes = miniblockValues / 8 * width;
-                var count = Math.Min(miniblockValues, output.Length - written);
-                var packedNeeded = (count * width + 7) / 8;
+                var target = output.Slice(written, Math.Min(miniblockValues, output.Length - written));
+                var packedNeeded = (int)(((long)target.Length * width + 7) / 8);
                 if (input.Length - position < packedNeeded)
                     return false;
                 var available = Math.Min(bytes, input.Length - position);
-                RleBitPackedReader.Unpack(input.Slice(position, available), width, deltas[..count]);
-                for (var i = 0; i < count; i++)
-                {
-                    previous = unchecked(previous + minDelta + (long)deltas[i]);
-                    output[written++] = previous;
-                }
+                previous = width == 0
+                    ? Steps(target, previous, minDelta)
+                    : Accumulate(input.Slice(position, available), width, deltas[..target.Length], target,
+                        previous, minDelta);
+                written += target.Length;
                 position += available;
             }
         }
         consumed = position;
         return true;
+    }
+
+    // A miniblock of width 0: every delta is the block's minimum, so value i is previous + (i + 1) * minDelta
+    // (wrapping), four at a time.
+    private static long Steps(Span<long> target, long previous, long minDelta)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated && target.Length >= Vector256<long>.Count)
+        {
+            var values = unchecked(Vector256.Create(previous) + (Vector256.Create(1L, 2, 3, 4) * minDelta));
+            var step = Vector256.Create(unchecked(minDelta * Vector256<long>.Count));
+            for (; i <= target.Length - Vector256<long>.Count; i += Vector256<long>.Count)
+            {
+                values.CopyTo(target[i..]);
+                values += step;
+            }
+            previous = target[i - 1];
+        }
+        for (; i < target.Length; i++)
+        {
+            previous = unchecked(previous + minDelta);
+            target[i] = previous;
+        }
+        return previous;
+    }
+
+    private static long Accumulate(ReadOnlySpan<byte> packed, int width, Span<ulong> deltas, Span<long> target,
+        long previous, long minDelta)
+    {
+        BitUnpacking.Unpack(packed, width, deltas);
+        ref var delta = ref MemoryMarshal.GetReference(deltas);
+        for (var i = 0; i < target.Length; i++)
+        {
+            previous = unchecked(previous + minDelta + (long)Unsafe.Add(ref delta, i));
+            target[i] = previous;
+        }
+        return previous;
     }
 
     private static long ZigZag(ulong raw) => (long)(raw >> 1) ^ -(long)(raw & 1);

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace Query.Tiering.Parquet.Pages;
@@ -16,6 +17,7 @@ internal static class PlainValues
     private const int UnixEpochDayNumber = 719_162;
     private static readonly long MinMs = ColdFields.MinTimestampMs;
     private static readonly long MaxMs = ColdFields.MaxTimestampMs;
+    private static readonly long UnixEpochTicks = DateTime.UnixEpoch.Ticks;
 
     public static int Decode<T>(ReadOnlySpan<byte> input, Span<T> output, ValueArenas arenas)
     {
@@ -56,8 +58,9 @@ internal static class PlainValues
         || (typeof(T) == typeof(double) && physical == 5)
         || ((typeof(T) == typeof(ReadOnlyMemory<char>) || typeof(T) == typeof(ReadOnlyMemory<byte>)) && physical == 6);
 
-    /// <summary>The values of DELTA_BINARY_PACKED (decoded as 64-bit integers) as <typeparamref name="T"/>;
-    /// false for a type it does not apply to or a value out of range.</summary>
+    /// <summary>The values of DELTA_BINARY_PACKED (decoded as 64-bit integers) as <typeparamref name="T"/>
+    /// (INT64 as they are, INT32 wrapped to 32 bits as the format's arithmetic on INT32 wraps); false for a type it
+    /// does not apply to.</summary>
     public static bool FromIntegers<T>(ReadOnlySpan<long> integers, Span<T> output)
     {
         if (typeof(T) == typeof(long))
@@ -68,16 +71,13 @@ internal static class PlainValues
         if (typeof(T) != typeof(int))
             return false;
         var ints = As<T, int>(output);
-        for (var i = 0; i < integers.Length; i++)
-        {
-            if (integers[i] is < int.MinValue or > int.MaxValue)
-                return false;
-            ints[i] = (int)integers[i];
-        }
+        for (var i = 0; i < integers.Length && i < ints.Length; i++)
+            ints[i] = unchecked((int)integers[i]);
         return true;
     }
 
-    private static Span<TTo> As<TFrom, TTo>(Span<TFrom> span) =>
+    /// <summary>A span of one value type as another of the same size (the callers check the types).</summary>
+    public static Span<TTo> As<TFrom, TTo>(Span<TFrom> span) =>
         MemoryMarshal.CreateSpan(ref Unsafe.As<TFrom, TTo>(ref MemoryMarshal.GetReference(span)), span.Length);
 
     private static int CopyFixed<TValue>(ReadOnlySpan<byte> input, Span<TValue> output)
@@ -93,14 +93,21 @@ internal static class PlainValues
     private static int DecodeTimestamps(ReadOnlySpan<byte> input, Span<DateTime> output)
     {
         var bytes = output.Length * 8;
-        if (input.Length < bytes)
+        if (input.Length < bytes || !BitConverter.IsLittleEndian)
             return -1;
-        for (var i = 0; i < output.Length; i++)
+        var milliseconds = MemoryMarshal.Cast<byte, long>(input[..bytes]);
+        var i = 0;
+        if (UtcTicks.IsLayoutKnown && Vector256.IsHardwareAccelerated)
+            i = UtcTicks.Convert(milliseconds, MemoryMarshal.Cast<DateTime, ulong>(output), MinMs, MaxMs);
+        if (i < 0)
+            return -1;
+        var range = (ulong)(MaxMs - MinMs);
+        for (; i < output.Length && i < milliseconds.Length; i++)
         {
-            var ms = BinaryPrimitives.ReadInt64LittleEndian(input[(i * 8)..]);
-            if (ms < MinMs || ms > MaxMs)
+            var ms = milliseconds[i];
+            if ((ulong)(ms - MinMs) > range)
                 return -1;
-            output[i] = new DateTime(DateTime.UnixEpoch.Ticks + (ms * TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
+            output[i] = new DateTime(UnixEpochTicks + (ms * TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
         }
         return bytes;
     }

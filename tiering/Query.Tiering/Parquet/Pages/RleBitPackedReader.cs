@@ -25,98 +25,69 @@ internal static class RleBitPackedReader
         var valueBytes = (bitWidth + 7) / 8;
         while (written < output.Length)
         {
+            // Parquet.Net writes dictionary indexes as runs of one value each (header 2, one value byte): those
+            // take the first branch without a call.
+            if (valueBytes == 1 && input.Length - position >= 2 && input[position] is var small and < 0x80
+                && (small & 1) == 0 && small != 0)
+            {
+                var value = input[position + 1];
+                position += 2;
+                var end = Math.Min(written + (small >> 1), output.Length);
+                for (; written < end; written++)
+                    output[written] = value;
+                continue;
+            }
             if (!TryReadVarint(input, ref position, out var header))
                 return false;
+            var left = input.Length - position;
             if ((header & 1) == 0)
             {
-                var count = (int)Math.Min(header >> 1, (uint)(output.Length - written));
-                if (input.Length - position < valueBytes || header >> 1 == 0)
+                var run = header >> 1;
+                if (left < valueBytes || run == 0)
                     return false;
-                var value = 0;
-                for (var i = 0; i < valueBytes; i++)
-                    value |= input[position + i] << (8 * i);
+                var value = valueBytes switch
+                {
+                    1 => input[position],
+                    2 => BinaryPrimitives.ReadUInt16LittleEndian(input[position..]),
+                    3 => input[position] | (BinaryPrimitives.ReadUInt16LittleEndian(input[(position + 1)..]) << 8),
+                    _ => BinaryPrimitives.ReadInt32LittleEndian(input[position..]),
+                };
                 position += valueBytes;
+                var count = (int)Math.Min(run, (ulong)(output.Length - written));
                 output.Slice(written, count).Fill(value);
                 written += count;
             }
             else
             {
-                var groups = (long)(header >> 1);
-                var packedBytes = groups * bitWidth;      // 8 values of bitWidth bits per group
-                if (groups == 0 || input.Length - position < packedBytes)
+                // 8 values of bitWidth bits per group, so a group is bitWidth bytes.
+                var groups = header >> 1;
+                if (groups == 0 || groups > (ulong)(left / bitWidth))
                     return false;
-                var count = (int)Math.Min(groups * 8, output.Length - written);
-                Unpack(input.Slice(position, (int)packedBytes), bitWidth, output.Slice(written, count));
-                position += (int)packedBytes;
+                var packedBytes = (int)groups * bitWidth;
+                var count = (int)Math.Min(groups * 8, (ulong)(output.Length - written));
+                BitUnpacking.Unpack(input.Slice(position, packedBytes), bitWidth, output.Slice(written, count));
+                position += packedBytes;
                 written += count;
             }
         }
         return true;
     }
 
-    /// <summary>Unpacks output.Length values of <paramref name="bitWidth"/> bits (LSB first) from
-    /// <paramref name="packed"/>, which holds at least that many bits.</summary>
-    public static void Unpack(ReadOnlySpan<byte> packed, int bitWidth, Span<int> output)
+    /// <summary>Whether <paramref name="input"/> starts with one RLE run of at least <paramref name="count"/>
+    /// values, all <paramref name="value"/> (a page's levels when none of its rows is NULL).</summary>
+    public static bool StartsWithRun(ReadOnlySpan<byte> input, int bitWidth, int count, int value)
     {
-        var mask = (1UL << bitWidth) - 1;
-        var done = 0;
-        if (bitWidth <= 8)
-        {
-            // A group of 8 values of up to 8 bits is one 64-bit word: one read, eight shifts.
-            var groups = output.Length / 8;
-            for (var g = 0; g < groups; g++)
-            {
-                var word = ReadBits(packed, (long)g * bitWidth * 8);
-                var group = output.Slice(g * 8, 8);
-                for (var j = 0; j < 8; j++)
-                    group[j] = (int)((word >> (j * bitWidth)) & mask);
-            }
-            done = groups * 8;
-        }
-        long bit = (long)done * bitWidth;
-        for (var i = done; i < output.Length; i++, bit += bitWidth)
-            output[i] = (int)(ReadBits(packed, bit) & mask);
-    }
-
-    /// <summary>Unpacks output.Length values of up to 64 bits each (DELTA_BINARY_PACKED's miniblocks).</summary>
-    public static void Unpack(ReadOnlySpan<byte> packed, int bitWidth, Span<ulong> output)
-    {
-        if (bitWidth == 0)
-        {
-            output.Clear();
-            return;
-        }
-        var mask = bitWidth == 64 ? ulong.MaxValue : (1UL << bitWidth) - 1;
-        long bit = 0;
-        for (var i = 0; i < output.Length; i++, bit += bitWidth)
-        {
-            var shift = (int)(bit & 7);
-            var low = ReadBits(packed, bit);
-            // A value of more than 56 bits may straddle a ninth byte.
-            if (shift + bitWidth > 64)
-                low |= (ulong)packed[(int)(bit >> 3) + 8] << (64 - shift);
-            output[i] = low & mask;
-        }
-    }
-
-    // 64 bits from the byte holding bit 'bit', shifted so that bit is bit 0 (fewer near the end of the input).
-    private static ulong ReadBits(ReadOnlySpan<byte> packed, long bit)
-    {
-        var index = (int)(bit >> 3);
-        var shift = (int)(bit & 7);
-        ulong word;
-        if (packed.Length - index >= 8)
-        {
-            word = BinaryPrimitives.ReadUInt64LittleEndian(packed[index..]);
-        }
-        else
-        {
-            Span<byte> tail = stackalloc byte[8];
-            tail.Clear();
-            packed[index..].CopyTo(tail);
-            word = BinaryPrimitives.ReadUInt64LittleEndian(tail);
-        }
-        return word >> shift;
+        var position = 0;
+        if (bitWidth is < 1 or > 32 || count < 1 || !TryReadVarint(input, ref position, out var header)
+            || (header & 1) != 0 || header >> 1 < (ulong)count)
+            return false;
+        var valueBytes = (bitWidth + 7) / 8;
+        if (input.Length - position < valueBytes)
+            return false;
+        var run = 0;
+        for (var i = 0; i < valueBytes; i++)
+            run |= input[position + i] << (8 * i);
+        return run == value;
     }
 
     public static bool TryReadVarint(ReadOnlySpan<byte> input, ref int position, out ulong value)
