@@ -2,8 +2,8 @@ using Query.Engine.Errors;
 
 namespace Query.Engine.Tests;
 
-/// <summary>A prepared INSERT ... VALUES is bound once (<see cref="Statements.InsertPlan"/>) and re-bound after DDL;
-/// its results and errors are those of binding at every execution.</summary>
+/// <summary>A prepared INSERT ... VALUES run again is bound once (<see cref="Statements.InsertPlan"/>) and again
+/// after DDL; its results and errors are those of binding at every execution.</summary>
 public sealed class InsertPlanTests : IAsyncLifetime
 {
     private readonly EngineFixture _db = new();
@@ -41,6 +41,8 @@ public sealed class InsertPlanTests : IAsyncLifetime
         await _db.ExecAsync("CREATE STREAM u (k STRING KEY, v INT)");
         var prepared = _db.Session.Prepare("INSERT INTO u (k, v) VALUES ($1, $2)");
         await RunAsync(prepared, "a", "1");
+        await RunAsync(prepared, "a", "2");
+        Assert.NotNull(prepared.InsertPlan?.Stream);
         await _db.ExecAllAsync("DROP STREAM u", "CREATE STREAM u (k STRING KEY, v STRING)");
         // Bound as INT, "one" would fail with 22P02; bound again, it is the new column's STRING.
         Assert.Equal("INSERT 0 1", await RunAsync(prepared, "b", "one"));
@@ -67,12 +69,24 @@ public sealed class InsertPlanTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_statement_run_once_gets_no_plan()
+    {
+        Assert.Equal("INSERT 0 2", await _db.ExecAsync("INSERT INTO t (k, i) VALUES ('a', 1), ('b', 2)"));
+        var prepared = _db.Session.Prepare("INSERT INTO t (k, i) VALUES ($1, 3)");
+        await RunAsync(prepared, "c");
+        Assert.Null(prepared.InsertPlan?.Stream);
+        await RunAsync(prepared, "d");
+        Assert.NotNull(prepared.InsertPlan?.Stream);
+        Assert.Equal(4, (long)(await _db.QueryAsync("SELECT COUNT(*) FROM t"))[0][0]!);
+    }
+
+    [Fact]
     public async Task Statements_a_plan_cannot_hold_are_bound_at_every_execution_with_the_same_results()
     {
         var rowtime = _db.Session.Prepare("INSERT INTO t (ROWTIME, k, i) VALUES ($1, $2, $3 + 1)");
         Assert.Equal("INSERT 0 1", await RunAsync(rowtime, 1704067200000L, "r", 1));
-        Assert.Null(rowtime.InsertPlan?.Stream);
         Assert.Equal("INSERT 0 1", await RunAsync(rowtime, 1704067200001L, "s", 2));
+        Assert.Null(rowtime.InsertPlan?.Stream);
         var rows = await _db.QueryAsync("SELECT ROWTIME, k, i FROM t ORDER BY k");
         Assert.Equal(2, rows.Count);
         Assert.Equal([1704067200000L, "r", 2], rows[0]);
@@ -84,8 +98,11 @@ public sealed class InsertPlanTests : IAsyncLifetime
     {
         var prepared = _db.Session.Prepare("INSERT INTO t (k, i) VALUES ($1, $2)");
         await _db.ExecAllAsync("DROP STREAM t", "CREATE STREAM t (k STRING KEY, s STRING)");
-        var error = await Assert.ThrowsAsync<SqlException>(async () => await RunAsync(prepared, "a", "1"));
-        Assert.Equal(SqlState.UndefinedColumn, error.SqlState);
-        Assert.Null(prepared.InsertPlan?.Stream);
+        for (var run = 0; run < 2; run++)
+        {
+            var error = await Assert.ThrowsAsync<SqlException>(async () => await RunAsync(prepared, "a", "1"));
+            Assert.Equal(SqlState.UndefinedColumn, error.SqlState);
+            Assert.Null(prepared.InsertPlan?.Stream);
+        }
     }
 }

@@ -10,11 +10,12 @@ namespace Query.Engine.Statements;
 /// An INSERT ... VALUES bound once for the prepared statement that runs it again and again (node-postgres and Npgsql
 /// send the same parameterized text for every row): the stream, and per VALUES row a full-width row of constant
 /// cells plus the columns filled from parameters, each parsed as its column's type. Executing it converts the
-/// parameters and appends: nothing is looked up, bound or evaluated again (before, every execution re-bound the
-/// statement: 5-7% of the server's CPU per single-row INSERT in a `perf` profile, see README).
-/// <para>Only statements whose every value is a literal or a bare parameter of exactly its column's type get one;
-/// anything else (ROWTIME as a target, NOW(), expressions, casts of parameters) and any statement whose binding
-/// fails re-binds at every execution as before, so its results and errors, their order included, do not change.
+/// parameters and appends: nothing is looked up, bound or evaluated again (binding at every execution was 2.2% of
+/// the server's CPU under 16 connections of single-row INSERTs in a `perf` profile, see README).
+/// <para>Only statements run more than once whose every value is a literal or a bare parameter of exactly its
+/// column's type get one; anything else (ROWTIME as a target, NOW(), expressions, casts of parameters) and any
+/// statement whose binding fails re-binds at every execution as before, so its results and errors, their order
+/// included, do not change.
 /// A plan belongs to one <see cref="QueryEngine.CatalogVersion"/>: after any DDL the next execution builds a new
 /// one.</para>
 /// </summary>
@@ -35,14 +36,20 @@ internal sealed class InsertPlan
     /// <summary>The target stream; null when the statement has no plan (it re-binds at every execution).</summary>
     public StreamRuntime? Stream { get; }
 
-    /// <summary>The plan of <paramref name="prepared"/> for the catalog as it is now, built on first use; null when
-    /// the statement must be bound at every execution.</summary>
+    /// <summary>The plan of <paramref name="prepared"/> for the catalog as it is now, built at its second execution
+    /// (a statement run once, such as a simple-query INSERT of many literal rows, would pay for a plan it never
+    /// reuses); null when the statement is bound at this execution.</summary>
     public static InsertPlan? For(EngineSession session, PreparedStatement prepared, Ast.InsertValues insert)
     {
+        var plan = prepared.InsertPlan;
+        if (plan is null)
+        {
+            prepared.InsertPlan = new InsertPlan(long.MinValue, null, []);   // run once: no version matches it
+            return null;
+        }
         // Read the version before binding: a DDL that lands meanwhile leaves the plan under the old version.
         long version = session.Engine.CatalogVersion;
-        var plan = prepared.InsertPlan;
-        if (plan is null || plan.CatalogVersion != version)
+        if (plan.CatalogVersion != version)
         {
             plan = TryBuild(session, insert, version) ?? new InsertPlan(version, null, []);
             prepared.InsertPlan = plan;

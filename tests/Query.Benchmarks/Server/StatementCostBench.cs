@@ -9,8 +9,8 @@ using Query.Testing;
 namespace Query.Benchmarks.Server;
 
 /// <summary>
-/// <c>server-statement-cost [runs] [durability] [only]</c>: what one small statement costs the whole server (wire layer and
-/// engine) in this process, through a raw loopback socket whose client does nothing but send pre-encoded messages and
+/// <c>server-statement-cost [runs] [durability] [only]</c>: what one small statement costs the whole server (wire layer
+/// and engine) in this process, through a raw loopback socket whose client does nothing but send pre-encoded messages and
 /// wait for ReadyForQuery, so almost every cycle and byte counted is the server's. Per statement: wall time, process
 /// CPU and bytes allocated (all threads) for issue 14's shapes: node-postgres's parameterized single-row INSERT
 /// (Parse unnamed + Bind with four text parameters + Describe portal + Execute + Sync, the same text every time)
@@ -39,7 +39,8 @@ internal static class StatementCostBench
             Port = 0,
         });
         using var socket = new Socket(System.Net.Sockets.AddressFamily.InterNetwork, SocketType.Stream,
-            ProtocolType.Tcp) { NoDelay = true };
+            ProtocolType.Tcp);
+        socket.NoDelay = true;
         // A blocking connect: an asynchronous one would make every later receive of this client wait through the
         // runtime's socket thread, whose wake-ups would count as the server's cost.
         socket.Connect(server.EndPoint);
