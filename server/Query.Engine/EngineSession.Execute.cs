@@ -6,16 +6,17 @@ namespace Query.Engine;
 
 public sealed partial class EngineSession
 {
-    private async ValueTask<StatementResult> ExecuteCoreAsync(Ast.Statement statement,
+    private async ValueTask<StatementResult> ExecuteCoreAsync(PreparedStatement prepared,
         IReadOnlyList<object?> parameters,
         CancellationToken cancellationToken)
     {
+        var statement = prepared.Statement;
         switch (statement)
         {
             case Ast.QueryStatement query:
                 return QueryHandler.Execute(this, query, parameters, cancellationToken);
             case Ast.InsertValues insert:
-                return await InsertHandler.ExecuteAsync(this, insert, parameters, cancellationToken);
+                return await InsertHandler.ExecuteAsync(this, insert, parameters, prepared, cancellationToken);
             case Ast.DeleteRows delete:
                 return await DeleteHandler.ExecuteAsync(this, delete, parameters, cancellationToken);
             case Ast.CreateStream create:

@@ -117,7 +117,7 @@ public sealed partial class EngineSession
                     + $"supplied");
         try
         {
-            return await ExecuteCoreAsync(statement.Statement, parameters ?? [], cancellationToken);
+            return await ExecuteCoreAsync(statement, parameters ?? [], cancellationToken);
         }
         catch (Exception e) when (TranslateException(e) is { } translated)
         {

@@ -42,6 +42,10 @@ public sealed class PreparedStatement
     /// <summary>True when execution returns rows (SELECT, SHOW, DESCRIBE, EXPLAIN).</summary>
     public bool ReturnsRows => Columns.Count > 0;
 
+    /// <summary>An INSERT ... VALUES bound once and reused while the catalog is unchanged (see
+    /// <see cref="Statements.InsertPlan"/>); set on the first execution.</summary>
+    internal Statements.InsertPlan? InsertPlan { get; set; }
+
     /// <summary>True for EMIT CHANGES queries, which run until LIMIT or cancellation.</summary>
     public bool IsPushQuery => Statement is Ast.QueryStatement { Query.Emit: Ast.EmitKind.Changes };
 }

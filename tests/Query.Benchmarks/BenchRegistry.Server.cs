@@ -10,5 +10,6 @@ internal static partial class BenchRegistry
         BenchCommands.Register("ingest", IngestBench.Run);
         BenchCommands.Register("events-file", EventsFile.Run);
         BenchCommands.Register("table-lookup", TableLookupBench.Run);
+        BenchCommands.Register("server-statement-cost", StatementCostBench.Run);
     }
 }

@@ -15,7 +15,7 @@ internal delegate void RowAppenderAdd(ReadOnlySpan<Cell> row, long? explicitTime
 
 internal static class InsertHandler
 {
-    private const int RowTimeTarget = -1;
+    internal const int RowTimeTarget = -1;
 
     public static IReadOnlyList<ColumnInfo> Describe(EngineSession session, Ast.InsertValues insert,
         ParameterTypes parameters)
@@ -26,17 +26,29 @@ internal static class InsertHandler
         return [];
     }
 
+    /// <summary>Runs the statement; <paramref name="prepared"/> (when not null) keeps its <see cref="InsertPlan"/>
+    /// between executions.</summary>
     public static async ValueTask<StatementResult> ExecuteAsync(EngineSession session, Ast.InsertValues insert,
-        IReadOnlyList<object?> parameters, CancellationToken cancellationToken)
+        IReadOnlyList<object?> parameters, PreparedStatement? prepared, CancellationToken cancellationToken)
     {
         if (insert.Conflict is not null)
             return await UpsertHandler.ExecuteAsync(session, insert, parameters, cancellationToken);
+        if (prepared is not null && InsertPlan.For(session, prepared, insert) is { Stream: { } planned } plan)
+        {
+            using var plannedAppender = new RowAppender(planned);
+            plan.AddRows(parameters, plannedAppender);
+            return Inserted(await plannedAppender.CommitAsync(cancellationToken));
+        }
         var stream = session.Engine.GetStream(EngineSession.SourceName(insert.Target), insert.Target.Span.Start + 1);
         using var appender = new RowAppender(stream);
         Bind(session, insert, new ParameterTypes(), parameters, appender.Add);
-        var count = await appender.CommitAsync(cancellationToken);
-        return StatementResult.Command($"INSERT 0 {count}");
+        return Inserted(await appender.CommitAsync(cancellationToken));
     }
+
+    private static readonly StatementResult InsertedOne = StatementResult.Command("INSERT 0 1");
+
+    private static StatementResult Inserted(long count) =>
+        count == 1 ? InsertedOne : StatementResult.Command($"INSERT 0 {count}");
 
     /// <summary>Binds every row; with <paramref name="values"/> evaluates each into a full-width row (the array is
     /// reused: <paramref name="add"/> copies what it keeps) with its explicit ROWTIME, if any.</summary>
@@ -83,7 +95,7 @@ internal static class InsertHandler
         return (ExpressionBinder.Coerce(bound, type, CastContext.Assignment, expression.Span.Start + 1), type);
     }
 
-    private static List<int> Targets(Ast.InsertValues insert, IReadOnlyList<ColumnInfo> columns,
+    internal static List<int> Targets(Ast.InsertValues insert, IReadOnlyList<ColumnInfo> columns,
         Catalog.StreamDefinition definition)
     {
         var targets = new List<int>();
@@ -136,7 +148,7 @@ internal static class InsertHandler
     /// Header columns come from the record's headers, which INSERT does not write (as ksqlDB): naming one is an
     /// error, and without a column list they are left out.
     /// </summary>
-    private static void CheckNoHeaderTargets(Ast.InsertValues insert, Catalog.StreamDefinition stream,
+    internal static void CheckNoHeaderTargets(Ast.InsertValues insert, Catalog.StreamDefinition stream,
         List<int> targets)
     {
         if (stream.Headers.Count == 0)
@@ -154,7 +166,7 @@ internal static class InsertHandler
         }
     }
 
-    private static void CheckArity(Ast.ValuesRow row, int targetCount)
+    internal static void CheckArity(Ast.ValuesRow row, int targetCount)
     {
         if (row.Values.Count == targetCount)
             return;

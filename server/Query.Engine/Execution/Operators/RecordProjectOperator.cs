@@ -17,7 +17,9 @@ public sealed class RecordProjectOperator : RowOperator
     {
         _input = input;
         _projection = projection;
-        _output = RowBatch.Lazy(limits.Rows, width);
+        // A SELECT without FROM projects its one row: a batch's worth of row slots (8 KiB for 1,024) would be
+        // allocated and zeroed on every such statement (bench server-statement-cost: 7.8 of SELECT 1's 11.5 KB).
+        _output = RowBatch.Lazy(input is ValuesOperator ? 1 : limits.Rows, width);
     }
 
     public override ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)
