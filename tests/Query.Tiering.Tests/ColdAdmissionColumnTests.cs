@@ -58,7 +58,7 @@ public sealed class ColdAdmissionColumnTests : IDisposable
         var refusing = 0;
         for (var b = 0; b < decoded.Count; b++)
         {
-            var (first, rows, everyRowAdmitted, tsRead) = admitted[b];
+            var (first, rows, everyRowAdmitted, tsRead, _) = admitted[b];
             Assert.Equal(decoded[b].First, first);
             Assert.Equal(decoded[b].Rows, rows);
             Assert.True(decoded[b].TsRead);
@@ -69,6 +69,14 @@ public sealed class ColdAdmissionColumnTests : IDisposable
             Assert.Equal(mayRefuse, tsRead);
         }
         Assert.Equal(decoded.Count - refusing, statistics.ColumnChunksLeftOut);
+        // Column batches take rowoffset from the statistics of a row group without gaps: the offsets records have.
+        using (var records = new ColdPartitionReader(tier, layout, new ColdScanRange(0, end)))
+        {
+            var offsets = new List<long>();
+            while (records.TryRead(out var record))
+                offsets.Add(record.Offset);
+            Assert.Equal(offsets, decoded.SelectMany(b => b.Offsets));
+        }
         Assert.True(refusing >= 2 && statistics.ColumnChunksLeftOut >= 8, $"{refusing} of {decoded.Count}");
 
         // A filter on the column decodes it everywhere (its predicate reads the values).
@@ -81,16 +89,19 @@ public sealed class ColdAdmissionColumnTests : IDisposable
         Assert.All(filtered, batch => Assert.True(batch.TsRead && !batch.EveryRowAdmitted));
     }
 
-    private static (List<(long First, int Rows, bool EveryRowAdmitted, bool TsRead)>, ColdReadStatistics)
-        ReadBatches(PartitionTier tier, IColumnLayout layout, ColdScanRange range)
+    private static (List<(long First, int Rows, bool EveryRowAdmitted, bool TsRead, long[] Offsets)>,
+        ColdReadStatistics) ReadBatches(PartitionTier tier, IColumnLayout layout, ColdScanRange range)
     {
-        var batches = new List<(long, int, bool, bool)>();
+        var batches = new List<(long, int, bool, bool, long[])>();
         var batch = new ColumnBatch();
         var reader = new ColdPartitionReader(tier, layout, range);
         try
         {
             while (reader.TryReadBatch(batch))
-                batches.Add((batch.Offsets[0], batch.RowCount, batch.EveryRowAdmitted, batch.Columns[1] is not null));
+            {
+                batches.Add((batch.Offsets[0], batch.RowCount, batch.EveryRowAdmitted, batch.Columns[1] is not null,
+                    batch.Offsets[..batch.RowCount]));
+            }
         }
         finally
         {

@@ -154,6 +154,9 @@ internal sealed class ScanPrefilter
         {
             if (count == 0)
                 break;
+            if (term.Column == RowOffsetColumn && term.Op is not (BinaryOp.Equal or BinaryOp.NotEqual)
+                && Holds(term, columns.Offsets[candidates[0]]) && Holds(term, columns.Offsets[candidates[count - 1]]))
+                continue;   // offsets ascend: an order comparison that holds at both ends holds for every row
             if (term.Column < 0)
             {
                 var values = term.Column == RowTimeColumn ? columns.TimestampsMs : columns.Offsets;
@@ -178,28 +181,75 @@ internal sealed class ScanPrefilter
         return count;
     }
 
-    // One term over the candidates left, in place. Generic over long and double so the JIT makes each loop tight.
+    private static bool Holds(Term term, long value) => term.Op switch
+    {
+        BinaryOp.Less => value < term.Integer,
+        BinaryOp.LessOrEqual => value <= term.Integer,
+        BinaryOp.Greater => value > term.Integer,
+        _ => value >= term.Integer,
+    };
+
+    // One term over the candidates left, in place: one loop per operator (generic over long and double, and over the
+    // operator, so the JIT makes each loop tight and branch-free).
     private static int Keep<T>(bool[]? nulls, T[] values, BinaryOp op, T constant, int[] candidates, int count)
+        where T : struct, IComparisonOperators<T, T, bool> => op switch
+        {
+            BinaryOp.Equal => Keep<T, EqualOp<T>>(nulls, values, constant, candidates, count),
+            BinaryOp.NotEqual => Keep<T, NotEqualOp<T>>(nulls, values, constant, candidates, count),
+            BinaryOp.Less => Keep<T, LessOp<T>>(nulls, values, constant, candidates, count),
+            BinaryOp.LessOrEqual => Keep<T, LessOrEqualOp<T>>(nulls, values, constant, candidates, count),
+            BinaryOp.Greater => Keep<T, GreaterOp<T>>(nulls, values, constant, candidates, count),
+            _ => Keep<T, GreaterOrEqualOp<T>>(nulls, values, constant, candidates, count),
+        };
+
+    private static int Keep<T, TOp>(bool[]? nulls, T[] values, T constant, int[] candidates, int count)
         where T : struct, IComparisonOperators<T, T, bool>
+        where TOp : struct, IOp<T>
     {
         var kept = 0;
         for (var i = 0; i < count; i++)
         {
             var r = candidates[i];
-            var value = values[r];
-            var keep = (nulls is null || !nulls[r]) && op switch
-            {
-                BinaryOp.Equal => value == constant,
-                BinaryOp.NotEqual => value != constant,
-                BinaryOp.Less => value < constant,
-                BinaryOp.LessOrEqual => value <= constant,
-                BinaryOp.Greater => value > constant,
-                _ => value >= constant,
-            };
+            var keep = TOp.Passes(values[r], constant) && (nulls is null || !nulls[r]);
             candidates[kept] = r;
             kept += keep ? 1 : 0;
         }
         return kept;
+    }
+
+    private interface IOp<T>
+    {
+        static abstract bool Passes(T value, T constant);
+    }
+
+    private readonly struct EqualOp<T> : IOp<T> where T : IComparisonOperators<T, T, bool>
+    {
+        public static bool Passes(T value, T constant) => value == constant;
+    }
+
+    private readonly struct NotEqualOp<T> : IOp<T> where T : IComparisonOperators<T, T, bool>
+    {
+        public static bool Passes(T value, T constant) => value != constant;
+    }
+
+    private readonly struct LessOp<T> : IOp<T> where T : IComparisonOperators<T, T, bool>
+    {
+        public static bool Passes(T value, T constant) => value < constant;
+    }
+
+    private readonly struct LessOrEqualOp<T> : IOp<T> where T : IComparisonOperators<T, T, bool>
+    {
+        public static bool Passes(T value, T constant) => value <= constant;
+    }
+
+    private readonly struct GreaterOp<T> : IOp<T> where T : IComparisonOperators<T, T, bool>
+    {
+        public static bool Passes(T value, T constant) => value > constant;
+    }
+
+    private readonly struct GreaterOrEqualOp<T> : IOp<T> where T : IComparisonOperators<T, T, bool>
+    {
+        public static bool Passes(T value, T constant) => value >= constant;
     }
 
     private readonly record struct Term(int Column, SqlTypeKind Kind, BinaryOp Op, long Integer, double Real);

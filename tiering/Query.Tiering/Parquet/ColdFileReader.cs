@@ -128,10 +128,9 @@ internal sealed class ColdFileReader : IAsyncDisposable
     public ReadOnlySpan<long> LoadedOffsets => _offsets.AsSpan(0, _rowCount);
     public ReadOnlySpan<DateTime> LoadedTimes => _times.AsSpan(0, _rowCount);
 
-    /// <summary>Whether row group <paramref name="index"/> may hold rows of the range (by its statistics).</summary>
-    public bool MayMatch(int index)
+    /// <summary>Whether <paramref name="rowGroup"/> may hold rows of the range (by its statistics).</summary>
+    private bool MayMatch(ParquetRowGroupReader rowGroup)
     {
-        var rowGroup = _reader.OpenRowGroupReader(index);
         var offsets = rowGroup.GetStatistics(_schema.RowOffsetField);
         if (offsets?.MinValue is long minOffset && offsets.MaxValue is long maxOffset
             && (maxOffset < _range.StartOffset || minOffset >= _range.EndOffsetExclusive))
@@ -142,26 +141,24 @@ internal sealed class ColdFileReader : IAsyncDisposable
         return !(minMs is { } lo && maxMs is { } hi && (hi < _range.MinTimestampMs || lo > _range.MaxTimestampMs));
     }
 
-    /// <summary>Whether the column predicates may hold for some row of row group <paramref name="index"/>.</summary>
-    public bool FilterMayMatch(int index) => _filter?.MayMatch(_reader.OpenRowGroupReader(index)) ?? true;
-
     /// <summary>Loads the next row group that may match; false at the end of the file.</summary>
     public async ValueTask<bool> LoadNextRowGroupAsync(CancellationToken cancellationToken)
     {
         while (++_rowGroup < _reader.RowGroupCount)
         {
-            if (!MayMatch(_rowGroup))
+            var rowGroup = _reader.OpenRowGroupReader(_rowGroup);     // one per row group: opening one allocates
+            if (!MayMatch(rowGroup))
             {
                 Statistics.RowGroupsSkipped++;
                 continue;
             }
-            if (!FilterMayMatch(_rowGroup))
+            if (_filter?.MayMatch(rowGroup) == false)
             {
                 Statistics.RowGroupsSkipped++;
                 Statistics.RowGroupsSkippedByFilter++;
                 continue;
             }
-            await LoadRowGroupAsync(_reader.OpenRowGroupReader(_rowGroup), cancellationToken).ConfigureAwait(false);
+            await LoadRowGroupAsync(rowGroup, cancellationToken).ConfigureAwait(false);
             return true;
         }
         return false;
@@ -294,8 +291,8 @@ internal sealed class ColdFileReader : IAsyncDisposable
             _offsets = new long[rows];
             _times = new DateTime[rows];
         }
-        if (!OffsetsFromStatistics(rowGroup, rows) && !TryDecodeRequired(rowGroup, _schema.RowOffsetField,
-                ref _offsets, rows))
+        if (!(_range.Columnar && OffsetsFromStatistics(rowGroup, rows))
+            && !TryDecodeRequired(rowGroup, _schema.RowOffsetField, ref _offsets, rows))
         {
             await rowGroup.ReadAsync<long>(_schema.RowOffsetField, _offsets.AsMemory(0, rows), null,
                 cancellationToken).ConfigureAwait(false);
@@ -327,7 +324,8 @@ internal sealed class ColdFileReader : IAsyncDisposable
 
     // A row group's offsets are distinct and ascending (rows are written in offset order, each offset once): when
     // its min and max span exactly as many offsets as it has rows, it holds every offset between them, and the
-    // column need not be decoded (the usual case: a log without gaps).
+    // column need not be decoded (the usual case: a log without gaps). Only for column batches: reads of records
+    // decode it (the decoder's tests compare it with Parquet.Net's through them).
     private bool OffsetsFromStatistics(ParquetRowGroupReader rowGroup, int rows)
     {
         var statistics = rowGroup.GetStatistics(_schema.RowOffsetField);
