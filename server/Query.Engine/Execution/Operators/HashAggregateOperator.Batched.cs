@@ -85,8 +85,8 @@ public sealed partial class HashAggregateOperator
             {
                 (AggregateKind.CountStar, _) => FlatAggregates.CountStar,
                 (AggregateKind.Count, BoundColumn column) => column.Ordinal,
-                (_, BoundColumn { Type.Kind: SqlTypeKind.Int or SqlTypeKind.BigInt or SqlTypeKind.Double
-                    or SqlTypeKind.Timestamp } column) => column.Ordinal,
+                (_, BoundColumn column) when column.Type.Kind is SqlTypeKind.Int or SqlTypeKind.BigInt
+                    or SqlTypeKind.Double or SqlTypeKind.Timestamp => column.Ordinal,
                 _ => -2,
             };
             if (arguments[a] == -2)

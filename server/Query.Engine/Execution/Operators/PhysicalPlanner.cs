@@ -207,10 +207,16 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
                     TimestampColumnOnlyAdmits = admits,
                 },
                 worker => new HashAggregateOperator(records(worker), compiled, keyKinds, calls, worker.Limits,
-                    worker.Budget) { ColumnArguments = columnArguments }));
+                    worker.Budget)
+                {
+                    ColumnArguments = columnArguments,
+                }));
         }
         return new Node(null, context => new HashAggregateOperator(records(context), compiled, keyKinds, calls,
-            context.Limits, context.Budget) { ColumnArguments = columnArguments });
+            context.Limits, context.Budget)
+        {
+            ColumnArguments = columnArguments,
+        });
     }
 
     public override Node VisitWindowedAggregate(LogicalWindowedAggregate aggregate)
