@@ -23,6 +23,10 @@ public sealed class ColdReadStatistics
     public int ColumnChunksDecoded;
     public int ColumnChunksDeclined;
 
+    /// <summary>Column chunks of a column read only to admit rows that were not decoded: their statistics showed a
+    /// non-negative value in every row (<see cref="ColdScanRange.AdmissionColumn"/>).</summary>
+    public int ColumnChunksLeftOut;
+
     /// <summary>Adds another read's counters (a file's into its partition's, a partition's into a query's).</summary>
     public void Add(ColdReadStatistics other)
     {
@@ -36,5 +40,6 @@ public sealed class ColdReadStatistics
         RowsFilteredOut += other.RowsFilteredOut;
         ColumnChunksDecoded += other.ColumnChunksDecoded;
         ColumnChunksDeclined += other.ColumnChunksDeclined;
+        ColumnChunksLeftOut += other.ColumnChunksLeftOut;
     }
 }

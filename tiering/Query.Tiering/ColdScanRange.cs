@@ -20,6 +20,11 @@ public sealed record ColdScanRange(long StartOffset, long EndOffsetExclusive = l
     /// <summary>With <see cref="Columnar"/>: whether the records' times are wanted.</summary>
     public bool Timestamps { get; init; }
 
+    /// <summary>With <see cref="Columnar"/>: a column read only to admit rows (-1: none), not decoded in a row group
+    /// whose statistics show a non-negative value in every row (see
+    /// <see cref="IColumnarPartitionSource.OpenColumnReader"/>).</summary>
+    public int AdmissionColumn { get; init; } = -1;
+
     /// <summary>Whether <c>rowtime</c> must be read: for records, for a bounded time range, or when asked.</summary>
     public bool ReadsRowTime => !Columnar || Timestamps || MinTimestampMs != long.MinValue
         || MaxTimestampMs != long.MaxValue;

@@ -2,6 +2,7 @@ using System.Numerics;
 using Query.Engine.Binding;
 using Query.Engine.Execution.Operators;
 using Query.Engine.Types;
+using Query.Storage.Reading;
 
 namespace Query.Engine.Execution;
 
@@ -11,12 +12,14 @@ namespace Query.Engine.Execution;
 /// loop before the whole predicate runs on the records they leave. A record such a conjunct refuses (false or
 /// NULL) fails the whole AND, so the result is the predicate's; only which records the rest of the predicate sees
 /// changes (SQL leaves the order of evaluation open, as PostgreSQL does). The comparisons are those of the compiled
-/// predicate: CLR operators on int, long and double (NaN compares false). Comparisons of ROWTIME with an integer
-/// constant run over the chunk's row times (a ROWTIME range read through the cache).
+/// predicate: CLR operators on int, long and double (NaN compares false). Comparisons of ROWTIME or ROWOFFSET with an
+/// integer constant run over the chunk's row times or offsets (a ROWTIME range read through the cache). The same
+/// terms run over a column batch's vectors (the cold tier read by column, ScanSource.Columns.cs).
 /// </summary>
 internal sealed class ScanPrefilter
 {
     private const int RowTimeColumn = -1;   // a term's column: ROWTIME, not a stream column
+    private const int RowOffsetColumn = -2; // ROWOFFSET
     private readonly Term[] _terms;
 
     private ScanPrefilter(Term[] terms, bool isWholePredicate)
@@ -48,9 +51,9 @@ internal sealed class ScanPrefilter
             return Collect(binary.Left, terms) & Collect(binary.Right, terms);
         if (!binary.IsComparison || terms.Count == 8)
             return false;
-        if (RowTimeTerm(binary) is { } rowTime)
+        if (PseudoColumnTerm(binary) is { } pseudo)
         {
-            terms.Add(rowTime);
+            terms.Add(pseudo);
             return true;
         }
         var (column, literal, op) = (binary.Left, binary.Right) switch
@@ -77,19 +80,26 @@ internal sealed class ScanPrefilter
         }
     }
 
-    // ROWTIME compared with an integer constant: over the chunk's stored row times (what the compiled ROWTIME reads).
-    private static Term? RowTimeTerm(BoundBinary binary)
+    // ROWTIME or ROWOFFSET compared with an integer constant: over the chunk's stored row times or offsets (what the
+    // compiled ROWTIME and ROWOFFSET read).
+    private static Term? PseudoColumnTerm(BoundBinary binary)
     {
-        var (literal, op) = (binary.Left, binary.Right) switch
+        var (pseudo, literal, op) = (binary.Left, binary.Right) switch
         {
-            (BoundPseudoColumn { Column: PseudoColumn.RowTime }, BoundLiteral l) => (l, binary.Op),
-            (BoundLiteral l, BoundPseudoColumn { Column: PseudoColumn.RowTime }) => (l, Mirror(binary.Op)),
-            _ => (null, binary.Op),
+            (BoundPseudoColumn p, BoundLiteral l) => (p.Column, l, binary.Op),
+            (BoundLiteral l, BoundPseudoColumn p) => (p.Column, l, Mirror(binary.Op)),
+            _ => (PseudoColumn.RowPartition, null, binary.Op),
         };
-        return literal?.Value switch
+        var column = pseudo switch
         {
-            long l => new Term(RowTimeColumn, SqlTypeKind.BigInt, op, l, 0),
-            int i => new Term(RowTimeColumn, SqlTypeKind.BigInt, op, i, 0),
+            PseudoColumn.RowTime => RowTimeColumn,
+            PseudoColumn.RowOffset => RowOffsetColumn,
+            _ => 0,
+        };
+        return column == 0 ? null : literal?.Value switch
+        {
+            long l => new Term(column, SqlTypeKind.BigInt, op, l, 0),
+            int i => new Term(column, SqlTypeKind.BigInt, op, i, 0),
             _ => null,
         };
     }
@@ -114,9 +124,11 @@ internal sealed class ScanPrefilter
             candidates[count++] = r;
         foreach (var term in _terms)
         {
-            if (term.Column == RowTimeColumn)
+            if (term.Column < 0)
             {
-                count = Keep(null, chunk.Records.RecordTimestamps, term.Op, term.Integer, candidates, count);
+                var values = term.Column == RowTimeColumn ? chunk.Records.RecordTimestamps
+                    : chunk.Records.RecordOffsets;
+                count = Keep(null, values, term.Op, term.Integer, candidates, count);
                 if (count == 0)
                     break;
                 continue;
@@ -131,28 +143,113 @@ internal sealed class ScanPrefilter
         return count;
     }
 
-    // One term over the candidates left, in place. Generic over long and double so the JIT makes each loop tight.
+    /// <summary>
+    /// Keeps in <paramref name="candidates"/> (rows of <paramref name="columns"/>) those every term keeps, in order;
+    /// returns how many. The rows' times must be admitted (ScanSource.Columns.cs). A column the batch did not read is
+    /// NULL in every row.
+    /// </summary>
+    public int Select(ColumnBatch columns, int[] candidates, int count)
+    {
+        foreach (var term in _terms)
+        {
+            if (count == 0)
+                break;
+            if (term.Column == RowOffsetColumn && term.Op is not (BinaryOp.Equal or BinaryOp.NotEqual)
+                && Holds(term, columns.Offsets[candidates[0]]) && Holds(term, columns.Offsets[candidates[count - 1]]))
+                continue;   // offsets ascend: an order comparison that holds at both ends holds for every row
+            if (term.Column < 0)
+            {
+                var values = term.Column == RowTimeColumn ? columns.TimestampsMs : columns.Offsets;
+                count = Keep(null, values, term.Op, term.Integer, candidates, count);
+                continue;
+            }
+            var vector = (uint)term.Column < (uint)columns.Columns.Length ? columns.Columns[term.Column] : null;
+            var nulls = vector is { HasNulls: true } ? vector.Nulls : null;
+            count = (term.Kind, vector?.Kind) switch
+            {
+                (_, null) => 0,
+                (SqlTypeKind.Int, ColumnVectorKind.Int32) =>
+                    Keep(nulls, vector!.Int32s, term.Op, (int)term.Integer, candidates, count),
+                (SqlTypeKind.BigInt, ColumnVectorKind.Int64) =>
+                    Keep(nulls, vector!.Int64s, term.Op, term.Integer, candidates, count),
+                (SqlTypeKind.Double, ColumnVectorKind.Double) =>
+                    Keep(nulls, vector!.Doubles, term.Op, term.Real, candidates, count),
+                _ => throw new InvalidOperationException(
+                    $"a {term.Kind} column read as a {vector!.Kind} vector"),
+            };
+        }
+        return count;
+    }
+
+    private static bool Holds(Term term, long value) => term.Op switch
+    {
+        BinaryOp.Less => value < term.Integer,
+        BinaryOp.LessOrEqual => value <= term.Integer,
+        BinaryOp.Greater => value > term.Integer,
+        _ => value >= term.Integer,
+    };
+
+    // One term over the candidates left, in place: one loop per operator (generic over long and double, and over the
+    // operator, so the JIT makes each loop tight and branch-free).
     private static int Keep<T>(bool[]? nulls, T[] values, BinaryOp op, T constant, int[] candidates, int count)
+        where T : struct, IComparisonOperators<T, T, bool> => op switch
+        {
+            BinaryOp.Equal => Keep<T, EqualOp<T>>(nulls, values, constant, candidates, count),
+            BinaryOp.NotEqual => Keep<T, NotEqualOp<T>>(nulls, values, constant, candidates, count),
+            BinaryOp.Less => Keep<T, LessOp<T>>(nulls, values, constant, candidates, count),
+            BinaryOp.LessOrEqual => Keep<T, LessOrEqualOp<T>>(nulls, values, constant, candidates, count),
+            BinaryOp.Greater => Keep<T, GreaterOp<T>>(nulls, values, constant, candidates, count),
+            _ => Keep<T, GreaterOrEqualOp<T>>(nulls, values, constant, candidates, count),
+        };
+
+    private static int Keep<T, TOp>(bool[]? nulls, T[] values, T constant, int[] candidates, int count)
         where T : struct, IComparisonOperators<T, T, bool>
+        where TOp : struct, IOp<T>
     {
         var kept = 0;
         for (var i = 0; i < count; i++)
         {
             var r = candidates[i];
-            var value = values[r];
-            var keep = (nulls is null || !nulls[r]) && op switch
-            {
-                BinaryOp.Equal => value == constant,
-                BinaryOp.NotEqual => value != constant,
-                BinaryOp.Less => value < constant,
-                BinaryOp.LessOrEqual => value <= constant,
-                BinaryOp.Greater => value > constant,
-                _ => value >= constant,
-            };
+            var keep = TOp.Passes(values[r], constant) && (nulls is null || !nulls[r]);
             candidates[kept] = r;
             kept += keep ? 1 : 0;
         }
         return kept;
+    }
+
+    private interface IOp<T>
+    {
+        static abstract bool Passes(T value, T constant);
+    }
+
+    private readonly struct EqualOp<T> : IOp<T> where T : IComparisonOperators<T, T, bool>
+    {
+        public static bool Passes(T value, T constant) => value == constant;
+    }
+
+    private readonly struct NotEqualOp<T> : IOp<T> where T : IComparisonOperators<T, T, bool>
+    {
+        public static bool Passes(T value, T constant) => value != constant;
+    }
+
+    private readonly struct LessOp<T> : IOp<T> where T : IComparisonOperators<T, T, bool>
+    {
+        public static bool Passes(T value, T constant) => value < constant;
+    }
+
+    private readonly struct LessOrEqualOp<T> : IOp<T> where T : IComparisonOperators<T, T, bool>
+    {
+        public static bool Passes(T value, T constant) => value <= constant;
+    }
+
+    private readonly struct GreaterOp<T> : IOp<T> where T : IComparisonOperators<T, T, bool>
+    {
+        public static bool Passes(T value, T constant) => value > constant;
+    }
+
+    private readonly struct GreaterOrEqualOp<T> : IOp<T> where T : IComparisonOperators<T, T, bool>
+    {
+        public static bool Passes(T value, T constant) => value >= constant;
     }
 
     private readonly record struct Term(int Column, SqlTypeKind Kind, BinaryOp Op, long Integer, double Real);

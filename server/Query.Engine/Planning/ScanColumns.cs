@@ -11,9 +11,38 @@ namespace Query.Engine.Planning;
 /// </summary>
 internal static class ScanColumns
 {
-    public static IReadOnlySet<int>? Of(LogicalPlan root)
+    private const int RowTime = -1;     // in the set while it is built: ROWTIME is read
+
+    public static IReadOnlySet<int>? Of(LogicalPlan root) => Of(root, out _);
+
+    /// <summary>
+    /// The columns the query reads (null: all), and whether the stream's TIMESTAMP column is among them only because
+    /// each row's ROWTIME is taken from it as it is read (<paramref name="timestampOnlyAdmits"/>): the query reads
+    /// neither that column nor ROWTIME, and groups into no window.
+    /// </summary>
+    public static IReadOnlySet<int>? Of(LogicalPlan root, out bool timestampOnlyAdmits)
     {
+        timestampOnlyAdmits = false;
         var used = new HashSet<int>();
+        LogicalScan? scan = null;
+        var windowed = false;
+        var columns = Collect(root, used, ref scan, ref windowed);
+        if (columns is null || scan is null)
+            return columns;
+        var timestamp = scan.Source.Definition.TimestampColumn;
+        var readsRowTime = used.Remove(RowTime);
+        if (timestamp < 0)
+            return used;
+        timestampOnlyAdmits = !readsRowTime && !used.Contains(timestamp) && !windowed;
+        // A stream with a TIMESTAMP column takes each record's ROWTIME from it as it is read (a record whose
+        // column is NULL is skipped), so that column is read whatever the query uses.
+        used.Add(timestamp);
+        return used;
+    }
+
+    private static HashSet<int>? Collect(LogicalPlan root, HashSet<int> used, ref LogicalScan? scan,
+        ref bool windowed)
+    {
         var node = root;
         while (true)
         {
@@ -28,22 +57,23 @@ internal static class ScanColumns
                 case LogicalFilter { Input: not LogicalScan and not LogicalFilter } filter:
                     node = filter.Input;
                     continue;
-                case LogicalProject project when ScanBelow(project.Input, used):
+                case LogicalProject project when ScanBelow(project.Input, used, ref scan):
                     return AddAll(project.Expressions, used) ? used : null;
-                case LogicalAggregate aggregate when ScanBelow(aggregate.Input, used):
+                case LogicalAggregate aggregate when ScanBelow(aggregate.Input, used, ref scan):
                     foreach (var call in aggregate.Aggregates)
                     {
                         if (call.Argument is { } argument && !Add(argument, used))
                             return null;
                     }
                     return AddAll(aggregate.Keys, used) ? used : null;
-                case LogicalWindowedAggregate windowed when ScanBelow(windowed.Input, used):
-                    foreach (var call in windowed.Aggregates)
+                case LogicalWindowedAggregate window when ScanBelow(window.Input, used, ref scan):
+                    windowed = true;
+                    foreach (var call in window.Aggregates)
                     {
                         if (call.Argument is { } argument && !Add(argument, used))
                             return null;
                     }
-                    return AddAll(windowed.Keys, used) ? used : null;
+                    return AddAll(window.Keys, used) ? used : null;
                 case LogicalProject over:           // above an aggregation: its columns are not the scan's
                     node = over.Input;
                     continue;
@@ -54,7 +84,7 @@ internal static class ScanColumns
     }
 
     // True when only filters separate the node from the scan; their predicates' columns join the set.
-    private static bool ScanBelow(LogicalPlan node, HashSet<int> used)
+    private static bool ScanBelow(LogicalPlan node, HashSet<int> used, ref LogicalScan? scan)
     {
         while (node is LogicalFilter filter)
         {
@@ -62,13 +92,8 @@ internal static class ScanColumns
                 return false;
             node = filter.Input;
         }
-        if (node is not LogicalScan scan)
-            return false;
-        // A stream with a TIMESTAMP column takes each record's ROWTIME from it as it is read (a record whose
-        // column is NULL is skipped), so that column is read whatever the query uses.
-        if (scan.Source.Definition.TimestampColumn >= 0)
-            used.Add(scan.Source.Definition.TimestampColumn);
-        return true;
+        scan = node as LogicalScan;
+        return scan is not null;
     }
 
     private static bool AddAll(IEnumerable<BoundExpr> expressions, HashSet<int> used)
@@ -88,6 +113,9 @@ internal static class ScanColumns
         {
             case BoundColumn column:
                 used.Add(column.Ordinal);
+                return true;
+            case BoundPseudoColumn { Column: PseudoColumn.RowTime }:
+                used.Add(RowTime);
                 return true;
             case BoundPseudoColumn or BoundLiteral or BoundParameter:
                 return true;

@@ -18,6 +18,11 @@ public sealed record ScanPlan(StreamRuntime Stream, IReadOnlyList<PartitionScan>
     /// <summary>The stream columns the query reads (null: all); sources that can, read only those.</summary>
     public IReadOnlySet<int>? Columns { get; init; }
 
+    /// <summary>Whether the stream's TIMESTAMP column is read only to admit rows (the query reads neither it nor
+    /// ROWTIME: <see cref="ScanColumns.Of(Logical.LogicalPlan, out bool)"/>); a columnar source may then leave it
+    /// undecoded where its statistics admit every row.</summary>
+    public bool TimestampColumnOnlyAdmits { get; init; }
+
     /// <summary>Column predicates every row the query keeps satisfies (<see cref="ColumnFilterAnalyzer"/>), for
     /// sources that skip parts and rows by them; empty: none.</summary>
     public IReadOnlyList<Query.Storage.Reading.ColumnPredicate> Filter { get; init; } = [];

@@ -57,7 +57,8 @@ public sealed class ColumnVector(ColumnVectorKind kind)
 /// offset and time, per stream column a <see cref="ColumnVector"/> (null: not read, NULL in every row), and the
 /// rows to return in offset order (<see cref="Selection"/>: inside the range asked for and kept by the column
 /// predicates). Owned by the reader that filled it and overwritten by its next read; the consumer may change
-/// <see cref="TimestampsMs"/> of the rows it admits (a stream whose ROWTIME comes from a column).
+/// <see cref="TimestampsMs"/> of the rows it admits (a stream whose ROWTIME comes from a column) and narrow the
+/// selection to them.
 /// </summary>
 public sealed class ColumnBatch
 {
@@ -77,4 +78,11 @@ public sealed class ColumnBatch
     public int[] Selection = [];
 
     public int SelectedCount;
+
+    /// <summary>
+    /// Whether the reader's statistics showed a non-negative value in every row of the admission column it was given
+    /// (<see cref="IColumnarPartitionSource.OpenColumnReader"/>) and it did not decode it (its vector is null): every
+    /// row is admitted, and its time is unspecified.
+    /// </summary>
+    public bool EveryRowAdmitted;
 }

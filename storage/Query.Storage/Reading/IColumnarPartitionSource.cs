@@ -13,10 +13,15 @@ public interface IColumnarPartitionSource : IFilteringPartitionSource
     /// as long as the rows there are columnar: <paramref name="valueColumns"/> are read (only scalar columns may be
     /// asked for), row groups are pruned and rows left out by <paramref name="filter"/> and the time range as in
     /// <see cref="IFilteringPartitionSource.OpenReader"/>. The records' times are read only when
-    /// <paramref name="timestamps"/> is set or the time range is bounded.
+    /// <paramref name="timestamps"/> is set or the time range is bounded. <paramref name="admissionColumn"/> (-1:
+    /// none) is a column of <paramref name="valueColumns"/> the consumer reads only to admit rows (a row whose value
+    /// is NULL or negative is dropped), not compared by <paramref name="filter"/>: where a part's statistics show
+    /// that every row has a non-negative value, the reader need not decode it, and then leaves its vector null and
+    /// sets <see cref="ColumnBatch.EveryRowAdmitted"/>.
     /// </summary>
     IColumnBatchReader OpenColumnReader(long startOffset, long endOffsetExclusive, long minTimestampMs,
-        long maxTimestampMs, IReadOnlySet<int> valueColumns, IReadOnlyList<ColumnPredicate> filter, bool timestamps);
+        long maxTimestampMs, IReadOnlySet<int> valueColumns, IReadOnlyList<ColumnPredicate> filter, bool timestamps,
+        int admissionColumn);
 
     /// <summary>Whether column batches can hold a column of <paramref name="column"/>'s type (a scalar).</summary>
     bool CanReadAsColumns(int column);

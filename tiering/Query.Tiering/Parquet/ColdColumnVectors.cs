@@ -6,7 +6,9 @@ namespace Query.Tiering.Parquet;
 /// <summary>
 /// Turns a loaded flat leaf (dense values, one definition level per row) into a <see cref="ColumnVector"/> with a
 /// slot per row, converting Parquet's values to the engine's (TIMESTAMP to epoch milliseconds, DATE to days,
-/// TIME to milliseconds of the day) in one loop per column. Buffers are reused from row group to row group.
+/// TIME to milliseconds of the day) in one loop per column. Buffers are reused from row group to row group; a column
+/// without NULLs whose values need no conversion is not copied at all: its vector holds the leaf's own array, valid
+/// until the next read (as every vector is).
 /// </summary>
 internal static class ColdColumnVectors
 {
@@ -34,20 +36,23 @@ internal static class ColdColumnVectors
         switch (leaf)
         {
             case LeafColumn<bool> b:
-                Expand<bool, bool, Same<bool>>(vector, definitions, max, b.LoadedValues, ref vector.Booleans, only);
+                Expand<bool, bool, Same<bool>>(vector, definitions, max, b.LoadedValues, ref vector.Booleans, only,
+                    b.LoadedArray);
                 break;
             case LeafColumn<int> i:
-                Expand<int, int, Same<int>>(vector, definitions, max, i.LoadedValues, ref vector.Int32s, only);
+                Expand<int, int, Same<int>>(vector, definitions, max, i.LoadedValues, ref vector.Int32s, only,
+                    i.LoadedArray);
                 break;
             case LeafColumn<long> l when kind == ColdTypeKind.Time:
                 Expand<long, int, MicrosToMs>(vector, definitions, max, l.LoadedValues, ref vector.Int32s, only);
                 break;
             case LeafColumn<long> l:
-                Expand<long, long, Same<long>>(vector, definitions, max, l.LoadedValues, ref vector.Int64s, only);
+                Expand<long, long, Same<long>>(vector, definitions, max, l.LoadedValues, ref vector.Int64s, only,
+                    l.LoadedArray);
                 break;
             case LeafColumn<double> d:
                 Expand<double, double, Same<double>>(vector, definitions, max, d.LoadedValues, ref vector.Doubles,
-                    only);
+                    only, d.LoadedArray);
                 break;
             case LeafColumn<decimal> m:
                 Expand<decimal, decimal, Same<decimal>>(vector, definitions, max, m.LoadedValues, ref vector.Decimals,
@@ -61,11 +66,11 @@ internal static class ColdColumnVectors
                 break;
             case LeafColumn<ReadOnlyMemory<char>> s:
                 Expand<ReadOnlyMemory<char>, ReadOnlyMemory<char>, Same<ReadOnlyMemory<char>>>(vector, definitions,
-                    max, s.LoadedValues, ref vector.Texts, only);
+                    max, s.LoadedValues, ref vector.Texts, only, s.LoadedArray);
                 break;
             case LeafColumn<ReadOnlyMemory<byte>> y:
                 Expand<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>, Same<ReadOnlyMemory<byte>>>(vector, definitions,
-                    max, y.LoadedValues, ref vector.Binaries, only);
+                    max, y.LoadedValues, ref vector.Binaries, only, y.LoadedArray);
                 break;
             default:
                 throw new InvalidOperationException($"no column vector for a {kind} leaf");
@@ -86,14 +91,23 @@ internal static class ColdColumnVectors
     };
 
     // Dense values (one per defined row) to one slot per row; without NULLs a plain converting loop.
+    // `same`: the leaf's array when TIn is TOut and no conversion applies (a column without NULLs takes it as it is).
     private static void Expand<TIn, TOut, TConvert>(ColumnVector vector, ReadOnlySpan<int> definitions, int max,
-        ReadOnlySpan<TIn> dense, ref TOut[] target, ReadOnlySpan<int> only)
+        ReadOnlySpan<TIn> dense, ref TOut[] target, ReadOnlySpan<int> only, TOut[]? same = null)
         where TConvert : IConvert<TIn, TOut>
     {
         var rows = definitions.Length;
-        if (target.Length < rows)
+        var noNulls = !definitions.ContainsAnyExcept(max);
+        if (noNulls && same is not null)
+        {
+            vector.HasNulls = false;
+            target = same;
+            return;
+        }
+        // Never write into the leaf's array a previous row group left in the vector.
+        if (target.Length < rows || (same is not null && ReferenceEquals(target, same)))
             target = new TOut[rows];
-        if (definitions.Count(max) == rows)
+        if (noNulls)
         {
             // Without NULLs value i belongs to row i: a sparse fill converts the selected rows only.
             vector.HasNulls = false;

@@ -39,6 +39,8 @@ internal sealed class ColdFileReader : IAsyncDisposable
     private int _rowCount;
     private int _rowPosition;
     private bool[] _keep = [];          // rows of the loaded row group to return: in range, kept by the filter
+    private readonly int _admissionNode = -1;   // the node of the range's admission column, when it may be left out
+    private bool _admissionSkipped;             // ... and it was, in the loaded row group
 
     private ColdFileReader(ColdOpenFile file, ColdFileCache? cache, ColdFileSchema schema, IColumnLayout layout,
         ColdScanRange range, bool[] readNode, ColdChunkReader? chunks)
@@ -53,6 +55,21 @@ internal sealed class ColdFileReader : IAsyncDisposable
         _readNode = readNode;
         _filter = ColdRowFilter.Bind(schema, layout, range.Filter, node => readNode[node]);
         _row = new ColdValue[layout.Columns.Count];
+        var admission = range.Columnar ? range.AdmissionColumn : -1;
+        if (admission >= 0 && admission < schema.UserColumnCount && !Compares(range.Filter, admission)
+            && readNode[ColdFileSchema.UserColumnNode(admission)]
+            && schema.Columns[ColdFileSchema.UserColumnNode(admission)] is LeafNode { Column.IsRepeated: false })
+            _admissionNode = ColdFileSchema.UserColumnNode(admission);
+    }
+
+    private static bool Compares(IReadOnlyList<ColumnPredicate>? filter, int column)
+    {
+        foreach (var predicate in filter ?? [])
+        {
+            if (predicate.Column == column)
+                return true;
+        }
+        return false;
     }
 
     public ColdReadStatistics Statistics { get; } = new();
@@ -111,10 +128,9 @@ internal sealed class ColdFileReader : IAsyncDisposable
     public ReadOnlySpan<long> LoadedOffsets => _offsets.AsSpan(0, _rowCount);
     public ReadOnlySpan<DateTime> LoadedTimes => _times.AsSpan(0, _rowCount);
 
-    /// <summary>Whether row group <paramref name="index"/> may hold rows of the range (by its statistics).</summary>
-    public bool MayMatch(int index)
+    /// <summary>Whether <paramref name="rowGroup"/> may hold rows of the range (by its statistics).</summary>
+    private bool MayMatch(ParquetRowGroupReader rowGroup)
     {
-        var rowGroup = _reader.OpenRowGroupReader(index);
         var offsets = rowGroup.GetStatistics(_schema.RowOffsetField);
         if (offsets?.MinValue is long minOffset && offsets.MaxValue is long maxOffset
             && (maxOffset < _range.StartOffset || minOffset >= _range.EndOffsetExclusive))
@@ -125,26 +141,24 @@ internal sealed class ColdFileReader : IAsyncDisposable
         return !(minMs is { } lo && maxMs is { } hi && (hi < _range.MinTimestampMs || lo > _range.MaxTimestampMs));
     }
 
-    /// <summary>Whether the column predicates may hold for some row of row group <paramref name="index"/>.</summary>
-    public bool FilterMayMatch(int index) => _filter?.MayMatch(_reader.OpenRowGroupReader(index)) ?? true;
-
     /// <summary>Loads the next row group that may match; false at the end of the file.</summary>
     public async ValueTask<bool> LoadNextRowGroupAsync(CancellationToken cancellationToken)
     {
         while (++_rowGroup < _reader.RowGroupCount)
         {
-            if (!MayMatch(_rowGroup))
+            var rowGroup = _reader.OpenRowGroupReader(_rowGroup);     // one per row group: opening one allocates
+            if (!MayMatch(rowGroup))
             {
                 Statistics.RowGroupsSkipped++;
                 continue;
             }
-            if (!FilterMayMatch(_rowGroup))
+            if (_filter?.MayMatch(rowGroup) == false)
             {
                 Statistics.RowGroupsSkipped++;
                 Statistics.RowGroupsSkippedByFilter++;
                 continue;
             }
-            await LoadRowGroupAsync(_reader.OpenRowGroupReader(_rowGroup), cancellationToken).ConfigureAwait(false);
+            await LoadRowGroupAsync(rowGroup, cancellationToken).ConfigureAwait(false);
             return true;
         }
         return false;
@@ -224,13 +238,15 @@ internal sealed class ColdFileReader : IAsyncDisposable
         for (var column = 0; column < batch.Columns.Length && selected > 0; column++)
         {
             var node = ColdFileSchema.UserColumnNode(column);
-            batch.Columns[column] = _readNode[node] && _schema.Columns[node] is LeafNode leaf
+            batch.Columns[column] = _readNode[node] && !(node == _admissionNode && _admissionSkipped)
+                && _schema.Columns[node] is LeafNode leaf
                 ? ColdColumnVectors.Fill(batch.Columns[column], leaf.Column, _layout.Columns[column].Type.Kind, rows,
                     only)
                 : null;
         }
         batch.RowCount = rows;
         batch.SelectedCount = selected;
+        batch.EveryRowAdmitted = _admissionSkipped;
         Statistics.RowsRead += selected;
         _rowPosition = rows;
     }
@@ -275,7 +291,8 @@ internal sealed class ColdFileReader : IAsyncDisposable
             _offsets = new long[rows];
             _times = new DateTime[rows];
         }
-        if (!TryDecodeRequired(rowGroup, _schema.RowOffsetField, ref _offsets, rows))
+        if (!(_range.Columnar && OffsetsFromStatistics(rowGroup, rows))
+            && !TryDecodeRequired(rowGroup, _schema.RowOffsetField, ref _offsets, rows))
         {
             await rowGroup.ReadAsync<long>(_schema.RowOffsetField, _offsets.AsMemory(0, rows), null,
                 cancellationToken).ConfigureAwait(false);
@@ -285,10 +302,17 @@ internal sealed class ColdFileReader : IAsyncDisposable
             await rowGroup.ReadAsync<DateTime>(_schema.RowTimeField, _times.AsMemory(0, rows), null,
                 cancellationToken).ConfigureAwait(false);
         }
+        _admissionSkipped = false;
         for (var i = 0; i < _readNode.Length; i++)
         {
             if (!_readNode[i])
                 continue;
+            if (i == _admissionNode && AdmitsEveryRow(rowGroup, ((LeafNode)_schema.Columns[i]).Column))
+            {
+                _admissionSkipped = true;
+                Statistics.ColumnChunksLeftOut++;
+                continue;
+            }
             foreach (var leaf in _schema.Columns[i].Leaves)
                 await leaf.ReadAsync(rowGroup, _chunks, cancellationToken).ConfigureAwait(false);
         }
@@ -296,6 +320,28 @@ internal sealed class ColdFileReader : IAsyncDisposable
         _rowPosition = 0;
         Statistics.RowGroupsRead++;
         SelectRows(rows);
+    }
+
+    // A row group's offsets are distinct and ascending (rows are written in offset order, each offset once): when
+    // its min and max span exactly as many offsets as it has rows, it holds every offset between them, and the
+    // column need not be decoded (the usual case: a log without gaps). Only for column batches: reads of records
+    // decode it (the decoder's tests compare it with Parquet.Net's through them).
+    private bool OffsetsFromStatistics(ParquetRowGroupReader rowGroup, int rows)
+    {
+        var statistics = rowGroup.GetStatistics(_schema.RowOffsetField);
+        if (statistics?.MinValue is not long min || statistics.MaxValue is not long max || max - min != rows - 1L)
+            return false;
+        var offsets = _offsets.AsSpan(0, rows);
+        for (var row = 0; row < offsets.Length; row++)
+            offsets[row] = min + row;
+        return true;
+    }
+
+    // Whether the admission column's statistics show a non-negative value in every row (no NULL, minimum >= 0).
+    private static bool AdmitsEveryRow(ParquetRowGroupReader rowGroup, LeafColumn leaf)
+    {
+        var statistics = rowGroup.GetStatistics(leaf.Field);
+        return statistics?.NullCount == 0 && StatisticMs(statistics.MinValue) is >= 0;
     }
 
     // A required system column (rowoffset, rowtime) through the own decoder; false: read it with Parquet.Net.

@@ -76,6 +76,29 @@ internal sealed class NumericPredicate<T, TKey, TConvert>(LeafColumn<T> leaf, Co
         var definitions = leaf.LoadedDefinitions;
         var values = leaf.LoadedValues;
         var max = leaf.MaxDefinition;
+        if (!definitions[..keep.Length].ContainsAnyExcept(max))
+        {
+            // No NULL: value i is row i's, and one loop per comparison with no branch per row.
+            switch (Comparison)
+            {
+                case ColumnComparison.Equal:
+                    Keep<Equal>(keep, values, constant);
+                    break;
+                case ColumnComparison.Less:
+                    Keep<Less>(keep, values, constant);
+                    break;
+                case ColumnComparison.LessOrEqual:
+                    Keep<LessOrEqual>(keep, values, constant);
+                    break;
+                case ColumnComparison.Greater:
+                    Keep<Greater>(keep, values, constant);
+                    break;
+                default:
+                    Keep<GreaterOrEqual>(keep, values, constant);
+                    break;
+            }
+            return;
+        }
         var next = 0;
         for (var row = 0; row < keep.Length; row++)
         {
@@ -88,6 +111,44 @@ internal sealed class NumericPredicate<T, TKey, TConvert>(LeafColumn<T> leaf, Co
             if (!Passes(key))
                 keep[row] = false;
         }
+    }
+
+    private static void Keep<TOp>(Span<bool> keep, ReadOnlySpan<T> values, TKey constant)
+        where TOp : IComparison
+    {
+        values = values[..keep.Length];
+        for (var row = 0; row < keep.Length; row++)
+            keep[row] &= TOp.Passes(TConvert.Of(values[row]), constant);
+    }
+
+    private interface IComparison
+    {
+        static abstract bool Passes(TKey key, TKey constant);
+    }
+
+    private readonly struct Equal : IComparison
+    {
+        public static bool Passes(TKey key, TKey constant) => key == constant;
+    }
+
+    private readonly struct Less : IComparison
+    {
+        public static bool Passes(TKey key, TKey constant) => key < constant;
+    }
+
+    private readonly struct LessOrEqual : IComparison
+    {
+        public static bool Passes(TKey key, TKey constant) => key <= constant;
+    }
+
+    private readonly struct Greater : IComparison
+    {
+        public static bool Passes(TKey key, TKey constant) => key > constant;
+    }
+
+    private readonly struct GreaterOrEqual : IComparison
+    {
+        public static bool Passes(TKey key, TKey constant) => key >= constant;
     }
 
     private bool Passes(TKey key) => Comparison switch
@@ -162,6 +223,14 @@ internal sealed class StringPredicate(LeafColumn<ReadOnlyMemory<char>> leaf, Col
         var indexes = codes.Indexes;
         var definitions = leaf.LoadedDefinitions;
         var max = leaf.MaxDefinition;
+        if (!definitions[..keep.Length].ContainsAnyExcept(max))
+        {
+            // No NULL: index i is row i's.
+            indexes = indexes[..keep.Length];
+            for (var row = 0; row < keep.Length; row++)
+                keep[row] &= passes[indexes[row]];
+            return;
+        }
         var next = 0;
         for (var row = 0; row < keep.Length; row++)
         {

@@ -327,6 +327,9 @@ internal sealed class LeafColumn<T> : LeafColumn
     /// <summary>The values read for the loaded row group, dense (NULLs have no value, only a level).</summary>
     public ReadOnlySpan<T> LoadedValues => _values.AsSpan(0, _valueCount);
 
+    /// <summary>The array behind <see cref="LoadedValues"/> (overwritten by the next read).</summary>
+    public T[] LoadedArray => _values;
+
     private static T Own(T value)
     {
         if (typeof(T) == typeof(ReadOnlyMemory<byte>))

@@ -107,7 +107,8 @@ public sealed class TieredPartitionSource : IColumnarPartitionSource
     /// <summary>The cold row groups from <paramref name="startOffset"/> as column batches (none when it is not
     /// cold now); the record reader takes the rest.</summary>
     public IColumnBatchReader OpenColumnReader(long startOffset, long endOffsetExclusive, long minTimestampMs,
-        long maxTimestampMs, IReadOnlySet<int> valueColumns, IReadOnlyList<ColumnPredicate> filter, bool timestamps)
+        long maxTimestampMs, IReadOnlySet<int> valueColumns, IReadOnlyList<ColumnPredicate> filter, bool timestamps,
+        int admissionColumn)
     {
         ArgumentNullException.ThrowIfNull(valueColumns);
         ArgumentNullException.ThrowIfNull(filter);
@@ -121,6 +122,7 @@ public sealed class TieredPartitionSource : IColumnarPartitionSource
             Filter = filter,
             Columnar = true,
             Timestamps = timestamps,
+            AdmissionColumn = admissionColumn,
         };
         return new TieredColumnReader(this, startOffset, endOffsetExclusive, range);
     }

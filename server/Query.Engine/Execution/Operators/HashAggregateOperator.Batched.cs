@@ -1,4 +1,6 @@
+using Query.Engine.Binding;
 using Query.Engine.Errors;
+using Query.Engine.Functions;
 using Query.Engine.Types;
 
 namespace Query.Engine.Execution.Operators;
@@ -30,6 +32,16 @@ public sealed partial class HashAggregateOperator
             flat.AddRows(GroupOf(_countScratch), count);
             return;
         }
+        if (_keyCount == 0 && ColumnArguments is { } arguments && batch.ColumnRows is { } columns
+            && CanFoldColumns(flat, columns, arguments))
+        {
+            // No GROUP BY over rows of a column batch: each aggregate folds its column's vector in one loop.
+            if (cancellationToken.IsCancellationRequested)
+                throw SqlException.Canceled();
+            _countScratch ??= new Cell[_aggregates.Length];
+            flat.AddColumns(GroupOf(_countScratch), columns, batch.Selection.AsSpan(0, count), arguments);
+            return;
+        }
         EnsureBatchRows(count);
         var rows = _batchRows;
         for (var i = 0; i < count; i++)
@@ -49,6 +61,51 @@ public sealed partial class HashAggregateOperator
         }
         for (var i = 0; i < count; i++)
             flat.Add(groups[i], rows[i].AsSpan(_keyCount));
+    }
+
+    /// <summary>
+    /// Without GROUP BY, the stream column each aggregate's argument is (<see cref="FlatAggregates.CountStar"/> for
+    /// COUNT(*)), when every argument is one: rows of a column batch are then folded from its vectors. Null: always
+    /// row by row.
+    /// </summary>
+    internal int[]? ColumnArguments { get; init; }
+
+    /// <summary>The <see cref="ColumnArguments"/> of <paramref name="aggregates"/> over a scan without GROUP BY
+    /// (<paramref name="keyCount"/> 0); null when an argument is not a plain column of a type the vectors hold as the
+    /// aggregate's input (INT, BIGINT, DOUBLE, TIMESTAMP; any type for COUNT).</summary>
+    internal static int[]? ColumnArgumentsOf(BoundAggregate[] aggregates, int keyCount)
+    {
+        if (keyCount != 0)
+            return null;
+        var arguments = new int[aggregates.Length];
+        for (var a = 0; a < aggregates.Length; a++)
+        {
+            var aggregate = aggregates[a];
+            arguments[a] = (aggregate.Kind, aggregate.Argument) switch
+            {
+                (AggregateKind.CountStar, _) => FlatAggregates.CountStar,
+                (AggregateKind.Count, BoundColumn column) => column.Ordinal,
+                (_, BoundColumn column) when column.Type.Kind is SqlTypeKind.Int or SqlTypeKind.BigInt
+                    or SqlTypeKind.Double or SqlTypeKind.Timestamp => column.Ordinal,
+                _ => -2,
+            };
+            if (arguments[a] == -2)
+                return null;
+        }
+        return arguments;
+    }
+
+    private static bool CanFoldColumns(FlatAggregates flat, Storage.Reading.ColumnBatch columns, int[] arguments)
+    {
+        for (var a = 0; a < arguments.Length; a++)
+        {
+            var column = arguments[a];
+            if (column == FlatAggregates.CountStar)
+                continue;
+            if ((uint)column >= (uint)columns.Columns.Length || !flat.CanFold(a, columns.Columns[column]?.Kind))
+                return false;
+        }
+        return true;
     }
 
     private void EnsureBatchRows(int count)

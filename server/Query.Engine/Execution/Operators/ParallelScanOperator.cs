@@ -39,11 +39,15 @@ public sealed class ParallelScanOperator : RecordOperator
     /// records in more than one partition, otherwise as planned, on the caller's thread.
     /// </summary>
     public static Func<OperatorContext, RecordOperator> Over(LogicalScan scan, IReadOnlySet<int>? columns,
-        Func<OperatorContext, RecordOperator> records) => context =>
+        bool timestampOnlyAdmits, Func<OperatorContext, RecordOperator> records) => context =>
     {
         if (context.ScanWorkers <= 1 || context.ScanSlice is not null)
             return records(context);
-        var full = ScanPlan.ForPull(scan.Source, scan.Pushdown) with { Columns = columns };
+        var full = ScanPlan.ForPull(scan.Source, scan.Pushdown) with
+        {
+            Columns = columns,
+            TimestampColumnOnlyAdmits = timestampOnlyAdmits,
+        };
         var shares = ScanShares.Split(full, context.ScanWorkers, context.ScanWorkerMinRecords);
         if (shares.Count <= 1)
             return records(context with { ScanSlice = full });

@@ -18,6 +18,7 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
     private readonly TimeProvider _clock;
     private readonly bool _unbounded;
     private IReadOnlySet<int>? _scanColumns;
+    private bool _timestampOnlyAdmits;      // the stream's TIMESTAMP column is read only to admit rows
     private bool _aggregatesTableChanges;
 
     /// <summary>A planned node: it produces either records or rows.</summary>
@@ -40,10 +41,8 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
     /// <param name="clock">The engine's clock, for the functions that read the time.</param>
     public static Func<OperatorContext, RowOperator> Plan(BoundQuery query, TimeProvider clock)
     {
-        var planner = new PhysicalPlanner(query.ReadsFewRows, clock, query.Scan?.Unbounded == true)
-        {
-            _scanColumns = ScanColumns.Of(query.Root),
-        };
+        var planner = new PhysicalPlanner(query.ReadsFewRows, clock, query.Scan?.Unbounded == true);
+        planner._scanColumns = ScanColumns.Of(query.Root, out planner._timestampOnlyAdmits);
         var root = planner.Visit(query.Root);
         return root.Rows ?? throw new InvalidOperationException("a query plan must end in rows (a projection)");
     }
@@ -75,9 +74,13 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
     private Func<OperatorContext, RecordOperator> BoundedScan(LogicalScan scan, Func<RecordCursor, bool>? predicate,
         ScanPrefilter? prefilter = null)
     {
-        var columns = _scanColumns;
+        var (columns, admits) = (_scanColumns, _timestampOnlyAdmits);
         return context => new ScanOperator(
-            context.ScanSlice ?? ScanPlan.ForPull(scan.Source, scan.Pushdown) with { Columns = columns },
+            context.ScanSlice ?? ScanPlan.ForPull(scan.Source, scan.Pushdown) with
+            {
+                Columns = columns,
+                TimestampColumnOnlyAdmits = admits,
+            },
             context.Statistics, context.Limits, predicate, context.ScanCache, prefilter);
     }
 
@@ -149,7 +152,7 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
         {
             // A stream scanned under filters only: its partitions can be read on several threads, in order.
             if (ParallelHashAggregateOperator.ScanOf(project.Input) is { } scan)
-                records = ParallelScanOperator.Over(scan, _scanColumns, records);
+                records = ParallelScanOperator.Over(scan, _scanColumns, _timestampOnlyAdmits, records);
             var projection = ExpressionCompiler<RecordCursor>.CompileProjection([.. project.Expressions], _interpret,
                 _clock);
             var maxRecords = input.MaxRecords;
@@ -183,6 +186,7 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
         for (var i = 0; i < keyKinds.Length; i++)
             keyKinds[i] = aggregate.Keys[i].Type.Kind;
         var calls = aggregate.Aggregates.AsSpan().ToArray();
+        var columnArguments = HashAggregateOperator.ColumnArgumentsOf(calls, keyKinds.Length);
         if (_unbounded)
         {
             // A push or persistent query's aggregate emits each batch's changed groups (its changelog).
@@ -195,14 +199,24 @@ internal sealed partial class PhysicalPlanner : LogicalPlanVisitor<PhysicalPlann
         if (ParallelHashAggregateOperator.ScanOf(aggregate.Input) is { } scan)
         {
             // A stream scanned under filters only: its partitions can be aggregated apart, then merged.
-            var columns = _scanColumns;
+            var (columns, admits) = (_scanColumns, _timestampOnlyAdmits);
             return new Node(null, context => ParallelHashAggregateOperator.Start(context,
-                () => ScanPlan.ForPull(scan.Source, scan.Pushdown) with { Columns = columns },
+                () => ScanPlan.ForPull(scan.Source, scan.Pushdown) with
+                {
+                    Columns = columns,
+                    TimestampColumnOnlyAdmits = admits,
+                },
                 worker => new HashAggregateOperator(records(worker), compiled, keyKinds, calls, worker.Limits,
-                    worker.Budget)));
+                    worker.Budget)
+                {
+                    ColumnArguments = columnArguments,
+                }));
         }
         return new Node(null, context => new HashAggregateOperator(records(context), compiled, keyKinds, calls,
-            context.Limits, context.Budget));
+            context.Limits, context.Budget)
+        {
+            ColumnArguments = columnArguments,
+        });
     }
 
     public override Node VisitWindowedAggregate(LogicalWindowedAggregate aggregate)

@@ -16,7 +16,7 @@ public sealed partial class RecordBatch
     internal bool IsColumnar => _columns is not null;
 
     /// <summary>Empties the batch and makes it a view of rows of <paramref name="columns"/> (of partition
-    /// <paramref name="partition"/>), added by <see cref="AddColumnRow"/>.</summary>
+    /// <paramref name="partition"/>), added by <see cref="AddAdmittedColumnRows"/>.</summary>
     internal void SetColumns(ColumnBatch columns, int partition)
     {
         Clear();
@@ -24,19 +24,20 @@ public sealed partial class RecordBatch
         _columnPartition = partition;
     }
 
+    /// <summary>The column batch whose rows the batch holds (null: records).</summary>
+    internal ColumnBatch? ColumnRows => _columns;
+
     /// <summary>
-    /// Adds row <paramref name="row"/> of the column batch and admits it through the cursor (the timestamp column,
-    /// a row without a row time refused and counted); the row time admitted is written back to the column batch.
+    /// Adds rows <paramref name="rows"/> of the column batch, already admitted (their row times written back to it,
+    /// see ScanSource.Columns.cs), as many as fit; returns how many were added.
     /// </summary>
-    internal bool AddColumnRow(int row)
+    internal int AddAdmittedColumnRows(ReadOnlySpan<int> rows)
     {
-        var columns = _columns!;
-        if (!Cursor.PositionColumns(columns, row, columns.TimestampsMs[row], _columnPartition, admit: true))
-            return false;
-        columns.TimestampsMs[row] = Cursor.TimestampMs;
-        RecordCount++;
-        Selection[Count++] = row;
-        return true;
+        var count = Math.Min(rows.Length, Capacity - RecordCount);
+        rows[..count].CopyTo(Selection.AsSpan(Count));
+        RecordCount += count;
+        Count += count;
+        return count;
     }
 
     // A parallel scan hands rows over in batches of its own: rows of a column batch become binary rows here (the

@@ -102,6 +102,10 @@ public sealed partial class RecordBatch
     /// <see cref="RecordCount"/>.</summary>
     internal long[] RecordTimestamps => _timestamps;
 
+    /// <summary>The offset of every record held (selected or not), by record; valid up to
+    /// <see cref="RecordCount"/>.</summary>
+    internal long[] RecordOffsets => _offsets;
+
     /// <summary>The offset of the r-th record held (selected or not).</summary>
     internal long OffsetOfRecord(int r) => _offsets[r];
 
