@@ -48,7 +48,7 @@ public sealed class CrashTests : IDisposable
         _output.WriteLine($"{Rounds} rounds, {acks.Count} acknowledged appends, end offset {partition.EndOffset}, " +
             $"{partition.GetSegments().Count} segments");
         Assert.True(partition.GetSegments().Count > 1, "the test should cross segment rolls");
-        CrashAck.VerifyAcknowledged(partition, acks, namePartition: false);
+        CrashLogChecks.VerifyAcknowledged(partition, acks, namePartition: false);
         VerifyExactlyOnceAndOrdered(partition);
 
         var end = partition.EndOffset;
@@ -72,7 +72,7 @@ public sealed class CrashTests : IDisposable
             }
             using var store = LogStore.Open(_directory.Path);
             Assert.True(store.TryGetLog("crash", out var log));
-            CrashAck.VerifyAcknowledged(log.GetPartition(0), acks, namePartition: false);
+            CrashLogChecks.VerifyAcknowledged(log.GetPartition(0), acks, namePartition: false);
             Assert.Equal(acks.Max(a => a.BaseOffset + a.Count), log.GetPartition(0).EndOffset);
         }
         await Task.CompletedTask;
@@ -83,27 +83,11 @@ public sealed class CrashTests : IDisposable
     private static void VerifyExactlyOnceAndOrdered(PartitionLog partition)
     {
         var staged = new Dictionary<(int Run, long Sequence), int>();
-        var seen = new HashSet<(int, int, long, int)>();
-        var last = new Dictionary<(int Run, int Task), (long Sequence, int Index)>();
-        using var reader = partition.OpenReader(0);
-        var expectedOffset = 0L;
-        while (reader.TryRead(out var record))
+        CrashLogChecks.VerifyDenseOnceAndOrdered(partition, namePartition: false, (_, id) =>
         {
-            Assert.Equal(expectedOffset++, record.Offset);
-            Assert.True(StorageCrashRecords.TryParseIdentity(record.Value, out var id),
-                $"offset {record.Offset} is garbage");
-            Assert.True(seen.Add(id), $"record {id} appears twice");
-            if (last.TryGetValue((id.Run, id.Task), out var previous))
-            {
-                Assert.True(id.Sequence > previous.Sequence || (id.Sequence == previous.Sequence
-                    && id.Index == previous.Index + 1),
-                    $"record {id} is out of order");
-            }
-            last[(id.Run, id.Task)] = (id.Sequence, id.Index);
             if (id.Task == StagedTask)
                 staged[(id.Run, id.Sequence)] = staged.GetValueOrDefault((id.Run, id.Sequence)) + 1;
-        }
-        Assert.Equal(partition.EndOffset, expectedOffset);
+        });
         Assert.NotEmpty(staged);
         foreach (var (append, count) in staged)
             Assert.True(count == StagedRecords, $"staged append {append} has {count} of {StagedRecords} records");

@@ -87,36 +87,15 @@ public sealed class JournalCrashTests : IDisposable
             Assert.True(partition.GetSegments().Count > 1, $"partition {p} never rolled");
             var acknowledged = acks.Where(a => a.Partition == p).ToList();
             Assert.NotEmpty(acknowledged);
-            CrashAck.VerifyAcknowledged(partition, acknowledged, namePartition: true);
-            VerifyDenseOnceAndOrdered(partition);
+            CrashLogChecks.VerifyAcknowledged(partition, acknowledged, namePartition: true);
+            CrashLogChecks.VerifyDenseOnceAndOrdered(partition, namePartition: true, (record, id) =>
+                Assert.True(StorageCrashRecords.Value(id.Run, id.Task, id.Sequence, id.Index).AsSpan()
+                    .SequenceEqual(record.Value), $"partition {p}: offset {record.Offset} is damaged"));
         }
         using var batch = new RecordBatchBuilder();
         batch.Add(1, "after the crashes"u8);
         var end = log.GetPartition(0).EndOffset;
         Assert.Equal(new AppendResult(end, 1), await log.GetPartition(0).AppendAsync(batch));
-    }
-
-    private static void VerifyDenseOnceAndOrdered(PartitionLog partition)
-    {
-        var seen = new HashSet<(int, int, long, int)>();
-        var last = new Dictionary<(int Run, int Task), (long Sequence, int Index)>();
-        using var reader = partition.OpenReader(0);
-        var expectedOffset = 0L;
-        while (reader.TryRead(out var record))
-        {
-            Assert.Equal(expectedOffset++, record.Offset);
-            Assert.True(StorageCrashRecords.TryParseIdentity(record.Value, out var id),
-                $"partition {partition.Partition}: offset {record.Offset} is garbage");
-            Assert.True(StorageCrashRecords.Value(id.Run, id.Task, id.Sequence, id.Index).AsSpan()
-                .SequenceEqual(record.Value), $"partition {partition.Partition}: offset {record.Offset} is damaged");
-            Assert.True(seen.Add(id), $"record {id} appears twice");
-            if (last.TryGetValue((id.Run, id.Task), out var previous))
-                Assert.True(id.Sequence > previous.Sequence
-                    || (id.Sequence == previous.Sequence && id.Index == previous.Index + 1),
-                    $"record {id} is out of order");
-            last[(id.Run, id.Task)] = (id.Sequence, id.Index);
-        }
-        Assert.Equal(partition.EndOffset, expectedOffset);
     }
 
     // "S partition ledGroups loopGroups ." (leader mode): the largest counts seen are the partition's last.
