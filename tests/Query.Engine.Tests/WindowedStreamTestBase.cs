@@ -6,16 +6,18 @@ namespace Query.Engine.Tests;
 /// The setting of the tests of windowed aggregates and windowed tables over one stream: an engine committing every
 /// 20 ms and the stream <c>ev (k INT KEY, x INT)</c>, read from its earliest record, with the INSERTs that feed it.
 /// </summary>
-public abstract class WindowedStreamTestBase : IAsyncLifetime
+/// <param name="partitions">The partitions of ev.</param>
+public abstract class WindowedStreamTestBase(int partitions = 1) : IAsyncLifetime
 {
     protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     protected EngineFixture Db { get; } = new(options => options with { PersistentCommitIntervalMs = 20 });
 
     public async Task InitializeAsync() => await Db.ExecAllAsync(
-        // One partition: stream time is the largest ROWTIME over all partitions, so with a short grace how two
-        // partitions interleave would decide which records are late.
-        "CREATE STREAM ev (k INT KEY, x INT) WITH (PARTITIONS = 1, DURABILITY = 'NONE')",
+        // One partition unless a test class asks for more: stream time is the largest ROWTIME over all partitions
+        // (but where it is kept per partition), so with a short grace how two partitions interleave would decide
+        // which records are late.
+        $"CREATE STREAM ev (k INT KEY, x INT) WITH (PARTITIONS = {partitions}, DURABILITY = 'NONE')",
         "SET 'auto.offset.reset' = 'earliest'");
 
     public async Task DisposeAsync() => await Db.DisposeAsync();
