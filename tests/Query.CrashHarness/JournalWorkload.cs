@@ -94,9 +94,7 @@ internal static class JournalWorkload
         using var batch = new RecordBatchBuilder();
         for (long sequence = 0; !stop.IsCancellationRequested; sequence++)
         {
-            batch.Clear();
-            for (var index = 0; index < batchSize; index++)
-                batch.Add(RecordBatchBuilder.UseAppendTime, StorageCrashRecords.Value(run, task, sequence, index));
+            CrashAppends.Fill(batch, run, task, sequence, batchSize);
             var result = partition.AppendAsync(batch, CancellationToken.None).AsTask().GetAwaiter().GetResult();
             Acknowledge(partition, result.BaseOffset, result.Count, run, task, sequence);
         }
@@ -126,8 +124,8 @@ internal static class JournalWorkload
     private static void Acknowledge(PartitionLog partition, long baseOffset, int count, int run, int task,
         long sequence)
     {
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"A {partition.Partition} {baseOffset} {count} {run} {task} {sequence} ."));
+        Console.Out.WriteLine(
+            CrashAppends.Acknowledgement(partition.Partition, baseOffset, count, run, task, sequence));
         if (sequence % 50 == 0)
         {
             var (led, loop) = partition.LeaderCounts;
@@ -136,18 +134,7 @@ internal static class JournalWorkload
         }
     }
 
-    private static async Task AppendLoopAsync(PartitionLog partition, int run, int task, int batchSize,
-        CancellationToken stop)
-    {
-        using var batch = new RecordBatchBuilder();
-        for (long sequence = 0; !stop.IsCancellationRequested; sequence++)
-        {
-            batch.Clear();
-            for (var index = 0; index < batchSize; index++)
-                batch.Add(RecordBatchBuilder.UseAppendTime, StorageCrashRecords.Value(run, task, sequence, index));
-            var result = await partition.AppendAsync(batch, CancellationToken.None);
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"A {partition.Partition} {result.BaseOffset} {result.Count} {run} {task} {sequence} ."));
-        }
-    }
+    private static Task AppendLoopAsync(PartitionLog partition, int run, int task, int batchSize,
+        CancellationToken stop) =>
+        CrashAppends.AppendLoopAsync(partition, run, task, batchSize, namePartition: true, stop);
 }

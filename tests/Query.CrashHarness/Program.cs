@@ -25,16 +25,19 @@ internal static class Program
     private static async Task<int> Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "txn")
-            return await RunTransactionsAsync(args[1..]);
+            return await RunAsync(args[1..], TransactionWorkload.RunAsync);
         if (args.Length > 0 && args[0] is "journal" or "leader")
-            return await RunJournalAsync(args[1..], threads: args[0] == "leader");
+        {
+            var threads = args[0] == "leader";
+            return await RunAsync(args[1..], (directory, run, stop) =>
+                JournalWorkload.RunAsync(directory, run, stop, threads));
+        }
         if (args.Length < 2)
         {
             Console.Error.WriteLine("usage: Query.CrashHarness [txn] DATA_DIR RUN [SECONDS]");
             return 2;
         }
         var run = int.Parse(args[1], CultureInfo.InvariantCulture);
-        var seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : double.PositiveInfinity;
         await using var store = LogStore.Open(args[0]);
         if (!store.TryGetLog("crash", out var log))
             log = store.CreateLog("crash", new LogOptions
@@ -44,37 +47,25 @@ internal static class Program
             });
         var partition = log.GetPartition(0);
         Console.Out.WriteLine("ready " + partition.EndOffset.ToString(CultureInfo.InvariantCulture));
-        using var stop = double.IsPositiveInfinity(seconds)
-            ? new CancellationTokenSource()
-            : new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        using var stop = CrashAppends.StopAfter(args, 2);
         var tasks = new Task[Appenders + 1];
         for (var task = 0; task < Appenders; task++)
         {
             var id = task;
-            tasks[task] = Task.Run(() => AppendLoopAsync(partition, run, id, id == 0 ? 3 : 1, stop.Token));
+            tasks[task] = Task.Run(() => CrashAppends.AppendLoopAsync(partition, run, id, id == 0 ? 3 : 1,
+                namePartition: false, stop.Token));
         }
         tasks[Appenders] = Task.Run(() => StagedLoopAsync(partition, run, Appenders, stop.Token));
         await Task.WhenAll(tasks);
         return 0;
     }
 
-    private static async Task<int> RunTransactionsAsync(string[] args)
+    /// <summary>Runs a workload over DATA_DIR as RUN (for SECONDS, when given).</summary>
+    private static async Task<int> RunAsync(string[] args, Func<string, int, CancellationToken, Task> workload)
     {
         var run = int.Parse(args[1], CultureInfo.InvariantCulture);
-        using var stop = args.Length > 2
-            ? new CancellationTokenSource(TimeSpan.FromSeconds(double.Parse(args[2], CultureInfo.InvariantCulture)))
-            : new CancellationTokenSource();
-        await TransactionWorkload.RunAsync(args[0], run, stop.Token);
-        return 0;
-    }
-
-    private static async Task<int> RunJournalAsync(string[] args, bool threads)
-    {
-        var run = int.Parse(args[1], CultureInfo.InvariantCulture);
-        using var stop = args.Length > 2
-            ? new CancellationTokenSource(TimeSpan.FromSeconds(double.Parse(args[2], CultureInfo.InvariantCulture)))
-            : new CancellationTokenSource();
-        await JournalWorkload.RunAsync(args[0], run, stop.Token, threads);
+        using var stop = CrashAppends.StopAfter(args, 2);
+        await workload(args[0], run, stop.Token);
         return 0;
     }
 
@@ -94,23 +85,7 @@ internal static class Program
                 }
             }
             var baseOffset = await staged.CommitAsync(CancellationToken.None);
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"A {baseOffset} {StagedRecords} {run} {task} {sequence} ."));
-        }
-    }
-
-    private static async Task AppendLoopAsync(PartitionLog partition, int run, int task, int batchSize,
-        CancellationToken stop)
-    {
-        using var batch = new RecordBatchBuilder();
-        for (long sequence = 0; !stop.IsCancellationRequested; sequence++)
-        {
-            batch.Clear();
-            for (var index = 0; index < batchSize; index++)
-                batch.Add(RecordBatchBuilder.UseAppendTime, StorageCrashRecords.Value(run, task, sequence, index));
-            var result = await partition.AppendAsync(batch, CancellationToken.None);
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"A {result.BaseOffset} {result.Count} {run} {task} {sequence} ."));
+            Console.Out.WriteLine(CrashAppends.Acknowledgement(baseOffset, StagedRecords, run, task, sequence));
         }
     }
 }

@@ -5,25 +5,13 @@ namespace Query.Engine.Tests;
 /// the snapshot must hold every group, not only the groups changed since the last commit, or a restart (which
 /// replays from the last snapshot on) loses the groups that did not change after it.
 /// </summary>
-public sealed class JoinAggregateSnapshotTests : IAsyncLifetime
+public sealed class JoinAggregateSnapshotTests() : PersistentStateTestBase(
+    "CREATE STREAM a (k INT KEY, x INT) WITH (PARTITIONS = 2, DURABILITY = 'NONE')",
+    "CREATE STREAM b (k INT KEY, y INT) WITH (PARTITIONS = 3, DURABILITY = 'NONE')",
+    "SET 'auto.offset.reset' = 'earliest'",
+    "CREATE TABLE g AS SELECT a.k AS k, COUNT(*) AS n, SUM(b.y) AS total FROM a JOIN b "
+    + "WITHIN 1 SECOND GRACE PERIOD 0 SECONDS ON a.k = b.k GROUP BY a.k EMIT CHANGES")
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-    private readonly EngineFixture _db = new(options => options with
-    {
-        PersistentCommitIntervalMs = 5,
-        PersistentSnapshotMinRecords = 40,
-    });
-
-    public async Task InitializeAsync() => await _db.ExecAllAsync(
-        "CREATE STREAM a (k INT KEY, x INT) WITH (PARTITIONS = 2, DURABILITY = 'NONE')",
-        "CREATE STREAM b (k INT KEY, y INT) WITH (PARTITIONS = 3, DURABILITY = 'NONE')",
-        "SET 'auto.offset.reset' = 'earliest'",
-        "CREATE TABLE g AS SELECT a.k AS k, COUNT(*) AS n, SUM(b.y) AS total FROM a JOIN b "
-        + "WITHIN 1 SECOND GRACE PERIOD 0 SECONDS ON a.k = b.k GROUP BY a.k EMIT CHANGES");
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
-
-    private Persistent.PersistentQuery Query() => _db.Engine.Queries.List().Single();
 
     [Fact]
     public async Task Groups_unchanged_since_a_snapshot_survive_a_restart()
@@ -34,29 +22,25 @@ public sealed class JoinAggregateSnapshotTests : IAsyncLifetime
         {
             var key = round < 20 ? 100 + round : round % 5;
             var time = round * 1000L;
-            await _db.ExecAllAsync($"INSERT INTO a (k, x, ROWTIME) VALUES ({key}, {round}, {time})",
+            await Db.ExecAllAsync($"INSERT INTO a (k, x, ROWTIME) VALUES ({key}, {round}, {time})",
                 $"INSERT INTO b (k, y, ROWTIME) VALUES ({key}, {round}, {time + 100})");
-            await _db.Engine.WaitForPersistentQueriesAsync(Timeout);
+            await Db.Engine.WaitForPersistentQueriesAsync(Timeout);
         }
         var expected = Expected();
         Assert.Equal(expected, await GroupsAsync());
         // A row the join holds across the restart (its partner comes after it).
-        await _db.ExecAsync("INSERT INTO a (k, x, ROWTIME) VALUES (200, 0, 250000)");
-        await _db.Engine.WaitForPersistentQueriesAsync(Timeout);
-        var stateLog = _db.Engine.ReadRecords(Query().Definition.StateLogName).Count;
+        await Db.ExecAsync("INSERT INTO a (k, x, ROWTIME) VALUES (200, 0, 250000)");
+        await Db.Engine.WaitForPersistentQueriesAsync(Timeout);
+        var stateLog = Db.Engine.ReadRecords(Query().Definition.StateLogName).Count;
 
-        await _db.RestartAsync();
-        await _db.Engine.WaitForPersistentQueriesAsync(Timeout);
-        var deadline = DateTime.UtcNow + Timeout;
-        while (Query().StateRecordsReplayed == 0 && DateTime.UtcNow < deadline)
-            await Task.Delay(10);
+        var replayed = await RestartAndReplayAsync();
         // The restart replayed from a snapshot, not the whole log: otherwise the test proves nothing.
-        Assert.InRange(Query().StateRecordsReplayed, 1, stateLog / 2);
+        Assert.InRange(replayed, 1, stateLog / 2);
         // One more join on an old key: its group must go on from its restored count, not start again.
-        await _db.ExecAllAsync("INSERT INTO b (k, y, ROWTIME) VALUES (200, 5, 250100)",
+        await Db.ExecAllAsync("INSERT INTO b (k, y, ROWTIME) VALUES (200, 5, 250100)",
             "INSERT INTO a (k, x, ROWTIME) VALUES (100, 1000, 300000)",
             "INSERT INTO b (k, y, ROWTIME) VALUES (100, 7, 300100)");
-        await _db.Engine.WaitForPersistentQueriesAsync(Timeout);
+        await Db.Engine.WaitForPersistentQueriesAsync(Timeout);
         expected[expected.IndexOf("100|1|0")] = "100|2|7";
         expected.Add("200|1|5");
         expected.Sort(StringComparer.Ordinal);
@@ -83,7 +67,7 @@ public sealed class JoinAggregateSnapshotTests : IAsyncLifetime
 
     private async Task<List<string>> GroupsAsync()
     {
-        var rows = (await _db.QueryAsync("SELECT k, n, total FROM g")).Select(r => $"{r[0]}|{r[1]}|{r[2]}").ToList();
+        var rows = (await Db.QueryAsync("SELECT k, n, total FROM g")).Select(r => $"{r[0]}|{r[1]}|{r[2]}").ToList();
         rows.Sort(StringComparer.Ordinal);
         return rows;
     }

@@ -7,41 +7,13 @@ namespace Query.Engine.Tests;
 /// A pull GROUP BY over several partitions on several workers (EngineOptions.QueryScanWorkers) answers exactly what
 /// one thread answers: the same groups, results and row order; errors and limits of any worker are the query's.
 /// </summary>
-public sealed class ParallelAggregateTests : IAsyncLifetime
+public sealed class ParallelAggregateTests() : ParallelQueryTestBase(
+    "k INT KEY, g STRING, x INT, d DOUBLE, b BIGINT", Rows, 7,
+    // d holds halves only, so every sum is exact whatever order the workers add in.
+    (random, i) => [random.Next(500), "g" + random.Next(40).ToString(CultureInfo.InvariantCulture),
+        i % 17 == 0 ? null : random.Next(-1000, 1000), random.Next(100) / 2.0, (long)random.Next() * 1000])
 {
     private const int Rows = 4000;
-    private readonly EngineFixture _parallel = new(options => options with
-    {
-        QueryScanWorkers = 3,
-        QueryScanWorkerMinRecords = 1,
-    });
-
-    private readonly EngineFixture _single = new(options => options with { QueryScanWorkers = 1 });
-
-    public async Task InitializeAsync()
-    {
-        foreach (var db in new[] { _parallel, _single })
-        {
-            await db.ExecAsync("CREATE STREAM s (k INT KEY, g STRING, x INT, d DOUBLE, b BIGINT) "
-                + "WITH (PARTITIONS = 5, DURABILITY = 'NONE')");
-            var random = new Random(7);
-            await using var insert = db.Session.BeginBulkInsert("S");
-            for (var i = 0; i < Rows; i++)
-            {
-                // d holds halves only, so every sum is exact whatever order the workers add in.
-                insert.AddRow([random.Next(500), "g" + random.Next(40).ToString(CultureInfo.InvariantCulture),
-                    i % 17 == 0 ? null : random.Next(-1000, 1000), random.Next(100) / 2.0,
-                    (long)random.Next() * 1000]);
-            }
-            await insert.CommitAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _parallel.DisposeAsync();
-        await _single.DisposeAsync();
-    }
 
     [Theory]
     [InlineData("SELECT k, COUNT(*), COUNT(x), SUM(x), SUM(d), AVG(d), SUM(b) FROM s GROUP BY k")]
@@ -52,8 +24,8 @@ public sealed class ParallelAggregateTests : IAsyncLifetime
     [InlineData("SELECT k, COUNT(*) FROM s WHERE ROWPARTITION = 2 GROUP BY k HAVING COUNT(*) > 2")]
     public async Task Parallel_groups_equal_one_thread_row_for_row(string sql)
     {
-        var expected = Text(await _single.QueryAsync(sql));
-        var actual = Text(await _parallel.QueryAsync(sql));
+        var expected = Text(await SingleDb.QueryAsync(sql));
+        var actual = Text(await ParallelDb.QueryAsync(sql));
         Assert.NotEmpty(expected);
         Assert.Equal(expected, actual);
     }
@@ -61,14 +33,14 @@ public sealed class ParallelAggregateTests : IAsyncLifetime
     [Fact]
     public async Task Parallel_aggregate_reads_every_record_once()
     {
-        var rows = await _parallel.QueryAsync("SELECT COUNT(*) FROM s");
+        var rows = await ParallelDb.QueryAsync("SELECT COUNT(*) FROM s");
         Assert.Equal((long)Rows, Convert.ToInt64(rows[0][0], CultureInfo.InvariantCulture));
     }
 
     [Fact]
     public async Task A_failing_row_in_one_worker_fails_the_query_with_its_own_error()
     {
-        var error = await _parallel.FailsAsync("SELECT g, SUM(x / (k - k)) FROM s WHERE x IS NOT NULL GROUP BY g");
+        var error = await ParallelDb.FailsAsync("SELECT g, SUM(x / (k - k)) FROM s WHERE x IS NOT NULL GROUP BY g");
         Assert.Equal(SqlState.DivisionByZero, error.SqlState);
     }
 
@@ -76,7 +48,7 @@ public sealed class ParallelAggregateTests : IAsyncLifetime
     public async Task An_int64_sum_that_overflows_fails_as_on_one_thread()
     {
         var errors = new List<Exception>();
-        foreach (var db in new[] { _single, _parallel })
+        foreach (var db in new[] { SingleDb, ParallelDb })
         {
             await db.ExecAsync("CREATE STREAM big (k INT KEY, b BIGINT) WITH (PARTITIONS = 4)");
             for (var k = 0; k < 8; k++)
@@ -86,21 +58,4 @@ public sealed class ParallelAggregateTests : IAsyncLifetime
         Assert.Equal(errors[0].GetType(), errors[1].GetType());
         Assert.Equal((errors[0] as SqlException)?.SqlState, (errors[1] as SqlException)?.SqlState);
     }
-
-    private static List<string> Text(List<object?[]> rows)
-    {
-        var lines = new List<string>(rows.Count);
-        foreach (var row in rows)
-            lines.Add(string.Join("|", row.Select(Cell)));
-        return lines;
-    }
-
-    private static string Cell(object? value) => value switch
-    {
-        null => "NULL",
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        System.Collections.IEnumerable list and not string => "[" + string.Join(",",
-            list.Cast<object?>().Select(Cell)) + "]",
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
-    };
 }

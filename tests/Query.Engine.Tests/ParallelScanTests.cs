@@ -9,39 +9,11 @@ namespace Query.Engine.Tests;
 /// in exactly the order, one thread gives: with filters, LIMIT / OFFSET, ORDER BY and top-N above it; an error of
 /// any worker is the query's, and a cancel answers 57014.
 /// </summary>
-public sealed class ParallelScanTests : IAsyncLifetime
+public sealed class ParallelScanTests() : ParallelQueryTestBase("k INT KEY, g STRING, x INT, d DOUBLE", Rows, 11,
+    (random, i) => [random.Next(300), "g" + random.Next(40).ToString(CultureInfo.InvariantCulture),
+        i % 13 == 0 ? null : random.Next(-1000, 1000), random.Next(1000) / 4.0])
 {
     private const int Rows = 6000;
-    private readonly EngineFixture _parallel = new(options => options with
-    {
-        QueryScanWorkers = 3,
-        QueryScanWorkerMinRecords = 1,
-    });
-
-    private readonly EngineFixture _single = new(options => options with { QueryScanWorkers = 1 });
-
-    public async Task InitializeAsync()
-    {
-        foreach (var db in new[] { _parallel, _single })
-        {
-            await db.ExecAsync("CREATE STREAM s (k INT KEY, g STRING, x INT, d DOUBLE) "
-                + "WITH (PARTITIONS = 5, DURABILITY = 'NONE')");
-            var random = new Random(11);
-            await using var insert = db.Session.BeginBulkInsert("S");
-            for (var i = 0; i < Rows; i++)
-            {
-                insert.AddRow([random.Next(300), "g" + random.Next(40).ToString(CultureInfo.InvariantCulture),
-                    i % 13 == 0 ? null : random.Next(-1000, 1000), random.Next(1000) / 4.0]);
-            }
-            await insert.CommitAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _parallel.DisposeAsync();
-        await _single.DisposeAsync();
-    }
 
     [Theory]
     [InlineData("SELECT * FROM s")]
@@ -54,8 +26,8 @@ public sealed class ParallelScanTests : IAsyncLifetime
     [InlineData("SELECT k FROM s WHERE x > 5000")]
     public async Task Parallel_scan_equals_one_thread_row_for_row(string sql)
     {
-        var expected = Text(await _single.QueryAsync(sql));
-        var actual = Text(await _parallel.QueryAsync(sql));
+        var expected = Text(await SingleDb.QueryAsync(sql));
+        var actual = Text(await ParallelDb.QueryAsync(sql));
         if (!sql.Contains("5000", StringComparison.Ordinal))
             Assert.NotEmpty(expected);
         Assert.Equal(expected, actual);
@@ -64,7 +36,7 @@ public sealed class ParallelScanTests : IAsyncLifetime
     [Fact]
     public async Task Parallel_scan_reads_every_record_once_in_partition_order()
     {
-        var rows = await _parallel.QueryAsync("SELECT ROWPARTITION, ROWOFFSET FROM s");
+        var rows = await ParallelDb.QueryAsync("SELECT ROWPARTITION, ROWOFFSET FROM s");
         Assert.Equal(Rows, rows.Count);
         for (var i = 1; i < rows.Count; i++)
         {
@@ -78,7 +50,7 @@ public sealed class ParallelScanTests : IAsyncLifetime
     public async Task A_failing_row_in_one_worker_fails_the_query_with_its_own_error()
     {
         var error = await Assert.ThrowsAsync<SqlException>(
-            () => _parallel.QueryAsync("SELECT k FROM s WHERE x IS NOT NULL AND x / (k - k) > 0"));
+            () => ParallelDb.QueryAsync("SELECT k FROM s WHERE x IS NOT NULL AND x / (k - k) > 0"));
         Assert.Equal(SqlState.DivisionByZero, error.SqlState);
     }
 
@@ -86,8 +58,8 @@ public sealed class ParallelScanTests : IAsyncLifetime
     public async Task A_limit_that_has_its_rows_stops_the_workers_and_the_session_goes_on()
     {
         for (var i = 0; i < 20; i++)
-            Assert.Single(await _parallel.QueryAsync("SELECT k FROM s LIMIT 1"));
-        var count = await _parallel.QueryAsync("SELECT COUNT(*) FROM s");
+            Assert.Single(await ParallelDb.QueryAsync("SELECT k FROM s LIMIT 1"));
+        var count = await ParallelDb.QueryAsync("SELECT COUNT(*) FROM s");
         Assert.Equal((long)Rows, Convert.ToInt64(count[0][0], CultureInfo.InvariantCulture));
     }
 
@@ -96,7 +68,7 @@ public sealed class ParallelScanTests : IAsyncLifetime
     {
         // Each row builds a string of 1.2 MB, so the scan of 6,000 rows runs for seconds on any machine.
         const string sql = "SELECT k FROM s WHERE LENGTH(REPEAT(g, 400000)) < 0";
-        var session = _parallel.Engine.CreateSession();
+        var session = ParallelDb.Engine.CreateSession();
         using var cancel = new CancellationTokenSource();
         var run = Task.Run(async () =>
         {
@@ -111,19 +83,4 @@ public sealed class ParallelScanTests : IAsyncLifetime
         Assert.Equal(SqlState.QueryCanceled, e.SqlState);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"57014 came {clock.Elapsed} after the cancel");
     }
-
-    private static List<string> Text(List<object?[]> rows)
-    {
-        var lines = new List<string>(rows.Count);
-        foreach (var row in rows)
-            lines.Add(string.Join("|", row.Select(Cell)));
-        return lines;
-    }
-
-    private static string Cell(object? value) => value switch
-    {
-        null => "NULL",
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
-    };
 }

@@ -10,16 +10,14 @@ namespace Query.Engine.Tests;
 /// late within their own partition are still dropped, also after a restart. A GROUP BY of another column keeps one
 /// stream time over all partitions (ksqlDB re-partitions it, and every source partition feeds every task).
 /// </summary>
-public sealed class WindowedStreamTimeTests : IAsyncLifetime
+public sealed class WindowedStreamTimeTests : WindowedStreamTestBase
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-    private readonly EngineFixture _db = new(options => options with { PersistentCommitIntervalMs = 20 });
-
     // Two keys in different partitions of the 2-partition stream (Kafka's partitioner over the INT key).
     private readonly int _fast;
     private readonly int _slow;
 
     public WindowedStreamTimeTests()
+        : base(partitions: 2)
     {
         var keys = Enumerable.Range(1, 20).Select(k => (Key: k, Partition: KafkaPartitioner.Partition(
             KafkaPartitioner.SerializeKey(Cell.FromInt64(k), SqlType.Int), 2))).ToList();
@@ -27,27 +25,17 @@ public sealed class WindowedStreamTimeTests : IAsyncLifetime
         _slow = keys.First(k => k.Partition == 1).Key;
     }
 
-    public async Task InitializeAsync() => await _db.ExecAllAsync(
-        "CREATE STREAM ev (k INT KEY, x INT) WITH (PARTITIONS = 2, DURABILITY = 'NONE')",
-        "SET 'auto.offset.reset' = 'earliest'");
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
-
-    private Task InsertAsync(params (int Key, int X, long TimeMs)[] rows) => _db.ExecAsync(
-        "INSERT INTO ev (k, x, ROWTIME) VALUES " + string.Join(", ", rows.Select(r =>
-            string.Create(CultureInfo.InvariantCulture, $"({r.Key}, {r.X}, {r.TimeMs})"))));
-
     private async Task<List<string>> RowsAsync(string sql)
     {
-        await _db.Engine.WaitForPersistentQueriesAsync(Timeout);
-        return [.. (await _db.QueryAsync(sql)).Select(r => string.Create(CultureInfo.InvariantCulture,
+        await Db.Engine.WaitForPersistentQueriesAsync(Timeout);
+        return [.. (await Db.QueryAsync(sql)).Select(r => string.Create(CultureInfo.InvariantCulture,
             $"{r[0]}@{r[1]}={r[2]}")).Order(StringComparer.Ordinal)];
     }
 
     private async Task<long> LateDroppedAsync()
     {
-        await _db.Engine.WaitForPersistentQueriesAsync(Timeout);
-        return (long)(await _db.QueryAsync("SHOW QUERIES EXTENDED")).Single()[^1]!;
+        await Db.Engine.WaitForPersistentQueriesAsync(Timeout);
+        return (long)(await Db.QueryAsync("SHOW QUERIES EXTENDED")).Single()[^1]!;
     }
 
     private string Row(int key, long start, long count) =>
@@ -56,9 +44,9 @@ public sealed class WindowedStreamTimeTests : IAsyncLifetime
     [Fact]
     public async Task A_partition_far_ahead_does_not_make_another_partitions_records_late()
     {
-        await _db.ExecAsync("CREATE TABLE t AS SELECT k, COUNT(*) AS n FROM ev WINDOW TUMBLING (SIZE 10 SECONDS, "
+        await Db.ExecAsync("CREATE TABLE t AS SELECT k, COUNT(*) AS n FROM ev WINDOW TUMBLING (SIZE 10 SECONDS, "
             + "GRACE PERIOD 0 SECONDS) GROUP BY k EMIT CHANGES");
-        var plan = string.Join("\n", (await _db.QueryAsync("EXPLAIN " + (string)(await _db.QueryAsync(
+        var plan = string.Join("\n", (await Db.QueryAsync("EXPLAIN " + (string)(await Db.QueryAsync(
             "SHOW QUERIES")).Single()[0]!)).Select(r => r[0]));
         Assert.Contains("stream time per partition (2)", plan, StringComparison.Ordinal);
         await InsertAsync((_fast, 0, 100_000));
@@ -72,7 +60,7 @@ public sealed class WindowedStreamTimeTests : IAsyncLifetime
         Assert.Equal(1, await LateDroppedAsync());
         // Each partition's stream time is committed with the state: still late after a restart, and the slow
         // partition's open window still open.
-        await _db.RestartAsync();
+        await Db.RestartAsync();
         await InsertAsync((_slow, 0, 8_000), (_slow, 0, 31_000));
         Assert.Equal(2, await LateDroppedAsync());
         Assert.Contains(Row(_slow, 30_000, 2), await RowsAsync("SELECT k, WINDOWSTART, n FROM t"));
@@ -81,7 +69,7 @@ public sealed class WindowedStreamTimeTests : IAsyncLifetime
     [Fact]
     public async Task Emit_final_closes_a_window_by_its_own_partitions_stream_time()
     {
-        await _db.ExecAsync("CREATE TABLE f AS SELECT k, COUNT(*) AS n FROM ev WINDOW TUMBLING (SIZE 10 SECONDS, "
+        await Db.ExecAsync("CREATE TABLE f AS SELECT k, COUNT(*) AS n FROM ev WINDOW TUMBLING (SIZE 10 SECONDS, "
             + "GRACE PERIOD 0 SECONDS) GROUP BY k EMIT FINAL");
         await InsertAsync((_slow, 0, 1_000), (_slow, 0, 2_000));
         await InsertAsync((_fast, 0, 50_000), (_fast, 0, 61_000));
@@ -96,9 +84,9 @@ public sealed class WindowedStreamTimeTests : IAsyncLifetime
     [Fact]
     public async Task A_group_by_of_another_column_keeps_one_stream_time_over_all_partitions()
     {
-        await _db.ExecAsync("CREATE TABLE g AS SELECT x, COUNT(*) AS n FROM ev WINDOW TUMBLING (SIZE 10 SECONDS, "
+        await Db.ExecAsync("CREATE TABLE g AS SELECT x, COUNT(*) AS n FROM ev WINDOW TUMBLING (SIZE 10 SECONDS, "
             + "GRACE PERIOD 0 SECONDS) GROUP BY x EMIT CHANGES");
-        var plan = string.Join("\n", (await _db.QueryAsync("EXPLAIN " + (string)(await _db.QueryAsync(
+        var plan = string.Join("\n", (await Db.QueryAsync("EXPLAIN " + (string)(await Db.QueryAsync(
             "SHOW QUERIES")).Single()[0]!)).Select(r => r[0]));
         Assert.DoesNotContain("stream time per partition", plan, StringComparison.Ordinal);
         await InsertAsync((_fast, 1, 100_000));

@@ -8,39 +8,26 @@ namespace Query.Engine.Tests;
 /// leave ksqlDB's window store, also across restarts; its size stays bounded over a long run; and a pull query by
 /// key reads only that key's windows (an index by key), within the WINDOWSTART / WINDOWEND bounds of the WHERE.
 /// </summary>
-public sealed class WindowedTableStateTests : IAsyncLifetime
+public sealed class WindowedTableStateTests : WindowedStreamTestBase
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-    private readonly EngineFixture _db = new(options => options with { PersistentCommitIntervalMs = 20 });
-
-    public async Task InitializeAsync() => await _db.ExecAllAsync(
-        "CREATE STREAM ev (k INT KEY, x INT) WITH (PARTITIONS = 1, DURABILITY = 'NONE')",
-        "SET 'auto.offset.reset' = 'earliest'");
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
-
-    private Task InsertAsync(IEnumerable<(int Key, long TimeMs)> rows) => _db.ExecAsync(
-        "INSERT INTO ev (k, x, ROWTIME) VALUES " + string.Join(", ", rows.Select(r =>
-            string.Create(CultureInfo.InvariantCulture, $"({r.Key}, 1, {r.TimeMs})"))));
-
     private async Task<List<string>> WindowsAsync(string sql, params object?[] parameters)
     {
-        await _db.Engine.WaitForPersistentQueriesAsync(Timeout);
-        var rows = await _db.QueryAsync(sql, parameters);
+        await Db.Engine.WaitForPersistentQueriesAsync(Timeout);
+        var rows = await Db.QueryAsync(sql, parameters);
         return [.. rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r[0]}@{r[1]}={r[2]}"))
             .Order(StringComparer.Ordinal)];
     }
 
     private State.TableState TableState(string name)
     {
-        Assert.True(_db.Engine.TryGetStream(name, out var stream));
+        Assert.True(Db.Engine.TryGetStream(name, out var stream));
         return stream.Table!;
     }
 
     private async Task<(List<object?[]> Rows, ScanStatistics Statistics)> RunAsync(string sql)
     {
-        await _db.Engine.WaitForPersistentQueriesAsync(Timeout);
-        await using var result = await _db.Session.ExecuteAsync(sql);
+        await Db.Engine.WaitForPersistentQueriesAsync(Timeout);
+        await using var result = await Db.Session.ExecuteAsync(sql);
         var rows = await EngineFixture.ReadAllAsync(result.Rows!);
         return (rows, result.Rows!.Statistics);
     }
@@ -48,7 +35,7 @@ public sealed class WindowedTableStateTests : IAsyncLifetime
     [Fact]
     public async Task Windows_past_retention_leave_the_table_a_pull_query_reads_also_after_a_restart()
     {
-        await _db.ExecAsync("CREATE TABLE r AS SELECT k, COUNT(*) AS n FROM ev WINDOW TUMBLING (SIZE 1 SECOND, "
+        await Db.ExecAsync("CREATE TABLE r AS SELECT k, COUNT(*) AS n FROM ev WINDOW TUMBLING (SIZE 1 SECOND, "
             + "RETENTION 3 SECONDS, GRACE PERIOD 2 SECONDS) GROUP BY k EMIT CHANGES");
         await InsertAsync([(1, 100), (1, 1_100), (1, 2_100), (2, 2_200)]);
         List<string> before = ["1@0=1", "1@1000=1", "1@2000=1"];
@@ -61,7 +48,7 @@ public sealed class WindowedTableStateTests : IAsyncLifetime
         Assert.Equal(1, TableState("r").Count);
         // The changelog still holds every window's records; the state rebuilt from it after a restart does not
         // bring the expired ones back.
-        await _db.RestartAsync();
+        await Db.RestartAsync();
         Assert.Equal(after, await WindowsAsync("SELECT k, WINDOWSTART, n FROM r"));
         Assert.Empty(await WindowsAsync("SELECT k, WINDOWSTART, n FROM r WHERE k = 1"));
         // Within retention a window is still there and still updated.
@@ -72,7 +59,7 @@ public sealed class WindowedTableStateTests : IAsyncLifetime
     [Fact]
     public async Task A_long_run_keeps_the_tables_window_count_bounded_by_retention()
     {
-        await _db.ExecAsync("CREATE TABLE b AS SELECT k, COUNT(*) AS n FROM ev WINDOW TUMBLING (SIZE 1 SECOND, "
+        await Db.ExecAsync("CREATE TABLE b AS SELECT k, COUNT(*) AS n FROM ev WINDOW TUMBLING (SIZE 1 SECOND, "
             + "RETENTION 5 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY k EMIT CHANGES");
         var state = TableState("b");
         long peakWindows = 0, peakBytes = 0;
@@ -102,7 +89,7 @@ public sealed class WindowedTableStateTests : IAsyncLifetime
     [Fact]
     public async Task A_pull_query_by_key_reads_only_that_keys_windows_and_explain_shows_the_lookup()
     {
-        await _db.ExecAsync("CREATE TABLE l AS SELECT k, COUNT(*) AS n FROM ev WINDOW TUMBLING (SIZE 1 SECOND) "
+        await Db.ExecAsync("CREATE TABLE l AS SELECT k, COUNT(*) AS n FROM ev WINDOW TUMBLING (SIZE 1 SECOND) "
             + "GROUP BY k EMIT CHANGES");
         var rows = new List<(int, long)>();
         for (var key = 0; key < 500; key++)
@@ -128,7 +115,7 @@ public sealed class WindowedTableStateTests : IAsyncLifetime
             + "AND 2000 OR k = 4 AND WINDOWSTART > 6000");
         Assert.Equal(["3@1000", "3@2000", "4@7000"], between.Select(r => $"{r[0]}@{r[1]}")
             .Order(StringComparer.Ordinal));
-        var plan = string.Join("\n", (await _db.QueryAsync("EXPLAIN SELECT k, n FROM l WHERE k = 42 AND "
+        var plan = string.Join("\n", (await Db.QueryAsync("EXPLAIN SELECT k, n FROM l WHERE k = 42 AND "
             + "WINDOWSTART >= 2000 AND WINDOWEND < 5000")).Select(r => r[0]));
         Assert.Contains("KeyLookup l (materialized state, windows by key) on k = 42; windows WINDOWSTART >= 2000, "
             + "WINDOWEND < 5000", plan, StringComparison.Ordinal);
@@ -141,7 +128,7 @@ public sealed class WindowedTableStateTests : IAsyncLifetime
     [Fact]
     public async Task Sessions_are_looked_up_by_key_and_expire_by_their_end()
     {
-        await _db.ExecAsync("CREATE TABLE s AS SELECT k, COUNT(*) AS n FROM ev WINDOW SESSION (1 SECOND, "
+        await Db.ExecAsync("CREATE TABLE s AS SELECT k, COUNT(*) AS n FROM ev WINDOW SESSION (1 SECOND, "
             + "RETENTION 5 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY k EMIT CHANGES");
         await InsertAsync([(1, 0), (1, 500), (2, 600), (1, 3_000), (1, 3_400)]);
         Assert.Equal(["1@0=2", "1@3000=2"], await WindowsAsync("SELECT k, WINDOWSTART, n FROM s WHERE k = 1"));
@@ -151,7 +138,7 @@ public sealed class WindowedTableStateTests : IAsyncLifetime
         await InsertAsync([(3, 6_200)]);
         Assert.Equal(["1@3000=2"], await WindowsAsync("SELECT k, WINDOWSTART, n FROM s WHERE k = 1"));
         Assert.Empty(await WindowsAsync("SELECT k, WINDOWSTART, n FROM s WHERE k = 2"));
-        await _db.RestartAsync();
+        await Db.RestartAsync();
         Assert.Equal(["1@3000=2", "3@6200=1"], await WindowsAsync("SELECT k, WINDOWSTART, n FROM s"));
     }
 }

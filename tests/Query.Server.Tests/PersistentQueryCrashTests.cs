@@ -22,6 +22,7 @@ namespace Query.Server.Tests;
 public sealed class PersistentQueryCrashTests
 {
     private const int Rounds = 6;
+    private static readonly string[] ServerFlags = ["--persistent-snapshot-min-records", "300"];
     private readonly ITestOutputHelper _output;
 
     public PersistentQueryCrashTests(ITestOutputHelper output) => _output = output;
@@ -32,43 +33,27 @@ public sealed class PersistentQueryCrashTests
         using var data = new TempDirectory("query-persistent-crash");
         var acknowledged = new ConcurrentDictionary<long, bool>();
         var random = new Random(20261207);
-        for (var round = 0; round < Rounds; round++)
-        {
-            using var server = StartServer(data.Path);
-            var port = ParsePort(await server.WaitForLineAsync("listening on ", TimeSpan.FromSeconds(60)));
-            if (round == 0)
-            {
-                await using var conn = await OpenAsync(port);
-                await conn.ExecuteAsync("CREATE STREAM src (id BIGINT KEY, g STRING, x INT) WITH (PARTITIONS = 4)");
-                await conn.ExecuteAsync("CREATE STREAM filtered AS SELECT id, g, x * 10 AS x10 FROM src "
-                    + "WHERE x % 3 = 0 EMIT CHANGES");
-                await conn.ExecuteAsync("CREATE TABLE agg AS SELECT g, COUNT(*) AS n, SUM(x) AS total, MIN(x) AS lo, "
-                    + "MAX(x) AS hi, AVG(x) AS mean, COUNT_DISTINCT(x) AS d FROM src GROUP BY g EMIT CHANGES");
-                await conn.ExecuteAsync("CREATE TABLE agg2 WITH (KEY_FORMAT = 'JSON') AS SELECT g, x % 4 AS bucket, "
-                    + "COUNT(*) AS n, SUM(x) AS total FROM src GROUP BY g, x % 4 EMIT CHANGES");
-                await conn.ExecuteAsync("CREATE TABLE users (id BIGINT PRIMARY KEY, g STRING, x INT) "
-                    + "WITH (PARTITIONS = 4)");
-                await conn.ExecuteAsync("CREATE TABLE tagg AS SELECT g, COUNT(*) AS n, SUM(x) AS total FROM users "
-                    + "GROUP BY g EMIT CHANGES");
-            }
-            var before = acknowledged.Count;
-            var r = round;
-            var writers = Enumerable.Range(0, 2)
-                .Select(w => Task.Run(() => SwallowAsync(InsertLoopAsync(port, (r * 2) + w, acknowledged))))
-                .ToArray();
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (acknowledged.Count < before + 200)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"round {round}: fewer than 200 rows acknowledged in 60 s");
-                await Task.Delay(10);
-            }
-            await Task.Delay(random.Next(0, 1_500));
-            server.Kill();
-            await server.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(60));
-        }
-        NpgsqlConnection.ClearAllPools();
+        await CrashRounds.RunAsync(data.Path, Rounds, random, () => acknowledged.Count, CreateAsync,
+            (port, round) => Enumerable.Range(0, 2)
+                .Select(w => Task.Run(() => SwallowAsync(InsertLoopAsync(port, (round * 2) + w, acknowledged)))),
+            ServerFlags);
         await VerifyAsync(data.Path, acknowledged);
+    }
+
+    private static async Task CreateAsync(int port)
+    {
+        await using var conn = await OpenAsync(port);
+        await conn.ExecuteAsync("CREATE STREAM src (id BIGINT KEY, g STRING, x INT) WITH (PARTITIONS = 4)");
+        await conn.ExecuteAsync("CREATE STREAM filtered AS SELECT id, g, x * 10 AS x10 FROM src "
+            + "WHERE x % 3 = 0 EMIT CHANGES");
+        await conn.ExecuteAsync("CREATE TABLE agg AS SELECT g, COUNT(*) AS n, SUM(x) AS total, MIN(x) AS lo, "
+            + "MAX(x) AS hi, AVG(x) AS mean, COUNT_DISTINCT(x) AS d FROM src GROUP BY g EMIT CHANGES");
+        await conn.ExecuteAsync("CREATE TABLE agg2 WITH (KEY_FORMAT = 'JSON') AS SELECT g, x % 4 AS bucket, "
+            + "COUNT(*) AS n, SUM(x) AS total FROM src GROUP BY g, x % 4 EMIT CHANGES");
+        await conn.ExecuteAsync("CREATE TABLE users (id BIGINT PRIMARY KEY, g STRING, x INT) "
+            + "WITH (PARTITIONS = 4)");
+        await conn.ExecuteAsync("CREATE TABLE tagg AS SELECT g, COUNT(*) AS n, SUM(x) AS total FROM users "
+            + "GROUP BY g EMIT CHANGES");
     }
 
     private async Task VerifyAsync(string dataDirectory, ConcurrentDictionary<long, bool> acknowledged)
@@ -108,8 +93,8 @@ public sealed class PersistentQueryCrashTests
         await server.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    private static ChildProcess StartServer(string dataDirectory) => ChildProcess.Start("Query.Server", "--data-dir",
-        dataDirectory, "--port", "0", "--persistent-snapshot-min-records", "300");
+    private static ChildProcess StartServer(string dataDirectory) =>
+        CrashRounds.StartServer(dataDirectory, ServerFlags);
 
     /// <summary>The aggregate over the table equals a recomputation over the table's rows (groups emptied by
     /// updates stay with COUNT 0, as in ksqlDB).</summary>

@@ -34,30 +34,10 @@ public sealed class StreamJoinCrashTests
         using var data = new TempDirectory("query-stream-join-crash");
         var acknowledged = new ConcurrentDictionary<string, bool>();
         var random = new Random(20261208);
-        for (var round = 0; round < Rounds; round++)
-        {
-            using var server = ChildProcess.Start("Query.Server", "--data-dir", data.Path, "--port", "0");
-            var port = ParsePort(await server.WaitForLineAsync("listening on ", TimeSpan.FromSeconds(60)));
-            if (round == 0)
-                await CreateAsync(port);
-            var before = acknowledged.Count;
-            var r = round;
-            var writers = new[] { "sja", "sjb", "sjc" }
+        await CrashRounds.RunAsync(data.Path, Rounds, random, () => acknowledged.Count, CreateAsync,
+            (port, round) => new[] { "sja", "sjb", "sjc" }
                 .Select((stream, w) => Task.Run(() => SwallowAsync(
-                    InsertLoopAsync(port, stream, (r * 3) + w, acknowledged))))
-                .ToArray();
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (acknowledged.Count < before + 200)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"round {round}: fewer than 200 rows acknowledged in 60 s");
-                await Task.Delay(10);
-            }
-            await Task.Delay(random.Next(0, 1_500));
-            server.Kill();
-            await server.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(60));
-        }
-        NpgsqlConnection.ClearAllPools();
+                    InsertLoopAsync(port, stream, (round * 3) + w, acknowledged)))));
         await VerifyAsync(data.Path, acknowledged);
     }
 

@@ -29,35 +29,18 @@ public sealed class WindowedCrashTests
         using var data = new TempDirectory("query-windowed-crash");
         var acknowledged = new ConcurrentDictionary<long, bool>();
         var random = new Random(20261206);
-        for (var round = 0; round < Rounds; round++)
-        {
-            using var server = ChildProcess.Start("Query.Server", "--data-dir", data.Path, "--port", "0");
-            var port = ParsePort(await server.WaitForLineAsync("listening on ", TimeSpan.FromSeconds(60)));
-            if (round == 0)
-            {
-                await using var conn = await OpenAsync(port);
-                await conn.ExecuteAsync("CREATE STREAM wsrc (id BIGINT KEY, k BIGINT, x INT) WITH (PARTITIONS = 4)");
-                await conn.ExecuteAsync("CREATE TABLE wcount AS SELECT id, COUNT(*) AS n, COLLECT_LIST(k) AS ks FROM wsrc "
-                    + "WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY id EMIT CHANGES");
-            }
-            var before = acknowledged.Count;
-            var r = round;
-            var writers = Enumerable.Range(0, 2)
-                .Select(w => Task.Run(() => SwallowAsync(InsertLoopAsync(port, (r * 2) + w, acknowledged))))
-                .ToArray();
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (acknowledged.Count < before + 200)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"round {round}: fewer than 200 rows acknowledged in 60 s");
-                await Task.Delay(10);
-            }
-            await Task.Delay(random.Next(0, 1_500));
-            server.Kill();
-            await server.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(60));
-        }
-        NpgsqlConnection.ClearAllPools();
+        await CrashRounds.RunAsync(data.Path, Rounds, random, () => acknowledged.Count, CreateAsync,
+            (port, round) => Enumerable.Range(0, 2)
+                .Select(w => Task.Run(() => SwallowAsync(InsertLoopAsync(port, (round * 2) + w, acknowledged)))));
         await VerifyAsync(data.Path, acknowledged);
+    }
+
+    private static async Task CreateAsync(int port)
+    {
+        await using var conn = await OpenAsync(port);
+        await conn.ExecuteAsync("CREATE STREAM wsrc (id BIGINT KEY, k BIGINT, x INT) WITH (PARTITIONS = 4)");
+        await conn.ExecuteAsync("CREATE TABLE wcount AS SELECT id, COUNT(*) AS n, COLLECT_LIST(k) AS ks FROM wsrc "
+            + "WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY id EMIT CHANGES");
     }
 
     private async Task VerifyAsync(string dataDirectory, ConcurrentDictionary<long, bool> acknowledged)

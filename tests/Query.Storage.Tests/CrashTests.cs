@@ -1,4 +1,3 @@
-using System.Globalization;
 using Query.Testing;
 using Xunit.Abstractions;
 
@@ -20,13 +19,11 @@ public sealed class CrashTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    private readonly record struct Ack(long BaseOffset, int Count, int Run, int Task, long Sequence);
-
     [Fact]
     public async Task Every_acknowledged_record_survives_sigkill_exactly_once_in_order_with_the_same_bytes()
     {
         var random = new Random(20261124);
-        var acks = new List<Ack>();
+        var acks = new List<CrashAck>();
         for (var run = 0; run < Rounds; run++)
         {
             using var harness = CrashHarnessProcess.Start(_directory.Path, run);
@@ -38,7 +35,7 @@ public sealed class CrashTests : IDisposable
             var before = acks.Count;
             foreach (var line in harness.Lines)
             {
-                if (TryParseAck(line, out var ack))
+                if (CrashAck.TryParse(line, partitioned: false, out var ack))
                     acks.Add(ack);
             }
             Assert.True(acks.Count > before, $"round {run} acknowledged nothing");
@@ -51,7 +48,7 @@ public sealed class CrashTests : IDisposable
         _output.WriteLine($"{Rounds} rounds, {acks.Count} acknowledged appends, end offset {partition.EndOffset}, " +
             $"{partition.GetSegments().Count} segments");
         Assert.True(partition.GetSegments().Count > 1, "the test should cross segment rolls");
-        VerifyAcknowledged(partition, acks);
+        CrashLogChecks.VerifyAcknowledged(partition, acks, namePartition: false);
         VerifyExactlyOnceAndOrdered(partition);
 
         var end = partition.EndOffset;
@@ -67,40 +64,18 @@ public sealed class CrashTests : IDisposable
         {
             Assert.True(harness.WaitForExit(TimeSpan.FromSeconds(30)));
             Assert.Equal(0, harness.ExitCode);
-            var acks = new List<Ack>();
+            var acks = new List<CrashAck>();
             foreach (var line in harness.Lines)
             {
-                if (TryParseAck(line, out var ack))
+                if (CrashAck.TryParse(line, partitioned: false, out var ack))
                     acks.Add(ack);
             }
             using var store = LogStore.Open(_directory.Path);
             Assert.True(store.TryGetLog("crash", out var log));
-            VerifyAcknowledged(log.GetPartition(0), acks);
+            CrashLogChecks.VerifyAcknowledged(log.GetPartition(0), acks, namePartition: false);
             Assert.Equal(acks.Max(a => a.BaseOffset + a.Count), log.GetPartition(0).EndOffset);
         }
         await Task.CompletedTask;
-    }
-
-    private static void VerifyAcknowledged(PartitionLog partition, List<Ack> acks)
-    {
-        acks.Sort((a, b) => a.BaseOffset.CompareTo(b.BaseOffset));
-        using var reader = partition.OpenReader(0);
-        foreach (var ack in acks)
-        {
-            for (var index = 0; index < ack.Count; index++)
-            {
-                var offset = ack.BaseOffset + index;
-                LogRecord record;
-                do
-                {
-                    Assert.True(reader.TryRead(out record), $"acknowledged offset {offset} is missing");
-                }
-                while (record.Offset < offset);
-                Assert.Equal(offset, record.Offset);
-                var expected = StorageCrashRecords.Value(ack.Run, ack.Task, ack.Sequence, index);
-                Assert.True(record.Value.SequenceEqual(expected), $"offset {offset} holds different bytes");
-            }
-        }
     }
 
     // Unacknowledged appends may or may not have made it, but nothing may appear twice or out of order, and a
@@ -108,42 +83,13 @@ public sealed class CrashTests : IDisposable
     private static void VerifyExactlyOnceAndOrdered(PartitionLog partition)
     {
         var staged = new Dictionary<(int Run, long Sequence), int>();
-        var seen = new HashSet<(int, int, long, int)>();
-        var last = new Dictionary<(int Run, int Task), (long Sequence, int Index)>();
-        using var reader = partition.OpenReader(0);
-        var expectedOffset = 0L;
-        while (reader.TryRead(out var record))
+        CrashLogChecks.VerifyDenseOnceAndOrdered(partition, namePartition: false, (_, id) =>
         {
-            Assert.Equal(expectedOffset++, record.Offset);
-            Assert.True(StorageCrashRecords.TryParseIdentity(record.Value, out var id),
-                $"offset {record.Offset} is garbage");
-            Assert.True(seen.Add(id), $"record {id} appears twice");
-            if (last.TryGetValue((id.Run, id.Task), out var previous))
-            {
-                Assert.True(id.Sequence > previous.Sequence || (id.Sequence == previous.Sequence
-                    && id.Index == previous.Index + 1),
-                    $"record {id} is out of order");
-            }
-            last[(id.Run, id.Task)] = (id.Sequence, id.Index);
             if (id.Task == StagedTask)
                 staged[(id.Run, id.Sequence)] = staged.GetValueOrDefault((id.Run, id.Sequence)) + 1;
-        }
-        Assert.Equal(partition.EndOffset, expectedOffset);
+        });
         Assert.NotEmpty(staged);
         foreach (var (append, count) in staged)
             Assert.True(count == StagedRecords, $"staged append {append} has {count} of {StagedRecords} records");
-    }
-
-    private static bool TryParseAck(string line, out Ack ack)
-    {
-        ack = default;
-        var parts = line.Split(' ');
-        if (parts.Length != 7 || parts[0] != "A" || parts[6] != ".")
-            return false;
-        ack = new Ack(long.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2],
-            CultureInfo.InvariantCulture),
-            int.Parse(parts[3], CultureInfo.InvariantCulture), int.Parse(parts[4], CultureInfo.InvariantCulture),
-            long.Parse(parts[5], CultureInfo.InvariantCulture));
-        return true;
     }
 }

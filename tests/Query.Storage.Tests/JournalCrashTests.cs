@@ -34,15 +34,13 @@ public sealed class JournalCrashTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    private readonly record struct Ack(int Partition, long BaseOffset, int Count, int Run, int Task, long Sequence);
-
     [Theory]
     [InlineData("journal")]
     [InlineData("leader")]
     public async Task Every_acknowledged_record_survives_sigkill_and_the_loss_of_unsynced_segment_bytes(string mode)
     {
         var random = new Random(20261207);
-        var acks = new List<Ack>();
+        var acks = new List<CrashAck>();
         long zeroed = 0, ledGroups = 0, loopGroups = 0;
         for (var run = 0; run < Rounds; run++)
         {
@@ -59,7 +57,7 @@ public sealed class JournalCrashTests : IDisposable
             var counts = new Dictionary<int, (long Led, long Loop)>();
             foreach (var line in harness.Lines)
             {
-                if (TryParseAck(line, out var ack))
+                if (CrashAck.TryParse(line, partitioned: true, out var ack))
                     acks.Add(ack);
                 else if (TryParseCounts(line, out var partition, out var groups))
                     counts[partition] = counts.TryGetValue(partition, out var seen)
@@ -87,61 +85,17 @@ public sealed class JournalCrashTests : IDisposable
         {
             var partition = log.GetPartition(p);
             Assert.True(partition.GetSegments().Count > 1, $"partition {p} never rolled");
-            VerifyAcknowledged(partition, acks.Where(a => a.Partition == p).ToList());
-            VerifyDenseOnceAndOrdered(partition);
+            var acknowledged = acks.Where(a => a.Partition == p).ToList();
+            Assert.NotEmpty(acknowledged);
+            CrashLogChecks.VerifyAcknowledged(partition, acknowledged, namePartition: true);
+            CrashLogChecks.VerifyDenseOnceAndOrdered(partition, namePartition: true, (record, id) =>
+                Assert.True(StorageCrashRecords.Value(id.Run, id.Task, id.Sequence, id.Index).AsSpan()
+                    .SequenceEqual(record.Value), $"partition {p}: offset {record.Offset} is damaged"));
         }
         using var batch = new RecordBatchBuilder();
         batch.Add(1, "after the crashes"u8);
         var end = log.GetPartition(0).EndOffset;
         Assert.Equal(new AppendResult(end, 1), await log.GetPartition(0).AppendAsync(batch));
-    }
-
-    private static void VerifyAcknowledged(PartitionLog partition, List<Ack> acks)
-    {
-        acks.Sort((a, b) => a.BaseOffset.CompareTo(b.BaseOffset));
-        Assert.NotEmpty(acks);
-        using var reader = partition.OpenReader(0);
-        foreach (var ack in acks)
-        {
-            for (var index = 0; index < ack.Count; index++)
-            {
-                var offset = ack.BaseOffset + index;
-                LogRecord record;
-                do
-                {
-                    Assert.True(reader.TryRead(out record),
-                        $"partition {partition.Partition}: acknowledged offset {offset} is missing");
-                }
-                while (record.Offset < offset);
-                Assert.Equal(offset, record.Offset);
-                var expected = StorageCrashRecords.Value(ack.Run, ack.Task, ack.Sequence, index);
-                Assert.True(record.Value.SequenceEqual(expected),
-                    $"partition {partition.Partition}: offset {offset} holds different bytes");
-            }
-        }
-    }
-
-    private static void VerifyDenseOnceAndOrdered(PartitionLog partition)
-    {
-        var seen = new HashSet<(int, int, long, int)>();
-        var last = new Dictionary<(int Run, int Task), (long Sequence, int Index)>();
-        using var reader = partition.OpenReader(0);
-        var expectedOffset = 0L;
-        while (reader.TryRead(out var record))
-        {
-            Assert.Equal(expectedOffset++, record.Offset);
-            Assert.True(StorageCrashRecords.TryParseIdentity(record.Value, out var id),
-                $"partition {partition.Partition}: offset {record.Offset} is garbage");
-            Assert.True(StorageCrashRecords.Value(id.Run, id.Task, id.Sequence, id.Index).AsSpan()
-                .SequenceEqual(record.Value), $"partition {partition.Partition}: offset {record.Offset} is damaged");
-            Assert.True(seen.Add(id), $"record {id} appears twice");
-            if (last.TryGetValue((id.Run, id.Task), out var previous))
-                Assert.True(id.Sequence > previous.Sequence
-                    || (id.Sequence == previous.Sequence && id.Index == previous.Index + 1),
-                    $"record {id} is out of order");
-            last[(id.Run, id.Task)] = (id.Sequence, id.Index);
-        }
-        Assert.Equal(partition.EndOffset, expectedOffset);
     }
 
     // "S partition ledGroups loopGroups ." (leader mode): the largest counts seen are the partition's last.
@@ -155,17 +109,6 @@ public sealed class JournalCrashTests : IDisposable
         partition = int.Parse(parts[1], CultureInfo.InvariantCulture);
         groups = (long.Parse(parts[2], CultureInfo.InvariantCulture),
             long.Parse(parts[3], CultureInfo.InvariantCulture));
-        return true;
-    }
-
-    private static bool TryParseAck(string line, out Ack ack)
-    {
-        ack = default;
-        var parts = line.Split(' ');
-        if (parts.Length != 8 || parts[0] != "A" || parts[7] != ".")
-            return false;
-        static long N(string text) => long.Parse(text, CultureInfo.InvariantCulture);
-        ack = new Ack((int)N(parts[1]), N(parts[2]), (int)N(parts[3]), (int)N(parts[4]), (int)N(parts[5]), N(parts[6]));
         return true;
     }
 }

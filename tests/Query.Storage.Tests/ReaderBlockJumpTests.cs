@@ -19,10 +19,10 @@ public sealed class ReaderBlockJumpTests : IDisposable
     [Fact]
     public async Task Ranges_over_out_of_order_data_in_several_segments_match_a_full_scan()
     {
-        var timestamps = JitteredTimestamps(seed: 3);
+        var timestamps = TimedPartition.Jittered(Records, seed: 3);
         using (var store = LogStore.Open(_directory.Path))
         {
-            var partition = await CreateAsync(store, timestamps);
+            var partition = await TimedPartition.CreateAsync(store, timestamps, BatchSize);
             Assert.True(partition.GetSegments().Count > 3, "the data should span several segments");
             AssertRangesMatchFullScan(partition);
         }
@@ -38,7 +38,7 @@ public sealed class ReaderBlockJumpTests : IDisposable
         for (var i = 0; i < Records; i++)
             timestamps[i] = 10L * i;
         using var store = LogStore.Open(_directory.Path);
-        var partition = await CreateAsync(store, timestamps);
+        var partition = await TimedPartition.CreateAsync(store, timestamps, BatchSize);
 
         foreach (var startRecord in new[] { 500, 15_000, 29_000 })
         {
@@ -62,7 +62,7 @@ public sealed class ReaderBlockJumpTests : IDisposable
         for (var i = 0; i < Records; i++)
             timestamps[i] = 10L * i;
         using (var store = LogStore.Open(_directory.Path))
-            await CreateAsync(store, timestamps);
+            await TimedPartition.CreateAsync(store, timestamps, BatchSize);
         using var reopened = LogStore.Open(_directory.Path);
         Assert.True(reopened.TryGetLog("t", out var log));
         var partition = log.GetPartition(0);
@@ -77,10 +77,10 @@ public sealed class ReaderBlockJumpTests : IDisposable
     [Fact]
     public async Task A_record_far_out_of_order_at_the_end_is_found()
     {
-        var timestamps = JitteredTimestamps(seed: 5);
+        var timestamps = TimedPartition.Jittered(Records, seed: 5);
         timestamps[Records - 30] = 1_000;                   // in the last segment, within a range near the start
         using var store = LogStore.Open(_directory.Path);
-        var partition = await CreateAsync(store, timestamps);
+        var partition = await TimedPartition.CreateAsync(store, timestamps, BatchSize);
 
         var found = ReadRange(partition, 900, 1_100, out _);
 
@@ -124,27 +124,5 @@ public sealed class ReaderBlockJumpTests : IDisposable
                 expected.Add(i);
         }
         return expected;
-    }
-
-    // Mostly ordered (10 ms apart) with jitter, and one record in 200 thrown far back or ahead.
-    private static long[] JitteredTimestamps(int seed)
-    {
-        var random = new Random(seed);
-        var timestamps = new long[Records];
-        for (var i = 0; i < Records; i++)
-        {
-            timestamps[i] = 10L * i + random.Next(-300, 301);
-            if (random.Next(200) == 0)
-                timestamps[i] = random.NextInt64(0, 10L * Records);
-        }
-        return timestamps;
-    }
-
-    private static async Task<PartitionLog> CreateAsync(LogStore store, long[] timestamps)
-    {
-        var options = new LogOptions { Durability = DurabilityMode.None, SegmentMaxBytes = 256 * 1024 };
-        var partition = store.CreateLog("t", options).GetPartition(0);
-        await StorageTestKit.AppendAsync(partition, 0, Records, BatchSize, n => timestamps[n]);
-        return partition;
     }
 }

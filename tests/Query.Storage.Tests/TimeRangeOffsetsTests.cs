@@ -21,10 +21,10 @@ public sealed class TimeRangeOffsetsTests : IDisposable
     [Fact]
     public async Task Every_record_in_the_window_is_inside_the_ranges_with_out_of_order_data()
     {
-        var timestamps = JitteredTimestamps(seed: 3);
+        var timestamps = TimedPartition.Jittered(Records, seed: 3);
         using (var store = LogStore.Open(_directory.Path))
         {
-            var partition = await CreateAsync(store, timestamps);
+            var partition = await TimedPartition.CreateAsync(store, timestamps, BatchSize);
             Assert.True(partition.GetSegments().Count > 3, "the data should span several segments");
             AssertRangesHoldTheWindow(partition, timestamps);
         }
@@ -36,10 +36,10 @@ public sealed class TimeRangeOffsetsTests : IDisposable
     [Fact]
     public async Task A_record_far_back_in_the_active_segment_is_inside_the_ranges()
     {
-        var timestamps = JitteredTimestamps(seed: 5);
+        var timestamps = TimedPartition.Jittered(Records, seed: 5);
         timestamps[Records - 3] = 1_000;                    // in the last batch of the active segment
         using var store = LogStore.Open(_directory.Path);
-        var partition = await CreateAsync(store, timestamps);
+        var partition = await TimedPartition.CreateAsync(store, timestamps, BatchSize);
 
         var ranges = new HotPartitionSource(partition).FindOffsetRangesForTime(900, 1_100, partition.EndOffset);
 
@@ -54,7 +54,7 @@ public sealed class TimeRangeOffsetsTests : IDisposable
         for (var i = 0; i < Records; i++)
             timestamps[i] = 10L * i;
         using var store = LogStore.Open(_directory.Path);
-        var partition = await CreateAsync(store, timestamps);
+        var partition = await TimedPartition.CreateAsync(store, timestamps, BatchSize);
         var source = new HotPartitionSource(partition);
 
         foreach (var first in new[] { 0, 500, 15_000, 29_000 })
@@ -73,9 +73,9 @@ public sealed class TimeRangeOffsetsTests : IDisposable
     [Fact]
     public async Task Ranges_stay_below_the_end_offset_given()
     {
-        var timestamps = JitteredTimestamps(seed: 9);
+        var timestamps = TimedPartition.Jittered(Records, seed: 9);
         using var store = LogStore.Open(_directory.Path);
-        var partition = await CreateAsync(store, timestamps);
+        var partition = await TimedPartition.CreateAsync(store, timestamps, BatchSize);
         var source = new HotPartitionSource(partition);
 
         foreach (var end in new long[] { 0, 1, 7_777, Records - 1 })
@@ -118,27 +118,5 @@ public sealed class TimeRangeOffsetsTests : IDisposable
             Assert.True(next < ranges.Count && ranges[next].Start <= offset,
                 $"offset {offset} (timestamp {timestamps[offset]}) is outside the ranges for [{min}, {max}]");
         }
-    }
-
-    // Mostly ordered (10 ms apart) with jitter, and one record in 200 thrown far back or ahead.
-    private static long[] JitteredTimestamps(int seed)
-    {
-        var random = new Random(seed);
-        var timestamps = new long[Records];
-        for (var i = 0; i < Records; i++)
-        {
-            timestamps[i] = 10L * i + random.Next(-300, 301);
-            if (random.Next(200) == 0)
-                timestamps[i] = random.NextInt64(0, 10L * Records);
-        }
-        return timestamps;
-    }
-
-    private static async Task<PartitionLog> CreateAsync(LogStore store, long[] timestamps)
-    {
-        var options = new LogOptions { Durability = DurabilityMode.None, SegmentMaxBytes = 256 * 1024 };
-        var partition = store.CreateLog("t", options).GetPartition(0);
-        await StorageTestKit.AppendAsync(partition, 0, Records, BatchSize, n => timestamps[n]);
-        return partition;
     }
 }

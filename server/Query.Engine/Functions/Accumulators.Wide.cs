@@ -10,11 +10,8 @@ namespace Query.Engine.Functions;
 /// brought to DECIMAL(38, scale), 22003 when the sum itself needs more than 38 digits. AVG keeps the scale and
 /// rounds half away from zero.
 /// </summary>
-internal sealed class WideDecimalSumAccumulator(bool average, int scale) : Accumulator
+internal sealed class WideDecimalSumAccumulator(bool average, int scale) : SumAccumulator<BigInteger>
 {
-    private BigInteger _sum;
-    private long _count;
-
     private BigInteger AtScale(in Cell value) =>
         WideDecimal.ToBigInteger(((WideDecimal)value.Ref!).ToPrecision(WideDecimal.MaxDigits, scale));
 
@@ -34,15 +31,6 @@ internal sealed class WideDecimalSumAccumulator(bool average, int scale) : Accum
         return Cell.FromWideDecimal(average ? WideDecimal.Divide(sum, WideDecimal.FromInt64(_count), scale) : sum);
     }
 
-    public override void Merge(Accumulator other)
-    {
-        var from = (WideDecimalSumAccumulator)other;
-        _sum += from._sum;
-        _count += from._count;
-    }
-
-    public override bool CanRetract => true;
-
     public override void Retract(in Cell value)
     {
         if (value.IsNull)
@@ -51,22 +39,20 @@ internal sealed class WideDecimalSumAccumulator(bool average, int scale) : Accum
         _count--;
     }
 
-    public override void Serialize(IBufferWriter<byte> writer)
+    protected override void WriteSum(IBufferWriter<byte> writer, BigInteger sum)
     {
-        var bytes = _sum.ToByteArray();
+        var bytes = sum.ToByteArray();
         AccumulatorState.WriteInt64(writer, bytes.Length);
         writer.Write(bytes);
-        AccumulatorState.WriteInt64(writer, _count);
     }
 
-    public override void Restore(ReadOnlySpan<byte> state)
+    protected override BigInteger ReadSum(ReadOnlySpan<byte> state, ref int position)
     {
-        var position = 0;
         var length = AccumulatorState.ReadInt64(state, ref position);
         if (length < 0 || length > state.Length - position)
             throw Format.NestedValueCodec.Corrupt();
-        _sum = new BigInteger(state.Slice(position, (int)length));
+        var sum = new BigInteger(state.Slice(position, (int)length));
         position += (int)length;
-        _count = AccumulatorState.ReadInt64(state, ref position);
+        return sum;
     }
 }

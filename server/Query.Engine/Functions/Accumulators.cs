@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using Query.Engine.Errors;
 using Query.Engine.Types;
 
@@ -83,11 +84,47 @@ internal sealed class DistinctCountAccumulator(SqlType type) : Accumulator
     public override void Restore(ReadOnlySpan<byte> state) => CellSet.Read(state, _seen, type);
 }
 
-internal sealed class Int64SumAccumulator : Accumulator
+/// <summary>
+/// SUM / AVG's state: a running sum and the count of the values in it. Merging and the state's bytes are the same
+/// for every type of sum (a writer and reader of the sum aside); adding, retracting and the result convert values
+/// and stay with each type, on the per-row path without a further virtual call.
+/// </summary>
+internal abstract class SumAccumulator<TSum> : Accumulator
+    where TSum : struct, INumber<TSum>
 {
-    private long _sum;
-    private long _count;
+    // Named as private fields are: each type's per-row code reads them as it did before this base was cut out.
+    protected TSum _sum;
+    protected long _count;
 
+    public sealed override void Merge(Accumulator other)
+    {
+        var from = (SumAccumulator<TSum>)other;
+        _sum = checked(_sum + from._sum);   // a BIGINT sum out of range fails as in Add; other types: as unchecked
+        _count += from._count;
+    }
+
+    public sealed override bool CanRetract => true;
+
+    public sealed override void Serialize(IBufferWriter<byte> writer)
+    {
+        WriteSum(writer, _sum);
+        AccumulatorState.WriteInt64(writer, _count);
+    }
+
+    public sealed override void Restore(ReadOnlySpan<byte> state)
+    {
+        var position = 0;
+        _sum = ReadSum(state, ref position);
+        _count = AccumulatorState.ReadInt64(state, ref position);
+    }
+
+    protected abstract void WriteSum(IBufferWriter<byte> writer, TSum sum);
+
+    protected abstract TSum ReadSum(ReadOnlySpan<byte> state, ref int position);
+}
+
+internal sealed class Int64SumAccumulator : SumAccumulator<long>
+{
     public override void Add(in Cell value)
     {
         if (value.IsNull)
@@ -98,15 +135,6 @@ internal sealed class Int64SumAccumulator : Accumulator
 
     public override Cell Result() => _count > 0 ? Cell.FromInt64(_sum) : Cell.Null;
 
-    public override void Merge(Accumulator other)
-    {
-        var from = (Int64SumAccumulator)other;
-        _sum = checked(_sum + from._sum);
-        _count += from._count;
-    }
-
-    public override bool CanRetract => true;
-
     public override void Retract(in Cell value)
     {
         if (value.IsNull)
@@ -115,25 +143,14 @@ internal sealed class Int64SumAccumulator : Accumulator
         _count--;
     }
 
-    public override void Serialize(IBufferWriter<byte> writer)
-    {
-        AccumulatorState.WriteInt64(writer, _sum);
-        AccumulatorState.WriteInt64(writer, _count);
-    }
+    protected override void WriteSum(IBufferWriter<byte> writer, long sum) => AccumulatorState.WriteInt64(writer, sum);
 
-    public override void Restore(ReadOnlySpan<byte> state)
-    {
-        var position = 0;
-        _sum = AccumulatorState.ReadInt64(state, ref position);
-        _count = AccumulatorState.ReadInt64(state, ref position);
-    }
+    protected override long ReadSum(ReadOnlySpan<byte> state, ref int position) =>
+        AccumulatorState.ReadInt64(state, ref position);
 }
 
-internal sealed class DoubleSumAccumulator(bool average) : Accumulator
+internal sealed class DoubleSumAccumulator(bool average) : SumAccumulator<double>
 {
-    private double _sum;
-    private long _count;
-
     public override void Add(in Cell value)
     {
         if (value.IsNull)
@@ -144,15 +161,6 @@ internal sealed class DoubleSumAccumulator(bool average) : Accumulator
 
     public override Cell Result() => _count == 0 ? Cell.Null : Cell.FromDouble(average ? _sum / _count : _sum);
 
-    public override void Merge(Accumulator other)
-    {
-        var from = (DoubleSumAccumulator)other;
-        _sum += from._sum;
-        _count += from._count;
-    }
-
-    public override bool CanRetract => true;
-
     public override void Retract(in Cell value)
     {
         if (value.IsNull)
@@ -161,25 +169,15 @@ internal sealed class DoubleSumAccumulator(bool average) : Accumulator
         _count--;
     }
 
-    public override void Serialize(IBufferWriter<byte> writer)
-    {
-        AccumulatorState.WriteDouble(writer, _sum);
-        AccumulatorState.WriteInt64(writer, _count);
-    }
+    protected override void WriteSum(IBufferWriter<byte> writer, double sum) =>
+        AccumulatorState.WriteDouble(writer, sum);
 
-    public override void Restore(ReadOnlySpan<byte> state)
-    {
-        var position = 0;
-        _sum = AccumulatorState.ReadDouble(state, ref position);
-        _count = AccumulatorState.ReadInt64(state, ref position);
-    }
+    protected override double ReadSum(ReadOnlySpan<byte> state, ref int position) =>
+        AccumulatorState.ReadDouble(state, ref position);
 }
 
-internal sealed class DecimalSumAccumulator(bool average) : Accumulator
+internal sealed class DecimalSumAccumulator(bool average) : SumAccumulator<decimal>
 {
-    private decimal _sum;
-    private long _count;
-
     public override void Add(in Cell value)
     {
         if (value.IsNull)
@@ -190,15 +188,6 @@ internal sealed class DecimalSumAccumulator(bool average) : Accumulator
 
     public override Cell Result() => _count == 0 ? Cell.Null : Cell.FromDecimal(average ? _sum / _count : _sum);
 
-    public override void Merge(Accumulator other)
-    {
-        var from = (DecimalSumAccumulator)other;
-        _sum += from._sum;
-        _count += from._count;
-    }
-
-    public override bool CanRetract => true;
-
     public override void Retract(in Cell value)
     {
         if (value.IsNull)
@@ -207,16 +196,9 @@ internal sealed class DecimalSumAccumulator(bool average) : Accumulator
         _count--;
     }
 
-    public override void Serialize(IBufferWriter<byte> writer)
-    {
-        Format.NestedValueCodec.WriteDecimal(writer, _sum);
-        AccumulatorState.WriteInt64(writer, _count);
-    }
+    protected override void WriteSum(IBufferWriter<byte> writer, decimal sum) =>
+        Format.NestedValueCodec.WriteDecimal(writer, sum);
 
-    public override void Restore(ReadOnlySpan<byte> state)
-    {
-        var position = 0;
-        _sum = AccumulatorState.ReadDecimal(state, ref position);
-        _count = AccumulatorState.ReadInt64(state, ref position);
-    }
+    protected override decimal ReadSum(ReadOnlySpan<byte> state, ref int position) =>
+        AccumulatorState.ReadDecimal(state, ref position);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Query.Engine;
 using Query.Testing;
@@ -98,38 +97,8 @@ internal static partial class EngineBench
             + "EMIT CHANGES")).DisposeAsync();
         var push = await engine.CreateSession().ExecuteAsync("SELECT batch FROM lat_out EMIT CHANGES");
         var batches = seconds * rowsPerSecond / batchRows;
-        var acked = new long[batches];
-        var delivered = new ConcurrentBag<double>();
-        var reader = Task.Run(async () =>
-        {
-            var rows = push.Rows!;
-            for (long received = 0; received < (long)batches * batchRows && await rows.ReadAsync();)
-            {
-                received++;
-                var now = Stopwatch.GetTimestamp();
-                var ack = Volatile.Read(ref acked[rows.GetInt64(0)]);
-                delivered.Add(ack == 0 ? 0 : Math.Max(0, Stopwatch.GetElapsedTime(ack, now).TotalMilliseconds));
-            }
-        });
-        var writer = engine.CreateSession();
-        var clock = Stopwatch.StartNew();
-        var interval = TimeSpan.FromSeconds((double)batchRows / rowsPerSecond);
-        for (var b = 0; b < batches; b++)
-        {
-            await using (var bulk = writer.BeginBulkInsert("lat"))
-            {
-                for (var i = 0; i < batchRows; i++)
-                    bulk.AddRow([(long)b, i]);
-                await bulk.CommitAsync();
-            }
-            Volatile.Write(ref acked[b], Stopwatch.GetTimestamp());
-            var due = interval * (b + 1);
-            if (due > clock.Elapsed)
-                await Task.Delay(due - clock.Elapsed);
-        }
-        await reader.WaitAsync(TimeSpan.FromSeconds(seconds + 60));
-        await push.DisposeAsync();
-        var sorted = delivered.Order().ToArray();
+        var (sorted, clock) = await MeasureDeliveryAsync(engine, push, batches, batchRows, rowsPerSecond,
+            TimeSpan.FromSeconds(seconds + 60));
         double P(double q) => sorted[(int)Math.Min(sorted.Length - 1, q * sorted.Length)];
         Console.WriteLine("| rows | ingest rate achieved | p50 | p99 | max |");
         Console.WriteLine("|---:|---:|---:|---:|---:|");

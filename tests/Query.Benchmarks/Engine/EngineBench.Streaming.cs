@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Query.Engine;
 using Query.Testing;
@@ -66,39 +65,8 @@ internal static partial class EngineBench
         var push = await engine.CreateSession().ExecuteAsync("SELECT batch FROM lat EMIT CHANGES");
         const int BatchRows = 100;
         var batches = seconds * rowsPerSecond / BatchRows;
-        var acked = new long[batches];
-        var delivered = new ConcurrentBag<double>();
-        var reader = Task.Run(async () =>
-        {
-            var rows = push.Rows!;
-            for (long received = 0; received < (long)batches * BatchRows && await rows.ReadAsync();)
-            {
-                received++;
-                var batch = rows.GetInt64(0);
-                var now = Stopwatch.GetTimestamp();
-                var ack = Volatile.Read(ref acked[batch]);
-                delivered.Add(ack == 0 ? 0 : Math.Max(0, Stopwatch.GetElapsedTime(ack, now).TotalMilliseconds));
-            }
-        });
-        var writer = engine.CreateSession();
-        var clock = Stopwatch.StartNew();
-        var interval = TimeSpan.FromSeconds((double)BatchRows / rowsPerSecond);
-        for (var b = 0; b < batches; b++)
-        {
-            await using (var bulk = writer.BeginBulkInsert("lat"))
-            {
-                for (var i = 0; i < BatchRows; i++)
-                    bulk.AddRow([(long)b, i]);
-                await bulk.CommitAsync();
-            }
-            Volatile.Write(ref acked[b], Stopwatch.GetTimestamp());
-            var due = interval * (b + 1);
-            if (due > clock.Elapsed)
-                await Task.Delay(due - clock.Elapsed);
-        }
-        await reader.WaitAsync(TimeSpan.FromSeconds(seconds + 30));
-        await push.DisposeAsync();
-        var sorted = delivered.Order().ToArray();
+        var (sorted, clock) = await MeasureDeliveryAsync(engine, push, batches, BatchRows, rowsPerSecond,
+            TimeSpan.FromSeconds(seconds + 30));
         double P(double q) => sorted[(int)Math.Min(sorted.Length - 1, q * sorted.Length)];
         Console.WriteLine($"| rows | ingest rate achieved | p50 | p99 | p99.9 | max |");
         Console.WriteLine($"|---:|---:|---:|---:|---:|---:|");

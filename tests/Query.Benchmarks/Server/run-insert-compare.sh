@@ -17,37 +17,28 @@
 # backend it starts while measured) are printed too.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
+# shellcheck source=compare-common.sh
+. tests/Query.Benchmarks/Server/compare-common.sh
 rounds=${1:-1}
-if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-fi
-bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-work=$(mktemp -d /tmp/query-insert-compare-XXXX)
-chown postgres "$work"
+pg_install
+make_work /tmp/query-insert-compare-XXXX
 pg_port=${PG_COMPARE_PORT:-54381}
-cleanup() {
-  [[ -n "${server_pid:-}" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  [[ -n "${plain_pid:-}" ]] && kill "$plain_pid" 2>/dev/null && wait "$plain_pid" 2>/dev/null || true
-  su postgres -c "$bin/pg_ctl -D $work/pg -m fast stop" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-su postgres -c "$bin/initdb -D $work/pg -A trust -U postgres" >/dev/null
-su postgres -c "$bin/pg_ctl -D $work/pg -o '-p $pg_port -k $work' -l $work/pg.log start -w" >/dev/null
+trap 'cleanup_run server_pid plain_pid' EXIT
+pg_start "$pg_port"
 pg_pid=$(head -1 "$work/pg/postmaster.pid")
 
-(cd tests/Query.Benchmarks/Server/node && npm ci --no-audit --no-fund --silent)
+node_clients
 [[ "${INSERT_COMPARE_BUILD:-1}" == 1 ]] && dotnet build -c Release server/Query.Server -v q -nologo >/dev/null
-dotnet server/Query.Server/bin/Release/net10.0/Query.Server.dll --data-dir "$work/query" --port 0 >"$work/query.log" 2>&1 &
+start_ours server/Query.Server/bin/Release/net10.0/Query.Server.dll "$work/query"
 server_pid=$!
 second_dll=${INSERT_COMPARE_SECOND_DLL:-server/Query.Server/bin/Release/net10.0/Query.Server.dll}
 second_args=${INSERT_COMPARE_SECOND_ARGS---storage-journal false}
 # shellcheck disable=SC2086
-dotnet "$second_dll" --data-dir "$work/plain" --port 0 $second_args >"$work/plain.log" 2>&1 &
+start_ours "$second_dll" "$work/plain" $second_args
 plain_pid=$!
-for _ in $(seq 1 100); do grep -q '^listening on' "$work/query.log" && grep -q '^listening on' "$work/plain.log" && break; sleep 0.1; done
-our_port=$(grep '^listening on' "$work/query.log" | sed 's/.*://')
-plain_port=$(grep '^listening on' "$work/plain.log" | sed 's/.*://')
+wait_listening "$work/query.log" "$work/plain.log"
+our_port=$(listening_port "$work/query.log")
+plain_port=$(listening_port "$work/plain.log")
 
 # CPU ticks of a process tree: the process, its live children, and the children it has reaped.
 ticks() {
@@ -85,7 +76,7 @@ measure() {
   echo "$rate $(( (after - before) * 1000000 / $(getconf CLK_TCK) / rows )) $syncs $rows \
     $(echo "scale=1; $switches / $rows" | bc)"
 }
-echo "machine: $(nproc) vCPU, $(free -g | awk '/Mem:/ {print $2}') GiB; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(machine); load average before: $(load_average)"
 # One unreported round first: our servers start cold (the JIT's first tiers), PostgreSQL's caches too.
 measure ours "$server_pid" "$our_port" >/dev/null
 measure pg "$pg_pid" "$our_port" >/dev/null
@@ -102,4 +93,4 @@ for round in $(seq 1 "$rounds"); do
     "$(echo "$q_rate / $p_rate" | bc -l)" "$q_cpu" "$p_cpu" "$(per_fsync "$q_syncs" "$q_rows")" \
     "$(per_fsync "$p_syncs" "$p_rows")" "$q_cs / $p_cs" "$o_rate" "$o_cpu" "$(per_fsync "$o_syncs" "$o_rows")" "$o_cs"
 done
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average after: $(load_average)"

@@ -11,25 +11,17 @@
 # "--copy-parallelism 1" for the one-thread COPY parser).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
+# shellcheck source=compare-common.sh
+. tests/Query.Benchmarks/Server/compare-common.sh
 rows=${1:-2000000}
-if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-fi
-bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-work=$(mktemp -d /tmp/query-pg-compare-XXXX)
-chown postgres "$work"
+pg_install
+make_work /tmp/query-pg-compare-XXXX
 pg_port=${PG_COMPARE_PORT:-54371}
-cleanup() {
-  [[ -n "${server_pid:-}" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  su postgres -c "$bin/pg_ctl -D $work/pg -m fast stop" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-su postgres -c "$bin/initdb -D $work/pg -A trust -U postgres" >/dev/null
-su postgres -c "$bin/pg_ctl -D $work/pg -o '-p $pg_port -k $work' -l $work/pg.log start -w" >/dev/null
+trap 'cleanup_run server_pid' EXIT
+pg_start "$pg_port"
 
 only=${COMPARE_ONLY:-}
-[[ "$only" == copy ]] || (cd tests/Query.Benchmarks/Server/node && npm ci --no-audit --no-fund --silent)
+[[ "$only" == copy ]] || node_clients
 dotnet build -c Release tests/Query.Benchmarks -v q -nologo >/dev/null
 dotnet build -c Release server/Query.Server -v q -nologo >/dev/null
 file="$work/events.csv"
@@ -37,11 +29,10 @@ dotnet tests/Query.Benchmarks/bin/Release/net10.0/Query.Benchmarks.dll bench eve
 chmod a+r "$file"
 
 # shellcheck disable=SC2086
-dotnet server/Query.Server/bin/Release/net10.0/Query.Server.dll --data-dir "$work/query" --port 0 \
-  ${COMPARE_SERVER_ARGS:-} >"$work/query.log" 2>&1 &
+start_ours server/Query.Server/bin/Release/net10.0/Query.Server.dll "$work/query" ${COMPARE_SERVER_ARGS:-}
 server_pid=$!
-for _ in $(seq 1 100); do grep -q '^listening on' "$work/query.log" && break; sleep 0.1; done
-our_port=$(grep '^listening on' "$work/query.log" | sed 's/.*://')
+wait_listening "$work/query.log"
+our_port=$(listening_port "$work/query.log")
 
 ours="psql -h 127.0.0.1 -p $our_port -U query -d query -v ON_ERROR_STOP=1"
 theirs="psql -h 127.0.0.1 -p $pg_port -U postgres -d postgres -v ON_ERROR_STOP=1"
@@ -56,8 +47,8 @@ copy() {   # psql table pid -> prints rows/s of a \copy of the file, and the ser
   echo $(( ($(ticks "$3") - before) * 1000 / $(getconf CLK_TCK) )) >"$work/copy-cpu"
   echo "$rows / ($end - $start)" | bc -l | xargs printf '%.0f'
 }
-echo "machine: $(nproc) vCPU, $(free -g | awk '/Mem:/ {print $2}') GiB; $rows rows, $(stat -c %s "$file") bytes of CSV"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(machine); $rows rows, $(stat -c %s "$file") bytes of CSV"
+echo "load average before: $(load_average)"
 $ours -q -c "CREATE STREAM events (ts TIMESTAMP, user_id INT KEY, page STRING, amount DOUBLE)
   WITH (PARTITIONS = 4, TIMESTAMP = 'ts')" >/dev/null
 $theirs -q -c "CREATE TABLE events (ts timestamp, user_id int, page text, amount float8);
@@ -68,7 +59,7 @@ q_cpu=$(cat "$work/copy-cpu")
 p=$(copy "$theirs" events "$pg_pid")
 p_cpu=$(cat "$work/copy-cpu")
 if [[ "$only" == copy ]]; then
-  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); server args: ${COMPARE_SERVER_ARGS:-(defaults)}"
+  echo "load average after: $(load_average); server args: ${COMPARE_SERVER_ARGS:-(defaults)}"
   echo "| operation | ours | PostgreSQL 15 | ratio (PostgreSQL time / ours) | server CPU per call: ours / PostgreSQL |"
   echo "|---|---:|---:|---:|---:|"
   printf '| psql \\copy CSV of %s rows into a 4-partition stream (PostgreSQL: ts index) | %.2f M rows/s | %.2f M rows/s | %.2f | %s ms / %s ms |\n' \
@@ -85,7 +76,7 @@ if [[ "$counted_ours" != "$rows" || "$counted_pg" != "$rows" ]]; then
 fi
 results=$(COMPARE_OUR_PID=$server_pid COMPARE_PG_PID=$pg_pid \
   COMPARE_CLK_TCK=$(getconf CLK_TCK) node tests/Query.Benchmarks/Server/node/compare.js "$our_port" "$pg_port")
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average after: $(load_average)"
 # COMPARE_CPU_RUNS=N: the server CPU per pull query (the filter scan, the top 10 and the GROUP BY; with
 # COMPARE_CPU_ONLY=text those whose SQL contains text), which a loaded machine disturbs far less than wall time:
 # ours from our process's /proc stat; PostgreSQL's from the postmaster with its reaped children (the backend and
@@ -106,7 +97,7 @@ if [[ "${COMPARE_CPU_RUNS:-0}" -gt 0 ]]; then
     pg_ms=$(( ($(ticks "$pg_pid") - before) * 1000 / $(getconf CLK_TCK) / COMPARE_CPU_RUNS ))
     echo "server CPU per query ($COMPARE_CPU_RUNS runs each): ours $ours_ms ms, PostgreSQL $pg_ms ms: $sql"
   done
-  echo "load average after CPU runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "load average after CPU runs: $(load_average)"
 fi
 echo
 echo "| operation | ours | PostgreSQL 15 | ratio (PostgreSQL time / ours) | server CPU per call: ours / PostgreSQL |"

@@ -4,41 +4,15 @@ namespace Query.Engine.Execution.Operators;
 /// OFFSET then LIMIT: skips rows, then passes at most the count and stops asking its input (so a push query with
 /// LIMIT ends, and a pull query stops scanning).
 /// </summary>
-public sealed class LimitOperator(RowOperator input, long? count, long offset) : RowOperator
+public sealed class LimitOperator(RowOperator input, long? count, long offset) : RowSubsetOperator(input)
 {
     private long _toSkip = offset;
     private long _remaining = count ?? long.MaxValue;
 
-    public override ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            if (_remaining <= 0)
-                return new ValueTask<RowBatch?>((RowBatch?)null);
-            var next = input.NextAsync(cancellationToken);
-            if (!next.IsCompletedSuccessfully)
-                return AwaitAsync(next, cancellationToken);
-            var batch = next.Result;
-            if (batch is null || Apply(batch))
-                return new ValueTask<RowBatch?>(batch);
-        }
-    }
-
-    private async ValueTask<RowBatch?> AwaitAsync(ValueTask<RowBatch?> pending, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var batch = await pending;
-            if (batch is null || Apply(batch))
-                return batch;
-            if (_remaining <= 0)
-                return null;
-            pending = input.NextAsync(cancellationToken);
-        }
-    }
+    protected override bool Exhausted => _remaining <= 0;
 
     /// <summary>Cuts the batch to the rows after the offset and within the limit; true when any is left.</summary>
-    private bool Apply(RowBatch batch)
+    protected override bool Apply(RowBatch batch)
     {
         var skip = (int)Math.Min(_toSkip, batch.Count);
         _toSkip -= skip;
@@ -49,11 +23,5 @@ public sealed class LimitOperator(RowOperator input, long? count, long offset) :
         batch.Count = take;
         _remaining -= take;
         return take > 0;
-    }
-
-    public override void Dispose()
-    {
-        input.Dispose();
-        base.Dispose();
     }
 }

@@ -41,6 +41,19 @@ public sealed class RowBatch
 
     public Cell[][] Rows { get; }
 
+    /// <summary>
+    /// Makes this batch hand out <paramref name="rows"/>[<paramref name="from"/>, <paramref name="to"/>) by reference,
+    /// as many as fit; returns how many it took (the caller's next row to hand out moves on by that many).
+    /// </summary>
+    public int FillFrom(List<Cell[]> rows, int from, int to)
+    {
+        var count = Math.Min(Capacity, to - from);
+        for (var i = 0; i < count; i++)
+            Rows[i] = rows[from + i];
+        Count = count;
+        return count;
+    }
+
     public int Capacity => Rows.Length;
 
     public int Count { get; set; }

@@ -4,35 +4,11 @@ namespace Query.Engine.Execution.Operators;
 /// A predicate over computed rows (HAVING, a constant WHERE): rejected rows are swapped behind the kept ones,
 /// so the producer's reused row arrays are only reordered, never lost.
 /// </summary>
-public sealed class RowFilterOperator(RowOperator input, Func<CellRow, bool> predicate) : RowOperator
+public sealed class RowFilterOperator(RowOperator input, Func<CellRow, bool> predicate) : RowSubsetOperator(input)
 {
     private readonly CellRow _row = new([]);
 
-    public override ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var next = input.NextAsync(cancellationToken);
-            if (!next.IsCompletedSuccessfully)
-                return AwaitAsync(next, cancellationToken);
-            var batch = next.Result;
-            if (batch is null || Apply(batch))
-                return new ValueTask<RowBatch?>(batch);
-        }
-    }
-
-    private async ValueTask<RowBatch?> AwaitAsync(ValueTask<RowBatch?> pending, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var batch = await pending;
-            if (batch is null || Apply(batch))
-                return batch;
-            pending = input.NextAsync(cancellationToken);
-        }
-    }
-
-    private bool Apply(RowBatch batch)
+    protected override bool Apply(RowBatch batch)
     {
         var rows = batch.Rows;
         var kept = 0;
@@ -46,11 +22,5 @@ public sealed class RowFilterOperator(RowOperator input, Func<CellRow, bool> pre
         }
         batch.Count = kept;
         return kept > 0;
-    }
-
-    public override void Dispose()
-    {
-        input.Dispose();
-        base.Dispose();
     }
 }

@@ -7,46 +7,19 @@ namespace Query.Engine.Execution.Operators;
 /// ORDER BY without LIMIT: reads its whole (bounded) input, copying each row, sorts, then hands the rows out
 /// batch by batch. (With a LIMIT, <see cref="TopNOperator"/> keeps only the rows that can still make it.)
 /// </summary>
-public sealed class SortOperator : RowOperator
+public sealed class SortOperator(RowOperator input, RowComparer comparer, BatchLimits limits,
+    Limits.QueryMemoryBudget budget) : OrderedRowsOperator(input, comparer, limits, budget)
 {
-    private readonly RowOperator _input;
-    private readonly RowComparer _comparer;
-    private readonly Limits.QueryMemoryBudget _budget;
-    private readonly RowBatch _output;
-    private List<Cell[]>? _sorted;
-    private int _next;
-
-    public SortOperator(RowOperator input, RowComparer comparer, BatchLimits limits,
-        Limits.QueryMemoryBudget budget)
-    {
-        _budget = budget;
-        _input = input;
-        _comparer = comparer;
-        _output = new RowBatch(limits.Rows);
-    }
-
-    public override async ValueTask<RowBatch?> NextAsync(CancellationToken cancellationToken)
-    {
-        _sorted ??= await SortAllAsync(cancellationToken);
-        var count = Math.Min(_output.Capacity, _sorted.Count - _next);
-        if (count <= 0)
-            return null;
-        _sorted.CopyTo(_next, _output.Rows, 0, count);
-        _next += count;
-        _output.Count = count;
-        return _output;
-    }
-
-    private async ValueTask<List<Cell[]>> SortAllAsync(CancellationToken cancellationToken)
+    protected override async ValueTask<List<Cell[]>> OrderAsync(CancellationToken cancellationToken)
     {
         var rows = new List<Cell[]>();
-        while (await _input.NextAsync(cancellationToken) is { } batch)
+        while (await Input.NextAsync(cancellationToken) is { } batch)
         {
             if (cancellationToken.IsCancellationRequested)
                 throw SqlException.Canceled();
             for (var i = 0; i < batch.Count; i++)
             {
-                _budget.Charge(Limits.QueryMemoryBudget.EstimateRow(batch.Rows[i]) + 8);
+                Budget.Charge(Limits.QueryMemoryBudget.EstimateRow(batch.Rows[i]) + 8);
                 rows.Add((Cell[])batch.Rows[i].Clone());
             }
         }
@@ -66,18 +39,12 @@ public sealed class SortOperator : RowOperator
             {
                 if ((++comparisons & 4095) == 0 && cancellationToken.IsCancellationRequested)
                     throw SqlException.Canceled();
-                return _comparer.Compare(x, y);
+                return Order.Compare(x, y);
             });
         }
         catch (InvalidOperationException e) when (e.InnerException is SqlException canceled)
         {
             throw canceled;   // List.Sort wraps what a comparison throws
         }
-    }
-
-    public override void Dispose()
-    {
-        _input.Dispose();
-        base.Dispose();
     }
 }

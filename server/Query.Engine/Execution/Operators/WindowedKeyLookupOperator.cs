@@ -1,4 +1,3 @@
-using Query.Engine.Errors;
 using Query.Engine.Planning.Logical;
 using Query.Engine.State;
 
@@ -10,56 +9,38 @@ namespace Query.Engine.Execution.Operators;
 /// those keys, not the table's size. The first call applies what the changelog committed before (read-your-writes).
 /// The WHERE above still applies in full; the range only skips windows it would reject.
 /// </summary>
-public sealed class WindowedKeyLookupOperator : RecordOperator
+public sealed class WindowedKeyLookupOperator : TableStateOperator
 {
     private const int MaxBatchRows = 256;   // a key may have many windows; a point lookup needs few
 
-    private readonly TableState _table;
     private readonly byte[][] _keys;
     private readonly (long Min, long Max) _startRange;
-    private readonly RecordBatch _batch;
-    private readonly ScanStatistics _statistics;
     private WindowedTableIndex.HeldWindow _after = new(long.MinValue, long.MinValue);
     private int _next;
-    private bool _started;
 
     public WindowedKeyLookupOperator(StreamRuntime source, byte[][] keys, (long Min, long Max) startRange,
         ScanStatistics statistics, BatchLimits limits)
+        : base(source.Table is { Windows: not null } table ? table
+                : throw new ArgumentException($"\"{source.Definition.Name}\" is not a windowed table"),
+            new RecordBatch(Math.Max(1, Math.Min(limits.Rows, MaxBatchRows)), limits.Bytes, source.CreateCursor(),
+                initialBytes: 1024),
+            statistics)
     {
-        _table = source.Table is { Windows: not null } table ? table
-            : throw new ArgumentException($"\"{source.Definition.Name}\" is not a windowed table");
         _keys = keys;
         _startRange = startRange;
-        _batch = new RecordBatch(Math.Max(1, Math.Min(limits.Rows, MaxBatchRows)), limits.Bytes,
-            source.CreateCursor(), initialBytes: 1024);
-        _statistics = statistics;
     }
 
-    public override ValueTask<RecordBatch?> NextAsync(CancellationToken cancellationToken)
+    protected override bool Fill(RecordBatch batch)
     {
-        if (cancellationToken.IsCancellationRequested)
-            throw SqlException.Canceled();
-        if (!_started)
+        while (_next < _keys.Length && !batch.IsFull)
         {
-            _started = true;
-            _table.CatchUp(cancellationToken);
-        }
-        while (_next < _keys.Length)
-        {
-            _batch.Clear();
-            while (_next < _keys.Length && !_batch.IsFull)
+            if (!Table.FillWindows(_keys[_next], ref _after, _startRange.Min, _startRange.Max, batch))
             {
-                if (!_table.FillWindows(_keys[_next], ref _after, _startRange.Min, _startRange.Max, _batch))
-                {
-                    _next++;
-                    _after = new(long.MinValue, long.MinValue);
-                }
+                _next++;
+                _after = new(long.MinValue, long.MinValue);
             }
-            _statistics.RecordsScanned += _batch.RecordCount;
-            if (_batch.Count > 0)
-                return new ValueTask<RecordBatch?>(_batch);
         }
-        return new ValueTask<RecordBatch?>((RecordBatch?)null);
+        return _next < _keys.Length;
     }
 
     /// <summary>

@@ -197,11 +197,7 @@ public sealed partial class StreamStreamJoinOperator : RowOperator, IContinuousA
 
     private RowBatch EmitPending()
     {
-        var count = Math.Min(_output.Capacity, _outCount - _pendingNext);
-        for (var i = 0; i < count; i++)
-            _output.Rows[i] = _outRows[_pendingNext + i];
-        _pendingNext += count;
-        _output.Count = count;
+        _pendingNext += _output.FillFrom(_outRows, _pendingNext, _outCount);
         return _output;
     }
 
