@@ -25,7 +25,7 @@ internal static class CopyParseBench
     {
         var rows = IntArg(args, "--rows", 2_000_000);
         var runs = IntArg(args, "--runs", 3);
-        var parallelism = IntArg(args, "--parallelism", 2);
+        var parallelism = IntArg(args, "--parallelism", 1);
         var csv = Array.IndexOf(args, "--text") < 0;
         var data = Generate(rows, csv);
         var tenth = data.AsSpan(0, data.AsSpan(0, data.Length / 10).LastIndexOf((byte)'\n') + 1).ToArray();
