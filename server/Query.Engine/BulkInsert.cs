@@ -17,8 +17,10 @@ public sealed partial class BulkInsert : IAsyncDisposable
     private readonly Cell[] _row;
     private readonly RowAppender _appender;
     private readonly SqlType[] _types;   // per field: Columns[i].Type without an interface call per value
+    private readonly SqlTypeKind[] _kinds;   // per field: _types[i].Kind
 
     private readonly bool _isLane;
+    private readonly BulkRow _bulkRow;   // the row the field setters fill (COPY)
 
     /// <summary>A lane of <paramref name="main"/>: the same stream and columns, rows encoded apart.</summary>
     private BulkInsert(BulkInsert main)
@@ -26,9 +28,11 @@ public sealed partial class BulkInsert : IAsyncDisposable
         _stream = main._stream;
         _targets = main._targets;
         _types = main._types;
+        _kinds = main._kinds;
         Columns = main.Columns;
         _row = new Cell[main._row.Length];
         _appender = RowAppender.Lane(_stream);
+        _bulkRow = new BulkRow(_stream);
         _isLane = true;
     }
 
@@ -75,10 +79,15 @@ public sealed partial class BulkInsert : IAsyncDisposable
             infos[i] = definition.Columns[_targets[i]];
         Columns = infos;
         _types = new SqlType[infos.Length];
+        _kinds = new SqlTypeKind[infos.Length];
         for (var i = 0; i < infos.Length; i++)
+        {
             _types[i] = infos[i].Type;
+            _kinds[i] = _types[i].Kind;
+        }
         _row = new Cell[definition.Columns.Count];
         _appender = new RowAppender(stream);
+        _bulkRow = new BulkRow(stream);
     }
 
     /// <summary>The columns each added row supplies, in order.</summary>

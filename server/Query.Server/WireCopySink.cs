@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Query.Engine;
 using Query.Engine.Types;
 using Query.PgWire;
@@ -5,8 +6,11 @@ using Query.PgWire.Types;
 
 namespace Query.Server;
 
-/// <summary>COPY FROM STDIN rows into an engine <see cref="BulkInsert"/>: all or nothing.</summary>
-internal sealed class WireCopySink : IPgCopySink
+/// <summary>
+/// COPY FROM STDIN rows into an engine <see cref="BulkInsert"/>: all or nothing. Text and CSV fields come straight
+/// from the parser's buffer (<see cref="IPgCopyTextSink"/>) and are parsed by the engine from their UTF-8 bytes.
+/// </summary>
+internal sealed class WireCopySink : IPgCopyTextSink
 {
     private readonly BulkInsert _insert;
     private readonly SqlTypeKind[] _kinds;
@@ -33,6 +37,35 @@ internal sealed class WireCopySink : IPgCopySink
                 AppendBinary(row);
             else
                 AppendText(row);
+        }
+        catch (Exception ex) when (WireErrors.TryTranslate(ex, out var error))
+        {
+            throw error;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void BeginTextRow() => _insert.BeginRow();
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void SetTextField(int field, ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            _insert.SetText(field, utf8);
+        }
+        catch (Exception ex) when (WireErrors.TryTranslate(ex, out var error))
+        {
+            throw error;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void EndTextRow()
+    {
+        try
+        {
+            _insert.EndRow();
         }
         catch (Exception ex) when (WireErrors.TryTranslate(ex, out var error))
         {

@@ -8,6 +8,7 @@ internal static partial class BenchRegistry
     {
         BenchCommands.Register("wire", WireBench.Run);
         BenchCommands.Register("ingest", IngestBench.Run);
+        BenchCommands.Register("copy-parse", CopyParseBench.Run);
         BenchCommands.Register("events-file", EventsFile.Run);
         BenchCommands.Register("table-lookup", TableLookupBench.Run);
         BenchCommands.Register("server-statement-cost", StatementCostBench.Run);

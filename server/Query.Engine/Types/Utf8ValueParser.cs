@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Query.Engine.Types;
@@ -14,6 +15,7 @@ public static class Utf8ValueParser
     private const int UnixEpochDayNumber = 719_162;   // DateOnly(1970, 1, 1).DayNumber
 
     /// <summary>Parses <paramref name="text"/> as a value of <paramref name="type"/> (not STRING).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Cell ParseCell(ReadOnlySpan<byte> text, SqlType type)
     {
         switch (type.Kind)
@@ -37,6 +39,7 @@ public static class Utf8ValueParser
     }
 
     /// <summary>An optional sign and 1 to 18 ASCII digits (so it cannot overflow); false for anything else.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseInt64(ReadOnlySpan<byte> text, out long value)
     {
         value = 0;
@@ -71,10 +74,6 @@ public static class Utf8ValueParser
         return Ascii.EqualsIgnoreCase(text, "false"u8);
     }
 
-    /// <summary>
-    /// <c>YYYY-MM-DD[T| ]HH:MM:SS[.1 to 7 digits][Z]</c> as epoch milliseconds (truncated to ms, as
-    /// <see cref="Temporal.ParseTimestamp"/> does); false for any other form, which the slow path then handles.
-    /// </summary>
     /// <summary>PostgreSQL float8 input: every form double.Parse takes, with a fast path for plain decimals.</summary>
     public static bool TryParseDouble(ReadOnlySpan<byte> text, out double value) =>
         TryParsePlainDecimal(text, out value)
@@ -85,6 +84,7 @@ public static class Utf8ValueParser
     /// power of ten (at most 10^22) are exact doubles, so one IEEE division rounds correctly, as double.Parse
     /// does (Clinger's fast path). Anything else (exponents, more digits, spaces, NaN) returns false.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParsePlainDecimal(ReadOnlySpan<byte> text, out double value)
     {
         value = 0;
@@ -121,6 +121,11 @@ public static class Utf8ValueParser
     private static readonly double[] PowersOfTen =
         [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
+    /// <summary>
+    /// <c>YYYY-MM-DD[T| ]HH:MM:SS[.1 to 7 digits][Z]</c> as epoch milliseconds (truncated to ms, as
+    /// <see cref="Temporal.ParseTimestamp"/> does); false for any other form, which the slow path then handles.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseTimestamp(ReadOnlySpan<byte> text, out long timestampMs)
     {
         timestampMs = 0;
@@ -149,6 +154,7 @@ public static class Utf8ValueParser
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryDigits(ReadOnlySpan<byte> text, int start, int count, out int value, int maxDigits = 4)
     {
         value = 0;

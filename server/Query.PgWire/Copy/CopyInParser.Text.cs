@@ -1,8 +1,13 @@
+using System.Runtime.CompilerServices;
+
 namespace Query.PgWire.Copy;
 
-/// <summary>Text format (tab-separated, backslash escapes, <c>\N</c> null) and CSV (RFC 4180 quoting).</summary>
+/// <summary>Text format: tab-separated, backslash escapes, <c>\N</c> null.</summary>
 internal sealed partial class CopyInParser
 {
+    // The COPY loops run once per process in a bulk load: compiled optimized at once (no tier-0 code, no PGO
+    // probes, no rejits while the rows stream through).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int ParseText(bool final)
     {
         var data = _pending.AsSpan(0, _pendingLength);
@@ -12,6 +17,7 @@ internal sealed partial class CopyInParser
             int newline = data[at..].IndexOf((byte)'\n');
             if (newline < 0 && !final)
                 return at;
+            int start = at;
             int end = newline < 0 ? data.Length : at + newline;
             var line = data[at..end];
             at = newline < 0 ? data.Length : end + 1;
@@ -28,15 +34,17 @@ internal sealed partial class CopyInParser
                 _headerDone = true;
                 continue;
             }
-            FillTextRow(line);
+            FillTextRow(line, start);
             Emit();
         }
         return at;
     }
 
-    private void FillTextRow(ReadOnlySpan<byte> line)
+    /// <summary>Splits <paramref name="line"/> (at <paramref name="start"/> in the pending input) into the fields.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FillTextRow(ReadOnlySpan<byte> line, int start)
     {
-        _row.Reset(_oids.Length);
         int column = 0;
         int fieldUsed = 0;
         while (true)
@@ -46,22 +54,25 @@ internal sealed partial class CopyInParser
             if (column >= _oids.Length)
                 throw Error(Query.PgWire.PgSqlState.BadCopyFileFormat, "extra data after last expected column");
             if (raw.SequenceEqual(_null))
-                _row.Set(column, default, isNull: true, binary: false, _oids[column]);
+                SetNullField(column);
             else if (raw.IndexOf((byte)'\\') < 0)
-                _row.Set(column, raw, isNull: false, binary: false, _oids[column]);
+                SetField(column, start, raw.Length, copied: false);
             else
-                _row.Set(column, Unescape(raw, ref fieldUsed), isNull: false, binary: false, _oids[column]);
+                SetField(column, fieldUsed, Unescape(raw, ref fieldUsed), copied: true);
             column++;
             if (delimiter < 0)
                 break;
             line = line[(delimiter + 1)..];
+            start += delimiter + 1;
         }
         if (column < _oids.Length)
             throw Error(Query.PgWire.PgSqlState.BadCopyFileFormat, "missing data for column \""
                 + _sink.Columns[column].Name + "\"");
     }
 
-    private ReadOnlySpan<byte> Unescape(ReadOnlySpan<byte> raw, ref int used)
+    /// <summary>Writes <paramref name="raw"/> unescaped at <paramref name="used"/> in the field buffer; returns its
+    /// length and moves <paramref name="used"/> past it.</summary>
+    private int Unescape(ReadOnlySpan<byte> raw, ref int used)
     {
         EnsureField(used + raw.Length);
         var output = _field.AsSpan(used);
@@ -89,7 +100,7 @@ internal sealed partial class CopyInParser
             };
         }
         used += length;
-        return output[..length];
+        return length;
     }
 
     private static byte ReadOctal(ReadOnlySpan<byte> raw, ref int i)
@@ -117,143 +128,5 @@ internal sealed partial class CopyInParser
         _field.CopyTo(bigger, 0);
         System.Buffers.ArrayPool<byte>.Shared.Return(_field);
         _field = bigger;
-    }
-
-    private int ParseCsv(bool final)
-    {
-        var data = _pending.AsSpan(0, _pendingLength);
-        int at = 0;
-        while (at < data.Length)
-        {
-            int end = CsvRecordEnd(data, at, out int lines);
-            if (end < 0)
-            {
-                if (!final)
-                    return at;
-                end = data.Length;
-            }
-            var record = data[at..end];
-            at = Math.Min(end + 1, data.Length);
-            if (end == data.Length && !final)
-                return at;
-            if (record.Length > 0 && record[^1] == (byte)'\r')
-                record = record[..^1];
-            _line++;
-            if (record.SequenceEqual("\\."u8))
-            {
-                _ended = true;
-                return data.Length;
-            }
-            if (!_headerDone)
-            {
-                _headerDone = true;
-            }
-            else
-            {
-                FillCsvRow(record);
-                Emit();
-            }
-            _line += lines;
-        }
-        return at;
-    }
-
-    /// <summary>
-    /// Index of the newline ending the record at <paramref name="at"/> (quotes may span lines), or -1.
-    /// </summary>
-    private int CsvRecordEnd(ReadOnlySpan<byte> data, int at, out int extraLines)
-    {
-        bool quoted = false;
-        extraLines = 0;
-        byte quote = (byte)_options.Quote;
-        int i = at;
-        while (true)
-        {
-            int next = data[i..].IndexOfAny(quote, (byte)'\n');
-            if (next < 0)
-                return -1;
-            i += next;
-            if (data[i] == quote)
-                quoted = !quoted;
-            else if (!quoted)
-                return i;
-            else
-                extraLines++;
-            i++;
-        }
-    }
-
-    private void FillCsvRow(ReadOnlySpan<byte> record)
-    {
-        _row.Reset(_oids.Length);
-        EnsureField(record.Length);
-        int column = 0, used = 0, i = 0;
-        while (true)
-        {
-            var value = NextCsvField(record, ref i, ref used, out bool wasQuoted);
-            if (column >= _oids.Length)
-                throw Error(Query.PgWire.PgSqlState.BadCopyFileFormat, "extra data after last expected column");
-            bool isNull = !wasQuoted && value.SequenceEqual(_null);
-            _row.Set(column, value, isNull, binary: false, _oids[column]);
-            column++;
-            if (i >= record.Length)
-                break;
-            i++;   // past the delimiter
-        }
-        if (column < _oids.Length)
-            throw Error(Query.PgWire.PgSqlState.BadCopyFileFormat, "missing data for column \""
-                + _sink.Columns[column].Name + "\"");
-    }
-
-    /// <summary>
-    /// The field at <paramref name="i"/>, leaving <paramref name="i"/> on the delimiter or the end. A field with no
-    /// quote character is a slice of the record; only quoted ones are copied (unquoted) into the field buffer.
-    /// </summary>
-    private ReadOnlySpan<byte> NextCsvField(ReadOnlySpan<byte> record, ref int i, ref int used, out bool wasQuoted)
-    {
-        int stop = record[i..].IndexOfAny(_delimiter, (byte)_options.Quote);
-        if (stop < 0 || record[i + stop] == _delimiter)
-        {
-            wasQuoted = false;
-            var plain = record.Slice(i, stop < 0 ? record.Length - i : stop);
-            i += plain.Length;
-            return plain;
-        }
-        return UnquoteCsvField(record, ref i, ref used, out wasQuoted);
-    }
-
-    private ReadOnlySpan<byte> UnquoteCsvField(ReadOnlySpan<byte> record, ref int i, ref int used,
-        out bool wasQuoted)
-    {
-        byte quote = (byte)_options.Quote;
-        byte escape = (byte)_options.EffectiveEscape;
-        int start = used;
-        bool inQuotes = false;
-        wasQuoted = false;
-        for (; i < record.Length; i++)
-        {
-            byte b = record[i];
-            if (inQuotes)
-            {
-                if (b == escape && i + 1 < record.Length && record[i + 1] == quote)
-                {
-                    _field[used++] = quote;
-                    i++;
-                }
-                else if (b == quote)
-                    inQuotes = false;
-                else
-                    _field[used++] = b;
-            }
-            else if (b == quote)
-                inQuotes = wasQuoted = true;
-            else if (b == _delimiter)
-                break;
-            else
-                _field[used++] = b;
-        }
-        if (inQuotes)
-            throw Error(Query.PgWire.PgSqlState.BadCopyFileFormat, "unterminated CSV quoted field");
-        return _field.AsSpan(start, used - start);
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Query.PgWire.Protocol;
 using Query.PgWire.Types;
 
@@ -14,11 +15,20 @@ internal sealed partial class CopyInParser : IDisposable
 {
     private readonly CopyOptions _options;
     private readonly IPgCopySink _sink;
+    private readonly IPgCopyTextSink? _textSink;   // _sink, when it takes text fields without a PgValues copy
     private readonly string _relation;
     private readonly int[] _oids;
     private readonly PgValues _row = new();
     private readonly byte _delimiter;
     private readonly byte[] _null;
+    private readonly byte _quote;
+    private readonly SearchValues<byte> _csvStops;   // delimiter, quote, newline
+    // The current text or CSV record's fields: where each starts in _pending (or, when copied, in _field) and its
+    // length (-1: NULL).
+    private readonly int[] _fieldStart;
+    private readonly int[] _fieldLength;
+    private readonly bool[] _fieldCopied;
+    private int _splitColumns;
     private byte[] _pending = ArrayPool<byte>.Shared.Rent(64 * 1024);
     private int _pendingLength;
     private byte[] _field = ArrayPool<byte>.Shared.Rent(1024);
@@ -38,12 +48,18 @@ internal sealed partial class CopyInParser : IDisposable
         _maxRecordBytes = maxRecordBytes;
         _options = options;
         _sink = sink;
+        _textSink = sink as IPgCopyTextSink;
         _relation = relation;
         _oids = new int[sink.Columns.Count];
         for (int i = 0; i < _oids.Length; i++)
             _oids[i] = sink.Columns[i].TypeOid;
         _delimiter = (byte)options.EffectiveDelimiter;
         _null = System.Text.Encoding.UTF8.GetBytes(options.EffectiveNull);
+        _quote = (byte)options.Quote;
+        _csvStops = SearchValues.Create([_delimiter, _quote, (byte)'\n']);
+        _fieldStart = new int[_oids.Length];
+        _fieldLength = new int[_oids.Length];
+        _fieldCopied = new bool[_oids.Length];
         _headerDone = !options.Header && options.Format != CopyFormat.Binary;
     }
 
@@ -110,8 +126,54 @@ internal sealed partial class CopyInParser : IDisposable
         _pendingLength -= consumed;
     }
 
-    /// <summary>Hands the filled row to the sink, adding the line to any error it raises.</summary>
+    private void SetField(int column, int start, int length, bool copied)
+    {
+        _fieldStart[column] = start;
+        _fieldLength[column] = length;
+        _fieldCopied[column] = copied;
+    }
+
+    private void SetNullField(int column) => _fieldLength[column] = -1;
+
+    private ReadOnlySpan<byte> Field(int column) => (_fieldCopied[column] ? _field : _pending)
+        .AsSpan(_fieldStart[column], _fieldLength[column]);
+
+    /// <summary>Hands the split text or CSV record to the sink, adding the line to any error it raises.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Emit()
+    {
+        try
+        {
+            if (_textSink is { } sink)
+            {
+                sink.BeginTextRow();
+                for (int i = 0; i < _fieldLength.Length; i++)
+                {
+                    if (_fieldLength[i] >= 0)
+                        sink.SetTextField(i, Field(i));
+                }
+                sink.EndTextRow();
+            }
+            else
+            {
+                _row.Reset(_oids.Length);
+                for (int i = 0; i < _fieldLength.Length; i++)
+                {
+                    bool isNull = _fieldLength[i] < 0;
+                    _row.Set(i, isNull ? default : Field(i), isNull, binary: false, _oids[i]);
+                }
+                _sink.Append(_row);
+            }
+        }
+        catch (PgException ex)
+        {
+            throw WithContext(ex);
+        }
+        Rows++;
+    }
+
+    /// <summary>Hands the filled binary row to the sink, adding the tuple number to any error it raises.</summary>
+    private void EmitValues()
     {
         try
         {
@@ -119,10 +181,13 @@ internal sealed partial class CopyInParser : IDisposable
         }
         catch (PgException ex)
         {
-            throw new PgException(ex.SqlState, ex.Message, ex.Detail, ex.Hint) { Where = Context() };
+            throw WithContext(ex);
         }
         Rows++;
     }
+
+    private PgException WithContext(PgException ex) =>
+        new(ex.SqlState, ex.Message, ex.Detail, ex.Hint) { Where = Context() };
 
     private string Context() => _options.Format == CopyFormat.Binary
         ? $"COPY {_relation}, tuple {_line}"
@@ -164,7 +229,7 @@ internal sealed partial class CopyInParser : IDisposable
                 return at;
             }
             FillBinaryRow(data, at + 2, count);
-            Emit();
+            EmitValues();
             at = end;
         }
         return at;

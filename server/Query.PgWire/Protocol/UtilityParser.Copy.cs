@@ -82,7 +82,9 @@ internal static partial class UtilityParser
             {
                 if (Word(t, i) == "as")
                     i++;
-                if (i < t.Count && t[i].Text is not ("," or ")") && !(option == "header" && !parenthesized))
+                // A string literal is a value even when it is ',' or ')' (DELIMITER ',').
+                if (i < t.Count && (t[i].Kind == SqlToken.String || t[i].Text is not ("," or ")"))
+                    && !(option == "header" && !parenthesized))
                     value = t[i++].Text;
             }
             ApplyOption(options, option, value);
