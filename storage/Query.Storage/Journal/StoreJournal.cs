@@ -141,7 +141,8 @@ internal sealed partial class StoreJournal : IDisposable
             throw Failed(failure);
     }
 
-    // Caller holds _lock: waits for room (bounded), then adds the record to the open write.
+    // Caller holds _lock: waits for room (bounded; when no write runs, writes the queued records itself), then adds
+    // the record to the open write.
     private Flush Queue(ReadOnlySpan<byte> logName, int partition, Segment segment, long filePosition,
         ReadOnlySpan<byte> data)
     {
@@ -149,6 +150,21 @@ internal sealed partial class StoreJournal : IDisposable
         while (_pendingLength + size > _pending.Length)
         {
             ThrowIfFailed();
+            if (!_flushing)
+            {
+                // The queued records' writers may all await (holding no thread to lead them): write them now.
+                var (lead, buffer, length) = TakeLead();
+                Monitor.Exit(_lock);
+                try
+                {
+                    RunFlush(lead, buffer, length, recycle: false);
+                }
+                finally
+                {
+                    Monitor.Enter(_lock);
+                }
+                continue;
+            }
             _roomWaiters++;
             Monitor.Wait(_lock);          // bounded: wait until the leader takes the queued records
             _roomWaiters--;
