@@ -15,9 +15,9 @@ namespace Query.Storage.Commit;
 // last-in-first-out on the loop's thread) barged ahead of the others' and starved them (crash harness at load 50:
 // 2,034 appends of one appender against 175 of its neighbour). Only the loop runs a multi-partition transaction's
 // shares (held across an asynchronous wait for the decision), staged adoptions, truncations and interval flushes.
-// The loop awaits a journal write led by another partition's writer instead of blocking its thread (blocked, four
-// loops held the pool's threads and each journal write carried one group), and is queued at the back of the
-// pool's global queue (see StartLoop).
+// The loop awaits a journal write led by another partition's writer instead of blocking its thread (blocked, loops
+// held the pool's few threads while one fdatasync ran, and fewer partitions met in a write), and is queued at the
+// back of the pool's global queue (see StartLoop).
 internal sealed partial class PartitionWriter
 {
     private readonly object _gate = new();

@@ -3,8 +3,9 @@ using Query.Storage.Log;
 namespace Query.Storage.Journal;
 
 // Writers that await a journal write instead of blocking a thread on it: a partition's loop on the thread pool.
-// Blocked there, four partitions' loops held every thread of a 2-vCPU pool while one fdatasync ran, so the others'
-// records (and their appenders' next appends) could not reach the journal meanwhile: each write carried one group.
+// Blocked there, partitions' loops held the few threads of a 2-vCPU pool while one fdatasync ran, so other records
+// (and their appenders' next appends) reached the journal later: bench storage-journal-share, pool tasks, 1.69-1.76
+// groups per write blocked against 1.85-2.00 awaiting (load 28-52).
 // Such a writer queues its record; if no write runs it leads one at once, as Write does, else its waiter completes
 // when the write that takes its record is done. A write whose records are all awaited has no blocked writer to
 // lead it: whoever finishes the write before it queues a work item that leads it (the next write starts as soon
