@@ -15,6 +15,9 @@ namespace Query.Storage.Commit;
 // last-in-first-out on the loop's thread) barged ahead of the others' and starved them (crash harness at load 50:
 // 2,034 appends of one appender against 175 of its neighbour). Only the loop runs a multi-partition transaction's
 // shares (held across an asynchronous wait for the decision), staged adoptions, truncations and interval flushes.
+// The loop awaits a journal write led by another partition's writer instead of blocking its thread (blocked, loops
+// held the pool's few threads while one fdatasync ran, and fewer partitions met in a write), and is queued at the
+// back of the pool's global queue (see StartLoop).
 internal sealed partial class PartitionWriter
 {
     private readonly object _gate = new();
@@ -107,7 +110,7 @@ internal sealed partial class PartitionWriter
             if (count > 0)
             {
                 LedGroupCount++;
-                ProcessGroup(_group.AsSpan(0, count));
+                ProcessGroup(_group.AsSpan(0, count), mayAwait: false);
             }
         }
         finally
@@ -131,7 +134,11 @@ internal sealed partial class PartitionWriter
         StartLoop();
     }
 
-    private void StartLoop() => _ = Task.Run(DriveAsync);
+    // At the back of the pool's global queue: started from an appender's continuation, the loop would otherwise run
+    // next on that thread (its local queue is last-in-first-out), before the continuations of the other appenders
+    // acknowledged with it could queue their next appends, and write groups of one.
+    private void StartLoop() =>
+        ThreadPool.UnsafeQueueUserWorkItem(static writer => _ = writer.DriveAsync(), this, preferLocal: false);
 
     // Holds the partition until the queue is empty (then releases it), or until stopped (then flushes and ends).
     private async Task DriveAsync()
@@ -155,7 +162,12 @@ internal sealed partial class PartitionWriter
             if (count > 0)
             {
                 LoopGroupCount++;
-                ProcessGroup(_group.AsSpan(0, count));
+                if (ProcessGroup(_group.AsSpan(0, count), mayAwait: true))
+                {
+                    // Its journal write is led by another writer: the thread is not held meanwhile.
+                    await _journalWait.AsValueTask().ConfigureAwait(false);
+                    FinishAwaited(_group.AsSpan(0, count));
+                }
             }
             Array.Clear(_group, 0, count);
             if (pending is not null)

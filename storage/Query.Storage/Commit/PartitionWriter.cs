@@ -27,11 +27,13 @@ internal sealed partial class PartitionWriter
     private readonly AppendRequest[] _group = new AppendRequest[MaxGroupRequests];
     private readonly Stack<AppendRequest> _pool = new();
     private readonly AppendRequest _flushTick = new(null);
+    private readonly JournalWaiter _journalWait = new();
     private readonly ITimer? _flushTimer;
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
     private int _settled;     // group[.._settled] are completed: never touch them again (they are pooled)
     private bool _dirty;
     private long _lastSyncMs;
+    private AwaitedCommit? _awaited;    // the loop's group, written, waits for a journal write led by another
 
     public PartitionWriter(PartitionLog partition)
     {
@@ -108,26 +110,61 @@ internal sealed partial class PartitionWriter
 
     private void PostFlushTick() => Submit(_flushTick, mayLead: false, failClosed: false);
 
-    private void ProcessGroup(Span<AppendRequest> group)
+    /// <summary>Writes and acknowledges a group; returns true when, with <paramref name="mayAwait"/>, its last part
+    /// waits for a journal write led by another writer: <see cref="FinishAwaited"/> once it is done.</summary>
+    private bool ProcessGroup(Span<AppendRequest> group, bool mayAwait)
     {
         if (_partition.IsClosedForWrites(out var closed))
         {
             FailAll(group, closed);
+            return false;
+        }
+        try
+        {
+            WriteGroup(group, mayAwait);
+        }
+        catch (Exception exception)
+        {
+            FailGroup(group, exception);
+            return false;
+        }
+        return _awaited is not null;
+    }
+
+    /// <summary>Publishes and acknowledges the awaited part of a group once its journal write is done (or fails
+    /// it as a failed <see cref="StoreJournal.Write"/> would have).</summary>
+    private void FinishAwaited(Span<AppendRequest> group)
+    {
+        var commit = _awaited!.Value;
+        _awaited = null;
+        if (_journalWait.Failure is { } failure)
+        {
+            TryTruncate(commit.Segment, commit.WriteStart);
+            FailGroup(group, failure);
             return;
         }
         try
         {
-            WriteGroup(group);
-        }
-        catch (IOException exception) when (StorageFullException.IsDiskFull(exception))
-        {
-            FailAll(group, new StorageFullException(_partition.Directory, exception));
+            SyncCount++;
+            Publish(commit.Segment, group, commit.From, commit.To, commit.WriteStart, commit.BufferLength,
+                commit.EndOffset);
         }
         catch (Exception exception)
         {
-            _partition.Fail(exception);
-            FailAll(group, _partition.ClosedException());
+            FailGroup(group, exception);
         }
+    }
+
+    // A full disk fails only the group (what it wrote is cut off); anything else fails the partition too.
+    private void FailGroup(Span<AppendRequest> group, Exception exception)
+    {
+        if (exception is IOException io && StorageFullException.IsDiskFull(io))
+        {
+            FailAll(group, new StorageFullException(_partition.Directory, io));
+            return;
+        }
+        _partition.Fail(exception);
+        FailAll(group, _partition.ClosedException());
     }
 
     private void FailAll(Span<AppendRequest> group, Exception exception)
@@ -140,7 +177,7 @@ internal sealed partial class PartitionWriter
         _settled = group.Length;
     }
 
-    private void WriteGroup(Span<AppendRequest> group)
+    private void WriteGroup(Span<AppendRequest> group, bool mayAwait)
     {
         var options = _partition.Options;
         var segment = _partition.ActiveSegment;
@@ -225,14 +262,16 @@ internal sealed partial class PartitionWriter
         var sync = options.Durability == DurabilityMode.Sync
             || (options.Durability == DurabilityMode.Interval
                 && (flushRequested || nowMs - _lastSyncMs >= (long)options.FlushInterval.TotalMilliseconds));
-        Commit(segment, group, pendingFrom, group.Length, writeStart, bufferLength, nextOffset, sync, nowMs);
+        Commit(segment, group, pendingFrom, group.Length, writeStart, bufferLength, nextOffset, sync, nowMs,
+            mayAwait);
     }
 
-    /// <summary>Writes the buffered batches of one segment, syncs if asked, publishes and acknowledges them.</summary>
+    /// <summary>Writes the buffered batches of one segment, syncs if asked, publishes and acknowledges them. With
+    /// <paramref name="mayAwait"/> a journal write led by another is not waited for: the commit is left in
+    /// <c>_awaited</c> instead.</summary>
     private void Commit(Segment segment, Span<AppendRequest> group, int from, int to, long writeStart,
-        int bufferLength, long endOffset, bool sync, long nowMs)
+        int bufferLength, long endOffset, bool sync, long nowMs, bool mayAwait = false)
     {
-        var requests = group[from..to];
         if (bufferLength > 0)
         {
             try
@@ -248,9 +287,23 @@ internal sealed partial class PartitionWriter
             _dirty = true;
         }
         if (sync && bufferLength > 0 && _journal is not null && bufferLength <= _journal.MaxRecordBytes)
-            JournalOrFail(segment, writeStart, bufferLength);
+        {
+            if (!JournalOrFail(segment, writeStart, bufferLength, mayAwait))
+            {
+                _awaited = new AwaitedCommit(segment, from, to, writeStart, bufferLength, endOffset);
+                return;
+            }
+        }
         else if (sync && _dirty)
             SyncOrFail(segment, writeStart, nowMs);
+        Publish(segment, group, from, to, writeStart, bufferLength, endOffset);
+    }
+
+    /// <summary>Indexes and publishes batches written and made durable, and acknowledges them.</summary>
+    private void Publish(Segment segment, Span<AppendRequest> group, int from, int to, long writeStart,
+        int bufferLength, long endOffset)
+    {
+        var requests = group[from..to];
         if (bufferLength == 0)
         {
             Settle(requests);
@@ -315,27 +368,28 @@ internal sealed partial class PartitionWriter
 
     /// <summary>
     /// Makes the group just written to <paramref name="segment"/> durable through the store's journal, shared with
-    /// every other partition's writer (the segment itself stays unsynced: <c>_dirty</c> remains set). A full disk
-    /// fails only the group (cut off here); any other failure fails the partition, as a failed fsync does.
+    /// every other partition's writer (the segment itself stays unsynced: <c>_dirty</c> remains set); returns false
+    /// when, with <paramref name="mayAwait"/>, it waits on <c>_journalWait</c> for a write led by another. A failure
+    /// cuts the group off; the caller fails the group (a full disk) or the partition, as after a failed fsync.
     /// </summary>
-    private void JournalOrFail(Segment segment, long writeStart, int bufferLength)
+    private bool JournalOrFail(Segment segment, long writeStart, int bufferLength, bool mayAwait)
     {
+        var data = _buffer.AsSpan(0, bufferLength);
         try
         {
-            _journal!.Write(_journalName, _partition.Partition, segment, writeStart, _buffer.AsSpan(0, bufferLength));
+            if (!mayAwait)
+                _journal!.Write(_journalName, _partition.Partition, segment, writeStart, data);
+            else if (!_journal!.WriteOrQueue(_journalName, _partition.Partition, segment, writeStart, data,
+                _journalWait))
+                return false;
         }
-        catch (IOException exception) when (StorageFullException.IsDiskFull(exception))
+        catch (Exception)
         {
             TryTruncate(segment, writeStart);
-            throw;
-        }
-        catch (Exception exception)
-        {
-            TryTruncate(segment, writeStart);
-            _partition.Fail(exception);
             throw;
         }
         SyncCount++;
+        return true;
     }
 
     /// <summary>A segment about to be sealed (roll, adoption) holds data made durable only by the journal: sync
@@ -401,3 +455,7 @@ internal sealed partial class PartitionWriter
         }
     }
 }
+
+/// <summary>The last part of a loop's group, written to its segment, while its journal write runs.</summary>
+internal readonly record struct AwaitedCommit(Segment Segment, int From, int To, long WriteStart, int BufferLength,
+    long EndOffset);

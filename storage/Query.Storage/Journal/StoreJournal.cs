@@ -10,8 +10,9 @@ namespace Query.Storage.Journal;
 /// the journal. Writers of every partition share each journal write and fdatasync (group commit across
 /// partitions): the first caller finding no write in progress becomes the leader and writes everything queued
 /// so far with one <c>pwrite</c> and one <c>fdatasync</c>; callers arriving meanwhile queue behind it and one of
-/// them leads the next write. No extra thread, no hand-off. The file is zero-filled as it grows, so a write never
-/// changes its size (an fdatasync then flushes data only, no file-system metadata).
+/// them leads the next write. No extra thread. A partition's loop on the thread pool queues with
+/// <see cref="WriteOrQueue"/> and awaits instead of blocking (StoreJournal.Waiters.cs). The file is zero-filled as
+/// it grows, so a write never changes its size (an fdatasync then flushes data only, no file-system metadata).
 /// <para>The segments are synced lazily: at a roll or an adoption, on close, and when the journal is recycled
 /// (full, or a truncation or a deleted log asks for <see cref="Checkpoint"/>): every segment written since the
 /// epoch began is fdatasynced, then the other header slot names the next epoch, which makes every older record
@@ -21,7 +22,7 @@ namespace Query.Storage.Journal;
 /// journal fails for good and so does every partition waiting on it (a reopen recovers). A failure to create or
 /// grow the file (a full disk) fails only the waiting groups, which their writers cut off.</para>
 /// </summary>
-internal sealed class StoreJournal : IDisposable
+internal sealed partial class StoreJournal : IDisposable
 {
     public const string FileName = "journal";
     private const long InitialGrowBytes = 1 << 20;
@@ -69,6 +70,16 @@ internal sealed class StoreJournal : IDisposable
     /// <summary>Test hook run before each journal write with its file position and length: throw to fail it.</summary>
     internal Action<long, int>? WriteFault { get; set; }
 
+    /// <summary>Records queued for the next journal write (tests watch writers queue behind a running one).</summary>
+    internal int QueuedRecords
+    {
+        get
+        {
+            lock (_lock)
+                return _open.Records;
+        }
+    }
+
     /// <summary>
     /// Replays the journal left by the last run into the segments (see <see cref="JournalReplay"/>) and begins a
     /// new epoch. With the journal off, a journal found is still replayed, then deleted.
@@ -107,27 +118,13 @@ internal sealed class StoreJournal : IDisposable
     public void Write(ReadOnlySpan<byte> logName, int partition, Segment segment, long filePosition,
         ReadOnlySpan<byte> data)
     {
-        var size = JournalFormat.RecordSize(logName.Length, data.Length);
         Flush mine;
         Flush? lead = null;
         byte[]? buffer = null;
         var length = 0;
         lock (_lock)
         {
-            while (_pendingLength + size > _pending.Length)
-            {
-                ThrowIfFailed();
-                _roomWaiters++;
-                Monitor.Wait(_lock);          // bounded: wait until the leader takes the queued records
-                _roomWaiters--;
-            }
-            ThrowIfFailed();
-            JournalFormat.WriteRecord(_pending.AsSpan(_pendingLength, size), logName, partition, segment.BaseOffset,
-                filePosition, data);
-            _pendingLength += size;
-            _written.Add(segment);
-            mine = _open;
-            mine.Records++;
+            mine = Queue(logName, partition, segment, filePosition, data);
             while (!mine.Done)
             {
                 if (!_flushing && ReferenceEquals(_open, mine))
@@ -141,10 +138,51 @@ internal sealed class StoreJournal : IDisposable
         if (lead is not null)
             RunFlush(lead, buffer!, length, recycle: false);
         if (mine.Failure is { } failure)
-            throw failure is IOException io && StorageFullException.IsDiskFull(io)
-                ? new IOException(io.Message, io.HResult)
-                : new StorageException("the store's journal failed: " + failure.Message, failure);
+            throw Failed(failure);
     }
+
+    // Caller holds _lock: waits for room (bounded; when no write runs, writes the queued records itself), then adds
+    // the record to the open write.
+    private Flush Queue(ReadOnlySpan<byte> logName, int partition, Segment segment, long filePosition,
+        ReadOnlySpan<byte> data)
+    {
+        var size = JournalFormat.RecordSize(logName.Length, data.Length);
+        while (_pendingLength + size > _pending.Length)
+        {
+            ThrowIfFailed();
+            if (!_flushing)
+            {
+                // The queued records' writers may all await (holding no thread to lead them): write them now.
+                var (lead, buffer, length) = TakeLead();
+                Monitor.Exit(_lock);
+                try
+                {
+                    RunFlush(lead, buffer, length, recycle: false);
+                }
+                finally
+                {
+                    Monitor.Enter(_lock);
+                }
+                continue;
+            }
+            _roomWaiters++;
+            Monitor.Wait(_lock);          // bounded: wait until the leader takes the queued records
+            _roomWaiters--;
+        }
+        ThrowIfFailed();
+        JournalFormat.WriteRecord(_pending.AsSpan(_pendingLength, size), logName, partition, segment.BaseOffset,
+            filePosition, data);
+        _pendingLength += size;
+        _written.Add(segment);
+        _open.Records++;
+        return _open;
+    }
+
+    // What a writer of a failed journal write gets: a full disk stays an IOException (its group alone fails).
+    private static Exception Failed(Exception failure) =>
+        failure is IOException io && StorageFullException.IsDiskFull(io)
+            ? new IOException(io.Message, io.HResult)
+            : new StorageException("the store's journal failed: " + failure.Message, failure);
 
     /// <summary>
     /// Makes everything queued durable, syncs every segment written since the epoch began and begins a new epoch:
@@ -200,14 +238,19 @@ internal sealed class StoreJournal : IDisposable
         {
             failure = exception;
         }
+        bool leadNext;
         lock (_lock)
         {
             _spare = buffer;
             _flushing = false;
             lead.Failure = failure;
             lead.Done = true;
+            leadNext = NeedsLeader();
             Monitor.PulseAll(_lock);
         }
+        if (leadNext)
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        CompleteWaiters(lead, failure is null ? null : Failed(failure));
     }
 
     private void WriteRecords(Span<byte> records, int count)
@@ -359,10 +402,14 @@ internal sealed class StoreJournal : IDisposable
         }
     }
 
-    /// <summary>One journal write: the records appended until its leader took them, and its outcome.</summary>
+    /// <summary>One journal write: the records appended until its leader took them, the writers that await it
+    /// (<see cref="WriteOrQueue"/>), and its outcome.</summary>
     private sealed class Flush
     {
         public int Records;
+        public int AwaitedRecords;
+        public JournalWaiter? FirstWaiter;
+        public JournalWaiter? LastWaiter;
         public bool Done;
         public Exception? Failure;
     }

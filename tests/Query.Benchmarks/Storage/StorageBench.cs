@@ -14,6 +14,11 @@ internal static partial class BenchRegistry
     {
         BenchCommands.Register("storage-append", StorageAppendBench.Run);
         BenchCommands.Register("storage-groupcommit", StorageGroupCommitBench.Run);
+        BenchCommands.Register("storage-journal-share", args =>
+        {
+            StorageJournalShareBench.Run(args);
+            return 0;
+        });
         BenchCommands.Register("storage-read", StorageReadBench.Run);
         BenchCommands.Register("storage-seek", StorageSeekBench.Run);
         BenchCommands.Register("storage-txn", StorageTransactionBench.Run);

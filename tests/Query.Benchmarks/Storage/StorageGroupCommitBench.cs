@@ -20,6 +20,7 @@ internal static class StorageGroupCommitBench
         Console.WriteLine();
         Console.WriteLine($"Group commit speed-up (32 appenders vs one fsync per record): {many / one:N1}x");
         Console.WriteLine();
+        StorageJournalShareBench.Run(args);
         return 0;
     }
 
@@ -35,17 +36,7 @@ internal static class StorageGroupCommitBench
         var tasks = new Task[appenders];
         for (var a = 0; a < appenders; a++)
         {
-            tasks[a] = Task.Run(async () =>
-            {
-                using var batch = new RecordBatchBuilder();
-                var value = new byte[StorageBenchKit.ValueBytes];
-                while (Stopwatch.GetTimestamp() < stopAt)
-                {
-                    batch.Clear();
-                    batch.Add(1, value);
-                    await partition.AppendAsync(batch);
-                }
-            });
+            tasks[a] = Task.Run(() => AppendUntilAsync(partition, stopAt));
         }
         await Task.WhenAll(tasks);
         var elapsed = clock.Elapsed;
@@ -55,5 +46,19 @@ internal static class StorageGroupCommitBench
         var perSync = (double)records / Math.Max(1, syncs);
         Console.WriteLine($"| {appenders} | {records:N0} | {rate:N0} | {syncs:N0} | {perSync:N1} |");
         return rate;
+    }
+
+    /// <summary>Single-record appends until <paramref name="stopAt"/> (a Stopwatch timestamp). On a thread of its
+    /// own each append returns completed, so this runs on that thread throughout.</summary>
+    internal static async Task AppendUntilAsync(PartitionLog partition, long stopAt)
+    {
+        using var batch = new RecordBatchBuilder();
+        var value = new byte[StorageBenchKit.ValueBytes];
+        while (Stopwatch.GetTimestamp() < stopAt)
+        {
+            batch.Clear();
+            batch.Add(1, value);
+            await partition.AppendAsync(batch);
+        }
     }
 }
