@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Query.Engine;
 using Query.PgWire.Copy;
 using Query.PgWire.Protocol;
@@ -87,18 +86,8 @@ internal static class CopyParseBench
 
     private static byte[] Generate(int rows, bool csv)
     {
-        var random = new Random(42);
-        var line = new char[256];
         var output = new MemoryStream(rows * 100);
-        var bytes = new byte[1024];
-        for (var i = 0; i < rows; i++)
-        {
-            var length = WireTarget.EventRow(line, i, rows, random);
-            if (csv)
-                line.AsSpan(0, length).Replace('\t', ',');
-            var count = Encoding.UTF8.GetBytes(line.AsSpan(0, length), bytes);
-            output.Write(bytes, 0, count);
-        }
+        EventsFile.Write(output, rows, csv);
         return output.ToArray();
     }
 

@@ -22,10 +22,17 @@ internal static class EventsFile
             return 2;
         }
         var csv = Array.IndexOf(args, "--csv") >= 0;
+        using var output = new FileStream(args[outAt + 1], FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+        Write(output, rows, csv);
+        return 0;
+    }
+
+    /// <summary>Writes the rows (fixed seed) to output, as COPY text or, with csv, as CSV.</summary>
+    public static void Write(Stream output, int rows, bool csv)
+    {
         var random = new Random(42);
         var line = new char[256];
         var bytes = new byte[1024];
-        using var output = new FileStream(args[outAt + 1], FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
         for (var i = 0; i < rows; i++)
         {
             var length = WireTarget.EventRow(line, i, rows, random);
@@ -34,6 +41,5 @@ internal static class EventsFile
             var count = Encoding.UTF8.GetBytes(line.AsSpan(0, length), bytes);
             output.Write(bytes, 0, count);
         }
-        return 0;
     }
 }

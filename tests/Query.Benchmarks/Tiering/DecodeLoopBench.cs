@@ -59,8 +59,8 @@ internal static class DecodeLoopBench
                 Console.WriteLine($"filter's columns {filterCpu:F1} ms CPU, {filterBytes:N0} B allocated, " +
                     $"{filterValues:N0} values; sum's {sumCpu:F1} ms CPU, {sumBytes:N0} B, {sumValues:N0} values");
             }
-            var footersFilter = await CpuAsync(() => OwnDecodeBench.ReadColumnsAsync(files, FilterColumns));
-            var footersSum = await CpuAsync(() => OwnDecodeBench.ReadColumnsAsync(files, SumColumns));
+            var footersFilter = await TieringBench.BestCpuAsync(() => OwnDecodeBench.ReadColumnsAsync(files, FilterColumns));
+            var footersSum = await TieringBench.BestCpuAsync(() => OwnDecodeBench.ReadColumnsAsync(files, SumColumns));
             Console.Write("wall time per repeat by column (ms, preemption included):");
             foreach (var (name, ticks) in state.ColumnTicks)
                 Console.Write($" {name} {ticks * 1000.0 / Stopwatch.Frequency / (2 * repeats):F1}");
@@ -152,21 +152,6 @@ internal static class DecodeLoopBench
             : chunk.Type == typeof(DateTime)
             ? d.TryReadDense(m, level, ref b.Definitions, ref b.Times, b.Arenas, out _, out count, out _)
             : d.TryReadDense(m, level, ref b.Definitions, ref b.Texts, b.Arenas, out _, out count, out _);
-    }
-
-    private static async Task<double> CpuAsync(Func<Task<long>> run)
-    {
-        var best = double.MaxValue;
-        var process = Process.GetCurrentProcess();
-        for (var i = 0; i < 3; i++)
-        {
-            process.Refresh();
-            var before = process.TotalProcessorTime;
-            await run();
-            process.Refresh();
-            best = Math.Min(best, (process.TotalProcessorTime - before).TotalMilliseconds);
-        }
-        return best;
     }
 
     // The cold files under root, written there first (the events data set archived) when there are none.
