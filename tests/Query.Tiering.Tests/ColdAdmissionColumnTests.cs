@@ -1,7 +1,6 @@
 using Query.Storage;
 using Query.Storage.Reading;
 using Query.Testing;
-using Query.Tiering.Archival;
 using Query.Tiering.Layout;
 using Query.Tiering.Reading;
 
@@ -30,23 +29,9 @@ public sealed class ColdAdmissionColumnTests : IDisposable
         var layout = new TestLayout(columns);
         await using var store = LogStore.Open(Path.Combine(_directory.Path, "data"));
         var partition = store.CreateLog("t", new LogOptions { SegmentMaxBytes = 2048 }).GetPartition(0);
-        using (var batch = new RecordBatchBuilder())
-        {
-            for (var i = 0; i < Rows; i++)
-            {
-                var ts = Ts(i) is { } ms ? ColdValue.FromInt64(ms) : ColdValue.Null;
-                batch.Add(RowGenerator.BaseTimestampMs + i, null, false,
-                    TestLayout.EncodeRow(columns, [ColdValue.FromInt64(i), ts]), []);
-                if (batch.Count == 50)
-                {
-                    await partition.AppendAsync(batch);
-                    batch.Clear();
-                }
-            }
-        }
-        var tier = new ColdStore(Path.Combine(_directory.Path, "cold")).GetTier("t", 0);
-        await new SegmentArchiver(new ColdFileOptions { RowGroupMaxRows = 100 })
-            .ArchiveAsync(partition, tier, layout, _ => true);
+        var tier = await TierTestKit.AppendAndArchiveAsync(partition, Path.Combine(_directory.Path, "cold"), layout,
+            Rows, i => TestLayout.EncodeRow(columns,
+                [ColdValue.FromInt64(i), Ts(i) is { } ms ? ColdValue.FromInt64(ms) : ColdValue.Null]));
         var end = tier.Manifest.EndOffset;
         Assert.True(end > 1000);
 

@@ -79,9 +79,8 @@ public sealed class ColdFilterTests : IDisposable
         var partition = store.CreateLog("t", TierTestKit.SmallSegments).GetPartition(0);
         var random = new Random(5);
         var rows = new List<ColdValue[]>();
-        using (var batch = new RecordBatchBuilder())
-        {
-            for (var i = 0; i < 1300; i++)
+        var tier = await TierTestKit.AppendAndArchiveAsync(partition, Path.Combine(_directory.Path, "cold"), layout,
+            1300, i =>
             {
                 // N: NULL from row 500 on (whole row groups of NULLs); S: long text with surrogate pairs and high
                 // BMP characters, where UTF-8 and UTF-16 orders differ.
@@ -92,19 +91,8 @@ public sealed class ColdFilterTests : IDisposable
                 };
                 rows.Add(row);
                 // Rows 900-949 have the shape before ADD COLUMN (one column): kept raw in the file.
-                var value = IsRaw(i)
-                    ? TestLayout.EncodeRow([columns[0]], [row[0]]) : TestLayout.EncodeRow(columns, row);
-                batch.Add(RowGenerator.BaseTimestampMs + i, null, false, value, []);
-                if (batch.Count == 50)
-                {
-                    await partition.AppendAsync(batch);
-                    batch.Clear();
-                }
-            }
-        }
-        var tier = new ColdStore(Path.Combine(_directory.Path, "cold")).GetTier("t", 0);
-        await new SegmentArchiver(new ColdFileOptions { RowGroupMaxRows = 100 })
-            .ArchiveAsync(partition, tier, layout, _ => true);
+                return IsRaw(i) ? TestLayout.EncodeRow([columns[0]], [row[0]]) : TestLayout.EncodeRow(columns, row);
+            });
         Assert.True(tier.Manifest.EndOffset > 1000);
         var all = Read(tier, layout, null, out _);
         var groups = tier.Manifest.Files.SelectMany(f => ColdFileRowGroups.Describe(tier.FullPath(f), layout, []));

@@ -1,4 +1,5 @@
 using Query.Storage;
+using Query.Tiering.Archival;
 using Query.Tiering.Layout;
 using Query.Tiering.Reading;
 
@@ -30,6 +31,31 @@ internal static class TierTestKit
         while (hot.TryRead(out var record))
             images.Add(RecordImage.Of(record));
         return images;
+    }
+
+    /// <summary>Appends rows (row i's value at timestamp BaseTimestampMs + i) in batches of 50 (rows a multiple of
+    /// 50), then archives every sealed segment into row groups of 100 rows, in the tier of "t" partition 0 under root.
+    /// </summary>
+    public static async Task<PartitionTier> AppendAndArchiveAsync(PartitionLog partition, string root,
+        IColumnLayout layout, int rows, Func<int, byte[]> value)
+    {
+        Assert.Equal(0, rows % 50);
+        using (var batch = new RecordBatchBuilder())
+        {
+            for (var i = 0; i < rows; i++)
+            {
+                batch.Add(RowGenerator.BaseTimestampMs + i, null, false, value(i), []);
+                if (batch.Count == 50)
+                {
+                    await partition.AppendAsync(batch);
+                    batch.Clear();
+                }
+            }
+        }
+        var tier = new ColdStore(root).GetTier("t", 0);
+        await new SegmentArchiver(new ColdFileOptions { RowGroupMaxRows = 100 })
+            .ArchiveAsync(partition, tier, layout, _ => true);
+        return tier;
     }
 
     public static List<string> StrayFiles(string directory) =>
