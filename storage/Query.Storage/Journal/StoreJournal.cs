@@ -70,6 +70,13 @@ internal sealed partial class StoreJournal : IDisposable
     /// <summary>Test hook run before each journal write with its file position and length: throw to fail it.</summary>
     internal Action<long, int>? WriteFault { get; set; }
 
+    /// <summary>Test hook run after each journal write's <c>pwrite</c>, before its fdatasync: throw to fail that.
+    /// </summary>
+    internal Action<long, int>? SyncFault { get; set; }
+
+    /// <summary>Test hook run before the file grows, with the size it grows to: throw to fail the growth.</summary>
+    internal Action<long>? GrowFault { get; set; }
+
     /// <summary>Records queued for the next journal write (tests watch writers queue behind a running one).</summary>
     internal int QueuedRecords
     {
@@ -261,6 +268,7 @@ internal sealed partial class StoreJournal : IDisposable
         {
             WriteFault?.Invoke(_position, records.Length);
             RandomAccess.Write(_file!, records, _position);
+            SyncFault?.Invoke(_position, records.Length);
             FileSync.DataSync(_file!);
         }
         catch (Exception exception)
@@ -321,6 +329,7 @@ internal sealed partial class StoreJournal : IDisposable
         var zeros = new byte[Math.Min(1 << 20, target - _capacity)];
         try
         {
+            GrowFault?.Invoke(target);
             for (var at = _capacity; at < target; at += zeros.Length)
                 RandomAccess.Write(_file!, zeros.AsSpan(0, (int)Math.Min(zeros.Length, target - at)), at);
             FileSync.DataSync(_file!);
