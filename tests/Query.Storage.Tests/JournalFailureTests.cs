@@ -19,19 +19,23 @@ public sealed class JournalFailureTests : IDisposable
 
     /// <summary>
     /// The first journal write after the baseline is held until the groups of the three other partitions are
-    /// queued behind it, then fails: on its <c>pwrite</c>, or on its <c>fdatasync</c> (the kernel then may have
-    /// dropped the pages written: the test zeroes them). Partition 0's appender leads it from a thread of its own;
+    /// queued behind it, then fails: EIO on its <c>pwrite</c>, a full disk there (the file is preallocated, but a
+    /// file system may still say so; some records could be whole on disk), or EIO on its <c>fdatasync</c> (the
+    /// kernel then may have dropped the pages written: the test zeroes them). Partition 0's appender leads it from
+    /// a thread of its own;
     /// behind it wait the loops of partitions 1 and 2 (pool tasks, which await the journal) and partition 3's
     /// appender, on a thread of its own (it would lead the next write) or on the pool (a work item would).
     /// </summary>
     [Theory]
-    [InlineData(false, true)]
-    [InlineData(false, false)]
-    [InlineData(true, true)]
-    [InlineData(true, false)]
+    [InlineData("write", true)]
+    [InlineData("write", false)]
+    [InlineData("write-full", true)]
+    [InlineData("sync", true)]
+    [InlineData("sync", false)]
     public async Task After_a_failed_journal_write_nothing_is_acknowledged_until_a_reopen_keeps_what_was(
-        bool failSync, bool threadBehind)
+        string fault, bool threadBehind)
     {
+        var failSync = fault == "sync";
         var options = new LogStoreOptions { AppenderWritesIdlePartition = true };
         using (var store = LogStore.Open(_directory.Path, options))
         {
@@ -50,7 +54,9 @@ public sealed class JournalFailureTests : IDisposable
                     TimeSpan.FromMinutes(1));
                 if (failSync)
                     ZeroJournal(store.Directory, position, length);
-                throw new IOException("simulated EIO", 5);
+                throw fault == "write-full"
+                    ? new IOException("No space left on device", 28)
+                    : new IOException("simulated EIO", 5);
             }
             if (failSync)
                 journal.SyncFault = FailFirst;
