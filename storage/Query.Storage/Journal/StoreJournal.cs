@@ -19,8 +19,10 @@ namespace Query.Storage.Journal;
 /// invalid. Recovery (<see cref="JournalReplay"/>) writes the current epoch's records back at their exact file
 /// positions before the partitions are scanned.</para>
 /// <para>Fault model: a failed journal write, fdatasync or recycle leaves what reached the disk unknown, so the
-/// journal fails for good and so does every partition waiting on it (a reopen recovers). A failure to create or
-/// grow the file (a full disk) fails only the waiting groups, which their writers cut off.</para>
+/// journal fails for good: the write's groups fail, and so do the groups queued for the next write, which is never
+/// made (after a failed fdatasync the kernel may have dropped the failed write's pages, and a later write would sit
+/// behind a record recovery cannot read), and it takes no record until a reopen recovers the store. A full disk
+/// while creating or growing the file fails only the waiting groups, which their writers cut off.</para>
 /// </summary>
 internal sealed partial class StoreJournal : IDisposable
 {
@@ -40,7 +42,7 @@ internal sealed partial class StoreJournal : IDisposable
     private int _roomWaiters;
     private Flush _open = new();
     private bool _flushing;
-    private Exception? _failure;
+    private StorageException? _failure;     // the journal failed: it takes no more records
     private HashSet<Segment> _written = [];
     private HashSet<Segment> _writtenSpare = [];
     private bool _disposed;
@@ -69,6 +71,13 @@ internal sealed partial class StoreJournal : IDisposable
 
     /// <summary>Test hook run before each journal write with its file position and length: throw to fail it.</summary>
     internal Action<long, int>? WriteFault { get; set; }
+
+    /// <summary>Test hook run after each journal write's <c>pwrite</c>, before its fdatasync: throw to fail that.
+    /// </summary>
+    internal Action<long, int>? SyncFault { get; set; }
+
+    /// <summary>Test hook run before the file grows, with the size it grows to: throw to fail the growth.</summary>
+    internal Action<long>? GrowFault { get; set; }
 
     /// <summary>Records queued for the next journal write (tests watch writers queue behind a running one).</summary>
     internal int QueuedRecords
@@ -178,11 +187,25 @@ internal sealed partial class StoreJournal : IDisposable
         return _open;
     }
 
-    // What a writer of a failed journal write gets: a full disk stays an IOException (its group alone fails).
-    private static Exception Failed(Exception failure) =>
-        failure is IOException io && StorageFullException.IsDiskFull(io)
-            ? new IOException(io.Message, io.HResult)
-            : new StorageException("the store's journal failed: " + failure.Message, failure);
+    // What a writer of a failed journal write gets: a full disk while the file grows stays an IOException (its
+    // group alone fails); a failure of the journal, a StorageException.
+    private static Exception Failed(Exception failure) => failure switch
+    {
+        StorageException broken => new StorageException(broken.Message, broken.InnerException),
+        IOException io when StorageFullException.IsDiskFull(io) => new IOException(io.Message, io.HResult),
+        _ => new StorageException("the store's journal failed: " + failure.Message, failure),
+    };
+
+    // What reached the file is unknown after `exception`: the journal takes no more records. Returns the failure.
+    private StorageException Broken(Exception exception)
+    {
+        lock (_lock)
+        {
+            return _failure ??= exception as StorageException ?? new StorageException(
+                "the store's journal failed and takes no writes until the store is reopened: " + exception.Message,
+                exception);
+        }
+    }
 
     /// <summary>
     /// Makes everything queued durable, syncs every segment written since the epoch began and begins a new epoch:
@@ -203,7 +226,10 @@ internal sealed partial class StoreJournal : IDisposable
         }
         RunFlush(lead, buffer, length, recycle: true);
         if (lead.Failure is { } failure)
-            throw new StorageException("the store's journal failed: " + failure.Message, failure);
+        {
+            throw Failed(failure) as StorageException
+                ?? new StorageException("the store's journal checkpoint failed: " + failure.Message, failure);
+        }
     }
 
     // Caller holds _lock and no flush runs: takes the queued records to write them.
@@ -239,18 +265,35 @@ internal sealed partial class StoreJournal : IDisposable
             failure = exception;
         }
         bool leadNext;
+        Flush? abandoned = null;
         lock (_lock)
         {
             _spare = buffer;
             _flushing = false;
             lead.Failure = failure;
             lead.Done = true;
+            if (_failure is not null && _open.Records > 0)
+                abandoned = Abandon();
             leadNext = NeedsLeader();
             Monitor.PulseAll(_lock);
         }
         if (leadNext)
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         CompleteWaiters(lead, failure is null ? null : Failed(failure));
+        if (abandoned is not null)
+            CompleteWaiters(abandoned, Failed(abandoned.Failure!));
+    }
+
+    // Caller holds _lock; the journal failed: the records queued for the next write are never written (no leader
+    // may take them), and their writers fail now, those blocked in Write as those awaiting.
+    private Flush Abandon()
+    {
+        var abandoned = _open;
+        _open = new Flush();
+        _pendingLength = 0;
+        abandoned.Failure = _failure;
+        abandoned.Done = true;
+        return abandoned;
     }
 
     private void WriteRecords(Span<byte> records, int count)
@@ -261,14 +304,14 @@ internal sealed partial class StoreJournal : IDisposable
         {
             WriteFault?.Invoke(_position, records.Length);
             RandomAccess.Write(_file!, records, _position);
+            SyncFault?.Invoke(_position, records.Length);
             FileSync.DataSync(_file!);
         }
         catch (Exception exception)
         {
-            // What reached the file is unknown: no later record may follow it in this epoch.
-            lock (_lock)
-                _failure ??= exception;
-            throw;
+            // What reached the file is unknown (a full disk too: some of the records may be whole on disk), and the
+            // next write would start at the same position, before whatever is left of these: no record may follow.
+            throw Broken(exception);
         }
         _position += records.Length;
         SyncCount++;
@@ -276,7 +319,8 @@ internal sealed partial class StoreJournal : IDisposable
     }
 
     // Room for `length` bytes below the written size: create or grow the file (zeros), or recycle it when it is
-    // at its largest. A failure to create or grow changes nothing the journal relies on.
+    // at its largest. Failing to open a new file, or a full disk while creating or growing it, changes nothing the
+    // journal relies on; any other failure breaks the journal.
     private void EnsureRoom(int length)
     {
         if (_file is null)
@@ -303,11 +347,13 @@ internal sealed partial class StoreJournal : IDisposable
             FileSync.DataSync(file);
             FileSync.SyncDirectory(_directory);
         }
-        catch
+        catch (Exception exception)
         {
             file.Dispose();
             File.Delete(path);
-            throw;
+            if (exception is IOException io && StorageFullException.IsDiskFull(io))
+                throw;
+            throw Broken(exception);
         }
         _file = file;
         _capacity = JournalFormat.HeaderBytes;
@@ -321,6 +367,7 @@ internal sealed partial class StoreJournal : IDisposable
         var zeros = new byte[Math.Min(1 << 20, target - _capacity)];
         try
         {
+            GrowFault?.Invoke(target);
             for (var at = _capacity; at < target; at += zeros.Length)
                 RandomAccess.Write(_file!, zeros.AsSpan(0, (int)Math.Min(zeros.Length, target - at)), at);
             FileSync.DataSync(_file!);
@@ -328,6 +375,10 @@ internal sealed partial class StoreJournal : IDisposable
         catch (IOException exception) when (StorageFullException.IsDiskFull(exception))
         {
             return false;
+        }
+        catch (Exception exception)
+        {
+            throw Broken(exception);
         }
         _capacity = target;
         return true;
@@ -363,9 +414,7 @@ internal sealed partial class StoreJournal : IDisposable
         }
         catch (Exception exception)
         {
-            lock (_lock)
-                _failure ??= exception;
-            throw;
+            throw Broken(exception);
         }
         written.Clear();
         lock (_lock)
@@ -386,8 +435,7 @@ internal sealed partial class StoreJournal : IDisposable
     private void ThrowIfFailed()
     {
         if (_failure is { } failure)
-            throw new StorageException("the store's journal failed and takes no writes until the store is reopened: "
-                + failure.Message, failure);
+            throw new StorageException(failure.Message, failure.InnerException);
         ObjectDisposedException.ThrowIf(_disposed, this);
     }
 
