@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Query.Engine.Binding;
 using Query.Engine.Execution.Operators;
 using Query.Engine.Types;
@@ -117,6 +118,7 @@ internal sealed class ScanPrefilter
     /// Writes to <paramref name="candidates"/> the records of [<paramref name="first"/>, <paramref name="last"/>) of
     /// <paramref name="chunk"/> that every term keeps, in order; returns how many.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Select(CachedChunk chunk, RecordCursor cursor, ScanCache cache, int first, int last, int[] candidates)
     {
         var count = 0;
@@ -148,6 +150,7 @@ internal sealed class ScanPrefilter
     /// returns how many. The rows' times must be admitted (ScanSource.Columns.cs). A column the batch did not read is
     /// NULL in every row.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Select(ColumnBatch columns, int[] candidates, int count)
     {
         foreach (var term in _terms)
@@ -191,6 +194,7 @@ internal sealed class ScanPrefilter
 
     // One term over the candidates left, in place: one loop per operator (generic over long and double, and over the
     // operator, so the JIT makes each loop tight and branch-free).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Keep<T>(bool[]? nulls, T[] values, BinaryOp op, T constant, int[] candidates, int count)
         where T : struct, IComparisonOperators<T, T, bool> => op switch
         {
@@ -202,6 +206,7 @@ internal sealed class ScanPrefilter
             _ => Keep<T, GreaterOrEqualOp<T>>(nulls, values, constant, candidates, count),
         };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Keep<T, TOp>(bool[]? nulls, T[] values, T constant, int[] candidates, int count)
         where T : struct, IComparisonOperators<T, T, bool>
         where TOp : struct, IOp<T>
@@ -264,6 +269,7 @@ internal sealed record DecodedColumn(bool[] Nulls, long[]? Integers, double[]? R
     public long SizeBytes => Nulls.Length * 9L;
 
     /// <summary>Decodes column <paramref name="ordinal"/> of every record of <paramref name="records"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static DecodedColumn Decode(RecordBatch records, int ordinal, SqlTypeKind kind, RecordCursor cursor)
     {
         var count = records.RecordCount;
