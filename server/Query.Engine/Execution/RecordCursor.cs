@@ -165,8 +165,13 @@ public sealed partial class RecordCursor
         PositionBinary(_ownBuffer, 0, value.Length, offset, timestampMs, partition);
     }
 
+    /// <summary>Whether records are in the engine's binary row format (no codec): <see cref="PositionBinary"/>
+    /// positions on one.</summary>
+    internal bool IsBinary => _codec is null;
+
+    /// <summary>Points the cursor at a binary row (already admitted) in <paramref name="buffer"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PositionBinary(byte[] buffer, int start, int length, long offset, long timestampMs, int partition)
+    internal void PositionBinary(byte[] buffer, int start, int length, long offset, long timestampMs, int partition)
     {
         _vectors = null;
         _row = buffer;

@@ -332,6 +332,14 @@ public sealed partial class RecordBatch
         }
         var start = _starts[row];
         var keyLength = _keyLengths[row];
+        if (Cursor.IsBinary && !_anyNullValue)
+        {
+            // The engine's own row format reads neither the key nor the headers: their arrays are not touched (a
+            // scan's candidates are scattered over a kept chunk, so each array read is a cache miss).
+            Cursor.PositionBinary(_bytes, start + keyLength, _lengths[row], _offsets[row], _timestamps[row],
+                _partitions[row]);
+            return Cursor;
+        }
         if (_anyNullValue && _nullValues[row] && _lengths[row] == 0 && _headerLengths[row] == 0)
         {
             Cursor.PositionNullValue(_bytes.AsSpan(start, keyLength), _hasKeys[row], _offsets[row], _timestamps[row],
