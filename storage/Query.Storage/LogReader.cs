@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Query.Storage.Format;
 using Query.Storage.Log;
 using Query.Storage.Reading;
@@ -17,7 +18,8 @@ namespace Query.Storage;
 /// Opened by <see cref="PartitionLog.OpenReader"/> it throws <see cref="OffsetOutOfRangeException"/> when
 /// retention removes the offset it is about to read; opened through <see cref="HotPartitionSource"/> it moves on
 /// to the first record still held and counts the offsets passed over.
-/// Not thread-safe; dispose it.
+/// Not thread-safe; dispose it. <see cref="TryRead"/> is compiled optimized at once: a scan calls it per record, and
+/// left to tiered compilation a fresh process's first scans ran it unoptimized.
 /// </summary>
 public sealed partial class LogReader : IRecordReader
 {
@@ -65,6 +67,7 @@ public sealed partial class LogReader : IRecordReader
     public ReadStatistics Statistics { get; } = new();
 
     /// <summary>False at <c>endOffsetExclusive</c> or at the current end of the log.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryRead(out LogRecord record)
     {
         ObjectDisposedException.ThrowIf(_buffer.Length == 0, this);

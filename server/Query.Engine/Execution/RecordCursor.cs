@@ -13,7 +13,8 @@ namespace Query.Engine.Execution;
 /// that column through the row's offset table. Compiled
 /// expressions call the <c>TryGet…</c> methods (true when the value is not NULL). Rows in an external format
 /// (JSON, DELIMITED, KAFKA, NONE) are decoded whole when loaded, key included; a record that does not decode is
-/// refused when loaded, and the scan skips and counts it.
+/// refused when loaded, and the scan skips and counts it. Positioning and the accessors are compiled optimized at
+/// once: a scan calls them per record (see ScanSource).
 /// </summary>
 public sealed partial class RecordCursor
 {
@@ -75,6 +76,7 @@ public sealed partial class RecordCursor
     /// applied and counted, as <see cref="Load(ReadOnlySpan{byte}, bool, ReadOnlySpan{byte}, long, long, int)"/>
     /// does); without it the batch already admitted the record and stored its row time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Position(byte[] buffer, int valueStart, int valueLength, ReadOnlySpan<byte> key, bool hasKey,
         long offset, long timestampMs, int partition, bool admit, ReadOnlySpan<byte> rawHeaders = default,
         int headerCount = 0)
@@ -126,6 +128,7 @@ public sealed partial class RecordCursor
     /// ksqlDB's timestamp extractor: with TIMESTAMP = 'col' the row time is the column's value; a NULL or
     /// negative row time drops the record (counted), as it does for records that do not decode.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ApplyTimestampColumn()
     {
         if (_timestampColumn >= 0)
@@ -162,7 +165,13 @@ public sealed partial class RecordCursor
         PositionBinary(_ownBuffer, 0, value.Length, offset, timestampMs, partition);
     }
 
-    private void PositionBinary(byte[] buffer, int start, int length, long offset, long timestampMs, int partition)
+    /// <summary>Whether records are in the engine's binary row format (no codec): <see cref="PositionBinary"/>
+    /// positions on one.</summary>
+    internal bool IsBinary => _codec is null;
+
+    /// <summary>Points the cursor at a binary row (already admitted) in <paramref name="buffer"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void PositionBinary(byte[] buffer, int start, int length, long offset, long timestampMs, int partition)
     {
         _vectors = null;
         _row = buffer;
@@ -203,6 +212,7 @@ public sealed partial class RecordCursor
 
     private ref readonly Cell JsonCell(int column) => ref _jsonCells![column];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryGetBoolean(int column, out bool value)
     {
         if (_vectors is not null)
@@ -218,6 +228,7 @@ public sealed partial class RecordCursor
         return found;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryGetInt32(int column, out int value)
     {
         if (_vectors is not null)
@@ -233,6 +244,7 @@ public sealed partial class RecordCursor
         return found;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryGetInt64(int column, out long value)
     {
         if (_vectors is not null)
@@ -248,6 +260,7 @@ public sealed partial class RecordCursor
         return found;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryGetDouble(int column, out double value)
     {
         if (_vectors is not null)
@@ -285,6 +298,7 @@ public sealed partial class RecordCursor
         return found;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryGetString(int column, out string value)
     {
         if (_vectors is not null)
@@ -297,6 +311,7 @@ public sealed partial class RecordCursor
     }
 
     /// <summary>Whether a STRING column's UTF-8 equals <paramref name="expected"/>; false when NULL.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryGetUtf8Equals(int column, byte[] expected, out bool equal)
     {
         if (_vectors is not null)

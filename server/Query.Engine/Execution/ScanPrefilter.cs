@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Query.Engine.Binding;
 using Query.Engine.Execution.Operators;
 using Query.Engine.Types;
@@ -117,26 +118,26 @@ internal sealed class ScanPrefilter
     /// Writes to <paramref name="candidates"/> the records of [<paramref name="first"/>, <paramref name="last"/>) of
     /// <paramref name="chunk"/> that every term keeps, in order; returns how many.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Select(CachedChunk chunk, RecordCursor cursor, ScanCache cache, int first, int last, int[] candidates)
     {
-        var count = 0;
-        for (var r = first; r < last; r++)
-            candidates[count++] = r;
+        // The first term runs over [first, last) itself (count -1), so no list of every record is written and read.
+        var count = AllOfRange;
         foreach (var term in _terms)
         {
             if (term.Column < 0)
             {
                 var values = term.Column == RowTimeColumn ? chunk.Records.RecordTimestamps
                     : chunk.Records.RecordOffsets;
-                count = Keep(null, values, term.Op, term.Integer, candidates, count);
-                if (count == 0)
-                    break;
-                continue;
+                count = Keep(null, values, term.Op, term.Integer, candidates, count, first, last);
             }
-            var column = chunk.Column(term.Column, term.Kind, cursor, cache);
-            count = term.Kind == SqlTypeKind.Double
-                ? Keep(column.Nulls, column.Reals!, term.Op, term.Real, candidates, count)
-                : Keep(column.Nulls, column.Integers!, term.Op, term.Integer, candidates, count);
+            else
+            {
+                var column = chunk.Column(term.Column, term.Kind, cursor, cache);
+                count = term.Kind == SqlTypeKind.Double
+                    ? Keep(column.Nulls, column.Reals!, term.Op, term.Real, candidates, count, first, last)
+                    : Keep(column.Nulls, column.Integers!, term.Op, term.Integer, candidates, count, first, last);
+            }
             if (count == 0)
                 break;
         }
@@ -148,6 +149,7 @@ internal sealed class ScanPrefilter
     /// returns how many. The rows' times must be admitted (ScanSource.Columns.cs). A column the batch did not read is
     /// NULL in every row.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Select(ColumnBatch columns, int[] candidates, int count)
     {
         foreach (var term in _terms)
@@ -189,32 +191,75 @@ internal sealed class ScanPrefilter
         _ => value >= term.Integer,
     };
 
-    // One term over the candidates left, in place: one loop per operator (generic over long and double, and over the
-    // operator, so the JIT makes each loop tight and branch-free).
-    private static int Keep<T>(bool[]? nulls, T[] values, BinaryOp op, T constant, int[] candidates, int count)
+    // A candidate count meaning: no term ran yet, every record of [first, last) is a candidate.
+    private const int AllOfRange = -1;
+
+    // One term over the candidates left, in place (or, with count AllOfRange, over the records of [first, last)
+    // into candidates): one loop per operator (generic over long and double, and over the operator, so the JIT makes
+    // each loop tight and branch-free), without the NULL test when the column has no NULL.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Keep<T>(bool[]? nulls, T[] values, BinaryOp op, T constant, int[] candidates, int count,
+        int first = 0, int last = 0)
         where T : struct, IComparisonOperators<T, T, bool> => op switch
         {
-            BinaryOp.Equal => Keep<T, EqualOp<T>>(nulls, values, constant, candidates, count),
-            BinaryOp.NotEqual => Keep<T, NotEqualOp<T>>(nulls, values, constant, candidates, count),
-            BinaryOp.Less => Keep<T, LessOp<T>>(nulls, values, constant, candidates, count),
-            BinaryOp.LessOrEqual => Keep<T, LessOrEqualOp<T>>(nulls, values, constant, candidates, count),
-            BinaryOp.Greater => Keep<T, GreaterOp<T>>(nulls, values, constant, candidates, count),
-            _ => Keep<T, GreaterOrEqualOp<T>>(nulls, values, constant, candidates, count),
+            BinaryOp.Equal => Keep<T, EqualOp<T>>(nulls, values, constant, candidates, count, first, last),
+            BinaryOp.NotEqual => Keep<T, NotEqualOp<T>>(nulls, values, constant, candidates, count, first, last),
+            BinaryOp.Less => Keep<T, LessOp<T>>(nulls, values, constant, candidates, count, first, last),
+            BinaryOp.LessOrEqual => Keep<T, LessOrEqualOp<T>>(nulls, values, constant, candidates, count, first, last),
+            BinaryOp.Greater => Keep<T, GreaterOp<T>>(nulls, values, constant, candidates, count, first, last),
+            _ => Keep<T, GreaterOrEqualOp<T>>(nulls, values, constant, candidates, count, first, last),
         };
 
-    private static int Keep<T, TOp>(bool[]? nulls, T[] values, T constant, int[] candidates, int count)
+    private static int Keep<T, TOp>(bool[]? nulls, T[] values, T constant, int[] candidates, int count, int first,
+        int last)
+        where T : struct, IComparisonOperators<T, T, bool>
+        where TOp : struct, IOp<T> =>
+        nulls is null
+            ? Keep<T, TOp, NoNull>(nulls, values, constant, candidates, count, first, last)
+            : Keep<T, TOp, MaybeNull>(nulls, values, constant, candidates, count, first, last);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Keep<T, TOp, TNull>(bool[]? nulls, T[] values, T constant, int[] candidates, int count,
+        int first, int last)
         where T : struct, IComparisonOperators<T, T, bool>
         where TOp : struct, IOp<T>
+        where TNull : struct, INullTest
     {
         var kept = 0;
+        if (count == AllOfRange)
+        {
+            for (var r = first; r < last; r++)
+            {
+                var keep = TOp.Passes(values[r], constant) && !TNull.IsNull(nulls, r);
+                candidates[kept] = r;
+                kept += keep ? 1 : 0;
+            }
+            return kept;
+        }
         for (var i = 0; i < count; i++)
         {
             var r = candidates[i];
-            var keep = TOp.Passes(values[r], constant) && (nulls is null || !nulls[r]);
+            var keep = TOp.Passes(values[r], constant) && !TNull.IsNull(nulls, r);
             candidates[kept] = r;
             kept += keep ? 1 : 0;
         }
         return kept;
+    }
+
+    // Whether row r of a column is NULL: NoNull when the column has no NULL (no flags to read), MaybeNull otherwise.
+    private interface INullTest
+    {
+        static abstract bool IsNull(bool[]? nulls, int r);
+    }
+
+    private readonly struct NoNull : INullTest
+    {
+        public static bool IsNull(bool[]? nulls, int r) => false;
+    }
+
+    private readonly struct MaybeNull : INullTest
+    {
+        public static bool IsNull(bool[]? nulls, int r) => nulls![r];
     }
 
     private interface IOp<T>
@@ -256,14 +301,15 @@ internal sealed class ScanPrefilter
 }
 
 /// <summary>
-/// One INT, BIGINT or DOUBLE column of a kept chunk decoded into an array per record (NULL flags beside), built
-/// the first time a prefilter needs it and kept with the chunk (charged to the cache).
+/// One INT, BIGINT or DOUBLE column of a kept chunk decoded into an array per record (NULL flags beside, null when no
+/// record is NULL), built the first time a prefilter needs it and kept with the chunk (charged to the cache).
 /// </summary>
-internal sealed record DecodedColumn(bool[] Nulls, long[]? Integers, double[]? Reals)
+internal sealed record DecodedColumn(int Count, bool[]? Nulls, long[]? Integers, double[]? Reals)
 {
-    public long SizeBytes => Nulls.Length * 9L;
+    public long SizeBytes => Count * (Nulls is null ? 8L : 9L);
 
     /// <summary>Decodes column <paramref name="ordinal"/> of every record of <paramref name="records"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static DecodedColumn Decode(RecordBatch records, int ordinal, SqlTypeKind kind, RecordCursor cursor)
     {
         var count = records.RecordCount;
@@ -272,6 +318,7 @@ internal sealed record DecodedColumn(bool[] Nulls, long[]? Integers, double[]? R
             identity[r] = r;
         var view = RecordBatch.ViewOf(records, cursor, identity);
         var nulls = new bool[count];
+        var anyNull = false;
         var integers = kind == SqlTypeKind.Double ? null : new long[count];
         var reals = kind == SqlTypeKind.Double ? new double[count] : null;
         for (var r = 0; r < count; r++)
@@ -292,7 +339,8 @@ internal sealed record DecodedColumn(bool[] Nulls, long[]? Integers, double[]? R
                     break;
             }
             nulls[r] = !present;
+            anyNull |= !present;
         }
-        return new DecodedColumn(nulls, integers, reals);
+        return new DecodedColumn(count, anyNull ? nulls : null, integers, reals);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Query.Engine.Execution.Operators;
 using Query.Storage.Reading;
 
@@ -20,6 +21,7 @@ public sealed partial class ScanSource
 
     // Reads the chunk at chunkIndex and a few after it into _pending, keeping whole ones while the cache has room;
     // false when the range is not read as chunks from here (see NextChunk).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ReadChunks(long chunkIndex)
     {
         var size = _cache!.ChunkRecords;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Query.Engine.Execution.Operators;
 using Query.Engine.Planning;
 using Query.Storage.Reading;
@@ -73,6 +74,7 @@ public sealed partial class ScanSource
     }
 
     // The records of `chunk` in the current range that pass the predicate, as a view.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private RecordBatch Select(CachedChunk chunk, RecordCursor cursor, bool fresh)
     {
         var records = chunk.Records;

@@ -7,7 +7,9 @@ namespace Query.Benchmarks;
 
 /// <summary>
 /// Engine bench commands (each prints a Markdown table):
-/// <c>engine-scan [rows] [text]</c> (only the queries containing text), <c>engine-rowtime [rows] [segmentBytes]</c> (default: the storage default), <c>engine-push-latency [seconds] [rowsPerSecond]</c>,
+/// <c>engine-scan [rows] [text]</c> (only the queries containing text), <c>engine-scan-cold [rows] [runs]
+/// [in-process]</c> (EngineBench.ScanCold.cs), <c>engine-rowtime [rows] [segmentBytes]</c> (default: the storage
+/// default), <c>engine-push-latency [seconds] [rowsPerSecond]</c>,
 /// <c>engine-push-fanout [queries] [rows]</c>, <c>engine-insert [seconds]</c>.
 /// </summary>
 internal static partial class BenchRegistry
@@ -16,6 +18,10 @@ internal static partial class BenchRegistry
     {
         BenchCommands.Register("engine-scan", args => EngineBench.Run(() => EngineBench.ScanAsync(Arg(args, 0,
             2_000_000), args.Length > 1 ? args[1] : "")));
+        BenchCommands.Register("engine-scan-cold", args => EngineBench.Run(() => EngineBench.ScanColdAsync(
+            Arg(args, 0, 2_000_000), Arg(args, 1, 16), args.Length > 2 && args[2] == "in-process")));
+        BenchCommands.Register("engine-scan-cold-run", args => EngineBench.Run(() => EngineBench.ScanColdRunAsync(
+            args[0], Arg(args, 1, 16))));
         BenchCommands.Register("engine-copy", args => EngineBench.Run(() => EngineBench.CopyAsync(Arg(args, 0,
             1_000_000))));
         BenchCommands.Register("engine-rowtime",

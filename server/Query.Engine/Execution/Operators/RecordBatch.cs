@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Query.Storage.Reading;
 
 namespace Query.Engine.Execution.Operators;
@@ -7,7 +8,8 @@ namespace Query.Engine.Execution.Operators;
 /// <see cref="Capacity"/> records packed in one reused buffer, their offsets, times and partitions, and a
 /// selection vector of the rows still alive (a filter shrinks it in place, nothing is copied). Columns are decoded
 /// only when an expression reads them, through <see cref="Cursor"/> positioned on a row. The batch belongs to
-/// the operator that produced it and is overwritten by its next call.
+/// the operator that produced it and is overwritten by its next call. The per-record methods (Add, Select,
+/// CopySelected) are compiled optimized at once (see ScanSource).
 /// </summary>
 public sealed partial class RecordBatch
 {
@@ -227,6 +229,7 @@ public sealed partial class RecordBatch
     /// that does not decode, or whose timestamp column gives no row time, is counted by the cursor and dropped
     /// (false). The row time the cursor settles on is kept with the record.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Add(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, long offset, long timestampMs,
         int partition, ReadOnlySpan<byte> rawHeaders = default, int headerCount = 0)
     {
@@ -265,6 +268,7 @@ public sealed partial class RecordBatch
     /// this way, since a batch belongs to the operator that produced it. Retractions are not carried (a bounded
     /// scan has none).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CopySelected(RecordBatch source)
     {
         if (source._columns is not null)
@@ -317,6 +321,7 @@ public sealed partial class RecordBatch
     }
 
     /// <summary>Positions <see cref="Cursor"/> on the i-th selected record.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RecordCursor Select(int i)
     {
         var row = Selection[i];
@@ -327,6 +332,14 @@ public sealed partial class RecordBatch
         }
         var start = _starts[row];
         var keyLength = _keyLengths[row];
+        if (Cursor.IsBinary && !_anyNullValue)
+        {
+            // The engine's own row format reads neither the key nor the headers: their arrays are not touched (a
+            // scan's candidates are scattered over a kept chunk, so each array read is a cache miss).
+            Cursor.PositionBinary(_bytes, start + keyLength, _lengths[row], _offsets[row], _timestamps[row],
+                _partitions[row]);
+            return Cursor;
+        }
         if (_anyNullValue && _nullValues[row] && _lengths[row] == 0 && _headerLengths[row] == 0)
         {
             Cursor.PositionNullValue(_bytes.AsSpan(start, keyLength), _hasKeys[row], _offsets[row], _timestamps[row],

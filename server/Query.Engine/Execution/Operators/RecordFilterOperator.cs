@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
+
 namespace Query.Engine.Execution.Operators;
 
 /// <summary>
 /// WHERE over source records: the compiled predicate runs on each selected record and the selection vector
-/// shrinks in place. Only the columns the predicate reads are decoded. Empty batches are not passed up.
+/// shrinks in place. Only the columns the predicate reads are decoded. Empty batches are not passed up. The loop
+/// over a batch is compiled optimized at once (see ScanSource).
 /// </summary>
 public sealed class RecordFilterOperator(RecordOperator input, Func<RecordCursor, bool> predicate) : RecordOperator
 {
@@ -32,6 +35,7 @@ public sealed class RecordFilterOperator(RecordOperator input, Func<RecordCursor
     }
 
     /// <summary>Filters the batch; true when any record is left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Apply(RecordBatch batch, CancellationToken cancellationToken)
     {
         var selection = batch.Selection;
