@@ -69,5 +69,5 @@ public sealed class ServerProcessTests
     private static int ParsePort(string line) => int.Parse(line[(line.LastIndexOf(':') + 1)..].Trim());
 
     private static string ConnectionString(int port) =>
-        $"Host=127.0.0.1;Port={port};Username=query;Database=query;Timeout=15;Pooling=false";
+        $"Host=127.0.0.1;Port={port};Username=query;Database=query;Pooling=false;{ClientTimeouts.Npgsql}";
 }

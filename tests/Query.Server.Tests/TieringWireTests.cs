@@ -147,7 +147,7 @@ public sealed class TieringWireTests : IAsyncLifetime
     private async Task<NpgsqlConnection> OpenAsync()
     {
         var conn = new NpgsqlConnection($"Host=127.0.0.1;Port={_server!.EndPoint.Port};Username=query;"
-            + "Database=query;Timeout=15;Command Timeout=60");
+            + $"Database=query;{ClientTimeouts.Npgsql}");
         await conn.OpenAsync();
         return conn;
     }
