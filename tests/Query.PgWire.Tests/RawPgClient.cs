@@ -63,7 +63,7 @@ public sealed class RawPgClient : IAsyncDisposable
     /// <summary>Reads one backend message; null at end of stream.</summary>
     public async Task<(char Type, byte[] Body)?> ReadAsync(TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(ClientTimeouts.Seconds));
+        using var cts = new CancellationTokenSource(timeout ?? ClientTimeouts.Deadline);
         var header = new byte[5];
         if (!await ReadExactlyAsync(header, cts.Token))
             return null;

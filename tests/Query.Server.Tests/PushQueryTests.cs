@@ -25,7 +25,7 @@ public sealed class PushQueryTests : IClassFixture<ServerFixture>
         // client cannot tell when the server has started the query (after a fixed wait, a loaded machine had not),
         // so rows keep coming until the query ends; each is preceded by one the WHERE drops.
         var opening = cmd.ExecuteReaderAsync();
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(ClientTimeouts.Seconds));
+        using var stop = new CancellationTokenSource(ClientTimeouts.Deadline);
         var producer = Task.Run(async () =>
         {
             for (var i = 1; !stop.IsCancellationRequested; i++)

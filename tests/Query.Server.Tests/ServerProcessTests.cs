@@ -7,7 +7,7 @@ namespace Query.Server.Tests;
 /// <summary>The real executable: flags, the "listening on" line, clean SIGTERM shutdown, data after restart.</summary>
 public sealed class ServerProcessTests
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartTimeout = ClientTimeouts.Deadline;
 
     [Fact]
     public async Task Server_prints_its_port_shuts_down_on_sigterm_and_keeps_data_across_restart()

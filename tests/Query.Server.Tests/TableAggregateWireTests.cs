@@ -8,7 +8,7 @@ namespace Query.Server.Tests;
 /// </summary>
 public sealed class TableAggregateWireTests : IClassFixture<ServerFixture>
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(ClientTimeouts.Seconds);
+    private static readonly TimeSpan Timeout = ClientTimeouts.Deadline;
     private readonly ServerFixture _server;
 
     public TableAggregateWireTests(ServerFixture server) => _server = server;

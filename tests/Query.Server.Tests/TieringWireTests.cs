@@ -91,7 +91,7 @@ public sealed class TieringWireTests : IAsyncLifetime
             + "TIERED = TRUE, LOCAL_RETENTION_MS = -1, LOCAL_RETENTION_BYTES = 8192)");
         for (var batch = 0; batch < 8; batch++)
             await conn.ExecuteAsync(Insert("jobbed", batch * 50, 50));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow + ClientTimeouts.Deadline;
         string tiers;
         do
         {

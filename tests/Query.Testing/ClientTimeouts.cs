@@ -11,6 +11,10 @@ public static class ClientTimeouts
     /// <summary>Npgsql's connect timeout (type loading included) and command timeout, in seconds.</summary>
     public const int Seconds = 120;
 
+    /// <summary><see cref="Seconds"/> as a deadline, for other waits on a server (its start, a round's progress).
+    /// </summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(Seconds);
+
     /// <summary>The two as a connection string fragment.</summary>
     public const string Npgsql = "Timeout=120;Command Timeout=120";
 }
