@@ -1,5 +1,6 @@
 using System.Text;
 using Npgsql;
+using Query.Testing;
 
 namespace Query.PgWire.Tests;
 
@@ -93,7 +94,8 @@ public sealed class ConnectionLimitTests : IClassFixture<LimitsServerFixture>
     public ConnectionLimitTests(LimitsServerFixture server) => _server = server;
 
     private string ConnectionString(string user) =>
-        $"Host=127.0.0.1;Port={_server.Port};Username={user};Database=db;Pooling=false;{PgServerFixture.NoTypeLoading};Timeout=10";
+        $"Host=127.0.0.1;Port={_server.Port};Username={user};Database=db;Pooling=false;{PgServerFixture.NoTypeLoading};"
+        + ClientTimeouts.Npgsql;
 
     private static async Task<bool> IsClosedWithinAsync(RawPgClient client, TimeSpan timeout)
     {
@@ -118,7 +120,8 @@ public sealed class ConnectionLimitTests : IClassFixture<LimitsServerFixture>
 
     private async Task WaitForUnauthenticatedAsync(int count)
     {
-        for (int i = 0; i < 200 && _server.Server.UnauthenticatedCount != count; i++)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (_server.Server.UnauthenticatedCount != count && clock.Elapsed.TotalSeconds < ClientTimeouts.Seconds)
             await Task.Delay(10);
         Assert.Equal(count, _server.Server.UnauthenticatedCount);
     }
@@ -130,9 +133,10 @@ public sealed class ConnectionLimitTests : IClassFixture<LimitsServerFixture>
         await using var half = await RawPgClient.ConnectAsync(_server.Port, startup: false);
         await half.SendRawAsync([0, 0, 0, 40, 0, 3, 0, 0, (byte)'u']);
         var started = System.Diagnostics.Stopwatch.StartNew();
-        Assert.True(await IsClosedWithinAsync(silent, TimeSpan.FromSeconds(5)), "a silent socket stayed open");
-        Assert.True(await IsClosedWithinAsync(half, TimeSpan.FromSeconds(5)), "a half startup stayed open");
-        Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5));
+        // The timeout is 1 s (the default 60 s): 30 s tells the two apart and allows for a loaded machine.
+        Assert.True(await IsClosedWithinAsync(silent, TimeSpan.FromSeconds(30)), "a silent socket stayed open");
+        Assert.True(await IsClosedWithinAsync(half, TimeSpan.FromSeconds(30)), "a half startup stayed open");
+        Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
         await WaitForUnauthenticatedAsync(0);
     }
 

@@ -1,5 +1,6 @@
 using Npgsql;
 using Query.PgWire.Tests.Fakes;
+using Query.Testing;
 
 namespace Query.PgWire.Tests;
 
@@ -21,7 +22,7 @@ public class PgServerFixture : IAsyncLifetime
     /// Npgsql resets a pooled connection with a batch the fake session cannot run, so that reset is off too.
     /// </summary>
     public string ConnectionString(string extra = "") =>
-        $"Host=127.0.0.1;Port={Port};Username=tester;Database=db;Command Timeout=20;Timeout=10;{NoTypeLoading};"
+        $"Host=127.0.0.1;Port={Port};Username=tester;Database=db;{ClientTimeouts.Npgsql};{NoTypeLoading};"
         + $"No Reset On Close=true{extra}";
 
     public const string NoTypeLoading = "Server Compatibility Mode=NoTypeLoading";

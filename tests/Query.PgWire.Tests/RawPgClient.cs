@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
+using Query.Testing;
 
 namespace Query.PgWire.Tests;
 
@@ -62,7 +63,7 @@ public sealed class RawPgClient : IAsyncDisposable
     /// <summary>Reads one backend message; null at end of stream.</summary>
     public async Task<(char Type, byte[] Body)?> ReadAsync(TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        using var cts = new CancellationTokenSource(timeout ?? ClientTimeouts.Deadline);
         var header = new byte[5];
         if (!await ReadExactlyAsync(header, cts.Token))
             return null;

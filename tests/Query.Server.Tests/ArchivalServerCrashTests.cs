@@ -28,7 +28,7 @@ public sealed class ArchivalServerCrashTests
         for (var round = 0; round < Rounds; round++)
         {
             using var server = StartServer(data.Path);
-            var port = ParsePort(await server.WaitForLineAsync("listening on ", TimeSpan.FromSeconds(60)));
+            var port = ParsePort(await server.WaitForLineAsync("listening on ", ClientTimeouts.Deadline));
             if (round == 0)
             {
                 await using var conn = await OpenAsync(port);
@@ -38,10 +38,11 @@ public sealed class ArchivalServerCrashTests
             var first = Interlocked.Read(ref nextId);
             var writer = Task.Run(() => SwallowAsync(InsertLoopAsync(port, acknowledged, () =>
                 Interlocked.Add(ref nextId, 40) - 40)));
-            var deadline = DateTime.UtcNow.AddSeconds(60);
+            var deadline = DateTime.UtcNow + ClientTimeouts.Deadline;
             while (!acknowledged.Keys.Any(id => id >= first + 400))
             {
-                Assert.True(DateTime.UtcNow < deadline, $"round {round}: 400 rows not acknowledged in 60 s");
+                Assert.True(DateTime.UtcNow < deadline,
+                    $"round {round}: 400 rows not acknowledged in {ClientTimeouts.Seconds} s");
                 await Task.Delay(10);
             }
             await Task.Delay(random.Next(0, 700));
@@ -58,7 +59,7 @@ public sealed class ArchivalServerCrashTests
         // The job waits an hour before its first pass, so the files checked below hold still; start-up has
         // already removed what the last kill left (temporaries, files no manifest names).
         using var server = StartServer(dataDirectory, archivalIntervalSeconds: "3600");
-        var port = ParsePort(await server.WaitForLineAsync("listening on ", TimeSpan.FromSeconds(60)));
+        var port = ParsePort(await server.WaitForLineAsync("listening on ", ClientTimeouts.Deadline));
         var cold = Path.Combine(dataDirectory, "cold");
         Assert.Empty(Directory.EnumerateFiles(cold, ".tmp-*", SearchOption.AllDirectories));
         await using var conn = await OpenAsync(port);

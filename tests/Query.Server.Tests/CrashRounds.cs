@@ -14,8 +14,9 @@ internal static class CrashRounds
     /// Runs <paramref name="rounds"/> rounds: starts Query.Server over <paramref name="dataDirectory"/> (with
     /// <paramref name="serverFlags"/>), runs <paramref name="createAsync"/> (given the port) in the first round,
     /// starts <paramref name="startClients"/> (given the port and the round; each ends quietly when the server is
-    /// killed under it), waits (60 s at the most, else the round fails) until <paramref name="acknowledged"/> says
-    /// 200 more rows were acknowledged, waits a random 0-1.5 s and kills the server; at the end clears Npgsql's pools.
+    /// killed under it), waits (<see cref="ClientTimeouts.Deadline"/> at the most, else the round fails) until
+    /// <paramref name="acknowledged"/> says 200 more rows were acknowledged, waits a random 0-1.5 s and kills the
+    /// server; at the end clears Npgsql's pools.
     /// </summary>
     public static async Task RunAsync(string dataDirectory, int rounds, Random random, Func<int> acknowledged,
         Func<int, Task> createAsync, Func<int, int, IEnumerable<Task>> startClients, params string[] serverFlags)
@@ -23,15 +24,16 @@ internal static class CrashRounds
         for (var round = 0; round < rounds; round++)
         {
             using var server = StartServer(dataDirectory, serverFlags);
-            var port = ParsePort(await server.WaitForLineAsync("listening on ", TimeSpan.FromSeconds(60)));
+            var port = ParsePort(await server.WaitForLineAsync("listening on ", ClientTimeouts.Deadline));
             if (round == 0)
                 await createAsync(port);
             var before = acknowledged();
             var clients = startClients(port, round).ToArray();
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            var deadline = DateTime.UtcNow + ClientTimeouts.Deadline;
             while (acknowledged() < before + 200)
             {
-                Assert.True(DateTime.UtcNow < deadline, $"round {round}: fewer than 200 rows acknowledged in 60 s");
+                Assert.True(DateTime.UtcNow < deadline,
+                    $"round {round}: fewer than 200 rows acknowledged in {ClientTimeouts.Seconds} s");
                 await Task.Delay(10);
             }
             await Task.Delay(random.Next(0, 1_500));

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using Query.Testing;
 
 namespace Query.Server.Tests;
 
@@ -17,7 +19,7 @@ internal static class ExternalClient
         };
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
-        start.Environment["PGCONNECT_TIMEOUT"] = "10";
+        start.Environment["PGCONNECT_TIMEOUT"] = ClientTimeouts.Seconds.ToString(CultureInfo.InvariantCulture);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -49,7 +49,7 @@ public sealed class JoinCrashTests
     private async Task VerifyAsync(string dataDirectory, ConcurrentDictionary<long, bool> acknowledged)
     {
         using var server = ChildProcess.Start("Query.Server", "--data-dir", dataDirectory, "--port", "0");
-        var port = ParsePort(await server.WaitForLineAsync("listening on ", TimeSpan.FromSeconds(60)));
+        var port = ParsePort(await server.WaitForLineAsync("listening on ", ClientTimeouts.Deadline));
         await using var conn = await OpenAsync(port);
         await WaitForCatchUpAsync(conn);
         var source = (await conn.QueryAsync<(long K, long UserId, int X)>("SELECT k, user_id, x FROM jorders"))

@@ -59,7 +59,7 @@ public sealed class PersistentQueryCrashTests
     private async Task VerifyAsync(string dataDirectory, ConcurrentDictionary<long, bool> acknowledged)
     {
         using var server = StartServer(dataDirectory);
-        var port = ParsePort(await server.WaitForLineAsync("listening on ", TimeSpan.FromSeconds(60)));
+        var port = ParsePort(await server.WaitForLineAsync("listening on ", ClientTimeouts.Deadline));
         await using var conn = await OpenAsync(port);
         await WaitForCatchUpAsync(conn);
         await VerifyTableAggregateAsync(conn);

@@ -1,4 +1,5 @@
 using Dapper;
+using Query.Testing;
 
 namespace Query.Server.Tests;
 
@@ -30,7 +31,7 @@ public sealed class PushQueryShapesTests : IClassFixture<ServerFixture>
         Assert.False(fetching.IsCompleted);
         await writer.ExecuteAsync($"INSERT INTO {name} (n) VALUES (2), (3)");
 
-        Assert.Equal([2, 3], (await fetching.WaitAsync(TimeSpan.FromSeconds(10))).ToList());
+        Assert.Equal([2, 3], (await fetching.WaitAsync(ClientTimeouts.Deadline)).ToList());
         await conn.ExecuteAsync("CLOSE c", transaction: tx);
         await tx.CommitAsync();
     }
@@ -53,7 +54,7 @@ public sealed class PushQueryShapesTests : IClassFixture<ServerFixture>
         await Task.Delay(300);
         await writer.ExecuteAsync($"INSERT INTO {name} (n, s) VALUES (2, 'b'), (3, 'c')");
 
-        Assert.Equal("1\ta\n2\tb\n3\tc\n", await export.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal("1\ta\n2\tb\n3\tc\n", await export.WaitAsync(ClientTimeouts.Deadline));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Query.Testing;
 
 namespace Query.Server.Tests;
 
@@ -19,25 +20,37 @@ public sealed class PushQueryTests : IClassFixture<ServerFixture>
         await writer.ExecuteAsync($"INSERT INTO {name} (n) VALUES (0)"); // history: not replayed by default
 
         await using var reader = await _server.OpenConnectionAsync();
-        await using var cmd = new NpgsqlCommand($"SELECT n FROM {name} WHERE n > 0 EMIT CHANGES LIMIT 3", reader);
-        // Npgsql's ExecuteReader returns only once the first row arrives, so the rows come from another task.
+        await using var cmd = new NpgsqlCommand($"SELECT n FROM {name} WHERE n >= 0 EMIT CHANGES LIMIT 3", reader);
+        // Npgsql's ExecuteReader returns only once the first row arrives, so the rows come from another task. The
+        // client cannot tell when the server has started the query (after a fixed wait, a loaded machine had not),
+        // so rows keep coming until the query ends; each is preceded by one the WHERE drops.
         var opening = cmd.ExecuteReaderAsync();
-        await Task.Delay(300);
+        using var stop = new CancellationTokenSource(ClientTimeouts.Deadline);
         var producer = Task.Run(async () =>
         {
-            for (var i = 1; i <= 5; i++)
+            for (var i = 1; !stop.IsCancellationRequested; i++)
             {
-                await writer.ExecuteAsync($"INSERT INTO {name} (n) VALUES ({i})");
+                await writer.ExecuteAsync($"INSERT INTO {name} (n) VALUES ({-i}), ({i})");
                 await Task.Delay(20);
             }
         });
-        await using var rows = await opening;
         var received = new List<int>();
-        while (await rows.ReadAsync())
-            received.Add(rows.GetInt32(0));
+        try
+        {
+            await using var rows = await opening;
+            while (await rows.ReadAsync())
+                received.Add(rows.GetInt32(0));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+        }
         await producer;
 
-        Assert.Equal([1, 2, 3], received);
+        // Three rows in a row, each inserted after the query started: not the history row, none the WHERE drops.
+        Assert.Equal(3, received.Count);
+        Assert.True(received[0] >= 1, $"received {string.Join(", ", received)}");
+        Assert.Equal(Enumerable.Range(received[0], 3), received);
     }
 
     [Fact]
@@ -68,15 +81,23 @@ public sealed class PushQueryTests : IClassFixture<ServerFixture>
         var name = ServerFixture.UniqueName("cancel");
         await using var conn = await _server.OpenConnectionAsync();
         await conn.ExecuteAsync($"CREATE STREAM {name} (n INT)");
+        await conn.ExecuteAsync($"INSERT INTO {name} (n) VALUES (1)");
 
-        await using var cmd = new NpgsqlCommand($"SELECT n FROM {name} EMIT CHANGES", conn);
-        var opening = cmd.ExecuteReaderAsync(); // waits for a first row that never comes
-        await Task.Delay(300);
+        // The query replays its one row, so once the client has read it the query is running and waits for the next:
+        // a cancel sent before the server had started it (after a fixed wait, a loaded machine had not) is dropped,
+        // in PostgreSQL too, and the query would run on.
+        await using var cmd = new NpgsqlCommand($"SELECT n FROM {name} WHERE ROWOFFSET >= 0 EMIT CHANGES", conn);
+        await using var rows = await cmd.ExecuteReaderAsync();
+        Assert.True(await rows.ReadAsync());
+        Assert.Equal(1, rows.GetInt32(0));
+        var waiting = rows.ReadAsync();
+        Assert.False(waiting.IsCompleted);
         cmd.Cancel();
 
         // Npgsql surfaces a cancel it requested as OperationCanceledException around the server's 57014.
-        var ex = await Assert.ThrowsAsync<OperationCanceledException>(async () => await opening);
+        var ex = await Assert.ThrowsAsync<OperationCanceledException>(async () => await waiting);
         Assert.Equal("57014", Assert.IsType<PostgresException>(ex.InnerException).SqlState);
+        await rows.DisposeAsync();
         Assert.Equal(1, await conn.ExecuteScalarAsync<int>("SELECT 1"));
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
+using Query.Testing;
 
 namespace Query.Server.Tests;
 
@@ -87,7 +88,7 @@ internal sealed class RawProtocolClient : IAsyncDisposable
 
     public async Task<(char Type, byte[] Body)?> ReadAsync(TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        using var cts = new CancellationTokenSource(timeout ?? ClientTimeouts.Deadline);
         var header = new byte[5];
         if (!await ReadExactlyAsync(header, cts.Token))
             return null;

@@ -16,7 +16,7 @@ public sealed class ServerFixture : IAsyncLifetime
     public string DataDirectory => _directory.Path;
 
     public string ConnectionString =>
-        $"Host=127.0.0.1;Port={Port};Username=query;Database=query;Timeout=15;Command Timeout=30";
+        $"Host=127.0.0.1;Port={Port};Username=query;Database=query;{ClientTimeouts.Npgsql}";
 
     public async Task InitializeAsync() =>
         _server = await QueryServer.StartAsync(new ServerSettings { DataDirectory = _directory.Path, Port = 0 });

@@ -7,7 +7,7 @@ namespace Query.Server.Tests;
 /// <summary>The real executable: flags, the "listening on" line, clean SIGTERM shutdown, data after restart.</summary>
 public sealed class ServerProcessTests
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartTimeout = ClientTimeouts.Deadline;
 
     [Fact]
     public async Task Server_prints_its_port_shuts_down_on_sigterm_and_keeps_data_across_restart()
@@ -69,5 +69,5 @@ public sealed class ServerProcessTests
     private static int ParsePort(string line) => int.Parse(line[(line.LastIndexOf(':') + 1)..].Trim());
 
     private static string ConnectionString(int port) =>
-        $"Host=127.0.0.1;Port={port};Username=query;Database=query;Timeout=15;Pooling=false";
+        $"Host=127.0.0.1;Port={port};Username=query;Database=query;Pooling=false;{ClientTimeouts.Npgsql}";
 }

@@ -51,8 +51,8 @@ public sealed class SoakTests : IAsyncLifetime
     }
 
     private string ConnectionString =>
-        $"Host=127.0.0.1;Port={_server.EndPoint.Port};Username=query;Database=query;Pooling=false;Timeout=15;" +
-        "Command Timeout=30";
+        $"Host=127.0.0.1;Port={_server.EndPoint.Port};Username=query;Database=query;Pooling=false;"
+        + ClientTimeouts.Npgsql;
 
     private async Task<NpgsqlConnection> OpenAsync()
     {

@@ -36,7 +36,7 @@ public sealed class StatementCrashTests
         for (var round = 0; round < Rounds; round++)
         {
             using var server = ChildProcess.Start("Query.Server", "--data-dir", data.Path, "--port", "0");
-            var port = ParsePort(await server.WaitForLineAsync("listening on ", TimeSpan.FromSeconds(60)));
+            var port = ParsePort(await server.WaitForLineAsync("listening on ", ClientTimeouts.Deadline));
             if (round == 0)
             {
                 await using var conn = await OpenAsync(port);
@@ -49,14 +49,15 @@ public sealed class StatementCrashTests
             var copies = Task.Run(() => SwallowAsync(CopyLoopAsync(port, r, acknowledged)));
             var singles = Enumerable.Range(0, SingleRowClients)
                 .Select(c => Task.Run(() => SwallowAsync(SingleRowLoopAsync(port, r, c, acknowledged)))).ToArray();
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            var deadline = DateTime.UtcNow + ClientTimeouts.Deadline;
             // Round 0 waits for its first large COPY too, so the staged path is proven to commit at least once.
             while (!(acknowledged.Keys.Any(k => k.StartsWith($"i-{r}-", StringComparison.Ordinal))
                 && acknowledged.Keys.Any(k => k.StartsWith($"c-{r}-", StringComparison.Ordinal))
                 && acknowledged.Keys.Any(k => k.StartsWith($"s-{r}-", StringComparison.Ordinal))
                 && (r > 0 || acknowledged.ContainsKey("c-0-1"))))
             {
-                Assert.True(DateTime.UtcNow < deadline, $"round {round}: no INSERT and COPY acknowledged in 60 s");
+                Assert.True(DateTime.UtcNow < deadline,
+                    $"round {round}: no INSERT and COPY acknowledged in {ClientTimeouts.Seconds} s");
                 await Task.Delay(10);
             }
             await Task.Delay(random.Next(0, 1_000));
@@ -72,7 +73,7 @@ public sealed class StatementCrashTests
     private async Task VerifyAsync(string dataDirectory, ConcurrentDictionary<string, int> acknowledged)
     {
         using var server = ChildProcess.Start("Query.Server", "--data-dir", dataDirectory, "--port", "0");
-        var port = ParsePort(await server.WaitForLineAsync("listening on ", TimeSpan.FromSeconds(60)));
+        var port = ParsePort(await server.WaitForLineAsync("listening on ", ClientTimeouts.Deadline));
         await using var conn = await OpenAsync(port);
         var present = (await conn.QueryAsync<(string Stmt, int Expected, long Count)>(
             "SELECT stmt, expected, COUNT(*) FROM ingest GROUP BY stmt, expected")).ToList();

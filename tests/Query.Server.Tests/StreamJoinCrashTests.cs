@@ -57,7 +57,7 @@ public sealed class StreamJoinCrashTests
     private async Task VerifyAsync(string dataDirectory, ConcurrentDictionary<string, bool> acknowledged)
     {
         using var server = ChildProcess.Start("Query.Server", "--data-dir", dataDirectory, "--port", "0");
-        var port = ParsePort(await server.WaitForLineAsync("listening on ", TimeSpan.FromSeconds(60)));
+        var port = ParsePort(await server.WaitForLineAsync("listening on ", ClientTimeouts.Deadline));
         await using var conn = await OpenAsync(port);
         await WaitForCatchUpAsync(conn);
         // Ten hours later than any row: closes every window, so every unmatched left row is padded.

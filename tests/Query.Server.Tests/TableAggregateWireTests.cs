@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Query.Testing;
 
 namespace Query.Server.Tests;
 
@@ -7,7 +8,7 @@ namespace Query.Server.Tests;
 /// </summary>
 public sealed class TableAggregateWireTests : IClassFixture<ServerFixture>
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Timeout = ClientTimeouts.Deadline;
     private readonly ServerFixture _server;
 
     public TableAggregateWireTests(ServerFixture server) => _server = server;

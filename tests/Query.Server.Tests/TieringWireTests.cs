@@ -91,7 +91,7 @@ public sealed class TieringWireTests : IAsyncLifetime
             + "TIERED = TRUE, LOCAL_RETENTION_MS = -1, LOCAL_RETENTION_BYTES = 8192)");
         for (var batch = 0; batch < 8; batch++)
             await conn.ExecuteAsync(Insert("jobbed", batch * 50, 50));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow + ClientTimeouts.Deadline;
         string tiers;
         do
         {
@@ -147,7 +147,7 @@ public sealed class TieringWireTests : IAsyncLifetime
     private async Task<NpgsqlConnection> OpenAsync()
     {
         var conn = new NpgsqlConnection($"Host=127.0.0.1;Port={_server!.EndPoint.Port};Username=query;"
-            + "Database=query;Timeout=15;Command Timeout=60");
+            + $"Database=query;{ClientTimeouts.Npgsql}");
         await conn.OpenAsync();
         return conn;
     }

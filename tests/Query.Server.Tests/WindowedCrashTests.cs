@@ -46,7 +46,7 @@ public sealed class WindowedCrashTests
     private async Task VerifyAsync(string dataDirectory, ConcurrentDictionary<long, bool> acknowledged)
     {
         using var server = ChildProcess.Start("Query.Server", "--data-dir", dataDirectory, "--port", "0");
-        var port = ParsePort(await server.WaitForLineAsync("listening on ", TimeSpan.FromSeconds(60)));
+        var port = ParsePort(await server.WaitForLineAsync("listening on ", ClientTimeouts.Deadline));
         await using var conn = await OpenAsync(port);
         await WaitForCatchUpAsync(conn);
         var source = (await conn.QueryAsync<(long Id, long K, long Time)>("SELECT id, k, ROWTIME FROM wsrc")).ToList();

@@ -25,7 +25,7 @@ public static class CrashServer
     public static async Task<NpgsqlConnection> OpenAsync(int port)
     {
         var conn = new NpgsqlConnection(
-            $"Host=127.0.0.1;Port={port};Username=query;Database=query;Timeout=15;Pooling=false;CommandTimeout=60");
+            $"Host=127.0.0.1;Port={port};Username=query;Database=query;Pooling=false;{ClientTimeouts.Npgsql}");
         await conn.OpenAsync();
         return conn;
     }
