@@ -90,6 +90,7 @@ internal sealed partial class PgConnection
         }
         finally
         {
+            _active = null;   // when the copy header failed before PumpAsync ran (it clears it otherwise)
             await portal.DisposeResultAsync();
         }
     }

@@ -143,14 +143,17 @@ internal sealed partial class PgConnection
             return;
         portal.Cancellation = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
         var statement = portal.Statement;
+        // The portal stays the active statement until PumpAsync, which follows at once, clears it: a CancelRequest
+        // arriving between the two still reaches it (cleared here only when the statement failed to start).
         _active = portal;
         try
         {
             portal.Result = await statement.Session!.ExecuteAsync(portal.Parameters, portal.Cancellation.Token);
         }
-        finally
+        catch
         {
             _active = null;
+            throw;
         }
     }
 
