@@ -1,0 +1,245 @@
+using System.Globalization;
+using System.Text;
+
+namespace Query.Engine.Tests;
+
+/// <summary>What the runner does with a generated statement.</summary>
+internal enum FuzzKind
+{
+    /// <summary>Any statement: rows or a SQLSTATE other than XX000.</summary>
+    Plain,
+    /// <summary>Creates a persistent query whose sink <see cref="FuzzStep.Query"/> describes.</summary>
+    CreateQuery,
+    /// <summary>An INSERT INTO ... SELECT adding a writer to an existing sink.</summary>
+    InsertSelect,
+    /// <summary>A push query with LIMIT: it must end with LIMIT rows, each one a row of its pull twin.</summary>
+    Push,
+    /// <summary>A write to the modelled table t1 (upsert, ON CONFLICT, DELETE).</summary>
+    TableWrite,
+    /// <summary>Ternary logic partitioning: COUNT(*) WHERE p + WHERE NOT p + WHERE p IS NULL = COUNT(*).</summary>
+    Partition,
+    /// <summary>A prepared statement executed with the given parameter values (often of the wrong type).</summary>
+    Prepared,
+    /// <summary>TERMINATE of the query writing the sink named in the step, then maybe DROP of the sink.</summary>
+    Terminate,
+    /// <summary>DROP of a relation a running query reads or writes: it must be refused (2BP01).</summary>
+    DropInUse,
+    /// <summary>Closes and reopens the engine over the same directory.</summary>
+    Restart,
+}
+
+/// <summary>A persistent query's sink and how to check it at lag 0: the sink's rows (read by
+/// <see cref="SinkSql"/>) are the union of the rows of the pull queries <see cref="Oracles"/> (none: not checked).
+/// A table sink may hold emptied groups (<see cref="DropZeroCount"/>: rows whose column c is 0 are left out).
+/// </summary>
+internal sealed class FuzzQuery(string sink, bool isTable, string sinkSql, string? oracle)
+{
+    public string Sink { get; } = sink;
+    public bool IsTable { get; } = isTable;
+    public string SinkSql { get; } = sinkSql;
+    public List<string> Oracles { get; } = oracle is null ? [] : [oracle];
+    public bool Checked { get; set; } = oracle is not null;
+    public bool DropZeroCount { get; init; }
+    public bool DropNullFirst { get; init; }
+    public List<string> Sources { get; } = [];
+    /// <summary>The query is running (created, not terminated).</summary>
+    public bool Running { get; set; }
+    /// <summary>A CSAS's SELECT with <c>{0}</c> for its source: what INSERT INTO ... SELECT adds from the other.
+    /// </summary>
+    public string? InsertTemplate { get; init; }
+}
+
+internal sealed record FuzzStep(FuzzKind Kind, string Sql)
+{
+    public FuzzQuery? Query { get; init; }
+    public object?[]? Parameters { get; init; }
+    /// <summary>For <see cref="FuzzKind.Push"/>: the pull query whose rows the push rows must be among.</summary>
+    public string? Twin { get; init; }
+    /// <summary>For <see cref="FuzzKind.TableWrite"/>: applies the write to the model when the statement succeeds.
+    /// </summary>
+    public Action? Apply { get; init; }
+    /// <summary>For <see cref="FuzzKind.TableWrite"/>: the SQLSTATE the model expects, null for success.</summary>
+    public string? ExpectedState { get; init; }
+    /// <summary>For <see cref="FuzzKind.TableWrite"/>: the command tag the model expects.</summary>
+    public string? ExpectedTag { get; init; }
+    /// <summary>For <see cref="FuzzKind.Push"/>: how many rows the pull twin has, as a pull query.</summary>
+    public string? CountSql { get; init; }
+    /// <summary>For <see cref="FuzzKind.Partition"/>: the FROM clause and the predicate.</summary>
+    public string? From { get; init; }
+}
+
+/// <summary>
+/// Generates statement sequences over a small schema: two streams of the same shape (s1, s2), a modelled table t1
+/// and a table t2; persistent queries (CSAS, CTAS, INSERT INTO ... SELECT, windows, joins, PARTITION BY), table
+/// writes, push queries, DDL while queries run, pull queries with joins and subqueries, prepared statements.
+/// </summary>
+internal sealed partial class StatementFuzzGenerator(Random random)
+{
+    public static readonly string[] Schema =
+    [
+        "CREATE STREAM s1 (k INT KEY, v INT, d DOUBLE, s STRING, f BOOLEAN) WITH (PARTITIONS = 2)",
+        "CREATE STREAM s2 (k INT KEY, v INT, d DOUBLE, s STRING, f BOOLEAN) WITH (PARTITIONS = 2)",
+        "CREATE TABLE t1 (id INT PRIMARY KEY, name STRING, n INT) WITH (PARTITIONS = 2)",
+        "CREATE TABLE t2 (id INT PRIMARY KEY, x INT) WITH (PARTITIONS = 2)",
+    ];
+
+    private readonly Random _random = random;
+    private int _sinks;
+    private long _rowTime = 1_000_000;
+
+    /// <summary>The model of t1: its latest row per key.</summary>
+    public Dictionary<int, (string? Name, int? N)> Table { get; } = [];
+
+    public List<FuzzQuery> Queries { get; } = [];
+
+    /// <summary>Rows written to s1 (and s2): push queries ask for at most this many.</summary>
+    public int[] StreamRows { get; } = new int[2];
+
+    private T Pick<T>(params T[] items) => items[_random.Next(items.Length)];
+
+    private bool Chance(int percent) => _random.Next(100) < percent;
+
+    public FuzzStep Next()
+    {
+        var roll = _random.Next(100);
+        return roll switch
+        {
+            < 16 => InsertStream(),
+            < 26 => TableWrite(),
+            < 36 => CreateStreamQuery(),
+            < 43 => CreateAggregateQuery(),
+            < 47 => CreateWindowedQuery(),
+            < 53 => CreateJoinQuery(),
+            < 56 => InsertSelect(),
+            < 63 => Push(),
+            < 72 => Partition(),
+            < 80 => PullQuery(),
+            < 86 => Prepared(),
+            < 90 => Terminate(),
+            < 93 => DropInUse(),
+            < 97 => Scratch(),
+            < 99 => Show(),
+            _ => new FuzzStep(FuzzKind.Restart, "-- restart"),
+        };
+    }
+
+    private string Literal(string type) => type switch
+    {
+        "INT" => Chance(10) ? "NULL" : _random.Next(-3, 11).ToString(CultureInfo.InvariantCulture),
+        "DOUBLE" => Pick("NULL", "0.0", "-1.5", "2.25", "1E10", "-0.0", "3.0"),
+        "STRING" => Pick("NULL", "'a'", "'ab'", "'b'", "''", "'é'", "'a%'"),
+        _ => Pick("NULL", "TRUE", "FALSE"),
+    };
+
+    private FuzzStep InsertStream()
+    {
+        var stream = _random.Next(2);
+        var rows = new StringBuilder();
+        var count = _random.Next(1, 6);
+        for (var i = 0; i < count; i++)
+        {
+            // Event time moves forward by a second a row, up to 3 s out of order.
+            _rowTime += 1000;
+            var time = _rowTime + _random.Next(-3000, 3000);
+            rows.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
+                $"({_random.Next(0, 8)}, {Literal("INT")}, {Literal("DOUBLE")}, {Literal("STRING")}, "
+                + $"{Literal("BOOLEAN")}, {time})");
+        }
+        StreamRows[stream] += count;
+        return new FuzzStep(FuzzKind.Plain,
+            $"INSERT INTO s{stream + 1} (k, v, d, s, f, ROWTIME) VALUES {rows}");
+    }
+
+    /// <summary>An INT expression over a row of s1 / s2 (qualified by <paramref name="q"/>).</summary>
+    private string IntExpr(string q = "") => Pick(
+        $"{q}k", $"{q}v", $"{q}v", $"({q}v + {q}k)", $"({q}v * 2)", $"({q}v % 3)", $"ABS({q}v)", $"LEN({q}s)",
+        $"CASE WHEN {q}f THEN {q}v ELSE {q}k END", $"COALESCE({q}v, 0)", $"(100 / {q}v)", $"CAST({q}d AS INT)",
+        $"({q}k - 4)", $"GREATEST({q}v, {q}k)", $"IFNULL({q}v, -1)");
+
+    private string DoubleExpr(string q = "") => Pick(
+        $"{q}d", $"({q}d * 2)", $"({q}v / 2.0)", $"ROUND({q}d, 1)", $"CAST({q}v AS DOUBLE)", $"({q}d + {q}v)");
+
+    private string StringExpr(string q = "") => Pick(
+        $"{q}s", $"UCASE({q}s)", $"({q}s || 'x')", $"CONCAT({q}s, CAST({q}v AS STRING))", $"SUBSTRING({q}s, 1, 1)",
+        $"CAST({q}k AS STRING)", $"TRIM({q}s)", $"REPLACE({q}s, 'a', 'z')");
+
+    private string Predicate(string q = "", int depth = 2)
+    {
+        if (depth > 0 && Chance(30))
+        {
+            var op = Pick("AND", "OR");
+            return $"({Predicate(q, depth - 1)} {op} {Predicate(q, depth - 1)})";
+        }
+        return _random.Next(12) switch
+        {
+            0 => $"{IntExpr(q)} {Pick("=", "<>", "<", "<=", ">", ">=")} {_random.Next(-2, 9)}",
+            1 => $"{q}v IS {Pick("", "NOT ")}NULL",
+            2 => $"{StringExpr(q)} {Pick("", "NOT ")}LIKE {Pick("'a%'", "'%b'", "'_'", "'%'", "''")}",
+            3 => $"{q}f",
+            4 => $"NOT {q}f",
+            5 => $"{DoubleExpr(q)} BETWEEN {Pick("-1", "0", "1.5")} AND {Pick("2", "3.5", "1E11")}",
+            6 => $"{IntExpr(q)} {Pick("", "NOT ")}IN ({_random.Next(0, 4)}, {_random.Next(4, 9)}, NULL)",
+            7 => $"{StringExpr(q)} {Pick("=", "<", ">=")} {Pick("'a'", "'b'", "''")}",
+            8 => $"{q}d {Pick("=", "<", ">")} {Pick("0", "-0.0", "2.25", "1E10")}",
+            9 => $"{q}ROWTIME {Pick("<", ">=")} {_rowTime - _random.Next(0, 20_000)}",
+            10 => $"{IntExpr(q)} IS DISTINCT FROM {IntExpr(q)}",
+            _ => $"({q}v > {q}k) {Pick("=", "<>")} {q}f",
+        };
+    }
+
+    /// <summary>Projection items with aliases c0, c1, ... and the key k first, or not.</summary>
+    private List<(string Expression, string Alias)> Projection(string q = "")
+    {
+        var items = new List<(string, string)>();
+        if (Chance(60))
+            items.Add(($"{q}k", "k"));
+        var count = _random.Next(1, 4);
+        for (var i = 0; i < count; i++)
+        {
+            var expression = _random.Next(3) switch
+            {
+                0 => IntExpr(q),
+                1 => DoubleExpr(q),
+                _ => StringExpr(q),
+            };
+            items.Add((expression, $"c{i}"));
+        }
+        return items;
+    }
+
+    private string NewSink(string prefix) => $"{prefix}{++_sinks}";
+
+    private FuzzStep CreateStreamQuery()
+    {
+        var chained = Queries.Where(q => !q.IsTable && q.Checked).ToList();
+        if (chained.Count > 0 && Chance(15))
+        {
+            // A query over another query's sink.
+            var over = chained[_random.Next(chained.Count)];
+            var chainSink = NewSink("q");
+            var chain = new FuzzQuery(chainSink, false, $"SELECT * FROM {chainSink}", $"SELECT * FROM {over.Sink}");
+            chain.Sources.Add(over.Sink);
+            return new FuzzStep(FuzzKind.CreateQuery,
+                $"CREATE STREAM {chainSink} AS SELECT * FROM {over.Sink} EMIT CHANGES") { Query = chain };
+        }
+        var items = Projection();
+        var select = string.Join(", ", items.Select(i => $"{i.Expression} AS {i.Alias}"));
+        var names = string.Join(", ", items.Select(i => i.Alias));
+        var where = Chance(60) ? $" WHERE {Predicate()}" : "";
+        var partitionBy = Chance(20) ? $" PARTITION BY {Pick("v", "s", "k", "d")}" : "";
+        var with = Chance(20) ? $" WITH (PARTITIONS = {_random.Next(1, 4)})" : "";
+        var sink = NewSink("q");
+        var source = Pick("s1", "s2");
+        var query = new FuzzQuery(sink, false, $"SELECT {names} FROM {sink}",
+            $"SELECT {select} FROM {source}{where}")
+        {
+            InsertTemplate = partitionBy.Length == 0 ? $"SELECT {select} FROM {{0}}{where}" : null,
+        };
+        query.Sources.Add(source);
+        return new FuzzStep(FuzzKind.CreateQuery,
+            $"CREATE STREAM {sink}{with} AS SELECT {select} FROM {source}{where}{partitionBy} EMIT CHANGES")
+        {
+            Query = query,
+        };
+    }
+}
