@@ -21,7 +21,8 @@ internal sealed partial class StatementFuzzGenerator
                 $"CREATE TABLE {sink} AS SELECT name, COUNT(*) AS c, SUM(COALESCE(n, 0)) AS sm, "
                 + $"AVG(COALESCE(n, 0)) AS av FROM t1{tableWhere} GROUP BY name EMIT CHANGES") { Query = fromTable };
         }
-        var (group, alias) = Pick(("k", "k"), ("s", "s"), ("v", "v"), ("(v % 3)", "g"), ("UCASE(s)", "g"));
+        var (group, alias) = Pick(("k", "k"), ("s", "s"), ("v", "v"), ("(v % 3)", "g"), ("UCASE(s)", "g"), ("m", "m"),
+            ("t", "t"), ("b", "b"), ("st->z", "g"), ("a[1]", "g"), (Wild(2), "g"));
         var key = group == alias ? group : $"{group} AS {alias}";
         var source = Pick("s1", "s2");
         var where = Chance(50) ? $" WHERE {Predicate()}" : "";
@@ -36,9 +37,11 @@ internal sealed partial class StatementFuzzGenerator
             DropNullFirst = true,
         };
         query.Sources.Add(source);
-        var extra = Chance(15) ? $", {Pick("LATEST_BY_OFFSET(v)", "COLLECT_LIST(s)", "COUNT_DISTINCT(s)",
-            "EARLIEST_BY_OFFSET(d)", "STDDEV_SAMP(d)", "TOPK(v, 2)", "HISTOGRAM(s)")} AS x" : "";
-        query.Checked = extra.Length == 0;
+        var extra = Chance(25) ? $", {Pick("LATEST_BY_OFFSET(v)", "COLLECT_LIST(s)", "COUNT_DISTINCT(s)",
+            "EARLIEST_BY_OFFSET(d)", "STDDEV_SAMP(d)", "TOPK(v, 2)", "HISTOGRAM(s)", "SUM(m)", "MAX(t)", "MIN(b)",
+            "COLLECT_SET(st)", "AVG(m)", "SUM(b)", $"{Pick("MAX", "MIN", "SUM", "COLLECT_LIST", "COUNT")}({Wild(2)})")} "
+            + "AS x" : "";
+        query.Checked = extra.Length == 0 && IsDeterministic(key + where);
         return new FuzzStep(FuzzKind.CreateQuery,
             $"CREATE TABLE {sink} AS SELECT {key}, {aggregates}{extra} FROM {source}{where} GROUP BY {group}{having} "
             + "EMIT CHANGES") { Query = query };
@@ -57,8 +60,8 @@ internal sealed partial class StatementFuzzGenerator
                 + "GROUP BY k, ROWTIME - ROWTIME % 5000");
             tumbling.Sources.Add("s1");
             return new FuzzStep(FuzzKind.CreateQuery,
-                $"CREATE TABLE {sink} AS SELECT k, COUNT(*) AS c, SUM(COALESCE(v, 0)) AS sm FROM s1{where} "
-                + "WINDOW TUMBLING (SIZE 5 SECONDS) GROUP BY k EMIT CHANGES") { Query = tumbling };
+                $"CREATE TABLE {sink} AS SELECT k, COUNT(*) AS c, SUM(COALESCE(v, 0)) AS sm FROM s1 "
+                + $"WINDOW TUMBLING (SIZE 5 SECONDS){where} GROUP BY k EMIT CHANGES") { Query = tumbling };
         }
         var window = Pick("TUMBLING (SIZE 5 SECONDS, GRACE PERIOD 0 SECONDS)",
             "HOPPING (SIZE 10 SECONDS, ADVANCE BY 5 SECONDS)", "HOPPING (SIZE 4 SECONDS, ADVANCE BY 3 SECONDS)",
@@ -71,8 +74,8 @@ internal sealed partial class StatementFuzzGenerator
         var query = new FuzzQuery(sink, true, $"SELECT * FROM {sink}", null);
         query.Sources.Add("s1");
         return new FuzzStep(FuzzKind.CreateQuery,
-            $"CREATE TABLE {sink} AS SELECT {group}, {aggregate} AS x, WINDOWSTART AS ws, WINDOWEND AS we FROM s1"
-            + $"{where} WINDOW {window} GROUP BY {group} {emit}") { Query = query };
+            $"CREATE TABLE {sink} AS SELECT {group}, {aggregate} AS x, WINDOWSTART AS ws, WINDOWEND AS we FROM s1 "
+            + $"WINDOW {window}{where} GROUP BY {group} {emit}") { Query = query };
     }
 
     private FuzzStep CreateJoinQuery()

@@ -75,10 +75,13 @@ internal sealed record FuzzStep(FuzzKind Kind, string Sql)
 /// </summary>
 internal sealed partial class StatementFuzzGenerator(Random random)
 {
+    private const string StreamColumns = "k INT KEY, v INT, d DOUBLE, s STRING, f BOOLEAN, b BIGINT, "
+        + "m DECIMAL(10, 2), t TIMESTAMP, a ARRAY<INT>, mp MAP<STRING, INT>, st STRUCT<x INT, z STRING>";
+
     public static readonly string[] Schema =
     [
-        "CREATE STREAM s1 (k INT KEY, v INT, d DOUBLE, s STRING, f BOOLEAN) WITH (PARTITIONS = 2)",
-        "CREATE STREAM s2 (k INT KEY, v INT, d DOUBLE, s STRING, f BOOLEAN) WITH (PARTITIONS = 2)",
+        $"CREATE STREAM s1 ({StreamColumns}) WITH (PARTITIONS = 2)",
+        $"CREATE STREAM s2 ({StreamColumns}) WITH (PARTITIONS = 2, VALUE_FORMAT = 'JSON')",
         "CREATE TABLE t1 (id INT PRIMARY KEY, name STRING, n INT) WITH (PARTITIONS = 2)",
         "CREATE TABLE t2 (id INT PRIMARY KEY, x INT) WITH (PARTITIONS = 2)",
     ];
@@ -128,6 +131,14 @@ internal sealed partial class StatementFuzzGenerator(Random random)
         "INT" => Chance(10) ? "NULL" : _random.Next(-3, 11).ToString(CultureInfo.InvariantCulture),
         "DOUBLE" => Pick("NULL", "0.0", "-1.5", "2.25", "1E10", "-0.0", "3.0"),
         "STRING" => Pick("NULL", "'a'", "'ab'", "'b'", "''", "'é'", "'a%'"),
+        "BIGINT" => Pick("NULL", "0", "-1", "9223372036854775807", "-9223372036854775808", "123456789012"),
+        "DECIMAL" => Pick("NULL", "0.00", "-1.5", "99999999.99", "0.01", "-0.10"),
+        "TIMESTAMP" => Pick("NULL", "TIMESTAMP '2024-02-29 12:00:00'", "TIMESTAMP '1970-01-01 00:00:00'",
+            "TIMESTAMP '2024-01-01 00:00:00.123'", "TIMESTAMP '1969-12-31 23:59:59.999'"),
+        "ARRAY" => Pick("NULL", "ARRAY[1, NULL, 3]", "ARRAY[-1]", "ARRAY[2147483647, 0]"),
+        "MAP" => Pick("NULL", "MAP('a' := 1)", "MAP('a' := NULL, 'b' := 2)", "MAP('' := -1)"),
+        "STRUCT" => Pick("NULL", "STRUCT(x := 1, z := 'q')", "STRUCT(x := CAST(NULL AS INT), z := CAST(NULL AS STRING))",
+            "STRUCT(x := -5, z := '')"),
         _ => Pick("NULL", "TRUE", "FALSE"),
     };
 
@@ -143,11 +154,12 @@ internal sealed partial class StatementFuzzGenerator(Random random)
             var time = _rowTime + _random.Next(-3000, 3000);
             rows.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
                 $"({_random.Next(0, 8)}, {Literal("INT")}, {Literal("DOUBLE")}, {Literal("STRING")}, "
-                + $"{Literal("BOOLEAN")}, {time})");
+                + $"{Literal("BOOLEAN")}, {Literal("BIGINT")}, {Literal("DECIMAL")}, {Literal("TIMESTAMP")}, "
+                + $"{Literal("ARRAY")}, {Literal("MAP")}, {Literal("STRUCT")}, {time})");
         }
         StreamRows[stream] += count;
         return new FuzzStep(FuzzKind.Plain,
-            $"INSERT INTO s{stream + 1} (k, v, d, s, f, ROWTIME) VALUES {rows}");
+            $"INSERT INTO s{stream + 1} (k, v, d, s, f, b, m, t, a, mp, st, ROWTIME) VALUES {rows}");
     }
 
     /// <summary>An INT expression over a row of s1 / s2 (qualified by <paramref name="q"/>).</summary>
@@ -165,6 +177,8 @@ internal sealed partial class StatementFuzzGenerator(Random random)
 
     private string Predicate(string q = "", int depth = 2)
     {
+        if (Chance(8))
+            return Wild(3, q);
         if (depth > 0 && Chance(30))
         {
             var op = Pick("AND", "OR");
@@ -196,11 +210,13 @@ internal sealed partial class StatementFuzzGenerator(Random random)
         var count = _random.Next(1, 4);
         for (var i = 0; i < count; i++)
         {
-            var expression = _random.Next(3) switch
+            var expression = _random.Next(5) switch
             {
                 0 => IntExpr(q),
                 1 => DoubleExpr(q),
-                _ => StringExpr(q),
+                2 => StringExpr(q),
+                3 => q + Pick("b", "m", "t", "a", "mp", "st", "st->z", "a[2]", "ROWTIME", "f"),
+                _ => Wild(3, q),
             };
             items.Add((expression, $"c{i}"));
         }
@@ -226,8 +242,16 @@ internal sealed partial class StatementFuzzGenerator(Random random)
         var select = string.Join(", ", items.Select(i => $"{i.Expression} AS {i.Alias}"));
         var names = string.Join(", ", items.Select(i => i.Alias));
         var where = Chance(60) ? $" WHERE {Predicate()}" : "";
-        var partitionBy = Chance(20) ? $" PARTITION BY {Pick("v", "s", "k", "d")}" : "";
-        var with = Chance(20) ? $" WITH (PARTITIONS = {_random.Next(1, 4)})" : "";
+        var partitionBy = Chance(20) ? $" PARTITION BY {Pick("v", "s", "k", "d", "m", "t", "b", Wild(2))}" : "";
+        var format = Chance(40) ? Pick("JSON", "DELIMITED", "KAFKA", "PROTOBUF_NOSR", "BINARY") : null;
+        var properties = new List<string>();
+        if (Chance(20))
+            properties.Add($"PARTITIONS = {_random.Next(1, 4)}");
+        if (format is not null)
+            properties.Add($"VALUE_FORMAT = '{format}'");
+        if (Chance(10))
+            properties.Add($"KEY_FORMAT = '{Pick("JSON", "DELIMITED", "KAFKA")}'");
+        var with = properties.Count > 0 ? $" WITH ({string.Join(", ", properties)})" : "";
         var sink = NewSink("q");
         var source = Pick("s1", "s2");
         var query = new FuzzQuery(sink, false, $"SELECT {names} FROM {sink}",
@@ -235,6 +259,8 @@ internal sealed partial class StatementFuzzGenerator(Random random)
         {
             InsertTemplate = partitionBy.Length == 0 ? $"SELECT {select} FROM {{0}}{where}" : null,
         };
+        // Protobuf has no NULL scalars (a NULL reads back as 0, '', false, as in ksqlDB).
+        query.Checked = format != "PROTOBUF_NOSR" && IsDeterministic(select + where);
         query.Sources.Add(source);
         return new FuzzStep(FuzzKind.CreateQuery,
             $"CREATE STREAM {sink}{with} AS SELECT {select} FROM {source}{where}{partitionBy} EMIT CHANGES")

@@ -26,6 +26,7 @@ public sealed partial class StatementFuzzTests(ITestOutputHelper output)
     private readonly ITestOutputHelper _output = output;
     private readonly List<string> _failures = [];
     private readonly Dictionary<string, int> _outcomes = [];
+    private readonly Dictionary<string, List<string>> _samples = [];
     private EngineFixture _db = null!;
     private StatementFuzzGenerator _generator = null!;
 
@@ -57,6 +58,8 @@ public sealed partial class StatementFuzzTests(ITestOutputHelper output)
         await _db.DisposeAsync();
         foreach (var (key, value) in _outcomes.OrderByDescending(p => p.Value))
             _output.WriteLine($"{value,6} {key}");
+        foreach (var (state, list) in _samples)
+            _output.WriteLine($"{state}:\n  {string.Join("\n  ", list)}");
         Assert.True(_failures.Count == 0, $"seed {seed}: {_failures.Count} failures:\n"
             + string.Join("\n", _failures.Take(10)));
     }
@@ -73,6 +76,15 @@ public sealed partial class StatementFuzzTests(ITestOutputHelper output)
     }
 
     private void Count(string outcome) => _outcomes[outcome] = _outcomes.GetValueOrDefault(outcome) + 1;
+
+    /// <summary>Keeps a few statements per SQLSTATE, to tell what the generator mostly gets refused.</summary>
+    private void Sample(string state, string text)
+    {
+        if (!_samples.TryGetValue(state, out var list))
+            _samples[state] = list = [];
+        if (list.Count < 4)
+            list.Add(text);
+    }
 
     private void Fail(string what) => _failures.Add(what);
 
@@ -99,6 +111,7 @@ public sealed partial class StatementFuzzTests(ITestOutputHelper output)
         catch (SqlException e)
         {
             Count(e.SqlState);
+            Sample(e.SqlState, $"{sql} -> {e.Message}");
             if (e.SqlState == SqlState.InternalError)
                 Fail($"{sql}\n    -> XX000: {e.Message}");
             return (null, null, e);
@@ -106,6 +119,7 @@ public sealed partial class StatementFuzzTests(ITestOutputHelper output)
         catch (Grammar.SqlSyntaxException e)
         {
             Count("42601");
+            Sample("42601", $"{sql} -> {e.Message}");
             return (null, null, new SqlException(SqlState.SyntaxError, e.Message));
         }
         catch (TimeoutException)
