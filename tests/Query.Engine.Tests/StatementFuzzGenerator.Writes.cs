@@ -141,8 +141,27 @@ internal sealed partial class StatementFuzzGenerator
         var n = _random.Next(1, 3);
         var x = $"x{n}";
         var y = $"y{n}_{++_scratch}";
-        switch (_random.Next(9))
+        switch (_random.Next(11))
         {
+            case 9:
+                return new FuzzStep(FuzzKind.Prepared, Pick($"SELECT * FROM {x} WHERE v > $1",
+                    $"INSERT INTO {x} (k, v) VALUES ($1, $2)", $"SELECT k, COUNT(*) FROM {x} WHERE k = $1 GROUP BY k",
+                    $"INSERT INTO {x} (k, v) VALUES (1, $1)"))
+                {
+                    Parameters = [Pick<object?>(1, "2", "x", null), Pick<object?>(3, "4", null)],
+                    Held = true,
+                };
+            case 10:
+                var sinks = Queries.Where(q => !q.Running).ToList();
+                if (sinks.Count == 0)
+                    return Show();
+                // A sink of a terminated (maybe dropped) query, created again with other columns.
+                var old = sinks[_random.Next(sinks.Count)];
+                var again = new FuzzQuery(old.Sink, false, $"SELECT k, c0 FROM {old.Sink}",
+                    $"SELECT k, s AS c0 FROM s1");
+                again.Sources.Add("s1");
+                return new FuzzStep(FuzzKind.CreateQuery,
+                    $"CREATE STREAM {old.Sink} AS SELECT k, s AS c0 FROM s1 EMIT CHANGES") { Query = again };
             case 0:
                 return new FuzzStep(FuzzKind.Plain, $"CREATE STREAM {Pick("", "IF NOT EXISTS ")}{x} (k INT KEY, v INT) "
                     + "WITH (PARTITIONS = 1)");

@@ -42,6 +42,12 @@ internal sealed class FuzzQuery(string sink, bool isTable, string sinkSql, strin
     public bool DropZeroCount { get; init; }
     public bool DropNullFirst { get; init; }
     public List<string> Sources { get; } = [];
+    /// <summary>The sink's VALUE_FORMAT when the CREATE names one.</summary>
+    public string? Format { get; init; }
+    /// <summary>Rows whose column of this index is NULL do not read back (see the DELIMITED format).</summary>
+    public int? NullSkippedColumn { get; init; }
+    /// <summary>The statement that created the query.</summary>
+    public string CreateSql { get; set; } = "";
     /// <summary>The query is running (created, not terminated).</summary>
     public bool Running { get; set; }
     /// <summary>A CSAS's SELECT with <c>{0}</c> for its source: what INSERT INTO ... SELECT adds from the other.
@@ -53,6 +59,8 @@ internal sealed record FuzzStep(FuzzKind Kind, string Sql)
 {
     public FuzzQuery? Query { get; init; }
     public object?[]? Parameters { get; init; }
+    /// <summary>Prepared once per engine and executed again, across the DDL in between.</summary>
+    public bool Held { get; init; }
     /// <summary>For <see cref="FuzzKind.Push"/>: the pull query whose rows the push rows must be among.</summary>
     public string? Twin { get; init; }
     /// <summary>For <see cref="FuzzKind.TableWrite"/>: applies the write to the model when the statement succeeds.
@@ -258,6 +266,11 @@ internal sealed partial class StatementFuzzGenerator(Random random)
             $"SELECT {select} FROM {source}{where}")
         {
             InsertTemplate = partitionBy.Length == 0 ? $"SELECT {select} FROM {{0}}{where}" : null,
+            Format = format,
+            // One DELIMITED value column that is NULL writes an empty value, which does not decode (ksqlDB's
+            // "No fields in record"): the row is skipped and counted when read.
+            NullSkippedColumn = format == "DELIMITED" && partitionBy.Length == 0 && items.Count(i => i.Alias != "k") == 1
+                ? items.Count - 1 : null,
         };
         // Protobuf has no NULL scalars (a NULL reads back as 0, '', false, as in ksqlDB).
         query.Checked = format != "PROTOBUF_NOSR" && IsDeterministic(select + where);

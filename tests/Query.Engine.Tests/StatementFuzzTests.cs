@@ -27,6 +27,8 @@ public sealed partial class StatementFuzzTests(ITestOutputHelper output)
     private readonly List<string> _failures = [];
     private readonly Dictionary<string, int> _outcomes = [];
     private readonly Dictionary<string, List<string>> _samples = [];
+    /// <summary>Statements prepared once and executed again after DDL changed what they read.</summary>
+    private readonly Dictionary<string, PreparedStatement> _held = [];
     private EngineFixture _db = null!;
     private StatementFuzzGenerator _generator = null!;
 
@@ -69,6 +71,7 @@ public sealed partial class StatementFuzzTests(ITestOutputHelper output)
         if (_db is not null)
             await _db.DisposeAsync();
         log.Clear();
+        _held.Clear();
         _db = new EngineFixture();
         _generator = new StatementFuzzGenerator(random);
         await _db.ExecAllAsync(StatementFuzzGenerator.Schema);
@@ -90,12 +93,17 @@ public sealed partial class StatementFuzzTests(ITestOutputHelper output)
 
     /// <summary>Runs <paramref name="sql"/>: its rows, or the SqlException; anything else is a failure.</summary>
     private async Task<(List<object?[]>? Rows, string? Tag, SqlException? Error)> TryAsync(string sql,
-        object?[]? parameters = null)
+        object?[]? parameters = null, bool held = false)
     {
         using var cancel = new CancellationTokenSource(StatementBound);
         try
         {
-            var prepared = _db.Session.Prepare(sql);
+            if (!held || !_held.TryGetValue(sql, out var prepared))
+            {
+                prepared = _db.Session.Prepare(sql);
+                if (held)
+                    _held[sql] = prepared;
+            }
             await using var result = await _db.Session.ExecuteAsync(prepared, parameters, cancel.Token)
                 .AsTask().WaitAsync(StatementBound);
             var rows = result.Rows is null ? null
@@ -140,6 +148,7 @@ public sealed partial class StatementFuzzTests(ITestOutputHelper output)
         {
             case FuzzKind.Restart:
                 await _db.RestartAsync();
+                _held.Clear();
                 await _db.ExecAsync("SET 'auto.offset.reset' = 'earliest'");
                 Count("restart");
                 return;
@@ -153,13 +162,14 @@ public sealed partial class StatementFuzzTests(ITestOutputHelper output)
                 await TerminateAsync(step);
                 return;
         }
-        var (rows, tag, error) = await TryAsync(step.Sql, step.Parameters);
+        var (rows, tag, error) = await TryAsync(step.Sql, step.Parameters, step.Held);
         if (error is null)
             Count($"ok {step.Kind}");
         switch (step.Kind)
         {
             case FuzzKind.CreateQuery when error is null:
                 step.Query!.Running = true;
+                step.Query.CreateSql = step.Sql;
                 _generator.Queries.Add(step.Query);
                 break;
             case FuzzKind.Plain when error is null && step.Query is not null:
