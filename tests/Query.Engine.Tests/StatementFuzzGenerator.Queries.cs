@@ -39,7 +39,8 @@ internal sealed partial class StatementFuzzGenerator
         query.Sources.Add(source);
         var extra = Chance(25) ? $", {Pick("LATEST_BY_OFFSET(v)", "COLLECT_LIST(s)", "COUNT_DISTINCT(s)",
             "EARLIEST_BY_OFFSET(d)", "STDDEV_SAMP(d)", "TOPK(v, 2)", "HISTOGRAM(s)", "SUM(m)", "MAX(t)", "MIN(b)",
-            "COLLECT_SET(st)", "AVG(m)", "SUM(b)", $"{Pick("MAX", "MIN", "SUM", "COLLECT_LIST", "COUNT")}({Wild(2)})")} "
+            "COLLECT_SET(st)", "AVG(m)", "SUM(b)",
+            $"{Pick("MAX", "MIN", "SUM", "COLLECT_LIST", "COUNT")}({Wild(2)})")} "
             + "AS x" : "";
         query.Checked = extra.Length == 0 && IsDeterministic(key + where);
         return new FuzzStep(FuzzKind.CreateQuery,
@@ -103,7 +104,8 @@ internal sealed partial class StatementFuzzGenerator
                 var streams = new FuzzQuery(sink, false, $"SELECT * FROM {sink}", null);
                 streams.Sources.AddRange(["s1", "s2"]);
                 return new FuzzStep(FuzzKind.CreateQuery,
-                    $"CREATE STREAM {sink} AS SELECT a.k AS k, a.v AS av, b.v AS bv, b.s AS bs FROM s1 a {kind}JOIN s2 b "
+                    $"CREATE STREAM {sink} AS SELECT a.k AS k, a.v AS av, b.v AS bv, b.s AS bs FROM s1 a {kind}JOIN "
+                    + "s2 b "
                     + $"{within} ON a.k = b.k{where} EMIT CHANGES") { Query = streams };
             }
             case 2:

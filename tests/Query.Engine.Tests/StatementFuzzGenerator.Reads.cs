@@ -10,7 +10,8 @@ internal sealed partial class StatementFuzzGenerator
             case 0 when Table.Count > 0:
                 return new FuzzStep(FuzzKind.Push, "SELECT * FROM t1 EMIT CHANGES") { CountSql = "SELECT 1" };
             case 1:
-                return new FuzzStep(FuzzKind.Push, "SELECT k, COUNT(*) AS c, MAX(v) AS m FROM s1 GROUP BY k EMIT CHANGES")
+                return new FuzzStep(FuzzKind.Push,
+                    "SELECT k, COUNT(*) AS c, MAX(v) AS m FROM s1 GROUP BY k EMIT CHANGES")
                 {
                     CountSql = "SELECT LEAST(COUNT(*), 1) FROM s1",
                 };
@@ -75,7 +76,8 @@ internal sealed partial class StatementFuzzGenerator
             0 => $"SELECT a.k, b.name, a.v FROM s1 a {join} t1 b ON a.v = b.id WHERE {Predicate("a.")} ORDER BY 1, 3",
             1 => $"SELECT k, v FROM s1 WHERE v IN (SELECT id FROM t1 WHERE {TablePredicate()})",
             2 => "SELECT k, (SELECT MAX(n) FROM t1 WHERE t1.id = s1.k) AS m FROM s1",
-            3 => $"SELECT k FROM s1 WHERE {Pick("", "NOT ")}EXISTS (SELECT 1 FROM s2 WHERE s2.k = s1.k AND s2.v > s1.v)",
+            3 => $"SELECT k FROM s1 WHERE {Pick("", "NOT ")}EXISTS (SELECT 1 FROM s2 WHERE s2.k = s1.k "
+                + "AND s2.v > s1.v)",
             4 => "WITH x AS (SELECT k, COUNT(*) AS c FROM s1 GROUP BY k) SELECT * FROM x JOIN t1 ON x.k = t1.id",
             5 => $"SELECT k FROM s1 {Pick("UNION", "UNION ALL", "EXCEPT", "INTERSECT")} SELECT id FROM t1",
             6 => $"SELECT * FROM (SELECT k, v FROM s1 WHERE {Predicate()}) sub WHERE sub.k < {_random.Next(0, 8)}",

@@ -44,7 +44,12 @@ internal sealed partial class StatementFuzzGenerator
                 + "name = excluded.name" + (withWhere ? " WHERE t1.n IS NULL OR t1.n < excluded.n" : ""),
         };
         if (rows.Any(r => r.Id is null))
-            return new FuzzStep(FuzzKind.TableWrite, $"INSERT INTO t1 VALUES {values}{conflict}") { ExpectedState = "23502" };
+        {
+            return new FuzzStep(FuzzKind.TableWrite, $"INSERT INTO t1 VALUES {values}{conflict}")
+            {
+                ExpectedState = "23502",
+            };
+        }
         var written = 0;
         var after = new Dictionary<int, (string?, int?)>(Table);
         foreach (var (id, name, n) in rows)
@@ -171,9 +176,11 @@ internal sealed partial class StatementFuzzGenerator
             case 2:
                 return new FuzzStep(FuzzKind.Plain, $"CREATE OR REPLACE STREAM {x} (k STRING KEY, v INT)");
             case 3:
-                return new FuzzStep(FuzzKind.Plain, $"INSERT INTO {x} (k, v) VALUES ({_random.Next(5)}, {Literal("INT")})");
+                return new FuzzStep(FuzzKind.Plain,
+                    $"INSERT INTO {x} (k, v) VALUES ({_random.Next(5)}, {Literal("INT")})");
             case 4:
-                return new FuzzStep(FuzzKind.Plain, $"DROP STREAM {Pick("", "IF EXISTS ")}{x}{Pick("", " DELETE TOPIC")}");
+                return new FuzzStep(FuzzKind.Plain,
+                    $"DROP STREAM {Pick("", "IF EXISTS ")}{x}{Pick("", " DELETE TOPIC")}");
             case 5:
                 return new FuzzStep(FuzzKind.Plain, $"ALTER STREAM {x} ADD COLUMN z{_random.Next(3)} INT");
             case 6:
@@ -208,5 +215,42 @@ internal sealed partial class StatementFuzzGenerator
             4 => $"EXPLAIN SELECT * FROM {sink} WHERE k = 1",
             _ => "DESCRIBE EXTENDED t1",
         });
+    }
+
+    /// <summary>A fresh scratch stream z (or table zt) and statements on it run at once from several sessions.
+    /// </summary>
+    private FuzzStep Concurrent()
+    {
+        var z = $"z{++_scratch}";
+        if (Chance(30))
+        {
+            var increment = $"INSERT INTO {z} VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET n = {z}.n + 1";
+            return new FuzzStep(FuzzKind.Concurrent,
+                $"CREATE TABLE {z} (id INT PRIMARY KEY, n INT) WITH (PARTITIONS = 2)")
+            {
+                Together = [increment, increment, increment],
+                Counter = z,
+            };
+        }
+        var rows = string.Join(", ", Enumerable.Range(0, 200).Select(i => $"({i % 7}, {i})"));
+        string[] pool =
+        [
+            $"SELECT COUNT(*) FROM {z}", $"SELECT * FROM {z} ORDER BY v DESC LIMIT 5", $"INSERT INTO {z} VALUES (1, 1)",
+            $"CREATE STREAM {z}_o AS SELECT * FROM {z} EMIT CHANGES", $"SELECT * FROM {z} EMIT CHANGES LIMIT 1000",
+            $"ALTER STREAM {z} ADD COLUMN w INT", $"CREATE OR REPLACE STREAM {z} (k INT KEY, v INT, e STRING)",
+            $"SELECT k, COUNT(*) FROM {z} GROUP BY k",
+            $"CREATE TABLE {z}_a AS SELECT k, COUNT(*) AS c FROM {z} GROUP BY k EMIT CHANGES",
+            $"SELECT a.k, b.v FROM {z} a JOIN {z} b ON a.v = b.v", $"DESCRIBE EXTENDED {z}",
+        ];
+        var together = new List<string>();
+        if (Chance(70))
+            together.Add($"DROP STREAM {z}");
+        while (together.Count < _random.Next(2, 5))
+            together.Add(Pick(pool));
+        return new FuzzStep(FuzzKind.Concurrent,
+            $"CREATE STREAM {z} (k INT KEY, v INT) WITH (PARTITIONS = 2);INSERT INTO {z} VALUES {rows}")
+        {
+            Together = [.. together],
+        };
     }
 }

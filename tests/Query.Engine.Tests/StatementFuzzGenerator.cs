@@ -24,6 +24,9 @@ internal enum FuzzKind
     Terminate,
     /// <summary>DROP of a relation a running query reads or writes: it must be refused (2BP01).</summary>
     DropInUse,
+    /// <summary>Statements run at once from several sessions (<see cref="FuzzStep.Together"/>) after the setup
+    /// in <see cref="FuzzStep.Sql"/> (statements separated by ';').</summary>
+    Concurrent,
     /// <summary>Closes and reopens the engine over the same directory.</summary>
     Restart,
 }
@@ -59,6 +62,11 @@ internal sealed record FuzzStep(FuzzKind Kind, string Sql)
 {
     public FuzzQuery? Query { get; init; }
     public object?[]? Parameters { get; init; }
+    /// <summary>For <see cref="FuzzKind.Concurrent"/>: the statements run at once, one session each.</summary>
+    public string[]? Together { get; init; }
+    /// <summary>For <see cref="FuzzKind.Concurrent"/>: ON CONFLICT increments of one key (their count is the
+    /// key's value at the end).</summary>
+    public string? Counter { get; init; }
     /// <summary>Prepared once per engine and executed again, across the DDL in between.</summary>
     public bool Held { get; init; }
     /// <summary>For <see cref="FuzzKind.Push"/>: the pull query whose rows the push rows must be among.</summary>
@@ -128,7 +136,8 @@ internal sealed partial class StatementFuzzGenerator(Random random)
             < 86 => Prepared(),
             < 90 => Terminate(),
             < 93 => DropInUse(),
-            < 97 => Scratch(),
+            < 95 => Scratch(),
+            < 97 => Concurrent(),
             < 99 => Show(),
             _ => new FuzzStep(FuzzKind.Restart, "-- restart"),
         };
@@ -145,7 +154,8 @@ internal sealed partial class StatementFuzzGenerator(Random random)
             "TIMESTAMP '2024-01-01 00:00:00.123'", "TIMESTAMP '1969-12-31 23:59:59.999'"),
         "ARRAY" => Pick("NULL", "ARRAY[1, NULL, 3]", "ARRAY[-1]", "ARRAY[2147483647, 0]"),
         "MAP" => Pick("NULL", "MAP('a' := 1)", "MAP('a' := NULL, 'b' := 2)", "MAP('' := -1)"),
-        "STRUCT" => Pick("NULL", "STRUCT(x := 1, z := 'q')", "STRUCT(x := CAST(NULL AS INT), z := CAST(NULL AS STRING))",
+        "STRUCT" => Pick("NULL", "STRUCT(x := 1, z := 'q')",
+            "STRUCT(x := CAST(NULL AS INT), z := CAST(NULL AS STRING))",
             "STRUCT(x := -5, z := '')"),
         _ => Pick("NULL", "TRUE", "FALSE"),
     };
@@ -269,8 +279,8 @@ internal sealed partial class StatementFuzzGenerator(Random random)
             Format = format,
             // One DELIMITED value column that is NULL writes an empty value, which does not decode (ksqlDB's
             // "No fields in record"): the row is skipped and counted when read.
-            NullSkippedColumn = format == "DELIMITED" && partitionBy.Length == 0 && items.Count(i => i.Alias != "k") == 1
-                ? items.Count - 1 : null,
+            NullSkippedColumn = format == "DELIMITED" && partitionBy.Length == 0
+                && items.Count(i => i.Alias != "k") == 1 ? items.Count - 1 : null,
         };
         // Protobuf has no NULL scalars (a NULL reads back as 0, '', false, as in ksqlDB).
         query.Checked = format != "PROTOBUF_NOSR" && IsDeterministic(select + where);

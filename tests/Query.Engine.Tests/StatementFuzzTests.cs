@@ -78,10 +78,20 @@ public sealed partial class StatementFuzzTests(ITestOutputHelper output)
         await _db.ExecAsync("SET 'auto.offset.reset' = 'earliest'");
     }
 
-    private void Count(string outcome) => _outcomes[outcome] = _outcomes.GetValueOrDefault(outcome) + 1;
+    private void Count(string outcome)
+    {
+        lock (_outcomes)
+            _outcomes[outcome] = _outcomes.GetValueOrDefault(outcome) + 1;
+    }
 
     /// <summary>Keeps a few statements per SQLSTATE, to tell what the generator mostly gets refused.</summary>
     private void Sample(string state, string text)
+    {
+        lock (_outcomes)
+            SampleLocked(state, text);
+    }
+
+    private void SampleLocked(string state, string text)
     {
         if (!_samples.TryGetValue(state, out var list))
             _samples[state] = list = [];
@@ -89,22 +99,29 @@ public sealed partial class StatementFuzzTests(ITestOutputHelper output)
             list.Add(text);
     }
 
-    private void Fail(string what) => _failures.Add(what);
+    private void Fail(string what)
+    {
+        lock (_failures)
+            _failures.Add(what);
+    }
 
     /// <summary>Runs <paramref name="sql"/>: its rows, or the SqlException; anything else is a failure.</summary>
+    /// <remarks>With <paramref name="session"/> (another session, for statements run at once) the statement may
+    /// be cancelled after <paramref name="cancelAfter"/>: 57014, not a hang.</remarks>
     private async Task<(List<object?[]>? Rows, string? Tag, SqlException? Error)> TryAsync(string sql,
-        object?[]? parameters = null, bool held = false)
+        object?[]? parameters = null, bool held = false, EngineSession? session = null, TimeSpan? cancelAfter = null)
     {
-        using var cancel = new CancellationTokenSource(StatementBound);
+        session ??= _db.Session;
+        using var cancel = new CancellationTokenSource(cancelAfter ?? StatementBound);
         try
         {
             if (!held || !_held.TryGetValue(sql, out var prepared))
             {
-                prepared = _db.Session.Prepare(sql);
+                prepared = session.Prepare(sql);
                 if (held)
                     _held[sql] = prepared;
             }
-            await using var result = await _db.Session.ExecuteAsync(prepared, parameters, cancel.Token)
+            await using var result = await session.ExecuteAsync(prepared, parameters, cancel.Token)
                 .AsTask().WaitAsync(StatementBound);
             var rows = result.Rows is null ? null
                 : await EngineFixture.ReadAllAsync(result.Rows, cancellationToken: cancel.Token)
@@ -113,7 +130,10 @@ public sealed partial class StatementFuzzTests(ITestOutputHelper output)
         }
         catch (SqlException e) when (e.SqlState == SqlState.QueryCanceled && cancel.IsCancellationRequested)
         {
-            Fail($"{sql}\n    -> took longer than {StatementBound} (a hang)");
+            if (cancelAfter is null)
+                Fail($"{sql}\n    -> took longer than {StatementBound} (a hang)");
+            else
+                Count("cancelled as planned");
             return (null, null, e);
         }
         catch (SqlException e)
@@ -160,6 +180,9 @@ public sealed partial class StatementFuzzTests(ITestOutputHelper output)
                 return;
             case FuzzKind.Terminate:
                 await TerminateAsync(step);
+                return;
+            case FuzzKind.Concurrent:
+                await ConcurrentAsync(step);
                 return;
         }
         var (rows, tag, error) = await TryAsync(step.Sql, step.Parameters, step.Held);
