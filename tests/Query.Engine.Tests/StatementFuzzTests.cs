@@ -38,7 +38,7 @@ public sealed partial class StatementFuzzTests(ITestOutputHelper output)
         var seed = int.TryParse(Environment.GetEnvironmentVariable("QUERY_FUZZ_SEED"), CultureInfo.InvariantCulture,
             out var s) ? s : 20_261_207;
         var count = int.TryParse(Environment.GetEnvironmentVariable("QUERY_FUZZ_SEQUENCE_STATEMENTS"),
-            CultureInfo.InvariantCulture, out var n) ? n : 450;
+            CultureInfo.InvariantCulture, out var n) ? n : 300;
         var random = new Random(seed);
         var log = new List<string>();
         for (var i = 0; i < count && _failures.Count < 20; i++)
