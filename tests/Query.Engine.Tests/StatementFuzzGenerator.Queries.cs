@@ -19,7 +19,8 @@ internal sealed partial class StatementFuzzGenerator
             fromTable.Sources.Add("t1");
             return new FuzzStep(FuzzKind.CreateQuery,
                 $"CREATE TABLE {sink} AS SELECT name, COUNT(*) AS c, SUM(COALESCE(n, 0)) AS sm, "
-                + $"AVG(COALESCE(n, 0)) AS av FROM t1{tableWhere} GROUP BY name EMIT CHANGES") { Query = fromTable };
+                + $"AVG(COALESCE(n, 0)) AS av FROM t1{tableWhere} GROUP BY name EMIT CHANGES")
+            { Query = fromTable };
         }
         var (group, alias) = Pick(("k", "k"), ("s", "s"), ("v", "v"), ("(v % 3)", "g"), ("UCASE(s)", "g"), ("m", "m"),
             ("t", "t"), ("b", "b"), ("st->z", "g"), ("a[1]", "g"), (Wild(2), "g"));
@@ -45,7 +46,8 @@ internal sealed partial class StatementFuzzGenerator
         query.Checked = extra.Length == 0 && IsDeterministic(key + where);
         return new FuzzStep(FuzzKind.CreateQuery,
             $"CREATE TABLE {sink} AS SELECT {key}, {aggregates}{extra} FROM {source}{where} GROUP BY {group}{having} "
-            + "EMIT CHANGES") { Query = query };
+            + "EMIT CHANGES")
+        { Query = query };
     }
 
     private FuzzStep CreateWindowedQuery()
@@ -62,7 +64,8 @@ internal sealed partial class StatementFuzzGenerator
             tumbling.Sources.Add("s1");
             return new FuzzStep(FuzzKind.CreateQuery,
                 $"CREATE TABLE {sink} AS SELECT k, COUNT(*) AS c, SUM(COALESCE(v, 0)) AS sm FROM s1 "
-                + $"WINDOW TUMBLING (SIZE 5 SECONDS){where} GROUP BY k EMIT CHANGES") { Query = tumbling };
+                + $"WINDOW TUMBLING (SIZE 5 SECONDS){where} GROUP BY k EMIT CHANGES")
+            { Query = tumbling };
         }
         var window = Pick("TUMBLING (SIZE 5 SECONDS, GRACE PERIOD 0 SECONDS)",
             "HOPPING (SIZE 10 SECONDS, ADVANCE BY 5 SECONDS)", "HOPPING (SIZE 4 SECONDS, ADVANCE BY 3 SECONDS)",
@@ -76,7 +79,8 @@ internal sealed partial class StatementFuzzGenerator
         query.Sources.Add("s1");
         return new FuzzStep(FuzzKind.CreateQuery,
             $"CREATE TABLE {sink} AS SELECT {group}, {aggregate} AS x, WINDOWSTART AS ws, WINDOWEND AS we FROM s1 "
-            + $"WINDOW {window}{where} GROUP BY {group} {emit}") { Query = query };
+            + $"WINDOW {window}{where} GROUP BY {group} {emit}")
+        { Query = query };
     }
 
     private FuzzStep CreateJoinQuery()
@@ -85,50 +89,57 @@ internal sealed partial class StatementFuzzGenerator
         switch (_random.Next(4))
         {
             case 0:
-            {
-                // Table-table: at lag 0 the sink holds the join of the two tables as they stand.
-                var kind = Pick("", "LEFT ");
-                var tables = new FuzzQuery(sink, true, $"SELECT id, name, x FROM {sink}",
-                    $"SELECT a.id, a.name, b.x FROM t1 a {kind}JOIN t2 b ON a.id = b.id");
-                tables.Sources.AddRange(["t1", "t2"]);
-                return new FuzzStep(FuzzKind.CreateQuery,
-                    $"CREATE TABLE {sink} AS SELECT a.id AS id, a.name AS name, b.x AS x FROM t1 a {kind}JOIN t2 b "
-                    + "ON a.id = b.id EMIT CHANGES") { Query = tables };
-            }
+                {
+                    // Table-table: at lag 0 the sink holds the join of the two tables as they stand.
+                    var kind = Pick("", "LEFT ");
+                    var tables = new FuzzQuery(sink, true, $"SELECT id, name, x FROM {sink}",
+                        $"SELECT a.id, a.name, b.x FROM t1 a {kind}JOIN t2 b ON a.id = b.id");
+                    tables.Sources.AddRange(["t1", "t2"]);
+                    return new FuzzStep(FuzzKind.CreateQuery,
+                        $"CREATE TABLE {sink} AS SELECT a.id AS id, a.name AS name, b.x AS x FROM t1 a {kind}JOIN t2 b "
+                        + "ON a.id = b.id EMIT CHANGES")
+                    { Query = tables };
+                }
             case 1:
-            {
-                var kind = Pick("", "LEFT ", "FULL OUTER ", "RIGHT ");
-                var within = Pick("WITHIN 5 SECONDS", "WITHIN (2 SECONDS, 4 SECONDS)",
-                    "WITHIN 3 SECONDS GRACE PERIOD 1 SECOND", "WITHIN 0 SECONDS");
-                var where = Chance(30) ? $" WHERE {Predicate("a.")}" : "";
-                var streams = new FuzzQuery(sink, false, $"SELECT * FROM {sink}", null);
-                streams.Sources.AddRange(["s1", "s2"]);
-                return new FuzzStep(FuzzKind.CreateQuery,
-                    $"CREATE STREAM {sink} AS SELECT a.k AS k, a.v AS av, b.v AS bv, b.s AS bs FROM s1 a {kind}JOIN "
-                    + "s2 b "
-                    + $"{within} ON a.k = b.k{where} EMIT CHANGES") { Query = streams };
-            }
+                {
+                    var kind = Pick("", "LEFT ", "FULL OUTER ", "RIGHT ");
+                    var within = Pick("WITHIN 5 SECONDS", "WITHIN (2 SECONDS, 4 SECONDS)",
+                        "WITHIN 3 SECONDS GRACE PERIOD 1 SECOND", "WITHIN 0 SECONDS");
+                    var where = Chance(30) ? $" WHERE {Predicate("a.")}" : "";
+                    var streams = new FuzzQuery(sink, false, $"SELECT * FROM {sink}", null);
+                    streams.Sources.AddRange(["s1", "s2"]);
+                    return new FuzzStep(FuzzKind.CreateQuery,
+                        $"CREATE STREAM {sink} AS SELECT a.k AS k, a.v AS av, b.v AS bv, b.s AS bs FROM s1 a "
+                        + $"{kind}JOIN "
+                        + "s2 b "
+                        + $"{within} ON a.k = b.k{where} EMIT CHANGES")
+                    { Query = streams };
+                }
             case 2:
-            {
-                var kind = Pick("", "LEFT ");
-                var on = Pick("a.v = b.id", "a.k = b.id", "a.v + 1 = b.id", "a.v = b.id AND b.n > 1");
-                var where = Chance(30) ? $" WHERE {Predicate("a.")}" : "";
-                var partitionBy = Chance(15) ? " PARTITION BY b.name" : "";
-                var enriched = new FuzzQuery(sink, false, $"SELECT * FROM {sink}", null);
-                enriched.Sources.AddRange(["s1", "t1"]);
-                return new FuzzStep(FuzzKind.CreateQuery,
-                    $"CREATE STREAM {sink} AS SELECT a.k AS k, a.v AS v, b.name AS name, b.n AS n FROM s1 a {kind}JOIN "
-                    + $"t1 b ON {on}{where}{partitionBy} EMIT CHANGES") { Query = enriched };
-            }
+                {
+                    var kind = Pick("", "LEFT ");
+                    var on = Pick("a.v = b.id", "a.k = b.id", "a.v + 1 = b.id", "a.v = b.id AND b.n > 1");
+                    var where = Chance(30) ? $" WHERE {Predicate("a.")}" : "";
+                    var partitionBy = Chance(15) ? " PARTITION BY b.name" : "";
+                    var enriched = new FuzzQuery(sink, false, $"SELECT * FROM {sink}", null);
+                    enriched.Sources.AddRange(["s1", "t1"]);
+                    return new FuzzStep(FuzzKind.CreateQuery,
+                        $"CREATE STREAM {sink} AS SELECT a.k AS k, a.v AS v, b.name AS name, b.n AS n FROM s1 a "
+                        + $"{kind}JOIN "
+                        + $"t1 b ON {on}{where}{partitionBy} EMIT CHANGES")
+                    { Query = enriched };
+                }
             default:
-            {
-                var grouped = new FuzzQuery(sink, true, $"SELECT * FROM {sink}", null);
-                grouped.Sources.AddRange(["s1", "t1"]);
-                var window = Chance(30) ? " WINDOW TUMBLING (SIZE 10 SECONDS)" : "";
-                return new FuzzStep(FuzzKind.CreateQuery,
-                    $"CREATE TABLE {sink} AS SELECT b.name AS name, COUNT(*) AS c, SUM(a.v) AS sv FROM s1 a JOIN t1 b "
-                    + $"ON a.v = b.id{window} GROUP BY b.name EMIT CHANGES") { Query = grouped };
-            }
+                {
+                    var grouped = new FuzzQuery(sink, true, $"SELECT * FROM {sink}", null);
+                    grouped.Sources.AddRange(["s1", "t1"]);
+                    var window = Chance(30) ? " WINDOW TUMBLING (SIZE 10 SECONDS)" : "";
+                    return new FuzzStep(FuzzKind.CreateQuery,
+                        $"CREATE TABLE {sink} AS SELECT b.name AS name, COUNT(*) AS c, SUM(a.v) AS sv FROM s1 a "
+                        + "JOIN t1 b "
+                        + $"ON a.v = b.id{window} GROUP BY b.name EMIT CHANGES")
+                    { Query = grouped };
+                }
         }
     }
 

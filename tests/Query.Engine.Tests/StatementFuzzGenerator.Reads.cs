@@ -18,19 +18,20 @@ internal sealed partial class StatementFuzzGenerator
             case 2:
                 return new FuzzStep(FuzzKind.Push,
                     "SELECT k, WINDOWSTART AS ws, COUNT(*) AS c FROM s1 WINDOW TUMBLING (SIZE 5 SECONDS) GROUP BY k "
-                    + "EMIT CHANGES") { CountSql = "SELECT LEAST(COUNT(*), 1) FROM s1" };
+                    + "EMIT CHANGES")
+                { CountSql = "SELECT LEAST(COUNT(*), 1) FROM s1" };
             default:
-            {
-                var items = Projection();
-                var select = string.Join(", ", items.Select(i => $"{i.Expression} AS {i.Alias}"));
-                var source = Pick("s1", "s2");
-                var where = Chance(60) ? $" WHERE {Predicate()}" : "";
-                return new FuzzStep(FuzzKind.Push, $"SELECT {select} FROM {source}{where} EMIT CHANGES")
                 {
-                    Twin = $"SELECT {select} FROM {source}{where}",
-                    CountSql = $"SELECT COUNT(*) FROM {source}{where}",
-                };
-            }
+                    var items = Projection();
+                    var select = string.Join(", ", items.Select(i => $"{i.Expression} AS {i.Alias}"));
+                    var source = Pick("s1", "s2");
+                    var where = Chance(60) ? $" WHERE {Predicate()}" : "";
+                    return new FuzzStep(FuzzKind.Push, $"SELECT {select} FROM {source}{where} EMIT CHANGES")
+                    {
+                        Twin = $"SELECT {select} FROM {source}{where}",
+                        CountSql = $"SELECT COUNT(*) FROM {source}{where}",
+                    };
+                }
         }
     }
 

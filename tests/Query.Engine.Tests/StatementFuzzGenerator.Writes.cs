@@ -166,7 +166,8 @@ internal sealed partial class StatementFuzzGenerator
                     $"SELECT k, s AS c0 FROM s1");
                 again.Sources.Add("s1");
                 return new FuzzStep(FuzzKind.CreateQuery,
-                    $"CREATE STREAM {old.Sink} AS SELECT k, s AS c0 FROM s1 EMIT CHANGES") { Query = again };
+                    $"CREATE STREAM {old.Sink} AS SELECT k, s AS c0 FROM s1 EMIT CHANGES")
+                { Query = again };
             case 0:
                 return new FuzzStep(FuzzKind.Plain, $"CREATE STREAM {Pick("", "IF NOT EXISTS ")}{x} (k INT KEY, v INT) "
                     + "WITH (PARTITIONS = 1)");
@@ -196,7 +197,8 @@ internal sealed partial class StatementFuzzGenerator
                     return Show();
                 var target = replaced[_random.Next(replaced.Count)];
                 return new FuzzStep(FuzzKind.Plain, $"CREATE OR REPLACE STREAM {target.Sink} AS SELECT * FROM "
-                    + $"{Pick("s1", "s2")} {Pick("", "WHERE v > 2 ")}EMIT CHANGES") { Query = target };
+                    + $"{Pick("s1", "s2")} {Pick("", "WHERE v > 2 ")}EMIT CHANGES")
+                { Query = target };
             default:
                 return new FuzzStep(FuzzKind.Plain, $"SELECT * FROM {x}");
         }

@@ -45,6 +45,9 @@ internal sealed class FuzzQuery(string sink, bool isTable, string sinkSql, strin
     public bool DropZeroCount { get; init; }
     public bool DropNullFirst { get; init; }
     public List<string> Sources { get; } = [];
+    /// <summary>Pull queries that must answer for the oracle to hold (a PARTITION BY that fails skips rows).
+    /// </summary>
+    public List<string> Guards { get; } = [];
     /// <summary>The sink's VALUE_FORMAT when the CREATE names one.</summary>
     public string? Format { get; init; }
     /// <summary>Rows whose column of this index is NULL do not read back (see the DELIMITED format).</summary>
@@ -254,13 +257,15 @@ internal sealed partial class StatementFuzzGenerator(Random random)
             var chain = new FuzzQuery(chainSink, false, $"SELECT * FROM {chainSink}", $"SELECT * FROM {over.Sink}");
             chain.Sources.Add(over.Sink);
             return new FuzzStep(FuzzKind.CreateQuery,
-                $"CREATE STREAM {chainSink} AS SELECT * FROM {over.Sink} EMIT CHANGES") { Query = chain };
+                $"CREATE STREAM {chainSink} AS SELECT * FROM {over.Sink} EMIT CHANGES")
+            { Query = chain };
         }
         var items = Projection();
         var select = string.Join(", ", items.Select(i => $"{i.Expression} AS {i.Alias}"));
         var names = string.Join(", ", items.Select(i => i.Alias));
         var where = Chance(60) ? $" WHERE {Predicate()}" : "";
-        var partitionBy = Chance(20) ? $" PARTITION BY {Pick("v", "s", "k", "d", "m", "t", "b", Wild(2))}" : "";
+        var partitionExpression = Pick("v", "s", "k", "d", "m", "t", "b", Wild(2));
+        var partitionBy = Chance(20) ? $" PARTITION BY {partitionExpression}" : "";
         var format = Chance(40) ? Pick("JSON", "DELIMITED", "KAFKA", "PROTOBUF_NOSR", "BINARY") : null;
         var properties = new List<string>();
         if (Chance(20))
@@ -283,7 +288,10 @@ internal sealed partial class StatementFuzzGenerator(Random random)
                 && (items.Count == 1 || partitionBy is "" or " PARTITION BY k") ? items.Count - 1 : null,
         };
         // Protobuf has no NULL scalars (a NULL reads back as 0, '', false, as in ksqlDB).
-        query.Checked = format != "PROTOBUF_NOSR" && IsDeterministic(select + where);
+        query.Checked = format != "PROTOBUF_NOSR" && IsDeterministic(select + where + partitionBy);
+        // A row whose PARTITION BY fails is skipped (and counted): compare only where it fails for none.
+        if (partitionBy.Length > 0)
+            query.Guards.Add($"SELECT {partitionExpression} FROM {source}{where}");
         query.Sources.Add(source);
         return new FuzzStep(FuzzKind.CreateQuery,
             $"CREATE STREAM {sink}{with} AS SELECT {select} FROM {source}{where}{partitionBy} EMIT CHANGES")
