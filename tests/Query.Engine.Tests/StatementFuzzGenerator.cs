@@ -284,8 +284,10 @@ internal sealed partial class StatementFuzzGenerator(Random random)
             Format = format,
             // One DELIMITED value column that is NULL writes an empty value, which does not decode (ksqlDB's
             // "No fields in record"): the row is skipped and counted when read.
-            NullSkippedColumn = format == "DELIMITED" && items.Count(i => i.Alias != "k") == 1
-                && (items.Count == 1 || partitionBy is "" or " PARTITION BY k") ? items.Count - 1 : null,
+            // (The source key selected under any alias is the key.)
+            NullSkippedColumn = format == "DELIMITED" && items.Count(i => i.Expression != "k") == 1
+                && (items.Count == 1 || partitionBy is "" or " PARTITION BY k")
+                ? items.FindIndex(i => i.Expression != "k") : null,
         };
         // Protobuf has no NULL scalars (a NULL reads back as 0, '', false, as in ksqlDB).
         query.Checked = format != "PROTOBUF_NOSR" && IsDeterministic(select + where + partitionBy);
