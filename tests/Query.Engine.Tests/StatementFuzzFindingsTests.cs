@@ -25,4 +25,21 @@ public sealed class StatementFuzzFindingsTests : IAsyncLifetime
         Assert.Equal([1, null, null, null, null, 1_704_067_200_000L], rows[0]);
         Assert.Equal([2, null, null, 5, "q", null], rows[1]);
     }
+
+    /// <summary>A DELIMITED stream whose only column is its key writes empty values, which read back as records
+    /// that did not decode: every row of <c>CREATE STREAM o WITH (VALUE_FORMAT = 'DELIMITED') AS SELECT k AS c0
+    /// FROM s</c> was skipped.</summary>
+    [Fact]
+    public async Task A_delimited_stream_of_key_columns_only_reads_back_its_rows()
+    {
+        await _db.ExecAllAsync("SET 'auto.offset.reset' = 'earliest'",
+            "INSERT INTO fs (k) VALUES (1), (2)",
+            "CREATE STREAM keys_only WITH (VALUE_FORMAT = 'DELIMITED') AS SELECT k AS c0 FROM fs EMIT CHANGES",
+            "CREATE STREAM typed_keys (k INT KEY) WITH (VALUE_FORMAT = 'DELIMITED')",
+            "INSERT INTO typed_keys (k) VALUES (7)");
+        Assert.True(await _db.Engine.WaitForPersistentQueriesAsync(TimeSpan.FromSeconds(30)));
+        var rows = await _db.QueryAsync("SELECT c0 FROM keys_only");
+        Assert.Equal([1, 2], rows.Select(r => (int)r[0]!).Order());
+        Assert.Equal(7, Assert.Single(await _db.QueryAsync("SELECT k FROM typed_keys"))[0]);
+    }
 }
