@@ -170,31 +170,35 @@ public sealed partial class ExpressionBinder
         return new BoundFieldAccess(structure, index, type.Fields[index].Type);
     }
 
-    private BoundExpr BindArray(Ast.ArrayConstructor array)
+    /// <remarks>Where the constructor meets a type (an INSERT's column, the other side of a comparison:
+    /// <paramref name="hint"/>), elements that are all NULL or untyped strings take its element type, so
+    /// <c>ARRAY[NULL]</c> is an ARRAY&lt;INT&gt; there, not an ARRAY&lt;STRING&gt; it cannot be assigned from; the same
+    /// for MAP keys and values and STRUCT fields.</remarks>
+    private BoundExpr BindArray(Ast.ArrayConstructor array, ArrayType? hint)
     {
         var position = PositionOf(array);
         var items = new List<BoundExpr>();
         foreach (var item in array.Items)
-            items.Add(Bind(item));
-        var element = CommonResultType(items, position);
+            items.Add(Bind(item, hint?.Element));
+        var element = CommonResultType(items, position, hint?.Element);
         var coerced = new BoundExpr[items.Count];
         for (var i = 0; i < coerced.Length; i++)
             coerced[i] = Coerce(items[i], element, CastContext.Implicit, position);
         return Fold(new BoundConstructor(new EquatableArray<BoundExpr>(coerced), new ArrayType(element)));
     }
 
-    private BoundExpr BindMap(Ast.MapConstructor map)
+    private BoundExpr BindMap(Ast.MapConstructor map, MapType? hint)
     {
         var position = PositionOf(map);
         var keys = new List<BoundExpr>();
         var values = new List<BoundExpr>();
         foreach (var entry in map.Entries)
         {
-            keys.Add(Bind(entry.Key));
-            values.Add(Bind(entry.Value));
+            keys.Add(Bind(entry.Key, hint?.Key));
+            values.Add(Bind(entry.Value, hint?.Value));
         }
-        var keyType = CommonResultType(keys, position);
-        var valueType = CommonResultType(values, position);
+        var keyType = CommonResultType(keys, position, hint?.Key);
+        var valueType = CommonResultType(values, position, hint?.Value);
         var items = new BoundExpr[keys.Count * 2];
         for (var i = 0; i < keys.Count; i++)
         {
@@ -204,15 +208,17 @@ public sealed partial class ExpressionBinder
         return Fold(new BoundConstructor(new EquatableArray<BoundExpr>(items), new MapType(keyType, valueType)));
     }
 
-    private BoundExpr BindStruct(Ast.StructConstructor structure)
+    private BoundExpr BindStruct(Ast.StructConstructor structure, StructType? hint)
     {
         var items = new BoundExpr[structure.Fields.Count];
         var fields = new StructField[items.Length];
         for (var i = 0; i < items.Length; i++)
         {
-            var value = Bind(structure.Fields[i].Value);
+            var index = hint?.IndexOf(structure.Fields[i].Name.Value) ?? -1;
+            var fieldHint = index >= 0 ? hint!.Fields[index].Type : null;
+            var value = Bind(structure.Fields[i].Value, fieldHint);
             if (value is BoundLiteral { IsUntypedString: true } || value.Type.Kind == SqlTypeKind.Null)
-                value = Coerce(value, SqlType.String, CastContext.Implicit, PositionOf(structure));
+                value = Coerce(value, fieldHint ?? SqlType.String, CastContext.Implicit, PositionOf(structure));
             items[i] = value;
             fields[i] = new StructField(structure.Fields[i].Name.Value, value.Type);
         }

@@ -114,9 +114,11 @@ public sealed partial class ExpressionBinder
     }
 
     /// <summary>
-    /// CASE / COALESCE result type: the common type of the typed results; untyped strings are STRING.
+    /// CASE / COALESCE result type: the common type of the typed results; untyped strings are STRING, or
+    /// <paramref name="untypedHint"/> when no result has a type (all NULL or untyped strings).
     /// </summary>
-    private static SqlType CommonResultType(IReadOnlyList<BoundExpr> results, int position)
+    private static SqlType CommonResultType(IReadOnlyList<BoundExpr> results, int position,
+        SqlType? untypedHint = null)
     {
         SqlType? type = null;
         foreach (var result in results)
@@ -127,6 +129,8 @@ public sealed partial class ExpressionBinder
                 ?? throw new SqlException(SqlState.DatatypeMismatch,
                     $"CASE/COALESCE types {type} and {result.Type} cannot be matched", position: position);
         }
+        if (type is null && untypedHint is not null)
+            return untypedHint;
         if (type is null)
         {
             foreach (var result in results)

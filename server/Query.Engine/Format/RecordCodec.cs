@@ -124,8 +124,10 @@ public sealed class RecordCodec
             case ValueFormat.Json:
                 return DecodeJson(value, cells, takeKey);
             case ValueFormat.Delimited:
-                if (value.IsEmpty && _valueColumns.Length > 0)
-                    return false;
+                // A value of no columns is empty; so is one of a single NULL column, which does not decode, as in
+                // ksqlDB ("No fields in record").
+                if (value.IsEmpty)
+                    return _valueColumns.Length == 0;
                 var fields = DelimitedFormat.Split(StrictUtf8.GetString(value), _definition.ValueDelimiter);
                 if (fields.Count != _valueColumns.Length)
                     return false;

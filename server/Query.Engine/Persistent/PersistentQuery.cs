@@ -71,6 +71,9 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
     /// <summary>Why the query stopped, when <see cref="State"/> is ERROR.</summary>
     public string? Error => _error;
 
+    /// <summary>The SQLSTATE of <see cref="Error"/>: XX000 when the failure had no SQL meaning (a bug).</summary>
+    public string? ErrorSqlState { get; private set; }
+
     /// <summary>The running plan (null until the query has been planned).</summary>
     public PersistentQueryPlan? Plan { get; private set; }
 
@@ -174,7 +177,9 @@ internal sealed partial class PersistentQuery : IAsyncDisposable
         }
         catch (Exception e)
         {
-            _error = (EngineSession.TranslateException(e) ?? e).Message;
+            var translated = EngineSession.TranslateException(e) ?? e;
+            _error = translated.Message;
+            ErrorSqlState = translated is SqlException sql ? sql.SqlState : SqlState.InternalError;
             _state = PersistentQueryState.Error;
             _engine.Options.ProcessingLog?.Invoke($"persistent query {Definition.Id} failed: {_error}");
         }
