@@ -61,11 +61,12 @@ public sealed class PgServerOptions
     /// <summary>
     /// Chunks of a text or CSV COPY FROM STDIN parsed at once on threads of their own, when the sink takes rows from
     /// several threads (<see cref="IPgCopySink.OpenLane"/>); 1: the connection's thread parses every row. Rows keep
-    /// their order; at most this many chunks are held in memory besides the one being read. 1 by default: on the
-    /// 2-vCPU host measured, two parser threads gave no faster COPY and cost 6-18% more server CPU (README, Bulk
-    /// ingest).
+    /// their order; at most this many chunks are held in memory besides the one being read. 2 by default: on the
+    /// idle 2-vCPU host measured, two parser threads made a 2 M-row COPY 7-19% faster at no more CPU; with every
+    /// core busy with other work they were no faster and cost 6-18% more CPU, so a shared machine may want 1
+    /// (README, Bulk ingest).
     /// </summary>
-    public int CopyParallelism { get; set; } = 1;
+    public int CopyParallelism { get; set; } = 2;
 
     /// <summary>Bytes of COPY input per parallel chunk (cut after a complete line).</summary>
     public int CopyChunkBytes { get; set; } = 1 << 20;

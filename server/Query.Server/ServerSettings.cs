@@ -31,8 +31,8 @@ public sealed class ServerSettings
     public int ConnectionThreads { get; set; } = 64;
 
     /// <summary>Chunks of a large text or CSV COPY parsed at once on threads of their own; 1: the connection's
-    /// thread parses everything (the default: see PgServerOptions.CopyParallelism).</summary>
-    public int CopyParallelism { get; set; } = 1;
+    /// thread parses everything (default 2: see PgServerOptions.CopyParallelism).</summary>
+    public int CopyParallelism { get; set; } = 2;
 
     /// <summary>Bytes of COPY input per parallel chunk (cut at a line end).</summary>
     public int CopyChunkBytes { get; set; } = 1 << 20;
