@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Query.Engine.Errors;
 using Query.Engine.Functions;
@@ -102,10 +101,8 @@ public sealed class ExpressionFuzzTests : IAsyncLifetime
     [Fact]
     public async Task Generated_statements_answer_rows_or_a_sqlstate_never_an_internal_error()
     {
-        var seed = int.TryParse(Environment.GetEnvironmentVariable("QUERY_FUZZ_SEED"), CultureInfo.InvariantCulture,
-            out var s) ? s : 20_261_206;
-        var count = int.TryParse(Environment.GetEnvironmentVariable("QUERY_FUZZ_STATEMENTS"),
-            CultureInfo.InvariantCulture, out var n) ? n : 2_000;
+        var seed = FuzzSettings.FromEnvironment("QUERY_FUZZ_SEED", 20_261_206);
+        var count = FuzzSettings.FromEnvironment("QUERY_FUZZ_STATEMENTS", 2_000);
         var random = new Random(seed);
         var failures = new List<string>();
         var outcomes = new Dictionary<string, int>();

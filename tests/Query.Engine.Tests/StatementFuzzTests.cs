@@ -1,4 +1,3 @@
-using System.Globalization;
 using Query.Engine.Errors;
 using Xunit.Abstractions;
 
@@ -35,10 +34,8 @@ public sealed partial class StatementFuzzTests(ITestOutputHelper output)
     [Fact]
     public async Task Generated_statement_sequences_answer_rows_or_a_sqlstate_and_match_their_oracles()
     {
-        var seed = int.TryParse(Environment.GetEnvironmentVariable("QUERY_FUZZ_SEED"), CultureInfo.InvariantCulture,
-            out var s) ? s : 20_261_207;
-        var count = int.TryParse(Environment.GetEnvironmentVariable("QUERY_FUZZ_SEQUENCE_STATEMENTS"),
-            CultureInfo.InvariantCulture, out var n) ? n : 300;
+        var seed = FuzzSettings.FromEnvironment("QUERY_FUZZ_SEED", 20_261_207);
+        var count = FuzzSettings.FromEnvironment("QUERY_FUZZ_SEQUENCE_STATEMENTS", 300);
         var random = new Random(seed);
         var log = new List<string>();
         for (var i = 0; i < count && _failures.Count < 20; i++)
